@@ -1,0 +1,68 @@
+"""The ``qcahp`` command line: a thin front end over the Textual-free core.
+
+A bare ``qcahp`` opens the workbench (``qcahp code``); subcommands do the headless
+jobs. Each area registers its commands from its own module in this package.
+Errors a user can act on (:class:`~qualcoder_ahp.errors.UserError`) are printed as
+one line on stderr with a non-zero exit; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+from click_default_group import DefaultGroup
+
+from qualcoder_ahp import __version__
+from qualcoder_ahp.cli.common import Project
+from qualcoder_ahp.errors import UserError
+
+
+class _Group(DefaultGroup):
+    """DefaultGroup that turns user errors into one clear line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            if ctx.obj is not None and ctx.obj.debug:
+                raise
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, default="code", default_if_no_args=True)
+@click.version_option(__version__, prog_name="qcahp")
+@click.option(
+    "--db",
+    "db_path",
+    envvar="QCAHP_DB",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Project database [default: ./qcahp.db, or $QCAHP_DB].",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None, debug: bool) -> None:
+    """qualcoder_ahp: code interview transcripts, with spaCy theme suggestions.
+
+    Run with no command to open the coding workbench on ./qcahp.db.
+    """
+    ctx.obj = Project(db_path=db_path, debug=debug)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _register() -> None:
+    from qualcoder_ahp.cli import agreement, codebook, corpus, privacy, refi, reports, workbench
+
+    for module in (corpus, codebook, workbench, reports, agreement, refi, privacy):
+        module.register(cli)
+
+
+_register()
+
+__all__ = ["cli"]

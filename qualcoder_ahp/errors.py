@@ -1,0 +1,29 @@
+"""Errors a user can act on.
+
+Every failure a researcher can cause (a bad file, a bad pattern, a database from a
+newer version) is raised as a :class:`UserError` whose message is one line naming
+the file and the problem. The CLI prints it without a traceback and exits non-zero;
+the workbench shows it as a notification.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem with the user's input, reported as one clear line."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class ImportFailed(UserError):
+    """A file could not be imported (unreadable, empty, corrupt, unsupported)."""
+
+
+class CodebookError(UserError):
+    """A codebook is invalid; the message names file, line and pattern id."""
+
+
+class SchemaTooNew(UserError):
+    """The database was written by a newer version of qualcoder_ahp."""

@@ -1,0 +1,366 @@
+"""Coder decisions: accept, reject, adjust, code by hand, remove, memo, undo, redo.
+
+Each decision is one transaction that appends an event to the append-only
+``events`` log and updates the projections (``codings``, ``decisions``, ``memos``).
+An event's payload lists its *changes* as before/after pairs, so undo is the same
+changes applied backwards and redo the same changes applied forwards; both are
+events too. Nothing is ever deleted: a removed coding is made inactive.
+
+Change records (``payload["changes"]``):
+
+- ``{"op": "coding", "id": 7, "before": 0, "after": 1}`` - a coding made (in)active;
+- ``{"op": "decision", "suggestion_id": 3, "before": {...} | null, "after": {...} | null}``;
+- ``{"op": "memo", "kind": "coding", "target": "7", "before": "old" | null, "after": "new" | null}``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.records import Coding
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+
+UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group")
+MEMO_KINDS = ("coding", "theme", "transcript")
+
+
+class DecisionMixin:
+    """Decision methods of :class:`~qualcoder_ahp.model.store.Store`."""
+
+    conn: sqlite3.Connection
+
+    # ------------------------------------------------------------------ reads
+    def codings(
+        self: Store,
+        *,
+        transcript_id: int | None = None,
+        coder: str | None = None,
+        theme_id: str | None = None,
+        include_inactive: bool = False,
+        coding_id: int | None = None,
+    ) -> list[Coding]:
+        """Codings, filtered; each with its coder name and memo."""
+        sql = (
+            'SELECT c.id, c.transcript_id, c.theme_id, k.name, c.start, c."end", c.quote, '
+            "c.origin, c.suggestion_id, m.text, c.guid FROM codings c "
+            "JOIN coders k ON k.id = c.coder_id "
+            "LEFT JOIN memos m ON m.target_kind = 'coding' AND m.target_id = CAST(c.id AS TEXT) "
+            "AND m.coder_id = c.coder_id WHERE 1=1"
+        )
+        args: list[Any] = []
+        if not include_inactive:
+            sql += " AND c.active = 1"
+        if coding_id is not None:
+            sql += " AND c.id = ?"
+            args.append(coding_id)
+        if transcript_id is not None:
+            sql += " AND c.transcript_id = ?"
+            args.append(transcript_id)
+        if coder is not None:
+            sql += " AND k.name = ?"
+            args.append(coder)
+        if theme_id is not None:
+            sql += " AND c.theme_id = ?"
+            args.append(theme_id)
+        sql += " ORDER BY c.transcript_id, c.start, c.id"
+        return [Coding(*row) for row in self.conn.execute(sql, args)]
+
+    def coding(self: Store, coding_id: int) -> Coding:
+        """One coding by id (active or not)."""
+        found = self.codings(include_inactive=True, coding_id=coding_id)
+        if not found:
+            raise UserError(f"no coding with id {coding_id}")
+        return found[0]
+
+    def decision_of(self: Store, suggestion_id: int, coder: str) -> str | None:
+        """This coder's decision on a suggestion: accepted, rejected, adjusted or None."""
+        row = self.conn.execute(
+            "SELECT d.status FROM decisions d JOIN coders k ON k.id = d.coder_id "
+            "WHERE d.suggestion_id = ? AND k.name = ?",
+            [suggestion_id, coder],
+        ).fetchone()
+        return row[0] if row else None
+
+    def memo(self: Store, coder: str, kind: str, target: str | int) -> str | None:
+        """This coder's memo on a coding, theme or transcript."""
+        row = self.conn.execute(
+            "SELECT m.text FROM memos m JOIN coders k ON k.id = m.coder_id "
+            "WHERE k.name = ? AND m.target_kind = ? AND m.target_id = ?",
+            [coder, kind, str(target)],
+        ).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------------ decisions
+    def accept(
+        self: Store,
+        suggestion_id: int,
+        coder: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> Coding:
+        """Accept a suggestion (optionally with an adjusted span) as a coding.
+
+        A previous decision of this coder on the same suggestion is replaced.
+        """
+        sug = self._suggestion_row(suggestion_id)
+        span_start = sug["start"] if start is None else start
+        span_end = sug["end"] if end is None else end
+        adjusted = (span_start, span_end) != (sug["start"], sug["end"])
+        kind = "adjust" if adjusted else "accept"
+        with self.write():
+            coder_id = self.ensure_coder(coder)
+            changes = self._clear_decision(suggestion_id, coder_id)
+            coding_id = self._insert_coding(
+                sug["transcript_id"], sug["theme_id"], coder_id, span_start, span_end,
+                "adjusted" if adjusted else "suggested", suggestion_id,
+            )
+            after = {"status": "adjusted" if adjusted else "accepted", "coding_id": coding_id}
+            changes += [
+                {"op": "coding", "id": coding_id, "before": 0, "after": 1},
+                {"op": "decision", "suggestion_id": suggestion_id, "before": None,
+                 "after": after},
+            ]
+            self._apply_and_log(coder_id, kind, changes, {"suggestion_id": suggestion_id},
+                                skip_first_coding=coding_id)
+        return self.coding(coding_id)
+
+    def reject(self: Store, suggestion_id: int, coder: str) -> None:
+        """Reject a suggestion (replacing an earlier accept of this coder)."""
+        self._suggestion_row(suggestion_id)
+        with self.write():
+            coder_id = self.ensure_coder(coder)
+            changes = self._clear_decision(suggestion_id, coder_id)
+            changes.append({"op": "decision", "suggestion_id": suggestion_id, "before": None,
+                            "after": {"status": "rejected", "coding_id": None}})
+            self._apply_and_log(coder_id, "reject", changes, {"suggestion_id": suggestion_id})
+
+    def code(
+        self: Store,
+        transcript_id: int,
+        theme_id: str,
+        coder: str,
+        start: int,
+        end: int,
+        *,
+        origin: str = "manual",
+    ) -> Coding:
+        """Code a span by hand with a theme."""
+        self._check_theme(theme_id)
+        with self.write():
+            coder_id = self.ensure_coder(coder)
+            coding_id = self._insert_coding(transcript_id, theme_id, coder_id, start, end,
+                                            origin, None)
+            changes = [{"op": "coding", "id": coding_id, "before": 0, "after": 1}]
+            self._apply_and_log(coder_id, "code", changes,
+                                {"transcript_id": transcript_id, "theme_id": theme_id},
+                                skip_first_coding=coding_id)
+        return self.coding(coding_id)
+
+    def remove_coding(self: Store, coding_id: int, coder: str) -> None:
+        """Remove (deactivate) one of this coder's codings; its decision is withdrawn too."""
+        coding = self.coding(coding_id)
+        if coding.coder != coder:
+            raise UserError(f"coding {coding_id} belongs to {coding.coder}, not {coder}")
+        with self.write():
+            coder_id = self.ensure_coder(coder)
+            changes: list[dict[str, Any]] = [
+                {"op": "coding", "id": coding_id, "before": 1, "after": 0}
+            ]
+            if coding.suggestion_id is not None:
+                before = self._decision_state(coding.suggestion_id, coder_id)
+                if before and before.get("coding_id") == coding_id:
+                    changes.append({"op": "decision", "suggestion_id": coding.suggestion_id,
+                                    "before": before, "after": None})
+            self._apply_and_log(coder_id, "remove", changes, {"coding_id": coding_id})
+
+    def set_memo(self: Store, coder: str, kind: str, target: str | int, text: str) -> None:
+        """Write (or, with empty text, clear) this coder's memo on a coding/theme/transcript."""
+        if kind not in MEMO_KINDS:
+            raise UserError(f"a memo is on a coding, theme or transcript, not {kind!r}")
+        with self.write():
+            coder_id = self.ensure_coder(coder)
+            before = self.memo(coder, kind, target)
+            after = text if text.strip() else None
+            changes = [{"op": "memo", "kind": kind, "target": str(target), "before": before,
+                        "after": after}]
+            self._apply_and_log(coder_id, "memo", changes, {"kind": kind, "target": str(target)})
+
+    # ------------------------------------------------------------------ undo / redo
+    def undo_stack(self: Store, coder: str) -> tuple[list[int], list[int]]:
+        """(done, undone) event ids for this coder, rebuilt from the log."""
+        done: list[int] = []
+        undone: list[int] = []
+        rows = self.conn.execute(
+            "SELECT e.id, e.kind, e.payload FROM events e JOIN coders k ON k.id = e.coder_id "
+            "WHERE k.name = ? ORDER BY e.id",
+            [coder],
+        )
+        for event_id, kind, payload in rows:
+            if kind == "undo":
+                if done:
+                    undone.append(done.pop())
+            elif kind == "redo":
+                if undone:
+                    done.append(undone.pop())
+            elif kind in UNDOABLE:
+                done.append(event_id)
+                undone.clear()
+            del payload
+        return done, undone
+
+    def undo(self: Store, coder: str) -> dict[str, Any] | None:
+        """Undo this coder's last decision; returns what was undone, or None."""
+        with self.write():
+            done, _ = self.undo_stack(coder)
+            if not done:
+                return None
+            target = self._event(done[-1])
+            inverse = [_invert(c) for c in reversed(target["changes"])]
+            coder_id = self.ensure_coder(coder)
+            self._apply_and_log(coder_id, "undo", inverse, {"target": done[-1]})
+        return target
+
+    def redo(self: Store, coder: str) -> dict[str, Any] | None:
+        """Redo the last undone decision of this coder; returns it, or None."""
+        with self.write():
+            _, undone = self.undo_stack(coder)
+            if not undone:
+                return None
+            target = self._event(undone[-1])
+            coder_id = self.ensure_coder(coder)
+            self._apply_and_log(coder_id, "redo", target["changes"], {"target": undone[-1]})
+        return target
+
+    def events(self: Store, coder: str | None = None) -> list[dict[str, Any]]:
+        """The event log (oldest first), optionally for one coder."""
+        sql = ("SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
+               "LEFT JOIN coders k ON k.id = e.coder_id")
+        args: list[Any] = []
+        if coder is not None:
+            sql += " WHERE k.name = ?"
+            args.append(coder)
+        return [
+            {"id": i, "coder": c, "at": at, "kind": k, **json.loads(p)}
+            for i, c, at, k, p in self.conn.execute(sql + " ORDER BY e.id", args)
+        ]
+
+    # ------------------------------------------------------------------ internals
+    def _event(self: Store, event_id: int) -> dict[str, Any]:
+        row = self.conn.execute(
+            "SELECT kind, payload FROM events WHERE id = ?", [event_id]
+        ).fetchone()
+        return {"id": event_id, "kind": row[0], **json.loads(row[1])}
+
+    def _suggestion_row(self: Store, suggestion_id: int) -> dict[str, Any]:
+        row = self.conn.execute(
+            'SELECT transcript_id, theme_id, start, "end", status FROM suggestions WHERE id = ?',
+            [suggestion_id],
+        ).fetchone()
+        if not row:
+            raise UserError(f"no suggestion with id {suggestion_id}")
+        return dict(zip(("transcript_id", "theme_id", "start", "end", "status"), row, strict=True))
+
+    def _check_theme(self: Store, theme_id: str) -> None:
+        row = self.conn.execute("SELECT codable FROM themes WHERE id = ?", [theme_id]).fetchone()
+        if not row:
+            raise UserError(f"no theme {theme_id!r} in the codebook")
+        if not row[0]:
+            raise UserError(f"theme {theme_id!r} is a folder and cannot be coded")
+
+    def _decision_state(self: Store, suggestion_id: int, coder_id: int) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT status, coding_id FROM decisions WHERE suggestion_id = ? AND coder_id = ?",
+            [suggestion_id, coder_id],
+        ).fetchone()
+        return {"status": row[0], "coding_id": row[1]} if row else None
+
+    def _clear_decision(self: Store, suggestion_id: int, coder_id: int) -> list[dict[str, Any]]:
+        """Changes that withdraw this coder's current decision on a suggestion."""
+        before = self._decision_state(suggestion_id, coder_id)
+        if before is None:
+            return []
+        changes: list[dict[str, Any]] = []
+        if before["coding_id"] is not None:
+            changes.append({"op": "coding", "id": before["coding_id"], "before": 1, "after": 0})
+        changes.append({"op": "decision", "suggestion_id": suggestion_id, "before": before,
+                        "after": None})
+        return changes
+
+    def _insert_coding(
+        self: Store, transcript_id: int, theme_id: str, coder_id: int, start: int, end: int,
+        origin: str, suggestion_id: int | None,
+    ) -> int:
+        from qualcoder_ahp.model.store import new_guid, now
+
+        self._check_theme(theme_id)
+        text = self.transcript_text(transcript_id)
+        if not (0 <= start < end <= len(text)):
+            raise UserError(f"span [{start}, {end}) is outside the transcript (0-{len(text)})")
+        cur = self.conn.execute(
+            'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, origin, '
+            "suggestion_id, active, created_at, guid) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
+            [transcript_id, theme_id, coder_id, start, end, text[start:end], origin,
+             suggestion_id, now(), new_guid()],
+        )
+        return int(cur.lastrowid or 0)
+
+    def _apply_and_log(
+        self: Store, coder_id: int, kind: str, changes: list[dict[str, Any]],
+        info: dict[str, Any], skip_first_coding: int | None = None,
+    ) -> int:
+        del skip_first_coding  # new codings are inserted inactive; the change activates them
+        event_id = self.log_event(coder_id, kind, {"changes": changes, **info})
+        for change in changes:
+            self._apply_change(coder_id, change, event_id)
+        return event_id
+
+    def _apply_change(self: Store, coder_id: int, change: dict[str, Any], event_id: int) -> None:
+        from qualcoder_ahp.model.store import new_guid, now
+
+        op = change["op"]
+        if op == "coding":
+            self.conn.execute("UPDATE codings SET active = ? WHERE id = ?",
+                              [change["after"], change["id"]])
+        elif op == "decision":
+            after = change["after"]
+            if after is None:
+                self.conn.execute(
+                    "DELETE FROM decisions WHERE suggestion_id = ? AND coder_id = ?",
+                    [change["suggestion_id"], coder_id],
+                )
+            else:
+                self.conn.execute(
+                    "INSERT INTO decisions (suggestion_id, coder_id, status, coding_id, event_id) "
+                    "VALUES (?,?,?,?,?) ON CONFLICT(suggestion_id, coder_id) DO UPDATE SET "
+                    "status = excluded.status, coding_id = excluded.coding_id, "
+                    "event_id = excluded.event_id",
+                    [change["suggestion_id"], coder_id, after["status"], after["coding_id"],
+                     event_id],
+                )
+        elif op == "memo":
+            if change["after"] is None:
+                self.conn.execute(
+                    "DELETE FROM memos WHERE coder_id = ? AND target_kind = ? AND target_id = ?",
+                    [coder_id, change["kind"], change["target"]],
+                )
+            else:
+                self.conn.execute(
+                    "INSERT INTO memos (coder_id, target_kind, target_id, text, updated_at, guid) "
+                    "VALUES (?,?,?,?,?,?) ON CONFLICT(coder_id, target_kind, target_id) "
+                    "DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+                    [coder_id, change["kind"], change["target"], change["after"], now(),
+                     new_guid()],
+                )
+        else:  # pragma: no cover - the log is written only by this module
+            raise ValueError(f"unknown change {op!r}")
+
+
+def _invert(change: dict[str, Any]) -> dict[str, Any]:
+    """The change that undoes ``change``."""
+    return {**change, "before": change["after"], "after": change["before"]}

@@ -1,0 +1,12 @@
+"""Store methods for merging coders' project copies and importing codings made elsewhere.
+
+A mixin of :class:`qualcoder_ahp.model.store.Store`: it may use ``self.conn``,
+``self.write()`` and the other Store methods, and is the only place naming the
+tables it touches for this area.
+"""
+
+from __future__ import annotations
+
+
+class MergeMixin:
+    """Store methods for merging coders' project copies and importing codings made elsewhere."""

@@ -1,0 +1,199 @@
+"""Numbered schema migrations for the project database.
+
+Each migration is a function ``m00N_verb_noun`` registered on :data:`MIGRATIONS`
+(sqlite-utils 4 ships ``Migrations``). The DDL is written as SQL so that every
+foreign key, CHECK and UNIQUE constraint is explicit and reviewable in one place.
+``PRAGMA user_version`` mirrors the number of applied migrations so that a database
+written by a newer version can be refused before anything touches it.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("qualcoder_ahp")
+
+SCHEMA_V1 = """
+CREATE TABLE participants (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    guid TEXT NOT NULL UNIQUE
+);
+CREATE TABLE participant_attributes (
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    value TEXT,
+    PRIMARY KEY (participant_id, name)
+);
+CREATE TABLE transcripts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    path TEXT,
+    format TEXT NOT NULL,
+    content_hash TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL,
+    participant_id INTEGER REFERENCES participants(id),
+    words INTEGER NOT NULL,
+    imported_at TEXT NOT NULL,
+    guid TEXT NOT NULL UNIQUE,
+    UNIQUE (name, version)
+);
+CREATE TABLE turns (
+    id INTEGER PRIMARY KEY,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    speaker TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('interviewer', 'participant', 'other')),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    time TEXT,
+    UNIQUE (transcript_id, idx)
+);
+CREATE TABLE sentences (
+    id INTEGER PRIMARY KEY,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    turn_idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    UNIQUE (transcript_id, idx)
+);
+CREATE INDEX sentences_span ON sentences (transcript_id, start);
+CREATE TABLE coders (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    guid TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE codebooks (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    path TEXT,
+    content_hash TEXT NOT NULL,
+    pipeline TEXT,
+    loaded_at TEXT NOT NULL
+);
+CREATE TABLE themes (
+    id TEXT PRIMARY KEY,
+    parent_id TEXT REFERENCES themes(id),
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    inclusion TEXT NOT NULL DEFAULT '',
+    exclusion TEXT NOT NULL DEFAULT '',
+    examples TEXT NOT NULL DEFAULT '[]',
+    color TEXT NOT NULL DEFAULT '#888888',
+    codable INTEGER NOT NULL DEFAULT 1,
+    position INTEGER NOT NULL DEFAULT 0,
+    active INTEGER NOT NULL DEFAULT 1,
+    guid TEXT NOT NULL UNIQUE
+);
+CREATE TABLE patterns (
+    id TEXT PRIMARY KEY,
+    theme_id TEXT NOT NULL REFERENCES themes(id),
+    kind TEXT NOT NULL CHECK (kind IN ('token', 'phrase', 'regex', 'dependency')),
+    body TEXT NOT NULL,
+    scope TEXT NOT NULL DEFAULT 'participant',
+    unit TEXT NOT NULL DEFAULT 'sentence',
+    exclude INTEGER NOT NULL DEFAULT 0,
+    body_hash TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE suggestions (
+    id INTEGER PRIMARY KEY,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+    theme_id TEXT NOT NULL REFERENCES themes(id),
+    unit TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    pattern_ids TEXT NOT NULL,
+    matches TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'retired')),
+    created_at TEXT NOT NULL,
+    UNIQUE (transcript_id, theme_id, start, "end")
+);
+CREATE INDEX suggestions_by_transcript ON suggestions (transcript_id, start);
+CREATE TABLE codings (
+    id INTEGER PRIMARY KEY,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+    theme_id TEXT NOT NULL REFERENCES themes(id),
+    coder_id INTEGER NOT NULL REFERENCES coders(id),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    quote TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    suggestion_id INTEGER REFERENCES suggestions(id),
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    guid TEXT NOT NULL UNIQUE,
+    CHECK (start >= 0 AND "end" > start)
+);
+CREATE INDEX codings_by_coder ON codings (coder_id, transcript_id, active);
+CREATE TABLE decisions (
+    suggestion_id INTEGER NOT NULL REFERENCES suggestions(id) ON DELETE CASCADE,
+    coder_id INTEGER NOT NULL REFERENCES coders(id),
+    status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'adjusted')),
+    coding_id INTEGER REFERENCES codings(id),
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    PRIMARY KEY (suggestion_id, coder_id)
+);
+CREATE TABLE memos (
+    id INTEGER PRIMARY KEY,
+    coder_id INTEGER NOT NULL REFERENCES coders(id),
+    target_kind TEXT NOT NULL CHECK (target_kind IN ('coding', 'theme', 'transcript')),
+    target_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    guid TEXT NOT NULL UNIQUE,
+    UNIQUE (coder_id, target_kind, target_id)
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    coder_id INTEGER REFERENCES coders(id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL
+);
+CREATE INDEX events_by_coder ON events (coder_id, id);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+CREATE TABLE doc_cache (
+    key TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
+-- The event log is append-only: the database itself refuses edits and deletes.
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+"""
+
+
+@MIGRATIONS()
+def m001_create_tables(db: Database) -> None:
+    """Create the first schema: corpus, codebook, suggestions, codings, events."""
+    for statement in _split_sql(SCHEMA_V1):
+        db.execute(statement)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a DDL script into statements, keeping trigger bodies whole."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        if line.strip().startswith("--"):
+            continue
+        current.append(line)
+        joined = "\n".join(current).strip()
+        if joined.endswith(";") and (
+            not joined.upper().startswith("CREATE TRIGGER") or joined.upper().endswith("END;")
+        ):
+            statements.append(joined)
+            current = []
+    return statements
+
+
+def known_count() -> int:
+    """How many migrations this version of qualcoder_ahp knows."""
+    return len(MIGRATIONS._migrations)

@@ -1,0 +1,396 @@
+"""The project store: the one place that opens the database and names its tables.
+
+:func:`open_store` opens (or creates) a project database: owner-only file mode,
+WAL journal, foreign keys on, a busy timeout so two coders wait rather than fail,
+numbered migrations (with a backup first), and a refusal of databases written by a
+newer schema. :class:`Store` gathers the table access of each area from mixins in
+this package (corpus here; codebook, suggestions, decisions, reports, merge and
+REFI in their own modules), so each area's SQL sits in one file of ``model/``.
+
+Every write goes through :meth:`Store.write`, a ``BEGIN IMMEDIATE`` transaction
+that commits before it returns: a decision is durable before the screen shows it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from qualcoder_ahp.errors import SchemaTooNew, UserError
+from qualcoder_ahp.model.codebook_store import CodebookMixin
+from qualcoder_ahp.model.decisions import DecisionMixin
+from qualcoder_ahp.model.merge_store import MergeMixin
+from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
+from qualcoder_ahp.model.refi_store import RefiMixin
+from qualcoder_ahp.model.report_store import ReportMixin
+from qualcoder_ahp.model.suggestion_store import SuggestionMixin
+from qualcoder_ahp.records import ParsedTranscript, Sentence, TranscriptInfo, Turn
+
+BUSY_TIMEOUT_S = 30.0
+
+
+def now() -> str:
+    """UTC timestamp with microseconds, ISO 8601."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def new_guid() -> str:
+    """A fresh GUID in the 8-4-4-4-12 form REFI-QDA wants."""
+    return str(uuid.uuid4())
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the normalised stored text: a transcript's identity across projects."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words, the figure every report uses."""
+    return len(text.split())
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only (before SQLite opens it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:
+    """Open a project database, creating and migrating it as needed.
+
+    Args:
+        path: the database file, or ``None``/``":memory:"`` for an in-memory project.
+        migrate: apply pending migrations (a backup of an existing file is made first).
+
+    Raises:
+        SchemaTooNew: the file was written by a newer qualcoder_ahp.
+        UserError: the file is not a readable SQLite database.
+    """
+    if path is None or str(path) == ":memory:":
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        store = Store(Database(conn), None)
+    else:
+        file = Path(path)
+        if not file.exists():
+            _create_private(file)
+        else:
+            with contextlib.suppress(OSError):
+                os.chmod(file, 0o600)
+        conn = sqlite3.connect(str(file), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        store = Store(Database(conn), file)
+    try:
+        store._prepare(migrate=migrate)
+    except sqlite3.DatabaseError as exc:
+        store.close()
+        raise UserError(f"not a qualcoder_ahp database ({exc})", path=str(path)) from None
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+class Store(
+    CodebookMixin, SuggestionMixin, DecisionMixin, ReportMixin, MergeMixin, RefiMixin
+):
+    """Typed access to one project database."""
+
+    def __init__(self, db: Database, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+        self.conn: sqlite3.Connection = db.conn
+
+    # ------------------------------------------------------------------ lifecycle
+    def _prepare(self, *, migrate: bool) -> None:
+        self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if self.path is not None:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            # FULL sync: a decision reported committed survives power loss, not just a crash.
+            self.conn.execute("PRAGMA synchronous = FULL")
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > known_count():
+            raise SchemaTooNew(
+                f"database schema version {version} is newer than this qualcoder_ahp "
+                f"understands ({known_count()}); upgrade qualcoder_ahp to open it",
+                path=str(self.path),
+            )
+        if migrate and MIGRATIONS.pending(self.db):
+            if self.path is not None and version > 0:
+                self.backup(self.path.with_name(self.path.name + f".bak-v{version}"))
+            MIGRATIONS.apply(self.db)
+            self.conn.execute(f"PRAGMA user_version = {known_count()}")
+
+    def backup(self, target: Path) -> Path:
+        """Write a consistent, owner-only copy of the database (SQLite backup API)."""
+        if target.exists():
+            target.unlink()
+        _create_private(target)
+        dest = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+    def close(self) -> None:
+        """Close the connection (checkpointing WAL when last out)."""
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Store]:
+        """One write transaction, committed on exit (nested calls use savepoints).
+
+        ``BEGIN IMMEDIATE`` takes the write lock up front so that a second coder's
+        process waits on the busy timeout instead of failing mid-transaction.
+        """
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def integrity_ok(self) -> bool:
+        """``PRAGMA integrity_check`` and ``foreign_key_check`` both clean."""
+        ok = self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return ok and not self.conn.execute("PRAGMA foreign_key_check").fetchall()
+
+    # ------------------------------------------------------------------ settings
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        """A project setting (remembered coder, blind mode...)."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Store a project setting."""
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    # ------------------------------------------------------------------ coders
+    def ensure_coder(self, name: str) -> int:
+        """The id of coder ``name``, created on first use."""
+        name = name.strip()
+        if not name:
+            raise UserError("a coder needs a name")
+        row = self.conn.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
+        if row:
+            return int(row[0])
+        with self.write():
+            cur = self.conn.execute(
+                "INSERT INTO coders (name, guid, created_at) VALUES (?, ?, ?)",
+                [name, new_guid(), now()],
+            )
+        return int(cur.lastrowid or 0)
+
+    def coder_id(self, name: str) -> int:
+        """The id of an existing coder; a clear error if there is none."""
+        row = self.conn.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
+        if not row:
+            known = ", ".join(self.coders()) or "none yet"
+            raise UserError(f"no coder named {name!r} in this project (coders: {known})")
+        return int(row[0])
+
+    def coders(self) -> list[str]:
+        """All coder names, in order of creation."""
+        return [r[0] for r in self.conn.execute("SELECT name FROM coders ORDER BY id")]
+
+    # ------------------------------------------------------------------ participants
+    def ensure_participant(self, code: str) -> int:
+        """The id of participant ``code``, created on first use."""
+        row = self.conn.execute("SELECT id FROM participants WHERE code = ?", [code]).fetchone()
+        if row:
+            return int(row[0])
+        with self.write():
+            cur = self.conn.execute(
+                "INSERT INTO participants (code, guid) VALUES (?, ?)", [code, new_guid()]
+            )
+        return int(cur.lastrowid or 0)
+
+    def set_participant_attributes(self, code: str, attributes: dict[str, str]) -> None:
+        """Set (replace) the named attributes of a participant, creating it if needed."""
+        with self.write():
+            pid = self.ensure_participant(code)
+            for name, value in attributes.items():
+                self.conn.execute(
+                    "INSERT INTO participant_attributes (participant_id, name, value) "
+                    "VALUES (?, ?, ?) ON CONFLICT(participant_id, name) "
+                    "DO UPDATE SET value = excluded.value",
+                    [pid, name, value],
+                )
+
+    def participants(self) -> dict[str, dict[str, str]]:
+        """Every participant code with its attributes."""
+        out: dict[str, dict[str, str]] = {
+            r[0]: {} for r in self.conn.execute("SELECT code FROM participants ORDER BY code")
+        }
+        for code, name, value in self.conn.execute(
+            "SELECT p.code, a.name, a.value FROM participant_attributes a "
+            "JOIN participants p ON p.id = a.participant_id ORDER BY p.code, a.name"
+        ):
+            out[code][name] = value
+        return out
+
+    # ------------------------------------------------------------------ transcripts
+    def add_transcript(
+        self,
+        name: str,
+        parsed: ParsedTranscript,
+        *,
+        path: str | None = None,
+        participant: str | None = None,
+        new_version: bool = False,
+    ) -> tuple[TranscriptInfo, bool]:
+        """Store an imported transcript with its turns and sentences, atomically.
+
+        Returns the stored transcript and whether anything was written: the same
+        content again is a no-op; the same name with other content is refused
+        unless ``new_version`` (codings are never moved between versions).
+        """
+        digest = content_hash(parsed.text)
+        row = self.conn.execute(
+            "SELECT id FROM transcripts WHERE content_hash = ?", [digest]
+        ).fetchone()
+        if row:
+            return self.transcript(int(row[0])), False
+        latest = self.conn.execute(
+            "SELECT MAX(version) FROM transcripts WHERE name = ?", [name]
+        ).fetchone()[0]
+        if latest is not None and not new_version:
+            raise UserError(
+                f"a different transcript named {name!r} is already stored; "
+                "use --new-version to store this as a new version",
+                path=path,
+            )
+        version = (latest or 0) + 1
+        with self.write():
+            pid = self.ensure_participant(participant) if participant else None
+            cur = self.conn.execute(
+                "INSERT INTO transcripts (name, version, path, format, content_hash, text, "
+                "participant_id, words, imported_at, guid) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [name, version, path, parsed.format, digest, parsed.text, pid,
+                 count_words(parsed.text), now(), new_guid()],
+            )
+            tid = int(cur.lastrowid or 0)
+            self.conn.executemany(
+                'INSERT INTO turns (transcript_id, idx, speaker, role, start, "end", time) '
+                "VALUES (?,?,?,?,?,?,?)",
+                [(tid, i, t.speaker, t.role, t.start, t.end, t.time)
+                 for i, t in enumerate(parsed.turns)],
+            )
+            self.conn.executemany(
+                'INSERT INTO sentences (transcript_id, idx, turn_idx, start, "end") '
+                "VALUES (?,?,?,?,?)",
+                [(tid, i, s.turn_index, s.start, s.end) for i, s in enumerate(parsed.sentences)],
+            )
+        return self.transcript(tid), True
+
+    _TRANSCRIPT_SELECT = (
+        "SELECT t.id, t.name, t.version, t.format, t.content_hash, p.code, t.words, "
+        "(SELECT COUNT(*) FROM turns u WHERE u.transcript_id = t.id), t.guid "
+        "FROM transcripts t LEFT JOIN participants p ON p.id = t.participant_id"
+    )
+
+    def transcript(self, ref: int | str) -> TranscriptInfo:
+        """A transcript by id, by name (latest version) or by ``name@version``."""
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+            rows = self.conn.execute(
+                self._TRANSCRIPT_SELECT + " WHERE t.id = ?", [int(ref)]
+            ).fetchall()
+        else:
+            name, _, version = ref.partition("@")
+            sql = self._TRANSCRIPT_SELECT + " WHERE t.name = ?"
+            args: list[object] = [name]
+            if version:
+                sql += " AND t.version = ?"
+                args.append(int(version) if version.isdigit() else -1)
+            rows = self.conn.execute(sql + " ORDER BY t.version DESC LIMIT 1", args).fetchall()
+        if not rows:
+            raise UserError(f"no transcript {ref!r} in this project")
+        return TranscriptInfo(*rows[0])
+
+    def transcripts(self) -> list[TranscriptInfo]:
+        """Every stored transcript, by name and version."""
+        rows = self.conn.execute(self._TRANSCRIPT_SELECT + " ORDER BY t.name, t.version")
+        return [TranscriptInfo(*r) for r in rows]
+
+    def transcript_text(self, transcript_id: int) -> str:
+        """The stored (normalised) text of a transcript."""
+        row = self.conn.execute(
+            "SELECT text FROM transcripts WHERE id = ?", [transcript_id]
+        ).fetchone()
+        if not row:
+            raise UserError(f"no transcript with id {transcript_id}")
+        return str(row[0])
+
+    def turns(self, transcript_id: int) -> list[Turn]:
+        """A transcript's speaker turns, in order."""
+        rows = self.conn.execute(
+            'SELECT speaker, role, start, "end", time FROM turns '
+            "WHERE transcript_id = ? ORDER BY idx",
+            [transcript_id],
+        )
+        return [Turn(*r) for r in rows]
+
+    def sentences(self, transcript_id: int) -> list[Sentence]:
+        """A transcript's stored sentences, in order."""
+        rows = self.conn.execute(
+            'SELECT start, "end", turn_idx FROM sentences WHERE transcript_id = ? ORDER BY idx',
+            [transcript_id],
+        )
+        return [Sentence(*r) for r in rows]
+
+    def speakers(self, transcript_id: int) -> dict[str, str]:
+        """Each speaker of a transcript with their role."""
+        rows = self.conn.execute(
+            "SELECT speaker, role FROM turns WHERE transcript_id = ? GROUP BY speaker, role "
+            "ORDER BY MIN(idx)",
+            [transcript_id],
+        )
+        return {speaker: role for speaker, role in rows}
+
+    def log_event(self, coder_id: int | None, kind: str, payload: dict[str, object]) -> int:
+        """Append one event to the log (call inside :meth:`write`)."""
+        cur = self.conn.execute(
+            "INSERT INTO events (coder_id, at, kind, payload) VALUES (?, ?, ?, ?)",
+            [coder_id, now(), kind, json.dumps(payload, sort_keys=True)],
+        )
+        return int(cur.lastrowid or 0)
+
+
+def remove_database(path: Path) -> None:
+    """Delete a database and its WAL/SHM side files (used by tests and ``demo --fresh``)."""
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(str(path) + suffix).unlink()
+
+
+__all__ = ["Store", "open_store", "new_guid", "now", "content_hash", "count_words",
+           "remove_database"]

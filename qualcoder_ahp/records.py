@@ -1,0 +1,128 @@
+"""Small typed records passed between the layers.
+
+The core (importers, codebook, suggest, agreement, reports, refi) takes and returns
+these frozen dataclasses; only :mod:`qualcoder_ahp.model.store` knows the tables.
+All offsets are half-open ``[start, end)`` code-point indexes into a transcript's
+stored text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("interviewer", "participant", "other")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker turn of a transcript."""
+
+    speaker: str
+    role: str
+    start: int
+    end: int
+    time: str | None = None
+    """Timestamp as written in the source (``00:01:02``), kept off the text."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence inside a turn, the default unit for suggestions and agreement."""
+
+    start: int
+    end: int
+    turn_index: int
+
+
+@dataclass(frozen=True)
+class ParsedTranscript:
+    """What an importer returns: normalised text and its turns."""
+
+    text: str
+    turns: list[Turn]
+    format: str
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TranscriptInfo:
+    """A stored transcript, without its text."""
+
+    id: int
+    name: str
+    version: int
+    format: str
+    content_hash: str
+    participant: str | None
+    words: int
+    turns: int
+    guid: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A codebook theme (a code). ``parent_id`` builds the tree."""
+
+    id: str
+    name: str
+    parent_id: str | None = None
+    description: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    examples: tuple[str, ...] = ()
+    color: str = "#888888"
+    codable: bool = True
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One suggestion pattern of a theme.
+
+    ``kind`` is ``token`` (spaCy Matcher token list), ``phrase`` (a phrase string),
+    ``regex`` (a regular expression over the segment text) or ``dependency``
+    (DependencyMatcher, only with a trained pipeline). ``exclude`` marks an
+    exclusion pattern: a segment it matches gets no suggestion of the theme.
+    """
+
+    id: str
+    theme_id: str
+    kind: str
+    body: object
+    scope: str = "participant"
+    unit: str = "sentence"
+    exclude: bool = False
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One theme on one segment, with the matches and pattern ids that support it."""
+
+    id: int
+    transcript_id: int
+    theme_id: str
+    unit: str
+    start: int
+    end: int
+    pattern_ids: tuple[str, ...]
+    matches: tuple[tuple[int, int], ...]
+    status: str = "open"
+    """``open`` or ``retired`` (its patterns were removed from the codebook)."""
+
+
+@dataclass(frozen=True)
+class Coding:
+    """A coder's coding of a span with a theme (the projection of the event log)."""
+
+    id: int
+    transcript_id: int
+    theme_id: str
+    coder: str
+    start: int
+    end: int
+    quote: str
+    origin: str
+    """``suggested``, ``adjusted``, ``manual``, ``imported`` or ``consensus``."""
+    suggestion_id: int | None = None
+    memo: str | None = None
+    guid: str = ""

@@ -1,0 +1,79 @@
+"""Shared fixtures: every test runs in its own temporary directory and database.
+
+No test touches the real home directory, the network, or a database outside
+``tmp_path``: an autouse fixture points ``HOME``, ``QCAHP_DB`` and the working
+directory at the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.records import ParsedTranscript, Sentence, Turn
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+REAL = SHARED / "transcripts-real"
+REFERENCE = SHARED / "reference"
+REFI_SCHEMAS = SHARED / "refi-qda"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("QCAHP_DB", str(tmp_path / "qcahp.db"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """A fresh on-disk project database (WAL, like a real one)."""
+    s = open_store(tmp_path / "project.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def memory_store() -> Store:
+    """A fresh in-memory project database."""
+    s = open_store(None)
+    yield s
+    s.close()
+
+
+def make_parsed(turns: list[tuple[str, str, str]], fmt: str = "txt") -> ParsedTranscript:
+    """Build a transcript from ``(speaker, role, text)`` turns; each turn one or more
+    sentences split on ". " so tests need no importer."""
+    text_parts: list[str] = []
+    out_turns: list[Turn] = []
+    sentences: list[Sentence] = []
+    pos = 0
+    for i, (speaker, role, body) in enumerate(turns):
+        if i:
+            text_parts.append("\n\n")
+            pos += 2
+        start = pos
+        text_parts.append(body)
+        pos += len(body)
+        out_turns.append(Turn(speaker, role, start, pos))
+        s = start
+        for piece in body.split(". "):
+            e = s + len(piece)
+            if e < pos:
+                e += 1  # keep the full stop
+            sentences.append(Sentence(s, min(e, pos), i))
+            s = e + 1 if e < pos else e
+    return ParsedTranscript("".join(text_parts), out_turns, fmt, sentences)
+
+
+@pytest.fixture
+def real_dir() -> Path:
+    """The shared real transcripts; tests using it skip when the folder is absent."""
+    if not REAL.is_dir():
+        pytest.skip("../shared/transcripts-real is not present")
+    return REAL
