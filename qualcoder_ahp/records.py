@@ -126,3 +126,16 @@ class Coding:
     suggestion_id: int | None = None
     memo: str | None = None
     guid: str = ""
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """A parsed, validated codebook: the theme tree and its patterns."""
+
+    name: str
+    themes: tuple[Theme, ...]
+    patterns: tuple[Pattern, ...] = ()
+    pipeline: str | None = None
+    """An installed trained spaCy pipeline to use instead of ``blank("en")``, if named."""
+    source: str | None = None
+    """The file it was read from."""
