@@ -30,6 +30,9 @@ THEME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 PATTERN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 OPERATOR = re.compile(r"^(?:[!?+*]|\{\d+\}|\{\d+,\d*\}|\{\d*,\d+\})$")
+# Paul Tol's colour-blind-safe palette, for themes made from pattern labels.
+PALETTE = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB",
+           "#EE7733", "#0077BB", "#009988")
 SCOPES = ("participant", "interviewer", "all")
 UNITS = ("sentence", "turn")
 BODIES = {"phrase": "phrase", "tokens": "token", "regex": "regex", "dependency": "dependency"}
@@ -161,6 +164,29 @@ def derived_pattern_id(label: str, pattern: Any) -> str:
     """A stable id for a JSONL pattern without one: label plus a hash of the pattern."""
     digest = hashlib.sha1(json.dumps([label, pattern], sort_keys=True).encode()).hexdigest()
     return f"{label}_{digest[:8]}"
+
+
+def diff_codebooks(old: Codebook, new: Codebook) -> dict[str, list[str]]:
+    """What loading ``new`` over ``old`` adds, changes and retires (theme and pattern ids)."""
+    def theme_key(t: Theme) -> tuple[Any, ...]:
+        return (t.name, t.parent_id, t.description, t.inclusion, t.exclusion, t.examples,
+                t.color.upper(), t.codable)
+
+    def pattern_key(p: Pattern) -> str:
+        return json.dumps([p.theme_id, p.kind, p.body, p.scope, p.unit, p.exclude],
+                          sort_keys=True)
+
+    out: dict[str, list[str]] = {}
+    for kind, before, after, key in (
+        ("themes", {t.id: t for t in old.themes}, {t.id: t for t in new.themes}, theme_key),
+        ("patterns", {p.id: p for p in old.patterns}, {p.id: p for p in new.patterns},
+         pattern_key),
+    ):
+        out[f"{kind}_added"] = [i for i in after if i not in before]
+        out[f"{kind}_changed"] = [i for i in after
+                                  if i in before and key(after[i]) != key(before[i])]  # type: ignore[operator]
+        out[f"{kind}_retired"] = [i for i in before if i not in after]
+    return out
 
 
 # --------------------------------------------------------------------------- YAML
@@ -391,8 +417,10 @@ def _check_tokens(ck: _Checker, body: Any, line: int, what: str) -> None:
     # Our rules passed: let spaCy's own schema and Matcher have the last word.
     from spacy.schemas import validate_token_pattern
 
-    for problem in validate_token_pattern(body):
-        ck.error(line, what, f"spaCy: {problem}")
+    problems = validate_token_pattern(body)
+    if problems:
+        # A union-typed field yields one problem per alternative: one line for all.
+        ck.error(line, what, "spaCy: " + "; ".join(problems))
     if len(ck.errors) > own_errors:
         return
     try:
@@ -489,7 +517,8 @@ def _check_jsonl_codebook(path: Path) -> CheckResult:
     labels = list(dict.fromkeys(label for _, label, _ in rows))
     if not rows and not ck.errors:
         ck.error(0, "", "no patterns in the file")
-    themes = tuple(Theme(label, label.replace("_", " ").capitalize(), position=i)
+    themes = tuple(Theme(label, label.replace("_", " ").capitalize(),
+                         color=PALETTE[i % len(PALETTE)], position=i)
                    for i, label in enumerate(labels))
     codebook = Codebook(path.stem, themes, tuple(p for _, _, p in rows), None, str(path))
     return CheckResult(codebook, ck.errors, ck.warnings)

@@ -142,7 +142,9 @@ class Engine:
         """Every ``(pattern_id, start, end)`` match in a doc, offsets into ``text``."""
         strings = self.nlp.vocab.strings
         found: list[tuple[str, int, int]] = []
-        spans = [*self.matcher(doc), *self.phrases(doc)]
+        # An empty matcher warns (W036) on every call: skip it instead.
+        spans = [*(self.matcher(doc) if len(self.matcher) else ()),
+                 *(self.phrases(doc) if len(self.phrases) else ())]
         for key, start, end in spans:
             first, last = doc[start], doc[end - 1]
             found.append((strings[key], first.idx, last.idx + len(last)))
