@@ -37,10 +37,10 @@ THEMES = (
 # (held-out), copied from docs/readme/codebook-eval.md. The tests allow a small margin
 # below them, so a pattern edit that loses real matches fails here.
 MARGIN = 0.03
-DEV_MICRO = {"precision": 0.940, "recall": 0.818, "f1": 0.875}
-HELDOUT_MICRO = {"precision": 0.667, "recall": 0.350, "f1": 0.459}
+DEV_MICRO = {"precision": 0.921, "recall": 0.801, "f1": 0.857}
+HELDOUT_MICRO = {"precision": 0.700, "recall": 0.350, "f1": 0.467}
 HELDOUT_RECALL = {"boundary_spanning": 0.545, "leadership_development": 0.5,
-                  "serendipity": 0.222, "system_perspective": 0.125, "non_traditional_roles": 0.0}
+                  "serendipity": 0.222, "system_perspective": 0.125}
 """Per-theme recall on the held-out set, for themes with at least three labelled sentences."""
 
 # A plain keyword search, the baseline the codebook must beat: a theme is suggested
@@ -147,6 +147,9 @@ def test_blog_states_the_seed_themes_plainly(codebook: Codebook, fragment: str,
     "It wasn’t luck, I’d been preparing for years.",
     "Nobody tapped me on the shoulder, I put myself forward.",
     "I always planned to be a director of operations.",
+    "I don't think the new service was luck at all.",
+    "None of that was by chance.",
+    "People assume all AHP leaders fell into it, and I didn't.",
 ])
 def test_negated_serendipity_is_not_suggested(codebook: Codebook, sentence: str) -> None:
     assert "serendipity" not in suggested(codebook, sentence)
