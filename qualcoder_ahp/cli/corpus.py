@@ -24,6 +24,8 @@ def _progress_bar(total_hint: int) -> tuple[Callable[[int, int, str], None], Cal
     state: dict[str, object] = {"bar": None, "done": 0}
 
     def update(done: int, total: int, current: str) -> None:
+        if not sys.stderr.isatty():
+            return  # no bar in pipes and logs: the per-file lines say it all
         bar = state["bar"]
         if bar is None:
             bar = click.progressbar(length=max(total, 1), label="Importing", file=sys.stderr,

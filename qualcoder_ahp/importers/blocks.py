@@ -60,6 +60,15 @@ def clock_of(note: str) -> str | None:
     return inner if _CLOCK.match(inner) else None
 
 
+def is_note_text(inner: str) -> bool:
+    """Whether an all-italic paragraph reads as a procedural note, not speech.
+
+    Notes are short or parenthesised (``(The witness withdrew)``, ``MS X (sworn).``);
+    a long italic paragraph is more likely an emphasised quotation, and is kept.
+    """
+    return "(" in inner or "[" in inner or len(inner.split()) <= 15
+
+
 def classify_note(text: str) -> Block | None:
     """A standalone paragraph that is a procedural note or a bare time, else None.
 
@@ -70,7 +79,7 @@ def classify_note(text: str) -> Block | None:
     stripped = text.strip()
     m = _EMPHASIS_PARA.match(stripped)
     inner = (m.group("a") or m.group("b")).strip() if m else None
-    if inner is not None:
+    if inner is not None and is_note_text(inner):
         return Block([stripped], kind=NOTE, time=clock_of(inner))
     clock = clock_of(stripped)
     if clock is not None and _PAREN.match(stripped):

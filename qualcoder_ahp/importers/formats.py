@@ -19,7 +19,7 @@ from typing import Any
 
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import (
-    CUE, HEADING, NOTE, PARA, TIME, Block, clock_of, text_blocks,
+    CUE, HEADING, NOTE, PARA, TIME, Block, clock_of, is_note_text, text_blocks,
 )
 from qualcoder_ahp.importers.normalise import decode, normalise, read_bytes
 
@@ -74,7 +74,7 @@ def _paragraph_block(text: str, bold_prefix: str, all_italic: bool, heading: boo
             block = _label_block(bold_prefix, rest)
             if block is not None:
                 return block
-    if all_italic:
+    if all_italic and is_note_text(text):
         return Block([text.strip()], kind=NOTE, time=clock_of(text))
     lines = text.split("\n")
     return Block(lines)
@@ -95,11 +95,13 @@ def read_docx(path: Path, max_bytes: int) -> list[Block]:
         raise ImportFailed(f"not a valid Word .docx file ({type(exc).__name__})",
                            path=str(path)) from None
     blocks: list[Block] = []
+    # Style lookups are slow in python-docx, so each style id is resolved once.
+    cache: dict[tuple[str, str | None], Any] = {}
     body = document.element.body
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            block = _docx_paragraph(Paragraph(child, document))
+            block = _docx_paragraph(Paragraph(child, document), cache)
             if block is not None:
                 blocks.append(block)
         elif tag == "tbl":
@@ -107,23 +109,32 @@ def read_docx(path: Path, max_bytes: int) -> list[Block]:
     return blocks
 
 
-def _run_flag(run: Any, attr: str) -> bool:
-    value = getattr(run, attr)
-    if value is None and run.style is not None:
-        value = getattr(run.style.font, attr)
+def _run_flag(run: Any, attr: str, cache: dict[tuple[str, str | None], Any]) -> bool:
+    value = getattr(run.font, attr)
+    if value is None:
+        style_id = run.element.style
+        if style_id is None:
+            return False
+        key = (attr, style_id)
+        if key not in cache:
+            cache[key] = bool(getattr(run.style.font, attr)) if run.style is not None else False
+        value = cache[key]
     return bool(value)
 
 
-def _docx_paragraph(paragraph: Any) -> Block | None:
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
-    heading = style.startswith(("Heading", "Title"))
+def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]) -> Block | None:
+    key = ("paragraph", paragraph._p.style)
+    if key not in cache:
+        cache[key] = (paragraph.style.name if paragraph.style is not None else "") or ""
+    heading = cache[key].startswith(("Heading", "Title"))
     runs = [r for r in paragraph.runs if r.text]
     bold_prefix = ""
     for run in runs:
-        if not _run_flag(run, "bold"):
+        if not _run_flag(run, "bold", cache):
             break
         bold_prefix += run.text
-    all_italic = bool(runs) and all(_run_flag(r, "italic") or not r.text.strip() for r in runs)
+    all_italic = bool(runs) and all(
+        _run_flag(r, "italic", cache) or not r.text.strip() for r in runs)
     return _paragraph_block(paragraph.text, bold_prefix, all_italic, heading)
 
 
