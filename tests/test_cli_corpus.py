@@ -153,6 +153,24 @@ def test_interviewer_and_participant_options() -> None:
                 "ON p.id = t.participant_id") == [("P07",)]
 
 
+def test_naming_interviewers_again_fixes_roles_only() -> None:
+    assert run("import", str(DATA / "changes.srt")).exit_code == 0
+    text_before = rows("SELECT text, content_hash FROM transcripts")
+    offsets_before = rows('SELECT speaker, start, "end" FROM turns ORDER BY idx')
+    result = run("import", "--interviewer", "Bo Guest", str(DATA / "changes.srt"))
+    assert result.exit_code == 0
+    assert "unchanged  changes" in result.stdout
+    assert "roles      changes: Ann Host -> participant, Bo Guest -> interviewer" in result.stdout
+    assert rows("SELECT speaker, role FROM turns GROUP BY speaker ORDER BY speaker") == [
+        ("Ann Host", "participant"), ("Bo Guest", "interviewer")]
+    assert rows("SELECT text, content_hash FROM transcripts") == text_before
+    assert rows('SELECT speaker, start, "end" FROM turns ORDER BY idx') == offsets_before
+    before = dump()
+    assert "roles" not in run("import", "--interviewer", "Bo Guest",
+                              str(DATA / "changes.srt")).stdout
+    assert dump() == before
+
+
 def test_participants_csv(tmp_path: Path) -> None:
     csv_file = tmp_path / "people.csv"
     csv_file.write_text("Participant,Profession,Seniority,Trust type,Board distance\n"

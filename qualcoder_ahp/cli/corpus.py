@@ -84,6 +84,9 @@ def register(cli: click.Group) -> None:
                        f"{info.turns} turns)")
         for info in report.unchanged:
             click.echo(f"unchanged  {info.name} (already stored as v{info.version})")
+        for info, roles in report.roles_updated:
+            changes = ", ".join(f"{s} -> {r}" for s, r in roles.items())
+            click.echo(f"roles      {info.name}: {changes}")
         for _path, reason in report.failed:
             click.secho(f"failed     {reason}", fg="red", err=True)
         click.echo(report.summary())

@@ -3,7 +3,8 @@
 Each file is read and parsed before anything is written, then stored in one
 transaction by :meth:`Store.add_transcript`, so a bad file leaves the database as
 it was and the batch goes on to the next file. The report lists what was imported,
-what was already there (same content: nothing written), and what failed, with a
+what was already there (same content: nothing written, except speaker roles when
+the researcher names interviewers or participants again), and what failed, with a
 one-line reason for each failure.
 """
 
@@ -29,6 +30,8 @@ class ImportReport:
 
     imported: list[TranscriptInfo] = field(default_factory=list)
     unchanged: list[TranscriptInfo] = field(default_factory=list)
+    roles_updated: list[tuple[TranscriptInfo, dict[str, str]]] = field(default_factory=list)
+    """Unchanged transcripts whose speaker roles the given names changed."""
     failed: list[tuple[str, str]] = field(default_factory=list)
     """``(path, one-line reason)`` per file that was not imported."""
 
@@ -87,7 +90,9 @@ def import_paths(
         store: the open project.
         paths: files and/or folders (folders are walked for supported files).
         interviewers: speaker names to treat as interviewers (besides the defaults).
-        participants: speaker names to treat as the participant.
+        participants: speaker names to treat as the participant. When either is
+            given for a file already stored with the same text, the roles they imply
+            are applied to it (text and offsets do not change).
         participant: the participant id for every file; by default each file's
             name without its extension.
         new_version: store a file whose name is already used, with new content,
@@ -116,7 +121,17 @@ def import_paths(
                 reason = f"{file}: {reason}"
             report.failed.append((str(file), reason))
             continue
-        (report.imported if written else report.unchanged).append(info)
+        if written:
+            report.imported.append(info)
+            continue
+        report.unchanged.append(info)
+        if interviewers or participants:
+            # Same text, but the researcher named speakers: apply the roles they imply.
+            new = {t.speaker: t.role for t in parsed.turns}
+            old = store.speakers(info.id)
+            diff = {s: r for s, r in new.items() if old.get(s) not in (None, r)}
+            if diff and store.set_speaker_roles(info.id, diff):
+                report.roles_updated.append((info, diff))
     if progress is not None:
         progress(len(files), len(files), "")
     return report

@@ -376,6 +376,22 @@ class Store(
         )
         return {speaker: role for speaker, role in rows}
 
+    def set_speaker_roles(self, transcript_id: int, roles: dict[str, str]) -> int:
+        """Change speakers' roles in one transcript (text and offsets stay as they are).
+
+        Returns the number of turns whose role changed.
+        """
+        changed = 0
+        with self.write():
+            for speaker, role in roles.items():
+                cur = self.conn.execute(
+                    "UPDATE turns SET role = ? WHERE transcript_id = ? AND speaker = ? "
+                    "AND role != ?",
+                    [role, transcript_id, speaker, role],
+                )
+                changed += cur.rowcount
+        return changed
+
     def log_event(self, coder_id: int | None, kind: str, payload: dict[str, object]) -> int:
         """Append one event to the log (call inside :meth:`write`)."""
         cur = self.conn.execute(
