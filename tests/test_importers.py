@@ -190,3 +190,33 @@ def test_sentence_splitter_rules() -> None:
                       "Then J. Smith came."]
     other = "one\ntwo. three"
     assert [other[s:e] for s, e in split_spans(other)] == ["one", "two. three"]
+
+
+def test_otter_style_name_and_time_on_own_line() -> None:
+    parsed = read_transcript(DATA / "otter.txt")
+    assert turns_of(parsed) == [
+        ("Jane Smith", "participant", "Hello there, thanks for having me.", "0:03"),
+        ("John Doe", "interviewer", "Sure. Tell me about your route?", "0:10"),
+        ("Jane Smith", "participant", "It was winding.", "0:15"),
+    ]
+
+
+def test_i_and_r_labels_without_blank_lines() -> None:
+    parsed = read_transcript(DATA / "ir.txt")
+    assert [(s, r) for s, r, _, _ in turns_of(parsed)] == [
+        ("I", "interviewer"), ("R", "participant"), ("I", "interviewer"), ("R", "participant")]
+
+
+def test_zoom_vtt_labels_inside_cues() -> None:
+    parsed = read_transcript(DATA / "zoom.vtt")
+    assert [(s, x) for s, _, x, _ in turns_of(parsed)] == [
+        ("Jane Smith", "Hello."), ("John Doe", "Hi Jane, welcome."),
+        ("Jane Smith", "Thanks for having me, it is great.")]
+
+
+def test_bare_timestamp_lines_date_the_next_turn() -> None:
+    parsed = read_transcript(DATA / "bare.txt")
+    assert turns_of(parsed) == [
+        ("Interviewer", "interviewer", "Hello.", "00:00:01"),
+        ("P01", "participant", "Hi. I am a paramedic. I work in Leeds.", "00:00:05"),
+    ]

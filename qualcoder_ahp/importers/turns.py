@@ -44,7 +44,7 @@ DEFAULT_INTERVIEWERS = frozenset({
 _INTERVIEWER_WORDS = frozenset({"interviewer", "counsel", "host", "moderator", "facilitator",
                                 "researcher"})
 DEFAULT_PARTICIPANTS = frozenset({
-    "participant", "interviewee", "respondent", "a", "p", "the witness", "witness",
+    "participant", "interviewee", "respondent", "resp", "a", "p", "r", "ie", "the witness", "witness",
 })
 
 _WORD = r"[A-Z\u00C0-\u024F0-9][\w.'\u2019\-]*"
@@ -62,6 +62,7 @@ _OWNLINE = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]+(?P<t1>{TIME})[ \t]*$")
 _PLAIN = re.compile(rf"^[ \t]*{_TPRE}(?P<name>{NAME}){_TLAB}[ \t]*:(?:[ \t]+|$)")
 _STAMP = re.compile(rf"[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
 _LEAD_STAMP = re.compile(rf"^[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
+_BARE_TIME = re.compile(rf"^[ \t]*(?:[\[(](?P<a>{TIME})[\])]|(?P<b>{TIME}))[ \t]*$")
 _QUESTIONS_FROM = re.compile(r"^questions?\s+(?:from|by)\s+(?P<who>.+)$", re.I)
 
 
@@ -121,16 +122,19 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     for block in blocks:
         if block.kind not in (PARA, CUE) or block.speaker:
             continue
-        for i, line in enumerate(block.lines):
+        opens = True  # the first line, or a line after a bare timestamp line
+        for line in block.lines:
             label = match_label(line)
             if label is None:
+                opens = _BARE_TIME.match(line) is not None
                 continue
             counts[label.name] += 1
             bold_style = bold_style or label.bold
             if label.strong:
                 strong.add(label.name)
-            if i == 0:
+            if opens:
                 at_start.add(label.name)
+            opens = False
     if bold_style:
         return {n for n in counts if n in strong or _known(n, wanted)}
     sure = {n for n in counts if n in strong or counts[n] >= 2 or _known(n, wanted)}
@@ -214,6 +218,11 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
             current = start(_clean_name(block.speaker), block.time)
             new_paragraph = True
         for i, line in enumerate(block.lines):
+            bare = _BARE_TIME.match(line)
+            if bare is not None and not (block.speaker and i == 0):
+                # A timestamp on its own line dates the turn that follows it.
+                pending_time = bare.group("a") or bare.group("b")
+                continue
             label = match_label(line) if not (block.speaker and i == 0) else None
             if label is not None and label.name in accepted:
                 current = start(label.name, label.time or (block.time if i == 0 else None))
@@ -221,7 +230,8 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
                 continue
             if current is None:
                 current = start(UNLABELLED, block.time)
-            add(current, line, new_paragraph and i == 0)
+            add(current, line, new_paragraph and (i == 0 or block.kind == PARA and
+                                                  _BARE_TIME.match(block.lines[i - 1]) is not None))
     out: list[tuple[str, str | None, str]] = []
     for d in drafts:
         text = "\n".join(" ".join(p) for p in d.paragraphs if p)
