@@ -1,9 +1,284 @@
-"""CLI commands: codebook."""
+"""CLI commands: codebook check/load/show, suggest, suggestions, decide, patterns, evaluate.
+
+Thin wrappers over :mod:`qualcoder_ahp.suggest` and the store: every command here has
+a Python form that the workbench and the tests call as well.
+"""
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
+
+from qualcoder_ahp.cli.common import Project, emit_json, emit_table, pass_project
+from qualcoder_ahp.errors import UserError
+
+FORMATS = click.Choice(["table", "json"])
 
 
 def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
+    for command in (codebook, suggest, suggestions, decide, patterns, evaluate):
+        cli.add_command(command)
+
+
+# --------------------------------------------------------------------------- codebook
+@click.group()
+def codebook() -> None:
+    """Check, load and show the codebook (themes and their spaCy patterns)."""
+
+
+def _check(path: str, patterns_file: str | None) -> Any:
+    from qualcoder_ahp.suggest.codebook import check_codebook
+
+    result = check_codebook(path, patterns=patterns_file)
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if result.errors:
+        for error in result.errors:
+            click.echo(error, err=True)
+        click.secho(f"{len(result.errors)} error(s): nothing stored.", fg="red", err=True)
+        sys.exit(1)
+    return result.codebook
+
+
+@codebook.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--patterns", "patterns_file", type=click.Path(exists=True, dir_okay=False),
+              help="Also merge this spaCy/Prodigy patterns JSONL (labels = theme ids).")
+def codebook_check(path: str, patterns_file: str | None) -> None:
+    """Validate a codebook (YAML, patterns JSONL or .qdc); list every error with its line."""
+    cb = _check(path, patterns_file)
+    positive = sum(1 for p in cb.patterns if not p.exclude)
+    click.echo(f"{path}: OK: {len(cb.themes)} themes, {positive} patterns, "
+               f"{len(cb.patterns) - positive} exclusion patterns")
+
+
+@codebook.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--patterns", "patterns_file", type=click.Path(exists=True, dir_okay=False),
+              help="Also merge this spaCy/Prodigy patterns JSONL (labels = theme ids).")
+@pass_project
+def codebook_load(project: Project, path: str, patterns_file: str | None) -> None:
+    """Store a codebook; a new version keeps theme ids, GUIDs and every coding."""
+    from qualcoder_ahp.suggest.codebook import diff_codebooks
+
+    cb = _check(path, patterns_file)
+    store = project.store()
+    diff = diff_codebooks(store.codebook(), cb)
+    store.save_codebook(cb)
+    click.echo(f"Loaded {cb.name!r} from {path}: {len(cb.themes)} themes, "
+               f"{len(cb.patterns)} patterns.")
+    for key, ids in diff.items():
+        if ids:
+            label = key.replace("_", " ")
+            shown = ", ".join(ids[:12]) + (f", ... ({len(ids)} in all)" if len(ids) > 12 else "")
+            click.echo(f"  {label}: {shown}")
+    if not any(diff.values()):
+        click.echo("  no changes")
+    elif any(diff[k] for k in ("patterns_added", "patterns_changed", "patterns_retired")):
+        click.echo("Run `qcahp suggest` to update the suggestions.")
+
+
+@codebook.command("show")
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--brief", is_flag=True, help="Only the tree, without definitions.")
+@pass_project
+def codebook_show(project: Project, path: str | None, brief: bool) -> None:
+    """Print the theme tree with definitions and pattern counts (stored, or from PATH)."""
+    cb = _check(path, None) if path else project.store().codebook()
+    if not cb.themes:
+        raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    counts: dict[str, list[int]] = {}
+    for p in cb.patterns:
+        counts.setdefault(p.theme_id, [0, 0])[1 if p.exclude else 0] += 1
+    depth: dict[str, int] = {}
+    click.echo(f"{cb.name}  ({len(cb.themes)} themes, {len(cb.patterns)} patterns"
+               f"{', pipeline ' + cb.pipeline if cb.pipeline else ''})")
+    for theme in cb.themes:
+        level = depth[theme.id] = depth.get(theme.parent_id or "", -1) + 1 if theme.parent_id else 0
+        pad = "  " * level
+        pos, neg = counts.get(theme.id, [0, 0])
+        kind = "folder" if not theme.codable else f"{pos} pattern{'' if pos == 1 else 's'}" + (
+            f", {neg} exclusion{'' if neg == 1 else 's'}" if neg else "")
+        click.echo(f"{pad}{theme.id}  {theme.name}  [{theme.color}] ({kind})")
+        if brief:
+            continue
+        for label, value in (("definition", theme.description), ("include", theme.inclusion),
+                             ("exclude", theme.exclusion)):
+            if value:
+                click.echo(f"{pad}    {label}: {' '.join(value.split())}")
+        if theme.examples:
+            click.echo(f"{pad}    examples: " + "; ".join(f'"{e}"' for e in theme.examples))
+
+
+# --------------------------------------------------------------------------- suggest
+@click.command()
+@click.option("--transcript", "names", multiple=True, help="Only this transcript (repeatable).")
+@click.option("--processes", type=int, default=None,
+              help="Worker processes for tokenising [default: 2 for large uncached corpora].")
+@pass_project
+def suggest(project: Project, names: tuple[str, ...], processes: int | None) -> None:
+    """Suggest themes on the transcripts with the stored codebook (idempotent)."""
+    from qualcoder_ahp.suggest.runner import run_suggestions
+
+    store = project.store()
+    ids = [store.transcript(n).id for n in names] if names else None
+    total = len(ids) if ids is not None else len(store.transcripts())
+    if total == 0:
+        raise UserError("no transcripts in this project: import some first")
+    with click.progressbar(length=total, label="Suggesting", file=sys.stderr,
+                           show_pos=True) as bar:
+        def step(done: int, _total: int, _name: str) -> None:
+            bar.update(done - bar.pos)
+
+        report = run_suggestions(store, transcript_ids=ids, progress=step, processes=processes)
+    click.echo(report.summary())
+    if report.skipped_patterns:
+        click.echo(f"Skipped (need a trained pipeline): {', '.join(report.skipped_patterns)}")
+
+
+def _excerpt(text: str, width: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+@click.command()
+@click.option("--theme", "theme_id", help="Only this theme id.")
+@click.option("--transcript", "name", help="Only this transcript.")
+@click.option("--status", type=click.Choice(["open", "retired", "all"]), default="open",
+              show_default=True)
+@click.option("--coder", help="With --decision: whose decisions to filter on.")
+@click.option("--decision", type=click.Choice(["undecided", "accepted", "rejected", "adjusted",
+                                               "decided"]))
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_project
+def suggestions(project: Project, theme_id: str | None, name: str | None, status: str,
+                coder: str | None, decision: str | None, fmt: str) -> None:
+    """List suggestions, filtered by theme, transcript, status or a coder's decision."""
+    if (coder is None) != (decision is None):
+        raise UserError("--coder and --decision go together")
+    store = project.store()
+    tid = store.transcript(name).id if name else None
+    if coder is not None:
+        store.coder_id(coder)
+    found = store.suggestions(transcript_id=tid, theme_id=theme_id,
+                              status=None if status == "all" else status,
+                              coder=coder, decision=decision)
+    names = {t.id: t.name for t in store.transcripts()}
+    texts: dict[int, str] = {}
+    rows = []
+    for s in found:
+        if s.transcript_id not in texts:
+            texts[s.transcript_id] = store.transcript_text(s.transcript_id)
+        rows.append({"id": s.id, "transcript": names.get(s.transcript_id, s.transcript_id),
+                     "theme": s.theme_id, "unit": s.unit, "start": s.start, "end": s.end,
+                     "status": s.status, "patterns": list(s.pattern_ids),
+                     "matches": [list(m) for m in s.matches],
+                     "text": texts[s.transcript_id][s.start:s.end]})
+    if fmt == "json":
+        emit_json(rows)
+        return
+    emit_table([{**r, "patterns": ",".join(r["patterns"]), "text": _excerpt(r["text"])}
+                for r in rows],
+               ["id", "transcript", "theme", "unit", "start", "end", "status", "patterns",
+                "text"])
+
+
+@click.command()
+@click.argument("suggestion_id", type=int)
+@click.argument("verdict", type=click.Choice(["accept", "reject"]))
+@click.option("--coder", required=True, help="Who decides.")
+@click.option("--start", type=int, help="Accept with an adjusted span: its start.")
+@click.option("--end", type=int, help="Accept with an adjusted span: its end.")
+@pass_project
+def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start: int | None,
+           end: int | None) -> None:
+    """Accept or reject a suggestion as CODER (one transaction, undoable)."""
+    store = project.store()
+    sug = store.suggestion(suggestion_id)
+    if verdict == "reject":
+        if start is not None or end is not None:
+            raise UserError("--start/--end only go with accept")
+        store.reject(suggestion_id, coder)
+        click.echo(f"Rejected suggestion {suggestion_id} ({sug.theme_id}) as {coder}.")
+        return
+    text_len = len(store.transcript_text(sug.transcript_id))
+    s = sug.start if start is None else start
+    e = sug.end if end is None else end
+    if not 0 <= s < e <= text_len:
+        raise UserError(f"bad span [{s}, {e}): it must lie inside the transcript "
+                        f"(0-{text_len}) with start < end")
+    coding = store.accept(suggestion_id, coder, start=start, end=end)
+    click.echo(f"Accepted suggestion {suggestion_id} ({sug.theme_id}) as {coder}: coding "
+               f"{coding.id} [{coding.start}, {coding.end}) {coding.origin}: "
+               f"{_excerpt(coding.quote, 60)!r}")
+
+
+@click.command()
+@click.option("--coder", help="Count only this coder's decisions [default: all coders].")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_project
+def patterns(project: Project, coder: str | None, fmt: str) -> None:
+    """Each pattern's record: suggestions made, accepted, rejected, open, precision."""
+    store = project.store()
+    if coder is not None:
+        store.coder_id(coder)
+    rows = store.pattern_stats(coder=coder)
+    if fmt == "json":
+        emit_json(rows)
+        return
+    emit_table([{**r, "kind": r["kind"] + (" (excl)" if r["exclude"] else "")
+                 + ("" if r["active"] else " (removed)"),
+                 "open": r["undecided"]} for r in rows],
+               ["pattern", "theme", "kind", "suggestions", "accepted", "rejected", "open",
+                "precision"])
+
+
+@click.command()
+@click.option("--coder", help="Compare with this coder's codings in the project.")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False),
+              help='Compare with labelled sentences: JSONL {"sentence": ..., "themes": [...]}.')
+@click.option("--codebook", "codebook_path", type=click.Path(exists=True, dir_okay=False),
+              help="With --gold: judge this codebook file instead of the stored one.")
+@click.option("--show-errors", is_flag=True, help="List the sentences missed and wrongly "
+              "suggested.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_project
+def evaluate(project: Project, coder: str | None, gold: str | None, codebook_path: str | None,
+             show_errors: bool, fmt: str) -> None:
+    """Sentence-level precision, recall and F1 of the suggestions, per theme and micro."""
+    from qualcoder_ahp.suggest.evaluate import evaluate_coder, evaluate_gold, format_table
+
+    if (coder is None) == (gold is None):
+        raise UserError("give exactly one of --coder NAME or --gold FILE.jsonl")
+    if coder is not None:
+        if codebook_path:
+            raise UserError("--codebook goes with --gold (--coder uses the stored suggestions)")
+        result = evaluate_coder(project.store(), coder)
+    else:
+        cb = _check(codebook_path, None) if codebook_path else project.store().codebook()
+        assert gold is not None
+        result = evaluate_gold(cb, gold)
+    if fmt == "json":
+        emit_json(result.as_dict())
+        return
+    click.echo(f"{result.source}: {result.sentences} sentences with a label or a suggestion")
+    emit_table(format_table(result),
+               ["theme", "support", "tp", "fp", "fn", "precision", "recall", "f1"])
+    m = result.micro
+    click.echo(f"micro: precision {_pct(m.precision)}, recall {_pct(m.recall)}, "
+               f"F1 {_pct(m.f1)}; macro F1 {_pct(result.macro_f1)}")
+    if result.ignored_themes:
+        click.echo("ignored (not codable themes of the codebook): "
+                   + ", ".join(result.ignored_themes))
+    if show_errors:
+        for title, items in (("Missed", result.missed), ("Wrongly suggested", result.wrong)):
+            click.echo(f"\n{title} ({len(items)}):")
+            for item in items:
+                click.echo(f"  [{item['theme']}] {item['where']}: {_excerpt(item['sentence'], 100)}")
+
+
+def _pct(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.3f}"

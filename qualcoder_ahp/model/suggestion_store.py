@@ -103,3 +103,128 @@ class SuggestionMixin:
             sql += " AND s.transcript_id = ?"
             args.append(transcript_id)
         return {sid: status for sid, status in self.conn.execute(sql, args)}
+
+    # ------------------------------------------------------------------ suggestion runs
+    def apply_suggestions(self: Store, transcript_id: int, found: list[Any]) -> dict[str, int]:
+        """Make a transcript's stored suggestions agree with what the engine found now.
+
+        ``found`` items have ``theme_id, unit, start, end, pattern_ids, matches``. A
+        suggestion found again keeps its id (and every decision on it) and gets the
+        current pattern ids and matches; a retired one found again is reopened; a new
+        one is inserted. An open suggestion no longer found is retired when no coder
+        has decided on it, and kept (with its last pattern ids) when someone has.
+        One transaction. Returns counts: new, kept, reopened, retired, decided_kept.
+        """
+        from qualcoder_ahp.model.store import now
+
+        stats = dict.fromkeys(("new", "kept", "reopened", "retired", "decided_kept"), 0)
+        with self.write():
+            existing = {
+                (r[1], r[2], r[3]): (r[0], r[4], r[5], r[6])
+                for r in self.conn.execute(
+                    'SELECT id, theme_id, start, "end", status, pattern_ids, matches '
+                    "FROM suggestions WHERE transcript_id = ?", [transcript_id])
+            }
+            seen: set[int] = set()
+            stamp = now()
+            for f in found:
+                key = (f.theme_id, f.start, f.end)
+                pids = json.dumps(list(f.pattern_ids))
+                matches = json.dumps([list(m) for m in f.matches])
+                if key in existing:
+                    sid, status, old_pids, old_matches = existing[key]
+                    seen.add(sid)
+                    if status == "retired":
+                        stats["reopened"] += 1
+                    else:
+                        stats["kept"] += 1
+                    if (status, old_pids, old_matches) != ("open", pids, matches):
+                        self.conn.execute(
+                            "UPDATE suggestions SET status = 'open', unit = ?, pattern_ids = ?, "
+                            "matches = ? WHERE id = ?", [f.unit, pids, matches, sid])
+                else:
+                    self.conn.execute(
+                        'INSERT INTO suggestions (transcript_id, theme_id, unit, start, "end", '
+                        "pattern_ids, matches, status, created_at) VALUES (?,?,?,?,?,?,?,'open',?)",
+                        [transcript_id, f.theme_id, f.unit, f.start, f.end, pids, matches, stamp])
+                    stats["new"] += 1
+            decided = {r[0] for r in self.conn.execute(
+                "SELECT DISTINCT d.suggestion_id FROM decisions d JOIN suggestions s "
+                "ON s.id = d.suggestion_id WHERE s.transcript_id = ?", [transcript_id])}
+            for sid, status, _, _ in existing.values():
+                if sid in seen or status != "open":
+                    continue
+                if sid in decided:
+                    stats["decided_kept"] += 1
+                else:
+                    self.conn.execute(
+                        "UPDATE suggestions SET status = 'retired' WHERE id = ?", [sid])
+                    stats["retired"] += 1
+        return stats
+
+    def doc_cache_get(self: Store, keys: list[str]) -> dict[str, bytes]:
+        """Cached tokenised docs (DocBin bytes) for these keys, where present."""
+        out: dict[str, bytes] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, data in self.conn.execute(
+                    f"SELECT key, data FROM doc_cache WHERE key IN ({marks})", chunk):
+                out[key] = bytes(data)
+        return out
+
+    def doc_cache_put(self: Store, key: str, data: bytes) -> None:
+        """Store one tokenised doc in the cache (replacing an older entry)."""
+        with self.write():
+            self.conn.execute("INSERT OR REPLACE INTO doc_cache (key, data) VALUES (?, ?)",
+                              [key, data])
+
+    def doc_cache_size(self: Store) -> tuple[int, int]:
+        """Number of cached docs and their total size in bytes."""
+        row = self.conn.execute("SELECT COUNT(*), COALESCE(SUM(LENGTH(data)), 0) FROM doc_cache")
+        count, size = row.fetchone()
+        return int(count), int(size)
+
+    def pattern_stats(self: Store, coder: str | None = None) -> list[dict[str, Any]]:
+        """Per pattern: suggestions made (open), accepted, rejected, undecided.
+
+        A suggestion counts for every pattern that fired on it. Decisions are counted
+        across coders, or only ``coder``'s; ``adjusted`` counts as accepted. Inactive
+        (removed) patterns are listed when they still have suggestions.
+        """
+        rows = list(self.conn.execute(
+            "SELECT p.id, p.theme_id, p.kind, p.active, p.exclude FROM patterns p "
+            "ORDER BY p.theme_id, p.id"))
+        stats = {r[0]: {"pattern": r[0], "theme": r[1], "kind": r[2], "active": bool(r[3]),
+                        "exclude": bool(r[4]), "suggestions": 0, "accepted": 0, "rejected": 0,
+                        "undecided": 0} for r in rows}
+        sql = ("SELECT s.id, s.pattern_ids, d.status FROM suggestions s LEFT JOIN decisions d "
+               "ON d.suggestion_id = s.id")
+        args: list[Any] = []
+        if coder is not None:
+            sql += " AND d.coder_id = (SELECT id FROM coders WHERE name = ?)"
+            args.append(coder)
+        sql += " WHERE s.status = 'open'"
+        per_suggestion: dict[int, tuple[list[str], list[str]]] = {}
+        for sid, pids, status in self.conn.execute(sql, args):
+            entry = per_suggestion.setdefault(sid, (json.loads(pids), []))
+            if status is not None:
+                entry[1].append(status)
+        for pids, statuses in per_suggestion.values():
+            for pid in pids:
+                st = stats.get(pid)
+                if st is None:
+                    continue
+                st["suggestions"] += 1
+                if not statuses:
+                    st["undecided"] += 1
+                for status in statuses:
+                    st["rejected" if status == "rejected" else "accepted"] += 1
+        out = []
+        for st in stats.values():
+            if not st["active"] and not st["suggestions"]:
+                continue
+            decided = st["accepted"] + st["rejected"]
+            st["precision"] = st["accepted"] / decided if decided else None
+            out.append(st)
+        return out

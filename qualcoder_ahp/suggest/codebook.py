@@ -1,0 +1,560 @@
+"""Read and validate codebooks: YAML theme trees, spaCy/Prodigy pattern JSONL, REFI-QDA ``.qdc``.
+
+A codebook is checked in full before anything is stored: every problem found is
+collected as one line ``FILE:LINE: pattern <id>: problem`` (or ``theme <id>``), so a
+researcher fixes a file in one pass instead of one error per run. Line numbers come
+from the YAML node marks: a small SafeLoader subclass records, for every mapping it
+builds, the line of the mapping and of each of its keys.
+
+Token patterns are checked by our own rules first (attribute names, operators,
+regular expressions inside ``REGEX``) for clear messages, and then by spaCy's own
+schema (:func:`spacy.schemas.validate_token_pattern`) and a ``Matcher`` with
+``validate=True`` to catch anything our rules miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qualcoder_ahp.errors import CodebookError, UserError
+from qualcoder_ahp.records import Codebook, Pattern, Theme
+
+THEME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+PATTERN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+OPERATOR = re.compile(r"^(?:[!?+*]|\{\d+\}|\{\d+,\d*\}|\{\d*,\d+\})$")
+# Paul Tol's colour-blind-safe palette, for themes made from pattern labels.
+PALETTE = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB",
+           "#EE7733", "#0077BB", "#009988")
+SCOPES = ("participant", "interviewer", "all")
+UNITS = ("sentence", "turn")
+BODIES = {"phrase": "phrase", "tokens": "token", "regex": "regex", "dependency": "dependency"}
+PATTERN_KEYS = {"id", "scope", "unit", *BODIES}
+THEME_KEYS = {"id", "name", "codable", "color", "description", "inclusion", "exclusion",
+              "examples", "patterns", "exclude", "children"}
+TOP_KEYS = {"name", "version", "pipeline", "themes", "description", "interviewers"}
+
+# Token attributes spaCy's Matcher understands (see spacy.schemas.TokenPattern).
+TOKEN_ATTRS = {
+    "ORTH", "TEXT", "NORM", "LOWER", "LEMMA", "SHAPE", "PREFIX", "SUFFIX", "LENGTH",
+    "POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID", "SENT_START",
+    "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
+    "IS_SPACE", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY",
+    "IS_STOP", "IS_SENT_START", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "SPACY", "OP", "_",
+}
+# Attributes only a trained pipeline sets; with blank("en") they never match.
+TRAINED_ATTRS = {"POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID"}
+PREDICATES = {"REGEX", "IN", "NOT_IN", "IS_SUBSET", "IS_SUPERSET", "INTERSECTS", "FUZZY",
+              "==", "!=", ">=", "<=", ">", "<"}
+PREDICATES_FUZZY = re.compile(r"^FUZZY\d?$")
+
+
+class CodebookInvalid(CodebookError):
+    """A codebook with one or more errors; ``errors`` holds every one of them."""
+
+    def __init__(self, errors: list[str], *, path: str | None = None) -> None:
+        self.errors = list(errors)
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(f"{errors[0]}{more}" if errors else "invalid codebook")
+
+
+@dataclass
+class CheckResult:
+    """What :func:`check_codebook` found: the codebook (if valid), errors and warnings."""
+
+    codebook: Codebook | None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the codebook has no errors."""
+        return not self.errors
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that remembers the line of every mapping and of each key in it."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.lines: dict[int, int] = {}
+        self.key_lines: dict[tuple[int, str], int] = {}
+
+
+def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
+    data: dict[Any, Any] = {}
+    loader.lines[id(data)] = node.start_mark.line + 1
+    yield data
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            loader.key_lines[(id(data), key_node.value)] = key_node.start_mark.line + 1
+    data.update(loader.construct_mapping(node, deep=True))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+
+
+class _Checker:
+    """Collects errors and warnings with file and line while building records."""
+
+    def __init__(self, path: str, loader: _LineLoader | None = None) -> None:
+        self.path = path
+        self.loader = loader
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def line(self, obj: Any, key: str | None = None) -> int:
+        if self.loader is None:
+            return 0
+        if key is not None and (id(obj), key) in self.loader.key_lines:
+            return self.loader.key_lines[(id(obj), key)]
+        return self.loader.lines.get(id(obj), 0)
+
+    def error(self, line: int, what: str, problem: str) -> None:
+        self.errors.append(f"{self.path}:{line}: {what + ': ' if what else ''}{problem}")
+
+    def warn(self, line: int, what: str, problem: str) -> None:
+        self.warnings.append(f"{self.path}:{line}: {what + ': ' if what else ''}{problem}")
+
+
+# --------------------------------------------------------------------------- public API
+def check_codebook(path: str | Path, *, patterns: str | Path | None = None) -> CheckResult:
+    """Read and validate a codebook file, collecting every error.
+
+    Args:
+        path: a ``.yaml``/``.yml`` codebook, a spaCy/Prodigy ``.jsonl`` pattern file
+            (themes are made from its labels) or a REFI-QDA ``.qdc`` codebook.
+        patterns: an optional pattern JSONL file merged into the codebook; its labels
+            must be theme ids of the codebook.
+
+    Returns:
+        The codebook (``None`` when there are errors), every error and every warning.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json"):
+        result = _check_jsonl_codebook(path)
+    elif suffix == ".qdc":
+        result = _read_qdc(path)
+    else:
+        result = _check_yaml(path)
+    if patterns is not None and result.codebook is not None:
+        result = _merge_jsonl(result, Path(patterns))
+    if result.errors:
+        result.codebook = None
+    return result
+
+
+def load_codebook(path: str | Path, *, patterns: str | Path | None = None) -> Codebook:
+    """Read a codebook, raising :class:`CodebookInvalid` (with every error) if it is bad."""
+    result = check_codebook(path, patterns=patterns)
+    if result.errors or result.codebook is None:
+        raise CodebookInvalid(result.errors or [f"{path}: no codebook read"])
+    return result.codebook
+
+
+def derived_pattern_id(label: str, pattern: Any) -> str:
+    """A stable id for a JSONL pattern without one: label plus a hash of the pattern."""
+    digest = hashlib.sha1(json.dumps([label, pattern], sort_keys=True).encode()).hexdigest()
+    return f"{label}_{digest[:8]}"
+
+
+def diff_codebooks(old: Codebook, new: Codebook) -> dict[str, list[str]]:
+    """What loading ``new`` over ``old`` adds, changes and retires (theme and pattern ids)."""
+    def theme_key(t: Theme) -> tuple[Any, ...]:
+        return (t.name, t.parent_id, t.description, t.inclusion, t.exclusion, t.examples,
+                t.color.upper(), t.codable)
+
+    def pattern_key(p: Pattern) -> str:
+        return json.dumps([p.theme_id, p.kind, p.body, p.scope, p.unit, p.exclude],
+                          sort_keys=True)
+
+    out: dict[str, list[str]] = {}
+    for kind, before, after, key in (
+        ("themes", {t.id: t for t in old.themes}, {t.id: t for t in new.themes}, theme_key),
+        ("patterns", {p.id: p for p in old.patterns}, {p.id: p for p in new.patterns},
+         pattern_key),
+    ):
+        out[f"{kind}_added"] = [i for i in after if i not in before]
+        out[f"{kind}_changed"] = [i for i in after
+                                  if i in before and key(after[i]) != key(before[i])]  # type: ignore[operator]
+        out[f"{kind}_retired"] = [i for i in before if i not in after]
+    return out
+
+
+# --------------------------------------------------------------------------- YAML
+def _check_yaml(path: Path) -> CheckResult:
+    ck = _Checker(str(path))
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        ck.error(0, "", f"cannot read the file ({exc.__class__.__name__}: {exc})")
+        return CheckResult(None, ck.errors)
+    loader = _LineLoader(raw)
+    ck.loader = loader
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        ck.error(mark.line + 1 if mark else 0, "", f"not valid YAML: {problem}")
+        return CheckResult(None, ck.errors)
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        ck.error(1, "", "a codebook must be a mapping with `name` and `themes`")
+        return CheckResult(None, ck.errors)
+    for key in data:
+        if key not in TOP_KEYS:
+            ck.warn(ck.line(data, key), "", f"unknown key {key!r} ignored")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        ck.error(ck.line(data, "name") or 1, "", "the codebook needs a `name`")
+        name = path.stem
+    pipeline = data.get("pipeline")
+    if pipeline is not None and not isinstance(pipeline, str):
+        ck.error(ck.line(data, "pipeline"), "", "`pipeline` must be a package name or null")
+        pipeline = None
+    if pipeline and not _pipeline_installed(pipeline):
+        ck.warn(ck.line(data, "pipeline"), "",
+                f"pipeline {pipeline!r} is not installed: blank('en') is used and dependency "
+                "patterns are skipped (nothing is downloaded)")
+    themes_raw = data.get("themes")
+    themes: list[Theme] = []
+    patterns: list[Pattern] = []
+    if not isinstance(themes_raw, list) or not themes_raw:
+        ck.error(ck.line(data, "themes") or 1, "", "the codebook needs a non-empty `themes` list")
+    else:
+        seen_themes: dict[str, int] = {}
+        seen_patterns: dict[str, int] = {}
+        for theme in themes_raw:
+            _theme(ck, theme, None, themes, patterns, seen_themes, seen_patterns)
+    has_pipeline = bool(pipeline) and _pipeline_installed(pipeline)
+    for pattern in patterns:
+        if pattern.kind == "dependency" and not has_pipeline:
+            ck.warn(0, f"pattern {pattern.id}",
+                    "dependency pattern skipped: the codebook names no installed trained pipeline")
+    codebook = Codebook(name, tuple(themes), tuple(patterns), pipeline or None, str(path))
+    return CheckResult(codebook, ck.errors, ck.warnings)
+
+
+def _theme(ck: _Checker, raw: Any, parent: str | None, themes: list[Theme],
+           patterns: list[Pattern], seen: dict[str, int], seen_patterns: dict[str, int]) -> None:
+    if not isinstance(raw, dict):
+        ck.error(0, "", f"a theme must be a mapping, not {type(raw).__name__}")
+        return
+    line = ck.line(raw)
+    theme_id = raw.get("id")
+    what = f"theme {theme_id}"
+    if not isinstance(theme_id, str) or not theme_id:
+        ck.error(line, "theme", "missing `id`")
+        theme_id, what = f"?line{line}", f"theme at line {line}"
+    elif not THEME_ID.match(theme_id):
+        ck.error(ck.line(raw, "id"), what, "id must match ^[a-z][a-z0-9_]*$")
+    elif theme_id in seen:
+        ck.error(ck.line(raw, "id"), what, f"duplicate theme id (first at line {seen[theme_id]})")
+    else:
+        seen[theme_id] = ck.line(raw, "id")
+    for key in raw:
+        if key not in THEME_KEYS:
+            ck.error(ck.line(raw, key), what, f"unknown key {key!r}")
+    color = raw.get("color", "#888888")
+    if not isinstance(color, str) or not COLOR.match(color):
+        ck.error(ck.line(raw, "color"), what, f"bad colour {color!r} (use #RRGGBB)")
+        color = "#888888"
+    codable = raw.get("codable", True)
+    if not isinstance(codable, bool):
+        ck.error(ck.line(raw, "codable"), what, "`codable` must be true or false")
+        codable = True
+    texts = {}
+    for key in ("name", "description", "inclusion", "exclusion"):
+        value = raw.get(key, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            ck.error(ck.line(raw, key), what, f"`{key}` must be text")
+            value = str(value)
+        texts[key] = value.strip()
+    examples = raw.get("examples") or []
+    if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
+        ck.error(ck.line(raw, "examples"), what, "`examples` must be a list of strings")
+        examples = []
+    theme_patterns: list[Pattern] = []
+    for key, exclude in (("patterns", False), ("exclude", True)):
+        items = raw.get(key) or []
+        if not isinstance(items, list):
+            ck.error(ck.line(raw, key), what, f"`{key}` must be a list of patterns")
+            continue
+        for item in items:
+            pattern = _pattern(ck, item, theme_id, exclude, seen_patterns)
+            if pattern is not None:
+                theme_patterns.append(pattern)
+    if not codable and any(not p.exclude for p in theme_patterns):
+        # A folder cannot be coded, so a suggestion of it could never be accepted.
+        ck.error(ck.line(raw, "patterns"), what,
+                 "a folder theme (codable: false) cannot have patterns; move them to a child theme")
+    themes.append(Theme(theme_id, texts["name"] or theme_id, parent, texts["description"],
+                        texts["inclusion"], texts["exclusion"], tuple(examples), color.upper(),
+                        codable, len(themes)))
+    patterns.extend(theme_patterns)
+    children = raw.get("children") or []
+    if not isinstance(children, list):
+        ck.error(ck.line(raw, "children"), what, "`children` must be a list of themes")
+        return
+    for child in children:
+        _theme(ck, child, theme_id, themes, patterns, seen, seen_patterns)
+
+
+def _pattern(ck: _Checker, raw: Any, theme_id: str, exclude: bool,
+             seen: dict[str, int]) -> Pattern | None:
+    if not isinstance(raw, dict):
+        ck.error(0, f"theme {theme_id}", f"a pattern must be a mapping, not {raw!r}")
+        return None
+    line = ck.line(raw)
+    pattern_id = raw.get("id")
+    if pattern_id is None or pattern_id == "":
+        ck.error(line, "pattern", f"missing `id` (theme {theme_id})")
+        pattern_id = f"?line{line}"
+    pattern_id = str(pattern_id)
+    what = f"pattern {pattern_id}"
+    if not pattern_id.startswith("?line"):
+        if not PATTERN_ID.match(pattern_id):
+            ck.error(ck.line(raw, "id"), what, "id must be letters, digits, _ . : -")
+        elif pattern_id in seen:
+            ck.error(ck.line(raw, "id"), what,
+                     f"duplicate pattern id (first at line {seen[pattern_id]})")
+        else:
+            seen[pattern_id] = ck.line(raw, "id")
+    for key in raw:
+        if key not in PATTERN_KEYS:
+            ck.error(ck.line(raw, key), what, f"unknown key {key!r}")
+    bodies = [k for k in BODIES if k in raw]
+    if len(bodies) != 1:
+        problem = "has no body" if not bodies else f"has {len(bodies)} bodies ({', '.join(bodies)})"
+        ck.error(line, what, f"{problem}: give exactly one of phrase, tokens, regex, dependency")
+        return None
+    key = bodies[0]
+    kind = BODIES[key]
+    body = raw[key]
+    body_line = ck.line(raw, key)
+    scope = raw.get("scope", "participant")
+    unit = raw.get("unit", "sentence")
+    if scope not in SCOPES:
+        ck.error(ck.line(raw, "scope"), what, f"bad scope {scope!r} (use {', '.join(SCOPES)})")
+    if unit not in UNITS:
+        ck.error(ck.line(raw, "unit"), what, f"bad unit {unit!r} (use {', '.join(UNITS)})")
+    before = len(ck.errors)
+    check_body(ck, kind, body, body_line, what)
+    if len(ck.errors) > before:
+        return None
+    return Pattern(pattern_id, theme_id, kind, body, str(scope), str(unit), exclude)
+
+
+def check_body(ck: _Checker, kind: str, body: Any, line: int, what: str) -> None:
+    """Validate one pattern body of the given kind, recording problems on ``ck``."""
+    if kind == "phrase":
+        if not isinstance(body, str) or not body.strip():
+            ck.error(line, what, "`phrase` must be a non-empty string")
+    elif kind == "regex":
+        if not isinstance(body, str) or not body:
+            ck.error(line, what, "`regex` must be a non-empty string")
+            return
+        try:
+            compiled = re.compile(body, re.IGNORECASE)
+        except re.error as exc:
+            ck.error(line, what, f"bad regex: {exc}")
+            return
+        if compiled.match(""):
+            ck.error(line, what, "regex matches the empty string (it would match everywhere)")
+    elif kind == "token":
+        _check_tokens(ck, body, line, what)
+    elif kind == "dependency":
+        _check_dependency(ck, body, line, what)
+
+
+def _check_tokens(ck: _Checker, body: Any, line: int, what: str) -> None:
+    if not isinstance(body, list) or not body:
+        ck.error(line, what, "`tokens` must be a non-empty list of token specs")
+        return
+    own_errors = len(ck.errors)
+    for i, token in enumerate(body):
+        tline = ck.line(token) or line
+        if not isinstance(token, dict):
+            ck.error(tline, what, f"token {i}: must be a mapping like {{LOWER: word}}")
+            continue
+        for attr, value in token.items():
+            name = str(attr).upper()
+            if name not in TOKEN_ATTRS:
+                ck.error(tline, what, f"token {i}: unknown token attribute {attr!r}")
+                continue
+            if name == "OP":
+                if not isinstance(value, str) or not OPERATOR.match(value):
+                    ck.error(tline, what, f"token {i}: bad operator OP {value!r} "
+                             "(use !, ?, +, *, {n}, {n,m}, {n,} or {,m})")
+                continue
+            if name in TRAINED_ATTRS:
+                ck.warn(tline, what, f"token {i}: {name} needs a trained pipeline; with "
+                        "blank('en') it never matches")
+            if isinstance(value, dict):
+                for pred, arg in value.items():
+                    pname = str(pred).upper()
+                    if pname not in PREDICATES and not PREDICATES_FUZZY.match(pname):
+                        ck.error(tline, what, f"token {i}: unknown predicate {pred!r} on {name}")
+                    elif pname == "REGEX":
+                        try:
+                            re.compile(str(arg))
+                        except re.error as exc:
+                            ck.error(tline, what, f"token {i}: bad regex in {name}.REGEX: {exc}")
+    if len(ck.errors) > own_errors:
+        return
+    # Our rules passed: let spaCy's own schema and Matcher have the last word.
+    from spacy.schemas import validate_token_pattern
+
+    problems = validate_token_pattern(body)
+    if problems:
+        # A union-typed field yields one problem per alternative: one line for all.
+        ck.error(line, what, "spaCy: " + "; ".join(problems))
+    if len(ck.errors) > own_errors:
+        return
+    try:
+        from spacy.matcher import Matcher
+
+        Matcher(_blank_vocab(), validate=True).add("check", [body])
+    except Exception as exc:  # spaCy raises MatchPatternError, ValueError or KeyError
+        ck.error(line, what, f"spaCy refuses the pattern: {str(exc).splitlines()[0]}")
+
+
+def _check_dependency(ck: _Checker, body: Any, line: int, what: str) -> None:
+    if not isinstance(body, list) or not body or not all(isinstance(n, dict) for n in body):
+        ck.error(line, what, "`dependency` must be a non-empty list of DependencyMatcher nodes")
+        return
+    try:
+        from spacy.matcher import DependencyMatcher
+
+        DependencyMatcher(_blank_vocab(), validate=True).add("check", [body])
+    except Exception as exc:
+        ck.error(line, what, f"spaCy refuses the dependency pattern: {str(exc).splitlines()[0]}")
+
+
+_VOCAB: list[Any] = []
+
+
+def _blank_vocab() -> Any:
+    if not _VOCAB:
+        import spacy
+
+        _VOCAB.append(spacy.blank("en").vocab)
+    return _VOCAB[0]
+
+
+def _pipeline_installed(name: str) -> bool:
+    import spacy.util
+
+    return bool(spacy.util.is_package(name))
+
+
+# --------------------------------------------------------------------------- JSONL
+def _jsonl_patterns(ck: _Checker, path: Path) -> list[tuple[int, str, Pattern]]:
+    """Read pattern JSONL lines into (line, label, Pattern); labels become theme ids."""
+    out: list[tuple[int, str, Pattern]] = []
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        ck.error(0, "", f"cannot read the file ({exc.__class__.__name__}: {exc})")
+        return out
+    seen: dict[str, int] = {}
+    for number, text in enumerate(lines, 1):
+        if not text.strip():
+            continue
+        try:
+            row = json.loads(text)
+        except json.JSONDecodeError as exc:
+            ck.error(number, "", f"not valid JSON: {exc.msg}")
+            continue
+        if not isinstance(row, dict) or "label" not in row or "pattern" not in row:
+            ck.error(number, "", 'each line needs {"label": ..., "pattern": ...}')
+            continue
+        label = _slug(str(row["label"]))
+        body = row["pattern"]
+        pattern_id = str(row.get("id") or derived_pattern_id(label, body))
+        what = f"pattern {pattern_id}"
+        if pattern_id in seen:
+            ck.error(number, what, f"duplicate pattern id (first at line {seen[pattern_id]})")
+            continue
+        seen[pattern_id] = number
+        kind = "phrase" if isinstance(body, str) else "token"
+        scope = row.get("scope", "participant")
+        unit = row.get("unit", "sentence")
+        if scope not in SCOPES:
+            ck.error(number, what, f"bad scope {scope!r} (use {', '.join(SCOPES)})")
+        if unit not in UNITS:
+            ck.error(number, what, f"bad unit {unit!r} (use {', '.join(UNITS)})")
+        before = len(ck.errors)
+        check_body(ck, kind, body, number, what)
+        if len(ck.errors) == before:
+            out.append((number, label,
+                        Pattern(pattern_id, label, kind, body, scope, unit,
+                                bool(row.get("exclude", False)))))
+    return out
+
+
+def _slug(label: str) -> str:
+    """Prodigy labels are often upper case (``SERENDIPITY``); theme ids are lower-case slugs."""
+    slug = re.sub(r"[^a-z0-9_]+", "_", label.strip().lower()).strip("_")
+    return slug if slug and slug[0].isalpha() else f"t_{slug}"
+
+
+def _check_jsonl_codebook(path: Path) -> CheckResult:
+    ck = _Checker(str(path))
+    rows = _jsonl_patterns(ck, path)
+    labels = list(dict.fromkeys(label for _, label, _ in rows))
+    if not rows and not ck.errors:
+        ck.error(0, "", "no patterns in the file")
+    themes = tuple(Theme(label, label.replace("_", " ").capitalize(),
+                         color=PALETTE[i % len(PALETTE)], position=i)
+                   for i, label in enumerate(labels))
+    codebook = Codebook(path.stem, themes, tuple(p for _, _, p in rows), None, str(path))
+    return CheckResult(codebook, ck.errors, ck.warnings)
+
+
+def _merge_jsonl(result: CheckResult, path: Path) -> CheckResult:
+    assert result.codebook is not None
+    ck = _Checker(str(path))
+    rows = _jsonl_patterns(ck, path)
+    themes = {t.id: t for t in result.codebook.themes}
+    taken = {p.id for p in result.codebook.patterns}
+    added: list[Pattern] = []
+    for number, label, pattern in rows:
+        if label not in themes:
+            ck.error(number, f"pattern {pattern.id}", f"label {label!r} is not a theme id of "
+                     f"{result.codebook.source}")
+        elif not themes[label].codable and not pattern.exclude:
+            ck.error(number, f"pattern {pattern.id}", f"theme {label!r} is a folder")
+        elif pattern.id in taken:
+            ck.error(number, f"pattern {pattern.id}", "pattern id already used in the codebook")
+        else:
+            added.append(pattern)
+    cb = result.codebook
+    merged = Codebook(cb.name, cb.themes, cb.patterns + tuple(added), cb.pipeline, cb.source)
+    return CheckResult(merged, result.errors + ck.errors, result.warnings + ck.warnings)
+
+
+# --------------------------------------------------------------------------- REFI-QDA
+def _read_qdc(path: Path) -> CheckResult:
+    try:
+        from qualcoder_ahp.refi import read_qdc  # type: ignore[attr-defined]
+    except ImportError:
+        return CheckResult(None, [f"{path}:0: reading REFI-QDA .qdc codebooks is not available "
+                                  "in this installation (qualcoder_ahp.refi is missing)"])
+    try:
+        codebook = read_qdc(path)
+    except UserError as exc:
+        return CheckResult(None, [str(exc)])
+    return CheckResult(codebook)

@@ -1,0 +1,267 @@
+"""The suggestion engine: codebook patterns matched over stored transcript segments.
+
+Sentences and turns are split once at import and stored, so the engine does not
+split anything: it tokenises a transcript's whole text once (``spacy.blank("en")``
+plus the lookup lemmatizer from ``spacy-lookups-data``, so LEMMA patterns work and
+nothing is downloaded), runs a ``Matcher`` (token patterns), a ``PhraseMatcher`` on
+LOWER (phrases) and, only with an installed trained pipeline, a
+``DependencyMatcher``, and runs the regular expressions over the text. Each match
+is placed in the stored turn and sentence that contain it; a match that straddles a
+segment boundary supports nothing. A pattern's *scope* (participant turns by default)
+decides which turns it may fire in, its *unit* whether the suggestion covers the
+sentence or the whole turn. An exclusion pattern of a theme that matches inside a
+segment suppresses that theme's suggestion on that segment.
+
+Matchers are used directly rather than through a ``span_ruler`` component: the
+component would add a pass over every doc and store spans we would only read back,
+and a cached doc (see below) would have to be re-run through the pipeline anyway.
+
+Tokenised docs are cached in the project database (a ``DocBin`` keyed by a hash of the
+text and of the pipeline), so a re-run after a codebook edit costs matching, not
+tokenising. The engine is built once per codebook version and then only read, never
+mutated, so it is safe to share (spaCy issue #11904).
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.records import Codebook, Pattern, Sentence, Turn
+
+SCOPE_ROLES = {
+    "participant": frozenset({"participant"}),
+    "interviewer": frozenset({"interviewer"}),
+    "all": frozenset({"participant", "interviewer", "other"}),
+}
+DOC_ATTRS = ["ORTH", "NORM", "LEMMA", "SPACY"]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A suggestion the engine makes: one theme on one segment."""
+
+    theme_id: str
+    unit: str
+    start: int
+    end: int
+    pattern_ids: tuple[str, ...]
+    matches: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class _Hit:
+    pattern_ids: set[str] = field(default_factory=set)
+    matches: set[tuple[int, int]] = field(default_factory=set)
+
+
+def _lookups_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("spacy-lookups-data")
+    except Exception:  # not installed as a distribution: the tables still identify it
+        return "unknown"
+
+
+class Engine:
+    """Matchers for one codebook version, with the pipeline that tokenises for them."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        """Build the pipeline and matchers (patterns were validated when loaded)."""
+        import spacy
+        from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+
+        self.codebook = codebook
+        self.trained = bool(codebook.pipeline) and bool(spacy.util.is_package(codebook.pipeline))
+        if self.trained:
+            self.nlp = spacy.load(codebook.pipeline)
+            meta = self.nlp.meta
+            pipeline_id = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+        else:
+            self.nlp = spacy.blank("en")
+            self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+            self.nlp.initialize()
+            pipeline_id = f"blank-en+lookup-lemmatizer-{_lookups_version()}"
+        self.nlp.max_length = 10**9  # texts are whole transcripts, already in memory
+        self.signature = hashlib.sha256(
+            f"{pipeline_id}|spacy-{spacy.__version__}".encode()).hexdigest()[:16]
+        self.patterns: dict[str, Pattern] = {p.id: p for p in codebook.patterns}
+        vocab = self.nlp.vocab
+        self.matcher = Matcher(vocab, validate=True)
+        self.phrases = PhraseMatcher(vocab, attr="LOWER", validate=True)
+        self.dependency = DependencyMatcher(vocab, validate=True) if self.trained else None
+        self.regexes: list[tuple[Pattern, re.Pattern[str]]] = []
+        self.skipped: list[str] = []
+        make_doc = self.nlp.make_doc
+        for pattern in codebook.patterns:
+            if pattern.kind == "token":
+                self.matcher.add(pattern.id, [pattern.body])
+            elif pattern.kind == "phrase":
+                self.phrases.add(pattern.id, [make_doc(str(pattern.body))])
+            elif pattern.kind == "regex":
+                self.regexes.append((pattern, re.compile(str(pattern.body), re.IGNORECASE)))
+            elif pattern.kind == "dependency" and self.dependency is not None:
+                self.dependency.add(pattern.id, [pattern.body])
+            else:
+                self.skipped.append(pattern.id)
+        self.lock = threading.Lock()
+
+    # ------------------------------------------------------------------ docs
+    def tokenize(self, text: str) -> Any:
+        """Tokenise (and lemmatise) a text; the doc is what the matchers read."""
+        return self.nlp(text)
+
+    def to_bytes(self, doc: Any) -> bytes:
+        """Serialise a doc for the cache."""
+        from spacy.tokens import DocBin
+
+        attrs = None if self.trained else DOC_ATTRS
+        bin_ = DocBin(attrs=attrs) if attrs else DocBin()
+        bin_.add(doc)
+        return bytes(bin_.to_bytes())
+
+    def from_bytes(self, data: bytes) -> Any:
+        """Restore a cached doc."""
+        from spacy.tokens import DocBin
+
+        return next(iter(DocBin().from_bytes(data).get_docs(self.nlp.vocab)))
+
+    def cache_key(self, text: str) -> str:
+        """The doc-cache key: the text's hash and this pipeline's signature."""
+        return hashlib.sha256(text.encode("utf-8")).hexdigest() + ":" + self.signature
+
+    # ------------------------------------------------------------------ matching
+    def matches(self, doc: Any, text: str) -> list[tuple[str, int, int]]:
+        """Every ``(pattern_id, start, end)`` match in a doc, offsets into ``text``."""
+        strings = self.nlp.vocab.strings
+        found: list[tuple[str, int, int]] = []
+        # An empty matcher warns (W036) on every call: skip it instead.
+        spans = [*(self.matcher(doc) if len(self.matcher) else ()),
+                 *(self.phrases(doc) if len(self.phrases) else ())]
+        for key, start, end in spans:
+            first, last = doc[start], doc[end - 1]
+            found.append((strings[key], first.idx, last.idx + len(last)))
+        if self.dependency is not None:
+            for key, token_ids in self.dependency(doc):
+                toks = [doc[i] for i in token_ids]
+                found.append((strings[key], min(t.idx for t in toks),
+                              max(t.idx + len(t) for t in toks)))
+        for pattern, regex in self.regexes:
+            found.extend((pattern.id, m.start(), m.end())
+                         for m in regex.finditer(text) if m.end() > m.start())
+        return found
+
+    def find(self, doc: Any, text: str, turns: Sequence[Turn],
+             sentences: Sequence[Sentence]) -> list[Found]:
+        """The suggestions for one transcript, in text order.
+
+        Args:
+            doc: the transcript text, tokenised by :meth:`tokenize`.
+            text: the stored text.
+            turns: the stored speaker turns.
+            sentences: the stored sentences (a turn without any counts as one sentence).
+        """
+        if not turns:
+            return []
+        turn_starts = [t.start for t in turns]
+        sent_starts = [s.start for s in sentences]
+        with_sentences = {s.turn_index for s in sentences}
+        positive: dict[tuple[str, str, int, int], _Hit] = {}
+        excluded: set[tuple[str, str, int, int]] = set()
+        for pattern_id, start, end in self.matches(doc, text):
+            pattern = self.patterns[pattern_id]
+            ti = bisect.bisect_right(turn_starts, start) - 1
+            if ti < 0 or end > turns[ti].end:
+                continue
+            turn = turns[ti]
+            if not pattern.exclude and turn.role not in SCOPE_ROLES[pattern.scope]:
+                continue
+            if ti not in with_sentences:
+                sent_span: tuple[int, int] | None = (turn.start, turn.end)
+            else:
+                # A match straddling two stored sentences supports neither.
+                si = bisect.bisect_right(sent_starts, start) - 1
+                sentence = sentences[si] if si >= 0 else None
+                ok = (sentence is not None and sentence.turn_index == ti
+                      and sentence.start <= start and end <= sentence.end)
+                sent_span = (sentence.start, sentence.end) if ok and sentence else None
+            if pattern.exclude:
+                excluded.add((pattern.theme_id, "turn", turn.start, turn.end))
+                if sent_span:
+                    excluded.add((pattern.theme_id, "sentence", *sent_span))
+                continue
+            if pattern.unit == "turn":
+                key = (pattern.theme_id, "turn", turn.start, turn.end)
+            elif sent_span is not None:
+                key = (pattern.theme_id, "sentence", *sent_span)
+            else:
+                continue
+            hit = positive.setdefault(key, _Hit())
+            hit.pattern_ids.add(pattern_id)
+            hit.matches.add((start, end))
+        out = [
+            Found(theme, unit, start, end, tuple(sorted(hit.pattern_ids)),
+                  _merge_spans(hit.matches))
+            for (theme, unit, start, end), hit in positive.items()
+            if (theme, unit, start, end) not in excluded
+        ]
+        out.sort(key=lambda f: (f.start, f.end, f.theme_id))
+        return out
+
+    def suggest_text(self, text: str, turns: Sequence[Turn],
+                     sentences: Sequence[Sentence]) -> list[Found]:
+        """Tokenise and match one text (no cache): the simplest entry point."""
+        return self.find(self.tokenize(text), text, turns, sentences)
+
+
+def _merge_spans(spans: set[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Overlapping matches (``right place`` and ``right place at``) as one span each."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((s, e) for s, e in merged)
+
+
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def codebook_key(codebook: Codebook) -> str:
+    """A hash of what the engine is built from: pipeline and every pattern."""
+    parts = [codebook.pipeline or ""] + [
+        repr((p.id, p.theme_id, p.kind, p.body, p.scope, p.unit, p.exclude))
+        for p in codebook.patterns
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def engine_for(codebook: Codebook) -> Engine:
+    """The engine of this codebook version, built once and then shared read-only."""
+    key = codebook_key(codebook)
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            if not codebook.patterns:
+                raise UserError("the project has no codebook patterns: run "
+                                "`qcahp codebook load FILE` first")
+            engine = Engine(codebook)
+            _ENGINES.clear()  # keep only the current version: pipelines are large
+            _ENGINES[key] = engine
+    return engine
+
+
+def run_suggestions(store: Any, **kwargs: Any) -> Any:
+    """Run the engine over a project; see :func:`qualcoder_ahp.suggest.runner.run_suggestions`."""
+    from qualcoder_ahp.suggest.runner import run_suggestions as run
+
+    return run(store, **kwargs)

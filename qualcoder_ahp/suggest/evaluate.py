@@ -1,0 +1,244 @@
+"""How well a codebook's suggestions match human coding, sentence by sentence.
+
+Two sources of truth:
+
+- a coder's codings in the project (:func:`evaluate_coder`): a stored sentence is
+  labelled with a theme when one of the coder's codings of that theme overlaps it
+  (by at least one non-space character); it is predicted with a theme when an open
+  suggestion of that theme covers or overlaps it (a turn suggestion counts for every
+  sentence of the turn). Only transcripts the coder has coded are compared;
+- a gold file (:func:`evaluate_gold`), JSONL lines ``{"sentence": ..., "themes": [...]}``:
+  each sentence is run through the engine as one participant sentence.
+
+Scores are per theme and micro-averaged over every (sentence, theme) pair; with
+the sentences missed (false negatives) and wrongly suggested (false positives), so a
+team can see *why* a figure is what it is. Precision, recall and F1 are ``None``
+(undefined) when their denominator is zero, never a made-up 0 or 1.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.records import Codebook
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+
+
+@dataclass
+class Score:
+    """True/false positives and false negatives with the figures derived from them."""
+
+    theme: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        """tp / (tp + fp), or None when nothing was suggested."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        """tp / (tp + fn), or None when nothing was labelled."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        """Harmonic mean of precision and recall (None if either is undefined)."""
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts and figures as a plain dict."""
+        return {"theme": self.theme, "tp": self.tp, "fp": self.fp, "fn": self.fn,
+                "support": self.tp + self.fn, "precision": self.precision,
+                "recall": self.recall, "f1": self.f1}
+
+
+@dataclass
+class Labelled:
+    """One sentence with its true and predicted themes."""
+
+    text: str
+    gold: set[str]
+    predicted: set[str]
+    where: str = ""
+    """Transcript name and offsets, or the gold file line."""
+
+
+@dataclass
+class Evaluation:
+    """The result of an evaluation."""
+
+    source: str
+    per_theme: list[Score]
+    micro: Score
+    sentences: int
+    missed: list[dict[str, Any]] = field(default_factory=list)
+    wrong: list[dict[str, Any]] = field(default_factory=list)
+    ignored_themes: list[str] = field(default_factory=list)
+
+    @property
+    def macro_f1(self) -> float | None:
+        """The mean of the per-theme F1 figures that are defined."""
+        values = [s.f1 for s in self.per_theme if s.f1 is not None]
+        return sum(values) / len(values) if values else None
+
+    def score(self, theme: str) -> Score:
+        """The score of one theme (zero counts when the theme never came up)."""
+        for s in self.per_theme:
+            if s.theme == theme:
+                return s
+        return Score(theme)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Everything as plain JSON-ready data."""
+        return {"source": self.source, "sentences": self.sentences,
+                "micro": self.micro.as_dict(), "macro_f1": self.macro_f1,
+                "themes": [s.as_dict() for s in self.per_theme], "missed": self.missed,
+                "wrong": self.wrong, "ignored_themes": self.ignored_themes}
+
+
+def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Evaluation:
+    """Score labelled sentences over the given theme ids (others are ignored)."""
+    wanted = set(themes)
+    scores = {t: Score(t) for t in sorted(wanted)}
+    micro = Score("micro")
+    missed: list[dict[str, Any]] = []
+    wrong: list[dict[str, Any]] = []
+    ignored: set[str] = set()
+    count = 0
+    for item in items:
+        count += 1
+        ignored |= (item.gold | item.predicted) - wanted
+        gold, predicted = item.gold & wanted, item.predicted & wanted
+        for theme in gold & predicted:
+            scores[theme].tp += 1
+            micro.tp += 1
+        for theme in sorted(gold - predicted):
+            scores[theme].fn += 1
+            micro.fn += 1
+            missed.append({"theme": theme, "sentence": item.text, "where": item.where})
+        for theme in sorted(predicted - gold):
+            scores[theme].fp += 1
+            micro.fp += 1
+            wrong.append({"theme": theme, "sentence": item.text, "where": item.where})
+    return Evaluation(source, list(scores.values()), micro, count, missed, wrong,
+                      sorted(ignored))
+
+
+def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
+    """Read a gold JSONL file into ``(line, sentence, themes)``; bad lines are refused."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read the gold file ({exc.__class__.__name__})",
+                        path=str(path)) from exc
+    out = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"line {number}: not valid JSON ({exc.msg})", path=str(path)) from exc
+        if (not isinstance(row, dict) or not isinstance(row.get("sentence"), str)
+                or not isinstance(row.get("themes", []), list)):
+            raise UserError(f'line {number}: expected {{"sentence": "...", "themes": [...]}}',
+                            path=str(path))
+        out.append((number, row["sentence"], {str(t) for t in row.get("themes", [])}))
+    if not out:
+        raise UserError("no labelled sentences in the gold file", path=str(path))
+    return out
+
+
+def evaluated_themes(codebook: Codebook) -> list[str]:
+    """The codable themes of a codebook (those a suggestion or a coding can carry)."""
+    return [t.id for t in codebook.themes if t.codable]
+
+
+def evaluate_gold(codebook: Codebook, gold: str | Path | list[tuple[int, str, set[str]]],
+                  ) -> Evaluation:
+    """Run the engine on each gold sentence (as a participant sentence) and score it.
+
+    Args:
+        codebook: the codebook to judge (the project's, or one read from a file).
+        gold: a gold JSONL path, or rows as :func:`read_gold` returns them.
+    """
+    from qualcoder_ahp.suggest.runner import suggest_sentences
+
+    rows = read_gold(gold) if isinstance(gold, str | Path) else gold
+    source = str(gold) if isinstance(gold, str | Path) else "gold"
+    predicted = suggest_sentences(codebook, [text for _, text, _ in rows])
+    items = [Labelled(text, themes, pred, f"line {line}")
+             for (line, text, themes), pred in zip(rows, predicted, strict=True)]
+    return score(items, evaluated_themes(codebook), source)
+
+
+def evaluate_coder(store: Store, coder: str) -> Evaluation:
+    """Score the project's open suggestions against one coder's codings, by sentence."""
+    store.coder_id(coder)  # a clear error naming the known coders
+    codings = store.codings(coder=coder)
+    if not codings:
+        raise UserError(f"coder {coder!r} has no codings to compare with")
+    by_transcript: dict[int, list[Any]] = {}
+    for coding in codings:
+        by_transcript.setdefault(coding.transcript_id, []).append(coding)
+    items: list[Labelled] = []
+    for tid, coded in by_transcript.items():
+        info = store.transcript(tid)
+        text = store.transcript_text(tid)
+        sentences = store.sentences(tid)
+        if not sentences:
+            continue
+        starts = [s.start for s in sentences]
+        gold: dict[int, set[str]] = {}
+        predicted: dict[int, set[str]] = {}
+        for coding in coded:
+            for i in _overlapping(starts, sentences, coding.start, coding.end, text):
+                gold.setdefault(i, set()).add(coding.theme_id)
+        for sug in store.suggestions(transcript_id=tid):
+            for i in _overlapping(starts, sentences, sug.start, sug.end, text):
+                predicted.setdefault(i, set()).add(sug.theme_id)
+        for i in sorted(set(gold) | set(predicted)):
+            s = sentences[i]
+            items.append(Labelled(text[s.start:s.end], gold.get(i, set()),
+                                  predicted.get(i, set()), f"{info.name}:{s.start}-{s.end}"))
+    return score(items, evaluated_themes(store.codebook()), f"coder {coder}")
+
+
+def _overlapping(starts: list[int], sentences: list[Any], start: int, end: int,
+                 text: str) -> list[int]:
+    """Indexes of the sentences a span overlaps by at least one non-space character."""
+    out = []
+    i = max(bisect.bisect_right(starts, start) - 1, 0)
+    while i < len(sentences) and sentences[i].start < end:
+        s = sentences[i]
+        lo, hi = max(s.start, start), min(s.end, end)
+        if lo < hi and text[lo:hi].strip():
+            out.append(i)
+        i += 1
+    return out
+
+
+def format_table(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """Rows for a plain table: each theme, then the micro average."""
+    rows = [s.as_dict() for s in evaluation.per_theme if s.tp + s.fp + s.fn]
+    rows.append(evaluation.micro.as_dict())
+    return rows
+
+
+__all__ = ["Score", "Labelled", "Evaluation", "score", "read_gold", "evaluate_gold",
+           "evaluate_coder", "evaluated_themes", "format_table"]

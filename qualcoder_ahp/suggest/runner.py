@@ -1,0 +1,200 @@
+"""Run the suggestion engine over a project: cache, parallelism, idempotent storage.
+
+:func:`run_suggestions` is the one core function the CLI (``qcahp suggest``), the
+workbench and the demo call. Per transcript it takes the tokenised doc from the
+``doc_cache`` table (or tokenises and caches it), matches the codebook, and makes the
+stored suggestions agree with the result in one transaction
+(:meth:`~qualcoder_ahp.model.store.Store.apply_suggestions`): re-running changes
+nothing; after a codebook change decisions are kept, new patterns add suggestions and
+undecided suggestions no pattern supports any more are retired.
+
+Tokenising is the expensive part. When many words are not cached yet and the machine
+has more than one core, transcripts are tokenised and matched in a pool of worker
+processes (``spawn``, so a threaded caller such as the workbench is safe); each worker
+builds its own engine once. The database is only written from the calling thread.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from qualcoder_ahp.records import Codebook, Sentence, Turn
+from qualcoder_ahp.suggest.engine import Engine, Found, engine_for
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+
+PARALLEL_MIN_WORDS = 150_000
+"""Uncached words below which a process pool costs more (start-up) than it saves."""
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class SuggestReport:
+    """What a suggestion run did."""
+
+    transcripts: int = 0
+    words: int = 0
+    new: int = 0
+    kept: int = 0
+    reopened: int = 0
+    retired: int = 0
+    decided_kept: int = 0
+    cached_docs: int = 0
+    tokenised_docs: int = 0
+    processes: int = 1
+    seconds: float = 0.0
+    skipped_patterns: list[str] = field(default_factory=list)
+
+    @property
+    def open_total(self) -> int:
+        """Suggestions the run left open (new, kept and reopened)."""
+        return self.new + self.kept + self.reopened
+
+    def summary(self) -> str:
+        """One line for the CLI and the workbench."""
+        return (f"{self.transcripts} transcript(s), {self.words:,} words in "
+                f"{self.seconds:.1f}s: {self.new} new, {self.kept} kept, {self.reopened} "
+                f"reopened, {self.retired} retired ({self.decided_kept} no longer matched "
+                "but kept because a coder decided on them)")
+
+
+@dataclass(frozen=True)
+class _Job:
+    transcript_id: int
+    name: str
+    text: str
+    turns: list[Turn]
+    sentences: list[Sentence]
+    words: int
+    key: str
+
+
+def run_suggestions(
+    store: Store,
+    *,
+    transcript_ids: list[int] | None = None,
+    progress: Progress | None = None,
+    processes: int | None = None,
+) -> SuggestReport:
+    """Suggest themes on every (or the given) transcript and store the suggestions.
+
+    Args:
+        store: the project.
+        transcript_ids: only these transcripts (default: all).
+        progress: called as ``progress(done, total, transcript_name)`` after each
+            transcript.
+        processes: worker processes for tokenising; ``None`` decides from the number
+            of cores and of uncached words, ``1`` never starts a pool.
+
+    Returns:
+        Counts of new, kept, reopened and retired suggestions.
+    """
+    began = time.perf_counter()
+    engine = engine_for(store.codebook())
+    infos = store.transcripts()
+    if transcript_ids is not None:
+        wanted = set(transcript_ids)
+        infos = [t for t in infos if t.id in wanted]
+    report = SuggestReport(transcripts=len(infos), skipped_patterns=list(engine.skipped))
+    jobs = []
+    for info in infos:
+        text = store.transcript_text(info.id)
+        jobs.append(_Job(info.id, info.name, text, store.turns(info.id),
+                         store.sentences(info.id), info.words, engine.cache_key(text)))
+    cache = store.doc_cache_get([j.key for j in jobs])
+    uncached_words = sum(j.words for j in jobs if j.key not in cache)
+    if processes is None:
+        cores = os.cpu_count() or 1
+        processes = min(cores, 2) if uncached_words >= PARALLEL_MIN_WORDS else 1
+    report.processes = processes
+    results = (_pooled(engine, jobs, cache, processes) if processes > 1
+               else _inline(engine, jobs, cache))
+    for done, (job, found, new_bytes) in enumerate(results, 1):
+        if new_bytes is not None:
+            store.doc_cache_put(job.key, new_bytes)
+            report.tokenised_docs += 1
+        else:
+            report.cached_docs += 1
+        stats = store.apply_suggestions(job.transcript_id, found)
+        for name in ("new", "kept", "reopened", "retired", "decided_kept"):
+            setattr(report, name, getattr(report, name) + stats[name])
+        report.words += job.words
+        if progress is not None:
+            progress(done, len(jobs), job.name)
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def _inline(engine: Engine, jobs: list[_Job],
+            cache: dict[str, bytes]) -> Iterator[tuple[_Job, list[Found], bytes | None]]:
+    # The engine is shared read-only, but a Matcher call is not documented as
+    # thread-safe: one run at a time per engine.
+    for job in jobs:
+        with engine.lock:
+            if job.key in cache:
+                doc, data = engine.from_bytes(cache[job.key]), None
+            else:
+                doc = engine.tokenize(job.text)
+                data = engine.to_bytes(doc)
+            found = engine.find(doc, job.text, job.turns, job.sentences)
+        yield job, found, data
+
+
+def _pooled(engine: Engine, jobs: list[_Job], cache: dict[str, bytes],
+            processes: int) -> Iterator[tuple[_Job, list[Found], bytes | None]]:
+    import multiprocessing
+
+    todo = [j for j in jobs if j.key not in cache]
+    # Largest first, so one long transcript does not finish last on its own.
+    todo.sort(key=lambda j: -j.words)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_init,
+                             initargs=(engine.codebook,)) as pool:
+        futures = {j.transcript_id: pool.submit(_worker_run, j.text, j.turns, j.sentences)
+                   for j in todo}
+        # Cached transcripts are matched here while the workers tokenise the rest.
+        yield from _inline(engine, [j for j in jobs if j.key in cache], cache)
+        for job in todo:
+            found, data = futures[job.transcript_id].result()
+            yield job, found, data
+
+
+_WORKER: dict[str, Engine] = {}
+
+
+def _worker_init(codebook: Codebook) -> None:
+    _WORKER["engine"] = Engine(codebook)
+
+
+def _worker_run(text: str, turns: list[Turn],
+                sentences: list[Sentence]) -> tuple[list[Found], bytes]:
+    engine = _WORKER["engine"]
+    doc = engine.tokenize(text)
+    return engine.find(doc, text, turns, sentences), engine.to_bytes(doc)
+
+
+def suggest_sentences(codebook: Codebook, sentences: list[str], *,
+                      role: str = "participant") -> list[set[str]]:
+    """The themes the engine suggests on each of some free-standing sentences.
+
+    Each sentence is treated as one turn of one sentence spoken by ``role``
+    (used by :mod:`qualcoder_ahp.suggest.evaluate` on gold sentence sets). Turn-unit
+    patterns fire too, since the turn is the sentence.
+    """
+    engine = engine_for(codebook)
+    out: list[set[str]] = []
+    with engine.lock:
+        for doc, text in zip(engine.nlp.pipe(sentences, batch_size=256), sentences,
+                             strict=True):
+            turn = Turn("speaker", role, 0, len(text))
+            found = engine.find(doc, text, [turn], [Sentence(0, len(text), 0)])
+            out.append({f.theme_id for f in found})
+    return out
+

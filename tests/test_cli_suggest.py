@@ -1,0 +1,159 @@
+"""CLI: suggest, suggestions, decide, patterns, evaluate (in-process with CliRunner)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.suggest.codebook import load_codebook
+from qualcoder_ahp.suggest.evaluate import evaluate_gold
+from test_engine import STORY, transcript
+
+DATA = Path(__file__).parent / "data" / "codebooks"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> CliRunner:
+    """A project (the default $QCAHP_DB) with the small codebook and two transcripts."""
+    with open_store(tmp_path / "qcahp.db") as store:
+        store.add_transcript("story", transcript(STORY))
+        store.add_transcript("other", transcript([
+            ("Q", "interviewer", "And then?"),
+            ("Bo", "participant", "I fell into commissioning by chance."),
+        ]))
+    runner = CliRunner()
+    res = runner.invoke(cli, ["codebook", "load", str(DATA / "small.yaml")])
+    assert res.exit_code == 0, res.output
+    return runner
+
+
+def run(runner: CliRunner, *args: str, code: int = 0) -> str:
+    res = runner.invoke(cli, list(args))
+    assert res.exit_code == code, res.output
+    return res.output
+
+
+def test_suggest_summary_and_rerun(project: CliRunner) -> None:
+    out = run(project, "suggest")
+    assert "2 transcript(s), 58 words" in out
+    assert "8 new, 0 kept, 0 reopened, 0 retired" in out
+    out = run(project, "suggest", "--transcript", "other")
+    assert "1 transcript(s)" in out and "0 new, 2 kept" in out
+    out = run(project, "suggest", "--transcript", "missing", code=1)
+    assert "no transcript 'missing'" in out
+
+
+def test_suggestions_filters_and_json(project: CliRunner) -> None:
+    run(project, "suggest")
+    rows = json.loads(run(project, "suggestions", "--format", "json"))
+    assert len(rows) == 8
+    assert {r["theme"] for r in rows} == {"interviewing", "serendipity", "non_traditional_roles"}
+    ser = json.loads(run(project, "suggestions", "--theme", "serendipity", "--transcript",
+                         "other", "--format", "json"))
+    assert len(ser) == 1
+    assert ser[0]["text"] == "I fell into commissioning by chance."
+    assert ser[0]["patterns"] == ["ser_by_chance", "ser_fell_into"]
+    table = run(project, "suggestions", "--transcript", "story")
+    assert table.splitlines()[0].split() == ["id", "transcript", "theme", "unit", "start",
+                                             "end", "status", "patterns", "text"]
+    assert len(table.splitlines()) == 2 + 6
+    assert "--coder and --decision go together" in run(project, "suggestions", "--coder", "x",
+                                                        code=1)
+
+
+def test_decide_and_patterns_report(project: CliRunner) -> None:
+    run(project, "suggest")
+    rows = json.loads(run(project, "suggestions", "--theme", "serendipity", "--format", "json"))
+    first, second, third = rows[0]["id"], rows[1]["id"], rows[2]["id"]
+    out = run(project, "decide", str(first), "accept", "--coder", "ann")
+    assert f"Accepted suggestion {first} (serendipity) as ann" in out
+    run(project, "decide", str(second), "reject", "--coder", "ann")
+    start = rows[2]["start"]
+    out = run(project, "decide", str(third), "accept", "--coder", "bob", "--start", str(start),
+              "--end", str(start + 5))
+    assert "adjusted" in out
+    run(project, "decide", str(third), "accept", "--coder", "ann", "--start", "5", "--end", "2",
+        code=1)
+    with open_store(Path("qcahp.db")) as store:
+        assert store.decision_of(first, "ann") == "accepted"
+        assert store.decision_of(second, "ann") == "rejected"
+        assert store.decision_of(third, "bob") == "adjusted"
+    undecided = json.loads(run(project, "suggestions", "--coder", "ann", "--decision",
+                               "undecided", "--format", "json"))
+    assert first not in {r["id"] for r in undecided} and len(undecided) == 6
+    stats = {r["pattern"]: r for r in json.loads(run(project, "patterns", "--format", "json"))}
+    fell = stats["ser_fell_into"]
+    assert (fell["suggestions"], fell["accepted"], fell["rejected"]) == (2, 1, 0)
+    assert stats["ser_right_place"]["rejected"] == 1
+    assert stats["ser_right_place"]["precision"] == 0.0
+    assert stats["ntr_commissioning"]["undecided"] == 2
+    assert stats["ntr_commissioning"]["precision"] is None
+    ann = {r["pattern"]: r for r in json.loads(run(project, "patterns", "--coder", "bob",
+                                                   "--format", "json"))}
+    assert ann["ser_fell_into"]["accepted"] == 0
+    table = run(project, "patterns")
+    assert "ser_not_by_chance" in table and "regex (excl)" in table
+    run(project, "decide", "9999", "accept", "--coder", "ann", code=1)
+
+
+def test_evaluate_with_coder(project: CliRunner) -> None:
+    run(project, "suggest")
+    rows = json.loads(run(project, "suggestions", "--theme", "serendipity", "--format", "json"))
+    for row in rows:
+        verdict = "reject" if "right place" in row["text"] else "accept"
+        run(project, "decide", str(row["id"]), verdict, "--coder", "ann")
+    with open_store(Path("qcahp.db")) as store:
+        tid = store.transcript("story").id
+        text = store.transcript_text(tid)
+        start = text.index("It was not by chance")
+        store.code(tid, "serendipity", "ann", start, start + 20)  # a sentence the engine missed
+    data = json.loads(run(project, "evaluate", "--coder", "ann", "--format", "json"))
+    ser = next(t for t in data["themes"] if t["theme"] == "serendipity")
+    assert (ser["tp"], ser["fp"], ser["fn"]) == (3, 1, 1)
+    assert ser["precision"] == 0.75 and ser["recall"] == 0.75
+    assert data["missed"][0]["sentence"].startswith("It was not by chance")
+    out = run(project, "evaluate", "--coder", "ann", "--show-errors")
+    assert "Missed (1):" in out and "Wrongly suggested (" in out
+    assert "micro: precision" in out
+    assert "give exactly one" in run(project, "evaluate", code=1)
+    assert "no coder named 'zed'" in run(project, "evaluate", "--coder", "zed", code=1)
+
+
+def test_evaluate_gold_file(tmp_path: Path, project: CliRunner) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(r) for r in [
+        {"sentence": "I fell into it really.", "themes": ["serendipity"]},
+        {"sentence": "It was not by chance.", "themes": []},
+        {"sentence": "I was lucky, honestly.", "themes": ["serendipity"]},
+        {"sentence": "I moved into commissioning.", "themes": ["non_traditional_roles"]},
+        {"sentence": "Right place, right time.", "themes": []},
+        {"sentence": "Unknown label here.", "themes": ["not_a_theme"]},
+    ]) + "\n", encoding="utf-8")
+    result = evaluate_gold(load_codebook(DATA / "small.yaml"), gold)
+    assert result.sentences == 6
+    assert (result.micro.tp, result.micro.fp, result.micro.fn) == (2, 1, 1)
+    assert result.score("serendipity").recall == 0.5
+    assert result.score("non_traditional_roles").f1 == 1.0
+    assert result.score("interviewing").precision is None
+    assert result.ignored_themes == ["not_a_theme"]
+    assert [m["where"] for m in result.missed] == ["line 3"]
+    assert [w["sentence"] for w in result.wrong] == ["Right place, right time."]
+    out = run(project, "evaluate", "--gold", str(gold), "--codebook", str(DATA / "small.yaml"))
+    assert "micro: precision 0.667, recall 0.667, F1 0.667" in out
+    data = json.loads(run(project, "evaluate", "--gold", str(gold), "--format", "json"))
+    assert data["micro"]["tp"] == 2
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"sentence": "x", "themes": []}\n{"text": "y"}\n', encoding="utf-8")
+    assert "line 2: expected" in run(project, "evaluate", "--gold", str(bad), code=1)
+
+
+def test_suggest_without_codebook_is_a_clear_error(tmp_path: Path) -> None:
+    with open_store(tmp_path / "qcahp.db") as store:
+        store.add_transcript("story", transcript(STORY))
+    out = run(CliRunner(), "suggest", code=1)
+    assert "no codebook patterns: run `qcahp codebook load FILE` first" in out

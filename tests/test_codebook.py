@@ -1,0 +1,283 @@
+"""Codebook files: YAML tree, every validation error with file:line:id, JSONL, .qdc, reloads."""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.errors import CodebookError
+from qualcoder_ahp.records import Codebook, Theme
+from qualcoder_ahp.suggest.codebook import (
+    CodebookInvalid,
+    check_codebook,
+    derived_pattern_id,
+    diff_codebooks,
+    load_codebook,
+)
+
+DATA = Path(__file__).parent / "data" / "codebooks"
+SMALL = DATA / "small.yaml"
+BAD = DATA / "bad.yaml"
+BLOG = DATA / "blog.yaml"
+EXTRA = DATA / "extra.jsonl"
+
+
+def write(tmp_path: Path, text: str, name: str = "cb.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_small_codebook_tree_and_patterns() -> None:
+    cb = load_codebook(SMALL)
+    assert cb.name == "Small test codebook"
+    assert [t.id for t in cb.themes] == [
+        "career_pathways", "serendipity", "non_traditional_roles", "interviewing"]
+    folder, ser = cb.themes[0], cb.themes[1]
+    assert not folder.codable and folder.parent_id is None
+    assert ser.parent_id == "career_pathways" and ser.codable
+    assert ser.examples == ("I fell into it",) and ser.color == "#CC6677"
+    by_id = {p.id: p for p in cb.patterns}
+    assert by_id["ser_fell_into"].kind == "phrase"
+    assert by_id["ser_right_place"].kind == "token"
+    assert by_id["ser_right_place"].body[2] == {"LOWER": "at", "OP": "?"}
+    assert by_id["ser_by_chance"].kind == "regex"
+    assert by_id["ser_not_by_chance"].exclude
+    assert by_id["ntr_ops_turn"].unit == "turn"
+    assert by_id["int_career"].scope == "interviewer"
+    assert by_id["ser_fell_into"].scope == "participant"
+    assert by_id["ser_fell_into"].unit == "sentence"
+
+
+EXPECTED_BAD = [
+    "bad.yaml:6: theme serendipity: bad colour '#CC66'",
+    "bad.yaml:9: pattern bad_attr: token 0: unknown token attribute 'LOWERCASE'",
+    "bad.yaml:11: pattern bad_regex: bad regex: missing )",
+    "bad.yaml:13: pattern bad_op: token 0: bad operator OP 'x'",
+    "bad.yaml:15: pattern bad_token_regex: token 0: bad regex in TEXT.REGEX",
+    "bad.yaml:16: pattern bad_regex: duplicate pattern id (first at line 10)",
+    "bad.yaml:18: pattern: missing `id`",
+    "bad.yaml:19: pattern two_bodies: has 2 bodies (phrase, regex)",
+    "bad.yaml:22: pattern no_body: has no body",
+    "bad.yaml:26: pattern bad_scope: bad scope 'everyone'",
+    "bad.yaml:27: pattern bad_scope: bad unit 'paragraph'",
+    "bad.yaml:28: theme serendipity: duplicate theme id (first at line 4)",
+    "bad.yaml:30: theme Bad-Id: id must match",
+    "bad.yaml:34: theme folder: a folder theme (codable: false) cannot have patterns",
+]
+
+
+def test_every_error_is_reported_with_file_line_and_id() -> None:
+    result = check_codebook(BAD)
+    assert result.codebook is None
+    assert len(result.errors) == len(EXPECTED_BAD)
+    for error, expected in zip(result.errors, EXPECTED_BAD, strict=True):
+        assert error.startswith(str(BAD.parent) + "/")
+        assert expected in error, error
+
+
+def test_load_raises_with_all_errors() -> None:
+    with pytest.raises(CodebookInvalid) as info:
+        load_codebook(BAD)
+    assert isinstance(info.value, CodebookError)
+    assert len(info.value.errors) == len(EXPECTED_BAD)
+    assert "and 13 more" in str(info.value)
+
+
+@pytest.mark.parametrize(("tokens", "problem"), [
+    ('[{LENGTH: "long"}]', "spaCy:"),                      # our rules pass, spaCy's schema not
+    ('[{LOWER: {REGEXP: "x"}}]', "unknown predicate 'REGEXP' on LOWER"),
+    ('[{LOWER: a, OP: "{2,x}"}]', "bad operator OP '{2,x}'"),
+    ('[{LOWER: a, OP: "{1,3}"}]', None),                   # a quantifier spaCy accepts
+    ("[]", "non-empty list"),
+    ("hello", "non-empty list"),
+])
+def test_token_pattern_checks(tmp_path: Path, tokens: str, problem: str | None) -> None:
+    path = write(tmp_path, f"""name: t
+themes:
+  - id: a
+    patterns:
+      - id: p1
+        tokens: {tokens}
+""")
+    result = check_codebook(path)
+    if problem is None:
+        assert result.ok, result.errors
+    else:
+        assert len(result.errors) == 1
+        assert result.errors[0].startswith(f"{path}:6: pattern p1: ")
+        assert problem in result.errors[0]
+
+
+def test_trained_attributes_and_dependency_patterns_warn(tmp_path: Path) -> None:
+    path = write(tmp_path, """name: t
+pipeline: en_core_web_nonexistent
+themes:
+  - id: a
+    patterns:
+      - id: pos_pat
+        tokens: [{POS: VERB}]
+      - id: dep_pat
+        dependency: [{RIGHT_ID: verb, RIGHT_ATTRS: {LEMMA: join}}]
+""")
+    result = check_codebook(path)
+    assert result.ok, result.errors
+    text = "\n".join(result.warnings)
+    assert "not installed" in text and ":2:" in text
+    assert "pattern pos_pat: token 0: POS needs a trained pipeline" in text
+    assert "pattern dep_pat: dependency pattern skipped" in text
+
+
+def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "name: t\nthemes:\n  - id: a\n    name: [unclosed\n")
+    result = check_codebook(path)
+    assert len(result.errors) == 1
+    assert result.errors[0].startswith(f"{path}:5: not valid YAML")
+
+
+def test_missing_themes_and_unknown_keys(tmp_path: Path) -> None:
+    path = write(tmp_path, """name: t
+colour_scheme: dark
+themes:
+  - id: a
+    colour: "#112233"
+    patterns:
+      - id: p
+        phrase: x
+        regexp: y
+""")
+    result = check_codebook(path)
+    assert [e.split(": ", 1)[1] for e in result.errors] == [
+        "theme a: unknown key 'colour'", "pattern p: unknown key 'regexp'"]
+    assert result.errors[0].startswith(f"{path}:5:")
+    assert "unknown key 'colour_scheme' ignored" in result.warnings[0]
+    empty = write(tmp_path, "name: t\nthemes: []\n", "empty.yaml")
+    assert "non-empty `themes`" in check_codebook(empty).errors[0]
+
+
+def test_regex_matching_empty_string_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, 'name: t\nthemes:\n  - id: a\n    patterns:\n'
+                 '      - id: p\n        regex: "(?:x)?"\n')
+    assert "matches the empty string" in check_codebook(path).errors[0]
+
+
+def test_jsonl_as_a_codebook() -> None:
+    cb = load_codebook(EXTRA)
+    assert [t.id for t in cb.themes] == ["serendipity", "system_perspective"]
+    assert cb.themes[1].name == "System perspective"
+    ids = [p.id for p in cb.patterns]
+    assert ids[0] == "ser_right_place_jsonl" and ids[2] == "sys_pathway"
+    # The derived id is stable: the same label (lower-cased) and pattern give the same id.
+    assert ids[1] == derived_pattern_id("serendipity", [{"LOWER": "lucky"}, {"LOWER": "break"}])
+    assert load_codebook(EXTRA).patterns[1].id == ids[1]
+    assert cb.patterns[0].kind == "phrase" and cb.patterns[1].kind == "token"
+
+
+def test_jsonl_merged_into_yaml() -> None:
+    cb = load_codebook(BLOG, patterns=EXTRA)
+    extra = [p for p in cb.patterns if p.id in ("ser_right_place_jsonl", "sys_pathway")]
+    assert [p.theme_id for p in extra] == ["serendipity", "system_perspective"]
+    assert len(cb.themes) == len(load_codebook(BLOG).themes)
+
+
+def test_jsonl_errors_name_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "\n".join([
+        '{"label": "serendipity", "pattern": "fell into", "id": "ser_fell_into"}',
+        "{not json",
+        '{"label": "nope", "pattern": "x", "id": "p_nope"}',
+        '{"label": "serendipity", "pattern": [{"LOWER": "a", "OP": "x"}], "id": "p_op"}',
+        '{"pattern": "x"}',
+    ]), "p.jsonl")
+    result = check_codebook(BLOG, patterns=path)
+    assert result.codebook is None
+    errors = [e.replace(str(path), "P") for e in result.errors]
+    assert errors[0] == "P:2: not valid JSON: Expecting property name enclosed in double quotes"
+    assert errors[1].startswith("P:4: pattern p_op: token 0: bad operator")
+    assert errors[2].startswith("P:5: each line needs")
+    assert errors[3] == "P:1: pattern ser_fell_into: pattern id already used in the codebook"
+    assert errors[4].startswith("P:3: pattern p_nope: label 'nope' is not a theme id")
+
+
+def test_qdc_without_refi_module_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "qualcoder_ahp.refi", None)  # import fails
+    path = write(tmp_path, "<CodeBook/>", "book.qdc")
+    result = check_codebook(path)
+    assert result.errors == [f"{path}:0: reading REFI-QDA .qdc codebooks is not available in "
+                             "this installation (qualcoder_ahp.refi is missing)"]
+
+
+def test_qdc_uses_refi_reader(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake = types.ModuleType("qualcoder_ahp.refi")
+    fake.read_qdc = lambda p: Codebook("from qdc", (Theme("a", "A"),), (), None, str(p))
+    monkeypatch.setitem(sys.modules, "qualcoder_ahp.refi", fake)
+    cb = load_codebook(write(tmp_path, "<CodeBook/>", "book.qdc"))
+    assert cb.name == "from qdc" and cb.themes[0].id == "a"
+
+
+def test_reload_keeps_guids_and_codings(store) -> None:  # type: ignore[no-untyped-def]
+    from conftest import make_parsed
+
+    cb = load_codebook(SMALL)
+    store.save_codebook(cb)
+    guid = store.theme_guid("serendipity")
+    info, _ = store.add_transcript("t", make_parsed([("A", "participant", "I fell into it.")]))
+    coding = store.code(info.id, "serendipity", "ann", 0, 6)
+    changed = Codebook(cb.name, cb.themes[:3], cb.patterns[1:3], None, "x")
+    diff = diff_codebooks(store.codebook(), changed)
+    assert diff["themes_retired"] == ["interviewing"]
+    assert sorted(diff["patterns_retired"]) == ["int_career", "ntr_commissioning",
+                                                "ntr_ops_turn", "ser_ask_lemma",
+                                                "ser_fell_into", "ser_not_by_chance"]
+    assert diff["patterns_added"] == [] and diff["patterns_changed"] == []
+    store.save_codebook(changed)
+    assert store.theme_guid("serendipity") == guid
+    assert store.coding(coding.id).theme_id == "serendipity"
+    assert [t.id for t in store.themes()] == ["career_pathways", "serendipity",
+                                              "non_traditional_roles"]
+
+
+def test_cli_check_and_load_refuse_bad_codebook_and_store_nothing(tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(cli, ["codebook", "check", str(BAD)])
+    assert res.exit_code == 1
+    for expected in EXPECTED_BAD:
+        assert expected in res.output
+    assert "14 error(s): nothing stored." in res.output
+    res = runner.invoke(cli, ["codebook", "load", str(BAD)])
+    assert res.exit_code == 1
+    from qualcoder_ahp.model.store import open_store
+
+    with open_store(tmp_path / "qcahp.db") as store:
+        assert store.themes(include_inactive=True) == []
+        assert store.conn.execute("SELECT COUNT(*) FROM codebooks").fetchone()[0] == 0
+
+
+def test_cli_load_reports_changes_and_show_prints_tree(tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(cli, ["codebook", "load", str(SMALL)])
+    assert res.exit_code == 0, res.output
+    assert "patterns added: ser_fell_into, ser_right_place" in res.output
+    edited = SMALL.read_text().replace('phrase: "fell into"', 'phrase: "fall into"')
+    edited = edited.replace("  - id: interviewing", "  - id: interviewing_b")
+    edited = edited.replace("      - id: int_career", "      - id: int_career_b")
+    res = runner.invoke(cli, ["codebook", "load", str(write(tmp_path, edited))])
+    assert res.exit_code == 0, res.output
+    assert "themes added: interviewing_b" in res.output
+    assert "themes retired: interviewing" in res.output
+    assert "patterns changed: ser_fell_into" in res.output
+    assert "patterns retired: int_career" in res.output
+    res = runner.invoke(cli, ["codebook", "show"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[1] == "career_pathways  Career pathways  [#4477AA] (folder)"
+    assert "  serendipity  Serendipity  [#CC6677] (4 patterns, 1 exclusion)" in lines
+    assert "      definition: Moves that arose from chance rather than planning." in lines
+    res = runner.invoke(cli, ["codebook", "check", str(BLOG), "--patterns", str(EXTRA)])
+    assert res.exit_code == 0, res.output
+    assert "OK: 6 themes, 13 patterns, 2 exclusion patterns" in res.output
