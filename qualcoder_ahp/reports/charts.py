@@ -105,12 +105,16 @@ def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list
     coloured = data.copy()
     if diagonal_plain:
         np.fill_diagonal(coloured, np.nan)
-    col_labels = [_wrap(c, 18) for c in cols]
-    rotate = any(len(c) > 8 for c in cols) or len(cols) > 6
-    row_lines = sum(r.count("\n") + 1 for r in rows)
-    width = max(5.0, 0.75 * len(cols) + 3.5)
-    height = max(3.0, 0.34 * row_lines + (1.8 if rotate else 1.2))
-    fig, ax = plt.subplots(figsize=(width, height))
+    # Column labels stay on one line: rotated multi-line blocks would collide.
+    col_labels = [c if len(c) <= 50 else c[:49] + "\u2026" for c in cols]
+    rotate = sum(len(c) for c in cols) > 7 * len(cols) or len(cols) > 6
+    # The figure is exactly the grid of cells (a fixed size per cell) and the
+    # labels, title and colour bar are drawn outside it; ``bbox_inches="tight"``
+    # then grows the saved image to hold them, so long labels never squash the cells.
+    cell_w = 0.95 if any("\n" in t for row in text for t in row) else 0.75
+    cell_h = max(0.42, 0.2 * max((r.count("\n") + 1 for r in rows), default=1) + 0.05)
+    fig = plt.figure(figsize=(max(1, len(cols)) * cell_w, max(1, len(rows)) * cell_h))
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     cmap = plt.get_cmap("Blues").copy()
     cmap.set_bad("#eeeeee")
     finite = coloured[np.isfinite(coloured)]
@@ -134,8 +138,12 @@ def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    fig.colorbar(image, ax=ax, label=cbar, shrink=0.8)
-    fig.tight_layout()
+    from matplotlib.ticker import MaxNLocator
+
+    cax = fig.add_axes((1.0 + 0.25 / fig.get_figwidth(), 0.1, 0.12 / fig.get_figwidth(), 0.8))
+    bar = fig.colorbar(image, cax=cax, label=cbar)
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
     return _png(fig, dpi)
 
 
@@ -159,7 +167,9 @@ def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DP
     text = [["" if v is None else str(v) for v in row] for row in co.cells]
     unit = {"overlap": "overlapping passages", "sentence": "shared sentences",
             "turn": "shared turns"}[co.unit]
-    return _heatmap(co.cells, text, labels, [label.replace("\n", " ") for label in labels],
+    columns = [("\u2013 " * d) + names.get(t, t) for t, d in zip(co.theme_ids, co.depths,
+                                                                    strict=True)]
+    return _heatmap(co.cells, text, labels, columns,
                     title=f"Theme co-occurrence: {unit} ({coder_label(co.coder)})\n"
                           "diagonal: the theme on its own; grey: parent and child",
                     xlabel="Theme", ylabel="Theme", cbar=unit.capitalize(), dpi=dpi,

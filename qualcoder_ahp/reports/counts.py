@@ -179,7 +179,7 @@ def _group_totals(
 
 
 def _sorted_values(values: set[str] | list[str]) -> list[str]:
-    return sorted(v for v in set(values) if v != NO_VALUE) + (
+    return sorted((v for v in set(values) if v != NO_VALUE), key=lambda v: (v.casefold(), v)) + (
         [NO_VALUE] if NO_VALUE in values else [])
 
 
