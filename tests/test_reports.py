@@ -141,3 +141,215 @@ def test_alice_counts_every_figure(project):
     assert car.share_pct == pytest.approx(100 * car.chars / total_c)
     assert car.words_pct == pytest.approx(100 * 15 / total_w)
     assert rows["weapon"].share_pct == 0.0
+
+
+def _fig(report, theme, group=None):
+    rows = [r for r in report.rows if r.theme_id == theme and r.group == group]
+    assert len(rows) == 1, (theme, group, report.rows)
+    return rows[0].figures
+
+
+def _tuple(f):
+    return (f.codings, f.segments, f.transcripts, f.participants, f.words, f.chars)
+
+
+def test_pooled_counts_merge_across_coders(project):
+    store, _ = project
+    report = theme_counts(ReportData(store))
+    assert report.coder is None and report.view == "theme"
+    # career: t1 union of all coders = CAREER_T1; t2 two passages; t3 one.
+    assert _tuple(_fig(report, "career")) == (
+        8, 4, 3, 3, w(CAREER_T1) + w("My career was never planned.") + w("I moved between roles.")
+        + w("Luck played a part."),
+        c(CAREER_T1) + c("My career was never planned.") + c("I moved between roles.")
+        + c("Luck played a part."))
+    assert _tuple(_fig(report, "serendipity")) == (
+        6, 3, 3, 3, 8 + 5 + 4, c(SER_ALICE) + c("My career was never planned.")
+        + c("Luck played a part."))
+    assert _tuple(_fig(report, "winding")) == (2, 2, 2, 2, 9, 44)
+    assert _tuple(_fig(report, "mandate")) == (3, 3, 3, 3, 5 + 6 + 6, 25 + 28 + 25)
+
+
+def test_by_transcript_participant_and_coder(project):
+    store, ids = project
+    chars = _t1_chars(store, ids)
+    data = ReportData(store)
+    by_t = theme_counts(data, by="transcript")
+    assert [(r.theme_id, r.group) for r in by_t.rows] == [
+        ("career", "t1"), ("career", "t2"), ("career", "t3"), ("winding", "t1"),
+        ("winding", "t2"), ("serendipity", "t1"), ("serendipity", "t2"), ("serendipity", "t3"),
+        ("mandate", "t1"), ("mandate", "t2"), ("mandate", "t3")]
+    f = _fig(by_t, "career", "t1")
+    assert _tuple(f) == (5, 1, 1, 1, 11, c(CAREER_T1))
+    assert f.total_chars == chars["t1"]
+    assert f.share_pct == pytest.approx(100 * c(CAREER_T1) / chars["t1"])
+    assert f.words_pct == pytest.approx(100 * 11 / store.transcript(ids["t1"]).words)
+    assert _tuple(_fig(by_t, "career", "t2")) == (2, 2, 1, 1, 9, 50)
+    by_p = theme_counts(data, by="participant")
+    assert [r.group for r in by_p.rows if r.theme_id == "mandate"] == ["P01", "P02", "P03"]
+    assert _tuple(_fig(by_p, "serendipity", "P03")) == (1, 1, 1, 1, 4, 19)
+    assert _fig(by_p, "serendipity", "P03").total_chars == chars["t3"]
+    by_c = theme_counts(data, by="coder")
+    assert [(r.theme_id, r.group) for r in by_c.rows] == [
+        ("career", "alice"), ("career", "bob"), ("career", "consensus"),
+        ("winding", "alice"), ("serendipity", "alice"), ("serendipity", "bob"),
+        ("serendipity", "consensus"), ("mandate", "alice"), ("mandate", "bob")]
+    assert _tuple(_fig(by_c, "career", "alice")) == (4, 2, 2, 2, 15, c(CAREER_T1) + 22)
+    assert _tuple(_fig(by_c, "career", "bob")) == (3, 3, 3, 3, 15, 33 + 28 + 19)
+    assert _tuple(_fig(by_c, "serendipity", "consensus")) == (1, 1, 1, 1, 6, c(FELL))
+    assert _fig(by_c, "career", "bob").total_chars == sum(chars.values())
+
+
+def test_theme_filter_is_the_subtree(project):
+    store, _ = project
+    report = theme_counts(ReportData(store, "bob"), theme="career")
+    assert [r.theme_id for r in report.rows] == ["career", "winding", "serendipity"]
+    assert _tuple(_fig(report, "career")) == (3, 3, 3, 3, 15, 80)
+    assert _tuple(_fig(report, "winding")) == (0, 0, 0, 0, 0, 0)
+
+
+def test_matrix_cells_and_percentages(project):
+    store, _ = project
+    m = attribute_matrix(ReportData(store), "profession")
+    assert m.columns == ["physio", "SLT", NO_VALUE]
+    cells = {r.theme_id: [x.count for x in r.cells] for r in m.rows}
+    assert cells == {"career": [1, 2, 1], "winding": [1, 1, 0], "serendipity": [1, 1, 1],
+                     "mandate": [1, 1, 1], "weapon": [0, 0, 0]}
+    assert {r.theme_id: r.total for r in m.rows} == {
+        "career": 4, "winding": 2, "serendipity": 3, "mandate": 3, "weapon": 0}
+    # Column totals over the top-level themes (career, mandate, weapon).
+    assert m.column_totals == [2, 3, 2] and m.grand_total == 7
+    rows = {r.theme_id: r for r in m.rows}
+    assert [x.row_pct for x in rows["career"].cells] == [25.0, 50.0, 25.0]
+    assert [x.col_pct for x in rows["career"].cells] == pytest.approx([50.0, 200 / 3, 50.0])
+    assert [x.row_pct for x in rows["winding"].cells] == [50.0, 50.0, 0.0]
+    assert [x.col_pct for x in rows["winding"].cells] == pytest.approx([50.0, 100 / 3, 0.0])
+    assert [x.row_pct for x in rows["serendipity"].cells] == pytest.approx([100 / 3] * 3)
+    assert [x.col_pct for x in rows["mandate"].cells] == pytest.approx([50.0, 100 / 3, 50.0])
+    assert [x.row_pct for x in rows["weapon"].cells] == [None, None, None]
+    assert [x.col_pct for x in rows["weapon"].cells] == [0.0, 0.0, 0.0]
+
+
+def test_matrix_of_words_for_one_coder(project):
+    store, _ = project
+    m = attribute_matrix(ReportData(store, "alice"), "profession", measure="words",
+                         theme="career")
+    assert [r.theme_id for r in m.rows] == ["career", "winding", "serendipity"]
+    cells = {r.theme_id: [x.count for x in r.cells] for r in m.rows}
+    assert cells == {"career": [11, 4, 0], "winding": [5, 4, 0], "serendipity": [8, 0, 0]}
+    # The selection's top row is career, so its column percents are all 100.
+    assert m.column_totals == [11, 4, 0]
+    assert [x.col_pct for x in m.rows[0].cells] == [100.0, 100.0, None]
+    assert [x.col_pct for x in m.rows[2].cells] == pytest.approx([800 / 11, 0.0, None])
+    participants = attribute_matrix(ReportData(store), "band", measure="participants")
+    assert participants.columns == ["8a", "8c", "9"]
+    assert [x.count for x in participants.rows[0].cells] == [1, 1, 1]
+
+
+def test_consensus_and_coder_selection(project):
+    store, _ = project
+    assert resolve_coder(store, None, True) == "consensus"
+    assert resolve_coder(store, "bob") == "bob"
+    assert resolve_coder(store, None) is None
+    report = theme_counts(ReportData(store, resolve_coder(store, None, True)))
+    assert _tuple(_fig(report, "serendipity")) == (1, 1, 1, 1, 6, c(FELL))
+    assert _tuple(_fig(report, "mandate")) == (0, 0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda s: resolve_coder(s, "zoe"), "no coder named 'zoe'"),
+    (lambda s: resolve_coder(s, "bob", True), "either --coder or --consensus"),
+    (lambda s: theme_counts(ReportData(s), theme="nope"), "no theme 'nope'"),
+    (lambda s: theme_counts(ReportData(s), by="nope"), "unknown view 'nope'"),
+    (lambda s: attribute_matrix(ReportData(s), "age"), "no participant attribute 'age'"),
+    (lambda s: attribute_matrix(ReportData(s), "band", measure="x"), "unknown measure"),
+    (lambda s: cooccurrence(ReportData(s), unit="page"), "unknown unit 'page'"),
+    (lambda s: parse_by("attribute:"), "needs an attribute name"),
+])
+def test_bad_input_is_one_line_user_error(project, call, message):
+    store, _ = project
+    with pytest.raises(UserError, match=message) as err:
+        call(store)
+    assert "\n" not in str(err.value)
+
+
+def test_parse_by():
+    assert parse_by("attribute:profession") == ("attribute", "profession")
+    assert parse_by("coder") == ("coder", None)
+
+
+def test_quotes_rows(project):
+    store, _ = project
+    rows = quotes(ReportData(store, "alice"))
+    assert [(q.theme_id, q.transcript, q.quote) for q in rows] == [
+        ("winding", "t1", "It was a winding road."),
+        ("winding", "t2", "I moved between roles."),
+        ("serendipity", "t1", FELL),
+        ("serendipity", "t1", "management by chance. It was"),
+        ("mandate", "t1", "The board listened to me."),
+        ("mandate", "t3", "I sit on the trust board."),
+    ]
+    q = rows[3]
+    assert q.theme_path == "Career route / Serendipity"
+    assert (q.participant, q.speaker, q.coder, q.origin) == ("P01", "Asha", "alice", "manual")
+    assert q.attributes == {"profession": "physio", "band": "8c"}
+    # The coding crosses a sentence boundary: both sentences are its context.
+    assert q.context == "I fell into management by chance. It was a winding road."
+    assert rows[4].memo == "Board access = mandate" and rows[3].memo is None
+    assert rows[5].attributes == {"band": "9"} and rows[5].speaker == "Cara"
+    assert q.end - q.start == len(q.quote)
+    consensus = quotes(ReportData(store, "consensus"))
+    assert [(x.origin, x.quote) for x in consensus] == [("consensus", FELL)]
+    assert [x.coder for x in quotes(ReportData(store), theme="mandate")] == [
+        "alice", "bob", "alice"]
+
+
+def test_quote_speaker_and_context_fallbacks():
+    from qualcoder_ahp.records import Turn
+    from qualcoder_ahp.reports.quotes import context_of, speaker_at
+
+    text = "Q: hi\nA: one two. three"
+    turns = [Turn("Q", "interviewer", 0, 5), Turn("A", "participant", 6, len(text))]
+    starts = [0, 6]
+    assert speaker_at(turns, starts, 7) == "A" and speaker_at(turns, starts, 5) == "Q"
+    assert speaker_at([], [], 3) is None
+    # No stored sentences: the turn is the context.
+    assert context_of(text, [], [], turns, starts, 9, 12) == "A: one two. three"
+    assert context_of(text, [], [], [], [], 9, 12) == "one"
+
+
+def test_cooccurrence_units(project):
+    store, _ = project
+    data = ReportData(store)
+    overlap = cooccurrence(data)
+    assert overlap.theme_ids == ["career", "winding", "serendipity", "mandate"]  # weapon unused
+    assert overlap.cells == [
+        [4, None, None, 0],
+        [None, 2, 1, 0],
+        [None, 1, 3, 0],
+        [0, 0, 0, 3],
+    ]
+    assert cooccurrence(data, unit="sentence").cells == [
+        [5, None, None, 0],
+        [None, 2, 1, 0],
+        [None, 1, 4, 0],
+        [0, 0, 0, 3],
+    ]
+    assert cooccurrence(data, unit="turn").cells == [
+        [3, None, None, 3],
+        [None, 2, 2, 2],
+        [None, 2, 3, 3],
+        [3, 2, 3, 3],
+    ]
+    bob = cooccurrence(ReportData(store, "bob"), unit="turn")
+    assert bob.theme_ids == ["career", "serendipity", "mandate"]
+    assert bob.cells == [[3, None, 1], [None, 3, 1], [1, 1, 1]]
+
+
+def test_retired_theme_with_codings_stays_in_reports(project):
+    store, _ = project
+    codebook = store.codebook()
+    store.save_codebook(Codebook("v2", tuple(t for t in codebook.themes if t.id != "mandate")))
+    data = ReportData(store)
+    assert "mandate" in data.retired
+    assert _tuple(_fig(theme_counts(data), "mandate"))[:2] == (3, 3)
