@@ -100,6 +100,11 @@ def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list
     import numpy as np
 
     plt = _pyplot()
+    if not rows or not cols:
+        fig = plt.figure(figsize=(5, 1.5))
+        fig.text(0.5, 0.5, "No coded themes to show", ha="center", va="center")
+        fig.suptitle(title)
+        return _png(fig, dpi)
     data = np.array([[np.nan if v is None else float(v) for v in row] for row in values]) \
         if values and values[0] else np.zeros((len(rows), len(cols)))
     coloured = data.copy()
@@ -115,8 +120,7 @@ def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list
     cell_h = max(0.42, 0.2 * max((r.count("\n") + 1 for r in rows), default=1) + 0.05)
     fig = plt.figure(figsize=(max(1, len(cols)) * cell_w, max(1, len(rows)) * cell_h))
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-    cmap = plt.get_cmap("Blues").copy()
-    cmap.set_bad("#eeeeee")
+    cmap = plt.get_cmap("Blues").with_extremes(bad="#eeeeee")
     finite = coloured[np.isfinite(coloured)]
     vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
     image = ax.imshow(np.ma.masked_invalid(coloured), cmap=cmap, vmin=0, vmax=vmax,
