@@ -1,4 +1,4 @@
-"""Writers: tables of rows to plain text, CSV, Markdown and XLSX; private output files.
+"""Writers: tables of rows to plain text, CSV, Markdown and XLSX (see :mod:`.xlsx`); private output files.
 
 Every report is first turned into one or more :class:`Sheet` objects (a name, a
 header and rows of plain values) and then written by one function per format, so
@@ -168,8 +168,6 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
 
 # ---------------------------------------------------------------------- xlsx
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-"""Control characters XML cannot hold."""
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -186,52 +184,18 @@ def sheet_title(name: str, taken: set[str]) -> str:
 def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
     """An XLSX workbook: one sheet per :class:`Sheet`, bold frozen header, fitted widths.
 
-    Written in openpyxl's write-only mode, which streams rows and keeps a
-    20,000-row quote export to a couple of seconds.
+    Percentages get the ``0.0`` number format; long-text columns are wide and wrap.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from qualcoder_ahp.reports import xlsx
 
-    wb = Workbook(write_only=True)
     taken: set[str] = set()
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
+    parts = []
     for sheet in sheets:
-        ws = wb.create_sheet(sheet_title(sheet.name, taken))
-        ws.freeze_panes = "A2"
-        for i, column in enumerate(sheet.columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = _width(sheet, i - 1)
-        header = []
-        for column in sheet.columns:
-            cell = WriteOnlyCell(ws, value=column)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        pct = [c in sheet.percent for c in sheet.columns]
-        wrapped = [c in sheet.wrap for c in sheet.columns]
-        for row in sheet.rows:
-            cells: list[Any] = []
-            for value, p, w in zip(row, pct, wrapped, strict=True):
-                if p and value is not None:
-                    cell = WriteOnlyCell(ws, value=round(float(value), 4))
-                    cell.number_format = "0.0"
-                    cells.append(cell)
-                elif isinstance(value, str) and (w or value.startswith("=")):
-                    cell = WriteOnlyCell(ws, value=_ILLEGAL_XML.sub("", value))
-                    cell.data_type = "s"  # text, never a formula, even if it starts with "="
-                    if w:
-                        cell.alignment = wrap
-                    cells.append(cell)
-                elif isinstance(value, str):
-                    cells.append(_ILLEGAL_XML.sub("", value))
-                else:
-                    cells.append(value)
-            ws.append(cells)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        parts.append((sheet_title(sheet.name, taken), xlsx.sheet_xml(
+            sheet.columns, sheet.rows, [_width(sheet, i) for i in range(len(sheet.columns))],
+            [c in sheet.percent for c in sheet.columns], [c in sheet.wrap for c in sheet.columns],
+        )))
+    return xlsx.workbook(parts)
 
 
 def _width(sheet: Sheet, i: int) -> float:
