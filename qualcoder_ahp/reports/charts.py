@@ -18,6 +18,7 @@ from qualcoder_ahp.reports.counts import CountsReport, Matrix
 from qualcoder_ahp.reports.exports import coder_label
 
 DPI = 200
+DEFAULT_THEME_COLOR = "#888888"
 LABEL_WIDTH = 34
 """Theme names are wrapped at this many characters."""
 MEASURE_LABEL = {"segments": "Coded segments", "codings": "Codings", "words": "Words coded",
@@ -63,6 +64,8 @@ def counts_chart(report: CountsReport, names: dict[str, str], *, measure: str = 
         colors: theme id → bar colour (the codebook's colours).
         dpi: resolution of the PNG.
     """
+    from matplotlib.ticker import FuncFormatter
+
     plt = _pyplot()
     rows = report.rows
     values = [getattr(r.figures, measure) or 0 for r in rows]
@@ -70,13 +73,17 @@ def counts_chart(report: CountsReport, names: dict[str, str], *, measure: str = 
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * lines + 1.2)))
     ys = list(range(len(rows)))
-    bar_colors = [(colors or {}).get(r.theme_id, "#4C72B0") for r in rows]
+    # The codebook's colours, unless a theme kept the default grey (no colour chosen).
+    bar_colors = [c if c and c.lower() != DEFAULT_THEME_COLOR else "#4C72B0"
+                  for c in ((colors or {}).get(r.theme_id) for r in rows)]
     bars = ax.barh(ys, values, color=bar_colors, edgecolor="#333333", linewidth=0.5)
     ax.set_yticks(ys, labels)
     for tick, row in zip(ax.get_yticklabels(), rows, strict=True):
         if row.depth == 0:
             tick.set_fontweight("bold")
     ax.invert_yaxis()
+    ax.margins(y=0.01)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.0f}"))
     top = max(values, default=0) or 1
     ax.set_xlim(0, top * 1.15)
     fmt = "{:.1f}" if measure.endswith("pct") else "{:,.0f}"
@@ -96,7 +103,8 @@ def counts_chart(report: CountsReport, names: dict[str, str], *, measure: str = 
 
 def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list[str],
              cols: list[str], *, title: str, xlabel: str, ylabel: str, cbar: str,
-             dpi: int, diagonal_plain: bool = False) -> bytes:
+             dpi: int, diagonal_plain: bool = False, row_depths: list[int] | None = None,
+             col_depths: list[int] | None = None) -> bytes:
     import numpy as np
 
     plt = _pyplot()
@@ -128,6 +136,12 @@ def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list
     ax.set_xticks(range(len(cols)), col_labels, rotation=40 if rotate else 0,
                   ha="right" if rotate else "center", rotation_mode="anchor")
     ax.set_yticks(range(len(rows)), rows)
+    # In a tree, top-level themes are bold so the parents stand out from children.
+    for ticks, depths in ((ax.get_yticklabels(), row_depths), (ax.get_xticklabels(), col_depths)):
+        if depths and max(depths) > 0:
+            for tick, depth in zip(ticks, depths, strict=True):
+                if depth == 0:
+                    tick.set_fontweight("bold")
     for i in range(len(rows)):
         for j in range(len(cols)):
             v = coloured[i, j]
@@ -141,7 +155,7 @@ def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list
     ax.tick_params(which="minor", length=0)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_title(title, fontsize=10)
     from matplotlib.ticker import MaxNLocator
 
     cax = fig.add_axes((1.0 + 0.25 / fig.get_figwidth(), 0.1, 0.12 / fig.get_figwidth(), 0.8))
@@ -161,7 +175,8 @@ def matrix_chart(matrix: Matrix, names: dict[str, str], *, dpi: int = DPI) -> by
     return _heatmap(values, text, rows, matrix.columns,
                     title=f"{label} by {matrix.attribute} ({coder_label(matrix.coder)})\n"
                           "cell: count (row %)",
-                    xlabel=matrix.attribute, ylabel="Theme", cbar=label, dpi=dpi)
+                    xlabel=matrix.attribute, ylabel="Theme", cbar=label, dpi=dpi,
+                    row_depths=[r.depth for r in matrix.rows])
 
 
 def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DPI) -> bytes:
@@ -177,4 +192,4 @@ def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DP
                     title=f"Theme co-occurrence: {unit} ({coder_label(co.coder)})\n"
                           "diagonal: the theme on its own; grey: parent and child",
                     xlabel="Theme", ylabel="Theme", cbar=unit.capitalize(), dpi=dpi,
-                    diagonal_plain=True)
+                    diagonal_plain=True, row_depths=co.depths, col_depths=co.depths)
