@@ -140,7 +140,8 @@ class MergeMixin:
             if kind == "merged":
                 body = payload
             else:
-                body = json.dumps({"key": key, "kind": kind, "at": at,
+                # Key names must not clash with the event columns Store.events() adds.
+                body = json.dumps({"key": key, "original_kind": kind,
                                    "original": json.loads(payload)}, sort_keys=True)
             cur = self.conn.execute(
                 "INSERT INTO events (coder_id, at, kind, payload) VALUES (?, ?, 'merged', ?)",
