@@ -222,8 +222,15 @@ def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False) -> d
         }
     if cell:
         result = tally.unitizing
-        out["u_alpha"] = result.alpha if result else st.Undefined(
-            "character unit only" if not tally.missing else "not coded by every coder")
+        if result is None:
+            out["u_alpha"] = st.Undefined(
+                "character unit only" if not tally.missing else "not coded by every coder")
+        elif isinstance(result.alpha, st.Undefined) and not any(
+                m for (m, _), w in tally.patterns.items() if w):
+            out["u_alpha"] = st.Undefined(st.NEITHER_USED if len(coders) == 2
+                                          else "no coder used the theme")
+        else:
+            out["u_alpha"] = result.alpha
     return out
 
 
@@ -458,8 +465,14 @@ class ReconcileItem:
         return result
 
 
-def reconcile_items(corpus: Corpus) -> list[ReconcileItem]:
-    """The disagreements grouped for deciding: connected stretches of overlapping codings."""
+def reconcile_items(corpus: Corpus, *, agreed: bool = False) -> list[ReconcileItem]:
+    """Stretches of overlapping codings, grouped for deciding.
+
+    Args:
+        corpus: the compared coders' codings.
+        agreed: return the stretches where every coder coded exactly the same spans
+            (to copy into the consensus coder) instead of the disagreements.
+    """
     items: list[ReconcileItem] = []
     for data in corpus.transcripts:
         if len(corpus.raters.get(data.id, ())) < len(corpus.coders):
@@ -469,6 +482,6 @@ def reconcile_items(corpus: Corpus) -> list[ReconcileItem]:
             for start, end in merge(s for lst in spans.values() for s in lst):
                 inside = tuple((c, tuple(s for s in lst if s[0] < end and s[1] > start))
                                for c, lst in spans.items())
-                if len({spans for _, spans in inside}) > 1:
+                if (len({spans for _, spans in inside}) == 1) == agreed:
                     items.append(ReconcileItem(data.name, data.id, theme_id, start, end, inside))
     return items

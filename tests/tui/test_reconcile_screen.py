@@ -116,3 +116,21 @@ async def test_markup_in_transcript_text_stays_literal(store):
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready(pilot)
         assert "Say [bold]this[/] loudly." in _text(app, "#coder-text-0")
+
+
+async def test_copy_agreed_stretches_into_consensus(store):
+    _, ben = build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(pilot)
+        assert "1 agreed stretches not yet in consensus (g copies them)" in _text(
+            app, "#reconcile-status")
+        await pilot.press("g")
+        await pilot.pause()
+        assert "every agreed stretch is in consensus" in _text(app, "#reconcile-status")
+        await pilot.press("g")  # copying again adds nothing
+        await pilot.pause()
+    text = store.transcript_text(ben.id)
+    route = text.index("It was")
+    assert [(c.transcript_id, c.theme_id, c.start, c.end) for c in
+            store.codings(coder="consensus")] == [(ben.id, "winding", route, route + 23)]

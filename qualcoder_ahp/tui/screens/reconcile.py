@@ -9,7 +9,10 @@ consensus coder (``consensus`` by default):
 
 - ``a`` / ``b`` (or ``1``-``9``): take that coder's spans;
 - ``u``: the union of every coder's spans; ``i``: what every coder coded;
-- ``x``: reject - the consensus codes nothing here; ``n`` / ``p``: next / previous.
+- ``x``: reject - the consensus codes nothing here; ``n`` / ``p``: next / previous;
+- ``g``: copy every stretch the coders coded identically into the consensus too,
+  so the consensus coder ends up with the full agreed coding, not only the
+  decided disagreements.
 
 Every decision is one transaction through :meth:`Store.code` (origin
 ``consensus``), replacing any earlier consensus coding of the theme in the
@@ -56,6 +59,8 @@ class ReconcileScreen(Screen[None]):
         Binding("i", "intersection", "Intersection",
                 tooltip="Consensus codes only what every coder coded"),
         Binding("x", "reject", "Reject", tooltip="Consensus codes nothing in this stretch"),
+        Binding("g", "copy_agreed", "Copy agreed",
+                tooltip="Copy every stretch all coders coded identically into the consensus"),
         Binding("n", "move(1)", "Next", tooltip="Skip to the next disagreement"),
         Binding("p", "move(-1)", "Previous", tooltip="Back to the previous disagreement"),
         *[Binding(str(k), f"take({k - 1})", f"Take coder {k}", show=False,
@@ -67,9 +72,11 @@ class ReconcileScreen(Screen[None]):
         """The disagreements were computed (posted from the worker thread)."""
 
         def __init__(self, items: list[ReconcileItem], texts: dict[int, str],
-                     names: dict[str, str], error: str | None = None) -> None:
+                     names: dict[str, str], error: str | None = None,
+                     agreed: list[ReconcileItem] | None = None) -> None:
             super().__init__()
             self.items = items
+            self.agreed = agreed or []
             self.texts = texts
             self.names = names
             self.error = error
@@ -82,6 +89,7 @@ class ReconcileScreen(Screen[None]):
         self.consensus = consensus
         self.compared = coders
         self.items: list[ReconcileItem] = []
+        self.agreed: list[ReconcileItem] = []
         self.texts: dict[int, str] = {}
         self.theme_names: dict[str, str] = {}
         self.index = 0
@@ -114,11 +122,13 @@ class ReconcileScreen(Screen[None]):
             self.post_message(self.Loaded([], {}, {}, str(exc)))
             return
         texts = {t.id: t.text for t in corpus.transcripts}
-        self.post_message(self.Loaded(reconcile_items(corpus), texts, dict(corpus.themes)))
+        self.post_message(self.Loaded(reconcile_items(corpus), texts, dict(corpus.themes),
+                                      agreed=reconcile_items(corpus, agreed=True)))
 
     def on_reconcile_screen_loaded(self, message: Loaded) -> None:
         """Show the first undecided disagreement."""
         self.items, self.texts, self.theme_names = message.items, message.texts, message.names
+        self.agreed = message.agreed
         if message.error:
             self.query_one("#reconcile-status", Static).update(
                 Text(f"Cannot reconcile: {message.error}"))
@@ -144,8 +154,12 @@ class ReconcileScreen(Screen[None]):
     def status_text(self) -> str:
         """The status line: where we are and whether this item is decided."""
         item = self.item
+        missing = sum(1 for it in self.agreed if not self._consensus_spans(it))
+        agreed = (f"{missing} agreed stretches not yet in {self.consensus} (g copies them)"
+                  if missing else f"every agreed stretch is in {self.consensus}")
         if item is None:
-            return "No disagreements between " + ", ".join(self.compared or []) + "."
+            return ("No disagreements between " + ", ".join(self.compared or []) + "; "
+                    + agreed + ".")
         decided = sum(1 for k, it in enumerate(self.items)
                       if k in self.rejected or self._consensus_spans(it))
         state = ("decided" if self._consensus_spans(item) else
@@ -153,7 +167,7 @@ class ReconcileScreen(Screen[None]):
         theme = self.theme_names.get(item.theme_id, item.theme_id)
         return (f"Disagreement {self.index + 1}/{len(self.items)} ({decided} decided) - "
                 f"{theme} in {item.transcript} [{item.start}, {item.end}) - {state}\n"
-                f"a/b take a coder's span, u union, i intersection, x reject, n/p move")
+                f"{agreed}. a/b take a coder's span, u union, i intersection, x reject")
 
     def _excerpt(self, item: ReconcileItem, spans: list[Interval] | tuple[Interval, ...],
                  style: str) -> Text:
@@ -214,6 +228,17 @@ class ReconcileScreen(Screen[None]):
         else:
             self.rejected.add(self.index)
         self.action_move(1)
+
+    def action_copy_agreed(self) -> None:
+        """Copy every identically coded stretch not yet in the consensus, in one transaction."""
+        todo = [it for it in self.agreed if not self._consensus_spans(it)]
+        with self.store.write():
+            for item in todo:
+                for start, end in item.union():
+                    self.store.code(item.transcript_id, item.theme_id, self.consensus, start,
+                                    end, origin="consensus")
+        self.notify(f"Copied {len(todo)} agreed stretches into {self.consensus}.")
+        self.show()
 
     def action_take(self, k: int) -> None:
         """Consensus takes coder ``k``'s spans (nothing, if that coder did not code here)."""
