@@ -86,12 +86,12 @@ class MergeMixin:
         here_hash = {h: i for i, h in self.conn.execute("SELECT id, content_hash FROM transcripts")}
         tmap: dict[int, int] = {}
         missing_t = []
-        for oid, name, digest in other.execute(
-                "SELECT id, name, content_hash FROM transcripts ORDER BY id"):
+        for oid, name, version, digest in other.execute(
+                "SELECT id, name, version, content_hash FROM transcripts ORDER BY id"):
             if digest in here_hash:
                 tmap[oid] = here_hash[digest]
             else:
-                missing_t.append(name)
+                missing_t.append(name if version == 1 else f"{name}@{version}")
         here_themes = {r[0] for r in self.conn.execute("SELECT id FROM themes")}
         missing_th = [r[0] for r in other.execute("SELECT id FROM themes ORDER BY id")
                       if r[0] not in here_themes]
