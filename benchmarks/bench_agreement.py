@@ -71,6 +71,7 @@ def best_of(runs: int, fn) -> float:
 
 
 def main() -> None:
+    """Build the corpus, time the baseline and agreement, print the figures."""
     corpus, codings = build()
     intervals = [s for lst in corpus.spans.values() for s in lst]
     shuffled = random.Random(1).sample(intervals, len(intervals))

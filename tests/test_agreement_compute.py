@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from qualcoder_ahp.agreement import stats as st
-from qualcoder_ahp.agreement.compute import (
-    Corpus, TranscriptData, collect, compute, disagreements, reconcile_items)
+from qualcoder_ahp.agreement.compute import Corpus, TranscriptData, collect, compute, disagreements
+from qualcoder_ahp.agreement.reconcile import reconcile_items
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Codebook, Theme
 from tests.conftest import make_parsed
@@ -183,3 +183,10 @@ def test_compute_works_on_plain_data_without_a_store():
     row = compute(corpus).themes[0]
     assert row.counts == {"n11": 50, "n10": 50, "n01": 50, "n00": 850}
     assert row.stats["percent_agreement"] == 0.9
+
+
+def test_agreed_stretches_are_the_identical_ones(store):
+    _, ben = build_project(store)
+    agreed = reconcile_items(collect(store, ["asha", "ben"]), agreed=True)
+    assert [(i.transcript, i.theme_id, i.of("asha") == i.of("ben")) for i in agreed] == [
+        ("ben", "winding", True)]

@@ -1,4 +1,4 @@
-"""The interval sweep against a brute-force per-character count (the brute force lives only here)."""
+"""The interval sweep against a brute-force per-character count (brute force only here)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as hst
 
 from qualcoder_ahp.agreement.intervals import (
-    coverage_counts, coverage_runs, intersect, merge, pair_counts)
-from qualcoder_ahp.agreement.units import matches, overlap_ratio, segment_table, to_unit_space
+    coverage_counts,
+    coverage_runs,
+    intersect,
+    merge,
+    pair_counts,
+)
 from qualcoder_ahp.agreement.unitizing import unitizing_alpha
+from qualcoder_ahp.agreement.units import matches, overlap_ratio, segment_table, to_unit_space
 
 N = 120
 
@@ -33,10 +38,10 @@ def test_pair_counts_equal_brute_force(a_raw, b_raw):
     a, b = merge(a_raw), merge(b_raw)
     ma, mb = _marks(a_raw), _marks(b_raw)
     brute = (
-        sum(x and y for x, y in zip(ma, mb)),
-        sum(x and not y for x, y in zip(ma, mb)),
-        sum(y and not x for x, y in zip(ma, mb)),
-        sum(not x and not y for x, y in zip(ma, mb)),
+        sum(x and y for x, y in zip(ma, mb, strict=True)),
+        sum(x and not y for x, y in zip(ma, mb, strict=True)),
+        sum(y and not x for x, y in zip(ma, mb, strict=True)),
+        sum(not x and not y for x, y in zip(ma, mb, strict=True)),
     )
     assert pair_counts(a, b, N) == brute
 
@@ -57,7 +62,7 @@ def test_coverage_counts_and_runs_equal_brute_force(coders):
         assert covered[i] == (who or None)
     runs = coverage_runs(merged)
     # maximal: adjacent runs always differ in who covers them
-    for left, right in zip(runs, runs[1:]):
+    for left, right in zip(runs, runs[1:], strict=False):
         assert left[1] < right[0] or left[2] != right[2]
 
 
@@ -66,7 +71,7 @@ def test_coverage_counts_and_runs_equal_brute_force(coders):
 def test_merge_is_disjoint_sorted_and_covers_the_same_points(spans):
     merged = merge(spans)
     assert _marks(merged) == _marks(spans)
-    for (s1, e1), (s2, e2) in zip(merged, merged[1:]):
+    for (_, e1), (s2, _) in zip(merged, merged[1:], strict=False):
         assert e1 < s2
     assert all(s < e for s, e in merged)
 
@@ -75,7 +80,7 @@ def test_merge_is_disjoint_sorted_and_covers_the_same_points(spans):
 @given(span_sets(), span_sets())
 def test_intersect_equals_brute_force(a, b):
     both = intersect(merge(a), merge(b))
-    assert _marks(both) == [x and y for x, y in zip(_marks(a), _marks(b))]
+    assert _marks(both) == [x and y for x, y in zip(_marks(a), _marks(b), strict=True)]
 
 
 @settings(max_examples=200, deadline=None)

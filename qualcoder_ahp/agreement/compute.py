@@ -30,9 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.agreement import stats as st
 from qualcoder_ahp.agreement.intervals import (
-    Interval, coverage_counts, coverage_runs, intersect, merge, pair_counts)
-from qualcoder_ahp.agreement.units import UNITS, segment_table, to_char_span, to_unit_space
+    Interval,
+    coverage_counts,
+    coverage_runs,
+    merge,
+    pair_counts,
+)
 from qualcoder_ahp.agreement.unitizing import UnitizingResult, unitizing_alpha
+from qualcoder_ahp.agreement.units import UNITS, segment_table, to_char_span, to_unit_space
 from qualcoder_ahp.errors import UserError
 
 if TYPE_CHECKING:
@@ -160,7 +165,7 @@ def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,
     spans = {i: corpus.spans.get((data.id, theme_id, coders[i]), []) for i in raters}
     if unit == "segment":
         table = segment_table([spans[i] for i in raters], threshold)
-        for owner, agreeing in table:
+        for _owner, agreeing in table:
             tally.patterns[len(agreeing), len(raters)] += 1
         for a, b in itertools.combinations(range(len(raters)), 2):
             n11 = n10 = n01 = 0
@@ -435,53 +440,3 @@ def disagreements(corpus: Corpus, unit: str = "character",
                     tuple(c for i, c in enumerate(coders) if i not in who),
                     data.text[start:end]))
     return out
-
-
-@dataclass(frozen=True)
-class ReconcileItem:
-    """A stretch of text where the coders' codings of one theme overlap but differ."""
-
-    transcript: str
-    transcript_id: int
-    theme_id: str
-    start: int
-    end: int
-    spans: tuple[tuple[str, tuple[Interval, ...]], ...]
-    """Each compared coder with their (merged) spans inside ``[start, end)``."""
-
-    def of(self, coder: str) -> tuple[Interval, ...]:
-        """One coder's spans in this item."""
-        return dict(self.spans).get(coder, ())
-
-    def union(self) -> list[Interval]:
-        """Everything any coder coded here."""
-        return merge(s for _, spans in self.spans for s in spans)
-
-    def intersection(self) -> list[Interval]:
-        """What every coder coded here (may be empty)."""
-        result: list[Interval] = [(self.start, self.end)]
-        for _, spans in self.spans:
-            result = intersect(result, list(spans))
-        return result
-
-
-def reconcile_items(corpus: Corpus, *, agreed: bool = False) -> list[ReconcileItem]:
-    """Stretches of overlapping codings, grouped for deciding.
-
-    Args:
-        corpus: the compared coders' codings.
-        agreed: return the stretches where every coder coded exactly the same spans
-            (to copy into the consensus coder) instead of the disagreements.
-    """
-    items: list[ReconcileItem] = []
-    for data in corpus.transcripts:
-        if len(corpus.raters.get(data.id, ())) < len(corpus.coders):
-            continue
-        for theme_id, _ in corpus.themes:
-            spans = {c: corpus.spans.get((data.id, theme_id, c), []) for c in corpus.coders}
-            for start, end in merge(s for lst in spans.values() for s in lst):
-                inside = tuple((c, tuple(s for s in lst if s[0] < end and s[1] > start))
-                               for c, lst in spans.items())
-                if (len({spans for _, spans in inside}) == 1) == agreed:
-                    items.append(ReconcileItem(data.name, data.id, theme_id, start, end, inside))
-    return items

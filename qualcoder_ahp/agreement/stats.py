@@ -264,7 +264,7 @@ def _free_marginal(p_o: float, categories: int) -> Value:
 
 # --------------------------------------------------------------------------- any number of coders
 
-UnitCounts = Iterable[tuple[Mapping[Hashable, int], float]]
+UnitCounts = Iterable[tuple[Mapping[Any, int], float]]
 
 
 @dataclass(frozen=True)

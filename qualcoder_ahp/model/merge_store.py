@@ -22,8 +22,8 @@ copies of a project bring their work together with :meth:`MergeMixin.merge_from`
 from __future__ import annotations
 
 import csv
-import io
 import hashlib
+import io
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -152,7 +152,7 @@ class MergeMixin:
 
     def _merge_suggestions(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
                            counts: dict[str, int]) -> dict[int, int]:
-        """Map the other copy's suggestions that carry codings or decisions, copying missing ones."""
+        """Map the other copy's suggestions that carry codings or decisions; copy missing ones."""
         from qualcoder_ahp.model.store import now
 
         smap: dict[int, int] = {}
@@ -162,14 +162,14 @@ class MergeMixin:
             "decisions UNION SELECT suggestion_id FROM codings WHERE suggestion_id IS NOT NULL)")
         for oid, tid, theme, unit, start, end, pids, matches, status, created in rows:
             here = self.conn.execute(
-                'SELECT id FROM suggestions WHERE transcript_id = ? AND theme_id = ? AND start = ? '
-                'AND "end" = ?', [tmap[tid], theme, start, end]).fetchone()
+                "SELECT id FROM suggestions WHERE transcript_id = ? AND theme_id = ? "
+                'AND start = ? AND "end" = ?', [tmap[tid], theme, start, end]).fetchone()
             if here:
                 smap[oid] = int(here[0])
                 continue
             cur = self.conn.execute(
-                'INSERT INTO suggestions (transcript_id, theme_id, unit, start, "end", pattern_ids, '
-                "matches, status, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                'INSERT INTO suggestions (transcript_id, theme_id, unit, start, "end", '
+                "pattern_ids, matches, status, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
                 [tmap[tid], theme, unit, start, end, pids, matches, status, created or now()])
             smap[oid] = int(cur.lastrowid or 0)
             counts["suggestions"] += 1

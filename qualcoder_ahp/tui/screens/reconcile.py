@@ -31,9 +31,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from qualcoder_ahp.agreement.compute import (
-    CONSENSUS, ReconcileItem, collect, reconcile_items)
+from qualcoder_ahp.agreement.compute import CONSENSUS, collect
 from qualcoder_ahp.agreement.intervals import Interval
+from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 
@@ -98,6 +98,7 @@ class ReconcileScreen(Screen[None]):
         self.title = "Reconcile"
 
     def compose(self) -> ComposeResult:
+        """Status line, one panel per coder (mounted once loaded), the consensus panel."""
         yield Header()
         yield Static("Finding disagreements...", id="reconcile-status")
         with Vertical():
@@ -107,6 +108,7 @@ class ReconcileScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Pick the coders to compare (all who coded, but the consensus) and load."""
         self.sub_title = f"coder: {self.coder} - consensus: {self.consensus}"
         if self.compared is None:
             used = {c.coder for c in self.store.codings()}
@@ -134,7 +136,7 @@ class ReconcileScreen(Screen[None]):
                 Text(f"Cannot reconcile: {message.error}"))
             return
         panels = self.query_one("#coder-panels", Horizontal)
-        for k, coder in enumerate(self.compared or []):
+        for k in range(len(self.compared or [])):
             panels.mount(VerticalScroll(Static(id=f"coder-text-{k}"), classes="coder-panel"))
         undecided = [k for k, item in enumerate(self.items) if not self._consensus_spans(item)]
         self.index = undecided[0] if undecided else 0
