@@ -64,7 +64,7 @@ def test_codebook_valid_against_both_schemas(store, tmp_path: Path) -> None:
 
 def test_strict_rules(exported) -> None:
     out, qde, files = exported
-    assert qde.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+    assert qde.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<Project ')
     assert not qde.startswith(b"\xef\xbb\xbf")
     root = etree.fromstring(qde)
     assert root.tag == _q("Project") and root.nsmap == {None: NS_PROJECT}

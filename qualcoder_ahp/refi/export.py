@@ -114,7 +114,9 @@ def _codes(b: _Builder, parent: etree._Element, snap: RefiSnapshot,
 
 
 def _serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    """UTF-8 without BOM, with the conventional double-quoted declaration."""
+    body = etree.tostring(root, xml_declaration=False, encoding="UTF-8", pretty_print=True)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
 def build_codebook(snap: RefiSnapshot) -> bytes:
