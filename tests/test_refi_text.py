@@ -22,6 +22,12 @@ def test_normalise_maps_original_offsets() -> None:
     assert bounds[1 + body.index("c")] == text.index("c")
     assert bounds[1 + body.index("z")] == text.index("z")
     assert bounds[-1] == len(text)
+    # The fast path (already NFC) gives the same map as the general one.
+    raw = "\ufeffab\r\ncafé \U0001F600\rz\r\n"
+    text, bounds = normalise(raw)
+    assert text == "ab\ncafé 😀\nz\n" and len(bounds) == len(raw) + 1
+    assert [bounds[i] for i in range(len(raw) + 1)] == [0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9,
+                                                         10, 11, 11, 12]
 
 
 def _u16(text: str, index: int) -> int:

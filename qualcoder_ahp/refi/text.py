@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import accumulate
 from dataclasses import dataclass
 
 from qualcoder_ahp.records import ParsedTranscript, Sentence, Turn
@@ -51,6 +52,14 @@ def normalise(raw: str) -> tuple[str, list[int]]:
     """
     raw_nobom = raw[1:] if raw.startswith("\ufeff") else raw
     shift = len(raw) - len(raw_nobom)
+    lf = raw_nobom.replace("\r\n", "\n").replace("\r", "\n")
+    if unicodedata.is_normalized("NFC", lf):
+        # Fast path (nearly every file): only CRLF pairs shrink, so a running sum of
+        # 1 per character, 0 for the CR of a pair, is the whole map.
+        steps = [1] * len(raw_nobom)
+        for match in re.finditer("\r\n", raw_nobom):
+            steps[match.start()] = 0
+        return lf, [0] * (shift + 1) + list(accumulate(steps))
     bounds = [0] * (len(raw) + 1)
     parts: list[str] = []
     pos = 0
