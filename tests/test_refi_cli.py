@@ -54,7 +54,8 @@ def test_import_reports_units_warnings_and_mismatches(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["refi", "import", str(path), "--coder-map",
                                       "Sam Researcher=sam"])
     assert result.exit_code == 0, result.output
-    assert "6 codings" in result.stdout
+    assert ("Imported " + str(path) + " (project): 3 themes, 1 coder, 1 transcript, 6 codings, "
+            "1 memo, 1 participant, 2 attributes.") in result.stdout
     assert "Offsets converted to code points: 5 in utf16." in result.stdout
     assert "Mismatch: Sam interview: selection 5e100000-0000-4000-8000-000000000006" \
         in result.stderr

@@ -33,6 +33,11 @@ def _bar(label: str) -> Iterator[Callable[[int, int], None]]:
             bar.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
+def _count(n: int, plural: str) -> str:
+    """``1 coder``, ``3 coders`` (every key here is a plain -s plural)."""
+    return f"{n} {plural if n != 1 else plural[:-1]}"
+
+
 def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -70,7 +75,7 @@ def register(cli: click.Group) -> None:
 
         with _bar("Exporting sources") as bar:
             counts = export_project(project.store(), file, name=name, progress=bar)
-        summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+        summary = ", ".join(_count(v, k) for k, v in counts.items())
         click.echo(f"Wrote {file}: {summary}.")
 
     @refi.command("import")
@@ -95,7 +100,7 @@ def register(cli: click.Group) -> None:
         if report.nothing_added:
             click.echo(f"{file}: nothing new (already imported).")
         else:
-            added = ", ".join(f"{v} {k}" for k, v in report.added.items() if v)
+            added = ", ".join(_count(v, k) for k, v in report.added.items() if v)
             click.echo(f"Imported {file} ({report.kind}): {added}.")
         if report.units and set(report.units) != {"codepoints"}:
             units = ", ".join(f"{n} in {u}" for u, n in sorted(report.units.items()))
