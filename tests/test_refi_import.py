@@ -262,3 +262,24 @@ def test_read_qdc_errors_name_the_file(tmp_path: Path) -> None:
         read_qdc(tmp_path / "missing.qdc")
     with pytest.raises(CodebookError, match="entities"):
         read_qdc(FIXTURES / "billion_laughs.qdc")
+
+
+def test_codings_may_use_codes_the_project_already_has(store, tmp_path: Path) -> None:
+    import_file(store, FIXTURES / "taguette.qdc")
+    qde = tmp_path / "codings-only.qde"
+    qde.write_text(
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="x"><Sources>'
+        '<TextSource guid="11111111-0000-4000-8000-000000000001" name="Short">'
+        "<PlainTextContent>Ann: People matter most.</PlainTextContent>"
+        '<PlainTextSelection guid="11111111-0000-4000-8000-000000000002" name="People" '
+        'startPosition="5" endPosition="11"><Coding guid="11111111-0000-4000-8000-000000000003">'
+        '<CodeRef targetGUID="{2B3C4D5E-6F70-4182-93A4-B5C6D7E8F902}"/></Coding>'
+        "</PlainTextSelection>"
+        '<PlainTextSelection guid="11111111-0000-4000-8000-000000000004" name="matter" '
+        'startPosition="12" endPosition="18"><Coding guid="11111111-0000-4000-8000-000000000005">'
+        '<CodeRef targetGUID="99999999-0000-4000-8000-000000000009"/></Coding>'
+        "</PlainTextSelection></TextSource></Sources></Project>", encoding="utf-8")
+    report = import_file(store, qde)
+    assert [(c.theme_id, c.quote, c.coder) for c in store.codings()] == [
+        ("people", "People", "imported")]
+    assert any("its code is in neither the file nor this project" in w for w in report.warnings)

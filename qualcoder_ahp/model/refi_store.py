@@ -215,10 +215,14 @@ class RefiMixin:
         for coding in data.codings:
             tid = ctx.sources.get(coding.source_guid)
             theme_id = ctx.themes.get(coding.theme_guid)
+            if theme_id is None:  # a code this project already has, not listed in the file
+                row = self.conn.execute("SELECT id FROM themes WHERE lower(guid) = ?",
+                                        [coding.theme_guid]).fetchone()
+                theme_id = row[0] if row else None
             if tid is None or theme_id is None:
-                stats["skipped"].append(f"coding {coding.guid}: its "
-                                        f"{'source' if tid is None else 'code'} is not in "
-                                        "the file")
+                what = ("source was not imported" if tid is None
+                        else "code is in neither the file nor this project")
+                stats["skipped"].append(f"coding {coding.guid}: its {what}")
                 continue
             row = self.conn.execute("SELECT id FROM codings WHERE guid = ?",
                                     [coding.guid]).fetchone()
