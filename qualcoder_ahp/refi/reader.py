@@ -21,7 +21,14 @@ from lxml import etree
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.records import ParsedTranscript
 from qualcoder_ahp.refi.codes import ImportTheme, read_codes
-from qualcoder_ahp.refi.safe import NAMESPACES, SafeZip, namespace_of, norm_guid, open_zip, parse_xml
+from qualcoder_ahp.refi.safe import (
+    NAMESPACES,
+    SafeZip,
+    namespace_of,
+    norm_guid,
+    open_zip,
+    parse_xml,
+)
 from qualcoder_ahp.refi.text import OffsetResolver, decode, segment
 
 CONTAINERS = ("Users", "CodeBook", "Codes", "Variables", "Cases", "Sources", "Notes", "Links",

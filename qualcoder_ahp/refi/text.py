@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 from qualcoder_ahp.records import ParsedTranscript, Sentence, Turn
 from qualcoder_ahp.refi.safe import xml_safe
