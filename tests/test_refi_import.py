@@ -10,7 +10,13 @@ import pytest
 
 from qualcoder_ahp.errors import CodebookError, UserError
 from qualcoder_ahp.model.store import open_store
-from qualcoder_ahp.refi import export_codebook, export_project, import_file, read_qdc
+from qualcoder_ahp.refi import (
+    export_codebook,
+    export_project,
+    import_file,
+    read_qdc,
+    read_qdc_guids,
+)
 from tests.test_refi_support import FIXTURES, build_coded_project, zip_fixture
 
 TABLES = ("themes", "coders", "transcripts", "turns", "sentences", "codings", "memos",
@@ -135,6 +141,8 @@ def test_maxqda_codebook_braces_alpha_colours_and_sets(store) -> None:
     assert not [w for w in report.warnings if "names no code" in w]
     book = read_qdc(FIXTURES / "maxqda.qdc")
     assert [t.id for t in book.themes] == ["leadership", "mandate", "secret-weapon"]
+    assert read_qdc_guids(FIXTURES / "maxqda.qdc")["mandate"] == \
+        "6a1b0000-aaaa-4bbb-8ccc-000000000002"
 
 
 def test_atlas_trial_qde_sources_folder_and_namespace_typo(store, tmp_path: Path) -> None:

@@ -12,10 +12,10 @@ safe with untrusted files. Plain Python: no Textual, and only the store names ta
 
 from __future__ import annotations
 
-from qualcoder_ahp.refi.codes import read_qdc
+from qualcoder_ahp.refi.codes import read_qdc, read_qdc_guids
 from qualcoder_ahp.refi.export import export_codebook, export_project
 from qualcoder_ahp.refi.importer import ImportReport, import_file
 from qualcoder_ahp.refi.reader import read_refi
 
 __all__ = ["ImportReport", "export_codebook", "export_project", "import_file", "read_qdc",
-           "read_refi"]
+           "read_qdc_guids", "read_refi"]

@@ -170,6 +170,19 @@ def read_qdc(path: str | Path) -> Codebook:
     Raises:
         CodebookError: unreadable file, not XML, or no ``CodeBook``/``Codes`` in it.
     """
+    return _read_qdc(path)[0]
+
+
+def read_qdc_guids(path: str | Path) -> dict[str, str]:
+    """Map each theme id :func:`read_qdc` gives to the code's GUID in the file.
+
+    A :class:`Codebook` has no GUIDs; a caller that stores the themes can use this to
+    keep the other tool's GUIDs, so that the tool recognises its codes on the way back.
+    """
+    return _read_qdc(path)[1]
+
+
+def _read_qdc(path: str | Path) -> tuple[Codebook, dict[str, str]]:
     file = Path(path)
     try:
         data = file.read_bytes()
@@ -187,4 +200,5 @@ def read_qdc(path: str | Path) -> Codebook:
     themes = read_codes(root.find("Codes"), warnings)
     if not themes:
         raise CodebookError("the codebook has no codes", path=str(file))
-    return Codebook(file.stem, tuple(t.theme for t in themes), (), None, str(file))
+    book = Codebook(file.stem, tuple(t.theme for t in themes), (), None, str(file))
+    return book, {t.theme.id: t.guid for t in themes if t.guid}
