@@ -291,3 +291,21 @@ def test_codings_may_use_codes_the_project_already_has(store, tmp_path: Path) ->
     assert [(c.theme_id, c.quote, c.coder) for c in store.codings()] == [
         ("people", "People", "imported")]
     assert any("its code is in neither the file nor this project" in w for w in report.warnings)
+
+
+def test_utf16_and_cp1252_sources(store, tmp_path: Path) -> None:
+    qde = (FIXTURES / "qualcoder" / "project.qde").read_bytes()
+    text = (FIXTURES / "qualcoder" / "sources" / "dee.txt").read_text(encoding="utf-8")
+    for encoding, warned in (("utf-16", False), ("cp1252", True)):
+        path = tmp_path / f"{encoding}.qdpx"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("project.qde", qde)
+            archive.writestr("sources/dee.txt", (text + "Caf\u00e9.\n").encode(encoding))
+        other = open_store(tmp_path / f"{encoding}.db")
+        try:
+            report = import_file(other, path)
+            assert other.transcript_text(other.transcript("Dee part 1").id) == text + "Café.\n"
+            assert any("not UTF-8" in w for w in report.warnings) is warned
+            assert report.mismatches == []
+        finally:
+            other.close()

@@ -223,7 +223,14 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
     for candidate in candidates:
         stored = archive.find(candidate)
         if stored is not None:
-            return decode(archive.read(stored))
+            raw = archive.read(stored)
+            if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    data.warnings.append(f"{label}: {stored!r} is not UTF-8; read as "
+                                         "Windows-1252")
+            return decode(raw)
     data.warnings.append(f"{label}: {path!r} is missing from the archive; skipped")
     return None
 
