@@ -1,0 +1,280 @@
+"""The shipped codebook (codebooks/ahp-leadership.yaml): structure, behaviour and accuracy.
+
+- it loads and validates; every theme the study names is there with its definition,
+  criteria, examples, colour and at least ten patterns;
+- on the blog the themes come from, the seed themes are suggested where the text
+  plainly states them, and negated or interviewer text gets no suggestion;
+- on the bundled fictional transcripts every theme is suggested at least once;
+- on the labelled sentence sets (tests/data/gold) it keeps the precision, recall and
+  F1 measured when the codebook was written (docs/readme/codebook-eval.md), and beats a
+  plain keyword search; a real regression of the patterns fails these tests.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REFERENCE, REPO
+from qualcoder_ahp.records import Codebook, Sentence, Turn
+from qualcoder_ahp.suggest.codebook import check_codebook
+from qualcoder_ahp.suggest.engine import engine_for
+from qualcoder_ahp.suggest.evaluate import evaluate_gold, read_gold
+from qualcoder_ahp.suggest.runner import suggest_sentences
+
+CODEBOOK = REPO / "codebooks" / "ahp-leadership.yaml"
+TRANSCRIPTS = REPO / "transcripts"
+GOLD = REPO / "tests" / "data" / "gold"
+THEMES = (
+    "non_traditional_roles", "serendipity", "system_perspective", "beyond_uni_professional",
+    "boundary_spanning", "board_mandate", "sharing_innovation", "improvement_transformation",
+    "leadership_development", "role_ambiguity", "visibility",
+)
+
+# Figures measured on the gold sets when the codebook was last tuned (dev) and judged
+# (held-out), copied from docs/readme/codebook-eval.md. The tests allow a small margin
+# below them, so a pattern edit that loses real matches fails here.
+MARGIN = 0.03
+DEV_MICRO = {"precision": 0.940, "recall": 0.818, "f1": 0.875}
+HELDOUT_MICRO = {"precision": 0.667, "recall": 0.350, "f1": 0.459}
+HELDOUT_RECALL = {"boundary_spanning": 0.545, "leadership_development": 0.5,
+                  "serendipity": 0.222, "system_perspective": 0.125, "non_traditional_roles": 0.0}
+"""Per-theme recall on the held-out set, for themes with at least three labelled sentences."""
+
+# A plain keyword search, the baseline the codebook must beat: a theme is suggested
+# when one of these words occurs in the sentence (whole word, any case).
+KEYWORDS = {
+    "non_traditional_roles": ["management", "manager", "commissioning", "academic", "national",
+                              "business", "traditional"],
+    "serendipity": ["serendipity", "chance", "luck", "lucky", "accident", "fell into", "planned"],
+    "system_perspective": ["system", "pathway", "flow", "social care"],
+    "beyond_uni_professional": ["uni-professional", "profession", "professional identity",
+                                "clinical"],
+    "boundary_spanning": ["barriers", "boundaries", "relationships", "partnership",
+                          "collaborate", "organisations"],
+    "board_mandate": ["board", "senior", "mandate", "executive"],
+    "sharing_innovation": ["share", "shared", "sharing", "innovation", "celebrate", "spread"],
+    "improvement_transformation": ["improvement", "improve", "transformation", "transform"],
+    "leadership_development": ["leadership development", "coach", "coaching", "mentor",
+                               "programme", "course"],
+    "role_ambiguity": ["job title", "job titles", "go-to", "confusion", "confusing", "role"],
+    "visibility": ["untapped", "secret weapon", "shadows", "invisible", "potential", "visible"],
+}
+
+
+@pytest.fixture(scope="module")
+def codebook() -> Codebook:
+    result = check_codebook(CODEBOOK)
+    assert result.ok, result.errors
+    assert result.codebook is not None
+    return result.codebook
+
+
+def suggested(codebook: Codebook, sentence: str, role: str = "participant") -> set[str]:
+    return suggest_sentences(codebook, [sentence], role=role)[0]
+
+
+# --------------------------------------------------------------------------- structure
+def test_codebook_loads_with_every_theme_fully_described(codebook: Codebook) -> None:
+    assert not check_codebook(CODEBOOK).warnings
+    themes = {t.id: t for t in codebook.themes}
+    codable = {t.id for t in codebook.themes if t.codable}
+    assert codable == set(THEMES)
+    colours = [themes[t].color for t in THEMES]
+    assert len(set(c.lower() for c in colours)) == len(THEMES), "theme colours must differ"
+    for theme_id in THEMES:
+        theme = themes[theme_id]
+        assert theme.parent_id is not None and not themes[theme.parent_id].codable
+        assert len(theme.description) > 60, theme_id
+        assert len(theme.inclusion) > 40 and len(theme.exclusion) > 40, theme_id
+        assert len(theme.examples) >= 3, theme_id
+        assert re.fullmatch(r"#[0-9A-Fa-f]{6}", theme.color), theme_id
+        patterns = [p for p in codebook.patterns if p.theme_id == theme_id and not p.exclude]
+        assert len(patterns) >= 10, (theme_id, len(patterns))
+        assert {p.kind for p in patterns} <= {"regex", "phrase", "token"}
+    ids = [p.id for p in codebook.patterns]
+    assert len(ids) == len(set(ids))
+    # every pattern compiles into the engine (no trained-pipeline-only pattern is skipped)
+    assert engine_for(codebook).skipped == []
+
+
+def test_examples_of_each_theme_are_suggested_as_that_theme(codebook: Codebook) -> None:
+    """A theme's own examples are what a coder reads first: the codebook must find them."""
+    for theme in codebook.themes:
+        if not theme.codable:
+            continue
+        found = suggest_sentences(codebook, list(theme.examples))
+        missed = [ex for ex, got in zip(theme.examples, found, strict=True) if theme.id not in got]
+        assert not missed, (theme.id, missed)
+
+
+# --------------------------------------------------------------------------- the blog
+def blog_sentence(fragment: str) -> str:
+    text = " ".join((REFERENCE / "ahp-leadership-blog.txt").read_text(encoding="utf-8").split())
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if fragment in sentence:
+            return sentence
+    raise AssertionError(f"{fragment!r} is not in the blog")
+
+
+@pytest.mark.parametrize(("fragment", "theme"), [
+    ("roles not viewed as ‘traditional’ for AHPs", "non_traditional_roles"),
+    ("arising from serendipity rather than strategic career planning", "serendipity"),
+    ("multiple perspectives on system problems", "system_perspective"),
+    ("broke down barriers between professions and organisations", "boundary_spanning"),
+    ("moving away from their uni-professional roles", "beyond_uni_professional"),
+    ("more distant from the trust board", "board_mandate"),
+    ("less likely to be celebrated and shared", "sharing_innovation"),
+    ("the more engaged AHPs were in improvement work", "improvement_transformation"),
+    ("‘good’ leadership development opportunity", "leadership_development"),
+    ("41 different job titles", "role_ambiguity"),
+    ("described as a ‘secret weapon’", "visibility"),
+    ("step out of the shadows", "visibility"),
+])
+def test_blog_states_the_seed_themes_plainly(codebook: Codebook, fragment: str,
+                                             theme: str) -> None:
+    if not REFERENCE.is_dir():
+        pytest.skip("../shared/reference is not present")
+    assert theme in suggested(codebook, blog_sentence(fragment))
+
+
+@pytest.mark.parametrize("sentence", [
+    "It wasn't by chance that I got the job; I planned every move.",
+    "It was no accident, I had always planned to run a service.",
+    "I didn't just fall into management, it was a deliberate move.",
+    "It wasn’t luck, I’d been preparing for years.",
+    "Nobody tapped me on the shoulder, I put myself forward.",
+    "I always planned to be a director of operations.",
+])
+def test_negated_serendipity_is_not_suggested(codebook: Codebook, sentence: str) -> None:
+    assert "serendipity" not in suggested(codebook, sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "It was never planned, I just fell into it.",
+    "I hadn't planned any of it, to be honest.",
+    "I was lucky, right place at the right time.",
+    "My manager tapped me on the shoulder and asked me to act up.",
+    "I ended up in commissioning by accident.",
+])
+def test_unplanned_moves_are_serendipity(codebook: Codebook, sentence: str) -> None:
+    assert "serendipity" in suggested(codebook, sentence)
+
+
+def test_interviewer_questions_get_no_suggestion(codebook: Codebook) -> None:
+    questions = [
+        "Many leaders say they fell into it by chance, right place at the right time. Did you?",
+        "Tell me about the trust board and who you report to.",
+        "How did you break down barriers between professions and organisations?",
+        "Some people call AHPs a secret weapon with untapped potential.",
+        "Did you do a leadership programme or have a mentor?",
+    ]
+    found = suggest_sentences(codebook, questions, role="interviewer")
+    assert found == [set()] * len(questions)
+    # the same words from a participant are suggested
+    assert all(suggest_sentences(codebook, questions, role="participant"))
+
+
+def test_other_words_with_theme_words_are_not_suggested(codebook: Codebook) -> None:
+    assert "sharing_innovation" not in suggested(
+        codebook, "Infections can spread very easily in a control room.")
+    assert "system_perspective" not in suggested(
+        codebook, "The IT system crashed on the first day of the new booking system.")
+    assert "board_mandate" not in suggested(codebook, "We got everyone on board quickly.")
+    assert "boundary_spanning" not in suggested(codebook, "I don't know, I don't remember.")
+
+
+# --------------------------------------------------------------------------- transcripts
+def read_bundled(path: Path):  # type: ignore[no-untyped-def]
+    """A bundled transcript as text, turns and sentences (through the importers)."""
+    importers = pytest.importorskip("qualcoder_ahp.importers")
+    return importers.read_transcript(path)
+
+
+def test_fictional_transcripts_are_marked_and_listed() -> None:
+    files = sorted(p for p in TRANSCRIPTS.iterdir()
+                   if p.suffix in (".txt", ".md", ".vtt", ".docx") and p.stem != "README")
+    assert len(files) >= 6
+    assert len({p.suffix for p in files}) >= 4
+    participants = (TRANSCRIPTS / "participants.csv").read_text(encoding="utf-8").splitlines()
+    assert participants[0] == "participant,profession,seniority,trust_type,board_distance"
+    listed = {line.split(",")[0] for line in participants[1:]}
+    assert listed == {p.stem for p in files}
+    readme = (TRANSCRIPTS / "README.md").read_text(encoding="utf-8")
+    for path in files:
+        assert path.name in readme
+        if path.suffix == ".docx":
+            import docx
+
+            first = " ".join(p.text for p in docx.Document(str(path)).paragraphs[:3])
+        else:
+            first = path.read_text(encoding="utf-8")[:400]
+        assert "FICTIONAL" in first, path.name
+
+
+def test_every_theme_is_suggested_in_the_fictional_transcripts(codebook: Codebook) -> None:
+    engine = engine_for(codebook)
+    seen: dict[str, int] = {}
+    interviewer_hits = 0
+    words = 0
+    for path in sorted(TRANSCRIPTS.iterdir()):
+        if path.suffix not in (".txt", ".md", ".vtt", ".docx") or path.stem == "README":
+            continue
+        parsed = read_bundled(path)
+        words += len(parsed.text.split())
+        roles = {t.role for t in parsed.turns}
+        assert {"interviewer", "participant"} <= roles, path.name
+        found = engine.suggest_text(parsed.text, parsed.turns, parsed.sentences)
+        for f in found:
+            seen[f.theme_id] = seen.get(f.theme_id, 0) + 1
+            turn = next(t for t in parsed.turns if t.start <= f.start < t.end)
+            interviewer_hits += turn.role != "participant"
+    assert words >= 6 * 1500
+    assert interviewer_hits == 0
+    for theme in THEMES:
+        assert seen.get(theme, 0) >= 3, (theme, seen)
+
+
+# --------------------------------------------------------------------------- accuracy
+def keyword_baseline(path: Path) -> tuple[float, float, float]:
+    rx = {t: re.compile(r"\b(?:" + "|".join(map(re.escape, ks)) + r")\b", re.I)
+          for t, ks in KEYWORDS.items()}
+    tp = fp = fn = 0
+    for _, sentence, gold in read_gold(path):
+        predicted = {t for t, r in rx.items() if r.search(sentence)}
+        tp, fp, fn = tp + len(predicted & gold), fp + len(predicted - gold), fn + len(gold - predicted)
+    p, r = tp / (tp + fp), tp / (tp + fn)
+    return p, r, 2 * p * r / (p + r)
+
+
+def test_gold_sets_are_well_formed() -> None:
+    for name, least in (("dev.jsonl", 300), ("heldout.jsonl", 150)):
+        rows = read_gold(GOLD / name)
+        assert len(rows) >= least
+        negatives = sum(1 for _, _, themes in rows if not themes)
+        assert 0.3 * len(rows) <= negatives <= 0.8 * len(rows), (name, negatives)
+        assert all(themes <= set(THEMES) for _, _, themes in rows)
+        texts = [text for _, text, _ in rows]
+        assert len(texts) == len(set(texts)), f"duplicate sentences in {name}"
+
+
+def test_dev_set_figures_hold(codebook: Codebook) -> None:
+    result = evaluate_gold(codebook, GOLD / "dev.jsonl")
+    micro = result.micro
+    assert micro.precision >= DEV_MICRO["precision"] - MARGIN
+    assert micro.recall >= DEV_MICRO["recall"] - MARGIN
+    assert micro.f1 >= DEV_MICRO["f1"] - MARGIN
+    assert micro.f1 > keyword_baseline(GOLD / "dev.jsonl")[2] + 0.2
+
+
+def test_heldout_figures_hold(codebook: Codebook) -> None:
+    result = evaluate_gold(codebook, GOLD / "heldout.jsonl")
+    micro = result.micro
+    assert micro.precision >= HELDOUT_MICRO["precision"] - MARGIN
+    assert micro.recall >= HELDOUT_MICRO["recall"] - MARGIN
+    assert micro.f1 >= HELDOUT_MICRO["f1"] - MARGIN
+    assert micro.f1 > keyword_baseline(GOLD / "heldout.jsonl")[2]
+    for theme, recall in HELDOUT_RECALL.items():
+        assert result.score(theme).recall >= recall - MARGIN, theme
