@@ -22,7 +22,7 @@ class JobProgress(Message):
 
 @dataclass
 class JobFinished(Message):
-    """A long job finished; ``summary`` is one line for a notification."""
+    """A long job ended; ``summary`` is one line for a notification, None if it failed."""
 
     label: str
-    summary: str
+    summary: str | None

@@ -52,6 +52,7 @@ class CodingSession:
         self.status_filter = "all"
         self.search_query = ""
         self.search_hits: list[int] = []
+        self._last_hit: int | None = None
         self.anchor: int | None = None
         """Sentence index where a selection started (``v``), or None."""
         self.cursor = 0
@@ -322,9 +323,16 @@ class CodingSession:
         """Go to the next search hit after the cursor (wrapping); None if there is none."""
         if not self.search_hits:
             return None
-        here = self.span.start if self.span else -1
+        span = self.span
+        last = self._last_hit
+        # From the hit last shown while the cursor is still on it, else from the cursor.
+        if last is not None and span is not None and span.start <= last < span.end:
+            here = last
+        else:
+            here = span.start - 1 if span else -1
         i = bisect_right(self.search_hits, here)
         hit = self.search_hits[i % len(self.search_hits)]
+        self._last_hit = hit
         self.cursor = self.sentence_at(hit)
         self.current = None
         self.anchor = None

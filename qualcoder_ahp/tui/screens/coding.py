@@ -14,13 +14,12 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.session import STATUS_FILTERS, CodingSession
-from qualcoder_ahp.tui.widgets.pane import Pane
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
 from qualcoder_ahp.tui.widgets.transcript_view import Marks, TranscriptView
 
@@ -90,12 +89,13 @@ class CodingScreen(Screen[None]):
         self.coder = coder
         self.session = CodingSession(store, coder, transcript_id)
         self._start_at = suggestion_id
+        self._allowed: tuple[bool, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="coding-main"):
             yield TranscriptView(id="transcript")
-            with Pane(id="side"):
+            with Vertical(id="side"):
                 yield Static(id="suggestion-panel")
                 yield Static(id="codebook-panel")
         yield Static(id="status-line")
@@ -144,14 +144,20 @@ class CodingScreen(Screen[None]):
         if session.span is not None:
             span = session.span
             self.call_after_refresh(view.show_span, span.start, span.end)
+        # Fixed-size panels: update without a layout pass (a reflow costs more than a key).
         self.query_one("#suggestion-panel", Static).update(
-            suggestion_text(session, self._patterns))
+            suggestion_text(session, self._patterns), layout=False)
         if counts:
             self.query_one("#codebook-panel", Static).update(codebook_text(
                 self.store.themes(), self.store.theme_counts(self.coder, session.transcript_id),
-                self.store.theme_counts(self.coder), session.recent_themes()))
-        self.query_one("#status-line", Static).update(self._status())
-        self.refresh_bindings()
+                self.store.theme_counts(self.coder), session.recent_themes()), layout=False)
+        self.query_one("#status-line", Static).update(self._status(), layout=False)
+        # Re-composing the footer is the slowest part of a key press: only when keys change.
+        allowed = tuple(self.check_action(b.action.partition("(")[0], ()) is not False
+                        for b in self.BINDINGS if isinstance(b, Binding))
+        if allowed != self._allowed:
+            self._allowed = allowed
+            self.refresh_bindings()
 
     def _status(self) -> Text:
         session = self.session

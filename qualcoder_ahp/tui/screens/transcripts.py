@@ -8,9 +8,10 @@ the table reloads when a :class:`JobFinished` arrives.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -150,17 +151,29 @@ class TranscriptsScreen(Screen[None]):
         self._suggest()
 
     # ------------------------------------------------------------------ workers
-    @work(thread=True, exclusive=True, group="jobs", exit_on_error=False,
-          description="Import")
     def _import(self, paths: list[str]) -> None:
-        summary = jobs.import_files(self.app.store_path, paths, self._progress("Importing"))
-        self.post_message(JobFinished("Importing", summary))
+        self._start_job("Importing", "Import",
+                        lambda report: jobs.import_files(self.app.store_path, paths, report))
 
-    @work(thread=True, exclusive=True, group="jobs", exit_on_error=False,
-          description="Suggestions")
     def _suggest(self) -> None:
-        summary = jobs.suggest(self.app.store_path, self._progress("Suggesting"))
-        self.post_message(JobFinished("Suggesting", summary))
+        self._start_job("Suggesting", "Suggestions",
+                        lambda report: jobs.suggest(self.app.store_path, report))
+
+    def _start_job(self, label: str, description: str,
+                   job: Callable[[jobs.ProgressFn], str]) -> None:
+        """Run ``job`` in a thread worker owned by the app (whose one handler reports errors)."""
+
+        def run() -> None:
+            try:
+                summary: str | None = job(self._progress(label))
+            except BaseException:
+                summary = None  # the app's Worker.StateChanged handler shows the error
+                raise
+            finally:
+                self.post_message(JobFinished(label, summary))
+
+        self.app.run_worker(run, thread=True, exclusive=True, group="jobs",
+                            exit_on_error=False, description=description)
 
     def _progress(self, label: str) -> jobs.ProgressFn:
         def report(done: int, total: int) -> None:
@@ -179,5 +192,6 @@ class TranscriptsScreen(Screen[None]):
     def _finished(self, message: JobFinished) -> None:
         self.query_one("#job-progress").display = False
         self.query_one("#job-label").display = False
-        self.notify(message.summary, title=message.label)
+        if message.summary is not None:
+            self.notify(message.summary, title=message.label)
         self.reload()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -58,6 +58,7 @@ class TranscriptView(ScrollView, can_focus=False):
         self.layout_cache: Layout | None = None
         self.marks = Marks()
         self._style_cache: dict[str, Style] = {}
+        self._base: Style | None = None
 
     # ------------------------------------------------------------------ content
     def set_document(self, text: str, turns: list[Turn]) -> None:
@@ -116,10 +117,18 @@ class TranscriptView(ScrollView, can_focus=False):
             self._style_cache[colour] = style
         return style
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Compute the base style once per pass, not once per row."""
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+
     def render_line(self, y: int) -> Strip:
         """Draw display row ``scroll_y + y``."""
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base or self.rich_style
         layout = self.layout_cache
         row = round(self.scroll_y) + y
         if layout is None or row >= len(layout):
