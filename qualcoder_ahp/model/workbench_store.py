@@ -4,7 +4,8 @@ A mixin of :class:`qualcoder_ahp.model.store.Store`. The workbench shows, for th
 coder at the keyboard, how far each transcript has got and how often each theme
 was used, and for the whole team how precise each suggestion pattern has been. These
 are aggregate reads that would be slow as Python loops over ``suggestions()``, so
-they are single SQL queries here (only ``model/`` names tables).
+they are single SQL queries here (only ``model/`` names tables). Pattern precision
+comes from ``SuggestionMixin.pattern_stats`` (the suggestion area's method).
 """
 
 from __future__ import annotations
@@ -30,24 +31,6 @@ class TranscriptProgress:
     """Of those, how many this coder accepted, adjusted or rejected."""
     codings: int
     """This coder's active codings in the transcript (any origin)."""
-
-
-@dataclass(frozen=True)
-class PatternStats:
-    """How a pattern's suggestions fared, across every coder."""
-
-    pattern_id: str
-    theme_id: str
-    suggestions: int
-    accepted: int
-    """Accepted or adjusted decisions (one per coder and suggestion)."""
-    rejected: int
-
-    @property
-    def precision(self) -> float | None:
-        """accepted / (accepted + rejected), or None before any decision."""
-        decided = self.accepted + self.rejected
-        return self.accepted / decided if decided else None
 
 
 class WorkbenchMixin:
@@ -79,22 +62,6 @@ class WorkbenchMixin:
             sql += " AND c.transcript_id = ?"
             args.append(transcript_id)
         return {theme: n for theme, n in self.conn.execute(sql + " GROUP BY c.theme_id", args)}
-
-    def pattern_stats(self: Store) -> dict[str, PatternStats]:
-        """Every pattern's suggestions and decisions (all coders), by pattern id."""
-        rows = self.conn.execute(
-            "SELECT p.id, p.theme_id, "
-            "(SELECT COUNT(*) FROM suggestions s, json_each(s.pattern_ids) j "
-            " WHERE j.value = p.id AND s.status = 'open'), "
-            "(SELECT COUNT(*) FROM suggestions s, json_each(s.pattern_ids) j "
-            " JOIN decisions d ON d.suggestion_id = s.id "
-            " WHERE j.value = p.id AND d.status IN ('accepted', 'adjusted')), "
-            "(SELECT COUNT(*) FROM suggestions s, json_each(s.pattern_ids) j "
-            " JOIN decisions d ON d.suggestion_id = s.id "
-            " WHERE j.value = p.id AND d.status = 'rejected') "
-            "FROM patterns p WHERE p.active = 1 ORDER BY p.theme_id, p.id"
-        )
-        return {r[0]: PatternStats(*r) for r in rows}
 
     def next_undecided(
         self: Store, coder: str, transcript_id: int, after: int, theme_id: str | None = None,

@@ -64,11 +64,8 @@ def suggest(store_path: Path | None, progress: ProgressFn | None = None) -> str:
 
 def load_codebook(store: Store, path: Path) -> None:
     """Read a codebook file and store it (ids and GUIDs of known themes are kept)."""
-    engine = _core("qualcoder_ahp.suggest")
-    loader = getattr(engine, "load_codebook", None)
-    if loader is None:
-        raise UserError("the codebook loader is not available in this build", path=str(path))
-    store.save_codebook(loader(path))
+    codebook = _core("qualcoder_ahp.suggest.codebook")
+    store.save_codebook(codebook.load_codebook(path))
 
 
 def build_demo(store: Store, import_progress: ProgressFn | None = None,
@@ -85,7 +82,11 @@ def build_demo(store: Store, import_progress: ProgressFn | None = None,
             raise UserError("the bundled demo data is missing", path=str(needed))
     load_codebook(store, DEMO_CODEBOOK)
     importers = _core("qualcoder_ahp.importers")
-    importers.import_paths(store, [DEMO_TRANSCRIPTS], progress=_adapt(import_progress))
+    report = importers.import_paths(store, [DEMO_TRANSCRIPTS], progress=_adapt(import_progress))
+    failed = getattr(report, "failed", None)
+    if failed:
+        path, reason = failed[0]
+        raise UserError(f"a bundled demo transcript failed to import: {reason}", path=path)
     engine = _core("qualcoder_ahp.suggest")
     engine.run_suggestions(store, progress=_adapt(suggest_progress))
     store.ensure_coder(DEMO_CODER)
@@ -109,6 +110,9 @@ class _open:
 
 
 def _summary(what: str, result: object) -> str:
+    summary = getattr(result, "summary", None)
+    if callable(summary):
+        return f"{what}: {summary()}"
     if isinstance(result, dict):
         parts = [f"{k.replace('_', ' ')}: {v}" for k, v in result.items()
                  if isinstance(v, int | float)]

@@ -7,6 +7,8 @@ are mostly rejected is noise for every coder.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -46,7 +48,7 @@ class CodebookScreen(Screen[None]):
         self.sub_title = f"coder: {self.coder}"
         self.themes = {t.id: t for t in self.store.themes()}
         self.mine = self.store.theme_counts(self.coder)
-        self.stats = self.store.pattern_stats()
+        self.stats = _pattern_stats(self.store)
         tree: Tree[str] = self.query_one("#theme-tree", Tree)
         tree.show_root = False
         nodes = {}
@@ -96,14 +98,15 @@ class CodebookScreen(Screen[None]):
         if memo:
             out.append("Your memo: ", style="bold")
             out.append(memo + "\n")
-        patterns = [s for s in self.stats.values() if s.theme_id == theme.id]
+        patterns = [s for s in self.stats if s["theme"] == theme.id]
         if patterns:
-            out.append("\nPatterns (suggestions, accepted, rejected, precision):\n",
+            out.append("\nPatterns (suggestions, accepted, rejected, precision; all coders):\n",
                        style="bold")
             for stat in patterns:
-                precision = "–" if stat.precision is None else f"{stat.precision:.0%}"
-                out.append(f"  {stat.pattern_id}: {stat.suggestions} sugg, {stat.accepted} acc, "
-                           f"{stat.rejected} rej, precision {precision}\n")
+                precision = "–" if stat["precision"] is None else f"{stat['precision']:.0%}"
+                out.append(f"  {stat['pattern']}: {stat['suggestions']} sugg, "
+                           f"{stat['accepted']} acc, {stat['rejected']} rej, "
+                           f"precision {precision}\n")
         return out
 
     def action_close(self) -> None:
@@ -132,3 +135,9 @@ class CodebookScreen(Screen[None]):
         current = self.store.memo(self.coder, "theme", theme_id) or ""
         self.app.push_screen(MemoModal(f"Memo on theme {self.themes[theme_id].name}", current),
                              save)
+
+
+def _pattern_stats(store: Store) -> list[dict[str, Any]]:
+    """Per-pattern decision counts (the suggestion area's Store method, when present)."""
+    method = getattr(store, "pattern_stats", None)
+    return list(method()) if method is not None else []
