@@ -33,6 +33,7 @@ from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
 from qualcoder_ahp.model.refi_store import RefiMixin
 from qualcoder_ahp.model.report_store import ReportMixin
 from qualcoder_ahp.model.suggestion_store import SuggestionMixin
+from qualcoder_ahp.model.workbench_store import WorkbenchMixin
 from qualcoder_ahp.records import ParsedTranscript, Sentence, TranscriptInfo, Turn
 
 BUSY_TIMEOUT_S = 30.0
@@ -100,7 +101,8 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
 
 
 class Store(
-    CodebookMixin, SuggestionMixin, DecisionMixin, ReportMixin, MergeMixin, RefiMixin
+    CodebookMixin, SuggestionMixin, DecisionMixin, ReportMixin, MergeMixin, RefiMixin,
+    WorkbenchMixin,
 ):
     """Typed access to one project database."""
 
