@@ -1,9 +1,292 @@
-"""CLI commands: agreement."""
+"""CLI commands for inter-rater work: agreement, disagreements, merge, codings, blind.
+
+- ``qcahp agreement --coders A,B`` - every coefficient per theme (pooled over
+  transcripts), overall and the mean, or per theme x transcript with ``--by
+  transcript``; as a table, CSV, XLSX, JSON or Markdown.
+- ``qcahp disagreements --coders A,B`` - each span coded by some coders and not
+  others, with its text.
+- ``qcahp merge OTHER.db`` - bring in the codings of a coder's copy of the project.
+- ``qcahp codings import FILE.csv --coder NAME`` / ``qcahp codings export``.
+- ``qcahp blind on|off`` - the project setting the workbench respects.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 import click
+
+from qualcoder_ahp.cli.common import Project, emit_table, pass_project
+from qualcoder_ahp.errors import UserError
+
+FORMATS = ("table", "csv", "xlsx", "json", "md")
+SHORT = {
+    "percent_agreement": "agree", "cohen_kappa": "kappa", "light_kappa": "light_k",
+    "scott_pi": "pi", "fleiss_kappa": "fleiss", "brennan_prediger": "BP", "gwet_ac1": "AC1",
+    "krippendorff_alpha": "alpha", "positive_agreement": "pos_agr", "jaccard": "jaccard",
+    "u_alpha": "u_alpha",
+}
+
+
+def _coders(value: str) -> list[str]:
+    names = [c.strip() for c in value.split(",") if c.strip()]
+    if len(set(names)) < 2:
+        raise click.BadParameter("name two or more coders, e.g. --coders asha,ben")
+    return names
+
+
+def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
+               sheet: str = "agreement") -> None:
+    """Write rows (dicts with the same keys) in a format, to a file or stdout."""
+    if fmt == "xlsx" and not output:
+        raise UserError("--format xlsx needs -o FILE.xlsx")
+    if fmt == "table" and output:
+        fmt = "md" if output.endswith(".md") else "csv"
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    rows = [{c: row.get(c, "") for c in columns} for row in rows]
+    if fmt == "table":
+        _table(rows, columns)
+        return
+    if fmt == "xlsx":
+        _xlsx(rows, columns, Path(output or ""), sheet)
+        return
+    if fmt == "json":
+        text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "md":
+        text = _markdown(rows, columns)
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    if output:
+        _private_write(Path(output), text)
+        click.echo(f"Wrote {len(rows)} rows to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _private_write(path: Path, text: str) -> None:
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
+def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
+    """Aligned table; long undefined reasons become numbered notes under it."""
+    notes: dict[str, int] = {}
+    shown = []
+    for row in rows:
+        out = {}
+        for col in columns:
+            value = row[col]
+            if isinstance(value, str) and value.startswith("undefined ("):
+                number = notes.setdefault(value[len("undefined ("):-1], len(notes) + 1)
+                value = f"undef[{number}]"
+            elif isinstance(value, str):
+                value = value.replace("\n", " ")
+                value = value if len(value) <= 60 else value[:57] + "..."
+            out[SHORT.get(col, col)] = value
+        shown.append(out)
+    emit_table(shown)
+    for reason, number in notes.items():
+        click.echo(f"[{number}] undefined: {reason}")
+
+
+def _markdown(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
+    def cell(value: Any) -> str:
+        text = f"{value:.3f}" if isinstance(value, float) else str(value)
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(r[c]) for c in columns) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], path: Path, sheet: str) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    ws.append(list(columns))
+    for row in rows:
+        ws.append([row[c] for c in columns])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    path.chmod(0o600)
+    click.echo(f"Wrote {len(rows)} rows to {path}", err=True)
 
 
 def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
+    cli.add_command(agreement)
+    cli.add_command(disagreements_cmd)
+    cli.add_command(merge)
+    cli.add_command(codings)
+    cli.add_command(blind)
+
+
+_unit = click.option("--unit", type=click.Choice(["character", "sentence", "turn", "segment"]),
+                     default="character", show_default=True,
+                     help="What one unit of agreement is.")
+_threshold = click.option("--threshold", type=float, default=0.9, show_default=True,
+                          help="segment unit: overlap (intersection / union) needed to match.")
+_theme = click.option("--theme", default=None, help="Only this theme id.")
+_transcript = click.option("--transcript", default=None, help="Only this transcript (name).")
+_output = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+                       help="Write to this file instead of the screen.")
+
+
+def _bar(project: Project, transcript: str | None) -> Any:
+    """A progress bar over the transcripts: one step to read each, one to count it."""
+    total = 1 if transcript else len(project.store().transcripts())
+    return click.progressbar(length=max(2 * total, 1), label="Agreement", file=sys.stderr,
+                             show_pos=True)
+
+
+@click.command()
+@click.option("--coders", required=True, help="Two or more coder names, comma-separated.")
+@_unit
+@_threshold
+@_theme
+@_transcript
+@click.option("--by", type=click.Choice(["theme", "transcript", "all"]), default="theme",
+              show_default=True,
+              help="theme: per theme pooled over transcripts, overall and mean; "
+                   "transcript: per theme x transcript; all: both.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@_output
+@pass_project
+def agreement(project: Project, coders: str, unit: str, threshold: float, theme: str | None,
+              transcript: str | None, by: str, fmt: str, output: str | None) -> None:
+    """Inter-rater agreement of coders, per theme, per transcript and overall.
+
+    Counts n11/n10/n01/n00 (both, only A, only B, neither) per unit, then percent
+    agreement, Cohen's kappa (NVivo formula), Scott's pi, Brennan-Prediger, Gwet's
+    AC1, Krippendorff's alpha, positive agreement and Jaccard (Fleiss' kappa and
+    Light's kappa with three or more coders). Undefined values say why.
+    """
+    from qualcoder_ahp.agreement.compute import collect, compute
+
+    names = _coders(coders)
+    with _bar(project, transcript) as bar:
+        corpus = collect(project.store(), names, theme=theme, transcript=transcript,
+                         progress=lambda _name: bar.update(1))
+        report = compute(corpus, unit, threshold, progress=lambda _name: bar.update(1))
+    rows = [r.record(None if fmt in ("json", "xlsx") else 6) for r in report.rows(by)]
+    if fmt == "table":
+        rows = [r.record(3) for r in report.rows(by)]
+        click.echo(f"Coders: {', '.join(report.coders)}   unit: {unit}"
+                   + (f" (overlap >= {threshold:g})" if unit == "segment" else ""))
+    write_rows(rows, fmt, output)
+
+
+@click.command("disagreements")
+@click.option("--coders", required=True, help="Two or more coder names, comma-separated.")
+@_unit
+@_threshold
+@_theme
+@_transcript
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@_output
+@pass_project
+def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float,
+                      theme: str | None, transcript: str | None, fmt: str,
+                      output: str | None) -> None:
+    """List each span coded by some of the coders and not by the others, with its text."""
+    from qualcoder_ahp.agreement.compute import collect, disagreements
+
+    with _bar(project, transcript) as bar:
+        corpus = collect(project.store(), _coders(coders), theme=theme, transcript=transcript,
+                         progress=lambda _name: bar.update(2))
+        found = disagreements(corpus, unit, threshold)
+    rows = [{"transcript": d.transcript, "theme": d.theme_id, "start": d.start, "end": d.end,
+             "coded_by": ",".join(d.coded_by), "not_coded_by": ",".join(d.not_coded_by),
+             "text": d.text} for d in found]
+    if not rows:
+        click.echo("No disagreements.")
+        return
+    write_rows(rows, fmt, output, sheet="disagreements")
+    if fmt == "table":
+        click.echo(f"{len(rows)} disagreeing spans.")
+
+
+@click.command()
+@click.argument("other", type=click.Path(dir_okay=False))
+@pass_project
+def merge(project: Project, other: str) -> None:
+    """Merge the coders, codings, decisions, memos and events of another copy.
+
+    Transcripts match by content, themes by id and coders by name. A transcript or
+    theme of OTHER that is not in this project stops the merge with nothing changed.
+    Merging the same copy again adds nothing.
+    """
+    counts = project.store().merge_from(other)
+    if not any(counts.values()):
+        click.echo(f"Nothing new in {other}.")
+        return
+    click.echo(f"Merged {other}:")
+    for key, value in counts.items():
+        click.echo(f"  {key.replace('_', ' ')}: {value}")
+
+
+@click.group()
+def codings() -> None:
+    """Import or export codings as CSV (transcript, theme, start, end, quote)."""
+
+
+@codings.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--coder", required=True, help="Coder the imported codings belong to.")
+@pass_project
+def codings_import(project: Project, file: str, coder: str) -> None:
+    """Import codings made elsewhere; each quote must match the transcript text."""
+    counts = project.store().import_codings(file, coder)
+    click.echo(f"Imported {counts['imported']} codings for {coder} "
+               f"({counts['already_present']} already present).")
+
+
+@codings.command("export")
+@click.option("--coder", default=None, help="Only this coder's codings.")
+@_output
+@pass_project
+def codings_export(project: Project, coder: str | None, output: str | None) -> None:
+    """Export active codings as CSV (transcript, theme, start, end, quote, coder, origin)."""
+    rows = project.store().export_codings(coder)
+    if not rows:
+        header = "transcript,theme,start,end,quote,coder,origin\n"
+        if output:
+            _private_write(Path(output), header)
+        else:
+            click.echo(header, nl=False)
+        return
+    write_rows(rows, "csv", output)
+
+
+@click.command()
+@click.argument("state", required=False, type=click.Choice(["on", "off"]))
+@pass_project
+def blind(project: Project, state: str | None) -> None:
+    """Show or set blind coding: in the workbench each coder sees only their own codings.
+
+    Agreement, disagreements and reports still compare everyone.
+    """
+    store = project.store()
+    if state is not None:
+        store.set_setting("blind", "1" if state == "on" else "0")
+    on = store.get_setting("blind", "0") == "1"
+    click.echo(f"Blind coding is {'on' if on else 'off'}.")
+
+
+__all__ = ["register", "write_rows"]

@@ -1,9 +1,167 @@
-"""CLI commands: corpus."""
+"""CLI commands for the corpus: import transcripts, list and show them, participants.
+
+``qcahp import`` reads files and folders into the project (one transaction per
+file; a batch goes on past bad files and exits 1 if any failed);
+``qcahp transcripts`` lists what is stored; ``qcahp show`` prints a transcript by
+turns; ``qcahp participants`` lists participants and ``qcahp participants import``
+loads their attributes from a CSV file. The work itself is in
+:mod:`qualcoder_ahp.importers`, which the workbench calls too.
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+
 import click
+
+from qualcoder_ahp.cli.common import Project, emit_json, emit_table, pass_project
+from qualcoder_ahp.importers import import_participants, import_paths
+
+
+def _progress_bar(total_hint: int) -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
+    """A click progress bar on stderr driven by ``import_paths``' progress callback."""
+    state: dict[str, object] = {"bar": None, "done": 0}
+
+    def update(done: int, total: int, current: str) -> None:
+        if not sys.stderr.isatty():
+            return  # no bar in pipes and logs: the per-file lines say it all
+        bar = state["bar"]
+        if bar is None:
+            bar = click.progressbar(length=max(total, 1), label="Importing", file=sys.stderr,
+                                    show_pos=True, item_show_func=lambda x: x)
+            bar.__enter__()
+            state["bar"] = bar
+        step = done - int(state["done"])  # type: ignore[call-overload]
+        state["done"] = done
+        bar.current_item = current.rsplit("/", 1)[-1] if current else None  # type: ignore[attr-defined]
+        bar.update(step)  # type: ignore[attr-defined]
+
+    def close() -> None:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
+
+    return update, close
 
 
 def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
+
+    @cli.command("import")
+    @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+    @click.option("--interviewer", "interviewers", multiple=True, metavar="NAME",
+                  help="A speaker to treat as interviewer (repeatable), besides the default "
+                       "labels Interviewer, Q, Int, AI, Assistant, Counsel, Host...")
+    @click.option("--participant-speaker", "participant_speakers", multiple=True,
+                  metavar="NAME",
+                  help="A speaker to treat as the participant (repeatable) instead of the "
+                       "non-interviewer who speaks most.")
+    @click.option("--participant", metavar="ID",
+                  help="Participant id for the imported files [default: each file's name].")
+    @click.option("--new-version", is_flag=True,
+                  help="Store a changed file whose name is already used as a new version.")
+    @pass_project
+    def import_cmd(project: Project, paths: tuple[str, ...], interviewers: tuple[str, ...],
+                   participant_speakers: tuple[str, ...], participant: str | None,
+                   new_version: bool) -> None:
+        """Import transcripts (files or folders) into the project.
+
+        Formats: .txt .md .markdown .rst .docx .odt .rtf .pdf .vtt .srt. Speaker
+        turns, roles and sentences are found and stored; the same content again
+        changes nothing. Exits 1 if any file failed (the others are imported).
+        """
+        store = project.store()
+        update, close = _progress_bar(len(paths))
+        try:
+            report = import_paths(
+                store, paths, interviewers=interviewers, participants=participant_speakers,
+                participant=participant, new_version=new_version, progress=update,
+            )
+        finally:
+            close()
+        for info in report.imported:
+            click.echo(f"imported   {info.name} (v{info.version}, {info.words:,} words, "
+                       f"{info.turns} turns)")
+        for info in report.unchanged:
+            click.echo(f"unchanged  {info.name} (already stored as v{info.version})")
+        for info, roles in report.roles_updated:
+            changes = ", ".join(f"{s} -> {r}" for s, r in roles.items())
+            click.echo(f"roles      {info.name}: {changes}")
+        for _path, reason in report.failed:
+            click.secho(f"failed     {reason}", fg="red", err=True)
+        click.echo(report.summary())
+        if not report.ok:
+            sys.exit(1)
+
+    @cli.command("transcripts")
+    @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                  show_default=True, help="Output format.")
+    @pass_project
+    def transcripts_cmd(project: Project, fmt: str) -> None:
+        """List the stored transcripts with their speakers and roles."""
+        store = project.store()
+        rows = []
+        for info in store.transcripts():
+            speakers = store.speakers(info.id)
+            rows.append({
+                "id": info.id, "name": info.name, "version": info.version,
+                "participant": info.participant, "format": info.format,
+                "words": info.words, "turns": info.turns, "speakers": speakers,
+            })
+        if fmt == "json":
+            emit_json(rows)
+            return
+        for row in rows:
+            row["speakers"] = ", ".join(f"{s} ({r[0].upper()})" for s, r in row["speakers"].items())
+        emit_table(rows, ["id", "name", "version", "participant", "format", "words", "turns",
+                          "speakers"])
+        if rows:
+            click.echo("roles: (I) interviewer, (P) participant, (O) other")
+
+    @cli.command("show")
+    @click.argument("transcript")
+    @pass_project
+    def show_cmd(project: Project, transcript: str) -> None:
+        """Print a transcript by turns: [time] Speaker (role): text.
+
+        TRANSCRIPT is a name (latest version), name@version, or id.
+        """
+        store = project.store()
+        info = store.transcript(transcript)
+        text = store.transcript_text(info.id)
+        click.echo(f"{info.name} v{info.version} ({info.format}, {info.words:,} words, "
+                   f"participant {info.participant or '-'})")
+        for turn in store.turns(info.id):
+            stamp = f"[{turn.time}] " if turn.time else ""
+            click.echo("")
+            click.echo(f"{stamp}{turn.speaker} ({turn.role}): {text[turn.start:turn.end]}")
+
+    @cli.group("participants", invoke_without_command=True)
+    @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                  show_default=True, help="Output format.")
+    @click.pass_context
+    def participants_group(ctx: click.Context, fmt: str) -> None:
+        """List participants and their attributes (or load them: participants import)."""
+        if ctx.invoked_subcommand is not None:
+            return
+        project: Project = ctx.obj
+        table = project.store().participants()
+        if fmt == "json":
+            emit_json(table)
+            return
+        names = sorted({k for attrs in table.values() for k in attrs})
+        emit_table([{"participant": code, **attrs} for code, attrs in table.items()],
+                   ["participant", *names])
+
+    @participants_group.command("import")
+    @click.argument("csv_file", type=click.Path(path_type=str))
+    @pass_project
+    def participants_import(project: Project, csv_file: str) -> None:
+        """Load participant attributes from a CSV file.
+
+        The first column is the participant id (by default a transcript's file name
+        without extension); the other columns are attributes such as profession,
+        seniority, trust_type or board_distance. Existing values are replaced.
+        """
+        count = import_participants(project.store(), csv_file)
+        click.echo(f"{count} participants updated from {csv_file}")

@@ -1,9 +1,114 @@
-"""CLI commands: refi."""
+"""CLI commands: ``qcahp refi export-codebook|export|import`` (REFI-QDA exchange)."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 import click
+
+from qualcoder_ahp.cli.common import Project, pass_project
+from qualcoder_ahp.errors import UserError
+
+
+@contextmanager
+def _bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A click progress bar on stderr driven by (done, total) callbacks."""
+    state: dict[str, object] = {}
+
+    def update(done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            bar.__enter__()
+            state["bar"] = bar
+        bar.update(done - bar.pos)  # type: ignore[attr-defined]
+
+    try:
+        yield update
+    finally:
+        bar = state.get("bar")
+        if bar is not None:
+            bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+
+def _count(n: int, plural: str) -> str:
+    """``1 coder``, ``3 coders`` (every key here is a plain -s plural)."""
+    return f"{n} {plural if n != 1 else plural[:-1]}"
+
+
+def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, coder = pair.partition("=")
+        if not sep or not name.strip() or not coder.strip():
+            raise UserError(f"--coder-map wants FILE_USER=CODER, not {pair!r}")
+        out[name.strip()] = coder.strip()
+    return out
 
 
 def register(cli: click.Group) -> None:
-    """Add this module's commands to the qcahp group."""
+    """Add the ``refi`` command group to the qcahp group."""
+
+    @cli.group()
+    def refi() -> None:
+        """Exchange with NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette (REFI-QDA)."""
+
+    @refi.command("export-codebook")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @pass_project
+    def export_codebook_cmd(project: Project, file: str) -> None:
+        """Write the codebook as a REFI-QDA .qdc file."""
+        from qualcoder_ahp.refi import export_codebook
+
+        counts = export_codebook(project.store(), file)
+        click.echo(f"Wrote {file}: {counts['codes']} codes.")
+
+    @refi.command("export")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.option("--name", default=None, help="Project name inside the file.")
+    @pass_project
+    def export_cmd(project: Project, file: str, name: str | None) -> None:
+        """Write the whole project as a REFI-QDA .qdpx archive."""
+        from qualcoder_ahp.refi import export_project
+
+        with _bar("Exporting sources") as bar:
+            counts = export_project(project.store(), file, name=name, progress=bar)
+        summary = ", ".join(_count(v, k) for k, v in counts.items())
+        click.echo(f"Wrote {file}: {summary}.")
+
+    @refi.command("import")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.option("--coder-map", "coder_map", multiple=True, metavar="FILE_USER=CODER",
+                  help="Store a user of the file under another coder name (repeatable).")
+    @click.option("--default-coder", default="imported", show_default=True,
+                  help="Coder for codings and notes that name no user.")
+    @click.option("--new-version", is_flag=True,
+                  help="Store a source whose name is taken by other text as a new version.")
+    @pass_project
+    def import_cmd(project: Project, file: str, coder_map: tuple[str, ...],
+                   default_coder: str, new_version: bool) -> None:
+        """Import a REFI-QDA .qdc codebook or .qdpx project."""
+        from qualcoder_ahp.refi import import_file
+
+        mapping = _parse_map(coder_map)
+        with _bar("Reading sources") as bar:
+            report = import_file(project.store(), file, coder_map=mapping,
+                                 default_coder=default_coder, new_version=new_version,
+                                 progress=bar)
+        if report.nothing_added:
+            click.echo(f"{file}: nothing new (already imported).")
+        else:
+            added = ", ".join(_count(v, k) for k, v in report.added.items() if v)
+            click.echo(f"Imported {file} ({report.kind}): {added}.")
+        if report.units and set(report.units) != {"codepoints"}:
+            units = ", ".join(f"{n} in {u}" for u, n in sorted(report.units.items()))
+            click.echo(f"Offsets converted to code points: {units}.")
+        for warning in report.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+        for mismatch in report.mismatches:
+            click.echo(f"Mismatch: {mismatch}", err=True)
+        if report.mismatches:
+            click.echo(f"{len(report.mismatches)} selection(s) not imported: their text does "
+                       "not match their quote.", err=True)

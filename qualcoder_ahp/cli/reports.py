@@ -1,9 +1,278 @@
-"""CLI commands: reports."""
+"""CLI commands: ``counts``, ``quotes``, ``cooccurrence`` and ``chart``.
+
+Thin wrappers over :mod:`qualcoder_ahp.reports`: pick the coder, compute the
+records (with a progress bar over transcripts), convert them with the writers and
+print them or write them owner-only to ``-o FILE``. The format follows
+``--format``, else the ``-o`` suffix, else a readable default for the terminal.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import click
+
+from qualcoder_ahp.cli.common import Project, pass_project
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import now
+from qualcoder_ahp.reports import (
+    MEASURES,
+    UNITS,
+    ReportData,
+    attribute_matrix,
+    cooccurrence,
+    parse_by,
+    quotes,
+    resolve_coder,
+    theme_counts,
+)
+from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.writers import (
+    BINARY,
+    Sheet,
+    check_writable,
+    pick_format,
+    to_csv,
+    to_markdown,
+    to_table,
+    to_xlsx,
+    write_private,
+)
+
+TABLE_FORMATS = ("table", "csv", "xlsx", "json", "md")
+QUOTE_FORMATS = ("csv", "xlsx", "md", "docx", "json")
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` callback drawing a click progress bar on stderr."""
+    bars: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if not bars:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            bar.__enter__()
+            bars.append(bar)
+        bars[0].update(done - bars[0].pos)
+
+    try:
+        yield update
+    finally:
+        if bars:
+            bars[0].__exit__(None, None, None)
+
+
+def _coder_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--consensus", is_flag=True,
+                        help="Only the agreed codings (the coder named 'consensus').")(func)
+    return click.option("--coder", metavar="NAME",
+                        help="Only this coder's codings [default: all coders, pooled].")(func)
+
+
+def _output_options(formats: tuple[str, ...]) -> Callable[..., Any]:
+    def wrap(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
+                            help="Write to FILE (owner-only) instead of the terminal.")(func)
+        return click.option("--format", "fmt", type=click.Choice(formats),
+                            help="Output format [default: from the -o suffix, else "
+                                 f"{formats[0] if formats[0] == 'table' else 'md'}].")(func)
+    return wrap
+
+
+def _prepare(project: Project, fmt: str | None, output: str | None, allowed: tuple[str, ...],
+             default: str) -> str:
+    fmt = pick_format(fmt, output, default)
+    if fmt not in allowed:
+        raise UserError(f"this report cannot be written as {fmt!r} (use {', '.join(allowed)})",
+                        path=output)
+    if fmt in BINARY and not output:
+        raise UserError(f"{fmt} output needs a file: add -o FILE.{fmt}")
+    if output:
+        check_writable(output)
+    return fmt
+
+
+def _emit(content: str | bytes, output: str | None, what: str) -> None:
+    if output:
+        write_private(output, content)
+        click.echo(f"Wrote {what} to {output}", err=True)
+    else:
+        click.echo(content if isinstance(content, str) else content.decode(), nl=False)
+
+
+def _dump(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _about(project: Project, report: str, data: ReportData, **extra: Any) -> Sheet:
+    return ex.about_sheet({"report": report, "database": str(project.path),
+                           "coders": ex.coder_label(data.coder), "exported_at": now(), **extra})
+
+
+def _workbook(project: Project, data: ReportData, theme: str | None, measure: str,
+              first: str, progress: Callable[[int, int], None]) -> bytes:
+    """Every counts view in one workbook, the one asked for first."""
+    sheets: dict[str, list[Sheet]] = {}
+    for view in ("theme", "transcript", "participant", "coder"):
+        sheets[view] = [ex.counts_sheet(theme_counts(data, by=view, theme=theme,
+                                                     progress=progress))]
+    for name in data.attribute_names():
+        sheets[f"attribute:{name}"] = ex.matrix_sheets(
+            attribute_matrix(data, name, measure=measure, theme=theme, progress=progress))
+    order = [first] + [k for k in sheets if k != first]
+    return to_xlsx([s for key in order for s in sheets[key]]
+                   + [_about(project, "counts", data, theme=theme, matrix_measure=measure)])
+
+
+@click.command("counts")
+@click.option("--by", default="theme", show_default=True, metavar="VIEW",
+              help="theme, transcript, participant, coder, or attribute:NAME (a matrix).")
+@click.option("--measure", type=click.Choice(MEASURES), default="segments", show_default=True,
+              help="The figure in the cells of an attribute matrix.")
+@click.option("--theme", metavar="ID", help="Only this theme and the themes below it.")
+@_coder_options
+@_output_options(TABLE_FORMATS)
+@pass_project
+def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder: str | None,
+               consensus: bool, fmt: str | None, output: str | None) -> None:
+    """Theme counts: segments, transcripts, participants, words and share coded.
+
+    Parents are rolled up from their children (over the union of the codings, so
+    overlapping text is counted once). An XLSX file holds every view, one sheet each.
+    """
+    fmt = _prepare(project, fmt, output, TABLE_FORMATS, "table")
+    store = project.store()
+    data = ReportData(store, resolve_coder(store, coder, consensus))
+    view, attribute = parse_by(by)
+    with _progress("Counting") as progress:
+        if fmt == "xlsx":
+            if attribute:
+                data.check_attribute(attribute)
+            data.selected_themes(theme)
+            first = by if view != "theme" else "theme"
+            _emit(_workbook(project, data, theme, measure, first, progress), output,
+                  "theme counts")
+            return
+        if attribute is not None:
+            matrix = attribute_matrix(data, attribute, measure=measure, theme=theme,
+                                      progress=progress)
+            content = {
+                "table": lambda: to_table(ex.matrix_sheets(matrix, indent=True)),
+                "csv": lambda: to_csv(ex.matrix_long_sheet(matrix)),
+                "md": lambda: to_markdown(ex.matrix_sheets(matrix)),
+                "json": lambda: _dump(ex.matrix_json(matrix)),
+            }[fmt]()
+            _emit(content, output, f"the {attribute} matrix")
+            return
+        report = theme_counts(data, by=view, theme=theme, progress=progress)
+    content = {
+        "table": lambda: to_table([ex.counts_sheet(report, indent=True)]),
+        "csv": lambda: to_csv(ex.counts_sheet(report)),
+        "md": lambda: to_markdown([ex.counts_sheet(report)]),
+        "json": lambda: _dump(ex.counts_json(report)),
+    }[fmt]()
+    _emit(content, output, f"{len(report.rows)} rows of theme counts")
+
+
+@click.command("quotes")
+@click.option("--theme", metavar="ID", help="Only this theme and the themes below it.")
+@_coder_options
+@_output_options(QUOTE_FORMATS)
+@pass_project
+def quotes_cmd(project: Project, theme: str | None, coder: str | None, consensus: bool,
+               fmt: str | None, output: str | None) -> None:
+    """Quotes: one row per coding with transcript, participant, speaker, context, memo."""
+    fmt = _prepare(project, fmt, output, QUOTE_FORMATS, "md")
+    store = project.store()
+    data = ReportData(store, resolve_coder(store, coder, consensus))
+    with _progress("Collecting quotes") as progress:
+        rows = quotes(data, theme=theme, progress=progress)
+    attrs = data.attribute_names()
+    title = f"Quotes ({ex.coder_label(data.coder)})" + (f": {data.path(theme)}" if theme else "")
+    content = {
+        "csv": lambda: to_csv(ex.quotes_sheet(rows, attrs)),
+        "md": lambda: to_markdown([ex.quotes_sheet(rows, attrs, flat=True)]),
+        "json": lambda: _dump(ex.quotes_json(rows, data.coder, theme)),
+        "xlsx": lambda: to_xlsx([ex.quotes_sheet(rows, attrs),
+                                 _about(project, "quotes", data, theme=theme)]),
+        "docx": lambda: ex.quotes_docx(rows, title),
+    }[fmt]()
+    _emit(content, output, f"{len(rows)} quotes")
+
+
+@click.command("cooccurrence")
+@click.option("--unit", type=click.Choice(UNITS), default="overlap", show_default=True,
+              help="Count overlapping passages, shared sentences or shared turns.")
+@click.option("--theme", metavar="ID", help="Only this theme and the themes below it.")
+@_coder_options
+@_output_options(TABLE_FORMATS)
+@pass_project
+def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str | None,
+                     consensus: bool, fmt: str | None, output: str | None) -> None:
+    """Theme co-occurrence: how often two themes overlap or share a sentence or turn."""
+    fmt = _prepare(project, fmt, output, TABLE_FORMATS, "table")
+    store = project.store()
+    data = ReportData(store, resolve_coder(store, coder, consensus))
+    with _progress("Counting co-occurrence") as progress:
+        co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
+    sheet = ex.cooccurrence_sheet(co)
+    content = {
+        "table": lambda: to_table([sheet]),
+        "csv": lambda: to_csv(sheet),
+        "md": lambda: to_markdown([sheet]),
+        "json": lambda: _dump(ex.cooccurrence_json(co)),
+        "xlsx": lambda: to_xlsx([sheet, _about(project, "cooccurrence", data, unit=unit)]),
+    }[fmt]()
+    _emit(content, output, f"the co-occurrence matrix ({len(co.theme_ids)} themes)")
+
+
+@click.command("chart")
+@click.argument("kind", type=click.Choice(("counts", "matrix", "cooccurrence")))
+@click.option("-o", "--output", metavar="FILE.png", required=True,
+              type=click.Path(dir_okay=False), help="The PNG to write (owner-only).")
+@click.option("--by", metavar="attribute:NAME", help="The attribute of a matrix chart.")
+@click.option("--measure", type=click.Choice(MEASURES), default="segments", show_default=True,
+              help="The figure charted (counts and matrix).")
+@click.option("--unit", type=click.Choice(UNITS), default="overlap", show_default=True,
+              help="Co-occurrence unit.")
+@click.option("--theme", metavar="ID", help="Only this theme and the themes below it.")
+@click.option("--dpi", type=click.IntRange(50, 600), default=200, show_default=True)
+@_coder_options
+@pass_project
+def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure: str, unit: str,
+              theme: str | None, dpi: int, coder: str | None, consensus: bool) -> None:
+    """Charts for a paper (PNG): counts as bars, matrix and co-occurrence as heatmaps."""
+    from qualcoder_ahp.reports import charts
+
+    if not output.lower().endswith(".png"):
+        raise UserError("charts are written as PNG: give -o FILE.png", path=output)
+    check_writable(output)
+    store = project.store()
+    data = ReportData(store, resolve_coder(store, coder, consensus))
+    names = {t.id: t.name for t in data.themes}
+    with _progress("Charting") as progress:
+        if kind == "counts":
+            report = theme_counts(data, theme=theme, progress=progress)
+            png = charts.counts_chart(report, names, measure=measure, dpi=dpi,
+                                      colors={t.id: t.color for t in data.themes})
+        elif kind == "matrix":
+            attribute = parse_by(by)[1] if by else None
+            if attribute is None:
+                raise UserError("a matrix chart needs --by attribute:NAME")
+            matrix = attribute_matrix(data, attribute, measure=measure, theme=theme,
+                                      progress=progress)
+            png = charts.matrix_chart(matrix, names, dpi=dpi)
+        else:
+            co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
+            png = charts.cooccurrence_chart(co, names, dpi=dpi)
+    _emit(png, output, f"a {kind} chart")
 
 
 def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
+    for command in (counts_cmd, quotes_cmd, cooccurrence_cmd, chart_cmd):
+        cli.add_command(command)

@@ -1,9 +1,85 @@
-"""CLI commands: workbench."""
+"""CLI commands: ``qcahp code`` (the workbench) and ``qcahp demo`` (a ready demo project).
+
+Both open the same Textual app through :func:`qualcoder_ahp.tui.app.make_app`.
+``demo`` first builds ``./qcahp-demo.db`` from the bundled ``transcripts/`` and
+``codebooks/ahp-leadership.yaml`` (with progress bars on stderr) unless it already
+exists, so running it again reopens the same project unchanged.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from qualcoder_ahp.cli.common import Project, pass_project
+
+DEMO_DB = "qcahp-demo.db"
+
+
+def _bar(label: str):  # noqa: ANN202 - a small adapter returning a progress callback
+    """A click progress bar driven by ``progress(done, total)`` calls."""
+    state: dict[str, object] = {}
+
+    def report(done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(length=max(1, total), label=label, show_pos=True,
+                                    file=click.get_text_stream("stderr"))
+            bar.__enter__()
+            state["bar"] = bar
+            state["at"] = 0
+        step = done - int(state["at"])  # type: ignore[call-overload]
+        if step > 0:
+            bar.update(step)  # type: ignore[attr-defined]
+            state["at"] = done
+        if done >= total:
+            bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+            state.clear()
+
+    return report
+
+
+def _run(project: Project, coder: str | None) -> None:
+    from qualcoder_ahp.tui.app import make_app
+
+    store = project.store()
+    make_app(project.path, coder, store=store).run()
 
 
 def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
+
+    @cli.command("code")
+    @click.option("--coder", default=None,
+                  help="Your name as a coder (asked once and remembered per project).")
+    @pass_project
+    def code(project: Project, coder: str | None) -> None:
+        """Open the coding workbench on the project (--db, $QCAHP_DB or ./qcahp.db)."""
+        _run(project, coder)
+
+    @cli.command("demo")
+    @click.option("--coder", default="demo", show_default=True, help="Code as this coder.")
+    @click.option("--fresh", is_flag=True, help="Delete the demo project and build it again.")
+    @click.pass_context
+    def demo(ctx: click.Context, coder: str, fresh: bool) -> None:
+        """Build (once) and open a demo project from the bundled transcripts and codebook.
+
+        Uses ./qcahp-demo.db unless --db or $QCAHP_DB name another file.
+        """
+        from qualcoder_ahp.model.store import remove_database
+        from qualcoder_ahp.tui import jobs
+
+        project: Project = ctx.obj
+        if project.db_path is None:
+            project.db_path = str(Path(DEMO_DB))
+        if fresh:
+            project.close()
+            remove_database(project.path)
+        store = project.store()
+        built = jobs.build_demo(store, _bar("Importing transcripts"), _bar("Suggesting"))
+        n = len(store.transcripts())
+        click.echo(f"{'Built' if built else 'Reopened'} demo project {project.path} "
+                   f"({n} transcripts, {len(store.suggestions())} suggestions).", err=True)
+        _run(project, coder)
+

@@ -1,12 +1,359 @@
 """Store methods for merging coders' project copies and importing codings made elsewhere.
 
-A mixin of :class:`qualcoder_ahp.model.store.Store`: it may use ``self.conn``,
-``self.write()`` and the other Store methods, and is the only place naming the
-tables it touches for this area.
+A mixin of :class:`qualcoder_ahp.model.store.Store`. Coders who work blind on
+copies of a project bring their work together with :meth:`MergeMixin.merge_from`:
+
+- transcripts match by content hash, themes by id, coders by name; a transcript or
+  theme of the other copy that has no match here is reported and *nothing* is
+  merged (the whole merge is one transaction);
+- codings match by GUID, so merging the same copy twice adds nothing; a coding
+  the other copy has since removed (or restored) follows the other copy;
+- the other copy's events are appended here as ``merged`` events carrying the
+  original (kind, time, payload) under a content key, so the log still explains
+  every coding, a second merge recognises them, and undo never replays another
+  database's row ids;
+- suggestions that coders decided on are copied when missing (matched by
+  transcript, theme and span), then decisions and memos.
+
+:meth:`import_codings` and :meth:`export_codings` move codings as CSV rows
+(transcript, theme, start, end, quote), checking every quote against the text.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qualcoder_ahp.errors import UserError
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+
+CSV_COLUMNS = ("transcript", "theme", "start", "end", "quote")
+
+
+def event_key(coder: str | None, at: str, kind: str, payload: str) -> str:
+    """A content key identifying one event across project copies."""
+    raw = json.dumps([coder, at, kind, payload])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
 
 class MergeMixin:
-    """Store methods for merging coders' project copies and importing codings made elsewhere."""
+    """Merge and CSV-exchange methods of :class:`~qualcoder_ahp.model.store.Store`."""
+
+    conn: sqlite3.Connection
+
+    # ------------------------------------------------------------------ merge
+    def merge_from(self: Store, other_path: str | Path) -> dict[str, int]:
+        """Merge another project database's coders, codings, decisions, memos and events.
+
+        Returns counts of what was added or updated (all zero on a repeated merge).
+
+        Raises:
+            UserError: the file is not a project database of this schema, or one of
+                its transcripts (by content hash) or themes (by id) is not in this
+                project; nothing is merged then.
+        """
+        from qualcoder_ahp.model.migrations import known_count
+
+        path = Path(other_path)
+        if not path.is_file():
+            raise UserError("no such project database", path=str(path))
+        if self.path is not None and path.resolve() == Path(self.path).resolve():
+            raise UserError("cannot merge a project into itself", path=str(path))
+        try:
+            other = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            version = other.execute("PRAGMA user_version").fetchone()[0]
+            other.execute("SELECT 1 FROM codings LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"not a qualcoder_ahp database ({exc})", path=str(path)) from None
+        try:
+            if version != known_count():
+                raise UserError(
+                    f"schema version {version} differs from this project's ({known_count()}); "
+                    "open both with the same qualcoder_ahp version first", path=str(path))
+            return self._merge(other, str(path))
+        finally:
+            other.close()
+
+    def _merge(self: Store, other: sqlite3.Connection, label: str) -> dict[str, int]:
+        here_hash = {h: i for i, h in self.conn.execute("SELECT id, content_hash FROM transcripts")}
+        tmap: dict[int, int] = {}
+        missing_t = []
+        for oid, name, version, digest in other.execute(
+                "SELECT id, name, version, content_hash FROM transcripts ORDER BY id"):
+            if digest in here_hash:
+                tmap[oid] = here_hash[digest]
+            else:
+                missing_t.append(name if version == 1 else f"{name}@{version}")
+        here_themes = {r[0] for r in self.conn.execute("SELECT id FROM themes")}
+        missing_th = [r[0] for r in other.execute("SELECT id FROM themes ORDER BY id")
+                      if r[0] not in here_themes]
+        if missing_t or missing_th:
+            parts = []
+            if missing_t:
+                parts.append("transcripts not in this project (by content): "
+                             + ", ".join(missing_t))
+            if missing_th:
+                parts.append("themes not in this codebook: " + ", ".join(missing_th))
+            raise UserError("nothing merged; " + "; ".join(parts), path=label)
+        counts = dict.fromkeys(("coders", "codings", "codings_updated", "suggestions",
+                                "decisions", "memos", "events"), 0)
+        with self.write():
+            known_coders = set(self.coders())
+            cmap: dict[int, int] = {}
+            for oid, name in other.execute("SELECT id, name FROM coders"):
+                if name not in known_coders:
+                    counts["coders"] += 1
+                cmap[oid] = self.ensure_coder(name)
+            emap = self._merge_events(other, cmap, counts)
+            smap = self._merge_suggestions(other, tmap, counts)
+            kmap = self._merge_codings(other, tmap, cmap, smap, counts)
+            self._merge_decisions(other, cmap, smap, kmap, emap, counts)
+            self._merge_memos(other, tmap, cmap, kmap, counts)
+            if any(counts.values()):
+                self.log_event(None, "merge", {"source": label, **counts})
+        return counts
+
+    def _merge_events(self: Store, other: sqlite3.Connection, cmap: dict[int, int],
+                      counts: dict[str, int]) -> dict[int, int]:
+        """Append the other copy's events not yet here; map their ids to ours."""
+        known: dict[str, int] = {}
+        for eid, coder, at, kind, payload in self.conn.execute(
+                "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
+                "LEFT JOIN coders k ON k.id = e.coder_id"):
+            known[_key_of(coder, at, kind, payload)] = eid
+        emap: dict[int, int] = {}
+        for eid, coder_id, coder, at, kind, payload in other.execute(
+                "SELECT e.id, e.coder_id, k.name, e.at, e.kind, e.payload FROM events e "
+                "LEFT JOIN coders k ON k.id = e.coder_id ORDER BY e.id"):
+            key = _key_of(coder, at, kind, payload)
+            if key in known:
+                emap[eid] = known[key]
+                continue
+            if kind == "merged":
+                body = payload
+            else:
+                # Key names must not clash with the event columns Store.events() adds.
+                body = json.dumps({"key": key, "original_kind": kind,
+                                   "original": json.loads(payload)}, sort_keys=True)
+            cur = self.conn.execute(
+                "INSERT INTO events (coder_id, at, kind, payload) VALUES (?, ?, 'merged', ?)",
+                [cmap.get(coder_id) if coder_id is not None else None, at, body])
+            known[key] = emap[eid] = int(cur.lastrowid or 0)
+            counts["events"] += 1
+        return emap
+
+    def _merge_suggestions(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
+                           counts: dict[str, int]) -> dict[int, int]:
+        """Map the other copy's suggestions that carry codings or decisions; copy missing ones."""
+        from qualcoder_ahp.model.store import now
+
+        smap: dict[int, int] = {}
+        rows = other.execute(
+            'SELECT id, transcript_id, theme_id, unit, start, "end", pattern_ids, matches, '
+            "status, created_at FROM suggestions WHERE id IN (SELECT suggestion_id FROM "
+            "decisions UNION SELECT suggestion_id FROM codings WHERE suggestion_id IS NOT NULL)")
+        for oid, tid, theme, unit, start, end, pids, matches, status, created in rows:
+            here = self.conn.execute(
+                "SELECT id FROM suggestions WHERE transcript_id = ? AND theme_id = ? "
+                'AND start = ? AND "end" = ?', [tmap[tid], theme, start, end]).fetchone()
+            if here:
+                smap[oid] = int(here[0])
+                continue
+            cur = self.conn.execute(
+                'INSERT INTO suggestions (transcript_id, theme_id, unit, start, "end", '
+                "pattern_ids, matches, status, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                [tmap[tid], theme, unit, start, end, pids, matches, status, created or now()])
+            smap[oid] = int(cur.lastrowid or 0)
+            counts["suggestions"] += 1
+        return smap
+
+    def _merge_codings(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
+                       cmap: dict[int, int], smap: dict[int, int],
+                       counts: dict[str, int]) -> dict[int, int]:
+        """Copy codings by GUID; an existing one takes the other copy's active state."""
+        here = {g: (i, a) for i, g, a in self.conn.execute("SELECT id, guid, active FROM codings")}
+        kmap: dict[int, int] = {}
+        for row in other.execute(
+                'SELECT id, transcript_id, theme_id, coder_id, start, "end", quote, origin, '
+                "suggestion_id, active, created_at, guid FROM codings ORDER BY id"):
+            oid, tid, theme, coder, start, end, quote, origin, sid, active, created, guid = row
+            if guid in here:
+                kmap[oid], was = here[guid]
+                if was != active:
+                    self.conn.execute("UPDATE codings SET active = ? WHERE id = ?",
+                                      [active, kmap[oid]])
+                    counts["codings_updated"] += 1
+                continue
+            cur = self.conn.execute(
+                'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
+                "origin, suggestion_id, active, created_at, guid) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [tmap[tid], theme, cmap[coder], start, end, quote, origin,
+                 smap.get(sid) if sid is not None else None, active, created, guid])
+            kmap[oid] = int(cur.lastrowid or 0)
+            counts["codings"] += 1
+        return kmap
+
+    def _merge_decisions(self: Store, other: sqlite3.Connection, cmap: dict[int, int],
+                         smap: dict[int, int], kmap: dict[int, int], emap: dict[int, int],
+                         counts: dict[str, int]) -> None:
+        """Copy each coder's decision unless the same decision is already here."""
+        for sid, coder, status, coding, event in other.execute(
+                "SELECT suggestion_id, coder_id, status, coding_id, event_id FROM decisions"):
+            values = [smap[sid], cmap[coder], status,
+                      kmap.get(coding) if coding is not None else None, emap[event]]
+            same = self.conn.execute(
+                "SELECT 1 FROM decisions WHERE suggestion_id = ? AND coder_id = ? AND status = ? "
+                "AND coding_id IS ?", values[:4]).fetchone()
+            if same:
+                continue
+            self.conn.execute(
+                "INSERT INTO decisions (suggestion_id, coder_id, status, coding_id, event_id) "
+                "VALUES (?,?,?,?,?) ON CONFLICT(suggestion_id, coder_id) DO UPDATE SET "
+                "status = excluded.status, coding_id = excluded.coding_id, "
+                "event_id = excluded.event_id", values)
+            counts["decisions"] += 1
+
+    def _merge_memos(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
+                     cmap: dict[int, int], kmap: dict[int, int], counts: dict[str, int]) -> None:
+        """Copy memos (coding/transcript targets re-pointed); the newer text wins."""
+        from qualcoder_ahp.model.store import new_guid
+
+        for coder, kind, target, text, updated, guid in other.execute(
+                "SELECT coder_id, target_kind, target_id, text, updated_at, guid FROM memos"):
+            if kind == "coding":
+                mapped = kmap.get(int(target))
+                if mapped is None:
+                    continue
+                target = str(mapped)
+            elif kind == "transcript":
+                target = str(tmap.get(int(target), target))
+            row = self.conn.execute(
+                "SELECT text, updated_at FROM memos WHERE coder_id = ? AND target_kind = ? "
+                "AND target_id = ?", [cmap[coder], kind, target]).fetchone()
+            if row and (row[0] == text or row[1] >= updated):
+                continue
+            if not row and self.conn.execute("SELECT 1 FROM memos WHERE guid = ?",
+                                             [guid]).fetchone():
+                guid = new_guid()
+            self.conn.execute(
+                "INSERT INTO memos (coder_id, target_kind, target_id, text, updated_at, guid) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT(coder_id, target_kind, target_id) DO UPDATE SET "
+                "text = excluded.text, updated_at = excluded.updated_at",
+                [cmap[coder], kind, target, text, updated, guid])
+            counts["memos"] += 1
+
+    # ------------------------------------------------------------------ CSV exchange
+    def import_codings(self: Store, path: str | Path, coder: str) -> dict[str, int]:
+        """Import codings from a CSV file (transcript, theme, start, end, quote) for ``coder``.
+
+        Every row is checked first (transcript and theme exist, offsets are integers
+        inside the text, the quote equals the text there); the first bad row stops the
+        import with an error naming the file and line, and nothing is stored. A row
+        the coder already has as an active coding is skipped, so re-importing is safe.
+
+        Returns ``{"imported": n, "already_present": m}``.
+        """
+        file = Path(path)
+        rows = _read_csv(file)
+        checked: list[tuple[int, str, int, int]] = []
+        texts: dict[int, str] = {}
+        for line, row in rows:
+            where = f"line {line}"
+            try:
+                info = self.transcript(row["transcript"].strip())
+            except UserError:
+                raise UserError(f"{where}: no transcript {row['transcript']!r} in this project",
+                                path=str(file)) from None
+            theme = row["theme"].strip()
+            found = self.conn.execute("SELECT codable FROM themes WHERE id = ?",
+                                      [theme]).fetchone()
+            if not found or not found[0]:
+                what = "no theme" if not found else "folder (not codable) theme"
+                raise UserError(f"{where}: {what} {theme!r}", path=str(file))
+            try:
+                start, end = int(row["start"]), int(row["end"])
+            except (TypeError, ValueError):
+                raise UserError(f"{where}: start and end must be whole numbers",
+                                path=str(file)) from None
+            text = texts.setdefault(info.id, self.transcript_text(info.id))
+            if not 0 <= start < end <= len(text):
+                raise UserError(f"{where}: span [{start}, {end}) is outside the transcript "
+                                f"(0-{len(text)})", path=str(file))
+            if text[start:end] != row["quote"]:
+                raise UserError(f"{where}: quote does not match the transcript text at "
+                                f"[{start}, {end}) ({text[start:end][:40]!r}...)", path=str(file))
+            checked.append((info.id, theme, start, end))
+        counts = {"imported": 0, "already_present": 0}
+        with self.write():
+            for tid, theme, start, end in checked:
+                have = self.conn.execute(
+                    "SELECT 1 FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = ? "
+                    'AND c.transcript_id = ? AND c.theme_id = ? AND c.start = ? AND c."end" = ? '
+                    "AND c.active = 1", [coder, tid, theme, start, end]).fetchone()
+                if have:
+                    counts["already_present"] += 1
+                    continue
+                self.code(tid, theme, coder, start, end, origin="imported")
+                counts["imported"] += 1
+        return counts
+
+    def export_codings(self: Store, coder: str | None = None) -> list[dict[str, Any]]:
+        """Active codings as CSV rows (transcript, theme, start, end, quote, coder, origin)."""
+        if coder is not None:
+            self.coder_id(coder)
+        names = {t.id: (t.name if t.version == 1 else f"{t.name}@{t.version}")
+                 for t in self.transcripts()}
+        return [
+            {"transcript": names[c.transcript_id], "theme": c.theme_id, "start": c.start,
+             "end": c.end, "quote": c.quote, "coder": c.coder, "origin": c.origin}
+            for c in self.codings(coder=coder)
+        ]
+
+
+def _key_of(coder: str | None, at: str, kind: str, payload: str) -> str:
+    """The key of an event: a merged event keeps the key of its original."""
+    if kind == "merged":
+        try:
+            return str(json.loads(payload)["key"])
+        except (ValueError, KeyError, TypeError):
+            pass
+    return event_key(coder, at, kind, payload)
+
+
+def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
+    """Rows of a codings CSV with their line numbers; a clear error if it is unusable."""
+    try:
+        raw = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError("no such file", path=str(file)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read as UTF-8 CSV ({exc.__class__.__name__})",
+                        path=str(file)) from None
+    reader = csv.DictReader(io.StringIO(raw, newline=""))
+    header = reader.fieldnames or []
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        raise UserError(f"line 1: missing column(s) {', '.join(missing)} "
+                        f"(need {', '.join(CSV_COLUMNS)})", path=str(file))
+    rows = []
+    last = reader.line_num
+    try:
+        for row in reader:
+            # line_num is where the row ends; a quoted field may span several lines.
+            line, last = last + 1, reader.line_num
+            if any(row.get(c) is None for c in CSV_COLUMNS):
+                raise UserError(f"line {line}: too few fields", path=str(file))
+            rows.append((line, row))
+    except csv.Error as exc:
+        raise UserError(f"line {reader.line_num}: {exc}", path=str(file)) from None
+    if not rows:
+        raise UserError("no codings in the file", path=str(file))
+    return rows

@@ -1,12 +1,402 @@
-"""Store methods for what REFI-QDA export and import read and write.
+"""Store methods for what REFI-QDA export reads and import writes.
 
-A mixin of :class:`qualcoder_ahp.model.store.Store`: it may use ``self.conn``,
-``self.write()`` and the other Store methods, and is the only place naming the
-tables it touches for this area.
+A mixin of :class:`qualcoder_ahp.model.store.Store`, the only place naming the
+tables this area touches. :meth:`RefiMixin.refi_snapshot` gathers what an export
+needs with the stored GUIDs (themes, coders, transcripts, participants, codings,
+memos), so GUIDs are stable from one export to the next. :meth:`RefiMixin.refi_import`
+writes a whole file's records in ONE transaction: nothing is half-imported, and
+everything is matched first by GUID (then by content hash, name or identical span),
+so importing the same file twice adds nothing.
+
+Imported codings and memos are also written to the event log (one ``refi_import``
+event per coder, listing its changes like any decision), so the log still explains
+every coding; the kind is not undoable by the coder's undo key.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.records import Coding, Theme, TranscriptInfo
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+    from qualcoder_ahp.refi.reader import RefiData
+
+
+@dataclass(frozen=True)
+class MemoRow:
+    """A memo with the GUIDs an export needs."""
+
+    guid: str
+    coder: str
+    coder_guid: str
+    kind: str
+    target_guid: str
+    target_label: str
+    text: str
+    updated_at: str
+
+
+@dataclass
+class RefiSnapshot:
+    """What an export writes, with stored GUIDs."""
+
+    coders: list[tuple[str, str]] = field(default_factory=list)
+    """``(name, guid)`` of every coder."""
+    themes: list[tuple[Theme, str]] = field(default_factory=list)
+    """Active themes and every theme an exported coding uses, in tree order."""
+    transcripts: list[TranscriptInfo] = field(default_factory=list)
+    codings: list[tuple[Coding, str]] = field(default_factory=list)
+    """Active codings with their ``created_at``."""
+    memos: list[MemoRow] = field(default_factory=list)
+    participants: list[tuple[str, str, dict[str, str], list[str]]] = field(default_factory=list)
+    """``(code, guid, attributes, transcript guids)``."""
+
 
 class RefiMixin:
-    """Store methods for what REFI-QDA export and import read and write."""
+    """REFI-QDA export and import methods of :class:`~qualcoder_ahp.model.store.Store`."""
+
+    conn: sqlite3.Connection
+
+    # ------------------------------------------------------------------ export
+    def refi_snapshot(self: Store, *, codebook_only: bool = False) -> RefiSnapshot:
+        """Everything an export writes (themes only when ``codebook_only``)."""
+        snap = RefiSnapshot()
+        guids = dict(self.conn.execute("SELECT id, guid FROM themes"))
+        codings = [] if codebook_only else self.codings()
+        used = {c.theme_id for c in codings}
+        all_themes = {t.id: t for t in self.themes(include_inactive=True)}
+        keep = {t.id for t in self.themes()}
+        for theme_id in used:  # retired themes still coded, with their ancestors
+            while theme_id and theme_id not in keep:
+                keep.add(theme_id)
+                theme_id = all_themes[theme_id].parent_id
+        snap.themes = [(t, guids[t.id]) for t in all_themes.values() if t.id in keep]
+        if codebook_only:
+            return snap
+        snap.coders = list(self.conn.execute("SELECT name, guid FROM coders ORDER BY id"))
+        snap.transcripts = self.transcripts()
+        created = dict(self.conn.execute("SELECT id, created_at FROM codings WHERE active = 1"))
+        snap.codings = [(c, created[c.id]) for c in codings]
+        coding_guids = {str(c.id): c.guid for c in codings}
+        transcript_guids = {str(t.id): t for t in snap.transcripts}
+        for guid, coder, coder_guid, kind, target, text, updated in self.conn.execute(
+            "SELECT m.guid, k.name, k.guid, m.target_kind, m.target_id, m.text, m.updated_at "
+            "FROM memos m JOIN coders k ON k.id = m.coder_id ORDER BY m.id"
+        ):
+            if kind == "coding" and target in coding_guids:
+                snap.memos.append(MemoRow(guid, coder, coder_guid, kind, coding_guids[target],
+                                          f"coding {target}", text, updated))
+            elif kind == "theme" and target in guids and target in keep:
+                snap.memos.append(MemoRow(guid, coder, coder_guid, kind, guids[target],
+                                          all_themes[target].name, text, updated))
+            elif kind == "transcript":
+                info = transcript_guids.get(target) or self._transcript_by_name(target)
+                if info is not None:
+                    snap.memos.append(MemoRow(guid, coder, coder_guid, kind, info.guid,
+                                              info.name, text, updated))
+        by_participant: dict[str, list[str]] = {}
+        for info in snap.transcripts:
+            if info.participant:
+                by_participant.setdefault(info.participant, []).append(info.guid)
+        codes = dict(self.conn.execute("SELECT code, guid FROM participants"))
+        for code, attributes in self.participants().items():
+            snap.participants.append((code, codes[code], attributes,
+                                      by_participant.get(code, [])))
+        return snap
+
+    def _transcript_by_name(self: Store, ref: str) -> TranscriptInfo | None:
+        try:
+            return self.transcript(ref)
+        except UserError:
+            return None
+
+    # ------------------------------------------------------------------ import
+    def refi_import(
+        self: Store,
+        data: RefiData,
+        *,
+        coder_map: dict[str, str] | None = None,
+        default_coder: str = "imported",
+        new_version: bool = False,
+    ) -> dict[str, Any]:
+        """Write one file's records in one transaction; returns counts of what was added.
+
+        Args:
+            data: what :func:`qualcoder_ahp.refi.reader.read_refi` read.
+            coder_map: file user name (or GUID) -> coder name here.
+            default_coder: coder for codings and notes that name no known user.
+            new_version: store a source whose name is taken by other content as a new
+                version instead of refusing the import.
+        """
+        stats = dict.fromkeys(("themes", "coders", "transcripts", "codings", "memos",
+                               "participants", "attributes"), 0)
+        stats["skipped"] = []
+        with self.write():
+            themes = _ThemeMatcher(self).run(data, stats)
+            coders = self._import_users(data, coder_map or {}, stats)
+            sources = self._import_sources(data, new_version, stats)
+            ctx = _ImportContext(themes, coders, sources, default_coder, {}, {})
+            self._import_codings(data, ctx, stats)
+            self._import_cases(data, sources, stats)
+            self._import_notes(data, ctx, stats)
+            for coder_id, changes in ctx.changes.items():
+                self.log_event(coder_id, "refi_import", {"changes": changes,
+                                                         "file": data.path})
+        return stats
+
+    def _import_users(self: Store, data: RefiData, coder_map: dict[str, str],
+                      stats: dict[str, Any]) -> dict[str, int]:
+        from qualcoder_ahp.model.store import now
+
+        out: dict[str, int] = {}
+        for user in data.users:
+            row = self.conn.execute("SELECT id FROM coders WHERE lower(guid) = ?",
+                                    [user.guid]).fetchone()
+            name = coder_map.get(user.name) or coder_map.get(user.guid)
+            if row and not name:
+                out[user.guid] = int(row[0])
+                continue
+            name = (name or user.name).strip() or user.guid
+            row = self.conn.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
+            if row:
+                out[user.guid] = int(row[0])
+                continue
+            taken = self.conn.execute("SELECT 1 FROM coders WHERE lower(guid) = ?",
+                                      [user.guid]).fetchone()
+            from qualcoder_ahp.model.store import new_guid
+
+            cur = self.conn.execute(
+                "INSERT INTO coders (name, guid, created_at) VALUES (?, ?, ?)",
+                [name, new_guid() if taken else user.guid, now()])
+            out[user.guid] = int(cur.lastrowid or 0)
+            stats["coders"] += 1
+        return out
+
+    def _import_sources(self: Store, data: RefiData, new_version: bool,
+                        stats: dict[str, Any]) -> dict[str, int]:
+        from qualcoder_ahp.model.store import content_hash
+
+        out: dict[str, int] = {}
+        for source in data.sources:
+            row = self.conn.execute("SELECT id, content_hash FROM transcripts WHERE guid = ?",
+                                    [source.guid]).fetchone()
+            if row and row[1] == content_hash(source.parsed.text):
+                out[source.guid] = int(row[0])
+                continue
+            info, added = self.add_transcript(source.name, source.parsed, path=data.path,
+                                              new_version=new_version)
+            out[source.guid] = info.id
+            if added:
+                stats["transcripts"] += 1
+                if not row:  # keep the other tool's GUID so a second import matches it
+                    self.conn.execute("UPDATE transcripts SET guid = ? WHERE id = ?",
+                                      [source.guid, info.id])
+        return out
+
+    def _coder_for(self: Store, user_guid: str | None, ctx: _ImportContext) -> int:
+        if user_guid and user_guid in ctx.coders:
+            return ctx.coders[user_guid]
+        if user_guid:
+            row = self.conn.execute("SELECT id FROM coders WHERE lower(guid) = ?",
+                                    [user_guid]).fetchone()
+            if row:
+                return int(row[0])
+        return self.ensure_coder(ctx.default_coder)
+
+    def _import_codings(self: Store, data: RefiData, ctx: _ImportContext,
+                        stats: dict[str, Any]) -> None:
+        from qualcoder_ahp.model.store import now
+
+        for coding in data.codings:
+            tid = ctx.sources.get(coding.source_guid)
+            theme_id = ctx.themes.get(coding.theme_guid)
+            if theme_id is None:  # a code this project already has, not listed in the file
+                row = self.conn.execute("SELECT id FROM themes WHERE lower(guid) = ?",
+                                        [coding.theme_guid]).fetchone()
+                theme_id = row[0] if row else None
+            if tid is None or theme_id is None:
+                what = ("source was not imported" if tid is None
+                        else "code is in neither the file nor this project")
+                stats["skipped"].append(f"coding {coding.guid}: its {what}")
+                continue
+            row = self.conn.execute("SELECT id FROM codings WHERE guid = ?",
+                                    [coding.guid]).fetchone()
+            coder_id = self._coder_for(coding.user_guid, ctx)
+            if row is None:
+                row = self.conn.execute(
+                    'SELECT id FROM codings WHERE transcript_id = ? AND theme_id = ? AND '
+                    'coder_id = ? AND start = ? AND "end" = ? AND active = 1',
+                    [tid, theme_id, coder_id, coding.start, coding.end]).fetchone()
+            if row is not None:
+                ctx.codings[coding.guid] = (int(row[0]), coder_id)
+                continue
+            cur = self.conn.execute(
+                'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
+                "origin, suggestion_id, active, created_at, guid) "
+                "VALUES (?,?,?,?,?,?,'imported',NULL,1,?,?)",
+                [tid, theme_id, coder_id, coding.start, coding.end, coding.quote, now(),
+                 coding.guid])
+            coding_id = int(cur.lastrowid or 0)
+            ctx.codings[coding.guid] = (coding_id, coder_id)
+            ctx.changes.setdefault(coder_id, []).append(
+                {"op": "coding", "id": coding_id, "before": 0, "after": 1})
+            stats["codings"] += 1
+
+    def _import_cases(self: Store, data: RefiData, sources: dict[str, int],
+                      stats: dict[str, Any]) -> None:
+        for case in data.cases:
+            row = self.conn.execute("SELECT id, code FROM participants WHERE lower(guid) = ?",
+                                    [case.guid]).fetchone()
+            if row is None:
+                row = self.conn.execute("SELECT id, code FROM participants WHERE code = ?",
+                                        [case.name]).fetchone()
+            if row is None:
+                cur = self.conn.execute("INSERT INTO participants (code, guid) VALUES (?, ?)",
+                                        [case.name, case.guid])
+                row = (int(cur.lastrowid or 0), case.name)
+                stats["participants"] += 1
+            pid = int(row[0])
+            for name, value in case.attributes.items():
+                old = self.conn.execute(
+                    "SELECT value FROM participant_attributes WHERE participant_id = ? "
+                    "AND name = ?", [pid, name]).fetchone()
+                if old is None:
+                    self.conn.execute("INSERT INTO participant_attributes (participant_id, "
+                                      "name, value) VALUES (?, ?, ?)", [pid, name, value])
+                    stats["attributes"] += 1
+                elif old[0] != value:
+                    stats["skipped"].append(f"participant {row[1]}: {name} stays {old[0]!r} "
+                                            f"(file says {value!r})")
+            for guid in case.source_guids:
+                if guid in sources:
+                    self.conn.execute("UPDATE transcripts SET participant_id = ? WHERE id = ? "
+                                      "AND participant_id IS NULL", [pid, sources[guid]])
+
+    def _import_notes(self: Store, data: RefiData, ctx: _ImportContext,
+                      stats: dict[str, Any]) -> None:
+        from qualcoder_ahp.model.store import now
+
+        targets: dict[str, list[tuple[str, str, int | None]]] = {}
+        for theme in data.themes:
+            for note in theme.note_guids:
+                if theme.guid in ctx.themes:
+                    targets.setdefault(note, []).append(("theme", ctx.themes[theme.guid], None))
+        for source in data.sources:
+            for note in source.note_guids:
+                if source.guid in ctx.sources:
+                    targets.setdefault(note, []).append(
+                        ("transcript", str(ctx.sources[source.guid]), None))
+        for coding in data.codings:
+            for note in coding.note_guids:
+                if coding.guid in ctx.codings:
+                    coding_id, coder_id = ctx.codings[coding.guid]
+                    targets.setdefault(note, []).append(("coding", str(coding_id), coder_id))
+        for note in data.notes:
+            if note.guid not in targets:
+                stats["skipped"].append(f"note {note.name!r}: attached to nothing imported")
+            for kind, target, owner in targets.get(note.guid, []):
+                coder_id = (self._coder_for(note.user_guid, ctx) if note.user_guid
+                            else owner or self._coder_for(None, ctx))
+                old = self.conn.execute(
+                    "SELECT text, guid FROM memos WHERE coder_id = ? AND target_kind = ? "
+                    "AND target_id = ?", [coder_id, kind, target]).fetchone()
+                if old is not None:
+                    if old[0] != note.text and note.text not in old[0]:
+                        stats["skipped"].append(f"note {note.name!r}: a different memo is "
+                                                "already there; kept")
+                    continue
+                taken = self.conn.execute("SELECT 1 FROM memos WHERE guid = ?",
+                                          [note.guid]).fetchone()
+                from qualcoder_ahp.model.store import new_guid
+
+                self.conn.execute(
+                    "INSERT INTO memos (coder_id, target_kind, target_id, text, updated_at, "
+                    "guid) VALUES (?,?,?,?,?,?)",
+                    [coder_id, kind, target, note.text, now(),
+                     new_guid() if taken else note.guid])
+                ctx.changes.setdefault(coder_id, []).append(
+                    {"op": "memo", "kind": kind, "target": target, "before": None,
+                     "after": note.text})
+                stats["memos"] += 1
+
+
+@dataclass
+class _ImportContext:
+    themes: dict[str, str]
+    coders: dict[str, int]
+    sources: dict[str, int]
+    default_coder: str
+    codings: dict[str, tuple[int, int]]
+    changes: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+class _ThemeMatcher:
+    """Match file codes to themes: by GUID, then by our id with the same name, then
+    by name under the same parent; otherwise insert with the file's GUID."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conn = store.conn
+
+    def run(self, data: RefiData, stats: dict[str, Any]) -> dict[str, str]:
+        from qualcoder_ahp.model.store import new_guid
+
+        out: dict[str, str] = {}
+        local: dict[str, str] = {}  # file theme id -> our theme id (for parents)
+        rows = self.conn.execute("SELECT id, name, parent_id, lower(guid), active FROM themes")
+        existing = {r[0]: r for r in rows}
+        by_guid = {r[3]: r[0] for r in existing.values()}
+        position = self.conn.execute("SELECT COALESCE(MAX(position), -1) FROM themes "
+                                     "WHERE parent_id IS NULL").fetchone()[0] + 1
+        for item in data.themes:
+            theme = item.theme
+            parent = local.get(theme.parent_id) if theme.parent_id else None
+            found = by_guid.get(item.guid) if item.guid else None
+            if found is None and theme.id in existing and _same(existing[theme.id], theme):
+                found = theme.id
+            if found is None:
+                found = next((r[0] for r in existing.values()
+                              if _same(r, theme) and r[2] == parent), None)
+            if found is not None:
+                if not existing[found][4]:
+                    self.conn.execute("UPDATE themes SET active = 1 WHERE id = ?", [found])
+                local[theme.id] = found
+                if item.guid:
+                    out[item.guid] = found
+                continue
+            theme_id = theme.id
+            n = 2
+            while theme_id in existing:
+                theme_id = f"{theme.id}-{n}"
+                n += 1
+            guid = item.guid if item.guid and item.guid not in by_guid else new_guid()
+            pos = theme.position if parent else position + theme.position
+            self.conn.execute(
+                "INSERT INTO themes (id, parent_id, name, description, inclusion, exclusion, "
+                "examples, color, codable, position, active, guid) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,1,?)",
+                [theme_id, parent, theme.name, theme.description, theme.inclusion,
+                 theme.exclusion, _json(theme.examples), theme.color, int(theme.codable), pos,
+                 guid])
+            existing[theme_id] = (theme_id, theme.name, parent, guid, 1)
+            by_guid[guid] = theme_id
+            local[theme.id] = theme_id
+            if item.guid:
+                out[item.guid] = theme_id
+            stats["themes"] += 1
+        return out
+
+
+def _same(row: tuple[Any, ...], theme: Theme) -> bool:
+    return str(row[1]).casefold() == theme.name.casefold()
+
+
+def _json(values: tuple[str, ...]) -> str:
+    import json
+
+    return json.dumps(list(values))

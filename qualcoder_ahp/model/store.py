@@ -33,6 +33,7 @@ from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
 from qualcoder_ahp.model.refi_store import RefiMixin
 from qualcoder_ahp.model.report_store import ReportMixin
 from qualcoder_ahp.model.suggestion_store import SuggestionMixin
+from qualcoder_ahp.model.workbench_store import WorkbenchMixin
 from qualcoder_ahp.records import ParsedTranscript, Sentence, TranscriptInfo, Turn
 
 BUSY_TIMEOUT_S = 30.0
@@ -100,7 +101,8 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
 
 
 class Store(
-    CodebookMixin, SuggestionMixin, DecisionMixin, ReportMixin, MergeMixin, RefiMixin
+    CodebookMixin, SuggestionMixin, DecisionMixin, ReportMixin, MergeMixin, RefiMixin,
+    WorkbenchMixin,
 ):
     """Typed access to one project database."""
 
@@ -375,6 +377,22 @@ class Store(
             [transcript_id],
         )
         return {speaker: role for speaker, role in rows}
+
+    def set_speaker_roles(self, transcript_id: int, roles: dict[str, str]) -> int:
+        """Change speakers' roles in one transcript (text and offsets stay as they are).
+
+        Returns the number of turns whose role changed.
+        """
+        changed = 0
+        with self.write():
+            for speaker, role in roles.items():
+                cur = self.conn.execute(
+                    "UPDATE turns SET role = ? WHERE transcript_id = ? AND speaker = ? "
+                    "AND role != ?",
+                    [role, transcript_id, speaker, role],
+                )
+                changed += cur.rowcount
+        return changed
 
     def log_event(self, coder_id: int | None, kind: str, payload: dict[str, object]) -> int:
         """Append one event to the log (call inside :meth:`write`)."""

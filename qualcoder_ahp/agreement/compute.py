@@ -1,0 +1,442 @@
+"""Agreement views over a project: theme x transcript, theme, overall, and disagreements.
+
+:func:`collect` reads what is needed from the store once (each coder's active
+codings merged into half-open intervals per transcript and theme, the stored
+sentence and turn bounds); :func:`compute` then works on that plain data:
+
+1. per (theme, transcript) a :class:`Tally` - the 2x2 counts of every coder pair
+   and, for any number of coders, how many units were coded by ``m`` of ``r``
+   coders - by an interval sweep (:mod:`intervals`), never a character loop;
+2. tallies add up, so the per-theme view pools a theme over transcripts and the
+   overall view pools everything; the coefficients of :mod:`stats` are computed
+   from the summed counts;
+3. the overall *mean* is the mean of the per-theme values (undefined ones left
+   out and counted).
+
+Missing ratings: a coder who made no coding at all in a transcript has not coded
+it yet, so that transcript is *missing* for them (not "coded nothing"). With two
+coders such a transcript is left out of the pooled figures and its rows say why;
+with three or more, Krippendorff's alpha and Fleiss'/Gwet's coefficients use the
+coders who did code it (missing values allowed).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from qualcoder_ahp.agreement import stats as st
+from qualcoder_ahp.agreement.intervals import (
+    Interval,
+    coverage_counts,
+    coverage_runs,
+    merge,
+    pair_counts,
+)
+from qualcoder_ahp.agreement.unitizing import UnitizingResult, unitizing_alpha
+from qualcoder_ahp.agreement.units import UNITS, segment_table, to_char_span, to_unit_space
+from qualcoder_ahp.errors import UserError
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+
+Progress = Callable[[str], None] | None
+CONSENSUS = "consensus"
+
+
+@dataclass(frozen=True)
+class TranscriptData:
+    """What agreement needs of one transcript."""
+
+    id: int
+    name: str
+    text: str
+    sentences: tuple[Interval, ...] = ()
+    turns: tuple[Interval, ...] = ()
+
+
+@dataclass
+class Corpus:
+    """Merged codings of the compared coders, ready for sweeping."""
+
+    coders: tuple[str, ...]
+    themes: list[tuple[str, str]]
+    """``(theme id, theme name)`` in codebook order."""
+    transcripts: list[TranscriptData]
+    spans: dict[tuple[int, str, str], list[Interval]] = field(default_factory=dict)
+    """``(transcript id, theme id, coder) -> merged intervals``."""
+    raters: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """Transcript id -> the compared coders who made any coding in it."""
+
+
+def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
+            transcript: str | None = None, progress: Progress = None) -> Corpus:
+    """Read the compared coders' codings, merged per transcript and theme.
+
+    Raises:
+        UserError: fewer than two distinct coders, or an unknown coder, theme or
+            transcript.
+    """
+    names = tuple(dict.fromkeys(c.strip() for c in coders if c.strip()))
+    if len(names) < 2:
+        raise UserError("agreement needs two or more different coders (--coders A,B)")
+    for name in names:
+        store.coder_id(name)
+    if theme is not None:
+        found = store.theme(theme)
+        themes = [(found.id, found.name)]
+    else:
+        themes = [(t.id, t.name) for t in store.themes() if t.codable]
+    infos = [store.transcript(transcript)] if transcript else store.transcripts()
+    corpus = Corpus(names, themes, [])
+    known_themes = {t for t, _ in themes}
+    for info in infos:
+        corpus.transcripts.append(TranscriptData(
+            info.id, _label(info.name, info.version), store.transcript_text(info.id),
+            tuple((s.start, s.end) for s in store.sentences(info.id)),
+            tuple((t.start, t.end) for t in store.turns(info.id)),
+        ))
+        raw: dict[tuple[int, str, str], list[Interval]] = {}
+        rated: list[str] = []
+        for name in names:
+            codings = store.codings(transcript_id=info.id, coder=name)
+            if codings:
+                rated.append(name)
+            for c in codings:
+                if theme is None and c.theme_id not in known_themes:
+                    # A theme used in codings but retired from the codebook still counts.
+                    known_themes.add(c.theme_id)
+                    corpus.themes.append((c.theme_id, store.theme(c.theme_id).name))
+                raw.setdefault((info.id, c.theme_id, name), []).append((c.start, c.end))
+        for key, spans in raw.items():
+            if theme is None or key[1] == theme:
+                corpus.spans[key] = merge(spans)
+        corpus.raters[info.id] = tuple(rated)
+        if progress:
+            progress(info.name)
+    return corpus
+
+
+def _label(name: str, version: int) -> str:
+    return name if version == 1 else f"{name}@{version}"
+
+
+# --------------------------------------------------------------------------- tallies
+
+
+@dataclass
+class Tally:
+    """Counts of one cell (or a pool of cells) for ``k`` compared coders."""
+
+    k: int
+    units: int = 0
+    pairs: dict[tuple[int, int], st.Counts2x2] = field(default_factory=dict)
+    """2x2 counts per coder pair (indexes into the compared coders)."""
+    patterns: Counter[tuple[int, int]] = field(default_factory=Counter)
+    """``(m coders coded it, r coders rated it) -> units``."""
+    unitizing: UnitizingResult | None = None
+    missing: tuple[str, ...] = ()
+    """Compared coders with no coding in the transcript (cells only)."""
+
+    def __add__(self, other: Tally) -> Tally:
+        pairs = dict(self.pairs)
+        for key, counts in other.pairs.items():
+            pairs[key] = pairs.get(key, st.Counts2x2()) + counts
+        return Tally(self.k, self.units + other.units, pairs, self.patterns + other.patterns)
+
+    def unit_counts(self) -> list[tuple[dict[int, int], int]]:
+        """The patterns as unit value counts (1 = coded, 0 = not) for :mod:`stats`."""
+        return [({1: m, 0: r - m}, w) for (m, r), w in self.patterns.items() if w]
+
+
+def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,
+               threshold: float) -> Tally:
+    """Count one theme in one transcript for the corpus's coders."""
+    if unit not in UNITS:
+        raise UserError(f"unknown unit {unit!r} (choose {', '.join(UNITS)})")
+    coders = corpus.coders
+    raters = [i for i, c in enumerate(coders) if c in corpus.raters.get(data.id, ())]
+    tally = Tally(len(coders), missing=tuple(c for i, c in enumerate(coders) if i not in raters))
+    if len(raters) < 2 or (len(coders) == 2 and tally.missing):
+        return tally
+    spans = {i: corpus.spans.get((data.id, theme_id, coders[i]), []) for i in raters}
+    if unit == "segment":
+        table = segment_table([spans[i] for i in raters], threshold)
+        for _owner, agreeing in table:
+            tally.patterns[len(agreeing), len(raters)] += 1
+        for a, b in itertools.combinations(range(len(raters)), 2):
+            n11 = n10 = n01 = 0
+            for owner, agreeing in table:
+                if owner not in (a, b):
+                    continue
+                if a in agreeing and b in agreeing:
+                    n11 += 1
+                elif a in agreeing:
+                    n10 += 1
+                else:
+                    n01 += 1
+            tally.pairs[raters[a], raters[b]] = st.Counts2x2(n11, n10, n01, 0)
+        tally.units = len(table)
+        return tally
+    if unit == "character":
+        n = len(data.text)
+        lists = {i: spans[i] for i in raters}
+        tally.unitizing = unitizing_alpha([lists[i] for i in raters], 0, n)
+    else:
+        bounds = data.sentences if unit == "sentence" else data.turns
+        n = len(bounds)
+        lists = {i: to_unit_space(spans[i], bounds) for i in raters}
+    tally.units = n
+    for m, w in coverage_counts([lists[i] for i in raters], n).items():
+        if w:
+            tally.patterns[m, len(raters)] += w
+    for a, b in itertools.combinations(raters, 2):
+        tally.pairs[a, b] = st.Counts2x2(*pair_counts(lists[a], lists[b], n))
+    return tally
+
+
+def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False) -> dict[str, Any]:
+    """Every coefficient of a tally, keyed by column name (numbers or Undefined)."""
+    if len(coders) == 2:
+        if tally.missing:
+            reason = f"{' and '.join(tally.missing)} made no coding in this transcript"
+            out: dict[str, Any] = dict.fromkeys(TWO_CODER_COLUMNS, st.Undefined(reason))
+        else:
+            out = st.two_coder_stats(tally.pairs.get((0, 1), st.Counts2x2()))
+    else:
+        units = tally.unit_counts()
+        multi = st.multi_rater(units, categories=[0, 1])
+        alpha = st.krippendorff_alpha(units).alpha
+        if tally.units == 0:
+            alpha = st.Undefined(st.NO_UNITS)
+        elif isinstance(alpha, st.Undefined):
+            alpha = st.Undefined(_pattern_reason(tally))
+        out = {
+            "percent_agreement": multi.percent_agreement,
+            "light_kappa": _light_kappa(tally, coders),
+            "fleiss_kappa": _with_reason(multi.fleiss_kappa, tally),
+            "brennan_prediger": multi.brennan_prediger,
+            "gwet_ac1": multi.gwet_ac1,
+            "krippendorff_alpha": alpha,
+            "positive_agreement": st.specific_positive(units) if tally.units else
+            st.Undefined(st.NO_UNITS),
+            "jaccard": _jaccard(tally),
+        }
+    if cell:
+        result = tally.unitizing
+        if result is None:
+            out["u_alpha"] = st.Undefined(
+                "character unit only" if not tally.missing else "not coded by every coder")
+        elif isinstance(result.alpha, st.Undefined) and not any(
+                m for (m, _), w in tally.patterns.items() if w):
+            out["u_alpha"] = st.Undefined(st.NEITHER_USED if len(coders) == 2
+                                          else "no coder used the theme")
+        else:
+            out["u_alpha"] = result.alpha
+    return out
+
+
+TWO_CODER_COLUMNS = ("percent_agreement", "cohen_kappa", "scott_pi", "brennan_prediger",
+                     "gwet_ac1", "krippendorff_alpha", "positive_agreement", "jaccard")
+MULTI_CODER_COLUMNS = ("percent_agreement", "light_kappa", "fleiss_kappa", "brennan_prediger",
+                       "gwet_ac1", "krippendorff_alpha", "positive_agreement", "jaccard")
+
+
+def _pattern_reason(tally: Tally) -> str:
+    if not any(m for (m, _), w in tally.patterns.items() if w):
+        return st.NEITHER_USED.replace("neither coder", "no coder")
+    if all(m == r for (m, r), w in tally.patterns.items() if w):
+        return st.ALL_CODED
+    return "only one value was used"
+
+
+def _with_reason(value: st.Value, tally: Tally) -> st.Value:
+    if isinstance(value, st.Undefined) and value.reason == "only one category was used":
+        return st.Undefined(_pattern_reason(tally))
+    return value
+
+
+def _light_kappa(tally: Tally, coders: Sequence[str]) -> st.Value:
+    """Light's kappa: the mean of Cohen's kappa over every pair of coders."""
+    if not tally.pairs:
+        return st.Undefined("fewer than two coders coded this transcript")
+    values = []
+    for (a, b), counts in sorted(tally.pairs.items()):
+        kappa = st.cohen_kappa(counts)
+        if isinstance(kappa, st.Undefined):
+            return st.Undefined(f"{coders[a]}/{coders[b]}: {kappa.reason}")
+        values.append(kappa)
+    return sum(values) / len(values)
+
+
+def _jaccard(tally: Tally) -> st.Value:
+    """Units coded by every rating coder over units coded by any."""
+    anyone = sum(w for (m, _), w in tally.patterns.items() if m > 0)
+    everyone = sum(w for (m, r), w in tally.patterns.items() if m > 0 and m == r)
+    if tally.units == 0:
+        return st.Undefined(st.NO_UNITS)
+    if anyone == 0:
+        return st.Undefined("no coder used the theme")
+    return everyone / anyone
+
+
+# --------------------------------------------------------------------------- views
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """One line of a view."""
+
+    view: str
+    """``theme x transcript``, ``theme``, ``overall`` or ``mean``."""
+    theme: str
+    transcript: str
+    units: int
+    counts: dict[str, int]
+    stats: dict[str, Any]
+
+    def record(self, digits: int | None = None) -> dict[str, Any]:
+        """As a flat dict; undefined values as ``undefined (reason)`` text."""
+        out: dict[str, Any] = {"view": self.view, "theme": self.theme,
+                               "transcript": self.transcript, "units": self.units,
+                               **self.counts}
+        for key, value in self.stats.items():
+            if isinstance(value, st.Undefined) or value is None:
+                out[key] = st.render(value)
+            else:
+                out[key] = round(value, digits) if digits is not None else value
+        return out
+
+
+@dataclass
+class AgreementReport:
+    """All views of one agreement run."""
+
+    coders: tuple[str, ...]
+    unit: str
+    threshold: float
+    cells: list[AgreementRow]
+    themes: list[AgreementRow]
+    overall: AgreementRow
+    mean: AgreementRow
+
+    def rows(self, by: str = "theme") -> list[AgreementRow]:
+        """Rows of a view: ``theme`` (pooled + overall), ``transcript`` (cells) or ``all``."""
+        if by == "transcript":
+            return self.cells
+        if by == "all":
+            return [*self.cells, *self.themes, self.overall, self.mean]
+        return [*self.themes, self.overall, self.mean]
+
+
+def _counts(tally: Tally, k: int) -> dict[str, int]:
+    if k == 2:
+        c = tally.pairs.get((0, 1), st.Counts2x2())
+        return {"n11": c.n11, "n10": c.n10, "n01": c.n01, "n00": c.n00}
+    return {
+        "coded_by_all": sum(w for (m, r), w in tally.patterns.items() if m == r and m),
+        "coded_by_some": sum(w for (m, r), w in tally.patterns.items() if 0 < m < r),
+        "coded_by_none": sum(w for (m, _), w in tally.patterns.items() if m == 0),
+    }
+
+
+def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
+            progress: Progress = None) -> AgreementReport:
+    """Every view of agreement between the corpus's coders.
+
+    Args:
+        corpus: from :func:`collect` (or built directly in tests).
+        unit: ``character``, ``sentence``, ``turn`` or ``segment``.
+        threshold: minimum overlap (intersection over union) for ``segment``.
+        progress: called with each transcript's name once it is counted.
+    """
+    if unit not in UNITS:
+        raise UserError(f"unknown unit {unit!r} (choose {', '.join(UNITS)})")
+    if not 0 <= threshold <= 1:
+        raise UserError(f"--threshold must be between 0 and 1, not {threshold}")
+    k = len(corpus.coders)
+    per_theme: dict[str, Tally] = {tid: Tally(k) for tid, _ in corpus.themes}
+    cells: list[AgreementRow] = []
+    for data in corpus.transcripts:
+        for theme_id, _ in corpus.themes:
+            tally = tally_cell(corpus, data, theme_id, unit, threshold)
+            if not tally.missing or k > 2:
+                per_theme[theme_id] = per_theme[theme_id] + tally
+            cells.append(AgreementRow("theme x transcript", theme_id, data.name, tally.units,
+                                      _counts(tally, k),
+                                      tally_stats(tally, corpus.coders, cell=True)))
+        if progress:
+            progress(data.name)
+    theme_rows = [
+        AgreementRow("theme", theme_id, "(all)", t.units, _counts(t, k),
+                     tally_stats(t, corpus.coders))
+        for theme_id, t in per_theme.items()
+    ]
+    total = Tally(k)
+    for t in per_theme.values():
+        total = total + t
+    overall = AgreementRow("overall", "(pooled)", "(all)", total.units, _counts(total, k),
+                           tally_stats(total, corpus.coders))
+    means = {key: st.mean_defined(r.stats[key] for r in theme_rows)[0] for key in overall.stats}
+    mean_row = AgreementRow("mean", f"(mean over {len(theme_rows)} themes)", "(all)",
+                            total.units, {}, means)
+    return AgreementReport(corpus.coders, unit, threshold, cells, theme_rows, overall, mean_row)
+
+
+# --------------------------------------------------------------------------- disagreements
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A span coded with a theme by some of the coders and not by others."""
+
+    transcript: str
+    transcript_id: int
+    theme_id: str
+    start: int
+    end: int
+    coded_by: tuple[str, ...]
+    not_coded_by: tuple[str, ...]
+    text: str
+
+
+def disagreements(corpus: Corpus, unit: str = "character",
+                  threshold: float = 0.9) -> list[Disagreement]:
+    """Every disagreeing span, in transcript and text order.
+
+    ``character``: the maximal runs coded by some but not all coders; ``sentence`` /
+    ``turn``: the runs of such units; ``segment``: each segment without a match.
+    Only transcripts every compared coder has coded are listed.
+    """
+    out: list[Disagreement] = []
+    coders = corpus.coders
+    for data in corpus.transcripts:
+        if len(corpus.raters.get(data.id, ())) < len(coders):
+            continue
+        for theme_id, _ in corpus.themes:
+            spans = [corpus.spans.get((data.id, theme_id, c), []) for c in coders]
+            found: list[tuple[int, int, frozenset[int]]] = []
+            if unit == "segment":
+                found = [(s, e, frozenset(agree))
+                         for (owner, agree), (s, e) in zip(
+                             segment_table(spans, threshold),
+                             [seg for lst in spans for seg in lst], strict=True)
+                         if len(agree) < len(coders)]
+            elif unit in ("sentence", "turn"):
+                bounds = data.sentences if unit == "sentence" else data.turns
+                runs = coverage_runs([to_unit_space(s, bounds) for s in spans])
+                found = [(*to_char_span((a, b), bounds), who) for a, b, who in runs]
+            else:
+                found = coverage_runs(spans)
+            for start, end, who in sorted(found, key=lambda f: (f[0], f[1])):
+                if len(who) == len(coders):
+                    continue
+                out.append(Disagreement(
+                    data.name, data.id, theme_id, start, end,
+                    tuple(coders[i] for i in sorted(who)),
+                    tuple(c for i, c in enumerate(coders) if i not in who),
+                    data.text[start:end]))
+    return out

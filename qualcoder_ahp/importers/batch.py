@@ -1,0 +1,137 @@
+"""``import_paths``: files and folders into the project store, one file at a time.
+
+Each file is read and parsed before anything is written, then stored in one
+transaction by :meth:`Store.add_transcript`, so a bad file leaves the database as
+it was and the batch goes on to the next file. The report lists what was imported,
+what was already there (same content: nothing written, except speaker roles when
+the researcher names interviewers or participants again), and what failed, with a
+one-line reason for each failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript
+from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.records import TranscriptInfo
+
+Progress = Callable[[int, int, str], None]
+"""``progress(done, total, current_file)``, called before and after each file."""
+
+
+@dataclass
+class ImportReport:
+    """What a batch import did, file by file."""
+
+    imported: list[TranscriptInfo] = field(default_factory=list)
+    unchanged: list[TranscriptInfo] = field(default_factory=list)
+    roles_updated: list[tuple[TranscriptInfo, dict[str, str]]] = field(default_factory=list)
+    """Unchanged transcripts whose speaker roles the given names changed."""
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """``(path, one-line reason)`` per file that was not imported."""
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return not self.failed
+
+    def summary(self) -> str:
+        """One line: counts of imported, unchanged and failed files, and words added."""
+        words = sum(t.words for t in self.imported)
+        return (f"{len(self.imported)} imported ({words:,} words), "
+                f"{len(self.unchanged)} unchanged, {len(self.failed)} failed")
+
+
+def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Expand folders into their supported files (recursively, sorted); keep files as given.
+
+    A file named explicitly is kept whatever its extension, so that an unsupported
+    one is reported rather than silently skipped; inside folders only supported
+    extensions are taken (hidden files and folders are skipped).
+    """
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            found = [path]
+        for p in found:
+            key = p.resolve() if p.exists() else p
+            if key not in seen:
+                seen.add(key)
+                out.append(p)
+    return out
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    interviewers: Iterable[str] = (),
+    participants: Iterable[str] = (),
+    participant: str | None = None,
+    new_version: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import files and folders into ``store``.
+
+    Args:
+        store: the open project.
+        paths: files and/or folders (folders are walked for supported files).
+        interviewers: speaker names to treat as interviewers (besides the defaults).
+        participants: speaker names to treat as the participant. When either is
+            given for a file already stored with the same text, the roles they imply
+            are applied to it (text and offsets do not change).
+        participant: the participant id for every file; by default each file's
+            name without its extension.
+        new_version: store a file whose name is already used, with new content,
+            as a new version instead of refusing it.
+        progress: called as ``progress(done, total, path)``.
+
+    Returns:
+        The report; files that failed are listed there, never raised.
+    """
+    files = collect_files(paths)
+    interviewers = tuple(interviewers)
+    participants = tuple(participants)
+    report = ImportReport()
+    for done, file in enumerate(files):
+        if progress is not None:
+            progress(done, len(files), str(file))
+        try:
+            parsed = read_transcript(file, interviewers=interviewers, participants=participants)
+            info, written = store.add_transcript(
+                file.stem, parsed, path=str(file),
+                participant=participant or file.stem, new_version=new_version,
+            )
+        except UserError as exc:
+            reason = str(exc)
+            if exc.path is None:
+                reason = f"{file}: {reason}"
+            report.failed.append((str(file), reason))
+            continue
+        if written:
+            report.imported.append(info)
+            continue
+        report.unchanged.append(info)
+        if interviewers or participants:
+            # Same text, but the researcher named speakers: apply the roles they imply.
+            new = {t.speaker: t.role for t in parsed.turns}
+            old = store.speakers(info.id)
+            diff = {s: r for s, r in new.items() if old.get(s) not in (None, r)}
+            if diff and store.set_speaker_roles(info.id, diff):
+                report.roles_updated.append((info, diff))
+    if progress is not None:
+        progress(len(files), len(files), "")
+    return report

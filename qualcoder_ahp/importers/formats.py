@@ -1,0 +1,318 @@
+"""Readers for the structured formats: Word, OpenDocument, RTF, PDF, WebVTT, SubRip.
+
+Each reader returns paragraph :class:`~qualcoder_ahp.importers.blocks.Block`
+objects, keeping what its format knows about speakers: a bold leading run in Word
+or OpenDocument (``**Ms Hands:** text`` in Markdown terms), a ``<v Name>`` voice tag
+in WebVTT, the start time of a subtitle cue, headings and italic procedural notes.
+Corrupt or unsuitable files are refused with one line naming the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from qualcoder_ahp.errors import ImportFailed
+from qualcoder_ahp.importers.blocks import (
+    CUE, HEADING, NOTE, PARA, TIME, Block, clock_of, is_note_text, text_blocks,
+)
+from qualcoder_ahp.importers.normalise import decode, normalise, read_bytes
+
+MAX_UNZIPPED = 200 * 1024 * 1024
+"""Refuse Office files that would inflate beyond this (a zip bomb, not a transcript)."""
+
+_LABEL_TAIL = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(](?P<t>{TIME})[\])])?\s*:?\s*$")
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>")
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}[^>]*>")
+
+
+def _check_zip(data: bytes, path: Path, what: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except zipfile.BadZipFile:
+        raise ImportFailed(f"not a valid {what} file (corrupt or not a zip package)",
+                           path=str(path)) from None
+    if total > MAX_UNZIPPED:
+        raise ImportFailed(f"{what} file would unpack to {total // 2**20} MB; refused",
+                           path=str(path))
+
+
+def _label_block(label: str, rest: str) -> Block | None:
+    """A turn block from a bold label run (``Ms Hands:``) and the text after it."""
+    m = _LABEL_TAIL.match(label.strip())
+    if not m:
+        return None
+    name = m.group("name").strip().rstrip(":").strip()
+    words = name.split()
+    if not name or len(words) > 6 or name[-1] in ".?!,;":
+        return None
+    rest = rest.lstrip()
+    if rest.startswith(":"):
+        rest = rest[1:].lstrip()
+    return Block([rest], kind=PARA, speaker=name, time=m.group("t"))
+
+
+def _paragraph_block(text: str, bold_prefix: str, all_italic: bool, heading: bool) -> Block | None:
+    """Classify one word-processor paragraph given its leading bold text."""
+    text = normalise(text)
+    if not text.strip():
+        return None
+    if heading:
+        return Block([text.strip()], kind=HEADING)
+    bold_prefix = normalise(bold_prefix)
+    if bold_prefix.strip():
+        rest = text[len(bold_prefix):]
+        ends_label = bold_prefix.rstrip().endswith(":") or rest.lstrip().startswith(":")
+        whole = not rest.strip()
+        if ends_label or (whole and len(bold_prefix.split()) <= 5):
+            block = _label_block(bold_prefix, rest)
+            if block is not None:
+                return block
+    if all_italic and is_note_text(text):
+        return Block([text.strip()], kind=NOTE, time=clock_of(text))
+    lines = text.split("\n")
+    return Block(lines)
+
+
+# ---------------------------------------------------------------------- Word
+def read_docx(path: Path, max_bytes: int) -> list[Block]:
+    """Word ``.docx``: paragraphs and tables in order, bold speaker runs, headings."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    data = read_bytes(path, max_bytes=max_bytes)
+    _check_zip(data, path, "Word .docx")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many types for a broken package
+        raise ImportFailed(f"not a valid Word .docx file ({type(exc).__name__})",
+                           path=str(path)) from None
+    blocks: list[Block] = []
+    # Style lookups are slow in python-docx, so each style id is resolved once.
+    cache: dict[tuple[str, str | None], Any] = {}
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            block = _docx_paragraph(Paragraph(child, document), cache)
+            if block is not None:
+                blocks.append(block)
+        elif tag == "tbl":
+            blocks.extend(_docx_table(Table(child, document)))
+    return blocks
+
+
+def _run_flag(run: Any, attr: str, cache: dict[tuple[str, str | None], Any]) -> bool:
+    value = getattr(run.font, attr)
+    if value is None:
+        style_id = run.element.style
+        if style_id is None:
+            return False
+        key = (attr, style_id)
+        if key not in cache:
+            cache[key] = bool(getattr(run.style.font, attr)) if run.style is not None else False
+        value = cache[key]
+    return bool(value)
+
+
+def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]) -> Block | None:
+    key = ("paragraph", paragraph._p.style)
+    if key not in cache:
+        cache[key] = (paragraph.style.name if paragraph.style is not None else "") or ""
+    heading = cache[key].startswith(("Heading", "Title"))
+    runs = [r for r in paragraph.runs if r.text]
+    bold_prefix = ""
+    for run in runs:
+        if not _run_flag(run, "bold", cache):
+            break
+        bold_prefix += run.text
+    all_italic = bool(runs) and all(
+        _run_flag(r, "italic", cache) or not r.text.strip() for r in runs)
+    return _paragraph_block(paragraph.text, bold_prefix, all_italic, heading)
+
+
+def _docx_table(table: Any) -> list[Block]:
+    """Tables as transcription services export them: speaker | [time |] text."""
+    out: list[Block] = []
+    for row in table.rows:
+        cells = [normalise(c.text).strip() for c in row.cells]
+        cells = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
+        if len(cells) >= 2 and len(cells[0].split()) <= 5 and len(cells[0]) <= 40:
+            time = next((c for c in cells[1:-1] if re.fullmatch(TIME, c)), None)
+            out.append(Block(cells[-1].split("\n"), speaker=cells[0].rstrip(":"), time=time))
+        else:
+            out.extend(Block(c.split("\n")) for c in cells)
+    return out
+
+
+# ---------------------------------------------------------------------- OpenDocument
+def read_odt(path: Path, max_bytes: int) -> list[Block]:
+    """OpenDocument ``.odt``: paragraphs and headings in order, bold speaker spans."""
+    from odf import teletype
+    from odf.namespaces import STYLENS, TEXTNS
+    from odf.opendocument import load
+
+    data = read_bytes(path, max_bytes=max_bytes)
+    _check_zip(data, path, "OpenDocument .odt")
+    try:
+        doc = load(io.BytesIO(data))
+    except Exception as exc:  # odfpy raises zip, XML and key errors for broken files
+        raise ImportFailed(f"not a valid OpenDocument .odt file ({type(exc).__name__})",
+                           path=str(path)) from None
+    bold: set[str] = set()
+    italic: set[str] = set()
+    for styles in (doc.automaticstyles, doc.styles):
+        for style in styles.childNodes:
+            name = style.getAttrNS(STYLENS, "name") if hasattr(style, "getAttrNS") else None
+            for prop in getattr(style, "childNodes", []):
+                if getattr(prop, "qname", (None, None))[1] != "text-properties":
+                    continue
+                attrs = {k[1]: v for k, v in prop.attributes.items()}
+                if attrs.get("font-weight") == "bold":
+                    bold.add(name)
+                if attrs.get("font-style") == "italic":
+                    italic.add(name)
+    blocks: list[Block] = []
+
+    def walk(node: Any) -> None:
+        for child in node.childNodes:
+            qname = getattr(child, "qname", None)
+            if qname in ((TEXTNS, "p"), (TEXTNS, "h")):
+                block = _odt_paragraph(child, qname[1] == "h", bold, italic, teletype)
+                if block is not None:
+                    blocks.append(block)
+            elif qname is not None:
+                walk(child)
+
+    walk(doc.text)
+    return blocks
+
+
+def _odt_paragraph(p: Any, heading: bool, bold: set[str], italic: set[str],
+                   teletype: Any) -> Block | None:
+    from odf.namespaces import TEXTNS
+
+    para_style = p.getAttrNS(TEXTNS, "style-name")
+    bold_prefix = ""
+    if para_style in bold:
+        bold_prefix = teletype.extractText(p)
+    else:
+        for child in p.childNodes:
+            if getattr(child, "qname", None) == (TEXTNS, "span") and \
+                    child.getAttrNS(TEXTNS, "style-name") in bold:
+                bold_prefix += teletype.extractText(child)
+                continue
+            if child.nodeType == child.TEXT_NODE and not str(child).strip() and bold_prefix:
+                bold_prefix += str(child)
+                continue
+            break
+    spans = [c for c in p.childNodes if getattr(c, "qname", None) == (TEXTNS, "span")]
+    all_italic = para_style in italic or (
+        bool(spans) and all(s.getAttrNS(TEXTNS, "style-name") in italic for s in spans)
+        and not any(c.nodeType == c.TEXT_NODE and str(c).strip() for c in p.childNodes))
+    return _paragraph_block(teletype.extractText(p), bold_prefix, all_italic, heading)
+
+
+# ---------------------------------------------------------------------- RTF and PDF
+def read_rtf(path: Path, max_bytes: int) -> list[Block]:
+    """Rich Text Format, via striprtf (formatting is dropped, text and labels kept)."""
+    from striprtf.striprtf import rtf_to_text
+
+    raw = decode(read_bytes(path, max_bytes=max_bytes), path=str(path))
+    if not raw.lstrip().startswith("{\\rtf"):
+        raise ImportFailed("not a valid RTF file (no {\\rtf header)", path=str(path))
+    try:
+        text = rtf_to_text(raw, errors="replace")
+    except Exception as exc:  # striprtf fails on malformed escapes
+        raise ImportFailed(f"not a valid RTF file ({type(exc).__name__})",
+                           path=str(path)) from None
+    return text_blocks(normalise(text))
+
+
+def read_pdf(path: Path, max_bytes: int) -> list[Block]:
+    """PDF text layer, via pypdf (scanned PDFs without text are refused)."""
+    import logging
+
+    from pypdf import PdfReader
+
+    data = read_bytes(path, max_bytes=max_bytes)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ImportFailed("the PDF is password-protected", path=str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ImportFailed:
+        raise
+    except Exception as exc:  # pypdf raises PdfReadError and others on broken files
+        raise ImportFailed(f"not a valid PDF file ({type(exc).__name__})",
+                           path=str(path)) from None
+    text = normalise("\n\n".join(pages))
+    if not text.strip():
+        raise ImportFailed("the PDF has no text layer (a scanned image? run OCR first)",
+                           path=str(path))
+    return text_blocks(text)
+
+
+# ---------------------------------------------------------------------- subtitles
+def _clock(delta: dt.timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def read_srt(path: Path, max_bytes: int) -> list[Block]:
+    """SubRip ``.srt``: one cue block per subtitle; labels only when the speaker changes."""
+    import srt
+
+    text = normalise(decode(read_bytes(path, max_bytes=max_bytes), path=str(path)))
+    try:
+        subtitles = list(srt.parse(text))
+    except (srt.SRTParseError, ValueError) as exc:
+        raise ImportFailed(f"not a valid SubRip .srt file ({type(exc).__name__})",
+                           path=str(path)) from None
+    blocks = []
+    for sub in subtitles:
+        lines = [_TAG.sub("", html.unescape(x)) for x in sub.content.split("\n")]
+        if any(x.strip() for x in lines):
+            blocks.append(Block(lines, kind=CUE, time=_clock(sub.start)))
+    if not blocks:
+        raise ImportFailed("no subtitles found in the file", path=str(path))
+    return blocks
+
+
+def read_vtt(path: Path, max_bytes: int) -> list[Block]:
+    """WebVTT ``.vtt``: cues with ``<v Name>`` voice tags or ``Name:`` labels."""
+    import webvtt
+
+    text = normalise(decode(read_bytes(path, max_bytes=max_bytes), path=str(path)))
+    try:
+        captions = webvtt.WebVTT.from_string(text).captions
+    except Exception as exc:  # webvtt-py raises MalformedFileError and others
+        raise ImportFailed(f"not a valid WebVTT .vtt file ({type(exc).__name__})",
+                           path=str(path)) from None
+    blocks: list[Block] = []
+    last_voice: str | None = None
+    for cap in captions:
+        raw = cap.raw_text
+        voice = _VOICE.search(raw)
+        lines = [html.unescape(_TAG.sub("", x)) for x in raw.split("\n")]
+        if not any(x.strip() for x in lines):
+            continue
+        start = cap.start.split(".")[0]
+        name = voice.group("name").strip() if voice else None
+        if name and name != last_voice:
+            # A new voice starts a turn; the same voice in the next cue continues it.
+            blocks.append(Block(lines, kind=PARA, speaker=name, time=start))
+        else:
+            blocks.append(Block(lines, kind=CUE, time=start))
+        last_voice = name or last_voice
+    if not blocks:
+        raise ImportFailed("no captions found in the file", path=str(path))
+    return blocks

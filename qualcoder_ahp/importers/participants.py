@@ -1,0 +1,91 @@
+"""Participant attributes from a CSV file (profession, seniority, trust type...).
+
+The first column is the participant id (the same id transcripts carry: by default
+the transcript's file name without extension); every other column is an attribute,
+named by its header. Reports use the attributes to build matrices such as theme ×
+profession or theme × distance from the trust board. The whole file is checked
+before anything is written, so a bad row leaves the project as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+
+from qualcoder_ahp.errors import ImportFailed
+from qualcoder_ahp.importers.normalise import read_text
+from qualcoder_ahp.model.store import Store
+
+MAX_CSV_BYTES = 5 * 1024 * 1024
+
+
+def _attribute_name(header: str) -> str:
+    return re.sub(r"[^\w]+", "_", header.strip().lower()).strip("_")
+
+
+def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
+    """Participant id → attributes, read and checked from a CSV file.
+
+    The delimiter (comma, semicolon or tab) is detected; headers become attribute
+    names in ``snake_case`` (``Board distance`` → ``board_distance``); empty cells
+    are left out.
+
+    Raises:
+        ImportFailed: one line naming the file (and line) and the problem.
+    """
+    file = Path(path)
+    name = str(file)
+    if file.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        raise ImportFailed("participants must be a .csv file", path=name)
+    text = read_text(file, max_bytes=MAX_CSV_BYTES)
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:
+        raise ImportFailed(f"not a valid CSV file ({exc})", path=name) from None
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if len(rows) < 2:
+        raise ImportFailed("needs a header row and at least one participant row", path=name)
+    header = [_attribute_name(h) for h in rows[0]]
+    if not header[0]:
+        header[0] = "participant"
+    if any(not h for h in header[1:]):
+        col = next(i for i, h in enumerate(header) if not h) + 1
+        raise ImportFailed(f"column {col} of the header has no name", path=name)
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise ImportFailed(f"the header names column {dup!r} twice", path=name)
+    out: dict[str, dict[str, str]] = {}
+    for line_no, row in enumerate(rows[1:], start=2):
+        if len(row) > len(header):
+            raise ImportFailed(
+                f"line {line_no} has {len(row)} cells but the header has {len(header)}",
+                path=name,
+            )
+        code = row[0].strip()
+        if not code:
+            raise ImportFailed(f"line {line_no} has no participant id in the first column",
+                               path=name)
+        if code in out:
+            raise ImportFailed(f"line {line_no} repeats participant {code!r}", path=name)
+        out[code] = {
+            header[i]: cell.strip() for i, cell in enumerate(row[1:], start=1) if cell.strip()
+        }
+    return out
+
+
+def import_participants(store: Store, path: str | os.PathLike[str]) -> int:
+    """Load a participants CSV into the project (one transaction); returns the row count."""
+    table = read_participants_csv(path)
+    with store.write():
+        for code, attributes in table.items():
+            store.ensure_participant(code)
+            store.set_participant_attributes(code, attributes)
+    return len(table)

@@ -1,0 +1,98 @@
+"""``read_transcript``: one file in, a :class:`ParsedTranscript` out (no database).
+
+The reader for the file's extension produces paragraph blocks; turns, roles, the
+stored text and sentences are then found the same way for every format. Any
+problem is raised as one :class:`~qualcoder_ahp.errors.ImportFailed` line naming
+the file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from qualcoder_ahp.errors import ImportFailed
+from qualcoder_ahp.importers.blocks import Block, text_blocks
+from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
+from qualcoder_ahp.importers.sentences import split_sentences
+from qualcoder_ahp.importers.turns import assemble, assign_roles, build_turns, merge_aliases
+from qualcoder_ahp.records import ParsedTranscript
+
+Reader = Callable[[Path, int], list[Block]]
+
+
+def _plain(path: Path, max_bytes: int) -> list[Block]:
+    return text_blocks(read_text(path, max_bytes=max_bytes))
+
+
+def _markdown(path: Path, max_bytes: int) -> list[Block]:
+    return text_blocks(read_text(path, max_bytes=max_bytes), markdown=True)
+
+
+def _formats() -> dict[str, tuple[str, Reader]]:
+    # Imported lazily so that reading a .txt never loads python-docx or pypdf.
+    from qualcoder_ahp.importers import formats
+
+    return {
+        ".txt": ("txt", _plain),
+        ".text": ("txt", _plain),
+        ".md": ("md", _markdown),
+        ".markdown": ("md", _markdown),
+        ".rst": ("rst", _plain),
+        ".docx": ("docx", formats.read_docx),
+        ".odt": ("odt", formats.read_odt),
+        ".rtf": ("rtf", formats.read_rtf),
+        ".pdf": ("pdf", formats.read_pdf),
+        ".vtt": ("vtt", formats.read_vtt),
+        ".srt": ("srt", formats.read_srt),
+    }
+
+
+SUPPORTED = (".txt", ".text", ".md", ".markdown", ".rst", ".docx", ".odt", ".rtf", ".pdf",
+             ".vtt", ".srt")
+"""File extensions :func:`read_transcript` understands (lower case)."""
+
+
+def read_transcript(
+    path: str | os.PathLike[str],
+    *,
+    interviewers: Iterable[str] = (),
+    participants: Iterable[str] = (),
+    max_bytes: int = MAX_BYTES,
+) -> ParsedTranscript:
+    """Read one transcript file into normalised text, speaker turns and sentences.
+
+    Args:
+        path: a supported file (see :data:`SUPPORTED`).
+        interviewers: speaker names to treat as interviewers, besides the default
+            labels (Interviewer, Q, Int, AI, Assistant, Counsel, Host…).
+        participants: speaker names to treat as the participant, instead of the
+            non-interviewer who speaks most.
+        max_bytes: refuse larger files.
+
+    Raises:
+        ImportFailed: unsupported extension, unreadable, empty, binary, too large,
+            corrupt, or no transcript text in it.
+    """
+    file = Path(path)
+    ext = file.suffix.lower()
+    if ext not in SUPPORTED:
+        raise ImportFailed(
+            f"unsupported file type {ext or '(no extension)'!r}; supported: "
+            + " ".join(SUPPORTED),
+            path=str(file),
+        )
+    fmt, reader = _formats()[ext]
+    if file.is_dir():
+        raise ImportFailed("is a folder, not a file", path=str(file))
+    blocks = reader(file, max_bytes)
+    interviewers = tuple(interviewers)
+    drafts, questioners, sections = build_turns(blocks, interviewers)
+    drafts = merge_aliases(drafts)
+    if not drafts:
+        raise ImportFailed("no transcript text found in the file", path=str(file))
+    roles = assign_roles(drafts, interviewers=interviewers, participants=participants,
+                         questioners=questioners, sections=sections)
+    text, turns = assemble(drafts, roles)
+    return ParsedTranscript(text, turns, fmt, split_sentences(text, turns))

@@ -1,0 +1,337 @@
+"""Speaker turns: labels found in paragraph blocks, stored text built, roles given.
+
+A speaker label starts a line, in any of the forms real transcripts use::
+
+    Name: text                      **Name:** text        **Name**: text
+    Q: / A:  Interviewer: / Participant:                  [00:01:02] Name: text
+    Speaker 1 (00:00):   (own line, text below)           Name (00:01:02) - text
+    Name  0:03           (own line, as otter.ai writes)
+
+or is known from the structure (a bold run in Word, a ``<v Name>`` voice tag). A
+paragraph without a label continues the current speaker's turn, so a subtitle file
+that names the speaker only when it changes reads correctly, and hard-wrapped lines
+inside a paragraph are joined with one space.
+
+The stored text is only what was spoken: labels, timestamps and procedural notes
+are removed; the paragraphs of one turn are joined by ``\\n`` and turns by a blank
+line (``\\n\\n``), so each turn's ``[start, end)`` slices exactly its words and
+``text.split("\\n\\n")`` gives the turns back.
+
+A plain ``Name:`` that appears only once in the middle of a paragraph is not
+taken as a label (``Note: ...`` in speech is common); the strong forms (bold,
+timestamped, structural) and the usual role labels always are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from qualcoder_ahp.importers.blocks import CUE, HEADING, NOTE, PARA, TIME, Block
+from qualcoder_ahp.records import Turn
+
+UNLABELLED = "(unlabelled)"
+
+DEFAULT_INTERVIEWERS = frozenset({
+    "interviewer", "int", "i", "q", "ai", "assistant", "counsel",
+    "counsel inquiry", "counsel to the inquiry", "host", "moderator", "facilitator",
+    "researcher", "iv", "interviewer 1", "interviewer 2",
+})
+"""Labels taken as interviewers when no names are given (compared case-insensitively)."""
+
+_INTERVIEWER_WORDS = frozenset({"interviewer", "counsel", "host", "moderator", "facilitator",
+                                "researcher"})
+DEFAULT_PARTICIPANTS = frozenset({
+    "participant", "interviewee", "respondent", "resp", "a", "p", "r", "ie", "the witness", "witness",
+})
+
+_WORD = r"[A-Z\u00C0-\u024F0-9][\w.'\u2019\-]*"
+_PARTICLE = r"(?:of|the|to|de|da|del|der|van|von|le|la|du|di|bin|al|y|and|&)"
+NAME = rf"[A-Z\u00C0-\u024F][\w.'\u2019\-]*(?:[ \t](?:{_WORD}|{_PARTICLE})){{0,4}}"
+_TPRE = rf"(?:[\[(](?P<t0>{TIME})[\])][ \t]*)?"
+_TLAB = rf"(?:[ \t]*[\[(](?P<t1>{TIME})[\])])?"
+
+_BOLD = re.compile(
+    rf"^[ \t]*{_TPRE}(?:\*\*|__)(?P<name>{NAME}){_TLAB}[ \t]*"
+    r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"
+)
+_DASH = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]*\((?P<t1>{TIME})\)[ \t]*[-\u2013\u2014][ \t]+")
+_OWNLINE = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]+(?P<t1>{TIME})[ \t]*$")
+_PLAIN = re.compile(rf"^[ \t]*{_TPRE}(?P<name>{NAME}){_TLAB}[ \t]*:(?:[ \t]+|$)")
+_STAMP = re.compile(rf"[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
+_LEAD_STAMP = re.compile(rf"^[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
+_BARE_TIME = re.compile(rf"^[ \t]*(?:[\[(](?P<a>{TIME})[\])]|(?P<b>{TIME}))[ \t]*$")
+_QUESTIONS_FROM = re.compile(r"^questions?\s+(?:from|by)\s+(?P<who>.+)$", re.I)
+
+
+@dataclass
+class _Label:
+    name: str
+    time: str | None
+    rest: str
+    strong: bool
+    bold: bool = False
+
+
+@dataclass
+class _Draft:
+    speaker: str
+    time: str | None
+    paragraphs: list[list[str]] = field(default_factory=list)
+    had_text: bool = False
+    break_next: bool = False
+
+
+def _clean_name(name: str) -> str:
+    return " ".join(name.replace("*", "").replace("_", " ").split()).strip(" .")
+
+
+def match_label(line: str) -> _Label | None:
+    """The speaker label at the start of ``line``, if it has one."""
+    for pattern, strong in ((_BOLD, True), (_DASH, True), (_PLAIN, False), (_OWNLINE, True)):
+        m = pattern.match(line)
+        if m is None:
+            continue
+        groups = m.groupdict()
+        time = groups.get("t0") or groups.get("t1")
+        rest = line[m.end():]
+        if pattern is _OWNLINE:
+            rest = ""
+        return _Label(_clean_name(m.group("name")), time, rest, strong or time is not None,
+                      pattern is _BOLD)
+    return None
+
+
+def _known(name: str, interviewers: Iterable[str]) -> bool:
+    low = name.lower()
+    return (low in DEFAULT_INTERVIEWERS or low in DEFAULT_PARTICIPANTS
+            or low.split(" ")[0] in _INTERVIEWER_WORDS or low in interviewers)
+
+
+def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> set[str]:
+    """Label names that really are speakers in this source (see the module notes)."""
+    wanted = {x.lower() for x in interviewers}
+    counts: Counter[str] = Counter()
+    strong: set[str] = set()
+    at_start: set[str] = set()
+    # A source labelled in bold (Markdown ``**Name**:``, Word bold runs) speaks any
+    # plain "Question: ..." line; only role labels stay labels there.
+    bold_style = any(b.speaker for b in blocks if b.kind == PARA)
+    for block in blocks:
+        if block.kind not in (PARA, CUE) or block.speaker:
+            continue
+        opens = True  # the first line, or a line after a bare timestamp line
+        for line in block.lines:
+            label = match_label(line)
+            if label is None:
+                opens = _BARE_TIME.match(line) is not None
+                continue
+            counts[label.name] += 1
+            bold_style = bold_style or label.bold
+            if label.strong:
+                strong.add(label.name)
+            if opens:
+                at_start.add(label.name)
+            opens = False
+    if bold_style:
+        return {n for n in counts if n in strong or _known(n, wanted)}
+    sure = {n for n in counts if n in strong or counts[n] >= 2 or _known(n, wanted)}
+    # Labels opening paragraphs are speakers once the source is clearly a
+    # conversation: another label is certain, or several different ones open paragraphs.
+    if sure or len(at_start) >= 2:
+        sure |= at_start
+    return sure
+
+
+def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
+        list[tuple[str, str | None, str]], set[str], set[str]]:
+    """Find the turns in ``blocks``.
+
+    Returns:
+        ``(speaker, time, text)`` per non-empty turn in order; the speakers named as
+        questioners by ``Questions From ...`` headings; and the section headings
+        (lower case), which name the witness of a hearing section.
+    """
+    accepted = accepted_labels(blocks, interviewers)
+    drafts: list[_Draft] = []
+    current: _Draft | None = None
+    pending_time: str | None = None
+    questioner_next = False
+    questioners: set[str] = set()
+    section = ""
+    sections: set[str] = set()
+
+    def start(speaker: str, time: str | None) -> _Draft:
+        nonlocal pending_time, questioner_next
+        draft = _Draft(speaker, time or pending_time)
+        pending_time = None
+        # "Questions From Counsel to the Inquiry": the first speaker of the section
+        # who is not the witness named by the section heading asks the questions.
+        if questioner_next and speaker.lower() != section:
+            questioners.add(speaker)
+            questioner_next = False
+        drafts.append(draft)
+        return draft
+
+    def add(draft: _Draft, piece: str, new_paragraph: bool) -> None:
+        draft.break_next = draft.break_next or new_paragraph
+        piece = piece.strip()
+        if not draft.had_text:
+            m = _LEAD_STAMP.match(piece)
+            if m:
+                draft.time = draft.time or m.group("t")
+        if "[" in piece or "(" in piece:
+            piece = _STAMP.sub(" ", piece).strip()
+        if not piece:
+            return
+        if draft.break_next or not draft.paragraphs:
+            draft.paragraphs.append([piece])
+        else:
+            draft.paragraphs[-1].append(piece)
+        draft.break_next = False
+        draft.had_text = True
+
+    for block in blocks:
+        if block.kind == HEADING:
+            current = None
+            heading = " ".join(block.lines).strip()
+            m = _QUESTIONS_FROM.match(heading)
+            if m is None:
+                section = heading.lower()
+                sections.add(section)
+                questioner_next = False
+            elif m.group("who").lower().startswith(("counsel", "the ")):
+                questioner_next = True
+            else:
+                questioners.add(_clean_name(m.group("who")))
+            continue
+        if block.kind == NOTE:
+            if block.time:
+                pending_time = block.time
+            continue
+        if block.kind not in (PARA, CUE):
+            continue
+        new_paragraph = block.kind == PARA
+        if block.speaker:
+            current = start(_clean_name(block.speaker), block.time)
+            new_paragraph = True
+        for i, line in enumerate(block.lines):
+            bare = _BARE_TIME.match(line)
+            if bare is not None and not (block.speaker and i == 0):
+                # A timestamp on its own line dates the turn that follows it.
+                pending_time = bare.group("a") or bare.group("b")
+                continue
+            label = match_label(line) if not (block.speaker and i == 0) else None
+            if label is not None and label.name in accepted:
+                current = start(label.name, label.time or (block.time if i == 0 else None))
+                add(current, label.rest, True)
+                continue
+            if current is None:
+                current = start(UNLABELLED, block.time)
+            add(current, line, new_paragraph and (i == 0 or block.kind == PARA and
+                                                  _BARE_TIME.match(block.lines[i - 1]) is not None))
+    out: list[tuple[str, str | None, str]] = []
+    for d in drafts:
+        text = "\n".join(" ".join(p) for p in d.paragraphs if p)
+        if text:
+            out.append((d.speaker, d.time, text))
+    return out, questioners, sections
+
+
+def merge_aliases(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, str | None, str]]:
+    """Give a shortened label the full name it abbreviates (``Dan`` → ``Dan Ott``).
+
+    Only a label whose words begin exactly one longer label is renamed, so
+    ``Speaker 1`` never merges with ``Speaker 10`` and ``Dr`` with nobody.
+    """
+    names = list(dict.fromkeys(s for s, _, _ in turns))
+    rename: dict[str, str] = {}
+    for short in names:
+        words = short.split(" ")
+        longer = [n for n in names if n != short and n.split(" ")[:len(words)] == words]
+        if len(longer) == 1 and short != UNLABELLED:
+            rename[short] = longer[0]
+    if not rename:
+        return turns
+    return [(rename.get(s, s), t, x) for s, t, x in turns]
+
+
+def assign_roles(
+    turns: list[tuple[str, str | None, str]],
+    *,
+    interviewers: Iterable[str] = (),
+    participants: Iterable[str] = (),
+    questioners: Iterable[str] = (),
+    sections: Iterable[str] = (),
+) -> dict[str, str]:
+    """Decide each speaker's role.
+
+    Interviewers: the names given, the questioners found in the source, and the
+    default labels (Interviewer, Q, Int, AI, Assistant, Counsel…, Host…). Named
+    participants and participant labels (Participant, A, The Witness…) are
+    participants, and so are a speaker whose name heads a section (each witness of
+    a hearing) and the non-interviewer who speaks the most words. When no
+    interviewer is found at all, the remaining speakers are taken as interviewers
+    (a two-person interview or hosts of a podcast); otherwise they are ``other``.
+    """
+    words: Counter[str] = Counter()
+    for speaker, _, text in turns:
+        words[speaker] += len(text.split())
+    given = {x.strip().lower() for x in interviewers if x.strip()}
+    named_p = {x.strip().lower() for x in participants if x.strip()}
+    asked = {x.lower() for x in questioners}
+    headed = {x.lower() for x in sections}
+
+    def matches(name: str, wanted: set[str]) -> bool:
+        low = name.lower()
+        return any(low == w or low.startswith(w + " ") for w in wanted)
+
+    roles: dict[str, str] = {}
+    for name in words:
+        low = name.lower()
+        if name == UNLABELLED:
+            continue
+        if matches(name, named_p):
+            roles[name] = "participant"
+        elif matches(name, given) or matches(name, asked):
+            roles[name] = "interviewer"
+        elif low in DEFAULT_INTERVIEWERS or low.split(" ")[0] in _INTERVIEWER_WORDS:
+            roles[name] = "interviewer"
+        elif low in DEFAULT_PARTICIPANTS or low in headed:
+            roles[name] = "participant"
+    if not named_p:
+        rest = [n for n in words if n not in roles and n != UNLABELLED]
+        labelled = sum(words[n] for n, r in roles.items() if r == "participant")
+        if rest:
+            top = max(rest, key=lambda n: (words[n], -list(words).index(n)))
+            if words[top] > labelled:
+                roles[top] = "participant"
+    has_interviewer = "interviewer" in roles.values()
+    for name in words:
+        if name in roles:
+            continue
+        if name == UNLABELLED:
+            only = len(words) == 1
+            roles[name] = "participant" if only else "other"
+        else:
+            roles[name] = "other" if has_interviewer else "interviewer"
+    return roles
+
+
+def assemble(
+    turns: list[tuple[str, str | None, str]], roles: dict[str, str]
+) -> tuple[str, list[Turn]]:
+    """Join turn texts with blank lines and compute each turn's offsets."""
+    parts: list[str] = []
+    out: list[Turn] = []
+    pos = 0
+    for speaker, time, text in turns:
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        parts.append(text)
+        out.append(Turn(speaker, roles.get(speaker, "other"), pos, pos + len(text), time))
+        pos += len(text)
+    return "".join(parts), out

@@ -1,0 +1,204 @@
+"""REFI-QDA codes <-> codebook themes, and ``read_qdc`` for ``.qdc`` codebooks.
+
+A REFI ``Code`` has a GUID, a name, a colour, ``isCodable`` and a free-text
+``Description``; our theme also has an id (a stable slug that patterns refer to),
+inclusion and exclusion criteria and examples. Export writes them into the
+Description as labelled paragraphs a researcher can read in NVivo or MAXQDA::
+
+    Careers that followed a winding route.
+
+    Inclusion: the speaker describes ...
+
+    Exclusion: planned promotions ...
+
+    Examples:
+    - I never planned to be a manager
+    - It was by chance
+
+    Theme id: winding-route
+
+and import reads them back, so a codebook that travels through another tool and
+returns keeps its theme ids (and so its spaCy patterns) and criteria. A Description
+without those labels is simply the theme's description; a code without a usable
+``Theme id`` gets an id slugified from its name, made unique.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from qualcoder_ahp.errors import CodebookError, ImportFailed
+from qualcoder_ahp.records import Codebook, Theme
+from qualcoder_ahp.refi.safe import norm_color, norm_guid, parse_xml
+
+DEFAULT_COLOR = "#888888"
+_SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+_LABELS = {"inclusion": "Inclusion:", "exclusion": "Exclusion:", "examples": "Examples:",
+           "id": "Theme id:"}
+
+
+def slugify(name: str) -> str:
+    """A theme id from a name: ascii lower-case words joined by hyphens."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:60].strip("-") or "code"
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is not in ``taken``."""
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+
+
+def compose_description(theme: Theme) -> str:
+    """The REFI Description of a theme: description, criteria, examples and id."""
+    blocks = [theme.description.strip()] if theme.description.strip() else []
+    if theme.inclusion.strip():
+        blocks.append(f"{_LABELS['inclusion']} {theme.inclusion.strip()}")
+    if theme.exclusion.strip():
+        blocks.append(f"{_LABELS['exclusion']} {theme.exclusion.strip()}")
+    if theme.examples:
+        lines = "\n".join(f"- {ex.strip()}" for ex in theme.examples)
+        blocks.append(f"{_LABELS['examples']}\n{lines}")
+    blocks.append(f"{_LABELS['id']} {theme.id}")
+    return "\n\n".join(blocks)
+
+
+@dataclass
+class ParsedDescription:
+    """The fields a Description carries back."""
+
+    description: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    examples: list[str] = field(default_factory=list)
+    theme_id: str | None = None
+
+
+def parse_description(text: str) -> ParsedDescription:
+    """Read back :func:`compose_description`; anything unlabelled is the description."""
+    out = ParsedDescription()
+    plain: list[str] = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
+        stripped = block.strip()
+        if stripped.startswith(_LABELS["inclusion"]):
+            out.inclusion = stripped[len(_LABELS["inclusion"]):].strip()
+        elif stripped.startswith(_LABELS["exclusion"]):
+            out.exclusion = stripped[len(_LABELS["exclusion"]):].strip()
+        elif stripped.startswith(_LABELS["examples"]):
+            for line in stripped[len(_LABELS["examples"]):].splitlines():
+                if line.strip().startswith("- "):
+                    out.examples.append(line.strip()[2:].strip())
+        elif stripped.startswith(_LABELS["id"]) and "\n" not in stripped:
+            candidate = stripped[len(_LABELS["id"]):].strip()
+            out.theme_id = candidate if _SLUG_OK.match(candidate) else None
+        elif stripped:
+            plain.append(stripped)
+    out.description = "\n\n".join(plain)
+    return out
+
+
+@dataclass(frozen=True)
+class ImportTheme:
+    """A code read from a file: its (normalised) GUID and the theme it becomes."""
+
+    guid: str
+    theme: Theme
+    explicit_id: bool
+    """The id came from a ``Theme id:`` line (ours), not from slugifying the name."""
+    note_guids: tuple[str, ...] = ()
+
+
+def read_codes(codes_parent: etree._Element | None, warnings: list[str]) -> list[ImportTheme]:
+    """Themes from the ``Code`` tree under ``Codes`` (parents before children).
+
+    Codes without a usable GUID get none (the store makes one); codes whose GUID
+    repeats are skipped with a warning; ids are unique within the file.
+    """
+    out: list[ImportTheme] = []
+    taken: set[str] = set()
+    seen_guids: set[str] = set()
+
+    def walk(element: etree._Element, parent_id: str | None) -> None:
+        for position, code in enumerate(element.findall("Code")):
+            name = (code.get("name") or "").strip() or "Unnamed code"
+            guid = norm_guid(code.get("guid")) or ""
+            if guid and guid in seen_guids:
+                warnings.append(f"code {name!r}: GUID {guid} repeats; skipped")
+                continue
+            if guid:
+                seen_guids.add(guid)
+            desc_el = code.find("Description")
+            parsed = parse_description(desc_el.text or "" if desc_el is not None else "")
+            explicit = bool(parsed.theme_id) and parsed.theme_id not in taken
+            theme_id = parsed.theme_id if explicit else unique_id(slugify(name), taken)
+            taken.add(theme_id)
+            raw_color = code.get("color")
+            color = norm_color(raw_color)
+            if raw_color and color is None:
+                warnings.append(f"code {name!r}: colour {raw_color!r} not understood; "
+                                f"using {DEFAULT_COLOR}")
+            codable = (code.get("isCodable") or "true").strip().lower() not in ("false", "0")
+            notes = tuple(g for g in (norm_guid(r.get("targetGUID"))
+                                      for r in code.findall("NoteRef")) if g)
+            theme = Theme(theme_id, name, parent_id, parsed.description, parsed.inclusion,
+                          parsed.exclusion, tuple(parsed.examples), color or DEFAULT_COLOR,
+                          codable, position)
+            out.append(ImportTheme(guid, theme, explicit, notes))
+            walk(code, theme_id)
+
+    if codes_parent is not None:
+        walk(codes_parent, None)
+    return out
+
+
+def read_qdc(path: str | Path) -> Codebook:
+    """Read a REFI-QDA ``.qdc`` codebook into a :class:`Codebook` (no database).
+
+    Tolerant like every REFI import (namespace variants, colour forms, GUID case
+    and braces, an empty ``<Sets/>``), safe (no entity expansion), and strict about
+    what cannot be read: the error names the file.
+
+    Raises:
+        CodebookError: unreadable file, not XML, or no ``CodeBook``/``Codes`` in it.
+    """
+    return _read_qdc(path)[0]
+
+
+def read_qdc_guids(path: str | Path) -> dict[str, str]:
+    """Map each theme id :func:`read_qdc` gives to the code's GUID in the file.
+
+    A :class:`Codebook` has no GUIDs; a caller that stores the themes can use this to
+    keep the other tool's GUIDs, so that the tool recognises its codes on the way back.
+    """
+    return _read_qdc(path)[1]
+
+
+def _read_qdc(path: str | Path) -> tuple[Codebook, dict[str, str]]:
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise CodebookError(f"cannot read the codebook ({exc.strerror})", path=str(file)) from None
+    try:
+        root = parse_xml(data, path=str(file))
+    except ImportFailed as exc:
+        raise CodebookError(str(exc).removeprefix(f"{file}: "), path=str(file)) from None
+    if root.tag == "Project":
+        root = root.find("CodeBook")
+    if root is None or root.tag != "CodeBook":
+        raise CodebookError("not a REFI-QDA codebook (no CodeBook element)", path=str(file))
+    warnings: list[str] = []
+    themes = read_codes(root.find("Codes"), warnings)
+    if not themes:
+        raise CodebookError("the codebook has no codes", path=str(file))
+    book = Codebook(file.stem, tuple(t.theme for t in themes), (), None, str(file))
+    return book, {t.theme.id: t.guid for t in themes if t.guid}

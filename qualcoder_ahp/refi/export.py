@@ -1,0 +1,258 @@
+"""Strict REFI-QDA export: ``.qdc`` codebooks and ``.qdpx`` projects.
+
+The rules (DESIGN.md, REFI-QDA section) that this module keeps:
+
+1. Root ``CodeBook`` / ``Project`` in the default namespace ``urn:QDA-XML:codebook:1.0``
+   / ``urn:QDA-XML:project:1.0``, UTF-8 without BOM, children in XSD order.
+2. A ``.qdpx`` is a zip with ``project.qde`` at its root and a flat lower-case
+   ``sources/`` folder; each transcript is ``sources/<guid>.txt`` (UTF-8, LF, no
+   BOM), referenced as ``internal://<guid>.txt``.
+3. No empty container is ever written.
+4. Every ``Code`` has ``guid``, ``name``, ``isCodable``; hierarchy by nesting;
+   ``color`` only ``#RRGGBB``.
+5. GUIDs are the stored ones (themes, coders, transcripts, participants, codings,
+   memos); things without a stored GUID (variables, selections) get a uuid5 of a
+   stable key, so two exports of the same project carry the same GUIDs.
+6. ``PlainTextSelection`` offsets are 0-based, end-exclusive code points.
+7. Each ``Coding`` holds one ``CodeRef``; coders are ``Users/User`` referenced by
+   ``creatingUser``; memos are ``Notes/Note`` reached through ``NoteRef``.
+
+Files are written owner-only (0600) via a temporary file and an atomic rename.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from qualcoder_ahp import __version__
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.refi.codes import compose_description
+from qualcoder_ahp.refi.safe import norm_color, xml_safe
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.refi_store import RefiSnapshot
+    from qualcoder_ahp.model.store import Store
+
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+GUID_NS = uuid.UUID("6f1f3c52-8f0e-5b8a-9d39-2b8c4f6a1e07")
+"""Namespace of the uuid5 GUIDs derived for things the database has no GUID for."""
+ORIGIN = f"qualcoder_ahp {__version__}"
+
+Progress = Callable[[int, int], None]
+
+
+def derived_guid(kind: str, key: str) -> str:
+    """A GUID that is the same in every export: uuid5 of ``kind:key``."""
+    return str(uuid.uuid5(GUID_NS, f"{kind}:{key}"))
+
+
+def _datetime(value: str | None) -> str | None:
+    """A stored ISO timestamp as ``xsd:dateTime`` (or None if it is not one)."""
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.isoformat(timespec="seconds")
+
+
+class _Builder:
+    """Element factory for one namespace."""
+
+    def __init__(self, namespace: str) -> None:
+        self.ns = namespace
+
+    def root(self, tag: str, **attrs: str) -> etree._Element:
+        return etree.Element(f"{{{self.ns}}}{tag}", _clean(attrs), nsmap={None: self.ns})
+
+    def sub(self, parent: etree._Element, tag: str, text: str | None = None,
+            **attrs: str | None) -> etree._Element:
+        element = etree.SubElement(parent, f"{{{self.ns}}}{tag}", _clean(attrs))
+        if text is not None:
+            element.text = xml_safe(text)
+        return element
+
+
+def _clean(attrs: dict[str, str | None]) -> dict[str, str]:
+    return {k: xml_safe(v) for k, v in attrs.items() if v is not None}
+
+
+def _codes(b: _Builder, parent: etree._Element, snap: RefiSnapshot,
+           theme_notes: dict[str, list[str]]) -> None:
+    """The ``Codes`` tree (nesting = hierarchy); NoteRefs only in project files."""
+    children: dict[str | None, list] = {}
+    ids = {theme.id for theme, _ in snap.themes}
+    for theme, guid in snap.themes:
+        key = theme.parent_id if theme.parent_id in ids else None
+        children.setdefault(key, []).append((theme, guid))
+    codes = b.sub(parent, "Codes")
+
+    def walk(element: etree._Element, parent_id: str | None) -> None:
+        for theme, guid in children.get(parent_id, []):
+            code = b.sub(element, "Code", guid=guid, name=theme.name,
+                         isCodable="true" if theme.codable else "false",
+                         color=norm_color(theme.color))
+            b.sub(code, "Description", compose_description(theme))
+            for note in theme_notes.get(guid, []):
+                b.sub(code, "NoteRef", targetGUID=note)
+            walk(code, theme.id)
+
+    walk(codes, None)
+
+
+def _serialise(root: etree._Element) -> bytes:
+    """UTF-8 without BOM, with the conventional double-quoted declaration."""
+    body = etree.tostring(root, xml_declaration=False, encoding="UTF-8", pretty_print=True)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
+
+
+def build_codebook(snap: RefiSnapshot) -> bytes:
+    """The ``.qdc`` XML of a snapshot's themes."""
+    if not snap.themes:
+        raise UserError("the project has no codebook themes to export")
+    b = _Builder(CODEBOOK_NS)
+    root = b.root("CodeBook", origin=ORIGIN)
+    _codes(b, root, snap, {})
+    return _serialise(root)
+
+
+def build_project(snap: RefiSnapshot, name: str) -> bytes:
+    """The ``project.qde`` XML of a snapshot (sources referenced, not inlined)."""
+    b = _Builder(PROJECT_NS)
+    root = b.root("Project", name=name, origin=ORIGIN)
+    notes_on: dict[str, list[str]] = {}
+    for memo in snap.memos:
+        notes_on.setdefault(memo.target_guid, []).append(memo.guid)
+    coder_guid = dict(snap.coders)
+    if snap.coders:
+        users = b.sub(root, "Users")
+        for coder, guid in snap.coders:
+            b.sub(users, "User", guid=guid, name=coder)
+    if snap.themes:
+        _codes(b, b.sub(root, "CodeBook"), snap, notes_on)
+    theme_guid = {theme.id: guid for theme, guid in snap.themes}
+    attribute_names = sorted({n for _, _, attrs, _ in snap.participants for n in attrs})
+    if attribute_names:
+        variables = b.sub(root, "Variables")
+        for attr in attribute_names:
+            b.sub(variables, "Variable", guid=derived_guid("variable", attr), name=attr,
+                  typeOfVariable="Text")
+    if snap.participants:
+        cases = b.sub(root, "Cases")
+        for code, guid, attrs, sources in snap.participants:
+            case = b.sub(cases, "Case", guid=guid, name=code)
+            for attr in sorted(attrs):
+                if attrs[attr] is None:
+                    continue
+                value = b.sub(case, "VariableValue")
+                b.sub(value, "VariableRef", targetGUID=derived_guid("variable", attr))
+                b.sub(value, "TextValue", attrs[attr])
+            for source in sources:
+                b.sub(case, "SourceRef", targetGUID=source)
+    if snap.transcripts:
+        by_transcript: dict[int, list] = {}
+        for coding, created in snap.codings:
+            by_transcript.setdefault(coding.transcript_id, []).append((coding, created))
+        sources_el = b.sub(root, "Sources")
+        names = [t.name for t in snap.transcripts]
+        for info in snap.transcripts:
+            label = info.name if names.count(info.name) == 1 else f"{info.name} (v{info.version})"
+            source = b.sub(sources_el, "TextSource", guid=info.guid, name=label,
+                           plainTextPath=f"internal://{info.guid}.txt")
+            for coding, created in by_transcript.get(info.id, []):
+                when = _datetime(created)
+                user = coder_guid.get(coding.coder)
+                selection = b.sub(source, "PlainTextSelection",
+                                  guid=derived_guid("selection", coding.guid), name=coding.quote,
+                                  startPosition=str(coding.start), endPosition=str(coding.end),
+                                  creatingUser=user, creationDateTime=when)
+                element = b.sub(selection, "Coding", guid=coding.guid, creatingUser=user,
+                                creationDateTime=when)
+                b.sub(element, "CodeRef", targetGUID=theme_guid[coding.theme_id])
+                for note in notes_on.get(coding.guid, []):
+                    b.sub(selection, "NoteRef", targetGUID=note)
+            for note in notes_on.get(info.guid, []):
+                b.sub(source, "NoteRef", targetGUID=note)
+    if snap.memos:
+        notes = b.sub(root, "Notes")
+        for memo in snap.memos:
+            note = b.sub(notes, "Note", guid=memo.guid,
+                         name=f"{memo.kind.capitalize()} memo by {memo.coder}: {memo.target_label}",
+                         creatingUser=memo.coder_guid, creationDateTime=_datetime(memo.updated_at))
+            b.sub(note, "PlainTextContent", memo.text)
+    return _serialise(root)
+
+
+def _private_target(path: Path) -> tuple[int, str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, 0o600)
+    return fd, tmp
+
+
+def _finish(tmp: str, path: Path) -> None:
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def export_codebook(store: Store, path: str | Path) -> dict[str, int]:
+    """Write the codebook as a ``.qdc`` file (owner-only). Returns ``{"codes": n}``."""
+    target = Path(path)
+    snap = store.refi_snapshot(codebook_only=True)
+    data = build_codebook(snap)
+    fd, tmp = _private_target(target)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        _finish(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return {"codes": len(snap.themes)}
+
+
+def export_project(store: Store, path: str | Path, *, name: str | None = None,
+                   progress: Progress | None = None) -> dict[str, int]:
+    """Write the whole project as a ``.qdpx`` archive (owner-only).
+
+    Returns counts of what went out: codes, users, sources, selections, notes, cases,
+    variables.
+    """
+    target = Path(path)
+    snap = store.refi_snapshot()
+    if not (snap.themes or snap.transcripts):
+        raise UserError("the project is empty: nothing to export")
+    project_name = name or (store.path.stem if store.path else "qualcoder_ahp project")
+    xml = build_project(snap, project_name)
+    fd, tmp = _private_target(target)
+    try:
+        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(
+                handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("project.qde", xml)
+            total = len(snap.transcripts)
+            for index, info in enumerate(snap.transcripts):
+                text = store.transcript_text(info.id)
+                archive.writestr(f"sources/{info.guid}.txt", text.encode("utf-8"))
+                if progress:
+                    progress(index + 1, total)
+        _finish(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    attrs = {n for _, _, a, _ in snap.participants for n in a}
+    return {"codes": len(snap.themes), "users": len(snap.coders),
+            "sources": len(snap.transcripts), "selections": len(snap.codings),
+            "notes": len(snap.memos), "cases": len(snap.participants), "variables": len(attrs)}

@@ -1,0 +1,346 @@
+"""Read a REFI-QDA ``.qdpx`` / ``.qde`` / ``.qdc`` file into plain records (no database).
+
+The tolerance rules of DESIGN.md live here: any single ``*.qde`` at the zip root,
+``sources/`` or ``Sources/``, namespaces ``…:1.0``, ``…:1:0`` or none, GUIDs in any
+case and with braces, ``MemberCode@guid`` or ``@targetGUID``, colours ``#RGB``,
+``#RRGGBB`` or ``#RRGGBBAA``, empty containers (warned about, not refused), text
+sources by ``plainTextPath`` (``internal://`` or relative) or inline
+``PlainTextContent``, and NVivo's UTF-16 offsets (see :mod:`qualcoder_ahp.refi.text`).
+Each selection with a quoted name is checked against the text; a mismatch is
+listed in :attr:`RefiData.mismatches` and not imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from qualcoder_ahp.errors import ImportFailed
+from qualcoder_ahp.records import ParsedTranscript
+from qualcoder_ahp.refi.codes import ImportTheme, read_codes
+from qualcoder_ahp.refi.safe import (
+    NAMESPACES,
+    SafeZip,
+    namespace_of,
+    norm_guid,
+    open_zip,
+    parse_xml,
+)
+from qualcoder_ahp.refi.text import OffsetResolver, decode, segment
+
+CONTAINERS = ("Users", "CodeBook", "Codes", "Variables", "Cases", "Sources", "Notes", "Links",
+              "Sets", "Graphs")
+
+
+@dataclass(frozen=True)
+class ImportUser:
+    """A REFI ``User``: becomes a coder."""
+
+    guid: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """A text source: becomes a transcript (text normalised, turns found)."""
+
+    guid: str
+    name: str
+    parsed: ParsedTranscript
+    note_guids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportCoding:
+    """One ``Coding`` of one selection: becomes one coding (origin ``imported``)."""
+
+    guid: str
+    source_guid: str
+    theme_guid: str
+    user_guid: str | None
+    start: int
+    end: int
+    quote: str
+    note_guids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportNote:
+    """A ``Note``: becomes a memo once something refers to it."""
+
+    guid: str
+    user_guid: str | None
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ImportCase:
+    """A ``Case``: becomes a participant with attributes and transcripts."""
+
+    guid: str
+    name: str
+    attributes: dict[str, str]
+    source_guids: tuple[str, ...]
+
+
+@dataclass
+class RefiData:
+    """Everything read from one file, plus what could not be taken."""
+
+    path: str
+    kind: str
+    """``codebook`` (.qdc) or ``project`` (.qdpx / .qde)."""
+    themes: list[ImportTheme] = field(default_factory=list)
+    users: list[ImportUser] = field(default_factory=list)
+    sources: list[ImportSource] = field(default_factory=list)
+    codings: list[ImportCoding] = field(default_factory=list)
+    notes: list[ImportNote] = field(default_factory=list)
+    cases: list[ImportCase] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    mismatches: list[str] = field(default_factory=list)
+    units: dict[str, int] = field(default_factory=dict)
+    """How many selections were counted in each offset unit (code points, UTF-16...)."""
+
+
+Progress = Callable[[int, int], None]
+
+
+def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
+    """Read a ``.qdc``, ``.qdpx`` or bare ``.qde`` file safely and tolerantly.
+
+    Raises:
+        ImportFailed: unreadable, unsafe or not a REFI-QDA file; the message names it.
+    """
+    file = Path(path)
+    where = str(file)
+    if not file.is_file():
+        raise ImportFailed("no such file", path=where)
+    with file.open("rb") as handle:
+        magic = handle.read(4)
+    archive: SafeZip | None = None
+    if magic.startswith(b"PK"):
+        archive = open_zip(file)
+        try:
+            qde = _project_entry(archive)
+            xml = archive.read(qde)
+            return _read_xml(xml, where, archive, progress)
+        finally:
+            archive.close()
+    try:
+        xml = file.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"cannot read ({exc.strerror})", path=where) from None
+    return _read_xml(xml, where, None, progress)
+
+
+def _project_entry(archive: SafeZip) -> str:
+    roots = [n for n in archive.entries if "/" not in n and n.lower().endswith(".qde")]
+    if not roots:
+        raise ImportFailed("no .qde project file at the root of the archive", path=archive.path)
+    if len(roots) > 1:
+        named = [n for n in roots if n.lower() == "project.qde"]
+        if len(named) != 1:
+            raise ImportFailed(f"several .qde files at the root ({', '.join(sorted(roots))})",
+                               path=archive.path)
+        return named[0]
+    return roots[0]
+
+
+def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
+              progress: Progress | None) -> RefiData:
+    namespace = namespace_of(xml)
+    root = parse_xml(xml, path=where)
+    if root.tag not in ("Project", "CodeBook"):
+        raise ImportFailed(f"not a REFI-QDA file (root element {root.tag!r})", path=where)
+    data = RefiData(where, "codebook" if root.tag == "CodeBook" else "project")
+    if namespace and namespace not in NAMESPACES:
+        data.warnings.append(f"unexpected namespace {namespace!r}; read anyway")
+    for element in root.iter(*CONTAINERS):
+        if len(element) == 0:
+            data.warnings.append(f"empty <{element.tag}/> ignored")
+    codes = root.find("Codes") if root.tag == "CodeBook" else root.find("CodeBook/Codes")
+    data.themes = read_codes(codes, data.warnings)
+    if root.tag == "CodeBook":
+        _check_sets(root, data)
+        return data
+    for user in root.findall("Users/User"):
+        guid = norm_guid(user.get("guid"))
+        if guid:
+            data.users.append(ImportUser(guid, (user.get("name") or user.get("id") or guid)))
+    data.notes = _read_notes(root, archive, data)
+    data.cases = _read_cases(root)
+    _check_sets(root, data)
+    sources = [s for s in root.findall("Sources/*")]
+    for index, element in enumerate(sources):
+        if element.tag == "TextSource":
+            _read_source(element, archive, data)
+        else:
+            data.warnings.append(f"{element.tag} {element.get('name') or ''!r} skipped "
+                                 "(only text sources are imported)")
+        if progress:
+            progress(index + 1, len(sources))
+    return data
+
+
+def _check_sets(root: etree._Element, data: RefiData) -> None:
+    """Sets are not imported, but their member references are checked (either form)."""
+    known = {t.guid for t in data.themes}
+    for member in root.iter("MemberCode"):
+        guid = norm_guid(member.get("targetGUID") or member.get("guid"))
+        if guid and guid not in known:
+            data.warnings.append(f"set member {guid} names no code in the file")
+    if root.findall("Sets/Set"):
+        data.warnings.append("code sets are not imported (no equivalent here)")
+
+
+def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
+             data: RefiData) -> str | None:
+    """The raw decoded text of a TextSource or Note (inline or in the archive)."""
+    inline = element.find("PlainTextContent")
+    if inline is not None:
+        return inline.text or ""
+    path = element.get("plainTextPath")
+    if not path:
+        data.warnings.append(f"{label}: no plain text (plainTextPath or PlainTextContent); "
+                             "skipped")
+        return None
+    if archive is None:
+        data.warnings.append(f"{label}: text is in {path!r}, outside this file; skipped")
+        return None
+    name = path
+    if name.lower().startswith("internal://"):
+        name = name[len("internal://"):]
+        candidates = [f"sources/{name}", name]
+    elif "://" in name or name.startswith(("/", "\\")):
+        data.warnings.append(f"{label}: text is an external file {path!r}; skipped")
+        return None
+    else:
+        candidates = [name, f"sources/{name}"]
+    for candidate in candidates:
+        stored = archive.find(candidate)
+        if stored is not None:
+            raw = archive.read(stored)
+            if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    data.warnings.append(f"{label}: {stored!r} is not UTF-8; read as "
+                                         "Windows-1252")
+            return decode(raw)
+    data.warnings.append(f"{label}: {path!r} is missing from the archive; skipped")
+    return None
+
+
+def _read_notes(root: etree._Element, archive: SafeZip | None,
+                data: RefiData) -> list[ImportNote]:
+    notes = []
+    for note in root.findall("Notes/Note"):
+        guid = norm_guid(note.get("guid"))
+        if not guid:
+            continue
+        name = note.get("name") or guid
+        text = _text_of(note, archive, f"note {name!r}", data)
+        if text is None:
+            continue
+        text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+        if text:
+            notes.append(ImportNote(guid, norm_guid(note.get("creatingUser")), name, text))
+    return notes
+
+
+def _value_of(variable_value: etree._Element) -> str | None:
+    for child in variable_value:
+        if child.tag.endswith("Value"):
+            return (child.text or "").strip()
+    return None
+
+
+def _read_cases(root: etree._Element) -> list[ImportCase]:
+    names = {}
+    for variable in root.findall("Variables/Variable"):
+        guid = norm_guid(variable.get("guid"))
+        if guid and variable.get("name"):
+            names[guid] = variable.get("name").strip()
+    cases = []
+    for case in root.findall("Cases/Case"):
+        guid = norm_guid(case.get("guid"))
+        if not guid:
+            continue
+        attributes: dict[str, str] = {}
+        for vv in case.findall("VariableValue"):
+            ref = vv.find("VariableRef")
+            var = names.get(norm_guid(ref.get("targetGUID")) or "") if ref is not None else None
+            value = _value_of(vv)
+            if var and value is not None:
+                attributes[var] = value
+        sources = tuple(g for g in (norm_guid(r.get("targetGUID"))
+                                    for r in case.findall("SourceRef")) if g)
+        cases.append(ImportCase(guid, (case.get("name") or guid).strip(), attributes, sources))
+    return cases
+
+
+def _note_refs(element: etree._Element) -> tuple[str, ...]:
+    return tuple(g for g in (norm_guid(r.get("targetGUID"))
+                             for r in element.findall("NoteRef")) if g)
+
+
+def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiData) -> None:
+    guid = norm_guid(element.get("guid"))
+    name = (element.get("name") or "").strip() or (guid or "source")
+    label = f"source {name!r}"
+    if not guid:
+        data.warnings.append(f"{label}: no valid GUID; skipped")
+        return
+    raw = _text_of(element, archive, label, data)
+    if raw is None:
+        return
+    resolver = OffsetResolver(raw)
+    if not resolver.text.strip():
+        data.warnings.append(f"{label}: empty text; skipped")
+        return
+    data.sources.append(ImportSource(guid, name, segment(resolver.text), _note_refs(element)))
+    for selection in element.findall("PlainTextSelection"):
+        _read_selection(selection, guid, name, resolver, data)
+    if element.findall("Coding"):
+        data.warnings.append(f"{label}: codings of the whole source skipped")
+
+
+def _read_selection(selection: etree._Element, source_guid: str, source_name: str,
+                    resolver: OffsetResolver, data: RefiData) -> None:
+    sel_guid = norm_guid(selection.get("guid")) or ""
+    try:
+        start = int(selection.get("startPosition", ""))
+        end = int(selection.get("endPosition", ""))
+    except ValueError:
+        data.mismatches.append(f"{source_name}: selection {sel_guid}: offsets are not numbers")
+        return
+    quote = selection.get("name")
+    codings = selection.findall("Coding")
+    if not codings:
+        return
+    placed = resolver.resolve(start, end, quote)
+    if not placed.ok:
+        expected = f" quote {quote[:60]!r}" if quote else ""
+        data.mismatches.append(
+            f"{source_name}: selection {sel_guid} [{start}, {end}){expected} does not match "
+            f"the text ({placed.found[:60]!r}); not imported")
+        return
+    data.units[placed.unit] = data.units.get(placed.unit, 0) + 1
+    shared_notes = _note_refs(selection)
+    text = resolver.text[placed.start:placed.end]
+    for coding in codings:
+        ref = coding.find("CodeRef")
+        theme_guid = norm_guid(ref.get("targetGUID")) if ref is not None else None
+        coding_guid = norm_guid(coding.get("guid")) or sel_guid
+        if not theme_guid or not coding_guid:
+            data.warnings.append(f"{source_name}: a coding of selection {sel_guid} has no "
+                                 "code reference or GUID; skipped")
+            continue
+        user = norm_guid(coding.get("creatingUser") or selection.get("creatingUser"))
+        data.codings.append(ImportCoding(coding_guid, source_guid, theme_guid, user,
+                                         placed.start, placed.end, text,
+                                         shared_notes + _note_refs(coding)))

@@ -1,0 +1,195 @@
+"""Charts for papers: theme counts as horizontal bars, matrices as labelled heatmaps.
+
+Matplotlib with the Agg backend only (no display is needed, so charts work over
+SSH). Every chart has a title, axis labels, the value written on each bar or cell,
+wrapped theme names so labels never overlap, a size that grows with the number of
+themes, and ``tight`` layout. :func:`render_png` returns PNG bytes; the caller
+writes them owner-only.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from typing import Any
+
+from qualcoder_ahp.reports.cooccurrence import Cooccurrence
+from qualcoder_ahp.reports.counts import CountsReport, Matrix
+from qualcoder_ahp.reports.exports import coder_label
+
+DPI = 200
+DEFAULT_THEME_COLOR = "#888888"
+LABEL_WIDTH = 34
+"""Theme names are wrapped at this many characters."""
+MEASURE_LABEL = {"segments": "Coded segments", "codings": "Codings", "words": "Words coded",
+                 "transcripts": "Transcripts mentioning the theme",
+                 "participants": "Participants mentioning the theme",
+                 "share_pct": "Share of text coded (%)"}
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _theme_label(name: str, depth: int) -> str:
+    # Children are marked by a dash per level, so the tree survives in a bar chart.
+    return _wrap(("\u2013 " * depth) + name)
+
+
+def _png(fig: Any, dpi: int) -> bytes:
+    plt = _pyplot()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def counts_chart(report: CountsReport, names: dict[str, str], *, measure: str = "segments",
+                 colors: dict[str, str] | None = None, dpi: int = DPI) -> bytes:
+    """Horizontal bars of one figure per theme, in codebook order (top to bottom).
+
+    Args:
+        report: a theme view (``by="theme"``).
+        names: theme id → display name.
+        measure: a :class:`~qualcoder_ahp.reports.counts.Figures` field.
+        colors: theme id → bar colour (the codebook's colours).
+        dpi: resolution of the PNG.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    plt = _pyplot()
+    rows = report.rows
+    values = [getattr(r.figures, measure) or 0 for r in rows]
+    labels = [_theme_label(names.get(r.theme_id, r.theme_id), r.depth) for r in rows]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * lines + 1.2)))
+    ys = list(range(len(rows)))
+    # The codebook's colours, unless a theme kept the default grey (no colour chosen).
+    bar_colors = [c if c and c.lower() != DEFAULT_THEME_COLOR else "#4C72B0"
+                  for c in ((colors or {}).get(r.theme_id) for r in rows)]
+    bars = ax.barh(ys, values, color=bar_colors, edgecolor="#333333", linewidth=0.5)
+    ax.set_yticks(ys, labels)
+    for tick, row in zip(ax.get_yticklabels(), rows, strict=True):
+        if row.depth == 0:
+            tick.set_fontweight("bold")
+    ax.invert_yaxis()
+    ax.margins(y=0.01)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.0f}"))
+    top = max(values, default=0) or 1
+    ax.set_xlim(0, top * 1.15)
+    fmt = "{:.1f}" if measure.endswith("pct") else "{:,.0f}"
+    for bar, value in zip(bars, values, strict=True):
+        ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
+                fmt.format(value), va="center", fontsize=8)
+    label = MEASURE_LABEL.get(measure, measure)
+    ax.set_xlabel(label)
+    ax.set_ylabel("Theme")
+    ax.set_title(f"{label} per theme ({coder_label(report.coder)})")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_axisbelow(True)
+    fig.tight_layout()
+    return _png(fig, dpi)
+
+
+def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list[str],
+             cols: list[str], *, title: str, xlabel: str, ylabel: str, cbar: str,
+             dpi: int, diagonal_plain: bool = False, row_depths: list[int] | None = None,
+             col_depths: list[int] | None = None) -> bytes:
+    import numpy as np
+
+    plt = _pyplot()
+    if not rows or not cols:
+        fig = plt.figure(figsize=(5, 1.5))
+        fig.text(0.5, 0.5, "No coded themes to show", ha="center", va="center")
+        fig.suptitle(title)
+        return _png(fig, dpi)
+    data = np.array([[np.nan if v is None else float(v) for v in row] for row in values]) \
+        if values and values[0] else np.zeros((len(rows), len(cols)))
+    coloured = data.copy()
+    if diagonal_plain:
+        np.fill_diagonal(coloured, np.nan)
+    # Column labels stay on one line: rotated multi-line blocks would collide.
+    col_labels = [c if len(c) <= 50 else c[:49] + "\u2026" for c in cols]
+    rotate = sum(len(c) for c in cols) > 7 * len(cols) or len(cols) > 6
+    # The figure is exactly the grid of cells (a fixed size per cell) and the
+    # labels, title and colour bar are drawn outside it; ``bbox_inches="tight"``
+    # then grows the saved image to hold them, so long labels never squash the cells.
+    cell_w = 0.95 if any("\n" in t for row in text for t in row) else 0.75
+    cell_h = max(0.42, 0.2 * max((r.count("\n") + 1 for r in rows), default=1) + 0.05)
+    fig = plt.figure(figsize=(max(1, len(cols)) * cell_w, max(1, len(rows)) * cell_h))
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    cmap = plt.get_cmap("Blues").with_extremes(bad="#eeeeee")
+    finite = coloured[np.isfinite(coloured)]
+    vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    image = ax.imshow(np.ma.masked_invalid(coloured), cmap=cmap, vmin=0, vmax=vmax,
+                      aspect="auto")
+    ax.set_xticks(range(len(cols)), col_labels, rotation=40 if rotate else 0,
+                  ha="right" if rotate else "center", rotation_mode="anchor")
+    ax.set_yticks(range(len(rows)), rows)
+    # In a tree, top-level themes are bold so the parents stand out from children.
+    for ticks, depths in ((ax.get_yticklabels(), row_depths), (ax.get_xticklabels(), col_depths)):
+        if depths and max(depths) > 0:
+            for tick, depth in zip(ticks, depths, strict=True):
+                if depth == 0:
+                    tick.set_fontweight("bold")
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            v = coloured[i, j]
+            dark = np.isfinite(v) and v > 0.6 * vmax
+            bold = diagonal_plain and i == j
+            ax.text(j, i, text[i][j], ha="center", va="center", fontsize=7.5,
+                    color="white" if dark else "black", fontweight="bold" if bold else "normal")
+    ax.set_xticks([x - 0.5 for x in range(1, len(cols))], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, len(rows))], minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="minor", length=0)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    from matplotlib.ticker import MaxNLocator
+
+    cax = fig.add_axes((1.0 + 0.25 / fig.get_figwidth(), 0.1, 0.12 / fig.get_figwidth(), 0.8))
+    bar = fig.colorbar(image, cax=cax, label=cbar)
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
+    return _png(fig, dpi)
+
+
+def matrix_chart(matrix: Matrix, names: dict[str, str], *, dpi: int = DPI) -> bytes:
+    """Heatmap of a theme × attribute matrix: counts coloured, count and row % in each cell."""
+    label = MEASURE_LABEL.get(matrix.measure, matrix.measure)
+    values = [[c.count for c in r.cells] for r in matrix.rows]
+    text = [[f"{c.count}\n({c.row_pct:.0f}%)" if c.row_pct is not None else str(c.count)
+             for c in r.cells] for r in matrix.rows]
+    rows = [_theme_label(names.get(r.theme_id, r.theme_id), r.depth) for r in matrix.rows]
+    return _heatmap(values, text, rows, matrix.columns,
+                    title=f"{label} by {matrix.attribute} ({coder_label(matrix.coder)})\n"
+                          "cell: count (row %)",
+                    xlabel=matrix.attribute, ylabel="Theme", cbar=label, dpi=dpi,
+                    row_depths=[r.depth for r in matrix.rows])
+
+
+def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DPI) -> bytes:
+    """Heatmap of theme co-occurrence; the diagonal (the theme alone) is shown uncoloured."""
+    labels = [_theme_label(names.get(t, t), d) for t, d in zip(co.theme_ids, co.depths,
+                                                                strict=True)]
+    text = [["" if v is None else str(v) for v in row] for row in co.cells]
+    unit = {"overlap": "overlapping passages", "sentence": "shared sentences",
+            "turn": "shared turns"}[co.unit]
+    columns = [("\u2013 " * d) + names.get(t, t) for t, d in zip(co.theme_ids, co.depths,
+                                                                    strict=True)]
+    return _heatmap(co.cells, text, labels, columns,
+                    title=f"Theme co-occurrence: {unit} ({coder_label(co.coder)})\n"
+                          "diagonal: the theme on its own; grey: parent and child",
+                    xlabel="Theme", ylabel="Theme", cbar=unit.capitalize(), dpi=dpi,
+                    diagonal_plain=True, row_depths=co.depths, col_depths=co.depths)

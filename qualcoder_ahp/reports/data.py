@@ -1,0 +1,187 @@
+"""One snapshot of a project for reporting: themes as a tree, transcripts, codings.
+
+:class:`ReportData` reads everything a report needs in a handful of bulk queries
+(through the store's report mixin) and answers the tree questions every report
+asks: a theme's path, depth, ancestors and subtree. Counts, quotes and
+co-occurrence are plain functions over this snapshot, so the CLI and the workbench
+compute exactly the same numbers.
+
+Coder selection: ``coder=None`` pools every coder's codings; a name keeps one
+coder's; :data:`CONSENSUS` is the coder the team's agreed coding is stored under.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.records import Coding, Theme
+
+CONSENSUS = "consensus"
+NO_VALUE = "(none)"
+"""Column label for participants without the attribute, and transcripts without a participant."""
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)`` callback for long work."""
+
+
+@dataclass(frozen=True)
+class TranscriptRow:
+    """A transcript as reports see it."""
+
+    id: int
+    name: str
+    version: int
+    participant: str | None
+    chars: int
+    words: int
+
+    @property
+    def label(self) -> str:
+        """``name``, or ``name@version`` for a later version."""
+        return self.name if self.version == 1 else f"{self.name}@{self.version}"
+
+
+def resolve_coder(store: Store, coder: str | None, consensus: bool = False) -> str | None:
+    """The coder a report is restricted to (``None`` = all coders).
+
+    Raises:
+        UserError: both a coder and ``--consensus`` were given, or the coder is unknown.
+    """
+    if consensus:
+        if coder is not None and coder != CONSENSUS:
+            raise UserError("give either --coder or --consensus, not both")
+        coder = CONSENSUS
+    if coder is not None:
+        store.coder_id(coder)  # raises a one-line UserError naming the known coders
+    return coder
+
+
+class ReportData:
+    """Themes, transcripts, participants and the selected codings of one project."""
+
+    def __init__(self, store: Store, coder: str | None = None) -> None:
+        """Load the snapshot.
+
+        Args:
+            store: the open project.
+            coder: keep only this coder's codings (``None``: every coder's).
+        """
+        self.store = store
+        self.coder = coder
+        self.codings: list[Coding] = store.report_codings(coder)
+        used = {c.theme_id for c in self.codings}
+        # Retired themes stay in the report only while codings still use them.
+        all_themes = store.themes(include_inactive=True)
+        active = {t.id for t in store.themes()}
+        keep = _with_ancestors({t.id for t in all_themes if t.id in active} | used, all_themes)
+        self.themes: list[Theme] = [t for t in all_themes if t.id in keep]
+        self.retired: set[str] = {t.id for t in self.themes if t.id not in active}
+        self._by_id = {t.id: t for t in self.themes}
+        self._children: dict[str, list[str]] = {}
+        for t in self.themes:
+            if t.parent_id in self._by_id:
+                self._children.setdefault(t.parent_id, []).append(t.id)
+        self.transcripts: dict[int, TranscriptRow] = {
+            r[0]: TranscriptRow(*r) for r in store.report_transcripts()
+        }
+        self.participants: dict[str, dict[str, str]] = store.participants()
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+
+    # ------------------------------------------------------------------ tree
+    def theme(self, theme_id: str) -> Theme:
+        """A theme of the report; a one-line error listing valid ids if unknown."""
+        try:
+            return self._by_id[theme_id]
+        except KeyError:
+            known = ", ".join(t.id for t in self.themes[:12]) or "none"
+            more = " ..." if len(self.themes) > 12 else ""
+            raise UserError(f"no theme {theme_id!r} in the codebook (themes: {known}{more})") \
+                from None
+
+    def path(self, theme_id: str) -> str:
+        """``Parent / Child`` names from the root."""
+        return " / ".join(self._by_id[t].name for t in reversed(self.ancestors(theme_id)))
+
+    def depth(self, theme_id: str) -> int:
+        """0 for a top-level theme."""
+        return len(self.ancestors(theme_id)) - 1
+
+    def ancestors(self, theme_id: str) -> tuple[str, ...]:
+        """The theme itself, then its parent, up to the root."""
+        cached = self._ancestors.get(theme_id)
+        if cached is None:
+            chain: list[str] = []
+            current: str | None = theme_id
+            while current is not None and current in self._by_id and current not in chain:
+                chain.append(current)
+                current = self._by_id[current].parent_id
+            cached = self._ancestors[theme_id] = tuple(chain)
+        return cached
+
+    def subtree(self, theme_id: str) -> list[str]:
+        """The theme and all its descendants, in tree order."""
+        out = [theme_id]
+        for child in self._children.get(theme_id, []):
+            out.extend(self.subtree(child))
+        return out
+
+    def is_leaf(self, theme_id: str) -> bool:
+        """True when the theme has no child in the report."""
+        return theme_id not in self._children
+
+    def selected_themes(self, theme_id: str | None) -> list[str]:
+        """Every theme in tree order, or one theme's subtree."""
+        if theme_id is None:
+            return [t.id for t in self.themes]
+        self.theme(theme_id)
+        return self.subtree(theme_id)
+
+    # ------------------------------------------------------------------ corpus
+    def attribute(self, transcript_id: int, name: str) -> str:
+        """The value of a participant attribute for a transcript's participant."""
+        code = self.transcripts[transcript_id].participant
+        if code is None:
+            return NO_VALUE
+        value = self.participants.get(code, {}).get(name)
+        return value if value not in (None, "") else NO_VALUE
+
+    def attribute_names(self) -> list[str]:
+        """Every participant attribute name used in the project, sorted."""
+        return sorted({n for attrs in self.participants.values() for n in attrs})
+
+    def check_attribute(self, name: str) -> None:
+        """Raise a one-line error if no participant has attribute ``name``."""
+        names = self.attribute_names()
+        if name not in names:
+            known = ", ".join(names) or "none yet"
+            raise UserError(f"no participant attribute {name!r} (attributes: {known})")
+
+    def by_transcript(
+        self, codings: list[Coding] | None = None, progress: Progress | None = None,
+    ) -> Iterator[tuple[TranscriptRow, str, list[Coding]]]:
+        """Yield ``(transcript, text, its codings)`` for each transcript with codings.
+
+        Texts are streamed one at a time; codings arrive sorted by transcript.
+        """
+        groups: dict[int, list[Coding]] = {}
+        for c in self.codings if codings is None else codings:
+            groups.setdefault(c.transcript_id, []).append(c)
+        ids = list(groups)
+        for done, (tid, text) in enumerate(self.store.report_texts(ids), start=1):
+            yield self.transcripts[tid], text, groups[tid]
+            if progress is not None:
+                progress(done, len(ids))
+
+
+def _with_ancestors(ids: set[str], themes: list[Theme]) -> set[str]:
+    parent = {t.id: t.parent_id for t in themes}
+    out = set()
+    for theme_id in ids:
+        current: str | None = theme_id
+        while current is not None and current not in out:
+            out.add(current)
+            current = parent.get(current)
+    return out

@@ -1,0 +1,213 @@
+"""Turn report records into sheets, JSON documents and Word files.
+
+One function per report and shape: ``*_sheets`` feed the table/CSV/Markdown/XLSX
+writers, ``*_json`` build the documented JSON (see ``docs/readme/reports.md``),
+and :func:`quotes_docx` writes quotes grouped by theme for pasting into a paper.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from qualcoder_ahp.reports.cooccurrence import Cooccurrence
+from qualcoder_ahp.reports.counts import CountsReport, Figures, Matrix
+from qualcoder_ahp.reports.quotes import Quote
+from qualcoder_ahp.reports.writers import Sheet
+
+FIGURE_COLUMNS = ["codings", "segments", "transcripts", "participants", "words", "chars",
+                  "share_pct", "words_pct"]
+GROUP_LABEL = {"transcript": "transcript", "participant": "participant", "coder": "coder"}
+VIEW_TITLE = {"theme": "Themes", "transcript": "By transcript",
+              "participant": "By participant", "coder": "By coder"}
+
+
+def coder_label(coder: str | None) -> str:
+    """How a coder selection reads in titles."""
+    return "all coders" if coder is None else f"coder {coder}"
+
+
+def _figure_values(f: Figures) -> list[Any]:
+    return [f.codings, f.segments, f.transcripts, f.participants, f.words, f.chars,
+            f.share_pct, f.words_pct]
+
+
+def counts_sheet(report: CountsReport, *, indent: bool = False) -> Sheet:
+    """A counts view as one sheet (``indent`` shows the tree in the theme column)."""
+    group = GROUP_LABEL.get(report.view)
+    columns = ["theme", "path"] + ([group] if group else []) + FIGURE_COLUMNS
+    rows = []
+    for r in report.rows:
+        theme = ("  " * r.depth + r.theme_id) if indent else r.theme_id
+        rows.append([theme, r.path] + ([r.group] if group else []) + _figure_values(r.figures))
+    return Sheet(VIEW_TITLE[report.view], columns, rows,
+                 title=f"Theme counts, {VIEW_TITLE[report.view].lower()} ({coder_label(report.coder)})",
+                 percent={"share_pct", "words_pct"})
+
+
+def counts_json(report: CountsReport) -> dict[str, Any]:
+    """The JSON document of a counts view."""
+    rows = []
+    for r in report.rows:
+        f = r.figures
+        rows.append({
+            "theme_id": r.theme_id, "path": r.path, "depth": r.depth, "group": r.group,
+            "codings": f.codings, "segments": f.segments, "transcripts": f.transcripts,
+            "participants": f.participants, "words": f.words, "chars": f.chars,
+            "total_words": f.total_words, "total_chars": f.total_chars,
+            "share_pct": _round(f.share_pct), "words_pct": _round(f.words_pct),
+        })
+    return {"report": "counts", "view": report.view, "coder": report.coder, "rows": rows}
+
+
+def matrix_sheets(matrix: Matrix, *, indent: bool = False) -> list[Sheet]:
+    """The attribute matrix as three wide sheets: counts, row %, column %."""
+    head = ["theme", "path"] + matrix.columns + ["total"]
+    label = f"{matrix.measure} by {matrix.attribute} ({coder_label(matrix.coder)})"
+
+    def theme(r: Any) -> str:
+        return ("  " * r.depth + r.theme_id) if indent else r.theme_id
+
+    counts = [[theme(r), r.path] + [c.count for c in r.cells] + [r.total] for r in matrix.rows]
+    counts.append(["column total", ""] + matrix.column_totals + [matrix.grand_total])
+    row_pct = [[theme(r), r.path] + [c.row_pct for c in r.cells]
+               + [100.0 if r.total else None] for r in matrix.rows]
+    col_pct = [[theme(r), r.path] + [c.col_pct for c in r.cells]
+               + [100.0 * r.total / matrix.grand_total if matrix.grand_total else None]
+               for r in matrix.rows]
+    pct = set(matrix.columns) | {"total"}
+    return [
+        Sheet(f"{matrix.attribute} n", head, counts, title=f"Matrix: {label}"),
+        Sheet(f"{matrix.attribute} row %", head, row_pct,
+              title=f"Row % (of the theme's total): {label}", percent=pct),
+        Sheet(f"{matrix.attribute} col %", head, col_pct,
+              title=f"Column % (of the column total): {label}", percent=pct),
+    ]
+
+
+def matrix_long_sheet(matrix: Matrix) -> Sheet:
+    """The matrix as one long (tidy) table: one row per theme × value, for CSV."""
+    rows = [[r.theme_id, r.path, value, c.count, c.row_pct, c.col_pct]
+            for r in matrix.rows for value, c in zip(matrix.columns, r.cells, strict=True)]
+    return Sheet(matrix.attribute, ["theme", "path", matrix.attribute, matrix.measure,
+                                    "row_pct", "col_pct"], rows,
+                 percent={"row_pct", "col_pct"})
+
+
+def matrix_json(matrix: Matrix) -> dict[str, Any]:
+    """The JSON document of an attribute matrix."""
+    return {
+        "report": "matrix", "attribute": matrix.attribute, "measure": matrix.measure,
+        "coder": matrix.coder, "columns": matrix.columns,
+        "rows": [{
+            "theme_id": r.theme_id, "path": r.path, "depth": r.depth, "total": r.total,
+            "cells": [{"value": v, "count": c.count, "row_pct": _round(c.row_pct),
+                       "col_pct": _round(c.col_pct)}
+                      for v, c in zip(matrix.columns, r.cells, strict=True)],
+        } for r in matrix.rows],
+        "column_totals": dict(zip(matrix.columns, matrix.column_totals, strict=True)),
+        "grand_total": matrix.grand_total,
+    }
+
+
+QUOTE_COLUMNS = ["theme", "theme_path", "transcript", "participant"]
+QUOTE_TAIL = ["speaker", "quote", "context", "coder", "origin", "memo", "start", "end",
+              "coding_id"]
+
+
+def quotes_sheet(quotes: list[Quote], attributes: list[str], *, flat: bool = False) -> Sheet:
+    """Quotes as one sheet, one column per participant attribute.
+
+    ``flat`` puts all attributes in one ``attributes`` column (for Markdown).
+    """
+    attr_cols = ["attributes"] if flat else attributes
+    rows = []
+    for q in quotes:
+        attrs = ([_attr_text(q.attributes)] if flat
+                 else [q.attributes.get(a) for a in attributes])
+        rows.append([q.theme_id, q.theme_path, q.transcript, q.participant, *attrs, q.speaker,
+                     q.quote, q.context, q.coder, q.origin, q.memo, q.start, q.end, q.coding_id])
+    return Sheet("Quotes", QUOTE_COLUMNS + attr_cols + QUOTE_TAIL, rows, title="Quotes",
+                 wrap={"quote", "context", "memo"})
+
+
+def _attr_text(attrs: dict[str, str]) -> str:
+    return "; ".join(f"{k}: {v}" for k, v in sorted(attrs.items()))
+
+
+def quotes_json(quotes: list[Quote], coder: str | None, theme: str | None) -> dict[str, Any]:
+    """The JSON document of a quotes export."""
+    return {
+        "report": "quotes", "coder": coder, "theme": theme,
+        "quotes": [{
+            "coding_id": q.coding_id, "theme_id": q.theme_id, "theme_path": q.theme_path,
+            "transcript": q.transcript, "participant": q.participant,
+            "attributes": q.attributes, "speaker": q.speaker, "quote": q.quote,
+            "context": q.context, "coder": q.coder, "memo": q.memo, "origin": q.origin,
+            "start": q.start, "end": q.end,
+        } for q in quotes],
+    }
+
+
+def attribution(q: Quote) -> str:
+    """``P01 (profession: physiotherapist), transcript asha, speaker Asha; coder alice, manual``."""
+    who = q.participant or "no participant"
+    if q.attributes:
+        who += f" ({_attr_text(q.attributes)})"
+    speaker = f", speaker {q.speaker}" if q.speaker else ""
+    return f"{who}, transcript {q.transcript}{speaker}; coder {q.coder}, {q.origin}"
+
+
+def quotes_docx(quotes: list[Quote], title: str) -> bytes:
+    """A Word document of quotes grouped by theme: heading, quote, attribution, memo."""
+    from docx import Document
+    from docx.shared import Pt
+
+    doc = Document()
+    doc.add_heading(title, level=0)
+    if not quotes:
+        doc.add_paragraph("No codings match.")
+    current = None
+    for q in quotes:
+        if q.theme_path != current:
+            current = q.theme_path
+            doc.add_heading(q.theme_path, level=1)
+        doc.add_paragraph(f"\u201c{_docx_safe(q.quote.strip())}\u201d", style="Quote")
+        para = doc.add_paragraph()
+        run = para.add_run("\u2014 " + _docx_safe(attribution(q)))
+        run.font.size = Pt(9)
+        if q.memo:
+            memo = para.add_run("\nMemo: " + _docx_safe(q.memo))
+            memo.italic = True
+            memo.font.size = Pt(9)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _docx_safe(text: str) -> str:
+    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
+
+
+def cooccurrence_sheet(co: Cooccurrence) -> Sheet:
+    """The co-occurrence matrix as a sheet (``None`` cells = ancestor/descendant pairs)."""
+    rows = [[t, p, *row] for t, p, row in zip(co.theme_ids, co.paths, co.cells, strict=True)]
+    return Sheet(f"Co-occurrence {co.unit}", ["theme", "path", *co.theme_ids], rows,
+                 title=f"Co-occurrence by {co.unit} ({coder_label(co.coder)})")
+
+
+def cooccurrence_json(co: Cooccurrence) -> dict[str, Any]:
+    """The JSON document of a co-occurrence matrix."""
+    return {"report": "cooccurrence", "unit": co.unit, "coder": co.coder,
+            "themes": [{"id": t, "path": p} for t, p in zip(co.theme_ids, co.paths, strict=True)],
+            "matrix": co.cells}
+
+
+def about_sheet(items: dict[str, Any]) -> Sheet:
+    """A small "About" sheet: what was exported, from where, with which filters."""
+    return Sheet("About", ["field", "value"], [[k, "" if v is None else str(v)]
+                                               for k, v in items.items()])
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)

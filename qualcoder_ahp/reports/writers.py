@@ -1,0 +1,210 @@
+"""Writers: tables of rows to plain text, CSV, Markdown and XLSX (see :mod:`.xlsx`); private output files.
+
+Every report is first turned into one or more :class:`Sheet` objects (a name, a
+header and rows of plain values) and then written by one function per format, so
+all formats show the same numbers. Output files are created owner-only (mode
+0600) because quotes are sensitive interview data; the content is rendered in
+memory first, so a failing report never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qualcoder_ahp.errors import UserError
+
+FORMATS = ("table", "csv", "xlsx", "json", "md", "docx")
+SUFFIX_FORMAT = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "md",
+                 ".markdown": "md", ".docx": "docx", ".txt": "table", ".png": "png"}
+BINARY = ("xlsx", "docx", "png")
+MAX_WIDTH = 60
+WIDE_WIDTH = 80
+"""Width of long-text columns (quotes, context, memos) in XLSX, which wrap."""
+
+
+@dataclass
+class Sheet:
+    """One table: a sheet in XLSX, a section in Markdown, the whole of a CSV."""
+
+    name: str
+    columns: list[str]
+    rows: list[list[Any]]
+    title: str = ""
+    percent: set[str] = field(default_factory=set)
+    """Columns holding percentages (shown with one decimal, 0.0 number format in XLSX)."""
+    wrap: set[str] = field(default_factory=set)
+    """Long-text columns: wide and wrapped in XLSX."""
+
+
+def pick_format(fmt: str | None, output: str | None, default: str) -> str:
+    """The output format: ``--format``, else the ``-o`` suffix, else ``default``."""
+    if fmt:
+        return fmt
+    if output:
+        return SUFFIX_FORMAT.get(Path(output).suffix.lower(), default)
+    return default
+
+
+def write_private(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` readable by the owner only (mode 0600).
+
+    Raises:
+        UserError: the file cannot be written (missing folder, permissions, a directory).
+    """
+    target = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
+            with os.fdopen(fd, "wb", closefd=False) as fh:
+                fh.write(raw)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise UserError(f"cannot write the output file ({exc.strerror or exc})",
+                        path=str(target)) from None
+    return target
+
+
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """Fail early (before long work) when ``-o`` points into a missing folder or a directory."""
+    target = Path(path)
+    if target.is_dir():
+        raise UserError("cannot write the output file (it is a directory)", path=str(target))
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise UserError("cannot write the output file (no such folder)", path=str(target))
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise UserError("cannot write the output file (permission denied)", path=str(target))
+
+
+# ---------------------------------------------------------------------- cells
+def cell_text(value: Any, *, pct: bool = False, decimals: int = 1) -> str:
+    """A cell as text: blank for ``None``, percentages with ``decimals`` places."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.{decimals}f}"
+    if pct and isinstance(value, int):
+        return f"{value:.{decimals}f}"
+    return str(value)
+
+
+def _row_texts(sheet: Sheet, decimals: int) -> list[list[str]]:
+    pct = [c in sheet.percent for c in sheet.columns]
+    return [[cell_text(v, pct=p, decimals=decimals) for v, p in zip(row, pct, strict=True)]
+            for row in sheet.rows]
+
+
+# ---------------------------------------------------------------------- text formats
+def to_table(sheets: Sequence[Sheet]) -> str:
+    """Aligned plain-text tables (numbers right-aligned), one per sheet."""
+    out: list[str] = []
+    for sheet in sheets:
+        if sheet.title and len(sheets) > 1:
+            out.append(sheet.title)
+            out.append("")
+        rows = _row_texts(sheet, 1)
+        if not rows:
+            out.append("(none)")
+            out.append("")
+            continue
+        rows = [[v.replace("\n", " ") for v in r] for r in rows]
+        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(sheet.columns)]
+        numeric = [all(_is_number(r[i]) for r in rows) for i in range(len(widths))]
+
+        def line(cells: list[str], widths: list[int] = widths, numeric: list[bool] = numeric
+                 ) -> str:
+            return "  ".join(c.rjust(w) if n else c.ljust(w)
+                             for c, w, n in zip(cells, widths, numeric, strict=True)).rstrip()
+
+        out.append(line(sheet.columns))
+        out.append("  ".join("-" * w for w in widths))
+        out.extend(line(r) for r in rows)
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _is_number(text: str) -> bool:
+    return text == "" or re.fullmatch(r"-?\d+(\.\d+)?", text) is not None
+
+
+def to_csv(sheet: Sheet) -> str:
+    """CSV with a header row (percentages with two decimals); write it as UTF-8."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(sheet.columns)
+    writer.writerows(_row_texts(sheet, 2))
+    return buf.getvalue()
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def to_markdown(sheets: Sequence[Sheet]) -> str:
+    """GitHub-flavoured Markdown tables, one per sheet, each under a heading."""
+    out: list[str] = []
+    for sheet in sheets:
+        if sheet.title:
+            out += [f"## {sheet.title}", ""]
+        rows = _row_texts(sheet, 1)
+        numeric = [bool(rows) and all(_is_number(r[i]) for r in rows)
+                   for i in range(len(sheet.columns))]
+        out.append("| " + " | ".join(_md_escape(c) for c in sheet.columns) + " |")
+        out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
+        out.extend("| " + " | ".join(_md_escape(v) for v in r) + " |" for r in rows)
+        out.append("")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------- xlsx
+_BAD_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A valid, unique XLSX sheet name (max 31 characters, no ``[]*?/\\:``)."""
+    base = _BAD_SHEET_CHARS.sub("-", name).strip("'") or "Sheet"
+    title, n = base[:31], 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """An XLSX workbook: one sheet per :class:`Sheet`, bold frozen header, fitted widths.
+
+    Percentages get the ``0.0`` number format; long-text columns are wide and wrap.
+    """
+    from qualcoder_ahp.reports import xlsx
+
+    taken: set[str] = set()
+    parts = []
+    for sheet in sheets:
+        parts.append((sheet_title(sheet.name, taken), xlsx.sheet_xml(
+            sheet.columns, sheet.rows, [_width(sheet, i) for i in range(len(sheet.columns))],
+            [c in sheet.percent for c in sheet.columns], [c in sheet.wrap for c in sheet.columns],
+        )))
+    return xlsx.workbook(parts)
+
+
+def _width(sheet: Sheet, i: int) -> float:
+    column = sheet.columns[i]
+    if column in sheet.wrap:
+        return WIDE_WIDTH
+    longest = len(column)
+    for row in sheet.rows[:2000]:  # a sample is enough to size a column
+        value = row[i]
+        text = cell_text(value, pct=column in sheet.percent)
+        longest = max(longest, len(text))
+    return float(min(longest + 2, MAX_WIDTH))

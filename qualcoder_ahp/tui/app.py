@@ -1,0 +1,175 @@
+"""The workbench application: project, coder, screen wiring, app-wide keys.
+
+:func:`make_app` is the one factory used by ``qcahp code``, ``qcahp demo``, the
+tests and the benchmark. The app opens the project store, settles who is coding
+(``--coder``, else the name remembered in the project, else a one-time modal) and
+shows the transcripts screen. Screens do the work; this class only routes between
+them, offers every key of the current screen in the command palette, and turns
+worker failures into notifications (one ``Worker.StateChanged`` handler).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from qualcoder_ahp.model.store import Store, open_store
+
+CODER_SETTING = "coder"
+
+
+class WorkbenchApp(App[None]):
+    """Keyboard-first coding of interview transcripts."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "qualcoder_ahp"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", tooltip="Close the workbench (every decision is saved)"),
+        Binding("question_mark", "help", "Help", key_display="?",
+                tooltip="List every key of this screen"),
+        Binding("t", "transcripts", "Transcripts", tooltip="Back to the list of transcripts"),
+        Binding("k", "codebook", "Codebook",
+                tooltip="Themes, definitions, your counts and pattern precision"),
+        Binding("C", "counts", "Counts", show=False, tooltip="Theme counts report"),
+        Binding("R", "reconcile", "Reconcile", show=False,
+                tooltip="Compare coders and agree a consensus"),
+    ]
+
+    def __init__(self, store_path: str | Path | None, coder: str | None = None,
+                 *, store: Store | None = None) -> None:
+        super().__init__()
+        self.store_path = Path(store_path) if store_path is not None else None
+        self.store: Store = store if store is not None else open_store(self.store_path)
+        self._owns_store = store is None
+        self.coder: str = coder or self.store.get_setting(CODER_SETTING) or ""
+
+    # ------------------------------------------------------------------ lifecycle
+    def on_mount(self) -> None:
+        """Ask for the coder once, then show the transcripts."""
+        if self.coder:
+            self._start(self.coder)
+        else:
+            from qualcoder_ahp.tui.screens.modals import CoderModal
+
+            self.push_screen(CoderModal(self.store.coders()), self._start)
+
+    def _start(self, coder: str | None) -> None:
+        from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+
+        if not coder:
+            self.exit()
+            return
+        self.coder = coder
+        self.store.ensure_coder(coder)
+        self.store.set_setting(CODER_SETTING, coder)
+        self.sub_title = f"coder: {coder}"
+        self.push_screen(TranscriptsScreen(self.store, coder))
+
+    def on_unmount(self) -> None:
+        """Close the database we opened."""
+        if self._owns_store:
+            self.store.close()
+
+    # ------------------------------------------------------------------ actions
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        from qualcoder_ahp.tui.screens.help import HelpScreen
+
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(screen, screen.title or self.title))
+
+    def action_transcripts(self) -> None:
+        """Return to the transcripts screen (refreshing its progress)."""
+        from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, TranscriptsScreen):
+            self.pop_screen()
+        if isinstance(self.screen, TranscriptsScreen):
+            self.screen.reload()
+
+    def action_codebook(self) -> None:
+        """Open the codebook screen."""
+        from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+
+        self.push_screen(CodebookScreen(self.store, self.coder))
+
+    def action_counts(self) -> None:
+        """Open the theme counts report (provided by the reports area)."""
+        try:
+            from qualcoder_ahp.tui.screens.counts import CountsScreen
+        except ImportError:
+            self.notify("The counts screen is not available yet.", severity="warning")
+            return
+        self.push_screen(CountsScreen(self.store, self.coder))
+
+    def action_reconcile(self) -> None:
+        """Open the reconcile screen (provided by the agreement area)."""
+        try:
+            from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
+        except ImportError:
+            self.notify("The reconcile screen is not available yet.", severity="warning")
+            return
+        self.push_screen(ReconcileScreen(self.store, self.coder))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide navigation keys that lead to the screen already shown."""
+        from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+        from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+
+        if not self.coder and action not in ("quit", "help"):
+            return False
+        if action == "transcripts" and isinstance(self.screen, TranscriptsScreen):
+            return False
+        if action == "codebook" and isinstance(self.screen, CodebookScreen):
+            return False
+        return True
+
+    # ------------------------------------------------------------------ palette
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Offer every key that applies on this screen, plus Textual's own commands."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for owner in (screen, self):
+            for binding in owner.BINDINGS:
+                if not isinstance(binding, Binding) or binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                name, _, _ = binding.action.partition("(")
+                checker = owner.check_action(name, ())
+                if checker is False or checker is None:
+                    continue
+                key = self.get_key_display(binding)
+                yield SystemCommand(
+                    f"{binding.description} ({key})", binding.tooltip or binding.description,
+                    partial(owner.run_action, binding.action),
+                )
+
+    # ------------------------------------------------------------------ errors
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place worker errors surface: a notification, never a crash."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{event.worker.description or event.worker.name} failed: {error}",
+                        severity="error", timeout=10)
+
+
+def make_app(store_path: str | Path | None, coder: str | None = None,
+             *, store: Store | None = None) -> WorkbenchApp:
+    """Build the workbench for a project database (the factory for CLI and tests).
+
+    Args:
+        store_path: the project database file (created if missing).
+        coder: who is coding; ``None`` uses the name remembered in the project or asks.
+        store: an already open store to use instead of opening ``store_path``.
+    """
+    return WorkbenchApp(store_path, coder, store=store)

@@ -1,0 +1,122 @@
+"""Long jobs the workbench starts: import, suggestions, the demo project (no Textual).
+
+Each job opens its own connection to the project database, because a thread
+worker must not share the UI thread's sqlite connection, and reports progress
+through a plain ``progress(done, total)`` callback (a click progress bar in the
+CLI, a :class:`~qualcoder_ahp.tui.messages.JobProgress` message in the TUI). The
+work itself is done by the core: :mod:`qualcoder_ahp.importers` and
+:mod:`qualcoder_ahp.suggest`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import qualcoder_ahp
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import Store, open_store
+
+ProgressFn = Callable[[int, int], None]
+
+REPO = Path(qualcoder_ahp.__file__).resolve().parent.parent
+DEMO_TRANSCRIPTS = REPO / "transcripts"
+DEMO_CODEBOOK = REPO / "codebooks" / "ahp-leadership.yaml"
+DEMO_CODER = "demo"
+
+
+def _adapt(progress: ProgressFn | None) -> Callable[..., None] | None:
+    """Accept the core's progress calls, whatever extra arguments they pass."""
+    if progress is None:
+        return None
+
+    def call(done: int, total: int, *_: Any, **__: Any) -> None:
+        progress(int(done), int(total))
+
+    return call
+
+
+def _core(module: str) -> Any:
+    try:
+        return __import__(module, fromlist=["*"])
+    except ImportError as exc:
+        raise UserError(f"{module} is not available in this build ({exc})") from None
+
+
+def import_files(store_path: Path | None, paths: list[str],
+                 progress: ProgressFn | None = None) -> str:
+    """Import transcript files or folders into the project; returns a one-line summary."""
+    importers = _core("qualcoder_ahp.importers")
+    with _open(store_path) as store:
+        result = importers.import_paths(store, [Path(p) for p in paths],
+                                        progress=_adapt(progress))
+    return _summary("imported", result)
+
+
+def suggest(store_path: Path | None, progress: ProgressFn | None = None) -> str:
+    """Run the stored codebook's patterns over every transcript; returns a summary."""
+    engine = _core("qualcoder_ahp.suggest")
+    with _open(store_path) as store:
+        result = engine.run_suggestions(store, progress=_adapt(progress))
+    return _summary("suggestions", result)
+
+
+def load_codebook(store: Store, path: Path) -> None:
+    """Read a codebook file and store it (ids and GUIDs of known themes are kept)."""
+    codebook = _core("qualcoder_ahp.suggest.codebook")
+    store.save_codebook(codebook.load_codebook(path))
+
+
+def build_demo(store: Store, import_progress: ProgressFn | None = None,
+               suggest_progress: ProgressFn | None = None) -> bool:
+    """Fill an empty project with the bundled transcripts and codebook, then suggest.
+
+    Returns False (and changes nothing) when the project already holds transcripts,
+    so running the demo again reopens the same project unchanged.
+    """
+    if store.transcripts():
+        return False
+    for needed in (DEMO_TRANSCRIPTS, DEMO_CODEBOOK):
+        if not needed.exists():
+            raise UserError("the bundled demo data is missing", path=str(needed))
+    load_codebook(store, DEMO_CODEBOOK)
+    importers = _core("qualcoder_ahp.importers")
+    report = importers.import_paths(store, [DEMO_TRANSCRIPTS], progress=_adapt(import_progress))
+    failed = getattr(report, "failed", None)
+    if failed:
+        path, reason = failed[0]
+        raise UserError(f"a bundled demo transcript failed to import: {reason}", path=path)
+    engine = _core("qualcoder_ahp.suggest")
+    engine.run_suggestions(store, progress=_adapt(suggest_progress))
+    store.ensure_coder(DEMO_CODER)
+    return True
+
+
+class _open:
+    """Context manager: a fresh connection to the project for a worker thread."""
+
+    def __init__(self, path: Path | None) -> None:
+        if path is None:
+            raise UserError("background jobs need a project database file")
+        self.path = path
+
+    def __enter__(self) -> Store:
+        self.store = open_store(self.path)
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+
+
+def _summary(what: str, result: object) -> str:
+    summary = getattr(result, "summary", None)
+    if callable(summary):
+        return f"{what}: {summary()}"
+    if isinstance(result, dict):
+        parts = [f"{k.replace('_', ' ')}: {v}" for k, v in result.items()
+                 if isinstance(v, int | float)]
+        return f"{what} — " + (", ".join(parts) if parts else "done")
+    if isinstance(result, list | tuple):
+        return f"{what}: {len(result)}"
+    return f"{what}: done" if result is None else f"{what}: {result}"

@@ -1,0 +1,143 @@
+"""The codebook screen: the theme tree, each theme's definition, examples, counts
+and the precision of its patterns (accepted / (accepted + rejected), all coders).
+
+Precision tells the team which patterns to sharpen: a pattern whose suggestions
+are mostly rejected is noise for every coder.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, Tree
+
+from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.records import Theme
+from qualcoder_ahp.tui.widgets.pane import Pane
+
+
+class CodebookScreen(Screen[None]):
+    """Browse the codebook with counts and pattern precision."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back", tooltip="Back to the previous screen"),
+        Binding("M", "memo", "Theme memo", tooltip="Write your memo on the highlighted theme"),
+    ]
+
+    def __init__(self, store: Store, coder: str) -> None:
+        super().__init__()
+        self.store = store
+        self.coder = coder
+        self.title = "Codebook"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="codebook-main"):
+            yield Tree("Codebook", id="theme-tree")
+            with Pane(id="theme-detail-pane"):
+                yield Static(id="theme-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"coder: {self.coder}"
+        self.themes = {t.id: t for t in self.store.themes()}
+        self.mine = self.store.theme_counts(self.coder)
+        self.stats = _pattern_stats(self.store)
+        tree: Tree[str] = self.query_one("#theme-tree", Tree)
+        tree.show_root = False
+        nodes = {}
+        for theme in self.themes.values():
+            parent = nodes.get(theme.parent_id, tree.root)
+            label = Text(theme.name)
+            if theme.codable:
+                label.append(f"  {self.mine.get(theme.id, 0)}", style="dim")
+            nodes[theme.id] = parent.add(label, data=theme.id, expand=True,
+                                         allow_expand=False)
+        tree.focus()
+        if self.themes:
+            tree.move_cursor_to_line(0)
+            self._show(next(iter(self.themes)))
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
+        if event.node.data:
+            self._show(event.node.data)
+
+    def _selected(self) -> str | None:
+        node = self.query_one("#theme-tree", Tree).cursor_node
+        return node.data if node is not None else None
+
+    def _show(self, theme_id: str) -> None:
+        theme = self.themes[theme_id]
+        self.query_one("#theme-detail", Static).update(self.detail(theme))
+
+    def detail(self, theme: Theme) -> Text:
+        """The detail text of one theme."""
+        out = Text()
+        out.append(self.store.theme_path(theme.id) + "\n", style="bold")
+        out.append(f"id {theme.id} · colour {theme.color}"
+                   f"{'' if theme.codable else ' · folder (not codable)'}\n", style="dim")
+        for label, body in (("Definition", theme.description), ("Include", theme.inclusion),
+                            ("Exclude", theme.exclusion)):
+            if body:
+                out.append(f"\n{label}: ", style="bold")
+                out.append(body.strip() + "\n")
+        if theme.examples:
+            out.append("\nExamples:\n", style="bold")
+            for example in theme.examples:
+                out.append(f"  • {example}\n")
+        if theme.codable:
+            out.append(f"\nYour codings: {self.mine.get(theme.id, 0)}\n", style="bold")
+        memo = self.store.memo(self.coder, "theme", theme.id)
+        if memo:
+            out.append("Your memo: ", style="bold")
+            out.append(memo + "\n")
+        patterns = [s for s in self.stats if s["theme"] == theme.id]
+        if patterns:
+            out.append("\nPatterns (suggestions, accepted, rejected, precision; all coders):\n",
+                       style="bold")
+            for stat in patterns:
+                precision = "–" if stat["precision"] is None else f"{stat['precision']:.0%}"
+                out.append(f"  {stat['pattern']}: {stat['suggestions']} sugg, "
+                           f"{stat['accepted']} acc, {stat['rejected']} rej, "
+                           f"precision {precision}\n")
+        return out
+
+    def action_close(self) -> None:
+        """Back to where we came from."""
+        self.app.pop_screen()
+
+    def action_memo(self) -> None:
+        """Memo on the highlighted theme."""
+        from qualcoder_ahp.tui.screens.modals import MemoModal
+
+        theme_id = self._selected()
+        if theme_id is None:
+            return
+
+        def save(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                self.store.set_memo(self.coder, "theme", theme_id, text)
+            except Exception as exc:  # a failed write is reported, not fatal
+                self.notify(str(exc), severity="error")
+                return
+            self._show(theme_id)
+            self.notify("Theme memo saved.")
+
+        current = self.store.memo(self.coder, "theme", theme_id) or ""
+        self.app.push_screen(MemoModal(f"Memo on theme {self.themes[theme_id].name}", current),
+                             save)
+
+
+def _pattern_stats(store: Store) -> list[dict[str, Any]]:
+    """Per-pattern decision counts (the suggestion area's Store method, when present)."""
+    method = getattr(store, "pattern_stats", None)
+    return list(method()) if method is not None else []

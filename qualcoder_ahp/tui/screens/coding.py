@@ -1,0 +1,398 @@
+"""The coding screen: walk suggestions, accept/reject/adjust them, code by hand.
+
+A thin screen over :class:`~qualcoder_ahp.tui.session.CodingSession`: each key is
+one binding whose action calls one session method (one Store transaction for a
+decision), then redraws the transcript marks and the side panels. The transcript
+itself is a Line-API :class:`TranscriptView`, so opening a 38k-word hearing and
+pressing keys stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.tui.session import STATUS_FILTERS, CodingSession
+from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
+from qualcoder_ahp.tui.widgets.transcript_view import Marks, TranscriptView
+
+NEEDS_SUGGESTION = {"accept", "reject", "narrow"}
+NEEDS_SPAN = {"widen", "move_edge", "code", "code_recent", "select"}
+
+
+def _recent_bindings() -> list[Binding]:
+    return [Binding(str(n), f"code_recent({n})", f"Recent theme {n}", show=n == 1,
+                    key_display="1-9" if n == 1 else None,
+                    tooltip="Code the segment with a recent theme (numbers in the codebook pane)")
+            for n in range(1, 10)]
+
+
+class CodingScreen(Screen[None]):
+    """Code one transcript."""
+
+    BINDINGS = [
+        Binding("n", "step(1)", "Next", tooltip="Next suggestion (wraps round)"),
+        Binding("p", "step(-1)", "Prev", tooltip="Previous suggestion"),
+        Binding("a", "accept", "Accept", tooltip="Accept the suggestion with the marked span"),
+        Binding("x", "reject", "Reject", tooltip="Reject the suggestion"),
+        Binding("w", "widen", "Widen", tooltip="Widen the span to the whole turn"),
+        Binding("m", "narrow", "Narrow", tooltip="Narrow the span to the matched words"),
+        Binding("[", "move_edge('start', 'sentence', -1)", "Start ◀ sentence",
+                show=False, tooltip="Move the span's start back one sentence"),
+        Binding("]", "move_edge('start', 'sentence', 1)", "Start ▶ sentence",
+                show=False, tooltip="Move the span's start forward one sentence"),
+        Binding("{", "move_edge('end', 'sentence', -1)", "End ◀ sentence",
+                show=False, tooltip="Move the span's end back one sentence"),
+        Binding("}", "move_edge('end', 'sentence', 1)", "End ▶ sentence",
+                show=False, tooltip="Move the span's end forward one sentence"),
+        Binding("comma", "move_edge('start', 'word', -1)", "Start ◀ word", key_display=",",
+                show=False, tooltip="Move the span's start back one word"),
+        Binding(".", "move_edge('start', 'word', 1)", "Start ▶ word",
+                show=False, tooltip="Move the span's start forward one word"),
+        Binding("<", "move_edge('end', 'word', -1)", "End ◀ word",
+                show=False, tooltip="Move the span's end back one word"),
+        Binding(">", "move_edge('end', 'word', 1)", "End ▶ word",
+                show=False, tooltip="Move the span's end forward one word"),
+        Binding("down", "cursor(1)", "Sentence ▼", show=False,
+                tooltip="Cursor to the next sentence (extends a selection)"),
+        Binding("up", "cursor(-1)", "Sentence ▲", show=False,
+                tooltip="Cursor to the previous sentence (extends a selection)"),
+        Binding("v", "select", "Select", tooltip="Start/stop selecting sentences from the cursor"),
+        Binding("c", "code", "Code…", tooltip="Code the sentence or selection: pick a theme"),
+        *_recent_bindings(),
+        Binding("d", "remove", "Remove", tooltip="Remove your coding under the cursor"),
+        Binding("M", "memo", "Memo", tooltip="Memo on the coding, its theme or the transcript"),
+        Binding("u", "undo", "Undo", tooltip="Undo your last decision (kept across restarts)"),
+        Binding("r", "redo", "Redo", tooltip="Redo the last undone decision"),
+        Binding("/", "search", "Search", tooltip="Search the transcript text"),
+        Binding(";", "next_hit", "Next hit", tooltip="Go to the next search hit"),
+        Binding("f", "filter", "Filter", tooltip="Filter suggestions by status and theme"),
+        Binding("g", "next_undecided", "Next undecided",
+                tooltip="Jump to the next undecided suggestion, across transcripts"),
+        Binding("escape", "clear", "Clear", show=False,
+                tooltip="Drop the selection and the search highlights"),
+        Binding("pagedown", "page(1)", "Page ▼", show=False, tooltip="Scroll down a page"),
+        Binding("pageup", "page(-1)", "Page ▲", show=False, tooltip="Scroll up a page"),
+    ]
+
+    def __init__(self, store: Store, coder: str, transcript_id: int,
+                 suggestion_id: int | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.coder = coder
+        self.session = CodingSession(store, coder, transcript_id)
+        self._start_at = suggestion_id
+        self._allowed: tuple[bool, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="coding-main"):
+            yield TranscriptView(id="transcript")
+            with Vertical(id="side"):
+                yield Static(id="suggestion-panel")
+                yield Static(id="codebook-panel")
+        yield Static(id="status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_transcript(self._start_at)
+
+    # ------------------------------------------------------------------ loading
+    def load(self, transcript_id: int, suggestion_id: int | None = None) -> None:
+        """Switch to another transcript (keeping filters)."""
+        old = self.session
+        self.session = CodingSession(self.store, self.coder, transcript_id)
+        self.session.theme_filter, self.session.status_filter = old.theme_filter, \
+            old.status_filter
+        self._show_transcript(suggestion_id)
+
+    def _show_transcript(self, suggestion_id: int | None) -> None:
+        session = self.session
+        self.title = session.info.name
+        self.sub_title = f"coder: {self.coder}"
+        self._patterns = {p.id: p for p in self.store.patterns(include_inactive=True)}
+        self.query_one(TranscriptView).set_document(session.text, session.turns)
+        if suggestion_id is not None:
+            target = next((s for s in session.suggestions if s.id == suggestion_id), None)
+            if target is not None:
+                session.go_to(target)
+        elif session.suggestions:
+            session.step_suggestion(1)
+        self._update(counts=True)
+
+    # ------------------------------------------------------------------ drawing
+    def _update(self, counts: bool = False) -> None:
+        """Redraw marks and panels from the session (after every key)."""
+        session = self.session
+        view = self.query_one(TranscriptView)
+        codings = [(c.start, c.end, self._colour(c.theme_id)) for c in session.codings]
+        qlen = len(session.search_query)
+        view.set_marks(Marks(
+            codings=codings,
+            span=(session.span.start, session.span.end) if session.span else None,
+            matches=list(session.current.matches) if session.current else [],
+            hits=[(h, h + qlen) for h in session.search_hits],
+            selecting=session.anchor is not None,
+        ))
+        if session.span is not None:
+            span = session.span
+            self.call_after_refresh(view.show_span, span.start, span.end)
+        # Fixed-size panels: update without a layout pass (a reflow costs more than a key).
+        self.query_one("#suggestion-panel", Static).update(
+            suggestion_text(session, self._patterns), layout=False)
+        if counts:
+            self.query_one("#codebook-panel", Static).update(codebook_text(
+                self.store.themes(), self.store.theme_counts(self.coder, session.transcript_id),
+                self.store.theme_counts(self.coder), session.recent_themes()), layout=False)
+        self.query_one("#status-line", Static).update(self._status(), layout=False)
+        # Re-composing the footer is the slowest part of a key press: only when keys change.
+        allowed = tuple(self.check_action(b.action.partition("(")[0], ()) is not False
+                        for b in self.BINDINGS if isinstance(b, Binding))
+        if allowed != self._allowed:
+            self._allowed = allowed
+            self.refresh_bindings()
+
+    def _status(self) -> Text:
+        session = self.session
+        out = Text()
+        decided, total = session.progress()
+        out.append(f" {session.info.name} ", style="bold reverse")
+        out.append(f" coder {self.coder} · decided {decided}/{total} · "
+                   f"codings {len(session.codings)}")
+        if session.search_query:
+            out.append(f" · search “{session.search_query}”: {len(session.search_hits)} hits")
+        return out
+
+    def _colour(self, theme_id: str) -> str:
+        theme = self.session.themes.get(theme_id)
+        return theme.color if theme else "#888888"
+
+    # ------------------------------------------------------------------ key plumbing
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide keys that do not apply to the current state."""
+        session = self.session
+        if action in NEEDS_SUGGESTION and session.current is None:
+            return False
+        if action == "narrow" and session.current is not None and not session.current.matches:
+            return False
+        if action in NEEDS_SPAN and session.span is None:
+            return False
+        if action == "step" and not session.suggestions:
+            return False
+        if action == "remove" and session.coding_under_cursor() is None:
+            return False
+        if action == "next_hit" and not session.search_hits:
+            return False
+        return True
+
+    def _do(self, fn: Callable[[], object], counts: bool = False) -> object:
+        """Run one session call; a refused or failed decision becomes a notification."""
+        try:
+            result = fn()
+        except Exception as exc:  # the screen must survive any failure of one decision
+            self.notify(str(exc), severity="error")
+            self._update(counts=True)
+            return None
+        self._update(counts=counts)
+        return result
+
+    # ------------------------------------------------------------------ navigation
+    def action_step(self, direction: int) -> None:
+        """Next/previous suggestion."""
+        if self._do(lambda: self.session.step_suggestion(direction)) is None:
+            self.notify("No suggestion matches the filter.", severity="warning")
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the sentence cursor."""
+        self._do(lambda: self.session.move_cursor(delta))
+
+    def action_page(self, direction: int) -> None:
+        """Scroll the transcript by a page."""
+        view = self.query_one(TranscriptView)
+        if direction > 0:
+            view.scroll_page_down(animate=False)
+        else:
+            view.scroll_page_up(animate=False)
+
+    def action_select(self) -> None:
+        """Start or stop a sentence selection."""
+        self._do(self.session.toggle_selection)
+
+    def action_clear(self) -> None:
+        """Drop the selection and search highlights."""
+        def clear() -> None:
+            self.session.anchor = None
+            self.session.search_query = ""
+            self.session.search_hits = []
+        self._do(clear)
+
+    def action_next_undecided(self) -> None:
+        """Jump to the next undecided suggestion, in this or a later transcript."""
+        session = self.session
+        after = session.current.start if session.current else (
+            session.span.start - 1 if session.span else -1)
+        found = self.store.next_undecided(self.coder, session.transcript_id, after,
+                                          session.theme_filter)
+        if found is None:
+            self.notify("Every suggestion is decided.")
+            return
+        if found.transcript_id != session.transcript_id:
+            self.load(found.transcript_id, found.id)
+            self.notify(f"Moved to {self.session.info.name}")
+        else:
+            self._do(lambda: session.go_to(found))
+
+    # ------------------------------------------------------------------ decisions
+    def action_accept(self) -> None:
+        """Accept the current suggestion (adjusted if its span was changed)."""
+        coding = self._do(self.session.accept, counts=True)
+        if coding is not None:
+            theme = self.session.themes.get(coding.theme_id)
+            self.notify(f"{'Adjusted' if coding.origin == 'adjusted' else 'Accepted'}: "
+                        f"{theme.name if theme else coding.theme_id}")
+            self._advance()
+
+    def action_reject(self) -> None:
+        """Reject the current suggestion."""
+        self._do(lambda: self.session.reject() or True, counts=True)
+        self._advance()
+
+    def _advance(self) -> None:
+        if self.session.visible_suggestions():
+            self._do(lambda: self.session.step_suggestion(1))
+
+    def action_widen(self) -> None:
+        """Widen the pending span to the turn."""
+        self._do(self.session.widen)
+
+    def action_narrow(self) -> None:
+        """Narrow the pending span to the matched words."""
+        self._do(self.session.narrow)
+
+    def action_move_edge(self, edge: str, unit: str, direction: int) -> None:
+        """Move the span's start or end by a sentence or a word."""
+        self._do(lambda: self.session.move_edge(edge, unit, direction))
+
+    def action_code(self) -> None:
+        """Pick a theme by fuzzy search and code the pending span with it."""
+        from qualcoder_ahp.tui.screens.modals import ThemePickerModal
+
+        themes = self.store.themes()
+        paths = {t.id: self.store.theme_path(t.id) for t in themes}
+        self.app.push_screen(ThemePickerModal(themes, paths, "Code the marked text with…"),
+                             self._code_with)
+
+    def _code_with(self, theme_id: str | None) -> None:
+        if theme_id:
+            coding = self._do(lambda: self.session.code(theme_id), counts=True)
+            if coding is not None:
+                self.notify(f"Coded: {self.session.themes[theme_id].name}")
+
+    def action_code_recent(self, number: int) -> None:
+        """Code the pending span with recent theme ``number``."""
+        recent = self.session.recent_themes()
+        if number > len(recent):
+            self.notify(f"No recent theme {number}.", severity="warning")
+            return
+        self._code_with(recent[number - 1])
+
+    def action_remove(self) -> None:
+        """Remove the coding under the cursor."""
+        coding = self._do(self.session.remove, counts=True)
+        if coding is not None:
+            self.notify("Coding removed (u undoes).")
+
+    def action_undo(self) -> None:
+        """Undo the last decision (persisted)."""
+        done = self._do(self.session.undo, counts=True)
+        self.notify(f"Undone: {done['kind']}" if done else "Nothing to undo.")
+
+    def action_redo(self) -> None:
+        """Redo the last undone decision."""
+        done = self._do(self.session.redo, counts=True)
+        self.notify(f"Redone: {done['kind']}" if done else "Nothing to redo.")
+
+    # ------------------------------------------------------------------ memo, search, filter
+    def action_memo(self) -> None:
+        """Choose what to write a memo on (coding, theme, transcript), then write it."""
+        from qualcoder_ahp.tui.screens.modals import ChoiceModal
+
+        session = self.session
+        coding = session.coding_under_cursor()
+        theme_id = coding.theme_id if coding else (
+            session.current.theme_id if session.current else None)
+        choices: list[tuple[str, str]] = []
+        if coding is not None:
+            choices.append((f"coding:{coding.id}", f"Coding: {session.themes[coding.theme_id].name}"
+                            f" — “{coding.quote[:40]}”"))
+        if theme_id is not None and theme_id in session.themes:
+            choices.append((f"theme:{theme_id}", f"Theme: {session.themes[theme_id].name}"))
+        choices.append((f"transcript:{session.transcript_id}",
+                        f"Transcript: {session.info.name}"))
+        self.app.push_screen(ChoiceModal("Memo on…", choices), self._memo_on)
+
+    def _memo_on(self, choice: str | None) -> None:
+        from qualcoder_ahp.tui.screens.modals import MemoModal
+
+        if not choice:
+            return
+        kind, _, target = choice.partition(":")
+        current = self.store.memo(self.coder, kind, target) or ""
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self._do(lambda: self.store.set_memo(self.coder, kind, target, text))
+                self.session.reload()
+                self._update()
+                self.notify(f"Memo on the {kind} saved." if text.strip()
+                            else f"Memo on the {kind} cleared.")
+
+        self.app.push_screen(MemoModal(f"Memo on the {kind} (yours only)", current), save)
+
+    def action_search(self) -> None:
+        """Search the transcript text."""
+        from qualcoder_ahp.tui.screens.modals import SearchModal
+
+        def run(query: str | None) -> None:
+            if query is None:
+                return
+            hit = self._do(lambda: self.session.search(query))
+            if query and hit is None:
+                self.notify(f"“{query}” is not in this transcript.", severity="warning")
+
+        self.app.push_screen(SearchModal(self.session.search_query), run)
+
+    def action_next_hit(self) -> None:
+        """Go to the next search hit."""
+        self._do(self.session.next_hit)
+
+    def action_filter(self) -> None:
+        """Filter suggestions by status and theme."""
+        from qualcoder_ahp.tui.screens.modals import FilterModal
+
+        session = self.session
+        used = {s.theme_id for s in session.suggestions}
+        themes = [t for t in self.store.themes() if t.id in used]
+
+        def apply(result: tuple[str, str | None] | None) -> None:
+            if result is None:
+                return
+            session.status_filter, session.theme_filter = result
+            shown = len(session.visible_suggestions())
+            self.notify(f"{shown} suggestions match the filter.")
+            if shown:
+                session.current = None  # the first match at or after the cursor
+                self._do(lambda: session.step_suggestion(1))
+            else:
+                session.current = None
+                self._update()
+
+        self.app.push_screen(FilterModal(STATUS_FILTERS, themes, session.status_filter,
+                                         session.theme_filter), apply)

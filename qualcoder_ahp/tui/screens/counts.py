@@ -1,0 +1,167 @@
+"""The counts screen: the same theme counts as ``qcahp counts``, in a table.
+
+Keys (in the footer): ``v`` switches the view (by theme, transcript, participant,
+coder, then one matrix per participant attribute), ``c`` steps through the coders
+(all coders pooled, then each coder), ``n`` jumps to the consensus coding, Escape
+goes back. The numbers come from :mod:`qualcoder_ahp.reports` and are formatted
+like the CLI's table, so the screen and ``qcahp counts`` always agree. Counting
+runs in a thread worker, on its own database connection for an on-disk project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label
+from textual.worker import Worker, WorkerState
+
+from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.reports import CONSENSUS, ReportData, attribute_matrix, theme_counts
+from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.writers import Sheet, cell_text
+
+BASE_VIEWS = ("theme", "transcript", "participant", "coder")
+
+
+@dataclass(frozen=True)
+class CountsTable:
+    """What the screen shows: a caption, column labels and rows of cell text."""
+
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def _texts(sheet: Sheet) -> list[list[str]]:
+    pct = [c in sheet.percent for c in sheet.columns]
+    return [[cell_text(v, pct=p) for v, p in zip(row, pct, strict=True)] for row in sheet.rows]
+
+
+def counts_table(store: Store, view: str, coder: str | None) -> CountsTable:
+    """Compute one view as cell text (plain Python; runs in the worker).
+
+    A matrix cell reads ``count (row % / column %)``, the three numbers of the
+    CLI's three matrix tables.
+    """
+    data = ReportData(store, coder)
+    who = ex.coder_label(coder)
+    if view.startswith("attribute:"):
+        matrix = attribute_matrix(data, view.split(":", 1)[1])
+        rows = []
+        for r in matrix.rows:
+            cells = [f"{c.count} ({cell_text(c.row_pct, pct=True)}% / "
+                     f"{cell_text(c.col_pct, pct=True)}%)"
+                     if c.row_pct is not None or c.col_pct is not None else str(c.count)
+                     for c in r.cells]
+            rows.append(["  " * r.depth + r.theme_id, *cells, str(r.total)])
+        rows.append(["column total", *map(str, matrix.column_totals), str(matrix.grand_total)])
+        return CountsTable(
+            f"Segments by {matrix.attribute} ({who}) - cell: count (row % / column %)",
+            ["theme", *matrix.columns, "total"], rows)
+    sheet = ex.counts_sheet(theme_counts(data, by=view), indent=True)
+    keep = [i for i, c in enumerate(sheet.columns) if c != "path"]  # the tree shows the path
+    return CountsTable(sheet.title, [sheet.columns[i] for i in keep],
+                       [[row[i] for i in keep] for row in _texts(sheet)])
+
+
+class CountsScreen(Screen[None]):
+    """Theme counts by theme, transcript, participant, coder or attribute."""
+
+    BINDINGS = [
+        Binding("v", "next_view", "View", tooltip="By theme, transcript, participant, coder, "
+                "or a matrix per participant attribute"),
+        Binding("c", "next_coder", "Coder", tooltip="All coders pooled, then each coder"),
+        Binding("n", "consensus", "Consensus", tooltip="The team's agreed (consensus) coding"),
+        Binding("escape", "back", "Back", tooltip="Back to the workbench"),
+    ]
+
+    DEFAULT_CSS = """
+    CountsScreen #counts-caption { padding: 0 1; color: $text-muted; }
+    CountsScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self, store: Store, coder: str | None = None) -> None:
+        """Show counts of ``coder`` (``None``: all coders pooled)."""
+        super().__init__()
+        self.store = store
+        names = store.report_coded_coders()
+        self.coders: list[str | None] = [None, *names]
+        if coder is not None and coder not in self.coders:
+            self.coders.append(coder)
+        self.coder = coder
+        self.views = [*BASE_VIEWS,
+                      *(f"attribute:{n}" for n in ReportData(store).attribute_names())]
+        self.view = "theme"
+        self.shown: CountsTable | None = None
+        """The table on screen (tests compare it with the core's numbers)."""
+        self.title = "Theme counts"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="counts-caption")
+        yield DataTable(id="counts-table", zebra_stripes=True, cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    def reload(self) -> None:
+        """Recompute the current view in a worker."""
+        self.query_one("#counts-caption", Label).update("Counting...")
+        self._compute(self.view, self.coder)
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _compute(self, view: str, coder: str | None) -> None:
+        if self.store.path is None:  # in-memory project: only one connection exists
+            table = counts_table(self.store, view, coder)
+        else:
+            with open_store(self.store.path) as own:
+                table = counts_table(own, view, coder)
+        self.app.call_from_thread(self._show, table)
+
+    def _show(self, table: CountsTable) -> None:
+        grid = self.query_one(DataTable)
+        grid.clear(columns=True)
+        grid.add_columns(*table.columns)
+        grid.add_rows(table.rows)
+        self.shown = table
+        self.query_one("#counts-caption", Label).update(table.caption)
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.query_one("#counts-caption", Label).update("Counting failed.")
+            self.notify(f"Counting failed: {event.worker.error}", severity="error")
+
+    def action_next_view(self) -> None:
+        """Show the next view."""
+        self.view = self.views[(self.views.index(self.view) + 1) % len(self.views)]
+        self.reload()
+
+    def action_next_coder(self) -> None:
+        """Show the next coder's counts (all coders, then each coder)."""
+        self.coder = self.coders[(self.coders.index(self.coder) + 1) % len(self.coders)]
+        self.reload()
+
+    def action_consensus(self) -> None:
+        """Show the consensus coding's counts."""
+        if CONSENSUS not in self.coders:
+            self.notify("No consensus coding yet.", severity="warning")
+            return
+        self.coder = CONSENSUS
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out Consensus when the project has no consensus coding."""
+        if action == "consensus" and CONSENSUS not in self.coders:
+            return None
+        return True
+
+    def action_back(self) -> None:
+        """Return to the previous screen."""
+        self.dismiss()

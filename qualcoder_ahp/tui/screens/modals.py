@@ -1,0 +1,231 @@
+"""Small modal dialogs: coder name, theme picker, choices, memo text, search, filter.
+
+Each is a ``ModalScreen[T]`` typed by its result; Escape cancels (result ``None``).
+They hold no database handle: the screen that opens one does the Store call with
+the result, so every decision stays one transaction made in one place.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+from qualcoder_ahp.records import Theme
+
+
+class CoderModal(ModalScreen[str]):
+    """Ask once for the coder's name (remembered per project by the caller)."""
+
+    BINDINGS = [Binding("escape", "app.quit", "Quit", tooltip="Quit without choosing")]
+
+    def __init__(self, known: list[str]) -> None:
+        super().__init__()
+        self.known = known
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Who is coding? Your name is stored with every decision.")
+            if self.known:
+                yield Label(Text("Coders so far: " + ", ".join(self.known)), classes="hint")
+            yield Input(placeholder="your name", id="coder-name")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+        else:
+            self.notify("A coder needs a name.", severity="warning")
+
+
+class ThemePickerModal(ModalScreen[str | None]):
+    """Pick a theme by fuzzy search over names, paths and descriptions (rapidfuzz)."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss_none", "Cancel", tooltip="Close without coding"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, themes: list[Theme], paths: dict[str, str], title: str) -> None:
+        super().__init__()
+        self.themes = [t for t in themes if t.codable]
+        self.paths = paths
+        self.title_text = title
+        self._choices = {t.id: f"{paths.get(t.id, t.name)} {t.id} {t.description}"
+                         for t in self.themes}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text))
+            yield Input(placeholder="type to filter themes", id="theme-query")
+            yield OptionList(id="theme-options")
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one("#theme-options", OptionList)
+        options.clear_options()
+        if query.strip():
+            ranked = process.extract(query, self._choices, scorer=fuzz.WRatio, limit=None,
+                                     score_cutoff=45)
+            ids = [key for _, _, key in ranked]
+        else:
+            ids = [t.id for t in self.themes]
+        options.add_options([Option(Text(self.paths.get(i, i)), id=i) for i in ids])
+        if ids:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#theme-query")
+    def _changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def action_move(self, delta: int) -> None:
+        """Move the highlight while typing."""
+        options = self.query_one("#theme-options", OptionList)
+        if options.option_count:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(options.option_count - 1, current + delta))
+
+    @on(Input.Submitted, "#theme-query")
+    def _submit(self) -> None:
+        options = self.query_one("#theme-options", OptionList)
+        if options.highlighted is None:
+            self.notify("No theme matches.", severity="warning")
+            return
+        self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#theme-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        """Cancel."""
+        self.dismiss(None)
+
+
+class ChoiceModal(ModalScreen[str | None]):
+    """Choose one of a few labelled options (Enter), or Escape."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Close without choosing")]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text))
+            yield OptionList(*[Option(Text(label), id=key) for key, label in self.choices],
+                             id="choices")
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        """Cancel."""
+        self.dismiss(None)
+
+
+class MemoModal(ModalScreen[str | None]):
+    """Write a memo (ctrl+s saves; an empty memo clears it; Escape cancels)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save memo", tooltip="Store the memo"),
+        Binding("escape", "dismiss_none", "Cancel", tooltip="Close without saving"),
+    ]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.initial = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog memo"):
+            yield Label(Text(self.title_text))
+            yield TextArea(self.initial, id="memo-text")
+            yield Label("ctrl+s save · escape cancel · empty text clears the memo",
+                        classes="hint")
+
+    def action_save(self) -> None:
+        """Return the text."""
+        self.dismiss(self.query_one("#memo-text", TextArea).text)
+
+    def action_dismiss_none(self) -> None:
+        """Cancel."""
+        self.dismiss(None)
+
+
+class SearchModal(ModalScreen[str | None]):
+    """Ask for a search text."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Close without searching")]
+
+    def __init__(self, initial: str = "", placeholder: str = "search the transcript") -> None:
+        super().__init__()
+        self.initial = initial
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.placeholder.capitalize()))
+            yield Input(self.initial, placeholder=self.placeholder, id="search-query")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_dismiss_none(self) -> None:
+        """Cancel."""
+        self.dismiss(None)
+
+
+class FilterModal(ModalScreen[tuple[str, str | None] | None]):
+    """Filter suggestions by status and theme: Tab between lists, Enter applies both."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Keep the filter")]
+
+    def __init__(self, statuses: tuple[str, ...], themes: list[Theme], status: str,
+                 theme: str | None) -> None:
+        super().__init__()
+        self.statuses = statuses
+        self.themes = themes
+        self.status = status
+        self.theme = theme
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog filter"):
+            yield Label("Filter suggestions: status and theme (Tab switches, Enter applies)")
+            with Horizontal():
+                yield OptionList(*[Option(s, id=s) for s in self.statuses], id="status-list")
+                yield OptionList(Option("all themes", id="*"),
+                                 *[Option(Text(t.name), id=t.id) for t in self.themes],
+                                 id="theme-list")
+
+    def on_mount(self) -> None:
+        status_list = self.query_one("#status-list", OptionList)
+        status_list.highlighted = self.statuses.index(self.status)
+        theme_list = self.query_one("#theme-list", OptionList)
+        theme_list.highlighted = theme_list.get_option_index(self.theme or "*")
+        status_list.focus()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self) -> None:
+        status_list = self.query_one("#status-list", OptionList)
+        theme_list = self.query_one("#theme-list", OptionList)
+        status = self.statuses[status_list.highlighted or 0]
+        theme_option = theme_list.get_option_at_index(theme_list.highlighted or 0)
+        self.dismiss((status, None if theme_option.id == "*" else theme_option.id))
+
+    def action_dismiss_none(self) -> None:
+        """Cancel."""
+        self.dismiss(None)

@@ -1,0 +1,280 @@
+"""The reconcile screen: walk the coders' disagreements and agree a consensus coding.
+
+Each item is a stretch of one transcript where the compared coders' codings of one
+theme overlap but differ (or only some coders coded it), from
+:func:`qualcoder_ahp.agreement.compute.reconcile_items`. The coders are shown side
+by side, each panel the same text with that coder's spans highlighted, and below
+them what the consensus coder has there now. A key decides the item into the
+consensus coder (``consensus`` by default):
+
+- ``a`` / ``b`` (or ``1``-``9``): take that coder's spans;
+- ``u``: the union of every coder's spans; ``i``: what every coder coded;
+- ``x``: reject - the consensus codes nothing here; ``n`` / ``p``: next / previous;
+- ``g``: copy every stretch the coders coded identically into the consensus too,
+  so the consensus coder ends up with the full agreed coding, not only the
+  decided disagreements.
+
+Every decision is one transaction through :meth:`Store.code` (origin
+``consensus``), replacing any earlier consensus coding of the theme in the
+stretch, so the log explains each consensus coding and undo works as usual. The
+items are computed in a thread worker; only the main thread writes.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from qualcoder_ahp.agreement.compute import CONSENSUS, collect
+from qualcoder_ahp.agreement.intervals import Interval
+from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import Store
+
+CONTEXT = 120
+"""Characters of context shown before and after each stretch."""
+
+
+class ReconcileScreen(Screen[None]):
+    """Decide the coders' disagreements into a consensus coder."""
+
+    DEFAULT_CSS = """
+    ReconcileScreen #reconcile-status { height: 2; padding: 0 1; background: $boost; }
+    ReconcileScreen #coder-panels { height: 2fr; }
+    ReconcileScreen .coder-panel { width: 1fr; border: round $primary-background;
+                                   padding: 0 1; }
+    ReconcileScreen #consensus-panel { height: 1fr; border: round $accent; padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("a", "take(0)", "Take A", tooltip="Consensus takes the first coder's span(s)"),
+        Binding("b", "take(1)", "Take B", tooltip="Consensus takes the second coder's span(s)"),
+        Binding("u", "union", "Union", tooltip="Consensus codes everything any coder coded"),
+        Binding("i", "intersection", "Intersection",
+                tooltip="Consensus codes only what every coder coded"),
+        Binding("x", "reject", "Reject", tooltip="Consensus codes nothing in this stretch"),
+        Binding("g", "copy_agreed", "Copy agreed",
+                tooltip="Copy every stretch all coders coded identically into the consensus"),
+        Binding("n", "move(1)", "Next", tooltip="Skip to the next disagreement"),
+        Binding("p", "move(-1)", "Previous", tooltip="Back to the previous disagreement"),
+        *[Binding(str(k), f"take({k - 1})", f"Take coder {k}", show=False,
+                  tooltip=f"Consensus takes coder {k}'s span(s)") for k in range(1, 10)],
+        Binding("escape", "close", "Back", tooltip="Back to the previous screen"),
+    ]
+
+    class Loaded(Message):
+        """The disagreements were computed (posted from the worker thread)."""
+
+        def __init__(self, items: list[ReconcileItem], texts: dict[int, str],
+                     names: dict[str, str], error: str | None = None,
+                     agreed: list[ReconcileItem] | None = None) -> None:
+            super().__init__()
+            self.items = items
+            self.agreed = agreed or []
+            self.texts = texts
+            self.names = names
+            self.error = error
+
+    def __init__(self, store: Store, coder: str, *, coders: list[str] | None = None,
+                 consensus: str = CONSENSUS) -> None:
+        super().__init__()
+        self.store = store
+        self.coder = coder
+        self.consensus = consensus
+        self.compared = coders
+        self.items: list[ReconcileItem] = []
+        self.agreed: list[ReconcileItem] = []
+        self.texts: dict[int, str] = {}
+        self.theme_names: dict[str, str] = {}
+        self.index = 0
+        self.rejected: set[int] = set()
+        """Items rejected in this session (a rejection leaves no coding behind)."""
+        self.title = "Reconcile"
+
+    def compose(self) -> ComposeResult:
+        """Status line, one panel per coder (mounted once loaded), the consensus panel."""
+        yield Header()
+        yield Static("Finding disagreements...", id="reconcile-status")
+        with Vertical():
+            yield Horizontal(id="coder-panels")
+            with VerticalScroll(id="consensus-panel"):
+                yield Static(id="consensus-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Pick the coders to compare (all who coded, but the consensus) and load."""
+        self.sub_title = f"coder: {self.coder} - consensus: {self.consensus}"
+        if self.compared is None:
+            used = {c.coder for c in self.store.codings()}
+            self.compared = [c for c in self.store.coders() if c in used and c != self.consensus]
+        self._load(list(self.compared))
+
+    @work(thread=True, exclusive=True, group="reconcile", exit_on_error=False)
+    def _load(self, coders: list[str]) -> None:
+        """Compute the disagreement stretches off the UI thread."""
+        try:
+            corpus = collect(self.store, coders)
+        except UserError as exc:
+            self.post_message(self.Loaded([], {}, {}, str(exc)))
+            return
+        texts = {t.id: t.text for t in corpus.transcripts}
+        self.post_message(self.Loaded(reconcile_items(corpus), texts, dict(corpus.themes),
+                                      agreed=reconcile_items(corpus, agreed=True)))
+
+    def on_reconcile_screen_loaded(self, message: Loaded) -> None:
+        """Show the first undecided disagreement."""
+        self.items, self.texts, self.theme_names = message.items, message.texts, message.names
+        self.agreed = message.agreed
+        if message.error:
+            self.query_one("#reconcile-status", Static).update(
+                Text(f"Cannot reconcile: {message.error}"))
+            return
+        panels = self.query_one("#coder-panels", Horizontal)
+        for k in range(len(self.compared or [])):
+            panels.mount(VerticalScroll(Static(id=f"coder-text-{k}"), classes="coder-panel"))
+        undecided = [k for k, item in enumerate(self.items) if not self._consensus_spans(item)]
+        self.index = undecided[0] if undecided else 0
+        self.call_after_refresh(self.show)
+
+    # ------------------------------------------------------------------ display
+    @property
+    def item(self) -> ReconcileItem | None:
+        """The disagreement on screen."""
+        return self.items[self.index] if 0 <= self.index < len(self.items) else None
+
+    def _consensus_spans(self, item: ReconcileItem) -> list[Interval]:
+        return [(c.start, c.end) for c in self.store.codings(
+            transcript_id=item.transcript_id, coder=self.consensus, theme_id=item.theme_id)
+            if c.start < item.end and c.end > item.start]
+
+    def status_text(self) -> str:
+        """The status line: where we are and whether this item is decided."""
+        item = self.item
+        missing = sum(1 for it in self.agreed if not self._consensus_spans(it))
+        agreed = (f"{missing} agreed stretches not yet in {self.consensus} (g copies them)"
+                  if missing else f"every agreed stretch is in {self.consensus}")
+        if item is None:
+            return ("No disagreements between " + ", ".join(self.compared or []) + "; "
+                    + agreed + ".")
+        decided = sum(1 for k, it in enumerate(self.items)
+                      if k in self.rejected or self._consensus_spans(it))
+        state = ("decided" if self._consensus_spans(item) else
+                 "rejected" if self.index in self.rejected else "undecided")
+        theme = self.theme_names.get(item.theme_id, item.theme_id)
+        return (f"Disagreement {self.index + 1}/{len(self.items)} ({decided} decided) - "
+                f"{theme} in {item.transcript} [{item.start}, {item.end}) - {state}\n"
+                f"{agreed}. a/b take a coder's span, u union, i intersection, x reject")
+
+    def _excerpt(self, item: ReconcileItem, spans: list[Interval] | tuple[Interval, ...],
+                 style: str) -> Text:
+        text = self.texts.get(item.transcript_id, "")
+        lo = max(0, item.start - CONTEXT)
+        hi = min(len(text), item.end + CONTEXT)
+        # Text() never parses markup, so a transcript's "[bold]" shows literally.
+        out = Text(("..." if lo else "") + text[lo:hi] + ("..." if hi < len(text) else ""))
+        shift = 3 if lo else 0
+        for start, end in spans:
+            out.stylize(style, start - lo + shift, end - lo + shift)
+        return out
+
+    def show(self) -> None:
+        """Render the current item into the panels."""
+        self.query_one("#reconcile-status", Static).update(Text(self.status_text()))
+        item = self.item
+        consensus = self.query_one("#consensus-text", Static)
+        for k, coder in enumerate(self.compared or []):
+            panel = self.query(f"#coder-text-{k}")
+            if not panel:
+                continue
+            label = chr(ord("A") + k) if k < 26 else str(k + 1)
+            if item is None:
+                panel.first(Static).update(Text(f"{label}: {coder}"))
+                continue
+            spans = item.of(coder)
+            head = Text(f"{label}: {coder}  ", style="bold")
+            head.append(", ".join(f"[{s}, {e})" for s, e in spans) or "(not coded)",
+                        style="dim")
+            panel.first(Static).update(Text("\n").join(
+                [head, self._excerpt(item, spans, "reverse")]))
+        if item is None:
+            consensus.update(Text(""))
+            return
+        mine = self._consensus_spans(item)
+        head = Text(f"{self.consensus}: ", style="bold")
+        head.append(", ".join(f"[{s}, {e})" for s, e in mine) or
+                    ("(rejected)" if self.index in self.rejected else "(undecided)"), style="dim")
+        consensus.update(Text("\n").join([head, self._excerpt(item, mine, "reverse")]))
+
+    # ------------------------------------------------------------------ decisions
+    def decide(self, spans: list[Interval]) -> None:
+        """Make ``spans`` the consensus coding of the current item, in one transaction."""
+        item = self.item
+        if item is None:
+            return
+        with self.store.write():
+            for coding in self.store.codings(transcript_id=item.transcript_id,
+                                             coder=self.consensus, theme_id=item.theme_id):
+                if coding.start < item.end and coding.end > item.start:
+                    self.store.remove_coding(coding.id, self.consensus)
+            for start, end in spans:
+                self.store.code(item.transcript_id, item.theme_id, self.consensus, start, end,
+                                origin="consensus")
+        if spans:
+            self.rejected.discard(self.index)
+        else:
+            self.rejected.add(self.index)
+        self.action_move(1)
+
+    def action_copy_agreed(self) -> None:
+        """Copy every identically coded stretch not yet in the consensus, in one transaction."""
+        todo = [it for it in self.agreed if not self._consensus_spans(it)]
+        with self.store.write():
+            for item in todo:
+                for start, end in item.union():
+                    self.store.code(item.transcript_id, item.theme_id, self.consensus, start,
+                                    end, origin="consensus")
+        self.notify(f"Copied {len(todo)} agreed stretches into {self.consensus}.")
+        self.show()
+
+    def action_take(self, k: int) -> None:
+        """Consensus takes coder ``k``'s spans (nothing, if that coder did not code here)."""
+        item = self.item
+        if item is None or k >= len(self.compared or []):
+            return
+        self.decide(list(item.of((self.compared or [])[k])))
+
+    def action_union(self) -> None:
+        """Consensus takes everything any coder coded here."""
+        if self.item is not None:
+            self.decide(self.item.union())
+
+    def action_intersection(self) -> None:
+        """Consensus takes what every coder coded here (refused when that is nothing)."""
+        if self.item is None:
+            return
+        common = self.item.intersection()
+        if not common:
+            self.notify("The coders share no span here; choose a coder, union or reject.",
+                        severity="warning")
+            return
+        self.decide(common)
+
+    def action_reject(self) -> None:
+        """Consensus codes nothing in this stretch."""
+        self.decide([])
+
+    def action_move(self, step: int) -> None:
+        """Go to the next (``1``) or previous (``-1``) disagreement."""
+        if self.items:
+            self.index = max(0, min(len(self.items) - 1, self.index + step))
+        self.show()
+
+    def action_close(self) -> None:
+        """Back to the previous screen."""
+        self.dismiss()

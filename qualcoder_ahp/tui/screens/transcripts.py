@@ -1,0 +1,197 @@
+"""The transcripts screen: every transcript with this coder's progress; Enter opens one.
+
+Imports and suggestion runs start here and run in thread workers (each opens its
+own database connection); progress arrives as :class:`JobProgress` messages and
+the table reloads when a :class:`JobFinished` arrives.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, ProgressBar
+
+from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.tui import jobs
+from qualcoder_ahp.tui.messages import JobFinished, JobProgress
+
+COLUMNS = ("transcript", "participant", "words", "decided", "codings")
+
+
+class TranscriptsScreen(Screen[None]):
+    """List of transcripts, sortable; Enter opens the coding screen."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", tooltip="Code the highlighted transcript"),
+        Binding("s", "sort", "Sort", tooltip="Sort by the next column (again: reverse)"),
+        Binding("g", "next_undecided", "Next undecided",
+                tooltip="Open the first suggestion you have not decided yet"),
+        Binding("i", "import_files", "Import", tooltip="Import transcript files (a worker)"),
+        Binding("S", "suggest", "Suggest",
+                tooltip="Run the codebook's patterns over every transcript (a worker)"),
+    ]
+
+    def __init__(self, store: Store, coder: str) -> None:
+        super().__init__()
+        self.store = store
+        self.coder = coder
+        self.sort_column = 0
+        self.sort_reverse = False
+        self.title = "Transcripts"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        table: DataTable[object] = DataTable(id="transcripts", cursor_type="row",
+                                             zebra_stripes=True)
+        yield table
+        yield Label("", id="job-label")
+        yield ProgressBar(id="job-progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#job-progress").display = False
+        self.query_one("#job-label").display = False
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        """Progress may have changed on the coding screen."""
+        self.reload()
+
+    def reload(self) -> None:
+        """Rebuild the table from the store, keeping the sort and the cursor row."""
+        table = self.query_one("#transcripts", DataTable)
+        selected = self._selected_id()
+        progress = self.store.transcript_progress(self.coder)
+        rows = []
+        for info in self.store.transcripts():
+            p = progress.get(info.id)
+            total, decided, codings = (p.suggestions, p.decided, p.codings) if p else (0, 0, 0)
+            label = info.name if info.version == 1 else f"{info.name}@{info.version}"
+            rows.append((info.id, (label, info.participant or "", info.words,
+                                   (decided / total if total else -1.0, decided, total),
+                                   codings)))
+        rows.sort(key=lambda r: r[1][self.sort_column], reverse=self.sort_reverse)
+        table.clear(columns=True)
+        for i, name in enumerate(COLUMNS):
+            arrow = (" ▼" if self.sort_reverse else " ▲") if i == self.sort_column else ""
+            table.add_column(name + arrow, key=name)
+        for tid, (label, participant, words, (_, decided, total), codings) in rows:
+            table.add_row(Text(label), Text(participant), words, f"{decided}/{total}", codings,
+                          key=str(tid))
+        if selected is not None and str(selected) in {str(r[0]) for r in rows}:
+            table.move_cursor(row=table.get_row_index(str(selected)))
+        self.sub_title = f"coder: {self.coder} · {len(rows)} transcripts"
+
+    def _selected_id(self) -> int | None:
+        table = self.query_one("#transcripts", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(key.value) if key.value is not None else None
+
+    # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Open and sort need rows; jobs need a database file a worker can open."""
+        if action in ("open", "sort"):
+            return self.query_one("#transcripts", DataTable).row_count > 0
+        if action in ("import_files", "suggest"):
+            return getattr(self.app, "store_path", None) is not None
+        return True
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        """Open the highlighted transcript for coding."""
+        tid = self._selected_id()
+        if tid is not None:
+            self.open_transcript(tid)
+
+    def open_transcript(self, transcript_id: int, suggestion_id: int | None = None) -> None:
+        """Push the coding screen on a transcript (optionally at a suggestion)."""
+        from qualcoder_ahp.tui.screens.coding import CodingScreen
+
+        self.app.push_screen(CodingScreen(self.store, self.coder, transcript_id, suggestion_id))
+
+    def action_sort(self) -> None:
+        """Cycle the sort: each column ascending, then descending."""
+        if self.sort_reverse:
+            self.sort_column = (self.sort_column + 1) % len(COLUMNS)
+        self.sort_reverse = not self.sort_reverse
+        self.reload()
+
+    def action_next_undecided(self) -> None:
+        """Open the first undecided suggestion in the corpus."""
+        found = self.store.next_undecided(self.coder, -1, -1)
+        if found is None:
+            self.notify("Every suggestion is decided.")
+            return
+        self.open_transcript(found.transcript_id, found.id)
+
+    def action_import_files(self) -> None:
+        """Ask for files or folders and import them in a worker."""
+        from qualcoder_ahp.tui.screens.modals import SearchModal
+
+        def start(value: str | None) -> None:
+            if value and value.strip():
+                self._import(shlex.split(value))
+
+        self.app.push_screen(SearchModal("", "files or folders to import"), start)
+
+    def action_suggest(self) -> None:
+        """Run suggestions over the corpus in a worker."""
+        self._suggest()
+
+    # ------------------------------------------------------------------ workers
+    def _import(self, paths: list[str]) -> None:
+        self._start_job("Importing", "Import",
+                        lambda report: jobs.import_files(self.app.store_path, paths, report))
+
+    def _suggest(self) -> None:
+        self._start_job("Suggesting", "Suggestions",
+                        lambda report: jobs.suggest(self.app.store_path, report))
+
+    def _start_job(self, label: str, description: str,
+                   job: Callable[[jobs.ProgressFn], str]) -> None:
+        """Run ``job`` in a thread worker owned by the app (whose one handler reports errors)."""
+
+        def run() -> None:
+            try:
+                summary: str | None = job(self._progress(label))
+            except BaseException:
+                summary = None  # the app's Worker.StateChanged handler shows the error
+                raise
+            finally:
+                self.post_message(JobFinished(label, summary))
+
+        self.app.run_worker(run, thread=True, exclusive=True, group="jobs",
+                            exit_on_error=False, description=description)
+
+    def _progress(self, label: str) -> jobs.ProgressFn:
+        def report(done: int, total: int) -> None:
+            self.post_message(JobProgress(label, done, total))
+        return report
+
+    @on(JobProgress)
+    def _show_progress(self, message: JobProgress) -> None:
+        bar = self.query_one("#job-progress", ProgressBar)
+        label = self.query_one("#job-label", Label)
+        bar.display = label.display = True
+        label.update(Text(f"{message.label}… {message.done}/{message.total}"))
+        bar.update(total=max(1, message.total), progress=message.done)
+
+    @on(JobFinished)
+    def _finished(self, message: JobFinished) -> None:
+        self.query_one("#job-progress").display = False
+        self.query_one("#job-label").display = False
+        if message.summary is not None:
+            self.notify(message.summary, title=message.label)
+        self.reload()

@@ -1,0 +1,340 @@
+"""The state of one coder working on one transcript (plain Python, no Textual).
+
+:class:`CodingSession` is what the coding screen shows and what its keys change:
+the current suggestion, the pending span (what *accept* or *code* will store), a
+sentence cursor with an optional selection anchor, filters and search hits. Every
+decision is one call to the :class:`~qualcoder_ahp.model.store.Store` (one
+transaction), after which the session re-reads this coder's codings and decisions,
+so what the screen shows is always what the database holds. Keeping this free of
+Textual lets the unit tests and the benchmark drive it directly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.records import Coding, Sentence, Suggestion, Theme, TranscriptInfo, Turn
+
+STATUS_FILTERS = ("all", "undecided", "decided", "accepted", "adjusted", "rejected")
+RECENT_SIZE = 9
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open ``[start, end)`` range of the transcript text."""
+
+    start: int
+    end: int
+
+
+class CodingSession:
+    """One coder's view of one transcript, and the decisions they make on it."""
+
+    def __init__(self, store: Store, coder: str, transcript_id: int) -> None:
+        self.store = store
+        self.coder = coder
+        self.info: TranscriptInfo = store.transcript(transcript_id)
+        self.text = store.transcript_text(transcript_id)
+        self.turns: list[Turn] = store.turns(transcript_id)
+        self.sentences: list[Sentence] = store.sentences(transcript_id) or [
+            Sentence(t.start, t.end, i) for i, t in enumerate(self.turns)
+        ]
+        self._sentence_starts = [s.start for s in self.sentences]
+        self._turn_starts = [t.start for t in self.turns]
+        self.themes: dict[str, Theme] = {t.id: t for t in store.themes(include_inactive=True)}
+        self.theme_filter: str | None = None
+        self.status_filter = "all"
+        self.search_query = ""
+        self.search_hits: list[int] = []
+        self._last_hit: int | None = None
+        self.anchor: int | None = None
+        """Sentence index where a selection started (``v``), or None."""
+        self.cursor = 0
+        """Index of the sentence under the cursor."""
+        self.current: Suggestion | None = None
+        self.span: Span | None = None
+        self.reload()
+        if self.sentences:
+            self.span = self._sentence_span(0)
+
+    # ------------------------------------------------------------------ data
+    @property
+    def transcript_id(self) -> int:
+        """The transcript's id."""
+        return self.info.id
+
+    def reload(self) -> None:
+        """Re-read suggestions, this coder's decisions and codings from the store."""
+        self.suggestions: list[Suggestion] = self.store.suggestions(transcript_id=self.info.id)
+        self.decisions: dict[int, str] = self.store.decisions_for(self.coder, self.info.id)
+        self.codings: list[Coding] = self.store.codings(
+            transcript_id=self.info.id, coder=self.coder)
+        if self.current is not None:
+            self.current = next((s for s in self.suggestions if s.id == self.current.id), None)
+
+    def visible_suggestions(self) -> list[Suggestion]:
+        """The suggestions that pass the theme and status filters, in text order."""
+        out = []
+        for sug in self.suggestions:
+            if self.theme_filter and sug.theme_id != self.theme_filter:
+                continue
+            if not self._status_passes(self.decisions.get(sug.id)):
+                continue
+            out.append(sug)
+        return out
+
+    def _status_passes(self, status: str | None) -> bool:
+        wanted = self.status_filter
+        if wanted == "all":
+            return True
+        if wanted == "undecided":
+            return status is None
+        if wanted == "decided":
+            return status is not None
+        return status == wanted
+
+    def status_of(self, suggestion: Suggestion) -> str:
+        """This coder's decision on a suggestion, or ``undecided``."""
+        return self.decisions.get(suggestion.id, "undecided")
+
+    def progress(self) -> tuple[int, int]:
+        """(decided, total) open suggestions of this transcript for this coder."""
+        return sum(1 for s in self.suggestions if s.id in self.decisions), len(self.suggestions)
+
+    # ------------------------------------------------------------------ positions
+    def sentence_at(self, offset: int) -> int:
+        """Index of the sentence containing (or last starting before) ``offset``."""
+        return max(0, bisect_right(self._sentence_starts, offset) - 1)
+
+    def turn_at(self, offset: int) -> int:
+        """Index of the turn containing (or last starting before) ``offset``."""
+        return max(0, bisect_right(self._turn_starts, offset) - 1)
+
+    def _sentence_span(self, index: int) -> Span:
+        s = self.sentences[index]
+        return Span(s.start, s.end)
+
+    def coding_under_cursor(self) -> Coding | None:
+        """This coder's innermost coding at the start of the pending span."""
+        if self.span is None:
+            return None
+        at = self.span.start
+        hits = [c for c in self.codings if c.start <= at < c.end]
+        if not hits and self.current is not None:
+            hits = [c for c in self.codings if c.suggestion_id == self.current.id]
+        if not hits:
+            hits = [c for c in self.codings if c.start < self.span.end and self.span.start < c.end]
+        return min(hits, key=lambda c: c.end - c.start) if hits else None
+
+    # ------------------------------------------------------------------ navigation
+    def go_to(self, suggestion: Suggestion) -> None:
+        """Make ``suggestion`` current: the pending span becomes its segment."""
+        self.current = suggestion
+        self.span = Span(suggestion.start, suggestion.end)
+        self.cursor = self.sentence_at(suggestion.start)
+        self.anchor = None
+
+    def step_suggestion(self, direction: int) -> Suggestion | None:
+        """Go to the next (1) or previous (-1) visible suggestion, wrapping round."""
+        visible = self.visible_suggestions()
+        if not visible:
+            return None
+        keys = [(s.start, s.end, s.theme_id) for s in visible]
+        if self.current is not None:
+            here = (self.current.start, self.current.end, self.current.theme_id)
+        else:
+            pos = self.span.start if self.span else 0
+            here = (pos, -1, "")
+        if direction > 0:
+            i = bisect_right(keys, here)
+            target = visible[i % len(visible)]
+        else:
+            i = bisect_left(keys, here) - 1
+            target = visible[i % len(visible)]
+        self.go_to(target)
+        return target
+
+    def move_cursor(self, delta: int) -> None:
+        """Move the sentence cursor; the pending span follows (or the selection grows)."""
+        if not self.sentences:
+            return
+        self.cursor = min(max(self.cursor + delta, 0), len(self.sentences) - 1)
+        self.current = None
+        if self.anchor is None:
+            self.span = self._sentence_span(self.cursor)
+        else:
+            lo, hi = sorted((self.anchor, self.cursor))
+            self.span = Span(self.sentences[lo].start, self.sentences[hi].end)
+
+    def toggle_selection(self) -> bool:
+        """Start a selection at the cursor sentence, or drop it. Returns whether one is on."""
+        if self.anchor is None:
+            self.anchor = self.cursor
+            self.current = None
+            self.span = self._sentence_span(self.cursor)
+            return True
+        self.anchor = None
+        return False
+
+    # ------------------------------------------------------------------ adjusting
+    def widen(self) -> None:
+        """Widen the pending span to the whole turn(s) it touches."""
+        span = self._need_span()
+        first = self.turns[self.turn_at(span.start)]
+        last = self.turns[self.turn_at(max(span.start, span.end - 1))]
+        self.span = Span(min(first.start, span.start), max(last.end, span.end))
+
+    def narrow(self) -> None:
+        """Narrow the pending span to the current suggestion's matched words."""
+        if self.current is None or not self.current.matches:
+            raise UserError("narrowing needs a suggestion with matched words")
+        self.span = Span(min(m[0] for m in self.current.matches),
+                         max(m[1] for m in self.current.matches))
+
+    def move_edge(self, edge: str, unit: str, direction: int) -> None:
+        """Move the pending span's ``start`` or ``end`` by a ``sentence`` or ``word``.
+
+        The span never becomes empty; a move that would cross the other edge is ignored.
+        """
+        span = self._need_span()
+        if unit == "sentence":
+            points = ([s.start for s in self.sentences] if edge == "start"
+                      else [s.end for s in self.sentences])
+        else:
+            # Words near the edge only: a window keeps this cheap on long transcripts.
+            here = span.start if edge == "start" else span.end
+            words = [m.span() for m in _WORD.finditer(
+                self.text, max(0, here - 400), min(len(self.text), here + 400))]
+            points = [w[0] for w in words] if edge == "start" else [w[1] for w in words]
+        here = span.start if edge == "start" else span.end
+        if direction > 0:
+            candidates = [p for p in points if p > here]
+            new = min(candidates) if candidates else here
+        else:
+            candidates = [p for p in points if p < here]
+            new = max(candidates) if candidates else here
+        start, end = (new, span.end) if edge == "start" else (span.start, new)
+        if start < end:
+            self.span = Span(start, end)
+
+    def _need_span(self) -> Span:
+        if self.span is None:
+            raise UserError("there is no segment under the cursor")
+        return self.span
+
+    def is_adjusted(self) -> bool:
+        """Whether the pending span differs from the current suggestion's segment."""
+        return (self.current is not None and self.span is not None
+                and (self.span.start, self.span.end) != (self.current.start, self.current.end))
+
+    # ------------------------------------------------------------------ decisions
+    def accept(self) -> Coding:
+        """Accept the current suggestion with the pending span (adjusted if changed)."""
+        if self.current is None:
+            raise UserError("no suggestion is selected (n/p to choose one)")
+        span = self._need_span()
+        coding = self.store.accept(self.current.id, self.coder, start=span.start, end=span.end)
+        self.reload()
+        return coding
+
+    def reject(self) -> None:
+        """Reject the current suggestion."""
+        if self.current is None:
+            raise UserError("no suggestion is selected (n/p to choose one)")
+        self.store.reject(self.current.id, self.coder)
+        self.reload()
+
+    def code(self, theme_id: str) -> Coding:
+        """Code the pending span (sentence or selection) with a theme, by hand."""
+        span = self._need_span()
+        coding = self.store.code(self.info.id, theme_id, self.coder, span.start, span.end)
+        self.remember_theme(theme_id)
+        self.anchor = None
+        self.reload()
+        return coding
+
+    def remove(self) -> Coding:
+        """Remove this coder's coding under the cursor."""
+        coding = self.coding_under_cursor()
+        if coding is None:
+            raise UserError("there is no coding of yours under the cursor")
+        self.store.remove_coding(coding.id, self.coder)
+        self.reload()
+        return coding
+
+    def undo(self) -> dict[str, object] | None:
+        """Undo this coder's last decision (persisted in the event log)."""
+        done = self.store.undo(self.coder)
+        self.reload()
+        return done
+
+    def redo(self) -> dict[str, object] | None:
+        """Redo this coder's last undone decision."""
+        done = self.store.redo(self.coder)
+        self.reload()
+        return done
+
+    # ------------------------------------------------------------------ recent themes
+    def recent_themes(self) -> list[str]:
+        """Up to nine theme ids for the number keys: recently used first, then the codebook."""
+        raw = self.store.get_setting(f"recent_themes:{self.coder}")
+        recent = [t for t in (json.loads(raw) if raw else []) if self._codable(t)]
+        for theme in self.themes.values():
+            if len(recent) >= RECENT_SIZE:
+                break
+            if theme.id not in recent and self._codable(theme.id):
+                recent.append(theme.id)
+        return recent[:RECENT_SIZE]
+
+    def remember_theme(self, theme_id: str) -> None:
+        """Put a theme first in this coder's recent list (a project setting)."""
+        raw = self.store.get_setting(f"recent_themes:{self.coder}")
+        recent = [t for t in (json.loads(raw) if raw else []) if t != theme_id]
+        self.store.set_setting(f"recent_themes:{self.coder}",
+                               json.dumps([theme_id, *recent][:RECENT_SIZE]))
+
+    def _codable(self, theme_id: str) -> bool:
+        theme = self.themes.get(theme_id)
+        return theme is not None and theme.codable
+
+    # ------------------------------------------------------------------ search
+    def search(self, query: str) -> int | None:
+        """Find ``query`` (case-insensitive); go to the first hit after the cursor."""
+        self.search_query = query
+        self.search_hits = []
+        if query:
+            folded, needle = self.text.casefold(), query.casefold()
+            # casefold can change lengths (ß -> ss); fall back to lower() then.
+            if len(folded) != len(self.text):
+                folded, needle = self.text.lower(), query.lower()
+            i = folded.find(needle)
+            while i >= 0:
+                self.search_hits.append(i)
+                i = folded.find(needle, i + 1)
+        return self.next_hit()
+
+    def next_hit(self) -> int | None:
+        """Go to the next search hit after the cursor (wrapping); None if there is none."""
+        if not self.search_hits:
+            return None
+        span = self.span
+        last = self._last_hit
+        # From the hit last shown while the cursor is still on it, else from the cursor.
+        if last is not None and span is not None and span.start <= last < span.end:
+            here = last
+        else:
+            here = span.start - 1 if span else -1
+        i = bisect_right(self.search_hits, here)
+        hit = self.search_hits[i % len(self.search_hits)]
+        self._last_hit = hit
+        self.cursor = self.sentence_at(hit)
+        self.current = None
+        self.anchor = None
+        self.span = self._sentence_span(self.cursor)
+        return hit

@@ -1,0 +1,121 @@
+"""Side-panel contents of the coding screen, as Rich Text built from plain strings.
+
+Theme names, definitions and quotes come from codebooks and transcripts, so they
+are appended as plain text (never parsed as markup): ``Text.append`` with a style.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+from qualcoder_ahp.records import Pattern, Theme
+from qualcoder_ahp.tui.session import CodingSession
+
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _swatch(colour: str) -> str:
+    return f"on {colour}" if _HEX.fullmatch(colour) else "on grey50"
+
+
+def suggestion_text(session: CodingSession, patterns: dict[str, Pattern]) -> Text:
+    """The current suggestion (theme, definition, criteria, patterns, status) or the cursor."""
+    out = Text()
+    sug = session.current
+    decided, total = session.progress()
+    out.append(f"Decided {decided}/{total}", style="bold")
+    filters = []
+    if session.status_filter != "all":
+        filters.append(session.status_filter)
+    if session.theme_filter:
+        theme = session.themes.get(session.theme_filter)
+        filters.append(theme.name if theme else session.theme_filter)
+    if filters:
+        out.append("  filter: " + ", ".join(filters), style="italic")
+    out.append("\n")
+    if sug is None:
+        span = session.span
+        if session.anchor is not None:
+            out.append("Selecting sentences (v to stop)\n", style="bold yellow")
+        elif span is not None:
+            out.append(f"Cursor: sentence {session.cursor + 1}/{len(session.sentences)}\n")
+        out.append("No suggestion selected: n/p to walk them, c to code by hand.\n",
+                   style="dim")
+    else:
+        theme = session.themes.get(sug.theme_id)
+        visible = session.visible_suggestions()
+        index = next((i for i, s in enumerate(visible) if s.id == sug.id), None)
+        where = f"{index + 1}/{len(visible)}" if index is not None else "(filtered out)"
+        status = session.status_of(sug)
+        out.append(f"Suggestion {where} · ")
+        out.append(status, style={"undecided": "bold yellow", "rejected": "bold red"}.get(
+            status, "bold green"))
+        if session.is_adjusted():
+            out.append(" · span adjusted", style="bold magenta")
+        out.append("\n")
+        _theme_block(out, theme, sug.theme_id)
+        out.append("Patterns: ", style="bold")
+        out.append(", ".join(sug.pattern_ids) or "-")
+        out.append("\n")
+        for pid in sug.pattern_ids:
+            pattern = patterns.get(pid)
+            if pattern is not None:
+                out.append(f"  {pid}: ", style="dim")
+                out.append(_short(str(pattern.body), 60) + "\n", style="dim")
+        words = [session.text[a:b] for a, b in sug.matches]
+        out.append("Matched: ", style="bold")
+        out.append(", ".join(f"“{w}”" for w in words) or "-")
+        out.append("\n")
+    coding = session.coding_under_cursor()
+    if coding is not None:
+        theme = session.themes.get(coding.theme_id)
+        out.append("Your coding here: ", style="bold")
+        out.append(theme.name if theme else coding.theme_id)
+        out.append(f" ({coding.origin})\n")
+        if coding.memo:
+            out.append("Memo: ", style="bold")
+            out.append(_short(coding.memo, 200) + "\n")
+    return out
+
+
+def _theme_block(out: Text, theme: Theme | None, theme_id: str) -> None:
+    if theme is None:
+        out.append(f"Theme {theme_id} (not in the codebook)\n", style="bold red")
+        return
+    out.append("  ", style=_swatch(theme.color))
+    out.append(" ")
+    out.append(theme.name + "\n", style="bold")
+    for label, body in (("Definition", theme.description), ("Include", theme.inclusion),
+                        ("Exclude", theme.exclusion)):
+        if body:
+            out.append(f"{label}: ", style="bold")
+            out.append(body.strip() + "\n")
+
+
+def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[str, int],
+                  recent: list[str]) -> Text:
+    """The theme tree with this coder's counts (here / all transcripts) and number keys."""
+    out = Text()
+    out.append("Codebook (here/all)\n", style="bold")
+    depth: dict[str, int] = {}
+    numbers = {theme_id: i + 1 for i, theme_id in enumerate(recent)}
+    for theme in themes:
+        level = depth[theme.parent_id] + 1 if theme.parent_id in depth else 0
+        depth[theme.id] = level
+        number = numbers.get(theme.id)
+        out.append(f"{number} " if number else "  ", style="bold cyan")
+        out.append("  " * level)
+        out.append(" ", style=_swatch(theme.color))
+        out.append(" ")
+        out.append(theme.name, style="" if theme.codable else "italic dim")
+        if theme.codable:
+            out.append(f" {here.get(theme.id, 0)}/{everywhere.get(theme.id, 0)}", style="dim")
+        out.append("\n")
+    return out
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

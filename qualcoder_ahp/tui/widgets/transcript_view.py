@@ -1,0 +1,194 @@
+"""The transcript pane: a Line-API ScrollView that draws only the visible lines.
+
+One widget per turn is far too slow for a 38k-word hearing (over a thousand
+widgets, seconds to open), so this view keeps a :class:`~qualcoder_ahp.tui.layout.Layout`
+(wrapped once per width) and renders each visible row on demand in
+:meth:`TranscriptView.render_line`, applying the styles of codings, the pending
+span, matched words, search hits and the selection only to that row's slice.
+Text is turned into Segments from plain strings, never parsed as markup, so a
+transcript containing ``[bold]`` shows those characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from qualcoder_ahp.records import Turn
+from qualcoder_ahp.tui.layout import BLANK, HEADER, Layout, display_text, wrap_transcript
+
+GUTTER = 2
+_BLACK = Color(0, 0, 0)
+
+
+@dataclass
+class Marks:
+    """What to highlight, as half-open text spans (set by the screen, read when drawing)."""
+
+    codings: list[tuple[int, int, str]] = field(default_factory=list)
+    """This coder's codings: (start, end, theme colour), sorted by start."""
+    span: tuple[int, int] | None = None
+    """The pending span (what accept or code would store)."""
+    matches: list[tuple[int, int]] = field(default_factory=list)
+    """The current suggestion's matched words."""
+    hits: list[tuple[int, int]] = field(default_factory=list)
+    """Search hits, sorted by start."""
+    selecting: bool = False
+    """Whether the pending span is a selection being extended."""
+
+
+class TranscriptView(ScrollView, can_focus=False):
+    """Scrollable, wrapped, styled view of one transcript."""
+
+    DEFAULT_CSS = """
+    TranscriptView { background: $surface; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = ""
+        self.turns: list[Turn] = []
+        self.interviewer: set[int] = set()
+        self.layout_cache: Layout | None = None
+        self.marks = Marks()
+        self._style_cache: dict[str, Style] = {}
+        self._base: Style | None = None
+
+    # ------------------------------------------------------------------ content
+    def set_document(self, text: str, turns: list[Turn]) -> None:
+        """Show a transcript (wrapping happens at the next size)."""
+        self.text = text
+        self.turns = turns
+        self.interviewer = {i for i, t in enumerate(turns) if t.role == "interviewer"}
+        self.layout_cache = None
+        self._relayout()
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def set_marks(self, marks: Marks) -> None:
+        """Replace the highlights and redraw the visible rows."""
+        self.marks = marks
+        self.refresh()
+
+    def _relayout(self) -> None:
+        width = self.scrollable_content_region.width - GUTTER
+        if width <= 0 or not self.turns:
+            self.virtual_size = Size(0, 0)
+            return
+        if self.layout_cache is None or self.layout_cache.width != max(8, width):
+            self.layout_cache = wrap_transcript(self.text, self.turns, width)
+        self.virtual_size = Size(width + GUTTER, len(self.layout_cache))
+
+    def on_resize(self) -> None:
+        """Re-wrap when the width changes."""
+        self._relayout()
+        self.refresh()
+
+    def show_span(self, start: int, end: int) -> None:
+        """Scroll so that ``[start, end)`` is on screen (centred when it was off screen)."""
+        if self.layout_cache is None:
+            self._relayout()
+        if self.layout_cache is None:
+            return
+        rows = self.layout_cache.rows_of(start, end)
+        # Include the speaker header when the span starts a turn.
+        top, bottom = max(0, rows.start - 1), rows.stop
+        height = max(1, self.scrollable_content_region.height)
+        y = round(self.scroll_y)
+        if top >= y and bottom <= y + height:
+            return
+        target = max(0, top - height // 3) if bottom - top < height else top
+        self.scroll_to(y=target, animate=False, immediate=True)
+
+    # ------------------------------------------------------------------ drawing
+    def _colour(self, colour: str) -> Style:
+        style = self._style_cache.get(colour)
+        if style is None:
+            try:
+                base = Color.parse(colour)
+            except Exception:  # a bad colour in a codebook must not break drawing
+                base = Color.parse("#888888")
+            style = Style(bgcolor=base.blend(_BLACK, 0.45).rich_color, color="white")
+            self._style_cache[colour] = style
+        return style
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Compute the base style once per pass, not once per row."""
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+
+    def render_line(self, y: int) -> Strip:
+        """Draw display row ``scroll_y + y``."""
+        width = self.scrollable_content_region.width
+        base = self._base or self.rich_style
+        layout = self.layout_cache
+        row = round(self.scroll_y) + y
+        if layout is None or row >= len(layout):
+            return Strip.blank(width, base)
+        line = layout.lines[row]
+        if line.kind == BLANK:
+            strip = Strip.blank(width, base)
+        elif line.kind == HEADER:
+            strip = self._header(line.turn, base)
+        else:
+            strip = self._text_row(line.start, line.end, line.turn, base)
+        return strip.crop_extend(0, width, base)
+
+    def _header(self, turn_index: int, base: Style) -> Strip:
+        turn = self.turns[turn_index]
+        role_style = {"interviewer": Style(color="grey62", bold=True),
+                      "participant": Style(color="cyan", bold=True)}.get(
+                          turn.role, Style(color="yellow", bold=True))
+        segments = [Segment(" " * GUTTER, base),
+                    Segment(display_text(turn.speaker), base + role_style)]
+        if turn.time:
+            segments.append(Segment(f"  {display_text(turn.time)}", base + Style(dim=True)))
+        return Strip(segments)
+
+    def _text_row(self, start: int, end: int, turn: int, base: Style) -> Strip:
+        marks = self.marks
+        text_style = base + Style(dim=True) if turn in self.interviewer else base
+        codings = [c for c in marks.codings if c[0] < end and start < c[1]]
+        span = marks.span if marks.span and marks.span[0] < end and start < marks.span[1] \
+            else None
+        matches = [m for m in marks.matches if m[0] < end and start < m[1]]
+        hits = [h for h in marks.hits if h[0] < end and start < h[1]] if marks.hits else []
+        cuts = {start, end}
+        for group in (codings, matches, hits, [span] if span else []):
+            for item in group:
+                cuts.update(p for p in (item[0], item[1]) if start < p < end)
+        points = sorted(cuts)
+        gutter = self._gutter(codings, span, base)
+        segments = [gutter]
+        for a, b in zip(points, points[1:], strict=False):
+            style = text_style
+            for c_start, c_end, colour in codings:
+                if c_start <= a < c_end:
+                    style = style + self._colour(colour)
+            if span and span[0] <= a < span[1]:
+                style = style + Style(underline=True, bold=True, dim=False)
+                if marks.selecting:
+                    style = style + Style(reverse=True)
+            if any(m[0] <= a < m[1] for m in matches):
+                style = style + Style(color="black", bgcolor="yellow", dim=False)
+            if any(h[0] <= a < h[1] for h in hits):
+                style = style + Style(color="black", bgcolor="magenta", dim=False)
+            segments.append(Segment(display_text(self.text[a:b]), style))
+        return Strip(segments)
+
+    def _gutter(self, codings: list[tuple[int, int, str]], span: tuple[int, int] | None,
+                base: Style) -> Segment:
+        if span is not None:
+            return Segment("▶ ", base + Style(color="yellow", bold=True))
+        if codings:
+            colour = codings[-1][2]
+            return Segment("▌ ", base + Style(color=self._colour(colour).bgcolor))
+        return Segment(" " * GUTTER, base)

@@ -1,0 +1,192 @@
+"""Agreement views over a real store: cells, pooled themes, overall, mean, disagreements."""
+
+from __future__ import annotations
+
+import krippendorff
+import numpy as np
+import pytest
+
+from qualcoder_ahp.agreement import stats as st
+from qualcoder_ahp.agreement.compute import Corpus, TranscriptData, collect, compute, disagreements
+from qualcoder_ahp.agreement.reconcile import reconcile_items
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.records import Codebook, Theme
+from tests.conftest import make_parsed
+
+ASHA = [
+    ("Interviewer", "interviewer", "How did you get here?"),
+    ("Asha", "participant", "I fell into management by chance. Then I stayed. "
+                            "The board listened to me."),
+]
+BEN = [
+    ("Interviewer", "interviewer", "Tell me about your route."),
+    ("Ben", "participant", "It was a winding route. I never planned it. The trust board "
+                           "was far away."),
+]
+
+
+def build_project(store):
+    """Two transcripts, three themes (one folder), coders asha/ben/cai with known spans."""
+    store.save_codebook(Codebook("ahp", (
+        Theme("careers", "Careers", codable=False),
+        Theme("serendipity", "Serendipity", parent_id="careers"),
+        Theme("winding", "Winding route", parent_id="careers"),
+        Theme("mandate", "Board mandate"),
+    )))
+    a, _ = store.add_transcript("asha", make_parsed(ASHA))
+    b, _ = store.add_transcript("ben", make_parsed(BEN))
+    text_a = store.transcript_text(a.id)
+    chance = text_a.index("I fell")
+    board = text_a.index("The board")
+    store.code(a.id, "serendipity", "asha", chance, chance + 32)
+    store.code(a.id, "serendipity", "ben", chance + 2, chance + 32)
+    store.code(a.id, "mandate", "asha", board, len(text_a))
+    text_b = store.transcript_text(b.id)
+    route = text_b.index("It was")
+    store.code(b.id, "winding", "asha", route, route + 23)
+    store.code(b.id, "winding", "ben", route, route + 23)
+    store.code(b.id, "winding", "cai", route, route + 10)
+    return a, b
+
+
+def test_cells_pool_into_themes_and_overall(store):
+    a, b = build_project(store)
+    report = compute(collect(store, ["asha", "ben"]))
+    cells = {(r.theme, r.transcript): r for r in report.cells}
+    # folders are not codable, so not compared
+    assert {t for t, _ in cells} == {"serendipity", "winding", "mandate"}
+    seren = cells["serendipity", "asha"]
+    n = len(store.transcript_text(a.id))
+    assert seren.counts == {"n11": 30, "n10": 2, "n01": 0, "n00": n - 32}
+    assert seren.units == n
+    assert seren.stats["cohen_kappa"] == pytest.approx(
+        st.cohen_kappa(st.Counts2x2(30, 2, 0, n - 32)))
+    assert isinstance(seren.stats["u_alpha"], float)
+    # a theme neither coder used in a transcript: undefined, with the reason
+    none = cells["mandate", "ben"]
+    assert none.stats["cohen_kappa"] == st.Undefined("neither coder used the theme")
+    assert none.record()["cohen_kappa"] == "undefined (neither coder used the theme)"
+    themes = {r.theme: r for r in report.themes}
+    for theme, row in themes.items():
+        summed = {k: sum(c.counts[k] for (t, _), c in cells.items() if t == theme)
+                  for k in ("n11", "n10", "n01", "n00")}
+        assert row.counts == summed
+    total = {k: sum(r.counts[k] for r in report.themes) for k in ("n11", "n10", "n01", "n00")}
+    assert report.overall.counts == total
+    pooled = st.Counts2x2(**total)
+    assert report.overall.stats["cohen_kappa"] == pytest.approx(st.cohen_kappa(pooled))
+    assert report.overall.stats["krippendorff_alpha"] == pytest.approx(
+        st.krippendorff_alpha_2x2(pooled))
+    kappas = [r.stats["cohen_kappa"] for r in report.themes]
+    assert report.mean.stats["cohen_kappa"] == pytest.approx(
+        sum(kappas) / len(kappas))
+    assert "fleiss_kappa" not in report.overall.stats
+
+
+def test_sentence_and_turn_units_count_units_not_characters(store):
+    build_project(store)
+    corpus = collect(store, ["asha", "ben"], transcript="asha")
+    by_sentence = {r.theme: r for r in compute(corpus, "sentence").cells}
+    assert by_sentence["serendipity"].counts == {"n11": 1, "n10": 0, "n01": 0, "n00": 3}
+    assert by_sentence["mandate"].counts == {"n11": 0, "n10": 1, "n01": 0, "n00": 3}
+    by_turn = {r.theme: r for r in compute(corpus, "turn").cells}
+    assert by_turn["serendipity"].units == 2
+    assert by_turn["serendipity"].counts["n11"] == 1
+
+
+def test_segment_unit_respects_the_threshold(store):
+    build_project(store)
+    corpus = collect(store, ["asha", "ben"], theme="serendipity")
+    strict = compute(corpus, "segment", 0.95).themes[0]
+    loose = compute(corpus, "segment", 0.9).themes[0]
+    assert strict.counts == {"n11": 0, "n10": 1, "n01": 1, "n00": 0}  # 30/32 = 0.94
+    assert loose.counts == {"n11": 2, "n10": 0, "n01": 0, "n00": 0}
+
+
+def test_coder_without_any_coding_in_a_transcript_is_missing_not_absent(store):
+    a, b = build_project(store)
+    report = compute(collect(store, ["asha", "cai"]))
+    cell = next(r for r in report.cells if r.transcript == "asha" and r.theme == "serendipity")
+    assert cell.stats["cohen_kappa"] == st.Undefined("cai made no coding in this transcript")
+    seren = next(r for r in report.themes if r.theme == "serendipity")
+    # asha's transcript is left out of the pool; only ben's (coded by both) counts
+    assert seren.units == len(store.transcript_text(b.id))
+    assert seren.counts["n00"] == seren.units
+
+
+def test_three_coders_alpha_matches_krippendorff_package(store):
+    a, b = build_project(store)
+    report = compute(collect(store, ["asha", "ben", "cai"], transcript="ben"))
+    winding = next(r for r in report.themes if r.theme == "winding")
+    text = store.transcript_text(b.id)
+    route = text.index("It was")
+    rows = np.zeros((3, len(text)))
+    rows[0, route:route + 23] = rows[1, route:route + 23] = 1
+    rows[2, route:route + 10] = 1
+    expected = krippendorff.alpha(reliability_data=rows, level_of_measurement="nominal")
+    assert winding.stats["krippendorff_alpha"] == pytest.approx(expected)
+    assert winding.counts == {"coded_by_all": 10, "coded_by_some": 13,
+                              "coded_by_none": len(text) - 23}
+    assert winding.stats["jaccard"] == pytest.approx(10 / 23)
+    assert isinstance(winding.stats["fleiss_kappa"], float)
+    assert isinstance(winding.stats["light_kappa"], float)
+
+
+def test_three_coders_with_one_missing_use_the_others(store):
+    build_project(store)
+    report = compute(collect(store, ["asha", "ben", "cai"]))
+    seren = next(r for r in report.cells if r.transcript == "asha" and r.theme == "serendipity")
+    assert seren.counts["coded_by_all"] == 30  # cai did not code asha: two raters remain
+    assert isinstance(seren.stats["krippendorff_alpha"], float)
+
+
+def test_disagreements_list_spans_with_text(store):
+    a, _ = build_project(store)
+    found = disagreements(collect(store, ["asha", "ben"]))
+    assert [(d.theme_id, d.text, d.coded_by, d.not_coded_by) for d in found] == [
+        ("serendipity", "I ", ("asha",), ("ben",)),
+        ("mandate", "The board listened to me.", ("asha",), ("ben",)),
+    ]
+    by_sentence = disagreements(collect(store, ["asha", "ben"]), "sentence")
+    assert [d.text for d in by_sentence] == ["The board listened to me."]
+
+
+def test_reconcile_items_group_overlapping_codings(store):
+    build_project(store)
+    items = reconcile_items(collect(store, ["asha", "ben"]))
+    assert [(i.theme_id, i.of("asha"), i.of("ben")) for i in items][0][0] == "serendipity"
+    first = items[0]
+    assert first.union() == [(first.start, first.end)]
+    assert first.intersection() == list(first.of("ben"))
+    assert items[1].of("ben") == () and items[1].intersection() == []
+
+
+def test_bad_requests_are_user_errors(store):
+    build_project(store)
+    with pytest.raises(UserError, match="two or more"):
+        collect(store, ["asha", "asha"])
+    with pytest.raises(UserError, match="no coder named 'zoe'"):
+        collect(store, ["asha", "zoe"])
+    with pytest.raises(UserError, match="no theme"):
+        collect(store, ["asha", "ben"], theme="nope")
+    corpus = collect(store, ["asha", "ben"])
+    with pytest.raises(UserError, match="unknown unit"):
+        compute(corpus, "paragraph")
+    with pytest.raises(UserError, match="threshold"):
+        compute(corpus, "segment", 1.5)
+
+
+def test_compute_works_on_plain_data_without_a_store():
+    corpus = Corpus(("a", "b"), [("t", "T")], [TranscriptData(1, "x", "z" * 1000)],
+                    {(1, "t", "a"): [(0, 100)], (1, "t", "b"): [(50, 150)]},
+                    {1: ("a", "b")})
+    row = compute(corpus).themes[0]
+    assert row.counts == {"n11": 50, "n10": 50, "n01": 50, "n00": 850}
+    assert row.stats["percent_agreement"] == 0.9
+
+
+def test_agreed_stretches_are_the_identical_ones(store):
+    _, ben = build_project(store)
+    agreed = reconcile_items(collect(store, ["asha", "ben"]), agreed=True)
+    assert [(i.transcript, i.theme_id, i.of("asha") == i.of("ben")) for i in agreed] == [
+        ("ben", "winding", True)]

@@ -1,0 +1,160 @@
+"""The agreement, disagreements, merge, codings and blind commands through CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from tests.test_agreement_compute import build_project
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = tmp_path / "qcahp.db"
+    store = open_store(path)
+    build_project(store)
+    store.close()
+    return path
+
+
+def run(*args, ok=True):
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def test_progress_goes_to_stderr(project):
+    result = run("agreement", "--coders", "asha,ben")
+    assert "Agreement" in result.stderr and "Agreement" not in result.stdout
+
+
+def test_agreement_table_lists_themes_overall_and_mean(project):
+    out = run("agreement", "--coders", "asha,ben").stdout
+    lines = out.splitlines()
+    assert lines[0] == "Coders: asha, ben   unit: character"
+    header = lines[1].split()
+    assert header[:8] == ["view", "theme", "transcript", "units", "n11", "n10", "n01", "n00"]
+    assert {"kappa", "alpha", "AC1", "BP", "pi", "pos_agr", "jaccard"} <= set(header)
+    body = {line.split()[1]: line for line in lines[3:] if line and not line.startswith("[")}
+    assert set(body) >= {"serendipity", "winding", "mandate", "(pooled)"}
+    assert any(line.startswith("mean") for line in lines)
+    serendipity = body["serendipity"].split()
+    assert serendipity[4:7] == ["30", "2", "0"]
+
+
+def test_agreement_json_by_transcript_and_undefined_reasons(project):
+    rows = json.loads(run("agreement", "--coders", "asha,ben", "--by", "transcript",
+                          "--format", "json").stdout)
+    cell = next(r for r in rows if r["theme"] == "mandate" and r["transcript"] == "ben")
+    assert cell["cohen_kappa"] == "undefined (neither coder used the theme)"
+    assert isinstance(next(r for r in rows if r["theme"] == "serendipity"
+                           and r["transcript"] == "asha")["cohen_kappa"], float)
+
+
+def test_agreement_table_numbers_undefined_reasons(project):
+    out = run("agreement", "--coders", "asha,ben", "--by", "transcript").stdout
+    assert "undef[1]" in out
+    assert "[1] undefined: neither coder used the theme" in out
+
+
+def test_agreement_csv_md_xlsx_to_files(project, tmp_path):
+    run("agreement", "--coders", "asha,ben,cai", "--format", "csv", "-o", str(tmp_path / "a.csv"))
+    rows = list(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8")))
+    assert {"fleiss_kappa", "light_kappa", "coded_by_all"} <= set(rows[0])
+    run("agreement", "--coders", "asha,ben", "--unit", "sentence", "--format", "md",
+        "-o", str(tmp_path / "a.md"))
+    assert (tmp_path / "a.md").read_text().startswith("| view | theme |")
+    run("agreement", "--coders", "asha,ben", "--format", "xlsx", "-o", str(tmp_path / "a.xlsx"))
+    sheet = load_workbook(tmp_path / "a.xlsx").active
+    assert sheet.cell(1, 1).value == "view" and sheet.max_row == 6
+    assert (tmp_path / "a.xlsx").stat().st_mode & 0o077 == 0
+
+
+def test_agreement_filters_and_errors(project):
+    rows = json.loads(run("agreement", "--coders", "asha,ben", "--theme", "serendipity",
+                          "--transcript", "asha", "--unit", "segment", "--threshold", "0.8",
+                          "--format", "json").stdout)
+    assert [r["theme"] for r in rows] == ["serendipity", "(pooled)", "(mean over 1 themes)"]
+    assert rows[0]["n11"] == 2
+    bad = run("agreement", "--coders", "asha,zoe", ok=False)
+    assert bad.exit_code == 1 and "Error: no coder named 'zoe'" in bad.output
+    assert "Traceback" not in bad.output
+    bad = run("agreement", "--coders", "asha", ok=False)
+    assert bad.exit_code == 2
+    bad = run("agreement", "--coders", "asha,ben", "--format", "xlsx", ok=False)
+    assert "needs -o" in bad.output
+
+
+def test_disagreements_command(project):
+    out = run("disagreements", "--coders", "asha,ben").stdout
+    assert "The board listened to me." in out and "2 disagreeing spans." in out
+    rows = list(csv.DictReader(io.StringIO(
+        run("disagreements", "--coders", "asha,ben", "--theme", "mandate",
+            "--format", "csv").stdout)))
+    assert rows == [{"transcript": "asha", "theme": "mandate", "start": rows[0]["start"],
+                     "end": rows[0]["end"], "coded_by": "asha", "not_coded_by": "ben",
+                     "text": "The board listened to me."}]
+    assert "No disagreements." in run("disagreements", "--coders", "asha,ben",
+                                      "--theme", "winding").stdout
+
+
+def test_merge_command_and_codings_round_trip(project, tmp_path):
+    copy = tmp_path / "copy.db"
+    shutil.copy(project, copy)
+    other = open_store(copy)
+    tid = other.transcript("asha").id
+    other.code(tid, "mandate", "dee", 0, 3)
+    other.close()
+    out = run("merge", str(copy)).stdout
+    assert "Merged" in out and "codings: 1" in out
+    assert "Nothing new" in run("merge", str(copy)).stdout
+    exported = run("codings", "export", "--coder", "dee").stdout
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert rows == [{"transcript": "asha", "theme": "mandate", "start": "0", "end": "3",
+                     "quote": "How", "coder": "dee", "origin": "manual"}]
+    path = tmp_path / "dee.csv"
+    run("codings", "export", "--coder", "dee", "-o", str(path))
+    assert "Imported 1 codings for eve (0 already present)." in run(
+        "codings", "import", str(path), "--coder", "eve").stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("transcript,theme,start,end,quote\nasha,mandate,0,3,Who\n", encoding="utf-8")
+    result = run("codings", "import", str(bad), "--coder", "eve", ok=False)
+    assert result.exit_code == 1
+    assert f"Error: {bad}: line 2: quote does not match" in result.output
+
+
+def test_merge_mismatch_is_one_clear_line(project, tmp_path):
+    other = tmp_path / "other.db"
+    store = open_store(other)
+    from tests.conftest import make_parsed
+
+    store.add_transcript("zed", make_parsed([("Zed", "participant", "Different words.")]))
+    store.close()
+    result = run("merge", str(other), ok=False)
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "nothing merged" in result.output
+
+
+def test_blind_setting(project):
+    assert run("blind").stdout == "Blind coding is off.\n"
+    assert run("blind", "on").stdout == "Blind coding is on.\n"
+    store = open_store(project)
+    assert store.get_setting("blind") == "1"
+    store.close()
+    assert run("blind", "off").stdout == "Blind coding is off.\n"
+
+
+@pytest.mark.parametrize("command", [["agreement"], ["disagreements"], ["merge"], ["codings"],
+                                     ["codings", "import"], ["codings", "export"], ["blind"]])
+def test_every_command_has_help(command):
+    result = run(*command, "--help")
+    assert "Usage:" in result.output and len(result.output.splitlines()) > 3

@@ -1,0 +1,221 @@
+"""``qcahp import / transcripts / show / participants`` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+
+DATA = Path(__file__).parent / "data" / "import"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def db_path() -> Path:
+    return Path(os.environ["QCAHP_DB"])
+
+
+def dump() -> list[str]:
+    """Every row of the project database, to prove a command changed nothing."""
+    conn = sqlite3.connect(db_path())
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def rows(sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db_path())
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_import_files_and_show() -> None:
+    result = run("import", str(DATA / "bold.md"), str(DATA / "qa.txt"))
+    assert result.exit_code == 0, result.output
+    assert "imported   bold (v1" in result.stdout
+    assert "2 imported" in result.stdout and "0 failed" in result.stdout
+    assert rows("SELECT name, version, format FROM transcripts ORDER BY name") == [
+        ("bold", 1, "md"), ("qa", 1, "txt")]
+    assert rows("SELECT p.code FROM transcripts t JOIN participants p "
+                "ON p.id = t.participant_id ORDER BY t.name") == [("bold",), ("qa",)]
+    turns = rows("SELECT speaker, role, time FROM turns t JOIN transcripts x "
+                 "ON x.id = t.transcript_id WHERE x.name = 'bold' ORDER BY idx")
+    assert turns == [("Interviewer", "interviewer", None), ("Jane Doe", "participant", None),
+                     ("Interviewer", "interviewer", "00:02:10"),
+                     ("Jane Doe", "participant", None)]
+    assert rows("SELECT COUNT(*) FROM sentences")[0][0] > 6
+
+    shown = run("show", "bold")
+    assert shown.exit_code == 0
+    lines = shown.stdout.splitlines()
+    assert "[00:02:10] Interviewer (interviewer): Was that hard?" in lines
+    assert "Jane Doe (participant): Yes. Dr. Smith helped, e.g. with the budget." in lines
+
+
+def test_import_folder_sorted_and_transcripts_json(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "b.txt").write_text((DATA / "qa.txt").read_text())
+    (folder / "sub" / "a.vtt").write_text((DATA / "voices.vtt").read_text())
+    (folder / "notes.xlsx").write_bytes(b"ignored in folders")
+    (folder / ".hidden.txt").write_text("Interviewer: hidden")
+    result = run("import", str(folder))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.index("imported   b ") < result.stdout.index("imported   a ")
+    listed = json.loads(run("transcripts", "--format", "json").stdout)
+    assert [(t["name"], t["format"], t["turns"]) for t in listed] == [("a", "vtt", 3),
+                                                                      ("b", "txt", 4)]
+    assert listed[0]["speakers"] == {"Interviewer": "interviewer", "Kim Lee": "participant"}
+    assert listed[1]["words"] == rows("SELECT words FROM transcripts WHERE name='b'")[0][0]
+    table = run("transcripts").stdout
+    assert "Kim Lee (P)" in table and "Interviewer (I)" in table
+
+
+def test_same_content_again_is_unchanged() -> None:
+    assert run("import", str(DATA / "qa.txt")).exit_code == 0
+    before = dump()
+    again = run("import", str(DATA / "qa.txt"))
+    assert again.exit_code == 0
+    assert "unchanged  qa (already stored as v1)" in again.stdout
+    assert "0 imported (0 words), 1 unchanged, 0 failed" in again.stdout
+    assert dump() == before
+
+
+def test_same_name_new_content_needs_new_version(tmp_path: Path) -> None:
+    f = tmp_path / "qa.txt"
+    f.write_text("Q: First?\n\nA: Yes.\n")
+    assert run("import", str(f)).exit_code == 0
+    f.write_text("Q: First?\n\nA: Yes, and more.\n")
+    before = dump()
+    refused = run("import", str(f))
+    assert refused.exit_code == 1
+    assert "--new-version" in refused.stderr and str(f) in refused.stderr
+    assert dump() == before
+    accepted = run("import", "--new-version", str(f))
+    assert accepted.exit_code == 0
+    assert rows("SELECT version FROM transcripts WHERE name='qa' ORDER BY version") == [(1,), (2,)]
+    assert "Yes, and more." in run("show", "qa").stdout
+    assert "and more" not in run("show", "qa@1").stdout
+
+
+def _bad_files(tmp_path: Path) -> list[Path]:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.txt").write_bytes(b"\x00\x01\x02\x03binary")
+    (bad / "corrupt.docx").write_bytes(b"PK\x03\x04not a zip")
+    (bad / "table.xlsx").write_bytes(b"PK\x03\x04")
+    with open(bad / "huge.txt", "wb") as fh:  # sparse: 50 MB on paper, nothing on disk
+        fh.truncate(50 * 1024 * 1024)
+    return sorted(bad.iterdir())
+
+
+def test_bad_files_each_one_line_and_database_unchanged(tmp_path: Path) -> None:
+    assert run("import", str(DATA / "qa.txt")).exit_code == 0
+    for path in _bad_files(tmp_path):
+        before = dump()
+        result = run("import", str(path))
+        assert result.exit_code == 1, path
+        failed = [x for x in result.stderr.splitlines() if x.startswith("failed")]
+        assert len(failed) == 1 and str(path) in failed[0], result.stderr
+        assert "Traceback" not in result.output
+        assert dump() == before, path
+
+
+def test_batch_goes_on_past_bad_files(tmp_path: Path) -> None:
+    bad = _bad_files(tmp_path)
+    result = run("import", str(bad[0]), str(DATA / "qa.txt"), str(bad[1]), str(DATA / "dash.txt"))
+    assert result.exit_code == 1
+    assert "2 imported" in result.stdout and "2 failed" in result.stdout
+    assert rows("SELECT name FROM transcripts ORDER BY name") == [("dash",), ("qa",)]
+    assert "huge.txt: file is too large (50.0 MB" in run("import", str(bad[3])).stderr
+
+
+def test_interviewer_and_participant_options() -> None:
+    result = run("import", "--interviewer", "Bo", "--participant", "P07",
+                 str(DATA / "changes.srt"))
+    assert result.exit_code == 0, result.output
+    assert rows("SELECT speaker, role FROM turns GROUP BY speaker ORDER BY speaker") == [
+        ("Ann Host", "participant"), ("Bo Guest", "interviewer")]
+    assert rows("SELECT p.code FROM transcripts t JOIN participants p "
+                "ON p.id = t.participant_id") == [("P07",)]
+
+
+def test_naming_interviewers_again_fixes_roles_only() -> None:
+    assert run("import", str(DATA / "changes.srt")).exit_code == 0
+    text_before = rows("SELECT text, content_hash FROM transcripts")
+    offsets_before = rows('SELECT speaker, start, "end" FROM turns ORDER BY idx')
+    result = run("import", "--interviewer", "Bo Guest", str(DATA / "changes.srt"))
+    assert result.exit_code == 0
+    assert "unchanged  changes" in result.stdout
+    assert "roles      changes: Ann Host -> participant, Bo Guest -> interviewer" in result.stdout
+    assert rows("SELECT speaker, role FROM turns GROUP BY speaker ORDER BY speaker") == [
+        ("Ann Host", "participant"), ("Bo Guest", "interviewer")]
+    assert rows("SELECT text, content_hash FROM transcripts") == text_before
+    assert rows('SELECT speaker, start, "end" FROM turns ORDER BY idx') == offsets_before
+    before = dump()
+    assert "roles" not in run("import", "--interviewer", "Bo Guest",
+                              str(DATA / "changes.srt")).stdout
+    assert dump() == before
+
+
+def test_participants_csv(tmp_path: Path) -> None:
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text("Participant,Profession,Seniority,Trust type,Board distance\n"
+                        "qa,physiotherapist,director,acute,1\n"
+                        "P02,dietitian,head of service,community,\n")
+    assert run("import", str(DATA / "qa.txt")).exit_code == 0
+    result = run("participants", "import", str(csv_file))
+    assert result.exit_code == 0, result.output
+    assert "2 participants updated" in result.stdout
+    with open_store(db_path()) as store:
+        assert store.participants() == {
+            "P02": {"profession": "dietitian", "seniority": "head of service",
+                    "trust_type": "community"},
+            "qa": {"board_distance": "1", "profession": "physiotherapist",
+                   "seniority": "director", "trust_type": "acute"},
+        }
+    listed = run("participants").stdout.splitlines()
+    assert listed[0].split() == ["participant", "board_distance", "profession", "seniority",
+                                 "trust_type"]
+    assert any(x.split()[:2] == ["qa", "1"] for x in listed)
+    as_json = json.loads(run("participants", "--format", "json").stdout)
+    assert as_json["P02"]["profession"] == "dietitian"
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    ("", "empty"),
+    ("participant,profession\n", "at least one participant row"),
+    ("participant,profession\nP1,physio,extra\n", "line 2 has 3 cells"),
+    ("participant,profession\nP1,physio\nP1,dietitian\n", "line 3 repeats participant 'P1'"),
+    ("participant,profession\n,physio\n", "line 2 has no participant id"),
+    ("participant,role,Role\nP1,a,b\n", "names column 'role' twice"),
+])
+def test_bad_participants_csv(tmp_path: Path, content: str, problem: str) -> None:
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text(content)
+    run("participants")  # creates the database
+    before = dump()
+    result = run("participants", "import", str(csv_file))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"Error: {csv_file}: ") and problem in result.stderr
+    assert dump() == before
+
+
+def test_show_unknown_transcript() -> None:
+    result = run("show", "nope")
+    assert result.exit_code == 1
+    assert "no transcript 'nope'" in result.stderr

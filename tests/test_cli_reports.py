@@ -1,0 +1,151 @@
+"""``qcahp counts / quotes / cooccurrence / chart`` through click's CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from tests.test_reports import build_project
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "project.db"
+    store = open_store(path)
+    build_project(store)
+    store.close()
+    return path
+
+
+def run(db, *args, ok=True):
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    if ok:
+        assert result.exit_code == 0, (result.output, result.exception)
+    return result
+
+
+def test_counts_table_default(db):
+    out = run(db, "counts").stdout.splitlines()
+    assert out[0].split() == ["theme", "path", "codings", "segments", "transcripts",
+                              "participants", "words", "chars", "share_pct", "words_pct"]
+    career = out[2].split()
+    assert career[0] == "career" and career[3:8] == ["8", "4", "3", "3", "24"]
+    assert out[3].startswith("  winding")
+
+
+def test_counts_csv_by_coder_consensus(db):
+    rows = list(csv.DictReader(io.StringIO(
+        run(db, "counts", "--by", "coder", "--consensus", "--format", "csv").stdout)))
+    assert [(r["theme"], r["coder"], r["codings"], r["words"]) for r in rows] == [
+        ("career", "consensus", "1", "6"), ("serendipity", "consensus", "1", "6")]
+
+
+def test_counts_json_theme_filter(db):
+    doc = json.loads(run(db, "counts", "--theme", "career", "--coder", "alice",
+                         "--format", "json").stdout)
+    assert doc["coder"] == "alice"
+    assert [(r["theme_id"], r["segments"], r["words"]) for r in doc["rows"]] == [
+        ("career", 2, 15), ("winding", 2, 9), ("serendipity", 1, 8)]
+
+
+def test_counts_matrix_md_and_json(db):
+    md = run(db, "counts", "--by", "attribute:profession", "--format", "md").stdout
+    assert "## Matrix: segments by profession (all coders)" in md
+    assert "| career | Career route | 1 | 2 | 1 | 4 |" in md
+    assert "| career | Career route | 50.0 | 66.7 | 50.0 | 57.1 |" in md
+    doc = json.loads(run(db, "counts", "--by", "attribute:band", "--measure", "participants",
+                         "--format", "json").stdout)
+    assert doc["measure"] == "participants" and doc["columns"] == ["8a", "8c", "9"]
+
+
+def test_counts_xlsx_has_every_view(db, tmp_path):
+    out = tmp_path / "counts.xlsx"
+    result = run(db, "counts", "--by", "attribute:profession", "-o", str(out))
+    assert "Wrote theme counts" in result.stderr
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["profession n", "profession row %", "profession col %", "Themes",
+                             "By transcript", "By participant", "By coder", "band n",
+                             "band row %", "band col %", "About"]
+    assert [c.value for c in wb["By coder"][1]][:3] == ["theme", "path", "coder"]
+    assert wb["Themes"]["E2"].value == 3  # career: transcripts
+    about = {r[0].value: r[1].value for r in wb["About"].iter_rows(min_row=2)}
+    assert about["report"] == "counts" and about["coders"] == "all coders"
+
+
+def test_quotes_formats(db, tmp_path):
+    md = run(db, "quotes", "--theme", "mandate").stdout
+    assert md.count("| mandate |") == 3 and "Board access = mandate" in md
+    rows = list(csv.DictReader(io.StringIO(
+        run(db, "quotes", "--coder", "bob", "--format", "csv").stdout)))
+    assert [r["quote"] for r in rows] == ["I fell into management by chance.",
+                                          "My career was never planned.",
+                                          "Luck played a part.",
+                                          "I report to the chief nurse."]
+    assert rows[0]["band"] == "8c" and rows[0]["origin"] == "manual"
+    doc = json.loads(run(db, "quotes", "--consensus", "--format", "json").stdout)
+    assert [q["origin"] for q in doc["quotes"]] == ["consensus"]
+    for name in ("q.xlsx", "q.docx", "q.csv", "q.md", "q.json"):
+        run(db, "quotes", "-o", str(tmp_path / name))
+        assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600
+    assert load_workbook(tmp_path / "q.xlsx").sheetnames == ["Quotes", "About"]
+    assert json.loads((tmp_path / "q.json").read_text())["report"] == "quotes"
+
+
+def test_cooccurrence_command(db, tmp_path):
+    doc = json.loads(run(db, "cooccurrence", "--unit", "turn", "--format", "json").stdout)
+    assert [t["id"] for t in doc["themes"]] == ["career", "winding", "serendipity", "mandate"]
+    assert doc["matrix"][3] == [3, 2, 3, 3]
+    table = run(db, "cooccurrence").stdout
+    winding = table.splitlines()[3].split()
+    assert winding[0] == "winding" and winding[-3:] == ["2", "1", "0"]  # career cell empty
+    run(db, "cooccurrence", "-o", str(tmp_path / "co.xlsx"))
+    assert load_workbook(tmp_path / "co.xlsx").sheetnames == ["Co-occurrence overlap", "About"]
+
+
+@pytest.mark.parametrize("kind", ["counts", "matrix", "cooccurrence"])
+def test_chart_command(db, tmp_path, kind):
+    import matplotlib.image as mpimg
+
+    out = tmp_path / f"{kind}.png"
+    run(db, "chart", kind, "--by", "attribute:profession", "--dpi", "80", "-o", str(out))
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    img = mpimg.imread(out)
+    assert img.shape[0] > 100 and img[..., :3].std() > 0.05
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["counts", "--coder", "zoe"], "no coder named 'zoe'"),
+    (["counts", "--coder", "bob", "--consensus"], "either --coder or --consensus"),
+    (["counts", "--theme", "nope"], "no theme 'nope'"),
+    (["counts", "--by", "attribute:age"], "no participant attribute 'age'"),
+    (["counts", "--by", "page"], "unknown view 'page'"),
+    (["counts", "--format", "xlsx"], "xlsx output needs a file"),
+    (["counts", "-o", "missing/x.csv"], "no such folder"),
+    (["quotes", "-o", "q.png"], "cannot be written as 'png'"),
+    (["quotes", "--theme", "nope", "--format", "csv"], "no theme 'nope'"),
+    (["chart", "matrix", "-o", "m.png"], "needs --by attribute:NAME"),
+    (["chart", "counts", "-o", "m.jpg"], "give -o FILE.png"),
+    (["chart", "counts", "-o", "nodir/m.png"], "no such folder"),
+])
+def test_bad_input_is_one_line(db, args, message):
+    result = run(db, *args, ok=False)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], lines
+    assert "Traceback" not in result.output
+
+
+def test_every_command_has_help(db):
+    for command in ("counts", "quotes", "cooccurrence", "chart"):
+        result = run(db, command, "--help")
+        assert "Usage:" in result.stdout and "--coder" in result.stdout

@@ -1,0 +1,222 @@
+"""Importers on small hand-written files: every turn form, encoding and format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qualcoder_ahp.importers import read_transcript
+from qualcoder_ahp.importers.sentences import split_spans
+from qualcoder_ahp.records import ParsedTranscript
+
+DATA = Path(__file__).parent / "data" / "import"
+
+
+def turns_of(parsed: ParsedTranscript) -> list[tuple[str, str, str, str | None]]:
+    """(speaker, role, text, time) per turn, text sliced from the stored text."""
+    return [(t.speaker, t.role, parsed.text[t.start:t.end], t.time) for t in parsed.turns]
+
+
+def check_invariants(parsed: ParsedTranscript) -> None:
+    """Turns are separated by exactly one blank line and sentences stay inside turns."""
+    assert "\r" not in parsed.text
+    assert parsed.text == "\n\n".join(parsed.text[t.start:t.end] for t in parsed.turns)
+    for a, b in zip(parsed.turns, parsed.turns[1:], strict=False):
+        assert b.start == a.end + 2
+    for s in parsed.sentences:
+        turn = parsed.turns[s.turn_index]
+        assert turn.start <= s.start < s.end <= turn.end
+        piece = parsed.text[s.start:s.end]
+        assert piece == piece.strip() and "\n" not in piece
+
+
+def test_q_and_a_with_hard_wrapped_lines() -> None:
+    parsed = read_transcript(DATA / "qa.txt")
+    check_invariants(parsed)
+    assert turns_of(parsed) == [
+        ("Q", "interviewer", "How did you come to be a physiotherapist?", None),
+        ("A", "participant", "By accident, really. I was going to study chemistry, but a "
+                             "friend of mine was a physio.", None),
+        ("Q", "interviewer", "And then?", None),
+        ("A", "participant", "Then I moved into management.", None),
+    ]
+    assert parsed.format == "txt"
+
+
+def test_markdown_bold_labels_both_forms_and_inline_timestamps() -> None:
+    parsed = read_transcript(DATA / "bold.md")
+    check_invariants(parsed)
+    assert turns_of(parsed) == [
+        ("Interviewer", "interviewer", "Tell me about your first leadership role.", None),
+        ("Jane Doe", "participant",
+         "It came out of nowhere. My manager left and I stepped up.\nI had never planned it.",
+         None),
+        ("Interviewer", "interviewer", "Was that hard?", "00:02:10"),
+        ("Jane Doe", "participant", "Yes. Dr. Smith helped, e.g. with the budget.", None),
+    ]
+    last = parsed.turns[3]
+    sentences = [parsed.text[s.start:s.end] for s in parsed.sentences if s.turn_index == 3]
+    assert sentences == ["Yes.", "Dr. Smith helped, e.g. with the budget."]
+    assert parsed.sentences[-1].end == last.end
+
+
+def test_speaker_with_time_on_its_own_line() -> None:
+    parsed = read_transcript(DATA / "speaker_own_line.txt")
+    check_invariants(parsed)
+    assert [(s, t) for s, _, _, t in turns_of(parsed)] == [("Speaker 1", "00:00"),
+                                                           ("Speaker 2", "00:05")]
+    assert turns_of(parsed)[1][2] == "In a hospital in Leeds, as a dietitian. Then a lot happened."
+    # No interviewer label: the other speaker of a two-person interview is the interviewer.
+    assert [r for _, r, _, _ in turns_of(parsed)] == ["interviewer", "participant"]
+
+
+@pytest.mark.parametrize("name", ["crlf.txt", "cr.txt"])
+def test_line_endings_normalised(name: str) -> None:
+    parsed = read_transcript(DATA / name)
+    check_invariants(parsed)
+    assert [s for s, _, _, _ in turns_of(parsed)] == ["Interviewer", "Participant"]
+    assert "\r" not in parsed.text
+
+
+def test_name_time_dash_form() -> None:
+    parsed = read_transcript(DATA / "dash.txt")
+    assert turns_of(parsed) == [
+        ("Maria Lopez", "participant", "I started as a radiographer.", "00:00:05"),
+        ("Host", "interviewer", "Why radiography?", "00:00:12"),
+        ("Maria Lopez", "participant", "My mother was one.", "00:00:15"),
+    ]
+
+
+def test_bracketed_time_before_label() -> None:
+    parsed = read_transcript(DATA / "stamped.txt")
+    assert turns_of(parsed) == [
+        ("Interviewer", "interviewer", "What was your route?", "00:01:02"),
+        ("Sam", "participant", "Winding. I was a paramedic first.", "00:01:09"),
+        ("Interviewer", "interviewer", "And now?", "00:01:30"),
+        ("Sam", "participant", "Director of AHPs.", "00:01:33"),
+    ]
+
+
+def test_rst_hearing_headings_notes_and_relabelled_counsel() -> None:
+    parsed = read_transcript(DATA / "hearing.rst")
+    check_invariants(parsed)
+    got = turns_of(parsed)
+    assert got == [
+        ("Lady Chair", "other", "Good morning.", "10.30 am"),
+        ("Ms Brown", "interviewer", "Could you give your name?", None),
+        ("Ms Ann Witness", "participant", "Ann Witness.", None),
+        ("Counsel Inquiry", "interviewer", "Thank you. Question: were you consulted?", None),
+        ("Ms Ann Witness", "participant", "No, we were not.", None),
+        ("The Witness", "participant", "Thank you.", "2.05 pm"),
+    ]
+    for word in ("Hearing day", "sworn", "withdrew", "====", "^^^", "*"):
+        assert word not in parsed.text
+
+
+def test_subtitles_name_the_speaker_only_when_it_changes() -> None:
+    parsed = read_transcript(DATA / "changes.srt")
+    check_invariants(parsed)
+    assert turns_of(parsed) == [
+        ("Ann Host", "interviewer", "Welcome to the show. Today we talk with Bo Guest, an "
+                                    "occupational therapist turned developer.", "00:00:01"),
+        ("Bo Guest", "participant", "Thanks for having me. I lost my hours in 2020, so I had time to learn something new.", "00:00:06"),
+        ("Ann Host", "interviewer", "What happened next?", "00:00:10"),
+        ("Bo Guest", "participant", "I learned to code.", "00:00:12"),
+    ]
+
+
+def test_webvtt_voice_tags() -> None:
+    parsed = read_transcript(DATA / "voices.vtt")
+    check_invariants(parsed)
+    assert turns_of(parsed) == [
+        ("Interviewer", "interviewer", "How did you become a leader?", "00:00:01"),
+        ("Kim Lee", "participant", "Partly by chance & partly because nobody else would. "
+                                   "It was serendipity.", "00:00:04"),
+        ("Interviewer", "interviewer", "Really?", "00:00:10"),
+    ]
+
+
+@pytest.mark.parametrize("name", ["bom.txt", "utf16le.txt", "utf16be.txt"])
+def test_encodings_with_bom(name: str) -> None:
+    parsed = read_transcript(DATA / name)
+    assert not parsed.text.startswith("\ufeff")
+    assert parsed.text in ("Café?\n\nNaïve, yes.", "Ça va?\n\nTrès bien.")
+
+
+def test_cp1252_fallback() -> None:
+    parsed = read_transcript(DATA / "cp1252.txt")
+    assert parsed.text == "Café culture?\n\nIt\u2019s \u201cgreat\u201d."
+
+
+def test_nfc() -> None:
+    parsed = read_transcript(DATA / "nfd.txt")
+    assert parsed.text.startswith("Caf\u00e9?")
+
+
+def test_interviewer_names_given() -> None:
+    parsed = read_transcript(DATA / "changes.srt", interviewers=["Bo"])
+    roles = {t.speaker: t.role for t in parsed.turns}
+    assert roles == {"Ann Host": "participant", "Bo Guest": "interviewer"}
+
+
+def test_participant_speaker_given() -> None:
+    parsed = read_transcript(DATA / "changes.srt", participants=["Ann Host"])
+    roles = {t.speaker: t.role for t in parsed.turns}
+    # No interviewer label either: the remaining speaker asks the questions.
+    assert roles == {"Ann Host": "participant", "Bo Guest": "interviewer"}
+
+
+def test_plain_once_only_label_mid_paragraph_is_speech(tmp_path: Path) -> None:
+    f = tmp_path / "note.txt"
+    f.write_text("Interviewer: Go on.\n\nParticipant: I said it plainly.\n"
+                 "Note: this line is still me.\n")
+    parsed = read_transcript(f)
+    assert turns_of(parsed)[1][2] == "I said it plainly. Note: this line is still me."
+
+
+def test_unlabelled_text_is_one_participant_turn(tmp_path: Path) -> None:
+    f = tmp_path / "mono.txt"
+    f.write_text("I grew up in Hull.\nI trained in Leeds.\n\nThen I moved.\n")
+    parsed = read_transcript(f)
+    assert turns_of(parsed) == [("(unlabelled)", "participant",
+                                 "I grew up in Hull. I trained in Leeds.\nThen I moved.", None)]
+
+
+def test_sentence_splitter_rules() -> None:
+    text = "Mr. Jones met Dr. Who. It was 3 p.m. and late! Really? Yes... Then J. Smith came."
+    pieces = [text[s:e] for s, e in split_spans(text)]
+    assert pieces == ["Mr. Jones met Dr. Who.", "It was 3 p.m. and late!", "Really?", "Yes...",
+                      "Then J. Smith came."]
+    other = "one\ntwo. three"
+    assert [other[s:e] for s, e in split_spans(other)] == ["one", "two. three"]
+
+
+def test_otter_style_name_and_time_on_own_line() -> None:
+    parsed = read_transcript(DATA / "otter.txt")
+    assert turns_of(parsed) == [
+        ("Jane Smith", "participant", "Hello there, thanks for having me.", "0:03"),
+        ("John Doe", "interviewer", "Sure. Tell me about your route?", "0:10"),
+        ("Jane Smith", "participant", "It was winding.", "0:15"),
+    ]
+
+
+def test_i_and_r_labels_without_blank_lines() -> None:
+    parsed = read_transcript(DATA / "ir.txt")
+    assert [(s, r) for s, r, _, _ in turns_of(parsed)] == [
+        ("I", "interviewer"), ("R", "participant"), ("I", "interviewer"), ("R", "participant")]
+
+
+def test_zoom_vtt_labels_inside_cues() -> None:
+    parsed = read_transcript(DATA / "zoom.vtt")
+    assert [(s, x) for s, _, x, _ in turns_of(parsed)] == [
+        ("Jane Smith", "Hello."), ("John Doe", "Hi Jane, welcome."),
+        ("Jane Smith", "Thanks for having me, it is great.")]
+
+
+def test_bare_timestamp_lines_date_the_next_turn() -> None:
+    parsed = read_transcript(DATA / "bare.txt")
+    assert turns_of(parsed) == [
+        ("Interviewer", "interviewer", "Hello.", "00:00:01"),
+        ("P01", "participant", "Hi. I am a paramedic. I work in Leeds.", "00:00:05"),
+    ]

@@ -1,0 +1,213 @@
+"""Word, OpenDocument, RTF and PDF readers on files generated here, and bad input."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from qualcoder_ahp.errors import ImportFailed
+from qualcoder_ahp.importers import read_transcript
+from tests.test_importers import check_invariants, turns_of
+
+EXPECTED = [
+    ("Interviewer", "interviewer", "How did you start?", None),
+    ("Alex Reed", "participant", "As a speech and language therapist in Leeds.", None),
+    ("Interviewer", "interviewer", "And then?", None),
+    ("Alex Reed", "participant", "I moved to the board. Nobody planned it.", None),
+]
+
+
+def make_docx(path: Path, *, table: bool = False) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Interview 3", level=1)
+    d.add_paragraph().add_run("Recorded on a Tuesday.").italic = True
+    rows = [("Interviewer", "How did you start?"),
+            ("Alex Reed", "As a speech and language therapist in Leeds."),
+            ("Interviewer", "And then?")]
+    if table:
+        t = d.add_table(rows=0, cols=2)
+        for who, said in rows:
+            cells = t.add_row().cells
+            cells[0].text, cells[1].text = who, said
+    else:
+        for who, said in rows:
+            p = d.add_paragraph()
+            p.add_run(f"{who}:").bold = True
+            p.add_run(f" {said}")
+    p = d.add_paragraph()
+    p.add_run("Alex Reed").bold = True
+    p.add_run(": I moved to the board.")
+    d.add_paragraph("Nobody planned it.")
+    d.save(str(path))
+    return path
+
+
+def make_odt(path: Path) -> Path:
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style, TextProperties
+    from odf.text import H, P, Span
+
+    doc = OpenDocumentText()
+    bold = Style(name="B", family="text")
+    bold.addElement(TextProperties(fontweight="bold"))
+    italic = Style(name="I", family="text")
+    italic.addElement(TextProperties(fontstyle="italic"))
+    doc.automaticstyles.addElement(bold)
+    doc.automaticstyles.addElement(italic)
+    doc.text.addElement(H(outlinelevel=1, text="Interview 3"))
+    note = P()
+    note.addElement(Span(stylename=italic, text="(Recording starts)"))
+    doc.text.addElement(note)
+    for who, said in (("Interviewer", "How did you start?"),
+                      ("Alex Reed", "As a speech and language therapist in Leeds."),
+                      ("Interviewer", "And then?"),
+                      ("Alex Reed", "I moved to the board.")):
+        p = P()
+        p.addElement(Span(stylename=bold, text=f"{who}:"))
+        p.addText(f" {said}")
+        doc.text.addElement(p)
+    doc.text.addElement(P(text="Nobody planned it."))
+    doc.save(str(path))
+    return path
+
+
+def make_pdf(path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8.5, 11))
+    lines = ["Interviewer: How did you start?", "Alex Reed: As a speech and language",
+             "therapist in Leeds.", "Interviewer: And then?", "Alex Reed: I moved to the board.",
+             "Nobody planned it."]
+    for i, line in enumerate(lines):
+        fig.text(0.1, 0.9 - i * 0.04, line, fontsize=12)
+    fig.savefig(str(path), format="pdf")
+    return path
+
+
+RTF = (r"{\rtf1\ansi\deff0{\fonttbl{\f0 Times;}}\f0 "
+       r"{\b Interviewer:} How did you start?\par\par "
+       r"{\b Alex Reed:} As a speech and language\line therapist in Leeds.\par\par "
+       r"{\b Interviewer:} And then?\par\par "
+       r"{\b Alex Reed:} I moved to the board.\par Nobody planned it.\par}")
+
+
+def test_docx_bold_runs(tmp_path: Path) -> None:
+    parsed = read_transcript(make_docx(tmp_path / "alex.docx"))
+    check_invariants(parsed)
+    expected = [*EXPECTED[:3], ("Alex Reed", "participant",
+                                "I moved to the board.\nNobody planned it.", None)]
+    assert turns_of(parsed) == expected
+    assert parsed.format == "docx"
+    assert "Recorded" not in parsed.text and "Interview 3" not in parsed.text
+
+
+def test_docx_table_transcript(tmp_path: Path) -> None:
+    parsed = read_transcript(make_docx(tmp_path / "alex.docx", table=True))
+    assert [s for s, _, _, _ in turns_of(parsed)] == ["Interviewer", "Alex Reed",
+                                                      "Interviewer", "Alex Reed"]
+
+
+def test_odt_bold_spans(tmp_path: Path) -> None:
+    parsed = read_transcript(make_odt(tmp_path / "alex.odt"))
+    check_invariants(parsed)
+    assert turns_of(parsed) == [*EXPECTED[:3], ("Alex Reed", "participant",
+                                                "I moved to the board.\nNobody planned it.",
+                                                None)]
+    assert "Recording starts" not in parsed.text
+
+
+def test_rtf(tmp_path: Path) -> None:
+    f = tmp_path / "alex.rtf"
+    f.write_text(RTF)
+    parsed = read_transcript(f)
+    check_invariants(parsed)
+    got = turns_of(parsed)
+    assert got[:3] == EXPECTED[:3]
+    assert got[3][:2] == ("Alex Reed", "participant")
+    assert got[3][2].split() == "I moved to the board. Nobody planned it.".split()
+
+
+def test_pdf_text_layer(tmp_path: Path) -> None:
+    parsed = read_transcript(make_pdf(tmp_path / "alex.pdf"))
+    check_invariants(parsed)
+    assert turns_of(parsed) == EXPECTED
+    assert parsed.format == "pdf"
+
+
+# ---------------------------------------------------------------------- bad input
+def _corrupt_zip(path: Path) -> Path:
+    path.write_bytes(b"PK\x03\x04 this is not really a zip file at all")
+    return path
+
+
+def _zip_without_document(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    return path
+
+
+BAD = {
+    "empty.txt": (lambda p: p.write_bytes(b"") and p, "empty"),
+    "blank.md": (lambda p: p.write_text("  \n\n \n") and p, "empty"),
+    "binary.txt": (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR") and p, "binary"),
+    "controls.txt": (lambda p: p.write_bytes(bytes(range(1, 9)) * 50) and p, "binary"),
+    "broken.docx": (_corrupt_zip, "not a valid Word"),
+    "nodoc.docx": (_zip_without_document, "not a valid Word"),
+    "broken.odt": (_corrupt_zip, "not a valid OpenDocument"),
+    "broken.pdf": (lambda p: p.write_bytes(b"%PDF-1.4 garbage") and p, "PDF"),
+    "broken.rtf": (lambda p: p.write_text("just text") and p, "RTF"),
+    "broken.srt": (lambda p: p.write_text("1\nnot a time\nhello\n") and p, "srt"),
+    "broken.vtt": (lambda p: p.write_text("not webvtt at all\n") and p, "WebVTT"),
+    "data.xlsx": (lambda p: p.write_bytes(b"PK") and p, "unsupported file type"),
+    "noext": (lambda p: p.write_text("Interviewer: hi") and p, "unsupported file type"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_one_line_naming_the_file(tmp_path: Path, name: str) -> None:
+    make, words = BAD[name]
+    path = tmp_path / name
+    make(path)
+    with pytest.raises(ImportFailed) as info:
+        read_transcript(path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(str(path) + ": ")
+    assert words.lower() in message.lower()
+
+
+def test_too_large_file_refused(tmp_path: Path) -> None:
+    f = tmp_path / "huge.txt"
+    f.write_text("Interviewer: hello there.\n" * 100)
+    with pytest.raises(ImportFailed, match="too large"):
+        read_transcript(f, max_bytes=1000)
+
+
+def test_missing_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(ImportFailed, match="no such file"):
+        read_transcript(tmp_path / "missing.txt")
+    (tmp_path / "dir.txt").mkdir()
+    with pytest.raises(ImportFailed, match="folder"):
+        read_transcript(tmp_path / "dir.txt")
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    import os
+
+    f = tmp_path / "secret.txt"
+    f.write_text("Interviewer: hi")
+    f.chmod(0)
+    try:
+        if os.access(f, os.R_OK):
+            pytest.skip("running as a user who can read any file")
+        with pytest.raises(ImportFailed, match="cannot read"):
+            read_transcript(f)
+    finally:
+        f.chmod(0o600)

@@ -1,0 +1,106 @@
+"""``qcahp refi export-codebook|export|import`` through click's CliRunner."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from tests.test_refi_import import table_counts
+from tests.test_refi_support import FIXTURES, build_coded_project, validate_both, zip_fixture
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_export_both_then_import(tmp_path: Path) -> None:
+    source_db = tmp_path / "source.db"
+    store = open_store(source_db)
+    build_coded_project(store)
+    store.close()
+    result = _run("--db", str(source_db), "refi", "export-codebook", "book.qdc")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Wrote book.qdc: 4 codes.\n"
+    validate_both(Path("book.qdc").read_bytes(), "Codebook.xsd")
+    result = _run("--db", str(source_db), "refi", "export", "project.qdpx")
+    assert result.exit_code == 0, result.output
+    assert ("Wrote project.qdpx: 5 codes, 2 users, 2 sources, 6 selections, 4 notes, 3 cases, "
+            "2 variables.") in result.output
+    assert stat.S_IMODE(Path("project.qdpx").stat().st_mode) == 0o600
+    with zipfile.ZipFile("project.qdpx") as archive:
+        validate_both(archive.read("project.qde"), "Project.xsd")
+
+    result = _run("refi", "import", "project.qdpx")  # into $QCAHP_DB, empty
+    assert result.exit_code == 0, result.output
+    assert ("Imported project.qdpx (project): 5 themes, 2 coders, 2 transcripts, 6 codings, "
+            "4 memos, 3 participants, 4 attributes.") in result.output
+    result = _run("refi", "import", "project.qdpx")
+    assert result.exit_code == 0
+    assert "project.qdpx: nothing new (already imported)." in result.output
+    imported = open_store(tmp_path / "qcahp.db")
+    try:
+        assert len(imported.codings()) == 6 and imported.coders() == ["ana", "bea"]
+    finally:
+        imported.close()
+
+
+def test_import_reports_units_warnings_and_mismatches(tmp_path: Path) -> None:
+    path = zip_fixture("nvivo", tmp_path / "nvivo.qdpx")
+    result = CliRunner().invoke(cli, ["refi", "import", str(path), "--coder-map",
+                                      "Sam Researcher=sam"])
+    assert result.exit_code == 0, result.output
+    assert ("Imported " + str(path) + " (project): 3 themes, 1 coder, 1 transcript, 6 codings, "
+            "1 memo, 1 participant, 2 attributes.") in result.stdout
+    assert "Offsets converted to code points: 5 in utf16." in result.stdout
+    assert "Mismatch: Sam interview: selection 5e100000-0000-4000-8000-000000000006" \
+        in result.stderr
+    assert "1 selection(s) not imported" in result.stderr
+    store = open_store(tmp_path / "qcahp.db")
+    try:
+        assert store.coders() == ["sam"]
+    finally:
+        store.close()
+
+
+def test_import_codebook_warns_about_empty_sets() -> None:
+    result = CliRunner().invoke(cli, ["refi", "import", str(FIXTURES / "taguette.qdc")])
+    assert result.exit_code == 0
+    assert "(codebook): 3 themes." in result.stdout
+    assert "Warning: empty <Sets/> ignored" in result.stderr
+
+
+def test_refused_file_is_one_line_and_database_unchanged(tmp_path: Path) -> None:
+    db = tmp_path / "qcahp.db"
+    store = open_store(db)
+    build_coded_project(store)
+    before = table_counts(store)
+    store.close()
+    result = CliRunner().invoke(cli, ["refi", "import", str(FIXTURES / "billion_laughs.qdc")])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"Error: {FIXTURES / 'billion_laughs.qdc'}: refused")
+    store = open_store(db)
+    try:
+        assert table_counts(store) == before
+    finally:
+        store.close()
+
+
+def test_bad_coder_map_and_empty_export(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["refi", "import", str(FIXTURES / "taguette.qdc"),
+                                      "--coder-map", "nobody"])
+    assert result.exit_code == 1 and "FILE_USER=CODER" in result.stderr
+    result = CliRunner().invoke(cli, ["refi", "export", "x.qdpx"])
+    assert result.exit_code == 1 and "nothing to export" in result.stderr
+    assert not Path("x.qdpx").exists()
+
+
+def test_every_refi_command_has_help() -> None:
+    for command in ("export-codebook", "export", "import"):
+        result = _run("refi", command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output

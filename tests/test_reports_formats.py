@@ -1,0 +1,192 @@
+"""Every output format parses back with the same numbers; files are owner-only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+
+import pytest
+from openpyxl import load_workbook
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.reports import ReportData, attribute_matrix, quotes, theme_counts
+from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.writers import (
+    Sheet,
+    check_writable,
+    pick_format,
+    sheet_title,
+    to_csv,
+    to_markdown,
+    to_table,
+    to_xlsx,
+    write_private,
+)
+from tests.test_reports import FELL, build_project
+
+
+@pytest.fixture
+def data(store):
+    build_project(store)
+    return ReportData(store)
+
+
+def _md_rows(text):
+    lines = [x for x in text.splitlines() if x.startswith("|")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    return header, [[c.strip() for c in x.strip("|").split(" | ")] for x in lines[2:]]
+
+
+def test_counts_csv_parses_back(data):
+    report = theme_counts(data, by="transcript")
+    rows = list(csv.DictReader(io.StringIO(to_csv(ex.counts_sheet(report)))))
+    assert list(rows[0]) == ["theme", "path", "transcript", *ex.FIGURE_COLUMNS]
+    assert len(rows) == len(report.rows) == 11
+    first = rows[0]
+    f = report.rows[0].figures
+    assert (first["theme"], first["transcript"], first["codings"], first["words"]) == (
+        "career", "t1", "5", "11")
+    assert first["share_pct"] == f"{f.share_pct:.2f}"
+
+
+def test_counts_json_and_markdown(data):
+    report = theme_counts(data)
+    doc = json.loads(json.dumps(ex.counts_json(report)))
+    assert doc["report"] == "counts" and doc["view"] == "theme" and doc["coder"] is None
+    by_id = {r["theme_id"]: r for r in doc["rows"]}
+    assert (by_id["career"]["segments"], by_id["career"]["words"]) == (4, 24)
+    assert by_id["serendipity"]["path"] == "Career route / Serendipity"
+    assert by_id["career"]["share_pct"] == round(report.rows[0].figures.share_pct, 4)
+    header, rows = _md_rows(to_markdown([ex.counts_sheet(report)]))
+    assert header == ["theme", "path", *ex.FIGURE_COLUMNS]
+    assert [r[0] for r in rows] == ["career", "winding", "serendipity", "mandate", "weapon"]
+    assert rows[0][3] == "4" and rows[0][8] == f"{report.rows[0].figures.share_pct:.1f}"
+    table = to_table([ex.counts_sheet(report, indent=True)]).splitlines()
+    assert table[0].split()[:3] == ["theme", "path", "codings"]
+    assert table[3].startswith("  winding")
+
+
+def test_matrix_formats(data):
+    m = attribute_matrix(data, "profession")
+    long = list(csv.DictReader(io.StringIO(to_csv(ex.matrix_long_sheet(m)))))
+    assert list(long[0]) == ["theme", "path", "profession", "segments", "row_pct", "col_pct"]
+    assert [(r["profession"], r["segments"], r["row_pct"], r["col_pct"]) for r in long[:3]] == [
+        ("physio", "1", "25.00", "50.00"), ("SLT", "2", "50.00", "66.67"),
+        ("(none)", "1", "25.00", "50.00")]
+    doc = ex.matrix_json(m)
+    assert doc["columns"] == ["physio", "SLT", "(none)"]
+    assert doc["column_totals"] == {"physio": 2, "SLT": 3, "(none)": 2}
+    assert doc["rows"][0]["cells"][1] == {"value": "SLT", "count": 2, "row_pct": 50.0,
+                                          "col_pct": 66.6667}
+    sheets = ex.matrix_sheets(m)
+    assert [s.name for s in sheets] == ["profession n", "profession row %", "profession col %"]
+    assert sheets[0].rows[-1] == ["column total", "", 2, 3, 2, 7]
+    header, rows = _md_rows(to_markdown(sheets))
+    assert header == ["theme", "path", "physio", "SLT", "(none)", "total"]
+    assert rows[0][2:] == ["1", "2", "1", "4"]
+
+
+def test_xlsx_header_widths_and_sheets(data):
+    sheets = [ex.counts_sheet(theme_counts(data)), *ex.matrix_sheets(
+        attribute_matrix(data, "profession")), ex.quotes_sheet(quotes(data), ["band", "profession"])]
+    wb = load_workbook(io.BytesIO(to_xlsx(sheets)))
+    assert wb.sheetnames == ["Themes", "profession n", "profession row %", "profession col %",
+                             "Quotes"]
+    ws = wb["Themes"]
+    assert [c.value for c in ws[1]] == ["theme", "path", *ex.FIGURE_COLUMNS]
+    assert all(c.font.bold for c in ws[1])
+    assert ws.freeze_panes == "A2"
+    assert ws["A2"].value == "career" and ws["D2"].value == 4
+    assert ws.column_dimensions["B"].width == len("Career route / Winding route through "
+                                                  "non-traditional roles") + 2
+    assert ws.column_dimensions["C"].width == len("codings") + 2
+    assert ws["I2"].number_format == "0.0"
+    q = wb["Quotes"]
+    header = [c.value for c in q[1]]
+    assert header[:6] == ["theme", "theme_path", "transcript", "participant", "band",
+                          "profession"]
+    col = header.index("quote") + 1
+    assert q.column_dimensions[q.cell(1, col).column_letter].width == 80
+    assert q.cell(2, col).alignment.wrap_text
+    assert q.max_row == 12  # header + 11 codings
+    row_pct = wb["profession row %"]
+    assert row_pct["D2"].value == 50.0
+
+
+def test_xlsx_keeps_formula_like_text_as_text():
+    wb = load_workbook(io.BytesIO(to_xlsx([Sheet("s", ["a"], [["=1+1"], ["\x07bell"]])])))
+    assert wb["s"]["A2"].value == "=1+1" and wb["s"]["A2"].data_type == "s"
+    assert wb["s"]["A3"].value == "bell"
+
+
+def test_sheet_titles_are_valid_and_unique():
+    taken: set[str] = set()
+    assert sheet_title("a/b:c", taken) == "a-b-c"
+    assert sheet_title("A/B:C", taken) == "A-B-C (2)"
+    assert len(sheet_title("x" * 40, taken)) == 31
+
+
+def test_quotes_csv_json_markdown(data):
+    rows = quotes(data, theme="serendipity")
+    parsed = list(csv.DictReader(io.StringIO(to_csv(ex.quotes_sheet(rows, ["band",
+                                                                           "profession"])))))
+    # Same start: by coding id (alice, bob, consensus), then alice's second coding.
+    assert [(r["quote"], r["coder"]) for r in parsed][:4] == [
+        (FELL, "alice"), (FELL, "bob"), (FELL, "consensus"),
+        ("management by chance. It was", "alice")]
+    assert parsed[0]["profession"] == "physio" and parsed[0]["speaker"] == "Asha"
+    doc = ex.quotes_json(rows, None, "serendipity")
+    assert doc["theme"] == "serendipity" and len(doc["quotes"]) == 6
+    assert doc["quotes"][0]["attributes"] == {"band": "8c", "profession": "physio"}
+    header, md = _md_rows(to_markdown([ex.quotes_sheet(rows, [], flat=True)]))
+    assert "attributes" in header
+    assert md[0][header.index("attributes")] == "band: 8c; profession: physio"
+
+
+def test_markdown_escapes_pipes_and_newlines():
+    text = to_markdown([Sheet("s", ["a"], [["x | y\nz"]])])
+    assert "x \\| y<br>z" in text
+
+
+def test_docx_groups_quotes_by_theme(data):
+    from docx import Document
+
+    raw = ex.quotes_docx(quotes(data, theme="career"), "Quotes")
+    doc = Document(io.BytesIO(raw))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Career route / Winding route through non-traditional roles",
+                        "Career route / Serendipity"]
+    quoted = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
+    assert quoted[0] == "\u201cIt was a winding road.\u201d" and len(quoted) == 8
+    assert any("P01 (band: 8c; profession: physio), transcript t1, speaker Asha; coder alice, "
+               "manual" in p.text for p in doc.paragraphs)
+
+
+def test_write_private_is_owner_only(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("old")
+    os.chmod(target, 0o644)
+    write_private(target, "a,b\n")
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert target.read_text() == "a,b\n"
+    fresh = write_private(tmp_path / "new.xlsx", b"PK")
+    assert stat.S_IMODE(os.stat(fresh).st_mode) == 0o600
+
+
+def test_unwritable_outputs_are_user_errors(tmp_path):
+    with pytest.raises(UserError, match="no such folder"):
+        check_writable(tmp_path / "missing" / "x.csv")
+    with pytest.raises(UserError, match="is a directory"):
+        check_writable(tmp_path)
+    with pytest.raises(UserError, match="cannot write the output file"):
+        write_private(tmp_path / "missing" / "x.csv", "x")
+
+
+def test_pick_format():
+    assert pick_format(None, "a.XLSX", "table") == "xlsx"
+    assert pick_format("csv", "a.xlsx", "table") == "csv"
+    assert pick_format(None, None, "md") == "md"
+    assert pick_format(None, "noext", "table") == "table"

@@ -1,0 +1,364 @@
+"""Pilot tests of the coding screen: every key, asserting on database rows and the screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.coding import CodingScreen
+from tests.tui.conftest import CODER, SIZE, screen_text
+
+
+async def open_alpha(pilot) -> CodingScreen:
+    """From the transcripts screen, open the first transcript (alpha)."""
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen)
+    return screen
+
+
+def sentence_text(screen: CodingScreen) -> str:
+    span = screen.session.span
+    return screen.session.text[span.start:span.end]
+
+
+async def test_opens_at_first_suggestion_with_panel(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        shown = screen_text(app)
+        assert screen.session.current is not None
+        assert screen.session.current.theme_id == "winding"
+        assert "Winding route" in shown and "A non-linear route through roles." in shown
+        assert "Include: Moves between roles" in shown and "Exclude: Planned promotions." in shown
+        assert "winding-route" in shown and "“winding route”" in shown
+        assert "undecided" in shown
+        assert "Interviewer" in shown and "P1" in shown
+        assert "coder: ana" in (screen.sub_title or "")
+
+
+async def test_markup_in_transcript_is_literal(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_alpha(pilot)
+        shown = screen_text(app)
+        assert "[bold]this[/]" in shown
+        assert "[link=x]that[/link]" in shown
+
+
+async def test_accept_stores_coding_and_advances(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        first = screen.session.current
+        await pilot.press("a")
+        await pilot.pause()
+        store = app.store
+        assert store.decision_of(first.id, CODER) == "accepted"
+        [coding] = store.codings(coder=CODER)
+        assert (coding.start, coding.end, coding.origin) == (first.start, first.end, "suggested")
+        assert store.events(CODER)[-1]["kind"] == "accept"
+        assert screen.session.current.id != first.id
+        assert "Decided 1/5" in screen_text(app)
+        assert screen.session.codings == [coding]
+
+
+async def test_reject(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        first = screen.session.current
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.store.decision_of(first.id, CODER) == "rejected"
+        assert app.store.codings(coder=CODER) == []
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.session.current.id == first.id
+        assert "rejected" in screen_text(app)
+
+
+async def test_widen_to_turn_then_accept_is_adjusted(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        first = screen.session.current
+        turn = screen.session.turns[1]
+        await pilot.press("w")
+        await pilot.pause()
+        assert "span adjusted" in screen_text(app)
+        await pilot.press("a")
+        await pilot.pause()
+        [coding] = app.store.codings(coder=CODER)
+        assert (coding.start, coding.end) == (turn.start, turn.end)
+        assert coding.origin == "adjusted"
+        assert app.store.decision_of(first.id, CODER) == "adjusted"
+
+
+async def test_narrow_to_match(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        match = screen.session.current.matches[0]
+        await pilot.press("m", "a")
+        await pilot.pause()
+        [coding] = app.store.codings(coder=CODER)
+        assert (coding.start, coding.end) == tuple(match)
+        assert coding.quote == "winding route"
+
+
+async def test_move_edges_by_sentence_and_word(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        assert sentence_text(screen) == "It was a winding route really."
+        await pilot.press("}")
+        assert sentence_text(screen).endswith("I never planned to lead anything.")
+        await pilot.press("{")
+        assert sentence_text(screen) == "It was a winding route really."
+        await pilot.press("full_stop", "full_stop")
+        assert sentence_text(screen) == "a winding route really."
+        await pilot.press("less_than_sign")
+        assert sentence_text(screen) == "a winding route"
+        await pilot.press("comma", "greater_than_sign")
+        assert sentence_text(screen) == "was a winding route really."
+        await pilot.press("[")
+        assert sentence_text(screen).startswith("It was")
+        await pilot.press("]")
+        await pilot.pause()
+        # start cannot pass the end: ignored, span unchanged
+        assert sentence_text(screen).startswith("It was")
+        await pilot.press("a")
+        await pilot.pause()
+        [coding] = app.store.codings(coder=CODER)
+        assert coding.quote == "It was a winding route really."
+        assert coding.origin == "suggested"
+
+
+async def test_manual_coding_with_fuzzy_picker(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("down")  # cursor to the next sentence: no suggestion selected
+        await pilot.pause()
+        assert screen.session.current is None
+        target = sentence_text(screen)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"weapon")
+        await pilot.press("enter")
+        await pilot.pause()
+        [coding] = app.store.codings(coder=CODER)
+        assert (coding.theme_id, coding.origin, coding.quote) == ("secret", "manual", target)
+        assert "Secret weapon" in screen_text(app)
+        assert screen.session.recent_themes()[0] == "secret"
+
+
+async def test_number_keys_code_with_recent_themes(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        recent = screen.session.recent_themes()
+        assert recent[:4] == ["winding", "serendipity", "mandate", "secret"]
+        await pilot.press("down", "3")
+        await pilot.pause()
+        [coding] = app.store.codings(coder=CODER)
+        assert coding.theme_id == "mandate"
+        assert screen.session.recent_themes()[0] == "mandate"
+        assert "1   Mandate 1/1" in screen_text(app)
+
+
+async def test_selection_codes_a_range_of_sentences(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        start = screen.session.span.start
+        await pilot.press("v", "down", "down")
+        await pilot.pause()
+        assert "Selecting sentences" in screen_text(app)
+        await pilot.press("2")
+        await pilot.pause()
+        [coding] = app.store.codings(coder=CODER)
+        assert coding.start == start
+        assert coding.quote.startswith("It was a winding route")
+        assert coding.quote.endswith("luck with a secondment.")
+        assert screen.session.anchor is None
+
+
+async def test_remove_coding_under_cursor(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        first = screen.session.current
+        assert screen.check_action("remove", ()) is False
+        await pilot.press("a", "p")
+        await pilot.pause()
+        assert screen.check_action("remove", ()) is True
+        assert "Your coding here: Winding route" in screen_text(app)
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.store.codings(coder=CODER) == []
+        assert app.store.decision_of(first.id, CODER) is None
+        assert app.store.events(CODER)[-1]["kind"] == "remove"
+
+
+async def test_memos_on_coding_theme_and_transcript(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("a", "p")
+        await pilot.pause()
+        coding = app.store.codings(coder=CODER)[0]
+        for index, (kind, target, text) in enumerate([
+            ("coding", str(coding.id), "strong"),
+            ("theme", "winding", "check"),
+            ("transcript", str(screen.session.transcript_id), "pauses"),
+        ]):
+            await pilot.press("M")
+            await pilot.pause()
+            for _ in range(index):
+                await pilot.press("down")
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press(*text)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.store.memo(CODER, kind, target) == text
+        assert "Memo: strong" in screen_text(app)
+        assert [e["changes"][0]["op"] for e in app.store.events(CODER)][-3:] == ["memo"] * 3
+
+
+async def test_undo_redo_survive_a_restart(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("a", "a", "x")
+        await pilot.pause()
+        assert len(app.store.codings(coder=CODER)) == 2
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(screen.session.decisions) == 2
+    store = open_store(project)
+    assert len(store.decisions_for(CODER)) == 2
+    store.close()
+
+    app2 = make_app(project, coder=CODER)
+    async with app2.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        assert "Decided 2/5" in screen_text(app2)
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(app2.store.codings(coder=CODER)) == 1
+        assert "Decided 1/5" in screen_text(app2)
+        await pilot.press("r", "r")
+        await pilot.pause()
+        assert len(app2.store.codings(coder=CODER)) == 2
+        assert len(app2.store.decisions_for(CODER)) == 3
+        assert "Decided 3/5" in screen_text(app2)
+        await pilot.press("r")
+        await pilot.pause()
+        assert "Nothing to redo." in [n.message for n in app2._notifications]
+
+
+async def test_filter_by_theme_and_status(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("x")  # reject the winding-route suggestion
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("down")  # status: undecided
+        await pilot.press("tab", "down", "down", "down")  # all, winding, serendipity, mandate
+        await pilot.press("enter")
+        await pilot.pause()
+        session = screen.session
+        assert (session.status_filter, session.theme_filter) == ("undecided", "mandate")
+        seen = set()
+        for _ in range(4):
+            await pilot.press("n")
+            seen.add(session.current.theme_id)
+        assert seen == {"mandate"}
+        assert "filter: undecided, Mandate" in screen_text(app)
+
+
+async def test_filter_rejected_only(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        first = screen.session.current
+        await pilot.press("x", "f")
+        await pilot.pause()
+        for _ in range(5):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.session.status_filter == "rejected"
+        assert [s.id for s in screen.session.visible_suggestions()] == [first.id]
+        assert screen.session.current.id == first.id
+
+
+async def test_search_and_next_hit(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("/")
+        await pilot.pause()
+        await pilot.press(*"board", "enter")
+        await pilot.pause()
+        session = screen.session
+        assert len(session.search_hits) == 3
+        assert "board" in sentence_text(screen).lower()
+        assert session.current is None
+        first = session.span
+        await pilot.press("semicolon")
+        await pilot.pause()
+        assert session.span != first and "board" in sentence_text(screen).lower()
+        assert "search “board”: 3 hits" in screen_text(app)
+        await pilot.press("escape")
+        assert session.search_hits == []
+
+
+async def test_jump_to_next_undecided_across_transcripts(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        for _ in range(5):
+            await pilot.press("x")
+        await pilot.pause()
+        assert len(app.store.decisions_for(CODER)) == 5
+        await pilot.press("g")
+        await pilot.pause()
+        assert screen.session.info.name == "beta"
+        assert screen.title == "beta"
+        assert screen.session.current is not None
+        assert screen.session.status_of(screen.session.current) == "undecided"
+        assert "Pure luck got me the job." in screen_text(app)
+
+
+async def test_check_action_hides_keys_without_a_suggestion(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        keys = {b.binding.action for b in screen.active_bindings.values()}
+        assert "accept" in keys
+        assert screen.check_action("accept", ()) is True
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.check_action("accept", ()) is False
+        assert screen.check_action("reject", ()) is False
+        assert screen.check_action("next_hit", ()) is False
+        titles = [c.title for c in app.get_system_commands(screen)]
+        assert not any(t.startswith("Accept") for t in titles)
+        assert "Code… (c)" in titles and "Undo (u)" in titles
+
+
+async def test_palette_offers_screen_keys(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        commands = {c.title: c for c in app.get_system_commands(screen)}
+        assert "Accept (a)" in commands and "Widen (w)" in commands
+        await commands["Accept (a)"].callback()
+        await pilot.pause()
+        assert len(app.store.codings(coder=CODER)) == 1
+
+
+async def test_layout_at_80_by_24(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_alpha(pilot)
+        view = screen.query_one("#transcript")
+        side = screen.query_one("#side")
+        assert view.size.width >= 38 and side.outer_size.width == 38
+        assert view.region.right <= side.region.x
+        assert screen.query_one("Footer").region.bottom == 24
+        shown = screen_text(app)
+        assert "Winding route" in shown and "It was a winding route" in shown
+        await pilot.press("a")
+        await pilot.pause()
+        assert len(app.store.codings(coder=CODER)) == 1

@@ -1,0 +1,117 @@
+"""The counts screen shows exactly the core's numbers; keys switch view and coder."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App
+from textual.widgets import DataTable, Footer
+
+from qualcoder_ahp.reports import ReportData, attribute_matrix, theme_counts
+from qualcoder_ahp.reports.writers import cell_text
+from qualcoder_ahp.tui.screens.counts import CountsScreen
+from tests.test_reports import build_project
+
+
+class Host(App[None]):
+    """A bare app that pushes the counts screen, like the workbench's key does."""
+
+    def __init__(self, store, coder):
+        super().__init__()
+        self.store = store
+        self.coder = coder
+
+    def on_mount(self) -> None:
+        self.push_screen(CountsScreen(self.store, self.coder))
+
+
+@pytest.fixture
+def project(store):
+    build_project(store)
+    return store
+
+
+async def _settle(app, pilot):
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _cells(app):
+    grid = app.screen.query_one(DataTable)
+    return [[str(v) for v in grid.get_row_at(i)] for i in range(grid.row_count)]
+
+
+async def test_theme_view_matches_core_and_keys_switch(project):
+    app = Host(project, "alice")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CountsScreen)
+        rows = _cells(app)
+        core = theme_counts(ReportData(project, "alice")).rows
+        assert [r[0].strip() for r in rows] == [r.theme_id for r in core]
+        for shown, row in zip(rows, core, strict=True):
+            f = row.figures
+            assert shown[1:] == [str(f.codings), str(f.segments), str(f.transcripts),
+                                 str(f.participants), str(f.words), str(f.chars),
+                                 cell_text(f.share_pct), cell_text(f.words_pct)]
+        assert rows[0][1:3] == ["4", "2"]  # alice's career: 4 codings, 2 segments
+        active = app.active_bindings  # what the footer shows
+        assert {"v", "c", "n", "escape"} <= set(active) and active["n"].enabled
+        assert app.screen.query(Footer)
+
+        await pilot.press("c")  # alice -> bob
+        await _settle(app, pilot)
+        assert screen.coder == "bob"
+        assert _cells(app)[0][1:3] == ["3", "3"]
+
+        await pilot.press("n")  # consensus
+        await _settle(app, pilot)
+        assert screen.coder == "consensus" and "coder consensus" in screen.shown.caption
+        assert _cells(app)[0][1:3] == ["1", "1"]
+
+        await pilot.press("c")  # wraps round to all coders
+        await _settle(app, pilot)
+        assert screen.coder is None and _cells(app)[0][1:3] == ["8", "4"]
+
+        await pilot.press("v")  # by transcript
+        await _settle(app, pilot)
+        assert screen.shown.columns[:2] == ["theme", "transcript"]
+        assert _cells(app)[0][:4] == ["career", "t1", "5", "1"]
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CountsScreen)
+
+
+async def test_matrix_view_matches_core(project):
+    app = Host(project, None)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        for _ in range(screen.views.index("attribute:profession")):
+            await pilot.press("v")
+        await _settle(app, pilot)
+        assert screen.view == "attribute:profession"
+        assert screen.shown.columns == ["theme", "physio", "SLT", "(none)", "total"]
+        rows = _cells(app)
+        matrix = attribute_matrix(ReportData(project), "profession")
+        for shown, row in zip(rows, matrix.rows, strict=False):
+            assert shown[0].strip() == row.theme_id and shown[-1] == str(row.total)
+            assert [s.split(" ")[0] for s in shown[1:-1]] == [str(c.count) for c in row.cells]
+        assert rows[0][1:4] == ["1 (25.0% / 50.0%)", "2 (50.0% / 66.7%)", "1 (25.0% / 50.0%)"]
+        assert rows[-1] == ["column total", "2", "3", "2", "7"]
+
+
+async def test_bindings_are_declared_for_the_footer():
+    keys = {b.key for b in CountsScreen.BINDINGS}
+    assert {"v", "c", "n", "escape"} <= keys
+    assert all(b.description for b in CountsScreen.BINDINGS)
+
+
+async def test_empty_project_and_no_consensus(store):
+    app = Host(store, None)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await _settle(app, pilot)
+        assert not app.active_bindings["n"].enabled
+        assert _cells(app) == []
+        assert "all coders" in app.screen.shown.caption

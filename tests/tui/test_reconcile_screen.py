@@ -1,0 +1,136 @@
+"""The reconcile screen through Pilot: decide disagreements into the consensus coder."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import Static
+
+from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
+from tests.test_agreement_compute import build_project
+
+
+class Host(App[None]):
+    """A bare app that shows only the reconcile screen."""
+
+    def __init__(self, store: Store, **options) -> None:
+        super().__init__()
+        self.store = store
+        self.options = options
+
+    def on_mount(self) -> None:
+        self.push_screen(ReconcileScreen(self.store, "asha", **self.options))
+
+
+def _text(app: App, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def _ready(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_decide_two_disagreements_into_consensus(store):
+    asha, _ = build_project(store)
+    text = store.transcript_text(asha.id)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(pilot)
+        status = _text(app, "#reconcile-status")
+        assert status.startswith("Disagreement 1/2 (0 decided) - Serendipity in asha")
+        assert "undecided" in status
+        assert "A: asha" in _text(app, "#coder-text-0")
+        assert "B: ben" in _text(app, "#coder-text-1")
+        assert "I fell into management by chance" in _text(app, "#coder-text-0")
+        await pilot.press("b")  # take ben's span for serendipity
+        await pilot.pause()
+        status = _text(app, "#reconcile-status")
+        assert status.startswith("Disagreement 2/2 (1 decided) - Board mandate in asha")
+        assert "(not coded)" in _text(app, "#coder-text-1")
+        await pilot.press("a")  # take asha's mandate span
+        await pilot.pause()
+        assert "decided" in _text(app, "#reconcile-status")
+        assert "(2 decided)" in _text(app, "#reconcile-status")
+        consensus = _text(app, "#consensus-text")
+        assert consensus.startswith("consensus: [")
+    codings = store.codings(coder="consensus")
+    board = text.index("The board")
+    chance = text.index("I fell")
+    assert [(c.theme_id, c.start, c.end, c.origin) for c in codings] == [
+        ("serendipity", chance + 2, chance + 32, "consensus"),
+        ("mandate", board, len(text), "consensus"),
+    ]
+    assert [e["kind"] for e in store.events("consensus")] == ["code", "code"]
+
+
+async def test_redeciding_replaces_and_reject_removes(store):
+    asha, _ = build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(pilot)
+        await pilot.press("u")  # union on the first item
+        await pilot.press("p")
+        await pilot.pause()
+        assert "decided" in _text(app, "#reconcile-status")
+        await pilot.press("i")  # intersection replaces the union
+        await pilot.press("p")
+        await pilot.press("x")  # reject removes it again
+        await pilot.press("p")
+        await pilot.pause()
+        assert "rejected" in _text(app, "#reconcile-status")
+        assert "(rejected)" in _text(app, "#consensus-text")
+        await pilot.press("n", "i")  # nothing in common on the second item: refused
+        await pilot.pause()
+    assert store.codings(coder="consensus") == []
+    kinds = [e["kind"] for e in store.events("consensus")]
+    assert kinds == ["code", "remove", "code", "remove"]
+
+
+async def test_no_disagreements_and_unknown_coders(store):
+    build_project(store)
+    app = Host(store, coders=["asha", "ben"], consensus="consensus")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot)
+        for _ in range(2):
+            await pilot.press("a")
+        await pilot.pause()
+        assert "(2 decided)" in _text(app, "#reconcile-status")
+    again = Host(store, coders=["asha", "zoe"])
+    async with again.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot)
+        assert "Cannot reconcile: no coder named 'zoe'" in _text(again, "#reconcile-status")
+
+
+async def test_markup_in_transcript_text_stays_literal(store):
+    from qualcoder_ahp.records import Codebook, Theme
+    from tests.conftest import make_parsed
+
+    store.save_codebook(Codebook("c", (Theme("t", "T"),)))
+    info, _ = store.add_transcript("m", make_parsed([("P", "participant",
+                                                        "Say [bold]this[/] loudly.")]))
+    store.code(info.id, "t", "x", 0, 10)
+    store.code(info.id, "t", "y", 4, 10)
+    app = Host(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot)
+        assert "Say [bold]this[/] loudly." in _text(app, "#coder-text-0")
+
+
+async def test_copy_agreed_stretches_into_consensus(store):
+    _, ben = build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(pilot)
+        assert "1 agreed stretches not yet in consensus (g copies them)" in _text(
+            app, "#reconcile-status")
+        await pilot.press("g")
+        await pilot.pause()
+        assert "every agreed stretch is in consensus" in _text(app, "#reconcile-status")
+        await pilot.press("g")  # copying again adds nothing
+        await pilot.pause()
+    text = store.transcript_text(ben.id)
+    route = text.index("It was")
+    assert [(c.transcript_id, c.theme_id, c.start, c.end) for c in
+            store.codings(coder="consensus")] == [(ben.id, "winding", route, route + 23)]
