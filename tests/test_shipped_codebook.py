@@ -37,8 +37,9 @@ THEMES = (
 # (held-out), copied from docs/readme/codebook-eval.md. The tests allow a small margin
 # below them, so a pattern edit that loses real matches fails here.
 MARGIN = 0.03
-DEV_MICRO = {"precision": 0.921, "recall": 0.801, "f1": 0.857}
+DEV_MICRO = {"precision": 0.915, "recall": 0.783, "f1": 0.844}
 HELDOUT_MICRO = {"precision": 0.700, "recall": 0.350, "f1": 0.467}
+FICTIONAL_HELDOUT_MICRO = {"precision": 0.836, "recall": 0.526, "f1": 0.646}
 HELDOUT_RECALL = {"boundary_spanning": 0.545, "leadership_development": 0.5,
                   "serendipity": 0.222, "system_perspective": 0.125}
 """Per-theme recall on the held-out set, for themes with at least three labelled sentences."""
@@ -270,6 +271,15 @@ def test_dev_set_figures_hold(codebook: Codebook) -> None:
     assert micro.recall >= DEV_MICRO["recall"] - MARGIN
     assert micro.f1 >= DEV_MICRO["f1"] - MARGIN
     assert micro.f1 > keyword_baseline(GOLD / "dev.jsonl")[2] + 0.2
+
+
+def test_fictional_heldout_figures_hold(codebook: Codebook) -> None:
+    """The OT interview, labelled before the codebook was run on it and never tuned on."""
+    result = evaluate_gold(codebook, GOLD / "fictional-heldout.jsonl")
+    micro = result.micro
+    for key, value in FICTIONAL_HELDOUT_MICRO.items():
+        assert getattr(micro, key) >= value - MARGIN, key
+    assert micro.f1 > keyword_baseline(GOLD / "fictional-heldout.jsonl")[2] + 0.2
 
 
 def test_heldout_figures_hold(codebook: Codebook) -> None:
