@@ -53,6 +53,8 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     bars: list[Any] = []
 
     def update(done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return  # no bar (and no stray label) when stderr is a file or a pipe
         if not bars:
             bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
             bar.__enter__()

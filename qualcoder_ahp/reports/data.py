@@ -150,7 +150,7 @@ class ReportData:
 
     def attribute_names(self) -> list[str]:
         """Every participant attribute name used in the project, sorted."""
-        return sorted({n for attrs in self.participants.values() for n in attrs})
+        return attribute_names(self.participants)
 
     def check_attribute(self, name: str) -> None:
         """Raise a one-line error if no participant has attribute ``name``."""
@@ -174,6 +174,11 @@ class ReportData:
             yield self.transcripts[tid], text, groups[tid]
             if progress is not None:
                 progress(done, len(ids))
+
+
+def attribute_names(participants: dict[str, dict[str, str]]) -> list[str]:
+    """Every attribute name of ``Store.participants()``, sorted."""
+    return sorted({n for attrs in participants.values() for n in attrs})
 
 
 def _with_ancestors(ids: set[str], themes: list[Theme]) -> set[str]:

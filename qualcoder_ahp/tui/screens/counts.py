@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.reports import CONSENSUS, ReportData, attribute_matrix, theme_counts
 from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.data import attribute_names
 from qualcoder_ahp.reports.writers import Sheet, cell_text
 
 BASE_VIEWS = ("theme", "transcript", "participant", "coder")
@@ -94,7 +95,7 @@ class CountsScreen(Screen[None]):
             self.coders.append(coder)
         self.coder = coder
         self.views = [*BASE_VIEWS,
-                      *(f"attribute:{n}" for n in ReportData(store).attribute_names())]
+                      *(f"attribute:{n}" for n in attribute_names(store.participants()))]
         self.view = "theme"
         self.shown: CountsTable | None = None
         """The table on screen (tests compare it with the core's numbers)."""
