@@ -89,6 +89,7 @@ class ReportData:
         }
         self.participants: dict[str, dict[str, str]] = store.participants()
         self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._paths: dict[str, str] = {}
 
     # ------------------------------------------------------------------ tree
     def theme(self, theme_id: str) -> Theme:
@@ -103,7 +104,11 @@ class ReportData:
 
     def path(self, theme_id: str) -> str:
         """``Parent / Child`` names from the root."""
-        return " / ".join(self._by_id[t].name for t in reversed(self.ancestors(theme_id)))
+        cached = self._paths.get(theme_id)
+        if cached is None:
+            cached = self._paths[theme_id] = " / ".join(
+                self._by_id[t].name for t in reversed(self.ancestors(theme_id)))
+        return cached
 
     def depth(self, theme_id: str) -> int:
         """0 for a top-level theme."""
