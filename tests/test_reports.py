@@ -13,6 +13,8 @@ The project (built by :func:`build_project` through the store's public methods):
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Codebook, Theme
@@ -353,3 +355,50 @@ def test_retired_theme_with_codings_stays_in_reports(project):
     data = ReportData(store)
     assert "mandate" in data.retired
     assert _tuple(_fig(theme_counts(data), "mandate"))[:2] == (3, 3)
+
+
+def _runs(chars: set[int]) -> int:
+    return sum(1 for i in chars if i - 1 not in chars)
+
+
+def _cover(spans) -> set[int]:
+    return {i for s, e in spans for i in range(s, e)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15)), max_size=12),
+       st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15)), max_size=12))
+def test_merge_and_intersect_match_a_character_set(a, b):
+    a = [(s, s + n) for s, n in a]
+    b = [(s, s + n) for s, n in b]
+    ma, mb = merge(a), merge(b)
+    assert _cover(ma) == _cover(a) and len(ma) == _runs(_cover(a))
+    both = intersect(ma, mb)
+    assert _cover(both) == _cover(a) & _cover(b)
+    assert len(both) == _runs(_cover(a) & _cover(b))
+
+
+def test_long_context_is_cut_around_the_quote():
+    from qualcoder_ahp.records import Turn
+    from qualcoder_ahp.reports.quotes import WINDOW, context_of
+
+    text = " ".join(f"w{i}" for i in range(2000))  # one long turn, no sentences
+    start = text.index("w1000 ")
+    end = start + len("w1000 w1001")
+    ctx = context_of(text, [], [], [Turn("P", "participant", 0, len(text))], [0], start, end)
+    assert ctx.startswith("\u2026 ") and ctx.endswith(" \u2026")
+    assert "w1000 w1001" in ctx and len(ctx) <= 2 * WINDOW + (end - start) + 4
+    words = ctx.split()[1:-1]
+    assert all(word in text.split() for word in words)  # cut at word boundaries
+    assert context_of(text, [], [], [], [], start, end) == "w1000 w1001"
+
+
+def test_xlsx_caps_cells_at_excels_limit():
+    import io
+
+    from openpyxl import load_workbook
+
+    from qualcoder_ahp.reports.writers import Sheet, to_xlsx
+
+    wb = load_workbook(io.BytesIO(to_xlsx([Sheet("s", ["a"], [["x" * 40000]])])))
+    assert len(wb["s"]["A2"].value) == 32767
