@@ -402,3 +402,29 @@ def test_xlsx_caps_cells_at_excels_limit():
 
     wb = load_workbook(io.BytesIO(to_xlsx([Sheet("s", ["a"], [["x" * 40000]])])))
     assert len(wb["s"]["A2"].value) == 32767
+
+
+def test_quotes_and_counts_on_a_real_transcript(store, real_dir):
+    """A real interview: speaker, context and word counts come from its real turns."""
+    from qualcoder_ahp.importers import read_transcript
+
+    path = real_dir / "06_anthropic-interviewer_work0916_dietitian-manager.md"
+    parsed = read_transcript(path)
+    info, _ = store.add_transcript("dietitian", parsed, participant="D1")
+    store.set_participant_attributes("D1", {"profession": "dietitian"})
+    store.save_codebook(Codebook("t", (Theme("career", "Career"), Theme("wind", "Winding",
+                                                                           parent_id="career"))))
+    turn_index = next(i for i, t in enumerate(parsed.turns) if t.role == "participant")
+    turn = parsed.turns[turn_index]
+    sentence = next(s for s in parsed.sentences if s.turn_index == turn_index)
+    # Two overlapping codings inside the participant's first sentence.
+    mid = (sentence.start + sentence.end) // 2
+    store.code(info.id, "wind", "ana", sentence.start, mid + 3)
+    store.code(info.id, "wind", "ana", mid, sentence.end)
+    rows = quotes(ReportData(store))
+    assert [q.speaker for q in rows] == [turn.speaker, turn.speaker]
+    assert rows[0].context == parsed.text[sentence.start:sentence.end].strip()
+    fig = theme_counts(ReportData(store)).rows[0].figures
+    assert (fig.codings, fig.segments) == (2, 1)
+    assert fig.words == w(parsed.text[sentence.start:sentence.end])
+    assert fig.total_chars == len(parsed.text)
