@@ -13,6 +13,8 @@ The project (built by :func:`build_project` through the store's public methods):
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Codebook, Theme
@@ -353,3 +355,76 @@ def test_retired_theme_with_codings_stays_in_reports(project):
     data = ReportData(store)
     assert "mandate" in data.retired
     assert _tuple(_fig(theme_counts(data), "mandate"))[:2] == (3, 3)
+
+
+def _runs(chars: set[int]) -> int:
+    return sum(1 for i in chars if i - 1 not in chars)
+
+
+def _cover(spans) -> set[int]:
+    return {i for s, e in spans for i in range(s, e)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15)), max_size=12),
+       st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15)), max_size=12))
+def test_merge_and_intersect_match_a_character_set(a, b):
+    a = [(s, s + n) for s, n in a]
+    b = [(s, s + n) for s, n in b]
+    ma, mb = merge(a), merge(b)
+    assert _cover(ma) == _cover(a) and len(ma) == _runs(_cover(a))
+    both = intersect(ma, mb)
+    assert _cover(both) == _cover(a) & _cover(b)
+    assert len(both) == _runs(_cover(a) & _cover(b))
+
+
+def test_long_context_is_cut_around_the_quote():
+    from qualcoder_ahp.records import Turn
+    from qualcoder_ahp.reports.quotes import WINDOW, context_of
+
+    text = " ".join(f"w{i}" for i in range(2000))  # one long turn, no sentences
+    start = text.index("w1000 ")
+    end = start + len("w1000 w1001")
+    ctx = context_of(text, [], [], [Turn("P", "participant", 0, len(text))], [0], start, end)
+    assert ctx.startswith("\u2026 ") and ctx.endswith(" \u2026")
+    assert "w1000 w1001" in ctx and len(ctx) <= 2 * WINDOW + (end - start) + 4
+    words = ctx.split()[1:-1]
+    assert all(word in text.split() for word in words)  # cut at word boundaries
+    assert context_of(text, [], [], [], [], start, end) == "w1000 w1001"
+
+
+def test_xlsx_caps_cells_at_excels_limit():
+    import io
+
+    from openpyxl import load_workbook
+
+    from qualcoder_ahp.reports.writers import Sheet, to_xlsx
+
+    wb = load_workbook(io.BytesIO(to_xlsx([Sheet("s", ["a"], [["x" * 40000]])])))
+    assert len(wb["s"]["A2"].value) == 32767
+
+
+def test_quotes_and_counts_on_a_real_transcript(store, real_dir):
+    """A real interview: speaker, context and word counts come from its real turns."""
+    from qualcoder_ahp.importers import read_transcript
+
+    path = real_dir / "06_anthropic-interviewer_work0916_dietitian-manager.md"
+    parsed = read_transcript(path)
+    info, _ = store.add_transcript("dietitian", parsed, participant="D1")
+    store.set_participant_attributes("D1", {"profession": "dietitian"})
+    store.save_codebook(Codebook("t", (Theme("career", "Career"), Theme("wind", "Winding",
+                                                                           parent_id="career"))))
+    turn_index = next(i for i, t in enumerate(parsed.turns) if t.role == "participant")
+    turn = parsed.turns[turn_index]
+    sentence = next(s for s in parsed.sentences if s.turn_index == turn_index)
+    # Two overlapping codings inside the participant's first sentence.
+    mid = (sentence.start + sentence.end) // 2
+    store.code(info.id, "wind", "ana", sentence.start, mid + 3)
+    store.code(info.id, "wind", "ana", mid, sentence.end)
+    rows = quotes(ReportData(store))
+    assert [q.speaker for q in rows] == [turn.speaker, turn.speaker]
+    assert rows[0].context == parsed.text[sentence.start:sentence.end].strip()
+    fig = theme_counts(ReportData(store)).rows[0].figures
+    assert (fig.codings, fig.segments) == (2, 1)
+    assert fig.words == w(parsed.text[sentence.start:sentence.end])
+    assert fig.total_chars == len(parsed.text)

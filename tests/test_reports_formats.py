@@ -90,8 +90,9 @@ def test_matrix_formats(data):
 
 
 def test_xlsx_header_widths_and_sheets(data):
-    sheets = [ex.counts_sheet(theme_counts(data)), *ex.matrix_sheets(
-        attribute_matrix(data, "profession")), ex.quotes_sheet(quotes(data), ["band", "profession"])]
+    sheets = [ex.counts_sheet(theme_counts(data)),
+              *ex.matrix_sheets(attribute_matrix(data, "profession")),
+              ex.quotes_sheet(quotes(data), ["band", "profession"])]
     wb = load_workbook(io.BytesIO(to_xlsx(sheets)))
     assert wb.sheetnames == ["Themes", "profession n", "profession row %", "profession col %",
                              "Quotes"]

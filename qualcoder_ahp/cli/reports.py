@@ -53,6 +53,8 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     bars: list[Any] = []
 
     def update(done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return  # no bar (and no stray label) when stderr is a file or a pipe
         if not bars:
             bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
             bar.__enter__()
@@ -116,13 +118,20 @@ def _about(project: Project, report: str, data: ReportData, **extra: Any) -> She
 def _workbook(project: Project, data: ReportData, theme: str | None, measure: str,
               first: str, progress: Callable[[int, int], None]) -> bytes:
     """Every counts view in one workbook, the one asked for first."""
+    names = data.attribute_names()
+    passes = 4 + len(names)
+
+    def step(k: int) -> Callable[[int, int], None]:
+        # One progress bar over all the passes, not one restarting bar per view.
+        return lambda done, total: progress(k * total + done, passes * total)
+
     sheets: dict[str, list[Sheet]] = {}
-    for view in ("theme", "transcript", "participant", "coder"):
+    for k, view in enumerate(("theme", "transcript", "participant", "coder")):
         sheets[view] = [ex.counts_sheet(theme_counts(data, by=view, theme=theme,
-                                                     progress=progress))]
-    for name in data.attribute_names():
+                                                     progress=step(k)))]
+    for k, name in enumerate(names, start=4):
         sheets[f"attribute:{name}"] = ex.matrix_sheets(
-            attribute_matrix(data, name, measure=measure, theme=theme, progress=progress))
+            attribute_matrix(data, name, measure=measure, theme=theme, progress=step(k)))
     order = [first] + [k for k in sheets if k != first]
     return to_xlsx([s for key in order for s in sheets[key]]
                    + [_about(project, "counts", data, theme=theme, matrix_measure=measure)])

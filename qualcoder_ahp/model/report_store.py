@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from qualcoder_ahp.records import Coding, Sentence, Turn
+from qualcoder_ahp.records import Sentence, Turn
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -38,22 +38,6 @@ class ReportMixin:
             "ORDER BY t.name, t.version"
         )
         return [tuple(r) for r in rows]  # type: ignore[misc]
-
-    def report_codings(self: Store, coder: str | None = None) -> list[Coding]:
-        """Active codings (optionally of one coder) with coder name and memo, in text order."""
-        sql = (
-            'SELECT c.id, c.transcript_id, c.theme_id, k.name, c.start, c."end", c.quote, '
-            "c.origin, c.suggestion_id, m.text, c.guid FROM codings c "
-            "JOIN coders k ON k.id = c.coder_id "
-            "LEFT JOIN memos m ON m.coder_id = c.coder_id AND m.target_kind = 'coding' "
-            "AND m.target_id = CAST(c.id AS TEXT) WHERE c.active = 1"
-        )
-        args: list[Any] = []
-        if coder is not None:
-            sql += " AND k.name = ?"
-            args.append(coder)
-        sql += " ORDER BY c.transcript_id, c.start, c.id"
-        return [Coding(*row) for row in self.conn.execute(sql, args)]
 
     def report_coded_coders(self: Store) -> list[str]:
         """Names of coders that have at least one active coding, in order of creation."""

@@ -172,10 +172,11 @@ def matrix_chart(matrix: Matrix, names: dict[str, str], *, dpi: int = DPI) -> by
     text = [[f"{c.count}\n({c.row_pct:.0f}%)" if c.row_pct is not None else str(c.count)
              for c in r.cells] for r in matrix.rows]
     rows = [_theme_label(names.get(r.theme_id, r.theme_id), r.depth) for r in matrix.rows]
+    attribute = matrix.attribute.replace("_", " ")  # board_distance reads as "board distance"
     return _heatmap(values, text, rows, matrix.columns,
-                    title=f"{label} by {matrix.attribute} ({coder_label(matrix.coder)})\n"
+                    title=f"{label} by {attribute} ({coder_label(matrix.coder)})\n"
                           "cell: count (row %)",
-                    xlabel=matrix.attribute, ylabel="Theme", cbar=label, dpi=dpi,
+                    xlabel=attribute, ylabel="Theme", cbar=label, dpi=dpi,
                     row_depths=[r.depth for r in matrix.rows])
 
 

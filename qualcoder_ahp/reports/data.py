@@ -71,7 +71,7 @@ class ReportData:
         """
         self.store = store
         self.coder = coder
-        self.codings: list[Coding] = store.report_codings(coder)
+        self.codings: list[Coding] = store.codings(coder=coder)  # active, in text order
         used = {c.theme_id for c in self.codings}
         # Retired themes stay in the report only while codings still use them.
         all_themes = store.themes(include_inactive=True)
@@ -89,6 +89,7 @@ class ReportData:
         }
         self.participants: dict[str, dict[str, str]] = store.participants()
         self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._paths: dict[str, str] = {}
 
     # ------------------------------------------------------------------ tree
     def theme(self, theme_id: str) -> Theme:
@@ -103,7 +104,11 @@ class ReportData:
 
     def path(self, theme_id: str) -> str:
         """``Parent / Child`` names from the root."""
-        return " / ".join(self._by_id[t].name for t in reversed(self.ancestors(theme_id)))
+        cached = self._paths.get(theme_id)
+        if cached is None:
+            cached = self._paths[theme_id] = " / ".join(
+                self._by_id[t].name for t in reversed(self.ancestors(theme_id)))
+        return cached
 
     def depth(self, theme_id: str) -> int:
         """0 for a top-level theme."""
@@ -150,7 +155,7 @@ class ReportData:
 
     def attribute_names(self) -> list[str]:
         """Every participant attribute name used in the project, sorted."""
-        return sorted({n for attrs in self.participants.values() for n in attrs})
+        return attribute_names(self.participants)
 
     def check_attribute(self, name: str) -> None:
         """Raise a one-line error if no participant has attribute ``name``."""
@@ -174,6 +179,11 @@ class ReportData:
             yield self.transcripts[tid], text, groups[tid]
             if progress is not None:
                 progress(done, len(ids))
+
+
+def attribute_names(participants: dict[str, dict[str, str]]) -> list[str]:
+    """Every attribute name of ``Store.participants()``, sorted."""
+    return sorted({n for attrs in participants.values() for n in attrs})
 
 
 def _with_ancestors(ids: set[str], themes: list[Theme]) -> set[str]:

@@ -40,8 +40,9 @@ def counts_sheet(report: CountsReport, *, indent: bool = False) -> Sheet:
     for r in report.rows:
         theme = ("  " * r.depth + r.theme_id) if indent else r.theme_id
         rows.append([theme, r.path] + ([r.group] if group else []) + _figure_values(r.figures))
-    return Sheet(VIEW_TITLE[report.view], columns, rows,
-                 title=f"Theme counts, {VIEW_TITLE[report.view].lower()} ({coder_label(report.coder)})",
+    view = VIEW_TITLE[report.view]
+    return Sheet(view, columns, rows,
+                 title=f"Theme counts, {view.lower()} ({coder_label(report.coder)})",
                  percent={"share_pct", "words_pct"})
 
 

@@ -17,6 +17,12 @@ from qualcoder_ahp.records import Coding, Sentence, Turn
 from qualcoder_ahp.reports.data import Progress, ReportData
 
 
+MAX_CONTEXT = 2000
+"""Longest context kept whole (characters)."""
+WINDOW = 300
+"""Characters kept either side of a quote whose context is longer than ``MAX_CONTEXT``."""
+
+
 @dataclass(frozen=True)
 class Quote:
     """One coding as a quote."""
@@ -47,18 +53,36 @@ def context_of(
     text: str, sentences: list[Sentence], ends: list[int], turns: list[Turn], starts: list[int],
     start: int, end: int,
 ) -> str:
-    """The sentence(s) a span touches, or its turn when no sentences are stored."""
-    if sentences:
-        first = bisect_right(ends, start)  # first sentence ending after the start
+    """The sentence(s) a span touches, or its turn when no sentences are stored.
+
+    A context longer than :data:`MAX_CONTEXT` characters (a transcript without
+    sentences or turns is one long block) is cut to :data:`WINDOW` characters either
+    side of the span, at word boundaries, marked with ``…``.
+    """
+    lo, hi = start, end
+    first = bisect_right(ends, start) if sentences else 0  # first sentence ending after start
+    if sentences and first < len(sentences) and sentences[first].start < end:
         last = first
         while last + 1 < len(sentences) and sentences[last + 1].start < end:
             last += 1
-        if first < len(sentences) and sentences[first].start < end:
-            return text[sentences[first].start:sentences[last].end].strip()
-    i = bisect_right(starts, start) - 1
-    if i >= 0 and turns[i].end > start:
-        return text[turns[i].start:max(turns[i].end, end)].strip()
-    return text[start:end].strip()
+        lo, hi = sentences[first].start, sentences[last].end
+    else:
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and turns[i].end > start:
+            lo, hi = turns[i].start, max(turns[i].end, end)
+    lo, hi = min(lo, start), max(hi, end)
+    if hi - lo <= MAX_CONTEXT:
+        return text[lo:hi].strip()
+    left = max(lo, start - WINDOW)
+    right = min(hi, end + WINDOW)
+    if left > lo:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    if right < hi:
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    return (("\u2026 " if left > lo else "") + text[left:right].strip()
+            + (" \u2026" if right < hi else ""))
 
 
 def quotes(

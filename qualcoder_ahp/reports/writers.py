@@ -1,4 +1,4 @@
-"""Writers: tables of rows to plain text, CSV, Markdown and XLSX (see :mod:`.xlsx`); private output files.
+"""Writers: rows to plain text, CSV, Markdown and XLSX (:mod:`.xlsx`); owner-only files.
 
 Every report is first turned into one or more :class:`Sheet` objects (a name, a
 header and rows of plain values) and then written by one function per format, so

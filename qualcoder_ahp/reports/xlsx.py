@@ -27,6 +27,8 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 STYLE_HEADER, STYLE_PCT, STYLE_WRAP = 1, 2, 3
+MAX_CELL = 32767
+"""Excel's limit on the characters in one cell."""
 _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{MAIN_NS}">
 <numFmts count="1"><numFmt numFmtId="164" formatCode="0.0"/></numFmts>
@@ -56,6 +58,8 @@ def column_letter(index: int) -> str:
 
 
 def _text_cell(ref: str, value: str, style: int) -> str:
+    if len(value) > MAX_CELL:  # Excel refuses longer cells
+        value = value[:MAX_CELL - 1] + "\u2026"
     text = escape(_ILLEGAL.sub("", value))
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     s = f' s="{style}"' if style else ""

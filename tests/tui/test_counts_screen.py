@@ -115,3 +115,26 @@ async def test_empty_project_and_no_consensus(store):
         assert not app.active_bindings["n"].enabled
         assert _cells(app) == []
         assert "all coders" in app.screen.shown.caption
+
+
+async def test_workbench_counts_key_opens_the_screen(tmp_path):
+    from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.tui.app import make_app
+
+    path = tmp_path / "workbench.db"
+    with open_store(path) as store:
+        build_project(store)
+    app = make_app(path, coder="bob")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("C")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, CountsScreen)
+        assert app.screen.coder == "bob"
+        with open_store(path) as other:
+            core = theme_counts(ReportData(other, "bob")).rows
+        assert [[r[0].strip(), r[2]] for r in _cells(app)] == [
+            [r.theme_id, str(r.figures.segments)] for r in core]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CountsScreen)

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,9 +25,11 @@ from textual.worker import Worker, WorkerState
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.reports import CONSENSUS, ReportData, attribute_matrix, theme_counts
 from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.data import attribute_names
 from qualcoder_ahp.reports.writers import Sheet, cell_text
 
 BASE_VIEWS = ("theme", "transcript", "participant", "coder")
+_NUMERIC = re.compile(r"^\d[\d.]*( \(.*%\))?$|^$")
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,7 @@ class CountsScreen(Screen[None]):
             self.coders.append(coder)
         self.coder = coder
         self.views = [*BASE_VIEWS,
-                      *(f"attribute:{n}" for n in ReportData(store).attribute_names())]
+                      *(f"attribute:{n}" for n in attribute_names(store.participants()))]
         self.view = "theme"
         self.shown: CountsTable | None = None
         """The table on screen (tests compare it with the core's numbers)."""
@@ -128,7 +133,9 @@ class CountsScreen(Screen[None]):
         grid = self.query_one(DataTable)
         grid.clear(columns=True)
         grid.add_columns(*table.columns)
-        grid.add_rows(table.rows)
+        # Figures right-aligned, as in the CLI table; theme names and labels left.
+        grid.add_rows([[Text(cell, justify="right") if _NUMERIC.match(cell) else cell
+                        for cell in row] for row in table.rows])
         self.shown = table
         self.query_one("#counts-caption", Label).update(table.caption)
 
