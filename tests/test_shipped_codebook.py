@@ -241,6 +241,28 @@ def test_every_theme_is_suggested_in_the_fictional_transcripts(codebook: Codeboo
         assert seen.get(theme, 0) >= 3, (theme, seen)
 
 
+@pytest.mark.parametrize(("name", "sentence", "theme"), [
+    ("11_DERIVED_uk-covid-inquiry_tracy-nicholls_college-of-paramedics.docx",
+     "we have a good relationship with all the higher education institutes", "boundary_spanning"),
+    ("06_anthropic-interviewer_work0916_dietitian-manager.md",
+     "I have made a push to incorporate the use of AI", "improvement_transformation"),
+])
+def test_real_transcripts_interviewer_turns_are_skipped(codebook: Codebook, real_dir: Path,
+                                                        name: str, sentence: str,
+                                                        theme: str) -> None:
+    """On real transcripts suggestions land only in participant turns, although counsel's or
+    the interviewer's own sentences carry theme words that would be suggested from a
+    participant; and a plainly stated theme in the participant's words is found."""
+    parsed = read_bundled(real_dir / name)
+    found = engine_for(codebook).suggest_text(parsed.text, parsed.turns, parsed.sentences)
+    roles = {next(t.role for t in parsed.turns if t.start <= f.start < t.end) for f in found}
+    assert roles == {"participant"}
+    asked = [parsed.text[s.start:s.end] for s in parsed.sentences
+             if parsed.turns[s.turn_index].role == "interviewer"]
+    assert any(suggest_sentences(codebook, asked, role="participant"))
+    assert any(theme == f.theme_id and sentence in parsed.text[f.start:f.end] for f in found)
+
+
 # --------------------------------------------------------------------------- accuracy
 def keyword_baseline(path: Path) -> tuple[float, float, float]:
     rx = {t: re.compile(r"\b(?:" + "|".join(map(re.escape, ks)) + r")\b", re.I)
