@@ -37,7 +37,7 @@ THEMES = (
 # (held-out), copied from docs/readme/codebook-eval.md. The tests allow a small margin
 # below them, so a pattern edit that loses real matches fails here.
 MARGIN = 0.03
-DEV_MICRO = {"precision": 0.915, "recall": 0.783, "f1": 0.844}
+DEV_MICRO = {"precision": 0.916, "recall": 0.811, "f1": 0.860}
 HELDOUT_MICRO = {"precision": 0.700, "recall": 0.350, "f1": 0.467}
 FICTIONAL_HELDOUT_MICRO = {"precision": 0.836, "recall": 0.526, "f1": 0.646}
 HELDOUT_RECALL = {"boundary_spanning": 0.545, "leadership_development": 0.5,
