@@ -93,13 +93,15 @@ def test_utf16_offsets_over_crlf_text_round_trip(pieces, data) -> None:
 
 
 def test_segment_keeps_text_and_finds_turns() -> None:
-    text = ("Interviewer: How did it start?\nZoë: By chance. I was asked to cover.\n"
-            "It was meant to be brief.\n\nQ: And then?\n\nUnlabelled line here.")
+    text = ("Interviewer: How did it start?\n\nZoë: By chance. I was asked to cover.\n"
+            "It was meant to be brief.\n\nQ: And then?\n\nUnlabelled line here.\n"
+            "Note: not a label (once, mid-paragraph).")
     parsed = segment(text)
     assert parsed.text == text
     assert [(t.speaker, t.role) for t in parsed.turns] == [
-        ("Interviewer", "interviewer"), ("Zoë", "participant"), ("Q", "interviewer"),
-        ("Participant", "participant")]
+        ("Interviewer", "interviewer"), ("Zoë", "participant"), ("Q", "interviewer")]
+    assert text[parsed.turns[2].start:parsed.turns[2].end] == (
+        "And then?\n\nUnlabelled line here.\nNote: not a label (once, mid-paragraph).")
     zoe = parsed.turns[1]
     assert text[zoe.start:zoe.end] == ("By chance. I was asked to cover.\n"
                                        "It was meant to be brief.")

@@ -230,7 +230,11 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
                 except UnicodeDecodeError:
                     data.warnings.append(f"{label}: {stored!r} is not UTF-8; read as "
                                          "Windows-1252")
-            return decode(raw)
+            try:
+                return decode(raw, path=stored)
+            except ImportFailed as exc:
+                data.warnings.append(f"{label}: {exc}; skipped")
+                return None
     data.warnings.append(f"{label}: {path!r} is missing from the archive; skipped")
     return None
 
