@@ -56,7 +56,7 @@ def snapshot(store) -> dict[str, object]:
 def test_round_trip_into_empty_project(store, tmp_path: Path) -> None:
     build_coded_project(store)
     before = snapshot(store)
-    export_project(store, tmp_path / "out.qdpx")
+    export_project(store, tmp_path / "out.qdpx", name="AHP")
     other = open_store(tmp_path / "other.db")
     try:
         report = import_file(other, tmp_path / "out.qdpx")
@@ -76,9 +76,14 @@ def test_round_trip_into_empty_project(store, tmp_path: Path) -> None:
         again = other.transcript("p01-interview").id
         assert [(t.start, t.end) for t in other.turns(again)] == [
             (t.start, t.end) for t in store.turns(first)]
-        # A second export of the imported project carries the same GUIDs.
-        export_project(other, tmp_path / "again.qdpx")
+        # A second export of the imported project is the same file: same GUIDs, same
+        # order, same creation times of codings and memos.
+        export_project(other, tmp_path / "again.qdpx", name="AHP")
         assert _guids(tmp_path / "again.qdpx") == _guids(tmp_path / "out.qdpx")
+        with zipfile.ZipFile(tmp_path / "out.qdpx") as a, \
+                zipfile.ZipFile(tmp_path / "again.qdpx") as b:
+            assert a.read("project.qde") == b.read("project.qde")
+            assert sorted(a.namelist()) == sorted(b.namelist())
         assert other.integrity_ok()
     finally:
         other.close()

@@ -239,7 +239,8 @@ class RefiMixin:
                 'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
                 "origin, suggestion_id, active, created_at, guid) "
                 "VALUES (?,?,?,?,?,?,'imported',NULL,1,?,?)",
-                [tid, theme_id, coder_id, coding.start, coding.end, coding.quote, now(),
+                [tid, theme_id, coder_id, coding.start, coding.end, coding.quote,
+                 coding.created or now(),
                  coding.guid])
             coding_id = int(cur.lastrowid or 0)
             ctx.codings[coding.guid] = (coding_id, coder_id)
@@ -317,7 +318,7 @@ class RefiMixin:
                 self.conn.execute(
                     "INSERT INTO memos (coder_id, target_kind, target_id, text, updated_at, "
                     "guid) VALUES (?,?,?,?,?,?)",
-                    [coder_id, kind, target, note.text, now(),
+                    [coder_id, kind, target, note.text, note.created or now(),
                      new_guid() if taken else note.guid])
                 ctx.changes.setdefault(coder_id, []).append(
                     {"op": "memo", "kind": kind, "target": target, "before": None,

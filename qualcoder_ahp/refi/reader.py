@@ -12,6 +12,7 @@ listed in :attr:`RefiData.mismatches` and not imported.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,8 @@ class ImportCoding:
     end: int
     quote: str
     note_guids: tuple[str, ...] = ()
+    created: str | None = None
+    """``creationDateTime`` as an ISO timestamp, kept so a round trip keeps it."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class ImportNote:
     user_guid: str | None
     name: str
     text: str
+    created: str | None = None
 
 
 @dataclass(frozen=True)
@@ -252,7 +256,9 @@ def _read_notes(root: etree._Element, archive: SafeZip | None,
             continue
         text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
         if text:
-            notes.append(ImportNote(guid, norm_guid(note.get("creatingUser")), name, text))
+            notes.append(ImportNote(guid, norm_guid(note.get("creatingUser")), name, text,
+                                    _when(note.get("modifiedDateTime")
+                                          or note.get("creationDateTime"))))
     return notes
 
 
@@ -285,6 +291,19 @@ def _read_cases(root: etree._Element) -> list[ImportCase]:
                                     for r in case.findall("SourceRef")) if g)
         cases.append(ImportCase(guid, (case.get("name") or guid).strip(), attributes, sources))
     return cases
+
+
+def _when(value: str | None) -> str | None:
+    """An ``xsd:dateTime`` as an ISO timestamp (UTC assumed without a zone), or None."""
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.isoformat()
 
 
 def _note_refs(element: etree._Element) -> tuple[str, ...]:
@@ -345,6 +364,7 @@ def _read_selection(selection: etree._Element, source_guid: str, source_name: st
                                  "code reference or GUID; skipped")
             continue
         user = norm_guid(coding.get("creatingUser") or selection.get("creatingUser"))
+        when = _when(coding.get("creationDateTime") or selection.get("creationDateTime"))
         data.codings.append(ImportCoding(coding_guid, source_guid, theme_guid, user,
                                          placed.start, placed.end, text,
-                                         shared_notes + _note_refs(coding)))
+                                         shared_notes + _note_refs(coding), when))
