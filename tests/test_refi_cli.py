@@ -104,3 +104,23 @@ def test_every_refi_command_has_help() -> None:
     for command in ("export-codebook", "export", "import"):
         result = _run("refi", command, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    path = zip_fixture("atlas", tmp_path / "atlas.qdpx")
+    db = tmp_path / "qcahp.db"
+    open_store(db).close()
+    store = open_store(db)
+    before = table_counts(store)
+    store.close()
+    result = CliRunner().invoke(cli, ["refi", "import", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert f"Would import {path} (project): 2 themes, 1 coder, 1 transcript, 2 codings." \
+        in result.stdout
+    store = open_store(db)
+    try:
+        assert table_counts(store) == before
+    finally:
+        store.close()
+    result = CliRunner().invoke(cli, ["refi", "import", str(path)])
+    assert f"Imported {path} (project): 2 themes" in result.stdout

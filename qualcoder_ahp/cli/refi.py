@@ -86,9 +86,11 @@ def register(cli: click.Group) -> None:
                   help="Coder for codings and notes that name no user.")
     @click.option("--new-version", is_flag=True,
                   help="Store a source whose name is taken by other text as a new version.")
+    @click.option("--dry-run", is_flag=True,
+                  help="Check the file and show what would be added; write nothing.")
     @pass_project
     def import_cmd(project: Project, file: str, coder_map: tuple[str, ...],
-                   default_coder: str, new_version: bool) -> None:
+                   default_coder: str, new_version: bool, dry_run: bool) -> None:
         """Import a REFI-QDA .qdc codebook or .qdpx project."""
         from qualcoder_ahp.refi import import_file
 
@@ -96,12 +98,13 @@ def register(cli: click.Group) -> None:
         with _bar("Reading sources") as bar:
             report = import_file(project.store(), file, coder_map=mapping,
                                  default_coder=default_coder, new_version=new_version,
-                                 progress=bar)
+                                 dry_run=dry_run, progress=bar)
         if report.nothing_added:
             click.echo(f"{file}: nothing new (already imported).")
         else:
             added = ", ".join(_count(v, k) for k, v in report.added.items() if v)
-            click.echo(f"Imported {file} ({report.kind}): {added}.")
+            verb = "Would import" if dry_run else "Imported"
+            click.echo(f"{verb} {file} ({report.kind}): {added}.")
         if report.units and set(report.units) != {"codepoints"}:
             units = ", ".join(f"{n} in {u}" for u, n in sorted(report.units.items()))
             click.echo(f"Offsets converted to code points: {units}.")

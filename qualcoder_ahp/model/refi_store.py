@@ -123,6 +123,7 @@ class RefiMixin:
         coder_map: dict[str, str] | None = None,
         default_coder: str = "imported",
         new_version: bool = False,
+        dry_run: bool = False,
     ) -> dict[str, Any]:
         """Write one file's records in one transaction; returns counts of what was added.
 
@@ -132,21 +133,27 @@ class RefiMixin:
             default_coder: coder for codings and notes that name no known user.
             new_version: store a source whose name is taken by other content as a new
                 version instead of refusing the import.
+            dry_run: do everything, count it, then roll the transaction back.
         """
         stats = dict.fromkeys(("themes", "coders", "transcripts", "codings", "memos",
                                "participants", "attributes"), 0)
         stats["skipped"] = []
-        with self.write():
-            themes = _ThemeMatcher(self).run(data, stats)
-            coders = self._import_users(data, coder_map or {}, stats)
-            sources = self._import_sources(data, new_version, stats)
-            ctx = _ImportContext(themes, coders, sources, default_coder, {}, {})
-            self._import_codings(data, ctx, stats)
-            self._import_cases(data, sources, stats)
-            self._import_notes(data, ctx, stats)
-            for coder_id, changes in ctx.changes.items():
-                self.log_event(coder_id, "refi_import", {"changes": changes,
-                                                         "file": data.path})
+        try:
+            with self.write():
+                themes = _ThemeMatcher(self).run(data, stats)
+                coders = self._import_users(data, coder_map or {}, stats)
+                sources = self._import_sources(data, new_version, stats)
+                ctx = _ImportContext(themes, coders, sources, default_coder, {}, {})
+                self._import_codings(data, ctx, stats)
+                self._import_cases(data, sources, stats)
+                self._import_notes(data, ctx, stats)
+                for coder_id, changes in ctx.changes.items():
+                    self.log_event(coder_id, "refi_import", {"changes": changes,
+                                                             "file": data.path})
+                if dry_run:
+                    raise _RolledBack
+        except _RolledBack:
+            pass
         return stats
 
     def _import_users(self: Store, data: RefiData, coder_map: dict[str, str],
@@ -324,6 +331,10 @@ class RefiMixin:
                     {"op": "memo", "kind": kind, "target": target, "before": None,
                      "after": note.text})
                 stats["memos"] += 1
+
+
+class _RolledBack(Exception):
+    """Raised inside the import transaction of a dry run to undo it."""
 
 
 @dataclass
