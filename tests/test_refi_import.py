@@ -317,3 +317,29 @@ def test_utf16_and_cp1252_sources(store, tmp_path: Path) -> None:
             assert report.mismatches == []
         finally:
             other.close()
+
+
+def test_encoded_path_source_attributes_and_coding_without_guid(store, tmp_path: Path) -> None:
+    qde = (
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook><Codes>'
+        '<Code guid="22222222-0000-4000-8000-000000000001" name="One" isCodable="true"/>'
+        '<Code guid="22222222-0000-4000-8000-000000000002" name="Two" isCodable="true"/>'
+        "</Codes></CodeBook><Sources>"
+        '<TextSource guid="22222222-0000-4000-8000-000000000003" name="My Interview" '
+        'plainTextPath="internal://My%20Interview.txt">'
+        '<PlainTextSelection guid="22222222-0000-4000-8000-000000000004" name="Hello" '
+        'startPosition="0" endPosition="5">'
+        '<Coding><CodeRef targetGUID="22222222-0000-4000-8000-000000000001"/></Coding>'
+        '<Coding><CodeRef targetGUID="22222222-0000-4000-8000-000000000002"/></Coding>'
+        "</PlainTextSelection>"
+        '<VariableValue><VariableRef targetGUID="22222222-0000-4000-8000-000000000005"/>'
+        "<TextValue>x</TextValue></VariableValue></TextSource></Sources></Project>")
+    path = tmp_path / "enc.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr("sources/My Interview.txt", "Hello world.\n")
+    report = import_file(store, path)
+    assert sorted(c.theme_id for c in store.codings()) == ["one", "two"]
+    assert len({c.guid for c in store.codings()}) == 2
+    assert any("attributes of the source itself skipped" in w for w in report.warnings)
+    assert import_file(store, path).nothing_added

@@ -13,9 +13,11 @@ listed in :attr:`RefiData.mismatches` and not imported.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -224,6 +226,8 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
         return None
     else:
         candidates = [name, f"sources/{name}"]
+    # Some tools percent-encode the file name in the path (My%20Interview.txt).
+    candidates += [unquote(c) for c in candidates if unquote(c) != c]
     for candidate in candidates:
         stored = archive.find(candidate)
         if stored is not None:
@@ -328,6 +332,9 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
     data.sources.append(ImportSource(guid, name, segment(resolver.text), _note_refs(element)))
     for selection in element.findall("PlainTextSelection"):
         _read_selection(selection, guid, name, resolver, data)
+    if element.findall("VariableValue"):
+        data.warnings.append(f"{label}: attributes of the source itself skipped (only case "
+                             "attributes are imported)")
     if element.findall("Coding"):
         data.warnings.append(f"{label}: codings of the whole source skipped")
 
@@ -358,7 +365,9 @@ def _read_selection(selection: etree._Element, source_guid: str, source_name: st
     for coding in codings:
         ref = coding.find("CodeRef")
         theme_guid = norm_guid(ref.get("targetGUID")) if ref is not None else None
-        coding_guid = norm_guid(coding.get("guid")) or sel_guid
+        # Coding@guid is required; without one, derive a stable one per (selection, code).
+        coding_guid = norm_guid(coding.get("guid")) or str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"refi:{sel_guid}:{theme_guid}"))
         if not theme_guid or not coding_guid:
             data.warnings.append(f"{source_name}: a coding of selection {sel_guid} has no "
                                  "code reference or GUID; skipped")
