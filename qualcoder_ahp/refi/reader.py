@@ -123,6 +123,8 @@ def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
     """
     file = Path(path)
     where = str(file)
+    if file.is_dir():
+        raise ImportFailed("is a folder, not a .qdc or .qdpx file", path=where)
     if not file.is_file():
         raise ImportFailed("no such file", path=where)
     with file.open("rb") as handle:
