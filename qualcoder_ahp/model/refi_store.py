@@ -158,7 +158,7 @@ class RefiMixin:
 
     def _import_users(self: Store, data: RefiData, coder_map: dict[str, str],
                       stats: dict[str, Any]) -> dict[str, int]:
-        from qualcoder_ahp.model.store import now
+        from qualcoder_ahp.model.store import new_guid, now
 
         out: dict[str, int] = {}
         for user in data.users:
@@ -175,8 +175,6 @@ class RefiMixin:
                 continue
             taken = self.conn.execute("SELECT 1 FROM coders WHERE lower(guid) = ?",
                                       [user.guid]).fetchone()
-            from qualcoder_ahp.model.store import new_guid
-
             cur = self.conn.execute(
                 "INSERT INTO coders (name, guid, created_at) VALUES (?, ?, ?)",
                 [name, new_guid() if taken else user.guid, now()])
@@ -287,7 +285,7 @@ class RefiMixin:
 
     def _import_notes(self: Store, data: RefiData, ctx: _ImportContext,
                       stats: dict[str, Any]) -> None:
-        from qualcoder_ahp.model.store import now
+        from qualcoder_ahp.model.store import new_guid, now
 
         targets: dict[str, list[tuple[str, str, int | None]]] = {}
         for theme in data.themes:
@@ -320,8 +318,6 @@ class RefiMixin:
                     continue
                 taken = self.conn.execute("SELECT 1 FROM memos WHERE guid = ?",
                                           [note.guid]).fetchone()
-                from qualcoder_ahp.model.store import new_guid
-
                 self.conn.execute(
                     "INSERT INTO memos (coder_id, target_kind, target_id, text, updated_at, "
                     "guid) VALUES (?,?,?,?,?,?)",
