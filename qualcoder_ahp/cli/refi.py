@@ -38,6 +38,17 @@ def _count(n: int, plural: str) -> str:
     return f"{n} {plural if n != 1 else plural[:-1]}"
 
 
+SHOWN = 20
+"""At most this many warnings (and as many mismatches) are printed one per line."""
+
+
+def _echo_capped(kind: str, lines: list[str]) -> None:
+    for line in lines[:SHOWN]:
+        click.echo(f"{kind}: {line}", err=True)
+    if len(lines) > SHOWN:
+        click.echo(f"{kind}: ... and {len(lines) - SHOWN} more", err=True)
+
+
 def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -108,10 +119,8 @@ def register(cli: click.Group) -> None:
         if report.units and set(report.units) != {"codepoints"}:
             units = ", ".join(f"{n} in {u}" for u, n in sorted(report.units.items()))
             click.echo(f"Offsets converted to code points: {units}.")
-        for warning in report.warnings:
-            click.echo(f"Warning: {warning}", err=True)
-        for mismatch in report.mismatches:
-            click.echo(f"Mismatch: {mismatch}", err=True)
+        _echo_capped("Warning", report.warnings)
+        _echo_capped("Mismatch", report.mismatches)
         if report.mismatches:
             click.echo(f"{len(report.mismatches)} selection(s) not imported: their text does "
                        "not match their quote.", err=True)
