@@ -188,19 +188,20 @@ class RefiMixin:
 
         out: dict[str, int] = {}
         for source in data.sources:
-            row = self.conn.execute("SELECT id, content_hash FROM transcripts WHERE guid = ?",
-                                    [source.guid]).fetchone()
-            if row and row[1] == content_hash(source.parsed.text):
-                out[source.guid] = int(row[0])
+            same = self.conn.execute("SELECT id FROM transcripts WHERE content_hash = ?",
+                                     [content_hash(source.text)]).fetchone()
+            if same:  # this text is here already (with its turns): nothing to parse
+                out[source.guid] = int(same[0])
                 continue
-            info, added = self.add_transcript(source.name, source.parsed, path=data.path,
-                                              new_version=new_version)
+            guid_taken = self.conn.execute("SELECT 1 FROM transcripts WHERE guid = ?",
+                                           [source.guid]).fetchone()
+            info, _ = self.add_transcript(source.name, source.parsed, path=data.path,
+                                          new_version=new_version)
             out[source.guid] = info.id
-            if added:
-                stats["transcripts"] += 1
-                if not row:  # keep the other tool's GUID so a second import matches it
-                    self.conn.execute("UPDATE transcripts SET guid = ? WHERE id = ?",
-                                      [source.guid, info.id])
+            stats["transcripts"] += 1
+            if not guid_taken:  # keep the other tool's GUID so a second import matches it
+                self.conn.execute("UPDATE transcripts SET guid = ? WHERE id = ?",
+                                  [source.guid, info.id])
         return out
 
     def _coder_for(self: Store, user_guid: str | None, ctx: _ImportContext) -> int:

@@ -16,6 +16,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -48,12 +49,17 @@ class ImportUser:
 
 @dataclass(frozen=True)
 class ImportSource:
-    """A text source: becomes a transcript (text normalised, turns found)."""
+    """A text source: becomes a transcript (text normalised; turns found on demand)."""
 
     guid: str
     name: str
-    parsed: ParsedTranscript
+    text: str
     note_guids: tuple[str, ...] = ()
+
+    @cached_property
+    def parsed(self) -> ParsedTranscript:
+        """Turns and sentences, found only for a source the project does not have yet."""
+        return segment(self.text)
 
 
 @dataclass(frozen=True)
@@ -331,7 +337,7 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
     if not resolver.text.strip():
         data.warnings.append(f"{label}: empty text; skipped")
         return
-    data.sources.append(ImportSource(guid, name, segment(resolver.text), _note_refs(element)))
+    data.sources.append(ImportSource(guid, name, resolver.text, _note_refs(element)))
     for selection in element.findall("PlainTextSelection"):
         _read_selection(selection, guid, name, resolver, data)
     if element.findall("VariableValue"):
