@@ -343,3 +343,38 @@ def test_encoded_path_source_attributes_and_coding_without_guid(store, tmp_path:
     assert len({c.guid for c in store.codings()}) == 2
     assert any("attributes of the source itself skipped" in w for w in report.warnings)
     assert import_file(store, path).nothing_added
+
+
+def _unnamed_project(origin: str, named_first_source: bool) -> str:
+    """Two CRLF + emoji sources; only the first may have a quoted selection."""
+    def source(n: int, named: bool) -> str:
+        quote = ' name="luck"' if named else ""
+        return (f'<TextSource guid="66666666-0000-4000-8000-00000000000{n}" name="S{n}" '
+                f'plainTextPath="internal://s{n}.txt">'
+                f'<PlainTextSelection guid="77777777-0000-4000-8000-00000000000{n}"{quote} '
+                'startPosition="17" endPosition="21">'
+                f'<Coding guid="88888888-0000-4000-8000-00000000000{n}">'
+                '<CodeRef targetGUID="99999999-0000-4000-8000-000000000001"/></Coding>'
+                "</PlainTextSelection></TextSource>")
+    return (f'<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="{origin}">'
+            '<CodeBook><Codes><Code guid="99999999-0000-4000-8000-000000000001" name="L" '
+            'isCodable="true"/></Codes></CodeBook><Sources>'
+            f"{source(1, named_first_source)}{source(2, False)}</Sources></Project>")
+
+
+@pytest.mark.parametrize(("origin", "named", "expected"), [
+    ("NVivo 14", False, "luck"),         # no quotes at all: NVivo is known to count UTF-16
+    ("SomeTool 1.0", True, "luck"),      # the file's quotes showed UTF-16
+    ("SomeTool 1.0", False, "ck.\n"),    # nothing to go on: code points
+])
+def test_selections_without_quotes(store, tmp_path: Path, origin, named, expected) -> None:
+    text = "A: \U0001F600\r\nB: it was luck.\r\n"  # "luck" is at UTF-16 [17, 21)
+    path = tmp_path / "unnamed.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", _unnamed_project(origin, named))
+        archive.writestr("sources/s1.txt", text.encode("utf-8"))
+        archive.writestr("sources/s2.txt", (text + "x").encode("utf-8"))
+    report = import_file(store, path)
+    quotes = {store.transcript(c.transcript_id).name: c.quote for c in store.codings()}
+    assert quotes["S2"] == expected
+    assert report.unchecked == (1 if named else 2)

@@ -139,3 +139,17 @@ def test_slugs() -> None:
     assert slugify("Sérendipité 🍀") == "serendipite"
     assert slugify("🍀") == "code"
     assert unique_id("a", {"a", "a-2"}) == "a-3"
+
+
+def test_votes_come_from_selections_that_tell_units_apart() -> None:
+    raw = "A: one two three\r\nB: \U0001F600 four five six\r\nC: seven"
+    resolver = OffsetResolver(raw)
+    for word in ("one", "two"):  # before the emoji and the CRLF: every unit agrees
+        s = raw.index(word)
+        assert resolver.resolve(s, s + len(word), word).unit == "codepoints"
+    s = raw.index("five")
+    assert resolver.resolve(_u16(raw, s), _u16(raw, s + 4), "five").unit == "utf16"
+    assert resolver.best_unit() == "utf16"
+    s = raw.index("seven")
+    unnamed = resolver.resolve(_u16(raw, s), _u16(raw, s + 5), None)
+    assert resolver.text[unnamed.start:unnamed.end] == "seven"

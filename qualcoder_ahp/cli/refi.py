@@ -119,6 +119,9 @@ def register(cli: click.Group) -> None:
         if report.units and set(report.units) != {"codepoints"}:
             units = ", ".join(f"{n} in {u}" for u, n in sorted(report.units.items()))
             click.echo(f"Offsets converted to code points: {units}.")
+        if report.unchecked:
+            click.echo(f"Warning: {report.unchecked} selection(s) had no quote to check "
+                       "their offsets against", err=True)
         _echo_capped("Warning", report.warnings)
         _echo_capped("Mismatch", report.mismatches)
         if report.mismatches:

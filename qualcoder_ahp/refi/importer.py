@@ -30,6 +30,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     mismatches: list[str] = field(default_factory=list)
     units: dict[str, int] = field(default_factory=dict)
+    unchecked: int = 0
+    """Selections that had no quote to check (placed by the unit the others used)."""
 
     @property
     def nothing_added(self) -> bool:
@@ -67,4 +69,4 @@ def import_file(
                               new_version=new_version, dry_run=dry_run)
     skipped = stats.pop("skipped")
     return ImportReport(data.path, data.kind, stats, data.warnings + skipped, data.mismatches,
-                        data.units)
+                        data.units, data.unchecked)

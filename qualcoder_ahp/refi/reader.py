@@ -116,6 +116,9 @@ class RefiData:
     mismatches: list[str] = field(default_factory=list)
     units: dict[str, int] = field(default_factory=dict)
     """How many selections were counted in each offset unit (code points, UTF-16...)."""
+    unchecked: int = 0
+    """Selections without a quote to check, placed by the unit the others used."""
+    origin: str = ""
 
 
 Progress = Callable[[int, int], None]
@@ -170,7 +173,8 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
     root = parse_xml(xml, path=where)
     if root.tag not in ("Project", "CodeBook"):
         raise ImportFailed(f"not a REFI-QDA file (root element {root.tag!r})", path=where)
-    data = RefiData(where, "codebook" if root.tag == "CodeBook" else "project")
+    data = RefiData(where, "codebook" if root.tag == "CodeBook" else "project",
+                    origin=root.get("origin") or "")
     if namespace and namespace not in NAMESPACES:
         data.warnings.append(f"unexpected namespace {namespace!r}; read anyway")
     for element in root.iter(*CONTAINERS):
@@ -188,15 +192,26 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
     data.notes = _read_notes(root, archive, data)
     data.cases = _read_cases(root)
     _check_sets(root, data)
-    sources = [s for s in root.findall("Sources/*")]
+    sources = list(root.findall("Sources/*"))
+    deferred: list[tuple[etree._Element, str, str, OffsetResolver]] = []
+    votes: dict[str, int] = {}
     for index, element in enumerate(sources):
         if element.tag == "TextSource":
-            _read_source(element, archive, data)
+            _read_source(element, archive, data, deferred, votes)
         else:
             data.warnings.append(f"{element.tag} {element.get('name') or ''!r} skipped "
                                  "(only text sources are imported)")
         if progress:
             progress(index + 1, len(sources))
+    # Selections without a quote in sources without any quote: the unit the whole
+    # file's quotes showed, else the one the tool is known to write.
+    if votes:
+        default = max(OffsetResolver.UNITS,
+                      key=lambda u: (votes.get(u, 0), -OffsetResolver.UNITS.index(u)))
+    else:
+        default = "utf16" if "nvivo" in data.origin.lower() else "codepoints"
+    for selection, guid, name, resolver in deferred:
+        _read_selection(selection, guid, name, resolver, data, default)
     return data
 
 
@@ -323,7 +338,15 @@ def _note_refs(element: etree._Element) -> tuple[str, ...]:
                              for r in element.findall("NoteRef")) if g)
 
 
-def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiData) -> None:
+def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiData,
+                 deferred: list[tuple[etree._Element, str, str, OffsetResolver]],
+                 votes: dict[str, int]) -> None:
+    """Read one text source and its selections.
+
+    Quoted selections are checked first, so that the unit they show places this
+    source's unquoted ones; a source with no quote at all is deferred until the
+    whole file's quotes have been seen (only those sources stay in memory).
+    """
     guid = norm_guid(element.get("guid"))
     name = (element.get("name") or "").strip() or (guid or "source")
     label = f"source {name!r}"
@@ -338,8 +361,18 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
         data.warnings.append(f"{label}: empty text; skipped")
         return
     data.sources.append(ImportSource(guid, name, resolver.text, _note_refs(element)))
-    for selection in element.findall("PlainTextSelection"):
-        _read_selection(selection, guid, name, resolver, data)
+    selections = element.findall("PlainTextSelection")
+    for selection in selections:
+        if selection.get("name"):
+            _read_selection(selection, guid, name, resolver, data)
+    for unit, n in resolver.votes.items():
+        votes[unit] = votes.get(unit, 0) + n
+    for selection in selections:
+        if not selection.get("name"):
+            if resolver.votes:
+                _read_selection(selection, guid, name, resolver, data)
+            else:
+                deferred.append((selection, guid, name, resolver))
     if element.findall("VariableValue"):
         data.warnings.append(f"{label}: attributes of the source itself skipped (only case "
                              "attributes are imported)")
@@ -348,7 +381,8 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
 
 
 def _read_selection(selection: etree._Element, source_guid: str, source_name: str,
-                    resolver: OffsetResolver, data: RefiData) -> None:
+                    resolver: OffsetResolver, data: RefiData,
+                    default: str = "codepoints") -> None:
     sel_guid = norm_guid(selection.get("guid")) or ""
     try:
         start = int(selection.get("startPosition", ""))
@@ -360,7 +394,9 @@ def _read_selection(selection: etree._Element, source_guid: str, source_name: st
     codings = selection.findall("Coding")
     if not codings:
         return
-    placed = resolver.resolve(start, end, quote)
+    placed = resolver.resolve(start, end, quote, default)
+    if not quote and placed.ok:
+        data.unchecked += 1
     if not placed.ok:
         expected = f" quote {quote[:60]!r}" if quote else ""
         data.mismatches.append(

@@ -162,16 +162,20 @@ class OffsetResolver:
     def _slice(self, span: tuple[int, int]) -> str:
         return xml_safe(self.text[span[0]:span[1]])
 
-    def resolve(self, start: int, end: int, quote: str | None) -> Resolved:
+    def resolve(self, start: int, end: int, quote: str | None,
+                default: str = "codepoints") -> Resolved:
         """Place one selection; with a quote, the first unit whose slice matches wins.
 
-        Without a quote the unit most other selections of this source matched with is
-        used (code points if none did). A quote that matches under no unit is a
-        mismatch (``ok=False``) and must be reported, not stored.
+        Every unit that matches gets a vote, so that early selections (before any
+        emoji or line break, where all units agree) do not outvote the later ones that
+        tell the units apart. Without a quote the unit with most votes in this source
+        is used, else ``default``. A quote that matches under no unit is a mismatch
+        (``ok=False``) and must be reported, not stored.
         """
         if quote:
             wanted = xml_safe(normalise_quote(quote))
             for exact in (True, False):
+                placed: Resolved | None = None
                 for unit in self.UNITS:
                     span = self._convert(unit, start, end)
                     if span is None or span[0] >= span[1]:
@@ -179,15 +183,24 @@ class OffsetResolver:
                     got = self._slice(span)
                     if got == wanted or (not exact and _truncated_match(got, wanted)):
                         self.votes[unit] = self.votes.get(unit, 0) + 1
-                        return Resolved(span[0], span[1], unit, True)
+                        placed = placed or Resolved(span[0], span[1], unit, True)
+                if placed:
+                    return placed
             first = self._convert("codepoints", start, end)
             found = self._slice(first) if first else ""
             return Resolved(start, end, "codepoints", False, found)
-        unit = max(self.votes, key=lambda u: self.votes[u]) if self.votes else "codepoints"
+        unit = self.best_unit() or default
         span = self._convert(unit, start, end)
         if span is None or span[0] >= span[1]:
             return Resolved(start, end, unit, False, "")
         return Resolved(span[0], span[1], unit, True)
+
+
+    def best_unit(self) -> str | None:
+        """The unit most quoted selections of this source matched (ties: list order)."""
+        if not self.votes:
+            return None
+        return max(self.UNITS, key=lambda u: (self.votes.get(u, 0), -self.UNITS.index(u)))
 
 
 def _truncated_match(got: str, wanted: str) -> bool:
