@@ -23,9 +23,11 @@ from urllib.parse import unquote
 from lxml import etree
 
 from qualcoder_ahp.errors import ImportFailed
+from qualcoder_ahp.importers.normalise import MAX_BYTES
 from qualcoder_ahp.records import ParsedTranscript
 from qualcoder_ahp.refi.codes import ImportTheme, read_codes
 from qualcoder_ahp.refi.safe import (
+    MAX_XML_BYTES,
     NAMESPACES,
     SafeZip,
     namespace_of,
@@ -143,11 +145,17 @@ def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
         archive = open_zip(file)
         try:
             qde = _project_entry(archive)
+            if archive.entries[qde].file_size > MAX_XML_BYTES:
+                raise ImportFailed(f"{qde} is too large "
+                                   f"({archive.entries[qde].file_size // 2**20} MiB)", path=where)
             xml = archive.read(qde)
             return _read_xml(xml, where, archive, progress)
         finally:
             archive.close()
     try:
+        if file.stat().st_size > MAX_XML_BYTES:
+            raise ImportFailed(f"too large for a REFI-QDA file "
+                               f"({file.stat().st_size // 2**20} MiB)", path=where)
         xml = file.read_bytes()
     except OSError as exc:
         raise ImportFailed(f"cannot read ({exc.strerror})", path=where) from None
@@ -254,6 +262,10 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
     for candidate in candidates:
         stored = archive.find(candidate)
         if stored is not None:
+            if archive.entries[stored].file_size > MAX_BYTES:
+                data.warnings.append(f"{label}: {stored!r} is larger than "
+                                     f"{MAX_BYTES // 2**20} MiB, the transcript limit; skipped")
+                return None
             raw = archive.read(stored)
             if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                 try:
