@@ -104,3 +104,44 @@ def test_every_refi_command_has_help() -> None:
     for command in ("export-codebook", "export", "import"):
         result = _run("refi", command, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    path = zip_fixture("atlas", tmp_path / "atlas.qdpx")
+    db = tmp_path / "qcahp.db"
+    open_store(db).close()
+    store = open_store(db)
+    before = table_counts(store)
+    store.close()
+    result = CliRunner().invoke(cli, ["refi", "import", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert f"Would import {path} (project): 2 themes, 1 coder, 1 transcript, 2 codings." \
+        in result.stdout
+    store = open_store(db)
+    try:
+        assert table_counts(store) == before
+    finally:
+        store.close()
+    result = CliRunner().invoke(cli, ["refi", "import", str(path)])
+    assert f"Imported {path} (project): 2 themes" in result.stdout
+
+
+def test_long_lists_of_mismatches_are_capped(tmp_path: Path) -> None:
+    selections = "".join(
+        f'<PlainTextSelection guid="33333333-0000-4000-8000-{i:012d}" name="nope {i}" '
+        f'startPosition="0" endPosition="5"><Coding guid="44444444-0000-4000-8000-{i:012d}">'
+        '<CodeRef targetGUID="55555555-0000-4000-8000-000000000001"/></Coding>'
+        "</PlainTextSelection>" for i in range(30))
+    qde = tmp_path / "many.qde"
+    qde.write_text(
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook><Codes>'
+        '<Code guid="55555555-0000-4000-8000-000000000001" name="C" isCodable="true"/>'
+        '</Codes></CodeBook><Sources><TextSource guid="55555555-0000-4000-8000-000000000002" '
+        f'name="S"><PlainTextContent>Hello world.</PlainTextContent>{selections}'
+        "</TextSource></Sources></Project>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["refi", "import", str(qde)])
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert sum(line.startswith("Mismatch: S: selection") for line in lines) == 20
+    assert "Mismatch: ... and 10 more" in lines
+    assert "30 selection(s) not imported: their text does not match their quote." in lines

@@ -224,3 +224,14 @@ def test_codebook_only_project(store, tmp_path: Path) -> None:
     assert [etree.QName(c).localname for c in etree.fromstring(qde)] == ["CodeBook"]
     assert counts["codes"] == 1 and counts["sources"] == 0
     assert b'color="#aabbcc"' in qde  # #RGB is written as #RRGGBB
+
+
+def test_unwritable_targets_are_clear_errors(store, tmp_path: Path) -> None:
+    build_coded_project(store)
+    (tmp_path / "folder.qdpx").mkdir()
+    with pytest.raises(UserError, match="is a folder"):
+        export_project(store, tmp_path / "folder.qdpx")
+    (tmp_path / "a-file").write_text("x")  # a file where a folder should be
+    with pytest.raises(UserError, match="cannot write the file"):
+        export_codebook(store, tmp_path / "a-file" / "book.qdc")
+    assert not list(tmp_path.rglob(".*.tmp"))

@@ -56,7 +56,7 @@ def snapshot(store) -> dict[str, object]:
 def test_round_trip_into_empty_project(store, tmp_path: Path) -> None:
     build_coded_project(store)
     before = snapshot(store)
-    export_project(store, tmp_path / "out.qdpx")
+    export_project(store, tmp_path / "out.qdpx", name="AHP")
     other = open_store(tmp_path / "other.db")
     try:
         report = import_file(other, tmp_path / "out.qdpx")
@@ -71,11 +71,19 @@ def test_round_trip_into_empty_project(store, tmp_path: Path) -> None:
         assert [t.id for t in other.themes()] == ["career", "winding", "serendipity",
                                                   "mandate", "retired"]
         # Turns were found in the imported text (labels stay in the text only).
-        info = other.transcript("p01-interview")
-        assert info.turns == 4
-        # A second export of the imported project carries the same GUIDs.
-        export_project(other, tmp_path / "again.qdpx")
+        # REFI carries no speakers, but the turn boundaries (blank lines) survive.
+        first = store.transcript("p01-interview").id
+        again = other.transcript("p01-interview").id
+        assert [(t.start, t.end) for t in other.turns(again)] == [
+            (t.start, t.end) for t in store.turns(first)]
+        # A second export of the imported project is the same file: same GUIDs, same
+        # order, same creation times of codings and memos.
+        export_project(other, tmp_path / "again.qdpx", name="AHP")
         assert _guids(tmp_path / "again.qdpx") == _guids(tmp_path / "out.qdpx")
+        with zipfile.ZipFile(tmp_path / "out.qdpx") as a, \
+                zipfile.ZipFile(tmp_path / "again.qdpx") as b:
+            assert a.read("project.qde") == b.read("project.qde")
+            assert sorted(a.namelist()) == sorted(b.namelist())
         assert other.integrity_ok()
     finally:
         other.close()
@@ -309,3 +317,64 @@ def test_utf16_and_cp1252_sources(store, tmp_path: Path) -> None:
             assert report.mismatches == []
         finally:
             other.close()
+
+
+def test_encoded_path_source_attributes_and_coding_without_guid(store, tmp_path: Path) -> None:
+    qde = (
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook><Codes>'
+        '<Code guid="22222222-0000-4000-8000-000000000001" name="One" isCodable="true"/>'
+        '<Code guid="22222222-0000-4000-8000-000000000002" name="Two" isCodable="true"/>'
+        "</Codes></CodeBook><Sources>"
+        '<TextSource guid="22222222-0000-4000-8000-000000000003" name="My Interview" '
+        'plainTextPath="internal://My%20Interview.txt">'
+        '<PlainTextSelection guid="22222222-0000-4000-8000-000000000004" name="Hello" '
+        'startPosition="0" endPosition="5">'
+        '<Coding><CodeRef targetGUID="22222222-0000-4000-8000-000000000001"/></Coding>'
+        '<Coding><CodeRef targetGUID="22222222-0000-4000-8000-000000000002"/></Coding>'
+        "</PlainTextSelection>"
+        '<VariableValue><VariableRef targetGUID="22222222-0000-4000-8000-000000000005"/>'
+        "<TextValue>x</TextValue></VariableValue></TextSource></Sources></Project>")
+    path = tmp_path / "enc.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr("sources/My Interview.txt", "Hello world.\n")
+    report = import_file(store, path)
+    assert sorted(c.theme_id for c in store.codings()) == ["one", "two"]
+    assert len({c.guid for c in store.codings()}) == 2
+    assert any("attributes of the source itself skipped" in w for w in report.warnings)
+    assert import_file(store, path).nothing_added
+
+
+def _unnamed_project(origin: str, named_first_source: bool) -> str:
+    """Two CRLF + emoji sources; only the first may have a quoted selection."""
+    def source(n: int, named: bool) -> str:
+        quote = ' name="luck"' if named else ""
+        return (f'<TextSource guid="66666666-0000-4000-8000-00000000000{n}" name="S{n}" '
+                f'plainTextPath="internal://s{n}.txt">'
+                f'<PlainTextSelection guid="77777777-0000-4000-8000-00000000000{n}"{quote} '
+                'startPosition="17" endPosition="21">'
+                f'<Coding guid="88888888-0000-4000-8000-00000000000{n}">'
+                '<CodeRef targetGUID="99999999-0000-4000-8000-000000000001"/></Coding>'
+                "</PlainTextSelection></TextSource>")
+    return (f'<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="{origin}">'
+            '<CodeBook><Codes><Code guid="99999999-0000-4000-8000-000000000001" name="L" '
+            'isCodable="true"/></Codes></CodeBook><Sources>'
+            f"{source(1, named_first_source)}{source(2, False)}</Sources></Project>")
+
+
+@pytest.mark.parametrize(("origin", "named", "expected"), [
+    ("NVivo 14", False, "luck"),         # no quotes at all: NVivo is known to count UTF-16
+    ("SomeTool 1.0", True, "luck"),      # the file's quotes showed UTF-16
+    ("SomeTool 1.0", False, "ck.\n"),    # nothing to go on: code points
+])
+def test_selections_without_quotes(store, tmp_path: Path, origin, named, expected) -> None:
+    text = "A: \U0001F600\r\nB: it was luck.\r\n"  # "luck" is at UTF-16 [17, 21)
+    path = tmp_path / "unnamed.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", _unnamed_project(origin, named))
+        archive.writestr("sources/s1.txt", text.encode("utf-8"))
+        archive.writestr("sources/s2.txt", (text + "x").encode("utf-8"))
+    report = import_file(store, path)
+    quotes = {store.transcript(c.transcript_id).name: c.quote for c in store.codings()}
+    assert quotes["S2"] == expected
+    assert report.unchecked == (1 if named else 2)

@@ -135,3 +135,20 @@ def test_archive_without_or_with_several_qde(project, tmp_path: Path) -> None:
 
 def test_missing_file(project, tmp_path: Path) -> None:
     _refused(project, tmp_path / "nope.qdpx", "no such file")
+
+
+def test_oversize_xml_and_sources(project, tmp_path: Path, monkeypatch) -> None:
+    from qualcoder_ahp.refi import reader
+
+    monkeypatch.setattr(reader, "MAX_XML_BYTES", 1000)
+    big = tmp_path / "big.qdc"
+    big.write_bytes(b" " * 2000)
+    _refused(project, big, "too large for a REFI-QDA file")
+    _refused(project, _zip(tmp_path / "big.qdpx", {"project.qde": QDE}), "project.qde is too large")
+    monkeypatch.setattr(reader, "MAX_XML_BYTES", 10**8)
+    monkeypatch.setattr(reader, "MAX_BYTES", 10)
+    path = _zip(tmp_path / "src.qdpx", {"project.qde": QDE,
+                                         "sources/dee.txt": b"Dee: a long text.\n"})
+    report = import_file(project, path)
+    assert any("larger than" in w and "skipped" in w for w in report.warnings)
+    assert "Dee part 1" not in {t.name for t in project.transcripts()}

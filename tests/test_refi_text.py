@@ -93,13 +93,15 @@ def test_utf16_offsets_over_crlf_text_round_trip(pieces, data) -> None:
 
 
 def test_segment_keeps_text_and_finds_turns() -> None:
-    text = ("Interviewer: How did it start?\nZoë: By chance. I was asked to cover.\n"
-            "It was meant to be brief.\n\nQ: And then?\n\nUnlabelled line here.")
+    text = ("Interviewer: How did it start?\n\nZoë: By chance. I was asked to cover.\n"
+            "It was meant to be brief.\n\nQ: And then?\n\nUnlabelled line here.\n"
+            "Note: not a label (once, mid-paragraph).")
     parsed = segment(text)
     assert parsed.text == text
     assert [(t.speaker, t.role) for t in parsed.turns] == [
-        ("Interviewer", "interviewer"), ("Zoë", "participant"), ("Q", "interviewer"),
-        ("Participant", "participant")]
+        ("Interviewer", "interviewer"), ("Zoë", "participant"), ("Q", "interviewer")]
+    assert text[parsed.turns[2].start:parsed.turns[2].end] == (
+        "And then?\n\nUnlabelled line here.\nNote: not a label (once, mid-paragraph).")
     zoe = parsed.turns[1]
     assert text[zoe.start:zoe.end] == ("By chance. I was asked to cover.\n"
                                        "It was meant to be brief.")
@@ -137,3 +139,17 @@ def test_slugs() -> None:
     assert slugify("Sérendipité 🍀") == "serendipite"
     assert slugify("🍀") == "code"
     assert unique_id("a", {"a", "a-2"}) == "a-3"
+
+
+def test_votes_come_from_selections_that_tell_units_apart() -> None:
+    raw = "A: one two three\r\nB: \U0001F600 four five six\r\nC: seven"
+    resolver = OffsetResolver(raw)
+    for word in ("one", "two"):  # before the emoji and the CRLF: every unit agrees
+        s = raw.index(word)
+        assert resolver.resolve(s, s + len(word), word).unit == "codepoints"
+    s = raw.index("five")
+    assert resolver.resolve(_u16(raw, s), _u16(raw, s + 4), "five").unit == "utf16"
+    assert resolver.best_unit() == "utf16"
+    s = raw.index("seven")
+    unnamed = resolver.resolve(_u16(raw, s), _u16(raw, s + 5), None)
+    assert resolver.text[unnamed.start:unnamed.end] == "seven"

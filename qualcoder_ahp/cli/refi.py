@@ -38,6 +38,17 @@ def _count(n: int, plural: str) -> str:
     return f"{n} {plural if n != 1 else plural[:-1]}"
 
 
+SHOWN = 20
+"""At most this many warnings (and as many mismatches) are printed one per line."""
+
+
+def _echo_capped(kind: str, lines: list[str]) -> None:
+    for line in lines[:SHOWN]:
+        click.echo(f"{kind}: {line}", err=True)
+    if len(lines) > SHOWN:
+        click.echo(f"{kind}: ... and {len(lines) - SHOWN} more", err=True)
+
+
 def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -86,9 +97,11 @@ def register(cli: click.Group) -> None:
                   help="Coder for codings and notes that name no user.")
     @click.option("--new-version", is_flag=True,
                   help="Store a source whose name is taken by other text as a new version.")
+    @click.option("--dry-run", is_flag=True,
+                  help="Check the file and show what would be added; write nothing.")
     @pass_project
     def import_cmd(project: Project, file: str, coder_map: tuple[str, ...],
-                   default_coder: str, new_version: bool) -> None:
+                   default_coder: str, new_version: bool, dry_run: bool) -> None:
         """Import a REFI-QDA .qdc codebook or .qdpx project."""
         from qualcoder_ahp.refi import import_file
 
@@ -96,19 +109,21 @@ def register(cli: click.Group) -> None:
         with _bar("Reading sources") as bar:
             report = import_file(project.store(), file, coder_map=mapping,
                                  default_coder=default_coder, new_version=new_version,
-                                 progress=bar)
+                                 dry_run=dry_run, progress=bar)
         if report.nothing_added:
             click.echo(f"{file}: nothing new (already imported).")
         else:
             added = ", ".join(_count(v, k) for k, v in report.added.items() if v)
-            click.echo(f"Imported {file} ({report.kind}): {added}.")
+            verb = "Would import" if dry_run else "Imported"
+            click.echo(f"{verb} {file} ({report.kind}): {added}.")
         if report.units and set(report.units) != {"codepoints"}:
             units = ", ".join(f"{n} in {u}" for u, n in sorted(report.units.items()))
             click.echo(f"Offsets converted to code points: {units}.")
-        for warning in report.warnings:
-            click.echo(f"Warning: {warning}", err=True)
-        for mismatch in report.mismatches:
-            click.echo(f"Mismatch: {mismatch}", err=True)
+        if report.unchecked:
+            click.echo(f"Warning: {report.unchecked} selection(s) had no quote to check "
+                       "their offsets against", err=True)
+        _echo_capped("Warning", report.warnings)
+        _echo_capped("Mismatch", report.mismatches)
         if report.mismatches:
             click.echo(f"{len(report.mismatches)} selection(s) not imported: their text does "
                        "not match their quote.", err=True)

@@ -123,6 +123,7 @@ class RefiMixin:
         coder_map: dict[str, str] | None = None,
         default_coder: str = "imported",
         new_version: bool = False,
+        dry_run: bool = False,
     ) -> dict[str, Any]:
         """Write one file's records in one transaction; returns counts of what was added.
 
@@ -132,26 +133,32 @@ class RefiMixin:
             default_coder: coder for codings and notes that name no known user.
             new_version: store a source whose name is taken by other content as a new
                 version instead of refusing the import.
+            dry_run: do everything, count it, then roll the transaction back.
         """
         stats = dict.fromkeys(("themes", "coders", "transcripts", "codings", "memos",
                                "participants", "attributes"), 0)
         stats["skipped"] = []
-        with self.write():
-            themes = _ThemeMatcher(self).run(data, stats)
-            coders = self._import_users(data, coder_map or {}, stats)
-            sources = self._import_sources(data, new_version, stats)
-            ctx = _ImportContext(themes, coders, sources, default_coder, {}, {})
-            self._import_codings(data, ctx, stats)
-            self._import_cases(data, sources, stats)
-            self._import_notes(data, ctx, stats)
-            for coder_id, changes in ctx.changes.items():
-                self.log_event(coder_id, "refi_import", {"changes": changes,
-                                                         "file": data.path})
+        try:
+            with self.write():
+                themes = _ThemeMatcher(self).run(data, stats)
+                coders = self._import_users(data, coder_map or {}, stats)
+                sources = self._import_sources(data, new_version, stats)
+                ctx = _ImportContext(themes, coders, sources, default_coder, {}, {})
+                self._import_codings(data, ctx, stats)
+                self._import_cases(data, sources, stats)
+                self._import_notes(data, ctx, stats)
+                for coder_id, changes in ctx.changes.items():
+                    self.log_event(coder_id, "refi_import", {"changes": changes,
+                                                             "file": data.path})
+                if dry_run:
+                    raise _RolledBack
+        except _RolledBack:
+            pass
         return stats
 
     def _import_users(self: Store, data: RefiData, coder_map: dict[str, str],
                       stats: dict[str, Any]) -> dict[str, int]:
-        from qualcoder_ahp.model.store import now
+        from qualcoder_ahp.model.store import new_guid, now
 
         out: dict[str, int] = {}
         for user in data.users:
@@ -168,8 +175,6 @@ class RefiMixin:
                 continue
             taken = self.conn.execute("SELECT 1 FROM coders WHERE lower(guid) = ?",
                                       [user.guid]).fetchone()
-            from qualcoder_ahp.model.store import new_guid
-
             cur = self.conn.execute(
                 "INSERT INTO coders (name, guid, created_at) VALUES (?, ?, ?)",
                 [name, new_guid() if taken else user.guid, now()])
@@ -183,19 +188,20 @@ class RefiMixin:
 
         out: dict[str, int] = {}
         for source in data.sources:
-            row = self.conn.execute("SELECT id, content_hash FROM transcripts WHERE guid = ?",
-                                    [source.guid]).fetchone()
-            if row and row[1] == content_hash(source.parsed.text):
-                out[source.guid] = int(row[0])
+            same = self.conn.execute("SELECT id FROM transcripts WHERE content_hash = ?",
+                                     [content_hash(source.text)]).fetchone()
+            if same:  # this text is here already (with its turns): nothing to parse
+                out[source.guid] = int(same[0])
                 continue
-            info, added = self.add_transcript(source.name, source.parsed, path=data.path,
-                                              new_version=new_version)
+            guid_taken = self.conn.execute("SELECT 1 FROM transcripts WHERE guid = ?",
+                                           [source.guid]).fetchone()
+            info, _ = self.add_transcript(source.name, source.parsed, path=data.path,
+                                          new_version=new_version)
             out[source.guid] = info.id
-            if added:
-                stats["transcripts"] += 1
-                if not row:  # keep the other tool's GUID so a second import matches it
-                    self.conn.execute("UPDATE transcripts SET guid = ? WHERE id = ?",
-                                      [source.guid, info.id])
+            stats["transcripts"] += 1
+            if not guid_taken:  # keep the other tool's GUID so a second import matches it
+                self.conn.execute("UPDATE transcripts SET guid = ? WHERE id = ?",
+                                  [source.guid, info.id])
         return out
 
     def _coder_for(self: Store, user_guid: str | None, ctx: _ImportContext) -> int:
@@ -239,7 +245,8 @@ class RefiMixin:
                 'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
                 "origin, suggestion_id, active, created_at, guid) "
                 "VALUES (?,?,?,?,?,?,'imported',NULL,1,?,?)",
-                [tid, theme_id, coder_id, coding.start, coding.end, coding.quote, now(),
+                [tid, theme_id, coder_id, coding.start, coding.end, coding.quote,
+                 coding.created or now(),
                  coding.guid])
             coding_id = int(cur.lastrowid or 0)
             ctx.codings[coding.guid] = (coding_id, coder_id)
@@ -279,7 +286,7 @@ class RefiMixin:
 
     def _import_notes(self: Store, data: RefiData, ctx: _ImportContext,
                       stats: dict[str, Any]) -> None:
-        from qualcoder_ahp.model.store import now
+        from qualcoder_ahp.model.store import new_guid, now
 
         targets: dict[str, list[tuple[str, str, int | None]]] = {}
         for theme in data.themes:
@@ -312,17 +319,19 @@ class RefiMixin:
                     continue
                 taken = self.conn.execute("SELECT 1 FROM memos WHERE guid = ?",
                                           [note.guid]).fetchone()
-                from qualcoder_ahp.model.store import new_guid
-
                 self.conn.execute(
                     "INSERT INTO memos (coder_id, target_kind, target_id, text, updated_at, "
                     "guid) VALUES (?,?,?,?,?,?)",
-                    [coder_id, kind, target, note.text, now(),
+                    [coder_id, kind, target, note.text, note.created or now(),
                      new_guid() if taken else note.guid])
                 ctx.changes.setdefault(coder_id, []).append(
                     {"op": "memo", "kind": kind, "target": target, "before": None,
                      "after": note.text})
                 stats["memos"] += 1
+
+
+class _RolledBack(Exception):
+    """Raised inside the import transaction of a dry run to undo it."""
 
 
 @dataclass

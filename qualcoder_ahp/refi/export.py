@@ -29,7 +29,7 @@ import uuid
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from lxml import etree
 
@@ -196,16 +196,29 @@ def build_project(snap: RefiSnapshot, name: str) -> bytes:
     return _serialise(root)
 
 
-def _private_target(path: Path) -> tuple[int, str]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.fchmod(fd, 0o600)
-    return fd, tmp
+def _write_private(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write a file readable by its owner only, atomically (temp file + rename).
 
-
-def _finish(tmp: str, path: Path) -> None:
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    Raises:
+        UserError: the folder cannot be written or the target is a folder.
+    """
+    if path.is_dir():
+        raise UserError("is a folder; give a file name to write", path=str(path))
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise UserError(f"cannot write the file ({exc.strerror or exc})",
+                        path=str(path)) from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def export_codebook(store: Store, path: str | Path) -> dict[str, int]:
@@ -213,14 +226,7 @@ def export_codebook(store: Store, path: str | Path) -> dict[str, int]:
     target = Path(path)
     snap = store.refi_snapshot(codebook_only=True)
     data = build_codebook(snap)
-    fd, tmp = _private_target(target)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        _finish(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _write_private(target, lambda handle: handle.write(data))
     return {"codes": len(snap.themes)}
 
 
@@ -237,10 +243,9 @@ def export_project(store: Store, path: str | Path, *, name: str | None = None,
         raise UserError("the project is empty: nothing to export")
     project_name = name or (store.path.stem if store.path else "qualcoder_ahp project")
     xml = build_project(snap, project_name)
-    fd, tmp = _private_target(target)
-    try:
-        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(
-                handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+    def write(handle: BinaryIO) -> None:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("project.qde", xml)
             total = len(snap.transcripts)
             for index, info in enumerate(snap.transcripts):
@@ -248,10 +253,8 @@ def export_project(store: Store, path: str | Path, *, name: str | None = None,
                 archive.writestr(f"sources/{info.guid}.txt", text.encode("utf-8"))
                 if progress:
                     progress(index + 1, total)
-        _finish(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    _write_private(target, write)
     attrs = {n for _, _, a, _ in snap.participants for n in a}
     return {"codes": len(snap.themes), "users": len(snap.coders),
             "sources": len(snap.transcripts), "selections": len(snap.codings),

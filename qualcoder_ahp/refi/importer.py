@@ -30,6 +30,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     mismatches: list[str] = field(default_factory=list)
     units: dict[str, int] = field(default_factory=dict)
+    unchecked: int = 0
+    """Selections that had no quote to check (placed by the unit the others used)."""
 
     @property
     def nothing_added(self) -> bool:
@@ -44,6 +46,7 @@ def import_file(
     coder_map: dict[str, str] | None = None,
     default_coder: str = "imported",
     new_version: bool = False,
+    dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import a ``.qdc``, ``.qdpx`` or ``.qde`` file into ``store``.
@@ -55,6 +58,7 @@ def import_file(
         default_coder: the coder of codings and notes that name no user.
         new_version: store a source whose name is taken by different text as a new
             version (otherwise the whole import is refused).
+        dry_run: report what would be added, and write nothing.
         progress: called with (done, total) sources while reading.
 
     Raises:
@@ -62,7 +66,7 @@ def import_file(
     """
     data = read_refi(path, progress)
     stats = store.refi_import(data, coder_map=coder_map, default_coder=default_coder,
-                              new_version=new_version)
+                              new_version=new_version, dry_run=dry_run)
     skipped = stats.pop("skipped")
     return ImportReport(data.path, data.kind, stats, data.warnings + skipped, data.mismatches,
-                        data.units)
+                        data.units, data.unchecked)

@@ -12,16 +12,22 @@ listed in :attr:`RefiData.mismatches` and not imported.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from urllib.parse import unquote
 
 from lxml import etree
 
 from qualcoder_ahp.errors import ImportFailed
+from qualcoder_ahp.importers.normalise import MAX_BYTES
 from qualcoder_ahp.records import ParsedTranscript
 from qualcoder_ahp.refi.codes import ImportTheme, read_codes
 from qualcoder_ahp.refi.safe import (
+    MAX_XML_BYTES,
     NAMESPACES,
     SafeZip,
     namespace_of,
@@ -45,12 +51,17 @@ class ImportUser:
 
 @dataclass(frozen=True)
 class ImportSource:
-    """A text source: becomes a transcript (text normalised, turns found)."""
+    """A text source: becomes a transcript (text normalised; turns found on demand)."""
 
     guid: str
     name: str
-    parsed: ParsedTranscript
+    text: str
     note_guids: tuple[str, ...] = ()
+
+    @cached_property
+    def parsed(self) -> ParsedTranscript:
+        """Turns and sentences, found only for a source the project does not have yet."""
+        return segment(self.text)
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,8 @@ class ImportCoding:
     end: int
     quote: str
     note_guids: tuple[str, ...] = ()
+    created: str | None = None
+    """``creationDateTime`` as an ISO timestamp, kept so a round trip keeps it."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,7 @@ class ImportNote:
     user_guid: str | None
     name: str
     text: str
+    created: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,9 @@ class RefiData:
     mismatches: list[str] = field(default_factory=list)
     units: dict[str, int] = field(default_factory=dict)
     """How many selections were counted in each offset unit (code points, UTF-16...)."""
+    unchecked: int = 0
+    """Selections without a quote to check, placed by the unit the others used."""
+    origin: str = ""
 
 
 Progress = Callable[[int, int], None]
@@ -117,6 +134,8 @@ def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
     """
     file = Path(path)
     where = str(file)
+    if file.is_dir():
+        raise ImportFailed("is a folder, not a .qdc or .qdpx file", path=where)
     if not file.is_file():
         raise ImportFailed("no such file", path=where)
     with file.open("rb") as handle:
@@ -126,11 +145,17 @@ def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
         archive = open_zip(file)
         try:
             qde = _project_entry(archive)
+            if archive.entries[qde].file_size > MAX_XML_BYTES:
+                raise ImportFailed(f"{qde} is too large "
+                                   f"({archive.entries[qde].file_size // 2**20} MiB)", path=where)
             xml = archive.read(qde)
             return _read_xml(xml, where, archive, progress)
         finally:
             archive.close()
     try:
+        if file.stat().st_size > MAX_XML_BYTES:
+            raise ImportFailed(f"too large for a REFI-QDA file "
+                               f"({file.stat().st_size // 2**20} MiB)", path=where)
         xml = file.read_bytes()
     except OSError as exc:
         raise ImportFailed(f"cannot read ({exc.strerror})", path=where) from None
@@ -156,7 +181,8 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
     root = parse_xml(xml, path=where)
     if root.tag not in ("Project", "CodeBook"):
         raise ImportFailed(f"not a REFI-QDA file (root element {root.tag!r})", path=where)
-    data = RefiData(where, "codebook" if root.tag == "CodeBook" else "project")
+    data = RefiData(where, "codebook" if root.tag == "CodeBook" else "project",
+                    origin=root.get("origin") or "")
     if namespace and namespace not in NAMESPACES:
         data.warnings.append(f"unexpected namespace {namespace!r}; read anyway")
     for element in root.iter(*CONTAINERS):
@@ -174,15 +200,26 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
     data.notes = _read_notes(root, archive, data)
     data.cases = _read_cases(root)
     _check_sets(root, data)
-    sources = [s for s in root.findall("Sources/*")]
+    sources = list(root.findall("Sources/*"))
+    deferred: list[tuple[etree._Element, str, str, OffsetResolver]] = []
+    votes: dict[str, int] = {}
     for index, element in enumerate(sources):
         if element.tag == "TextSource":
-            _read_source(element, archive, data)
+            _read_source(element, archive, data, deferred, votes)
         else:
             data.warnings.append(f"{element.tag} {element.get('name') or ''!r} skipped "
                                  "(only text sources are imported)")
         if progress:
             progress(index + 1, len(sources))
+    # Selections without a quote in sources without any quote: the unit the whole
+    # file's quotes showed, else the one the tool is known to write.
+    if votes:
+        default = max(OffsetResolver.UNITS,
+                      key=lambda u: (votes.get(u, 0), -OffsetResolver.UNITS.index(u)))
+    else:
+        default = "utf16" if "nvivo" in data.origin.lower() else "codepoints"
+    for selection, guid, name, resolver in deferred:
+        _read_selection(selection, guid, name, resolver, data, default)
     return data
 
 
@@ -220,9 +257,15 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
         return None
     else:
         candidates = [name, f"sources/{name}"]
+    # Some tools percent-encode the file name in the path (My%20Interview.txt).
+    candidates += [unquote(c) for c in candidates if unquote(c) != c]
     for candidate in candidates:
         stored = archive.find(candidate)
         if stored is not None:
+            if archive.entries[stored].file_size > MAX_BYTES:
+                data.warnings.append(f"{label}: {stored!r} is larger than "
+                                     f"{MAX_BYTES // 2**20} MiB, the transcript limit; skipped")
+                return None
             raw = archive.read(stored)
             if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                 try:
@@ -230,7 +273,11 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
                 except UnicodeDecodeError:
                     data.warnings.append(f"{label}: {stored!r} is not UTF-8; read as "
                                          "Windows-1252")
-            return decode(raw)
+            try:
+                return decode(raw, path=stored)
+            except ImportFailed as exc:
+                data.warnings.append(f"{label}: {exc}; skipped")
+                return None
     data.warnings.append(f"{label}: {path!r} is missing from the archive; skipped")
     return None
 
@@ -248,7 +295,9 @@ def _read_notes(root: etree._Element, archive: SafeZip | None,
             continue
         text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
         if text:
-            notes.append(ImportNote(guid, norm_guid(note.get("creatingUser")), name, text))
+            notes.append(ImportNote(guid, norm_guid(note.get("creatingUser")), name, text,
+                                    _when(note.get("modifiedDateTime")
+                                          or note.get("creationDateTime"))))
     return notes
 
 
@@ -283,12 +332,33 @@ def _read_cases(root: etree._Element) -> list[ImportCase]:
     return cases
 
 
+def _when(value: str | None) -> str | None:
+    """An ``xsd:dateTime`` as an ISO timestamp (UTC assumed without a zone), or None."""
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.isoformat()
+
+
 def _note_refs(element: etree._Element) -> tuple[str, ...]:
     return tuple(g for g in (norm_guid(r.get("targetGUID"))
                              for r in element.findall("NoteRef")) if g)
 
 
-def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiData) -> None:
+def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiData,
+                 deferred: list[tuple[etree._Element, str, str, OffsetResolver]],
+                 votes: dict[str, int]) -> None:
+    """Read one text source and its selections.
+
+    Quoted selections are checked first, so that the unit they show places this
+    source's unquoted ones; a source with no quote at all is deferred until the
+    whole file's quotes have been seen (only those sources stay in memory).
+    """
     guid = norm_guid(element.get("guid"))
     name = (element.get("name") or "").strip() or (guid or "source")
     label = f"source {name!r}"
@@ -302,15 +372,29 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
     if not resolver.text.strip():
         data.warnings.append(f"{label}: empty text; skipped")
         return
-    data.sources.append(ImportSource(guid, name, segment(resolver.text), _note_refs(element)))
-    for selection in element.findall("PlainTextSelection"):
-        _read_selection(selection, guid, name, resolver, data)
+    data.sources.append(ImportSource(guid, name, resolver.text, _note_refs(element)))
+    selections = element.findall("PlainTextSelection")
+    for selection in selections:
+        if selection.get("name"):
+            _read_selection(selection, guid, name, resolver, data)
+    for unit, n in resolver.votes.items():
+        votes[unit] = votes.get(unit, 0) + n
+    for selection in selections:
+        if not selection.get("name"):
+            if resolver.votes:
+                _read_selection(selection, guid, name, resolver, data)
+            else:
+                deferred.append((selection, guid, name, resolver))
+    if element.findall("VariableValue"):
+        data.warnings.append(f"{label}: attributes of the source itself skipped (only case "
+                             "attributes are imported)")
     if element.findall("Coding"):
         data.warnings.append(f"{label}: codings of the whole source skipped")
 
 
 def _read_selection(selection: etree._Element, source_guid: str, source_name: str,
-                    resolver: OffsetResolver, data: RefiData) -> None:
+                    resolver: OffsetResolver, data: RefiData,
+                    default: str = "codepoints") -> None:
     sel_guid = norm_guid(selection.get("guid")) or ""
     try:
         start = int(selection.get("startPosition", ""))
@@ -322,7 +406,9 @@ def _read_selection(selection: etree._Element, source_guid: str, source_name: st
     codings = selection.findall("Coding")
     if not codings:
         return
-    placed = resolver.resolve(start, end, quote)
+    placed = resolver.resolve(start, end, quote, default)
+    if not quote and placed.ok:
+        data.unchecked += 1
     if not placed.ok:
         expected = f" quote {quote[:60]!r}" if quote else ""
         data.mismatches.append(
@@ -335,12 +421,15 @@ def _read_selection(selection: etree._Element, source_guid: str, source_name: st
     for coding in codings:
         ref = coding.find("CodeRef")
         theme_guid = norm_guid(ref.get("targetGUID")) if ref is not None else None
-        coding_guid = norm_guid(coding.get("guid")) or sel_guid
+        # Coding@guid is required; without one, derive a stable one per (selection, code).
+        coding_guid = norm_guid(coding.get("guid")) or str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"refi:{sel_guid}:{theme_guid}"))
         if not theme_guid or not coding_guid:
             data.warnings.append(f"{source_name}: a coding of selection {sel_guid} has no "
                                  "code reference or GUID; skipped")
             continue
         user = norm_guid(coding.get("creatingUser") or selection.get("creatingUser"))
+        when = _when(coding.get("creationDateTime") or selection.get("creationDateTime"))
         data.codings.append(ImportCoding(coding_guid, source_guid, theme_guid, user,
                                          placed.start, placed.end, text,
-                                         shared_notes + _note_refs(coding)))
+                                         shared_notes + _note_refs(coding), when))

@@ -17,26 +17,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate
 
-from qualcoder_ahp.records import ParsedTranscript, Sentence, Turn
+from qualcoder_ahp.importers.normalise import decode as store_decode
+from qualcoder_ahp.importers.normalise import normalise as store_normalise
+from qualcoder_ahp.importers.sentences import split_sentences
+from qualcoder_ahp.importers.turns import (
+    DEFAULT_INTERVIEWERS,
+    DEFAULT_PARTICIPANTS,
+    UNLABELLED,
+    assign_roles,
+    match_label,
+)
+from qualcoder_ahp.records import ParsedTranscript, Turn
 from qualcoder_ahp.refi.safe import xml_safe
 
-INTERVIEWER_LABELS = {"interviewer", "int", "i", "q", "ai", "assistant", "counsel",
-                      "moderator", "facilitator", "researcher"}
-_LABEL = re.compile(r"(?P<speaker>[^\W\d_][\w .'’()-]{0,39}?)\s*:\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
 
+def decode(data: bytes, *, path: str | None = None) -> str:
+    """Decode source bytes exactly as the transcript importer does.
 
-def decode(data: bytes) -> str:
-    """Decode source bytes: UTF-16 with a BOM, else UTF-8 (BOM removed), else cp1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    UTF-8/UTF-16 with a BOM, then UTF-8, then cp1252; binary data is refused.
+
+    Raises:
+        ImportFailed: the bytes are not text.
+    """
+    return store_decode(data, path=path)
 
 
 def _starter(ch: str) -> bool:
@@ -82,7 +89,7 @@ def normalise(raw: str) -> tuple[str, list[int]]:
         i = j
     bounds[n + shift] = pos
     text = "".join(parts)
-    whole = unicodedata.normalize("NFC", raw_nobom.replace("\r\n", "\n").replace("\r", "\n"))
+    whole = store_normalise(raw_nobom)
     if text != whole:
         # Composition across starters (rare scripts): keep the store's exact text; offsets
         # are then checked against quotes like any other and mismatches reported.
@@ -92,7 +99,7 @@ def normalise(raw: str) -> tuple[str, list[int]]:
 
 def normalise_quote(quote: str) -> str:
     """A selection's quoted name normalised like the text it quotes."""
-    return unicodedata.normalize("NFC", quote.replace("\r\n", "\n").replace("\r", "\n"))
+    return store_normalise(quote)
 
 
 def _utf16_to_cp(text: str) -> list[int]:
@@ -155,16 +162,20 @@ class OffsetResolver:
     def _slice(self, span: tuple[int, int]) -> str:
         return xml_safe(self.text[span[0]:span[1]])
 
-    def resolve(self, start: int, end: int, quote: str | None) -> Resolved:
+    def resolve(self, start: int, end: int, quote: str | None,
+                default: str = "codepoints") -> Resolved:
         """Place one selection; with a quote, the first unit whose slice matches wins.
 
-        Without a quote the unit most other selections of this source matched with is
-        used (code points if none did). A quote that matches under no unit is a
-        mismatch (``ok=False``) and must be reported, not stored.
+        Every unit that matches gets a vote, so that early selections (before any
+        emoji or line break, where all units agree) do not outvote the later ones that
+        tell the units apart. Without a quote the unit with most votes in this source
+        is used, else ``default``. A quote that matches under no unit is a mismatch
+        (``ok=False``) and must be reported, not stored.
         """
         if quote:
             wanted = xml_safe(normalise_quote(quote))
             for exact in (True, False):
+                placed: Resolved | None = None
                 for unit in self.UNITS:
                     span = self._convert(unit, start, end)
                     if span is None or span[0] >= span[1]:
@@ -172,15 +183,24 @@ class OffsetResolver:
                     got = self._slice(span)
                     if got == wanted or (not exact and _truncated_match(got, wanted)):
                         self.votes[unit] = self.votes.get(unit, 0) + 1
-                        return Resolved(span[0], span[1], unit, True)
+                        placed = placed or Resolved(span[0], span[1], unit, True)
+                if placed:
+                    return placed
             first = self._convert("codepoints", start, end)
             found = self._slice(first) if first else ""
             return Resolved(start, end, "codepoints", False, found)
-        unit = max(self.votes, key=lambda u: self.votes[u]) if self.votes else "codepoints"
+        unit = self.best_unit() or default
         span = self._convert(unit, start, end)
         if span is None or span[0] >= span[1]:
             return Resolved(start, end, unit, False, "")
         return Resolved(span[0], span[1], unit, True)
+
+
+    def best_unit(self) -> str | None:
+        """The unit most quoted selections of this source matched (ties: list order)."""
+        if not self.votes:
+            return None
+        return max(self.UNITS, key=lambda u: (self.votes.get(u, 0), -self.UNITS.index(u)))
 
 
 def _truncated_match(got: str, wanted: str) -> bool:
@@ -192,38 +212,51 @@ def _truncated_match(got: str, wanted: str) -> bool:
 def segment(text: str, fmt: str = "refi") -> ParsedTranscript:
     """Speaker turns and sentences of an imported source, leaving the text untouched.
 
-    A line starting ``Label: `` opens a turn of that speaker (labels such as
-    Interviewer, Q or Int are the interviewer); other lines continue the current
-    turn, or open one for an unnamed participant. The label stays in the text (so
-    the other tool's offsets stay right) but not inside the turn's span.
+    Labels are recognised by the transcript importer's own rules
+    (:func:`~qualcoder_ahp.importers.turns.match_label`: ``Name:``, ``**Name:**``,
+    ``[00:01:02] Name:``, ``Name (00:01:02) -``...), kept when strong, repeated or a
+    usual role label; roles come from
+    :func:`~qualcoder_ahp.importers.turns.assign_roles` and sentences from
+    :func:`~qualcoder_ahp.importers.sentences.split_sentences`, so units match those
+    of transcripts imported from files. Unlike a file import, the label stays in the
+    text (the other tool's offsets count it); it is only left out of the turn's span.
+    A line without a label continues the current turn; in text with no labels at
+    all (what a file import stores), each blank-line separated paragraph is a turn.
     """
-    turns: list[Turn] = []
-    sentences: list[Sentence] = []
+    lines: list[tuple[int, int, object]] = []
+    counts: Counter[str] = Counter()
+    at_start: set[str] = set()
     pos = 0
+    opens = True
     for line in text.split("\n"):
-        line_start, line_end = pos, pos + len(line)
-        pos = line_end + 1
-        if not line.strip():
-            continue
-        match = _LABEL.match(line)
-        if match and len(match.group("speaker").split()) <= 4:
-            speaker = match.group("speaker").strip()
-            role = ("interviewer" if speaker.casefold() in INTERVIEWER_LABELS
-                    else "participant")
-            turns.append(Turn(speaker, role, line_start + match.end(), line_end))
-        elif turns and turns[-1].end == line_start - 1:
-            last = turns[-1]
-            turns[-1] = Turn(last.speaker, last.role, last.start, line_end, last.time)
-        else:
-            turns.append(Turn("Participant", "participant", line_start, line_end))
-    for index, turn in enumerate(turns):
-        start = turn.start
-        body = text[turn.start:turn.end]
-        for match in _SENTENCE_END.finditer(body):
-            end = turn.start + match.start()
-            if end > start:
-                sentences.append(Sentence(start, end, index))
-            start = turn.start + match.end()
-        if turn.end > start:
-            sentences.append(Sentence(start, turn.end, index))
-    return ParsedTranscript(text, turns, fmt, sentences)
+        label = match_label(line) if line.strip() else None
+        lines.append((pos, pos + len(line), label))
+        if label is not None:
+            counts[label.name] += 1
+            if opens:
+                at_start.add(label.name)
+        opens = not line.strip()
+        pos += len(line) + 1
+    known = DEFAULT_INTERVIEWERS | DEFAULT_PARTICIPANTS
+    accepted = {n for n in counts if counts[n] >= 2 or n.lower() in known} | {
+        label.name for _, _, label in lines if label is not None and label.strong}
+    if accepted or len(at_start) >= 2:  # the importer's rule for paragraph-opening labels
+        accepted |= at_start
+    drafts: list[list] = []  # [speaker, time, start, end]
+    after_blank = True
+    for line_start, line_end, label in lines:
+        if label is not None and label.name in accepted:
+            body = line_end - len(label.rest) if label.rest else line_end + 1
+            drafts.append([label.name, label.time, body, max(body, line_end)])
+        elif text[line_start:line_end].strip():
+            # Text exported from a file import has no labels left: its turns are
+            # the blank-line separated paragraphs, so keep those boundaries.
+            if drafts and not (after_blank and not accepted):
+                drafts[-1][3] = line_end
+            else:
+                drafts.append([UNLABELLED, None, line_start, line_end])
+        after_blank = not text[line_start:line_end].strip()
+    drafts = [d for d in drafts if text[d[2]:d[3]].strip()]
+    roles = assign_roles([(d[0], d[1], text[d[2]:d[3]]) for d in drafts])
+    turns = [Turn(d[0], roles.get(d[0], "other"), d[2], d[3], d[1]) for d in drafts]
+    return ParsedTranscript(text, turns, fmt, split_sentences(text, turns))
