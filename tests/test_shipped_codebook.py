@@ -38,10 +38,10 @@ THEMES = (
 # below them, so a pattern edit that loses real matches fails here.
 MARGIN = 0.03
 DEV_MICRO = {"precision": 0.916, "recall": 0.811, "f1": 0.860}
-HELDOUT_MICRO = {"precision": 0.700, "recall": 0.350, "f1": 0.467}
+HELDOUT_MICRO = {"precision": 0.714, "recall": 0.375, "f1": 0.492}
 FICTIONAL_HELDOUT_MICRO = {"precision": 0.836, "recall": 0.526, "f1": 0.646}
 HELDOUT_RECALL = {"boundary_spanning": 0.545, "leadership_development": 0.5,
-                  "serendipity": 0.222, "system_perspective": 0.125}
+                  "serendipity": 0.222, "system_perspective": 0.25}
 """Per-theme recall on the held-out set, for themes with at least three labelled sentences."""
 
 # A plain keyword search, the baseline the codebook must beat: a theme is suggested
