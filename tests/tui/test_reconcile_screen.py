@@ -134,3 +134,16 @@ async def test_copy_agreed_stretches_into_consensus(store):
     route = text.index("It was")
     assert [(c.transcript_id, c.theme_id, c.start, c.end) for c in
             store.codings(coder="consensus")] == [(ben.id, "winding", route, route + 23)]
+
+
+async def test_blind_coding_hides_the_other_coders(store):
+    build_project(store)
+    store.set_setting("blind", "1")
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot)
+        assert "Blind coding is on" in _text(app, "#reconcile-status")
+        assert not app.screen.query(".coder-panel")
+        await pilot.press("a", "u", "g")
+        await pilot.pause()
+    assert store.codings(coder="consensus") == []

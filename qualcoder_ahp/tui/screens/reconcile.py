@@ -17,7 +17,8 @@ consensus coder (``consensus`` by default):
 Every decision is one transaction through :meth:`Store.code` (origin
 ``consensus``), replacing any earlier consensus coding of the theme in the
 stretch, so the log explains each consensus coding and undo works as usual. The
-items are computed in a thread worker; only the main thread writes.
+items are computed in a thread worker; only the main thread writes. While blind
+coding is on (``qcahp blind on``) the screen shows nothing of the other coders.
 """
 
 from __future__ import annotations
@@ -110,6 +111,12 @@ class ReconcileScreen(Screen[None]):
     def on_mount(self) -> None:
         """Pick the coders to compare (all who coded, but the consensus) and load."""
         self.sub_title = f"coder: {self.coder} - consensus: {self.consensus}"
+        if self.store.get_setting("blind", "0") == "1":
+            # Showing the others' codings would break blind coding for whoever is coding.
+            self.query_one("#reconcile-status", Static).update(Text(
+                "Blind coding is on, so other coders' codings stay hidden. When everyone "
+                "has finished, run `qcahp blind off` and reconcile."))
+            return
         if self.compared is None:
             used = {c.coder for c in self.store.codings()}
             self.compared = [c for c in self.store.coders() if c in used and c != self.consensus]
