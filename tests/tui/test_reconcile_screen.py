@@ -44,6 +44,7 @@ async def test_decide_two_disagreements_into_consensus(store):
         assert "A: asha" in _text(app, "#coder-text-0")
         assert "B: ben" in _text(app, "#coder-text-1")
         assert "I fell into management by chance" in _text(app, "#coder-text-0")
+        assert _text(app, "#consensus-text").endswith("Serendipity: (no definition)")
         await pilot.press("b")  # take ben's span for serendipity
         await pilot.pause()
         status = _text(app, "#reconcile-status")

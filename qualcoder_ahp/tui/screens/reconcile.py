@@ -94,6 +94,7 @@ class ReconcileScreen(Screen[None]):
         self.texts: dict[int, str] = {}
         self.theme_names: dict[str, str] = {}
         self.index = 0
+        self._consensus: dict[tuple[int, str], list[Interval]] = {}
         self.rejected: set[int] = set()
         """Items rejected in this session (a rejection leaves no coding behind)."""
         self.title = "Reconcile"
@@ -145,6 +146,7 @@ class ReconcileScreen(Screen[None]):
         panels = self.query_one("#coder-panels", Horizontal)
         for k in range(len(self.compared or [])):
             panels.mount(VerticalScroll(Static(id=f"coder-text-{k}"), classes="coder-panel"))
+        self._refresh_consensus()
         undecided = [k for k, item in enumerate(self.items) if not self._consensus_spans(item)]
         self.index = undecided[0] if undecided else 0
         self.call_after_refresh(self.show)
@@ -155,10 +157,15 @@ class ReconcileScreen(Screen[None]):
         """The disagreement on screen."""
         return self.items[self.index] if 0 <= self.index < len(self.items) else None
 
+    def _refresh_consensus(self) -> None:
+        """Read the consensus coder's codings once (not once per item per key press)."""
+        self._consensus: dict[tuple[int, str], list[Interval]] = {}
+        for c in self.store.codings(coder=self.consensus):
+            self._consensus.setdefault((c.transcript_id, c.theme_id), []).append((c.start, c.end))
+
     def _consensus_spans(self, item: ReconcileItem) -> list[Interval]:
-        return [(c.start, c.end) for c in self.store.codings(
-            transcript_id=item.transcript_id, coder=self.consensus, theme_id=item.theme_id)
-            if c.start < item.end and c.end > item.start]
+        return [(s, e) for s, e in self._consensus.get((item.transcript_id, item.theme_id), [])
+                if s < item.end and e > item.start]
 
     def status_text(self) -> str:
         """The status line: where we are and whether this item is decided."""
@@ -192,6 +199,7 @@ class ReconcileScreen(Screen[None]):
 
     def show(self) -> None:
         """Render the current item into the panels."""
+        self._refresh_consensus()
         self.query_one("#reconcile-status", Static).update(Text(self.status_text()))
         item = self.item
         consensus = self.query_one("#consensus-text", Static)
@@ -213,10 +221,18 @@ class ReconcileScreen(Screen[None]):
             consensus.update(Text(""))
             return
         mine = self._consensus_spans(item)
+        theme = self.store.theme(item.theme_id)
+        definition = Text(f"{theme.name}: ", style="bold")
+        definition.append(" ".join(part for part in (theme.description, theme.inclusion and
+                                                     f"Include: {theme.inclusion}",
+                                                     theme.exclusion and
+                                                     f"Exclude: {theme.exclusion}") if part)
+                          or "(no definition)", style="italic")
         head = Text(f"{self.consensus}: ", style="bold")
         head.append(", ".join(f"[{s}, {e})" for s, e in mine) or
                     ("(rejected)" if self.index in self.rejected else "(undecided)"), style="dim")
-        consensus.update(Text("\n").join([head, self._excerpt(item, mine, "reverse")]))
+        consensus.update(Text("\n").join([head, self._excerpt(item, mine, "reverse"), Text(""),
+                                          definition]))
 
     # ------------------------------------------------------------------ decisions
     def decide(self, spans: list[Interval]) -> None:
@@ -240,6 +256,7 @@ class ReconcileScreen(Screen[None]):
 
     def action_copy_agreed(self) -> None:
         """Copy every identically coded stretch not yet in the consensus, in one transaction."""
+        self._refresh_consensus()
         todo = [it for it in self.agreed if not self._consensus_spans(it)]
         with self.store.write():
             for item in todo:
