@@ -148,3 +148,31 @@ async def test_blind_coding_hides_the_other_coders(store):
         await pilot.press("a", "u", "g")
         await pilot.pause()
     assert store.codings(coder="consensus") == []
+
+
+async def test_more_than_two_coders_are_picked_first(store):
+    build_project(store)  # asha, ben and cai have codings
+    app = Host(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CoderPicker"
+        await pilot.press("down", "down", "space")  # untick cai
+        await pilot.press("enter")
+        await _ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReconcileScreen)
+        assert screen.compared == ["asha", "ben"]
+        assert _text(app, "#reconcile-status").startswith("Disagreement 1/2")
+
+
+async def test_a_coder_who_did_not_code_the_transcript_is_not_compared(store):
+    build_project(store)
+    app = Host(store, coders=["asha", "ben", "cai"])
+    async with app.run_test(size=(140, 36)) as pilot:
+        await _ready(pilot)
+        # asha's transcript: cai coded nothing there, so only asha and ben are compared
+        assert "(did not code this transcript)" in _text(app, "#coder-text-2")
+        await pilot.press("3")  # taking cai's span is refused
+        await pilot.pause()
+        assert _text(app, "#reconcile-status").startswith("Disagreement 1/")
+    assert store.codings(coder="consensus") == []

@@ -29,8 +29,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Label, SelectionList, Static
 
 from qualcoder_ahp.agreement.compute import CONSENSUS, collect
 from qualcoder_ahp.agreement.intervals import Interval
@@ -40,6 +40,46 @@ from qualcoder_ahp.model.store import Store
 
 CONTEXT = 120
 """Characters of context shown before and after each stretch."""
+
+
+class CoderPicker(ModalScreen[list[str] | None]):
+    """Choose which coders to reconcile when more than two have coded."""
+
+    DEFAULT_CSS = """
+    CoderPicker { align: center middle; }
+    CoderPicker > Vertical { width: 60; height: auto; max-height: 80%;
+                             border: thick $accent; padding: 1 2; background: $surface; }
+    CoderPicker SelectionList { height: auto; max-height: 16; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "confirm", "Compare", priority=True,
+                tooltip="Reconcile the ticked coders"),
+        Binding("escape", "cancel", "Cancel", tooltip="Back without reconciling"),
+    ]
+
+    def __init__(self, coders: list[str]) -> None:
+        super().__init__()
+        self.coders = coders
+
+    def compose(self) -> ComposeResult:
+        """A tick list of the coders, all ticked."""
+        with Vertical():
+            yield Label("Reconcile which coders? (space ticks, enter compares)")
+            yield SelectionList[str](*[(name, name, True) for name in self.coders],
+                                     id="coder-pick")
+
+    def action_confirm(self) -> None:
+        """Compare the ticked coders (two or more)."""
+        chosen = list(self.query_one("#coder-pick", SelectionList).selected)
+        if len(chosen) < 2:
+            self.notify("Tick two or more coders.", severity="warning")
+            return
+        self.dismiss([c for c in self.coders if c in chosen])
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)
 
 
 class ReconcileScreen(Screen[None]):
@@ -120,8 +160,19 @@ class ReconcileScreen(Screen[None]):
             return
         if self.compared is None:
             used = {c.coder for c in self.store.codings()}
-            self.compared = [c for c in self.store.coders() if c in used and c != self.consensus]
+            candidates = [c for c in self.store.coders() if c in used and c != self.consensus]
+            if len(candidates) > 2:
+                self.app.push_screen(CoderPicker(candidates), self._picked)
+                return
+            self.compared = candidates
         self._load(list(self.compared))
+
+    def _picked(self, coders: list[str] | None) -> None:
+        if not coders:
+            self.dismiss()
+            return
+        self.compared = coders
+        self._load(list(coders))
 
     @work(thread=True, exclusive=True, group="reconcile", exit_on_error=False)
     def _load(self, coders: list[str]) -> None:
@@ -213,8 +264,9 @@ class ReconcileScreen(Screen[None]):
                 continue
             spans = item.of(coder)
             head = Text(f"{label}: {coder}  ", style="bold")
-            head.append(", ".join(f"[{s}, {e})" for s, e in spans) or "(not coded)",
-                        style="dim")
+            head.append(", ".join(f"[{s}, {e})" for s, e in spans) or (
+                "(not coded)" if item.rated(coder) else "(did not code this transcript)"),
+                style="dim")
             panel.first(Static).update(Text("\n").join(
                 [head, self._excerpt(item, spans, "reverse")]))
         if item is None:
@@ -271,7 +323,12 @@ class ReconcileScreen(Screen[None]):
         item = self.item
         if item is None or k >= len(self.compared or []):
             return
-        self.decide(list(item.of((self.compared or [])[k])))
+        coder = (self.compared or [])[k]
+        if not item.rated(coder):
+            self.notify(f"{coder} did not code {item.transcript}; choose another coder.",
+                        severity="warning")
+            return
+        self.decide(list(item.of(coder)))
 
     def action_union(self) -> None:
         """Consensus takes everything any coder coded here."""
