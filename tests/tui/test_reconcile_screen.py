@@ -176,3 +176,23 @@ async def test_a_coder_who_did_not_code_the_transcript_is_not_compared(store):
         await pilot.pause()
         assert _text(app, "#reconcile-status").startswith("Disagreement 1/")
     assert store.codings(coder="consensus") == []
+
+
+async def test_undo_restores_the_previous_consensus(store):
+    build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(pilot)
+        await pilot.press("a", "b")  # item 1: asha's span; item 2: ben has nothing -> reject
+        await pilot.pause()
+        assert len(store.codings(coder="consensus")) == 1
+        await pilot.press("z")  # undo the rejection of item 2 (nothing was written)
+        await pilot.press("z")  # undo taking asha's span on item 1
+        await pilot.pause()
+        assert store.codings(coder="consensus") == []
+        status = _text(app, "#reconcile-status")
+        assert status.startswith("Disagreement 1/2 (0 decided)") and "undecided" in status
+        await pilot.press("z")
+        await pilot.pause()
+    kinds = [e["kind"] for e in store.events("consensus")]
+    assert kinds == ["code", "undo"]

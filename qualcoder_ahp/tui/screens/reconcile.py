@@ -10,6 +10,7 @@ consensus coder (``consensus`` by default):
 - ``a`` / ``b`` (or ``1``-``9``): take that coder's spans;
 - ``u``: the union of every coder's spans; ``i``: what every coder coded;
 - ``x``: reject - the consensus codes nothing here; ``n`` / ``p``: next / previous;
+- ``z``: undo the last decision (through the store's undo, so it is logged too);
 - ``g``: copy every stretch the coders coded identically into the consensus too,
   so the consensus coder ends up with the full agreed coding, not only the
   decided disagreements.
@@ -102,6 +103,7 @@ class ReconcileScreen(Screen[None]):
         Binding("x", "reject", "Reject", tooltip="Consensus codes nothing in this stretch"),
         Binding("g", "copy_agreed", "Copy agreed",
                 tooltip="Copy every stretch all coders coded identically into the consensus"),
+        Binding("z", "undo", "Undo", tooltip="Undo the last consensus decision"),
         Binding("n", "move(1)", "Next", tooltip="Skip to the next disagreement"),
         Binding("p", "move(-1)", "Previous", tooltip="Back to the previous disagreement"),
         *[Binding(str(k), f"take({k - 1})", f"Take coder {k}", show=False,
@@ -135,6 +137,8 @@ class ReconcileScreen(Screen[None]):
         self.theme_names: dict[str, str] = {}
         self.index = 0
         self._consensus: dict[tuple[int, str], list[Interval]] = {}
+        self.history: list[tuple[int, int, bool]] = []
+        """(item index or -1 for a copy of agreed stretches, events written, was rejected)."""
         self.rejected: set[int] = set()
         """Items rejected in this session (a rejection leaves no coding behind)."""
         self.title = "Reconcile"
@@ -292,14 +296,18 @@ class ReconcileScreen(Screen[None]):
         item = self.item
         if item is None:
             return
+        events = 0
         with self.store.write():
             for coding in self.store.codings(transcript_id=item.transcript_id,
                                              coder=self.consensus, theme_id=item.theme_id):
                 if coding.start < item.end and coding.end > item.start:
                     self.store.remove_coding(coding.id, self.consensus)
+                    events += 1
             for start, end in spans:
                 self.store.code(item.transcript_id, item.theme_id, self.consensus, start, end,
                                 origin="consensus")
+                events += 1
+        self.history.append((self.index, events, self.index in self.rejected))
         if spans:
             self.rejected.discard(self.index)
         else:
@@ -310,12 +318,33 @@ class ReconcileScreen(Screen[None]):
         """Copy every identically coded stretch not yet in the consensus, in one transaction."""
         self._refresh_consensus()
         todo = [it for it in self.agreed if not self._consensus_spans(it)]
+        events = 0
         with self.store.write():
             for item in todo:
                 for start, end in item.union():
                     self.store.code(item.transcript_id, item.theme_id, self.consensus, start,
                                     end, origin="consensus")
+                    events += 1
+        if events:
+            self.history.append((-1, events, False))
         self.notify(f"Copied {len(todo)} agreed stretches into {self.consensus}.")
+        self.show()
+
+    def action_undo(self) -> None:
+        """Undo the last decision of this session (its events undone through the store)."""
+        if not self.history:
+            self.notify("Nothing to undo in this session.", severity="warning")
+            return
+        index, events, was_rejected = self.history.pop()
+        with self.store.write():
+            for _ in range(events):
+                self.store.undo(self.consensus)
+        if index >= 0:
+            self.index = index
+            if was_rejected:
+                self.rejected.add(index)
+            else:
+                self.rejected.discard(index)
         self.show()
 
     def action_take(self, k: int) -> None:
