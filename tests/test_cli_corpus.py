@@ -219,3 +219,13 @@ def test_show_unknown_transcript() -> None:
     result = run("show", "nope")
     assert result.exit_code == 1
     assert "no transcript 'nope'" in result.stderr
+
+
+def test_folder_without_transcripts_and_missing_path(tmp_path: Path) -> None:
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "nothing" / "data.xlsx").write_bytes(b"x")
+    result = run("import", str(tmp_path / "nothing"), str(tmp_path / "missing"))
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'nothing'}: no supported transcript files" in result.stderr
+    assert f"{tmp_path / 'missing'}: no such file" in result.stderr
+    assert rows("SELECT COUNT(*) FROM transcripts") == [(0,)]

@@ -220,3 +220,12 @@ def test_bare_timestamp_lines_date_the_next_turn() -> None:
         ("Interviewer", "interviewer", "Hello.", "00:00:01"),
         ("P01", "participant", "Hi. I am a paramedic. I work in Leeds.", "00:00:05"),
     ]
+
+
+def test_a_single_name_and_time_line_is_speech(tmp_path: Path) -> None:
+    f = tmp_path / "by.txt"
+    f.write_text("Interviewer: When did you leave?\n\nParticipant: Late.\n\nBy 10:30\n\n"
+                 "Interviewer: I see.\n")
+    parsed = read_transcript(f)
+    assert [s for s, _, _, _ in turns_of(parsed)] == ["Interviewer", "Participant", "Interviewer"]
+    assert turns_of(parsed)[1][2] == "Late.\nBy 10:30"

@@ -47,12 +47,14 @@ class ImportReport:
                 f"{len(self.unchanged)} unchanged, {len(self.failed)} failed")
 
 
-def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+def collect_files(paths: Iterable[str | os.PathLike[str]],
+                  empty: list[Path] | None = None) -> list[Path]:
     """Expand folders into their supported files (recursively, sorted); keep files as given.
 
     A file named explicitly is kept whatever its extension, so that an unsupported
     one is reported rather than silently skipped; inside folders only supported
-    extensions are taken (hidden files and folders are skipped).
+    extensions are taken (hidden files and folders are skipped). Folders without
+    any supported file are appended to ``empty`` when it is given.
     """
     out: list[Path] = []
     seen: set[Path] = set()
@@ -64,6 +66,8 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 if p.is_file() and p.suffix.lower() in SUPPORTED
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            if not found and empty is not None:
+                empty.append(path)
         else:
             found = [path]
         for p in found:
@@ -97,15 +101,21 @@ def import_paths(
             name without its extension.
         new_version: store a file whose name is already used, with new content,
             as a new version instead of refusing it.
-        progress: called as ``progress(done, total, path)``.
+        progress: called as ``progress(done, total, path)`` before each file and once at
+            the end; a worker may raise from it to stop between files (files already
+            imported stay imported).
 
     Returns:
         The report; files that failed are listed there, never raised.
     """
-    files = collect_files(paths)
+    empty: list[Path] = []
+    files = collect_files(paths, empty)
     interviewers = tuple(interviewers)
     participants = tuple(participants)
     report = ImportReport()
+    for folder in empty:
+        report.failed.append((str(folder), f"{folder}: no supported transcript files in this "
+                                           "folder"))
     for done, file in enumerate(files):
         if progress is not None:
             progress(done, len(files), str(file))

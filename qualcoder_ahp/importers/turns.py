@@ -73,6 +73,7 @@ class _Label:
     rest: str
     strong: bool
     bold: bool = False
+    own_line: bool = False
 
 
 @dataclass
@@ -100,7 +101,7 @@ def match_label(line: str) -> _Label | None:
         if pattern is _OWNLINE:
             rest = ""
         return _Label(_clean_name(m.group("name")), time, rest, strong or time is not None,
-                      pattern is _BOLD)
+                      pattern is _BOLD, pattern is _OWNLINE)
     return None
 
 
@@ -116,6 +117,7 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     counts: Counter[str] = Counter()
     strong: set[str] = set()
     at_start: set[str] = set()
+    own_line: set[str] = set()
     # A source labelled in bold (Markdown ``**Name**:``, Word bold runs) speaks any
     # plain "Question: ..." line; only role labels stay labels there.
     bold_style = any(b.speaker for b in blocks if b.kind == PARA)
@@ -130,11 +132,21 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
                 continue
             counts[label.name] += 1
             bold_style = bold_style or label.bold
-            if label.strong:
+            if label.own_line:
+                own_line.add(label.name)
+            elif label.strong:
                 strong.add(label.name)
             if opens:
                 at_start.add(label.name)
             opens = False
+    # "Name  0:03" lines are a convention only when the source uses them repeatedly;
+    # a single line like "By 10:30" is speech.
+    if sum(counts[n] for n in own_line) >= 2:
+        strong |= own_line
+    else:
+        for name in own_line - strong:
+            counts.pop(name, None)
+            at_start.discard(name)
     if bold_style:
         return {n for n in counts if n in strong or _known(n, wanted)}
     sure = {n for n in counts if n in strong or counts[n] >= 2 or _known(n, wanted)}
