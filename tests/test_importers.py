@@ -229,3 +229,10 @@ def test_a_single_name_and_time_line_is_speech(tmp_path: Path) -> None:
     parsed = read_transcript(f)
     assert [s for s, _, _, _ in turns_of(parsed)] == ["Interviewer", "Participant", "Interviewer"]
     assert turns_of(parsed)[1][2] == "Late.\nBy 10:30"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(tmp_path: Path, encoding: str) -> None:
+    f = tmp_path / "nobom.txt"
+    f.write_bytes("Interviewer: Ça va?\n\nParticipant: Très bien.\n".encode(encoding))
+    assert read_transcript(f).text == "Ça va?\n\nTrès bien."
