@@ -229,3 +229,16 @@ def test_folder_without_transcripts_and_missing_path(tmp_path: Path) -> None:
     assert f"{tmp_path / 'nothing'}: no supported transcript files" in result.stderr
     assert f"{tmp_path / 'missing'}: no such file" in result.stderr
     assert rows("SELECT COUNT(*) FROM transcripts") == [(0,)]
+
+
+def test_folder_walk_skips_readme_but_not_when_named(tmp_path: Path) -> None:
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "README.md").write_text("# About these interviews\n\nAll are fictional.\n")
+    (folder / "qa.txt").write_text("# FICTIONAL\n\n" + (DATA / "qa.txt").read_text())
+    result = run("import", str(folder))
+    assert result.exit_code == 0
+    assert rows("SELECT name FROM transcripts") == [("qa",)]
+    assert "FICTIONAL" not in rows("SELECT text FROM transcripts")[0][0]
+    assert run("import", str(folder / "README.md")).exit_code == 0
+    assert rows("SELECT name FROM transcripts ORDER BY name") == [("README",), ("qa",)]

@@ -20,6 +20,11 @@ from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import TranscriptInfo
 
+SKIPPED_IN_FOLDERS = frozenset({"readme", "license", "licence", "changelog", "contributing",
+                                "sources", "authors", "copying"})
+"""File stems (lower case) that are never transcripts when a folder is walked: a
+folder of interviews often carries a README.md describing them."""
+
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, current_file)``, called before and after each file."""
 
@@ -53,7 +58,8 @@ def collect_files(paths: Iterable[str | os.PathLike[str]],
 
     A file named explicitly is kept whatever its extension, so that an unsupported
     one is reported rather than silently skipped; inside folders only supported
-    extensions are taken (hidden files and folders are skipped). Folders without
+    extensions are taken (hidden files and folders are skipped, and so are
+    ``README``, ``LICENSE``, ``SOURCES`` and similar files). Folders without
     any supported file are appended to ``empty`` when it is given.
     """
     out: list[Path] = []
@@ -64,6 +70,7 @@ def collect_files(paths: Iterable[str | os.PathLike[str]],
             found = sorted(
                 p for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in SUPPORTED
+                and p.stem.lower() not in SKIPPED_IN_FOLDERS
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found and empty is not None:
