@@ -242,3 +242,20 @@ def test_folder_walk_skips_readme_but_not_when_named(tmp_path: Path) -> None:
     assert "FICTIONAL" not in rows("SELECT text FROM transcripts")[0][0]
     assert run("import", str(folder / "README.md")).exit_code == 0
     assert rows("SELECT name FROM transcripts ORDER BY name") == [("README",), ("qa",)]
+
+
+def test_unexpected_reader_error_fails_that_file_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualcoder_ahp.importers import batch
+
+    real = batch.read_transcript
+
+    def flaky(path: Path, **kw: object):  # type: ignore[no-untyped-def]
+        if Path(path).name == "qa.txt":
+            raise TypeError("odd structure")
+        return real(path, **kw)
+
+    monkeypatch.setattr(batch, "read_transcript", flaky)
+    result = run("import", str(DATA / "qa.txt"), str(DATA / "dash.txt"))
+    assert result.exit_code == 1
+    assert "qa.txt: could not be read (TypeError: odd structure)" in result.stderr
+    assert rows("SELECT name FROM transcripts") == [("dash",)]

@@ -127,7 +127,14 @@ def import_paths(
         if progress is not None:
             progress(done, len(files), str(file))
         try:
-            parsed = read_transcript(file, interviewers=interviewers, participants=participants)
+            try:
+                parsed = read_transcript(file, interviewers=interviewers,
+                                         participants=participants)
+            except UserError:
+                raise
+            except Exception as exc:  # a reader bug on an odd file must not end the batch
+                raise UserError(f"could not be read ({type(exc).__name__}: {exc}); "
+                                "please report this file's format", path=str(file)) from exc
             info, written = store.add_transcript(
                 file.stem, parsed, path=str(file),
                 participant=participant or file.stem, new_version=new_version,
