@@ -210,3 +210,23 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(ImportFailed) as info:
         read_transcript(f)
     assert str(info.value) == f"{f}: cannot read the file (Permission denied)"
+
+
+def test_docx_bold_name_and_time_on_own_paragraph(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    for who, when, said in (("Jo Bloggs", "0:03", "How did it start?"),
+                            ("Ali Khan", "0:09", "By chance, in 2004."),
+                            ("Jo Bloggs", "0:15", "And then?"),
+                            ("Ali Khan", "0:18", "Then I moved to the board.")):
+        d.add_paragraph().add_run(f"{who}  {when}").bold = True
+        d.add_paragraph(said)
+    d.save(str(tmp_path / "otter.docx"))
+    parsed = read_transcript(tmp_path / "otter.docx")
+    assert turns_of(parsed) == [
+        ("Jo Bloggs", "interviewer", "How did it start?", "0:03"),
+        ("Ali Khan", "participant", "By chance, in 2004.", "0:09"),
+        ("Jo Bloggs", "interviewer", "And then?", "0:15"),
+        ("Ali Khan", "participant", "Then I moved to the board.", "0:18"),
+    ]

@@ -26,7 +26,7 @@ from qualcoder_ahp.importers.normalise import decode, normalise, read_bytes
 MAX_UNZIPPED = 200 * 1024 * 1024
 """Refuse Office files that would inflate beyond this (a zip bomb, not a transcript)."""
 
-_LABEL_TAIL = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(](?P<t>{TIME})[\])])?\s*:?\s*$")
+_LABEL_TAIL = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?\s*$")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}[^>]*>")
 
