@@ -120,7 +120,8 @@ def test_subtitles_name_the_speaker_only_when_it_changes() -> None:
     assert turns_of(parsed) == [
         ("Ann Host", "interviewer", "Welcome to the show. Today we talk with Bo Guest, an "
                                     "occupational therapist turned developer.", "00:00:01"),
-        ("Bo Guest", "participant", "Thanks for having me. I lost my hours in 2020, so I had time to learn something new.", "00:00:06"),
+        ("Bo Guest", "participant", "Thanks for having me. I lost my hours in 2020, so I had "
+                                    "time to learn something new.", "00:00:06"),
         ("Ann Host", "interviewer", "What happened next?", "00:00:10"),
         ("Bo Guest", "participant", "I learned to code.", "00:00:12"),
     ]

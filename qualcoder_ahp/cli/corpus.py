@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
@@ -34,7 +35,8 @@ def _progress_bar(total_hint: int) -> tuple[Callable[[int, int, str], None], Cal
             state["bar"] = bar
         step = done - int(state["done"])  # type: ignore[call-overload]
         state["done"] = done
-        bar.current_item = current.rsplit("/", 1)[-1] if current else None  # type: ignore[attr-defined]
+        name = Path(current).name if current else None
+        bar.current_item = name  # type: ignore[attr-defined]
         bar.update(step)  # type: ignore[attr-defined]
 
     def close() -> None:

@@ -3,9 +3,10 @@
 Every transcript's stored text follows one set of rules (DESIGN.md, "Text, offsets
 and units"), so that offsets mean the same thing in every project and every tool:
 decoded from UTF-8 (with or without a BOM), UTF-16 LE/BE (with a BOM, or without
-one when the byte pattern is unmistakable), or cp1252 as a last resort; the BOM stripped; ``\\r\\n`` and lone ``\\r`` turned into ``\\n``; Unicode
-NFC. Files that are too big, empty, binary or unreadable are refused here with one
-line naming the file and the problem, before any parsing starts.
+one when the byte pattern is unmistakable), or cp1252 as a last resort; the BOM
+stripped; ``\\r\\n`` and lone ``\\r`` turned into ``\\n``; Unicode NFC. Files that
+are too big, empty, binary or unreadable are refused here with one line naming the
+file and the problem, before any parsing starts.
 """
 
 from __future__ import annotations

@@ -44,7 +44,8 @@ DEFAULT_INTERVIEWERS = frozenset({
 _INTERVIEWER_WORDS = frozenset({"interviewer", "counsel", "host", "moderator", "facilitator",
                                 "researcher"})
 DEFAULT_PARTICIPANTS = frozenset({
-    "participant", "interviewee", "respondent", "resp", "a", "p", "r", "ie", "the witness", "witness",
+    "participant", "interviewee", "respondent", "resp", "a", "p", "r", "ie", "the witness",
+    "witness",
 })
 
 _WORD = r"[A-Z\u00C0-\u024F0-9][\w.'\u2019\-]*"
