@@ -259,3 +259,19 @@ def test_unexpected_reader_error_fails_that_file_only(monkeypatch: pytest.Monkey
     assert result.exit_code == 1
     assert "qa.txt: could not be read (TypeError: odd structure)" in result.stderr
     assert rows("SELECT name FROM transcripts") == [("dash",)]
+
+
+def test_import_paths_reports_progress_and_results(store) -> None:  # type: ignore[no-untyped-def]
+    from qualcoder_ahp.importers import import_paths
+
+    calls: list[tuple[int, int, str]] = []
+    files = [DATA / "qa.txt", DATA / "nope.txt", DATA / "dash.txt"]
+    report = import_paths(store, files, progress=lambda *a: calls.append(a))
+    assert calls == [(0, 3, str(files[0])), (1, 3, str(files[1])), (2, 3, str(files[2])),
+                     (3, 3, "")]
+    assert [t.name for t in report.imported] == ["qa", "dash"]
+    assert report.failed == [(str(files[1]), f"{files[1]}: no such file")]
+    assert not report.ok
+    assert report.summary() == "2 imported (43 words), 0 unchanged, 1 failed"
+    again = import_paths(store, files[:1])
+    assert again.ok and [t.name for t in again.unchanged] == ["qa"] and not again.imported
