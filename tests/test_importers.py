@@ -237,3 +237,19 @@ def test_utf16_without_bom(tmp_path: Path, encoding: str) -> None:
     f = tmp_path / "nobom.txt"
     f.write_bytes("Interviewer: Ça va?\n\nParticipant: Très bien.\n".encode(encoding))
     assert read_transcript(f).text == "Ça va?\n\nTrès bien."
+
+
+def test_labels_in_other_scripts_and_with_a_qualifier(tmp_path: Path) -> None:
+    f = tmp_path / "intl.txt"
+    f.write_text("Интервьюер: Как вы начали?\n\nΜαρία Παπαδοπούλου: Τυχαία.\n\n"
+                 "Интервьюер: А потом?\n\nΜαρία Παπαδοπούλου: Έγινα διευθύντρια.\n")
+    parsed = read_transcript(f, interviewers=["Интервьюер"])
+    assert [(s, r) for s, r, _, _ in turns_of(parsed)] == [
+        ("Интервьюер", "interviewer"), ("Μαρία Παπαδοπούλου", "participant")] * 2
+    g = tmp_path / "qual.txt"
+    g.write_text("Interviewer (JS): Where did you train?\n\nAnn Lee (P3): In Hull.\n\n"
+                 "Interviewer (JS): Then?\n\nAnn Lee (P3): Leeds. So I said: why not?\n")
+    parsed = read_transcript(g)
+    assert turns_of(parsed)[-1] == ("Ann Lee (P3)", "participant", "Leeds. So I said: why not?",
+                                    None)
+    assert turns_of(parsed)[0][:2] == ("Interviewer (JS)", "interviewer")

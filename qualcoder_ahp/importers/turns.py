@@ -48,9 +48,13 @@ DEFAULT_PARTICIPANTS = frozenset({
     "witness",
 })
 
-_WORD = r"[A-Z\u00C0-\u024F0-9][\w.'\u2019\-]*"
-_PARTICLE = r"(?:of|the|to|de|da|del|der|van|von|le|la|du|di|bin|al|y|and|&)"
-NAME = rf"[A-Z\u00C0-\u024F][\w.'\u2019\-]*(?:[ \t](?:{_WORD}|{_PARTICLE})){{0,4}}"
+PARTICLES = frozenset({"of", "the", "to", "de", "da", "del", "der", "van", "von", "le", "la",
+                       "du", "di", "bin", "al", "y", "and", "&"})
+"""Lower-case words allowed inside a speaker name (``Counsel to the Inquiry``)."""
+# Any script's letters are allowed by the pattern; _valid_name then rejects a
+# "name" with a lower-case word, so "So I said: ..." stays speech.
+NAME = (r"[^\W\d_][\w.'\u2019\-]*(?:[ \t][\w.'\u2019\-&]+){0,4}"
+        r"(?:[ \t]*\((?![\d:.,]+\))[^()\n]{1,30}\))?")
 _TPRE = rf"(?:[\[(](?P<t0>{TIME})[\])][ \t]*)?"
 _TLAB = rf"(?:[ \t]*[\[(](?P<t1>{TIME})[\])])?"
 
@@ -64,6 +68,7 @@ _PLAIN = re.compile(rf"^[ \t]*{_TPRE}(?P<name>{NAME}){_TLAB}[ \t]*:(?:[ \t]+|$)"
 _STAMP = re.compile(rf"[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
 _LEAD_STAMP = re.compile(rf"^[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
 _BARE_TIME = re.compile(rf"^[ \t]*(?:[\[(](?P<a>{TIME})[\])]|(?P<b>{TIME}))[ \t]*$")
+_LABEL_REACH = 160
 _QUESTIONS_FROM = re.compile(r"^questions?\s+(?:from|by)\s+(?P<who>.+)$", re.I)
 
 
@@ -90,11 +95,23 @@ def _clean_name(name: str) -> str:
     return " ".join(name.replace("*", "").replace("_", " ").split()).strip(" .")
 
 
+def _valid_name(name: str) -> bool:
+    """A speaker name: each word capitalised (or uncased, or a digit) except particles."""
+    words = name.split("(")[0].split()
+    if not words or words[0][0].islower():
+        return False
+    return all(not w[0].islower() or w in PARTICLES for w in words[1:])
+
+
 def match_label(line: str) -> _Label | None:
     """The speaker label at the start of ``line``, if it has one."""
+    # Every label form has a colon near the start (after the name or inside the
+    # time); most lines of speech have none, and skipping them keeps import fast.
+    if ":" not in line[:_LABEL_REACH]:
+        return None
     for pattern, strong in ((_BOLD, True), (_DASH, True), (_PLAIN, False), (_OWNLINE, True)):
         m = pattern.match(line)
-        if m is None:
+        if m is None or not _valid_name(m.group("name")):
             continue
         groups = m.groupdict()
         time = groups.get("t0") or groups.get("t1")
