@@ -180,6 +180,7 @@ def test_participants_csv(tmp_path: Path) -> None:
     result = run("participants", "import", str(csv_file))
     assert result.exit_code == 0, result.output
     assert "2 participants updated" in result.stdout
+    assert "note: no transcript yet for 1 of them: P02" in result.stdout
     with open_store(db_path()) as store:
         assert store.participants() == {
             "P02": {"profession": "dietitian", "seniority": "head of service",
@@ -213,6 +214,16 @@ def test_bad_participants_csv(tmp_path: Path, content: str, problem: str) -> Non
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"Error: {csv_file}: ") and problem in result.stderr
     assert dump() == before
+
+
+def test_participants_csv_from_excel_bom_semicolons(tmp_path: Path) -> None:
+    csv_file = tmp_path / "excel.csv"
+    csv_file.write_bytes("\ufeffParticipant;Profession;Board distance\r\n"
+                         "P1;Ergothérapeute;2\r\n".encode("utf-8"))
+    assert run("participants", "import", str(csv_file)).exit_code == 0
+    with open_store(db_path()) as store:
+        assert store.participants() == {"P1": {"profession": "Ergothérapeute",
+                                               "board_distance": "2"}}
 
 
 def test_show_unknown_transcript() -> None:

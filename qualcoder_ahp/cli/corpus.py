@@ -165,5 +165,12 @@ def register(cli: click.Group) -> None:
         without extension); the other columns are attributes such as profession,
         seniority, trust_type or board_distance. Existing values are replaced.
         """
-        count = import_participants(project.store(), csv_file)
-        click.echo(f"{count} participants updated from {csv_file}")
+        store = project.store()
+        codes = import_participants(store, csv_file)
+        click.echo(f"{len(codes)} participants updated from {csv_file}")
+        with_transcripts = {t.participant for t in store.transcripts()}
+        waiting = [code for code in codes if code not in with_transcripts]
+        if waiting and with_transcripts:
+            # Usually a typo or a file name that differs from the id in the CSV.
+            click.echo(f"note: no transcript yet for {len(waiting)} of them: "
+                       + ", ".join(waiting[:10]) + (" ..." if len(waiting) > 10 else ""))
