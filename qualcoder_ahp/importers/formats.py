@@ -66,7 +66,9 @@ def _paragraph_block(text: str, bold_prefix: str, all_italic: bool, heading: boo
     if heading:
         return Block([text.strip()], kind=HEADING)
     bold_prefix = normalise(bold_prefix)
-    if bold_prefix.strip():
+    # The bold runs must be where the paragraph's text starts (a hyperlink or field
+    # before them is not a run); otherwise the line parser decides.
+    if bold_prefix.strip() and text.startswith(bold_prefix):
         rest = text[len(bold_prefix):]
         ends_label = bold_prefix.rstrip().endswith(":") or rest.lstrip().startswith(":")
         whole = not rest.strip()
