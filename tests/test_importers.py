@@ -253,3 +253,11 @@ def test_labels_in_other_scripts_and_with_a_qualifier(tmp_path: Path) -> None:
     assert turns_of(parsed)[-1] == ("Ann Lee (P3)", "participant", "Leeds. So I said: why not?",
                                     None)
     assert turns_of(parsed)[0][:2] == ("Interviewer (JS)", "interviewer")
+
+
+def test_emphasis_inside_speech_is_kept(tmp_path: Path) -> None:
+    f = tmp_path / "em.md"
+    f.write_text("**Interviewer:** Go on.\n\n**Jo:** Fine.\n\n*Really* good, *very*\n\n"
+                 "*(pause)*\n\n**Interviewer:** Thanks.\n")
+    parsed = read_transcript(f)
+    assert turns_of(parsed)[1][2] == "Fine.\n*Really* good, *very*"

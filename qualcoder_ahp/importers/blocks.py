@@ -16,7 +16,7 @@ metadata header before the first break, and procedural notes such as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 PARA = "para"
 HEADING = "heading"
@@ -32,7 +32,8 @@ _ADORNMENT = re.compile(r"^([=\-^~*#\"'`+_:.])\1{2,}\s*$")
 _MD_HEADING = re.compile(r"^#{1,6}(?:\s+|$)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 # A whole paragraph in single emphasis (not bold): *PROFESSOR X (sworn).*, _(pause)_
-_EMPHASIS_PARA = re.compile(r"^(?:\*(?!\*)(?P<a>.+)(?<!\*)\*|_(?!_)(?P<b>.+)(?<!_)_)$", re.S)
+# ("*Really* good, *very*" is speech with emphasis, so the inside has no marker.)
+_EMPHASIS_PARA = re.compile(r"^(?:\*(?P<a>[^*]+)\*|_(?P<b>[^_]+)_)$")
 _PAREN = re.compile(r"^[(\[](?P<inner>[^()\[\]]+)[)\]]$")
 _HEADER_WINDOW = 12
 
@@ -48,7 +49,6 @@ class Block:
     """A speaker known from the structure (a bold run, a ``<v Name>`` tag)."""
     time: str | None = None
     """A time known from the structure (a cue start, a ``*(2.05 pm)*`` note)."""
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def clock_of(note: str) -> str | None:
