@@ -30,6 +30,8 @@ def make_docx(path: Path, *, table: bool = False) -> Path:
             ("Interviewer", "And then?")]
     if table:
         t = d.add_table(rows=0, cols=2)
+        head = t.add_row().cells
+        head[0].text, head[1].text = "Speaker", "Text"
         for who, said in rows:
             cells = t.add_row().cells
             cells[0].text, cells[1].text = who, said

@@ -27,6 +27,7 @@ MAX_UNZIPPED = 200 * 1024 * 1024
 """Refuse Office files that would inflate beyond this (a zip bomb, not a transcript)."""
 
 _LABEL_TAIL = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?\s*$")
+_TABLE_HEADERS = frozenset({"speaker", "name", "who", "person", "time", "timestamp"})
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}[^>]*>")
 
@@ -146,6 +147,8 @@ def _docx_table(table: Any) -> list[Block]:
     for row in table.rows:
         cells = [normalise(c.text).strip() for c in row.cells]
         cells = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
+        if cells and cells[0].lower().rstrip(":") in _TABLE_HEADERS:
+            continue
         if len(cells) >= 2 and len(cells[0].split()) <= 5 and len(cells[0]) <= 40:
             time = next((c for c in cells[1:-1] if re.fullmatch(TIME, c)), None)
             out.append(Block(cells[-1].split("\n"), speaker=cells[0].rstrip(":"), time=time))
