@@ -29,7 +29,8 @@ MAX_UNZIPPED = 200 * 1024 * 1024
 _LABEL_TAIL = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?\s*$")
 _TABLE_HEADERS = frozenset({"speaker", "name", "who", "person", "time", "timestamp"})
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>")
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}[^>]*>")
+# HTML-like cue tags (<i>, <v Name>, <00:01.000> karaoke times) and ASS overrides ({\an8}).
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}[^>]*>|\{\\[^}]*\}")
 
 
 def _check_zip(data: bytes, path: Path, what: str) -> None:
