@@ -17,9 +17,13 @@ are removed; the paragraphs of one turn are joined by ``\\n`` and turns by a bla
 line (``\\n\\n``), so each turn's ``[start, end)`` slices exactly its words and
 ``text.split("\\n\\n")`` gives the turns back.
 
-A plain ``Name:`` that appears only once in the middle of a paragraph is not
-taken as a label (``Note: ...`` in speech is common); the strong forms (bold,
-timestamped, structural) and the usual role labels always are.
+Speech must not be read as labels, so: a name with a lower-case word is not a
+name (``So I said: ...``); a plain ``Name:`` that appears only once in the middle
+of a paragraph is speech (``Note: ...``); in a source labelled in bold, plain
+``Question: ...`` lines are speech; ``Name  0:03`` lines count only when the
+source uses them more than once. The strong forms (bold, timestamped, structural)
+and the usual role labels are always labels. Shortened names are merged into the
+full name they abbreviate, and roles are decided last (:func:`assign_roles`).
 """
 
 from __future__ import annotations
