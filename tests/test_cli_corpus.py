@@ -93,6 +93,16 @@ def test_same_content_again_is_unchanged() -> None:
     assert dump() == before
 
 
+def test_a_copy_under_another_name_is_unchanged(tmp_path: Path) -> None:
+    assert run("import", str(DATA / "qa.txt")).exit_code == 0
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes((DATA / "qa.txt").read_bytes())
+    result = run("import", str(copy))
+    assert result.exit_code == 0
+    assert f"unchanged  {copy}: same text as qa v1" in result.stdout
+    assert rows("SELECT name FROM transcripts") == [("qa",)]
+
+
 def test_same_name_new_content_needs_new_version(tmp_path: Path) -> None:
     f = tmp_path / "qa.txt"
     f.write_text("Q: First?\n\nA: Yes.\n")

@@ -85,7 +85,11 @@ def register(cli: click.Group) -> None:
             click.echo(f"imported   {info.name} (v{info.version}, {info.words:,} words, "
                        f"{info.turns} turns)")
         for info in report.unchanged:
-            click.echo(f"unchanged  {info.name} (already stored as v{info.version})")
+            source = report.sources.get(info.id, "")
+            if Path(source).stem == info.name:
+                click.echo(f"unchanged  {info.name} (already stored as v{info.version})")
+            else:  # a copy under another name: say which transcript it duplicates
+                click.echo(f"unchanged  {source}: same text as {info.name} v{info.version}")
         for info, roles in report.roles_updated:
             changes = ", ".join(f"{s} -> {r}" for s, r in roles.items())
             click.echo(f"roles      {info.name}: {changes}")

@@ -39,6 +39,8 @@ class ImportReport:
     """Unchanged transcripts whose speaker roles the given names changed."""
     failed: list[tuple[str, str]] = field(default_factory=list)
     """``(path, one-line reason)`` per file that was not imported."""
+    sources: dict[int, str] = field(default_factory=dict)
+    """The file each imported or unchanged transcript id came from in this batch."""
 
     @property
     def ok(self) -> bool:
@@ -145,6 +147,7 @@ def import_paths(
                 reason = f"{file}: {reason}"
             report.failed.append((str(file), reason))
             continue
+        report.sources[info.id] = str(file)
         if written:
             report.imported.append(info)
             continue
