@@ -261,3 +261,16 @@ def test_emphasis_inside_speech_is_kept(tmp_path: Path) -> None:
                  "*(pause)*\n\n**Interviewer:** Thanks.\n")
     parsed = read_transcript(f)
     assert turns_of(parsed)[1][2] == "Fine.\n*Really* good, *very*"
+
+
+def test_repeated_headings_are_speakers(tmp_path: Path) -> None:
+    f = tmp_path / "headed.md"
+    f.write_text("# Interview 4\n\n## Interviewer\n\nHow did you start?\n\n## Jane Doe (00:00:10)\n\n"
+                 "By chance.\n\nReally.\n\n## Interviewer\n\nThen?\n\n## Jane Doe\n\nThe board.\n")
+    parsed = read_transcript(f)
+    assert turns_of(parsed) == [
+        ("Interviewer", "interviewer", "How did you start?", None),
+        ("Jane Doe", "participant", "By chance.\nReally.", "00:00:10"),
+        ("Interviewer", "interviewer", "Then?", None),
+        ("Jane Doe", "participant", "The board.", None),
+    ]

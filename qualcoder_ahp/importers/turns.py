@@ -189,6 +189,7 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
         (lower case), which name the witness of a hearing section.
     """
     accepted = accepted_labels(blocks, interviewers)
+    speaker_headings = _speaker_headings(blocks)
     drafts: list[_Draft] = []
     current: _Draft | None = None
     pending_time: str | None = None
@@ -229,8 +230,11 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
 
     for block in blocks:
         if block.kind == HEADING:
-            current = None
             heading = " ".join(block.lines).strip()
+            if heading in speaker_headings:
+                current = start(*speaker_headings[heading])
+                continue
+            current = None
             m = _QUESTIONS_FROM.match(heading)
             if m is None:
                 section = heading.lower()
@@ -272,6 +276,32 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
         if text:
             out.append((d.speaker, d.time, text))
     return out, questioners, sections
+
+
+_HEADING_NAME = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?$")
+
+
+def _speaker_headings(blocks: list[Block]) -> dict[str, tuple[str, str | None]]:
+    """Headings used as speaker labels (``## Jane Doe`` above each of her turns).
+
+    A short heading that reads as a name and is repeated is a speaker, not a
+    section: sections are not named twice, speakers are. Returns heading text →
+    (speaker, time).
+    """
+    names: dict[str, tuple[str, str | None]] = {}
+    counts: Counter[str] = Counter()
+    for block in blocks:
+        if block.kind != HEADING:
+            continue
+        heading = " ".join(block.lines).strip()
+        m = _HEADING_NAME.match(heading)
+        if m is None or _QUESTIONS_FROM.match(heading):
+            continue
+        name = _clean_name(m.group("name"))
+        if 0 < len(name.split()) <= 4 and _valid_name(name):
+            names[heading] = (name, m.group("t"))
+            counts[name] += 1
+    return {h: v for h, v in names.items() if counts[v[0]] >= 2}
 
 
 def merge_aliases(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, str | None, str]]:
