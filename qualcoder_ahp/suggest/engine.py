@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 import re
 import threading
 from collections.abc import Sequence
@@ -34,6 +35,14 @@ from typing import Any
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Codebook, Pattern, Sentence, Turn
+from qualcoder_ahp.suggest.matching import (
+    ARRAY_COLUMNS,
+    Segments,
+    char_span,
+    match_regex,
+    match_tokens,
+)
+from qualcoder_ahp.suggest.prefilter import AnchorIndex, regex_anchors, token_anchor_specs
 
 SCOPE_ROLES = {
     "participant": frozenset({"participant"}),
@@ -76,6 +85,7 @@ class Engine:
     def __init__(self, codebook: Codebook) -> None:
         """Build the pipeline and matchers (patterns were validated when loaded)."""
         import spacy
+        import numpy
         from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 
         self.codebook = codebook
@@ -94,23 +104,37 @@ class Engine:
             f"{pipeline_id}|spacy-{spacy.__version__}".encode()).hexdigest()[:16]
         self.patterns: dict[str, Pattern] = {p.id: p for p in codebook.patterns}
         vocab = self.nlp.vocab
-        self.matcher = Matcher(vocab, validate=True)
         self.phrases = PhraseMatcher(vocab, attr="LOWER", validate=True)
         self.dependency = DependencyMatcher(vocab, validate=True) if self.trained else None
-        self.regexes: list[tuple[Pattern, re.Pattern[str]]] = []
+        # One Matcher per token pattern, so that each runs only on the turns its
+        # anchors allow (see prefilter).
+        self.token_matchers: dict[str, Any] = {}
+        self.token_anchors: dict[str, list[tuple[int, Any]]] = {}
+        self.regexes: dict[str, re.Pattern[str]] = {}
+        self.regex_anchors: dict[str, list[tuple[str, ...]]] = {}
         self.skipped: list[str] = []
         make_doc = self.nlp.make_doc
         for pattern in codebook.patterns:
             if pattern.kind == "token":
-                self.matcher.add(pattern.id, [pattern.body])
+                matcher = Matcher(vocab, validate=True)
+                matcher.add(pattern.id, [pattern.body])
+                self.token_matchers[pattern.id] = matcher
+                self.token_anchors[pattern.id] = [
+                    (ARRAY_COLUMNS.index(column),
+                     numpy.array([vocab.strings.add(v) for v in values], dtype=numpy.uint64))
+                    for column, values in token_anchor_specs(pattern.body)]
             elif pattern.kind == "phrase":
                 self.phrases.add(pattern.id, [make_doc(str(pattern.body))])
             elif pattern.kind == "regex":
-                self.regexes.append((pattern, re.compile(str(pattern.body), re.IGNORECASE)))
+                self.regexes[pattern.id] = re.compile(str(pattern.body), re.IGNORECASE)
+                self.regex_anchors[pattern.id] = regex_anchors(str(pattern.body))
             elif pattern.kind == "dependency" and self.dependency is not None:
                 self.dependency.add(pattern.id, [pattern.body])
             else:
                 self.skipped.append(pattern.id)
+        self.match_keys = {p.id: self._match_key(p) for p in codebook.patterns}
+        self.anchor_index = AnchorIndex({a for sets in self.regex_anchors.values()
+                                         for strings in sets for a in strings})
         self.lock = threading.Lock()
 
     # ------------------------------------------------------------------ docs
@@ -137,26 +161,79 @@ class Engine:
         """The doc-cache key: the text's hash and this pipeline's signature."""
         return hashlib.sha256(text.encode("utf-8")).hexdigest() + ":" + self.signature
 
+    def match_cache_key(self, text: str) -> str:
+        """The key of a text's cached raw matches (per pattern) in the doc cache."""
+        return "m:" + self.cache_key(text)
+
+    def _match_key(self, pattern: Pattern) -> str:
+        # What a pattern's raw matches depend on: its body, and the turns it is run on.
+        where = ["all", "turn"] if pattern.exclude else [pattern.scope, pattern.unit]
+        raw = json.dumps([pattern.kind, pattern.body, where, self.signature], sort_keys=True)
+        return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+    def needs_doc(self, pattern_ids: Sequence[str]) -> bool:
+        """Whether matching these patterns needs the tokenised doc (not only the text)."""
+        return any(self.patterns[pid].kind != "regex" and pid not in self.skipped
+                   for pid in pattern_ids)
+
     # ------------------------------------------------------------------ matching
-    def matches(self, doc: Any, text: str) -> list[tuple[str, int, int]]:
-        """Every ``(pattern_id, start, end)`` match in a doc, offsets into ``text``."""
+    def raw_matches(self, text: str, turns: Sequence[Turn], sentences: Sequence[Sentence],
+                    doc: Any = None, pattern_ids: Sequence[str] | None = None,
+                    ) -> dict[str, list[tuple[int, int]]]:
+        """Every match of each pattern in the segments it may fire in, offsets into ``text``.
+
+        A positive pattern runs on the sentences (or turns, by its unit) of the turns
+        in its scope; an exclusion pattern on every turn. Segments are matched one by
+        one, so no match straddles a segment boundary.
+
+        Args:
+            text: the stored text.
+            turns: its stored turns.
+            sentences: its stored sentences (a turn without any is its own sentence).
+            doc: the tokenised text; needed unless only regex patterns are asked for.
+            pattern_ids: only these patterns (default: all).
+        """
+        ids = list(self.patterns) if pattern_ids is None else list(pattern_ids)
+        out: dict[str, list[tuple[int, int]]] = {pid: [] for pid in ids}
+        needs_anchors = any(pid in self.regexes for pid in ids)
+        ctx = Segments(text, turns, sentences, self.anchor_index if needs_anchors else None)
+        for pid in ids:
+            if pid in self.regexes:
+                out[pid] = match_regex(self.regexes[pid], self.regex_anchors[pid],
+                                       self._segments_for(pid, ctx), ctx)
+        if not self.needs_doc(ids):
+            return out
+        if doc is None:
+            raise ValueError("token, phrase and dependency patterns need the doc")
+        wanted = set(ids)
         strings = self.nlp.vocab.strings
-        found: list[tuple[str, int, int]] = []
-        # An empty matcher warns (W036) on every call: skip it instead.
-        spans = [*(self.matcher(doc) if len(self.matcher) else ()),
-                 *(self.phrases(doc) if len(self.phrases) else ())]
-        for key, start, end in spans:
-            first, last = doc[start], doc[end - 1]
-            found.append((strings[key], first.idx, last.idx + len(last)))
-        if self.dependency is not None:
-            for key, token_ids in self.dependency(doc):
-                toks = [doc[i] for i in token_ids]
-                found.append((strings[key], min(t.idx for t in toks),
-                              max(t.idx + len(t) for t in toks)))
-        for pattern, regex in self.regexes:
-            found.extend((pattern.id, m.start(), m.end())
-                         for m in regex.finditer(text) if m.end() > m.start())
-        return found
+        if any(self.patterns[pid].kind == "phrase" for pid in ids):
+            for key, start, end in self.phrases(doc):
+                pid = strings[key]
+                if pid in wanted:
+                    out[pid].append(char_span(doc, start, end))
+        token_ids = [pid for pid in ids if pid in self.token_matchers]
+        if token_ids:
+            ctx.index_tokens(doc)
+            for pid in token_ids:
+                out[pid] = match_tokens(self.token_matchers[pid], self.token_anchors[pid],
+                                        self._segments_for(pid, ctx), ctx, doc)
+        if self.dependency is not None and any(self.patterns[p].kind == "dependency"
+                                               for p in ids):
+            for key, token_ids_ in self.dependency(doc):
+                pid = strings[key]
+                if pid in wanted:
+                    toks = [doc[i] for i in token_ids_]
+                    out[pid].append((min(t.idx for t in toks),
+                                     max(t.idx + len(t) for t in toks)))
+        return out
+
+    def _segments_for(self, pid: str, ctx: Segments) -> tuple[str, list[int]]:
+        """The unit and indexes of the segments a pattern may fire in."""
+        pattern = self.patterns[pid]
+        if pattern.exclude:
+            return "turn", ctx.in_roles("turn", SCOPE_ROLES["all"])
+        return pattern.unit, ctx.in_roles(pattern.unit, SCOPE_ROLES[pattern.scope])
 
     def find(self, doc: Any, text: str, turns: Sequence[Turn],
              sentences: Sequence[Sentence]) -> list[Found]:
@@ -168,6 +245,11 @@ class Engine:
             turns: the stored speaker turns.
             sentences: the stored sentences (a turn without any counts as one sentence).
         """
+        return self.find_raw(self.raw_matches(text, turns, sentences, doc), turns, sentences)
+
+    def find_raw(self, raw: dict[str, list[tuple[int, int]]], turns: Sequence[Turn],
+                 sentences: Sequence[Sentence]) -> list[Found]:
+        """The suggestions that raw matches (from :meth:`raw_matches`) make."""
         if not turns:
             return []
         turn_starts = [t.start for t in turns]
@@ -175,7 +257,9 @@ class Engine:
         with_sentences = {s.turn_index for s in sentences}
         positive: dict[tuple[str, str, int, int], _Hit] = {}
         excluded: set[tuple[str, str, int, int]] = set()
-        for pattern_id, start, end in self.matches(doc, text):
+        for pattern_id, start, end in (
+                (pid, s, e) for pid, spans in raw.items() if pid in self.patterns
+                for s, e in spans):
             pattern = self.patterns[pattern_id]
             ti = bisect.bisect_right(turn_starts, start) - 1
             if ti < 0 or end > turns[ti].end:

@@ -1,0 +1,170 @@
+"""Benchmark: theme-suggestion throughput against spaCy's tokenizer alone, and re-run speed.
+
+Builds a temporary project of at least 500k words by repeating the shared real
+transcripts (each copy made distinct by a header line, so nothing is deduplicated or
+served from the cache), loads the shipped codebook (``codebooks/ahp-leadership.yaml``,
+or a test codebook when it is absent) and measures, in the same run:
+
+1. spaCy's tokenizer alone (``spacy.blank("en").tokenizer``) over every text;
+2. ``run_suggestions`` on the fresh project (tokenise + lemmatise + cache + match +
+   store), with the default process count and with one process;
+3. ``run_suggestions`` again after a one-pattern change to the codebook (cached docs:
+   matching and storing only).
+
+Figures are printed as words per second and as ratios to the baseline of the same run,
+because the machine is shared and noisy. Run:
+``python benchmarks/bench_suggest.py [--words 500000] [--codebook FILE]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from qualcoder_ahp.model.store import open_store  # noqa: E402
+from qualcoder_ahp.records import (  # noqa: E402
+    Codebook,
+    ParsedTranscript,
+    Pattern,
+    Sentence,
+    Turn,
+)
+from qualcoder_ahp.suggest.codebook import load_codebook  # noqa: E402
+from qualcoder_ahp.suggest.runner import run_suggestions  # noqa: E402
+
+REAL = REPO.parent / "shared" / "transcripts-real"
+SPEAKER = re.compile(r"^\**([A-Z][\w .'-]{0,40}?):\**\s+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+INTERVIEWERS = {"q", "interviewer", "int", "ai", "assistant", "tim smith"}
+
+
+def read_simple(path: Path) -> ParsedTranscript:
+    """A plain reader for when the importers are not installed: paragraphs as turns."""
+    text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    parts, turns, sentences, pos = [], [], [], 0
+    speaker = "Speaker"
+    for i, para in enumerate(paragraphs):
+        m = SPEAKER.match(para)
+        if m:
+            speaker = m.group(1)
+        role = "interviewer" if speaker.lower() in INTERVIEWERS else "participant"
+        if i:
+            parts.append("\n\n")
+            pos += 2
+        turns.append(Turn(speaker, role, pos, pos + len(para)))
+        start = 0
+        for sm in [*SENTENCE_END.finditer(para), None]:
+            end = sm.start() if sm else len(para)
+            if para[start:end].strip():
+                sentences.append(Sentence(pos + start, pos + end, i))
+            start = sm.end() if sm else end
+        parts.append(para)
+        pos += len(para)
+    return ParsedTranscript("".join(parts), turns, "txt", sentences)
+
+
+def read_any(path: Path) -> ParsedTranscript:
+    """The project's importer when present (real turns and sentences), else read_simple."""
+    try:
+        from qualcoder_ahp.importers import read_transcript
+    except ImportError:
+        return read_simple(path)
+    return read_transcript(path)
+
+
+def shifted(parsed: ParsedTranscript, header: str) -> ParsedTranscript:
+    """The transcript with a header line in front (offsets moved), so each copy is distinct."""
+    n = len(header)
+    return ParsedTranscript(
+        header + parsed.text,
+        [dataclasses.replace(t, start=t.start + n, end=t.end + n) for t in parsed.turns],
+        parsed.format,
+        [dataclasses.replace(s, start=s.start + n, end=s.end + n) for s in parsed.sentences],
+    )
+
+
+def one_pattern_changed(cb: Codebook) -> Codebook:
+    """The codebook with its first phrase pattern changed (a typical edit)."""
+    patterns = list(cb.patterns)
+    for i, p in enumerate(patterns):
+        if p.kind == "phrase" and not p.exclude:
+            patterns[i] = dataclasses.replace(p, body=f"{p.body} indeed")
+            break
+    else:
+        patterns.append(Pattern("bench_extra", patterns[0].theme_id, "phrase", "indeed"))
+    return dataclasses.replace(cb, patterns=tuple(patterns))
+
+
+def main() -> None:
+    """Build the corpus, run the measurements and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=500_000)
+    default_cb = REPO / "codebooks" / "ahp-leadership.yaml"
+    if not default_cb.exists():
+        default_cb = REPO / "tests" / "data" / "codebooks" / "blog.yaml"
+    parser.add_argument("--codebook", type=Path, default=default_cb)
+    args = parser.parse_args()
+
+    sources = [read_any(p) for p in sorted(REAL.iterdir())
+               if p.suffix in (".md", ".txt", ".srt", ".rst", ".vtt", ".docx")]
+    if not sources:
+        sys.exit(f"no transcripts in {REAL}")
+    codebook = load_codebook(args.codebook)
+    corpus: list[ParsedTranscript] = []
+    words = 0
+    while words < args.words:
+        for parsed in sources:
+            copy = shifted(parsed, f"Copy {len(corpus)}\n\n")
+            corpus.append(copy)
+            words += len(copy.text.split())
+    print(f"corpus: {len(corpus)} transcripts, {words:,} words, "
+          f"{sum(len(c.text) for c in corpus):,} characters")
+    print(f"codebook: {args.codebook} ({len(codebook.themes)} themes, "
+          f"{len(codebook.patterns)} patterns)")
+
+    import spacy
+
+    texts = [c.text for c in corpus]
+    tokenizer = spacy.blank("en").tokenizer
+    began = time.perf_counter()
+    for text in texts:
+        tokenizer(text)
+    tok_s = time.perf_counter() - began
+    print(f"\nspaCy tokenizer alone:          {tok_s:6.2f} s  {words / tok_s:>10,.0f} words/s")
+
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for processes in (None, 1):
+            store = open_store(Path(tmp) / f"bench{processes}.db")
+            store.save_codebook(codebook)
+            for i, parsed in enumerate(corpus):
+                store.add_transcript(f"t{i:04d}", parsed)
+            report = run_suggestions(store, processes=processes)
+            label = f"suggest, first run ({report.processes} process{'es' if report.processes > 1 else ''})"
+            results[processes] = report
+            print(f"{label:32s}{report.seconds:6.2f} s  {words / report.seconds:>10,.0f} words/s"
+                  f"  = {tok_s / report.seconds:.0%} of tokenizer-only; {report.new:,} suggestions")
+            if processes is None:
+                store.save_codebook(one_pattern_changed(codebook))
+                again = run_suggestions(store)
+                print(f"{'re-run after one-pattern edit':32s}{again.seconds:6.2f} s  "
+                      f"{words / again.seconds:>10,.0f} words/s  = "
+                      f"{report.seconds / again.seconds:.1f}x faster than the first run "
+                      f"({again.cached_docs} cached docs; {again.new} new, {again.kept:,} kept, "
+                      f"{again.retired} retired)")
+                count, size = store.doc_cache_size()
+                print(f"{'doc cache':32s}{count} docs, {size / 1e6:.1f} MB")
+            store.close()
+
+
+if __name__ == "__main__":
+    main()
