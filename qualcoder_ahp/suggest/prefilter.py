@@ -110,7 +110,8 @@ class AnchorIndex:
     def __init__(self, anchors: set[str]) -> None:
         """Compile the anchors (lower-cased strings)."""
         self.anchors = anchors
-        self.prefixes = {a: [p for p in anchors if a.startswith(p)] for a in anchors}
+        self.prefixes = {a: [a[:k] for k in range(1, len(a) + 1) if a[:k] in anchors]
+                         for a in anchors}
         body = _trie_regex(sorted(anchors))
         self.regex = re.compile(f"(?=({body}))") if body else None
 
