@@ -18,7 +18,12 @@ from hypothesis import strategies as st
 from conftest import REFERENCE
 from qualcoder_ahp.suggest.codebook import load_codebook
 from qualcoder_ahp.suggest.engine import Engine
-from qualcoder_ahp.suggest.prefilter import AnchorIndex, regex_anchors
+from qualcoder_ahp.suggest.prefilter import (
+    AnchorIndex,
+    lowered_for_anchors,
+    lowered_regex,
+    regex_anchors,
+)
 from test_engine import transcript
 
 DATA = Path(__file__).parent / "data" / "codebooks"
@@ -51,6 +56,28 @@ def test_regex_anchors_are_necessary(words: list[str], pattern: str) -> None:
         found = m.group(0).lower()
         for strings in regex_anchors(pattern):
             assert any(s in found for s in strings), (pattern, found, strings)
+
+
+LOWERING = [*REGEXES, r"[A-Z]{2,}x", r"[^a-c]at\b", r"(a)\1", r"(?<=Dr )Smith", r"\bNHS\b",
+            r"[^\W\d]+ING", r"(?:x|Y)?z{1,2}"]
+CHARS = "aAbBcCxXyYzZ 8iI.'’-ÉéNnSsHh"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=CHARS, max_size=40) | st.lists(st.sampled_from(WORDS), max_size=10).map(
+    " ".join), st.sampled_from(LOWERING))
+def test_lowered_regex_matches_at_the_same_offsets(text: str, pattern: str) -> None:
+    twin = lowered_regex(pattern)
+    assert twin is not None
+    lowered = lowered_for_anchors(text)
+    assert lowered is not None
+    expected = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+    assert [m.span() for m in twin.finditer(lowered)] == expected
+
+
+def test_lowered_regex_refuses_inline_case_flags() -> None:
+    assert lowered_regex(r"(?-i:NHS) trust") is None
+    assert lowered_regex(r"[\u0000-\uffff]x") is None
 
 
 def test_anchor_sets_are_selective() -> None:
@@ -96,6 +123,7 @@ def test_anchored_matching_equals_full_scan(real_dir: Path, codebook_path: Path)
     plain = Engine(load_codebook(codebook_path))
     plain.regex_anchors = {pid: [] for pid in plain.regex_anchors}
     plain.token_anchors = {pid: [] for pid in plain.token_anchors}
+    plain.lowered_regexes = {pid: None for pid in plain.lowered_regexes}
     total = 0
     for parsed in _texts(real_dir):
         doc = engine.tokenize(parsed.text)

@@ -43,7 +43,12 @@ from qualcoder_ahp.suggest.matching import (
     match_regex,
     match_tokens,
 )
-from qualcoder_ahp.suggest.prefilter import AnchorIndex, regex_anchors, token_anchor_specs
+from qualcoder_ahp.suggest.prefilter import (
+    AnchorIndex,
+    lowered_regex,
+    regex_anchors,
+    token_anchor_specs,
+)
 
 SCOPE_ROLES = {
     "participant": frozenset({"participant"}),
@@ -119,6 +124,7 @@ class Engine:
         self.token_anchors: dict[str, list[tuple[int, Any]]] = {}
         self.regexes: dict[str, re.Pattern[str]] = {}
         self.regex_anchors: dict[str, list[tuple[str, ...]]] = {}
+        self.lowered_regexes: dict[str, re.Pattern[str] | None] = {}
         self.skipped: list[str] = []
         make_doc = self.nlp.make_doc
         for pattern in codebook.patterns:
@@ -135,6 +141,7 @@ class Engine:
             elif pattern.kind == "regex":
                 self.regexes[pattern.id] = re.compile(str(pattern.body), re.IGNORECASE)
                 self.regex_anchors[pattern.id] = regex_anchors(str(pattern.body))
+                self.lowered_regexes[pattern.id] = lowered_regex(str(pattern.body))
             elif pattern.kind == "dependency" and self.dependency is not None:
                 self.dependency.add(pattern.id, [pattern.body])
             else:
@@ -256,7 +263,8 @@ class Engine:
         ctx = Segments(text, turns, sentences, self.anchor_index if needs_anchors else None)
         for pid in ids:
             if pid in self.regexes:
-                out[pid] = match_regex(self.regexes[pid], self.regex_anchors[pid],
+                out[pid] = match_regex(self.regexes[pid], self.lowered_regexes[pid],
+                                       self.regex_anchors[pid],
                                        self._segments_for(pid, ctx), ctx)
         if not self.needs_doc(ids):
             return out

@@ -107,12 +107,14 @@ class Segments:
         return set(found[found >= 0].tolist())
 
 
-def match_regex(regex: re.Pattern[str], anchors: list[tuple[str, ...]],
-                where: tuple[str, list[int]], ctx: Segments) -> list[tuple[int, int]]:
+def match_regex(regex: re.Pattern[str], lowered: re.Pattern[str] | None,
+                anchors: list[tuple[str, ...]], where: tuple[str, list[int]],
+                ctx: Segments) -> list[tuple[int, int]]:
     """Matches of a regular expression in the given segments, each over its own text.
 
     Args:
-        regex: the compiled pattern.
+        regex: the compiled (case-insensitive) pattern.
+        lowered: its case-sensitive twin for lower-cased text, if it has one.
         anchors: sets of lower-cased strings; every match contains one of each set.
         where: the unit (``sentence`` or ``turn``) and the segment indexes to search.
         ctx: the transcript's segments.
@@ -130,6 +132,8 @@ def match_regex(regex: re.Pattern[str], anchors: list[tuple[str, ...]],
         assert allowed is not None
         candidates = [i for i in candidates if i in allowed]
     segs, text = ctx.units[unit], ctx.text
+    if lowered is not None and ctx.lowered is not None:
+        regex, text = lowered, ctx.lowered  # same offsets, half the time
     found = []
     for i in candidates:
         start, end, _ = segs[i]

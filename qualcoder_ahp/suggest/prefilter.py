@@ -27,16 +27,24 @@ import re
 from typing import Any
 
 try:  # CPython's own parser: exact, and kept in step with the regex engine we run
+    from re import _compiler as _sre_compile  # type: ignore[attr-defined]
     from re import _parser as _sre_parse  # type: ignore[attr-defined]
     from re._constants import (  # type: ignore[attr-defined]
+        ASSERT,
+        ASSERT_NOT,
         AT,
         ATOMIC_GROUP,
         BRANCH,
+        CATEGORY,
+        GROUPREF_EXISTS,
         IN,
         LITERAL,
         MAX_REPEAT,
         MIN_REPEAT,
+        NEGATE,
+        NOT_LITERAL,
         POSSESSIVE_REPEAT,
+        RANGE,
         SUBPATTERN,
     )
 except ImportError:  # pragma: no cover - other Pythons: no prefilter, full scans
@@ -50,6 +58,73 @@ MAX_SETS = 4
 
 ANCHOR_ATTRS = {"ORTH": "ORTH", "TEXT": "ORTH", "LOWER": "LOWER", "NORM": "NORM",
                 "LEMMA": "LEMMA"}
+
+
+def lowered_regex(pattern: str) -> re.Pattern[str] | None:
+    """A case-sensitive twin of a case-insensitive pattern, for lower-cased text.
+
+    Python's IGNORECASE matching is about twice as slow as plain matching. On text
+    lower-cased by :func:`lowered_for_anchors` (same length, no characters with
+    extra case equivalents), the pattern with every literal and character-class
+    member lower-cased matches at exactly the same offsets. Returns None when that
+    cannot be guaranteed (inline case flags, huge character ranges), and the
+    original pattern runs on the original text.
+    """
+    if _sre_parse is None:
+        return None
+    try:
+        tree = _sre_parse.parse(pattern, re.IGNORECASE)
+        if not _lower_nodes(tree):
+            return None
+        tree.state.flags &= ~re.IGNORECASE
+        return _sre_compile.compile(tree, 0)  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - any surprise: use the original pattern
+        return None
+
+
+def _lower_nodes(items: Any) -> bool:
+    """Lower-case literals in place; False if the pattern cannot be lowered safely."""
+    for i, (op, av) in enumerate(items):
+        if op in (LITERAL, NOT_LITERAL):
+            lower = chr(av).lower()
+            if len(lower) != 1:
+                return False
+            items[i] = (op, ord(lower))
+        elif op is IN:
+            extra = []
+            for kind, value in av:
+                if kind is LITERAL:
+                    extra.append((LITERAL, ord(chr(value).lower())))
+                elif kind is RANGE:
+                    low, high = value
+                    if high - low > 1024:
+                        return False
+                    extra.extend((LITERAL, ord(chr(c).lower())) for c in range(low, high + 1)
+                                 if chr(c).lower() != chr(c) and len(chr(c).lower()) == 1)
+                elif kind not in (NEGATE, CATEGORY):
+                    return False
+            av.extend(x for x in dict.fromkeys(extra) if x not in av)
+        elif op is SUBPATTERN:
+            if av[2] & re.IGNORECASE:  # (?-i:...): a case-sensitive part
+                return False
+            if not _lower_nodes(av[3]):
+                return False
+        elif op is BRANCH:
+            if not all(_lower_nodes(alt) for alt in av[1]):
+                return False
+        elif op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT):
+            if not _lower_nodes(av[2]):
+                return False
+        elif op in (ASSERT, ASSERT_NOT):
+            if not _lower_nodes(av[1]):
+                return False
+        elif op is ATOMIC_GROUP:
+            if not _lower_nodes(av):
+                return False
+        elif op is GROUPREF_EXISTS:
+            if not _lower_nodes(av[1]) or (av[2] is not None and not _lower_nodes(av[2])):
+                return False
+    return True
 
 
 def _unsafe_case_chars() -> frozenset[str]:
