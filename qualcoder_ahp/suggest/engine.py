@@ -85,35 +85,68 @@ def _lookups_version() -> str:
         return "unknown"
 
 
-class Engine:
-    """Matchers for one codebook version, with the pipeline that tokenises for them."""
+class Pipeline:
+    """A spaCy pipeline with what tokenising needs, shared by engines in one process.
 
-    def __init__(self, codebook: Codebook) -> None:
-        """Build the pipeline and matchers (patterns were validated when loaded)."""
+    Built once per pipeline name (loading the lemma table takes a while) and reused
+    by every codebook version. Tokenising adds words to the shared vocab, so it and
+    all matching run under :attr:`lock`.
+    """
+
+    def __init__(self, name: str | None) -> None:
+        """Load an installed trained pipeline by name, or build blank("en") + lemmatizer."""
         import spacy
-        import numpy
-        from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 
-        self.codebook = codebook
-        self.trained = bool(codebook.pipeline) and bool(spacy.util.is_package(codebook.pipeline))
+        self.trained = bool(name) and bool(spacy.util.is_package(name))
         if self.trained:
-            self.nlp = spacy.load(codebook.pipeline)
+            self.nlp = spacy.load(name)
             meta = self.nlp.meta
             pipeline_id = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
         else:
             self.nlp = spacy.blank("en")
             self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-            self.nlp.initialize()
+            self.nlp.initialize()  # tables from spacy-lookups-data; nothing downloaded
             pipeline_id = f"blank-en+lookup-lemmatizer-{_lookups_version()}"
-        # The lookup lemmatizer sets lemma = table.get(text, text) token by token in
-        # Python; doing the same lookup once per distinct word is 25x cheaper and
-        # gives identical lemmas (tested), so tokenize() uses the component's table.
-        self._lemma_table = (None if self.trained else
-                             self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup"))
-        self._lemmas: dict[int, int] = {}
         self.nlp.max_length = 10**9  # texts are whole transcripts, already in memory
         self.signature = hashlib.sha256(
             f"{pipeline_id}|spacy-{spacy.__version__}".encode()).hexdigest()[:16]
+        # The lookup lemmatizer sets lemma = table.get(text, text) token by token in
+        # Python; doing the same lookup once per distinct word is 25x cheaper and
+        # gives identical lemmas (tested), so Engine.tokenize uses the component's table.
+        self.lemma_table = (None if self.trained else
+                            self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup"))
+        self.lemmas: dict[int, int] = {}
+        self.lock = threading.RLock()
+
+
+_PIPELINES: dict[str | None, Pipeline] = {}
+_ENGINES_LOCK = threading.RLock()
+
+
+def pipeline_for(name: str | None) -> Pipeline:
+    """The shared pipeline of this name (None: the default blank pipeline)."""
+    with _ENGINES_LOCK:
+        if name not in _PIPELINES:
+            _PIPELINES[name] = Pipeline(name)
+        return _PIPELINES[name]
+
+
+class Engine:
+    """Matchers for one codebook version, with the pipeline that tokenises for them."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        """Build the matchers (patterns were validated when loaded) over the shared pipeline."""
+        import numpy
+        from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+
+        self.codebook = codebook
+        self.pipeline = pipeline_for(codebook.pipeline)
+        self.nlp = self.pipeline.nlp
+        self.trained = self.pipeline.trained
+        self.signature = self.pipeline.signature
+        self.lock = self.pipeline.lock
+        self._lemma_table = self.pipeline.lemma_table
+        self._lemmas = self.pipeline.lemmas
         self.patterns: dict[str, Pattern] = {p.id: p for p in codebook.patterns}
         vocab = self.nlp.vocab
         self.phrases = PhraseMatcher(vocab, attr="LOWER", validate=True)
@@ -149,7 +182,6 @@ class Engine:
         self.match_keys = {p.id: self._match_key(p) for p in codebook.patterns}
         self.anchor_index = AnchorIndex({a for sets in self.regex_anchors.values()
                                          for strings in sets for a in strings})
-        self.lock = threading.Lock()
 
     # ------------------------------------------------------------------ docs
     def tokenize(self, text: str) -> Any:
@@ -382,7 +414,6 @@ def _merge_spans(spans: set[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 
 
 _ENGINES: dict[str, Engine] = {}
-_ENGINES_LOCK = threading.Lock()
 
 
 def codebook_key(codebook: Codebook) -> str:

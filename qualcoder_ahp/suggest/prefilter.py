@@ -23,6 +23,7 @@ The result is identical to a full scan; only the work differs.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -60,6 +61,7 @@ ANCHOR_ATTRS = {"ORTH": "ORTH", "TEXT": "ORTH", "LOWER": "LOWER", "NORM": "NORM"
                 "LEMMA": "LEMMA"}
 
 
+@functools.lru_cache(maxsize=4096)
 def lowered_regex(pattern: str) -> re.Pattern[str] | None:
     """A case-sensitive twin of a case-insensitive pattern, for lower-cased text.
 
@@ -152,7 +154,17 @@ def lowered_for_anchors(text: str) -> str | None:
     return lowered if len(lowered) == len(text) else None
 
 
+@functools.lru_cache(maxsize=4096)
+def _cached_anchors(pattern: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(_regex_anchors(pattern))
+
+
 def regex_anchors(pattern: str) -> list[tuple[str, ...]]:
+    """Anchor sets of a regular expression (cached per pattern; see :func:`_regex_anchors`)."""
+    return list(_cached_anchors(pattern))
+
+
+def _regex_anchors(pattern: str) -> list[tuple[str, ...]]:
     """Anchor sets of a regular expression: every match contains a string of each set.
 
     Returns the usable sets (lower-cased, at most :data:`MAX_SETS`, most selective

@@ -126,8 +126,7 @@ def run_suggestions(
             engine.match_keys.values()))
     pool_words = sum(j.words for j in jobs if plans[j.transcript_id].tokenise)
     if processes is None:
-        cores = os.cpu_count() or 1
-        processes = min(cores, 2) if pool_words >= PARALLEL_MIN_WORDS else 1
+        processes = auto_processes(pool_words)
     report.processes = processes
     results = (_pooled(store, engine, jobs, plans, processes) if processes > 1
                else _inline(store, engine, jobs, plans))
@@ -152,6 +151,26 @@ def run_suggestions(
             progress(done, len(jobs), job.name)
     report.seconds = time.perf_counter() - began
     return report
+
+
+def auto_processes(words: int) -> int:
+    """Worker processes worth starting to tokenise ``words`` uncached words.
+
+    Two when the machine has two idle cores and the corpus is large enough to repay
+    starting them (each loads spaCy); one otherwise, for instance on a shared server
+    whose cores are already busy, where a pool is slower than working in-process.
+    """
+    if words < PARALLEL_MIN_WORDS:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        busy = 0.0
+    return 2 if cores >= 2 and cores - busy >= 1.0 else 1
 
 
 @dataclass
