@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.errors import CodebookError
 from qualcoder_ahp.records import Codebook, Theme
+from qualcoder_ahp.suggest.pattern_files import derived_pattern_id
 from qualcoder_ahp.suggest.codebook import (
     CodebookInvalid,
     check_codebook,
-    derived_pattern_id,
     diff_codebooks,
     load_codebook,
 )

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qualcoder_ahp.records import Codebook, Sentence, Turn
-from qualcoder_ahp.suggest.engine import Engine, Found, engine_for
+from qualcoder_ahp.suggest.engine import Engine, engine_for
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
