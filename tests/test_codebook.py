@@ -221,7 +221,7 @@ def test_qdc_uses_refi_reader(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
 
 
 def test_reload_keeps_guids_and_codings(store) -> None:  # type: ignore[no-untyped-def]
-    from conftest import make_parsed
+    from test_engine import transcript as make_parsed
 
     cb = load_codebook(SMALL)
     store.save_codebook(cb)

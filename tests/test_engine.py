@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REFERENCE
 from qualcoder_ahp.records import Codebook, ParsedTranscript, Pattern, Sentence, Turn
 from qualcoder_ahp.suggest.codebook import load_codebook
 from qualcoder_ahp.suggest.engine import Engine, engine_for
 from qualcoder_ahp.suggest.runner import run_suggestions, suggest_sentences
 
 DATA = Path(__file__).parent / "data" / "codebooks"
+# As conftest.REFERENCE; not imported from conftest, whose module name tests/tui shares.
+REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "reference"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -178,8 +179,12 @@ def test_doc_cache_hit_skips_tokenising(small, monkeypatch) -> None:  # type: ig
 def test_engine_built_once_per_codebook_version() -> None:
     cb = load_codebook(DATA / "small.yaml")
     assert engine_for(cb) is engine_for(load_codebook(DATA / "small.yaml"))
+    # Pipelines are shared between versions; matchers are built lazily, once.
+    engine_for(cb).build()
+    nlp = engine_for(cb).nlp
     other = Codebook(cb.name, cb.themes, cb.patterns[1:], None, "x")
     assert engine_for(other) is not engine_for(cb)
+    assert engine_for(other).nlp is nlp
 
 
 def test_straddling_match_and_turn_without_sentences() -> None:

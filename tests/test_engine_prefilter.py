@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REFERENCE
 from qualcoder_ahp.suggest.codebook import load_codebook
 from qualcoder_ahp.suggest.engine import Engine
 from qualcoder_ahp.suggest.prefilter import (
@@ -27,6 +26,8 @@ from qualcoder_ahp.suggest.prefilter import (
 from test_engine import transcript
 
 DATA = Path(__file__).parent / "data" / "codebooks"
+# As conftest.REFERENCE; not imported from conftest, whose module name tests/tui shares.
+REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "reference"
 SHIPPED = Path(__file__).resolve().parent.parent / "codebooks" / "ahp-leadership.yaml"
 
 REGEXES = [
@@ -121,6 +122,7 @@ def _texts(real_dir: Path) -> list:  # type: ignore[type-arg]
 def test_anchored_matching_equals_full_scan(real_dir: Path, codebook_path: Path) -> None:
     engine = Engine(load_codebook(codebook_path))
     plain = Engine(load_codebook(codebook_path))
+    plain.build()
     plain.regex_anchors = {pid: [] for pid in plain.regex_anchors}
     plain.token_anchors = {pid: [] for pid in plain.token_anchors}
     plain.lowered_regexes = {pid: None for pid in plain.lowered_regexes}

@@ -76,13 +76,38 @@ class _Hit:
     matches: set[tuple[int, int]] = field(default_factory=set)
 
 
-def _lookups_version() -> str:
-    try:
-        from importlib.metadata import version
+def _version(distribution: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
 
-        return version("spacy-lookups-data")
-    except Exception:  # not installed as a distribution: the tables still identify it
-        return "unknown"
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
+
+
+def pipeline_signature(name: str | None) -> tuple[bool, str]:
+    """Whether ``name`` is an installed trained pipeline, and the signature of the
+    pipeline that will tokenise (it keys the doc and match caches).
+
+    Computed from package versions, without importing spaCy, so a re-run whose
+    matches are all cached never loads spaCy at all.
+    """
+    trained = bool(name) and _version(str(name)) is not None
+    if trained:
+        pipeline_id = f"{name}-{_version(str(name))}"
+    else:
+        pipeline_id = f"blank-en+lookup-lemmatizer-{_version('spacy-lookups-data')}"
+    raw = f"{pipeline_id}|spacy-{_version('spacy')}"
+    return trained, hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+_ENGINES_LOCK = threading.RLock()
+_PIPELINE_LOCKS: dict[str | None, threading.RLock] = {}
+
+
+def _pipeline_lock(name: str | None) -> threading.RLock:
+    with _ENGINES_LOCK:
+        return _PIPELINE_LOCKS.setdefault(name, threading.RLock())
 
 
 class Pipeline:
@@ -97,30 +122,24 @@ class Pipeline:
         """Load an installed trained pipeline by name, or build blank("en") + lemmatizer."""
         import spacy
 
-        self.trained = bool(name) and bool(spacy.util.is_package(name))
+        self.trained, self.signature = pipeline_signature(name)
         if self.trained:
-            self.nlp = spacy.load(name)
-            meta = self.nlp.meta
-            pipeline_id = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+            self.nlp = spacy.load(str(name))
         else:
             self.nlp = spacy.blank("en")
             self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
             self.nlp.initialize()  # tables from spacy-lookups-data; nothing downloaded
-            pipeline_id = f"blank-en+lookup-lemmatizer-{_lookups_version()}"
         self.nlp.max_length = 10**9  # texts are whole transcripts, already in memory
-        self.signature = hashlib.sha256(
-            f"{pipeline_id}|spacy-{spacy.__version__}".encode()).hexdigest()[:16]
         # The lookup lemmatizer sets lemma = table.get(text, text) token by token in
         # Python; doing the same lookup once per distinct word is 25x cheaper and
         # gives identical lemmas (tested), so Engine.tokenize uses the component's table.
         self.lemma_table = (None if self.trained else
                             self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup"))
         self.lemmas: dict[int, int] = {}
-        self.lock = threading.RLock()
+        self.lock = _pipeline_lock(name)
 
 
 _PIPELINES: dict[str | None, Pipeline] = {}
-_ENGINES_LOCK = threading.RLock()
 
 
 def pipeline_for(name: str | None) -> Pipeline:
@@ -132,35 +151,58 @@ def pipeline_for(name: str | None) -> Pipeline:
 
 
 class Engine:
-    """Matchers for one codebook version, with the pipeline that tokenises for them."""
+    """Matchers for one codebook version, with the pipeline that tokenises for them.
+
+    Creating an engine is cheap; the pipeline and matchers are built on first use
+    (:meth:`build`), so a re-run that finds every match in the cache loads nothing.
+    """
 
     def __init__(self, codebook: Codebook) -> None:
-        """Build the matchers (patterns were validated when loaded) over the shared pipeline."""
+        """Prepare an engine for a (validated) codebook."""
+        self.codebook = codebook
+        self.trained, self.signature = pipeline_signature(codebook.pipeline)
+        self.lock = _pipeline_lock(codebook.pipeline)
+        self.patterns: dict[str, Pattern] = {p.id: p for p in codebook.patterns}
+        self.skipped = [p.id for p in codebook.patterns
+                        if p.kind == "dependency" and not self.trained]
+        self.match_keys = {p.id: self._match_key(p) for p in codebook.patterns}
+        self._built = False
+
+    @property
+    def nlp(self) -> Any:
+        """The spaCy pipeline (built on first use)."""
+        self.build()
+        return self._nlp
+
+    def build(self) -> None:
+        """Load the pipeline and build the matchers, once."""
+        if self._built:
+            return
+        with self.lock:
+            if not self._built:
+                self._build()
+                self._built = True
+
+    def _build(self) -> None:
         import numpy
         from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 
-        self.codebook = codebook
-        self.pipeline = pipeline_for(codebook.pipeline)
-        self.nlp = self.pipeline.nlp
-        self.trained = self.pipeline.trained
-        self.signature = self.pipeline.signature
-        self.lock = self.pipeline.lock
-        self._lemma_table = self.pipeline.lemma_table
-        self._lemmas = self.pipeline.lemmas
-        self.patterns: dict[str, Pattern] = {p.id: p for p in codebook.patterns}
-        vocab = self.nlp.vocab
+        pipeline = pipeline_for(self.codebook.pipeline)
+        self._nlp = pipeline.nlp
+        self._lemma_table = pipeline.lemma_table
+        self._lemmas = pipeline.lemmas
+        vocab = self._nlp.vocab
         self.phrases = PhraseMatcher(vocab, attr="LOWER", validate=True)
         self.dependency = DependencyMatcher(vocab, validate=True) if self.trained else None
-        # One Matcher per token pattern, so that each runs only on the turns its
+        # One Matcher per token pattern, so that each runs only on the segments its
         # anchors allow (see prefilter).
         self.token_matchers: dict[str, Any] = {}
         self.token_anchors: dict[str, list[tuple[int, Any]]] = {}
         self.regexes: dict[str, re.Pattern[str]] = {}
         self.regex_anchors: dict[str, list[tuple[str, ...]]] = {}
         self.lowered_regexes: dict[str, re.Pattern[str] | None] = {}
-        self.skipped: list[str] = []
-        make_doc = self.nlp.make_doc
-        for pattern in codebook.patterns:
+        make_doc = self._nlp.make_doc
+        for pattern in self.codebook.patterns:
             if pattern.kind == "token":
                 matcher = Matcher(vocab, validate=True)
                 matcher.add(pattern.id, [pattern.body])
@@ -177,15 +219,13 @@ class Engine:
                 self.lowered_regexes[pattern.id] = lowered_regex(str(pattern.body))
             elif pattern.kind == "dependency" and self.dependency is not None:
                 self.dependency.add(pattern.id, [pattern.body])
-            else:
-                self.skipped.append(pattern.id)
-        self.match_keys = {p.id: self._match_key(p) for p in codebook.patterns}
         self.anchor_index = AnchorIndex({a for sets in self.regex_anchors.values()
                                          for strings in sets for a in strings})
 
     # ------------------------------------------------------------------ docs
     def tokenize(self, text: str) -> Any:
         """Tokenise (and lemmatise) a text; the doc is what the matchers read."""
+        self.build()
         if self._lemma_table is None:
             return self.nlp(text)
         import numpy
@@ -214,6 +254,7 @@ class Engine:
         distinct hashes from the array first is several times faster, and the
         result restores exactly (ORTH, SPACY, LEMMA, NORM).
         """
+        self.build()
         if self.trained:
             from spacy.tokens import DocBin
 
@@ -233,6 +274,7 @@ class Engine:
 
     def from_bytes(self, data: bytes) -> Any:
         """Restore a cached doc."""
+        self.build()
         from spacy.tokens import Doc, DocBin
 
         if data[:1] == b"D":
@@ -289,6 +331,7 @@ class Engine:
             doc: the tokenised text; needed unless only regex patterns are asked for.
             pattern_ids: only these patterns (default: all).
         """
+        self.build()
         ids = list(self.patterns) if pattern_ids is None else list(pattern_ids)
         out: dict[str, list[tuple[int, int]]] = {pid: [] for pid in ids}
         needs_anchors = any(pid in self.regexes for pid in ids)
