@@ -37,10 +37,11 @@ THEMES = (
 # (held-out), copied from docs/readme/codebook-eval.md. The tests allow a small margin
 # below them, so a pattern edit that loses real matches fails here.
 MARGIN = 0.03
-DEV_MICRO = {"precision": 0.940, "recall": 0.818, "f1": 0.875}
-HELDOUT_MICRO = {"precision": 0.667, "recall": 0.350, "f1": 0.459}
+DEV_MICRO = {"precision": 0.916, "recall": 0.811, "f1": 0.860}
+HELDOUT_MICRO = {"precision": 0.700, "recall": 0.350, "f1": 0.467}
+FICTIONAL_HELDOUT_MICRO = {"precision": 0.836, "recall": 0.526, "f1": 0.646}
 HELDOUT_RECALL = {"boundary_spanning": 0.545, "leadership_development": 0.5,
-                  "serendipity": 0.222, "system_perspective": 0.125, "non_traditional_roles": 0.0}
+                  "serendipity": 0.222, "system_perspective": 0.125}
 """Per-theme recall on the held-out set, for themes with at least three labelled sentences."""
 
 # A plain keyword search, the baseline the codebook must beat: a theme is suggested
@@ -147,6 +148,9 @@ def test_blog_states_the_seed_themes_plainly(codebook: Codebook, fragment: str,
     "It wasn’t luck, I’d been preparing for years.",
     "Nobody tapped me on the shoulder, I put myself forward.",
     "I always planned to be a director of operations.",
+    "I don't think the new service was luck at all.",
+    "None of that was by chance.",
+    "People assume all AHP leaders fell into it, and I didn't.",
 ])
 def test_negated_serendipity_is_not_suggested(codebook: Codebook, sentence: str) -> None:
     assert "serendipity" not in suggested(codebook, sentence)
@@ -237,6 +241,28 @@ def test_every_theme_is_suggested_in_the_fictional_transcripts(codebook: Codeboo
         assert seen.get(theme, 0) >= 3, (theme, seen)
 
 
+@pytest.mark.parametrize(("name", "sentence", "theme"), [
+    ("11_DERIVED_uk-covid-inquiry_tracy-nicholls_college-of-paramedics.docx",
+     "we have a good relationship with all the higher education institutes", "boundary_spanning"),
+    ("06_anthropic-interviewer_work0916_dietitian-manager.md",
+     "I have made a push to incorporate the use of AI", "improvement_transformation"),
+])
+def test_real_transcripts_interviewer_turns_are_skipped(codebook: Codebook, real_dir: Path,
+                                                        name: str, sentence: str,
+                                                        theme: str) -> None:
+    """On real transcripts suggestions land only in participant turns, although counsel's or
+    the interviewer's own sentences carry theme words that would be suggested from a
+    participant; and a plainly stated theme in the participant's words is found."""
+    parsed = read_bundled(real_dir / name)
+    found = engine_for(codebook).suggest_text(parsed.text, parsed.turns, parsed.sentences)
+    roles = {next(t.role for t in parsed.turns if t.start <= f.start < t.end) for f in found}
+    assert roles == {"participant"}
+    asked = [parsed.text[s.start:s.end] for s in parsed.sentences
+             if parsed.turns[s.turn_index].role == "interviewer"]
+    assert any(suggest_sentences(codebook, asked, role="participant"))
+    assert any(theme == f.theme_id and sentence in parsed.text[f.start:f.end] for f in found)
+
+
 # --------------------------------------------------------------------------- accuracy
 def keyword_baseline(path: Path) -> tuple[float, float, float]:
     rx = {t: re.compile(r"\b(?:" + "|".join(map(re.escape, ks)) + r")\b", re.I)
@@ -267,6 +293,15 @@ def test_dev_set_figures_hold(codebook: Codebook) -> None:
     assert micro.recall >= DEV_MICRO["recall"] - MARGIN
     assert micro.f1 >= DEV_MICRO["f1"] - MARGIN
     assert micro.f1 > keyword_baseline(GOLD / "dev.jsonl")[2] + 0.2
+
+
+def test_fictional_heldout_figures_hold(codebook: Codebook) -> None:
+    """The OT interview, labelled before the codebook was run on it and never tuned on."""
+    result = evaluate_gold(codebook, GOLD / "fictional-heldout.jsonl")
+    micro = result.micro
+    for key, value in FICTIONAL_HELDOUT_MICRO.items():
+        assert getattr(micro, key) >= value - MARGIN, key
+    assert micro.f1 > keyword_baseline(GOLD / "fictional-heldout.jsonl")[2] + 0.2
 
 
 def test_heldout_figures_hold(codebook: Codebook) -> None:
