@@ -56,7 +56,7 @@ def import_files(store_path: Path | None, paths: list[str],
 
 def suggest(store_path: Path | None, progress: ProgressFn | None = None) -> str:
     """Run the stored codebook's patterns over every transcript; returns a summary."""
-    engine = _core("qualcoder_ahp.suggest")
+    engine = _core("qualcoder_ahp.suggest.runner")
     with _open(store_path) as store:
         result = engine.run_suggestions(store, progress=_adapt(progress))
     return _summary("suggestions", result)
@@ -87,7 +87,7 @@ def build_demo(store: Store, import_progress: ProgressFn | None = None,
     if failed:
         path, reason = failed[0]
         raise UserError(f"a bundled demo transcript failed to import: {reason}", path=path)
-    engine = _core("qualcoder_ahp.suggest")
+    engine = _core("qualcoder_ahp.suggest.runner")
     engine.run_suggestions(store, progress=_adapt(suggest_progress))
     store.ensure_coder(DEMO_CODER)
     return True

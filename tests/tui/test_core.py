@@ -135,7 +135,7 @@ def test_demo_is_built_once(tmp_path: Path, monkeypatch):
             calls.append("codebook")
             return Codebook("demo", THEMES, PATTERNS)
 
-    modules = {"qualcoder_ahp.importers": FakeImporters, "qualcoder_ahp.suggest": FakeSuggest,
+    modules = {"qualcoder_ahp.importers": FakeImporters, "qualcoder_ahp.suggest.runner": FakeSuggest,
                "qualcoder_ahp.suggest.codebook": FakeSuggest}
     monkeypatch.setattr(jobs, "_core", modules.__getitem__)
     monkeypatch.setattr(jobs, "DEMO_TRANSCRIPTS", tmp_path)
@@ -156,7 +156,7 @@ def test_jobs_report_a_missing_core_clearly(monkeypatch):
         raise UserError(f"{name} is not available in this build")
 
     monkeypatch.setattr(jobs, "_core", missing)
-    with pytest.raises(UserError, match="qualcoder_ahp.suggest is not available"):
+    with pytest.raises(UserError, match="qualcoder_ahp.suggest.runner is not available"):
         jobs.suggest(Path("x.db"))
 
 

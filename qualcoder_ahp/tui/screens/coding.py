@@ -143,7 +143,10 @@ class CodingScreen(Screen[None]):
         ))
         if session.span is not None:
             span = session.span
-            self.call_after_refresh(view.show_span, span.start, span.end)
+            if view.layout_cache is not None:
+                view.show_span(span.start, span.end)
+            else:  # not laid out yet: scroll once the view knows its size
+                self.call_after_refresh(view.show_span, span.start, span.end)
         # Fixed-size panels: update without a layout pass (a reflow costs more than a key).
         self.query_one("#suggestion-panel", Static).update(
             suggestion_text(session, self._patterns), layout=False)
@@ -152,9 +155,10 @@ class CodingScreen(Screen[None]):
                 self.store.themes(), self.store.theme_counts(self.coder, session.transcript_id),
                 self.store.theme_counts(self.coder), session.recent_themes()), layout=False)
         self.query_one("#status-line", Static).update(self._status(), layout=False)
-        # Re-composing the footer is the slowest part of a key press: only when keys change.
+        # Re-composing the footer is the slowest part of a key press: only when a key
+        # shown in the footer appears or disappears (hidden keys are checked live).
         allowed = tuple(self.check_action(b.action.partition("(")[0], ()) is not False
-                        for b in self.BINDINGS if isinstance(b, Binding))
+                        for b in self.BINDINGS if isinstance(b, Binding) and b.show)
         if allowed != self._allowed:
             self._allowed = allowed
             self.refresh_bindings()
@@ -186,7 +190,7 @@ class CodingScreen(Screen[None]):
             return False
         if action == "step" and not session.suggestions:
             return False
-        if action == "remove" and session.coding_under_cursor() is None:
+        if action == "remove" and not session.codings:
             return False
         if action == "next_hit" and not session.search_hits:
             return False
@@ -251,22 +255,22 @@ class CodingScreen(Screen[None]):
 
     # ------------------------------------------------------------------ decisions
     def action_accept(self) -> None:
-        """Accept the current suggestion (adjusted if its span was changed)."""
-        coding = self._do(self.session.accept, counts=True)
-        if coding is not None:
-            theme = self.session.themes.get(coding.theme_id)
-            self.notify(f"{'Adjusted' if coding.origin == 'adjusted' else 'Accepted'}: "
-                        f"{theme.name if theme else coding.theme_id}")
-            self._advance()
+        """Accept the current suggestion (adjusted if its span was changed), then go on."""
+        self._do(lambda: self._then_next(self.session.accept()), counts=True)
 
     def action_reject(self) -> None:
-        """Reject the current suggestion."""
-        self._do(lambda: self.session.reject() or True, counts=True)
-        self._advance()
+        """Reject the current suggestion, then go on."""
+        self._do(lambda: self._then_next(self.session.reject()), counts=True)
 
-    def _advance(self) -> None:
+    def _then_next(self, result: object) -> object:
+        """After a decision, move to the next suggestion that passes the filter.
+
+        No notification here: the panel's counts and the highlight show the decision,
+        and a toast per key would cost a layout pass on every accept.
+        """
         if self.session.visible_suggestions():
-            self._do(lambda: self.session.step_suggestion(1))
+            self.session.step_suggestion(1)
+        return result
 
     def action_widen(self) -> None:
         """Widen the pending span to the turn."""
