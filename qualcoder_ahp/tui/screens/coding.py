@@ -124,7 +124,10 @@ class CodingScreen(Screen[None]):
             if target is not None:
                 session.go_to(target)
         elif session.suggestions:
-            session.step_suggestion(1)
+            # Resume where this coder stopped: the first suggestion not yet decided.
+            target = next((s for s in session.suggestions if s.id not in session.decisions),
+                          session.suggestions[0])
+            session.go_to(target)
         self._update(counts=True)
 
     # ------------------------------------------------------------------ drawing
@@ -314,14 +317,22 @@ class CodingScreen(Screen[None]):
             self.notify("Coding removed (u undoes).")
 
     def action_undo(self) -> None:
-        """Undo the last decision (persisted)."""
-        done = self._do(self.session.undo, counts=True)
+        """Undo the last decision (persisted), showing the suggestion it was about."""
+        done = self._do(lambda: self._show_event(self.session.undo()), counts=True)
         self.notify(f"Undone: {done['kind']}" if done else "Nothing to undo.")
 
     def action_redo(self) -> None:
         """Redo the last undone decision."""
-        done = self._do(self.session.redo, counts=True)
+        done = self._do(lambda: self._show_event(self.session.redo()), counts=True)
         self.notify(f"Redone: {done['kind']}" if done else "Nothing to redo.")
+
+    def _show_event(self, event: dict[str, object] | None) -> dict[str, object] | None:
+        """Move to the suggestion an undone/redone decision was about, if it is here."""
+        sid = event.get("suggestion_id") if event else None
+        target = next((s for s in self.session.suggestions if s.id == sid), None)
+        if target is not None:
+            self.session.go_to(target)
+        return event
 
     # ------------------------------------------------------------------ memo, search, filter
     def action_memo(self) -> None:
