@@ -31,47 +31,65 @@ CODEBOOK = REPO / "codebooks" / "ahp-leadership.yaml"
 CODER = "bench"
 
 
-def build(db: Path) -> int:
-    """Import the hearing, load the codebook, run suggestions; return the transcript id."""
+SMALL = ("Interviewer: How did you come to lead the AHPs here?\n\n"
+         "Grace: By luck, really. I never planned it.\n")
+
+
+def build(db: Path) -> tuple[int, int]:
+    """Import the hearing and a tiny baseline transcript, load the codebook, suggest.
+
+    Returns the ids of the hearing and of the tiny transcript.
+    """
     from qualcoder_ahp.importers import import_paths
     from qualcoder_ahp.model.store import open_store
-    from qualcoder_ahp.suggest.runner import run_suggestions
     from qualcoder_ahp.suggest.codebook import load_codebook
+    from qualcoder_ahp.suggest.runner import run_suggestions
 
+    small = db.parent / "small.txt"
+    small.write_text(SMALL, encoding="utf-8")
     store = open_store(db)
     try:
         store.save_codebook(load_codebook(CODEBOOK))
-        report = import_paths(store, [HEARING])
+        report = import_paths(store, [HEARING, small])
         if report.failed:
             raise SystemExit(f"import failed: {report.failed}")
-        info = store.transcripts()[0]
-        run_suggestions(store, transcript_ids=[info.id])
-        n = len(store.suggestions(transcript_id=info.id))
-        print(f"transcript: {info.name}: {info.words:,} words, {info.turns:,} turns, "
+        run_suggestions(store)
+        hearing = store.transcript(HEARING.stem)
+        n = len(store.suggestions(transcript_id=hearing.id))
+        print(f"transcript: {hearing.name}: {hearing.words:,} words, {hearing.turns:,} turns, "
               f"{n} suggestions")
-        return info.id
+        return hearing.id, store.transcript("small").id
     finally:
         store.close()
 
 
-async def measure(db: Path, tid: int, presses: int, size: tuple[int, int]) -> dict[str, object]:
-    """Open the coding screen and time keys; returns the raw timings."""
+async def measure(db: Path, tids: tuple[int, int], presses: int,
+                  size: tuple[int, int]) -> dict[str, object]:
+    """Open the coding screen (hearing and baseline) and time keys; returns raw timings."""
     from qualcoder_ahp.tui.app import make_app
     from qualcoder_ahp.tui.screens.coding import CodingScreen
     from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
 
+    hearing, small = tids
     app = make_app(db, coder=CODER)
     timings: dict[str, list[float]] = {"noop": [], "n": [], "a": []}
+    opens: dict[str, list[tuple[float, float]]] = {"hearing": [], "small": []}
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, TranscriptsScreen)
-        began = time.perf_counter()
-        screen.open_transcript(tid)
+        for _ in range(3):  # alternate, so that load on the machine hits both alike
+            for name, tid in (("small", small), ("hearing", hearing)):
+                screen = app.screen
+                assert isinstance(screen, TranscriptsScreen)
+                wall, cpu = time.perf_counter(), time.process_time()
+                screen.open_transcript(tid)
+                await pilot.pause()
+                assert isinstance(app.screen, CodingScreen)
+                await pilot.pause()
+                opens[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+                app.pop_screen()
+                await pilot.pause()
+        app.screen.open_transcript(hearing)
         await pilot.pause()
-        assert isinstance(app.screen, CodingScreen)
-        await pilot.pause()
-        opened = time.perf_counter() - began
         for _ in range(3):  # warm caches before timing
             await pilot.press("z", "n")
         for _ in range(presses):
@@ -80,8 +98,8 @@ async def measure(db: Path, tid: int, presses: int, size: tuple[int, int]) -> di
                 await pilot.press(key)
                 await pilot.pause()
                 timings["noop" if key == "z" else key].append(time.perf_counter() - t)
-        decided = len(app.store.decisions_for(CODER, tid))
-    return {"open": opened, "decided": decided, **timings}
+        decided = len(app.store.decisions_for(CODER, hearing))
+    return {"opens": opens, "decided": decided, **timings}
 
 
 def main() -> None:
@@ -95,16 +113,25 @@ def main() -> None:
         raise SystemExit(f"missing {HEARING}")
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        tid = build(db)
-        result = asyncio.run(measure(db, tid, args.presses, size))  # type: ignore[arg-type]
+        tids = build(db)
+        result = asyncio.run(measure(db, tids, args.presses, size))  # type: ignore[arg-type]
+    opens: dict[str, list[tuple[float, float]]] = result["opens"]  # type: ignore[assignment]
     noop = statistics.median(result["noop"])  # type: ignore[arg-type]
+    load = os.getloadavg()[0]
     print(f"terminal {args.size}, {args.presses} presses per key, {result['decided']} "
-          "suggestions accepted")
-    print(f"open coding screen: {result['open'] * 1000:7.1f} ms   (goal < 1000 ms)")
-    print(f"no-op key (Pilot overhead): {noop * 1000:7.1f} ms  median")
+          f"suggestions decided; medians; load average {load:.1f} on {os.cpu_count()} cores")
+    big_wall = statistics.median(w for w, _ in opens["hearing"])
+    big_cpu = statistics.median(c for _, c in opens["hearing"])
+    small_wall = statistics.median(w for w, _ in opens["small"])
+    small_cpu = statistics.median(c for _, c in opens["small"])
+    print(f"open coding screen, hearing: {big_wall * 1000:7.1f} ms wall, {big_cpu * 1000:6.1f} ms "
+          f"CPU   (goal < 1000 ms)")
+    print(f"open coding screen, 20-word baseline: {small_wall * 1000:7.1f} ms wall, "
+          f"{small_cpu * 1000:6.1f} ms CPU  -> hearing/baseline {big_wall / small_wall:4.2f}x")
+    print(f"no-op key (Pilot overhead): {noop * 1000:7.1f} ms")
     for key, name in (("n", "next suggestion"), ("a", "accept")):
         med = statistics.median(result[key])  # type: ignore[arg-type]
-        print(f"{name:>16} ({key}): {med * 1000:7.1f} ms median, net {(med - noop) * 1000:6.1f} ms"
+        print(f"{name:>16} ({key}): {med * 1000:7.1f} ms, net {(med - noop) * 1000:6.1f} ms"
               f"  = {med / noop:4.2f}x the no-op key   (goal net < 50 ms)")
 
 

@@ -88,8 +88,8 @@ class CodingScreen(Screen[None]):
         self.store = store
         self.coder = coder
         self.session = CodingSession(store, coder, transcript_id)
-        self._start_at = suggestion_id
-        self._allowed: tuple[bool, ...] = ()
+        self._allowed: tuple[bool, ...] | None = None
+        self._position(suggestion_id)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,7 +102,7 @@ class CodingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._show_transcript(self._start_at)
+        self._show_transcript()
 
     # ------------------------------------------------------------------ loading
     def load(self, transcript_id: int, suggestion_id: int | None = None) -> None:
@@ -111,14 +111,12 @@ class CodingScreen(Screen[None]):
         self.session = CodingSession(self.store, self.coder, transcript_id)
         self.session.theme_filter, self.session.status_filter = old.theme_filter, \
             old.status_filter
-        self._show_transcript(suggestion_id)
+        self._position(suggestion_id)
+        self._show_transcript()
 
-    def _show_transcript(self, suggestion_id: int | None) -> None:
+    def _position(self, suggestion_id: int | None) -> None:
+        """Choose the starting suggestion (before the footer first asks which keys apply)."""
         session = self.session
-        self.title = session.info.name
-        self.sub_title = f"coder: {self.coder}"
-        self._patterns = {p.id: p for p in self.store.patterns(include_inactive=True)}
-        self.query_one(TranscriptView).set_document(session.text, session.turns)
         if suggestion_id is not None:
             target = next((s for s in session.suggestions if s.id == suggestion_id), None)
             if target is not None:
@@ -128,6 +126,13 @@ class CodingScreen(Screen[None]):
             target = next((s for s in session.suggestions if s.id not in session.decisions),
                           session.suggestions[0])
             session.go_to(target)
+
+    def _show_transcript(self) -> None:
+        session = self.session
+        self.title = session.info.name
+        self.sub_title = f"coder: {self.coder}"
+        self._patterns = {p.id: p for p in self.store.patterns(include_inactive=True)}
+        self.query_one(TranscriptView).set_document(session.text, session.turns)
         self._update(counts=True)
 
     # ------------------------------------------------------------------ drawing
@@ -163,8 +168,9 @@ class CodingScreen(Screen[None]):
         allowed = tuple(self.check_action(b.action.partition("(")[0], ()) is not False
                         for b in self.BINDINGS if isinstance(b, Binding) and b.show)
         if allowed != self._allowed:
+            if self._allowed is not None:  # the footer composed itself with these keys
+                self.refresh_bindings()
             self._allowed = allowed
-            self.refresh_bindings()
 
     def _status(self) -> Text:
         session = self.session
