@@ -62,7 +62,10 @@ def count_words(text: str) -> int:
 def _create_private(path: Path) -> None:
     """Create an empty file readable by its owner only (before SQLite opens it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return  # another process (a second coder) created it first: fine
     os.close(fd)
 
 
@@ -126,10 +129,23 @@ class Store(
                 f"understands ({known_count()}); upgrade qualcoder_ahp to open it",
                 path=str(self.path),
             )
-        if migrate and MIGRATIONS.pending(self.db):
-            if self.path is not None and version > 0:
-                self.backup(self.path.with_name(self.path.name + f".bak-v{version}"))
-            MIGRATIONS.apply(self.db)
+        if migrate and (version != known_count() or MIGRATIONS.pending(self.db)):
+            self._migrate()
+
+    def _migrate(self) -> None:
+        """Apply pending migrations under the write lock, all or nothing.
+
+        ``BEGIN IMMEDIATE`` first, so that two processes opening a new or old
+        project at once do not both migrate it (the second waits, then finds
+        nothing pending); one transaction, so that a failing migration leaves
+        the file exactly as it was; ``user_version`` is set inside it too.
+        """
+        with self.write():
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if MIGRATIONS.pending(self.db):
+                if self.path is not None and version > 0:
+                    self.backup(self.path.with_name(self.path.name + f".bak-v{version}"))
+                MIGRATIONS.apply(self.db)
             self.conn.execute(f"PRAGMA user_version = {known_count()}")
 
     def backup(self, target: Path) -> Path:
@@ -137,11 +153,18 @@ class Store(
         if target.exists():
             target.unlink()
         _create_private(target)
+        source = self.conn
+        if self.conn.in_transaction and self.path is not None:
+            # The backup API spins on a connection that holds the write lock; a
+            # second connection reads the last committed state (the pre-migration one).
+            source = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S)
         dest = sqlite3.connect(str(target))
         try:
-            self.conn.backup(dest)
+            source.backup(dest)
         finally:
             dest.close()
+            if source is not self.conn:
+                source.close()
         return target
 
     def close(self) -> None:
@@ -175,6 +198,15 @@ class Store(
             raise
         else:
             self.conn.execute("COMMIT")
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the database.
+
+        ``PRAGMA data_version`` costs no I/O beyond the WAL index, so the
+        workbench can poll it to notice another coder's decisions (its own
+        commits do not change it).
+        """
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def integrity_ok(self) -> bool:
         """``PRAGMA integrity_check`` and ``foreign_key_check`` both clean."""
