@@ -238,6 +238,10 @@ class Store(
         if row:
             return int(row[0])
         with self.write():
+            # Look again under the write lock: another process may have just added it.
+            row = self.conn.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
+            if row:
+                return int(row[0])
             cur = self.conn.execute(
                 "INSERT INTO coders (name, guid, created_at) VALUES (?, ?, ?)",
                 [name, new_guid(), now()],
@@ -263,6 +267,9 @@ class Store(
         if row:
             return int(row[0])
         with self.write():
+            row = self.conn.execute("SELECT id FROM participants WHERE code = ?", [code]).fetchone()
+            if row:
+                return int(row[0])
             cur = self.conn.execute(
                 "INSERT INTO participants (code, guid) VALUES (?, ?)", [code, new_guid()]
             )
@@ -308,23 +315,25 @@ class Store(
         content again is a no-op; the same name with other content is refused
         unless ``new_version`` (codings are never moved between versions).
         """
-        digest = content_hash(parsed.text)
-        row = self.conn.execute(
-            "SELECT id FROM transcripts WHERE content_hash = ?", [digest]
-        ).fetchone()
-        if row:
-            return self.transcript(int(row[0])), False
-        latest = self.conn.execute(
-            "SELECT MAX(version) FROM transcripts WHERE name = ?", [name]
-        ).fetchone()[0]
-        if latest is not None and not new_version:
-            raise UserError(
-                f"a different transcript named {name!r} is already stored; "
-                "use --new-version to store this as a new version",
-                path=path,
-            )
-        version = (latest or 0) + 1
+        # The checks run inside the write transaction: two coders importing the same
+        # file at once must not both decide it is new.
         with self.write():
+            digest = content_hash(parsed.text)
+            row = self.conn.execute(
+                "SELECT id FROM transcripts WHERE content_hash = ?", [digest]
+            ).fetchone()
+            if row:
+                return self.transcript(int(row[0])), False
+            latest = self.conn.execute(
+                "SELECT MAX(version) FROM transcripts WHERE name = ?", [name]
+            ).fetchone()[0]
+            if latest is not None and not new_version:
+                raise UserError(
+                    f"a different transcript named {name!r} is already stored; "
+                    "use --new-version to store this as a new version",
+                    path=path,
+                )
+            version = (latest or 0) + 1
             pid = self.ensure_participant(participant) if participant else None
             cur = self.conn.execute(
                 "INSERT INTO transcripts (name, version, path, format, content_hash, text, "

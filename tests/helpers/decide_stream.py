@@ -1,6 +1,6 @@
 """Run a stream of random decisions against a project, reporting each commit.
 
-Usage: ``python decide_stream.py DB CODER SEED [COUNT]``
+Usage: ``python decide_stream.py DB CODER SEED [COUNT [START_AT]]``
 
 Prints ``READY`` once the database is open, then ``COMMITTED <event_id> <kind>``
 after each Store call returns (so after its transaction committed), flushing
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -27,11 +28,13 @@ from tests.helpers.project import THEMES  # noqa: E402
 def main() -> None:
     db, coder, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
     count = int(sys.argv[4]) if len(sys.argv) > 4 else 1_000_000
+    start_at = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0  # lets two copies start together
     rng = random.Random(seed)
     store = open_store(db)
     suggestions = store.suggestions()
     transcripts = [(t.id, len(store.transcript_text(t.id))) for t in store.transcripts()]
     print("READY", flush=True)
+    time.sleep(max(0.0, start_at - time.time()))
     ops = ["accept", "accept", "reject", "code", "undo", "redo", "memo", "remove", "adjust"]
     for _ in range(count):
         op = rng.choice(ops)
