@@ -30,6 +30,7 @@ from qualcoder_ahp.model.codebook_store import CodebookMixin
 from qualcoder_ahp.model.decisions import DecisionMixin
 from qualcoder_ahp.model.merge_store import MergeMixin
 from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
+from qualcoder_ahp.model.privacy_store import PrivacyMixin
 from qualcoder_ahp.model.refi_store import RefiMixin
 from qualcoder_ahp.model.report_store import ReportMixin
 from qualcoder_ahp.model.suggestion_store import SuggestionMixin
@@ -105,7 +106,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
 
 class Store(
     CodebookMixin, SuggestionMixin, DecisionMixin, ReportMixin, MergeMixin, RefiMixin,
-    WorkbenchMixin,
+    WorkbenchMixin, PrivacyMixin,
 ):
     """Typed access to one project database."""
 
