@@ -95,9 +95,11 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
         store = Store(Database(conn), file)
     try:
         store._prepare(migrate=migrate)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        # (A damaged file can fail to decode its own schema or migration names.)
         store.close()
-        raise UserError(f"not a qualcoder_ahp database ({exc})", path=str(path)) from None
+        raise UserError(f"not a qualcoder_ahp database, or damaged ({exc})",
+                        path=str(path)) from None
     except BaseException:
         store.close()
         raise
