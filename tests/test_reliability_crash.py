@@ -85,3 +85,33 @@ def test_sigkill_mid_stream_loses_no_committed_decision(tmp_path):
         conn.close()
     # The kills must have landed in the stream, not only before it started.
     assert total_reported > RUNS
+
+
+def test_sigkill_during_import_leaves_whole_transcripts_only(tmp_path):
+    """A killed import keeps each transcript whole (text, turns, sentences) or not at all."""
+    db = tmp_path / "import.db"
+    helper = REPO / "tests" / "helpers" / "open_and_import.py"
+    rng = random.Random(99)
+    counts = []
+    for run in range(8):
+        proc = subprocess.Popen([sys.executable, str(helper), str(db), "0", "60"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                cwd=REPO)
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "OPENED"
+        time.sleep(rng.uniform(0.0, 0.3))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+        conn = check_consistent(db)
+        rows = conn.execute(
+            "SELECT t.id, length(t.text), (SELECT COUNT(*) FROM turns u WHERE u.transcript_id "
+            "= t.id), (SELECT COUNT(*) FROM sentences s WHERE s.transcript_id = t.id), "
+            '(SELECT MAX("end") FROM turns u WHERE u.transcript_id = t.id) FROM transcripts t'
+        ).fetchall()
+        for tid, length, turns, sentences, last_end in rows:
+            assert turns >= 4 and sentences >= turns, (run, tid, turns, sentences)
+            assert last_end == length, (run, tid)
+        counts.append(len(rows))
+        conn.close()
+    assert counts == sorted(counts)  # imports only ever add whole transcripts
+    assert counts and counts[-1] > 0

@@ -3,8 +3,8 @@
 Usage: ``python open_and_import.py DB START_AT N``
 
 Waits until wall-clock ``START_AT`` so that two copies start together, then opens
-the database (creating and migrating it if it is new), loads the test codebook
-and imports transcripts ``0..N-1``. Prints ``DONE <created>`` where ``created`` is
+the database (creating and migrating it if it is new; prints ``OPENED``), loads the
+test codebook and imports transcripts ``0..N-1``. Prints ``DONE <created>`` where ``created`` is
 how many this process wrote (the other process wrote the rest).
 """
 
@@ -27,6 +27,7 @@ def main() -> None:
     db, start_at, n = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
     time.sleep(max(0.0, start_at - time.time()))
     store = open_store(db)
+    print("OPENED", flush=True)
     store.save_codebook(Codebook("test", tuple(Theme(t, t.title()) for t in THEMES)))
     created = 0
     for i in range(n):
