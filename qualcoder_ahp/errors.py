@@ -14,6 +14,8 @@ class UserError(Exception):
 
     def __init__(self, message: str, *, path: str | None = None) -> None:
         self.path = path
+        # One line, whatever the message quotes (a parser's error text can hold newlines).
+        message = " ".join(line.strip() for line in str(message).splitlines() if line.strip())
         super().__init__(f"{path}: {message}" if path else message)
 
 

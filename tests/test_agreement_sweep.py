@@ -114,3 +114,24 @@ def test_unitizing_alpha_is_one_for_identical_coders_and_lower_otherwise():
     shifted = unitizing_alpha([[(10, 30)], [(15, 35)]], 0, 100)
     assert 0 < shifted.alpha < 1
     assert str(unitizing_alpha([[], []], 0, 100).alpha).startswith("undefined (")
+
+
+@settings(max_examples=100, deadline=None)
+@given(hst.lists(span_sets(), min_size=3, max_size=3))
+def test_three_coder_tally_equals_brute_force(coders):
+    from collections import Counter
+
+    from qualcoder_ahp.agreement.compute import Corpus, TranscriptData, tally_cell
+
+    names = ("a", "b", "c")
+    corpus = Corpus(names, [("t", "T")], [TranscriptData(1, "x", "z" * N)],
+                    {(1, "t", n): merge(c) for n, c in zip(names, coders, strict=True)},
+                    {1: names})
+    tally = tally_cell(corpus, corpus.transcripts[0], "t", "character", 0.9)
+    marks = [_marks(c) for c in coders]
+    expected = Counter((sum(m[i] for m in marks), 3) for i in range(N))
+    assert +tally.patterns == +expected
+    for (i, j), counts in tally.pairs.items():
+        pairs = list(zip(marks[i], marks[j], strict=True))
+        assert (counts.n11, counts.n10, counts.n01, counts.n00) == (
+            pairs.count((1, 1)), pairs.count((1, 0)), pairs.count((0, 1)), pairs.count((0, 0)))

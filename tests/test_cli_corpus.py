@@ -93,6 +93,16 @@ def test_same_content_again_is_unchanged() -> None:
     assert dump() == before
 
 
+def test_a_copy_under_another_name_is_unchanged(tmp_path: Path) -> None:
+    assert run("import", str(DATA / "qa.txt")).exit_code == 0
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes((DATA / "qa.txt").read_bytes())
+    result = run("import", str(copy))
+    assert result.exit_code == 0
+    assert f"unchanged  {copy}: same text as qa v1" in result.stdout
+    assert rows("SELECT name FROM transcripts") == [("qa",)]
+
+
 def test_same_name_new_content_needs_new_version(tmp_path: Path) -> None:
     f = tmp_path / "qa.txt"
     f.write_text("Q: First?\n\nA: Yes.\n")
@@ -180,6 +190,7 @@ def test_participants_csv(tmp_path: Path) -> None:
     result = run("participants", "import", str(csv_file))
     assert result.exit_code == 0, result.output
     assert "2 participants updated" in result.stdout
+    assert "note: no transcript yet for 1 of them: P02" in result.stdout
     with open_store(db_path()) as store:
         assert store.participants() == {
             "P02": {"profession": "dietitian", "seniority": "head of service",
@@ -215,7 +226,73 @@ def test_bad_participants_csv(tmp_path: Path, content: str, problem: str) -> Non
     assert dump() == before
 
 
+def test_participants_csv_from_excel_bom_semicolons(tmp_path: Path) -> None:
+    csv_file = tmp_path / "excel.csv"
+    csv_file.write_bytes("\ufeffParticipant;Profession;Board distance\r\n"
+                         "P1;Ergothérapeute;2\r\n".encode("utf-8"))
+    assert run("participants", "import", str(csv_file)).exit_code == 0
+    with open_store(db_path()) as store:
+        assert store.participants() == {"P1": {"profession": "Ergothérapeute",
+                                               "board_distance": "2"}}
+
+
 def test_show_unknown_transcript() -> None:
     result = run("show", "nope")
     assert result.exit_code == 1
     assert "no transcript 'nope'" in result.stderr
+
+
+def test_folder_without_transcripts_and_missing_path(tmp_path: Path) -> None:
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "nothing" / "data.xlsx").write_bytes(b"x")
+    result = run("import", str(tmp_path / "nothing"), str(tmp_path / "missing"))
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'nothing'}: no supported transcript files" in result.stderr
+    assert f"{tmp_path / 'missing'}: no such file" in result.stderr
+    assert rows("SELECT COUNT(*) FROM transcripts") == [(0,)]
+
+
+def test_folder_walk_skips_readme_but_not_when_named(tmp_path: Path) -> None:
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "README.md").write_text("# About these interviews\n\nAll are fictional.\n")
+    (folder / "qa.txt").write_text("# FICTIONAL\n\n" + (DATA / "qa.txt").read_text())
+    result = run("import", str(folder))
+    assert result.exit_code == 0
+    assert rows("SELECT name FROM transcripts") == [("qa",)]
+    assert "FICTIONAL" not in rows("SELECT text FROM transcripts")[0][0]
+    assert run("import", str(folder / "README.md")).exit_code == 0
+    assert rows("SELECT name FROM transcripts ORDER BY name") == [("README",), ("qa",)]
+
+
+def test_unexpected_reader_error_fails_that_file_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualcoder_ahp.importers import batch
+
+    real = batch.read_transcript
+
+    def flaky(path: Path, **kw: object):  # type: ignore[no-untyped-def]
+        if Path(path).name == "qa.txt":
+            raise TypeError("odd structure")
+        return real(path, **kw)
+
+    monkeypatch.setattr(batch, "read_transcript", flaky)
+    result = run("import", str(DATA / "qa.txt"), str(DATA / "dash.txt"))
+    assert result.exit_code == 1
+    assert "qa.txt: could not be read (TypeError: odd structure)" in result.stderr
+    assert rows("SELECT name FROM transcripts") == [("dash",)]
+
+
+def test_import_paths_reports_progress_and_results(store) -> None:  # type: ignore[no-untyped-def]
+    from qualcoder_ahp.importers import import_paths
+
+    calls: list[tuple[int, int, str]] = []
+    files = [DATA / "qa.txt", DATA / "nope.txt", DATA / "dash.txt"]
+    report = import_paths(store, files, progress=lambda *a: calls.append(a))
+    assert calls == [(0, 3, str(files[0])), (1, 3, str(files[1])), (2, 3, str(files[2])),
+                     (3, 3, "")]
+    assert [t.name for t in report.imported] == ["qa", "dash"]
+    assert report.failed == [(str(files[1]), f"{files[1]}: no such file")]
+    assert not report.ok
+    assert report.summary() == "2 imported (43 words), 0 unchanged, 1 failed"
+    again = import_paths(store, files[:1])
+    assert again.ok and [t.name for t in again.unchanged] == ["qa"] and not again.imported

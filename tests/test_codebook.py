@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.errors import CodebookError
 from qualcoder_ahp.records import Codebook, Theme
+from qualcoder_ahp.suggest.pattern_files import derived_pattern_id
 from qualcoder_ahp.suggest.codebook import (
     CodebookInvalid,
     check_codebook,
-    derived_pattern_id,
     diff_codebooks,
     load_codebook,
 )
@@ -221,7 +221,7 @@ def test_qdc_uses_refi_reader(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
 
 
 def test_reload_keeps_guids_and_codings(store) -> None:  # type: ignore[no-untyped-def]
-    from conftest import make_parsed
+    from test_engine import transcript as make_parsed
 
     cb = load_codebook(SMALL)
     store.save_codebook(cb)

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REFERENCE
 from qualcoder_ahp.records import Codebook, ParsedTranscript, Pattern, Sentence, Turn
 from qualcoder_ahp.suggest.codebook import load_codebook
 from qualcoder_ahp.suggest.engine import Engine, engine_for
 from qualcoder_ahp.suggest.runner import run_suggestions, suggest_sentences
 
 DATA = Path(__file__).parent / "data" / "codebooks"
+# As conftest.REFERENCE; not imported from conftest, whose module name tests/tui shares.
+REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "reference"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -148,27 +149,42 @@ def test_changed_pattern_updates_pattern_ids(small) -> None:  # type: ignore[no-
 
 
 def test_doc_cache_hit_skips_tokenising(small, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    store, _ = small
+    store, tid = small
     first = run_suggestions(store)
-    assert (first.tokenised_docs, first.cached_docs) == (1, 0)
+    assert (first.tokenised_docs, first.cached_docs, first.patterns_run) == (1, 0, 8)
     assert store.doc_cache_size()[0] == 1
-    cb = load_codebook(DATA / "small.yaml")
-    store.save_codebook(Codebook(cb.name, cb.themes, cb.patterns[1:], None, "x"))
 
     def refuse(self, text):  # type: ignore[no-untyped-def]
         raise AssertionError("tokenised although the doc was cached")
 
     monkeypatch.setattr(Engine, "tokenize", refuse)
+    cb = load_codebook(DATA / "small.yaml")
+    # A new token pattern needs the doc: it comes from the cache, and only it is run.
+    extra = Pattern("ser_became", "serendipity", "token",
+                    [{"LEMMA": "become"}, {"LOWER": "operational"}])
+    store.save_codebook(Codebook(cb.name, cb.themes, cb.patterns + (extra,), None, "x"))
     second = run_suggestions(store)
-    assert (second.tokenised_docs, second.cached_docs) == (0, 1)
-    assert second.retired == 1  # ser_fell_into's only suggestion
+    assert (second.tokenised_docs, second.cached_docs, second.patterns_run) == (0, 1, 1)
+    text = store.transcript_text(tid)
+    assert [text[s.start:s.end] for s in store.suggestions()
+            if "ser_became" in s.pattern_ids] == ["I became operational manager in 2010."]
+    # Removing a pattern needs neither the doc nor any matching: the raw matches are cached.
+    monkeypatch.setattr(Engine, "from_bytes", refuse)
+    store.save_codebook(Codebook(cb.name, cb.themes, cb.patterns[1:], None, "y"))
+    third = run_suggestions(store)
+    assert (third.tokenised_docs, third.cached_docs, third.patterns_run) == (0, 0, 0)
+    assert third.retired == 2  # the suggestions of ser_fell_into and ser_became
 
 
 def test_engine_built_once_per_codebook_version() -> None:
     cb = load_codebook(DATA / "small.yaml")
     assert engine_for(cb) is engine_for(load_codebook(DATA / "small.yaml"))
+    # Pipelines are shared between versions; matchers are built lazily, once.
+    engine_for(cb).build()
+    nlp = engine_for(cb).nlp
     other = Codebook(cb.name, cb.themes, cb.patterns[1:], None, "x")
     assert engine_for(other) is not engine_for(cb)
+    assert engine_for(other).nlp is nlp
 
 
 def test_straddling_match_and_turn_without_sentences() -> None:
@@ -202,7 +218,7 @@ def test_pooled_run_matches_inline(tmp_path: Path) -> None:
             results.append([(s.transcript_id, s.theme_id, s.start, s.end, s.pattern_ids)
                             for s in store.suggestions()])
             again = run_suggestions(store, processes=processes)
-            assert again.cached_docs == 3 and again.new == 0
+            assert (again.tokenised_docs, again.patterns_run, again.new) == (0, 0, 0)
     assert results[0] == results[1] and len(results[0]) == 18
 
 

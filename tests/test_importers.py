@@ -120,7 +120,8 @@ def test_subtitles_name_the_speaker_only_when_it_changes() -> None:
     assert turns_of(parsed) == [
         ("Ann Host", "interviewer", "Welcome to the show. Today we talk with Bo Guest, an "
                                     "occupational therapist turned developer.", "00:00:01"),
-        ("Bo Guest", "participant", "Thanks for having me. I lost my hours in 2020, so I had time to learn something new.", "00:00:06"),
+        ("Bo Guest", "participant", "Thanks for having me. I lost my hours in 2020, so I had "
+                                    "time to learn something new.", "00:00:06"),
         ("Ann Host", "interviewer", "What happened next?", "00:00:10"),
         ("Bo Guest", "participant", "I learned to code.", "00:00:12"),
     ]
@@ -219,4 +220,57 @@ def test_bare_timestamp_lines_date_the_next_turn() -> None:
     assert turns_of(parsed) == [
         ("Interviewer", "interviewer", "Hello.", "00:00:01"),
         ("P01", "participant", "Hi. I am a paramedic. I work in Leeds.", "00:00:05"),
+    ]
+
+
+def test_a_single_name_and_time_line_is_speech(tmp_path: Path) -> None:
+    f = tmp_path / "by.txt"
+    f.write_text("Interviewer: When did you leave?\n\nParticipant: Late.\n\nBy 10:30\n\n"
+                 "Interviewer: I see.\n")
+    parsed = read_transcript(f)
+    assert [s for s, _, _, _ in turns_of(parsed)] == ["Interviewer", "Participant", "Interviewer"]
+    assert turns_of(parsed)[1][2] == "Late.\nBy 10:30"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(tmp_path: Path, encoding: str) -> None:
+    f = tmp_path / "nobom.txt"
+    f.write_bytes("Interviewer: Ça va?\n\nParticipant: Très bien.\n".encode(encoding))
+    assert read_transcript(f).text == "Ça va?\n\nTrès bien."
+
+
+def test_labels_in_other_scripts_and_with_a_qualifier(tmp_path: Path) -> None:
+    f = tmp_path / "intl.txt"
+    f.write_text("Интервьюер: Как вы начали?\n\nΜαρία Παπαδοπούλου: Τυχαία.\n\n"
+                 "Интервьюер: А потом?\n\nΜαρία Παπαδοπούλου: Έγινα διευθύντρια.\n")
+    parsed = read_transcript(f, interviewers=["Интервьюер"])
+    assert [(s, r) for s, r, _, _ in turns_of(parsed)] == [
+        ("Интервьюер", "interviewer"), ("Μαρία Παπαδοπούλου", "participant")] * 2
+    g = tmp_path / "qual.txt"
+    g.write_text("Interviewer (JS): Where did you train?\n\nAnn Lee (P3): In Hull.\n\n"
+                 "Interviewer (JS): Then?\n\nAnn Lee (P3): Leeds. So I said: why not?\n")
+    parsed = read_transcript(g)
+    assert turns_of(parsed)[-1] == ("Ann Lee (P3)", "participant", "Leeds. So I said: why not?",
+                                    None)
+    assert turns_of(parsed)[0][:2] == ("Interviewer (JS)", "interviewer")
+
+
+def test_emphasis_inside_speech_is_kept(tmp_path: Path) -> None:
+    f = tmp_path / "em.md"
+    f.write_text("**Interviewer:** Go on.\n\n**Jo:** Fine.\n\n*Really* good, *very*\n\n"
+                 "*(pause)*\n\n**Interviewer:** Thanks.\n")
+    parsed = read_transcript(f)
+    assert turns_of(parsed)[1][2] == "Fine.\n*Really* good, *very*"
+
+
+def test_repeated_headings_are_speakers(tmp_path: Path) -> None:
+    f = tmp_path / "headed.md"
+    f.write_text("# Interview 4\n\n## Interviewer\n\nHow did you start?\n\n## Jane Doe (00:00:10)\n\n"
+                 "By chance.\n\nReally.\n\n## Interviewer\n\nThen?\n\n## Jane Doe\n\nThe board.\n")
+    parsed = read_transcript(f)
+    assert turns_of(parsed) == [
+        ("Interviewer", "interviewer", "How did you start?", None),
+        ("Jane Doe", "participant", "By chance.\nReally.", "00:00:10"),
+        ("Interviewer", "interviewer", "Then?", None),
+        ("Jane Doe", "participant", "The board.", None),
     ]

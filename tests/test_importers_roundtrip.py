@@ -18,7 +18,7 @@ from qualcoder_ahp.importers import read_transcript
 WORDS = st.sampled_from(["career", "board", "physio", "i", "moved", "trust", "leeds", "chance",
                          "and", "then", "really", "team", "role", "we", "it", "was", "so"])
 PUNCT = st.sampled_from(["", "", "", ".", ",", "?", "!"])
-SPEAKERS = ["Interviewer", "Jane Doe", "Sam", "Dr Ada Obi"]
+SPEAKERS = ["Interviewer", "Jane Doe", "Sam", "Dr Ada Obi", "Ann Lee (P3)", "Μαρία Παππά"]
 
 
 @st.composite

@@ -49,7 +49,8 @@ def spans(draw: st.DrawFn, texts: dict[int, str]) -> tuple[int, int, int]:
     return tid, start, end
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_slices_stable_across_reopen_and_reimport(project: dict, data: st.DataObject) -> None:
     tid, start, end = data.draw(spans(project["texts"]))

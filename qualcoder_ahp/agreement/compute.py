@@ -241,8 +241,6 @@ def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False) -> d
 
 TWO_CODER_COLUMNS = ("percent_agreement", "cohen_kappa", "scott_pi", "brennan_prediger",
                      "gwet_ac1", "krippendorff_alpha", "positive_agreement", "jaccard")
-MULTI_CODER_COLUMNS = ("percent_agreement", "light_kappa", "fleiss_kappa", "brennan_prediger",
-                       "gwet_ac1", "krippendorff_alpha", "positive_agreement", "jaccard")
 
 
 def _pattern_reason(tally: Tally) -> str:

@@ -25,11 +25,16 @@ class ReconcileItem:
     start: int
     end: int
     spans: tuple[tuple[str, tuple[Interval, ...]], ...]
-    """Each compared coder with their (merged) spans inside ``[start, end)``."""
+    """Each coder who coded this transcript with their (merged) spans inside
+    ``[start, end)`` (empty when they did not code the stretch)."""
 
     def of(self, coder: str) -> tuple[Interval, ...]:
         """One coder's spans in this item."""
         return dict(self.spans).get(coder, ())
+
+    def rated(self, coder: str) -> bool:
+        """Whether this coder coded the transcript at all (else they are not compared)."""
+        return coder in dict(self.spans)
 
     def union(self) -> list[Interval]:
         """Everything any coder coded here."""
@@ -46,6 +51,9 @@ class ReconcileItem:
 def reconcile_items(corpus: Corpus, *, agreed: bool = False) -> list[ReconcileItem]:
     """Stretches of overlapping codings, grouped for deciding.
 
+    In each transcript the coders compared are those who coded it (two or more): a
+    coder who has not coded a transcript yet is not shown as disagreeing with it.
+
     Args:
         corpus: the compared coders' codings.
         agreed: return the stretches where every coder coded exactly the same spans
@@ -53,10 +61,11 @@ def reconcile_items(corpus: Corpus, *, agreed: bool = False) -> list[ReconcileIt
     """
     items: list[ReconcileItem] = []
     for data in corpus.transcripts:
-        if len(corpus.raters.get(data.id, ())) < len(corpus.coders):
+        raters = corpus.raters.get(data.id, ())
+        if len(raters) < 2:
             continue
         for theme_id, _ in corpus.themes:
-            spans = {c: corpus.spans.get((data.id, theme_id, c), []) for c in corpus.coders}
+            spans = {c: corpus.spans.get((data.id, theme_id, c), []) for c in raters}
             for start, end in merge(s for lst in spans.values() for s in lst):
                 inside = tuple((c, tuple(s for s in lst if s[0] < end and s[1] > start))
                                for c, lst in spans.items())

@@ -8,6 +8,7 @@ one line on stderr with a non-zero exit; ``--debug`` shows the traceback instead
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from typing import Any
 
@@ -29,6 +30,13 @@ class _Group(DefaultGroup):
             if ctx.obj is not None and ctx.obj.debug:
                 raise
             click.secho(f"Error: {exc}", fg="red", err=True)
+            sys.exit(1)
+        except sqlite3.DatabaseError as exc:
+            # A damaged project file, or one locked for longer than the busy timeout.
+            if ctx.obj is not None and ctx.obj.debug:
+                raise
+            click.secho(f"Error: database problem: {exc} (if the file is damaged, restore "
+                        "a .bak copy; --debug shows details)", fg="red", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)

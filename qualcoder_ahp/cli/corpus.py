@@ -11,7 +11,8 @@ loads their attributes from a CSV file. The work itself is in
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,29 +20,30 @@ from qualcoder_ahp.cli.common import Project, emit_json, emit_table, pass_projec
 from qualcoder_ahp.importers import import_participants, import_paths
 
 
-def _progress_bar(total_hint: int) -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
-    """A click progress bar on stderr driven by ``import_paths``' progress callback."""
-    state: dict[str, object] = {"bar": None, "done": 0}
+class _ImportBar:
+    """A click progress bar on stderr, driven by ``import_paths``' progress callback.
 
-    def update(done: int, total: int, current: str) -> None:
+    Shown on a terminal only: in pipes and logs the per-file lines say it all.
+    """
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int, current: str) -> None:
         if not sys.stderr.isatty():
-            return  # no bar in pipes and logs: the per-file lines say it all
-        bar = state["bar"]
-        if bar is None:
-            bar = click.progressbar(length=max(total, 1), label="Importing", file=sys.stderr,
-                                    show_pos=True, item_show_func=lambda x: x)
-            bar.__enter__()
-            state["bar"] = bar
-        step = done - int(state["done"])  # type: ignore[call-overload]
-        state["done"] = done
-        bar.current_item = current.rsplit("/", 1)[-1] if current else None  # type: ignore[attr-defined]
-        bar.update(step)  # type: ignore[attr-defined]
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=max(total, 1), label="Importing",
+                                         file=sys.stderr, show_pos=True,
+                                         item_show_func=lambda x: x)
+            self.bar.__enter__()
+        self.bar.update(done - self.done, current_item=Path(current).name if current else None)
+        self.done = done
 
-    def close() -> None:
-        if state["bar"] is not None:
-            state["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
-
-    return update, close
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def register(cli: click.Group) -> None:
@@ -71,19 +73,23 @@ def register(cli: click.Group) -> None:
         changes nothing. Exits 1 if any file failed (the others are imported).
         """
         store = project.store()
-        update, close = _progress_bar(len(paths))
+        bar = _ImportBar()
         try:
             report = import_paths(
                 store, paths, interviewers=interviewers, participants=participant_speakers,
-                participant=participant, new_version=new_version, progress=update,
+                participant=participant, new_version=new_version, progress=bar,
             )
         finally:
-            close()
+            bar.close()
         for info in report.imported:
             click.echo(f"imported   {info.name} (v{info.version}, {info.words:,} words, "
                        f"{info.turns} turns)")
         for info in report.unchanged:
-            click.echo(f"unchanged  {info.name} (already stored as v{info.version})")
+            source = report.sources.get(info.id, "")
+            if Path(source).stem == info.name:
+                click.echo(f"unchanged  {info.name} (already stored as v{info.version})")
+            else:  # a copy under another name: say which transcript it duplicates
+                click.echo(f"unchanged  {source}: same text as {info.name} v{info.version}")
         for info, roles in report.roles_updated:
             changes = ", ".join(f"{s} -> {r}" for s, r in roles.items())
             click.echo(f"roles      {info.name}: {changes}")
@@ -163,5 +169,12 @@ def register(cli: click.Group) -> None:
         without extension); the other columns are attributes such as profession,
         seniority, trust_type or board_distance. Existing values are replaced.
         """
-        count = import_participants(project.store(), csv_file)
-        click.echo(f"{count} participants updated from {csv_file}")
+        store = project.store()
+        codes = import_participants(store, csv_file)
+        click.echo(f"{len(codes)} participants updated from {csv_file}")
+        with_transcripts = {t.participant for t in store.transcripts()}
+        waiting = [code for code in codes if code not in with_transcripts]
+        if waiting and with_transcripts:
+            # Usually a typo or a file name that differs from the id in the CSV.
+            click.echo(f"note: no transcript yet for {len(waiting)} of them: "
+                       + ", ".join(waiting[:10]) + (" ..." if len(waiting) > 10 else ""))

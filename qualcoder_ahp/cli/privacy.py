@@ -1,9 +1,58 @@
-"""CLI commands: privacy."""
+"""CLI commands: privacy (``qcahp redact``)."""
 
 from __future__ import annotations
 
 import click
 
+from qualcoder_ahp.cli.common import Project, emit_table, pass_project
+
 
 def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
+
+    @cli.command("redact")
+    @click.option("--names", "names_file", required=True, type=click.Path(path_type=str),
+                  help="File of names, one per line, optionally 'name,replacement'.")
+    @click.option("--transcript", "transcripts", multiple=True, metavar="NAME",
+                  help="A transcript to redact (repeatable).")
+    @click.option("--all", "all_transcripts", is_flag=True, help="Redact every transcript.")
+    @click.option("--dry-run", is_flag=True, help="Count what would be replaced; change nothing.")
+    @pass_project
+    def redact_cmd(project: Project, names_file: str, transcripts: tuple[str, ...],
+                   all_transcripts: bool, dry_run: bool) -> None:
+        """Replace people's names in the stored transcript text, before coding.
+
+        A name listed without a replacement becomes the transcript's participant
+        code, such as [P01]. Names match as whole words, ignoring case; speaker
+        labels are redacted too. The text is changed in place (the unredacted text
+        does not stay in the database) with a 'redact' event in the log. Refused
+        for transcripts that already have codings or decided suggestions, because
+        their offsets would move; undecided suggestions are dropped (run
+        'qcahp suggest' again).
+        """
+        import contextlib
+        import sys
+
+        from qualcoder_ahp.privacy import read_names, redact_transcripts
+
+        rules = read_names(names_file)
+        store = project.store()
+        with contextlib.ExitStack() as stack:
+            bars: list = []
+
+            def step(done: int, total: int, name: str) -> None:
+                if not bars:
+                    bars.append(stack.enter_context(click.progressbar(
+                        length=total, label="Redacting", file=sys.stderr, show_pos=True)))
+                if done:
+                    bars[0].update(1)
+
+            report = redact_transcripts(store, rules, transcripts,
+                                        all_transcripts=all_transcripts, dry_run=dry_run,
+                                        progress=step)
+        rows = [{"transcript": name, "name": rule, "replaced": n}
+                for name, counts in report.redacted.items() for rule, n in sorted(counts.items())]
+        emit_table(rows, ["transcript", "name", "replaced"])
+        verb = "would be redacted" if dry_run else "redacted"
+        click.echo(f"{len(report.redacted)} transcript(s) {verb}; "
+                   f"{len(report.unchanged)} had none of the names.")

@@ -8,6 +8,7 @@ exists, so running it again reopens the same project unchanged.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -25,7 +26,7 @@ def _bar(label: str):  # noqa: ANN202 - a small adapter returning a progress cal
         bar = state.get("bar")
         if bar is None:
             bar = click.progressbar(length=max(1, total), label=label, show_pos=True,
-                                    file=click.get_text_stream("stderr"))
+                                    file=sys.stderr)
             bar.__enter__()
             state["bar"] = bar
             state["at"] = 0

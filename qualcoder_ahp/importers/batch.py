@@ -20,6 +20,11 @@ from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import TranscriptInfo
 
+SKIPPED_IN_FOLDERS = frozenset({"readme", "license", "licence", "changelog", "contributing",
+                                "sources", "authors", "copying"})
+"""File stems (lower case) that are never transcripts when a folder is walked: a
+folder of interviews often carries a README.md describing them."""
+
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, current_file)``, called before and after each file."""
 
@@ -34,6 +39,8 @@ class ImportReport:
     """Unchanged transcripts whose speaker roles the given names changed."""
     failed: list[tuple[str, str]] = field(default_factory=list)
     """``(path, one-line reason)`` per file that was not imported."""
+    sources: dict[int, str] = field(default_factory=dict)
+    """The file each imported or unchanged transcript id came from in this batch."""
 
     @property
     def ok(self) -> bool:
@@ -47,12 +54,15 @@ class ImportReport:
                 f"{len(self.unchanged)} unchanged, {len(self.failed)} failed")
 
 
-def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+def collect_files(paths: Iterable[str | os.PathLike[str]],
+                  empty: list[Path] | None = None) -> list[Path]:
     """Expand folders into their supported files (recursively, sorted); keep files as given.
 
     A file named explicitly is kept whatever its extension, so that an unsupported
     one is reported rather than silently skipped; inside folders only supported
-    extensions are taken (hidden files and folders are skipped).
+    extensions are taken (hidden files and folders are skipped, and so are
+    ``README``, ``LICENSE``, ``SOURCES`` and similar files). Folders without
+    any supported file are appended to ``empty`` when it is given.
     """
     out: list[Path] = []
     seen: set[Path] = set()
@@ -62,8 +72,11 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             found = sorted(
                 p for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in SUPPORTED
+                and p.stem.lower() not in SKIPPED_IN_FOLDERS
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            if not found and empty is not None:
+                empty.append(path)
         else:
             found = [path]
         for p in found:
@@ -97,20 +110,33 @@ def import_paths(
             name without its extension.
         new_version: store a file whose name is already used, with new content,
             as a new version instead of refusing it.
-        progress: called as ``progress(done, total, path)``.
+        progress: called as ``progress(done, total, path)`` before each file and once at
+            the end; a worker may raise from it to stop between files (files already
+            imported stay imported).
 
     Returns:
         The report; files that failed are listed there, never raised.
     """
-    files = collect_files(paths)
+    empty: list[Path] = []
+    files = collect_files(paths, empty)
     interviewers = tuple(interviewers)
     participants = tuple(participants)
     report = ImportReport()
+    for folder in empty:
+        report.failed.append((str(folder), f"{folder}: no supported transcript files in this "
+                                           "folder"))
     for done, file in enumerate(files):
         if progress is not None:
             progress(done, len(files), str(file))
         try:
-            parsed = read_transcript(file, interviewers=interviewers, participants=participants)
+            try:
+                parsed = read_transcript(file, interviewers=interviewers,
+                                         participants=participants)
+            except UserError:
+                raise
+            except Exception as exc:  # a reader bug on an odd file must not end the batch
+                raise UserError(f"could not be read ({type(exc).__name__}: {exc}); "
+                                "please report this file's format", path=str(file)) from exc
             info, written = store.add_transcript(
                 file.stem, parsed, path=str(file),
                 participant=participant or file.stem, new_version=new_version,
@@ -121,6 +147,7 @@ def import_paths(
                 reason = f"{file}: {reason}"
             report.failed.append((str(file), reason))
             continue
+        report.sources[info.id] = str(file)
         if written:
             report.imported.append(info)
             continue

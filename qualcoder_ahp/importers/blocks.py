@@ -8,7 +8,7 @@ speaker turns in them, so that every format shares one set of turn rules.
 
 This module also holds the plain-text reader used by ``.txt``, ``.md``, ``.rst``,
 ``.rtf`` and ``.pdf``: it splits text into paragraphs and recognises headings
-(Markdown ``#``, reStructuredText and setext underlines), thematic breaks, a
+(``# Title`` lines, reStructuredText and setext underlines), thematic breaks, a
 metadata header before the first break, and procedural notes such as
 ``*(2.05 pm)*`` or ``*(The witness withdrew)*``, which are not spoken text.
 """
@@ -16,7 +16,7 @@ metadata header before the first break, and procedural notes such as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 PARA = "para"
 HEADING = "heading"
@@ -32,7 +32,8 @@ _ADORNMENT = re.compile(r"^([=\-^~*#\"'`+_:.])\1{2,}\s*$")
 _MD_HEADING = re.compile(r"^#{1,6}(?:\s+|$)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 # A whole paragraph in single emphasis (not bold): *PROFESSOR X (sworn).*, _(pause)_
-_EMPHASIS_PARA = re.compile(r"^(?:\*(?!\*)(?P<a>.+)(?<!\*)\*|_(?!_)(?P<b>.+)(?<!_)_)$", re.S)
+# ("*Really* good, *very*" is speech with emphasis, so the inside has no marker.)
+_EMPHASIS_PARA = re.compile(r"^(?:\*(?P<a>[^*]+)\*|_(?P<b>[^_]+)_)$")
 _PAREN = re.compile(r"^[(\[](?P<inner>[^()\[\]]+)[)\]]$")
 _HEADER_WINDOW = 12
 
@@ -48,7 +49,6 @@ class Block:
     """A speaker known from the structure (a bold run, a ``<v Name>`` tag)."""
     time: str | None = None
     """A time known from the structure (a cue start, a ``*(2.05 pm)*`` note)."""
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def clock_of(note: str) -> str | None:
@@ -115,8 +115,12 @@ def _strip_front_matter(lines: list[str]) -> list[str]:
     return lines
 
 
-def _split_headings(para: list[str], markdown: bool) -> list[Block]:
-    """Split one paragraph into heading / rule / text blocks."""
+def _split_headings(para: list[str]) -> list[Block]:
+    """Split one paragraph into heading / rule / text blocks.
+
+    ``# Title`` lines are headings (or file comments) in plain text as well as in
+    Markdown: nobody's speech starts with a hash and a space.
+    """
     out: list[Block] = []
     text_lines: list[str] = []
 
@@ -146,7 +150,7 @@ def _split_headings(para: list[str], markdown: bool) -> list[Block]:
                 out.append(Block([stripped], kind=RULE))
             i += 1
             continue
-        if markdown and _MD_HEADING.match(stripped):
+        if _MD_HEADING.match(stripped):
             flush()
             out.append(Block([stripped.lstrip("#").strip()], kind=HEADING))
             i += 1
@@ -162,15 +166,15 @@ def text_blocks(text: str, *, markdown: bool = False) -> list[Block]:
 
     Args:
         text: normalised text (``\\n`` line ends).
-        markdown: also treat ``#`` lines as headings and remove backslash escapes
-            (for ``.md``; reStructuredText needs neither).
+        markdown: also drop YAML front matter and remove backslash escapes (for
+            ``.md``). ``# Title`` lines are headings in every text format.
     """
     lines = text.split("\n")
     if markdown:
         lines = _strip_front_matter(lines)
     blocks: list[Block] = []
     for para in _paragraphs(lines):
-        for block in _split_headings(para, markdown):
+        for block in _split_headings(para):
             if block.kind == PARA:
                 if markdown:
                     block.lines = [unescape_markdown(x) for x in block.lines]

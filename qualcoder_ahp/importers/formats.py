@@ -26,9 +26,11 @@ from qualcoder_ahp.importers.normalise import decode, normalise, read_bytes
 MAX_UNZIPPED = 200 * 1024 * 1024
 """Refuse Office files that would inflate beyond this (a zip bomb, not a transcript)."""
 
-_LABEL_TAIL = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(](?P<t>{TIME})[\])])?\s*:?\s*$")
+_LABEL_TAIL = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?\s*$")
+_TABLE_HEADERS = frozenset({"speaker", "name", "who", "person", "time", "timestamp"})
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>")
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}[^>]*>")
+# HTML-like cue tags (<i>, <v Name>, <00:01.000> karaoke times) and ASS overrides ({\an8}).
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}[^>]*>|\{\\[^}]*\}")
 
 
 def _check_zip(data: bytes, path: Path, what: str) -> None:
@@ -66,7 +68,9 @@ def _paragraph_block(text: str, bold_prefix: str, all_italic: bool, heading: boo
     if heading:
         return Block([text.strip()], kind=HEADING)
     bold_prefix = normalise(bold_prefix)
-    if bold_prefix.strip():
+    # The bold runs must be where the paragraph's text starts (a hyperlink or field
+    # before them is not a run); otherwise the line parser decides.
+    if bold_prefix.strip() and text.startswith(bold_prefix):
         rest = text[len(bold_prefix):]
         ends_label = bold_prefix.rstrip().endswith(":") or rest.lstrip().startswith(":")
         whole = not rest.strip()
@@ -144,6 +148,8 @@ def _docx_table(table: Any) -> list[Block]:
     for row in table.rows:
         cells = [normalise(c.text).strip() for c in row.cells]
         cells = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
+        if cells and cells[0].lower().rstrip(":") in _TABLE_HEADERS:
+            continue
         if len(cells) >= 2 and len(cells[0].split()) <= 5 and len(cells[0]) <= 40:
             time = next((c for c in cells[1:-1] if re.fullmatch(TIME, c)), None)
             out.append(Block(cells[-1].split("\n"), speaker=cells[0].rstrip(":"), time=time))

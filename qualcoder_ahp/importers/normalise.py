@@ -2,15 +2,17 @@
 
 Every transcript's stored text follows one set of rules (DESIGN.md, "Text, offsets
 and units"), so that offsets mean the same thing in every project and every tool:
-decoded from UTF-8 (with or without a BOM), UTF-16 LE/BE with a BOM, or cp1252 as a
-last resort; the BOM stripped; ``\\r\\n`` and lone ``\\r`` turned into ``\\n``; Unicode
-NFC. Files that are too big, empty, binary or unreadable are refused here with one
-line naming the file and the problem, before any parsing starts.
+decoded from UTF-8 (with or without a BOM), UTF-16 LE/BE (with a BOM, or without
+one when the byte pattern is unmistakable), or cp1252 as a last resort; the BOM
+stripped; ``\\r\\n`` and lone ``\\r`` turned into ``\\n``; Unicode NFC. Files that
+are too big, empty, binary or unreadable are refused here with one line naming the
+file and the problem, before any parsing starts.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
@@ -27,7 +29,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # Control characters that never appear in a text transcript (tab, newline, form
 # feed and carriage return do).
-_BAD_CONTROLS = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D}
+_BAD_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES) -> bytes:
@@ -75,7 +77,13 @@ def decode(data: bytes, *, path: str | None = None) -> str:
                     f"not valid {encoding.upper()} text despite its byte-order mark", path=path
                 ) from None
     if b"\x00" in data:
-        raise ImportFailed("binary file, not text (contains NUL bytes)", path=path)
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise ImportFailed("binary file, not text (contains NUL bytes)", path=path)
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            raise ImportFailed("binary file, not text (contains NUL bytes)", path=path) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -84,10 +92,27 @@ def decode(data: bytes, *, path: str | None = None) -> str:
         except UnicodeDecodeError:
             raise ImportFailed("not text in a known encoding (UTF-8, UTF-16, cp1252)",
                                path=path) from None
-    bad = sum(1 for ch in text[:65536] if ord(ch) in _BAD_CONTROLS)
-    if bad > max(2, len(text[:65536]) // 1000):
+    sample = text[:65536]
+    bad = len(_BAD_CONTROLS.findall(sample))
+    if bad > max(2, len(sample) // 1000):
         raise ImportFailed("binary file, not text (control bytes)", path=path)
     return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when the NUL bytes fall on every other byte, as in text
+    saved as UTF-16 without a byte-order mark; None for any other binary data."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    half = len(sample) // 2
+    odd_nuls = sample[1::2].count(0)
+    even_nuls = sample[0::2].count(0)
+    if odd_nuls >= 0.9 * half and even_nuls == 0:
+        return "utf-16-le"
+    if even_nuls >= 0.9 * half and odd_nuls == 0:
+        return "utf-16-be"
+    return None
 
 
 def normalise(text: str) -> str:

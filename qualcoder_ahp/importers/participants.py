@@ -81,11 +81,15 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
     return out
 
 
-def import_participants(store: Store, path: str | os.PathLike[str]) -> int:
-    """Load a participants CSV into the project (one transaction); returns the row count."""
+def import_participants(store: Store, path: str | os.PathLike[str]) -> list[str]:
+    """Load a participants CSV into the project (one transaction).
+
+    Returns:
+        The participant ids read, in file order.
+    """
     table = read_participants_csv(path)
     with store.write():
         for code, attributes in table.items():
             store.ensure_participant(code)
             store.set_participant_attributes(code, attributes)
-    return len(table)
+    return list(table)

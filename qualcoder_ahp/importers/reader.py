@@ -77,6 +77,10 @@ def read_transcript(
     """
     file = Path(path)
     ext = file.suffix.lower()
+    if not file.exists():
+        raise ImportFailed("no such file", path=str(file))
+    if file.is_dir():
+        raise ImportFailed("is a folder, not a file", path=str(file))
     if ext not in SUPPORTED:
         raise ImportFailed(
             f"unsupported file type {ext or '(no extension)'!r}; supported: "
@@ -84,8 +88,6 @@ def read_transcript(
             path=str(file),
         )
     fmt, reader = _formats()[ext]
-    if file.is_dir():
-        raise ImportFailed("is a folder, not a file", path=str(file))
     blocks = reader(file, max_bytes)
     interviewers = tuple(interviewers)
     drafts, questioners, sections = build_turns(blocks, interviewers)

@@ -23,7 +23,10 @@ ABBREVIATIONS = frozenset({
     "al", "viz", "ca",
 })
 
-_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u00C0-\u024F])")
+_END = re.compile(
+    r"[.!?\u2026]+[\"'\u201d\u2019)\]]*"  # the stop, then closing quotes or brackets
+    r"(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u00C0-\u024F])"  # before a capital, digit, quote
+)
 _NON_SPACE = re.compile(r"\S")
 
 

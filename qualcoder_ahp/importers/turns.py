@@ -17,9 +17,13 @@ are removed; the paragraphs of one turn are joined by ``\\n`` and turns by a bla
 line (``\\n\\n``), so each turn's ``[start, end)`` slices exactly its words and
 ``text.split("\\n\\n")`` gives the turns back.
 
-A plain ``Name:`` that appears only once in the middle of a paragraph is not
-taken as a label (``Note: ...`` in speech is common); the strong forms (bold,
-timestamped, structural) and the usual role labels always are.
+Speech must not be read as labels, so: a name with a lower-case word is not a
+name (``So I said: ...``); a plain ``Name:`` that appears only once in the middle
+of a paragraph is speech (``Note: ...``); in a source labelled in bold, plain
+``Question: ...`` lines are speech; ``Name  0:03`` lines count only when the
+source uses them more than once. The strong forms (bold, timestamped, structural)
+and the usual role labels are always labels. Shortened names are merged into the
+full name they abbreviate, and roles are decided last (:func:`assign_roles`).
 """
 
 from __future__ import annotations
@@ -44,12 +48,17 @@ DEFAULT_INTERVIEWERS = frozenset({
 _INTERVIEWER_WORDS = frozenset({"interviewer", "counsel", "host", "moderator", "facilitator",
                                 "researcher"})
 DEFAULT_PARTICIPANTS = frozenset({
-    "participant", "interviewee", "respondent", "resp", "a", "p", "r", "ie", "the witness", "witness",
+    "participant", "interviewee", "respondent", "resp", "a", "p", "r", "ie", "the witness",
+    "witness",
 })
 
-_WORD = r"[A-Z\u00C0-\u024F0-9][\w.'\u2019\-]*"
-_PARTICLE = r"(?:of|the|to|de|da|del|der|van|von|le|la|du|di|bin|al|y|and|&)"
-NAME = rf"[A-Z\u00C0-\u024F][\w.'\u2019\-]*(?:[ \t](?:{_WORD}|{_PARTICLE})){{0,4}}"
+PARTICLES = frozenset({"of", "the", "to", "de", "da", "del", "der", "van", "von", "le", "la",
+                       "du", "di", "bin", "al", "y", "and", "&"})
+"""Lower-case words allowed inside a speaker name (``Counsel to the Inquiry``)."""
+# Any script's letters are allowed by the pattern; _valid_name then rejects a
+# "name" with a lower-case word, so "So I said: ..." stays speech.
+NAME = (r"[^\W\d_][\w.'\u2019\-]*(?:[ \t][\w.'\u2019\-&]+){0,4}"
+        r"(?:[ \t]*\((?![\d:.,]+\))[^()\n]{1,30}\))?")
 _TPRE = rf"(?:[\[(](?P<t0>{TIME})[\])][ \t]*)?"
 _TLAB = rf"(?:[ \t]*[\[(](?P<t1>{TIME})[\])])?"
 
@@ -63,6 +72,7 @@ _PLAIN = re.compile(rf"^[ \t]*{_TPRE}(?P<name>{NAME}){_TLAB}[ \t]*:(?:[ \t]+|$)"
 _STAMP = re.compile(rf"[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
 _LEAD_STAMP = re.compile(rf"^[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
 _BARE_TIME = re.compile(rf"^[ \t]*(?:[\[(](?P<a>{TIME})[\])]|(?P<b>{TIME}))[ \t]*$")
+_LABEL_REACH = 160
 _QUESTIONS_FROM = re.compile(r"^questions?\s+(?:from|by)\s+(?P<who>.+)$", re.I)
 
 
@@ -73,6 +83,7 @@ class _Label:
     rest: str
     strong: bool
     bold: bool = False
+    own_line: bool = False
 
 
 @dataclass
@@ -88,11 +99,23 @@ def _clean_name(name: str) -> str:
     return " ".join(name.replace("*", "").replace("_", " ").split()).strip(" .")
 
 
+def _valid_name(name: str) -> bool:
+    """A speaker name: each word capitalised (or uncased, or a digit) except particles."""
+    words = name.split("(")[0].split()
+    if not words or words[0][0].islower():
+        return False
+    return all(not w[0].islower() or w in PARTICLES for w in words[1:])
+
+
 def match_label(line: str) -> _Label | None:
     """The speaker label at the start of ``line``, if it has one."""
+    # Every label form has a colon near the start (after the name or inside the
+    # time); most lines of speech have none, and skipping them keeps import fast.
+    if ":" not in line[:_LABEL_REACH]:
+        return None
     for pattern, strong in ((_BOLD, True), (_DASH, True), (_PLAIN, False), (_OWNLINE, True)):
         m = pattern.match(line)
-        if m is None:
+        if m is None or not _valid_name(m.group("name")):
             continue
         groups = m.groupdict()
         time = groups.get("t0") or groups.get("t1")
@@ -100,7 +123,7 @@ def match_label(line: str) -> _Label | None:
         if pattern is _OWNLINE:
             rest = ""
         return _Label(_clean_name(m.group("name")), time, rest, strong or time is not None,
-                      pattern is _BOLD)
+                      pattern is _BOLD, pattern is _OWNLINE)
     return None
 
 
@@ -116,6 +139,7 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     counts: Counter[str] = Counter()
     strong: set[str] = set()
     at_start: set[str] = set()
+    own_line: set[str] = set()
     # A source labelled in bold (Markdown ``**Name**:``, Word bold runs) speaks any
     # plain "Question: ..." line; only role labels stay labels there.
     bold_style = any(b.speaker for b in blocks if b.kind == PARA)
@@ -130,11 +154,21 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
                 continue
             counts[label.name] += 1
             bold_style = bold_style or label.bold
-            if label.strong:
+            if label.own_line:
+                own_line.add(label.name)
+            elif label.strong:
                 strong.add(label.name)
             if opens:
                 at_start.add(label.name)
             opens = False
+    # "Name  0:03" lines are a convention only when the source uses them repeatedly;
+    # a single line like "By 10:30" is speech.
+    if sum(counts[n] for n in own_line) >= 2:
+        strong |= own_line
+    else:
+        for name in own_line - strong:
+            counts.pop(name, None)
+            at_start.discard(name)
     if bold_style:
         return {n for n in counts if n in strong or _known(n, wanted)}
     sure = {n for n in counts if n in strong or counts[n] >= 2 or _known(n, wanted)}
@@ -155,6 +189,7 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
         (lower case), which name the witness of a hearing section.
     """
     accepted = accepted_labels(blocks, interviewers)
+    speaker_headings = _speaker_headings(blocks)
     drafts: list[_Draft] = []
     current: _Draft | None = None
     pending_time: str | None = None
@@ -195,8 +230,11 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
 
     for block in blocks:
         if block.kind == HEADING:
-            current = None
             heading = " ".join(block.lines).strip()
+            if heading in speaker_headings:
+                current = start(*speaker_headings[heading])
+                continue
+            current = None
             m = _QUESTIONS_FROM.match(heading)
             if m is None:
                 section = heading.lower()
@@ -238,6 +276,32 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
         if text:
             out.append((d.speaker, d.time, text))
     return out, questioners, sections
+
+
+_HEADING_NAME = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?$")
+
+
+def _speaker_headings(blocks: list[Block]) -> dict[str, tuple[str, str | None]]:
+    """Headings used as speaker labels (``## Jane Doe`` above each of her turns).
+
+    A short heading that reads as a name and is repeated is a speaker, not a
+    section: sections are not named twice, speakers are. Returns heading text →
+    (speaker, time).
+    """
+    names: dict[str, tuple[str, str | None]] = {}
+    counts: Counter[str] = Counter()
+    for block in blocks:
+        if block.kind != HEADING:
+            continue
+        heading = " ".join(block.lines).strip()
+        m = _HEADING_NAME.match(heading)
+        if m is None or _QUESTIONS_FROM.match(heading):
+            continue
+        name = _clean_name(m.group("name"))
+        if 0 < len(name.split()) <= 4 and _valid_name(name):
+            names[heading] = (name, m.group("t"))
+            counts[name] += 1
+    return {h: v for h, v in names.items() if counts[v[0]] >= 2}
 
 
 def merge_aliases(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, str | None, str]]:

@@ -71,7 +71,13 @@ class MergeMixin:
             other = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             version = other.execute("PRAGMA user_version").fetchone()[0]
             other.execute("SELECT 1 FROM codings LIMIT 1").fetchall()
-        except sqlite3.DatabaseError as exc:
+            # A damaged copy is refused before any of it is read into this project.
+            check = other.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok" or other.execute("PRAGMA foreign_key_check").fetchone():
+                other.close()
+                problem = check if check != "ok" else "broken references"
+                raise UserError(f"damaged database ({problem}); nothing merged", path=str(path))
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise UserError(f"not a qualcoder_ahp database ({exc})", path=str(path)) from None
         try:
             if version != known_count():
@@ -79,6 +85,10 @@ class MergeMixin:
                     f"schema version {version} differs from this project's ({known_count()}); "
                     "open both with the same qualcoder_ahp version first", path=str(path))
             return self._merge(other, str(path))
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            # A damaged file can open and still fail mid-read; the merge rolled back.
+            raise UserError(f"damaged or not a qualcoder_ahp database ({exc})",
+                            path=str(path)) from None
         finally:
             other.close()
 

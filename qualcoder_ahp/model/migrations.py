@@ -178,6 +178,22 @@ def m001_create_tables(db: Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS()
+def m002_add_report_indexes(db: Database) -> None:
+    """Index the lookups that reports, agreement and the workbench make per theme or coder.
+
+    Without them, counts per theme, a transcript's codings for every coder and a
+    coder's decisions each scan the whole table, which grows with the study.
+    """
+    for statement in (
+        "CREATE INDEX codings_by_theme ON codings (theme_id, active)",
+        "CREATE INDEX codings_by_transcript ON codings (transcript_id, start)",
+        "CREATE INDEX suggestions_by_theme ON suggestions (theme_id, status)",
+        "CREATE INDEX decisions_by_coder ON decisions (coder_id)",
+    ):
+        db.execute(statement)
+
+
 def _split_sql(script: str) -> list[str]:
     """Split a DDL script into statements, keeping trigger bodies whole."""
     statements, current = [], []

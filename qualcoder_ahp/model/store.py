@@ -30,6 +30,7 @@ from qualcoder_ahp.model.codebook_store import CodebookMixin
 from qualcoder_ahp.model.decisions import DecisionMixin
 from qualcoder_ahp.model.merge_store import MergeMixin
 from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
+from qualcoder_ahp.model.privacy_store import PrivacyMixin
 from qualcoder_ahp.model.refi_store import RefiMixin
 from qualcoder_ahp.model.report_store import ReportMixin
 from qualcoder_ahp.model.suggestion_store import SuggestionMixin
@@ -62,7 +63,10 @@ def count_words(text: str) -> int:
 def _create_private(path: Path) -> None:
     """Create an empty file readable by its owner only (before SQLite opens it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return  # another process (a second coder) created it first: fine
     os.close(fd)
 
 
@@ -91,9 +95,11 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
         store = Store(Database(conn), file)
     try:
         store._prepare(migrate=migrate)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        # (A damaged file can fail to decode its own schema or migration names.)
         store.close()
-        raise UserError(f"not a qualcoder_ahp database ({exc})", path=str(path)) from None
+        raise UserError(f"not a qualcoder_ahp database, or damaged ({exc})",
+                        path=str(path)) from None
     except BaseException:
         store.close()
         raise
@@ -102,7 +108,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
 
 class Store(
     CodebookMixin, SuggestionMixin, DecisionMixin, ReportMixin, MergeMixin, RefiMixin,
-    WorkbenchMixin,
+    WorkbenchMixin, PrivacyMixin,
 ):
     """Typed access to one project database."""
 
@@ -126,10 +132,23 @@ class Store(
                 f"understands ({known_count()}); upgrade qualcoder_ahp to open it",
                 path=str(self.path),
             )
-        if migrate and MIGRATIONS.pending(self.db):
-            if self.path is not None and version > 0:
-                self.backup(self.path.with_name(self.path.name + f".bak-v{version}"))
-            MIGRATIONS.apply(self.db)
+        if migrate and (version != known_count() or MIGRATIONS.pending(self.db)):
+            self._migrate()
+
+    def _migrate(self) -> None:
+        """Apply pending migrations under the write lock, all or nothing.
+
+        ``BEGIN IMMEDIATE`` first, so that two processes opening a new or old
+        project at once do not both migrate it (the second waits, then finds
+        nothing pending); one transaction, so that a failing migration leaves
+        the file exactly as it was; ``user_version`` is set inside it too.
+        """
+        with self.write():
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if MIGRATIONS.pending(self.db):
+                if self.path is not None and version > 0:
+                    self.backup(self.path.with_name(self.path.name + f".bak-v{version}"))
+                MIGRATIONS.apply(self.db)
             self.conn.execute(f"PRAGMA user_version = {known_count()}")
 
     def backup(self, target: Path) -> Path:
@@ -137,11 +156,18 @@ class Store(
         if target.exists():
             target.unlink()
         _create_private(target)
+        source = self.conn
+        if self.conn.in_transaction and self.path is not None:
+            # The backup API spins on a connection that holds the write lock; a
+            # second connection reads the last committed state (the pre-migration one).
+            source = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S)
         dest = sqlite3.connect(str(target))
         try:
-            self.conn.backup(dest)
+            source.backup(dest)
         finally:
             dest.close()
+            if source is not self.conn:
+                source.close()
         return target
 
     def close(self) -> None:
@@ -176,6 +202,15 @@ class Store(
         else:
             self.conn.execute("COMMIT")
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the database.
+
+        ``PRAGMA data_version`` costs no I/O beyond the WAL index, so the
+        workbench can poll it to notice another coder's decisions (its own
+        commits do not change it).
+        """
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def integrity_ok(self) -> bool:
         """``PRAGMA integrity_check`` and ``foreign_key_check`` both clean."""
         ok = self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -206,6 +241,10 @@ class Store(
         if row:
             return int(row[0])
         with self.write():
+            # Look again under the write lock: another process may have just added it.
+            row = self.conn.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
+            if row:
+                return int(row[0])
             cur = self.conn.execute(
                 "INSERT INTO coders (name, guid, created_at) VALUES (?, ?, ?)",
                 [name, new_guid(), now()],
@@ -231,6 +270,9 @@ class Store(
         if row:
             return int(row[0])
         with self.write():
+            row = self.conn.execute("SELECT id FROM participants WHERE code = ?", [code]).fetchone()
+            if row:
+                return int(row[0])
             cur = self.conn.execute(
                 "INSERT INTO participants (code, guid) VALUES (?, ?)", [code, new_guid()]
             )
@@ -276,23 +318,25 @@ class Store(
         content again is a no-op; the same name with other content is refused
         unless ``new_version`` (codings are never moved between versions).
         """
-        digest = content_hash(parsed.text)
-        row = self.conn.execute(
-            "SELECT id FROM transcripts WHERE content_hash = ?", [digest]
-        ).fetchone()
-        if row:
-            return self.transcript(int(row[0])), False
-        latest = self.conn.execute(
-            "SELECT MAX(version) FROM transcripts WHERE name = ?", [name]
-        ).fetchone()[0]
-        if latest is not None and not new_version:
-            raise UserError(
-                f"a different transcript named {name!r} is already stored; "
-                "use --new-version to store this as a new version",
-                path=path,
-            )
-        version = (latest or 0) + 1
+        # The checks run inside the write transaction: two coders importing the same
+        # file at once must not both decide it is new.
         with self.write():
+            digest = content_hash(parsed.text)
+            row = self.conn.execute(
+                "SELECT id FROM transcripts WHERE content_hash = ?", [digest]
+            ).fetchone()
+            if row:
+                return self.transcript(int(row[0])), False
+            latest = self.conn.execute(
+                "SELECT MAX(version) FROM transcripts WHERE name = ?", [name]
+            ).fetchone()[0]
+            if latest is not None and not new_version:
+                raise UserError(
+                    f"a different transcript named {name!r} is already stored; "
+                    "use --new-version to store this as a new version",
+                    path=path,
+                )
+            version = (latest or 0) + 1
             pid = self.ensure_participant(participant) if participant else None
             cur = self.conn.execute(
                 "INSERT INTO transcripts (name, version, path, format, content_hash, text, "

@@ -173,6 +173,16 @@ class SuggestionMixin:
                 out[key] = bytes(data)
         return out
 
+    def doc_cache_has(self: Store, keys: list[str]) -> set[str]:
+        """Which of these keys the cache holds (without reading the data)."""
+        out: set[str] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in self.conn.execute(
+                f"SELECT key FROM doc_cache WHERE key IN ({marks})", chunk))
+        return out
+
     def doc_cache_put(self: Store, key: str, data: bytes) -> None:
         """Store one tokenised doc in the cache (replacing an older entry)."""
         with self.write():
@@ -180,10 +190,11 @@ class SuggestionMixin:
                               [key, data])
 
     def doc_cache_size(self: Store) -> tuple[int, int]:
-        """Number of cached docs and their total size in bytes."""
-        row = self.conn.execute("SELECT COUNT(*), COALESCE(SUM(LENGTH(data)), 0) FROM doc_cache")
+        """Number of cached docs, and the cache's total size in bytes (docs and matches)."""
+        row = self.conn.execute("SELECT SUM(key NOT LIKE 'm:%'), COALESCE(SUM(LENGTH(data)), 0) "
+                                "FROM doc_cache")
         count, size = row.fetchone()
-        return int(count), int(size)
+        return int(count or 0), int(size)
 
     def pattern_stats(self: Store, coder: str | None = None) -> list[dict[str, Any]]:
         """Per pattern: suggestions made (open), accepted, rejected, undecided.

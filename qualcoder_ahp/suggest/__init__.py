@@ -10,3 +10,21 @@
 
 Importing this package loads neither spaCy nor the database.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def run_suggestions(store: Any, **kwargs: Any) -> Any:
+    """Run the stored codebook over the project; see :func:`.runner.run_suggestions`.
+
+    Defined here (importing spaCy only when called) so front ends can call
+    ``qualcoder_ahp.suggest.run_suggestions`` without importing spaCy at start-up.
+    """
+    from qualcoder_ahp.suggest.runner import run_suggestions as run
+
+    return run(store, **kwargs)
+
+
+__all__ = ["run_suggestions"]

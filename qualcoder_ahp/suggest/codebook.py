@@ -14,7 +14,6 @@ schema (:func:`spacy.schemas.validate_token_pattern`) and a ``Matcher`` with
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from qualcoder_ahp.errors import CodebookError, UserError
+from qualcoder_ahp.errors import CodebookError
 from qualcoder_ahp.records import Codebook, Pattern, Theme
 
 THEME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -101,7 +100,7 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 
-class _Checker:
+class Checker:
     """Collects errors and warnings with file and line while building records."""
 
     def __init__(self, path: str, loader: _LineLoader | None = None) -> None:
@@ -137,16 +136,18 @@ def check_codebook(path: str | Path, *, patterns: str | Path | None = None) -> C
     Returns:
         The codebook (``None`` when there are errors), every error and every warning.
     """
+    from qualcoder_ahp.suggest import pattern_files
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".json"):
-        result = _check_jsonl_codebook(path)
+        result = pattern_files.check_jsonl_codebook(path)
     elif suffix == ".qdc":
-        result = _read_qdc(path)
+        result = pattern_files.read_qdc_codebook(path)
     else:
         result = _check_yaml(path)
     if patterns is not None and result.codebook is not None:
-        result = _merge_jsonl(result, Path(patterns))
+        result = pattern_files.merge_jsonl(result, Path(patterns))
     if result.errors:
         result.codebook = None
     return result
@@ -158,12 +159,6 @@ def load_codebook(path: str | Path, *, patterns: str | Path | None = None) -> Co
     if result.errors or result.codebook is None:
         raise CodebookInvalid(result.errors or [f"{path}: no codebook read"])
     return result.codebook
-
-
-def derived_pattern_id(label: str, pattern: Any) -> str:
-    """A stable id for a JSONL pattern without one: label plus a hash of the pattern."""
-    digest = hashlib.sha1(json.dumps([label, pattern], sort_keys=True).encode()).hexdigest()
-    return f"{label}_{digest[:8]}"
 
 
 def diff_codebooks(old: Codebook, new: Codebook) -> dict[str, list[str]]:
@@ -191,7 +186,7 @@ def diff_codebooks(old: Codebook, new: Codebook) -> dict[str, list[str]]:
 
 # --------------------------------------------------------------------------- YAML
 def _check_yaml(path: Path) -> CheckResult:
-    ck = _Checker(str(path))
+    ck = Checker(str(path))
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -245,7 +240,7 @@ def _check_yaml(path: Path) -> CheckResult:
     return CheckResult(codebook, ck.errors, ck.warnings)
 
 
-def _theme(ck: _Checker, raw: Any, parent: str | None, themes: list[Theme],
+def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
            patterns: list[Pattern], seen: dict[str, int], seen_patterns: dict[str, int]) -> None:
     if not isinstance(raw, dict):
         ck.error(0, "", f"a theme must be a mapping, not {type(raw).__name__}")
@@ -312,7 +307,7 @@ def _theme(ck: _Checker, raw: Any, parent: str | None, themes: list[Theme],
         _theme(ck, child, theme_id, themes, patterns, seen, seen_patterns)
 
 
-def _pattern(ck: _Checker, raw: Any, theme_id: str, exclude: bool,
+def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
              seen: dict[str, int]) -> Pattern | None:
     if not isinstance(raw, dict):
         ck.error(0, f"theme {theme_id}", f"a pattern must be a mapping, not {raw!r}")
@@ -357,7 +352,7 @@ def _pattern(ck: _Checker, raw: Any, theme_id: str, exclude: bool,
     return Pattern(pattern_id, theme_id, kind, body, str(scope), str(unit), exclude)
 
 
-def check_body(ck: _Checker, kind: str, body: Any, line: int, what: str) -> None:
+def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
     """Validate one pattern body of the given kind, recording problems on ``ck``."""
     if kind == "phrase":
         if not isinstance(body, str) or not body.strip():
@@ -379,7 +374,7 @@ def check_body(ck: _Checker, kind: str, body: Any, line: int, what: str) -> None
         _check_dependency(ck, body, line, what)
 
 
-def _check_tokens(ck: _Checker, body: Any, line: int, what: str) -> None:
+def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
     if not isinstance(body, list) or not body:
         ck.error(line, what, "`tokens` must be a non-empty list of token specs")
         return
@@ -431,7 +426,7 @@ def _check_tokens(ck: _Checker, body: Any, line: int, what: str) -> None:
         ck.error(line, what, f"spaCy refuses the pattern: {str(exc).splitlines()[0]}")
 
 
-def _check_dependency(ck: _Checker, body: Any, line: int, what: str) -> None:
+def _check_dependency(ck: Checker, body: Any, line: int, what: str) -> None:
     if not isinstance(body, list) or not body or not all(isinstance(n, dict) for n in body):
         ck.error(line, what, "`dependency` must be a non-empty list of DependencyMatcher nodes")
         return
@@ -458,103 +453,3 @@ def _pipeline_installed(name: str) -> bool:
     import spacy.util
 
     return bool(spacy.util.is_package(name))
-
-
-# --------------------------------------------------------------------------- JSONL
-def _jsonl_patterns(ck: _Checker, path: Path) -> list[tuple[int, str, Pattern]]:
-    """Read pattern JSONL lines into (line, label, Pattern); labels become theme ids."""
-    out: list[tuple[int, str, Pattern]] = []
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        ck.error(0, "", f"cannot read the file ({exc.__class__.__name__}: {exc})")
-        return out
-    seen: dict[str, int] = {}
-    for number, text in enumerate(lines, 1):
-        if not text.strip():
-            continue
-        try:
-            row = json.loads(text)
-        except json.JSONDecodeError as exc:
-            ck.error(number, "", f"not valid JSON: {exc.msg}")
-            continue
-        if not isinstance(row, dict) or "label" not in row or "pattern" not in row:
-            ck.error(number, "", 'each line needs {"label": ..., "pattern": ...}')
-            continue
-        label = _slug(str(row["label"]))
-        body = row["pattern"]
-        pattern_id = str(row.get("id") or derived_pattern_id(label, body))
-        what = f"pattern {pattern_id}"
-        if pattern_id in seen:
-            ck.error(number, what, f"duplicate pattern id (first at line {seen[pattern_id]})")
-            continue
-        seen[pattern_id] = number
-        kind = "phrase" if isinstance(body, str) else "token"
-        scope = row.get("scope", "participant")
-        unit = row.get("unit", "sentence")
-        if scope not in SCOPES:
-            ck.error(number, what, f"bad scope {scope!r} (use {', '.join(SCOPES)})")
-        if unit not in UNITS:
-            ck.error(number, what, f"bad unit {unit!r} (use {', '.join(UNITS)})")
-        before = len(ck.errors)
-        check_body(ck, kind, body, number, what)
-        if len(ck.errors) == before:
-            out.append((number, label,
-                        Pattern(pattern_id, label, kind, body, scope, unit,
-                                bool(row.get("exclude", False)))))
-    return out
-
-
-def _slug(label: str) -> str:
-    """Prodigy labels are often upper case (``SERENDIPITY``); theme ids are lower-case slugs."""
-    slug = re.sub(r"[^a-z0-9_]+", "_", label.strip().lower()).strip("_")
-    return slug if slug and slug[0].isalpha() else f"t_{slug}"
-
-
-def _check_jsonl_codebook(path: Path) -> CheckResult:
-    ck = _Checker(str(path))
-    rows = _jsonl_patterns(ck, path)
-    labels = list(dict.fromkeys(label for _, label, _ in rows))
-    if not rows and not ck.errors:
-        ck.error(0, "", "no patterns in the file")
-    themes = tuple(Theme(label, label.replace("_", " ").capitalize(),
-                         color=PALETTE[i % len(PALETTE)], position=i)
-                   for i, label in enumerate(labels))
-    codebook = Codebook(path.stem, themes, tuple(p for _, _, p in rows), None, str(path))
-    return CheckResult(codebook, ck.errors, ck.warnings)
-
-
-def _merge_jsonl(result: CheckResult, path: Path) -> CheckResult:
-    assert result.codebook is not None
-    ck = _Checker(str(path))
-    rows = _jsonl_patterns(ck, path)
-    themes = {t.id: t for t in result.codebook.themes}
-    taken = {p.id for p in result.codebook.patterns}
-    added: list[Pattern] = []
-    for number, label, pattern in rows:
-        if label not in themes:
-            ck.error(number, f"pattern {pattern.id}", f"label {label!r} is not a theme id of "
-                     f"{result.codebook.source}")
-        elif not themes[label].codable and not pattern.exclude:
-            ck.error(number, f"pattern {pattern.id}", f"theme {label!r} is a folder")
-        elif pattern.id in taken:
-            ck.error(number, f"pattern {pattern.id}", "pattern id already used in the codebook")
-        else:
-            added.append(pattern)
-    cb = result.codebook
-    merged = Codebook(cb.name, cb.themes, cb.patterns + tuple(added), cb.pipeline, cb.source)
-    return CheckResult(merged, result.errors + ck.errors, result.warnings + ck.warnings)
-
-
-# --------------------------------------------------------------------------- REFI-QDA
-def _read_qdc(path: Path) -> CheckResult:
-    try:
-        from qualcoder_ahp.refi import read_qdc  # type: ignore[attr-defined]
-    except ImportError:
-        return CheckResult(None, [f"{path}:0: reading REFI-QDA .qdc codebooks is not available "
-                                  "in this installation (qualcoder_ahp.refi is missing)"])
-    try:
-        codebook = read_qdc(path)
-    except UserError as exc:
-        return CheckResult(None, [str(exc)])
-    return CheckResult(codebook)

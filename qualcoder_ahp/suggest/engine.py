@@ -26,14 +26,29 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 import re
 import threading
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Codebook, Pattern, Sentence, Turn
+from qualcoder_ahp.suggest.matching import (
+    ARRAY_COLUMNS,
+    Segments,
+    char_span,
+    match_regex,
+    match_tokens,
+)
+from qualcoder_ahp.suggest.prefilter import (
+    AnchorIndex,
+    lowered_regex,
+    regex_anchors,
+    token_anchor_specs,
+)
 
 SCOPE_ROLES = {
     "participant": frozenset({"participant"}),
@@ -61,102 +76,304 @@ class _Hit:
     matches: set[tuple[int, int]] = field(default_factory=set)
 
 
-def _lookups_version() -> str:
+def _version(distribution: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        from importlib.metadata import version
-
-        return version("spacy-lookups-data")
-    except Exception:  # not installed as a distribution: the tables still identify it
-        return "unknown"
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
 
 
-class Engine:
-    """Matchers for one codebook version, with the pipeline that tokenises for them."""
+def pipeline_signature(name: str | None) -> tuple[bool, str]:
+    """Whether ``name`` is an installed trained pipeline, and the signature of the
+    pipeline that will tokenise (it keys the doc and match caches).
 
-    def __init__(self, codebook: Codebook) -> None:
-        """Build the pipeline and matchers (patterns were validated when loaded)."""
+    Computed from package versions, without importing spaCy, so a re-run whose
+    matches are all cached never loads spaCy at all.
+    """
+    trained = bool(name) and _version(str(name)) is not None
+    if trained:
+        pipeline_id = f"{name}-{_version(str(name))}"
+    else:
+        pipeline_id = f"blank-en+lookup-lemmatizer-{_version('spacy-lookups-data')}"
+    raw = f"{pipeline_id}|spacy-{_version('spacy')}"
+    return trained, hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+_ENGINES_LOCK = threading.RLock()
+_PIPELINE_LOCKS: dict[str | None, threading.RLock] = {}
+
+
+def _pipeline_lock(name: str | None) -> threading.RLock:
+    with _ENGINES_LOCK:
+        return _PIPELINE_LOCKS.setdefault(name, threading.RLock())
+
+
+class Pipeline:
+    """A spaCy pipeline with what tokenising needs, shared by engines in one process.
+
+    Built once per pipeline name (loading the lemma table takes a while) and reused
+    by every codebook version. Tokenising adds words to the shared vocab, so it and
+    all matching run under :attr:`lock`.
+    """
+
+    def __init__(self, name: str | None) -> None:
+        """Load an installed trained pipeline by name, or build blank("en") + lemmatizer."""
         import spacy
-        from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 
-        self.codebook = codebook
-        self.trained = bool(codebook.pipeline) and bool(spacy.util.is_package(codebook.pipeline))
+        self.trained, self.signature = pipeline_signature(name)
         if self.trained:
-            self.nlp = spacy.load(codebook.pipeline)
-            meta = self.nlp.meta
-            pipeline_id = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+            self.nlp = spacy.load(str(name))
         else:
             self.nlp = spacy.blank("en")
             self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-            self.nlp.initialize()
-            pipeline_id = f"blank-en+lookup-lemmatizer-{_lookups_version()}"
+            self.nlp.initialize()  # tables from spacy-lookups-data; nothing downloaded
         self.nlp.max_length = 10**9  # texts are whole transcripts, already in memory
-        self.signature = hashlib.sha256(
-            f"{pipeline_id}|spacy-{spacy.__version__}".encode()).hexdigest()[:16]
+        # The lookup lemmatizer sets lemma = table.get(text, text) token by token in
+        # Python; doing the same lookup once per distinct word is 25x cheaper and
+        # gives identical lemmas (tested), so Engine.tokenize uses the component's table.
+        self.lemma_table = (None if self.trained else
+                            self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup"))
+        self.lemmas: dict[int, int] = {}
+        self.lock = _pipeline_lock(name)
+
+
+_PIPELINES: dict[str | None, Pipeline] = {}
+
+
+def pipeline_for(name: str | None) -> Pipeline:
+    """The shared pipeline of this name (None: the default blank pipeline)."""
+    with _ENGINES_LOCK:
+        if name not in _PIPELINES:
+            _PIPELINES[name] = Pipeline(name)
+        return _PIPELINES[name]
+
+
+class Engine:
+    """Matchers for one codebook version, with the pipeline that tokenises for them.
+
+    Creating an engine is cheap; the pipeline and matchers are built on first use
+    (:meth:`build`), so a re-run that finds every match in the cache loads nothing.
+    """
+
+    def __init__(self, codebook: Codebook) -> None:
+        """Prepare an engine for a (validated) codebook."""
+        self.codebook = codebook
+        self.trained, self.signature = pipeline_signature(codebook.pipeline)
+        self.lock = _pipeline_lock(codebook.pipeline)
         self.patterns: dict[str, Pattern] = {p.id: p for p in codebook.patterns}
-        vocab = self.nlp.vocab
-        self.matcher = Matcher(vocab, validate=True)
+        self.skipped = [p.id for p in codebook.patterns
+                        if p.kind == "dependency" and not self.trained]
+        self.match_keys = {p.id: self._match_key(p) for p in codebook.patterns}
+        self._built = False
+
+    @property
+    def nlp(self) -> Any:
+        """The spaCy pipeline (built on first use)."""
+        self.build()
+        return self._nlp
+
+    def build(self) -> None:
+        """Load the pipeline and build the matchers, once."""
+        if self._built:
+            return
+        with self.lock:
+            if not self._built:
+                self._build()
+                self._built = True
+
+    def _build(self) -> None:
+        import numpy
+        from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+
+        pipeline = pipeline_for(self.codebook.pipeline)
+        self._nlp = pipeline.nlp
+        self._lemma_table = pipeline.lemma_table
+        self._lemmas = pipeline.lemmas
+        vocab = self._nlp.vocab
         self.phrases = PhraseMatcher(vocab, attr="LOWER", validate=True)
         self.dependency = DependencyMatcher(vocab, validate=True) if self.trained else None
-        self.regexes: list[tuple[Pattern, re.Pattern[str]]] = []
-        self.skipped: list[str] = []
-        make_doc = self.nlp.make_doc
-        for pattern in codebook.patterns:
+        # One Matcher per token pattern, so that each runs only on the segments its
+        # anchors allow (see prefilter).
+        self.token_matchers: dict[str, Any] = {}
+        self.token_anchors: dict[str, list[tuple[int, Any]]] = {}
+        self.regexes: dict[str, re.Pattern[str]] = {}
+        self.regex_anchors: dict[str, list[tuple[str, ...]]] = {}
+        self.lowered_regexes: dict[str, re.Pattern[str] | None] = {}
+        make_doc = self._nlp.make_doc
+        for pattern in self.codebook.patterns:
             if pattern.kind == "token":
-                self.matcher.add(pattern.id, [pattern.body])
+                matcher = Matcher(vocab, validate=True)
+                matcher.add(pattern.id, [pattern.body])
+                self.token_matchers[pattern.id] = matcher
+                self.token_anchors[pattern.id] = [
+                    (ARRAY_COLUMNS.index(column),
+                     numpy.array([vocab.strings.add(v) for v in values], dtype=numpy.uint64))
+                    for column, values in token_anchor_specs(pattern.body)]
             elif pattern.kind == "phrase":
                 self.phrases.add(pattern.id, [make_doc(str(pattern.body))])
             elif pattern.kind == "regex":
-                self.regexes.append((pattern, re.compile(str(pattern.body), re.IGNORECASE)))
+                self.regexes[pattern.id] = re.compile(str(pattern.body), re.IGNORECASE)
+                self.regex_anchors[pattern.id] = regex_anchors(str(pattern.body))
+                self.lowered_regexes[pattern.id] = lowered_regex(str(pattern.body))
             elif pattern.kind == "dependency" and self.dependency is not None:
                 self.dependency.add(pattern.id, [pattern.body])
-            else:
-                self.skipped.append(pattern.id)
-        self.lock = threading.Lock()
+        self.anchor_index = AnchorIndex({a for sets in self.regex_anchors.values()
+                                         for strings in sets for a in strings})
 
     # ------------------------------------------------------------------ docs
     def tokenize(self, text: str) -> Any:
         """Tokenise (and lemmatise) a text; the doc is what the matchers read."""
-        return self.nlp(text)
+        self.build()
+        if self._lemma_table is None:
+            return self.nlp(text)
+        import numpy
+        from spacy.attrs import LEMMA, ORTH
+
+        doc = self.nlp.make_doc(text)
+        if not len(doc):
+            return doc
+        strings, table, cache = self.nlp.vocab.strings, self._lemma_table, self._lemmas
+        orths, inverse = numpy.unique(doc.to_array([ORTH]), return_inverse=True)
+        lemmas = numpy.empty(len(orths), dtype=numpy.uint64)
+        for i, orth in enumerate(orths.tolist()):
+            lemma = cache.get(orth)
+            if lemma is None:
+                word = strings[orth]
+                found = table.get(word, word)
+                cache[orth] = lemma = strings.add(found if isinstance(found, str) else found[0])
+            lemmas[i] = lemma
+        doc.from_array([LEMMA], lemmas[inverse.reshape(-1)].reshape(-1, 1))
+        return doc
 
     def to_bytes(self, doc: Any) -> bytes:
-        """Serialise a doc for the cache."""
-        from spacy.tokens import DocBin
+        """Serialise a doc for the cache: token attribute arrays and their strings.
 
-        attrs = None if self.trained else DOC_ATTRS
-        bin_ = DocBin(attrs=attrs) if attrs else DocBin()
-        bin_.add(doc)
-        return bytes(bin_.to_bytes())
+        ``DocBin.add`` walks every token in Python to collect strings; taking the
+        distinct hashes from the array first is several times faster, and the
+        result restores exactly (ORTH, SPACY, LEMMA, NORM).
+        """
+        self.build()
+        if self.trained:
+            from spacy.tokens import DocBin
+
+            bin_ = DocBin()
+            bin_.add(doc)
+            return b"D" + bytes(bin_.to_bytes())
+        import numpy
+        import srsly
+
+        tokens = doc.to_array(DOC_ATTRS)
+        string_columns = [DOC_ATTRS.index(a) for a in ("ORTH", "NORM", "LEMMA")]
+        hashes = numpy.unique(tokens[:, string_columns]).tolist() if len(doc) else []
+        strings = self.nlp.vocab.strings
+        payload = {"attrs": DOC_ATTRS, "n": len(doc), "tokens": tokens.tobytes(),
+                   "strings": [strings[h] for h in hashes]}
+        return b"A" + zlib.compress(srsly.msgpack_dumps(payload), 1)
 
     def from_bytes(self, data: bytes) -> Any:
         """Restore a cached doc."""
-        from spacy.tokens import DocBin
+        self.build()
+        from spacy.tokens import Doc, DocBin
 
-        return next(iter(DocBin().from_bytes(data).get_docs(self.nlp.vocab)))
+        if data[:1] == b"D":
+            return next(iter(DocBin().from_bytes(data[1:]).get_docs(self.nlp.vocab)))
+        import numpy
+        import srsly
+
+        payload = srsly.msgpack_loads(zlib.decompress(data[1:]))
+        vocab = self.nlp.vocab
+        for string in payload["strings"]:
+            vocab.strings.add(string)
+        tokens = numpy.frombuffer(payload["tokens"], dtype=numpy.uint64).reshape(
+            payload["n"], len(payload["attrs"]))
+        if not payload["n"]:
+            return Doc(vocab, words=[])
+        attrs = payload["attrs"]
+        doc = Doc(vocab, words=[vocab.strings[h] for h in tokens[:, attrs.index("ORTH")].tolist()],
+                  spaces=tokens[:, attrs.index("SPACY")].astype(bool).tolist())
+        return doc.from_array(payload["attrs"], tokens)
 
     def cache_key(self, text: str) -> str:
         """The doc-cache key: the text's hash and this pipeline's signature."""
         return hashlib.sha256(text.encode("utf-8")).hexdigest() + ":" + self.signature
 
+    def match_cache_key(self, text: str) -> str:
+        """The key of a text's cached raw matches (per pattern) in the doc cache."""
+        return "m:" + self.cache_key(text)
+
+    def _match_key(self, pattern: Pattern) -> str:
+        # What a pattern's raw matches depend on: its body, and the turns it is run on.
+        where = ["all", "turn"] if pattern.exclude else [pattern.scope, pattern.unit]
+        raw = json.dumps([pattern.kind, pattern.body, where, self.signature], sort_keys=True)
+        return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+    def needs_doc(self, pattern_ids: Sequence[str]) -> bool:
+        """Whether matching these patterns needs the tokenised doc (not only the text)."""
+        return any(self.patterns[pid].kind != "regex" and pid not in self.skipped
+                   for pid in pattern_ids)
+
     # ------------------------------------------------------------------ matching
-    def matches(self, doc: Any, text: str) -> list[tuple[str, int, int]]:
-        """Every ``(pattern_id, start, end)`` match in a doc, offsets into ``text``."""
+    def raw_matches(self, text: str, turns: Sequence[Turn], sentences: Sequence[Sentence],
+                    doc: Any = None, pattern_ids: Sequence[str] | None = None,
+                    ) -> dict[str, list[tuple[int, int]]]:
+        """Every match of each pattern in the segments it may fire in, offsets into ``text``.
+
+        A positive pattern runs on the sentences (or turns, by its unit) of the turns
+        in its scope; an exclusion pattern on every turn. Segments are matched one by
+        one, so no match straddles a segment boundary.
+
+        Args:
+            text: the stored text.
+            turns: its stored turns.
+            sentences: its stored sentences (a turn without any is its own sentence).
+            doc: the tokenised text; needed unless only regex patterns are asked for.
+            pattern_ids: only these patterns (default: all).
+        """
+        self.build()
+        ids = list(self.patterns) if pattern_ids is None else list(pattern_ids)
+        out: dict[str, list[tuple[int, int]]] = {pid: [] for pid in ids}
+        needs_anchors = any(pid in self.regexes for pid in ids)
+        ctx = Segments(text, turns, sentences, self.anchor_index if needs_anchors else None)
+        for pid in ids:
+            if pid in self.regexes:
+                out[pid] = match_regex(self.regexes[pid], self.lowered_regexes[pid],
+                                       self.regex_anchors[pid],
+                                       self._segments_for(pid, ctx), ctx)
+        if not self.needs_doc(ids):
+            return out
+        if doc is None:
+            raise ValueError("token, phrase and dependency patterns need the doc")
+        wanted = set(ids)
         strings = self.nlp.vocab.strings
-        found: list[tuple[str, int, int]] = []
-        # An empty matcher warns (W036) on every call: skip it instead.
-        spans = [*(self.matcher(doc) if len(self.matcher) else ()),
-                 *(self.phrases(doc) if len(self.phrases) else ())]
-        for key, start, end in spans:
-            first, last = doc[start], doc[end - 1]
-            found.append((strings[key], first.idx, last.idx + len(last)))
-        if self.dependency is not None:
-            for key, token_ids in self.dependency(doc):
-                toks = [doc[i] for i in token_ids]
-                found.append((strings[key], min(t.idx for t in toks),
-                              max(t.idx + len(t) for t in toks)))
-        for pattern, regex in self.regexes:
-            found.extend((pattern.id, m.start(), m.end())
-                         for m in regex.finditer(text) if m.end() > m.start())
-        return found
+        if any(self.patterns[pid].kind == "phrase" for pid in ids):
+            for key, start, end in self.phrases(doc):
+                pid = strings[key]
+                if pid in wanted:
+                    out[pid].append(char_span(doc, start, end))
+        token_ids = [pid for pid in ids if pid in self.token_matchers]
+        if token_ids:
+            ctx.index_tokens(doc)
+            for pid in token_ids:
+                out[pid] = match_tokens(self.token_matchers[pid], self.token_anchors[pid],
+                                        self._segments_for(pid, ctx), ctx, doc)
+        if self.dependency is not None and any(self.patterns[p].kind == "dependency"
+                                               for p in ids):
+            for key, token_ids_ in self.dependency(doc):
+                pid = strings[key]
+                if pid in wanted:
+                    toks = [doc[i] for i in token_ids_]
+                    out[pid].append((min(t.idx for t in toks),
+                                     max(t.idx + len(t) for t in toks)))
+        return out
+
+    def _segments_for(self, pid: str, ctx: Segments) -> tuple[str, list[int]]:
+        """The unit and indexes of the segments a pattern may fire in."""
+        pattern = self.patterns[pid]
+        if pattern.exclude:
+            return "turn", ctx.in_roles("turn", SCOPE_ROLES["all"])
+        return pattern.unit, ctx.in_roles(pattern.unit, SCOPE_ROLES[pattern.scope])
 
     def find(self, doc: Any, text: str, turns: Sequence[Turn],
              sentences: Sequence[Sentence]) -> list[Found]:
@@ -168,6 +385,11 @@ class Engine:
             turns: the stored speaker turns.
             sentences: the stored sentences (a turn without any counts as one sentence).
         """
+        return self.find_raw(self.raw_matches(text, turns, sentences, doc), turns, sentences)
+
+    def find_raw(self, raw: dict[str, list[tuple[int, int]]], turns: Sequence[Turn],
+                 sentences: Sequence[Sentence]) -> list[Found]:
+        """The suggestions that raw matches (from :meth:`raw_matches`) make."""
         if not turns:
             return []
         turn_starts = [t.start for t in turns]
@@ -175,7 +397,9 @@ class Engine:
         with_sentences = {s.turn_index for s in sentences}
         positive: dict[tuple[str, str, int, int], _Hit] = {}
         excluded: set[tuple[str, str, int, int]] = set()
-        for pattern_id, start, end in self.matches(doc, text):
+        for pattern_id, start, end in (
+                (pid, s, e) for pid, spans in raw.items() if pid in self.patterns
+                for s, e in spans):
             pattern = self.patterns[pattern_id]
             ti = bisect.bisect_right(turn_starts, start) - 1
             if ti < 0 or end > turns[ti].end:
@@ -233,7 +457,6 @@ def _merge_spans(spans: set[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 
 
 _ENGINES: dict[str, Engine] = {}
-_ENGINES_LOCK = threading.Lock()
 
 
 def codebook_key(codebook: Codebook) -> str:

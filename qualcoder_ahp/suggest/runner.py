@@ -16,6 +16,7 @@ builds its own engine once. The database is only written from the calling thread
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qualcoder_ahp.records import Codebook, Sentence, Turn
-from qualcoder_ahp.suggest.engine import Engine, Found, engine_for
+from qualcoder_ahp.suggest.engine import Engine, engine_for
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -47,7 +48,10 @@ class SuggestReport:
     retired: int = 0
     decided_kept: int = 0
     cached_docs: int = 0
+    """Tokenised docs read from the cache (only when a pattern had to be run)."""
     tokenised_docs: int = 0
+    patterns_run: int = 0
+    """Pattern × transcript matchings done (the rest came from the match cache)."""
     processes: int = 1
     seconds: float = 0.0
     skipped_patterns: list[str] = field(default_factory=list)
@@ -108,21 +112,38 @@ def run_suggestions(
         text = store.transcript_text(info.id)
         jobs.append(_Job(info.id, info.name, text, store.turns(info.id),
                          store.sentences(info.id), info.words, engine.cache_key(text)))
-    cache = store.doc_cache_get([j.key for j in jobs])
-    uncached_words = sum(j.words for j in jobs if j.key not in cache)
+    blobs = store.doc_cache_get([engine.match_cache_key(j.text) for j in jobs])
+    cached_docs = store.doc_cache_has([j.key for j in jobs])
+    plans = {}
+    for job in jobs:
+        blob = blobs.get(engine.match_cache_key(job.text))
+        known = json.loads(blob) if blob else {}
+        raw = {pid: [tuple(m) for m in known[key]]
+               for pid, key in engine.match_keys.items() if key in known}
+        missing = [pid for pid in engine.patterns if pid not in raw]
+        tokenise = engine.needs_doc(missing) and job.key not in cached_docs
+        plans[job.transcript_id] = _Plan(raw, missing, tokenise, set(known) != set(
+            engine.match_keys.values()))
+    pool_words = sum(j.words for j in jobs if plans[j.transcript_id].tokenise)
     if processes is None:
-        cores = os.cpu_count() or 1
-        processes = min(cores, 2) if uncached_words >= PARALLEL_MIN_WORDS else 1
+        processes = auto_processes(pool_words)
     report.processes = processes
-    results = (_pooled(engine, jobs, cache, processes) if processes > 1
-               else _inline(engine, jobs, cache))
-    for done, (job, found, new_bytes) in enumerate(results, 1):
-        if new_bytes is not None:
-            store.doc_cache_put(job.key, new_bytes)
-            report.tokenised_docs += 1
-        else:
-            report.cached_docs += 1
-        stats = store.apply_suggestions(job.transcript_id, found)
+    results = (_pooled(store, engine, jobs, plans, processes) if processes > 1
+               else _inline(store, engine, jobs, plans))
+    for done, (job, raw, doc_bytes) in enumerate(results, 1):
+        plan = plans[job.transcript_id]
+        found = engine.find_raw(raw, job.turns, job.sentences)
+        with store.write():
+            if doc_bytes is not None:
+                store.doc_cache_put(job.key, doc_bytes)
+            if plan.missing or plan.stale:
+                blob = {engine.match_keys[pid]: raw[pid] for pid in engine.patterns}
+                store.doc_cache_put(engine.match_cache_key(job.text),
+                                    json.dumps(blob, separators=(",", ":")).encode())
+            stats = store.apply_suggestions(job.transcript_id, found)
+        report.tokenised_docs += doc_bytes is not None
+        report.cached_docs += plan.doc_loaded
+        report.patterns_run += len(plan.missing)
         for name in ("new", "kept", "reopened", "retired", "decided_kept"):
             setattr(report, name, getattr(report, name) + stats[name])
         report.words += job.words
@@ -132,38 +153,82 @@ def run_suggestions(
     return report
 
 
-def _inline(engine: Engine, jobs: list[_Job],
-            cache: dict[str, bytes]) -> Iterator[tuple[_Job, list[Found], bytes | None]]:
-    # The engine is shared read-only, but a Matcher call is not documented as
-    # thread-safe: one run at a time per engine.
+def auto_processes(words: int) -> int:
+    """Worker processes worth starting to tokenise ``words`` uncached words.
+
+    Two when the machine has two idle cores and the corpus is large enough to repay
+    starting them (each loads spaCy); one otherwise, for instance on a shared server
+    whose cores are already busy, where a pool is slower than working in-process.
+    """
+    if words < PARALLEL_MIN_WORDS:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        busy = 0.0
+    return 2 if cores >= 2 and cores - busy >= 1.0 else 1
+
+
+@dataclass
+class _Plan:
+    """What a transcript needs: cached raw matches, patterns still to run, tokenising."""
+
+    raw: dict[str, list[tuple[int, int]]]
+    missing: list[str]
+    tokenise: bool
+    stale: bool
+    """The match cache holds entries of patterns that are gone or changed."""
+    doc_loaded: bool = False
+
+
+def _inline(store: Store, engine: Engine, jobs: list[_Job], plans: dict[int, _Plan],
+            ) -> Iterator[tuple[_Job, dict[str, list[tuple[int, int]]], bytes | None]]:
     for job in jobs:
-        with engine.lock:
-            if job.key in cache:
-                doc, data = engine.from_bytes(cache[job.key]), None
-            else:
-                doc = engine.tokenize(job.text)
-                data = engine.to_bytes(doc)
-            found = engine.find(doc, job.text, job.turns, job.sentences)
-        yield job, found, data
+        plan = plans[job.transcript_id]
+        raw = dict(plan.raw)
+        data = None
+        if plan.missing:
+            # The engine is shared read-only, but a Matcher call is not documented
+            # as thread-safe: one run at a time per engine.
+            with engine.lock:
+                doc = None
+                if engine.needs_doc(plan.missing):
+                    cached = store.doc_cache_get([job.key]).get(job.key)
+                    if cached is not None:
+                        doc = engine.from_bytes(cached)
+                        plan.doc_loaded = True
+                    else:
+                        doc = engine.tokenize(job.text)
+                        data = engine.to_bytes(doc)
+                raw.update(engine.raw_matches(job.text, job.turns, job.sentences, doc,
+                                                  plan.missing))
+        yield job, raw, data
 
 
-def _pooled(engine: Engine, jobs: list[_Job], cache: dict[str, bytes],
-            processes: int) -> Iterator[tuple[_Job, list[Found], bytes | None]]:
+def _pooled(store: Store, engine: Engine, jobs: list[_Job], plans: dict[int, _Plan],
+            processes: int,
+            ) -> Iterator[tuple[_Job, dict[str, list[tuple[int, int]]], bytes | None]]:
     import multiprocessing
 
-    todo = [j for j in jobs if j.key not in cache]
+    todo = [j for j in jobs if plans[j.transcript_id].tokenise]
     # Largest first, so one long transcript does not finish last on its own.
     todo.sort(key=lambda j: -j.words)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_init,
                              initargs=(engine.codebook,)) as pool:
-        futures = {j.transcript_id: pool.submit(_worker_run, j.text, j.turns, j.sentences)
+        futures = {j.transcript_id: pool.submit(_worker_run, j.text, j.turns, j.sentences,
+                                                plans[j.transcript_id].missing)
                    for j in todo}
-        # Cached transcripts are matched here while the workers tokenise the rest.
-        yield from _inline(engine, [j for j in jobs if j.key in cache], cache)
+        # The other transcripts are matched here while the workers tokenise.
+        yield from _inline(store, engine, [j for j in jobs if not plans[j.transcript_id].tokenise],
+                           plans)
         for job in todo:
-            found, data = futures[job.transcript_id].result()
-            yield job, found, data
+            new_raw, data = futures[job.transcript_id].result()
+            yield job, {**plans[job.transcript_id].raw, **new_raw}, data
 
 
 _WORKER: dict[str, Engine] = {}
@@ -173,11 +238,12 @@ def _worker_init(codebook: Codebook) -> None:
     _WORKER["engine"] = Engine(codebook)
 
 
-def _worker_run(text: str, turns: list[Turn],
-                sentences: list[Sentence]) -> tuple[list[Found], bytes]:
+def _worker_run(text: str, turns: list[Turn], sentences: list[Sentence], pattern_ids: list[str],
+                ) -> tuple[dict[str, list[tuple[int, int]]], bytes]:
     engine = _WORKER["engine"]
     doc = engine.tokenize(text)
-    return engine.find(doc, text, turns, sentences), engine.to_bytes(doc)
+    return (engine.raw_matches(text, turns, sentences, doc, pattern_ids),
+            engine.to_bytes(doc))
 
 
 def suggest_sentences(codebook: Codebook, sentences: list[str], *,

@@ -56,7 +56,7 @@ def import_files(store_path: Path | None, paths: list[str],
 
 def suggest(store_path: Path | None, progress: ProgressFn | None = None) -> str:
     """Run the stored codebook's patterns over every transcript; returns a summary."""
-    engine = _core("qualcoder_ahp.suggest")
+    engine = _core("qualcoder_ahp.suggest.runner")
     with _open(store_path) as store:
         result = engine.run_suggestions(store, progress=_adapt(progress))
     return _summary("suggestions", result)
@@ -72,6 +72,9 @@ def build_demo(store: Store, import_progress: ProgressFn | None = None,
                suggest_progress: ProgressFn | None = None) -> bool:
     """Fill an empty project with the bundled transcripts and codebook, then suggest.
 
+    The participants' attributes (``transcripts/participants.csv``) are loaded too, so
+    the demo's reports can break counts down by profession or distance from the board.
+
     Returns False (and changes nothing) when the project already holds transcripts,
     so running the demo again reopens the same project unchanged.
     """
@@ -82,12 +85,18 @@ def build_demo(store: Store, import_progress: ProgressFn | None = None,
             raise UserError("the bundled demo data is missing", path=str(needed))
     load_codebook(store, DEMO_CODEBOOK)
     importers = _core("qualcoder_ahp.importers")
-    report = importers.import_paths(store, [DEMO_TRANSCRIPTS], progress=_adapt(import_progress))
+    # The folder's README describes the interviews; it is not one of them.
+    files = [p for p in importers.collect_files([DEMO_TRANSCRIPTS])
+             if not p.name.lower().startswith("readme")]
+    report = importers.import_paths(store, files, progress=_adapt(import_progress))
+    attributes = DEMO_TRANSCRIPTS / "participants.csv"
+    if attributes.exists():
+        importers.import_participants(store, attributes)
     failed = getattr(report, "failed", None)
     if failed:
         path, reason = failed[0]
         raise UserError(f"a bundled demo transcript failed to import: {reason}", path=path)
-    engine = _core("qualcoder_ahp.suggest")
+    engine = _core("qualcoder_ahp.suggest.runner")
     engine.run_suggestions(store, progress=_adapt(suggest_progress))
     store.ensure_coder(DEMO_CODER)
     return True

@@ -237,9 +237,14 @@ async def test_undo_redo_survive_a_restart(project: Path):
     async with app2.run_test(size=SIZE) as pilot:
         screen = await open_alpha(pilot)
         assert "Decided 2/5" in screen_text(app2)
+        # it resumes at the first suggestion this coder has not decided
+        assert screen.session.current.id == app2.store.suggestions()[2].id
         await pilot.press("u")
         await pilot.pause()
         assert len(app2.store.codings(coder=CODER)) == 1
+        # and undo shows the suggestion whose decision it took back
+        assert screen.session.current.id == app2.store.suggestions()[1].id
+        assert screen.session.status_of(screen.session.current) == "undecided"
         assert "Decided 1/5" in screen_text(app2)
         await pilot.press("r", "r")
         await pilot.pause()

@@ -112,10 +112,19 @@ def test_demo_is_built_once(tmp_path: Path, monkeypatch):
 
     class FakeImporters:
         @staticmethod
-        def import_paths(store, paths, progress=None):
-            from tests.tui.conftest import TURNS_A
-            from tests.conftest import make_parsed
+        def collect_files(paths):
+            return [Path(paths[0]) / "alpha.txt", Path(paths[0]) / "README.md"]
 
+        @staticmethod
+        def import_participants(store, path):
+            calls.append("participants")
+
+        @staticmethod
+        def import_paths(store, paths, progress=None):
+            from tests.conftest import make_parsed
+            from tests.tui.conftest import TURNS_A
+
+            assert [p.name for p in paths] == ["alpha.txt"]
             calls.append("import")
             store.add_transcript("demo", make_parsed(TURNS_A))
             progress(1, 1)
@@ -135,18 +144,20 @@ def test_demo_is_built_once(tmp_path: Path, monkeypatch):
             calls.append("codebook")
             return Codebook("demo", THEMES, PATTERNS)
 
-    modules = {"qualcoder_ahp.importers": FakeImporters, "qualcoder_ahp.suggest": FakeSuggest,
+    modules = {"qualcoder_ahp.importers": FakeImporters, "qualcoder_ahp.suggest.runner": FakeSuggest,
                "qualcoder_ahp.suggest.codebook": FakeSuggest}
     monkeypatch.setattr(jobs, "_core", modules.__getitem__)
     monkeypatch.setattr(jobs, "DEMO_TRANSCRIPTS", tmp_path)
     monkeypatch.setattr(jobs, "DEMO_CODEBOOK", tmp_path)
+    (tmp_path / "participants.csv").write_text("participant,profession\nalpha,OT\n")
     store = open_store(tmp_path / "demo.db")
     progress = []
     assert jobs.build_demo(store, lambda d, t: progress.append((d, t)),
                            lambda d, t: progress.append((d, t))) is True
-    assert calls == ["codebook", "import", "suggest"] and progress == [(1, 1), (2, 2)]
+    assert calls == ["codebook", "import", "participants", "suggest"]
+    assert progress == [(1, 1), (2, 2)]
     assert jobs.build_demo(store) is False
-    assert calls == ["codebook", "import", "suggest"]
+    assert calls == ["codebook", "import", "participants", "suggest"]
     assert "demo" in store.coders()
     store.close()
 
@@ -156,7 +167,7 @@ def test_jobs_report_a_missing_core_clearly(monkeypatch):
         raise UserError(f"{name} is not available in this build")
 
     monkeypatch.setattr(jobs, "_core", missing)
-    with pytest.raises(UserError, match="qualcoder_ahp.suggest is not available"):
+    with pytest.raises(UserError, match="qualcoder_ahp.suggest.runner is not available"):
         jobs.suggest(Path("x.db"))
 
 
@@ -179,3 +190,32 @@ def test_code_command_opens_the_app(monkeypatch, tmp_path: Path):
     result = CliRunner().invoke(cli, ["--db", str(db), "code", "--coder", "zoe"])
     assert result.exit_code == 0, result.output
     assert opened == {"path": db, "coder": "zoe"}
+
+
+def test_demo_command_builds_then_reopens_unchanged(monkeypatch, tmp_path: Path):
+    """The real bundled transcripts and codebook, the real importer and spaCy suggestions."""
+    opened = []
+
+    def fake_run(self):
+        opened.append((self.store_path, self.coder, len(self.store.suggestions())))
+
+    monkeypatch.setattr("qualcoder_ahp.tui.app.WorkbenchApp.run", fake_run)
+    monkeypatch.delenv("QCAHP_DB")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert "Built demo project qcahp-demo.db (7 transcripts" in first.output
+    store = open_store(tmp_path / "qcahp-demo.db")
+    names = [t.name for t in store.transcripts()]
+    assert "README" not in names and len(names) == 7
+    assert store.participants()["slt_priya"]["profession"] == "Speech and language therapist"
+    store.accept(store.suggestions()[0].id, "demo")
+    events = len(store.events())
+    store.close()
+    again = runner.invoke(cli, ["demo"])
+    assert again.exit_code == 0, again.output
+    assert "Reopened demo project" in again.output
+    store = open_store(tmp_path / "qcahp-demo.db")
+    assert len(store.events()) == events and len(store.codings(coder="demo")) == 1
+    store.close()
+    assert opened[0] == opened[1] and opened[0][1] == "demo" and opened[0][2] > 50

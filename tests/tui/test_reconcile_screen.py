@@ -44,6 +44,7 @@ async def test_decide_two_disagreements_into_consensus(store):
         assert "A: asha" in _text(app, "#coder-text-0")
         assert "B: ben" in _text(app, "#coder-text-1")
         assert "I fell into management by chance" in _text(app, "#coder-text-0")
+        assert _text(app, "#consensus-text").endswith("Serendipity: (no definition)")
         await pilot.press("b")  # take ben's span for serendipity
         await pilot.pause()
         status = _text(app, "#reconcile-status")
@@ -134,3 +135,64 @@ async def test_copy_agreed_stretches_into_consensus(store):
     route = text.index("It was")
     assert [(c.transcript_id, c.theme_id, c.start, c.end) for c in
             store.codings(coder="consensus")] == [(ben.id, "winding", route, route + 23)]
+
+
+async def test_blind_coding_hides_the_other_coders(store):
+    build_project(store)
+    store.set_setting("blind", "1")
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot)
+        assert "Blind coding is on" in _text(app, "#reconcile-status")
+        assert not app.screen.query(".coder-panel")
+        await pilot.press("a", "u", "g")
+        await pilot.pause()
+    assert store.codings(coder="consensus") == []
+
+
+async def test_more_than_two_coders_are_picked_first(store):
+    build_project(store)  # asha, ben and cai have codings
+    app = Host(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CoderPicker"
+        await pilot.press("down", "down", "space")  # untick cai
+        await pilot.press("enter")
+        await _ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReconcileScreen)
+        assert screen.compared == ["asha", "ben"]
+        assert _text(app, "#reconcile-status").startswith("Disagreement 1/2")
+
+
+async def test_a_coder_who_did_not_code_the_transcript_is_not_compared(store):
+    build_project(store)
+    app = Host(store, coders=["asha", "ben", "cai"])
+    async with app.run_test(size=(140, 36)) as pilot:
+        await _ready(pilot)
+        # asha's transcript: cai coded nothing there, so only asha and ben are compared
+        assert "(did not code this transcript)" in _text(app, "#coder-text-2")
+        await pilot.press("3")  # taking cai's span is refused
+        await pilot.pause()
+        assert _text(app, "#reconcile-status").startswith("Disagreement 1/")
+    assert store.codings(coder="consensus") == []
+
+
+async def test_undo_restores_the_previous_consensus(store):
+    build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(pilot)
+        await pilot.press("a", "b")  # item 1: asha's span; item 2: ben has nothing -> reject
+        await pilot.pause()
+        assert len(store.codings(coder="consensus")) == 1
+        await pilot.press("z")  # undo the rejection of item 2 (nothing was written)
+        await pilot.press("z")  # undo taking asha's span on item 1
+        await pilot.pause()
+        assert store.codings(coder="consensus") == []
+        status = _text(app, "#reconcile-status")
+        assert status.startswith("Disagreement 1/2 (0 decided)") and "undecided" in status
+        await pilot.press("z")
+        await pilot.pause()
+    kinds = [e["kind"] for e in store.events("consensus")]
+    assert kinds == ["code", "undo"]

@@ -88,8 +88,8 @@ class CodingScreen(Screen[None]):
         self.store = store
         self.coder = coder
         self.session = CodingSession(store, coder, transcript_id)
-        self._start_at = suggestion_id
-        self._allowed: tuple[bool, ...] = ()
+        self._allowed: tuple[bool, ...] | None = None
+        self._position(suggestion_id)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,7 +102,7 @@ class CodingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._show_transcript(self._start_at)
+        self._show_transcript()
 
     # ------------------------------------------------------------------ loading
     def load(self, transcript_id: int, suggestion_id: int | None = None) -> None:
@@ -111,20 +111,28 @@ class CodingScreen(Screen[None]):
         self.session = CodingSession(self.store, self.coder, transcript_id)
         self.session.theme_filter, self.session.status_filter = old.theme_filter, \
             old.status_filter
-        self._show_transcript(suggestion_id)
+        self._position(suggestion_id)
+        self._show_transcript()
 
-    def _show_transcript(self, suggestion_id: int | None) -> None:
+    def _position(self, suggestion_id: int | None) -> None:
+        """Choose the starting suggestion (before the footer first asks which keys apply)."""
         session = self.session
-        self.title = session.info.name
-        self.sub_title = f"coder: {self.coder}"
-        self._patterns = {p.id: p for p in self.store.patterns(include_inactive=True)}
-        self.query_one(TranscriptView).set_document(session.text, session.turns)
         if suggestion_id is not None:
             target = next((s for s in session.suggestions if s.id == suggestion_id), None)
             if target is not None:
                 session.go_to(target)
         elif session.suggestions:
-            session.step_suggestion(1)
+            # Resume where this coder stopped: the first suggestion not yet decided.
+            target = next((s for s in session.suggestions if s.id not in session.decisions),
+                          session.suggestions[0])
+            session.go_to(target)
+
+    def _show_transcript(self) -> None:
+        session = self.session
+        self.title = session.info.name
+        self.sub_title = f"coder: {self.coder}"
+        self._patterns = {p.id: p for p in self.store.patterns(include_inactive=True)}
+        self.query_one(TranscriptView).set_document(session.text, session.turns)
         self._update(counts=True)
 
     # ------------------------------------------------------------------ drawing
@@ -143,7 +151,10 @@ class CodingScreen(Screen[None]):
         ))
         if session.span is not None:
             span = session.span
-            self.call_after_refresh(view.show_span, span.start, span.end)
+            if view.layout_cache is not None:
+                view.show_span(span.start, span.end)
+            else:  # not laid out yet: scroll once the view knows its size
+                self.call_after_refresh(view.show_span, span.start, span.end)
         # Fixed-size panels: update without a layout pass (a reflow costs more than a key).
         self.query_one("#suggestion-panel", Static).update(
             suggestion_text(session, self._patterns), layout=False)
@@ -152,12 +163,14 @@ class CodingScreen(Screen[None]):
                 self.store.themes(), self.store.theme_counts(self.coder, session.transcript_id),
                 self.store.theme_counts(self.coder), session.recent_themes()), layout=False)
         self.query_one("#status-line", Static).update(self._status(), layout=False)
-        # Re-composing the footer is the slowest part of a key press: only when keys change.
+        # Re-composing the footer is the slowest part of a key press: only when a key
+        # shown in the footer appears or disappears (hidden keys are checked live).
         allowed = tuple(self.check_action(b.action.partition("(")[0], ()) is not False
-                        for b in self.BINDINGS if isinstance(b, Binding))
+                        for b in self.BINDINGS if isinstance(b, Binding) and b.show)
         if allowed != self._allowed:
+            if self._allowed is not None:  # the footer composed itself with these keys
+                self.refresh_bindings()
             self._allowed = allowed
-            self.refresh_bindings()
 
     def _status(self) -> Text:
         session = self.session
@@ -186,7 +199,7 @@ class CodingScreen(Screen[None]):
             return False
         if action == "step" and not session.suggestions:
             return False
-        if action == "remove" and session.coding_under_cursor() is None:
+        if action == "remove" and not session.codings:
             return False
         if action == "next_hit" and not session.search_hits:
             return False
@@ -251,22 +264,22 @@ class CodingScreen(Screen[None]):
 
     # ------------------------------------------------------------------ decisions
     def action_accept(self) -> None:
-        """Accept the current suggestion (adjusted if its span was changed)."""
-        coding = self._do(self.session.accept, counts=True)
-        if coding is not None:
-            theme = self.session.themes.get(coding.theme_id)
-            self.notify(f"{'Adjusted' if coding.origin == 'adjusted' else 'Accepted'}: "
-                        f"{theme.name if theme else coding.theme_id}")
-            self._advance()
+        """Accept the current suggestion (adjusted if its span was changed), then go on."""
+        self._do(lambda: self._then_next(self.session.accept()), counts=True)
 
     def action_reject(self) -> None:
-        """Reject the current suggestion."""
-        self._do(lambda: self.session.reject() or True, counts=True)
-        self._advance()
+        """Reject the current suggestion, then go on."""
+        self._do(lambda: self._then_next(self.session.reject()), counts=True)
 
-    def _advance(self) -> None:
+    def _then_next(self, result: object) -> object:
+        """After a decision, move to the next suggestion that passes the filter.
+
+        No notification here: the panel's counts and the highlight show the decision,
+        and a toast per key would cost a layout pass on every accept.
+        """
         if self.session.visible_suggestions():
-            self._do(lambda: self.session.step_suggestion(1))
+            self.session.step_suggestion(1)
+        return result
 
     def action_widen(self) -> None:
         """Widen the pending span to the turn."""
@@ -310,14 +323,22 @@ class CodingScreen(Screen[None]):
             self.notify("Coding removed (u undoes).")
 
     def action_undo(self) -> None:
-        """Undo the last decision (persisted)."""
-        done = self._do(self.session.undo, counts=True)
+        """Undo the last decision (persisted), showing the suggestion it was about."""
+        done = self._do(lambda: self._show_event(self.session.undo()), counts=True)
         self.notify(f"Undone: {done['kind']}" if done else "Nothing to undo.")
 
     def action_redo(self) -> None:
         """Redo the last undone decision."""
-        done = self._do(self.session.redo, counts=True)
+        done = self._do(lambda: self._show_event(self.session.redo()), counts=True)
         self.notify(f"Redone: {done['kind']}" if done else "Nothing to redo.")
+
+    def _show_event(self, event: dict[str, object] | None) -> dict[str, object] | None:
+        """Move to the suggestion an undone/redone decision was about, if it is here."""
+        sid = event.get("suggestion_id") if event else None
+        target = next((s for s in self.session.suggestions if s.id == sid), None)
+        if target is not None:
+            self.session.go_to(target)
+        return event
 
     # ------------------------------------------------------------------ memo, search, filter
     def action_memo(self) -> None:

@@ -10,6 +10,7 @@ consensus coder (``consensus`` by default):
 - ``a`` / ``b`` (or ``1``-``9``): take that coder's spans;
 - ``u``: the union of every coder's spans; ``i``: what every coder coded;
 - ``x``: reject - the consensus codes nothing here; ``n`` / ``p``: next / previous;
+- ``z``: undo the last decision (through the store's undo, so it is logged too);
 - ``g``: copy every stretch the coders coded identically into the consensus too,
   so the consensus coder ends up with the full agreed coding, not only the
   decided disagreements.
@@ -17,7 +18,8 @@ consensus coder (``consensus`` by default):
 Every decision is one transaction through :meth:`Store.code` (origin
 ``consensus``), replacing any earlier consensus coding of the theme in the
 stretch, so the log explains each consensus coding and undo works as usual. The
-items are computed in a thread worker; only the main thread writes.
+items are computed in a thread worker; only the main thread writes. While blind
+coding is on (``qcahp blind on``) the screen shows nothing of the other coders.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Label, SelectionList, Static
 
 from qualcoder_ahp.agreement.compute import CONSENSUS, collect
 from qualcoder_ahp.agreement.intervals import Interval
@@ -39,6 +41,46 @@ from qualcoder_ahp.model.store import Store
 
 CONTEXT = 120
 """Characters of context shown before and after each stretch."""
+
+
+class CoderPicker(ModalScreen[list[str] | None]):
+    """Choose which coders to reconcile when more than two have coded."""
+
+    DEFAULT_CSS = """
+    CoderPicker { align: center middle; }
+    CoderPicker > Vertical { width: 60; height: auto; max-height: 80%;
+                             border: thick $accent; padding: 1 2; background: $surface; }
+    CoderPicker SelectionList { height: auto; max-height: 16; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "confirm", "Compare", priority=True,
+                tooltip="Reconcile the ticked coders"),
+        Binding("escape", "cancel", "Cancel", tooltip="Back without reconciling"),
+    ]
+
+    def __init__(self, coders: list[str]) -> None:
+        super().__init__()
+        self.coders = coders
+
+    def compose(self) -> ComposeResult:
+        """A tick list of the coders, all ticked."""
+        with Vertical():
+            yield Label("Reconcile which coders? (space ticks, enter compares)")
+            yield SelectionList[str](*[(name, name, True) for name in self.coders],
+                                     id="coder-pick")
+
+    def action_confirm(self) -> None:
+        """Compare the ticked coders (two or more)."""
+        chosen = list(self.query_one("#coder-pick", SelectionList).selected)
+        if len(chosen) < 2:
+            self.notify("Tick two or more coders.", severity="warning")
+            return
+        self.dismiss([c for c in self.coders if c in chosen])
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)
 
 
 class ReconcileScreen(Screen[None]):
@@ -61,6 +103,7 @@ class ReconcileScreen(Screen[None]):
         Binding("x", "reject", "Reject", tooltip="Consensus codes nothing in this stretch"),
         Binding("g", "copy_agreed", "Copy agreed",
                 tooltip="Copy every stretch all coders coded identically into the consensus"),
+        Binding("z", "undo", "Undo", tooltip="Undo the last consensus decision"),
         Binding("n", "move(1)", "Next", tooltip="Skip to the next disagreement"),
         Binding("p", "move(-1)", "Previous", tooltip="Back to the previous disagreement"),
         *[Binding(str(k), f"take({k - 1})", f"Take coder {k}", show=False,
@@ -93,6 +136,9 @@ class ReconcileScreen(Screen[None]):
         self.texts: dict[int, str] = {}
         self.theme_names: dict[str, str] = {}
         self.index = 0
+        self._consensus: dict[tuple[int, str], list[Interval]] = {}
+        self.history: list[tuple[int, int, bool]] = []
+        """(item index or -1 for a copy of agreed stretches, events written, was rejected)."""
         self.rejected: set[int] = set()
         """Items rejected in this session (a rejection leaves no coding behind)."""
         self.title = "Reconcile"
@@ -110,10 +156,27 @@ class ReconcileScreen(Screen[None]):
     def on_mount(self) -> None:
         """Pick the coders to compare (all who coded, but the consensus) and load."""
         self.sub_title = f"coder: {self.coder} - consensus: {self.consensus}"
+        if self.store.get_setting("blind", "0") == "1":
+            # Showing the others' codings would break blind coding for whoever is coding.
+            self.query_one("#reconcile-status", Static).update(Text(
+                "Blind coding is on, so other coders' codings stay hidden. When everyone "
+                "has finished, run `qcahp blind off` and reconcile."))
+            return
         if self.compared is None:
             used = {c.coder for c in self.store.codings()}
-            self.compared = [c for c in self.store.coders() if c in used and c != self.consensus]
+            candidates = [c for c in self.store.coders() if c in used and c != self.consensus]
+            if len(candidates) > 2:
+                self.app.push_screen(CoderPicker(candidates), self._picked)
+                return
+            self.compared = candidates
         self._load(list(self.compared))
+
+    def _picked(self, coders: list[str] | None) -> None:
+        if not coders:
+            self.dismiss()
+            return
+        self.compared = coders
+        self._load(list(coders))
 
     @work(thread=True, exclusive=True, group="reconcile", exit_on_error=False)
     def _load(self, coders: list[str]) -> None:
@@ -138,6 +201,7 @@ class ReconcileScreen(Screen[None]):
         panels = self.query_one("#coder-panels", Horizontal)
         for k in range(len(self.compared or [])):
             panels.mount(VerticalScroll(Static(id=f"coder-text-{k}"), classes="coder-panel"))
+        self._refresh_consensus()
         undecided = [k for k, item in enumerate(self.items) if not self._consensus_spans(item)]
         self.index = undecided[0] if undecided else 0
         self.call_after_refresh(self.show)
@@ -148,10 +212,15 @@ class ReconcileScreen(Screen[None]):
         """The disagreement on screen."""
         return self.items[self.index] if 0 <= self.index < len(self.items) else None
 
+    def _refresh_consensus(self) -> None:
+        """Read the consensus coder's codings once (not once per item per key press)."""
+        self._consensus: dict[tuple[int, str], list[Interval]] = {}
+        for c in self.store.codings(coder=self.consensus):
+            self._consensus.setdefault((c.transcript_id, c.theme_id), []).append((c.start, c.end))
+
     def _consensus_spans(self, item: ReconcileItem) -> list[Interval]:
-        return [(c.start, c.end) for c in self.store.codings(
-            transcript_id=item.transcript_id, coder=self.consensus, theme_id=item.theme_id)
-            if c.start < item.end and c.end > item.start]
+        return [(s, e) for s, e in self._consensus.get((item.transcript_id, item.theme_id), [])
+                if s < item.end and e > item.start]
 
     def status_text(self) -> str:
         """The status line: where we are and whether this item is decided."""
@@ -185,6 +254,7 @@ class ReconcileScreen(Screen[None]):
 
     def show(self) -> None:
         """Render the current item into the panels."""
+        self._refresh_consensus()
         self.query_one("#reconcile-status", Static).update(Text(self.status_text()))
         item = self.item
         consensus = self.query_one("#consensus-text", Static)
@@ -198,18 +268,27 @@ class ReconcileScreen(Screen[None]):
                 continue
             spans = item.of(coder)
             head = Text(f"{label}: {coder}  ", style="bold")
-            head.append(", ".join(f"[{s}, {e})" for s, e in spans) or "(not coded)",
-                        style="dim")
+            head.append(", ".join(f"[{s}, {e})" for s, e in spans) or (
+                "(not coded)" if item.rated(coder) else "(did not code this transcript)"),
+                style="dim")
             panel.first(Static).update(Text("\n").join(
                 [head, self._excerpt(item, spans, "reverse")]))
         if item is None:
             consensus.update(Text(""))
             return
         mine = self._consensus_spans(item)
+        theme = self.store.theme(item.theme_id)
+        definition = Text(f"{theme.name}: ", style="bold")
+        definition.append(" ".join(part for part in (theme.description, theme.inclusion and
+                                                     f"Include: {theme.inclusion}",
+                                                     theme.exclusion and
+                                                     f"Exclude: {theme.exclusion}") if part)
+                          or "(no definition)", style="italic")
         head = Text(f"{self.consensus}: ", style="bold")
         head.append(", ".join(f"[{s}, {e})" for s, e in mine) or
                     ("(rejected)" if self.index in self.rejected else "(undecided)"), style="dim")
-        consensus.update(Text("\n").join([head, self._excerpt(item, mine, "reverse")]))
+        consensus.update(Text("\n").join([head, self._excerpt(item, mine, "reverse"), Text(""),
+                                          definition]))
 
     # ------------------------------------------------------------------ decisions
     def decide(self, spans: list[Interval]) -> None:
@@ -217,14 +296,18 @@ class ReconcileScreen(Screen[None]):
         item = self.item
         if item is None:
             return
+        events = 0
         with self.store.write():
             for coding in self.store.codings(transcript_id=item.transcript_id,
                                              coder=self.consensus, theme_id=item.theme_id):
                 if coding.start < item.end and coding.end > item.start:
                     self.store.remove_coding(coding.id, self.consensus)
+                    events += 1
             for start, end in spans:
                 self.store.code(item.transcript_id, item.theme_id, self.consensus, start, end,
                                 origin="consensus")
+                events += 1
+        self.history.append((self.index, events, self.index in self.rejected))
         if spans:
             self.rejected.discard(self.index)
         else:
@@ -233,13 +316,35 @@ class ReconcileScreen(Screen[None]):
 
     def action_copy_agreed(self) -> None:
         """Copy every identically coded stretch not yet in the consensus, in one transaction."""
+        self._refresh_consensus()
         todo = [it for it in self.agreed if not self._consensus_spans(it)]
+        events = 0
         with self.store.write():
             for item in todo:
                 for start, end in item.union():
                     self.store.code(item.transcript_id, item.theme_id, self.consensus, start,
                                     end, origin="consensus")
+                    events += 1
+        if events:
+            self.history.append((-1, events, False))
         self.notify(f"Copied {len(todo)} agreed stretches into {self.consensus}.")
+        self.show()
+
+    def action_undo(self) -> None:
+        """Undo the last decision of this session (its events undone through the store)."""
+        if not self.history:
+            self.notify("Nothing to undo in this session.", severity="warning")
+            return
+        index, events, was_rejected = self.history.pop()
+        with self.store.write():
+            for _ in range(events):
+                self.store.undo(self.consensus)
+        if index >= 0:
+            self.index = index
+            if was_rejected:
+                self.rejected.add(index)
+            else:
+                self.rejected.discard(index)
         self.show()
 
     def action_take(self, k: int) -> None:
@@ -247,7 +352,12 @@ class ReconcileScreen(Screen[None]):
         item = self.item
         if item is None or k >= len(self.compared or []):
             return
-        self.decide(list(item.of((self.compared or [])[k])))
+        coder = (self.compared or [])[k]
+        if not item.rated(coder):
+            self.notify(f"{coder} did not code {item.transcript}; choose another coder.",
+                        severity="warning")
+            return
+        self.decide(list(item.of(coder)))
 
     def action_union(self) -> None:
         """Consensus takes everything any coder coded here."""

@@ -78,13 +78,16 @@ class TranscriptsScreen(Screen[None]):
                                    (decided / total if total else -1.0, decided, total),
                                    codings)))
         rows.sort(key=lambda r: r[1][self.sort_column], reverse=self.sort_reverse)
+        cells = [(tid, (Text(label), Text(participant), words, f"{decided}/{total}", codings))
+                 for tid, (label, participant, words, (_, decided, total), codings) in rows]
         table.clear(columns=True)
         for i, name in enumerate(COLUMNS):
             arrow = (" ▼" if self.sort_reverse else " ▲") if i == self.sort_column else ""
-            table.add_column(name + arrow, key=name)
-        for tid, (label, participant, words, (_, decided, total), codings) in rows:
-            table.add_row(Text(label), Text(participant), words, f"{decided}/{total}", codings,
-                          key=str(tid))
+            # Explicit widths: names are the point of this table, never cut them short.
+            width = max([len(name) + 2, *(len(str(c[i])) for _, c in cells)])
+            table.add_column(name + arrow, key=name, width=width)
+        for tid, row in cells:
+            table.add_row(*row, key=str(tid))
         if selected is not None and str(selected) in {str(r[0]) for r in rows}:
             table.move_cursor(row=table.get_row_index(str(selected)))
         self.sub_title = f"coder: {self.coder} · {len(rows)} transcripts"

@@ -55,18 +55,12 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern]) -> Tex
         if session.is_adjusted():
             out.append(" · span adjusted", style="bold magenta")
         out.append("\n")
-        _theme_block(out, theme, sug.theme_id)
-        out.append("Patterns: ", style="bold")
-        out.append(", ".join(sug.pattern_ids) or "-")
-        out.append("\n")
-        for pid in sug.pattern_ids:
-            pattern = patterns.get(pid)
-            if pattern is not None:
-                out.append(f"  {pid}: ", style="dim")
-                out.append(_short(str(pattern.body), 60) + "\n", style="dim")
+        _theme_name(out, theme, sug.theme_id)
         words = [session.text[a:b] for a, b in sug.matches]
         out.append("Matched: ", style="bold")
         out.append(", ".join(f"“{w}”" for w in words) or "-")
+        out.append("\nPatterns: ", style="bold")
+        out.append(", ".join(sug.pattern_ids) or "-")
         out.append("\n")
     coding = session.coding_under_cursor()
     if coding is not None:
@@ -77,21 +71,34 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern]) -> Tex
         if coding.memo:
             out.append("Memo: ", style="bold")
             out.append(_short(coding.memo, 200) + "\n")
+    if sug is not None:
+        _criteria(out, session.themes.get(sug.theme_id), patterns, sug.pattern_ids)
     return out
 
 
-def _theme_block(out: Text, theme: Theme | None, theme_id: str) -> None:
+def _theme_name(out: Text, theme: Theme | None, theme_id: str) -> None:
     if theme is None:
         out.append(f"Theme {theme_id} (not in the codebook)\n", style="bold red")
         return
     out.append("  ", style=_swatch(theme.color))
     out.append(" ")
     out.append(theme.name + "\n", style="bold")
-    for label, body in (("Definition", theme.description), ("Include", theme.inclusion),
-                        ("Exclude", theme.exclusion)):
-        if body:
-            out.append(f"{label}: ", style="bold")
-            out.append(body.strip() + "\n")
+
+
+def _criteria(out: Text, theme: Theme | None, patterns: dict[str, Pattern],
+              pattern_ids: tuple[str, ...]) -> None:
+    """Definition, inclusion and exclusion criteria, then what each pattern looks for."""
+    if theme is not None:
+        for label, body in (("Definition", theme.description), ("Include", theme.inclusion),
+                            ("Exclude", theme.exclusion)):
+            if body:
+                out.append(f"{label}: ", style="bold")
+                out.append(body.strip() + "\n")
+    for pid in pattern_ids:
+        pattern = patterns.get(pid)
+        if pattern is not None:
+            out.append(f"{pid}: ", style="dim bold")
+            out.append(_short(str(pattern.body), 80) + "\n", style="dim")
 
 
 def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[str, int],

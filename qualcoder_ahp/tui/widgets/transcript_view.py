@@ -46,8 +46,9 @@ class Marks:
 class TranscriptView(ScrollView, can_focus=False):
     """Scrollable, wrapped, styled view of one transcript."""
 
+    # The vertical scrollbar is always there, so the wrap width never changes under it.
     DEFAULT_CSS = """
-    TranscriptView { background: $surface; }
+    TranscriptView { background: $surface; overflow-y: scroll; overflow-x: hidden; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:

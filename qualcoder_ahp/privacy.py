@@ -1,0 +1,214 @@
+"""Redaction: replace the names of people in stored transcript text before coding.
+
+A names file lists one name per line, optionally with its replacement
+(``Helen Smith,[P01]``); blank lines and ``#`` comments are ignored. A name with no
+replacement becomes the transcript's participant code in brackets (``[P01]``), or
+``[REDACTED]`` for a transcript with no participant. Names match as whole words,
+case-insensitively, longest first (so ``Helen Smith`` wins over ``Helen``), and a
+space in a name matches any run of whitespace (a name wrapped across lines).
+Speaker labels are redacted the same way.
+
+Redaction happens before coding because it moves offsets: a transcript with any
+coding (even an undone one) or a decided suggestion is refused. The text is
+rewritten in place with a ``redact`` event in the log (see
+:mod:`qualcoder_ahp.model.privacy_store` for why not as a new version), turns are
+moved with the text, and sentences are re-split by the importer's splitter exactly
+as an import of the redacted text would split them. The event records how many
+replacements were made, never the names.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.importers.sentences import split_sentences
+from qualcoder_ahp.records import Sentence, Turn
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """One name to replace, and its replacement (``None``: the participant code)."""
+
+    name: str
+    replacement: str | None = None
+
+
+@dataclass(frozen=True)
+class Redacted:
+    """A transcript's text, turns and sentences after redaction."""
+
+    text: str
+    turns: list[Turn]
+    sentences: list[Sentence]
+    counts: Counter[str]
+    """Replacements made per name (as listed in the names file)."""
+
+    @property
+    def replacements(self) -> int:
+        """How many spans were replaced."""
+        return sum(self.counts.values())
+
+
+@dataclass
+class RedactReport:
+    """What :func:`redact_transcripts` did, per transcript name."""
+
+    redacted: dict[str, Counter[str]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def read_names(path: str | os.PathLike[str]) -> list[NameRule]:
+    """Read a names file (``name`` or ``name,replacement`` per line).
+
+    Raises:
+        UserError: the file is missing, unreadable, not UTF-8 text, or lists no name.
+    """
+    file = Path(path)
+    try:
+        raw = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise UserError(f"cannot read the names file ({reason})", path=str(file)) from None
+    rules: list[NameRule] = []
+    for line in raw.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, replacement = line.partition(",")
+        name = unicodedata.normalize("NFC", " ".join(name.split()))
+        if not name:
+            raise UserError(f"a line has a replacement but no name: {line!r}", path=str(file))
+        rules.append(NameRule(name, replacement.strip() if sep else None))
+    if not rules:
+        raise UserError("the names file lists no names", path=str(file))
+    return rules
+
+
+def _pattern(rules: Sequence[NameRule]) -> re.Pattern[str]:
+    names = sorted({r.name for r in rules}, key=lambda n: (-len(n), n))
+    alternatives = "|".join(r"\s+".join(re.escape(part) for part in n.split()) for n in names)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def redact_text(
+    text: str, turns: Sequence[Turn], rules: Sequence[NameRule], default: str
+) -> Redacted:
+    """Redact one transcript's text and move its turns; re-split its sentences.
+
+    Args:
+        text: the stored text.
+        turns: its speaker turns (offsets into ``text``).
+        rules: the names and replacements.
+        default: the replacement for names listed without one.
+    """
+    pattern = _pattern(rules)
+    by_name = {r.name.casefold(): r for r in rules}
+
+    def rule_for(found: str) -> NameRule:
+        return by_name[" ".join(found.split()).casefold()]
+
+    pieces: list[str] = []
+    # (old start, old end, new start, new length) of each replaced name, in text order
+    moves: list[tuple[int, int, int, int]] = []
+    counts: Counter[str] = Counter()
+    last = shift = 0
+    for match in pattern.finditer(text):
+        rule = rule_for(match.group())
+        new = rule.replacement if rule.replacement is not None else default
+        pieces.append(text[last:match.start()])
+        pieces.append(new)
+        moves.append((match.start(), match.end(), match.start() + shift, len(new)))
+        shift += len(new) - (match.end() - match.start())
+        counts[rule.name] += 1
+        last = match.end()
+    pieces.append(text[last:])
+    new_text = "".join(pieces)
+
+    def moved(offset: int, is_end: bool) -> int:
+        delta = 0
+        for start, end, new_start, new_len in moves:
+            if end <= offset:
+                delta = new_start + new_len - end
+            elif start < offset:  # a boundary inside a name: snap to the replacement's edge
+                return new_start + new_len if is_end else new_start
+            else:
+                break
+        return offset + delta
+
+    new_turns = []
+    for turn in turns:
+        speaker = pattern.sub(
+            lambda m: (rule_for(m.group()).replacement or default).strip("[]"), turn.speaker)
+        new_turns.append(Turn(speaker, turn.role, moved(turn.start, False),
+                              moved(turn.end, True), turn.time))
+    return Redacted(new_text, new_turns, split_sentences(new_text, new_turns), counts)
+
+
+def redact_transcripts(
+    store: Store,
+    rules: Sequence[NameRule],
+    transcripts: Sequence[str] = (),
+    *,
+    all_transcripts: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> RedactReport:
+    """Redact the named transcripts (or all of them) in ``store``.
+
+    All or nothing across transcripts: if any of them is already coded, nothing is
+    changed and the error names every such transcript. Each transcript is then
+    rewritten in its own transaction.
+
+    Raises:
+        UserError: no transcript named, an unknown transcript, or coded transcripts.
+    """
+    if all_transcripts:
+        infos = store.transcripts()
+    elif transcripts:
+        infos = [store.transcript(ref) for ref in transcripts]
+    else:
+        raise UserError("name the transcripts to redact (--transcript NAME) or use --all")
+    blocked = [f"{i.name}@{i.version}" for i in infos
+               if any(store.redaction_blockers(i.id).values())]
+    if blocked:
+        raise UserError(
+            "already coded or decided, so redaction would move the codings' offsets: "
+            + ", ".join(blocked) + " (redact before coding)")
+    report = RedactReport(dry_run=dry_run)
+    for done, info in enumerate(infos):
+        if progress is not None:
+            progress(done, len(infos), info.name)
+        default = f"[{info.participant}]" if info.participant else "[REDACTED]"
+        result = redact_text(store.transcript_text(info.id), store.turns(info.id), rules,
+                             default)
+        speakers_changed = [t.speaker for t in result.turns] != [
+            t.speaker for t in store.turns(info.id)]
+        if not result.replacements and not speakers_changed:
+            report.unchanged.append(info.name)
+            continue
+        report.redacted[info.name] = result.counts
+        if not dry_run:
+            store.replace_transcript_text(
+                info.id, result.text, result.turns, result.sentences,
+                {"replacements": result.replacements, "names": len(rules)})
+    if progress is not None:
+        progress(len(infos), len(infos), "")
+    return report
+
+
+__all__ = ["NameRule", "Redacted", "RedactReport", "read_names", "redact_text",
+           "redact_transcripts"]

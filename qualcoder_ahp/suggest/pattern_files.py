@@ -1,0 +1,138 @@
+"""Codebooks from spaCy/Prodigy pattern JSONL files and from REFI-QDA ``.qdc`` files.
+
+A patterns JSONL file has one ``{"label": ..., "pattern": ..., "id": ...}`` per line,
+the format spaCy's ``SpanRuler``/``EntityRuler`` and Prodigy use: a string pattern is
+a phrase, a list is a token pattern. Labels become theme ids (lower-cased slugs); a
+line without an id gets a stable one derived from its label and pattern. Optional
+``scope``, ``unit`` and ``exclude`` keys carry our extensions. Such a file is read as
+a codebook on its own (one theme per label) or merged into a YAML codebook, whose
+theme ids its labels must then name. ``.qdc`` codebooks are read by
+:mod:`qualcoder_ahp.refi` when that module is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.records import Codebook, Pattern, Theme
+from qualcoder_ahp.suggest.codebook import (
+    PALETTE,
+    SCOPES,
+    UNITS,
+    Checker,
+    CheckResult,
+    check_body,
+)
+
+
+def derived_pattern_id(label: str, pattern: Any) -> str:
+    """A stable id for a JSONL pattern without one: label plus a hash of the pattern."""
+    digest = hashlib.sha1(json.dumps([label, pattern], sort_keys=True).encode()).hexdigest()
+    return f"{label}_{digest[:8]}"
+
+
+def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
+    """Read pattern JSONL lines into (line, label, Pattern); labels become theme ids."""
+    out: list[tuple[int, str, Pattern]] = []
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        ck.error(0, "", f"cannot read the file ({exc.__class__.__name__}: {exc})")
+        return out
+    seen: dict[str, int] = {}
+    for number, text in enumerate(lines, 1):
+        if not text.strip():
+            continue
+        try:
+            row = json.loads(text)
+        except json.JSONDecodeError as exc:
+            ck.error(number, "", f"not valid JSON: {exc.msg}")
+            continue
+        if not isinstance(row, dict) or "label" not in row or "pattern" not in row:
+            ck.error(number, "", 'each line needs {"label": ..., "pattern": ...}')
+            continue
+        label = _slug(str(row["label"]))
+        body = row["pattern"]
+        pattern_id = str(row.get("id") or derived_pattern_id(label, body))
+        what = f"pattern {pattern_id}"
+        if pattern_id in seen:
+            ck.error(number, what, f"duplicate pattern id (first at line {seen[pattern_id]})")
+            continue
+        seen[pattern_id] = number
+        kind = "phrase" if isinstance(body, str) else "token"
+        scope = row.get("scope", "participant")
+        unit = row.get("unit", "sentence")
+        if scope not in SCOPES:
+            ck.error(number, what, f"bad scope {scope!r} (use {', '.join(SCOPES)})")
+        if unit not in UNITS:
+            ck.error(number, what, f"bad unit {unit!r} (use {', '.join(UNITS)})")
+        before = len(ck.errors)
+        check_body(ck, kind, body, number, what)
+        if len(ck.errors) == before:
+            out.append((number, label,
+                        Pattern(pattern_id, label, kind, body, scope, unit,
+                                bool(row.get("exclude", False)))))
+    return out
+
+
+def _slug(label: str) -> str:
+    """Prodigy labels are often upper case (``SERENDIPITY``); theme ids are lower-case slugs."""
+    slug = re.sub(r"[^a-z0-9_]+", "_", label.strip().lower()).strip("_")
+    return slug if slug and slug[0].isalpha() else f"t_{slug}"
+
+
+def check_jsonl_codebook(path: Path) -> CheckResult:
+    """Read a patterns JSONL file as a codebook: one theme per label."""
+    ck = Checker(str(path))
+    rows = _jsonl_patterns(ck, path)
+    labels = list(dict.fromkeys(label for _, label, _ in rows))
+    if not rows and not ck.errors:
+        ck.error(0, "", "no patterns in the file")
+    themes = tuple(Theme(label, label.replace("_", " ").capitalize(),
+                         color=PALETTE[i % len(PALETTE)], position=i)
+                   for i, label in enumerate(labels))
+    codebook = Codebook(path.stem, themes, tuple(p for _, _, p in rows), None, str(path))
+    return CheckResult(codebook, ck.errors, ck.warnings)
+
+
+def merge_jsonl(result: CheckResult, path: Path) -> CheckResult:
+    """Add a patterns JSONL file's patterns to a checked codebook (labels = theme ids)."""
+    assert result.codebook is not None
+    ck = Checker(str(path))
+    rows = _jsonl_patterns(ck, path)
+    themes = {t.id: t for t in result.codebook.themes}
+    taken = {p.id for p in result.codebook.patterns}
+    added: list[Pattern] = []
+    for number, label, pattern in rows:
+        if label not in themes:
+            ck.error(number, f"pattern {pattern.id}", f"label {label!r} is not a theme id of "
+                     f"{result.codebook.source}")
+        elif not themes[label].codable and not pattern.exclude:
+            ck.error(number, f"pattern {pattern.id}", f"theme {label!r} is a folder")
+        elif pattern.id in taken:
+            ck.error(number, f"pattern {pattern.id}", "pattern id already used in the codebook")
+        else:
+            added.append(pattern)
+    cb = result.codebook
+    merged = Codebook(cb.name, cb.themes, cb.patterns + tuple(added), cb.pipeline, cb.source)
+    return CheckResult(merged, result.errors + ck.errors, result.warnings + ck.warnings)
+
+
+# --------------------------------------------------------------------------- REFI-QDA
+def read_qdc_codebook(path: Path) -> CheckResult:
+    """Read a REFI-QDA codebook through :func:`qualcoder_ahp.refi.read_qdc`."""
+    try:
+        from qualcoder_ahp.refi import read_qdc  # type: ignore[attr-defined]
+    except ImportError:
+        return CheckResult(None, [f"{path}:0: reading REFI-QDA .qdc codebooks is not available "
+                                  "in this installation (qualcoder_ahp.refi is missing)"])
+    try:
+        codebook = read_qdc(path)
+    except UserError as exc:
+        return CheckResult(None, [str(exc)])
+    return CheckResult(codebook)

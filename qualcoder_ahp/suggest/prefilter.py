@@ -1,0 +1,377 @@
+"""Cheap necessary conditions for patterns, so expensive matching runs only where it can succeed.
+
+A codebook has tens to hundreds of patterns and most of them match nowhere in a
+given turn. Running Python's regular expression engine over every character for
+every pattern, or spaCy's Matcher (whose ``IN``/``REGEX`` predicates are Python
+calls per token and pattern) over every token, costs many times what tokenising
+does. So each pattern gets *anchors*: strings at least one of which must be present
+wherever the pattern matches.
+
+- A regular expression's anchors come from its parse tree (``re._parser``): literal
+  runs that every match must contain, taken from alternations where every branch has
+  one. ``\\b(?:went|moved)\\s+into\\s+(?:management|operations)\\b`` has the anchor
+  sets ``{went, moved}``, ``{into}`` and ``{management, operations}``; the one whose
+  shortest string is longest is kept. Text is compared lower-cased, which is exact for
+  case-insensitive patterns except for a few characters with extra case equivalents
+  (``ſ``, the Kelvin sign...): a text containing one of them is scanned in full.
+- A token pattern's anchors are the values of one mandatory token's ``ORTH``,
+  ``TEXT``, ``LOWER``, ``NORM`` or ``LEMMA`` equality or ``IN`` list; the engine picks,
+  per document, the token spec whose values occur least often.
+
+The result is identical to a full scan; only the work differs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+try:  # CPython's own parser: exact, and kept in step with the regex engine we run
+    from re import _compiler as _sre_compile  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+    from re._constants import (  # type: ignore[attr-defined]
+        ASSERT,
+        ASSERT_NOT,
+        AT,
+        ATOMIC_GROUP,
+        BRANCH,
+        CATEGORY,
+        GROUPREF_EXISTS,
+        IN,
+        LITERAL,
+        MAX_REPEAT,
+        MIN_REPEAT,
+        NEGATE,
+        NOT_LITERAL,
+        POSSESSIVE_REPEAT,
+        RANGE,
+        SUBPATTERN,
+    )
+except ImportError:  # pragma: no cover - other Pythons: no prefilter, full scans
+    _sre_parse = None
+
+MIN_ANCHOR = 2
+"""Shorter anchors are too common to save anything."""
+MAX_EXPANSION = 16
+MAX_SETS = 4
+"""Most strings a finite stretch of a regular expression is expanded into."""
+
+ANCHOR_ATTRS = {"ORTH": "ORTH", "TEXT": "ORTH", "LOWER": "LOWER", "NORM": "NORM",
+                "LEMMA": "LEMMA"}
+
+
+@functools.lru_cache(maxsize=4096)
+def lowered_regex(pattern: str) -> re.Pattern[str] | None:
+    """A case-sensitive twin of a case-insensitive pattern, for lower-cased text.
+
+    Python's IGNORECASE matching is about twice as slow as plain matching. On text
+    lower-cased by :func:`lowered_for_anchors` (same length, no characters with
+    extra case equivalents), the pattern with every literal and character-class
+    member lower-cased matches at exactly the same offsets. Returns None when that
+    cannot be guaranteed (inline case flags, huge character ranges), and the
+    original pattern runs on the original text.
+    """
+    if _sre_parse is None:
+        return None
+    try:
+        tree = _sre_parse.parse(pattern, re.IGNORECASE)
+        if not _lower_nodes(tree):
+            return None
+        tree.state.flags &= ~re.IGNORECASE
+        return _sre_compile.compile(tree, 0)  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - any surprise: use the original pattern
+        return None
+
+
+def _lower_nodes(items: Any) -> bool:
+    """Lower-case literals in place; False if the pattern cannot be lowered safely."""
+    for i, (op, av) in enumerate(items):
+        if op in (LITERAL, NOT_LITERAL):
+            lower = chr(av).lower()
+            if len(lower) != 1:
+                return False
+            items[i] = (op, ord(lower))
+        elif op is IN:
+            extra = []
+            for kind, value in av:
+                if kind is LITERAL:
+                    extra.append((LITERAL, ord(chr(value).lower())))
+                elif kind is RANGE:
+                    low, high = value
+                    if high - low > 1024:
+                        return False
+                    extra.extend((LITERAL, ord(chr(c).lower())) for c in range(low, high + 1)
+                                 if chr(c).lower() != chr(c) and len(chr(c).lower()) == 1)
+                elif kind not in (NEGATE, CATEGORY):
+                    return False
+            av.extend(x for x in dict.fromkeys(extra) if x not in av)
+        elif op is SUBPATTERN:
+            if av[2] & re.IGNORECASE:  # (?-i:...): a case-sensitive part
+                return False
+            if not _lower_nodes(av[3]):
+                return False
+        elif op is BRANCH:
+            if not all(_lower_nodes(alt) for alt in av[1]):
+                return False
+        elif op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT):
+            if not _lower_nodes(av[2]):
+                return False
+        elif op in (ASSERT, ASSERT_NOT):
+            if not _lower_nodes(av[1]):
+                return False
+        elif op is ATOMIC_GROUP:
+            if not _lower_nodes(av):
+                return False
+        elif op is GROUPREF_EXISTS:
+            if not _lower_nodes(av[1]) or (av[2] is not None and not _lower_nodes(av[2])):
+                return False
+    return True
+
+
+def _unsafe_case_chars() -> frozenset[str]:
+    """Characters whose case-insensitive matches ``str.lower`` does not reproduce."""
+    chars = {"\u0130"}  # 'İ' lower-cases to two characters
+    try:
+        from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
+
+        for key, values in _EXTRA_CASES.items():
+            chars.update(chr(c) for c in (key, *values) if c >= 128)
+    except ImportError:  # pragma: no cover
+        chars.update("µıſͅςϐϑϕϖϰϱϵẛιﬅﬆ\u212a\u212b")
+    chars.update("\u212a\u212b")  # Kelvin and Angstrom signs
+    return frozenset(chars)
+
+
+UNSAFE_CASE = _unsafe_case_chars()
+
+
+def lowered_for_anchors(text: str) -> str | None:
+    """The text lower-cased for anchor search, or None if anchors are not exact for it."""
+    if not text.isascii() and not UNSAFE_CASE.isdisjoint(text):
+        return None
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_anchors(pattern: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(_regex_anchors(pattern))
+
+
+def regex_anchors(pattern: str) -> list[tuple[str, ...]]:
+    """Anchor sets of a regular expression (cached per pattern; see :func:`_regex_anchors`)."""
+    return list(_cached_anchors(pattern))
+
+
+def _regex_anchors(pattern: str) -> list[tuple[str, ...]]:
+    """Anchor sets of a regular expression: every match contains a string of each set.
+
+    Returns the usable sets (lower-cased, at most :data:`MAX_SETS`, most selective
+    first); an empty list means the pattern has to be run on every segment.
+    """
+    if _sre_parse is None:
+        return []
+    try:
+        tree = _sre_parse.parse(pattern, re.IGNORECASE)
+    except Exception:  # noqa: BLE001 - validated elsewhere; no anchors means a full scan
+        return []
+    usable = {tuple(sorted(_minimal(s))) for s in _sequence(list(tree))
+              if s and min(len(x) for x in s) >= MIN_ANCHOR}
+    return sorted(usable, key=_selectivity, reverse=True)[:MAX_SETS]
+
+
+def _selectivity(strings: tuple[str, ...] | set[str]) -> tuple[int, int]:
+    # Beyond 8 characters a string is rare enough; then fewer strings cost less.
+    return min(min(len(x) for x in strings), 8), -len(strings)
+
+
+class AnchorIndex:
+    """Finds every occurrence of many anchors in a text in one pass.
+
+    The anchors are compiled into one trie-shaped regular expression inside a
+    lookahead, so each position reports the longest anchor starting there; the
+    shorter anchors that are its prefixes start there too.
+    """
+
+    def __init__(self, anchors: set[str]) -> None:
+        """Compile the anchors (lower-cased strings)."""
+        self.anchors = anchors
+        self.prefixes = {a: [a[:k] for k in range(1, len(a) + 1) if a[:k] in anchors]
+                         for a in anchors}
+        body = _trie_regex(sorted(anchors))
+        self.regex = re.compile(f"(?=({body}))") if body else None
+
+    def positions(self, lowered: str) -> dict[str, list[int]]:
+        """Every start offset of every anchor in a lower-cased text."""
+        out: dict[str, list[int]] = {}
+        if self.regex is None:
+            return out
+        prefixes = self.prefixes
+        for m in self.regex.finditer(lowered):
+            start = m.start()
+            for anchor in prefixes[m.group(1)]:
+                out.setdefault(anchor, []).append(start)
+        return out
+
+
+def _trie_regex(words: list[str]) -> str:
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alternatives = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        body = (alternatives[0] if len(alternatives) == 1
+                else "(?:" + "|".join(alternatives) + ")")
+        # Greedy optional: the longest anchor at a position wins.
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+def _sequence(items: list[tuple[Any, Any]]) -> list[set[str]]:
+    """Every anchor set (one string of each must occur) a sequence of nodes implies.
+
+    Stretches of the sequence that match a small finite set of strings (literals,
+    alternations of literals, optional parts, ``\\b``) are expanded into that set, so
+    ``f(?:ell|allen)`` gives ``{fell, fallen}`` rather than the weaker ``{ell, allen}``.
+    """
+    sets: list[set[str]] = []
+    current = {""}
+
+    def flush() -> None:
+        nonlocal current
+        if current != {""}:
+            sets.append(current)
+        current = {""}
+
+    for op, av in items:
+        finite = _finite_node(op, av)
+        if finite is not None:
+            product = {a + b for a in current for b in finite}
+            if len(product) <= MAX_EXPANSION:
+                current = product
+                continue
+            flush()
+            current = finite if len(finite) <= MAX_EXPANSION else {""}
+            continue
+        flush()
+        if op is SUBPATTERN:
+            sets.extend(_sequence(list(av[3])))
+        elif op is ATOMIC_GROUP:
+            sets.extend(_sequence(list(av)))
+        elif op is BRANCH:
+            union: set[str] = set()
+            for alternative in av[1]:
+                best = _best(_sequence(list(alternative)))
+                if best is None:
+                    union = set()
+                    break
+                union |= best
+            if union:
+                sets.append(union)
+        elif op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT) and av[0] >= 1:
+            sets.extend(_sequence(list(av[2])))
+        # IN with classes, ANY, CATEGORY, lookarounds, group references: no anchor.
+    flush()
+    return sets
+
+
+def _finite(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """The (lower-cased) strings a node sequence matches, if few; else None."""
+    out = {""}
+    for op, av in items:
+        node = _finite_node(op, av)
+        if node is None:
+            return None
+        out = {a + b for a in out for b in node}
+        if len(out) > MAX_EXPANSION:
+            return None
+    return out
+
+
+def _finite_node(op: Any, av: Any) -> set[str] | None:
+    if op is LITERAL:
+        return {chr(av).lower()}
+    if op is AT:
+        return {""}  # \b, ^, $: zero width
+    if op is IN:
+        if all(kind is LITERAL for kind, _ in av) and len(av) <= 8:
+            return {chr(c).lower() for _, c in av}
+        return None
+    if op is SUBPATTERN:
+        return _finite(list(av[3]))
+    if op is BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            strings = _finite(list(alternative))
+            if strings is None:
+                return None
+            out |= strings
+        return out if len(out) <= MAX_EXPANSION else None
+    if op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT) and av[1] is not None and av[1] <= 2:
+        inner = _finite(list(av[2]))
+        if inner is None:
+            return None
+        out = set()
+        for count in range(av[0], av[1] + 1):
+            strings = {""}
+            for _ in range(count):
+                strings = {a + b for a in strings for b in inner}
+            out |= strings
+        return out if len(out) <= MAX_EXPANSION else None
+    return None
+
+
+def _best(sets: list[set[str]]) -> set[str] | None:
+    """The most selective anchor set: longest shortest string, then fewest strings."""
+    usable = [_minimal(s) for s in sets if s and min(len(x) for x in s) >= MIN_ANCHOR]
+    if not usable:
+        return None
+    return max(usable, key=_selectivity)
+
+
+def _minimal(strings: set[str]) -> set[str]:
+    """Drop strings that contain another string of the set (that one occurs too)."""
+    return {s for s in strings if not any(o != s and o in s for o in strings)}
+
+
+def token_anchor_specs(body: list[dict[str, Any]]) -> list[tuple[str, tuple[str, ...]]]:
+    """``(attribute, values)`` of each mandatory token spec that can anchor a token pattern.
+
+    A token is mandatory when it has no ``OP`` or one that needs at least one token
+    (``+``, ``{n}``, ``{n,m}`` with n >= 1). Every match of the pattern contains a
+    token whose attribute has one of the values, for each spec returned.
+    """
+    specs: list[tuple[str, tuple[str, ...]]] = []
+    for token in body:
+        if not isinstance(token, dict) or not _mandatory(token.get("OP", token.get("op"))):
+            continue
+        for attr, value in token.items():
+            column = ANCHOR_ATTRS.get(str(attr).upper())
+            if column is None:
+                continue
+            if isinstance(value, str):
+                specs.append((column, (value,)))
+            elif (isinstance(value, dict) and len(value) == 1
+                  and str(next(iter(value))).upper() == "IN"):
+                values = next(iter(value.values()))
+                if isinstance(values, list) and values and all(isinstance(v, str)
+                                                               for v in values):
+                    specs.append((column, tuple(values)))
+    return specs
+
+
+def _mandatory(op: Any) -> bool:
+    if op is None or op == "+":
+        return True
+    if isinstance(op, str) and op.startswith("{"):
+        low = op[1:-1].split(",")[0]
+        return low.isdigit() and int(low) >= 1
+    return False

@@ -1,0 +1,1 @@
+"""Helpers for the reliability tests: a small project builder and subprocess scripts."""

@@ -1,0 +1,136 @@
+"""Two coders in one database at once: both succeed, nothing lost or duplicated.
+
+Real processes (``tests/helpers``) race on one file the way two coders on a shared
+drive would; in-process tests check that a writer waits on the busy timeout rather
+than failing, that :meth:`Store.data_version` lets the workbench notice another
+coder's commit, and that undo works from the log as it is now (never a stale copy).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+
+from qualcoder_ahp.model.store import open_store
+from tests.conftest import REPO
+from tests.helpers.project import build_project, check_consistent
+
+HELPERS = REPO / "tests" / "helpers"
+
+
+def _spawn(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=REPO)
+
+
+def test_two_coders_deciding_at_once_lose_and_duplicate_nothing(tmp_path):
+    db = tmp_path / "shared.db"
+    build_project(db, transcripts=3).close()
+    start_at = f"{time.time() + 1.0:.3f}"
+    procs = {coder: _spawn(str(HELPERS / "decide_stream.py"), str(db), coder, str(seed), "80",
+                           start_at)
+             for seed, coder in enumerate(("ana", "ben"))}
+    reported: dict[str, list[int]] = {}
+    for coder, proc in procs.items():
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert out.splitlines()[-1] == "DONE"
+        reported[coder] = [int(line.split()[1]) for line in out.splitlines()
+                           if line.startswith("COMMITTED")]
+        assert len(reported[coder]) > 40  # undo/redo/memo with nothing to act on are skipped
+    conn = check_consistent(db)
+    per_coder = Counter(name for (name,) in conn.execute(
+        "SELECT k.name FROM events e JOIN coders k ON k.id = e.coder_id"))
+    assert per_coder == {coder: len(ids) for coder, ids in reported.items()}
+    logged = {coder: [i for (i,) in conn.execute(
+        "SELECT e.id FROM events e JOIN coders k ON k.id = e.coder_id WHERE k.name = ? "
+        "ORDER BY e.id", [coder])] for coder in reported}
+    assert logged == reported
+    # The two streams really interleaved: the event ids of each coder are not one block.
+    ana, ben = set(logged["ana"]), set(logged["ben"])
+    assert min(ben) < max(ana) and min(ana) < max(ben)
+    conn.close()
+
+
+def test_two_processes_creating_and_importing_one_project(tmp_path):
+    for trial in range(3):
+        db = tmp_path / f"new{trial}.db"
+        start_at = f"{time.time() + 0.8:.3f}"
+        procs = [_spawn(str(HELPERS / "open_and_import.py"), str(db), start_at, "12")
+                 for _ in range(2)]
+        created = 0
+        for proc in procs:
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
+            created += int(out.split()[-1])
+        assert created == 12
+        conn = check_consistent(db)
+        assert conn.execute("SELECT COUNT(*) FROM transcripts").fetchone()[0] == 12
+        assert conn.execute(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT transcript_id, idx FROM turns)"
+        ).fetchone()[0] == conn.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
+        assert conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] >= 1
+        assert conn.execute("SELECT COUNT(*) FROM participants").fetchone()[0] == 12
+        conn.close()
+
+
+def test_a_writer_waits_for_the_other_rather_than_failing(tmp_path):
+    db = tmp_path / "busy.db"
+    first = build_project(db)
+    second = open_store(db)
+    sid = second.suggestions()[0].id
+    holding = threading.Event()
+
+    def hold_lock() -> None:
+        with first.write():
+            first.conn.execute("INSERT INTO settings (key, value) VALUES ('held', '1')")
+            holding.set()
+            time.sleep(1.0)
+
+    thread = threading.Thread(target=hold_lock)
+    thread.start()
+    holding.wait(5)
+    began = time.monotonic()
+    coding = second.accept(sid, "ben")  # blocks on the busy timeout, then commits
+    waited = time.monotonic() - began
+    thread.join()
+    assert waited > 0.5
+    assert second.decision_of(sid, "ben") == "accepted" and coding.coder == "ben"
+    assert first.get_setting("held") == "1"
+    first.close()
+    second.close()
+
+
+def test_data_version_notices_only_another_coders_commit(tmp_path):
+    db = tmp_path / "watch.db"
+    mine = build_project(db)
+    theirs = open_store(db)
+    sid = mine.suggestions()[0].id
+    seen = mine.data_version()
+    mine.accept(sid, "ana")  # our own commit: nothing to refresh
+    assert mine.data_version() == seen
+    theirs.reject(sid, "ben")
+    assert mine.data_version() != seen  # another connection committed: refresh
+    assert mine.decision_of(sid, "ben") == "rejected"
+    assert mine.decision_of(sid, "ana") == "accepted"  # their decision did not touch ours
+    mine.close()
+    theirs.close()
+
+
+def test_same_coder_in_two_windows_undoes_from_the_log_not_a_stale_copy(tmp_path):
+    db = tmp_path / "twice.db"
+    left = build_project(db)
+    right = open_store(db)
+    first, second = (s.id for s in left.suggestions()[:2])
+    left.accept(first, "ana")
+    right.accept(second, "ana")
+    undone = left.undo("ana")  # the latest decision in the log, made in the other window
+    assert undone is not None and undone["suggestion_id"] == second
+    assert right.decision_of(second, "ana") is None
+    assert right.decision_of(first, "ana") == "accepted"
+    left.close()
+    right.close()
+    check_consistent(db).close()

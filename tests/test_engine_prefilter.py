@@ -1,0 +1,159 @@
+"""The engine's shortcuts give exactly what the plain way gives.
+
+- regex anchors are necessary conditions (property test with hypothesis);
+- anchored matching equals matching every segment, on the real transcripts;
+- the vectorised lookup lemmatizer equals spaCy's lemmatizer component;
+- a cached doc restores every attribute the matchers read.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qualcoder_ahp.suggest.codebook import load_codebook
+from qualcoder_ahp.suggest.engine import Engine
+from qualcoder_ahp.suggest.prefilter import (
+    AnchorIndex,
+    lowered_for_anchors,
+    lowered_regex,
+    regex_anchors,
+)
+from test_engine import transcript
+
+DATA = Path(__file__).parent / "data" / "codebooks"
+# As conftest.REFERENCE; not imported from conftest, whose module name tests/tui shares.
+REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "reference"
+SHIPPED = Path(__file__).resolve().parent.parent / "codebooks" / "ahp-leadership.yaml"
+
+REGEXES = [
+    r"\b(?:fell|fallen|falling)\s+into\b",
+    r"\bby (?:pure |sheer )?chance\b",
+    r"\b(?:went|go|goes)\s+(?:\w+\s+){0,2}(?:in)?to\s+(?:general\s+)?(?:management|ops)\b",
+    r"\bnot (?:viewed|seen) as\W{0,3}traditional",
+    r"(?:\b(?:not|no longer)|n['’]t) (?:just |only )?(?:a |an )?(?:physio|clinician)",
+    r"\b(?:band (?:8[abcd]?|9)|8[abcd]\b|VSM)\b",
+    r"\bQI\b|\bPDSA\b|\bmodel for improvement\b",
+    r"right (?:place|time)(?: at the right (?:place|time))?",
+    r"(?i:ab)+c|x{2,3}yz",
+]
+WORDS = ["fell", "into", "by", "pure", "chance", "went", "go", "to", "into", "management",
+         "ops", "not", "viewed", "as", "'traditional", "isn't", "just", "a", "physio", "band",
+         "8a", "9", "VSM", "qi", "PDSA", "model", "for", "improvement", "right", "place",
+         "time", "at", "the", "abab", "c", "xxyz", "Fallen", "INTO", "general"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12),
+       st.sampled_from(REGEXES))
+def test_regex_anchors_are_necessary(words: list[str], pattern: str) -> None:
+    text = " ".join(words)
+    regex = re.compile(pattern, re.IGNORECASE)
+    for m in regex.finditer(text):
+        found = m.group(0).lower()
+        for strings in regex_anchors(pattern):
+            assert any(s in found for s in strings), (pattern, found, strings)
+
+
+LOWERING = [*REGEXES, r"[A-Z]{2,}x", r"[^a-c]at\b", r"(a)\1", r"(?<=Dr )Smith", r"\bNHS\b",
+            r"[^\W\d]+ING", r"(?:x|Y)?z{1,2}"]
+CHARS = "aAbBcCxXyYzZ 8iI.'’-ÉéNnSsHh"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=CHARS, max_size=40) | st.lists(st.sampled_from(WORDS), max_size=10).map(
+    " ".join), st.sampled_from(LOWERING))
+def test_lowered_regex_matches_at_the_same_offsets(text: str, pattern: str) -> None:
+    twin = lowered_regex(pattern)
+    assert twin is not None
+    lowered = lowered_for_anchors(text)
+    assert lowered is not None
+    expected = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+    assert [m.span() for m in twin.finditer(lowered)] == expected
+
+
+def test_lowered_regex_refuses_inline_case_flags() -> None:
+    assert lowered_regex(r"(?-i:NHS) trust") is None
+    assert lowered_regex(r"[\u0000-\uffff]x") is None
+
+
+def test_anchor_sets_are_selective() -> None:
+    assert regex_anchors(REGEXES[0]) == [("fallen", "falling", "fell"), ("into",)] or \
+        ("into",) in regex_anchors(REGEXES[0])
+    assert regex_anchors(REGEXES[2])[0] == ("management", "ops")
+    assert regex_anchors(r"x*") == [] and regex_anchors(r"\w+ing") == [("ing",)]
+
+
+def test_anchor_index_finds_overlapping_anchors() -> None:
+    index = AnchorIndex({"go", "going", "ing", "management", "man"})
+    assert index.positions("going to management, go man") == {
+        "go": [0, 21], "going": [0], "ing": [2], "man": [9, 24], "management": [9]}
+
+
+def _codebooks() -> list[Path]:
+    return [DATA / "small.yaml", DATA / "blog.yaml"] + ([SHIPPED] if SHIPPED.exists() else [])
+
+
+def _texts(real_dir: Path) -> list:  # type: ignore[type-arg]
+    try:
+        from qualcoder_ahp.importers import read_transcript
+    except ImportError:
+        read_transcript = None
+    out = []
+    for path in sorted(real_dir.iterdir()):
+        if read_transcript is not None and path.suffix in (".md", ".srt", ".rst", ".txt"):
+            out.append(read_transcript(path))
+        elif path.suffix in (".md", ".txt"):
+            paragraphs = [p for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+            out.append(transcript([("P", "participant" if i % 3 else "interviewer", p.strip())
+                                   for i, p in enumerate(paragraphs)]))
+    blog = REFERENCE / "ahp-leadership-blog.txt"
+    if blog.exists():
+        out.append(transcript([("B", "participant", p.strip()) for p in
+                               blog.read_text(encoding="utf-8").split("\n\n") if p.strip()]))
+    return out
+
+
+@pytest.mark.parametrize("codebook_path", _codebooks(), ids=lambda p: p.stem)
+def test_anchored_matching_equals_full_scan(real_dir: Path, codebook_path: Path) -> None:
+    engine = Engine(load_codebook(codebook_path))
+    plain = Engine(load_codebook(codebook_path))
+    plain.build()
+    plain.regex_anchors = {pid: [] for pid in plain.regex_anchors}
+    plain.token_anchors = {pid: [] for pid in plain.token_anchors}
+    plain.lowered_regexes = {pid: None for pid in plain.lowered_regexes}
+    total = 0
+    for parsed in _texts(real_dir):
+        doc = engine.tokenize(parsed.text)
+        fast = engine.raw_matches(parsed.text, parsed.turns, parsed.sentences, doc)
+        slow = plain.raw_matches(parsed.text, parsed.turns, parsed.sentences, doc)
+        assert {k: sorted(v) for k, v in fast.items()} == {k: sorted(v) for k, v in slow.items()}
+        total += sum(len(v) for v in fast.values())
+    assert total > 0  # the comparison covered real matches
+
+
+def test_fast_lemmas_equal_the_lemmatizer_component(real_dir: Path) -> None:
+    engine = Engine(load_codebook(DATA / "small.yaml"))
+    text = next(real_dir.glob("01_*")).read_text(encoding="utf-8")
+    fast = engine.tokenize(text)
+    slow = engine.nlp(text)  # blank("en") + the lookup lemmatizer component
+    assert [t.lemma_ for t in fast] == [t.lemma_ for t in slow]
+    assert any(t.lemma_ != t.text for t in fast)
+
+
+def test_cached_doc_round_trip(real_dir: Path) -> None:
+    cb = load_codebook(DATA / "small.yaml")
+    engine = Engine(cb)
+    text = next(real_dir.glob("01_*")).read_text(encoding="utf-8")
+    doc = engine.tokenize(text)
+    restored = Engine(cb).from_bytes(engine.to_bytes(doc))  # a fresh vocab, as in a new run
+    assert restored.text == text
+    attrs = ("text", "lemma_", "norm_", "lower_", "whitespace_", "idx")
+    assert [tuple(getattr(t, a) for a in attrs) for t in restored] == \
+        [tuple(getattr(t, a) for a in attrs) for t in doc]
+    empty = engine.from_bytes(engine.to_bytes(engine.tokenize("")))
+    assert len(empty) == 0

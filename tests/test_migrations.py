@@ -1,0 +1,204 @@
+"""Schema migrations: from a blank database, from the first version, failing, too new.
+
+Like llm's ``tests/test_migrate.py``: migrate a blank database and assert the
+columns and foreign keys of the tables. Then take a database made by the first
+schema version only (``m001``), as a researcher's old project would be, and check
+that opening it migrates it, writing an owner-only backup first that still opens
+as the old version; that a migration which fails leaves the file untouched; and
+that a database from a newer qualcoder_ahp is refused with a clear message.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+
+import pytest
+from sqlite_utils import Database
+from sqlite_utils.db import ForeignKey
+
+from qualcoder_ahp.errors import SchemaTooNew
+from qualcoder_ahp.model import migrations as migrations_module
+from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
+from qualcoder_ahp.model.store import open_store
+from tests.helpers.project import build_project, parsed_transcript
+
+FIRST = MIGRATIONS._migrations[0].name
+SECOND = MIGRATIONS._migrations[1].name
+
+
+def _dump(path) -> list[str]:
+    conn = sqlite3.connect(str(path))
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def _fks(db: Database, table: str) -> set[tuple[str, str, str]]:
+    return {(fk.column, fk.other_table, fk.on_delete) for fk in db.table(table).foreign_keys}
+
+
+def _make_v1(path) -> None:
+    """A project as the first release wrote it: only m001, user_version 1, some data."""
+    db = Database(str(path))
+    MIGRATIONS.apply(db, stop_before=SECOND)
+    db.execute("PRAGMA user_version = 1")
+    db.execute(
+        "INSERT INTO coders (name, guid, created_at) VALUES ('ana', 'g-ana', '2026-01-01')")
+    db.execute(
+        "INSERT INTO themes (id, name, guid) VALUES ('serendipity', 'Serendipity', 'g-th')")
+    text = parsed_transcript().text
+    db.execute(
+        "INSERT INTO transcripts (name, format, content_hash, text, words, imported_at, guid) "
+        "VALUES ('story', 'txt', 'h1', ?, 40, '2026-01-01', 'g-t')", [text])
+    db.execute(
+        'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, origin, '
+        "active, created_at, guid) VALUES (1, 'serendipity', 1, 0, 4, ?, 'manual', 1, "
+        "'2026-01-01', 'g-c')", [text[:4]])
+    db.conn.commit()
+    db.close()
+
+
+def test_blank_database_migrates_to_the_full_schema():
+    db = Database(memory=True)
+    MIGRATIONS.apply(db)
+    assert [m.name for m in MIGRATIONS.applied(db)] == [m.name for m in MIGRATIONS._migrations]
+    assert db.table("codings").columns_dict == {
+        "id": int, "transcript_id": int, "theme_id": str, "coder_id": int, "start": int,
+        "end": int, "quote": str, "origin": str, "suggestion_id": int, "active": int,
+        "created_at": str, "guid": str,
+    }
+    assert db.table("decisions").columns_dict == {
+        "suggestion_id": int, "coder_id": int, "status": str, "coding_id": int, "event_id": int,
+    }
+    assert db.table("events").columns_dict == {
+        "id": int, "coder_id": int, "at": str, "kind": str, "payload": str,
+    }
+    assert db.table("suggestions").columns_dict == {
+        "id": int, "transcript_id": int, "theme_id": str, "unit": str, "start": int, "end": int,
+        "pattern_ids": str, "matches": str, "status": str, "created_at": str,
+    }
+    assert {("coder_id", "coders", "NO ACTION"), ("suggestion_id", "suggestions", "NO ACTION"),
+            ("transcript_id", "transcripts", "CASCADE"), ("theme_id", "themes", "NO ACTION")} \
+        == _fks(db, "codings")
+    assert _fks(db, "decisions") == {
+        ("suggestion_id", "suggestions", "CASCADE"), ("coder_id", "coders", "NO ACTION"),
+        ("coding_id", "codings", "NO ACTION"), ("event_id", "events", "NO ACTION")}
+    assert _fks(db, "turns") == {("transcript_id", "transcripts", "CASCADE")}
+    assert _fks(db, "themes") == {("parent_id", "themes", "NO ACTION")}
+    assert ForeignKey("events", "coder_id", "coders", "id") in db.table("events").foreign_keys
+    indexes = {i.name: i.columns for t in ("codings", "suggestions", "decisions")
+               for i in db.table(t).indexes}
+    assert indexes["codings_by_theme"] == ["theme_id", "active"]
+    assert indexes["suggestions_by_theme"] == ["theme_id", "status"]
+    assert indexes["decisions_by_coder"] == ["coder_id"]
+
+
+def test_report_queries_use_the_m002_indexes(tmp_path):
+    store = build_project(tmp_path / "plan.db")
+    plans = {
+        "codings_by_theme": "SELECT COUNT(*) FROM codings WHERE theme_id = ? AND active = 1",
+        "suggestions_by_theme": "SELECT id FROM suggestions WHERE theme_id = ? AND status = ?",
+        "decisions_by_coder": "SELECT suggestion_id FROM decisions WHERE coder_id = ?",
+    }
+    for index, sql in plans.items():
+        args = ["serendipity", "open"][: sql.count("?")] if "theme" in sql else [1]
+        plan = " ".join(r[-1] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, args))
+        assert index in plan, (sql, plan)
+    store.close()
+
+
+def test_first_version_database_migrates_with_an_owner_only_backup(tmp_path):
+    path = tmp_path / "old.db"
+    _make_v1(path)
+    old_dump = _dump(path)
+    store = open_store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count()
+    assert [m.name for m in MIGRATIONS.applied(store.db)] == [FIRST, SECOND]
+    assert store.codings(coder="ana")[0].quote == parsed_transcript().text[:4]  # data kept
+    assert store.integrity_ok()
+    store.close()
+    backup = tmp_path / "old.db.bak-v1"
+    assert backup.exists()
+    assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
+    conn = sqlite3.connect(str(backup))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")] == [FIRST]
+    conn.close()
+    assert _dump(backup) == old_dump  # the backup is the old database, byte for byte in SQL
+
+
+def test_failed_migration_leaves_the_original_untouched(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    _make_v1(path)
+    old_dump = _dump(path)
+    second = MIGRATIONS._migrations[1]
+    real = second.fn
+
+    def half_then_fail(db):
+        real(db)  # the indexes are created ...
+        raise RuntimeError("disk full")  # ... then the migration fails
+
+    monkeypatch.setattr(second, "fn", half_then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        open_store(path)
+    assert _dump(path) == old_dump
+    conn = sqlite3.connect(str(path))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    monkeypatch.setattr(second, "fn", real)
+    store = open_store(path)  # and a later, working version migrates it normally
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count()
+    store.close()
+
+
+def test_failed_first_migration_of_a_new_project_leaves_no_half_schema(tmp_path, monkeypatch):
+    path = tmp_path / "new.db"
+    first = MIGRATIONS._migrations[0]
+    real = first.fn
+
+    def fail_late(db):
+        real(db)
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(first, "fn", fail_late)
+    with pytest.raises(RuntimeError):
+        open_store(path)
+    conn = sqlite3.connect(str(path))
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "codings" not in tables and "transcripts" not in tables
+    conn.close()
+
+
+def test_newer_schema_is_refused_with_a_clear_message_and_not_touched(tmp_path):
+    path = tmp_path / "future.db"
+    open_store(path).close()
+    conn = sqlite3.connect(str(path))
+    conn.execute(f"PRAGMA user_version = {known_count() + 1}")
+    conn.close()
+    before = _dump(path)
+    with pytest.raises(SchemaTooNew) as info:
+        open_store(path)
+    message = str(info.value)
+    assert "future.db" in message and "newer" in message and "upgrade" in message
+    assert "\n" not in message
+    assert _dump(path) == before
+    assert not list(tmp_path.glob("future.db.bak*"))
+
+
+def test_reopening_a_current_database_writes_no_backup(tmp_path):
+    path = tmp_path / "current.db"
+    open_store(path).close()
+    open_store(path).close()
+    assert not list(tmp_path.glob("current.db.bak*"))
+
+
+def test_m002_is_the_last_migration_this_issue_added():
+    # Guards the numbering rule: migrations are appended, never renumbered.
+    names = [m.name for m in MIGRATIONS._migrations]
+    assert names[:2] == ["m001_create_tables", "m002_add_report_indexes"]
+    assert names == sorted(names)
+    assert callable(migrations_module.m002_add_report_indexes)
