@@ -274,3 +274,14 @@ def test_repeated_headings_are_speakers(tmp_path: Path) -> None:
         ("Interviewer", "interviewer", "Then?", None),
         ("Jane Doe", "participant", "The board.", None),
     ]
+
+
+def test_focus_group_numbered_participants_and_qualified_interviewer(tmp_path: Path) -> None:
+    f = tmp_path / "group.txt"
+    f.write_text("Jane Smith (Interviewer): What brought you here?\n\n"
+                 "P1: Chance, mostly, and a good manager.\n\nP2: Planning.\n\n"
+                 "Respondent 3: A secondment.\n\nNote Taker: Sorry, could you repeat?\n\n"
+                 "P2: Planning, I said.\n")
+    roles = {t.speaker: t.role for t in read_transcript(f).turns}
+    assert roles == {"Jane Smith (Interviewer)": "interviewer", "P1": "participant",
+                     "P2": "participant", "Respondent 3": "participant", "Note Taker": "other"}

@@ -322,6 +322,29 @@ def merge_aliases(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, s
     return [(rename.get(s, s), t, x) for s, t, x in turns]
 
 
+_NUMBERED_PARTICIPANT = re.compile(
+    r"^(?:p|pt|participant|respondent|resp|r|interviewee|ie)[ _-]?\d{1,3}$", re.I)
+_QUALIFIER = re.compile(r"^(?P<name>.*?)\s*\((?P<q>[^()]+)\)$")
+
+
+def label_role(name: str) -> str | None:
+    """The role a label itself implies, if any.
+
+    ``Interviewer``, ``Q``, ``Host 2``, ``Jane Smith (Interviewer)`` are
+    interviewers; ``Participant``, ``A``, ``P3``, ``Respondent 12``, ``Ann Lee (P3)``
+    are participants (so every member of a focus group is one).
+    """
+    m = _QUALIFIER.match(name)
+    candidates = [name, m.group("q").strip()] if m else [name]
+    for label in candidates:
+        low = label.lower()
+        if low in DEFAULT_INTERVIEWERS or low.split(" ")[0] in _INTERVIEWER_WORDS:
+            return "interviewer"
+        if low in DEFAULT_PARTICIPANTS or _NUMBERED_PARTICIPANT.match(low):
+            return "participant"
+    return None
+
+
 def assign_roles(
     turns: list[tuple[str, str | None, str]],
     *,
@@ -333,8 +356,9 @@ def assign_roles(
     """Decide each speaker's role.
 
     Interviewers: the names given, the questioners found in the source, and the
-    default labels (Interviewer, Q, Int, AI, Assistant, Counsel…, Host…). Named
-    participants and participant labels (Participant, A, The Witness…) are
+    default labels (Interviewer, Q, Int, AI, Assistant, Counsel…, Host…, also as a
+    qualifier: ``Jane (Interviewer)``). Named participants and participant labels
+    (Participant, A, P3, Respondent 2, The Witness…) are
     participants, and so are a speaker whose name heads a section (each witness of
     a hearing) and the non-interviewer who speaks the most words. When no
     interviewer is found at all, the remaining speakers are taken as interviewers
@@ -361,10 +385,10 @@ def assign_roles(
             roles[name] = "participant"
         elif matches(name, given) or matches(name, asked):
             roles[name] = "interviewer"
-        elif low in DEFAULT_INTERVIEWERS or low.split(" ")[0] in _INTERVIEWER_WORDS:
-            roles[name] = "interviewer"
-        elif low in DEFAULT_PARTICIPANTS or low in headed:
+        elif low in headed:
             roles[name] = "participant"
+        elif (role := label_role(name)) is not None:
+            roles[name] = role
     if not named_p:
         rest = [n for n in words if n not in roles and n != UNLABELLED]
         labelled = sum(words[n] for n, r in roles.items() if r == "participant")
