@@ -296,3 +296,19 @@ def test_import_paths_reports_progress_and_results(store) -> None:  # type: igno
     assert report.summary() == "2 imported (43 words), 0 unchanged, 1 failed"
     again = import_paths(store, files[:1])
     assert again.ok and [t.name for t in again.unchanged] == ["qa"] and not again.imported
+
+
+@pytest.mark.parametrize("name", ["broken.odt", "broken.pdf", "broken.rtf", "broken.srt",
+                                  "broken.vtt", "controls.txt", "nodoc.docx", "noext"])
+def test_more_bad_files_through_the_cli(tmp_path: Path, name: str) -> None:
+    from tests.test_importers_formats import BAD
+
+    assert run("import", str(DATA / "qa.txt")).exit_code == 0
+    path = tmp_path / name
+    BAD[name][0](path)
+    before = dump()
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    failed = [x for x in result.stderr.splitlines() if x.strip()]
+    assert len(failed) == 1 and failed[0].startswith(f"failed     {path}: ")
+    assert dump() == before
