@@ -285,3 +285,12 @@ def test_focus_group_numbered_participants_and_qualified_interviewer(tmp_path: P
     roles = {t.speaker: t.role for t in read_transcript(f).turns}
     assert roles == {"Jane Smith (Interviewer)": "interviewer", "P1": "participant",
                      "P2": "participant", "Respondent 3": "participant", "Note Taker": "other"}
+
+
+@pytest.mark.parametrize("ext", [".markdown", ".MD", ".text"])
+def test_other_extensions(tmp_path: Path, ext: str) -> None:
+    f = tmp_path / f"bold{ext}"
+    f.write_bytes((DATA / "bold.md").read_bytes())
+    parsed = read_transcript(f)
+    assert [s for s, _, _, _ in turns_of(parsed)] == ["Interviewer", "Jane Doe"] * 2
+    assert parsed.format == ("txt" if ext == ".text" else "md")
