@@ -128,9 +128,8 @@ def match_label(line: str) -> _Label | None:
 
 
 def _known(name: str, interviewers: Iterable[str]) -> bool:
-    low = name.lower()
-    return (low in DEFAULT_INTERVIEWERS or low in DEFAULT_PARTICIPANTS
-            or low.split(" ")[0] in _INTERVIEWER_WORDS or low in interviewers)
+    """A role label (``Q``, ``Interviewer 2``, ``P3``) or a name the researcher gave."""
+    return label_role(name) is not None or name.lower() in interviewers
 
 
 def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> set[str]:
