@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qualcoder_ahp.importers import import_paths, read_transcript
+from qualcoder_ahp.importers import SUPPORTED, import_paths, read_transcript
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.records import Codebook, Theme
 from tests.conftest import REAL
 
 DATA = Path(__file__).parent / "data" / "import"
-FILES = sorted(p for p in DATA.iterdir() if p.suffix != ".rtf") + (
+FILES = sorted(p for p in DATA.iterdir() if p.suffix in SUPPORTED) + (
     sorted(p for p in REAL.glob("[0-9]*") if p.suffix in (".md", ".srt", ".txt", ".docx", ".rst"))
     if REAL.is_dir() else []
 )
