@@ -236,6 +236,7 @@ class SuggestionMixin:
             if not st["active"] and not st["suggestions"]:
                 continue
             decided = st["accepted"] + st["rejected"]
+            st["open"] = st["undecided"]
             st["precision"] = st["accepted"] / decided if decided else None
             out.append(st)
         return out
