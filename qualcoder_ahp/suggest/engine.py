@@ -43,12 +43,7 @@ from qualcoder_ahp.suggest.matching import (
     match_regex,
     match_tokens,
 )
-from qualcoder_ahp.suggest.prefilter import (
-    AnchorIndex,
-    lowered_regex,
-    regex_anchors,
-    token_anchor_specs,
-)
+from qualcoder_ahp.suggest.prefilter import AnchorIndex, analyse_regex, token_anchor_specs
 
 SCOPE_ROLES = {
     "participant": frozenset({"participant"}),
@@ -198,7 +193,7 @@ class Engine:
         # anchors allow (see prefilter).
         self.token_matchers: dict[str, Any] = {}
         self.token_anchors: dict[str, list[tuple[int, Any]]] = {}
-        self.regexes: dict[str, re.Pattern[str]] = {}
+        self.regexes: dict[str, str] = {}
         self.regex_anchors: dict[str, list[tuple[str, ...]]] = {}
         self.lowered_regexes: dict[str, re.Pattern[str] | None] = {}
         make_doc = self._nlp.make_doc
@@ -214,9 +209,11 @@ class Engine:
             elif pattern.kind == "phrase":
                 self.phrases.add(pattern.id, [make_doc(str(pattern.body))])
             elif pattern.kind == "regex":
-                self.regexes[pattern.id] = re.compile(str(pattern.body), re.IGNORECASE)
-                self.regex_anchors[pattern.id] = regex_anchors(str(pattern.body))
-                self.lowered_regexes[pattern.id] = lowered_regex(str(pattern.body))
+                # The original is compiled only if a text needs it (see match_regex).
+                self.regexes[pattern.id] = str(pattern.body)
+                anchors, lowered = analyse_regex(str(pattern.body))
+                self.regex_anchors[pattern.id] = list(anchors)
+                self.lowered_regexes[pattern.id] = lowered
             elif pattern.kind == "dependency" and self.dependency is not None:
                 self.dependency.add(pattern.id, [pattern.body])
         self.anchor_index = AnchorIndex({a for sets in self.regex_anchors.values()
