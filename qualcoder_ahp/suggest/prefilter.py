@@ -54,7 +54,7 @@ except ImportError:  # pragma: no cover - other Pythons: no prefilter, full scan
 MIN_ANCHOR = 2
 """Shorter anchors are too common to save anything."""
 MAX_EXPANSION = 16
-MAX_SETS = 4
+MAX_SETS = 2
 """Most strings a finite stretch of a regular expression is expanded into."""
 
 ANCHOR_ATTRS = {"ORTH": "ORTH", "TEXT": "ORTH", "LOWER": "LOWER", "NORM": "NORM",
