@@ -174,6 +174,11 @@ def test_doc_cache_hit_skips_tokenising(small, monkeypatch) -> None:  # type: ig
     third = run_suggestions(store)
     assert (third.tokenised_docs, third.cached_docs, third.patterns_run) == (0, 0, 0)
     assert third.retired == 2  # the suggestions of ser_fell_into and ser_became
+    # Stale entries (another pipeline, deleted transcripts) are pruned on a full run.
+    store.doc_cache_put("stale:key", b"x")
+    run_suggestions(store)
+    assert store.doc_cache_has(["stale:key"]) == set()
+    assert store.doc_cache_size()[0] == 1
 
 
 def test_engine_built_once_per_codebook_version() -> None:

@@ -149,6 +149,10 @@ def run_suggestions(
         report.words += job.words
         if progress is not None:
             progress(done, len(jobs), job.name)
+    if transcript_ids is None:
+        # Entries of deleted transcripts or of an older pipeline are never read again.
+        store.doc_cache_prune({key for j in jobs
+                               for key in (j.key, engine.match_cache_key(j.text))})
     report.seconds = time.perf_counter() - began
     return report
 
