@@ -209,9 +209,14 @@ def test_suggest_sentences_for_gold_sets() -> None:
     assert got == [{"serendipity"}, set(), set(), {"non_traditional_roles"}]
 
 
-def test_pooled_run_matches_inline(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threads", [1, 2], ids=["fork", "spawn"])
+def test_pooled_run_matches_inline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   threads: int) -> None:
     from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.suggest import runner
 
+    # A threaded caller (the workbench) must spawn workers rather than fork.
+    monkeypatch.setattr(runner.threading, "active_count", lambda: threads)
     results = []
     for processes in (1, 2):
         with open_store(tmp_path / f"p{processes}.db") as store:
