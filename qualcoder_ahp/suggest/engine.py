@@ -1,25 +1,26 @@
 """The suggestion engine: codebook patterns matched over stored transcript segments.
 
-Sentences and turns are split once at import and stored, so the engine does not
-split anything: it tokenises a transcript's whole text once (``spacy.blank("en")``
-plus the lookup lemmatizer from ``spacy-lookups-data``, so LEMMA patterns work and
-nothing is downloaded), runs a ``Matcher`` (token patterns), a ``PhraseMatcher`` on
-LOWER (phrases) and, only with an installed trained pipeline, a
-``DependencyMatcher``, and runs the regular expressions over the text. Each match
-is placed in the stored turn and sentence that contain it; a match that straddles a
-segment boundary supports nothing. A pattern's *scope* (participant turns by default)
-decides which turns it may fire in, its *unit* whether the suggestion covers the
-sentence or the whole turn. An exclusion pattern of a theme that matches inside a
-segment suppresses that theme's suggestion on that segment.
+Sentences and turns are split once at import and stored, so the engine splits
+nothing: it tokenises a transcript's whole text once (``spacy.blank("en")`` plus the
+lookup lemmatizer's table from ``spacy-lookups-data``, so LEMMA patterns work and
+nothing is downloaded) and runs each pattern over the segments it may fire in
+(:mod:`~qualcoder_ahp.suggest.matching`): a pattern's *scope* (participant turns by
+default) picks the turns, its *unit* whether the suggestion covers the sentence or the
+whole turn. Token patterns run in a spaCy ``Matcher``, phrases in a ``PhraseMatcher``
+on LOWER, regular expressions over the segment text, and dependency patterns only
+with an installed trained pipeline. An exclusion pattern of a theme that matches
+inside a segment suppresses that theme's suggestion on that segment.
 
-Matchers are used directly rather than through a ``span_ruler`` component: the
-component would add a pass over every doc and store spans we would only read back,
-and a cached doc (see below) would have to be re-run through the pipeline anyway.
+Matchers are used directly rather than through a ``span_ruler`` component: one
+Matcher per token pattern lets each run only on the segments its anchors allow
+(:mod:`~qualcoder_ahp.suggest.prefilter`), and a cached doc would otherwise have to
+go through the pipeline again.
 
-Tokenised docs are cached in the project database (a ``DocBin`` keyed by a hash of the
-text and of the pipeline), so a re-run after a codebook edit costs matching, not
-tokenising. The engine is built once per codebook version and then only read, never
-mutated, so it is safe to share (spaCy issue #11904).
+:meth:`Engine.raw_matches` gives each pattern's matches, which the runner caches per
+pattern (with the tokenised doc); :meth:`Engine.find_raw` turns raw matches into
+suggestions. An engine is built once per codebook version and then only read; the
+spaCy pipeline is shared by all versions in a process, and every use of it holds the
+pipeline's lock (spaCy issue #11904: never mutate a shared ``nlp`` from threads).
 """
 
 from __future__ import annotations
