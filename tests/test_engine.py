@@ -273,3 +273,21 @@ def test_blog_negated_and_interviewer_text_not_suggested(store) -> None:  # type
     run_suggestions(store)
     assert themes_by_text(store, info.id) == [
         ("serendipity", "I got my first post by pure chance.")]
+
+
+def test_regex_edit_rerun_loads_no_pipeline(small, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from qualcoder_ahp.suggest import engine as engine_module
+
+    store, tid = small
+    run_suggestions(store)
+    cb = load_codebook(DATA / "small.yaml")
+    edited = tuple(Pattern(p.id, p.theme_id, p.kind, r"\bby (?:pure )?chance\b|\bmore came\b")
+                   if p.id == "ser_by_chance" else p for p in cb.patterns)
+    store.save_codebook(Codebook(cb.name, cb.themes, edited, None, "x"))
+    monkeypatch.setattr(engine_module, "_PIPELINES", {})  # as in a new process
+    report = run_suggestions(store)
+    assert report.patterns_run == 1 and report.new == 1
+    assert engine_module._PIPELINES == {}  # only the edited regex ran: no spaCy pipeline
+    text = store.transcript_text(tid)
+    assert [text[s.start:s.end] for s in store.suggestions()
+            if "ser_by_chance" in s.pattern_ids] == ["Then more came."]

@@ -163,6 +163,26 @@ class Engine:
                         if p.kind == "dependency" and not self.trained]
         self.match_keys = {p.id: self._match_key(p) for p in codebook.patterns}
         self._built = False
+        # Regular expressions need no spaCy: they are analysed when first matched
+        # (anchors, lower-cased twin; see prefilter), so a re-run after editing one
+        # regex analyses that one and loads no pipeline.
+        self.regexes = {p.id: str(p.body) for p in codebook.patterns if p.kind == "regex"}
+        self.regex_anchors: dict[str, list[tuple[str, ...]]] = {}
+        self.lowered_regexes: dict[str, re.Pattern[str] | None] = {}
+        self._anchor_indexes: dict[frozenset[str], AnchorIndex] = {}
+
+    def _analyse(self, regex_ids: list[str]) -> AnchorIndex:
+        """Analyse these regex patterns (once each) and index their anchors."""
+        for pid in regex_ids:
+            if pid not in self.regex_anchors or pid not in self.lowered_regexes:
+                anchors, lowered = analyse_regex(self.regexes[pid])
+                self.regex_anchors.setdefault(pid, list(anchors))
+                self.lowered_regexes.setdefault(pid, lowered)
+        key = frozenset(regex_ids)
+        if key not in self._anchor_indexes:
+            self._anchor_indexes[key] = AnchorIndex(
+                {a for pid in regex_ids for strings in self.regex_anchors[pid] for a in strings})
+        return self._anchor_indexes[key]
 
     @property
     def nlp(self) -> Any:
@@ -194,9 +214,6 @@ class Engine:
         # anchors allow (see prefilter).
         self.token_matchers: dict[str, Any] = {}
         self.token_anchors: dict[str, list[tuple[int, Any]]] = {}
-        self.regexes: dict[str, str] = {}
-        self.regex_anchors: dict[str, list[tuple[str, ...]]] = {}
-        self.lowered_regexes: dict[str, re.Pattern[str] | None] = {}
         make_doc = self._nlp.make_doc
         for pattern in self.codebook.patterns:
             if pattern.kind == "token":
@@ -209,16 +226,8 @@ class Engine:
                     for column, values in token_anchor_specs(pattern.body)]
             elif pattern.kind == "phrase":
                 self.phrases.add(pattern.id, [make_doc(str(pattern.body))])
-            elif pattern.kind == "regex":
-                # The original is compiled only if a text needs it (see match_regex).
-                self.regexes[pattern.id] = str(pattern.body)
-                anchors, lowered = analyse_regex(str(pattern.body))
-                self.regex_anchors[pattern.id] = list(anchors)
-                self.lowered_regexes[pattern.id] = lowered
             elif pattern.kind == "dependency" and self.dependency is not None:
                 self.dependency.add(pattern.id, [pattern.body])
-        self.anchor_index = AnchorIndex({a for sets in self.regex_anchors.values()
-                                         for strings in sets for a in strings})
 
     # ------------------------------------------------------------------ docs
     def tokenize(self, text: str) -> Any:
@@ -329,11 +338,12 @@ class Engine:
             doc: the tokenised text; needed unless only regex patterns are asked for.
             pattern_ids: only these patterns (default: all).
         """
-        self.build()
         ids = list(self.patterns) if pattern_ids is None else list(pattern_ids)
         out: dict[str, list[tuple[int, int]]] = {pid: [] for pid in ids}
-        needs_anchors = any(pid in self.regexes for pid in ids)
-        ctx = Segments(text, turns, sentences, self.anchor_index if needs_anchors else None)
+        regex_ids = [pid for pid in ids if pid in self.regexes]
+        with self.lock:
+            index = self._analyse(regex_ids) if regex_ids else None
+        ctx = Segments(text, turns, sentences, index)
         for pid in ids:
             if pid in self.regexes:
                 out[pid] = match_regex(self.regexes[pid], self.lowered_regexes[pid],
@@ -341,6 +351,7 @@ class Engine:
                                        self._segments_for(pid, ctx), ctx)
         if not self.needs_doc(ids):
             return out
+        self.build()
         if doc is None:
             raise ValueError("token, phrase and dependency patterns need the doc")
         wanted = set(ids)
