@@ -121,6 +121,11 @@ def test_evaluate_with_coder(project: CliRunner) -> None:
     assert "Missed (1):" in out and "Wrongly suggested (" in out
     assert "micro: precision" in out
     assert "give exactly one" in run(project, "evaluate", code=1)
+    # A coder who only rejected suggestions in a transcript has read it: it is compared.
+    other = json.loads(run(project, "suggestions", "--transcript", "other", "--format", "json"))
+    run(project, "decide", str(other[0]["id"]), "reject", "--coder", "cy")
+    data = json.loads(run(project, "evaluate", "--coder", "cy", "--format", "json"))
+    assert (data["micro"]["tp"], data["micro"]["fp"], data["micro"]["fn"]) == (0, 2, 0)
     assert "no coder named 'zed'" in run(project, "evaluate", "--coder", "zed", code=1)
 
 

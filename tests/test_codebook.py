@@ -281,3 +281,19 @@ def test_cli_load_reports_changes_and_show_prints_tree(tmp_path: Path) -> None:
     res = runner.invoke(cli, ["codebook", "check", str(BLOG), "--patterns", str(EXTRA)])
     assert res.exit_code == 0, res.output
     assert "OK: 6 themes, 13 patterns, 2 exclusion patterns" in res.output
+
+
+def test_qdc_through_the_refi_reader() -> None:
+    refi = Path(__file__).parent / "data" / "refi"
+    if not (refi / "maxqda.qdc").exists():
+        pytest.skip("REFI test files are absent")
+    cb = load_codebook(refi / "maxqda.qdc")
+    assert [t.id for t in cb.themes][:1] == ["leadership"] and cb.patterns == ()
+    bad = check_codebook(refi / "billion_laughs.qdc")
+    assert bad.codebook is None and "entit" in bad.errors[0]
+
+
+def test_unknown_top_level_key_warns(tmp_path: Path) -> None:
+    path = write(tmp_path, "name: t\ninterviewers: [Q]\nthemes:\n  - id: a\n")
+    result = check_codebook(path)
+    assert result.ok and result.warnings == [f"{path}:2: unknown key 'interviewers' ignored"]

@@ -174,6 +174,11 @@ def test_doc_cache_hit_skips_tokenising(small, monkeypatch) -> None:  # type: ig
     third = run_suggestions(store)
     assert (third.tokenised_docs, third.cached_docs, third.patterns_run) == (0, 0, 0)
     assert third.retired == 2  # the suggestions of ser_fell_into and ser_became
+    # Stale entries (another pipeline, deleted transcripts) are pruned on a full run.
+    store.doc_cache_put("stale:key", b"x")
+    run_suggestions(store)
+    assert store.doc_cache_has(["stale:key"]) == set()
+    assert store.doc_cache_size()[0] == 1
 
 
 def test_engine_built_once_per_codebook_version() -> None:
@@ -204,9 +209,14 @@ def test_suggest_sentences_for_gold_sets() -> None:
     assert got == [{"serendipity"}, set(), set(), {"non_traditional_roles"}]
 
 
-def test_pooled_run_matches_inline(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threads", [1, 2], ids=["fork", "spawn"])
+def test_pooled_run_matches_inline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   threads: int) -> None:
     from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.suggest import runner
 
+    # A threaded caller (the workbench) must spawn workers rather than fork.
+    monkeypatch.setattr(runner.threading, "active_count", lambda: threads)
     results = []
     for processes in (1, 2):
         with open_store(tmp_path / f"p{processes}.db") as store:
@@ -263,3 +273,21 @@ def test_blog_negated_and_interviewer_text_not_suggested(store) -> None:  # type
     run_suggestions(store)
     assert themes_by_text(store, info.id) == [
         ("serendipity", "I got my first post by pure chance.")]
+
+
+def test_regex_edit_rerun_loads_no_pipeline(small, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from qualcoder_ahp.suggest import engine as engine_module
+
+    store, tid = small
+    run_suggestions(store)
+    cb = load_codebook(DATA / "small.yaml")
+    edited = tuple(Pattern(p.id, p.theme_id, p.kind, r"\bby (?:pure )?chance\b|\bmore came\b")
+                   if p.id == "ser_by_chance" else p for p in cb.patterns)
+    store.save_codebook(Codebook(cb.name, cb.themes, edited, None, "x"))
+    monkeypatch.setattr(engine_module, "_PIPELINES", {})  # as in a new process
+    report = run_suggestions(store)
+    assert report.patterns_run == 1 and report.new == 1
+    assert engine_module._PIPELINES == {}  # only the edited regex ran: no spaCy pipeline
+    text = store.transcript_text(tid)
+    assert [text[s.start:s.end] for s in store.suggestions()
+            if "ser_by_chance" in s.pattern_ids] == ["Then more came."]

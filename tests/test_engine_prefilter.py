@@ -123,9 +123,9 @@ def test_anchored_matching_equals_full_scan(real_dir: Path, codebook_path: Path)
     engine = Engine(load_codebook(codebook_path))
     plain = Engine(load_codebook(codebook_path))
     plain.build()
-    plain.regex_anchors = {pid: [] for pid in plain.regex_anchors}
+    plain.regex_anchors = {pid: [] for pid in plain.regexes}
     plain.token_anchors = {pid: [] for pid in plain.token_anchors}
-    plain.lowered_regexes = {pid: None for pid in plain.lowered_regexes}
+    plain.lowered_regexes = {pid: None for pid in plain.regexes}
     total = 0
     for parsed in _texts(real_dir):
         doc = engine.tokenize(parsed.text)

@@ -264,7 +264,8 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     if fmt == "json":
         emit_json(result.as_dict())
         return
-    click.echo(f"{result.source}: {result.sentences} sentences with a label or a suggestion")
+    what = "sentences with a coding or a suggestion" if coder else "labelled sentences"
+    click.echo(f"{result.source}: {result.sentences} {what}")
     emit_table(format_table(result),
                ["theme", "support", "tp", "fp", "fn", "precision", "recall", "f1"])
     m = result.micro

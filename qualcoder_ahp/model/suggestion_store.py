@@ -189,6 +189,17 @@ class SuggestionMixin:
             self.conn.execute("INSERT OR REPLACE INTO doc_cache (key, data) VALUES (?, ?)",
                               [key, data])
 
+    def doc_cache_prune(self: Store, keep: set[str]) -> int:
+        """Delete cache entries whose keys are not in ``keep``; returns how many."""
+        stale = [r[0] for r in self.conn.execute("SELECT key FROM doc_cache")
+                 if r[0] not in keep]
+        with self.write():
+            for i in range(0, len(stale), 500):
+                chunk = stale[i:i + 500]
+                self.conn.execute(
+                    f"DELETE FROM doc_cache WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+        return len(stale)
+
     def doc_cache_size(self: Store) -> tuple[int, int]:
         """Number of cached docs, and the cache's total size in bytes (docs and matches)."""
         row = self.conn.execute("SELECT SUM(key NOT LIKE 'm:%'), COALESCE(SUM(LENGTH(data)), 0) "
@@ -236,6 +247,7 @@ class SuggestionMixin:
             if not st["active"] and not st["suggestions"]:
                 continue
             decided = st["accepted"] + st["rejected"]
+            st["open"] = st["undecided"]
             st["precision"] = st["accepted"] / decided if decided else None
             out.append(st)
         return out

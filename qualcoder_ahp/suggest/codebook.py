@@ -38,7 +38,7 @@ BODIES = {"phrase": "phrase", "tokens": "token", "regex": "regex", "dependency":
 PATTERN_KEYS = {"id", "scope", "unit", *BODIES}
 THEME_KEYS = {"id", "name", "codable", "color", "description", "inclusion", "exclusion",
               "examples", "patterns", "exclude", "children"}
-TOP_KEYS = {"name", "version", "pipeline", "themes", "description", "interviewers"}
+TOP_KEYS = {"name", "version", "pipeline", "themes", "description"}
 
 # Token attributes spaCy's Matcher understands (see spacy.schemas.TokenPattern).
 TOKEN_ATTRS = {

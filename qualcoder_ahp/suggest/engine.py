@@ -1,25 +1,26 @@
 """The suggestion engine: codebook patterns matched over stored transcript segments.
 
-Sentences and turns are split once at import and stored, so the engine does not
-split anything: it tokenises a transcript's whole text once (``spacy.blank("en")``
-plus the lookup lemmatizer from ``spacy-lookups-data``, so LEMMA patterns work and
-nothing is downloaded), runs a ``Matcher`` (token patterns), a ``PhraseMatcher`` on
-LOWER (phrases) and, only with an installed trained pipeline, a
-``DependencyMatcher``, and runs the regular expressions over the text. Each match
-is placed in the stored turn and sentence that contain it; a match that straddles a
-segment boundary supports nothing. A pattern's *scope* (participant turns by default)
-decides which turns it may fire in, its *unit* whether the suggestion covers the
-sentence or the whole turn. An exclusion pattern of a theme that matches inside a
-segment suppresses that theme's suggestion on that segment.
+Sentences and turns are split once at import and stored, so the engine splits
+nothing: it tokenises a transcript's whole text once (``spacy.blank("en")`` plus the
+lookup lemmatizer's table from ``spacy-lookups-data``, so LEMMA patterns work and
+nothing is downloaded) and runs each pattern over the segments it may fire in
+(:mod:`~qualcoder_ahp.suggest.matching`): a pattern's *scope* (participant turns by
+default) picks the turns, its *unit* whether the suggestion covers the sentence or the
+whole turn. Token patterns run in a spaCy ``Matcher``, phrases in a ``PhraseMatcher``
+on LOWER, regular expressions over the segment text, and dependency patterns only
+with an installed trained pipeline. An exclusion pattern of a theme that matches
+inside a segment suppresses that theme's suggestion on that segment.
 
-Matchers are used directly rather than through a ``span_ruler`` component: the
-component would add a pass over every doc and store spans we would only read back,
-and a cached doc (see below) would have to be re-run through the pipeline anyway.
+Matchers are used directly rather than through a ``span_ruler`` component: one
+Matcher per token pattern lets each run only on the segments its anchors allow
+(:mod:`~qualcoder_ahp.suggest.prefilter`), and a cached doc would otherwise have to
+go through the pipeline again.
 
-Tokenised docs are cached in the project database (a ``DocBin`` keyed by a hash of the
-text and of the pipeline), so a re-run after a codebook edit costs matching, not
-tokenising. The engine is built once per codebook version and then only read, never
-mutated, so it is safe to share (spaCy issue #11904).
+:meth:`Engine.raw_matches` gives each pattern's matches, which the runner caches per
+pattern (with the tokenised doc); :meth:`Engine.find_raw` turns raw matches into
+suggestions. An engine is built once per codebook version and then only read; the
+spaCy pipeline is shared by all versions in a process, and every use of it holds the
+pipeline's lock (spaCy issue #11904: never mutate a shared ``nlp`` from threads).
 """
 
 from __future__ import annotations
@@ -43,12 +44,7 @@ from qualcoder_ahp.suggest.matching import (
     match_regex,
     match_tokens,
 )
-from qualcoder_ahp.suggest.prefilter import (
-    AnchorIndex,
-    lowered_regex,
-    regex_anchors,
-    token_anchor_specs,
-)
+from qualcoder_ahp.suggest.prefilter import AnchorIndex, analyse_regex, token_anchor_specs
 
 SCOPE_ROLES = {
     "participant": frozenset({"participant"}),
@@ -167,6 +163,26 @@ class Engine:
                         if p.kind == "dependency" and not self.trained]
         self.match_keys = {p.id: self._match_key(p) for p in codebook.patterns}
         self._built = False
+        # Regular expressions need no spaCy: they are analysed when first matched
+        # (anchors, lower-cased twin; see prefilter), so a re-run after editing one
+        # regex analyses that one and loads no pipeline.
+        self.regexes = {p.id: str(p.body) for p in codebook.patterns if p.kind == "regex"}
+        self.regex_anchors: dict[str, list[tuple[str, ...]]] = {}
+        self.lowered_regexes: dict[str, re.Pattern[str] | None] = {}
+        self._anchor_indexes: dict[frozenset[str], AnchorIndex] = {}
+
+    def _analyse(self, regex_ids: list[str]) -> AnchorIndex:
+        """Analyse these regex patterns (once each) and index their anchors."""
+        for pid in regex_ids:
+            if pid not in self.regex_anchors or pid not in self.lowered_regexes:
+                anchors, lowered = analyse_regex(self.regexes[pid])
+                self.regex_anchors.setdefault(pid, list(anchors))
+                self.lowered_regexes.setdefault(pid, lowered)
+        key = frozenset(regex_ids)
+        if key not in self._anchor_indexes:
+            self._anchor_indexes[key] = AnchorIndex(
+                {a for pid in regex_ids for strings in self.regex_anchors[pid] for a in strings})
+        return self._anchor_indexes[key]
 
     @property
     def nlp(self) -> Any:
@@ -198,9 +214,6 @@ class Engine:
         # anchors allow (see prefilter).
         self.token_matchers: dict[str, Any] = {}
         self.token_anchors: dict[str, list[tuple[int, Any]]] = {}
-        self.regexes: dict[str, re.Pattern[str]] = {}
-        self.regex_anchors: dict[str, list[tuple[str, ...]]] = {}
-        self.lowered_regexes: dict[str, re.Pattern[str] | None] = {}
         make_doc = self._nlp.make_doc
         for pattern in self.codebook.patterns:
             if pattern.kind == "token":
@@ -213,14 +226,8 @@ class Engine:
                     for column, values in token_anchor_specs(pattern.body)]
             elif pattern.kind == "phrase":
                 self.phrases.add(pattern.id, [make_doc(str(pattern.body))])
-            elif pattern.kind == "regex":
-                self.regexes[pattern.id] = re.compile(str(pattern.body), re.IGNORECASE)
-                self.regex_anchors[pattern.id] = regex_anchors(str(pattern.body))
-                self.lowered_regexes[pattern.id] = lowered_regex(str(pattern.body))
             elif pattern.kind == "dependency" and self.dependency is not None:
                 self.dependency.add(pattern.id, [pattern.body])
-        self.anchor_index = AnchorIndex({a for sets in self.regex_anchors.values()
-                                         for strings in sets for a in strings})
 
     # ------------------------------------------------------------------ docs
     def tokenize(self, text: str) -> Any:
@@ -331,11 +338,12 @@ class Engine:
             doc: the tokenised text; needed unless only regex patterns are asked for.
             pattern_ids: only these patterns (default: all).
         """
-        self.build()
         ids = list(self.patterns) if pattern_ids is None else list(pattern_ids)
         out: dict[str, list[tuple[int, int]]] = {pid: [] for pid in ids}
-        needs_anchors = any(pid in self.regexes for pid in ids)
-        ctx = Segments(text, turns, sentences, self.anchor_index if needs_anchors else None)
+        regex_ids = [pid for pid in ids if pid in self.regexes]
+        with self.lock:
+            index = self._analyse(regex_ids) if regex_ids else None
+        ctx = Segments(text, turns, sentences, index)
         for pid in ids:
             if pid in self.regexes:
                 out[pid] = match_regex(self.regexes[pid], self.lowered_regexes[pid],
@@ -343,6 +351,7 @@ class Engine:
                                        self._segments_for(pid, ctx), ctx)
         if not self.needs_doc(ids):
             return out
+        self.build()
         if doc is None:
             raise ValueError("token, phrase and dependency patterns need the doc")
         wanted = set(ids)

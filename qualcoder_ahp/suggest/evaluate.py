@@ -6,7 +6,7 @@ Two sources of truth:
   labelled with a theme when one of the coder's codings of that theme overlaps it
   (by at least one non-space character); it is predicted with a theme when an open
   suggestion of that theme covers or overlaps it (a turn suggestion counts for every
-  sentence of the turn). Only transcripts the coder has coded are compared;
+  sentence of the turn). Only transcripts the coder has coded or decided on are compared;
 - a gold file (:func:`evaluate_gold`), JSONL lines ``{"sentence": ..., "themes": [...]}``:
   each sentence is run through the engine as one participant sentence.
 
@@ -191,11 +191,14 @@ def evaluate_coder(store: Store, coder: str) -> Evaluation:
     """Score the project's open suggestions against one coder's codings, by sentence."""
     store.coder_id(coder)  # a clear error naming the known coders
     codings = store.codings(coder=coder)
-    if not codings:
-        raise UserError(f"coder {coder!r} has no codings to compare with")
     by_transcript: dict[int, list[Any]] = {}
     for coding in codings:
         by_transcript.setdefault(coding.transcript_id, []).append(coding)
+    # A transcript where the coder only rejected suggestions was read too.
+    for suggestion_id in store.decisions_for(coder):
+        by_transcript.setdefault(store.suggestion(suggestion_id).transcript_id, [])
+    if not by_transcript:
+        raise UserError(f"coder {coder!r} has no codings or decisions to compare with")
     items: list[Labelled] = []
     for tid, coded in by_transcript.items():
         info = store.transcript(tid)

@@ -14,7 +14,6 @@ the same anchor. The result is the same as matching every segment.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -54,6 +53,7 @@ class Segments:
         }
         self.starts = {unit: [s[0] for s in segs] for unit, segs in self.units.items()}
         self._roles: dict[tuple[str, frozenset[str]], list[int]] = {}
+        self._arrays: dict[tuple[str, str], Any] = {}
         self._anchor_segments: dict[tuple[str, str], set[int]] = {}
         self.array: Any = None
         self._token_ranges: dict[str, list[tuple[int, int]]] = {}
@@ -71,14 +71,32 @@ class Segments:
         """Indexes of the segments of ``unit`` that contain an anchor."""
         key = (anchor, unit)
         if key not in self._anchor_segments:
-            starts, segs = self.starts[unit], self.units[unit]
-            out = set()
-            for pos in self._positions.get(anchor, ()):
-                i = bisect.bisect_right(starts, pos) - 1
-                if i >= 0 and pos + len(anchor) <= segs[i][1]:
-                    out.add(i)
-            self._anchor_segments[key] = out
+            positions = self._positions.get(anchor)
+            if not positions:
+                self._anchor_segments[key] = set()
+                return self._anchor_segments[key]
+            import numpy
+
+            pos = numpy.asarray(positions, dtype=numpy.int64)
+            index = numpy.searchsorted(self._starts_array(unit), pos, side="right") - 1
+            ok = index >= 0
+            ends = self._ends_array(unit)
+            ok[ok] &= pos[ok] + len(anchor) <= ends[index[ok]]
+            self._anchor_segments[key] = set(index[ok].tolist())
         return self._anchor_segments[key]
+
+    def _starts_array(self, unit: str) -> Any:
+        if (unit, "starts") not in self._arrays:
+            import numpy
+
+            self._arrays[(unit, "starts")] = numpy.asarray(self.starts[unit], dtype=numpy.int64)
+            self._arrays[(unit, "ends")] = numpy.asarray([s[1] for s in self.units[unit]],
+                                                         dtype=numpy.int64)
+        return self._arrays[(unit, "starts")]
+
+    def _ends_array(self, unit: str) -> Any:
+        self._starts_array(unit)
+        return self._arrays[(unit, "ends")]
 
     # ------------------------------------------------------------------ token anchors
     def index_tokens(self, doc: Any) -> None:
@@ -107,13 +125,13 @@ class Segments:
         return set(found[found >= 0].tolist())
 
 
-def match_regex(regex: re.Pattern[str], lowered: re.Pattern[str] | None,
+def match_regex(pattern: str, lowered: re.Pattern[str] | None,
                 anchors: list[tuple[str, ...]], where: tuple[str, list[int]],
                 ctx: Segments) -> list[tuple[int, int]]:
     """Matches of a regular expression in the given segments, each over its own text.
 
     Args:
-        regex: the compiled (case-insensitive) pattern.
+        pattern: the regular expression (matched case-insensitively).
         lowered: its case-sensitive twin for lower-cased text, if it has one.
         anchors: sets of lower-cased strings; every match contains one of each set.
         where: the unit (``sentence`` or ``turn``) and the segment indexes to search.
@@ -131,9 +149,11 @@ def match_regex(regex: re.Pattern[str], lowered: re.Pattern[str] | None,
                 return []
         assert allowed is not None
         candidates = [i for i in candidates if i in allowed]
-    segs, text = ctx.units[unit], ctx.text
+    segs = ctx.units[unit]
     if lowered is not None and ctx.lowered is not None:
         regex, text = lowered, ctx.lowered  # same offsets, half the time
+    else:
+        regex, text = re.compile(pattern, re.IGNORECASE), ctx.text  # re caches compiles
     found = []
     for i in candidates:
         start, end, _ = segs[i]

@@ -54,14 +54,13 @@ except ImportError:  # pragma: no cover - other Pythons: no prefilter, full scan
 MIN_ANCHOR = 2
 """Shorter anchors are too common to save anything."""
 MAX_EXPANSION = 16
-MAX_SETS = 4
+MAX_SETS = 2
 """Most strings a finite stretch of a regular expression is expanded into."""
 
 ANCHOR_ATTRS = {"ORTH": "ORTH", "TEXT": "ORTH", "LOWER": "LOWER", "NORM": "NORM",
                 "LEMMA": "LEMMA"}
 
 
-@functools.lru_cache(maxsize=4096)
 def lowered_regex(pattern: str) -> re.Pattern[str] | None:
     """A case-sensitive twin of a case-insensitive pattern, for lower-cased text.
 
@@ -72,16 +71,26 @@ def lowered_regex(pattern: str) -> re.Pattern[str] | None:
     cannot be guaranteed (inline case flags, huge character ranges), and the
     original pattern runs on the original text.
     """
+    return analyse_regex(pattern)[1]
+
+
+@functools.lru_cache(maxsize=4096)
+def analyse_regex(pattern: str) -> tuple[tuple[tuple[str, ...], ...], re.Pattern[str] | None]:
+    """Anchor sets and lower-cased twin of a pattern, from one parse (cached per pattern)."""
     if _sre_parse is None:
-        return None
+        return (), None
     try:
         tree = _sre_parse.parse(pattern, re.IGNORECASE)
-        if not _lower_nodes(tree):
-            return None
+    except Exception:  # noqa: BLE001 - validated elsewhere; no anchors means a full scan
+        return (), None
+    anchors = tuple(_anchor_sets(tree))
+    try:
+        if not _lower_nodes(tree):  # rewrites the tree in place: after the anchors
+            return anchors, None
         tree.state.flags &= ~re.IGNORECASE
-        return _sre_compile.compile(tree, 0)  # type: ignore[no-any-return]
+        return anchors, _sre_compile.compile(tree, 0)
     except Exception:  # noqa: BLE001 - any surprise: use the original pattern
-        return None
+        return anchors, None
 
 
 def _lower_nodes(items: Any) -> bool:
@@ -154,28 +163,16 @@ def lowered_for_anchors(text: str) -> str | None:
     return lowered if len(lowered) == len(text) else None
 
 
-@functools.lru_cache(maxsize=4096)
-def _cached_anchors(pattern: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(_regex_anchors(pattern))
-
-
 def regex_anchors(pattern: str) -> list[tuple[str, ...]]:
-    """Anchor sets of a regular expression (cached per pattern; see :func:`_regex_anchors`)."""
-    return list(_cached_anchors(pattern))
-
-
-def _regex_anchors(pattern: str) -> list[tuple[str, ...]]:
     """Anchor sets of a regular expression: every match contains a string of each set.
 
     Returns the usable sets (lower-cased, at most :data:`MAX_SETS`, most selective
     first); an empty list means the pattern has to be run on every segment.
     """
-    if _sre_parse is None:
-        return []
-    try:
-        tree = _sre_parse.parse(pattern, re.IGNORECASE)
-    except Exception:  # noqa: BLE001 - validated elsewhere; no anchors means a full scan
-        return []
+    return list(analyse_regex(pattern)[0])
+
+
+def _anchor_sets(tree: Any) -> list[tuple[str, ...]]:
     usable = {tuple(sorted(_minimal(s))) for s in _sequence(list(tree))
               if s and min(len(x) for x in s) >= MIN_ANCHOR}
     return sorted(usable, key=_selectivity, reverse=True)[:MAX_SETS]

@@ -8,16 +8,19 @@ stored suggestions agree with the result in one transaction
 nothing; after a codebook change decisions are kept, new patterns add suggestions and
 undecided suggestions no pattern supports any more are retired.
 
-Tokenising is the expensive part. When many words are not cached yet and the machine
-has more than one core, transcripts are tokenised and matched in a pool of worker
-processes (``spawn``, so a threaded caller such as the workbench is safe); each worker
-builds its own engine once. The database is only written from the calling thread.
+Tokenising is the expensive part. When many words are not cached yet and two cores
+are idle, transcripts are tokenised and matched in a pool of two worker processes
+(forked from a single-threaded caller such as the CLI, so they inherit the loaded
+pipeline; spawned from a threaded one such as the workbench). The database is only
+written from the calling thread.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -149,6 +152,10 @@ def run_suggestions(
         report.words += job.words
         if progress is not None:
             progress(done, len(jobs), job.name)
+    if transcript_ids is None:
+        # Entries of deleted transcripts or of an older pipeline are never read again.
+        store.doc_cache_prune({key for j in jobs
+                               for key in (j.key, engine.match_cache_key(j.text))})
     report.seconds = time.perf_counter() - began
     return report
 
@@ -217,7 +224,13 @@ def _pooled(store: Store, engine: Engine, jobs: list[_Job], plans: dict[int, _Pl
     todo = [j for j in jobs if plans[j.transcript_id].tokenise]
     # Largest first, so one long transcript does not finish last on its own.
     todo.sort(key=lambda j: -j.words)
-    context = multiprocessing.get_context("spawn")
+    # fork is cheap (workers inherit the built pipeline) but only safe from a
+    # single-threaded process on Linux; a threaded caller (the workbench) spawns.
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        engine.build()
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_init,
                              initargs=(engine.codebook,)) as pool:
         futures = {j.transcript_id: pool.submit(_worker_run, j.text, j.turns, j.sentences,
