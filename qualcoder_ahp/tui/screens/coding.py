@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -225,6 +226,11 @@ class CodingScreen(Screen[None]):
     def action_cursor(self, delta: int) -> None:
         """Move the sentence cursor."""
         self._do(lambda: self.session.move_cursor(delta))
+
+    @on(TranscriptView.Clicked)
+    def _clicked(self, event: TranscriptView.Clicked) -> None:
+        """A click moves the cursor to that sentence (extending a selection)."""
+        self._do(lambda: self.session.cursor_to(event.offset))
 
     def action_page(self, direction: int) -> None:
         """Scroll the transcript by a page."""
