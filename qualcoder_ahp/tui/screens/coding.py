@@ -29,7 +29,8 @@ NEEDS_SPAN = {"widen", "move_edge", "code", "code_recent", "select"}
 
 
 def _recent_bindings() -> list[Binding]:
-    return [Binding(str(n), f"code_recent({n})", f"Recent theme {n}", show=n == 1,
+    return [Binding(str(n), f"code_recent({n})", "Recent theme" if n == 1 else f"Recent theme {n}",
+                    show=n == 1,
                     key_display="1-9" if n == 1 else None,
                     tooltip="Code the segment with a recent theme (numbers in the codebook pane)")
             for n in range(1, 10)]
