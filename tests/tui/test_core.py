@@ -69,6 +69,17 @@ def test_session_navigation_and_word_moves(session: CodingSession):
     assert (session.span.start, session.span.end) == (session.turns[1].start, session.turns[1].end)
 
 
+def test_session_selection_both_ways_and_click(session: CodingSession):
+    session.move_cursor(2)
+    session.toggle_selection()
+    session.move_cursor(-2)  # extends backwards over the anchor
+    lo, hi = session.sentences[0], session.sentences[2]
+    assert (session.span.start, session.span.end) == (lo.start, hi.end)
+    assert session.toggle_selection() is False
+    session.cursor_to(session.text.index("The board listens"))
+    assert session.text[session.span.start:session.span.end] == "The board listens to AHPs."
+
+
 def test_session_refuses_accept_without_suggestion(session: CodingSession):
     session.move_cursor(1)
     with pytest.raises(UserError, match="no suggestion"):
