@@ -51,7 +51,12 @@ def import_files(store_path: Path | None, paths: list[str],
     with _open(store_path) as store:
         result = importers.import_paths(store, [Path(p) for p in paths],
                                         progress=_adapt(progress))
-    return _summary("imported", result)
+    summary = _summary("imported", result)
+    failed = getattr(result, "failed", None)
+    if failed:  # files that failed are reported, never raised, by the importer
+        path, reason = failed[0]
+        summary += f"; {Path(path).name}: {reason}"
+    return summary
 
 
 def suggest(store_path: Path | None, progress: ProgressFn | None = None) -> str:
@@ -121,7 +126,7 @@ class _open:
 def _summary(what: str, result: object) -> str:
     summary = getattr(result, "summary", None)
     if callable(summary):
-        return f"{what}: {summary()}"
+        return str(summary())
     if isinstance(result, dict):
         parts = [f"{k.replace('_', ' ')}: {v}" for k, v in result.items()
                  if isinstance(v, int | float)]

@@ -172,6 +172,10 @@ class CodingSession:
             lo, hi = sorted((self.anchor, self.cursor))
             self.span = Span(self.sentences[lo].start, self.sentences[hi].end)
 
+    def cursor_to(self, offset: int) -> None:
+        """Put the sentence cursor on the sentence at ``offset`` (a click)."""
+        self.move_cursor(self.sentence_at(offset) - self.cursor)
+
     def toggle_selection(self) -> bool:
         """Start a selection at the cursor sentence, or drop it. Returns whether one is on."""
         if self.anchor is None:

@@ -134,7 +134,11 @@ async def test_help_lists_every_key_of_the_screen(project: Path):
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         described = {r[1] for r in rows}
         for binding in [*coding.BINDINGS, *app.BINDINGS]:
+            if binding.action.startswith("code_recent(") and binding.key != "1":
+                continue  # shown once, as the range 1-9
             assert binding.description in described
+        assert ["1-9", "Recent theme",
+                "Code the segment with a recent theme (numbers in the codebook pane)"] in rows
         assert ["a", "Accept", "Accept the suggestion with the marked span"] in rows
         assert any(r[0] == "," and r[1] == "Start ◀ word" for r in rows)
         await pilot.press("escape")
@@ -142,16 +146,20 @@ async def test_help_lists_every_key_of_the_screen(project: Path):
         assert app.screen is coding
 
 
-async def test_counts_and_reconcile_keys_never_crash(project: Path):
+async def test_counts_and_reconcile_keys_open_their_screens(project: Path):
+    from qualcoder_ahp.tui.screens.counts import CountsScreen
+    from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
+
     app = make_app(project, coder=CODER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        for key in ("C", "R"):
+        for key, kind in (("C", CountsScreen), ("R", ReconcileScreen)):
             await pilot.press(key)
             await pilot.pause()
-            if not isinstance(app.screen, TranscriptsScreen):
-                await pilot.press("escape")
-                await pilot.pause()
+            assert isinstance(app.screen, kind)
+            assert app.screen.coder == CODER
+            app.pop_screen()
+            await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert all("failed" not in m for m in messages)
 
@@ -199,3 +207,63 @@ async def test_worker_progress_and_finish_reload_the_table(project: Path, monkey
         await pilot.pause()
         assert [r[0] for r in table_rows(app)] == ["alpha", "beta", "gamma"]
         assert "imported — files: 1" in [n.message for n in app._notifications]
+
+
+async def test_empty_project_shows_what_to_do(tmp_path: Path):
+    app = make_app(tmp_path / "empty.db", coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "No transcripts yet: press i to import" in screen_text(app)
+        assert app.screen.check_action("open", ()) is False
+        await pilot.press("enter", "g")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        assert "Every suggestion is decided." in [n.message for n in app._notifications]
+
+
+async def test_click_moves_the_cursor(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        view = screen.query_one("#transcript")
+        at = screen.session.text.index("The board listens")
+        row = view.layout_cache.row_of(at)
+        column = at - view.layout_cache.lines[row].start + 2  # after the 2-cell gutter
+        await pilot.click("#transcript", offset=(column + 4, row - round(view.scroll_y)))
+        await pilot.pause()
+        span = screen.session.span
+        assert screen.session.text[span.start:span.end] == "The board listens to AHPs."
+        assert screen.session.current is None
+
+
+async def test_real_hearing_opens_scrolls_and_searches(real_dir: Path):
+    from qualcoder_ahp.importers import import_paths
+
+    path = Path("hearing.db")  # in the test's temporary working directory
+    store = open_store(path)
+    import_paths(store, [real_dir / "05_uk-covid-inquiry_m3_2024-09-23_college-of-paramedics.rst"])
+    store.close()
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert screen.session.info.words > 30000
+        layout = screen.query_one("#transcript").layout_cache
+        assert len(layout) > 3000
+        await pilot.press("/")
+        await pilot.pause()
+        await pilot.press(*"paramedic", "enter")
+        await pilot.pause()
+        assert len(screen.session.search_hits) > 20
+        span = screen.session.span
+        assert "paramedic" in screen.session.text[span.start:span.end].lower()
+        assert "paramedic" in screen_text(app).lower()
+        await pilot.press("pagedown", "down", "c")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ThemePickerModal"

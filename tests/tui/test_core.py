@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.errors import UserError
@@ -67,6 +69,17 @@ def test_session_navigation_and_word_moves(session: CodingSession):
     assert session.text[session.span.start:session.span.end] == "winding route"
     session.widen()
     assert (session.span.start, session.span.end) == (session.turns[1].start, session.turns[1].end)
+
+
+def test_session_selection_both_ways_and_click(session: CodingSession):
+    session.move_cursor(2)
+    session.toggle_selection()
+    session.move_cursor(-2)  # extends backwards over the anchor
+    lo, hi = session.sentences[0], session.sentences[2]
+    assert (session.span.start, session.span.end) == (lo.start, hi.end)
+    assert session.toggle_selection() is False
+    session.cursor_to(session.text.index("The board listens"))
+    assert session.text[session.span.start:session.span.end] == "The board listens to AHPs."
 
 
 def test_session_refuses_accept_without_suggestion(session: CodingSession):
@@ -219,3 +232,17 @@ def test_demo_command_builds_then_reopens_unchanged(monkeypatch, tmp_path: Path)
     assert len(store.events()) == events and len(store.codings(coder="demo")) == 1
     store.close()
     assert opened[0] == opened[1] and opened[0][1] == "demo" and opened[0][2] > 50
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab cdé日\n\t[]/"), max_size=200),
+       st.integers(min_value=1, max_value=30))
+def test_wrap_property_every_character_once_within_width(text: str, width: int):
+    from rich.cells import cell_len
+
+    layout = wrap_transcript(text, [Turn("A", "participant", 0, len(text))], width)
+    rows = [line for line in layout.lines if line.kind == TEXT]
+    shown = "".join(text[r.start:r.end] for r in rows)
+    assert "".join(shown.split()) == "".join(text.split())
+    assert all(cell_len(text[r.start:r.end]) <= max(8, width) for r in rows)
+    assert all(a.end <= b.start for a, b in zip(rows, rows[1:], strict=False))

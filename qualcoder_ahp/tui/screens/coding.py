@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -28,7 +29,8 @@ NEEDS_SPAN = {"widen", "move_edge", "code", "code_recent", "select"}
 
 
 def _recent_bindings() -> list[Binding]:
-    return [Binding(str(n), f"code_recent({n})", f"Recent theme {n}", show=n == 1,
+    return [Binding(str(n), f"code_recent({n})", "Recent theme" if n == 1 else f"Recent theme {n}",
+                    show=n == 1,
                     key_display="1-9" if n == 1 else None,
                     tooltip="Code the segment with a recent theme (numbers in the codebook pane)")
             for n in range(1, 10)]
@@ -225,6 +227,11 @@ class CodingScreen(Screen[None]):
     def action_cursor(self, delta: int) -> None:
         """Move the sentence cursor."""
         self._do(lambda: self.session.move_cursor(delta))
+
+    @on(TranscriptView.Clicked)
+    def _clicked(self, event: TranscriptView.Clicked) -> None:
+        """A click moves the cursor to that sentence (extending a selection)."""
+        self._do(lambda: self.session.cursor_to(event.offset))
 
     def action_page(self, direction: int) -> None:
         """Scroll the transcript by a page."""

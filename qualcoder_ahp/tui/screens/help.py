@@ -18,11 +18,18 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     """(key, description, tooltip) for every binding of ``screen`` and the app."""
     rows: list[tuple[str, str, str]] = []
     seen: set[str] = set()
+    ranged: set[str] = set()
     for source in (screen, screen.app):
         for binding in source.BINDINGS:
             if not isinstance(binding, Binding) or binding.key in seen:
                 continue
             seen.add(binding.key)
+            action = binding.action.partition("(")[0]
+            # A key range shown once ("1-9") stands for the bindings of the same action.
+            if action in ranged:
+                continue
+            if binding.key_display and "-" in binding.key_display:
+                ranged.add(action)
             key = binding.key_display or screen.app.get_key_display(binding)
             rows.append((key, binding.description, binding.tooltip))
     return rows

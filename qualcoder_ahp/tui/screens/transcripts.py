@@ -50,6 +50,8 @@ class TranscriptsScreen(Screen[None]):
         table: DataTable[object] = DataTable(id="transcripts", cursor_type="row",
                                              zebra_stripes=True)
         yield table
+        yield Label("No transcripts yet: press i to import files or folders, then S to run "
+                    "the codebook's suggestions.", id="empty-hint")
         yield Label("", id="job-label")
         yield ProgressBar(id="job-progress", show_eta=False)
         yield Footer()
@@ -91,6 +93,8 @@ class TranscriptsScreen(Screen[None]):
         if selected is not None and str(selected) in {str(r[0]) for r in rows}:
             table.move_cursor(row=table.get_row_index(str(selected)))
         self.sub_title = f"coder: {self.coder} · {len(rows)} transcripts"
+        self.query_one("#empty-hint").display = not rows
+        table.display = bool(rows)
 
     def _selected_id(self) -> int | None:
         table = self.query_one("#transcripts", DataTable)

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from textual import events
+from textual.message import Message
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
@@ -45,6 +48,18 @@ class Marks:
 
 class TranscriptView(ScrollView, can_focus=False):
     """Scrollable, wrapped, styled view of one transcript."""
+
+    @dataclass
+    class Clicked(Message):
+        """The user clicked on the text at ``offset`` (the mouse is optional)."""
+
+        view: TranscriptView
+        offset: int
+
+        @property
+        def control(self) -> TranscriptView:
+            """The view clicked, for ``@on(TranscriptView.Clicked)``."""
+            return self.view
 
     # The vertical scrollbar is always there, so the wrap width never changes under it.
     DEFAULT_CSS = """
@@ -105,6 +120,17 @@ class TranscriptView(ScrollView, can_focus=False):
             return
         target = max(0, top - height // 3) if bottom - top < height else top
         self.scroll_to(y=target, animate=False, immediate=True)
+
+    def on_click(self, event: events.Click) -> None:
+        """Turn a click into a text offset (start of the clicked row, plus the column)."""
+        layout = self.layout_cache
+        row = round(self.scroll_y) + event.y
+        if layout is None or not 0 <= row < len(layout):
+            return
+        line = layout.lines[row]
+        column = max(0, event.x - GUTTER)
+        self.post_message(self.Clicked(self, min(line.start + column, max(line.start,
+                                                                          line.end - 1))))
 
     # ------------------------------------------------------------------ drawing
     def _colour(self, colour: str) -> Style:
