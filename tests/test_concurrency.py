@@ -145,3 +145,28 @@ def test_same_coder_in_two_windows_undoes_from_the_log_not_a_stale_copy(tmp_path
     left.close()
     right.close()
     check_consistent(db).close()
+
+
+def test_a_lock_held_past_the_busy_timeout_is_a_one_line_error(tmp_path, monkeypatch):
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+    from qualcoder_ahp.model import store as store_module
+
+    db = tmp_path / "held.db"
+    build_project(db).close()
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.3)
+    holder = sqlite3.connect(str(db), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another coder's very long transaction
+    try:
+        result = CliRunner().invoke(cli, ["--db", str(db), "decide", "1", "accept",
+                                          "--coder", "ana"])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    assert "database is locked" in result.output and "try again" in result.output
+    assert isinstance(result.exception, SystemExit)
+    assert open_store(db).decision_of(1, "ana") is None
