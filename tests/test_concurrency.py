@@ -170,3 +170,51 @@ def test_a_lock_held_past_the_busy_timeout_is_a_one_line_error(tmp_path, monkeyp
     assert "database is locked" in result.output and "try again" in result.output
     assert isinstance(result.exception, SystemExit)
     assert open_store(db).decision_of(1, "ana") is None
+
+
+def test_every_write_takes_the_lock_up_front(tmp_path, monkeypatch):
+    """No write starts a deferred transaction (Python's implicit ``BEGIN``).
+
+    A deferred transaction that later writes cannot wait on the busy timeout when
+    another coder committed in between (SQLite returns SQLITE_BUSY at once), so every
+    write must go through ``Store.write()`` (``BEGIN IMMEDIATE``). We trace every
+    statement of every connection the store opens during a workflow through the CLI.
+    """
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+    from qualcoder_ahp.model import store as store_module
+
+    statements: list[str] = []
+    real_connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(store_module.sqlite3, "connect", traced)
+    samples = REPO / "transcripts"
+    db = str(tmp_path / "traced.db")
+    names = tmp_path / "names.txt"
+    names.write_text("Helen\n", encoding="utf-8")
+    runner = CliRunner()
+    steps = [
+        ["import", str(samples / "physio_helen.txt"), str(samples / "slt_priya.md")],
+        ["redact", "--names", str(names), "--transcript", "physio_helen"],
+        ["codebook", "load", str(REPO / "codebooks" / "ahp-leadership.yaml")],
+        ["suggest", "--processes", "1"],
+        ["decide", "1", "accept", "--coder", "ana"],
+        ["decide", "2", "reject", "--coder", "ana"],
+        ["decide", "1", "accept", "--coder", "ben"],
+        ["codings", "export", "-o", str(tmp_path / "codings.csv")],
+        ["counts", "--format", "csv", "-o", str(tmp_path / "counts.csv")],
+        ["refi", "export", str(tmp_path / "p.qdpx")],
+    ]
+    for step in steps:
+        result = runner.invoke(cli, ["--db", db, *step], catch_exceptions=False)
+        assert result.exit_code == 0, (step, result.output)
+    begins = [s.strip() for s in statements if s.strip().upper().startswith("BEGIN")]
+    assert begins and all(s.upper() == "BEGIN IMMEDIATE" for s in begins), sorted(set(begins))
