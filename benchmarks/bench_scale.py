@@ -43,7 +43,9 @@ sys.path.insert(0, str(REPO))
 CODERS = ("ana", "ben", "cat")
 STAGES = ("baseline", "import", "codebook", "suggest", "decide", "codings", "workbench",
           "counts", "quotes", "agreement", "refi")
-PIPELINE = ("import", "codebook", "suggest", "codings", "counts", "quotes", "agreement", "refi")
+# What a study's machine time is made of; "codings" stands in for the coders' own work
+# (three coders' codings imported), "decide" and "workbench" measure latency.
+PIPELINE = ("import", "codebook", "suggest", "counts", "quotes", "agreement", "refi")
 NAMES = ("Alex", "Sam", "Jo", "Chris", "Priya", "Helen", "Marcus", "Grace", "Tom", "Aisha")
 
 
@@ -288,7 +290,8 @@ def main() -> None:
     began = time.perf_counter()
     words = generate(work / "study", args.transcripts, args.words)
     print(f"generated {args.transcripts} transcripts, {words:,} words in "
-          f"{time.perf_counter() - began:.1f} s; {os.cpu_count()} cores; work in {work}")
+          f"{time.perf_counter() - began:.1f} s; {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}; work in {work}")
     results = {}
     for stage in STAGES:
         results[stage] = run_stage(stage, work, db)
@@ -313,6 +316,7 @@ def main() -> None:
     total = sum(r["seconds"] for r in done)
     peak = max((max(r["rss_mb"], r["workers_rss_mb"]) for r in done), default=0)
     print()
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"pipeline ({', '.join(s for s in PIPELINE if results[s] and 'seconds' in results[s])}):"
           f" {total:.0f} s (goal < 300 s), peak memory {peak:.0f} MB (goal < 2048 MB)")
     if not args.keep:

@@ -35,8 +35,10 @@ class _Group(DefaultGroup):
             # A damaged project file, or one locked for longer than the busy timeout.
             if ctx.obj is not None and ctx.obj.debug:
                 raise
-            click.secho(f"Error: database problem: {exc} (if the file is damaged, restore "
-                        "a .bak copy; --debug shows details)", fg="red", err=True)
+            hint = ("another process held it longer than the busy timeout; try again"
+                    if "locked" in str(exc) or "busy" in str(exc)
+                    else "if the file is damaged, restore a .bak copy; --debug shows details")
+            click.secho(f"Error: database problem: {exc} ({hint})", fg="red", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)

@@ -1,6 +1,6 @@
 """Run a stream of random decisions against a project, reporting each commit.
 
-Usage: ``python decide_stream.py DB CODER SEED [COUNT [START_AT]]``
+Usage: ``python decide_stream.py DB CODER SEED [COUNT [GO_FILE]]``
 
 Prints ``READY`` once the database is open, then ``COMMITTED <event_id> <kind>``
 after each Store call returns (so after its transaction committed), flushing
@@ -28,13 +28,15 @@ from tests.helpers.project import THEMES  # noqa: E402
 def main() -> None:
     db, coder, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
     count = int(sys.argv[4]) if len(sys.argv) > 4 else 1_000_000
-    start_at = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0  # lets two copies start together
+    go_file = Path(sys.argv[5]) if len(sys.argv) > 5 else None  # lets two copies start together
     rng = random.Random(seed)
     store = open_store(db)
     suggestions = store.suggestions()
     transcripts = [(t.id, len(store.transcript_text(t.id))) for t in store.transcripts()]
     print("READY", flush=True)
-    time.sleep(max(0.0, start_at - time.time()))
+    while go_file is not None and not go_file.exists():
+        time.sleep(0.005)
+    print(f"STARTED {time.time():.6f}", flush=True)
     ops = ["accept", "accept", "reject", "code", "undo", "redo", "memo", "remove", "adjust"]
     for _ in range(count):
         op = rng.choice(ops)
@@ -70,7 +72,7 @@ def main() -> None:
             "WHERE k.name = ?", [coder]).fetchone()
         print(f"COMMITTED {last[0]} {last[1]}", flush=True)
     store.close()
-    print("DONE", flush=True)
+    print(f"DONE {time.time():.6f}", flush=True)
 
 
 if __name__ == "__main__":
