@@ -246,3 +246,15 @@ def test_wrap_property_every_character_once_within_width(text: str, width: int):
     assert "".join(shown.split()) == "".join(text.split())
     assert all(cell_len(text[r.start:r.end]) <= max(8, width) for r in rows)
     assert all(a.end <= b.start for a, b in zip(rows, rows[1:], strict=False))
+
+
+def test_session_layout_and_jobs_are_textual_free():
+    import subprocess
+    import sys
+
+    code = ("import qualcoder_ahp.tui.session, qualcoder_ahp.tui.layout, qualcoder_ahp.tui.jobs, "
+            "qualcoder_ahp.cli.workbench, sys; "
+            "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "False"
