@@ -157,7 +157,8 @@ def test_demo_is_built_once(tmp_path: Path, monkeypatch):
             calls.append("codebook")
             return Codebook("demo", THEMES, PATTERNS)
 
-    modules = {"qualcoder_ahp.importers": FakeImporters, "qualcoder_ahp.suggest.runner": FakeSuggest,
+    modules = {"qualcoder_ahp.importers": FakeImporters,
+               "qualcoder_ahp.suggest.runner": FakeSuggest,
                "qualcoder_ahp.suggest.codebook": FakeSuggest}
     monkeypatch.setattr(jobs, "_core", modules.__getitem__)
     monkeypatch.setattr(jobs, "DEMO_TRANSCRIPTS", tmp_path)
