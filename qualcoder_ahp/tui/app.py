@@ -160,7 +160,7 @@ class WorkbenchApp(App[None]):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             self.notify(f"{event.worker.description or event.worker.name} failed: {error}",
-                        severity="error", timeout=10)
+                        severity="error", timeout=10, markup=False)
 
 
 def make_app(store_path: str | Path | None, coder: str | None = None,

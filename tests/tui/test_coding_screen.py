@@ -40,11 +40,19 @@ async def test_opens_at_first_suggestion_with_panel(app):
 
 
 async def test_markup_in_transcript_is_literal(app):
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_alpha(pilot)
         shown = screen_text(app)
         assert "[bold]this[/]" in shown
         assert "[link=x]that[/link]" in shown
+        # user text in notifications is literal too
+        await pilot.press("/")
+        await pilot.pause()
+        await pilot.press(*"[/x]", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        toasts = [str(t.render()) for t in app.screen.query("Toast")]
+        assert any("“[/x]” is not in this transcript." in t for t in toasts)
 
 
 async def test_accept_stores_coding_and_advances(app):
@@ -363,3 +371,21 @@ async def test_layout_at_80_by_24(project: Path):
         await pilot.press("a")
         await pilot.pause()
         assert len(app.store.codings(coder=CODER)) == 1
+
+
+async def test_random_keys_never_crash_and_screen_matches_database(app):
+    import random
+
+    keys = [*"npaxwm[]{}.<>v1234dur;g", "comma", "down", "up", "escape", "pagedown"]
+    rnd = random.Random(7)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press(*[rnd.choice(keys) for _ in range(80)])
+        await pilot.pause()
+        assert app.screen is screen
+        session = screen.session
+        assert session.codings == app.store.codings(transcript_id=session.transcript_id,
+                                                    coder=CODER)
+        assert session.decisions == app.store.decisions_for(CODER, session.transcript_id)
+        assert app.store.events(CODER) and app.store.integrity_ok()
+        assert not [n for n in app._notifications if n.severity == "error"]

@@ -127,7 +127,7 @@ class CodebookScreen(Screen[None]):
             try:
                 self.store.set_memo(self.coder, "theme", theme_id, text)
             except Exception as exc:  # a failed write is reported, not fatal
-                self.notify(str(exc), severity="error")
+                self.notify(str(exc), severity="error", markup=False)
                 return
             self._show(theme_id)
             self.notify("Theme memo saved.")

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.session import STATUS_FILTERS, CodingSession
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
@@ -211,8 +212,12 @@ class CodingScreen(Screen[None]):
         """Run one session call; a refused or failed decision becomes a notification."""
         try:
             result = fn()
+        except UserError as exc:  # refused: the user can act on the message
+            self.notify(str(exc), severity="warning", markup=False)
+            self._update(counts=True)
+            return None
         except Exception as exc:  # the screen must survive any failure of one decision
-            self.notify(str(exc), severity="error")
+            self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
             self._update(counts=True)
             return None
         self._update(counts=counts)
@@ -265,7 +270,7 @@ class CodingScreen(Screen[None]):
             return
         if found.transcript_id != session.transcript_id:
             self.load(found.transcript_id, found.id)
-            self.notify(f"Moved to {self.session.info.name}")
+            self.notify(f"Moved to {self.session.info.name}", markup=False)
         else:
             self._do(lambda: session.go_to(found))
 
@@ -313,13 +318,13 @@ class CodingScreen(Screen[None]):
         if theme_id:
             coding = self._do(lambda: self.session.code(theme_id), counts=True)
             if coding is not None:
-                self.notify(f"Coded: {self.session.themes[theme_id].name}")
+                self.notify(f"Coded: {self.session.themes[theme_id].name}", markup=False)
 
     def action_code_recent(self, number: int) -> None:
         """Code the pending span with recent theme ``number``."""
         recent = self.session.recent_themes()
         if number > len(recent):
-            self.notify(f"No recent theme {number}.", severity="warning")
+            self.notify(f"No recent theme {number}.", severity="warning", markup=False)
             return
         self._code_with(recent[number - 1])
 
@@ -332,12 +337,12 @@ class CodingScreen(Screen[None]):
     def action_undo(self) -> None:
         """Undo the last decision (persisted), showing the suggestion it was about."""
         done = self._do(lambda: self._show_event(self.session.undo()), counts=True)
-        self.notify(f"Undone: {done['kind']}" if done else "Nothing to undo.")
+        self.notify(f"Undone: {done['kind']}" if done else "Nothing to undo.", markup=False)
 
     def action_redo(self) -> None:
         """Redo the last undone decision."""
         done = self._do(lambda: self._show_event(self.session.redo()), counts=True)
-        self.notify(f"Redone: {done['kind']}" if done else "Nothing to redo.")
+        self.notify(f"Redone: {done['kind']}" if done else "Nothing to redo.", markup=False)
 
     def _show_event(self, event: dict[str, object] | None) -> dict[str, object] | None:
         """Move to the suggestion an undone/redone decision was about, if it is here."""
@@ -380,7 +385,7 @@ class CodingScreen(Screen[None]):
                 self.session.reload()
                 self._update()
                 self.notify(f"Memo on the {kind} saved." if text.strip()
-                            else f"Memo on the {kind} cleared.")
+                            else f"Memo on the {kind} cleared.", markup=False)
 
         self.app.push_screen(MemoModal(f"Memo on the {kind} (yours only)", current), save)
 
@@ -393,7 +398,8 @@ class CodingScreen(Screen[None]):
                 return
             hit = self._do(lambda: self.session.search(query))
             if query and hit is None:
-                self.notify(f"“{query}” is not in this transcript.", severity="warning")
+                self.notify(f"“{query}” is not in this transcript.", severity="warning",
+                            markup=False)
 
         self.app.push_screen(SearchModal(self.session.search_query), run)
 
@@ -414,7 +420,7 @@ class CodingScreen(Screen[None]):
                 return
             session.status_filter, session.theme_filter = result
             shown = len(session.visible_suggestions())
-            self.notify(f"{shown} suggestions match the filter.")
+            self.notify(f"{shown} suggestions match the filter.", markup=False)
             if shown:
                 session.current = None  # the first match at or after the cursor
                 self._do(lambda: session.step_suggestion(1))

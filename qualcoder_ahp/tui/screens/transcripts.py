@@ -200,5 +200,5 @@ class TranscriptsScreen(Screen[None]):
         self.query_one("#job-progress").display = False
         self.query_one("#job-label").display = False
         if message.summary is not None:
-            self.notify(message.summary, title=message.label)
+            self.notify(message.summary, title=message.label, markup=False)
         self.reload()
