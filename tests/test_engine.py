@@ -291,3 +291,14 @@ def test_regex_edit_rerun_loads_no_pipeline(small, monkeypatch) -> None:  # type
     text = store.transcript_text(tid)
     assert [text[s.start:s.end] for s in store.suggestions()
             if "ser_by_chance" in s.pattern_ids] == ["Then more came."]
+
+
+def test_one_sentence_turn_gets_one_suggestion_per_theme(store) -> None:  # type: ignore[no-untyped-def]
+    cb = Codebook("t", (), (Pattern("s_fell", "ser", "phrase", "fell into"),
+                            Pattern("t_fell", "ser", "phrase", "into it", unit="turn")), None, None)
+    engine = Engine(cb)
+    text = "I fell into it."
+    found = engine.suggest_text(text, [Turn("A", "participant", 0, len(text))],
+                                [Sentence(0, len(text), 0)])
+    assert [(f.unit, f.start, f.end, f.pattern_ids, f.matches) for f in found] == [
+        ("sentence", 0, 15, ("s_fell", "t_fell"), ((2, 14),))]

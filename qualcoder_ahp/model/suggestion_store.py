@@ -127,8 +127,12 @@ class SuggestionMixin:
             }
             seen: set[int] = set()
             stamp = now()
+            done: set[tuple[str, int, int]] = set()
             for f in found:
                 key = (f.theme_id, f.start, f.end)
+                if key in done:  # one suggestion per theme and span (UNIQUE in the table)
+                    continue
+                done.add(key)
                 pids = json.dumps(list(f.pattern_ids))
                 matches = json.dumps([list(m) for m in f.matches])
                 if key in existing:

@@ -439,12 +439,22 @@ class Engine:
             hit = positive.setdefault(key, _Hit())
             hit.pattern_ids.add(pattern_id)
             hit.matches.add((start, end))
-        out = [
-            Found(theme, unit, start, end, tuple(sorted(hit.pattern_ids)),
-                  _merge_spans(hit.matches))
-            for (theme, unit, start, end), hit in positive.items()
-            if (theme, unit, start, end) not in excluded
-        ]
+        # A turn of one sentence is both units: one suggestion (the store keeps one
+        # per theme and span), called a sentence, with every pattern that fired.
+        merged: dict[tuple[str, int, int], tuple[str, _Hit]] = {}
+        for (theme, unit, start, end), hit in positive.items():
+            if (theme, unit, start, end) in excluded:
+                continue
+            if (theme, start, end) in merged:
+                _, other = merged[(theme, start, end)]
+                other.pattern_ids |= hit.pattern_ids
+                other.matches |= hit.matches
+                merged[(theme, start, end)] = ("sentence", other)
+            else:
+                merged[(theme, start, end)] = (unit, hit)
+        out = [Found(theme, unit, start, end, tuple(sorted(hit.pattern_ids)),
+                     _merge_spans(hit.matches))
+               for (theme, start, end), (unit, hit) in merged.items()]
         out.sort(key=lambda f: (f.start, f.end, f.theme_id))
         return out
 
