@@ -98,6 +98,8 @@ def test_decide_and_patterns_report(project: CliRunner) -> None:
     assert ann["ser_fell_into"]["accepted"] == 0
     table = run(project, "patterns")
     assert "ser_not_by_chance" in table and "regex (excl)" in table
+    only = json.loads(run(project, "patterns", "--theme", "interviewing", "--format", "json"))
+    assert [r["pattern"] for r in only] == ["int_career"]
     run(project, "decide", "9999", "accept", "--coder", "ann", code=1)
 
 

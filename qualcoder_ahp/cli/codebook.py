@@ -218,14 +218,16 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
 
 @click.command()
 @click.option("--coder", help="Count only this coder's decisions [default: all coders].")
+@click.option("--theme", "theme_id", help="Only the patterns of this theme id.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_project
-def patterns(project: Project, coder: str | None, fmt: str) -> None:
+def patterns(project: Project, coder: str | None, theme_id: str | None, fmt: str) -> None:
     """Each pattern's record: suggestions made, accepted, rejected, open, precision."""
     store = project.store()
     if coder is not None:
         store.coder_id(coder)
-    rows = store.pattern_stats(coder=coder)
+    rows = [r for r in store.pattern_stats(coder=coder)
+            if theme_id is None or r["theme"] == theme_id]
     if fmt == "json":
         emit_json(rows)
         return
