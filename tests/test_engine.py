@@ -100,7 +100,7 @@ def test_rerun_is_idempotent(small) -> None:  # type: ignore[no-untyped-def]
     assert store.suggestions(status=None) == before
 
 
-def test_codebook_change_keeps_decisions_adds_and_retires(small) -> None:  # type: ignore[no-untyped-def]
+def test_codebook_change_keeps_decisions_adds_and_retires(small) -> None:
     store, tid = small
     run_suggestions(store)
     text = store.transcript_text(tid)
@@ -262,7 +262,7 @@ def test_blog_text_themes(store) -> None:  # type: ignore[no-untyped-def]
     assert themes_of("Leave a Reply") == set()
 
 
-def test_blog_negated_and_interviewer_text_not_suggested(store) -> None:  # type: ignore[no-untyped-def]
+def test_blog_negated_and_interviewer_text_not_suggested(store) -> None:
     store.save_codebook(load_codebook(DATA / "blog.yaml"))
     parsed = transcript([
         ("Q", "interviewer", "Were your moves arising from serendipity rather than planning?"),
@@ -275,7 +275,7 @@ def test_blog_negated_and_interviewer_text_not_suggested(store) -> None:  # type
         ("serendipity", "I got my first post by pure chance.")]
 
 
-def test_regex_edit_rerun_loads_no_pipeline(small, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_regex_edit_rerun_loads_no_pipeline(small, monkeypatch) -> None:
     from qualcoder_ahp.suggest import engine as engine_module
 
     store, tid = small
@@ -293,7 +293,7 @@ def test_regex_edit_rerun_loads_no_pipeline(small, monkeypatch) -> None:  # type
             if "ser_by_chance" in s.pattern_ids] == ["Then more came."]
 
 
-def test_one_sentence_turn_gets_one_suggestion_per_theme(store) -> None:  # type: ignore[no-untyped-def]
+def test_one_sentence_turn_gets_one_suggestion_per_theme(store) -> None:
     cb = Codebook("t", (), (Pattern("s_fell", "ser", "phrase", "fell into"),
                             Pattern("t_fell", "ser", "phrase", "into it", unit="turn")), None, None)
     engine = Engine(cb)
@@ -302,3 +302,17 @@ def test_one_sentence_turn_gets_one_suggestion_per_theme(store) -> None:  # type
                                 [Sentence(0, len(text), 0)])
     assert [(f.unit, f.start, f.end, f.pattern_ids, f.matches) for f in found] == [
         ("sentence", 0, 15, ("s_fell", "t_fell"), ((2, 14),))]
+
+
+def test_role_change_invalidates_cached_matches(small) -> None:  # type: ignore[no-untyped-def]
+    store, tid = small
+    run_suggestions(store)
+    text = store.transcript_text(tid)
+    assert not any("Did you fall" in text[s.start:s.end] for s in store.suggestions())
+    # The interviewer turns turn out to be a participant's: they are searched now.
+    store.set_speaker_roles(tid, {"Q": "participant"})
+    report = run_suggestions(store)
+    assert report.patterns_run == 8 and report.tokenised_docs == 0
+    spans = [text[s.start:s.end] for s in store.suggestions()]
+    assert "Did you fall into it by chance?" in spans
+    assert "Tell me about your career." not in spans  # an interviewer-scope pattern

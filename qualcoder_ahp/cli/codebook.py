@@ -280,7 +280,8 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
         for title, items in (("Missed", result.missed), ("Wrongly suggested", result.wrong)):
             click.echo(f"\n{title} ({len(items)}):")
             for item in items:
-                click.echo(f"  [{item['theme']}] {item['where']}: {_excerpt(item['sentence'], 100)}")
+                excerpt = _excerpt(item["sentence"], 100)
+                click.echo(f"  [{item['theme']}] {item['where']}: {excerpt}")
 
 
 def _pct(value: float | None) -> str:

@@ -178,8 +178,9 @@ def diff_codebooks(old: Codebook, new: Codebook) -> dict[str, list[str]]:
          pattern_key),
     ):
         out[f"{kind}_added"] = [i for i in after if i not in before]
-        out[f"{kind}_changed"] = [i for i in after
-                                  if i in before and key(after[i]) != key(before[i])]  # type: ignore[operator]
+        out[f"{kind}_changed"] = [
+            i for i in after
+            if i in before and key(after[i]) != key(before[i])]  # type: ignore[operator]
         out[f"{kind}_retired"] = [i for i in before if i not in after]
     return out
 

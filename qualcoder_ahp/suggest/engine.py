@@ -306,9 +306,17 @@ class Engine:
         """The doc-cache key: the text's hash and this pipeline's signature."""
         return hashlib.sha256(text.encode("utf-8")).hexdigest() + ":" + self.signature
 
-    def match_cache_key(self, text: str) -> str:
-        """The key of a text's cached raw matches (per pattern) in the doc cache."""
-        return "m:" + self.cache_key(text)
+    def match_cache_key(self, text: str, turns: Sequence[Turn],
+                        sentences: Sequence[Sentence]) -> str:
+        """The key of a transcript's cached raw matches (per pattern) in the doc cache.
+
+        Raw matches depend on the segments too (a pattern runs on the turns of its
+        scope), so a change of a speaker's role gives a new key.
+        """
+        segments = json.dumps([[t.role, t.start, t.end] for t in turns]
+                              + [[s.start, s.end, s.turn_index] for s in sentences])
+        digest = hashlib.sha256(segments.encode()).hexdigest()[:16]
+        return f"m:{digest}:{self.cache_key(text)}"
 
     def _match_key(self, pattern: Pattern) -> str:
         # What a pattern's raw matches depend on: its body, and the turns it is run on.

@@ -81,6 +81,7 @@ class _Job:
     sentences: list[Sentence]
     words: int
     key: str
+    match_key: str
 
 
 def run_suggestions(
@@ -113,13 +114,14 @@ def run_suggestions(
     jobs = []
     for info in infos:
         text = store.transcript_text(info.id)
-        jobs.append(_Job(info.id, info.name, text, store.turns(info.id),
-                         store.sentences(info.id), info.words, engine.cache_key(text)))
-    blobs = store.doc_cache_get([engine.match_cache_key(j.text) for j in jobs])
+        turns, sentences = store.turns(info.id), store.sentences(info.id)
+        jobs.append(_Job(info.id, info.name, text, turns, sentences, info.words,
+                         engine.cache_key(text), engine.match_cache_key(text, turns, sentences)))
+    blobs = store.doc_cache_get([j.match_key for j in jobs])
     cached_docs = store.doc_cache_has([j.key for j in jobs])
     plans = {}
     for job in jobs:
-        blob = blobs.get(engine.match_cache_key(job.text))
+        blob = blobs.get(job.match_key)
         known = json.loads(blob) if blob else {}
         raw = {pid: [tuple(m) for m in known[key]]
                for pid, key in engine.match_keys.items() if key in known}
@@ -141,7 +143,7 @@ def run_suggestions(
                 store.doc_cache_put(job.key, doc_bytes)
             if plan.missing or plan.stale:
                 blob = {engine.match_keys[pid]: raw[pid] for pid in engine.patterns}
-                store.doc_cache_put(engine.match_cache_key(job.text),
+                store.doc_cache_put(job.match_key,
                                     json.dumps(blob, separators=(",", ":")).encode())
             stats = store.apply_suggestions(job.transcript_id, found)
         report.tokenised_docs += doc_bytes is not None
@@ -155,7 +157,7 @@ def run_suggestions(
     if transcript_ids is None:
         # Entries of deleted transcripts or of an older pipeline are never read again.
         store.doc_cache_prune({key for j in jobs
-                               for key in (j.key, engine.match_cache_key(j.text))})
+                               for key in (j.key, j.match_key)})
     report.seconds = time.perf_counter() - began
     return report
 
