@@ -1,8 +1,11 @@
 """Codebooks and theme suggestions (spaCy rule patterns); never imports textual.
 
-- :mod:`~qualcoder_ahp.suggest.codebook`: read and validate codebook YAML, pattern
-  JSONL and REFI-QDA ``.qdc`` files, reporting every error with file, line and id;
-- :mod:`~qualcoder_ahp.suggest.engine`: the pipeline and matchers of one codebook;
+- :mod:`~qualcoder_ahp.suggest.codebook`: read and validate codebook YAML files (and,
+  through :mod:`~qualcoder_ahp.suggest.pattern_files`, pattern JSONL and REFI-QDA
+  ``.qdc``), reporting every error with file, line and id;
+- :mod:`~qualcoder_ahp.suggest.engine`: the pipeline and matchers of one codebook,
+  with :mod:`~qualcoder_ahp.suggest.matching` (segment by segment) and
+  :mod:`~qualcoder_ahp.suggest.prefilter` (anchors that skip hopeless segments);
 - :mod:`~qualcoder_ahp.suggest.runner`: :func:`run_suggestions` over a project,
   with the doc cache and worker processes;
 - :mod:`~qualcoder_ahp.suggest.evaluate`: suggestions against human coding or gold

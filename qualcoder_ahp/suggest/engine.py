@@ -505,7 +505,7 @@ def engine_for(codebook: Codebook) -> Engine:
                 raise UserError("the project has no codebook patterns: run "
                                 "`qcahp codebook load FILE` first")
             engine = Engine(codebook)
-            _ENGINES.clear()  # keep only the current version: pipelines are large
+            _ENGINES.clear()  # only the current version: its matchers are not small
             _ENGINES[key] = engine
     return engine
 
