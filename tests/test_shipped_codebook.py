@@ -43,7 +43,9 @@ VALIDATION_MICRO = {"precision": 0.910, "recall": 0.966, "f1": 0.937}
 VALIDATION_FRESH_MICRO = {"precision": 0.880, "recall": 0.967, "f1": 0.921}
 """validation-fresh.jsonl: first run 0.731 / 0.418 / 0.531 (after one pattern round), then tuned on."""
 VALIDATION_UNSEEN_MICRO = {"precision": 0.800, "recall": 0.373, "f1": 0.509}
-"""validation-unseen.jsonl: written after the last pattern round and never tuned on."""
+"""validation-unseen.jsonl: written after the third pattern round and never tuned on."""
+VALIDATION_UNSEEN_2_MICRO = {"precision": 0.846, "recall": 0.493, "f1": 0.623}
+"""validation-unseen-2.jsonl: written after a fourth round (since withdrawn), never tuned on."""
 FICTIONAL_HELDOUT_MICRO = {"precision": 0.824, "recall": 0.577, "f1": 0.679}
 HELDOUT_MICRO = {"precision": 0.714, "recall": 0.375, "f1": 0.492}
 """The real held-out text, asserted only as no worse than before the recall work (measured
@@ -284,12 +286,14 @@ def keyword_baseline(path: Path) -> tuple[float, float, float]:
     return p, r, 2 * p * r / (p + r)
 
 
-VALIDATION_SETS = ("validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl")
+VALIDATION_SETS = ("validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl",
+                   "validation-unseen-2.jsonl")
 
 
 def test_gold_sets_are_well_formed() -> None:
     for name, least in (("dev.jsonl", 300), ("heldout.jsonl", 150), ("validation.jsonl", 200),
-                        ("validation-fresh.jsonl", 100), ("validation-unseen.jsonl", 100)):
+                        ("validation-fresh.jsonl", 100), ("validation-unseen.jsonl", 100),
+                        ("validation-unseen-2.jsonl", 100)):
         rows = read_gold(GOLD / name)
         assert len(rows) >= least
         negatives = sum(1 for _, _, themes in rows if not themes)
@@ -333,14 +337,18 @@ def test_validation_sets_meet_the_targets(codebook: Codebook, name: str,
     assert micro.f1 > keyword_baseline(GOLD / name)[2] + 0.3
 
 
-def test_unseen_validation_figures_hold(codebook: Codebook) -> None:
-    """The set written after the last tuning round: the honest figure for new career talk
-    (it does not meet the targets; see docs/readme/codebook-eval.md)."""
-    result = evaluate_gold(codebook, GOLD / "validation-unseen.jsonl")
-    micro = result.micro
-    for key, value in VALIDATION_UNSEEN_MICRO.items():
+@pytest.mark.parametrize(("name", "figures"), [
+    ("validation-unseen.jsonl", VALIDATION_UNSEEN_MICRO),
+    ("validation-unseen-2.jsonl", VALIDATION_UNSEEN_2_MICRO),
+])
+def test_unseen_validation_figures_hold(codebook: Codebook, name: str,
+                                        figures: dict[str, float]) -> None:
+    """The sets written after the tuning rounds and never tuned on: the honest figures for new
+    career talk (they do not meet the targets; see docs/readme/codebook-eval.md)."""
+    micro = evaluate_gold(codebook, GOLD / name).micro
+    for key, value in figures.items():
         assert getattr(micro, key) >= value - MARGIN, key
-    assert micro.f1 > keyword_baseline(GOLD / "validation-unseen.jsonl")[2] + 0.2
+    assert micro.f1 > keyword_baseline(GOLD / name)[2] + 0.2
 
 
 def test_dev_set_figures_hold(codebook: Codebook) -> None:
