@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REFERENCE, REPO
+from tests.conftest import REFERENCE, REPO
 from qualcoder_ahp.records import Codebook, Sentence, Turn
 from qualcoder_ahp.suggest.codebook import check_codebook
 from qualcoder_ahp.suggest.engine import engine_for
