@@ -352,3 +352,19 @@ def test_cli_show_prints_markup_literally(tmp_path):
     assert "[bold]hello[/bold]" in result.output and "[/]" in result.output
     assert "[link=https://example.org]this[/link]" in result.output
     assert "\\[escaped] :smile:" in result.output
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_deeply_nested_refi_xml_is_refused_or_read_without_a_crash(tmp_path, depth):
+    store = open_store(tmp_path / "deep.db")
+    path = tmp_path / "deep.qdc"
+    path.write_bytes(
+        b'<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        + b'<Code guid="00000000-0000-0000-0000-000000000001" name="a" isCodable="true">' * depth
+        + b"</Code>" * depth + b"</Codes></CodeBook>")
+    before = _counts(store)
+    with pytest.raises(UserError) as info:
+        refi.import_file(store, path)
+    assert "deep.qdc" in str(info.value) and "\n" not in str(info.value)
+    assert _counts(store) == before
+    store.close()
