@@ -275,6 +275,8 @@ def main() -> None:
     parser.add_argument("--transcripts", type=int, default=200)
     parser.add_argument("--words", type=int, default=20_000, help="words per transcript")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--only", help="comma-separated stages to run again on a study kept "
+                        "with --keep (for example: --only suggest,refi)")
     parser.add_argument("--child", choices=STAGES, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -285,15 +287,23 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="qcahp-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     db = str(work / "study.db")
-    for suffix in ("", "-wal", "-shm"):
-        Path(db + suffix).unlink(missing_ok=True)
-    began = time.perf_counter()
-    words = generate(work / "study", args.transcripts, args.words)
-    print(f"generated {args.transcripts} transcripts, {words:,} words in "
-          f"{time.perf_counter() - began:.1f} s; {os.cpu_count()} cores, load average "
-          f"{os.getloadavg()[0]:.1f}; work in {work}")
-    results = {}
-    for stage in STAGES:
+    stages = STAGES
+    if args.only:
+        stages = ("baseline", *(s for s in args.only.split(",") if s != "baseline"))
+        if not Path(db).exists():
+            raise SystemExit("--only needs a study kept with --keep DIR")
+        print(f"re-running {', '.join(stages)} in {work}; load average "
+              f"{os.getloadavg()[0]:.1f}")
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(db + suffix).unlink(missing_ok=True)
+        began = time.perf_counter()
+        words = generate(work / "study", args.transcripts, args.words)
+        print(f"generated {args.transcripts} transcripts, {words:,} words in "
+              f"{time.perf_counter() - began:.1f} s; {os.cpu_count()} cores, load average "
+              f"{os.getloadavg()[0]:.1f}; work in {work}")
+    results: dict[str, dict[str, object] | None] = dict.fromkeys(STAGES)
+    for stage in stages:
         results[stage] = run_stage(stage, work, db)
         report = results[stage]
         note = "not available" if report is None else report.get("error") or json.dumps(
@@ -305,6 +315,8 @@ def main() -> None:
     print("| stage | wall time | × baseline | peak memory (MB) | workers' peak (MB) |")
     print("|---|---:|---:|---:|---:|")
     for stage, report in results.items():
+        if stage not in stages:
+            continue
         if report is None or "seconds" not in report:
             print(f"| {stage} | not available | | | |")
             continue
