@@ -4,8 +4,11 @@
 tests and the benchmark. The app opens the project store, settles who is coding
 (``--coder``, else the name remembered in the project, else a one-time modal) and
 shows the transcripts screen. Screens do the work; this class only routes between
-them, offers every key of the current screen in the command palette, and turns
-worker failures into notifications (one ``Worker.StateChanged`` handler).
+them, offers every key of the current screen in the command palette, turns
+worker failures into notifications (one ``Worker.StateChanged`` handler), and polls
+``PRAGMA data_version`` so that another coder's commit (or the same coder's in a
+second window, or a ``qcahp decide``/``suggest`` run) is shown within a couple of
+seconds: screens that show stored data define ``store_changed()`` and re-read.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from pathlib import Path
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.model.store import Store, open_store
 
 CODER_SETTING = "coder"
+POLL_SECONDS = 1.5
+"""How often the workbench asks whether another connection committed (one PRAGMA)."""
 
 
 class WorkbenchApp(App[None]):
@@ -52,7 +57,9 @@ class WorkbenchApp(App[None]):
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
-        """Ask for the coder once, then show the transcripts."""
+        """Start watching the database, ask for the coder once, then show the transcripts."""
+        self._seen_version = self.store.data_version()
+        self.set_interval(POLL_SECONDS, self.poll_store, name="store-poll")
         if self.coder:
             self._start(self.coder)
         else:
@@ -76,6 +83,43 @@ class WorkbenchApp(App[None]):
         """Close the database we opened."""
         if self._owns_store:
             self.store.close()
+
+    # ------------------------------------------------------------------ other writers
+    def poll_store(self) -> bool:
+        """Re-read the shown screens if another connection has committed since last time.
+
+        Runs on the main thread every :data:`POLL_SECONDS`; when nothing changed it is
+        one ``PRAGMA data_version`` (our own commits never change it). Returns whether
+        the screens were told about a change.
+        """
+        version = self.store.data_version()
+        if version == self._seen_version:
+            return False
+        if any(w.group == "jobs" and w.is_running for w in self.workers):
+            # Our own import/suggest worker is writing: its JobFinished reloads once.
+            return False
+        self._seen_version = version
+        active = self.screen
+        visible = [active]
+        if isinstance(active, ModalScreen) and len(self.screen_stack) > 1:
+            visible.append(self.screen_stack[-2])  # still on view behind the modal
+        refreshed = False
+        for screen in self.screen_stack:
+            changed = getattr(screen, "store_changed", None)
+            if changed is None:
+                continue
+            if screen in visible:
+                changed()
+                refreshed = True
+            else:  # hidden: re-read when it is shown again, not now
+                screen.store_stale = True  # type: ignore[attr-defined]
+        if refreshed:
+            self.notify("Updated: changes from another window", timeout=3)
+        return True
+
+    def mark_store_seen(self) -> None:
+        """Take the database as now seen (a screen has just re-read everything itself)."""
+        self._seen_version = self.store.data_version()
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:

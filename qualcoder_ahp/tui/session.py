@@ -59,6 +59,8 @@ class CodingSession:
         """Index of the sentence under the cursor."""
         self.current: Suggestion | None = None
         self.span: Span | None = None
+        self.replaced: str | None = None
+        """This coder's decision from another window that the last accept/reject replaced."""
         self.reload()
         if self.sentences:
             self.span = self._sentence_span(0)
@@ -77,6 +79,11 @@ class CodingSession:
             transcript_id=self.info.id, coder=self.coder)
         if self.current is not None:
             self.current = next((s for s in self.suggestions if s.id == self.current.id), None)
+
+    def refresh(self) -> None:
+        """Re-read everything another connection may have changed (codebook included)."""
+        self.themes = {t.id: t for t in self.store.themes(include_inactive=True)}
+        self.reload()
 
     def visible_suggestions(self) -> list[Suggestion]:
         """The suggestions that pass the theme and status filters, in text order."""
@@ -243,7 +250,9 @@ class CodingSession:
         if self.current is None:
             raise UserError("no suggestion is selected (n/p to choose one)")
         span = self._need_span()
+        replaced = self._replaced(self.current.id)
         coding = self.store.accept(self.current.id, self.coder, start=span.start, end=span.end)
+        self.replaced = replaced
         self.reload()
         return coding
 
@@ -251,8 +260,19 @@ class CodingSession:
         """Reject the current suggestion."""
         if self.current is None:
             raise UserError("no suggestion is selected (n/p to choose one)")
+        replaced = self._replaced(self.current.id)
         self.store.reject(self.current.id, self.coder)
+        self.replaced = replaced
         self.reload()
+
+    def _replaced(self, suggestion_id: int) -> str | None:
+        """This coder's stored decision that the screen has not shown yet, if any.
+
+        The store replaces this coder's own earlier decision, which is right; but if
+        the screen did not show it yet, the coder should hear what was replaced.
+        """
+        stored = self.store.decision_of(suggestion_id, self.coder)
+        return stored if stored and stored != self.decisions.get(suggestion_id) else None
 
     def code(self, theme_id: str) -> Coding:
         """Code the pending span (sentence or selection) with a theme, by hand."""
@@ -268,6 +288,11 @@ class CodingSession:
         coding = self.coding_under_cursor()
         if coding is None:
             raise UserError("there is no coding of yours under the cursor")
+        if not self.store.codings(coding_id=coding.id):
+            # Removed in another window since the screen last read it: removing it
+            # again would log a remove whose undo resurrects it.
+            self.reload()
+            raise UserError("that coding was already removed in another window")
         self.store.remove_coding(coding.id, self.coder)
         self.reload()
         return coding

@@ -92,6 +92,8 @@ class CodingScreen(Screen[None]):
         self.coder = coder
         self.session = CodingSession(store, coder, transcript_id)
         self._allowed: tuple[bool, ...] | None = None
+        self.store_stale = False
+        """Another connection committed while this screen was hidden."""
         self._position(suggestion_id)
 
     def compose(self) -> ComposeResult:
@@ -106,6 +108,23 @@ class CodingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._show_transcript()
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen: catch up with commits made while hidden."""
+        if self.store_stale:
+            self.store_changed()
+
+    def store_changed(self) -> None:
+        """Another connection committed (the app's poll): re-read what this screen shows.
+
+        Suggestions (a new ``qcahp suggest`` run), this coder's decisions and codings,
+        the codebook and the counts; the cursor stays on the same suggestion id when
+        it still exists, and an adjusted pending span is kept.
+        """
+        self.store_stale = False
+        self.session.refresh()
+        self._patterns = {p.id: p for p in self.store.patterns(include_inactive=True)}
+        self._update(counts=True)
 
     # ------------------------------------------------------------------ loading
     def load(self, transcript_id: int, suggestion_id: int | None = None) -> None:
@@ -278,10 +297,19 @@ class CodingScreen(Screen[None]):
     def action_accept(self) -> None:
         """Accept the current suggestion (adjusted if its span was changed), then go on."""
         self._do(lambda: self._then_next(self.session.accept()), counts=True)
+        self._tell_replaced()
 
     def action_reject(self) -> None:
         """Reject the current suggestion, then go on."""
         self._do(lambda: self._then_next(self.session.reject()), counts=True)
+        self._tell_replaced()
+
+    def _tell_replaced(self) -> None:
+        """Say so when the decision replaced one made in another window."""
+        if self.session.replaced:
+            self.notify(f"Replaced your decision from another window "
+                        f"({self.session.replaced}).", markup=False)
+            self.session.replaced = None
 
     def _then_next(self, result: object) -> object:
         """After a decision, move to the next suggestion that passes the filter.

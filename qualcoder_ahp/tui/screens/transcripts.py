@@ -43,6 +43,7 @@ class TranscriptsScreen(Screen[None]):
         self.coder = coder
         self.sort_column = 0
         self.sort_reverse = False
+        self.store_stale = False
         self.title = "Transcripts"
 
     def compose(self) -> ComposeResult:
@@ -63,7 +64,13 @@ class TranscriptsScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        """Progress may have changed on the coding screen."""
+        """Progress may have changed on the coding screen (or in another window)."""
+        self.store_stale = False
+        self.reload()
+
+    def store_changed(self) -> None:
+        """Another connection committed (the app's poll): re-read progress and codings."""
+        self.store_stale = False
         self.reload()
 
     def reload(self) -> None:
@@ -202,3 +209,6 @@ class TranscriptsScreen(Screen[None]):
         if message.summary is not None:
             self.notify(message.summary, title=message.label, markup=False)
         self.reload()
+        mark_seen = getattr(self.app, "mark_store_seen", None)
+        if mark_seen is not None:  # the worker's commits are ours: no "Updated" toast
+            mark_seen()
