@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from qualcoder_ahp.cli.common import Project, emit_json, emit_table, pass_project
+from qualcoder_ahp.cli.common import Project, emit_json, emit_table, pass_project, progress_bar
 from qualcoder_ahp.errors import UserError
 
 FORMATS = click.Choice(["table", "json"])
@@ -128,12 +128,8 @@ def suggest(project: Project, names: tuple[str, ...], processes: int | None) -> 
     total = len(ids) if ids is not None else len(store.transcripts())
     if total == 0:
         raise UserError("no transcripts in this project: import some first")
-    with click.progressbar(length=total, label="Suggesting", file=sys.stderr,
-                           show_pos=True) as bar:
-        def step(done: int, _total: int, _name: str) -> None:
-            bar.update(done - bar.pos)
-
-        report = run_suggestions(store, transcript_ids=ids, progress=step, processes=processes)
+    with progress_bar("Suggesting") as bar:
+        report = run_suggestions(store, transcript_ids=ids, progress=bar, processes=processes)
     click.echo(report.summary())
     if report.skipped_patterns:
         click.echo(f"Skipped (need a trained pipeline): {', '.join(report.skipped_patterns)}")

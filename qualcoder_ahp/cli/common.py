@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,6 +53,58 @@ def progress(items: Sequence[T] | Iterable[T], label: str, length: int | None = 
         items, label=label, length=length, file=sys.stderr, show_pos=True,
     ) as bar:
         yield from bar
+
+
+ProgressCallback = Callable[..., None]
+"""``callback(done, total, current=None)``: ``current`` names the item just finished."""
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[ProgressCallback]:
+    """A ``(done, total[, current])`` callback drawing a click progress bar on stderr.
+
+    The bar appears on the first call and only when stderr is a terminal: in pipes, logs
+    and tests nothing is written (not even the label), so the command's own output stays
+    clean. The bar finishes its line when ``done`` reaches ``total`` (so a second bar can
+    follow) or when the block ends, whichever comes first; a call after that with
+    ``done < total`` starts a new bar (a second job under the same label). Every CLI command that runs a long job uses this one
+    adapter so that the bars look and behave the same everywhere.
+
+    Args:
+        label: The text before the bar (``Importing``, ``Suggesting``...).
+
+    Yields:
+        The callback to hand to a core function's ``progress`` parameter.
+    """
+    state: dict[str, Any] = {}
+
+    def finish() -> None:
+        bar = state.pop("bar", None)
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+    def update(done: int, total: int, current: str | None = None) -> None:
+        if not sys.stderr.isatty():
+            return
+        bar = state.get("bar")
+        if bar is None:
+            if state.get("finished") and done >= total:
+                return  # a repeated final call must not draw a second, full bar
+            bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr,
+                                    show_pos=True, item_show_func=lambda item: item)
+            bar.__enter__()
+            state["bar"] = bar
+        step = done - bar.pos
+        if step > 0 or current:
+            bar.update(max(step, 0), current_item=Path(current).name if current else None)
+        if total and done >= total:
+            state["finished"] = True
+            finish()
+
+    try:
+        yield update
+    finally:
+        finish()
 
 
 def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> None:

@@ -12,38 +12,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from qualcoder_ahp.cli.common import Project, emit_json, emit_table, pass_project
+from qualcoder_ahp.cli.common import Project, emit_json, emit_table, pass_project, progress_bar
 from qualcoder_ahp.importers import import_participants, import_paths
-
-
-class _ImportBar:
-    """A click progress bar on stderr, driven by ``import_paths``' progress callback.
-
-    Shown on a terminal only: in pipes and logs the per-file lines say it all.
-    """
-
-    def __init__(self) -> None:
-        self.bar: Any = None
-        self.done = 0
-
-    def __call__(self, done: int, total: int, current: str) -> None:
-        if not sys.stderr.isatty():
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=max(total, 1), label="Importing",
-                                         file=sys.stderr, show_pos=True,
-                                         item_show_func=lambda x: x)
-            self.bar.__enter__()
-        self.bar.update(done - self.done, current_item=Path(current).name if current else None)
-        self.done = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 def register(cli: click.Group) -> None:
@@ -73,14 +46,11 @@ def register(cli: click.Group) -> None:
         changes nothing. Exits 1 if any file failed (the others are imported).
         """
         store = project.store()
-        bar = _ImportBar()
-        try:
+        with progress_bar("Importing") as bar:
             report = import_paths(
                 store, paths, interviewers=interviewers, participants=participant_speakers,
                 participant=participant, new_version=new_version, progress=bar,
             )
-        finally:
-            bar.close()
         for info in report.imported:
             click.echo(f"imported   {info.name} (v{info.version}, {info.words:,} words, "
                        f"{info.turns} turns)")

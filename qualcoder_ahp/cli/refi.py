@@ -2,35 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project
+from qualcoder_ahp.cli.common import Project, pass_project, progress_bar
 from qualcoder_ahp.errors import UserError
-
-
-@contextmanager
-def _bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A click progress bar on stderr driven by (done, total) callbacks."""
-    state: dict[str, object] = {}
-
-    def update(done: int, total: int) -> None:
-        bar = state.get("bar")
-        if bar is None:
-            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
-            bar.__enter__()
-            state["bar"] = bar
-        bar.update(done - bar.pos)  # type: ignore[attr-defined]
-
-    try:
-        yield update
-    finally:
-        bar = state.get("bar")
-        if bar is not None:
-            bar.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
 def _count(n: int, plural: str) -> str:
@@ -84,7 +59,7 @@ def register(cli: click.Group) -> None:
         """Write the whole project as a REFI-QDA .qdpx archive."""
         from qualcoder_ahp.refi import export_project
 
-        with _bar("Exporting sources") as bar:
+        with progress_bar("Exporting sources") as bar:
             counts = export_project(project.store(), file, name=name, progress=bar)
         summary = ", ".join(_count(v, k) for k, v in counts.items())
         click.echo(f"Wrote {file}: {summary}.")
@@ -106,7 +81,7 @@ def register(cli: click.Group) -> None:
         from qualcoder_ahp.refi import import_file
 
         mapping = _parse_map(coder_map)
-        with _bar("Reading sources") as bar:
+        with progress_bar("Reading sources") as bar:
             report = import_file(project.store(), file, coder_map=mapping,
                                  default_coder=default_coder, new_version=new_version,
                                  dry_run=dry_run, progress=bar)

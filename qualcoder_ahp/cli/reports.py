@@ -8,15 +8,13 @@ print them or write them owner-only to ``-o FILE``. The format follows
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project
+from qualcoder_ahp.cli.common import Project, pass_project, progress_bar
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.reports import (
@@ -45,27 +43,6 @@ from qualcoder_ahp.reports.writers import (
 
 TABLE_FORMATS = ("table", "csv", "xlsx", "json", "md")
 QUOTE_FORMATS = ("csv", "xlsx", "md", "docx", "json")
-
-
-@contextlib.contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A ``progress(done, total)`` callback drawing a click progress bar on stderr."""
-    bars: list[Any] = []
-
-    def update(done: int, total: int) -> None:
-        if not sys.stderr.isatty():
-            return  # no bar (and no stray label) when stderr is a file or a pipe
-        if not bars:
-            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
-            bar.__enter__()
-            bars.append(bar)
-        bars[0].update(done - bars[0].pos)
-
-    try:
-        yield update
-    finally:
-        if bars:
-            bars[0].__exit__(None, None, None)
 
 
 def _coder_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -157,7 +134,7 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
     store = project.store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
     view, attribute = parse_by(by)
-    with _progress("Counting") as progress:
+    with progress_bar("Counting") as progress:
         if fmt == "xlsx":
             if attribute:
                 data.check_attribute(attribute)
@@ -198,7 +175,7 @@ def quotes_cmd(project: Project, theme: str | None, coder: str | None, consensus
     fmt = _prepare(project, fmt, output, QUOTE_FORMATS, "md")
     store = project.store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
-    with _progress("Collecting quotes") as progress:
+    with progress_bar("Collecting quotes") as progress:
         rows = quotes(data, theme=theme, progress=progress)
     attrs = data.attribute_names()
     title = f"Quotes ({ex.coder_label(data.coder)})" + (f": {data.path(theme)}" if theme else "")
@@ -226,7 +203,7 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
     fmt = _prepare(project, fmt, output, TABLE_FORMATS, "table")
     store = project.store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
-    with _progress("Counting co-occurrence") as progress:
+    with progress_bar("Counting co-occurrence") as progress:
         co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
     sheet = ex.cooccurrence_sheet(co)
     content = {
@@ -263,7 +240,7 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
     store = project.store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
     names = {t.id: t.name for t in data.themes}
-    with _progress("Charting") as progress:
+    with progress_bar("Charting") as progress:
         if kind == "counts":
             report = theme_counts(data, theme=theme, progress=progress)
             png = charts.counts_chart(report, names, measure=measure, dpi=dpi,

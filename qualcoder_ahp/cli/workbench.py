@@ -8,37 +8,13 @@ exists, so running it again reopens the same project unchanged.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project
+from qualcoder_ahp.cli.common import Project, pass_project, progress_bar
 
 DEMO_DB = "qcahp-demo.db"
-
-
-def _bar(label: str):  # noqa: ANN202 - a small adapter returning a progress callback
-    """A click progress bar driven by ``progress(done, total)`` calls."""
-    state: dict[str, object] = {}
-
-    def report(done: int, total: int) -> None:
-        bar = state.get("bar")
-        if bar is None:
-            bar = click.progressbar(length=max(1, total), label=label, show_pos=True,
-                                    file=sys.stderr)
-            bar.__enter__()
-            state["bar"] = bar
-            state["at"] = 0
-        step = done - int(state["at"])  # type: ignore[call-overload]
-        if step > 0:
-            bar.update(step)  # type: ignore[attr-defined]
-            state["at"] = done
-        if done >= total:
-            bar.__exit__(None, None, None)  # type: ignore[attr-defined]
-            state.clear()
-
-    return report
 
 
 def _run(project: Project, coder: str | None) -> None:
@@ -78,7 +54,9 @@ def register(cli: click.Group) -> None:
             project.close()
             remove_database(project.path)
         store = project.store()
-        built = jobs.build_demo(store, _bar("Importing transcripts"), _bar("Suggesting"))
+        with progress_bar("Importing transcripts") as imported, \
+                progress_bar("Suggesting") as suggested:
+            built = jobs.build_demo(store, imported, suggested)
         n = len(store.transcripts())
         click.echo(f"{'Built' if built else 'Reopened'} demo project {project.path} "
                    f"({n} transcripts, {len(store.suggestions())} suggestions).", err=True)
