@@ -40,6 +40,14 @@ class _Group(DefaultGroup):
                     else "if the file is damaged, restore a .bak copy; --debug shows details")
             click.secho(f"Error: database problem: {exc} ({hint})", fg="red", err=True)
             sys.exit(1)
+        except OSError as exc:
+            # A safety net for file errors a command did not turn into a UserError
+            # (an output folder that is read-only, a full disk): still one clear line.
+            if isinstance(exc, BrokenPipeError) or (ctx.obj is not None and ctx.obj.debug):
+                raise  # click ends a closed pipe (``qcahp show X | head``) quietly
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.secho(f"Error: {where}{exc.strerror or exc}", fg="red", err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)

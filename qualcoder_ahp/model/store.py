@@ -62,11 +62,18 @@ def count_words(text: str) -> int:
 
 def _create_private(path: Path) -> None:
     """Create an empty file readable by its owner only (before SQLite opens it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
-        return  # another process (a second coder) created it first: fine
+        if path.parent.is_dir():
+            return  # another process (a second coder) created it first: fine
+        raise UserError("cannot create the project database (a file is in the way of "
+                        "its folder)", path=str(path)) from None
+    except OSError as exc:  # a read-only folder or file system...
+        raise UserError(f"cannot create the project database ({exc.strerror or exc})",
+                        path=str(path)) from None
     os.close(fd)
 
 

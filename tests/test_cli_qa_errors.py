@@ -1,0 +1,66 @@
+"""Bad input found by hand testing: each ends in one clear line, exit 1, no traceback."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+
+
+def run(*args: str) -> Result:
+    # catch_exceptions=True: a traceback would show up as result.exception, not SystemExit.
+    return CliRunner().invoke(cli, list(args))
+
+
+def _one_line_error(result: Result, *needles: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1, result.output
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def test_database_under_a_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("not a folder")
+    result = run("--db", str(tmp_path / "afile" / "x.db"), "transcripts")
+    _one_line_error(result, "afile/x.db", "cannot create the project database")
+    result = run("--db", str(tmp_path / "afile" / "sub" / "x.db"), "transcripts")
+    _one_line_error(result, "afile/sub/x.db", "cannot create the project database")
+
+
+def test_database_in_an_unwritable_place_is_refused_in_one_line(tmp_path: Path,
+                                                                monkeypatch) -> None:
+    def denied(*_args: object, **_kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("qualcoder_ahp.model.store.os.open", denied)
+    result = run("--db", str(tmp_path / "x.db"), "transcripts")
+    _one_line_error(result, "x.db", "Permission denied")
+
+
+def test_unwritable_output_of_any_command_is_one_line(tmp_path: Path) -> None:
+    store = open_store(os.environ["QCAHP_DB"])
+    store.ensure_coder("ana")
+    store.ensure_coder("bob")
+    store.close()
+    before = Path(os.environ["QCAHP_DB"]).read_bytes()
+    (tmp_path / "afile").write_text("not a folder")
+    target = str(tmp_path / "afile" / "out.csv")
+    for args in (["codings", "export", "-o", target],
+                 ["agreement", "--coders", "ana,bob", "-o", target],
+                 ["counts", "-o", target]):
+        result = run(*args)
+        _one_line_error(result, "afile")
+    assert Path(os.environ["QCAHP_DB"]).read_bytes() == before
+
+
+def test_debug_still_shows_the_traceback(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    result = run("--debug", "codings", "export", "-o", str(tmp_path / "afile" / "o.csv"))
+    assert isinstance(result.exception, OSError)
