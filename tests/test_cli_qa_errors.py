@@ -64,3 +64,16 @@ def test_debug_still_shows_the_traceback(tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("x")
     result = run("--debug", "codings", "export", "-o", str(tmp_path / "afile" / "o.csv"))
     assert isinstance(result.exception, OSError)
+
+
+def test_report_to_an_unknown_suffix_is_refused_not_written_as_text(tmp_path: Path) -> None:
+    open_store(os.environ["QCAHP_DB"]).close()
+    for args in (["quotes", "-o", "q.pdf"], ["counts", "-o", "c.weird"],
+                 ["cooccurrence", "-o", "x.pdf"]):
+        result = run(*args)
+        _one_line_error(result, args[-1], "suffix", "--format")
+        assert not Path(args[-1]).exists()
+    # An explicit --format still writes any name; a name with no suffix gets the default.
+    assert run("counts", "--format", "csv", "-o", "c.weird").exit_code == 0
+    assert Path("c.weird").read_text().startswith("theme,")
+    assert run("counts", "-o", "plain").exit_code == 0

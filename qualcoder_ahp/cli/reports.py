@@ -9,6 +9,7 @@ print them or write them owner-only to ``-o FILE``. The format follows
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,7 @@ from qualcoder_ahp.reports import (
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.writers import (
     BINARY,
+    SUFFIX_FORMAT,
     Sheet,
     check_writable,
     pick_format,
@@ -64,6 +66,12 @@ def _output_options(formats: tuple[str, ...]) -> Callable[..., Any]:
 
 def _prepare(project: Project, fmt: str | None, output: str | None, allowed: tuple[str, ...],
              default: str) -> str:
+    suffix = Path(output).suffix.lower() if output else ""
+    if not fmt and suffix and suffix not in SUFFIX_FORMAT:
+        # Writing Markdown into "quotes.pdf" would look like success and open as garbage.
+        known = ", ".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
+        raise UserError(f"cannot tell the format from the suffix {suffix!r}: use one of "
+                        f"{known}, or --format", path=output)
     fmt = pick_format(fmt, output, default)
     if fmt not in allowed:
         raise UserError(f"this report cannot be written as {fmt!r} (use {', '.join(allowed)})",
