@@ -52,8 +52,34 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
             yield Label(Text(f"Keys: {self.title_text}  (Escape closes; ctrl+p finds any command)"))
-            table: DataTable[Text] = DataTable(id="help-table", cursor_type="row")
-            table.add_columns("key", "does", "details")
-            for key, description, tooltip in self.rows:
-                table.add_row(Text(key), Text(description), Text(tooltip or ""))
-            yield table
+            yield DataTable(id="help-table", cursor_type="row")
+
+    def on_mount(self) -> None:
+        self._fill()
+
+    def on_resize(self) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
+        """(Re)build the table so the details column wraps inside the dialog.
+
+        On an 80-column terminal the dialog is narrower than key + description +
+        details, and DataTable would cut the details off mid-word; so the details
+        column gets the width that is left and its rows grow to as many lines as
+        they need.
+        """
+        table: DataTable[Text] = self.query_one("#help-table", DataTable)
+        key_w = max([3, *(len(k) for k, _, _ in self.rows)])
+        does_w = max([4, *(len(d) for _, d, _ in self.rows)])
+        # Each column has one cell of padding either side; keep 2 for the scrollbar.
+        room = table.size.width or (self.app.size.width - 8)
+        details_w = max(20, room - key_w - does_w - 6 - 2)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_column("key", width=key_w)
+        table.add_column("does", width=does_w)
+        table.add_column("details", width=details_w)
+        for key, description, tooltip in self.rows:
+            table.add_row(Text(key), Text(description), Text(tooltip or ""), height=None)
+        if 0 <= cursor < table.row_count:
+            table.move_cursor(row=cursor)
