@@ -54,8 +54,10 @@ def import_files(store_path: Path | None, paths: list[str],
     summary = _summary("imported", result)
     failed = getattr(result, "failed", None)
     if failed:  # files that failed are reported, never raised, by the importer
-        path, reason = failed[0]
-        summary += f"; {Path(path).name}: {reason}"
+        # Each reason already names its file; show a few, and how many more there are.
+        summary += "; failed: " + "; ".join(reason for _path, reason in failed[:3])
+        if len(failed) > 3:
+            summary += f"; and {len(failed) - 3} more"
     return summary
 
 

@@ -1,0 +1,28 @@
+"""The workbench's import job names every failed file once (not just the first, not twice)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.tui import jobs
+
+
+def test_import_summary_lists_failures_without_repeating_the_name(tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Interviewer: hi\nAnn: hello\nInterviewer: so?\nAnn: yes\n")
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+        (folder / name).write_text("")
+    (folder / "e.docx").write_bytes(b"not a zip")
+    db = tmp_path / "p.db"
+    open_store(db).close()
+    summary = jobs.import_files(db, [str(folder)])
+    assert summary.startswith("1 imported")
+    assert "5 failed" in summary
+    assert summary.count("a.txt") == 1  # named once: the reason already carries the path
+    assert "a.txt: the file is empty" in summary and "c.txt" in summary
+    assert "and 2 more" in summary
+    store = open_store(db)
+    assert [t.name for t in store.transcripts()] == ["good"]
+    store.close()
