@@ -77,3 +77,16 @@ def test_report_to_an_unknown_suffix_is_refused_not_written_as_text(tmp_path: Pa
     assert run("counts", "--format", "csv", "-o", "c.weird").exit_code == 0
     assert Path("c.weird").read_text().startswith("theme,")
     assert run("counts", "-o", "plain").exit_code == 0
+
+
+def test_unknown_theme_is_an_error_not_an_empty_list() -> None:
+    from qualcoder_ahp.records import Codebook, Theme
+
+    store = open_store(os.environ["QCAHP_DB"])
+    store.save_codebook(Codebook(name="cb", themes=(Theme("luck", "Luck", None, "chance"),),
+                                 patterns=()))
+    store.close()
+    for args in (["suggestions", "--theme", "nope"], ["patterns", "--theme", "nope"]):
+        _one_line_error(run(*args), "nope")
+    assert run("suggestions", "--theme", "luck").output.strip() == "(none)"
+    assert run("patterns", "--theme", "luck").exit_code == 0

@@ -157,6 +157,8 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
         raise UserError("--coder and --decision go together")
     store = project.store()
     tid = store.transcript(name).id if name else None
+    if theme_id is not None:
+        store.theme(theme_id)  # a misspelt theme is an error, not an empty list
     if coder is not None:
         store.coder_id(coder)
     found = store.suggestions(transcript_id=tid, theme_id=theme_id,
@@ -220,6 +222,8 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
 def patterns(project: Project, coder: str | None, theme_id: str | None, fmt: str) -> None:
     """Each pattern's record: suggestions made, accepted, rejected, open, precision."""
     store = project.store()
+    if theme_id is not None:
+        store.theme(theme_id)  # a misspelt theme is an error, not an empty list
     if coder is not None:
         store.coder_id(coder)
     rows = [r for r in store.pattern_stats(coder=coder)
