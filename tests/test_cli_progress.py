@@ -55,3 +55,20 @@ def test_bar_closed_when_the_job_fails(monkeypatch: pytest.MonkeyPatch) -> None:
         bar(1, 10)
         raise RuntimeError("boom")
     assert err.getvalue().endswith("\n")  # the line is finished, the error prints below it
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_long_item_names_are_shortened_to_keep_the_bar_on_one_line(
+        monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    err = _Tty()
+    monkeypatch.setattr("sys.stderr", err)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    name = "11_DERIVED_uk-covid-inquiry_tracy-nicholls_college-of-paramedics.docx"
+    with common.progress_bar("Suggesting") as bar:
+        for i in range(1, 7):
+            bar(i, 6, f"/data/{i}_{name}")
+    drawn = [part.replace("\x1b[?25l", "").replace("\x1b[?25h", "")
+             for part in err.getvalue().replace("\n", "\r").split("\r")]
+    assert any("…" in part for part in drawn)
+    assert max(len(part) for part in drawn) < columns, max(drawn, key=len)
+    assert any("6_11_DER" in part for part in drawn)  # the name's start stays

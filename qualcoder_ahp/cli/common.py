@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -91,7 +92,7 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
             if state.get("finished") and done >= total:
                 return  # a repeated final call must not draw a second, full bar
             bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr,
-                                    show_pos=True, item_show_func=lambda item: item)
+                                    show_pos=True, item_show_func=_fit(label, total))
             bar.__enter__()
             state["bar"] = bar
         step = done - bar.pos
@@ -105,6 +106,24 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
         yield update
     finally:
         finish()
+
+
+def _fit(label: str, total: int) -> Callable[[str | None], str | None]:
+    """Shorten the item name so the bar stays on one terminal line.
+
+    A line longer than the terminal wraps, and click's carriage return then redraws
+    only the wrapped tail: every update would leave a new line behind.
+    """
+    # label, 2 spaces, [36-char bar], 2 spaces, "done/total", 2 spaces, ETA "00:00:00", 2 spaces
+    used = len(label) + 2 + 38 + 2 + 2 * len(str(total)) + 1 + 2 + 8 + 2
+    room = shutil.get_terminal_size().columns - used - 1
+
+    def show(item: str | None) -> str | None:
+        if not item or room < 8:
+            return None
+        return item if len(item) <= room else item[: room - 1] + "…"
+
+    return show
 
 
 def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> None:
