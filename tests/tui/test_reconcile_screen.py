@@ -196,3 +196,16 @@ async def test_undo_restores_the_previous_consensus(store):
         await pilot.pause()
     kinds = [e["kind"] for e in store.events("consensus")]
     assert kinds == ["code", "undo"]
+
+
+async def test_one_coder_is_told_what_reconciling_needs(store):
+    asha, _ = build_project(store)
+    for other in ("ben", "cai"):
+        for coding in store.codings(coder=other):
+            store.remove_coding(coding.id, other)
+    app = Host(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        status = _text(app, "#reconcile-status")
+        assert status.startswith("Nothing to reconcile yet: only asha has coded")
+        assert "--coders" not in status and "qcahp merge" in status

@@ -168,6 +168,14 @@ class ReconcileScreen(Screen[None]):
             if len(candidates) > 2:
                 self.app.push_screen(CoderPicker(candidates), self._picked)
                 return
+            if len(candidates) < 2:
+                # Say what to do in the workbench's terms, not the CLI's --coders option.
+                who = f"only {candidates[0]} has" if candidates else "no one has"
+                self.query_one("#reconcile-status", Static).update(Text(
+                    f"Nothing to reconcile yet: {who} coded in this project. Reconciling "
+                    "needs the codings of two or more coders (each codes here under their "
+                    "own name, or join their copies with `qcahp merge OTHER.db`)."))
+                return
             self.compared = candidates
         self._load(list(self.compared))
 
