@@ -146,6 +146,10 @@ class TranscriptsScreen(Screen[None]):
         """Open the first undecided suggestion in the corpus."""
         found = self.store.next_undecided(self.coder, -1, -1)
         if found is None:
+            if not self.store.suggestions(status="open"):
+                self.notify("No suggestions yet: load a codebook (`qcahp codebook load FILE`), "
+                            "import transcripts (i), then press S.")
+                return
             self.notify("Every suggestion is decided.")
             return
         self.open_transcript(found.transcript_id, found.id)
