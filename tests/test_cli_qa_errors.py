@@ -90,3 +90,16 @@ def test_unknown_theme_is_an_error_not_an_empty_list() -> None:
         _one_line_error(run(*args), "nope")
     assert run("suggestions", "--theme", "luck").output.strip() == "(none)"
     assert run("patterns", "--theme", "luck").exit_code == 0
+
+
+def test_mistyped_command_is_named_with_a_suggestion(monkeypatch) -> None:
+    result = run("count")
+    assert result.exit_code == 2
+    assert "No such command 'count'. Did you mean 'counts'?" in result.output
+    assert "unexpected extra argument" not in result.output
+    assert "No such command 'zzz'." in run("zzz").output
+    # The default command still runs with no command at all (here: its help).
+    opened: list[bool] = []
+    monkeypatch.setattr("qualcoder_ahp.cli.workbench._run",
+                        lambda project, coder: opened.append(True))
+    assert run().exit_code == 0 and opened == [True]

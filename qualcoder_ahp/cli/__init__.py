@@ -8,6 +8,7 @@ one line on stderr with a non-zero exit; ``--debug`` shows the traceback instead
 
 from __future__ import annotations
 
+import difflib
 import sqlite3
 import sys
 from typing import Any
@@ -22,6 +23,20 @@ from qualcoder_ahp.errors import UserError
 
 class _Group(DefaultGroup):
     """DefaultGroup that turns user errors into one clear line."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        """A mistyped command is an error naming it, not an argument to ``code``.
+
+        DefaultGroup hands any unknown first word to the default command, so
+        ``qcahp count`` used to say "code: unexpected extra argument". Options
+        (``qcahp --coder ana``) still go to ``code``.
+        """
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in self.commands:
+            close = difflib.get_close_matches(name, list(self.commands), n=2, cutoff=0.6)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            ctx.fail(f"No such command {name!r}.{hint} (qcahp --help lists them)")
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
