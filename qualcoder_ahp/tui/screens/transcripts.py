@@ -63,6 +63,10 @@ class TranscriptsScreen(Screen[None]):
         self.reload()
         self.query_one(DataTable).focus()
 
+    def on_resize(self) -> None:
+        """The name columns' widths depend on the terminal's."""
+        self.reload()
+
     def on_screen_resume(self) -> None:
         """Progress may have changed on the coding screen (or in another window)."""
         self.store_stale = False
@@ -90,13 +94,21 @@ class TranscriptsScreen(Screen[None]):
         cells = [(tid, (Text(label), Text(participant), words, f"{decided}/{total}", codings))
                  for tid, (label, participant, words, (_, decided, total), codings) in rows]
         table.clear(columns=True)
+        widths = [max([len(name) + 2, *(len(str(c[i])) for _, c in cells)])
+                  for i, name in enumerate(COLUMNS)]
+        # Names are the point of this table, so they are never cut short; but long file
+        # names would push the progress columns off an 80-column screen, so then the
+        # two name columns share the room left and wrap onto more lines instead.
+        room = (self.size.width or self.app.size.width) - sum(widths[2:]) - 2 * len(COLUMNS) - 2
+        wrap = widths[0] + widths[1] > room
+        if wrap:
+            share = max(16, room // 2)
+            widths[0], widths[1] = min(widths[0], share), min(widths[1], share)
         for i, name in enumerate(COLUMNS):
             arrow = (" ▼" if self.sort_reverse else " ▲") if i == self.sort_column else ""
-            # Explicit widths: names are the point of this table, never cut them short.
-            width = max([len(name) + 2, *(len(str(c[i])) for _, c in cells)])
-            table.add_column(name + arrow, key=name, width=width)
+            table.add_column(name + arrow, key=name, width=widths[i])
         for tid, row in cells:
-            table.add_row(*row, key=str(tid))
+            table.add_row(*row, key=str(tid), height=None if wrap else 1)
         if selected is not None and str(selected) in {str(r[0]) for r in rows}:
             table.move_cursor(row=table.get_row_index(str(selected)))
         self.sub_title = f"coder: {self.coder} · {len(rows)} transcripts"
