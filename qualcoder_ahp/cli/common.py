@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from qualcoder_ahp.model.store import Store, open_store
 
 DEFAULT_DB = "qcahp.db"
-T = TypeVar("T")
 
 
 @dataclass
@@ -46,14 +45,6 @@ class Project:
 
 
 pass_project = click.make_pass_decorator(Project)
-
-
-def progress(items: Sequence[T] | Iterable[T], label: str, length: int | None = None) -> Iterator[T]:
-    """Iterate with a progress bar on stderr (hidden when stderr is not a terminal)."""
-    with click.progressbar(
-        items, label=label, length=length, file=sys.stderr, show_pos=True,
-    ) as bar:
-        yield from bar
 
 
 ProgressCallback = Callable[..., None]

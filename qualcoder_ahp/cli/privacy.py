@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qualcoder_ahp.cli.common import Project, emit_table, pass_project
+from qualcoder_ahp.cli.common import Project, emit_table, pass_project, progress_bar
 
 
 def register(cli: click.Group) -> None:
@@ -30,23 +30,11 @@ def register(cli: click.Group) -> None:
         their offsets would move; undecided suggestions are dropped (run
         'qcahp suggest' again).
         """
-        import contextlib
-        import sys
-
         from qualcoder_ahp.privacy import read_names, redact_transcripts
 
         rules = read_names(names_file)
         store = project.store()
-        with contextlib.ExitStack() as stack:
-            bars: list = []
-
-            def step(done: int, total: int, name: str) -> None:
-                if not bars:
-                    bars.append(stack.enter_context(click.progressbar(
-                        length=total, label="Redacting", file=sys.stderr, show_pos=True)))
-                if done:
-                    bars[0].update(1)
-
+        with progress_bar("Redacting") as step:
             report = redact_transcripts(store, rules, transcripts,
                                         all_transcripts=all_transcripts, dry_run=dry_run,
                                         progress=step)
