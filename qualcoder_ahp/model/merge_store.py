@@ -274,17 +274,26 @@ class MergeMixin:
         file = Path(path)
         rows = _read_csv(file)
         checked: list[tuple[int, str, int, int]] = []
+        # Looked up once per distinct transcript and theme, not once per row: a study's
+        # file holds hundreds of thousands of rows over a few hundred transcripts.
+        infos: dict[str, Any] = {}
+        themes: dict[str, Any] = {}
         texts: dict[int, str] = {}
         for line, row in rows:
             where = f"line {line}"
-            try:
-                info = self.transcript(row["transcript"].strip())
-            except UserError:
-                raise UserError(f"{where}: no transcript {row['transcript']!r} in this project",
-                                path=str(file)) from None
+            ref = row["transcript"].strip()
+            info = infos.get(ref)
+            if info is None:
+                try:
+                    info = infos[ref] = self.transcript(ref)
+                except UserError:
+                    raise UserError(f"{where}: no transcript {row['transcript']!r} in this "
+                                    "project", path=str(file)) from None
             theme = row["theme"].strip()
-            found = self.conn.execute("SELECT codable FROM themes WHERE id = ?",
-                                      [theme]).fetchone()
+            if theme not in themes:
+                themes[theme] = self.conn.execute("SELECT codable FROM themes WHERE id = ?",
+                                                  [theme]).fetchone()
+            found = themes[theme]
             if not found or not found[0]:
                 what = "no theme" if not found else "folder (not codable) theme"
                 raise UserError(f"{where}: {what} {theme!r}", path=str(file))
@@ -293,7 +302,9 @@ class MergeMixin:
             except (TypeError, ValueError):
                 raise UserError(f"{where}: start and end must be whole numbers",
                                 path=str(file)) from None
-            text = texts.setdefault(info.id, self.transcript_text(info.id))
+            text = texts.get(info.id)
+            if text is None:
+                text = texts[info.id] = self.transcript_text(info.id)
             if not 0 <= start < end <= len(text):
                 raise UserError(f"{where}: span [{start}, {end}) is outside the transcript "
                                 f"(0-{len(text)})", path=str(file))
@@ -303,17 +314,45 @@ class MergeMixin:
             checked.append((info.id, theme, start, end))
         counts = {"imported": 0, "already_present": 0}
         with self.write():
-            for tid, theme, start, end in checked:
-                have = self.conn.execute(
-                    "SELECT 1 FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = ? "
-                    'AND c.transcript_id = ? AND c.theme_id = ? AND c.start = ? AND c."end" = ? '
-                    "AND c.active = 1", [coder, tid, theme, start, end]).fetchone()
-                if have:
-                    counts["already_present"] += 1
-                    continue
-                self.code(tid, theme, coder, start, end, origin="imported")
-                counts["imported"] += 1
+            self._import_checked(checked, coder, texts, counts)
         return counts
+
+    def _import_checked(self: Store, checked: list[tuple[int, str, int, int]], coder: str,
+                        texts: dict[int, str], counts: dict[str, int]) -> None:
+        """Store checked rows as ``code`` decisions (call inside :meth:`write`).
+
+        The same rows and events as one :meth:`code` call per row, written in bulk:
+        the coder's active codings are read once (instead of a query per row), and
+        each coding is inserted active with its ``code`` event appended after it,
+        instead of inserted inactive, logged and activated in a savepoint per row
+        that also re-read the transcript's whole text.
+        """
+        from qualcoder_ahp.model.store import new_guid, now
+
+        have = set(self.conn.execute(
+            'SELECT c.transcript_id, c.theme_id, c.start, c."end" FROM codings c '
+            "JOIN coders k ON k.id = c.coder_id WHERE k.name = ? AND c.active = 1", [coder]))
+        coder_id = self.ensure_coder(coder)
+        insert = ('INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
+                  "origin, suggestion_id, active, created_at, guid) "
+                  "VALUES (?,?,?,?,?,?,'imported',NULL,1,?,?)")
+        events: list[tuple[int, str, str, str]] = []
+        execute = self.conn.execute
+        for tid, theme, start, end in checked:
+            key = (tid, theme, start, end)
+            if key in have:
+                counts["already_present"] += 1
+                continue
+            have.add(key)
+            cur = execute(insert, [tid, theme, coder_id, start, end, texts[tid][start:end],
+                                   now(), new_guid()])
+            payload = {"changes": [{"op": "coding", "id": int(cur.lastrowid or 0),
+                                    "before": 0, "after": 1}],
+                       "transcript_id": tid, "theme_id": theme}
+            events.append((coder_id, now(), "code", json.dumps(payload, sort_keys=True)))
+            counts["imported"] += 1
+        self.conn.executemany(
+            "INSERT INTO events (coder_id, at, kind, payload) VALUES (?, ?, ?, ?)", events)
 
     def export_codings(self: Store, coder: str | None = None) -> list[dict[str, Any]]:
         """Active codings as CSV rows (transcript, theme, start, end, quote, coder, origin)."""
