@@ -323,9 +323,9 @@ class MergeMixin:
 
         The same rows and events as one :meth:`code` call per row, written in bulk:
         the coder's active codings are read once (instead of a query per row), and
-        each coding is inserted active with its ``code`` event appended after it,
-        instead of inserted inactive, logged and activated in a savepoint per row
-        that also re-read the transcript's whole text.
+        the codings (inserted active) and their ``code`` events go in two
+        ``executemany`` calls, instead of a coding inserted inactive, logged and
+        activated in a savepoint per row that also re-read the transcript's text.
         """
         from qualcoder_ahp.model.store import new_guid, now
 
@@ -333,24 +333,30 @@ class MergeMixin:
             'SELECT c.transcript_id, c.theme_id, c.start, c."end" FROM codings c '
             "JOIN coders k ON k.id = c.coder_id WHERE k.name = ? AND c.active = 1", [coder]))
         coder_id = self.ensure_coder(coder)
-        insert = ('INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
-                  "origin, suggestion_id, active, created_at, guid) "
-                  "VALUES (?,?,?,?,?,?,'imported',NULL,1,?,?)")
+        # Ids as SQLite would assign them (the rowid after the largest; no AUTOINCREMENT,
+        # and we hold the write lock), so every row can go in one executemany.
+        next_id = int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM codings")
+                      .fetchone()[0]) + 1
+        rows: list[tuple[Any, ...]] = []
         events: list[tuple[int, str, str, str]] = []
-        execute = self.conn.execute
         for tid, theme, start, end in checked:
             key = (tid, theme, start, end)
             if key in have:
                 counts["already_present"] += 1
                 continue
             have.add(key)
-            cur = execute(insert, [tid, theme, coder_id, start, end, texts[tid][start:end],
-                                   now(), new_guid()])
-            payload = {"changes": [{"op": "coding", "id": int(cur.lastrowid or 0),
-                                    "before": 0, "after": 1}],
+            stamp = now()
+            rows.append((next_id, tid, theme, coder_id, start, end, texts[tid][start:end],
+                         stamp, new_guid()))
+            payload = {"changes": [{"op": "coding", "id": next_id, "before": 0, "after": 1}],
                        "transcript_id": tid, "theme_id": theme}
-            events.append((coder_id, now(), "code", json.dumps(payload, sort_keys=True)))
+            events.append((coder_id, stamp, "code", json.dumps(payload, sort_keys=True)))
+            next_id += 1
             counts["imported"] += 1
+        self.conn.executemany(
+            'INSERT INTO codings (id, transcript_id, theme_id, coder_id, start, "end", quote, '
+            "origin, suggestion_id, active, created_at, guid) "
+            "VALUES (?,?,?,?,?,?,?,'imported',NULL,1,?,?)", rows)
         self.conn.executemany(
             "INSERT INTO events (coder_id, at, kind, payload) VALUES (?, ?, ?, ?)", events)
 
