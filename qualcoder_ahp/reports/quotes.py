@@ -121,7 +121,9 @@ def _quote(
     data: ReportData, c: Coding, transcript: str, participant: str | None,
     attrs: dict[str, str], speaker: str | None, context: str,
 ) -> Quote:
-    return Quote(c.id, c.theme_id, data.path(c.theme_id), transcript, participant, dict(attrs),
+    # The participant's attributes dict is shared by their quotes (a study has
+    # hundreds of thousands), not copied for each.
+    return Quote(c.id, c.theme_id, data.path(c.theme_id), transcript, participant, attrs,
                  speaker, c.quote, context, c.coder, c.memo, c.origin, c.start, c.end)
 
 
