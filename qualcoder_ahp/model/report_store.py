@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from qualcoder_ahp.records import Sentence, Turn
+from qualcoder_ahp.records import Coding, Sentence, Turn
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -46,6 +46,22 @@ class ReportMixin:
             "(SELECT 1 FROM codings c WHERE c.coder_id = k.id AND c.active = 1) ORDER BY k.id"
         )
         return [r[0] for r in rows]
+
+    def report_codings(self: Store, coder: str | None = None) -> list[Coding]:
+        """Active codings (of one coder, or all) in text order: ``Store.codings()``'s rows.
+
+        The same :class:`Coding` values, with the few distinct theme ids, coder names
+        and origins shared between rows instead of one string object per row each:
+        a 200-transcript study has hundreds of thousands of codings in memory at once.
+        """
+        shared: dict[str, str] = {}
+        keep = shared.setdefault
+        out = self.codings(coder=coder)
+        for i, c in enumerate(out):  # in place, so the row's own strings go as we go
+            out[i] = Coding(c.id, c.transcript_id, keep(c.theme_id, c.theme_id),
+                            keep(c.coder, c.coder), c.start, c.end, c.quote,
+                            keep(c.origin, c.origin), c.suggestion_id, c.memo, c.guid)
+        return out
 
     def report_turns(self: Store) -> dict[int, list[Turn]]:
         """Every transcript's turns, in order, keyed by transcript id (one query)."""
