@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
 CSV_COLUMNS = ("transcript", "theme", "start", "end", "quote")
+IMPORT_BATCH = 10_000
+"""Imported codings inserted per ``executemany`` (bounds the rows held at once)."""
 
 
 def event_key(coder: str | None, at: str, kind: str, payload: str) -> str:
@@ -353,12 +355,21 @@ class MergeMixin:
             events.append((coder_id, stamp, "code", json.dumps(payload, sort_keys=True)))
             next_id += 1
             counts["imported"] += 1
+            if len(rows) >= IMPORT_BATCH:
+                self._insert_imported(rows, events)
+        self._insert_imported(rows, events)
+
+    def _insert_imported(self: Store, rows: list[tuple[Any, ...]],
+                         events: list[tuple[int, str, str, str]]) -> None:
+        """Insert a batch of imported codings and their events; empties both lists."""
         self.conn.executemany(
             'INSERT INTO codings (id, transcript_id, theme_id, coder_id, start, "end", quote, '
             "origin, suggestion_id, active, created_at, guid) "
             "VALUES (?,?,?,?,?,?,?,'imported',NULL,1,?,?)", rows)
         self.conn.executemany(
             "INSERT INTO events (coder_id, at, kind, payload) VALUES (?, ?, ?, ?)", events)
+        rows.clear()
+        events.clear()
 
     def export_codings(self: Store, coder: str | None = None) -> list[dict[str, Any]]:
         """Active codings as CSV rows (transcript, theme, start, end, quote, coder, origin)."""
