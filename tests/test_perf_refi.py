@@ -28,6 +28,7 @@ def _whole_tree(qde: bytes) -> bytes:
 
 def test_streamed_project_is_the_pretty_printed_tree(store, tmp_path):
     build_coded_project(store)
+    store.add_transcript("uncoded", make_parsed([("Asha", "participant", "Nothing coded.")]))
     out = tmp_path / "p.qdpx"
     counts = export_project(store, out)
     with zipfile.ZipFile(out) as archive:
@@ -36,6 +37,8 @@ def test_streamed_project_is_the_pretty_printed_tree(store, tmp_path):
         assert info.compress_type == zipfile.ZIP_DEFLATED
         assert archive.namelist()[0] == "project.qde"
     assert qde == _whole_tree(qde)
+    assert b"<NoteRef " in qde.split(b"<Sources>", 1)[1]  # memos on codings and sources
+    assert b'name="uncoded"' in qde
     assert counts["selections"] == len(store.codings()) > 0
     assert qde.count(b"<PlainTextSelection ") == counts["selections"]
     assert b"xmlns=" not in qde.split(b"<Project", 1)[1].split(b">", 1)[1]  # declared once
