@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
 CSV_COLUMNS = ("transcript", "theme", "start", "end", "quote")
+IMPORT_BATCH = 10_000
+"""Imported codings inserted per ``executemany`` (bounds the rows held at once)."""
 
 
 def event_key(coder: str | None, at: str, kind: str, payload: str) -> str:
@@ -274,17 +276,26 @@ class MergeMixin:
         file = Path(path)
         rows = _read_csv(file)
         checked: list[tuple[int, str, int, int]] = []
+        # Looked up once per distinct transcript and theme, not once per row: a study's
+        # file holds hundreds of thousands of rows over a few hundred transcripts.
+        infos: dict[str, Any] = {}
+        themes: dict[str, Any] = {}
         texts: dict[int, str] = {}
         for line, row in rows:
             where = f"line {line}"
-            try:
-                info = self.transcript(row["transcript"].strip())
-            except UserError:
-                raise UserError(f"{where}: no transcript {row['transcript']!r} in this project",
-                                path=str(file)) from None
+            ref = row["transcript"].strip()
+            info = infos.get(ref)
+            if info is None:
+                try:
+                    info = infos[ref] = self.transcript(ref)
+                except UserError:
+                    raise UserError(f"{where}: no transcript {row['transcript']!r} in this "
+                                    "project", path=str(file)) from None
             theme = row["theme"].strip()
-            found = self.conn.execute("SELECT codable FROM themes WHERE id = ?",
-                                      [theme]).fetchone()
+            if theme not in themes:
+                themes[theme] = self.conn.execute("SELECT codable FROM themes WHERE id = ?",
+                                                  [theme]).fetchone()
+            found = themes[theme]
             if not found or not found[0]:
                 what = "no theme" if not found else "folder (not codable) theme"
                 raise UserError(f"{where}: {what} {theme!r}", path=str(file))
@@ -293,7 +304,9 @@ class MergeMixin:
             except (TypeError, ValueError):
                 raise UserError(f"{where}: start and end must be whole numbers",
                                 path=str(file)) from None
-            text = texts.setdefault(info.id, self.transcript_text(info.id))
+            text = texts.get(info.id)
+            if text is None:
+                text = texts[info.id] = self.transcript_text(info.id)
             if not 0 <= start < end <= len(text):
                 raise UserError(f"{where}: span [{start}, {end}) is outside the transcript "
                                 f"(0-{len(text)})", path=str(file))
@@ -303,17 +316,60 @@ class MergeMixin:
             checked.append((info.id, theme, start, end))
         counts = {"imported": 0, "already_present": 0}
         with self.write():
-            for tid, theme, start, end in checked:
-                have = self.conn.execute(
-                    "SELECT 1 FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = ? "
-                    'AND c.transcript_id = ? AND c.theme_id = ? AND c.start = ? AND c."end" = ? '
-                    "AND c.active = 1", [coder, tid, theme, start, end]).fetchone()
-                if have:
-                    counts["already_present"] += 1
-                    continue
-                self.code(tid, theme, coder, start, end, origin="imported")
-                counts["imported"] += 1
+            self._import_checked(checked, coder, texts, counts)
         return counts
+
+    def _import_checked(self: Store, checked: list[tuple[int, str, int, int]], coder: str,
+                        texts: dict[int, str], counts: dict[str, int]) -> None:
+        """Store checked rows as ``code`` decisions (call inside :meth:`write`).
+
+        The same rows and events as one :meth:`code` call per row, written in bulk:
+        the coder's active codings are read once (instead of a query per row), and
+        the codings (inserted active) and their ``code`` events go in two
+        ``executemany`` calls, instead of a coding inserted inactive, logged and
+        activated in a savepoint per row that also re-read the transcript's text.
+        """
+        from qualcoder_ahp.model.store import new_guid, now
+
+        have = set(self.conn.execute(
+            'SELECT c.transcript_id, c.theme_id, c.start, c."end" FROM codings c '
+            "JOIN coders k ON k.id = c.coder_id WHERE k.name = ? AND c.active = 1", [coder]))
+        coder_id = self.ensure_coder(coder)
+        # Ids as SQLite would assign them (the rowid after the largest; no AUTOINCREMENT,
+        # and we hold the write lock), so every row can go in one executemany.
+        next_id = int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM codings")
+                      .fetchone()[0]) + 1
+        rows: list[tuple[Any, ...]] = []
+        events: list[tuple[int, str, str, str]] = []
+        for tid, theme, start, end in checked:
+            key = (tid, theme, start, end)
+            if key in have:
+                counts["already_present"] += 1
+                continue
+            have.add(key)
+            stamp = now()
+            rows.append((next_id, tid, theme, coder_id, start, end, texts[tid][start:end],
+                         stamp, new_guid()))
+            payload = {"changes": [{"op": "coding", "id": next_id, "before": 0, "after": 1}],
+                       "transcript_id": tid, "theme_id": theme}
+            events.append((coder_id, stamp, "code", json.dumps(payload, sort_keys=True)))
+            next_id += 1
+            counts["imported"] += 1
+            if len(rows) >= IMPORT_BATCH:
+                self._insert_imported(rows, events)
+        self._insert_imported(rows, events)
+
+    def _insert_imported(self: Store, rows: list[tuple[Any, ...]],
+                         events: list[tuple[int, str, str, str]]) -> None:
+        """Insert a batch of imported codings and their events; empties both lists."""
+        self.conn.executemany(
+            'INSERT INTO codings (id, transcript_id, theme_id, coder_id, start, "end", quote, '
+            "origin, suggestion_id, active, created_at, guid) "
+            "VALUES (?,?,?,?,?,?,?,'imported',NULL,1,?,?)", rows)
+        self.conn.executemany(
+            "INSERT INTO events (coder_id, at, kind, payload) VALUES (?, ?, ?, ?)", events)
+        rows.clear()
+        events.clear()
 
     def export_codings(self: Store, coder: str | None = None) -> list[dict[str, Any]]:
         """Active codings as CSV rows (transcript, theme, start, end, quote, coder, origin)."""

@@ -63,12 +63,24 @@ class RefiMixin:
     conn: sqlite3.Connection
 
     # ------------------------------------------------------------------ export
-    def refi_snapshot(self: Store, *, codebook_only: bool = False) -> RefiSnapshot:
-        """Everything an export writes (themes only when ``codebook_only``)."""
+    def refi_snapshot(self: Store, *, codebook_only: bool = False,
+                      codings: bool = True) -> RefiSnapshot:
+        """Everything an export writes (themes only when ``codebook_only``).
+
+        With ``codings=False`` the codings are left out of the snapshot (everything
+        else is the same): a streaming export reads them one transcript at a time
+        with :meth:`refi_codings` instead of holding a study's codings in memory.
+        """
         snap = RefiSnapshot()
         guids = dict(self.conn.execute("SELECT id, guid FROM themes"))
-        codings = [] if codebook_only else self.codings()
-        used = {c.theme_id for c in codings}
+        coded = [] if codebook_only or not codings else self.codings()
+        if codebook_only:
+            used: set[str] = set()
+        elif codings:
+            used = {c.theme_id for c in coded}
+        else:
+            used = {r[0] for r in self.conn.execute(
+                "SELECT DISTINCT theme_id FROM codings WHERE active = 1")}
         all_themes = {t.id: t for t in self.themes(include_inactive=True)}
         keep = {t.id for t in self.themes()}
         for theme_id in used:  # retired themes still coded, with their ancestors
@@ -80,9 +92,16 @@ class RefiMixin:
             return snap
         snap.coders = list(self.conn.execute("SELECT name, guid FROM coders ORDER BY id"))
         snap.transcripts = self.transcripts()
-        created = dict(self.conn.execute("SELECT id, created_at FROM codings WHERE active = 1"))
-        snap.codings = [(c, created[c.id]) for c in codings]
-        coding_guids = {str(c.id): c.guid for c in codings}
+        if codings:
+            created = dict(self.conn.execute(
+                "SELECT id, created_at FROM codings WHERE active = 1"))
+            snap.codings = [(c, created[c.id]) for c in coded]
+            coding_guids = {str(c.id): c.guid for c in coded}
+        else:
+            # Only the codings memos are written on (active ones, as above).
+            coding_guids = dict(self.conn.execute(
+                "SELECT CAST(id AS TEXT), guid FROM codings WHERE active = 1 AND "
+                "CAST(id AS TEXT) IN (SELECT target_id FROM memos WHERE target_kind = 'coding')"))
         transcript_guids = {str(t.id): t for t in snap.transcripts}
         for guid, coder, coder_guid, kind, target, text, updated in self.conn.execute(
             "SELECT m.guid, k.name, k.guid, m.target_kind, m.target_id, m.text, m.updated_at "
@@ -108,6 +127,13 @@ class RefiMixin:
             snap.participants.append((code, codes[code], attributes,
                                       by_participant.get(code, [])))
         return snap
+
+    def refi_codings(self: Store, transcript_id: int) -> list[tuple[Coding, str]]:
+        """One transcript's active codings with their ``created_at``, in export order."""
+        created = dict(self.conn.execute(
+            "SELECT id, created_at FROM codings WHERE active = 1 AND transcript_id = ?",
+            [transcript_id]))
+        return [(c, created[c.id]) for c in self.codings(transcript_id=transcript_id)]
 
     def _transcript_by_name(self: Store, ref: str) -> TranscriptInfo | None:
         try:

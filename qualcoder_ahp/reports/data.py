@@ -71,7 +71,7 @@ class ReportData:
         """
         self.store = store
         self.coder = coder
-        self.codings: list[Coding] = store.codings(coder=coder)  # active, in text order
+        self.codings: list[Coding] = store.report_codings(coder)  # active, in text order
         used = {c.theme_id for c in self.codings}
         # Retired themes stay in the report only while codings still use them.
         all_themes = store.themes(include_inactive=True)

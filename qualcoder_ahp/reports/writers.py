@@ -13,7 +13,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,8 @@ SUFFIX_FORMAT = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "md",
                  ".markdown": "md", ".docx": "docx", ".txt": "table", ".png": "png"}
 BINARY = ("xlsx", "docx", "png")
 MAX_WIDTH = 60
+WRITE_CHUNK = 1 << 20
+"""Characters of a text report encoded and written at a time."""
 WIDE_WIDTH = 80
 """Width of long-text columns (quotes, context, memos) in XLSX, which wrap."""
 
@@ -59,13 +61,16 @@ def write_private(path: str | os.PathLike[str], data: bytes | str) -> Path:
         UserError: the file cannot be written (missing folder, permissions, a directory).
     """
     target = Path(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
             with os.fdopen(fd, "wb", closefd=False) as fh:
-                fh.write(raw)
+                if isinstance(data, bytes):
+                    fh.write(data)
+                else:  # encoded a slice at a time: no second copy of a large report
+                    for i in range(0, len(data), WRITE_CHUNK):
+                        fh.write(data[i:i + WRITE_CHUNK].encode("utf-8"))
         finally:
             os.close(fd)
     except OSError as exc:
@@ -99,9 +104,13 @@ def cell_text(value: Any, *, pct: bool = False, decimals: int = 1) -> str:
 
 
 def _row_texts(sheet: Sheet, decimals: int) -> list[list[str]]:
+    return list(_iter_row_texts(sheet, decimals))
+
+
+def _iter_row_texts(sheet: Sheet, decimals: int) -> Iterator[list[str]]:
     pct = [c in sheet.percent for c in sheet.columns]
-    return [[cell_text(v, pct=p, decimals=decimals) for v, p in zip(row, pct, strict=True)]
-            for row in sheet.rows]
+    for row in sheet.rows:
+        yield [cell_text(v, pct=p, decimals=decimals) for v, p in zip(row, pct, strict=True)]
 
 
 # ---------------------------------------------------------------------- text formats
@@ -142,7 +151,8 @@ def to_csv(sheet: Sheet) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(sheet.columns)
-    writer.writerows(_row_texts(sheet, 2))
+    # Row by row: a study's quotes are hundreds of megabytes of cells as text.
+    writer.writerows(_iter_row_texts(sheet, 2))
     return buf.getvalue()
 
 
