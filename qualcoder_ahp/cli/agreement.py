@@ -12,17 +12,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from qualcoder_ahp.cli.common import Project, emit_table, pass_project
+from qualcoder_ahp.cli.common import Project, emit_table, pass_project, progress_bar
 from qualcoder_ahp.errors import UserError
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
@@ -148,11 +149,19 @@ _output = click.option("-o", "--output", type=click.Path(dir_okay=False), defaul
                        help="Write to this file instead of the screen.")
 
 
-def _bar(project: Project, transcript: str | None) -> Any:
+@contextlib.contextmanager
+def _bar(project: Project, transcript: str | None) -> Iterator[Callable[[int], None]]:
     """A progress bar over the transcripts: one step to read each, one to count it."""
-    total = 1 if transcript else len(project.store().transcripts())
-    return click.progressbar(length=max(2 * total, 1), label="Agreement", file=sys.stderr,
-                             show_pos=True)
+    total = max(2 * (1 if transcript else len(project.store().transcripts())), 1)
+    done = 0
+    with progress_bar("Agreement") as update:
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            update(min(done, total), total)
+
+        yield step
 
 
 @click.command()
@@ -182,8 +191,8 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
     names = _coders(coders)
     with _bar(project, transcript) as bar:
         corpus = collect(project.store(), names, theme=theme, transcript=transcript,
-                         progress=lambda _name: bar.update(1))
-        report = compute(corpus, unit, threshold, progress=lambda _name: bar.update(1))
+                         progress=lambda _name: bar(1))
+        report = compute(corpus, unit, threshold, progress=lambda _name: bar(1))
     rows = [r.record(None if fmt in ("json", "xlsx") else 6) for r in report.rows(by)]
     if fmt == "table":
         rows = [r.record(3) for r in report.rows(by)]
@@ -209,7 +218,7 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
 
     with _bar(project, transcript) as bar:
         corpus = collect(project.store(), _coders(coders), theme=theme, transcript=transcript,
-                         progress=lambda _name: bar.update(2))
+                         progress=lambda _name: bar(2))
         found = disagreements(corpus, unit, threshold)
     rows = [{"transcript": d.transcript, "theme": d.theme_id, "start": d.start, "end": d.end,
              "coded_by": ",".join(d.coded_by), "not_coded_by": ",".join(d.not_coded_by),
