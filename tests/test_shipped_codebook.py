@@ -6,7 +6,7 @@
   plainly states them, and negated or interviewer text gets no suggestion;
 - on the bundled fictional transcripts every theme is suggested at least once;
 - on the labelled sentence sets (tests/data/gold) it keeps the precision, recall and
-  F1 measured when the codebook was written (docs/readme/codebook-eval.md), and beats a
+  F1 measured when the codebook was written (docs/codebook-eval.md), and beats a
   plain keyword search; a real regression of the patterns fails these tests.
 """
 
@@ -34,7 +34,7 @@ THEMES = (
 )
 
 # Figures measured on the gold sets when the codebook was last tuned (dev and the first two
-# validation sets) and judged (the held-out sets), copied from docs/readme/codebook-eval.md.
+# validation sets) and judged (the held-out sets), copied from docs/codebook-eval.md.
 # The tests allow a small margin below them, so a pattern edit that loses real matches fails here.
 MARGIN = 0.03
 DEV_MICRO = {"precision": 0.917, "recall": 0.829, "f1": 0.871}
@@ -344,7 +344,7 @@ def test_validation_sets_meet_the_targets(codebook: Codebook, name: str,
 def test_unseen_validation_figures_hold(codebook: Codebook, name: str,
                                         figures: dict[str, float]) -> None:
     """The sets written after the tuning rounds and never tuned on: the honest figures for new
-    career talk (they do not meet the targets; see docs/readme/codebook-eval.md)."""
+    career talk (they do not meet the targets; see docs/codebook-eval.md)."""
     micro = evaluate_gold(codebook, GOLD / name).micro
     for key, value in figures.items():
         assert getattr(micro, key) >= value - MARGIN, key

@@ -13,7 +13,7 @@ instead compares where the coded stretches *begin and end*: each coder's continu
 Krippendorff's (2004, section 11.6) expected disagreement. Overall u-alpha over
 several themes is ``1 - sum D_o / sum D_e``. The definition follows Krippendorff
 (2004, p. 251-256) as implemented by DKPro Statistics; the 2016 revision used by
-ATLAS.ti is a different coefficient (see ``docs/readme/agreement.md``).
+ATLAS.ti is a different coefficient (see ``docs/agreement.md``).
 
 Sections are handled as sorted lists with bisect and prefix sums, so the cost grows
 with the number of codings, not characters.

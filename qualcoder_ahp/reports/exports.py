@@ -1,7 +1,7 @@
 """Turn report records into sheets, JSON documents and Word files.
 
 One function per report and shape: ``*_sheets`` feed the table/CSV/Markdown/XLSX
-writers, ``*_json`` build the documented JSON (see ``docs/readme/reports.md``),
+writers, ``*_json`` build the documented JSON (see ``docs/reports.md``),
 and :func:`quotes_docx` writes quotes grouped by theme for pasting into a paper.
 """
 

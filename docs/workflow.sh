@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs the README's researcher workflow in a temporary folder and prints each
+# command with its real output, as Markdown. Regenerate the README's workflow
+# section with:  bash docs/workflow.sh > /tmp/workflow.md
+set -uo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+cd "$work"
+cp -r "$repo/transcripts" "$repo/codebooks" .
+export QCAHP_DB="$work/study.db" COLUMNS=100
+export PY="${PYTHON:-python3}"
+PY="${PYTHON:-python3}"
+qcahp() { "$PY" -m qualcoder_ahp "$@"; }
+export PYTHONPATH="$repo"
+
+run() {  # run "shown command" command...
+  local shown="$1"; shift
+  printf '```\n$ %s\n' "$shown"
+  "$@" 2>&1 | sed -e "s#$work/##g"
+  printf '```\n\n'
+}
+
+run "qcahp import transcripts/" qcahp import transcripts/
+run "qcahp participants import transcripts/participants.csv" qcahp participants import transcripts/participants.csv
+run "qcahp transcripts" qcahp transcripts
+run "qcahp show physio_helen | head -8" bash -c "\"\$PY\" -m qualcoder_ahp show physio_helen | head -8"
+run "qcahp codebook check codebooks/ahp-leadership.yaml" qcahp codebook check codebooks/ahp-leadership.yaml
+run "qcahp codebook load codebooks/ahp-leadership.yaml" qcahp codebook load codebooks/ahp-leadership.yaml
+run "qcahp codebook show | head -12" bash -c "\"\$PY\" -m qualcoder_ahp codebook show | head -12"
+run "qcahp suggest" qcahp suggest
+run "qcahp suggestions --transcript physio_helen | head -8" bash -c "\"\$PY\" -m qualcoder_ahp suggestions --transcript physio_helen | head -8"
+first=$("$PY" -m qualcoder_ahp suggestions --transcript physio_helen --format json | "$PY" -c "import json,sys; print(json.load(sys.stdin)[0]['id'])")
+run "qcahp decide $first accept --coder ana" qcahp decide "$first" accept --coder ana
+# Two coders decide every suggestion (simulated here with the same store calls the
+# workbench makes; each coder says no to a different share of them).
+"$PY" - <<'PY'
+from qualcoder_ahp.model.store import open_store
+import os
+store = open_store(os.environ["QCAHP_DB"])
+for coder, every in (("ana", 5), ("ben", 3)):
+    for i, s in enumerate(store.suggestions()):
+        if store.decision_of(s.id, coder):
+            continue
+        if (i * 7 + len(coder)) % every == 0:
+            store.reject(s.id, coder)
+        else:
+            store.accept(s.id, coder)
+store.close()
+PY
+run "qcahp counts --coder ana" qcahp counts --coder ana
+run "qcahp counts --coder ana --by attribute:profession --format md | head -8" bash -c "\"\$PY\" -m qualcoder_ahp counts --coder ana --by attribute:profession --format md | head -8"
+run "qcahp quotes --theme serendipity --coder ana -o serendipity.xlsx" qcahp quotes --theme serendipity --coder ana -o serendipity.xlsx
+run "qcahp chart counts --coder ana -o counts.png" qcahp chart counts --coder ana -o counts.png
+run "qcahp agreement --coders ana,ben --unit sentence" qcahp agreement --coders ana,ben --unit sentence
+run "qcahp disagreements --coders ana,ben | head -6" bash -c "\"\$PY\" -m qualcoder_ahp disagreements --coders ana,ben | head -6"
+run "qcahp patterns | head -8" bash -c "\"\$PY\" -m qualcoder_ahp patterns | head -8"
+run "qcahp refi export study.qdpx" qcahp refi export study.qdpx
+run "ls -l study.db study.qdpx serendipity.xlsx counts.png" bash -c "ls -l study.db study.qdpx serendipity.xlsx counts.png | cut -c1-11,35-"
+rm -rf "$work"
