@@ -55,5 +55,5 @@ run "qcahp agreement --coders ana,ben --unit sentence" qcahp agreement --coders 
 run "qcahp disagreements --coders ana,ben | head -6" bash -c "\"\$PY\" -m qualcoder_ahp disagreements --coders ana,ben | head -6"
 run "qcahp patterns | head -8" bash -c "\"\$PY\" -m qualcoder_ahp patterns | head -8"
 run "qcahp refi export study.qdpx" qcahp refi export study.qdpx
-run "ls -l study.db study.qdpx serendipity.xlsx counts.png" bash -c "ls -l study.db study.qdpx serendipity.xlsx counts.png | cut -c1-11,35-"
+run "stat -c '%A %s %n' study.db study.qdpx serendipity.xlsx counts.png" stat -c "%A %s %n" study.db study.qdpx serendipity.xlsx counts.png
 rm -rf "$work"
