@@ -237,6 +237,7 @@ def test_participants_csv_from_excel_bom_semicolons(tmp_path: Path) -> None:
 
 
 def test_show_unknown_transcript() -> None:
+    open_store(os.environ["QCAHP_DB"]).close()  # an empty project, not a missing one
     result = run("show", "nope")
     assert result.exit_code == 1
     assert "no transcript 'nope'" in result.stderr

@@ -28,9 +28,10 @@ def _one_line_error(result: Result, *needles: str) -> None:
 
 def test_database_under_a_file_is_refused_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("not a folder")
-    result = run("--db", str(tmp_path / "afile" / "x.db"), "transcripts")
+    # `participants` may create a project, so it reaches the file system's refusal.
+    result = run("--db", str(tmp_path / "afile" / "x.db"), "participants")
     _one_line_error(result, "afile/x.db", "cannot create the project database")
-    result = run("--db", str(tmp_path / "afile" / "sub" / "x.db"), "transcripts")
+    result = run("--db", str(tmp_path / "afile" / "sub" / "x.db"), "participants")
     _one_line_error(result, "afile/sub/x.db", "cannot create the project database")
 
 
@@ -40,8 +41,16 @@ def test_database_in_an_unwritable_place_is_refused_in_one_line(tmp_path: Path,
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("qualcoder_ahp.model.store.os.open", denied)
-    result = run("--db", str(tmp_path / "x.db"), "transcripts")
+    result = run("--db", str(tmp_path / "x.db"), "participants")
     _one_line_error(result, "x.db", "Permission denied")
+
+
+def test_reading_command_refuses_a_missing_database_and_creates_nothing(tmp_path: Path) -> None:
+    typo = tmp_path / "tpyo.db"
+    for command in (["transcripts"], ["counts"], ["agreement", "--coders", "a,b"]):
+        result = run("--db", str(typo), *command)
+        _one_line_error(result, "tpyo.db", "no project database here")
+        assert not typo.exists()
 
 
 def test_unwritable_output_of_any_command_is_one_line(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
 
 DEFAULT_DB = "qcahp.db"
@@ -32,8 +33,18 @@ class Project:
         return Path(self.db_path or DEFAULT_DB)
 
     def store(self) -> Store:
-        """Open the project database (once per command)."""
+        """Open the project database (once per command).
+
+        Commands that only read or report refuse a database that does not exist,
+        rather than creating an empty project from a mistyped ``--db``; commands that
+        put something in (import, codebook, demo, code, merge, refi, participants,
+        codings, blind) create it.
+        """
         if self._store is None:
+            if not self.path.exists() and not _creates_project():
+                raise UserError(
+                    "no project database here; create one with `qcahp import FILES` "
+                    "(or check --db / $QCAHP_DB)", path=str(self.path))
             self._store = open_store(self.path)
         return self._store
 
@@ -45,6 +56,18 @@ class Project:
 
 
 pass_project = click.make_pass_decorator(Project)
+
+CREATING_COMMANDS = frozenset({
+    "import", "codebook", "demo", "code", "merge", "refi", "participants", "codings", "blind",
+})
+
+
+def _creates_project() -> bool:
+    """Whether the running top-level command may create a new project database."""
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None and ctx.parent is not None and ctx.parent.parent is not None:
+        ctx = ctx.parent
+    return ctx is None or ctx.parent is None or ctx.info_name in CREATING_COMMANDS
 
 
 ProgressCallback = Callable[..., None]
