@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from qualcoder_ahp.model.store import Store, open_store
-from qualcoder_ahp.records import Codebook, ParsedTranscript, Sentence, Theme, Turn
+from qualcoder_ahp.records import Codebook, ParsedTranscript, Theme
+from tests.conftest import make_parsed
 
 THEMES = ("serendipity", "winding_route", "mandate", "relationships")
 
@@ -36,24 +37,7 @@ def parsed_transcript(variant: int = 0) -> ParsedTranscript:
     turns = list(TURNS)
     if variant:
         turns.append(("P01", "participant", f"That is story number {variant}."))
-    parts: list[str] = []
-    out_turns: list[Turn] = []
-    sentences: list[Sentence] = []
-    pos = 0
-    for i, (speaker, role, body) in enumerate(turns):
-        if i:
-            parts.append("\n\n")
-            pos += 2
-        start = pos
-        parts.append(body)
-        pos += len(body)
-        out_turns.append(Turn(speaker, role, start, pos))
-        s = start
-        for piece in body.split(". "):
-            e = min(s + len(piece) + 1, pos)
-            sentences.append(Sentence(s, e, i))
-            s = e + 1
-    return ParsedTranscript("".join(parts), out_turns, "txt", sentences)
+    return make_parsed(turns)
 
 
 def add_suggestions(store: Store, transcript_id: int) -> list[int]:
