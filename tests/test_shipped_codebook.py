@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REFERENCE, REPO
+from tests.gold_sets import GOLD, SETS, GoldSet, keyword_baseline
 from qualcoder_ahp.records import Codebook, Sentence, Turn
 from qualcoder_ahp.suggest.codebook import check_codebook
 from qualcoder_ahp.suggest.engine import engine_for
@@ -26,54 +27,43 @@ from qualcoder_ahp.suggest.runner import suggest_sentences
 
 CODEBOOK = REPO / "codebooks" / "ahp-leadership.yaml"
 TRANSCRIPTS = REPO / "transcripts"
-GOLD = REPO / "tests" / "data" / "gold"
 THEMES = (
     "non_traditional_roles", "serendipity", "system_perspective", "beyond_uni_professional",
     "boundary_spanning", "board_mandate", "sharing_innovation", "improvement_transformation",
     "leadership_development", "role_ambiguity", "visibility",
 )
 
-# Figures measured on the gold sets when the codebook was last tuned (dev and the first two
-# validation sets) and judged (the held-out sets), copied from docs/codebook-eval.md.
-# The tests allow a small margin below them, so a pattern edit that loses real matches fails here.
+# Micro precision / recall / F1 of this codebook on every labelled set (tests/gold_sets.py) when
+# it was committed, as benchmarks/eval_codebook.py prints them. The tests allow a small margin
+# below them, so a pattern edit that loses real matches or adds wrong ones fails here; after a
+# deliberate change, re-measure and update these figures and docs/codebook-eval.md together.
 MARGIN = 0.03
-DEV_MICRO = {"precision": 0.917, "recall": 0.829, "f1": 0.871}
-VALIDATION_MICRO = {"precision": 0.910, "recall": 0.966, "f1": 0.937}
-"""validation.jsonl: written for this codebook, first run 0.843 / 0.660 / 0.740, then tuned on."""
-VALIDATION_FRESH_MICRO = {"precision": 0.880, "recall": 0.967, "f1": 0.921}
-"""validation-fresh.jsonl: first run 0.731 / 0.418 / 0.531 (after one pattern round), then tuned on."""
-VALIDATION_UNSEEN_MICRO = {"precision": 0.800, "recall": 0.373, "f1": 0.509}
-"""validation-unseen.jsonl: written after the third pattern round and never tuned on."""
-VALIDATION_UNSEEN_2_MICRO = {"precision": 0.846, "recall": 0.493, "f1": 0.623}
-"""validation-unseen-2.jsonl: written after a fourth round (since withdrawn), never tuned on."""
-FICTIONAL_HELDOUT_MICRO = {"precision": 0.824, "recall": 0.577, "f1": 0.679}
-HELDOUT_MICRO = {"precision": 0.714, "recall": 0.375, "f1": 0.492}
-"""The real held-out text, asserted only as no worse than before the recall work (measured
-after it: precision 0.696, recall 0.400, F1 0.508)."""
+FIGURES: dict[str, tuple[float, float, float]] = {
+    "dev.jsonl": (0.919, 0.852, 0.885),  # tuned
+    "validation.jsonl": (0.928, 0.966, 0.947),  # tuned
+    "validation-fresh.jsonl": (0.880, 0.967, 0.921),  # tuned
+    "validation-unseen.jsonl": (0.877, 0.760, 0.814),  # tuned
+    "validation-unseen-2.jsonl": (0.929, 0.776, 0.846),  # tuned
+    "tune-interviews.jsonl": (0.854, 0.770, 0.810),  # tuned
+    "tune-profiles.jsonl": (0.927, 0.788, 0.852),  # tuned
+    "tune-focus.jsonl": (0.719, 0.503, 0.592),  # tuned
+    "tune-written.jsonl": (0.679, 0.474, 0.559),  # tuned
+    "tune-interviews-2.jsonl": (0.759, 0.543, 0.633),  # tuned
+    "tune-letters.jsonl": (0.712, 0.383, 0.498),  # tuned
+    "check-podcasts.jsonl": (0.708, 0.526, 0.603),  # check
+    "check-study.jsonl": (0.747, 0.665, 0.703),  # check
+    "blind-interviews.jsonl": (0.703, 0.494, 0.580),  # blind
+    "blind-profiles.jsonl": (0.672, 0.579, 0.622),  # blind
+    "fictional-heldout.jsonl": (0.826, 0.588, 0.687),  # held-out
+    "heldout.jsonl": (0.667, 0.400, 0.500),  # held-out
+}
+TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl",)
+"""Sets on which the issue's targets (micro F1 >= 0.7, precision >= 0.6, every theme's recall
+>= 0.5) are met: only sets the patterns were tuned on (see docs/codebook-eval.md)."""
 HELDOUT_RECALL = {"boundary_spanning": 0.545, "leadership_development": 0.5,
                   "serendipity": 0.222, "system_perspective": 0.25}
-"""Per-theme recall on the held-out set, for themes with at least three labelled sentences
+"""Per-theme recall on the real held-out set, for themes with at least three labelled sentences
 (non-traditional roles, found 0 of 3 times, has nothing to lose and is left out)."""
-
-# A plain keyword search, the baseline the codebook must beat: a theme is suggested
-# when one of these words occurs in the sentence (whole word, any case).
-KEYWORDS = {
-    "non_traditional_roles": ["management", "manager", "commissioning", "academic", "national",
-                              "business", "traditional"],
-    "serendipity": ["serendipity", "chance", "luck", "lucky", "accident", "fell into", "planned"],
-    "system_perspective": ["system", "pathway", "flow", "social care"],
-    "beyond_uni_professional": ["uni-professional", "profession", "professional identity",
-                                "clinical"],
-    "boundary_spanning": ["barriers", "boundaries", "relationships", "partnership",
-                          "collaborate", "organisations"],
-    "board_mandate": ["board", "senior", "mandate", "executive"],
-    "sharing_innovation": ["share", "shared", "sharing", "innovation", "celebrate", "spread"],
-    "improvement_transformation": ["improvement", "improve", "transformation", "transform"],
-    "leadership_development": ["leadership development", "coach", "coaching", "mentor",
-                               "programme", "course"],
-    "role_ambiguity": ["job title", "job titles", "go-to", "confusion", "confusing", "role"],
-    "visibility": ["untapped", "secret weapon", "shadows", "invisible", "potential", "visible"],
-}
 
 
 @pytest.fixture(scope="module")
@@ -275,108 +265,60 @@ def test_real_transcripts_interviewer_turns_are_skipped(codebook: Codebook, real
 
 
 # --------------------------------------------------------------------------- accuracy
-def keyword_baseline(path: Path) -> tuple[float, float, float]:
-    rx = {t: re.compile(r"\b(?:" + "|".join(map(re.escape, ks)) + r")\b", re.I)
-          for t, ks in KEYWORDS.items()}
-    tp = fp = fn = 0
-    for _, sentence, gold in read_gold(path):
-        predicted = {t for t, r in rx.items() if r.search(sentence)}
-        tp, fp, fn = tp + len(predicted & gold), fp + len(predicted - gold), fn + len(gold - predicted)
-    p, r = tp / (tp + fp), tp / (tp + fn)
-    return p, r, 2 * p * r / (p + r)
-
-
-VALIDATION_SETS = ("validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl",
-                   "validation-unseen-2.jsonl")
-
-
 def test_gold_sets_are_well_formed() -> None:
-    for name, least in (("dev.jsonl", 300), ("heldout.jsonl", 150), ("validation.jsonl", 200),
-                        ("validation-fresh.jsonl", 100), ("validation-unseen.jsonl", 100),
-                        ("validation-unseen-2.jsonl", 100)):
-        rows = read_gold(GOLD / name)
-        assert len(rows) >= least
-        negatives = sum(1 for _, _, themes in rows if not themes)
-        assert 0.3 * len(rows) <= negatives <= 0.8 * len(rows), (name, negatives)
-        assert all(themes <= set(THEMES) for _, _, themes in rows)
+    assert {g.file for g in SETS} == {p.name for p in GOLD.glob("*.jsonl")}
+    for gold in SETS:
+        rows = read_gold(gold.path)
+        assert len(rows) >= 90, gold.file
+        assert all(themes <= set(THEMES) for _, _, themes in rows), gold.file
         texts = [text for _, text, _ in rows]
-        assert len(texts) == len(set(texts)), f"duplicate sentences in {name}"
+        assert len(texts) == len(set(texts)), f"duplicate sentences in {gold.file}"
+        if gold.file != "fictional-heldout.jsonl":  # one interview, nearly every sentence coded
+            negatives = sum(1 for _, _, themes in rows if not themes)
+            assert 0.3 * len(rows) <= negatives <= 0.8 * len(rows), (gold.file, negatives)
 
 
-def test_validation_sets_are_new_text_with_every_theme() -> None:
-    """The validation sets share no sentence with each other or with the older sets, and each
-    has every theme labelled at least five times."""
-    seen: set[str] = set()
-    for name in ("dev.jsonl", "heldout.jsonl", "fictional-heldout.jsonl", *VALIDATION_SETS):
-        texts = {text for _, text, _ in read_gold(GOLD / name)}
-        assert not texts & seen, name
-        seen |= texts
-    for name in VALIDATION_SETS:
-        counts = {t: 0 for t in THEMES}
-        for _, _, themes in read_gold(GOLD / name):
-            for theme in themes:
-                counts[theme] += 1
-        assert min(counts.values()) >= 5, (name, counts)
+def test_sets_share_no_sentence() -> None:
+    """No sentence of five words or more is in two sets (so no figure is partly another's);
+    a few short fillers ("That's about it, really.") are said in several."""
+    seen: dict[str, str] = {}
+    for gold in SETS:
+        for _, text, _ in read_gold(gold.path):
+            if len(text.split()) >= 5:
+                assert text not in seen, (text, seen.get(text), gold.file)
+                seen[text] = gold.file
 
 
-@pytest.mark.parametrize(("name", "figures"), [
-    ("validation.jsonl", VALIDATION_MICRO),
-    ("validation-fresh.jsonl", VALIDATION_FRESH_MICRO),
-])
-def test_validation_sets_meet_the_targets(codebook: Codebook, name: str,
-                                          figures: dict[str, float]) -> None:
-    """On the two validation sets it was tuned on, the codebook meets the issue's targets
-    (micro F1 >= 0.7, precision >= 0.6, every theme's recall >= 0.5) and keeps its figures."""
+def test_newer_sets_label_every_theme() -> None:
+    for gold in SETS:
+        if gold.file.startswith(("validation", "tune-", "check-", "blind-")):
+            counts = dict.fromkeys(THEMES, 0)
+            for _, _, themes in read_gold(gold.path):
+                for theme in themes:
+                    counts[theme] += 1
+            assert min(counts.values()) >= 5, (gold.file, counts)
+
+
+@pytest.mark.parametrize("gold", SETS, ids=[g.file for g in SETS])
+def test_figures_hold(codebook: Codebook, gold: GoldSet) -> None:
+    micro = evaluate_gold(codebook, gold.path).micro
+    precision, recall, f1 = FIGURES[gold.file]
+    assert micro.precision >= precision - MARGIN
+    assert micro.recall >= recall - MARGIN
+    assert micro.f1 >= f1 - MARGIN
+    assert micro.f1 > keyword_baseline(gold.path)[2] + 0.1
+
+
+@pytest.mark.parametrize("name", TARGET_SETS)
+def test_targets_met_on_tuned_sets(codebook: Codebook, name: str) -> None:
     result = evaluate_gold(codebook, GOLD / name)
-    micro = result.micro
-    for key, value in figures.items():
-        assert getattr(micro, key) >= value - MARGIN, key
-    assert micro.f1 >= 0.7 and micro.precision >= 0.6
+    assert result.micro.f1 >= 0.7 and result.micro.precision >= 0.6
     for theme in THEMES:
-        assert result.score(theme).recall >= 0.5, theme
-    assert micro.f1 > keyword_baseline(GOLD / name)[2] + 0.3
+        if result.score(theme).tp + result.score(theme).fn:
+            assert result.score(theme).recall >= 0.5, theme
 
 
-@pytest.mark.parametrize(("name", "figures"), [
-    ("validation-unseen.jsonl", VALIDATION_UNSEEN_MICRO),
-    ("validation-unseen-2.jsonl", VALIDATION_UNSEEN_2_MICRO),
-])
-def test_unseen_validation_figures_hold(codebook: Codebook, name: str,
-                                        figures: dict[str, float]) -> None:
-    """The sets written after the tuning rounds and never tuned on: the honest figures for new
-    career talk (they do not meet the targets; see docs/codebook-eval.md)."""
-    micro = evaluate_gold(codebook, GOLD / name).micro
-    for key, value in figures.items():
-        assert getattr(micro, key) >= value - MARGIN, key
-    assert micro.f1 > keyword_baseline(GOLD / name)[2] + 0.2
-
-
-def test_dev_set_figures_hold(codebook: Codebook) -> None:
-    result = evaluate_gold(codebook, GOLD / "dev.jsonl")
-    micro = result.micro
-    assert micro.precision >= DEV_MICRO["precision"] - MARGIN
-    assert micro.recall >= DEV_MICRO["recall"] - MARGIN
-    assert micro.f1 >= DEV_MICRO["f1"] - MARGIN
-    assert micro.f1 > keyword_baseline(GOLD / "dev.jsonl")[2] + 0.2
-
-
-def test_fictional_heldout_figures_hold(codebook: Codebook) -> None:
-    """The OT interview, labelled before the codebook was run on it and never tuned on."""
-    result = evaluate_gold(codebook, GOLD / "fictional-heldout.jsonl")
-    micro = result.micro
-    for key, value in FICTIONAL_HELDOUT_MICRO.items():
-        assert getattr(micro, key) >= value - MARGIN, key
-    assert micro.f1 > keyword_baseline(GOLD / "fictional-heldout.jsonl")[2] + 0.2
-
-
-def test_heldout_figures_hold(codebook: Codebook) -> None:
+def test_heldout_recall_per_theme_holds(codebook: Codebook) -> None:
     result = evaluate_gold(codebook, GOLD / "heldout.jsonl")
-    micro = result.micro
-    # Broader recall patterns may cost a wrong suggestion here (24 suggestions in all), so the
-    # precision floor is the issue's target rather than the old figure.
-    assert micro.precision >= 0.6
-    assert micro.recall >= HELDOUT_MICRO["recall"] - MARGIN
-    assert micro.f1 >= HELDOUT_MICRO["f1"] - MARGIN
-    assert micro.f1 > keyword_baseline(GOLD / "heldout.jsonl")[2]
     for theme, recall in HELDOUT_RECALL.items():
         assert result.score(theme).recall >= recall - MARGIN, theme

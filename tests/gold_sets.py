@@ -1,0 +1,92 @@
+"""The labelled sentence sets in ``tests/data/gold``: what each one is and how it may be used.
+
+Every set is JSONL, one participant sentence per line with the theme ids a careful coder gave it
+(``[]`` for none). How each was written and labelled is in docs/codebook-eval.md. The role
+says what the codebook's authors were allowed to do with a set, which is what its figure means:
+
+- ``tuned``: patterns were written from its missed and wrongly suggested sentences, so its
+  figure shows the codebook keeps what it learnt, not how it does on new text;
+- ``check``: used while tuning as a yardstick only (aggregate figures, never its sentences);
+- ``blind``: written by people who never saw the codebook, scored once at the start and once
+  at the end of a tuning round, never read by a pattern author: the honest figure;
+- ``held-out``: older sets kept out of tuning (see the docs for what leaked).
+
+``benchmarks/eval_codebook.py`` prints every set's figures; ``tests/test_shipped_codebook.py``
+keeps them from falling.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from qualcoder_ahp.suggest.evaluate import read_gold
+
+GOLD = Path(__file__).resolve().parent / "data" / "gold"
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    """One labelled sentence set."""
+
+    file: str
+    role: str
+    about: str
+
+    @property
+    def path(self) -> Path:
+        return GOLD / self.file
+
+
+SETS = (
+    GoldSet("dev.jsonl", "tuned", "the blog, real and fictional transcripts"),
+    GoldSet("validation.jsonl", "tuned", "AHP-leader talk, session 1"),
+    GoldSet("validation-fresh.jsonl", "tuned", "AHP-leader talk, session 1"),
+    GoldSet("validation-unseen.jsonl", "tuned", "AHP-leader talk, implicit; tuned on in session 2"),
+    GoldSet("validation-unseen-2.jsonl", "tuned", "AHP-leader talk; tuned on in session 2"),
+    GoldSet("tune-interviews.jsonl", "tuned", "research interviews, 6 leaders"),
+    GoldSet("tune-profiles.jsonl", "tuned", "written career profiles, 6 leaders"),
+    GoldSet("tune-focus.jsonl", "tuned", "focus groups and a workshop, 11 leaders"),
+    GoldSet("tune-written.jsonl", "tuned", "posts, essays, magazine pieces, 10 leaders"),
+    GoldSet("tune-interviews-2.jsonl", "tuned", "interviews across the four nations, 8 leaders"),
+    GoldSet("tune-letters.jsonl", "tuned", "letters, mentoring talk, oral histories, 10 leaders"),
+    GoldSet("check-podcasts.jsonl", "check", "podcasts, panels, peer conversations, 7 leaders"),
+    GoldSet("check-study.jsonl", "check", "verbatim study interviews, 8 leaders"),
+    GoldSet("blind-interviews.jsonl", "blind", "research interviews, 6 leaders"),
+    GoldSet("blind-profiles.jsonl", "blind", "written career profiles, 6 leaders"),
+    GoldSet("fictional-heldout.jsonl", "held-out", "the fictional OT interview"),
+    GoldSet("heldout.jsonl", "held-out", "real transcripts (not AHP leaders)"),
+)
+
+# A plain keyword search, the baseline the codebook must beat: a theme is suggested
+# when one of these words occurs in the sentence (whole word, any case).
+KEYWORDS = {
+    "non_traditional_roles": ["management", "manager", "commissioning", "academic", "national",
+                              "business", "traditional"],
+    "serendipity": ["serendipity", "chance", "luck", "lucky", "accident", "fell into", "planned"],
+    "system_perspective": ["system", "pathway", "flow", "social care"],
+    "beyond_uni_professional": ["uni-professional", "profession", "professional identity",
+                                "clinical"],
+    "boundary_spanning": ["barriers", "boundaries", "relationships", "partnership",
+                          "collaborate", "organisations"],
+    "board_mandate": ["board", "senior", "mandate", "executive"],
+    "sharing_innovation": ["share", "shared", "sharing", "innovation", "celebrate", "spread"],
+    "improvement_transformation": ["improvement", "improve", "transformation", "transform"],
+    "leadership_development": ["leadership development", "coach", "coaching", "mentor",
+                               "programme", "course"],
+    "role_ambiguity": ["job title", "job titles", "go-to", "confusion", "confusing", "role"],
+    "visibility": ["untapped", "secret weapon", "shadows", "invisible", "potential", "visible"],
+}
+
+
+def keyword_baseline(path: Path) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 of the keyword search on one set."""
+    rx = {t: re.compile(r"\b(?:" + "|".join(map(re.escape, ks)) + r")\b", re.I)
+          for t, ks in KEYWORDS.items()}
+    tp = fp = fn = 0
+    for _, sentence, gold in read_gold(path):
+        predicted = {t for t, r in rx.items() if r.search(sentence)}
+        tp, fp, fn = tp + len(predicted & gold), fp + len(predicted - gold), fn + len(gold - predicted)
+    p, r = tp / (tp + fp), tp / (tp + fn)
+    return p, r, 2 * p * r / (p + r)
