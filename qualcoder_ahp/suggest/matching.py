@@ -201,10 +201,14 @@ def match_regex(pattern: str, lowered: re.Pattern[str] | None,
     else:
         regex, text = re.compile(pattern, re.IGNORECASE), ctx.text  # re caches compiles
     found = []
+    search = regex.search
     for i in candidates:
         start, end, _ = segs[i]
+        segment = text[start:end]
+        if search(segment) is None:  # most candidates: one C call, no iterator
+            continue
         found.extend((start + m.start(), start + m.end())
-                     for m in regex.finditer(text[start:end]) if m.end() > m.start())
+                     for m in regex.finditer(segment) if m.end() > m.start())
     return found
 
 
