@@ -51,6 +51,8 @@ SETS = (
     GoldSet("tune-written.jsonl", "tuned", "posts, essays, magazine pieces, 10 leaders"),
     GoldSet("tune-interviews-2.jsonl", "tuned", "interviews across the four nations, 8 leaders"),
     GoldSet("tune-letters.jsonl", "tuned", "letters, mentoring talk, oral histories, 10 leaders"),
+    GoldSet("tune-answers.jsonl", "tuned", "telephone and video interview answers, 9 leaders"),
+    GoldSet("tune-cases.jsonl", "tuned", "quotations in reports and case studies, 10 leaders"),
     GoldSet("check-podcasts.jsonl", "check", "podcasts, panels, peer conversations, 7 leaders"),
     GoldSet("check-study.jsonl", "check", "verbatim study interviews, 8 leaders"),
     GoldSet("blind-interviews.jsonl", "blind", "research interviews, 6 leaders"),

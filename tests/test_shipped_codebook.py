@@ -39,31 +39,35 @@ THEMES = (
 # deliberate change, re-measure and update these figures and docs/codebook-eval.md together.
 MARGIN = 0.03
 FIGURES: dict[str, tuple[float, float, float]] = {
-    "dev.jsonl": (0.919, 0.852, 0.885),  # tuned
-    "validation.jsonl": (0.928, 0.966, 0.947),  # tuned
-    "validation-fresh.jsonl": (0.880, 0.967, 0.921),  # tuned
-    "validation-unseen.jsonl": (0.877, 0.760, 0.814),  # tuned
-    "validation-unseen-2.jsonl": (0.929, 0.776, 0.846),  # tuned
-    "tune-interviews.jsonl": (0.854, 0.770, 0.810),  # tuned
-    "tune-profiles.jsonl": (0.927, 0.788, 0.852),  # tuned
-    "tune-focus.jsonl": (0.719, 0.503, 0.592),  # tuned
-    "tune-written.jsonl": (0.679, 0.474, 0.559),  # tuned
-    "tune-interviews-2.jsonl": (0.759, 0.543, 0.633),  # tuned
-    "tune-letters.jsonl": (0.712, 0.383, 0.498),  # tuned
-    "check-podcasts.jsonl": (0.708, 0.526, 0.603),  # check
-    "check-study.jsonl": (0.747, 0.665, 0.703),  # check
-    "blind-interviews.jsonl": (0.703, 0.494, 0.580),  # blind
-    "blind-profiles.jsonl": (0.672, 0.579, 0.622),  # blind
-    "fictional-heldout.jsonl": (0.826, 0.588, 0.687),  # held-out
-    "heldout.jsonl": (0.667, 0.400, 0.500),  # held-out
+    "dev.jsonl": (0.927, 0.865, 0.895),  # tuned
+    "validation.jsonl": (0.947, 0.973, 0.960),  # tuned
+    "validation-fresh.jsonl": (0.890, 0.978, 0.932),  # tuned
+    "validation-unseen.jsonl": (0.910, 0.947, 0.928),  # tuned
+    "validation-unseen-2.jsonl": (0.970, 0.955, 0.962),  # tuned
+    "tune-interviews.jsonl": (0.886, 0.868, 0.877),  # tuned
+    "tune-profiles.jsonl": (0.943, 0.911, 0.927),  # tuned
+    "tune-focus.jsonl": (0.843, 0.693, 0.761),  # tuned
+    "tune-written.jsonl": (0.805, 0.653, 0.721),  # tuned
+    "tune-interviews-2.jsonl": (0.855, 0.765, 0.808),  # tuned
+    "tune-letters.jsonl": (0.814, 0.658, 0.728),  # tuned
+    "tune-answers.jsonl": (0.815, 0.701, 0.754),  # tuned
+    "tune-cases.jsonl": (0.739, 0.758, 0.748),  # tuned
+    "check-podcasts.jsonl": (0.738, 0.549, 0.630),  # check
+    "check-study.jsonl": (0.767, 0.701, 0.732),  # check
+    "blind-interviews.jsonl": (0.748, 0.544, 0.630),  # blind
+    "blind-profiles.jsonl": (0.712, 0.614, 0.659),  # blind
+    "fictional-heldout.jsonl": (0.829, 0.598, 0.695),  # held-out
+    "heldout.jsonl": (0.640, 0.400, 0.492),  # held-out
 }
-TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl",)
+TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl", "validation-unseen-2.jsonl", "tune-interviews.jsonl", "tune-profiles.jsonl",)
 """Sets on which the issue's targets (micro F1 >= 0.7, precision >= 0.6, every theme's recall
 >= 0.5) are met: only sets the patterns were tuned on (see docs/codebook-eval.md)."""
-HELDOUT_RECALL = {"boundary_spanning": 0.545, "leadership_development": 0.5,
-                  "serendipity": 0.222, "system_perspective": 0.25}
+HELDOUT_RECALL = {"boundary_spanning": 0.455, "leadership_development": 0.5,
+                  "serendipity": 0.222, "system_perspective": 0.5}
 """Per-theme recall on the real held-out set, for themes with at least three labelled sentences
-(non-traditional roles, found 0 of 3 times, has nothing to lose and is left out)."""
+(non-traditional roles, found 0 of 3 times, has nothing to lose and is left out). Boundary
+spanning was 6 of 11 before session 2 and is 5 of 11 since "partnership" needs a relational
+word (a trade that halved its wrong suggestions on the check sets); see docs/codebook-eval.md."""
 
 
 @pytest.fixture(scope="module")
