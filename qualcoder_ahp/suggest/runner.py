@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.records import Codebook, Sentence, Turn
 from qualcoder_ahp.suggest.engine import Engine, engine_for
@@ -228,22 +228,36 @@ def _pooled(store: Store, engine: Engine, jobs: list[_Job], plans: dict[int, _Pl
     todo.sort(key=lambda j: -j.words)
     # fork is cheap (workers inherit the built pipeline) but only safe from a
     # single-threaded process on Linux; a threaded caller (the workbench) spawns.
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
+    forked = sys.platform.startswith("linux") and threading.active_count() == 1
+    if forked:
+        # Build the pipeline and analyse the regexes here, once: forked workers inherit
+        # this engine through _WORKER instead of each building and analysing their own
+        # (with hundreds of patterns that is a second or more per process).
         engine.build()
+        for ids in {tuple(plans[j.transcript_id].missing) for j in todo}:
+            engine.prepare(ids)
+        _WORKER["engine"] = engine
         context = multiprocessing.get_context("fork")
+        init: Any = None
+        args: tuple[Any, ...] = ()
     else:
         context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_init,
-                             initargs=(engine.codebook,)) as pool:
-        futures = {j.transcript_id: pool.submit(_worker_run, j.text, j.turns, j.sentences,
-                                                plans[j.transcript_id].missing)
-                   for j in todo}
-        # The other transcripts are matched here while the workers tokenise.
-        yield from _inline(store, engine, [j for j in jobs if not plans[j.transcript_id].tokenise],
-                           plans)
-        for job in todo:
-            new_raw, data = futures[job.transcript_id].result()
-            yield job, {**plans[job.transcript_id].raw, **new_raw}, data
+        init, args = _worker_init, (engine.codebook,)
+    try:
+        with ProcessPoolExecutor(processes, mp_context=context, initializer=init,
+                                 initargs=args) as pool:
+            futures = {j.transcript_id: pool.submit(_worker_run, j.text, j.turns, j.sentences,
+                                                    plans[j.transcript_id].missing)
+                       for j in todo}
+            # The other transcripts are matched here while the workers tokenise.
+            yield from _inline(store, engine,
+                               [j for j in jobs if not plans[j.transcript_id].tokenise], plans)
+            for job in todo:
+                new_raw, data = futures[job.transcript_id].result()
+                yield job, {**plans[job.transcript_id].raw, **new_raw}, data
+    finally:
+        if forked:
+            _WORKER.pop("engine", None)
 
 
 _WORKER: dict[str, Engine] = {}
