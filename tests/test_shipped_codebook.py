@@ -52,6 +52,8 @@ FIGURES: dict[str, tuple[float, float, float]] = {
     "tune-letters.jsonl": (0.878, 0.819, 0.847),  # tuned
     "tune-answers.jsonl": (0.866, 0.854, 0.860),  # tuned
     "tune-cases.jsonl": (0.786, 0.886, 0.833),  # tuned
+    "tune-weighted-interviews.jsonl": (0.713, 0.614, 0.660),  # tuned
+    "tune-weighted-written.jsonl": (0.746, 0.583, 0.655),  # tuned
     "check-podcasts.jsonl": (0.773, 0.583, 0.664),  # check
     "check-study.jsonl": (0.785, 0.713, 0.748),  # check
     "blind-interviews.jsonl": (0.742, 0.563, 0.640),  # blind
