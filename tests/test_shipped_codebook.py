@@ -39,29 +39,29 @@ THEMES = (
 # deliberate change, re-measure and update these figures and docs/codebook-eval.md together.
 MARGIN = 0.03
 FIGURES: dict[str, tuple[float, float, float]] = {
-    "dev.jsonl": (0.928, 0.867, 0.896),  # tuned
-    "validation.jsonl": (0.947, 0.973, 0.960),  # tuned
+    "dev.jsonl": (0.922, 0.868, 0.895),  # tuned
+    "validation.jsonl": (0.947, 0.980, 0.963),  # tuned
     "validation-fresh.jsonl": (0.899, 0.978, 0.937),  # tuned
-    "validation-unseen.jsonl": (0.910, 0.947, 0.928),  # tuned
+    "validation-unseen.jsonl": (0.911, 0.960, 0.935),  # tuned
     "validation-unseen-2.jsonl": (0.970, 0.955, 0.962),  # tuned
-    "tune-interviews.jsonl": (0.904, 0.868, 0.886),  # tuned
-    "tune-profiles.jsonl": (0.945, 0.945, 0.945),  # tuned
-    "tune-focus.jsonl": (0.876, 0.908, 0.892),  # tuned
-    "tune-written.jsonl": (0.863, 0.801, 0.831),  # tuned
-    "tune-interviews-2.jsonl": (0.885, 0.901, 0.893),  # tuned
+    "tune-interviews.jsonl": (0.917, 0.868, 0.892),  # tuned
+    "tune-profiles.jsonl": (0.939, 0.945, 0.942),  # tuned
+    "tune-focus.jsonl": (0.871, 0.908, 0.889),  # tuned
+    "tune-written.jsonl": (0.870, 0.816, 0.842),  # tuned
+    "tune-interviews-2.jsonl": (0.896, 0.907, 0.902),  # tuned
     "tune-letters.jsonl": (0.878, 0.819, 0.847),  # tuned
-    "tune-answers.jsonl": (0.866, 0.854, 0.860),  # tuned
-    "tune-cases.jsonl": (0.786, 0.886, 0.833),  # tuned
-    "tune-weighted-interviews.jsonl": (0.713, 0.614, 0.660),  # tuned
-    "tune-weighted-written.jsonl": (0.746, 0.583, 0.655),  # tuned
-    "check-podcasts.jsonl": (0.773, 0.583, 0.664),  # check
-    "check-study.jsonl": (0.785, 0.713, 0.748),  # check
-    "blind-interviews.jsonl": (0.742, 0.563, 0.640),  # blind
-    "blind-profiles.jsonl": (0.726, 0.621, 0.669),  # blind
-    "fictional-heldout.jsonl": (0.841, 0.598, 0.699),  # held-out
-    "heldout.jsonl": (0.640, 0.400, 0.492),  # held-out
+    "tune-answers.jsonl": (0.884, 0.896, 0.890),  # tuned
+    "tune-cases.jsonl": (0.808, 0.933, 0.866),  # tuned
+    "tune-weighted-interviews.jsonl": (0.839, 0.924, 0.880),  # tuned
+    "tune-weighted-written.jsonl": (0.860, 0.904, 0.881),  # tuned
+    "check-podcasts.jsonl": (0.772, 0.600, 0.675),  # check
+    "check-study.jsonl": (0.792, 0.720, 0.754),  # check
+    "blind-interviews.jsonl": (0.750, 0.589, 0.660),  # blind
+    "blind-profiles.jsonl": (0.720, 0.621, 0.667),  # blind
+    "fictional-heldout.jsonl": (0.843, 0.608, 0.707),  # held-out
+    "heldout.jsonl": (0.667, 0.400, 0.500),  # held-out
 }
-TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl", "validation-unseen-2.jsonl", "tune-interviews.jsonl", "tune-profiles.jsonl", "tune-focus.jsonl", "tune-written.jsonl", "tune-interviews-2.jsonl", "tune-letters.jsonl",)
+TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl", "validation-unseen-2.jsonl", "tune-interviews.jsonl", "tune-profiles.jsonl", "tune-focus.jsonl", "tune-written.jsonl", "tune-interviews-2.jsonl", "tune-letters.jsonl", "tune-answers.jsonl", "tune-cases.jsonl", "tune-weighted-interviews.jsonl", "tune-weighted-written.jsonl",)
 """Sets on which the issue's targets (micro F1 >= 0.7, precision >= 0.6, every theme's recall
 >= 0.5) are met: only sets the patterns were tuned on (see docs/codebook-eval.md)."""
 HELDOUT_RECALL = {"boundary_spanning": 0.455, "leadership_development": 0.5,
