@@ -166,6 +166,18 @@ def test_regex_matching_empty_string_is_refused(tmp_path: Path) -> None:
     assert "matches the empty string" in check_codebook(path).errors[0]
 
 
+@pytest.mark.parametrize("regex", [r"^(?=.*\bluck\b)", r"\b(?<!not )(?=planned)"])
+def test_regex_that_matches_no_text_is_refused(tmp_path: Path, regex: str) -> None:
+    """Only lookarounds and anchors: the engine keeps no empty match, so it would never fire."""
+    path = write(tmp_path, 'name: t\nthemes:\n  - id: a\n    patterns:\n'
+                 f"      - id: p\n        regex: '{regex}'\n")
+    errors = check_codebook(path).errors
+    assert len(errors) == 1 and "matches no text" in errors[0] and "pattern p" in errors[0]
+    ok = write(tmp_path, 'name: t\nthemes:\n  - id: a\n    patterns:\n'
+               f"      - id: p\n        regex: '{regex}.+'\n", "ok.yaml")
+    assert check_codebook(ok).ok
+
+
 def test_jsonl_as_a_codebook() -> None:
     cb = load_codebook(EXTRA)
     assert [t.id for t in cb.themes] == ["serendipity", "system_perspective"]

@@ -353,6 +353,18 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
     return Pattern(pattern_id, theme_id, kind, body, str(scope), str(unit), exclude)
 
 
+def _matches_no_text(body: str) -> bool:
+    """Whether every match of a (valid) regex is empty: a pattern made only of lookarounds
+    and anchors. The engine keeps only matches that cover some text (a suggestion needs a
+    span), so such a pattern, or exclusion, would silently do nothing."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        return _parser.parse(body, re.IGNORECASE).getwidth()[1] == 0
+    except Exception:  # noqa: BLE001 - another Python's parser: skip the check
+        return False
+
+
 def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
     """Validate one pattern body of the given kind, recording problems on ``ck``."""
     if kind == "phrase":
@@ -369,6 +381,10 @@ def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
             return
         if compiled.match(""):
             ck.error(line, what, "regex matches the empty string (it would match everywhere)")
+        elif _matches_no_text(body):
+            ck.error(line, what, "regex only looks around (lookaheads, lookbehinds, anchors) and "
+                                 "matches no text, so it never fires; end it with text to match, "
+                                 "such as `.+`")
     elif kind == "token":
         _check_tokens(ck, body, line, what)
     elif kind == "dependency":
