@@ -124,3 +124,15 @@ def screen_text(app: WorkbenchApp) -> str:
     for static in screen.query(Static):
         parts.append(str(static.render()))
     return "\n".join(parts)
+
+
+async def open_alpha(pilot):  # type: ignore[no-untyped-def]
+    """From the transcripts screen, open the first transcript (alpha); returns its screen."""
+    from qualcoder_ahp.tui.screens.coding import CodingScreen
+
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen)
+    return screen

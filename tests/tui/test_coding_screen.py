@@ -7,17 +7,8 @@ from pathlib import Path
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.coding import CodingScreen
-from tests.tui.conftest import CODER, SIZE, screen_text
+from tests.tui.conftest import CODER, SIZE, open_alpha, screen_text
 
-
-async def open_alpha(pilot) -> CodingScreen:
-    """From the transcripts screen, open the first transcript (alpha)."""
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, CodingScreen)
-    return screen
 
 
 def sentence_text(screen: CodingScreen) -> str:

@@ -17,9 +17,8 @@ from textual.widgets import DataTable
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui import app as app_module
 from qualcoder_ahp.tui.app import make_app
-from qualcoder_ahp.tui.screens.coding import CodingScreen
 from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
-from tests.tui.conftest import CODER, SIZE, add_suggestion, screen_text
+from tests.tui.conftest import CODER, SIZE, add_suggestion, open_alpha, screen_text
 
 UPDATED = "Updated: changes from another window"
 
@@ -53,14 +52,6 @@ def table_rows(app) -> list[list[str]]:
     table = app.screen.query_one("#transcripts", DataTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
-
-async def open_alpha(pilot) -> CodingScreen:
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, CodingScreen)
-    return screen
 
 
 async def test_nothing_changed_costs_nothing_and_says_nothing(app, theirs):
