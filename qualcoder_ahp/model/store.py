@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,7 +130,7 @@ class Store(
         self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         self.conn.execute("PRAGMA foreign_keys = ON")
         if self.path is not None:
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._set_wal()
             # FULL sync: a decision reported committed survives power loss, not just a crash.
             self.conn.execute("PRAGMA synchronous = FULL")
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -141,6 +142,25 @@ class Store(
             )
         if migrate and (version != known_count() or MIGRATIONS.pending(self.db)):
             self._migrate()
+
+    def _set_wal(self) -> None:
+        """Switch the file to WAL, waiting out another process doing the same.
+
+        Changing the journal mode needs an exclusive lock, and SQLite can answer
+        "database is locked" at once, without calling the busy handler, while a second
+        process is converting a brand-new file: so retry, up to the busy timeout.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        delay = 0.01
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
 
     def _migrate(self) -> None:
         """Apply pending migrations under the write lock, all or nothing.
