@@ -40,6 +40,9 @@ REGEXES = [
     r"\bQI\b|\bPDSA\b|\bmodel for improvement\b",
     r"right (?:place|time)(?: at the right (?:place|time))?",
     r"(?i:ab)+c|x{2,3}yz",
+    r"^(?=.*\b(?:went|moved)\b)(?!.*\bnot\b).*\binto\b",
+    r"\bnot\s+(?:just|only) a physio\b|\b(?:fell|went)\s+(?:into|to)\s+(?:management|ops)\b|place",
+    r"(?<=band )(?:8a|9)\b",
 ]
 WORDS = ["fell", "into", "by", "pure", "chance", "went", "go", "to", "into", "management",
          "ops", "not", "viewed", "as", "'traditional", "isn't", "just", "a", "physio", "band",
@@ -51,12 +54,14 @@ WORDS = ["fell", "into", "by", "pure", "chance", "went", "go", "to", "into", "ma
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12),
        st.sampled_from(REGEXES))
 def test_regex_anchors_are_necessary(words: list[str], pattern: str) -> None:
+    # A segment is searched on its own: if the pattern matches in it, the segment holds
+    # a string of every set of one of the alternatives (lookarounds' strings included).
     text = " ".join(words)
-    regex = re.compile(pattern, re.IGNORECASE)
-    for m in regex.finditer(text):
-        found = m.group(0).lower()
-        for strings in regex_anchors(pattern):
-            assert any(s in found for s in strings), (pattern, found, strings)
+    alternatives = regex_anchors(pattern)
+    if alternatives and re.search(pattern, text, re.IGNORECASE):
+        lowered = text.lower()
+        assert any(all(any(s in lowered for s in strings) for strings in sets)
+                   for sets in alternatives), (pattern, text, alternatives)
 
 
 LOWERING = [*REGEXES, r"[A-Z]{2,}x", r"[^a-c]at\b", r"(a)\1", r"(?<=Dr )Smith", r"\bNHS\b",
@@ -82,16 +87,41 @@ def test_lowered_regex_refuses_inline_case_flags() -> None:
 
 
 def test_anchor_sets_are_selective() -> None:
-    assert regex_anchors(REGEXES[0]) == [("fallen", "falling", "fell"), ("into",)] or \
-        ("into",) in regex_anchors(REGEXES[0])
-    assert regex_anchors(REGEXES[2])[0] == ("management", "ops")
-    assert regex_anchors(r"x*") == [] and regex_anchors(r"\w+ing") == [("ing",)]
+    assert regex_anchors(REGEXES[0]) in ([[("fallen", "falling", "fell"), ("into",)]],
+                                         [[("into",), ("fallen", "falling", "fell")]])
+    assert regex_anchors(REGEXES[2])[0][0] == ("management", "ops")
+    assert regex_anchors(r"x*") == [] and regex_anchors(r"\w+ing") == [[("ing",)]]
+
+
+def test_an_alternation_of_phrasings_is_anchored_branch_by_branch() -> None:
+    # Each branch needs its own words, not any word of any branch.
+    assert regex_anchors(REGEXES[10]) == [
+        [("just a physio", "only a physio")],  # "not" is too common to be worth it
+        [("fell", "went"), ("management", "ops")],
+        [("place",)]]
+    # A list of words (or fixed phrases) stays one set.
+    assert regex_anchors(REGEXES[0]) == [[("into",), ("fallen", "falling", "fell")]]
+    assert regex_anchors(r"\bplanned\b|\w+") == []  # one branch matches anything
+
+
+def test_common_words_anchor_only_when_nothing_else_does() -> None:
+    assert regex_anchors(r"\bthe\s+\w+\s+(?:lucky|fortunate)\b") == [[("fortunate", "lucky")]]
+    assert regex_anchors(r"\bthe\b\s+\w+") == [[("the",)]]
+
+
+def test_lookarounds_anchor_the_segment() -> None:
+    # A positive lookaround must match inside the segment; a negative one gives nothing.
+    assert regex_anchors(REGEXES[9]) == [[("into",), ("moved", "went")]]
+    assert regex_anchors(REGEXES[11]) == [[("band ",)]]  # "9" is too short to anchor
 
 
 def test_anchor_index_finds_overlapping_anchors() -> None:
     index = AnchorIndex({"go", "going", "ing", "management", "man"})
-    assert index.positions("going to management, go man") == {
-        "go": [0, 21], "going": [0], "ing": [2], "man": [9, 24], "management": [9]}
+    text = "going to management, go man"
+    assert index.present(text) == {"go", "going", "ing", "man", "management"}
+    assert index.present(text, 9, 19) == {"man", "management"}
+    assert index.present(text, 10, 27) == {"go", "man"}  # only whole occurrences inside
+    assert AnchorIndex(set()).present(text) == set()
 
 
 def _codebooks() -> list[Path]:

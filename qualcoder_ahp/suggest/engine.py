@@ -28,7 +28,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-import re
 import threading
 import zlib
 from collections.abc import Sequence
@@ -44,7 +43,13 @@ from qualcoder_ahp.suggest.matching import (
     match_regex,
     match_tokens,
 )
-from qualcoder_ahp.suggest.prefilter import AnchorIndex, analyse_regex, token_anchor_specs
+from qualcoder_ahp.suggest.prefilter import (
+    AnchorIndex,
+    Anchors,
+    Twin,
+    analyse_regex,
+    token_anchor_specs,
+)
 
 SCOPE_ROLES = {
     "participant": frozenset({"participant"}),
@@ -167,8 +172,8 @@ class Engine:
         # (anchors, lower-cased twin; see prefilter), so a re-run after editing one
         # regex analyses that one and loads no pipeline.
         self.regexes = {p.id: str(p.body) for p in codebook.patterns if p.kind == "regex"}
-        self.regex_anchors: dict[str, list[tuple[str, ...]]] = {}
-        self.lowered_regexes: dict[str, re.Pattern[str] | None] = {}
+        self.regex_anchors: dict[str, Anchors] = {}
+        self.lowered_regexes: dict[str, Twin | None] = {}
         self._anchor_indexes: dict[frozenset[str], AnchorIndex] = {}
 
     def _analyse(self, regex_ids: list[str]) -> AnchorIndex:
@@ -176,12 +181,13 @@ class Engine:
         for pid in regex_ids:
             if pid not in self.regex_anchors or pid not in self.lowered_regexes:
                 anchors, lowered = analyse_regex(self.regexes[pid])
-                self.regex_anchors.setdefault(pid, list(anchors))
+                self.regex_anchors.setdefault(pid, anchors)
                 self.lowered_regexes.setdefault(pid, lowered)
         key = frozenset(regex_ids)
         if key not in self._anchor_indexes:
             self._anchor_indexes[key] = AnchorIndex(
-                {a for pid in regex_ids for strings in self.regex_anchors[pid] for a in strings})
+                {a for pid in regex_ids for sets in self.regex_anchors[pid]
+                 for strings in sets for a in strings})
         return self._anchor_indexes[key]
 
     def prepare(self, pattern_ids: Sequence[str]) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from qualcoder_ahp.records import Sentence, Turn
-from qualcoder_ahp.suggest.prefilter import AnchorIndex, lowered_for_anchors
+from qualcoder_ahp.suggest.prefilter import AnchorIndex, Twin, lowered_for_anchors
 
 ARRAY_COLUMNS = ["ORTH", "LOWER", "NORM", "LEMMA", "IDX"]
 
@@ -39,9 +39,8 @@ class Segments:
         self.text = text
         self.turns = turns
         self.lowered = lowered_for_anchors(text) if anchors is not None else None
-        self._positions: dict[str, list[int]] = (
-            anchors.positions(self.lowered) if anchors is not None and self.lowered is not None
-            else {})
+        self._index = anchors
+        self._unit_masks: dict[str, dict[str, int]] = {}
         with_sentences = {s.turn_index for s in sentences}
         sents = [(s.start, s.end, s.turn_index) for s in sentences
                  if 0 <= s.turn_index < len(turns)]
@@ -53,9 +52,6 @@ class Segments:
         }
         self.starts = {unit: [s[0] for s in segs] for unit, segs in self.units.items()}
         self._roles: dict[tuple[str, frozenset[str]], list[int]] = {}
-        self._arrays: dict[tuple[str, str], Any] = {}
-        self._anchor_segments: dict[tuple[str, str], set[int]] = {}
-        self._anchor_masks: dict[tuple[str, str], int] = {}
         self._list_masks: dict[tuple[str, int], int] = {}
         self._keep_alive: list[list[int]] = []
         self._anchor_set_masks: dict[tuple[tuple[str, ...], str], int] = {}
@@ -71,24 +67,6 @@ class Segments:
         return self._roles[key]
 
     # ------------------------------------------------------------------ text anchors
-    def anchor_segments(self, anchor: str, unit: str) -> set[int]:
-        """Indexes of the segments of ``unit`` that contain an anchor."""
-        key = (anchor, unit)
-        if key not in self._anchor_segments:
-            positions = self._positions.get(anchor)
-            if not positions:
-                self._anchor_segments[key] = set()
-                return self._anchor_segments[key]
-            import numpy
-
-            pos = numpy.asarray(positions, dtype=numpy.int64)
-            index = numpy.searchsorted(self._starts_array(unit), pos, side="right") - 1
-            ok = index >= 0
-            ends = self._ends_array(unit)
-            ok[ok] &= pos[ok] + len(anchor) <= ends[index[ok]]
-            self._anchor_segments[key] = set(index[ok].tolist())
-        return self._anchor_segments[key]
-
     def anchor_set_mask(self, strings: tuple[str, ...], unit: str) -> int:
         """Segments of ``unit`` containing any of these anchors, as a bit mask (bit i: segment i).
 
@@ -100,12 +78,33 @@ class Segments:
         mask = self._anchor_set_masks.get(key)
         if mask is None:
             mask = 0
-            positions = self._positions
+            masks = self._masks(unit)
             for anchor in strings:
-                if anchor in positions:  # most anchors occur nowhere in a given text
-                    mask |= self._anchor_mask(anchor, unit)
+                found = masks.get(anchor)  # most anchors occur nowhere in a given text
+                if found:
+                    mask |= found
             self._anchor_set_masks[key] = mask
         return mask
+
+    def _masks(self, unit: str) -> dict[str, int]:
+        """Each anchor present in the text: the bit mask of the segments of ``unit`` holding it.
+
+        Each segment is scanned on its own (the automaton runs over a range of the
+        lower-cased text, in C), so an anchor counts only inside one segment, as the
+        pattern will be searched.
+        """
+        masks = self._unit_masks.get(unit)
+        if masks is None:
+            masks = {}
+            if self._index is not None and self.lowered is not None:
+                present = self._index.present
+                lowered = self.lowered
+                for i, (start, end, _turn) in enumerate(self.units[unit]):
+                    bit = 1 << i
+                    for anchor in present(lowered, start, end):
+                        masks[anchor] = masks.get(anchor, 0) | bit
+            self._unit_masks[unit] = masks
+        return masks
 
     def mask_of(self, unit: str, indexes: list[int]) -> int:
         """The bit mask of a list of segment indexes (cached: the lists come from
@@ -119,29 +118,6 @@ class Segments:
             self._list_masks[key] = mask
             self._keep_alive.append(indexes)  # the id stays this list's while cached
         return mask
-
-    def _anchor_mask(self, anchor: str, unit: str) -> int:
-        key = (anchor, unit)
-        mask = self._anchor_masks.get(key)
-        if mask is None:
-            mask = 0
-            for i in self.anchor_segments(anchor, unit):
-                mask |= 1 << i
-            self._anchor_masks[key] = mask
-        return mask
-
-    def _starts_array(self, unit: str) -> Any:
-        if (unit, "starts") not in self._arrays:
-            import numpy
-
-            self._arrays[(unit, "starts")] = numpy.asarray(self.starts[unit], dtype=numpy.int64)
-            self._arrays[(unit, "ends")] = numpy.asarray([s[1] for s in self.units[unit]],
-                                                         dtype=numpy.int64)
-        return self._arrays[(unit, "starts")]
-
-    def _ends_array(self, unit: str) -> Any:
-        self._starts_array(unit)
-        return self._arrays[(unit, "ends")]
 
     # ------------------------------------------------------------------ token anchors
     def index_tokens(self, doc: Any) -> None:
@@ -170,34 +146,44 @@ class Segments:
         return set(found[found >= 0].tolist())
 
 
-def match_regex(pattern: str, lowered: re.Pattern[str] | None,
-                anchors: list[tuple[str, ...]], where: tuple[str, list[int]],
+def match_regex(pattern: str, lowered: Twin | None,
+                anchors: Sequence[Sequence[tuple[str, ...]]], where: tuple[str, list[int]],
                 ctx: Segments) -> list[tuple[int, int]]:
     """Matches of a regular expression in the given segments, each over its own text.
 
     Args:
         pattern: the regular expression (matched case-insensitively).
-        lowered: its case-sensitive twin for lower-cased text, if it has one.
-        anchors: sets of lower-cased strings; every match contains one of each set.
+        lowered: its case-sensitive twin for lower-cased text, if it has one
+            (compiled here, when a segment first needs it).
+        anchors: alternatives of sets of lower-cased strings; every match contains,
+            for one alternative, a string of each of its sets (none: no filter).
         where: the unit (``sentence`` or ``turn``) and the segment indexes to search.
         ctx: the transcript's segments.
     """
     unit, candidates = where
     if anchors and ctx.lowered is not None:
-        allowed = -1  # all segments; masks are Python ints, bit i = segment i
-        for strings in anchors:
-            allowed &= ctx.anchor_set_mask(strings, unit)
-            if not allowed:
-                return []
+        allowed = 0  # masks are Python ints, bit i = segment i
+        for sets in anchors:
+            mask = -1  # all segments
+            for strings in sets:
+                mask &= ctx.anchor_set_mask(strings, unit)
+                if not mask:
+                    break
+            allowed |= mask
+        if not allowed:
+            return []
         allowed &= ctx.mask_of(unit, candidates)
         candidates = []
         while allowed:  # the set bits, lowest first: few, where the anchors are selective
             low = allowed & -allowed
             candidates.append(low.bit_length() - 1)
             allowed ^= low
+    if not candidates:
+        return []
     segs = ctx.units[unit]
-    if lowered is not None and ctx.lowered is not None:
-        regex, text = lowered, ctx.lowered  # same offsets, half the time
+    twin = lowered.regex if lowered is not None and ctx.lowered is not None else None
+    if twin is not None:
+        regex, text = twin, ctx.lowered  # same offsets, half the time
     else:
         regex, text = re.compile(pattern, re.IGNORECASE), ctx.text  # re caches compiles
     found = []

@@ -8,10 +8,13 @@ does. So each pattern gets *anchors*: strings at least one of which must be pres
 wherever the pattern matches.
 
 - A regular expression's anchors come from its parse tree (``re._parser``): literal
-  runs that every match must contain, taken from alternations where every branch has
-  one. ``\\b(?:went|moved)\\s+into\\s+(?:management|operations)\\b`` has the anchor
-  sets ``{went, moved}``, ``{into}`` and ``{management, operations}``; the one whose
-  shortest string is longest is kept. Text is compared lower-cased, which is exact for
+  runs that every match must contain (or that its lookaheads and lookbehinds need in
+  the segment searched), taken from alternations where every branch has one. ``\\b(?:went|moved)\\s+into\\s+(?:management|operations)\\b`` has the anchor
+  sets ``{went, moved}``, ``{into}`` and ``{management, operations}``; the two whose
+  shortest strings are longest are kept, and a segment must hold a string of each.
+  A pattern that is an alternation of whole phrasings (``A|B|C``, as codebooks grow)
+  is analysed branch by branch: a segment is a candidate when it holds the anchors of
+  one branch, which is far more selective than the union of every branch's words. Text is compared lower-cased, which is exact for
   case-insensitive patterns except for a few characters with extra case equivalents
   (``ſ``, the Kelvin sign...): a text containing one of them is scanned in full.
 - A token pattern's anchors are the values of one mandatory token's ``ORTH``,
@@ -71,26 +74,98 @@ def lowered_regex(pattern: str) -> re.Pattern[str] | None:
     cannot be guaranteed (inline case flags, huge character ranges), and the
     original pattern runs on the original text.
     """
-    return analyse_regex(pattern)[1]
+    twin = analyse_regex(pattern)[1]
+    return None if twin is None else twin.regex
+
+
+class Twin:
+    """A pattern's lower-cased twin (see :func:`lowered_regex`), compiled when first used.
+
+    Compiling is most of what analysing a regular expression costs, and in a given
+    corpus many patterns never meet a segment their anchors allow: those are never
+    compiled.
+    """
+
+    __slots__ = ("_tree", "_regex")
+
+    def __init__(self, tree: Any) -> None:
+        """Keep the lowered parse tree until the twin is wanted."""
+        self._tree = tree
+        self._regex: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str] | None:
+        """The compiled twin; None if it cannot be compiled (use the original)."""
+        tree = self._tree
+        if tree is not None:  # two threads may both compile: the same result
+            try:
+                self._regex = _sre_compile.compile(tree, 0)
+            except Exception:  # noqa: BLE001 - any surprise: use the original pattern
+                self._regex = None
+            self._tree = None
+        return self._regex
+
+
+Anchors = tuple[tuple[tuple[str, ...], ...], ...]
+"""Alternatives of anchor sets: a match contains, for one alternative, a string of each set.
+Empty: no anchors (the pattern runs on every segment)."""
+
+MAX_BRANCHES = 64
+"""Largest top-level alternation analysed branch by branch."""
 
 
 @functools.lru_cache(maxsize=4096)
-def analyse_regex(pattern: str) -> tuple[tuple[tuple[str, ...], ...], re.Pattern[str] | None]:
-    """Anchor sets and lower-cased twin of a pattern, from one parse (cached per pattern)."""
+def analyse_regex(pattern: str) -> tuple[Anchors, Twin | None]:
+    """Anchors and lower-cased twin of a pattern, from one parse (cached per pattern)."""
     if _sre_parse is None:
         return (), None
     try:
         tree = _sre_parse.parse(pattern, re.IGNORECASE)
     except Exception:  # noqa: BLE001 - validated elsewhere; no anchors means a full scan
         return (), None
-    anchors = tuple(_anchor_sets(tree))
+    anchors = _anchor_alternatives(list(tree))
     try:
         if not _lower_nodes(tree):  # rewrites the tree in place: after the anchors
             return anchors, None
         tree.state.flags &= ~re.IGNORECASE
-        return anchors, _sre_compile.compile(tree, 0)
+        return anchors, Twin(tree)
     except Exception:  # noqa: BLE001 - any surprise: use the original pattern
         return anchors, None
+
+
+def _anchor_alternatives(items: list[tuple[Any, Any]]) -> Anchors:
+    """The anchor alternatives of a node sequence (see :data:`Anchors`).
+
+    The sequence is split at its largest top-level alternation of phrasings (bare, or
+    a group holding only the alternation; a list of words or fixed phrases is better
+    left as one anchor set): each branch, with what comes before and after it, gets
+    its own anchor sets. If any branch has none, the pattern has none.
+    """
+    split, branches = None, []
+    for i, (op, av) in enumerate(items):
+        node_branches = _branches(op, av)
+        if (len(node_branches) > len(branches)
+                and any(_finite(list(branch)) is None for branch in node_branches)):
+            split, branches = i, node_branches
+    if split is None or len(branches) > MAX_BRANCHES:
+        sets = _anchor_sets(items)
+        return (tuple(sets),) if sets else ()
+    out: list[tuple[tuple[str, ...], ...]] = []
+    for branch in branches:
+        sets = _anchor_sets([*items[:split], *branch, *items[split + 1:]])
+        if not sets:
+            return ()
+        out.append(tuple(sets))
+    return tuple(dict.fromkeys(out))
+
+
+def _branches(op: Any, av: Any) -> list[Any]:
+    """The alternatives of an alternation node, or of a group that holds only one."""
+    if op is BRANCH:
+        return list(av[1])
+    if op is SUBPATTERN and len(av[3]) == 1:
+        return _branches(*av[3][0])
+    return []
 
 
 def _lower_nodes(items: Any) -> bool:
@@ -163,19 +238,39 @@ def lowered_for_anchors(text: str) -> str | None:
     return lowered if len(lowered) == len(text) else None
 
 
-def regex_anchors(pattern: str) -> list[tuple[str, ...]]:
-    """Anchor sets of a regular expression: every match contains a string of each set.
+def regex_anchors(pattern: str) -> list[list[tuple[str, ...]]]:
+    """Anchors of a regular expression: every match contains, for one of the
+    alternatives, a string of each of its sets.
 
-    Returns the usable sets (lower-cased, at most :data:`MAX_SETS`, most selective
-    first); an empty list means the pattern has to be run on every segment.
+    Each alternative has the usable sets (lower-cased, at most :data:`MAX_SETS`,
+    most selective first); an empty list means the pattern has to be run on every
+    segment.
     """
-    return list(analyse_regex(pattern)[0])
+    return [list(sets) for sets in analyse_regex(pattern)[0]]
 
 
-def _anchor_sets(tree: Any) -> list[tuple[str, ...]]:
-    usable = {tuple(sorted(_minimal(s))) for s in _sequence(list(tree))
+def _anchor_sets(items: list[tuple[Any, Any]]) -> list[tuple[str, ...]]:
+    usable = {tuple(sorted(_minimal(s))) for s in _sequence(items)
               if s and min(len(x) for x in s) >= MIN_ANCHOR}
-    return sorted(usable, key=_selectivity, reverse=True)[:MAX_SETS]
+    ranked = sorted(usable, key=_selectivity, reverse=True)
+    # A set holding a very common word ("the", " in ", "n't") occurs in most segments,
+    # and each occurrence costs the scan a step: used only when nothing better exists.
+    strong = [s for s in ranked if not any(_common(x) for x in s)]
+    return (strong or ranked)[:MAX_SETS]
+
+
+COMMON = frozenset("""
+a about all an and are as at be been but by can did do for from get got had has have
+he her his i if in is it its me my no not of on one or our out she so than that the
+their them then there they this to up us was we were what when which who will with
+would you your
+""".split()) | {"n't", "n’t"}
+
+
+def _common(string: str) -> bool:
+    """Whether an anchor string is too common in speech to filter anything."""
+    stripped = string.strip(" '’")
+    return len(stripped) <= 2 or stripped in COMMON
 
 
 def _selectivity(strings: tuple[str, ...] | set[str]) -> tuple[int, int]:
@@ -186,50 +281,31 @@ def _selectivity(strings: tuple[str, ...] | set[str]) -> tuple[int, int]:
 class AnchorIndex:
     """Finds every occurrence of many anchors in a text in one pass.
 
-    The anchors are compiled into one trie-shaped regular expression inside a
-    lookahead, so each position reports the longest anchor starting there; the
-    shorter anchors that are its prefixes start there too.
+    An Aho-Corasick automaton (``pyahocorasick``, in C) holds the anchors: building
+    it for thousands of anchors takes milliseconds, and a scan reports every
+    occurrence of every anchor, overlapping ones included. (A trie-shaped regular
+    expression did the same job; Python's regex compiler took most of a second over
+    ten thousand anchors and the scan was four times slower.)
     """
 
     def __init__(self, anchors: set[str]) -> None:
-        """Compile the anchors (lower-cased strings)."""
+        """Build the automaton for the anchors (lower-cased strings)."""
+        import ahocorasick
+
         self.anchors = anchors
-        self.prefixes = {a: [a[:k] for k in range(1, len(a) + 1) if a[:k] in anchors]
-                         for a in anchors}
-        body = _trie_regex(sorted(anchors))
-        self.regex = re.compile(f"(?=({body}))") if body else None
+        self.automaton: Any = None
+        if anchors:
+            self.automaton = ahocorasick.Automaton()
+            for anchor in anchors:
+                self.automaton.add_word(anchor, anchor)
+            self.automaton.make_automaton()
 
-    def positions(self, lowered: str) -> dict[str, list[int]]:
-        """Every start offset of every anchor in a lower-cased text."""
-        out: dict[str, list[int]] = {}
-        if self.regex is None:
-            return out
-        prefixes = self.prefixes
-        for m in self.regex.finditer(lowered):
-            start = m.start()
-            for anchor in prefixes[m.group(1)]:
-                out.setdefault(anchor, []).append(start)
-        return out
-
-
-def _trie_regex(words: list[str]) -> str:
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        alternatives = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not alternatives:
-            return ""
-        body = (alternatives[0] if len(alternatives) == 1
-                else "(?:" + "|".join(alternatives) + ")")
-        # Greedy optional: the longest anchor at a position wins.
-        return f"(?:{body})?" if "" in node else body
-
-    return build(trie)
+    def present(self, lowered: str, start: int = 0, end: int | None = None) -> set[str]:
+        """The anchors that occur in ``lowered[start:end]`` (a lower-cased text)."""
+        if self.automaton is None:
+            return set()
+        end = len(lowered) if end is None else end
+        return {anchor for _end, anchor in self.automaton.iter(lowered, start, end)}
 
 
 def _sequence(items: list[tuple[Any, Any]]) -> list[set[str]]:
@@ -249,6 +325,10 @@ def _sequence(items: list[tuple[Any, Any]]) -> list[set[str]]:
         current = {""}
 
     for op, av in items:
+        if op is LITERAL:  # the common case, without building a one-string set
+            char = chr(av).lower()
+            current = {a + char for a in current}
+            continue
         finite = _finite_node(op, av)
         if finite is not None:
             product = {a + b for a in current for b in finite}
@@ -275,7 +355,11 @@ def _sequence(items: list[tuple[Any, Any]]) -> list[set[str]]:
                 sets.append(union)
         elif op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT) and av[0] >= 1:
             sets.extend(_sequence(list(av[2])))
-        # IN with classes, ANY, CATEGORY, lookarounds, group references: no anchor.
+        elif op is ASSERT:
+            # A lookahead or lookbehind must match too, inside the segment searched
+            # (each segment is searched on its own), so its anchors are the segment's.
+            sets.extend(_sequence(list(av[1])))
+        # IN with classes, ANY, CATEGORY, negative lookarounds, group references: none.
     flush()
     return sets
 
@@ -284,6 +368,10 @@ def _finite(items: list[tuple[Any, Any]]) -> set[str] | None:
     """The (lower-cased) strings a node sequence matches, if few; else None."""
     out = {""}
     for op, av in items:
+        if op is LITERAL:  # most nodes: one character appended to every string
+            char = chr(av).lower()
+            out = {a + char for a in out}
+            continue
         node = _finite_node(op, av)
         if node is None:
             return None
@@ -306,12 +394,16 @@ def _finite_node(op: Any, av: Any) -> set[str] | None:
         return _finite(list(av[3]))
     if op is BRANCH:
         out: set[str] = set()
+        if len(av[1]) > MAX_EXPANSION:  # every alternative gives at least one string
+            return None
         for alternative in av[1]:
             strings = _finite(list(alternative))
             if strings is None:
                 return None
             out |= strings
-        return out if len(out) <= MAX_EXPANSION else None
+            if len(out) > MAX_EXPANSION:
+                return None
+        return out
     if op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT) and av[1] is not None and av[1] <= 2:
         inner = _finite(list(av[2]))
         if inner is None:
