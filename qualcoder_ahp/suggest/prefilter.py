@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from typing import Any
 
 try:  # CPython's own parser: exact, and kept in step with the regex engine we run
@@ -79,11 +80,11 @@ def lowered_regex(pattern: str) -> re.Pattern[str] | None:
 
 
 class Twin:
-    """A pattern's lower-cased twin (see :func:`lowered_regex`), compiled when first used.
+    """A pattern's lower-cased twin (see :func:`lowered_regex`), made when first used.
 
-    Compiling is most of what analysing a regular expression costs, and in a given
-    corpus many patterns never meet a segment their anchors allow: those are never
-    compiled.
+    Lowering and compiling are most of what analysing a regular expression costs,
+    and in a given corpus many patterns never meet a segment their anchors allow:
+    those are never compiled.
     """
 
     __slots__ = ("_tree", "_regex")
@@ -95,15 +96,27 @@ class Twin:
 
     @property
     def regex(self) -> re.Pattern[str] | None:
-        """The compiled twin; None if it cannot be compiled (use the original)."""
+        """The compiled twin; None if it cannot be made (then use the original)."""
         tree = self._tree
-        if tree is not None:  # two threads may both compile: the same result
-            try:
-                self._regex = _sre_compile.compile(tree, 0)
-            except Exception:  # noqa: BLE001 - any surprise: use the original pattern
-                self._regex = None
-            self._tree = None
+        if tree is not None:
+            with _TWIN_LOCK:  # lowering rewrites the tree: one thread at a time
+                if self._tree is not None:
+                    self._regex = _compile_lowered(self._tree)
+                    self._tree = None
         return self._regex
+
+
+_TWIN_LOCK = threading.Lock()
+
+
+def _compile_lowered(tree: Any) -> re.Pattern[str] | None:
+    try:
+        if not _lower_nodes(tree):  # rewrites the tree in place
+            return None
+        tree.state.flags &= ~re.IGNORECASE
+        return _sre_compile.compile(tree, 0)
+    except Exception:  # noqa: BLE001 - any surprise: use the original pattern
+        return None
 
 
 Anchors = tuple[tuple[tuple[str, ...], ...], ...]
@@ -123,14 +136,7 @@ def analyse_regex(pattern: str) -> tuple[Anchors, Twin | None]:
         tree = _sre_parse.parse(pattern, re.IGNORECASE)
     except Exception:  # noqa: BLE001 - validated elsewhere; no anchors means a full scan
         return (), None
-    anchors = _anchor_alternatives(list(tree))
-    try:
-        if not _lower_nodes(tree):  # rewrites the tree in place: after the anchors
-            return anchors, None
-        tree.state.flags &= ~re.IGNORECASE
-        return anchors, Twin(tree)
-    except Exception:  # noqa: BLE001 - any surprise: use the original pattern
-        return anchors, None
+    return _anchor_alternatives(list(tree)), Twin(tree)
 
 
 def _anchor_alternatives(items: list[tuple[Any, Any]]) -> Anchors:
@@ -428,7 +434,13 @@ def _best(sets: list[set[str]]) -> set[str] | None:
 
 def _minimal(strings: set[str]) -> set[str]:
     """Drop strings that contain another string of the set (that one occurs too)."""
-    return {s for s in strings if not any(o != s and o in s for o in strings)}
+    if len(strings) < 2:
+        return set(strings)
+    kept: list[str] = []
+    for string in sorted(strings, key=len):  # a string can only contain shorter ones
+        if not any(shorter in string for shorter in kept):
+            kept.append(string)
+    return set(kept)
 
 
 def token_anchor_specs(body: list[dict[str, Any]]) -> list[tuple[str, tuple[str, ...]]]:
