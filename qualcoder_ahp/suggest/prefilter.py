@@ -310,8 +310,8 @@ class AnchorIndex:
         """The anchors that occur in ``lowered[start:end]`` (a lower-cased text)."""
         if self.automaton is None:
             return set()
-        end = len(lowered) if end is None else end
-        return {anchor for _end, anchor in self.automaton.iter(lowered, start, end)}
+        # A slice, not iter(text, start, end): that converts the whole text per call.
+        return {anchor for _end, anchor in self.automaton.iter(lowered[start:end])}
 
 
 def _sequence(items: list[tuple[Any, Any]]) -> list[set[str]]:
