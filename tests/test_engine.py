@@ -218,7 +218,7 @@ def test_pooled_run_matches_inline(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     # A threaded caller (the workbench) must spawn workers rather than fork.
     monkeypatch.setattr(runner.threading, "active_count", lambda: threads)
     results = []
-    for processes in (1, 2):
+    for processes in (1, 2, 3):  # in-process; one tokenising worker; two
         with open_store(tmp_path / f"p{processes}.db") as store:
             store.save_codebook(load_codebook(DATA / "small.yaml"))
             for i in range(3):
@@ -229,7 +229,7 @@ def test_pooled_run_matches_inline(tmp_path: Path, monkeypatch: pytest.MonkeyPat
                             for s in store.suggestions()])
             again = run_suggestions(store, processes=processes)
             assert (again.tokenised_docs, again.patterns_run, again.new) == (0, 0, 0)
-    assert results[0] == results[1] and len(results[0]) == 18
+    assert results[0] == results[1] == results[2] and len(results[0]) == 18
 
 
 def blog_transcript() -> ParsedTranscript:

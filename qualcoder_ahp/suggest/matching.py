@@ -54,7 +54,7 @@ class Segments:
         self._roles: dict[tuple[str, frozenset[str]], list[int]] = {}
         self._list_masks: dict[tuple[str, int], int] = {}
         self._keep_alive: list[list[int]] = []
-        self._anchor_set_masks: dict[tuple[tuple[str, ...], str], int] = {}
+        self._anchor_set_masks: dict[tuple[int, str], tuple[tuple[str, ...], int]] = {}
         self.array: Any = None
         self._token_ranges: dict[str, list[tuple[int, int]]] = {}
 
@@ -74,16 +74,19 @@ class Segments:
         indexes cost a Python step per element: with hundreds of patterns, each with
         tens of anchors, that difference is most of the prefilter's cost.
         """
-        key = (strings, unit)
-        mask = self._anchor_set_masks.get(key)
-        if mask is None:
-            mask = 0
-            masks = self._masks(unit)
-            for anchor in strings:
-                found = masks.get(anchor)  # most anchors occur nowhere in a given text
-                if found:
-                    mask |= found
-            self._anchor_set_masks[key] = mask
+        # Keyed by identity: hashing a tuple of many strings on every call cost more
+        # than the lookup saved (the tuple is kept in the entry, so its id stays its own).
+        key = (id(strings), unit)
+        entry = self._anchor_set_masks.get(key)
+        if entry is not None and entry[0] is strings:
+            return entry[1]
+        mask = 0
+        masks = self._masks(unit)
+        for anchor in strings:
+            found = masks.get(anchor)  # most anchors occur nowhere in a given text
+            if found:
+                mask |= found
+        self._anchor_set_masks[key] = (strings, mask)
         return mask
 
     def _masks(self, unit: str) -> dict[str, int]:
@@ -99,10 +102,11 @@ class Segments:
             if self._index is not None and self.lowered is not None:
                 present = self._index.present
                 lowered = self.lowered
+                get = masks.get
                 for i, (start, end, _turn) in enumerate(self.units[unit]):
                     bit = 1 << i
                     for anchor in present(lowered, start, end):
-                        masks[anchor] = masks.get(anchor, 0) | bit
+                        masks[anchor] = get(anchor, 0) | bit
             self._unit_masks[unit] = masks
         return masks
 

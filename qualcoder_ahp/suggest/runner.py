@@ -8,11 +8,13 @@ stored suggestions agree with the result in one transaction
 nothing; after a codebook change decisions are kept, new patterns add suggestions and
 undecided suggestions no pattern supports any more are retired.
 
-Tokenising is the expensive part. When many words are not cached yet and two cores
-are idle, transcripts are tokenised and matched in a pool of two worker processes
-(forked from a single-threaded caller such as the CLI, so they inherit the loaded
-pipeline; spawned from a threaded one such as the workbench). The database is only
-written from the calling thread.
+Tokenising and matching the regular expressions cost about the same, and the regular
+expressions need no tokens. So when many words are not cached yet and two cores are
+idle, a worker process tokenises each transcript and runs the token and phrase
+patterns, while the calling process analyses and runs the regular expressions on the
+same transcripts (the worker is forked from a single-threaded caller such as the CLI,
+so it inherits the loaded pipeline; spawned from a threaded one such as the
+workbench). The database is only written from the calling thread.
 """
 
 from __future__ import annotations
@@ -98,8 +100,9 @@ def run_suggestions(
         transcript_ids: only these transcripts (default: all).
         progress: called as ``progress(done, total, transcript_name)`` after each
             transcript.
-        processes: worker processes for tokenising; ``None`` decides from the number
-            of cores and of uncached words, ``1`` never starts a pool.
+        processes: processes to use (this one and ``processes - 1`` workers that
+            tokenise); ``None`` decides from the number of cores and of uncached words,
+            ``1`` never starts a pool.
 
     Returns:
         Counts of new, kept, reopened and retired suggestions.
@@ -230,12 +233,10 @@ def _pooled(store: Store, engine: Engine, jobs: list[_Job], plans: dict[int, _Pl
     # single-threaded process on Linux; a threaded caller (the workbench) spawns.
     forked = sys.platform.startswith("linux") and threading.active_count() == 1
     if forked:
-        # Build the pipeline and analyse the regexes here, once: forked workers inherit
-        # this engine through _WORKER instead of each building and analysing their own
-        # (with hundreds of patterns that is a second or more per process).
+        # Build the pipeline here, once: forked workers inherit it through _WORKER
+        # instead of each loading spaCy. The regexes are analysed after forking, here,
+        # while the workers tokenise.
         engine.build()
-        for ids in {tuple(plans[j.transcript_id].missing) for j in todo}:
-            engine.prepare(ids)
         _WORKER["engine"] = engine
         context = multiprocessing.get_context("fork")
         init: Any = None
@@ -244,17 +245,24 @@ def _pooled(store: Store, engine: Engine, jobs: list[_Job], plans: dict[int, _Pl
         context = multiprocessing.get_context("spawn")
         init, args = _worker_init, (engine.codebook,)
     try:
-        with ProcessPoolExecutor(processes, mp_context=context, initializer=init,
-                                 initargs=args) as pool:
-            futures = {j.transcript_id: pool.submit(_worker_run, j.text, j.turns, j.sentences,
-                                                    plans[j.transcript_id].missing)
-                       for j in todo}
-            # The other transcripts are matched here while the workers tokenise.
+        with ProcessPoolExecutor(max(1, processes - 1), mp_context=context,
+                                 initializer=init, initargs=args) as pool:
+            # Workers: tokenise, run the token and phrase patterns, serialise the doc.
+            futures = {j.transcript_id: pool.submit(
+                _worker_run, j.text, j.turns, j.sentences,
+                [pid for pid in plans[j.transcript_id].missing if pid not in engine.regexes])
+                for j in todo}
+            # Here, meanwhile: the transcripts whose docs are cached, then the regular
+            # expressions of the others (they need the text, not the tokens).
             yield from _inline(store, engine,
                                [j for j in jobs if not plans[j.transcript_id].tokenise], plans)
             for job in todo:
+                plan = plans[job.transcript_id]
+                regex_ids = [pid for pid in plan.missing if pid in engine.regexes]
+                regex_raw = (engine.raw_matches(job.text, job.turns, job.sentences, None,
+                                                regex_ids) if regex_ids else {})
                 new_raw, data = futures[job.transcript_id].result()
-                yield job, {**plans[job.transcript_id].raw, **new_raw}, data
+                yield job, {**plan.raw, **regex_raw, **new_raw}, data
     finally:
         if forked:
             _WORKER.pop("engine", None)
