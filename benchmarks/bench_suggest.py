@@ -16,8 +16,9 @@ An untimed tokenizer pass first warms the process up (memory); then each suggest
 starts cold (no pipeline or pattern analysis kept from an earlier run), as a new
 ``qcahp suggest`` process would. Figures are printed as words per
 second and as ratios to the baseline of the same run, because the machine is shared
-and noisy. Run:
-``python benchmarks/bench_suggest.py [--words 500000] [--codebook FILE]``.
+and noisy; for the same reason each first run is made ``--repeat`` times (on a fresh
+project each time) and the baseline between them, and the fastest of each counts. Run:
+``python benchmarks/bench_suggest.py [--words 500000] [--repeat 2] [--codebook FILE]``.
 """
 
 from __future__ import annotations
@@ -121,6 +122,8 @@ def main() -> None:
     """Build the corpus, run the measurements and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=500_000)
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="first runs per configuration; the fastest counts")
     default_cb = REPO / "codebooks" / "ahp-leadership.yaml"
     if not default_cb.exists():
         default_cb = REPO / "tests" / "data" / "codebooks" / "blog.yaml"
@@ -158,8 +161,9 @@ def main() -> None:
     # A first pass grows the process's memory (hundreds of thousands of lexemes), which
     # would otherwise be charged to whichever measurement ran first; it is not timed.
     tokenizer_only()
-    # The machine is shared: the baseline is measured before and after the suggest
-    # runs, and the faster of the two is used (the stricter comparison).
+    # The machine is shared and noisy: the baseline is measured before, between and
+    # after the suggest runs, and each configuration's first run is repeated; the
+    # fastest of each counts (timeit's rule; for the baseline the stricter comparison).
     base = [tokenizer_only()]
 
     def line(label: str, wall: float, cpu: float, extra: str) -> None:
@@ -169,30 +173,38 @@ def main() -> None:
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for processes in (None, 1, 2):
-            store = open_store(Path(tmp) / f"bench{processes}.db")
-            store.save_codebook(codebook)
-            for i, parsed in enumerate(corpus):
-                store.add_transcript(f"t{i:04d}", parsed)
-            cold()
-            cpu0, kids0 = time.process_time(), _children_cpu()
-            report = run_suggestions(store, processes=processes)
-            cpu = time.process_time() - cpu0 + _children_cpu() - kids0
-            how = "auto" if processes is None else "forced"
-            runs.append((f"suggest, first run ({report.processes} proc., {how})", report, cpu))
-            if processes is None:
-                edited, changed = one_pattern_changed(codebook)
-                store.save_codebook(edited)
+            best = None
+            for attempt in range(args.repeat):
+                store = open_store(Path(tmp) / f"bench{processes}-{attempt}.db")
+                store.save_codebook(codebook)
+                for i, parsed in enumerate(corpus):
+                    store.add_transcript(f"t{i:04d}", parsed)
                 cold()
-                cpu0 = time.process_time()
-                again = run_suggestions(store)
-                runs.append((f"re-run, {changed} edited", again, time.process_time() - cpu0))
-                docs, size = store.doc_cache_size()
-            store.close()
-    base.append(tokenizer_only())
+                cpu0, kids0 = time.process_time(), _children_cpu()
+                report = run_suggestions(store, processes=processes)
+                cpu = time.process_time() - cpu0 + _children_cpu() - kids0
+                if best is None or report.seconds < best[0].seconds:
+                    best = (report, cpu)
+                if processes is None and attempt == args.repeat - 1:
+                    edited, changed = one_pattern_changed(codebook)
+                    store.save_codebook(edited)
+                    cold()
+                    cpu0 = time.process_time()
+                    again = run_suggestions(store)
+                    rerun = (f"re-run, {changed} edited", again, time.process_time() - cpu0)
+                    docs, size = store.doc_cache_size()
+                store.close()
+                base.append(tokenizer_only())  # the baseline, between the runs too
+            assert best is not None
+            how = "auto" if processes is None else "forced"
+            runs.append((f"suggest, first run ({best[0].processes} proc., {how})", *best))
+            if processes is None:
+                runs.append(rerun)
     tok_wall, tok_cpu = min(base)
     print()
     line("spaCy tokenizer alone", tok_wall, tok_cpu,
-         f"(runs: {base[0][0]:.2f} s and {base[1][0]:.2f} s wall)")
+         f"(fastest of {len(base)} runs: {min(b[0] for b in base):.2f}"
+         f"-{max(b[0] for b in base):.2f} s wall)")
     first = runs[0][1]
     for label, report, cpu in runs:
         if label.startswith("re-run"):
