@@ -316,3 +316,24 @@ def test_role_change_invalidates_cached_matches(small) -> None:  # type: ignore[
     spans = [text[s.start:s.end] for s in store.suggestions()]
     assert "Did you fall into it by chance?" in spans
     assert "Tell me about your career." not in spans  # an interviewer-scope pattern
+
+
+def test_auto_processes_uses_a_second_core_only_when_it_is_idle(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualcoder_ahp.suggest import runner
+
+    monkeypatch.setattr(runner.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr(runner, "idle_cores", lambda cores: 1.6)
+    assert runner.auto_processes(runner.PARALLEL_MIN_WORDS - 1) == 1  # too small to repay
+    assert runner.auto_processes(10 * runner.PARALLEL_MIN_WORDS) == 2
+    monkeypatch.setattr(runner, "idle_cores", lambda cores: 0.4)  # a busy shared server
+    assert runner.auto_processes(10 * runner.PARALLEL_MIN_WORDS) == 1
+    monkeypatch.setattr(runner.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    monkeypatch.setattr(runner, "idle_cores", lambda cores: 1.0)
+    assert runner.auto_processes(10 * runner.PARALLEL_MIN_WORDS) == 1  # one core
+
+
+def test_idle_cores_reads_a_sample_of_the_machine() -> None:
+    from qualcoder_ahp.suggest.runner import idle_cores
+
+    assert 0.0 <= idle_cores(2, sample=0.02) <= 2.0

@@ -190,14 +190,6 @@ class Engine:
                  for strings in sets for a in strings})
         return self._anchor_indexes[key]
 
-    def prepare(self, pattern_ids: Sequence[str]) -> None:
-        """Analyse the regular expressions among these patterns now rather than on first match
-        (before forking workers, so they inherit the work instead of each repeating it)."""
-        regex_ids = [pid for pid in pattern_ids if pid in self.regexes]
-        if regex_ids:
-            with self.lock:
-                self._analyse(regex_ids)
-
     @property
     def nlp(self) -> Any:
         """The spaCy pipeline (built on first use)."""

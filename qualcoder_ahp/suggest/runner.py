@@ -166,11 +166,12 @@ def run_suggestions(
 
 
 def auto_processes(words: int) -> int:
-    """Worker processes worth starting to tokenise ``words`` uncached words.
+    """Processes worth using to suggest on ``words`` uncached words.
 
-    Two when the machine has two idle cores and the corpus is large enough to repay
-    starting them (each loads spaCy); one otherwise, for instance on a shared server
-    whose cores are already busy, where a pool is slower than working in-process.
+    Two when the machine has a second core idle and the corpus is large enough to
+    repay starting a worker (it loads spaCy); one otherwise, for instance on a shared
+    server whose cores are already busy, where a pool is slower than working
+    in-process.
     """
     if words < PARALLEL_MIN_WORDS:
         return 1
@@ -178,11 +179,34 @@ def auto_processes(words: int) -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 1
+    if cores < 2:
+        return 1
+    return 2 if idle_cores(cores) >= 1.0 else 1
+
+
+def idle_cores(cores: int, sample: float = 0.1) -> float:
+    """How many cores were idle over a short sample (Linux ``/proc/stat``).
+
+    Elsewhere the one-minute load average stands in; it counts this process too when
+    it has been busy for a while, so it errs towards one process.
+    """
+    def times() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(x) for x in stat.readline().split()[1:]]
+        return fields[3] + fields[4], sum(fields[:8])  # idle + iowait, all but guests
+
     try:
-        busy = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        busy = 0.0
-    return 2 if cores >= 2 and cores - busy >= 1.0 else 1
+        idle0, total0 = times()
+        time.sleep(sample)
+        idle1, total1 = times()
+    except (OSError, ValueError, IndexError):
+        try:
+            return cores - os.getloadavg()[0]
+        except (AttributeError, OSError):
+            return float(cores)
+    if total1 <= total0:
+        return float(cores)
+    return cores * (idle1 - idle0) / (total1 - total0)
 
 
 @dataclass
