@@ -57,10 +57,20 @@ SETS = (
             "interviews weighted to the six weakest themes, 9 leaders"),
     GoldSet("tune-weighted-written.jsonl", "tuned",
             "written pieces weighted to the six weakest themes, 9 leaders"),
+    GoldSet("tune-talks.jsonl", "tuned",
+            "keynotes, webinars, council introductions, careers evenings, 8 leaders; "
+            "weighted to the six weakest themes (session 3)"),
+    GoldSet("tune-reflections.jsonl", "tuned",
+            "reflective accounts, award statements, alumni pieces, posts, book chapters, "
+            "9 leaders; weighted to the six weakest themes (session 3)"),
     GoldSet("check-podcasts.jsonl", "check", "podcasts, panels, peer conversations, 7 leaders"),
     GoldSet("check-study.jsonl", "check", "verbatim study interviews, 8 leaders"),
     GoldSet("blind-interviews.jsonl", "blind", "research interviews, 6 leaders"),
     GoldSet("blind-profiles.jsonl", "blind", "written career profiles, 6 leaders"),
+    GoldSet("blind-interviews-2.jsonl", "blind",
+            "verbatim research interviews, 7 senior leaders (session 3)"),
+    GoldSet("blind-mixed.jsonl", "blind",
+            "survey answers, podcasts, published career stories, 8 leaders (session 3)"),
     GoldSet("fictional-heldout.jsonl", "held-out", "the fictional OT interview"),
     GoldSet("heldout.jsonl", "held-out", "real transcripts (not AHP leaders)"),
 )

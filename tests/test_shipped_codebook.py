@@ -39,29 +39,33 @@ THEMES = (
 # deliberate change, re-measure and update these figures and docs/codebook-eval.md together.
 MARGIN = 0.03
 FIGURES: dict[str, tuple[float, float, float]] = {
-    "dev.jsonl": (0.922, 0.868, 0.895),  # tuned
-    "validation.jsonl": (0.947, 0.980, 0.963),  # tuned
+    "dev.jsonl": (0.911, 0.875, 0.893),  # tuned
+    "validation.jsonl": (0.954, 0.986, 0.970),  # tuned
     "validation-fresh.jsonl": (0.899, 0.978, 0.937),  # tuned
     "validation-unseen.jsonl": (0.911, 0.960, 0.935),  # tuned
-    "validation-unseen-2.jsonl": (0.970, 0.955, 0.962),  # tuned
-    "tune-interviews.jsonl": (0.917, 0.868, 0.892),  # tuned
-    "tune-profiles.jsonl": (0.939, 0.945, 0.942),  # tuned
-    "tune-focus.jsonl": (0.871, 0.908, 0.889),  # tuned
-    "tune-written.jsonl": (0.870, 0.816, 0.842),  # tuned
-    "tune-interviews-2.jsonl": (0.896, 0.907, 0.902),  # tuned
-    "tune-letters.jsonl": (0.878, 0.819, 0.847),  # tuned
-    "tune-answers.jsonl": (0.884, 0.896, 0.890),  # tuned
-    "tune-cases.jsonl": (0.808, 0.933, 0.866),  # tuned
-    "tune-weighted-interviews.jsonl": (0.839, 0.924, 0.880),  # tuned
-    "tune-weighted-written.jsonl": (0.860, 0.904, 0.881),  # tuned
-    "check-podcasts.jsonl": (0.772, 0.600, 0.675),  # check
-    "check-study.jsonl": (0.792, 0.720, 0.754),  # check
-    "blind-interviews.jsonl": (0.750, 0.589, 0.660),  # blind
-    "blind-profiles.jsonl": (0.720, 0.621, 0.667),  # blind
-    "fictional-heldout.jsonl": (0.843, 0.608, 0.707),  # held-out
-    "heldout.jsonl": (0.667, 0.400, 0.500),  # held-out
+    "validation-unseen-2.jsonl": (0.942, 0.970, 0.956),  # tuned
+    "tune-interviews.jsonl": (0.908, 0.908, 0.908),  # tuned
+    "tune-profiles.jsonl": (0.927, 0.959, 0.943),  # tuned
+    "tune-focus.jsonl": (0.868, 0.926, 0.896),  # tuned
+    "tune-written.jsonl": (0.871, 0.862, 0.867),  # tuned
+    "tune-interviews-2.jsonl": (0.879, 0.944, 0.911),  # tuned
+    "tune-letters.jsonl": (0.839, 0.834, 0.836),  # tuned
+    "tune-answers.jsonl": (0.875, 0.924, 0.899),  # tuned
+    "tune-cases.jsonl": (0.798, 0.953, 0.869),  # tuned
+    "tune-weighted-interviews.jsonl": (0.819, 0.943, 0.876),  # tuned
+    "tune-weighted-written.jsonl": (0.849, 0.936, 0.890),  # tuned
+    "tune-talks.jsonl": (0.825, 0.891, 0.856),  # tuned
+    "tune-reflections.jsonl": (0.768, 0.910, 0.833),  # tuned
+    "check-podcasts.jsonl": (0.773, 0.663, 0.714),  # check
+    "check-study.jsonl": (0.786, 0.762, 0.774),  # check
+    "blind-interviews.jsonl": (0.717, 0.627, 0.669),  # blind
+    "blind-profiles.jsonl": (0.721, 0.676, 0.698),  # blind
+    "blind-interviews-2.jsonl": (0.735, 0.656, 0.693),  # blind
+    "blind-mixed.jsonl": (0.729, 0.741, 0.735),  # blind
+    "fictional-heldout.jsonl": (0.803, 0.629, 0.705),  # held-out
+    "heldout.jsonl": (0.586, 0.425, 0.493),  # held-out
 }
-TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl", "validation-unseen-2.jsonl", "tune-interviews.jsonl", "tune-profiles.jsonl", "tune-focus.jsonl", "tune-written.jsonl", "tune-interviews-2.jsonl", "tune-letters.jsonl", "tune-answers.jsonl", "tune-cases.jsonl", "tune-weighted-interviews.jsonl", "tune-weighted-written.jsonl",)
+TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl", "validation-unseen-2.jsonl", "tune-interviews.jsonl", "tune-profiles.jsonl", "tune-focus.jsonl", "tune-written.jsonl", "tune-interviews-2.jsonl", "tune-letters.jsonl", "tune-answers.jsonl", "tune-cases.jsonl", "tune-weighted-interviews.jsonl", "tune-weighted-written.jsonl", "tune-talks.jsonl", "tune-reflections.jsonl",)
 """Sets on which the issue's targets (micro F1 >= 0.7, precision >= 0.6, every theme's recall
 >= 0.5) are met: only sets the patterns were tuned on (see docs/codebook-eval.md)."""
 HELDOUT_RECALL = {"boundary_spanning": 0.455, "leadership_development": 0.5,
