@@ -107,6 +107,8 @@ def test_an_alternation_of_phrasings_is_anchored_branch_by_branch() -> None:
 def test_common_words_anchor_only_when_nothing_else_does() -> None:
     assert regex_anchors(r"\bthe\s+\w+\s+(?:lucky|fortunate)\b") == [[("fortunate", "lucky")]]
     assert regex_anchors(r"\bthe\b\s+\w+") == [[("the",)]]
+    # A question mark is one character, but rare: it anchors questions.
+    assert regex_anchors(r"^(?:how|what|do you)\b[^.!?]*\?\s*$") == [[("?",)]]
 
 
 def test_lookarounds_anchor_the_segment() -> None:

@@ -56,7 +56,9 @@ except ImportError:  # pragma: no cover - other Pythons: no prefilter, full scan
     _sre_parse = None
 
 MIN_ANCHOR = 2
-"""Shorter anchors are too common to save anything."""
+"""Shorter anchors are too common to save anything..."""
+RARE_MARKS = frozenset("?!;%£$&")
+"""...except these marks: a question's "?" picks out the few sentences that are questions."""
 MAX_EXPANSION = 16
 MAX_SETS = 2
 """Most strings a finite stretch of a regular expression is expanded into."""
@@ -257,7 +259,7 @@ def regex_anchors(pattern: str) -> list[list[tuple[str, ...]]]:
 
 def _anchor_sets(items: list[tuple[Any, Any]]) -> list[tuple[str, ...]]:
     usable = {tuple(sorted(_minimal(s))) for s in _sequence(items)
-              if s and min(len(x) for x in s) >= MIN_ANCHOR}
+              if s and all(_long_enough(x) for x in s)}
     ranked = sorted(usable, key=_selectivity, reverse=True)
     # A set holding a very common word ("the", " in ", "n't") occurs in most segments,
     # and each occurrence costs the scan a step: used only when nothing better exists.
@@ -276,12 +278,17 @@ would you your
 def _common(string: str) -> bool:
     """Whether an anchor string is too common in speech to filter anything."""
     stripped = string.strip(" '’")
-    return len(stripped) <= 2 or stripped in COMMON
+    return (len(stripped) <= 2 and not RARE_MARKS.intersection(stripped)) or stripped in COMMON
+
+
+def _long_enough(string: str) -> bool:
+    return len(string) >= MIN_ANCHOR or string in RARE_MARKS
 
 
 def _selectivity(strings: tuple[str, ...] | set[str]) -> tuple[int, int]:
     # Beyond 8 characters a string is rare enough; then fewer strings cost less.
-    return min(min(len(x) for x in strings), 8), -len(strings)
+    # A rare mark counts as a word of four.
+    return min(min(4 if x in RARE_MARKS else len(x) for x in strings), 8), -len(strings)
 
 
 class AnchorIndex:
@@ -426,7 +433,7 @@ def _finite_node(op: Any, av: Any) -> set[str] | None:
 
 def _best(sets: list[set[str]]) -> set[str] | None:
     """The most selective anchor set: longest shortest string, then fewest strings."""
-    usable = [_minimal(s) for s in sets if s and min(len(x) for x in s) >= MIN_ANCHOR]
+    usable = [_minimal(s) for s in sets if s and all(_long_enough(x) for x in s)]
     if not usable:
         return None
     return max(usable, key=_selectivity)

@@ -257,10 +257,9 @@ def _pooled(store: Store, engine: Engine, jobs: list[_Job], plans: dict[int, _Pl
     # single-threaded process on Linux; a threaded caller (the workbench) spawns.
     forked = sys.platform.startswith("linux") and threading.active_count() == 1
     if forked:
-        # Build the pipeline here, once: forked workers inherit it through _WORKER
-        # instead of each loading spaCy. The regexes are analysed after forking, here,
-        # while the workers tokenise.
-        engine.build()
+        # Forked workers take this engine through _WORKER. Nothing is built first: a
+        # worker loads the pipeline itself (this process needs none to run the regexes)
+        # while this process analyses the regexes.
         _WORKER["engine"] = engine
         context = multiprocessing.get_context("fork")
         init: Any = None
