@@ -117,7 +117,9 @@ def codebook_show(project: Project, path: str | None, brief: bool) -> None:
 @click.command()
 @click.option("--transcript", "names", multiple=True, help="Only this transcript (repeatable).")
 @click.option("--processes", type=int, default=None,
-              help="Worker processes for tokenising [default: 2 for large uncached corpora].")
+              help="Processes to use: this one runs the regular expressions, the others "
+                   "tokenise [default: 2 for large uncached corpora when a second core is "
+                   "idle, else 1].")
 @pass_project
 def suggest(project: Project, names: tuple[str, ...], processes: int | None) -> None:
     """Suggest themes on the transcripts with the stored codebook (idempotent)."""
