@@ -13,8 +13,8 @@ expressions need no tokens. So when many words are not cached yet and two cores 
 idle, a worker process tokenises each transcript and runs the token and phrase
 patterns, while the calling process analyses and runs the regular expressions on the
 same transcripts (the worker is forked from a single-threaded caller such as the CLI,
-so it inherits the loaded pipeline; spawned from a threaded one such as the
-workbench). The database is only written from the calling thread.
+taking the caller's engine, and spawned from a threaded one such as the workbench).
+The database is only written from the calling thread.
 """
 
 from __future__ import annotations
@@ -253,8 +253,8 @@ def _pooled(store: Store, engine: Engine, jobs: list[_Job], plans: dict[int, _Pl
     todo = [j for j in jobs if plans[j.transcript_id].tokenise]
     # Largest first, so one long transcript does not finish last on its own.
     todo.sort(key=lambda j: -j.words)
-    # fork is cheap (workers inherit the built pipeline) but only safe from a
-    # single-threaded process on Linux; a threaded caller (the workbench) spawns.
+    # fork is cheap (workers take this process's engine and imports) but only safe
+    # from a single-threaded process on Linux; a threaded caller (the workbench) spawns.
     forked = sys.platform.startswith("linux") and threading.active_count() == 1
     if forked:
         # Forked workers take this engine through _WORKER. Nothing is built first: a
