@@ -232,6 +232,41 @@ def test_pooled_run_matches_inline(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert results[0] == results[1] == results[2] and len(results[0]) == 18
 
 
+def test_pooled_run_steals_queued_transcripts(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """When this process has run the regexes and the worker still has a queue, it takes
+    transcripts from the queue's end; the suggestions are the same as in one process."""
+    from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.suggest import runner
+
+    monkeypatch.setattr(runner, "STEAL_MIN_WORDS", 0)
+    taken = []
+    steal = runner._steal
+
+    def counting(*args):  # type: ignore[no-untyped-def]
+        job = steal(*args)
+        if job is not None:
+            taken.append(job.name)
+        return job
+
+    monkeypatch.setattr(runner, "_steal", counting)
+    results = []
+    for processes in (1, 2):
+        with open_store(tmp_path / f"p{processes}.db") as store:
+            store.save_codebook(load_codebook(DATA / "small.yaml"))
+            for i in range(8):
+                store.add_transcript(f"t{i}", transcript(STORY + [("Ann", "participant", f"{i}")]))
+            report = run_suggestions(store, processes=processes)
+            assert report.tokenised_docs == 8
+            results.append([(s.id, s.transcript_id, s.theme_id, s.start, s.end, s.pattern_ids)
+                            for s in store.suggestions()])
+            again = run_suggestions(store, processes=processes)  # every doc was cached
+            assert (again.tokenised_docs, again.patterns_run, again.new) == (0, 0, 0)
+    # The worker loads spaCy before its first transcript: the queue's end is taken here.
+    assert taken and set(taken) <= {f"t{i}" for i in range(2, 8)}
+    assert results[0] == results[1] and len(results[0]) == 48
+
+
 def blog_transcript() -> ParsedTranscript:
     paragraphs = [p.strip() for p in (REFERENCE / "ahp-leadership-blog.txt").read_text(
         encoding="utf-8").split("\n\n") if p.strip()]

@@ -189,3 +189,80 @@ def test_cached_doc_round_trip(real_dir: Path) -> None:
         [tuple(getattr(t, a) for a in attrs) for t in doc]
     empty = engine.from_bytes(engine.to_bytes(engine.tokenize("")))
     assert len(empty) == 0
+
+
+def _suggested(store) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return [(s.transcript_id, s.theme_id, s.start, s.end, s.pattern_ids)
+            for s in store.suggestions()]
+
+
+def test_stored_analyses_are_used_and_give_the_same_suggestions(tmp_path: Path) -> None:
+    """Loading a codebook stores each regex's analysis; suggest then analyses nothing and
+    finds what a run that analysed everything itself finds."""
+    from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.suggest import engine as engine_module
+    from qualcoder_ahp.suggest import prefilter
+    from qualcoder_ahp.suggest.runner import analyse_codebook, run_suggestions
+    from qualcoder_ahp.suggest.engine import engine_for
+
+    cb = load_codebook(SHIPPED)
+    regexes = {p.body for p in cb.patterns if p.kind == "regex"}
+    story = transcript([("Ann", "participant", "I fell into management by pure chance, and "
+                         "I was lucky to be in the right place at the right time."),
+                        ("Q", "interviewer", "Did you plan it?"),
+                        ("Ann", "participant", "It was never planned. Nobody knew what the "
+                         "AHPs did; we were the best-kept secret in the trust.")])
+    found = []
+    for prepared in (False, True):
+        engine_module._ENGINES.clear()
+        prefilter.analyse_regex.cache_clear()
+        with open_store(tmp_path / f"{prepared}.db") as store:
+            store.save_codebook(cb)
+            store.add_transcript("story", story)
+            if prepared:
+                assert analyse_codebook(store) == len(cb.patterns) - sum(
+                    p.kind != "regex" for p in cb.patterns)
+                assert analyse_codebook(store) == 0  # stored: nothing left to do
+                engine_module._ENGINES.clear()  # a new process: only the database knows
+                prefilter.analyse_regex.cache_clear()
+            run_suggestions(store)
+            assert len(engine_for(store.codebook()).analysed) == (0 if prepared else
+                                                                  len(cb.patterns) - sum(
+                                                                      p.kind != "regex"
+                                                                      for p in cb.patterns))
+            keys = {prefilter.analysis_key(body) for body in regexes}
+            assert keys <= store.doc_cache_has(sorted(keys))  # both ways end stored
+            found.append(_suggested(store))
+    assert found[0] == found[1] and {f[1] for f in found[0]} >= {"serendipity", "visibility"}
+
+
+def test_a_new_codebook_version_analyses_only_changed_regexes(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               ) -> None:
+    import dataclasses
+
+    from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.suggest import engine as engine_module
+    from qualcoder_ahp.suggest import prefilter
+    from qualcoder_ahp.suggest.runner import analyse_codebook, run_suggestions
+
+    cb = load_codebook(DATA / "small.yaml")
+    n_regex = sum(p.kind == "regex" for p in cb.patterns)
+    with open_store(tmp_path / "p.db") as store:
+        store.save_codebook(cb)
+        store.add_transcript("t", transcript([("Ann", "participant", "I fell into it.")]))
+        assert analyse_codebook(store) == n_regex
+        i, old = next((i, p) for i, p in enumerate(cb.patterns) if p.kind == "regex")
+        patterns = list(cb.patterns)
+        patterns[i] = dataclasses.replace(old, body=old.body + "|by sheer luck")
+        store.save_codebook(dataclasses.replace(cb, patterns=tuple(patterns)))
+        engine_module._ENGINES.clear()
+        assert analyse_codebook(store) == 1
+        run_suggestions(store)  # a whole-project run drops the old version's analysis
+        assert not store.doc_cache_has([prefilter.analysis_key(old.body)])
+        assert store.doc_cache_has([prefilter.analysis_key(patterns[i].body)])
+        # Another analyser (a changed prefilter, another Python) never reads them.
+        monkeypatch.setattr(prefilter, "_ANALYSER", "another")
+        engine_module._ENGINES.clear()
+        prefilter.analyse_regex.cache_clear()
+        assert analyse_codebook(store) == n_regex

@@ -68,6 +68,12 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     store = project.store()
     diff = diff_codebooks(store.codebook(), cb)
     store.save_codebook(cb)
+    from qualcoder_ahp.suggest.runner import analyse_codebook
+
+    # The prefilter's analysis of each regular expression, once per codebook version
+    # (a changed pattern only), so every `qcahp suggest` starts matching at once.
+    with progress_bar("Preparing patterns") as bar:
+        analyse_codebook(store, bar)
     click.echo(f"Loaded {cb.name!r} from {path}: {len(cb.themes)} themes, "
                f"{len(cb.patterns)} patterns.")
     for key, ids in diff.items():

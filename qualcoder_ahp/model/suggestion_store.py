@@ -206,8 +206,8 @@ class SuggestionMixin:
 
     def doc_cache_size(self: Store) -> tuple[int, int]:
         """Number of cached docs, and the cache's total size in bytes (docs and matches)."""
-        row = self.conn.execute("SELECT SUM(key NOT LIKE 'm:%'), COALESCE(SUM(LENGTH(data)), 0) "
-                                "FROM doc_cache")
+        row = self.conn.execute("SELECT SUM(key NOT LIKE 'm:%' AND key NOT LIKE 'a:%'), "
+                                "COALESCE(SUM(LENGTH(data)), 0) FROM doc_cache")
         count, size = row.fetchone()
         return int(count or 0), int(size)
 

@@ -30,7 +30,7 @@ import hashlib
 import json
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,9 @@ from qualcoder_ahp.suggest.prefilter import (
     Anchors,
     Twin,
     analyse_regex,
+    analysis_key,
+    anchors_from_bytes,
+    anchors_to_bytes,
     token_anchor_specs,
 )
 
@@ -175,14 +178,13 @@ class Engine:
         self.regex_anchors: dict[str, Anchors] = {}
         self.lowered_regexes: dict[str, Twin | None] = {}
         self._anchor_indexes: dict[frozenset[str], AnchorIndex] = {}
+        self.analysed: set[str] = set()
+        """Regex patterns analysed here (the others' analyses came from the project)."""
 
     def _analyse(self, regex_ids: list[str]) -> AnchorIndex:
         """Analyse these regex patterns (once each) and index their anchors."""
         for pid in regex_ids:
-            if pid not in self.regex_anchors or pid not in self.lowered_regexes:
-                anchors, lowered = analyse_regex(self.regexes[pid])
-                self.regex_anchors.setdefault(pid, anchors)
-                self.lowered_regexes.setdefault(pid, lowered)
+            self._analyse_one(pid)
         key = frozenset(regex_ids)
         if key not in self._anchor_indexes:
             self._anchor_indexes[key] = AnchorIndex(
@@ -190,11 +192,52 @@ class Engine:
                  for strings in sets for a in strings})
         return self._anchor_indexes[key]
 
+    def _analyse_one(self, pid: str) -> None:
+        if pid not in self.regex_anchors or pid not in self.lowered_regexes:
+            anchors, lowered = analyse_regex(self.regexes[pid])
+            self.regex_anchors.setdefault(pid, anchors)
+            self.lowered_regexes.setdefault(pid, lowered)
+            self.analysed.add(pid)
+
+    def analysis_keys(self) -> dict[str, str]:
+        """Each regex pattern's key for its stored analysis (see :func:`analysis_key`)."""
+        return {pid: analysis_key(body) for pid, body in self.regexes.items()}
+
+    def seed_analyses(self, stored: dict[str, bytes]) -> None:
+        """Take the analyses a project stored (by :meth:`analysis_keys` key), so the
+        regular expressions they cover are not analysed again; their lower-cased twins
+        are made from the pattern when first needed."""
+        for pid, key in self.analysis_keys().items():
+            data = stored.get(key)
+            if data is not None and pid not in self.regex_anchors:
+                self.regex_anchors[pid] = anchors_from_bytes(data)
+                self.lowered_regexes[pid] = Twin(self.regexes[pid])
+
+    def new_analyses(self) -> dict[str, bytes]:
+        """The analyses made by this engine (not seeded), by key, for storing."""
+        keys = self.analysis_keys()
+        return {keys[pid]: anchors_to_bytes(self.regex_anchors[pid])
+                for pid in sorted(self.analysed) if pid in keys}
+
+    def analyse_all(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Analyse every regular expression not analysed yet (at codebook load)."""
+        todo = [pid for pid in self.regexes if pid not in self.regex_anchors]
+        for done, pid in enumerate(todo, 1):
+            with self.lock:
+                self._analyse_one(pid)
+            if progress is not None:
+                progress(done, len(todo))
+
     @property
     def nlp(self) -> Any:
         """The spaCy pipeline (built on first use)."""
         self.build()
         return self._nlp
+
+    @property
+    def built(self) -> bool:
+        """Whether the pipeline and matchers are loaded (see :meth:`build`)."""
+        return self._built
 
     def build(self) -> None:
         """Load the pipeline and build the matchers, once."""

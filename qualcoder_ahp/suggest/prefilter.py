@@ -27,8 +27,12 @@ The result is identical to a full scan; only the work differs.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
+import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 try:  # CPython's own parser: exact, and kept in step with the regex engine we run
@@ -86,13 +90,15 @@ class Twin:
 
     Lowering and compiling are most of what analysing a regular expression costs,
     and in a given corpus many patterns never meet a segment their anchors allow:
-    those are never compiled.
+    those are never compiled. A twin is made from the parse tree the anchors came
+    from, or, when the anchors were read from the project (:func:`analysis_key`),
+    from the pattern itself, parsed only when first used.
     """
 
     __slots__ = ("_tree", "_regex")
 
     def __init__(self, tree: Any) -> None:
-        """Keep the lowered parse tree until the twin is wanted."""
+        """Keep the lowered parse tree (or the pattern string) until the twin is wanted."""
         self._tree = tree
         self._regex: re.Pattern[str] | None = None
 
@@ -113,6 +119,8 @@ _TWIN_LOCK = threading.Lock()
 
 def _compile_lowered(tree: Any) -> re.Pattern[str] | None:
     try:
+        if isinstance(tree, str):
+            tree = _sre_parse.parse(tree, re.IGNORECASE)
         if not _lower_nodes(tree):  # rewrites the tree in place
             return None
         tree.state.flags &= ~re.IGNORECASE
@@ -139,6 +147,28 @@ def analyse_regex(pattern: str) -> tuple[Anchors, Twin | None]:
     except Exception:  # noqa: BLE001 - validated elsewhere; no anchors means a full scan
         return (), None
     return _anchor_alternatives(list(tree)), Twin(tree)
+
+
+# The analysis of a pattern depends only on the pattern, this module and the regex
+# parser of this Python: stored analyses are keyed by all three, so a changed analyser
+# or Python never reads anchors made by another (wrong anchors would lose matches).
+_ANALYSER = hashlib.sha256(
+    Path(__file__).read_bytes() + repr(sys.version_info[:2]).encode()).hexdigest()[:12]
+
+
+def analysis_key(pattern: str) -> str:
+    """The cache key of a regular expression's stored analysis (its anchors)."""
+    return f"a:{_ANALYSER}:{hashlib.sha256(pattern.encode()).hexdigest()[:24]}"
+
+
+def anchors_to_bytes(anchors: Anchors) -> bytes:
+    """A regular expression's anchors, for storing in the project (JSON)."""
+    return json.dumps(anchors, separators=(",", ":")).encode()
+
+
+def anchors_from_bytes(data: bytes) -> Anchors:
+    """Anchors stored by :func:`anchors_to_bytes`."""
+    return tuple(tuple(tuple(strings) for strings in sets) for sets in json.loads(data))
 
 
 def _anchor_alternatives(items: list[tuple[Any, Any]]) -> Anchors:

@@ -8,13 +8,19 @@ stored suggestions agree with the result in one transaction
 nothing; after a codebook change decisions are kept, new patterns add suggestions and
 undecided suggestions no pattern supports any more are retired.
 
+The prefilter's analysis of each regular expression (its anchors) is stored in the
+project too, keyed by the pattern and the analyser: :func:`analyse_codebook` makes it
+when a codebook is loaded, so a run starts matching at once, and a new codebook
+version analyses only the patterns it changes.
+
 Tokenising and matching the regular expressions cost about the same, and the regular
 expressions need no tokens. So when many words are not cached yet and two cores are
 idle, a worker process tokenises each transcript and runs the token and phrase
-patterns, while the calling process analyses and runs the regular expressions on the
-same transcripts (the worker is forked from a single-threaded caller such as the CLI,
-taking the caller's engine, and spawned from a threaded one such as the workbench).
-The database is only written from the calling thread.
+patterns, while the calling process runs the regular expressions on the same
+transcripts and then takes transcripts from the end of the worker's queue (the worker
+is forked from a single-threaded caller such as the CLI, taking the caller's engine,
+and spawned from a threaded one such as the workbench). The database is only written
+from the calling thread, in the same order whichever process did the work.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -109,6 +115,7 @@ def run_suggestions(
     """
     began = time.perf_counter()
     engine = engine_for(store.codebook())
+    _seed_analyses(store, engine)
     infos = store.transcripts()
     if transcript_ids is not None:
         wanted = set(transcript_ids)
@@ -157,12 +164,48 @@ def run_suggestions(
         report.words += job.words
         if progress is not None:
             progress(done, len(jobs), job.name)
+    _store_analyses(store, engine)
     if transcript_ids is None:
-        # Entries of deleted transcripts or of an older pipeline are never read again.
-        store.doc_cache_prune({key for j in jobs
-                               for key in (j.key, j.match_key)})
+        # Entries of deleted transcripts, of an older pipeline or of patterns no longer
+        # in the codebook are never read again.
+        store.doc_cache_prune({key for j in jobs for key in (j.key, j.match_key)}
+                              | set(engine.analysis_keys().values()))
     report.seconds = time.perf_counter() - began
     return report
+
+
+def analyse_codebook(store: Store, progress: Callable[[int, int], None] | None = None,
+                     ) -> int:
+    """Analyse the project codebook's regular expressions for the prefilter, and store
+    the analyses, so that ``suggest`` starts matching at once.
+
+    Called when a codebook is loaded: analysing a few hundred regular expressions
+    takes a second or two, paid once per codebook version instead of on every run
+    (a new version re-analyses only the patterns it changes). Returns how many
+    patterns were analysed.
+    """
+    engine = engine_for(store.codebook())
+    _seed_analyses(store, engine)
+    before = len(engine.analysed)
+    engine.analyse_all(progress)
+    _store_analyses(store, engine)
+    return len(engine.analysed) - before
+
+
+def _seed_analyses(store: Store, engine: Engine) -> None:
+    keys = sorted(set(engine.analysis_keys().values()))
+    engine.seed_analyses(store.doc_cache_get(keys))
+
+
+def _store_analyses(store: Store, engine: Engine) -> None:
+    made = engine.new_analyses()
+    if not made:
+        return
+    fresh = set(made) - store.doc_cache_has(list(made))
+    if fresh:
+        with store.write():
+            for key in sorted(fresh):
+                store.doc_cache_put(key, made[key])
 
 
 def auto_processes(words: int) -> int:
@@ -279,16 +322,70 @@ def _pooled(store: Store, engine: Engine, jobs: list[_Job], plans: dict[int, _Pl
             # expressions of the others (they need the text, not the tokens).
             yield from _inline(store, engine,
                                [j for j in jobs if not plans[j.transcript_id].tokenise], plans)
-            for job in todo:
+            regex_raw: dict[int, dict[str, list[tuple[int, int]]]] = {}
+            stolen: dict[int, tuple[dict[str, list[tuple[int, int]]], bytes]] = {}
+            ready = 0  # todo[:ready] are handed over, in order (stored in the same order)
+
+            def result(job: _Job) -> tuple[_Job, dict[str, list[tuple[int, int]]], bytes]:
+                tid = job.transcript_id
+                new_raw, data = stolen.pop(tid) if tid in stolen else futures[tid].result()
+                return job, {**plans[tid].raw, **regex_raw.pop(tid), **new_raw}, data
+
+            for k, job in enumerate(todo):
                 plan = plans[job.transcript_id]
                 regex_ids = [pid for pid in plan.missing if pid in engine.regexes]
-                regex_raw = (engine.raw_matches(job.text, job.turns, job.sentences, None,
-                                                regex_ids) if regex_ids else {})
-                new_raw, data = futures[job.transcript_id].result()
-                yield job, {**plan.raw, **regex_raw, **new_raw}, data
+                regex_raw[job.transcript_id] = (
+                    engine.raw_matches(job.text, job.turns, job.sentences, None, regex_ids)
+                    if regex_ids else {})
+                while ready <= k and futures[todo[ready].transcript_id].done():
+                    yield result(todo[ready])
+                    ready += 1
+            # The regular expressions are done; if the worker still has a queue, this
+            # process takes transcripts from its end (work stealing), so neither side
+            # waits long for the other.
+            while ready < len(todo):
+                head = todo[ready]
+                if head.transcript_id in stolen or futures[head.transcript_id].done():
+                    yield result(head)
+                    ready += 1
+                    continue
+                victim = _steal(engine, todo[ready + 1:], futures, stolen)
+                if victim is None:
+                    yield result(head)  # waits for the worker
+                    ready += 1
+                    continue
+                plan = plans[victim.transcript_id]
+                with engine.lock:
+                    doc = engine.tokenize(victim.text)
+                    stolen[victim.transcript_id] = (engine.raw_matches(
+                        victim.text, victim.turns, victim.sentences, doc,
+                        [pid for pid in plan.missing if pid not in engine.regexes]),
+                        engine.to_bytes(doc))
     finally:
         if forked:
             _WORKER.pop("engine", None)
+
+
+STEAL_MIN_WORDS = 40_000
+"""Queued words below which this process does not load a pipeline to take a share."""
+
+
+def _steal(engine: Engine, later: list[_Job], futures: dict[int, Future[Any]],
+           stolen: dict[int, Any]) -> _Job | None:
+    """The last queued transcript, withdrawn from the worker, or None.
+
+    A first steal loads spaCy here (most of a second), worth it only when the queue
+    holds more words than that costs.
+    """
+    queued = [j for j in later if j.transcript_id not in stolen
+              and not futures[j.transcript_id].running()
+              and not futures[j.transcript_id].done()]
+    if not engine.built and sum(j.words for j in queued) < STEAL_MIN_WORDS:
+        return None
+    for job in reversed(queued):
+        if futures[job.transcript_id].cancel():
+            return job
+    return None
 
 
 _WORKER: dict[str, Engine] = {}

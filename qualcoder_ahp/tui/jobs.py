@@ -73,6 +73,8 @@ def load_codebook(store: Store, path: Path) -> None:
     """Read a codebook file and store it (ids and GUIDs of known themes are kept)."""
     codebook = _core("qualcoder_ahp.suggest.codebook")
     store.save_codebook(codebook.load_codebook(path))
+    # Analyse the regular expressions now, once per version (see analyse_codebook).
+    _core("qualcoder_ahp.suggest.runner").analyse_codebook(store)
 
 
 def build_demo(store: Store, import_progress: ProgressFn | None = None,

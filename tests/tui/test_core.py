@@ -150,6 +150,11 @@ def test_demo_is_built_once(tmp_path: Path, monkeypatch):
                 progress(2, 2)
 
         @staticmethod
+        def analyse_codebook(store, progress=None):
+            calls.append("analyse")
+            return 0
+
+        @staticmethod
         def load_codebook(path):
             from qualcoder_ahp.records import Codebook
             from tests.tui.conftest import PATTERNS, THEMES
@@ -168,10 +173,10 @@ def test_demo_is_built_once(tmp_path: Path, monkeypatch):
     progress = []
     assert jobs.build_demo(store, lambda d, t: progress.append((d, t)),
                            lambda d, t: progress.append((d, t))) is True
-    assert calls == ["codebook", "import", "participants", "suggest"]
+    assert calls == ["codebook", "analyse", "import", "participants", "suggest"]
     assert progress == [(1, 1), (2, 2)]
     assert jobs.build_demo(store) is False
-    assert calls == ["codebook", "import", "participants", "suggest"]
+    assert calls == ["codebook", "analyse", "import", "participants", "suggest"]
     assert "demo" in store.coders()
     store.close()
 
