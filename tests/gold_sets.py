@@ -63,6 +63,17 @@ SETS = (
     GoldSet("tune-reflections.jsonl", "tuned",
             "reflective accounts, award statements, alumni pieces, posts, book chapters, "
             "9 leaders; weighted to the six weakest themes (session 3)"),
+    GoldSet("tune-voices.jsonl", "tuned",
+            "verbatim research interviews, 7 leaders; weighted to the weak themes (session 4)"),
+    GoldSet("tune-stories.jsonl", "tuned",
+            "written first-person career pieces, 8 leaders; weighted to the weak themes "
+            "(session 4)"),
+    GoldSet("tune-coaching.jsonl", "tuned",
+            "mentoring, coaching, appraisal and exit conversations, 7 leaders; weighted to "
+            "the weak themes (session 4)"),
+    GoldSet("tune-survey.jsonl", "tuned",
+            "free-text survey answers and email interviews, 30 respondents; weighted to "
+            "the weak themes (session 4)"),
     GoldSet("check-podcasts.jsonl", "check", "podcasts, panels, peer conversations, 7 leaders"),
     GoldSet("check-study.jsonl", "check", "verbatim study interviews, 8 leaders"),
     GoldSet("blind-interviews.jsonl", "blind", "research interviews, 6 leaders"),
@@ -71,6 +82,10 @@ SETS = (
             "verbatim research interviews, 7 senior leaders (session 3)"),
     GoldSet("blind-mixed.jsonl", "blind",
             "survey answers, podcasts, published career stories, 8 leaders (session 3)"),
+    GoldSet("blind-narratives.jsonl", "blind",
+            "oral life-history interviews, 7 leaders (session 4)"),
+    GoldSet("blind-panels.jsonl", "blind",
+            "panels, podcasts, webinars, board and network sessions, 8 leaders (session 4)"),
     GoldSet("fictional-heldout.jsonl", "held-out", "the fictional OT interview"),
     GoldSet("heldout.jsonl", "held-out", "real transcripts (not AHP leaders)"),
 )
