@@ -266,3 +266,39 @@ def test_a_new_codebook_version_analyses_only_changed_regexes(tmp_path: Path,
         engine_module._ENGINES.clear()
         prefilter.analyse_regex.cache_clear()
         assert analyse_codebook(store) == n_regex
+
+
+def test_stored_twins_match_as_freshly_compiled_ones() -> None:
+    """A lower-cased twin rebuilt from its stored code finds exactly what the twin
+    compiled from the pattern finds, for every regex of the shipped codebook."""
+    from qualcoder_ahp.suggest import prefilter
+    from qualcoder_ahp.suggest.evaluate import read_gold
+
+    gold = Path(__file__).parent / "data" / "gold" / "dev.jsonl"
+    text = lowered_for_anchors("\n".join(s for _, s, _ in read_gold(gold)))
+    regexes = [p.body for p in load_codebook(SHIPPED).patterns if p.kind == "regex"]
+    rebuilt = 0
+    for body in regexes:
+        anchors, twin = prefilter.analyse_regex(body)
+        data = prefilter.analysis_to_bytes(anchors, twin, compile_twin=True)
+        anchors2, twin2 = prefilter.analysis_from_bytes(data, body)
+        assert anchors2 == anchors
+        if twin is None or twin.regex is None:
+            assert twin2 is None, body
+            continue
+        assert twin2 is not None and twin2.regex is not None, body
+        rebuilt += twin2.code() is not None
+        assert ([m.span() for m in twin2.regex.finditer(text)]
+                == [m.span() for m in twin.regex.finditer(text)]), body
+    assert rebuilt >= 0.9 * len(regexes)
+
+
+def test_a_damaged_stored_twin_falls_back_to_the_pattern() -> None:
+    from qualcoder_ahp.suggest import prefilter
+
+    body = r"\bfell into\b"
+    anchors, twin = prefilter.analyse_regex(body)
+    data = bytearray(prefilter.analysis_to_bytes(anchors, twin, compile_twin=True))
+    data[-3:] = b"\x00\x00\x00"  # the compressed code no longer decompresses
+    _, twin2 = prefilter.analysis_from_bytes(bytes(data), body)
+    assert twin2 is not None and twin2.regex is None  # the original pattern runs instead

@@ -48,9 +48,9 @@ from qualcoder_ahp.suggest.prefilter import (
     Anchors,
     Twin,
     analyse_regex,
+    analysis_from_bytes,
     analysis_key,
-    anchors_from_bytes,
-    anchors_to_bytes,
+    analysis_to_bytes,
     token_anchor_specs,
 )
 
@@ -210,13 +210,23 @@ class Engine:
         for pid, key in self.analysis_keys().items():
             data = stored.get(key)
             if data is not None and pid not in self.regex_anchors:
-                self.regex_anchors[pid] = anchors_from_bytes(data)
-                self.lowered_regexes[pid] = Twin(self.regexes[pid])
+                try:
+                    anchors, twin = analysis_from_bytes(data, self.regexes[pid])
+                except (ValueError, KeyError, TypeError):  # unreadable: analyse again
+                    continue
+                self.regex_anchors[pid] = anchors
+                self.lowered_regexes[pid] = twin
 
-    def new_analyses(self) -> dict[str, bytes]:
-        """The analyses made by this engine (not seeded), by key, for storing."""
+    def new_analyses(self, compile_twins: bool = False) -> dict[str, bytes]:
+        """The analyses made by this engine (not seeded), by key, for storing.
+
+        With ``compile_twins`` every lower-cased twin is compiled now and its code
+        stored (at codebook load); otherwise only the twins a run has compiled are.
+        """
         keys = self.analysis_keys()
-        return {keys[pid]: anchors_to_bytes(self.regex_anchors[pid])
+        return {keys[pid]: analysis_to_bytes(self.regex_anchors[pid],
+                                             self.lowered_regexes[pid],
+                                             compile_twin=compile_twins)
                 for pid in sorted(self.analysed) if pid in keys}
 
     def analyse_all(self, progress: Callable[[int, int], None] | None = None) -> None:

@@ -26,12 +26,14 @@ The result is identical to a full scan; only the work differs.
 
 from __future__ import annotations
 
+import array
 import functools
 import hashlib
 import json
 import re
 import sys
 import threading
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +58,10 @@ try:  # CPython's own parser: exact, and kept in step with the regex engine we r
         RANGE,
         SUBPATTERN,
     )
+    import _sre
 except ImportError:  # pragma: no cover - other Pythons: no prefilter, full scans
     _sre_parse = None
+    _sre = None
 
 MIN_ANCHOR = 2
 """Shorter anchors are too common to save anything..."""
@@ -91,42 +95,85 @@ class Twin:
     Lowering and compiling are most of what analysing a regular expression costs,
     and in a given corpus many patterns never meet a segment their anchors allow:
     those are never compiled. A twin is made from the parse tree the anchors came
-    from, or, when the anchors were read from the project (:func:`analysis_key`),
-    from the pattern itself, parsed only when first used.
+    from; or, when the analysis was read from the project (:func:`analysis_key`),
+    from the compiled code stored with it (Python's regex compiler is written in
+    Python and costs about a millisecond per codebook pattern; handing the stored
+    code to the C engine costs almost nothing), or from the pattern itself.
     """
 
-    __slots__ = ("_tree", "_regex")
+    __slots__ = ("_source", "_regex", "_code")
 
-    def __init__(self, tree: Any) -> None:
-        """Keep the lowered parse tree (or the pattern string) until the twin is wanted."""
-        self._tree = tree
+    def __init__(self, source: Any) -> None:
+        """Keep the lowered parse tree, stored code (:class:`StoredCode`) or the
+        pattern string until the twin is wanted."""
+        self._source = source
         self._regex: re.Pattern[str] | None = None
+        self._code: StoredCode | None = source if isinstance(source, StoredCode) else None
 
     @property
     def regex(self) -> re.Pattern[str] | None:
         """The compiled twin; None if it cannot be made (then use the original)."""
-        tree = self._tree
-        if tree is not None:
+        if self._source is not None:
             with _TWIN_LOCK:  # lowering rewrites the tree: one thread at a time
-                if self._tree is not None:
-                    self._regex = _compile_lowered(self._tree)
-                    self._tree = None
+                if self._source is not None:
+                    self._regex, code = _compile_lowered(self._source)
+                    self._code = self._code or code
+                    self._source = None
         return self._regex
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the twin has been made (or found impossible)."""
+        return self._source is None
+
+    def code(self) -> StoredCode | None:
+        """The twin's compiled code, for storing (compiles the twin if need be)."""
+        return self._code if self.regex is not None else None
+
+
+class StoredCode(tuple):  # type: ignore[type-arg]
+    """What ``_sre.compile`` takes for a twin: flags, code (array bytes), groups,
+    group index and index group (see ``re._compiler.compile``)."""
+
+    __slots__ = ()
 
 
 _TWIN_LOCK = threading.Lock()
+_CODE_TYPE = next((t for t in "IL" if array.array(t).itemsize == getattr(_sre, "CODESIZE", 4)),
+                  "I")
 
 
-def _compile_lowered(tree: Any) -> re.Pattern[str] | None:
+def _compile_lowered(source: Any) -> tuple[re.Pattern[str] | None, StoredCode | None]:
     try:
-        if isinstance(tree, str):
-            tree = _sre_parse.parse(tree, re.IGNORECASE)
+        if isinstance(source, StoredCode):
+            flags, code, groups, groupindex, indexgroup = source
+            words = array.array(_CODE_TYPE)
+            words.frombytes(zlib.decompress(code))
+            # The C engine validates the code it is given ("invalid SRE code").
+            return _sre.compile(None, flags, words.tolist(), groups, groupindex,
+                                tuple(indexgroup)), None
+        tree = _sre_parse.parse(source, re.IGNORECASE) if isinstance(source, str) else source
         if not _lower_nodes(tree):  # rewrites the tree in place
-            return None
+            return None, None
         tree.state.flags &= ~re.IGNORECASE
-        return _sre_compile.compile(tree, 0)
     except Exception:  # noqa: BLE001 - any surprise: use the original pattern
-        return None
+        return None, None
+    try:  # as re._compiler.compile does, keeping the code to store
+        code = _sre_compile._code(tree, 0)
+        groupindex = dict(tree.state.groupdict)
+        indexgroup = [None] * tree.state.groups
+        for name, i in groupindex.items():
+            indexgroup[i] = name
+        args = (tree.state.flags, code, tree.state.groups - 1, groupindex, tuple(indexgroup))
+        regex = _sre.compile(None, *args)
+        stored = StoredCode((args[0], zlib.compress(array.array(_CODE_TYPE, code).tobytes()),
+                             *args[2:]))
+        return regex, stored
+    except Exception:  # noqa: BLE001 - another Python's internals: compile, store nothing
+        try:
+            return _sre_compile.compile(tree, 0), None
+        except Exception:  # noqa: BLE001
+            return None, None
 
 
 Anchors = tuple[tuple[tuple[str, ...], ...], ...]
@@ -150,25 +197,54 @@ def analyse_regex(pattern: str) -> tuple[Anchors, Twin | None]:
 
 
 # The analysis of a pattern depends only on the pattern, this module and the regex
-# parser of this Python: stored analyses are keyed by all three, so a changed analyser
-# or Python never reads anchors made by another (wrong anchors would lose matches).
+# engine of this Python: stored analyses are keyed by all three, so a changed analyser
+# or Python never reads anchors or compiled code made by another (wrong anchors would
+# lose matches).
 _ANALYSER = hashlib.sha256(
-    Path(__file__).read_bytes() + repr(sys.version_info[:2]).encode()).hexdigest()[:12]
+    Path(__file__).read_bytes()
+    + repr((sys.version, getattr(_sre, "MAGIC", None), getattr(_sre, "CODESIZE", None)))
+    .encode()).hexdigest()[:12]
 
 
 def analysis_key(pattern: str) -> str:
-    """The cache key of a regular expression's stored analysis (its anchors)."""
+    """The cache key of a regular expression's stored analysis (anchors, twin code)."""
     return f"a:{_ANALYSER}:{hashlib.sha256(pattern.encode()).hexdigest()[:24]}"
 
 
-def anchors_to_bytes(anchors: Anchors) -> bytes:
-    """A regular expression's anchors, for storing in the project (JSON)."""
-    return json.dumps(anchors, separators=(",", ":")).encode()
+def analysis_to_bytes(anchors: Anchors, twin: Twin | None, *, compile_twin: bool) -> bytes:
+    """A regular expression's analysis, for storing in the project.
+
+    A JSON header (anchors; the twin's flags and groups) then the twin's compressed code.
+    With ``compile_twin`` false a twin not compiled yet is stored as "make it from the
+    pattern" rather than compiled now.
+    """
+    header: dict[str, Any] = {"anchors": anchors, "twin": None}
+    body = b""
+    if twin is not None:
+        if compile_twin or twin.compiled:
+            code = twin.code()
+            if code is not None:  # None: no twin can be made; the original pattern runs
+                flags, body, groups, groupindex, indexgroup = code
+                header["twin"] = [flags, groups, groupindex, list(indexgroup)]
+        else:
+            header["twin"] = "pattern"
+    head = json.dumps(header, separators=(",", ":")).encode()
+    return len(head).to_bytes(4, "big") + head + body
 
 
-def anchors_from_bytes(data: bytes) -> Anchors:
-    """Anchors stored by :func:`anchors_to_bytes`."""
-    return tuple(tuple(tuple(strings) for strings in sets) for sets in json.loads(data))
+def analysis_from_bytes(data: bytes, pattern: str) -> tuple[Anchors, Twin | None]:
+    """Anchors and twin stored by :func:`analysis_to_bytes`."""
+    size = int.from_bytes(data[:4], "big")
+    header = json.loads(data[4:4 + size])
+    anchors = tuple(tuple(tuple(strings) for strings in sets) for sets in header["anchors"])
+    twin = header["twin"]
+    if twin is None:
+        return anchors, None
+    if twin == "pattern":
+        return anchors, Twin(pattern)
+    flags, groups, groupindex, indexgroup = twin
+    return anchors, Twin(StoredCode((flags, bytes(data[4 + size:]), groups, groupindex,
+                                     tuple(indexgroup))))
 
 
 def _anchor_alternatives(items: list[tuple[Any, Any]]) -> Anchors:

@@ -188,7 +188,7 @@ def analyse_codebook(store: Store, progress: Callable[[int, int], None] | None =
     _seed_analyses(store, engine)
     before = len(engine.analysed)
     engine.analyse_all(progress)
-    _store_analyses(store, engine)
+    _store_analyses(store, engine, compile_twins=True)
     return len(engine.analysed) - before
 
 
@@ -197,8 +197,8 @@ def _seed_analyses(store: Store, engine: Engine) -> None:
     engine.seed_analyses(store.doc_cache_get(keys))
 
 
-def _store_analyses(store: Store, engine: Engine) -> None:
-    made = engine.new_analyses()
+def _store_analyses(store: Store, engine: Engine, compile_twins: bool = False) -> None:
+    made = engine.new_analyses(compile_twins)
     if not made:
         return
     fresh = set(made) - store.doc_cache_has(list(made))
