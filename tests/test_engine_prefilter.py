@@ -302,3 +302,33 @@ def test_a_damaged_stored_twin_falls_back_to_the_pattern() -> None:
     data[-3:] = b"\x00\x00\x00"  # the compressed code no longer decompresses
     _, twin2 = prefilter.analysis_from_bytes(bytes(data), body)
     assert twin2 is not None and twin2.regex is None  # the original pattern runs instead
+
+
+def test_loading_completes_analyses_a_run_stored_without_compiled_twins(tmp_path: Path) -> None:
+    """A project whose first run came before its codebook was prepared (an older
+    version's project) gets the twins' compiled code when the codebook is loaded."""
+    from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.suggest import engine as engine_module
+    from qualcoder_ahp.suggest import prefilter
+    from qualcoder_ahp.suggest.runner import analyse_codebook, run_suggestions
+
+    cb = load_codebook(DATA / "small.yaml")
+    bodies = [p.body for p in cb.patterns if p.kind == "regex"]
+    keys = [prefilter.analysis_key(b) for b in bodies]
+
+    def stored_twins(store) -> list[str]:  # type: ignore[no-untyped-def]
+        data = store.doc_cache_get(keys)
+        return [type(prefilter.analysis_from_bytes(data[k], b)[1]._source).__name__
+                for k, b in zip(keys, bodies, strict=True)
+                if prefilter.analysis_from_bytes(data[k], b)[1] is not None]
+
+    with open_store(tmp_path / "p.db") as store:
+        store.save_codebook(cb)
+        store.add_transcript("t", transcript([("Ann", "participant", "Nothing here.")]))
+        engine_module._ENGINES.clear()
+        prefilter.analyse_regex.cache_clear()
+        run_suggestions(store)  # no pattern meets a candidate: no twin is compiled
+        assert set(stored_twins(store)) == {"str"}
+        engine_module._ENGINES.clear()
+        assert analyse_codebook(store) == 0  # nothing to analyse, but twins to complete
+        assert set(stored_twins(store)) == {"StoredCode"}

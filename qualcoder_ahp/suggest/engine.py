@@ -180,6 +180,9 @@ class Engine:
         self._anchor_indexes: dict[frozenset[str], AnchorIndex] = {}
         self.analysed: set[str] = set()
         """Regex patterns analysed here (the others' analyses came from the project)."""
+        self.uncompiled: set[str] = set()
+        """Analyses read from the project without a compiled twin (a run stored them
+        before the codebook was prepared): :func:`analyse_codebook` completes them."""
 
     def _analyse(self, regex_ids: list[str]) -> AnchorIndex:
         """Analyse these regex patterns (once each) and index their anchors."""
@@ -216,6 +219,8 @@ class Engine:
                     continue
                 self.regex_anchors[pid] = anchors
                 self.lowered_regexes[pid] = twin
+                if twin is not None and twin.from_pattern:
+                    self.uncompiled.add(pid)
 
     def new_analyses(self, compile_twins: bool = False) -> dict[str, bytes]:
         """The analyses made by this engine (not seeded), by key, for storing.
@@ -224,10 +229,11 @@ class Engine:
         stored (at codebook load); otherwise only the twins a run has compiled are.
         """
         keys = self.analysis_keys()
+        pids = self.analysed | self.uncompiled if compile_twins else self.analysed
         return {keys[pid]: analysis_to_bytes(self.regex_anchors[pid],
                                              self.lowered_regexes[pid],
                                              compile_twin=compile_twins)
-                for pid in sorted(self.analysed) if pid in keys}
+                for pid in sorted(pids) if pid in keys}
 
     def analyse_all(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Analyse every regular expression not analysed yet (at codebook load)."""

@@ -122,6 +122,11 @@ class Twin:
         return self._regex
 
     @property
+    def from_pattern(self) -> bool:
+        """Whether the twin will be made by parsing the pattern (no tree, no stored code)."""
+        return isinstance(self._source, str)
+
+    @property
     def compiled(self) -> bool:
         """Whether the twin has been made (or found impossible)."""
         return self._source is None

@@ -201,11 +201,16 @@ def _store_analyses(store: Store, engine: Engine, compile_twins: bool = False) -
     made = engine.new_analyses(compile_twins)
     if not made:
         return
-    fresh = set(made) - store.doc_cache_has(list(made))
+    # Stored entries are kept, except those completed now with their compiled twin.
+    keys = engine.analysis_keys()
+    completing = {keys[pid] for pid in engine.uncompiled} if compile_twins else set()
+    fresh = set(made) - (store.doc_cache_has(list(made)) - completing)
     if fresh:
         with store.write():
             for key in sorted(fresh):
                 store.doc_cache_put(key, made[key])
+    if compile_twins:
+        engine.uncompiled.clear()
 
 
 def auto_processes(words: int) -> int:
