@@ -8,10 +8,11 @@ stored suggestions agree with the result in one transaction
 nothing; after a codebook change decisions are kept, new patterns add suggestions and
 undecided suggestions no pattern supports any more are retired.
 
-The prefilter's analysis of each regular expression (its anchors) is stored in the
-project too, keyed by the pattern and the analyser: :func:`analyse_codebook` makes it
-when a codebook is loaded, so a run starts matching at once, and a new codebook
-version analyses only the patterns it changes.
+The prefilter's analysis of each regular expression (its anchors, and the compiled
+code of its lower-cased twin) is stored in the project too, keyed by the pattern, the
+analyser and the Python: :func:`analyse_codebook` makes it when a codebook is loaded,
+so a run starts matching at once, and a new codebook version analyses only the
+patterns it changes.
 
 Tokenising and matching the regular expressions cost about the same, and the regular
 expressions need no tokens. So when many words are not cached yet and two cores are
