@@ -26,6 +26,7 @@ pipeline's lock (spaCy issue #11904: never mutate a shared ``nlp`` from threads)
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import json
 import threading
@@ -202,15 +203,16 @@ class Engine:
             self.lowered_regexes.setdefault(pid, lowered)
             self.analysed.add(pid)
 
+    @functools.cached_property
     def analysis_keys(self) -> dict[str, str]:
         """Each regex pattern's key for its stored analysis (see :func:`analysis_key`)."""
         return {pid: analysis_key(body) for pid, body in self.regexes.items()}
 
     def seed_analyses(self, stored: dict[str, bytes]) -> None:
-        """Take the analyses a project stored (by :meth:`analysis_keys` key), so the
+        """Take the analyses a project stored (by :attr:`analysis_keys` key), so the
         regular expressions they cover are not analysed again; their lower-cased twins
-        are made from the pattern when first needed."""
-        for pid, key in self.analysis_keys().items():
+        are made, when first needed, from the stored code (or the pattern)."""
+        for pid, key in self.analysis_keys.items():
             data = stored.get(key)
             if data is not None and pid not in self.regex_anchors:
                 try:
@@ -228,7 +230,7 @@ class Engine:
         With ``compile_twins`` every lower-cased twin is compiled now and its code
         stored (at codebook load); otherwise only the twins a run has compiled are.
         """
-        keys = self.analysis_keys()
+        keys = self.analysis_keys
         pids = self.analysed | self.uncompiled if compile_twins else self.analysed
         return {keys[pid]: analysis_to_bytes(self.regex_anchors[pid],
                                              self.lowered_regexes[pid],

@@ -170,7 +170,7 @@ def run_suggestions(
         # Entries of deleted transcripts, of an older pipeline or of patterns no longer
         # in the codebook are never read again.
         store.doc_cache_prune({key for j in jobs for key in (j.key, j.match_key)}
-                              | set(engine.analysis_keys().values()))
+                              | set(engine.analysis_keys.values()))
     report.seconds = time.perf_counter() - began
     return report
 
@@ -194,7 +194,7 @@ def analyse_codebook(store: Store, progress: Callable[[int, int], None] | None =
 
 
 def _seed_analyses(store: Store, engine: Engine) -> None:
-    keys = sorted(set(engine.analysis_keys().values()))
+    keys = sorted(set(engine.analysis_keys.values()))
     engine.seed_analyses(store.doc_cache_get(keys))
 
 
@@ -203,7 +203,7 @@ def _store_analyses(store: Store, engine: Engine, compile_twins: bool = False) -
     if not made:
         return
     # Stored entries are kept, except those completed now with their compiled twin.
-    keys = engine.analysis_keys()
+    keys = engine.analysis_keys
     completing = {keys[pid] for pid in engine.uncompiled} if compile_twins else set()
     fresh = set(made) - (store.doc_cache_has(list(made)) - completing)
     if fresh:
