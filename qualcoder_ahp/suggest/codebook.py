@@ -353,16 +353,21 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
     return Pattern(pattern_id, theme_id, kind, body, str(scope), str(unit), exclude)
 
 
-def _matches_no_text(body: str) -> bool:
-    """Whether every match of a (valid) regex is empty: a pattern made only of lookarounds
-    and anchors. The engine keeps only matches that cover some text (a suggestion needs a
-    span), so such a pattern, or exclusion, would silently do nothing."""
-    try:
-        from re import _parser  # type: ignore[attr-defined]
+def _compile_checked(body: str) -> tuple[re.Pattern[str], bool]:
+    """Compile a regex (raising ``re.error``) and say whether every match of it is empty.
 
-        return _parser.parse(body, re.IGNORECASE).getwidth()[1] == 0
-    except Exception:  # noqa: BLE001 - another Python's parser: skip the check
-        return False
+    A pattern made only of lookarounds and anchors matches no text; the engine keeps only
+    matches that cover some text (a suggestion needs a span), so such a pattern, or
+    exclusion, would silently do nothing. One parse serves both answers: parsing is most
+    of the cost of checking a codebook of hundreds of regexes.
+    """
+    try:
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - another Python: compile, skip the width check
+        return re.compile(body, re.IGNORECASE), False
+    tree = _parser.parse(body, re.IGNORECASE)
+    empty = tree.getwidth()[1] == 0
+    return _compiler.compile(tree, re.IGNORECASE), empty
 
 
 def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
@@ -375,13 +380,13 @@ def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
             ck.error(line, what, "`regex` must be a non-empty string")
             return
         try:
-            compiled = re.compile(body, re.IGNORECASE)
-        except re.error as exc:
+            compiled, matches_no_text = _compile_checked(body)
+        except (re.error, RecursionError, OverflowError) as exc:
             ck.error(line, what, f"bad regex: {exc}")
             return
         if compiled.match(""):
             ck.error(line, what, "regex matches the empty string (it would match everywhere)")
-        elif _matches_no_text(body):
+        elif matches_no_text:
             ck.error(line, what, "regex only looks around (lookaheads, lookbehinds, anchors) and "
                                  "matches no text, so it never fires; end it with text to match, "
                                  "such as `.+`")
