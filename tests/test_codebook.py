@@ -166,6 +166,18 @@ def test_regex_matching_empty_string_is_refused(tmp_path: Path) -> None:
     assert "matches the empty string" in check_codebook(path).errors[0]
 
 
+@pytest.mark.parametrize(("regex", "problem"), [("(" * 1200 + "a" + ")" * 1200, "recursion"),
+                                              ("a{99999999999}", "too large")])
+def test_regex_too_deep_or_too_large_is_a_reported_error(tmp_path: Path, regex: str,
+                                                         problem: str) -> None:
+    """Python's regex compiler raises RecursionError / OverflowError, not re.error, here."""
+    path = write(tmp_path, 'name: t\nthemes:\n  - id: a\n    patterns:\n'
+                 f"      - id: p\n        regex: '{regex}'\n")
+    errors = check_codebook(path).errors
+    assert len(errors) == 1 and "bad regex" in errors[0] and problem in errors[0]
+    assert "pattern p" in errors[0] and ":6:" in errors[0]  # the regex line
+
+
 @pytest.mark.parametrize("regex", [r"^(?=.*\bluck\b)", r"\b(?<!not )(?=planned)"])
 def test_regex_that_matches_no_text_is_refused(tmp_path: Path, regex: str) -> None:
     """Only lookarounds and anchors: the engine keeps no empty match, so it would never fire."""
