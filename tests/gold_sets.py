@@ -80,6 +80,24 @@ SETS = (
     GoldSet("tune-visibility-public.jsonl", "tuned",
             "keynotes, radio, evidence sessions, speeches, 8 leaders; weighted to visibility, "
             "with near misses (session 4)"),
+    GoldSet("tune-visibility-stories.jsonl", "tuned",
+            "research interview answers, 8 leaders; weighted to visibility told as stories, "
+            "with near misses (session 5)"),
+    GoldSet("tune-visibility-written.jsonl", "tuned",
+            "blogs, columns, posts, a foreword and an award statement, 9 leaders; weighted to "
+            "visibility and boundary spanning, with near misses (session 5)"),
+    GoldSet("tune-visibility-groups.jsonl", "tuned",
+            "focus groups, away days and action-learning sets, 8 sessions; weighted to "
+            "visibility, with near misses (session 5)"),
+    GoldSet("tune-system-boundary.jsonl", "tuned",
+            "oral-history interviews, 8 senior leaders; weighted to system perspective and "
+            "boundary spanning, with near misses (session 5)"),
+    GoldSet("tune-roles-board.jsonl", "tuned",
+            "conference talks and keynotes, 8 leaders; weighted to non-traditional roles, board "
+            "mandate and beyond uni-professional, with near misses (session 5)"),
+    GoldSet("tune-careers-podcast.jsonl", "tuned",
+            "careers-podcast answers, 8 leaders; weighted to non-traditional roles, boundary "
+            "spanning, system perspective and serendipity, with near misses (session 5)"),
     GoldSet("check-podcasts.jsonl", "check", "podcasts, panels, peer conversations, 7 leaders"),
     GoldSet("check-study.jsonl", "check", "verbatim study interviews, 8 leaders"),
     GoldSet("blind-interviews.jsonl", "blind", "research interviews, 6 leaders"),
@@ -92,6 +110,16 @@ SETS = (
             "oral life-history interviews, 7 leaders (session 4)"),
     GoldSet("blind-panels.jsonl", "blind",
             "panels, podcasts, webinars, board and network sessions, 8 leaders (session 4)"),
+    GoldSet("blind-research.jsonl", "blind",
+            "semi-structured research interviews, 9 leaders (session 5)"),
+    GoldSet("blind-memoir.jsonl", "blind",
+            "essays in an edited book of leadership journeys, 9 leaders (session 5)"),
+    GoldSet("blind-radio.jsonl", "blind",
+            "oral-archive and local-radio conversations, 9 leaders (session 5)"),
+    GoldSet("blind-weighted.jsonl", "blind",
+            "interviews, reflective pieces and questionnaire answers, 9 leaders; weighted to "
+            "visibility, boundary spanning, non-traditional roles and system perspective "
+            "(session 5)"),
     GoldSet("fictional-heldout.jsonl", "held-out", "the fictional OT interview"),
     GoldSet("heldout.jsonl", "held-out", "real transcripts (not AHP leaders)"),
 )

@@ -62,6 +62,12 @@ FIGURES: dict[str, tuple[float, float, float]] = {
     "tune-survey.jsonl": (0.808, 0.938, 0.868),  # tuned
     "tune-visibility-talk.jsonl": (0.689, 0.752, 0.719),  # tuned
     "tune-visibility-public.jsonl": (0.710, 0.826, 0.763),  # tuned
+    "tune-visibility-stories.jsonl": (0.674, 0.657, 0.665),  # tuned
+    "tune-visibility-written.jsonl": (0.683, 0.680, 0.681),  # tuned
+    "tune-visibility-groups.jsonl": (0.635, 0.537, 0.582),  # tuned
+    "tune-system-boundary.jsonl": (0.698, 0.701, 0.699),  # tuned
+    "tune-roles-board.jsonl": (0.691, 0.654, 0.672),  # tuned
+    "tune-careers-podcast.jsonl": (0.705, 0.665, 0.684),  # tuned
     "check-podcasts.jsonl": (0.774, 0.686, 0.727),  # check
     "check-study.jsonl": (0.789, 0.774, 0.782),  # check
     "blind-interviews.jsonl": (0.727, 0.658, 0.691),  # blind
@@ -70,6 +76,10 @@ FIGURES: dict[str, tuple[float, float, float]] = {
     "blind-mixed.jsonl": (0.726, 0.757, 0.741),  # blind
     "blind-narratives.jsonl": (0.723, 0.636, 0.676),  # blind
     "blind-panels.jsonl": (0.691, 0.715, 0.703),  # blind
+    "blind-research.jsonl": (0.753, 0.685, 0.718),  # blind
+    "blind-memoir.jsonl": (0.676, 0.664, 0.670),  # blind
+    "blind-radio.jsonl": (0.739, 0.623, 0.676),  # blind
+    "blind-weighted.jsonl": (0.688, 0.623, 0.654),  # blind
     "fictional-heldout.jsonl": (0.803, 0.629, 0.705),  # held-out
     "heldout.jsonl": (0.567, 0.425, 0.486),  # held-out
 }
