@@ -98,6 +98,16 @@ SETS = (
     GoldSet("tune-careers-podcast.jsonl", "tuned",
             "careers-podcast answers, 8 leaders; weighted to non-traditional roles, boundary "
             "spanning, system perspective and serendipity, with near misses (session 5)"),
+    GoldSet("tune-email-answers.jsonl", "tuned",
+            "email interviews and written answers to a researcher, 9 leaders; weighted to "
+            "visibility, system perspective, boundary spanning and non-traditional roles "
+            "(session 5, round 2)"),
+    GoldSet("tune-conversations.jsonl", "tuned",
+            "reverse mentoring, inductions, retirement speeches and peer-support calls, "
+            "8 leaders; weighted like tune-email-answers (session 5, round 2)"),
+    GoldSet("tune-magazine.jsonl", "tuned",
+            "career stories in magazines, newsletters and a royal college series, 9 leaders; "
+            "weighted like tune-email-answers (session 5, round 2)"),
     GoldSet("check-podcasts.jsonl", "check", "podcasts, panels, peer conversations, 7 leaders"),
     GoldSet("check-study.jsonl", "check", "verbatim study interviews, 8 leaders"),
     GoldSet("blind-interviews.jsonl", "blind", "research interviews, 6 leaders"),

@@ -39,51 +39,54 @@ THEMES = (
 # deliberate change, re-measure and update these figures and docs/codebook-eval.md together.
 MARGIN = 0.03
 FIGURES: dict[str, tuple[float, float, float]] = {
-    "dev.jsonl": (0.913, 0.875, 0.894),  # tuned
-    "validation.jsonl": (0.954, 0.986, 0.970),  # tuned
-    "validation-fresh.jsonl": (0.908, 0.978, 0.942),  # tuned
-    "validation-unseen.jsonl": (0.911, 0.960, 0.935),  # tuned
+    "dev.jsonl": (0.906, 0.877, 0.892),  # tuned
+    "validation.jsonl": (0.954, 0.980, 0.966),  # tuned
+    "validation-fresh.jsonl": (0.899, 0.978, 0.937),  # tuned
+    "validation-unseen.jsonl": (0.923, 0.960, 0.941),  # tuned
     "validation-unseen-2.jsonl": (0.930, 0.985, 0.957),  # tuned
-    "tune-interviews.jsonl": (0.914, 0.908, 0.911),  # tuned
-    "tune-profiles.jsonl": (0.933, 0.959, 0.946),  # tuned
-    "tune-focus.jsonl": (0.868, 0.926, 0.896),  # tuned
-    "tune-written.jsonl": (0.862, 0.862, 0.862),  # tuned
-    "tune-interviews-2.jsonl": (0.885, 0.951, 0.917),  # tuned
-    "tune-letters.jsonl": (0.835, 0.839, 0.837),  # tuned
-    "tune-answers.jsonl": (0.875, 0.924, 0.899),  # tuned
+    "tune-interviews.jsonl": (0.908, 0.914, 0.911),  # tuned
+    "tune-profiles.jsonl": (0.921, 0.959, 0.940),  # tuned
+    "tune-focus.jsonl": (0.869, 0.939, 0.903),  # tuned
+    "tune-written.jsonl": (0.856, 0.883, 0.869),  # tuned
+    "tune-interviews-2.jsonl": (0.895, 0.951, 0.922),  # tuned
+    "tune-letters.jsonl": (0.832, 0.870, 0.851),  # tuned
+    "tune-answers.jsonl": (0.876, 0.931, 0.902),  # tuned
     "tune-cases.jsonl": (0.798, 0.953, 0.869),  # tuned
-    "tune-weighted-interviews.jsonl": (0.810, 0.943, 0.871),  # tuned
-    "tune-weighted-written.jsonl": (0.850, 0.942, 0.894),  # tuned
-    "tune-talks.jsonl": (0.823, 0.900, 0.860),  # tuned
-    "tune-reflections.jsonl": (0.782, 0.923, 0.847),  # tuned
-    "tune-voices.jsonl": (0.774, 0.887, 0.827),  # tuned
-    "tune-stories.jsonl": (0.796, 0.907, 0.848),  # tuned
-    "tune-coaching.jsonl": (0.797, 0.870, 0.832),  # tuned
-    "tune-survey.jsonl": (0.808, 0.938, 0.868),  # tuned
-    "tune-visibility-talk.jsonl": (0.689, 0.752, 0.719),  # tuned
-    "tune-visibility-public.jsonl": (0.710, 0.826, 0.763),  # tuned
-    "tune-visibility-stories.jsonl": (0.674, 0.657, 0.665),  # tuned
-    "tune-visibility-written.jsonl": (0.683, 0.680, 0.681),  # tuned
-    "tune-visibility-groups.jsonl": (0.635, 0.537, 0.582),  # tuned
-    "tune-system-boundary.jsonl": (0.698, 0.701, 0.699),  # tuned
-    "tune-roles-board.jsonl": (0.691, 0.654, 0.672),  # tuned
-    "tune-careers-podcast.jsonl": (0.705, 0.665, 0.684),  # tuned
-    "check-podcasts.jsonl": (0.774, 0.686, 0.727),  # check
-    "check-study.jsonl": (0.789, 0.774, 0.782),  # check
+    "tune-weighted-interviews.jsonl": (0.820, 0.949, 0.880),  # tuned
+    "tune-weighted-written.jsonl": (0.855, 0.949, 0.900),  # tuned
+    "tune-talks.jsonl": (0.840, 0.915, 0.876),  # tuned
+    "tune-reflections.jsonl": (0.790, 0.932, 0.855),  # tuned
+    "tune-voices.jsonl": (0.788, 0.916, 0.847),  # tuned
+    "tune-stories.jsonl": (0.813, 0.930, 0.868),  # tuned
+    "tune-coaching.jsonl": (0.799, 0.903, 0.848),  # tuned
+    "tune-survey.jsonl": (0.818, 0.938, 0.874),  # tuned
+    "tune-visibility-talk.jsonl": (0.743, 0.835, 0.786),  # tuned
+    "tune-visibility-public.jsonl": (0.749, 0.884, 0.811),  # tuned
+    "tune-visibility-stories.jsonl": (0.751, 0.899, 0.818),  # tuned
+    "tune-visibility-written.jsonl": (0.777, 0.845, 0.809),  # tuned
+    "tune-visibility-groups.jsonl": (0.746, 0.766, 0.756),  # tuned
+    "tune-system-boundary.jsonl": (0.782, 0.848, 0.814),  # tuned
+    "tune-roles-board.jsonl": (0.767, 0.840, 0.802),  # tuned
+    "tune-careers-podcast.jsonl": (0.801, 0.871, 0.835),  # tuned
+    "tune-email-answers.jsonl": (0.733, 0.761, 0.747),  # tuned
+    "tune-conversations.jsonl": (0.702, 0.615, 0.656),  # tuned
+    "tune-magazine.jsonl": (0.728, 0.709, 0.718),  # tuned
+    "check-podcasts.jsonl": (0.783, 0.680, 0.728),  # check
+    "check-study.jsonl": (0.787, 0.787, 0.787),  # check
     "blind-interviews.jsonl": (0.727, 0.658, 0.691),  # blind
-    "blind-profiles.jsonl": (0.734, 0.703, 0.718),  # blind
-    "blind-interviews-2.jsonl": (0.738, 0.679, 0.707),  # blind
-    "blind-mixed.jsonl": (0.726, 0.757, 0.741),  # blind
-    "blind-narratives.jsonl": (0.723, 0.636, 0.676),  # blind
-    "blind-panels.jsonl": (0.691, 0.715, 0.703),  # blind
-    "blind-research.jsonl": (0.753, 0.685, 0.718),  # blind
-    "blind-memoir.jsonl": (0.676, 0.664, 0.670),  # blind
-    "blind-radio.jsonl": (0.739, 0.623, 0.676),  # blind
-    "blind-weighted.jsonl": (0.688, 0.623, 0.654),  # blind
-    "fictional-heldout.jsonl": (0.803, 0.629, 0.705),  # held-out
-    "heldout.jsonl": (0.567, 0.425, 0.486),  # held-out
+    "blind-profiles.jsonl": (0.736, 0.710, 0.723),  # blind
+    "blind-interviews-2.jsonl": (0.755, 0.701, 0.727),  # blind
+    "blind-mixed.jsonl": (0.732, 0.767, 0.749),  # blind
+    "blind-narratives.jsonl": (0.727, 0.664, 0.694),  # blind
+    "blind-panels.jsonl": (0.700, 0.735, 0.717),  # blind
+    "blind-research.jsonl": (0.752, 0.680, 0.714),  # blind
+    "blind-memoir.jsonl": (0.679, 0.664, 0.671),  # blind
+    "blind-radio.jsonl": (0.744, 0.639, 0.687),  # blind
+    "blind-weighted.jsonl": (0.699, 0.644, 0.670),  # blind
+    "fictional-heldout.jsonl": (0.811, 0.619, 0.702),  # held-out
+    "heldout.jsonl": (0.615, 0.400, 0.485),  # held-out
 }
-TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl", "validation-unseen-2.jsonl", "tune-interviews.jsonl", "tune-profiles.jsonl", "tune-focus.jsonl", "tune-written.jsonl", "tune-interviews-2.jsonl", "tune-letters.jsonl", "tune-answers.jsonl", "tune-cases.jsonl", "tune-weighted-interviews.jsonl", "tune-weighted-written.jsonl", "tune-talks.jsonl", "tune-reflections.jsonl", "tune-voices.jsonl", "tune-stories.jsonl", "tune-coaching.jsonl", "tune-survey.jsonl", "tune-visibility-talk.jsonl", "tune-visibility-public.jsonl",)
+TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl", "validation-unseen-2.jsonl", "tune-interviews.jsonl", "tune-profiles.jsonl", "tune-focus.jsonl", "tune-written.jsonl", "tune-interviews-2.jsonl", "tune-letters.jsonl", "tune-answers.jsonl", "tune-cases.jsonl", "tune-weighted-interviews.jsonl", "tune-weighted-written.jsonl", "tune-talks.jsonl", "tune-reflections.jsonl", "tune-voices.jsonl", "tune-stories.jsonl", "tune-coaching.jsonl", "tune-survey.jsonl", "tune-visibility-talk.jsonl", "tune-visibility-public.jsonl", "tune-visibility-stories.jsonl", "tune-visibility-written.jsonl", "tune-visibility-groups.jsonl", "tune-system-boundary.jsonl", "tune-roles-board.jsonl", "tune-careers-podcast.jsonl", "tune-email-answers.jsonl",)
 """Sets on which the issue's targets (micro F1 >= 0.7, precision >= 0.6, every theme's recall
 >= 0.5) are met: only sets the patterns were tuned on (see docs/codebook-eval.md)."""
 HELDOUT_RECALL = {"boundary_spanning": 0.455, "leadership_development": 0.5,
