@@ -39,54 +39,54 @@ THEMES = (
 # deliberate change, re-measure and update these figures and docs/codebook-eval.md together.
 MARGIN = 0.03
 FIGURES: dict[str, tuple[float, float, float]] = {
-    "dev.jsonl": (0.906, 0.877, 0.892),  # tuned
-    "validation.jsonl": (0.954, 0.980, 0.966),  # tuned
+    "dev.jsonl": (0.904, 0.891, 0.898),  # tuned
+    "validation.jsonl": (0.947, 0.980, 0.963),  # tuned
     "validation-fresh.jsonl": (0.899, 0.978, 0.937),  # tuned
     "validation-unseen.jsonl": (0.923, 0.960, 0.941),  # tuned
     "validation-unseen-2.jsonl": (0.930, 0.985, 0.957),  # tuned
-    "tune-interviews.jsonl": (0.908, 0.914, 0.911),  # tuned
-    "tune-profiles.jsonl": (0.921, 0.959, 0.940),  # tuned
-    "tune-focus.jsonl": (0.869, 0.939, 0.903),  # tuned
-    "tune-written.jsonl": (0.856, 0.883, 0.869),  # tuned
-    "tune-interviews-2.jsonl": (0.895, 0.951, 0.922),  # tuned
-    "tune-letters.jsonl": (0.832, 0.870, 0.851),  # tuned
-    "tune-answers.jsonl": (0.876, 0.931, 0.902),  # tuned
-    "tune-cases.jsonl": (0.798, 0.953, 0.869),  # tuned
-    "tune-weighted-interviews.jsonl": (0.820, 0.949, 0.880),  # tuned
-    "tune-weighted-written.jsonl": (0.855, 0.949, 0.900),  # tuned
-    "tune-talks.jsonl": (0.840, 0.915, 0.876),  # tuned
-    "tune-reflections.jsonl": (0.790, 0.932, 0.855),  # tuned
-    "tune-voices.jsonl": (0.788, 0.916, 0.847),  # tuned
-    "tune-stories.jsonl": (0.813, 0.930, 0.868),  # tuned
-    "tune-coaching.jsonl": (0.799, 0.903, 0.848),  # tuned
-    "tune-survey.jsonl": (0.818, 0.938, 0.874),  # tuned
-    "tune-visibility-talk.jsonl": (0.743, 0.835, 0.786),  # tuned
-    "tune-visibility-public.jsonl": (0.749, 0.884, 0.811),  # tuned
-    "tune-visibility-stories.jsonl": (0.751, 0.899, 0.818),  # tuned
-    "tune-visibility-written.jsonl": (0.777, 0.845, 0.809),  # tuned
-    "tune-visibility-groups.jsonl": (0.746, 0.766, 0.756),  # tuned
-    "tune-system-boundary.jsonl": (0.782, 0.848, 0.814),  # tuned
-    "tune-roles-board.jsonl": (0.767, 0.840, 0.802),  # tuned
-    "tune-careers-podcast.jsonl": (0.801, 0.871, 0.835),  # tuned
-    "tune-email-answers.jsonl": (0.733, 0.761, 0.747),  # tuned
-    "tune-conversations.jsonl": (0.702, 0.615, 0.656),  # tuned
-    "tune-magazine.jsonl": (0.728, 0.709, 0.718),  # tuned
-    "check-podcasts.jsonl": (0.783, 0.680, 0.728),  # check
-    "check-study.jsonl": (0.787, 0.787, 0.787),  # check
+    "tune-interviews.jsonl": (0.897, 0.914, 0.906),  # tuned
+    "tune-profiles.jsonl": (0.922, 0.966, 0.943),  # tuned
+    "tune-focus.jsonl": (0.866, 0.951, 0.906),  # tuned
+    "tune-written.jsonl": (0.852, 0.883, 0.867),  # tuned
+    "tune-interviews-2.jsonl": (0.891, 0.957, 0.923),  # tuned
+    "tune-letters.jsonl": (0.842, 0.881, 0.861),  # tuned
+    "tune-answers.jsonl": (0.865, 0.938, 0.900),  # tuned
+    "tune-cases.jsonl": (0.793, 0.953, 0.866),  # tuned
+    "tune-weighted-interviews.jsonl": (0.826, 0.962, 0.889),  # tuned
+    "tune-weighted-written.jsonl": (0.868, 0.968, 0.915),  # tuned
+    "tune-talks.jsonl": (0.839, 0.930, 0.882),  # tuned
+    "tune-reflections.jsonl": (0.789, 0.941, 0.858),  # tuned
+    "tune-voices.jsonl": (0.790, 0.946, 0.861),  # tuned
+    "tune-stories.jsonl": (0.813, 0.949, 0.876),  # tuned
+    "tune-coaching.jsonl": (0.807, 0.912, 0.857),  # tuned
+    "tune-survey.jsonl": (0.821, 0.957, 0.884),  # tuned
+    "tune-visibility-talk.jsonl": (0.756, 0.881, 0.814),  # tuned
+    "tune-visibility-public.jsonl": (0.766, 0.913, 0.833),  # tuned
+    "tune-visibility-stories.jsonl": (0.754, 0.914, 0.826),  # tuned
+    "tune-visibility-written.jsonl": (0.777, 0.879, 0.825),  # tuned
+    "tune-visibility-groups.jsonl": (0.768, 0.809, 0.788),  # tuned
+    "tune-system-boundary.jsonl": (0.787, 0.906, 0.842),  # tuned
+    "tune-roles-board.jsonl": (0.769, 0.867, 0.815),  # tuned
+    "tune-careers-podcast.jsonl": (0.808, 0.892, 0.848),  # tuned
+    "tune-email-answers.jsonl": (0.776, 0.904, 0.835),  # tuned
+    "tune-conversations.jsonl": (0.764, 0.844, 0.802),  # tuned
+    "tune-magazine.jsonl": (0.767, 0.870, 0.815),  # tuned
+    "check-podcasts.jsonl": (0.768, 0.680, 0.721),  # check
+    "check-study.jsonl": (0.789, 0.799, 0.794),  # check
     "blind-interviews.jsonl": (0.727, 0.658, 0.691),  # blind
-    "blind-profiles.jsonl": (0.736, 0.710, 0.723),  # blind
-    "blind-interviews-2.jsonl": (0.755, 0.701, 0.727),  # blind
-    "blind-mixed.jsonl": (0.732, 0.767, 0.749),  # blind
-    "blind-narratives.jsonl": (0.727, 0.664, 0.694),  # blind
+    "blind-profiles.jsonl": (0.724, 0.724, 0.724),  # blind
+    "blind-interviews-2.jsonl": (0.757, 0.710, 0.733),  # blind
+    "blind-mixed.jsonl": (0.735, 0.778, 0.756),  # blind
+    "blind-narratives.jsonl": (0.726, 0.673, 0.699),  # blind
     "blind-panels.jsonl": (0.700, 0.735, 0.717),  # blind
-    "blind-research.jsonl": (0.752, 0.680, 0.714),  # blind
-    "blind-memoir.jsonl": (0.679, 0.664, 0.671),  # blind
-    "blind-radio.jsonl": (0.744, 0.639, 0.687),  # blind
-    "blind-weighted.jsonl": (0.699, 0.644, 0.670),  # blind
-    "fictional-heldout.jsonl": (0.811, 0.619, 0.702),  # held-out
-    "heldout.jsonl": (0.615, 0.400, 0.485),  # held-out
+    "blind-research.jsonl": (0.749, 0.702, 0.725),  # blind
+    "blind-memoir.jsonl": (0.671, 0.668, 0.670),  # blind
+    "blind-radio.jsonl": (0.729, 0.649, 0.687),  # blind
+    "blind-weighted.jsonl": (0.683, 0.654, 0.668),  # blind
+    "fictional-heldout.jsonl": (0.800, 0.619, 0.698),  # held-out
+    "heldout.jsonl": (0.593, 0.400, 0.478),  # held-out
 }
-TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl", "validation-unseen-2.jsonl", "tune-interviews.jsonl", "tune-profiles.jsonl", "tune-focus.jsonl", "tune-written.jsonl", "tune-interviews-2.jsonl", "tune-letters.jsonl", "tune-answers.jsonl", "tune-cases.jsonl", "tune-weighted-interviews.jsonl", "tune-weighted-written.jsonl", "tune-talks.jsonl", "tune-reflections.jsonl", "tune-voices.jsonl", "tune-stories.jsonl", "tune-coaching.jsonl", "tune-survey.jsonl", "tune-visibility-talk.jsonl", "tune-visibility-public.jsonl", "tune-visibility-stories.jsonl", "tune-visibility-written.jsonl", "tune-visibility-groups.jsonl", "tune-system-boundary.jsonl", "tune-roles-board.jsonl", "tune-careers-podcast.jsonl", "tune-email-answers.jsonl",)
+TARGET_SETS = ("dev.jsonl", "validation.jsonl", "validation-fresh.jsonl", "validation-unseen.jsonl", "validation-unseen-2.jsonl", "tune-interviews.jsonl", "tune-profiles.jsonl", "tune-focus.jsonl", "tune-written.jsonl", "tune-interviews-2.jsonl", "tune-letters.jsonl", "tune-answers.jsonl", "tune-cases.jsonl", "tune-weighted-interviews.jsonl", "tune-weighted-written.jsonl", "tune-talks.jsonl", "tune-reflections.jsonl", "tune-voices.jsonl", "tune-stories.jsonl", "tune-coaching.jsonl", "tune-survey.jsonl", "tune-visibility-talk.jsonl", "tune-visibility-public.jsonl", "tune-visibility-stories.jsonl", "tune-visibility-written.jsonl", "tune-visibility-groups.jsonl", "tune-system-boundary.jsonl", "tune-roles-board.jsonl", "tune-careers-podcast.jsonl", "tune-email-answers.jsonl", "tune-conversations.jsonl", "tune-magazine.jsonl",)
 """Sets on which the issue's targets (micro F1 >= 0.7, precision >= 0.6, every theme's recall
 >= 0.5) are met: only sets the patterns were tuned on (see docs/codebook-eval.md)."""
 HELDOUT_RECALL = {"boundary_spanning": 0.455, "leadership_development": 0.5,
