@@ -126,6 +126,22 @@ def test_anchor_index_finds_overlapping_anchors() -> None:
     assert AnchorIndex(set()).present(text) == set()
 
 
+def test_anchor_set_masks_from_the_index_equal_each_set_looked_up() -> None:
+    """Every set's mask comes from one pass over the anchors present; a set the index
+    does not hold (an equal tuple, another object) is looked up string by string."""
+    from qualcoder_ahp.suggest.matching import Segments
+
+    sets = [("manage", "leader"), ("luck",), ("manage",), ("nowhere", "absent")]
+    index = AnchorIndex({a for s in sets for a in s}, sets)
+    parsed = transcript([("A", "participant", "I manage. Pure luck. A leader who is lucky.")])
+    ctx = Segments(parsed.text, parsed.turns, parsed.sentences, index)
+    expected = {0: 0b101, 1: 0b110, 2: 0b001, 3: 0}
+    for i, strings in enumerate(sets):
+        assert ctx.anchor_set_mask(strings, "sentence") == expected[i]
+        assert ctx.anchor_set_mask(tuple(list(strings)), "sentence") == expected[i]
+    assert index.sets_of["manage"] == [0, 2]
+
+
 def _codebooks() -> list[Path]:
     return [DATA / "small.yaml", DATA / "blog.yaml"] + ([SHIPPED] if SHIPPED.exists() else [])
 

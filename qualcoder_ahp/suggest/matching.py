@@ -55,6 +55,7 @@ class Segments:
         self._list_masks: dict[tuple[str, int], int] = {}
         self._keep_alive: list[list[int]] = []
         self._anchor_set_masks: dict[tuple[int, str], tuple[tuple[str, ...], int]] = {}
+        self._all_set_masks: dict[str, list[int]] = {}
         self.array: Any = None
         self._token_ranges: dict[str, list[tuple[int, int]]] = {}
 
@@ -76,6 +77,11 @@ class Segments:
         """
         # Keyed by identity: hashing a tuple of many strings on every call cost more
         # than the lookup saved (the tuple is kept in the entry, so its id stays its own).
+        index = self._index
+        if index is not None:
+            j = index.set_ids.get(id(strings))
+            if j is not None and index.sets[j] is strings:
+                return self._set_masks(unit)[j]
         key = (id(strings), unit)
         entry = self._anchor_set_masks.get(key)
         if entry is not None and entry[0] is strings:
@@ -88,6 +94,20 @@ class Segments:
                 mask |= found
         self._anchor_set_masks[key] = (strings, mask)
         return mask
+
+    def _set_masks(self, unit: str) -> list[int]:
+        """The mask of every anchor set the index knows, filled in one pass over the
+        anchors present in the text (most of a codebook's anchors occur nowhere in it)."""
+        masks = self._all_set_masks.get(unit)
+        if masks is None:
+            assert self._index is not None
+            masks = [0] * len(self._index.sets)
+            sets_of = self._index.sets_of
+            for anchor, found in self._masks(unit).items():
+                for j in sets_of.get(anchor, ()):
+                    masks[j] |= found
+            self._all_set_masks[unit] = masks
+        return masks
 
     def _masks(self, unit: str) -> dict[str, int]:
         """Each anchor present in the text: the bit mask of the segments of ``unit`` holding it.

@@ -412,11 +412,28 @@ class AnchorIndex:
     ten thousand anchors and the scan was four times slower.)
     """
 
-    def __init__(self, anchors: set[str]) -> None:
-        """Build the automaton for the anchors (lower-cased strings)."""
+    def __init__(self, anchors: set[str],
+                 sets: list[tuple[str, ...]] | None = None) -> None:
+        """Build the automaton for the anchors (lower-cased strings).
+
+        ``sets`` are the patterns' anchor sets (the tuple objects the patterns hold):
+        each string is indexed to the sets that contain it, so a transcript's mask of
+        every set is filled from the few anchors present in it, rather than each set
+        looking up each of its strings (see ``Segments.anchor_set_mask``).
+        """
         import ahocorasick
 
         self.anchors = anchors
+        self.sets: list[tuple[str, ...]] = []
+        self.set_ids: dict[int, int] = {}  # id of a set tuple -> its index in self.sets
+        self.sets_of: dict[str, list[int]] = {}
+        for strings in sets or ():
+            if id(strings) in self.set_ids:
+                continue
+            self.set_ids[id(strings)] = len(self.sets)
+            for anchor in set(strings):
+                self.sets_of.setdefault(anchor, []).append(len(self.sets))
+            self.sets.append(strings)  # kept alive: the ids above stay theirs
         self.automaton: Any = None
         if anchors:
             self.automaton = ahocorasick.Automaton()
