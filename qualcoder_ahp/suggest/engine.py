@@ -192,10 +192,8 @@ class Engine:
         key = frozenset(regex_ids)
         if key not in self._anchor_indexes:
             self._anchor_indexes[key] = AnchorIndex(
-                {a for pid in regex_ids for sets in self.regex_anchors[pid]
-                 for strings in sets for a in strings},
-                [strings for pid in regex_ids for sets in self.regex_anchors[pid]
-                 for strings in sets])
+                sets=[strings for pid in regex_ids for sets in self.regex_anchors[pid]
+                      for strings in sets])
         return self._anchor_indexes[key]
 
     def _analyse_one(self, pid: str) -> None:

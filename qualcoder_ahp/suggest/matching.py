@@ -54,7 +54,6 @@ class Segments:
         self._roles: dict[tuple[str, frozenset[str]], list[int]] = {}
         self._list_masks: dict[tuple[str, int], int] = {}
         self._keep_alive: list[list[int]] = []
-        self._anchor_set_masks: dict[tuple[int, str], tuple[tuple[str, ...], int]] = {}
         self._all_set_masks: dict[str, list[int]] = {}
         self.array: Any = None
         self._token_ranges: dict[str, list[tuple[int, int]]] = {}
@@ -75,24 +74,19 @@ class Segments:
         indexes cost a Python step per element: with hundreds of patterns, each with
         tens of anchors, that difference is most of the prefilter's cost.
         """
-        # Keyed by identity: hashing a tuple of many strings on every call cost more
-        # than the lookup saved (the tuple is kept in the entry, so its id stays its own).
+        # By identity: hashing a tuple of many strings on every call costs more than
+        # the lookup saves (the index keeps the tuple, so its id stays its own).
         index = self._index
         if index is not None:
             j = index.set_ids.get(id(strings))
             if j is not None and index.sets[j] is strings:
                 return self._set_masks(unit)[j]
-        key = (id(strings), unit)
-        entry = self._anchor_set_masks.get(key)
-        if entry is not None and entry[0] is strings:
-            return entry[1]
-        mask = 0
+        mask = 0  # a set the index does not hold: look up each string
         masks = self._masks(unit)
         for anchor in strings:
             found = masks.get(anchor)  # most anchors occur nowhere in a given text
             if found:
                 mask |= found
-        self._anchor_set_masks[key] = (strings, mask)
         return mask
 
     def _set_masks(self, unit: str) -> list[int]:

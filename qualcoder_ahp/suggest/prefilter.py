@@ -412,9 +412,10 @@ class AnchorIndex:
     ten thousand anchors and the scan was four times slower.)
     """
 
-    def __init__(self, anchors: set[str],
+    def __init__(self, anchors: set[str] | None = None,
                  sets: list[tuple[str, ...]] | None = None) -> None:
-        """Build the automaton for the anchors (lower-cased strings).
+        """Build the automaton for the anchors (lower-cased strings) and the strings of
+        the anchor sets.
 
         ``sets`` are the patterns' anchor sets (the tuple objects the patterns hold):
         each string is indexed to the sets that contain it, so a transcript's mask of
@@ -423,6 +424,7 @@ class AnchorIndex:
         """
         import ahocorasick
 
+        anchors = set(anchors or ()).union(*(sets or ()))
         self.anchors = anchors
         self.sets: list[tuple[str, ...]] = []
         self.set_ids: dict[int, int] = {}  # id of a set tuple -> its index in self.sets
