@@ -108,6 +108,9 @@ SETS = (
     GoldSet("tune-magazine.jsonl", "tuned",
             "career stories in magazines, newsletters and a royal college series, 9 leaders; "
             "weighted like tune-email-answers (session 5, round 2)"),
+    GoldSet("real-speech.jsonl", "tuned",
+            "real spoken text not used before: the rest of the Changelog career story (01) and "
+            "a GP academic's Covid-inquiry evidence (05); sparse in themes (session 6)"),
     GoldSet("check-podcasts.jsonl", "check", "podcasts, panels, peer conversations, 7 leaders"),
     GoldSet("check-study.jsonl", "check", "verbatim study interviews, 8 leaders"),
     GoldSet("blind-interviews.jsonl", "blind", "research interviews, 6 leaders"),
@@ -132,6 +135,8 @@ SETS = (
             "(session 5)"),
     GoldSet("fictional-heldout.jsonl", "held-out", "the fictional OT interview"),
     GoldSet("heldout.jsonl", "held-out", "real transcripts (not AHP leaders)"),
+    GoldSet("heldout-real-speech.jsonl", "held-out",
+            "real spoken text never read: a GP leader's Covid-inquiry evidence (05) (session 6)"),
 )
 
 # A plain keyword search, the baseline the codebook must beat: a theme is suggested
