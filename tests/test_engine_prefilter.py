@@ -142,6 +142,26 @@ def test_anchor_set_masks_from_the_index_equal_each_set_looked_up() -> None:
     assert index.sets_of["manage"] == [0, 2]
 
 
+def test_anchors_mask_ors_alternatives_of_anded_sets() -> None:
+    """A pattern's alternatives (each: a string of every one of its sets) become one mask;
+    sets the index holds are resolved to set numbers once, others are looked up."""
+    from qualcoder_ahp.suggest.matching import Segments
+
+    sets = [("manage", "leader"), ("luck",), ("manage",), ("nowhere", "absent")]
+    index = AnchorIndex({a for s in sets for a in s}, sets)
+    parsed = transcript([("A", "participant", "I manage. Pure luck. A leader who is lucky.")])
+    ctx = Segments(parsed.text, parsed.turns, parsed.sentences, index)
+    held = [[sets[0], sets[1]], [sets[2]]]  # (manage|leader) AND luck, or manage
+    assert ctx.anchors_mask(held, "sentence") == 0b100 | 0b001
+    assert index.resolve(held) == [[0, 1], [2]]
+    assert ctx.anchors_mask(held, "sentence") == 0b101  # from the cache
+    assert ctx.anchors_mask([[sets[3]]], "sentence") == 0
+    unknown = [[("luck", "nowhere")], [sets[2]]]  # a set the index does not hold
+    assert index.resolve(unknown) is None
+    assert ctx.anchors_mask(unknown, "sentence") == 0b110 | 0b001
+    assert ctx.anchors_mask(held, "turn") == 1  # one turn
+
+
 def _codebooks() -> list[Path]:
     return [DATA / "small.yaml", DATA / "blog.yaml"] + ([SHIPPED] if SHIPPED.exists() else [])
 

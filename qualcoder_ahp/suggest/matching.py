@@ -89,6 +89,33 @@ class Segments:
                 mask |= found
         return mask
 
+    def anchors_mask(self, anchors: Sequence[Sequence[tuple[str, ...]]], unit: str) -> int:
+        """Segments of ``unit`` that may hold a match: for one alternative of ``anchors``,
+        a string of each of its sets (the alternatives' masks, each the AND of its sets'
+        masks, ORed). The sets are resolved to the index's set numbers once per pattern,
+        so a transcript costs a list lookup per set."""
+        index = self._index
+        resolved = index.resolve(anchors) if index is not None else None
+        allowed = 0
+        if resolved is None:  # a set the index does not hold: look each one up
+            for sets in anchors:
+                mask = -1
+                for strings in sets:
+                    mask &= self.anchor_set_mask(strings, unit)
+                    if not mask:
+                        break
+                allowed |= mask
+            return allowed
+        masks = self._all_set_masks.get(unit) or self._set_masks(unit)
+        for row in resolved:
+            mask = -1
+            for j in row:
+                mask &= masks[j]
+                if not mask:
+                    break
+            allowed |= mask
+        return allowed
+
     def _set_masks(self, unit: str) -> list[int]:
         """The mask of every anchor set the index knows, filled in one pass over the
         anchors present in the text (most of a codebook's anchors occur nowhere in it)."""
@@ -180,14 +207,7 @@ def match_regex(pattern: str, lowered: Twin | None,
     """
     unit, candidates = where
     if anchors and ctx.lowered is not None:
-        allowed = 0  # masks are Python ints, bit i = segment i
-        for sets in anchors:
-            mask = -1  # all segments
-            for strings in sets:
-                mask &= ctx.anchor_set_mask(strings, unit)
-                if not mask:
-                    break
-            allowed |= mask
+        allowed = ctx.anchors_mask(anchors, unit)  # a Python int, bit i = segment i
         if not allowed:
             return []
         allowed &= ctx.mask_of(unit, candidates)

@@ -436,12 +436,35 @@ class AnchorIndex:
             for anchor in set(strings):
                 self.sets_of.setdefault(anchor, []).append(len(self.sets))
             self.sets.append(strings)  # kept alive: the ids above stay theirs
+        self.resolved: dict[int, tuple[Any, list[list[int]] | None]] = {}
         self.automaton: Any = None
         if anchors:
             self.automaton = ahocorasick.Automaton()
             for anchor in anchors:
                 self.automaton.add_word(anchor, anchor)
             self.automaton.make_automaton()
+
+    def resolve(self, anchors: Any) -> list[list[int]] | None:
+        """A pattern's anchors (alternatives of sets, as the engine holds them) as the
+        indexes of their sets here, or None when a set is not held (cached by identity:
+        the engine keeps each pattern's anchors for its lifetime, and so does this cache)."""
+        key = id(anchors)
+        hit = self.resolved.get(key)
+        if hit is None or hit[0] is not anchors:
+            ids: list[list[int]] | None = []
+            for sets in anchors:
+                row = []
+                for strings in sets:
+                    j = self.set_ids.get(id(strings))
+                    if j is None or self.sets[j] is not strings:
+                        ids = None
+                        break
+                    row.append(j)
+                if ids is None:
+                    break
+                ids.append(row)
+            hit = self.resolved[key] = (anchors, ids)
+        return hit[1]
 
     def present(self, lowered: str, start: int = 0, end: int | None = None) -> set[str]:
         """The anchors that occur in ``lowered[start:end]`` (a lower-cased text)."""
