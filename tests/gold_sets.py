@@ -108,6 +108,14 @@ SETS = (
     GoldSet("tune-magazine.jsonl", "tuned",
             "career stories in magazines, newsletters and a royal college series, 9 leaders; "
             "weighted like tune-email-answers (session 5, round 2)"),
+    GoldSet("tune-verbatim.jsonl", "tuned",
+            "careers podcasts and research interviews transcribed verbatim (fillers, false "
+            "starts, run-on sentences), 8 leaders; weighted to visibility, system perspective, "
+            "boundary spanning and non-traditional roles, with near misses (session 6)"),
+    GoldSet("tune-talkback.jsonl", "tuned",
+            "panel Q&A, away-days, appraisals, a radio phone-in, a network check-in, 8 leaders; "
+            "weighted to board mandate, improvement, role ambiguity and visibility, with near "
+            "misses (session 6)"),
     GoldSet("real-speech.jsonl", "tuned",
             "real spoken text not used before: the rest of the Changelog career story (01) and "
             "a GP academic's Covid-inquiry evidence (05); sparse in themes (session 6)"),
@@ -133,6 +141,11 @@ SETS = (
             "interviews, reflective pieces and questionnaire answers, 9 leaders; weighted to "
             "visibility, boundary spanning, non-traditional roles and system perspective "
             "(session 5)"),
+    GoldSet("blind-podcast.jsonl", "blind",
+            "careers-podcast episodes transcribed verbatim, 9 leaders (session 6)"),
+    GoldSet("blind-verbatim.jsonl", "blind",
+            "research interviews transcribed verbatim by a transcription service, 9 leaders "
+            "across the four nations (session 6)"),
     GoldSet("fictional-heldout.jsonl", "held-out", "the fictional OT interview"),
     GoldSet("heldout.jsonl", "held-out", "real transcripts (not AHP leaders)"),
     GoldSet("heldout-real-speech.jsonl", "held-out",

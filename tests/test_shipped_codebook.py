@@ -71,6 +71,8 @@ FIGURES: dict[str, tuple[float, float, float]] = {
     "tune-email-answers.jsonl": (0.791, 0.904, 0.844),  # tuned
     "tune-conversations.jsonl": (0.775, 0.844, 0.808),  # tuned
     "tune-magazine.jsonl": (0.776, 0.870, 0.820),  # tuned
+    "tune-verbatim.jsonl": (0.726, 0.653, 0.688),  # tuned
+    "tune-talkback.jsonl": (0.723, 0.663, 0.692),  # tuned
     "real-speech.jsonl": (0.857, 0.414, 0.558),  # tuned
     "check-podcasts.jsonl": (0.768, 0.680, 0.721),  # check
     "check-study.jsonl": (0.789, 0.799, 0.794),  # check
@@ -84,6 +86,8 @@ FIGURES: dict[str, tuple[float, float, float]] = {
     "blind-memoir.jsonl": (0.673, 0.664, 0.668),  # blind
     "blind-radio.jsonl": (0.734, 0.649, 0.689),  # blind
     "blind-weighted.jsonl": (0.683, 0.654, 0.668),  # blind
+    "blind-podcast.jsonl": (0.705, 0.668, 0.686),  # blind
+    "blind-verbatim.jsonl": (0.709, 0.713, 0.711),  # blind
     "fictional-heldout.jsonl": (0.800, 0.619, 0.698),  # held-out
     "heldout.jsonl": (0.593, 0.400, 0.478),  # held-out
     "heldout-real-speech.jsonl": (0.419, 0.232, 0.299),  # held-out
