@@ -121,6 +121,11 @@ def test_evaluate_with_coder(project: CliRunner) -> None:
     assert data["missed"][0]["sentence"].startswith("It was not by chance")
     out = run(project, "evaluate", "--coder", "ann", "--show-errors")
     assert "Missed (1):" in out and "Wrongly suggested (" in out
+    # The rejected "right place" suggestion is wrong for ann, and its pattern is named.
+    right_place = [w for w in data["wrong"] if "right place" in w["sentence"].lower()]
+    assert right_place and right_place[0]["patterns"] == ["ser_right_place"]
+    record = next(p for p in data["patterns"] if p["pattern"] == "ser_right_place")
+    assert record["wrong"] >= 1
     assert "micro: precision" in out
     assert "give exactly one" in run(project, "evaluate", code=1)
     # A coder who only rejected suggestions in a transcript has read it: it is compared.
@@ -150,8 +155,21 @@ def test_evaluate_gold_file(tmp_path: Path, project: CliRunner) -> None:
     assert result.ignored_themes == ["not_a_theme"]
     assert [m["where"] for m in result.missed] == ["line 3"]
     assert [w["sentence"] for w in result.wrong] == ["Right place, right time."]
+    # Each wrong suggestion names its patterns; each pattern that fired has a record.
+    assert result.wrong[0]["patterns"] == ["ser_right_place"]
+    assert result.patterns[0] == {"pattern": "ser_right_place", "theme": "serendipity",
+                                  "right": 0, "wrong": 1, "precision": 0.0}
+    assert {(p["pattern"], p["right"], p["wrong"]) for p in result.patterns[1:]} == {
+        ("ser_fell_into", 1, 0), ("ntr_commissioning", 1, 0)}
     out = run(project, "evaluate", "--gold", str(gold), "--codebook", str(DATA / "small.yaml"))
     assert "micro: precision 0.667, recall 0.667, F1 0.667" in out
+    assert "Patterns that fired" not in out
+    out = run(project, "evaluate", "--gold", str(gold), "--codebook", str(DATA / "small.yaml"),
+              "--by-pattern", "--show-errors")
+    lines = out.splitlines()
+    first = lines.index("Patterns that fired (3; most wrong first):")
+    assert lines[first + 3].split() == ["ser_right_place", "serendipity", "0", "1", "0.000"]
+    assert "  [serendipity] line 5 (ser_right_place): Right place, right time." in lines
     data = json.loads(run(project, "evaluate", "--gold", str(gold), "--format", "json"))
     assert data["micro"]["tp"] == 2
     bad = tmp_path / "bad.jsonl"

@@ -254,11 +254,18 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, fmt: str
               help="With --gold: judge this codebook file instead of the stored one.")
 @click.option("--show-errors", is_flag=True, help="List the sentences missed and wrongly "
               "suggested.")
+@click.option("--by-pattern", is_flag=True, help="Also list each pattern that fired: the "
+              "sentences where its theme was right and wrong, most wrong first.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_project
 def evaluate(project: Project, coder: str | None, gold: str | None, codebook_path: str | None,
-             show_errors: bool, fmt: str) -> None:
-    """Sentence-level precision, recall and F1 of the suggestions, per theme and micro."""
+             show_errors: bool, by_pattern: bool, fmt: str) -> None:
+    """Sentence-level precision, recall and F1 of the suggestions, per theme and micro.
+
+    With --show-errors, each wrongly suggested sentence names the patterns behind it; with
+    --by-pattern, every pattern's right and wrong suggestions on these sentences are
+    listed, so the patterns to narrow or remove stand out before anyone codes with them.
+    """
     from qualcoder_ahp.suggest.evaluate import evaluate_coder, evaluate_gold, format_table
 
     if (coder is None) == (gold is None):
@@ -284,12 +291,17 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     if result.ignored_themes:
         click.echo("ignored (not codable themes of the codebook): "
                    + ", ".join(result.ignored_themes))
+    if by_pattern:
+        click.echo(f"\nPatterns that fired ({len(result.patterns)}; most wrong first):")
+        emit_table([{**p, "precision": _pct(p["precision"])} for p in result.patterns],
+                   ["pattern", "theme", "right", "wrong", "precision"])
     if show_errors:
         for title, items in (("Missed", result.missed), ("Wrongly suggested", result.wrong)):
             click.echo(f"\n{title} ({len(items)}):")
             for item in items:
                 excerpt = _excerpt(item["sentence"], 100)
-                click.echo(f"  [{item['theme']}] {item['where']}: {excerpt}")
+                by = f" ({', '.join(item['patterns'])})" if item.get("patterns") else ""
+                click.echo(f"  [{item['theme']}] {item['where']}{by}: {excerpt}")
 
 
 def _pct(value: float | None) -> str:

@@ -75,6 +75,8 @@ class Labelled:
     predicted: set[str]
     where: str = ""
     """Transcript name and offsets, or the gold file line."""
+    patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each predicted theme, the ids of the patterns behind it."""
 
 
 @dataclass
@@ -88,6 +90,10 @@ class Evaluation:
     missed: list[dict[str, Any]] = field(default_factory=list)
     wrong: list[dict[str, Any]] = field(default_factory=list)
     ignored_themes: list[str] = field(default_factory=list)
+    patterns: list[dict[str, Any]] = field(default_factory=list)
+    """Each pattern behind a suggestion: its theme, the sentences where it was right and
+    wrong, and its precision (a suggestion several patterns support counts for each),
+    the patterns with the most wrong suggestions first."""
 
     @property
     def macro_f1(self) -> float | None:
@@ -107,7 +113,8 @@ class Evaluation:
         return {"source": self.source, "sentences": self.sentences,
                 "micro": self.micro.as_dict(), "macro_f1": self.macro_f1,
                 "themes": [s.as_dict() for s in self.per_theme], "missed": self.missed,
-                "wrong": self.wrong, "ignored_themes": self.ignored_themes}
+                "wrong": self.wrong, "ignored_themes": self.ignored_themes,
+                "patterns": self.patterns}
 
 
 def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Evaluation:
@@ -119,10 +126,14 @@ def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Eval
     wrong: list[dict[str, Any]] = []
     ignored: set[str] = set()
     count = 0
+    by_pattern: dict[tuple[str, str], list[int]] = {}
     for item in items:
         count += 1
         ignored |= (item.gold | item.predicted) - wanted
         gold, predicted = item.gold & wanted, item.predicted & wanted
+        for theme in predicted:
+            for pid in item.patterns.get(theme, ()):
+                by_pattern.setdefault((pid, theme), [0, 0])[theme not in gold] += 1
         for theme in gold & predicted:
             scores[theme].tp += 1
             micro.tp += 1
@@ -133,9 +144,14 @@ def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Eval
         for theme in sorted(predicted - gold):
             scores[theme].fp += 1
             micro.fp += 1
-            wrong.append({"theme": theme, "sentence": item.text, "where": item.where})
+            wrong.append({"theme": theme, "sentence": item.text, "where": item.where,
+                          "patterns": list(item.patterns.get(theme, ()))})
+    patterns = [{"pattern": pid, "theme": theme, "right": right, "wrong": bad,
+                 "precision": right / (right + bad)}
+                for (pid, theme), (right, bad) in by_pattern.items()]
+    patterns.sort(key=lambda p: (-p["wrong"], p["precision"], p["pattern"]))
     return Evaluation(source, list(scores.values()), micro, count, missed, wrong,
-                      sorted(ignored))
+                      sorted(ignored), patterns)
 
 
 def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
@@ -177,12 +193,12 @@ def evaluate_gold(codebook: Codebook, gold: str | Path | list[tuple[int, str, se
         codebook: the codebook to judge (the project's, or one read from a file).
         gold: a gold JSONL path, or rows as :func:`read_gold` returns them.
     """
-    from qualcoder_ahp.suggest.runner import suggest_sentences
+    from qualcoder_ahp.suggest.runner import suggest_sentence_patterns
 
     rows = read_gold(gold) if isinstance(gold, str | Path) else gold
     source = str(gold) if isinstance(gold, str | Path) else "gold"
-    predicted = suggest_sentences(codebook, [text for _, text, _ in rows])
-    items = [Labelled(text, themes, pred, f"line {line}")
+    predicted = suggest_sentence_patterns(codebook, [text for _, text, _ in rows])
+    items = [Labelled(text, themes, set(pred), f"line {line}", pred)
              for (line, text, themes), pred in zip(rows, predicted, strict=True)]
     return score(items, evaluated_themes(codebook), source)
 
@@ -208,17 +224,20 @@ def evaluate_coder(store: Store, coder: str) -> Evaluation:
             continue
         starts = [s.start for s in sentences]
         gold: dict[int, set[str]] = {}
-        predicted: dict[int, set[str]] = {}
+        predicted: dict[int, dict[str, set[str]]] = {}
         for coding in coded:
             for i in _overlapping(starts, sentences, coding.start, coding.end, text):
                 gold.setdefault(i, set()).add(coding.theme_id)
         for sug in store.suggestions(transcript_id=tid):
             for i in _overlapping(starts, sentences, sug.start, sug.end, text):
-                predicted.setdefault(i, set()).add(sug.theme_id)
+                predicted.setdefault(i, {}).setdefault(sug.theme_id, set()).update(
+                    sug.pattern_ids)
         for i in sorted(set(gold) | set(predicted)):
             s = sentences[i]
-            items.append(Labelled(text[s.start:s.end], gold.get(i, set()),
-                                  predicted.get(i, set()), f"{info.name}:{s.start}-{s.end}"))
+            found = predicted.get(i, {})
+            items.append(Labelled(text[s.start:s.end], gold.get(i, set()), set(found),
+                                  f"{info.name}:{s.start}-{s.end}",
+                                  {t: tuple(sorted(ids)) for t, ids in found.items()}))
     return score(items, evaluated_themes(store.codebook()), f"coder {coder}")
 
 

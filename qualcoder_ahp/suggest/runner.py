@@ -417,13 +417,22 @@ def suggest_sentences(codebook: Codebook, sentences: list[str], *,
     (used by :mod:`qualcoder_ahp.suggest.evaluate` on gold sentence sets). Turn-unit
     patterns fire too, since the turn is the sentence.
     """
+    return [set(found) for found in suggest_sentence_patterns(codebook, sentences, role=role)]
+
+
+def suggest_sentence_patterns(codebook: Codebook, sentences: list[str], *,
+                              role: str = "participant") -> list[dict[str, tuple[str, ...]]]:
+    """Like :func:`suggest_sentences`, with the ids of the patterns behind each theme."""
     engine = engine_for(codebook)
-    out: list[set[str]] = []
+    out: list[dict[str, tuple[str, ...]]] = []
     with engine.lock:
         for doc, text in zip(engine.nlp.pipe(sentences, batch_size=256), sentences,
                              strict=True):
             turn = Turn("speaker", role, 0, len(text))
             found = engine.find(doc, text, [turn], [Sentence(0, len(text), 0)])
-            out.append({f.theme_id for f in found})
+            themes: dict[str, set[str]] = {}
+            for f in found:
+                themes.setdefault(f.theme_id, set()).update(f.pattern_ids)
+            out.append({theme: tuple(sorted(ids)) for theme, ids in themes.items()})
     return out
 
