@@ -106,7 +106,7 @@ class Segments:
                         break
                 allowed |= mask
             return allowed
-        masks = self._all_set_masks.get(unit) or self._set_masks(unit)
+        masks = self._set_masks(unit)
         for row in resolved:
             mask = -1
             for j in row:

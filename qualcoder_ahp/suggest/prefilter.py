@@ -451,19 +451,11 @@ class AnchorIndex:
         key = id(anchors)
         hit = self.resolved.get(key)
         if hit is None or hit[0] is not anchors:
-            ids: list[list[int]] | None = []
-            for sets in anchors:
-                row = []
-                for strings in sets:
-                    j = self.set_ids.get(id(strings))
-                    if j is None or self.sets[j] is not strings:
-                        ids = None
-                        break
-                    row.append(j)
-                if ids is None:
-                    break
-                ids.append(row)
-            hit = self.resolved[key] = (anchors, ids)
+            rows = [[self.set_ids.get(id(strings)) for strings in sets] for sets in anchors]
+            held = all(j is not None and self.sets[j] is strings
+                       for row, sets in zip(rows, anchors, strict=True)
+                       for j, strings in zip(row, sets, strict=True))
+            hit = self.resolved[key] = (anchors, rows if held else None)
         return hit[1]
 
     def present(self, lowered: str, start: int = 0, end: int | None = None) -> set[str]:
