@@ -58,6 +58,9 @@ def test_suggestions_filters_and_json(project: CliRunner) -> None:
     assert len(ser) == 1
     assert ser[0]["text"] == "I fell into commissioning by chance."
     assert ser[0]["patterns"] == ["ser_by_chance", "ser_fell_into"]
+    other_table = run(project, "suggestions", "--theme", "serendipity", "--transcript", "other")
+    assert "ser_by_chance +1" in other_table  # the first pattern and how many more
+    assert "ser_fell_into" not in other_table
     table = run(project, "suggestions", "--transcript", "story")
     assert table.splitlines()[0].split() == ["id", "transcript", "theme", "unit", "start",
                                              "end", "status", "patterns", "text"]
@@ -98,6 +101,17 @@ def test_decide_and_patterns_report(project: CliRunner) -> None:
     assert ann["ser_fell_into"]["accepted"] == 0
     table = run(project, "patterns")
     assert "ser_not_by_chance" in table and "regex (excl)" in table
+    ids = [r["pattern"] for r in json.loads(run(project, "patterns", "--format", "json"))]
+    assert ids == sorted(ids)
+    worst = json.loads(run(project, "patterns", "--sort", "precision", "--format", "json"))
+    assert worst[0]["pattern"] == "ser_right_place"  # precision 0.0 first
+    assert [r["precision"] for r in worst] == sorted(
+        (r["precision"] for r in worst), key=lambda p: (p is None, p or 0.0))
+    rejected = run(project, "patterns", "--sort", "rejected").splitlines()
+    assert rejected[2].split()[0] == "ser_right_place"
+    busiest = json.loads(run(project, "patterns", "--sort", "suggestions", "--format", "json"))
+    counts = [r["suggestions"] for r in busiest]
+    assert counts == sorted(counts, reverse=True)
     only = json.loads(run(project, "patterns", "--theme", "interviewing", "--format", "json"))
     assert [r["pattern"] for r in only] == ["int_career"]
     run(project, "decide", "9999", "accept", "--coder", "ann", code=1)

@@ -7,6 +7,7 @@ a Python form that the workbench and the tests call as well.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -143,6 +144,12 @@ def suggest(project: Project, names: tuple[str, ...], processes: int | None) -> 
         click.echo(f"Skipped (need a trained pipeline): {', '.join(report.skipped_patterns)}")
 
 
+def _patterns_cell(ids: list[str]) -> str:
+    """A table cell naming a suggestion's patterns: the first, and how many more
+    (``ser_asked_to +2``); ``--format json`` lists them all."""
+    return f"{ids[0]} +{len(ids) - 1}" if len(ids) > 1 else "".join(ids)
+
+
 def _excerpt(text: str, width: int = 70) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
@@ -186,7 +193,7 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
     if fmt == "json":
         emit_json(rows)
         return
-    emit_table([{**r, "patterns": ",".join(r["patterns"]), "text": _excerpt(r["text"])}
+    emit_table([{**r, "patterns": _patterns_cell(r["patterns"]), "text": _excerpt(r["text"])}
                 for r in rows],
                ["id", "transcript", "theme", "unit", "start", "end", "status", "patterns",
                 "text"])
@@ -222,13 +229,30 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
                f"{_excerpt(coding.quote, 60)!r}")
 
 
+PATTERN_ORDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "pattern": lambda r: r["pattern"],
+    "rejected": lambda r: -r["rejected"],
+    "precision": lambda r: (r["precision"] is None, r["precision"] or 0.0, -r["rejected"]),
+    "suggestions": lambda r: -r["suggestions"],
+}
+
+
 @click.command()
 @click.option("--coder", help="Count only this coder's decisions [default: all coders].")
 @click.option("--theme", "theme_id", help="Only the patterns of this theme id.")
+@click.option("--sort", "order", type=click.Choice(sorted(PATTERN_ORDERS)), default="pattern",
+              show_default=True,
+              help="rejected: most rejected first; precision: least precise first (undecided "
+              "last); suggestions: most suggestions first.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_project
-def patterns(project: Project, coder: str | None, theme_id: str | None, fmt: str) -> None:
-    """Each pattern's record: suggestions made, accepted, rejected, open, precision."""
+def patterns(project: Project, coder: str | None, theme_id: str | None, order: str,
+             fmt: str) -> None:
+    """Each pattern's record: suggestions made, accepted, rejected, open, precision.
+
+    Sort with --sort rejected or --sort precision to see the patterns to narrow or
+    remove first.
+    """
     store = project.store()
     if theme_id is not None:
         store.theme(theme_id)  # a misspelt theme is an error, not an empty list
@@ -236,6 +260,7 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, fmt: str
         store.coder_id(coder)
     rows = [r for r in store.pattern_stats(coder=coder)
             if theme_id is None or r["theme"] == theme_id]
+    rows.sort(key=PATTERN_ORDERS[order])  # stable: ties keep the order by pattern id
     if fmt == "json":
         emit_json(rows)
         return
