@@ -274,3 +274,61 @@ async def test_the_timer_polls_without_a_key_press(project: Path, theirs, monkey
                 break
         assert screen.session.decisions == {first.id: "accepted"}
         assert UPDATED in messages(app)
+
+
+async def test_counts_screen_recounts_after_another_window(app, theirs):
+    from qualcoder_ahp.tui.screens.counts import CountsScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_alpha(pilot)
+        await pilot.press("C")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CountsScreen)
+        assert screen.coder == CODER and screen.shown is not None
+        before = {row[0].strip(): row[1] for row in screen.shown.rows}
+        grid = screen.query_one(DataTable)
+        grid.move_cursor(row=1)
+        alpha = theirs.transcript("alpha").id
+        suggestion = theirs.suggestions(transcript_id=alpha)[0]
+        theirs.accept(suggestion.id, CODER)
+        assert app.poll_store() is True
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        after = {row[0].strip(): row[1] for row in screen.shown.rows}
+        theme = theirs.theme(suggestion.theme_id).name
+        changed = {k for k in after if after[k] != before.get(k)}
+        assert changed and all(int(after[k]) == int(before.get(k, "0")) + 1 for k in changed)
+        assert any(theme in k or suggestion.theme_id in k for k in changed)
+        assert grid.cursor_row == 1  # the recount keeps the row
+        assert UPDATED in messages(app)
+
+
+async def test_codebook_screen_counts_follow_another_window(app, theirs):
+    from textual.widgets import Tree
+
+    from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodebookScreen)
+        tree = screen.query_one("#theme-tree", Tree)
+        await pilot.press("down")
+        await pilot.pause()
+        kept = tree.cursor_node.data
+        alpha = theirs.transcript("alpha").id
+        suggestion = theirs.suggestions(transcript_id=alpha)[0]
+        assert screen.mine.get(suggestion.theme_id, 0) == 0
+        theirs.accept(suggestion.id, CODER)
+        assert app.poll_store() is True
+        await pilot.pause()
+        assert screen.mine.get(suggestion.theme_id) == 1
+        assert tree.cursor_node.data == kept  # the same theme stays highlighted
+        labels = [str(node.label) for node in tree.root.children]
+        name = theirs.theme(suggestion.theme_id).name
+        assert any(label.startswith(name) and label.endswith(" 1") for label in
+                   labels + [str(n.label) for c in tree.root.children for n in c.children])

@@ -44,12 +44,30 @@ class CodebookScreen(Screen[None]):
                 yield Static(id="theme-detail")
         yield Footer()
 
+    store_stale = False
+
     def on_mount(self) -> None:
         self.sub_title = f"coder: {self.coder}"
+        self._fill()
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen: catch up with commits made while hidden."""
+        if self.store_stale:
+            self.store_changed()
+
+    def store_changed(self) -> None:
+        """Another connection committed (the app's poll): re-read the codebook, this
+        coder's counts and the patterns' precision; the same theme stays highlighted."""
+        self.store_stale = False
+        self._fill(keep=self._selected())
+
+    def _fill(self, keep: str | None = None) -> None:
+        """Build the theme tree from the store, highlighting ``keep`` (or the first theme)."""
         self.themes = {t.id: t for t in self.store.themes()}
         self.mine = self.store.theme_counts(self.coder)
         self.stats = _pattern_stats(self.store)
         tree: Tree[str] = self.query_one("#theme-tree", Tree)
+        tree.clear()
         tree.show_root = False
         nodes = {}
         for theme in self.themes.values():
@@ -61,8 +79,12 @@ class CodebookScreen(Screen[None]):
                                          allow_expand=False)
         tree.focus()
         if self.themes:
-            tree.move_cursor_to_line(0)
-            self._show(next(iter(self.themes)))
+            first = keep if keep in nodes else next(iter(self.themes))
+            # Every node is expanded and the themes come in tree order: line = position.
+            tree.move_cursor_to_line(list(self.themes).index(first))
+            self._show(first)
+        else:
+            self.query_one("#theme-detail", Static).update("")
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:

@@ -115,6 +115,18 @@ class CountsScreen(Screen[None]):
         self.reload()
         self.query_one(DataTable).focus()
 
+    store_stale = False
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen: catch up with commits made while hidden."""
+        if self.store_stale:
+            self.store_changed()
+
+    def store_changed(self) -> None:
+        """Another connection committed (the app's poll): count again, same view and row."""
+        self.store_stale = False
+        self.reload()
+
     def reload(self) -> None:
         """Recompute the current view in a worker."""
         self.query_one("#counts-caption", Label).update("Counting...")
@@ -131,12 +143,17 @@ class CountsScreen(Screen[None]):
 
     def _show(self, table: CountsTable) -> None:
         grid = self.query_one(DataTable)
+        # A recount of the same view (another window committed) keeps the cursor row.
+        row = grid.cursor_row if self.shown is not None and self.shown.columns == table.columns \
+            else 0
         grid.clear(columns=True)
         grid.add_columns(*table.columns)
         # Figures right-aligned, as in the CLI table; theme names and labels left.
         grid.add_rows([[Text(cell, justify="right") if _NUMERIC.match(cell) else cell
                         for cell in row] for row in table.rows])
         self.shown = table
+        if table.rows:
+            grid.move_cursor(row=min(row, len(table.rows) - 1))
         self.query_one("#counts-caption", Label).update(table.caption)
 
     @on(Worker.StateChanged)
