@@ -116,6 +116,12 @@ SETS = (
             "panel Q&A, away-days, appraisals, a radio phone-in, a network check-in, 8 leaders; "
             "weighted to board mandate, improvement, role ambiguity and visibility, with near "
             "misses (session 6)"),
+    GoldSet("tune-density-interviews.jsonl", "tuned",
+            "verbatim research interviews, 4 leaders, written at a realistic density: ~61% of "
+            "sentences carry no theme, many of them ordinary career detail (session 7)"),
+    GoldSet("tune-density-essays.jsonl", "tuned",
+            "long-form written career essays, 4 leaders, ~61% of sentences theme-free "
+            "(session 7)"),
     GoldSet("real-speech.jsonl", "tuned",
             "real spoken text not used before: the rest of the Changelog career story (01) and "
             "a GP academic's Covid-inquiry evidence (05); sparse in themes (session 6)"),
@@ -146,6 +152,12 @@ SETS = (
     GoldSet("blind-verbatim.jsonl", "blind",
             "research interviews transcribed verbatim by a transcription service, 9 leaders "
             "across the four nations (session 6)"),
+    GoldSet("blind-density-oral.jsonl", "blind",
+            "oral-history recordings, clean verbatim, 4 leaders; ~62% of sentences theme-free "
+            "(session 7)"),
+    GoldSet("blind-density-mixed.jsonl", "blind",
+            "careers-podcast talk and reflective blog posts, 4 leaders; ~60% of sentences "
+            "theme-free (session 7)"),
     GoldSet("fictional-heldout.jsonl", "held-out", "the fictional OT interview"),
     GoldSet("heldout.jsonl", "held-out", "real transcripts (not AHP leaders)"),
     GoldSet("heldout-real-speech.jsonl", "held-out",

@@ -73,6 +73,8 @@ FIGURES: dict[str, tuple[float, float, float]] = {
     "tune-magazine.jsonl": (0.779, 0.883, 0.828),  # tuned
     "tune-verbatim.jsonl": (0.816, 0.903, 0.857),  # tuned
     "tune-talkback.jsonl": (0.810, 0.927, 0.865),  # tuned
+    "tune-density-interviews.jsonl": (0.585, 0.717, 0.644),  # tuned
+    "tune-density-essays.jsonl": (0.536, 0.719, 0.614),  # tuned
     "real-speech.jsonl": (0.857, 0.414, 0.558),  # tuned
     "check-podcasts.jsonl": (0.764, 0.686, 0.723),  # check
     "check-study.jsonl": (0.787, 0.811, 0.799),  # check
@@ -88,6 +90,8 @@ FIGURES: dict[str, tuple[float, float, float]] = {
     "blind-weighted.jsonl": (0.683, 0.654, 0.668),  # blind
     "blind-podcast.jsonl": (0.702, 0.684, 0.693),  # blind
     "blind-verbatim.jsonl": (0.704, 0.718, 0.711),  # blind
+    "blind-density-oral.jsonl": (0.594, 0.760, 0.667),  # blind
+    "blind-density-mixed.jsonl": (0.574, 0.678, 0.622),  # blind
     "fictional-heldout.jsonl": (0.803, 0.629, 0.705),  # held-out
     "heldout.jsonl": (0.593, 0.400, 0.478),  # held-out
     "heldout-real-speech.jsonl": (0.438, 0.250, 0.318),  # held-out
