@@ -122,6 +122,12 @@ SETS = (
     GoldSet("tune-density-essays.jsonl", "tuned",
             "long-form written career essays, 4 leaders, ~61% of sentences theme-free "
             "(session 7)"),
+    GoldSet("tune-density-talk.jsonl", "tuned",
+            "careers-podcast and conference-panel talk transcribed verbatim, 4 leaders, ~61% of "
+            "sentences theme-free (session 7, round 2)"),
+    GoldSet("tune-density-profiles.jsonl", "tuned",
+            "written profiles and Q&A answers for a newsletter and a staff magazine, 4 leaders, "
+            "~60% of sentences theme-free (session 7, round 2)"),
     GoldSet("real-speech.jsonl", "tuned",
             "real spoken text not used before: the rest of the Changelog career story (01) and "
             "a GP academic's Covid-inquiry evidence (05); sparse in themes (session 6)"),
@@ -158,6 +164,9 @@ SETS = (
     GoldSet("blind-density-mixed.jsonl", "blind",
             "careers-podcast talk and reflective blog posts, 4 leaders; ~60% of sentences "
             "theme-free (session 7)"),
+    GoldSet("blind-density-research.jsonl", "blind",
+            "semi-structured research interviews transcribed verbatim, 4 leaders in England, "
+            "Scotland and Wales; ~60% of sentences theme-free (session 7)"),
     GoldSet("fictional-heldout.jsonl", "held-out", "the fictional OT interview"),
     GoldSet("heldout.jsonl", "held-out", "real transcripts (not AHP leaders)"),
     GoldSet("heldout-real-speech.jsonl", "held-out",
