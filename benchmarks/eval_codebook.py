@@ -1,7 +1,8 @@
 """How well a codebook's suggestions match careful human coding, on every labelled set.
 
 For each set in ``tests/data/gold`` (listed with its role in ``tests/gold_sets.py``) prints the
-micro-averaged precision, recall and F1 of the codebook's sentence-level suggestions, the same
+micro-averaged precision, recall and F1 of the codebook's sentence-level suggestions, the share of
+sentences labelled with no theme that got a suggestion all the same ("no-theme fired"), the same
 for a plain keyword search (the baseline), and optionally for a second codebook (``--compare``,
 for example the codebook before an edit: ``git show HEAD~5:codebooks/ahp-leadership.yaml``).
 ``--themes`` adds per-theme recall for the blind and check sets. It is the same scoring as
@@ -45,7 +46,8 @@ def main() -> None:
     args = ap.parse_args()
     codebook = load(args.codebook)
     other = load(args.compare) if args.compare else None
-    head = ["set", "role", "sentences (no theme)", "precision", "recall", "F1"]
+    head = ["set", "role", "sentences (no theme)", "precision", "recall", "F1",
+            "no-theme fired"]
     if other is not None:
         head += ["compare P", "compare R", "compare F1"]
     head += ["keyword P", "keyword R", "keyword F1"]
@@ -57,7 +59,8 @@ def main() -> None:
         empty = sum(1 for _, _, themes in labelled if not themes)
         ev = evaluate_gold(codebook, labelled)
         row = [gold.file.removesuffix(".jsonl"), gold.role, f"{len(labelled)} ({empty})",
-               *fmt(ev.micro.precision, ev.micro.recall, ev.micro.f1)]
+               *fmt(ev.micro.precision, ev.micro.recall, ev.micro.f1),
+               f"{ev.theme_free_suggested / ev.theme_free:.0%}" if ev.theme_free else ""]
         if other is not None:
             o = evaluate_gold(other, labelled).micro
             row += fmt(o.precision, o.recall, o.f1)

@@ -178,6 +178,9 @@ def test_evaluate_gold_file(tmp_path: Path, project: CliRunner) -> None:
     out = run(project, "evaluate", "--gold", str(gold), "--codebook", str(DATA / "small.yaml"))
     assert "micro: precision 0.667, recall 0.667, F1 0.667" in out
     assert "Patterns that fired" not in out
+    # Lines 2, 5 and 6 carry no theme of the codebook; the codebook fired on line 5.
+    assert (result.theme_free, result.theme_free_suggested) == (3, 1)
+    assert "theme-free sentences: 3 of 6; 1 (33%) got a suggestion" in out
     out = run(project, "evaluate", "--gold", str(gold), "--codebook", str(DATA / "small.yaml"),
               "--by-pattern", "--show-errors")
     lines = out.splitlines()
@@ -186,6 +189,7 @@ def test_evaluate_gold_file(tmp_path: Path, project: CliRunner) -> None:
     assert "  [serendipity] line 5 (ser_right_place): Right place, right time." in lines
     data = json.loads(run(project, "evaluate", "--gold", str(gold), "--format", "json"))
     assert data["micro"]["tp"] == 2
+    assert data["theme_free"] == {"sentences": 3, "suggested": 1}
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"sentence": "x", "themes": []}\n{"text": "y"}\n', encoding="utf-8")
     assert "line 2: expected" in run(project, "evaluate", "--gold", str(bad), code=1)

@@ -313,6 +313,10 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     m = result.micro
     click.echo(f"micro: precision {_pct(m.precision)}, recall {_pct(m.recall)}, "
                f"F1 {_pct(m.f1)}; macro F1 {_pct(result.macro_f1)}")
+    if gold is not None and result.theme_free:
+        share = result.theme_free_suggested / result.theme_free
+        click.echo(f"theme-free sentences: {result.theme_free} of {result.sentences}; "
+                   f"{result.theme_free_suggested} ({share:.0%}) got a suggestion")
     if result.ignored_themes:
         click.echo("ignored (not codable themes of the codebook): "
                    + ", ".join(result.ignored_themes))

@@ -94,6 +94,11 @@ class Evaluation:
     """Each pattern behind a suggestion: its theme, the sentences where it was right and
     wrong, and its precision (a suggestion several patterns support counts for each),
     the patterns with the most wrong suggestions first."""
+    theme_free: int = 0
+    """Sentences labelled with no (codable) theme."""
+    theme_free_suggested: int = 0
+    """Of those, the sentences that got a suggestion all the same: how often the codebook
+    fires on ordinary talk, which most of a real interview is."""
 
     @property
     def macro_f1(self) -> float | None:
@@ -114,7 +119,9 @@ class Evaluation:
                 "micro": self.micro.as_dict(), "macro_f1": self.macro_f1,
                 "themes": [s.as_dict() for s in self.per_theme], "missed": self.missed,
                 "wrong": self.wrong, "ignored_themes": self.ignored_themes,
-                "patterns": self.patterns}
+                "patterns": self.patterns,
+                "theme_free": {"sentences": self.theme_free,
+                               "suggested": self.theme_free_suggested}}
 
 
 def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Evaluation:
@@ -125,12 +132,15 @@ def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Eval
     missed: list[dict[str, Any]] = []
     wrong: list[dict[str, Any]] = []
     ignored: set[str] = set()
-    count = 0
+    count = free = free_suggested = 0
     by_pattern: dict[tuple[str, str], list[int]] = {}
     for item in items:
         count += 1
         ignored |= (item.gold | item.predicted) - wanted
         gold, predicted = item.gold & wanted, item.predicted & wanted
+        if not gold:
+            free += 1
+            free_suggested += bool(predicted)
         for theme in predicted:
             for pid in item.patterns.get(theme, ()):
                 by_pattern.setdefault((pid, theme), [0, 0])[theme not in gold] += 1
@@ -151,7 +161,7 @@ def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Eval
                 for (pid, theme), (right, bad) in by_pattern.items()]
     patterns.sort(key=lambda p: (-p["wrong"], p["precision"], p["pattern"]))
     return Evaluation(source, list(scores.values()), micro, count, missed, wrong,
-                      sorted(ignored), patterns)
+                      sorted(ignored), patterns, free, free_suggested)
 
 
 def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
