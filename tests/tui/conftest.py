@@ -136,3 +136,15 @@ async def open_alpha(pilot):  # type: ignore[no-untyped-def]
     screen = pilot.app.screen
     assert isinstance(screen, CodingScreen)
     return screen
+
+
+async def open_codebook(pilot):  # type: ignore[no-untyped-def]
+    """From the transcripts screen, open the codebook screen (key k); returns it."""
+    from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+
+    await pilot.pause()
+    await pilot.press("k")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, CodebookScreen)
+    return screen

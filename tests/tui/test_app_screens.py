@@ -8,12 +8,11 @@ from textual.widgets import DataTable, Tree
 
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.app import make_app
-from qualcoder_ahp.tui.screens.codebook import CodebookScreen
 from qualcoder_ahp.tui.screens.coding import CodingScreen
 from qualcoder_ahp.tui.screens.help import HelpScreen
 from qualcoder_ahp.tui.screens.modals import CoderModal
 from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
-from tests.tui.conftest import CODER, SIZE, screen_text
+from tests.tui.conftest import CODER, SIZE, open_codebook, screen_text
 
 
 def table_rows(app) -> list[list[str]]:
@@ -92,11 +91,7 @@ async def test_codebook_screen_counts_and_precision(project: Path):
     store.close()
     app = make_app(project, coder=CODER)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("k")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CodebookScreen)
+        screen = await open_codebook(pilot)
         tree = screen.query_one(Tree)
         labels = [str(node.label) for node in tree.root.children]
         assert labels[0] == "Career paths" and "Mandate  0" in labels

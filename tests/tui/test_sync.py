@@ -18,7 +18,14 @@ from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui import app as app_module
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
-from tests.tui.conftest import CODER, SIZE, add_suggestion, open_alpha, screen_text
+from tests.tui.conftest import (
+    CODER,
+    SIZE,
+    add_suggestion,
+    open_alpha,
+    open_codebook,
+    screen_text,
+)
 
 UPDATED = "Updated: changes from another window"
 
@@ -308,14 +315,8 @@ async def test_counts_screen_recounts_after_another_window(app, theirs):
 async def test_codebook_screen_counts_follow_another_window(app, theirs):
     from textual.widgets import Tree
 
-    from qualcoder_ahp.tui.screens.codebook import CodebookScreen
-
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("k")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CodebookScreen)
+        screen = await open_codebook(pilot)
         tree = screen.query_one("#theme-tree", Tree)
         await pilot.press("down")
         await pilot.pause()
