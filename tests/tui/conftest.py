@@ -126,25 +126,25 @@ def screen_text(app: WorkbenchApp) -> str:
     return "\n".join(parts)
 
 
+async def press_for_screen(pilot, key: str, kind: type):  # type: ignore[no-untyped-def]
+    """Press ``key`` (after the app settles) and return the screen it opened, of ``kind``."""
+    await pilot.pause()
+    await pilot.press(key)
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen
+
+
 async def open_alpha(pilot):  # type: ignore[no-untyped-def]
     """From the transcripts screen, open the first transcript (alpha); returns its screen."""
     from qualcoder_ahp.tui.screens.coding import CodingScreen
 
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, CodingScreen)
-    return screen
+    return await press_for_screen(pilot, "enter", CodingScreen)
 
 
 async def open_codebook(pilot):  # type: ignore[no-untyped-def]
     """From the transcripts screen, open the codebook screen (key k); returns it."""
     from qualcoder_ahp.tui.screens.codebook import CodebookScreen
 
-    await pilot.pause()
-    await pilot.press("k")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, CodebookScreen)
-    return screen
+    return await press_for_screen(pilot, "k", CodebookScreen)
