@@ -209,3 +209,22 @@ async def test_one_coder_is_told_what_reconciling_needs(store):
         status = _text(app, "#reconcile-status")
         assert status.startswith("Nothing to reconcile yet: only asha has coded")
         assert "--coders" not in status and "qcahp merge" in status
+
+
+async def test_a_consensus_decision_from_another_window_shows(store):
+    build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(pilot)
+        screen = app.screen
+        assert "(0 decided)" in _text(app, "#reconcile-status")
+        item = screen.item
+        # Another window (the same project) takes asha's spans into the consensus.
+        for start, end in item.of("asha"):
+            store.code(item.transcript_id, item.theme_id, "consensus", start, end,
+                       origin="consensus")
+        screen.store_changed()  # what the app's poll calls
+        await pilot.pause()
+        status = _text(app, "#reconcile-status")
+        assert status.startswith("Disagreement 1/2 (1 decided)") and "- decided" in status
+        assert _text(app, "#consensus-text").startswith("consensus: [")

@@ -206,6 +206,7 @@ class ReconcileScreen(Screen[None]):
             self.query_one("#reconcile-status", Static).update(
                 Text(f"Cannot reconcile: {message.error}"))
             return
+        self.loaded = True
         panels = self.query_one("#coder-panels", Horizontal)
         for k in range(len(self.compared or [])):
             panels.mount(VerticalScroll(Static(id=f"coder-text-{k}"), classes="coder-panel"))
@@ -213,6 +214,24 @@ class ReconcileScreen(Screen[None]):
         undecided = [k for k, item in enumerate(self.items) if not self._consensus_spans(item)]
         self.index = undecided[0] if undecided else 0
         self.call_after_refresh(self.show)
+
+    loaded = False
+    """Whether the disagreements are on screen (not blind, not still computing, no error)."""
+    store_stale = False
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen: catch up with commits made while hidden."""
+        if self.store_stale:
+            self.store_changed()
+
+    def store_changed(self) -> None:
+        """Another connection committed (the app's poll): re-read the consensus coding,
+        so a stretch another window decided shows as decided. The disagreements
+        themselves are those found when the screen opened (the item numbers stay put);
+        reopen the screen to include codings made since."""
+        self.store_stale = False
+        if self.loaded:
+            self.show()
 
     # ------------------------------------------------------------------ display
     @property
