@@ -8,7 +8,8 @@ them, offers every key of the current screen in the command palette, turns
 worker failures into notifications (one ``Worker.StateChanged`` handler), and polls
 ``PRAGMA data_version`` so that another coder's commit (or the same coder's in a
 second window, or a ``qcahp decide``/``suggest`` run) is shown within a couple of
-seconds: screens that show stored data define ``store_changed()`` and re-read.
+seconds: screens that show stored data define ``store_changed()`` and re-read (most
+mix in :class:`~qualcoder_ahp.tui.follow.FollowsStore`).
 """
 
 from __future__ import annotations

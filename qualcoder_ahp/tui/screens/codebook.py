@@ -19,10 +19,11 @@ from textual.widgets import Footer, Header, Static, Tree
 
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
+from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.widgets.pane import Pane
 
 
-class CodebookScreen(Screen[None]):
+class CodebookScreen(FollowsStore, Screen[None]):
     """Browse the codebook with counts and pattern precision."""
 
     BINDINGS = [
@@ -44,21 +45,13 @@ class CodebookScreen(Screen[None]):
                 yield Static(id="theme-detail")
         yield Footer()
 
-    store_stale = False
-
     def on_mount(self) -> None:
         self.sub_title = f"coder: {self.coder}"
         self._fill()
 
-    def on_screen_resume(self) -> None:
-        """Back from another screen: catch up with commits made while hidden."""
-        if self.store_stale:
-            self.store_changed()
-
-    def store_changed(self) -> None:
-        """Another connection committed (the app's poll): re-read the codebook, this
-        coder's counts and the patterns' precision; the same theme stays highlighted."""
-        self.store_stale = False
+    def reread(self) -> None:
+        """Another connection committed: re-read the codebook, this coder's counts and
+        the patterns' precision; the same theme stays highlighted."""
         self._fill(keep=self._selected())
 
     def _fill(self, keep: str | None = None) -> None:

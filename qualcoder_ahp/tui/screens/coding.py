@@ -21,6 +21,7 @@ from textual.widgets import Footer, Header, Static
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.session import STATUS_FILTERS, CodingSession
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
 from qualcoder_ahp.tui.widgets.transcript_view import Marks, TranscriptView
@@ -37,7 +38,7 @@ def _recent_bindings() -> list[Binding]:
             for n in range(1, 10)]
 
 
-class CodingScreen(Screen[None]):
+class CodingScreen(FollowsStore, Screen[None]):
     """Code one transcript."""
 
     BINDINGS = [
@@ -92,8 +93,6 @@ class CodingScreen(Screen[None]):
         self.coder = coder
         self.session = CodingSession(store, coder, transcript_id)
         self._allowed: tuple[bool, ...] | None = None
-        self.store_stale = False
-        """Another connection committed while this screen was hidden."""
         self._position(suggestion_id)
 
     def compose(self) -> ComposeResult:
@@ -109,19 +108,13 @@ class CodingScreen(Screen[None]):
     def on_mount(self) -> None:
         self._show_transcript()
 
-    def on_screen_resume(self) -> None:
-        """Back from another screen: catch up with commits made while hidden."""
-        if self.store_stale:
-            self.store_changed()
-
-    def store_changed(self) -> None:
-        """Another connection committed (the app's poll): re-read what this screen shows.
+    def reread(self) -> None:
+        """Another connection committed: re-read what this screen shows.
 
         Suggestions (a new ``qcahp suggest`` run), this coder's decisions and codings,
         the codebook and the counts; the cursor stays on the same suggestion id when
         it still exists, and an adjusted pending span is kept.
         """
-        self.store_stale = False
         self.session.refresh()
         self._patterns = {p.id: p for p in self.store.patterns(include_inactive=True)}
         self._update(counts=True)

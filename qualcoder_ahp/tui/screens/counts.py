@@ -27,6 +27,7 @@ from qualcoder_ahp.reports import CONSENSUS, ReportData, attribute_matrix, theme
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import attribute_names
 from qualcoder_ahp.reports.writers import Sheet, cell_text
+from qualcoder_ahp.tui.follow import FollowsStore
 
 BASE_VIEWS = ("theme", "transcript", "participant", "coder")
 _NUMERIC = re.compile(r"^\d[\d.]*( \(.*%\))?$|^$")
@@ -73,7 +74,7 @@ def counts_table(store: Store, view: str, coder: str | None) -> CountsTable:
                        [[row[i] for i in keep] for row in _texts(sheet)])
 
 
-class CountsScreen(Screen[None]):
+class CountsScreen(FollowsStore, Screen[None]):
     """Theme counts by theme, transcript, participant, coder or attribute."""
 
     BINDINGS = [
@@ -115,16 +116,8 @@ class CountsScreen(Screen[None]):
         self.reload()
         self.query_one(DataTable).focus()
 
-    store_stale = False
-
-    def on_screen_resume(self) -> None:
-        """Back from another screen: catch up with commits made while hidden."""
-        if self.store_stale:
-            self.store_changed()
-
-    def store_changed(self) -> None:
-        """Another connection committed (the app's poll): count again, same view and row."""
-        self.store_stale = False
+    def reread(self) -> None:
+        """Another connection committed: count again, same view and row."""
         self.reload()
 
     def reload(self) -> None:
@@ -144,8 +137,8 @@ class CountsScreen(Screen[None]):
     def _show(self, table: CountsTable) -> None:
         grid = self.query_one(DataTable)
         # A recount of the same view (another window committed) keeps the cursor row.
-        row = grid.cursor_row if self.shown is not None and self.shown.columns == table.columns \
-            else 0
+        same_view = self.shown is not None and self.shown.columns == table.columns
+        row = grid.cursor_row if same_view else 0
         grid.clear(columns=True)
         grid.add_columns(*table.columns)
         # Figures right-aligned, as in the CLI table; theme names and labels left.

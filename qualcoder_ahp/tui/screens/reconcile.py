@@ -38,6 +38,7 @@ from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.tui.follow import FollowsStore
 
 CONTEXT = 120
 """Characters of context shown before and after each stretch."""
@@ -83,7 +84,7 @@ class CoderPicker(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
-class ReconcileScreen(Screen[None]):
+class ReconcileScreen(FollowsStore, Screen[None]):
     """Decide the coders' disagreements into a consensus coder."""
 
     DEFAULT_CSS = """
@@ -217,19 +218,12 @@ class ReconcileScreen(Screen[None]):
 
     loaded = False
     """Whether the disagreements are on screen (not blind, not still computing, no error)."""
-    store_stale = False
 
-    def on_screen_resume(self) -> None:
-        """Back from another screen: catch up with commits made while hidden."""
-        if self.store_stale:
-            self.store_changed()
-
-    def store_changed(self) -> None:
-        """Another connection committed (the app's poll): re-read the consensus coding,
-        so a stretch another window decided shows as decided. The disagreements
-        themselves are those found when the screen opened (the item numbers stay put);
-        reopen the screen to include codings made since."""
-        self.store_stale = False
+    def reread(self) -> None:
+        """Another connection committed: re-read the consensus coding, so a stretch
+        another window decided shows as decided. The disagreements themselves are those
+        found when the screen opened (the item numbers stay put); reopen the screen to
+        include codings made since."""
         if self.loaded:
             self.show()
 

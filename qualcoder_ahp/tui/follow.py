@@ -1,0 +1,31 @@
+"""Screens that follow other connections' commits.
+
+The app polls ``PRAGMA data_version`` (:meth:`~qualcoder_ahp.tui.app.WorkbenchApp.poll_store`)
+and, when another window, coder or CLI run has committed, calls ``store_changed()`` on each
+screen that is showing, and marks the hidden ones ``store_stale``. A screen that shows
+stored data mixes in :class:`FollowsStore` and says how to re-read in :meth:`reread`; it
+catches up when it is shown again.
+"""
+
+from __future__ import annotations
+
+
+class FollowsStore:
+    """Mix into a Screen: re-read on the app's poll, or on resume if a commit came while hidden."""
+
+    store_stale: bool = False
+    """Another connection committed while this screen was hidden."""
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen: catch up with commits made while hidden."""
+        if self.store_stale:
+            self.store_changed()
+
+    def store_changed(self) -> None:
+        """Another connection committed (the app's poll): re-read what this screen shows."""
+        self.store_stale = False
+        self.reread()
+
+    def reread(self) -> None:
+        """Re-read from the store what this screen shows, keeping the user's place."""
+        raise NotImplementedError
