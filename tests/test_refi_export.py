@@ -98,10 +98,33 @@ def test_strict_rules(exported) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
-def test_sources_are_the_stored_text(store, exported) -> None:
-    _, _, files = exported
-    for info in store.transcripts():
-        assert files[f"sources/{info.guid}.txt"].decode("utf-8") == store.transcript_text(info.id)
+def test_sources_carry_speaker_labels(store, exported) -> None:
+    """Each source's text is the stored text with "Name: " opening each turn (this
+    replaces the former check that it was the stored text itself, without speakers)."""
+    _, qde, files = exported
+    first = store.transcript("p01-interview")
+    assert files[f"sources/{first.guid}.txt"].decode("utf-8") == (
+        "Interviewer: How did you become a director?\n\n"
+        "Zoë: Honestly 😀 it was luck. I never planned a career in management — café chats "
+        "helped.\n\nInterviewer: And the board?\n\n"
+        "Zoë: The board 🤝 listens to AHPs now. Naïve of me to doubt it.")
+    # Every selection covers the same words as its coding: the stored quote, at the
+    # stored offsets shifted by the labels written before it.
+    root = etree.fromstring(qde)
+    stored = {c.guid: c for c in store.codings()}
+    checked = 0
+    for source in root.iter(_q("TextSource")):
+        text = files[f"sources/{source.get('guid')}.txt"].decode("utf-8")
+        info = store.transcript(source.get("name"))
+        for selection in source.iter(_q("PlainTextSelection")):
+            coding = stored[selection.find(_q("Coding")).get("guid")]
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            assert text[start:end] == coding.quote == selection.get("name")
+            before = [t for t in store.turns(info.id) if t.start <= coding.start]
+            shift = sum(len(f"{t.speaker}: ") for t in before)
+            assert (start, end) == (coding.start + shift, coding.end + shift)
+            checked += 1
+    assert checked == 6
 
 
 def test_every_reference_resolves(exported) -> None:

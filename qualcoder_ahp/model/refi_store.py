@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.records import Coding, Theme, TranscriptInfo
+from qualcoder_ahp.records import Coding, Theme, TranscriptInfo, Turn
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -55,6 +55,8 @@ class RefiSnapshot:
     memos: list[MemoRow] = field(default_factory=list)
     participants: list[tuple[str, str, dict[str, str], list[str]]] = field(default_factory=list)
     """``(code, guid, attributes, transcript guids)``."""
+    sources: dict[int, tuple[str, list[Turn]]] = field(default_factory=dict)
+    """Transcript id -> stored text and turns (only in a snapshot with its codings)."""
 
 
 class RefiMixin:
@@ -96,6 +98,8 @@ class RefiMixin:
             created = dict(self.conn.execute(
                 "SELECT id, created_at FROM codings WHERE active = 1"))
             snap.codings = [(c, created[c.id]) for c in coded]
+            snap.sources = {t.id: (self.transcript_text(t.id), self.turns(t.id))
+                            for t in snap.transcripts}
             coding_guids = {str(c.id): c.guid for c in coded}
         else:
             # Only the codings memos are written on (active ones, as above).
@@ -134,6 +138,19 @@ class RefiMixin:
             "SELECT id, created_at FROM codings WHERE active = 1 AND transcript_id = ?",
             [transcript_id]))
         return [(c, created[c.id]) for c in self.codings(transcript_id=transcript_id)]
+
+    def refi_find_transcript(self: Store, *, text: str | None = None,
+                             guid: str | None = None) -> int | None:
+        """The id of the transcript holding exactly ``text``, or having ``guid``."""
+        from qualcoder_ahp.model.store import content_hash
+
+        if text is not None:
+            row = self.conn.execute("SELECT id FROM transcripts WHERE content_hash = ?",
+                                    [content_hash(text)]).fetchone()
+        else:
+            row = self.conn.execute("SELECT id FROM transcripts WHERE lower(guid) = ?",
+                                    [(guid or "").lower()]).fetchone()
+        return int(row[0]) if row else None
 
     def _transcript_by_name(self: Store, ref: str) -> TranscriptInfo | None:
         try:

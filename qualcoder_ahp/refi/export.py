@@ -6,14 +6,17 @@ The rules (DESIGN.md, REFI-QDA section) that this module keeps:
    / ``urn:QDA-XML:project:1.0``, UTF-8 without BOM, children in XSD order.
 2. A ``.qdpx`` is a zip with ``project.qde`` at its root and a flat lower-case
    ``sources/`` folder; each transcript is ``sources/<guid>.txt`` (UTF-8, LF, no
-   BOM), referenced as ``internal://<guid>.txt``.
+   BOM), referenced as ``internal://<guid>.txt``. The text carries each turn's
+   speaker label (``Name: ``, see :mod:`qualcoder_ahp.refi.speakers`), so other
+   tools show who said what; every offset is moved into that labelled text.
 3. No empty container is ever written.
 4. Every ``Code`` has ``guid``, ``name``, ``isCodable``; hierarchy by nesting;
    ``color`` only ``#RRGGBB``.
 5. GUIDs are the stored ones (themes, coders, transcripts, participants, codings,
    memos); things without a stored GUID (variables, selections) get a uuid5 of a
    stable key, so two exports of the same project carry the same GUIDs.
-6. ``PlainTextSelection`` offsets are 0-based, end-exclusive code points.
+6. ``PlainTextSelection`` offsets are 0-based, end-exclusive code points over the
+   labelled text, covering the same words as the stored coding.
 7. Each ``Coding`` holds one ``CodeRef``; coders are ``Users/User`` referenced by
    ``creatingUser``; memos are ``Notes/Note`` reached through ``NoteRef``.
 
@@ -40,11 +43,12 @@ from qualcoder_ahp import __version__
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.refi.codes import compose_description
 from qualcoder_ahp.refi.safe import norm_color, xml_safe
+from qualcoder_ahp.refi.speakers import OffsetMap, describe_speakers, label_text
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.refi_store import RefiSnapshot
     from qualcoder_ahp.model.store import Store
-    from qualcoder_ahp.records import Coding
+    from qualcoder_ahp.records import Coding, Turn
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -53,6 +57,9 @@ GUID_NS = uuid.UUID("6f1f3c52-8f0e-5b8a-9d39-2b8c4f6a1e07")
 ORIGIN = f"qualcoder_ahp {__version__}"
 
 Progress = Callable[[int, int], None]
+Labelled = Callable[[int], tuple[str, OffsetMap, str | None]]
+"""A transcript id -> its labelled text, the map of stored offsets into it, and the
+description listing its speakers' roles."""
 
 
 def derived_guid(kind: str, key: str) -> str:
@@ -139,8 +146,16 @@ def build_project(snap: RefiSnapshot, name: str) -> bytes:
     by_transcript: dict[int, list[tuple[Coding, str]]] = {}
     for coding, created in snap.codings:
         by_transcript.setdefault(coding.transcript_id, []).append((coding, created))
-    write_project(snap, name, out, lambda tid: by_transcript.get(tid, []))
+    write_project(snap, name, out, lambda tid: by_transcript.get(tid, []),
+                  lambda tid: labelled_source(*snap.sources[tid]))
     return out.getvalue()
+
+
+def labelled_source(text: str, turns: list[Turn]) -> tuple[str, OffsetMap, str | None]:
+    """The text written for a transcript (with speaker labels), its offset map, and
+    the ``Description`` listing each speaker's role."""
+    labelled, offsets = label_text(text, turns)
+    return labelled, offsets, describe_speakers(turns)
 
 
 _SOURCES_MARK = "qcahp-sources-" + uuid.uuid4().hex
@@ -148,7 +163,8 @@ _SOURCES_MARK = "qcahp-sources-" + uuid.uuid4().hex
 
 
 def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
-                  codings_of: Callable[[int], list[tuple[Coding, str]]]) -> None:
+                  codings_of: Callable[[int], list[tuple[Coding, str]]],
+                  labelled_of: Labelled) -> None:
     """Write the ``project.qde`` XML of a snapshot to ``out``, one source at a time.
 
     The same bytes as serialising the whole tree with ``pretty_print``, but only one
@@ -163,6 +179,8 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
         name: the project name.
         out: a binary stream.
         codings_of: a transcript's active codings with their ``created_at``, in order.
+        labelled_of: a transcript's labelled text, the map of its offsets into it,
+            and its ``Description`` (speakers and roles).
     """
     b = _Builder(PROJECT_NS)
     root = b.root("Project", name=name, origin=ORIGIN)
@@ -220,12 +238,20 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
         label = info.name if named[info.name] == 1 else f"{info.name} (v{info.version})"
         source = etree.Element("TextSource", _clean({
             "guid": info.guid, "name": label, "plainTextPath": f"internal://{info.guid}.txt"}))
+        labelled, offsets, description = labelled_of(info.id)
+        if description:
+            sub(source, "Description").text = xml_safe(description)
         for coding, created in codings_of(info.id):
             when = _datetime(created)
             user = safe_user.get(coding.coder)
+            start, end = offsets.span(coding.start, coding.end)
+            # A selection across turns now also holds the labels between them: its
+            # name is the text it selects, as other tools check.
+            quote = (coding.quote if end - start == coding.end - coding.start
+                     else labelled[start:end])
             attrs = {"guid": derived_guid("selection", coding.guid),
-                     "name": xml_safe(coding.quote), "startPosition": str(coding.start),
-                     "endPosition": str(coding.end)}
+                     "name": xml_safe(quote), "startPosition": str(start),
+                     "endPosition": str(end)}
             marks = {}
             if user is not None:
                 marks["creatingUser"] = user
@@ -302,16 +328,20 @@ def export_project(store: Store, path: str | Path, *, name: str | None = None,
         selections += len(found)
         return found
 
+    def labelled_of(transcript_id: int) -> tuple[str, OffsetMap, str | None]:
+        return labelled_source(store.transcript_text(transcript_id),
+                               store.turns(transcript_id))
+
     def write(handle: BinaryIO) -> None:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             entry_info = zipfile.ZipInfo("project.qde", time.localtime()[:6])
             entry_info.compress_type = zipfile.ZIP_DEFLATED
             entry_info.external_attr = 0o600 << 16  # as writestr sets it
             with archive.open(entry_info, "w") as entry:
-                write_project(snap, project_name, entry, codings_of)
+                write_project(snap, project_name, entry, codings_of, labelled_of)
             total = len(snap.transcripts)
             for index, info in enumerate(snap.transcripts):
-                text = store.transcript_text(info.id)
+                text = labelled_of(info.id)[0]
                 archive.writestr(f"sources/{info.guid}.txt", text.encode("utf-8"))
                 if progress:
                     progress(index + 1, total)

@@ -5,16 +5,24 @@ refuses unsafe files before anything is written; writing
 (:meth:`~qualcoder_ahp.model.refi_store.RefiMixin.refi_import`) is one transaction,
 so a failure leaves the project as it was. The report lists what was added, what
 was skipped and why, and every selection whose text did not match its quote.
+
+A source with speaker labels is stored without them (see
+:mod:`qualcoder_ahp.refi.speakers`). Before writing, each such source is checked
+against the transcripts the project already holds, so that importing a project's
+own export finds its transcripts even where the labels would not give the stored
+text back exactly, and a text stored with its labels by an earlier version is
+found as it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qualcoder_ahp.refi.reader import read_refi
+from qualcoder_ahp.refi.reader import RefiData, read_refi
+from qualcoder_ahp.refi.speakers import OffsetMap, label_text
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -65,8 +73,56 @@ def import_file(
         UserError: unsafe, unreadable or conflicting input; nothing is written.
     """
     data = read_refi(path, progress)
+    _match_held_forms(store, data)
     stats = store.refi_import(data, coder_map=coder_map, default_coder=default_coder,
                               new_version=new_version, dry_run=dry_run)
     skipped = stats.pop("skipped")
     return ImportReport(data.path, data.kind, stats, data.warnings + skipped, data.mismatches,
                         data.units, data.unchecked)
+
+
+def _match_held_forms(store: Store, data: RefiData) -> None:
+    """Use the project's own form of a labelled source it already holds.
+
+    The labels were taken out while reading, giving the text a new transcript would
+    store. The project may instead hold the source (1) exactly as the file has it,
+    labels included (imported before labels were taken out), or (2) under the same
+    GUID, with the text and turns whose export is exactly this file's text (a
+    transcript whose turns the labels alone do not give back). Either way that
+    transcript is the one matched, and the codings are moved into its text from
+    their spans in the labelled text.
+    """
+    moved: dict[str, tuple[str, OffsetMap | None]] = {}
+    for index, source in enumerate(data.sources):
+        if source.offsets is None or store.refi_find_transcript(text=source.text):
+            continue
+        if store.refi_find_transcript(text=source.labelled):
+            data.sources[index] = replace(source, text=source.labelled, turns=None,
+                                          offsets=None)
+            moved[source.guid] = (source.labelled, None)
+            continue
+        held = store.refi_find_transcript(guid=source.guid)
+        if held is None:
+            continue
+        text, turns = store.transcript_text(held), store.turns(held)
+        labelled, offsets = label_text(text, turns)
+        if labelled != source.labelled:
+            continue
+        back = offsets.inverse()
+        data.sources[index] = replace(source, text=text, turns=tuple(turns), offsets=back)
+        moved[source.guid] = (text, back)
+    if not moved:
+        return
+    kept = []
+    for coding in data.codings:
+        if coding.source_guid not in moved or coding.labelled is None:
+            kept.append(coding)
+            continue
+        text, back = moved[coding.source_guid]
+        start, end = back.span(*coding.labelled) if back else coding.labelled
+        if start >= end:
+            data.mismatches.append(f"coding {coding.guid}: selects only a speaker label; "
+                                   "not imported")
+            continue
+        kept.append(replace(coding, start=start, end=end, quote=text[start:end]))
+    data.codings = kept

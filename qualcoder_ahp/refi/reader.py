@@ -7,7 +7,10 @@ case and with braces, ``MemberCode@guid`` or ``@targetGUID``, colours ``#RGB``,
 sources by ``plainTextPath`` (``internal://`` or relative) or inline
 ``PlainTextContent``, and NVivo's UTF-16 offsets (see :mod:`qualcoder_ahp.refi.text`).
 Each selection with a quoted name is checked against the text; a mismatch is
-listed in :attr:`RefiData.mismatches` and not imported.
+listed in :attr:`RefiData.mismatches` and not imported. A text that carries speaker
+labels (ours, or another tool's transcript) then has them taken out
+(:func:`~qualcoder_ahp.refi.speakers.strip_labels`): the source's text is the one
+to store, with its turns, and every selection is moved into it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote
@@ -24,7 +27,8 @@ from lxml import etree
 
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.normalise import MAX_BYTES
-from qualcoder_ahp.records import ParsedTranscript
+from qualcoder_ahp.importers.sentences import split_sentences
+from qualcoder_ahp.records import ParsedTranscript, Turn
 from qualcoder_ahp.refi.codes import ImportTheme, read_codes
 from qualcoder_ahp.refi.safe import (
     MAX_XML_BYTES,
@@ -35,6 +39,7 @@ from qualcoder_ahp.refi.safe import (
     open_zip,
     parse_xml,
 )
+from qualcoder_ahp.refi.speakers import OffsetMap, read_speakers, strip_labels
 from qualcoder_ahp.refi.text import OffsetResolver, decode, segment
 
 CONTAINERS = ("Users", "CodeBook", "Codes", "Variables", "Cases", "Sources", "Notes", "Links",
@@ -56,12 +61,22 @@ class ImportSource:
     guid: str
     name: str
     text: str
+    """The text to store: the file's text normalised, speaker labels taken out."""
     note_guids: tuple[str, ...] = ()
+    labelled: str = ""
+    """The file's text normalised, labels and all ("" when there were none)."""
+    turns: tuple[Turn, ...] | None = None
+    """The turns the labels gave (None: no labels, found from paragraphs)."""
+    offsets: OffsetMap | None = field(default=None, compare=False)
+    """Labelled-text offsets -> :attr:`text` offsets (None without labels)."""
 
     @cached_property
     def parsed(self) -> ParsedTranscript:
         """Turns and sentences, found only for a source the project does not have yet."""
-        return segment(self.text)
+        if self.turns is None:
+            return segment(self.text)
+        turns = list(self.turns)
+        return ParsedTranscript(self.text, turns, "refi", split_sentences(self.text, turns))
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,8 @@ class ImportCoding:
     note_guids: tuple[str, ...] = ()
     created: str | None = None
     """``creationDateTime`` as an ISO timestamp, kept so a round trip keeps it."""
+    labelled: tuple[int, int] | None = None
+    """The span in the source's labelled text (set when labels were taken out)."""
 
 
 @dataclass(frozen=True)
@@ -220,7 +237,35 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
         default = "utf16" if "nvivo" in data.origin.lower() else "codepoints"
     for selection, guid, name, resolver in deferred:
         _read_selection(selection, guid, name, resolver, data, default)
+    _into_stored_text(data)
     return data
+
+
+def _into_stored_text(data: RefiData) -> None:
+    """Move the codings of sources whose labels were taken out into the stored text.
+
+    The span in the labelled text is kept (:attr:`ImportCoding.labelled`) in case
+    the project already holds that source in another form (see
+    :func:`qualcoder_ahp.refi.importer.import_file`).
+    """
+    labelled = {s.guid: s for s in data.sources if s.offsets is not None}
+    if not labelled:
+        return
+    kept = []
+    for coding in data.codings:
+        source = labelled.get(coding.source_guid)
+        if source is None or source.offsets is None:
+            kept.append(coding)
+            continue
+        start, end = source.offsets.span(coding.start, coding.end)
+        if start >= end:
+            data.mismatches.append(
+                f"{source.name}: coding {coding.guid} [{coding.start}, {coding.end}) selects "
+                f"only a speaker label ({coding.quote[:60]!r}); not imported")
+            continue
+        kept.append(replace(coding, start=start, end=end, quote=source.text[start:end],
+                            labelled=(coding.start, coding.end)))
+    data.codings = kept
 
 
 def _check_sets(root: etree._Element, data: RefiData) -> None:
@@ -372,7 +417,14 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
     if not resolver.text.strip():
         data.warnings.append(f"{label}: empty text; skipped")
         return
-    data.sources.append(ImportSource(guid, name, resolver.text, _note_refs(element)))
+    stripped = strip_labels(resolver.text,
+                            ours=data.origin.lower().startswith("qualcoder_ahp"),
+                            roles=read_speakers(element.findtext("Description")))
+    if stripped is None:
+        data.sources.append(ImportSource(guid, name, resolver.text, _note_refs(element)))
+    else:
+        data.sources.append(ImportSource(guid, name, stripped.text, _note_refs(element),
+                                         resolver.text, stripped.turns, stripped.offsets))
     selections = element.findall("PlainTextSelection")
     for selection in selections:
         if selection.get("name"):

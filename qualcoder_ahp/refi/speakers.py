@@ -1,0 +1,320 @@
+"""Speaker labels in exchanged text: written on export, taken out again on import.
+
+A transcript is stored as ``qcahp import`` leaves it: only what was spoken, turns
+joined by a blank line, and each turn's speaker, role and time in the ``turns``
+table. REFI-QDA has no speaker turns, so a ``TextSource`` whose text is just the
+stored text would show nobody in NVivo, MAXQDA, ATLAS.ti or QualCoder who said
+what. So:
+
+- :func:`label_text` writes each turn's label (``Name: `` or ``[00:01:02] Name: ``,
+  forms :func:`~qualcoder_ahp.importers.turns.match_label` reads) at the start of the
+  turn, everything else as stored, and returns the :class:`OffsetMap` that moves
+  every stored offset into the labelled text;
+- :func:`strip_labels` does the reverse for an imported text that carries labels:
+  the labels come out, turns get their speakers (and roles, by the importer's
+  rules), and the returned map moves every offset of the labelled text into the
+  stored one. A selection that begins inside a label starts at the turn's first
+  character; one that ends inside a label ends where the turn before it ended.
+
+Only the labels, blank lines between paragraphs and whitespace at the edges of
+paragraphs are dropped; every other character, line breaks inside a paragraph
+included, stays as the other tool counted it.
+
+Roles cannot be read from a label when they came from the source's headings or
+the researcher's ``--interviewer`` names, so the export also lists each speaker's
+role in the source's ``Description`` (:func:`describe_speakers`, a short text
+other tools show), and the import takes roles from there when it is present
+(:func:`read_speakers`).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from qualcoder_ahp.importers.blocks import TIME
+from qualcoder_ahp.importers.sentences import split_sentences
+from qualcoder_ahp.importers.turns import (
+    DEFAULT_INTERVIEWERS,
+    DEFAULT_PARTICIPANTS,
+    UNLABELLED,
+    assign_roles,
+    match_label,
+    merge_aliases,
+)
+from qualcoder_ahp.records import ParsedTranscript, Turn
+
+_TIME = re.compile(TIME)
+ROLES = ("interviewer", "participant", "other")
+SPEAKERS_HEADING = "Speakers and roles:"
+
+
+class OffsetMap:
+    """Offsets of one text moved into another that keeps some of its characters.
+
+    ``pieces`` are ``(a_start, a_end, b_start)``: characters ``[a_start, a_end)`` of
+    text A are characters ``[b_start, b_start + a_end - a_start)`` of text B. They are
+    sorted and do not overlap; whatever lies between them is in only one text.
+    """
+
+    def __init__(self, pieces: list[tuple[int, int, int]], length: int) -> None:
+        self.pieces = [p for p in pieces if p[1] > p[0]]
+        self.length = length
+        """The length of text B."""
+        self._starts = [p[0] for p in self.pieces]
+        self._ends = [p[1] for p in self.pieces]
+
+    def start(self, pos: int) -> int:
+        """Where a span starting at ``pos`` starts: at the next kept character."""
+        i = bisect_right(self._starts, pos) - 1
+        if i >= 0 and pos < self._ends[i]:
+            a, _, b = self.pieces[i]
+            return b + pos - a
+        return self.pieces[i + 1][2] if i + 1 < len(self.pieces) else self.length
+
+    def end(self, pos: int) -> int:
+        """Where a span ending at ``pos`` ends: after the last kept character before it."""
+        i = bisect_left(self._ends, pos)
+        if i < len(self.pieces) and self.pieces[i][0] < pos:
+            a, _, b = self.pieces[i]
+            return b + pos - a
+        if i == 0:
+            return 0
+        a, e, b = self.pieces[i - 1]
+        return b + e - a
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """A span ``[start, end)`` of text A in text B (may be empty: check it)."""
+        return self.start(start), self.end(end)
+
+    def inverse(self) -> OffsetMap:
+        """The map from text B back to text A (``length`` of A unknown: its kept end)."""
+        pieces = [(b, b + e - a, a) for a, e, b in self.pieces]
+        return OffsetMap(pieces, pieces[-1][1] if pieces else 0)
+
+
+def speaker_label(turn: Turn) -> str:
+    """The label written before a turn: ``Name: ``, with ``[time] `` when it has one."""
+    name = " ".join(turn.speaker.split())
+    if turn.time and _TIME.fullmatch(turn.time):
+        return f"[{turn.time}] {name}: "
+    return f"{name}: "
+
+
+def describe_speakers(turns: list[Turn]) -> str | None:
+    """The source description listing each named speaker's role (None if none).
+
+    One ``Name: role`` line per speaker in order of first turn, after a heading, so
+    that it reads well in another tool and :func:`read_speakers` can read it back.
+    """
+    roles: dict[str, str] = {}
+    for turn in turns:
+        if turn.speaker != UNLABELLED and turn.role in ROLES:
+            roles.setdefault(" ".join(turn.speaker.split()), turn.role)
+    if not roles:
+        return None
+    return "\n".join([SPEAKERS_HEADING, *(f"{name}: {role}" for name, role in roles.items())])
+
+
+def read_speakers(description: str | None) -> dict[str, str]:
+    """Speaker -> role from a description written by :func:`describe_speakers`."""
+    if not description:
+        return {}
+    lines = description.replace("\r\n", "\n").split("\n")
+    try:
+        first = [line.strip() for line in lines].index(SPEAKERS_HEADING)
+    except ValueError:
+        return {}
+    roles: dict[str, str] = {}
+    for line in lines[first + 1:]:
+        name, colon, role = line.rpartition(":")
+        if not colon or role.strip() not in ROLES or not name.strip():
+            break
+        roles[name.strip()] = role.strip()
+    return roles
+
+
+def label_text(text: str, turns: list[Turn]) -> tuple[str, OffsetMap]:
+    """The stored text with each turn's speaker label, and the map into it.
+
+    A turn of no known speaker gets no label, and neither does a turn with text
+    before it on its line (a text imported before labels were taken out keeps the
+    labels it has). So an unlabelled text comes back unchanged.
+    """
+    parts: list[str] = []
+    pieces: list[tuple[int, int, int]] = []
+    pos = out = 0
+    for turn in turns:
+        if turn.speaker == UNLABELLED or not turn.speaker.strip() or turn.start < pos:
+            continue
+        line_start = text.rfind("\n", 0, turn.start) + 1
+        if text[line_start:turn.start].strip():
+            continue
+        label = speaker_label(turn)
+        if turn.start > pos:
+            parts.append(text[pos:turn.start])
+            pieces.append((pos, turn.start, out))
+            out += turn.start - pos
+        parts.append(label)
+        out += len(label)
+        pos = turn.start
+    if len(text) > pos:
+        parts.append(text[pos:])
+        pieces.append((pos, len(text), out))
+        out += len(text) - pos
+    return "".join(parts), OffsetMap(pieces, out)
+
+
+@dataclass(frozen=True)
+class Stripped:
+    """A labelled text with its labels taken out."""
+
+    text: str
+    """The text as it is stored: turns joined by a blank line, no labels."""
+    turns: tuple[Turn, ...]
+    offsets: OffsetMap
+    """Labelled-text offsets -> stored-text offsets."""
+
+    def parsed(self, fmt: str = "refi") -> ParsedTranscript:
+        """The transcript to store (sentences split as for a file import)."""
+        turns = list(self.turns)
+        return ParsedTranscript(self.text, turns, fmt, split_sentences(self.text, turns))
+
+
+def _accepted(text: str, lines: list[tuple[int, int, object]], ours: bool) -> tuple[set[str],
+                                                                                     bool]:
+    """The label names that are speakers, and whether only paragraph openers count.
+
+    A text in which every paragraph after the first opens with a label is laid out
+    turn by turn (our own export, and most transcripts): the names that open
+    paragraphs are the speakers. In our own export a label-like line inside a turn
+    (``Question: ...`` read out by counsel) is speech, because we start every turn
+    on a new paragraph. Otherwise the transcript importer's rules apply: a label
+    that is repeated, strong or a usual role label, and then those opening
+    paragraphs too.
+    """
+    counts: Counter[str] = Counter()
+    at_start: set[str] = set()
+    strong: set[str] = set()
+    openers: list[object] = []
+    blank_before = True
+    for start, end, label in lines:
+        blank = not text[start:end].strip()
+        if not blank and blank_before:
+            openers.append(label)
+        if label is not None:
+            counts[label.name] += 1  # type: ignore[attr-defined]
+            if blank_before:
+                at_start.add(label.name)  # type: ignore[attr-defined]
+            if label.strong:  # type: ignore[attr-defined]
+                strong.add(label.name)  # type: ignore[attr-defined]
+        blank_before = blank
+    by_paragraph = len(openers) >= 2 and all(label is not None for label in openers[1:])
+    opening = {label.name for label in openers if label is not None}  # type: ignore
+    if by_paragraph and ours:
+        return opening, True
+    known = DEFAULT_INTERVIEWERS | DEFAULT_PARTICIPANTS
+    if by_paragraph:
+        # Laid out turn by turn, but maybe with a second speaker on the next line
+        # ("Q: ...\nA: ..."): a name that never opens a paragraph is a speaker when
+        # it is a role label or recurs like one, not when it is said twice in 500
+        # turns ("Question: ..." read out by counsel).
+        often = max(2, len(openers) // 4)
+        return opening | strong | {n for n in counts if n.lower() in known
+                                   or counts[n] >= often}, False
+    accepted = {n for n in counts if counts[n] >= 2 or n.lower() in known} | strong
+    if accepted or len(at_start) >= 2:
+        accepted |= at_start
+    return accepted, False
+
+
+def strip_labels(text: str, *, ours: bool = False,
+                 roles: dict[str, str] | None = None) -> Stripped | None:
+    """Take the speaker labels out of an imported text; None if it has none.
+
+    Args:
+        text: the normalised text of a source.
+        ours: the file was written by qualcoder_ahp (labels only open paragraphs).
+        roles: speaker -> role given by the file (:func:`read_speakers`); the other
+            speakers' roles are decided by the transcript importer's rules.
+    """
+    lines: list[tuple[int, int, object]] = []
+    pos = 0
+    for line in text.split("\n"):
+        label = match_label(line) if line.strip() else None
+        lines.append((pos, pos + len(line), label))
+        pos += len(line) + 1
+    accepted, openers_only = _accepted(text, lines, ours)
+    if not accepted:
+        return None
+    drafts: list[list] = []  # [speaker, time, [[start, end], ...paragraphs]]
+    new_paragraph = True
+    for start, end, label in lines:
+        if not text[start:end].strip():
+            new_paragraph = True
+            continue
+        opens = new_paragraph
+        line_start = start
+        if (label is not None and label.name in accepted  # type: ignore[attr-defined]
+                and (opens or not openers_only)):
+            drafts.append([label.name, label.time, []])  # type: ignore[attr-defined]
+            new_paragraph = True
+            rest = label.rest  # type: ignore[attr-defined]
+            if not rest.strip():
+                continue
+            start = end - len(rest)
+        elif not drafts:
+            drafts.append([UNLABELLED, None, []])
+        paragraphs = drafts[-1][2]
+        if new_paragraph or not paragraphs:
+            paragraphs.append([start, end, line_start])
+        else:
+            paragraphs[-1][1] = end
+        new_paragraph = False
+    pieces: list[tuple[int, int, int]] = []
+    parts: list[str] = []
+    found: list[tuple[str, str | None, int, int]] = []
+    out = 0
+    last = 0  # where the previous kept piece ended in the labelled text
+
+    def join(separator: str, line_start: int) -> None:
+        # A separator that is in the labelled text as well is kept as a piece, so
+        # offsets in it (a selection ending after a turn's blank line) map too.
+        nonlocal out
+        if text[last:line_start] == separator:
+            pieces.append((last, line_start, out))
+        parts.append(separator)
+        out += len(separator)
+
+    for speaker, time, paragraphs in drafts:
+        spans = []
+        for a, b, line_start in paragraphs:
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if b > a:
+                spans.append((a, b, line_start))
+        if not spans:
+            continue
+        if found:
+            join("\n\n", spans[0][2])
+        turn_start = out
+        for k, (a, b, line_start) in enumerate(spans):
+            if k:
+                join("\n", line_start)
+            pieces.append((a, b, out))
+            parts.append(text[a:b])
+            out += b - a
+            last = b
+        found.append((speaker, time, turn_start, out))
+    if not found:
+        return None
+    stored = "".join(parts)
+    named = merge_aliases([(s, t, stored[a:b]) for s, t, a, b in found])
+    decided = assign_roles(named) | (roles or {})
+    turns = tuple(Turn(s, decided.get(s, "other"), a, b, t)
+                  for (s, t, _), (_, _, a, b) in zip(named, found, strict=True))
+    return Stripped(stored, turns, OffsetMap(pieces, out))
