@@ -121,8 +121,8 @@ def _match_held_forms(store: Store, data: RefiData) -> None:
         text, back = moved[coding.source_guid]
         start, end = back.span(*coding.labelled) if back else coding.labelled
         if start >= end:
-            data.mismatches.append(f"coding {coding.guid}: selects only a speaker label; "
-                                   "not imported")
+            data.warnings.append(f"coding {coding.guid}: selects only a speaker label; "
+                                 "not imported")
             continue
         kept.append(replace(coding, start=start, end=end, quote=text[start:end]))
     data.codings = kept

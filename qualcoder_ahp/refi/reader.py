@@ -259,7 +259,8 @@ def _into_stored_text(data: RefiData) -> None:
             continue
         start, end = source.offsets.span(coding.start, coding.end)
         if start >= end:
-            data.mismatches.append(
+            # Not a mismatch (the quote matched): there are no words to code.
+            data.warnings.append(
                 f"{source.name}: coding {coding.guid} [{coding.start}, {coding.end}) selects "
                 f"only a speaker label ({coding.quote[:60]!r}); not imported")
             continue

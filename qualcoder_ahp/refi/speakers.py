@@ -33,9 +33,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from qualcoder_ahp.importers.blocks import TIME
-from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.importers.turns import (
     DEFAULT_INTERVIEWERS,
     DEFAULT_PARTICIPANTS,
@@ -44,7 +44,7 @@ from qualcoder_ahp.importers.turns import (
     match_label,
     merge_aliases,
 )
-from qualcoder_ahp.records import ParsedTranscript, Turn
+from qualcoder_ahp.records import Turn
 
 _TIME = re.compile(TIME)
 ROLES = ("interviewer", "participant", "other")
@@ -177,44 +177,38 @@ class Stripped:
     offsets: OffsetMap
     """Labelled-text offsets -> stored-text offsets."""
 
-    def parsed(self, fmt: str = "refi") -> ParsedTranscript:
-        """The transcript to store (sentences split as for a file import)."""
-        turns = list(self.turns)
-        return ParsedTranscript(self.text, turns, fmt, split_sentences(self.text, turns))
 
-
-def _accepted(text: str, lines: list[tuple[int, int, object]], ours: bool) -> tuple[set[str],
-                                                                                     bool]:
+def _accepted(text: str, lines: list[tuple[int, int, Any]], ours: bool) -> tuple[set[str], bool]:
     """The label names that are speakers, and whether only paragraph openers count.
 
     A text in which every paragraph after the first opens with a label is laid out
     turn by turn (our own export, and most transcripts): the names that open
-    paragraphs are the speakers. In our own export a label-like line inside a turn
-    (``Question: ...`` read out by counsel) is speech, because we start every turn
-    on a new paragraph. Otherwise the transcript importer's rules apply: a label
-    that is repeated, strong or a usual role label, and then those opening
-    paragraphs too.
+    paragraphs are the speakers. In our own export (even of one turn) only those
+    labels count, and a label-like line inside a turn (``Question: ...`` read out by
+    counsel) is speech, because we start every turn on a new paragraph. Otherwise
+    the transcript importer's rules apply: a label that is repeated, strong or a
+    usual role label, and then those opening paragraphs too.
     """
     counts: Counter[str] = Counter()
     at_start: set[str] = set()
     strong: set[str] = set()
-    openers: list[object] = []
+    openers: list[Any] = []
     blank_before = True
     for start, end, label in lines:
         blank = not text[start:end].strip()
         if not blank and blank_before:
             openers.append(label)
         if label is not None:
-            counts[label.name] += 1  # type: ignore[attr-defined]
+            counts[label.name] += 1
             if blank_before:
-                at_start.add(label.name)  # type: ignore[attr-defined]
-            if label.strong:  # type: ignore[attr-defined]
-                strong.add(label.name)  # type: ignore[attr-defined]
+                at_start.add(label.name)
+            if label.strong:
+                strong.add(label.name)
         blank_before = blank
     by_paragraph = len(openers) >= 2 and all(label is not None for label in openers[1:])
-    opening = {label.name for label in openers if label is not None}  # type: ignore
-    if by_paragraph and ours:
-        return opening, True
+    opening = {label.name for label in openers if label is not None}
+    if ours and opening and all(label is not None for label in openers[1:]):
+        return opening, True  # a one-turn transcript of ours is labelled too
     known = DEFAULT_INTERVIEWERS | DEFAULT_PARTICIPANTS
     if by_paragraph:
         # Laid out turn by turn, but maybe with a second speaker on the next line
@@ -240,7 +234,7 @@ def strip_labels(text: str, *, ours: bool = False,
         roles: speaker -> role given by the file (:func:`read_speakers`); the other
             speakers' roles are decided by the transcript importer's rules.
     """
-    lines: list[tuple[int, int, object]] = []
+    lines: list[tuple[int, int, Any]] = []  # (start, end, label or None)
     pos = 0
     for line in text.split("\n"):
         label = match_label(line) if line.strip() else None
@@ -257,11 +251,11 @@ def strip_labels(text: str, *, ours: bool = False,
             continue
         opens = new_paragraph
         line_start = start
-        if (label is not None and label.name in accepted  # type: ignore[attr-defined]
+        if (label is not None and label.name in accepted
                 and (opens or not openers_only)):
-            drafts.append([label.name, label.time, []])  # type: ignore[attr-defined]
+            drafts.append([label.name, label.time, []])
             new_paragraph = True
-            rest = label.rest  # type: ignore[attr-defined]
+            rest = label.rest
             if not rest.strip():
                 continue
             start = end - len(rest)

@@ -1,0 +1,157 @@
+"""Speaker labels written into exported text and taken out on import (refi.speakers)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.records import Codebook, Theme, Turn
+from qualcoder_ahp.refi import export_project, import_file
+from qualcoder_ahp.refi.speakers import (
+    OffsetMap,
+    describe_speakers,
+    label_text,
+    read_speakers,
+    strip_labels,
+)
+from qualcoder_ahp.refi.text import segment
+from tests.conftest import make_parsed
+from tests.test_refi_import import table_counts
+from tests.test_refi_support import NS_PROJECT, validate_both
+
+STORED = "How did you start?\n\nI fell into management.\nThen I stayed."
+TURNS = [Turn("Interviewer", "interviewer", 0, 18, "00:00:02"),
+         Turn("Anna Lee", "participant", 20, 58)]
+
+
+def test_labels_written_and_offsets_mapped() -> None:
+    labelled, offsets = label_text(STORED, TURNS)
+    assert labelled == ("[00:00:02] Interviewer: How did you start?\n\n"
+                        "Anna Lee: I fell into management.\nThen I stayed.")
+    # Same words at mapped offsets; a span ending at a turn's start ends before the
+    # label, one starting there starts after it.
+    for start, end in [(0, 3), (4, 18), (20, 26), (0, 20), (18, 20), (25, 58), (5, 40)]:
+        a, b = offsets.span(start, end)
+        within = labelled[a:b]
+        assert within.replace("Anna Lee: ", "") == STORED[start:end]
+    assert offsets.span(18, 20) == (42, 44) and labelled[42:44] == "\n\n"
+    assert offsets.span(20, 21) == (54, 55)
+
+
+def test_labels_taken_out_again_with_times() -> None:
+    labelled, _ = label_text(STORED, TURNS)
+    stripped = strip_labels(labelled, ours=True)
+    assert stripped is not None and stripped.text == STORED
+    assert [(t.speaker, t.start, t.end, t.time) for t in stripped.turns] == [
+        (t.speaker, t.start, t.end, t.time) for t in TURNS]
+    assert [t.role for t in stripped.turns] == ["interviewer", "participant"]
+
+
+def test_text_without_labels_is_unchanged() -> None:
+    plain = "First paragraph here.\n\nSecond one, no speaker: none."
+    assert label_text(plain, segment(plain).turns)[0] == plain
+    assert strip_labels(plain) is None and strip_labels(plain, ours=True) is None
+
+
+def test_speech_that_looks_like_a_label() -> None:
+    """Inside one of our turns, "Question: ..." is speech; in another tool's text the
+    importer's rules apply (a repeated plain label is a speaker)."""
+    text = ("Counsel: Two points.\nQuestion: were there fewer contacts?\n\n"
+            "Ms Ray: Yes.\n\nCounsel: And?\nQuestion: what changed?\n\nMs Ray: Access.")
+    ours = strip_labels(text, ours=True)
+    assert ours is not None
+    assert [t.speaker for t in ours.turns] == ["Counsel", "Ms Ray", "Counsel", "Ms Ray"]
+    assert ours.text.startswith("Two points.\nQuestion: were there fewer contacts?\n\nYes.")
+    theirs = strip_labels(text)
+    assert theirs is not None and "Question" in [t.speaker for t in theirs.turns]
+
+
+def test_others_single_line_turns() -> None:
+    text = "Q: What helped?\nRémi: A mentor.\nQ: Anything else?\nRémi: Being seen."
+    stripped = strip_labels(text)
+    assert stripped is not None
+    assert stripped.text == "What helped?\n\nA mentor.\n\nAnything else?\n\nBeing seen."
+    assert [(t.speaker, t.role) for t in stripped.turns] == [
+        ("Q", "interviewer"), ("Rémi", "participant"), ("Q", "interviewer"),
+        ("Rémi", "participant")]
+    # Blank lines inside a turn become one line break, as ``qcahp import`` stores them.
+    para = strip_labels("Interviewer: Hi.\n\nAnna: One.\n\n\nTwo.\n\nInterviewer: Bye.")
+    assert para is not None and para.text == "Hi.\n\nOne.\nTwo.\n\nBye."
+
+
+def test_roles_round_trip_through_the_description() -> None:
+    turns = [Turn("Lady Hallett", "other", 0, 5), Turn("Ms Hands", "interviewer", 7, 9),
+             Turn("(unlabelled)", "other", 11, 12), Turn("Lady Hallett", "other", 14, 15)]
+    described = describe_speakers(turns)
+    assert described == "Speakers and roles:\nLady Hallett: other\nMs Hands: interviewer"
+    assert read_speakers(described) == {"Lady Hallett": "other", "Ms Hands": "interviewer"}
+    assert read_speakers("Recorded on site.") == {} and read_speakers(None) == {}
+    stripped = strip_labels("Ms Hands: Thank you.\n\nWitness: Fine.", roles={"Ms Hands": "other"})
+    assert stripped is not None and stripped.turns[0].role == "other"
+
+
+def test_offset_map_edges() -> None:
+    mapping = OffsetMap([(2, 5, 0), (8, 10, 4)], 6)
+    assert [mapping.start(p) for p in range(11)] == [0, 0, 0, 1, 2, 4, 4, 4, 4, 5, 6]
+    assert [mapping.end(p) for p in range(11)] == [0, 0, 0, 1, 2, 3, 3, 3, 3, 5, 6]
+    assert mapping.inverse().span(0, 6) == (2, 10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Interviewer", "Anna Lee", "Q", "Dr Bo"]),
+                          st.lists(st.text("abc .,?é😀", min_size=1, max_size=12)
+                                   .filter(lambda s: s.strip() == s and s), min_size=1,
+                                   max_size=3)), min_size=1, max_size=6),
+       st.data())
+def test_any_labelled_transcript_round_trips(turns, data) -> None:
+    parsed = make_parsed([(s, "other", "\n".join(paras)) for s, paras in turns])
+    labelled, offsets = label_text(parsed.text, parsed.turns)
+    stripped = strip_labels(labelled, ours=True)
+    assert stripped is not None and stripped.text == parsed.text
+    assert [(t.speaker, t.start, t.end) for t in stripped.turns] == [
+        (t.speaker, t.start, t.end) for t in parsed.turns]
+    start = data.draw(st.integers(0, len(parsed.text) - 1))
+    end = data.draw(st.integers(start + 1, len(parsed.text)))
+    assert stripped.offsets.span(*offsets.span(start, end)) == (start, end)
+
+
+def test_unlabelled_turn_between_speakers_found_by_guid(store, tmp_path: Path) -> None:
+    """A transcript whose labels do not give its turns back (an unlabelled turn in the
+    middle) is still found in its own project; a fresh project keeps the words coded."""
+    store.save_codebook(Codebook("cb", (Theme("t", "Theme"),)))
+    info, _ = store.add_transcript("mixed", make_parsed([
+        ("Interviewer", "interviewer", "How was it?"),
+        ("(unlabelled)", "other", "Tape changed here."),
+        ("Anna", "participant", "It was hard work."),
+    ]))
+    text = store.transcript_text(info.id)
+    store.code(info.id, "t", "ana", text.index("changed"), text.index("hard") + 4)
+    store.code(info.id, "t", "bea", 0, 3)
+    export_project(store, tmp_path / "m.qdpx")
+    with zipfile.ZipFile(tmp_path / "m.qdpx") as archive:
+        validate_both(archive.read("project.qde"), "Project.xsd")
+        root = etree.fromstring(archive.read("project.qde"))
+        exported = archive.read(f"sources/{info.guid}.txt").decode("utf-8")
+    assert exported == ("Interviewer: How was it?\n\nTape changed here.\n\n"
+                        "Anna: It was hard work.")
+    names = [s.get("name") for s in root.iter(f"{{{NS_PROJECT}}}PlainTextSelection")]
+    assert "changed here.\n\nAnna: It was hard" in names  # the name is what it selects
+    counts = table_counts(store)
+    assert import_file(store, tmp_path / "m.qdpx").nothing_added
+    assert table_counts(store) == counts
+    other = open_store(tmp_path / "fresh.db")
+    try:
+        report = import_file(other, tmp_path / "m.qdpx")
+        assert report.mismatches == []
+        [fresh] = other.transcripts()
+        assert other.transcript_text(fresh.id) == (
+            "How was it?\nTape changed here.\n\nIt was hard work.")
+        assert sorted((c.coder, c.quote) for c in other.codings()) == [
+            ("ana", "changed here.\n\nIt was hard"), ("bea", "How")]
+    finally:
+        other.close()
