@@ -1,11 +1,14 @@
 """Benchmark: REFI-QDA export and import, against a baseline from the same run.
 
 Builds an in-memory project of 40 transcripts made from the real transcripts in
-../shared/transcripts-real (each copy made unique), 12 themes, 3 coders and about
-50 codings per transcript, then times, best of ``--repeat`` runs:
+../shared/transcripts-real, read as ``qcahp import`` reads them (labels out of the
+text, turns with speakers; each copy made unique by one more turn), 12 themes,
+3 coders and about 50 codings per transcript, then times, best of ``--repeat`` runs:
 
-* export — :func:`qualcoder_ahp.refi.export_project` to a ``.qdpx``;
-* import — :func:`qualcoder_ahp.refi.import_file` into a fresh on-disk project;
+* export — :func:`qualcoder_ahp.refi.export_project` to a ``.qdpx`` (speaker
+  labels written into the text, offsets moved);
+* import — :func:`qualcoder_ahp.refi.import_file` into a fresh on-disk project
+  (labels taken out again, offsets moved back);
 * re-import — the same file again (adds nothing);
 * baseline — storing the same 40 texts directly (turns, sentences,
   ``add_transcript``) into a fresh on-disk project in one transaction.
@@ -26,18 +29,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript  # noqa: E402
+from qualcoder_ahp.importers.sentences import split_sentences  # noqa: E402
 from qualcoder_ahp.model.store import open_store  # noqa: E402
-from qualcoder_ahp.records import Codebook, Theme  # noqa: E402
+from qualcoder_ahp.records import Codebook, ParsedTranscript, Theme, Turn  # noqa: E402
 from qualcoder_ahp.refi import export_project, import_file  # noqa: E402
-from qualcoder_ahp.refi.text import decode, normalise, segment  # noqa: E402
+from qualcoder_ahp.refi.text import segment  # noqa: E402
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "transcripts-real"
 
 
 def build(copies: int = 40):
     """The source project (in memory) and its word count."""
-    texts = [normalise(decode(p.read_bytes()))[0] for p in sorted(REAL.iterdir())
-             if p.suffix in (".md", ".txt", ".rst", ".srt")]
+    parsed = [read_transcript(p) for p in sorted(REAL.iterdir())
+              if p.suffix.lower() in SUPPORTED and not p.name.upper().startswith("SOURCES")]
     store = open_store(None)
     themes = tuple(Theme(f"t{i}", f"Theme {i}") for i in range(12))
     store.save_codebook(Codebook("bench", themes))
@@ -46,8 +51,7 @@ def build(copies: int = 40):
     with store.write():
         coders = [store.ensure_coder(name) for name in ("ana", "bea", "cal")]
         for k in range(copies):
-            info, _ = store.add_transcript(f"t{k:02d}",
-                                           segment(f"{texts[k % len(texts)]}\n\nCopy {k}."))
+            info, _ = store.add_transcript(f"t{k:02d}", _copy(parsed[k % len(parsed)], k))
             words += info.words
             sentences = store.sentences(info.id)
             for sentence in rng.sample(sentences, min(50, len(sentences))):
@@ -55,6 +59,15 @@ def build(copies: int = 40):
                                      sentence.start, sentence.end, "manual", None)
         store.conn.execute("UPDATE codings SET active = 1")
     return store, words
+
+
+def _copy(parsed: ParsedTranscript, k: int) -> ParsedTranscript:
+    """The transcript with one more turn, so that each copy's text is unique."""
+    extra = f"Copy {k}."
+    start = len(parsed.text) + 2
+    text = f"{parsed.text}\n\n{extra}"
+    turns = [*parsed.turns, Turn("Benchmark", "other", start, start + len(extra))]
+    return ParsedTranscript(text, turns, parsed.format, split_sentences(text, turns))
 
 
 def best(fn, repeat: int) -> float:

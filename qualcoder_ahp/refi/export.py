@@ -328,9 +328,13 @@ def export_project(store: Store, path: str | Path, *, name: str | None = None,
         selections += len(found)
         return found
 
+    written: dict[int, str] = {}  # labelled texts, kept from the XML to the archive
+
     def labelled_of(transcript_id: int) -> tuple[str, OffsetMap, str | None]:
-        return labelled_source(store.transcript_text(transcript_id),
-                               store.turns(transcript_id))
+        found = labelled_source(store.transcript_text(transcript_id),
+                                store.turns(transcript_id))
+        written[transcript_id] = found[0]
+        return found
 
     def write(handle: BinaryIO) -> None:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -341,7 +345,7 @@ def export_project(store: Store, path: str | Path, *, name: str | None = None,
                 write_project(snap, project_name, entry, codings_of, labelled_of)
             total = len(snap.transcripts)
             for index, info in enumerate(snap.transcripts):
-                text = labelled_of(info.id)[0]
+                text = written.pop(info.id)
                 archive.writestr(f"sources/{info.guid}.txt", text.encode("utf-8"))
                 if progress:
                     progress(index + 1, total)

@@ -102,8 +102,13 @@ def normalise_quote(quote: str) -> str:
     return store_normalise(quote)
 
 
-def _utf16_to_cp(text: str) -> list[int]:
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _utf16_to_cp(text: str) -> list[int] | range:
     """Map each UTF-16 code-unit offset of ``text`` to a code-point offset (-1 mid-pair)."""
+    if _ASTRAL.search(text) is None:  # every character is one unit: the identity
+        return range(len(text) + 1)
     out: list[int] = []
     for index, ch in enumerate(text):
         out.append(index)
@@ -134,8 +139,8 @@ class OffsetResolver:
         self.raw = raw[1:] if raw.startswith("\ufeff") else raw
         self.text, bounds = normalise(self.raw)
         self.bounds = bounds
-        self._u16_raw: list[int] | None = None
-        self._u16_norm: list[int] | None = None
+        self._u16_raw: list[int] | range | None = None
+        self._u16_norm: list[int] | range | None = None
         self.votes: dict[str, int] = {}
 
     def _convert(self, unit: str, start: int, end: int) -> tuple[int, int] | None:
