@@ -10,7 +10,9 @@ to the normalised text, and :class:`OffsetResolver` tries each unit in turn per
 selection, accepting the first whose slice equals the selection's quoted name.
 
 :func:`segment` gives an imported source its speaker turns and sentences without
-changing a character of the text, so offsets stay valid.
+changing a character of the text, so offsets stay valid. Import uses it for a
+source without speaker labels; a labelled source has its labels taken out by
+:func:`qualcoder_ahp.refi.speakers.strip_labels` instead.
 """
 
 from __future__ import annotations
