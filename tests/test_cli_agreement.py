@@ -92,7 +92,7 @@ def test_agreement_filters_and_errors(project):
     bad = run("agreement", "--coders", "asha", ok=False)
     assert bad.exit_code == 2
     bad = run("agreement", "--coders", "asha,ben", "--format", "xlsx", ok=False)
-    assert "needs -o" in bad.output
+    assert "needs a file: add -o FILE.xlsx" in bad.output
 
 
 def test_disagreements_command(project):
@@ -159,3 +159,31 @@ def test_blind_setting(project):
 def test_every_command_has_help(command):
     result = run(*command, "--help")
     assert "Usage:" in result.output and len(result.output.splitlines()) > 3
+
+
+def test_output_format_follows_the_suffix_and_bad_targets_write_nothing(project, tmp_path):
+    # `-o agreement.xlsx` without --format used to write CSV text into the .xlsx file.
+    run("agreement", "--coders", "asha,ben", "-o", str(tmp_path / "a.xlsx"))
+    sheet = load_workbook(tmp_path / "a.xlsx").active
+    assert next(sheet.iter_rows(values_only=True))[:4] == ("view", "theme", "transcript",
+                                                           "units")
+    assert (tmp_path / "a.xlsx").stat().st_mode & 0o777 == 0o600
+    run("disagreements", "--coders", "asha,ben", "-o", str(tmp_path / "d.json"))
+    assert {"coded_by", "not_coded_by"} <= set(json.loads((tmp_path / "d.json").read_text())[0])
+    result = run("agreement", "--coders", "asha,ben", "-o", str(tmp_path / "a.csv"))
+    assert result.stdout == ""  # the table's heading line is not printed for a file
+    assert (tmp_path / "a.csv").read_text().startswith("view,theme,")
+    # An unknown suffix, a missing folder, a format codings cannot be: refused, no file,
+    # and the missing folder is not created behind the user's back.
+    for args in (["agreement", "--coders", "asha,ben", "-o", str(tmp_path / "a.pdf")],
+                 ["disagreements", "--coders", "asha,ben", "-o",
+                  str(tmp_path / "new" / "d.csv")],
+                 ["agreement", "--coders", "asha,ben", "--format", "xlsx", "-o",
+                  str(tmp_path / "new" / "a.xlsx")],
+                 ["codings", "export", "-o", str(tmp_path / "c.xlsx")],
+                 ["codings", "export", "-o", str(tmp_path / "new" / "c.csv")]):
+        bad = run(*args, ok=False)
+        assert bad.exit_code == 1 and bad.stderr.count("\n") == 1, bad.output
+        assert bad.stderr.startswith(f"Error: {args[-1]}: ")
+    assert not (tmp_path / "a.pdf").exists() and not (tmp_path / "c.xlsx").exists()
+    assert not (tmp_path / "new").exists()

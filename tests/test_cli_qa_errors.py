@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from qualcoder_ahp.cli import cli
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import open_store
 
 
@@ -71,8 +72,10 @@ def test_unwritable_output_of_any_command_is_one_line(tmp_path: Path) -> None:
 
 def test_debug_still_shows_the_traceback(tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("x")
+    open_store(os.environ["QCAHP_DB"]).close()
     result = run("--debug", "codings", "export", "-o", str(tmp_path / "afile" / "o.csv"))
-    assert isinstance(result.exception, OSError)
+    assert isinstance(result.exception, UserError)  # raised, not turned into one line
+    assert "no such folder" in str(result.exception)
 
 
 def test_report_to_an_unknown_suffix_is_refused_not_written_as_text(tmp_path: Path) -> None:
@@ -112,3 +115,21 @@ def test_mistyped_command_is_named_with_a_suggestion(monkeypatch) -> None:
     monkeypatch.setattr("qualcoder_ahp.cli.workbench._run",
                         lambda project, coder: opened.append(True))
     assert run().exit_code == 0 and opened == [True]
+
+
+def test_refi_export_refuses_a_wrong_suffix_or_missing_folder(tmp_path: Path) -> None:
+    from qualcoder_ahp.records import Codebook, Theme
+
+    store = open_store(os.environ["QCAHP_DB"])
+    store.save_codebook(Codebook(name="cb", themes=(Theme("luck", "Luck", None, "chance"),),
+                                 patterns=()))
+    store.close()
+    for args, needle in ((["refi", "export", "study.txt"], ".qdpx"),
+                         (["refi", "export-codebook", "codes.qdpx"], ".qdc"),
+                         (["refi", "export", str(tmp_path / "new" / "s.qdpx")], "no such folder"),
+                         (["refi", "export-codebook", str(tmp_path / "new" / "c.qdc")],
+                          "no such folder")):
+        _one_line_error(run(*args), args[-1], needle)
+        assert not Path(args[-1]).exists()
+    assert not (tmp_path / "new").exists()
+    assert run("refi", "export-codebook", "codes.QDC").exit_code == 0

@@ -16,15 +16,21 @@ import contextlib
 import csv
 import io
 import json
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from qualcoder_ahp.cli.common import Project, emit_table, pass_project, progress_bar
+from qualcoder_ahp.cli.common import (
+    Project,
+    emit_table,
+    output_format,
+    pass_project,
+    progress_bar,
+)
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.reports.writers import write_private
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
 SHORT = {
@@ -38,17 +44,23 @@ SHORT = {
 def _coders(value: str) -> list[str]:
     names = [c.strip() for c in value.split(",") if c.strip()]
     if len(set(names)) < 2:
-        raise click.BadParameter("name two or more coders, e.g. --coders asha,ben")
+        raise click.BadParameter("name two or more different coders, e.g. --coders asha,ben",
+                                 param_hint="'--coders'")
     return names
 
 
 def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
                sheet: str = "agreement") -> None:
-    """Write rows (dicts with the same keys) in a format, to a file or stdout."""
+    """Write rows (dicts with the same keys) in a format, to a file or stdout.
+
+    ``fmt`` comes from :func:`~qualcoder_ahp.cli.common.output_format`, which has
+    already refused a missing folder or an unknown suffix; a table asked for in a file
+    (``-o agreement.txt``) is written as CSV.
+    """
     if fmt == "xlsx" and not output:
         raise UserError("--format xlsx needs -o FILE.xlsx")
     if fmt == "table" and output:
-        fmt = "md" if output.endswith(".md") else "csv"
+        fmt = "csv"
     columns = list(dict.fromkeys(key for row in rows for key in row))
     rows = [{c: row.get(c, "") for c in columns} for row in rows]
     if fmt == "table":
@@ -68,19 +80,10 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         writer.writerows(rows)
         text = buffer.getvalue()
     if output:
-        _private_write(Path(output), text)
+        write_private(output, text)
         click.echo(f"Wrote {len(rows)} rows to {output}", err=True)
     else:
         click.echo(text, nl=False)
-
-
-def _private_write(path: Path, text: str) -> None:
-    import os
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
 
 
 def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
@@ -123,9 +126,9 @@ def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], path: Path, sheet:
     ws.append(list(columns))
     for row in rows:
         ws.append([row[c] for c in columns])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    path.chmod(0o600)
+    buffer = io.BytesIO()
+    book.save(buffer)  # into memory, then written owner-only from the first byte
+    write_private(path, buffer.getvalue())
     click.echo(f"Wrote {len(rows)} rows to {path}", err=True)
 
 
@@ -145,8 +148,10 @@ _threshold = click.option("--threshold", type=float, default=0.9, show_default=T
                           help="segment unit: overlap (intersection / union) needed to match.")
 _theme = click.option("--theme", default=None, help="Only this theme id.")
 _transcript = click.option("--transcript", default=None, help="Only this transcript (name).")
-_output = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-                       help="Write to this file instead of the screen.")
+_output = click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
+                       default=None, help="Write to FILE (owner-only) instead of the terminal.")
+_format = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                       help="Output format [default: from the -o suffix, else table].")
 
 
 @contextlib.contextmanager
@@ -174,7 +179,7 @@ def _bar(project: Project, transcript: str | None) -> Iterator[Callable[[int], N
               show_default=True,
               help="theme: per theme pooled over transcripts, overall and mean; "
                    "transcript: per theme x transcript; all: both.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@_format
 @_output
 @pass_project
 def agreement(project: Project, coders: str, unit: str, threshold: float, theme: str | None,
@@ -189,12 +194,13 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
     from qualcoder_ahp.agreement.compute import collect, compute
 
     names = _coders(coders)
+    fmt = output_format(fmt, output, FORMATS, "table")
     with _bar(project, transcript) as bar:
         corpus = collect(project.store(), names, theme=theme, transcript=transcript,
                          progress=lambda _name: bar(1))
         report = compute(corpus, unit, threshold, progress=lambda _name: bar(1))
     rows = [r.record(None if fmt in ("json", "xlsx") else 6) for r in report.rows(by)]
-    if fmt == "table":
+    if fmt == "table" and not output:
         rows = [r.record(3) for r in report.rows(by)]
         click.echo(f"Coders: {', '.join(report.coders)}   unit: {unit}"
                    + (f" (overlap >= {threshold:g})" if unit == "segment" else ""))
@@ -207,7 +213,7 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
 @_threshold
 @_theme
 @_transcript
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@_format
 @_output
 @pass_project
 def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float,
@@ -216,6 +222,7 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
     """List each span coded by some of the coders and not by the others, with its text."""
     from qualcoder_ahp.agreement.compute import collect, disagreements
 
+    fmt = output_format(fmt, output, FORMATS, "table")
     with _bar(project, transcript) as bar:
         corpus = collect(project.store(), _coders(coders), theme=theme, transcript=transcript,
                          progress=lambda _name: bar(2))
@@ -224,10 +231,10 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
              "coded_by": ",".join(d.coded_by), "not_coded_by": ",".join(d.not_coded_by),
              "text": d.text} for d in found]
     if not rows:
-        click.echo("No disagreements.")
+        click.echo("No disagreements." + (f" Nothing written to {output}." if output else ""))
         return
     write_rows(rows, fmt, output, sheet="disagreements")
-    if fmt == "table":
+    if fmt == "table" and not output:
         click.echo(f"{len(rows)} disagreeing spans.")
 
 
@@ -272,11 +279,12 @@ def codings_import(project: Project, file: str, coder: str) -> None:
 @pass_project
 def codings_export(project: Project, coder: str | None, output: str | None) -> None:
     """Export active codings as CSV (transcript, theme, start, end, quote, coder, origin)."""
+    output_format(None, output, ("csv",), "csv")
     rows = project.store().export_codings(coder)
     if not rows:
         header = "transcript,theme,start,end,quote,coder,origin\n"
         if output:
-            _private_write(Path(output), header)
+            write_private(output, header)
         else:
             click.echo(header, nl=False)
         return

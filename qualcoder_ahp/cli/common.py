@@ -15,6 +15,7 @@ import click
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.reports.writers import BINARY, SUFFIX_FORMAT, check_writable, pick_format
 
 DEFAULT_DB = "qcahp.db"
 
@@ -138,6 +139,37 @@ def _fit(label: str, total: int) -> Callable[[str | None], str | None]:
         return item if len(item) <= room else item[: room - 1] + "…"
 
     return show
+
+
+def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
+                  default: str) -> str:
+    """The format to write, checked before any long work: ``--format``, else the ``-o``
+    suffix, else ``default``.
+
+    Every command with ``-o FILE`` decides the same way, so ``-o agreement.xlsx``
+    writes a workbook everywhere, a suffix that names no format is refused rather
+    than filled with text of another format, and a missing folder is reported at
+    once (nothing creates folders behind the user's back: a typo stays visible).
+
+    Raises:
+        UserError: an unknown suffix, a format this command cannot write, a binary
+            format without ``-o``, or an output path that cannot be written.
+    """
+    suffix = Path(output).suffix.lower() if output else ""
+    if not fmt and suffix and suffix not in SUFFIX_FORMAT:
+        # Writing Markdown into "quotes.pdf" would look like success and open as garbage.
+        known = ", ".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
+        raise UserError(f"cannot tell the format from the suffix {suffix!r}: use one of "
+                        f"{known}, or --format", path=output)
+    fmt = pick_format(fmt, output, default)
+    if fmt not in allowed:
+        raise UserError(f"this report cannot be written as {fmt!r} (use {', '.join(allowed)})",
+                        path=output)
+    if fmt in BINARY and not output:
+        raise UserError(f"{fmt} output needs a file: add -o FILE.{fmt}")
+    if output:
+        check_writable(output)
+    return fmt
 
 
 def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from qualcoder_ahp.cli.common import Project, pass_project, progress_bar
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.reports.writers import check_writable
 
 
 def _count(n: int, plural: str) -> str:
@@ -34,6 +37,17 @@ def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _check_target(file: str, suffix: str, what: str) -> None:
+    """Refuse, before any work, a target the other programs would not open.
+
+    A ``.qdpx`` written as ``study.txt`` (or a codebook as ``.qdpx``) imports nowhere,
+    and a folder that does not exist is more likely a typo than a wish to create it.
+    """
+    if Path(file).suffix.lower() != suffix:
+        raise UserError(f"{what} is written as {suffix}: give a FILE{suffix} name", path=file)
+    check_writable(file)
+
+
 def register(cli: click.Group) -> None:
     """Add the ``refi`` command group to the qcahp group."""
 
@@ -48,6 +62,7 @@ def register(cli: click.Group) -> None:
         """Write the codebook as a REFI-QDA .qdc file."""
         from qualcoder_ahp.refi import export_codebook
 
+        _check_target(file, ".qdc", "a REFI-QDA codebook")
         counts = export_codebook(project.store(), file)
         click.echo(f"Wrote {file}: {counts['codes']} codes.")
 
@@ -59,6 +74,7 @@ def register(cli: click.Group) -> None:
         """Write the whole project as a REFI-QDA .qdpx archive."""
         from qualcoder_ahp.refi import export_project
 
+        _check_target(file, ".qdpx", "a REFI-QDA project")
         with progress_bar("Exporting sources") as bar:
             counts = export_project(project.store(), file, name=name, progress=bar)
         summary = ", ".join(_count(v, k) for k, v in counts.items())

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project, progress_bar
+from qualcoder_ahp.cli.common import Project, output_format, pass_project, progress_bar
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.reports import (
@@ -31,11 +31,8 @@ from qualcoder_ahp.reports import (
 )
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.writers import (
-    BINARY,
-    SUFFIX_FORMAT,
     Sheet,
     check_writable,
-    pick_format,
     to_csv,
     to_markdown,
     to_table,
@@ -62,25 +59,6 @@ def _output_options(formats: tuple[str, ...]) -> Callable[..., Any]:
                             help="Output format [default: from the -o suffix, else "
                                  f"{formats[0] if formats[0] == 'table' else 'md'}].")(func)
     return wrap
-
-
-def _prepare(project: Project, fmt: str | None, output: str | None, allowed: tuple[str, ...],
-             default: str) -> str:
-    suffix = Path(output).suffix.lower() if output else ""
-    if not fmt and suffix and suffix not in SUFFIX_FORMAT:
-        # Writing Markdown into "quotes.pdf" would look like success and open as garbage.
-        known = ", ".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
-        raise UserError(f"cannot tell the format from the suffix {suffix!r}: use one of "
-                        f"{known}, or --format", path=output)
-    fmt = pick_format(fmt, output, default)
-    if fmt not in allowed:
-        raise UserError(f"this report cannot be written as {fmt!r} (use {', '.join(allowed)})",
-                        path=output)
-    if fmt in BINARY and not output:
-        raise UserError(f"{fmt} output needs a file: add -o FILE.{fmt}")
-    if output:
-        check_writable(output)
-    return fmt
 
 
 def _emit(content: str | bytes, output: str | None, what: str) -> None:
@@ -138,7 +116,7 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
     Parents are rolled up from their children (over the union of the codings, so
     overlapping text is counted once). An XLSX file holds every view, one sheet each.
     """
-    fmt = _prepare(project, fmt, output, TABLE_FORMATS, "table")
+    fmt = output_format(fmt, output, TABLE_FORMATS, "table")
     store = project.store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
     view, attribute = parse_by(by)
@@ -180,7 +158,7 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
 def quotes_cmd(project: Project, theme: str | None, coder: str | None, consensus: bool,
                fmt: str | None, output: str | None) -> None:
     """Quotes: one row per coding with transcript, participant, speaker, context, memo."""
-    fmt = _prepare(project, fmt, output, QUOTE_FORMATS, "md")
+    fmt = output_format(fmt, output, QUOTE_FORMATS, "md")
     store = project.store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
     with progress_bar("Collecting quotes") as progress:
@@ -208,7 +186,7 @@ def quotes_cmd(project: Project, theme: str | None, coder: str | None, consensus
 def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str | None,
                      consensus: bool, fmt: str | None, output: str | None) -> None:
     """Theme co-occurrence: how often two themes overlap or share a sentence or turn."""
-    fmt = _prepare(project, fmt, output, TABLE_FORMATS, "table")
+    fmt = output_format(fmt, output, TABLE_FORMATS, "table")
     store = project.store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
     with progress_bar("Counting co-occurrence") as progress:
