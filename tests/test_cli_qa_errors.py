@@ -29,10 +29,11 @@ def _one_line_error(result: Result, *needles: str) -> None:
 
 def test_database_under_a_file_is_refused_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("not a folder")
-    # `participants` may create a project, so it reaches the file system's refusal.
-    result = run("--db", str(tmp_path / "afile" / "x.db"), "participants")
+    # `participants import` may create a project, so it reaches the file system's refusal.
+    result = run("--db", str(tmp_path / "afile" / "x.db"), "participants", "import", "p.csv")
     _one_line_error(result, "afile/x.db", "cannot create the project database")
-    result = run("--db", str(tmp_path / "afile" / "sub" / "x.db"), "participants")
+    result = run("--db", str(tmp_path / "afile" / "sub" / "x.db"), "participants", "import",
+                 "p.csv")
     _one_line_error(result, "afile/sub/x.db", "cannot create the project database")
 
 
@@ -42,13 +43,17 @@ def test_database_in_an_unwritable_place_is_refused_in_one_line(tmp_path: Path,
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("qualcoder_ahp.model.store.os.open", denied)
-    result = run("--db", str(tmp_path / "x.db"), "participants")
+    result = run("--db", str(tmp_path / "x.db"), "participants", "import", "p.csv")
     _one_line_error(result, "x.db", "Permission denied")
 
 
 def test_reading_command_refuses_a_missing_database_and_creates_nothing(tmp_path: Path) -> None:
     typo = tmp_path / "tpyo.db"
-    for command in (["transcripts"], ["counts"], ["agreement", "--coders", "a,b"]):
+    # Listing and exporting commands of groups that also load things (codebook show,
+    # refi export, participants) used to leave an empty project behind in a wrong folder.
+    for command in (["transcripts"], ["counts"], ["agreement", "--coders", "a,b"],
+                    ["codebook", "show"], ["participants"], ["codings", "export"],
+                    ["refi", "export", "x.qdpx"], ["refi", "export-codebook", "x.qdc"]):
         result = run("--db", str(typo), *command)
         _one_line_error(result, "tpyo.db", "no project database here")
         assert not typo.exists()

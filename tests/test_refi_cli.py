@@ -95,6 +95,7 @@ def test_bad_coder_map_and_empty_export(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["refi", "import", str(FIXTURES / "taguette.qdc"),
                                       "--coder-map", "nobody"])
     assert result.exit_code == 1 and "FILE_USER=CODER" in result.stderr
+    open_store("qcahp.db").close()  # an empty project: export refuses a missing one
     result = CliRunner().invoke(cli, ["refi", "export", "x.qdpx"])
     assert result.exit_code == 1 and "nothing to export" in result.stderr
     assert not Path("x.qdpx").exists()

@@ -59,16 +59,25 @@ class Project:
 pass_project = click.make_pass_decorator(Project)
 
 CREATING_COMMANDS = frozenset({
-    "import", "codebook", "demo", "code", "merge", "refi", "participants", "codings", "blind",
+    ("import",), ("codebook", "load"), ("demo",), ("code",), ("merge",), ("refi", "import"),
+    ("participants", "import"), ("codings", "import"), ("blind",),
 })
+"""Commands (as their path of names) that put something into a project, so may create it.
+
+Listing and exporting commands of the same groups (``codebook show``, ``refi export``,
+``participants``) only read: in the wrong folder they say so instead of leaving an
+empty ``qcahp.db`` behind.
+"""
 
 
 def _creates_project() -> bool:
-    """Whether the running top-level command may create a new project database."""
+    """Whether the running command may create a new project database."""
     ctx = click.get_current_context(silent=True)
-    while ctx is not None and ctx.parent is not None and ctx.parent.parent is not None:
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        names.insert(0, ctx.info_name or "")
         ctx = ctx.parent
-    return ctx is None or ctx.parent is None or ctx.info_name in CREATING_COMMANDS
+    return not names or tuple(names) in CREATING_COMMANDS
 
 
 ProgressCallback = Callable[..., None]
