@@ -122,6 +122,42 @@ def test_mistyped_command_is_named_with_a_suggestion(monkeypatch) -> None:
     assert run().exit_code == 0 and opened == [True]
 
 
+def test_read_only_database_is_named_not_sent_to_a_backup(monkeypatch) -> None:
+    import sqlite3
+
+    from qualcoder_ahp.model.store import Store
+
+    store = open_store(os.environ["QCAHP_DB"])
+    store.ensure_coder("ana")
+    store.close()
+
+    def readonly(*_args: object, **_kwargs: object) -> None:
+        # What SQLite says when the file (or its folder) cannot be written.
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(Store, "set_setting", readonly)
+    result = run("blind", "on")
+    _one_line_error(result, os.environ["QCAHP_DB"], "read-only", "nothing was changed")
+    assert ".bak" not in result.output
+
+
+def test_a_wrong_value_is_one_line_without_the_usage_block(tmp_path: Path) -> None:
+    open_store(os.environ["QCAHP_DB"]).close()
+    (tmp_path / "folder").mkdir()
+    for args, needle in ((["codebook", "load", "nosuch.yaml"], "'nosuch.yaml' does not exist"),
+                         (["codebook", "check", str(tmp_path / "folder")], "is a directory"),
+                         (["counts", "--format", "pdf"], "'pdf' is not one of"),
+                         (["agreement", "--coders", "ana,ana"], "two or more different"),
+                         (["--db", str(tmp_path / "folder"), "transcripts"], "is a directory")):
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert result.output.count("\n") == 1 and "Usage:" not in result.output, result.output
+        assert result.output.startswith("Error: ") and needle in result.output
+        assert "--help`)" in result.output  # where to read more
+    # A usage mistake that is not a value keeps click's usage lines.
+    assert "Usage:" in run("counts", "--nosuch").output
+
+
 def test_refi_export_refuses_a_wrong_suffix_or_missing_folder(tmp_path: Path) -> None:
     from qualcoder_ahp.records import Codebook, Theme
 

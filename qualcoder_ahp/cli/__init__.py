@@ -21,8 +21,28 @@ from qualcoder_ahp.cli.common import Project
 from qualcoder_ahp.errors import UserError
 
 
+def _one_line(exc: click.BadParameter) -> click.UsageError:
+    """A wrong value (a missing file, ``--format pdf``, a bad choice) as one line.
+
+    Every other error is one line naming the thing at fault; click's usage block above
+    this one buried the message. Other usage errors (an unknown option, a missing
+    command) keep click's usual form, where the usage lines help.
+    """
+    if exc.ctx is None:
+        return exc
+    return click.UsageError(f"{exc.format_message()} (see `{exc.ctx.command_path} --help`)")
+
+
 class _Group(DefaultGroup):
     """DefaultGroup that turns user errors into one clear line."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        """Top-level options (``--db``) fail in one line too."""
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.BadParameter as exc:
+            raise _one_line(exc) from None
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
         """A mistyped command is an error naming it, not an argument to ``code``.
@@ -41,6 +61,8 @@ class _Group(DefaultGroup):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.BadParameter as exc:
+            raise _one_line(exc) from None
         except UserError as exc:
             if ctx.obj is not None and ctx.obj.debug:
                 raise
@@ -50,10 +72,7 @@ class _Group(DefaultGroup):
             # A damaged project file, or one locked for longer than the busy timeout.
             if ctx.obj is not None and ctx.obj.debug:
                 raise
-            hint = ("another process held it longer than the busy timeout; try again"
-                    if "locked" in str(exc) or "busy" in str(exc)
-                    else "if the file is damaged, restore a .bak copy; --debug shows details")
-            click.secho(f"Error: database problem: {exc} ({hint})", fg="red", err=True)
+            click.secho(f"Error: {_database_problem(ctx, exc)}", fg="red", err=True)
             sys.exit(1)
         except OSError as exc:
             # A safety net for file errors a command did not turn into a UserError
@@ -66,6 +85,24 @@ class _Group(DefaultGroup):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+
+
+def _database_problem(ctx: click.Context, exc: sqlite3.DatabaseError) -> str:
+    """One line for an SQLite error, naming the project file and what to do.
+
+    A read-only file is the commonest case (a copy from a shared drive, a project
+    opened by another user) and is not damage: it must not send anyone to a backup.
+    """
+    where = f"{ctx.obj.path}: " if ctx.obj is not None else ""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return (f"{where}the project database is read-only, so nothing was changed "
+                "(check the permissions of the file and its folder)")
+    if "locked" in text or "busy" in text:
+        hint = "another process held it longer than the busy timeout; try again"
+    else:
+        hint = "if the file is damaged, restore a .bak copy; --debug shows details"
+    return f"{where}database problem: {text} ({hint})"
 
 
 @click.group(cls=_Group, default="code", default_if_no_args=True)
