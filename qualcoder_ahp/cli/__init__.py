@@ -33,8 +33,65 @@ def _one_line(exc: click.BadParameter) -> click.UsageError:
     return click.UsageError(f"{exc.format_message()} (see `{exc.ctx.command_path} --help`)")
 
 
+SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Transcripts", (
+        ("demo", "Open a ready-made demo project (bundled interviews)."),
+        ("import", "Import transcripts: files or folders (.txt .docx .vtt ...)."),
+        ("transcripts", "List the imported transcripts, speakers and roles."),
+        ("show", "Print one transcript by speaker turns."),
+        ("participants", "List participant attributes; `import` loads a CSV."),
+        ("redact", "Replace people's names in the stored text, before coding."),
+    )),
+    ("Codebook and coding", (
+        ("codebook", "Check, load and show the codebook (themes, patterns)."),
+        ("suggest", "Run the codebook's patterns: theme suggestions."),
+        ("suggestions", "List suggestions by theme, transcript or decision."),
+        ("code", "Open the coding workbench (also a bare `qcahp`)."),
+        ("decide", "Accept or reject one suggestion, from a script."),
+        ("patterns", "Each pattern's record: accepted, rejected, precision."),
+        ("evaluate", "Precision, recall and F1 of the suggestions."),
+    )),
+    ("Reports", (
+        ("counts", "Theme counts by theme, transcript, participant, attribute."),
+        ("quotes", "Coded quotes with context and attribution."),
+        ("cooccurrence", "How often themes overlap or share a sentence or turn."),
+        ("chart", "PNG charts: counts, attribute matrix, co-occurrence."),
+    )),
+    ("Several coders", (
+        ("blind", "Show or set blind coding."),
+        ("agreement", "Inter-rater agreement (kappa, alpha, AC1...) per theme."),
+        ("disagreements", "The spans some coders coded and others did not."),
+        ("merge", "Bring in the codings of a coder's copy of the project."),
+        ("codings", "Import or export codings as CSV."),
+    )),
+    ("Exchange", (
+        ("refi", "REFI-QDA .qdpx/.qdc for NVivo, ATLAS.ti, MAXQDA, QualCoder."),
+    )),
+)
+"""The top-level help: commands in the order of a study, each with a line that fits.
+
+Click lists commands alphabetically and cuts each docstring's first sentence to the
+width left, which left most lines ending in "..."; a researcher reads this list first.
+"""
+
+
 class _Group(DefaultGroup):
     """DefaultGroup that turns user errors into one clear line."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands by stage of a study (see :data:`SECTIONS`), then any others."""
+        listed = {name for _title, entries in SECTIONS for name, _text in entries}
+        sections = [(title, [(name, text) for name, text in entries if name in self.commands])
+                    for title, entries in SECTIONS]
+        others = [(name, self.commands[name].get_short_help_str(60))
+                  for name in sorted(set(self.commands) - listed)]
+        sections.append(("Other commands", others))
+        # One name column for every section, so the descriptions line up down the page.
+        width = max(len(name) for name in self.commands)
+        for title, rows in sections:
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl([(name.ljust(width), text) for name, text in rows])
 
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
@@ -120,7 +177,16 @@ def _database_problem(ctx: click.Context, exc: sqlite3.DatabaseError) -> str:
 def cli(ctx: click.Context, db_path: str | None, debug: bool) -> None:
     """qualcoder_ahp: code interview transcripts, with spaCy theme suggestions.
 
-    Run with no command to open the coding workbench on ./qcahp.db.
+    Run with no command to open the coding workbench on ./qcahp.db. Every command
+    has its own --help.
+
+    \b
+    A study, from the command line:
+      qcahp import interviews/
+      qcahp codebook load codebooks/ahp-leadership.yaml
+      qcahp suggest
+      qcahp code --coder ana
+      qcahp counts --coder ana -o counts.xlsx
     """
     ctx.obj = Project(db_path=db_path, debug=debug)
     ctx.call_on_close(ctx.obj.close)

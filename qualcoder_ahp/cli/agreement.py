@@ -146,8 +146,11 @@ _unit = click.option("--unit", type=click.Choice(["character", "sentence", "turn
                      help="What one unit of agreement is.")
 _threshold = click.option("--threshold", type=float, default=0.9, show_default=True,
                           help="segment unit: overlap (intersection / union) needed to match.")
-_theme = click.option("--theme", default=None, help="Only this theme id.")
-_transcript = click.option("--transcript", default=None, help="Only this transcript (name).")
+_theme = click.option("--theme", default=None, metavar="ID", help="Only this theme id.")
+_transcript = click.option("--transcript", default=None, metavar="NAME",
+                           help="Only this transcript.")
+_coders_option = click.option("--coders", required=True, metavar="A,B[,C...]",
+                              help="Two or more coder names, comma-separated.")
 _output = click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
                        default=None, help="Write to FILE (owner-only) instead of the terminal.")
 _format = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
@@ -170,7 +173,7 @@ def _bar(project: Project, transcript: str | None) -> Iterator[Callable[[int], N
 
 
 @click.command()
-@click.option("--coders", required=True, help="Two or more coder names, comma-separated.")
+@_coders_option
 @_unit
 @_threshold
 @_theme
@@ -190,6 +193,11 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
     agreement, Cohen's kappa (NVivo formula), Scott's pi, Brennan-Prediger, Gwet's
     AC1, Krippendorff's alpha, positive agreement and Jaccard (Fleiss' kappa and
     Light's kappa with three or more coders). Undefined values say why.
+
+    \b
+    Examples:
+      qcahp agreement --coders ana,ben --unit sentence
+      qcahp agreement --coders ana,ben --by transcript -o agreement.xlsx
     """
     from qualcoder_ahp.agreement.compute import collect, compute
 
@@ -208,7 +216,7 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
 
 
 @click.command("disagreements")
-@click.option("--coders", required=True, help="Two or more coder names, comma-separated.")
+@_coders_option
 @_unit
 @_threshold
 @_theme
@@ -264,7 +272,8 @@ def codings() -> None:
 
 @codings.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--coder", required=True, help="Coder the imported codings belong to.")
+@click.option("--coder", required=True, metavar="NAME",
+              help="Coder the imported codings belong to.")
 @pass_project
 def codings_import(project: Project, file: str, coder: str) -> None:
     """Import codings made elsewhere; each quote must match the transcript text."""
@@ -274,7 +283,7 @@ def codings_import(project: Project, file: str, coder: str) -> None:
 
 
 @codings.command("export")
-@click.option("--coder", default=None, help="Only this coder's codings.")
+@click.option("--coder", default=None, metavar="NAME", help="Only this coder's codings.")
 @_output
 @pass_project
 def codings_export(project: Project, coder: str | None, output: str | None) -> None:

@@ -122,8 +122,9 @@ def codebook_show(project: Project, path: str | None, brief: bool) -> None:
 
 # --------------------------------------------------------------------------- suggest
 @click.command()
-@click.option("--transcript", "names", multiple=True, help="Only this transcript (repeatable).")
-@click.option("--processes", type=int, default=None,
+@click.option("--transcript", "names", multiple=True, metavar="NAME",
+              help="Only this transcript (repeatable).")
+@click.option("--processes", type=int, default=None, metavar="N",
               help="Processes to use: this one runs the regular expressions, the others "
                    "tokenise [default: 2 for large uncached corpora when a second core is "
                    "idle, else 1].")
@@ -156,18 +157,26 @@ def _excerpt(text: str, width: int = 70) -> str:
 
 
 @click.command()
-@click.option("--theme", "theme_id", help="Only this theme id.")
-@click.option("--transcript", "name", help="Only this transcript.")
+@click.option("--theme", "theme_id", metavar="ID", help="Only this theme id.")
+@click.option("--transcript", "name", metavar="NAME", help="Only this transcript.")
 @click.option("--status", type=click.Choice(["open", "retired", "all"]), default="open",
-              show_default=True)
-@click.option("--coder", help="With --decision: whose decisions to filter on.")
+              show_default=True,
+              help="retired: suggestions whose pattern no longer matches or was removed.")
+@click.option("--coder", metavar="NAME", help="With --decision: whose decisions to filter on.")
 @click.option("--decision", type=click.Choice(["undecided", "accepted", "rejected", "adjusted",
-                                               "decided"]))
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+                                               "decided"]),
+              help="With --coder: only the suggestions this coder decided so.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+              help="Output format (json lists every pattern and match).")
 @pass_project
 def suggestions(project: Project, theme_id: str | None, name: str | None, status: str,
                 coder: str | None, decision: str | None, fmt: str) -> None:
-    """List suggestions, filtered by theme, transcript, status or a coder's decision."""
+    """List suggestions, filtered by theme, transcript, status or a coder's decision.
+
+    \b
+    Example:
+      qcahp suggestions --transcript physio_helen --coder ana --decision undecided
+    """
     if (coder is None) != (decision is None):
         raise UserError("--coder and --decision go together")
     store = project.store()
@@ -202,13 +211,23 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
 @click.command()
 @click.argument("suggestion_id", type=int)
 @click.argument("verdict", type=click.Choice(["accept", "reject"]))
-@click.option("--coder", required=True, help="Who decides.")
-@click.option("--start", type=int, help="Accept with an adjusted span: its start.")
-@click.option("--end", type=int, help="Accept with an adjusted span: its end.")
+@click.option("--coder", required=True, metavar="NAME", help="Who decides.")
+@click.option("--start", type=int, metavar="N", help="Accept with an adjusted span: its start.")
+@click.option("--end", type=int, metavar="N", help="Accept with an adjusted span: its end.")
 @pass_project
 def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start: int | None,
            end: int | None) -> None:
-    """Accept or reject a suggestion as CODER (one transaction, undoable)."""
+    """Accept or reject a suggestion as a coder (one transaction, undoable).
+
+    SUGGESTION_ID is the id column of `qcahp suggestions`. The span is the
+    suggestion's unless --start/--end (character offsets) adjust it.
+
+    \b
+    Examples:
+      qcahp decide 237 accept --coder ana
+      qcahp decide 238 reject --coder ana
+      qcahp decide 240 accept --coder ana --start 519 --end 600
+    """
     store = project.store()
     sug = store.suggestion(suggestion_id)
     if verdict == "reject":
@@ -238,13 +257,15 @@ PATTERN_ORDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
 
 
 @click.command()
-@click.option("--coder", help="Count only this coder's decisions [default: all coders].")
-@click.option("--theme", "theme_id", help="Only the patterns of this theme id.")
+@click.option("--coder", metavar="NAME",
+              help="Count only this coder's decisions [default: all coders].")
+@click.option("--theme", "theme_id", metavar="ID", help="Only the patterns of this theme id.")
 @click.option("--sort", "order", type=click.Choice(sorted(PATTERN_ORDERS)), default="pattern",
               show_default=True,
               help="rejected: most rejected first; precision: least precise first (undecided "
               "last); suggestions: most suggestions first.")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+              help="Output format.")
 @pass_project
 def patterns(project: Project, coder: str | None, theme_id: str | None, order: str,
              fmt: str) -> None:
@@ -272,7 +293,8 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
 
 
 @click.command()
-@click.option("--coder", help="Compare with this coder's codings in the project.")
+@click.option("--coder", metavar="NAME",
+              help="Compare with this coder's codings in the project.")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False),
               help='Compare with labelled sentences: JSONL {"sentence": ..., "themes": [...]}.')
 @click.option("--codebook", "codebook_path", type=click.Path(exists=True, dir_okay=False),
@@ -281,7 +303,8 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
               "suggested.")
 @click.option("--by-pattern", is_flag=True, help="Also list each pattern that fired: the "
               "sentences where its theme was right and wrong, most wrong first.")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+              help="Output format.")
 @pass_project
 def evaluate(project: Project, coder: str | None, gold: str | None, codebook_path: str | None,
              show_errors: bool, by_pattern: bool, fmt: str) -> None:

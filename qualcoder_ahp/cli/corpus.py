@@ -44,6 +44,11 @@ def register(cli: click.Group) -> None:
         Formats: .txt .md .markdown .rst .docx .odt .rtf .pdf .vtt .srt. Speaker
         turns, roles and sentences are found and stored; the same content again
         changes nothing. Exits 1 if any file failed (the others are imported).
+
+        \b
+        Examples:
+          qcahp import interviews/
+          qcahp import p07.docx --interviewer "Dr Shah" --participant P07
         """
         store = project.store()
         with progress_bar("Importing") as bar:

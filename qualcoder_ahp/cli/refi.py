@@ -68,7 +68,8 @@ def register(cli: click.Group) -> None:
 
     @refi.command("export")
     @click.argument("file", type=click.Path(dir_okay=False))
-    @click.option("--name", default=None, help="Project name inside the file.")
+    @click.option("--name", default=None, metavar="NAME",
+                  help="Project name inside the file [default: the database's name].")
     @pass_project
     def export_cmd(project: Project, file: str, name: str | None) -> None:
         """Write the whole project as a REFI-QDA .qdpx archive."""
@@ -84,7 +85,7 @@ def register(cli: click.Group) -> None:
     @click.argument("file", type=click.Path(dir_okay=False))
     @click.option("--coder-map", "coder_map", multiple=True, metavar="FILE_USER=CODER",
                   help="Store a user of the file under another coder name (repeatable).")
-    @click.option("--default-coder", default="imported", show_default=True,
+    @click.option("--default-coder", default="imported", show_default=True, metavar="NAME",
                   help="Coder for codings and notes that name no user.")
     @click.option("--new-version", is_flag=True,
                   help="Store a source whose name is taken by other text as a new version.")
@@ -93,7 +94,16 @@ def register(cli: click.Group) -> None:
     @pass_project
     def import_cmd(project: Project, file: str, coder_map: tuple[str, ...],
                    default_coder: str, new_version: bool, dry_run: bool) -> None:
-        """Import a REFI-QDA .qdc codebook or .qdpx project."""
+        """Import a REFI-QDA .qdc codebook or .qdpx project.
+
+        Transcripts already here (same text) are matched, not copied; codes become
+        themes. Try --dry-run first.
+
+        \b
+        Examples:
+          qcahp refi import nvivo-export.qdpx --dry-run
+          qcahp refi import nvivo-export.qdpx --coder-map "Jo Smith=jo"
+        """
         from qualcoder_ahp.refi import import_file
 
         mapping = _parse_map(coder_map)

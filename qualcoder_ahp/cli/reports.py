@@ -212,7 +212,8 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
 @click.option("--unit", type=click.Choice(UNITS), default="overlap", show_default=True,
               help="Co-occurrence unit.")
 @click.option("--theme", metavar="ID", help="Only this theme and the themes below it.")
-@click.option("--dpi", type=click.IntRange(50, 600), default=200, show_default=True)
+@click.option("--dpi", type=click.IntRange(50, 600), default=200, show_default=True,
+              metavar="N", help="Resolution, 50-600 (300 for print).")
 @_coder_options
 @pass_project
 def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure: str, unit: str,

@@ -28,7 +28,7 @@ def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
 
     @cli.command("code")
-    @click.option("--coder", default=None,
+    @click.option("--coder", default=None, metavar="NAME",
                   help="Your name as a coder (asked once and remembered per project).")
     @pass_project
     def code(project: Project, coder: str | None) -> None:
@@ -36,7 +36,8 @@ def register(cli: click.Group) -> None:
         _run(project, coder)
 
     @cli.command("demo")
-    @click.option("--coder", default="demo", show_default=True, help="Code as this coder.")
+    @click.option("--coder", default="demo", show_default=True, metavar="NAME",
+                  help="Code as this coder.")
     @click.option("--fresh", is_flag=True, help="Delete the demo project and build it again.")
     @click.pass_context
     def demo(ctx: click.Context, coder: str, fresh: bool) -> None:
