@@ -72,3 +72,30 @@ def test_long_item_names_are_shortened_to_keep_the_bar_on_one_line(
     assert any("…" in part for part in drawn)
     assert max(len(part) for part in drawn) < columns, max(drawn, key=len)
     assert any("6_11_DER" in part for part in drawn)  # the name's start stays
+
+
+def test_working_line_on_a_terminal_is_erased_and_absent_in_pipes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    err = _Tty()
+    monkeypatch.setattr("sys.stderr", err)
+    with pytest.raises(ValueError), common.working("Checking codebook.yaml"):
+        raise ValueError  # the line is erased even when the step fails
+    assert err.getvalue() == "Checking codebook.yaml...\r\x1b[K"
+    pipe = io.StringIO()
+    monkeypatch.setattr("sys.stderr", pipe)
+    with common.working("Checking codebook.yaml"):
+        pass
+    assert pipe.getvalue() == ""
+
+
+def test_codebook_check_says_what_it_is_doing_on_a_terminal(
+        monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from qualcoder_ahp.cli.codebook import _check
+
+    book = tmp_path / "cb.yaml"
+    book.write_text("name: cb\nthemes:\n  - id: luck\n    name: Luck\n"
+                    "    patterns:\n      - id: luck_phrase\n        phrase: lucky break\n")
+    err = _Tty()
+    monkeypatch.setattr("sys.stderr", err)
+    assert [t.id for t in _check(str(book), None).themes] == ["luck"]
+    assert err.getvalue().startswith(f"Checking {book}...")

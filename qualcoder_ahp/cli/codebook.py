@@ -12,7 +12,14 @@ from typing import Any
 
 import click
 
-from qualcoder_ahp.cli.common import Project, emit_json, emit_table, pass_project, progress_bar
+from qualcoder_ahp.cli.common import (
+    Project,
+    emit_json,
+    emit_table,
+    pass_project,
+    progress_bar,
+    working,
+)
 from qualcoder_ahp.errors import UserError
 
 FORMATS = click.Choice(["table", "json"])
@@ -33,7 +40,8 @@ def codebook() -> None:
 def _check(path: str, patterns_file: str | None) -> Any:
     from qualcoder_ahp.suggest.codebook import check_codebook
 
-    result = check_codebook(path, patterns=patterns_file)
+    with working(f"Checking {path}"):
+        result = check_codebook(path, patterns=patterns_file)
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if result.errors:
@@ -321,11 +329,13 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     if coder is not None:
         if codebook_path:
             raise UserError("--codebook goes with --gold (--coder uses the stored suggestions)")
-        result = evaluate_coder(project.store(), coder)
+        with working(f"Comparing the suggestions with {coder}'s codings"):
+            result = evaluate_coder(project.store(), coder)
     else:
         cb = _check(codebook_path, None) if codebook_path else project.store().codebook()
         assert gold is not None
-        result = evaluate_gold(cb, gold)
+        with working(f"Suggesting on the sentences of {gold}"):
+            result = evaluate_gold(cb, gold)
     if fmt == "json":
         emit_json(result.as_dict())
         return

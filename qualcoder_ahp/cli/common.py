@@ -132,6 +132,27 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
         finish()
 
 
+@contextmanager
+def working(message: str) -> Iterator[None]:
+    """Say what a silent step of a few seconds is doing, on a terminal only.
+
+    For work that reports no progress of its own (checking and compiling a
+    codebook's ~800 patterns, evaluating a labelled set): ``message...`` on stderr,
+    erased when the step ends, so a researcher is not left looking at nothing.
+    Like :func:`progress_bar`, nothing is written to pipes, logs or tests.
+    """
+    shown = sys.stderr.isatty()
+    if shown:
+        sys.stderr.write(f"{message}...")
+        sys.stderr.flush()
+    try:
+        yield
+    finally:
+        if shown:
+            sys.stderr.write("\r\x1b[K")  # back to the line's start, erase it
+            sys.stderr.flush()
+
+
 def _fit(label: str, total: int) -> Callable[[str | None], str | None]:
     """Shorten the item name so the bar stays on one terminal line.
 

@@ -8,11 +8,12 @@ exists, so running it again reopens the same project unchanged.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project, progress_bar
+from qualcoder_ahp.cli.common import Project, pass_project, progress_bar, working
 
 DEMO_DB = "qcahp-demo.db"
 
@@ -55,7 +56,11 @@ def register(cli: click.Group) -> None:
             project.close()
             remove_database(project.path)
         store = project.store()
-        with progress_bar("Importing transcripts") as imported, \
+        # The first run loads and compiles the codebook (several seconds) before the
+        # import and suggestion bars appear: say so, rather than show nothing.
+        with working("Loading the demo codebook") if not store.transcripts() \
+                else contextlib.nullcontext(), \
+                progress_bar("Importing transcripts") as imported, \
                 progress_bar("Suggesting") as suggested:
             built = jobs.build_demo(store, imported, suggested)
         n = len(store.transcripts())
