@@ -124,7 +124,7 @@ def test_merge_command_and_codings_round_trip(project, tmp_path):
                      "quote": "How", "coder": "dee", "origin": "manual"}]
     path = tmp_path / "dee.csv"
     run("codings", "export", "--coder", "dee", "-o", str(path))
-    assert "Imported 1 codings for eve (0 already present)." in run(
+    assert "Imported 1 coding for eve (0 already present)." in run(
         "codings", "import", str(path), "--coder", "eve").stdout
     bad = tmp_path / "bad.csv"
     bad.write_text("transcript,theme,start,end,quote\nasha,mandate,0,3,Who\n", encoding="utf-8")

@@ -313,3 +313,13 @@ def test_more_bad_files_through_the_cli(tmp_path: Path, name: str) -> None:
     failed = [x for x in result.stderr.splitlines() if x.strip()]
     assert len(failed) == 1 and failed[0].startswith(f"failed     {path}: ")
     assert dump() == before
+
+
+def test_counts_in_messages_read_as_english(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("Interviewer: One question only?\n")
+    result = run("import", str(note))
+    assert "imported   note (v1, 3 words, 1 turn)" in result.stdout, result.stdout
+    people = tmp_path / "people.csv"
+    people.write_text("participant,profession\nnote,Dietitian\n")
+    assert "1 participant updated from" in run("participants", "import", str(people)).stdout

@@ -27,6 +27,7 @@ from qualcoder_ahp.cli.common import (
     emit_table,
     output_format,
     pass_project,
+    plural,
     progress_bar,
 )
 from qualcoder_ahp.errors import UserError
@@ -81,7 +82,7 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         text = buffer.getvalue()
     if output:
         write_private(output, text)
-        click.echo(f"Wrote {len(rows)} rows to {output}", err=True)
+        click.echo(f"Wrote {plural(len(rows), 'row')} to {output}", err=True)
     else:
         click.echo(text, nl=False)
 
@@ -129,7 +130,7 @@ def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], path: Path, sheet:
     buffer = io.BytesIO()
     book.save(buffer)  # into memory, then written owner-only from the first byte
     write_private(path, buffer.getvalue())
-    click.echo(f"Wrote {len(rows)} rows to {path}", err=True)
+    click.echo(f"Wrote {plural(len(rows), 'row')} to {path}", err=True)
 
 
 def register(cli: click.Group) -> None:
@@ -278,7 +279,7 @@ def codings() -> None:
 def codings_import(project: Project, file: str, coder: str) -> None:
     """Import codings made elsewhere; each quote must match the transcript text."""
     counts = project.store().import_codings(file, coder)
-    click.echo(f"Imported {counts['imported']} codings for {coder} "
+    click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder} "
                f"({counts['already_present']} already present).")
 
 

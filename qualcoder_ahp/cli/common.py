@@ -202,6 +202,11 @@ def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
     return fmt
 
 
+def plural(n: int, word: str) -> str:
+    """``1 turn``, ``3 turns``, ``1,204 codings``: every CLI count reads as English."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> None:
     """Print rows as an aligned plain-text table."""
     if not rows:

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import click
 
-from qualcoder_ahp.cli.common import Project, emit_json, emit_table, pass_project, progress_bar
+from qualcoder_ahp.cli.common import (
+    Project,
+    emit_json,
+    emit_table,
+    pass_project,
+    plural,
+    progress_bar,
+)
 from qualcoder_ahp.importers import import_participants, import_paths
 
 
@@ -57,8 +64,8 @@ def register(cli: click.Group) -> None:
                 participant=participant, new_version=new_version, progress=bar,
             )
         for info in report.imported:
-            click.echo(f"imported   {info.name} (v{info.version}, {info.words:,} words, "
-                       f"{info.turns} turns)")
+            click.echo(f"imported   {info.name} (v{info.version}, {plural(info.words, 'word')}, "
+                       f"{plural(info.turns, 'turn')})")
         for info in report.unchanged:
             source = report.sources.get(info.id, "")
             if Path(source).stem == info.name:
@@ -146,7 +153,7 @@ def register(cli: click.Group) -> None:
         """
         store = project.store()
         codes = import_participants(store, csv_file)
-        click.echo(f"{len(codes)} participants updated from {csv_file}")
+        click.echo(f"{plural(len(codes), 'participant')} updated from {csv_file}")
         with_transcripts = {t.participant for t in store.transcripts()}
         waiting = [code for code in codes if code not in with_transcripts]
         if waiting and with_transcripts:
