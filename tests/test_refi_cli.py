@@ -146,3 +146,23 @@ def test_long_lists_of_mismatches_are_capped(tmp_path: Path) -> None:
     assert sum(line.startswith("Mismatch: S: selection") for line in lines) == 20
     assert "Mismatch: ... and 10 more" in lines
     assert "30 selection(s) not imported: their text does not match their quote." in lines
+
+
+def test_a_file_that_is_not_refi_says_what_refi_import_reads(tmp_path: Path) -> None:
+    open_store("qcahp.db").close()
+    before = Path("qcahp.db").read_bytes()
+    word = tmp_path / "interview.docx"
+    word.write_bytes(b"\x89 not a zip, not XML \x00\x01")
+    renamed = tmp_path / "study.qdpx"
+    renamed.write_bytes(word.read_bytes())
+    for path, needle in ((word, "not a REFI-QDA file (refi import reads the .qdpx projects"),
+                         (renamed, "not a .qdpx archive (a .qdpx is a zip file")):
+        result = CliRunner().invoke(cli, ["refi", "import", str(path)])
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+        assert result.stderr.startswith(f"Error: {path}: {needle}"), result.stderr
+    # A .qdc keeps the reader's own, precise message.
+    broken = tmp_path / "codes.qdc"
+    broken.write_text("<CodeBook><Codes>")
+    result = CliRunner().invoke(cli, ["refi", "import", str(broken)])
+    assert result.exit_code == 1 and "REFI-QDA file (" not in result.stderr
+    assert Path("qcahp.db").read_bytes() == before

@@ -48,6 +48,28 @@ def _check_target(file: str, suffix: str, what: str) -> None:
     check_writable(file)
 
 
+REFI_SUFFIXES = (".qdpx", ".qdc", ".qde", ".xml", ".zip")
+
+
+def _not_refi(file: str, exc: UserError) -> UserError:
+    """Say what refi import reads when the file given is plainly something else.
+
+    A Word file, a transcript or an NVivo .nvp given by mistake used to be refused
+    as "not well-formed XML (Start tag expected...)", which names no way forward.
+    Files with a REFI-QDA suffix keep the reader's precise message.
+    """
+    suffix = Path(file).suffix.lower()
+    if "well-formed" not in str(exc):
+        return exc
+    if suffix == ".qdpx":  # read as XML only because it is not a zip archive
+        return UserError("not a .qdpx archive (a .qdpx is a zip file; this one is damaged, "
+                         "partly copied or something else renamed)", path=file)
+    if suffix in REFI_SUFFIXES:
+        return exc
+    return UserError("not a REFI-QDA file (refi import reads the .qdpx projects and .qdc "
+                     "codebooks that NVivo, ATLAS.ti, MAXQDA and QualCoder export)", path=file)
+
+
 def register(cli: click.Group) -> None:
     """Add the ``refi`` command group to the qcahp group."""
 
@@ -107,10 +129,13 @@ def register(cli: click.Group) -> None:
         from qualcoder_ahp.refi import import_file
 
         mapping = _parse_map(coder_map)
-        with progress_bar("Reading sources") as bar:
-            report = import_file(project.store(), file, coder_map=mapping,
-                                 default_coder=default_coder, new_version=new_version,
-                                 dry_run=dry_run, progress=bar)
+        try:
+            with progress_bar("Reading sources") as bar:
+                report = import_file(project.store(), file, coder_map=mapping,
+                                     default_coder=default_coder, new_version=new_version,
+                                     dry_run=dry_run, progress=bar)
+        except UserError as exc:
+            raise _not_refi(file, exc) from None
         if report.nothing_added:
             click.echo(f"{file}: nothing new (already imported).")
         else:
