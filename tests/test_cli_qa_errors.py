@@ -84,7 +84,12 @@ def test_debug_still_shows_the_traceback(tmp_path: Path) -> None:
 
 
 def test_report_to_an_unknown_suffix_is_refused_not_written_as_text(tmp_path: Path) -> None:
-    open_store(os.environ["QCAHP_DB"]).close()
+    from qualcoder_ahp.records import Codebook, Theme
+
+    store = open_store(os.environ["QCAHP_DB"])
+    store.save_codebook(Codebook(name="cb", themes=(Theme("luck", "Luck", None, "chance"),),
+                                 patterns=()))
+    store.close()
     for args in (["quotes", "-o", "q.pdf"], ["counts", "-o", "c.weird"],
                  ["cooccurrence", "-o", "x.pdf"]):
         result = run(*args)
@@ -174,3 +179,13 @@ def test_refi_export_refuses_a_wrong_suffix_or_missing_folder(tmp_path: Path) ->
         assert not Path(args[-1]).exists()
     assert not (tmp_path / "new").exists()
     assert run("refi", "export-codebook", "codes.QDC").exit_code == 0
+
+
+def test_reports_before_a_codebook_say_what_to_do_first() -> None:
+    store = open_store(os.environ["QCAHP_DB"])
+    store.ensure_coder("ana")
+    store.close()
+    for args in (["counts"], ["quotes"], ["cooccurrence"], ["patterns"],
+                 ["chart", "counts", "-o", "c.png"], ["counts", "-o", "c.xlsx"]):
+        _one_line_error(run(*args), "no codebook loaded", "qcahp codebook load")
+    assert not Path("c.png").exists() and not Path("c.xlsx").exists()

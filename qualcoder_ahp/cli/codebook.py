@@ -282,7 +282,7 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     Sort with --sort rejected or --sort precision to see the patterns to narrow or
     remove first.
     """
-    store = project.store()
+    store = project.coded_store()
     if theme_id is not None:
         store.theme(theme_id)  # a misspelt theme is an error, not an empty list
     if coder is not None:

@@ -49,6 +49,19 @@ class Project:
             self._store = open_store(self.path)
         return self._store
 
+    def coded_store(self) -> Store:
+        """The project database, refusing one without a codebook.
+
+        Reports and pattern records of a project with no themes printed "(none)",
+        an empty quotes table or an empty chart, and exited 0: the researcher saw no
+        reason. They now say what to do first.
+        """
+        store = self.store()
+        if not store.themes():
+            raise UserError("no codebook loaded: run `qcahp codebook load FILE` first",
+                            path=str(self.path))
+        return store
+
     def close(self) -> None:
         """Close the database if a command opened it."""
         if self._store is not None:

@@ -117,7 +117,7 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
     overlapping text is counted once). An XLSX file holds every view, one sheet each.
     """
     fmt = output_format(fmt, output, TABLE_FORMATS, "table")
-    store = project.store()
+    store = project.coded_store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
     view, attribute = parse_by(by)
     with progress_bar("Counting") as progress:
@@ -159,7 +159,7 @@ def quotes_cmd(project: Project, theme: str | None, coder: str | None, consensus
                fmt: str | None, output: str | None) -> None:
     """Quotes: one row per coding with transcript, participant, speaker, context, memo."""
     fmt = output_format(fmt, output, QUOTE_FORMATS, "md")
-    store = project.store()
+    store = project.coded_store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
     with progress_bar("Collecting quotes") as progress:
         rows = quotes(data, theme=theme, progress=progress)
@@ -187,7 +187,7 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
                      consensus: bool, fmt: str | None, output: str | None) -> None:
     """Theme co-occurrence: how often two themes overlap or share a sentence or turn."""
     fmt = output_format(fmt, output, TABLE_FORMATS, "table")
-    store = project.store()
+    store = project.coded_store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
     with progress_bar("Counting co-occurrence") as progress:
         co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
@@ -224,7 +224,7 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
     if not output.lower().endswith(".png"):
         raise UserError("charts are written as PNG: give -o FILE.png", path=output)
     check_writable(output)
-    store = project.store()
+    store = project.coded_store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
     names = {t.id: t.name for t in data.themes}
     with progress_bar("Charting") as progress:
