@@ -187,3 +187,12 @@ def test_output_format_follows_the_suffix_and_bad_targets_write_nothing(project,
         assert bad.stderr.startswith(f"Error: {args[-1]}: ")
     assert not (tmp_path / "a.pdf").exists() and not (tmp_path / "c.xlsx").exists()
     assert not (tmp_path / "new").exists()
+
+
+def test_merge_of_a_refi_file_points_to_refi_import(project, tmp_path):
+    qdpx = tmp_path / "nvivo.qdpx"
+    qdpx.write_bytes(b"PK\x03\x04 a zip")
+    bad = run("--db", str(project), "merge", str(qdpx), ok=False)
+    assert bad.exit_code == 1 and bad.stderr.count("\n") == 1
+    assert bad.stderr.startswith(f"Error: {qdpx}: merge joins qcahp project databases")
+    assert "qcahp refi import" in bad.stderr

@@ -257,6 +257,9 @@ def merge(project: Project, other: str) -> None:
     theme of OTHER that is not in this project stops the merge with nothing changed.
     Merging the same copy again adds nothing.
     """
+    if Path(other).suffix.lower() in (".qdpx", ".qdc"):
+        raise UserError("merge joins qcahp project databases; bring in a REFI-QDA file with "
+                        "`qcahp refi import`", path=other)
     counts = project.store().merge_from(other)
     if not any(counts.values()):
         click.echo(f"Nothing new in {other}.")
