@@ -323,3 +323,14 @@ def test_counts_in_messages_read_as_english(tmp_path: Path) -> None:
     people = tmp_path / "people.csv"
     people.write_text("participant,profession\nnote,Dietitian\n")
     assert "1 participant updated from" in run("participants", "import", str(people)).stdout
+
+
+def test_codebook_counts_read_as_english(tmp_path: Path) -> None:
+    book = tmp_path / "cb.yaml"
+    book.write_text("name: cb\nthemes:\n  - id: luck\n    name: Luck\n"
+                    "    patterns:\n      - id: luck_phrase\n        phrase: lucky break\n")
+    assert f"{book}: OK: 1 theme, 1 pattern, 0 exclusion patterns" in run(
+        "codebook", "check", str(book)).stdout
+    assert f"Loaded 'cb' from {book}: 1 theme, 1 pattern." in run(
+        "codebook", "load", str(book)).stdout
+    assert run("codebook", "show").stdout.startswith("cb  (1 theme, 1 pattern)")

@@ -17,6 +17,7 @@ from qualcoder_ahp.cli.common import (
     emit_json,
     emit_table,
     pass_project,
+    plural,
     progress_bar,
     working,
 )
@@ -60,8 +61,8 @@ def codebook_check(path: str, patterns_file: str | None) -> None:
     """Validate a codebook (YAML, patterns JSONL or .qdc); list every error with its line."""
     cb = _check(path, patterns_file)
     positive = sum(1 for p in cb.patterns if not p.exclude)
-    click.echo(f"{path}: OK: {len(cb.themes)} themes, {positive} patterns, "
-               f"{len(cb.patterns) - positive} exclusion patterns")
+    click.echo(f"{path}: OK: {plural(len(cb.themes), 'theme')}, {plural(positive, 'pattern')}, "
+               f"{plural(len(cb.patterns) - positive, 'exclusion pattern')}")
 
 
 @codebook.command("load")
@@ -83,8 +84,8 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     # (a changed pattern only), so every `qcahp suggest` starts matching at once.
     with progress_bar("Preparing patterns") as bar:
         analyse_codebook(store, bar)
-    click.echo(f"Loaded {cb.name!r} from {path}: {len(cb.themes)} themes, "
-               f"{len(cb.patterns)} patterns.")
+    click.echo(f"Loaded {cb.name!r} from {path}: {plural(len(cb.themes), 'theme')}, "
+               f"{plural(len(cb.patterns), 'pattern')}.")
     for key, ids in diff.items():
         if ids:
             label = key.replace("_", " ")
@@ -109,7 +110,8 @@ def codebook_show(project: Project, path: str | None, brief: bool) -> None:
     for p in cb.patterns:
         counts.setdefault(p.theme_id, [0, 0])[1 if p.exclude else 0] += 1
     depth: dict[str, int] = {}
-    click.echo(f"{cb.name}  ({len(cb.themes)} themes, {len(cb.patterns)} patterns"
+    click.echo(f"{cb.name}  ({plural(len(cb.themes), 'theme')}, "
+               f"{plural(len(cb.patterns), 'pattern')}"
                f"{', pipeline ' + cb.pipeline if cb.pipeline else ''})")
     for theme in cb.themes:
         level = depth[theme.id] = depth.get(theme.parent_id or "", -1) + 1 if theme.parent_id else 0
