@@ -200,3 +200,13 @@ def test_suggest_without_codebook_is_a_clear_error(tmp_path: Path) -> None:
         store.add_transcript("story", transcript(STORY))
     out = run(CliRunner(), "suggest", code=1)
     assert "no codebook patterns: run `qcahp codebook load FILE` first" in out
+
+
+def test_suggestions_before_suggest_say_to_run_it(project: CliRunner) -> None:
+    out = run(project, "suggestions")
+    assert out.splitlines() == ["(none)",
+                                "No suggestions in this project yet: run `qcahp suggest`."]
+    run(project, "suggest")
+    assert "serendipity" in run(project, "suggestions")
+    # Once there are suggestions, an empty filter result is just empty.
+    assert run(project, "suggestions", "--theme", "career_pathways").strip() == "(none)"

@@ -216,6 +216,9 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
                 for r in rows],
                ["id", "transcript", "theme", "unit", "start", "end", "status", "patterns",
                 "text"])
+    if not rows and not store.suggestions(status=None):
+        # An empty list is not an answer when suggest has never run: say what to do.
+        click.echo("No suggestions in this project yet: run `qcahp suggest`.")
 
 
 @click.command()
