@@ -11,6 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
 import xmlschema
 from lxml import etree
 
@@ -78,7 +79,13 @@ def build_coded_project(store: Store) -> dict[str, int]:
 
 
 def validate_both(data: bytes, xsd: str) -> None:
-    """Assert ``data`` is valid against ``xsd`` with lxml AND xmlschema."""
+    """Assert ``data`` is valid against ``xsd`` with lxml AND xmlschema.
+
+    Skips (like ``real_dir``) in a clone without ``../shared/refi-qda``, where the
+    README's ``python3 -m pytest`` used to fail on the missing schema files.
+    """
+    if not (REFI_SCHEMAS / xsd).is_file():
+        pytest.skip(f"../shared/refi-qda/{xsd} is not present")
     schema = etree.XMLSchema(etree.parse(str(REFI_SCHEMAS / xsd)))
     doc = etree.fromstring(data)
     assert schema.validate(doc), schema.error_log
