@@ -140,6 +140,21 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
     assert result.errors[0].startswith(f"{path}:5: not valid YAML")
 
 
+def test_unreadable_or_empty_file_is_one_plain_error(tmp_path: Path) -> None:
+    binary = tmp_path / "cb.yaml"
+    binary.write_bytes(b"PK\x03\x04\xff\xfe\x00\x81 not text")  # e.g. a .docx renamed
+    assert check_codebook(binary).errors == [
+        f"{binary}: cannot read the file: it is not UTF-8 text (a codebook is a YAML text "
+        "file; a .jsonl of patterns or a REFI-QDA .qdc also work)"]
+    empty = write(tmp_path, "\n# nothing but a comment\n", "empty.yaml")
+    assert check_codebook(empty).errors == [
+        f"{empty}: the file is empty (a codebook needs a `name` and `themes`)"]
+    folder = tmp_path / "folder.yaml"
+    folder.mkdir()
+    (error,) = check_codebook(folder).errors
+    assert error.startswith(f"{folder}: cannot read the file: ") and "Errno" not in error
+
+
 def test_missing_themes_and_unknown_keys(tmp_path: Path) -> None:
     path = write(tmp_path, """name: t
 colour_scheme: dark
@@ -232,7 +247,7 @@ def test_qdc_without_refi_module_is_a_clear_error(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "qualcoder_ahp.refi", None)  # import fails
     path = write(tmp_path, "<CodeBook/>", "book.qdc")
     result = check_codebook(path)
-    assert result.errors == [f"{path}:0: reading REFI-QDA .qdc codebooks is not available in "
+    assert result.errors == [f"{path}: reading REFI-QDA .qdc codebooks is not available in "
                              "this installation (qualcoder_ahp.refi is missing)"]
 
 

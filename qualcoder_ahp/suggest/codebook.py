@@ -122,7 +122,9 @@ class Checker:
         return self.loader.lines.get(id(obj), 0)
 
     def error(self, line: int, what: str, problem: str) -> None:
-        self.errors.append(f"{self.path}:{line}: {what + ': ' if what else ''}{problem}")
+        # Line 0 means the whole file (it could not be read or parsed at all).
+        where = f"{self.path}:{line}" if line else self.path
+        self.errors.append(f"{where}: {what + ': ' if what else ''}{problem}")
 
     def warn(self, line: int, what: str, problem: str) -> None:
         self.warnings.append(f"{self.path}:{line}: {what + ': ' if what else ''}{problem}")
@@ -195,8 +197,12 @@ def _check_yaml(path: Path) -> CheckResult:
     ck = Checker(str(path))
     try:
         raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        ck.error(0, "", f"cannot read the file ({exc.__class__.__name__}: {exc})")
+    except UnicodeDecodeError:
+        ck.error(0, "", "cannot read the file: it is not UTF-8 text (a codebook is a YAML "
+                 "text file; a .jsonl of patterns or a REFI-QDA .qdc also work)")
+        return CheckResult(None, ck.errors)
+    except OSError as exc:
+        ck.error(0, "", f"cannot read the file: {exc.strerror or exc}")
         return CheckResult(None, ck.errors)
     loader = _LineLoader(raw)
     ck.loader = loader
@@ -209,6 +215,9 @@ def _check_yaml(path: Path) -> CheckResult:
         return CheckResult(None, ck.errors)
     finally:
         loader.dispose()
+    if data is None:
+        ck.error(0, "", "the file is empty (a codebook needs a `name` and `themes`)")
+        return CheckResult(None, ck.errors)
     if not isinstance(data, dict):
         ck.error(1, "", "a codebook must be a mapping with `name` and `themes`")
         return CheckResult(None, ck.errors)

@@ -129,7 +129,7 @@ def read_qdc_codebook(path: Path) -> CheckResult:
     try:
         from qualcoder_ahp.refi import read_qdc  # type: ignore[attr-defined]
     except ImportError:
-        return CheckResult(None, [f"{path}:0: reading REFI-QDA .qdc codebooks is not available "
+        return CheckResult(None, [f"{path}: reading REFI-QDA .qdc codebooks is not available "
                                   "in this installation (qualcoder_ahp.refi is missing)"])
     try:
         codebook = read_qdc(path)
