@@ -176,6 +176,24 @@ def test_plain_once_only_label_mid_paragraph_is_speech(tmp_path: Path) -> None:
     assert turns_of(parsed)[1][2] == "I said it plainly. Note: this line is still me."
 
 
+def test_one_turn_per_line_keeps_a_speaker_who_speaks_once(tmp_path: Path) -> None:
+    two = tmp_path / "two.txt"
+    two.write_text("Interviewer: How did you start?\nBob: I fell into it by chance.\n")
+    assert [t[:2] for t in turns_of(read_transcript(two))] == [
+        ("Interviewer", "interviewer"), ("Bob", "participant")]
+    group = tmp_path / "group.txt"
+    group.write_text("Moderator: Welcome, everyone.\nAnna: Thanks.\nBob: I fell into it.\n"
+                     "Anna: Me too.\nModerator: Carol?\nCarol: It was never planned.\n")
+    turns = turns_of(read_transcript(group))
+    assert [t[0] for t in turns] == ["Moderator", "Anna", "Bob", "Anna", "Moderator", "Carol"]
+    assert turns[-1][2] == "It was never planned."
+    # Most lines are speech: a once-only label there is still speech.
+    prose = tmp_path / "prose.txt"
+    prose.write_text("Interviewer: Go on.\n\nAnna: I trained in Leeds.\nThen York.\n"
+                     "Later: Hull, which I loved.\nAnd the rest followed.\n")
+    assert [t[0] for t in turns_of(read_transcript(prose))] == ["Interviewer", "Anna"]
+
+
 def test_unlabelled_text_is_one_participant_turn(tmp_path: Path) -> None:
     f = tmp_path / "mono.txt"
     f.write_text("I grew up in Hull.\nI trained in Leeds.\n\nThen I moved.\n")

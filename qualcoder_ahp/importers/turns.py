@@ -19,7 +19,8 @@ line (``\\n\\n``), so each turn's ``[start, end)`` slices exactly its words and
 
 Speech must not be read as labels, so: a name with a lower-case word is not a
 name (``So I said: ...``); a plain ``Name:`` that appears only once in the middle
-of a paragraph is speech (``Note: ...``); in a source labelled in bold, plain
+of a paragraph is speech (``Note: ...``), unless the paragraph is one turn per line
+(most of its lines open with a label) and the name is not an annotation word; in a source labelled in bold, plain
 ``Question: ...`` lines are speech; ``Name  0:03`` lines count only when the
 source uses them more than once. The strong forms (bold, timestamped, structural)
 and the usual role labels are always labels. Shortened names are merged into the
@@ -51,6 +52,15 @@ DEFAULT_PARTICIPANTS = frozenset({
     "participant", "interviewee", "respondent", "resp", "a", "p", "r", "ie", "the witness",
     "witness",
 })
+
+ANNOTATIONS = frozenset({
+    "note", "notes", "nb", "n.b", "ps", "p.s", "edit", "update", "source", "date", "time",
+    "location", "place", "duration", "subject", "re", "ref", "tags", "keywords", "summary",
+    "comment", "comments", "transcriber", "transcript", "recording", "audio", "link", "email",
+    "tel", "phone", "title", "topic", "context", "background",
+})
+"""Words that open annotation lines, not speech (``Note: ...``); never promoted to a speaker
+by the one-turn-per-line rule (a recurring or role label is still a label)."""
 
 PARTICLES = frozenset({"of", "the", "to", "de", "da", "del", "der", "van", "von", "le", "la",
                        "du", "di", "bin", "al", "y", "and", "&"})
@@ -145,12 +155,18 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     for block in blocks:
         if block.kind not in (PARA, CUE) or block.speaker:
             continue
+        labels = [match_label(line) for line in block.lines]
+        # One turn per line ("Interviewer: ...\nBob: ...", no blank lines): when most of a
+        # block's lines open with a label, each of those labels opens a turn, so a
+        # focus-group member who speaks once is still a speaker.
+        labelled = sum(x is not None for x in labels)
+        per_line = labelled >= 2 and 2 * labelled > len(labels)
         opens = True  # the first line, or a line after a bare timestamp line
-        for line in block.lines:
-            label = match_label(line)
+        for line, label in zip(block.lines, labels):
             if label is None:
                 opens = _BARE_TIME.match(line) is not None
                 continue
+            opens = opens or (per_line and label.name.lower() not in ANNOTATIONS)
             counts[label.name] += 1
             bold_style = bold_style or label.bold
             if label.own_line:
