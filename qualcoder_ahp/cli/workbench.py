@@ -9,13 +9,29 @@ exists, so running it again reopens the same project unchanged.
 from __future__ import annotations
 
 import contextlib
+import sys
 from pathlib import Path
 
 import click
 
 from qualcoder_ahp.cli.common import Project, pass_project, progress_bar, working
+from qualcoder_ahp.errors import UserError
 
 DEMO_DB = "qcahp-demo.db"
+
+
+def _has_terminal() -> bool:
+    """Whether both ends are a terminal, which a full-screen app needs to draw and read keys."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _require_terminal(command: str) -> None:
+    # Without a terminal Textual would write escape codes into a pipe and wait forever
+    # for keys that never come; say what to use instead.
+    if not _has_terminal():
+        raise UserError(f"qcahp {command} opens a full-screen workbench and needs a terminal "
+                        "(stdin and stdout); in scripts use qcahp suggestions, decide and the "
+                        "report commands")
 
 
 def _run(project: Project, coder: str | None) -> None:
@@ -34,6 +50,7 @@ def register(cli: click.Group) -> None:
     @pass_project
     def code(project: Project, coder: str | None) -> None:
         """Open the coding workbench on the project (--db, $QCAHP_DB or ./qcahp.db)."""
+        _require_terminal("code")
         _run(project, coder)
 
     @cli.command("demo")
@@ -49,6 +66,7 @@ def register(cli: click.Group) -> None:
         from qualcoder_ahp.model.store import remove_database
         from qualcoder_ahp.tui import jobs
 
+        _require_terminal("demo")
         project: Project = ctx.obj
         if project.db_path is None:
             project.db_path = str(Path(DEMO_DB))

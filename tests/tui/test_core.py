@@ -204,11 +204,23 @@ def test_code_command_opens_the_app(monkeypatch, tmp_path: Path):
     def fake_run(self):
         opened["path"], opened["coder"] = self.store_path, self.coder
 
+    monkeypatch.setattr("qualcoder_ahp.cli.workbench._has_terminal", lambda: True)
     monkeypatch.setattr("qualcoder_ahp.tui.app.WorkbenchApp.run", fake_run)
     db = tmp_path / "p.db"
     result = CliRunner().invoke(cli, ["--db", str(db), "code", "--coder", "zoe"])
     assert result.exit_code == 0, result.output
     assert opened == {"path": db, "coder": "zoe"}
+
+
+@pytest.mark.parametrize("command", ["code", "demo"])
+def test_workbench_without_a_terminal_is_one_clear_error(command: str, tmp_path: Path):
+    db = tmp_path / "p.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), command])  # stdin/stdout are pipes
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: qcahp {command} opens a full-screen workbench and needs a terminal (stdin and "
+        "stdout); in scripts use qcahp suggestions, decide and the report commands"]
+    assert not db.exists()  # nothing built or created
 
 
 def test_demo_command_builds_then_reopens_unchanged(monkeypatch, tmp_path: Path):
@@ -218,6 +230,7 @@ def test_demo_command_builds_then_reopens_unchanged(monkeypatch, tmp_path: Path)
     def fake_run(self):
         opened.append((self.store_path, self.coder, len(self.store.suggestions())))
 
+    monkeypatch.setattr("qualcoder_ahp.cli.workbench._has_terminal", lambda: True)
     monkeypatch.setattr("qualcoder_ahp.tui.app.WorkbenchApp.run", fake_run)
     monkeypatch.delenv("QCAHP_DB")
     runner = CliRunner()
