@@ -10,6 +10,7 @@ work itself is done by the core: :mod:`qualcoder_ahp.importers` and
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,19 @@ from qualcoder_ahp.model.store import Store, open_store
 ProgressFn = Callable[[int, int], None]
 
 REPO = Path(qualcoder_ahp.__file__).resolve().parent.parent
-DEMO_TRANSCRIPTS = REPO / "transcripts"
-DEMO_CODEBOOK = REPO / "codebooks" / "ahp-leadership.yaml"
+
+
+def _demo_root() -> Path:
+    """Where the bundled ``transcripts/`` and ``codebooks/`` are: the checkout (an
+    editable install or a clone), else the copy a wheel installs under
+    ``<prefix>/share/qualcoder-ahp`` (pyproject's data-files)."""
+    if (REPO / "codebooks" / "ahp-leadership.yaml").is_file():
+        return REPO
+    return Path(sys.prefix) / "share" / "qualcoder-ahp"
+
+
+DEMO_TRANSCRIPTS = _demo_root() / "transcripts"
+DEMO_CODEBOOK = _demo_root() / "codebooks" / "ahp-leadership.yaml"
 DEMO_CODER = "demo"
 
 

@@ -277,3 +277,18 @@ def test_session_layout_and_jobs_are_textual_free():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "False"
+
+
+def test_demo_data_found_in_a_wheel_install(monkeypatch, tmp_path: Path):
+    """A non-editable install has no checkout beside the package: the demo data comes
+    from <prefix>/share/qualcoder-ahp, where pyproject's data-files put it."""
+    import sys
+
+    from qualcoder_ahp.tui import jobs
+
+    assert jobs._demo_root() == jobs.REPO  # a checkout: its own folders
+    monkeypatch.setattr(jobs, "REPO", tmp_path / "site-packages")
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
+    assert jobs._demo_root() == tmp_path / "venv" / "share" / "qualcoder-ahp"
+    data_files = (jobs.Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
+    assert '"share/qualcoder-ahp/codebooks" = ["codebooks/ahp-leadership.yaml"]' in data_files
