@@ -124,6 +124,7 @@ def test_mistyped_command_is_named_with_a_suggestion(monkeypatch) -> None:
     opened: list[bool] = []
     monkeypatch.setattr("qualcoder_ahp.cli.workbench._run",
                         lambda project, coder: opened.append(True))
+    monkeypatch.setattr("qualcoder_ahp.cli.workbench._has_terminal", lambda: True)
     assert run().exit_code == 0 and opened == [True]
 
 
