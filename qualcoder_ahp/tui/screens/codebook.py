@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.pane import Pane
 
 
@@ -43,7 +44,7 @@ class CodebookScreen(FollowsStore, Screen[None]):
             yield Tree("Codebook", id="theme-tree")
             with Pane(id="theme-detail-pane"):
                 yield Static(id="theme-detail")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"coder: {self.coder}"

@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.session import STATUS_FILTERS, CodingSession
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
 from qualcoder_ahp.tui.widgets.transcript_view import Marks, TranscriptView
 
@@ -103,7 +104,7 @@ class CodingScreen(FollowsStore, Screen[None]):
                 yield Static(id="suggestion-panel")
                 yield Static(id="codebook-panel")
         yield Static(id="status-line")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self._show_transcript()

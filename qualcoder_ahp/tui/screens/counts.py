@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.model.store import Store, open_store
@@ -28,6 +28,7 @@ from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import attribute_names
 from qualcoder_ahp.reports.writers import Sheet, cell_text
 from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 BASE_VIEWS = ("theme", "transcript", "participant", "coder")
 _NUMERIC = re.compile(r"^\d[\d.]*( \(.*%\))?$|^$")
@@ -110,7 +111,7 @@ class CountsScreen(FollowsStore, Screen[None]):
         yield Header()
         yield Label("", id="counts-caption")
         yield DataTable(id="counts-table", zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self.reload()

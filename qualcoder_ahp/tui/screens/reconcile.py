@@ -31,7 +31,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Label, SelectionList, Static
+from textual.widgets import Header, Label, SelectionList, Static
 
 from qualcoder_ahp.agreement.compute import CONSENSUS, collect
 from qualcoder_ahp.agreement.intervals import Interval
@@ -39,6 +39,7 @@ from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 CONTEXT = 120
 """Characters of context shown before and after each stretch."""
@@ -152,7 +153,7 @@ class ReconcileScreen(FollowsStore, Screen[None]):
             yield Horizontal(id="coder-panels")
             with VerticalScroll(id="consensus-panel"):
                 yield Static(id="consensus-text")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         """Pick the coders to compare (all who coded, but the consensus) and load."""

@@ -15,11 +15,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, ProgressBar
+from textual.widgets import DataTable, Header, Label, ProgressBar
 
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui import jobs
 from qualcoder_ahp.tui.messages import JobFinished, JobProgress
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 COLUMNS = ("transcript", "participant", "words", "decided", "codings")
 
@@ -28,7 +29,10 @@ class TranscriptsScreen(Screen[None]):
     """List of transcripts, sortable; Enter opens the coding screen."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", tooltip="Code the highlighted transcript"),
+        # priority: the table's own (hidden) enter binding would otherwise hide "Open"
+        # from the footer; a click still opens the row through RowSelected.
+        Binding("enter", "open", "Open", priority=True,
+                tooltip="Code the highlighted transcript"),
         Binding("s", "sort", "Sort", tooltip="Sort by the next column (again: reverse)"),
         Binding("g", "next_undecided", "Next undecided",
                 tooltip="Open the first suggestion you have not decided yet"),
@@ -55,7 +59,7 @@ class TranscriptsScreen(Screen[None]):
                     "the codebook's suggestions.", id="empty-hint")
         yield Label("", id="job-label")
         yield ProgressBar(id="job-progress", show_eta=False)
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self.query_one("#job-progress").display = False
