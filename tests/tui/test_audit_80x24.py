@@ -61,6 +61,30 @@ async def test_help_key_is_first_in_every_footer_at_80_columns(project: Path):
         assert isinstance(app.screen, HelpScreen)
 
 
+async def test_navigation_keys_do_not_stack_the_screen_already_shown(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        counts = await press_for_screen(pilot, "C", CountsScreen)
+        depth = len(app.screen_stack)
+        await pilot.press("C")
+        await pilot.pause()
+        assert app.screen is counts and len(app.screen_stack) == depth
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)  # one Escape, not two
+        await open_codebook(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_keys = [key for key, _, _ in app.screen.rows]
+        assert "k" not in help_keys and "C" in help_keys  # k would do nothing here
+        await pilot.press("C")  # under a dialog: nothing stacks on top of it
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+
+
 async def test_help_from_the_coding_screen_returns_focus_and_keys(project: Path):
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
