@@ -85,6 +85,54 @@ async def test_navigation_keys_do_not_stack_the_screen_already_shown(project: Pa
         assert isinstance(app.screen, CodebookScreen)
 
 
+async def test_reconcile_with_one_coder_says_it_all_and_offers_no_dead_keys(project: Path):
+    with open_store(project) as store:
+        first = store.suggestions(transcript_id=1)[0]
+        store.accept(first.id, CODER)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await press_for_screen(pilot, "R", ReconcileScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = drawn(screen.query_one("#reconcile-status", Static))
+        assert status.startswith(f"Nothing to reconcile yet: only {CODER} has coded")
+        assert status.endswith("`qcahp merge OTHER.db`)."), status  # not cut off
+        assert not screen.query_one("#consensus-panel").display
+        shown = {k.key for k in footer_keys(app)}
+        assert not shown & {"a", "b", "u", "i", "x", "g", "z", "n", "p"}, shown
+        await pilot.press("x", "g")
+        await pilot.pause()
+    with open_store(project) as store:
+        assert store.codings(coder="consensus") == []
+
+
+async def test_reconcile_status_shows_both_lines_at_80_columns(project: Path):
+    with open_store(project) as store:
+        first = store.suggestions(transcript_id=1)[0]
+        store.accept(first.id, CODER)
+        store.ensure_coder("bo")  # bo codes only half of the same sentence
+        store.code(first.transcript_id, first.theme_id, "bo", first.start,
+                   (first.start + first.end) // 2)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await press_for_screen(pilot, "R", ReconcileScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        status = drawn(screen.query_one("#reconcile-status", Static))
+        assert status.startswith("Disagreement 1/1 (0 decided)")
+        assert status.endswith("u union, i intersection, x reject"), status
+        assert screen.query_one("#consensus-panel").display
+        assert {"a", "b", "x"} <= {k.key for k in footer_keys(app)}
+        assert "z" not in {k.key for k in footer_keys(app)}  # nothing to undo yet
+        await pilot.press("a")
+        await pilot.pause()
+        assert "z" in app.screen.active_bindings
+    with open_store(project) as store:
+        [coding] = store.codings(coder="consensus")
+        assert (coding.start, coding.end) == (first.start, first.end)
+
+
 async def test_help_from_the_coding_screen_returns_focus_and_keys(project: Path):
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
