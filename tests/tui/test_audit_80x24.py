@@ -133,6 +133,24 @@ async def test_reconcile_status_shows_both_lines_at_80_columns(project: Path):
         assert (coding.start, coding.end) == (first.start, first.end)
 
 
+async def test_status_line_shortens_a_long_name_not_the_figures(tmp_path: Path):
+    path = tmp_path / "long.db"
+    name = "05_uk-covid-inquiry_m3_2024-09-23_college-of-paramedics_day-two_afternoon"
+    with open_store(path) as store:
+        store.save_codebook(Codebook("test", THEMES, PATTERNS))
+        store.add_transcript(name, make_parsed(TURNS_A), participant="P1")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_alpha(pilot)
+        line = drawn(screen.query_one("#status-line", Static))
+        assert line.endswith("decided 0/0 · codings 0"), line
+        assert name[:20] in line and "…" in line
+        await pilot.resize_terminal(160, 30)
+        await pilot.pause()
+        line = drawn(screen.query_one("#status-line", Static))
+        assert name in line and "…" not in line
+
+
 async def test_help_from_the_coding_screen_returns_focus_and_keys(project: Path):
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:

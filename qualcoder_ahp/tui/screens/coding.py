@@ -189,15 +189,27 @@ class CodingScreen(FollowsStore, Screen[None]):
             self._allowed = allowed
 
     def _status(self) -> Text:
+        """Name, coder, progress and search hits; a long file name is shortened so the
+        figures stay on an 80-column screen."""
         session = self.session
-        out = Text()
         decided, total = session.progress()
-        out.append(f" {session.info.name} ", style="bold reverse")
-        out.append(f" coder {self.coder} · decided {decided}/{total} · "
-                   f"codings {len(session.codings)}")
+        rest = (f" coder {self.coder} · decided {decided}/{total} · "
+                f"codings {len(session.codings)}")
         if session.search_query:
-            out.append(f" · search “{session.search_query}”: {len(session.search_hits)} hits")
+            rest += f" · search “{session.search_query}”: {len(session.search_hits)} hits"
+        width = self.size.width or self.app.size.width
+        name = session.info.name
+        room = max(12, width - len(rest) - 2)
+        if len(name) > room:
+            name = name[:room - 1] + "…"
+        out = Text()
+        out.append(f" {name} ", style="bold reverse")
+        out.append(rest)
         return out
+
+    def on_resize(self) -> None:
+        """The status line shortens the transcript name to the width."""
+        self.query_one("#status-line", Static).update(self._status())
 
     def _colour(self, theme_id: str) -> str:
         theme = self.session.themes.get(theme_id)
