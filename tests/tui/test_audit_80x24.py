@@ -151,6 +151,49 @@ async def test_status_line_shortens_a_long_name_not_the_figures(tmp_path: Path):
         assert name in line and "…" not in line
 
 
+async def test_project_without_codebook_says_so_instead_of_an_empty_picker(tmp_path: Path):
+    path = tmp_path / "nocodebook.db"
+    with open_store(path) as store:
+        store.add_transcript("alpha", make_parsed(TURNS_A), participant="P1")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert "No suggestions yet: load a codebook (`qcahp codebook load FILE`), then press S " \
+               "to run the codebook's patterns." in messages, messages
+        screen = await open_alpha(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "No codebook loaded yet: load one with `qcahp codebook load FILE`" in text
+        assert "No themes yet" in text
+        shown = {k.key for k in footer_keys(app)}
+        assert not shown & {"c", "1", "f", "n"}, shown
+        await pilot.press("c", "1", "f")
+        await pilot.pause()
+        assert app.screen is screen  # no empty dialog opened
+    with open_store(path) as store:
+        assert store.codings() == []
+
+
+async def test_transcript_without_suggestions_says_why(tmp_path: Path):
+    path = tmp_path / "nosuggestions.db"
+    with open_store(path) as store:
+        store.save_codebook(Codebook("test", THEMES, PATTERNS))
+        store.add_transcript("alpha", make_parsed(TURNS_A), participant="P1")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_alpha(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "No suggestions in this transcript" in text and "c codes by hand" in text
+        assert screen.check_action("code", ()) is True  # coding by hand still works
+        await pilot.press("1")
+        await pilot.pause()
+    with open_store(path) as store:
+        [coding] = store.codings(coder=CODER)
+        assert coding.theme_id == "winding" and coding.origin == "manual"
+
+
 async def test_help_from_the_coding_screen_returns_focus_and_keys(project: Path):
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:

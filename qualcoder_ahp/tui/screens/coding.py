@@ -225,8 +225,11 @@ class CodingScreen(FollowsStore, Screen[None]):
             return False
         if action in NEEDS_SPAN and session.span is None:
             return False
-        if action == "step" and not session.suggestions:
+        if action in ("step", "filter") and not session.suggestions:
             return False
+        if action in ("code", "code_recent") and not any(
+                t.codable for t in session.themes.values()):
+            return False  # no codable theme: the picker would be empty
         if action == "remove" and not session.codings:
             return False
         if action == "next_hit" and not session.search_hits:

@@ -163,8 +163,15 @@ class TranscriptsScreen(Screen[None]):
         found = self.store.next_undecided(self.coder, -1, -1)
         if found is None:
             if not self.store.suggestions(status="open"):
-                self.notify("No suggestions yet: load a codebook (`qcahp codebook load FILE`), "
-                            "import transcripts (i), then press S.")
+                # Name only the steps still missing (this used to ask for an import in
+                # a project full of transcripts).
+                steps = []
+                if not self.store.transcripts():
+                    steps.append("import transcripts (i)")
+                if not any(t.codable for t in self.store.themes()):
+                    steps.append("load a codebook (`qcahp codebook load FILE`)")
+                steps.append("press S to run the codebook's patterns")
+                self.notify("No suggestions yet: " + ", then ".join(steps) + ".", markup=False)
                 return
             self.notify("Every suggestion is decided.")
             return
