@@ -194,6 +194,41 @@ async def test_transcript_without_suggestions_says_why(tmp_path: Path):
         assert coding.theme_id == "winding" and coding.origin == "manual"
 
 
+async def test_codebook_details_scroll_by_keyboard(project: Path):
+    with open_store(project) as store:
+        # A long definition, as in the shipped codebook: the details run off the screen.
+        themes = tuple(t if t.id != "winding" else t.__class__(
+            **{**t.__dict__, "description": "A non-linear route through roles. " * 40})
+            for t in THEMES)
+        store.save_codebook(Codebook("test", themes, PATTERNS))
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_codebook(pilot)
+        tree = screen.query_one("#theme-tree", Tree)
+        pane = screen.query_one("#theme-detail-pane", VerticalScroll)
+        await pilot.press("down")  # Winding route
+        await pilot.pause()
+        assert tree.cursor_node.data == "winding"
+        assert pane.max_scroll_y > 0  # more than the screen holds
+        assert "tab" in {k.key for k in footer_keys(app)}
+        await pilot.press("tab")
+        await pilot.pause()
+        assert pane.has_focus
+        await pilot.press("end")
+        await pilot.pause()
+        assert pane.scroll_y == pane.max_scroll_y > 0
+        await pilot.press("tab")
+        await pilot.pause()
+        assert tree.has_focus
+        await pilot.press("down")  # another theme is read from the top
+        await pilot.pause()
+        assert tree.cursor_node.data == "serendipity"
+        assert pane.scroll_y == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+
+
 async def test_help_from_the_coding_screen_returns_focus_and_keys(project: Path):
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
