@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.containers import VerticalScroll
-from textual.widgets import Static, Tree
+from textual.widgets import DataTable, Static, Tree
 from textual.widgets._footer import FooterKey
 
 from qualcoder_ahp.model.store import open_store
@@ -244,3 +244,30 @@ async def test_help_from_the_coding_screen_returns_focus_and_keys(project: Path)
         assert screen.session.current.id != before  # the next suggestion is selected
     with open_store(project) as store:
         assert store.decision_of(before, CODER) == "accepted"
+
+
+async def test_import_dialog_takes_names_with_apostrophes_and_spaces(project: Path):
+    body = "Interviewer: How did you start?\nAnn: I fell into it.\nInterviewer: Then?\nAnn: Luck.\n"
+    Path("O'Brien interview.txt").write_text(body)  # the test's temporary working directory
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*"O'Brien interview.txt", "enter")  # crashed in shlex before
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        table = app.screen.query_one("#transcripts", DataTable)
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert "O'Brien interview" in names
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*"nowhere/O'Brien 2.txt", "enter")  # no such file, odd quote
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Could not read those paths") for m in messages), messages
+        assert isinstance(app.screen, TranscriptsScreen)
+    with open_store(project) as store:
+        assert sorted(t.name for t in store.transcripts()) == ["O'Brien interview", "alpha", "beta"]

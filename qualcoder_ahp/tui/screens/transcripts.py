@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
+from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -23,6 +24,23 @@ from qualcoder_ahp.tui.messages import JobFinished, JobProgress
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 COLUMNS = ("transcript", "participant", "words", "decided", "codings")
+
+
+def import_paths_of(value: str) -> list[str] | None:
+    """The files or folders typed in the import dialog, or None if they cannot be read.
+
+    Several paths are split as a shell would (quotes group), with ``~`` expanded. One
+    existing path is taken whole, so ``my interview.txt`` or ``O'Brien.docx`` need no
+    quotes (an unmatched apostrophe used to crash the workbench in ``shlex``).
+    """
+    whole = Path(value.strip()).expanduser()
+    if whole.exists():
+        return [str(whole)]
+    try:
+        parts = shlex.split(value)
+    except ValueError:
+        return None
+    return [str(Path(p).expanduser()) for p in parts]
 
 
 class TranscriptsScreen(Screen[None]):
@@ -182,8 +200,15 @@ class TranscriptsScreen(Screen[None]):
         from qualcoder_ahp.tui.screens.modals import SearchModal
 
         def start(value: str | None) -> None:
-            if value and value.strip():
-                self._import(shlex.split(value))
+            if not value or not value.strip():
+                return
+            paths = import_paths_of(value)
+            if paths is None:
+                self.notify("Could not read those paths: put a name with spaces or an "
+                            "apostrophe in double quotes, e.g. \"O'Brien interview.docx\".",
+                            severity="warning", timeout=10, markup=False)
+                return
+            self._import(paths)
 
         self.app.push_screen(SearchModal("", "files or folders to import"), start)
 
