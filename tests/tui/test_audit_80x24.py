@@ -271,3 +271,35 @@ async def test_import_dialog_takes_names_with_apostrophes_and_spaces(project: Pa
         assert isinstance(app.screen, TranscriptsScreen)
     with open_store(project) as store:
         assert sorted(t.name for t in store.transcripts()) == ["O'Brien interview", "alpha", "beta"]
+
+
+async def test_suggestion_panel_reads_on_by_keyboard_at_80x24(project: Path):
+    with open_store(project) as store:
+        # A definition as long as the shipped codebook's: the criteria fall off the panel.
+        themes = tuple(t if t.id != "winding" else t.__class__(
+            **{**t.__dict__, "description": "A non-linear route through roles. " * 12})
+            for t in THEMES)
+        store.save_codebook(Codebook("test", themes, PATTERNS))
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.pause()
+        panel = screen.query_one("#suggestion-panel", Static)
+        first = screen.session.current
+        assert first.theme_id == "winding"
+        shown = drawn(panel)
+        assert "more lines (Tab, then ↓)" in shown and "Planned promotions" not in shown
+        cursor = screen.session.cursor
+        await pilot.press("tab", "pagedown", "pagedown", "down")
+        await pilot.pause()
+        shown = drawn(panel)
+        assert "lines above" in shown and "Exclude: Planned promotions." in shown, shown
+        assert screen.session.cursor == cursor and screen.session.current == first
+        await pilot.press("escape", "down")  # the arrows move the sentence cursor again
+        await pilot.pause()
+        assert screen.session.cursor == cursor + 1 and not screen.panel_keys
+        await pilot.press("n", "tab", "pagedown", "a")  # another suggestion, from the top
+        await pilot.pause()
+        assert screen.panel_offset == 0 and screen.session.current != first
+    with open_store(project) as store:
+        assert len(store.codings(coder=CODER)) == 1

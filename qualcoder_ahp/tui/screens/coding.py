@@ -42,6 +42,7 @@ def _recent_bindings() -> list[Binding]:
 class CodingScreen(FollowsStore, Screen[None]):
     """Code one transcript."""
 
+
     BINDINGS = [
         Binding("n", "step(1)", "Next", tooltip="Next suggestion (wraps round)"),
         Binding("p", "step(-1)", "Prev", tooltip="Previous suggestion"),
@@ -85,6 +86,9 @@ class CodingScreen(FollowsStore, Screen[None]):
                 tooltip="Drop the selection and the search highlights"),
         Binding("pagedown", "page(1)", "Page ▼", show=False, tooltip="Scroll down a page"),
         Binding("pageup", "page(-1)", "Page ▲", show=False, tooltip="Scroll up a page"),
+        Binding("tab", "switch_pane", "Details", show=False,
+                tooltip="Keys to the suggestion panel (↑ ↓ PgUp PgDn scroll its criteria "
+                        "and patterns) and back; the other keys keep working"),
     ]
 
     def __init__(self, store: Store, coder: str, transcript_id: int,
@@ -94,6 +98,11 @@ class CodingScreen(FollowsStore, Screen[None]):
         self.coder = coder
         self.session = CodingSession(store, coder, transcript_id)
         self._allowed: tuple[bool, ...] | None = None
+        self.panel_offset = 0
+        """First line of the suggestion panel shown (it scrolls when it overflows)."""
+        self.panel_keys = False
+        """Whether the arrow and page keys scroll the suggestion panel (Tab)."""
+        self._panel_for: int | None = -1
         self._position(suggestion_id)
 
     def compose(self) -> ComposeResult:
@@ -171,9 +180,7 @@ class CodingScreen(FollowsStore, Screen[None]):
                 view.show_span(span.start, span.end)
             else:  # not laid out yet: scroll once the view knows its size
                 self.call_after_refresh(view.show_span, span.start, span.end)
-        # Fixed-size panels: update without a layout pass (a reflow costs more than a key).
-        self.query_one("#suggestion-panel", Static).update(
-            suggestion_text(session, self._patterns), layout=False)
+        self._draw_panel()
         if counts:
             self.query_one("#codebook-panel", Static).update(codebook_text(
                 self.store.themes(), self.store.theme_counts(self.coder, session.transcript_id),
@@ -208,8 +215,48 @@ class CodingScreen(FollowsStore, Screen[None]):
         return out
 
     def on_resize(self) -> None:
-        """The status line shortens the transcript name to the width."""
+        """The status line shortens the transcript name, and the panel re-wraps."""
         self.query_one("#status-line", Static).update(self._status())
+        self.call_after_refresh(self._draw_panel)
+
+    def _draw_panel(self) -> None:
+        """Draw the suggestion panel from ``panel_offset``, saying what lies beyond.
+
+        The panel has a fixed size and is redrawn without a layout pass (a reflow per
+        key would double the cost of ``n`` and ``a`` on a long transcript); when the
+        text is longer than the panel (at 80x24 a theme's criteria are), the last row
+        says how many lines follow and how to read them.
+        """
+        session = self.session
+        panel = self.query_one("#suggestion-panel", Static)
+        text = suggestion_text(session, self._patterns)
+        current = session.current.id if session.current else None
+        if current != self._panel_for:  # another suggestion is read from the top
+            self.panel_offset, self._panel_for = 0, current
+        width, height = panel.content_region.width, panel.content_region.height
+        if not width or not height:  # not laid out yet: on_resize draws it again
+            panel.update(text, layout=False)
+            return
+        lines = text.wrap(self.app.console, width)
+        if len(lines) <= height:
+            self.panel_offset = 0
+            panel.update(text, layout=False)
+            return
+        self.panel_offset = max(0, min(self.panel_offset, len(lines) - height + 1))
+        shown = list(lines[self.panel_offset:self.panel_offset + height])
+        if self.panel_offset:
+            shown[0] = Text(f"▲ {self.panel_offset + 1} lines above", style="dim italic")
+        below = len(lines) - (self.panel_offset + height - 1)
+        if below > 0:
+            hint = "↓/PgDn; Tab: done" if self.panel_keys else "Tab, then ↓"
+            shown[-1] = Text(f"▼ {below} more lines ({hint})", style="dim italic")
+            shown[-1].truncate(width, overflow="ellipsis")
+        panel.update(Text("\n").join(shown), layout=False)
+
+    def scroll_panel(self, lines: int) -> None:
+        """Scroll the suggestion panel by ``lines`` (negative: up)."""
+        self.panel_offset = max(0, self.panel_offset + lines)
+        self._draw_panel()
 
     def _colour(self, theme_id: str) -> str:
         theme = self.session.themes.get(theme_id)
@@ -258,7 +305,10 @@ class CodingScreen(FollowsStore, Screen[None]):
             self.notify("No suggestion matches the filter.", severity="warning")
 
     def action_cursor(self, delta: int) -> None:
-        """Move the sentence cursor."""
+        """Move the sentence cursor (or scroll the suggestion panel, after Tab)."""
+        if self.panel_keys:
+            self.scroll_panel(delta)
+            return
         self._do(lambda: self.session.move_cursor(delta))
 
     @on(TranscriptView.Clicked)
@@ -268,11 +318,21 @@ class CodingScreen(FollowsStore, Screen[None]):
 
     def action_page(self, direction: int) -> None:
         """Scroll the transcript by a page."""
+        if self.panel_keys:
+            height = self.query_one("#suggestion-panel").content_region.height
+            self.scroll_panel(direction * max(1, height - 2))
+            return
         view = self.query_one(TranscriptView)
         if direction > 0:
             view.scroll_page_down(animate=False)
         else:
             view.scroll_page_up(animate=False)
+
+    def action_switch_pane(self) -> None:
+        """Give the arrow and page keys to the suggestion panel (to scroll it), or back."""
+        self.panel_keys = not self.panel_keys
+        self.query_one("#suggestion-panel").set_class(self.panel_keys, "-scrolling")
+        self._draw_panel()
 
     def action_select(self) -> None:
         """Start or stop a sentence selection."""
@@ -280,6 +340,9 @@ class CodingScreen(FollowsStore, Screen[None]):
 
     def action_clear(self) -> None:
         """Drop the selection and search highlights."""
+        if self.panel_keys:  # Escape also gives the arrow keys back to the transcript
+            self.action_switch_pane()
+
         def clear() -> None:
             self.session.anchor = None
             self.session.search_query = ""
