@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static, Tree
 from textual.widgets._footer import FooterKey
@@ -303,3 +304,17 @@ async def test_suggestion_panel_reads_on_by_keyboard_at_80x24(project: Path):
         assert screen.panel_offset == 0 and screen.session.current != first
     with open_store(project) as store:
         assert len(store.codings(coder=CODER)) == 1
+
+
+async def test_down_then_enter_typed_fast_opens_the_row_below(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        # As a terminal delivers a fast typist's keys: both queued before either is
+        # handled (Pilot's press() would wait for each).
+        app.post_message(events.Key("down", None))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert app.screen.session.info.name == "beta"

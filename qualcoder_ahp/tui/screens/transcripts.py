@@ -43,14 +43,25 @@ def import_paths_of(value: str) -> list[str] | None:
     return [str(Path(p).expanduser()) for p in parts]
 
 
+class TranscriptTable(DataTable[object], inherit_bindings=False):
+    """The transcripts table without its own (hidden) Enter binding.
+
+    DataTable's Enter shadowed the screen's, so the footer never showed "Open". A
+    priority binding on the screen would show it but runs ahead of the table's
+    queued keys: typing ↓ Enter quickly opened the row above. Without the table's
+    binding, Enter reaches the screen in order, after the ↓. A click still opens the
+    row (RowSelected).
+    """
+
+    BINDINGS = [b for b in DataTable.BINDINGS
+                if not (isinstance(b, Binding) and b.key == "enter")]
+
+
 class TranscriptsScreen(Screen[None]):
     """List of transcripts, sortable; Enter opens the coding screen."""
 
     BINDINGS = [
-        # priority: the table's own (hidden) enter binding would otherwise hide "Open"
-        # from the footer; a click still opens the row through RowSelected.
-        Binding("enter", "open", "Open", priority=True,
-                tooltip="Code the highlighted transcript"),
+        Binding("enter", "open", "Open", tooltip="Code the highlighted transcript"),
         Binding("s", "sort", "Sort", tooltip="Sort by the next column (again: reverse)"),
         Binding("g", "next_undecided", "Next undecided",
                 tooltip="Open the first suggestion you have not decided yet"),
@@ -70,8 +81,7 @@ class TranscriptsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table: DataTable[object] = DataTable(id="transcripts", cursor_type="row",
-                                             zebra_stripes=True)
+        table = TranscriptTable(id="transcripts", cursor_type="row", zebra_stripes=True)
         yield table
         yield Label("No transcripts yet: press i to import files or folders, then S to run "
                     "the codebook's suggestions.", id="empty-hint")
