@@ -318,3 +318,24 @@ async def test_down_then_enter_typed_fast_opens_the_row_below(project: Path):
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen)
         assert app.screen.session.info.name == "beta"
+
+
+async def test_open_and_sort_appear_in_the_footer_after_the_first_import(tmp_path: Path):
+    path = tmp_path / "empty.db"
+    open_store(path).close()
+    Path("ann.txt").write_text("Interviewer: How did you start?\nAnn: I fell into it.\n")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        assert not {"enter", "s"} & {k.key for k in footer_keys(app)}
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*"ann.txt", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert {"enter", "s"} <= {k.key for k in footer_keys(app)}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen) and app.screen.session.info.name == "ann"

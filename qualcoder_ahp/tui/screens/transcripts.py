@@ -146,6 +146,7 @@ class TranscriptsScreen(Screen[None]):
         self.sub_title = f"coder: {self.coder} · {len(rows)} transcripts"
         self.query_one("#empty-hint").display = not rows
         table.display = bool(rows)
+        self.refresh_bindings()  # Open and Sort appear with the first transcript
 
     def _selected_id(self) -> int | None:
         table = self.query_one("#transcripts", DataTable)
