@@ -339,3 +339,26 @@ async def test_open_and_sort_appear_in_the_footer_after_the_first_import(tmp_pat
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen) and app.screen.session.info.name == "ann"
+
+
+async def test_counts_columns_beyond_80_are_announced_and_reached_in_a_few_keys(project: Path):
+    with open_store(project) as store:
+        first = store.suggestions(transcript_id=1)[0]
+        store.accept(first.id, CODER)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await press_for_screen(pilot, "C", CountsScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        caption = drawn(screen.query_one("#counts-caption", Static))
+        assert caption.endswith("← → more columns"), caption
+        grid = screen.query_one("#counts-table", DataTable)
+        assert grid.max_scroll_x > 0
+        for _ in range(12):  # the CLI table's last column in a dozen presses at most
+            await pilot.press("right")
+        await pilot.pause()
+        assert grid.scroll_x == grid.max_scroll_x
+        await pilot.press("left")
+        await pilot.pause()
+        assert grid.scroll_x == grid.max_scroll_x - 10

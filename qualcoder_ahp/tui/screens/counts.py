@@ -75,6 +75,24 @@ def counts_table(store: Store, view: str, coder: str | None) -> CountsTable:
                        [[row[i] for i in keep] for row in _texts(sheet)])
 
 
+class CountsGrid(DataTable[object]):
+    """The counts table: ← → scroll a column's width at a time, not one cell.
+
+    At 80 columns only the first five figures fit; one cell per key press meant
+    some forty presses to reach share_pct.
+    """
+
+    STEP = 10
+
+    def action_cursor_right(self) -> None:
+        """Scroll right by about one column."""
+        self.scroll_relative(x=self.STEP, animate=False)
+
+    def action_cursor_left(self) -> None:
+        """Scroll left by about one column."""
+        self.scroll_relative(x=-self.STEP, animate=False)
+
+
 class CountsScreen(FollowsStore, Screen[None]):
     """Theme counts by theme, transcript, participant, coder or attribute."""
 
@@ -110,7 +128,9 @@ class CountsScreen(FollowsStore, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("", id="counts-caption")
-        yield DataTable(id="counts-table", zebra_stripes=True, cursor_type="row")
+        # The theme (or label) column stays put while the figures scroll under it.
+        yield CountsGrid(id="counts-table", zebra_stripes=True, cursor_type="row",
+                         fixed_columns=1)
         yield WorkbenchFooter()
 
     def on_mount(self) -> None:
@@ -148,7 +168,16 @@ class CountsScreen(FollowsStore, Screen[None]):
         self.shown = table
         if table.rows:
             grid.move_cursor(row=min(row, len(table.rows) - 1))
-        self.query_one("#counts-caption", Label).update(table.caption)
+        # Text, not markup: the caption names coders, and a name may hold brackets.
+        self.query_one("#counts-caption", Label).update(Text(table.caption))
+        self.call_after_refresh(self._caption_hint, table)
+
+    def _caption_hint(self, table: CountsTable) -> None:
+        """Say that more columns lie to the right when the table is wider than the screen."""
+        grid = self.query_one(DataTable)
+        if self.shown is table and grid.virtual_size.width > grid.scrollable_content_region.width:
+            self.query_one("#counts-caption", Label).update(
+                Text(f"{table.caption} · ← → more columns"))
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:
