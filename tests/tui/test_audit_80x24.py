@@ -362,3 +362,25 @@ async def test_counts_columns_beyond_80_are_announced_and_reached_in_a_few_keys(
         await pilot.press("left")
         await pilot.pause()
         assert grid.scroll_x == grid.max_scroll_x - 10
+
+
+async def test_codebook_pane_keeps_each_theme_and_its_counts_on_one_line(project: Path):
+    long_name = "Winding route through roles not seen as traditional for AHPs"
+    with open_store(project) as store:
+        themes = tuple(t if t.id != "winding" else t.__class__(**{**t.__dict__,
+                                                                  "name": long_name})
+                       for t in THEMES)
+        store.save_codebook(Codebook("test", themes, PATTERNS))
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("a")  # accept the winding-route suggestion: counts 1/1
+        await pilot.pause()
+        pane = screen.query_one("#codebook-panel", Static)
+        lines = [pane.render_line(y).text.rstrip() for y in range(pane.size.height)]
+        [winding] = [line for line in lines if "Winding route" in line]
+        assert winding.endswith("… 1/1"), lines
+        assert any(line.endswith("Serendipity 0/0") for line in lines), lines
+        assert all(len(line) <= pane.content_region.width for line in lines)
+    with open_store(project) as store:
+        assert [c.theme_id for c in store.codings(coder=CODER)] == ["winding"]

@@ -182,9 +182,7 @@ class CodingScreen(FollowsStore, Screen[None]):
                 self.call_after_refresh(view.show_span, span.start, span.end)
         self._draw_panel()
         if counts:
-            self.query_one("#codebook-panel", Static).update(codebook_text(
-                self.store.themes(), self.store.theme_counts(self.coder, session.transcript_id),
-                self.store.theme_counts(self.coder), session.recent_themes()), layout=False)
+            self._draw_codebook()
         self.query_one("#status-line", Static).update(self._status(), layout=False)
         # Re-composing the footer is the slowest part of a key press: only when a key
         # shown in the footer appears or disappears (hidden keys are checked live).
@@ -218,6 +216,16 @@ class CodingScreen(FollowsStore, Screen[None]):
         """The status line shortens the transcript name, and the panel re-wraps."""
         self.query_one("#status-line", Static).update(self._status())
         self.call_after_refresh(self._draw_panel)
+        self.call_after_refresh(self._draw_codebook)
+
+    def _draw_codebook(self) -> None:
+        """The codebook pane: the theme tree with this coder's counts, one line each."""
+        session = self.session
+        panel = self.query_one("#codebook-panel", Static)
+        panel.update(codebook_text(
+            self.store.themes(), self.store.theme_counts(self.coder, session.transcript_id),
+            self.store.theme_counts(self.coder), session.recent_themes(),
+            panel.content_region.width), layout=False)
 
     def _draw_panel(self) -> None:
         """Draw the suggestion panel from ``panel_offset``, saying what lies beyond.

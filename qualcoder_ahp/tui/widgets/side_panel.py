@@ -110,8 +110,12 @@ def _criteria(out: Text, theme: Theme | None, patterns: dict[str, Pattern],
 
 
 def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[str, int],
-                  recent: list[str]) -> Text:
-    """The theme tree with this coder's counts (here / all transcripts) and number keys."""
+                  recent: list[str], width: int = 0) -> Text:
+    """The theme tree with this coder's counts (here / all transcripts) and number keys.
+
+    With ``width``, a theme name too long for its line ends in "…" so that each theme
+    takes one line with its counts (a wrapped count pushed themes off the panel).
+    """
     out = Text()
     out.append("Codebook (here/all)\n", style="bold")
     if not themes:
@@ -126,9 +130,14 @@ def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[st
         out.append("  " * level)
         out.append(" ", style=_swatch(theme.color))
         out.append(" ")
-        out.append(theme.name, style="" if theme.codable else "italic dim")
-        if theme.codable:
-            out.append(f" {here.get(theme.id, 0)}/{everywhere.get(theme.id, 0)}", style="dim")
+        counts = f" {here.get(theme.id, 0)}/{everywhere.get(theme.id, 0)}" if theme.codable \
+            else ""
+        name = theme.name
+        room = width - (2 + 2 * level + 2) - len(counts)
+        if width and len(name) > room:
+            name = name[:max(1, room - 1)] + "…"
+        out.append(name, style="" if theme.codable else "italic dim")
+        out.append(counts, style="dim")
         out.append("\n")
     return out
 
