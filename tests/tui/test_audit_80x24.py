@@ -384,3 +384,34 @@ async def test_codebook_pane_keeps_each_theme_and_its_counts_on_one_line(project
         assert all(len(line) <= pane.content_region.width for line in lines)
     with open_store(project) as store:
         assert [c.theme_id for c in store.codings(coder=CODER)] == ["winding"]
+
+
+async def test_a_second_job_waits_for_the_first(project: Path, monkeypatch):
+    import threading
+
+    from qualcoder_ahp.tui import jobs
+
+    release, calls = threading.Event(), []
+
+    def slow_suggest(store_path, progress=None):  # type: ignore[no-untyped-def]
+        calls.append(store_path)
+        release.wait(10)
+        return "done"
+
+    monkeypatch.setattr(jobs, "suggest", slow_suggest)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press("S", "i")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Wait for the running job (suggestions)") for m in messages), \
+            messages
+        assert isinstance(app.screen, TranscriptsScreen)  # no import dialog over the job
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(calls) == 1
+        assert any(n.message == "done" for n in app._notifications)

@@ -206,9 +206,21 @@ class TranscriptsScreen(Screen[None]):
             return
         self.open_transcript(found.transcript_id, found.id)
 
+    def _job_running(self) -> bool:
+        """Whether an import or suggestion job is running (then say so)."""
+        running = [w for w in self.app.workers if w.group == "jobs" and w.is_running]
+        if running:
+            what = (running[0].description or "job").lower()
+            self.notify(f"Wait for the running job ({what}) to finish: the bar below shows "
+                        "how far it is.", severity="warning", markup=False)
+        return bool(running)
+
     def action_import_files(self) -> None:
         """Ask for files or folders and import them in a worker."""
         from qualcoder_ahp.tui.screens.modals import SearchModal
+
+        if self._job_running():
+            return
 
         def start(value: str | None) -> None:
             if not value or not value.strip():
@@ -238,7 +250,14 @@ class TranscriptsScreen(Screen[None]):
 
     def _start_job(self, label: str, description: str,
                    job: Callable[[jobs.ProgressFn], str]) -> None:
-        """Run ``job`` in a thread worker owned by the app (whose one handler reports errors)."""
+        """Run ``job`` in a thread worker owned by the app (whose one handler reports errors).
+
+        One job at a time: a second S or i while one runs used to start a second
+        writer beside it (the "exclusive" worker flag cannot stop a running thread),
+        with two jobs' progress fighting over one bar.
+        """
+        if self._job_running():
+            return
 
         def run() -> None:
             try:
