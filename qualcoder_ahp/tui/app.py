@@ -166,15 +166,24 @@ class WorkbenchApp(App[None]):
         self.push_screen(ReconcileScreen(self.store, self.coder))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide navigation keys that lead to the screen already shown."""
+        """Hide navigation keys that lead to the screen already shown.
+
+        (Pressing ``C`` on the counts screen used to stack a second counts screen,
+        which then took two Escapes to leave.)
+        """
         from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+        from qualcoder_ahp.tui.screens.counts import CountsScreen
+        from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
         from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
 
         if not self.coder and action not in ("quit", "help"):
             return False
-        if action == "transcripts" and isinstance(self.screen, TranscriptsScreen):
-            return False
-        if action == "codebook" and isinstance(self.screen, CodebookScreen):
+        navigation = ("transcripts", "codebook", "counts", "reconcile")
+        if action in navigation and isinstance(self.screen, ModalScreen):
+            return False  # finish (or Escape) the dialog first; nothing stacks on top of it
+        here = {"transcripts": TranscriptsScreen, "codebook": CodebookScreen,
+                "counts": CountsScreen, "reconcile": ReconcileScreen}.get(action)
+        if here is not None and isinstance(self.screen, here):
             return False
         return True
 

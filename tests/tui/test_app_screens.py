@@ -214,7 +214,8 @@ async def test_empty_project_shows_what_to_do(tmp_path: Path):
         await pilot.pause()
         assert isinstance(app.screen, TranscriptsScreen)
         messages = [n.message for n in app._notifications]
-        assert any(m.startswith("No suggestions yet: load a codebook") for m in messages)
+        assert any(m.startswith("No suggestions yet: import transcripts (i), then load a "
+                                "codebook") for m in messages), messages
 
 
 async def test_click_moves_the_cursor(project: Path):
@@ -262,4 +263,7 @@ async def test_real_hearing_opens_scrolls_and_searches(real_dir: Path):
         assert "paramedic" in screen_text(app).lower()
         await pilot.press("pagedown", "down", "c")
         await pilot.pause()
-        assert app.screen.__class__.__name__ == "ThemePickerModal"
+        # No codebook in this project: no empty theme picker, the panel says what to do.
+        assert app.screen is screen
+        assert screen.check_action("code", ()) is False
+        assert "No codebook loaded yet" in " ".join(screen_text(app).split())

@@ -13,14 +13,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.tui.follow import FollowsStore
-from qualcoder_ahp.tui.widgets.pane import Pane
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 
 class CodebookScreen(FollowsStore, Screen[None]):
@@ -29,6 +29,9 @@ class CodebookScreen(FollowsStore, Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Back", tooltip="Back to the previous screen"),
         Binding("M", "memo", "Theme memo", tooltip="Write your memo on the highlighted theme"),
+        Binding("tab", "switch_pane", "Details ⇄ themes",
+                tooltip="Move the keys between the theme tree and the details pane "
+                        "(↑ ↓ PgUp PgDn scroll the details: criteria, examples, patterns)"),
     ]
 
     def __init__(self, store: Store, coder: str) -> None:
@@ -41,9 +44,11 @@ class CodebookScreen(FollowsStore, Screen[None]):
         yield Header()
         with Horizontal(id="codebook-main"):
             yield Tree("Codebook", id="theme-tree")
-            with Pane(id="theme-detail-pane"):
+            # Focusable (Tab): at 80x24 the criteria, examples and pattern precision run
+            # far below the screen, and the mouse is optional.
+            with VerticalScroll(id="theme-detail-pane"):
                 yield Static(id="theme-detail")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"coder: {self.coder}"
@@ -70,7 +75,8 @@ class CodebookScreen(FollowsStore, Screen[None]):
                 label.append(f"  {self.mine.get(theme.id, 0)}", style="dim")
             nodes[theme.id] = parent.add(label, data=theme.id, expand=True,
                                          allow_expand=False)
-        tree.focus()
+        if not self.query_one("#theme-detail-pane").has_focus:  # a re-read keeps the focus
+            tree.focus()
         if self.themes:
             first = keep if keep in nodes else next(iter(self.themes))
             # Every node is expanded and the themes come in tree order: line = position.
@@ -90,6 +96,10 @@ class CodebookScreen(FollowsStore, Screen[None]):
 
     def _show(self, theme_id: str) -> None:
         theme = self.themes[theme_id]
+        pane = self.query_one("#theme-detail-pane", VerticalScroll)
+        if getattr(self, "_shown", None) != theme_id:  # another theme: read it from the top
+            pane.scroll_home(animate=False)
+            self._shown = theme_id
         self.query_one("#theme-detail", Static).update(self.detail(theme))
 
     def detail(self, theme: Theme) -> Text:
@@ -123,6 +133,14 @@ class CodebookScreen(FollowsStore, Screen[None]):
                            f"{stat['accepted']} acc, {stat['rejected']} rej, "
                            f"precision {precision}\n")
         return out
+
+    def action_switch_pane(self) -> None:
+        """Give the keys to the details pane (to scroll it), or back to the tree."""
+        pane = self.query_one("#theme-detail-pane", VerticalScroll)
+        if pane.has_focus:
+            self.query_one("#theme-tree", Tree).focus()
+        else:
+            pane.focus()
 
     def action_close(self) -> None:
         """Back to where we came from."""

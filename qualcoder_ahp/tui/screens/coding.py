@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.session import STATUS_FILTERS, CodingSession
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
 from qualcoder_ahp.tui.widgets.transcript_view import Marks, TranscriptView
 
@@ -40,6 +41,7 @@ def _recent_bindings() -> list[Binding]:
 
 class CodingScreen(FollowsStore, Screen[None]):
     """Code one transcript."""
+
 
     BINDINGS = [
         Binding("n", "step(1)", "Next", tooltip="Next suggestion (wraps round)"),
@@ -84,6 +86,9 @@ class CodingScreen(FollowsStore, Screen[None]):
                 tooltip="Drop the selection and the search highlights"),
         Binding("pagedown", "page(1)", "Page ▼", show=False, tooltip="Scroll down a page"),
         Binding("pageup", "page(-1)", "Page ▲", show=False, tooltip="Scroll up a page"),
+        Binding("tab", "switch_pane", "Details", show=False,
+                tooltip="Keys to the suggestion panel (↑ ↓ PgUp PgDn scroll its criteria "
+                        "and patterns) and back; the other keys keep working"),
     ]
 
     def __init__(self, store: Store, coder: str, transcript_id: int,
@@ -93,6 +98,11 @@ class CodingScreen(FollowsStore, Screen[None]):
         self.coder = coder
         self.session = CodingSession(store, coder, transcript_id)
         self._allowed: tuple[bool, ...] | None = None
+        self.panel_offset = 0
+        """First line of the suggestion panel shown (it scrolls when it overflows)."""
+        self.panel_keys = False
+        """Whether the arrow and page keys scroll the suggestion panel (Tab)."""
+        self._panel_for: int | None = -1
         self._position(suggestion_id)
 
     def compose(self) -> ComposeResult:
@@ -103,7 +113,7 @@ class CodingScreen(FollowsStore, Screen[None]):
                 yield Static(id="suggestion-panel")
                 yield Static(id="codebook-panel")
         yield Static(id="status-line")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self._show_transcript()
@@ -170,13 +180,9 @@ class CodingScreen(FollowsStore, Screen[None]):
                 view.show_span(span.start, span.end)
             else:  # not laid out yet: scroll once the view knows its size
                 self.call_after_refresh(view.show_span, span.start, span.end)
-        # Fixed-size panels: update without a layout pass (a reflow costs more than a key).
-        self.query_one("#suggestion-panel", Static).update(
-            suggestion_text(session, self._patterns), layout=False)
+        self._draw_panel()
         if counts:
-            self.query_one("#codebook-panel", Static).update(codebook_text(
-                self.store.themes(), self.store.theme_counts(self.coder, session.transcript_id),
-                self.store.theme_counts(self.coder), session.recent_themes()), layout=False)
+            self._draw_codebook()
         self.query_one("#status-line", Static).update(self._status(), layout=False)
         # Re-composing the footer is the slowest part of a key press: only when a key
         # shown in the footer appears or disappears (hidden keys are checked live).
@@ -188,15 +194,77 @@ class CodingScreen(FollowsStore, Screen[None]):
             self._allowed = allowed
 
     def _status(self) -> Text:
+        """Name, coder, progress and search hits; a long file name is shortened so the
+        figures stay on an 80-column screen."""
         session = self.session
-        out = Text()
         decided, total = session.progress()
-        out.append(f" {session.info.name} ", style="bold reverse")
-        out.append(f" coder {self.coder} · decided {decided}/{total} · "
-                   f"codings {len(session.codings)}")
+        rest = (f" coder {self.coder} · decided {decided}/{total} · "
+                f"codings {len(session.codings)}")
         if session.search_query:
-            out.append(f" · search “{session.search_query}”: {len(session.search_hits)} hits")
+            rest += f" · search “{session.search_query}”: {len(session.search_hits)} hits"
+        width = self.size.width or self.app.size.width
+        name = session.info.name
+        room = max(12, width - len(rest) - 2)
+        if len(name) > room:
+            name = name[:room - 1] + "…"
+        out = Text()
+        out.append(f" {name} ", style="bold reverse")
+        out.append(rest)
         return out
+
+    def on_resize(self) -> None:
+        """The status line shortens the transcript name, and the panel re-wraps."""
+        self.query_one("#status-line", Static).update(self._status())
+        self.call_after_refresh(self._draw_panel)
+        self.call_after_refresh(self._draw_codebook)
+
+    def _draw_codebook(self) -> None:
+        """The codebook pane: the theme tree with this coder's counts, one line each."""
+        session = self.session
+        panel = self.query_one("#codebook-panel", Static)
+        panel.update(codebook_text(
+            self.store.themes(), self.store.theme_counts(self.coder, session.transcript_id),
+            self.store.theme_counts(self.coder), session.recent_themes(),
+            panel.content_region.width), layout=False)
+
+    def _draw_panel(self) -> None:
+        """Draw the suggestion panel from ``panel_offset``, saying what lies beyond.
+
+        The panel has a fixed size and is redrawn without a layout pass (a reflow per
+        key would double the cost of ``n`` and ``a`` on a long transcript); when the
+        text is longer than the panel (at 80x24 a theme's criteria are), the last row
+        says how many lines follow and how to read them.
+        """
+        session = self.session
+        panel = self.query_one("#suggestion-panel", Static)
+        text = suggestion_text(session, self._patterns)
+        current = session.current.id if session.current else None
+        if current != self._panel_for:  # another suggestion is read from the top
+            self.panel_offset, self._panel_for = 0, current
+        width, height = panel.content_region.width, panel.content_region.height
+        if not width or not height:  # not laid out yet: on_resize draws it again
+            panel.update(text, layout=False)
+            return
+        lines = text.wrap(self.app.console, width)
+        if len(lines) <= height:
+            self.panel_offset = 0
+            panel.update(text, layout=False)
+            return
+        self.panel_offset = max(0, min(self.panel_offset, len(lines) - height + 1))
+        shown = list(lines[self.panel_offset:self.panel_offset + height])
+        if self.panel_offset:
+            shown[0] = Text(f"▲ {self.panel_offset + 1} lines above", style="dim italic")
+        below = len(lines) - (self.panel_offset + height - 1)
+        if below > 0:
+            hint = "↓/PgDn; Tab: done" if self.panel_keys else "Tab, then ↓"
+            shown[-1] = Text(f"▼ {below} more lines ({hint})", style="dim italic")
+            shown[-1].truncate(width, overflow="ellipsis")
+        panel.update(Text("\n").join(shown), layout=False)
+
+    def scroll_panel(self, lines: int) -> None:
+        """Scroll the suggestion panel by ``lines`` (negative: up)."""
+        self.panel_offset = max(0, self.panel_offset + lines)
+        self._draw_panel()
 
     def _colour(self, theme_id: str) -> str:
         theme = self.session.themes.get(theme_id)
@@ -212,8 +280,11 @@ class CodingScreen(FollowsStore, Screen[None]):
             return False
         if action in NEEDS_SPAN and session.span is None:
             return False
-        if action == "step" and not session.suggestions:
+        if action in ("step", "filter") and not session.suggestions:
             return False
+        if action in ("code", "code_recent") and not any(
+                t.codable for t in session.themes.values()):
+            return False  # no codable theme: the picker would be empty
         if action == "remove" and not session.codings:
             return False
         if action == "next_hit" and not session.search_hits:
@@ -242,7 +313,10 @@ class CodingScreen(FollowsStore, Screen[None]):
             self.notify("No suggestion matches the filter.", severity="warning")
 
     def action_cursor(self, delta: int) -> None:
-        """Move the sentence cursor."""
+        """Move the sentence cursor (or scroll the suggestion panel, after Tab)."""
+        if self.panel_keys:
+            self.scroll_panel(delta)
+            return
         self._do(lambda: self.session.move_cursor(delta))
 
     @on(TranscriptView.Clicked)
@@ -252,11 +326,21 @@ class CodingScreen(FollowsStore, Screen[None]):
 
     def action_page(self, direction: int) -> None:
         """Scroll the transcript by a page."""
+        if self.panel_keys:
+            height = self.query_one("#suggestion-panel").content_region.height
+            self.scroll_panel(direction * max(1, height - 2))
+            return
         view = self.query_one(TranscriptView)
         if direction > 0:
             view.scroll_page_down(animate=False)
         else:
             view.scroll_page_up(animate=False)
+
+    def action_switch_pane(self) -> None:
+        """Give the arrow and page keys to the suggestion panel (to scroll it), or back."""
+        self.panel_keys = not self.panel_keys
+        self.query_one("#suggestion-panel").set_class(self.panel_keys, "-scrolling")
+        self._draw_panel()
 
     def action_select(self) -> None:
         """Start or stop a sentence selection."""
@@ -264,6 +348,9 @@ class CodingScreen(FollowsStore, Screen[None]):
 
     def action_clear(self) -> None:
         """Drop the selection and search highlights."""
+        if self.panel_keys:  # Escape also gives the arrow keys back to the transcript
+            self.action_switch_pane()
+
         def clear() -> None:
             self.session.anchor = None
             self.session.search_query = ""

@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.model.store import Store, open_store
@@ -28,6 +28,7 @@ from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import attribute_names
 from qualcoder_ahp.reports.writers import Sheet, cell_text
 from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 BASE_VIEWS = ("theme", "transcript", "participant", "coder")
 _NUMERIC = re.compile(r"^\d[\d.]*( \(.*%\))?$|^$")
@@ -74,6 +75,24 @@ def counts_table(store: Store, view: str, coder: str | None) -> CountsTable:
                        [[row[i] for i in keep] for row in _texts(sheet)])
 
 
+class CountsGrid(DataTable[object]):
+    """The counts table: ← → scroll a column's width at a time, not one cell.
+
+    At 80 columns only the first five figures fit; one cell per key press meant
+    some forty presses to reach share_pct.
+    """
+
+    STEP = 10
+
+    def action_cursor_right(self) -> None:
+        """Scroll right by about one column."""
+        self.scroll_relative(x=self.STEP, animate=False)
+
+    def action_cursor_left(self) -> None:
+        """Scroll left by about one column."""
+        self.scroll_relative(x=-self.STEP, animate=False)
+
+
 class CountsScreen(FollowsStore, Screen[None]):
     """Theme counts by theme, transcript, participant, coder or attribute."""
 
@@ -109,8 +128,10 @@ class CountsScreen(FollowsStore, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("", id="counts-caption")
-        yield DataTable(id="counts-table", zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        # The theme (or label) column stays put while the figures scroll under it.
+        yield CountsGrid(id="counts-table", zebra_stripes=True, cursor_type="row",
+                         fixed_columns=1)
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self.reload()
@@ -147,7 +168,16 @@ class CountsScreen(FollowsStore, Screen[None]):
         self.shown = table
         if table.rows:
             grid.move_cursor(row=min(row, len(table.rows) - 1))
-        self.query_one("#counts-caption", Label).update(table.caption)
+        # Text, not markup: the caption names coders, and a name may hold brackets.
+        self.query_one("#counts-caption", Label).update(Text(table.caption))
+        self.call_after_refresh(self._caption_hint, table)
+
+    def _caption_hint(self, table: CountsTable) -> None:
+        """Say that more columns lie to the right when the table is wider than the screen."""
+        grid = self.query_one(DataTable)
+        if self.shown is table and grid.virtual_size.width > grid.scrollable_content_region.width:
+            self.query_one("#counts-caption", Label).update(
+                Text(f"{table.caption} · ← → more columns"))
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:

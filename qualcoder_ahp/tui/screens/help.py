@@ -15,7 +15,11 @@ from textual.widgets import DataTable, Label
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(key, description, tooltip) for every binding of ``screen`` and the app."""
+    """(key, description, tooltip) for every binding of ``screen`` and the app.
+
+    Call it while ``screen`` is the app's current screen: app keys that do nothing
+    there (the key of the screen itself) are left out.
+    """
     rows: list[tuple[str, str, str]] = []
     seen: set[str] = set()
     ranged: set[str] = set()
@@ -25,6 +29,8 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
                 continue
             seen.add(binding.key)
             action = binding.action.partition("(")[0]
+            if source is screen.app and screen.app.check_action(action, ()) is False:
+                continue  # e.g. "k Codebook" on the codebook screen: it would do nothing
             # A key range shown once ("1-9") stands for the bindings of the same action.
             if action in ranged:
                 continue

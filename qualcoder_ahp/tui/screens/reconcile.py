@@ -31,7 +31,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Label, SelectionList, Static
+from textual.widgets import Header, Label, SelectionList, Static
 
 from qualcoder_ahp.agreement.compute import CONSENSUS, collect
 from qualcoder_ahp.agreement.intervals import Interval
@@ -39,6 +39,7 @@ from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 CONTEXT = 120
 """Characters of context shown before and after each stretch."""
@@ -88,7 +89,8 @@ class ReconcileScreen(FollowsStore, Screen[None]):
     """Decide the coders' disagreements into a consensus coder."""
 
     DEFAULT_CSS = """
-    ReconcileScreen #reconcile-status { height: 2; padding: 0 1; background: $boost; }
+    ReconcileScreen #reconcile-status { height: auto; max-height: 6; padding: 0 1;
+                                        background: $boost; }
     ReconcileScreen #coder-panels { height: 2fr; }
     ReconcileScreen .coder-panel { width: 1fr; border: round $primary-background;
                                    padding: 0 1; }
@@ -152,11 +154,13 @@ class ReconcileScreen(FollowsStore, Screen[None]):
             yield Horizontal(id="coder-panels")
             with VerticalScroll(id="consensus-panel"):
                 yield Static(id="consensus-text")
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         """Pick the coders to compare (all who coded, but the consensus) and load."""
         self.sub_title = f"coder: {self.coder} - consensus: {self.consensus}"
+        # An empty bordered box under "nothing to reconcile" looked like a broken screen.
+        self.query_one("#consensus-panel").display = False
         if self.store.get_setting("blind", "0") == "1":
             # Showing the others' codings would break blind coding for whoever is coding.
             self.query_one("#reconcile-status", Static).update(Text(
@@ -208,6 +212,7 @@ class ReconcileScreen(FollowsStore, Screen[None]):
                 Text(f"Cannot reconcile: {message.error}"))
             return
         self.loaded = True
+        self.query_one("#consensus-panel").display = True
         panels = self.query_one("#coder-panels", Horizontal)
         for k in range(len(self.compared or [])):
             panels.mount(VerticalScroll(Static(id=f"coder-text-{k}"), classes="coder-panel"))
@@ -218,6 +223,24 @@ class ReconcileScreen(FollowsStore, Screen[None]):
 
     loaded = False
     """Whether the disagreements are on screen (not blind, not still computing, no error)."""
+
+    ITEM_ACTIONS = frozenset({"take", "union", "intersection", "reject"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the decision keys only when there is something they would act on.
+
+        With one coder, blind coding on, or while still computing, the footer used
+        to offer "a Take A", "x Reject" and the rest, which then silently did nothing.
+        """
+        if action in self.ITEM_ACTIONS:
+            return self.loaded and self.item is not None
+        if action == "move":
+            return self.loaded and len(self.items) > 1
+        if action == "copy_agreed":
+            return self.loaded and bool(self.agreed)
+        if action == "undo":
+            return bool(self.history)
+        return True
 
     def reread(self) -> None:
         """Another connection committed: re-read the consensus coding, so a stretch
@@ -276,6 +299,7 @@ class ReconcileScreen(FollowsStore, Screen[None]):
     def show(self) -> None:
         """Render the current item into the panels."""
         self._refresh_consensus()
+        self.refresh_bindings()  # undo and the item keys come and go
         self.query_one("#reconcile-status", Static).update(Text(self.status_text()))
         item = self.item
         consensus = self.query_one("#consensus-text", Static)

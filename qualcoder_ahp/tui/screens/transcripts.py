@@ -9,19 +9,52 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
+from pathlib import Path
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, ProgressBar
+from textual.widgets import DataTable, Header, Label, ProgressBar
 
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui import jobs
 from qualcoder_ahp.tui.messages import JobFinished, JobProgress
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 COLUMNS = ("transcript", "participant", "words", "decided", "codings")
+
+
+def import_paths_of(value: str) -> list[str] | None:
+    """The files or folders typed in the import dialog, or None if they cannot be read.
+
+    Several paths are split as a shell would (quotes group), with ``~`` expanded. One
+    existing path is taken whole, so ``my interview.txt`` or ``O'Brien.docx`` need no
+    quotes (an unmatched apostrophe used to crash the workbench in ``shlex``).
+    """
+    whole = Path(value.strip()).expanduser()
+    if whole.exists():
+        return [str(whole)]
+    try:
+        parts = shlex.split(value)
+    except ValueError:
+        return None
+    return [str(Path(p).expanduser()) for p in parts]
+
+
+class TranscriptTable(DataTable[object], inherit_bindings=False):
+    """The transcripts table without its own (hidden) Enter binding.
+
+    DataTable's Enter shadowed the screen's, so the footer never showed "Open". A
+    priority binding on the screen would show it but runs ahead of the table's
+    queued keys: typing ↓ Enter quickly opened the row above. Without the table's
+    binding, Enter reaches the screen in order, after the ↓. A click still opens the
+    row (RowSelected).
+    """
+
+    BINDINGS = [b for b in DataTable.BINDINGS
+                if not (isinstance(b, Binding) and b.key == "enter")]
 
 
 class TranscriptsScreen(Screen[None]):
@@ -48,14 +81,13 @@ class TranscriptsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table: DataTable[object] = DataTable(id="transcripts", cursor_type="row",
-                                             zebra_stripes=True)
+        table = TranscriptTable(id="transcripts", cursor_type="row", zebra_stripes=True)
         yield table
         yield Label("No transcripts yet: press i to import files or folders, then S to run "
                     "the codebook's suggestions.", id="empty-hint")
         yield Label("", id="job-label")
         yield ProgressBar(id="job-progress", show_eta=False)
-        yield Footer()
+        yield WorkbenchFooter()
 
     def on_mount(self) -> None:
         self.query_one("#job-progress").display = False
@@ -114,6 +146,7 @@ class TranscriptsScreen(Screen[None]):
         self.sub_title = f"coder: {self.coder} · {len(rows)} transcripts"
         self.query_one("#empty-hint").display = not rows
         table.display = bool(rows)
+        self.refresh_bindings()  # Open and Sort appear with the first transcript
 
     def _selected_id(self) -> int | None:
         table = self.query_one("#transcripts", DataTable)
@@ -159,20 +192,46 @@ class TranscriptsScreen(Screen[None]):
         found = self.store.next_undecided(self.coder, -1, -1)
         if found is None:
             if not self.store.suggestions(status="open"):
-                self.notify("No suggestions yet: load a codebook (`qcahp codebook load FILE`), "
-                            "import transcripts (i), then press S.")
+                # Name only the steps still missing (this used to ask for an import in
+                # a project full of transcripts).
+                steps = []
+                if not self.store.transcripts():
+                    steps.append("import transcripts (i)")
+                if not any(t.codable for t in self.store.themes()):
+                    steps.append("load a codebook (`qcahp codebook load FILE`)")
+                steps.append("press S to run the codebook's patterns")
+                self.notify("No suggestions yet: " + ", then ".join(steps) + ".", markup=False)
                 return
             self.notify("Every suggestion is decided.")
             return
         self.open_transcript(found.transcript_id, found.id)
 
+    def _job_running(self) -> bool:
+        """Whether an import or suggestion job is running (then say so)."""
+        running = [w for w in self.app.workers if w.group == "jobs" and w.is_running]
+        if running:
+            what = (running[0].description or "job").lower()
+            self.notify(f"Wait for the running job ({what}) to finish: the bar below shows "
+                        "how far it is.", severity="warning", markup=False)
+        return bool(running)
+
     def action_import_files(self) -> None:
         """Ask for files or folders and import them in a worker."""
         from qualcoder_ahp.tui.screens.modals import SearchModal
 
+        if self._job_running():
+            return
+
         def start(value: str | None) -> None:
-            if value and value.strip():
-                self._import(shlex.split(value))
+            if not value or not value.strip():
+                return
+            paths = import_paths_of(value)
+            if paths is None:
+                self.notify("Could not read those paths: put a name with spaces or an "
+                            "apostrophe in double quotes, e.g. \"O'Brien interview.docx\".",
+                            severity="warning", timeout=10, markup=False)
+                return
+            self._import(paths)
 
         self.app.push_screen(SearchModal("", "files or folders to import"), start)
 
@@ -191,7 +250,14 @@ class TranscriptsScreen(Screen[None]):
 
     def _start_job(self, label: str, description: str,
                    job: Callable[[jobs.ProgressFn], str]) -> None:
-        """Run ``job`` in a thread worker owned by the app (whose one handler reports errors)."""
+        """Run ``job`` in a thread worker owned by the app (whose one handler reports errors).
+
+        One job at a time: a second S or i while one runs used to start a second
+        writer beside it (the "exclusive" worker flag cannot stop a running thread),
+        with two jobs' progress fighting over one bar.
+        """
+        if self._job_running():
+            return
 
         def run() -> None:
             try:

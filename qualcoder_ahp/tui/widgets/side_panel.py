@@ -41,8 +41,16 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern]) -> Tex
             out.append("Selecting sentences (v to stop)\n", style="bold yellow")
         elif span is not None:
             out.append(f"Cursor: sentence {session.cursor + 1}/{len(session.sentences)}\n")
-        out.append("No suggestion selected: n/p to walk them, c to code by hand.\n",
-                   style="dim")
+        if session.suggestions:
+            out.append("No suggestion selected: n/p to walk them, c to code by hand.\n",
+                       style="dim")
+        elif not any(t.codable for t in session.themes.values()):
+            out.append("No codebook loaded yet: load one with `qcahp codebook load FILE`, "
+                       "then press S on the transcripts screen (t).\n", style="dim")
+        else:
+            out.append("No suggestions in this transcript (no pattern matched, or S has "
+                       "not been run since it was imported): c codes by hand.\n",
+                       style="dim")
     else:
         theme = session.themes.get(sug.theme_id)
         visible = session.visible_suggestions()
@@ -102,10 +110,16 @@ def _criteria(out: Text, theme: Theme | None, patterns: dict[str, Pattern],
 
 
 def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[str, int],
-                  recent: list[str]) -> Text:
-    """The theme tree with this coder's counts (here / all transcripts) and number keys."""
+                  recent: list[str], width: int = 0) -> Text:
+    """The theme tree with this coder's counts (here / all transcripts) and number keys.
+
+    With ``width``, a theme name too long for its line ends in "…" so that each theme
+    takes one line with its counts (a wrapped count pushed themes off the panel).
+    """
     out = Text()
     out.append("Codebook (here/all)\n", style="bold")
+    if not themes:
+        out.append("No themes yet: `qcahp codebook load FILE`.\n", style="dim")
     depth: dict[str, int] = {}
     numbers = {theme_id: i + 1 for i, theme_id in enumerate(recent)}
     for theme in themes:
@@ -116,9 +130,14 @@ def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[st
         out.append("  " * level)
         out.append(" ", style=_swatch(theme.color))
         out.append(" ")
-        out.append(theme.name, style="" if theme.codable else "italic dim")
-        if theme.codable:
-            out.append(f" {here.get(theme.id, 0)}/{everywhere.get(theme.id, 0)}", style="dim")
+        counts = f" {here.get(theme.id, 0)}/{everywhere.get(theme.id, 0)}" if theme.codable \
+            else ""
+        name = theme.name
+        room = width - (2 + 2 * level + 2) - len(counts)
+        if width and len(name) > room:
+            name = name[:max(1, room - 1)] + "…"
+        out.append(name, style="" if theme.codable else "italic dim")
+        out.append(counts, style="dim")
         out.append("\n")
     return out
 
