@@ -209,6 +209,7 @@ async def test_empty_project_shows_what_to_do(tmp_path: Path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "No transcripts yet: press i to import" in screen_text(app)
+        assert "There is no codebook either: load one with" in screen_text(app)
         assert app.screen.check_action("open", ()) is False
         await pilot.press("enter", "g")
         await pilot.pause()
@@ -216,6 +217,21 @@ async def test_empty_project_shows_what_to_do(tmp_path: Path):
         messages = [n.message for n in app._notifications]
         assert any(m.startswith("No suggestions yet: import transcripts (i), then load a "
                                 "codebook") for m in messages), messages
+
+
+async def test_empty_project_with_a_codebook_asks_only_for_transcripts(tmp_path: Path):
+    from qualcoder_ahp.suggest.codebook import load_codebook
+
+    store = open_store(tmp_path / "cb.db")
+    store.save_codebook(load_codebook(Path(__file__).parents[1] / "data" / "codebooks"
+                                      / "blog.yaml"))
+    store.close()
+    app = make_app(tmp_path / "cb.db", coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "press i to import files or folders, then S to run" in text
+        assert "no codebook" not in text
 
 
 async def test_click_moves_the_cursor(project: Path):

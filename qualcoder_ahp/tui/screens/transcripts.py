@@ -144,7 +144,16 @@ class TranscriptsScreen(Screen[None]):
         if selected is not None and str(selected) in {str(r[0]) for r in rows}:
             table.move_cursor(row=table.get_row_index(str(selected)))
         self.sub_title = f"coder: {self.coder} · {len(rows)} transcripts"
-        self.query_one("#empty-hint").display = not rows
+        hint = self.query_one("#empty-hint", Label)
+        hint.display = not rows
+        if not rows:
+            # Name the codebook step too when it is missing: S needs one.
+            codebook = any(t.codable for t in self.store.themes())
+            hint.update("No transcripts yet: press i to import files or folders, then S to run "
+                        "the codebook's suggestions." if codebook else
+                        "No transcripts yet: press i to import files or folders. There is no "
+                        "codebook either: load one with `qcahp codebook load FILE`, then press "
+                        "S to run its suggestions.")
         table.display = bool(rows)
         self.refresh_bindings()  # Open and Sort appear with the first transcript
 
