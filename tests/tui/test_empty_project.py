@@ -22,7 +22,7 @@ async def test_empty_project_hint_wraps_and_g_explains(tmp_path: Path):
         assert hint.size.width <= 80
         lines = [hint.render_line(y).text.strip() for y in range(hint.size.height)]
         shown = " ".join(line for line in lines if line)
-        assert shown.endswith("the codebook's suggestions."), lines  # nothing cut off
+        assert shown.endswith("then press S to run its suggestions."), lines  # nothing cut off
         await pilot.press("g")
         await pilot.pause()
         messages = [n.message for n in app._notifications]
