@@ -172,7 +172,7 @@ def test_write_private_is_owner_only(tmp_path):
     os.chmod(target, 0o644)
     write_private(target, "a,b\n")
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
-    assert target.read_text() == "a,b\n"
+    assert target.read_text(encoding="utf-8-sig") == "a,b\n"
     fresh = write_private(tmp_path / "new.xlsx", b"PK")
     assert stat.S_IMODE(os.stat(fresh).st_mode) == 0o600
 
@@ -191,3 +191,20 @@ def test_pick_format():
     assert pick_format("csv", "a.xlsx", "table") == "csv"
     assert pick_format(None, None, "md") == "md"
     assert pick_format(None, "noext", "table") == "table"
+
+
+def test_csv_files_carry_a_bom_for_excel_and_keep_non_ascii(tmp_path):
+    # Excel opens a BOM-less UTF-8 CSV in the legacy code page ("ZoÃ©"); the mark
+    # makes it read UTF-8. Only files get it, and only once.
+    sheet = Sheet("q", ["speaker", "quote"],
+                  [["Zoé O’Neill", 'She said, "why not?"\nthen left 😊']])
+    target = write_private(tmp_path / "q.CSV", to_csv(sheet))
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and not raw.startswith(b"\xef\xbb\xbf" * 2)
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows == [["speaker", "quote"], ["Zoé O’Neill", 'She said, "why not?"\nthen left 😊']]
+    again = write_private(tmp_path / "again.csv", "\ufeffa\n").read_bytes()
+    assert again == b"\xef\xbb\xbfa\n"
+    assert not to_csv(sheet).startswith("\ufeff")  # the terminal / a pipe gets none
+    md = write_private(tmp_path / "q.md", "Zoé\n").read_bytes()
+    assert md == "Zoé\n".encode()

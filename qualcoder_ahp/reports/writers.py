@@ -27,6 +27,8 @@ BINARY = ("xlsx", "docx", "png")
 MAX_WIDTH = 60
 WRITE_CHUNK = 1 << 20
 """Characters of a text report encoded and written at a time."""
+BOM = "\ufeff"
+"""Byte order mark that tells Excel a CSV file is UTF-8."""
 WIDE_WIDTH = 80
 """Width of long-text columns (quotes, context, memos) in XLSX, which wrap."""
 
@@ -57,10 +59,17 @@ def pick_format(fmt: str | None, output: str | None, default: str) -> str:
 def write_private(path: str | os.PathLike[str], data: bytes | str) -> Path:
     """Write ``data`` to ``path`` readable by the owner only (mode 0600).
 
+    Text written to a ``.csv`` file starts with a UTF-8 byte order mark: Excel
+    reads a CSV without one in the machine's legacy code page, so "Zoé O’Neill"
+    would open as "ZoÃ© Oâ€™Neill". pandas, readr and Python's ``utf-8-sig`` skip
+    the mark; CSV printed to the terminal (a pipe into another tool) has none.
+
     Raises:
         UserError: the file cannot be written (missing folder, permissions, a directory).
     """
     target = Path(path)
+    if isinstance(data, str) and target.suffix.lower() == ".csv" and not data.startswith(BOM):
+        data = BOM + data
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
