@@ -162,8 +162,8 @@ def test_docx_groups_quotes_by_theme(data):
                         "Career route / Serendipity"]
     quoted = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
     assert quoted[0] == "\u201cIt was a winding road.\u201d" and len(quoted) == 8
-    assert any("P01 (band: 8c; profession: physio), transcript t1, speaker Asha; coder alice, "
-               "manual" in p.text for p in doc.paragraphs)
+    assert any("P01 (band: 8c; profession: physio), transcript t1, turn 2, speaker Asha; "
+               "coder alice, manual" in p.text for p in doc.paragraphs)
 
 
 def test_write_private_is_owner_only(tmp_path):
@@ -208,3 +208,52 @@ def test_csv_files_carry_a_bom_for_excel_and_keep_non_ascii(tmp_path):
     assert not to_csv(sheet).startswith("\ufeff")  # the terminal / a pipe gets none
     md = write_private(tmp_path / "q.md", "Zoé\n").read_bytes()
     assert md == "Zoé\n".encode()
+
+
+def _timed_project(store):
+    """One timed interview with non-ASCII names, a memo with quotes, a comma and a newline."""
+    from qualcoder_ahp.records import Codebook, ParsedTranscript, Sentence, Theme, Turn
+
+    store.save_codebook(Codebook("t", (Theme("ser", "Sérendipité ’chance’", position=0),)))
+    q, a = "How did you start?", "I fell into it by chance 😊, honestly."
+    text = q + "\n\n" + a
+    s = len(q) + 2
+    parsed = ParsedTranscript(text, [Turn("Int", "interviewer", 0, len(q), "00:00:02"),
+                                     Turn("Zoé O’Neill", "participant", s, len(text),
+                                          "00:14:05")],
+                              "vtt", [Sentence(0, len(q), 0), Sentence(s, len(text), 1)])
+    info, _ = store.add_transcript("zoé", parsed, participant="P9")
+    store.set_participant_attributes("P9", {"profession": "Ergothérapeute"})
+    coding = store.code(info.id, "ser", "Benoît", s, len(text))
+    store.set_memo("Benoît", "coding", coding.id, 'Says "by chance",\nnot planned')
+    return ReportData(store)
+
+
+def test_quotes_carry_turn_and_timestamp_in_every_format(store, tmp_path):
+    # Character offsets cannot be cited; the turn number and the source's timestamp
+    # are how a reader finds the quote in the transcript.
+    data = _timed_project(store)
+    rows = quotes(data)
+    assert [(q.turn, q.time, q.speaker) for q in rows] == [(2, "00:14:05", "Zoé O’Neill")]
+    sheet = ex.quotes_sheet(rows, ["profession"])
+    parsed = list(csv.DictReader(io.StringIO(to_csv(sheet))))
+    assert parsed[0]["turn"] == "2" and parsed[0]["time"] == "00:14:05"
+    assert parsed[0]["speaker"] == "Zoé O’Neill" and parsed[0]["memo"] == 'Says "by chance",\nnot planned'
+    assert parsed[0]["quote"] == "I fell into it by chance 😊, honestly."
+    doc = ex.quotes_json(rows, None, None)["quotes"][0]
+    assert (doc["turn"], doc["time"]) == (2, "00:14:05")
+    book = load_workbook(io.BytesIO(to_xlsx([sheet])))
+    head, first = list(book.active.iter_rows(values_only=True))
+    got = dict(zip(head, first, strict=True))
+    assert got["turn"] == 2 and got["time"] == "00:14:05" and got["profession"] == "Ergothérapeute"
+    assert got["memo"] == 'Says "by chance",\nnot planned'
+    md = to_markdown([ex.quotes_sheet(rows, ["profession"], flat=True)])
+    assert "| Zoé O’Neill | 2 | 00:14:05 | I fell into it by chance 😊, honestly. |" in md
+    from docx import Document
+
+    word = Document(io.BytesIO(ex.quotes_docx(rows, "Quotes")))
+    texts = [p.text for p in word.paragraphs]
+    assert "Sérendipité ’chance’" in texts
+    assert "\u201cI fell into it by chance 😊, honestly.\u201d" in texts
+    assert any(t.startswith("\u2014 P9 (profession: Ergothérapeute), transcript zoé, turn 2 "
+                            "(00:14:05), speaker Zoé O’Neill; coder Benoît, manual") for t in texts)

@@ -112,7 +112,7 @@ def matrix_json(matrix: Matrix) -> dict[str, Any]:
 
 
 QUOTE_COLUMNS = ["theme", "theme_path", "transcript", "participant"]
-QUOTE_TAIL = ["speaker", "quote", "context", "coder", "origin", "memo", "start", "end",
+QUOTE_TAIL = ["speaker", "turn", "time", "quote", "context", "coder", "origin", "memo", "start", "end",
               "coding_id"]
 
 
@@ -127,7 +127,7 @@ def quotes_sheet(quotes: list[Quote], attributes: list[str], *, flat: bool = Fal
         attrs = ([_attr_text(q.attributes)] if flat
                  else [q.attributes.get(a) for a in attributes])
         rows.append([q.theme_id, q.theme_path, q.transcript, q.participant, *attrs, q.speaker,
-                     q.quote, q.context, q.coder, q.origin, q.memo, q.start, q.end, q.coding_id])
+                     q.turn, q.time, q.quote, q.context, q.coder, q.origin, q.memo, q.start, q.end, q.coding_id])
     return Sheet("Quotes", QUOTE_COLUMNS + attr_cols + QUOTE_TAIL, rows, title="Quotes",
                  wrap={"quote", "context", "memo"})
 
@@ -143,7 +143,8 @@ def quotes_json(quotes: list[Quote], coder: str | None, theme: str | None) -> di
         "quotes": [{
             "coding_id": q.coding_id, "theme_id": q.theme_id, "theme_path": q.theme_path,
             "transcript": q.transcript, "participant": q.participant,
-            "attributes": q.attributes, "speaker": q.speaker, "quote": q.quote,
+            "attributes": q.attributes, "speaker": q.speaker, "turn": q.turn,
+            "time": q.time, "quote": q.quote,
             "context": q.context, "coder": q.coder, "memo": q.memo, "origin": q.origin,
             "start": q.start, "end": q.end,
         } for q in quotes],
@@ -151,12 +152,19 @@ def quotes_json(quotes: list[Quote], coder: str | None, theme: str | None) -> di
 
 
 def attribution(q: Quote) -> str:
-    """``P01 (profession: physiotherapist), transcript asha, speaker Asha; coder alice, manual``."""
+    """Where a quote comes from, enough to cite and find it.
+
+    ``P01 (profession: physiotherapist), transcript asha, turn 12 (00:14:05), speaker
+    Asha; coder alice, manual`` (the timestamp only when the source had one).
+    """
     who = q.participant or "no participant"
     if q.attributes:
         who += f" ({_attr_text(q.attributes)})"
+    where = f", turn {q.turn}" if q.turn is not None else ""
+    if q.time:
+        where += f" ({q.time})"
     speaker = f", speaker {q.speaker}" if q.speaker else ""
-    return f"{who}, transcript {q.transcript}{speaker}; coder {q.coder}, {q.origin}"
+    return f"{who}, transcript {q.transcript}{where}{speaker}; coder {q.coder}, {q.origin}"
 
 
 def quotes_docx(quotes: list[Quote], title: str) -> bytes:
