@@ -381,7 +381,34 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
     means = {key: st.mean_defined(r.stats[key] for r in theme_rows)[0] for key in overall.stats}
     mean_row = AgreementRow("mean", f"(mean over {len(theme_rows)} themes)", "(all)",
                             total.units, {}, means)
+    reason = _why_nothing_pooled(corpus) if k == 2 else None
+    if reason:
+        # Every transcript was left out (a coder has not coded it): "no units" would
+        # read as an empty project, when the cause is a coder who has not coded.
+        theme_rows = [_explained(r, reason) for r in theme_rows]
+        overall, mean_row = _explained(overall, reason), _explained(mean_row, reason)
     return AgreementReport(corpus.coders, unit, threshold, cells, theme_rows, overall, mean_row)
+
+
+def _why_nothing_pooled(corpus: Corpus) -> str | None:
+    """Why two coders' pooled figures have no units, when a coder is the cause."""
+    if not corpus.transcripts or any(len(corpus.raters.get(d.id, ())) == 2
+                                     for d in corpus.transcripts):
+        return None
+    rated = {c for d in corpus.transcripts for c in corpus.raters.get(d.id, ())}
+    idle = [c for c in corpus.coders if c not in rated]
+    if idle:
+        return f"{' and '.join(idle)} made no coding in any transcript"
+    return f"no transcript was coded by both {' and '.join(corpus.coders)}"
+
+
+def _explained(row: AgreementRow, reason: str) -> AgreementRow:
+    """The row with its units-less undefined values given ``reason`` instead."""
+    if row.units:
+        return row
+    stats = {key: st.Undefined(reason) if isinstance(value, st.Undefined) else value
+             for key, value in row.stats.items()}
+    return AgreementRow(row.view, row.theme, row.transcript, row.units, row.counts, stats)
 
 
 # --------------------------------------------------------------------------- disagreements
