@@ -212,10 +212,67 @@ def cooccurrence_json(co: Cooccurrence) -> dict[str, Any]:
             "matrix": co.cells}
 
 
+_FIGURES = {
+    "theme": "theme id (stable, from the codebook)",
+    "path": "theme names from the top of the codebook tree (Parent / Child)",
+    "codings": "codings of the theme or of any theme below it",
+    "segments": "distinct coded passages: per transcript, codings merged where they overlap "
+                "or touch (a parent over the union of its children)",
+    "transcripts": "transcripts with at least one coding of the theme",
+    "participants": "distinct participants with at least one coding of the theme",
+    "words": "words in the merged passages (overlapping codings count once)",
+    "chars": "characters in the merged passages",
+    "share_pct": "100 x chars coded / characters of the transcripts in scope (the project, "
+                 "or the row's transcript, participant or attribute value)",
+    "words_pct": "the same share over words",
+    "row %": "attribute sheets: the cell as a share of the theme's row total",
+    "col %": "attribute sheets: the cell as a share of the column total (sum of the "
+             "top-level rows)",
+}
+GLOSSARY: dict[str, dict[str, str]] = {
+    "counts": _FIGURES,
+    "quotes": {
+        "theme": _FIGURES["theme"], "theme_path": _FIGURES["path"],
+        "transcript": "transcript name (name@version for a later version)",
+        "participant": "participant id; the attribute columns that follow are theirs",
+        "speaker": "speaker of the turn the quote starts in",
+        "turn": "number of that speaker turn in the transcript (1 = first turn)",
+        "time": "that turn's timestamp in the source recording, when it had one",
+        "quote": "the coded text, verbatim",
+        "context": "the whole sentence(s) the quote touches",
+        "coder": "who made the coding ('consensus' = the agreed coding)",
+        "origin": "suggested, adjusted (a suggestion with its span changed), manual, "
+                  "imported or consensus",
+        "memo": "the coder's memo on this coding",
+        "start / end": "character offsets of the quote in the stored transcript text "
+                       "(half-open)",
+        "coding_id": "the coding's id in the project database",
+    },
+    "cooccurrence": {
+        "unit overlap": "cell = separate stretches of text coded with both themes; diagonal = "
+                   "the theme's segments",
+        "unit sentence / turn": "cell = stored sentences (speaker turns) touched by a coding of "
+                           "each theme; diagonal = those the theme touches",
+        "blank cell": "a theme and its own parent or child (they co-occur by construction)",
+    },
+}
+"""What each column means, written under the About sheet of each workbook, so a
+workbook passed to a co-author or an examiner explains itself."""
+
+
 def about_sheet(items: dict[str, Any]) -> Sheet:
-    """A small "About" sheet: what was exported, from where, with which filters."""
-    return Sheet("About", ["field", "value"], [[k, "" if v is None else str(v)]
-                                               for k, v in items.items()])
+    """A small "About" sheet: what was exported, from where, with which filters.
+
+    For a known ``report`` the definitions of its columns (or units) follow, one
+    per row, after a blank row.
+    """
+    rows: list[list[Any]] = [[k, "" if v is None else str(v)] for k, v in items.items()]
+    glossary = GLOSSARY.get(str(items.get("report")), {})
+    if glossary:
+        rows.append(["", ""])
+        prefix = "" if items.get("report") == "cooccurrence" else "column: "
+        rows += [[prefix + name, meaning] for name, meaning in glossary.items()]
+    return Sheet("About", ["field", "value"], rows, wrap={"value"})
 
 
 def _round(value: float | None) -> float | None:
