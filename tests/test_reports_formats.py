@@ -257,3 +257,14 @@ def test_quotes_carry_turn_and_timestamp_in_every_format(store, tmp_path):
     assert "\u201cI fell into it by chance 😊, honestly.\u201d" in texts
     assert any(t.startswith("\u2014 P9 (profession: Ergothérapeute), transcript zoé, turn 2 "
                             "(00:14:05), speaker Zoé O’Neill; coder Benoît, manual") for t in texts)
+
+
+def test_empty_reports_say_so_in_text_formats(store):
+    store.ensure_coder("dora")
+    data = ReportData(store, "dora")
+    sheet = ex.quotes_sheet(quotes(data), [], flat=True)
+    md = to_markdown([sheet])
+    assert md.startswith("## Quotes\n\n(none: nothing is coded in this selection)")
+    assert "|" not in md
+    assert "(none: nothing is coded in this selection)" in to_table([sheet])
+    assert to_csv(sheet).splitlines() == [",".join(sheet.columns)]  # CSV: the header only

@@ -27,6 +27,8 @@ BINARY = ("xlsx", "docx", "png")
 MAX_WIDTH = 60
 WRITE_CHUNK = 1 << 20
 """Characters of a text report encoded and written at a time."""
+EMPTY = "(none: nothing is coded in this selection)"
+"""What a text table with no rows says instead of an empty grid."""
 BOM = "\ufeff"
 """Byte order mark that tells Excel a CSV file is UTF-8."""
 WIDE_WIDTH = 80
@@ -132,7 +134,7 @@ def to_table(sheets: Sequence[Sheet]) -> str:
             out.append("")
         rows = _row_texts(sheet, 1)
         if not rows:
-            out.append("(none)")
+            out.append(EMPTY)
             out.append("")
             continue
         rows = [[v.replace("\n", " ") for v in r] for r in rows]
@@ -176,8 +178,11 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
         if sheet.title:
             out += [f"## {sheet.title}", ""]
         rows = _row_texts(sheet, 1)
-        numeric = [bool(rows) and all(_is_number(r[i]) for r in rows)
-                   for i in range(len(sheet.columns))]
+        if not rows:
+            # A header-only table renders as an empty grid that looks like a fault.
+            out += [EMPTY, ""]
+            continue
+        numeric = [all(_is_number(r[i]) for r in rows) for i in range(len(sheet.columns))]
         out.append("| " + " | ".join(_md_escape(c) for c in sheet.columns) + " |")
         out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
         out.extend("| " + " | ".join(_md_escape(v) for v in r) + " |" for r in rows)
