@@ -161,7 +161,8 @@ def test_docx_groups_quotes_by_theme(data):
     assert headings == ["Career route / Winding route through non-traditional roles",
                         "Career route / Serendipity"]
     quoted = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
-    assert quoted[0] == "\u201cIt was a winding road.\u201d" and len(quoted) == 8
+    # 8 codings; "I fell into management by chance." was coded by 3 coders: printed once
+    assert quoted[0] == "\u201cIt was a winding road.\u201d" and len(quoted) == 6
     assert any("P01 (band: 8c; profession: physio), transcript t1, turn 2, speaker Asha; "
                "coder alice, manual" in p.text for p in doc.paragraphs)
 
@@ -268,3 +269,20 @@ def test_empty_reports_say_so_in_text_formats(store):
     assert "|" not in md
     assert "(none: nothing is coded in this selection)" in to_table([sheet])
     assert to_csv(sheet).splitlines() == [",".join(sheet.columns)]  # CSV: the header only
+
+
+def test_docx_prints_a_passage_coded_by_several_coders_once(store):
+    # Pooled quotes: alice, bob and consensus all coded "I fell into management by
+    # chance." as Serendipity; Word printed it three times, one per coder.
+    build_project(store)
+    from docx import Document
+
+    doc = Document(io.BytesIO(ex.quotes_docx(quotes(ReportData(store), theme="serendipity"),
+                                             "Quotes")))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts.count(f"\u201c{FELL}\u201d") == 1
+    assert ("\u2014 P01 (band: 8c; profession: physio), transcript t1, turn 2, speaker Asha; "
+            "coders alice, bob, consensus (alice: manual, bob: manual, consensus: consensus)"
+            in texts)
+    quoted = [t for t in texts if t.startswith("\u201c")]
+    assert len(quoted) == 4  # 6 codings, of which 3 over the same passage

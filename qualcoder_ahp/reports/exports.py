@@ -157,6 +157,11 @@ def attribution(q: Quote) -> str:
     ``P01 (profession: physiotherapist), transcript asha, turn 12 (00:14:05), speaker
     Asha; coder alice, manual`` (the timestamp only when the source had one).
     """
+    return f"{_source(q)}; coder {q.coder}, {q.origin}"
+
+
+def _source(q: Quote) -> str:
+    """Participant, attributes, transcript, turn, time and speaker of a quote."""
     who = q.participant or "no participant"
     if q.attributes:
         who += f" ({_attr_text(q.attributes)})"
@@ -164,11 +169,32 @@ def attribution(q: Quote) -> str:
     if q.time:
         where += f" ({q.time})"
     speaker = f", speaker {q.speaker}" if q.speaker else ""
-    return f"{who}, transcript {q.transcript}{where}{speaker}; coder {q.coder}, {q.origin}"
+    return f"{who}, transcript {q.transcript}{where}{speaker}"
+
+
+def _same_passage(quotes: list[Quote]) -> list[list[Quote]]:
+    """Runs of quotes of one theme over exactly the same text (several coders' codings).
+
+    Rows arrive grouped by theme, transcript and offset, so equal passages are adjacent.
+    """
+    groups: list[list[Quote]] = []
+    for q in quotes:
+        last = groups[-1][0] if groups else None
+        if last is not None and (last.theme_id, last.transcript, last.start, last.end) == (
+                q.theme_id, q.transcript, q.start, q.end):
+            groups[-1].append(q)
+        else:
+            groups.append([q])
+    return groups
 
 
 def quotes_docx(quotes: list[Quote], title: str) -> bytes:
-    """A Word document of quotes grouped by theme: heading, quote, attribution, memo."""
+    """A Word document of quotes grouped by theme: heading, quote, attribution, memo.
+
+    A passage several coders coded identically with a theme is printed once, with
+    every coder named (a reader of an appendix wants each quote once); the CSV and
+    XLSX keep one row per coding.
+    """
     from docx import Document
     from docx.shared import Pt
 
@@ -177,21 +203,35 @@ def quotes_docx(quotes: list[Quote], title: str) -> bytes:
     if not quotes:
         doc.add_paragraph("No codings match.")
     current = None
-    for q in quotes:
+    for group in _same_passage(quotes):
+        q = group[0]
         if q.theme_path != current:
             current = q.theme_path
             doc.add_heading(q.theme_path, level=1)
         doc.add_paragraph(f"\u201c{_docx_safe(q.quote.strip())}\u201d", style="Quote")
         para = doc.add_paragraph()
-        run = para.add_run("\u2014 " + _docx_safe(attribution(q)))
+        run = para.add_run("\u2014 " + _docx_safe(_group_attribution(group)))
         run.font.size = Pt(9)
-        if q.memo:
-            memo = para.add_run("\nMemo: " + _docx_safe(q.memo))
-            memo.italic = True
-            memo.font.size = Pt(9)
+        for other in group:
+            if other.memo:
+                who = f" ({other.coder})" if len(group) > 1 else ""
+                memo = para.add_run(f"\nMemo{who}: " + _docx_safe(other.memo))
+                memo.italic = True
+                memo.font.size = Pt(9)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _group_attribution(group: list[Quote]) -> str:
+    """The attribution of a passage, naming every coder who coded it (and how)."""
+    if len(group) == 1:
+        return attribution(group[0])
+    head = _source(group[0])
+    origins = {q.origin for q in group}
+    how = (f", {group[0].origin}" if len(origins) == 1
+           else " (" + ", ".join(f"{q.coder}: {q.origin}" for q in group) + ")")
+    return f"{head}; coders {', '.join(q.coder for q in group)}{how}"
 
 
 def _docx_safe(text: str) -> str:
