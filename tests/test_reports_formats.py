@@ -286,3 +286,15 @@ def test_docx_prints_a_passage_coded_by_several_coders_once(store):
             in texts)
     quoted = [t for t in texts if t.startswith("\u201c")]
     assert len(quoted) == 4  # 6 codings, of which 3 over the same passage
+
+
+def test_markdown_titles_name_the_view_and_the_coders(data):
+    themes = to_markdown([ex.counts_sheet(theme_counts(data))])
+    assert themes.startswith("## Theme counts (all coders)\n")
+    by = to_markdown([ex.counts_sheet(theme_counts(data, by="transcript"))])
+    assert by.startswith("## Theme counts, by transcript (all coders)\n")
+    pooled = to_markdown([ex.quotes_sheet(quotes(data), [], flat=True)])
+    assert pooled.startswith("## Quotes (coders alice, bob, consensus)\n")
+    bob = ReportData(data.store, "bob")
+    assert to_markdown([ex.quotes_sheet(quotes(bob), [], flat=True)]).startswith(
+        "## Quotes (coder bob)\n")

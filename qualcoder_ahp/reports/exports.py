@@ -41,8 +41,9 @@ def counts_sheet(report: CountsReport, *, indent: bool = False) -> Sheet:
         theme = ("  " * r.depth + r.theme_id) if indent else r.theme_id
         rows.append([theme, r.path] + ([r.group] if group else []) + _figure_values(r.figures))
     view = VIEW_TITLE[report.view]
+    kind = "" if report.view == "theme" else f", {view.lower()}"
     return Sheet(view, columns, rows,
-                 title=f"Theme counts, {view.lower()} ({coder_label(report.coder)})",
+                 title=f"Theme counts{kind} ({coder_label(report.coder)})",
                  percent={"share_pct", "words_pct"})
 
 
@@ -128,7 +129,10 @@ def quotes_sheet(quotes: list[Quote], attributes: list[str], *, flat: bool = Fal
                  else [q.attributes.get(a) for a in attributes])
         rows.append([q.theme_id, q.theme_path, q.transcript, q.participant, *attrs, q.speaker,
                      q.turn, q.time, q.quote, q.context, q.coder, q.origin, q.memo, q.start, q.end, q.coding_id])
-    return Sheet("Quotes", QUOTE_COLUMNS + attr_cols + QUOTE_TAIL, rows, title="Quotes",
+    coders = sorted({q.coder for q in quotes})
+    who = (f" (coder {coders[0]})" if len(coders) == 1
+           else f" (coders {', '.join(coders)})" if coders else "")
+    return Sheet("Quotes", QUOTE_COLUMNS + attr_cols + QUOTE_TAIL, rows, title=f"Quotes{who}",
                  wrap={"quote", "context", "memo"})
 
 
