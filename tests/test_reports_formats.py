@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.reports import ReportData, attribute_matrix, quotes, theme_counts
+from qualcoder_ahp.reports import ReportData, attribute_matrix, cooccurrence, quotes, theme_counts
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.writers import (
     Sheet,
@@ -298,3 +298,13 @@ def test_markdown_titles_name_the_view_and_the_coders(data):
     bob = ReportData(data.store, "bob")
     assert to_markdown([ex.quotes_sheet(quotes(bob), [], flat=True)]).startswith(
         "## Quotes (coder bob)\n")
+
+
+def test_cooccurrence_text_formats_explain_the_diagonal_and_blank_cells(data):
+    sheet = ex.cooccurrence_sheet(cooccurrence(data, unit="sentence"))
+    md = to_markdown([sheet]).splitlines()
+    last_row = max(i for i, line in enumerate(md) if line.startswith("| mandate |"))
+    assert md[last_row + 2].startswith("Cell: sentences touched by a coding of each theme.")
+    assert "Blank: a theme and its own parent or child." in to_table([sheet])
+    # CSV stays a plain grid for R or pandas
+    assert "Cell:" not in to_csv(sheet)

@@ -246,7 +246,19 @@ def cooccurrence_sheet(co: Cooccurrence) -> Sheet:
     """The co-occurrence matrix as a sheet (``None`` cells = ancestor/descendant pairs)."""
     rows = [[t, p, *row] for t, p, row in zip(co.theme_ids, co.paths, co.cells, strict=True)]
     return Sheet(f"Co-occurrence {co.unit}", ["theme", "path", *co.theme_ids], rows,
-                 title=f"Co-occurrence by {co.unit} ({coder_label(co.coder)})")
+                 title=f"Co-occurrence by {co.unit} ({coder_label(co.coder)})",
+                 note=COOCCURRENCE_NOTE[co.unit])
+
+
+COOCCURRENCE_NOTE = {
+    "overlap": "Cell: separate stretches of text coded with both themes. Diagonal: the "
+               "theme's own segments. Blank: a theme and its own parent or child.",
+    "sentence": "Cell: sentences touched by a coding of each theme. Diagonal: sentences "
+                "the theme touches. Blank: a theme and its own parent or child.",
+    "turn": "Cell: speaker turns touched by a coding of each theme. Diagonal: turns the "
+            "theme touches. Blank: a theme and its own parent or child.",
+}
+"""How to read a co-occurrence table (its blank cells and diagonal are not zeros)."""
 
 
 def cooccurrence_json(co: Cooccurrence) -> dict[str, Any]:

@@ -47,6 +47,8 @@ class Sheet:
     """Columns holding percentages (shown with one decimal, 0.0 number format in XLSX)."""
     wrap: set[str] = field(default_factory=set)
     """Long-text columns: wide and wrapped in XLSX."""
+    note: str = ""
+    """How to read the table, printed under it in the text and Markdown formats."""
 
 
 def pick_format(fmt: str | None, output: str | None, default: str) -> str:
@@ -149,6 +151,8 @@ def to_table(sheets: Sequence[Sheet]) -> str:
         out.append(line(sheet.columns))
         out.append("  ".join("-" * w for w in widths))
         out.extend(line(r) for r in rows)
+        if sheet.note:
+            out += ["", sheet.note]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -186,6 +190,8 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
         out.append("| " + " | ".join(_md_escape(c) for c in sheet.columns) + " |")
         out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
         out.extend("| " + " | ".join(_md_escape(v) for v in r) + " |" for r in rows)
+        if sheet.note:
+            out += ["", _md_escape(sheet.note)]
         out.append("")
     return "\n".join(out)
 
