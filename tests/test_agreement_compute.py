@@ -216,3 +216,14 @@ def test_pooled_rows_say_when_no_transcript_was_coded_by_both():
     # A real "no units" (an empty transcript coded by both) keeps its own reason.
     empty = Corpus(("a", "b"), [("t", "T")], [TranscriptData(1, "x", "")], {}, {1: ("a", "b")})
     assert compute(empty).overall.stats["cohen_kappa"] == st.Undefined(st.NO_UNITS)
+
+
+def test_rounded_records_never_print_negative_zero():
+    from qualcoder_ahp.agreement.compute import AgreementRow
+
+    row = AgreementRow("theme", "t", "(all)", 10, {}, {"cohen_kappa": -0.0002,
+                                                       "gwet_ac1": -0.25})
+    assert str(row.record(3)["cohen_kappa"]) == "0.0"
+    assert f'{row.record(3)["cohen_kappa"]:.3f}' == "0.000"
+    assert row.record(3)["gwet_ac1"] == -0.25
+    assert row.record()["cohen_kappa"] == -0.0002  # unrounded values stay exact

@@ -304,8 +304,12 @@ class AgreementRow:
         for key, value in self.stats.items():
             if isinstance(value, st.Undefined) or value is None:
                 out[key] = st.render(value)
+            elif digits is not None:
+                # + 0.0 turns a negative value rounded to zero (-0.0) into 0.0: a table
+                # in a paper should not print "-0.000" for a kappa of -0.0002.
+                out[key] = round(value, digits) + 0.0
             else:
-                out[key] = round(value, digits) if digits is not None else value
+                out[key] = value
         return out
 
 
