@@ -322,7 +322,8 @@ def about_sheet(items: dict[str, Any]) -> Sheet:
     For a known ``report`` the definitions of its columns (or units) follow, one
     per row, after a blank row.
     """
-    rows: list[list[Any]] = [[k, "" if v is None else str(v)] for k, v in items.items()]
+    # An unset filter (no --theme) means everything, which a blank cell does not say.
+    rows: list[list[Any]] = [[k, "(all)" if v is None else str(v)] for k, v in items.items()]
     glossary = GLOSSARY.get(str(items.get("report")), {})
     if glossary:
         rows.append(["", ""])
