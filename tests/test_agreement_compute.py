@@ -227,3 +227,16 @@ def test_rounded_records_never_print_negative_zero():
     assert f'{row.record(3)["cohen_kappa"]:.3f}' == "0.000"
     assert row.record(3)["gwet_ac1"] == -0.25
     assert row.record()["cohen_kappa"] == -0.0002  # unrounded values stay exact
+
+
+def test_a_retired_theme_still_coded_is_compared_and_named_retired(store):
+    build_project(store)
+    store.save_codebook(Codebook("ahp", (
+        Theme("careers", "Careers", codable=False),
+        Theme("serendipity", "Serendipity", parent_id="careers"),
+        Theme("mandate", "Board mandate"),
+    )))
+    corpus = collect(store, ["asha", "ben"])
+    assert ("winding", "Winding route (retired)") in corpus.themes
+    row = next(r for r in compute(corpus).themes if r.theme == "winding")
+    assert row.counts["n11"] == 23  # both coded "It was a winding route."

@@ -107,9 +107,11 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
                 rated.append(name)
             for c in codings:
                 if theme is None and c.theme_id not in known_themes:
-                    # A theme used in codings but retired from the codebook still counts.
+                    # A theme used in codings but retired from the codebook still counts,
+                    # named as the reports name it so nobody takes it for a current theme.
                     known_themes.add(c.theme_id)
-                    corpus.themes.append((c.theme_id, store.theme(c.theme_id).name))
+                    corpus.themes.append((c.theme_id,
+                                          f"{store.theme(c.theme_id).name} (retired)"))
                 raw.setdefault((info.id, c.theme_id, name), []).append((c.start, c.end))
         for key, spans in raw.items():
             if theme is None or key[1] == theme:
