@@ -105,3 +105,13 @@ def test_empty_counts_chart_says_there_is_nothing_yet(store):
     _close(fig)
     assert "No codings yet" in texts
     assert len(ticks) == len(set(ticks))
+
+
+def test_long_column_labels_keep_both_ends():
+    a = "Community and mental health NHS foundation trust, north locality 1"
+    b = "Community and mental health NHS foundation trust, north locality 2"
+    short = [charts.shorten(a), charts.shorten(b)]
+    assert short[0] != short[1]  # cut at the end, both read "... north loc…"
+    assert all(len(s) <= 50 and "\u2026" in s for s in short)
+    assert short[0].startswith("Community and mental") and short[0].endswith("locality 1")
+    assert charts.shorten("Paramedic") == "Paramedic"

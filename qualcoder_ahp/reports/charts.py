@@ -40,6 +40,18 @@ def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
+def shorten(label: str, width: int = 50) -> str:
+    """A one-line column label of at most ``width`` characters, cut in the middle.
+
+    Attribute values often differ only at the end ("... foundation trust 1" / "... 2");
+    keeping both ends keeps such columns apart.
+    """
+    if len(label) <= width:
+        return label
+    head = (width - 1) // 2
+    return label[:head].rstrip() + "\u2026" + label[len(label) - (width - 1 - head):].lstrip()
+
+
 def _theme_label(name: str, depth: int) -> str:
     # Children are marked by a dash per level, so the tree survives in a bar chart.
     return _wrap(("\u2013 " * depth) + name)
@@ -136,7 +148,7 @@ def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list
     if diagonal_plain:
         np.fill_diagonal(coloured, np.nan)
     # Column labels stay on one line: rotated multi-line blocks would collide.
-    col_labels = [c if len(c) <= 50 else c[:49] + "\u2026" for c in cols]
+    col_labels = [shorten(c) for c in cols]
     rotate = sum(len(c) for c in cols) > 7 * len(cols) or len(cols) > 6
     # The figure is exactly the grid of cells (a fixed size per cell) and the
     # labels, title and colour bar are drawn outside it; ``bbox_inches="tight"``
