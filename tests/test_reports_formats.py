@@ -308,3 +308,11 @@ def test_cooccurrence_text_formats_explain_the_diagonal_and_blank_cells(data):
     assert "Blank: a theme and its own parent or child." in to_table([sheet])
     # CSV stays a plain grid for R or pandas
     assert "Cell:" not in to_csv(sheet)
+
+
+def test_same_passage_groups_identical_codings_of_a_theme(data):
+    rows = quotes(data, theme="serendipity")
+    groups = ex.same_passage(rows)
+    assert sum(len(g) for g in groups) == len(rows) == 6
+    assert [len(g) for g in groups] == [3, 1, 1, 1]  # alice, bob, consensus: one passage
+    assert {q.coder for q in groups[0]} == {"alice", "bob", "consensus"}

@@ -176,7 +176,7 @@ def _source(q: Quote) -> str:
     return f"{who}, transcript {q.transcript}{where}{speaker}"
 
 
-def _same_passage(quotes: list[Quote]) -> list[list[Quote]]:
+def same_passage(quotes: list[Quote]) -> list[list[Quote]]:
     """Runs of quotes of one theme over exactly the same text (several coders' codings).
 
     Rows arrive grouped by theme, transcript and offset, so equal passages are adjacent.
@@ -207,7 +207,7 @@ def quotes_docx(quotes: list[Quote], title: str) -> bytes:
     if not quotes:
         doc.add_paragraph("No codings match.")
     current = None
-    for group in _same_passage(quotes):
+    for group in same_passage(quotes):
         q = group[0]
         if q.theme_path != current:
             current = q.theme_path
