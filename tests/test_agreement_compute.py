@@ -190,3 +190,53 @@ def test_agreed_stretches_are_the_identical_ones(store):
     agreed = reconcile_items(collect(store, ["asha", "ben"]), agreed=True)
     assert [(i.transcript, i.theme_id, i.of("asha") == i.of("ben")) for i in agreed] == [
         ("ben", "winding", True)]
+
+
+def test_pooled_rows_name_the_coder_who_has_not_coded(store):
+    # dora exists but has coded nothing: every transcript is left out, and the
+    # pooled rows used to read "undefined (no units)" as if the project were empty.
+    build_project(store)
+    store.ensure_coder("dora")
+    report = compute(collect(store, ["asha", "dora"]), "sentence")
+    why = st.Undefined("dora made no coding in any transcript")
+    for row in [*report.themes, report.overall, report.mean]:
+        assert row.units == 0
+        assert set(row.stats.values()) == {why}, row
+    assert report.overall.record()["cohen_kappa"] == "undefined (dora made no coding in any transcript)"
+
+
+def test_pooled_rows_say_when_no_transcript_was_coded_by_both():
+    corpus = Corpus(("a", "b"), [("t", "T")],
+                    [TranscriptData(1, "x", "z" * 100), TranscriptData(2, "y", "z" * 100)],
+                    {(1, "t", "a"): [(0, 10)], (2, "t", "b"): [(0, 10)]},
+                    {1: ("a",), 2: ("b",)})
+    report = compute(corpus)
+    assert report.overall.stats["cohen_kappa"] == st.Undefined(
+        "no transcript was coded by both a and b")
+    # A real "no units" (an empty transcript coded by both) keeps its own reason.
+    empty = Corpus(("a", "b"), [("t", "T")], [TranscriptData(1, "x", "")], {}, {1: ("a", "b")})
+    assert compute(empty).overall.stats["cohen_kappa"] == st.Undefined(st.NO_UNITS)
+
+
+def test_rounded_records_never_print_negative_zero():
+    from qualcoder_ahp.agreement.compute import AgreementRow
+
+    row = AgreementRow("theme", "t", "(all)", 10, {}, {"cohen_kappa": -0.0002,
+                                                       "gwet_ac1": -0.25})
+    assert str(row.record(3)["cohen_kappa"]) == "0.0"
+    assert f'{row.record(3)["cohen_kappa"]:.3f}' == "0.000"
+    assert row.record(3)["gwet_ac1"] == -0.25
+    assert row.record()["cohen_kappa"] == -0.0002  # unrounded values stay exact
+
+
+def test_a_retired_theme_still_coded_is_compared_and_named_retired(store):
+    build_project(store)
+    store.save_codebook(Codebook("ahp", (
+        Theme("careers", "Careers", codable=False),
+        Theme("serendipity", "Serendipity", parent_id="careers"),
+        Theme("mandate", "Board mandate"),
+    )))
+    corpus = collect(store, ["asha", "ben"])
+    assert ("winding", "Winding route (retired)") in corpus.themes
+    row = next(r for r in compute(corpus).themes if r.theme == "winding")
+    assert row.counts["n11"] == 23  # both coded "It was a winding route."

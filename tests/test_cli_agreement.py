@@ -69,7 +69,8 @@ def test_agreement_table_numbers_undefined_reasons(project):
 
 def test_agreement_csv_md_xlsx_to_files(project, tmp_path):
     run("agreement", "--coders", "asha,ben,cai", "--format", "csv", "-o", str(tmp_path / "a.csv"))
-    rows = list(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8")))
+    assert (tmp_path / "a.csv").read_bytes().startswith(b"\xef\xbb\xbfview,")  # BOM: Excel
+    rows = list(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8-sig")))
     assert {"fleiss_kappa", "light_kappa", "coded_by_all"} <= set(rows[0])
     run("agreement", "--coders", "asha,ben", "--unit", "sentence", "--format", "md",
         "-o", str(tmp_path / "a.md"))
@@ -172,7 +173,7 @@ def test_output_format_follows_the_suffix_and_bad_targets_write_nothing(project,
     assert {"coded_by", "not_coded_by"} <= set(json.loads((tmp_path / "d.json").read_text())[0])
     result = run("agreement", "--coders", "asha,ben", "-o", str(tmp_path / "a.csv"))
     assert result.stdout == ""  # the table's heading line is not printed for a file
-    assert (tmp_path / "a.csv").read_text().startswith("view,theme,")
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8-sig").startswith("view,theme,")
     # An unknown suffix, a missing folder, a format codings cannot be: refused, no file,
     # and the missing folder is not created behind the user's back.
     for args in (["agreement", "--coders", "asha,ben", "-o", str(tmp_path / "a.pdf")],

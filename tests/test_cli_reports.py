@@ -149,3 +149,25 @@ def test_every_command_has_help(db):
     for command in ("counts", "quotes", "cooccurrence", "chart"):
         result = run(db, command, "--help")
         assert "Usage:" in result.stdout and "--coder" in result.stdout
+
+
+def test_every_workbook_explains_its_columns(db, tmp_path):
+    # A workbook sent to a co-author or examiner must say what "segments" or
+    # "share_pct" mean without the docs at hand.
+    for report, name, expect in (("counts", "c.xlsx", ["segments", "share_pct", "row %"]),
+                                 ("quotes", "q.xlsx", ["turn", "time", "origin", "quote"]),
+                                 ("cooccurrence", "co.xlsx", [])):
+        run(db, report, "-o", str(tmp_path / name))
+        about = {r[0].value: r[1].value
+                 for r in load_workbook(tmp_path / name)["About"].iter_rows(min_row=2)}
+        assert about["report"] == report and about.get("theme", "(all)") == "(all)"
+        for column in expect:
+            assert len(about[f"column: {column}"]) > 20, (report, column)
+        sheet = load_workbook(tmp_path / name).worksheets[0]
+        header = [c.value for c in sheet[1]]
+        described = {k.removeprefix("column: ") for k in about if k}
+        if report != "cooccurrence":
+            assert {h for h in header if h not in ("band", "profession")} <= described | {
+                "start", "end"}, header
+        else:
+            assert "unit overlap" in about and "blank cell" in about

@@ -43,7 +43,7 @@ def test_csv_and_sliced_write_give_the_same_bytes(tmp_path, monkeypatch):
     assert text == expected
     monkeypatch.setattr(writers, "WRITE_CHUNK", 7)  # slices cut through multi-byte characters
     out = write_private(tmp_path / "q.csv", text)
-    assert out.read_bytes() == text.encode("utf-8")
+    assert out.read_bytes() == ("\ufeff" + text).encode("utf-8")  # + the BOM for Excel
     assert (out.stat().st_mode & 0o777) == 0o600
     write_private(tmp_path / "b.bin", b"\x00\xff")
     assert (tmp_path / "b.bin").read_bytes() == b"\x00\xff"

@@ -428,3 +428,31 @@ def test_quotes_and_counts_on_a_real_transcript(store, real_dir):
     assert (fig.codings, fig.segments) == (2, 1)
     assert fig.words == w(parsed.text[sentence.start:sentence.end])
     assert fig.total_chars == len(parsed.text)
+
+
+def test_a_retired_theme_still_coded_is_marked_in_every_report(store):
+    # "winding" is dropped from the codebook while alice's codings of it remain: the
+    # counts, quotes and charts went on naming it like a current theme.
+    from qualcoder_ahp.reports import charts
+    from qualcoder_ahp.reports import exports as ex
+
+    build_project(store)
+    store.save_codebook(Codebook("test", (
+        Theme("career", "Career route", codable=False, position=0),
+        Theme("serendipity", "Serendipity", parent_id="career", position=2),
+        Theme("mandate", "Mandate: closeness to the trust board", position=3),
+    )))
+    data = ReportData(store, "alice")
+    assert data.retired == {"winding"}
+    paths = {r.theme_id: r.path for r in theme_counts(data).rows}
+    assert paths["winding"] == "Career route / Winding route through non-traditional roles (retired)"
+    assert paths["serendipity"] == "Career route / Serendipity"
+    assert {q.theme_path for q in quotes(data, theme="winding")} == {paths["winding"]}
+    names = {t.id: t.name for t in data.themes}
+    fig = charts.counts_figure(theme_counts(data), names)
+    labels = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    assert any(label.endswith("roles (retired)") for label in labels)
+    assert "winding" in ex.counts_json(theme_counts(data))["rows"][1]["theme_id"]

@@ -57,3 +57,61 @@ def test_chart_of_an_empty_project_still_renders(store):
     _check_blankish = _image(charts.counts_chart(theme_counts(data), {}, dpi=80))
     assert _check_blankish.shape[0] > 50
     _image(charts.cooccurrence_chart(cooccurrence(data), {}, dpi=80))
+
+
+def _tick_texts(fig) -> list[str]:
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_xlim()
+    return [t.get_text() for t, x in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
+            if lo <= x <= hi]
+
+
+def _close(fig) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_small_counts_have_distinct_whole_number_ticks(store):
+    # One coder with one coding: the axis ran 0..1.15 and its ticks at 0.2 steps
+    # were printed without decimals as "0 0 0 1 1 1".
+    build_project(store)
+    data = ReportData(store, "consensus")
+    report = theme_counts(data)
+    assert max(r.figures.segments for r in report.rows) == 1
+    fig = charts.counts_figure(report, {t.id: t.name for t in data.themes})
+    ticks = _tick_texts(fig)
+    _close(fig)
+    assert ticks == ["0", "1"]
+
+
+def test_share_ticks_keep_their_decimals(data):
+    report = theme_counts(data)
+    fig = charts.counts_figure(report, {t.id: t.name for t in data.themes},
+                               measure="share_pct")
+    ticks = _tick_texts(fig)
+    _close(fig)
+    assert len(ticks) == len(set(ticks)) > 2
+
+
+def test_empty_counts_chart_says_there_is_nothing_yet(store):
+    build_project(store)
+    store.ensure_coder("dora")
+    data = ReportData(store, "dora")
+    fig = charts.counts_figure(theme_counts(data), {t.id: t.name for t in data.themes})
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    ticks = _tick_texts(fig)
+    _close(fig)
+    assert "No codings yet" in texts
+    assert len(ticks) == len(set(ticks))
+
+
+def test_long_column_labels_keep_both_ends():
+    a = "Community and mental health NHS foundation trust, north locality 1"
+    b = "Community and mental health NHS foundation trust, north locality 2"
+    short = [charts.shorten(a), charts.shorten(b)]
+    assert short[0] != short[1]  # cut at the end, both read "... north loc…"
+    assert all(len(s) <= 50 and "\u2026" in s for s in short)
+    assert short[0].startswith("Community and mental") and short[0].endswith("locality 1")
+    assert charts.shorten("Paramedic") == "Paramedic"

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.reports import ReportData, attribute_matrix, quotes, theme_counts
+from qualcoder_ahp.reports import ReportData, attribute_matrix, cooccurrence, quotes, theme_counts
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.writers import (
     Sheet,
@@ -161,9 +161,10 @@ def test_docx_groups_quotes_by_theme(data):
     assert headings == ["Career route / Winding route through non-traditional roles",
                         "Career route / Serendipity"]
     quoted = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
-    assert quoted[0] == "\u201cIt was a winding road.\u201d" and len(quoted) == 8
-    assert any("P01 (band: 8c; profession: physio), transcript t1, speaker Asha; coder alice, "
-               "manual" in p.text for p in doc.paragraphs)
+    # 8 codings; "I fell into management by chance." was coded by 3 coders: printed once
+    assert quoted[0] == "\u201cIt was a winding road.\u201d" and len(quoted) == 6
+    assert any("P01 (band: 8c; profession: physio), transcript t1, turn 2, speaker Asha; "
+               "coder alice, manual" in p.text for p in doc.paragraphs)
 
 
 def test_write_private_is_owner_only(tmp_path):
@@ -172,7 +173,7 @@ def test_write_private_is_owner_only(tmp_path):
     os.chmod(target, 0o644)
     write_private(target, "a,b\n")
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
-    assert target.read_text() == "a,b\n"
+    assert target.read_text(encoding="utf-8-sig") == "a,b\n"
     fresh = write_private(tmp_path / "new.xlsx", b"PK")
     assert stat.S_IMODE(os.stat(fresh).st_mode) == 0o600
 
@@ -191,3 +192,127 @@ def test_pick_format():
     assert pick_format("csv", "a.xlsx", "table") == "csv"
     assert pick_format(None, None, "md") == "md"
     assert pick_format(None, "noext", "table") == "table"
+
+
+def test_csv_files_carry_a_bom_for_excel_and_keep_non_ascii(tmp_path):
+    # Excel opens a BOM-less UTF-8 CSV in the legacy code page ("ZoÃ©"); the mark
+    # makes it read UTF-8. Only files get it, and only once.
+    sheet = Sheet("q", ["speaker", "quote"],
+                  [["Zoé O’Neill", 'She said, "why not?"\nthen left 😊']])
+    target = write_private(tmp_path / "q.CSV", to_csv(sheet))
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and not raw.startswith(b"\xef\xbb\xbf" * 2)
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows == [["speaker", "quote"], ["Zoé O’Neill", 'She said, "why not?"\nthen left 😊']]
+    again = write_private(tmp_path / "again.csv", "\ufeffa\n").read_bytes()
+    assert again == b"\xef\xbb\xbfa\n"
+    assert not to_csv(sheet).startswith("\ufeff")  # the terminal / a pipe gets none
+    md = write_private(tmp_path / "q.md", "Zoé\n").read_bytes()
+    assert md == "Zoé\n".encode()
+
+
+def _timed_project(store):
+    """One timed interview with non-ASCII names, a memo with quotes, a comma and a newline."""
+    from qualcoder_ahp.records import Codebook, ParsedTranscript, Sentence, Theme, Turn
+
+    store.save_codebook(Codebook("t", (Theme("ser", "Sérendipité ’chance’", position=0),)))
+    q, a = "How did you start?", "I fell into it by chance 😊, honestly."
+    text = q + "\n\n" + a
+    s = len(q) + 2
+    parsed = ParsedTranscript(text, [Turn("Int", "interviewer", 0, len(q), "00:00:02"),
+                                     Turn("Zoé O’Neill", "participant", s, len(text),
+                                          "00:14:05")],
+                              "vtt", [Sentence(0, len(q), 0), Sentence(s, len(text), 1)])
+    info, _ = store.add_transcript("zoé", parsed, participant="P9")
+    store.set_participant_attributes("P9", {"profession": "Ergothérapeute"})
+    coding = store.code(info.id, "ser", "Benoît", s, len(text))
+    store.set_memo("Benoît", "coding", coding.id, 'Says "by chance",\nnot planned')
+    return ReportData(store)
+
+
+def test_quotes_carry_turn_and_timestamp_in_every_format(store, tmp_path):
+    # Character offsets cannot be cited; the turn number and the source's timestamp
+    # are how a reader finds the quote in the transcript.
+    data = _timed_project(store)
+    rows = quotes(data)
+    assert [(q.turn, q.time, q.speaker) for q in rows] == [(2, "00:14:05", "Zoé O’Neill")]
+    sheet = ex.quotes_sheet(rows, ["profession"])
+    parsed = list(csv.DictReader(io.StringIO(to_csv(sheet))))
+    assert parsed[0]["turn"] == "2" and parsed[0]["time"] == "00:14:05"
+    assert parsed[0]["speaker"] == "Zoé O’Neill" and parsed[0]["memo"] == 'Says "by chance",\nnot planned'
+    assert parsed[0]["quote"] == "I fell into it by chance 😊, honestly."
+    doc = ex.quotes_json(rows, None, None)["quotes"][0]
+    assert (doc["turn"], doc["time"]) == (2, "00:14:05")
+    book = load_workbook(io.BytesIO(to_xlsx([sheet])))
+    head, first = list(book.active.iter_rows(values_only=True))
+    got = dict(zip(head, first, strict=True))
+    assert got["turn"] == 2 and got["time"] == "00:14:05" and got["profession"] == "Ergothérapeute"
+    assert got["memo"] == 'Says "by chance",\nnot planned'
+    md = to_markdown([ex.quotes_sheet(rows, ["profession"], flat=True)])
+    assert "| Zoé O’Neill | 2 | 00:14:05 | I fell into it by chance 😊, honestly. |" in md
+    from docx import Document
+
+    word = Document(io.BytesIO(ex.quotes_docx(rows, "Quotes")))
+    texts = [p.text for p in word.paragraphs]
+    assert "Sérendipité ’chance’" in texts
+    assert "\u201cI fell into it by chance 😊, honestly.\u201d" in texts
+    assert any(t.startswith("\u2014 P9 (profession: Ergothérapeute), transcript zoé, turn 2 "
+                            "(00:14:05), speaker Zoé O’Neill; coder Benoît, manual") for t in texts)
+
+
+def test_empty_reports_say_so_in_text_formats(store):
+    store.ensure_coder("dora")
+    data = ReportData(store, "dora")
+    sheet = ex.quotes_sheet(quotes(data), [], flat=True)
+    md = to_markdown([sheet])
+    assert md.startswith("## Quotes\n\n(none: nothing is coded in this selection)")
+    assert "|" not in md
+    assert "(none: nothing is coded in this selection)" in to_table([sheet])
+    assert to_csv(sheet).splitlines() == [",".join(sheet.columns)]  # CSV: the header only
+
+
+def test_docx_prints_a_passage_coded_by_several_coders_once(store):
+    # Pooled quotes: alice, bob and consensus all coded "I fell into management by
+    # chance." as Serendipity; Word printed it three times, one per coder.
+    build_project(store)
+    from docx import Document
+
+    doc = Document(io.BytesIO(ex.quotes_docx(quotes(ReportData(store), theme="serendipity"),
+                                             "Quotes")))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts.count(f"\u201c{FELL}\u201d") == 1
+    assert ("\u2014 P01 (band: 8c; profession: physio), transcript t1, turn 2, speaker Asha; "
+            "coders alice, bob, consensus (alice: manual, bob: manual, consensus: consensus)"
+            in texts)
+    quoted = [t for t in texts if t.startswith("\u201c")]
+    assert len(quoted) == 4  # 6 codings, of which 3 over the same passage
+
+
+def test_markdown_titles_name_the_view_and_the_coders(data):
+    themes = to_markdown([ex.counts_sheet(theme_counts(data))])
+    assert themes.startswith("## Theme counts (all coders)\n")
+    by = to_markdown([ex.counts_sheet(theme_counts(data, by="transcript"))])
+    assert by.startswith("## Theme counts, by transcript (all coders)\n")
+    pooled = to_markdown([ex.quotes_sheet(quotes(data), [], flat=True)])
+    assert pooled.startswith("## Quotes (coders alice, bob, consensus)\n")
+    bob = ReportData(data.store, "bob")
+    assert to_markdown([ex.quotes_sheet(quotes(bob), [], flat=True)]).startswith(
+        "## Quotes (coder bob)\n")
+
+
+def test_cooccurrence_text_formats_explain_the_diagonal_and_blank_cells(data):
+    sheet = ex.cooccurrence_sheet(cooccurrence(data, unit="sentence"))
+    md = to_markdown([sheet]).splitlines()
+    last_row = max(i for i, line in enumerate(md) if line.startswith("| mandate |"))
+    assert md[last_row + 2].startswith("Cell: sentences touched by a coding of each theme.")
+    assert "Blank: a theme and its own parent or child." in to_table([sheet])
+    # CSV stays a plain grid for R or pandas
+    assert "Cell:" not in to_csv(sheet)
+
+
+def test_same_passage_groups_identical_codings_of_a_theme(data):
+    rows = quotes(data, theme="serendipity")
+    groups = ex.same_passage(rows)
+    assert sum(len(g) for g in groups) == len(rows) == 6
+    assert [len(g) for g in groups] == [3, 1, 1, 1]  # alice, bob, consensus: one passage
+    assert {q.coder for q in groups[0]} == {"alice", "bob", "consensus"}

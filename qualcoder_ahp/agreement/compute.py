@@ -107,9 +107,11 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
                 rated.append(name)
             for c in codings:
                 if theme is None and c.theme_id not in known_themes:
-                    # A theme used in codings but retired from the codebook still counts.
+                    # A theme used in codings but retired from the codebook still counts,
+                    # named as the reports name it so nobody takes it for a current theme.
                     known_themes.add(c.theme_id)
-                    corpus.themes.append((c.theme_id, store.theme(c.theme_id).name))
+                    corpus.themes.append((c.theme_id,
+                                          f"{store.theme(c.theme_id).name} (retired)"))
                 raw.setdefault((info.id, c.theme_id, name), []).append((c.start, c.end))
         for key, spans in raw.items():
             if theme is None or key[1] == theme:
@@ -304,8 +306,12 @@ class AgreementRow:
         for key, value in self.stats.items():
             if isinstance(value, st.Undefined) or value is None:
                 out[key] = st.render(value)
+            elif digits is not None:
+                # + 0.0 turns a negative value rounded to zero (-0.0) into 0.0: a table
+                # in a paper should not print "-0.000" for a kappa of -0.0002.
+                out[key] = round(value, digits) + 0.0
             else:
-                out[key] = round(value, digits) if digits is not None else value
+                out[key] = value
         return out
 
 
@@ -381,7 +387,34 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
     means = {key: st.mean_defined(r.stats[key] for r in theme_rows)[0] for key in overall.stats}
     mean_row = AgreementRow("mean", f"(mean over {len(theme_rows)} themes)", "(all)",
                             total.units, {}, means)
+    reason = _why_nothing_pooled(corpus) if k == 2 else None
+    if reason:
+        # Every transcript was left out (a coder has not coded it): "no units" would
+        # read as an empty project, when the cause is a coder who has not coded.
+        theme_rows = [_explained(r, reason) for r in theme_rows]
+        overall, mean_row = _explained(overall, reason), _explained(mean_row, reason)
     return AgreementReport(corpus.coders, unit, threshold, cells, theme_rows, overall, mean_row)
+
+
+def _why_nothing_pooled(corpus: Corpus) -> str | None:
+    """Why two coders' pooled figures have no units, when a coder is the cause."""
+    if not corpus.transcripts or any(len(corpus.raters.get(d.id, ())) == 2
+                                     for d in corpus.transcripts):
+        return None
+    rated = {c for d in corpus.transcripts for c in corpus.raters.get(d.id, ())}
+    idle = [c for c in corpus.coders if c not in rated]
+    if idle:
+        return f"{' and '.join(idle)} made no coding in any transcript"
+    return f"no transcript was coded by both {' and '.join(corpus.coders)}"
+
+
+def _explained(row: AgreementRow, reason: str) -> AgreementRow:
+    """The row with its units-less undefined values given ``reason`` instead."""
+    if row.units:
+        return row
+    stats = {key: st.Undefined(reason) if isinstance(value, st.Undefined) else value
+             for key, value in row.stats.items()}
+    return AgreementRow(row.view, row.theme, row.transcript, row.units, row.counts, stats)
 
 
 # --------------------------------------------------------------------------- disagreements

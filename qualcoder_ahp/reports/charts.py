@@ -40,6 +40,18 @@ def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
+def shorten(label: str, width: int = 50) -> str:
+    """A one-line column label of at most ``width`` characters, cut in the middle.
+
+    Attribute values often differ only at the end ("... foundation trust 1" / "... 2");
+    keeping both ends keeps such columns apart.
+    """
+    if len(label) <= width:
+        return label
+    head = (width - 1) // 2
+    return label[:head].rstrip() + "\u2026" + label[len(label) - (width - 1 - head):].lstrip()
+
+
 def _theme_label(name: str, depth: int) -> str:
     # Children are marked by a dash per level, so the tree survives in a bar chart.
     return _wrap(("\u2013 " * depth) + name)
@@ -64,7 +76,13 @@ def counts_chart(report: CountsReport, names: dict[str, str], *, measure: str = 
         colors: theme id → bar colour (the codebook's colours).
         dpi: resolution of the PNG.
     """
-    from matplotlib.ticker import FuncFormatter
+    return _png(counts_figure(report, names, measure=measure, colors=colors), dpi)
+
+
+def counts_figure(report: CountsReport, names: dict[str, str], *, measure: str = "segments",
+                  colors: dict[str, str] | None = None) -> Any:
+    """The matplotlib figure behind :func:`counts_chart` (tests read its labels)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     plt = _pyplot()
     rows = report.rows
@@ -83,10 +101,17 @@ def counts_chart(report: CountsReport, names: dict[str, str], *, measure: str = 
             tick.set_fontweight("bold")
     ax.invert_yaxis()
     ax.margins(y=0.01)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.0f}"))
+    pct = measure.endswith("pct")
     top = max(values, default=0) or 1
     ax.set_xlim(0, top * 1.15)
-    fmt = "{:.1f}" if measure.endswith("pct") else "{:,.0f}"
+    if pct:
+        # Shares can be small (0.5 %): ticks keep a decimal when they need one.
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.4g}"))
+    else:
+        # Counts are whole numbers: ticks at 0.5 would print "0 0 1 1" with no decimals.
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.0f}"))
+    fmt = "{:.1f}" if pct else "{:,.0f}"
     for bar, value in zip(bars, values, strict=True):
         ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
                 fmt.format(value), va="center", fontsize=8)
@@ -94,11 +119,15 @@ def counts_chart(report: CountsReport, names: dict[str, str], *, measure: str = 
     ax.set_xlabel(label)
     ax.set_ylabel("Theme")
     ax.set_title(f"{label} per theme ({coder_label(report.coder)})")
+    if not any(values):
+        # An all-zero chart looks like a rendering fault; say what it means.
+        ax.text(0.5, 0.5, "No codings yet" if rows else "No themes", transform=ax.transAxes,
+                ha="center", va="center", fontsize=11, color="#555555")
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", alpha=0.3)
     ax.set_axisbelow(True)
     fig.tight_layout()
-    return _png(fig, dpi)
+    return fig
 
 
 def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list[str],
@@ -119,7 +148,7 @@ def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list
     if diagonal_plain:
         np.fill_diagonal(coloured, np.nan)
     # Column labels stay on one line: rotated multi-line blocks would collide.
-    col_labels = [c if len(c) <= 50 else c[:49] + "\u2026" for c in cols]
+    col_labels = [shorten(c) for c in cols]
     rotate = sum(len(c) for c in cols) > 7 * len(cols) or len(cols) > 6
     # The figure is exactly the grid of cells (a fixed size per cell) and the
     # labels, title and colour bar are drawn outside it; ``bbox_inches="tight"``

@@ -13,13 +13,15 @@ coder's; :data:`CONSENSUS` is the coder the team's agreed coding is stored under
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding, Theme
 
 CONSENSUS = "consensus"
+RETIRED = "(retired)"
+"""Added to the name of a theme no longer in the codebook whose codings remain."""
 NO_VALUE = "(none)"
 """Column label for participants without the attribute, and transcripts without a participant."""
 
@@ -77,7 +79,12 @@ class ReportData:
         all_themes = store.themes(include_inactive=True)
         active = {t.id for t in store.themes()}
         keep = _with_ancestors({t.id for t in all_themes if t.id in active} | used, all_themes)
-        self.themes: list[Theme] = [t for t in all_themes if t.id in keep]
+        # A retired theme is named "... (retired)" in every report, path and chart: its
+        # codings still count (and roll up into its parent), and a reader must not take
+        # it for a theme of the current codebook.
+        self.themes: list[Theme] = [
+            t if t.id in active else replace(t, name=f"{t.name} {RETIRED}")
+            for t in all_themes if t.id in keep]
         self.retired: set[str] = {t.id for t in self.themes if t.id not in active}
         self._by_id = {t.id: t for t in self.themes}
         self._children: dict[str, list[str]] = {}

@@ -41,8 +41,9 @@ def counts_sheet(report: CountsReport, *, indent: bool = False) -> Sheet:
         theme = ("  " * r.depth + r.theme_id) if indent else r.theme_id
         rows.append([theme, r.path] + ([r.group] if group else []) + _figure_values(r.figures))
     view = VIEW_TITLE[report.view]
+    kind = "" if report.view == "theme" else f", {view.lower()}"
     return Sheet(view, columns, rows,
-                 title=f"Theme counts, {view.lower()} ({coder_label(report.coder)})",
+                 title=f"Theme counts{kind} ({coder_label(report.coder)})",
                  percent={"share_pct", "words_pct"})
 
 
@@ -112,7 +113,7 @@ def matrix_json(matrix: Matrix) -> dict[str, Any]:
 
 
 QUOTE_COLUMNS = ["theme", "theme_path", "transcript", "participant"]
-QUOTE_TAIL = ["speaker", "quote", "context", "coder", "origin", "memo", "start", "end",
+QUOTE_TAIL = ["speaker", "turn", "time", "quote", "context", "coder", "origin", "memo", "start", "end",
               "coding_id"]
 
 
@@ -127,8 +128,11 @@ def quotes_sheet(quotes: list[Quote], attributes: list[str], *, flat: bool = Fal
         attrs = ([_attr_text(q.attributes)] if flat
                  else [q.attributes.get(a) for a in attributes])
         rows.append([q.theme_id, q.theme_path, q.transcript, q.participant, *attrs, q.speaker,
-                     q.quote, q.context, q.coder, q.origin, q.memo, q.start, q.end, q.coding_id])
-    return Sheet("Quotes", QUOTE_COLUMNS + attr_cols + QUOTE_TAIL, rows, title="Quotes",
+                     q.turn, q.time, q.quote, q.context, q.coder, q.origin, q.memo, q.start, q.end, q.coding_id])
+    coders = sorted({q.coder for q in quotes})
+    who = (f" (coder {coders[0]})" if len(coders) == 1
+           else f" (coders {', '.join(coders)})" if coders else "")
+    return Sheet("Quotes", QUOTE_COLUMNS + attr_cols + QUOTE_TAIL, rows, title=f"Quotes{who}",
                  wrap={"quote", "context", "memo"})
 
 
@@ -143,7 +147,8 @@ def quotes_json(quotes: list[Quote], coder: str | None, theme: str | None) -> di
         "quotes": [{
             "coding_id": q.coding_id, "theme_id": q.theme_id, "theme_path": q.theme_path,
             "transcript": q.transcript, "participant": q.participant,
-            "attributes": q.attributes, "speaker": q.speaker, "quote": q.quote,
+            "attributes": q.attributes, "speaker": q.speaker, "turn": q.turn,
+            "time": q.time, "quote": q.quote,
             "context": q.context, "coder": q.coder, "memo": q.memo, "origin": q.origin,
             "start": q.start, "end": q.end,
         } for q in quotes],
@@ -151,16 +156,49 @@ def quotes_json(quotes: list[Quote], coder: str | None, theme: str | None) -> di
 
 
 def attribution(q: Quote) -> str:
-    """``P01 (profession: physiotherapist), transcript asha, speaker Asha; coder alice, manual``."""
+    """Where a quote comes from, enough to cite and find it.
+
+    ``P01 (profession: physiotherapist), transcript asha, turn 12 (00:14:05), speaker
+    Asha; coder alice, manual`` (the timestamp only when the source had one).
+    """
+    return f"{_source(q)}; coder {q.coder}, {q.origin}"
+
+
+def _source(q: Quote) -> str:
+    """Participant, attributes, transcript, turn, time and speaker of a quote."""
     who = q.participant or "no participant"
     if q.attributes:
         who += f" ({_attr_text(q.attributes)})"
+    where = f", turn {q.turn}" if q.turn is not None else ""
+    if q.time:
+        where += f" ({q.time})"
     speaker = f", speaker {q.speaker}" if q.speaker else ""
-    return f"{who}, transcript {q.transcript}{speaker}; coder {q.coder}, {q.origin}"
+    return f"{who}, transcript {q.transcript}{where}{speaker}"
+
+
+def same_passage(quotes: list[Quote]) -> list[list[Quote]]:
+    """Runs of quotes of one theme over exactly the same text (several coders' codings).
+
+    Rows arrive grouped by theme, transcript and offset, so equal passages are adjacent.
+    """
+    groups: list[list[Quote]] = []
+    for q in quotes:
+        last = groups[-1][0] if groups else None
+        if last is not None and (last.theme_id, last.transcript, last.start, last.end) == (
+                q.theme_id, q.transcript, q.start, q.end):
+            groups[-1].append(q)
+        else:
+            groups.append([q])
+    return groups
 
 
 def quotes_docx(quotes: list[Quote], title: str) -> bytes:
-    """A Word document of quotes grouped by theme: heading, quote, attribution, memo."""
+    """A Word document of quotes grouped by theme: heading, quote, attribution, memo.
+
+    A passage several coders coded identically with a theme is printed once, with
+    every coder named (a reader of an appendix wants each quote once); the CSV and
+    XLSX keep one row per coding.
+    """
     from docx import Document
     from docx.shared import Pt
 
@@ -169,21 +207,35 @@ def quotes_docx(quotes: list[Quote], title: str) -> bytes:
     if not quotes:
         doc.add_paragraph("No codings match.")
     current = None
-    for q in quotes:
+    for group in same_passage(quotes):
+        q = group[0]
         if q.theme_path != current:
             current = q.theme_path
             doc.add_heading(q.theme_path, level=1)
         doc.add_paragraph(f"\u201c{_docx_safe(q.quote.strip())}\u201d", style="Quote")
         para = doc.add_paragraph()
-        run = para.add_run("\u2014 " + _docx_safe(attribution(q)))
+        run = para.add_run("\u2014 " + _docx_safe(_group_attribution(group)))
         run.font.size = Pt(9)
-        if q.memo:
-            memo = para.add_run("\nMemo: " + _docx_safe(q.memo))
-            memo.italic = True
-            memo.font.size = Pt(9)
+        for other in group:
+            if other.memo:
+                who = f" ({other.coder})" if len(group) > 1 else ""
+                memo = para.add_run(f"\nMemo{who}: " + _docx_safe(other.memo))
+                memo.italic = True
+                memo.font.size = Pt(9)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _group_attribution(group: list[Quote]) -> str:
+    """The attribution of a passage, naming every coder who coded it (and how)."""
+    if len(group) == 1:
+        return attribution(group[0])
+    head = _source(group[0])
+    origins = {q.origin for q in group}
+    how = (f", {group[0].origin}" if len(origins) == 1
+           else " (" + ", ".join(f"{q.coder}: {q.origin}" for q in group) + ")")
+    return f"{head}; coders {', '.join(q.coder for q in group)}{how}"
 
 
 def _docx_safe(text: str) -> str:
@@ -194,7 +246,19 @@ def cooccurrence_sheet(co: Cooccurrence) -> Sheet:
     """The co-occurrence matrix as a sheet (``None`` cells = ancestor/descendant pairs)."""
     rows = [[t, p, *row] for t, p, row in zip(co.theme_ids, co.paths, co.cells, strict=True)]
     return Sheet(f"Co-occurrence {co.unit}", ["theme", "path", *co.theme_ids], rows,
-                 title=f"Co-occurrence by {co.unit} ({coder_label(co.coder)})")
+                 title=f"Co-occurrence by {co.unit} ({coder_label(co.coder)})",
+                 note=COOCCURRENCE_NOTE[co.unit])
+
+
+COOCCURRENCE_NOTE = {
+    "overlap": "Cell: separate stretches of text coded with both themes. Diagonal: the "
+               "theme's own segments. Blank: a theme and its own parent or child.",
+    "sentence": "Cell: sentences touched by a coding of each theme. Diagonal: sentences "
+                "the theme touches. Blank: a theme and its own parent or child.",
+    "turn": "Cell: speaker turns touched by a coding of each theme. Diagonal: turns the "
+            "theme touches. Blank: a theme and its own parent or child.",
+}
+"""How to read a co-occurrence table (its blank cells and diagonal are not zeros)."""
 
 
 def cooccurrence_json(co: Cooccurrence) -> dict[str, Any]:
@@ -204,10 +268,68 @@ def cooccurrence_json(co: Cooccurrence) -> dict[str, Any]:
             "matrix": co.cells}
 
 
+_FIGURES = {
+    "theme": "theme id (stable, from the codebook)",
+    "path": "theme names from the top of the codebook tree (Parent / Child)",
+    "codings": "codings of the theme or of any theme below it",
+    "segments": "distinct coded passages: per transcript, codings merged where they overlap "
+                "or touch (a parent over the union of its children)",
+    "transcripts": "transcripts with at least one coding of the theme",
+    "participants": "distinct participants with at least one coding of the theme",
+    "words": "words in the merged passages (overlapping codings count once)",
+    "chars": "characters in the merged passages",
+    "share_pct": "100 x chars coded / characters of the transcripts in scope (the project, "
+                 "or the row's transcript, participant or attribute value)",
+    "words_pct": "the same share over words",
+    "row %": "attribute sheets: the cell as a share of the theme's row total",
+    "col %": "attribute sheets: the cell as a share of the column total (sum of the "
+             "top-level rows)",
+}
+GLOSSARY: dict[str, dict[str, str]] = {
+    "counts": _FIGURES,
+    "quotes": {
+        "theme": _FIGURES["theme"], "theme_path": _FIGURES["path"],
+        "transcript": "transcript name (name@version for a later version)",
+        "participant": "participant id; the attribute columns that follow are theirs",
+        "speaker": "speaker of the turn the quote starts in",
+        "turn": "number of that speaker turn in the transcript (1 = first turn)",
+        "time": "that turn's timestamp in the source recording, when it had one",
+        "quote": "the coded text, verbatim",
+        "context": "the whole sentence(s) the quote touches",
+        "coder": "who made the coding ('consensus' = the agreed coding)",
+        "origin": "suggested, adjusted (a suggestion with its span changed), manual, "
+                  "imported or consensus",
+        "memo": "the coder's memo on this coding",
+        "start / end": "character offsets of the quote in the stored transcript text "
+                       "(half-open)",
+        "coding_id": "the coding's id in the project database",
+    },
+    "cooccurrence": {
+        "unit overlap": "cell = separate stretches of text coded with both themes; diagonal = "
+                   "the theme's segments",
+        "unit sentence / turn": "cell = stored sentences (speaker turns) touched by a coding of "
+                           "each theme; diagonal = those the theme touches",
+        "blank cell": "a theme and its own parent or child (they co-occur by construction)",
+    },
+}
+"""What each column means, written under the About sheet of each workbook, so a
+workbook passed to a co-author or an examiner explains itself."""
+
+
 def about_sheet(items: dict[str, Any]) -> Sheet:
-    """A small "About" sheet: what was exported, from where, with which filters."""
-    return Sheet("About", ["field", "value"], [[k, "" if v is None else str(v)]
-                                               for k, v in items.items()])
+    """A small "About" sheet: what was exported, from where, with which filters.
+
+    For a known ``report`` the definitions of its columns (or units) follow, one
+    per row, after a blank row.
+    """
+    # An unset filter (no --theme) means everything, which a blank cell does not say.
+    rows: list[list[Any]] = [[k, "(all)" if v is None else str(v)] for k, v in items.items()]
+    glossary = GLOSSARY.get(str(items.get("report")), {})
+    if glossary:
+        rows.append(["", ""])
+        prefix = "" if items.get("report") == "cooccurrence" else "column: "
+        rows += [[prefix + name, meaning] for name, meaning in glossary.items()]
+    return Sheet("About", ["field", "value"], rows, wrap={"value"})
 
 
 def _round(value: float | None) -> float | None:

@@ -1,7 +1,8 @@
 """Quotes: one row per coding, with everything a paper's evidence table needs.
 
 Each :class:`Quote` carries the transcript, the participant and their attributes,
-the speaker (of the turn containing the coding's start), the theme path, the
+the speaker, turn number and timestamp (of the turn containing the coding's start:
+the place a reader looks the quote up, since character offsets cannot be cited), the theme path, the
 quoted text, the surrounding sentence(s) (every stored sentence the coding
 touches; the turn when a transcript has no sentences), the coder, their memo and
 the origin of the coding (``suggested``, ``adjusted``, ``manual``, ``imported`` or
@@ -34,6 +35,10 @@ class Quote:
     participant: str | None
     attributes: dict[str, str]
     speaker: str | None
+    turn: int | None
+    """1-based number of the speaker turn the quote starts in (``None``: no turns)."""
+    time: str | None
+    """That turn's timestamp as written in the source (subtitles, timed transcripts)."""
     quote: str
     context: str
     coder: str
@@ -47,6 +52,12 @@ def speaker_at(turns: list[Turn], starts: list[int], pos: int) -> str | None:
     """The speaker of the turn containing ``pos`` (or the last turn before it)."""
     i = bisect_right(starts, pos) - 1
     return turns[i].speaker if i >= 0 else None
+
+
+def turn_at(turns: list[Turn], starts: list[int], pos: int) -> tuple[int | None, str | None]:
+    """``(1-based number, timestamp)`` of the turn containing ``pos`` (or the last before it)."""
+    i = bisect_right(starts, pos) - 1
+    return (i + 1, turns[i].time) if i >= 0 else (None, None)
 
 
 def context_of(
@@ -110,6 +121,7 @@ def quotes(
             out.append((order[c.theme_id], _quote(data, c, transcript.label,
                                                    transcript.participant, attrs,
                                                    speaker_at(turns, starts, c.start),
+                                                   turn_at(turns, starts, c.start),
                                                    context_of(text, sentences, ends, turns,
                                                               starts, c.start, c.end))))
     # by_transcript keeps transcript/offset order; a stable sort groups by theme.
@@ -119,12 +131,13 @@ def quotes(
 
 def _quote(
     data: ReportData, c: Coding, transcript: str, participant: str | None,
-    attrs: dict[str, str], speaker: str | None, context: str,
+    attrs: dict[str, str], speaker: str | None, turn: tuple[int | None, str | None],
+    context: str,
 ) -> Quote:
     # The participant's attributes dict is shared by their quotes (a study has
     # hundreds of thousands), not copied for each.
     return Quote(c.id, c.theme_id, data.path(c.theme_id), transcript, participant, attrs,
-                 speaker, c.quote, context, c.coder, c.memo, c.origin, c.start, c.end)
+                 speaker, *turn, c.quote, context, c.coder, c.memo, c.origin, c.start, c.end)
 
 
-__all__ = ["Quote", "quotes", "speaker_at", "context_of"]
+__all__ = ["Quote", "quotes", "speaker_at", "turn_at", "context_of"]

@@ -27,6 +27,10 @@ BINARY = ("xlsx", "docx", "png")
 MAX_WIDTH = 60
 WRITE_CHUNK = 1 << 20
 """Characters of a text report encoded and written at a time."""
+EMPTY = "(none: nothing is coded in this selection)"
+"""What a text table with no rows says instead of an empty grid."""
+BOM = "\ufeff"
+"""Byte order mark that tells Excel a CSV file is UTF-8."""
 WIDE_WIDTH = 80
 """Width of long-text columns (quotes, context, memos) in XLSX, which wrap."""
 
@@ -43,6 +47,8 @@ class Sheet:
     """Columns holding percentages (shown with one decimal, 0.0 number format in XLSX)."""
     wrap: set[str] = field(default_factory=set)
     """Long-text columns: wide and wrapped in XLSX."""
+    note: str = ""
+    """How to read the table, printed under it in the text and Markdown formats."""
 
 
 def pick_format(fmt: str | None, output: str | None, default: str) -> str:
@@ -57,10 +63,17 @@ def pick_format(fmt: str | None, output: str | None, default: str) -> str:
 def write_private(path: str | os.PathLike[str], data: bytes | str) -> Path:
     """Write ``data`` to ``path`` readable by the owner only (mode 0600).
 
+    Text written to a ``.csv`` file starts with a UTF-8 byte order mark: Excel
+    reads a CSV without one in the machine's legacy code page, so "Zoé O’Neill"
+    would open as "ZoÃ© Oâ€™Neill". pandas, readr and Python's ``utf-8-sig`` skip
+    the mark; CSV printed to the terminal (a pipe into another tool) has none.
+
     Raises:
         UserError: the file cannot be written (missing folder, permissions, a directory).
     """
     target = Path(path)
+    if isinstance(data, str) and target.suffix.lower() == ".csv" and not data.startswith(BOM):
+        data = BOM + data
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
@@ -123,7 +136,7 @@ def to_table(sheets: Sequence[Sheet]) -> str:
             out.append("")
         rows = _row_texts(sheet, 1)
         if not rows:
-            out.append("(none)")
+            out.append(EMPTY)
             out.append("")
             continue
         rows = [[v.replace("\n", " ") for v in r] for r in rows]
@@ -138,6 +151,8 @@ def to_table(sheets: Sequence[Sheet]) -> str:
         out.append(line(sheet.columns))
         out.append("  ".join("-" * w for w in widths))
         out.extend(line(r) for r in rows)
+        if sheet.note:
+            out += ["", sheet.note]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -167,11 +182,16 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
         if sheet.title:
             out += [f"## {sheet.title}", ""]
         rows = _row_texts(sheet, 1)
-        numeric = [bool(rows) and all(_is_number(r[i]) for r in rows)
-                   for i in range(len(sheet.columns))]
+        if not rows:
+            # A header-only table renders as an empty grid that looks like a fault.
+            out += [EMPTY, ""]
+            continue
+        numeric = [all(_is_number(r[i]) for r in rows) for i in range(len(sheet.columns))]
         out.append("| " + " | ".join(_md_escape(c) for c in sheet.columns) + " |")
         out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
         out.extend("| " + " | ".join(_md_escape(v) for v in r) + " |" for r in rows)
+        if sheet.note:
+            out += ["", _md_escape(sheet.note)]
         out.append("")
     return "\n".join(out)
 
