@@ -40,10 +40,10 @@ def run(runner: CliRunner, *args: str, code: int = 0) -> str:
 
 def test_suggest_summary_and_rerun(project: CliRunner) -> None:
     out = run(project, "suggest")
-    assert "2 transcript(s), 58 words" in out
+    assert "2 transcripts, 58 words" in out
     assert "8 new, 0 kept, 0 reopened, 0 retired" in out
     out = run(project, "suggest", "--transcript", "other")
-    assert "1 transcript(s)" in out and "0 new, 2 kept" in out
+    assert "1 transcript," in out and "0 new, 2 kept" in out
     out = run(project, "suggest", "--transcript", "missing", code=1)
     assert "no transcript 'missing'" in out
 

@@ -287,7 +287,7 @@ def test_cli_check_and_load_refuse_bad_codebook_and_store_nothing(tmp_path: Path
     assert res.exit_code == 1
     for expected in EXPECTED_BAD:
         assert expected in res.output
-    assert "14 error(s): nothing stored." in res.output
+    assert "14 errors: nothing stored." in res.output
     res = runner.invoke(cli, ["codebook", "load", str(BAD)])
     assert res.exit_code == 1
     from qualcoder_ahp.model.store import open_store

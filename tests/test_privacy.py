@@ -247,11 +247,11 @@ def test_cli_redact(tmp_path, names_file):
     _helen(store)
     store.close()
     output = _run("--db", db, "redact", "--names", str(names_file), "--transcript", "interview1")
-    assert "interview1" in output and "1 transcript(s) redacted" in output
+    assert "interview1" in output and "1 transcript redacted" in output
     shown = _run("--db", db, "show", "interview1")
     assert "[P01], thank you" in shown and "Helen Smith" not in shown
     again = _run("--db", db, "redact", "--names", str(names_file), "--all")
-    assert "0 transcript(s) redacted; 1 had none of the names" in again
+    assert "0 transcripts redacted; 1 had none of the names" in again
     result = CliRunner().invoke(cli, ["--db", db, "redact", "--names", str(names_file)])
     assert result.exit_code == 1 and "--all" in result.output
     assert "Traceback" not in result.output

@@ -59,7 +59,7 @@ def test_import_reports_units_warnings_and_mismatches(tmp_path: Path) -> None:
     assert "Offsets converted to code points: 5 in utf16." in result.stdout
     assert "Mismatch: Sam interview: selection 5e100000-0000-4000-8000-000000000006" \
         in result.stderr
-    assert "1 selection(s) not imported" in result.stderr
+    assert "1 selection not imported" in result.stderr
     store = open_store(tmp_path / "qcahp.db")
     try:
         assert store.coders() == ["sam"]
@@ -145,7 +145,7 @@ def test_long_lists_of_mismatches_are_capped(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     assert sum(line.startswith("Mismatch: S: selection") for line in lines) == 20
     assert "Mismatch: ... and 10 more" in lines
-    assert "30 selection(s) not imported: their text does not match their quote." in lines
+    assert "30 selections not imported: their text does not match their quote." in lines
 
 
 def test_a_file_that_is_not_refi_says_what_refi_import_reads(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def _check(path: str, patterns_file: str | None) -> Any:
     if result.errors:
         for error in result.errors:
             click.echo(error, err=True)
-        click.secho(f"{len(result.errors)} error(s): nothing stored.", fg="red", err=True)
+        click.secho(f"{plural(len(result.errors), 'error')}: nothing stored.", fg="red", err=True)
         sys.exit(1)
     return result.codebook
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qualcoder_ahp.cli.common import Project, emit_table, pass_project, progress_bar
+from qualcoder_ahp.cli.common import Project, emit_table, pass_project, plural, progress_bar
 
 
 def register(cli: click.Group) -> None:
@@ -42,5 +42,5 @@ def register(cli: click.Group) -> None:
                 for name, counts in report.redacted.items() for rule, n in sorted(counts.items())]
         emit_table(rows, ["transcript", "name", "replaced"])
         verb = "would be redacted" if dry_run else "redacted"
-        click.echo(f"{len(report.redacted)} transcript(s) {verb}; "
+        click.echo(f"{plural(len(report.redacted), 'transcript')} {verb}; "
                    f"{len(report.unchanged)} had none of the names.")

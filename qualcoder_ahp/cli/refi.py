@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project, progress_bar
+from qualcoder_ahp.cli.common import Project, pass_project, plural, progress_bar
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports.writers import check_writable
 
@@ -146,10 +146,10 @@ def register(cli: click.Group) -> None:
             units = ", ".join(f"{n} in {u}" for u, n in sorted(report.units.items()))
             click.echo(f"Offsets converted to code points: {units}.")
         if report.unchecked:
-            click.echo(f"Warning: {report.unchecked} selection(s) had no quote to check "
+            click.echo(f"Warning: {plural(report.unchecked, 'selection')} had no quote to check "
                        "their offsets against", err=True)
         _echo_capped("Warning", report.warnings)
         _echo_capped("Mismatch", report.mismatches)
         if report.mismatches:
-            click.echo(f"{len(report.mismatches)} selection(s) not imported: their text does "
+            click.echo(f"{plural(len(report.mismatches), 'selection')} not imported: their text does "
                        "not match their quote.", err=True)

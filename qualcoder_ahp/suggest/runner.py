@@ -75,10 +75,11 @@ class SuggestReport:
 
     def summary(self) -> str:
         """One line for the CLI and the workbench."""
-        return (f"{self.transcripts} transcript(s), {self.words:,} words in "
-                f"{self.seconds:.1f}s: {self.new} new, {self.kept} kept, {self.reopened} "
-                f"reopened, {self.retired} retired ({self.decided_kept} no longer matched "
-                "but kept because a coder decided on them)")
+        kept_decided = (f" ({self.decided_kept} no longer matched but kept because a coder "
+                        "decided on them)" if self.decided_kept else "")
+        return (f"{self.transcripts:,} transcript{'' if self.transcripts == 1 else 's'}, "
+                f"{self.words:,} words in {self.seconds:.1f}s: {self.new} new, {self.kept} "
+                f"kept, {self.reopened} reopened, {self.retired} retired{kept_decided}")
 
 
 @dataclass(frozen=True)
