@@ -61,6 +61,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("blind", "Show or set blind coding."),
         ("agreement", "Inter-rater agreement (kappa, alpha, AC1...) per theme."),
         ("disagreements", "The spans some coders coded and others did not."),
+        ("reconcile", "`reconcile log`: how each consensus coding was reached."),
         ("merge", "Bring in the codings of a coder's copy of the project."),
         ("codings", "Import or export codings as CSV."),
     )),
@@ -193,9 +194,11 @@ def cli(ctx: click.Context, db_path: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from qualcoder_ahp.cli import agreement, codebook, corpus, privacy, refi, reports, workbench
+    from qualcoder_ahp.cli import (
+        agreement, codebook, corpus, privacy, reconcile, refi, reports, workbench,
+    )
 
-    for module in (corpus, codebook, workbench, reports, agreement, refi, privacy):
+    for module in (corpus, codebook, workbench, reports, agreement, reconcile, refi, privacy):
         module.register(cli)
 
 

@@ -11,6 +11,13 @@ Change records (``payload["changes"]``):
 - ``{"op": "coding", "id": 7, "before": 0, "after": 1}`` - a coding made (in)active;
 - ``{"op": "decision", "suggestion_id": 3, "before": {...} | null, "after": {...} | null}``;
 - ``{"op": "memo", "kind": "coding", "target": "7", "before": "old" | null, "after": "new" | null}``.
+
+A ``reconcile`` event is one decision of the reconcile screen: its changes replace
+the consensus coder's codings of one theme in one disagreement stretch, and its
+payload says how the consensus was reached (``rule``, ``taken_from``, the
+``compared`` coders, ``transcript_id``, ``theme_id``, ``start``/``end`` of the
+stretch, the resulting ``coding_ids`` and the ``removed_ids`` it replaced). A
+rejection is a ``reconcile`` event too, so "neither coding is right" stays on record.
 """
 
 from __future__ import annotations
@@ -25,7 +32,9 @@ from qualcoder_ahp.records import Coding
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
-UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group")
+UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group", "reconcile")
+RECONCILE_RULES = ("take", "union", "intersection", "reject", "agreed")
+"""How a reconcile decision was reached (``agreed``: every coder coded the same)."""
 MEMO_KINDS = ("coding", "theme", "transcript")
 
 
@@ -190,6 +199,67 @@ class DecisionMixin:
             changes = [{"op": "memo", "kind": kind, "target": str(target), "before": before,
                         "after": after}]
             self._apply_and_log(coder_id, "memo", changes, {"kind": kind, "target": str(target)})
+
+    def reconcile(
+        self: Store,
+        transcript_id: int,
+        theme_id: str,
+        consensus: str,
+        spans: list[tuple[int, int]],
+        *,
+        rule: str,
+        compared: list[str],
+        start: int,
+        end: int,
+        taken_from: str | None = None,
+    ) -> list[int]:
+        """Decide one disagreement stretch into the consensus coder, in one event.
+
+        The consensus coder's active codings of the theme overlapping ``[start, end)``
+        are removed and ``spans`` coded (origin ``consensus``); one ``reconcile`` event
+        records the changes (so one undo reverts the whole decision) and how the
+        decision was made. ``spans`` empty is a rejection: logged all the same.
+
+        Returns:
+            The ids of the new consensus codings.
+        """
+        if rule not in RECONCILE_RULES:
+            raise UserError(f"unknown reconcile rule {rule!r}")
+        self._check_theme(theme_id)
+        with self.write():
+            coder_id = self.ensure_coder(consensus)
+            removed = [c.id for c in self.codings(transcript_id=transcript_id, coder=consensus,
+                                                  theme_id=theme_id)
+                       if c.start < end and c.end > start]
+            changes: list[dict[str, Any]] = [
+                {"op": "coding", "id": cid, "before": 1, "after": 0} for cid in removed]
+            created = [self._insert_coding(transcript_id, theme_id, coder_id, s, e,
+                                           "consensus", None) for s, e in spans]
+            changes += [{"op": "coding", "id": cid, "before": 0, "after": 1} for cid in created]
+            info = {"rule": rule, "taken_from": taken_from, "compared": list(compared),
+                    "transcript_id": transcript_id, "theme_id": theme_id, "start": start,
+                    "end": end, "coding_ids": created, "removed_ids": removed}
+            self._apply_and_log(coder_id, "reconcile", changes, info)
+        return created
+
+    def reconcile_log(self: Store) -> list[dict[str, Any]]:
+        """Every reconcile decision, oldest first, each with its ``status``.
+
+        ``status`` is ``in effect``, ``undone`` (undone and not redone) or
+        ``replaced`` (a later decision in effect covers the same stretch).
+        """
+        rows = [e for e in self.events() if e["kind"] == "reconcile"]
+        done: set[int] = set()
+        for coder in {e["coder"] for e in rows}:
+            done.update(self.undo_stack(coder)[0])
+        for k, event in enumerate(rows):
+            later = [e for e in rows[k + 1:] if e["id"] in done and e["coder"] == event["coder"]
+                     and (e["transcript_id"], e["theme_id"]) == (event["transcript_id"],
+                                                                 event["theme_id"])
+                     and e["start"] < event["end"] and e["end"] > event["start"]]
+            event["status"] = ("undone" if event["id"] not in done else
+                               "replaced" if later else "in effect")
+        return rows
 
     # ------------------------------------------------------------------ undo / redo
     def undo_stack(self: Store, coder: str) -> tuple[list[int], list[int]]:

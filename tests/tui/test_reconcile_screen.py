@@ -63,7 +63,15 @@ async def test_decide_two_disagreements_into_consensus(store):
         ("serendipity", chance + 2, chance + 32, "consensus"),
         ("mandate", board, len(text), "consensus"),
     ]
-    assert [e["kind"] for e in store.events("consensus")] == ["code", "code"]
+    events = store.events("consensus")
+    assert [e["kind"] for e in events] == ["reconcile", "reconcile"]
+    assert [(e["rule"], e["taken_from"], e["compared"], e["theme_id"], e["transcript_id"],
+             e["start"], e["end"], e["coding_ids"], e["removed_ids"]) for e in events] == [
+        ("take", "ben", ["asha", "ben"], "serendipity", asha.id, chance, chance + 32,
+         [codings[0].id], []),
+        ("take", "asha", ["asha", "ben"], "mandate", asha.id, board, len(text),
+         [codings[1].id], []),
+    ]
 
 
 async def test_redeciding_replaces_and_reject_removes(store):
@@ -85,8 +93,15 @@ async def test_redeciding_replaces_and_reject_removes(store):
         await pilot.press("n", "i")  # nothing in common on the second item: refused
         await pilot.pause()
     assert store.codings(coder="consensus") == []
-    kinds = [e["kind"] for e in store.events("consensus")]
-    assert kinds == ["code", "remove", "code", "remove"]
+    events = store.events("consensus")
+    assert [e["kind"] for e in events] == ["reconcile"] * 3  # the refused one wrote nothing
+    assert [e["rule"] for e in events] == ["union", "intersection", "reject"]
+    union, common, reject = events
+    assert len(union["coding_ids"]) == 1 and union["removed_ids"] == []
+    assert common["removed_ids"] == union["coding_ids"]  # the intersection replaced it
+    assert reject["removed_ids"] == common["coding_ids"] and reject["coding_ids"] == []
+    assert reject["compared"] == ["asha", "ben"]
+    assert [e["status"] for e in store.reconcile_log()] == ["replaced", "replaced", "in effect"]
 
 
 async def test_no_disagreements_and_unknown_coders(store):
@@ -186,16 +201,21 @@ async def test_undo_restores_the_previous_consensus(store):
         await pilot.press("a", "b")  # item 1: asha's span; item 2: ben has nothing -> reject
         await pilot.pause()
         assert len(store.codings(coder="consensus")) == 1
-        await pilot.press("z")  # undo the rejection of item 2 (nothing was written)
+        await pilot.press("z")  # undo the rejection of item 2 (its event, no coding)
         await pilot.press("z")  # undo taking asha's span on item 1
         await pilot.pause()
         assert store.codings(coder="consensus") == []
         status = _text(app, "#reconcile-status")
         assert status.startswith("Disagreement 1/2 (0 decided)") and "undecided" in status
-        await pilot.press("z")
+        await pilot.press("z")  # nothing left to undo in this session
         await pilot.pause()
-    kinds = [e["kind"] for e in store.events("consensus")]
-    assert kinds == ["code", "undo"]
+    events = store.events("consensus")
+    assert [e["kind"] for e in events] == ["reconcile", "reconcile", "undo", "undo"]
+    # ben coded nothing in item 2: taking him codes nothing there, and is logged as such
+    assert [(e["rule"], e["taken_from"], len(e["coding_ids"])) for e in events[:2]] == [
+        ("take", "asha", 1), ("take", "ben", 0)]
+    assert [e["target"] for e in events[2:]] == [events[1]["id"], events[0]["id"]]
+    assert [e["status"] for e in store.reconcile_log()] == ["undone", "undone"]
 
 
 async def test_one_coder_is_told_what_reconciling_needs(store):

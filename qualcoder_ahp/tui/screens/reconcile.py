@@ -15,9 +15,11 @@ consensus coder (``consensus`` by default):
   so the consensus coder ends up with the full agreed coding, not only the
   decided disagreements.
 
-Every decision is one transaction through :meth:`Store.code` (origin
-``consensus``), replacing any earlier consensus coding of the theme in the
-stretch, so the log explains each consensus coding and undo works as usual. The
+Every decision is one transaction through :meth:`Store.reconcile`: one
+``reconcile`` event replaces any earlier consensus coding of the theme in the
+stretch with the new codings (origin ``consensus``) and records the rule, the
+compared coders and the stretch, a rejection included; ``qcahp reconcile log``
+reads them back, and undo works as usual (one undo per decision). The
 items are computed in a thread worker; only the main thread writes. While blind
 coding is on (``qcahp blind on``) the screen shows nothing of the other coders.
 """
@@ -336,23 +338,20 @@ class ReconcileScreen(FollowsStore, Screen[None]):
                                           definition]))
 
     # ------------------------------------------------------------------ decisions
-    def decide(self, spans: list[Interval]) -> None:
-        """Make ``spans`` the consensus coding of the current item, in one transaction."""
+    def decide(self, spans: list[Interval], rule: str, taken_from: str | None = None) -> None:
+        """Make ``spans`` the consensus coding of the current item, in one transaction.
+
+        One ``reconcile`` event records the rule, the compared coders, the stretch and
+        the resulting codings (a rejection too), so a methods section or an auditor
+        can tell how each consensus coding came about (``qcahp reconcile log``).
+        """
         item = self.item
         if item is None:
             return
-        events = 0
-        with self.store.write():
-            for coding in self.store.codings(transcript_id=item.transcript_id,
-                                             coder=self.consensus, theme_id=item.theme_id):
-                if coding.start < item.end and coding.end > item.start:
-                    self.store.remove_coding(coding.id, self.consensus)
-                    events += 1
-            for start, end in spans:
-                self.store.code(item.transcript_id, item.theme_id, self.consensus, start, end,
-                                origin="consensus")
-                events += 1
-        self.history.append((self.index, events, self.index in self.rejected))
+        self.store.reconcile(item.transcript_id, item.theme_id, self.consensus, spans,
+                             rule=rule, compared=[c for c, _ in item.spans],
+                             start=item.start, end=item.end, taken_from=taken_from)
+        self.history.append((self.index, 1, self.index in self.rejected))
         if spans:
             self.rejected.discard(self.index)
         else:
@@ -366,10 +365,11 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         events = 0
         with self.store.write():
             for item in todo:
-                for start, end in item.union():
-                    self.store.code(item.transcript_id, item.theme_id, self.consensus, start,
-                                    end, origin="consensus")
-                    events += 1
+                self.store.reconcile(item.transcript_id, item.theme_id, self.consensus,
+                                     item.union(), rule="agreed",
+                                     compared=[c for c, _ in item.spans],
+                                     start=item.start, end=item.end)
+                events += 1
         if events:
             self.history.append((-1, events, False))
         self.notify(f"Copied {len(todo)} agreed stretches into {self.consensus}.")
@@ -402,12 +402,12 @@ class ReconcileScreen(FollowsStore, Screen[None]):
             self.notify(f"{coder} did not code {item.transcript}; choose another coder.",
                         severity="warning")
             return
-        self.decide(list(item.of(coder)))
+        self.decide(list(item.of(coder)), "take", coder)
 
     def action_union(self) -> None:
         """Consensus takes everything any coder coded here."""
         if self.item is not None:
-            self.decide(self.item.union())
+            self.decide(self.item.union(), "union")
 
     def action_intersection(self) -> None:
         """Consensus takes what every coder coded here (refused when that is nothing)."""
@@ -418,11 +418,11 @@ class ReconcileScreen(FollowsStore, Screen[None]):
             self.notify("The coders share no span here; choose a coder, union or reject.",
                         severity="warning")
             return
-        self.decide(common)
+        self.decide(common, "intersection")
 
     def action_reject(self) -> None:
         """Consensus codes nothing in this stretch."""
-        self.decide([])
+        self.decide([], "reject")
 
     def action_move(self, step: int) -> None:
         """Go to the next (``1``) or previous (``-1``) disagreement."""

@@ -1,0 +1,132 @@
+"""Reconcile decisions are logged (rule, compared coders, stretch, result) and read back
+with ``qcahp reconcile log``; rejections are logged; undo and redo show in the log."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.cli.reconcile import NOTHING
+from qualcoder_ahp.reports.writers import BOM
+from tests.tui.test_reconcile_screen import Host, _ready, _text
+from tests.test_agreement_compute import build_project
+
+SIZE = (80, 24)
+
+
+def _log(tmp_path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "project.db"), "reconcile", "log",
+                                      *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+async def _decide(store, *keys: str) -> str:
+    """Press ``keys`` in the reconcile screen (asha vs ben); returns the status line."""
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        return _text(app, "#reconcile-status")
+
+
+async def test_each_decision_is_one_logged_event_read_back_by_the_cli(store, tmp_path):
+    asha, ben = build_project(store)
+    text = store.transcript_text(asha.id)
+    chance, board = text.index("I fell"), text.index("The board")
+    status = await _decide(store, "b", "x", "g")  # take ben; reject the board; copy agreed
+    # The rejected item is the last one, where the screen stays after deciding.
+    assert "(2 decided)" in status and "- rejected" in status
+    events = store.events("consensus")
+    assert [(e["kind"], e["rule"], e["taken_from"]) for e in events] == [
+        ("reconcile", "take", "ben"), ("reconcile", "reject", None),
+        ("reconcile", "agreed", None)]
+    take, reject, agreed = events
+    consensus = store.codings(coder="consensus")
+    # Each event names exactly the consensus coding it made, which is active now.
+    assert take["coding_ids"] == [c.id for c in consensus if c.theme_id == "serendipity"]
+    assert agreed["coding_ids"] == [c.id for c in consensus if c.theme_id == "winding"]
+    assert (take["start"], take["end"], take["theme_id"]) == (chance, chance + 32, "serendipity")
+    assert (reject["transcript_id"], reject["theme_id"], reject["start"], reject["end"]) == (
+        asha.id, "mandate", board, len(text))
+    assert reject["coding_ids"] == [] and reject["compared"] == ["asha", "ben"]
+    assert agreed["transcript_id"] == ben.id
+    assert agreed["compared"] == ["asha", "ben"]  # only the compared coders, not cai
+
+    table = _log(tmp_path).splitlines()
+    assert table[0].split() == ["time", "consensus", "compared", "theme", "theme_name",
+                                "transcript", "span", "quote", "rule", "result", "status"]
+    body = table[2:]
+    assert len(body) == 3
+    assert "take ben" in body[0] and "Serendipity" in body[0] and "asha, ben" in body[0]
+    assert f"#{take['coding_ids'][0]} [{chance + 2}, {chance + 32})" in body[0]
+    assert "I fell into management by chance" in body[0]
+    assert "reject" in body[1] and "none (rejected)" in body[1] and "Board mandate" in body[1]
+    assert "The board listened to me." in body[1]
+    assert "agreed" in body[2] and "Winding route" in body[2]
+    assert all(line.rstrip().endswith("in effect") for line in body)
+
+    rows = json.loads(_log(tmp_path, "--format", "json"))
+    assert [(r["rule"], r["theme"], r["transcript"], r["span"], r["coding_ids"])
+            for r in rows] == [
+        ("take ben", "serendipity", "asha", f"[{chance}, {chance + 32})", take["coding_ids"]),
+        ("reject", "mandate", "asha", f"[{board}, {len(text)})", []),
+        ("agreed", "winding", "ben", f"[{agreed['start']}, {agreed['end']})",
+         agreed["coding_ids"])]
+    assert [r["event"] for r in rows] == [e["id"] for e in events]
+
+    route = store.coding(agreed["coding_ids"][0])
+    out = tmp_path / "log.csv"
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "project.db"), "reconcile", "log",
+                                      "-o", str(out)])
+    assert result.exit_code == 0 and "Wrote 3 reconcile decisions" in result.output
+    raw = out.read_text(encoding="utf-8")
+    assert raw.startswith(BOM)
+    parsed = list(csv.DictReader(io.StringIO(raw[1:])))
+    assert [(r["rule"], r["compared"], r["theme_name"], r["result"]) for r in parsed] == [
+        ("take ben", "asha, ben", "Serendipity",
+         f"#{take['coding_ids'][0]} [{chance + 2}, {chance + 32})"),
+        ("reject", "asha, ben", "Board mandate", "none (rejected)"),
+        ("agreed", "asha, ben", "Winding route", f"#{route.id} [{route.start}, {route.end})")]
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+async def test_redeciding_marks_the_earlier_decision_replaced(store, tmp_path):
+    build_project(store)
+    await _decide(store, "a", "p", "u")  # take asha on item 1, then union instead
+    log = store.reconcile_log()
+    assert [(e["rule"], e["status"]) for e in log] == [("take", "replaced"),
+                                                       ("union", "in effect")]
+    assert log[1]["removed_ids"] == log[0]["coding_ids"]
+    body = _log(tmp_path).splitlines()[2:]
+    assert body[0].endswith("replaced") and body[1].endswith("in effect")
+
+
+async def test_undo_in_the_screen_and_redo_show_in_the_log(store, tmp_path):
+    build_project(store)
+    status = await _decide(store, "a", "x", "z")  # take asha, reject item 2, undo that
+    assert status.startswith("Disagreement 2/2 (1 decided)") and "- undecided" in status
+    assert [e["kind"] for e in store.events("consensus")] == ["reconcile", "reconcile", "undo"]
+    assert len(store.codings(coder="consensus")) == 1  # the take stays
+    body = _log(tmp_path).splitlines()[2:]
+    assert body[0].endswith("in effect") and "reject" in body[1] and body[1].endswith("undone")
+    store.redo("consensus")
+    assert [e["status"] for e in store.reconcile_log()] == ["in effect", "in effect"]
+    store.undo("consensus")
+    store.undo("consensus")  # the take too: its coding goes
+    assert store.codings(coder="consensus") == []
+    assert [e["status"] for e in store.reconcile_log()] == ["undone", "undone"]
+
+
+def test_empty_project_says_so_in_one_line(store, tmp_path):
+    assert _log(tmp_path) == NOTHING + "\n"
+    build_project(store)  # codings, but nothing reconciled yet
+    assert _log(tmp_path) == NOTHING + "\n"
+    assert json.loads(_log(tmp_path, "--format", "json")) == []
+    assert _log(tmp_path, "--format", "csv").startswith("time,consensus,compared,theme,")
