@@ -3,7 +3,7 @@
 The reconcile screen records every decision (take a coder's spans, union,
 intersection, reject, copy an agreed stretch) as a ``reconcile`` event in the
 append-only log. This command reads them back for a methods section or an audit:
-when, which consensus coder, which coders were compared, the theme, transcript,
+when, who decided, into which consensus coder, which coders were compared, the theme, transcript,
 span and a short quote of the disagreement, the rule taken and the resulting
 consensus coding(s), and whether the decision is still in effect.
 """
@@ -21,7 +21,7 @@ from qualcoder_ahp.cli.common import Project, pass_project
 from qualcoder_ahp.reports.writers import pick_format, write_private
 
 FORMATS = ("table", "csv", "json")
-COLUMNS = ("time", "consensus", "compared", "theme", "theme_name", "transcript", "span",
+COLUMNS = ("time", "by", "consensus", "compared", "theme", "theme_name", "transcript", "span",
            "quote", "rule", "result", "status")
 QUOTE_CHARS = 60
 """Characters of the disagreement stretch shown in the quote column."""
@@ -50,7 +50,8 @@ def log_rows(store: Any) -> list[dict[str, Any]]:
         rule = event["rule"] + (f" {event['taken_from']}" if event.get("taken_from") else "")
         result = "; ".join(f"#{i} [{s}, {e})" for i, s, e in spans) or "none (rejected)"
         rows.append({
-            "time": event["at"], "consensus": event["coder"],
+            "time": event["at"], "by": event.get("decided_by") or "",
+            "consensus": event["coder"],
             "compared": ", ".join(event["compared"]), "theme": event["theme_id"],
             "theme_name": names.get(event["theme_id"], ""),
             "transcript": transcripts.get(tid, str(tid)),
@@ -108,13 +109,19 @@ def log_cmd(project: Project, fmt: str | None, output: str | None) -> None:
 
 def _table(rows: list[dict[str, Any]]) -> str:
     """An aligned plain-text table of the log's columns."""
-    cells = [[str(row[c]) for c in COLUMNS] for row in rows]
+    # Seconds are enough on screen; CSV and JSON keep the full timestamp for audits.
+    cells = [[_when(row[c]) if c == "time" else str(row[c]) for c in COLUMNS] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(COLUMNS)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
               for r in cells]
     return "\n".join(lines) + "\n"
+
+
+def _when(stamp: str) -> str:
+    """``2026-11-27T05:17:05.416575+00:00`` as ``2026-11-27 05:17:05``."""
+    return stamp[:19].replace("T", " ")
 
 
 def register(cli: click.Group) -> None:

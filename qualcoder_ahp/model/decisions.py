@@ -15,8 +15,8 @@ Change records (``payload["changes"]``):
 A ``reconcile`` event is one decision of the reconcile screen: its changes replace
 the consensus coder's codings of one theme in one disagreement stretch, and its
 payload says how the consensus was reached (``rule``, ``taken_from``, the
-``compared`` coders, ``transcript_id``, ``theme_id``, ``start``/``end`` of the
-stretch, the resulting ``coding_ids`` and the ``removed_ids`` it replaced). A
+``compared`` coders, who ``decided_by``, ``transcript_id``, ``theme_id``,
+``start``/``end`` of the stretch, the resulting ``coding_ids`` and the ``removed_ids`` it replaced). A
 rejection is a ``reconcile`` event too, so "neither coding is right" stays on record.
 """
 
@@ -212,6 +212,7 @@ class DecisionMixin:
         start: int,
         end: int,
         taken_from: str | None = None,
+        decided_by: str | None = None,
     ) -> list[int]:
         """Decide one disagreement stretch into the consensus coder, in one event.
 
@@ -219,6 +220,8 @@ class DecisionMixin:
         are removed and ``spans`` coded (origin ``consensus``); one ``reconcile`` event
         records the changes (so one undo reverts the whole decision) and how the
         decision was made. ``spans`` empty is a rejection: logged all the same.
+        ``decided_by`` names the person deciding (the workbench's coder), who is
+        usually not the consensus coder the codings belong to.
 
         Returns:
             The ids of the new consensus codings.
@@ -237,6 +240,7 @@ class DecisionMixin:
                                            "consensus", None) for s, e in spans]
             changes += [{"op": "coding", "id": cid, "before": 0, "after": 1} for cid in created]
             info = {"rule": rule, "taken_from": taken_from, "compared": list(compared),
+                    "decided_by": decided_by,
                     "transcript_id": transcript_id, "theme_id": theme_id, "start": start,
                     "end": end, "coding_ids": created, "removed_ids": removed}
             self._apply_and_log(coder_id, "reconcile", changes, info)
@@ -248,7 +252,13 @@ class DecisionMixin:
         ``status`` is ``in effect``, ``undone`` (undone and not redone) or
         ``replaced`` (a later decision in effect covers the same stretch).
         """
-        rows = [e for e in self.events() if e["kind"] == "reconcile"]
+        rows = [
+            {"id": i, "coder": c, "at": at, "kind": "reconcile", **json.loads(p)}
+            for i, c, at, p in self.conn.execute(
+                "SELECT e.id, k.name, e.at, e.payload FROM events e "
+                "LEFT JOIN coders k ON k.id = e.coder_id WHERE e.kind = 'reconcile' "
+                "ORDER BY e.id")
+        ]
         done: set[int] = set()
         for coder in {e["coder"] for e in rows}:
             done.update(self.undo_stack(coder)[0])

@@ -58,9 +58,10 @@ async def test_each_decision_is_one_logged_event_read_back_by_the_cli(store, tmp
     assert reject["coding_ids"] == [] and reject["compared"] == ["asha", "ben"]
     assert agreed["transcript_id"] == ben.id
     assert agreed["compared"] == ["asha", "ben"]  # only the compared coders, not cai
+    assert {e["decided_by"] for e in events} == {"asha"}  # who sat at the screen
 
     table = _log(tmp_path).splitlines()
-    assert table[0].split() == ["time", "consensus", "compared", "theme", "theme_name",
+    assert table[0].split() == ["time", "by", "consensus", "compared", "theme", "theme_name",
                                 "transcript", "span", "quote", "rule", "result", "status"]
     body = table[2:]
     assert len(body) == 3
@@ -89,6 +90,7 @@ async def test_each_decision_is_one_logged_event_read_back_by_the_cli(store, tmp
     raw = out.read_text(encoding="utf-8")
     assert raw.startswith(BOM)
     parsed = list(csv.DictReader(io.StringIO(raw[1:])))
+    assert parsed[0]["time"] == take["at"] and parsed[0]["by"] == "asha"
     assert [(r["rule"], r["compared"], r["theme_name"], r["result"]) for r in parsed] == [
         ("take ben", "asha, ben", "Serendipity",
          f"#{take['coding_ids'][0]} [{chance + 2}, {chance + 32})"),
@@ -129,4 +131,24 @@ def test_empty_project_says_so_in_one_line(store, tmp_path):
     build_project(store)  # codings, but nothing reconciled yet
     assert _log(tmp_path) == NOTHING + "\n"
     assert json.loads(_log(tmp_path, "--format", "json")) == []
-    assert _log(tmp_path, "--format", "csv").startswith("time,consensus,compared,theme,")
+    assert _log(tmp_path, "--format", "csv").== "time,by,consensus,compared,theme,theme_name,transcript,span,quote,rule,result,status,event\n"
+
+
+async def test_a_logged_rejection_shows_when_the_screen_is_opened_again(store):
+    build_project(store)
+    await _decide(store, "n", "x")  # skip item 1, reject item 2
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot)
+        status = _text(app, "#reconcile-status")
+        # Opens on the one undecided item; the rejection from before still counts.
+        assert status.startswith("Disagreement 1/2 (1 decided)") and "- undecided" in status
+        await pilot.press("n")
+        await pilot.pause()
+        assert "- rejected" in _text(app, "#reconcile-status")
+        assert "(rejected)" in _text(app, "#consensus-text")
+    store.undo("consensus")  # undone elsewhere: the stretch is undecided again
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot)
+        assert _text(app, "#reconcile-status").startswith("Disagreement 1/2 (0 decided)")

@@ -145,7 +145,8 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         self.history: list[tuple[int, int, bool]] = []
         """(item index or -1 for a copy of agreed stretches, events written, was rejected)."""
         self.rejected: set[int] = set()
-        """Items rejected in this session (a rejection leaves no coding behind)."""
+        """Items rejected (a rejection leaves no coding; earlier sessions' are read from
+        their logged ``reconcile`` events when the disagreements load)."""
         self.title = "Reconcile"
 
     def compose(self) -> ComposeResult:
@@ -219,7 +220,17 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         for k in range(len(self.compared or [])):
             panels.mount(VerticalScroll(Static(id=f"coder-text-{k}"), classes="coder-panel"))
         self._refresh_consensus()
-        undecided = [k for k, item in enumerate(self.items) if not self._consensus_spans(item)]
+        # A rejection leaves no coding, but its logged event does: show it as rejected
+        # when the screen is opened again, rather than as undecided.
+        where = {(it.transcript_id, it.theme_id, it.start, it.end): k
+                 for k, it in enumerate(self.items)}
+        for event in self.store.reconcile_log():
+            key = (event["transcript_id"], event["theme_id"], event["start"], event["end"])
+            if (event["coder"] == self.consensus and event["status"] == "in effect"
+                    and not event["coding_ids"] and key in where):
+                self.rejected.add(where[key])
+        undecided = [k for k, item in enumerate(self.items)
+                     if k not in self.rejected and not self._consensus_spans(item)]
         self.index = undecided[0] if undecided else 0
         self.call_after_refresh(self.show)
 
@@ -350,7 +361,8 @@ class ReconcileScreen(FollowsStore, Screen[None]):
             return
         self.store.reconcile(item.transcript_id, item.theme_id, self.consensus, spans,
                              rule=rule, compared=[c for c, _ in item.spans],
-                             start=item.start, end=item.end, taken_from=taken_from)
+                             start=item.start, end=item.end, taken_from=taken_from,
+                             decided_by=self.coder)
         self.history.append((self.index, 1, self.index in self.rejected))
         if spans:
             self.rejected.discard(self.index)
@@ -368,7 +380,7 @@ class ReconcileScreen(FollowsStore, Screen[None]):
                 self.store.reconcile(item.transcript_id, item.theme_id, self.consensus,
                                      item.union(), rule="agreed",
                                      compared=[c for c, _ in item.spans],
-                                     start=item.start, end=item.end)
+                                     start=item.start, end=item.end, decided_by=self.coder)
                 events += 1
         if events:
             self.history.append((-1, events, False))
