@@ -131,7 +131,9 @@ def test_empty_project_says_so_in_one_line(store, tmp_path):
     build_project(store)  # codings, but nothing reconciled yet
     assert _log(tmp_path) == NOTHING + "\n"
     assert json.loads(_log(tmp_path, "--format", "json")) == []
-    assert _log(tmp_path, "--format", "csv").== "time,by,consensus,compared,theme,theme_name,transcript,span,quote,rule,result,status,event\n"
+    assert _log(tmp_path, "--format", "csv") == (
+        "time,by,consensus,compared,theme,theme_name,transcript,span,quote,rule,result,"
+        "status,event\n")
 
 
 async def test_a_logged_rejection_shows_when_the_screen_is_opened_again(store):
