@@ -3,9 +3,9 @@
 The reconcile screen records every decision (take a coder's spans, union,
 intersection, reject, copy an agreed stretch) as a ``reconcile`` event in the
 append-only log. This command reads them back for a methods section or an audit:
-when, who decided, into which consensus coder, which coders were compared, the theme, transcript,
-span and a short quote of the disagreement, the rule taken and the resulting
-consensus coding(s), and whether the decision is still in effect.
+when, who decided, into which consensus coder, which coders were compared, the
+theme, transcript, span and a short quote of the disagreement, the rule taken and
+the resulting consensus coding(s), and whether the decision is still in effect.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from qualcoder_ahp.cli.common import Project, pass_project
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports.writers import pick_format, write_private
 
 FORMATS = ("table", "csv", "json")
@@ -83,8 +84,9 @@ def log_cmd(project: Project, fmt: str | None, output: str | None) -> None:
     in effect, replaced (decided again later) or undone.
     """
     fmt = pick_format(fmt, output, "table")
-    if fmt not in FORMATS:  # e.g. -o log.xlsx: this log has no spreadsheet form
-        fmt = "table"
+    if fmt not in FORMATS:  # e.g. -o log.xlsx: a text table in it would not open
+        raise UserError(f"the reconcile log is written as a table (.txt), .csv or .json, "
+                        f"not {fmt}", path=output)
     rows = log_rows(project.store())
     if not rows and fmt == "table":
         text = NOTHING + "\n"

@@ -154,3 +154,13 @@ async def test_a_logged_rejection_shows_when_the_screen_is_opened_again(store):
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot)
         assert _text(app, "#reconcile-status").startswith("Disagreement 1/2 (0 decided)")
+
+
+def test_an_output_suffix_it_cannot_write_is_refused(store, tmp_path):
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "project.db"), "reconcile", "log",
+                                      "-o", str(tmp_path / "log.xlsx")])
+    assert result.exit_code == 1
+    assert "written as a table (.txt), .csv or .json, not xlsx" in result.output
+    assert not (tmp_path / "log.xlsx").exists()
+    assert "Wrote 0 reconcile decisions" in _log(tmp_path, "-o", str(tmp_path / "log.txt"))
+    assert (tmp_path / "log.txt").read_text(encoding="utf-8") == NOTHING + "\n"
