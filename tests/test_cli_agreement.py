@@ -74,7 +74,8 @@ def test_agreement_csv_md_xlsx_to_files(project, tmp_path):
     assert {"fleiss_kappa", "light_kappa", "coded_by_all"} <= set(rows[0])
     run("agreement", "--coders", "asha,ben", "--unit", "sentence", "--format", "md",
         "-o", str(tmp_path / "a.md"))
-    assert (tmp_path / "a.md").read_text().startswith("| view | theme |")
+    assert (tmp_path / "a.md").read_text().startswith(
+        "## Agreement: asha vs ben, unit sentence\n\n| view | theme | theme_name |")
     run("agreement", "--coders", "asha,ben", "--format", "xlsx", "-o", str(tmp_path / "a.xlsx"))
     sheet = load_workbook(tmp_path / "a.xlsx").active
     assert sheet.cell(1, 1).value == "view" and sheet.max_row == 6
@@ -102,9 +103,10 @@ def test_disagreements_command(project):
     rows = list(csv.DictReader(io.StringIO(
         run("disagreements", "--coders", "asha,ben", "--theme", "mandate",
             "--format", "csv").stdout)))
-    assert rows == [{"transcript": "asha", "theme": "mandate", "start": rows[0]["start"],
-                     "end": rows[0]["end"], "coded_by": "asha", "not_coded_by": "ben",
-                     "text": "The board listened to me."}]
+    assert rows == [{"transcript": "asha", "theme": "mandate", "theme_name": "Board mandate",
+                     "start": rows[0]["start"], "end": rows[0]["end"], "coded_by": "asha",
+                     "not_coded_by": "ben", "text": "The board listened to me.",
+                     "coders": "asha vs ben", "unit": "character"}]
     assert "No disagreements." in run("disagreements", "--coders", "asha,ben",
                                       "--theme", "winding").stdout
 
@@ -166,14 +168,15 @@ def test_output_format_follows_the_suffix_and_bad_targets_write_nothing(project,
     # `-o agreement.xlsx` without --format used to write CSV text into the .xlsx file.
     run("agreement", "--coders", "asha,ben", "-o", str(tmp_path / "a.xlsx"))
     sheet = load_workbook(tmp_path / "a.xlsx").active
-    assert next(sheet.iter_rows(values_only=True))[:4] == ("view", "theme", "transcript",
-                                                           "units")
+    assert next(sheet.iter_rows(values_only=True))[:5] == ("view", "theme", "theme_name",
+                                                           "transcript", "units")
     assert (tmp_path / "a.xlsx").stat().st_mode & 0o777 == 0o600
     run("disagreements", "--coders", "asha,ben", "-o", str(tmp_path / "d.json"))
     assert {"coded_by", "not_coded_by"} <= set(json.loads((tmp_path / "d.json").read_text())[0])
     result = run("agreement", "--coders", "asha,ben", "-o", str(tmp_path / "a.csv"))
     assert result.stdout == ""  # the table's heading line is not printed for a file
-    assert (tmp_path / "a.csv").read_text(encoding="utf-8-sig").startswith("view,theme,")
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8-sig").startswith(
+        "view,theme,theme_name,transcript,")
     # An unknown suffix, a missing folder, a format codings cannot be: refused, no file,
     # and the missing folder is not created behind the user's back.
     for args in (["agreement", "--coders", "asha,ben", "-o", str(tmp_path / "a.pdf")],
@@ -197,3 +200,82 @@ def test_merge_of_a_refi_file_points_to_refi_import(project, tmp_path):
     assert bad.exit_code == 1 and bad.stderr.count("\n") == 1
     assert bad.stderr.startswith(f"Error: {qdpx}: merge joins qcahp project databases")
     assert "qcahp refi import" in bad.stderr
+
+
+def _reference(project, coders, unit="character", threshold=0.9):
+    """The statistics computed directly, to compare the written files with."""
+    from qualcoder_ahp.agreement.compute import collect, compute
+
+    store = open_store(project)
+    try:
+        return compute(collect(store, coders), unit, threshold)
+    finally:
+        store.close()
+
+
+def test_agreement_files_say_who_was_compared_on_which_unit(project, tmp_path):
+    args = ["agreement", "--coders", "asha,ben", "--unit", "segment", "--threshold", "0.8"]
+    expected = {r.theme: r for r in _reference(project, ["asha", "ben"], "segment", 0.8).rows()}
+    names = {"serendipity": "Serendipity", "winding": "Winding route",
+             "mandate": "Board mandate", "(pooled)": "", "(mean over 3 themes)": ""}
+    for suffix in ("csv", "json", "xlsx", "md"):
+        run(*args, "-o", str(tmp_path / f"a.{suffix}"))
+    rows = list(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8-sig")))
+    assert {r["coders"] for r in rows} == {"asha vs ben"}
+    assert {r["unit"] for r in rows} == {"segment (overlap >= 0.8)"}
+    assert {r["theme"]: r["theme_name"] for r in rows} == names
+    assert list(rows[0])[:3] == ["view", "theme", "theme_name"]
+    for row in rows:  # the CSV keeps six decimals of the very same figures
+        assert row["cohen_kappa"] == str(expected[row["theme"]].record(6)["cohen_kappa"])
+    data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert {(r["coders"], r["unit"]) for r in data} == {("asha vs ben",
+                                                        "segment (overlap >= 0.8)")}
+    for row in data:  # JSON: full precision, equal to the computed values
+        assert row["theme_name"] == names[row["theme"]]
+        assert row["gwet_ac1"] == expected[row["theme"]].record()["gwet_ac1"]
+    book = load_workbook(tmp_path / "a.xlsx")
+    assert book.sheetnames == ["agreement", "About"]
+    sheet = book["agreement"]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["view", "theme", "theme_name"] and header[-2:] == ["coders", "unit"]
+    assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    kappa = header.index("cohen_kappa")
+    for line in sheet.iter_rows(min_row=2, values_only=True):
+        assert line[kappa] == expected[line[1]].record()["cohen_kappa"]
+    about = {r[0]: r[1] for r in book["About"].iter_rows(min_row=2, values_only=True)}
+    assert about["coders"] == "asha vs ben" and about["unit"] == "segment (overlap >= 0.8)"
+    assert about["report"] == "agreement" and about["theme"] == "(all)"
+    assert "column: n11 / n10 / n01 / n00" in about and "column: undefined (reason)" in about
+    assert "column: coded_by_all / coded_by_some / coded_by_none" not in about  # 2 coders
+    md = (tmp_path / "a.md").read_text(encoding="utf-8").splitlines()
+    assert md[0] == "## Agreement: asha vs ben, unit segment (overlap >= 0.8)"
+    header = [c.strip() for c in md[2].strip("|").split("|")]
+    line = next(x for x in md if "| serendipity |" in x)
+    seren = [c.strip() for c in line.strip("|").split("|")]
+    assert seren[1:3] == ["serendipity", "Serendipity"]
+    value = expected["serendipity"].record()["percent_agreement"]
+    assert isinstance(value, float)
+    assert seren[header.index("percent_agreement")] == f"{round(value, 3) + 0.0:.3f}"
+    kappa = expected["serendipity"].record()["cohen_kappa"]  # no uncoded segment: undefined
+    assert seren[header.index("cohen_kappa")] == kappa.replace("|", "\\|")
+
+
+def test_three_coder_files_list_the_coders_and_disagreements_name_the_theme(project, tmp_path):
+    run("agreement", "--coders", "asha,ben,cai", "-o", str(tmp_path / "a.json"))
+    rows = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert {(r["coders"], r["unit"]) for r in rows} == {("asha, ben, cai", "character")}
+    run("disagreements", "--coders", "asha,ben", "-o", str(tmp_path / "d.csv"))
+    rows = list(csv.DictReader((tmp_path / "d.csv").open(encoding="utf-8-sig")))
+    mandate = next(r for r in rows if r["theme"] == "mandate")
+    assert mandate["theme_name"] == "Board mandate" and mandate["coders"] == "asha vs ben"
+    assert mandate["text"] == "The board listened to me." and mandate["unit"] == "character"
+    run("disagreements", "--coders", "asha,ben", "-o", str(tmp_path / "d.xlsx"))
+    book = load_workbook(tmp_path / "d.xlsx")
+    assert book.sheetnames == ["disagreements", "About"]
+    assert book["disagreements"]["A1"].font.b
+    about = {r[0]: r[1] for r in book["About"].iter_rows(min_row=2, values_only=True)}
+    assert about["coders"] == "asha vs ben" and "column: coded_by / not_coded_by" in about
+    assert (tmp_path / "d.xlsx").stat().st_mode & 0o777 == 0o600
+    # The terminal keeps its narrow table: no theme_name, coders or unit columns.
+    out = run("disagreements", "--coders", "asha,ben").stdout
+    assert out.splitlines()[0].split()[:3] == ["transcript", "theme", "start"]

@@ -31,7 +31,8 @@ from qualcoder_ahp.cli.common import (
     progress_bar,
 )
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.reports.writers import write_private
+from qualcoder_ahp.model.store import now
+from qualcoder_ahp.reports.writers import Sheet, to_markdown, to_xlsx, write_private
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
 SHORT = {
@@ -50,30 +51,63 @@ def _coders(value: str) -> list[str]:
     return names
 
 
+def coders_label(coders: Sequence[str]) -> str:
+    """Who was compared, as a file says it: ``ana vs Benoît``, or ``ana, ben, cai``."""
+    return " vs ".join(coders) if len(coders) == 2 else ", ".join(coders)
+
+
+def unit_label(unit: str, threshold: float) -> str:
+    """The unit as the terminal heading words it: ``segment (overlap >= 0.9)``."""
+    return unit + (f" (overlap >= {threshold:g})" if unit == "segment" else "")
+
+
+COLUMN_NOTES = {
+    "view": "theme: pooled over transcripts; theme x transcript: one cell; overall: every "
+            "theme pooled; mean: the mean of the theme rows' defined values",
+    "theme / theme_name": "the theme's id and its name in the codebook",
+    "units": "units of agreement compared (characters, sentences, turns or segments)",
+    "n11 / n10 / n01 / n00": "units coded by both coders / only the first / only the "
+                             "second / neither",
+    "coded_by_all / coded_by_some / coded_by_none": "(3+ coders) units coded by every / "
+                                                   "some / no compared coder",
+    "undefined (reason)": "a figure that cannot be computed, with why (e.g. neither coder "
+                          "used the theme)",
+    "coded_by / not_coded_by": "(disagreements) the coders who coded the span / did not",
+}
+"""Column definitions written under the About sheet of an agreement workbook."""
+
+
 def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
-               sheet: str = "agreement") -> None:
+               sheet: str = "agreement", about: dict[str, Any] | None = None) -> None:
     """Write rows (dicts with the same keys) in a format, to a file or stdout.
 
     ``fmt`` comes from :func:`~qualcoder_ahp.cli.common.output_format`, which has
     already refused a missing folder or an unknown suffix; a table asked for in a file
     (``-o agreement.txt``) is written as CSV.
+
+    ``about`` (``coders``, ``unit`` and more) says what was compared: CSV and JSON rows
+    carry ``coders`` and ``unit`` columns (a file passed on alone still says who was
+    compared), Markdown has them in its heading, and an XLSX workbook gets an About
+    sheet. The terminal table (which prints its own heading line) is left as it was.
     """
     if fmt == "xlsx" and not output:
         raise UserError("--format xlsx needs -o FILE.xlsx")
     if fmt == "table" and output:
         fmt = "csv"
+    if about and fmt in ("csv", "json", "xlsx"):
+        rows = [{**row, "coders": about["coders"], "unit": about["unit"]} for row in rows]
     columns = list(dict.fromkeys(key for row in rows for key in row))
     rows = [{c: row.get(c, "") for c in columns} for row in rows]
     if fmt == "table":
         _table(rows, columns)
         return
     if fmt == "xlsx":
-        _xlsx(rows, columns, Path(output or ""), sheet)
+        _xlsx(rows, columns, Path(output or ""), sheet, about)
         return
     if fmt == "json":
         text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "md":
-        text = _markdown(rows, columns)
+        text = _markdown(rows, columns, sheet, about)
     else:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
@@ -108,28 +142,38 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
         click.echo(f"[{number}] undefined: {reason}")
 
 
-def _markdown(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
-    def cell(value: Any) -> str:
-        text = f"{value:.3f}" if isinstance(value, float) else str(value)
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(r[c]) for c in columns) + " |" for r in rows]
-    return "\n".join(lines) + "\n"
+def _title(sheet: str, about: dict[str, Any] | None) -> str:
+    if not about:
+        return ""
+    return f"{sheet.capitalize()}: {about['coders']}, unit {about['unit']}"
 
 
-def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], path: Path, sheet: str) -> None:
-    from openpyxl import Workbook
+def _markdown(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
+              about: dict[str, Any] | None) -> str:
+    """A Markdown table by the report writer, headed by who was compared and the unit."""
+    def cell(value: Any) -> Any:
+        # Three decimals as in the terminal table; + 0.0 keeps "-0.000" out of a paper.
+        return f"{round(value, 3) + 0.0:.3f}" if isinstance(value, float) else value
 
-    book = Workbook()
-    ws = book.active
-    ws.title = sheet[:31]
-    ws.append(list(columns))
-    for row in rows:
-        ws.append([row[c] for c in columns])
-    buffer = io.BytesIO()
-    book.save(buffer)  # into memory, then written owner-only from the first byte
-    write_private(path, buffer.getvalue())
+    return to_markdown([Sheet(sheet, list(columns),
+                              [[cell(r[c]) for c in columns] for r in rows],
+                              title=_title(sheet, about))])
+
+
+def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], path: Path, sheet: str,
+          about: dict[str, Any] | None) -> None:
+    """A workbook like the other reports': bold frozen header, and an About sheet."""
+    from qualcoder_ahp.reports.exports import about_sheet
+
+    sheets = [Sheet(sheet, list(columns), [[r[c] for c in columns] for r in rows],
+                    title=_title(sheet, about), wrap={"text"} & set(columns))]
+    if about:
+        notes = {k: v for k, v in COLUMN_NOTES.items()
+                 if any(part in columns for part in k.split(" / "))
+                 or (k.startswith("undefined") and sheet == "agreement")}
+        sheets.append(about_sheet({"report": sheet, **about,
+                                   **{f"column: {k}": v for k, v in notes.items()}}))
+    write_private(path, to_xlsx(sheets))
     click.echo(f"Wrote {plural(len(rows), 'row')} to {path}", err=True)
 
 
@@ -208,12 +252,33 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
         corpus = collect(project.store(), names, theme=theme, transcript=transcript,
                          progress=lambda _name: bar(1))
         report = compute(corpus, unit, threshold, progress=lambda _name: bar(1))
-    rows = [r.record(None if fmt in ("json", "xlsx") else 6) for r in report.rows(by)]
     if fmt == "table" and not output:
-        rows = [r.record(3) for r in report.rows(by)]
-        click.echo(f"Coders: {', '.join(report.coders)}   unit: {unit}"
-                   + (f" (overlap >= {threshold:g})" if unit == "segment" else ""))
-    write_rows(rows, fmt, output)
+        click.echo(f"Coders: {', '.join(report.coders)}   unit: {unit_label(unit, threshold)}")
+        write_rows([r.record(3) for r in report.rows(by)], fmt, output)
+        return
+    names = dict(corpus.themes)
+    rows = [_with_name(r.record(None if fmt in ("json", "xlsx") else 6), names)
+            for r in report.rows(by)]
+    write_rows(rows, fmt, output, about=_about(project, report.coders, unit, threshold,
+                                               theme=theme, transcript=transcript, by=by))
+
+
+def _with_name(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """The record with ``theme_name`` after ``theme`` (blank on overall and mean rows)."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        out[key] = value
+        if key == "theme":
+            out["theme_name"] = names.get(value, "")
+    return out
+
+
+def _about(project: Project, coders: Sequence[str], unit: str, threshold: float,
+           **filters: Any) -> dict[str, Any]:
+    """What a written file says about itself: who was compared, on which unit, from where."""
+    return {"coders": coders_label(coders), "unit": unit_label(unit, threshold),
+            "threshold": threshold if unit == "segment" else "(segment unit only)",
+            **filters, "database": str(project.path), "exported_at": now()}
 
 
 @click.command("disagreements")
@@ -236,13 +301,19 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
         corpus = collect(project.store(), _coders(coders), theme=theme, transcript=transcript,
                          progress=lambda _name: bar(2))
         found = disagreements(corpus, unit, threshold)
-    rows = [{"transcript": d.transcript, "theme": d.theme_id, "start": d.start, "end": d.end,
+    terminal = fmt == "table" and not output
+    names = dict(corpus.themes)
+    rows = [{"transcript": d.transcript, "theme": d.theme_id,
+             **({} if terminal else {"theme_name": names.get(d.theme_id, "")}),
+             "start": d.start, "end": d.end,
              "coded_by": ",".join(d.coded_by), "not_coded_by": ",".join(d.not_coded_by),
              "text": d.text} for d in found]
     if not rows:
         click.echo("No disagreements." + (f" Nothing written to {output}." if output else ""))
         return
-    write_rows(rows, fmt, output, sheet="disagreements")
+    write_rows(rows, fmt, output, sheet="disagreements",
+               about=None if terminal else _about(project, corpus.coders, unit, threshold,
+                                                  theme=theme, transcript=transcript))
     if fmt == "table" and not output:
         click.echo(f"{len(rows)} disagreeing spans.")
 
