@@ -101,6 +101,22 @@ def test_quotes_formats(db, tmp_path):
     assert json.loads((tmp_path / "q.json").read_text())["report"] == "quotes"
 
 
+def test_quotes_docx_reports_codings_and_the_passages_word_prints(db, tmp_path):
+    from docx import Document
+
+    word = tmp_path / "q.docx"
+    result = run(db, "quotes", "--theme", "serendipity", "-o", str(word))
+    quoted = [p.text for p in Document(str(word)).paragraphs if p.text.startswith("\u201c")]
+    codings = len(json.loads(run(db, "quotes", "--theme", "serendipity",
+                                 "--format", "json").stdout)["quotes"])
+    assert (codings, len(quoted)) == (6, 4)  # alice, bob and consensus share one passage
+    assert result.stderr == f"Wrote 6 quotes (4 passages) to {word}\n"
+    one = run(db, "quotes", "--theme", "mandate", "--coder", "bob", "-o", str(word))
+    assert one.stderr == f"Wrote 1 quote (1 passage) to {word}\n"
+    csv_out = run(db, "quotes", "--theme", "serendipity", "-o", str(tmp_path / "q.csv"))
+    assert csv_out.stderr == f"Wrote 6 quotes to {tmp_path / 'q.csv'}\n"  # one row per coding
+
+
 def test_cooccurrence_command(db, tmp_path):
     doc = json.loads(run(db, "cooccurrence", "--unit", "turn", "--format", "json").stdout)
     assert [t["id"] for t in doc["themes"]] == ["career", "winding", "serendipity", "mandate"]

@@ -15,7 +15,13 @@ from typing import Any
 
 import click
 
-from qualcoder_ahp.cli.common import Project, output_format, pass_project, progress_bar
+from qualcoder_ahp.cli.common import (
+    Project,
+    output_format,
+    pass_project,
+    plural,
+    progress_bar,
+)
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.reports import (
@@ -173,7 +179,12 @@ def quotes_cmd(project: Project, theme: str | None, coder: str | None, consensus
                                  _about(project, "quotes", data, theme=theme)]),
         "docx": lambda: ex.quotes_docx(rows, title),
     }[fmt]()
-    _emit(content, output, f"{len(rows)} quotes")
+    what = plural(len(rows), "quote")
+    if fmt == "docx":
+        # Word prints a passage several coders coded identically once, with every coder:
+        # the count of codings alone would not match what the reader sees.
+        what += f" ({plural(len(ex.same_passage(rows)), 'passage')})"
+    _emit(content, output, what)
 
 
 @click.command("cooccurrence")
