@@ -139,6 +139,40 @@ def test_chart_command(db, tmp_path, kind):
     assert img.shape[0] > 100 and img[..., :3].std() > 0.05
 
 
+@pytest.mark.parametrize("kind", ["counts", "cooccurrence"])
+def test_chart_svg_and_pdf_for_journals(db, tmp_path, kind):
+    from xml.etree import ElementTree
+
+    from pypdf import PdfReader
+
+    svg, pdf = tmp_path / f"{kind}.svg", tmp_path / f"{kind}.PDF"
+    for out in (svg, pdf):
+        result = run(db, "chart", kind, "--dpi", "80", "-o", str(out))
+        assert result.stderr == f"Wrote a {kind} chart to {out}\n"
+        assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    root = ElementTree.parse(svg).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    labels = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    # Labels are text an editor can restyle, not outlines (a child theme is "– Name").
+    assert "Career route" in labels and "\u2013 Serendipity" in labels
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}path"))) > 5
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1
+    assert "Serendipity" in reader.pages[0].extract_text()  # a theme label, as vector text
+
+
+def test_chart_refuses_other_suffixes_in_one_line(db, tmp_path):
+    for name in ("c.jpg", "c.txt", "c", "c.csv"):
+        result = run(db, "chart", "counts", "-o", str(tmp_path / name), ok=False)
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+        assert result.stderr.startswith(f"Error: {tmp_path / name}: charts are written as "
+                                        "PNG, SVG or PDF")
+        assert not (tmp_path / name).exists()
+    result = run(db, "chart", "counts", "-o", str(tmp_path / "new" / "c.svg"), ok=False)
+    assert "no such folder" in result.stderr and not (tmp_path / "new").exists()
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["counts", "--coder", "zoe"], "no coder named 'zoe'"),
     (["counts", "--coder", "bob", "--consensus"], "either --coder or --consensus"),

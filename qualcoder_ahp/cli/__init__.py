@@ -55,7 +55,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("counts", "Theme counts by theme, transcript, participant, attribute."),
         ("quotes", "Coded quotes with context and attribution."),
         ("cooccurrence", "How often themes overlap or share a sentence or turn."),
-        ("chart", "PNG charts: counts, attribute matrix, co-occurrence."),
+        ("chart", "Charts (PNG, SVG, PDF): counts, attribute matrix, co-occurrence."),
     )),
     ("Several coders", (
         ("blind", "Show or set blind coding."),

@@ -204,7 +204,13 @@ def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
         known = ", ".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
         raise UserError(f"cannot tell the format from the suffix {suffix!r}: use one of "
                         f"{known}, or --format", path=output)
+    from_suffix = not fmt and suffix
     fmt = pick_format(fmt, output, default)
+    if fmt not in allowed and from_suffix:
+        # e.g. "quotes -o q.pdf": a chart format, not one this report has.
+        known = ", ".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
+        raise UserError(f"this report cannot be written as {fmt!r} (the suffix {suffix!r}): "
+                        f"use one of {known}, or --format", path=output)
     if fmt not in allowed:
         raise UserError(f"this report cannot be written as {fmt!r} (use {', '.join(allowed)})",
                         path=output)

@@ -38,7 +38,6 @@ from qualcoder_ahp.reports import (
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.writers import (
     Sheet,
-    check_writable,
     to_csv,
     to_markdown,
     to_table,
@@ -215,8 +214,9 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
 
 @click.command("chart")
 @click.argument("kind", type=click.Choice(("counts", "matrix", "cooccurrence")))
-@click.option("-o", "--output", metavar="FILE.png", required=True,
-              type=click.Path(dir_okay=False), help="The PNG to write (owner-only).")
+@click.option("-o", "--output", metavar="FILE", required=True,
+              type=click.Path(dir_okay=False),
+              help="The chart to write (owner-only): FILE.png, FILE.svg or FILE.pdf.")
 @click.option("--by", metavar="attribute:NAME", help="The attribute of a matrix chart.")
 @click.option("--measure", type=click.Choice(MEASURES), default="segments", show_default=True,
               help="The figure charted (counts and matrix).")
@@ -229,19 +229,24 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
 @pass_project
 def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure: str, unit: str,
               theme: str | None, dpi: int, coder: str | None, consensus: bool) -> None:
-    """Charts for a paper (PNG): counts as bars, matrix and co-occurrence as heatmaps."""
+    """Charts for a paper: counts as bars, matrix and co-occurrence as heatmaps.
+
+    The -o suffix picks the format: .png (raster, --dpi), or .svg / .pdf (vector, as
+    journals ask for; --dpi then sets only the resolution of a heatmap's cells).
+    """
     from qualcoder_ahp.reports import charts
 
-    if not output.lower().endswith(".png"):
-        raise UserError("charts are written as PNG: give -o FILE.png", path=output)
-    check_writable(output)
+    if Path(output).suffix.lower() not in {f".{f}" for f in charts.FORMATS}:
+        raise UserError("charts are written as PNG, SVG or PDF: give -o FILE.png, FILE.svg "
+                        "or FILE.pdf", path=output)
+    fmt = output_format(None, output, charts.FORMATS, "png")
     store = project.coded_store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
     names = {t.id: t.name for t in data.themes}
     with progress_bar("Charting") as progress:
         if kind == "counts":
             report = theme_counts(data, theme=theme, progress=progress)
-            png = charts.counts_chart(report, names, measure=measure, dpi=dpi,
+            png = charts.counts_chart(report, names, measure=measure, dpi=dpi, fmt=fmt,
                                       colors={t.id: t.color for t in data.themes})
         elif kind == "matrix":
             attribute = parse_by(by)[1] if by else None
@@ -249,10 +254,10 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
                 raise UserError("a matrix chart needs --by attribute:NAME")
             matrix = attribute_matrix(data, attribute, measure=measure, theme=theme,
                                       progress=progress)
-            png = charts.matrix_chart(matrix, names, dpi=dpi)
+            png = charts.matrix_chart(matrix, names, dpi=dpi, fmt=fmt)
         else:
             co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
-            png = charts.cooccurrence_chart(co, names, dpi=dpi)
+            png = charts.cooccurrence_chart(co, names, dpi=dpi, fmt=fmt)
     _emit(png, output, f"a {kind} chart")
 
 

@@ -3,7 +3,8 @@
 Matplotlib with the Agg backend only (no display is needed, so charts work over
 SSH). Every chart has a title, axis labels, the value written on each bar or cell,
 wrapped theme names so labels never overlap, a size that grows with the number of
-themes, and ``tight`` layout. :func:`render_png` returns PNG bytes; the caller
+themes, and ``tight`` layout. Each chart function returns the bytes of a PNG (or,
+with ``fmt="svg"``/``"pdf"``, the vector formats journals ask for); the caller
 writes them owner-only.
 """
 
@@ -57,16 +58,28 @@ def _theme_label(name: str, depth: int) -> str:
     return _wrap(("\u2013 " * depth) + name)
 
 
-def _png(fig: Any, dpi: int) -> bytes:
+FORMATS = ("png", "svg", "pdf")
+"""Formats a chart can be saved in (matplotlib's own backends, no extra dependency)."""
+
+
+def _png(fig: Any, dpi: int, fmt: str = "png") -> bytes:
+    """The figure saved as ``fmt``; ``dpi`` also sets the resolution of raster parts
+    (a heatmap's cells) in SVG and PDF."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown chart format {fmt!r}")
     plt = _pyplot()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    # Labels stay text, not outlines: an editor can restyle them to a journal's font
+    # (SVG text; TrueType, not Type 3, fonts embedded in the PDF).
+    with plt.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight", facecolor="white")
     plt.close(fig)
     return buf.getvalue()
 
 
 def counts_chart(report: CountsReport, names: dict[str, str], *, measure: str = "segments",
-                 colors: dict[str, str] | None = None, dpi: int = DPI) -> bytes:
+                 colors: dict[str, str] | None = None, dpi: int = DPI,
+                 fmt: str = "png") -> bytes:
     """Horizontal bars of one figure per theme, in codebook order (top to bottom).
 
     Args:
@@ -75,8 +88,9 @@ def counts_chart(report: CountsReport, names: dict[str, str], *, measure: str = 
         measure: a :class:`~qualcoder_ahp.reports.counts.Figures` field.
         colors: theme id → bar colour (the codebook's colours).
         dpi: resolution of the PNG.
+        fmt: ``png``, ``svg`` or ``pdf``.
     """
-    return _png(counts_figure(report, names, measure=measure, colors=colors), dpi)
+    return _png(counts_figure(report, names, measure=measure, colors=colors), dpi, fmt)
 
 
 def counts_figure(report: CountsReport, names: dict[str, str], *, measure: str = "segments",
@@ -132,7 +146,7 @@ def counts_figure(report: CountsReport, names: dict[str, str], *, measure: str =
 
 def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list[str],
              cols: list[str], *, title: str, xlabel: str, ylabel: str, cbar: str,
-             dpi: int, diagonal_plain: bool = False, row_depths: list[int] | None = None,
+             dpi: int, fmt: str = "png", diagonal_plain: bool = False, row_depths: list[int] | None = None,
              col_depths: list[int] | None = None) -> bytes:
     import numpy as np
 
@@ -141,7 +155,7 @@ def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list
         fig = plt.figure(figsize=(5, 1.5))
         fig.text(0.5, 0.5, "No coded themes to show", ha="center", va="center")
         fig.suptitle(title)
-        return _png(fig, dpi)
+        return _png(fig, dpi, fmt)
     data = np.array([[np.nan if v is None else float(v) for v in row] for row in values]) \
         if values and values[0] else np.zeros((len(rows), len(cols)))
     coloured = data.copy()
@@ -191,10 +205,11 @@ def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list
     bar = fig.colorbar(image, cax=cax, label=cbar)
     bar.locator = MaxNLocator(integer=True)
     bar.update_ticks()
-    return _png(fig, dpi)
+    return _png(fig, dpi, fmt)
 
 
-def matrix_chart(matrix: Matrix, names: dict[str, str], *, dpi: int = DPI) -> bytes:
+def matrix_chart(matrix: Matrix, names: dict[str, str], *, dpi: int = DPI,
+                 fmt: str = "png") -> bytes:
     """Heatmap of a theme × attribute matrix: counts coloured, count and row % in each cell."""
     label = MEASURE_LABEL.get(matrix.measure, matrix.measure)
     values = [[c.count for c in r.cells] for r in matrix.rows]
@@ -205,11 +220,12 @@ def matrix_chart(matrix: Matrix, names: dict[str, str], *, dpi: int = DPI) -> by
     return _heatmap(values, text, rows, matrix.columns,
                     title=f"{label} by {attribute} ({coder_label(matrix.coder)})\n"
                           "cell: count (row %)",
-                    xlabel=attribute, ylabel="Theme", cbar=label, dpi=dpi,
+                    xlabel=attribute, ylabel="Theme", cbar=label, dpi=dpi, fmt=fmt,
                     row_depths=[r.depth for r in matrix.rows])
 
 
-def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DPI) -> bytes:
+def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DPI,
+                       fmt: str = "png") -> bytes:
     """Heatmap of theme co-occurrence; the diagonal (the theme alone) is shown uncoloured."""
     labels = [_theme_label(names.get(t, t), d) for t, d in zip(co.theme_ids, co.depths,
                                                                 strict=True)]
@@ -221,5 +237,5 @@ def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DP
     return _heatmap(co.cells, text, labels, columns,
                     title=f"Theme co-occurrence: {unit} ({coder_label(co.coder)})\n"
                           "diagonal: the theme on its own; grey: parent and child",
-                    xlabel="Theme", ylabel="Theme", cbar=unit.capitalize(), dpi=dpi,
+                    xlabel="Theme", ylabel="Theme", cbar=unit.capitalize(), dpi=dpi, fmt=fmt,
                     diagonal_plain=True, row_depths=co.depths, col_depths=co.depths)

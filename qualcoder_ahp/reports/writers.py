@@ -22,8 +22,9 @@ from qualcoder_ahp.errors import UserError
 
 FORMATS = ("table", "csv", "xlsx", "json", "md", "docx")
 SUFFIX_FORMAT = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "md",
-                 ".markdown": "md", ".docx": "docx", ".txt": "table", ".png": "png"}
-BINARY = ("xlsx", "docx", "png")
+                 ".markdown": "md", ".docx": "docx", ".txt": "table", ".png": "png",
+                 ".svg": "svg", ".pdf": "pdf"}
+BINARY = ("xlsx", "docx", "png", "svg", "pdf")
 MAX_WIDTH = 60
 WRITE_CHUNK = 1 << 20
 """Characters of a text report encoded and written at a time."""
