@@ -156,6 +156,41 @@ def test_adjust_manual_remove_and_memo(coded):
         store.remove_coding(manual.id, "ben")
 
 
+def test_set_memo_refuses_a_target_that_is_not_an_id_of_its_kind(coded):
+    store, info = coded
+    coding = store.code(info.id, "serendipity", "ana", 0, 5)
+
+    def memo_rows():
+        return store.conn.execute("SELECT target_kind, target_id, text FROM memos "
+                                  "ORDER BY id").fetchall()
+
+    events = len(store.events())
+    bad = [("coding", coding, "the coding's id (a whole number), not Coding"),
+           ("coding", "serendipity", "not str 'serendipity'"),
+           ("coding", True, "not bool True"), ("coding", 1.0, "not float 1.0"),
+           ("coding", 99, "no coding with id '99'"),
+           ("transcript", info, "the transcript's id (a whole number), not TranscriptInfo"),
+           ("transcript", "asha", "not str 'asha'"),
+           ("transcript", 99, "no transcript with id '99'"),
+           ("theme", coding, "the theme's id (text), not Coding"),
+           ("theme", 7, "not int 7"), ("theme", "nope", "no theme with id 'nope'")]
+    for kind, target, message in bad:
+        with pytest.raises(UserError) as caught:
+            store.set_memo("ana", kind, target, "lost text")
+        assert message in str(caught.value) and "\n" not in str(caught.value)
+    assert memo_rows() == [] and len(store.events()) == events  # nothing stored or logged
+    # What callers pass keeps working: ids as ints (the CLI, tests) or as text (the
+    # workbench's "coding:12" choices), theme ids as text.
+    store.set_memo("ana", "coding", coding.id, "by int")
+    store.set_memo("ana", "coding", str(coding.id), "by text")
+    store.set_memo("ana", "transcript", str(info.id), "on the transcript")
+    store.set_memo("ana", "theme", "serendipity", "on the theme")
+    assert memo_rows() == [("coding", str(coding.id), "by text"),
+                           ("transcript", str(info.id), "on the transcript"),
+                           ("theme", "serendipity", "on the theme")]
+    assert store.coding(coding.id).memo == "by text"
+
+
 def test_events_are_append_only(coded):
     store, info = coded
     store.code(info.id, "serendipity", "ana", 0, 5)

@@ -189,9 +189,23 @@ class DecisionMixin:
             self._apply_and_log(coder_id, "remove", changes, {"coding_id": coding_id})
 
     def set_memo(self: Store, coder: str, kind: str, target: str | int, text: str) -> None:
-        """Write (or, with empty text, clear) this coder's memo on a coding/theme/transcript."""
+        """Write (or, with empty text, clear) this coder's memo on a coding/theme/transcript.
+
+        Args:
+            coder: the coder's name.
+            kind: ``coding``, ``theme`` or ``transcript``.
+            target: the coding's or transcript's id (an int, or its digits as text, as the
+                workbench passes it) or the theme's id.
+            text: the memo; empty or blank clears it.
+
+        Raises:
+            UserError: an unknown kind, a target that is not an id of that kind (e.g. a
+                :class:`Coding` object, whose text would otherwise be stored as the
+                target and never be found again), or an id with no such row.
+        """
         if kind not in MEMO_KINDS:
             raise UserError(f"a memo is on a coding, theme or transcript, not {kind!r}")
+        target = self._memo_target(kind, target)
         with self.write():
             coder_id = self.ensure_coder(coder)
             before = self.memo(coder, kind, target)
@@ -270,6 +284,28 @@ class DecisionMixin:
             event["status"] = ("undone" if event["id"] not in done else
                                "replaced" if later else "in effect")
         return rows
+
+    def _memo_target(self: Store, kind: str, target: object) -> str:
+        """The target of a memo as stored (its id as text), checked to exist."""
+        what = type(target).__name__
+        if kind == "theme":
+            if not isinstance(target, str) or not target.strip():
+                raise UserError(f"a theme memo needs the theme's id (text), not {what} "
+                                f"{_short(target)}")
+            table = "themes"
+        else:
+            # bool is an int subclass; True would silently mean id 1.
+            digits = (isinstance(target, int) and not isinstance(target, bool)) or (
+                isinstance(target, str) and target.isascii() and target.isdecimal())
+            if not digits:
+                raise UserError(f"a {kind} memo needs the {kind}'s id (a whole number), not "
+                                f"{what} {_short(target)}")
+            target = str(int(target))  # type: ignore[call-overload]
+            table = "codings" if kind == "coding" else "transcripts"
+        if self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?",  # noqa: S608 - fixed names
+                             [target]).fetchone() is None:
+            raise UserError(f"no {kind} with id {target!r} to write a memo on")
+        return str(target)
 
     # ------------------------------------------------------------------ undo / redo
     def undo_stack(self: Store, coder: str) -> tuple[list[int], list[int]]:
@@ -444,3 +480,9 @@ class DecisionMixin:
 def _invert(change: dict[str, Any]) -> dict[str, Any]:
     """The change that undoes ``change``."""
     return {**change, "before": change["after"], "after": change["before"]}
+
+
+def _short(value: object) -> str:
+    """A wrong memo target as a short one-line text for an error message."""
+    text = repr(value).replace("\n", " ")
+    return text if len(text) <= 60 else text[:57] + "..."
