@@ -38,6 +38,22 @@ def footer_keys(app) -> list[FooterKey]:  # type: ignore[no-untyped-def]
     return sorted(footer.query(FooterKey), key=lambda k: k.region.x)
 
 
+def accept_first(project: Path) -> Path:
+    """Accept the first suggestion of transcript 1, so the project has a coding."""
+    with open_store(project) as store:
+        store.accept(store.suggestions(transcript_id=1)[0].id, CODER)
+    return project
+
+
+def long_definition(project: Path, sentences: int) -> None:
+    """Give the theme ``winding`` a definition of ``sentences`` sentences."""
+    with open_store(project) as store:
+        themes = tuple(t if t.id != "winding" else t.__class__(
+            **{**t.__dict__, "description": "A non-linear route through roles. " * sentences})
+            for t in THEMES)
+        store.save_codebook(Codebook("test", themes, PATTERNS))
+
+
 def drawn(widget: Static) -> str:
     """The lines a Static actually draws (inside its height), joined."""
     lines = [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
@@ -87,10 +103,7 @@ async def test_navigation_keys_do_not_stack_the_screen_already_shown(project: Pa
 
 
 async def test_reconcile_with_one_coder_says_it_all_and_offers_no_dead_keys(project: Path):
-    with open_store(project) as store:
-        first = store.suggestions(transcript_id=1)[0]
-        store.accept(first.id, CODER)
-    app = make_app(project, coder=CODER)
+    app = make_app(accept_first(project), coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
         screen = await press_for_screen(pilot, "R", ReconcileScreen)
         await app.workers.wait_for_complete()
@@ -196,12 +209,8 @@ async def test_transcript_without_suggestions_says_why(tmp_path: Path):
 
 
 async def test_codebook_details_scroll_by_keyboard(project: Path):
-    with open_store(project) as store:
-        # A long definition, as in the shipped codebook: the details run off the screen.
-        themes = tuple(t if t.id != "winding" else t.__class__(
-            **{**t.__dict__, "description": "A non-linear route through roles. " * 40})
-            for t in THEMES)
-        store.save_codebook(Codebook("test", themes, PATTERNS))
+    # A long definition, as in the shipped codebook: the details run off the screen.
+    long_definition(project, 40)
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
         screen = await open_codebook(pilot)
@@ -275,12 +284,8 @@ async def test_import_dialog_takes_names_with_apostrophes_and_spaces(project: Pa
 
 
 async def test_suggestion_panel_reads_on_by_keyboard_at_80x24(project: Path):
-    with open_store(project) as store:
-        # A definition as long as the shipped codebook's: the criteria fall off the panel.
-        themes = tuple(t if t.id != "winding" else t.__class__(
-            **{**t.__dict__, "description": "A non-linear route through roles. " * 12})
-            for t in THEMES)
-        store.save_codebook(Codebook("test", themes, PATTERNS))
+    # A definition as long as the shipped codebook's: the criteria fall off the panel.
+    long_definition(project, 12)
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
         screen = await open_alpha(pilot)
@@ -342,10 +347,7 @@ async def test_open_and_sort_appear_in_the_footer_after_the_first_import(tmp_pat
 
 
 async def test_counts_columns_beyond_80_are_announced_and_reached_in_a_few_keys(project: Path):
-    with open_store(project) as store:
-        first = store.suggestions(transcript_id=1)[0]
-        store.accept(first.id, CODER)
-    app = make_app(project, coder=CODER)
+    app = make_app(accept_first(project), coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
         screen = await press_for_screen(pilot, "C", CountsScreen)
         await app.workers.wait_for_complete()
