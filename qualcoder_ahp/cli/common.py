@@ -226,18 +226,24 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """Rows as an aligned plain-text table: a header, a rule, one line per row."""
+    cols = list(columns or rows[0].keys())
+    cells = [[_fmt(r.get(c)) for c in cols] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+              for row in cells]
+    return "\n".join(lines) + "\n"
+
+
 def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> None:
     """Print rows as an aligned plain-text table."""
     if not rows:
         click.echo("(none)")
         return
-    cols = list(columns or rows[0].keys())
-    cells = [[_fmt(r.get(c)) for c in cols] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip())
-    click.echo("  ".join("-" * w for w in widths))
-    for row in cells:
-        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    click.echo(format_table(rows, columns), nl=False)
 
 
 def emit_json(data: Any) -> None:

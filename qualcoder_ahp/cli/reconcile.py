@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project
+from qualcoder_ahp.cli.common import Project, format_table, pass_project, plural
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports.writers import pick_format, write_private
 
@@ -103,8 +103,7 @@ def log_cmd(project: Project, fmt: str | None, output: str | None) -> None:
         text = _table(rows)
     if output:
         write_private(output, text)
-        click.echo(f"Wrote {len(rows)} reconcile decision{'' if len(rows) == 1 else 's'} "
-                   f"to {output}", err=True)
+        click.echo(f"Wrote {plural(len(rows), 'reconcile decision')} to {output}", err=True)
     else:
         click.echo(text, nl=False)
 
@@ -112,13 +111,7 @@ def log_cmd(project: Project, fmt: str | None, output: str | None) -> None:
 def _table(rows: list[dict[str, Any]]) -> str:
     """An aligned plain-text table of the log's columns."""
     # Seconds are enough on screen; CSV and JSON keep the full timestamp for audits.
-    cells = [[_when(row[c]) if c == "time" else str(row[c]) for c in COLUMNS] for row in rows]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(COLUMNS)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
-              for r in cells]
-    return "\n".join(lines) + "\n"
+    return format_table([{**row, "time": _when(row["time"])} for row in rows], COLUMNS)
 
 
 def _when(stamp: str) -> str:
