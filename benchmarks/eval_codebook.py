@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from qualcoder_ahp.suggest.codebook import check_codebook  # noqa: E402
 from qualcoder_ahp.suggest.evaluate import evaluate_gold, read_gold  # noqa: E402
-from tests.gold_sets import SETS, keyword_baseline  # noqa: E402
+from tests.gold_sets import (  # noqa: E402
+    GOLD, SECOND_READER, SECOND_READER_SETS, SETS, keyword_baseline, micro_agreement)
 
 
 def load(path: str):  # type: ignore[no-untyped-def]
@@ -84,8 +85,41 @@ def main() -> None:
             recalls = ", ".join(f"{s.theme} {s.tp}/{s.tp + s.fn}" for s in ev.per_theme
                                 if s.tp + s.fn)
             print(f"{name}: {recalls}")
+    second_reader(codebook)
     sentences = sum(len(read_gold(g.path)) for g in SETS)
     print(f"\n{sentences} sentences scored in {elapsed:.1f} s", file=sys.stderr)
+
+
+def second_reader(codebook) -> None:  # type: ignore[no-untyped-def]
+    """How far two independent readers agree, and the codebook against the second reader."""
+    print("\nSecond reader (independent relabelling; the first labels are the sets' own):")
+    head = ["set", "2nd reader vs 1st: P", "R", "F1", "codebook vs 2nd reader: P", "R", "F1"]
+    rows = []
+    pooled: dict[str, list[list[set[str]]]] = {}
+    for name in SECOND_READER_SETS:
+        first = read_gold(GOLD / name)
+        second = read_gold(SECOND_READER / name)
+        a = [themes for _, _, themes in first]
+        b = [themes for _, _, themes in second]
+        ev = evaluate_gold(codebook, second)
+        c = [set(item) for item in _predicted(codebook, [text for _, text, _ in first])]
+        rows.append([name.removesuffix(".jsonl"), *fmt(*micro_agreement(a, b)),
+                     *fmt(ev.micro.precision, ev.micro.recall, ev.micro.f1)])
+        group = "density" if "density" in name else ("real" if "real" in name else "older")
+        for store, values in zip(pooled.setdefault(group, [[], [], []]), (a, b, c),
+                                 strict=True):
+            store.extend(values)
+    for group, (a, b, c) in pooled.items():
+        rows.append([f"pooled {group}", *fmt(*micro_agreement(a, b)),
+                     *fmt(*micro_agreement(b, c))])
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=True)]
+    for row in [head, *rows]:
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))
+
+
+def _predicted(codebook, sentences: list[str]) -> list[dict[str, tuple[str, ...]]]:  # type: ignore[no-untyped-def]
+    from qualcoder_ahp.suggest.runner import suggest_sentence_patterns
+    return suggest_sentence_patterns(codebook, sentences)
 
 
 if __name__ == "__main__":

@@ -173,6 +173,26 @@ SETS = (
             "real spoken text never read: a GP leader's Covid-inquiry evidence (05) (session 6)"),
 )
 
+SECOND_READER = GOLD / "second-reader"
+"""Six blind and held-out sets labelled a second time (session 9) by independent readers who saw
+only the labelling guide and the blog: neither the first labels nor the codebook. Same sentences
+in the same order as the set of the same name in ``GOLD``. They measure how far two careful
+readers agree (the ceiling a codebook can be judged against) and score the codebook against a
+reader who did not write the text. Never read by a pattern author."""
+SECOND_READER_SETS = ("blind-density-oral.jsonl", "blind-density-mixed.jsonl",
+                      "blind-density-research.jsonl", "blind-interviews.jsonl",
+                      "blind-profiles.jsonl", "heldout-real-speech.jsonl")
+
+
+def micro_agreement(gold: list[set[str]], other: list[set[str]]) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 of ``other`` against ``gold`` over (sentence, theme)."""
+    tp = sum(len(g & o) for g, o in zip(gold, other, strict=True))
+    fp = sum(len(o - g) for g, o in zip(gold, other, strict=True))
+    fn = sum(len(g - o) for g, o in zip(gold, other, strict=True))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
 # A plain keyword search, the baseline the codebook must beat: a theme is suggested
 # when one of these words occurs in the sentence (whole word, any case).
 KEYWORDS = {
