@@ -208,14 +208,19 @@ def test_qualcoder_no_namespace_inline_and_relative_sources(store, tmp_path: Pat
     assert report.mismatches == []
     names = {t.name: t for t in store.transcripts()}
     assert set(names) == {"Dee part 1", "Dee part 2"}
-    # The label is taken out of the text into the turn (it used to stay in the text).
-    # "Dee:" is said once, inside the paragraph: by the transcript importer's rules
-    # that is speech, not a label, so it stays text in the interviewer's turn.
+    # The labels are taken out of the text into the turns (they used to stay in the
+    # text). "Dee:" opens the line after "Interviewer: ...", one turn per line: Dee
+    # answers, and ``qcahp import`` of the same text reads Dee as a speaker, so a REFI
+    # import must too (it once kept "Dee: ..." as the interviewer's speech because Dee
+    # speaks only once, and the same words then had two readings in one project).
     dee2 = names["Dee part 2"].id
-    assert store.transcript_text(dee2) == ("And improvement work?\n"
-                                           "Dee: I lead the transformation programme.")
+    assert store.transcript_text(dee2) == ("And improvement work?\n\n"
+                                           "I lead the transformation programme.")
     assert [(t.speaker, t.role, t.start, t.end) for t in store.turns(dee2)] == [
-        ("Interviewer", "interviewer", 0, 63)]
+        ("Interviewer", "interviewer", 0, 21), ("Dee", "participant", 23, 59)]
+    dee1 = names["Dee part 1"].id
+    assert [(t.speaker, t.role) for t in store.turns(dee1)] == [
+        ("Interviewer", "interviewer"), ("Dee", "participant")]
     assert [(c.theme_id, c.quote) for c in store.codings()] == [
         ("innovation-shared", "We share our innovations"),
         ("improvement-work", "I lead the transformation programme"),
@@ -319,9 +324,10 @@ def test_utf16_and_cp1252_sources(store, tmp_path: Path) -> None:
         other = open_store(tmp_path / f"{encoding}.db")
         try:
             report = import_file(other, path)
-            # Stored without the "Interviewer: " label (and the trailing line end).
+            # Stored without the labels (and the trailing line end); "Dee:" on the
+            # line after the interviewer's is a speaker, as ``qcahp import`` reads it.
             assert other.transcript_text(other.transcript("Dee part 1").id) == \
-                text.removeprefix("Interviewer: ") + "Café."
+                text.removeprefix("Interviewer: ").replace("\nDee: ", "\n\n") + "Café."
             assert any("not UTF-8" in w for w in report.warnings) is warned
             assert report.mismatches == []
         finally:

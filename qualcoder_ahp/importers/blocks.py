@@ -27,7 +27,10 @@ CUE = "cue"
 TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 """A transcript timestamp: ``01:46``, ``00:01:02``, ``00:00:03,883``."""
 
-_CLOCK = re.compile(r"^\d{1,2}[.:]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?$|^" + TIME + r"$", re.I)
+CLOCK = r"\d{1,2}[.:]\d{2}\s*(?i:am|pm|a\.m\.|p\.m\.)?"
+"""A clock time as a hearing transcript writes it: ``10.30 am``, ``2.05 pm``, ``11.50``."""
+
+_CLOCK = re.compile(rf"^{CLOCK}$|^{TIME}$", re.I)
 _ADORNMENT = re.compile(r"^([=\-^~*#\"'`+_:.])\1{2,}\s*$")
 _MD_HEADING = re.compile(r"^#{1,6}(?:\s+|$)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")

@@ -4,6 +4,7 @@ A speaker label starts a line, in any of the forms real transcripts use::
 
     Name: text                      **Name:** text        **Name**: text
     Q: / A:  Interviewer: / Participant:                  [00:01:02] Name: text
+    [10.30 am] Name: text
     Speaker 1 (00:00):   (own line, text below)           Name (00:01:02) - text
     Name  0:03           (own line, as otter.ai writes)
 
@@ -34,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from qualcoder_ahp.importers.blocks import CUE, HEADING, NOTE, PARA, TIME, Block
+from qualcoder_ahp.importers.blocks import CLOCK, CUE, HEADING, NOTE, PARA, TIME, Block
 from qualcoder_ahp.records import Turn
 
 UNLABELLED = "(unlabelled)"
@@ -69,7 +70,10 @@ PARTICLES = frozenset({"of", "the", "to", "de", "da", "del", "der", "van", "von"
 # "name" with a lower-case word, so "So I said: ..." stays speech.
 NAME = (r"[^\W\d_][\w.'\u2019\-]*(?:[ \t][\w.'\u2019\-&]+){0,4}"
         r"(?:[ \t]*\((?![\d:.,]+\))[^()\n]{1,30}\))?")
-_TPRE = rf"(?:[\[(](?P<t0>{TIME})[\])][ \t]*)?"
+LABEL_TIME = rf"(?:{TIME}|{CLOCK})"
+"""A time in brackets before a label: a timestamp (``[00:01:02] Name:``) or a clock
+time (``[10.30 am] Name:``, the form REFI-QDA export writes a hearing's note time in)."""
+_TPRE = rf"(?:[\[(](?P<t0>{LABEL_TIME})[\])][ \t]*)?"
 _TLAB = rf"(?:[ \t]*[\[(](?P<t1>{TIME})[\])])?"
 
 _BOLD = re.compile(

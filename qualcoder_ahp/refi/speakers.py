@@ -6,15 +6,19 @@ table. REFI-QDA has no speaker turns, so a ``TextSource`` whose text is just the
 stored text would show nobody in NVivo, MAXQDA, ATLAS.ti or QualCoder who said
 what. So:
 
-- :func:`label_text` writes each turn's label (``Name: `` or ``[00:01:02] Name: ``,
-  forms :func:`~qualcoder_ahp.importers.turns.match_label` reads) at the start of the
-  turn, everything else as stored, and returns the :class:`OffsetMap` that moves
-  every stored offset into the labelled text;
+- :func:`label_text` writes each turn's label (``Name: ``, ``[00:01:02] Name: `` or
+  ``[10.30 am] Name: ``, forms :func:`~qualcoder_ahp.importers.turns.match_label`
+  reads, so every stored time comes back) at the start of the turn, everything else
+  as stored, and returns the :class:`OffsetMap` that moves every stored offset into
+  the labelled text;
 - :func:`strip_labels` does the reverse for an imported text that carries labels:
   the labels come out, turns get their speakers (and roles, by the importer's
   rules), and the returned map moves every offset of the labelled text into the
   stored one. A selection that begins inside a label starts at the turn's first
   character; one that ends inside a label ends where the turn before it ended.
+  Which labels are speakers is decided as ``qcahp import`` decides it
+  (:func:`text_speakers`), except in our own export and in a file that lists its
+  speakers (see :func:`_speakers` for why).
 
 Only the labels, blank lines between paragraphs and whitespace at the edges of
 paragraphs are dropped; every other character, line breaks inside a paragraph
@@ -31,22 +35,22 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from qualcoder_ahp.importers.blocks import TIME
+from qualcoder_ahp.importers.blocks import text_blocks
 from qualcoder_ahp.importers.turns import (
-    DEFAULT_INTERVIEWERS,
-    DEFAULT_PARTICIPANTS,
+    LABEL_TIME,
     UNLABELLED,
+    accepted_labels,
     assign_roles,
     match_label,
     merge_aliases,
 )
 from qualcoder_ahp.records import Turn
 
-_TIME = re.compile(TIME)
+_TIME = re.compile(LABEL_TIME)
 ROLES = ("interviewer", "participant", "other")
 SPEAKERS_HEADING = "Speakers and roles:"
 
@@ -96,9 +100,14 @@ class OffsetMap:
 
 
 def speaker_label(turn: Turn) -> str:
-    """The label written before a turn: ``Name: ``, with ``[time] `` when it has one."""
+    """The label written before a turn: ``Name: ``, with ``[time] `` when it has one.
+
+    Every time an import stores is a timestamp (``00:01:02``) or a clock time read
+    from a note (``10.30 am``); both are label times that
+    :func:`~qualcoder_ahp.importers.turns.match_label` reads back exactly.
+    """
     name = " ".join(turn.speaker.split())
-    if turn.time and _TIME.fullmatch(turn.time):
+    if turn.time and _TIME.fullmatch(turn.time) and "\n" not in turn.time:
         return f"[{turn.time}] {name}: "
     return f"{name}: "
 
@@ -178,50 +187,51 @@ class Stripped:
     """Labelled-text offsets -> stored-text offsets."""
 
 
-def _accepted(text: str, lines: list[tuple[int, int, Any]], ours: bool) -> tuple[set[str], bool]:
+def text_speakers(text: str) -> set[str]:
+    """The label names ``qcahp import`` takes as speakers in this plain text.
+
+    The one rule for every text: the text is cut into the paragraph blocks a ``.txt``
+    import makes (:func:`~qualcoder_ahp.importers.blocks.text_blocks`) and
+    :func:`~qualcoder_ahp.importers.turns.accepted_labels` decides, so a REFI source
+    reads the same as the same text given to ``qcahp import`` (a ``Dee:`` line after
+    ``Interviewer: ...``, one turn per line, is Dee speaking).
+    """
+    return accepted_labels(text_blocks(text))
+
+
+def _speakers(text: str, lines: list[tuple[int, int, Any]], ours: bool,
+              listed: Iterable[str]) -> tuple[set[str], bool]:
     """The label names that are speakers, and whether only paragraph openers count.
 
-    A text in which every paragraph after the first opens with a label is laid out
-    turn by turn (our own export, and most transcripts): the names that open
-    paragraphs are the speakers. In our own export (even of one turn) only those
-    labels count, and a label-like line inside a turn (``Question: ...`` read out by
-    counsel) is speech, because we start every turn on a new paragraph. Otherwise
-    the transcript importer's rules apply: a label that is repeated, strong or a
-    usual role label, and then those opening paragraphs too.
+    In order:
+
+    1. Our own export (``ours``, every paragraph after the first opening with a
+       label): :func:`label_text` writes exactly one label at the start of each
+       turn, so the names opening paragraphs are the speakers and a label-like line
+       inside a turn is speech. The importer's rule would differ here, which is the
+       reason for this exception: a stored turn can hold such a line (counsel reading
+       out "Question: ..." in the Covid inquiry transcript), and once our label opens
+       the turn the one-turn-per-line rule would make ``Question`` a speaker.
+    2. The file lists its speakers (``Speakers and roles:`` in the source's
+       description, written by our export and kept by the tool that rewrote the
+       file): the labels of those names, and no others.
+    3. Otherwise :func:`text_speakers`, exactly as ``qcahp import`` reads the text.
     """
-    counts: Counter[str] = Counter()
-    at_start: set[str] = set()
-    strong: set[str] = set()
     openers: list[Any] = []
     blank_before = True
     for start, end, label in lines:
         blank = not text[start:end].strip()
         if not blank and blank_before:
             openers.append(label)
-        if label is not None:
-            counts[label.name] += 1
-            if blank_before:
-                at_start.add(label.name)
-            if label.strong:
-                strong.add(label.name)
         blank_before = blank
-    by_paragraph = len(openers) >= 2 and all(label is not None for label in openers[1:])
     opening = {label.name for label in openers if label is not None}
     if ours and opening and all(label is not None for label in openers[1:]):
         return opening, True  # a one-turn transcript of ours is labelled too
-    known = DEFAULT_INTERVIEWERS | DEFAULT_PARTICIPANTS
-    if by_paragraph:
-        # Laid out turn by turn, but maybe with a second speaker on the next line
-        # ("Q: ...\nA: ..."): a name that never opens a paragraph is a speaker when
-        # it is a role label or recurs like one, not when it is said twice in 500
-        # turns ("Question: ..." read out by counsel).
-        often = max(2, len(openers) // 4)
-        return opening | strong | {n for n in counts if n.lower() in known
-                                   or counts[n] >= often}, False
-    accepted = {n for n in counts if counts[n] >= 2 or n.lower() in known} | strong
-    if accepted or len(at_start) >= 2:
-        accepted |= at_start
-    return accepted, False
+    listed = set(listed)
+    named = {label.name for _, _, label in lines if label is not None and label.name in listed}
+    if named:
+        return named, False
+    return text_speakers(text), False
 
 
 def strip_labels(text: str, *, ours: bool = False,
@@ -231,8 +241,9 @@ def strip_labels(text: str, *, ours: bool = False,
     Args:
         text: the normalised text of a source.
         ours: the file was written by qualcoder_ahp (labels only open paragraphs).
-        roles: speaker -> role given by the file (:func:`read_speakers`); the other
-            speakers' roles are decided by the transcript importer's rules.
+        roles: speaker -> role listed by the file (:func:`read_speakers`): the
+            file's own list of its speakers; the other speakers' roles are decided
+            by the transcript importer's rules.
     """
     lines: list[tuple[int, int, Any]] = []  # (start, end, label or None)
     pos = 0
@@ -240,7 +251,7 @@ def strip_labels(text: str, *, ours: bool = False,
         label = match_label(line) if line.strip() else None
         lines.append((pos, pos + len(line), label))
         pos += len(line) + 1
-    accepted, openers_only = _accepted(text, lines, ours)
+    accepted, openers_only = _speakers(text, lines, ours, roles or ())
     if not accepted:
         return None
     drafts: list[list] = []  # [speaker, time, [[start, end], ...paragraphs]]

@@ -19,22 +19,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate
 
 from qualcoder_ahp.importers.normalise import decode as store_decode
 from qualcoder_ahp.importers.normalise import normalise as store_normalise
 from qualcoder_ahp.importers.sentences import split_sentences
-from qualcoder_ahp.importers.turns import (
-    DEFAULT_INTERVIEWERS,
-    DEFAULT_PARTICIPANTS,
-    UNLABELLED,
-    assign_roles,
-    match_label,
-)
+from qualcoder_ahp.importers.turns import UNLABELLED, assign_roles, match_label
 from qualcoder_ahp.records import ParsedTranscript, Turn
 from qualcoder_ahp.refi.safe import xml_safe
+from qualcoder_ahp.refi.speakers import text_speakers
 
 
 def decode(data: bytes, *, path: str | None = None) -> str:
@@ -220,9 +214,9 @@ def segment(text: str, fmt: str = "refi") -> ParsedTranscript:
     """Speaker turns and sentences of an imported source, leaving the text untouched.
 
     Labels are recognised by the transcript importer's own rules
-    (:func:`~qualcoder_ahp.importers.turns.match_label`: ``Name:``, ``**Name:**``,
-    ``[00:01:02] Name:``, ``Name (00:01:02) -``...), kept when strong, repeated or a
-    usual role label; roles come from
+    (:func:`~qualcoder_ahp.refi.speakers.text_speakers`: ``Name:``, ``**Name:**``,
+    ``[00:01:02] Name:``, ``Name (00:01:02) -``..., read as ``qcahp import`` reads
+    them); roles come from
     :func:`~qualcoder_ahp.importers.turns.assign_roles` and sentences from
     :func:`~qualcoder_ahp.importers.sentences.split_sentences`, so units match those
     of transcripts imported from files. Unlike a file import, the label stays in the
@@ -231,24 +225,11 @@ def segment(text: str, fmt: str = "refi") -> ParsedTranscript:
     all (what a file import stores), each blank-line separated paragraph is a turn.
     """
     lines: list[tuple[int, int, object]] = []
-    counts: Counter[str] = Counter()
-    at_start: set[str] = set()
     pos = 0
-    opens = True
     for line in text.split("\n"):
-        label = match_label(line) if line.strip() else None
-        lines.append((pos, pos + len(line), label))
-        if label is not None:
-            counts[label.name] += 1
-            if opens:
-                at_start.add(label.name)
-        opens = not line.strip()
+        lines.append((pos, pos + len(line), match_label(line) if line.strip() else None))
         pos += len(line) + 1
-    known = DEFAULT_INTERVIEWERS | DEFAULT_PARTICIPANTS
-    accepted = {n for n in counts if counts[n] >= 2 or n.lower() in known} | {
-        label.name for _, _, label in lines if label is not None and label.strong}
-    if accepted or len(at_start) >= 2:  # the importer's rule for paragraph-opening labels
-        accepted |= at_start
+    accepted = text_speakers(text)
     drafts: list[list] = []  # [speaker, time, start, end]
     after_blank = True
     for line_start, line_end, label in lines:
