@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from qualcoder_ahp.importers.reader import read_transcript
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.records import Codebook, Theme, Turn
 from qualcoder_ahp.refi import export_project, import_file
@@ -18,6 +21,7 @@ from qualcoder_ahp.refi.speakers import (
     label_text,
     read_speakers,
     strip_labels,
+    text_speakers,
 )
 from qualcoder_ahp.refi.text import segment
 from tests.conftest import make_parsed
@@ -52,6 +56,29 @@ def test_labels_taken_out_again_with_times() -> None:
     assert [t.role for t in stripped.turns] == ["interviewer", "participant"]
 
 
+CLOCKS = ["10.30 am", "2.05 PM", "11.50", "10:30 a.m.", "00:00:03,883", "01:46", "00:01:02"]
+
+
+def test_every_stored_time_survives_the_labels(tmp_path: Path) -> None:
+    """A clock time read from a hearing's note ("(10.30 am)") is written in the label as
+    ``[10.30 am] Name: `` and read back exactly: by our import, by the import of
+    another tool's file, and by ``qcahp import`` of the same text."""
+    parsed = make_parsed([(name, "other", f"Turn {k}.") for k, name in enumerate(
+        ["Lady Hallett", "Ms Hands", "Lady Hallett", "Ms Hands", "Lady Hallett",
+         "Ms Hands", "Lady Hallett", "Ms Hands"])])
+    turns = [replace(t, time=time) for t, time in zip(parsed.turns, CLOCKS + [None])]
+    labelled, _ = label_text(parsed.text, turns)
+    assert labelled.startswith("[10.30 am] Lady Hallett: Turn 0.\n\n[2.05 PM] Ms Hands: ")
+    assert "\n\nMs Hands: Turn 7." in labelled
+    for ours in (True, False):
+        stripped = strip_labels(labelled, ours=ours)
+        assert stripped is not None and stripped.text == parsed.text
+        assert [(t.speaker, t.start, t.end, t.time) for t in stripped.turns] == [
+            (t.speaker, t.start, t.end, t.time) for t in turns]
+    (tmp_path / "x.txt").write_text(labelled, encoding="utf-8")
+    assert [t.time for t in read_transcript(tmp_path / "x.txt").turns] == CLOCKS + [None]
+
+
 def test_text_without_labels_is_unchanged() -> None:
     plain = "First paragraph here.\n\nSecond one, no speaker: none."
     assert label_text(plain, segment(plain).turns)[0] == plain
@@ -69,6 +96,49 @@ def test_speech_that_looks_like_a_label() -> None:
     assert ours.text.startswith("Two points.\nQuestion: were there fewer contacts?\n\nYes.")
     theirs = strip_labels(text)
     assert theirs is not None and "Question" in [t.speaker for t in theirs.turns]
+
+
+@pytest.mark.parametrize("text", [
+    # One turn per line: Dee answers once, and is a speaker (this was speech in the
+    # interviewer's turn until REFI import shared the importer's rule).
+    "Interviewer: And improvement work?\nDee: I lead the transformation programme.",
+    "Interviewer: Tell me about innovation.\nDee: We share our innovations.\nCafé.",
+    # A focus group, each member once; an annotation line is never a speaker.
+    "Moderator: Who starts?\nAmy: Me.\nBen: Then me.\nNote: Cy arrived late.",
+    # "Note:" once inside a paragraph of mostly speech stays speech.
+    "Interviewer: Hello.\n\nAnna: Hi. I was asked.\nIt was brief.\nNote: aside.",
+    # A bold-labelled source speaks its plain "Question: ..." lines.
+    "**Counsel:** Two points.\nQuestion: fewer contacts?\n\n**Ms Ray:** Yes.",
+    # Plain names that each open a paragraph once, and a one-off mid-paragraph label.
+    "Ana: So it began.\n\nBo: Did it?\nSo I said: fine.\n\nAna: Yes.",
+])
+def test_other_tools_text_reads_as_qcahp_import_reads_it(text: str, tmp_path: Path) -> None:
+    """A source from another tool gives the speakers ``qcahp import`` finds in the same
+    text: both use the importer's rule (:func:`text_speakers`), not a variant of it."""
+    (tmp_path / "x.txt").write_text(text, encoding="utf-8")
+    imported = read_transcript(tmp_path / "x.txt")
+    stripped = strip_labels(text)
+    got = [] if stripped is None else [(t.speaker, t.role) for t in stripped.turns]
+    assert got == [(t.speaker, t.role) for t in imported.turns
+                   if t.speaker != "(unlabelled)" or stripped is not None]
+    assert text_speakers(text) == {t.speaker for t in imported.turns} - {"(unlabelled)"}
+
+
+def test_a_listed_speaker_list_keeps_label_like_speech() -> None:
+    """A file that lists its speakers (our description, kept by another tool) has no
+    others: counsel's "Question: ..." lines stay speech even one turn per line."""
+    text = ("Counsel: Two points.\nQuestion: were there fewer contacts?\n\n"
+            "Ms Ray: Yes.\n\nCounsel: And?\nQuestion: what changed?\n\nMs Ray: Access.")
+    listed = read_speakers(describe_speakers([Turn("Counsel", "interviewer", 0, 1),
+                                              Turn("Ms Ray", "participant", 2, 3)]))
+    stripped = strip_labels(text, roles=listed)
+    assert stripped is not None
+    assert [(t.speaker, t.role) for t in stripped.turns] == [
+        ("Counsel", "interviewer"), ("Ms Ray", "participant")] * 2
+    assert stripped.text.startswith("Two points.\nQuestion: were there fewer contacts?")
+    # A list that names nobody in the text says nothing about it: the importer's rule.
+    other = strip_labels(text, roles={"Someone Else": "other"})
+    assert other is not None and "Question" in {t.speaker for t in other.turns}
 
 
 def test_others_single_line_turns() -> None:
@@ -106,15 +176,17 @@ def test_offset_map_edges() -> None:
 @given(st.lists(st.tuples(st.sampled_from(["Interviewer", "Anna Lee", "Q", "Dr Bo"]),
                           st.lists(st.text("abc .,?é😀", min_size=1, max_size=12)
                                    .filter(lambda s: s.strip() == s and s), min_size=1,
-                                   max_size=3)), min_size=1, max_size=6),
+                                   max_size=3),
+                          st.sampled_from([None, *CLOCKS])), min_size=1, max_size=6),
        st.data())
 def test_any_labelled_transcript_round_trips(turns, data) -> None:
-    parsed = make_parsed([(s, "other", "\n".join(paras)) for s, paras in turns])
-    labelled, offsets = label_text(parsed.text, parsed.turns)
+    parsed = make_parsed([(s, "other", "\n".join(paras)) for s, paras, _ in turns])
+    timed = [replace(t, time=time) for t, (_, _, time) in zip(parsed.turns, turns)]
+    labelled, offsets = label_text(parsed.text, timed)
     stripped = strip_labels(labelled, ours=True)
     assert stripped is not None and stripped.text == parsed.text
-    assert [(t.speaker, t.start, t.end) for t in stripped.turns] == [
-        (t.speaker, t.start, t.end) for t in parsed.turns]
+    assert [(t.speaker, t.start, t.end, t.time) for t in stripped.turns] == [
+        (t.speaker, t.start, t.end, t.time) for t in timed]
     start = data.draw(st.integers(0, len(parsed.text) - 1))
     end = data.draw(st.integers(start + 1, len(parsed.text)))
     assert stripped.offsets.span(*offsets.span(start, end)) == (start, end)
