@@ -30,6 +30,7 @@ from qualcoder_ahp.refi import export_project, import_file
 from qualcoder_ahp.refi.speakers import label_text, strip_labels
 from qualcoder_ahp.refi.text import decode, normalise, segment
 from tests.test_refi_import import table_counts
+from tests.test_refi_support import validate_both
 
 NS = "urn:QDA-XML:project:1.0"
 TIME = re.compile(TIME_PATTERN)
@@ -85,6 +86,8 @@ def _check_round_trip(store, tmp_path: Path) -> tuple[int, int]:
     """Export, import into a fresh project and back; returns :func:`_times`."""
     before = table_counts(store)
     export_project(store, tmp_path / "out.qdpx")
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as archive:
+        validate_both(archive.read("project.qde"), "Project.xsd")
     other = open_store(tmp_path / "other.db")
     try:
         report = import_file(other, tmp_path / "out.qdpx")
