@@ -18,6 +18,7 @@ payload says how the consensus was reached (``rule``, ``taken_from``, the
 ``compared`` coders, who ``decided_by``, ``transcript_id``, ``theme_id``,
 ``start``/``end`` of the stretch, the resulting ``coding_ids`` and the ``removed_ids`` it replaced). A
 rejection is a ``reconcile`` event too, so "neither coding is right" stays on record.
+:mod:`qualcoder_ahp.model.reconcile_store` writes and reads those.
 """
 
 from __future__ import annotations
@@ -27,19 +28,23 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.reconcile_store import RECONCILE_RULES, ReconcileMixin
 from qualcoder_ahp.records import Coding
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
 UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group", "reconcile")
-RECONCILE_RULES = ("take", "union", "intersection", "reject", "agreed")
-"""How a reconcile decision was reached (``agreed``: every coder coded the same)."""
 MEMO_KINDS = ("coding", "theme", "transcript")
+__all__ = ["RECONCILE_RULES", "UNDOABLE", "MEMO_KINDS", "DecisionMixin"]
 
 
-class DecisionMixin:
-    """Decision methods of :class:`~qualcoder_ahp.model.store.Store`."""
+class DecisionMixin(ReconcileMixin):
+    """Decision methods of :class:`~qualcoder_ahp.model.store.Store`.
+
+    The reconcile decisions and their log live in
+    :mod:`qualcoder_ahp.model.reconcile_store` (a base of this mixin).
+    """
 
     conn: sqlite3.Connection
 
@@ -213,77 +218,6 @@ class DecisionMixin:
             changes = [{"op": "memo", "kind": kind, "target": str(target), "before": before,
                         "after": after}]
             self._apply_and_log(coder_id, "memo", changes, {"kind": kind, "target": str(target)})
-
-    def reconcile(
-        self: Store,
-        transcript_id: int,
-        theme_id: str,
-        consensus: str,
-        spans: list[tuple[int, int]],
-        *,
-        rule: str,
-        compared: list[str],
-        start: int,
-        end: int,
-        taken_from: str | None = None,
-        decided_by: str | None = None,
-    ) -> list[int]:
-        """Decide one disagreement stretch into the consensus coder, in one event.
-
-        The consensus coder's active codings of the theme overlapping ``[start, end)``
-        are removed and ``spans`` coded (origin ``consensus``); one ``reconcile`` event
-        records the changes (so one undo reverts the whole decision) and how the
-        decision was made. ``spans`` empty is a rejection: logged all the same.
-        ``decided_by`` names the person deciding (the workbench's coder), who is
-        usually not the consensus coder the codings belong to.
-
-        Returns:
-            The ids of the new consensus codings.
-        """
-        if rule not in RECONCILE_RULES:
-            raise UserError(f"unknown reconcile rule {rule!r}")
-        self._check_theme(theme_id)
-        with self.write():
-            coder_id = self.ensure_coder(consensus)
-            removed = [c.id for c in self.codings(transcript_id=transcript_id, coder=consensus,
-                                                  theme_id=theme_id)
-                       if c.start < end and c.end > start]
-            changes: list[dict[str, Any]] = [
-                {"op": "coding", "id": cid, "before": 1, "after": 0} for cid in removed]
-            created = [self._insert_coding(transcript_id, theme_id, coder_id, s, e,
-                                           "consensus", None) for s, e in spans]
-            changes += [{"op": "coding", "id": cid, "before": 0, "after": 1} for cid in created]
-            info = {"rule": rule, "taken_from": taken_from, "compared": list(compared),
-                    "decided_by": decided_by,
-                    "transcript_id": transcript_id, "theme_id": theme_id, "start": start,
-                    "end": end, "coding_ids": created, "removed_ids": removed}
-            self._apply_and_log(coder_id, "reconcile", changes, info)
-        return created
-
-    def reconcile_log(self: Store) -> list[dict[str, Any]]:
-        """Every reconcile decision, oldest first, each with its ``status``.
-
-        ``status`` is ``in effect``, ``undone`` (undone and not redone) or
-        ``replaced`` (a later decision in effect covers the same stretch).
-        """
-        rows = [
-            {"id": i, "coder": c, "at": at, "kind": "reconcile", **json.loads(p)}
-            for i, c, at, p in self.conn.execute(
-                "SELECT e.id, k.name, e.at, e.payload FROM events e "
-                "LEFT JOIN coders k ON k.id = e.coder_id WHERE e.kind = 'reconcile' "
-                "ORDER BY e.id")
-        ]
-        done: set[int] = set()
-        for coder in {e["coder"] for e in rows}:
-            done.update(self.undo_stack(coder)[0])
-        for k, event in enumerate(rows):
-            later = [e for e in rows[k + 1:] if e["id"] in done and e["coder"] == event["coder"]
-                     and (e["transcript_id"], e["theme_id"]) == (event["transcript_id"],
-                                                                 event["theme_id"])
-                     and e["start"] < event["end"] and e["end"] > event["start"]]
-            event["status"] = ("undone" if event["id"] not in done else
-                               "replaced" if later else "in effect")
-        return rows
 
     def _memo_target(self: Store, kind: str, target: object) -> str:
         """The target of a memo as stored (its id as text), checked to exist."""

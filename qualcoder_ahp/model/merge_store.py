@@ -11,7 +11,9 @@ copies of a project bring their work together with :meth:`MergeMixin.merge_from`
 - the other copy's events are appended here as ``merged`` events carrying the
   original (kind, time, payload) under a content key, so the log still explains
   every coding, a second merge recognises them, and undo never replays another
-  database's row ids;
+  database's row ids; a merged reconcile decision (or undo/redo) also carries its
+  ids translated to this database's (``local``) and its ``source`` file, so
+  ``qcahp reconcile log`` lists it as it was made;
 - suggestions that coders decided on are copied when missing (matched by
   transcript, theme and span), then decisions and memos.
 
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.reconcile_store import translate_merged
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -124,18 +127,37 @@ class MergeMixin:
                 if name not in known_coders:
                     counts["coders"] += 1
                 cmap[oid] = self.ensure_coder(name)
-            emap = self._merge_events(other, cmap, counts)
             smap = self._merge_suggestions(other, tmap, counts)
+            first = self._next_coding_id()
             kmap = self._merge_codings(other, tmap, cmap, smap, counts)
+            # After the codings, so merged reconcile decisions get their ids translated.
+            emap = self._merge_events(other, cmap, counts, (label, tmap, kmap))
             self._merge_decisions(other, cmap, smap, kmap, emap, counts)
             self._merge_memos(other, tmap, cmap, kmap, counts)
             if any(counts.values()):
-                self.log_event(None, "merge", {"source": label, **counts})
+                extra: dict[str, Any] = {}
+                if counts["codings"]:
+                    # Inserted in one transaction, so their ids run contiguously: the
+                    # reconcile log names this file as where such a coding came from.
+                    extra["coding_range"] = [first, self._next_coding_id() - 1]
+                self.log_event(None, "merge", {"source": label, **counts, **extra})
         return counts
 
+    def _next_coding_id(self: Store) -> int:
+        """The id SQLite gives the next coding (no AUTOINCREMENT; we hold the write lock)."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM codings")
+                   .fetchone()[0])
+
     def _merge_events(self: Store, other: sqlite3.Connection, cmap: dict[int, int],
-                      counts: dict[str, int]) -> dict[int, int]:
-        """Append the other copy's events not yet here; map their ids to ours."""
+                      counts: dict[str, int],
+                      where: tuple[str, dict[int, int], dict[int, int]]) -> dict[int, int]:
+        """Append the other copy's events not yet here; map their ids to ours.
+
+        ``where`` is (source file, transcript map, coding map): a reconcile decision
+        (and an undo or redo, which may target one) also gets its ids in this
+        database's terms, so the reconcile log can show it as it was made.
+        """
+        label, tmap, kmap = where
         known: dict[str, int] = {}
         for eid, coder, at, kind, payload in self.conn.execute(
                 "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
@@ -149,12 +171,14 @@ class MergeMixin:
             if key in known:
                 emap[eid] = known[key]
                 continue
+            # Key names must not clash with the event columns Store.events() adds.
+            data = json.loads(payload)
+            local = translate_merged(kind, data, label, tmap, kmap, emap)
             if kind == "merged":
-                body = payload
+                body = json.dumps({**data, **local}, sort_keys=True) if local else payload
             else:
-                # Key names must not clash with the event columns Store.events() adds.
-                body = json.dumps({"key": key, "original_kind": kind,
-                                   "original": json.loads(payload)}, sort_keys=True)
+                body = json.dumps({"key": key, "original_kind": kind, "original": data,
+                                   **local}, sort_keys=True)
             cur = self.conn.execute(
                 "INSERT INTO events (coder_id, at, kind, payload) VALUES (?, ?, 'merged', ?)",
                 [cmap.get(coder_id) if coder_id is not None else None, at, body])

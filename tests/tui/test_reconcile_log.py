@@ -22,7 +22,7 @@ def _log(tmp_path, *args: str) -> str:
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "project.db"), "reconcile", "log",
                                       *args])
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 async def _decide(store, *keys: str) -> str:
@@ -63,8 +63,10 @@ async def test_each_decision_is_one_logged_event_read_back_by_the_cli(store, tmp
     table = _log(tmp_path).splitlines()
     assert table[0].split() == ["time", "by", "consensus", "compared", "theme", "theme_name",
                                 "transcript", "span", "quote", "rule", "result", "status"]
-    body = table[2:]
-    assert len(body) == 3
+    body = table[2:-2]
+    assert len(body) == 3 and table[-2] == ""
+    assert table[-1] == ("3 reconcile decisions (3 in effect); 2 consensus codings: 2 made by "
+                         "these decisions, 0 without a reconcile record.")
     assert "take ben" in body[0] and "Serendipity" in body[0] and "asha, ben" in body[0]
     assert f"#{take['coding_ids'][0]} [{chance + 2}, {chance + 32})" in body[0]
     assert "I fell into management by chance" in body[0]
@@ -86,7 +88,8 @@ async def test_each_decision_is_one_logged_event_read_back_by_the_cli(store, tmp
     out = tmp_path / "log.csv"
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "project.db"), "reconcile", "log",
                                       "-o", str(out)])
-    assert result.exit_code == 0 and "Wrote 3 reconcile decisions" in result.output
+    assert result.exit_code == 0 and "Wrote 3 rows" in result.output
+    assert "3 reconcile decisions (3 in effect)" in result.output
     raw = out.read_text(encoding="utf-8")
     assert raw.startswith(BOM)
     parsed = list(csv.DictReader(io.StringIO(raw[1:])))
@@ -106,7 +109,7 @@ async def test_redeciding_marks_the_earlier_decision_replaced(store, tmp_path):
     assert [(e["rule"], e["status"]) for e in log] == [("take", "replaced"),
                                                        ("union", "in effect")]
     assert log[1]["removed_ids"] == log[0]["coding_ids"]
-    body = _log(tmp_path).splitlines()[2:]
+    body = _log(tmp_path).splitlines()[2:-2]
     assert body[0].endswith("replaced") and body[1].endswith("in effect")
 
 
@@ -116,7 +119,7 @@ async def test_undo_in_the_screen_and_redo_show_in_the_log(store, tmp_path):
     assert status.startswith("Disagreement 2/2 (1 decided)") and "- undecided" in status
     assert [e["kind"] for e in store.events("consensus")] == ["reconcile", "reconcile", "undo"]
     assert len(store.codings(coder="consensus")) == 1  # the take stays
-    body = _log(tmp_path).splitlines()[2:]
+    body = _log(tmp_path).splitlines()[2:-2]
     assert body[0].endswith("in effect") and "reject" in body[1] and body[1].endswith("undone")
     store.redo("consensus")
     assert [e["status"] for e in store.reconcile_log()] == ["in effect", "in effect"]
@@ -133,7 +136,7 @@ def test_empty_project_says_so_in_one_line(store, tmp_path):
     assert json.loads(_log(tmp_path, "--format", "json")) == []
     assert _log(tmp_path, "--format", "csv") == (
         "time,by,consensus,compared,theme,theme_name,transcript,span,quote,rule,result,"
-        "status,event\n")
+        "status,source,event\n")
 
 
 async def test_a_logged_rejection_shows_when_the_screen_is_opened_again(store):
@@ -162,5 +165,8 @@ def test_an_output_suffix_it_cannot_write_is_refused(store, tmp_path):
     assert result.exit_code == 1
     assert "written as a table (.txt), .csv or .json, not xlsx" in result.output
     assert not (tmp_path / "log.xlsx").exists()
-    assert "Wrote 0 reconcile decisions" in _log(tmp_path, "-o", str(tmp_path / "log.txt"))
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "project.db"), "reconcile", "log",
+                                      "-o", str(tmp_path / "log.txt")])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert f"Wrote 0 rows to {tmp_path / 'log.txt'}. 0 reconcile decisions;" in result.stderr
     assert (tmp_path / "log.txt").read_text(encoding="utf-8") == NOTHING + "\n"

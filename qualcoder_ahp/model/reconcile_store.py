@@ -1,0 +1,337 @@
+"""Reconcile decisions: deciding a disagreement into the consensus coder, and the log of them.
+
+A mixin of :class:`qualcoder_ahp.model.store.Store` (through
+:class:`~qualcoder_ahp.model.decisions.DecisionMixin`, whose change machinery it
+uses). :meth:`ReconcileMixin.reconcile` writes one ``reconcile`` event per
+decision; :meth:`ReconcileMixin.reconcile_log` reads them back for a methods
+section, and :meth:`ReconcileMixin.unrecorded_consensus` lists the consensus
+codings no decision accounts for, so that the two together account for every
+consensus coding in the project.
+
+Decisions come from two places:
+
+- ``reconcile`` events made here;
+- ``merged`` events carrying another copy's ``reconcile`` event. Since this
+  version, :meth:`~qualcoder_ahp.model.merge_store.MergeMixin.merge_from` stores
+  with each of them a ``local`` part: the transcript and coding ids translated to
+  this database's (and, for a merged ``undo``/``redo``, the event it targets), plus
+  the ``source`` file. The original payload stays untouched, so the event's
+  content key - and the recognition of an already merged event - is unchanged.
+  A ``merged`` reconcile event without ``local`` (merged by an earlier version)
+  cannot be translated; its consensus codings are listed as unrecorded.
+
+A consensus coding is an active coding of the coder ``consensus`` or of any coder
+a decision was made into, or any active coding with origin ``consensus``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from qualcoder_ahp.errors import UserError
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+
+RECONCILE_RULES = ("take", "union", "intersection", "reject", "agreed")
+"""How a reconcile decision was reached (``agreed``: every coder coded the same)."""
+UNRECORDED = "unrecorded"
+"""The ``rule`` of a consensus coding that no reconcile decision accounts for."""
+STATUSES = ("in effect", "replaced", "undone")
+CONSENSUS_CODER = "consensus"
+"""The reconcile screen's default consensus coder (``agreement.compute.CONSENSUS``)."""
+CREATING_KINDS = {"code": "coded by hand", "accept": "an accepted suggestion",
+                  "adjust": "an accepted (adjusted) suggestion",
+                  "refi_import": "imported from a REFI-QDA project"}
+"""Events that make a coding, and how an unrecorded consensus coding made by one reads."""
+
+
+@dataclass(frozen=True)
+class ReconcileRecord:
+    """What :meth:`ReconcileMixin.reconcile_record` returns."""
+
+    entries: list[dict[str, Any]]
+    """The selected decisions and unrecorded consensus codings, oldest first."""
+    decisions: list[dict[str, Any]]
+    """Every decision (unfiltered), for the totals."""
+    unrecorded: list[dict[str, Any]]
+    """Every consensus coding without a reconcile record (unfiltered)."""
+    consensus_codings: int
+    """Active consensus codings in the project."""
+
+
+class ReconcileMixin:
+    """Reconcile methods of :class:`~qualcoder_ahp.model.store.Store`."""
+
+    conn: sqlite3.Connection
+
+    def reconcile(
+        self: Store,
+        transcript_id: int,
+        theme_id: str,
+        consensus: str,
+        spans: list[tuple[int, int]],
+        *,
+        rule: str,
+        compared: list[str],
+        start: int,
+        end: int,
+        taken_from: str | None = None,
+        decided_by: str | None = None,
+    ) -> list[int]:
+        """Decide one disagreement stretch into the consensus coder, in one event.
+
+        The consensus coder's active codings of the theme overlapping ``[start, end)``
+        are removed and ``spans`` coded (origin ``consensus``); one ``reconcile`` event
+        records the changes (so one undo reverts the whole decision) and how the
+        decision was made. ``spans`` empty is a rejection: logged all the same.
+        ``decided_by`` names the person deciding (the workbench's coder), who is
+        usually not the consensus coder the codings belong to.
+
+        Returns:
+            The ids of the new consensus codings.
+        """
+        if rule not in RECONCILE_RULES:
+            raise UserError(f"unknown reconcile rule {rule!r}")
+        self._check_theme(theme_id)
+        with self.write():
+            coder_id = self.ensure_coder(consensus)
+            removed = [c.id for c in self.codings(transcript_id=transcript_id, coder=consensus,
+                                                  theme_id=theme_id)
+                       if c.start < end and c.end > start]
+            changes: list[dict[str, Any]] = [
+                {"op": "coding", "id": cid, "before": 1, "after": 0} for cid in removed]
+            created = [self._insert_coding(transcript_id, theme_id, coder_id, s, e,
+                                           "consensus", None) for s, e in spans]
+            changes += [{"op": "coding", "id": cid, "before": 0, "after": 1} for cid in created]
+            info = {"rule": rule, "taken_from": taken_from, "compared": list(compared),
+                    "decided_by": decided_by,
+                    "transcript_id": transcript_id, "theme_id": theme_id, "start": start,
+                    "end": end, "coding_ids": created, "removed_ids": removed}
+            self._apply_and_log(coder_id, "reconcile", changes, info)
+        return created
+
+    def reconcile_log(self: Store) -> list[dict[str, Any]]:
+        """Every reconcile decision here or merged in, oldest first, each with its ``status``.
+
+        Each entry is the event's payload (ids in this database's terms) plus ``id``
+        (the event here), ``coder`` (the consensus coder), ``at``, ``status`` and
+        ``source`` (``None``, or the project file a merged decision came from).
+        ``status`` is ``in effect``, ``undone`` (undone and not redone) or
+        ``replaced`` (a later decision in effect covers the same stretch).
+        """
+        rows: list[dict[str, Any]] = []
+        undos: dict[int, int] = {}
+        for event_id, coder, at, kind, raw in self.conn.execute(
+                "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
+                "LEFT JOIN coders k ON k.id = e.coder_id "
+                "WHERE e.kind IN ('reconcile', 'undo', 'redo') OR (e.kind = 'merged' AND "
+                "json_extract(e.payload, '$.original_kind') IN ('reconcile', 'undo', 'redo')) "
+                "ORDER BY e.id"):
+            payload = json.loads(raw)
+            source = None
+            if kind == "merged":
+                if "local" not in payload:
+                    continue  # merged before ids were translated: cannot be placed here
+                kind, source = payload["original_kind"], payload.get("source")
+                payload = {**payload["original"], **payload["local"]}
+            if kind in ("undo", "redo"):
+                target = payload.get("target")
+                undos[target] = undos.get(target, 0) + (1 if kind == "undo" else -1)
+                continue
+            rows.append({**payload, "id": event_id, "coder": coder, "at": at,
+                         "kind": "reconcile", "source": source})
+        # Merged decisions keep their own time: the log reads in the order they were made.
+        rows.sort(key=lambda e: (e["at"], e["id"]))
+        for event in rows:
+            event["_done"] = undos.get(event["id"], 0) <= 0
+        for k, event in enumerate(rows):
+            later = [e for e in rows[k + 1:] if e["_done"] and e["coder"] == event["coder"]
+                     and (e["transcript_id"], e["theme_id"]) == (event["transcript_id"],
+                                                                 event["theme_id"])
+                     and e["start"] < event["end"] and e["end"] > event["start"]]
+            event["status"] = ("undone" if not event["_done"] else
+                               "replaced" if later else "in effect")
+        for event in rows:
+            del event["_done"]
+        return rows
+
+    def unrecorded_consensus(
+        self: Store, log: list[dict[str, Any]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """The active consensus codings that no reconcile decision accounts for.
+
+        Each is shaped like a :meth:`reconcile_log` entry (``rule`` ``unrecorded``,
+        ``id`` ``None``, ``coding_ids`` the one coding, ``at`` its creation time) with
+        a ``reason`` saying where it came from as far as the project can tell: made
+        here before the reconcile log (or by hand, an import), merged in from another
+        project file, or no record at all.
+
+        Args:
+            log: :meth:`reconcile_log` if the caller has it already.
+        """
+        log = self.reconcile_log() if log is None else log
+        recorded = {cid for e in log for cid in e["coding_ids"]}
+        missing = [row for row in self._consensus_codings(log) if row[0] not in recorded]
+        if not missing:
+            return []
+        made_here = self._coding_creators({row[0] for row in missing})
+        merges = self._merged_ranges()
+        entries = []
+        for cid, tid, theme, coder, start, end, origin, created in missing:
+            source = next((src for lo, hi, src in merges if lo <= cid <= hi), None)
+            entries.append({
+                "id": None, "coder": coder, "at": created, "kind": UNRECORDED,
+                "rule": UNRECORDED, "taken_from": None, "compared": [], "decided_by": None,
+                "transcript_id": tid, "theme_id": theme, "start": start, "end": end,
+                "coding_ids": [cid], "removed_ids": [], "status": "in effect",
+                "source": source,
+                "reason": _reason(made_here.get(cid), origin, source, bool(merges)),
+            })
+        return entries
+
+    def reconcile_record(
+        self: Store, *, theme: str | None = None, transcript: str | None = None,
+        rule: str | None = None, by: str | None = None, status: str | None = None,
+    ) -> ReconcileRecord:
+        """The reconcile log and the unrecorded consensus codings, filtered, with totals.
+
+        Args:
+            theme: a theme id; a folder theme also selects the themes under it.
+            transcript: a transcript id, ``name`` (every version) or ``name@version``.
+            rule: one of :data:`RECONCILE_RULES` or ``unrecorded``.
+            by: the coder who decided (unrecorded codings have no decider).
+            status: ``in effect``, ``replaced`` or ``undone``.
+
+        Raises:
+            UserError: an unknown theme, transcript, rule, coder or status, named.
+        """
+        themes = self._theme_and_below(theme) if theme is not None else None
+        transcripts = self._transcript_ids(transcript) if transcript is not None else None
+        if rule is not None and rule not in (*RECONCILE_RULES, UNRECORDED):
+            raise UserError(f"no reconcile rule {rule!r} (rules: "
+                            f"{', '.join((*RECONCILE_RULES, UNRECORDED))})")
+        if status is not None and status not in STATUSES:
+            raise UserError(f"no status {status!r} (statuses: {', '.join(STATUSES)})")
+        log = self.reconcile_log()
+        if by is not None and by not in self.coders() and by not in {
+                e.get("decided_by") for e in log}:
+            raise UserError(f"no coder {by!r} in this project (coders: "
+                            f"{', '.join(self.coders()) or 'none yet'})")
+        unrecorded = self.unrecorded_consensus(log)
+        entries = sorted(log + unrecorded, key=lambda e: (e["at"], e["id"] is None, e["id"] or 0))
+        shown = [e for e in entries
+                 if (themes is None or e["theme_id"] in themes)
+                 and (transcripts is None or e["transcript_id"] in transcripts)
+                 and (rule is None or e["rule"] == rule)
+                 and (by is None or e.get("decided_by") == by)
+                 and (status is None or e["status"] == status)]
+        return ReconcileRecord(shown, log, unrecorded, len(self._consensus_codings(log)))
+
+    def _theme_and_below(self: Store, theme: str) -> set[str]:
+        """The theme's id and those of every theme under it (a folder selects its children)."""
+        tree = [(t.id, t.parent_id) for t in self.themes()]
+        if theme not in {tid for tid, _ in tree}:
+            raise UserError(f"no theme {theme!r} in the codebook")
+        chosen = {theme}
+        grew = True
+        while grew:
+            below = {tid for tid, parent in tree if parent in chosen}
+            grew = not below <= chosen
+            chosen |= below
+        return chosen
+
+    def _transcript_ids(self: Store, ref: str) -> set[int]:
+        """Ids a transcript reference selects: every version of a bare name."""
+        found = self.transcript(ref)  # raises "no transcript 'x' in this project"
+        if "@" in ref or ref.isdigit():
+            return {found.id}
+        return {t.id for t in self.transcripts() if t.name == found.name}
+
+    def _consensus_codings(self: Store, log: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        """Active consensus codings: origin consensus, or of the consensus coder(s)."""
+        coders = {CONSENSUS_CODER} | {e["coder"] for e in log if e["coder"]}
+        marks = ",".join("?" * len(coders))
+        return self.conn.execute(
+            'SELECT c.id, c.transcript_id, c.theme_id, k.name, c.start, c."end", c.origin, '
+            "c.created_at FROM codings c JOIN coders k ON k.id = c.coder_id "
+            f"WHERE c.active = 1 AND (c.origin = 'consensus' OR k.name IN ({marks})) "
+            "ORDER BY c.created_at, c.id", sorted(coders)).fetchall()
+
+    def _coding_creators(self: Store, ids: set[int]) -> dict[int, str]:
+        """For each of ``ids`` made by an event here: that event's kind."""
+        kinds = tuple(CREATING_KINDS)
+        creators: dict[int, str] = {}
+        for kind, raw in self.conn.execute(
+                f"SELECT kind, payload FROM events WHERE kind IN ({','.join('?' * len(kinds))}) "
+                "ORDER BY id", kinds):
+            for change in json.loads(raw).get("changes", []):
+                cid = change.get("id")
+                if (change.get("op") == "coding" and change.get("before") == 0
+                        and cid in ids and cid not in creators):
+                    creators[cid] = kind
+        return creators
+
+    def _merged_ranges(self: Store) -> list[tuple[int, int, str | None]]:
+        """(first, last coding id, source) of each merge here; (0, -1, source) if unknown."""
+        ranges = []
+        for (raw,) in self.conn.execute("SELECT payload FROM events WHERE kind = 'merge' "
+                                        "ORDER BY id"):
+            payload = json.loads(raw)
+            lo, hi = payload.get("coding_range") or (0, -1)
+            ranges.append((int(lo), int(hi), payload.get("source")))
+        return ranges
+
+
+def _reason(creator: str | None, origin: str, source: str | None, merged_any: bool) -> str:
+    """Why a consensus coding has no reconcile record, in words for the log."""
+    if source is not None:
+        return f"merged from {source}"
+    if creator is not None:
+        if origin == "consensus":
+            return "made before the reconcile log"
+        return CREATING_KINDS[creator]
+    if merged_any:
+        return "merged from another project"
+    return "no event records how it was made"
+
+
+def translate_merged(kind: str, payload: dict[str, Any], source: str,
+                     tmap: dict[int, int], kmap: dict[int, int],
+                     emap: dict[int, int]) -> dict[str, Any]:
+    """The ``local`` and ``source`` parts of a merged event that the reconcile log reads.
+
+    Args:
+        kind: the event's kind in the other copy (``merged`` when it was merged
+            there in turn; then its own ``local`` ids are translated again).
+        payload: the event's payload in the other copy.
+        source: the other copy's file, as given to the merge.
+        tmap, kmap, emap: the other copy's transcript, coding and event ids -> ours.
+
+    Returns:
+        ``{"local": ..., "source": ...}`` to add to the merged body, or ``{}`` for an
+        event the log does not read (or one merged there without ``local``).
+    """
+    if kind == "merged":
+        if "local" not in payload:
+            return {}
+        kind, source = payload["original_kind"], payload.get("source") or source
+        ids = payload["local"]
+    else:
+        ids = payload
+    try:
+        if kind == "reconcile":
+            local: dict[str, Any] = {
+                "transcript_id": tmap[ids["transcript_id"]],
+                "coding_ids": [kmap[c] for c in ids["coding_ids"]],
+                "removed_ids": [kmap[c] for c in ids["removed_ids"]]}
+        elif kind in ("undo", "redo"):
+            local = {"target": emap[ids["target"]]}
+        else:
+            return {}
+    except (KeyError, TypeError):
+        return {}  # an id the other copy does not have: leave it unplaced, not misplaced
+    return {"local": local, "source": source}
