@@ -217,10 +217,12 @@ class ReconcileMixin:
         if status is not None and status not in STATUSES:
             raise UserError(f"no status {status!r} (statuses: {', '.join(STATUSES)})")
         log = self.reconcile_log()
-        if by is not None and by not in self.coders() and by not in {
-                e.get("decided_by") for e in log}:
+        # The decider is the workbench's coder; one who only decided may own no coding.
+        people = sorted(set(self.coders()) | {e["decided_by"] for e in log
+                                              if e.get("decided_by")})
+        if by is not None and by not in people:
             raise UserError(f"no coder {by!r} in this project (coders: "
-                            f"{', '.join(self.coders()) or 'none yet'})")
+                            f"{', '.join(people) or 'none yet'})")
         unrecorded = self.unrecorded_consensus(log)
         entries = sorted(log + unrecorded, key=lambda e: (e["at"], e["id"] is None, e["id"] or 0))
         shown = [e for e in entries

@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 
 from click.testing import CliRunner
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.cli.reconcile import NOTHING
+from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.reports.writers import BOM
 from tests.tui.test_reconcile_screen import Host, _ready, _text
 from tests.test_agreement_compute import build_project
@@ -170,3 +172,33 @@ def test_an_output_suffix_it_cannot_write_is_refused(store, tmp_path):
     assert result.exit_code == 0 and result.stdout == ""
     assert f"Wrote 0 rows to {tmp_path / 'log.txt'}. 0 reconcile decisions;" in result.stderr
     assert (tmp_path / "log.txt").read_text(encoding="utf-8") == NOTHING + "\n"
+
+
+async def test_a_rejection_merged_from_a_copy_shows_in_the_screen_and_the_log(store, tmp_path):
+    """The screen and ``qcahp reconcile log`` read the same decisions (Store.reconcile_log),
+    merged ones included: a rejection made in the lead's copy counts as decided here."""
+    asha, _ = build_project(store)
+    text = store.transcript_text(asha.id)
+    board = text.index("The board")
+    store.close()
+    shutil.copy(tmp_path / "project.db", tmp_path / "lead.db")
+    lead = open_store(tmp_path / "lead.db")
+    lead.reconcile(asha.id, "mandate", "consensus", [], rule="reject", compared=["asha", "ben"],
+                   start=board, end=len(text), decided_by="lead")
+    lead.close()
+    main = open_store(tmp_path / "project.db")
+    main.merge_from(tmp_path / "lead.db")
+    app = Host(main, coders=["asha", "ben"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot)
+        status = _text(app, "#reconcile-status")
+        assert status.startswith("Disagreement 1/2 (1 decided)") and "- undecided" in status
+        await pilot.press("n")
+        await pilot.pause()
+        assert "- rejected" in _text(app, "#reconcile-status")
+    [event] = main.reconcile_log()
+    main.close()
+    body = _log(tmp_path).splitlines()
+    assert len(body) == 5 and "reject" in body[2] and "none (rejected)" in body[2]
+    assert body[2].endswith(f"in effect  merged from {tmp_path / 'lead.db'}")
+    assert f"[{board}, {len(text)})" in body[2] and event["decided_by"] == "lead"
