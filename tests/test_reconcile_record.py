@@ -296,3 +296,16 @@ def test_reconcile_record_raises_user_error(merged):
     with pytest.raises(UserError, match="no theme 'luck'"):
         store.reconcile_record(theme="luck")
     store.close()
+
+
+def test_a_consensus_coding_imported_from_csv_says_so(store, tmp_path):
+    a, _ = build_project(store)
+    quote = store.transcript_text(a.id)[0:3]
+    (tmp_path / "c.csv").write_text(f"transcript,theme,start,end,quote\nasha,mandate,0,3,{quote}\n",
+                                    encoding="utf-8")
+    store.import_codings(tmp_path / "c.csv", "consensus")
+    [entry] = store.unrecorded_consensus()
+    assert entry["reason"] == "imported from a CSV file" and entry["source"] is None
+    assert store.coding(entry["coding_ids"][0]).origin == "imported"
+    record = store.reconcile_record()
+    assert record.consensus_codings == 1 and record.decisions == [] and record.entries == [entry]

@@ -16,8 +16,8 @@ A ``reconcile`` event is one decision of the reconcile screen: its changes repla
 the consensus coder's codings of one theme in one disagreement stretch, and its
 payload says how the consensus was reached (``rule``, ``taken_from``, the
 ``compared`` coders, who ``decided_by``, ``transcript_id``, ``theme_id``,
-``start``/``end`` of the stretch, the resulting ``coding_ids`` and the ``removed_ids`` it replaced). A
-rejection is a ``reconcile`` event too, so "neither coding is right" stays on record.
+``start``/``end`` of the stretch, the resulting ``coding_ids`` and the ``removed_ids`` it
+replaced). A rejection is a ``reconcile`` event too, so "neither coding is right" stays on record.
 :mod:`qualcoder_ahp.model.reconcile_store` writes and reads those.
 """
 

@@ -43,10 +43,12 @@ UNRECORDED = "unrecorded"
 STATUSES = ("in effect", "replaced", "undone")
 CONSENSUS_CODER = "consensus"
 """The reconcile screen's default consensus coder (``agreement.compute.CONSENSUS``)."""
-CREATING_KINDS = {"code": "coded by hand", "accept": "an accepted suggestion",
-                  "adjust": "an accepted (adjusted) suggestion",
-                  "refi_import": "imported from a REFI-QDA project"}
-"""Events that make a coding, and how an unrecorded consensus coding made by one reads."""
+CREATING_KINDS = ("code", "accept", "adjust", "refi_import")
+"""Events that make a coding here (a CSV import logs ``code`` events)."""
+ORIGIN_WORDS = {"manual": "coded by hand", "suggested": "an accepted suggestion",
+                "adjusted": "an accepted (adjusted) suggestion",
+                "imported": "imported from a CSV file"}
+"""How an unrecorded consensus coding made here reads, by its origin."""
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,7 @@ class ReconcileMixin:
 
     def _coding_creators(self: Store, ids: set[int]) -> dict[int, str]:
         """For each of ``ids`` made by an event here: that event's kind."""
-        kinds = tuple(CREATING_KINDS)
+        kinds = CREATING_KINDS
         creators: dict[int, str] = {}
         for kind, raw in self.conn.execute(
                 f"SELECT kind, payload FROM events WHERE kind IN ({','.join('?' * len(kinds))}) "
@@ -292,10 +294,12 @@ def _reason(creator: str | None, origin: str, source: str | None, merged_any: bo
     """Why a consensus coding has no reconcile record, in words for the log."""
     if source is not None:
         return f"merged from {source}"
+    if creator == "refi_import":
+        return "imported from a REFI-QDA project"
     if creator is not None:
-        if origin == "consensus":
+        if origin == "consensus":  # the reconcile screen wrote plain codings before the log
             return "made before the reconcile log"
-        return CREATING_KINDS[creator]
+        return ORIGIN_WORDS.get(origin, f"made here (origin {origin})")
     if merged_any:
         return "merged from another project"
     return "no event records how it was made"

@@ -221,7 +221,9 @@ class ReconcileScreen(FollowsStore, Screen[None]):
             panels.mount(VerticalScroll(Static(id=f"coder-text-{k}"), classes="coder-panel"))
         self._refresh_consensus()
         # A rejection leaves no coding, but its logged event does: show it as rejected
-        # when the screen is opened again, rather than as undecided.
+        # when the screen is opened again, rather than as undecided. reconcile_log is
+        # what `qcahp reconcile log` lists too, so rejections merged in from a coder's
+        # copy count here as they do there.
         where = {(it.transcript_id, it.theme_id, it.start, it.end): k
                  for k, it in enumerate(self.items)}
         for event in self.store.reconcile_log():
