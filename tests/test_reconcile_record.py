@@ -309,3 +309,32 @@ def test_a_consensus_coding_imported_from_csv_says_so(store, tmp_path):
     assert store.coding(entry["coding_ids"][0]).origin == "imported"
     record = store.reconcile_record()
     assert record.consensus_codings == 1 and record.decisions == [] and record.entries == [entry]
+
+
+def test_two_copies_deciding_the_same_stretch_both_stand_after_the_merge(copies):
+    main_path, lead_path, _ = copies
+    main = open_store(main_path)
+    a = main.transcript("asha")
+    chance = main.transcript_text(a.id).index("I fell")
+    # Made here after the lead's (in the copy) and before the merge: the lead's take of
+    # the same stretch arrives with the merge, and both codings stand.
+    [mine] = main.reconcile(a.id, "serendipity", "consensus", [(chance, chance + 10)],
+                            rule="take", taken_from="asha", compared=["asha", "ben"],
+                            start=chance, end=chance + 32, decided_by="ben")
+    main.merge_from(lead_path)
+    log = main.reconcile_log()
+    assert [(e["rule"], e["source"] is None, e["status"]) for e in log] == [
+        ("take", False, "in effect"),  # a later decision, but its coding is still active
+        ("reject", False, "in effect"), ("agreed", False, "in effect"),
+        ("union", False, "undone"), ("take", True, "in effect")]
+    seren = sorted(c.id for c in main.codings(coder="consensus", theme_id="serendipity"))
+    assert seren == sorted([mine, *log[0]["coding_ids"]])
+    assert main.unrecorded_consensus() == []
+    # Deciding it again here replaces both.
+    main.reconcile(a.id, "serendipity", "consensus", [], rule="reject", compared=["asha", "ben"],
+                   start=chance, end=chance + 32, decided_by="ben")
+    statuses = [(e["rule"], e["status"]) for e in main.reconcile_log()]
+    assert statuses[0] == ("take", "replaced") and statuses[4:] == [
+        ("take", "replaced"), ("reject", "in effect")]
+    assert main.codings(coder="consensus", theme_id="serendipity") == []
+    main.close()

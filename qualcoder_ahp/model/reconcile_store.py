@@ -123,7 +123,8 @@ class ReconcileMixin:
         (the event here), ``coder`` (the consensus coder), ``at``, ``status`` and
         ``source`` (``None``, or the project file a merged decision came from).
         ``status`` is ``in effect``, ``undone`` (undone and not redone) or
-        ``replaced`` (a later decision in effect covers the same stretch).
+        ``replaced`` (a later decision in effect covers the same stretch and none of
+        this one's codings is still active).
         """
         rows: list[dict[str, Any]] = []
         undos: dict[int, int] = {}
@@ -150,13 +151,18 @@ class ReconcileMixin:
         rows.sort(key=lambda e: (e["at"], e["id"]))
         for event in rows:
             event["_done"] = undos.get(event["id"], 0) <= 0
+        active = {cid for (cid,) in self.conn.execute(
+            "SELECT id FROM codings WHERE origin = 'consensus' AND active = 1")}
         for k, event in enumerate(rows):
             later = [e for e in rows[k + 1:] if e["_done"] and e["coder"] == event["coder"]
                      and (e["transcript_id"], e["theme_id"]) == (event["transcript_id"],
                                                                  event["theme_id"])
                      and e["start"] < event["end"] and e["end"] > event["start"]]
+            # A coding of it still active keeps it in effect: two copies that decided the
+            # same stretch independently both stand after a merge (both codings are active).
+            kept = any(cid in active for cid in event["coding_ids"])
             event["status"] = ("undone" if not event["_done"] else
-                               "replaced" if later else "in effect")
+                               "replaced" if later and not kept else "in effect")
         for event in rows:
             del event["_done"]
         return rows
