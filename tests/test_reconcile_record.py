@@ -4,6 +4,8 @@ explains (made before the log, merged without one, coded by hand); plus its filt
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import sqlite3
@@ -198,7 +200,18 @@ def test_consensus_codings_without_a_record_are_listed_with_why(copies, tmp_path
                          "2 made by these decisions, 3 without a reconcile record (listed).")
     rows = json.loads(_run(main_path, "--format", "json").stdout)
     assert [r["recorded"] for r in rows].count(False) == 3
-    assert {r["event"] for r in rows if not r["recorded"]} == {""}
+    assert {r["event"] for r in rows if not r["recorded"]} == {None}
+    result = _run(main_path, "--format", "csv")
+    parsed = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["rule"], r["result"], r["source"], r["event"]) for r in parsed
+            if not r["event"]] == [
+        (f"consensus coding (no reconcile record: merged from {spare_path})",
+         f"#{merged_old.id} [0, 3)", f"merged from {spare_path}", ""),
+        ("consensus coding (no reconcile record: made before the reconcile log)",
+         f"#{made_here.id} [0, 2)", "", ""),
+        ("consensus coding (no reconcile record: coded by hand)", f"#{by_hand.id} [3, 9)", "",
+         "")]
+    assert result.stderr.startswith("4 reconcile decisions (3 in effect, 1 undone);")
 
 
 def test_decisions_merged_by_an_earlier_version_still_account_for_their_codings(

@@ -86,7 +86,7 @@ def log_rows(store: Any, entries: list[dict[str, Any]] | None = None) -> list[di
             "quote": _short(texts[tid][event["start"]:event["end"]]), "rule": rule,
             "result": result, "status": event["status"],
             "source": f"merged from {source}" if source else "",
-            "event": event["id"] if event["id"] is not None else "",
+            "event": event["id"],
             "recorded": event["rule"] != UNRECORDED,
             "coding_ids": list(event["coding_ids"]), "removed_ids": list(event["removed_ids"]),
         })
