@@ -351,3 +351,45 @@ def test_two_copies_deciding_the_same_stretch_both_stand_after_the_merge(copies)
         ("take", "replaced"), ("reject", "in effect")]
     assert main.codings(coder="consensus", theme_id="serendipity") == []
     main.close()
+
+
+def test_a_damaged_event_in_the_copy_refuses_the_merge_and_changes_nothing(copies):
+    main_path, lead_path, _ = copies
+    conn = sqlite3.connect(lead_path)
+    with conn:
+        conn.execute("INSERT INTO events (coder_id, at, kind, payload) "
+                     "VALUES (NULL, 'now', 'code', '{not json')")
+    conn.close()
+    before = _counts(main_path)
+    main = open_store(main_path)
+    with pytest.raises(UserError, match=r"damaged event \d+ \(its record is not JSON\); "
+                                        "nothing merged"):
+        main.merge_from(lead_path)
+    main.close()
+    assert _counts(main_path) == before
+
+
+def test_a_merged_decision_with_ids_it_cannot_place_is_left_out_not_misplaced(copies, tmp_path):
+    main_path, lead_path, spare_path = copies
+    main = open_store(main_path)
+    main.merge_from(lead_path)
+    main.close()
+    # A copy whose merged reconcile event names a coding that copy does not have.
+    conn = sqlite3.connect(main_path)
+    with conn:
+        [(raw,)] = conn.execute("SELECT payload FROM events WHERE kind = 'merged' AND "
+                                "json_extract(payload, '$.original_kind') = 'reconcile' "
+                                "ORDER BY id LIMIT 1").fetchall()
+        body = json.loads(raw)
+        body["key"] = "0" * 32
+        body["original"]["at_copy"] = "forged"
+        body["local"]["coding_ids"] = [99999]
+        conn.execute("INSERT INTO events (coder_id, at, kind, payload) VALUES "
+                     "(NULL, '2000-01-01T00:00:00+00:00', 'merged', ?)", [json.dumps(body)])
+    conn.close()
+    spare = open_store(spare_path)
+    spare.merge_from(main_path)
+    assert [e["rule"] for e in spare.reconcile_log()] == ["take", "reject", "agreed", "union"]
+    forged = [e for e in spare.events() if e["kind"] == "merged" and e.get("key") == "0" * 32]
+    assert len(forged) == 1 and "local" not in forged[0]
+    spare.close()

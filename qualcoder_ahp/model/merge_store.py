@@ -171,12 +171,20 @@ class MergeMixin:
             if key in known:
                 emap[eid] = known[key]
                 continue
-            # Key names must not clash with the event columns Store.events() adds.
-            data = json.loads(payload)
+            try:
+                data = json.loads(payload)
+            except ValueError:
+                raise UserError(f"damaged event {eid} (its record is not JSON); nothing merged",
+                                path=label) from None
             local = translate_merged(kind, data, label, tmap, kmap, emap)
-            if kind == "merged":
-                body = json.dumps({**data, **local}, sort_keys=True) if local else payload
+            if kind == "merged" and isinstance(data, dict) and "local" in data:
+                # Its ids are the other copy's: translated, or dropped if they cannot be.
+                kept = {k: v for k, v in data.items() if k != "local"}
+                body = json.dumps({**kept, **local}, sort_keys=True)
+            elif kind == "merged":
+                body = payload
             else:
+                # Key names must not clash with the event columns Store.events() adds.
                 body = json.dumps({"key": key, "original_kind": kind, "original": data,
                                    **local}, sort_keys=True)
             cur = self.conn.execute(

@@ -327,14 +327,14 @@ def translate_merged(kind: str, payload: dict[str, Any], source: str,
         ``{"local": ..., "source": ...}`` to add to the merged body, or ``{}`` for an
         event the log does not read (or one merged there without ``local``).
     """
-    if kind == "merged":
-        if "local" not in payload:
-            return {}
-        kind, source = payload["original_kind"], payload.get("source") or source
-        ids = payload["local"]
-    else:
-        ids = payload
     try:
+        if kind == "merged":
+            if "local" not in payload:
+                return {}
+            kind, source = payload["original_kind"], payload.get("source") or source
+            ids = payload["local"]
+        else:
+            ids = payload
         if kind == "reconcile":
             local: dict[str, Any] = {
                 "transcript_id": tmap[ids["transcript_id"]],
@@ -344,6 +344,6 @@ def translate_merged(kind: str, payload: dict[str, Any], source: str,
             local = {"target": emap[ids["target"]]}
         else:
             return {}
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, AttributeError):
         return {}  # an id the other copy does not have: leave it unplaced, not misplaced
     return {"local": local, "source": source}
