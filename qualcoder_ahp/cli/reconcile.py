@@ -39,7 +39,8 @@ COLUMNS = ("time", "by", "consensus", "compared", "theme", "theme_name", "transc
 EXTRA = ("source", "event")
 """Columns the CSV adds (the table shows ``source`` only when a row has one)."""
 QUOTE_CHARS = 60
-"""Characters of the disagreement stretch shown in the quote column."""
+"""Characters of the disagreement stretch shown in the table's quote column (CSV and JSON
+carry the whole stretch, for citing it in a methods appendix)."""
 NOTHING = "No reconcile decisions recorded in this project yet (decide disagreements in the "\
           "workbench's reconcile screen, then run this again)."
 
@@ -83,7 +84,7 @@ def log_rows(store: Any, entries: list[dict[str, Any]] | None = None) -> list[di
             "theme_name": names.get(event["theme_id"], ""),
             "transcript": transcripts.get(tid, str(tid)),
             "span": f"[{event['start']}, {event['end']})",
-            "quote": _short(texts[tid][event["start"]:event["end"]]), "rule": rule,
+            "quote": " ".join(texts[tid][event["start"]:event["end"]].split()), "rule": rule,
             "result": result, "status": event["status"],
             "source": f"merged from {source}" if source else "",
             "event": event["id"],
@@ -191,7 +192,8 @@ def _table(rows: list[dict[str, Any]]) -> str:
     """An aligned plain-text table of the log's columns."""
     # Seconds are enough on screen; CSV and JSON keep the full timestamp for audits.
     columns = [*COLUMNS, "source"] if any(row["source"] for row in rows) else COLUMNS
-    return format_table([{**row, "time": _when(row["time"])} for row in rows], columns)
+    return format_table([{**row, "time": _when(row["time"]), "quote": _short(row["quote"])}
+                         for row in rows], columns)
 
 
 def _when(stamp: str) -> str:

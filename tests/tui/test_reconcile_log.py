@@ -202,3 +202,19 @@ async def test_a_rejection_merged_from_a_copy_shows_in_the_screen_and_the_log(st
     assert len(body) == 5 and "reject" in body[2] and "none (rejected)" in body[2]
     assert body[2].endswith(f"in effect  merged from {tmp_path / 'lead.db'}")
     assert f"[{board}, {len(text)})" in body[2] and event["decided_by"] == "lead"
+
+
+def test_csv_and_json_carry_the_whole_stretch_the_table_a_short_quote(store, tmp_path):
+    """A methods appendix cites the passage: CSV and JSON keep all of it, one line."""
+    asha, _ = build_project(store)
+    text = store.transcript_text(asha.id)
+    whole = " ".join(text.split())  # the whole transcript as one stretch: over 60 characters
+    assert len(whole) > 60
+    store.reconcile(asha.id, "mandate", "consensus", [(0, len(text))], rule="union",
+                    compared=["asha", "ben"], start=0, end=len(text), decided_by="asha")
+    table = _log(tmp_path).splitlines()
+    assert whole not in "\n".join(table) and whole[:40] in table[2] and "…" in table[2]
+    rows = list(csv.DictReader(io.StringIO(_log(tmp_path, "--format", "csv"))))
+    assert [r["quote"] for r in rows if r["rule"] == "union"] == [whole]
+    data = json.loads(_log(tmp_path, "--format", "json"))
+    assert [r["quote"] for r in data if r["rule"] == "union"] == [whole]
