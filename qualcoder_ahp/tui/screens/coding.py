@@ -5,6 +5,10 @@ one binding whose action calls one session method (one Store transaction for a
 decision), then redraws the transcript marks and the side panels. The transcript
 itself is a Line-API :class:`TranscriptView`, so opening a 38k-word hearing and
 pressing keys stays fast.
+
+The key map and the rule for which keys apply are in
+:mod:`~qualcoder_ahp.tui.screens.coding_keys`; the keys that open a dialog first
+(code by hand, memo, search, filter) in :mod:`~qualcoder_ahp.tui.screens.coding_dialogs`.
 """
 
 from __future__ import annotations
@@ -22,74 +26,18 @@ from textual.widgets import Header, Static
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.follow import FollowsStore
-from qualcoder_ahp.tui.session import STATUS_FILTERS, CodingSession
+from qualcoder_ahp.tui.screens.coding_dialogs import CodingDialogs
+from qualcoder_ahp.tui.screens.coding_keys import CODING_BINDINGS, key_applies
+from qualcoder_ahp.tui.session import CodingSession
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
 from qualcoder_ahp.tui.widgets.transcript_view import Marks, TranscriptView
 
-NEEDS_SUGGESTION = {"accept", "reject", "narrow"}
-NEEDS_SPAN = {"widen", "move_edge", "code", "code_recent", "select"}
 
-
-def _recent_bindings() -> list[Binding]:
-    return [Binding(str(n), f"code_recent({n})", "Recent theme" if n == 1 else f"Recent theme {n}",
-                    show=n == 1,
-                    key_display="1-9" if n == 1 else None,
-                    tooltip="Code the segment with a recent theme (numbers in the codebook pane)")
-            for n in range(1, 10)]
-
-
-class CodingScreen(FollowsStore, Screen[None]):
+class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
     """Code one transcript."""
 
-
-    BINDINGS = [
-        Binding("n", "step(1)", "Next", tooltip="Next suggestion (wraps round)"),
-        Binding("p", "step(-1)", "Prev", tooltip="Previous suggestion"),
-        Binding("a", "accept", "Accept", tooltip="Accept the suggestion with the marked span"),
-        Binding("x", "reject", "Reject", tooltip="Reject the suggestion"),
-        Binding("w", "widen", "Widen", tooltip="Widen the span to the whole turn"),
-        Binding("m", "narrow", "Narrow", tooltip="Narrow the span to the matched words"),
-        Binding("[", "move_edge('start', 'sentence', -1)", "Start ◀ sentence",
-                show=False, tooltip="Move the span's start back one sentence"),
-        Binding("]", "move_edge('start', 'sentence', 1)", "Start ▶ sentence",
-                show=False, tooltip="Move the span's start forward one sentence"),
-        Binding("{", "move_edge('end', 'sentence', -1)", "End ◀ sentence",
-                show=False, tooltip="Move the span's end back one sentence"),
-        Binding("}", "move_edge('end', 'sentence', 1)", "End ▶ sentence",
-                show=False, tooltip="Move the span's end forward one sentence"),
-        Binding("comma", "move_edge('start', 'word', -1)", "Start ◀ word", key_display=",",
-                show=False, tooltip="Move the span's start back one word"),
-        Binding(".", "move_edge('start', 'word', 1)", "Start ▶ word",
-                show=False, tooltip="Move the span's start forward one word"),
-        Binding("<", "move_edge('end', 'word', -1)", "End ◀ word",
-                show=False, tooltip="Move the span's end back one word"),
-        Binding(">", "move_edge('end', 'word', 1)", "End ▶ word",
-                show=False, tooltip="Move the span's end forward one word"),
-        Binding("down", "cursor(1)", "Sentence ▼", show=False,
-                tooltip="Cursor to the next sentence (extends a selection)"),
-        Binding("up", "cursor(-1)", "Sentence ▲", show=False,
-                tooltip="Cursor to the previous sentence (extends a selection)"),
-        Binding("v", "select", "Select", tooltip="Start/stop selecting sentences from the cursor"),
-        Binding("c", "code", "Code…", tooltip="Code the sentence or selection: pick a theme"),
-        *_recent_bindings(),
-        Binding("d", "remove", "Remove", tooltip="Remove your coding under the cursor"),
-        Binding("M", "memo", "Memo", tooltip="Memo on the coding, its theme or the transcript"),
-        Binding("u", "undo", "Undo", tooltip="Undo your last decision (kept across restarts)"),
-        Binding("r", "redo", "Redo", tooltip="Redo the last undone decision"),
-        Binding("/", "search", "Search", tooltip="Search the transcript text"),
-        Binding(";", "next_hit", "Next hit", tooltip="Go to the next search hit"),
-        Binding("f", "filter", "Filter", tooltip="Filter suggestions by status and theme"),
-        Binding("g", "next_undecided", "Next undecided",
-                tooltip="Jump to the next undecided suggestion, across transcripts"),
-        Binding("escape", "clear", "Clear", show=False,
-                tooltip="Drop the selection and the search highlights"),
-        Binding("pagedown", "page(1)", "Page ▼", show=False, tooltip="Scroll down a page"),
-        Binding("pageup", "page(-1)", "Page ▲", show=False, tooltip="Scroll up a page"),
-        Binding("tab", "switch_pane", "Details", show=False,
-                tooltip="Keys to the suggestion panel (↑ ↓ PgUp PgDn scroll its criteria "
-                        "and patterns) and back; the other keys keep working"),
-    ]
+    BINDINGS = CODING_BINDINGS
 
     def __init__(self, store: Store, coder: str, transcript_id: int,
                  suggestion_id: int | None = None) -> None:
@@ -273,23 +221,7 @@ class CodingScreen(FollowsStore, Screen[None]):
     # ------------------------------------------------------------------ key plumbing
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that do not apply to the current state."""
-        session = self.session
-        if action in NEEDS_SUGGESTION and session.current is None:
-            return False
-        if action == "narrow" and session.current is not None and not session.current.matches:
-            return False
-        if action in NEEDS_SPAN and session.span is None:
-            return False
-        if action in ("step", "filter") and not session.suggestions:
-            return False
-        if action in ("code", "code_recent") and not any(
-                t.codable for t in session.themes.values()):
-            return False  # no codable theme: the picker would be empty
-        if action == "remove" and not session.codings:
-            return False
-        if action == "next_hit" and not session.search_hits:
-            return False
-        return True
+        return key_applies(self.session, action)
 
     def _do(self, fn: Callable[[], object], counts: bool = False) -> object:
         """Run one session call; a refused or failed decision becomes a notification."""
@@ -318,6 +250,10 @@ class CodingScreen(FollowsStore, Screen[None]):
             self.scroll_panel(delta)
             return
         self._do(lambda: self.session.move_cursor(delta))
+
+    def action_next_hit(self) -> None:
+        """Go to the next search hit."""
+        self._do(self.session.next_hit)
 
     @on(TranscriptView.Clicked)
     def _clicked(self, event: TranscriptView.Clicked) -> None:
@@ -413,29 +349,6 @@ class CodingScreen(FollowsStore, Screen[None]):
         """Move the span's start or end by a sentence or a word."""
         self._do(lambda: self.session.move_edge(edge, unit, direction))
 
-    def action_code(self) -> None:
-        """Pick a theme by fuzzy search and code the pending span with it."""
-        from qualcoder_ahp.tui.screens.modals import ThemePickerModal
-
-        themes = self.store.themes()
-        paths = {t.id: self.store.theme_path(t.id) for t in themes}
-        self.app.push_screen(ThemePickerModal(themes, paths, "Code the marked text with…"),
-                             self._code_with)
-
-    def _code_with(self, theme_id: str | None) -> None:
-        if theme_id:
-            coding = self._do(lambda: self.session.code(theme_id), counts=True)
-            if coding is not None:
-                self.notify(f"Coded: {self.session.themes[theme_id].name}", markup=False)
-
-    def action_code_recent(self, number: int) -> None:
-        """Code the pending span with recent theme ``number``."""
-        recent = self.session.recent_themes()
-        if number > len(recent):
-            self.notify(f"No recent theme {number}.", severity="warning", markup=False)
-            return
-        self._code_with(recent[number - 1])
-
     def action_remove(self) -> None:
         """Remove the coding under the cursor."""
         coding = self._do(self.session.remove, counts=True)
@@ -459,82 +372,3 @@ class CodingScreen(FollowsStore, Screen[None]):
         if target is not None:
             self.session.go_to(target)
         return event
-
-    # ------------------------------------------------------------------ memo, search, filter
-    def action_memo(self) -> None:
-        """Choose what to write a memo on (coding, theme, transcript), then write it."""
-        from qualcoder_ahp.tui.screens.modals import ChoiceModal
-
-        session = self.session
-        coding = session.coding_under_cursor()
-        theme_id = coding.theme_id if coding else (
-            session.current.theme_id if session.current else None)
-        choices: list[tuple[str, str]] = []
-        if coding is not None:
-            choices.append((f"coding:{coding.id}", f"Coding: {session.themes[coding.theme_id].name}"
-                            f" — “{coding.quote[:40]}”"))
-        if theme_id is not None and theme_id in session.themes:
-            choices.append((f"theme:{theme_id}", f"Theme: {session.themes[theme_id].name}"))
-        choices.append((f"transcript:{session.transcript_id}",
-                        f"Transcript: {session.info.name}"))
-        self.app.push_screen(ChoiceModal("Memo on…", choices), self._memo_on)
-
-    def _memo_on(self, choice: str | None) -> None:
-        from qualcoder_ahp.tui.screens.modals import MemoModal
-
-        if not choice:
-            return
-        kind, _, target = choice.partition(":")
-        current = self.store.memo(self.coder, kind, target) or ""
-
-        def save(text: str | None) -> None:
-            if text is not None:
-                self._do(lambda: self.store.set_memo(self.coder, kind, target, text))
-                self.session.reload()
-                self._update()
-                self.notify(f"Memo on the {kind} saved." if text.strip()
-                            else f"Memo on the {kind} cleared.", markup=False)
-
-        self.app.push_screen(MemoModal(f"Memo on the {kind} (yours only)", current), save)
-
-    def action_search(self) -> None:
-        """Search the transcript text."""
-        from qualcoder_ahp.tui.screens.modals import SearchModal
-
-        def run(query: str | None) -> None:
-            if query is None:
-                return
-            hit = self._do(lambda: self.session.search(query))
-            if query and hit is None:
-                self.notify(f"“{query}” is not in this transcript.", severity="warning",
-                            markup=False)
-
-        self.app.push_screen(SearchModal(self.session.search_query), run)
-
-    def action_next_hit(self) -> None:
-        """Go to the next search hit."""
-        self._do(self.session.next_hit)
-
-    def action_filter(self) -> None:
-        """Filter suggestions by status and theme."""
-        from qualcoder_ahp.tui.screens.modals import FilterModal
-
-        session = self.session
-        used = {s.theme_id for s in session.suggestions}
-        themes = [t for t in self.store.themes() if t.id in used]
-
-        def apply(result: tuple[str, str | None] | None) -> None:
-            if result is None:
-                return
-            session.status_filter, session.theme_filter = result
-            shown = len(session.visible_suggestions())
-            self.notify(f"{shown} suggestions match the filter.", markup=False)
-            if shown:
-                session.current = None  # the first match at or after the cursor
-                self._do(lambda: session.step_suggestion(1))
-            else:
-                session.current = None
-                self._update()
-
-        self.app.push_screen(FilterModal(STATUS_FILTERS, themes, session.status_filter,
-                                         session.theme_filter), apply)

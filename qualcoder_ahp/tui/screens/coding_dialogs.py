@@ -1,0 +1,135 @@
+"""The coding screen's keys that open a dialog: code by hand, memo, search, filter.
+
+Each action pushes one modal from :mod:`~qualcoder_ahp.tui.screens.modals` and, in
+its callback, makes one session or Store call through the screen's ``_do`` (so a
+refused decision is a notification, never a traceback). They live in a mixin, apart
+from the keys that act at once in :mod:`~qualcoder_ahp.tui.screens.coding`, to keep
+each module short; the mixin has no state of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from qualcoder_ahp.tui.session import STATUS_FILTERS
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from qualcoder_ahp.model.store import Store
+    from qualcoder_ahp.tui.session import CodingSession
+
+
+class CodingDialogs:
+    """Mix into the coding screen: the actions that ask something first."""
+
+    if TYPE_CHECKING:  # provided by CodingScreen (and Screen)
+        store: Store
+        coder: str
+        session: CodingSession
+        app: App[None]
+
+        def _do(self, fn: Callable[[], object], counts: bool = False) -> object: ...
+        def _update(self, counts: bool = False) -> None: ...
+        def notify(self, message: str, *, severity: str = ..., markup: bool = ...,
+                   ) -> None: ...
+
+    # ------------------------------------------------------------------ code by hand
+    def action_code(self) -> None:
+        """Pick a theme by fuzzy search and code the pending span with it."""
+        from qualcoder_ahp.tui.screens.modals import ThemePickerModal
+
+        themes = self.store.themes()
+        paths = {t.id: self.store.theme_path(t.id) for t in themes}
+        self.app.push_screen(ThemePickerModal(themes, paths, "Code the marked text with…"),
+                             self._code_with)
+
+    def _code_with(self, theme_id: str | None) -> None:
+        if theme_id:
+            coding = self._do(lambda: self.session.code(theme_id), counts=True)
+            if coding is not None:
+                self.notify(f"Coded: {self.session.themes[theme_id].name}", markup=False)
+
+    def action_code_recent(self, number: int) -> None:
+        """Code the pending span with recent theme ``number``."""
+        recent = self.session.recent_themes()
+        if number > len(recent):
+            self.notify(f"No recent theme {number}.", severity="warning", markup=False)
+            return
+        self._code_with(recent[number - 1])
+
+    # ------------------------------------------------------------------ memo, search, filter
+    def action_memo(self) -> None:
+        """Choose what to write a memo on (coding, theme, transcript), then write it."""
+        from qualcoder_ahp.tui.screens.modals import ChoiceModal
+
+        session = self.session
+        coding = session.coding_under_cursor()
+        theme_id = coding.theme_id if coding else (
+            session.current.theme_id if session.current else None)
+        choices: list[tuple[str, str]] = []
+        if coding is not None:
+            choices.append((f"coding:{coding.id}", f"Coding: {session.themes[coding.theme_id].name}"
+                            f" — “{coding.quote[:40]}”"))
+        if theme_id is not None and theme_id in session.themes:
+            choices.append((f"theme:{theme_id}", f"Theme: {session.themes[theme_id].name}"))
+        choices.append((f"transcript:{session.transcript_id}",
+                        f"Transcript: {session.info.name}"))
+        self.app.push_screen(ChoiceModal("Memo on…", choices), self._memo_on)
+
+    def _memo_on(self, choice: str | None) -> None:
+        from qualcoder_ahp.tui.screens.modals import MemoModal
+
+        if not choice:
+            return
+        kind, _, target = choice.partition(":")
+        current = self.store.memo(self.coder, kind, target) or ""
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self._do(lambda: self.store.set_memo(self.coder, kind, target, text))
+                self.session.reload()
+                self._update()
+                self.notify(f"Memo on the {kind} saved." if text.strip()
+                            else f"Memo on the {kind} cleared.", markup=False)
+
+        self.app.push_screen(MemoModal(f"Memo on the {kind} (yours only)", current), save)
+
+    def action_search(self) -> None:
+        """Search the transcript text."""
+        from qualcoder_ahp.tui.screens.modals import SearchModal
+
+        def run(query: str | None) -> None:
+            if query is None:
+                return
+            hit = self._do(lambda: self.session.search(query))
+            if query and hit is None:
+                self.notify(f"“{query}” is not in this transcript.", severity="warning",
+                            markup=False)
+
+        self.app.push_screen(SearchModal(self.session.search_query), run)
+
+    def action_filter(self) -> None:
+        """Filter suggestions by status and theme."""
+        from qualcoder_ahp.tui.screens.modals import FilterModal
+
+        session = self.session
+        used = {s.theme_id for s in session.suggestions}
+        themes = [t for t in self.store.themes() if t.id in used]
+
+        def apply(result: tuple[str, str | None] | None) -> None:
+            if result is None:
+                return
+            session.status_filter, session.theme_filter = result
+            shown = len(session.visible_suggestions())
+            self.notify(f"{shown} suggestions match the filter.", markup=False)
+            if shown:
+                session.current = None  # the first match at or after the cursor
+                self._do(lambda: session.step_suggestion(1))
+            else:
+                session.current = None
+                self._update()
+
+        self.app.push_screen(FilterModal(STATUS_FILTERS, themes, session.status_filter,
+                                         session.theme_filter), apply)
