@@ -72,7 +72,7 @@ async def test_help_key_is_first_in_every_footer_at_80_columns(project: Path):
         keys = footer_keys(app)
         # The coding screen has more keys than 80 columns hold: ? is never the one cut.
         assert keys[0].key == "question_mark" and keys[0].region.right <= 80
-        assert max(k.region.right for k in keys) > 80
+        assert any(not k.display for k in keys)  # the rest are left out whole
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

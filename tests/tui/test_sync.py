@@ -157,7 +157,7 @@ async def test_undo_in_another_window_shows_up(app, theirs):
         await pilot.pause()
         assert app.store.decision_of(first.id, CODER) == "accepted"
         assert len(screen.session.codings) == 1
-        assert "Redone: accept" in messages(app)
+        assert "Redone: accept (Winding route)" in messages(app)
 
 
 async def test_undo_acts_on_the_log_as_it_is_now(app, theirs):

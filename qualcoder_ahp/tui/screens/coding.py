@@ -27,7 +27,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.screens.coding_dialogs import CodingDialogs
-from qualcoder_ahp.tui.screens.coding_keys import CODING_BINDINGS, key_applies
+from qualcoder_ahp.tui.screens.coding_keys import CODING_BINDINGS, footer_priority, key_applies
 from qualcoder_ahp.tui.session import CodingSession
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
@@ -45,7 +45,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         self.store = store
         self.coder = coder
         self.session = CodingSession(store, coder, transcript_id)
-        self._allowed: tuple[bool, ...] | None = None
+        self._allowed: tuple[bool | str, ...] | None = None
         self.panel_offset = 0
         """First line of the suggestion panel shown (it scrolls when it overflows)."""
         self.panel_keys = False
@@ -133,9 +133,11 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self._draw_codebook()
         self.query_one("#status-line", Static).update(self._status(), layout=False)
         # Re-composing the footer is the slowest part of a key press: only when a key
-        # shown in the footer appears or disappears (hidden keys are checked live).
-        allowed = tuple(self.check_action(b.action.partition("(")[0], ()) is not False
-                        for b in self.BINDINGS if isinstance(b, Binding) and b.show)
+        # shown in the footer appears or disappears, or the keys it shows first change
+        # (hidden keys are checked live).
+        allowed = (*(self.check_action(b.action.partition("(")[0], ()) is not False
+                     for b in self.BINDINGS if isinstance(b, Binding) and b.show),
+                   *footer_priority(session))
         if allowed != self._allowed:
             if self._allowed is not None:  # the footer composed itself with these keys
                 self.refresh_bindings()
@@ -197,6 +199,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         if len(lines) <= height:
             self.panel_offset = 0
             panel.update(text, layout=False)
+            if self.panel_keys:  # nothing left to scroll: ↑ ↓ move the cursor again
+                self.action_switch_pane()
             return
         self.panel_offset = max(0, min(self.panel_offset, len(lines) - height + 1))
         shown = list(lines[self.panel_offset:self.panel_offset + height])
@@ -208,6 +212,15 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             shown[-1] = Text(f"▼ {below} more lines ({hint})", style="dim italic")
             shown[-1].truncate(width, overflow="ellipsis")
         panel.update(Text("\n").join(shown), layout=False)
+
+    def _panel_overflows(self) -> bool:
+        """Whether the suggestion panel's text is longer than the panel."""
+        panel = self.query_one("#suggestion-panel", Static)
+        width, height = panel.content_region.width, panel.content_region.height
+        if not width or not height:
+            return False
+        text = suggestion_text(self.session, self._patterns)
+        return len(text.wrap(self.app.console, width)) > height
 
     def scroll_panel(self, lines: int) -> None:
         """Scroll the suggestion panel by ``lines`` (negative: up)."""
@@ -222,6 +235,10 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that do not apply to the current state."""
         return key_applies(self.session, action)
+
+    def footer_first(self) -> tuple[str, ...]:
+        """The actions whose keys the footer shows first, for the current state."""
+        return footer_priority(self.session)
 
     def _do(self, fn: Callable[[], object], counts: bool = False) -> object:
         """Run one session call; a refused or failed decision becomes a notification."""
@@ -273,7 +290,15 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             view.scroll_page_up(animate=False)
 
     def action_switch_pane(self) -> None:
-        """Give the arrow and page keys to the suggestion panel (to scroll it), or back."""
+        """Give the arrow and page keys to the suggestion panel (to scroll it), or back.
+
+        Only while the panel has more than it shows: Tab on a panel that fits used to
+        take the arrow keys to a panel with nothing to scroll, so ↓ seemed broken.
+        """
+        if not self.panel_keys and not self._panel_overflows():
+            self.notify("The suggestion panel shows all it has: nothing to scroll.",
+                        timeout=3)
+            return
         self.panel_keys = not self.panel_keys
         self.query_one("#suggestion-panel").set_class(self.panel_keys, "-scrolling")
         self._draw_panel()
@@ -358,12 +383,41 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
     def action_undo(self) -> None:
         """Undo the last decision (persisted), showing the suggestion it was about."""
         done = self._do(lambda: self._show_event(self.session.undo()), counts=True)
-        self.notify(f"Undone: {done['kind']}" if done else "Nothing to undo.", markup=False)
+        self.notify(f"Undone: {self._event_words(done)}" if done else "Nothing to undo.",
+                    markup=False)
 
     def action_redo(self) -> None:
         """Redo the last undone decision."""
         done = self._do(lambda: self._show_event(self.session.redo()), counts=True)
-        self.notify(f"Redone: {done['kind']}" if done else "Nothing to redo.", markup=False)
+        self.notify(f"Redone: {self._event_words(done)}" if done else "Nothing to redo.",
+                    markup=False)
+
+    def _event_words(self, event: dict[str, object]) -> str:
+        """An undone or redone decision in words: "accept (Winding route)", "memo on the coding".
+
+        A memo event's payload carries the memo's own ``kind`` (coding, theme or
+        transcript), which hides the event's kind in the dict the store returns; so a
+        memo is recognised by its change, not by ``kind`` (it used to say "Undone: coding").
+        """
+        changes = event.get("changes")
+        memo = next((c for c in changes if isinstance(c, dict) and c.get("op") == "memo"),
+                    None) if isinstance(changes, list) else None
+        if memo is not None:
+            return f"memo on the {memo.get('kind')}"
+        kind = str(event.get("kind"))
+        what = "accept with an adjusted span" if kind == "adjust" else kind
+        theme_id = event.get("theme_id")
+        if theme_id is None and event.get("suggestion_id") is not None:
+            theme_id = next((s.theme_id for s in self.session.suggestions
+                             if s.id == event["suggestion_id"]), None)
+        coding_id = event.get("coding_id")
+        if theme_id is None and isinstance(coding_id, int):
+            try:
+                theme_id = self.store.coding(coding_id).theme_id
+            except UserError:
+                pass
+        theme = self.session.themes.get(str(theme_id)) if theme_id is not None else None
+        return f"{what} ({theme.name})" if theme is not None else what
 
     def _show_event(self, event: dict[str, object] | None) -> dict[str, object] | None:
         """Move to the suggestion an undone/redone decision was about, if it is here."""

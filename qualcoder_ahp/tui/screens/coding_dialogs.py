@@ -71,7 +71,7 @@ class CodingDialogs:
         choices: list[tuple[str, str]] = []
         if coding is not None:
             choices.append((f"coding:{coding.id}", f"Coding: {session.themes[coding.theme_id].name}"
-                            f" — “{coding.quote[:40]}”"))
+                            f" — “{_quote(coding.quote, 40)}”"))
         if theme_id is not None and theme_id in session.themes:
             choices.append((f"theme:{theme_id}", f"Theme: {session.themes[theme_id].name}"))
         choices.append((f"transcript:{session.transcript_id}",
@@ -87,8 +87,11 @@ class CodingDialogs:
         current = self.store.memo(self.coder, kind, target) or ""
 
         def save(text: str | None) -> None:
-            if text is not None:
-                self._do(lambda: self.store.set_memo(self.coder, kind, target, text))
+            if text is None:
+                return
+            # set_memo returns None: "or True" tells a saved memo from a refused one, which
+            # _do has already shown as a warning (and must not be called saved).
+            if self._do(lambda: self.store.set_memo(self.coder, kind, target, text) or True):
                 self.session.reload()
                 self._update()
                 self.notify(f"Memo on the {kind} saved." if text.strip()
@@ -133,3 +136,9 @@ class CodingDialogs:
 
         self.app.push_screen(FilterModal(STATUS_FILTERS, themes, session.status_filter,
                                          session.theme_filter), apply)
+
+
+def _quote(text: str, limit: int) -> str:
+    """The start of a quote on one line, with "…" when it goes on."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"

@@ -99,3 +99,22 @@ def key_applies(session: CodingSession, action: str) -> bool:
         return False
     return True
 
+
+def footer_priority(session: CodingSession) -> tuple[str, ...]:
+    """The actions the footer draws first (after ``?``) in the session's current state.
+
+    An 80-column footer holds about six of the screen's keys, so the ones the coder
+    needs next come first: walking and deciding a suggestion (with undo), finishing a
+    selection, or acting on the coding under the cursor. The others follow in the
+    usual order, and all of them are always in the help (``?``) and the palette.
+    """
+    first: list[str] = ["next_hit"] if session.search_hits else []
+    if session.anchor is not None:  # selecting: stop, or code what is selected
+        first += ["select", "code", "code_recent", "undo"]
+    elif session.current is not None:
+        first += ["step", "accept", "reject", "undo", "code", "widen", "narrow"]
+    elif session.coding_under_cursor() is not None:
+        first += ["code", "remove", "memo", "undo", "select", "step"]
+    else:
+        first += ["code", "select", "step", "undo"]
+    return tuple(first)

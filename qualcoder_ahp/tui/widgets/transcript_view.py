@@ -24,7 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcoder_ahp.records import Turn
-from qualcoder_ahp.tui.layout import BLANK, HEADER, Layout, display_text, wrap_transcript
+from qualcoder_ahp.tui.layout import BLANK, HEADER, TEXT, Layout, display_text, wrap_transcript
 
 GUTTER = 2
 _BLACK = Color(0, 0, 0)
@@ -101,9 +101,44 @@ class TranscriptView(ScrollView, can_focus=False):
         self.virtual_size = Size(width + GUTTER, len(self.layout_cache))
 
     def on_resize(self) -> None:
-        """Re-wrap when the width changes."""
+        """Re-wrap when the width changes, keeping the reader's place.
+
+        The scroll position is a row number, and a row holds more text when the view
+        is wider: without an anchor, widening the terminal jumped pages ahead and the
+        current suggestion went off screen. So the text at the top stays at the top,
+        and the pending span is then brought into view if the re-wrap pushed it out.
+        """
+        old = self.layout_cache
+        anchor = self._top_anchor()
+        span = self.marks.span
+        span_shown = span is not None and old is not None and self._on_screen(old, *span)
         self._relayout()
+        new = self.layout_cache
+        if old is not None and new is not None and new is not old and anchor is not None:
+            offset, rows_above = anchor
+            self.scroll_to(y=max(0, new.row_of(offset) - rows_above), animate=False,
+                           immediate=True)
+            if span is not None and span_shown:
+                self.show_span(*span)
         self.refresh()
+
+    def _on_screen(self, layout: Layout, start: int, end: int) -> bool:
+        """Whether some row of ``[start, end)`` is in the viewport (under ``layout``)."""
+        rows = layout.rows_of(start, end)
+        y = round(self.scroll_y)
+        return rows.start < y + max(1, self.scrollable_content_region.height) and rows.stop > y
+
+    def _top_anchor(self) -> tuple[int, int] | None:
+        """(text offset, rows above it) of the first text row at or below the top row."""
+        layout = self.layout_cache
+        if layout is None or not len(layout):
+            return None
+        top = min(round(self.scroll_y), len(layout) - 1)
+        for row in range(top, len(layout)):
+            line = layout.lines[row]
+            if line.kind == TEXT:
+                return line.start, row - top
+        return None
 
     def show_span(self, start: int, end: int) -> None:
         """Scroll so that ``[start, end)`` is on screen (centred when it was off screen)."""
