@@ -156,6 +156,20 @@ def test_adjust_manual_remove_and_memo(coded):
         store.remove_coding(manual.id, "ben")
 
 
+def test_a_memo_event_reads_back_as_a_memo_with_its_target_kind(coded):
+    """The memo's target kind does not hide the event kind (undo said "coding")."""
+    store, info = coded
+    coding = store.code(info.id, "serendipity", "ana", 0, 5)
+    store.set_memo("ana", "coding", coding.id, "why")
+    memo = store.events("ana")[-1]
+    assert (memo["kind"], memo["target_kind"], memo["target"]) == ("memo", "coding", str(coding.id))
+    undone = store.undo("ana")
+    assert undone is not None and (undone["kind"], undone["target_kind"]) == ("memo", "coding")
+    redone = store.redo("ana")
+    assert redone is not None and redone["kind"] == "memo"
+    assert store.coding(coding.id).memo == "why"
+
+
 def test_set_memo_refuses_a_target_that_is_not_an_id_of_its_kind(coded):
     store, info = coded
     coding = store.code(info.id, "serendipity", "ana", 0, 5)

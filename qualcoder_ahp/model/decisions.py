@@ -296,7 +296,7 @@ class DecisionMixin(ReconcileMixin):
             sql += " WHERE k.name = ?"
             args.append(coder)
         return [
-            {"id": i, "coder": c, "at": at, "kind": k, **json.loads(p)}
+            {**_payload(p), "id": i, "coder": c, "at": at, "kind": k}
             for i, c, at, k, p in self.conn.execute(sql + " ORDER BY e.id", args)
         ]
 
@@ -305,7 +305,7 @@ class DecisionMixin(ReconcileMixin):
         row = self.conn.execute(
             "SELECT kind, payload FROM events WHERE id = ?", [event_id]
         ).fetchone()
-        return {"id": event_id, "kind": row[0], **json.loads(row[1])}
+        return {**_payload(row[1]), "id": event_id, "kind": row[0]}
 
     def _suggestion_row(self: Store, suggestion_id: int) -> dict[str, Any]:
         row = self.conn.execute(
@@ -420,3 +420,16 @@ def _short(value: object) -> str:
     """A wrong memo target as a short one-line text for an error message."""
     text = repr(value).replace("\n", " ")
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _payload(text: str) -> dict[str, Any]:
+    """An event's payload, with a memo's target kind as ``target_kind``.
+
+    A memo event stores the kind of what the memo is on (coding, theme or transcript) under
+    ``kind``; read back next to the event's own ``kind`` it would hide the event kind (an
+    undone memo reported as "coding"), so it is renamed here.
+    """
+    payload = json.loads(text)
+    if "kind" in payload:
+        payload["target_kind"] = payload.pop("kind")
+    return payload

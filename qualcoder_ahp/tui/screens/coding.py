@@ -395,9 +395,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
     def _event_words(self, event: dict[str, object]) -> str:
         """An undone or redone decision in words: "accept (Winding route)", "memo on the coding".
 
-        A memo event's payload carries the memo's own ``kind`` (coding, theme or
-        transcript), which hides the event's kind in the dict the store returns; so a
-        memo is recognised by its change, not by ``kind`` (it used to say "Undone: coding").
+        A memo is named by what it is on (coding, theme or transcript), read from its
+        change (it used to say "Undone: coding").
         """
         changes = event.get("changes")
         memo = next((c for c in changes if isinstance(c, dict) and c.get("op") == "memo"),
