@@ -42,6 +42,7 @@ async def test_decide_two_disagreements_into_consensus(store):
         assert status.startswith("Disagreement 1/2 (0 decided) - Serendipity in asha")
         assert "undecided" in status
         assert "A: asha" in _text(app, "#coder-text-0")
+        assert app.screen.sub_title.endswith("deciding into: consensus")
         assert "B: ben" in _text(app, "#coder-text-1")
         assert "I fell into management by chance" in _text(app, "#coder-text-0")
         assert _text(app, "#consensus-text").endswith("Serendipity: (no definition)")

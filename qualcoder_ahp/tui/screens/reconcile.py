@@ -161,7 +161,7 @@ class ReconcileScreen(FollowsStore, Screen[None]):
 
     def on_mount(self) -> None:
         """Pick the coders to compare (all who coded, but the consensus) and load."""
-        self.sub_title = f"coder: {self.coder} - consensus: {self.consensus}"
+        self.sub_title = f"coder: {self.coder} · deciding into: {self.consensus}"
         # An empty bordered box under "nothing to reconcile" looked like a broken screen.
         self.query_one("#consensus-panel").display = False
         if self.store.get_setting("blind", "0") == "1":
