@@ -107,7 +107,8 @@ def test_coder_without_any_coding_in_a_transcript_is_missing_not_absent(store):
     a, b = build_project(store)
     report = compute(collect(store, ["asha", "cai"]))
     cell = next(r for r in report.cells if r.transcript == "asha" and r.theme == "serendipity")
-    assert cell.stats["cohen_kappa"] == st.Undefined("cai made no coding in this transcript")
+    assert cell.stats["cohen_kappa"] == st.Undefined(
+        "cai made no coding or decision in this transcript")
     seren = next(r for r in report.themes if r.theme == "serendipity")
     # asha's transcript is left out of the pool; only ben's (coded by both) counts
     assert seren.units == len(store.transcript_text(b.id))
@@ -198,11 +199,12 @@ def test_pooled_rows_name_the_coder_who_has_not_coded(store):
     build_project(store)
     store.ensure_coder("dora")
     report = compute(collect(store, ["asha", "dora"]), "sentence")
-    why = st.Undefined("dora made no coding in any transcript")
+    why = st.Undefined("dora made no coding or decision in any transcript")
     for row in [*report.themes, report.overall, report.mean]:
         assert row.units == 0
         assert set(row.stats.values()) == {why}, row
-    assert report.overall.record()["cohen_kappa"] == "undefined (dora made no coding in any transcript)"
+    assert report.overall.record()["cohen_kappa"] == \
+        "undefined (dora made no coding or decision in any transcript)"
 
 
 def test_pooled_rows_say_when_no_transcript_was_coded_by_both():

@@ -331,6 +331,7 @@ def test_codebook_counts_read_as_english(tmp_path: Path) -> None:
                     "    patterns:\n      - id: luck_phrase\n        phrase: lucky break\n")
     assert f"{book}: OK: 1 theme, 1 pattern, 0 exclusion patterns" in run(
         "codebook", "check", str(book)).stdout
-    assert f"Loaded 'cb' from {book}: 1 theme, 1 pattern." in run(
+    assert f"Loaded 'cb' from {book}: 1 theme, 1 pattern, 0 exclusion patterns." in run(
         "codebook", "load", str(book)).stdout
-    assert run("codebook", "show").stdout.startswith("cb  (1 theme, 1 pattern)")
+    assert run("codebook", "show").stdout.startswith(
+        "cb  (1 theme, 1 pattern, 0 exclusion patterns)")

@@ -148,7 +148,8 @@ def test_chart_svg_and_pdf_for_journals(db, tmp_path, kind):
     svg, pdf = tmp_path / f"{kind}.svg", tmp_path / f"{kind}.PDF"
     for out in (svg, pdf):
         result = run(db, "chart", kind, "--dpi", "80", "-o", str(out))
-        assert result.stderr == f"Wrote a {kind} chart to {out}\n"
+        named = {"cooccurrence": "co-occurrence"}.get(kind, kind)  # as the matrix says it
+        assert result.stderr == f"Wrote a {named} chart to {out}\n"
         assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     root = ElementTree.parse(svg).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
@@ -181,7 +182,7 @@ def test_chart_refuses_other_suffixes_in_one_line(db, tmp_path):
     (["counts", "--by", "page"], "unknown view 'page'"),
     (["counts", "--format", "xlsx"], "xlsx output needs a file"),
     (["counts", "-o", "missing/x.csv"], "no such folder"),
-    (["quotes", "-o", "q.png"], "cannot be written as 'png'"),
+    (["quotes", "-o", "q.png"], "cannot be written as a .png file"),
     (["quotes", "--theme", "nope", "--format", "csv"], "no theme 'nope'"),
     (["chart", "matrix", "-o", "m.png"], "needs --by attribute:NAME"),
     (["chart", "counts", "-o", "m.jpg"], "give -o FILE.png"),

@@ -13,8 +13,10 @@ sentence and turn bounds); :func:`compute` then works on that plain data:
 3. the overall *mean* is the mean of the per-theme values (undefined ones left
    out and counted).
 
-Missing ratings: a coder who made no coding at all in a transcript has not coded
-it yet, so that transcript is *missing* for them (not "coded nothing"). With two
+Missing ratings: a coder who made no coding and no decision on a suggestion in a
+transcript has not coded it yet, so that transcript is *missing* for them (not
+"coded nothing"). A coder who only rejected suggestions there has read it and coded
+nothing: their rejections are ratings, and disagree with a coder who accepted. With two
 coders such a transcript is left out of the pooled figures and its rows say why;
 with three or more, Krippendorff's alpha and Fleiss'/Gwet's coefficients use the
 coders who did code it (missing values allowed).
@@ -69,7 +71,8 @@ class Corpus:
     spans: dict[tuple[int, str, str], list[Interval]] = field(default_factory=dict)
     """``(transcript id, theme id, coder) -> merged intervals``."""
     raters: dict[int, tuple[str, ...]] = field(default_factory=dict)
-    """Transcript id -> the compared coders who made any coding in it."""
+    """Transcript id -> the compared coders who made a coding or decided a suggestion
+    in it."""
 
 
 def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
@@ -86,7 +89,12 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
     for name in names:
         store.coder_id(name)
     if theme is not None:
-        found = store.theme(theme)
+        try:
+            found = store.theme(theme)
+        except UserError:
+            from qualcoder_ahp.reports.data import unknown_theme
+
+            raise unknown_theme(theme, [t.id for t in store.themes()]) from None
         themes = [(found.id, found.name)]
     else:
         themes = [(t.id, t.name) for t in store.themes() if t.codable]
@@ -103,7 +111,10 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
         rated: list[str] = []
         for name in names:
             codings = store.codings(transcript_id=info.id, coder=name)
-            if codings:
+            # Rejecting a suggestion is coding the transcript too: a coder who rejected
+            # everything another coder accepted used to be "not started", and the
+            # disagreement was left out of agreement, disagreements and reconcile.
+            if codings or store.decisions_for(name, info.id):
                 rated.append(name)
             for c in codings:
                 if theme is None and c.theme_id not in known_themes:
@@ -204,7 +215,8 @@ def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False) -> d
     """Every coefficient of a tally, keyed by column name (numbers or Undefined)."""
     if len(coders) == 2:
         if tally.missing:
-            reason = f"{' and '.join(tally.missing)} made no coding in this transcript"
+            reason = (f"{' and '.join(tally.missing)} made no coding or decision in this "
+                      "transcript")
             out: dict[str, Any] = dict.fromkeys(TWO_CODER_COLUMNS, st.Undefined(reason))
         else:
             out = st.two_coder_stats(tally.pairs.get((0, 1), st.Counts2x2()))
@@ -404,7 +416,7 @@ def _why_nothing_pooled(corpus: Corpus) -> str | None:
     rated = {c for d in corpus.transcripts for c in corpus.raters.get(d.id, ())}
     idle = [c for c in corpus.coders if c not in rated]
     if idle:
-        return f"{' and '.join(idle)} made no coding in any transcript"
+        return f"{' and '.join(idle)} made no coding or decision in any transcript"
     return f"no transcript was coded by both {' and '.join(corpus.coders)}"
 
 

@@ -46,7 +46,7 @@ SHORT = {
 def _coders(value: str) -> list[str]:
     names = [c.strip() for c in value.split(",") if c.strip()]
     if len(set(names)) < 2:
-        raise click.BadParameter("name two or more different coders, e.g. --coders asha,ben",
+        raise click.BadParameter("name two or more different coders, e.g. --coders ana,ben",
                                  param_hint="'--coders'")
     return names
 
@@ -78,7 +78,8 @@ COLUMN_NOTES = {
 
 
 def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
-               sheet: str = "agreement", about: dict[str, Any] | None = None) -> None:
+               sheet: str = "agreement", about: dict[str, Any] | None = None,
+               noun: str = "row") -> None:
     """Write rows (dicts with the same keys) in a format, to a file or stdout.
 
     ``fmt`` comes from :func:`~qualcoder_ahp.cli.common.output_format`, which has
@@ -89,6 +90,8 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
     carry ``coders`` and ``unit`` columns (a file passed on alone still says who was
     compared), Markdown has them in its heading, and an XLSX workbook gets an About
     sheet. The terminal table (which prints its own heading line) is left as it was.
+    ``noun`` names the rows in the "Wrote ..." line (``row of agreement figures``,
+    ``disagreeing span``, ``coding``), as the report commands name theirs.
     """
     if fmt == "xlsx" and not output:
         raise UserError("--format xlsx needs -o FILE.xlsx")
@@ -103,6 +106,7 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         return
     if fmt == "xlsx":
         _xlsx(rows, columns, Path(output or ""), sheet, about)
+        click.echo(f"Wrote {_count(len(rows), noun)} to {output}", err=True)
         return
     if fmt == "json":
         text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
@@ -116,7 +120,7 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         text = buffer.getvalue()
     if output:
         write_private(output, text)
-        click.echo(f"Wrote {plural(len(rows), 'row')} to {output}", err=True)
+        click.echo(f"Wrote {_count(len(rows), noun)} to {output}", err=True)
     else:
         click.echo(text, nl=False)
 
@@ -174,7 +178,12 @@ def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], path: Path, sheet:
         sheets.append(about_sheet({"report": sheet, **about,
                                    **{f"column: {k}": v for k, v in notes.items()}}))
     write_private(path, to_xlsx(sheets))
-    click.echo(f"Wrote {plural(len(rows), 'row')} to {path}", err=True)
+
+
+def _count(n: int, noun: str) -> str:
+    """``13 rows of agreement figures``: :func:`plural` on the noun's first word."""
+    word, _, rest = noun.partition(" ")
+    return plural(n, word) + (f" {rest}" if rest else "")
 
 
 def register(cli: click.Group) -> None:
@@ -260,7 +269,8 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
     rows = [_with_name(r.record(None if fmt in ("json", "xlsx") else 6), names)
             for r in report.rows(by)]
     write_rows(rows, fmt, output, about=_about(project, report.coders, unit, threshold,
-                                               theme=theme, transcript=transcript, by=by))
+                                               theme=theme, transcript=transcript, by=by),
+               noun="row of agreement figures")
 
 
 def _with_name(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
@@ -313,9 +323,10 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
         return
     write_rows(rows, fmt, output, sheet="disagreements",
                about=None if terminal else _about(project, corpus.coders, unit, threshold,
-                                                  theme=theme, transcript=transcript))
+                                                  theme=theme, transcript=transcript),
+               noun="disagreeing span")
     if fmt == "table" and not output:
-        click.echo(f"{len(rows)} disagreeing spans.")
+        click.echo(f"{plural(len(rows), 'disagreeing span')}.")
 
 
 @click.command()
@@ -369,10 +380,11 @@ def codings_export(project: Project, coder: str | None, output: str | None) -> N
         header = "transcript,theme,start,end,quote,coder,origin\n"
         if output:
             write_private(output, header)
+            click.echo(f"Wrote 0 codings to {output}", err=True)
         else:
             click.echo(header, nl=False)
         return
-    write_rows(rows, "csv", output)
+    write_rows(rows, "csv", output, noun="coding")
 
 
 @click.command()
@@ -383,6 +395,10 @@ def blind(project: Project, state: str | None) -> None:
 
     Agreement, disagreements and reports still compare everyone.
     """
+    if state is None and not project.path.exists():
+        # Only showing the setting: a mistyped --db must not leave an empty project.
+        raise UserError("no project database here; create one with `qcahp import FILES` "
+                        "(or check --db / $QCAHP_DB)", path=str(project.path))
     store = project.store()
     if state is not None:
         store.set_setting("blind", "1" if state == "on" else "0")

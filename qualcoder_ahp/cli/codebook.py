@@ -13,7 +13,9 @@ from typing import Any
 import click
 
 from qualcoder_ahp.cli.common import (
+    InputFile,
     Project,
+    check_theme,
     emit_json,
     emit_table,
     pass_project,
@@ -54,20 +56,26 @@ def _check(path: str, patterns_file: str | None) -> Any:
 
 
 @codebook.command("check")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--patterns", "patterns_file", type=click.Path(exists=True, dir_okay=False),
+@click.argument("path", type=InputFile())
+@click.option("--patterns", "patterns_file", type=InputFile(),
               help="Also merge this spaCy/Prodigy patterns JSONL (labels = theme ids).")
 def codebook_check(path: str, patterns_file: str | None) -> None:
     """Validate a codebook (YAML, patterns JSONL or .qdc); list every error with its line."""
     cb = _check(path, patterns_file)
+    click.echo(f"{path}: OK: {_sizes(cb)}")
+
+
+def _sizes(cb: Any) -> str:
+    """``15 themes, 718 patterns, 93 exclusion patterns``: check, load and show count
+    the same way (load and show used to say "811 patterns" where check said 718)."""
     positive = sum(1 for p in cb.patterns if not p.exclude)
-    click.echo(f"{path}: OK: {plural(len(cb.themes), 'theme')}, {plural(positive, 'pattern')}, "
-               f"{plural(len(cb.patterns) - positive, 'exclusion pattern')}")
+    return (f"{plural(len(cb.themes), 'theme')}, {plural(positive, 'pattern')}, "
+            f"{plural(len(cb.patterns) - positive, 'exclusion pattern')}")
 
 
 @codebook.command("load")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--patterns", "patterns_file", type=click.Path(exists=True, dir_okay=False),
+@click.argument("path", type=InputFile())
+@click.option("--patterns", "patterns_file", type=InputFile(),
               help="Also merge this spaCy/Prodigy patterns JSONL (labels = theme ids).")
 @pass_project
 def codebook_load(project: Project, path: str, patterns_file: str | None) -> None:
@@ -84,8 +92,7 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     # (a changed pattern only), so every `qcahp suggest` starts matching at once.
     with progress_bar("Preparing patterns") as bar:
         analyse_codebook(store, bar)
-    click.echo(f"Loaded {cb.name!r} from {path}: {plural(len(cb.themes), 'theme')}, "
-               f"{plural(len(cb.patterns), 'pattern')}.")
+    click.echo(f"Loaded {cb.name!r} from {path}: {_sizes(cb)}.")
     for key, ids in diff.items():
         if ids:
             label = key.replace("_", " ")
@@ -98,7 +105,7 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
 
 
 @codebook.command("show")
-@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.argument("path", required=False, type=InputFile())
 @click.option("--brief", is_flag=True, help="Only the tree, without definitions.")
 @pass_project
 def codebook_show(project: Project, path: str | None, brief: bool) -> None:
@@ -110,9 +117,7 @@ def codebook_show(project: Project, path: str | None, brief: bool) -> None:
     for p in cb.patterns:
         counts.setdefault(p.theme_id, [0, 0])[1 if p.exclude else 0] += 1
     depth: dict[str, int] = {}
-    click.echo(f"{cb.name}  ({plural(len(cb.themes), 'theme')}, "
-               f"{plural(len(cb.patterns), 'pattern')}"
-               f"{', pipeline ' + cb.pipeline if cb.pipeline else ''})")
+    click.echo(f"{cb.name}  ({_sizes(cb)}{', pipeline ' + cb.pipeline if cb.pipeline else ''})")
     for theme in cb.themes:
         level = depth[theme.id] = depth.get(theme.parent_id or "", -1) + 1 if theme.parent_id else 0
         pad = "  " * level
@@ -191,8 +196,7 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
         raise UserError("--coder and --decision go together")
     store = project.store()
     tid = store.transcript(name).id if name else None
-    if theme_id is not None:
-        store.theme(theme_id)  # a misspelt theme is an error, not an empty list
+    check_theme(store, theme_id)
     if coder is not None:
         store.coder_id(coder)
     found = store.suggestions(transcript_id=tid, theme_id=theme_id,
@@ -243,22 +247,55 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
     """
     store = project.store()
     sug = store.suggestion(suggestion_id)
+    coder = coder.strip()  # as the store names coders
+    if verdict == "reject" and (start is not None or end is not None):
+        raise UserError("--start/--end only go with accept")
+    s = sug.start if start is None else start
+    e = sug.end if end is None else end
+    if verdict == "accept":
+        text_len = len(store.transcript_text(sug.transcript_id))
+        if not 0 <= s < e <= text_len:
+            raise UserError(f"bad span [{s}, {e}): it must lie inside the transcript "
+                            f"(0-{text_len}) with start < end")
+    coders = store.coders()
+    if coders and coder not in coders:
+        # A misspelt --coder would silently start a second coder; say so (the decision
+        # is still made: a new coder is how a second coder starts).
+        click.secho(f"note: {coder!r} is a new coder in this project (coders so far: "
+                    f"{', '.join(coders)})", fg="yellow", err=True)
+    same = _same_decision(store, suggestion_id, coder, verdict, s, e)
+    if same is not None:
+        # Running the same command again changes nothing: no new coding, no new event
+        # on the coder's undo stack.
+        which = f"suggestion {suggestion_id} ({sug.theme_id})"
+        click.echo(f"{coder} already {same.format(which)}; nothing changed.")
+        return
     if verdict == "reject":
-        if start is not None or end is not None:
-            raise UserError("--start/--end only go with accept")
         store.reject(suggestion_id, coder)
         click.echo(f"Rejected suggestion {suggestion_id} ({sug.theme_id}) as {coder}.")
         return
-    text_len = len(store.transcript_text(sug.transcript_id))
-    s = sug.start if start is None else start
-    e = sug.end if end is None else end
-    if not 0 <= s < e <= text_len:
-        raise UserError(f"bad span [{s}, {e}): it must lie inside the transcript "
-                        f"(0-{text_len}) with start < end")
     coding = store.accept(suggestion_id, coder, start=start, end=end)
     click.echo(f"Accepted suggestion {suggestion_id} ({sug.theme_id}) as {coder}: coding "
                f"{coding.id} [{coding.start}, {coding.end}) {coding.origin}: "
                f"{_excerpt(coding.quote, 60)!r}")
+
+
+def _same_decision(store: Any, suggestion_id: int, coder: str, verdict: str, start: int,
+                   end: int) -> str | None:
+    """``"accepted {}: coding 12 [460, 493)"`` or ``"rejected {}"`` (``{}`` for the
+    suggestion) when the coder's current decision on it is already this one (same
+    span), else None."""
+    status = store.decision_of(suggestion_id, coder)
+    if verdict == "reject":
+        return "rejected {}" if status == "rejected" else None
+    if status not in ("accepted", "adjusted"):
+        return None
+    sug = store.suggestion(suggestion_id)
+    for c in store.codings(transcript_id=sug.transcript_id, coder=coder):
+        if c.suggestion_id == suggestion_id and (c.start, c.end) == (start, end):
+            how = " with an adjusted span" if status == "adjusted" else ""
+            return f"accepted {{}}{how}: coding {c.id} [{c.start}, {c.end})"
+    return None
 
 
 PATTERN_ORDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -288,8 +325,7 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     remove first.
     """
     store = project.coded_store()
-    if theme_id is not None:
-        store.theme(theme_id)  # a misspelt theme is an error, not an empty list
+    check_theme(store, theme_id)
     if coder is not None:
         store.coder_id(coder)
     rows = [r for r in store.pattern_stats(coder=coder)
@@ -308,9 +344,9 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
 @click.command()
 @click.option("--coder", metavar="NAME",
               help="Compare with this coder's codings in the project.")
-@click.option("--gold", type=click.Path(exists=True, dir_okay=False),
+@click.option("--gold", type=InputFile(),
               help='Compare with labelled sentences: JSONL {"sentence": ..., "themes": [...]}.')
-@click.option("--codebook", "codebook_path", type=click.Path(exists=True, dir_okay=False),
+@click.option("--codebook", "codebook_path", type=InputFile(),
               help="With --gold: judge this codebook file instead of the stored one.")
 @click.option("--show-errors", is_flag=True, help="List the sentences missed and wrongly "
               "suggested.")

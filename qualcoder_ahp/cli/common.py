@@ -199,18 +199,20 @@ def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
             format without ``-o``, or an output path that cannot be written.
     """
     suffix = Path(output).suffix.lower() if output else ""
+    known = ", ".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
+    # Only point at --format where the command has one (`codings export` writes CSV only).
+    hint = ", or --format" if _has_format_option() else ""
     if not fmt and suffix and suffix not in SUFFIX_FORMAT:
         # Writing Markdown into "quotes.pdf" would look like success and open as garbage.
-        known = ", ".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
-        raise UserError(f"cannot tell the format from the suffix {suffix!r}: use one of "
-                        f"{known}, or --format", path=output)
+        raise UserError(f"cannot tell the format from the suffix {suffix!r}: use "
+                        f"{'one of ' if ', ' in known else ''}{known}{hint}", path=output)
     from_suffix = not fmt and suffix
     fmt = pick_format(fmt, output, default)
     if fmt not in allowed and from_suffix:
-        # e.g. "quotes -o q.pdf": a chart format, not one this report has.
-        known = ", ".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
-        raise UserError(f"this report cannot be written as {fmt!r} (the suffix {suffix!r}): "
-                        f"use one of {known}, or --format", path=output)
+        # e.g. "quotes -o q.pdf": a chart format, not one this report has. Name the
+        # suffix the user typed, not the format it maps to ("-o q.txt" is a "table").
+        raise UserError(f"this report cannot be written as a {suffix} file: use "
+                        f"{'one of ' if ', ' in known else ''}{known}{hint}", path=output)
     if fmt not in allowed:
         raise UserError(f"this report cannot be written as {fmt!r} (use {', '.join(allowed)})",
                         path=output)
@@ -219,6 +221,45 @@ def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
     if output:
         check_writable(output)
     return fmt
+
+
+class InputFile(click.ParamType):
+    """A file to read (a codebook, a labelled set): a missing one fails as ``import``,
+    ``participants import`` and ``refi import`` say it, ``Error: FILE: no such file``
+    with exit 1, instead of click's "Invalid value for 'PATH': File ... does not exist"
+    with exit 2 in these commands only."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        """The path as given, once it names an existing file."""
+        path = Path(value)
+        if path.is_dir():
+            raise UserError("is a folder; give a file", path=str(value))
+        if not path.exists():
+            raise UserError("no such file", path=str(value))
+        return str(value)
+
+
+def check_theme(store: Store, theme_id: str | None) -> None:
+    """Refuse a ``--theme`` id that is not in the stored codebook (a misspelt theme is an
+    error, not an empty list), with the same message as the reports."""
+    if theme_id is None:
+        return
+    from qualcoder_ahp.reports.data import unknown_theme
+
+    known = [t.id for t in store.themes(include_inactive=True)]
+    if theme_id not in known:
+        raise unknown_theme(theme_id, [t.id for t in store.themes()])
+
+
+def _has_format_option() -> bool:
+    """Whether the running command has a ``--format`` option to point the user at."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return True
+    return any("--format" in getattr(param, "opts", ()) for param in ctx.command.params)
 
 
 def plural(n: int, word: str) -> str:

@@ -258,7 +258,7 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
         else:
             co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
             png = charts.cooccurrence_chart(co, names, dpi=dpi, fmt=fmt)
-    _emit(png, output, f"a {kind} chart")
+    _emit(png, output, "a co-occurrence chart" if kind == "cooccurrence" else f"a {kind} chart")
 
 
 def register(cli: click.Group) -> None:

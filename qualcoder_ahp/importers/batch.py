@@ -125,6 +125,7 @@ def import_paths(
     for folder in empty:
         report.failed.append((str(folder), f"{folder}: no supported transcript files in this "
                                            "folder"))
+    named: dict[str, Path] = {}  # transcript name -> the first file of this batch stored so
     for done, file in enumerate(files):
         if progress is not None:
             progress(done, len(files), str(file))
@@ -137,10 +138,24 @@ def import_paths(
             except Exception as exc:  # a reader bug on an odd file must not end the batch
                 raise UserError(f"could not be read ({type(exc).__name__}: {exc}); "
                                 "please report this file's format", path=str(file)) from exc
-            info, written = store.add_transcript(
-                file.stem, parsed, path=str(file),
-                participant=participant or file.stem, new_version=new_version,
-            )
+            try:
+                info, written = store.add_transcript(
+                    file.stem, parsed, path=str(file),
+                    participant=participant or file.stem, new_version=new_version,
+                )
+            except UserError as exc:
+                first = named.get(file.stem)
+                if first is None:
+                    raise
+                # Two different files of one import give the same name (p01.docx and
+                # p01.txt, or site_a/p01.txt and site_b/p01.txt). The store's "already
+                # stored; use --new-version" read as if the file had been imported
+                # before, and proposed making one interview a version of another.
+                raise UserError(
+                    f"another file of this import, {first}, is already stored as "
+                    f"'{file.stem}' (a transcript is named after its file); rename one of "
+                    "them, or use --new-version if this is a new version of that interview",
+                    path=str(file)) from exc
         except UserError as exc:
             reason = str(exc)
             if exc.path is None:
@@ -148,6 +163,7 @@ def import_paths(
             report.failed.append((str(file), reason))
             continue
         report.sources[info.id] = str(file)
+        named.setdefault(info.name, file)
         if written:
             report.imported.append(info)
             continue

@@ -46,6 +46,22 @@ class TranscriptRow:
         return self.name if self.version == 1 else f"{self.name}@{self.version}"
 
 
+def unknown_theme(theme_id: str, known: list[str]) -> UserError:
+    """The one error for a theme id that is not in the codebook, in every command.
+
+    Names the closest id when there is one (a typo is the usual cause) and the first
+    ids of the codebook, so ``suggestions``, ``patterns``, ``agreement`` and the reports
+    all answer ``--theme serendipty`` the same way.
+    """
+    import difflib
+
+    close = difflib.get_close_matches(theme_id, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    listed = ", ".join(known[:12]) or "none"
+    more = " ..." if len(known) > 12 else ""
+    return UserError(f"no theme {theme_id!r} in the codebook{hint} (themes: {listed}{more})")
+
+
 def resolve_coder(store: Store, coder: str | None, consensus: bool = False) -> str | None:
     """The coder a report is restricted to (``None`` = all coders).
 
@@ -104,10 +120,7 @@ class ReportData:
         try:
             return self._by_id[theme_id]
         except KeyError:
-            known = ", ".join(t.id for t in self.themes[:12]) or "none"
-            more = " ..." if len(self.themes) > 12 else ""
-            raise UserError(f"no theme {theme_id!r} in the codebook (themes: {known}{more})") \
-                from None
+            raise unknown_theme(theme_id, [t.id for t in self.themes]) from None
 
     def path(self, theme_id: str) -> str:
         """``Parent / Child`` names from the root."""

@@ -1,0 +1,251 @@
+"""What a researcher new to qcahp ran into, following the README on a fresh clone.
+
+Each test failed on the code before its fix: a misleading message, a count that
+differed between commands, a command that changed the database when it should not
+have, or a repeated command that did the work again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from test_engine import STORY, transcript
+
+DATA = Path(__file__).parent / "data" / "codebooks"
+
+
+def run(*args: str, code: int = 0) -> Result:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == code, (result.output, result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+def rows(sql: str) -> list[tuple]:
+    with sqlite3.connect(os.environ["QCAHP_DB"]) as conn:
+        return conn.execute(sql).fetchall()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> None:
+    """The default $QCAHP_DB with two transcripts, the small codebook and suggestions."""
+    with open_store(tmp_path / "qcahp.db") as store:
+        store.add_transcript("story", transcript(STORY))
+        store.add_transcript("other", transcript([
+            ("Q", "interviewer", "And then?"),
+            ("Bo", "participant", "I fell into commissioning by chance."),
+        ]))
+    run("codebook", "load", str(DATA / "small.yaml"))
+    run("suggest")
+
+
+def _first_suggestion() -> int:
+    return json.loads(run("suggestions", "--format", "json").stdout)[0]["id"]
+
+
+# --------------------------------------------------------------------------- import
+def test_two_files_of_one_import_with_the_same_name_say_so(tmp_path: Path) -> None:
+    (tmp_path / "site_a").mkdir()
+    (tmp_path / "site_b").mkdir()
+    (tmp_path / "site_a" / "p01.txt").write_text("Interviewer: Hello?\n\nAnn: I fell into it.\n")
+    (tmp_path / "site_b" / "p01.txt").write_text("Interviewer: Hi?\n\nBo: It was luck.\n")
+    (tmp_path / "p01.docx").write_text("not looked at: the name clash is reported first")
+    result = run("import", "site_a", "site_b", code=1)
+    failed = [line for line in result.stderr.splitlines() if line.startswith("failed")]
+    assert len(failed) == 1, result.stderr
+    # It used to say "a different transcript named 'p01' is already stored; use
+    # --new-version", as if the file had been imported before.
+    assert "site_b/p01.txt: another file of this import, site_a/p01.txt, is already " \
+           "stored as 'p01'" in failed[0]
+    assert "rename one of them" in failed[0]
+    assert rows("SELECT name, version FROM transcripts") == [("p01", 1)]
+    # The same text in two folders is one transcript, as before; --new-version still
+    # makes a second version when that is what the researcher means.
+    (tmp_path / "site_c").mkdir()
+    (tmp_path / "site_c" / "p01.txt").write_text((tmp_path / "site_a" / "p01.txt").read_text())
+    assert "0 failed" in run("import", "site_a", "site_c").stdout
+    assert "imported   p01 (v2" in run("import", "site_a", "site_b", "--new-version").stdout
+
+
+def test_a_name_stored_by_an_earlier_import_keeps_the_store_message(tmp_path: Path) -> None:
+    (tmp_path / "p01.txt").write_text("Interviewer: Hello?\n\nAnn: I fell into it.\n")
+    run("import", "p01.txt")
+    (tmp_path / "p01.txt").write_text("Interviewer: Hello?\n\nAnn: It was luck.\n")
+    result = run("import", "p01.txt", code=1)
+    assert "a different transcript named 'p01' is already stored" in result.stderr
+
+
+# --------------------------------------------------------------------------- blind
+def test_showing_blind_coding_does_not_create_a_project(tmp_path: Path) -> None:
+    typo = tmp_path / "stduy.db"
+    result = run("--db", str(typo), "blind", code=1)
+    assert "no project database here" in result.stderr
+    assert not typo.exists()  # it used to leave an empty project behind
+    run("--db", str(typo), "blind", "on")  # setting it is putting something in
+    assert "Blind coding is on." in run("--db", str(typo), "blind").stdout
+
+
+# --------------------------------------------------------------------------- decide
+def test_deciding_the_same_way_twice_changes_nothing(project: None) -> None:
+    sid = _first_suggestion()
+    first = run("decide", str(sid), "accept", "--coder", "ana")
+    assert first.stdout.startswith(f"Accepted suggestion {sid} ")
+    events = rows("SELECT count(*) FROM events")
+    codings = rows("SELECT id, active FROM codings")
+    again = run("decide", str(sid), "accept", "--coder", "ana")
+    # It used to deactivate the coding and make a new one, with a new event each time.
+    assert again.stdout.startswith(f"ana already accepted suggestion {sid} ")
+    assert "nothing changed" in again.stdout
+    assert rows("SELECT count(*) FROM events") == events
+    assert rows("SELECT id, active FROM codings") == codings
+    # A different span, or another verdict, is a new decision.
+    start, end = rows(f'SELECT start, "end" FROM suggestions WHERE id = {sid}')[0]
+    adjusted = run("decide", str(sid), "accept", "--coder", "ana", "--start", str(start),
+                   "--end", str(end - 1))
+    assert "adjusted" in adjusted.stdout
+    assert "with an adjusted span" in run("decide", str(sid), "accept", "--coder", "ana",
+                                          "--start", str(start), "--end", str(end - 1)).stdout
+    assert run("decide", str(sid), "reject", "--coder", "ana").stdout.startswith("Rejected")
+    events = rows("SELECT count(*) FROM events")
+    assert "ana already rejected" in run("decide", str(sid), "reject", "--coder", "ana").stdout
+    assert rows("SELECT count(*) FROM events") == events
+
+
+def test_deciding_as_a_new_coder_is_pointed_out(project: None) -> None:
+    sid = _first_suggestion()
+    first = run("decide", str(sid), "accept", "--coder", "ana")
+    assert first.stderr == ""  # the project's first coder: nothing to mistype
+    typo = run("decide", str(sid), "accept", "--coder", "anna")
+    assert "note: 'anna' is a new coder in this project (coders so far: ana)" in typo.stderr
+    assert typo.stdout.startswith("Accepted")  # still decided: that is how coder 2 starts
+    assert run("decide", str(sid), "reject", "--coder", "ana").stderr == ""
+
+
+# --------------------------------------------------------------------------- codebook
+def test_check_load_and_show_count_patterns_alike(tmp_path: Path) -> None:
+    book = str(DATA / "small.yaml")
+    checked = run("codebook", "check", book).stdout
+    sizes = checked.split("OK: ", 1)[1].strip()
+    assert "exclusion pattern" in sizes  # small.yaml has an exclusion pattern
+    # load and show said "N patterns" with the exclusions counted in, check did not.
+    assert f"Loaded 'Small test codebook' from {book}: {sizes}." in run(
+        "codebook", "load", book).stdout
+    assert run("codebook", "show").stdout.startswith(f"Small test codebook  ({sizes})")
+    assert run("codebook", "show", book).stdout.startswith(f"Small test codebook  ({sizes})")
+
+
+@pytest.mark.parametrize("args", [
+    ["codebook", "check", "nosuch.yaml"],
+    ["codebook", "load", "nosuch.yaml"],
+    ["codebook", "show", "nosuch.yaml"],
+    ["codebook", "check", str(DATA / "small.yaml"), "--patterns", "nosuch.yaml"],
+    ["evaluate", "--gold", "nosuch.yaml"],
+])
+def test_a_missing_codebook_file_reads_like_every_other_missing_file(args: list[str]) -> None:
+    open_store(os.environ["QCAHP_DB"]).close()
+    result = run(*args, code=1)
+    assert result.stderr == "Error: nosuch.yaml: no such file\n"
+    assert "Error: nosuch.csv: no such file" in run("participants", "import", "nosuch.csv",
+                                                    code=1).stderr
+
+
+def test_a_folder_given_as_a_codebook(tmp_path: Path) -> None:
+    (tmp_path / "books").mkdir()
+    result = run("codebook", "check", "books", code=1)
+    assert result.stderr == "Error: books: is a folder; give a file\n"
+
+
+# --------------------------------------------------------------------------- themes
+@pytest.mark.parametrize("command", [
+    ["suggestions"], ["patterns"], ["counts"], ["quotes", "--format", "csv"],
+    ["agreement", "--coders", "ana,ben"], ["disagreements", "--coders", "ana,ben"],
+])
+def test_a_misspelt_theme_gets_the_same_answer_everywhere(project: None,
+                                                          command: list[str]) -> None:
+    sid = _first_suggestion()
+    run("decide", str(sid), "accept", "--coder", "ana")
+    run("decide", str(sid), "reject", "--coder", "ben")
+    result = run(*command, "--theme", "serendipty", code=1)
+    line = result.stderr.strip()
+    # suggestions, patterns and agreement used to say only "no theme 'serendipty' in
+    # the codebook"; the reports listed the themes; none named the likely one.
+    assert line.startswith("Error: no theme 'serendipty' in the codebook; did you mean "
+                           "'serendipity'? (themes: career_pathways, serendipity"), line
+
+
+# --------------------------------------------------------------------------- files
+def test_a_suffix_a_report_cannot_write_is_named_as_typed(project: None) -> None:
+    sid = _first_suggestion()
+    run("decide", str(sid), "accept", "--coder", "ana")
+    result = run("quotes", "-o", "quotes.txt", code=1)
+    # It said "cannot be written as 'table'", a word the user never typed.
+    assert "this report cannot be written as a .txt file: use one of .csv" in result.stderr
+    assert "'table'" not in result.stderr
+    # codings export has no --format option: do not send the user to one.
+    for name in ("codings.xlsx", "codings.foo"):
+        result = run("codings", "export", "-o", name, code=1)
+        assert result.stderr.rstrip().endswith(": use .csv"), result.stderr
+        assert "--format" not in result.stderr
+        assert not Path(name).exists()
+
+
+def test_written_files_are_counted_in_their_own_words(project: None, tmp_path: Path) -> None:
+    sid = _first_suggestion()
+    run("decide", str(sid), "accept", "--coder", "ana")
+    run("decide", str(sid), "reject", "--coder", "ben")
+    out = tmp_path / "out"
+    out.mkdir()
+    empty = run("codings", "export", "--coder", "ben", "-o", str(out / "none.csv"))
+    assert empty.stderr == f"Wrote 0 codings to {out / 'none.csv'}\n"  # it said nothing
+    assert run("codings", "export", "-o", str(out / "c.csv")).stderr == \
+        f"Wrote 1 coding to {out / 'c.csv'}\n"  # it said "1 row"
+    for suffix in ("csv", "xlsx", "json", "md"):
+        target = out / f"a.{suffix}"
+        result = run("agreement", "--coders", "ana,ben", "-o", str(target))
+        assert result.stderr.startswith("Wrote ") and " rows of agreement figures to " \
+            in result.stderr, result.stderr
+        assert target.exists()
+    result = run("disagreements", "--coders", "ana,ben", "-o", str(out / "d.xlsx"))
+    assert result.stderr == f"Wrote 1 disagreeing span to {out / 'd.xlsx'}\n"
+    result = run("chart", "cooccurrence", "-o", str(out / "co.svg"))
+    assert result.stderr == f"Wrote a co-occurrence chart to {out / 'co.svg'}\n"
+
+
+def test_one_coder_is_refused_with_the_readme_names() -> None:
+    result = run("agreement", "--coders", "ana", code=2)
+    assert "e.g. --coders ana,ben" in result.output
+
+
+# --------------------------------------------------------------------------- agreement
+def test_a_coder_who_only_rejected_disagrees_with_one_who_accepted(project: None) -> None:
+    sid = _first_suggestion()
+    run("decide", str(sid), "accept", "--coder", "ana")
+    run("decide", str(sid), "reject", "--coder", "ben")
+    # ben read the transcript and said no: that is a disagreement, not "ben has not
+    # started" (which printed "No disagreements." and an all-undefined table).
+    table = run("disagreements", "--coders", "ana,ben").stdout
+    assert "No disagreements" not in table
+    assert table.splitlines()[-1] == "1 disagreeing span."  # it said "1 disagreeing spans."
+    assert table.splitlines()[2].split()[4:6] == ["ana", "ben"]  # coded_by, not_coded_by
+    records = json.loads(run("agreement", "--coders", "ana,ben", "--unit", "sentence",
+                             "--format", "json").stdout)
+    overall = next(r for r in records if r["view"] == "overall")
+    assert (overall["n11"], overall["n10"], overall["n01"]) == (0, 1, 0)
+    # A coder with no coding and no decision in a transcript is still "not started".
+    run("decide", str(sid), "reject", "--coder", "cai")
+    other = rows(f"SELECT t.name FROM transcripts t JOIN suggestions s "
+                 f"ON s.transcript_id = t.id WHERE s.id = {sid}")[0][0]
+    cells = json.loads(run("agreement", "--coders", "ana,ben", "--by", "transcript",
+                           "--format", "json").stdout)
+    elsewhere = [c for c in cells if c["view"] != "theme" and c["transcript"] not in
+                 (other, "(all)")]
+    assert elsewhere and all("made no coding or decision in this transcript"
+                             in str(c["cohen_kappa"]) for c in elsewhere), elsewhere
