@@ -160,7 +160,7 @@ def test_a_missing_codebook_file_reads_like_every_other_missing_file(args: list[
 def test_a_folder_given_as_a_codebook(tmp_path: Path) -> None:
     (tmp_path / "books").mkdir()
     result = run("codebook", "check", "books", code=1)
-    assert result.stderr == "Error: books: is a folder; give a file\n"
+    assert result.stderr == "Error: books: is a folder, not a file\n"  # as import says it
 
 
 # --------------------------------------------------------------------------- themes
@@ -249,3 +249,13 @@ def test_a_coder_who_only_rejected_disagrees_with_one_who_accepted(project: None
                  (other, "(all)")]
     assert elsewhere and all("made no coding or decision in this transcript"
                              in str(c["cohen_kappa"]) for c in elsewhere), elsewhere
+
+
+# --------------------------------------------------------------------------- corpus
+def test_show_counts_words_in_english_and_old_word_files_get_a_hint(tmp_path: Path) -> None:
+    (tmp_path / "short.txt").write_text("Yes.\n")
+    run("import", "short.txt")
+    assert run("show", "short").stdout.startswith("short v1 (txt, 1 word, participant short)")
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 an old Word file")
+    result = run("import", "old.doc", code=1)
+    assert "unsupported file type '.doc' (an old Word file: save it as .docx" in result.stderr

@@ -236,7 +236,7 @@ class InputFile(click.ParamType):
         """The path as given, once it names an existing file."""
         path = Path(value)
         if path.is_dir():
-            raise UserError("is a folder; give a file", path=str(value))
+            raise UserError("is a folder, not a file", path=str(value))
         if not path.exists():
             raise UserError("no such file", path=str(value))
         return str(value)

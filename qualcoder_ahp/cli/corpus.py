@@ -117,7 +117,7 @@ def register(cli: click.Group) -> None:
         store = project.store()
         info = store.transcript(transcript)
         text = store.transcript_text(info.id)
-        click.echo(f"{info.name} v{info.version} ({info.format}, {info.words:,} words, "
+        click.echo(f"{info.name} v{info.version} ({info.format}, {plural(info.words, 'word')}, "
                    f"participant {info.participant or '-'})")
         for turn in store.turns(info.id):
             stamp = f"[{turn.time}] " if turn.time else ""

@@ -49,6 +49,13 @@ def _formats() -> dict[str, tuple[str, Reader]]:
     }
 
 
+SAVE_AS = {
+    ".doc": " (an old Word file: save it as .docx in Word or LibreOffice)",
+    ".pages": " (export it from Pages as .docx)",
+    ".wpd": " (save it as .docx or .odt)",
+}
+"""What to do with a transcript format people have but the importer does not read."""
+
 SUPPORTED = (".txt", ".text", ".md", ".markdown", ".rst", ".docx", ".odt", ".rtf", ".pdf",
              ".vtt", ".srt")
 """File extensions :func:`read_transcript` understands (lower case)."""
@@ -82,8 +89,9 @@ def read_transcript(
     if file.is_dir():
         raise ImportFailed("is a folder, not a file", path=str(file))
     if ext not in SUPPORTED:
+        hint = SAVE_AS.get(ext, "")
         raise ImportFailed(
-            f"unsupported file type {ext or '(no extension)'!r}; supported: "
+            f"unsupported file type {ext or '(no extension)'!r}{hint}; supported: "
             + " ".join(SUPPORTED),
             path=str(file),
         )
