@@ -233,7 +233,8 @@ def test_a_coder_who_only_rejected_disagrees_with_one_who_accepted(project: None
     # started" (which printed "No disagreements." and an all-undefined table).
     table = run("disagreements", "--coders", "ana,ben").stdout
     assert "No disagreements" not in table
-    assert table.splitlines()[-1] == "1 disagreeing span."  # it said "1 disagreeing spans."
+    # It said "1 disagreeing spans."
+    assert table.splitlines()[-1].startswith("1 disagreeing span. ")
     assert table.splitlines()[2].split()[4:6] == ["ana", "ben"]  # coded_by, not_coded_by
     records = json.loads(run("agreement", "--coders", "ana,ben", "--unit", "sentence",
                              "--format", "json").stdout)
@@ -259,3 +260,24 @@ def test_show_counts_words_in_english_and_old_word_files_get_a_hint(tmp_path: Pa
     (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 an old Word file")
     result = run("import", "old.doc", code=1)
     assert "unsupported file type '.doc' (an old Word file: save it as .docx" in result.stderr
+
+
+def test_agreement_says_which_transcripts_were_compared(project: None) -> None:
+    found = json.loads(run("suggestions", "--format", "json").stdout)
+    here = [f["id"] for f in found if f["transcript"] == "story"]
+    there = [f["id"] for f in found if f["transcript"] == "other"]
+    run("decide", str(here[0]), "accept", "--coder", "ana")
+    run("decide", str(here[0]), "reject", "--coder", "ben")
+    run("decide", str(there[0]), "accept", "--coder", "ana")
+    note = ("1 of 2 transcripts coded by both coders; no coding or decision yet: ben in 1 "
+            "(--by transcript shows each)")
+    lines = run("agreement", "--coders", "ana,ben").stdout.splitlines()
+    # The theme rows pool "(all)" transcripts; the table did not say one was left out.
+    assert lines[1] == note, lines[:3]
+    assert lines[2].startswith("view")
+    dis = run("disagreements", "--coders", "ana,ben").stdout.splitlines()
+    assert dis[-1] == f"1 disagreeing span. ({note})"
+    run("decide", str(there[0]), "reject", "--coder", "ben")
+    assert run("agreement", "--coders", "ana,ben").stdout.splitlines()[1].startswith("view")
+    assert run("disagreements", "--coders", "ana,ben").stdout.splitlines()[-1] == \
+        "2 disagreeing spans."

@@ -263,6 +263,9 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
         report = compute(corpus, unit, threshold, progress=lambda _name: bar(1))
     if fmt == "table" and not output:
         click.echo(f"Coders: {', '.join(report.coders)}   unit: {unit_label(unit, threshold)}")
+        note = coverage_note(corpus)
+        if note:
+            click.echo(note)
         write_rows([r.record(3) for r in report.rows(by)], fmt, output)
         return
     names = dict(corpus.themes)
@@ -271,6 +274,28 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
     write_rows(rows, fmt, output, about=_about(project, report.coders, unit, threshold,
                                                theme=theme, transcript=transcript, by=by),
                noun="row of agreement figures")
+
+
+def coverage_note(corpus: Any) -> str | None:
+    """Which transcripts were compared, when not all of them were; else None.
+
+    A transcript a coder has not touched (no coding, no decision) is left out, which
+    is right, but a table of theme rows pooled over "(all)" transcripts did not say so:
+    ``units 142`` where the project has eight transcripts looked like a bug.
+    """
+    total = len(corpus.transcripts)
+    both = sum(1 for d in corpus.transcripts
+               if len(corpus.raters.get(d.id, ())) == len(corpus.coders))
+    if both == total:
+        return None
+    waiting = []
+    for coder in corpus.coders:
+        n = sum(1 for d in corpus.transcripts if coder not in corpus.raters.get(d.id, ()))
+        if n:
+            waiting.append(f"{coder} in {n}")
+    every = "both coders" if len(corpus.coders) == 2 else "every coder"
+    return (f"{both} of {plural(total, 'transcript')} coded by {every}; no coding or decision "
+            f"yet: {', '.join(waiting)} (--by transcript shows each)")
 
 
 def _with_name(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
@@ -319,14 +344,17 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
              "coded_by": ",".join(d.coded_by), "not_coded_by": ",".join(d.not_coded_by),
              "text": d.text} for d in found]
     if not rows:
-        click.echo("No disagreements." + (f" Nothing written to {output}." if output else ""))
+        note = coverage_note(corpus)
+        click.echo("No disagreements." + (f" Nothing written to {output}." if output else "")
+                   + (f" ({note})" if note else ""))
         return
     write_rows(rows, fmt, output, sheet="disagreements",
                about=None if terminal else _about(project, corpus.coders, unit, threshold,
                                                   theme=theme, transcript=transcript),
                noun="disagreeing span")
     if fmt == "table" and not output:
-        click.echo(f"{plural(len(rows), 'disagreeing span')}.")
+        note = coverage_note(corpus)
+        click.echo(f"{plural(len(rows), 'disagreeing span')}." + (f" ({note})" if note else ""))
 
 
 @click.command()
