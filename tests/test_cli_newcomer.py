@@ -281,3 +281,30 @@ def test_agreement_says_which_transcripts_were_compared(project: None) -> None:
     assert run("agreement", "--coders", "ana,ben").stdout.splitlines()[1].startswith("view")
     assert run("disagreements", "--coders", "ana,ben").stdout.splitlines()[-1] == \
         "2 disagreeing spans."
+
+
+def test_agreement_to_a_text_file_is_the_table_as_other_reports_write_it(project: None,
+                                                                         tmp_path: Path) -> None:
+    found = json.loads(run("suggestions", "--format", "json").stdout)
+    here = [f["id"] for f in found if f["transcript"] == "story"]
+    run("decide", str(here[0]), "accept", "--coder", "ana")
+    run("decide", str(here[1]), "accept", "--coder", "ana")
+    run("decide", str(here[0]), "reject", "--coder", "ben")
+    counts = (tmp_path / "counts.txt")
+    run("counts", "-o", str(counts))
+    assert counts.read_text().startswith("theme ")  # counts writes its aligned table
+    text = tmp_path / "agreement.txt"
+    result = run("agreement", "--coders", "ana,ben", "--unit", "sentence", "-o", str(text))
+    lines = text.read_text().splitlines()
+    # It was CSV under a .txt name, unlike `counts -o counts.txt`.
+    assert lines[0] == "Agreement: coders ana vs ben   unit: sentence"
+    assert lines[1] == ("1 of 2 transcripts coded by both coders; no coding or decision "
+                        "yet: ana in 1, ben in 1")
+    assert lines[2].split()[:4] == ["view", "theme", "theme_name", "transcript"]
+    assert "," not in lines[2]
+    assert set(lines[3]) == {"-", " "}
+    assert result.stderr.startswith("Wrote ") and "rows of agreement figures" in result.stderr
+    dis = tmp_path / "d.txt"
+    result = run("disagreements", "--coders", "ana,ben", "-o", str(dis))
+    assert result.stderr == f"Wrote 2 disagreeing spans to {dis}\n"
+    assert dis.read_text().splitlines()[0] == "Disagreements: coders ana vs ben   unit: character"

@@ -24,7 +24,7 @@ import click
 
 from qualcoder_ahp.cli.common import (
     Project,
-    emit_table,
+    format_table,
     output_format,
     pass_project,
     plural,
@@ -84,7 +84,8 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
 
     ``fmt`` comes from :func:`~qualcoder_ahp.cli.common.output_format`, which has
     already refused a missing folder or an unknown suffix; a table asked for in a file
-    (``-o agreement.txt``) is written as CSV.
+    (``-o agreement.txt``) is the terminal's table, headed by who was compared, as
+    ``counts -o counts.txt`` writes its table (it used to be CSV under a .txt name).
 
     ``about`` (``coders``, ``unit`` and more) says what was compared: CSV and JSON rows
     carry ``coders`` and ``unit`` columns (a file passed on alone still says who was
@@ -95,20 +96,23 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
     """
     if fmt == "xlsx" and not output:
         raise UserError("--format xlsx needs -o FILE.xlsx")
-    if fmt == "table" and output:
-        fmt = "csv"
     if about and fmt in ("csv", "json", "xlsx"):
         rows = [{**row, "coders": about["coders"], "unit": about["unit"]} for row in rows]
     columns = list(dict.fromkeys(key for row in rows for key in row))
     rows = [{c: row.get(c, "") for c in columns} for row in rows]
-    if fmt == "table":
-        _table(rows, columns)
+    if fmt == "table" and not output:
+        click.echo(_table(rows, columns), nl=False)
         return
     if fmt == "xlsx":
         _xlsx(rows, columns, Path(output or ""), sheet, about)
         click.echo(f"Wrote {_count(len(rows), noun)} to {output}", err=True)
         return
-    if fmt == "json":
+    if fmt == "table":
+        heading = (f"{sheet.capitalize()}: coders {about['coders']}   unit: {about['unit']}\n"
+                   + (f"{about['compared']}\n" if about.get("compared") else "")
+                   if about else "")
+        text = heading + _table(rows, columns)
+    elif fmt == "json":
         text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "md":
         text = _markdown(rows, columns, sheet, about)
@@ -125,7 +129,7 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         click.echo(text, nl=False)
 
 
-def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
+def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     """Aligned table; long undefined reasons become numbered notes under it."""
     notes: dict[str, int] = {}
     shown = []
@@ -141,9 +145,8 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
                 value = value if len(value) <= 60 else value[:57] + "..."
             out[SHORT.get(col, col)] = value
         shown.append(out)
-    emit_table(shown)
-    for reason, number in notes.items():
-        click.echo(f"[{number}] undefined: {reason}")
+    text = format_table(shown) if shown else "(none)\n"
+    return text + "".join(f"[{number}] undefined: {reason}\n" for reason, number in notes.items())
 
 
 def _title(sheet: str, about: dict[str, Any] | None) -> str:
@@ -181,9 +184,10 @@ def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], path: Path, sheet:
 
 
 def _count(n: int, noun: str) -> str:
-    """``13 rows of agreement figures``: :func:`plural` on the noun's first word."""
-    word, _, rest = noun.partition(" ")
-    return plural(n, word) + (f" {rest}" if rest else "")
+    """``13 rows of agreement figures``, ``4 disagreeing spans``: :func:`plural` on the
+    noun before any "of"."""
+    head, sep, tail = noun.partition(" of ")
+    return plural(n, head) + sep + tail
 
 
 def register(cli: click.Group) -> None:
@@ -271,9 +275,12 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
     names = dict(corpus.themes)
     rows = [_with_name(r.record(None if fmt in ("json", "xlsx") else 6), names)
             for r in report.rows(by)]
-    write_rows(rows, fmt, output, about=_about(project, report.coders, unit, threshold,
-                                               theme=theme, transcript=transcript, by=by),
-               noun="row of agreement figures")
+    about = _about(project, report.coders, unit, threshold, theme=theme,
+                   transcript=transcript, by=by)
+    note = coverage_note(corpus)
+    if note:  # in the About sheet and a text file's heading
+        about["compared"] = note.replace(" (--by transcript shows each)", "")
+    write_rows(rows, fmt, output, about=about, noun="row of agreement figures")
 
 
 def coverage_note(corpus: Any) -> str | None:
