@@ -308,3 +308,10 @@ def test_agreement_to_a_text_file_is_the_table_as_other_reports_write_it(project
     result = run("disagreements", "--coders", "ana,ben", "-o", str(dis))
     assert result.stderr == f"Wrote 2 disagreeing spans to {dis}\n"
     assert dis.read_text().splitlines()[0] == "Disagreements: coders ana vs ben   unit: character"
+
+
+def test_evaluate_counts_one_sentence_in_english(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"sentence": "I fell into it by chance.", "themes": ["serendipity"]}\n')
+    out = run("evaluate", "--gold", str(gold), "--codebook", str(DATA / "small.yaml")).stdout
+    assert out.splitlines()[0] == f"{gold}: 1 labelled sentence"  # was "1 labelled sentences"

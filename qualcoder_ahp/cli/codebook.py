@@ -380,8 +380,9 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     if fmt == "json":
         emit_json(result.as_dict())
         return
-    what = "sentences with a coding or a suggestion" if coder else "labelled sentences"
-    click.echo(f"{result.source}: {result.sentences} {what}")
+    what = (plural(result.sentences, "sentence") + " with a coding or a suggestion" if coder
+            else plural(result.sentences, "labelled sentence"))
+    click.echo(f"{result.source}: {what}")
     emit_table(format_table(result),
                ["theme", "support", "tp", "fp", "fn", "precision", "recall", "f1"])
     m = result.micro
