@@ -315,3 +315,60 @@ def test_evaluate_counts_one_sentence_in_english(tmp_path: Path) -> None:
     gold.write_text('{"sentence": "I fell into it by chance.", "themes": ["serendipity"]}\n')
     out = run("evaluate", "--gold", str(gold), "--codebook", str(DATA / "small.yaml")).stdout
     assert out.splitlines()[0] == f"{gold}: 1 labelled sentence"  # was "1 labelled sentences"
+
+
+# --------------------------------------------------------------------------- demo
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """``demo`` as on a terminal, with the workbench not opened: the paths it would open."""
+    opened: list[str] = []
+    monkeypatch.setattr("qualcoder_ahp.cli.workbench._has_terminal", lambda: True)
+    monkeypatch.setattr("qualcoder_ahp.cli.workbench._run",
+                        lambda project, coder: opened.append(str(project.path)))
+    return opened
+
+
+def test_demo_never_uses_or_deletes_a_study_named_by_qcahp_db(tmp_path: Path,
+                                                              terminal: list[str]) -> None:
+    study = Path(os.environ["QCAHP_DB"])
+    with open_store(study) as store:
+        store.add_transcript("p01", transcript(STORY))
+    before = rows("SELECT id, name, text FROM transcripts")
+    for args in (["demo", "--fresh"], ["demo"]):
+        result = run(*args, code=1)
+        # `demo --fresh` deleted the study; `demo` opened it as coder demo.
+        assert result.stderr.startswith(f"Error: {study}: is a project of your own, not the "
+                                        "demo (named by $QCAHP_DB): nothing was changed")
+        assert study.exists() and rows("SELECT id, name, text FROM transcripts") == before
+        assert rows("SELECT name FROM coders") == []
+    assert terminal == []
+    # A study with only its codebook loaded would have had the demo codebook loaded over it.
+    (tmp_path / "other.db").unlink(missing_ok=True)
+    run("--db", "other.db", "codebook", "load", str(DATA / "small.yaml"))
+    result = run("--db", "other.db", "demo", "--fresh", code=1)
+    assert "(named by --db)" in result.stderr and Path("other.db").exists()
+
+
+def test_demo_reopens_and_refreshes_its_own_project(tmp_path: Path, terminal: list[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    demo = tmp_path / "qcahp-demo.db"  # the demo's default name, built before the mark
+    with open_store(demo) as store:
+        store.add_transcript("p01", transcript(STORY))
+    result = run("--db", str(demo), "demo")
+    assert "Reopened demo project" in result.stderr and terminal == [str(demo)]
+
+    def build(store, *_progress):  # stands in for the real build (seconds of spaCy)
+        store.add_transcript("p01", transcript(STORY))
+        store.ensure_coder("demo")
+        return True
+
+    monkeypatch.setattr("qualcoder_ahp.tui.jobs.build_demo", build)
+    mine = tmp_path / "mydemo.db"  # any name: the demo marks what it built
+    assert "Built demo project" in run("--db", str(mine), "demo").stderr
+    with open_store(mine) as store:
+        assert store.get_setting("demo_project") == "1"
+        store.ensure_coder("ana")
+    assert "Built demo project" in run("--db", str(mine), "demo", "--fresh").stderr
+    with open_store(mine) as store:
+        assert store.coders() == ["demo"]  # deleted and built again
+    assert terminal == [str(demo), str(mine), str(mine)]

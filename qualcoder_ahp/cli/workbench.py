@@ -9,6 +9,7 @@ exists, so running it again reopens the same project unchanged.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -32,6 +33,30 @@ def _require_terminal(command: str) -> None:
         raise UserError(f"qcahp {command} opens a full-screen workbench and needs a terminal "
                         "(stdin and stdout); in scripts use qcahp suggestions, decide and the "
                         "report commands")
+
+
+DEMO_SETTING = "demo_project"
+"""Project setting marking a database that ``qcahp demo`` built (so ``--fresh`` may delete it)."""
+
+
+def _refuse_a_study(project: Project) -> None:
+    """Refuse to build the demo into, or ``--fresh``-delete, a project with real work.
+
+    ``demo`` honours ``--db`` and ``$QCAHP_DB``; a researcher who exported
+    ``QCAHP_DB=study.db`` (as the README suggests) and ran ``qcahp demo --fresh`` had
+    the study deleted, and a plain ``qcahp demo`` loaded the demo codebook over a study
+    with a codebook but no transcripts yet. Only a project the demo built (or the
+    default ``qcahp-demo.db``, as built before the mark existed) or an empty one is used.
+    """
+    store = project.store()
+    if store.get_setting(DEMO_SETTING) == "1" or project.path.name == DEMO_DB:
+        return
+    if not (store.transcripts() or store.themes() or store.coders()):
+        return
+    source = "$QCAHP_DB" if project.db_path == os.environ.get("QCAHP_DB") else "--db"
+    raise UserError(f"is a project of your own, not the demo (named by {source}): nothing was "
+                    f"changed; `qcahp --db {DEMO_DB} demo` opens the demo, and `qcahp code` "
+                    "this project", path=str(project.path))
 
 
 def _run(project: Project, coder: str | None) -> None:
@@ -61,7 +86,8 @@ def register(cli: click.Group) -> None:
     def demo(ctx: click.Context, coder: str, fresh: bool) -> None:
         """Build (once) and open a demo project from the bundled transcripts and codebook.
 
-        Uses ./qcahp-demo.db unless --db or $QCAHP_DB name another file.
+        Uses ./qcahp-demo.db unless --db or $QCAHP_DB name another file; a project
+        with your own transcripts, codebook or coders is never used or deleted.
         """
         from qualcoder_ahp.model.store import remove_database
         from qualcoder_ahp.tui import jobs
@@ -70,6 +96,8 @@ def register(cli: click.Group) -> None:
         project: Project = ctx.obj
         if project.db_path is None:
             project.db_path = str(Path(DEMO_DB))
+        if project.path.exists():
+            _refuse_a_study(project)
         if fresh:
             project.close()
             remove_database(project.path)
@@ -81,6 +109,8 @@ def register(cli: click.Group) -> None:
                 progress_bar("Importing transcripts") as imported, \
                 progress_bar("Suggesting") as suggested:
             built = jobs.build_demo(store, imported, suggested)
+        if built:
+            store.set_setting(DEMO_SETTING, "1")
         n = len(store.transcripts())
         click.echo(f"{'Built' if built else 'Reopened'} demo project {project.path} "
                    f"({n} transcripts, {len(store.suggestions())} suggestions).", err=True)
