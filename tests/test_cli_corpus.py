@@ -250,7 +250,7 @@ def test_folder_without_transcripts_and_missing_path(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"{tmp_path / 'nothing'}: no supported transcript files" in result.stderr
     assert f"{tmp_path / 'missing'}: no such file" in result.stderr
-    assert rows("SELECT COUNT(*) FROM transcripts") == [(0,)]
+    assert not db_path().exists()  # nothing imported: no empty project left behind
 
 
 def test_folder_walk_skips_readme_but_not_when_named(tmp_path: Path) -> None:

@@ -372,3 +372,29 @@ def test_demo_reopens_and_refreshes_its_own_project(tmp_path: Path, terminal: li
     with open_store(mine) as store:
         assert store.coders() == ["demo"]  # deleted and built again
     assert terminal == [str(demo), str(mine), str(mine)]
+
+
+# --------------------------------------------------------------------------- no leftovers
+@pytest.mark.parametrize("args", [
+    ["import", "nosuch.txt"],
+    ["import", "empty_folder"],
+    ["participants", "import", "nosuch.csv"],
+    ["codings", "import", "nosuch.csv", "--coder", "ana"],
+    ["refi", "import", "nosuch.qdpx"],
+])
+def test_a_failed_first_command_leaves_no_empty_project(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "empty_folder").mkdir()
+    db = Path(os.environ["QCAHP_DB"])
+    result = run(*args, code=1)
+    assert "Traceback" not in result.output
+    # It left an empty qcahp.db, which the next command took for a project.
+    assert not db.exists() and not Path(f"{db}-wal").exists()
+    run("transcripts", code=1)  # still "no project database here"
+
+
+def test_a_failed_command_keeps_a_project_that_was_there(tmp_path: Path) -> None:
+    (tmp_path / "p01.txt").write_text("Interviewer: Hello?\n\nAnn: I fell into it.\n")
+    run("import", "p01.txt")
+    run("import", "nosuch.txt", code=1)
+    run("participants", "import", "nosuch.csv", code=1)
+    assert rows("SELECT name FROM transcripts") == [("p01",)]

@@ -122,8 +122,10 @@ class _Group(DefaultGroup):
         except click.BadParameter as exc:
             raise _one_line(exc) from None
         except UserError as exc:
-            if ctx.obj is not None and ctx.obj.debug:
-                raise
+            if ctx.obj is not None:
+                ctx.obj.discard_if_created()
+                if ctx.obj.debug:
+                    raise
             click.secho(f"Error: {exc}", fg="red", err=True)
             sys.exit(1)
         except sqlite3.DatabaseError as exc:

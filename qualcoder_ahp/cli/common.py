@@ -27,6 +27,8 @@ class Project:
     db_path: str | None = None
     debug: bool = False
     _store: Store | None = field(default=None, repr=False)
+    created: bool = False
+    """Whether this command created the database file (it did not exist before)."""
 
     @property
     def path(self) -> Path:
@@ -46,8 +48,25 @@ class Project:
                 raise UserError(
                     "no project database here; create one with `qcahp import FILES` "
                     "(or check --db / $QCAHP_DB)", path=str(self.path))
+            existed = self.path.exists()
             self._store = open_store(self.path)
+            self.created = not existed  # only once the file is really there
         return self._store
+
+    def discard_if_created(self) -> None:
+        """Delete the database if this command created it and then failed.
+
+        ``qcahp import nosuch.txt`` or ``qcahp participants import typo.csv`` in a new
+        folder left an empty ``qcahp.db`` behind, so the next command found "a project"
+        with nothing in it. A command's writes are all-or-nothing, so a database it
+        created holds nothing when it fails.
+        """
+        if self.created:
+            from qualcoder_ahp.model.store import remove_database
+
+            self.close()
+            remove_database(self.path)
+            self.created = False
 
     def coded_store(self) -> Store:
         """The project database, refusing one without a codebook.

@@ -79,6 +79,8 @@ def register(cli: click.Group) -> None:
             click.secho(f"failed     {reason}", fg="red", err=True)
         click.echo(report.summary())
         if not report.ok:
+            if not (report.imported or report.unchanged):
+                project.discard_if_created()  # no empty project left by a mistyped path
             sys.exit(1)
 
     @cli.command("transcripts")
