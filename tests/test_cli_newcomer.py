@@ -398,3 +398,23 @@ def test_a_failed_command_keeps_a_project_that_was_there(tmp_path: Path) -> None
     run("import", "nosuch.txt", code=1)
     run("participants", "import", "nosuch.csv", code=1)
     assert rows("SELECT name FROM transcripts") == [("p01",)]
+
+
+# --------------------------------------------------------------------------- attributes
+def test_an_attribute_can_be_named_as_in_the_csv_header(project: None, tmp_path: Path) -> None:
+    sid = _first_suggestion()
+    run("decide", str(sid), "accept", "--coder", "ana")
+    people = tmp_path / "people.csv"
+    people.write_text("Participant,Trust type\nstory,Acute\nother,Community\n")
+    run("participants", "import", str(people))
+    # The CSV said "Trust type"; the import stored trust_type; --by refused the header.
+    table = run("counts", "--by", "attribute:Trust type").stdout
+    assert table.splitlines()[0] == "Matrix: segments by trust_type (all coders)"
+    result = run("counts", "--by", "trust_type", code=1)
+    assert "unknown view 'trust_type'; for the attribute, use --by attribute:trust_type" \
+        in result.stderr
+    result = run("counts", "--by", "attribute:trust_tpye", code=1)
+    assert "no participant attribute 'trust_tpye'; did you mean 'trust_type'?" in result.stderr
+    chart = tmp_path / "m.svg"
+    run("chart", "matrix", "--by", "attribute:Trust type", "-o", str(chart))
+    assert chart.stat().st_size > 0

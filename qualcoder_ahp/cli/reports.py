@@ -124,7 +124,10 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
     fmt = output_format(fmt, output, TABLE_FORMATS, "table")
     store = project.coded_store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
-    view, attribute = parse_by(by)
+    view, attribute = parse_by(by, data.attribute_names())
+    if attribute is not None:
+        attribute = data.resolve_attribute(attribute)  # "Trust type" is trust_type
+        by = f"attribute:{attribute}"
     with progress_bar("Counting") as progress:
         if fmt == "xlsx":
             if attribute:
@@ -249,9 +252,10 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
             png = charts.counts_chart(report, names, measure=measure, dpi=dpi, fmt=fmt,
                                       colors={t.id: t.color for t in data.themes})
         elif kind == "matrix":
-            attribute = parse_by(by)[1] if by else None
+            attribute = parse_by(by, data.attribute_names())[1] if by else None
             if attribute is None:
                 raise UserError("a matrix chart needs --by attribute:NAME")
+            attribute = data.resolve_attribute(attribute)
             matrix = attribute_matrix(data, attribute, measure=measure, theme=theme,
                                       progress=progress)
             png = charts.matrix_chart(matrix, names, dpi=dpi, fmt=fmt)

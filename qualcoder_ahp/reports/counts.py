@@ -23,7 +23,8 @@ two coders counts once in segments, words and share; ``codings`` still counts bo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from qualcoder_ahp.errors import UserError
@@ -271,14 +272,21 @@ def attribute_matrix(
                   sum(column_totals))
 
 
-def parse_by(by: str) -> tuple[str, str | None]:
-    """Split ``--by`` into a view and, for ``attribute:NAME``, the attribute name."""
+def parse_by(by: str, attributes: Sequence[str] = ()) -> tuple[str, str | None]:
+    """Split ``--by`` into a view and, for ``attribute:NAME``, the attribute name.
+
+    ``attributes`` (the participant attributes) let ``--by profession`` point at
+    ``--by attribute:profession`` instead of only listing the views.
+    """
     if by.startswith("attribute:"):
         name = by.split(":", 1)[1].strip()
         if not name:
             raise UserError("--by attribute:NAME needs an attribute name")
         return "attribute", name
     if by not in VIEWS:
-        raise UserError(f"unknown view {by!r} (use theme, transcript, participant, coder "
-                        "or attribute:NAME)")
+        meant = next((a for a in attributes
+                      if a == re.sub(r"[^\w]+", "_", by.strip().lower()).strip("_")), None)
+        hint = f"; for the attribute, use --by attribute:{meant}" if meant else ""
+        raise UserError(f"unknown view {by!r}{hint} (use theme, transcript, participant, "
+                        "coder or attribute:NAME)")
     return by, None

@@ -181,8 +181,27 @@ class ReportData:
         """Raise a one-line error if no participant has attribute ``name``."""
         names = self.attribute_names()
         if name not in names:
-            known = ", ".join(names) or "none yet"
-            raise UserError(f"no participant attribute {name!r} (attributes: {known})")
+            self.resolve_attribute(name)  # raises, with the likely name when there is one
+            raise UserError(f"no participant attribute {name!r} (attributes: "
+                            f"{', '.join(names)})")
+
+    def resolve_attribute(self, name: str) -> str:
+        """The stored attribute a researcher means: ``Trust type`` (the CSV's header) is
+        ``trust_type``, as the import named it. A one-line error if there is none, with
+        the closest name."""
+        import difflib
+        import re
+
+        names = self.attribute_names()
+        if name in names:
+            return name
+        stored = re.sub(r"[^\w]+", "_", name.strip().lower()).strip("_")  # as the CSV import
+        if stored in names:
+            return stored
+        close = difflib.get_close_matches(stored, names, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        known = ", ".join(names) or "none yet: load them with `qcahp participants import`"
+        raise UserError(f"no participant attribute {name!r}{hint} (attributes: {known})")
 
     def by_transcript(
         self, codings: list[Coding] | None = None, progress: Progress | None = None,
