@@ -418,3 +418,17 @@ def test_an_attribute_can_be_named_as_in_the_csv_header(project: None, tmp_path:
     chart = tmp_path / "m.svg"
     run("chart", "matrix", "--by", "attribute:Trust type", "-o", str(chart))
     assert chart.stat().st_size > 0
+
+
+def test_a_dry_run_refi_import_leaves_no_project_behind(tmp_path: Path) -> None:
+    from tests.test_refi_support import zip_fixture
+
+    path = zip_fixture("atlas", tmp_path / "atlas.qdpx")
+    db = Path(os.environ["QCAHP_DB"])
+    result = run("refi", "import", str(path), "--dry-run")
+    assert result.stdout.startswith(f"Would import {path} (project):")
+    assert not db.exists()  # "write nothing" left an empty project database
+    run("refi", "import", str(path))
+    assert rows("SELECT count(*) FROM transcripts") == [(1,)]
+    assert "nothing new" in run("refi", "import", str(path), "--dry-run").stdout
+    assert db.exists()  # a project that was there stays

@@ -136,6 +136,8 @@ def register(cli: click.Group) -> None:
                                      dry_run=dry_run, progress=bar)
         except UserError as exc:
             raise _not_refi(file, exc) from None
+        if dry_run:
+            project.discard_if_created()  # "write nothing": not even an empty project
         if report.nothing_added:
             click.echo(f"{file}: nothing new (already imported).")
         else:
