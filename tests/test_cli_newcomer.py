@@ -432,3 +432,18 @@ def test_a_dry_run_refi_import_leaves_no_project_behind(tmp_path: Path) -> None:
     assert rows("SELECT count(*) FROM transcripts") == [(1,)]
     assert "nothing new" in run("refi", "import", str(path), "--dry-run").stdout
     assert db.exists()  # a project that was there stays
+
+
+def test_a_speaker_name_that_matches_nobody_is_pointed_out(tmp_path: Path) -> None:
+    (tmp_path / "p07.txt").write_text(
+        "Dr. O'Neil: How did you start?\n\nAmélie Dubois: I fell into it.\n\n"
+        "Dr. O'Neil: And then?\n\nAmélie Dubois: Luck, mostly.\n")
+    result = run("import", "p07.txt", "--interviewer", "Dr O'Neill")
+    # A misspelt name changed nothing and said nothing.
+    assert "note: --interviewer \"Dr O'Neill\" matched no speaker in these files; did you " \
+           "mean \"Dr. O'Neil\"?" in result.stderr
+    result = run("import", "p07.txt", "--participant-speaker", "Amélie")  # a first name
+    assert "note:" not in result.stderr
+    result = run("import", "p07.txt", "--participant-speaker", "Zed")
+    assert "note: --participant-speaker 'Zed' matched no speaker in these files\n" \
+        in result.stderr

@@ -77,6 +77,10 @@ def register(cli: click.Group) -> None:
             click.echo(f"roles      {info.name}: {changes}")
         for _path, reason in report.failed:
             click.secho(f"failed     {reason}", fg="red", err=True)
+        for option, name, close in report.unmatched:
+            hint = f"; did you mean {close!r}?" if close else ""
+            click.secho(f"note: {option} {name!r} matched no speaker in these files{hint}",
+                        fg="yellow", err=True)
         click.echo(report.summary())
         if not report.ok:
             if not (report.imported or report.unchanged):

@@ -10,6 +10,7 @@ one-line reason for each failure.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,10 @@ class ImportReport:
     """``(path, one-line reason)`` per file that was not imported."""
     sources: dict[int, str] = field(default_factory=dict)
     """The file each imported or unchanged transcript id came from in this batch."""
+    unmatched: list[tuple[str, str, str | None]] = field(default_factory=list)
+    """``(option, name, closest speaker or None)`` for each ``--interviewer`` or
+    ``--participant-speaker`` name that matched no speaker of any file read: a typo
+    there used to change nothing, silently."""
 
     @property
     def ok(self) -> bool:
@@ -125,6 +130,7 @@ def import_paths(
     for folder in empty:
         report.failed.append((str(folder), f"{folder}: no supported transcript files in this "
                                            "folder"))
+    speakers: set[str] = set()  # every speaker of the files read, to check the names given
     named: dict[str, Path] = {}  # transcript name -> the first file of this batch stored so
     for done, file in enumerate(files):
         if progress is not None:
@@ -138,6 +144,7 @@ def import_paths(
             except Exception as exc:  # a reader bug on an odd file must not end the batch
                 raise UserError(f"could not be read ({type(exc).__name__}: {exc}); "
                                 "please report this file's format", path=str(file)) from exc
+            speakers.update(t.speaker for t in parsed.turns)
             try:
                 info, written = store.add_transcript(
                     file.stem, parsed, path=str(file),
@@ -177,4 +184,19 @@ def import_paths(
                 report.roles_updated.append((info, diff))
     if progress is not None:
         progress(len(files), len(files), "")
+    if speakers:
+        for option, names in (("--interviewer", interviewers),
+                               ("--participant-speaker", participants)):
+            for name in names:
+                if name.strip() and not any(_names(speaker, name) for speaker in speakers):
+                    close = difflib.get_close_matches(name, sorted(speakers), n=1, cutoff=0.6)
+                    report.unmatched.append((option, name, close[0] if close else None))
     return report
+
+
+def _names(speaker: str, name: str) -> bool:
+    """Whether ``--interviewer NAME`` names this speaker, by the rule roles are given
+    with (:func:`qualcoder_ahp.importers.turns.assign_roles`): the same name, or its
+    first words (``Bo`` names ``Bo Guest``), ignoring case."""
+    low, wanted = speaker.lower(), name.strip().lower()
+    return low == wanted or low.startswith(wanted + " ")
