@@ -447,3 +447,11 @@ def test_a_speaker_name_that_matches_nobody_is_pointed_out(tmp_path: Path) -> No
     result = run("import", "p07.txt", "--participant-speaker", "Zed")
     assert "note: --participant-speaker 'Zed' matched no speaker in these files\n" \
         in result.stderr
+
+
+def test_empty_lists_say_what_to_do() -> None:
+    run("blind", "on")  # a project with nothing in it yet
+    assert run("transcripts").stdout == (
+        "(none)\nNo transcripts in this project yet: `qcahp import FILES` adds them.\n")
+    assert "`qcahp participants import FILE.csv`" in run("participants").stdout
+    assert json.loads(run("transcripts", "--format", "json").stdout) == []

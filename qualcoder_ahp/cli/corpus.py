@@ -111,6 +111,8 @@ def register(cli: click.Group) -> None:
                           "speakers"])
         if rows:
             click.echo("roles: (I) interviewer, (P) participant, (O) other")
+        else:
+            click.echo("No transcripts in this project yet: `qcahp import FILES` adds them.")
 
     @cli.command("show")
     @click.argument("transcript")
@@ -146,6 +148,9 @@ def register(cli: click.Group) -> None:
         names = sorted({k for attrs in table.values() for k in attrs})
         emit_table([{"participant": code, **attrs} for code, attrs in table.items()],
                    ["participant", *names])
+        if not table:
+            click.echo("No participants yet: each imported transcript adds one, and "
+                       "`qcahp participants import FILE.csv` their attributes.")
 
     @participants_group.command("import")
     @click.argument("csv_file", type=click.Path(path_type=str))
