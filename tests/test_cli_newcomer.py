@@ -455,3 +455,16 @@ def test_empty_lists_say_what_to_do() -> None:
         "(none)\nNo transcripts in this project yet: `qcahp import FILES` adds them.\n")
     assert "`qcahp participants import FILE.csv`" in run("participants").stdout
     assert json.loads(run("transcripts", "--format", "json").stdout) == []
+
+
+def test_a_misspelt_transcript_gets_the_likely_one(project: None) -> None:
+    for args in (["show", "stroy"], ["suggest", "--transcript", "stor"],
+                 ["suggestions", "--transcript", "stroy"],
+                 ["agreement", "--coders", "ana,ben", "--transcript", "stroy"]):
+        if args[0] == "agreement":
+            run("decide", str(_first_suggestion()), "accept", "--coder", "ana")
+            run("decide", str(_first_suggestion()), "reject", "--coder", "ben")
+        result = run(*args, code=1)
+        assert result.stderr.startswith(f"Error: no transcript '{args[-1]}' in this project; "
+                                        "did you mean 'story'?"), result.stderr
+    assert run("show", "xyz", code=1).stderr == "Error: no transcript 'xyz' in this project\n"

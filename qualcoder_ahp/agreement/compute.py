@@ -98,7 +98,9 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
         themes = [(found.id, found.name)]
     else:
         themes = [(t.id, t.name) for t in store.themes() if t.codable]
-    infos = [store.transcript(transcript)] if transcript else store.transcripts()
+    from qualcoder_ahp.reports.data import find_transcript
+
+    infos = [find_transcript(store, transcript)] if transcript else store.transcripts()
     corpus = Corpus(names, themes, [])
     known_themes = {t for t, _ in themes}
     for info in infos:

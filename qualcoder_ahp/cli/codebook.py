@@ -24,6 +24,7 @@ from qualcoder_ahp.cli.common import (
     working,
 )
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.reports.data import find_transcript
 
 FORMATS = click.Choice(["table", "json"])
 
@@ -149,7 +150,7 @@ def suggest(project: Project, names: tuple[str, ...], processes: int | None) -> 
     from qualcoder_ahp.suggest.runner import run_suggestions
 
     store = project.store()
-    ids = [store.transcript(n).id for n in names] if names else None
+    ids = [find_transcript(store, n).id for n in names] if names else None
     total = len(ids) if ids is not None else len(store.transcripts())
     if total == 0:
         raise UserError("no transcripts in this project: import some first")
@@ -195,7 +196,7 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
     if (coder is None) != (decision is None):
         raise UserError("--coder and --decision go together")
     store = project.store()
-    tid = store.transcript(name).id if name else None
+    tid = find_transcript(store, name).id if name else None
     check_theme(store, theme_id)
     if coder is not None:
         store.coder_id(coder)

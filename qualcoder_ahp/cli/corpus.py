@@ -24,6 +24,7 @@ from qualcoder_ahp.cli.common import (
     progress_bar,
 )
 from qualcoder_ahp.importers import import_participants, import_paths
+from qualcoder_ahp.reports.data import find_transcript
 
 
 def register(cli: click.Group) -> None:
@@ -123,7 +124,7 @@ def register(cli: click.Group) -> None:
         TRANSCRIPT is a name (latest version), name@version, or id.
         """
         store = project.store()
-        info = store.transcript(transcript)
+        info = find_transcript(store, transcript)
         text = store.transcript_text(info.id)
         click.echo(f"{info.name} v{info.version} ({info.format}, {plural(info.words, 'word')}, "
                    f"participant {info.participant or '-'})")

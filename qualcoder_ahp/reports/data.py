@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
-from qualcoder_ahp.records import Coding, Theme
+from qualcoder_ahp.records import Coding, Theme, TranscriptInfo
 
 CONSENSUS = "consensus"
 RETIRED = "(retired)"
@@ -60,6 +60,24 @@ def unknown_theme(theme_id: str, known: list[str]) -> UserError:
     listed = ", ".join(known[:12]) or "none"
     more = " ..." if len(known) > 12 else ""
     return UserError(f"no theme {theme_id!r} in the codebook{hint} (themes: {listed}{more})")
+
+
+def find_transcript(store: Store, ref: str) -> TranscriptInfo:
+    """``store.transcript(ref)``, naming the likely transcript when ``ref`` is none:
+    ``qcahp show physio`` said only "no transcript 'physio' in this project"."""
+    import difflib
+
+    try:
+        return store.transcript(ref)
+    except UserError:
+        names = sorted({t.name for t in store.transcripts()})
+        stem = ref.split("@", 1)[0]
+        close = [n for n in names if n.startswith(stem)][:1] or \
+            difflib.get_close_matches(stem, names, n=1, cutoff=0.6)
+        if not close:
+            raise
+        raise UserError(f"no transcript {ref!r} in this project; did you mean "
+                        f"{close[0]!r}? (`qcahp transcripts` lists them)") from None
 
 
 def resolve_coder(store: Store, coder: str | None, consensus: bool = False) -> str | None:
