@@ -468,3 +468,19 @@ def test_a_misspelt_transcript_gets_the_likely_one(project: None) -> None:
         assert result.stderr.startswith(f"Error: no transcript '{args[-1]}' in this project; "
                                         "did you mean 'story'?"), result.stderr
     assert run("show", "xyz", code=1).stderr == "Error: no transcript 'xyz' in this project\n"
+
+
+def test_redacting_names_found_only_in_speaker_labels_lists_them(tmp_path: Path) -> None:
+    (tmp_path / "p07.txt").write_text(
+        "Interviewer: How did you start?\n\nAmélie Dubois: I fell into it.\n\n"
+        "Interviewer: And then?\n\nAmélie Dubois: Luck, mostly.\n")
+    run("import", "p07.txt")
+    (tmp_path / "names.txt").write_text("Amélie Dubois\n")
+    out = run("redact", "--names", "names.txt", "--all", "--dry-run").stdout
+    # The table was "(none)" above "1 transcript would be redacted".
+    assert "(none)" not in out
+    assert out.splitlines()[2].split() == ["p07", "(speaker", "labels", "only)"]
+    assert out.splitlines()[-1] == "1 transcript would be redacted; 0 had none of the names."
+    run("redact", "--names", "names.txt", "--all")
+    again = run("redact", "--names", "names.txt", "--all").stdout
+    assert again == "0 transcripts redacted; 1 had none of the names.\n"

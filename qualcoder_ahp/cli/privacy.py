@@ -38,9 +38,17 @@ def register(cli: click.Group) -> None:
             report = redact_transcripts(store, rules, transcripts,
                                         all_transcripts=all_transcripts, dry_run=dry_run,
                                         progress=step)
-        rows = [{"transcript": name, "name": rule, "replaced": n}
-                for name, counts in report.redacted.items() for rule, n in sorted(counts.items())]
-        emit_table(rows, ["transcript", "name", "replaced"])
+        rows = []
+        for name, counts in report.redacted.items():
+            rows += [{"transcript": name, "name": rule, "replaced": n}
+                     for rule, n in sorted(counts.items())]
+            if not counts:
+                # Only speaker labels held the names: the table printed "(none)" above
+                # "2 transcripts would be redacted".
+                rows.append({"transcript": name, "name": "(speaker labels only)",
+                             "replaced": ""})
+        if rows:
+            emit_table(rows, ["transcript", "name", "replaced"])
         verb = "would be redacted" if dry_run else "redacted"
         click.echo(f"{plural(len(report.redacted), 'transcript')} {verb}; "
                    f"{len(report.unchanged)} had none of the names.")
