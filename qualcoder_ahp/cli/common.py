@@ -124,8 +124,9 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
     and tests nothing is written (not even the label), so the command's own output stays
     clean. The bar finishes its line when ``done`` reaches ``total`` (so a second bar can
     follow) or when the block ends, whichever comes first; a call after that with
-    ``done < total`` starts a new bar (a second job under the same label). Every CLI command that runs a long job uses this one
-    adapter so that the bars look and behave the same everywhere.
+    ``done < total`` starts a new bar (a second job under the same label). Every CLI
+    command that runs a long job uses this one adapter so that the bars look and behave
+    the same everywhere.
 
     Args:
         label: The text before the bar (``Importing``, ``Suggesting``...).
