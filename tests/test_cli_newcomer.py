@@ -484,3 +484,22 @@ def test_redacting_names_found_only_in_speaker_labels_lists_them(tmp_path: Path)
     run("redact", "--names", "names.txt", "--all")
     again = run("redact", "--names", "names.txt", "--all").stdout
     assert again == "0 transcripts redacted; 1 had none of the names.\n"
+
+
+def test_agreement_workbook_shows_coefficients_with_three_decimals(project: None,
+                                                                  tmp_path: Path) -> None:
+    import openpyxl
+
+    found = json.loads(run("suggestions", "--format", "json").stdout)
+    for i, s in enumerate(found):
+        run("decide", str(s["id"]), "accept", "--coder", "ana")
+        run("decide", str(s["id"]), "accept" if i % 2 else "reject", "--coder", "ben")
+    book = tmp_path / "a.xlsx"
+    run("agreement", "--coders", "ana,ben", "-o", str(book))
+    sheet = openpyxl.load_workbook(book)["agreement"]
+    header = [c.value for c in sheet[1]]
+    cells = dict(zip(header, sheet[2], strict=True))
+    # Excel showed 0.66773422314635 (General); the terminal and Markdown show 0.668.
+    assert cells["cohen_kappa"].number_format == "0.000"
+    assert isinstance(cells["cohen_kappa"].value, float)  # the value itself stays whole
+    assert cells["units"].number_format == "General" and cells["theme"].value

@@ -172,8 +172,10 @@ def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], path: Path, sheet:
     """A workbook like the other reports': bold frozen header, and an About sheet."""
     from qualcoder_ahp.reports.exports import about_sheet
 
+    # Coefficients read as in the terminal (0.000) instead of Excel's 15 digits.
     sheets = [Sheet(sheet, list(columns), [[r[c] for c in columns] for r in rows],
-                    title=_title(sheet, about), wrap={"text"} & set(columns))]
+                    title=_title(sheet, about), wrap={"text"} & set(columns),
+                    decimals=set(SHORT) & set(columns))]
     if about:
         notes = {k: v for k, v in COLUMN_NOTES.items()
                  if any(part in columns for part in k.split(" / "))

@@ -46,6 +46,8 @@ class Sheet:
     title: str = ""
     percent: set[str] = field(default_factory=set)
     """Columns holding percentages (shown with one decimal, 0.0 number format in XLSX)."""
+    decimals: set[str] = field(default_factory=set)
+    """Columns of coefficients: ``0.000`` number format in XLSX (the value stays whole)."""
     wrap: set[str] = field(default_factory=set)
     """Long-text columns: wide and wrapped in XLSX."""
     note: str = ""
@@ -225,6 +227,7 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
         parts.append((sheet_title(sheet.name, taken), xlsx.sheet_xml(
             sheet.columns, sheet.rows, [_width(sheet, i) for i in range(len(sheet.columns))],
             [c in sheet.percent for c in sheet.columns], [c in sheet.wrap for c in sheet.columns],
+            [c in sheet.decimals for c in sheet.columns],
         )))
     return xlsx.workbook(parts)
 

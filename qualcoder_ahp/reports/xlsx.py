@@ -26,23 +26,25 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-STYLE_HEADER, STYLE_PCT, STYLE_WRAP = 1, 2, 3
+STYLE_HEADER, STYLE_PCT, STYLE_WRAP, STYLE_DEC3 = 1, 2, 3, 4
 MAX_CELL = 32767
 """Excel's limit on the characters in one cell."""
 _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{MAIN_NS}">
-<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0"/></numFmts>
+<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0"/>\
+<numFmt numFmtId="165" formatCode="0.000"/></numFmts>
 <fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
 <font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>
 <fills count="2"><fill><patternFill patternType="none"/></fill>\
 <fill><patternFill patternType="gray125"/></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">\
-<alignment vertical="top" wrapText="1"/></xf></cellXfs>
+<alignment vertical="top" wrapText="1"/></xf>\
+<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
 
@@ -67,8 +69,14 @@ def _text_cell(ref: str, value: str, style: int) -> str:
 
 
 def sheet_xml(columns: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
-              percent: Sequence[bool], wrap: Sequence[bool]) -> str:
-    """One worksheet part: frozen first row, fixed widths, header in bold."""
+              percent: Sequence[bool], wrap: Sequence[bool],
+              decimals: Sequence[bool] | None = None) -> str:
+    """One worksheet part: frozen first row, fixed widths, header in bold.
+
+    ``decimals`` marks columns of coefficients shown with three decimals (``0.000``),
+    as the terminal table shows them; the cell keeps its full value.
+    """
+    three = decimals or [False] * len(columns)
     letters = [column_letter(i) for i in range(len(columns))]
     parts = [
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}">'
@@ -93,7 +101,9 @@ def sheet_xml(columns: Sequence[str], rows: Sequence[Sequence[Any]], widths: Seq
             elif isinstance(value, (int, float)):
                 if isinstance(value, float) and not math.isfinite(value):
                     continue
-                style = f' s="{STYLE_PCT}"' if percent[i] else ""
+                style = (f' s="{STYLE_PCT}"' if percent[i]
+                         else f' s="{STYLE_DEC3}"' if three[i] and isinstance(value, float)
+                         else "")
                 cells.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
             else:
                 cells.append(_text_cell(ref, str(value), STYLE_WRAP if wrap[i] else 0))
