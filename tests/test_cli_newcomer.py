@@ -260,6 +260,10 @@ def test_show_counts_words_in_english_and_old_word_files_get_a_hint(tmp_path: Pa
     (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 an old Word file")
     result = run("import", "old.doc", code=1)
     assert "unsupported file type '.doc' (an old Word file: save it as .docx" in result.stderr
+    (tmp_path / "people.csv").write_text("participant,profession\nshort,OT\n")
+    result = run("import", "people.csv", code=1)
+    assert "unsupported file type '.csv' (participant attributes go in with `qcahp " \
+           "participants import FILE.csv`)" in result.stderr
 
 
 def test_agreement_says_which_transcripts_were_compared(project: None) -> None:

@@ -53,8 +53,12 @@ SAVE_AS = {
     ".doc": " (an old Word file: save it as .docx in Word or LibreOffice)",
     ".pages": " (export it from Pages as .docx)",
     ".wpd": " (save it as .docx or .odt)",
+    ".csv": " (participant attributes go in with `qcahp participants import FILE.csv`)",
+    ".qdpx": " (a REFI-QDA project: bring it in with `qcahp refi import`)",
+    ".qdc": " (a REFI-QDA codebook: bring it in with `qcahp refi import`)",
+    ".yaml": " (a codebook? load it with `qcahp codebook load`)",
 }
-"""What to do with a transcript format people have but the importer does not read."""
+"""What to do with a file people give ``import`` that is not a transcript it reads."""
 
 SUPPORTED = (".txt", ".text", ".md", ".markdown", ".rst", ".docx", ".odt", ".rtf", ".pdf",
              ".vtt", ".srt")
