@@ -41,7 +41,7 @@ def codebook() -> None:
     """Check, load and show the codebook (themes and their spaCy patterns)."""
 
 
-def _check(path: str, patterns_file: str | None) -> Any:
+def _check(path: str, patterns_file: str | None, storing: bool = False) -> Any:
     from qualcoder_ahp.suggest.codebook import check_codebook
 
     with working(f"Checking {path}"):
@@ -51,7 +51,9 @@ def _check(path: str, patterns_file: str | None) -> Any:
     if result.errors:
         for error in result.errors:
             click.echo(error, err=True)
-        click.secho(f"{plural(len(result.errors), 'error')}: nothing stored.", fg="red", err=True)
+        # "nothing stored" only where something would have been (check and show store nothing).
+        tail = ": nothing stored." if storing else "."
+        click.secho(f"{plural(len(result.errors), 'error')}{tail}", fg="red", err=True)
         sys.exit(1)
     return result.codebook
 
@@ -83,7 +85,7 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     """Store a codebook; a new version keeps theme ids, GUIDs and every coding."""
     from qualcoder_ahp.suggest.codebook import diff_codebooks
 
-    cb = _check(path, patterns_file)
+    cb = _check(path, patterns_file, storing=True)
     store = project.store()
     diff = diff_codebooks(store.codebook(), cb)
     store.save_codebook(cb)
