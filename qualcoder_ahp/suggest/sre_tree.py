@@ -21,6 +21,7 @@ try:  # CPython's own parser: exact, and kept in step with the regex engine we r
         CATEGORY,
         GROUPREF_EXISTS,
         IN,
+        INFO,
         LITERAL,
         MAX_REPEAT,
         MIN_REPEAT,
@@ -28,6 +29,7 @@ try:  # CPython's own parser: exact, and kept in step with the regex engine we r
         NOT_LITERAL,
         POSSESSIVE_REPEAT,
         RANGE,
+        SRE_INFO_CHARSET,
         SUBPATTERN,
     )
     import _sre
@@ -36,4 +38,4 @@ except ImportError:  # pragma: no cover - other Pythons: no prefilter, full scan
     # Never met in a tree (none is parsed), but importable by the analyser's modules.
     ASSERT = ASSERT_NOT = AT = ATOMIC_GROUP = BRANCH = CATEGORY = GROUPREF_EXISTS = None
     IN = LITERAL = MAX_REPEAT = MIN_REPEAT = NEGATE = NOT_LITERAL = None
-    POSSESSIVE_REPEAT = RANGE = SUBPATTERN = None
+    POSSESSIVE_REPEAT = RANGE = SUBPATTERN = INFO = SRE_INFO_CHARSET = None

@@ -19,11 +19,13 @@ from typing import Any
 from qualcoder_ahp.suggest.sre_tree import (
     ASSERT,
     ASSERT_NOT,
+    AT,
     ATOMIC_GROUP,
     BRANCH,
     CATEGORY,
     GROUPREF_EXISTS,
     IN,
+    INFO,
     LITERAL,
     MAX_REPEAT,
     MIN_REPEAT,
@@ -31,6 +33,7 @@ from qualcoder_ahp.suggest.sre_tree import (
     NOT_LITERAL,
     POSSESSIVE_REPEAT,
     RANGE,
+    SRE_INFO_CHARSET,
     SUBPATTERN,
     _sre,
     _sre_compile,
@@ -113,7 +116,7 @@ def _compile_lowered(source: Any) -> tuple[re.Pattern[str] | None, StoredCode | 
     except Exception:  # noqa: BLE001 - any surprise: use the original pattern
         return None, None
     try:  # as re._compiler.compile does, keeping the code to store
-        code = _sre_compile._code(tree, 0)
+        code = _with_first_chars(tree, _sre_compile._code(tree, 0))
         groupindex = dict(tree.state.groupdict)
         indexgroup = [None] * tree.state.groups
         for name, i in groupindex.items():
@@ -128,6 +131,77 @@ def _compile_lowered(source: Any) -> tuple[re.Pattern[str] | None, StoredCode | 
             return _sre_compile.compile(tree, 0), None
         except Exception:  # noqa: BLE001
             return None, None
+
+
+def _with_first_chars(tree: Any, code: list[int]) -> list[int]:
+    """The compiled code, told which characters a match can start with when ``re`` did
+    not work that out itself.
+
+    ``re`` finds a pattern's literal prefix or first-character set only when the
+    pattern begins with a literal, a character class or an alternation of literals, so
+    a pattern beginning with ``\\b`` or a lookbehind, as most codebook patterns do, is
+    tried at every position of the text. Zero-width assertions consume nothing, so the
+    first character a match consumes is at its start: the set of characters that can
+    be first (:func:`_first_chars`) goes into the info block, as ``re`` writes it for a
+    pattern beginning with a character class, and the engine skips, in C, every position
+    holding another character. The matches are the same; only positions that cannot
+    start one are not tried.
+    """
+    if code[0] != INFO or code[2] != 0 or code[3] == 0:  # a prefix already, or empty matches
+        return code
+    first = _first_chars(list(tree))
+    if first is None or first[1] or not first[0]:
+        return code
+    charset, hascased = _sre_compile._optimize_charset(first[0])
+    if hascased:
+        return code
+    info = [INFO, 0, SRE_INFO_CHARSET, code[3], code[4]]
+    _sre_compile._compile_charset(charset, tree.state.flags, info)
+    info[1] = len(info) - 1
+    return info + code[1 + code[1]:]
+
+
+def _first_chars(items: Any) -> tuple[list[tuple[Any, Any]], bool] | None:
+    """The characters (``LITERAL`` and ``RANGE`` items) that the first character a node
+    sequence consumes can be, and whether the sequence can match the empty string (then
+    what follows it can supply the first character); None when unknown."""
+    chars: list[tuple[Any, Any]] = []
+    for op, av in items:
+        if op in (AT, ASSERT, ASSERT_NOT):  # zero width: the first character is later
+            continue
+        if op is LITERAL:
+            chars.append((LITERAL, av))
+            return chars, False
+        if op is IN:
+            if any(kind is not LITERAL and kind is not RANGE for kind, _ in av):
+                return None  # negated sets and categories (\\w, \\s): unknown
+            chars.extend(av)
+            return chars, False
+        if op is SUBPATTERN:
+            if av[1] or av[2]:  # (?i:...) and the like: not worth the risk
+                return None
+            found = _first_chars(av[3])
+        elif op is ATOMIC_GROUP:
+            found = _first_chars(av)
+        elif op is BRANCH:
+            found = ([], False)
+            for alternative in av[1]:
+                branch = _first_chars(alternative)
+                if branch is None:
+                    return None
+                found = (found[0] + branch[0], found[1] or branch[1])
+        elif op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT):
+            found = _first_chars(av[2])
+            if found is not None and av[0] == 0:
+                found = (found[0], True)
+        else:
+            return None  # ANY, group references, conditionals: unknown
+        if found is None:
+            return None
+        chars.extend(found[0])
+        if not found[1]:
+            return chars, False
+    return chars, True
 
 
 def _lower_nodes(items: Any) -> bool:
