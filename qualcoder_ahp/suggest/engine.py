@@ -93,22 +93,29 @@ class Engine:
         self.regexes = {p.id: str(p.body) for p in codebook.patterns if p.kind == "regex"}
         self.regex_anchors: dict[str, Anchors] = {}
         self.lowered_regexes: dict[str, Twin | None] = {}
-        self._anchor_indexes: dict[frozenset[str], AnchorIndex] = {}
+        self._anchor_indexes: dict[frozenset[str], dict[str, AnchorIndex]] = {}
         self.analysed: set[str] = set()
         """Regex patterns analysed here (the others' analyses came from the project)."""
         self.uncompiled: set[str] = set()
         """Analyses read from the project without a compiled twin (a run stored them
         before the codebook was prepared): :func:`analyse_codebook` completes them."""
 
-    def _analyse(self, regex_ids: list[str]) -> AnchorIndex:
-        """Analyse these regex patterns (once each) and index their anchors."""
+    def _analyse(self, regex_ids: list[str]) -> dict[str, AnchorIndex]:
+        """Analyse these regex patterns (once each) and index their anchors, one index
+        per unit the patterns run on (so each unit's scan looks only for its anchors)."""
         for pid in regex_ids:
             self._analyse_one(pid)
         key = frozenset(regex_ids)
         if key not in self._anchor_indexes:
-            self._anchor_indexes[key] = AnchorIndex(
-                sets=[strings for pid in regex_ids for sets in self.regex_anchors[pid]
-                      for strings in sets])
+            sets: dict[str, list[tuple[str, ...]]] = {}
+            for pid in regex_ids:
+                pattern = self.patterns[pid]
+                unit = "turn" if pattern.exclude else pattern.unit  # as _segments_for
+                sets.setdefault(unit, []).extend(
+                    strings for alternative in self.regex_anchors[pid]
+                    for strings in alternative)
+            self._anchor_indexes[key] = {unit: AnchorIndex(sets=unit_sets)
+                                         for unit, unit_sets in sets.items()}
         return self._anchor_indexes[key]
 
     def _analyse_one(self, pid: str) -> None:
