@@ -239,10 +239,10 @@ def main() -> None:
 
 def cold() -> None:
     """Forget what earlier runs built in this process, as a new ``qcahp`` process would."""
-    from qualcoder_ahp.suggest import engine, prefilter
+    from qualcoder_ahp.suggest import engine, pipeline, prefilter
 
     engine._ENGINES.clear()
-    engine._PIPELINES.clear()
+    pipeline._PIPELINES.clear()
     prefilter.analyse_regex.cache_clear()
 
 

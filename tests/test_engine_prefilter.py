@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import array
 import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,8 @@ from qualcoder_ahp.suggest.prefilter import (
     lowered_regex,
     regex_anchors,
 )
+from qualcoder_ahp.suggest.sre_tree import _sre_parse
+from qualcoder_ahp.suggest.twin import _CODE_TYPE
 from test_engine import transcript
 
 DATA = Path(__file__).parent / "data" / "codebooks"
@@ -65,7 +69,11 @@ def test_regex_anchors_are_necessary(words: list[str], pattern: str) -> None:
 
 
 LOWERING = [*REGEXES, r"[A-Z]{2,}x", r"[^a-c]at\b", r"(a)\1", r"(?<=Dr )Smith", r"\bNHS\b",
-            r"[^\W\d]+ING", r"(?:x|Y)?z{1,2}"]
+            r"[^\W\d]+ING", r"(?:x|Y)?z{1,2}",
+            # Starts the first-character set must see through: lookarounds, optional and
+            # empty-able parts, atomic groups, repeats, an alternation with a bare \b.
+            r"(?<!not )(?<!N)\b(?:x|Yz)\b", r"(?:a|)B", r"(?:ab)?c", r"(?>x|Yz)+",
+            r"\b(?=a)(?:a|b){2}", r"^['’]?(?:so |i )?(?:a|É)", r"(?:x*|y)Z", r"\bi|n\b"]
 CHARS = "aAbBcCxXyYzZ 8iI.'’-ÉéNnSsHh"
 
 
@@ -79,6 +87,28 @@ def test_lowered_regex_matches_at_the_same_offsets(text: str, pattern: str) -> N
     assert lowered is not None
     expected = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
     assert [m.span() for m in twin.finditer(lowered)] == expected
+
+
+def test_twins_know_the_characters_a_match_can_start_with() -> None:
+    """re finds no first-character set for a pattern beginning with \\b or a lookbehind;
+    the twin's info block holds one, so the engine skips every other position."""
+    from re._constants import INFO, SRE_INFO_CHARSET
+
+    from qualcoder_ahp.suggest.twin import _compile_lowered, _first_chars
+
+    for pattern, first in [(r"\b(?:Went|moved)\s+into", "wm"),
+                           (r"(?<!partner got a )\bjobs?\b", "j"),
+                           (r"^['’]?(?:so |and )?(?:how|what)\b", "'’sahw")]:
+        regex, stored = _compile_lowered(pattern)
+        assert regex is not None and stored is not None
+        words = array.array(_CODE_TYPE)
+        words.frombytes(zlib.decompress(stored[1]))
+        assert words[0] == INFO and words[2] == SRE_INFO_CHARSET, pattern
+        chars, empty = _first_chars(list(_sre_parse.parse(pattern.lower())))
+        assert {chr(c) for _, c in chars} == set(first) and not empty
+    # Unknown or possibly empty starts get no set (the engine tries every position).
+    assert _first_chars(list(_sre_parse.parse(r"\s*x"))) is None
+    assert _first_chars(list(_sre_parse.parse(r"(?:x)?")))[1]
 
 
 def test_lowered_regex_refuses_inline_case_flags() -> None:

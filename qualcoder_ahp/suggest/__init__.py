@@ -3,9 +3,14 @@
 - :mod:`~qualcoder_ahp.suggest.codebook`: read and validate codebook YAML files (and,
   through :mod:`~qualcoder_ahp.suggest.pattern_files`, pattern JSONL and REFI-QDA
   ``.qdc``), reporting every error with file, line and id;
-- :mod:`~qualcoder_ahp.suggest.engine`: the pipeline and matchers of one codebook,
-  with :mod:`~qualcoder_ahp.suggest.matching` (segment by segment) and
-  :mod:`~qualcoder_ahp.suggest.prefilter` (anchors that skip hopeless segments);
+- :mod:`~qualcoder_ahp.suggest.engine`: the matchers of one codebook, with
+  :mod:`~qualcoder_ahp.suggest.pipeline` (the shared spaCy pipeline and the doc
+  cache's format), :mod:`~qualcoder_ahp.suggest.matching` (segment by segment) and
+  :mod:`~qualcoder_ahp.suggest.found` (raw matches to suggestions);
+- :mod:`~qualcoder_ahp.suggest.prefilter` (anchors that skip hopeless segments, and
+  their stored analyses), built on :mod:`~qualcoder_ahp.suggest.anchors` (anchors
+  from a pattern), :mod:`~qualcoder_ahp.suggest.twin` (case-sensitive twins of
+  regular expressions) and :mod:`~qualcoder_ahp.suggest.sre_tree` (CPython's parser);
 - :mod:`~qualcoder_ahp.suggest.runner`: :func:`run_suggestions` over a project,
   with the doc cache and worker processes;
 - :mod:`~qualcoder_ahp.suggest.evaluate`: suggestions against human coding or gold

@@ -18,31 +18,40 @@ go through the pipeline again.
 
 :meth:`Engine.raw_matches` gives each pattern's matches, which the runner caches per
 pattern (with the tokenised doc); :meth:`Engine.find_raw` turns raw matches into
-suggestions. An engine is built once per codebook version and then only read; the
-spaCy pipeline is shared by all versions in a process, and every use of it holds the
-pipeline's lock (spaCy issue #11904: never mutate a shared ``nlp`` from threads).
+suggestions (:mod:`~qualcoder_ahp.suggest.found`). An engine is built once per codebook
+version and then only read; the spaCy pipeline
+(:mod:`~qualcoder_ahp.suggest.pipeline`) is shared by all versions in a process, and
+every use of it holds the pipeline's lock.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
 import json
-import threading
-import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Codebook, Pattern, Sentence, Turn
+from qualcoder_ahp.suggest.found import SCOPE_ROLES, Found, suggestions_from_matches
 from qualcoder_ahp.suggest.matching import (
     ARRAY_COLUMNS,
     Segments,
     char_span,
     match_regex,
     match_tokens,
+)
+from qualcoder_ahp.suggest.pipeline import (
+    _LOCK as _ENGINES_LOCK,  # one lock guards the pipelines and the engines
+)
+from qualcoder_ahp.suggest.pipeline import (
+    _PIPELINES,
+    DOC_ATTRS,
+    Pipeline,
+    pipeline_for,
+    pipeline_lock,
+    pipeline_signature,
 )
 from qualcoder_ahp.suggest.prefilter import (
     AnchorIndex,
@@ -55,104 +64,10 @@ from qualcoder_ahp.suggest.prefilter import (
     token_anchor_specs,
 )
 
-SCOPE_ROLES = {
-    "participant": frozenset({"participant"}),
-    "interviewer": frozenset({"interviewer"}),
-    "all": frozenset({"participant", "interviewer", "other"}),
-}
-DOC_ATTRS = ["ORTH", "NORM", "LEMMA", "SPACY"]
-
-
-@dataclass(frozen=True)
-class Found:
-    """A suggestion the engine makes: one theme on one segment."""
-
-    theme_id: str
-    unit: str
-    start: int
-    end: int
-    pattern_ids: tuple[str, ...]
-    matches: tuple[tuple[int, int], ...]
-
-
-@dataclass
-class _Hit:
-    pattern_ids: set[str] = field(default_factory=set)
-    matches: set[tuple[int, int]] = field(default_factory=set)
-
-
-def _version(distribution: str) -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(distribution)
-    except PackageNotFoundError:
-        return None
-
-
-def pipeline_signature(name: str | None) -> tuple[bool, str]:
-    """Whether ``name`` is an installed trained pipeline, and the signature of the
-    pipeline that will tokenise (it keys the doc and match caches).
-
-    Computed from package versions, without importing spaCy, so a re-run whose
-    matches are all cached never loads spaCy at all.
-    """
-    trained = bool(name) and _version(str(name)) is not None
-    if trained:
-        pipeline_id = f"{name}-{_version(str(name))}"
-    else:
-        pipeline_id = f"blank-en+lookup-lemmatizer-{_version('spacy-lookups-data')}"
-    raw = f"{pipeline_id}|spacy-{_version('spacy')}"
-    return trained, hashlib.sha256(raw.encode()).hexdigest()[:16]
-
-
-_ENGINES_LOCK = threading.RLock()
-_PIPELINE_LOCKS: dict[str | None, threading.RLock] = {}
-
-
-def _pipeline_lock(name: str | None) -> threading.RLock:
-    with _ENGINES_LOCK:
-        return _PIPELINE_LOCKS.setdefault(name, threading.RLock())
-
-
-class Pipeline:
-    """A spaCy pipeline with what tokenising needs, shared by engines in one process.
-
-    Built once per pipeline name (loading the lemma table takes a while) and reused
-    by every codebook version. Tokenising adds words to the shared vocab, so it and
-    all matching run under :attr:`lock`.
-    """
-
-    def __init__(self, name: str | None) -> None:
-        """Load an installed trained pipeline by name, or build blank("en") + lemmatizer."""
-        import spacy
-
-        self.trained, self.signature = pipeline_signature(name)
-        if self.trained:
-            self.nlp = spacy.load(str(name))
-        else:
-            self.nlp = spacy.blank("en")
-            self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-            self.nlp.initialize()  # tables from spacy-lookups-data; nothing downloaded
-        self.nlp.max_length = 10**9  # texts are whole transcripts, already in memory
-        # The lookup lemmatizer sets lemma = table.get(text, text) token by token in
-        # Python; doing the same lookup once per distinct word is 25x cheaper and
-        # gives identical lemmas (tested), so Engine.tokenize uses the component's table.
-        self.lemma_table = (None if self.trained else
-                            self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup"))
-        self.lemmas: dict[int, int] = {}
-        self.lock = _pipeline_lock(name)
-
-
-_PIPELINES: dict[str | None, Pipeline] = {}
-
-
-def pipeline_for(name: str | None) -> Pipeline:
-    """The shared pipeline of this name (None: the default blank pipeline)."""
-    with _ENGINES_LOCK:
-        if name not in _PIPELINES:
-            _PIPELINES[name] = Pipeline(name)
-        return _PIPELINES[name]
+# Re-exported: callers and tests reach the pipeline and the result type through here.
+__all__ = ["DOC_ATTRS", "SCOPE_ROLES", "_PIPELINES", "Engine", "Found", "Pipeline",
+           "codebook_key", "engine_for", "pipeline_for", "pipeline_signature",
+           "run_suggestions"]
 
 
 class Engine:
@@ -166,7 +81,7 @@ class Engine:
         """Prepare an engine for a (validated) codebook."""
         self.codebook = codebook
         self.trained, self.signature = pipeline_signature(codebook.pipeline)
-        self.lock = _pipeline_lock(codebook.pipeline)
+        self.lock = pipeline_lock(codebook.pipeline)
         self.patterns: dict[str, Pattern] = {p.id: p for p in codebook.patterns}
         self.skipped = [p.id for p in codebook.patterns
                         if p.kind == "dependency" and not self.trained]
@@ -178,22 +93,29 @@ class Engine:
         self.regexes = {p.id: str(p.body) for p in codebook.patterns if p.kind == "regex"}
         self.regex_anchors: dict[str, Anchors] = {}
         self.lowered_regexes: dict[str, Twin | None] = {}
-        self._anchor_indexes: dict[frozenset[str], AnchorIndex] = {}
+        self._anchor_indexes: dict[frozenset[str], dict[str, AnchorIndex]] = {}
         self.analysed: set[str] = set()
         """Regex patterns analysed here (the others' analyses came from the project)."""
         self.uncompiled: set[str] = set()
         """Analyses read from the project without a compiled twin (a run stored them
         before the codebook was prepared): :func:`analyse_codebook` completes them."""
 
-    def _analyse(self, regex_ids: list[str]) -> AnchorIndex:
-        """Analyse these regex patterns (once each) and index their anchors."""
+    def _analyse(self, regex_ids: list[str]) -> dict[str, AnchorIndex]:
+        """Analyse these regex patterns (once each) and index their anchors, one index
+        per unit the patterns run on (so each unit's scan looks only for its anchors)."""
         for pid in regex_ids:
             self._analyse_one(pid)
         key = frozenset(regex_ids)
         if key not in self._anchor_indexes:
-            self._anchor_indexes[key] = AnchorIndex(
-                sets=[strings for pid in regex_ids for sets in self.regex_anchors[pid]
-                      for strings in sets])
+            sets: dict[str, list[tuple[str, ...]]] = {}
+            for pid in regex_ids:
+                pattern = self.patterns[pid]
+                unit = "turn" if pattern.exclude else pattern.unit  # as _segments_for
+                sets.setdefault(unit, []).extend(
+                    strings for alternative in self.regex_anchors[pid]
+                    for strings in alternative)
+            self._anchor_indexes[key] = {unit: AnchorIndex(sets=unit_sets)
+                                         for unit, unit_sets in sets.items()}
         return self._anchor_indexes[key]
 
     def _analyse_one(self, pid: str) -> None:
@@ -271,9 +193,8 @@ class Engine:
         from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 
         pipeline = pipeline_for(self.codebook.pipeline)
+        self._pipeline = pipeline
         self._nlp = pipeline.nlp
-        self._lemma_table = pipeline.lemma_table
-        self._lemmas = pipeline.lemmas
         vocab = self._nlp.vocab
         self.phrases = PhraseMatcher(vocab, attr="LOWER", validate=True)
         self.dependency = DependencyMatcher(vocab, validate=True) if self.trained else None
@@ -300,74 +221,17 @@ class Engine:
     def tokenize(self, text: str) -> Any:
         """Tokenise (and lemmatise) a text; the doc is what the matchers read."""
         self.build()
-        if self._lemma_table is None:
-            return self.nlp(text)
-        import numpy
-        from spacy.attrs import LEMMA, ORTH
-
-        doc = self.nlp.make_doc(text)
-        if not len(doc):
-            return doc
-        strings, table, cache = self.nlp.vocab.strings, self._lemma_table, self._lemmas
-        orths, inverse = numpy.unique(doc.to_array([ORTH]), return_inverse=True)
-        lemmas = numpy.empty(len(orths), dtype=numpy.uint64)
-        for i, orth in enumerate(orths.tolist()):
-            lemma = cache.get(orth)
-            if lemma is None:
-                word = strings[orth]
-                found = table.get(word, word)
-                cache[orth] = lemma = strings.add(found if isinstance(found, str) else found[0])
-            lemmas[i] = lemma
-        doc.from_array([LEMMA], lemmas[inverse.reshape(-1)].reshape(-1, 1))
-        return doc
+        return self._pipeline.tokenize(text)
 
     def to_bytes(self, doc: Any) -> bytes:
-        """Serialise a doc for the cache: token attribute arrays and their strings.
-
-        ``DocBin.add`` walks every token in Python to collect strings; taking the
-        distinct hashes from the array first is several times faster, and the
-        result restores exactly (ORTH, SPACY, LEMMA, NORM).
-        """
+        """Serialise a doc for the cache (see :meth:`.pipeline.Pipeline.to_bytes`)."""
         self.build()
-        if self.trained:
-            from spacy.tokens import DocBin
-
-            bin_ = DocBin()
-            bin_.add(doc)
-            return b"D" + bytes(bin_.to_bytes())
-        import numpy
-        import srsly
-
-        tokens = doc.to_array(DOC_ATTRS)
-        string_columns = [DOC_ATTRS.index(a) for a in ("ORTH", "NORM", "LEMMA")]
-        hashes = numpy.unique(tokens[:, string_columns]).tolist() if len(doc) else []
-        strings = self.nlp.vocab.strings
-        payload = {"attrs": DOC_ATTRS, "n": len(doc), "tokens": tokens.tobytes(),
-                   "strings": [strings[h] for h in hashes]}
-        return b"A" + zlib.compress(srsly.msgpack_dumps(payload), 1)
+        return self._pipeline.to_bytes(doc)
 
     def from_bytes(self, data: bytes) -> Any:
         """Restore a cached doc."""
         self.build()
-        from spacy.tokens import Doc, DocBin
-
-        if data[:1] == b"D":
-            return next(iter(DocBin().from_bytes(data[1:]).get_docs(self.nlp.vocab)))
-        import numpy
-        import srsly
-
-        payload = srsly.msgpack_loads(zlib.decompress(data[1:]))
-        vocab = self.nlp.vocab
-        for string in payload["strings"]:
-            vocab.strings.add(string)
-        tokens = numpy.frombuffer(payload["tokens"], dtype=numpy.uint64).reshape(
-            payload["n"], len(payload["attrs"]))
-        if not payload["n"]:
-            return Doc(vocab, words=[])
-        attrs = payload["attrs"]
-        doc = Doc(vocab, words=[vocab.strings[h] for h in tokens[:, attrs.index("ORTH")].tolist()],
-                  spaces=tokens[:, attrs.index("SPACY")].astype(bool).tolist())
-        return doc.from_array(payload["attrs"], tokens)
+        return self._pipeline.from_bytes(data)
 
     def cache_key(self, text: str) -> str:
         """The doc-cache key: the text's hash and this pipeline's signature."""
@@ -474,80 +338,12 @@ class Engine:
     def find_raw(self, raw: dict[str, list[tuple[int, int]]], turns: Sequence[Turn],
                  sentences: Sequence[Sentence]) -> list[Found]:
         """The suggestions that raw matches (from :meth:`raw_matches`) make."""
-        if not turns:
-            return []
-        turn_starts = [t.start for t in turns]
-        sent_starts = [s.start for s in sentences]
-        with_sentences = {s.turn_index for s in sentences}
-        positive: dict[tuple[str, str, int, int], _Hit] = {}
-        excluded: set[tuple[str, str, int, int]] = set()
-        for pattern_id, start, end in (
-                (pid, s, e) for pid, spans in raw.items() if pid in self.patterns
-                for s, e in spans):
-            pattern = self.patterns[pattern_id]
-            ti = bisect.bisect_right(turn_starts, start) - 1
-            if ti < 0 or end > turns[ti].end:
-                continue
-            turn = turns[ti]
-            if not pattern.exclude and turn.role not in SCOPE_ROLES[pattern.scope]:
-                continue
-            if ti not in with_sentences:
-                sent_span: tuple[int, int] | None = (turn.start, turn.end)
-            else:
-                # A match straddling two stored sentences supports neither.
-                si = bisect.bisect_right(sent_starts, start) - 1
-                sentence = sentences[si] if si >= 0 else None
-                ok = (sentence is not None and sentence.turn_index == ti
-                      and sentence.start <= start and end <= sentence.end)
-                sent_span = (sentence.start, sentence.end) if ok and sentence else None
-            if pattern.exclude:
-                excluded.add((pattern.theme_id, "turn", turn.start, turn.end))
-                if sent_span:
-                    excluded.add((pattern.theme_id, "sentence", *sent_span))
-                continue
-            if pattern.unit == "turn":
-                key = (pattern.theme_id, "turn", turn.start, turn.end)
-            elif sent_span is not None:
-                key = (pattern.theme_id, "sentence", *sent_span)
-            else:
-                continue
-            hit = positive.setdefault(key, _Hit())
-            hit.pattern_ids.add(pattern_id)
-            hit.matches.add((start, end))
-        # A turn of one sentence is both units: one suggestion (the store keeps one
-        # per theme and span), called a sentence, with every pattern that fired.
-        merged: dict[tuple[str, int, int], tuple[str, _Hit]] = {}
-        for (theme, unit, start, end), hit in positive.items():
-            if (theme, unit, start, end) in excluded:
-                continue
-            if (theme, start, end) in merged:
-                _, other = merged[(theme, start, end)]
-                other.pattern_ids |= hit.pattern_ids
-                other.matches |= hit.matches
-                merged[(theme, start, end)] = ("sentence", other)
-            else:
-                merged[(theme, start, end)] = (unit, hit)
-        out = [Found(theme, unit, start, end, tuple(sorted(hit.pattern_ids)),
-                     _merge_spans(hit.matches))
-               for (theme, start, end), (unit, hit) in merged.items()]
-        out.sort(key=lambda f: (f.start, f.end, f.theme_id))
-        return out
+        return suggestions_from_matches(self.patterns, raw, turns, sentences)
 
     def suggest_text(self, text: str, turns: Sequence[Turn],
                      sentences: Sequence[Sentence]) -> list[Found]:
         """Tokenise and match one text (no cache): the simplest entry point."""
         return self.find(self.tokenize(text), text, turns, sentences)
-
-
-def _merge_spans(spans: set[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """Overlapping matches (``right place`` and ``right place at``) as one span each."""
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return tuple((s, e) for s, e in merged)
 
 
 _ENGINES: dict[str, Engine] = {}

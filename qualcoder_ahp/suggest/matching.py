@@ -15,7 +15,7 @@ the same anchor. The result is the same as matching every segment.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qualcoder_ahp.records import Sentence, Turn
@@ -34,12 +34,20 @@ class Segments:
     """A transcript's sentences and turns, with per-text facts computed once."""
 
     def __init__(self, text: str, turns: Sequence[Turn], sentences: Sequence[Sentence],
-                 anchors: AnchorIndex | None = None) -> None:
-        """Index the segments of a text (and, with ``anchors``, find their occurrences)."""
+                 anchors: AnchorIndex | Mapping[str, AnchorIndex] | None = None) -> None:
+        """Index the segments of a text (and, with ``anchors``, find their occurrences).
+
+        ``anchors`` is one index for every unit, or an index per unit (``sentence``,
+        ``turn``) holding only the anchors of the patterns run on that unit: the text is
+        scanned once per unit, and a scan costs a step per occurrence of an anchor it
+        holds, so the turns are not scanned for the sentence patterns' anchors.
+        """
         self.text = text
         self.turns = turns
         self.lowered = lowered_for_anchors(text) if anchors is not None else None
-        self._index = anchors
+        self._indexes: dict[str, AnchorIndex] = (
+            {} if anchors is None else {"sentence": anchors, "turn": anchors}
+            if isinstance(anchors, AnchorIndex) else dict(anchors))
         self._unit_masks: dict[str, dict[str, int]] = {}
         with_sentences = {s.turn_index for s in sentences}
         sents = [(s.start, s.end, s.turn_index) for s in sentences
@@ -76,11 +84,13 @@ class Segments:
         """
         # By identity: hashing a tuple of many strings on every call costs more than
         # the lookup saves (the index keeps the tuple, so its id stays its own).
-        index = self._index
+        index = self._indexes.get(unit)
         if index is not None:
             j = index.set_ids.get(id(strings))
             if j is not None and index.sets[j] is strings:
                 return self._set_masks(unit)[j]
+        if index is None or not index.anchors.issuperset(strings):
+            return -1  # anchors not looked for in this unit: every segment may hold them
         mask = 0  # a set the index does not hold: look up each string
         masks = self._masks(unit)
         for anchor in strings:
@@ -94,7 +104,7 @@ class Segments:
         a string of each of its sets (the alternatives' masks, each the AND of its sets'
         masks, ORed). The sets are resolved to the index's set numbers once per pattern,
         so a transcript costs a list lookup per set."""
-        index = self._index
+        index = self._indexes.get(unit)
         resolved = index.resolve(anchors) if index is not None else None
         allowed = 0
         if resolved is None:  # a set the index does not hold: look each one up
@@ -121,9 +131,9 @@ class Segments:
         anchors present in the text (most of a codebook's anchors occur nowhere in it)."""
         masks = self._all_set_masks.get(unit)
         if masks is None:
-            assert self._index is not None
-            masks = [0] * len(self._index.sets)
-            sets_of = self._index.sets_of
+            index = self._indexes[unit]
+            masks = [0] * len(index.sets)
+            sets_of = index.sets_of
             for anchor, found in self._masks(unit).items():
                 for j in sets_of.get(anchor, ()):
                     masks[j] |= found
@@ -140,8 +150,9 @@ class Segments:
         masks = self._unit_masks.get(unit)
         if masks is None:
             masks = {}
-            if self._index is not None and self.lowered is not None:
-                present = self._index.present
+            index = self._indexes.get(unit)
+            if index is not None and self.lowered is not None:
+                present = index.present
                 lowered = self.lowered
                 get = masks.get
                 for i, (start, end, _turn) in enumerate(self.units[unit]):
