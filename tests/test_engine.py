@@ -232,6 +232,20 @@ def test_pooled_run_matches_inline(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert results[0] == results[1] == results[2] and len(results[0]) == 18
 
 
+def _slow_worker_run(*args):  # type: ignore[no-untyped-def]
+    """The worker's job, slowed so the queue is not drained before this process is free.
+
+    Module level so a pool can pickle it by name; the original is looked up in the worker.
+    """
+    import time
+
+    from qualcoder_ahp.suggest import runner
+
+    time.sleep(0.3)
+    # Forked, the worker has the patched module; spawned, it imported the original afresh.
+    return getattr(runner, "_ORIGINAL_WORKER_RUN", runner._worker_run)(*args)
+
+
 def test_pooled_run_steals_queued_transcripts(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """When this process has run the regexes and the worker still has a queue, it takes
@@ -250,6 +264,10 @@ def test_pooled_run_steals_queued_transcripts(tmp_path: Path,
         return job
 
     monkeypatch.setattr(runner, "_steal", counting)
+    # However busy the machine, the worker must still hold a queue when this process has
+    # run the regexes (on an idle machine it does anyway: it loads spaCy first).
+    monkeypatch.setattr(runner, "_ORIGINAL_WORKER_RUN", runner._worker_run, raising=False)
+    monkeypatch.setattr(runner, "_worker_run", _slow_worker_run)
     results = []
     for processes in (1, 2):
         with open_store(tmp_path / f"p{processes}.db") as store:
