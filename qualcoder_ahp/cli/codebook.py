@@ -396,8 +396,8 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
         click.echo(f"theme-free sentences: {result.theme_free} of {result.sentences}; "
                    f"{result.theme_free_suggested} ({share:.0%}) got a suggestion")
     if result.ignored_themes:
-        click.echo("ignored (not codable themes of the codebook): "
-                   + ", ".join(result.ignored_themes))
+        click.echo(_ignored_warning(result.ignored_themes, cb if gold is not None
+                                    else project.store().codebook()), err=True)
     if by_pattern:
         click.echo(f"\nPatterns that fired ({len(result.patterns)}; most wrong first):")
         emit_table([{**p, "precision": _pct(p["precision"])} for p in result.patterns],
@@ -413,3 +413,19 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
 
 def _pct(value: float | None) -> str:
     return "undefined" if value is None else f"{value:.3f}"
+
+
+def _ignored_warning(ignored: list[str], codebook: Any) -> str:
+    """One line naming labels the scores left out, each with its likely theme id.
+
+    A typo in a gold file ("serendipty") would otherwise only lower recall quietly.
+    """
+    import difflib
+
+    known = [t.id for t in codebook.themes if t.codable] if codebook is not None else []
+    names = []
+    for theme in ignored:
+        close = difflib.get_close_matches(theme, known, n=1, cutoff=0.6)
+        names.append(f"{theme} (did you mean {close[0]}?)" if close else theme)
+    return ("Warning: not codable themes of the codebook, left out of the scores: "
+            + ", ".join(names))
