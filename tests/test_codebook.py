@@ -168,7 +168,8 @@ themes:
 """)
     result = check_codebook(path)
     assert [e.split(": ", 1)[1] for e in result.errors] == [
-        "theme a: unknown key 'colour'", "pattern p: unknown key 'regexp'"]
+        "theme a: unknown key 'colour' (did you mean 'color'?)",
+        "pattern p: unknown key 'regexp' (did you mean 'regex'?)"]
     assert result.errors[0].startswith(f"{path}:5:")
     assert "unknown key 'colour_scheme' ignored" in result.warnings[0]
     empty = write(tmp_path, "name: t\nthemes: []\n", "empty.yaml")

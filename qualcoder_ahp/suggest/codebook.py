@@ -223,7 +223,7 @@ def _check_yaml(path: Path) -> CheckResult:
         return CheckResult(None, ck.errors)
     for key in data:
         if key not in TOP_KEYS:
-            ck.warn(ck.line(data, key), "", f"unknown key {key!r} ignored")
+            ck.warn(ck.line(data, key), "", f"unknown key {key!r}{_likely(key, TOP_KEYS)} ignored")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         ck.error(ck.line(data, "name") or 1, "", "the codebook needs a `name`")
@@ -274,7 +274,7 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
         seen[theme_id] = ck.line(raw, "id")
     for key in raw:
         if key not in THEME_KEYS:
-            ck.error(ck.line(raw, key), what, f"unknown key {key!r}")
+            ck.error(ck.line(raw, key), what, f"unknown key {key!r}{_likely(key, THEME_KEYS)}")
     color = raw.get("color", "#888888")
     if not isinstance(color, str) or not COLOR.match(color):
         ck.error(ck.line(raw, "color"), what, f"bad colour {color!r} (use #RRGGBB)")
@@ -344,7 +344,8 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
             seen[pattern_id] = ck.line(raw, "id")
     for key in raw:
         if key not in PATTERN_KEYS:
-            ck.error(ck.line(raw, key), what, f"unknown key {key!r}")
+            ck.error(ck.line(raw, key), what,
+                     f"unknown key {key!r}{_likely(key, PATTERN_KEYS)}")
     bodies = [k for k in BODIES if k in raw]
     if len(bodies) != 1:
         problem = "has no body" if not bodies else f"has {len(bodies)} bodies ({', '.join(bodies)})"
@@ -489,3 +490,11 @@ def _pipeline_installed(name: str) -> bool:
     import spacy.util
 
     return bool(spacy.util.is_package(name))
+
+
+def _likely(key: object, known: set[str]) -> str:
+    """``" (did you mean 'description'?)"`` for a misspelt key, else nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
