@@ -141,19 +141,25 @@ def test_empty_project_says_so_in_one_line(store, tmp_path):
         "status,source,event\n")
 
 
-async def test_a_logged_rejection_shows_when_the_screen_is_opened_again(store):
-    build_project(store)
-    await _decide(store, "n", "x")  # skip item 1, reject item 2
+async def _opens_counting_the_rejection(store) -> str:
+    """Open the screen (asha vs ben) with item 2 rejected before: it opens on the one
+    undecided item, the rejection counted; ``n`` shows item 2 as rejected. Returns the
+    consensus pane's text there."""
     app = Host(store, coders=["asha", "ben"])
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot)
         status = _text(app, "#reconcile-status")
-        # Opens on the one undecided item; the rejection from before still counts.
         assert status.startswith("Disagreement 1/2 (1 decided)") and "- undecided" in status
         await pilot.press("n")
         await pilot.pause()
         assert "- rejected" in _text(app, "#reconcile-status")
-        assert "(rejected)" in _text(app, "#consensus-text")
+        return _text(app, "#consensus-text")
+
+
+async def test_a_logged_rejection_shows_when_the_screen_is_opened_again(store):
+    build_project(store)
+    await _decide(store, "n", "x")  # skip item 1, reject item 2
+    assert "(rejected)" in await _opens_counting_the_rejection(store)
     store.undo("consensus")  # undone elsewhere: the stretch is undecided again
     app = Host(store, coders=["asha", "ben"])
     async with app.run_test(size=SIZE) as pilot:
@@ -188,14 +194,7 @@ async def test_a_rejection_merged_from_a_copy_shows_in_the_screen_and_the_log(st
     lead.close()
     main = open_store(tmp_path / "project.db")
     main.merge_from(tmp_path / "lead.db")
-    app = Host(main, coders=["asha", "ben"])
-    async with app.run_test(size=SIZE) as pilot:
-        await _ready(pilot)
-        status = _text(app, "#reconcile-status")
-        assert status.startswith("Disagreement 1/2 (1 decided)") and "- undecided" in status
-        await pilot.press("n")
-        await pilot.pause()
-        assert "- rejected" in _text(app, "#reconcile-status")
+    await _opens_counting_the_rejection(main)
     [event] = main.reconcile_log()
     main.close()
     body = _log(tmp_path).splitlines()
