@@ -335,3 +335,16 @@ def test_codebook_counts_read_as_english(tmp_path: Path) -> None:
         "codebook", "load", str(book)).stdout
     assert run("codebook", "show").stdout.startswith(
         "cb  (1 theme, 1 pattern, 0 exclusion patterns)")
+
+
+def test_a_file_without_speaker_labels_gets_a_note(tmp_path: Path) -> None:
+    mono = tmp_path / "mono.txt"
+    mono.write_text("How did you start?\nI fell into it.\n", encoding="utf-8")
+    labelled = tmp_path / "two.txt"
+    labelled.write_text("Interviewer: How did you start?\n\nAnna: I fell into it.\n",
+                        encoding="utf-8")
+    result = run("import", str(mono), str(labelled))
+    assert result.exit_code == 0
+    assert ("note: mono: no speaker labels found, so all of it is read as the participant's"
+            in result.stderr)
+    assert "two:" not in result.stderr

@@ -202,6 +202,24 @@ def test_unlabelled_text_is_one_participant_turn(tmp_path: Path) -> None:
                                  "I grew up in Hull. I trained in Leeds.\nThen I moved.", None)]
 
 
+
+def test_unlabelled_stamped_lines_are_turns_with_their_times(tmp_path: Path) -> None:
+    """No labels but a timestamp on each line: each stamped line is a turn with its time,
+    so a quote can be cited by it (it used to be one turn with the first time)."""
+    f = tmp_path / "stamps.txt"
+    f.write_text("[00:00:05] So tell me how you started.\n"
+                 "[00:00:09] I fell into management by chance.\n"
+                 "and stayed.\n(00:01:15) I was asked to act up.\n")
+    assert turns_of(read_transcript(f)) == [
+        ("(unlabelled)", "participant", "So tell me how you started.", "00:00:05"),
+        ("(unlabelled)", "participant", "I fell into management by chance. and stayed.",
+         "00:00:09"),
+        ("(unlabelled)", "participant", "I was asked to act up.", "00:01:15")]
+    # Labelled speech keeps a stamped line inside the speaker's turn.
+    g = tmp_path / "labelled.txt"
+    g.write_text("Interviewer: Go on.\n\nAnna: I trained in Leeds.\n[00:00:30] Then York.\n")
+    assert [t[0] for t in turns_of(read_transcript(g))] == ["Interviewer", "Anna"]
+
 def test_sentence_splitter_rules() -> None:
     text = "Mr. Jones met Dr. Who. It was 3 p.m. and late! Really? Yes... Then J. Smith came."
     pieces = [text[s:e] for s, e in split_spans(text)]

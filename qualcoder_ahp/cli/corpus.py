@@ -24,6 +24,7 @@ from qualcoder_ahp.cli.common import (
     progress_bar,
 )
 from qualcoder_ahp.importers import import_participants, import_paths
+from qualcoder_ahp.importers.turns import UNLABELLED
 from qualcoder_ahp.reports.data import find_transcript
 
 
@@ -67,6 +68,10 @@ def register(cli: click.Group) -> None:
         for info in report.imported:
             click.echo(f"imported   {info.name} (v{info.version}, {plural(info.words, 'word')}, "
                        f"{plural(info.turns, 'turn')})")
+            if set(store.speakers(info.id)) == {UNLABELLED}:
+                click.secho(f"note: {info.name}: no speaker labels found, so all of it is read "
+                            "as the participant's, questions included (label turns as "
+                            "'Name: ...' to tell the interviewer apart)", fg="yellow", err=True)
         for info in report.unchanged:
             source = report.sources.get(info.id, "")
             if Path(source).stem == info.name:

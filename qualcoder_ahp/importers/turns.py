@@ -287,6 +287,10 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
                 continue
             if current is None:
                 current = start(UNLABELLED, block.time)
+            elif current.speaker == UNLABELLED and current.had_text and _LEAD_STAMP.match(line):
+                # No labels, but stamped lines: each stamp opens a turn, so every turn
+                # keeps its own time (a quote can be cited by it).
+                current = start(UNLABELLED, None)
             add(current, line, new_paragraph and (i == 0 or block.kind == PARA and
                                                   _BARE_TIME.match(block.lines[i - 1]) is not None))
     out: list[tuple[str, str | None, str]] = []
