@@ -343,6 +343,13 @@ def test_two_copies_deciding_the_same_stretch_both_stand_after_the_merge(copies)
     seren = sorted(c.id for c in main.codings(coder="consensus", theme_id="serendipity"))
     assert seren == sorted([mine, *log[0]["coding_ids"]])
     assert main.unrecorded_consensus() == []
+    # The log says the two stand on one stretch, and how to settle it.
+    first, second = sorted((log[0]["id"], log[4]["id"]))
+    assert main.reconcile_record().conflicts == [(first, second)]
+    from qualcoder_ahp.cli.reconcile import summary
+    assert (f"1 pair of decisions in effect overlap on one stretch (events {first} and "
+            f"{second}): decide them again in the reconcile screen."
+            in summary(main.reconcile_record(), {}))
     # Deciding it again here replaces both.
     main.reconcile(a.id, "serendipity", "consensus", [], rule="reject", compared=["asha", "ben"],
                    start=chance, end=chance + 32, decided_by="ben")
@@ -350,6 +357,7 @@ def test_two_copies_deciding_the_same_stretch_both_stand_after_the_merge(copies)
     assert statuses[0] == ("take", "replaced") and statuses[4:] == [
         ("take", "replaced"), ("reject", "in effect")]
     assert main.codings(coder="consensus", theme_id="serendipity") == []
+    assert main.reconcile_record().conflicts == []
     main.close()
 
 

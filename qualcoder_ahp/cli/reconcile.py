@@ -110,6 +110,12 @@ def summary(record: ReconcileRecord, filters: dict[str, str]) -> str:
             f"{record.consensus_codings - unrecorded} made by these decisions, "
             f"{unrecorded} without a reconcile record"
             + (" (listed)." if unrecorded and not filters else "."))
+    clash = record.conflicts
+    if clash:
+        ids = "; ".join(f"events {a} and {b}" for a, b in clash[:5]) + (
+            " ..." if len(clash) > 5 else "")
+        line += (f" {plural(len(clash), 'pair')} of decisions in effect overlap on one stretch "
+                 f"({ids}): decide them again in the reconcile screen.")
     if not filters:
         return line
     shown = sum(e["rule"] != UNRECORDED for e in record.entries)

@@ -64,6 +64,26 @@ class ReconcileRecord:
     consensus_codings: int
     """Active consensus codings in the project."""
 
+    @property
+    def conflicts(self) -> list[tuple[int, int]]:
+        """Pairs of event ids of decisions in effect on overlapping stretches of one theme.
+
+        Two copies can each decide the same disagreement; after a merge both stand (their
+        consensus codings both stay), which a methods section must not report as one
+        decision. Deciding the stretch again in the reconcile screen settles it.
+        """
+        live = sorted((d for d in self.decisions if d["status"] == "in effect"),
+                      key=lambda d: (d["transcript_id"], d["theme_id"], d["coder"],
+                                     d["start"], d["id"]))
+        pairs = []
+        for i, a in enumerate(live):
+            for b in live[i + 1:]:
+                if (b["transcript_id"], b["theme_id"], b["coder"]) != (
+                        a["transcript_id"], a["theme_id"], a["coder"]) or b["start"] >= a["end"]:
+                    break
+                pairs.append((a["id"], b["id"]))
+        return pairs
+
 
 class ReconcileMixin:
     """Reconcile methods of :class:`~qualcoder_ahp.model.store.Store`."""
