@@ -8,6 +8,16 @@ the workbench shows it as a notification.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+
+def closest(name: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The known name most like ``name`` (a likely typo), or None: for "did you mean"."""
+    import difflib  # only on an error path: kept out of every command's start-up
+
+    found = difflib.get_close_matches(name, sorted(known), n=1, cutoff=cutoff)
+    return found[0] if found else None
+
 
 class UserError(Exception):
     """A problem with the user's input, reported as one clear line."""

@@ -23,7 +23,7 @@ from qualcoder_ahp.cli.common import (
     progress_bar,
     working,
 )
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.reports.data import find_transcript
 
 FORMATS = click.Choice(["table", "json"])
@@ -420,12 +420,10 @@ def _ignored_warning(ignored: list[str], codebook: Any) -> str:
 
     A typo in a gold file ("serendipty") would otherwise only lower recall quietly.
     """
-    import difflib
-
     known = [t.id for t in codebook.themes if t.codable] if codebook is not None else []
     names = []
     for theme in ignored:
-        close = difflib.get_close_matches(theme, known, n=1, cutoff=0.6)
-        names.append(f"{theme} (did you mean {close[0]}?)" if close else theme)
+        close = closest(theme, known)
+        names.append(f"{theme} (did you mean {close}?)" if close else theme)
     return ("Warning: not codable themes of the codebook, left out of the scores: "
             + ", ".join(names))

@@ -10,13 +10,12 @@ one-line reason for each failure.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import TranscriptInfo
@@ -189,8 +188,7 @@ def import_paths(
                                ("--participant-speaker", participants)):
             for name in names:
                 if name.strip() and not any(_names(speaker, name) for speaker in speakers):
-                    close = difflib.get_close_matches(name, sorted(speakers), n=1, cutoff=0.6)
-                    report.unmatched.append((option, name, close[0] if close else None))
+                    report.unmatched.append((option, name, closest(name, speakers)))
     return report
 
 

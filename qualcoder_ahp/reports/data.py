@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding, Theme, TranscriptInfo
 
@@ -53,10 +53,8 @@ def unknown_theme(theme_id: str, known: list[str]) -> UserError:
     ids of the codebook, so ``suggestions``, ``patterns``, ``agreement`` and the reports
     all answer ``--theme serendipty`` the same way.
     """
-    import difflib
-
-    close = difflib.get_close_matches(theme_id, known, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    close = closest(theme_id, known)
+    hint = f"; did you mean {close!r}?" if close else ""
     listed = ", ".join(known[:12]) or "none"
     more = " ..." if len(known) > 12 else ""
     return UserError(f"no theme {theme_id!r} in the codebook{hint} (themes: {listed}{more})")
@@ -65,19 +63,16 @@ def unknown_theme(theme_id: str, known: list[str]) -> UserError:
 def find_transcript(store: Store, ref: str) -> TranscriptInfo:
     """``store.transcript(ref)``, naming the likely transcript when ``ref`` is none:
     ``qcahp show physio`` said only "no transcript 'physio' in this project"."""
-    import difflib
-
     try:
         return store.transcript(ref)
     except UserError:
         names = sorted({t.name for t in store.transcripts()})
         stem = ref.split("@", 1)[0]
-        close = [n for n in names if n.startswith(stem)][:1] or \
-            difflib.get_close_matches(stem, names, n=1, cutoff=0.6)
+        close = next((n for n in names if n.startswith(stem)), None) or closest(stem, names)
         if not close:
             raise
         raise UserError(f"no transcript {ref!r} in this project; did you mean "
-                        f"{close[0]!r}? (`qcahp transcripts` lists them)") from None
+                        f"{close!r}? (`qcahp transcripts` lists them)") from None
 
 
 def resolve_coder(store: Store, coder: str | None, consensus: bool = False) -> str | None:
@@ -207,7 +202,6 @@ class ReportData:
         """The stored attribute a researcher means: ``Trust type`` (the CSV's header) is
         ``trust_type``, as the import named it. A one-line error if there is none, with
         the closest name."""
-        import difflib
         import re
 
         names = self.attribute_names()
@@ -216,8 +210,8 @@ class ReportData:
         stored = re.sub(r"[^\w]+", "_", name.strip().lower()).strip("_")  # as the CSV import
         if stored in names:
             return stored
-        close = difflib.get_close_matches(stored, names, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        close = closest(stored, names)
+        hint = f"; did you mean {close!r}?" if close else ""
         known = ", ".join(names) or "none yet: load them with `qcahp participants import`"
         raise UserError(f"no participant attribute {name!r}{hint} (attributes: {known})")
 

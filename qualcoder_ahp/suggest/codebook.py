@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from qualcoder_ahp.errors import CodebookError
+from qualcoder_ahp.errors import CodebookError, closest
 from qualcoder_ahp.records import Codebook, Pattern, Theme
 
 THEME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -494,7 +494,5 @@ def _pipeline_installed(name: str) -> bool:
 
 def _likely(key: object, known: set[str]) -> str:
     """``" (did you mean 'description'?)"`` for a misspelt key, else nothing."""
-    import difflib
-
-    close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest(str(key), known, cutoff=0.75)
+    return f" (did you mean {close!r}?)" if close else ""
