@@ -8,9 +8,15 @@ stored text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 ROLES = ("interviewer", "participant", "other")
+
+THEME_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+"""A theme id: lower-case letters, digits, ``_`` and ``-``. The same shape whether it is
+written in a YAML codebook, made by the workbench from a new theme's name, or slugified
+from a REFI-QDA code's name, so every stored codebook can be written out and loaded back."""
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ EXPECTED_BAD = [
     "bad.yaml:26: pattern bad_scope: bad scope 'everyone'",
     "bad.yaml:27: pattern bad_scope: bad unit 'paragraph'",
     "bad.yaml:28: theme serendipity: duplicate theme id (first at line 4)",
-    "bad.yaml:30: theme Bad-Id: id must match",
+    "bad.yaml:30: theme Bad-Id: id must be lower-case letters, digits, _ and -",
     "bad.yaml:34: theme folder: a folder theme (codable: false) cannot have patterns",
 ]
 

@@ -58,7 +58,7 @@ def _check(path: str, patterns_file: str | None, storing: bool = False) -> Any:
     return result.codebook
 
 
-@codebook.command("check")
+@codebook.command("check", short_help="Validate a codebook: every error with file, line and id.")
 @click.argument("path", type=InputFile())
 @click.option("--patterns", "patterns_file", type=InputFile(),
               help="Also merge this spaCy/Prodigy patterns JSONL (labels = theme ids).")
@@ -76,7 +76,7 @@ def _sizes(cb: Any) -> str:
             f"{plural(len(cb.patterns) - positive, 'exclusion pattern')}")
 
 
-@codebook.command("load")
+@codebook.command("load", short_help="Store a codebook (a new version keeps ids and codings).")
 @click.argument("path", type=InputFile())
 @click.option("--patterns", "patterns_file", type=InputFile(),
               help="Also merge this spaCy/Prodigy patterns JSONL (labels = theme ids).")
@@ -89,6 +89,10 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     store = project.store()
     diff = diff_codebooks(store.codebook(), cb)
     store.save_codebook(cb)
+    active = {t.id for t in store.themes()}
+    kept = [i for i in diff["themes_retired"] if i in active]
+    diff["themes_retired"] = [i for i in diff["themes_retired"] if i not in active]
+    coded = store.coding_counts_by_theme(diff["themes_retired"])
     from qualcoder_ahp.suggest.runner import analyse_codebook
 
     # The prefilter's analysis of each regular expression, once per codebook version
@@ -101,13 +105,26 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
             label = key.replace("_", " ")
             shown = ", ".join(ids[:12]) + (f", ... ({len(ids)} in all)" if len(ids) > 12 else "")
             click.echo(f"  {label}: {shown}")
-    if not any(diff.values()):
+    if kept:
+        counts = store.coding_counts_by_theme(kept)
+        click.echo("  themes added while coding, kept (not in the file; they hold codings): "
+                   + ", ".join(f"{i} ({plural(counts[i], 'coding')})" for i in kept))
+        click.echo("  To make them part of the file: `qcahp codebook export FILE.yaml`, "
+                   "then edit and load that.")
+    if coded:
+        # Not lost (the codings stay, and come back with the theme's id), but out of every
+        # report from now on: say so, and how to keep them, where the researcher will see it.
+        listed = ", ".join(f"{tid} ({plural(n, 'coding')})" for tid, n in coded.items())
+        click.secho(f"warning: retired themes that hold codings: {listed}. The codings are "
+                    "kept but left out of reports until a codebook has these ids again.",
+                    fg="yellow", err=True)
+    if not any(diff.values()) and not kept:
         click.echo("  no changes")
     elif any(diff[k] for k in ("patterns_added", "patterns_changed", "patterns_retired")):
         click.echo("Run `qcahp suggest` to update the suggestions.")
 
 
-@codebook.command("show")
+@codebook.command("show", short_help="Print the theme tree, definitions and pattern counts.")
 @click.argument("path", required=False, type=InputFile())
 @click.option("--brief", is_flag=True, help="Only the tree, without definitions.")
 @pass_project
@@ -136,6 +153,64 @@ def codebook_show(project: Project, path: str | None, brief: bool) -> None:
                 click.echo(f"{pad}    {label}: {' '.join(value.split())}")
         if theme.examples:
             click.echo(f"{pad}    examples: " + "; ".join(f'"{e}"' for e in theme.examples))
+
+
+@codebook.command("add-theme", short_help="Add a theme while coding (coded by hand, no patterns).")
+@click.argument("name")
+@click.option("--coder", required=True, metavar="NAME", help="Who adds it (kept in the log).")
+@click.option("--parent", "parent_id", default=None, metavar="ID",
+              help="The folder or theme to put it under [default: top level].")
+@click.option("--id", "theme_id", default=None, metavar="ID",
+              help="Its id [default: made from the name, e.g. caring_for_carers].")
+@click.option("--description", default="", metavar="DEFINITION",
+              help="What the theme captures.")
+@pass_project
+def codebook_add_theme(project: Project, name: str, coder: str, parent_id: str | None,
+                       theme_id: str | None, description: str) -> None:
+    """Add a theme to the stored codebook, as in the workbench (inductive coding).
+
+    It has no patterns, so it is never suggested: code it by hand. `qcahp codebook
+    export` writes the codebook with it, to edit and load as the next version.
+    """
+    store = project.store()
+    if not store.themes():
+        raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    if parent_id is not None:
+        check_theme(store, parent_id)
+    theme = store.add_theme(name, coder=coder, parent_id=parent_id, theme_id=theme_id,
+                            description=description)
+    click.echo(f"Added theme {theme.id} ({store.theme_path(theme.id)}), colour {theme.color}.")
+
+
+@codebook.command("export", short_help="Write the stored codebook as YAML that loads back.")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@pass_project
+def codebook_export(project: Project, file: str | None) -> None:
+    """Write the stored codebook as YAML (to FILE, or to the terminal).
+
+    The file loads back with `qcahp codebook load`: themes added while coding, a codebook
+    imported from NVivo or MAXQDA, or patterns merged from JSONL are all in it, under
+    the ids codings refer to. Edit it (definitions, patterns, where themes sit) and load it
+    as the next version. Retired themes are left out.
+    """
+    from qualcoder_ahp.model.store import now
+    from qualcoder_ahp.reports.writers import write_private
+    from qualcoder_ahp.suggest.codebook_yaml import codebook_yaml
+
+    store = project.store()
+    cb = store.codebook()
+    if not cb.themes:
+        raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    header = (f"{cb.name}: the codebook stored in {project.path.name}, written by "
+              f"`qcahp codebook export` on {now()[:10]}.\n"
+              f"Loaded from: {cb.source or 'no file'}. Theme ids are what codings refer to: "
+              "keep them.")
+    text = codebook_yaml(cb, header)
+    if file is None:
+        click.echo(text, nl=False)
+        return
+    write_private(file, text)
+    click.echo(f"Wrote {file}: {_sizes(cb)}.", err=True)
 
 
 # --------------------------------------------------------------------------- suggest

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
+import unicodedata
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.records import Codebook, Pattern, Theme
+from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -66,9 +69,14 @@ class CodebookMixin:
                         "examples, color, codable, position, active, guid, id) "
                         "VALUES (?,?,?,?,?,?,?,?,?,1,?,?)", [*values, new_guid(), theme.id])
                     stats["themes_added"] += 1
-            for theme_id in set(existing) - keep:
+            # A theme a coder added while coding is not in the file, but its codings are
+            # the team's work: it stays until someone brings it into the file (export, edit,
+            # load) or removes its codings. One added and never used retires as usual.
+            kept = self._added_themes_in_use(set(existing) - keep)
+            for theme_id in set(existing) - keep - kept:
                 self.conn.execute("UPDATE themes SET active = 0 WHERE id = ?", [theme_id])
                 stats["themes_retired"] += 1
+            stats["themes_kept"] = len(kept)
             old = {r[0]: (r[1], r[2]) for r in
                    self.conn.execute("SELECT id, body_hash, active FROM patterns")}
             seen = set()
@@ -100,6 +108,77 @@ class CodebookMixin:
                 [codebook.name, codebook.source, hashlib.sha256(raw.encode()).hexdigest(),
                  codebook.pipeline, now()])
         return stats
+
+    def added_themes(self: Store) -> set[str]:
+        """Ids of the themes coders added while coding (here, or in a copy merged in)."""
+        from qualcoder_ahp.model.merge_store import added_theme_ids
+
+        return added_theme_ids(self.conn)
+
+    def coding_counts_by_theme(self: Store, theme_ids: Iterable[str]) -> dict[str, int]:
+        """Active codings of each of these themes, for those that have any."""
+        wanted = list(theme_ids)
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        return dict(self.conn.execute(
+            f"SELECT theme_id, COUNT(*) FROM codings WHERE active = 1 AND theme_id IN ({marks}) "
+            "GROUP BY theme_id ORDER BY theme_id", wanted).fetchall())
+
+    def _added_themes_in_use(self: Store, theme_ids: set[str]) -> set[str]:
+        return set(self.coding_counts_by_theme(theme_ids & self.added_themes()))
+
+    def add_theme(self: Store, name: str, *, coder: str, parent_id: str | None = None,
+                  description: str = "", theme_id: str | None = None) -> Theme:
+        """Add one codable theme to the stored codebook, as a coder does while coding.
+
+        Inductive coding: a theme that emerges from the data is added where the coder is,
+        without leaving the workbench. It has no patterns (so no suggestions) until someone
+        writes them; ``qcahp codebook export`` writes the stored codebook, this theme
+        included, as YAML to edit and load again. The id is ``theme_id`` or a slug of the
+        name made unique; the colour is the first of a palette not yet used. One
+        transaction with a ``theme_add`` event naming the coder, so the log says who added
+        it and when.
+
+        Raises:
+            UserError: an empty name, a name or id already in use, a bad id, or a parent
+                that is not an active theme or folder.
+        """
+        from qualcoder_ahp.model.store import new_guid
+
+        name = " ".join(name.split())
+        if not name:
+            raise UserError("a new theme needs a name")
+        with self.write():
+            rows = self.conn.execute(
+                "SELECT id, name, active, color FROM themes").fetchall()
+            for row in rows:
+                if row[1].casefold() == name.casefold() and row[2]:
+                    raise UserError(f"there is already a theme named {row[1]!r} ({row[0]})")
+            taken = {r[0] for r in rows}
+            if theme_id is None:
+                theme_id = unique_slug(name, taken)
+            elif not THEME_ID.match(theme_id):
+                raise UserError(f"bad theme id {theme_id!r}: use lower-case letters, digits, "
+                                "_ and -, starting with a letter or digit")
+            elif theme_id in taken:
+                raise UserError(f"theme id {theme_id!r} is already used in this codebook")
+            if parent_id is not None:
+                parent = self.conn.execute(
+                    "SELECT active FROM themes WHERE id = ?", [parent_id]).fetchone()
+                if not parent or not parent[0]:
+                    raise UserError(f"no theme or folder {parent_id!r} to put the new theme in")
+            used = {r[3].upper() for r in rows if r[2]}
+            color = next((c for c in PALETTE if c not in used), PALETTE[len(rows) % len(PALETTE)])
+            position = self.conn.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM themes").fetchone()[0]
+            self.conn.execute(
+                "INSERT INTO themes (parent_id, name, description, color, codable, position, "
+                "active, guid, id) VALUES (?,?,?,?,1,?,1,?,?)",
+                [parent_id, name, description.strip(), color, position, new_guid(), theme_id])
+            self.log_event(self.ensure_coder(coder), "theme_add",
+                           {"theme_id": theme_id, "name": name, "parent_id": parent_id})
+        return self.theme(theme_id)
 
     def themes(self: Store, *, include_inactive: bool = False) -> list[Theme]:
         """The theme tree in display order (parents before children, by position)."""
@@ -153,6 +232,25 @@ class CodebookMixin:
             "SELECT name, pipeline, path FROM codebooks ORDER BY id DESC LIMIT 1").fetchone()
         name, pipeline, source = row if row else ("(none)", None, None)
         return Codebook(name, tuple(self.themes()), tuple(self.patterns()), pipeline, source)
+
+
+# Paul Tol's muted and light qualitative schemes: distinct, colour-blind safe, readable on
+# a dark or light terminal. New themes take the first one not in use.
+PALETTE = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99",
+           "#999933", "#AA4499", "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF",
+           "#44BB99", "#BBCC33", "#AAAA00", "#DDDDDD")
+
+
+def unique_slug(name: str, taken: set[str]) -> str:
+    """A theme id from a name (``Caring for carers`` -> ``caring_for_carers``), unique."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:50].strip("_")
+    base = base or "theme"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base}_{n}"
+        n += 1
+    return candidate
 
 
 def _parents_first(themes: tuple[Theme, ...] | list[Theme]) -> list[Theme]:

@@ -43,6 +43,25 @@ IMPORT_BATCH = 10_000
 """Imported codings inserted per ``executemany`` (bounds the rows held at once)."""
 
 
+def added_theme_ids(conn: sqlite3.Connection) -> set[str]:
+    """Ids of the themes coders added while coding in this database (``theme_add``
+    events, made here or merged in from a copy)."""
+    ids: set[str] = set()
+    for kind, payload in conn.execute(
+            "SELECT kind, payload FROM events WHERE kind IN ('theme_add', 'merged')"):
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            continue
+        if kind == "merged":
+            if not isinstance(data, dict) or data.get("original_kind") != "theme_add":
+                continue
+            data = data.get("original")
+        if isinstance(data, dict) and isinstance(data.get("theme_id"), str):
+            ids.add(data["theme_id"])
+    return ids
+
+
 def event_key(coder: str | None, at: str, kind: str, payload: str) -> str:
     """A content key identifying one event across project copies."""
     raw = json.dumps([coder, at, kind, payload])
@@ -110,6 +129,11 @@ class MergeMixin:
         here_themes = {r[0] for r in self.conn.execute("SELECT id FROM themes")}
         missing_th = [r[0] for r in other.execute("SELECT id FROM themes ORDER BY id")
                       if r[0] not in here_themes]
+        # A theme the other coder added while coding comes along with its codings; any
+        # other theme missing here means the copies hold different codebooks.
+        added_there = added_theme_ids(other)
+        bring = [t for t in missing_th if t in added_there]
+        missing_th = [t for t in missing_th if t not in added_there]
         if missing_t or missing_th:
             parts = []
             if missing_t:
@@ -118,9 +142,10 @@ class MergeMixin:
             if missing_th:
                 parts.append("themes not in this codebook: " + ", ".join(missing_th))
             raise UserError("nothing merged; " + "; ".join(parts), path=label)
-        counts = dict.fromkeys(("coders", "codings", "codings_updated", "suggestions",
+        counts = dict.fromkeys(("themes", "coders", "codings", "codings_updated", "suggestions",
                                 "decisions", "memos", "events"), 0)
         with self.write():
+            counts["themes"] = self._merge_themes(other, bring)
             known_coders = set(self.coders())
             cmap: dict[int, int] = {}
             for oid, name in other.execute("SELECT id, name FROM coders"):
@@ -142,6 +167,33 @@ class MergeMixin:
                     extra["coding_range"] = [first, self._next_coding_id() - 1]
                 self.log_event(None, "merge", {"source": label, **counts, **extra})
         return counts
+
+    def _merge_themes(self: Store, other: sqlite3.Connection, ids: list[str]) -> int:
+        """Copy the themes the other coder added while coding (parents first, same GUIDs)."""
+        if not ids:
+            return 0
+        columns = ("id, parent_id, name, description, inclusion, exclusion, examples, color, "
+                   "codable, position, active, guid")
+        rows = {r[0]: r for r in other.execute(
+            f"SELECT {columns} FROM themes WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        here = {r[0] for r in self.conn.execute("SELECT id FROM themes")}
+        position = self.conn.execute(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM themes").fetchone()[0]
+        pending = list(ids)
+        while pending:  # parents first: a theme added under another added theme
+            ready = [i for i in pending if rows[i][1] is None or rows[i][1] in here
+                     or rows[i][1] not in rows]
+            for theme_id in ready or pending:
+                row = list(rows[theme_id])
+                if row[1] is not None and row[1] not in here:
+                    row[1] = None  # its folder is not in this codebook: top level
+                row[9] = position
+                position += 1
+                self.conn.execute(f"INSERT INTO themes ({columns}) VALUES "
+                                  f"({','.join('?' * len(row))})", row)
+                here.add(theme_id)
+            pending = [i for i in pending if i not in here]
+        return len(ids)
 
     def _next_coding_id(self: Store) -> int:
         """The id SQLite gives the next coding (no AUTOINCREMENT; we hold the write lock)."""

@@ -23,9 +23,8 @@ from typing import Any
 import yaml
 
 from qualcoder_ahp.errors import CodebookError, closest
-from qualcoder_ahp.records import Codebook, Pattern, Theme
+from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme
 
-THEME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 PATTERN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 OPERATOR = re.compile(r"^(?:[!?+*]|\{\d+\}|\{\d+,\d*\}|\{\d*,\d+\})$")
@@ -267,7 +266,8 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
         ck.error(line, "theme", "missing `id`")
         theme_id, what = f"?line{line}", f"theme at line {line}"
     elif not THEME_ID.match(theme_id):
-        ck.error(ck.line(raw, "id"), what, "id must match ^[a-z][a-z0-9_]*$")
+        ck.error(ck.line(raw, "id"), what,
+                 "id must be lower-case letters, digits, _ and - (like winding_route)")
     elif theme_id in seen:
         ck.error(ck.line(raw, "id"), what, f"duplicate theme id (first at line {seen[theme_id]})")
     else:

@@ -380,3 +380,61 @@ async def test_random_keys_never_crash_and_screen_matches_database(app):
         assert session.decisions == app.store.decisions_for(CODER, session.transcript_id)
         assert app.store.events(CODER) and app.store.integrity_ok()
         assert not [n for n in app._notifications if n.severity == "error"]
+
+
+def options_shown(app) -> list[str]:
+    """The options of the open dialog's list, as drawn."""
+    from textual.widgets import OptionList
+
+    options = app.screen.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_a_new_theme_is_made_in_the_picker_and_coded(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("down")
+        await pilot.pause()
+        target = sentence_text(screen)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"Lucky break")
+        await pilot.pause()
+        assert options_shown(app)[-1] == '+ New theme "Lucky break"'
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert 'New theme "Lucky break": where does it go?' in screen_text(app)
+        assert options_shown(app) == ["At the top level", "In Career paths"]
+        await pilot.press("down", "enter")  # "In Career paths", after "At the top level"
+        await pilot.pause()
+        await pilot.pause()
+        store = app.store
+        theme = store.theme("lucky_break")
+        assert (theme.name, theme.parent_id, theme.codable) == ("Lucky break", "career", True)
+        [coding] = store.codings(coder=CODER)
+        assert (coding.theme_id, coding.origin, coding.quote) == ("lucky_break", "manual", target)
+        assert [e["theme_id"] for e in store.events(CODER) if e["kind"] == "theme_add"] == [
+            "lucky_break"]
+        assert "Lucky break 1/1" in screen_text(app)
+        toasts = [str(t.render()) for t in app.screen.query("Toast")]
+        assert any("New theme 'Lucky break' (lucky_break, no patterns): coded." in t
+                   for t in toasts)
+        # The theme is there for the next coding, found like any other.
+        await pilot.press("down", "c")
+        await pilot.pause()
+        await pilot.press(*"lucky", "enter")
+        await pilot.pause()
+        assert [c.theme_id for c in store.codings(coder=CODER)] == ["lucky_break"] * 2
+
+
+async def test_escape_from_the_folder_choice_makes_no_theme(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_alpha(pilot)
+        await pilot.press("down", "c")
+        await pilot.pause()
+        await pilot.press(*"Half an idea", "ctrl+n")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "half_an_idea" not in {t.id for t in app.store.themes()}
+        assert not app.store.codings(coder=CODER)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from qualcoder_ahp.records import Theme
 from qualcoder_ahp.tui.session import STATUS_FILTERS
 
 if TYPE_CHECKING:
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
 
     from qualcoder_ahp.model.store import Store
     from qualcoder_ahp.tui.session import CodingSession
+
+
+TOP_LEVEL = "+top"
+"""The parent choice that puts a new theme at the top level (no theme id has a "+")."""
 
 
 class CodingDialogs:
@@ -37,19 +42,49 @@ class CodingDialogs:
 
     # ------------------------------------------------------------------ code by hand
     def action_code(self) -> None:
-        """Pick a theme by fuzzy search and code the pending span with it."""
+        """Pick a theme by fuzzy search (or name a new one) and code the pending span."""
         from qualcoder_ahp.tui.screens.modals import ThemePickerModal
 
         themes = self.store.themes()
         paths = {t.id: self.store.theme_path(t.id) for t in themes}
-        self.app.push_screen(ThemePickerModal(themes, paths, "Code the marked text with…"),
-                             self._code_with)
+        self.app.push_screen(ThemePickerModal(themes, paths, "Code the marked text with…",
+                                              allow_new=True), self._code_with)
 
     def _code_with(self, theme_id: str | None) -> None:
-        if theme_id:
+        from qualcoder_ahp.tui.screens.modals import NEW_THEME
+
+        if theme_id and theme_id.startswith(NEW_THEME):
+            self._ask_parent(theme_id[len(NEW_THEME):])
+        elif theme_id:
             coding = self._do(lambda: self.session.code(theme_id), counts=True)
             if coding is not None:
                 self.notify(f"Coded: {self.session.themes[theme_id].name}", markup=False)
+
+    # ------------------------------------------------------------------ a new theme
+    def _ask_parent(self, name: str) -> None:
+        """Where the new theme goes: the top level or one of the codebook's folders."""
+        from qualcoder_ahp.tui.screens.modals import ChoiceModal
+
+        folders = [(t.id, f"In {self.store.theme_path(t.id)}")
+                   for t in self.store.themes() if not t.codable]
+        choices = [(TOP_LEVEL, "At the top level"), *folders]
+        self.app.push_screen(ChoiceModal(f'New theme "{name}": where does it go?', choices),
+                             lambda parent: self._add_theme(name, parent))
+
+    def _add_theme(self, name: str, parent: str | None) -> None:
+        if parent is None:  # Escape: nothing made
+            return
+        # The theme is stored (with its event) before anything shows it; a refusal (a name
+        # taken meanwhile in another window) is a notification, and nothing is coded.
+        theme = self._do(lambda: self.store.add_theme(name, coder=self.coder,
+                                                      parent_id=None if parent == TOP_LEVEL else parent))
+        if not isinstance(theme, Theme):
+            return
+        self.session.refresh()
+        coding = self._do(lambda: self.session.code(theme.id), counts=True)
+        if coding is not None:
+            self.notify(f"New theme {name!r} ({theme.id}, no patterns): coded. "
+                        "`qcahp codebook export` writes it into a codebook file.", markup=False)
 
     def action_code_recent(self, number: int) -> None:
         """Code the pending span with recent theme ``number``."""

@@ -54,7 +54,8 @@ CODING_BINDINGS = [
     Binding("up", "cursor(-1)", "Sentence ▲", show=False,
             tooltip="Cursor to the previous sentence (extends a selection)"),
     Binding("v", "select", "Select", tooltip="Start/stop selecting sentences from the cursor"),
-    Binding("c", "code", "Code…", tooltip="Code the sentence or selection: pick a theme"),
+    Binding("c", "code", "Code…", tooltip="Code the sentence or selection: pick a theme, or "
+            "name a new one (ctrl+n in the picker)"),
     *_recent_bindings(),
     Binding("d", "remove", "Remove", tooltip="Remove your coding under the cursor"),
     Binding("M", "memo", "Memo", tooltip="Memo on the coding, its theme or the transcript"),

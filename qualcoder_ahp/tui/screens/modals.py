@@ -44,26 +44,44 @@ class CoderModal(ModalScreen[str]):
             self.notify("A coder needs a name.", severity="warning")
 
 
+NEW_THEME = "+new:"
+"""Prefix of a picker result that asks for a new theme with the name that follows (a theme
+id never holds a colon, so the two cannot be confused)."""
+
+
 class ThemePickerModal(ModalScreen[str | None]):
-    """Pick a theme by fuzzy search over names, paths and descriptions (rapidfuzz)."""
+    """Pick a theme by fuzzy search over names, paths and descriptions (rapidfuzz).
+
+    With ``allow_new``, what was typed can also become a new theme (inductive coding):
+    the last option reads ``+ New theme "…"`` (the only one when nothing matches), and
+    ctrl+n takes it at once. The result is then ``NEW_THEME + name``.
+    """
 
     BINDINGS = [
         Binding("escape", "dismiss_none", "Cancel", tooltip="Close without coding"),
         Binding("down", "move(1)", "Next", show=False),
         Binding("up", "move(-1)", "Previous", show=False),
+        Binding("ctrl+n", "new_theme", "New theme",
+                tooltip="Make what you typed a new theme and code with it"),
     ]
 
-    def __init__(self, themes: list[Theme], paths: dict[str, str], title: str) -> None:
+    def __init__(self, themes: list[Theme], paths: dict[str, str], title: str,
+                 allow_new: bool = False) -> None:
         super().__init__()
         self.themes = [t for t in themes if t.codable]
+        self.names = {t.name.casefold() for t in themes}
         self.paths = paths
         self.title_text = title
+        self.allow_new = allow_new
         self._choices = {t.id: f"{paths.get(t.id, t.name)} {t.id} {t.description}"
                          for t in self.themes}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text))
+            if self.allow_new:
+                yield Label(Text("Enter codes with the highlighted theme; ctrl+n makes what "
+                                 "you typed a new theme."), classes="hint")
             yield Input(placeholder="type to filter themes", id="theme-query")
             yield OptionList(id="theme-options")
 
@@ -80,7 +98,10 @@ class ThemePickerModal(ModalScreen[str | None]):
         else:
             ids = [t.id for t in self.themes]
         options.add_options([Option(Text(self.paths.get(i, i)), id=i) for i in ids])
-        if ids:
+        name = " ".join(query.split())
+        if self.allow_new and name and name.casefold() not in self.names:
+            options.add_option(Option(Text(f'+ New theme "{name}"'), id=NEW_THEME + name))
+        if options.option_count:
             options.highlighted = 0
 
     @on(Input.Changed, "#theme-query")
@@ -101,6 +122,19 @@ class ThemePickerModal(ModalScreen[str | None]):
             self.notify("No theme matches.", severity="warning")
             return
         self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    def action_new_theme(self) -> None:
+        """Ask for a new theme named as typed."""
+        if not self.allow_new:
+            return
+        name = " ".join(self.query_one("#theme-query", Input).value.split())
+        if not name:
+            self.notify("Type the new theme's name first.", severity="warning")
+        elif name.casefold() in self.names:
+            self.notify(f"There is already a theme named {name!r}.", severity="warning",
+                        markup=False)
+        else:
+            self.dismiss(NEW_THEME + name)
 
     @on(OptionList.OptionSelected, "#theme-options")
     def _selected(self, event: OptionList.OptionSelected) -> None:

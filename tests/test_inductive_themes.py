@@ -1,0 +1,258 @@
+"""Themes added while coding (inductive coding), and writing the stored codebook as YAML.
+
+A coder adds a theme where they are (the workbench's theme picker, or
+``qcahp codebook add-theme``); it is kept when a codebook file is loaded while it holds
+codings, travels with a merged copy, and ``qcahp codebook export`` writes it (and
+everything else stored) as YAML that loads back unchanged.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.records import Codebook, Pattern, Theme
+from qualcoder_ahp.suggest.codebook import check_codebook
+from qualcoder_ahp.suggest.codebook_yaml import codebook_yaml
+from tests.conftest import make_parsed
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "codebooks" / "ahp-leadership.yaml"
+
+SMALL = """\
+name: Small
+themes:
+  - id: careers
+    name: Careers
+    codable: false
+    color: "#444444"
+    children:
+      - id: luck
+        name: Luck
+        color: "#1F77B4"
+        description: Chance.
+        patterns:
+          - id: luck_word
+            regex: '\\bluck\\b'
+        exclude:
+          - id: no_luck
+            regex: "wasn't luck"
+  - id: board
+    name: Board
+    color: "#2CA02C"
+    patterns:
+      - id: board_word
+        phrase: board
+"""
+
+
+def small_store(store: Store, tmp_path: Path) -> Path:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    store.save_codebook(check_codebook(path).codebook)
+    store.add_transcript("p1", make_parsed([
+        ("Interviewer", "interviewer", "How did you get here?"),
+        ("P1", "participant", "I looked after my mother for years. Then it was luck."),
+    ]))
+    return path
+
+
+def span_of(store: Store, words: str) -> tuple[int, int]:
+    """Where ``words`` are in the first transcript's stored text."""
+    start = store.transcript_text(store.transcripts()[0].id).index(words)
+    return start, start + len(words)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --------------------------------------------------------------------------- the store
+def test_add_theme_stores_a_codable_theme_with_its_event(store: Store, tmp_path: Path) -> None:
+    small_store(store, tmp_path)
+    theme = store.add_theme("  Caring for   carers ", coder="ana", parent_id="careers")
+    assert (theme.id, theme.name, theme.parent_id, theme.codable) == (
+        "caring_for_carers", "Caring for carers", "careers", True)
+    # Its colour is one no other theme has, and it sits after every theme so far.
+    others = [t for t in store.themes() if t.id != theme.id]
+    assert theme.color not in {t.color for t in others}
+    assert theme.position > max(t.position for t in others)
+    assert [t.id for t in store.themes()] == ["careers", "luck", "caring_for_carers", "board"]
+    [event] = [e for e in store.events("ana") if e["kind"] == "theme_add"]
+    assert event["theme_id"] == "caring_for_carers" and event["parent_id"] == "careers"
+    assert store.added_themes() == {"caring_for_carers"}
+    tid = store.transcripts()[0].id
+    coding = store.code(tid, theme.id, "ana", *span_of(store, "I looked after my mother for years."))
+    assert coding.quote == "I looked after my mother for years."
+
+
+def test_add_theme_refuses_bad_requests_and_changes_nothing(store: Store,
+                                                            tmp_path: Path) -> None:
+    small_store(store, tmp_path)
+    before = [t.id for t in store.themes()]
+    for kwargs, message in (
+        ({"name": "luck"}, "already a theme named 'Luck'"),
+        ({"name": "   "}, "needs a name"),
+        ({"name": "New", "theme_id": "Bad Id"}, "bad theme id"),
+        ({"name": "New", "theme_id": "board"}, "already used"),
+        ({"name": "New", "parent_id": "nowhere"}, "no theme or folder 'nowhere'"),
+    ):
+        with pytest.raises(UserError, match=message):
+            store.add_theme(coder="ana", **kwargs)
+    assert [t.id for t in store.themes()] == before
+    assert not [e for e in store.events() if e["kind"] == "theme_add"]
+    # A second theme whose name slugs the same gets its own id.
+    assert store.add_theme("Luck!", coder="ana").id == "luck_2"
+
+
+# --------------------------------------------------------------------------- YAML export
+def test_yaml_export_of_the_shipped_codebook_reads_back_the_same() -> None:
+    shipped = check_codebook(SHIPPED).codebook
+    text = codebook_yaml(shipped, "written by a test")
+    assert text.startswith("# written by a test\n")
+    again = check_codebook_text(text)
+    assert again.themes == shipped.themes
+    assert sorted(again.patterns, key=lambda p: p.id) == sorted(shipped.patterns,
+                                                               key=lambda p: p.id)
+    assert (again.name, again.pipeline) == (shipped.name, shipped.pipeline)
+    # Regular expressions stay on one line each, as typed, for editing.
+    raw = yaml.safe_load(text)
+    assert raw["themes"][0]["children"][0]["patterns"][0]["regex"] == next(
+        p.body for p in shipped.patterns if p.id == "ntr_into_management")
+    assert "regex: |-\n" in text
+
+
+def check_codebook_text(text: str) -> Codebook:
+    path = Path("exported.yaml")
+    path.write_text(text, encoding="utf-8")
+    result = check_codebook(path)
+    assert not result.errors, result.errors
+    return result.codebook
+
+
+def test_yaml_export_keeps_scopes_units_tokens_and_refi_style_ids() -> None:
+    codebook = Codebook("Mixed", (
+        Theme("winding-route", "Winding route", None, "Line one.\nLine two.", color="#111111"),
+        Theme("2nd-career", "Second career", None, color="#222222", position=1),
+    ), (
+        Pattern("t1", "winding-route", "token", [{"LOWER": "fell"}, {"LOWER": "into"}]),
+        Pattern("p1", "winding-route", "phrase", "winding route", scope="all", unit="turn"),
+        Pattern("x1", "2nd-career", "regex", r"\bnot\b", exclude=True),
+    ))
+    again = check_codebook_text(codebook_yaml(codebook))
+    assert again.themes == codebook.themes
+    assert sorted(again.patterns, key=lambda p: p.id) == sorted(codebook.patterns,
+                                                               key=lambda p: p.id)
+
+
+# --------------------------------------------------------------------------- the commands
+def test_cli_add_theme_export_and_load_round_trip(tmp_path: Path) -> None:
+    shipped = tmp_path / "ahp.yaml"
+    shutil.copy(SHIPPED, shipped)
+    assert run("codebook", "load", str(shipped))[0] == 0
+    code, out, err = run("codebook", "add-theme", "Caring for carers", "--coder", "ana",
+                         "--parent", "career_pathways", "--description", "Unpaid care.")
+    assert code == 0, err
+    assert out == ("Added theme caring_for_carers (Career pathways / Caring for carers), "
+                   "colour #77AADD.\n")
+    code, out, err = run("codebook", "export", "mine.yaml")
+    assert code == 0 and out == "" and "Wrote mine.yaml: 16 themes" in err
+    text = Path("mine.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# AHP leadership career stories: the codebook stored in")
+    assert "- id: caring_for_carers\n" in text and "description: Unpaid care." in text
+    # Loading the exported file changes nothing; printing it is the same YAML.
+    code, out, _ = run("codebook", "load", "mine.yaml")
+    assert code == 0 and "  no changes" in out
+    printed = run("codebook", "export")[1]
+    assert "Loaded from: mine.yaml." in printed
+    assert printed.split("\nname: ", 1)[1] == text.split("\nname: ", 1)[1]
+    code, out, err = run("codebook", "add-theme", "Caring for Carers", "--coder", "bo")
+    assert code == 1 and "already a theme named 'Caring for carers'" in err
+
+
+def test_loading_a_file_keeps_added_themes_that_hold_codings(tmp_path: Path) -> None:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    assert run("codebook", "load", str(path))[0] == 0
+    store = open_store(tmp_path / "qcahp.db")
+    store.add_transcript("p1", make_parsed([("P1", "participant", "I cared for my mother.")]))
+    used = store.add_theme("Caring", coder="ana")
+    store.add_theme("Unused idea", coder="ana")
+    store.code(store.transcripts()[0].id, used.id, "ana", 0, 22)
+    store.close()
+    code, out, err = run("codebook", "load", str(path))
+    assert code == 0, err
+    assert "themes retired: unused_idea" in out
+    assert ("themes added while coding, kept (not in the file; they hold codings): "
+            "caring (1 coding)") in out
+    assert "qcahp codebook export FILE.yaml" in out
+    store = open_store(tmp_path / "qcahp.db")
+    assert {t.id for t in store.themes()} == {"careers", "luck", "board", "caring"}
+    store.close()
+
+
+def test_loading_a_file_warns_when_it_retires_coded_themes(tmp_path: Path) -> None:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    assert run("codebook", "load", str(path))[0] == 0
+    store = open_store(tmp_path / "qcahp.db")
+    store.add_transcript("p1", make_parsed([("P1", "participant", "The board listens.")]))
+    store.code(store.transcripts()[0].id, "board", "ana", 0, 18)
+    store.close()
+    without_board = SMALL.split("  - id: board\n")[0]
+    path.write_text(without_board, encoding="utf-8")
+    code, out, err = run("codebook", "load", str(path))
+    assert code == 0 and "themes retired: board" in out
+    assert "warning: retired themes that hold codings: board (1 coding)." in err
+
+
+# --------------------------------------------------------------------------- merge
+def test_merge_brings_themes_added_in_a_copy(tmp_path: Path) -> None:
+    main_path, copy_path = tmp_path / "main.db", tmp_path / "copy.db"
+    main = open_store(main_path)
+    small_store(main, tmp_path)
+    main.close()
+    shutil.copy(main_path, copy_path)
+    copy = open_store(copy_path)
+    added = copy.add_theme("Caring for carers", coder="bo", parent_id="careers")
+    child = copy.add_theme("Young carers", coder="bo", parent_id=added.id)
+    tid = copy.transcripts()[0].id
+    copy.code(tid, child.id, "bo", *span_of(copy, "I looked after my mother"))
+    copy.close()
+
+    main = open_store(main_path)
+    counts = main.merge_from(copy_path)
+    assert counts["themes"] == 2 and counts["codings"] == 1
+    assert main.theme("young_carers").parent_id == "caring_for_carers"
+    assert main.theme_guid("caring_for_carers") == open_store(copy_path).theme_guid(
+        "caring_for_carers")
+    [coding] = main.codings(coder="bo")
+    assert coding.theme_id == "young_carers"
+    assert main.added_themes() == {"caring_for_carers", "young_carers"}
+    assert not any(main.merge_from(copy_path).values())  # a second merge adds nothing
+    main.close()
+
+
+def test_merge_still_refuses_a_copy_with_another_codebook(tmp_path: Path) -> None:
+    main_path, copy_path = tmp_path / "main.db", tmp_path / "copy.db"
+    main = open_store(main_path)
+    small_store(main, tmp_path)
+    main.close()
+    shutil.copy(main_path, copy_path)
+    copy = open_store(copy_path)
+    copy.save_codebook(Codebook("Other", (*copy.themes(), Theme("foreign", "Foreign",
+                                                               position=9))))
+    copy.close()
+    main = open_store(main_path)
+    with pytest.raises(UserError, match="themes not in this codebook: foreign"):
+        main.merge_from(copy_path)
+    assert "foreign" not in {t.id for t in main.themes(include_inactive=True)}
+    main.close()
