@@ -256,3 +256,27 @@ def test_merge_still_refuses_a_copy_with_another_codebook(tmp_path: Path) -> Non
         main.merge_from(copy_path)
     assert "foreign" not in {t.id for t in main.themes(include_inactive=True)}
     main.close()
+
+
+def test_evaluate_leaves_out_themes_coded_by_hand_only(tmp_path: Path) -> None:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    assert run("codebook", "load", str(path))[0] == 0
+    store = open_store(tmp_path / "qcahp.db")
+    store.add_transcript("p1", make_parsed([
+        ("P1", "participant", "It was luck. I cared for my mother. The board listens.")]))
+    assert run("suggest")[0] == 0
+    tid = store.transcripts()[0].id
+    for suggestion in store.suggestions(transcript_id=tid):
+        store.accept(suggestion.id, "ana")
+    store.code(tid, store.add_theme("Caring", coder="ana").id, "ana",
+               *span_of(store, "I cared for my mother."))
+    store.close()
+    code, out, err = run("evaluate", "--coder", "ana")
+    assert code == 0, err
+    # Perfect on the two themes with patterns; the hand-coded theme is named, not scored
+    # as a miss (it would have halved the recall).
+    assert "micro: precision 1.000, recall 1.000, F1 1.000" in out
+    assert "caring" not in out
+    assert err.strip() == ("Note: themes with no patterns (coded by hand only), left out of "
+                           "the scores: caring")

@@ -495,10 +495,20 @@ def _ignored_warning(ignored: list[str], codebook: Any) -> str:
 
     A typo in a gold file ("serendipty") would otherwise only lower recall quietly.
     """
-    known = [t.id for t in codebook.themes if t.codable] if codebook is not None else []
+    themes = list(codebook.themes) if codebook is not None else []
+    by_hand = [t.id for t in themes if t.codable and t.id in ignored]
+    known = [t.id for t in themes if t.codable and t.id not in by_hand]
+    lines = []
+    if by_hand:
+        lines.append("Note: themes with no patterns (coded by hand only), left out of the "
+                     "scores: " + ", ".join(by_hand))
     names = []
     for theme in ignored:
+        if theme in by_hand:
+            continue
         close = closest(theme, known)
         names.append(f"{theme} (did you mean {close}?)" if close else theme)
-    return ("Warning: not codable themes of the codebook, left out of the scores: "
-            + ", ".join(names))
+    if names:
+        lines.append("Warning: not codable themes of the codebook, left out of the scores: "
+                     + ", ".join(names))
+    return "\n".join(lines)

@@ -191,8 +191,14 @@ def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
 
 
 def evaluated_themes(codebook: Codebook) -> list[str]:
-    """The codable themes of a codebook (those a suggestion or a coding can carry)."""
-    return [t.id for t in codebook.themes if t.codable]
+    """The themes a suggestion can carry: codable, with at least one pattern.
+
+    A theme coded by hand only (added while coding, or not given patterns yet) is left
+    out: its recall would be zero by construction and pull the micro figures down for
+    nothing the codebook's patterns did.
+    """
+    suggested = {p.theme_id for p in codebook.patterns if not p.exclude}
+    return [t.id for t in codebook.themes if t.codable and t.id in suggested]
 
 
 def evaluate_gold(codebook: Codebook, gold: str | Path | list[tuple[int, str, set[str]]],
