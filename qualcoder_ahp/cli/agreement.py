@@ -29,10 +29,11 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    write_output,
 )
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
-from qualcoder_ahp.reports.writers import Sheet, to_markdown, to_xlsx, write_private
+from qualcoder_ahp.reports.writers import Sheet, to_markdown, to_xlsx
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
 SHORT = {
@@ -104,8 +105,8 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         click.echo(_table(rows, columns), nl=False)
         return
     if fmt == "xlsx":
-        _xlsx(rows, columns, Path(output or ""), sheet, about)
-        click.echo(f"Wrote {_count(len(rows), noun)} to {output}", err=True)
+        write_output(output or "", _xlsx(rows, columns, sheet, about),
+                     _count(len(rows), noun))
         return
     if fmt == "table":
         heading = (f"{sheet.capitalize()}: coders {about['coders']}   unit: {about['unit']}\n"
@@ -123,8 +124,7 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         writer.writerows(rows)
         text = buffer.getvalue()
     if output:
-        write_private(output, text)
-        click.echo(f"Wrote {_count(len(rows), noun)} to {output}", err=True)
+        write_output(output, text, _count(len(rows), noun))
     else:
         click.echo(text, nl=False)
 
@@ -167,8 +167,8 @@ def _markdown(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
                               title=_title(sheet, about))])
 
 
-def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], path: Path, sheet: str,
-          about: dict[str, Any] | None) -> None:
+def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
+          about: dict[str, Any] | None) -> bytes:
     """A workbook like the other reports': bold frozen header, and an About sheet."""
     from qualcoder_ahp.reports.exports import about_sheet
 
@@ -182,7 +182,7 @@ def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], path: Path, sheet:
                  or (k.startswith("undefined") and sheet == "agreement")}
         sheets.append(about_sheet({"report": sheet, **about,
                                    **{f"column: {k}": v for k, v in notes.items()}}))
-    write_private(path, to_xlsx(sheets))
+    return to_xlsx(sheets)
 
 
 def _count(n: int, noun: str) -> str:
@@ -354,8 +354,9 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
              "text": d.text} for d in found]
     if not rows:
         note = coverage_note(corpus)
+        # With -o this is a report about the file, not data: stderr, as "Wrote ..." is.
         click.echo("No disagreements." + (f" Nothing written to {output}." if output else "")
-                   + (f" ({note})" if note else ""))
+                   + (f" ({note})" if note else ""), err=bool(output))
         return
     write_rows(rows, fmt, output, sheet="disagreements",
                about=None if terminal else _about(project, corpus.coders, unit, threshold,
@@ -416,8 +417,7 @@ def codings_export(project: Project, coder: str | None, output: str | None) -> N
     if not rows:
         header = "transcript,theme,start,end,quote,coder,origin\n"
         if output:
-            write_private(output, header)
-            click.echo(f"Wrote 0 codings to {output}", err=True)
+            write_output(output, header, "0 codings")
         else:
             click.echo(header, nl=False)
         return

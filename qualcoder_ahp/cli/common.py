@@ -15,7 +15,13 @@ import click
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
-from qualcoder_ahp.reports.writers import BINARY, SUFFIX_FORMAT, check_writable, pick_format
+from qualcoder_ahp.reports.writers import (
+    BINARY,
+    SUFFIX_FORMAT,
+    check_writable,
+    pick_format,
+    write_private,
+)
 
 DEFAULT_DB = "qcahp.db"
 
@@ -241,6 +247,30 @@ def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
     if output:
         check_writable(output)
     return fmt
+
+
+def report_written(what: str, path: str | Path, replaced: bool, tail: str = "") -> None:
+    """The one line every command prints after writing a file, on stderr.
+
+    ``Wrote <what> to <path>``, plus ``(replaced the old file)`` when a file was
+    there before, so stdout carries only data (``qcahp counts --format csv > x``
+    and ``-o x`` give the same file) and an overwritten report does not go unnoticed.
+    ``tail`` adds a sentence after it (the reconcile log's summary).
+    """
+    note = " (replaced the old file)" if replaced else ""
+    click.echo(f"Wrote {what} to {path}{note}.{' ' + tail if tail else ''}"
+               if tail else f"Wrote {what} to {path}{note}", err=True)
+
+
+def write_output(path: str | Path, data: str | bytes, what: str, tail: str = "") -> None:
+    """Write a command's output file owner-only and atomically, then say so.
+
+    See :func:`~qualcoder_ahp.reports.writers.write_private` (temporary file in the
+    same folder, then :func:`os.replace`) and :func:`report_written`.
+    """
+    replaced = Path(path).exists()
+    write_private(path, data)
+    report_written(what, path, replaced, tail)
 
 
 class InputFile(click.ParamType):

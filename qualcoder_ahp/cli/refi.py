@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project, plural, progress_bar
+from qualcoder_ahp.cli.common import Project, pass_project, plural, progress_bar, report_written
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports.writers import check_writable
 
@@ -85,8 +85,11 @@ def register(cli: click.Group) -> None:
         from qualcoder_ahp.refi import export_codebook
 
         _check_target(file, ".qdc", "a REFI-QDA codebook")
-        counts = export_codebook(project.store(), file)
-        click.echo(f"Wrote {file}: {counts['codes']} codes.")
+        store = project.store()
+        replaced = Path(file).exists()
+        counts = export_codebook(store, file)  # a temporary file, then os.replace
+        report_written(f"a REFI-QDA codebook ({_count(counts['codes'], 'codes')})", file,
+                       replaced)
 
     @refi.command("export")
     @click.argument("file", type=click.Path(dir_okay=False))
@@ -98,10 +101,12 @@ def register(cli: click.Group) -> None:
         from qualcoder_ahp.refi import export_project
 
         _check_target(file, ".qdpx", "a REFI-QDA project")
+        store = project.store()
+        replaced = Path(file).exists()
         with progress_bar("Exporting sources") as bar:
-            counts = export_project(project.store(), file, name=name, progress=bar)
+            counts = export_project(store, file, name=name, progress=bar)
         summary = ", ".join(_count(v, k) for k, v in counts.items())
-        click.echo(f"Wrote {file}: {summary}.")
+        report_written(f"a REFI-QDA project ({summary})", file, replaced)
 
     @refi.command("import")
     @click.argument("file", type=click.Path(dir_okay=False))

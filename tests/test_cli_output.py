@@ -1,0 +1,118 @@
+"""Output hygiene of the command line: where "Wrote ..." goes, safe file writes, option ranges.
+
+Every command that writes a file says so in one line on stderr (``Wrote <what> to
+<path>``, with ``(replaced the old file)`` when there was one), so stdout carries only
+data; a write that fails leaves the old file untouched; numeric options refuse values
+outside their range with a one-line usage error.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+
+import pytest
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from tests.test_reports import build_project
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "project.db"
+    store = open_store(path)
+    build_project(store)
+    store.close()
+    return path
+
+
+def run(db, *args):
+    return CliRunner().invoke(cli, ["--db", str(db), *args])
+
+
+# Every command with an output file, as (arguments before the file, file name, what).
+WRITERS = [
+    (["counts", "-o"], "counts.csv", "rows of theme counts"),
+    (["counts", "-o"], "counts.xlsx", "theme counts"),
+    (["quotes", "-o"], "quotes.md", "quotes"),
+    (["cooccurrence", "-o"], "co.json", "the co-occurrence matrix"),
+    (["chart", "counts", "-o"], "chart.svg", "a counts chart"),
+    (["agreement", "--coders", "alice,bob", "-o"], "agreement.csv", "agreement figures"),
+    (["disagreements", "--coders", "alice,bob", "-o"], "dis.xlsx", "disagreeing span"),
+    (["codings", "export", "-o"], "codings.csv", "codings"),
+    (["reconcile", "log", "-o"], "log.txt", "1 row"),
+    (["refi", "export-codebook"], "book.qdc", "a REFI-QDA codebook (5 codes)"),
+    (["refi", "export"], "project.qdpx", "a REFI-QDA project (5 codes"),
+]
+
+
+@pytest.mark.parametrize(("args", "name", "what"), WRITERS, ids=[w[1] for w in WRITERS])
+def test_every_written_file_is_reported_on_stderr_and_a_replaced_one_says_so(
+        db, tmp_path, args, name, what):
+    target = tmp_path / name
+    first = run(db, *args, str(target))
+    assert first.exit_code == 0, first.output
+    assert first.stdout == ""  # data only: nothing about the file on stdout
+    line = first.stderr.splitlines()[0]
+    assert line.startswith("Wrote ") and what in line
+    assert f" to {target}" in line and "replaced" not in line
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+    target.chmod(0o644)  # a file someone widened: the new one is owner-only again
+    again = run(db, *args, str(target))
+    assert again.exit_code == 0, again.output
+    assert again.stdout == ""
+    assert f" to {target} (replaced the old file)" in again.stderr.splitlines()[0]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_no_disagreements_with_an_output_file_is_said_on_stderr(db, tmp_path):
+    out = tmp_path / "d.csv"
+    result = run(db, "disagreements", "--coders", "alice,bob", "--theme", "weapon", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"No disagreements. Nothing written to {out}.")
+
+
+def _failing_writes(monkeypatch):
+    """Make every file write stop half-way with a full disk."""
+    real = os.fdopen
+
+    class Half:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            self.handle.write(data[:5])
+            self.handle.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: Half(real(fd, *a, **k)))
+
+
+@pytest.mark.parametrize("name", ["counts.csv", "counts.xlsx", "agreement.md"])
+def test_a_failed_write_leaves_the_old_file_whole(db, tmp_path, monkeypatch, name):
+    target = tmp_path / name
+    args = (["agreement", "--coders", "alice,bob"] if name.startswith("agreement")
+            else ["counts"])
+    assert run(db, *args, "-o", str(target)).exit_code == 0
+    good = target.read_bytes()
+    assert len(good) > 100
+
+    _failing_writes(monkeypatch)
+    result = run(db, *args, "-o", str(target))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {target}: cannot write the output file "
+                             "(No space left on device)\n")
+    assert target.read_bytes() == good  # not truncated to the 5 bytes written
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
