@@ -116,3 +116,57 @@ def test_a_failed_write_leaves_the_old_file_whole(db, tmp_path, monkeypatch, nam
                              "(No space left on device)\n")
     assert target.read_bytes() == good  # not truncated to the 5 bytes written
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("value", ["0", "-0.5", "1.5", "nan", "inf"])
+def test_agreement_threshold_outside_0_1_is_a_usage_error(db, value):
+    for command in ("agreement", "disagreements"):
+        result = run(db, command, "--coders", "alice,bob", "--unit", "segment",
+                     "--threshold", value)
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and "--threshold" in lines[0] and "0<x<=1" in lines[0]
+
+
+def test_agreement_threshold_of_one_and_a_small_one_are_taken(db):
+    for value in ("1", "0.01"):
+        result = run(db, "agreement", "--coders", "alice,bob", "--unit", "segment",
+                     "--threshold", value)
+        assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["suggest", "--processes", "0"], "--processes"),
+    (["decide", "1", "accept", "--coder", "ana", "--start", "-1"], "--start"),
+    (["decide", "1", "accept", "--coder", "ana", "--end", "-3"], "--end"),
+    (["decide", "0", "reject", "--coder", "ana"], "SUGGESTION_ID"),
+])
+def test_other_numeric_options_refuse_values_out_of_range(db, args, option):
+    result = run(db, *args)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and option in lines[0] and "not in the range" in lines[0]
+
+
+def test_evaluate_gold_without_a_project_points_at_codebook(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"sentence": "I got the job by chance.", "themes": ["serendipity"]}\n',
+                    encoding="utf-8")
+    missing = tmp_path / "none.db"
+    result = run(missing, "evaluate", "--gold", str(gold))
+    assert result.exit_code == 1
+    assert "--codebook FILE" in result.stderr
+    assert "qcahp import" not in result.stderr  # transcripts are not what is missing
+    assert not missing.exists()
+
+
+def test_evaluate_gold_with_a_project_without_codebook_points_at_codebook(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"sentence": "I got the job by chance.", "themes": ["serendipity"]}\n',
+                    encoding="utf-8")
+    path = tmp_path / "empty.db"
+    open_store(path).close()
+    result = run(path, "evaluate", "--gold", str(gold))
+    assert result.exit_code == 1
+    assert "--codebook FILE" in result.stderr and "qcahp codebook load" in result.stderr

@@ -23,6 +23,7 @@ from typing import Any
 import click
 
 from qualcoder_ahp.cli.common import (
+    Fraction,
     Project,
     format_table,
     output_format,
@@ -204,8 +205,11 @@ def register(cli: click.Group) -> None:
 _unit = click.option("--unit", type=click.Choice(["character", "sentence", "turn", "segment"]),
                      default="character", show_default=True,
                      help="What one unit of agreement is.")
-_threshold = click.option("--threshold", type=float, default=0.9, show_default=True,
-                          help="segment unit: overlap (intersection / union) needed to match.")
+# Overlap is intersection / union: 0 would match spans that do not touch, over 1 nothing.
+_threshold = click.option("--threshold", type=Fraction(0, 1, min_open=True),
+                          default=0.9, show_default=True, metavar="X",
+                          help="segment unit: overlap (intersection / union) needed to match, "
+                               "above 0 and up to 1.")
 _theme = click.option("--theme", default=None, metavar="ID", help="Only this theme id.")
 _transcript = click.option("--transcript", default=None, metavar="NAME",
                            help="Only this transcript.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -271,6 +272,26 @@ def write_output(path: str | Path, data: str | bytes, what: str, tail: str = "")
     replaced = Path(path).exists()
     write_private(path, data)
     report_written(what, path, replaced, tail)
+
+
+class Fraction(click.FloatRange):
+    """A number in a range, as :class:`click.FloatRange`, that also refuses ``nan``.
+
+    ``nan`` compares false with every bound, so click let ``--threshold nan`` through
+    (and matched nothing); a word that is not a number reads "is not a valid number",
+    not click's "is not a valid float range".
+    """
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        """The number, once it is a finite number inside the range."""
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number in the range {self._describe_range()}.",
+                      param, ctx)
+        return number
 
 
 class InputFile(click.ParamType):
