@@ -170,3 +170,24 @@ def test_evaluate_gold_with_a_project_without_codebook_points_at_codebook(tmp_pa
     result = run(path, "evaluate", "--gold", str(gold))
     assert result.exit_code == 1
     assert "--codebook FILE" in result.stderr and "qcahp codebook load" in result.stderr
+
+
+def test_cli_import_and_refi_import_name_their_new_version_flag(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    for folder, answer in ((one, "By chance."), (two, "I planned it.")):
+        folder.mkdir()
+        (folder / "p01.txt").write_text(f"Interviewer: How?\nAnn: {answer}\n", encoding="utf-8")
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    assert run(a, "import", str(one / "p01.txt")).exit_code == 0
+    assert run(b, "import", str(two / "p01.txt")).exit_code == 0
+
+    refused = run(a, "import", str(two / "p01.txt"))
+    assert refused.exit_code == 1
+    assert "already stored; use --new-version to store this as a new version" in refused.stderr
+
+    qdpx = tmp_path / "b.qdpx"
+    assert run(b, "refi", "export", str(qdpx)).exit_code == 0
+    refused = run(a, "refi", "import", str(qdpx))
+    assert refused.exit_code == 1
+    assert "already stored; use --new-version to store this as a new version" in refused.stderr
+    assert run(a, "refi", "import", "--new-version", str(qdpx)).exit_code == 0

@@ -109,6 +109,11 @@ empty ``qcahp.db`` behind.
 """
 
 
+NEW_VERSION_ADVICE = "use --new-version to store this as a new version"
+"""The advice of a taken transcript name in ``import`` and ``refi import``, which have
+the flag (see :attr:`~qualcoder_ahp.model.store.Store.name_clash_advice`)."""
+
+
 def _creates_project() -> bool:
     """Whether the running command may create a new project database."""
     ctx = click.get_current_context(silent=True)

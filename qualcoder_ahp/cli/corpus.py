@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from qualcoder_ahp.cli.common import (
+    NEW_VERSION_ADVICE,
     Project,
     emit_json,
     emit_table,
@@ -60,6 +61,7 @@ def register(cli: click.Group) -> None:
           qcahp import p07.docx --interviewer "Dr Shah" --participant P07
         """
         store = project.store()
+        store.name_clash_advice = NEW_VERSION_ADVICE  # this command has the flag
         with progress_bar("Importing") as bar:
             report = import_paths(
                 store, paths, interviewers=interviewers, participants=participant_speakers,

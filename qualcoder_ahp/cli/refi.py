@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project, plural, progress_bar, report_written
+from qualcoder_ahp.cli.common import (
+    NEW_VERSION_ADVICE,
+    Project,
+    pass_project,
+    plural,
+    progress_bar,
+    report_written,
+)
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports.writers import check_writable
 
@@ -134,9 +141,11 @@ def register(cli: click.Group) -> None:
         from qualcoder_ahp.refi import import_file
 
         mapping = _parse_map(coder_map)
+        store = project.store()
+        store.name_clash_advice = NEW_VERSION_ADVICE  # this command has the flag
         try:
             with progress_bar("Reading sources") as bar:
-                report = import_file(project.store(), file, coder_map=mapping,
+                report = import_file(store, file, coder_map=mapping,
                                      default_coder=default_coder, new_version=new_version,
                                      dry_run=dry_run, progress=bar)
         except UserError as exc:
