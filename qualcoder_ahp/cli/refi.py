@@ -167,5 +167,5 @@ def register(cli: click.Group) -> None:
         _echo_capped("Warning", report.warnings)
         _echo_capped("Mismatch", report.mismatches)
         if report.mismatches:
-            click.echo(f"{plural(len(report.mismatches), 'selection')} not imported: their text does "
-                       "not match their quote.", err=True)
+            click.echo(f"{plural(len(report.mismatches), 'selection')} not imported: their "
+                       "text does not match their quote.", err=True)
