@@ -191,3 +191,11 @@ def test_cli_import_and_refi_import_name_their_new_version_flag(tmp_path):
     assert refused.exit_code == 1
     assert "already stored; use --new-version to store this as a new version" in refused.stderr
     assert run(a, "refi", "import", "--new-version", str(qdpx)).exit_code == 0
+
+
+def test_reconcile_log_refuses_a_suffix_no_format_has(db, tmp_path):
+    target = tmp_path / "log.foo"
+    result = run(db, "reconcile", "log", "-o", str(target))
+    assert result.exit_code == 1
+    assert "cannot tell the format from the suffix '.foo'" in result.stderr
+    assert not target.exists()  # it wrote a table under a name no program opens

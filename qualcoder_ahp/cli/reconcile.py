@@ -166,11 +166,12 @@ def log_cmd(project: Project, fmt: str | None, output: str | None, theme: str | 
     is a row of its own, its rule saying why ("consensus coding (no reconcile
     record: merged from ben.db)"); the last line counts both.
     """
-    fmt = pick_format(fmt, output, "table")
-    if fmt not in FORMATS:  # e.g. -o log.xlsx: a text table in it would not open
+    chosen = pick_format(fmt, output, "table")
+    if chosen not in FORMATS:  # e.g. -o log.xlsx: a text table in it would not open
         raise UserError(f"the reconcile log is written as a table (.txt), .csv or .json, "
-                        f"not {fmt}", path=output)
-    # As every -o: an unknown suffix or a missing folder is refused before any work.
+                        f"not {chosen}", path=output)
+    # As every -o: an unknown suffix (-o log.foo) or a missing folder is refused before
+    # any work, instead of a table written under a name no program opens.
     fmt = output_format(fmt, output, FORMATS, "table")
     filters = {k: v for k, v in (("theme", theme), ("transcript", transcript), ("rule", rule),
                                  ("by", by), ("status", status)) if v is not None}
