@@ -199,3 +199,9 @@ def test_reconcile_log_refuses_a_suffix_no_format_has(db, tmp_path):
     assert result.exit_code == 1
     assert "cannot tell the format from the suffix '.foo'" in result.stderr
     assert not target.exists()  # it wrote a table under a name no program opens
+
+
+def test_redact_names_file_missing_reads_as_everywhere_else(db, tmp_path):
+    result = run(db, "redact", "--names", str(tmp_path / "nosuch.txt"), "--all")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'nosuch.txt'}: no such file\n"
