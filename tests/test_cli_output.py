@@ -205,3 +205,28 @@ def test_redact_names_file_missing_reads_as_everywhere_else(db, tmp_path):
     result = run(db, "redact", "--names", str(tmp_path / "nosuch.txt"), "--all")
     assert result.exit_code == 1
     assert result.stderr == f"Error: {tmp_path / 'nosuch.txt'}: no such file\n"
+
+
+def test_no_disagreements_in_a_machine_format_is_an_empty_document(db, tmp_path):
+    import csv
+    import io
+    import json
+
+    args = ["disagreements", "--coders", "alice,bob", "--theme", "weapon"]
+    result = run(db, *args, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == [] and result.stderr == "No disagreements.\n"
+    result = run(db, *args, "--format", "csv")
+    header = next(csv.reader(io.StringIO(result.stdout)))
+    some = next(csv.reader(io.StringIO(run(db, "disagreements", "--coders", "alice,bob",
+                                           "--format", "csv").stdout)))
+    assert header == some  # the same columns as a list with rows
+    assert result.stderr == "No disagreements.\n"
+    assert run(db, *args).stdout == "No disagreements.\n"  # the terminal table: a sentence
+
+    old = tmp_path / "d.csv"
+    old.write_text("stale\n", encoding="utf-8")
+    result = run(db, *args, "-o", str(old))
+    assert result.stderr == (f"No disagreements. Nothing written to {old} "
+                             "(the old file is left as it was).\n")
+    assert old.read_text(encoding="utf-8") == "stale\n"

@@ -329,6 +329,11 @@ def _about(project: Project, coders: Sequence[str], unit: str, threshold: float,
             **filters, "database": str(project.path), "exported_at": now()}
 
 
+DISAGREEMENT_COLUMNS = ("transcript", "theme", "theme_name", "start", "end", "coded_by",
+                        "not_coded_by", "text", "coders", "unit")
+"""The columns of ``disagreements --format csv`` (the header of an empty list)."""
+
+
 @click.command("disagreements")
 @_coders_option
 @_unit
@@ -358,9 +363,17 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
              "text": d.text} for d in found]
     if not rows:
         note = coverage_note(corpus)
-        # With -o this is a report about the file, not data: stderr, as "Wrote ..." is.
-        click.echo("No disagreements." + (f" Nothing written to {output}." if output else "")
-                   + (f" ({note})" if note else ""), err=bool(output))
+        kept = " (the old file is left as it was)" if output and Path(output).exists() else ""
+        message = ("No disagreements." + (f" Nothing written to {output}{kept}." if output
+                                          else "") + (f" ({note})" if note else ""))
+        if output or fmt in ("json", "csv"):
+            # A report about the file, or beside machine-readable data: stderr, as
+            # "Wrote ..." is; a pipe reading JSON gets an empty list, not a sentence.
+            if not output:
+                click.echo("[]" if fmt == "json" else ",".join(DISAGREEMENT_COLUMNS))
+            click.echo(message, err=True)
+        else:
+            click.echo(message)
         return
     write_rows(rows, fmt, output, sheet="disagreements",
                about=None if terminal else _about(project, corpus.coders, unit, threshold,
