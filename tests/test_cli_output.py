@@ -230,3 +230,30 @@ def test_no_disagreements_in_a_machine_format_is_an_empty_document(db, tmp_path)
     assert result.stderr == (f"No disagreements. Nothing written to {old} "
                              "(the old file is left as it was).\n")
     assert old.read_text(encoding="utf-8") == "stale\n"
+
+
+@pytest.mark.parametrize("args", [
+    ["counts", "--format", "csv", "-o"],
+    ["quotes", "--format", "md", "-o"],
+    ["agreement", "--coders", "alice,bob", "--format", "csv", "-o"],
+    ["reconcile", "log", "--format", "json", "-o"],
+    ["codings", "export", "-o"],
+])
+def test_the_project_database_is_never_an_output_file(db, args):
+    before = db.read_bytes()
+    result = run(db, *args, str(db))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {db}: that is the project database: give the output "
+                             "another file name\n")
+    assert db.read_bytes() == before
+    assert run(db, "counts").exit_code == 0  # still a project
+
+
+def test_refi_export_refuses_the_project_database(tmp_path):
+    path = tmp_path / "study.qdpx"  # a project database under a .qdpx name
+    store = open_store(path)
+    build_project(store)
+    store.close()
+    result = run(path, "refi", "export", str(path))
+    assert result.exit_code == 1 and "that is the project database" in result.stderr
+    assert run(path, "counts").exit_code == 0

@@ -230,6 +230,8 @@ def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
         UserError: an unknown suffix, a format this command cannot write, a binary
             format without ``-o``, or an output path that cannot be written.
     """
+    if output:
+        refuse_project_database(output)  # before the suffix: that is the real slip
     suffix = Path(output).suffix.lower() if output else ""
     known = ", ".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
     # Only point at --format where the command has one (`codings export` writes CSV only).
@@ -268,12 +270,33 @@ def report_written(what: str, path: str | Path, replaced: bool, tail: str = "") 
                if tail else f"Wrote {what} to {path}{note}", err=True)
 
 
+def refuse_project_database(path: str | Path) -> None:
+    """Refuse an output file that is the project database (or its WAL/SHM side files).
+
+    ``qcahp counts --format csv -o qcahp.db`` replaced the whole project with a CSV
+    table: a slip of the tab key cost every coding.
+
+    Raises:
+        UserError: ``path`` names the database this command works on.
+    """
+    ctx = click.get_current_context(silent=True)
+    project = ctx.find_object(Project) if ctx is not None else None
+    if project is None:
+        return
+    target = Path(path).resolve()
+    db = project.path.resolve()
+    if target in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        raise UserError("that is the project database: give the output another file name",
+                        path=str(path))
+
+
 def write_output(path: str | Path, data: str | bytes, what: str, tail: str = "") -> None:
     """Write a command's output file owner-only and atomically, then say so.
 
     See :func:`~qualcoder_ahp.reports.writers.write_private` (temporary file in the
     same folder, then :func:`os.replace`) and :func:`report_written`.
     """
+    refuse_project_database(path)
     replaced = Path(path).exists()
     write_private(path, data)
     report_written(what, path, replaced, tail)

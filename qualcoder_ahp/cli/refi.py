@@ -12,6 +12,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    refuse_project_database,
     report_written,
 )
 from qualcoder_ahp.errors import UserError
@@ -52,6 +53,7 @@ def _check_target(file: str, suffix: str, what: str) -> None:
     """
     if Path(file).suffix.lower() != suffix:
         raise UserError(f"{what} is written as {suffix}: give a FILE{suffix} name", path=file)
+    refuse_project_database(file)  # a project kept as study.qdpx must not be overwritten
     check_writable(file)
 
 
