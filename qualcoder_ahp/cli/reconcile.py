@@ -140,8 +140,9 @@ def reconcile_group() -> None:
 @reconcile_group.command("log")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: from the -o suffix, else table).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (owner-only; CSV starts with a BOM for Excel).")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE (owner-only) instead of the terminal; CSV starts with a "
+                   "BOM for Excel.")
 @click.option("--theme", default=None, metavar="ID",
               help="Only this theme (a folder: every theme under it).")
 @click.option("--transcript", default=None, metavar="NAME|ID",
