@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -265,9 +266,8 @@ def report_written(what: str, path: str | Path, replaced: bool, tail: str = "") 
     and ``-o x`` give the same file) and an overwritten report does not go unnoticed.
     ``tail`` adds a sentence after it (the reconcile log's summary).
     """
-    note = " (replaced the old file)" if replaced else ""
-    click.echo(f"Wrote {what} to {path}{note}.{' ' + tail if tail else ''}"
-               if tail else f"Wrote {what} to {path}{note}", err=True)
+    line = f"Wrote {what} to {path}" + (" (replaced the old file)" if replaced else "")
+    click.echo(f"{line}. {tail}" if tail else line, err=True)
 
 
 def refuse_project_database(path: str | Path) -> None:
@@ -285,7 +285,8 @@ def refuse_project_database(path: str | Path) -> None:
         return
     target = Path(path).resolve()
     db = project.path.resolve()
-    if target in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+    same = target.exists() and db.exists() and os.path.samefile(target, db)  # a hard link
+    if same or target in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         raise UserError("that is the project database: give the output another file name",
                         path=str(path))
 
