@@ -149,6 +149,12 @@ def test_other_numeric_options_refuse_values_out_of_range(db, args, option):
     assert len(lines) == 1 and option in lines[0] and "not in the range" in lines[0]
 
 
+def test_processes_beyond_the_cores_is_a_usage_error(db):
+    result = run(db, "suggest", "--processes", str((os.cpu_count() or 1) + 1))
+    assert result.exit_code == 2
+    assert "--processes" in result.stderr and "not in the range 1<=x<=" in result.stderr
+
+
 def test_evaluate_gold_without_a_project_points_at_codebook(tmp_path):
     gold = tmp_path / "gold.jsonl"
     gold.write_text('{"sentence": "I got the job by chance.", "themes": ["serendipity"]}\n',

@@ -6,6 +6,7 @@ a Python form that the workbench and the tests call as well.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -142,7 +143,8 @@ def codebook_show(project: Project, path: str | None, brief: bool) -> None:
 @click.command()
 @click.option("--transcript", "names", multiple=True, metavar="NAME",
               help="Only this transcript (repeatable).")
-@click.option("--processes", type=click.IntRange(min=1), default=None, metavar="N",
+# More processes than cores only adds spaCy copies (each a few hundred MB) that wait.
+@click.option("--processes", type=click.IntRange(1, max(os.cpu_count() or 1, 1)), default=None, metavar="N",
               help="Processes to use: this one runs the regular expressions, the others "
                    "tokenise [default: 2 for large uncached corpora when a second core is "
                    "idle, else 1].")
