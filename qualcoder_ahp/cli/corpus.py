@@ -176,6 +176,8 @@ def register(cli: click.Group) -> None:
         with_transcripts = {t.participant for t in store.transcripts()}
         waiting = [code for code in codes if code not in with_transcripts]
         if waiting and with_transcripts:
-            # Usually a typo or a file name that differs from the id in the CSV.
-            click.echo(f"note: no transcript yet for {len(waiting)} of them: "
-                       + ", ".join(waiting[:10]) + (" ..." if len(waiting) > 10 else ""))
+            # Usually a typo or a file name that differs from the id in the CSV. On
+            # stderr in yellow, as import's notes are.
+            click.secho(f"note: no transcript yet for {len(waiting)} of them: "
+                        + ", ".join(waiting[:10]) + (" ..." if len(waiting) > 10 else ""),
+                        fg="yellow", err=True)
