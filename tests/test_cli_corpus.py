@@ -190,7 +190,7 @@ def test_participants_csv(tmp_path: Path) -> None:
     result = run("participants", "import", str(csv_file))
     assert result.exit_code == 0, result.output
     assert "2 participants updated" in result.stdout
-    assert "note: no transcript yet for 1 of them: P02" in result.stdout
+    assert "note: no transcript yet for 1 of them: P02" in result.stderr
     with open_store(db_path()) as store:
         assert store.participants() == {
             "P02": {"profession": "dietitian", "seniority": "head of service",

@@ -112,7 +112,7 @@ def test_quotes_docx_reports_codings_and_the_passages_word_prints(db, tmp_path):
     assert (codings, len(quoted)) == (6, 4)  # alice, bob and consensus share one passage
     assert result.stderr == f"Wrote 6 quotes (4 passages) to {word}\n"
     one = run(db, "quotes", "--theme", "mandate", "--coder", "bob", "-o", str(word))
-    assert one.stderr == f"Wrote 1 quote (1 passage) to {word}\n"
+    assert one.stderr == f"Wrote 1 quote (1 passage) to {word} (replaced the old file)\n"
     csv_out = run(db, "quotes", "--theme", "serendipity", "-o", str(tmp_path / "q.csv"))
     assert csv_out.stderr == f"Wrote 6 quotes to {tmp_path / 'q.csv'}\n"  # one row per coding
 

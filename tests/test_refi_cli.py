@@ -25,12 +25,14 @@ def test_export_both_then_import(tmp_path: Path) -> None:
     store.close()
     result = _run("--db", str(source_db), "refi", "export-codebook", "book.qdc")
     assert result.exit_code == 0, result.output
-    assert result.output == "Wrote book.qdc: 4 codes.\n"
+    assert result.stdout == ""  # stdout carries data only; the report line is on stderr
+    assert result.stderr == "Wrote a REFI-QDA codebook (4 codes) to book.qdc\n"
     validate_both(Path("book.qdc").read_bytes(), "Codebook.xsd")
     result = _run("--db", str(source_db), "refi", "export", "project.qdpx")
     assert result.exit_code == 0, result.output
-    assert ("Wrote project.qdpx: 5 codes, 2 users, 2 sources, 6 selections, 4 notes, 3 cases, "
-            "2 variables.") in result.output
+    assert result.stdout == ""
+    assert result.stderr == ("Wrote a REFI-QDA project (5 codes, 2 users, 2 sources, "
+                             "6 selections, 4 notes, 3 cases, 2 variables) to project.qdpx\n")
     assert stat.S_IMODE(Path("project.qdpx").stat().st_mode) == 0o600
     with zipfile.ZipFile("project.qdpx") as archive:
         validate_both(archive.read("project.qde"), "Project.xsd")

@@ -96,7 +96,7 @@ def test_same_content_is_a_no_op_and_new_content_needs_new_version(coded):
             ("Asha", "participant", "I fell into management by chance. Then I stayed."),
         ]), participant="P01")
     assert not created and again.id == info.id
-    with pytest.raises(UserError, match="new-version"):
+    with pytest.raises(UserError, match="already stored; import it as a new version"):
         store.add_transcript("asha", parsed)
     v2, created = store.add_transcript("asha", parsed, new_version=True)
     assert created and v2.version == 2

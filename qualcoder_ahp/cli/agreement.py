@@ -23,16 +23,18 @@ from typing import Any
 import click
 
 from qualcoder_ahp.cli.common import (
+    Fraction,
     Project,
     format_table,
     output_format,
     pass_project,
     plural,
     progress_bar,
+    write_output,
 )
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
-from qualcoder_ahp.reports.writers import Sheet, to_markdown, to_xlsx, write_private
+from qualcoder_ahp.reports.writers import Sheet, to_markdown, to_xlsx
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
 SHORT = {
@@ -104,8 +106,8 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         click.echo(_table(rows, columns), nl=False)
         return
     if fmt == "xlsx":
-        _xlsx(rows, columns, Path(output or ""), sheet, about)
-        click.echo(f"Wrote {_count(len(rows), noun)} to {output}", err=True)
+        write_output(output or "", _xlsx(rows, columns, sheet, about),
+                     _count(len(rows), noun))
         return
     if fmt == "table":
         heading = (f"{sheet.capitalize()}: coders {about['coders']}   unit: {about['unit']}\n"
@@ -123,8 +125,7 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         writer.writerows(rows)
         text = buffer.getvalue()
     if output:
-        write_private(output, text)
-        click.echo(f"Wrote {_count(len(rows), noun)} to {output}", err=True)
+        write_output(output, text, _count(len(rows), noun))
     else:
         click.echo(text, nl=False)
 
@@ -167,8 +168,8 @@ def _markdown(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
                               title=_title(sheet, about))])
 
 
-def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], path: Path, sheet: str,
-          about: dict[str, Any] | None) -> None:
+def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
+          about: dict[str, Any] | None) -> bytes:
     """A workbook like the other reports': bold frozen header, and an About sheet."""
     from qualcoder_ahp.reports.exports import about_sheet
 
@@ -182,7 +183,7 @@ def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], path: Path, sheet:
                  or (k.startswith("undefined") and sheet == "agreement")}
         sheets.append(about_sheet({"report": sheet, **about,
                                    **{f"column: {k}": v for k, v in notes.items()}}))
-    write_private(path, to_xlsx(sheets))
+    return to_xlsx(sheets)
 
 
 def _count(n: int, noun: str) -> str:
@@ -204,8 +205,11 @@ def register(cli: click.Group) -> None:
 _unit = click.option("--unit", type=click.Choice(["character", "sentence", "turn", "segment"]),
                      default="character", show_default=True,
                      help="What one unit of agreement is.")
-_threshold = click.option("--threshold", type=float, default=0.9, show_default=True,
-                          help="segment unit: overlap (intersection / union) needed to match.")
+# Overlap is intersection / union: 0 would match spans that do not touch, over 1 nothing.
+_threshold = click.option("--threshold", type=Fraction(0, 1, min_open=True),
+                          default=0.9, show_default=True, metavar="X",
+                          help="segment unit: overlap (intersection / union) needed to match, "
+                               "above 0 and up to 1.")
 _theme = click.option("--theme", default=None, metavar="ID", help="Only this theme id.")
 _transcript = click.option("--transcript", default=None, metavar="NAME",
                            help="Only this transcript.")
@@ -325,6 +329,11 @@ def _about(project: Project, coders: Sequence[str], unit: str, threshold: float,
             **filters, "database": str(project.path), "exported_at": now()}
 
 
+DISAGREEMENT_COLUMNS = ("transcript", "theme", "theme_name", "start", "end", "coded_by",
+                        "not_coded_by", "text", "coders", "unit")
+"""The columns of ``disagreements --format csv`` (the header of an empty list)."""
+
+
 @click.command("disagreements")
 @_coders_option
 @_unit
@@ -354,8 +363,17 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
              "text": d.text} for d in found]
     if not rows:
         note = coverage_note(corpus)
-        click.echo("No disagreements." + (f" Nothing written to {output}." if output else "")
-                   + (f" ({note})" if note else ""))
+        kept = " (the old file is left as it was)" if output and Path(output).exists() else ""
+        message = ("No disagreements." + (f" Nothing written to {output}{kept}." if output
+                                          else "") + (f" ({note})" if note else ""))
+        if output or fmt in ("json", "csv"):
+            # A report about the file, or beside machine-readable data: stderr, as
+            # "Wrote ..." is; a pipe reading JSON gets an empty list, not a sentence.
+            if not output:
+                click.echo("[]" if fmt == "json" else ",".join(DISAGREEMENT_COLUMNS))
+            click.echo(message, err=True)
+        else:
+            click.echo(message)
         return
     write_rows(rows, fmt, output, sheet="disagreements",
                about=None if terminal else _about(project, corpus.coders, unit, threshold,
@@ -416,8 +434,7 @@ def codings_export(project: Project, coder: str | None, output: str | None) -> N
     if not rows:
         header = "transcript,theme,start,end,quote,coder,origin\n"
         if output:
-            write_private(output, header)
-            click.echo(f"Wrote 0 codings to {output}", err=True)
+            write_output(output, header, "0 codings")
         else:
             click.echo(header, nl=False)
         return

@@ -6,6 +6,7 @@ a Python form that the workbench and the tests call as well.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -217,7 +218,8 @@ def codebook_export(project: Project, file: str | None) -> None:
 @click.command()
 @click.option("--transcript", "names", multiple=True, metavar="NAME",
               help="Only this transcript (repeatable).")
-@click.option("--processes", type=int, default=None, metavar="N",
+# More processes than cores only adds spaCy copies (each a few hundred MB) that wait.
+@click.option("--processes", type=click.IntRange(1, max(os.cpu_count() or 1, 1)), default=None, metavar="N",
               help="Processes to use: this one runs the regular expressions, the others "
                    "tokenise [default: 2 for large uncached corpora when a second core is "
                    "idle, else 1].")
@@ -304,11 +306,13 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
 
 
 @click.command()
-@click.argument("suggestion_id", type=int)
+@click.argument("suggestion_id", type=click.IntRange(min=1))
 @click.argument("verdict", type=click.Choice(["accept", "reject"]))
 @click.option("--coder", required=True, metavar="NAME", help="Who decides.")
-@click.option("--start", type=int, metavar="N", help="Accept with an adjusted span: its start.")
-@click.option("--end", type=int, metavar="N", help="Accept with an adjusted span: its end.")
+@click.option("--start", type=click.IntRange(min=0), metavar="N",
+              help="Accept with an adjusted span: its start.")
+@click.option("--end", type=click.IntRange(min=0), metavar="N",
+              help="Accept with an adjusted span: its end.")
 @pass_project
 def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start: int | None,
            end: int | None) -> None:
@@ -451,7 +455,7 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
         with working(f"Comparing the suggestions with {coder}'s codings"):
             result = evaluate_coder(project.store(), coder)
     else:
-        cb = _check(codebook_path, None) if codebook_path else project.store().codebook()
+        cb = _check(codebook_path, None) if codebook_path else _stored_codebook(project)
         assert gold is not None
         with working(f"Suggesting on the sentences of {gold}"):
             result = evaluate_gold(cb, gold)
@@ -484,6 +488,25 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
                 excerpt = _excerpt(item["sentence"], 100)
                 by = f" ({', '.join(item['patterns'])})" if item.get("patterns") else ""
                 click.echo(f"  [{item['theme']}] {item['where']}{by}: {excerpt}")
+
+
+def _stored_codebook(project: Project) -> Any:
+    """The project's codebook for ``evaluate --gold``, or an error naming --codebook.
+
+    With a labelled set the project is only where the codebook comes from: the
+    general "create one with `qcahp import FILES`" sent a researcher with no
+    project off to import transcripts they do not need.
+    """
+    if not project.path.exists():
+        raise UserError("no project database here to take the codebook from: name the "
+                        "codebook file with --codebook FILE (or check --db / $QCAHP_DB)",
+                        path=str(project.path))
+    cb = project.store().codebook()
+    if not cb.patterns:
+        raise UserError("the project has no codebook patterns: name the codebook file with "
+                        "--codebook FILE, or load one with `qcahp codebook load FILE`",
+                        path=str(project.path))
+    return cb
 
 
 def _pct(value: float | None) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -15,7 +17,13 @@ import click
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
-from qualcoder_ahp.reports.writers import BINARY, SUFFIX_FORMAT, check_writable, pick_format
+from qualcoder_ahp.reports.writers import (
+    BINARY,
+    SUFFIX_FORMAT,
+    check_writable,
+    pick_format,
+    write_private,
+)
 
 DEFAULT_DB = "qcahp.db"
 
@@ -100,6 +108,11 @@ Listing and exporting commands of the same groups (``codebook show``, ``refi exp
 ``participants``) only read: in the wrong folder they say so instead of leaving an
 empty ``qcahp.db`` behind.
 """
+
+
+NEW_VERSION_ADVICE = "use --new-version to store this as a new version"
+"""The advice of a taken transcript name in ``import`` and ``refi import``, which have
+the flag (see :attr:`~qualcoder_ahp.model.store.Store.name_clash_advice`)."""
 
 
 def _creates_project() -> bool:
@@ -218,6 +231,8 @@ def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
         UserError: an unknown suffix, a format this command cannot write, a binary
             format without ``-o``, or an output path that cannot be written.
     """
+    if output:
+        refuse_project_database(output)  # before the suffix: that is the real slip
     suffix = Path(output).suffix.lower() if output else ""
     known = ", ".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
     # Only point at --format where the command has one (`codings export` writes CSV only).
@@ -241,6 +256,71 @@ def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
     if output:
         check_writable(output)
     return fmt
+
+
+def report_written(what: str, path: str | Path, replaced: bool, tail: str = "") -> None:
+    """The one line every command prints after writing a file, on stderr.
+
+    ``Wrote <what> to <path>``, plus ``(replaced the old file)`` when a file was
+    there before, so stdout carries only data (``qcahp counts --format csv > x``
+    and ``-o x`` give the same file) and an overwritten report does not go unnoticed.
+    ``tail`` adds a sentence after it (the reconcile log's summary).
+    """
+    line = f"Wrote {what} to {path}" + (" (replaced the old file)" if replaced else "")
+    click.echo(f"{line}. {tail}" if tail else line, err=True)
+
+
+def refuse_project_database(path: str | Path) -> None:
+    """Refuse an output file that is the project database (or its WAL/SHM side files).
+
+    ``qcahp counts --format csv -o qcahp.db`` replaced the whole project with a CSV
+    table: a slip of the tab key cost every coding.
+
+    Raises:
+        UserError: ``path`` names the database this command works on.
+    """
+    ctx = click.get_current_context(silent=True)
+    project = ctx.find_object(Project) if ctx is not None else None
+    if project is None:
+        return
+    target = Path(path).resolve()
+    db = project.path.resolve()
+    same = target.exists() and db.exists() and os.path.samefile(target, db)  # a hard link
+    if same or target in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        raise UserError("that is the project database: give the output another file name",
+                        path=str(path))
+
+
+def write_output(path: str | Path, data: str | bytes, what: str, tail: str = "") -> None:
+    """Write a command's output file owner-only and atomically, then say so.
+
+    See :func:`~qualcoder_ahp.reports.writers.write_private` (temporary file in the
+    same folder, then :func:`os.replace`) and :func:`report_written`.
+    """
+    refuse_project_database(path)
+    replaced = Path(path).exists()
+    write_private(path, data)
+    report_written(what, path, replaced, tail)
+
+
+class Fraction(click.FloatRange):
+    """A number in a range, as :class:`click.FloatRange`, that also refuses ``nan``.
+
+    ``nan`` compares false with every bound, so click let ``--threshold nan`` through
+    (and matched nothing); a word that is not a number reads "is not a valid number",
+    not click's "is not a valid float range".
+    """
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        """The number, once it is a finite number inside the range."""
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number in the range {self._describe_range()}.",
+                      param, ctx)
+        return number
 
 
 class InputFile(click.ParamType):

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from qualcoder_ahp.cli.common import (
+    NEW_VERSION_ADVICE,
     Project,
     emit_json,
     emit_table,
@@ -60,6 +61,7 @@ def register(cli: click.Group) -> None:
           qcahp import p07.docx --interviewer "Dr Shah" --participant P07
         """
         store = project.store()
+        store.name_clash_advice = NEW_VERSION_ADVICE  # this command has the flag
         with progress_bar("Importing") as bar:
             report = import_paths(
                 store, paths, interviewers=interviewers, participants=participant_speakers,
@@ -174,6 +176,8 @@ def register(cli: click.Group) -> None:
         with_transcripts = {t.participant for t in store.transcripts()}
         waiting = [code for code in codes if code not in with_transcripts]
         if waiting and with_transcripts:
-            # Usually a typo or a file name that differs from the id in the CSV.
-            click.echo(f"note: no transcript yet for {len(waiting)} of them: "
-                       + ", ".join(waiting[:10]) + (" ..." if len(waiting) > 10 else ""))
+            # Usually a typo or a file name that differs from the id in the CSV. On
+            # stderr in yellow, as import's notes are.
+            click.secho(f"note: no transcript yet for {len(waiting)} of them: "
+                        + ", ".join(waiting[:10]) + (" ..." if len(waiting) > 10 else ""),
+                        fg="yellow", err=True)

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import click
 
-from qualcoder_ahp.cli.common import Project, emit_table, pass_project, plural, progress_bar
+from qualcoder_ahp.cli.common import (
+    InputFile,
+    Project,
+    emit_table,
+    pass_project,
+    plural,
+    progress_bar,
+)
 
 
 def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
 
     @cli.command("redact")
-    @click.option("--names", "names_file", required=True, type=click.Path(path_type=str),
+    # InputFile: a missing file reads "FILE: no such file", as in every other command.
+    @click.option("--names", "names_file", required=True, type=InputFile(),
                   help="File of names, one per line, optionally 'name,replacement'.")
     @click.option("--transcript", "transcripts", multiple=True, metavar="NAME",
                   help="A transcript to redact (repeatable).")

@@ -23,7 +23,14 @@ from typing import Any
 
 import click
 
-from qualcoder_ahp.cli.common import Project, format_table, pass_project, plural
+from qualcoder_ahp.cli.common import (
+    Project,
+    format_table,
+    output_format,
+    pass_project,
+    plural,
+    write_output,
+)
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.reconcile_store import (
     RECONCILE_RULES,
@@ -31,7 +38,7 @@ from qualcoder_ahp.model.reconcile_store import (
     UNRECORDED,
     ReconcileRecord,
 )
-from qualcoder_ahp.reports.writers import pick_format, write_private
+from qualcoder_ahp.reports.writers import pick_format
 
 FORMATS = ("table", "csv", "json")
 COLUMNS = ("time", "by", "consensus", "compared", "theme", "theme_name", "transcript", "span",
@@ -133,8 +140,9 @@ def reconcile_group() -> None:
 @reconcile_group.command("log")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: from the -o suffix, else table).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (owner-only; CSV starts with a BOM for Excel).")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE (owner-only) instead of the terminal; CSV starts with a "
+                   "BOM for Excel.")
 @click.option("--theme", default=None, metavar="ID",
               help="Only this theme (a folder: every theme under it).")
 @click.option("--transcript", default=None, metavar="NAME|ID",
@@ -159,10 +167,13 @@ def log_cmd(project: Project, fmt: str | None, output: str | None, theme: str | 
     is a row of its own, its rule saying why ("consensus coding (no reconcile
     record: merged from ben.db)"); the last line counts both.
     """
-    fmt = pick_format(fmt, output, "table")
-    if fmt not in FORMATS:  # e.g. -o log.xlsx: a text table in it would not open
+    chosen = pick_format(fmt, output, "table")
+    if chosen not in FORMATS:  # e.g. -o log.xlsx: a text table in it would not open
         raise UserError(f"the reconcile log is written as a table (.txt), .csv or .json, "
-                        f"not {fmt}", path=output)
+                        f"not {chosen}", path=output)
+    # As every -o: an unknown suffix (-o log.foo) or a missing folder is refused before
+    # any work, instead of a table written under a name no program opens.
+    fmt = output_format(fmt, output, FORMATS, "table")
     filters = {k: v for k, v in (("theme", theme), ("transcript", transcript), ("rule", rule),
                                  ("by", by), ("status", status)) if v is not None}
     store = project.store()
@@ -186,8 +197,7 @@ def log_cmd(project: Project, fmt: str | None, output: str | None, theme: str | 
     else:
         text = _table(rows) + "\n" + line + "\n"
     if output:
-        write_private(output, text)
-        click.echo(f"Wrote {plural(len(rows), 'row')} to {output}. {line}", err=True)
+        write_output(output, text, plural(len(rows), "row"), tail=line)
     else:
         click.echo(text, nl=False)
         if fmt != "table":  # CSV and JSON stay machine-readable; the count goes to stderr

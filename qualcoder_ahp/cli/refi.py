@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project, plural, progress_bar
+from qualcoder_ahp.cli.common import (
+    NEW_VERSION_ADVICE,
+    Project,
+    pass_project,
+    plural,
+    progress_bar,
+    refuse_project_database,
+    report_written,
+)
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports.writers import check_writable
 
@@ -45,6 +53,7 @@ def _check_target(file: str, suffix: str, what: str) -> None:
     """
     if Path(file).suffix.lower() != suffix:
         raise UserError(f"{what} is written as {suffix}: give a FILE{suffix} name", path=file)
+    refuse_project_database(file)  # a project kept as study.qdpx must not be overwritten
     check_writable(file)
 
 
@@ -85,8 +94,11 @@ def register(cli: click.Group) -> None:
         from qualcoder_ahp.refi import export_codebook
 
         _check_target(file, ".qdc", "a REFI-QDA codebook")
-        counts = export_codebook(project.store(), file)
-        click.echo(f"Wrote {file}: {counts['codes']} codes.")
+        store = project.store()
+        replaced = Path(file).exists()
+        counts = export_codebook(store, file)  # a temporary file, then os.replace
+        report_written(f"a REFI-QDA codebook ({_count(counts['codes'], 'codes')})", file,
+                       replaced)
 
     @refi.command("export")
     @click.argument("file", type=click.Path(dir_okay=False))
@@ -98,10 +110,12 @@ def register(cli: click.Group) -> None:
         from qualcoder_ahp.refi import export_project
 
         _check_target(file, ".qdpx", "a REFI-QDA project")
+        store = project.store()
+        replaced = Path(file).exists()
         with progress_bar("Exporting sources") as bar:
-            counts = export_project(project.store(), file, name=name, progress=bar)
+            counts = export_project(store, file, name=name, progress=bar)
         summary = ", ".join(_count(v, k) for k, v in counts.items())
-        click.echo(f"Wrote {file}: {summary}.")
+        report_written(f"a REFI-QDA project ({summary})", file, replaced)
 
     @refi.command("import")
     @click.argument("file", type=click.Path(dir_okay=False))
@@ -129,9 +143,11 @@ def register(cli: click.Group) -> None:
         from qualcoder_ahp.refi import import_file
 
         mapping = _parse_map(coder_map)
+        store = project.store()
+        store.name_clash_advice = NEW_VERSION_ADVICE  # this command has the flag
         try:
             with progress_bar("Reading sources") as bar:
-                report = import_file(project.store(), file, coder_map=mapping,
+                report = import_file(store, file, coder_map=mapping,
                                      default_coder=default_coder, new_version=new_version,
                                      dry_run=dry_run, progress=bar)
         except UserError as exc:
@@ -153,5 +169,5 @@ def register(cli: click.Group) -> None:
         _echo_capped("Warning", report.warnings)
         _echo_capped("Mismatch", report.mismatches)
         if report.mismatches:
-            click.echo(f"{plural(len(report.mismatches), 'selection')} not imported: their text does "
-                       "not match their quote.", err=True)
+            click.echo(f"{plural(len(report.mismatches), 'selection')} not imported: their "
+                       "text does not match their quote.", err=True)

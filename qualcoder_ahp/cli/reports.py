@@ -21,6 +21,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    write_output,
 )
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
@@ -42,7 +43,6 @@ from qualcoder_ahp.reports.writers import (
     to_markdown,
     to_table,
     to_xlsx,
-    write_private,
 )
 
 TABLE_FORMATS = ("table", "csv", "xlsx", "json", "md")
@@ -68,8 +68,7 @@ def _output_options(formats: tuple[str, ...]) -> Callable[..., Any]:
 
 def _emit(content: str | bytes, output: str | None, what: str) -> None:
     if output:
-        write_private(output, content)
-        click.echo(f"Wrote {what} to {output}", err=True)
+        write_output(output, content, what)
     else:
         click.echo(content if isinstance(content, str) else content.decode(), nl=False)
 

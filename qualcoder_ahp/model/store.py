@@ -120,6 +120,11 @@ class Store(
 ):
     """Typed access to one project database."""
 
+    name_clash_advice: str = "import it as a new version of that transcript, or under another name"
+    """What :meth:`add_transcript` tells the user to do when a name is taken by other
+    text. The store cannot know how it was reached: the CLI names its ``--new-version``
+    flag, the workbench's import dialog (which has none) what can be done there."""
+
     def __init__(self, db: Database, path: Path | None) -> None:
         self.db = db
         self.path = path
@@ -360,7 +365,7 @@ class Store(
             if latest is not None and not new_version:
                 raise UserError(
                     f"a different transcript named {name!r} is already stored; "
-                    "use --new-version to store this as a new version",
+                    f"{self.name_clash_advice}",
                     path=path,
                 )
             version = (latest or 0) + 1

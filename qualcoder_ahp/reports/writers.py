@@ -4,7 +4,8 @@ Every report is first turned into one or more :class:`Sheet` objects (a name, a
 header and rows of plain values) and then written by one function per format, so
 all formats show the same numbers. Output files are created owner-only (mode
 0600) because quotes are sensitive interview data; the content is rendered in
-memory first, so a failing report never leaves a half-written file behind.
+memory first and written to a temporary file that then replaces the target, so a
+failing report never leaves a half-written file behind (nor spoils an old one).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import csv
 import io
 import os
 import re
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +66,12 @@ def pick_format(fmt: str | None, output: str | None, default: str) -> str:
 
 
 def write_private(path: str | os.PathLike[str], data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` readable by the owner only (mode 0600).
+    """Write ``data`` to ``path`` readable by the owner only (mode 0600), atomically.
+
+    The bytes go to a temporary file in the same folder, which then replaces
+    ``path`` in one step (:func:`os.replace`): a write that fails half-way (a full
+    disk, Ctrl-C, an encoding error) leaves the old file as it was, never a truncated
+    one, and no temporary file behind.
 
     Text written to a ``.csv`` file starts with a UTF-8 byte order mark: Excel
     reads a CSV without one in the machine's legacy code page, so "Zoé O’Neill"
@@ -77,21 +84,27 @@ def write_private(path: str | os.PathLike[str], data: bytes | str) -> Path:
     target = Path(path)
     if isinstance(data, str) and target.suffix.lower() == ".csv" and not data.startswith(BOM):
         data = BOM + data
+    if target.is_dir():
+        raise UserError("cannot write the output file (it is a directory)", path=str(target))
+    tmp: str | None = None
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
-            with os.fdopen(fd, "wb", closefd=False) as fh:
-                if isinstance(data, bytes):
-                    fh.write(data)
-                else:  # encoded a slice at a time: no second copy of a large report
-                    for i in range(0, len(data), WRITE_CHUNK):
-                        fh.write(data[i:i + WRITE_CHUNK].encode("utf-8"))
-        finally:
-            os.close(fd)
+        folder = target.parent if str(target.parent) else Path(".")
+        # mkstemp creates the file owner-only (0600) before any byte is in it.
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:  # encoded a slice at a time: no second copy of a large report
+                for i in range(0, len(data), WRITE_CHUNK):
+                    fh.write(data[i:i + WRITE_CHUNK].encode("utf-8"))
+        os.replace(tmp, target)
+        tmp = None
     except OSError as exc:
         raise UserError(f"cannot write the output file ({exc.strerror or exc})",
                         path=str(target)) from None
+    finally:
+        if tmp is not None:  # failed or interrupted: the old file stays, no debris
+            Path(tmp).unlink(missing_ok=True)
     return target
 
 

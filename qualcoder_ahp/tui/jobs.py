@@ -56,18 +56,39 @@ def _core(module: str) -> Any:
         raise UserError(f"{module} is not available in this build ({exc})") from None
 
 
+NAME_CLASH_ADVICE = ("rename the file to import it as another transcript (a new version "
+                     "of that interview is imported with `qcahp import --new-version FILE`)")
+"""What the import dialog says about a transcript name already taken by other text.
+The dialog has no --new-version flag to point at: renaming is what can be done here;
+storing a new version of an interview is the command line's."""
+
+_CLI_FLAG = "use --new-version"
+_CLI_FLAG_HERE = "import it with `qcahp import --new-version FILE`"
+
+
+def for_dialog(reason: str) -> str:
+    """An import failure as the dialog shows it: no flag the dialog does not have.
+
+    The store's own message takes :data:`NAME_CLASH_ADVICE`; the importer's "another
+    file of this import ... or use --new-version" names the CLI's flag, which here
+    becomes the command to run.
+    """
+    return reason.replace(_CLI_FLAG, _CLI_FLAG_HERE)
+
+
 def import_files(store_path: Path | None, paths: list[str],
                  progress: ProgressFn | None = None) -> str:
     """Import transcript files or folders into the project; returns a one-line summary."""
     importers = _core("qualcoder_ahp.importers")
     with _open(store_path) as store:
+        store.name_clash_advice = NAME_CLASH_ADVICE
         result = importers.import_paths(store, [Path(p) for p in paths],
                                         progress=_adapt(progress))
     summary = _summary("imported", result)
     failed = getattr(result, "failed", None)
     if failed:  # files that failed are reported, never raised, by the importer
         # Each reason already names its file; show a few, and how many more there are.
-        summary += "; failed: " + "; ".join(reason for _path, reason in failed[:3])
+        summary += "; failed: " + "; ".join(for_dialog(reason) for _path, reason in failed[:3])
         if len(failed) > 3:
             summary += f"; and {len(failed) - 3} more"
     return summary

@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Footer
 
 from qualcoder_ahp.reports import ReportData, attribute_matrix, theme_counts
 from qualcoder_ahp.reports.writers import cell_text
-from qualcoder_ahp.tui.screens.counts import CountsScreen
+from qualcoder_ahp.tui.screens.counts import CountsScreen, theme_label
 from tests.test_reports import build_project
 
 
@@ -30,6 +30,11 @@ def project(store):
     return store
 
 
+def _label(store, row):
+    """The first column of a core row: the theme's name, indented, as the screen cuts it."""
+    return theme_label(store.theme(row.theme_id).name, row.depth)
+
+
 async def _settle(app, pilot):
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -48,7 +53,7 @@ async def test_theme_view_matches_core_and_keys_switch(project):
         assert isinstance(screen, CountsScreen)
         rows = _cells(app)
         core = theme_counts(ReportData(project, "alice")).rows
-        assert [r[0].strip() for r in rows] == [r.theme_id for r in core]
+        assert [r[0] for r in rows] == [_label(project, r) for r in core]
         for shown, row in zip(rows, core, strict=True):
             f = row.figures
             assert shown[1:] == [str(f.codings), str(f.segments), str(f.transcripts),
@@ -76,7 +81,7 @@ async def test_theme_view_matches_core_and_keys_switch(project):
         await pilot.press("v")  # by transcript
         await _settle(app, pilot)
         assert screen.shown.columns[:2] == ["theme", "transcript"]
-        assert _cells(app)[0][:4] == ["career", "t1", "5", "1"]
+        assert _cells(app)[0][:4] == ["Career route", "t1", "5", "1"]
 
         await pilot.press("escape")
         await pilot.pause()
@@ -96,7 +101,7 @@ async def test_matrix_view_matches_core(project):
         rows = _cells(app)
         matrix = attribute_matrix(ReportData(project), "profession")
         for shown, row in zip(rows, matrix.rows, strict=False):
-            assert shown[0].strip() == row.theme_id and shown[-1] == str(row.total)
+            assert shown[0] == _label(project, row) and shown[-1] == str(row.total)
             assert [s.split(" ")[0] for s in shown[1:-1]] == [str(c.count) for c in row.cells]
         assert rows[0][1:4] == ["1 (25.0% / 50.0%)", "2 (50.0% / 66.7%)", "1 (25.0% / 50.0%)"]
         assert rows[-1] == ["column total", "2", "3", "2", "7"]
@@ -133,8 +138,8 @@ async def test_workbench_counts_key_opens_the_screen(tmp_path):
         assert app.screen.coder == "bob"
         with open_store(path) as other:
             core = theme_counts(ReportData(other, "bob")).rows
-        assert [[r[0].strip(), r[2]] for r in _cells(app)] == [
-            [r.theme_id, str(r.figures.segments)] for r in core]
+            assert [[r[0], r[2]] for r in _cells(app)] == [
+                [_label(other, r), str(r.figures.segments)] for r in core]
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, CountsScreen)

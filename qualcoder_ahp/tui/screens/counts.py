@@ -10,7 +10,7 @@ runs in a thread worker, on its own database connection for an on-disk project.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import re
 
@@ -34,6 +34,11 @@ BASE_VIEWS = ("theme", "transcript", "participant", "coder")
 _NUMERIC = re.compile(r"^\d[\d.]*( \(.*%\))?$|^$")
 
 
+NAME_WIDTH = 30
+"""Widest theme name in the fixed first column: at 80 columns the figures need the rest.
+A longer name ends in "…"; the line under the table shows it whole, with its id."""
+
+
 @dataclass(frozen=True)
 class CountsTable:
     """What the screen shows: a caption, column labels and rows of cell text."""
@@ -41,6 +46,15 @@ class CountsTable:
     caption: str
     columns: list[str]
     rows: list[list[str]]
+    themes: list[tuple[str, str] | None] = field(default_factory=list)
+    """Per row: the theme's ``(id, path of names)``, or None (a column-total row)."""
+
+
+def theme_label(name: str, depth: int) -> str:
+    """A theme's name as the first column shows it: indented by depth, cut to fit."""
+    if len(name) > NAME_WIDTH:
+        name = name[:NAME_WIDTH - 1].rstrip() + "…"
+    return "  " * depth + name
 
 
 def _texts(sheet: Sheet) -> list[list[str]]:
@@ -59,20 +73,29 @@ def counts_table(store: Store, view: str, coder: str | None) -> CountsTable:
     if view.startswith("attribute:"):
         matrix = attribute_matrix(data, view.split(":", 1)[1])
         rows = []
+        themes: list[tuple[str, str] | None] = []
         for r in matrix.rows:
             cells = [f"{c.count} ({cell_text(c.row_pct, pct=True)}% / "
                      f"{cell_text(c.col_pct, pct=True)}%)"
                      if c.row_pct is not None or c.col_pct is not None else str(c.count)
                      for c in r.cells]
-            rows.append(["  " * r.depth + r.theme_id, *cells, str(r.total)])
+            rows.append([theme_label(data.theme(r.theme_id).name, r.depth), *cells,
+                         str(r.total)])
+            themes.append((r.theme_id, r.path))
         rows.append(["column total", *map(str, matrix.column_totals), str(matrix.grand_total)])
+        themes.append(None)
         return CountsTable(
             f"Segments by {matrix.attribute} ({who}) - cell: count (row % / column %)",
-            ["theme", *matrix.columns, "total"], rows)
-    sheet = ex.counts_sheet(theme_counts(data, by=view), indent=True)
-    keep = [i for i, c in enumerate(sheet.columns) if c != "path"]  # the tree shows the path
-    return CountsTable(sheet.title, [sheet.columns[i] for i in keep],
-                       [[row[i] for i in keep] for row in _texts(sheet)])
+            ["theme", *matrix.columns, "total"], rows, themes)
+    report = theme_counts(data, by=view)
+    sheet = ex.counts_sheet(report)
+    # Names, as in the codebook, where researchers look for a theme; the id (what
+    # `qcahp ... --theme ID` takes) is on the line under the table.
+    keep = [i for i, c in enumerate(sheet.columns) if c not in ("theme", "path")]
+    rows = [[theme_label(data.theme(r.theme_id).name, r.depth), *(cells[i] for i in keep)]
+            for r, cells in zip(report.rows, _texts(sheet), strict=True)]
+    return CountsTable(sheet.title, ["theme", *(sheet.columns[i] for i in keep)], rows,
+                       [(r.theme_id, r.path) for r in report.rows])
 
 
 class CountsGrid(DataTable[object]):
@@ -107,6 +130,7 @@ class CountsScreen(FollowsStore, Screen[None]):
     DEFAULT_CSS = """
     CountsScreen #counts-caption { padding: 0 1; color: $text-muted; }
     CountsScreen DataTable { height: 1fr; }
+    CountsScreen #counts-theme { padding: 0 1; color: $text-muted; height: 1; }
     """
 
     def __init__(self, store: Store, coder: str | None = None) -> None:
@@ -131,6 +155,8 @@ class CountsScreen(FollowsStore, Screen[None]):
         # The theme (or label) column stays put while the figures scroll under it.
         yield CountsGrid(id="counts-table", zebra_stripes=True, cursor_type="row",
                          fixed_columns=1)
+        # The highlighted row's theme: its whole path of names and its id.
+        yield Label("", id="counts-theme")
         yield WorkbenchFooter()
 
     def on_mount(self) -> None:
@@ -168,6 +194,8 @@ class CountsScreen(FollowsStore, Screen[None]):
         self.shown = table
         if table.rows:
             grid.move_cursor(row=min(row, len(table.rows) - 1))
+        # Also when the cursor stays on its row (no RowHighlighted then).
+        self._show_theme(grid.cursor_row if table.rows else None)
         # Text, not markup: the caption names coders, and a name may hold brackets.
         self.query_one("#counts-caption", Label).update(Text(table.caption))
         self.call_after_refresh(self._caption_hint, table)
@@ -178,6 +206,17 @@ class CountsScreen(FollowsStore, Screen[None]):
         if self.shown is table and grid.virtual_size.width > grid.scrollable_content_region.width:
             self.query_one("#counts-caption", Label).update(
                 Text(f"{table.caption} · ← → more columns"))
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_theme(event.cursor_row)
+
+    def _show_theme(self, row: int | None) -> None:
+        """Name the highlighted row's theme in full, with its id, under the table."""
+        themes = self.shown.themes if self.shown is not None else []
+        theme = themes[row] if row is not None and 0 <= row < len(themes) else None
+        text = f"{theme[1]}  ·  id {theme[0]}" if theme else ""
+        self.query_one("#counts-theme", Label).update(Text(text))
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:
