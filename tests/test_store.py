@@ -89,7 +89,8 @@ def test_not_a_database_is_a_clear_error(tmp_path):
 
 def test_same_content_is_a_no_op_and_new_content_needs_new_version(coded):
     store, info = coded
-    parsed = make_parsed([("Asha", "participant", "I fell into management by chance. Then I stayed.")])
+    parsed = make_parsed([("Asha", "participant",
+                           "I fell into management by chance. Then I stayed.")])
     again, created = store.add_transcript(
         "asha", make_parsed([
             ("Interviewer", "interviewer", "How did you get here?"),

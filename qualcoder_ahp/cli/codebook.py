@@ -23,6 +23,7 @@ from qualcoder_ahp.cli.common import (
     plural,
     progress_bar,
     working,
+    write_output,
 )
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.reports.data import find_transcript
@@ -195,7 +196,6 @@ def codebook_export(project: Project, file: str | None) -> None:
     as the next version. Retired themes are left out.
     """
     from qualcoder_ahp.model.store import now
-    from qualcoder_ahp.reports.writers import write_private
     from qualcoder_ahp.suggest.codebook_yaml import codebook_yaml
 
     store = project.store()
@@ -210,8 +210,7 @@ def codebook_export(project: Project, file: str | None) -> None:
     if file is None:
         click.echo(text, nl=False)
         return
-    write_private(file, text)
-    click.echo(f"Wrote {file}: {_sizes(cb)}.", err=True)
+    write_output(file, text, f"the codebook ({_sizes(cb)})")
 
 
 # --------------------------------------------------------------------------- suggest
@@ -219,7 +218,8 @@ def codebook_export(project: Project, file: str | None) -> None:
 @click.option("--transcript", "names", multiple=True, metavar="NAME",
               help="Only this transcript (repeatable).")
 # More processes than cores only adds spaCy copies (each a few hundred MB) that wait.
-@click.option("--processes", type=click.IntRange(1, max(os.cpu_count() or 1, 1)), default=None, metavar="N",
+@click.option("--processes", type=click.IntRange(1, max(os.cpu_count() or 1, 1)), default=None,
+              metavar="N",
               help="Processes to use: this one runs the regular expressions, the others "
                    "tokenise [default: 2 for large uncached corpora when a second core is "
                    "idle, else 1].")

@@ -76,8 +76,9 @@ class CodingDialogs:
             return
         # The theme is stored (with its event) before anything shows it; a refusal (a name
         # taken meanwhile in another window) is a notification, and nothing is coded.
+        parent_id = None if parent == TOP_LEVEL else parent
         theme = self._do(lambda: self.store.add_theme(name, coder=self.coder,
-                                                      parent_id=None if parent == TOP_LEVEL else parent))
+                                                      parent_id=parent_id))
         if not isinstance(theme, Theme):
             return
         self.session.refresh()
