@@ -103,8 +103,10 @@ WORD_RTF = r"""{\rtf1\adeflang1025\ansi\ansicpg1252\uc1\adeff31507\deff0\stshfdb
 {\info{\author Jane Researcher}{\creatim\yr2024\mo3\dy1\hr10\min2}{\version1}}
 {\*\xmlnstbl {\xmlns1 http://schemas.microsoft.com/office/word/2003/wordml}}
 \paperw11906\paperh16838\margl1440\margr1440\margt1440\margb1440
-\pard\plain \ltrpar\ql \li0\ri0\sa160\sl259\slmult1\widctlpar\f37\fs22\lang2057 {\b\rtlch\fcs1 \af37 Interviewer:}{ How did you start?\par }
-\pard {\b Jane Doe:}{ I didn\rquote t plan it \endash  it\u8217?s a long story. The caf\'e9 was where I\'92d meet my mentor.\par }
+\pard\plain \ltrpar\ql \li0\ri0\sa160\sl259\slmult1\widctlpar\f37\fs22\lang2057
+{\b\rtlch\fcs1 \af37 Interviewer:}{ How did you start?\par }
+\pard {\b Jane Doe:}{ I didn\rquote t plan it \endash  it\u8217?s a long story.
+ The caf\'e9 was where I\'92d meet my mentor.\par }
 {\*\themedata 504b030414000600080000002100e9de0fbfff0000001c020000130000005b436f6e74656e745f}
 }"""
 
@@ -331,3 +333,19 @@ def test_cli_bad_file_in_a_batch_leaves_stored_rows_as_they_were(tmp_path: Path)
     added = [row for row in after if row not in before]
     assert all("p02" not in row and "p03" not in row for row in added)
     assert all(row in after for row in before)
+
+
+def test_pdf_whose_fonts_map_no_letters_refused(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fonts without a character map give private-use glyph codes, not letters: that
+    text layer is refused instead of stored as a transcript of boxes."""
+    from pypdf import PageObject
+
+    f = tmp_path / "glyphs.pdf"
+    f.write_bytes(pdf_bytes())
+    monkeypatch.setattr(PageObject, "extract_text",
+                        lambda self, *a, **k: "\ue001\ue002\ue003 \ue004\ue005 " * 20)
+    assert "its fonts map no letters" in refused(f)
+    monkeypatch.setattr(PageObject, "extract_text",
+                        lambda self, *a, **k: "Interviewer: Hello there.\nJane: Hi. \ue001")
+    assert [s for s, _ in texts(f)] == ["Interviewer", "Jane"]

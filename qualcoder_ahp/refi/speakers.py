@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from qualcoder_ahp.importers.blocks import text_blocks
+from qualcoder_ahp.importers.blocks import heading_text, text_blocks
 from qualcoder_ahp.importers.turns import (
     LABEL_TIME,
     UNLABELLED,
@@ -47,6 +47,7 @@ from qualcoder_ahp.importers.turns import (
     assign_roles,
     match_label,
     merge_aliases,
+    speaker_headings,
 )
 from qualcoder_ahp.records import Turn
 
@@ -107,8 +108,11 @@ def speaker_label(turn: Turn) -> str:
     :func:`~qualcoder_ahp.importers.turns.match_label` reads back exactly.
     """
     name = " ".join(turn.speaker.split())
-    if turn.time and _TIME.fullmatch(turn.time) and "\n" not in turn.time:
-        return f"[{turn.time}] {name}: "
+    # A time stored with a line break in it ("10.30\nam", from a hard-wrapped note
+    # before that was normalised at import) is written on one line, as it reads back.
+    time = " ".join(turn.time.split()) if turn.time else ""
+    if time and _TIME.fullmatch(time):
+        return f"[{time}] {name}: "
     return f"{name}: "
 
 
@@ -196,7 +200,37 @@ def text_speakers(text: str) -> set[str]:
     reads the same as the same text given to ``qcahp import`` (a ``Dee:`` line after
     ``Interviewer: ...``, one turn per line, is Dee speaking).
     """
-    return accepted_labels(text_blocks(text))
+    blocks = text_blocks(text)
+    return accepted_labels(blocks) | {name for name, _ in speaker_headings(blocks).values()}
+
+
+@dataclass(frozen=True)
+class _HeadingLabel:
+    """A ``## Jane Doe`` heading that ``qcahp import`` reads as a speaker label."""
+
+    name: str
+    time: str | None
+    rest: str = ""
+
+
+def heading_labels(text: str) -> dict[str, _HeadingLabel]:
+    """Heading text -> label, for the headings that are speakers (a short name heading
+    that repeats, as :func:`~qualcoder_ahp.importers.turns.speaker_headings` decides)."""
+    if "#" not in text:
+        return {}
+    return {heading: _HeadingLabel(name, time)
+            for heading, (name, time) in speaker_headings(text_blocks(text)).items()}
+
+
+def label_of(line: str, headings: dict[str, _HeadingLabel]) -> Any:
+    """The speaker label opening ``line``: a ``Name:`` form or a speaker heading."""
+    if not line.strip():
+        return None
+    if headings:
+        heading = heading_text(line)
+        if heading is not None:
+            return headings.get(heading)
+    return match_label(line)
 
 
 def _speakers(text: str, lines: list[tuple[int, int, Any]], ours: bool,
@@ -247,8 +281,9 @@ def strip_labels(text: str, *, ours: bool = False,
     """
     lines: list[tuple[int, int, Any]] = []  # (start, end, label or None)
     pos = 0
+    headings = heading_labels(text)
     for line in text.split("\n"):
-        label = match_label(line) if line.strip() else None
+        label = label_of(line, headings)
         lines.append((pos, pos + len(line), label))
         pos += len(line) + 1
     accepted, openers_only = _speakers(text, lines, ours, roles or ())
