@@ -311,3 +311,77 @@ def test_clock_time_broken_over_two_lines_survives_export(store, tmp_path: Path)
         assert [t.time for t in fresh.turns(got.id)] == ["10.30 am", None, None, None]
     finally:
         fresh.close()
+
+
+STAMPED = ("[00:00:05] So tell me how it began.\n[00:00:09] I started as a physio in Leeds.\n"
+           "[00:00:15] Then I moved to the board.\n")
+
+
+def test_stamped_lines_without_speakers_read_as_qcahp_import_reads_them(
+        tmp_path: Path) -> None:
+    """Lines that open with a timestamp and name nobody: one turn of no speaker per
+    line, each with its time, the stamps out of the text, as ``qcahp import`` does."""
+    (tmp_path / "s.txt").write_text(STAMPED, encoding="utf-8")
+    imported = read_transcript(tmp_path / "s.txt")
+    stripped = strip_labels(STAMPED)
+    assert stripped is not None and stripped.text == imported.text
+    assert [(t.speaker, t.role, t.time, stripped.text[t.start:t.end]) for t in stripped.turns] \
+        == [(t.speaker, t.role, t.time, imported.text[t.start:t.end]) for t in imported.turns]
+    assert [t.time for t in stripped.turns] == ["00:00:05", "00:00:09", "00:00:15"]
+    # Inside a speaker's turn a stamped line is that speaker's speech, as on import.
+    inside = strip_labels("Interviewer: Hello.\n\nJane Doe: Hi.\n[00:00:09] And then.")
+    assert inside is not None and [t.speaker for t in inside.turns] == ["Interviewer",
+                                                                         "Jane Doe"]
+
+
+@pytest.mark.parametrize("origin", ["ours", "other tool"])
+def test_time_of_a_turn_with_no_speaker_survives_export(store, tmp_path: Path,
+                                                        origin: str) -> None:
+    """A turn with no speaker label kept no time through REFI-QDA: the export wrote
+    no label for it, so a fresh import had nothing to read. The export now writes its
+    time as a stamp; our import and another tool's rewrite of the file read it back,
+    and the project that exported it still finds its own transcripts."""
+    (tmp_path / "stamps.txt").write_text(STAMPED, encoding="utf-8")
+    (tmp_path / "intro.md").write_text("[00:00:01] Welcome to the recording.\n\n"
+                                       "Interviewer: How did you start?\n\nJane: As a physio.\n",
+                                       encoding="utf-8")
+    expected = {}
+    for name in ("stamps", "intro"):
+        parsed = read_transcript(tmp_path / f"{name}.{'txt' if name == 'stamps' else 'md'}")
+        info, _ = store.add_transcript(name, parsed)
+        expected[name] = (store.transcript_text(info.id),
+                          [(t.speaker, t.role, t.start, t.end, t.time)
+                           for t in store.turns(info.id)])
+    assert expected["intro"][1][0][4] == "00:00:01"
+    store.save_codebook(Codebook("cb", (Theme("t", "Theme"),)))
+    stamps = store.transcript("stamps")
+    text = expected["stamps"][0]
+    store.code(stamps.id, "t", "ana", text.index("physio"), text.index("physio") + 6)
+    export_project(store, tmp_path / "p.qdpx")
+    path = tmp_path / "p.qdpx"
+    if origin == "other tool":  # rewritten by another tool: its origin, our text
+        with zipfile.ZipFile(path) as archive:
+            entries = {n: archive.read(n) for n in archive.namelist()}
+        entries["project.qde"] = entries["project.qde"].replace(
+            b'origin="qualcoder_ahp', b'origin="OtherTool')
+        path = tmp_path / "other.qdpx"
+        with zipfile.ZipFile(path, "w") as archive:
+            for n, data in entries.items():
+                archive.writestr(n, data)
+    with zipfile.ZipFile(path) as archive:
+        exported = archive.read(f"sources/{stamps.guid}.txt").decode("utf-8")
+    assert exported.startswith("[00:00:05] So tell me how it began.\n\n[00:00:09] ")
+    counts = table_counts(store)
+    assert import_file(store, path).nothing_added
+    assert table_counts(store) == counts
+    fresh = open_store(tmp_path / "fresh.db")
+    try:
+        report = import_file(fresh, path)
+        assert report.mismatches == []
+        for info in fresh.transcripts():
+            got = (fresh.transcript_text(info.id),
+                   [(t.speaker, t.role, t.start, t.end, t.time) for t in fresh.turns(info.id)])
+            assert got == expected[info.name]
+        assert [c.quote for c in fresh.codings()] == ["physio"]
+    finally:
+        fresh.close()
