@@ -349,3 +349,36 @@ def test_pdf_whose_fonts_map_no_letters_refused(tmp_path: Path,
     monkeypatch.setattr(PageObject, "extract_text",
                         lambda self, *a, **k: "Interviewer: Hello there.\nJane: Hi. \ue001")
     assert [s for s, _ in texts(f)] == ["Interviewer", "Jane"]
+
+
+@pytest.mark.parametrize(("encoding", "text"), [
+    ("shift_jis", "Interviewer: どうやって始めましたか？\nJane: 理学療法士として始めました。\n"),
+    ("gbk", "Interviewer: 你是怎么开始的？\nJane: 我是物理治疗师。\n"),
+    ("cp1251", "Интервьюер: Как вы начали свою карьеру?\nАнна: Я начала как физиотерапевт.\n"),
+    ("cp1253", "Interviewer: Πώς ξεκινήσατε την καριέρα σας;\nΜαρία: Ως φυσικοθεραπεύτρια.\n"),
+])
+def test_other_legacy_code_pages_refused_not_garbled(tmp_path: Path, encoding: str,
+                                                     text: str) -> None:
+    """Decoded as Windows-1252 (the last resort) these came out as accented-Latin
+    nonsense, stored as the transcript; now the encoding problem is named."""
+    f = tmp_path / "legacy.txt"
+    f.write_bytes(text.encode(encoding))
+    message = refused(f)
+    assert "Windows-1252" in message and message.endswith("save the file as UTF-8")
+
+
+@pytest.mark.parametrize("text", [
+    "Interviewer: Comment avez-vous commencé ?\nÉlodie: J'étais kinésithérapeute à "
+    "l'hôpital, puis cadre de santé. Ça a été réfléchi… «bien sûr» — voilà.\n",
+    "Interviewer: Wie haben Sie angefangen?\nJürgen: Ich war Physiotherapeut in München. "
+    "Später übernahm ich die Leitung, größer, schöner, Ärger inklusive. Grüße!\n",
+    "Interviewer: ¿Cómo empezó?\nMaría José: Empecé como fisioterapeuta en Logroño; "
+    "después fui jefa de servicio. ¡Qué años!\n",
+    "Interviewer: Como começou?\nJoão: Comecei em São Paulo; não foi fácil. Ações, "
+    "decisões, informações — eu não sabia.\n",
+])
+def test_western_cp1252_text_still_imports(tmp_path: Path, text: str) -> None:
+    f = tmp_path / "west.txt"
+    f.write_bytes(text.encode("cp1252"))
+    parsed = read_transcript(f)
+    assert parsed.text == "\n\n".join(line.split(": ", 1)[1] for line in text.splitlines())

@@ -190,8 +190,9 @@ def decode(data: bytes, *, path: str | None = None) -> str:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise ImportFailed("not text in a known encoding (UTF-8, UTF-16, cp1252)",
-                               path=path) from None
+            raise ImportFailed("not text in a known encoding (UTF-8, UTF-16, Windows-1252); "
+                               "if it is text, save the file as UTF-8", path=path) from None
+        _refuse_other_code_page(text, path)
     sample = text[:65536]
     bad = len(_BAD_CONTROLS.findall(sample))
     if bad > max(2, len(sample) // 1000):
@@ -221,6 +222,32 @@ def _refuse_mixed(data: bytes, path: str | None) -> None:
             raise ImportFailed(
                 f"mixed text encodings: line {utf8_line} is UTF-8 but line {bad_line} is not "
                 "(Latin-1 or Windows-1252?); save the whole file as UTF-8", path=path)
+
+
+# Characters that bytes 0x80-0x9F give in cp1252 but that Western text hardly uses
+# (its smart quotes, dashes, ellipsis, bullet, euro and trade mark are left out):
+# Shift-JIS, GBK or Big5 text read as cp1252 is full of them.
+_RARE_CP1252 = frozenset("\u201aƒ\u201e†‡ˆ‰Š‹ŒŽ˜š›œžŸ")
+
+
+def _refuse_other_code_page(text: str, path: str | None) -> None:
+    """Refuse text that cp1252 decodes without error but into nonsense.
+
+    cp1252 is the last resort because Windows writes Western text in it, and any
+    byte sequence but five decodes. Text in another legacy code page (Cyrillic
+    cp1251, Greek, Shift-JIS, GBK) came out as accented-Latin garbage and was stored
+    as the transcript. Western text has few accented letters among its letters and
+    almost none of the rare cp1252 punctuation.
+    """
+    sample = text[:65536]
+    rare = sum(1 for c in sample if c in _RARE_CP1252)
+    letters = [c for c in sample if c.isalpha()]
+    accented = sum(1 for c in letters if not c.isascii())
+    if (rare >= 3 and rare * 4 >= accented) or (
+            len(letters) >= 20 and accented * 100 > 35 * len(letters)):
+        raise ImportFailed(
+            "not UTF-8, and read as Windows-1252 it is nonsense (Cyrillic, Greek or East "
+            "Asian text in an old encoding?); save the file as UTF-8", path=path)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
