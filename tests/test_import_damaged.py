@@ -142,6 +142,16 @@ def test_textedit_style_rtf_imports_correctly(tmp_path: Path) -> None:
                                      "{and a \\ slash}.")]
 
 
+def test_wordpad_rtf_with_trailing_nul_and_a_long_link_imports(tmp_path: Path) -> None:
+    """WordPad ends an RTF file with a NUL byte (refused as "binary"), and a long web
+    link is a long word, not embedded data."""
+    link = "https://example.org/survey?" + "&".join(f"field{i}=value{i}" for i in range(25))
+    f = tmp_path / "wordpad.rtf"
+    f.write_bytes((r"{\rtf1\ansi\deff0{\fonttbl{\f0 Arial;}}\f0 Interviewer: See " + link
+                   + r" please.\par Jane: Done.\par}" + "\r\n").encode() + b"\x00")
+    assert texts(f) == [("Interviewer", f"See {link} please."), ("Jane", "Done.")]
+
+
 def test_rtf_binary_picture_with_braces_is_skipped(tmp_path: Path) -> None:
     # \binN data may hold any bytes, braces included: they must not count as groups.
     f = tmp_path / "pic.rtf"
@@ -166,7 +176,9 @@ RTF_DAMAGED = {
                        r"RTF control words (\rtf1"),
     # Hex data of an object in a group striprtf does not know: one 600-letter "word".
     "embedded data": (r"{\rtf1\ansi Interviewer: Hello there.\par {\unknowndest " + "0f" * 300
-                      + r"}\par Jane: Hi.\par}", "unbroken run of 600 characters"),
+                      + r"}\par Jane: Hi.\par}", "600 hex digits in a row"),
+    "unbroken run": (r"{\rtf1\ansi Interviewer: Hello there.\par {\unknowndest " + "x-" * 600
+                     + r"}\par Jane: Hi.\par}", "unbroken run of 1,200 characters"),
     "not rtf at all": (GOOD_TEXT, r"no {\rtf header"),
 }
 

@@ -260,7 +260,8 @@ def read_rtf(path: Path, max_bytes: int) -> list[Block]:
 
     data = read_bytes(path, max_bytes=max_bytes)
     check_format(data, path, ".rtf")
-    raw = decode(data, path=str(path))
+    # WordPad ends its files with a NUL byte after the closing brace: not binary data.
+    raw = decode(data.rstrip(b"\x00\r\n"), path=str(path))
     if not raw.lstrip().startswith("{\\rtf"):
         raise ImportFailed("not a valid RTF file (no {\\rtf header)", path=str(path))
     _check_rtf_braces(raw, path)
@@ -282,9 +283,12 @@ _RTF_DEBRIS = re.compile(
     r"\\(?:rtf\d|ansicpg\d+|ansi|deff\d+|fonttbl|colortbl|stylesheet|pard|par|plain|"
     r"f\d+|fs\d+|cf\d+|cb\d+|highlight\d+|lang\d+|li\d+|ri\d+|fi-?\d+|sa\d+|sb\d+|sl\d+|"
     r"ql|qc|qr|qj|b0|i0|ulnone|ul|tab|line|cell|row|trowd|intbl|uc\d|u-?\d+)(?![A-Za-z])")
-_LONGEST_WORD = 300
-"""No word of an interview is this long: a run of this many non-space characters is
-embedded data (hex of a picture or object) that was read as text."""
+_LONGEST_WORD = 1000
+"""No word of an interview is this long (a long web link is some hundreds): a run of
+this many non-space characters is embedded data that was read as text."""
+_HEX_RUN = 200
+"""A run of this many hex digits (digits and letters a-f, both) is the hex of an
+embedded picture or object, whatever its length."""
 
 
 def _line_of(text: str, pos: int) -> int:
@@ -321,6 +325,11 @@ def _check_rtf_braces(raw: str, path: Path) -> None:
             path=str(path))
 
 
+def _is_hex_data(word: str) -> bool:
+    return (all(c in "0123456789abcdefABCDEF" for c in word)
+            and any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
+
+
 def _check_rtf_text(text: str, path: Path) -> None:
     """Refuse RTF whose text is empty, control-word debris, or embedded data."""
     if not any(c.isalnum() for c in text):
@@ -332,7 +341,14 @@ def _check_rtf_text(text: str, path: Path) -> None:
         raise ImportFailed(
             f"the RTF file is damaged: RTF control words ({words}) are left in its text "
             "(RTF code saved inside a document?)", path=str(path))
-    longest = max((len(w) for w in text.split()), default=0)
+    words = text.split()
+    longest = max((len(w) for w in words), default=0)
+    hex_run = max((len(w) for w in words if len(w) >= _HEX_RUN and _is_hex_data(w)),
+                  default=0)
+    if hex_run:
+        raise ImportFailed(
+            f"the RTF file is damaged: its text holds {hex_run:,} hex digits in a row "
+            "(an embedded picture or object read as text)", path=str(path))
     if longest >= _LONGEST_WORD:
         raise ImportFailed(
             f"the RTF file is damaged: its text holds an unbroken run of {longest:,} "
