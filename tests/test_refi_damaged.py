@@ -197,3 +197,19 @@ def test_refused_import_leaves_an_existing_project_byte_for_byte(tmp_path: Path,
     result = CliRunner().invoke(cli, ["refi", "import", str(path)])
     assert result.exit_code == 1 and "cannot be unpacked" in result.stderr
     assert dump() == before
+
+
+def test_unreadable_file(project, tmp_path: Path, exported,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """No read permission was a PermissionError traceback (root reads anything, so
+    the refusal the system gives is simulated)."""
+    path = write_qdpx(tmp_path / "locked.qdpx", exported)
+    real_open = Path.open
+
+    def deny(self: Path, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", deny)
+    refused(project, path, "cannot read (Permission denied)")

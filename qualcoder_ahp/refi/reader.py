@@ -157,8 +157,11 @@ def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
         raise ImportFailed("is a folder, not a .qdc or .qdpx file", path=where)
     if not file.is_file():
         raise ImportFailed("no such file", path=where)
-    with file.open("rb") as handle:
-        magic = handle.read(4)
+    try:
+        with file.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:  # no read permission, a file on a vanished share...
+        raise ImportFailed(f"cannot read ({exc.strerror or exc})", path=where) from None
     archive: SafeZip | None = None
     if magic.startswith(b"PK"):
         if not zipfile.is_zipfile(file):
