@@ -216,6 +216,34 @@ def _zip_of(members: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+def _part_cut(make: Callable[[], bytes], part: str) -> Callable[[Path], None]:
+    """A whole zip package whose XML ``part`` is cut in half."""
+    def cut(path: Path) -> None:
+        with zipfile.ZipFile(io.BytesIO(make())) as src:
+            members = {n: src.read(n) for n in src.namelist()}
+        members[part] = members[part][: len(members[part]) // 2]
+        path.write_bytes(_zip_of(members))
+    return cut
+
+
+def _crc_broken(make: Callable[[], bytes], part: str) -> Callable[[Path], None]:
+    """A package whose ``part`` fails its CRC check (stored, one byte flipped)."""
+    def flip(path: Path) -> None:
+        with zipfile.ZipFile(io.BytesIO(make())) as src:
+            members = {n: src.read(n) for n in src.namelist()}
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as zf:
+            for name, data in members.items():
+                zf.writestr(name, data)
+        data = bytearray(buffer.getvalue())
+        at = data.index(b"PK\x03\x04")  # the first local header
+        for _ in range(list(members).index(part)):
+            at = data.index(b"PK\x03\x04", at + 4)
+        data[at + 30 + len(part) + 20] ^= 0x01
+        path.write_bytes(bytes(data))
+    return flip
+
+
 DAMAGED: dict[str, tuple[Callable[[Path], None], str]] = {
     "truncated.docx": (_half(docx_bytes), "not a valid Word .docx file (cut short or damaged)"),
     "text.docx": (_write(GOOD_TEXT), "not a Word .docx file: it holds plain text (rename it to "
@@ -229,6 +257,13 @@ DAMAGED: dict[str, tuple[Callable[[Path], None], str]] = {
                  "without a password, as .docx"),
     "other.docx": (_write(_zip_of({"hello.txt": "hi"})), "a zip package without "
                                                          "word/document.xml"),
+    "badxml.docx": (_part_cut(docx_bytes, "word/document.xml"),
+                    "not a valid Word .docx file: word/document.xml is damaged or cut short ("),
+    "crc.docx": (_crc_broken(docx_bytes, "word/document.xml"),
+                 "not a valid Word .docx file: word/document.xml cannot be unpacked (Bad CRC"),
+    # odfpy printed the broken part to the terminal, then failed with AttributeError.
+    "badxml.odt": (_part_cut(odt_bytes, "content.xml"),
+                   "not a valid OpenDocument .odt file: content.xml is damaged or cut short"),
     "text.odt": (_write(GOOD_TEXT), "not an OpenDocument .odt file: it holds plain text"),
     "truncated.odt": (_half(odt_bytes), "not a valid OpenDocument .odt file (cut short"),
     "docx.odt": (lambda p: p.write_bytes(docx_bytes()), "this is a Word .docx file, not an "
@@ -265,11 +300,13 @@ DAMAGED: dict[str, tuple[Callable[[Path], None], str]] = {
 
 
 @pytest.mark.parametrize("name", sorted(DAMAGED))
-def test_damaged_file_refused_in_one_line(tmp_path: Path, name: str) -> None:
+def test_damaged_file_refused_in_one_line(tmp_path: Path, name: str,
+                                          capfd: pytest.CaptureFixture[str]) -> None:
     make, expected = DAMAGED[name]
     path = tmp_path / name
     make(path)
     assert expected in refused(path)
+    assert capfd.readouterr().out == ""  # nothing printed besides the refusal
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "latin-1", "cp1252", "utf-8-sig"])
