@@ -147,6 +147,23 @@ def test_selection_past_the_end_is_named_and_the_rest_imported(tmp_path: Path,
         fresh.close()
 
 
+def test_reversed_selection_is_named(tmp_path: Path, exported) -> None:
+    qde = exported["project.qde"].decode("utf-8")
+    m = re.search(r'startPosition="(\d+)" endPosition="(\d+)"', qde)
+    assert m is not None
+    bad = (qde[:m.start()] + f'startPosition="{m.group(2)}" endPosition="{m.group(1)}"'
+           + qde[m.end():])
+    path = write_qdpx(tmp_path / "rev.qdpx", exported, **{"project.qde": bad.encode()})
+    fresh = open_store(tmp_path / "fresh.db")
+    try:
+        report = import_file(fresh, path)
+        assert [x.split(") ", 1)[1] for x in report.mismatches] == [
+            "is empty or reversed (its end is not after its start); not imported"]
+        assert len(fresh.codings()) == 5
+    finally:
+        fresh.close()
+
+
 def test_undefined_code_is_named_and_the_rest_imported(tmp_path: Path, exported) -> None:
     qde = exported["project.qde"].decode("utf-8")
     ref = re.search(r'<CodeRef targetGUID="([^"]+)"', qde)

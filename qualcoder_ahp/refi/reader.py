@@ -502,6 +502,11 @@ def _read_selection(selection: etree._Element, source_guid: str, source_name: st
         # match ('')", which reads like a wrong quote.
         longest = max(len(resolver.text), len(resolver.raw),
                       len(resolver.raw.encode("utf-16-le")) // 2)
+        if start >= end:
+            data.mismatches.append(
+                f"{source_name}: selection {sel_guid} [{start}, {end}) is empty or reversed "
+                "(its end is not after its start); not imported")
+            return
         if end > longest or start < 0:
             data.mismatches.append(
                 f"{source_name}: selection {sel_guid} [{start}, {end}) runs past the end of its "
