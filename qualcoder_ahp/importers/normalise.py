@@ -6,7 +6,10 @@ decoded from UTF-8 (with or without a BOM), UTF-16 LE/BE (with a BOM, or without
 one when the byte pattern is unmistakable), or cp1252 as a last resort; the BOM
 stripped; ``\\r\\n`` and lone ``\\r`` turned into ``\\n``; Unicode NFC. Files that
 are too big, empty, binary or unreadable are refused here with one line naming the
-file and the problem, before any parsing starts.
+file and the problem, before any parsing starts; so are files whose bytes show
+another format than their extension (:func:`check_format`: a PDF named ``.txt``),
+text that is part UTF-8 and part another encoding, and text in a legacy code page
+other than cp1252 (which cp1252 would turn into nonsense rather than refuse).
 """
 
 from __future__ import annotations
@@ -165,7 +168,8 @@ def decode(data: bytes, *, path: str | None = None) -> str:
     """Decode transcript bytes: BOM-marked UTF-8/UTF-16, then UTF-8, then cp1252.
 
     Raises:
-        ImportFailed: the bytes are binary (NUL or other control bytes), not text.
+        ImportFailed: the bytes are binary (NUL or other control bytes), not text;
+            or part UTF-8 and part not; or not cp1252 Western text either.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
