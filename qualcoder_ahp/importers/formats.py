@@ -1,4 +1,4 @@
-"""Readers for the structured formats: Word, OpenDocument, RTF, PDF, WebVTT, SubRip.
+"""Readers for the structured formats: Word, OpenDocument, PDF, WebVTT, SubRip (RTF: rtf.py).
 
 Each reader returns paragraph :class:`~qualcoder_ahp.importers.blocks.Block`
 objects, keeping what its format knows about speakers: a bold leading run in Word
