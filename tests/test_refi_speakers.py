@@ -20,6 +20,7 @@ from qualcoder_ahp.refi.speakers import (
     describe_speakers,
     label_text,
     read_speakers,
+    speaker_label,
     strip_labels,
     text_speakers,
 )
@@ -233,3 +234,154 @@ def test_unlabelled_turn_between_speakers_found_by_guid(store, tmp_path: Path) -
             ("ana", "changed here.\n\nIt was hard"), ("bea", "How")]
     finally:
         other.close()
+
+
+HEADED = ("## Interviewer\n\nHow did you start?\n\n## Jane Doe (00:01:10)\n\nI trained as a "
+          "physio.\n\nThen I moved.\n\n## Interviewer\n\nAnd then?\n\n## Jane Doe\n\n"
+          "I led the service.\n")
+
+
+def test_heading_speakers_read_as_qcahp_import_reads_them(store, tmp_path: Path) -> None:
+    """``## Jane Doe`` above her words: ``qcahp import`` reads a speaker, and so does
+    REFI import of the same text (it used to keep the headings as text, in
+    ``(unlabelled)`` turns)."""
+    (tmp_path / "h.md").write_text(HEADED, encoding="utf-8")
+    imported = read_transcript(tmp_path / "h.md")
+    expected = [(t.speaker, t.role, t.time, imported.text[t.start:t.end])
+                for t in imported.turns]
+    assert [s for s, _, _, _ in expected] == ["Interviewer", "Jane Doe"] * 2
+    assert text_speakers(HEADED) == {"Interviewer", "Jane Doe"}
+    stripped = strip_labels(HEADED)
+    assert stripped is not None and stripped.text == imported.text
+    assert [(t.speaker, t.role, t.time, stripped.text[t.start:t.end])
+            for t in stripped.turns] == expected
+    # Through a .qdpx from another tool, with a coding on Jane's words.
+    start = HEADED.index("physio")
+    qde = (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="{NS_PROJECT}" '
+           'name="p" origin="OtherTool"><CodeBook><Codes><Code guid="'
+           'c0000000-0000-4000-8000-000000000001" name="Career" isCodable="true"/></Codes>'
+           '</CodeBook><Sources><TextSource guid="50000000-0000-4000-8000-000000000001" '
+           'name="h" plainTextPath="internal://h.txt"><PlainTextSelection guid="'
+           f'51000000-0000-4000-8000-000000000001" name="physio" startPosition="{start}" '
+           f'endPosition="{start + 6}"><Coding guid="52000000-0000-4000-8000-000000000001">'
+           '<CodeRef targetGUID="c0000000-0000-4000-8000-000000000001"/></Coding>'
+           '</PlainTextSelection></TextSource></Sources></Project>')
+    with zipfile.ZipFile(tmp_path / "h.qdpx", "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr("sources/h.txt", HEADED)
+    report = import_file(store, tmp_path / "h.qdpx")
+    assert report.mismatches == []
+    [info] = store.transcripts()
+    text = store.transcript_text(info.id)
+    assert text == imported.text and "##" not in text
+    assert [(t.speaker, t.role, t.time, text[t.start:t.end])
+            for t in store.turns(info.id)] == expected
+    assert [c.quote for c in store.codings()] == ["physio"]
+
+
+def test_segment_turn_starts_at_its_first_word() -> None:
+    """A label alone on its line, then a blank line: the turn begins with its words,
+    not with a line break (a turn span must not start inside the gap)."""
+    text = "Interviewer:\n\nHow did you start?\n\nJane:\n\nBy chance.\n\nInterviewer:\n\nOh?"
+    parsed = segment(text)
+    assert [text[t.start:t.end] for t in parsed.turns] == ["How did you start?",
+                                                          "By chance.", "Oh?"]
+
+
+def test_clock_time_broken_over_two_lines_survives_export(store, tmp_path: Path) -> None:
+    """A hearing note hard-wrapped as ``(10.30\\nam)`` stored the time with a line
+    break in it, and the export then wrote no time in that turn's label: the time is
+    stored on one line, and a time stored with a line break is written on one line."""
+    (tmp_path / "hearing.md").write_text(
+        "*(10.30\nam)*\n\nLady Chair: Good morning.\n\nMs Brown: Your name?\n\n"
+        "Witness: Ann Witness.\n\nLady Chair: Thank you.\n", encoding="utf-8")
+    parsed = read_transcript(tmp_path / "hearing.md")
+    assert parsed.turns[0].time == "10.30 am"
+    assert speaker_label(Turn("Lady Chair", "other", 0, 1, "10.30\nam")) == \
+        "[10.30 am] Lady Chair: "
+    info, _ = store.add_transcript("hearing", parsed)
+    export_project(store, tmp_path / "h.qdpx")
+    with zipfile.ZipFile(tmp_path / "h.qdpx") as archive:
+        exported = archive.read(f"sources/{info.guid}.txt").decode("utf-8")
+    assert exported.startswith("[10.30 am] Lady Chair: Good morning.")
+    fresh = open_store(tmp_path / "fresh.db")
+    try:
+        import_file(fresh, tmp_path / "h.qdpx")
+        [got] = fresh.transcripts()
+        assert [t.time for t in fresh.turns(got.id)] == ["10.30 am", None, None, None]
+    finally:
+        fresh.close()
+
+
+STAMPED = ("[00:00:05] So tell me how it began.\n[00:00:09] I started as a physio in Leeds.\n"
+           "[00:00:15] Then I moved to the board.\n")
+
+
+def test_stamped_lines_without_speakers_read_as_qcahp_import_reads_them(
+        tmp_path: Path) -> None:
+    """Lines that open with a timestamp and name nobody: one turn of no speaker per
+    line, each with its time, the stamps out of the text, as ``qcahp import`` does."""
+    (tmp_path / "s.txt").write_text(STAMPED, encoding="utf-8")
+    imported = read_transcript(tmp_path / "s.txt")
+    stripped = strip_labels(STAMPED)
+    assert stripped is not None and stripped.text == imported.text
+    assert [(t.speaker, t.role, t.time, stripped.text[t.start:t.end]) for t in stripped.turns] \
+        == [(t.speaker, t.role, t.time, imported.text[t.start:t.end]) for t in imported.turns]
+    assert [t.time for t in stripped.turns] == ["00:00:05", "00:00:09", "00:00:15"]
+    # Inside a speaker's turn a stamped line is that speaker's speech, as on import.
+    inside = strip_labels("Interviewer: Hello.\n\nJane Doe: Hi.\n[00:00:09] And then.")
+    assert inside is not None and [t.speaker for t in inside.turns] == ["Interviewer",
+                                                                         "Jane Doe"]
+
+
+@pytest.mark.parametrize("origin", ["ours", "other tool"])
+def test_time_of_a_turn_with_no_speaker_survives_export(store, tmp_path: Path,
+                                                        origin: str) -> None:
+    """A turn with no speaker label kept no time through REFI-QDA: the export wrote
+    no label for it, so a fresh import had nothing to read. The export now writes its
+    time as a stamp; our import and another tool's rewrite of the file read it back,
+    and the project that exported it still finds its own transcripts."""
+    (tmp_path / "stamps.txt").write_text(STAMPED, encoding="utf-8")
+    (tmp_path / "intro.md").write_text("[00:00:01] Welcome to the recording.\n\n"
+                                       "Interviewer: How did you start?\n\nJane: As a physio.\n",
+                                       encoding="utf-8")
+    expected = {}
+    for name in ("stamps", "intro"):
+        parsed = read_transcript(tmp_path / f"{name}.{'txt' if name == 'stamps' else 'md'}")
+        info, _ = store.add_transcript(name, parsed)
+        expected[name] = (store.transcript_text(info.id),
+                          [(t.speaker, t.role, t.start, t.end, t.time)
+                           for t in store.turns(info.id)])
+    assert expected["intro"][1][0][4] == "00:00:01"
+    store.save_codebook(Codebook("cb", (Theme("t", "Theme"),)))
+    stamps = store.transcript("stamps")
+    text = expected["stamps"][0]
+    store.code(stamps.id, "t", "ana", text.index("physio"), text.index("physio") + 6)
+    export_project(store, tmp_path / "p.qdpx")
+    path = tmp_path / "p.qdpx"
+    if origin == "other tool":  # rewritten by another tool: its origin, our text
+        with zipfile.ZipFile(path) as archive:
+            entries = {n: archive.read(n) for n in archive.namelist()}
+        entries["project.qde"] = entries["project.qde"].replace(
+            b'origin="qualcoder_ahp', b'origin="OtherTool')
+        path = tmp_path / "other.qdpx"
+        with zipfile.ZipFile(path, "w") as archive:
+            for n, data in entries.items():
+                archive.writestr(n, data)
+    with zipfile.ZipFile(path) as archive:
+        exported = archive.read(f"sources/{stamps.guid}.txt").decode("utf-8")
+    assert exported.startswith("[00:00:05] So tell me how it began.\n\n[00:00:09] ")
+    counts = table_counts(store)
+    assert import_file(store, path).nothing_added
+    assert table_counts(store) == counts
+    fresh = open_store(tmp_path / "fresh.db")
+    try:
+        report = import_file(fresh, path)
+        assert report.mismatches == []
+        for info in fresh.transcripts():
+            got = (fresh.transcript_text(info.id),
+                   [(t.speaker, t.role, t.start, t.end, t.time) for t in fresh.turns(info.id)])
+            assert got == expected[info.name]
+        assert [c.quote for c in fresh.codings()] == ["physio"]
+    finally:
+        fresh.close()

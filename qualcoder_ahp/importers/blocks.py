@@ -60,7 +60,9 @@ def clock_of(note: str) -> str | None:
     m = _PAREN.match(inner)
     if m:
         inner = m.group("inner").strip()
-    return inner if _CLOCK.match(inner) else None
+    # A note hard-wrapped between the time and "am" ("(10.30\nam)") gives the time
+    # with one space: a line break in a stored time kept it out of REFI export labels.
+    return " ".join(inner.split()) if _CLOCK.match(inner) else None
 
 
 def is_note_text(inner: str) -> bool:
@@ -116,6 +118,12 @@ def _strip_front_matter(lines: list[str]) -> list[str]:
             if lines[i].strip() in ("---", "..."):
                 return lines[i + 1:]
     return lines
+
+
+def heading_text(line: str) -> str | None:
+    """The text of a ``# Heading`` line (any level), or None if it is not one."""
+    stripped = line.strip()
+    return stripped.lstrip("#").strip() if _MD_HEADING.match(stripped) else None
 
 
 def _split_headings(para: list[str]) -> list[Block]:

@@ -1,4 +1,4 @@
-"""Readers for the structured formats: Word, OpenDocument, RTF, PDF, WebVTT, SubRip.
+"""Readers for the structured formats: Word, OpenDocument, PDF, WebVTT, SubRip (RTF: rtf.py).
 
 Each reader returns paragraph :class:`~qualcoder_ahp.importers.blocks.Block`
 objects, keeping what its format knows about speakers: a bold leading run in Word
@@ -9,11 +9,13 @@ Corrupt or unsuitable files are refused with one line naming the file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import (
     CUE, HEADING, NOTE, PARA, TIME, Block, clock_of, is_note_text, text_blocks,
 )
-from qualcoder_ahp.importers.normalise import decode, normalise, read_bytes
+from qualcoder_ahp.importers.normalise import check_format, decode, normalise, read_bytes
 
 MAX_UNZIPPED = 200 * 1024 * 1024
 """Refuse Office files that would inflate beyond this (a zip bomb, not a transcript)."""
@@ -33,16 +35,60 @@ _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}[^>]*>|\{\\[^}]*\}")
 
 
-def _check_zip(data: bytes, path: Path, what: str) -> None:
+def _a(what: str) -> str:
+    return f"an {what}" if what[0] in "AEIOU" else f"a {what}"
+
+
+def _check_zip(data: bytes, path: Path, what: str, part: str) -> None:
+    """Refuse a file that is not a whole zip package holding ``part`` (its main XML)."""
+    ext = "." + what.rsplit(".", 1)[-1]
+    check_format(data, path, ext)
+    if not data.startswith(b"PK"):
+        try:
+            decode(data, path=str(path))
+        except ImportFailed:
+            pass
+        else:  # a transcript saved as text under a Word name: say so, not "corrupt"
+            raise ImportFailed(f"not {_a(what)} file: it holds plain text (rename it to .txt)",
+                               path=str(path))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             total = sum(info.file_size for info in zf.infolist())
-    except zipfile.BadZipFile:
-        raise ImportFailed(f"not a valid {what} file (corrupt or not a zip package)",
-                           path=str(path)) from None
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        how = "cut short or damaged" if data.startswith(b"PK") else "not a zip package"
+        raise ImportFailed(f"not a valid {what} file ({how})", path=str(path)) from None
     if total > MAX_UNZIPPED:
         raise ImportFailed(f"{what} file would unpack to {total // 2**20} MB; refused",
                            path=str(path))
+    if part not in names:
+        raise ImportFailed(f"not a valid {what} file (a zip package without {part})",
+                           path=str(path))
+
+
+def _check_parts(data: bytes, path: Path, what: str, parts: tuple[str, ...]) -> None:
+    """Refuse a package whose XML parts (``parts`` first) do not unpack or parse.
+
+    Said here, with the part and the parser's reason: python-docx reported only
+    ``(XMLSyntaxError)`` or ``(BadZipFile)``, and odfpy printed the broken part to
+    the terminal and then failed with an AttributeError.
+    """
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = [n for n in zf.namelist() if n.endswith((".xml", ".rels"))]
+        # The main parts first, so a damaged document is named as such.
+        for part in sorted(names, key=lambda n: (n not in parts, n)):
+            try:
+                etree.fromstring(zf.read(part), parser=parser)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                raise ImportFailed(f"not a valid {what} file: {part} cannot be unpacked "
+                                   f"({exc}); the file is damaged", path=str(path)) from None
+            except etree.XMLSyntaxError as exc:
+                raise ImportFailed(f"not a valid {what} file: {part} is damaged or cut short "
+                                   f"({exc.msg})", path=str(path)) from None
 
 
 def _label_block(label: str, rest: str) -> Block | None:
@@ -92,7 +138,8 @@ def read_docx(path: Path, max_bytes: int) -> list[Block]:
     from docx.text.paragraph import Paragraph
 
     data = read_bytes(path, max_bytes=max_bytes)
-    _check_zip(data, path, "Word .docx")
+    _check_zip(data, path, "Word .docx", "word/document.xml")
+    _check_parts(data, path, "Word .docx", ("word/document.xml", "word/styles.xml"))
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a broken package
@@ -166,12 +213,19 @@ def read_odt(path: Path, max_bytes: int) -> list[Block]:
     from odf.opendocument import load
 
     data = read_bytes(path, max_bytes=max_bytes)
-    _check_zip(data, path, "OpenDocument .odt")
+    _check_zip(data, path, "OpenDocument .odt", "content.xml")
+    _check_parts(data, path, "OpenDocument .odt", ("content.xml", "styles.xml"))
     try:
-        doc = load(io.BytesIO(data))
+        # odfpy prints a part it cannot parse to stdout; the parts were checked above,
+        # and anything it still prints must not reach the command's output.
+        with contextlib.redirect_stdout(io.StringIO()):
+            doc = load(io.BytesIO(data))
     except Exception as exc:  # odfpy raises zip, XML and key errors for broken files
         raise ImportFailed(f"not a valid OpenDocument .odt file ({type(exc).__name__})",
                            path=str(path)) from None
+    if doc.text is None:
+        raise ImportFailed("not a valid OpenDocument .odt file (it has no text body)",
+                           path=str(path))
     bold: set[str] = set()
     italic: set[str] = set()
     for styles in (doc.automaticstyles, doc.styles):
@@ -226,22 +280,7 @@ def _odt_paragraph(p: Any, heading: bool, bold: set[str], italic: set[str],
     return _paragraph_block(teletype.extractText(p), bold_prefix, all_italic, heading)
 
 
-# ---------------------------------------------------------------------- RTF and PDF
-def read_rtf(path: Path, max_bytes: int) -> list[Block]:
-    """Rich Text Format, via striprtf (formatting is dropped, text and labels kept)."""
-    from striprtf.striprtf import rtf_to_text
-
-    raw = decode(read_bytes(path, max_bytes=max_bytes), path=str(path))
-    if not raw.lstrip().startswith("{\\rtf"):
-        raise ImportFailed("not a valid RTF file (no {\\rtf header)", path=str(path))
-    try:
-        text = rtf_to_text(raw, errors="replace")
-    except Exception as exc:  # striprtf fails on malformed escapes
-        raise ImportFailed(f"not a valid RTF file ({type(exc).__name__})",
-                           path=str(path)) from None
-    return text_blocks(normalise(text))
-
-
+# ---------------------------------------------------------------------- PDF
 def read_pdf(path: Path, max_bytes: int) -> list[Block]:
     """PDF text layer, via pypdf (scanned PDFs without text are refused)."""
     import logging
@@ -249,6 +288,7 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
     from pypdf import PdfReader
 
     data = read_bytes(path, max_bytes=max_bytes)
+    check_format(data, path, ".pdf")
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -258,16 +298,27 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
     except ImportFailed:
         raise
     except Exception as exc:  # pypdf raises PdfReadError and others on broken files
-        raise ImportFailed(f"not a valid PDF file ({type(exc).__name__})",
+        raise ImportFailed(f"not a valid PDF file (damaged or cut short: {type(exc).__name__})",
                            path=str(path)) from None
     text = normalise("\n\n".join(pages))
     if not text.strip():
-        raise ImportFailed("the PDF has no text layer (a scanned image? run OCR first)",
+        raise ImportFailed("the PDF has no text layer (scanned? run OCR first)",
                            path=str(path))
+    # Fonts without a character map come out as private-use or replacement characters
+    # (or pypdf's "(cid:12)" markers): shapes, not letters.
+    glyphs = sum(1 for c in text if c == "\ufffd" or "\ue000" <= c <= "\uf8ff")
+    glyphs += 5 * text.count("(cid:")
+    if glyphs > 20 and glyphs * 3 > sum(not c.isspace() for c in text):
+        raise ImportFailed("the PDF's text layer cannot be read (its fonts map no letters); "
+                           "export the transcript as text or .docx instead", path=str(path))
     return text_blocks(text)
 
 
 # ---------------------------------------------------------------------- subtitles
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
 def _clock(delta: dt.timedelta) -> str:
     seconds = int(delta.total_seconds())
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
@@ -277,12 +328,25 @@ def read_srt(path: Path, max_bytes: int) -> list[Block]:
     """SubRip ``.srt``: one cue block per subtitle; labels only when the speaker changes."""
     import srt
 
-    text = normalise(decode(read_bytes(path, max_bytes=max_bytes), path=str(path)))
+    data = read_bytes(path, max_bytes=max_bytes)
+    check_format(data, path, ".txt")
+    text = normalise(decode(data, path=str(path)))
+    if text.lstrip().startswith("WEBVTT"):
+        raise ImportFailed("this is a WebVTT file, not SubRip: rename it to .vtt",
+                           path=str(path))
     try:
         subtitles = list(srt.parse(text))
-    except (srt.SRTParseError, ValueError) as exc:
-        raise ImportFailed(f"not a valid SubRip .srt file ({type(exc).__name__})",
-                           path=str(path)) from None
+    except srt.SRTParseError as exc:
+        # Say where: the cue that could not be read, by line, with its timing line.
+        start = exc.expected_start + len(exc.unmatched_content) - len(
+            exc.unmatched_content.lstrip())
+        lines = exc.unmatched_content.strip().split("\n")
+        shown = next((x for x in lines if "-->" in x), lines[0])[:60]
+        raise ImportFailed(f"not a valid SubRip .srt file: the cue at line "
+                           f"{_line_of(text, start)} cannot be read ({shown!r}: broken "
+                           "timestamp or numbering?)", path=str(path)) from None
+    except ValueError as exc:
+        raise ImportFailed(f"not a valid SubRip .srt file ({exc})", path=str(path)) from None
     blocks = []
     for sub in subtitles:
         lines = [_TAG.sub("", html.unescape(x)) for x in sub.content.split("\n")]
@@ -293,11 +357,51 @@ def read_srt(path: Path, max_bytes: int) -> list[Block]:
     return blocks
 
 
+_VTT_TIMING = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}\.\d{3}\s+-->\s+(?:\d+:)?\d{1,2}:\d{2}\.\d{3}"
+                         r"(?:\s|$)")
+_VTT_OTHER_BLOCKS = ("NOTE", "STYLE", "REGION")
+
+
+def _check_vtt_cues(text: str, path: Path) -> None:
+    """Refuse a WebVTT file with a cue whose timing line cannot be read.
+
+    webvtt-py drops such a cue without a word (``00:00:0x.000``, SubRip's ``,``
+    before the milliseconds, ``->``), so its speech went missing from the transcript.
+    A cue is a block of lines between blank lines: an optional identifier, then the
+    timing line. The header block and NOTE, STYLE and REGION blocks are not cues.
+    """
+    line_no = 1
+    for index, block in enumerate(re.split(r"\n[ \t]*\n", text)):
+        lines = block.split("\n")
+        first_line = line_no
+        line_no += len(lines) + 1
+        content = [(first_line + i, x) for i, x in enumerate(lines) if x.strip()]
+        if not content:
+            continue
+        head = content[0][1].strip()
+        if (index == 0 and head.startswith("WEBVTT")) or head.startswith(_VTT_OTHER_BLOCKS):
+            continue
+        if any(_VTT_TIMING.match(x) for _, x in content[:2]):
+            continue
+        at, timing = next(((n, x) for n, x in content[:2] if "->" in x), content[0])
+        raise ImportFailed(f"not a valid WebVTT .vtt file: the cue at line {at} has no "
+                           f"readable timing ({timing.strip()[:60]!r}; expected "
+                           "'00:00:01.000 --> 00:00:04.000')", path=str(path))
+
+
 def read_vtt(path: Path, max_bytes: int) -> list[Block]:
     """WebVTT ``.vtt``: cues with ``<v Name>`` voice tags or ``Name:`` labels."""
     import webvtt
 
-    text = normalise(decode(read_bytes(path, max_bytes=max_bytes), path=str(path)))
+    data = read_bytes(path, max_bytes=max_bytes)
+    check_format(data, path, ".txt")
+    text = normalise(decode(data, path=str(path)))
+    if not text.lstrip().startswith("WEBVTT"):
+        hint = ("; it looks like a SubRip file: rename it to .srt"
+                if re.match(r"\s*\d+\n\d", text) and "-->" in text else "")
+        raise ImportFailed(f"not a valid WebVTT .vtt file (its first line must be WEBVTT{hint})",
+                           path=str(path))
+    _check_vtt_cues(text, path)
     try:
         captions = webvtt.WebVTT.from_string(text).captions
     except Exception as exc:  # webvtt-py raises MalformedFileError and others

@@ -6,14 +6,19 @@ decoded from UTF-8 (with or without a BOM), UTF-16 LE/BE (with a BOM, or without
 one when the byte pattern is unmistakable), or cp1252 as a last resort; the BOM
 stripped; ``\\r\\n`` and lone ``\\r`` turned into ``\\n``; Unicode NFC. Files that
 are too big, empty, binary or unreadable are refused here with one line naming the
-file and the problem, before any parsing starts.
+file and the problem, before any parsing starts; so are files whose bytes show
+another format than their extension (:func:`check_format`: a PDF named ``.txt``),
+text that is part UTF-8 and part another encoding, and text in a legacy code page
+other than cp1252 (which cp1252 would turn into nonsense rather than refuse).
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
 
 from qualcoder_ahp.errors import ImportFailed
@@ -57,16 +62,114 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES) -> bytes:
         raise ImportFailed("is a folder, not a file", path=name) from None
     except OSError as exc:
         raise ImportFailed(f"cannot read the file ({exc.strerror or exc})", path=name) from None
-    if not data.strip():
+    if not data:
         raise ImportFailed("the file is empty", path=name)
+    if not data.strip():
+        raise ImportFailed("the file is empty (only blank space)", path=name)
     return data
+
+
+# What a file really is, told by its first bytes, for files saved under the wrong
+# extension: a PDF named .txt read as its PDF source, and a text file named .docx was
+# refused only as "not a zip package", which names no way forward.
+_FORMAT_NAMES = {
+    ".pdf": "a PDF file", ".docx": "a Word .docx file", ".odt": "an OpenDocument .odt file",
+    ".rtf": "an RTF file", ".zip": "a zip archive", ".ods": "an OpenDocument spreadsheet",
+    ".odp": "an OpenDocument presentation", ".xlsx": "an Excel workbook",
+    ".pptx": "a PowerPoint file", ".qdpx": "a REFI-QDA project",
+    ".doc": "an old Office 97-2003 file (.doc) or a password-protected Office document",
+    ".png": "a PNG image", ".jpg": "a JPEG image", ".gif": "a GIF image",
+    ".mp3": "an audio file", ".mp4": "a video or audio file", ".wav": "an audio file",
+    ".gz": "a gzip archive",
+}
+_ODF_TYPES = {
+    b"application/vnd.oasis.opendocument.text": ".odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    b"application/vnd.oasis.opendocument.presentation": ".odp",
+}
+
+
+def sniff(data: bytes) -> str | None:
+    """The extension that ``data`` really has, judged by its first bytes, or None.
+
+    Recognises PDF, RTF, Office Open XML (.docx, .xlsx, .pptx), OpenDocument, REFI-QDA
+    and other zip packages, OLE compound files (old .doc, and password-protected Office
+    files), common image, audio and video files, and gzip. Plain text gives None.
+    """
+    head = data[:16]
+    if head.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf":
+        return ".rtf"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return ".doc"
+    if head.startswith(b"\x89PNG"):
+        return ".png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return ".jpg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return ".gif"
+    if head.startswith(b"ID3"):
+        return ".mp3"
+    if head[4:8] == b"ftyp":
+        return ".mp4"
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return ".wav"
+    if head.startswith(b"\x1f\x8b"):
+        return ".gz"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+                mimetype = zf.read("mimetype").strip() if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError):
+            return ".zip"  # a zip, but cut short or damaged
+        if mimetype in _ODF_TYPES:
+            return _ODF_TYPES[mimetype]
+        if "word/document.xml" in names:
+            return ".docx"
+        if "xl/workbook.xml" in names:
+            return ".xlsx"
+        if "ppt/presentation.xml" in names:
+            return ".pptx"
+        if "project.qde" in names:
+            return ".qdpx"
+        return ".zip"
+    return None
+
+
+def check_format(data: bytes, path: Path, expected: str) -> None:
+    """Refuse a file whose bytes say it is another format than its extension.
+
+    Args:
+        data: the file's bytes.
+        path: the file (for the message).
+        expected: the format the extension promises: ``".txt"`` for every text
+            format (.txt, .md, .rst, .srt, .vtt), else ``".docx"``, ``".odt"``,
+            ``".rtf"`` or ``".pdf"``. A damaged file of the expected kind passes (its
+            reader says what is wrong with it).
+
+    Raises:
+        ImportFailed: e.g. ``this is a PDF file, not text: rename it to .pdf``.
+    """
+    kind = sniff(data)
+    if kind is None or kind == expected or (kind == ".zip" and expected in (".docx", ".odt")):
+        return
+    what = _FORMAT_NAMES.get(kind, f"a {kind} file")
+    wanted = "text" if expected == ".txt" else _FORMAT_NAMES[expected]
+    hint = {".pdf": ": rename it to .pdf", ".docx": ": rename it to .docx",
+            ".odt": ": rename it to .odt", ".rtf": ": rename it to .rtf",
+            ".doc": ": save it, without a password, as .docx",
+            ".qdpx": ": bring it in with `qcahp refi import`"}.get(kind, "")
+    raise ImportFailed(f"this is {what}, not {wanted}{hint}", path=str(path))
 
 
 def decode(data: bytes, *, path: str | None = None) -> str:
     """Decode transcript bytes: BOM-marked UTF-8/UTF-16, then UTF-8, then cp1252.
 
     Raises:
-        ImportFailed: the bytes are binary (NUL or other control bytes), not text.
+        ImportFailed: the bytes are binary (NUL or other control bytes), not text;
+            or part UTF-8 and part not; or not cp1252 Western text either.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -87,16 +190,68 @@ def decode(data: bytes, *, path: str | None = None) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
+        _refuse_mixed(data, path)
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise ImportFailed("not text in a known encoding (UTF-8, UTF-16, cp1252)",
-                               path=path) from None
+            raise ImportFailed("not text in a known encoding (UTF-8, UTF-16, Windows-1252); "
+                               "if it is text, save the file as UTF-8", path=path) from None
+        _refuse_other_code_page(text, path)
     sample = text[:65536]
     bad = len(_BAD_CONTROLS.findall(sample))
     if bad > max(2, len(sample) // 1000):
         raise ImportFailed("binary file, not text (control bytes)", path=path)
     return text
+
+
+def _refuse_mixed(data: bytes, path: str | None) -> None:
+    """Refuse text that is part UTF-8, part another encoding.
+
+    Such a file (a UTF-8 transcript with a passage pasted in from an older program)
+    was decoded whole as cp1252, so every accented letter of its UTF-8 part was stored
+    as two wrong ones (``café`` as ``cafÃ©``). Neither reading is right, so the line
+    where the other encoding starts is named instead.
+    """
+    utf8_line = bad_line = None
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad_line = bad_line or number
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and bad_line:
+            raise ImportFailed(
+                f"mixed text encodings: line {utf8_line} is UTF-8 but line {bad_line} is not "
+                "(Latin-1 or Windows-1252?); save the whole file as UTF-8", path=path)
+
+
+# Characters that bytes 0x80-0x9F give in cp1252 but that Western text hardly uses
+# (its smart quotes, dashes, ellipsis, bullet, euro and trade mark are left out):
+# Shift-JIS, GBK or Big5 text read as cp1252 is full of them.
+_RARE_CP1252 = frozenset("\u201aƒ\u201e†‡ˆ‰Š‹ŒŽ˜š›œžŸ")
+
+
+def _refuse_other_code_page(text: str, path: str | None) -> None:
+    """Refuse text that cp1252 decodes without error but into nonsense.
+
+    cp1252 is the last resort because Windows writes Western text in it, and any
+    byte sequence but five decodes. Text in another legacy code page (Cyrillic
+    cp1251, Greek, Shift-JIS, GBK) came out as accented-Latin garbage and was stored
+    as the transcript. Western text has few accented letters among its letters and
+    almost none of the rare cp1252 punctuation.
+    """
+    sample = text[:65536]
+    rare = sum(1 for c in sample if c in _RARE_CP1252)
+    letters = [c for c in sample if c.isalpha()]
+    accented = sum(1 for c in letters if not c.isascii())
+    if (rare >= 3 and rare * 4 >= accented) or (
+            len(letters) >= 20 and accented * 100 > 35 * len(letters)):
+        raise ImportFailed(
+            "not UTF-8, and read as Windows-1252 it is nonsense (Cyrillic, Greek or East "
+            "Asian text in an old encoding?); save the file as UTF-8", path=path)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -126,6 +281,7 @@ def normalise(text: str) -> str:
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     """Read, decode and normalise a text-format file (the usual entry point)."""
     data = read_bytes(path, max_bytes=max_bytes)
+    check_format(data, path, ".txt")
     text = normalise(decode(data, path=str(path)))
     if not text.strip():
         raise ImportFailed("the file has no text", path=str(path))

@@ -32,7 +32,7 @@ def _markdown(path: Path, max_bytes: int) -> list[Block]:
 
 def _formats() -> dict[str, tuple[str, Reader]]:
     # Imported lazily so that reading a .txt never loads python-docx or pypdf.
-    from qualcoder_ahp.importers import formats
+    from qualcoder_ahp.importers import formats, rtf
 
     return {
         ".txt": ("txt", _plain),
@@ -42,7 +42,7 @@ def _formats() -> dict[str, tuple[str, Reader]]:
         ".rst": ("rst", _plain),
         ".docx": ("docx", formats.read_docx),
         ".odt": ("odt", formats.read_odt),
-        ".rtf": ("rtf", formats.read_rtf),
+        ".rtf": ("rtf", rtf.read_rtf),
         ".pdf": ("pdf", formats.read_pdf),
         ".vtt": ("vtt", formats.read_vtt),
         ".srt": ("srt", formats.read_srt),

@@ -208,7 +208,7 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
         (lower case), which name the witness of a hearing section.
     """
     accepted = accepted_labels(blocks, interviewers)
-    speaker_headings = _speaker_headings(blocks)
+    headings = speaker_headings(blocks)
     drafts: list[_Draft] = []
     current: _Draft | None = None
     pending_time: str | None = None
@@ -250,8 +250,8 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
     for block in blocks:
         if block.kind == HEADING:
             heading = " ".join(block.lines).strip()
-            if heading in speaker_headings:
-                current = start(*speaker_headings[heading])
+            if heading in headings:
+                current = start(*headings[heading])
                 continue
             current = None
             m = _QUESTIONS_FROM.match(heading)
@@ -304,7 +304,7 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
 _HEADING_NAME = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?$")
 
 
-def _speaker_headings(blocks: list[Block]) -> dict[str, tuple[str, str | None]]:
+def speaker_headings(blocks: list[Block]) -> dict[str, tuple[str, str | None]]:
     """Headings used as speaker labels (``## Jane Doe`` above each of her turns).
 
     A short heading that reads as a name and is repeated is a speaker, not a

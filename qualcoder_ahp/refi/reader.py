@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -155,18 +157,34 @@ def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
         raise ImportFailed("is a folder, not a .qdc or .qdpx file", path=where)
     if not file.is_file():
         raise ImportFailed("no such file", path=where)
-    with file.open("rb") as handle:
-        magic = handle.read(4)
+    try:
+        with file.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:  # no read permission, a file on a vanished share...
+        raise ImportFailed(f"cannot read ({exc.strerror or exc})", path=where) from None
     archive: SafeZip | None = None
     if magic.startswith(b"PK"):
+        if not zipfile.is_zipfile(file):
+            # The zip directory sits at the end of the file: a copy cut short loses it.
+            raise ImportFailed("not a readable .qdpx archive: it is damaged or cut short (its "
+                               "zip directory is missing); copy or export it again", path=where)
         archive = open_zip(file)
         try:
             qde = _project_entry(archive)
             if archive.entries[qde].file_size > MAX_XML_BYTES:
                 raise ImportFailed(f"{qde} is too large "
                                    f"({archive.entries[qde].file_size // 2**20} MiB)", path=where)
-            xml = archive.read(qde)
-            return _read_xml(xml, where, archive, progress)
+            xml = read_entry(archive, qde)
+            try:
+                return _read_xml(xml, where, archive, progress)
+            except ImportFailed as exc:
+                if "not well-formed XML" not in str(exc):
+                    raise
+                # Say which part is broken: "not well-formed XML" alone read as if the
+                # .qdpx itself were not a zip archive.
+                detail = str(exc).split("not well-formed XML", 1)[1].strip(" ()")
+                raise ImportFailed(f"the archive's {qde} is damaged: it is not readable XML "
+                                   f"({detail})", path=where) from None
         finally:
             archive.close()
     try:
@@ -177,6 +195,22 @@ def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
     except OSError as exc:
         raise ImportFailed(f"cannot read ({exc.strerror})", path=where) from None
     return _read_xml(xml, where, None, progress)
+
+
+def read_entry(archive: SafeZip, name: str) -> bytes:
+    """Read one archive entry, turning a damaged entry into one clear line.
+
+    A corrupt entry (bad CRC, a broken deflate stream, data cut short) raised a
+    ``zipfile`` or ``zlib`` traceback, and the command left an empty project behind.
+
+    Raises:
+        ImportFailed: the entry cannot be unpacked.
+    """
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise ImportFailed(f"the archive is damaged: {name} cannot be unpacked ({exc}); copy "
+                           "or export it again", path=archive.path) from None
 
 
 def _project_entry(archive: SafeZip) -> str:
@@ -312,7 +346,7 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
                 data.warnings.append(f"{label}: {stored!r} is larger than "
                                      f"{MAX_BYTES // 2**20} MiB, the transcript limit; skipped")
                 return None
-            raw = archive.read(stored)
+            raw = read_entry(archive, stored)
             if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                 try:
                     raw.decode("utf-8")
@@ -463,6 +497,21 @@ def _read_selection(selection: etree._Element, source_guid: str, source_name: st
     if not quote and placed.ok:
         data.unchecked += 1
     if not placed.ok:
+        # However the file counted (code points, UTF-16 units, CRLF as two), no offset
+        # can lie beyond the longest count of the text: say so rather than "does not
+        # match ('')", which reads like a wrong quote.
+        longest = max(len(resolver.text), len(resolver.raw),
+                      len(resolver.raw.encode("utf-16-le")) // 2)
+        if start >= end:
+            data.mismatches.append(
+                f"{source_name}: selection {sel_guid} [{start}, {end}) is empty or reversed "
+                "(its end is not after its start); not imported")
+            return
+        if end > longest or start < 0:
+            data.mismatches.append(
+                f"{source_name}: selection {sel_guid} [{start}, {end}) runs past the end of its "
+                f"source ({longest:,} characters; a damaged or hand-edited file?); not imported")
+            return
         expected = f" quote {quote[:60]!r}" if quote else ""
         data.mismatches.append(
             f"{source_name}: selection {sel_guid} [{start}, {end}){expected} does not match "

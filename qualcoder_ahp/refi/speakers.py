@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from qualcoder_ahp.importers.blocks import text_blocks
+from qualcoder_ahp.importers.blocks import heading_text, text_blocks
 from qualcoder_ahp.importers.turns import (
     LABEL_TIME,
     UNLABELLED,
@@ -47,6 +47,7 @@ from qualcoder_ahp.importers.turns import (
     assign_roles,
     match_label,
     merge_aliases,
+    speaker_headings,
 )
 from qualcoder_ahp.records import Turn
 
@@ -107,9 +108,16 @@ def speaker_label(turn: Turn) -> str:
     :func:`~qualcoder_ahp.importers.turns.match_label` reads back exactly.
     """
     name = " ".join(turn.speaker.split())
-    if turn.time and _TIME.fullmatch(turn.time) and "\n" not in turn.time:
-        return f"[{turn.time}] {name}: "
-    return f"{name}: "
+    # A time stored with a line break in it ("10.30\nam", from a hard-wrapped note
+    # before that was normalised at import) is written on one line, as it reads back.
+    time = " ".join(turn.time.split()) if turn.time else ""
+    if not _TIME.fullmatch(time):
+        time = ""
+    if turn.speaker == UNLABELLED or not name:
+        # No speaker: the time alone, as a stamp ("[00:00:05] So tell me..."), which
+        # both imports read back as an unlabelled turn's time.
+        return f"[{time}] " if time else ""
+    return f"[{time}] {name}: " if time else f"{name}: "
 
 
 def describe_speakers(turns: list[Turn]) -> str | None:
@@ -148,20 +156,21 @@ def read_speakers(description: str | None) -> dict[str, str]:
 def label_text(text: str, turns: list[Turn]) -> tuple[str, OffsetMap]:
     """The stored text with each turn's speaker label, and the map into it.
 
-    A turn of no known speaker gets no label, and neither does a turn with text
-    before it on its line (a text imported before labels were taken out keeps the
-    labels it has). So an unlabelled text comes back unchanged.
+    A turn of no known speaker gets only its time as a stamp (``[00:00:05] ``), or
+    nothing when it has no time; a turn with text before it on its line gets no label
+    (a text imported before labels were taken out keeps the labels it has). So an
+    unlabelled text without times comes back unchanged.
     """
     parts: list[str] = []
     pieces: list[tuple[int, int, int]] = []
     pos = out = 0
     for turn in turns:
-        if turn.speaker == UNLABELLED or not turn.speaker.strip() or turn.start < pos:
+        label = speaker_label(turn)
+        if not label or turn.start < pos:
             continue
         line_start = text.rfind("\n", 0, turn.start) + 1
         if text[line_start:turn.start].strip():
             continue
-        label = speaker_label(turn)
         if turn.start > pos:
             parts.append(text[pos:turn.start])
             pieces.append((pos, turn.start, out))
@@ -196,7 +205,54 @@ def text_speakers(text: str) -> set[str]:
     reads the same as the same text given to ``qcahp import`` (a ``Dee:`` line after
     ``Interviewer: ...``, one turn per line, is Dee speaking).
     """
-    return accepted_labels(text_blocks(text))
+    blocks = text_blocks(text)
+    return accepted_labels(blocks) | {name for name, _ in speaker_headings(blocks).values()}
+
+
+@dataclass(frozen=True)
+class _HeadingLabel:
+    """A ``## Jane Doe`` heading that ``qcahp import`` reads as a speaker label."""
+
+    name: str
+    time: str | None
+    rest: str = ""
+
+
+def heading_labels(text: str) -> dict[str, _HeadingLabel]:
+    """Heading text -> label, for the headings that are speakers (a short name heading
+    that repeats, as :func:`~qualcoder_ahp.importers.turns.speaker_headings` decides)."""
+    if "#" not in text:
+        return {}
+    return {heading: _HeadingLabel(name, time)
+            for heading, (name, time) in speaker_headings(text_blocks(text)).items()}
+
+
+@dataclass(frozen=True)
+class _StampLabel:
+    """``[00:00:05] text`` opening a line: the time of a turn with no speaker."""
+
+    time: str
+    rest: str
+    name: str = UNLABELLED
+
+
+_STAMP_OPENER = re.compile(rf"^\[(?P<t>{LABEL_TIME})\] (?=\S)")
+
+
+def _stamp_of(line: str) -> _StampLabel | None:
+    m = _STAMP_OPENER.match(line)
+    return _StampLabel(m.group("t"), line[m.end():]) if m else None
+
+
+def label_of(line: str, headings: dict[str, _HeadingLabel]) -> Any:
+    """The speaker label opening ``line``: a ``Name:`` form or a speaker heading."""
+    if not line.strip():
+        return None
+    if headings:
+        heading = heading_text(line)
+        if heading is not None:
+            return headings.get(heading)
+    return match_label(line)
 
 
 def _speakers(text: str, lines: list[tuple[int, int, Any]], ours: bool,
@@ -247,12 +303,17 @@ def strip_labels(text: str, *, ours: bool = False,
     """
     lines: list[tuple[int, int, Any]] = []  # (start, end, label or None)
     pos = 0
+    headings = heading_labels(text)
+    stamped = False
     for line in text.split("\n"):
-        label = match_label(line) if line.strip() else None
+        label = label_of(line, headings)
+        if label is None and line.startswith("["):
+            label = _stamp_of(line)
+            stamped = stamped or label is not None
         lines.append((pos, pos + len(line), label))
         pos += len(line) + 1
     accepted, openers_only = _speakers(text, lines, ours, roles or ())
-    if not accepted:
+    if not accepted and not stamped:
         return None
     drafts: list[list] = []  # [speaker, time, [[start, end], ...paragraphs]]
     new_paragraph = True
@@ -262,8 +323,14 @@ def strip_labels(text: str, *, ours: bool = False,
             continue
         opens = new_paragraph
         line_start = start
-        if (label is not None and label.name in accepted
-                and (opens or not openers_only)):
+        if isinstance(label, _StampLabel):
+            # Our export stamps only where a turn of no speaker starts; in another
+            # tool's text a stamped line opens a turn only where no speaker is
+            # talking, as ``qcahp import`` reads it (otherwise it is speech).
+            takes = opens if openers_only else (not drafts or drafts[-1][0] == UNLABELLED)
+        else:
+            takes = label is not None and label.name in accepted and (opens or not openers_only)
+        if takes:
             drafts.append([label.name, label.time, []])
             new_paragraph = True
             rest = label.rest

@@ -25,10 +25,10 @@ from itertools import accumulate
 from qualcoder_ahp.importers.normalise import decode as store_decode
 from qualcoder_ahp.importers.normalise import normalise as store_normalise
 from qualcoder_ahp.importers.sentences import split_sentences
-from qualcoder_ahp.importers.turns import UNLABELLED, assign_roles, match_label
+from qualcoder_ahp.importers.turns import UNLABELLED, assign_roles
 from qualcoder_ahp.records import ParsedTranscript, Turn
 from qualcoder_ahp.refi.safe import xml_safe
-from qualcoder_ahp.refi.speakers import text_speakers
+from qualcoder_ahp.refi.speakers import heading_labels, label_of, text_speakers
 
 
 def decode(data: bytes, *, path: str | None = None) -> str:
@@ -226,8 +226,9 @@ def segment(text: str, fmt: str = "refi") -> ParsedTranscript:
     """
     lines: list[tuple[int, int, object]] = []
     pos = 0
+    headings = heading_labels(text)
     for line in text.split("\n"):
-        lines.append((pos, pos + len(line), match_label(line) if line.strip() else None))
+        lines.append((pos, pos + len(line), label_of(line, headings)))
         pos += len(line) + 1
     accepted = text_speakers(text)
     drafts: list[list] = []  # [speaker, time, start, end]
@@ -245,6 +246,11 @@ def segment(text: str, fmt: str = "refi") -> ParsedTranscript:
                 drafts.append([UNLABELLED, None, line_start, line_end])
         after_blank = not text[line_start:line_end].strip()
     drafts = [d for d in drafts if text[d[2]:d[3]].strip()]
+    for d in drafts:
+        # A label alone on its line, then a blank line ("## Jane Doe", "Jane:"): the
+        # turn starts at its first word, not with a line break.
+        while text[d[2]].isspace():
+            d[2] += 1
     roles = assign_roles([(d[0], d[1], text[d[2]:d[3]]) for d in drafts])
     turns = [Turn(d[0], roles.get(d[0], "other"), d[2], d[3], d[1]) for d in drafts]
     return ParsedTranscript(text, turns, fmt, split_sentences(text, turns))
