@@ -56,6 +56,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("quotes", "Coded quotes with context and attribution."),
         ("cooccurrence", "How often themes overlap or share a sentence or turn."),
         ("chart", "Charts (PNG, SVG, PDF): counts, attribute matrix, co-occurrence."),
+        ("memos", "Memos on themes, transcripts and codings, for the write-up."),
     )),
     ("Several coders", (
         ("blind", "Show or set blind coding."),

@@ -1,4 +1,4 @@
-"""CLI commands: ``counts``, ``quotes``, ``cooccurrence`` and ``chart``.
+"""CLI commands: ``counts``, ``quotes``, ``cooccurrence``, ``chart`` and ``memos``.
 
 Thin wrappers over :mod:`qualcoder_ahp.reports`: pick the coder, compute the
 records (with a progress bar over transcripts), convert them with the writers and
@@ -47,6 +47,8 @@ from qualcoder_ahp.reports.writers import (
 
 TABLE_FORMATS = ("table", "csv", "xlsx", "json", "md")
 QUOTE_FORMATS = ("csv", "xlsx", "md", "docx", "json")
+MEMO_FORMATS = ("md", "docx", "csv", "xlsx", "json", "table")
+MEMO_KINDS = ("theme", "transcript", "coding")
 
 
 def _coder_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -264,7 +266,54 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
     _emit(png, output, "a co-occurrence chart" if kind == "cooccurrence" else f"a {kind} chart")
 
 
+@click.command("memos")
+@click.option("--kind", type=click.Choice(MEMO_KINDS),
+              help="Only memos on themes, transcripts or codings.")
+@click.option("--theme", metavar="ID",
+              help="Only memos on this theme (and those below it) and on their codings.")
+@click.option("--transcript", metavar="NAME",
+              help="Only memos on this transcript and on codings in it.")
+@click.option("--coder", metavar="NAME", help="Only this coder's memos [default: everyone's].")
+@_output_options(MEMO_FORMATS)
+@pass_project
+def memos_cmd(project: Project, kind: str | None, theme: str | None, transcript: str | None,
+              coder: str | None, fmt: str | None, output: str | None) -> None:
+    """Memos on themes, transcripts and codings, for the write-up.
+
+    As a document (Markdown, the default, or Word): theme memos in codebook order,
+    transcript memos, then memos on codings under their theme, each with its quote.
+    As a table (CSV, XLSX, JSON): one row per memo.
+    """
+    from qualcoder_ahp.reports.memos import (
+        memos,
+        memos_docx,
+        memos_json,
+        memos_markdown,
+        memos_sheet,
+    )
+
+    fmt = output_format(fmt, output, MEMO_FORMATS, "md")
+    store = project.store()
+    if coder is not None:
+        store.coder_id(coder)
+    data = ReportData(store, coder)
+    rows = memos(data, kind=kind, theme=theme, transcript=transcript)
+    title = "Memos" + (f" of {coder}" if coder else "") + (
+        f": {data.path(theme)}" if theme else "") + (f" in {transcript}" if transcript else "")
+    content = {
+        "md": lambda: memos_markdown(rows, title),
+        "docx": lambda: memos_docx(rows, title),
+        "csv": lambda: to_csv(memos_sheet(rows)),
+        "xlsx": lambda: to_xlsx([memos_sheet(rows), ex.about_sheet({
+            "report": "memos", "database": str(project.path), "coders": coder or "all",
+            "exported_at": now()})]),
+        "json": lambda: _dump({"memos": memos_json(rows)}),
+        "table": lambda: to_table([memos_sheet(rows)]),
+    }[fmt]()
+    _emit(content, output, plural(len(rows), "memo"))
+
+
 def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
-    for command in (counts_cmd, quotes_cmd, cooccurrence_cmd, chart_cmd):
+    for command in (counts_cmd, quotes_cmd, cooccurrence_cmd, chart_cmd, memos_cmd):
         cli.add_command(command)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.records import Coding, Sentence, Turn
 
@@ -38,6 +38,27 @@ class ReportMixin:
             "ORDER BY t.name, t.version"
         )
         return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def report_memos(self: Store, coder: str | None = None) -> list[tuple[Any, ...]]:
+        """Every memo as ``(kind, target, coder, text, updated, transcript_id, theme_id,
+        start, end, quote)``; the last five come from the coding a coding memo is on.
+
+        A memo on a coding that was since removed is left out (the coding is no longer
+        part of the analysis; it comes back with the coding on undo).
+        """
+        sql = (
+            'SELECT m.target_kind, m.target_id, k.name, m.text, m.updated_at, '
+            'c.transcript_id, c.theme_id, c.start, c."end", c.quote FROM memos m '
+            "JOIN coders k ON k.id = m.coder_id "
+            "LEFT JOIN codings c ON m.target_kind = 'coding' "
+            "AND c.id = CAST(m.target_id AS INTEGER) "
+            "WHERE (m.target_kind != 'coding' OR c.active = 1)"
+        )
+        args: list[str] = []
+        if coder is not None:
+            sql += " AND k.name = ?"
+            args.append(coder)
+        return [tuple(r) for r in self.conn.execute(sql + " ORDER BY m.id", args)]
 
     def report_coded_coders(self: Store) -> list[str]:
         """Names of coders that have at least one active coding, in order of creation."""

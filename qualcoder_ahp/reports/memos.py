@@ -1,0 +1,188 @@
+"""Memos: every coder's notes on themes, transcripts and codings, for the write-up.
+
+Memos are where analysis happens between coding and writing: what a theme is turning
+out to mean, what stands out in one interview, why a passage was coded as it was. The
+workbench stores them (``M``); this report brings them together: a flat table (CSV,
+XLSX, JSON, the terminal) with one row per memo, or a document (Markdown, Word) in
+three parts — theme memos in codebook order, transcript memos by name, and coding
+memos under their theme with the quote they are about.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.reports.data import ReportData, find_transcript
+from qualcoder_ahp.reports.writers import Sheet
+
+KINDS = ("theme", "transcript", "coding")
+HEADINGS = {"theme": "Theme memos", "transcript": "Transcript memos",
+            "coding": "Memos on codings"}
+
+
+@dataclass(frozen=True)
+class Memo:
+    """One coder's memo, with what it is about."""
+
+    kind: str
+    """``theme``, ``transcript`` or ``coding``."""
+    coder: str
+    text: str
+    updated: str
+    theme_id: str | None = None
+    theme_path: str | None = None
+    transcript: str | None = None
+    quote: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def about(self) -> str:
+        """What the memo is on, in a few words."""
+        if self.kind == "theme":
+            return self.theme_path or self.theme_id or ""
+        if self.kind == "transcript":
+            return self.transcript or ""
+        return f"{self.transcript} [{self.start}, {self.end}) {self.theme_path}"
+
+
+def memos(data: ReportData, *, kind: str | None = None, theme: str | None = None,
+          transcript: str | None = None) -> list[Memo]:
+    """The memos of the snapshot's coder (or every coder), in reading order.
+
+    Args:
+        data: the report snapshot (its coder selects the memos too).
+        kind: only memos on themes, transcripts or codings.
+        theme: only memos on this theme or a theme below it, and on codings of them.
+        transcript: only memos on this transcript and on codings in it.
+
+    Raises:
+        UserError: an unknown kind, theme or transcript.
+    """
+    if kind is not None and kind not in KINDS:
+        raise UserError(f"a memo is on a theme, transcript or coding, not {kind!r}")
+    store = data.store
+    wanted_themes = set(data.selected_themes(theme)) if theme else None
+    wanted_transcript = find_transcript(store, transcript).id if transcript else None
+    order = {tid: i for i, tid in enumerate(t.id for t in data.themes)}
+    names = {t.id: t.label for t in data.transcripts.values()}
+    out: list[tuple[tuple[Any, ...], Memo]] = []
+    for (mkind, target, coder, text, updated, tid, theme_id, start, end,
+         quote) in store.report_memos(data.coder):
+        if kind is not None and mkind != kind:
+            continue
+        if mkind == "theme":
+            theme_id = target
+        elif mkind == "transcript":
+            tid = int(target)
+        if wanted_themes is not None and theme_id not in wanted_themes:
+            continue
+        if wanted_transcript is not None and tid != wanted_transcript:
+            continue
+        path = _path(data, theme_id) if theme_id else None
+        memo = Memo(mkind, coder, text, updated, theme_id, path,
+                    names.get(tid) if tid is not None else None, quote, start, end)
+        key = (KINDS.index(mkind), order.get(theme_id, len(order)) if mkind != "transcript"
+               else 0, memo.transcript or "", start or 0, coder)
+        out.append((key, memo))
+    return [m for _, m in sorted(out, key=lambda pair: pair[0])]
+
+
+def _path(data: ReportData, theme_id: str) -> str:
+    try:
+        data.theme(theme_id)
+    except UserError:  # a retired theme with no codings left: not in the snapshot's tree
+        return data.store.theme_path(theme_id)
+    return data.path(theme_id)
+
+
+def memos_sheet(rows: list[Memo]) -> Sheet:
+    """One row per memo (CSV, XLSX, the terminal)."""
+    return Sheet("memos", ["kind", "about", "theme", "transcript", "quote", "coder",
+                           "updated", "memo"],
+                 [[m.kind, m.about, m.theme_id or "", m.transcript or "", m.quote or "",
+                   m.coder, _minute(m.updated), m.text] for m in rows],
+                 wrap={"quote", "memo"})
+
+
+def _minute(stamp: str) -> str:
+    """``2026-11-27 09:23`` from a stored UTC timestamp (JSON keeps it whole)."""
+    return stamp[:16].replace("T", " ")
+
+
+def memos_json(rows: list[Memo]) -> list[dict[str, Any]]:
+    """Every memo with all its fields."""
+    return [{"kind": m.kind, "about": m.about, "theme": m.theme_id, "theme_path": m.theme_path,
+             "transcript": m.transcript, "start": m.start, "end": m.end, "quote": m.quote,
+             "coder": m.coder, "updated": m.updated, "memo": m.text} for m in rows]
+
+
+def memos_markdown(rows: list[Memo], title: str) -> str:
+    """A document: theme memos, transcript memos, then coding memos under their theme."""
+    lines = [f"# {title}", ""]
+    if not rows:
+        lines += ["No memos match.", ""]
+    for kind, heading, sub, group in _sections(rows):
+        if heading:
+            lines += [f"## {HEADINGS[kind]}", ""]
+        if sub:
+            lines += [f"### {sub}", ""]
+        for m in group:
+            if m.kind == "coding":
+                lines += ["> " + _md_line(m.quote or "", "  \n> "), "",
+                          f"*{m.transcript} [{m.start}, {m.end})*", ""]
+            lines += [f"**{m.coder}** ({m.updated[:10]}): {_md_line(m.text)}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def memos_docx(rows: list[Memo], title: str) -> bytes:
+    """The same document as :func:`memos_markdown`, in Word."""
+    from docx import Document
+    from docx.shared import Pt
+
+    doc = Document()
+    doc.add_heading(title, level=0)
+    if not rows:
+        doc.add_paragraph("No memos match.")
+    for kind, heading, sub, group in _sections(rows):
+        if heading:
+            doc.add_heading(HEADINGS[kind], level=1)
+        if sub:
+            doc.add_heading(sub, level=2)
+        for m in group:
+            if m.kind == "coding":
+                doc.add_paragraph(f"\u201c{_safe((m.quote or '').strip())}\u201d", style="Quote")
+                where = doc.add_paragraph().add_run(f"{m.transcript} [{m.start}, {m.end})")
+                where.font.size = Pt(9)
+            para = doc.add_paragraph()
+            para.add_run(f"{m.coder} ({m.updated[:10]}): ").bold = True
+            para.add_run(_safe(m.text))
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _sections(rows: list[Memo]) -> list[tuple[str, bool, str, list[Memo]]]:
+    """``(kind, new kind?, subheading, memos)`` runs in order: one subheading per theme
+    (theme and coding memos) or transcript (transcript memos)."""
+    out: list[tuple[str, bool, str, list[Memo]]] = []
+    for m in rows:
+        sub = m.transcript or "" if m.kind == "transcript" else m.theme_path or ""
+        if out and out[-1][0] == m.kind and out[-1][2] == sub:
+            out[-1][3].append(m)
+        else:
+            out.append((m.kind, not out or out[-1][0] != m.kind, sub, [m]))
+    return out
+
+
+def _md_line(text: str, joint: str = "  \n") -> str:
+    """A memo or quote as one Markdown paragraph (its line breaks kept as breaks)."""
+    return joint.join(part.strip() for part in text.strip().splitlines())
+
+
+def _safe(text: str) -> str:
+    # Word refuses control characters a transcript or memo can carry.
+    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
