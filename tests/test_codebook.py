@@ -232,6 +232,8 @@ def test_jsonl_errors_name_the_line(tmp_path: Path) -> None:
         '{"label": "nope", "pattern": "x", "id": "p_nope"}',
         '{"label": "serendipity", "pattern": [{"LOWER": "a", "OP": "x"}], "id": "p_op"}',
         '{"pattern": "x"}',
+        # An id a YAML codebook would refuse: `codebook export` must write a file that loads.
+        '{"label": "serendipity", "pattern": "pure luck", "id": "ser pure luck"}',
     ]), "p.jsonl")
     result = check_codebook(BLOG, patterns=path)
     assert result.codebook is None
@@ -239,8 +241,9 @@ def test_jsonl_errors_name_the_line(tmp_path: Path) -> None:
     assert errors[0] == "P:2: not valid JSON: Expecting property name enclosed in double quotes"
     assert errors[1].startswith("P:4: pattern p_op: token 0: bad operator")
     assert errors[2].startswith("P:5: each line needs")
-    assert errors[3] == "P:1: pattern ser_fell_into: pattern id already used in the codebook"
-    assert errors[4].startswith("P:3: pattern p_nope: label 'nope' is not a theme id")
+    assert errors[3] == "P:6: pattern ser pure luck: id must be letters, digits, _ . : -"
+    assert errors[4] == "P:1: pattern ser_fell_into: pattern id already used in the codebook"
+    assert errors[5].startswith("P:3: pattern p_nope: label 'nope' is not a theme id")
 
 
 def test_qdc_without_refi_module_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,
@@ -338,3 +341,16 @@ def test_unknown_top_level_key_warns(tmp_path: Path) -> None:
     path = write(tmp_path, "name: t\ninterviewers: [Q]\nthemes:\n  - id: a\n")
     result = check_codebook(path)
     assert result.ok and result.warnings == [f"{path}:2: unknown key 'interviewers' ignored"]
+
+
+def test_a_codebook_with_merged_jsonl_patterns_exports_as_yaml_that_loads(
+        tmp_path: Path) -> None:
+    from qualcoder_ahp.suggest.codebook_yaml import codebook_yaml
+
+    merged = check_codebook(BLOG, patterns=EXTRA).codebook
+    path = write(tmp_path, codebook_yaml(merged), "merged.yaml")
+    again = check_codebook(path)
+    assert again.errors == []
+    assert again.codebook.themes == merged.themes
+    assert {p.id: p for p in again.codebook.patterns} == {p.id: p for p in merged.patterns}
+    assert {"ser_right_place_jsonl", "sys_pathway"} <= {p.id for p in again.codebook.patterns}

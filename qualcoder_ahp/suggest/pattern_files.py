@@ -22,6 +22,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Codebook, Pattern, Theme
 from qualcoder_ahp.suggest.codebook import (
     PALETTE,
+    PATTERN_ID,
     SCOPES,
     UNITS,
     Checker,
@@ -60,6 +61,10 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         body = row["pattern"]
         pattern_id = str(row.get("id") or derived_pattern_id(label, body))
         what = f"pattern {pattern_id}"
+        if not PATTERN_ID.match(pattern_id):
+            # As in a YAML codebook, so `qcahp codebook export` writes a file that loads back.
+            ck.error(number, what, "id must be letters, digits, _ . : -")
+            continue
         if pattern_id in seen:
             ck.error(number, what, f"duplicate pattern id (first at line {seen[pattern_id]})")
             continue
