@@ -283,3 +283,25 @@ def test_evaluate_leaves_out_themes_coded_by_hand_only(tmp_path: Path) -> None:
     assert "caring" not in out
     assert err.strip() == ("Note: themes with no patterns (coded by hand only), left out of "
                            "the scores: caring")
+
+
+def test_add_theme_refuses_names_of_only_punctuation_or_too_long(tmp_path: Path) -> None:
+    """ "!!!" became a theme with id "theme", and a 180-character name was stored as it was
+    (a tree row, picker line and report heading cannot show it)."""
+    shipped = tmp_path / "ahp.yaml"
+    shutil.copy(SHIPPED, shipped)
+    assert run("codebook", "load", str(shipped))[0] == 0
+    for name, why in (("!!!", "a theme name needs a letter or a digit, not only '!!!'"),
+                      ("— … —", "needs a letter or a digit"),
+                      ("Very long name " * 12, "at most 80 characters (this one has 179)")):
+        code, out, err = run("codebook", "add-theme", name, "--coder", "ana")
+        assert (code, out) == (1, ""), out
+        assert err.startswith("Error: ") and why in err and err.count("\n") == 1
+    # Eighty characters, or one letter among signs, are names.
+    code, _, err = run("codebook", "add-theme", "x" * 80, "--coder", "ana")
+    assert code == 0, err
+    code, out, err = run("codebook", "add-theme", "C++ & me", "--coder", "ana")
+    assert code == 0 and out.startswith("Added theme c_me (C++ & me)"), err
+    store = open_store(Path("qcahp.db"))
+    added = [e["theme_id"] for e in store.events() if e["kind"] == "theme_add"]
+    assert added == ["x" * 50, "c_me"]

@@ -7,7 +7,7 @@ from pathlib import Path
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.coding import CodingScreen
-from tests.tui.conftest import CODER, SIZE, open_alpha, screen_text
+from tests.tui.conftest import CODER, SIZE, THEMES, open_alpha, screen_text
 
 
 
@@ -438,3 +438,63 @@ async def test_escape_from_the_folder_choice_makes_no_theme(app):
         await pilot.pause()
         assert "half_an_idea" not in {t.id for t in app.store.themes()}
         assert not app.store.codings(coder=CODER)
+
+
+async def test_a_new_name_typed_in_full_lists_no_unrelated_theme(app):
+    """Enter after typing a new theme's name makes that theme; it never codes the text
+    with an unrelated theme that the fuzzy search ranked first (it did: "Ré-entry to
+    practice" listed Mandate first, at a score of 85)."""
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("down")
+        await pilot.pause()
+        target = sentence_text(screen)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"Ré-entry to practice")
+        await pilot.pause()
+        assert options_shown(app) == ['+ New theme "Ré-entry to practice"']
+        await pilot.press("enter")
+        await pilot.pause()
+        assert 'New theme "Ré-entry to practice": where does it go?' in screen_text(app)
+        await pilot.press("enter")  # at the top level
+        await pilot.pause()
+        await pilot.pause()
+        store = app.store
+        theme = store.theme("re_entry_to_practice")
+        assert (theme.name, theme.parent_id) == ("Ré-entry to practice", None)
+        [coding] = store.codings(coder=CODER)
+        assert (coding.theme_id, coding.quote) == ("re_entry_to_practice", target)
+        # Parts of names, ids and definitions still find their themes, best first.
+        await pilot.press("down", "c")
+        await pilot.pause()
+        for query, first in (("serend", "Career paths / Serendipity"), ("mandate", "Mandate"),
+                             ("untapped", "Secret weapon"), ("re-entry", "Ré-entry to practice")):
+            await pilot.press(*query)
+            await pilot.pause()
+            assert options_shown(app)[0] == first, query
+            await pilot.press(*["backspace"] * len(query))
+        await pilot.press("escape")
+
+
+async def test_the_picker_refuses_names_no_theme_can_have(app):
+    """Only punctuation, or longer than a tree row: no "+ New theme" option, ctrl+n says
+    why, and nothing is stored (before, "!!!" became theme "theme" and a 180-character
+    name was taken as it was)."""
+    long_name = "A very long name " * 5
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_alpha(pilot)
+        await pilot.press("down", "c")
+        await pilot.pause()
+        for name, why in (("!!!", "needs a letter or a digit"),
+                          (long_name, "at most 80 characters")):
+            app.screen.query_one("#theme-query").value = name
+            await pilot.pause()
+            assert not [o for o in options_shown(app) if o.startswith("+ New theme")]
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            assert "where does it go?" not in screen_text(app)
+            toasts = [str(t.render()) for t in app.screen.query("Toast")]
+            assert any(why in t for t in toasts), toasts
+        assert {t.id for t in app.store.themes()} == {t.id for t in THEMES}
+        assert not [e for e in app.store.events() if e["kind"] == "theme_add"]
