@@ -115,6 +115,24 @@ class CodebookMixin:
 
         return added_theme_ids(self.conn)
 
+    def theme_added_by(self: Store, theme_id: str) -> tuple[str | None, str] | None:
+        """``(coder, when)`` a coder added this theme while coding (here or in a copy
+        merged in), or ``None`` for a theme that came from a codebook file."""
+        rows = self.conn.execute(
+            "SELECT k.name, e.at, e.kind, e.payload FROM events e "
+            "LEFT JOIN coders k ON k.id = e.coder_id "
+            "WHERE e.kind IN ('theme_add', 'merged') ORDER BY e.id")
+        for coder, at, kind, payload in rows:
+            try:
+                data = json.loads(payload)
+            except ValueError:
+                continue
+            if kind == "merged" and isinstance(data, dict):
+                data = data.get("original") if data.get("original_kind") == "theme_add" else None
+            if isinstance(data, dict) and data.get("theme_id") == theme_id:
+                return coder, at
+        return None
+
     def coding_counts_by_theme(self: Store, theme_ids: Iterable[str]) -> dict[str, int]:
         """Active codings of each of these themes, for those that have any."""
         wanted = list(theme_ids)

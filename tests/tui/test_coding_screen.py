@@ -498,3 +498,34 @@ async def test_the_picker_refuses_names_no_theme_can_have(app):
             assert any(why in t for t in toasts), toasts
         assert {t.id for t in app.store.themes()} == {t.id for t in THEMES}
         assert not [e for e in app.store.events() if e["kind"] == "theme_add"]
+
+
+async def test_the_codebook_screen_says_who_added_a_theme_and_why_it_is_never_suggested(
+        project: Path):
+    """A theme added while coding showed only its id and colour on the codebook screen:
+    nothing said where it came from or why it never comes up in the suggestions."""
+    store = open_store(project)
+    store.add_theme("Lucky break", coder="bo", parent_id="career")
+    store.close()
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_alpha(pilot)
+        await pilot.press("k")
+        await pilot.pause()
+        tree = app.screen.query_one("#theme-tree")
+        lines = [str(tree.get_node_at_line(i).label) for i in range(tree.last_line + 1)]
+        line = lines.index("Lucky break  0")
+        tree.move_cursor_to_line(line)
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())
+        day = app.store.events()[-1]["at"][:10]
+        assert "Career paths / Lucky break" in shown
+        assert (f"Added while coding by bo on {day}. No patterns: coded by hand, never "
+                "suggested. To give it a definition or patterns: `qcahp codebook export "
+                "FILE.yaml`, edit it, then `qcahp codebook load FILE.yaml`.") in shown
+        # A theme from the file with patterns says neither.
+        tree.move_cursor_to_line(lines.index("Serendipity  0"))
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())
+        assert "Chance rather than planning." in shown
+        assert "Added while coding" not in shown and "No patterns" not in shown
