@@ -529,3 +529,35 @@ async def test_the_codebook_screen_says_who_added_a_theme_and_why_it_is_never_su
         shown = " ".join(screen_text(app).split())
         assert "Chance rather than planning." in shown
         assert "Added while coding" not in shown and "No patterns" not in shown
+
+
+async def test_a_name_made_meanwhile_in_another_window_is_coded_with(project: Path):
+    """Two windows on one project: while ana's picker is open, bo adds "Peer support".
+    ana's ctrl+n then codes with bo's theme (as a merge of two copies would join them)
+    instead of refusing with "there is already a theme" and coding nothing."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("down")
+        await pilot.pause()
+        target = sentence_text(screen)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"peer  support")
+        await pilot.pause()
+        other = open_store(project)
+        theirs = other.add_theme("Peer support", coder="bo")
+        other.close()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("enter")  # at the top level
+        await pilot.pause()
+        await pilot.pause()
+        store = app.store
+        [coding] = store.codings(coder=CODER)
+        assert (coding.theme_id, coding.quote) == (theirs.id, target)
+        assert [t.id for t in store.themes() if t.name == "Peer support"] == ["peer_support"]
+        assert not [e for e in store.events(CODER) if e["kind"] == "theme_add"]
+        toasts = [str(t.render()) for t in app.screen.query("Toast")]
+        assert any("'Peer support' was made meanwhile, in another window: coded with it"
+                   in t for t in toasts), toasts

@@ -74,8 +74,20 @@ class CodingDialogs:
     def _add_theme(self, name: str, parent: str | None) -> None:
         if parent is None:  # Escape: nothing made
             return
-        # The theme is stored (with its event) before anything shows it; a refusal (a name
-        # taken meanwhile in another window) is a notification, and nothing is coded.
+        # Another window (or coder) may have made a theme of this name since the picker
+        # opened: code with that one, as a merge of two copies would join them, rather
+        # than refuse and make the coder start again.
+        same = [t for t in self.store.themes()
+                if t.codable and t.name.casefold() == " ".join(name.split()).casefold()]
+        if same:
+            self.session.refresh()
+            if self._do(lambda: self.session.code(same[0].id), counts=True) is not None:
+                self.notify(f"{same[0].name!r} was made meanwhile, in another window: "
+                            f"coded with it ({self.store.theme_path(same[0].id)}).",
+                            markup=False)
+            return
+        # The theme is stored (with its event) before anything shows it; a refusal is a
+        # notification, and nothing is coded.
         parent_id = None if parent == TOP_LEVEL else parent
         theme = self._do(lambda: self.store.add_theme(name, coder=self.coder,
                                                       parent_id=parent_id))
