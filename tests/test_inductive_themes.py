@@ -305,3 +305,25 @@ def test_add_theme_refuses_names_of_only_punctuation_or_too_long(tmp_path: Path)
     store = open_store(Path("qcahp.db"))
     added = [e["theme_id"] for e in store.events() if e["kind"] == "theme_add"]
     assert added == ["x" * 50, "c_me"]
+
+
+def test_export_never_overwrites_a_hand_written_codebook(tmp_path: Path) -> None:
+    """The docs say "export, edit, load"; exporting onto the team's own file replaced it
+    (comments and layout gone) with one line on stderr. Now it is refused unless --force;
+    a file an earlier export wrote is replaced as before."""
+    team = tmp_path / "ahp.yaml"
+    shutil.copy(SHIPPED, team)
+    original = team.read_bytes()
+    assert run("codebook", "load", str(team))[0] == 0
+    code, out, err = run("codebook", "export", str(team))
+    assert (code, out) == (1, "")
+    assert err == (f"Error: {team}: the file exists and `qcahp codebook export` did not "
+                   "write it: export to a new file (then compare or copy across), or add "
+                   "--force to replace it, losing its comments and layout\n")
+    assert team.read_bytes() == original
+    # Exporting again onto an exported file is the ordinary edit-export cycle.
+    assert run("codebook", "export", "mine.yaml")[0] == 0
+    code, _, err = run("codebook", "export", "mine.yaml")
+    assert code == 0 and err.endswith("to mine.yaml (replaced the old file)\n")
+    code, _, err = run("codebook", "export", str(team), "--force")
+    assert code == 0 and "written by `qcahp codebook export`" in team.read_text().split("\n")[0]
