@@ -48,6 +48,9 @@ class ParsedTranscript:
     turns: list[Turn]
     format: str
     sentences: list[Sentence] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the researcher should know about the file, not a reason to refuse it (for
+    example the pages of a PDF that have no text layer, whose words are missing)."""
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,32 @@ def test_pdf_text_layer(tmp_path: Path) -> None:
     assert parsed.format == "pdf"
 
 
+def test_pdf_pages_without_text_are_named(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from pypdf import PdfReader, PdfWriter
+
+    from qualcoder_ahp.cli import cli
+
+    typed = PdfReader(make_pdf(tmp_path / "typed.pdf")).pages[0]
+    writer = PdfWriter()
+    for page in ("typed", "scan", "typed", "scan", "scan"):  # scanned pages have no text
+        if page == "typed":
+            writer.add_page(typed)
+        else:
+            writer.add_blank_page(612, 792)
+    path = tmp_path / "mixed.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    parsed = read_transcript(path)
+    assert parsed.notes == ["pages 2, 4\u20135 of 5 have no text layer (scanned?): the words "
+                            "on them are not imported"]
+    assert read_transcript(tmp_path / "typed.pdf").notes == []
+    result = CliRunner().invoke(cli, ["import", str(path)])
+    assert result.exit_code == 0
+    assert ("note: mixed: pages 2, 4\u20135 of 5 have no text layer (scanned?): the words on "
+            "them are not imported") in result.stderr
+
+
 # ---------------------------------------------------------------------- bad input
 def _corrupt_zip(path: Path) -> Path:
     path.write_bytes(b"PK\x03\x04 this is not really a zip file at all")

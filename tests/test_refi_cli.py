@@ -147,7 +147,7 @@ def test_long_lists_of_mismatches_are_capped(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     assert sum(line.startswith("Mismatch: S: selection") for line in lines) == 20
     assert "Mismatch: ... and 10 more" in lines
-    assert "30 selections not imported: their text does not match their quote." in lines
+    assert "30 selections not imported: their offsets do not fit the text (each one is listed above)." in lines
 
 
 def test_a_file_that_is_not_refi_says_what_refi_import_reads(tmp_path: Path) -> None:

@@ -50,6 +50,17 @@ def _drawn(widget) -> list[str]:
     return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
 
 
+async def _drawn_when(pilot, widget, ready, tries: int = 100) -> list[str]:
+    """The widget's lines once ``ready(lines)`` holds: a DataTable sizes its columns on a
+    later refresh, which a busy machine (CI with two cores) can draw after two pauses."""
+    for _ in range(tries):
+        lines = _drawn(widget)
+        if ready(lines):
+            return lines
+        await pilot.pause(0.02)
+    return _drawn(widget)
+
+
 async def _settle(app, pilot):
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -64,7 +75,7 @@ async def test_counts_screen_shows_names_and_the_id_of_the_highlighted_row(store
         await _settle(app, pilot)
         screen = app.screen
         grid = screen.query_one("#counts-table", DataTable)
-        lines = _drawn(grid)
+        lines = await _drawn_when(pilot, grid, lambda drawn: "Career routes" in "".join(drawn))
         table = "\n".join(lines)
         assert lines[0].split()[:3] == ["theme", "codings", "segments"]  # figures fit too
         assert "Career routes" in table and "  Non-traditional roles" in table

@@ -74,6 +74,8 @@ def register(cli: click.Group) -> None:
                 click.secho(f"note: {info.name}: no speaker labels found, so all of it is read "
                             "as the participant's, questions included (label turns as "
                             "'Name: ...' to tell the interviewer apart)", fg="yellow", err=True)
+            for _, note in (n for n in report.notes if n[0].id == info.id):
+                click.secho(f"note: {info.name}: {note}", fg="yellow", err=True)
         for info in report.unchanged:
             source = report.sources.get(info.id, "")
             if Path(source).stem == info.name:

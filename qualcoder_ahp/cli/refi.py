@@ -169,5 +169,7 @@ def register(cli: click.Group) -> None:
         _echo_capped("Warning", report.warnings)
         _echo_capped("Mismatch", report.mismatches)
         if report.mismatches:
+            # Listed above, each with its reason: a quote that differs from the text
+            # there, or offsets past the end of the source.
             click.echo(f"{plural(len(report.mismatches), 'selection')} not imported: their "
-                       "text does not match their quote.", err=True)
+                       "offsets do not fit the text (each one is listed above).", err=True)

@@ -45,6 +45,9 @@ class ImportReport:
     """``(option, name, closest speaker or None)`` for each ``--interviewer`` or
     ``--participant-speaker`` name that matched no speaker of any file read: a typo
     there used to change nothing, silently."""
+    notes: list[tuple[TranscriptInfo, str]] = field(default_factory=list)
+    """``(transcript, note)`` for what a reader noticed in a file it imported (a PDF's
+    pages without text)."""
 
     @property
     def ok(self) -> bool:
@@ -172,6 +175,7 @@ def import_paths(
         named.setdefault(info.name, file)
         if written:
             report.imported.append(info)
+            report.notes.extend((info, note) for note in parsed.notes)
             continue
         report.unchanged.append(info)
         if interviewers or participants:

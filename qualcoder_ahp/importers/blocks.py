@@ -54,6 +54,17 @@ class Block:
     """A time known from the structure (a cue start, a ``*(2.05 pm)*`` note)."""
 
 
+class Blocks(list[Block]):
+    """A reader's blocks, with ``notes``: what the researcher should know about the file
+    that is not a reason to refuse it (pages of a PDF with no text layer)."""
+
+    notes: list[str]
+
+    def __init__(self, blocks: list[Block], notes: list[str] | None = None) -> None:
+        super().__init__(blocks)
+        self.notes = list(notes or [])
+
+
 def clock_of(note: str) -> str | None:
     """The time in a procedural note such as ``(2.05 pm)`` or ``[00:12]``, else None."""
     inner = note.strip()

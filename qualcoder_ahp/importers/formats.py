@@ -21,7 +21,7 @@ from typing import Any
 
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import (
-    CUE, HEADING, NOTE, PARA, TIME, Block, clock_of, is_note_text, text_blocks,
+    CUE, HEADING, NOTE, PARA, TIME, Block, Blocks, clock_of, is_note_text, text_blocks,
 )
 from qualcoder_ahp.importers.normalise import check_format, decode, normalise, read_bytes
 
@@ -311,7 +311,23 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
     if glyphs > 20 and glyphs * 3 > sum(not c.isspace() for c in text):
         raise ImportFailed("the PDF's text layer cannot be read (its fonts map no letters); "
                            "export the transcript as text or .docx instead", path=str(path))
-    return text_blocks(text)
+    # Some pages scanned among typed ones: their words would be missing without a word.
+    blank = [n for n, page in enumerate(pages, start=1) if not page.strip()]
+    notes = ([f"{_pages(blank)} of {len(pages)} {'has' if len(blank) == 1 else 'have'} no "
+              "text layer (scanned?): the words on them are not imported"] if blank else [])
+    return Blocks(text_blocks(text), notes)
+
+
+def _pages(numbers: list[int]) -> str:
+    """``page 3`` or ``pages 2, 5-7``: runs of consecutive page numbers."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}\u2013{r[-1]}" for r in runs]
+    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(parts)
 
 
 # ---------------------------------------------------------------------- subtitles

@@ -109,4 +109,5 @@ def read_transcript(
     roles = assign_roles(drafts, interviewers=interviewers, participants=participants,
                          questioners=questioners, sections=sections)
     text, turns = assemble(drafts, roles)
-    return ParsedTranscript(text, turns, fmt, split_sentences(text, turns))
+    return ParsedTranscript(text, turns, fmt, split_sentences(text, turns),
+                            list(getattr(blocks, "notes", [])))
