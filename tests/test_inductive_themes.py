@@ -327,3 +327,36 @@ def test_export_never_overwrites_a_hand_written_codebook(tmp_path: Path) -> None
     assert code == 0 and err.endswith("to mine.yaml (replaced the old file)\n")
     code, _, err = run("codebook", "export", str(team), "--force")
     assert code == 0 and "written by `qcahp codebook export`" in team.read_text().split("\n")[0]
+
+
+def test_loading_a_file_that_has_an_added_theme_under_another_id_warns(
+        tmp_path: Path) -> None:
+    """The team copies a theme added while coding into its file by hand, under an id of
+    its own: the load kept the added theme (it holds codings) and added the file's, so two
+    themes of one name split the codings, without a word."""
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    assert run("codebook", "load", str(path))[0] == 0
+    store = open_store(tmp_path / "qcahp.db")
+    store.add_transcript("p1", make_parsed([("P1", "participant", "I cared for my mother.")]))
+    used = store.add_theme("Caring for carers", coder="ana")
+    store.code(store.transcripts()[0].id, used.id, "ana", 0, 22)
+    store.close()
+    path.write_text(SMALL + '  - id: carers\n    name: Caring for Carers\n    color: "#AA4499"\n',
+                    encoding="utf-8")
+    code, out, err = run("codebook", "load", str(path))
+    assert code == 0, err
+    assert "themes added: carers" in out
+    assert ("themes added while coding, kept (not in the file; they hold codings): "
+            "caring_for_carers (1 coding)") in out
+    assert err == ("warning: two themes of one name: caring_for_carers and carers ('Caring for "
+                   "carers'). The file has the second under another id; give it the first id "
+                   "there and load it again, so the codings meet under one theme.\n")
+    # Given the kept id in the file, the two are one theme, and the load says nothing more.
+    path.write_text(SMALL + '  - id: caring_for_carers\n    name: Caring for Carers\n'
+                    '    color: "#AA4499"\n', encoding="utf-8")
+    code, out, err = run("codebook", "load", str(path))
+    assert code == 0 and err == "" and "themes retired: carers" in out
+    store = open_store(tmp_path / "qcahp.db")
+    assert [t.name for t in store.themes() if t.id == "caring_for_carers"] == ["Caring for Carers"]
+    assert [c.theme_id for c in store.codings()] == ["caring_for_carers"]

@@ -114,6 +114,16 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
                    + ", ".join(f"{i} ({plural(counts[i], 'coding')})" for i in kept))
         click.echo("  To make them part of the file: `qcahp codebook export FILE.yaml`, "
                    "then edit and load that.")
+        # Copied into the file by hand under another id, the theme is there twice, with its
+        # codings split between the two: say which, and how to join them.
+        names = {t.name.casefold(): t.id for t in cb.themes}
+        twins = [(i, names[store.theme(i).name.casefold()]) for i in kept
+                 if store.theme(i).name.casefold() in names]
+        if twins:
+            listed = ", ".join(f"{i} and {twin} ({store.theme(i).name!r})" for i, twin in twins)
+            click.secho(f"warning: two themes of one name: {listed}. The file has the second "
+                        "under another id; give it the first id there and load it again, so "
+                        "the codings meet under one theme.", fg="yellow", err=True)
     if coded:
         # Not lost (the codings stay, and come back with the theme's id), but out of every
         # report from now on: say so, and how to keep them, where the researcher will see it.

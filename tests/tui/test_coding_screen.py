@@ -417,7 +417,8 @@ async def test_a_new_theme_is_made_in_the_picker_and_coded(app):
             "lucky_break"]
         assert "Lucky break 1/1" in screen_text(app)
         toasts = [str(t.render()) for t in app.screen.query("Toast")]
-        assert any("New theme 'Lucky break' (lucky_break, no patterns): coded." in t
+        assert any("Coded with the new theme 'Career paths / Lucky break'. It has no "
+                   "patterns, so it is never suggested (k: the codebook)." in t
                    for t in toasts)
         # The theme is there for the next coding, found like any other.
         await pilot.press("down", "c")

@@ -96,8 +96,11 @@ class CodingDialogs:
         self.session.refresh()
         coding = self._do(lambda: self.session.code(theme.id), counts=True)
         if coding is not None:
-            self.notify(f"New theme {name!r} ({theme.id}, no patterns): coded. "
-                        "`qcahp codebook export` writes it into a codebook file.", markup=False)
+            # Say where it went and why it will not come up as a suggestion; the codebook
+            # screen (k) tells the rest (who added it, how to give it patterns).
+            self.notify(f"Coded with the new theme {self.store.theme_path(theme.id)!r}. It "
+                        "has no patterns, so it is never suggested (k: the codebook).",
+                        markup=False)
 
     def action_code_recent(self, number: int) -> None:
         """Code the pending span with recent theme ``number``."""
