@@ -283,3 +283,80 @@ def test_evaluate_leaves_out_themes_coded_by_hand_only(tmp_path: Path) -> None:
     assert "caring" not in out
     assert err.strip() == ("Note: themes with no patterns (coded by hand only), left out of "
                            "the scores: caring")
+
+
+def test_add_theme_refuses_names_of_only_punctuation_or_too_long(tmp_path: Path) -> None:
+    """ "!!!" became a theme with id "theme", and a 180-character name was stored as it was
+    (a tree row, picker line and report heading cannot show it)."""
+    shipped = tmp_path / "ahp.yaml"
+    shutil.copy(SHIPPED, shipped)
+    assert run("codebook", "load", str(shipped))[0] == 0
+    for name, why in (("!!!", "a theme name needs a letter or a digit, not only '!!!'"),
+                      ("— … —", "needs a letter or a digit"),
+                      ("Very long name " * 12, "at most 80 characters (this one has 179)")):
+        code, out, err = run("codebook", "add-theme", name, "--coder", "ana")
+        assert (code, out) == (1, ""), out
+        assert err.startswith("Error: ") and why in err and err.count("\n") == 1
+    # Eighty characters, or one letter among signs, are names.
+    code, _, err = run("codebook", "add-theme", "x" * 80, "--coder", "ana")
+    assert code == 0, err
+    code, out, err = run("codebook", "add-theme", "C++ & me", "--coder", "ana")
+    assert code == 0 and out.startswith("Added theme c_me (C++ & me)"), err
+    store = open_store(Path("qcahp.db"))
+    added = [e["theme_id"] for e in store.events() if e["kind"] == "theme_add"]
+    assert added == ["x" * 50, "c_me"]
+
+
+def test_export_never_overwrites_a_hand_written_codebook(tmp_path: Path) -> None:
+    """The docs say "export, edit, load"; exporting onto the team's own file replaced it
+    (comments and layout gone) with one line on stderr. Now it is refused unless --force;
+    a file an earlier export wrote is replaced as before."""
+    team = tmp_path / "ahp.yaml"
+    shutil.copy(SHIPPED, team)
+    original = team.read_bytes()
+    assert run("codebook", "load", str(team))[0] == 0
+    code, out, err = run("codebook", "export", str(team))
+    assert (code, out) == (1, "")
+    assert err == (f"Error: {team}: the file exists and `qcahp codebook export` did not "
+                   "write it: export to a new file (then compare or copy across), or add "
+                   "--force to replace it, losing its comments and layout\n")
+    assert team.read_bytes() == original
+    # Exporting again onto an exported file is the ordinary edit-export cycle.
+    assert run("codebook", "export", "mine.yaml")[0] == 0
+    code, _, err = run("codebook", "export", "mine.yaml")
+    assert code == 0 and err.endswith("to mine.yaml (replaced the old file)\n")
+    code, _, err = run("codebook", "export", str(team), "--force")
+    assert code == 0 and "written by `qcahp codebook export`" in team.read_text().split("\n")[0]
+
+
+def test_loading_a_file_that_has_an_added_theme_under_another_id_warns(
+        tmp_path: Path) -> None:
+    """The team copies a theme added while coding into its file by hand, under an id of
+    its own: the load kept the added theme (it holds codings) and added the file's, so two
+    themes of one name split the codings, without a word."""
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    assert run("codebook", "load", str(path))[0] == 0
+    store = open_store(tmp_path / "qcahp.db")
+    store.add_transcript("p1", make_parsed([("P1", "participant", "I cared for my mother.")]))
+    used = store.add_theme("Caring for carers", coder="ana")
+    store.code(store.transcripts()[0].id, used.id, "ana", 0, 22)
+    store.close()
+    path.write_text(SMALL + '  - id: carers\n    name: Caring for Carers\n    color: "#AA4499"\n',
+                    encoding="utf-8")
+    code, out, err = run("codebook", "load", str(path))
+    assert code == 0, err
+    assert "themes added: carers" in out
+    assert ("themes added while coding, kept (not in the file; they hold codings): "
+            "caring_for_carers (1 coding)") in out
+    assert err == ("warning: two themes of one name: caring_for_carers and carers ('Caring for "
+                   "carers'). The file has the second under another id; give it the first id "
+                   "there and load it again, so the codings meet under one theme.\n")
+    # Given the kept id in the file, the two are one theme, and the load says nothing more.
+    path.write_text(SMALL + '  - id: caring_for_carers\n    name: Caring for Carers\n'
+                    '    color: "#AA4499"\n', encoding="utf-8")
+    code, out, err = run("codebook", "load", str(path))
+    assert code == 0 and err == "" and "themes retired: carers" in out
+    store = open_store(tmp_path / "qcahp.db")
+    assert [t.name for t in store.themes() if t.id == "caring_for_carers"] == ["Caring for Carers"]
+    assert [c.theme_id for c in store.codings()] == ["caring_for_carers"]

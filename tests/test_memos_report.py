@@ -79,7 +79,7 @@ def test_markdown_document_in_reading_order(project: Store) -> None:
 > It was luck.  
 > Pure luck.
 
-*p1 [0, 24)*
+*p1, P, turn 1*
 
 **ana** ({day}): Chance, told twice.  
 Compare p2.
@@ -88,7 +88,7 @@ Compare p2.
 
 > The board never listened to us.
 
-*p2 [0, 31)*
+*p2, P, turn 1*
 
 **ben** ({day}): Anger | at the board
 """.replace("{day}", project.conn.execute("SELECT substr(MIN(updated_at), 1, 10) FROM memos")
@@ -102,13 +102,15 @@ def test_filters_and_table_formats(project: Store) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["kind"], r["about"], r["memo"]) for r in rows] == [
         ("theme", "Board", "Distance from the board, in every story."),
-        ("coding", "p2 [0, 31) Board", "Anger | at the board")]
+        ("coding", "p2, P, turn 1: Board", "Anger | at the board")]
     assert rows[1]["quote"] == "The board never listened to us." and rows[1]["theme"] == "board"
     code, out, _ = run("--theme", "careers", "--format", "json")
     memos = json.loads(out)["memos"]
     assert [(m["kind"], m["theme"], m["coder"]) for m in memos] == [
         ("theme", "luck", "ana"), ("coding", "luck", "ana")]
     assert memos[1]["start"] == 0 and memos[1]["quote"].startswith("It was luck.")
+    assert (memos[1]["speaker"], memos[1]["turn"], memos[1]["time"]) == ("P", 1, None)
+    assert memos[0]["speaker"] is None and memos[0]["turn"] is None
     code, out, _ = run("--transcript", "p2", "--kind", "coding", "--format", "table")
     assert "Anger | at the board" in out and "Short, angry" not in out
     assert "Chance, told twice" not in out
@@ -128,12 +130,17 @@ def test_word_and_xlsx_files(project: Store) -> None:
     quotes = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
     assert quotes == ["\u201cIt was luck.\nPure luck.\u201d",
                       "\u201cThe board never listened to us.\u201d"]
+    # Under each quote, where a reader finds it (not character offsets).
+    texts = [p.text for p in doc.paragraphs]
+    assert [texts[texts.index(q) + 1] for q in quotes] == ["p1, P, turn 1", "p2, P, turn 1"]
     code, _, err = run("-o", "memos.xlsx", "--coder", "ana")
     from openpyxl import load_workbook
 
     sheet = load_workbook("memos.xlsx")["memos"]
-    assert [c.value for c in sheet[1]] == ["kind", "about", "theme", "transcript", "quote",
-                                           "coder", "updated", "memo"]
+    assert [c.value for c in sheet[1]] == ["kind", "about", "theme", "transcript", "speaker",
+                                           "turn", "quote", "coder", "updated", "memo"]
+    coding_row = [c.value for c in sheet[4]]
+    assert coding_row[:6] == ["coding", "p1, P, turn 1: Careers / Luck", "luck", "p1", "P", 1]
     assert sheet.max_row == 4  # ana's three memos under the header
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -113,6 +114,16 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
                    + ", ".join(f"{i} ({plural(counts[i], 'coding')})" for i in kept))
         click.echo("  To make them part of the file: `qcahp codebook export FILE.yaml`, "
                    "then edit and load that.")
+        # Copied into the file by hand under another id, the theme is there twice, with its
+        # codings split between the two: say which, and how to join them.
+        names = {t.name.casefold(): t.id for t in cb.themes}
+        twins = [(i, names[store.theme(i).name.casefold()]) for i in kept
+                 if store.theme(i).name.casefold() in names]
+        if twins:
+            listed = ", ".join(f"{i} and {twin} ({store.theme(i).name!r})" for i, twin in twins)
+            click.secho(f"warning: two themes of one name: {listed}. The file has the second "
+                        "under another id; give it the first id there and load it again, so "
+                        "the codings meet under one theme.", fg="yellow", err=True)
     if coded:
         # Not lost (the codings stay, and come back with the theme's id), but out of every
         # report from now on: say so, and how to keep them, where the researcher will see it.
@@ -186,18 +197,28 @@ def codebook_add_theme(project: Project, name: str, coder: str, parent_id: str |
 
 @codebook.command("export", short_help="Write the stored codebook as YAML that loads back.")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True,
+              help="Replace FILE even if it is a hand-written codebook (its comments and "
+                   "layout are lost).")
 @pass_project
-def codebook_export(project: Project, file: str | None) -> None:
+def codebook_export(project: Project, file: str | None, force: bool) -> None:
     """Write the stored codebook as YAML (to FILE, or to the terminal).
 
     The file loads back with `qcahp codebook load`: themes added while coding, a codebook
     imported from NVivo or MAXQDA, or patterns merged from JSONL are all in it, under
     the ids codings refer to. Edit it (definitions, patterns, where themes sit) and load it
     as the next version. Retired themes are left out.
+
+    A FILE that exists is replaced only if an earlier export wrote it (or with --force):
+    the team's own codebook file keeps its comments and layout.
     """
     from qualcoder_ahp.model.store import now
     from qualcoder_ahp.suggest.codebook_yaml import codebook_yaml
 
+    if file is not None and not force and not _exported_or_absent(Path(file)):
+        raise UserError("the file exists and `qcahp codebook export` did not write it: "
+                        "export to a new file (then compare or copy across), or add --force "
+                        "to replace it, losing its comments and layout", path=file)
     store = project.store()
     cb = store.codebook()
     if not cb.themes:
@@ -211,6 +232,21 @@ def codebook_export(project: Project, file: str | None) -> None:
         click.echo(text, nl=False)
         return
     write_output(file, text, f"the codebook ({_sizes(cb)})")
+
+
+EXPORT_MARK = "written by `qcahp codebook export`"
+"""In the first line of every exported file: such a file may be replaced by a new export."""
+
+
+def _exported_or_absent(path: Path) -> bool:
+    """Whether an export may write ``path``: nothing is there, or an export wrote it."""
+    if not path.exists():
+        return True
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return EXPORT_MARK in handle.readline()
+    except OSError:
+        return False
 
 
 # --------------------------------------------------------------------------- suggest

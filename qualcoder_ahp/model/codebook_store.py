@@ -115,6 +115,24 @@ class CodebookMixin:
 
         return added_theme_ids(self.conn)
 
+    def theme_added_by(self: Store, theme_id: str) -> tuple[str | None, str] | None:
+        """``(coder, when)`` a coder added this theme while coding (here or in a copy
+        merged in), or ``None`` for a theme that came from a codebook file."""
+        rows = self.conn.execute(
+            "SELECT k.name, e.at, e.kind, e.payload FROM events e "
+            "LEFT JOIN coders k ON k.id = e.coder_id "
+            "WHERE e.kind IN ('theme_add', 'merged') ORDER BY e.id")
+        for coder, at, kind, payload in rows:
+            try:
+                data = json.loads(payload)
+            except ValueError:
+                continue
+            if kind == "merged" and isinstance(data, dict):
+                data = data.get("original") if data.get("original_kind") == "theme_add" else None
+            if isinstance(data, dict) and data.get("theme_id") == theme_id:
+                return coder, at
+        return None
+
     def coding_counts_by_theme(self: Store, theme_ids: Iterable[str]) -> dict[str, int]:
         """Active codings of each of these themes, for those that have any."""
         wanted = list(theme_ids)
@@ -141,14 +159,16 @@ class CodebookMixin:
         it and when.
 
         Raises:
-            UserError: an empty name, a name or id already in use, a bad id, or a parent
-                that is not an active theme or folder.
+            UserError: an empty or over-long name, one with no letter or digit, a name or
+                id already in use, a bad id, or a parent that is not an active theme or
+                folder.
         """
         from qualcoder_ahp.model.store import new_guid
 
         name = " ".join(name.split())
-        if not name:
-            raise UserError("a new theme needs a name")
+        problem = theme_name_problem(name)
+        if problem:
+            raise UserError(problem)
         with self.write():
             rows = self.conn.execute(
                 "SELECT id, name, active, color FROM themes").fetchall()
@@ -239,6 +259,28 @@ class CodebookMixin:
 PALETTE = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99",
            "#999933", "#AA4499", "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF",
            "#44BB99", "#BBCC33", "#AAAA00", "#DDDDDD")
+
+
+NAME_LIMIT = 80
+"""The longest theme name a coder can add: it must fit a picker line, a tree row and a
+report heading; the definition is the place for the rest."""
+
+
+def theme_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a new theme's name (``None`` when it can).
+
+    Shared by the Store and the workbench's picker, so the picker refuses a name before
+    asking for its folder rather than after.
+    """
+    name = " ".join(name.split())
+    if not name:
+        return "a new theme needs a name"
+    if not any(ch.isalnum() for ch in name):
+        return f"a theme name needs a letter or a digit, not only {name!r}"
+    if len(name) > NAME_LIMIT:
+        return (f"a theme name has at most {NAME_LIMIT} characters (this one has "
+                f"{len(name)}): put the rest in its description")
+    return None
 
 
 def unique_slug(name: str, taken: set[str]) -> str:

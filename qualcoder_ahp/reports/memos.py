@@ -16,6 +16,7 @@ from typing import Any
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports.data import ReportData, find_transcript
+from qualcoder_ahp.reports.quotes import speaker_at, turn_at
 from qualcoder_ahp.reports.writers import Sheet
 
 KINDS = ("theme", "transcript", "coding")
@@ -38,6 +39,25 @@ class Memo:
     quote: str | None = None
     start: int | None = None
     end: int | None = None
+    speaker: str | None = None
+    """Who speaks where a coding starts (coding memos on transcripts with turns)."""
+    turn: int | None = None
+    """The 1-based number of that speaker turn."""
+    time: str | None = None
+    """That turn's timestamp as written in the source, if any."""
+
+    @property
+    def where(self) -> str:
+        """Where a coding is, as a reader finds it: transcript, speaker, turn (and time).
+
+        Character offsets (kept in JSON) mean nothing to a reader of the write-up.
+        """
+        parts = [self.transcript or ""]
+        if self.speaker:
+            parts.append(self.speaker)
+        if self.turn is not None:
+            parts.append(f"turn {self.turn}" + (f" ({self.time})" if self.time else ""))
+        return ", ".join(parts)
 
     @property
     def about(self) -> str:
@@ -46,7 +66,7 @@ class Memo:
             return self.theme_path or self.theme_id or ""
         if self.kind == "transcript":
             return self.transcript or ""
-        return f"{self.transcript} [{self.start}, {self.end}) {self.theme_path}"
+        return f"{self.where}: {self.theme_path}"
 
 
 def memos(data: ReportData, *, kind: str | None = None, theme: str | None = None,
@@ -69,6 +89,8 @@ def memos(data: ReportData, *, kind: str | None = None, theme: str | None = None
     wanted_transcript = find_transcript(store, transcript).id if transcript else None
     order = {tid: i for i, tid in enumerate(t.id for t in data.themes)}
     names = {t.id: t.label for t in data.transcripts.values()}
+    turns = store.report_turns()
+    starts = {tid: [t.start for t in rows] for tid, rows in turns.items()}
     out: list[tuple[tuple[Any, ...], Memo]] = []
     for (mkind, target, coder, text, updated, tid, theme_id, start, end,
          quote) in store.report_memos(data.coder):
@@ -83,8 +105,13 @@ def memos(data: ReportData, *, kind: str | None = None, theme: str | None = None
         if wanted_transcript is not None and tid != wanted_transcript:
             continue
         path = _path(data, theme_id) if theme_id else None
+        speaker, (turn, time) = None, (None, None)
+        if mkind == "coding" and tid in turns and start is not None:
+            speaker = speaker_at(turns[tid], starts[tid], start)
+            turn, time = turn_at(turns[tid], starts[tid], start)
         memo = Memo(mkind, coder, text, updated, theme_id, path,
-                    names.get(tid) if tid is not None else None, quote, start, end)
+                    names.get(tid) if tid is not None else None, quote, start, end,
+                    speaker, turn, time)
         key = (KINDS.index(mkind), order.get(theme_id, len(order)) if mkind != "transcript"
                else 0, memo.transcript or "", start or 0, coder)
         out.append((key, memo))
@@ -101,10 +128,11 @@ def _path(data: ReportData, theme_id: str) -> str:
 
 def memos_sheet(rows: list[Memo]) -> Sheet:
     """One row per memo (CSV, XLSX, the terminal)."""
-    return Sheet("memos", ["kind", "about", "theme", "transcript", "quote", "coder",
-                           "updated", "memo"],
-                 [[m.kind, m.about, m.theme_id or "", m.transcript or "", m.quote or "",
-                   m.coder, _minute(m.updated), m.text] for m in rows],
+    return Sheet("memos", ["kind", "about", "theme", "transcript", "speaker", "turn", "quote",
+                           "coder", "updated", "memo"],
+                 [[m.kind, m.about, m.theme_id or "", m.transcript or "", m.speaker or "",
+                   "" if m.turn is None else m.turn, m.quote or "", m.coder,
+                   _minute(m.updated), m.text] for m in rows],
                  wrap={"quote", "memo"})
 
 
@@ -116,7 +144,8 @@ def _minute(stamp: str) -> str:
 def memos_json(rows: list[Memo]) -> list[dict[str, Any]]:
     """Every memo with all its fields."""
     return [{"kind": m.kind, "about": m.about, "theme": m.theme_id, "theme_path": m.theme_path,
-             "transcript": m.transcript, "start": m.start, "end": m.end, "quote": m.quote,
+             "transcript": m.transcript, "speaker": m.speaker, "turn": m.turn,
+             "time": m.time, "start": m.start, "end": m.end, "quote": m.quote,
              "coder": m.coder, "updated": m.updated, "memo": m.text} for m in rows]
 
 
@@ -133,7 +162,7 @@ def memos_markdown(rows: list[Memo], title: str) -> str:
         for m in group:
             if m.kind == "coding":
                 lines += ["> " + _md_line(m.quote or "", "  \n> "), "",
-                          f"*{m.transcript} [{m.start}, {m.end})*", ""]
+                          f"*{m.where}*", ""]
             lines += [f"**{m.coder}** ({m.updated[:10]}): {_md_line(m.text)}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -155,7 +184,7 @@ def memos_docx(rows: list[Memo], title: str) -> bytes:
         for m in group:
             if m.kind == "coding":
                 doc.add_paragraph(f"\u201c{_safe((m.quote or '').strip())}\u201d", style="Quote")
-                where = doc.add_paragraph().add_run(f"{m.transcript} [{m.start}, {m.end})")
+                where = doc.add_paragraph().add_run(_safe(m.where))
                 where.font.size = Pt(9)
             para = doc.add_paragraph()
             para.add_run(f"{m.coder} ({m.updated[:10]}): ").bold = True

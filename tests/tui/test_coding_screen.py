@@ -7,7 +7,7 @@ from pathlib import Path
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.coding import CodingScreen
-from tests.tui.conftest import CODER, SIZE, open_alpha, screen_text
+from tests.tui.conftest import CODER, SIZE, THEMES, open_alpha, screen_text
 
 
 
@@ -417,7 +417,8 @@ async def test_a_new_theme_is_made_in_the_picker_and_coded(app):
             "lucky_break"]
         assert "Lucky break 1/1" in screen_text(app)
         toasts = [str(t.render()) for t in app.screen.query("Toast")]
-        assert any("New theme 'Lucky break' (lucky_break, no patterns): coded." in t
+        assert any("Coded with the new theme 'Career paths / Lucky break'. It has no "
+                   "patterns, so it is never suggested (k: the codebook)." in t
                    for t in toasts)
         # The theme is there for the next coding, found like any other.
         await pilot.press("down", "c")
@@ -438,3 +439,126 @@ async def test_escape_from_the_folder_choice_makes_no_theme(app):
         await pilot.pause()
         assert "half_an_idea" not in {t.id for t in app.store.themes()}
         assert not app.store.codings(coder=CODER)
+
+
+async def test_a_new_name_typed_in_full_lists_no_unrelated_theme(app):
+    """Enter after typing a new theme's name makes that theme; it never codes the text
+    with an unrelated theme that the fuzzy search ranked first (it did: "Ré-entry to
+    practice" listed Mandate first, at a score of 85)."""
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("down")
+        await pilot.pause()
+        target = sentence_text(screen)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"Ré-entry to practice")
+        await pilot.pause()
+        assert options_shown(app) == ['+ New theme "Ré-entry to practice"']
+        await pilot.press("enter")
+        await pilot.pause()
+        assert 'New theme "Ré-entry to practice": where does it go?' in screen_text(app)
+        await pilot.press("enter")  # at the top level
+        await pilot.pause()
+        await pilot.pause()
+        store = app.store
+        theme = store.theme("re_entry_to_practice")
+        assert (theme.name, theme.parent_id) == ("Ré-entry to practice", None)
+        [coding] = store.codings(coder=CODER)
+        assert (coding.theme_id, coding.quote) == ("re_entry_to_practice", target)
+        # Parts of names, ids and definitions still find their themes, best first.
+        await pilot.press("down", "c")
+        await pilot.pause()
+        for query, first in (("serend", "Career paths / Serendipity"), ("mandate", "Mandate"),
+                             ("untapped", "Secret weapon"), ("re-entry", "Ré-entry to practice")):
+            await pilot.press(*query)
+            await pilot.pause()
+            assert options_shown(app)[0] == first, query
+            await pilot.press(*["backspace"] * len(query))
+        await pilot.press("escape")
+
+
+async def test_the_picker_refuses_names_no_theme_can_have(app):
+    """Only punctuation, or longer than a tree row: no "+ New theme" option, ctrl+n says
+    why, and nothing is stored (before, "!!!" became theme "theme" and a 180-character
+    name was taken as it was)."""
+    long_name = "A very long name " * 5
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_alpha(pilot)
+        await pilot.press("down", "c")
+        await pilot.pause()
+        for name, why in (("!!!", "needs a letter or a digit"),
+                          (long_name, "at most 80 characters")):
+            app.screen.query_one("#theme-query").value = name
+            await pilot.pause()
+            assert not [o for o in options_shown(app) if o.startswith("+ New theme")]
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            assert "where does it go?" not in screen_text(app)
+            toasts = [str(t.render()) for t in app.screen.query("Toast")]
+            assert any(why in t for t in toasts), toasts
+        assert {t.id for t in app.store.themes()} == {t.id for t in THEMES}
+        assert not [e for e in app.store.events() if e["kind"] == "theme_add"]
+
+
+async def test_the_codebook_screen_says_who_added_a_theme_and_why_it_is_never_suggested(
+        project: Path):
+    """A theme added while coding showed only its id and colour on the codebook screen:
+    nothing said where it came from or why it never comes up in the suggestions."""
+    store = open_store(project)
+    store.add_theme("Lucky break", coder="bo", parent_id="career")
+    store.close()
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_alpha(pilot)
+        await pilot.press("k")
+        await pilot.pause()
+        tree = app.screen.query_one("#theme-tree")
+        lines = [str(tree.get_node_at_line(i).label) for i in range(tree.last_line + 1)]
+        line = lines.index("Lucky break  0")
+        tree.move_cursor_to_line(line)
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())
+        day = app.store.events()[-1]["at"][:10]
+        assert "Career paths / Lucky break" in shown
+        assert (f"Added while coding by bo on {day}. No patterns: coded by hand, never "
+                "suggested. To give it a definition or patterns: `qcahp codebook export "
+                "FILE.yaml`, edit it, then `qcahp codebook load FILE.yaml`.") in shown
+        # A theme from the file with patterns says neither.
+        tree.move_cursor_to_line(lines.index("Serendipity  0"))
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())
+        assert "Chance rather than planning." in shown
+        assert "Added while coding" not in shown and "No patterns" not in shown
+
+
+async def test_a_name_made_meanwhile_in_another_window_is_coded_with(project: Path):
+    """Two windows on one project: while ana's picker is open, bo adds "Peer support".
+    ana's ctrl+n then codes with bo's theme (as a merge of two copies would join them)
+    instead of refusing with "there is already a theme" and coding nothing."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("down")
+        await pilot.pause()
+        target = sentence_text(screen)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"peer  support")
+        await pilot.pause()
+        other = open_store(project)
+        theirs = other.add_theme("Peer support", coder="bo")
+        other.close()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("enter")  # at the top level
+        await pilot.pause()
+        await pilot.pause()
+        store = app.store
+        [coding] = store.codings(coder=CODER)
+        assert (coding.theme_id, coding.quote) == (theirs.id, target)
+        assert [t.id for t in store.themes() if t.name == "Peer support"] == ["peer_support"]
+        assert not [e for e in store.events(CODER) if e["kind"] == "theme_add"]
+        toasts = [str(t.render()) for t in app.screen.query("Toast")]
+        assert any("'Peer support' was made meanwhile, in another window: coded with it"
+                   in t for t in toasts), toasts

@@ -64,6 +64,9 @@ class CodebookScreen(FollowsStore, Screen[None]):
         self.themes = {t.id: t for t in self.store.themes()}
         self.mine = self.store.theme_counts(self.coder)
         self.stats = _pattern_stats(self.store)
+        self.patterns: dict[str, int] = {}
+        for pattern in self.store.patterns():
+            self.patterns[pattern.theme_id] = self.patterns.get(pattern.theme_id, 0) + 1
         tree: Tree[str] = self.query_one("#theme-tree", Tree)
         tree.clear()
         tree.show_root = False
@@ -117,13 +120,24 @@ class CodebookScreen(FollowsStore, Screen[None]):
             out.append("\nExamples:\n", style="bold")
             for example in theme.examples:
                 out.append(f"  • {example}\n")
+        patterns = [s for s in self.stats if s["theme"] == theme.id]
+        if theme.codable and not self.patterns.get(theme.id):
+            out.append("\n")
+            added = self.store.theme_added_by(theme.id)
+            if added is not None:
+                who, when = added
+                out.append(f"Added while coding by {who or 'a coder'} on {when[:10]}. ",
+                           style="italic")
+            # Say plainly why it never comes up in the suggestions, and how it gets there.
+            out.append("No patterns: coded by hand, never suggested. To give it a "
+                       "definition or patterns: `qcahp codebook export FILE.yaml`, edit it, "
+                       "then `qcahp codebook load FILE.yaml`.\n", style="italic")
         if theme.codable:
             out.append(f"\nYour codings: {self.mine.get(theme.id, 0)}\n", style="bold")
         memo = self.store.memo(self.coder, "theme", theme.id)
         if memo:
             out.append("Your memo: ", style="bold")
             out.append(memo + "\n")
-        patterns = [s for s in self.stats if s["theme"] == theme.id]
         if patterns:
             out.append("\nPatterns (suggestions, accepted, rejected, precision; all coders):\n",
                        style="bold")

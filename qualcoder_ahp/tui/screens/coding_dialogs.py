@@ -74,8 +74,20 @@ class CodingDialogs:
     def _add_theme(self, name: str, parent: str | None) -> None:
         if parent is None:  # Escape: nothing made
             return
-        # The theme is stored (with its event) before anything shows it; a refusal (a name
-        # taken meanwhile in another window) is a notification, and nothing is coded.
+        # Another window (or coder) may have made a theme of this name since the picker
+        # opened: code with that one, as a merge of two copies would join them, rather
+        # than refuse and make the coder start again.
+        same = [t for t in self.store.themes()
+                if t.codable and t.name.casefold() == " ".join(name.split()).casefold()]
+        if same:
+            self.session.refresh()
+            if self._do(lambda: self.session.code(same[0].id), counts=True) is not None:
+                self.notify(f"{same[0].name!r} was made meanwhile, in another window: "
+                            f"coded with it ({self.store.theme_path(same[0].id)}).",
+                            markup=False)
+            return
+        # The theme is stored (with its event) before anything shows it; a refusal is a
+        # notification, and nothing is coded.
         parent_id = None if parent == TOP_LEVEL else parent
         theme = self._do(lambda: self.store.add_theme(name, coder=self.coder,
                                                       parent_id=parent_id))
@@ -84,8 +96,11 @@ class CodingDialogs:
         self.session.refresh()
         coding = self._do(lambda: self.session.code(theme.id), counts=True)
         if coding is not None:
-            self.notify(f"New theme {name!r} ({theme.id}, no patterns): coded. "
-                        "`qcahp codebook export` writes it into a codebook file.", markup=False)
+            # Say where it went and why it will not come up as a suggestion; the codebook
+            # screen (k) tells the rest (who added it, how to give it patterns).
+            self.notify(f"Coded with the new theme {self.store.theme_path(theme.id)!r}. It "
+                        "has no patterns, so it is never suggested (k: the codebook).",
+                        markup=False)
 
     def action_code_recent(self, number: int) -> None:
         """Code the pending span with recent theme ``number``."""

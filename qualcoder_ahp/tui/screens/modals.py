@@ -7,7 +7,7 @@ the result, so every decision stays one transaction made in one place.
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from qualcoder_ahp.model.codebook_store import theme_name_problem
 from qualcoder_ahp.records import Theme
 
 
@@ -49,6 +50,10 @@ NEW_THEME = "+new:"
 id never holds a colon, so the two cannot be confused)."""
 
 
+MATCH_CUTOFF = 60
+"""The score (0-100) a theme needs to be listed for what was typed."""
+
+
 class ThemePickerModal(ModalScreen[str | None]):
     """Pick a theme by fuzzy search over names, paths and descriptions (rapidfuzz).
 
@@ -73,8 +78,11 @@ class ThemePickerModal(ModalScreen[str | None]):
         self.paths = paths
         self.title_text = title
         self.allow_new = allow_new
-        self._choices = {t.id: f"{paths.get(t.id, t.name)} {t.id} {t.description}"
-                         for t in self.themes}
+        # Names (with their folder and id) and definitions are scored apart: scored as one
+        # long string, every theme got about the same middling score from any query, so a
+        # new name typed in full listed unrelated themes first and Enter coded with one.
+        self._names = {t.id: f"{paths.get(t.id, t.name)} {t.id}" for t in self.themes}
+        self._definitions = {t.id: t.description for t in self.themes}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -92,17 +100,29 @@ class ThemePickerModal(ModalScreen[str | None]):
         options = self.query_one("#theme-options", OptionList)
         options.clear_options()
         if query.strip():
-            ranked = process.extract(query, self._choices, scorer=fuzz.WRatio, limit=None,
-                                     score_cutoff=45)
-            ids = [key for _, _, key in ranked]
+            ids = self._ranked(query)
         else:
             ids = [t.id for t in self.themes]
         options.add_options([Option(Text(self.paths.get(i, i)), id=i) for i in ids])
         name = " ".join(query.split())
-        if self.allow_new and name and name.casefold() not in self.names:
+        if (self.allow_new and name and name.casefold() not in self.names
+                and theme_name_problem(name) is None):
             options.add_option(Option(Text(f'+ New theme "{name}"'), id=NEW_THEME + name))
         if options.option_count:
             options.highlighted = 0
+
+    def _ranked(self, query: str) -> list[str]:
+        """Theme ids matching ``query``, best first: a match on the name or id counts in
+        full, one on the definition at 80 %; below 60 it is no match."""
+        scores: dict[str, float] = {}
+        for choices, scorer, weight in ((self._names, fuzz.WRatio, 1.0),
+                                        (self._definitions, fuzz.token_set_ratio, 0.8)):
+            for _, score, key in process.extract(query, choices, scorer=scorer, limit=None,
+                                                 processor=utils.default_process):
+                scores[key] = max(scores.get(key, 0.0), score * weight)
+        order = {t.id: i for i, t in enumerate(self.themes)}
+        return sorted((k for k, v in scores.items() if v >= MATCH_CUTOFF),
+                      key=lambda k: (-scores[k], order[k]))
 
     @on(Input.Changed, "#theme-query")
     def _changed(self, event: Input.Changed) -> None:
@@ -128,8 +148,12 @@ class ThemePickerModal(ModalScreen[str | None]):
         if not self.allow_new:
             return
         name = " ".join(self.query_one("#theme-query", Input).value.split())
+        problem = theme_name_problem(name)
         if not name:
             self.notify("Type the new theme's name first.", severity="warning")
+        elif problem:
+            self.notify(problem[0].upper() + problem[1:] + ".", severity="warning",
+                        markup=False)
         elif name.casefold() in self.names:
             self.notify(f"There is already a theme named {name!r}.", severity="warning",
                         markup=False)
