@@ -390,7 +390,8 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
 def merge(project: Project, other: str) -> None:
     """Merge the coders, codings, decisions, memos and events of another copy.
 
-    Transcripts match by content, themes by id and coders by name. A transcript or
+    Transcripts match by content, themes by id and coders by name. Themes OTHER's
+    coders added while coding come in with their codings; any other transcript or
     theme of OTHER that is not in this project stops the merge with nothing changed.
     Merging the same copy again adds nothing.
     """
