@@ -360,3 +360,30 @@ def test_loading_a_file_that_has_an_added_theme_under_another_id_warns(
     store = open_store(tmp_path / "qcahp.db")
     assert [t.name for t in store.themes() if t.id == "caring_for_carers"] == ["Caring for Carers"]
     assert [c.theme_id for c in store.codings()] == ["caring_for_carers"]
+
+
+def test_adding_a_theme_is_undone_and_redone_like_a_decision(store: Store,
+                                                             tmp_path: Path) -> None:
+    small_store(store, tmp_path)
+    theme = store.add_theme("Caring", coder="ana")
+    tid = store.transcripts()[0].id
+    coding = store.code(tid, theme.id, "ana", *span_of(store, "I looked after my mother"))
+    assert store.undo("ana")["kind"] == "code"
+    assert store.undo("ana")["kind"] == "theme_add"  # the theme goes: out of every list
+    assert "caring" not in {t.id for t in store.themes()}
+    with pytest.raises(UserError, match="retired"):
+        store.code(tid, "caring", "ana", 0, 5)
+    assert store.redo("ana")["kind"] == "theme_add"
+    assert "caring" in {t.id for t in store.themes()}
+    assert store.redo("ana")["kind"] == "code"
+    assert [c.id for c in store.codings(coder="ana")] == [coding.id]
+    # A theme that holds codings (here bo's) cannot be undone away; nothing changes.
+    other = store.add_theme("Peer support", coder="ana")
+    store.code(tid, other.id, "bo", *span_of(store, "Then it was luck."))
+    with pytest.raises(UserError, match="'Peer support' holds 1 coding; remove them"):
+        store.undo("ana")
+    assert "peer_support" in {t.id for t in store.themes()}
+    # Undone and added again under the same name, a theme gets its old id back.
+    third = store.add_theme("Second thoughts", coder="bo")
+    store.undo("bo")  # bo's last step: adding "Second thoughts"
+    assert store.add_theme("Second thoughts", coder="bo").id == third.id == "second_thoughts"

@@ -175,7 +175,11 @@ class CodebookMixin:
             for row in rows:
                 if row[1].casefold() == name.casefold() and row[2]:
                     raise UserError(f"there is already a theme named {row[1]!r} ({row[0]})")
-            taken = {r[0] for r in rows}
+            # A theme added and then undone keeps its row (the log refers to it); adding
+            # it again takes that row back rather than making "name_2".
+            undone = {r[0] for r in rows if not r[2]} & self.added_themes()
+            undone -= set(self.coding_counts_by_theme(undone))
+            taken = {r[0] for r in rows} - undone
             if theme_id is None:
                 theme_id = unique_slug(name, taken)
             elif not THEME_ID.match(theme_id):
@@ -192,12 +196,20 @@ class CodebookMixin:
             color = next((c for c in PALETTE if c not in used), PALETTE[len(rows) % len(PALETTE)])
             position = self.conn.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM themes").fetchone()[0]
-            self.conn.execute(
-                "INSERT INTO themes (parent_id, name, description, color, codable, position, "
-                "active, guid, id) VALUES (?,?,?,?,1,?,1,?,?)",
-                [parent_id, name, description.strip(), color, position, new_guid(), theme_id])
-            self.log_event(self.ensure_coder(coder), "theme_add",
-                           {"theme_id": theme_id, "name": name, "parent_id": parent_id})
+            values = [parent_id, name, description.strip(), color, position]
+            if theme_id in undone:
+                self.conn.execute(
+                    "UPDATE themes SET parent_id=?, name=?, description=?, color=?, position=?, "
+                    "codable=1 WHERE id=?", [*values, theme_id])
+            else:
+                self.conn.execute(
+                    "INSERT INTO themes (parent_id, name, description, color, codable, position, "
+                    "active, guid, id) VALUES (?,?,?,?,1,?,0,?,?)",
+                    [*values, new_guid(), theme_id])
+            # Inserted retired; the logged change makes it active, so undo retires it again.
+            self._apply_and_log(self.ensure_coder(coder), "theme_add",
+                                [{"op": "theme", "id": theme_id, "before": 0, "after": 1}],
+                                {"theme_id": theme_id, "name": name, "parent_id": parent_id})
         return self.theme(theme_id)
 
     def themes(self: Store, *, include_inactive: bool = False) -> list[Theme]:

@@ -34,7 +34,8 @@ from qualcoder_ahp.records import Coding
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
-UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group", "reconcile")
+UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group", "reconcile",
+            "theme_add")
 MEMO_KINDS = ("coding", "theme", "transcript")
 __all__ = ["RECONCILE_RULES", "UNDOABLE", "MEMO_KINDS", "DecisionMixin"]
 
@@ -164,8 +165,12 @@ class DecisionMixin(ReconcileMixin):
         *,
         origin: str = "manual",
     ) -> Coding:
-        """Code a span by hand with a theme."""
+        """Code a span by hand with a theme (of the current codebook: not a retired one)."""
         self._check_theme(theme_id)
+        if not self.conn.execute("SELECT active FROM themes WHERE id = ?",
+                                 [theme_id]).fetchone()[0]:
+            raise UserError(f"theme {theme_id!r} is retired (not in the current codebook) and "
+                            "cannot be coded")
         with self.write():
             coder_id = self.ensure_coder(coder)
             coding_id = self._insert_coding(transcript_id, theme_id, coder_id, start, end,
@@ -272,6 +277,9 @@ class DecisionMixin(ReconcileMixin):
                 return None
             target = self._event(done[-1])
             inverse = [_invert(c) for c in reversed(target["changes"])]
+            for change in inverse:
+                if change["op"] == "theme" and not change["after"]:
+                    self._check_theme_unused(change["id"])
             coder_id = self.ensure_coder(coder)
             self._apply_and_log(coder_id, "undo", inverse, {"target": done[-1]})
         return target
@@ -306,6 +314,18 @@ class DecisionMixin(ReconcileMixin):
             "SELECT kind, payload FROM events WHERE id = ?", [event_id]
         ).fetchone()
         return {**_payload(row[1]), "id": event_id, "kind": row[0]}
+
+    def _check_theme_unused(self: Store, theme_id: str) -> None:
+        """Refuse to undo adding a theme that holds codings (anyone's): they would leave
+        every report with it."""
+        used = self.conn.execute(
+            "SELECT COUNT(*) FROM codings WHERE theme_id = ? AND active = 1",
+            [theme_id]).fetchone()[0]
+        if used:
+            name = self.conn.execute("SELECT name FROM themes WHERE id = ?",
+                                     [theme_id]).fetchone()[0]
+            raise UserError(f"theme {name!r} holds {used} coding{'' if used == 1 else 's'}; "
+                            "remove them before undoing the theme")
 
     def _suggestion_row(self: Store, suggestion_id: int) -> dict[str, Any]:
         row = self.conn.execute(
@@ -393,6 +413,9 @@ class DecisionMixin(ReconcileMixin):
                     [change["suggestion_id"], coder_id, after["status"], after["coding_id"],
                      event_id],
                 )
+        elif op == "theme":  # a theme added while coding: undo retires it, redo restores it
+            self.conn.execute("UPDATE themes SET active = ? WHERE id = ?",
+                              [int(change["after"]), change["id"]])
         elif op == "memo":
             if change["after"] is None:
                 self.conn.execute(

@@ -48,6 +48,8 @@ class CodingSession:
         self._sentence_starts = [s.start for s in self.sentences]
         self._turn_starts = [t.start for t in self.turns]
         self.themes: dict[str, Theme] = {t.id: t for t in store.themes(include_inactive=True)}
+        self.active_themes: set[str] = {t.id for t in store.themes()}
+        """The current codebook's themes (``themes`` also holds retired ones, for names)."""
         self.theme_filter: str | None = None
         self.status_filter = "all"
         self.search_query = ""
@@ -83,6 +85,7 @@ class CodingSession:
     def refresh(self) -> None:
         """Re-read everything another connection may have changed (codebook included)."""
         self.themes = {t.id: t for t in self.store.themes(include_inactive=True)}
+        self.active_themes = {t.id for t in self.store.themes()}
         self.reload()
 
     def visible_suggestions(self) -> list[Suggestion]:
@@ -300,13 +303,13 @@ class CodingSession:
     def undo(self) -> dict[str, object] | None:
         """Undo this coder's last decision (persisted in the event log)."""
         done = self.store.undo(self.coder)
-        self.reload()
+        self.refresh()  # undoing a new theme retires it
         return done
 
     def redo(self) -> dict[str, object] | None:
         """Redo this coder's last undone decision."""
         done = self.store.redo(self.coder)
-        self.reload()
+        self.refresh()
         return done
 
     # ------------------------------------------------------------------ recent themes
@@ -330,7 +333,7 @@ class CodingSession:
 
     def _codable(self, theme_id: str) -> bool:
         theme = self.themes.get(theme_id)
-        return theme is not None and theme.codable
+        return theme is not None and theme.codable and theme_id in self.active_themes
 
     # ------------------------------------------------------------------ search
     def search(self, query: str) -> int | None:

@@ -562,3 +562,34 @@ async def test_a_name_made_meanwhile_in_another_window_is_coded_with(project: Pa
         toasts = [str(t.render()) for t in app.screen.query("Toast")]
         assert any("'Peer support' was made meanwhile, in another window: coded with it"
                    in t for t in toasts), toasts
+
+
+async def test_undo_takes_back_the_coding_then_the_new_theme(app):
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("down", "c")
+        await pilot.pause()
+        await pilot.press(*"Typo theem", "ctrl+n")
+        await pilot.pause()
+        await pilot.press("enter")  # at the top level
+        await pilot.pause()
+        store = app.store
+        assert "Typo theem 1/1" in screen_text(app)
+
+        def toasts() -> list[str]:
+            return [str(t.render()) for t in app.screen.query("Toast")]
+
+        await pilot.press("u")
+        await pilot.pause()
+        assert not store.codings(coder=CODER)
+        assert any("Undone: code (Typo theem)" in t for t in toasts())
+        await pilot.press("u")
+        await pilot.pause()
+        assert "typo_theem" not in {t.id for t in store.themes()}
+        assert any("Undone: new theme (Typo theem)" in t for t in toasts())
+        assert "Typo theem" not in screen_text(app)  # gone from the codebook pane
+        assert "typo_theem" not in screen.session.recent_themes()
+        await pilot.press("r")
+        await pilot.pause()
+        assert "typo_theem" in {t.id for t in store.themes()}
+        assert "Typo theem 0/0" in screen_text(app)

@@ -382,14 +382,27 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
 
     def action_undo(self) -> None:
         """Undo the last decision (persisted), showing the suggestion it was about."""
-        done = self._do(lambda: self._show_event(self.session.undo()), counts=True)
-        self.notify(f"Undone: {self._event_words(done)}" if done else "Nothing to undo.",
-                    markup=False)
+        self._undo_or_redo(self.session.undo, "Undone", "Nothing to undo.")
 
     def action_redo(self) -> None:
         """Redo the last undone decision."""
-        done = self._do(lambda: self._show_event(self.session.redo()), counts=True)
-        self.notify(f"Redone: {self._event_words(done)}" if done else "Nothing to redo.",
+        self._undo_or_redo(self.session.redo, "Redone", "Nothing to redo.")
+
+    def _undo_or_redo(self, step: Callable[[], dict[str, object] | None], done_word: str,
+                      nothing: str) -> None:
+        # Not through _do: a refused undo (a theme that holds codings) must say why, and
+        # not also "Nothing to undo."
+        try:
+            event = self._show_event(step())
+        except UserError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        except Exception as exc:  # the screen must survive any failure, as in _do
+            self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
+            self._update(counts=True)
+            return
+        self._update(counts=True)
+        self.notify(f"{done_word}: {self._event_words(event)}" if event else nothing,
                     markup=False)
 
     def _event_words(self, event: dict[str, object]) -> str:
@@ -404,7 +417,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         if memo is not None:
             return f"memo on the {memo.get('kind')}"
         kind = str(event.get("kind"))
-        what = "accept with an adjusted span" if kind == "adjust" else kind
+        what = {"adjust": "accept with an adjusted span", "theme_add": "new theme"}.get(kind,
+                                                                                        kind)
         theme_id = event.get("theme_id")
         if theme_id is None and event.get("suggestion_id") is not None:
             theme_id = next((s.theme_id for s in self.session.suggestions
