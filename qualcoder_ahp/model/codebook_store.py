@@ -154,7 +154,7 @@ class CodebookMixin:
         without leaving the workbench. It has no patterns (so no suggestions) until someone
         writes them; ``qcahp codebook export`` writes the stored codebook, this theme
         included, as YAML to edit and load again. The id is ``theme_id`` or a slug of the
-        name made unique; the colour is the first of a palette not yet used. One
+        name made unique; the colour is the palette's farthest from those in use. One
         transaction with a ``theme_add`` event naming the coder, so the log says who added
         it and when.
 
@@ -193,7 +193,7 @@ class CodebookMixin:
                 if not parent or not parent[0]:
                     raise UserError(f"no theme or folder {parent_id!r} to put the new theme in")
             used = {r[3].upper() for r in rows if r[2]}
-            color = next((c for c in PALETTE if c not in used), PALETTE[len(rows) % len(PALETTE)])
+            color = distinct_color(used)
             position = self.conn.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM themes").fetchone()[0]
             values = [parent_id, name, description.strip(), color, position]
@@ -293,6 +293,23 @@ def theme_name_problem(name: str) -> str | None:
         return (f"a theme name has at most {NAME_LIMIT} characters (this one has "
                 f"{len(name)}): put the rest in its description")
     return None
+
+
+def distinct_color(used: set[str]) -> str:
+    """The palette colour farthest from every colour in use (RGB distance), so a new
+    theme's highlight is not mistaken for a neighbour's; the first when none is used."""
+    def rgb(color: str) -> tuple[int, int, int]:
+        return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+    taken = [rgb(c) for c in used if re.fullmatch(r"#[0-9A-Fa-f]{6}", c)]
+    if not taken:
+        return PALETTE[0]
+
+    def gap(color: str) -> float:
+        r, g, b = rgb(color)
+        return min((r - x) ** 2 + (g - y) ** 2 + (b - z) ** 2 for x, y, z in taken)
+
+    return max(PALETTE, key=gap)  # the first of equals: deterministic
 
 
 def unique_slug(name: str, taken: set[str]) -> str:
