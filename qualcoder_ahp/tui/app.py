@@ -46,6 +46,8 @@ class WorkbenchApp(App[None]):
         Binding("C", "counts", "Counts", show=False, tooltip="Theme counts report"),
         Binding("R", "reconcile", "Reconcile", show=False,
                 tooltip="Compare coders and agree a consensus"),
+        Binding("P", "passages", "Passages", show=False,
+                tooltip="Read every passage coded with a theme, across transcripts"),
     ]
 
     def __init__(self, store_path: str | Path | None, coder: str | None = None,
@@ -165,6 +167,36 @@ class WorkbenchApp(App[None]):
             return
         self.push_screen(ReconcileScreen(self.store, self.coder))
 
+    def action_passages(self) -> None:
+        """Pick a theme and read its passages; back to the passages screen if one is open.
+
+        On the coding screen the picker starts on the theme under the cursor.
+        """
+        from qualcoder_ahp.tui.screens.coding import CodingScreen
+        from qualcoder_ahp.tui.screens.passages import PassagesScreen, PassageThemePicker
+
+        if any(isinstance(s, PassagesScreen) for s in self.screen_stack[:-1]):
+            # Opened a passage (Enter) and now back to the list, not a second list.
+            while not isinstance(self.screen, PassagesScreen):
+                self.pop_screen()
+            return
+        if not self.store.themes():
+            self.notify("No codebook yet: load one with `qcahp codebook load FILE`.",
+                        severity="warning", markup=False)
+            return
+        preselect = None
+        screen = self.screen
+        if isinstance(screen, CodingScreen):
+            session = screen.session
+            under = session.current or session.coding_under_cursor()
+            preselect = under.theme_id if under is not None else None
+
+        def show(theme_id: str | None) -> None:
+            if theme_id:
+                self.push_screen(PassagesScreen(self.store, self.coder, theme_id))
+
+        self.push_screen(PassageThemePicker(self.store, preselect), show)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide navigation keys that lead to the screen already shown.
 
@@ -173,16 +205,18 @@ class WorkbenchApp(App[None]):
         """
         from qualcoder_ahp.tui.screens.codebook import CodebookScreen
         from qualcoder_ahp.tui.screens.counts import CountsScreen
+        from qualcoder_ahp.tui.screens.passages import PassagesScreen
         from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
         from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
 
         if not self.coder and action not in ("quit", "help"):
             return False
-        navigation = ("transcripts", "codebook", "counts", "reconcile")
+        navigation = ("transcripts", "codebook", "counts", "reconcile", "passages")
         if action in navigation and isinstance(self.screen, ModalScreen):
             return False  # finish (or Escape) the dialog first; nothing stacks on top of it
         here = {"transcripts": TranscriptsScreen, "codebook": CodebookScreen,
-                "counts": CountsScreen, "reconcile": ReconcileScreen}.get(action)
+                "counts": CountsScreen, "reconcile": ReconcileScreen,
+                "passages": PassagesScreen}.get(action)
         if here is not None and isinstance(self.screen, here):
             return False
         return True

@@ -150,6 +150,17 @@ class CodingSession:
         self.cursor = self.sentence_at(suggestion.start)
         self.anchor = None
 
+    def go_to_span(self, start: int, end: int) -> None:
+        """Put the cursor at a passage found elsewhere: the pending span becomes ``[start, end)``.
+
+        The passages screen opens a transcript at a coding this way (any coder's), so
+        the transcript scrolls to it and the span marks it; no suggestion is current.
+        """
+        self.current = None
+        self.anchor = None
+        self.cursor = self.sentence_at(start) if self.sentences else 0
+        self.span = Span(start, end)
+
     def step_suggestion(self, direction: int) -> Suggestion | None:
         """Go to the next (1) or previous (-1) visible suggestion, wrapping round."""
         visible = self.visible_suggestions()

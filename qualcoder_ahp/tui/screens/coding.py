@@ -40,7 +40,9 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
     BINDINGS = CODING_BINDINGS
 
     def __init__(self, store: Store, coder: str, transcript_id: int,
-                 suggestion_id: int | None = None) -> None:
+                 suggestion_id: int | None = None, *,
+                 span: tuple[int, int] | None = None) -> None:
+        """Open a transcript at a suggestion, at a span (a passage), or where the coder stopped."""
         super().__init__()
         self.store = store
         self.coder = coder
@@ -51,7 +53,10 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         self.panel_keys = False
         """Whether the arrow and page keys scroll the suggestion panel (Tab)."""
         self._panel_for: int | None = -1
-        self._position(suggestion_id)
+        if span is not None:
+            self.session.go_to_span(*span)
+        else:
+            self._position(suggestion_id)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -1,0 +1,433 @@
+"""The passages screen: every passage coded with one theme, across all transcripts.
+
+After coding, a researcher reads everything coded with a theme side by side (NVivo's
+node view, MAXQDA's retrieved segments). This screen shows the same rows as
+``qcahp quotes --theme ID`` (the theme and the themes below it), from
+:func:`qualcoder_ahp.reports.quotes`, ordered by transcript and then by position:
+for each passage the speaker, turn and time, the coder and how the coding came about
+(suggested, adjusted, manual), the theme when the subtree holds several, the whole
+quoted text and the coder's memo on it.
+
+Keys (in the footer and the help): ↑ ↓ PgUp PgDn move between passages, Enter opens
+the coding screen on that transcript with the span on the passage, ``c`` steps
+through the coders (all pooled, then each), ``n`` shows the consensus coding, ``P``
+picks another theme, Escape goes back. Collecting runs in a thread worker on its own
+database connection (a study holds thousands of codings), with a progress line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import Header, Label, OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.worker import Worker, WorkerState
+
+from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.reports import CONSENSUS, Quote, ReportData, quotes
+from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.screens.modals import ThemePickerModal
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+
+ORIGIN_WORDS = {"suggested": "accepted suggestion", "adjusted": "adjusted suggestion",
+                "manual": "coded by hand", "imported": "imported", "consensus": "consensus"}
+"""How each coding came about, in a researcher's words."""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One coding as the screen lists it: the core's quote and its transcript's id."""
+
+    quote: Quote
+    transcript_id: int
+
+
+@dataclass(frozen=True)
+class Passages:
+    """What the worker collected for one theme and one coder selection."""
+
+    theme_id: str
+    theme_name: str
+    subtree: int
+    """How many themes the selection covers (the theme and those below it)."""
+    coder: str | None
+    passages: list[Passage]
+
+    @property
+    def transcripts(self) -> int:
+        """How many transcripts hold at least one passage."""
+        return len({p.transcript_id for p in self.passages})
+
+    @property
+    def coders(self) -> list[str]:
+        """The coders of the passages, in order of first appearance."""
+        return list(dict.fromkeys(p.quote.coder for p in self.passages))
+
+
+def collect(store: Store, theme_id: str, coder: str | None,
+            progress: object = None) -> Passages:
+    """Every active coding of a theme's subtree, by transcript then position (no Textual).
+
+    Args:
+        store: the project.
+        theme_id: the theme; the themes below it are included, as ``qcahp quotes --theme``.
+        coder: one coder's codings, :data:`CONSENSUS`, or ``None`` for every coder's.
+        progress: ``progress(done, total)`` over transcripts.
+    """
+    data = ReportData(store, coder)
+    found = quotes(data, theme=theme_id, progress=progress)  # type: ignore[arg-type]
+    ids = {row.label: row.id for row in data.transcripts.values()}
+    order = {tid: i for i, tid in enumerate(data.transcripts)}
+    themes = {t: i for i, t in enumerate(data.subtree(theme_id))}
+    rows = [Passage(q, ids[q.transcript]) for q in found]
+    # The core groups by theme first; a reader follows each interview in order.
+    rows.sort(key=lambda p: (order[p.transcript_id], p.quote.start, p.quote.end,
+                             themes[p.quote.theme_id], p.quote.coder))
+    return Passages(theme_id, data.theme(theme_id).name, len(themes), coder, rows)
+
+
+def plural(n: int, word: str) -> str:
+    """``1 passage``, ``2 passages``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def headline(found: Passages) -> str:
+    """The counts line: "Serendipity: 57 passages in 7 transcripts, coders ana, ben"."""
+    name = found.theme_name
+    if found.subtree > 1:
+        name += f" and the {plural(found.subtree - 1, 'theme')} below it"
+    if not found.passages:
+        who = {None: "", CONSENSUS: " in the consensus coding"}.get(
+            found.coder, f" by {found.coder}")
+        return f"No passages coded with {name}{who} yet."
+    if found.coder == CONSENSUS:
+        who = "consensus coding"
+    elif found.coder is not None:
+        who = f"coder {found.coder}"
+    else:
+        names = found.coders
+        who = ("coder " if len(names) == 1 else "coders ") + ", ".join(names)
+    return (f"{name}: {plural(len(found.passages), 'passage')} in "
+            f"{plural(found.transcripts, 'transcript')}, {who}")
+
+
+def passage_text(passage: Passage, show_theme: bool) -> Text:
+    """One passage as the list draws it: where and who, the theme if needed, the quote, the memo."""
+    q = passage.quote
+    where = [q.speaker or "(no speaker)"]
+    if q.turn is not None:
+        where.append(f"turn {q.turn}")
+    if q.time:
+        where.append(q.time)
+    out = Text()
+    out.append(" · ".join(where), style="bold")
+    out.append(f"  {q.coder}, {ORIGIN_WORDS.get(q.origin, q.origin)}", style="italic")
+    if show_theme:
+        out.append(f"\n{q.theme_path}", style="bold")
+    out.append("\n\u201c" + " ".join(q.quote.split()) + "\u201d")
+    if q.memo:
+        out.append("\nMemo: ", style="bold")
+        out.append(" ".join(q.memo.split()), style="italic")
+    return out
+
+
+def transcript_heading(passage: Passage, count: int) -> Text:
+    """The line above a transcript's passages."""
+    q = passage.quote
+    who = f" ({q.participant})" if q.participant and q.participant != q.transcript else ""
+    return Text(f"\u2500\u2500 {q.transcript}{who} \u00b7 {plural(count, 'passage')}",
+                style="bold")
+
+
+class PassageList(OptionList, inherit_bindings=False):
+    """The passages; the screen holds the keys, so the help and the footer list them.
+
+    A transcript's heading is a disabled option, which the cursor skips.
+    """
+
+    DEFAULT_CSS = """
+    PassageList { height: 1fr; border: none; padding: 0; }
+    PassageList > .option-list--option-disabled { color: $accent; text-style: bold; }
+    PassageList > .option-list--option-highlighted { background: $accent 40%; }
+    PassageList:focus > .option-list--option-highlighted { background: $accent 60%; }
+    """
+
+
+class PassageThemePicker(ThemePickerModal):
+    """The workbench's theme picker, listing every theme (grouping themes too).
+
+    The picker offers only codable themes, since it is made for coding; passages are
+    also read by a grouping theme (its subthemes' passages). ``preselect`` highlights a
+    theme once the list is filled.
+    """
+
+    def __init__(self, store: Store, preselect: str | None = None) -> None:
+        themes = store.themes()
+        paths = {t.id: store.theme_path(t.id) for t in themes}
+        super().__init__([replace(t, codable=True) for t in themes], paths,
+                         "Show the passages coded with… (a theme includes those below it)")
+        self.preselect = preselect
+
+    def on_mount(self) -> None:
+        """Highlight the preselected theme after the picker's own mount fills the list."""
+        self.call_after_refresh(self._highlight_preselected)
+
+    def _highlight_preselected(self) -> None:
+        if self.preselect is None:
+            return
+        try:
+            options = self.query_one(OptionList)
+            options.highlighted = options.get_option_index(self.preselect)
+        except (NoMatches, OptionDoesNotExist):
+            pass  # not in the list (retired): the first theme stays highlighted
+
+
+class PassagesScreen(FollowsStore, Screen[None]):
+    """Every passage coded with one theme (and those below it), transcript by transcript."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", tooltip="Code that transcript, with the span on "
+                "this passage (P there comes back here)"),
+        Binding("c", "next_coder", "Coder", tooltip="All coders pooled, then each coder"),
+        Binding("n", "consensus", "Consensus", tooltip="The team's agreed (consensus) coding"),
+        Binding("P", "pick_theme", "Theme…", tooltip="Show another theme's passages"),
+        Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
+        Binding("down", "move(1)", "Next passage", show=False, tooltip="Next passage"),
+        Binding("up", "move(-1)", "Previous passage", show=False, tooltip="Previous passage"),
+        Binding("pagedown", "page(1)", "Page ▼", show=False, tooltip="A page of passages down"),
+        Binding("pageup", "page(-1)", "Page ▲", show=False, tooltip="A page of passages up"),
+        Binding("home", "edge(-1)", "First", show=False, tooltip="The first passage"),
+        Binding("end", "edge(1)", "Last", show=False, tooltip="The last passage"),
+    ]
+
+    DEFAULT_CSS = """
+    PassagesScreen #passages-head { padding: 0 1; height: auto; text-style: bold; }
+    PassagesScreen #passages-where { padding: 0 1; height: 1; background: $boost; }
+    """
+
+    def __init__(self, store: Store, coder: str, theme_id: str,
+                 show_coder: str | None = None) -> None:
+        """Show the passages of ``theme_id``.
+
+        Args:
+            store: the project.
+            coder: who is working (Enter opens the coding screen as them).
+            theme_id: the theme (and those below it) to show.
+            show_coder: whose codings to show first (``None``: every coder's).
+        """
+        super().__init__()
+        self.store = store
+        self.coder = coder
+        self.theme_id = theme_id
+        self.show_coder = show_coder
+        self.coders: list[str | None] = [None]
+        self.shown: Passages | None = None
+        """What the list shows (tests compare it with the core)."""
+        self._by_id: dict[str, Passage] = {}
+        self._request = 0
+        self.title = "Passages"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="passages-head")
+        yield PassageList(id="passages")
+        yield Label("", id="passages-where")
+        yield WorkbenchFooter()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(PassageList).focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from the coding screen: this coder may have coded, moved or removed passages."""
+        self.store_stale = False
+        self.reload()
+
+    def reread(self) -> None:
+        """Another connection committed: collect again, keeping the highlighted passage."""
+        self.reload()
+
+    # ------------------------------------------------------------------ collecting
+    def reload(self) -> None:
+        """Collect the passages again in a worker (keeping the highlighted one if it stays)."""
+        self.coders = [None, *self.store.report_coded_coders()]
+        if self.show_coder not in self.coders:
+            self.coders.append(self.show_coder)
+        self._request += 1
+        self._set_where(Text("Collecting passages…", style="italic"))
+        self._collect(self._request, self.theme_id, self.show_coder)
+
+    @work(thread=True, exclusive=True, group="passages", exit_on_error=False,
+          description="Collecting passages")
+    def _collect(self, request: int, theme_id: str, coder: str | None) -> None:
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, request, done, total)
+
+        if self.store.path is None:  # in-memory project: only one connection exists
+            found = collect(self.store, theme_id, coder, progress)
+        else:
+            with open_store(self.store.path) as own:
+                found = collect(own, theme_id, coder, progress)
+        self.app.call_from_thread(self._show, request, found)
+
+    def _progress(self, request: int, done: int, total: int) -> None:
+        if request == self._request:  # not a collection the last c, n or P replaced
+            self._set_where(Text(f"Collecting passages… {done}/{total} transcripts",
+                                 style="italic"))
+
+    def _show(self, request: int, found: Passages) -> None:
+        """Fill the list (a result asked for before the last c, n or P is dropped)."""
+        if request != self._request:
+            return
+        listing = self.query_one(PassageList)
+        keep = self.selected()
+        keep_id = keep.quote.coding_id if keep is not None else None
+        several = found.subtree > 1 and len({p.quote.theme_id for p in found.passages}) > 1
+        options: list[Option] = []
+        counts: dict[int, int] = {}
+        for p in found.passages:
+            counts[p.transcript_id] = counts.get(p.transcript_id, 0) + 1
+        last: int | None = None
+        for p in found.passages:
+            if p.transcript_id != last:
+                options.append(Option(transcript_heading(p, counts[p.transcript_id]),
+                                      id=f"t{p.transcript_id}", disabled=True))
+                last = p.transcript_id
+            options.append(Option(passage_text(p, several), id=str(p.quote.coding_id)))
+        self.shown = found
+        self._by_id = {str(p.quote.coding_id): p for p in found.passages}
+        listing.clear_options()
+        listing.add_options(options)
+        self.query_one("#passages-head", Label).update(Text(headline(found)))
+        listing.display = bool(found.passages)
+        if found.passages:
+            target = str(keep_id) if keep_id is not None and str(keep_id) in self._by_id \
+                else str(found.passages[0].quote.coding_id)
+            listing.highlighted = listing.get_option_index(target)
+        self._show_where()
+        self.refresh_bindings()
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "passages" and event.state == WorkerState.ERROR:
+            self._set_where(Text("Collecting the passages failed.", style="bold"))
+
+    # ------------------------------------------------------------------ position
+    def selected(self) -> Passage | None:
+        """The highlighted passage, if any."""
+        listing = self.query_one(PassageList)
+        if self.shown is None or listing.highlighted is None or not listing.option_count:
+            return None
+        option = listing.get_option_at_index(listing.highlighted)
+        return self._by_id.get(option.id or "")
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self) -> None:
+        self._show_where()
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self) -> None:
+        self.action_open()
+
+    def _show_where(self) -> None:
+        """The line under the list: which passage of how many, and where it is."""
+        found = self.shown
+        passage = self.selected()
+        if found is None or passage is None:
+            self._set_where(Text(""))
+            return
+        n = found.passages.index(passage) + 1
+        self._set_where(Text(f"Passage {n} of {len(found.passages)} \u00b7 "
+                             f"{passage.quote.transcript} \u00b7 {passage.quote.theme_path}"))
+
+    def _set_where(self, text: Text) -> None:
+        label = self.query_one("#passages-where", Label)
+        text.truncate(max(1, (self.size.width or self.app.size.width) - 2), overflow="ellipsis")
+        label.update(text)
+
+    # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Open needs a passage; Consensus is greyed out without a consensus coding."""
+        if action == "open":
+            return self.shown is not None and bool(self.shown.passages)
+        if action == "consensus" and CONSENSUS not in self.coders:
+            return None
+        return True
+
+    def action_move(self, delta: int) -> None:
+        """Highlight the next (1) or previous (-1) passage; the ends do not wrap round
+        (a reader at the last passage should see that it is the last)."""
+        listing = self.query_one(PassageList)
+        if listing.highlighted is None:
+            return
+        i = listing.highlighted + delta
+        while 0 <= i < listing.option_count:
+            if not listing.get_option_at_index(i).disabled:  # skip transcript headings
+                listing.highlighted = i
+                return
+            i += delta
+        listing.scroll_to_highlight()  # at an end: still bring a long passage into view
+
+    def action_page(self, direction: int) -> None:
+        """Move a page of passages down (1) or up (-1)."""
+        listing = self.query_one(PassageList)
+        if direction > 0:
+            listing.action_page_down()
+        else:
+            listing.action_page_up()
+
+    def action_edge(self, direction: int) -> None:
+        """Highlight the first (-1) or last (1) passage."""
+        listing = self.query_one(PassageList)
+        if direction > 0:
+            listing.action_last()
+        else:
+            listing.action_first()
+
+    def action_open(self) -> None:
+        """Open the coding screen on the passage's transcript, the span on the passage."""
+        from qualcoder_ahp.tui.screens.coding import CodingScreen
+
+        passage = self.selected()
+        if passage is None:
+            return
+        q = passage.quote
+        self.app.push_screen(CodingScreen(self.store, self.coder, passage.transcript_id,
+                                          span=(q.start, q.end)))
+        whose = "" if q.coder == self.coder else f" ({q.coder}'s coding)"
+        self.notify(f"At the passage{whose}; P goes back to the passages.", timeout=4,
+                    markup=False)
+
+    def action_next_coder(self) -> None:
+        """Show the next coder's passages (all coders, then each coder)."""
+        self.show_coder = self.coders[(self.coders.index(self.show_coder) + 1)
+                                      % len(self.coders)]
+        self.reload()
+
+    def action_consensus(self) -> None:
+        """Show the consensus coding's passages."""
+        if CONSENSUS not in self.coders:
+            self.notify("No consensus coding yet.", severity="warning")
+            return
+        self.show_coder = CONSENSUS
+        self.reload()
+
+    def action_pick_theme(self) -> None:
+        """Pick another theme (the picker starts on this one)."""
+        def chosen(theme_id: str | None) -> None:
+            if theme_id and theme_id != self.theme_id:
+                self.theme_id = theme_id
+                self.shown = None
+                self.reload()
+
+        self.app.push_screen(PassageThemePicker(self.store, self.theme_id), chosen)
+
+    def action_back(self) -> None:
+        """Return to the previous screen."""
+        self.dismiss()
