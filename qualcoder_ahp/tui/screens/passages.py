@@ -29,6 +29,7 @@ from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import Worker, WorkerState
 
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.reports import CONSENSUS, Quote, ReportData, quotes
 from qualcoder_ahp.tui.follow import FollowsStore
@@ -151,11 +152,10 @@ class PassageList(OptionList, inherit_bindings=False):
     A transcript's heading is a disabled option, which the cursor skips.
     """
 
+    # No border: at 80x24 every column and row is for the text.
     DEFAULT_CSS = """
-    PassageList { height: 1fr; border: none; padding: 0; }
+    PassageList, PassageList:focus { height: 1fr; max-height: 100%; border: none; padding: 0; }
     PassageList > .option-list--option-disabled { color: $accent; text-style: bold; }
-    PassageList > .option-list--option-highlighted { background: $accent 40%; }
-    PassageList:focus > .option-list--option-highlighted { background: $accent 60%; }
     """
 
 
@@ -207,7 +207,8 @@ class PassagesScreen(FollowsStore, Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    PassagesScreen #passages-head { padding: 0 1; height: auto; text-style: bold; }
+    PassagesScreen #passages-head { padding: 0 1; width: 100%; height: auto;
+                                    text-style: bold; }
     PassagesScreen #passages-where { padding: 0 1; height: 1; background: $boost; }
     """
 
@@ -231,7 +232,14 @@ class PassagesScreen(FollowsStore, Screen[None]):
         """What the list shows (tests compare it with the core)."""
         self._by_id: dict[str, Passage] = {}
         self._request = 0
-        self.title = "Passages"
+        self._name_title()
+
+    def _name_title(self) -> None:
+        """Name the theme in the header (and in the help's title)."""
+        try:
+            self.title = f"Passages: {self.store.theme(self.theme_id).name}"
+        except UserError:  # an unknown id: the worker's error names the problem
+            self.title = "Passages"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -289,7 +297,7 @@ class PassagesScreen(FollowsStore, Screen[None]):
         keep = self.selected()
         keep_id = keep.quote.coding_id if keep is not None else None
         several = found.subtree > 1 and len({p.quote.theme_id for p in found.passages}) > 1
-        options: list[Option] = []
+        options: list[Option | None] = []
         counts: dict[int, int] = {}
         for p in found.passages:
             counts[p.transcript_id] = counts.get(p.transcript_id, 0) + 1
@@ -300,6 +308,7 @@ class PassagesScreen(FollowsStore, Screen[None]):
                                       id=f"t{p.transcript_id}", disabled=True))
                 last = p.transcript_id
             options.append(Option(passage_text(p, several), id=str(p.quote.coding_id)))
+            options.append(None)  # a faint rule: where one passage ends and the next begins
         self.shown = found
         self._by_id = {str(p.quote.coding_id): p for p in found.passages}
         listing.clear_options()
@@ -339,6 +348,11 @@ class PassagesScreen(FollowsStore, Screen[None]):
         """The line under the list: which passage of how many, and where it is."""
         found = self.shown
         passage = self.selected()
+        if found is not None and not found.passages:
+            other = ("c: another coder's; " if self.show_coder is not None
+                     and len(self.coders) > 2 else "")
+            self._set_where(Text(f"{other}P: another theme; Escape: back."))
+            return
         if found is None or passage is None:
             self._set_where(Text(""))
             return
@@ -423,6 +437,7 @@ class PassagesScreen(FollowsStore, Screen[None]):
         def chosen(theme_id: str | None) -> None:
             if theme_id and theme_id != self.theme_id:
                 self.theme_id = theme_id
+                self._name_title()
                 self.shown = None
                 self.reload()
 
