@@ -150,8 +150,9 @@ async def test_keys_move_cycle_coders_and_enter_lands_on_the_passage(project: Pa
         await pilot.pause()
         assert screen.selected().quote.coder == "ben"
         assert drawn(app)[-1].startswith("Passage 2 of 3")
-        # c: all coders -> ana -> ben -> all.
-        await pilot.press("c")
+        # c: all coders -> ana -> ben -> all; the worker's line shows until it is done.
+        screen.action_next_coder()
+        assert drawn(app)[-1].startswith("Collecting passages…")
         await settle(pilot)
         assert drawn(app)[0] == "Serendipity: 2 passages in 2 transcripts, coder ana"
         assert {p.quote.coder for p in screen.shown.passages} == {"ana"}

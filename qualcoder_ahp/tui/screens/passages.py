@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.reports import CONSENSUS, Quote, ReportData, quotes
+from qualcoder_ahp.reports.data import Progress
 from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.screens.modals import ThemePickerModal
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
@@ -72,7 +73,7 @@ class Passages:
 
 
 def collect(store: Store, theme_id: str, coder: str | None,
-            progress: object = None) -> Passages:
+            progress: Progress | None = None) -> Passages:
     """Every active coding of a theme's subtree, by transcript then position (no Textual).
 
     Args:
@@ -82,7 +83,7 @@ def collect(store: Store, theme_id: str, coder: str | None,
         progress: ``progress(done, total)`` over transcripts.
     """
     data = ReportData(store, coder)
-    found = quotes(data, theme=theme_id, progress=progress)  # type: ignore[arg-type]
+    found = quotes(data, theme=theme_id, progress=progress)
     ids = {row.label: row.id for row in data.transcripts.values()}
     order = {tid: i for i, tid in enumerate(data.transcripts)}
     themes = {t: i for i, t in enumerate(data.subtree(theme_id))}
@@ -260,6 +261,10 @@ class PassagesScreen(FollowsStore, Screen[None]):
     def reread(self) -> None:
         """Another connection committed: collect again, keeping the highlighted passage."""
         self.reload()
+
+    def on_unmount(self) -> None:
+        """Gone (Escape): a collection still running is shown nowhere."""
+        self._request += 1
 
     # ------------------------------------------------------------------ collecting
     def reload(self) -> None:
