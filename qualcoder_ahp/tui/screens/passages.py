@@ -147,6 +147,38 @@ def transcript_heading(passage: Passage, count: int) -> Text:
                 style="bold")
 
 
+def passage_options(found: Passages) -> list[list[Option | None]]:
+    """The list's options, one group per passage (its transcript's heading first).
+
+    Built in the worker: making the text of thousands of passages is the slow part
+    that needs no screen. Each group ends with a faint rule (``None``) between
+    passages, so a group can be added to the list on its own.
+    """
+    several = found.subtree > 1 and len({p.quote.theme_id for p in found.passages}) > 1
+    counts: dict[int, int] = {}
+    for p in found.passages:
+        counts[p.transcript_id] = counts.get(p.transcript_id, 0) + 1
+    groups: list[list[Option | None]] = []
+    last: int | None = None
+    for p in found.passages:
+        group: list[Option | None] = []
+        if p.transcript_id != last:
+            group.append(Option(transcript_heading(p, counts[p.transcript_id]),
+                                id=f"t{p.transcript_id}", disabled=True))
+            last = p.transcript_id
+        group += [Option(passage_text(p, several), id=str(p.quote.coding_id)), None]
+        groups.append(group)
+    return groups
+
+
+FIRST_BATCH = 60
+"""Passages put in the list at once; the rest follow in batches of :data:`BATCH`, a
+screen refresh apart, so that a theme with thousands of passages shows at once and
+the keys keep working while the list fills (measuring each wrapped passage's height
+is what takes time)."""
+BATCH = 250
+
+
 class PassageList(OptionList, inherit_bindings=False):
     """The passages; the screen holds the keys, so the help and the footer list them.
 
@@ -232,6 +264,9 @@ class PassagesScreen(FollowsStore, Screen[None]):
         self.shown: Passages | None = None
         """What the list shows (tests compare it with the core)."""
         self._by_id: dict[str, Passage] = {}
+        self._number: dict[str, int] = {}
+        self._want: str | None = None
+        """A passage to highlight once its batch is in the list."""
         self._request = 0
         self._name_title()
 
@@ -250,11 +285,11 @@ class PassagesScreen(FollowsStore, Screen[None]):
         yield WorkbenchFooter()
 
     def on_mount(self) -> None:
-        self.reload()
         self.query_one(PassageList).focus()
 
     def on_screen_resume(self) -> None:
-        """Back from the coding screen: this coder may have coded, moved or removed passages."""
+        """Shown (pushed, or back from the coding screen, where this coder may have coded,
+        moved or removed passages): collect the passages."""
         self.store_stale = False
         self.reload()
 
@@ -287,45 +322,54 @@ class PassagesScreen(FollowsStore, Screen[None]):
         else:
             with open_store(self.store.path) as own:
                 found = collect(own, theme_id, coder, progress)
-        self.app.call_from_thread(self._show, request, found)
+        groups = passage_options(found)
+        self.app.call_from_thread(self._show, request, found, groups)
 
     def _progress(self, request: int, done: int, total: int) -> None:
         if request == self._request:  # not a collection the last c, n or P replaced
             self._set_where(Text(f"Collecting passages… {done}/{total} transcripts",
                                  style="italic"))
 
-    def _show(self, request: int, found: Passages) -> None:
-        """Fill the list (a result asked for before the last c, n or P is dropped)."""
+    def _show(self, request: int, found: Passages,
+              groups: list[list[Option | None]]) -> None:
+        """Fill the list (a result asked for before the last c, n or P is dropped).
+
+        The highlighted passage stays highlighted when it is still listed (after a
+        coder switch, a return from the coding screen or another window's commit).
+        """
         if request != self._request:
             return
         listing = self.query_one(PassageList)
         keep = self.selected()
-        keep_id = keep.quote.coding_id if keep is not None else None
-        several = found.subtree > 1 and len({p.quote.theme_id for p in found.passages}) > 1
-        options: list[Option | None] = []
-        counts: dict[int, int] = {}
-        for p in found.passages:
-            counts[p.transcript_id] = counts.get(p.transcript_id, 0) + 1
-        last: int | None = None
-        for p in found.passages:
-            if p.transcript_id != last:
-                options.append(Option(transcript_heading(p, counts[p.transcript_id]),
-                                      id=f"t{p.transcript_id}", disabled=True))
-                last = p.transcript_id
-            options.append(Option(passage_text(p, several), id=str(p.quote.coding_id)))
-            options.append(None)  # a faint rule: where one passage ends and the next begins
         self.shown = found
         self._by_id = {str(p.quote.coding_id): p for p in found.passages}
+        self._number = {str(p.quote.coding_id): n
+                        for n, p in enumerate(found.passages, start=1)}
+        self._want = (str(keep.quote.coding_id) if keep is not None
+                      and str(keep.quote.coding_id) in self._by_id else None)
         listing.clear_options()
-        listing.add_options(options)
         self.query_one("#passages-head", Label).update(Text(headline(found)))
         listing.display = bool(found.passages)
-        if found.passages:
-            target = str(keep_id) if keep_id is not None and str(keep_id) in self._by_id \
-                else str(found.passages[0].quote.coding_id)
-            listing.highlighted = listing.get_option_index(target)
-        self._show_where()
+        self._add_batch(request, groups, 0, FIRST_BATCH)
         self.refresh_bindings()
+
+    def _add_batch(self, request: int, groups: list[list[Option | None]], start: int,
+                   size: int) -> None:
+        """Add passages ``start`` to ``start + size``, then schedule the next batch."""
+        if request != self._request:
+            return
+        listing = self.query_one(PassageList)
+        batch = groups[start:start + size]
+        listing.add_options([item for group in batch for item in group])
+        if listing.highlighted is None and listing.option_count:
+            listing.highlighted = 1  # the first passage (0 is its transcript's heading)
+        if self._want is not None and self._want in {
+                o.id for g in batch for o in g if o is not None}:
+            listing.highlighted = listing.get_option_index(self._want)
+            self._want = None
+        self._show_where()
+        if start + size < len(groups):
+            self.call_after_refresh(self._add_batch, request, groups, start + size, BATCH)
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:
@@ -361,7 +405,7 @@ class PassagesScreen(FollowsStore, Screen[None]):
         if found is None or passage is None:
             self._set_where(Text(""))
             return
-        n = found.passages.index(passage) + 1
+        n = self._number[str(passage.quote.coding_id)]
         self._set_where(Text(f"Passage {n} of {len(found.passages)} \u00b7 "
                              f"{passage.quote.transcript} \u00b7 {passage.quote.theme_path}"))
 
