@@ -22,6 +22,7 @@ from qualcoder_ahp.tui.screens.passages import PassageList, PassagesScreen, Pass
 from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
 from qualcoder_ahp.tui.session import Span
 from tests.tui.conftest import CODER
+from tests.tui.test_audit_keys import cut_keys, shown_keys
 
 NARROW = (80, 24)
 WIDE = (100, 30)
@@ -196,6 +197,11 @@ async def test_an_empty_theme_says_so_and_help_lists_the_keys(project: Path):
     code_project(project)
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert ("P", "Passages") in {(k, d) for k, d, _ in app.screen.rows}
+        await pilot.press("escape")
         screen = await open_passages(pilot, "secret weapon")
         lines = drawn(app)
         assert lines[0] == "No passages coded with Secret weapon yet."
@@ -203,6 +209,8 @@ async def test_an_empty_theme_says_so_and_help_lists_the_keys(project: Path):
         await pilot.press("enter")  # nothing to open
         await pilot.pause()
         assert app.screen is screen
+        assert "enter" not in shown_keys(app)
+        assert drawn(app)[-1] == "P: another theme; Escape: back."
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -231,3 +239,38 @@ async def test_coding_screen_preselects_its_theme_and_nothing_overflows(project:
         width = app.size.width
         assert all(len(line) <= width for line in drawn(app))
         assert "It was a winding route really." in "\n".join(drawn(app))
+
+
+async def test_a_long_list_fills_in_batches_and_keeps_the_passage_on_return(
+        project: Path, monkeypatch):
+    import qualcoder_ahp.tui.screens.passages as passages
+
+    monkeypatch.setattr(passages, "FIRST_BATCH", 1)
+    monkeypatch.setattr(passages, "BATCH", 1)
+    code_project(project)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_passages(pilot, "serendipity")
+        listing = screen.query_one(PassageList)
+        for _ in range(10):  # one batch per refresh
+            await pilot.pause()
+        ids = [listing.get_option_at_index(i).id for i in range(listing.option_count)]
+        assert ids == [f"t{screen.shown.passages[0].transcript_id}",
+                       *(str(p.quote.coding_id) for p in screen.shown.passages[:2]),
+                       f"t{screen.shown.passages[2].transcript_id}",
+                       str(screen.shown.passages[2].quote.coding_id)]
+        assert shown_keys(app)[:6] == ["question_mark", "enter", "c", "n", "P", "escape"]
+        assert cut_keys(app) == []
+        await pilot.press("end")
+        await pilot.pause()
+        last = screen.selected()
+        assert last is screen.shown.passages[-1]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("P")  # back: the last passage arrives in a later batch
+        await settle(pilot)
+        for _ in range(10):
+            await pilot.pause()
+        assert screen.selected().quote.coding_id == last.quote.coding_id
+        assert drawn(app)[-1].startswith("Passage 3 of 3 · beta")
