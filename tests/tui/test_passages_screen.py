@@ -52,6 +52,7 @@ def code_project(path: Path) -> dict[str, list[tuple[int, int, int]]]:
         code(alpha, a_text, "winding", CODER, "It was a winding route really.")
         code(alpha, a_text, "serendipity", "ben", "Then I had some luck with a secondment.")
         code(alpha, a_text, "mandate", "ben", "I report to the board now.")
+        code(alpha, a_text, "mandate", "ben", "Markup like [bold]this[/] and [link=x]that[/link]")
         store.set_memo(CODER, "coding", lucky, "Chance, not a plan.")
     return made
 
@@ -274,3 +275,13 @@ async def test_a_long_list_fills_in_batches_and_keeps_the_passage_on_return(
             await pilot.pause()
         assert screen.selected().quote.coding_id == last.quote.coding_id
         assert drawn(app)[-1].startswith("Passage 3 of 3 · beta")
+
+
+async def test_quoted_text_is_drawn_as_text(project: Path):
+    code_project(project)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_passages(pilot, "mandate")
+        text = "\n".join(drawn(app))
+        assert drawn(app)[0] == "Mandate: 2 passages in 1 transcript, coder ben"
+        assert "\u201cMarkup like [bold]this[/] and [link=x]that[/link]\u201d" in text

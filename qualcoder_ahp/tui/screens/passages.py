@@ -135,7 +135,7 @@ def passage_text(passage: Passage, show_theme: bool) -> Text:
     out.append("\n\u201c" + " ".join(q.quote.split()) + "\u201d")
     if q.memo:
         out.append("\nMemo: ", style="bold")
-        out.append(" ".join(q.memo.split()), style="italic")
+        out.append(q.memo.strip(), style="italic")  # its paragraphs kept
     return out
 
 
