@@ -47,7 +47,8 @@ class WorkbenchApp(App[None]):
         Binding("R", "reconcile", "Reconcile", show=False,
                 tooltip="Compare coders and agree a consensus"),
         Binding("P", "passages", "Passages", show=False,
-                tooltip="Read every passage coded with a theme, across transcripts"),
+                tooltip="Read every passage coded with a theme, across transcripts "
+                        "(from a passage opened there: back to the list)"),
     ]
 
     def __init__(self, store_path: str | Path | None, coder: str | None = None,
