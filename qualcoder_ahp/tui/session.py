@@ -61,6 +61,8 @@ class CodingSession:
         """Index of the sentence under the cursor."""
         self.current: Suggestion | None = None
         self.span: Span | None = None
+        self.span_theme: str | None = None
+        """The theme of the passage the span was opened at (:meth:`go_to_span`)."""
         self.replaced: str | None = None
         """This coder's decision from another window that the last accept/reject replaced."""
         self.reload()
@@ -135,6 +137,10 @@ class CodingSession:
         if self.span is None:
             return None
         at = self.span.start
+        exact = [c for c in self.codings if c.theme_id == self.span_theme
+                 and (c.start, c.end) == (self.span.start, self.span.end)]
+        if exact:  # the passage opened from the passages screen
+            return exact[0]
         hits = [c for c in self.codings if c.start <= at < c.end]
         if not hits and self.current is not None:
             hits = [c for c in self.codings if c.suggestion_id == self.current.id]
@@ -150,12 +156,16 @@ class CodingSession:
         self.cursor = self.sentence_at(suggestion.start)
         self.anchor = None
 
-    def go_to_span(self, start: int, end: int) -> None:
+    def go_to_span(self, start: int, end: int, theme_id: str | None = None) -> None:
         """Put the cursor at a passage found elsewhere: the pending span becomes ``[start, end)``.
 
         The passages screen opens a transcript at a coding this way (any coder's), so
         the transcript scrolls to it and the span marks it; no suggestion is current.
+        With ``theme_id``, this coder's coding of exactly that span and theme is the
+        one under the cursor (what ``d`` and ``M`` act on), not another theme's
+        coding of the same sentence.
         """
+        self.span_theme = theme_id
         self.current = None
         self.anchor = None
         self.cursor = self.sentence_at(start) if self.sentences else 0

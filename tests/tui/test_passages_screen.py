@@ -285,3 +285,32 @@ async def test_quoted_text_is_drawn_as_text(project: Path):
         text = "\n".join(drawn(app))
         assert drawn(app)[0] == "Mandate: 2 passages in 1 transcript, coder ben"
         assert "\u201cMarkup like [bold]this[/] and [link=x]that[/link]\u201d" in text
+
+
+async def test_the_opened_passage_is_the_coding_under_the_cursor(project: Path):
+    code_project(project)
+    with open_store(project) as store:
+        alpha = store.transcripts()[0].id
+        text = store.transcript_text(alpha)
+        start = text.index("Then I had some luck")
+        # A shorter coding of another theme at the same place: the innermost one, which
+        # the cursor used to take (so d removed it, not the passage opened).
+        other = store.code(alpha, "winding", CODER, start, start + len("Then I had"))
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_passages(pilot, "serendipity")
+        passage = screen.selected()
+        assert (passage.quote.coder, passage.quote.start) == (CODER, start)
+        await pilot.press("enter")
+        await pilot.pause()
+        session = app.screen.session
+        assert session.coding_under_cursor().id == passage.quote.coding_id
+        await pilot.press("d")
+        await pilot.pause()
+        with open_store(project) as store:
+            left = {c.id for c in store.codings(coder=CODER)}
+        assert passage.quote.coding_id not in left and other.id in left
+        await pilot.press("P")  # back: the removed passage is gone from the list
+        screen = await settle(pilot)
+        assert passage.quote.coding_id not in {p.quote.coding_id for p in screen.shown.passages}
+        assert drawn(app)[0].startswith("Serendipity: 2 passages in 2 transcripts")

@@ -41,8 +41,9 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
 
     def __init__(self, store: Store, coder: str, transcript_id: int,
                  suggestion_id: int | None = None, *,
-                 span: tuple[int, int] | None = None) -> None:
-        """Open a transcript at a suggestion, at a span (a passage), or where the coder stopped."""
+                 span: tuple[int, int] | None = None, span_theme: str | None = None) -> None:
+        """Open a transcript at a suggestion, at a span (a passage of ``span_theme``), or
+        where the coder stopped."""
         super().__init__()
         self.store = store
         self.coder = coder
@@ -54,7 +55,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         """Whether the arrow and page keys scroll the suggestion panel (Tab)."""
         self._panel_for: int | None = -1
         if span is not None:
-            self.session.go_to_span(*span)
+            self.session.go_to_span(*span, span_theme)
         else:
             self._position(suggestion_id)
 

@@ -462,7 +462,7 @@ class PassagesScreen(FollowsStore, Screen[None]):
             return
         q = passage.quote
         self.app.push_screen(CodingScreen(self.store, self.coder, passage.transcript_id,
-                                          span=(q.start, q.end)))
+                                          span=(q.start, q.end), span_theme=q.theme_id))
         whose = "" if q.coder == self.coder else f" ({q.coder}'s coding)"
         self.notify(f"At the passage{whose}; P goes back to the passages.", timeout=4,
                     markup=False)
