@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import Label
 
 from qualcoder_ahp.model.store import open_store
@@ -89,21 +88,20 @@ async def open_passages(pilot, query: str) -> PassagesScreen:  # type: ignore[no
 async def settle(pilot) -> PassagesScreen:  # type: ignore[no-untyped-def]
     """Wait for the worker and the redraw; the passages screen."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()  # the first batch is in the list by then
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, PassagesScreen)
     return screen
 
 
-@pytest.mark.parametrize("size", [NARROW, WIDE])
-async def test_lists_passages_by_transcript_with_speaker_coder_and_memo(project: Path, size):
+async def test_lists_passages_by_transcript_with_speaker_coder_and_memo(project: Path):
     code_project(project)
     before = snapshot(project)
     app = make_app(project, coder=CODER)
+    size = NARROW  # 100x30: the batches test
     async with app.run_test(size=size) as pilot:
-        screen = await open_passages(pilot, "serendipity")
+        screen = await open_passages(pilot, "seren")
         lines = drawn(app)
         assert lines[0] == ("Serendipity: 3 passages in 2 transcripts, coders ana, ben")
         text = "\n".join(lines)
@@ -128,7 +126,7 @@ async def test_a_grouping_theme_includes_its_subthemes_and_names_each(project: P
     code_project(project)
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
-        screen = await open_passages(pilot, "career paths")
+        screen = await open_passages(pilot, "career")
         assert screen.theme_id == "career"
         lines = drawn(app)
         assert lines[0].startswith("Career paths and the 2 themes below it: 4 passages in "
@@ -139,6 +137,15 @@ async def test_a_grouping_theme_includes_its_subthemes_and_names_each(project: P
         assert "Career paths / Winding route" in text
         assert "Career paths / Serendipity" in text
         assert "Mandate" not in text
+        # P on this screen picks another theme; quoted markup is drawn as text.
+        await pilot.press("P")
+        await pilot.pause()
+        assert isinstance(app.screen, PassageThemePicker)
+        await pilot.press(*"mand", "enter")
+        assert await settle(pilot) is screen and screen.theme_id == "mandate"
+        assert drawn(app)[0] == "Mandate: 2 passages in 1 transcript, coder ben"
+        assert ("\u201cMarkup like [bold]this[/] and [link=x]that[/link]\u201d"
+                in "\n".join(drawn(app)))
 
 
 async def test_keys_move_cycle_coders_and_enter_lands_on_the_passage(project: Path):
@@ -146,7 +153,7 @@ async def test_keys_move_cycle_coders_and_enter_lands_on_the_passage(project: Pa
     before = snapshot(project)
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
-        screen = await open_passages(pilot, "serendipity")
+        screen = await open_passages(pilot, "seren")
         assert screen.selected().quote.coder == "ana"
         await pilot.press("down")
         await pilot.pause()
@@ -203,7 +210,7 @@ async def test_an_empty_theme_says_so_and_help_lists_the_keys(project: Path):
         await pilot.pause()
         assert ("P", "Passages") in {(k, d) for k, d, _ in app.screen.rows}
         await pilot.press("escape")
-        screen = await open_passages(pilot, "secret weapon")
+        screen = await open_passages(pilot, "weapon")
         lines = drawn(app)
         assert lines[0] == "No passages coded with Secret weapon yet."
         assert not screen.query_one(PassageList).display
@@ -220,28 +227,6 @@ async def test_an_empty_theme_says_so_and_help_lists_the_keys(project: Path):
             "⏎", "c", "n", "P", "esc"} <= keys, keys
 
 
-async def test_coding_screen_preselects_its_theme_and_nothing_overflows(project: Path):
-    code_project(project)
-    app = make_app(project, coder=CODER)
-    async with app.run_test(size=NARROW) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")  # alpha, at its first suggestion (winding)
-        await pilot.pause()
-        assert isinstance(app.screen, CodingScreen)
-        await pilot.press("P")
-        await pilot.pause()
-        await pilot.pause()
-        picker = app.screen
-        assert isinstance(picker, PassageThemePicker)
-        await pilot.press("enter")
-        screen = await settle(pilot)
-        assert screen.theme_id == "winding"
-        # Every drawn line fits 80 columns (the list wraps long quotes).
-        width = app.size.width
-        assert all(len(line) <= width for line in drawn(app))
-        assert "It was a winding route really." in "\n".join(drawn(app))
-
-
 async def test_a_long_list_fills_in_batches_and_keeps_the_passage_on_return(
         project: Path, monkeypatch):
     import qualcoder_ahp.tui.screens.passages as passages
@@ -251,7 +236,7 @@ async def test_a_long_list_fills_in_batches_and_keeps_the_passage_on_return(
     code_project(project)
     app = make_app(project, coder=CODER)
     async with app.run_test(size=WIDE) as pilot:
-        screen = await open_passages(pilot, "serendipity")
+        screen = await open_passages(pilot, "seren")
         listing = screen.query_one(PassageList)
         for _ in range(10):  # one batch per refresh
             await pilot.pause()
@@ -277,16 +262,6 @@ async def test_a_long_list_fills_in_batches_and_keeps_the_passage_on_return(
         assert drawn(app)[-1].startswith("Passage 3 of 3 · beta")
 
 
-async def test_quoted_text_is_drawn_as_text(project: Path):
-    code_project(project)
-    app = make_app(project, coder=CODER)
-    async with app.run_test(size=NARROW) as pilot:
-        await open_passages(pilot, "mandate")
-        text = "\n".join(drawn(app))
-        assert drawn(app)[0] == "Mandate: 2 passages in 1 transcript, coder ben"
-        assert "\u201cMarkup like [bold]this[/] and [link=x]that[/link]\u201d" in text
-
-
 async def test_the_opened_passage_is_the_coding_under_the_cursor(project: Path):
     code_project(project)
     with open_store(project) as store:
@@ -298,7 +273,23 @@ async def test_the_opened_passage_is_the_coding_under_the_cursor(project: Path):
         other = store.code(alpha, "winding", CODER, start, start + len("Then I had"))
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
-        screen = await open_passages(pilot, "serendipity")
+        await pilot.pause()
+        await pilot.press("enter")  # alpha, at its first suggestion (winding)
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("P")  # the picker starts on the theme under the cursor
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, PassageThemePicker)
+        await pilot.press("enter")
+        screen = await settle(pilot)
+        assert screen.theme_id == "winding"
+        assert "\u201cIt was a winding route really.\u201d" in "\n".join(drawn(app))
+        assert all(len(line) <= app.size.width for line in drawn(app))
+        await pilot.press("P")  # another theme, on the same screen
+        await pilot.pause()
+        await pilot.press(*"seren", "enter")
+        assert await settle(pilot) is screen
         passage = screen.selected()
         assert (passage.quote.coder, passage.quote.start) == (CODER, start)
         await pilot.press("enter")
