@@ -593,3 +593,17 @@ async def test_undo_takes_back_the_coding_then_the_new_theme(app):
         await pilot.pause()
         assert "typo_theem" in {t.id for t in store.themes()}
         assert "Typo theem 0/0" in screen_text(app)
+
+
+async def test_picker_puts_themes_whose_words_start_as_typed_first(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_alpha(pilot)
+        await pilot.press("down", "c")
+        await pilot.pause()
+        for typed, first in (("secret", "Secret weapon"), ("mand", "Mandate"),
+                             ("ser", "Career paths / Serendipity"),
+                             ("wind rou", "Career paths / Winding route")):
+            field = app.screen.query_one("#theme-query")
+            field.value = typed
+            await pilot.pause()
+            assert options_shown(app)[0] == first, (typed, options_shown(app))

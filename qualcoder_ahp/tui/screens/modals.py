@@ -120,6 +120,15 @@ class ThemePickerModal(ModalScreen[str | None]):
             for _, score, key in process.extract(query, choices, scorer=scorer, limit=None,
                                                  processor=utils.default_process):
                 scores[key] = max(scores.get(key, 0.0), score * weight)
+        # Every word typed starting a word of the name or path ("visib", "role ambig",
+        # "board") is what people mean: fuzzy scores put such a theme barely over the
+        # cut-off, sometimes under another that merely shares letters ("secret" and
+        # "Serendipity").
+        typed = utils.default_process(query).split()
+        for key, label in self._names.items():
+            words = utils.default_process(label).replace("_", " ").split()
+            if typed and all(any(w.startswith(t) for w in words) for t in typed):
+                scores[key] = max(scores.get(key, 0.0), 100.0)
         order = {t.id: i for i, t in enumerate(self.themes)}
         return sorted((k for k, v in scores.items() if v >= MATCH_CUTOFF),
                       key=lambda k: (-scores[k], order[k]))
