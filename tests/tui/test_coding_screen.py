@@ -602,8 +602,25 @@ async def test_picker_puts_themes_whose_words_start_as_typed_first(app):
         await pilot.pause()
         for typed, first in (("secret", "Secret weapon"), ("mand", "Mandate"),
                              ("ser", "Career paths / Serendipity"),
-                             ("wind rou", "Career paths / Winding route")):
+                             ("wind rou", "Career paths / Winding route"),
+                             ("route", "Career paths / Winding route")):
             field = app.screen.query_one("#theme-query")
             field.value = typed
             await pilot.pause()
             assert options_shown(app)[0] == first, (typed, options_shown(app))
+
+
+def test_picker_ranks_the_shipped_codebook_as_a_coder_means_it():
+    from qualcoder_ahp.suggest.codebook import check_codebook
+    from qualcoder_ahp.tui.screens.modals import ThemePickerModal
+
+    codebook = check_codebook(Path(__file__).parents[2] / "codebooks" /
+                              "ahp-leadership.yaml").codebook
+    by_id = {t.id: t for t in codebook.themes}
+    paths = {t.id: (f"{by_id[t.parent_id].name} / " if t.parent_id else "") + t.name
+             for t in codebook.themes}
+    picker = ThemePickerModal(list(codebook.themes), paths, "Code with…")
+    for typed, first in (("role", "role_ambiguity"), ("secret", "visibility"),
+                         ("board", "board_mandate"), ("visib", "visibility"),
+                         ("lead dev", "leadership_development"), ("serend", "serendipity")):
+        assert picker._ranked(typed)[0] == first, (typed, picker._ranked(typed))

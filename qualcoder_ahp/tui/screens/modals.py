@@ -124,11 +124,15 @@ class ThemePickerModal(ModalScreen[str | None]):
         # "board") is what people mean: fuzzy scores put such a theme barely over the
         # cut-off, sometimes under another that merely shares letters ("secret" and
         # "Serendipity").
+        # A name that begins as typed ("role" -> Role ambiguity) before one that only has
+        # such a word further on (Non-traditional roles).
         typed = utils.default_process(query).split()
+        own = {t.id: utils.default_process(t.name) for t in self.themes}
         for key, label in self._names.items():
-            words = utils.default_process(label).replace("_", " ").split()
+            words = utils.default_process(label).split()
             if typed and all(any(w.startswith(t) for w in words) for t in typed):
-                scores[key] = max(scores.get(key, 0.0), 100.0)
+                best = 100.0 if own.get(key, "").startswith(" ".join(typed)) else 99.0
+                scores[key] = max(scores.get(key, 0.0), best)
         order = {t.id: i for i, t in enumerate(self.themes)}
         return sorted((k for k, v in scores.items() if v >= MATCH_CUTOFF),
                       key=lambda k: (-scores[k], order[k]))
