@@ -64,6 +64,15 @@ def small_store(store: Store, tmp_path: Path) -> Path:
     return path
 
 
+def load_small_with_cli(tmp_path: Path) -> tuple[Path, Store]:
+    """The small codebook written to a file and loaded with `qcahp codebook load`, and
+    the project opened beside the command (the test's own connection)."""
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    assert run("codebook", "load", str(path))[0] == 0
+    return path, open_store(tmp_path / "qcahp.db")
+
+
 def span_of(store: Store, words: str) -> tuple[int, int]:
     """Where ``words`` are in the first transcript's stored text."""
     start = store.transcript_text(store.transcripts()[0].id).index(words)
@@ -182,10 +191,7 @@ def test_cli_add_theme_export_and_load_round_trip(tmp_path: Path) -> None:
 
 
 def test_loading_a_file_keeps_added_themes_that_hold_codings(tmp_path: Path) -> None:
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL, encoding="utf-8")
-    assert run("codebook", "load", str(path))[0] == 0
-    store = open_store(tmp_path / "qcahp.db")
+    path, store = load_small_with_cli(tmp_path)
     store.add_transcript("p1", make_parsed([("P1", "participant", "I cared for my mother.")]))
     used = store.add_theme("Caring", coder="ana")
     store.add_theme("Unused idea", coder="ana")
@@ -203,10 +209,7 @@ def test_loading_a_file_keeps_added_themes_that_hold_codings(tmp_path: Path) -> 
 
 
 def test_loading_a_file_warns_when_it_retires_coded_themes(tmp_path: Path) -> None:
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL, encoding="utf-8")
-    assert run("codebook", "load", str(path))[0] == 0
-    store = open_store(tmp_path / "qcahp.db")
+    path, store = load_small_with_cli(tmp_path)
     store.add_transcript("p1", make_parsed([("P1", "participant", "The board listens.")]))
     store.code(store.transcripts()[0].id, "board", "ana", 0, 18)
     store.close()
@@ -262,10 +265,7 @@ def test_merge_still_refuses_a_copy_with_another_codebook(tmp_path: Path) -> Non
 
 
 def test_evaluate_leaves_out_themes_coded_by_hand_only(tmp_path: Path) -> None:
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL, encoding="utf-8")
-    assert run("codebook", "load", str(path))[0] == 0
-    store = open_store(tmp_path / "qcahp.db")
+    _, store = load_small_with_cli(tmp_path)
     store.add_transcript("p1", make_parsed([
         ("P1", "participant", "It was luck. I cared for my mother. The board listens.")]))
     assert run("suggest")[0] == 0
@@ -334,10 +334,7 @@ def test_loading_a_file_that_has_an_added_theme_under_another_id_warns(
     """The team copies a theme added while coding into its file by hand, under an id of
     its own: the load kept the added theme (it holds codings) and added the file's, so two
     themes of one name split the codings, without a word."""
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL, encoding="utf-8")
-    assert run("codebook", "load", str(path))[0] == 0
-    store = open_store(tmp_path / "qcahp.db")
+    path, store = load_small_with_cli(tmp_path)
     store.add_transcript("p1", make_parsed([("P1", "participant", "I cared for my mother.")]))
     used = store.add_theme("Caring for carers", coder="ana")
     store.code(store.transcripts()[0].id, used.id, "ana", 0, 22)
