@@ -39,6 +39,19 @@ def store(tmp_path: Path) -> Store:
 
 
 @pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A project database with the reports tests' small project in it
+    (:func:`tests.test_reports.build_project`), closed, for CLI tests to run on."""
+    from tests.test_reports import build_project
+
+    path = tmp_path / "project.db"
+    store = open_store(path)
+    build_project(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
 def memory_store() -> Store:
     """A fresh in-memory project database."""
     s = open_store(None)

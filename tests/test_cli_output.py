@@ -20,15 +20,6 @@ from qualcoder_ahp.model.store import open_store
 from tests.test_reports import build_project
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "project.db"
-    store = open_store(path)
-    build_project(store)
-    store.close()
-    return path
-
-
 def run(db, *args):
     return CliRunner().invoke(cli, ["--db", str(db), *args])
 

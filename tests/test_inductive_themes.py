@@ -221,13 +221,18 @@ def test_loading_a_file_warns_when_it_retires_coded_themes(tmp_path: Path) -> No
 
 
 # --------------------------------------------------------------------------- merge
-def test_merge_brings_themes_added_in_a_copy(tmp_path: Path) -> None:
+def project_and_copy(tmp_path: Path) -> tuple[Path, Path, Store]:
+    """A small project (closed), a coder's copy of it, and that copy opened."""
     main_path, copy_path = tmp_path / "main.db", tmp_path / "copy.db"
     main = open_store(main_path)
     small_store(main, tmp_path)
     main.close()
     shutil.copy(main_path, copy_path)
-    copy = open_store(copy_path)
+    return main_path, copy_path, open_store(copy_path)
+
+
+def test_merge_brings_themes_added_in_a_copy(tmp_path: Path) -> None:
+    main_path, copy_path, copy = project_and_copy(tmp_path)
     added = copy.add_theme("Caring for carers", coder="bo", parent_id="careers")
     child = copy.add_theme("Young carers", coder="bo", parent_id=added.id)
     tid = copy.transcripts()[0].id
@@ -248,12 +253,7 @@ def test_merge_brings_themes_added_in_a_copy(tmp_path: Path) -> None:
 
 
 def test_merge_still_refuses_a_copy_with_another_codebook(tmp_path: Path) -> None:
-    main_path, copy_path = tmp_path / "main.db", tmp_path / "copy.db"
-    main = open_store(main_path)
-    small_store(main, tmp_path)
-    main.close()
-    shutil.copy(main_path, copy_path)
-    copy = open_store(copy_path)
+    main_path, copy_path, copy = project_and_copy(tmp_path)
     copy.save_codebook(Codebook("Other", (*copy.themes(), Theme("foreign", "Foreign",
                                                                position=9))))
     copy.close()
