@@ -198,8 +198,35 @@ def test_evaluate_gold_file(tmp_path: Path, project: CliRunner) -> None:
     assert data["micro"]["tp"] == 2
     assert data["theme_free"] == {"sentences": 3, "suggested": 1}
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"sentence": "x", "themes": []}\n{"text": "y"}\n', encoding="utf-8")
+    bad.write_text('{"sentence": "x", "themes": []}\n{"words": "y"}\n', encoding="utf-8")
     assert "line 2: expected" in run(project, "evaluate", "--gold", str(bad), code=1)
+    bad.write_text('{"sentence": "x", "themes": "serendipity"}\n', encoding="utf-8")
+    assert "line 1: expected" in run(project, "evaluate", "--gold", str(bad), code=1)
+
+
+def test_evaluate_reads_prodigy_textcat_answers(tmp_path: Path, project: CliRunner) -> None:
+    """Sentences labelled in Prodigy (choice interface) score without conversion: "text"
+    and the "accept" list; rejected and ignored answers are not labels and are skipped."""
+    gold = tmp_path / "prodigy.jsonl"
+    gold.write_text("\n".join(json.dumps(r) for r in [
+        {"text": "I fell into it really.", "accept": ["serendipity"], "answer": "accept",
+         "options": [{"id": "serendipity"}]},
+        {"text": "I moved into commissioning.", "accept": [], "answer": "accept"},
+        {"text": "I was lucky, honestly.", "accept": ["serendipity"], "answer": "reject"},
+        {"text": "Right place, right time.", "accept": ["serendipity"], "answer": "ignore"},
+        {"text": "It was not by chance.", "answer": "accept"},
+    ]) + "\n", encoding="utf-8")
+    result = evaluate_gold(load_codebook(DATA / "small.yaml"), gold)
+    assert result.sentences == 3
+    assert (result.micro.tp, result.micro.fp, result.micro.fn) == (1, 1, 0)
+    assert [w["where"] for w in result.wrong] == ["line 2"]
+    out = run(project, "evaluate", "--gold", str(gold), "--codebook", str(DATA / "small.yaml"))
+    assert out.splitlines()[0] == f"{gold}: 3 labelled sentences"
+    everything_skipped = tmp_path / "rejected.jsonl"
+    everything_skipped.write_text('{"text": "x", "accept": [], "answer": "reject"}\n',
+                                  encoding="utf-8")
+    assert "no labelled sentences" in run(project, "evaluate", "--gold",
+                                          str(everything_skipped), code=1)
 
 
 def test_suggest_without_codebook_is_a_clear_error(tmp_path: Path) -> None:

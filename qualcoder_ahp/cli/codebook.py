@@ -463,7 +463,8 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
 @click.option("--coder", metavar="NAME",
               help="Compare with this coder's codings in the project.")
 @click.option("--gold", type=InputFile(),
-              help='Compare with labelled sentences: JSONL {"sentence": ..., "themes": [...]}.')
+              help='Compare with labelled sentences: JSONL {"sentence": ..., "themes": [...]} '
+              '(or Prodigy\'s "text" and "accept").')
 @click.option("--codebook", "codebook_path", type=InputFile(),
               help="With --gold: judge this codebook file instead of the stored one.")
 @click.option("--show-errors", is_flag=True, help="List the sentences missed and wrongly "

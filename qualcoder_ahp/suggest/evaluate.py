@@ -7,8 +7,9 @@ Two sources of truth:
   (by at least one non-space character); it is predicted with a theme when an open
   suggestion of that theme covers or overlaps it (a turn suggestion counts for every
   sentence of the turn). Only transcripts the coder has coded or decided on are compared;
-- a gold file (:func:`evaluate_gold`), JSONL lines ``{"sentence": ..., "themes": [...]}``:
-  each sentence is run through the engine as one participant sentence.
+- a gold file (:func:`evaluate_gold`), JSONL lines ``{"sentence": ..., "themes": [...]}``
+  (or Prodigy's ``{"text": ..., "accept": [...], "answer": "accept"}``): each sentence is
+  run through the engine as one participant sentence.
 
 Scores are per theme and micro-averaged over every (sentence, theme) pair; with
 the sentences missed (false negatives) and wrongly suggested (false positives), so a
@@ -165,7 +166,13 @@ def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Eval
 
 
 def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
-    """Read a gold JSONL file into ``(line, sentence, themes)``; bad lines are refused."""
+    """Read a gold JSONL file into ``(line, sentence, themes)``; bad lines are refused.
+
+    Each line is ``{"sentence": ..., "themes": [...]}``. Prodigy's text classification
+    output reads too: ``"text"`` for the sentence and the ``"accept"`` list for the themes;
+    a line whose ``"answer"`` is ``"reject"`` or ``"ignore"`` was not labelled and is
+    skipped.
+    """
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
@@ -180,14 +187,32 @@ def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise UserError(f"line {number}: not valid JSON ({exc.msg})", path=str(path)) from exc
-        if (not isinstance(row, dict) or not isinstance(row.get("sentence"), str)
-                or not isinstance(row.get("themes", []), list)):
+        labelled = _gold_row(row)
+        if labelled is None:
             raise UserError(f'line {number}: expected {{"sentence": "...", "themes": [...]}}',
                             path=str(path))
-        out.append((number, row["sentence"], {str(t) for t in row.get("themes", [])}))
+        if labelled is not _SKIPPED:
+            out.append((number, *labelled))
     if not out:
         raise UserError("no labelled sentences in the gold file", path=str(path))
     return out
+
+
+_SKIPPED = ("", set())
+
+
+def _gold_row(row: object) -> tuple[str, set[str]] | None:
+    """A gold line's sentence and themes, ``_SKIPPED`` for a Prodigy answer that is
+    not "accept", or None when the line has neither shape."""
+    if not isinstance(row, dict):
+        return None
+    sentence = row.get("sentence", row.get("text"))
+    themes = row.get("themes", row.get("accept", []) if "sentence" not in row else [])
+    if not isinstance(sentence, str) or not isinstance(themes, list):
+        return None
+    if "sentence" not in row and row.get("answer", "accept") != "accept":
+        return _SKIPPED
+    return sentence, {str(t) for t in themes}
 
 
 def evaluated_themes(codebook: Codebook) -> list[str]:
