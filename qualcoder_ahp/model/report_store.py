@@ -60,6 +60,13 @@ class ReportMixin:
             args.append(coder)
         return [tuple(r) for r in self.conn.execute(sql + " ORDER BY m.id", args)]
 
+    def report_codebook_loads(self: Store) -> tuple[int, str | None]:
+        """How many times a codebook was stored in this project, and when last
+        (``loaded_at`` of the latest ``qcahp codebook load``; ``None`` if never)."""
+        count, last = self.conn.execute(
+            "SELECT COUNT(*), MAX(loaded_at) FROM codebooks").fetchone()
+        return int(count), last
+
     def report_coded_coders(self: Store) -> list[str]:
         """Names of coders that have at least one active coding, in order of creation."""
         rows = self.conn.execute(
