@@ -169,6 +169,8 @@ def test_word_document_has_a_table_per_theme(db: Path, tmp_path: Path) -> None:
     assert small.runs[0].font.size == Pt(8)  # the id in small print
     assert len(doc.tables) == 5
     luck = doc.tables[1]
+    label, text = luck.rows[0].cells
+    assert label.width < text.width  # the labels' column is narrow
     cells = [[c.text for c in row.cells] for row in luck.rows]
     assert [row[0] for row in cells] == ["Definition", "Include", "Exclude", "Examples",
                                          "Usage"]

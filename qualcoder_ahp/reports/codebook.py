@@ -318,7 +318,7 @@ def codebook_docx(report: CodebookReport, *, brief: bool = False) -> bytes:
     """The codebook as a Word document: per theme a heading, its id in small print and a
     table of its definition, criteria, examples (a list) and usage."""
     from docx import Document
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     doc = Document()
     doc.add_heading(_safe(report.title), level=0)
@@ -332,8 +332,12 @@ def codebook_docx(report: CodebookReport, *, brief: bool = False) -> bytes:
             continue
         table = doc.add_table(rows=0, cols=2)
         table.style = "Table Grid"
+        table.autofit = False
         for label, value in fields:
             label_cell, value_cell = table.add_row().cells
+            # A narrow label column, the text the rest of the page's 16 cm (Word reads
+            # each cell's width; the even split halved every definition's width).
+            label_cell.width, value_cell.width = Cm(3), Cm(13)
             label_cell.paragraphs[0].add_run(label).bold = True
             if isinstance(value, list):
                 value_cell.paragraphs[0].text = _safe(value[0])
