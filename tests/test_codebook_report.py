@@ -374,3 +374,21 @@ def test_no_codebook_loaded(tmp_path: Path) -> None:
         result = run(tmp_path / "empty.db", "--format", fmt, code=1)
         assert result.stderr == ("Error: no codebook loaded: run `qcahp codebook load FILE` "
                                  "first\n")
+
+
+def test_brief_document_keeps_the_tree_and_usage(db: Path) -> None:
+    out = run(db, "--format", "md", "--brief", "--memos").stdout
+    assert "**Definition:**" not in out and "**Examples:**" not in out and "Memos" not in out
+    assert "### Luck\n\n`luck`\n\n**Usage:** 1 coded segment in 1 transcript (1 participant)" in out
+
+
+def test_a_files_version_is_read_as_written(tmp_path: Path) -> None:
+    from qualcoder_ahp.suggest.codebook import check_codebook
+
+    path = tmp_path / "v.yaml"
+    path.write_text(CODEBOOK.replace("version: 2.1", "version: [2]"), encoding="utf-8")
+    result = check_codebook(path)
+    assert result.codebook is not None and result.codebook.version is None
+    assert any("`version` should be a number" in w for w in result.warnings)
+    path.write_text(CODEBOOK.replace("version: 2.1", "version: draft 3"), encoding="utf-8")
+    assert load_codebook(path).version == "draft 3"
