@@ -182,9 +182,8 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
                         "the stored codebook")
     if asked and fmt == "table":
         raise UserError(f"{' and '.join(asked)} {'goes' if one else 'go'} with a document "
-                        "or table "
-                        "(--format md, docx, csv, xlsx or json): the terminal listing has "
-                        "no usage or memos")
+                        "or table (--format md, docx, csv, xlsx or json): the terminal "
+                        "listing has no usage or memos")
     cb = _check(path, None) if path else project.store().codebook()
     if not cb.themes:
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")

@@ -93,8 +93,6 @@ class CodebookReport:
     coder: str | None = None
     usage: bool = False
     """Whether the entries carry usage figures (a stored codebook, not a file)."""
-    loads: int = 0
-    """How many times a codebook was loaded into the project (0 for a file)."""
     loaded: str | None = None
     """When the stored codebook was last loaded (a UTC timestamp; ``None`` for a file)."""
     database: str | None = None
@@ -133,13 +131,11 @@ def codebook_report(codebook: Codebook, data: ReportData | None = None, *,
     positive = sum(n for n, _ in counts.values())
     negative = len(codebook.patterns) - positive
     if data is None:
-        version = codebook.version
         entries = [Entry(t, path, depth, *counts.get(t.id, (0, 0)))
                    for t, path, depth in _tree(codebook.themes)]
-        return CodebookReport(codebook.name, version, codebook.source, entries, positive,
-                              negative)
+        return CodebookReport(codebook.name, codebook.version, codebook.source, entries,
+                              positive, negative)
     store = data.store
-    loads, last = store.report_codebook_loads()
     figures = {r.theme_id: r.figures for r in theme_counts(data).rows}
     added = store.added_themes()
     notes: dict[str, list[Memo]] = {}
@@ -155,7 +151,7 @@ def codebook_report(codebook: Codebook, data: ReportData | None = None, *,
             added_at=by[1] if by else None, added=t.id in added, usage=figures.get(t.id),
             memos=tuple(notes.get(t.id, ()))))
     return CodebookReport(codebook.name, None, codebook.source, entries, positive, negative,
-                          coder=data.coder, usage=True, loads=loads, loaded=last,
+                          coder=data.coder, usage=True, loaded=store.report_codebook_loaded(),
                           database=database, with_memos=with_memos)
 
 
