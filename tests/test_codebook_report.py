@@ -392,3 +392,11 @@ def test_a_files_version_is_read_as_written(tmp_path: Path) -> None:
     assert any("`version` should be a number" in w for w in result.warnings)
     path.write_text(CODEBOOK.replace("version: 2.1", "version: draft 3"), encoding="utf-8")
     assert load_codebook(path).version == "draft 3"
+
+
+def test_the_listing_to_a_text_file_is_owner_only(book: Path, tmp_path: Path) -> None:
+    result = run(None, str(book), "-o", "cb.txt")
+    assert result.stdout == "" and result.stderr == (
+        "Wrote the codebook (4 themes, 2 patterns, 1 exclusion pattern) to cb.txt\n")
+    assert (tmp_path / "cb.txt").read_text() == run(None, str(book)).stdout
+    assert (tmp_path / "cb.txt").stat().st_mode & 0o777 == 0o600
