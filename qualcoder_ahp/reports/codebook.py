@@ -6,7 +6,7 @@ used. :func:`codebook_report` gathers that from a codebook (the stored one, or a
 and, for the stored one, from the project: usage figures are :func:`theme_counts`'s
 (segments, transcripts and participants, folders rolled up), so the codebook and
 ``qcahp counts`` never disagree. Themes coders added while coding are marked with who
-added them; ``memos=True`` adds each theme's memos as ``qcahp memos`` reads them.
+added them; ``with_memos=True`` adds each theme's memos as ``qcahp memos`` reads them.
 
 The writers give a document (Markdown, Word: one section per theme in tree order) or a
 table (one row per theme: CSV, XLSX, JSON).
