@@ -20,12 +20,14 @@ from qualcoder_ahp.cli.common import (
     check_theme,
     emit_json,
     emit_table,
+    output_format,
     pass_project,
     plural,
     progress_bar,
     working,
     write_output,
 )
+from qualcoder_ahp.cli.reports import _coder_options, _dump, _emit, _output_options
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.reports.data import find_transcript
 
@@ -137,35 +139,78 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
         click.echo("Run `qcahp suggest` to update the suggestions.")
 
 
-@codebook.command("show", short_help="Print the theme tree, definitions and pattern counts.")
+SHOW_FORMATS = ("table", "md", "docx", "csv", "xlsx", "json")
+
+
+@codebook.command("show", short_help="The theme tree, or the codebook as a document or table.")
 @click.argument("path", required=False, type=InputFile())
-@click.option("--brief", is_flag=True, help="Only the tree, without definitions.")
+@click.option("--brief", is_flag=True,
+              help="Only the tree, without definitions, criteria and examples.")
+@click.option("--memos", "with_memos", is_flag=True,
+              help="Add each theme's memos (documents and tables).")
+@_coder_options
+@_output_options(SHOW_FORMATS)
 @pass_project
-def codebook_show(project: Project, path: str | None, brief: bool) -> None:
-    """Print the theme tree with definitions and pattern counts (stored, or from PATH)."""
+def codebook_show(project: Project, path: str | None, brief: bool, with_memos: bool,
+                  coder: str | None, consensus: bool, fmt: str | None,
+                  output: str | None) -> None:
+    """Show the codebook (stored, or from PATH): the theme tree in the terminal, or the
+    codebook for a methods appendix.
+
+    \b
+    table (the default): the tree with definitions and pattern counts.
+    md, docx: a document, a section per theme in tree order: name, id, definition,
+      include, exclude, examples and usage (coded segments, transcripts, participants).
+    csv, xlsx, json: one row per theme with the same, and its pattern counts.
+
+    Usage counts as `qcahp counts` does (a folder rolled up); themes added while coding
+    are marked with who added them. A codebook file (PATH) has no usage.
+    """
+    from qualcoder_ahp.model.store import now
+    from qualcoder_ahp.reports import codebook as cbr
+    from qualcoder_ahp.reports import exports as ex
+    from qualcoder_ahp.reports.data import ReportData, resolve_coder
+    from qualcoder_ahp.reports.writers import to_csv, to_xlsx
+
+    fmt = output_format(fmt, output, SHOW_FORMATS, "table")
+    asked = [o for o, given in (("--coder", coder is not None), ("--consensus", consensus),
+                                ("--memos", with_memos)) if given]
+    one = len(asked) == 1
+    if asked and path:
+        raise UserError(f"{' and '.join(asked)} {'needs' if one else 'need'} the project's "
+                        "codings: a codebook file (PATH) has none; leave out PATH to show "
+                        "the stored codebook")
+    if asked and fmt == "table":
+        raise UserError(f"{' and '.join(asked)} {'goes' if one else 'go'} with a document "
+                        "or table (--format md, docx, csv, xlsx or json): the terminal "
+                        "listing has no usage or memos")
     cb = _check(path, None) if path else project.store().codebook()
     if not cb.themes:
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
-    counts: dict[str, list[int]] = {}
-    for p in cb.patterns:
-        counts.setdefault(p.theme_id, [0, 0])[1 if p.exclude else 0] += 1
-    depth: dict[str, int] = {}
-    click.echo(f"{cb.name}  ({_sizes(cb)}{', pipeline ' + cb.pipeline if cb.pipeline else ''})")
-    for theme in cb.themes:
-        level = depth[theme.id] = depth.get(theme.parent_id or "", -1) + 1 if theme.parent_id else 0
-        pad = "  " * level
-        pos, neg = counts.get(theme.id, [0, 0])
-        kind = "folder" if not theme.codable else f"{pos} pattern{'' if pos == 1 else 's'}" + (
-            f", {neg} exclusion{'' if neg == 1 else 's'}" if neg else "")
-        click.echo(f"{pad}{theme.id}  {theme.name}  [{theme.color}] ({kind})")
-        if brief:
-            continue
-        for label, value in (("definition", theme.description), ("include", theme.inclusion),
-                             ("exclude", theme.exclusion)):
-            if value:
-                click.echo(f"{pad}    {label}: {' '.join(value.split())}")
-        if theme.examples:
-            click.echo(f"{pad}    examples: " + "; ".join(f'"{e}"' for e in theme.examples))
+    if fmt == "table":
+        pipeline = ", pipeline " + cb.pipeline if cb.pipeline else ""
+        listing = cbr.codebook_listing(cb, f"{cb.name}  ({_sizes(cb)}{pipeline})", brief=brief)
+        _emit(listing, output, f"the codebook ({_sizes(cb)})")
+        return
+    data = None
+    if not path:
+        store = project.store()
+        data = ReportData(store, resolve_coder(store, coder, consensus))
+    report = cbr.codebook_report(cb, data, with_memos=with_memos,
+                                 database=None if path else project.path.name)
+    about = {"report": "codebook", "codebook": report.title,
+             **({"file": path, "usage": "none (a codebook file has no codings)"} if path else
+                {"database": str(project.path), "coders": ex.coder_label(report.coder)}),
+             "exported_at": now()}
+    content = {
+        "md": lambda: cbr.codebook_markdown(report, brief=brief),
+        "docx": lambda: cbr.codebook_docx(report, brief=brief),
+        "csv": lambda: to_csv(cbr.codebook_sheet(report, brief=brief)),
+        "xlsx": lambda: to_xlsx([cbr.codebook_sheet(report, brief=brief),
+                                 ex.about_sheet(about)]),
+        "json": lambda: _dump(cbr.codebook_json(report, brief=brief)),
+    }[fmt]()
+    _emit(content, output, f"the codebook ({plural(len(report.entries), 'theme')})")
 
 
 @codebook.command("add-theme", short_help="Add a theme while coding (coded by hand, no patterns).")
