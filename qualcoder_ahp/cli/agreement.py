@@ -398,13 +398,22 @@ def merge(project: Project, other: str) -> None:
     if Path(other).suffix.lower() in (".qdpx", ".qdc"):
         raise UserError("merge joins qcahp project databases; bring in a REFI-QDA file with "
                         "`qcahp refi import`", path=other)
-    counts = project.store().merge_from(other)
+    store = project.store()
+    counts = store.merge_from(other)
     if not any(counts.values()):
         click.echo(f"Nothing new in {other}.")
-        return
-    click.echo(f"Merged {other}:")
-    for key, value in counts.items():
-        click.echo(f"  {key.replace('_', ' ')}: {value}")
+    else:
+        click.echo(f"Merged {other}:")
+        for key, value in counts.items():
+            click.echo(f"  {key.replace('_', ' ')}: {value}")
+    edits = store.theme_edits_in(other)
+    if edits:
+        # A merge joins coders' work, not codebooks: say so where it matters.
+        listed = ", ".join(f"{theme_id} ({fields['name'][0]!r})" if "name" in fields
+                           else theme_id for theme_id, fields in edits.items())
+        click.secho(f"note: themes edited in {other} keep this project's name, definition and "
+                    f"colour: {listed}; to take an edit, make it here with `qcahp codebook "
+                    "edit-theme`.", fg="yellow", err=True)
 
 
 @click.group()

@@ -10,7 +10,11 @@ Change records (``payload["changes"]``):
 
 - ``{"op": "coding", "id": 7, "before": 0, "after": 1}`` - a coding made (in)active;
 - ``{"op": "decision", "suggestion_id": 3, "before": {...} | null, "after": {...} | null}``;
-- ``{"op": "memo", "kind": "coding", "target": "7", "before": "old" | null, "after": "new" | null}``.
+- ``{"op": "memo", "kind": "coding", "target": "7", "before": "old" | null,
+  "after": "new" | null}``;
+- ``{"op": "theme", "id": "caring", "before": 0, "after": 1}`` - a theme made (in)active;
+- ``{"op": "theme_field", "id": "luck", "field": "name", "before": "Luck", "after": "Chance"}``
+  - a theme's name, description or colour edited (``theme_edit``).
 
 A ``reconcile`` event is one decision of the reconcile screen: its changes replace
 the consensus coder's codings of one theme in one disagreement stretch, and its
@@ -35,8 +39,11 @@ if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
 UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group", "reconcile",
-            "theme_add")
+            "theme_add", "theme_edit")
 MEMO_KINDS = ("coding", "theme", "transcript")
+THEME_FIELDS = {"name": "name", "description": "description", "color": "color"}
+"""The theme fields a ``theme_field`` change edits, each to its column (a fixed list: the
+column name goes into the SQL)."""
 __all__ = ["RECONCILE_RULES", "UNDOABLE", "MEMO_KINDS", "DecisionMixin"]
 
 
@@ -280,6 +287,7 @@ class DecisionMixin(ReconcileMixin):
             for change in inverse:
                 if change["op"] == "theme" and not change["after"]:
                     self._check_theme_unused(change["id"])
+            self._check_theme_fields(inverse, "undo")
             coder_id = self.ensure_coder(coder)
             self._apply_and_log(coder_id, "undo", inverse, {"target": done[-1]})
         return target
@@ -291,6 +299,7 @@ class DecisionMixin(ReconcileMixin):
             if not undone:
                 return None
             target = self._event(undone[-1])
+            self._check_theme_fields(target["changes"], "redo")
             coder_id = self.ensure_coder(coder)
             self._apply_and_log(coder_id, "redo", target["changes"], {"target": undone[-1]})
         return target
@@ -326,6 +335,29 @@ class DecisionMixin(ReconcileMixin):
                                      [theme_id]).fetchone()[0]
             raise UserError(f"theme {name!r} holds {used} coding{'' if used == 1 else 's'}; "
                             "remove them before undoing the theme")
+
+    def _check_theme_fields(self: Store, changes: list[dict[str, Any]], step: str) -> None:
+        """Refuse to undo or redo a theme edit over a later one, or onto a name in use.
+
+        Another coder (or this one, in a later edit) may have changed the field since:
+        putting the old value back would silently throw their edit away.
+        """
+        for change in changes:
+            if change["op"] != "theme_field":
+                continue
+            field = THEME_FIELDS[change["field"]]
+            row = self.conn.execute(f"SELECT {field}, name FROM themes "  # noqa: S608
+                                    "WHERE id = ?", [change["id"]]).fetchone()
+            if row is None:
+                raise UserError(f"no theme {change['id']!r} to {step} the edit of")
+            if (row[0] or "") != (change["before"] or ""):
+                shown = {"color": "colour", "description": "definition"}.get(
+                    change["field"], change["field"])
+                raise UserError(f"cannot {step} the edit of theme {change['id']!r}: its {shown} "
+                                f"was changed since (now {_short(row[0] or '')}); edit it "
+                                "instead")
+            if change["field"] == "name":
+                self._check_name_free(change["after"], change["id"])
 
     def _suggestion_row(self: Store, suggestion_id: int) -> dict[str, Any]:
         row = self.conn.execute(
@@ -416,6 +448,10 @@ class DecisionMixin(ReconcileMixin):
         elif op == "theme":  # a theme added while coding: undo retires it, redo restores it
             self.conn.execute("UPDATE themes SET active = ? WHERE id = ?",
                               [int(change["after"]), change["id"]])
+        elif op == "theme_field":  # a theme's name, description or colour edited
+            self.conn.execute(
+                f"UPDATE themes SET {THEME_FIELDS[change['field']]} = ? "  # noqa: S608
+                "WHERE id = ?", [change["after"], change["id"]])
         elif op == "memo":
             if change["after"] is None:
                 self.conn.execute(

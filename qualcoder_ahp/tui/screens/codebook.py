@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.tui.follow import FollowsStore
@@ -28,6 +29,9 @@ class CodebookScreen(FollowsStore, Screen[None]):
 
     BINDINGS = [
         Binding("escape", "close", "Back", tooltip="Back to the previous screen"),
+        Binding("e", "edit", "Edit theme",
+                tooltip="Rename the highlighted theme or folder, or change its definition or "
+                        "colour (u on the coding screen undoes it)"),
         Binding("M", "memo", "Theme memo", tooltip="Write your memo on the highlighted theme"),
         Binding("tab", "switch_pane", "Details ⇄ themes",
                 tooltip="Move the keys between the theme tree and the details pane "
@@ -129,9 +133,10 @@ class CodebookScreen(FollowsStore, Screen[None]):
                 out.append(f"Added while coding by {who or 'a coder'} on {when[:10]}. ",
                            style="italic")
             # Say plainly why it never comes up in the suggestions, and how it gets there.
-            out.append("No patterns: coded by hand, never suggested. To give it a "
-                       "definition or patterns: `qcahp codebook export FILE.yaml`, edit it, "
-                       "then `qcahp codebook load FILE.yaml`.\n", style="italic")
+            out.append("No patterns: coded by hand, never suggested. e edits its name, "
+                       "definition and colour; to give it patterns: `qcahp codebook export "
+                       "FILE.yaml`, edit it, then `qcahp codebook load FILE.yaml`.\n",
+                       style="italic")
         if theme.codable:
             out.append(f"\nYour codings: {self.mine.get(theme.id, 0)}\n", style="bold")
         memo = self.store.memo(self.coder, "theme", theme.id)
@@ -182,6 +187,55 @@ class CodebookScreen(FollowsStore, Screen[None]):
         current = self.store.memo(self.coder, "theme", theme_id) or ""
         self.app.push_screen(MemoModal(f"Memo on theme {self.themes[theme_id].name}", current),
                              save)
+
+
+    def action_edit(self) -> None:
+        """Edit the highlighted theme's name, definition and colour in a form."""
+        from qualcoder_ahp.tui.screens.modals import ThemeEditModal
+
+        theme_id = self._selected()
+        if theme_id is None:
+            return
+        theme = self.themes[theme_id]
+        before = theme
+
+        def save(name: str, description: str, color: str) -> str | None:
+            # Only the fields changed: the event then records just those.
+            fields = {
+                "name": None if " ".join(name.split()) == before.name else name,
+                "description": (None if description.strip() == before.description.strip()
+                                else description),
+                "color": None if color.strip().upper() == before.color.upper() else color}
+            if all(value is None for value in fields.values()):
+                return "nothing changed: edit the name, definition or colour (Escape closes)"
+            try:
+                self.store.edit_theme(theme_id, coder=self.coder, **fields)
+            except UserError as exc:  # shown in the form, which stays open
+                return str(exc)
+            except Exception as exc:  # a failed write is reported, not fatal
+                return f"{type(exc).__name__}: {exc}"
+            return None
+
+        def saved(result: bool | None) -> None:
+            if not result:
+                return
+            self._fill(keep=theme_id)
+            self.follow_here()
+            after = self.themes.get(theme_id)
+            name = after.name if after is not None else theme_id
+            self.notify(f"Theme saved: {name} (u on the coding screen undoes it).",
+                        markup=False)
+
+        kind = "folder" if not theme.codable else "theme"
+        self.app.push_screen(ThemeEditModal(f"Edit {kind} {theme.name} ({theme.id})", theme,
+                                            save), saved)
+
+    def follow_here(self) -> None:
+        """Have the other screens re-read when shown again: a change made on this screen
+        goes through the app's own connection, which the app's poll does not see."""
+        for screen in self.app.screen_stack:
+            if screen is not self and isinstance(screen, FollowsStore):
+                screen.store_stale = True
 
 
 def _pattern_stats(store: Store) -> list[dict[str, Any]]:

@@ -423,8 +423,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         if memo is not None:
             return f"memo on the {memo.get('kind')}"
         kind = str(event.get("kind"))
-        what = {"adjust": "accept with an adjusted span", "theme_add": "new theme"}.get(kind,
-                                                                                        kind)
+        what = {"adjust": "accept with an adjusted span", "theme_add": "new theme",
+                "theme_edit": "theme edit"}.get(kind, kind)
         theme_id = event.get("theme_id")
         if theme_id is None and event.get("suggestion_id") is not None:
             theme_id = next((s.theme_id for s in self.session.suggestions
