@@ -41,9 +41,8 @@ if TYPE_CHECKING:
 UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group", "reconcile",
             "theme_add", "theme_edit")
 MEMO_KINDS = ("coding", "theme", "transcript")
-THEME_FIELDS = {"name": "name", "description": "description", "color": "color"}
-"""The theme fields a ``theme_field`` change edits, each to its column (a fixed list: the
-column name goes into the SQL)."""
+THEME_FIELDS = ("name", "description", "color")
+"""The theme fields a ``theme_field`` change edits (each a column of ``themes``)."""
 __all__ = ["RECONCILE_RULES", "UNDOABLE", "MEMO_KINDS", "DecisionMixin"]
 
 
@@ -345,9 +344,10 @@ class DecisionMixin(ReconcileMixin):
         for change in changes:
             if change["op"] != "theme_field":
                 continue
-            field = THEME_FIELDS[change["field"]]
-            row = self.conn.execute(f"SELECT {field}, name FROM themes "  # noqa: S608
-                                    "WHERE id = ?", [change["id"]]).fetchone()
+            row = self.conn.execute(
+                "SELECT CASE ? WHEN 'name' THEN name WHEN 'description' THEN description "
+                "WHEN 'color' THEN color END, name FROM themes WHERE id = ?",
+                [change["field"], change["id"]]).fetchone()
             if row is None:
                 raise UserError(f"no theme {change['id']!r} to {step} the edit of")
             if (row[0] or "") != (change["before"] or ""):
@@ -449,9 +449,13 @@ class DecisionMixin(ReconcileMixin):
             self.conn.execute("UPDATE themes SET active = ? WHERE id = ?",
                               [int(change["after"]), change["id"]])
         elif op == "theme_field":  # a theme's name, description or colour edited
+            if change["field"] not in THEME_FIELDS:  # pragma: no cover - written here only
+                raise ValueError(f"unknown theme field {change['field']!r}")
             self.conn.execute(
-                f"UPDATE themes SET {THEME_FIELDS[change['field']]} = ? "  # noqa: S608
-                "WHERE id = ?", [change["after"], change["id"]])
+                "UPDATE themes SET name = CASE WHEN ?1 = 'name' THEN ?2 ELSE name END, "
+                "description = CASE WHEN ?1 = 'description' THEN ?2 ELSE description END, "
+                "color = CASE WHEN ?1 = 'color' THEN ?2 ELSE color END WHERE id = ?3",
+                [change["field"], change["after"], change["id"]])
         elif op == "memo":
             if change["after"] is None:
                 self.conn.execute(
