@@ -414,6 +414,13 @@ def merge(project: Project, other: str) -> None:
         click.secho(f"note: themes edited in {other} keep this project's name, definition and "
                     f"colour: {listed}; to take an edit, make it here with `qcahp codebook "
                     "edit-theme`.", fg="yellow", err=True)
+    merges = store.theme_merges_in(other)
+    if merges:
+        listed = ", ".join(f"{a} into {b}" for a, b in merges.items())
+        click.secho(f"note: themes merged in {other} stay apart here: {listed}; the copy's "
+                    "codings of them came in under the theme they were merged into. To merge "
+                    "them here too: `qcahp codebook merge-theme THEME_ID INTO_ID`.",
+                    fg="yellow", err=True)
 
 
 @click.group()

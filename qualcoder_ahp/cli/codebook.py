@@ -94,6 +94,7 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     # Read before the file replaces them: the names, definitions and colours coders
     # edited in this project that the file has otherwise (the file wins: a new version).
     overwritten = store.edits_overwritten(cb)
+    merged = {a: b for a, b in store.merged_into().items() if a in {t.id for t in cb.themes}}
     store.save_codebook(cb)
     active = {t.id for t in store.themes()}
     kept = [i for i in diff["themes_retired"] if i in active]
@@ -138,6 +139,11 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
         click.secho(f"warning: theme {theme_id}: the file replaces this project's edit: "
                     f"{_overwrites(fields)}. To keep it, edit it again (`qcahp codebook "
                     "edit-theme`).", fg="yellow", err=True)
+    for theme_id, target in merged.items():
+        click.secho(f"warning: theme {theme_id} was merged into {target} in this project; the "
+                    "file brings it back, without the codings it had (they stay with "
+                    f"{target}). To merge it again: `qcahp codebook merge-theme {theme_id} "
+                    f"{target} --coder NAME`.", fg="yellow", err=True)
     if not any(diff.values()) and not kept:
         click.echo("  no changes")
     elif any(diff[k] for k in ("patterns_added", "patterns_changed", "patterns_retired")):
@@ -247,6 +253,34 @@ def codebook_edit_theme(project: Project, theme_id: str, name: str | None,
                f"colour {before.color} -> {theme.color}" if theme.color != before.color else ""]
     click.echo(f"Edited theme {theme.id} ({store.theme_path(theme.id)}): "
                + ", ".join(c for c in changed if c) + ".")
+
+
+@codebook.command("merge-theme", short_help="Merge one theme into another (codings, memos).")
+@click.argument("source_id", metavar="THEME_ID")
+@click.argument("target_id", metavar="INTO_ID")
+@click.option("--coder", required=True, metavar="NAME", help="Who merges (kept in the log).")
+@pass_project
+def codebook_merge_theme(project: Project, source_id: str, target_id: str, coder: str) -> None:
+    """Merge theme THEME_ID into theme INTO_ID, for every coder, in one undoable step.
+
+    Each coder's codings of THEME_ID become codings of INTO_ID over the same spans (a span
+    the coder already coded with INTO_ID is not coded twice), their memos on THEME_ID are
+    appended to their memos on INTO_ID, THEME_ID's open suggestions are retired and
+    THEME_ID leaves the codebook (retired, as in `qcahp codebook show`). The coder can
+    undo it in the workbench (u). Folders do not merge.
+    """
+    store = project.store()
+    if not store.themes():
+        raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    check_theme(store, source_id)
+    check_theme(store, target_id)
+    counts = store.merge_theme(source_id, target_id, coder=coder.strip())
+    source = store.theme(source_id)
+    click.echo(f"Merged theme {source_id} ({source.name}) into {target_id} "
+               f"({store.theme_path(target_id)}): {plural(counts['moved'], 'coding')} moved, "
+               f"{counts['joined']} already there, {plural(counts['memos'], 'memo')} moved, "
+               f"{plural(counts['suggestions'], 'open suggestion')} retired; "
+               f"{source_id} is retired.")
 
 
 @codebook.command("export", short_help="Write the stored codebook as YAML that loads back.")

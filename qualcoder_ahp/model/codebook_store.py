@@ -338,11 +338,18 @@ class CodebookMixin:
         ]
 
     def codebook(self: Store) -> Codebook:
-        """The codebook currently stored (active themes and patterns)."""
+        """The codebook currently stored (active themes and their active patterns).
+
+        A theme merged into another is retired with its patterns still active (undo
+        brings both back): they are left out, so ``qcahp suggest`` does not suggest it.
+        """
         row = self.conn.execute(
             "SELECT name, pipeline, path FROM codebooks ORDER BY id DESC LIMIT 1").fetchone()
         name, pipeline, source = row if row else ("(none)", None, None)
-        return Codebook(name, tuple(self.themes()), tuple(self.patterns()), pipeline, source)
+        themes = tuple(self.themes())
+        ids = {t.id for t in themes}
+        patterns = tuple(p for p in self.patterns() if p.theme_id in ids)
+        return Codebook(name, themes, patterns, pipeline, source)
 
 
 # Paul Tol's muted and light qualitative schemes: distinct, colour-blind safe, readable on

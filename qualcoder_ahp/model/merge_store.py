@@ -144,6 +144,33 @@ class MergeMixin:
         finally:
             other.close()
 
+    def theme_merges_in(self: Store, other_path: str | Path) -> dict[str, str]:
+        """Themes merged into another in another copy that stay apart here.
+
+        The copy's codings follow it (the merged theme's inactive, the target's new ones
+        brought in), but the theme itself is this project's: it stays, holding the codings
+        made here. Returns ``{merged theme: target}`` for each theme retired there by a
+        ``theme_merge`` that is active here; ``{}`` for a file that cannot be read.
+        """
+        try:
+            other = sqlite3.connect(f"file:{Path(other_path)}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return {}
+        try:
+            retired = {r[0] for r in other.execute("SELECT id FROM themes WHERE active = 0")}
+            merged: dict[str, str] = {}
+            for (payload,) in other.execute(
+                    "SELECT payload FROM events WHERE kind = 'theme_merge' ORDER BY id"):
+                data = json.loads(payload)
+                if isinstance(data, dict) and data.get("theme_id") in retired:
+                    merged[str(data["theme_id"])] = str(data.get("into"))
+        except (sqlite3.Error, ValueError, UnicodeDecodeError):
+            return {}
+        finally:
+            other.close()
+        active = {t.id for t in self.themes()}
+        return {a: b for a, b in merged.items() if a in active}
+
     def _merge(self: Store, other: sqlite3.Connection, label: str) -> dict[str, int]:
         here_hash = {h: i for i, h in self.conn.execute("SELECT id, content_hash FROM transcripts")}
         tmap: dict[int, int] = {}

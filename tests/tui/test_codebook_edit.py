@@ -1,19 +1,20 @@
 """Editing a theme on the codebook screen (e): a form prefilled with the theme, keyboard
 only at 80x24; the edit is stored before it shows, refusals stay in the form, and the
-coding screen's codebook pane follows."""
+coding screen's codebook pane follows. Merging one theme into another (m): the theme
+picker, a confirmation, then one undoable merge."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Label, Static, TextArea, Tree
+from textual.widgets import Input, Label, OptionList, Static, TextArea, Tree
 
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.codebook import CodebookScreen
 from qualcoder_ahp.tui.screens.coding import CodingScreen
 from qualcoder_ahp.tui.screens.help import HelpScreen, binding_rows
-from qualcoder_ahp.tui.screens.modals import ThemeEditModal
+from qualcoder_ahp.tui.screens.modals import ChoiceModal, ThemeEditModal, ThemePickerModal
 from tests.tui.conftest import CODER, open_alpha, open_codebook, press_for_screen, screen_text
 
 SIZE = (80, 24)
@@ -136,3 +137,56 @@ async def test_coding_screen_codebook_pane_follows_an_edit(project: Path) -> Non
         await pilot.pause()
         assert "Secret weapon" in str(pane.render())
         assert open_store(project).theme("secret").name == "Secret weapon"
+
+
+async def test_merge_key_picks_the_target_confirms_and_merges(project: Path) -> None:
+    store = open_store(project)
+    tid = store.transcripts()[0].id
+    text = store.transcript_text(tid)
+    at = text.index("Then I had some luck")
+    store.code(tid, "serendipity", CODER, at, at + 20)
+    store.code(tid, "serendipity", "bo", at, at + 20)
+    store.close()
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        coding = await open_alpha(pilot)
+        screen = await press_for_screen(pilot, "k", CodebookScreen)
+        await pilot.pause()
+        assert "m" in [k.key for k in screen.query("FooterKey")]
+        assert ("m", "Merge theme") in [(k, d) for k, d, _ in binding_rows(screen)]
+        await pilot.press("m")  # on the folder "Career paths": refused, with the reason
+        await pilot.pause()
+        assert app.screen is screen
+        await _to_theme(pilot, screen, "serendipity")
+        picker = await press_for_screen(pilot, "m", ThemePickerModal)
+        options = picker.query_one(OptionList)
+        offered = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert "serendipity" not in offered and "mandate" in offered
+        await pilot.press(*"mandate", "enter")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ChoiceModal)
+        assert "Merge Serendipity into Mandate? Its 2 codings" in confirm.title_text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        tree = screen.query_one("#theme-tree", Tree)
+        assert tree.cursor_node is not None and tree.cursor_node.data == "mandate"
+        labels = [str(tree.get_node_at_line(i).label) for i in range(tree.last_line + 1)]
+        assert not [label for label in labels if label.startswith("Serendipity")]
+        assert "Mandate  1" in labels
+        check = open_store(project)
+        assert [(c.coder, c.theme_id) for c in check.codings()] == [
+            (CODER, "mandate"), ("bo", "mandate")]
+        check.close()
+        # The coding screen follows, and its u undoes the merge.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is coding
+        assert "Serendipity" not in str(coding.query_one("#codebook-panel", Static).render())
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Serendipity" in str(coding.query_one("#codebook-panel", Static).render())
+    check = open_store(project)
+    assert sorted(c.theme_id for c in check.codings()) == ["serendipity", "serendipity"]
+    check.close()

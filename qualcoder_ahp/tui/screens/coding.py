@@ -417,6 +417,12 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         A memo is named by what it is on (coding, theme or transcript), read from its
         change (it used to say "Undone: coding").
         """
+        if event.get("kind") == "theme_merge":  # it moves memos too: not "memo on the theme"
+            into = self.session.themes.get(str(event.get("into")))
+            merged = self.session.themes.get(str(event.get("theme_id")))
+            if into is not None and merged is not None:
+                return f"theme merge ({merged.name} into {into.name})"
+            return "theme merge"
         changes = event.get("changes")
         memo = next((c for c in changes if isinstance(c, dict) and c.get("op") == "memo"),
                     None) if isinstance(changes, list) else None
