@@ -8,6 +8,7 @@ undo puts everything back exactly.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -238,4 +239,38 @@ def test_merging_a_copy_that_merged_a_theme_says_so(tmp_path: Path) -> None:
     assert "luck" in {t.id for t in main.themes()}
     assert [(c.theme_id, c.coder) for c in main.codings()] == [("board", "bo")]
     assert main.undo("bo") is None  # the copy's merge is its history, not an undo here
+    main.close()
+
+
+def test_a_copy_that_brings_back_moved_codings_is_named_and_they_move_again(
+        tmp_path: Path) -> None:
+    """Every coding follows its copy in a merge: ana's coding, moved here by a theme merge,
+    is still active in bo's copy and comes back active under the retired theme."""
+    main_path, copy_path = tmp_path / "main.db", tmp_path / "copy.db"
+    main = open_store(main_path)
+    small_store(main, tmp_path)
+    main.code(main.transcripts()[0].id, "luck", "ana", *span_of(main, LUCK))
+    main.close()
+    shutil.copy(main_path, copy_path)
+    copy = open_store(copy_path)
+    copy.code(copy.transcripts()[0].id, "board", "bo", *span_of(copy, MOTHER))
+    copy.close()
+    main = open_store(main_path)
+    main.merge_theme("luck", "board", coder="ana")
+    main.close()
+    code, _, err = run("--db", str(main_path), "merge", str(copy_path))
+    assert code == 0
+    assert err == (f"warning: {copy_path} brought back codings of themes merged here: luck "
+                   "(1 coding, merged into board). Move them with `qcahp codebook merge-theme "
+                   "THEME_ID INTO_ID` again.\n")
+    code, out, err = run("--db", str(main_path), "codebook", "merge-theme", "luck", "board",
+                         "--coder", "ana")
+    assert (code, err) == (0, "") and "0 codings moved, 1 already there" in out
+    main = open_store(main_path)
+    assert sorted((c.theme_id, c.coder) for c in main.codings()) == [
+        ("board", "ana"), ("board", "bo")]
+    assert "luck" not in {t.id for t in main.themes()}
+    assert main.undo("ana")["kind"] == "theme_merge"  # the second merge; luck stays retired
+    assert sorted(c.theme_id for c in main.codings(coder="ana")) == ["board", "luck"]
+    assert "luck" not in {t.id for t in main.themes()}
     main.close()

@@ -414,6 +414,14 @@ def merge(project: Project, other: str) -> None:
         click.secho(f"note: themes edited in {other} keep this project's name, definition and "
                     f"colour: {listed}; to take an edit, make it here with `qcahp codebook "
                     "edit-theme`.", fg="yellow", err=True)
+    back = store.merged_back()
+    if back:
+        # Every coding follows its copy, so codings a merge here moved came back active.
+        listed = ", ".join(f"{a} ({plural(n, 'coding')}, merged into {b})"
+                           for a, (b, n) in back.items())
+        click.secho(f"warning: {other} brought back codings of themes merged here: {listed}. "
+                    "Move them with `qcahp codebook merge-theme THEME_ID INTO_ID` again.",
+                    fg="yellow", err=True)
     merges = store.theme_merges_in(other)
     if merges:
         listed = ", ".join(f"{a} into {b}" for a, b in merges.items())

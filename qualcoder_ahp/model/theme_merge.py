@@ -50,15 +50,18 @@ class ThemeMergeMixin:
         appended) and ``suggestions`` (open suggestions retired).
 
         Raises:
-            UserError: a theme that does not exist, is retired or is a folder, or a theme
-                merged into itself; nothing changes then.
+            UserError: a theme that does not exist, is retired (a merged theme may be
+                retired if it holds codings again) or is a folder, or a theme merged into
+                itself; nothing changes then.
         """
         if source_id == target_id:
             raise UserError(f"cannot merge theme {source_id!r} into itself")
         counts = dict.fromkeys(("moved", "joined", "memos", "suggestions"), 0)
         with self.write():
-            source = self._mergeable(source_id)
+            source = self._mergeable(source_id, source=True)
             self._mergeable(target_id)
+            active = self.conn.execute("SELECT active FROM themes WHERE id = ?",
+                                       [source_id]).fetchone()[0]
             changes: list[dict[str, Any]] = []
             memos = _Memos(self.conn)
             into: dict[tuple[int, int, int, int], int] = {
@@ -94,24 +97,38 @@ class ThemeMergeMixin:
                 changes.append({"op": "suggestion", "id": suggestion_id, "before": "open",
                                 "after": "retired"})
                 counts["suggestions"] += 1
-            changes.append({"op": "theme", "id": source_id, "before": 1, "after": 0})
+            if active:
+                changes.append({"op": "theme", "id": source_id, "before": 1, "after": 0})
             self._apply_and_log(self.ensure_coder(coder), "theme_merge", changes,
                                 {"theme_id": source_id, "into": target_id, **counts})
         return counts
 
-    def _mergeable(self: Store, theme_id: str) -> Any:
-        """The theme, if it can take part in a merge (active and codable)."""
+    def _mergeable(self: Store, theme_id: str, *, source: bool = False) -> Any:
+        """The theme, if it can take part in a merge (active and codable).
+
+        A retired theme can still be merged *from* while it holds active codings: a copy
+        merged in (``qcahp merge``) brings back codings a merge here had moved, as every
+        coding follows its copy, and merging again moves them.
+        """
         row = self.conn.execute("SELECT active, codable FROM themes WHERE id = ?",
                                 [theme_id]).fetchone()
         if row is None:
             raise UserError(f"no theme {theme_id!r} in the codebook")
-        if not row[0]:
+        held = source and self.coding_counts_by_theme([theme_id])
+        if not row[0] and not held:
             raise UserError(f"theme {theme_id!r} is retired (not in the current codebook): "
                             "nothing to merge")
         if not row[1]:
             raise UserError(f"{theme_id!r} is a folder: only codable themes merge (move or "
                             "merge its themes one by one)")
         return self.theme(theme_id)
+
+    def merged_back(self: Store) -> dict[str, tuple[str, int]]:
+        """``{merged theme: (target, active codings)}`` for each theme a ``theme_merge``
+        retired that holds active codings again (brought back by a merged copy)."""
+        merged = self.merged_into()
+        held = self.coding_counts_by_theme(merged)
+        return {a: (merged[a], n) for a, n in held.items()}
 
     def merged_into(self: Store) -> dict[str, str]:
         """``{merged theme: target}`` for each retired theme a ``theme_merge`` retired (the
