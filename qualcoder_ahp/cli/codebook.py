@@ -93,6 +93,10 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     cb = _check(path, patterns_file, storing=True)
     store = project.store()
     diff = diff_codebooks(store.codebook(), cb)
+    # Read before the file replaces them: the names, definitions and colours coders
+    # edited in this project that the file has otherwise (the file wins: a new version).
+    overwritten = store.edits_overwritten(cb)
+    merged = {a: b for a, b in store.merged_into().items() if a in {t.id for t in cb.themes}}
     store.save_codebook(cb)
     active = {t.id for t in store.themes()}
     kept = [i for i in diff["themes_retired"] if i in active]
@@ -133,10 +137,33 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
         click.secho(f"warning: retired themes that hold codings: {listed}. The codings are "
                     "kept but left out of reports until a codebook has these ids again.",
                     fg="yellow", err=True)
+    for theme_id, fields in overwritten.items():
+        click.secho(f"warning: theme {theme_id}: the file replaces this project's edit: "
+                    f"{_overwrites(fields)}. To keep it, edit it again (`qcahp codebook "
+                    "edit-theme`).", fg="yellow", err=True)
+    for theme_id, target in merged.items():
+        click.secho(f"warning: theme {theme_id} was merged into {target} in this project; the "
+                    "file brings it back, without the codings it had (they stay with "
+                    f"{target}). To merge it again: `qcahp codebook merge-theme {theme_id} "
+                    f"{target} --coder NAME`.", fg="yellow", err=True)
     if not any(diff.values()) and not kept:
         click.echo("  no changes")
     elif any(diff[k] for k in ("patterns_added", "patterns_changed", "patterns_retired")):
         click.echo("Run `qcahp suggest` to update the suggestions.")
+
+
+def _overwrites(fields: dict[str, tuple[str, str]]) -> str:
+    """``name 'Happenstance' -> 'Serendipity', colour #123456 -> #CC6677, definition``:
+    the fields of one theme a loaded file puts back over the project's edit."""
+    parts = []
+    for field, (mine, theirs) in fields.items():
+        if field == "name":
+            parts.append(f"name {mine!r} -> {theirs!r}")
+        elif field == "color":
+            parts.append(f"colour {mine} -> {theirs}")
+        else:
+            parts.append("definition")
+    return ", ".join(parts)
 
 
 SHOW_FORMATS = ("table", "md", "docx", "csv", "xlsx", "json")
@@ -238,6 +265,67 @@ def codebook_add_theme(project: Project, name: str, coder: str, parent_id: str |
     theme = store.add_theme(name, coder=coder, parent_id=parent_id, theme_id=theme_id,
                             description=description)
     click.echo(f"Added theme {theme.id} ({store.theme_path(theme.id)}), colour {theme.color}.")
+
+
+@codebook.command("edit-theme", short_help="Rename a theme, or change its definition or colour.")
+@click.argument("theme_id", metavar="THEME_ID")
+@click.option("--name", default=None, metavar="NAME", help="Its new name.")
+@click.option("--description", default=None, metavar="DEFINITION",
+              help="Its new definition (\"\" clears it).")
+@click.option("--color", default=None, metavar="HEX", help="Its new colour, #RRGGBB.")
+@click.option("--coder", required=True, metavar="NAME", help="Who edits it (kept in the log).")
+@pass_project
+def codebook_edit_theme(project: Project, theme_id: str, name: str | None,
+                        description: str | None, color: str | None, coder: str) -> None:
+    """Edit a theme or folder of the stored codebook (any theme, shipped or added).
+
+    THEME_ID is the id of `qcahp codebook show`; codings keep it, so they follow the new
+    name. The coder can undo the edit in the workbench (u). `qcahp codebook export`
+    writes the edited codebook; loading a codebook file puts the file's names back, with
+    a warning for each edit it overwrites.
+    """
+    if name is None and description is None and color is None:
+        raise UserError("nothing to change: give --name, --description or --color")
+    store = project.store()
+    if not store.themes():
+        raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    check_theme(store, theme_id)
+    before = store.theme(theme_id)
+    theme = store.edit_theme(theme_id, coder=coder.strip(), name=name, description=description,
+                             color=color)
+    changed = [f"name {before.name!r} -> {theme.name!r}" if theme.name != before.name else "",
+               "definition" if theme.description != before.description else "",
+               f"colour {before.color} -> {theme.color}" if theme.color != before.color else ""]
+    click.echo(f"Edited theme {theme.id} ({store.theme_path(theme.id)}): "
+               + ", ".join(c for c in changed if c) + ".")
+
+
+@codebook.command("merge-theme", short_help="Merge one theme into another (codings, memos).")
+@click.argument("source_id", metavar="THEME_ID")
+@click.argument("target_id", metavar="INTO_ID")
+@click.option("--coder", required=True, metavar="NAME", help="Who merges (kept in the log).")
+@pass_project
+def codebook_merge_theme(project: Project, source_id: str, target_id: str, coder: str) -> None:
+    """Merge theme THEME_ID into theme INTO_ID, for every coder, in one undoable step.
+
+    Each coder's codings of THEME_ID become codings of INTO_ID over the same spans (a span
+    the coder already coded with INTO_ID is not coded twice), their memos on THEME_ID are
+    appended to their memos on INTO_ID, THEME_ID's open suggestions are retired and
+    THEME_ID leaves the codebook (retired, as in `qcahp codebook show`). The coder can
+    undo it in the workbench (u). Folders do not merge.
+    """
+    store = project.store()
+    if not store.themes():
+        raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    check_theme(store, source_id)
+    check_theme(store, target_id)
+    counts = store.merge_theme(source_id, target_id, coder=coder.strip())
+    source = store.theme(source_id)
+    click.echo(f"Merged theme {source_id} ({source.name}) into {target_id} "
+               f"({store.theme_path(target_id)}): {plural(counts['moved'], 'coding')} moved, "
+               f"{counts['joined']} already there, {plural(counts['memos'], 'memo')} moved, "
+               f"{plural(counts['suggestions'], 'open suggestion')} retired; "
+               f"{source_id} is retired.")
 
 
 @codebook.command("export", short_help="Write the stored codebook as YAML that loads back.")
