@@ -51,9 +51,10 @@ run "qcahp counts --coder ana" qcahp counts --coder ana
 run "qcahp counts --coder ana --by attribute:profession --format md | head -8" bash -c "\"\$PY\" -m qualcoder_ahp counts --coder ana --by attribute:profession --format md | head -8"
 run "qcahp quotes --theme serendipity --coder ana -o serendipity.xlsx" qcahp quotes --theme serendipity --coder ana -o serendipity.xlsx
 run "qcahp chart counts --coder ana -o counts.png" qcahp chart counts --coder ana -o counts.png
+run "qcahp codebook show --coder ana -o codebook.docx" qcahp codebook show --coder ana -o codebook.docx
 run "qcahp agreement --coders ana,ben --unit sentence" qcahp agreement --coders ana,ben --unit sentence
 run "qcahp disagreements --coders ana,ben | head -6" bash -c "\"\$PY\" -m qualcoder_ahp disagreements --coders ana,ben | head -6"
 run "qcahp patterns | head -8" bash -c "\"\$PY\" -m qualcoder_ahp patterns | head -8"
 run "qcahp refi export study.qdpx" qcahp refi export study.qdpx
-run "stat -c '%A %s %n' study.db study.qdpx serendipity.xlsx counts.png" stat -c "%A %s %n" study.db study.qdpx serendipity.xlsx counts.png
+run "stat -c '%A %s %n' study.db study.qdpx serendipity.xlsx counts.png codebook.docx" stat -c "%A %s %n" study.db study.qdpx serendipity.xlsx counts.png codebook.docx
 rm -rf "$work"
