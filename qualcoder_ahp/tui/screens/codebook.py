@@ -29,14 +29,14 @@ class CodebookScreen(FollowsStore, Screen[None]):
 
     BINDINGS = [
         Binding("escape", "close", "Back", tooltip="Back to the previous screen"),
-        Binding("e", "edit", "Edit theme",
+        Binding("e", "edit", "Edit",
                 tooltip="Rename the highlighted theme or folder, or change its definition or "
                         "colour (u on the coding screen undoes it)"),
-        Binding("m", "merge", "Merge theme",
+        Binding("m", "merge", "Merge",
                 tooltip="Merge the highlighted theme into another: every coder's codings and "
                         "memos move to it and this theme leaves the codebook (u on the coding "
                         "screen undoes it)"),
-        Binding("M", "memo", "Theme memo", tooltip="Write your memo on the highlighted theme"),
+        Binding("M", "memo", "Memo", tooltip="Write your memo on the highlighted theme"),
         Binding("tab", "switch_pane", "Details ⇄ themes",
                 tooltip="Move the keys between the theme tree and the details pane "
                         "(↑ ↓ PgUp PgDn scroll the details: criteria, examples, patterns)"),
