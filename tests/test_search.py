@@ -316,7 +316,8 @@ def test_cli_code_codes_once_and_one_undo_takes_it_back(db):
         "speakers); 1 already coded with serendipity by alice",
         "Coded 3 sentences with Serendipity as alice; skipped 1 sentence already coded "
         "with it (one decision: u in the workbench undoes it)."]
-    assert result.stdout.splitlines()[0].split()[:2] == ["transcript", "turn"]
+    assert result.stdout.splitlines()[0].split()[:3] == ["coded", "transcript", "turn"]
+    assert [line[:5].strip() for line in result.stdout.splitlines()[2:]] == ["yes", "", "", ""]
     again = run(db, "board", "chance", "--code", "serendipity", "--coder", "alice")
     assert again.stderr.splitlines()[-1] == ("Nothing coded: every sentence with a hit is "
                                              "already coded with Serendipity by alice.")

@@ -63,10 +63,10 @@ def kwic_table(result: SearchResult) -> str:
         row: list[Any] = [h.transcript, h.turn, h.speaker or "", h.before.rjust(width),
                           h.match, h.after.strip()]
         if marked:
-            row.insert(0, "coded" if h.coded else "")
+            row.insert(0, "yes" if h.coded else "")
         rows.append(row)
     if marked:
-        columns.insert(0, "")
+        columns.insert(0, "coded")
     return to_table([Sheet("Hits", columns, rows)])
 
 

@@ -310,7 +310,7 @@ class SearchScreen(FollowsStore, Screen[None]):
         words = "whole words" if self.word else "any part of a word"
         label = self.query_one("#search-options", Label)
         label.update(Text(f"{mode} (R) \u00b7 {words} (W) \u00b7 {ROLE_WORDS[self.role]} (o)"
-                          f" \u00b7 any case"))
+                          f" \u00b7 case ignored"))
 
     def _set_where(self, text: Text) -> None:
         label = self.query_one("#search-where", Label)
