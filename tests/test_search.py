@@ -114,6 +114,10 @@ def test_regex_errors_are_one_line_and_name_the_problem(project):
         compile_terms(["  "])
     with pytest.raises(UserError, match="nothing to search for"):
         compile_terms([])
+    # A global flag is refused inside the combined pattern, with the way round it.
+    with pytest.raises(UserError, match=r"write \(\?i:\.\.\.\)"):
+        compile_terms(["(?s)luck", "board"], regex=True)
+    assert compile_terms(["(?i:luck)", "board"], regex=True, case_sensitive=True).search("LUCK")
     # Literal text with regex characters is fine in plain mode.
     assert compile_terms(["board("]).pattern == re.escape("board(")
 
@@ -300,6 +304,24 @@ def test_cli_errors_are_one_line(db, args, message):
     assert result.stderr.startswith(message), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stdout == ""
+
+
+def test_cli_refuses_a_project_without_transcripts(tmp_path):
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "new.db"), "search", "luck"])
+    assert result.exit_code == 1 and "no project database here" in result.stderr
+    with open_store(tmp_path / "empty.db"):
+        pass
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "empty.db"), "search", "luck"])
+    assert result.exit_code == 1
+    assert "no transcripts in this project yet" in result.stderr
+
+
+def test_cli_context_width(db):
+    wide = run(db, "board", "--context", "70", "--format", "json").stdout
+    narrow = run(db, "board", "--context", "10", "--format", "json").stdout
+    assert json.loads(wide)["hits"][0]["before"] == ("I fell into management by chance. It was a "
+                                                     "winding road. The ")
+    assert json.loads(narrow)["hits"][0]["before"] == "\u2026 road. The "
 
 
 def test_cli_bad_role_is_a_usage_error(db):

@@ -173,7 +173,11 @@ def compile_terms(terms: Iterable[str], *, regex: bool = False, word: bool = Fal
     body = "|".join(parts)
     if word:
         body = rf"(?<!\w)(?:{body})(?!\w)"
-    return re.compile(body, flags)
+    try:
+        return re.compile(body, flags)
+    except re.error as exc:  # a term fine alone, but not inside the whole: (?i) flags
+        raise UserError(f"bad regular expression {' | '.join(terms)!r}: {exc.msg} (a flag "
+                        "such as (?i) must be scoped here: write (?i:...))") from None
 
 
 def _transcript_ids(store: Store, refs: Iterable[str] | None) -> list[tuple[Any, ...]]:

@@ -211,6 +211,24 @@ async def test_u_undoes_a_search_coding_of_many_sentences_in_one_step(project: P
         assert len(coded_sentences(project, "mandate")) == 3
 
 
+async def test_escape_leaves_from_the_search_box_and_an_empty_search_says_so(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("F")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen) and screen.query_one(Input).has_focus
+        assert drawn(app)[-1] == "Type a word or phrase and press Enter."
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Type a word or phrase to search for." in messages(app)
+        assert screen.shown is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+
+
 async def test_the_coding_screens_search_carries_over(project: Path):
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
