@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the README's researcher workflow in a temporary folder and prints each
 # command with its real output, as Markdown. Regenerate the README's workflow
-# section with:  bash docs/workflow.sh > /tmp/workflow.md
+# section with:  bash docs/workflow.sh > /tmp/workflow.md && python docs/splice_readme.py /tmp/workflow.md
 set -uo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"

@@ -148,3 +148,5 @@ class Codebook:
     """An installed trained spaCy pipeline to use instead of ``blank("en")``, if named."""
     source: str | None = None
     """The file it was read from."""
+    version: str | None = None
+    """The file's own ``version:`` (as written, e.g. ``2`` or ``2.1``), if it has one."""

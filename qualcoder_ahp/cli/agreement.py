@@ -398,13 +398,37 @@ def merge(project: Project, other: str) -> None:
     if Path(other).suffix.lower() in (".qdpx", ".qdc"):
         raise UserError("merge joins qcahp project databases; bring in a REFI-QDA file with "
                         "`qcahp refi import`", path=other)
-    counts = project.store().merge_from(other)
+    store = project.store()
+    counts = store.merge_from(other)
     if not any(counts.values()):
         click.echo(f"Nothing new in {other}.")
-        return
-    click.echo(f"Merged {other}:")
-    for key, value in counts.items():
-        click.echo(f"  {key.replace('_', ' ')}: {value}")
+    else:
+        click.echo(f"Merged {other}:")
+        for key, value in counts.items():
+            click.echo(f"  {key.replace('_', ' ')}: {value}")
+    edits = store.theme_edits_in(other)
+    if edits:
+        # A merge joins coders' work, not codebooks: say so where it matters.
+        listed = ", ".join(f"{theme_id} ({fields['name'][0]!r})" if "name" in fields
+                           else theme_id for theme_id, fields in edits.items())
+        click.secho(f"note: themes edited in {other} keep this project's name, definition and "
+                    f"colour: {listed}; to take an edit, make it here with `qcahp codebook "
+                    "edit-theme`.", fg="yellow", err=True)
+    back = store.merged_back()
+    if back:
+        # Every coding follows its copy, so codings a merge here moved came back active.
+        listed = ", ".join(f"{a} ({plural(n, 'coding')}, merged into {b})"
+                           for a, (b, n) in back.items())
+        click.secho(f"warning: {other} brought back codings of themes merged here: {listed}. "
+                    "Move them with `qcahp codebook merge-theme THEME_ID INTO_ID` again.",
+                    fg="yellow", err=True)
+    merges = store.theme_merges_in(other)
+    if merges:
+        listed = ", ".join(f"{a} into {b}" for a, b in merges.items())
+        click.secho(f"note: themes merged in {other} stay apart here: {listed}; the copy's "
+                    "codings of them came in under the theme they were merged into. To merge "
+                    "them here too: `qcahp codebook merge-theme THEME_ID INTO_ID`.",
+                    fg="yellow", err=True)
 
 
 @click.group()

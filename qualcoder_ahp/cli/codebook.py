@@ -20,12 +20,14 @@ from qualcoder_ahp.cli.common import (
     check_theme,
     emit_json,
     emit_table,
+    output_format,
     pass_project,
     plural,
     progress_bar,
     working,
     write_output,
 )
+from qualcoder_ahp.cli.reports import _coder_options, _dump, _emit, _output_options
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.reports.data import find_transcript
 
@@ -91,6 +93,10 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     cb = _check(path, patterns_file, storing=True)
     store = project.store()
     diff = diff_codebooks(store.codebook(), cb)
+    # Read before the file replaces them: the names, definitions and colours coders
+    # edited in this project that the file has otherwise (the file wins: a new version).
+    overwritten = store.edits_overwritten(cb)
+    merged = {a: b for a, b in store.merged_into().items() if a in {t.id for t in cb.themes}}
     store.save_codebook(cb)
     active = {t.id for t in store.themes()}
     kept = [i for i in diff["themes_retired"] if i in active]
@@ -131,41 +137,107 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
         click.secho(f"warning: retired themes that hold codings: {listed}. The codings are "
                     "kept but left out of reports until a codebook has these ids again.",
                     fg="yellow", err=True)
+    for theme_id, fields in overwritten.items():
+        click.secho(f"warning: theme {theme_id}: the file replaces this project's edit: "
+                    f"{_overwrites(fields)}. To keep it, edit it again (`qcahp codebook "
+                    "edit-theme`).", fg="yellow", err=True)
+    for theme_id, target in merged.items():
+        click.secho(f"warning: theme {theme_id} was merged into {target} in this project; the "
+                    "file brings it back, without the codings it had (they stay with "
+                    f"{target}). To merge it again: `qcahp codebook merge-theme {theme_id} "
+                    f"{target} --coder NAME`.", fg="yellow", err=True)
     if not any(diff.values()) and not kept:
         click.echo("  no changes")
     elif any(diff[k] for k in ("patterns_added", "patterns_changed", "patterns_retired")):
         click.echo("Run `qcahp suggest` to update the suggestions.")
 
 
-@codebook.command("show", short_help="Print the theme tree, definitions and pattern counts.")
+def _overwrites(fields: dict[str, tuple[str, str]]) -> str:
+    """``name 'Happenstance' -> 'Serendipity', colour #123456 -> #CC6677, definition``:
+    the fields of one theme a loaded file puts back over the project's edit."""
+    parts = []
+    for field, (mine, theirs) in fields.items():
+        if field == "name":
+            parts.append(f"name {mine!r} -> {theirs!r}")
+        elif field == "color":
+            parts.append(f"colour {mine} -> {theirs}")
+        else:
+            parts.append("definition")
+    return ", ".join(parts)
+
+
+SHOW_FORMATS = ("table", "md", "docx", "csv", "xlsx", "json")
+
+
+@codebook.command("show", short_help="The theme tree, or the codebook as a document or table.")
 @click.argument("path", required=False, type=InputFile())
-@click.option("--brief", is_flag=True, help="Only the tree, without definitions.")
+@click.option("--brief", is_flag=True,
+              help="Only the tree, without definitions, criteria and examples.")
+@click.option("--memos", "with_memos", is_flag=True,
+              help="Add each theme's memos (documents and tables).")
+@_coder_options
+@_output_options(SHOW_FORMATS)
 @pass_project
-def codebook_show(project: Project, path: str | None, brief: bool) -> None:
-    """Print the theme tree with definitions and pattern counts (stored, or from PATH)."""
+def codebook_show(project: Project, path: str | None, brief: bool, with_memos: bool,
+                  coder: str | None, consensus: bool, fmt: str | None,
+                  output: str | None) -> None:
+    """Show the codebook (stored, or from PATH): the theme tree in the terminal, or the
+    codebook for a methods appendix.
+
+    \b
+    table (the default): the tree with definitions and pattern counts.
+    md, docx: a document, a section per theme in tree order: name, id, definition,
+      include, exclude, examples and usage (coded segments, transcripts, participants).
+    csv, xlsx, json: one row per theme with the same, and its pattern counts.
+
+    Usage counts as `qcahp counts` does (a folder rolled up); themes added while coding
+    are marked with who added them. A codebook file (PATH) has no usage.
+    """
+    from qualcoder_ahp.model.store import now
+    from qualcoder_ahp.reports import codebook as cbr
+    from qualcoder_ahp.reports import exports as ex
+    from qualcoder_ahp.reports.data import ReportData, resolve_coder
+    from qualcoder_ahp.reports.writers import to_csv, to_xlsx
+
+    fmt = output_format(fmt, output, SHOW_FORMATS, "table")
+    asked = [o for o, given in (("--coder", coder is not None), ("--consensus", consensus),
+                                ("--memos", with_memos)) if given]
+    one = len(asked) == 1
+    if asked and path:
+        raise UserError(f"{' and '.join(asked)} {'needs' if one else 'need'} the project's "
+                        "codings: a codebook file (PATH) has none; leave out PATH to show "
+                        "the stored codebook")
+    if asked and fmt == "table":
+        raise UserError(f"{' and '.join(asked)} {'goes' if one else 'go'} with a document "
+                        "or table (--format md, docx, csv, xlsx or json): the terminal "
+                        "listing has no usage or memos")
     cb = _check(path, None) if path else project.store().codebook()
     if not cb.themes:
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
-    counts: dict[str, list[int]] = {}
-    for p in cb.patterns:
-        counts.setdefault(p.theme_id, [0, 0])[1 if p.exclude else 0] += 1
-    depth: dict[str, int] = {}
-    click.echo(f"{cb.name}  ({_sizes(cb)}{', pipeline ' + cb.pipeline if cb.pipeline else ''})")
-    for theme in cb.themes:
-        level = depth[theme.id] = depth.get(theme.parent_id or "", -1) + 1 if theme.parent_id else 0
-        pad = "  " * level
-        pos, neg = counts.get(theme.id, [0, 0])
-        kind = "folder" if not theme.codable else f"{pos} pattern{'' if pos == 1 else 's'}" + (
-            f", {neg} exclusion{'' if neg == 1 else 's'}" if neg else "")
-        click.echo(f"{pad}{theme.id}  {theme.name}  [{theme.color}] ({kind})")
-        if brief:
-            continue
-        for label, value in (("definition", theme.description), ("include", theme.inclusion),
-                             ("exclude", theme.exclusion)):
-            if value:
-                click.echo(f"{pad}    {label}: {' '.join(value.split())}")
-        if theme.examples:
-            click.echo(f"{pad}    examples: " + "; ".join(f'"{e}"' for e in theme.examples))
+    if fmt == "table":
+        pipeline = ", pipeline " + cb.pipeline if cb.pipeline else ""
+        listing = cbr.codebook_listing(cb, f"{cb.name}  ({_sizes(cb)}{pipeline})", brief=brief)
+        _emit(listing, output, f"the codebook ({_sizes(cb)})")
+        return
+    data = None
+    if not path:
+        store = project.store()
+        data = ReportData(store, resolve_coder(store, coder, consensus))
+    report = cbr.codebook_report(cb, data, with_memos=with_memos,
+                                 database=None if path else project.path.name)
+    about = {"report": "codebook", "codebook": report.title,
+             **({"file": path, "usage": "none (a codebook file has no codings)"} if path else
+                {"database": str(project.path), "coders": ex.coder_label(report.coder)}),
+             "exported_at": now()}
+    content = {
+        "md": lambda: cbr.codebook_markdown(report, brief=brief),
+        "docx": lambda: cbr.codebook_docx(report, brief=brief),
+        "csv": lambda: to_csv(cbr.codebook_sheet(report, brief=brief)),
+        "xlsx": lambda: to_xlsx([cbr.codebook_sheet(report, brief=brief),
+                                 ex.about_sheet(about)]),
+        "json": lambda: _dump(cbr.codebook_json(report, brief=brief)),
+    }[fmt]()
+    _emit(content, output, f"the codebook ({plural(len(report.entries), 'theme')})")
 
 
 @codebook.command("add-theme", short_help="Add a theme while coding (coded by hand, no patterns).")
@@ -193,6 +265,67 @@ def codebook_add_theme(project: Project, name: str, coder: str, parent_id: str |
     theme = store.add_theme(name, coder=coder, parent_id=parent_id, theme_id=theme_id,
                             description=description)
     click.echo(f"Added theme {theme.id} ({store.theme_path(theme.id)}), colour {theme.color}.")
+
+
+@codebook.command("edit-theme", short_help="Rename a theme, or change its definition or colour.")
+@click.argument("theme_id", metavar="THEME_ID")
+@click.option("--name", default=None, metavar="NAME", help="Its new name.")
+@click.option("--description", default=None, metavar="DEFINITION",
+              help="Its new definition (\"\" clears it).")
+@click.option("--color", default=None, metavar="HEX", help="Its new colour, #RRGGBB.")
+@click.option("--coder", required=True, metavar="NAME", help="Who edits it (kept in the log).")
+@pass_project
+def codebook_edit_theme(project: Project, theme_id: str, name: str | None,
+                        description: str | None, color: str | None, coder: str) -> None:
+    """Edit a theme or folder of the stored codebook (any theme, shipped or added).
+
+    THEME_ID is the id of `qcahp codebook show`; codings keep it, so they follow the new
+    name. The coder can undo the edit in the workbench (u). `qcahp codebook export`
+    writes the edited codebook; loading a codebook file puts the file's names back, with
+    a warning for each edit it overwrites.
+    """
+    if name is None and description is None and color is None:
+        raise UserError("nothing to change: give --name, --description or --color")
+    store = project.store()
+    if not store.themes():
+        raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    check_theme(store, theme_id)
+    before = store.theme(theme_id)
+    theme = store.edit_theme(theme_id, coder=coder.strip(), name=name, description=description,
+                             color=color)
+    changed = [f"name {before.name!r} -> {theme.name!r}" if theme.name != before.name else "",
+               "definition" if theme.description != before.description else "",
+               f"colour {before.color} -> {theme.color}" if theme.color != before.color else ""]
+    click.echo(f"Edited theme {theme.id} ({store.theme_path(theme.id)}): "
+               + ", ".join(c for c in changed if c) + ".")
+
+
+@codebook.command("merge-theme", short_help="Merge one theme into another (codings, memos).")
+@click.argument("source_id", metavar="THEME_ID")
+@click.argument("target_id", metavar="INTO_ID")
+@click.option("--coder", required=True, metavar="NAME", help="Who merges (kept in the log).")
+@pass_project
+def codebook_merge_theme(project: Project, source_id: str, target_id: str, coder: str) -> None:
+    """Merge theme THEME_ID into theme INTO_ID, for every coder, in one undoable step.
+
+    Each coder's codings of THEME_ID become codings of INTO_ID over the same spans (a span
+    the coder already coded with INTO_ID is not coded twice), their memos on THEME_ID are
+    appended to their memos on INTO_ID, THEME_ID's open suggestions are retired and
+    THEME_ID leaves the codebook (retired, as in `qcahp codebook show`). The coder can
+    undo it in the workbench (u). Folders do not merge.
+    """
+    store = project.store()
+    if not store.themes():
+        raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    check_theme(store, source_id)
+    check_theme(store, target_id)
+    counts = store.merge_theme(source_id, target_id, coder=coder.strip())
+    source = store.theme(source_id)
+    click.echo(f"Merged theme {source_id} ({source.name}) into {target_id} "
+               f"({store.theme_path(target_id)}): {plural(counts['moved'], 'coding')} moved, "
+               f"{counts['joined']} already there, {plural(counts['memos'], 'memo')} moved, "
+               f"{plural(counts['suggestions'], 'open suggestion')} retired; "
+               f"{source_id} is retired.")
 
 
 @codebook.command("export", short_help="Write the stored codebook as YAML that loads back.")

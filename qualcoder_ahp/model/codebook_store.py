@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
 
+FieldEdits = dict[str, dict[str, tuple[str, str]]]
+"""``{theme_id: {field: (edited value, other value)}}``: theme edits one side has and the
+other has not (a codebook file being loaded, or a copy being merged)."""
+
+
 def pattern_hash(pattern: Pattern) -> str:
     """A hash of everything that changes what a pattern matches."""
     key = json.dumps(
@@ -212,6 +217,80 @@ class CodebookMixin:
                                 {"theme_id": theme_id, "name": name, "parent_id": parent_id})
         return self.theme(theme_id)
 
+    def edit_theme(self: Store, theme_id: str, *, coder: str, name: str | None = None,
+                   description: str | None = None, color: str | None = None) -> Theme:
+        """Rename a theme or folder, rewrite its definition or change its colour.
+
+        Any active theme, shipped or added while coding. ``None`` leaves a field as it is;
+        a name is tidied as :meth:`add_theme` tidies it, a colour is upper-cased and a
+        definition stripped (empty clears it). One transaction with a ``theme_edit``
+        event naming the coder, whose changes are before/after records of each field
+        (``{"op": "theme_field", "id": ..., "field": "name", "before": ..., "after":
+        ...}``), so the coder's undo puts the old values back and redo the new ones.
+
+        Raises:
+            UserError: no such active theme; a bad name (empty, no letter or digit, too
+                long) or one another active theme has, in any case; a colour that is not
+                ``#RRGGBB``; or nothing to change.
+        """
+        wanted: dict[str, str] = {}
+        if name is not None:
+            name = " ".join(name.split())
+            if not name:
+                raise UserError("a theme's name cannot be empty")
+            problem = theme_name_problem(name)
+            if problem:
+                raise UserError(problem)
+            wanted["name"] = name
+        if description is not None:
+            wanted["description"] = description.strip()
+        if color is not None:
+            if not re.fullmatch(r"#[0-9A-Fa-f]{6}", color.strip()):
+                raise UserError(f"bad colour {color!r}: use #RRGGBB, e.g. #CC6677")
+            wanted["color"] = color.strip().upper()
+        if not wanted:
+            raise UserError("nothing to change: give a new name, description or colour")
+        with self.write():
+            row = self.conn.execute(
+                "SELECT name, description, color, active FROM themes WHERE id = ?",
+                [theme_id]).fetchone()
+            if row is None or not row[3]:
+                what = "is retired (not in the current codebook)" if row else "does not exist"
+                raise UserError(f"theme {theme_id!r} {what}: nothing to edit")
+            current = {"name": row[0], "description": row[1] or "", "color": row[2] or ""}
+            if "name" in wanted:
+                self._check_name_free(wanted["name"], theme_id)
+            changes = [{"op": "theme_field", "id": theme_id, "field": field,
+                        "before": current[field], "after": value}
+                       for field, value in wanted.items()
+                       if value != (current[field].upper() if field == "color"
+                                    else current[field])]
+            if not changes:
+                raise UserError(f"nothing changed: theme {theme_id!r} ({row[0]!r}) already "
+                                f"has that {_fields(list(wanted))}")
+            self._apply_and_log(self.ensure_coder(coder), "theme_edit", changes,
+                                {"theme_id": theme_id})
+        return self.theme(theme_id)
+
+    def edits_overwritten(self: Store, codebook: Codebook) -> FieldEdits:
+        """The project's theme edits that storing ``codebook`` would overwrite.
+
+        For each theme of the file whose stored name, definition or colour was set by a
+        ``theme_edit`` in this project (and not undone) and differs from the file's:
+        ``{theme_id: {field: (stored, file's)}}``. Edits merged in from a copy were never
+        applied here, so they are not counted.
+        """
+        return edits_differing(self.conn, {t.id: t for t in self.themes()},
+                               {t.id: t for t in codebook.themes})
+
+    def _check_name_free(self: Store, name: str, theme_id: str) -> None:
+        """Refuse ``name`` for ``theme_id`` when another active theme has it (any case)."""
+        taken = [r for r in self.conn.execute(
+            "SELECT id, name FROM themes WHERE active = 1 AND id != ?", [theme_id])
+            if r[1].casefold() == name.casefold()]
+        if taken:
+            raise UserError(f"there is already a theme named {taken[0][1]!r} ({taken[0][0]})")
+
     def themes(self: Store, *, include_inactive: bool = False) -> list[Theme]:
         """The theme tree in display order (parents before children, by position)."""
         sql = ("SELECT id, name, parent_id, description, inclusion, exclusion, examples, color, "
@@ -259,11 +338,18 @@ class CodebookMixin:
         ]
 
     def codebook(self: Store) -> Codebook:
-        """The codebook currently stored (active themes and patterns)."""
+        """The codebook currently stored (active themes and their active patterns).
+
+        A theme merged into another is retired with its patterns still active (undo
+        brings both back): they are left out, so ``qcahp suggest`` does not suggest it.
+        """
         row = self.conn.execute(
             "SELECT name, pipeline, path FROM codebooks ORDER BY id DESC LIMIT 1").fetchone()
         name, pipeline, source = row if row else ("(none)", None, None)
-        return Codebook(name, tuple(self.themes()), tuple(self.patterns()), pipeline, source)
+        themes = tuple(self.themes())
+        ids = {t.id for t in themes}
+        patterns = tuple(p for p in self.patterns() if p.theme_id in ids)
+        return Codebook(name, themes, patterns, pipeline, source)
 
 
 # Paul Tol's muted and light qualitative schemes: distinct, colour-blind safe, readable on
@@ -293,6 +379,50 @@ def theme_name_problem(name: str) -> str | None:
         return (f"a theme name has at most {NAME_LIMIT} characters (this one has "
                 f"{len(name)}): put the rest in its description")
     return None
+
+
+def edited_fields(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    """``(theme_id, field, value)`` for every value a ``theme_edit`` in this database set
+    (undone or not; merged events were never applied here and do not count)."""
+    made: set[tuple[str, str, str]] = set()
+    for (payload,) in conn.execute("SELECT payload FROM events WHERE kind = 'theme_edit'"):
+        try:
+            changes = json.loads(payload).get("changes", [])
+        except (ValueError, AttributeError):
+            continue
+        for change in changes:
+            if isinstance(change, dict) and change.get("op") == "theme_field":
+                made.add((str(change.get("id")), str(change.get("field")),
+                          str(change.get("after"))))
+    return made
+
+
+def edits_differing(conn: sqlite3.Connection, edited: dict[str, Theme],
+                    other: dict[str, Theme]) -> FieldEdits:
+    """The fields of ``edited`` (the themes of ``conn``'s database) that a ``theme_edit``
+    there set and that ``other`` has otherwise: ``{theme_id: {field: (edited's, other's)}}``.
+    Colours compare in any case, definitions ignoring how the lines are broken."""
+    made = edited_fields(conn)
+    if not made:
+        return {}
+    out: FieldEdits = {}
+    for theme_id, theirs in other.items():
+        mine = edited.get(theme_id)
+        if mine is None:
+            continue
+        for field in ("name", "description", "color"):
+            value, other_value = getattr(mine, field) or "", getattr(theirs, field) or ""
+            same = (value.upper() == other_value.upper() if field == "color"
+                    else " ".join(value.split()) == " ".join(other_value.split()))
+            if not same and (theme_id, field, value) in made:
+                out.setdefault(theme_id, {})[field] = (value, other_value)
+    return out
+
+
+def _fields(fields: list[str]) -> str:
+    """``name``, ``name and colour``, ``name, description and colour``."""
+    words = [{"color": "colour"}.get(f, f) for f in fields]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def distinct_color(used: set[str]) -> str:

@@ -10,7 +10,16 @@ Change records (``payload["changes"]``):
 
 - ``{"op": "coding", "id": 7, "before": 0, "after": 1}`` - a coding made (in)active;
 - ``{"op": "decision", "suggestion_id": 3, "before": {...} | null, "after": {...} | null}``;
-- ``{"op": "memo", "kind": "coding", "target": "7", "before": "old" | null, "after": "new" | null}``.
+- ``{"op": "memo", "kind": "coding", "target": "7", "before": "old" | null,
+  "after": "new" | null}``;
+- ``{"op": "theme", "id": "caring", "before": 0, "after": 1}`` - a theme made (in)active;
+- ``{"op": "theme_field", "id": "luck", "field": "name", "before": "Luck", "after": "Chance"}``
+  - a theme's name, description or colour edited (``theme_edit``);
+- ``{"op": "suggestion", "id": 3, "before": "open", "after": "retired"}`` - a suggestion's
+  status (a ``theme_merge`` retires the merged theme's).
+
+A memo change may name its ``coder_id`` (a ``theme_merge`` moves every coder's memos);
+without one it is the memo of the event's coder.
 
 An ``undo_group`` event is several changes made as one decision (the codings of every
 hit of a search, :meth:`DecisionMixin.code_group`): one undo takes them all back.
@@ -38,8 +47,10 @@ if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
 UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group", "reconcile",
-            "theme_add")
+            "theme_add", "theme_edit", "theme_merge")
 MEMO_KINDS = ("coding", "theme", "transcript")
+THEME_FIELDS = ("name", "description", "color")
+"""The theme fields a ``theme_field`` change edits (each a column of ``themes``)."""
 __all__ = ["RECONCILE_RULES", "UNDOABLE", "MEMO_KINDS", "DecisionMixin"]
 
 
@@ -127,6 +138,7 @@ class DecisionMixin(ReconcileMixin):
         A previous decision of this coder on the same suggestion is replaced.
         """
         sug = self._suggestion_row(suggestion_id)
+        self._check_theme_active(sug["theme_id"], "accepted")
         span_start = sug["start"] if start is None else start
         span_end = sug["end"] if end is None else end
         adjusted = (span_start, span_end) != (sug["start"], sug["end"])
@@ -183,10 +195,7 @@ class DecisionMixin(ReconcileMixin):
     def check_codable(self: Store, theme_id: str) -> None:
         """Refuse a theme that cannot be coded: unknown, a folder, or retired."""
         self._check_theme(theme_id)
-        if not self.conn.execute("SELECT active FROM themes WHERE id = ?",
-                                 [theme_id]).fetchone()[0]:
-            raise UserError(f"theme {theme_id!r} is retired (not in the current codebook) and "
-                            "cannot be coded")
+        self._check_theme_active(theme_id, "coded")
 
     def code_group(
         self: Store,
@@ -327,6 +336,9 @@ class DecisionMixin(ReconcileMixin):
             for change in inverse:
                 if change["op"] == "theme" and not change["after"]:
                     self._check_theme_unused(change["id"])
+            self._check_theme_fields(inverse, "undo")
+            if target["kind"] == "theme_merge":
+                self.check_merge_state(target, inverse, "undo")
             coder_id = self.ensure_coder(coder)
             self._apply_and_log(coder_id, "undo", inverse, {"target": done[-1]})
         return target
@@ -338,6 +350,9 @@ class DecisionMixin(ReconcileMixin):
             if not undone:
                 return None
             target = self._event(undone[-1])
+            self._check_theme_fields(target["changes"], "redo")
+            if target["kind"] == "theme_merge":
+                self.check_merge_state(target, target["changes"], "redo")
             coder_id = self.ensure_coder(coder)
             self._apply_and_log(coder_id, "redo", target["changes"], {"target": undone[-1]})
         return target
@@ -374,6 +389,30 @@ class DecisionMixin(ReconcileMixin):
             raise UserError(f"theme {name!r} holds {used} coding{'' if used == 1 else 's'}; "
                             "remove them before undoing the theme")
 
+    def _check_theme_fields(self: Store, changes: list[dict[str, Any]], step: str) -> None:
+        """Refuse to undo or redo a theme edit over a later one, or onto a name in use.
+
+        Another coder (or this one, in a later edit) may have changed the field since:
+        putting the old value back would silently throw their edit away.
+        """
+        for change in changes:
+            if change["op"] != "theme_field":
+                continue
+            row = self.conn.execute(
+                "SELECT CASE ? WHEN 'name' THEN name WHEN 'description' THEN description "
+                "WHEN 'color' THEN color END, name FROM themes WHERE id = ?",
+                [change["field"], change["id"]]).fetchone()
+            if row is None:
+                raise UserError(f"no theme {change['id']!r} to {step} the edit of")
+            if (row[0] or "") != (change["before"] or ""):
+                shown = {"color": "colour", "description": "definition"}.get(
+                    change["field"], change["field"])
+                raise UserError(f"cannot {step} the edit of theme {change['id']!r}: its {shown} "
+                                f"was changed since (now {_short(row[0] or '')}); edit it "
+                                "instead")
+            if change["field"] == "name":
+                self._check_name_free(change["after"], change["id"])
+
     def _suggestion_row(self: Store, suggestion_id: int) -> dict[str, Any]:
         row = self.conn.execute(
             'SELECT transcript_id, theme_id, start, "end", status FROM suggestions WHERE id = ?',
@@ -382,6 +421,13 @@ class DecisionMixin(ReconcileMixin):
         if not row:
             raise UserError(f"no suggestion with id {suggestion_id}")
         return dict(zip(("transcript_id", "theme_id", "start", "end", "status"), row, strict=True))
+
+    def _check_theme_active(self: Store, theme_id: str, done: str) -> None:
+        """Refuse a coding of a retired theme (merged into another, or out of the file)."""
+        row = self.conn.execute("SELECT active FROM themes WHERE id = ?", [theme_id]).fetchone()
+        if row is not None and not row[0]:
+            raise UserError(f"theme {theme_id!r} is retired (not in the current codebook) and "
+                            f"cannot be {done}")
 
     def _check_theme(self: Store, theme_id: str) -> None:
         row = self.conn.execute("SELECT codable FROM themes WHERE id = ?", [theme_id]).fetchone()
@@ -466,7 +512,19 @@ class DecisionMixin(ReconcileMixin):
         elif op == "theme":  # a theme added while coding: undo retires it, redo restores it
             self.conn.execute("UPDATE themes SET active = ? WHERE id = ?",
                               [int(change["after"]), change["id"]])
+        elif op == "theme_field":  # a theme's name, description or colour edited
+            if change["field"] not in THEME_FIELDS:  # pragma: no cover - written here only
+                raise ValueError(f"unknown theme field {change['field']!r}")
+            self.conn.execute(
+                "UPDATE themes SET name = CASE WHEN ?1 = 'name' THEN ?2 ELSE name END, "
+                "description = CASE WHEN ?1 = 'description' THEN ?2 ELSE description END, "
+                "color = CASE WHEN ?1 = 'color' THEN ?2 ELSE color END WHERE id = ?3",
+                [change["field"], change["after"], change["id"]])
+        elif op == "suggestion":  # a theme_merge retires the merged theme's suggestions
+            self.conn.execute("UPDATE suggestions SET status = ? WHERE id = ?",
+                              [change["after"], change["id"]])
         elif op == "memo":
+            coder_id = change.get("coder_id", coder_id)
             if change["after"] is None:
                 self.conn.execute(
                     "DELETE FROM memos WHERE coder_id = ? AND target_kind = ? AND target_id = ?",

@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.reconcile_store import translate_merged
+from qualcoder_ahp.records import Theme
 
 if TYPE_CHECKING:
+    from qualcoder_ahp.model.codebook_store import FieldEdits
     from qualcoder_ahp.model.store import Store
 
 CSV_COLUMNS = ("transcript", "theme", "start", "end", "quote")
@@ -115,6 +117,59 @@ class MergeMixin:
                             path=str(path)) from None
         finally:
             other.close()
+
+    def theme_edits_in(self: Store, other_path: str | Path) -> FieldEdits:
+        """Theme edits made in another copy that a merge does not bring here.
+
+        A merge joins coders' work, not codebooks: a copy's renamed, redefined or
+        recoloured theme keeps this project's name, definition and colour (the team
+        decides which to keep, and makes it with ``qcahp codebook edit-theme``). Returns
+        ``{theme_id: {field: (copy's, this project's)}}`` for each field a ``theme_edit``
+        in the copy set that differs here; ``{}`` for a file that cannot be read.
+        """
+        from qualcoder_ahp.model.codebook_store import edits_differing
+
+        try:
+            other = sqlite3.connect(f"file:{Path(other_path)}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return {}
+        try:
+            columns = "id, name, parent_id, description, color"
+            theirs = {r[0]: Theme(r[0], r[1], r[2], r[3] or "", color=r[4] or "")
+                      for r in other.execute(f"SELECT {columns} FROM themes")}
+            return edits_differing(other, theirs,
+                                   {t.id: t for t in self.themes(include_inactive=True)})
+        except (sqlite3.Error, UnicodeDecodeError):
+            return {}
+        finally:
+            other.close()
+
+    def theme_merges_in(self: Store, other_path: str | Path) -> dict[str, str]:
+        """Themes merged into another in another copy that stay apart here.
+
+        The copy's codings follow it (the merged theme's inactive, the target's new ones
+        brought in), but the theme itself is this project's: it stays, holding the codings
+        made here. Returns ``{merged theme: target}`` for each theme retired there by a
+        ``theme_merge`` that is active here; ``{}`` for a file that cannot be read.
+        """
+        try:
+            other = sqlite3.connect(f"file:{Path(other_path)}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return {}
+        try:
+            retired = {r[0] for r in other.execute("SELECT id FROM themes WHERE active = 0")}
+            merged: dict[str, str] = {}
+            for (payload,) in other.execute(
+                    "SELECT payload FROM events WHERE kind = 'theme_merge' ORDER BY id"):
+                data = json.loads(payload)
+                if isinstance(data, dict) and data.get("theme_id") in retired:
+                    merged[str(data["theme_id"])] = str(data.get("into"))
+        except (sqlite3.Error, ValueError, UnicodeDecodeError):
+            return {}
+        finally:
+            other.close()
+        active = {t.id for t in self.themes()}
+        return {a: b for a, b in merged.items() if a in active}
 
     def _merge(self: Store, other: sqlite3.Connection, label: str) -> dict[str, int]:
         here_hash = {h: i for i, h in self.conn.execute("SELECT id, content_hash FROM transcripts")}

@@ -60,6 +60,11 @@ class ReportMixin:
             args.append(coder)
         return [tuple(r) for r in self.conn.execute(sql + " ORDER BY m.id", args)]
 
+    def report_codebook_loaded(self: Store) -> str | None:
+        """When a codebook was last stored in this project (``qcahp codebook load``, a
+        REFI import), as a UTC timestamp; ``None`` if never."""
+        return self.conn.execute("SELECT MAX(loaded_at) FROM codebooks").fetchone()[0]
+
     def report_coded_coders(self: Store) -> list[str]:
         """Names of coders that have at least one active coding, in order of creation."""
         rows = self.conn.execute(

@@ -35,6 +35,7 @@ from qualcoder_ahp.model.privacy_store import PrivacyMixin
 from qualcoder_ahp.model.refi_store import RefiMixin
 from qualcoder_ahp.model.report_store import ReportMixin
 from qualcoder_ahp.model.suggestion_store import SuggestionMixin
+from qualcoder_ahp.model.theme_merge import ThemeMergeMixin
 from qualcoder_ahp.model.workbench_store import WorkbenchMixin
 from qualcoder_ahp.records import ParsedTranscript, Sentence, TranscriptInfo, Turn
 
@@ -116,7 +117,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
 
 class Store(
     CodebookMixin, SuggestionMixin, DecisionMixin, ReportMixin, MergeMixin, RefiMixin,
-    WorkbenchMixin, PrivacyMixin,
+    WorkbenchMixin, PrivacyMixin, ThemeMergeMixin,
 ):
     """Typed access to one project database."""
 

@@ -304,6 +304,23 @@ GLOSSARY: dict[str, dict[str, str]] = {
                        "(half-open)",
         "coding_id": "the coding's id in the project database",
     },
+    "codebook": {
+        "path": _FIGURES["path"],
+        "id": _FIGURES["theme"] + "; codings and --theme refer to it",
+        "kind": "codable (a theme to code with) or folder (only groups the themes below it); "
+                "(retired): no longer in the codebook, but codings of it remain",
+        "definition / include / exclude": "the theme's definition and its inclusion and "
+                                          "exclusion criteria",
+        "examples": "example passages, one per line",
+        "patterns / exclusion_patterns": "spaCy patterns that suggest the theme, and those "
+                                         "that suppress a suggestion",
+        "added_while_coding": "who added the theme while coding, and when (blank: it came "
+                              "from a codebook file)",
+        "segments": _FIGURES["segments"],
+        "transcripts": _FIGURES["transcripts"],
+        "participants": _FIGURES["participants"],
+        "memos": "the coders' memos on the theme (with --memos)",
+    },
     "cooccurrence": {
         "unit overlap": "cell = separate stretches of text coded with both themes; diagonal = "
                    "the theme's segments",

@@ -250,7 +250,13 @@ def _check_yaml(path: Path) -> CheckResult:
         if pattern.kind == "dependency" and not has_pipeline:
             ck.warn(0, f"pattern {pattern.id}",
                     "dependency pattern skipped: the codebook names no installed trained pipeline")
-    codebook = Codebook(name, tuple(themes), tuple(patterns), pipeline or None, str(path))
+    version = data.get("version")
+    if isinstance(version, (dict, list)):
+        ck.warn(ck.line(data, "version"), "", "`version` should be a number or a short label: "
+                "ignored")
+        version = None
+    codebook = Codebook(name, tuple(themes), tuple(patterns), pipeline or None, str(path),
+                        None if version is None else str(version))
     return CheckResult(codebook, ck.errors, ck.warnings)
 
 

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.tui.follow import FollowsStore
@@ -28,6 +29,13 @@ class CodebookScreen(FollowsStore, Screen[None]):
 
     BINDINGS = [
         Binding("escape", "close", "Back", tooltip="Back to the previous screen"),
+        Binding("e", "edit", "Edit theme",
+                tooltip="Rename the highlighted theme or folder, or change its definition or "
+                        "colour (u on the coding screen undoes it)"),
+        Binding("m", "merge", "Merge theme",
+                tooltip="Merge the highlighted theme into another: every coder's codings and "
+                        "memos move to it and this theme leaves the codebook (u on the coding "
+                        "screen undoes it)"),
         Binding("M", "memo", "Theme memo", tooltip="Write your memo on the highlighted theme"),
         Binding("tab", "switch_pane", "Details ⇄ themes",
                 tooltip="Move the keys between the theme tree and the details pane "
@@ -129,9 +137,10 @@ class CodebookScreen(FollowsStore, Screen[None]):
                 out.append(f"Added while coding by {who or 'a coder'} on {when[:10]}. ",
                            style="italic")
             # Say plainly why it never comes up in the suggestions, and how it gets there.
-            out.append("No patterns: coded by hand, never suggested. To give it a "
-                       "definition or patterns: `qcahp codebook export FILE.yaml`, edit it, "
-                       "then `qcahp codebook load FILE.yaml`.\n", style="italic")
+            out.append("No patterns: coded by hand, never suggested. e edits its name, "
+                       "definition and colour; to give it patterns: `qcahp codebook export "
+                       "FILE.yaml`, edit it, then `qcahp codebook load FILE.yaml`.\n",
+                       style="italic")
         if theme.codable:
             out.append(f"\nYour codings: {self.mine.get(theme.id, 0)}\n", style="bold")
         memo = self.store.memo(self.coder, "theme", theme.id)
@@ -182,6 +191,111 @@ class CodebookScreen(FollowsStore, Screen[None]):
         current = self.store.memo(self.coder, "theme", theme_id) or ""
         self.app.push_screen(MemoModal(f"Memo on theme {self.themes[theme_id].name}", current),
                              save)
+
+
+    def action_edit(self) -> None:
+        """Edit the highlighted theme's name, definition and colour in a form."""
+        from qualcoder_ahp.tui.screens.modals import ThemeEditModal
+
+        theme_id = self._selected()
+        if theme_id is None:
+            return
+        theme = self.themes[theme_id]
+        before = theme
+
+        def save(name: str, description: str, color: str) -> str | None:
+            # Only the fields changed: the event then records just those.
+            fields = {
+                "name": None if " ".join(name.split()) == before.name else name,
+                "description": (None if description.strip() == before.description.strip()
+                                else description),
+                "color": None if color.strip().upper() == before.color.upper() else color}
+            if all(value is None for value in fields.values()):
+                return "nothing changed: edit the name, definition or colour (Escape closes)"
+            try:
+                self.store.edit_theme(theme_id, coder=self.coder, **fields)
+            except UserError as exc:  # shown in the form, which stays open
+                return str(exc)
+            except Exception as exc:  # a failed write is reported, not fatal
+                return f"{type(exc).__name__}: {exc}"
+            return None
+
+        def saved(result: bool | None) -> None:
+            if not result:
+                return
+            self._fill(keep=theme_id)
+            self.follow_here()
+            after = self.themes.get(theme_id)
+            name = after.name if after is not None else theme_id
+            self.notify(f"Theme saved: {name} (u on the coding screen undoes it).",
+                        markup=False)
+
+        kind = "folder" if not theme.codable else "theme"
+        self.app.push_screen(ThemeEditModal(f"Edit {kind} {theme.name} ({theme.id})", theme,
+                                            save), saved)
+
+    def action_merge(self) -> None:
+        """Pick the theme to merge the highlighted one into, confirm, merge."""
+        from qualcoder_ahp.tui.screens.modals import ThemePickerModal
+
+        source_id = self._selected()
+        if source_id is None:
+            return
+        source = self.themes[source_id]
+        if not source.codable:
+            self.notify("A folder does not merge: merge its themes one by one.",
+                        severity="warning", markup=False)
+            return
+        others = [t for t in self.themes.values() if t.id != source_id]
+        paths = {t.id: self.store.theme_path(t.id) for t in others}
+        self.app.push_screen(
+            ThemePickerModal(others, paths, f"Merge {source.name} into…"),
+            lambda target: self._confirm_merge(source_id, target))
+
+    def _confirm_merge(self, source_id: str, target_id: str | None) -> None:
+        """Say what the merge does, and do it on Enter."""
+        from qualcoder_ahp.tui.screens.modals import ChoiceModal
+
+        if not target_id or target_id not in self.themes:
+            return
+        source, target = self.themes[source_id], self.themes[target_id]
+        held = self.store.coding_counts_by_theme([source_id]).get(source_id, 0)
+        title = (f"Merge {source.name} into {target.name}? Its {held} coding"
+                 f"{'' if held == 1 else 's'} (every coder's) become codings of "
+                 f"{target.name}, memos on it are added to theirs, and {source.name} leaves "
+                 "the codebook. u on the coding screen undoes it.")
+
+        def chosen(choice: str | None) -> None:
+            if choice == "merge":
+                self._merge(source_id, target_id)
+
+        self.app.push_screen(ChoiceModal(title, [("merge", f"Merge into {target.name}"),
+                                                 ("cancel", "Cancel")]), chosen)
+
+    def _merge(self, source_id: str, target_id: str) -> None:
+        """Merge (one transaction), then show the target with its new counts."""
+        name = self.themes[source_id].name
+        try:
+            counts = self.store.merge_theme(source_id, target_id, coder=self.coder)
+        except UserError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        except Exception as exc:  # a failed write is reported, not fatal
+            self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
+            return
+        self._fill(keep=target_id)
+        self.follow_here()
+        moved = counts["moved"] + counts["joined"]
+        self.notify(f"Merged {name} into {self.themes[target_id].name}: {moved} coding"
+                    f"{'' if moved == 1 else 's'}, {counts['memos']} memo"
+                    f"{'' if counts['memos'] == 1 else 's'}.", markup=False)
+
+    def follow_here(self) -> None:
+        """Have the other screens re-read when shown again: a change made on this screen
+        goes through the app's own connection, which the app's poll does not see."""
+        for screen in self.app.screen_stack:
+            if screen is not self and isinstance(screen, FollowsStore):
+                screen.store_stale = True
 
 
 def _pattern_stats(store: Store) -> list[dict[str, Any]]:

@@ -417,14 +417,20 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         A memo is named by what it is on (coding, theme or transcript), read from its
         change (it used to say "Undone: coding").
         """
+        if event.get("kind") == "theme_merge":  # it moves memos too: not "memo on the theme"
+            into = self.session.themes.get(str(event.get("into")))
+            merged = self.session.themes.get(str(event.get("theme_id")))
+            if into is not None and merged is not None:
+                return f"theme merge ({merged.name} into {into.name})"
+            return "theme merge"
         changes = event.get("changes")
         memo = next((c for c in changes if isinstance(c, dict) and c.get("op") == "memo"),
                     None) if isinstance(changes, list) else None
         if memo is not None:
             return f"memo on the {memo.get('kind')}"
         kind = str(event.get("kind"))
-        what = {"adjust": "accept with an adjusted span", "theme_add": "new theme"}.get(kind,
-                                                                                        kind)
+        what = {"adjust": "accept with an adjusted span", "theme_add": "new theme",
+                "theme_edit": "theme edit"}.get(kind, kind)
         if kind == "undo_group":  # the codings of every hit of a search (qcahp search --code)
             n = len(changes) if isinstance(changes, list) else 0
             what = f"coding of {n} sentence{'' if n == 1 else 's'} found by search"

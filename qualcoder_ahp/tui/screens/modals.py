@@ -7,6 +7,9 @@ the result, so every decision stays one transaction made in one place.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from rapidfuzz import fuzz, process, utils
 from rich.text import Text
 from textual import on
@@ -230,6 +233,81 @@ class MemoModal(ModalScreen[str | None]):
     def action_save(self) -> None:
         """Return the text."""
         self.dismiss(self.query_one("#memo-text", TextArea).text)
+
+    def action_dismiss_none(self) -> None:
+        """Cancel."""
+        self.dismiss(None)
+
+
+THEME_SAVER = Callable[[str, str, str], str | None]
+"""What :class:`ThemeEditModal` calls with (name, definition, colour): the opening screen's
+store call, returning why it was refused (shown in the form) or ``None`` once saved."""
+
+
+class ThemeEditModal(ModalScreen[bool | None]):
+    """Edit a theme's name, definition and colour: Enter (in the name or colour) or ctrl+s
+    saves, Escape cancels.
+
+    The form holds no database handle: ``save`` (the screen's) makes the one Store call.
+    A refusal (a name in use, a bad colour, nothing changed) is shown in the form, which
+    stays open with what was typed; the result is ``True`` once saved, ``None`` on Escape.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", tooltip="Store the edit (one undoable step)"),
+        Binding("escape", "dismiss_none", "Cancel", tooltip="Close without saving"),
+    ]
+
+    def __init__(self, title: str, theme: Theme, save: THEME_SAVER) -> None:
+        super().__init__()
+        self.title_text = title
+        self.theme = theme
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog theme-edit"):
+            yield Label(Text(self.title_text))
+            yield Label("Name")
+            yield Input(self.theme.name, id="edit-name")
+            yield Label("Definition")
+            yield TextArea(self.theme.description, id="edit-description")
+            yield Label(self._colour_label(self.theme.color), id="edit-colour-label")
+            yield Input(self.theme.color, placeholder="#RRGGBB", id="edit-colour")
+            yield Label("", id="edit-error")
+            yield Label("Enter or ctrl+s saves · Tab next field · Escape cancels",
+                        classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-error", Label).display = False
+        self.query_one("#edit-name", Input).focus()
+
+    @staticmethod
+    def _colour_label(colour: str) -> Text:
+        """``Colour (#RRGGBB) ███``, the swatch in the colour typed once it is one."""
+        label = Text("Colour (#RRGGBB) ")
+        if re.fullmatch(r"#[0-9A-Fa-f]{6}", colour.strip()):
+            label.append("███", style=colour.strip())
+        return label
+
+    @on(Input.Changed, "#edit-colour")
+    def _colour_changed(self, event: Input.Changed) -> None:
+        self.query_one("#edit-colour-label", Label).update(self._colour_label(event.value))
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Hand the form to the screen's save; stay open with its refusal, if any."""
+        problem = self.save(self.query_one("#edit-name", Input).value,
+                            self.query_one("#edit-description", TextArea).text,
+                            self.query_one("#edit-colour", Input).value)
+        error = self.query_one("#edit-error", Label)
+        if problem is None:
+            self.dismiss(True)
+            return
+        error.update(Text(problem[0].upper() + problem[1:] + ".", style="bold red"))
+        error.display = True
 
     def action_dismiss_none(self) -> None:
         """Cancel."""

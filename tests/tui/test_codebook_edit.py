@@ -1,0 +1,192 @@
+"""Editing a theme on the codebook screen (e): a form prefilled with the theme, keyboard
+only at 80x24; the edit is stored before it shows, refusals stay in the form, and the
+coding screen's codebook pane follows. Merging one theme into another (m): the theme
+picker, a confirmation, then one undoable merge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Label, OptionList, Static, TextArea, Tree
+
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+from qualcoder_ahp.tui.screens.coding import CodingScreen
+from qualcoder_ahp.tui.screens.help import HelpScreen, binding_rows
+from qualcoder_ahp.tui.screens.modals import ChoiceModal, ThemeEditModal, ThemePickerModal
+from tests.tui.conftest import CODER, open_alpha, open_codebook, press_for_screen, screen_text
+
+SIZE = (80, 24)
+
+
+async def _to_theme(pilot, screen: CodebookScreen,  # type: ignore[no-untyped-def]
+                    theme_id: str) -> None:
+    """Move the tree's cursor down to ``theme_id`` with the arrow key."""
+    tree = screen.query_one("#theme-tree", Tree)
+    while tree.cursor_node is None or tree.cursor_node.data != theme_id:
+        await pilot.press("down")
+    await pilot.pause()
+
+
+async def test_edit_form_renames_recolours_and_redefines_a_theme(project: Path) -> None:
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await _to_theme(pilot, screen, "serendipity")
+        form = await press_for_screen(pilot, "e", ThemeEditModal)
+        # Prefilled with the highlighted theme, the name focused; the whole form on screen.
+        assert form.query_one("#edit-name", Input).value == "Serendipity"
+        description = form.query_one("#edit-description", TextArea)
+        assert description.text == "Chance rather than planning."
+        assert form.query_one("#edit-colour", Input).value == "#1f77b4"
+        assert form.query_one("#edit-name", Input).has_focus
+        dialog = form.query_one(".dialog")
+        assert dialog.region.bottom <= SIZE[1] and dialog.region.right <= SIZE[0]
+        for widget in form.query("Label, Input, TextArea"):
+            assert widget.region.bottom <= dialog.region.bottom, widget
+        await pilot.press("ctrl+a", "ctrl+k", *"Happy accidents")
+        await pilot.press("tab", "ctrl+a", "ctrl+k", *"Luck and timing.")  # TextArea
+        await pilot.press("tab", "ctrl+a", "ctrl+k", *"#AA4499", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+        # Stored (one event, three changes) before the screen shows it.
+        store = open_store(project)
+        theme = store.theme("serendipity")
+        assert (theme.name, theme.color) == ("Happy accidents", "#AA4499")
+        assert theme.description.startswith("Luck and timing.")
+        [event] = [e for e in store.events(CODER) if e["kind"] == "theme_edit"]
+        assert {c["field"] for c in event["changes"]} == {"name", "description", "color"}
+        store.close()
+        text = screen_text(app)
+        assert "Career paths / Happy accidents" in text and "colour #AA4499" in text
+        tree = screen.query_one("#theme-tree", Tree)
+        assert tree.cursor_node is not None and tree.cursor_node.data == "serendipity"
+        assert str(tree.cursor_node.label).startswith("Happy accidents")
+
+
+async def test_edit_form_shows_a_refusal_and_escape_changes_nothing(project: Path) -> None:
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await _to_theme(pilot, screen, "winding")
+        form = await press_for_screen(pilot, "e", ThemeEditModal)
+        await pilot.press("ctrl+a", "ctrl+k", *"mandate", "enter")
+        await pilot.pause()
+        assert app.screen is form  # still open, with the reason, and what was typed
+        error = form.query_one("#edit-error", Label)
+        assert error.display and "There is already a theme named 'Mandate'" in str(
+            error.render())
+        assert form.query_one("#edit-name", Input).value == "mandate"
+        await pilot.press("ctrl+a", "ctrl+k", *"Winding route", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "Nothing changed" in str(
+            form.query_one("#edit-error", Label).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+    store = open_store(project)
+    assert store.theme("winding").name == "Winding route"
+    assert not [e for e in store.events() if e["kind"] == "theme_edit"]
+    store.close()
+
+
+async def test_edit_key_is_in_the_footer_and_help_and_folders_edit_too(project: Path) -> None:
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await pilot.pause()
+        footer_keys = [k.key for k in screen.query("FooterKey") if k.display]
+        assert "e" in footer_keys
+        assert ("e", "Edit theme") in [(k, d) for k, d, _ in binding_rows(screen)]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert any(row[:2] == ("e", "Edit theme") for row in app.screen.rows)
+        await pilot.press("escape")
+        # The first line is the folder "Career paths": it is edited the same way.
+        form = await press_for_screen(pilot, "e", ThemeEditModal)
+        assert "Edit folder Career paths (career)" in str(form.query_one(Label).render())
+        await pilot.press("tab", "tab", "ctrl+a", "ctrl+k", *"#123456", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+    store = open_store(project)
+    assert store.theme("career").color == "#123456"
+    store.close()
+
+
+async def test_coding_screen_codebook_pane_follows_an_edit(project: Path) -> None:
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        coding = await open_alpha(pilot)
+        pane = coding.query_one("#codebook-panel", Static)
+        assert "Secret weapon" in str(pane.render())
+        screen = await press_for_screen(pilot, "k", CodebookScreen)
+        await _to_theme(pilot, screen, "secret")
+        await press_for_screen(pilot, "e", ThemeEditModal)
+        await pilot.press("ctrl+a", "ctrl+k", *"Untapped asset", "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is coding
+        await pilot.pause()
+        shown = str(pane.render())
+        assert "Untapped asset" in shown and "Secret weapon" not in shown
+        # The coder's undo (u) puts the old name back, everywhere.
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Secret weapon" in str(pane.render())
+        assert open_store(project).theme("secret").name == "Secret weapon"
+
+
+async def test_merge_key_picks_the_target_confirms_and_merges(project: Path) -> None:
+    store = open_store(project)
+    tid = store.transcripts()[0].id
+    text = store.transcript_text(tid)
+    at = text.index("Then I had some luck")
+    store.code(tid, "serendipity", CODER, at, at + 20)
+    store.code(tid, "serendipity", "bo", at, at + 20)
+    store.close()
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        coding = await open_alpha(pilot)
+        screen = await press_for_screen(pilot, "k", CodebookScreen)
+        await pilot.pause()
+        assert "m" in [k.key for k in screen.query("FooterKey")]
+        assert ("m", "Merge theme") in [(k, d) for k, d, _ in binding_rows(screen)]
+        await pilot.press("m")  # on the folder "Career paths": refused, with the reason
+        await pilot.pause()
+        assert app.screen is screen
+        await _to_theme(pilot, screen, "serendipity")
+        picker = await press_for_screen(pilot, "m", ThemePickerModal)
+        options = picker.query_one(OptionList)
+        offered = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert "serendipity" not in offered and "mandate" in offered
+        await pilot.press(*"mandate", "enter")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ChoiceModal)
+        assert "Merge Serendipity into Mandate? Its 2 codings" in confirm.title_text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        tree = screen.query_one("#theme-tree", Tree)
+        assert tree.cursor_node is not None and tree.cursor_node.data == "mandate"
+        labels = [str(tree.get_node_at_line(i).label) for i in range(tree.last_line + 1)]
+        assert not [label for label in labels if label.startswith("Serendipity")]
+        assert "Mandate  1" in labels
+        check = open_store(project)
+        assert [(c.coder, c.theme_id) for c in check.codings()] == [
+            (CODER, "mandate"), ("bo", "mandate")]
+        check.close()
+        # The coding screen follows, and its u undoes the merge.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is coding
+        assert "Serendipity" not in str(coding.query_one("#codebook-panel", Static).render())
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Serendipity" in str(coding.query_one("#codebook-panel", Static).render())
+    check = open_store(project)
+    assert sorted(c.theme_id for c in check.codings()) == ["serendipity", "serendipity"]
+    check.close()
