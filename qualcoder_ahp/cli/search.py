@@ -23,7 +23,7 @@ from qualcoder_ahp.cli.common import (
     write_output,
 )
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.store import now
+from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, code_hits, search
 from qualcoder_ahp.reports.writers import Sheet, to_csv, to_markdown, to_table, to_xlsx
@@ -203,7 +203,7 @@ def _write(project: Project, result: SearchResult, fmt: str, output: str | None)
         click.echo(content if isinstance(content, str) else content.decode(), nl=False)
 
 
-def _code(store: Any, result: SearchResult, theme_id: str, coder: str) -> None:
+def _code(store: Store, result: SearchResult, theme_id: str, coder: str) -> None:
     """Code the hits' sentences and say how many were coded and skipped."""
     if not result.hits:
         click.echo("Nothing to code: no hits.", err=True)

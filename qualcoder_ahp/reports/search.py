@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
@@ -111,7 +111,6 @@ class SearchResult:
     """How many transcripts were searched."""
     theme_id: str | None = None
     coder: str | None = None
-    by_transcript: dict[str, int] = field(default_factory=dict)
 
     @property
     def transcripts(self) -> int:
@@ -149,7 +148,7 @@ def compile_terms(terms: Iterable[str], *, regex: bool = False, word: bool = Fal
         UserError: no term, an empty term, a regular expression that does not compile
             (naming the term, the problem and where), or one that matches empty text.
     """
-    terms = [t for t in terms]
+    terms = list(terms)
     if not terms:
         raise UserError("nothing to search for: give a word, a phrase or (with --regex) "
                         "a regular expression")
@@ -180,7 +179,7 @@ def compile_terms(terms: Iterable[str], *, regex: bool = False, word: bool = Fal
                         "such as (?i) must be scoped here: write (?i:...))") from None
 
 
-def _transcript_ids(store: Store, refs: Iterable[str] | None) -> list[tuple[Any, ...]]:
+def _transcript_rows(store: Store, refs: Iterable[str] | None) -> list[tuple[Any, ...]]:
     """The transcripts to search as ``report_transcripts()`` rows, in their order.
 
     A name without ``@version`` means every stored version of that transcript.
@@ -247,7 +246,7 @@ def search(
     if query.role not in ROLES:
         raise UserError(f"no speaker role {query.role!r} (use {', '.join(ROLES)})")
     pattern = query.compile()
-    rows = _transcript_ids(store, transcripts)
+    rows = _transcript_rows(store, transcripts)
     coded_spans = _coded_spans(store, theme, coder)
     hits: list[Hit] = []
     total = len(rows)
@@ -259,10 +258,7 @@ def search(
                               coded_spans.get(tid, []) if coded_spans is not None else None))
         if progress is not None:
             progress(done, total)
-    result = SearchResult(query, hits, total, theme, coder)
-    for h in hits:
-        result.by_transcript[h.transcript] = result.by_transcript.get(h.transcript, 0) + 1
-    return result
+    return SearchResult(query, hits, total, theme, coder)
 
 
 def _coded_spans(store: Store, theme: str | None,

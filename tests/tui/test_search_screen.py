@@ -19,7 +19,7 @@ from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.coding import CodingScreen
 from qualcoder_ahp.tui.screens.help import HelpScreen
 from qualcoder_ahp.tui.screens.modals import ThemePickerModal
-from qualcoder_ahp.tui.screens.search import HitList, SearchScreen
+from qualcoder_ahp.tui.screens.search import HitList, HitThemePicker, SearchScreen
 from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
 from qualcoder_ahp.tui.session import Span
 from tests.tui.conftest import CODER
@@ -166,6 +166,7 @@ async def test_c_codes_the_sentence_once_and_u_undoes_it(project: Path):
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, ThemePickerModal)
+        assert app.screen.query_one("#theme-options").highlighted == 0
         await pilot.press(*"mand", "enter")
         await settle(pilot)
         assert coded_sentences(project, "mandate") == ["I report to the board now."]
@@ -179,17 +180,28 @@ async def test_c_codes_the_sentence_once_and_u_undoes_it(project: Path):
         await settle(pilot)
         assert coded_sentences(project, "mandate") == ["I report to the board now."]
         assert any("Already coded with Mandate here." in m for m in messages(app))
+        # The picker starts on the theme last used here: c Enter codes the next hit with it.
+        await pilot.press("end", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, HitThemePicker)
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert coded_sentences(project, "mandate") == ["I report to the board now.",
+                                                       "Then the board noticed our work."]
+        await pilot.press("home", "down")
+        await pilot.pause()
         # It is one ordinary decision: u on the coding screen takes it back.
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen)
         await pilot.press("u")
         await pilot.pause()
-        assert coded_sentences(project, "mandate") == []
+        assert coded_sentences(project, "mandate") == ["I report to the board now."]
         assert any(m == "Undone: code (Mandate)" for m in messages(app))
         await pilot.press("F")
         await settle(pilot)
-        assert drawn(app)[0].endswith("; 0 coded with Mandate by you")
+        assert drawn(app)[0].endswith("; 1 coded with Mandate by you")  # beta's was undone
 
 
 async def test_u_undoes_a_search_coding_of_many_sentences_in_one_step(project: Path):

@@ -23,13 +23,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, OptionList
-from textual.widgets.option_list import Option
+from textual.css.query import NoMatches
+from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.records import Theme
 from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, search
 from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.screens.modals import ThemePickerModal
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 CONTEXT = 30
@@ -71,6 +74,29 @@ def hit_text(hit: Hit, theme_name: str | None) -> Text:
     out.append(hit.match, style="bold reverse")
     out.append(hit.after, style="dim")
     return out
+
+
+class HitThemePicker(ThemePickerModal):
+    """The workbench's theme picker, starting on the theme last coded with here, so that
+    ``c`` Enter codes hit after hit with the same theme."""
+
+    def __init__(self, themes: list[Theme], paths: dict[str, str],
+                 preselect: str | None) -> None:
+        super().__init__(themes, paths, "Code the hit's sentence with…")
+        self.preselect = preselect
+
+    def on_mount(self) -> None:
+        """Highlight the preselected theme after the picker's own mount fills the list."""
+        self.call_after_refresh(self._highlight_preselected)
+
+    def _highlight_preselected(self) -> None:
+        if self.preselect is None:
+            return
+        try:
+            options = self.query_one(OptionList)
+            options.highlighted = options.get_option_index(self.preselect)
+        except (NoMatches, OptionDoesNotExist):
+            pass  # retired or merged since: the first theme stays highlighted
 
 
 class SearchScreen(FollowsStore, Screen[None]):
@@ -387,9 +413,7 @@ class SearchScreen(FollowsStore, Screen[None]):
                     timeout=4, markup=False)
 
     def action_code(self) -> None:
-        """Pick a theme and code the highlighted hit's sentence with it."""
-        from qualcoder_ahp.tui.screens.modals import ThemePickerModal
-
+        """Pick a theme (the last one used here first) and code the hit's sentence with it."""
         hit = self.selected()
         if hit is None:
             return
@@ -399,9 +423,8 @@ class SearchScreen(FollowsStore, Screen[None]):
                         severity="warning", markup=False)
             return
         paths = {t.id: self.store.theme_path(t.id) for t in themes}
-        self.app.push_screen(
-            ThemePickerModal(themes, paths, "Code the hit's sentence with…"),
-            lambda theme_id: self._code_with(hit, theme_id))
+        self.app.push_screen(HitThemePicker(themes, paths, self.mark_theme),
+                             lambda theme_id: self._code_with(hit, theme_id))
 
     def _code_with(self, hit: Hit, theme_id: str | None) -> None:
         """Code ``hit``'s sentence with ``theme_id`` (one decision), unless already coded."""
@@ -430,4 +453,4 @@ class SearchScreen(FollowsStore, Screen[None]):
         self.dismiss()
 
 
-__all__ = ["SearchScreen", "HitList", "hit_text"]
+__all__ = ["SearchScreen", "HitList", "HitThemePicker", "hit_text"]
