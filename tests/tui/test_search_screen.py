@@ -90,12 +90,16 @@ async def test_find_all_lists_every_hit_in_context(project: Path):
         assert shown_keys(app)[:8] == ["question_mark", "enter", "c", "slash", "R", "W", "o",
                                        "escape"]
         assert cut_keys(app) == []
+        searches = screen._request
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         rows = {d for _, d, _ in app.screen.rows}
         assert {"Open", "Code…", "Edit", "Regex", "Words", "Role", "Back"} <= rows
-        await pilot.press("escape", "escape")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen._request == searches  # no search again
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, TranscriptsScreen)
 
@@ -305,3 +309,20 @@ async def test_thousands_of_hits_fill_in_batches_and_keys_keep_working(project: 
         await pilot.pause()
         assert screen.selected() is screen.shown.hits[2499]
         assert drawn(app)[-1].startswith("Hit 2,500 of 3,000 \u00b7 long")
+
+
+async def test_another_windows_coding_is_ticked_when_the_app_polls(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        await pilot.press("c", *"mand", "enter")
+        await settle(pilot)
+        assert drawn(app)[0].endswith("; 1 coded with Mandate by you")
+        with open_store(project) as other:  # a second window of the same coder
+            hit = screen.shown.hits[-1]
+            other.code(hit.transcript_id, "mandate", CODER, hit.sentence_start,
+                       hit.sentence_end)
+        assert app.poll_store()
+        await settle(pilot)
+        assert drawn(app)[0].endswith("; 2 coded with Mandate by you")
+        assert "\u2713 Mandate" in "\n".join(drawn(app)).split("beta")[-1]

@@ -146,6 +146,8 @@ class SearchScreen(FollowsStore, Screen[None]):
         self._listed: list[Hit] = []
         self._want: tuple[int, int] | None = None
         self._request = 0
+        self._opened = False
+        """A hit was opened on the coding screen (search again when back)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -172,10 +174,12 @@ class SearchScreen(FollowsStore, Screen[None]):
             self.run_search()
 
     def on_screen_resume(self) -> None:
-        """Back from the coding screen, where hits may have been coded: re-mark them."""
-        self.store_stale = False
-        if self.shown is not None:
-            self.run_search()
+        """Back from the coding screen (where hits may have been coded or undone), or a
+        commit came while hidden: search again. Not after a dialog or the help."""
+        if self._opened or self.store_stale:
+            self._opened = self.store_stale = False
+            if self.shown is not None:
+                self.run_search()
 
     def on_unmount(self) -> None:
         """Gone (Escape): a search still running is shown nowhere."""
@@ -408,6 +412,7 @@ class SearchScreen(FollowsStore, Screen[None]):
         if not query.regex:  # the coding screen's own search marks every occurrence
             screen.session.search(query.terms[0])
             screen.session.go_to_span(hit.sentence_start, hit.sentence_end)
+        self._opened = True
         self.app.push_screen(screen)
         self.notify("At the hit's sentence: c codes it, u undoes; F goes back to the hits.",
                     timeout=4, markup=False)
