@@ -350,3 +350,13 @@ def test_cli_code_codes_once_and_one_undo_takes_it_back(db):
     new = run(db, "luck", "--code", "serendipity", "--coder", "dora")
     assert "note: 'dora' is a new coder" in new.stderr
     assert "Coded 1 sentence with Serendipity as dora" in new.stderr
+
+
+def test_context_cuts_at_any_whitespace(store):
+    body = "one two three\nfour five six covid seven\neight nine ten eleven"
+    store.add_transcript("lines", make_parsed([("P", "participant", body)]))
+    (hit,) = search(store, q("covid"), context=10).hits  # " seven\neig" cut at the newline
+    assert (hit.before, hit.after) == ("\u2026 five six ", " seven\u2026")
+    assert hit.excerpt == "\u2026 five six covid seven\u2026"
+    (hit,) = search(store, q("covid"), context=12).hits  # "eight" whole: kept, on one line
+    assert hit.after == " seven eight\u2026"

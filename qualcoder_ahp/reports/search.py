@@ -44,6 +44,7 @@ ROLES = ("all", "participant", "interviewer")
 """The role filter's values: every turn, or one speaker role's turns."""
 CONTEXT = 40
 """Characters of context either side of a match in the keyword-in-context excerpt."""
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -205,13 +206,15 @@ def _context(text: str, lo: int, hi: int, start: int, end: int,
     before = text[left:start]
     if left > lo:
         # A word cut at the left edge is dropped (unless the cut falls between words).
-        space = -1 if text[left - 1].isspace() else before.find(" ")
-        before = "\u2026 " + (before[space + 1:] if space != -1 else before)
+        first = None if text[left - 1].isspace() else _SPACE.search(before)
+        before = "\u2026 " + (before[first.end():] if first else before)
     right = min(hi, end + width)
     after = text[end:right]
+    if right < hi and not text[right].isspace():
+        spaces = [m.start() for m in _SPACE.finditer(after)]
+        after = after[:spaces[-1]] if spaces and spaces[-1] > 0 else after
     if right < hi:
-        space = -1 if text[right].isspace() else after.rfind(" ")
-        after = (after[:space] if space > 0 else after) + "\u2026"
+        after += "\u2026"
     return " ".join(before.split()) + (" " if before[-1:].isspace() else ""), (
         (" " if after[:1].isspace() else "") + " ".join(after.split()))
 
@@ -240,8 +243,8 @@ def search(
         progress: ``progress(done, total)`` over transcripts.
 
     Raises:
-        UserError: a bad query (see :func:`compile_terms`), an unknown role, transcript,
-            theme or coder.
+        UserError: a bad query (see :func:`compile_terms`), an unknown role, transcript or
+            theme, or a coder without a theme.
     """
     if query.role not in ROLES:
         raise UserError(f"no speaker role {query.role!r} (use {', '.join(ROLES)})")
