@@ -39,6 +39,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("import", "Import transcripts: files or folders (.txt .docx .vtt ...)."),
         ("transcripts", "List the imported transcripts, speakers and roles."),
         ("show", "Print one transcript by speaker turns."),
+        ("search", "Find words or patterns in every transcript, in context."),
         ("participants", "List participant attributes; `import` loads a CSV."),
         ("redact", "Replace people's names in the stored text, before coding."),
     )),
@@ -200,8 +201,10 @@ def _register() -> None:
     from qualcoder_ahp.cli import (
         agreement, codebook, corpus, privacy, reconcile, refi, reports, workbench,
     )
+    from qualcoder_ahp.cli import search
 
-    for module in (corpus, codebook, workbench, reports, agreement, reconcile, refi, privacy):
+    for module in (corpus, codebook, workbench, reports, agreement, reconcile, refi, privacy,
+                   search):
         module.register(cli)
 
 

@@ -21,6 +21,9 @@ Change records (``payload["changes"]``):
 A memo change may name its ``coder_id`` (a ``theme_merge`` moves every coder's memos);
 without one it is the memo of the event's coder.
 
+An ``undo_group`` event is several changes made as one decision (the codings of every
+hit of a search, :meth:`DecisionMixin.code_group`): one undo takes them all back.
+
 A ``reconcile`` event is one decision of the reconcile screen: its changes replace
 the consensus coder's codings of one theme in one disagreement stretch, and its
 payload says how the consensus was reached (``rule``, ``taken_from``, the
@@ -178,11 +181,7 @@ class DecisionMixin(ReconcileMixin):
         origin: str = "manual",
     ) -> Coding:
         """Code a span by hand with a theme (of the current codebook: not a retired one)."""
-        self._check_theme(theme_id)
-        if not self.conn.execute("SELECT active FROM themes WHERE id = ?",
-                                 [theme_id]).fetchone()[0]:
-            raise UserError(f"theme {theme_id!r} is retired (not in the current codebook) and "
-                            "cannot be coded")
+        self.check_codable(theme_id)
         with self.write():
             coder_id = self.ensure_coder(coder)
             coding_id = self._insert_coding(transcript_id, theme_id, coder_id, start, end,
@@ -192,6 +191,51 @@ class DecisionMixin(ReconcileMixin):
                                 {"transcript_id": transcript_id, "theme_id": theme_id},
                                 skip_first_coding=coding_id)
         return self.coding(coding_id)
+
+    def check_codable(self: Store, theme_id: str) -> None:
+        """Refuse a theme that cannot be coded: unknown, a folder, or retired."""
+        self._check_theme(theme_id)
+        self._check_theme_active(theme_id, "coded")
+
+    def code_group(
+        self: Store,
+        theme_id: str,
+        coder: str,
+        spans: list[tuple[int, int, int]],
+        info: dict[str, Any] | None = None,
+    ) -> int:
+        """Code several spans with one theme by hand as ONE decision: one ``undo_group``
+        event, which one undo takes back whole (and one redo brings back).
+
+        Args:
+            theme_id: the theme (codable, of the current codebook).
+            coder: who codes.
+            spans: ``(transcript id, start, end)`` of each coding, at least one.
+            info: what to keep in the event besides the changes (where the spans came
+                from, e.g. ``{"source": "search", "search": ...}``).
+
+        Returns:
+            The event's id.
+
+        Raises:
+            UserError: no span, a theme that cannot be coded, a span outside its transcript.
+        """
+        if not spans:
+            raise UserError("nothing to code")
+        self.check_codable(theme_id)
+        with self.write():
+            coder_id = self.ensure_coder(coder)
+            texts: dict[int, str] = {}
+            changes: list[dict[str, Any]] = []
+            for tid, start, end in spans:
+                if tid not in texts:
+                    texts[tid] = self.transcript_text(tid)
+                coding_id = self._insert_coding(tid, theme_id, coder_id, start, end, "manual",
+                                                None, text=texts[tid])
+                changes.append({"op": "coding", "id": coding_id, "before": 0, "after": 1})
+            return self._apply_and_log(coder_id, "undo_group", changes, {
+                **(info or {}), "theme_id": theme_id,
+                "transcript_ids": sorted(texts)})
 
     def remove_coding(self: Store, coding_id: int, coder: str) -> None:
         """Remove (deactivate) one of this coder's codings; its decision is withdrawn too."""
@@ -413,12 +457,15 @@ class DecisionMixin(ReconcileMixin):
 
     def _insert_coding(
         self: Store, transcript_id: int, theme_id: str, coder_id: int, start: int, end: int,
-        origin: str, suggestion_id: int | None,
+        origin: str, suggestion_id: int | None, *, text: str | None = None,
     ) -> int:
+        """Insert a coding, inactive (the logged change activates it); ``text`` is the
+        transcript's text when the caller has it already."""
         from qualcoder_ahp.model.store import new_guid, now
 
         self._check_theme(theme_id)
-        text = self.transcript_text(transcript_id)
+        if text is None:
+            text = self.transcript_text(transcript_id)
         if not (0 <= start < end <= len(text)):
             raise UserError(f"span [{start}, {end}) is outside the transcript (0-{len(text)})")
         cur = self.conn.execute(

@@ -43,7 +43,7 @@ UNRECORDED = "unrecorded"
 STATUSES = ("in effect", "replaced", "undone")
 CONSENSUS_CODER = "consensus"
 """The reconcile screen's default consensus coder (``agreement.compute.CONSENSUS``)."""
-CREATING_KINDS = ("code", "accept", "adjust", "refi_import")
+CREATING_KINDS = ("code", "accept", "adjust", "refi_import", "undo_group")
 """Events that make a coding here (a CSV import logs ``code`` events)."""
 ORIGIN_WORDS = {"manual": "coded by hand", "suggested": "an accepted suggestion",
                 "adjusted": "an accepted (adjusted) suggestion",

@@ -49,6 +49,9 @@ class WorkbenchApp(App[None]):
         Binding("P", "passages", "Passages", show=False,
                 tooltip="Read every passage coded with a theme, across transcripts "
                         "(from a passage opened there: back to the list)"),
+        Binding("F", "find_all", "Find all", show=False,
+                tooltip="Search every transcript for a word or pattern, read the hits in "
+                        "context, code them (from a hit opened there: back to the hits)"),
     ]
 
     def __init__(self, store_path: str | Path | None, coder: str | None = None,
@@ -198,6 +201,23 @@ class WorkbenchApp(App[None]):
 
         self.push_screen(PassageThemePicker(self.store, preselect), show)
 
+    def action_find_all(self) -> None:
+        """Search every transcript; back to the search screen if one is open.
+
+        On the coding screen the search box starts with that screen's ``/`` search.
+        """
+        from qualcoder_ahp.tui.screens.coding import CodingScreen
+        from qualcoder_ahp.tui.screens.search import SearchScreen
+
+        if any(isinstance(s, SearchScreen) for s in self.screen_stack[:-1]):
+            # Opened a hit (Enter) and now back to the hits, not a second search.
+            while not isinstance(self.screen, SearchScreen):
+                self.pop_screen()
+            return
+        screen = self.screen
+        query = screen.session.search_query if isinstance(screen, CodingScreen) else ""
+        self.push_screen(SearchScreen(self.store, self.coder, query))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide navigation keys that lead to the screen already shown.
 
@@ -208,16 +228,17 @@ class WorkbenchApp(App[None]):
         from qualcoder_ahp.tui.screens.counts import CountsScreen
         from qualcoder_ahp.tui.screens.passages import PassagesScreen
         from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
+        from qualcoder_ahp.tui.screens.search import SearchScreen
         from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
 
         if not self.coder and action not in ("quit", "help"):
             return False
-        navigation = ("transcripts", "codebook", "counts", "reconcile", "passages")
+        navigation = ("transcripts", "codebook", "counts", "reconcile", "passages", "find_all")
         if action in navigation and isinstance(self.screen, ModalScreen):
             return False  # finish (or Escape) the dialog first; nothing stacks on top of it
         here = {"transcripts": TranscriptsScreen, "codebook": CodebookScreen,
                 "counts": CountsScreen, "reconcile": ReconcileScreen,
-                "passages": PassagesScreen}.get(action)
+                "passages": PassagesScreen, "find_all": SearchScreen}.get(action)
         if here is not None and isinstance(self.screen, here):
             return False
         return True

@@ -431,6 +431,9 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         kind = str(event.get("kind"))
         what = {"adjust": "accept with an adjusted span", "theme_add": "new theme",
                 "theme_edit": "theme edit"}.get(kind, kind)
+        if kind == "undo_group":  # the codings of every hit of a search (qcahp search --code)
+            n = len(changes) if isinstance(changes, list) else 0
+            what = f"coding of {n} sentence{'' if n == 1 else 's'} found by search"
         theme_id = event.get("theme_id")
         if theme_id is None and event.get("suggestion_id") is not None:
             theme_id = next((s.theme_id for s in self.session.suggestions

@@ -68,6 +68,8 @@ class TranscriptsScreen(Screen[None]):
         Binding("i", "import_files", "Import", tooltip="Import transcript files (a worker)"),
         Binding("S", "suggest", "Suggest",
                 tooltip="Run the codebook's patterns over every transcript (a worker)"),
+        Binding("F", "app.find_all", "Find all", tooltip="Search every transcript for a word "
+                "or pattern, read the hits in context, code them"),
     ]
 
     def __init__(self, store: Store, coder: str) -> None:

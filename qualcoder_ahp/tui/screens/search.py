@@ -1,0 +1,461 @@
+"""The search screen: find a word, phrase or pattern in every transcript, read, code.
+
+A theme added while coding has no patterns, so nothing suggests it: a researcher who
+adds *Covid* searches for "covid", "pandemic", "lockdown" across every interview,
+reads each hit in context and codes its sentence. The screen runs
+:func:`qualcoder_ahp.reports.search.search` (the same hits as ``qcahp search``) in a
+thread worker on its own connection, with a progress line, and fills the list in
+batches, so thousands of hits never freeze it.
+
+Keys (footer and help): type the search and press Enter (the hits take the keys);
+``/`` edits the search again; ``R`` regex on or off, ``W`` whole words on or off,
+``o`` the speaker role (all, participants, interviewers); ↑ ↓ PgUp PgDn Home End move;
+Enter opens the coding screen at the hit's sentence (``F`` there comes back); ``c``
+codes the hit's sentence with a theme picked in the workbench's theme picker (one
+ordinary coding decision, so ``u`` on the coding screen undoes it); Escape goes back.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Header, Input, Label, OptionList
+from textual.css.query import NoMatches
+from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.worker import Worker, WorkerState
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.records import Theme
+from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, search
+from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.screens.modals import ThemePickerModal
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+
+CONTEXT = 30
+"""Characters of context either side of a match: a hit's line fits 80 columns."""
+FIRST_BATCH = 100
+"""Hits put in the list at once; the rest follow :data:`BATCH` at a time, a refresh apart."""
+BATCH = 500
+MAX_SHOWN = 5000
+"""Hits listed at most (the count line gives them all): narrow a search that finds more."""
+ROLE_WORDS = {"all": "all speakers", "participant": "participants",
+              "interviewer": "interviewers"}
+
+
+class HitList(OptionList, inherit_bindings=False):
+    """The hits; the screen holds the keys, so the help and the footer list them."""
+
+    DEFAULT_CSS = """
+    HitList, HitList:focus { height: 1fr; max-height: 100%; border: none; padding: 0; }
+    """
+
+
+def hit_text(hit: Hit, theme_name: str | None) -> Text:
+    """A hit as the list draws it: where and who, then the match in its context."""
+    where = [hit.transcript]
+    if hit.speaker:
+        where.append(hit.speaker)
+    if hit.turn is not None:
+        where.append(f"turn {hit.turn}")
+    if hit.time:
+        where.append(hit.time)
+    out = Text()
+    out.append(" \u00b7 ".join(where), style="bold")
+    if hit.role and hit.role != "participant":
+        out.append(f" ({hit.role})", style="italic")
+    if hit.coded and theme_name:
+        out.append(f"  \u2713 {theme_name}", style="bold green")
+    out.append("\n")
+    out.append(hit.before, style="dim")
+    out.append(hit.match, style="bold reverse")
+    out.append(hit.after, style="dim")
+    return out
+
+
+class HitThemePicker(ThemePickerModal):
+    """The workbench's theme picker, starting on the theme last coded with here, so that
+    ``c`` Enter codes hit after hit with the same theme."""
+
+    def __init__(self, themes: list[Theme], paths: dict[str, str],
+                 preselect: str | None) -> None:
+        super().__init__(themes, paths, "Code the hit's sentence with…")
+        self.preselect = preselect
+
+    def on_mount(self) -> None:
+        """Highlight the preselected theme after the picker's own mount fills the list."""
+        self.call_after_refresh(self._highlight_preselected)
+
+    def _highlight_preselected(self) -> None:
+        if self.preselect is None:
+            return
+        try:
+            options = self.query_one(OptionList)
+            options.highlighted = options.get_option_index(self.preselect)
+        except (NoMatches, OptionDoesNotExist):
+            pass  # retired or merged since: the first theme stays highlighted
+
+
+class SearchScreen(FollowsStore, Screen[None]):
+    """Search every transcript; the hits in context; open or code each one."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", tooltip="Code that transcript, at the hit's sentence "
+                "(F there comes back here)"),
+        Binding("c", "code", "Code…", tooltip="Code the hit's sentence with a theme (the "
+                "picker); u on the coding screen undoes it"),
+        Binding("slash", "edit", "Edit", key_display="/", tooltip="Edit the search text"),
+        Binding("R", "toggle('regex')", "Regex",
+                tooltip="Regular expression on or off (covid|pandemic finds either)"),
+        Binding("W", "toggle('word')", "Words", tooltip="Whole words only, on or off"),
+        Binding("o", "role", "Role", tooltip="Speakers searched: all, participants, "
+                "interviewers"),
+        Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
+        Binding("down", "move(1)", "Next hit", show=False, tooltip="Next hit"),
+        Binding("up", "move(-1)", "Previous hit", show=False, tooltip="Previous hit"),
+        Binding("pagedown", "page(1)", "Page ▼", show=False, tooltip="A page of hits down"),
+        Binding("pageup", "page(-1)", "Page ▲", show=False, tooltip="A page of hits up"),
+        Binding("home", "edge(-1)", "First", show=False, tooltip="The first hit"),
+        Binding("end", "edge(1)", "Last", show=False, tooltip="The last hit"),
+    ]
+
+    DEFAULT_CSS = """
+    SearchScreen #search-query { margin: 0; }
+    SearchScreen #search-options { padding: 0 1; height: 1; color: $text-muted; }
+    SearchScreen #search-head { padding: 0 1; width: 100%; height: auto; text-style: bold; }
+    SearchScreen #search-where { padding: 0 1; height: 1; background: $boost; }
+    """
+
+    def __init__(self, store: Store, coder: str, query: str = "") -> None:
+        """Search the project as ``coder``, starting with ``query`` (searched at once)."""
+        super().__init__()
+        self.store = store
+        self.coder = coder
+        self.title = "Search all transcripts"
+        self.initial = query
+        self.regex = False
+        self.word = False
+        self.role = "all"
+        self.mark_theme: str | None = None
+        """The theme last coded with here: hits coded with it (by this coder) are ticked."""
+        self.shown: SearchResult | None = None
+        """What the list shows (tests compare it with the core)."""
+        self._listed: list[Hit] = []
+        self._want: tuple[int, int] | None = None
+        self._request = 0
+        self._opened = False
+        """A hit was opened on the coding screen (search again when back)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(self.initial, placeholder="a word or phrase (R: a regular expression)",
+                    id="search-query")
+        yield Label("", id="search-options")
+        yield Label("", id="search-head")
+        yield HitList(id="search-hits")
+        yield Label("", id="search-where")
+        yield WorkbenchFooter()
+
+    def on_mount(self) -> None:
+        self._show_options()
+        self.query_one(HitList).display = False
+        if self.initial.strip():
+            self.run_search()
+        else:
+            self._set_where(Text("Type a word or phrase and press Enter."))
+            self.query_one(Input).focus()
+
+    def reread(self) -> None:
+        """Another connection committed (codings may have changed): search again."""
+        if self.shown is not None:
+            self.run_search()
+
+    def on_screen_resume(self) -> None:
+        """Back from the coding screen (where hits may have been coded or undone), or a
+        commit came while hidden: search again. Not after a dialog or the help."""
+        if self._opened or self.store_stale:
+            self._opened = self.store_stale = False
+            if self.shown is not None:
+                self.run_search()
+
+    def on_unmount(self) -> None:
+        """Gone (Escape): a search still running is shown nowhere."""
+        self._request += 1
+
+    # ------------------------------------------------------------------ searching
+    def query_text(self) -> str:
+        """What is typed in the search box."""
+        return self.query_one(Input).value
+
+    def make_query(self) -> SearchQuery:
+        """The search as typed, with the screen's options."""
+        text = self.query_text()
+        return SearchQuery((text,), regex=self.regex, word=self.word, role=self.role)
+
+    def run_search(self) -> None:
+        """Search in a worker (keeping the highlighted hit if it is found again)."""
+        query = self.make_query()
+        try:
+            query.compile()
+        except UserError as exc:  # a bad regex: say so, keep the old list
+            self._set_where(Text(str(exc)))
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        keep = self.selected()
+        self._want = (keep.transcript_id, keep.start) if keep is not None else None
+        self._request += 1
+        self._set_where(Text("Searching\u2026", style="italic"))
+        self._search(self._request, query, self.mark_theme)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False,
+          description="Searching")
+    def _search(self, request: int, query: SearchQuery, theme: str | None) -> None:
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, request, done, total)
+
+        coder = self.coder if theme is not None else None
+        if self.store.path is None:  # in-memory project: only one connection exists
+            found = search(self.store, query, theme=theme, coder=coder, context=CONTEXT,
+                           progress=progress)
+        else:
+            with open_store(self.store.path) as own:
+                found = search(own, query, theme=theme, coder=coder, context=CONTEXT,
+                               progress=progress)
+        name = self._theme_name(theme)
+        options = [Option(hit_text(h, name), id=str(i))
+                   for i, h in enumerate(found.hits[:MAX_SHOWN])]
+        self.app.call_from_thread(self._show, request, found, options)
+
+    def _progress(self, request: int, done: int, total: int) -> None:
+        if request == self._request:
+            self._set_where(Text(f"Searching\u2026 {done}/{total} transcripts", style="italic"))
+
+    def _show(self, request: int, found: SearchResult, options: list[Option]) -> None:
+        """Fill the list (a result asked for before the last search is dropped)."""
+        if request != self._request:
+            return
+        listing = self.query_one(HitList)
+        self.shown = found
+        self._listed = found.hits[:MAX_SHOWN]
+        listing.clear_options()
+        listing.display = bool(options)
+        self.query_one("#search-head", Label).update(Text(self.headline(found)))
+        if self.query_one(Input).has_focus:  # Enter gives the keys to the hits (R W o / too)
+            if options:
+                listing.focus()
+            else:
+                self.set_focus(None)
+        self._add_batch(request, options, 0, FIRST_BATCH)
+        self.refresh_bindings()
+
+    def _add_batch(self, request: int, options: list[Option], start: int, size: int) -> None:
+        """Add hits ``start`` to ``start + size``, then schedule the next batch."""
+        if request != self._request:
+            return
+        listing = self.query_one(HitList)
+        listing.add_options(options[start:start + size])
+        if listing.highlighted is None and listing.option_count:
+            listing.highlighted = 0
+        if self._want is not None:
+            for i in range(start, min(start + size, len(self._listed))):
+                hit = self._listed[i]
+                if (hit.transcript_id, hit.start) == self._want:
+                    listing.highlighted = i
+                    self._want = None
+                    break
+        self._show_where()
+        if start + size < len(options):
+            self.call_after_refresh(self._add_batch, request, options, start + size, BATCH)
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "search" and event.state == WorkerState.ERROR:
+            self._set_where(Text("The search failed.", style="bold"))
+
+    def headline(self, found: SearchResult) -> str:
+        """The count line: "“covid”: 12 hits in 3 of 7 transcripts (all speakers)"."""
+        query = found.query
+        what = f"\u201c{query.terms[0]}\u201d"
+        n = len(found.hits)
+        if not n:
+            return f"No hits for {what} ({ROLE_WORDS[query.role]})."
+        line = (f"{what}: {n:,} hit{'' if n == 1 else 's'} in {found.transcripts} of "
+                f"{found.searched} transcripts ({ROLE_WORDS[query.role]})")
+        if n > MAX_SHOWN:
+            line += f"; the first {MAX_SHOWN:,} listed"
+        name = self._theme_name(found.theme_id)
+        if name is not None:
+            line += f"; {found.coded:,} coded with {name} by you"
+        return line
+
+    def _theme_name(self, theme_id: str | None) -> str | None:
+        if theme_id is None:
+            return None
+        try:
+            return self.store.theme(theme_id).name
+        except UserError:
+            return theme_id
+
+    @on(Input.Submitted, "#search-query")
+    def _submitted(self) -> None:
+        if not self.query_text().strip():
+            self.notify("Type a word or phrase to search for.", severity="warning")
+            return
+        self.run_search()
+
+    # ------------------------------------------------------------------ position
+    def selected(self) -> Hit | None:
+        """The highlighted hit, if any."""
+        listing = self.query_one(HitList)
+        if self.shown is None or listing.highlighted is None or not listing.option_count:
+            return None
+        index = listing.highlighted
+        return self._listed[index] if index < len(self._listed) else None
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self) -> None:
+        self._show_where()
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self) -> None:
+        self.action_open()
+
+    def _show_where(self) -> None:
+        """The line under the list: which hit of how many, and the keys for it."""
+        hit = self.selected()
+        if self.shown is None:
+            return
+        if hit is None:
+            self._set_where(Text("/: edit the search · R regex · W whole words · o role"))
+            return
+        n = self.query_one(HitList).highlighted or 0
+        self._set_where(Text(f"Hit {n + 1:,} of {len(self.shown.hits):,} \u00b7 {hit.transcript}"
+                             f" \u00b7 \u23ce open \u00b7 c code the sentence"))
+
+    def _show_options(self) -> None:
+        mode = "regex" if self.regex else "plain text"
+        words = "whole words" if self.word else "any part of a word"
+        label = self.query_one("#search-options", Label)
+        label.update(Text(f"{mode} (R) \u00b7 {words} (W) \u00b7 {ROLE_WORDS[self.role]} (o)"
+                          f" \u00b7 case ignored"))
+
+    def _set_where(self, text: Text) -> None:
+        label = self.query_one("#search-where", Label)
+        text.truncate(max(1, (self.size.width or self.app.size.width) - 2), overflow="ellipsis")
+        label.update(text)
+
+    # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Open and Code need a hit; the list keys do nothing while typing."""
+        if action in ("open", "code"):
+            return self.selected() is not None
+        return True
+
+    def action_move(self, delta: int) -> None:
+        """Highlight the next (1) or previous (-1) hit; from the search box, go to the list."""
+        listing = self.query_one(HitList)
+        if not listing.option_count:
+            return
+        if not listing.has_focus:
+            listing.focus()
+            return
+        current = listing.highlighted or 0
+        listing.highlighted = max(0, min(listing.option_count - 1, current + delta))
+
+    def action_page(self, direction: int) -> None:
+        """Move a page of hits down (1) or up (-1)."""
+        listing = self.query_one(HitList)
+        if direction > 0:
+            listing.action_page_down()
+        else:
+            listing.action_page_up()
+
+    def action_edge(self, direction: int) -> None:
+        """Highlight the first (-1) or last (1) hit."""
+        listing = self.query_one(HitList)
+        if direction > 0:
+            listing.action_last()
+        else:
+            listing.action_first()
+
+    def action_edit(self) -> None:
+        """Give the keys to the search box."""
+        self.query_one(Input).focus()
+
+    def action_toggle(self, option: str) -> None:
+        """Turn regex or whole words on or off, and search again."""
+        setattr(self, option, not getattr(self, option))
+        self._show_options()
+        if self.query_text().strip():
+            self.run_search()
+
+    def action_role(self) -> None:
+        """Search the next speaker role's turns: all, participants, interviewers."""
+        self.role = ROLES[(ROLES.index(self.role) + 1) % len(ROLES)]
+        self._show_options()
+        if self.query_text().strip():
+            self.run_search()
+
+    def action_open(self) -> None:
+        """Open the coding screen on the hit's transcript, the cursor on its sentence."""
+        from qualcoder_ahp.tui.screens.coding import CodingScreen
+
+        hit = self.selected()
+        if hit is None:
+            return
+        screen = CodingScreen(self.store, self.coder, hit.transcript_id,
+                              span=(hit.sentence_start, hit.sentence_end))
+        query = self.make_query()
+        if not query.regex:  # the coding screen's own search marks every occurrence
+            screen.session.search(query.terms[0])
+            screen.session.go_to_span(hit.sentence_start, hit.sentence_end)
+        self._opened = True
+        self.app.push_screen(screen)
+        self.notify("At the hit's sentence: c codes it, u undoes; F goes back to the hits.",
+                    timeout=4, markup=False)
+
+    def action_code(self) -> None:
+        """Pick a theme (the last one used here first) and code the hit's sentence with it."""
+        hit = self.selected()
+        if hit is None:
+            return
+        themes = self.store.themes()
+        if not themes:
+            self.notify("No codebook yet: load one with `qcahp codebook load FILE`.",
+                        severity="warning", markup=False)
+            return
+        paths = {t.id: self.store.theme_path(t.id) for t in themes}
+        self.app.push_screen(HitThemePicker(themes, paths, self.mark_theme),
+                             lambda theme_id: self._code_with(hit, theme_id))
+
+    def _code_with(self, hit: Hit, theme_id: str | None) -> None:
+        """Code ``hit``'s sentence with ``theme_id`` (one decision), unless already coded."""
+        if not theme_id:
+            return
+        name = self._theme_name(theme_id) or theme_id
+        try:
+            have = [c for c in self.store.codings(transcript_id=hit.transcript_id,
+                                                  coder=self.coder, theme_id=theme_id)
+                    if c.start < hit.sentence_end and hit.sentence_start < c.end]
+            if have:
+                self.notify(f"Already coded with {name} here.", markup=False)
+            else:
+                self.store.code(hit.transcript_id, theme_id, self.coder, hit.sentence_start,
+                                hit.sentence_end)
+                self.notify(f"Coded: {name} (u on the coding screen undoes it).",
+                            markup=False)
+        except UserError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.mark_theme = theme_id
+        self.run_search()  # tick every hit coded with the theme
+
+    def action_back(self) -> None:
+        """Return to the previous screen."""
+        self.dismiss()
+
+
+__all__ = ["SearchScreen", "HitList", "HitThemePicker", "hit_text"]

@@ -1,0 +1,328 @@
+"""The search screen: every transcript searched, hits in context, opened and coded.
+
+Driven with Textual's Pilot at 80x24 on the workbench fixture project (alpha: "And the
+board?" asked, "I report to the board now. The board listens to AHPs." answered; beta:
+"Then the board noticed our work."). Each test asserts on what the screen draws, where
+Enter lands on the coding screen, and what the database holds after ``c`` and ``u``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Label
+
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.records import ParsedTranscript, Sentence, Turn
+from qualcoder_ahp.reports.search import SearchQuery, code_hits, search
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.coding import CodingScreen
+from qualcoder_ahp.tui.screens.help import HelpScreen
+from qualcoder_ahp.tui.screens.modals import ThemePickerModal
+from qualcoder_ahp.tui.screens.search import HitList, HitThemePicker, SearchScreen
+from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+from qualcoder_ahp.tui.session import Span
+from tests.tui.conftest import CODER
+from tests.tui.test_audit_keys import cut_keys, messages, shown_keys
+
+NARROW = (80, 24)
+
+
+def drawn(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The search screen's lines as drawn: the count line, the list rows, the where-line."""
+    screen = app.screen
+    listing = screen.query_one(HitList)
+    rows = [listing.render_line(y).text.rstrip()
+            for y in range(listing.scrollable_content_region.height)] if listing.display else []
+    head = str(screen.query_one("#search-head", Label).render())
+    where = str(screen.query_one("#search-where", Label).render())
+    return [head, *rows, where]
+
+
+async def settle(pilot) -> SearchScreen:  # type: ignore[no-untyped-def]
+    """Wait for the search worker and the redraw; the search screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    return screen
+
+
+async def open_search(pilot, text: str) -> SearchScreen:  # type: ignore[no-untyped-def]
+    """From the transcripts screen: F, type ``text``, Enter; wait for the hits."""
+    await pilot.pause()
+    await pilot.press("F")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, SearchScreen)
+    await pilot.press(*text, "enter")
+    return await settle(pilot)
+
+
+def coded_sentences(path: Path, theme: str) -> list[str]:
+    with open_store(path) as store:
+        return [c.quote for c in store.codings(coder=CODER, theme_id=theme)]
+
+
+async def test_find_all_lists_every_hit_in_context(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        for _ in range(3):  # the footer leaves out the keys that do not fit, a refresh later
+            await pilot.pause()
+        assert "F" in shown_keys(app) and cut_keys(app) == []  # on the transcripts screen
+        screen = await open_search(pilot, "BOARD")
+        lines = drawn(app)
+        assert lines[0] == "\u201cBOARD\u201d: 4 hits in 2 of 2 transcripts (all speakers)"
+        text = "\n".join(lines)
+        assert "alpha \u00b7 Interviewer \u00b7 turn 3 (interviewer)\nAnd the board?" in text
+        assert "alpha \u00b7 P1 \u00b7 turn 4\nI report to the board now." in text
+        assert "beta \u00b7 P2 \u00b7 turn 2\n\u2026 luck got me the job. Then the board " \
+               "noticed our work." in text
+        assert lines[-1].startswith("Hit 1 of 4 \u00b7 alpha")
+        assert all(len(line) <= NARROW[0] for line in lines)
+        # The same hits as the core (and qcahp search), in the same order.
+        with open_store(project) as store:
+            core = search(store, SearchQuery(("BOARD",)))
+        assert [(h.transcript_id, h.start) for h in screen.shown.hits] == [
+            (h.transcript_id, h.start) for h in core.hits]
+        # The list has the keys: the footer shows them, whole; the help lists them.
+        assert screen.query_one(HitList).has_focus
+        assert shown_keys(app)[:8] == ["question_mark", "enter", "c", "slash", "R", "W", "o",
+                                       "escape"]
+        assert cut_keys(app) == []
+        searches = screen._request
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {d for _, d, _ in app.screen.rows}
+        assert {"Open", "Code…", "Edit", "Regex", "Words", "Role", "Back"} <= rows
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen._request == searches  # no search again
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+
+
+async def test_options_regex_words_role_and_a_bad_pattern(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "luck|board")
+        assert drawn(app)[0].startswith("No hits for \u201cluck|board\u201d")
+        await pilot.press("R")  # regex on: luck or board
+        await settle(pilot)
+        assert drawn(app)[0] == ("\u201cluck|board\u201d: 7 hits in 2 of 2 transcripts "
+                                 "(all speakers)")
+        assert "regex (R)" in str(screen.query_one("#search-options", Label).render())
+        await pilot.press("o")  # participants only
+        await settle(pilot)
+        assert drawn(app)[0].endswith(": 5 hits in 2 of 2 transcripts (participants)")
+        assert {h.role for h in screen.shown.hits} == {"participant"}
+        await pilot.press("o")  # interviewers
+        await settle(pilot)
+        assert [h.match for h in screen.shown.hits] == ["board", "luck"]
+        await pilot.press("o", "slash")  # all again; back to the search box
+        await pilot.pause()
+        assert screen.query_one(Input).has_focus
+        await pilot.press("ctrl+u", *"boar", "enter")
+        await settle(pilot)
+        assert len(screen.shown.hits) == 4
+        await pilot.press("W")  # whole words: "boar" is in no word
+        await settle(pilot)
+        assert drawn(app)[0].startswith("No hits for \u201cboar\u201d")
+        await pilot.press("slash", "ctrl+u", *"board(", "enter")  # a bad regex: a warning
+        await pilot.pause()
+        assert app.screen is screen
+        assert any("bad regular expression 'board('" in m for m in messages(app))
+
+
+async def test_enter_opens_the_coding_screen_at_the_sentence_and_F_comes_back(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        await pilot.press("end")  # beta's hit
+        await pilot.pause()
+        hit = screen.selected()
+        assert hit.transcript == "beta"
+        await pilot.press("enter")
+        await pilot.pause()
+        coding = app.screen
+        assert isinstance(coding, CodingScreen)
+        session = coding.session
+        assert session.transcript_id == hit.transcript_id
+        assert session.span == Span(hit.sentence_start, hit.sentence_end)
+        assert session.text[hit.sentence_start:hit.sentence_end] == (
+            "Then the board noticed our work.")
+        sentence = session.sentences[session.cursor]
+        assert (sentence.start, sentence.end) == (hit.sentence_start, hit.sentence_end)
+        assert session.search_query == "board" and session.search_hits  # marked there too
+        await pilot.press("F")
+        await settle(pilot)
+        assert app.screen is screen and screen.selected().start == hit.start
+
+
+async def test_c_codes_the_sentence_once_and_u_undoes_it(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        await pilot.press("down")  # "I report to the board now."
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ThemePickerModal)
+        assert app.screen.query_one("#theme-options").highlighted == 0
+        await pilot.press(*"mand", "enter")
+        await settle(pilot)
+        assert coded_sentences(project, "mandate") == ["I report to the board now."]
+        assert any("Coded: Mandate" in m for m in messages(app))
+        lines = drawn(app)
+        assert lines[0].endswith("; 1 coded with Mandate by you")
+        assert "alpha \u00b7 P1 \u00b7 turn 4  \u2713 Mandate" in "\n".join(lines)
+        # Coding it again adds nothing.
+        assert screen.selected().sentence_start == screen.shown.hits[1].sentence_start
+        await pilot.press("c", *"mand", "enter")
+        await settle(pilot)
+        assert coded_sentences(project, "mandate") == ["I report to the board now."]
+        assert any("Already coded with Mandate here." in m for m in messages(app))
+        # The picker starts on the theme last used here: c Enter codes the next hit with it.
+        await pilot.press("end", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, HitThemePicker)
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert coded_sentences(project, "mandate") == ["I report to the board now.",
+                                                       "Then the board noticed our work."]
+        await pilot.press("home", "down")
+        await pilot.pause()
+        # It is one ordinary decision: u on the coding screen takes it back.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("u")
+        await pilot.pause()
+        assert coded_sentences(project, "mandate") == ["I report to the board now."]
+        assert any(m == "Undone: code (Mandate)" for m in messages(app))
+        await pilot.press("F")
+        await settle(pilot)
+        assert drawn(app)[0].endswith("; 1 coded with Mandate by you")  # beta's was undone
+
+
+async def test_u_undoes_a_search_coding_of_many_sentences_in_one_step(project: Path):
+    with open_store(project) as store:
+        hits = search(store, SearchQuery(("board",), role="participant")).hits
+        assert code_hits(store, hits, "mandate", CODER).coded == 3
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("u")
+        await pilot.pause()
+        assert coded_sentences(project, "mandate") == []
+        assert "Undone: coding of 3 sentences found by search (Mandate)" in messages(app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert len(coded_sentences(project, "mandate")) == 3
+
+
+async def test_escape_leaves_from_the_search_box_and_an_empty_search_says_so(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("F")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen) and screen.query_one(Input).has_focus
+        assert drawn(app)[-1] == "Type a word or phrase and press Enter."
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Type a word or phrase to search for." in messages(app)
+        assert screen.shown is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+
+
+async def test_the_coding_screens_search_carries_over(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "slash", *"luck", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("F")
+        screen = await settle(pilot)
+        assert screen.query_one(Input).value == "luck"
+        assert drawn(app)[0].startswith("\u201cluck\u201d: 3 hits in 2 of 2 transcripts")
+
+
+def add_long_transcript(path: Path, hits: int) -> None:
+    """A transcript of ``hits`` participant sentences, each naming covid once."""
+    sentences, parts, pos = [], [], 0
+    for i in range(hits):
+        body = f"Sentence {i} is about covid and more."
+        sentences.append(Sentence(pos, pos + len(body), 0))
+        parts.append(body)
+        pos += len(body) + 1
+    text = " ".join(parts)
+    with open_store(path) as store:
+        store.add_transcript("long", ParsedTranscript(
+            text, [Turn("P9", "participant", 0, len(text))], "txt", sentences))
+
+
+async def test_thousands_of_hits_fill_in_batches_and_keys_keep_working(project: Path,
+                                                                       monkeypatch):
+    import qualcoder_ahp.tui.screens.search as module
+
+    monkeypatch.setattr(module, "MAX_SHOWN", 2500)
+    monkeypatch.setattr(module, "FIRST_BATCH", 10)
+    monkeypatch.setattr(module, "BATCH", 100)
+    add_long_transcript(project, 3000)
+    filled: list[int] = []  # the list's length as each batch arrives
+    add_batch = module.SearchScreen._add_batch
+
+    def spy(self, request, options, start, size):  # type: ignore[no-untyped-def]
+        add_batch(self, request, options, start, size)
+        filled.append(self.query_one(HitList).option_count)
+
+    monkeypatch.setattr(module.SearchScreen, "_add_batch", spy)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "covid")
+        listing = screen.query_one(HitList)
+        assert drawn(app)[0] == ("\u201ccovid\u201d: 3,000 hits in 1 of 3 transcripts (all "
+                                 "speakers); the first 2,500 listed")
+        # Ten hits at once, then a hundred per refresh: the screen is never blocked
+        # for the whole list.
+        assert filled[:3] == [10, 110, 210]
+        await pilot.press("down", "down")  # the keys work while the list fills
+        await pilot.pause()
+        assert screen.selected() is screen.shown.hits[2]
+        for _ in range(100):
+            await pilot.pause()
+            if listing.option_count == 2500:
+                break
+        assert listing.option_count == 2500 and filled[-1] == 2500 and len(filled) == 26
+        await pilot.press("end")
+        await pilot.pause()
+        assert screen.selected() is screen.shown.hits[2499]
+        assert drawn(app)[-1].startswith("Hit 2,500 of 3,000 \u00b7 long")
+
+
+async def test_another_windows_coding_is_ticked_when_the_app_polls(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        await pilot.press("c", *"mand", "enter")
+        await settle(pilot)
+        assert drawn(app)[0].endswith("; 1 coded with Mandate by you")
+        with open_store(project) as other:  # a second window of the same coder
+            hit = screen.shown.hits[-1]
+            other.code(hit.transcript_id, "mandate", CODER, hit.sentence_start,
+                       hit.sentence_end)
+        assert app.poll_store()
+        await settle(pilot)
+        assert drawn(app)[0].endswith("; 2 coded with Mandate by you")
+        assert "\u2713 Mandate" in "\n".join(drawn(app)).split("beta")[-1]
