@@ -63,12 +63,12 @@ class TranscriptsScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Code the highlighted transcript"),
         Binding("s", "sort", "Sort", tooltip="Sort by the next column (again: reverse)"),
-        Binding("g", "next_undecided", "Next undecided",
+        Binding("g", "next_undecided", "Undecided",
                 tooltip="Open the first suggestion you have not decided yet"),
         Binding("i", "import_files", "Import", tooltip="Import transcript files (a worker)"),
         Binding("S", "suggest", "Suggest",
                 tooltip="Run the codebook's patterns over every transcript (a worker)"),
-        Binding("F", "app.find_all", "Find all", tooltip="Search every transcript for a word "
+        Binding("F", "app.find_all", "Find", tooltip="Search every transcript for a word "
                 "or pattern, read the hits in context, code them"),
     ]
 
