@@ -31,6 +31,7 @@ run "qcahp suggest" qcahp suggest
 run "qcahp suggestions --transcript physio_helen | head -8" bash -c "\"\$PY\" -m qualcoder_ahp suggestions --transcript physio_helen | head -8"
 first=$("$PY" -m qualcoder_ahp suggestions --transcript physio_helen --format json | "$PY" -c "import json,sys; print(json.load(sys.stdin)[0]['id'])")
 run "qcahp decide $first accept --coder ana" qcahp decide "$first" accept --coder ana
+run "qcahp search 'secret weapon' untapped" qcahp search 'secret weapon' untapped
 # Two coders decide every suggestion (simulated here with the same store calls the
 # workbench makes; each coder says no to a different share of them).
 "$PY" - <<'PY'
