@@ -326,3 +326,43 @@ async def test_another_windows_coding_is_ticked_when_the_app_polls(project: Path
         await settle(pilot)
         assert drawn(app)[0].endswith("; 2 coded with Mandate by you")
         assert "\u2713 Mandate" in "\n".join(drawn(app)).split("beta")[-1]
+
+
+async def test_ctrl_n_in_the_picker_makes_a_new_theme_and_codes_the_hit(project: Path):
+    """A theme that emerges from the hits (inductive coding) is made from the search
+    screen as from the coding screen: named in the picker, placed, stored, then coded."""
+    from qualcoder_ahp.tui.screens.modals import ChoiceModal
+
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_search(pilot, "board")
+        await pilot.press("down", "c")  # "I report to the board now."
+        await pilot.pause()
+        assert isinstance(app.screen, HitThemePicker)
+        await pilot.press(*"Reporting lines", "ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("escape")  # no place chosen: nothing made
+        await settle(pilot)
+        with open_store(project) as store:
+            assert "Reporting lines" not in [t.name for t in store.themes()]
+        await pilot.press("c", *"Reporting lines", "ctrl+n")
+        await pilot.pause()
+        await pilot.press("enter")  # at the top level
+        await settle(pilot)
+        with open_store(project) as store:
+            theme = next(t for t in store.themes() if t.name == "Reporting lines")
+            assert theme.parent_id is None
+        assert coded_sentences(project, theme.id) == ["I report to the board now."]
+        assert any("Coded: Reporting lines" in m for m in messages(app))
+        # Two decisions, undone in turn on the coding screen: the coding, then the theme.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("u")
+        await pilot.pause()
+        assert coded_sentences(project, theme.id) == []
+        await pilot.press("u")
+        await pilot.pause()
+        with open_store(project) as store:
+            assert "Reporting lines" not in [t.name for t in store.themes()]

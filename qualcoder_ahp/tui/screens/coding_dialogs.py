@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from qualcoder_ahp.records import Theme
+from qualcoder_ahp.tui.screens.modals import TOP_LEVEL
 from qualcoder_ahp.tui.session import STATUS_FILTERS
 
 if TYPE_CHECKING:
@@ -20,10 +21,6 @@ if TYPE_CHECKING:
 
     from qualcoder_ahp.model.store import Store
     from qualcoder_ahp.tui.session import CodingSession
-
-
-TOP_LEVEL = "+top"
-"""The parent choice that puts a new theme at the top level (no theme id has a "+")."""
 
 
 class CodingDialogs:
@@ -63,12 +60,11 @@ class CodingDialogs:
     # ------------------------------------------------------------------ a new theme
     def _ask_parent(self, name: str) -> None:
         """Where the new theme goes: the top level or one of the codebook's folders."""
-        from qualcoder_ahp.tui.screens.modals import ChoiceModal
+        from qualcoder_ahp.tui.screens.modals import new_theme_place
 
-        folders = [(t.id, f"In {self.store.theme_path(t.id)}")
-                   for t in self.store.themes() if not t.codable]
-        choices = [(TOP_LEVEL, "At the top level"), *folders]
-        self.app.push_screen(ChoiceModal(f'New theme "{name}": where does it go?', choices),
+        themes = self.store.themes()
+        paths = {t.id: self.store.theme_path(t.id) for t in themes}
+        self.app.push_screen(new_theme_place(name, themes, paths),
                              lambda parent: self._add_theme(name, parent))
 
     def _add_theme(self, name: str, parent: str | None) -> None:

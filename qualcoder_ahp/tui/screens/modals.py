@@ -378,3 +378,16 @@ class FilterModal(ModalScreen[tuple[str, str | None] | None]):
     def action_dismiss_none(self) -> None:
         """Cancel."""
         self.dismiss(None)
+
+
+TOP_LEVEL = "+top"
+"""The parent choice that puts a new theme at the top level (no theme id has a "+")."""
+
+
+def new_theme_place(name: str, themes: list[Theme], paths: dict[str, str]) -> ChoiceModal:
+    """The question where a new theme named ``name`` goes: the top level or one of the
+    codebook's folders (from ``themes``, shown by their ``paths``). Its result is
+    :data:`TOP_LEVEL`, a folder's id, or ``None``."""
+    folders = [(t.id, f"In {paths.get(t.id, t.name)}") for t in themes if not t.codable]
+    return ChoiceModal(f'New theme "{name}": where does it go?',
+                       [(TOP_LEVEL, "At the top level"), *folders])

@@ -12,7 +12,8 @@ Keys (footer and help): type the search and press Enter (the hits take the keys)
 ``o`` the speaker role (all, participants, interviewers); ↑ ↓ PgUp PgDn Home End move;
 Enter opens the coding screen at the hit's sentence (``F`` there comes back); ``c``
 codes the hit's sentence with a theme picked in the workbench's theme picker (one
-ordinary coding decision, so ``u`` on the coding screen undoes it); Escape goes back.
+ordinary coding decision, so ``u`` on the coding screen undoes it; ``ctrl+n`` there makes
+what was typed a new theme first, as on the coding screen); Escape goes back.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, search
 from qualcoder_ahp.tui.follow import FollowsStore
-from qualcoder_ahp.tui.screens.modals import ThemePickerModal
+from qualcoder_ahp.tui.screens.modals import (
+    NEW_THEME,
+    TOP_LEVEL,
+    ThemePickerModal,
+    new_theme_place,
+)
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 CONTEXT = 30
@@ -82,7 +88,7 @@ class HitThemePicker(ThemePickerModal):
 
     def __init__(self, themes: list[Theme], paths: dict[str, str],
                  preselect: str | None) -> None:
-        super().__init__(themes, paths, "Code the hit's sentence with…")
+        super().__init__(themes, paths, "Code the hit's sentence with…", allow_new=True)
         self.preselect = preselect
 
     def on_mount(self) -> None:
@@ -428,8 +434,38 @@ class SearchScreen(FollowsStore, Screen[None]):
                         severity="warning", markup=False)
             return
         paths = {t.id: self.store.theme_path(t.id) for t in themes}
-        self.app.push_screen(HitThemePicker(themes, paths, self.mark_theme),
-                             lambda theme_id: self._code_with(hit, theme_id))
+
+        def picked(theme_id: str | None) -> None:
+            if theme_id and theme_id.startswith(NEW_THEME):
+                name = theme_id[len(NEW_THEME):]
+                self.app.push_screen(new_theme_place(name, themes, paths),
+                                     lambda parent: self._add_theme(hit, name, parent))
+            else:
+                self._code_with(hit, theme_id)
+
+        self.app.push_screen(HitThemePicker(themes, paths, self.mark_theme), picked)
+
+    def _add_theme(self, hit: Hit, name: str, parent: str | None) -> None:
+        """Make the theme named in the picker (ctrl+n) and code the hit's sentence with it.
+
+        As on the coding screen: the theme is stored with its event before anything
+        shows it, and a theme of that name made meanwhile in another window is coded
+        with rather than refused.
+        """
+        if parent is None:  # Escape: nothing made
+            return
+        same = [t for t in self.store.themes()
+                if t.codable and t.name.casefold() == " ".join(name.split()).casefold()]
+        if same:
+            self._code_with(hit, same[0].id)
+            return
+        try:
+            theme = self.store.add_theme(name, coder=self.coder,
+                                         parent_id=None if parent == TOP_LEVEL else parent)
+        except UserError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self._code_with(hit, theme.id)
 
     def _code_with(self, hit: Hit, theme_id: str | None) -> None:
         """Code ``hit``'s sentence with ``theme_id`` (one decision), unless already coded."""
