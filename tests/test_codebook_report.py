@@ -400,3 +400,15 @@ def test_the_listing_to_a_text_file_is_owner_only(book: Path, tmp_path: Path) ->
         "Wrote the codebook (4 themes, 2 patterns, 1 exclusion pattern) to cb.txt\n")
     assert (tmp_path / "cb.txt").read_text() == run(None, str(book)).stdout
     assert (tmp_path / "cb.txt").stat().st_mode & 0o777 == 0o600
+
+
+def test_markdown_document_keeps_names_and_definitions_literal(db: Path) -> None:
+    """A theme named "*Planned* moves" (renamed while coding) stays a literal name in the
+    Markdown document: a heading, not a heading in italics."""
+    with open_store(db) as store:
+        theme = next(t for t in store.themes() if t.name == "Planned moves")
+        store.edit_theme(theme.id, coder="ann", name="*Planned* moves",
+                         description="# on purpose, not <luck>")
+    out = run(db, "--format", "md").stdout
+    assert "\\*Planned\\* moves\n" in out
+    assert "**Definition:** \\# on purpose, not \\<luck\\>" in out

@@ -160,3 +160,24 @@ def test_no_memos_says_so(tmp_path: Path) -> None:
     store.close()
     code, out, _ = run()
     assert code == 0 and out == "# Memos\n\nNo memos match.\n"
+
+
+def test_markdown_keeps_what_coders_typed_literal(project: Store) -> None:
+    """A memo is prose, not Markdown: asterisks, a leading "#" or "- ", brackets and
+    angle brackets come out as typed when the document is rendered."""
+    project.set_memo("ana", "theme", "luck",
+                     "*Not* luck:\n# 2 moves were planned\n- see [p2]\n<b>bold</b> 1. item")
+    code, out, err = run("--kind", "theme", "--coder", "ana")
+    assert code == 0, err
+    assert ("**ana** (" in out and "\\*Not\\* luck:  \n\\# 2 moves were planned  \n"
+            "\\- see \\[p2\\]  \n\\<b\\>bold\\</b\\> 1. item\n") in out
+
+
+def test_md_text_escapes_markup_only() -> None:
+    from qualcoder_ahp.reports.writers import md_text
+
+    assert md_text("It's a plain sentence, 100% (really).") == \
+        "It's a plain sentence, 100% (really)."
+    assert md_text("file_name_here and _stress_") == "file_name_here and \\_stress\\_"
+    assert md_text("1. first\n  2) second\n+ third") == "1\\. first\n  2\\) second\n\\+ third"
+    assert md_text("`code` \\ back") == "\\`code\\` \\\\ back"

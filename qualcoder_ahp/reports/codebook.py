@@ -22,7 +22,7 @@ from qualcoder_ahp.records import Codebook, Theme
 from qualcoder_ahp.reports.counts import Figures, theme_counts
 from qualcoder_ahp.reports.data import ReportData
 from qualcoder_ahp.reports.memos import Memo, memos
-from qualcoder_ahp.reports.writers import Sheet
+from qualcoder_ahp.reports.writers import Sheet, md_text
 
 USAGE_COLUMNS = ["segments", "transcripts", "participants"]
 TEXT_COLUMNS = ["definition", "include", "exclude", "examples"]
@@ -298,15 +298,15 @@ def _small_print(e: Entry) -> str:
 
 def codebook_markdown(report: CodebookReport, *, brief: bool = False) -> str:
     """The codebook as a Markdown document: a heading per theme, nested as the tree is."""
-    lines = [f"# {report.title}", "", about_text(report), ""]
+    lines = [f"# {md_text(report.title)}", "", md_text(about_text(report)), ""]
     for e in report.entries:
-        lines += [f"{'#' * min(e.depth + 2, 6)} {e.theme.name}", "",
-                  f"`{e.theme.id}`" + _small_print(e)[len(e.theme.id):], ""]
+        lines += [f"{'#' * min(e.depth + 2, 6)} {md_text(e.theme.name)}", "",
+                  f"`{e.theme.id}`" + md_text(_small_print(e)[len(e.theme.id):]), ""]
         for label, value in _fields(e, report, brief):
             if isinstance(value, list):
-                lines += [f"**{label}:**", ""] + [f"- {v}" for v in value] + [""]
+                lines += [f"**{label}:**", ""] + [f"- {md_text(v)}" for v in value] + [""]
             else:
-                lines += [f"**{label}:** {value}", ""]
+                lines += [f"**{label}:** {md_text(value)}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports.data import ReportData, find_transcript
 from qualcoder_ahp.reports.quotes import speaker_at, turn_at
-from qualcoder_ahp.reports.writers import Sheet
+from qualcoder_ahp.reports.writers import Sheet, md_text
 
 KINDS = ("theme", "transcript", "coding")
 HEADINGS = {"theme": "Theme memos", "transcript": "Transcript memos",
@@ -151,19 +151,19 @@ def memos_json(rows: list[Memo]) -> list[dict[str, Any]]:
 
 def memos_markdown(rows: list[Memo], title: str) -> str:
     """A document: theme memos, transcript memos, then coding memos under their theme."""
-    lines = [f"# {title}", ""]
+    lines = [f"# {md_text(title)}", ""]
     if not rows:
         lines += ["No memos match.", ""]
     for kind, heading, sub, group in _sections(rows):
         if heading:
             lines += [f"## {HEADINGS[kind]}", ""]
         if sub:
-            lines += [f"### {sub}", ""]
+            lines += [f"### {md_text(sub)}", ""]
         for m in group:
             if m.kind == "coding":
                 lines += ["> " + _md_line(m.quote or "", "  \n> "), "",
-                          f"*{m.where}*", ""]
-            lines += [f"**{m.coder}** ({m.updated[:10]}): {_md_line(m.text)}", ""]
+                          f"*{md_text(m.where)}*", ""]
+            lines += [f"**{md_text(m.coder)}** ({m.updated[:10]}): {_md_line(m.text)}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -209,7 +209,7 @@ def _sections(rows: list[Memo]) -> list[tuple[str, bool, str, list[Memo]]]:
 
 def _md_line(text: str, joint: str = "  \n") -> str:
     """A memo or quote as one Markdown paragraph (its line breaks kept as breaks)."""
-    return joint.join(part.strip() for part in text.strip().splitlines())
+    return joint.join(md_text(part.strip()) for part in text.strip().splitlines())
 
 
 def _safe(text: str) -> str:

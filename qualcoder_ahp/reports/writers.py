@@ -191,6 +191,24 @@ def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
 
 
+_MD_INLINE = re.compile(r"([\\`*\[\]<>]|(?<![^\W_])_|_(?![^\W_]))")
+"""Markdown's inline markup; an underscore only at a word's edge (one inside a word,
+as in a file name, starts no emphasis)."""
+_MD_LINE_START = re.compile(r"^(\s*)(?:([#+-])|(\d+)([.)]))", re.M)
+
+
+def md_text(text: str) -> str:
+    """``text`` (a theme name, a definition, a memo, a quote) as literal Markdown: the
+    characters that would start emphasis, code, links or HTML are escaped, and so is a
+    line start that would make a heading, a quote or a list ("# 1", "- but", "2. then")."""
+    def line_start(m: re.Match[str]) -> str:
+        if m[2]:
+            return f"{m[1]}\\{m[2]}"
+        return f"{m[1]}{m[3]}\\{m[4]}"
+
+    return _MD_LINE_START.sub(line_start, _MD_INLINE.sub(r"\\\1", text))
+
+
 def to_markdown(sheets: Sequence[Sheet]) -> str:
     """GitHub-flavoured Markdown tables, one per sheet, each under a heading."""
     out: list[str] = []
