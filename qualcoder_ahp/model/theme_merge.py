@@ -119,8 +119,8 @@ class ThemeMergeMixin:
             raise UserError(f"theme {theme_id!r} is retired (not in the current codebook): "
                             "nothing to merge")
         if not row[1]:
-            raise UserError(f"{theme_id!r} is a folder: only codable themes merge (move or "
-                            "merge its themes one by one)")
+            raise UserError(f"{theme_id!r} is a folder: only codable themes merge (merge "
+                            "its themes one by one)")
         return self.theme(theme_id)
 
     def merged_back(self: Store) -> dict[str, tuple[str, int]]:
