@@ -70,7 +70,7 @@ def test_edit_theme_stores_the_fields_with_one_event(store: Store, tmp_path: Pat
     ({"color": "red"}, "bad colour 'red': use #RRGGBB"),
     ({"color": "#12345"}, "bad colour '#12345'"),
     ({"color": "#GG0000"}, "bad colour '#GG0000'"),
-    ({}, "nothing to change: give a new name, description or colour"),
+    ({}, "nothing to change: give a new name, description, colour or place in the tree"),
     ({"name": "Luck", "color": "#1f77b4", "description": "Chance."},
      "nothing changed: theme 'luck' ('Luck') already has that name, description and colour"),
 ])
@@ -132,6 +132,58 @@ def test_undo_never_throws_away_a_later_edit_or_doubles_a_name(store: Store,
     assert store.theme("board").name == "Trust board"
 
 
+def test_move_a_theme_in_the_tree_and_undo_it(store: Store, tmp_path: Path) -> None:
+    """Reorganising the tree while coding: a theme (with what is below it) goes under
+    another theme or folder, or to the top level; never under itself or its own
+    descendants; undo puts it back, and an undo over a later move is refused."""
+    small_store(store, tmp_path)
+    assert store.edit_theme("board", coder="ana", parent_id="careers").parent_id == "careers"
+    assert store.theme_path("board") == "Careers / Board"
+    assert store.events()[-1]["changes"] == [
+        {"op": "theme_field", "id": "board", "field": "parent_id", "before": None,
+         "after": "careers"}]
+    assert store.edit_theme("luck", coder="ana", parent_id="board").parent_id == "board"
+    assert store.theme_path("luck") == "Careers / Board / Luck"
+    before = snapshot(store)
+    for theme_id, parent, message in (
+            ("careers", "luck", "theme 'careers' cannot move under 'luck', which is below it"),
+            ("board", "board", "theme 'board' cannot move under itself"),
+            ("board", "nowhere", "no theme or folder 'nowhere' to move 'board' under"),
+            ("luck", "board", "nothing changed: theme 'luck' ('Luck') already has that "
+                              "place in the tree")):
+        with pytest.raises(UserError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            store.edit_theme(theme_id, coder="ana", parent_id=parent)
+    assert snapshot(store) == before
+    assert store.edit_theme("luck", coder="bo", parent_id=None).parent_id is None
+    with pytest.raises(UserError, match="cannot undo the edit of theme 'luck': its place in "
+                                        "the tree was changed since"):
+        store.undo("ana")
+    assert store.undo("bo")["kind"] == "theme_edit"
+    assert store.theme("luck").parent_id == "board"
+    assert store.undo("ana")["kind"] == "theme_edit"
+    assert store.undo("ana")["kind"] == "theme_edit"
+    assert (store.theme("luck").parent_id, store.theme("board").parent_id) == ("careers", None)
+    assert store.redo("ana")["kind"] == "theme_edit"
+    assert store.theme("board").parent_id == "careers"
+
+
+def test_a_retired_place_is_refused_and_a_redo_cannot_make_a_loop(store: Store,
+                                                                   tmp_path: Path) -> None:
+    small_store(store, tmp_path)
+    store.edit_theme("board", coder="ana", parent_id="careers")
+    store.undo("ana")  # board back at the top
+    store.edit_theme("careers", coder="bo", parent_id="board")  # careers now under board
+    before = snapshot(store)
+    with pytest.raises(UserError, match="theme 'board' cannot move under 'careers', which is "
+                                        "below it"):
+        store.redo("ana")  # board under careers, which is under board: a loop
+    assert snapshot(store) == before
+    caring = store.add_theme("Caring", coder="ana")
+    store.undo("ana")  # retired
+    with pytest.raises(UserError, match="no theme or folder 'caring' to move 'luck' under"):
+        store.edit_theme("luck", coder="ana", parent_id=caring.id)
+
+
 # --------------------------------------------------------------------------- the command
 def test_cli_edit_theme_confirms_in_one_line_and_refuses_in_one(tmp_path: Path) -> None:
     path, store = load_small_with_cli(tmp_path)
@@ -148,7 +200,15 @@ def test_cli_edit_theme_confirms_in_one_line_and_refuses_in_one(tmp_path: Path) 
     for args, message in (
         (["luck", "--name", "Board"], "there is already a theme named 'Board' (board)"),
         (["luck", "--color", "purple"], "bad colour 'purple': use #RRGGBB, e.g. #CC6677"),
-        (["luck"], "nothing to change: give --name, --description or --color"),
+        (["luck"], "nothing to change: give --name, --description, --color, --parent or "
+                   "--top-level"),
+        (["luck", "--parent", "board", "--top-level"], "give --parent ID or --top-level, not "
+                                                       "both"),
+        (["luck", "--parent", "bored"], "no theme 'bored' in the codebook"),
+        (["careers", "--parent", "luck"], "theme 'careers' cannot move under 'luck', which is "
+                                          "below it"),
+        (["board", "--top-level"], "nothing changed: theme 'board' ('Board') already has that "
+                                   "place in the tree"),
         (["luck", "--name", "Happy accidents"],
          "nothing changed: theme 'luck' ('Happy accidents') already has that name"),
         (["lucky", "--name", "X"], "no theme 'lucky' in the codebook"),
@@ -158,10 +218,15 @@ def test_cli_edit_theme_confirms_in_one_line_and_refuses_in_one(tmp_path: Path) 
         assert (code, out) == (1, ""), (args, out)
         assert err.startswith("Error: ") and message in err and err.count("\n") == 1, err
         assert db.read_bytes() == before
+    code, out, err = run("codebook", "edit-theme", "board", "--parent", "careers",
+                         "--coder", "ana")
+    assert (code, out) == (0, "Edited theme board (Careers / Board): moved under Careers.\n")
+    code, out, err = run("codebook", "edit-theme", "board", "--top-level", "--coder", "ana")
+    assert (code, out) == (0, "Edited theme board (Board): moved to the top level.\n")
     code, _, err = run("codebook", "edit-theme", "luck", "--name", "X")
     assert code == 2 and "Missing option '--coder'" in err
     store = open_store(db)
-    assert [e["kind"] for e in store.events()] == ["theme_edit", "theme_edit"]
+    assert [e["kind"] for e in store.events()] == ["theme_edit"] * 4  # two edits, two moves
     assert store.theme("luck").name == "Happy accidents"
     store.close()
     assert path.read_text(encoding="utf-8") == SMALL  # the codebook file is not touched
@@ -204,6 +269,23 @@ def test_loading_a_file_with_the_old_values_warns_for_each_edit_it_overwrites(
     assert (code, err) == (0, "") and "  no changes" in out
 
 
+def test_a_move_exports_as_nesting_and_a_file_load_puts_the_tree_back(tmp_path: Path) -> None:
+    path, store = load_small_with_cli(tmp_path)
+    store.edit_theme("board", coder="ana", parent_id="careers")
+    store.close()
+    assert run("codebook", "export", "mine.yaml")[0] == 0
+    raw = yaml.safe_load(Path("mine.yaml").read_text(encoding="utf-8"))
+    assert [t["id"] for t in raw["themes"]] == ["careers"]
+    assert [t["id"] for t in raw["themes"][0]["children"]] == ["luck", "board"]
+    code, out, err = run("codebook", "load", str(path))
+    assert code == 0
+    assert err == ("warning: theme board: the file replaces this project's edit: place under "
+                   "careers -> (top level). To keep it, edit it again (`qcahp codebook "
+                   "edit-theme`).\n")
+    with open_store(tmp_path / "qcahp.db") as store:
+        assert store.theme("board").parent_id is None
+
+
 # --------------------------------------------------------------------------- merge
 def test_merge_reports_a_copys_edits_and_does_not_apply_them(tmp_path: Path) -> None:
     main_path, copy_path, copy = project_and_copy(tmp_path)
@@ -221,8 +303,8 @@ def test_merge_reports_a_copys_edits_and_does_not_apply_them(tmp_path: Path) -> 
     code, out, err = run(*args)
     assert code == 0 and "  codings: 1" in out
     assert err == (f"note: themes edited in {copy_path} keep this project's name, "
-                   "definition and colour: luck ('Chance'), board; to take an edit, make it "
-                   "here with `qcahp codebook edit-theme`.\n")
+                   "definition, colour and place in the tree: luck ('Chance'), board; to take "
+                   "an edit, make it here with `qcahp codebook edit-theme`.\n")
     main = open_store(main_path)
     assert (main.theme("luck").name, main.theme("luck").color) == ("Luck", "#1F77B4")
     assert main.theme("board").description == "" and main.theme("careers").name == "Careers"

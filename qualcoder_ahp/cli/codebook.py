@@ -161,6 +161,8 @@ def _overwrites(fields: dict[str, tuple[str, str]]) -> str:
             parts.append(f"name {mine!r} -> {theirs!r}")
         elif field == "color":
             parts.append(f"colour {mine} -> {theirs}")
+        elif field == "parent_id":
+            parts.append(f"place under {mine or '(top level)'} -> {theirs or '(top level)'}")
         else:
             parts.append("definition")
     return ", ".join(parts)
@@ -267,35 +269,49 @@ def codebook_add_theme(project: Project, name: str, coder: str, parent_id: str |
     click.echo(f"Added theme {theme.id} ({store.theme_path(theme.id)}), colour {theme.color}.")
 
 
-@codebook.command("edit-theme", short_help="Rename a theme, or change its definition or colour.")
+@codebook.command("edit-theme",
+                  short_help="Rename a theme, change its definition or colour, or move it.")
 @click.argument("theme_id", metavar="THEME_ID")
 @click.option("--name", default=None, metavar="NAME", help="Its new name.")
 @click.option("--description", default=None, metavar="DEFINITION",
               help="Its new definition (\"\" clears it).")
 @click.option("--color", default=None, metavar="HEX", help="Its new colour, #RRGGBB.")
+@click.option("--parent", "parent_id", default=None, metavar="ID",
+              help="Move it (and what is below it) under this theme or folder.")
+@click.option("--top-level", is_flag=True, help="Move it to the top level of the tree.")
 @click.option("--coder", required=True, metavar="NAME", help="Who edits it (kept in the log).")
 @pass_project
 def codebook_edit_theme(project: Project, theme_id: str, name: str | None,
-                        description: str | None, color: str | None, coder: str) -> None:
+                        description: str | None, color: str | None, parent_id: str | None,
+                        top_level: bool, coder: str) -> None:
     """Edit a theme or folder of the stored codebook (any theme, shipped or added).
 
     THEME_ID is the id of `qcahp codebook show`; codings keep it, so they follow the new
-    name. The coder can undo the edit in the workbench (u). `qcahp codebook export`
-    writes the edited codebook; loading a codebook file puts the file's names back, with
-    a warning for each edit it overwrites.
+    name and place. The coder can undo the edit in the workbench (u). `qcahp codebook
+    export` writes the edited codebook; loading a codebook file puts the file's names and
+    tree back, with a warning for each edit it overwrites.
     """
-    if name is None and description is None and color is None:
-        raise UserError("nothing to change: give --name, --description or --color")
+    if parent_id is not None and top_level:
+        raise UserError("give --parent ID or --top-level, not both")
+    moving = parent_id is not None or top_level
+    if name is None and description is None and color is None and not moving:
+        raise UserError("nothing to change: give --name, --description, --color, --parent "
+                        "or --top-level")
     store = project.store()
     if not store.themes():
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
     check_theme(store, theme_id)
+    if parent_id is not None:
+        check_theme(store, parent_id)
     before = store.theme(theme_id)
     theme = store.edit_theme(theme_id, coder=coder.strip(), name=name, description=description,
-                             color=color)
+                             color=color, parent_id=parent_id if moving else ...)
+    moved = (f"moved under {store.theme_path(theme.parent_id)}" if theme.parent_id
+             else "moved to the top level")
     changed = [f"name {before.name!r} -> {theme.name!r}" if theme.name != before.name else "",
                "definition" if theme.description != before.description else "",
-               f"colour {before.color} -> {theme.color}" if theme.color != before.color else ""]
+               f"colour {before.color} -> {theme.color}" if theme.color != before.color else "",
+               moved if theme.parent_id != before.parent_id else ""]
     click.echo(f"Edited theme {theme.id} ({store.theme_path(theme.id)}): "
                + ", ".join(c for c in changed if c) + ".")
 

@@ -14,6 +14,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable
+from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from qualcoder_ahp.errors import UserError
@@ -218,15 +219,18 @@ class CodebookMixin:
         return self.theme(theme_id)
 
     def edit_theme(self: Store, theme_id: str, *, coder: str, name: str | None = None,
-                   description: str | None = None, color: str | None = None) -> Theme:
-        """Rename a theme or folder, rewrite its definition or change its colour.
+                   description: str | None = None, color: str | None = None,
+                   parent_id: str | None | EllipsisType = ...) -> Theme:
+        """Rename a theme or folder, rewrite its definition or colour, or move it.
 
-        Any active theme, shipped or added while coding. ``None`` leaves a field as it is;
-        a name is tidied as :meth:`add_theme` tidies it, a colour is upper-cased and a
-        definition stripped (empty clears it). One transaction with a ``theme_edit``
-        event naming the coder, whose changes are before/after records of each field
-        (``{"op": "theme_field", "id": ..., "field": "name", "before": ..., "after":
-        ...}``), so the coder's undo puts the old values back and redo the new ones.
+        Any active theme, shipped or added while coding. ``None`` leaves a field as it is
+        (``...`` for ``parent_id``, whose ``None`` is the top level); a name is tidied as
+        :meth:`add_theme` tidies it, a colour is upper-cased and a definition stripped
+        (empty clears it). A move puts the theme (with everything below it) under another
+        active theme or folder, never under itself or its own descendants. One transaction
+        with a ``theme_edit`` event naming the coder, whose changes are before/after records
+        of each field (``{"op": "theme_field", "id": ..., "field": "name", "before": ...,
+        "after": ...}``), so the coder's undo puts the old values back and redo the new ones.
 
         Raises:
             UserError: no such active theme; a bad name (empty, no letter or digit, too
@@ -248,8 +252,10 @@ class CodebookMixin:
             if not re.fullmatch(r"#[0-9A-Fa-f]{6}", color.strip()):
                 raise UserError(f"bad colour {color!r}: use #RRGGBB, e.g. #CC6677")
             wanted["color"] = color.strip().upper()
-        if not wanted:
-            raise UserError("nothing to change: give a new name, description or colour")
+        moving = parent_id is not ...
+        if not wanted and not moving:
+            raise UserError("nothing to change: give a new name, description, colour or "
+                            "place in the tree")
         with self.write():
             row = self.conn.execute(
                 "SELECT name, description, color, active FROM themes WHERE id = ?",
@@ -265,9 +271,19 @@ class CodebookMixin:
                        for field, value in wanted.items()
                        if value != (current[field].upper() if field == "color"
                                     else current[field])]
+            if moving:
+                assert not isinstance(parent_id, EllipsisType)
+                if parent_id is not None:
+                    self._check_parent(theme_id, parent_id)
+                was = self.conn.execute("SELECT parent_id FROM themes WHERE id = ?",
+                                        [theme_id]).fetchone()[0]
+                if was != parent_id:
+                    changes.append({"op": "theme_field", "id": theme_id, "field": "parent_id",
+                                    "before": was, "after": parent_id})
             if not changes:
+                asked = [*wanted, *(["parent_id"] if moving else [])]
                 raise UserError(f"nothing changed: theme {theme_id!r} ({row[0]!r}) already "
-                                f"has that {_fields(list(wanted))}")
+                                f"has that {_fields(asked)}")
             self._apply_and_log(self.ensure_coder(coder), "theme_edit", changes,
                                 {"theme_id": theme_id})
         return self.theme(theme_id)
@@ -282,6 +298,19 @@ class CodebookMixin:
         """
         return edits_differing(self.conn, {t.id: t for t in self.themes()},
                                {t.id: t for t in codebook.themes})
+
+    def _check_parent(self: Store, theme_id: str, parent_id: str) -> None:
+        """Refuse ``parent_id`` as the place of ``theme_id``: it must be another active
+        theme or folder, and not one below ``theme_id`` (the tree would become a loop)."""
+        parents = dict(self.conn.execute("SELECT id, parent_id FROM themes WHERE active = 1"))
+        if parent_id not in parents:
+            raise UserError(f"no theme or folder {parent_id!r} to move {theme_id!r} under")
+        node: str | None = parent_id
+        while node is not None:
+            if node == theme_id:
+                what = "itself" if parent_id == theme_id else f"{parent_id!r}, which is below it"
+                raise UserError(f"theme {theme_id!r} cannot move under {what}")
+            node = parents.get(node)
 
     def _check_name_free(self: Store, name: str, theme_id: str) -> None:
         """Refuse ``name`` for ``theme_id`` when another active theme has it (any case)."""
@@ -392,8 +421,9 @@ def edited_fields(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:
             continue
         for change in changes:
             if isinstance(change, dict) and change.get("op") == "theme_field":
+                after = change.get("after")
                 made.add((str(change.get("id")), str(change.get("field")),
-                          str(change.get("after"))))
+                          "" if after is None else str(after)))
     return made
 
 
@@ -410,7 +440,7 @@ def edits_differing(conn: sqlite3.Connection, edited: dict[str, Theme],
         mine = edited.get(theme_id)
         if mine is None:
             continue
-        for field in ("name", "description", "color"):
+        for field in ("name", "description", "color", "parent_id"):
             value, other_value = getattr(mine, field) or "", getattr(theirs, field) or ""
             same = (value.upper() == other_value.upper() if field == "color"
                     else " ".join(value.split()) == " ".join(other_value.split()))
@@ -421,7 +451,7 @@ def edits_differing(conn: sqlite3.Connection, edited: dict[str, Theme],
 
 def _fields(fields: list[str]) -> str:
     """``name``, ``name and colour``, ``name, description and colour``."""
-    words = [{"color": "colour"}.get(f, f) for f in fields]
+    words = [{"color": "colour", "parent_id": "place in the tree"}.get(f, f) for f in fields]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 

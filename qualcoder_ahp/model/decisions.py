@@ -49,8 +49,9 @@ if TYPE_CHECKING:
 UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group", "reconcile",
             "theme_add", "theme_edit", "theme_merge")
 MEMO_KINDS = ("coding", "theme", "transcript")
-THEME_FIELDS = ("name", "description", "color")
-"""The theme fields a ``theme_field`` change edits (each a column of ``themes``)."""
+THEME_FIELDS = ("name", "description", "color", "parent_id")
+"""The theme fields a ``theme_field`` change edits (each a column of ``themes``;
+``parent_id`` moves the theme in the tree, ``None`` to the top level)."""
 __all__ = ["RECONCILE_RULES", "UNDOABLE", "MEMO_KINDS", "DecisionMixin"]
 
 
@@ -400,18 +401,21 @@ class DecisionMixin(ReconcileMixin):
                 continue
             row = self.conn.execute(
                 "SELECT CASE ? WHEN 'name' THEN name WHEN 'description' THEN description "
-                "WHEN 'color' THEN color END, name FROM themes WHERE id = ?",
+                "WHEN 'color' THEN color WHEN 'parent_id' THEN parent_id END, name "
+                "FROM themes WHERE id = ?",
                 [change["field"], change["id"]]).fetchone()
             if row is None:
                 raise UserError(f"no theme {change['id']!r} to {step} the edit of")
             if (row[0] or "") != (change["before"] or ""):
-                shown = {"color": "colour", "description": "definition"}.get(
-                    change["field"], change["field"])
+                shown = {"color": "colour", "description": "definition",
+                         "parent_id": "place in the tree"}.get(change["field"], change["field"])
                 raise UserError(f"cannot {step} the edit of theme {change['id']!r}: its {shown} "
                                 f"was changed since (now {_short(row[0] or '')}); edit it "
                                 "instead")
             if change["field"] == "name":
                 self._check_name_free(change["after"], change["id"])
+            elif change["field"] == "parent_id" and change["after"] is not None:
+                self._check_parent(change["id"], change["after"])
 
     def _suggestion_row(self: Store, suggestion_id: int) -> dict[str, Any]:
         row = self.conn.execute(
@@ -518,7 +522,8 @@ class DecisionMixin(ReconcileMixin):
             self.conn.execute(
                 "UPDATE themes SET name = CASE WHEN ?1 = 'name' THEN ?2 ELSE name END, "
                 "description = CASE WHEN ?1 = 'description' THEN ?2 ELSE description END, "
-                "color = CASE WHEN ?1 = 'color' THEN ?2 ELSE color END WHERE id = ?3",
+                "color = CASE WHEN ?1 = 'color' THEN ?2 ELSE color END, "
+                "parent_id = CASE WHEN ?1 = 'parent_id' THEN ?2 ELSE parent_id END WHERE id = ?3",
                 [change["field"], change["after"], change["id"]])
         elif op == "suggestion":  # a theme_merge retires the merged theme's suggestions
             self.conn.execute("UPDATE suggestions SET status = ? WHERE id = ?",

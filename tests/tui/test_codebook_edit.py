@@ -190,3 +190,42 @@ async def test_merge_key_picks_the_target_confirms_and_merges(project: Path) -> 
     check = open_store(project)
     assert sorted(c.theme_id for c in check.codings()) == ["serendipity", "serendipity"]
     check.close()
+
+
+async def test_move_key_puts_a_theme_under_another_and_u_takes_it_back(project: Path) -> None:
+    """f on the codebook screen: the places offered (top level, every theme and folder
+    but the theme itself and what is below it), the move stored, the tree redrawn, and
+    the coding screen's u undoing it."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        coding = await open_alpha(pilot)
+        screen = await press_for_screen(pilot, "k", CodebookScreen)
+        await pilot.pause()
+        assert ("f", "Move") in [(k, d) for k, d, _ in binding_rows(screen)]
+        await _to_theme(pilot, screen, "career")
+        choice = await press_for_screen(pilot, "f", ChoiceModal)
+        options = choice.query_one(OptionList)
+        offered = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        # A top-level folder: not offered the top level, nor its own themes.
+        assert offered == ["mandate", "secret"]
+        await pilot.press("escape")
+        await pilot.pause()
+        await _to_theme(pilot, screen, "serendipity")
+        choice = await press_for_screen(pilot, "f", ChoiceModal)
+        options = choice.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt)
+                  for i in range(options.option_count)]
+        assert labels[0] == "At the top level" and "Under Mandate" in labels
+        await pilot.press(*["down"] * labels.index("Under Mandate"), "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert open_store(project).theme("serendipity").parent_id == "mandate"
+        tree = screen.query_one("#theme-tree", Tree)
+        assert tree.cursor_node is not None and tree.cursor_node.data == "serendipity"
+        assert tree.cursor_node.parent is not None and tree.cursor_node.parent.data == "mandate"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is coding
+        await pilot.press("u")
+        await pilot.pause()
+    assert open_store(project).theme("serendipity").parent_id == "career"

@@ -36,8 +36,11 @@ class CodebookScreen(FollowsStore, Screen[None]):
                 tooltip="Merge the highlighted theme into another: every coder's codings and "
                         "memos move to it and this theme leaves the codebook (u on the coding "
                         "screen undoes it)"),
+        Binding("f", "move", "Move",
+                tooltip="Move the highlighted theme or folder (with what is below it) under "
+                        "another, or to the top level (u on the coding screen undoes it)"),
         Binding("M", "memo", "Memo", tooltip="Write your memo on the highlighted theme"),
-        Binding("tab", "switch_pane", "Details ⇄ themes",
+        Binding("tab", "switch_pane", "Details",
                 tooltip="Move the keys between the theme tree and the details pane "
                         "(↑ ↓ PgUp PgDn scroll the details: criteria, examples, patterns)"),
     ]
@@ -233,6 +236,44 @@ class CodebookScreen(FollowsStore, Screen[None]):
         kind = "folder" if not theme.codable else "theme"
         self.app.push_screen(ThemeEditModal(f"Edit {kind} {theme.name} ({theme.id})", theme,
                                             save), saved)
+
+    def action_move(self) -> None:
+        """Choose where the highlighted theme goes: the top level, or under another theme
+        or folder (not under itself or what is below it); move it there."""
+        from qualcoder_ahp.tui.screens.modals import TOP_LEVEL, ChoiceModal
+
+        theme_id = self._selected()
+        if theme_id is None:
+            return
+        theme = self.themes[theme_id]
+        below = {theme_id}
+        for t in self.themes.values():  # parents come before children in the tree order
+            if t.parent_id in below:
+                below.add(t.id)
+        places = [(TOP_LEVEL, "At the top level")] if theme.parent_id else []
+        places += [(t.id, f"Under {self.store.theme_path(t.id)}")
+                   for t in self.themes.values()
+                   if t.id not in below and t.id != theme.parent_id]
+
+        def chosen(place: str | None) -> None:
+            if place is None:
+                return
+            try:
+                self.store.edit_theme(theme_id, coder=self.coder,
+                                      parent_id=None if place == TOP_LEVEL else place)
+            except UserError as exc:
+                self.notify(str(exc), severity="warning", markup=False)
+                return
+            except Exception as exc:  # a failed write is reported, not fatal
+                self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
+                return
+            self._fill(keep=theme_id)
+            self.follow_here()
+            self.notify(f"Moved: {self.store.theme_path(theme_id)} (u on the coding screen "
+                        "undoes it).", markup=False)
+
+        self.app.push_screen(ChoiceModal(f"Move {theme.name} (and what is below it) to…",
+                                         places), chosen)
 
     def action_merge(self) -> None:
         """Pick the theme to merge the highlighted one into, confirm, merge."""
