@@ -280,7 +280,7 @@ def test_formats_csv_xlsx_md_table(audit_db: tuple[Path, dict[str, int]],
     code, out, _err = run(db, "log", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and len(rows) == len(EXPECTED)
-    assert list(rows[0]) == ["event", "time", "coder", "kind", "what", "transcript", "theme"]
+    assert list(rows[0]) == ["event", "time", "coder", "kind", "transcript", "theme", "what"]
     assert rows[0]["what"] == EXPECTED[0][2].format(**ids)
     assert rows[0]["time"].endswith("+00:00")  # the whole stored timestamp
     assert rows[12]["transcript"] == "p1, p2"
@@ -290,8 +290,8 @@ def test_formats_csv_xlsx_md_table(audit_db: tuple[Path, dict[str, int]],
     book = load_workbook(tmp_path / "trail.xlsx")
     sheet = book[book.sheetnames[0]]
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0] == ("event", "time", "coder", "kind", "what", "transcript", "theme")
-    assert [v[4] for v in values[1:]] == [w.format(**ids) for _k, _c, w in EXPECTED]
+    assert values[0] == ("event", "time", "coder", "kind", "transcript", "theme", "what")
+    assert [v[6] for v in values[1:]] == [w.format(**ids) for _k, _c, w in EXPECTED]
     assert len(book.sheetnames) == 2  # and an About sheet
 
     code, out, _err = run(db, "log", "--format", "md", "--kind", "theme_merge")
@@ -299,9 +299,9 @@ def test_formats_csv_xlsx_md_table(audit_db: tuple[Path, dict[str, int]],
 
     code, out, _err = run(db, "log", "--kind", "reject")
     header, rule, row = out.splitlines()
-    assert header.split() == ["event", "time", "coder", "kind", "what", "transcript", "theme"]
-    assert row.split()[3:] == ["ana", "reject", "rejected", "suggestion", str(ids["s2"]),
-                               "(Board)", "on", "p2", "[16,", "35)", "p2", "board"]
+    assert header.split() == ["event", "time", "coder", "kind", "transcript", "theme", "what"]
+    assert row.split()[3:] == ["ana", "reject", "p2", "board", "rejected", "suggestion",
+                               str(ids["s2"]), "(Board)", "on", "p2", "[16,", "35)"]
 
 
 # --------------------------------------------------------------------------- undo / redo
@@ -427,3 +427,16 @@ def test_log_describes_a_refi_import(store: Store, tmp_path: Path) -> None:
     assert event["what"] == f"imported 6 codings and 1 memo from REFI-QDA {qdpx}"
     assert event["transcripts"] == [name]
     assert set(event["themes"]) == {"serendipity", "career-route", "board-mandate"}
+
+
+def test_table_shortens_many_transcripts_files_keep_them(tmp_path: Path) -> None:
+    path, store = small_project(tmp_path)
+    store.close()
+    assert run(path, "search", "e", "--code", "board", "--coder", "bo")[0] == 0
+    code, out, _err = run(path, "log")
+    assert code == 0 and out.splitlines()[2].split()[3:6] == ["bo", "undo_group", "p1"]
+    assert out.splitlines()[2].split()[6:8] == ["+2", "board"]
+    [event] = log_json(path)
+    assert event["transcripts"] == ["p1", "p2", "p3"]
+    assert next(csv.DictReader(io.StringIO(run(path, "log", "--format", "csv")[1])))[
+        "transcript"] == "p1, p2, p3"

@@ -33,7 +33,9 @@ from qualcoder_ahp.reports.writers import Sheet, to_csv, to_markdown, to_table, 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
 SCREEN_LIMIT = 50
 """Events a table on the terminal shows unless ``--limit`` says otherwise (the newest)."""
-COLUMNS = ["event", "time", "coder", "kind", "what", "transcript", "theme"]
+COLUMNS = ["event", "time", "coder", "kind", "transcript", "theme", "what"]
+"""The log's columns: "what" last, so a long description wraps after the others on a
+terminal instead of pushing them off it."""
 
 
 def _transcript_ids(store: Store, ref: str) -> list[int]:
@@ -46,11 +48,22 @@ def _transcript_ids(store: Store, ref: str) -> list[int]:
     return [t.id for t in store.transcripts() if t.name == found.name]
 
 
-def log_sheet(entries: list[LogEntry], *, full_time: bool) -> Sheet:
-    """One row per event (the table, CSV, XLSX and Markdown)."""
+def log_sheet(entries: list[LogEntry], *, screen: bool) -> Sheet:
+    """One row per event (the table, CSV, XLSX and Markdown).
+
+    On the ``screen`` (the terminal's table) times are shown to the second and an event
+    about several transcripts or themes names the first and how many more
+    (``dietitian_grace +3``, as ``qcahp suggestions`` shows patterns); files keep the
+    whole timestamp and every name.
+    """
+    def names(items: list[str]) -> str:
+        if screen and len(items) > 2:
+            return f"{items[0]} +{len(items) - 1}"
+        return ", ".join(items)
+
     return Sheet("log", list(COLUMNS), [
-        [e.id, e.at if full_time else e.at[:19].replace("T", " "), e.coder or "", e.kind,
-         e.what, ", ".join(e.transcripts), ", ".join(e.themes)] for e in entries],
+        [e.id, e.at[:19].replace("T", " ") if screen else e.at, e.coder or "", e.kind,
+         names(e.transcripts), names(e.themes), e.what] for e in entries],
         wrap={"what"})
 
 
@@ -118,16 +131,16 @@ def log_cmd(project: Project, coder: str | None, transcript: str | None, theme: 
             content = ("No events match.\n" if filtered else
                        "No decisions recorded in this project yet.\n")
         else:
-            content = to_table([log_sheet(entries, full_time=False)])
+            content = to_table([log_sheet(entries, screen=True)])
     elif fmt == "csv":
-        content = to_csv(log_sheet(entries, full_time=True))
+        content = to_csv(log_sheet(entries, screen=False))
     elif fmt == "md":
-        content = to_markdown([log_sheet(entries, full_time=True)])
+        content = to_markdown([log_sheet(entries, screen=False)])
     elif fmt == "json":
         content = json.dumps({"events": log_json(entries)}, indent=2,
                              ensure_ascii=False) + "\n"
     else:
-        content = to_xlsx([log_sheet(entries, full_time=True), ex.about_sheet({
+        content = to_xlsx([log_sheet(entries, screen=False), ex.about_sheet({
             "report": "log (audit trail)", "database": str(project.path),
             "filters": _filters(coder, transcript, theme, kinds, since, until) or "none",
             "events": f"{len(entries)} of {matched} matching", "exported_at": now()})])
