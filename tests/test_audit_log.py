@@ -440,3 +440,31 @@ def test_table_shortens_many_transcripts_files_keep_them(tmp_path: Path) -> None
     assert event["transcripts"] == ["p1", "p2", "p3"]
     assert next(csv.DictReader(io.StringIO(run(path, "log", "--format", "csv")[1])))[
         "transcript"] == "p1, p2, p3"
+
+
+def test_merged_reconcile_undo_and_theme_edit_keep_their_words(tmp_path: Path) -> None:
+    path, store = small_project(tmp_path)
+    sug = suggestion(store, "p1", "luck")
+    store.close()
+    shutil.copy(path, tmp_path / "ben.db")
+    ben = open_store(tmp_path / "ben.db")
+    ben.reconcile(sug.transcript_id, "luck", "consensus", [(sug.start, sug.end)], rule="take",
+                  taken_from="ben", compared=["ana", "ben"], start=sug.start, end=sug.end,
+                  decided_by="ben")
+    ben.undo("consensus")
+    ben.edit_theme("luck", coder="ben", name="Chance")
+    ben.set_memo("ben", "theme", "luck", "x")
+    ben.set_memo("ben", "theme", "luck", "")
+    ben.close()
+    assert run(path, "merge", "ben.db")[0] == 0
+    decision = "reconciled Luck on p1 [59, 76) (ana, ben): take ben, 1 consensus coding, " \
+               "decided by ben"
+    assert [(e["coder"], e["what"]) for e in log_json(path)] == [
+        ("consensus", f"merged in from copy ben.db: {decision}"),
+        ("consensus", f"merged in from copy ben.db: undid: {decision}"),
+        ("ben", "merged in from copy ben.db: renamed theme Luck to Chance"),
+        ("ben", "merged in from copy ben.db: wrote the memo on a theme (Luck)"),
+        ("ben", "merged in from copy ben.db: cleared the memo on a theme (Luck)"),
+        (None, "merged in from copy ben.db (1 new coding, 2 new coders, 5 events)")]
+    # The reconcile decision counts for ben, who decided it, and for transcript p1.
+    assert len(log_json(path, "--coder", "ben", "--transcript", "p1")) == 2

@@ -339,32 +339,43 @@ class EventWords:
         return Described(f"merged in from copy {event['source']}{tail}")
 
     def _merged(self, event: dict[str, Any]) -> Described:
+        source = event.get("source") or self.sources.get(event["id"]) or "a copy"
+        inner = self._merged_inner(event)
+        return Described(f"merged in from copy {source}: {inner.what}", inner.transcript_ids,
+                         inner.theme_ids)
+
+    def _merged_inner(self, event: dict[str, Any]) -> Described:
+        """What a merged-in event did in its copy (its ids are that copy's, except the
+        ``local`` ones the merge translated)."""
         kind = str(event.get("original_kind"))
         original = event.get("original")
         original = original if isinstance(original, dict) else {}
-        source = event.get("source") or self.sources.get(event["id"]) or "a copy"
         local = event.get("local") if isinstance(event.get("local"), dict) else None
         if kind == "reconcile" and local is not None:
-            inner = self._reconcile({**original, **local})
-        elif kind in ("theme_add", "theme_edit", "theme_merge"):  # theme ids are shared
-            inner = self.describe({**original, "kind": kind})
-        elif kind == "memo":
+            return self._reconcile({**original, **local})
+        if kind in ("undo", "redo") and local is not None:
+            target = self.event(local.get("target"))
+            if target is not None and target.get("kind") == "merged":
+                inner = self._merged_inner(target)
+                verb = "undid" if kind == "undo" else "redid"
+                return Described(f"{verb}: {inner.what}", inner.transcript_ids,
+                                 inner.theme_ids)
+        if kind in ("theme_add", "theme_edit", "theme_merge"):  # theme ids are shared
+            return self.describe({**original, "kind": kind})
+        if kind == "memo":
             memo = next(c for c in original["changes"] if c.get("op") == "memo")
             theme = [memo["target"]] if memo["kind"] == "theme" else []
-            inner = Described(f"{_memo_verb(memo)} the memo on a {memo['kind']}" + (
+            return Described(f"{_memo_verb(memo)} the memo on a {memo['kind']}" + (
                 f" ({self.theme_name(memo['target'])})" if theme else ""), [], theme)
-        elif kind == "undo_group":
+        if kind == "undo_group":
             n = sum(1 for c in original.get("changes", []) if c.get("op") == "coding")
             theme_id = str(original["theme_id"])
-            inner = Described(f"coded {_plural(n, 'sentence')} found by search with "
-                              f"{self.theme_name(theme_id)}", [], [theme_id])
-        else:
-            theme_id = original.get("theme_id")
-            words = _FOREIGN.get(kind, kind.replace("_", " "))
-            inner = Described(f"{words} ({self.theme_name(theme_id)})" if theme_id else words,
-                              [], [str(theme_id)] if theme_id else [])
-        return Described(f"merged in from copy {source}: {inner.what}", inner.transcript_ids,
-                         inner.theme_ids)
+            return Described(f"coded {_plural(n, 'sentence')} found by search with "
+                             f"{self.theme_name(theme_id)}", [], [theme_id])
+        theme_id = original.get("theme_id")
+        words = _FOREIGN.get(kind, kind.replace("_", " "))
+        return Described(f"{words} ({self.theme_name(theme_id)})" if theme_id else words,
+                         [], [str(theme_id)] if theme_id else [])
 
     def _refi_import(self, event: dict[str, Any]) -> Described:
         made = [c["id"] for c in event["changes"] if c.get("op") == "coding" and c["after"]]
@@ -469,7 +480,7 @@ def audit_log(
         event = events[event_id]
         if wanted_kinds and kind not in wanted_kinds:
             continue
-        if coder is not None and coder not in (name, event.get("decided_by")):
+        if coder is not None and coder not in (name, _decided_by(event, words)):
             continue
         if since is not None or until is not None:
             when = _time(at)
@@ -489,6 +500,20 @@ def audit_log(
     if limit is not None and limit < matched:
         entries = entries[matched - limit:]
     return entries, matched
+
+
+def _decided_by(event: dict[str, Any], words: EventWords, depth: int = 0) -> str | None:
+    """Who decided a reconcile decision (or the one an undo or redo takes back or brings
+    back), here or in a merged-in copy: usually not the consensus coder it is logged for."""
+    original = event.get("original") if isinstance(event.get("original"), dict) else {}
+    for record in (event, original):
+        if record.get("decided_by"):
+            return str(record["decided_by"])
+    local = event.get("local") if isinstance(event.get("local"), dict) else {}
+    target = words.event(event.get("target", local.get("target")))
+    if target is not None and depth < 2:
+        return _decided_by(target, words, depth + 1)
+    return None
 
 
 def _time(stamp: str) -> dt.datetime:
