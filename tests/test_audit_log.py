@@ -82,7 +82,10 @@ EXPECTED: list[tuple[str, str | None, str]] = [
     ("theme_merge", "ana", "merged theme Caring into Chance (1 coding)"),
     ("reconcile", "consensus", "reconciled Chance on p1 [59, 76) (ana, ben): union, "
                                "1 consensus coding, decided by ana"),
-    ("merged", "ben", "merged in from copy ben.db: accepted a suggestion"),
+    # Named as here: the decision it brought in points at it (see the next test for one
+    # that was replaced since).
+    ("merged", "ben", "merged in from copy ben.db: accepted suggestion {s1} (Chance) on p1 "
+                      "[59, 76)"),
     ("merged", "ben", "merged in from copy ben.db: coded by hand (Board)"),
     ("merged", "ben", "merged in from copy ben.db: wrote the memo on a theme (Board)"),
     ("merge", None, "merged in from copy ben.db (2 new codings, 1 decision, 1 memo, "
@@ -448,6 +451,8 @@ def test_merged_reconcile_undo_and_theme_edit_keep_their_words(tmp_path: Path) -
     store.close()
     shutil.copy(path, tmp_path / "ben.db")
     ben = open_store(tmp_path / "ben.db")
+    ben.accept(sug.id, "ben")
+    ben.reject(sug.id, "ben")  # replaces the accept: no decision here points at it
     ben.reconcile(sug.transcript_id, "luck", "consensus", [(sug.start, sug.end)], rule="take",
                   taken_from="ben", compared=["ana", "ben"], start=sug.start, end=sug.end,
                   decided_by="ben")
@@ -460,11 +465,16 @@ def test_merged_reconcile_undo_and_theme_edit_keep_their_words(tmp_path: Path) -
     decision = "reconciled Luck on p1 [59, 76) (ana, ben): take ben, 1 consensus coding, " \
                "decided by ben"
     assert [(e["coder"], e["what"]) for e in log_json(path)] == [
+        ("ben", "merged in from copy ben.db: accepted a suggestion"),
+        ("ben", f"merged in from copy ben.db: rejected suggestion {sug.id} (Luck) on p1 "
+                "[59, 76)"),
         ("consensus", f"merged in from copy ben.db: {decision}"),
         ("consensus", f"merged in from copy ben.db: undid: {decision}"),
         ("ben", "merged in from copy ben.db: renamed theme Luck to Chance"),
         ("ben", "merged in from copy ben.db: wrote the memo on a theme (Luck)"),
         ("ben", "merged in from copy ben.db: cleared the memo on a theme (Luck)"),
-        (None, "merged in from copy ben.db (1 new coding, 2 new coders, 5 events)")]
-    # The reconcile decision counts for ben, who decided it, and for transcript p1.
-    assert len(log_json(path, "--coder", "ben", "--transcript", "p1")) == 2
+        (None, "merged in from copy ben.db (2 new codings, 1 decision, 2 new coders, "
+               "7 events)")]
+    # The reconcile decision (and its undo) count for ben, who decided it, and for p1.
+    assert [e["what"].split(": ")[1][:10] for e in log_json(
+        path, "--coder", "ben", "--transcript", "p1")] == ["rejected s", "reconciled", "undid"]

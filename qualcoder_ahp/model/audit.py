@@ -98,6 +98,7 @@ class EventWords:
         self._events = events
         self._suggestions: dict[int, Suggestion | None] = {}
         self._codings: dict[int, Coding | None] = {}
+        self._decided: dict[int, tuple[int, int | None]] | None = None
         self.sources: dict[int, str] = {}
         """The copy each merged-in event came from, by event id (see :func:`audit_log`)."""
 
@@ -134,6 +135,17 @@ class EventWords:
         if self._events is None:
             self._events = {e["id"]: e for e in self.store.events()}
         return self._events.get(event_id) if isinstance(event_id, int) else None
+
+    def decided_by_event(self, event_id: int) -> tuple[int, int | None] | None:
+        """(suggestion id, coding id) of the decision an event made that still stands.
+
+        A merged-in accept or reject names the other copy's suggestion; the decision it
+        brought in points at the merged event, in this project's ids.
+        """
+        if self._decided is None:
+            self._decided = {e: (s, c) for s, c, e in self.store.conn.execute(
+                "SELECT suggestion_id, coding_id, event_id FROM decisions")}
+        return self._decided.get(event_id)
 
     def where(self, transcript_id: object, start: object, end: object) -> str:
         """``physio_helen [460, 493)``."""
@@ -199,7 +211,8 @@ class EventWords:
         verb = "undid" if step == "undo" else "redid"
         return Described(f"{verb}: {inner.what}", inner.transcript_ids, inner.theme_ids)
 
-    def _suggestion_event(self, event: dict[str, Any], verb: str) -> Described:
+    def _suggestion_event(self, event: dict[str, Any], verb: str,
+                          made_id: int | None = None) -> Described:
         sid = event["suggestion_id"]
         sug = self.suggestion(sid)
         if sug is None:
@@ -207,7 +220,7 @@ class EventWords:
         text = (f"{verb} suggestion {sid} ({self.theme_name(sug.theme_id)}) on "
                 f"{self.where(sug.transcript_id, sug.start, sug.end)}")
         if event.get("kind") == "adjust":
-            made = self.coding(_made_coding(event))
+            made = self.coding(made_id if made_id is not None else _made_coding(event))
             if made is not None:
                 text += f" with the span adjusted to [{made.start}, {made.end})"
         return Described(text, [sug.transcript_id], [sug.theme_id])
@@ -360,6 +373,12 @@ class EventWords:
                 verb = "undid" if kind == "undo" else "redid"
                 return Described(f"{verb}: {inner.what}", inner.transcript_ids,
                                  inner.theme_ids)
+        decided = self.decided_by_event(event["id"]) if kind in (
+            "accept", "adjust", "reject") else None
+        if decided is not None:  # the decision it brought in still stands: name it
+            verb = "rejected" if kind == "reject" else "accepted"
+            return self._suggestion_event({"suggestion_id": decided[0], "kind": kind}, verb,
+                                          decided[1])
         if kind in ("theme_add", "theme_edit", "theme_merge"):  # theme ids are shared
             return self.describe({**original, "kind": kind})
         if kind == "memo":
