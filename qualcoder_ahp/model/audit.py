@@ -85,7 +85,9 @@ class EventWords:
     """
 
     def __init__(self, store: Store, events: dict[int, dict[str, Any]] | None = None) -> None:
-        """Args:
+        """Read the codebook and the transcripts' names of ``store``.
+
+        Args:
             store: the project.
             events: the log's events by id as :meth:`Store.events` gives them (an undo
                 names its target by id); read from the store when first needed if not
