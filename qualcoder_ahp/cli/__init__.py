@@ -49,6 +49,8 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("suggestions", "List suggestions by theme, transcript or decision."),
         ("code", "Open the coding workbench (also a bare `qcahp`)."),
         ("decide", "Accept or reject one suggestion, from a script."),
+        ("undo", "Undo a coder's last decision (u in the workbench)."),
+        ("redo", "Redo a coder's last undone decision (r in the workbench)."),
         ("patterns", "Each pattern's record: accepted, rejected, precision."),
         ("evaluate", "Precision, recall and F1 of the suggestions."),
     )),
@@ -58,6 +60,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("cooccurrence", "How often themes overlap or share a sentence or turn."),
         ("chart", "Charts (PNG, SVG, PDF): counts, attribute matrix, co-occurrence."),
         ("memos", "Memos on themes, transcripts and codings, for the write-up."),
+        ("log", "The audit trail: every decision, who made it and when."),
     )),
     ("Several coders", (
         ("blind", "Show or set blind coding."),
@@ -199,12 +202,12 @@ def cli(ctx: click.Context, db_path: str | None, debug: bool) -> None:
 
 def _register() -> None:
     from qualcoder_ahp.cli import (
-        agreement, codebook, corpus, privacy, reconcile, refi, reports, workbench,
+        agreement, audit, codebook, corpus, privacy, reconcile, refi, reports, workbench,
     )
     from qualcoder_ahp.cli import search
 
     for module in (corpus, codebook, workbench, reports, agreement, reconcile, refi, privacy,
-                   search):
+                   search, audit):
         module.register(cli)
 
 

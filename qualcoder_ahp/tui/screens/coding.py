@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.audit import EventWords
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.screens.coding_dialogs import CodingDialogs
@@ -412,40 +413,9 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
                     markup=False)
 
     def _event_words(self, event: dict[str, object]) -> str:
-        """An undone or redone decision in words: "accept (Winding route)", "memo on the coding".
-
-        A memo is named by what it is on (coding, theme or transcript), read from its
-        change (it used to say "Undone: coding").
-        """
-        if event.get("kind") == "theme_merge":  # it moves memos too: not "memo on the theme"
-            into = self.session.themes.get(str(event.get("into")))
-            merged = self.session.themes.get(str(event.get("theme_id")))
-            if into is not None and merged is not None:
-                return f"theme merge ({merged.name} into {into.name})"
-            return "theme merge"
-        changes = event.get("changes")
-        memo = next((c for c in changes if isinstance(c, dict) and c.get("op") == "memo"),
-                    None) if isinstance(changes, list) else None
-        if memo is not None:
-            return f"memo on the {memo.get('kind')}"
-        kind = str(event.get("kind"))
-        what = {"adjust": "accept with an adjusted span", "theme_add": "new theme",
-                "theme_edit": "theme edit"}.get(kind, kind)
-        if kind == "undo_group":  # the codings of every hit of a search (qcahp search --code)
-            n = len(changes) if isinstance(changes, list) else 0
-            what = f"coding of {n} sentence{'' if n == 1 else 's'} found by search"
-        theme_id = event.get("theme_id")
-        if theme_id is None and event.get("suggestion_id") is not None:
-            theme_id = next((s.theme_id for s in self.session.suggestions
-                             if s.id == event["suggestion_id"]), None)
-        coding_id = event.get("coding_id")
-        if theme_id is None and isinstance(coding_id, int):
-            try:
-                theme_id = self.store.coding(coding_id).theme_id
-            except UserError:
-                pass
-        theme = self.session.themes.get(str(theme_id)) if theme_id is not None else None
-        return f"{what} ({theme.name})" if theme is not None else what
+        """An undone or redone decision in words: "accept (Winding route)", "memo on the coding"
+        (:meth:`~qualcoder_ahp.model.audit.EventWords.short`, shared with ``qcahp log``)."""
+        return EventWords(self.store).short(dict(event))
 
     def _show_event(self, event: dict[str, object] | None) -> dict[str, object] | None:
         """Move to the suggestion an undone/redone decision was about, if it is here."""

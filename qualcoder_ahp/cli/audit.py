@@ -1,0 +1,226 @@
+"""``qcahp log``, ``qcahp undo`` and ``qcahp redo``: the audit trail, and undo from scripts.
+
+Every decision is an event in the append-only log (:mod:`qualcoder_ahp.model.decisions`).
+``qcahp log`` lists them in words (:mod:`qualcoder_ahp.model.audit`), for a methods
+section, an audit or a look at what a colleague did; ``qcahp undo``/``redo`` take back a
+coder's last decision exactly as ``u``/``r`` in the workbench do, so a script that made
+decisions (``qcahp decide``, ``qcahp search --code``, ``qcahp codebook edit-theme``...) can
+take them back too.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from qualcoder_ahp.cli.common import (
+    Project,
+    check_theme,
+    output_format,
+    pass_project,
+    plural,
+    write_output,
+)
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.audit import EVENT_KINDS, EventWords, LogEntry, audit_log, parse_when
+from qualcoder_ahp.model.store import Store, now
+from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.writers import Sheet, to_csv, to_markdown, to_table, to_xlsx
+
+FORMATS = ("table", "csv", "xlsx", "json", "md")
+SCREEN_LIMIT = 50
+"""Events a table on the terminal shows unless ``--limit`` says otherwise (the newest)."""
+COLUMNS = ["event", "time", "coder", "kind", "transcript", "theme", "what"]
+"""The log's columns: "what" last, so a long description wraps after the others on a
+terminal instead of pushing them off it."""
+
+
+def _transcript_ids(store: Store, ref: str) -> list[int]:
+    """The transcript ids ``--transcript`` means: a bare name is every version of it."""
+    from qualcoder_ahp.reports.data import find_transcript
+
+    found = find_transcript(store, ref)
+    if ref.isdigit() or "@" in ref:
+        return [found.id]
+    return [t.id for t in store.transcripts() if t.name == found.name]
+
+
+def log_sheet(entries: list[LogEntry], *, screen: bool) -> Sheet:
+    """One row per event (the table, CSV, XLSX and Markdown).
+
+    On the ``screen`` (the terminal's table) times are shown to the second and an event
+    about several transcripts or themes names the first and how many more
+    (``dietitian_grace +3``, as ``qcahp suggestions`` shows patterns); files keep the
+    whole timestamp and every name.
+    """
+    def names(items: list[str]) -> str:
+        if screen and len(items) > 2:
+            return f"{items[0]} +{len(items) - 1}"
+        return ", ".join(items)
+
+    return Sheet("log", list(COLUMNS), [
+        [e.id, e.at[:19].replace("T", " ") if screen else e.at, e.coder or "", e.kind,
+         names(e.transcripts), names(e.themes), e.what] for e in entries],
+        wrap={"what"})
+
+
+def log_json(entries: list[LogEntry]) -> list[dict[str, Any]]:
+    """Every event with its words and its record as stored (``payload``)."""
+    return [{"event": e.id, "time": e.at, "coder": e.coder, "kind": e.kind, "what": e.what,
+             "transcripts": e.transcripts, "themes": e.themes, "payload": e.payload}
+            for e in entries]
+
+
+@click.command("log")
+@click.option("--coder", metavar="NAME",
+              help="Only this coder's events (and reconcile decisions they made).")
+@click.option("--transcript", metavar="NAME|ID",
+              help="Only events about this transcript (a bare name: every version).")
+@click.option("--theme", metavar="ID", help="Only events about this theme.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(EVENT_KINDS),
+              metavar="KIND", help=f"Only this kind (repeatable): {', '.join(EVENT_KINDS)}.")
+@click.option("--since", metavar="DATE",
+              help="Only events on or after DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC).")
+@click.option("--until", metavar="DATE",
+              help="Only events up to DATE (a bare date: to the end of that day, UTC).")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N",
+              help=f"Only the newest N events; 0 for all [default: {SCREEN_LIMIT} in a table "
+                   "on the terminal, all otherwise].")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Output format [default: from the -o suffix, else table].")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write to FILE (owner-only) instead of the terminal.")
+@pass_project
+def log_cmd(project: Project, coder: str | None, transcript: str | None, theme: str | None,
+            kinds: tuple[str, ...], since: str | None, until: str | None, limit: int | None,
+            fmt: str | None, output: str | None) -> None:
+    """The audit trail: every decision, who made it and when, in words.
+
+    One row per event of the project's append-only log, oldest first: accepting,
+    rejecting or adjusting a suggestion, coding by hand, removing, memos, undo and
+    redo, codings of search hits, theme additions, edits and merges, reconcile
+    decisions, merges of coders' copies, REFI-QDA imports and redactions. Times are
+    UTC. JSON keeps each event's record as stored ("payload").
+
+    \b
+    Examples:
+      qcahp log --coder ana --since 2026-11-01
+      qcahp log --theme serendipity --kind theme_edit --kind theme_merge
+      qcahp log -o audit-trail.xlsx
+    """
+    fmt = output_format(fmt, output, FORMATS, "table")
+    store = project.store()
+    if coder is not None:
+        store.coder_id(coder)  # a misspelt coder is an error naming the known ones
+    check_theme(store, theme)
+    start = parse_when(since, "--since") if since else None
+    end = parse_when(until, "--until", end=True) if until else None
+    if start is not None and end is not None and start >= end:
+        raise UserError(f"--since {since} is not before --until {until}")
+    ids = _transcript_ids(store, transcript) if transcript is not None else None
+    if limit is None and fmt == "table" and not output:
+        limit = SCREEN_LIMIT
+    entries, matched = audit_log(store, coder=coder, transcript_ids=ids, theme=theme,
+                                 kinds=kinds, since=start, until=end, limit=limit or None)
+    filtered = any(v for v in (coder, transcript, theme, kinds, since, until))
+    if fmt == "table":
+        if not entries:
+            content = ("No events match.\n" if filtered else
+                       "No decisions recorded in this project yet.\n")
+        else:
+            content = to_table([log_sheet(entries, screen=True)])
+    elif fmt == "csv":
+        content = to_csv(log_sheet(entries, screen=False))
+    elif fmt == "md":
+        content = to_markdown([log_sheet(entries, screen=False)])
+    elif fmt == "json":
+        content = json.dumps({"events": log_json(entries)}, indent=2,
+                             ensure_ascii=False) + "\n"
+    else:
+        content = to_xlsx([log_sheet(entries, screen=False), ex.about_sheet({
+            "report": "log (audit trail)", "database": str(project.path),
+            "filters": _filters(coder, transcript, theme, kinds, since, until) or "none",
+            "events": f"{len(entries)} of {matched} matching", "exported_at": now()})])
+    if output:
+        write_output(output, content, plural(len(entries), "event"))
+        return
+    click.echo(content if isinstance(content, str) else content.decode(), nl=False)
+    if len(entries) < matched:
+        click.echo(f"Showing the newest {len(entries)} of {plural(matched, 'event')} "
+                   "(--limit 0 shows all).", err=True)
+
+
+def _filters(coder: str | None, transcript: str | None, theme: str | None,
+             kinds: tuple[str, ...], since: str | None, until: str | None) -> str:
+    """The filters of a log as options, for the XLSX's about sheet."""
+    parts = [f"--{k} {v}" for k, v in (("coder", coder), ("transcript", transcript),
+                                        ("theme", theme), ("since", since), ("until", until))
+             if v is not None]
+    return " ".join(parts + [f"--kind {k}" for k in kinds])
+
+
+def _undo_or_redo(project: Project, coder: str, steps: int, step: str) -> None:
+    """Undo or redo ``steps`` of this coder's decisions, one line each."""
+    store = project.store()
+    coder = coder.strip()  # as the store names coders
+    store.coder_id(coder)  # an unknown coder is an error naming the known ones
+    done = 0
+    for _ in range(steps):
+        target = store.undo(coder) if step == "undo" else store.redo(coder)
+        if target is None:
+            break
+        click.echo(EventWords(store).undo_words(target, step).what)
+        done += 1
+    if done == 0:
+        click.echo(f"Nothing to {step} for {coder}.", err=True)
+        sys.exit(1)
+    if done < steps:
+        click.echo(f"Nothing more to {step} for {coder} ({done} of {steps} steps).", err=True)
+
+
+_STEPS = click.option("--steps", type=click.IntRange(min=1), default=1, show_default=True,
+                      metavar="N", help="How many decisions, newest first.")
+_CODER = click.option("--coder", required=True, metavar="NAME", help="Whose decisions.")
+
+
+@click.command("undo")
+@_CODER
+@_STEPS
+@pass_project
+def undo_cmd(project: Project, coder: str, steps: int) -> None:
+    """Undo a coder's last decision, as u in the workbench does.
+
+    Prints what was undone, in the words of `qcahp log`. The undo is an event too:
+    nothing is deleted, and `qcahp redo` brings the decision back. Nothing left to
+    undo is a message on stderr and exit status 1; a refused undo (a theme edited
+    again since, a new theme that holds codings) changes nothing.
+
+    \b
+    Examples:
+      qcahp undo --coder ana
+      qcahp undo --coder ana --steps 3
+    """
+    _undo_or_redo(project, coder, steps, "undo")
+
+
+@click.command("redo")
+@_CODER
+@_STEPS
+@pass_project
+def redo_cmd(project: Project, coder: str, steps: int) -> None:
+    """Redo a coder's last undone decision, as r in the workbench does.
+
+    Prints what was redone, in the words of `qcahp log`. A new decision after an
+    undo clears what can be redone, as in the workbench; nothing to redo is a message
+    on stderr and exit status 1.
+    """
+    _undo_or_redo(project, coder, steps, "redo")
+
+
+def register(cli: click.Group) -> None:
+    """Add this module's commands to the qcahp group."""
+    for command in (log_cmd, undo_cmd, redo_cmd):
+        cli.add_command(command)

@@ -1,0 +1,546 @@
+"""The audit trail: every event of the ``events`` log in words.
+
+Qualitative rigour asks who decided what, when, and why a coding exists. Every decision
+is an event (:mod:`qualcoder_ahp.model.decisions`); :class:`EventWords` says what one
+did in the words a researcher reads ("accepted suggestion 237 (Serendipity) on
+physio_helen [460, 493)", "undid: ...", "merged theme Luck into Serendipity (12
+codings)"), and :func:`audit_log` lists the log with those words, filtered. Both the
+workbench (its undo and redo messages, :meth:`EventWords.short`) and the command line
+(``qcahp log``, ``qcahp undo``/``redo``) use this module, so they say the same thing.
+
+Themes are named by their current name (a renamed theme's old events show the new
+name; the ``theme_edit`` that renamed it keeps both), transcripts by ``name`` or
+``name@version``. Events merged in from a coder's copy (``qcahp merge``) keep their
+original ids, which are that copy's: they are described without this project's
+suggestions and codings, and say which copy they came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.decisions import _payload
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+    from qualcoder_ahp.records import Coding, Suggestion
+
+EVENT_KINDS = ("accept", "adjust", "reject", "code", "remove", "memo", "undo", "redo",
+               "undo_group", "reconcile", "theme_add", "theme_edit", "theme_merge", "merge",
+               "merged", "refi_import", "redact")
+"""Every kind of event the code writes (``qcahp log --kind`` takes these)."""
+
+FIELD_WORDS = {"name": "name", "description": "definition", "color": "colour"}
+"""A ``theme_edit`` field as the codebook screen and ``edit-theme`` call it."""
+
+_FOREIGN = {"accept": "accepted a suggestion", "adjust": "accepted a suggestion with an "
+            "adjusted span", "reject": "rejected a suggestion", "code": "coded by hand",
+            "remove": "removed a coding", "undo": "undid a decision",
+            "redo": "redid a decision", "reconcile": "reconciled a disagreement",
+            "refi_import": "imported a REFI-QDA project", "redact": "redacted a transcript",
+            "merge": "merged in a copy"}
+"""What a merged-in event did, when its ids (the other copy's) cannot be looked up here."""
+
+
+@dataclass
+class Described:
+    """One event in words, with the transcripts and themes it is about."""
+
+    what: str
+    transcript_ids: list[int] = field(default_factory=list)
+    theme_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LogEntry:
+    """One row of the audit trail."""
+
+    id: int
+    at: str
+    """UTC timestamp, ISO 8601 with microseconds, as stored."""
+    coder: str | None
+    """Who made it (``None`` for a project-wide event: a merge, a redaction)."""
+    kind: str
+    what: str
+    transcripts: list[str]
+    themes: list[str]
+    payload: dict[str, Any] | None
+    """The event's record as stored (``None`` if it is not readable JSON)."""
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+class EventWords:
+    """Says what events did, looking up themes, transcripts, suggestions and codings.
+
+    Make one per report or message: it reads the codebook and transcripts once and the
+    suggestions, codings and events it needs as it goes.
+    """
+
+    def __init__(self, store: Store, events: dict[int, dict[str, Any]] | None = None) -> None:
+        """Read the codebook and the transcripts' names of ``store``.
+
+        Args:
+            store: the project.
+            events: the log's events by id as :meth:`Store.events` gives them (an undo
+                names its target by id); read from the store when first needed if not
+                given.
+        """
+        self.store = store
+        self.themes = {t.id: t for t in store.themes(include_inactive=True)}
+        self.transcripts = {t.id: (t.name if t.version == 1 else f"{t.name}@{t.version}")
+                            for t in store.transcripts()}
+        self._events = events
+        self._suggestions: dict[int, Suggestion | None] = {}
+        self._codings: dict[int, Coding | None] = {}
+        self._decided: dict[int, tuple[int, int | None]] | None = None
+        self.sources: dict[int, str] = {}
+        """The copy each merged-in event came from, by event id (see :func:`audit_log`)."""
+
+    # ------------------------------------------------------------------ lookups
+    def theme_name(self, theme_id: object) -> str:
+        """A theme's current name, or its id if it is not in the codebook."""
+        theme = self.themes.get(str(theme_id))
+        return theme.name if theme is not None else str(theme_id)
+
+    def suggestion(self, suggestion_id: object) -> Suggestion | None:
+        """A suggestion by id, or ``None`` (not an id, or deleted since)."""
+        if not isinstance(suggestion_id, int):
+            return None
+        if suggestion_id not in self._suggestions:
+            try:
+                self._suggestions[suggestion_id] = self.store.suggestion(suggestion_id)
+            except UserError:
+                self._suggestions[suggestion_id] = None
+        return self._suggestions[suggestion_id]
+
+    def coding(self, coding_id: object) -> Coding | None:
+        """A coding (active or not) by id, or ``None``."""
+        if not isinstance(coding_id, int):
+            return None
+        if coding_id not in self._codings:
+            try:
+                self._codings[coding_id] = self.store.coding(coding_id)
+            except UserError:
+                self._codings[coding_id] = None
+        return self._codings[coding_id]
+
+    def event(self, event_id: object) -> dict[str, Any] | None:
+        """An event of the log by id, or ``None``."""
+        if self._events is None:
+            self._events = {e["id"]: e for e in self.store.events()}
+        return self._events.get(event_id) if isinstance(event_id, int) else None
+
+    def decided_by_event(self, event_id: int) -> tuple[int, int | None] | None:
+        """(suggestion id, coding id) of the decision an event made that still stands.
+
+        A merged-in accept or reject names the other copy's suggestion; the decision it
+        brought in points at the merged event, in this project's ids.
+        """
+        if self._decided is None:
+            self._decided = {e: (s, c) for s, c, e in self.store.conn.execute(
+                "SELECT suggestion_id, coding_id, event_id FROM decisions")}
+        return self._decided.get(event_id)
+
+    def where(self, transcript_id: object, start: object, end: object) -> str:
+        """``physio_helen [460, 493)``."""
+        name = self.transcripts.get(transcript_id, str(transcript_id))  # type: ignore[arg-type]
+        return f"{name} [{start}, {end})"
+
+    # ------------------------------------------------------------------ the workbench
+    def short(self, event: dict[str, Any]) -> str:
+        """An undone or redone decision in the workbench's few words: "accept (Winding
+        route)", "memo on the coding", "theme merge (Luck into Serendipity)".
+
+        A memo is named by what it is on (coding, theme or transcript), read from its
+        change (it used to say "Undone: coding").
+        """
+        if event.get("kind") == "theme_merge":  # it moves memos too: not "memo on the theme"
+            into = self.themes.get(str(event.get("into")))
+            merged = self.themes.get(str(event.get("theme_id")))
+            if into is not None and merged is not None:
+                return f"theme merge ({merged.name} into {into.name})"
+            return "theme merge"
+        changes = event.get("changes")
+        memo = next((c for c in changes if isinstance(c, dict) and c.get("op") == "memo"),
+                    None) if isinstance(changes, list) else None
+        if memo is not None:
+            return f"memo on the {memo.get('kind')}"
+        kind = str(event.get("kind"))
+        what = {"adjust": "accept with an adjusted span", "theme_add": "new theme",
+                "theme_edit": "theme edit"}.get(kind, kind)
+        if kind == "undo_group":  # the codings of every hit of a search (qcahp search --code)
+            n = len(changes) if isinstance(changes, list) else 0
+            what = f"coding of {n} sentence{'' if n == 1 else 's'} found by search"
+        theme_id = event.get("theme_id")
+        if theme_id is None and event.get("suggestion_id") is not None:
+            sug = self.suggestion(event["suggestion_id"])
+            theme_id = sug.theme_id if sug is not None else None
+        coding = self.coding(event.get("coding_id"))
+        if theme_id is None and coding is not None:
+            theme_id = coding.theme_id
+        theme = self.themes.get(str(theme_id)) if theme_id is not None else None
+        return f"{what} ({theme.name})" if theme is not None else what
+
+    # ------------------------------------------------------------------ the audit trail
+    def describe(self, event: dict[str, Any]) -> Described:
+        """What an event did, in words, and which transcripts and themes it is about.
+
+        Args:
+            event: an event as :meth:`Store.events` (or :meth:`Store.undo`) gives it: its
+                payload's keys plus ``id`` and ``kind``.
+        """
+        kind = str(event.get("kind"))
+        try:
+            method = getattr(self, f"_{kind}", None)
+            if method is not None:
+                described: Described = method(event)
+                return described
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # a record of an older or damaged form: say what kind it was, at least
+        return Described(kind.replace("_", " "))
+
+    def undo_words(self, target: dict[str, Any], step: str) -> Described:
+        """``undid: <target in words>`` (``step`` ``undo``) or ``redid: ...``."""
+        inner = self.describe(target)
+        verb = "undid" if step == "undo" else "redid"
+        return Described(f"{verb}: {inner.what}", inner.transcript_ids, inner.theme_ids)
+
+    def _suggestion_event(self, event: dict[str, Any], verb: str,
+                          made_id: int | None = None) -> Described:
+        sid = event["suggestion_id"]
+        sug = self.suggestion(sid)
+        if sug is None:
+            return Described(f"{verb} suggestion {sid} (no longer in the project)")
+        text = (f"{verb} suggestion {sid} ({self.theme_name(sug.theme_id)}) on "
+                f"{self.where(sug.transcript_id, sug.start, sug.end)}")
+        if event.get("kind") == "adjust":
+            made = self.coding(made_id if made_id is not None else _made_coding(event))
+            if made is not None:
+                text += f" with the span adjusted to [{made.start}, {made.end})"
+        return Described(text, [sug.transcript_id], [sug.theme_id])
+
+    def _accept(self, event: dict[str, Any]) -> Described:
+        return self._suggestion_event(event, "accepted")
+
+    def _adjust(self, event: dict[str, Any]) -> Described:
+        return self._suggestion_event(event, "accepted")
+
+    def _reject(self, event: dict[str, Any]) -> Described:
+        return self._suggestion_event(event, "rejected")
+
+    def _code(self, event: dict[str, Any]) -> Described:
+        coding = self.coding(_made_coding(event))
+        theme_id = str(event.get("theme_id") or (coding.theme_id if coding else ""))
+        if coding is None:
+            return Described(f"coded {self.theme_name(theme_id)}", [], [theme_id])
+        how = {"manual": "coded by hand", "imported": "imported coding (qcahp codings import)",
+               "consensus": "coded into the consensus"}.get(coding.origin,
+                                                            f"coded ({coding.origin})")
+        return Described(f"{how}: {self.theme_name(coding.theme_id)} on "
+                         f"{self.where(coding.transcript_id, coding.start, coding.end)}",
+                         [coding.transcript_id], [coding.theme_id])
+
+    def _remove(self, event: dict[str, Any]) -> Described:
+        cid = event["coding_id"]
+        coding = self.coding(cid)
+        if coding is None:
+            return Described(f"removed coding {cid}")
+        return Described(f"removed coding {cid} ({self.theme_name(coding.theme_id)}) on "
+                         f"{self.where(coding.transcript_id, coding.start, coding.end)}",
+                         [coding.transcript_id], [coding.theme_id])
+
+    def _memo(self, event: dict[str, Any]) -> Described:
+        change = next(c for c in event["changes"] if c.get("op") == "memo")
+        verb = _memo_verb(change)
+        kind, target = change["kind"], change["target"]
+        if kind == "theme":
+            return Described(f"{verb} the memo on theme {self.theme_name(target)}", [],
+                             [target])
+        if kind == "transcript":
+            tid = int(target)
+            return Described(f"{verb} the memo on transcript "
+                             f"{self.transcripts.get(tid, target)}", [tid])
+        coding = self.coding(int(target))
+        if coding is None:
+            return Described(f"{verb} the memo on coding {target}")
+        return Described(f"{verb} the memo on coding {target} "
+                         f"({self.theme_name(coding.theme_id)}) on "
+                         f"{self.where(coding.transcript_id, coding.start, coding.end)}",
+                         [coding.transcript_id], [coding.theme_id])
+
+    def _undo(self, event: dict[str, Any]) -> Described:
+        return self._step(event, "undo")
+
+    def _redo(self, event: dict[str, Any]) -> Described:
+        return self._step(event, "redo")
+
+    def _step(self, event: dict[str, Any], step: str) -> Described:
+        target = self.event(event["target"])
+        if target is None:
+            return Described(f"{'undid' if step == 'undo' else 'redid'} event "
+                             f"{event['target']}")
+        return self.undo_words(target, step)
+
+    def _undo_group(self, event: dict[str, Any]) -> Described:
+        n = sum(1 for c in event["changes"] if c.get("op") == "coding")
+        theme_id = str(event["theme_id"])
+        search = f" {event['search']}" if event.get("search") else ""
+        how = " found by search" if event.get("source") == "search" else ""
+        return Described(f"coded {_plural(n, 'sentence')}{how}{search} with "
+                         f"{self.theme_name(theme_id)}",
+                         [int(t) for t in event.get("transcript_ids", [])], [theme_id])
+
+    def _reconcile(self, event: dict[str, Any]) -> Described:
+        theme_id = str(event["theme_id"])
+        rule = str(event["rule"]) + (f" {event['taken_from']}" if event.get("taken_from")
+                                     else "")
+        made = len(event.get("coding_ids") or [])
+        result = _plural(made, "consensus coding") if made else "no coding (rejected)"
+        by = f", decided by {event['decided_by']}" if event.get("decided_by") else ""
+        compared = ", ".join(event.get("compared") or [])
+        return Described(
+            f"reconciled {self.theme_name(theme_id)} on "
+            f"{self.where(event['transcript_id'], event['start'], event['end'])}"
+            f" ({compared}): {rule}, {result}{by}",
+            [int(event["transcript_id"])], [theme_id])
+
+    def _theme_add(self, event: dict[str, Any]) -> Described:
+        theme_id = str(event["theme_id"])
+        parent = event.get("parent_id")
+        under = f" under {self.theme_name(parent)}" if parent else ""
+        return Described(f"added theme {event.get('name') or self.theme_name(theme_id)} "
+                         f"({theme_id}){under}", [], [theme_id])
+
+    def _theme_edit(self, event: dict[str, Any]) -> Described:
+        theme_id = str(event["theme_id"])
+        parts = []
+        for change in event["changes"]:
+            if change.get("op") != "theme_field":
+                continue
+            if change["field"] == "name":
+                parts.append(f"renamed theme {change['before']} to {change['after']}")
+            elif change["field"] == "color":
+                parts.append(f"changed the colour of theme {self.theme_name(theme_id)} from "
+                             f"{change['before'] or 'none'} to {change['after']}")
+            else:
+                shown = FIELD_WORDS.get(change["field"], change["field"])
+                parts.append(f"rewrote the {shown} of theme {self.theme_name(theme_id)}")
+        return Described("; ".join(parts) or f"edited theme {self.theme_name(theme_id)}", [],
+                         [theme_id])
+
+    def _theme_merge(self, event: dict[str, Any]) -> Described:
+        source, into = str(event["theme_id"]), str(event["into"])
+        codings = int(event.get("moved", 0)) + int(event.get("joined", 0))
+        counts = [_plural(codings, "coding")]
+        if event.get("memos"):
+            counts.append(_plural(int(event["memos"]), "memo"))
+        return Described(f"merged theme {self.theme_name(source)} into "
+                         f"{self.theme_name(into)} ({', '.join(counts)})", [], [source, into])
+
+    def _merge(self, event: dict[str, Any]) -> Described:
+        counts = [_plural(int(event[key]), word) for key, word in (
+            ("codings", "new coding"), ("codings_updated", "coding updated"),
+            ("decisions", "decision"), ("memos", "memo"), ("themes", "theme"),
+            ("coders", "new coder"), ("events", "event")) if event.get(key)]
+        tail = f" ({', '.join(counts)})" if counts else ""
+        return Described(f"merged in from copy {event['source']}{tail}")
+
+    def _merged(self, event: dict[str, Any]) -> Described:
+        source = event.get("source") or self.sources.get(event["id"]) or "a copy"
+        inner = self._merged_inner(event)
+        return Described(f"merged in from copy {source}: {inner.what}", inner.transcript_ids,
+                         inner.theme_ids)
+
+    def _merged_inner(self, event: dict[str, Any]) -> Described:
+        """What a merged-in event did in its copy (its ids are that copy's, except the
+        ``local`` ones the merge translated)."""
+        kind = str(event.get("original_kind"))
+        original = event.get("original")
+        original = original if isinstance(original, dict) else {}
+        local = event.get("local") if isinstance(event.get("local"), dict) else None
+        if kind == "reconcile" and local is not None:
+            return self._reconcile({**original, **local})
+        if kind in ("undo", "redo") and local is not None:
+            target = self.event(local.get("target"))
+            if target is not None and target.get("kind") == "merged":
+                inner = self._merged_inner(target)
+                verb = "undid" if kind == "undo" else "redid"
+                return Described(f"{verb}: {inner.what}", inner.transcript_ids,
+                                 inner.theme_ids)
+        decided = self.decided_by_event(event["id"]) if kind in (
+            "accept", "adjust", "reject") else None
+        if decided is not None:  # the decision it brought in still stands: name it
+            verb = "rejected" if kind == "reject" else "accepted"
+            return self._suggestion_event({"suggestion_id": decided[0], "kind": kind}, verb,
+                                          decided[1])
+        if kind in ("theme_add", "theme_edit", "theme_merge"):  # theme ids are shared
+            return self.describe({**original, "kind": kind})
+        if kind == "memo":
+            memo = next(c for c in original["changes"] if c.get("op") == "memo")
+            theme = [memo["target"]] if memo["kind"] == "theme" else []
+            return Described(f"{_memo_verb(memo)} the memo on a {memo['kind']}" + (
+                f" ({self.theme_name(memo['target'])})" if theme else ""), [], theme)
+        if kind == "undo_group":
+            n = sum(1 for c in original.get("changes", []) if c.get("op") == "coding")
+            theme_id = str(original["theme_id"])
+            return Described(f"coded {_plural(n, 'sentence')} found by search with "
+                             f"{self.theme_name(theme_id)}", [], [theme_id])
+        theme_id = original.get("theme_id")
+        words = _FOREIGN.get(kind, kind.replace("_", " "))
+        return Described(f"{words} ({self.theme_name(theme_id)})" if theme_id else words,
+                         [], [str(theme_id)] if theme_id else [])
+
+    def _refi_import(self, event: dict[str, Any]) -> Described:
+        made = [c["id"] for c in event["changes"] if c.get("op") == "coding" and c["after"]]
+        memos = sum(1 for c in event["changes"] if c.get("op") == "memo")
+        codings = [c for c in (self.coding(i) for i in made) if c is not None]
+        counts = _plural(len(made), "coding") + (f" and {_plural(memos, 'memo')}"
+                                                  if memos else "")
+        return Described(f"imported {counts} from REFI-QDA {event.get('file')}",
+                         sorted({c.transcript_id for c in codings}),
+                         sorted({c.theme_id for c in codings}))
+
+    def _redact(self, event: dict[str, Any]) -> Described:
+        tid = int(event["transcript_id"])
+        n = event.get("replacements")
+        count = f" ({_plural(int(n), 'replacement')})" if isinstance(n, int) else ""
+        return Described(f"redacted names in transcript {self.transcripts.get(tid, tid)}"
+                         f"{count}", [tid])
+
+
+def _memo_verb(change: dict[str, Any]) -> str:
+    """What a memo change did: wrote (a new memo), edited or cleared it."""
+    if change["before"] is None:
+        return "wrote"
+    return "cleared" if change["after"] is None else "edited"
+
+
+def _made_coding(event: dict[str, Any]) -> int | None:
+    """The coding an accept, adjust or code event made (its change activating it)."""
+    return next((c["id"] for c in event.get("changes", [])
+                 if c.get("op") == "coding" and c.get("after") == 1), None)
+
+
+def parse_when(text: str, option: str, *, end: bool = False) -> dt.datetime:
+    """A ``--since``/``--until`` date (``2026-11-27``) or time (``2026-11-27T13:05``), in UTC.
+
+    A bare date as the end of a range means the whole of that day.
+
+    Raises:
+        UserError: not an ISO date or date and time.
+    """
+    try:
+        when = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"{option} {text!r} is not a date: use YYYY-MM-DD (or "
+                        "YYYY-MM-DDTHH:MM), e.g. 2026-11-27") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    if end and len(text.strip()) == 10:
+        when += dt.timedelta(days=1)
+    return when
+
+
+def audit_log(
+    store: Store,
+    *,
+    coder: str | None = None,
+    transcript_ids: Iterable[int] | None = None,
+    theme: str | None = None,
+    kinds: Iterable[str] = (),
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int | None = None,
+) -> tuple[list[LogEntry], int]:
+    """The event log in words, oldest first, filtered.
+
+    Args:
+        store: the project.
+        coder: only events this coder made (or, for a reconcile decision, decided).
+        transcript_ids: only events about one of these transcripts.
+        theme: only events about this theme (a merge of it, into it, its codings...).
+        kinds: only events of these kinds (none: every kind).
+        since: only events at or after this time.
+        until: only events before this time.
+        limit: only the newest ``limit`` of the matching events (``None``: all).
+
+    Returns:
+        The entries, and how many events matched before ``limit``.
+    """
+    rows = store.conn.execute(
+        "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
+        "LEFT JOIN coders k ON k.id = e.coder_id ORDER BY e.id").fetchall()
+    events: dict[int, dict[str, Any]] = {}
+    raw: dict[int, dict[str, Any] | None] = {}
+    for event_id, name, at, kind, text in rows:
+        try:
+            raw[event_id] = json.loads(text)
+            body = _payload(text)
+        except ValueError:
+            raw[event_id], body = None, {}
+        events[event_id] = {**body, "id": event_id, "coder": name, "at": at, "kind": kind}
+    words = EventWords(store, events)
+    source = None
+    for event_id, _name, _at, kind, _text in reversed(rows):  # a merge logs after its events
+        if kind == "merge":
+            source = events[event_id].get("source")
+        elif kind == "merged" and source:
+            words.sources[event_id] = str(source)
+    wanted_kinds = set(kinds)
+    wanted_transcripts = set(transcript_ids) if transcript_ids is not None else None
+    entries: list[LogEntry] = []
+    for event_id, name, at, kind, _text in rows:
+        event = events[event_id]
+        if wanted_kinds and kind not in wanted_kinds:
+            continue
+        if coder is not None and coder not in (name, _decided_by(event, words)):
+            continue
+        if since is not None or until is not None:
+            when = _time(at)
+            if (since is not None and when < since) or (until is not None and when >= until):
+                continue
+        described = words.describe(event)
+        if wanted_transcripts is not None and not wanted_transcripts.intersection(
+                described.transcript_ids):
+            continue
+        if theme is not None and theme not in described.theme_ids:
+            continue
+        entries.append(LogEntry(
+            event_id, at, name, kind, described.what,
+            [words.transcripts.get(t, str(t)) for t in dict.fromkeys(described.transcript_ids)],
+            list(dict.fromkeys(described.theme_ids)), raw[event_id]))
+    matched = len(entries)
+    if limit is not None and limit < matched:
+        entries = entries[matched - limit:]
+    return entries, matched
+
+
+def _decided_by(event: dict[str, Any], words: EventWords, depth: int = 0) -> str | None:
+    """Who decided a reconcile decision (or the one an undo or redo takes back or brings
+    back), here or in a merged-in copy: usually not the consensus coder it is logged for."""
+    original = event.get("original") if isinstance(event.get("original"), dict) else {}
+    for record in (event, original):
+        if record.get("decided_by"):
+            return str(record["decided_by"])
+    local = event.get("local") if isinstance(event.get("local"), dict) else {}
+    target = words.event(event.get("target", local.get("target")))
+    if target is not None and depth < 2:
+        return _decided_by(target, words, depth + 1)
+    return None
+
+
+def _time(stamp: str) -> dt.datetime:
+    """A stored timestamp as an aware datetime (UTC if it names no zone)."""
+    when = dt.datetime.fromisoformat(stamp)
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
+
+
+__all__ = ["EVENT_KINDS", "Described", "EventWords", "LogEntry", "audit_log", "parse_when"]
