@@ -478,3 +478,15 @@ def test_merged_reconcile_undo_and_theme_edit_keep_their_words(tmp_path: Path) -
     # The reconcile decision (and its undo) count for ben, who decided it, and for p1.
     assert [e["what"].split(": ")[1][:10] for e in log_json(
         path, "--coder", "ben", "--transcript", "p1")] == ["rejected s", "reconciled", "undid"]
+
+
+def test_a_move_in_the_tree_is_named_with_both_places(tmp_path: Path) -> None:
+    path, store = small_project(tmp_path)
+    store.edit_theme("board", coder="ana", parent_id="careers")
+    store.edit_theme("luck", coder="ana", name="Chance", parent_id=None)
+    store.close()
+    code, out, err = run(path, "log", "--kind", "theme_edit", "--format", "json")
+    assert code == 0, err
+    assert [e["what"] for e in json.loads(out)["events"]] == [
+        "moved theme Board from the top level to under Careers",
+        "renamed theme Luck to Chance; moved theme Chance from under Careers to the top level"]

@@ -330,6 +330,12 @@ class EventWords:
             elif change["field"] == "color":
                 parts.append(f"changed the colour of theme {self.theme_name(theme_id)} from "
                              f"{change['before'] or 'none'} to {change['after']}")
+            elif change["field"] == "parent_id":
+                def place(parent: str | None) -> str:
+                    return f"under {self.theme_name(parent)}" if parent else "the top level"
+
+                parts.append(f"moved theme {self.theme_name(theme_id)} from "
+                             f"{place(change['before'])} to {place(change['after'])}")
             else:
                 shown = FIELD_WORDS.get(change["field"], change["field"])
                 parts.append(f"rewrote the {shown} of theme {self.theme_name(theme_id)}")
