@@ -48,6 +48,7 @@ for coder, every in (("ana", 5), ("ben", 3)):
             store.accept(s.id, coder)
 store.close()
 PY
+run "qcahp log --coder ana --limit 3" qcahp log --coder ana --limit 3
 run "qcahp counts --coder ana" qcahp counts --coder ana
 run "qcahp counts --coder ana --by attribute:profession --format md | head -8" bash -c "\"\$PY\" -m qualcoder_ahp counts --coder ana --by attribute:profession --format md | head -8"
 run "qcahp quotes --theme serendipity --coder ana -o serendipity.xlsx" qcahp quotes --theme serendipity --coder ana -o serendipity.xlsx
