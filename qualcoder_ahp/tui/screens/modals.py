@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from qualcoder_ahp.model.codebook_store import theme_name_problem
 from qualcoder_ahp.records import Theme
@@ -74,8 +74,10 @@ class ThemePickerModal(ModalScreen[str | None]):
     ]
 
     def __init__(self, themes: list[Theme], paths: dict[str, str], title: str,
-                 allow_new: bool = False) -> None:
+                 allow_new: bool = False, preselect: str | None = None) -> None:
         super().__init__()
+        self.preselect = preselect
+        """A theme to highlight once the list is filled (the one last used, say)."""
         self.themes = [t for t in themes if t.codable]
         self.names = {t.name.casefold() for t in themes}
         self.paths = paths
@@ -98,6 +100,12 @@ class ThemePickerModal(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self._fill("")
+        if self.preselect is not None:
+            options = self.query_one("#theme-options", OptionList)
+            try:
+                options.highlighted = options.get_option_index(self.preselect)
+            except OptionDoesNotExist:
+                pass  # retired or merged since: the first theme stays highlighted
 
     def _fill(self, query: str) -> None:
         options = self.query_one("#theme-options", OptionList)

@@ -23,10 +23,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Header, Label, OptionList
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
@@ -36,6 +35,7 @@ from qualcoder_ahp.reports.data import Progress
 from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.screens.modals import ThemePickerModal
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
 
 ORIGIN_WORDS = {"suggested": "accepted suggestion", "adjusted": "adjusted suggestion",
                 "manual": "coded by hand", "imported": "imported", "consensus": "consensus"}
@@ -204,24 +204,11 @@ class PassageThemePicker(ThemePickerModal):
         themes = store.themes()
         paths = {t.id: store.theme_path(t.id) for t in themes}
         super().__init__([replace(t, codable=True) for t in themes], paths,
-                         "Show the passages coded with… (a theme includes those below it)")
-        self.preselect = preselect
-
-    def on_mount(self) -> None:
-        """Highlight the preselected theme after the picker's own mount fills the list."""
-        self.call_after_refresh(self._highlight_preselected)
-
-    def _highlight_preselected(self) -> None:
-        if self.preselect is None:
-            return
-        try:
-            options = self.query_one(OptionList)
-            options.highlighted = options.get_option_index(self.preselect)
-        except (NoMatches, OptionDoesNotExist):
-            pass  # not in the list (retired): the first theme stays highlighted
+                         "Show the passages coded with… (a theme includes those below it)",
+                         preselect=preselect)
 
 
-class PassagesScreen(FollowsStore, Screen[None]):
+class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
     """Every passage coded with one theme (and those below it), transcript by transcript."""
 
     BINDINGS = [
@@ -231,12 +218,7 @@ class PassagesScreen(FollowsStore, Screen[None]):
         Binding("n", "consensus", "Consensus", tooltip="The team's agreed (consensus) coding"),
         Binding("P", "pick_theme", "Theme…", tooltip="Show another theme's passages"),
         Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
-        Binding("down", "move(1)", "Next passage", show=False, tooltip="Next passage"),
-        Binding("up", "move(-1)", "Previous passage", show=False, tooltip="Previous passage"),
-        Binding("pagedown", "page(1)", "Page ▼", show=False, tooltip="A page of passages down"),
-        Binding("pageup", "page(-1)", "Page ▲", show=False, tooltip="A page of passages up"),
-        Binding("home", "edge(-1)", "First", show=False, tooltip="The first passage"),
-        Binding("end", "edge(1)", "Last", show=False, tooltip="The last passage"),
+        *list_bindings("passage"),
     ]
 
     DEFAULT_CSS = """
@@ -437,21 +419,9 @@ class PassagesScreen(FollowsStore, Screen[None]):
             i += delta
         listing.scroll_to_highlight()  # at an end: still bring a long passage into view
 
-    def action_page(self, direction: int) -> None:
-        """Move a page of passages down (1) or up (-1)."""
-        listing = self.query_one(PassageList)
-        if direction > 0:
-            listing.action_page_down()
-        else:
-            listing.action_page_up()
-
-    def action_edge(self, direction: int) -> None:
-        """Highlight the first (-1) or last (1) passage."""
-        listing = self.query_one(PassageList)
-        if direction > 0:
-            listing.action_last()
-        else:
-            listing.action_first()
+    def listing(self) -> PassageList:
+        """The list of passages (for the page and end keys)."""
+        return self.query_one(PassageList)
 
     def action_open(self) -> None:
         """Open the coding screen on the passage's transcript, the span on the passage."""

@@ -24,8 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, OptionList
-from textual.css.query import NoMatches
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
@@ -40,6 +39,7 @@ from qualcoder_ahp.tui.screens.modals import (
     new_theme_place,
 )
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
 
 CONTEXT = 30
 """Characters of context either side of a match: a hit's line fits 80 columns."""
@@ -88,24 +88,11 @@ class HitThemePicker(ThemePickerModal):
 
     def __init__(self, themes: list[Theme], paths: dict[str, str],
                  preselect: str | None) -> None:
-        super().__init__(themes, paths, "Code the hit's sentence with…", allow_new=True)
-        self.preselect = preselect
-
-    def on_mount(self) -> None:
-        """Highlight the preselected theme after the picker's own mount fills the list."""
-        self.call_after_refresh(self._highlight_preselected)
-
-    def _highlight_preselected(self) -> None:
-        if self.preselect is None:
-            return
-        try:
-            options = self.query_one(OptionList)
-            options.highlighted = options.get_option_index(self.preselect)
-        except (NoMatches, OptionDoesNotExist):
-            pass  # retired or merged since: the first theme stays highlighted
+        super().__init__(themes, paths, "Code the hit's sentence with…", allow_new=True,
+                         preselect=preselect)
 
 
-class SearchScreen(FollowsStore, Screen[None]):
+class SearchScreen(ListKeys, FollowsStore, Screen[None]):
     """Search every transcript; the hits in context; open or code each one."""
 
     BINDINGS = [
@@ -120,12 +107,7 @@ class SearchScreen(FollowsStore, Screen[None]):
         Binding("o", "role", "Role", tooltip="Speakers searched: all, participants, "
                 "interviewers"),
         Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
-        Binding("down", "move(1)", "Next hit", show=False, tooltip="Next hit"),
-        Binding("up", "move(-1)", "Previous hit", show=False, tooltip="Previous hit"),
-        Binding("pagedown", "page(1)", "Page ▼", show=False, tooltip="A page of hits down"),
-        Binding("pageup", "page(-1)", "Page ▲", show=False, tooltip="A page of hits up"),
-        Binding("home", "edge(-1)", "First", show=False, tooltip="The first hit"),
-        Binding("end", "edge(1)", "Last", show=False, tooltip="The last hit"),
+        *list_bindings("hit"),
     ]
 
     DEFAULT_CSS = """
@@ -371,21 +353,9 @@ class SearchScreen(FollowsStore, Screen[None]):
         current = listing.highlighted or 0
         listing.highlighted = max(0, min(listing.option_count - 1, current + delta))
 
-    def action_page(self, direction: int) -> None:
-        """Move a page of hits down (1) or up (-1)."""
-        listing = self.query_one(HitList)
-        if direction > 0:
-            listing.action_page_down()
-        else:
-            listing.action_page_up()
-
-    def action_edge(self, direction: int) -> None:
-        """Highlight the first (-1) or last (1) hit."""
-        listing = self.query_one(HitList)
-        if direction > 0:
-            listing.action_last()
-        else:
-            listing.action_first()
+    def listing(self) -> HitList:
+        """The list of hits (for the page and end keys)."""
+        return self.query_one(HitList)
 
     def action_edit(self) -> None:
         """Give the keys to the search box."""

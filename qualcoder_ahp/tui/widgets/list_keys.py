@@ -1,0 +1,44 @@
+"""The keys of a screen that is one long list (passages, search hits).
+
+↑ ↓ move (each screen says how: the passages skip their transcript headings), PgUp
+PgDn a page, Home End to the ends. The screen names its list in :meth:`ListKeys.listing`.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import OptionList
+
+
+def list_bindings(item: str) -> list[Binding]:
+    """The six hidden moving keys, their help naming the list's ``item`` ("hit")."""
+    return [
+        Binding("down", "move(1)", f"Next {item}", show=False, tooltip=f"Next {item}"),
+        Binding("up", "move(-1)", f"Previous {item}", show=False, tooltip=f"Previous {item}"),
+        Binding("pagedown", "page(1)", "Page ▼", show=False, tooltip=f"A page of {item}s down"),
+        Binding("pageup", "page(-1)", "Page ▲", show=False, tooltip=f"A page of {item}s up"),
+        Binding("home", "edge(-1)", "First", show=False, tooltip=f"The first {item}"),
+        Binding("end", "edge(1)", "Last", show=False, tooltip=f"The last {item}"),
+    ]
+
+
+class ListKeys:
+    """Mix into a list screen: a page and the ends of :meth:`listing`."""
+
+    def listing(self) -> OptionList:
+        """The screen's list."""
+        raise NotImplementedError
+
+    def action_page(self, direction: int) -> None:
+        """Move a page down (1) or up (-1)."""
+        if direction > 0:
+            self.listing().action_page_down()
+        else:
+            self.listing().action_page_up()
+
+    def action_edge(self, direction: int) -> None:
+        """Highlight the first (-1) or last (1) item."""
+        if direction > 0:
+            self.listing().action_last()
+        else:
+            self.listing().action_first()
