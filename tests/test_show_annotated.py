@@ -240,7 +240,10 @@ def test_html_is_self_contained_escaped_and_marked(project: Store, tmp_path: Pat
             "It was luck. </mark>") in page
     overlap = page.split("Pure luck</mark>")[0].rsplit("<mark ", 1)[1]
     assert "linear-gradient(" in overlap and tint("#117733") in overlap
-    assert 'title="Careers / Luck (ana)\nBoard (ben)"' in overlap
+    assert 'title="Careers / Luck (ana)&#10;Board (ben)"' in overlap
+    both = page.split("the board listened.</mark>")[0].rsplit("<mark ", 1)[1]
+    assert both.startswith(f'style="background:{tint("#117733")}" '
+                           'title="Board (ben)&#10;Board (ana)"')  # one theme: one colour
     assert '<sup class="tag"' in page and 'Luck · ana <a href="#memo-1">[1]</a></sup>' in page
     assert '<li id="memo-1"><b>Luck</b> (ana): Chance, told twice.\nCompare &lt;b&gt;p2' in page
     assert "<b>p2</b>" not in page

@@ -388,8 +388,8 @@ def to_html(doc: Annotated) -> str:
         for piece in turn.pieces:
             if piece.marks:
                 marks = [doc.codings[i] for i in piece.marks]
-                tip = "\n".join(f"{m.path} ({m.coding.coder})" for m in marks)
-                parts.append(f'<mark style="background:{_bands(marks)}" title="{e(tip)}">'
+                tip = "&#10;".join(e(f"{m.path} ({m.coding.coder})") for m in marks)
+                parts.append(f'<mark style="background:{_bands(marks)}" title="{tip}">'
                              f"{e(piece.text)}</mark>")
             else:
                 parts.append(e(piece.text))
@@ -424,8 +424,8 @@ def _esc(text: str) -> str:
 
 
 def _bands(marks: list[Marked]) -> str:
-    """A mark's background: the tint, or one horizontal band per coding over the text."""
-    tints = [m.tint for m in marks]
+    """A mark's background: the tint, or one horizontal band per theme over the text."""
+    tints = list(dict.fromkeys(m.tint for m in marks))  # two coders, one theme: one colour
     if len(tints) == 1:
         return tints[0]
     step = 100 / len(tints)
