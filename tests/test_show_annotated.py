@@ -255,8 +255,11 @@ def test_markdown_bold_spans_and_labels(project: Store) -> None:
     assert code == 0, err
     assert out.startswith("# p1 v1\n\nParticipant P01 (band: 8c; profession: physio)  \n")
     assert ("\\[00:00:09\\] *Ana* (participant): **It was luck. Pure luck** "
-            "[Luck (ana); memo 1]**, and the board listened.** [Board (ben)]\n") in out
-    assert ("*Ana* (participant): **Then the board asked me** [Board (ana)] "
+            "[Luck (ana); memo 1]**, and the board listened.** "
+            "[Board (ben), from \u201cPure luck, and the \u2026\u201d]\n") in out
+    # ana's Board starts inside ben's (bold already): its label says where.
+    assert ("*Ana* (participant): **Then the board asked me** "
+            "[Board (ana), from \u201cthe board listened. Then \u2026\u201d] "
             "\\<script\\>alert(1)\\</script\\> & more.\n") in out
     assert "1. Luck (ana): Chance, told twice.  \n   Compare \\<b\\>p2\\</b\\>." in out
     assert out.endswith("## Themes\n\n- Careers / Luck: 1 coding\n- Board: 2 codings\n")

@@ -272,6 +272,8 @@ def to_markdown(doc: Annotated) -> str:
     out = [f"# {md_text(doc.title)}", "",
            md_text(doc.participant()[0].upper() + doc.participant()[1:]) + "  ",
            f"Codings: {md_text(doc.summary())}", ""]
+    seen: set[int] = set()
+    inside: dict[int, str] = {}  # codings starting inside bold text -> their first words
     for turn in doc.turns:
         t = turn.turn
         stamp = f"\\[{md_text(t.time)}\\] " if t.time else ""
@@ -279,6 +281,10 @@ def to_markdown(doc: Annotated) -> str:
         bold: list[str] = []
         for piece in turn.pieces:
             if piece.marks:
+                for i in piece.marks:
+                    if i not in seen and bold:  # starts inside bold text: say where
+                        inside[i] = _first_words(doc.codings[i].coding.quote or piece.text)
+                seen.update(piece.marks)
                 bold.append(piece.text)
             else:
                 parts.append(_md_bold("".join(bold)))
@@ -287,7 +293,8 @@ def to_markdown(doc: Annotated) -> str:
             if piece.ends:
                 parts.append(_md_bold("".join(bold)))
                 bold = []
-                parts.append(" " + " ".join(_md_label(doc, i, notes) for i in piece.ends))
+                parts.append(" " + " ".join(_md_label(doc, i, notes, inside.get(i))
+                                            for i in piece.ends))
         parts.append(_md_bold("".join(bold)))
         out += ["".join(parts).rstrip(), ""]
     if notes:
@@ -326,10 +333,19 @@ def _md_bold(text: str) -> str:
     return "  \n".join(out)
 
 
-def _md_label(doc: Annotated, i: int, notes: dict[int, int]) -> str:
+def _md_label(doc: Annotated, i: int, notes: dict[int, int], start: str | None) -> str:
+    """``[Theme (coder)]``, ``from “its first words”`` when it starts inside other coded
+    text (the bold alone would not show where), ``; memo N`` when it has a memo."""
     m = doc.codings[i]
+    where = f", from \u201c{md_text(start)}\u201d" if start else ""
     memo = f"; memo {notes[i]}" if i in notes else ""
-    return f"[{md_text(m.theme)} ({md_text(m.coding.coder)}){memo}]"
+    return f"[{md_text(m.theme)} ({md_text(m.coding.coder)}){where}{memo}]"
+
+
+def _first_words(text: str, n: int = 4) -> str:
+    """The first ``n`` words of ``text``, ``…`` after them when there are more."""
+    words = text.split()
+    return " ".join(words[:n]) + (" …" if len(words) > n else "")
 
 
 def _memo_numbers(doc: Annotated) -> dict[int, int]:
