@@ -15,7 +15,14 @@ from docx.oxml.ns import qn
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import Codebook, Coding, ParsedTranscript, Theme, Turn
-from qualcoder_ahp.reports.annotated import Marked, _pieces, annotate, shorten, tint
+from qualcoder_ahp.reports.annotated import (
+    Marked,
+    _pieces,
+    annotate,
+    shorten,
+    tint,
+    to_markdown,
+)
 from tests.conftest import make_parsed
 
 THEMES = (
@@ -263,6 +270,19 @@ def test_markdown_bold_spans_and_labels(project: Store) -> None:
             "\\<script\\>alert(1)\\</script\\> & more.\n") in out
     assert "1. Luck (ana): Chance, told twice.  \n   Compare \\<b\\>p2\\</b\\>." in out
     assert out.endswith("## Themes\n\n- Careers / Luck: 1 coding\n- Board: 2 codings\n")
+
+
+def test_markdown_label_after_another_says_where_its_coding_starts(store: Store) -> None:
+    store.save_codebook(Codebook("Small", THEMES))
+    text = "one two three four five"
+    info, _ = store.add_transcript("w", make_parsed([("P", "participant", text)]))
+    store.code(info.id, "luck", "ana", 0, text.index(" five"))  # one .. four
+    store.code(info.id, "board", "ana", text.index("three"), text.index(" four"))
+    store.code(info.id, "board", "ben", text.index("five"), len(text))
+    md = to_markdown(annotate(store, info, "all"))
+    assert ("*P* (participant): **one two three** [Board (ana), from \u201cthree\u201d] "
+            "**four** [Luck (ana), from \u201cone two three four\u201d] "
+            "**five** [Board (ben)]\n") in md
 
 
 @pytest.mark.parametrize("args, message", [

@@ -272,19 +272,22 @@ def to_markdown(doc: Annotated) -> str:
     out = [f"# {md_text(doc.title)}", "",
            md_text(doc.participant()[0].upper() + doc.participant()[1:]) + "  ",
            f"Codings: {md_text(doc.summary())}", ""]
-    seen: set[int] = set()
-    inside: dict[int, str] = {}  # codings starting inside bold text -> their first words
+    # A label follows the bold text just before it; a coding that starts anywhere else
+    # (inside that bold text, before another label, in an earlier turn) says where.
+    begins: dict[int, tuple[int, int]] = {}  # coding -> (turn, piece) it starts at
     for turn in doc.turns:
         t = turn.turn
         stamp = f"\\[{md_text(t.time)}\\] " if t.time else ""
         parts = [f"{stamp}*{md_text(t.speaker)}* ({md_text(t.role)}): "]
         bold: list[str] = []
-        for piece in turn.pieces:
+        bold_from: tuple[int, int] | None = None  # where the reader sees the bold start
+        for j, piece in enumerate(turn.pieces):
             if piece.marks:
-                for i in piece.marks:
-                    if i not in seen and bold:  # starts inside bold text: say where
-                        inside[i] = _first_words(doc.codings[i].coding.quote or piece.text)
-                seen.update(piece.marks)
+                if not bold or bold_from is None:
+                    bold_from = None if not piece.text.strip() else (turn.number, j)
+                if piece.text.strip():
+                    for i in piece.marks:
+                        begins.setdefault(i, (turn.number, j))
                 bold.append(piece.text)
             else:
                 parts.append(_md_bold("".join(bold)))
@@ -293,8 +296,8 @@ def to_markdown(doc: Annotated) -> str:
             if piece.ends:
                 parts.append(_md_bold("".join(bold)))
                 bold = []
-                parts.append(" " + " ".join(_md_label(doc, i, notes, inside.get(i))
-                                            for i in piece.ends))
+                parts.append(" " + " ".join(
+                    _md_label(doc, i, notes, begins.get(i, bold_from) != bold_from) for i in piece.ends))
         parts.append(_md_bold("".join(bold)))
         out += ["".join(parts).rstrip(), ""]
     if notes:
@@ -333,10 +336,12 @@ def _md_bold(text: str) -> str:
     return "  \n".join(out)
 
 
-def _md_label(doc: Annotated, i: int, notes: dict[int, int], start: str | None) -> str:
-    """``[Theme (coder)]``, ``from “its first words”`` when it starts inside other coded
-    text (the bold alone would not show where), ``; memo N`` when it has a memo."""
+def _md_label(doc: Annotated, i: int, notes: dict[int, int], elsewhere: bool) -> str:
+    """``[Theme (coder)]``; ``, from “its first words …”`` when it does not start where
+    the bold text before the label starts (the bold alone would not show where);
+    ``; memo N`` when it has a memo."""
     m = doc.codings[i]
+    start = _first_words(m.coding.quote) if elsewhere else ""
     where = f", from \u201c{md_text(start)}\u201d" if start else ""
     memo = f"; memo {notes[i]}" if i in notes else ""
     return f"[{md_text(m.theme)} ({md_text(m.coding.coder)}){where}{memo}]"
