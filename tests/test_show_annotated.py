@@ -131,6 +131,14 @@ def test_text_all_coders_in_text_order(project: Store) -> None:
                      "  ↳ Board (ana): “the board listened. Then the board asked me”"]
 
 
+def test_a_coder_named_all_is_one_coder(project: Store) -> None:
+    info = project.transcript("p1")
+    project.code(info.id, "luck", "all", 0, 3)
+    code, out, err = run("p1", "--coder", "all")
+    assert code == 0, err
+    assert "codings: 1 coding (coder all)" in out and out.count("  ↳") == 1
+
+
 def test_text_consensus(project: Store) -> None:
     info = project.transcript("p1")
     project.code(info.id, "luck", "consensus", 0, 5, origin="consensus")
@@ -279,7 +287,7 @@ def test_markdown_label_after_another_says_where_its_coding_starts(store: Store)
     store.code(info.id, "luck", "ana", 0, text.index(" five"))  # one .. four
     store.code(info.id, "board", "ana", text.index("three"), text.index(" four"))
     store.code(info.id, "board", "ben", text.index("five"), len(text))
-    md = to_markdown(annotate(store, info, "all"))
+    md = to_markdown(annotate(store, info))
     assert ("*P* (participant): **one two three** [Board (ana), from \u201cthree\u201d] "
             "**four** [Luck (ana), from \u201cone two three four\u201d] "
             "**five** [Board (ben)]\n") in md
@@ -345,6 +353,6 @@ def test_pieces_match_a_per_character_reference() -> None:
 
 
 def test_annotate_without_selection_has_no_codings(project: Store) -> None:
-    doc = annotate(project, project.transcript("p1"), None)
+    doc = annotate(project, project.transcript("p1"), marked=False)
     assert doc.codings == [] and all(len(t.pieces) == 1 for t in doc.turns)
     assert doc.summary() == "0 codings"

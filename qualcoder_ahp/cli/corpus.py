@@ -166,14 +166,15 @@ def register(cli: click.Group) -> None:
         info = find_transcript(store, transcript)
         if all_coders and (coder is not None or consensus):
             raise UserError("give one of --coder, --consensus or --all-coders")
-        selection: str | None = "all" if all_coders else resolve_coder(store, coder, consensus)
-        if selection is None and fmt != "text":
-            selection = "all"  # a document is for the codings; text stays the plain turns
-        doc = annotate(store, info, selection)
+        coder = resolve_coder(store, coder, consensus)
+        # A document is for the codings (every coder's, unless one is named); the text
+        # stays the plain turns.
+        marked = all_coders or coder is not None or fmt != "text"
+        doc = annotate(store, info, coder, marked=marked)
         content = WRITERS[fmt](doc)
         if output:
-            what = f"the {'coded ' if selection else ''}transcript {info.name}"
-            if selection:
+            what = f"the {'coded ' if marked else ''}transcript {info.name}"
+            if marked:
                 what += f" ({plural(len(doc.codings), 'coding')})"
             write_output(output, content, what)
         else:

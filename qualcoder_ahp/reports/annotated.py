@@ -88,32 +88,28 @@ class Annotated:
 
     info: TranscriptInfo
     attributes: dict[str, str]
-    selection: str | None
-    """``None`` (no codings asked for: the plain transcript), ``all`` or a coder name."""
+    marked: bool
+    """Whether codings were asked for (``False``: the plain transcript)."""
+    coder: str | None
+    """The coder whose codings are marked (``None``: every coder's)."""
     codings: list[Marked]
     turns: list[AnnotatedTurn]
-    themes: list[str] = field(default_factory=list)
-    """Ids of the themes used, in codebook order, with :attr:`_legend` their path,
-    colour, tint and count."""
-    _legend: dict[str, tuple[str, str, str, int]] = field(default_factory=dict)
+    legend: list[tuple[str, str, str, int]] = field(default_factory=list)
+    """``(theme path, colour, tint, codings)`` for every theme used, in codebook order."""
 
     @property
     def title(self) -> str:
         """``name v2``."""
         return f"{self.info.name} v{self.info.version}"
 
-    def legend(self) -> list[tuple[str, str, str, int]]:
-        """``(theme path, colour, tint, codings)`` for every theme used, in codebook order."""
-        return [self._legend[t] for t in self.themes]
-
     def summary(self) -> str:
         """``14 codings (coder ana)``, ``30 codings (all coders: ana 14, ben 16)``."""
         n = len(self.codings)
         count = f"{n:,} coding{'' if n == 1 else 's'}"
-        if self.selection is None:
+        if not self.marked:
             return count
-        if self.selection != "all":
-            who = "consensus" if self.selection == CONSENSUS else f"coder {self.selection}"
+        if self.coder is not None:
+            who = "consensus" if self.coder == CONSENSUS else f"coder {self.coder}"
             return f"{count} ({who})"
         coders = Counter(m.coding.coder for m in self.codings)
         each = ", ".join(f"{c} {k:,}" for c, k in coders.items())
@@ -134,24 +130,24 @@ def tint(color: str, white: float = TINT) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * white):02X}" for c in rgb)
 
 
-def annotate(store: Store, info: TranscriptInfo, selection: str | None) -> Annotated:
+def annotate(store: Store, info: TranscriptInfo, coder: str | None = None, *,
+             marked: bool = True) -> Annotated:
     """A transcript cut into pieces at every boundary of the selected codings.
 
     Args:
         store: the open project.
         info: the transcript (see :func:`~qualcoder_ahp.reports.data.find_transcript`).
-        selection: ``None`` for no codings (the plain transcript), ``"all"`` for every
-            coder's, else a coder name (checked by
-            :func:`~qualcoder_ahp.reports.data.resolve_coder`, as the reports do).
+        coder: mark this coder's codings (``None``: every coder's), a name checked by
+            :func:`~qualcoder_ahp.reports.data.resolve_coder` as the reports do.
+        marked: ``False`` for no codings at all (the plain transcript).
     """
     text = store.transcript_text(info.id)
     turns = store.turns(info.id)
     attributes = store.participants().get(info.participant or "", {})
-    marked: list[Marked] = []
-    themes: list[str] = []
-    legend: dict[str, tuple[str, str, str, int]] = {}
-    if selection is not None:
-        data = ReportData(store, None if selection == "all" else selection, info.id)
+    codings_shown: list[Marked] = []
+    legend: list[tuple[str, str, str, int]] = []
+    if marked:
+        data = ReportData(store, coder, info.id)
         # Outer codings first where several start together: a piece lists its codings
         # outermost first, so the last is the innermost (whose colour a Word run takes).
         codings = sorted(data.codings, key=lambda c: (c.start, -c.end, c.id))
@@ -159,22 +155,21 @@ def annotate(store: Store, info: TranscriptInfo, selection: str | None) -> Annot
         for c in codings:
             theme = data.theme(c.theme_id)
             color = theme.color if _HEX.fullmatch(theme.color or "") else GREY
-            marked.append(Marked(c, theme.name, data.path(c.theme_id), color.upper(),
-                                 tint(color)))
+            codings_shown.append(Marked(c, theme.name, data.path(c.theme_id), color.upper(),
+                                        tint(color)))
         for t in data.themes:
             if counts[t.id]:
                 color = t.color if _HEX.fullmatch(t.color or "") else GREY
-                themes.append(t.id)
-                legend[t.id] = (data.path(t.id), color.upper(), tint(color), counts[t.id])
-    pieces = _pieces(text, turns, marked)
+                legend.append((data.path(t.id), color.upper(), tint(color), counts[t.id]))
+    pieces = _pieces(text, turns, codings_shown)
     starts = [t.start for t in turns]
     beneath: list[list[int]] = [[] for _ in turns]
-    for i, m in enumerate(marked):
+    for i, m in enumerate(codings_shown):
         if turns:
             beneath[max(bisect_right(starts, m.coding.start) - 1, 0)].append(i)
     out = [AnnotatedTurn(n, turn, pieces[n - 1], beneath[n - 1])
            for n, turn in enumerate(turns, start=1)]
-    return Annotated(info, attributes, selection, marked, out, themes, legend)
+    return Annotated(info, attributes, marked, coder, codings_shown, out, legend)
 
 
 def _pieces(text: str, turns: list[Turn], marked: list[Marked]) -> list[list[Piece]]:
@@ -244,7 +239,7 @@ def to_text(doc: Annotated) -> str:
     words = f"{info.words:,} word{'' if info.words == 1 else 's'}"
     lines = [f"{info.name} v{info.version} ({info.format}, {words}, "
              f"participant {info.participant or '-'})"]
-    if doc.selection is not None:
+    if doc.marked:
         lines.append(f"codings: {doc.summary()}")
     for turn in doc.turns:
         t = turn.turn
@@ -308,10 +303,10 @@ def to_markdown(doc: Annotated) -> str:
                                   if x.strip())
             out.append(f"{n}. {md_text(m.theme)} ({md_text(m.coding.coder)}): {memo}")
         out.append("")
-    if doc.themes:
+    if doc.legend:
         out += ["## Themes", ""]
         out += [f"- {md_text(path)}: {n:,} coding{'' if n == 1 else 's'}"
-                for path, _, _, n in doc.legend()]
+                for path, _, _, n in doc.legend]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -428,9 +423,9 @@ def to_html(doc: Annotated) -> str:
             out.append(f'<li id="memo-{n}"><b>{e(m.theme)}</b> ({e(m.coding.coder)}): '
                        f"{e((m.coding.memo or '').strip())}</li>")
         out.append("</ol>")
-    if doc.themes:
+    if doc.legend:
         out += ["<h2>Themes</h2>", '<table class="legend">']
-        for path, color, light, n in doc.legend():
+        for path, color, light, n in doc.legend:
             out.append(f'<tr><td><span class="swatch" style="background:{light};'
                        f'border-color:{color}"></span></td><td>{e(path)}</td>'
                        f"<td>{n:,} coding{'' if n == 1 else 's'}</td></tr>")
@@ -498,9 +493,9 @@ def to_docx(doc: Annotated) -> bytes:
                 first.setdefault((i, turn.number), run)
                 last[(i, turn.number)] = run
     _comments(word, doc, first, last)
-    if doc.themes:
+    if doc.legend:
         word.add_heading("Themes", level=1)
-        for path, color, light, n in doc.legend():
+        for path, color, light, n in doc.legend:
             para = word.add_paragraph()
             swatch = para.add_run("\u25a0 ")
             swatch.font.color.rgb = RGBColor.from_string(color[1:])
