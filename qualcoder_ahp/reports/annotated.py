@@ -291,8 +291,9 @@ def to_markdown(doc: Annotated) -> str:
             if piece.ends:
                 parts.append(_md_bold("".join(bold)))
                 bold = []
-                parts.append(" " + " ".join(
-                    _md_label(doc, i, notes, begins.get(i, bold_from) != bold_from) for i in piece.ends))
+                labels = (_md_label(doc, i, notes, begins.get(i, bold_from) != bold_from)
+                          for i in piece.ends)
+                parts.append(" " + " ".join(labels))
         parts.append(_md_bold("".join(bold)))
         out += ["".join(parts).rstrip(), ""]
     if notes:
