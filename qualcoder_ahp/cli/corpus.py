@@ -3,9 +3,10 @@
 ``qcahp import`` reads files and folders into the project (one transaction per
 file; a batch goes on past bad files and exits 1 if any failed);
 ``qcahp transcripts`` lists what is stored; ``qcahp show`` prints a transcript by
-turns; ``qcahp participants`` lists participants and ``qcahp participants import``
-loads their attributes from a CSV file. The work itself is in
-:mod:`qualcoder_ahp.importers`, which the workbench calls too.
+turns, or with a coder's codings marked, as text, Markdown, HTML or Word
+(:mod:`qualcoder_ahp.reports.annotated`); ``qcahp participants`` lists participants
+and ``qcahp participants import`` loads their attributes from a CSV file. The work
+itself is in :mod:`qualcoder_ahp.importers`, which the workbench calls too.
 """
 
 from __future__ import annotations
@@ -20,13 +21,18 @@ from qualcoder_ahp.cli.common import (
     Project,
     emit_json,
     emit_table,
+    output_format,
     pass_project,
     plural,
     progress_bar,
+    write_output,
 )
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.importers import import_participants, import_paths
 from qualcoder_ahp.importers.turns import UNLABELLED
-from qualcoder_ahp.reports.data import find_transcript
+from qualcoder_ahp.reports.annotated import FORMATS as SHOW_FORMATS
+from qualcoder_ahp.reports.annotated import WRITERS, annotate
+from qualcoder_ahp.reports.data import find_transcript, resolve_coder
 
 
 def register(cli: click.Group) -> None:
@@ -126,21 +132,53 @@ def register(cli: click.Group) -> None:
 
     @cli.command("show")
     @click.argument("transcript")
+    @click.option("--coder", metavar="NAME", help="Mark this coder's codings.")
+    @click.option("--consensus", is_flag=True,
+                  help="Mark the agreed codings (the coder named 'consensus').")
+    @click.option("--all-coders", is_flag=True,
+                  help="Mark every coder's codings, each with its coder's name.")
+    @click.option("--format", "fmt", type=click.Choice(SHOW_FORMATS),
+                  help="Output format [default: from the -o suffix, else text].")
+    @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
+                  help="Write to FILE (owner-only) instead of the terminal.")
     @pass_project
-    def show_cmd(project: Project, transcript: str) -> None:
+    def show_cmd(project: Project, transcript: str, coder: str | None, consensus: bool,
+                 all_coders: bool, fmt: str | None, output: str | None) -> None:
         """Print a transcript by turns: [time] Speaker (role): text.
 
         TRANSCRIPT is a name (latest version), name@version, or id.
+
+        With --coder, --consensus or --all-coders, each turn is followed by its codings
+        (theme, coder, quote) and their memos. --format md, html or docx (or -o FILE.md,
+        .html, .docx) writes the coded transcript as a document to share or print: coded
+        text marked in its theme's colour, theme and coder named beside it (in Word, as a
+        comment), memos, and a legend of the themes; without a coder option these mark
+        every coder's codings.
+
+        \b
+        Examples:
+          qcahp show physio_helen --coder ana
+          qcahp show physio_helen --consensus -o physio_helen.docx
         """
+        fmt = output_format(fmt, output, (*SHOW_FORMATS, "table"), "text")
+        fmt = "text" if fmt == "table" else fmt  # -o FILE.txt
         store = project.store()
         info = find_transcript(store, transcript)
-        text = store.transcript_text(info.id)
-        click.echo(f"{info.name} v{info.version} ({info.format}, {plural(info.words, 'word')}, "
-                   f"participant {info.participant or '-'})")
-        for turn in store.turns(info.id):
-            stamp = f"[{turn.time}] " if turn.time else ""
-            click.echo("")
-            click.echo(f"{stamp}{turn.speaker} ({turn.role}): {text[turn.start:turn.end]}")
+        if all_coders and (coder is not None or consensus):
+            raise UserError("give one of --coder, --consensus or --all-coders")
+        coder = resolve_coder(store, coder, consensus)
+        # A document is for the codings (every coder's, unless one is named); the text
+        # stays the plain turns.
+        marked = all_coders or coder is not None or fmt != "text"
+        doc = annotate(store, info, coder, marked=marked)
+        content = WRITERS[fmt](doc)
+        if output:
+            what = f"the {'coded ' if marked else ''}transcript {info.name}"
+            if marked:
+                what += f" ({plural(len(doc.codings), 'coding')})"
+            write_output(output, content, what)
+        else:
+            click.echo(content, nl=False)
 
     @cli.group("participants", invoke_without_command=True)
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",

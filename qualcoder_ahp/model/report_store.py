@@ -73,8 +73,10 @@ class ReportMixin:
         )
         return [r[0] for r in rows]
 
-    def report_codings(self: Store, coder: str | None = None) -> list[Coding]:
-        """Active codings (of one coder, or all) in text order, as ``Store.codings()`` gives.
+    def report_codings(self: Store, coder: str | None = None,
+                       transcript_id: int | None = None) -> list[Coding]:
+        """Active codings (of one coder, or all; of one transcript, or all) in text order,
+        as ``Store.codings()`` gives.
 
         The same :class:`Coding` values, built straight from the cursor with the few
         distinct theme ids, coder names and origins shared between rows (instead of
@@ -93,6 +95,9 @@ class ReportMixin:
         if coder is not None:
             sql += " AND k.name = ?"
             args.append(coder)
+        if transcript_id is not None:
+            sql += " AND c.transcript_id = ?"
+            args.append(transcript_id)
         sql += " ORDER BY c.transcript_id, c.start, c.id"
         shared: dict[str, str] = {}
         keep = shared.setdefault

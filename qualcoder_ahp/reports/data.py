@@ -93,16 +93,20 @@ def resolve_coder(store: Store, coder: str | None, consensus: bool = False) -> s
 class ReportData:
     """Themes, transcripts, participants and the selected codings of one project."""
 
-    def __init__(self, store: Store, coder: str | None = None) -> None:
+    def __init__(self, store: Store, coder: str | None = None,
+                 transcript_id: int | None = None) -> None:
         """Load the snapshot.
 
         Args:
             store: the open project.
             coder: keep only this coder's codings (``None``: every coder's).
+            transcript_id: keep only this transcript's codings (``None``: every one's),
+                for a report on one transcript (the annotated transcript).
         """
         self.store = store
         self.coder = coder
-        self.codings: list[Coding] = store.report_codings(coder)  # active, in text order
+        # Active, in text order.
+        self.codings: list[Coding] = store.report_codings(coder, transcript_id)
         used = {c.theme_id for c in self.codings}
         # Retired themes stay in the report only while codings still use them.
         all_themes = store.themes(include_inactive=True)

@@ -25,7 +25,7 @@ from qualcoder_ahp.errors import UserError
 FORMATS = ("table", "csv", "xlsx", "json", "md", "docx")
 SUFFIX_FORMAT = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "md",
                  ".markdown": "md", ".docx": "docx", ".txt": "table", ".png": "png",
-                 ".svg": "svg", ".pdf": "pdf"}
+                 ".svg": "svg", ".pdf": "pdf", ".html": "html", ".htm": "html"}
 BINARY = ("xlsx", "docx", "png", "svg", "pdf")
 MAX_WIDTH = 60
 WRITE_CHUNK = 1 << 20
