@@ -53,6 +53,8 @@ run "qcahp counts --coder ana" qcahp counts --coder ana
 run "qcahp counts --coder ana --by attribute:profession --format md | head -8" bash -c "\"\$PY\" -m qualcoder_ahp counts --coder ana --by attribute:profession --format md | head -8"
 run "qcahp quotes --theme serendipity --coder ana -o serendipity.xlsx" qcahp quotes --theme serendipity --coder ana -o serendipity.xlsx
 run "qcahp chart counts --coder ana -o counts.png" qcahp chart counts --coder ana -o counts.png
+run "qcahp show physio_helen --coder ana | head -12" bash -c "\"\$PY\" -m qualcoder_ahp show physio_helen --coder ana | head -12"
+run "qcahp show physio_helen --all-coders -o physio_helen.docx" qcahp show physio_helen --all-coders -o physio_helen.docx
 run "qcahp codebook show --coder ana -o codebook.docx" qcahp codebook show --coder ana -o codebook.docx
 run "qcahp agreement --coders ana,ben --unit sentence" qcahp agreement --coders ana,ben --unit sentence
 run "qcahp disagreements --coders ana,ben | head -6" bash -c "\"\$PY\" -m qualcoder_ahp disagreements --coders ana,ben | head -6"

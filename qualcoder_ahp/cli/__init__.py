@@ -38,7 +38,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("demo", "Open a ready-made demo project (bundled interviews)."),
         ("import", "Import transcripts: files or folders (.txt .docx .vtt ...)."),
         ("transcripts", "List the imported transcripts, speakers and roles."),
-        ("show", "Print one transcript by speaker turns."),
+        ("show", "Print one transcript by turns, or with its codings marked."),
         ("search", "Find words or patterns in every transcript, in context."),
         ("participants", "List participant attributes; `import` loads a CSV."),
         ("redact", "Replace people's names in the stored text, before coding."),
