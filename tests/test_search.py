@@ -295,6 +295,9 @@ def test_cli_no_hits(db):
     (["luck", "--code", "serendipity"], "Error: --code needs --coder NAME"),
     (["luck", "--code", "career", "--coder", "ana"], "Error: theme 'career' is a folder"),
     (["luck", "--theme", "nope"], "Error: no theme 'nope' in the codebook"),
+    # --code answers a typo as --theme does: the closest id and the codebook's ids
+    (["luck", "--code", "serendipty", "--coder", "ana"],
+     "Error: no theme 'serendipty' in the codebook; did you mean 'serendipity'? (themes: "),
     (["luck", "--transcript", "t9"], "Error: no transcript 't9'"),
     (["luck", "-o", "hits.pdf"], "Error: hits.pdf: this report cannot be written as a .pdf"),
 ])

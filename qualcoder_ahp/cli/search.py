@@ -25,6 +25,7 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.data import unknown_theme
 from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, code_hits, search
 from qualcoder_ahp.reports.writers import Sheet, to_csv, to_markdown, to_table, to_xlsx
 
@@ -161,6 +162,9 @@ def search_cmd(project: Project, terms: tuple[str, ...], regex: bool, word: bool
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first",
                         path=str(project.path))
     if code_theme is not None:
+        known = [t.id for t in store.themes(include_inactive=True)]
+        if code_theme not in known:  # a typo: the one message of --theme, with the ids
+            raise unknown_theme(code_theme, [t.id for t in store.themes()])
         store.check_codable(code_theme)  # before searching: a folder or retired theme
     if coder is not None:
         coder = coder.strip()
