@@ -309,6 +309,20 @@ def test_cli_errors_are_one_line(db, args, message):
     assert result.stdout == ""
 
 
+def test_cli_markdown_escapes_the_transcript_text(db):
+    """A transcript's own markup stays literal in the Markdown hits (as in `qcahp show
+    --format md`): its `*`, backticks and HTML do not turn into emphasis, code or tags
+    (a bold match inside backticks showed as "**tick**"), only the match is bold."""
+    with open_store(db) as store:
+        store.add_transcript("t9", make_parsed([
+            ("Ann", "participant", "Pay c*d_e and `tick` and <script>x</script> | end.")]))
+    md = run(db, "tick", "--transcript", "t9", "--format", "md").stdout
+    assert ("| t9 | 1 | Ann | Pay c\\*d_e and \\`**tick**\\` and \\<script>x\\</script> "
+            "\\| end. |") in md
+    title = run(db, "--regex", "<b>|tick", "--format", "md").stdout.splitlines()[0]
+    assert title == "## Search: \u201c\\<b>\\|tick\u201d (regex, all speakers)"
+
+
 def test_cli_refuses_a_project_without_transcripts(tmp_path):
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "new.db"), "search", "luck"])
     assert result.exit_code == 1 and "no project database here" in result.stderr

@@ -27,7 +27,14 @@ from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import unknown_theme
 from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, code_hits, search
-from qualcoder_ahp.reports.writers import Sheet, to_csv, to_markdown, to_table, to_xlsx
+from qualcoder_ahp.reports.writers import (
+    Sheet,
+    md_cell,
+    to_csv,
+    to_markdown,
+    to_table,
+    to_xlsx,
+)
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
 COLUMNS = ["transcript", "participant", "speaker", "role", "turn", "time", "before", "match",
@@ -92,12 +99,16 @@ def _json(result: SearchResult, texts: dict[int, str]) -> str:
 
 
 def _markdown(result: SearchResult) -> str:
-    rows = [[h.transcript, h.turn, h.speaker, f"{h.before}**{h.match}**{h.after}"]
+    # The transcript's text is escaped ("c*d", "<i>", a backtick stay literal), the
+    # match bold around it.
+    rows = [[h.transcript, h.turn, h.speaker,
+             f"{md_cell(h.before)}**{md_cell(h.match)}**{md_cell(h.after)}"]
             + (["yes" if h.coded else "no"] if result.theme_id is not None else [])
             for h in result.hits]
     columns = ["transcript", "turn", "speaker", "excerpt"] + (
         ["coded"] if result.theme_id is not None else [])
-    return to_markdown([Sheet("Hits", columns, rows, title=f"Search: {result.query.describe()}")])
+    title = f"Search: {md_cell(result.query.describe())}"
+    return to_markdown([Sheet("Hits", columns, rows, title=title, markdown={"excerpt"})])
 
 
 @click.command("search")
