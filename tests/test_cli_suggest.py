@@ -252,6 +252,11 @@ def test_evaluate_refuses_prodigy_binary_answers(tmp_path: Path, project: CliRun
     assert out.strip() == (f'Error: {gold}: line 2: a Prodigy answer on one "label" cannot be '
                            'scored: label the sentences in the choice interface ("accept": '
                            '[...] lists every theme)')
+    gold.write_text(json.dumps({"text": "I fell into it.", "accept": "serendipity"}) + "\n",
+                    encoding="utf-8")
+    out = run(project, "evaluate", "--gold", str(gold), code=1)
+    assert out.strip() == (f'Error: {gold}: line 1: expected {{"text": "...", "accept": [...]}} '
+                           '(Prodigy)')
 
 
 def test_suggest_without_codebook_is_a_clear_error(tmp_path: Path) -> None:

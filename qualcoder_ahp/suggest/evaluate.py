@@ -193,8 +193,11 @@ def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
                             'scored: label the sentences in the choice interface ("accept": '
                             '[...] lists every theme)', path=str(path))
         if labelled is None:
-            raise UserError(f'line {number}: expected {{"sentence": "...", "themes": [...]}}',
-                            path=str(path))
+            # A Prodigy line is told Prodigy's shape ("accept": "x" is a slip for ["x"]).
+            shape = ('{"text": "...", "accept": [...]} (Prodigy)'
+                     if isinstance(row, dict) and "sentence" not in row and "text" in row
+                     else '{"sentence": "...", "themes": [...]}')
+            raise UserError(f"line {number}: expected {shape}", path=str(path))
         if labelled is not _SKIPPED:
             out.append((number, *labelled))
     if not out:
