@@ -354,7 +354,7 @@ def test_cli_code_codes_once_and_one_undo_takes_it_back(db):
         "4 hits in 2 of 3 transcripts for \u201cboard\u201d or \u201cchance\u201d (all "
         "speakers); 1 already coded with serendipity by alice",
         "Coded 3 sentences with Serendipity as alice; skipped 1 sentence already coded "
-        "with it (one decision: u in the workbench undoes it)."]
+        "with it (one decision: `qcahp undo --coder alice` or u in the workbench undoes it)."]
     assert result.stdout.splitlines()[0].split()[:3] == ["coded", "transcript", "turn"]
     assert [line[:5].strip() for line in result.stdout.splitlines()[2:]] == ["yes", "", "", ""]
     again = run(db, "board", "chance", "--code", "serendipity", "--coder", "alice")
@@ -367,6 +367,11 @@ def test_cli_code_codes_once_and_one_undo_takes_it_back(db):
     new = run(db, "luck", "--code", "serendipity", "--coder", "dora")
     assert "note: 'dora' is a new coder" in new.stderr
     assert "Coded 1 sentence with Serendipity as dora" in new.stderr
+    # The undo named on the command line is one to paste, for any name
+    spaced = run(db, "board", "--code", "serendipity", "--coder", "Zoé O'Neill")
+    assert "`qcahp undo --coder 'Zoé O'\"'\"'Neill'` or u in the workbench" in spaced.stderr
+    result = CliRunner().invoke(cli, ["--db", str(db), "undo", "--coder", "Zoé O'Neill"])
+    assert result.exit_code == 0 and "undid: coded 3 sentences found by search" in result.output
 
 
 def test_context_cuts_at_any_whitespace(store):

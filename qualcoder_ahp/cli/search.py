@@ -10,6 +10,7 @@ every hit not yet coded so, as one decision that the workbench's ``u`` undoes.
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Any
 
 import click
@@ -128,7 +129,8 @@ def _markdown(result: SearchResult) -> str:
                    "who codes.")
 @click.option("--code", "code_theme", metavar="ID",
               help="Code the sentence of every hit with this theme as --coder (one "
-                   "decision, undone by u in the workbench); coded sentences are skipped.")
+                   "decision, undone by `qcahp undo` or u in the workbench); coded "
+                   "sentences are skipped.")
 @click.option("--context", type=click.IntRange(10, 200), default=40, show_default=True,
               metavar="N", help="Characters of context either side of a match.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
@@ -228,8 +230,11 @@ def _code(store: Store, result: SearchResult, theme_id: str, coder: str) -> None
     skipped = (f"; skipped {plural(outcome.skipped, 'sentence')} already coded with it"
                if outcome.skipped else "")
     if outcome.coded:
+        # Said from the command line, so the command-line undo comes first.
+        undo = f"qcahp undo --coder {shlex.quote(coder)}"
         click.echo(f"Coded {plural(outcome.coded, 'sentence')} with {name} as {coder}"
-                   f"{skipped} (one decision: u in the workbench undoes it).", err=True)
+                   f"{skipped} (one decision: `{undo}` or u in the workbench undoes it).",
+                   err=True)
     else:
         click.echo(f"Nothing coded: every sentence with a hit is already coded with {name} "
                    f"by {coder}.", err=True)
