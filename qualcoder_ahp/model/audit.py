@@ -439,8 +439,8 @@ def parse_when(text: str, option: str, *, end: bool = False) -> dt.datetime:
     """A ``--since``/``--until`` date (``2026-11-27``) or time (``2026-11-27T13:05``), in UTC.
 
     A bare date as the end of a range means the whole of that day, and a time without
-    seconds the whole of that minute (the table shows an event of 13:05:42 as of
-    13:05, so ``--until 2026-11-27T13:05`` includes it).
+    seconds the whole of that minute (``--until 2026-11-27T13:05`` includes an event of
+    13:05:42, and ``--since`` and ``--until`` the same minute select that minute).
 
     Raises:
         UserError: not an ISO date or date and time.
