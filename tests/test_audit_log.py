@@ -250,6 +250,13 @@ def test_dates_filter_by_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert [e["kind"] for e in log_json(path, "--since", "2026-10-31",
                                         "--until", "2026-11-02")] == ["reject"]
     assert [e["kind"] for e in log_json(path, "--since", "2026-11-03T11:00")] == ["undo"]
+    # A time to the minute as the end is the whole minute, as a bare date is the whole day
+    assert [e["kind"] for e in log_json(path, "--until", "2026-11-03T12:00")] == [
+        "accept", "reject", "undo"]
+    assert [e["kind"] for e in log_json(path, "--since", "2026-11-03T12:00",
+                                        "--until", "2026-11-03T12:00")] == ["undo"]
+    assert [e["kind"] for e in log_json(path, "--until", "2026-11-03T11:59")] == [
+        "accept", "reject"]
     assert log_json(path, "--since", "2026-11-04") == []
     code, out, _err = run(path, "log", "--since", "2026-11-04")
     assert (code, out) == (0, "No events match.\n")

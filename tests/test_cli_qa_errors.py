@@ -101,6 +101,28 @@ def test_report_to_an_unknown_suffix_is_refused_not_written_as_text(tmp_path: Pa
     assert run("counts", "-o", "plain").exit_code == 0
 
 
+def test_format_that_contradicts_the_suffix_is_refused(tmp_path: Path) -> None:
+    """``--format csv -o log.xlsx`` wrote CSV text that Excel refuses to open; it is one
+    line naming both, and nothing is written. A .txt file still takes any text format."""
+    from qualcoder_ahp.records import Codebook, Theme
+
+    store = open_store(os.environ["QCAHP_DB"])
+    store.save_codebook(Codebook(name="cb", themes=(Theme("luck", "Luck", None, "chance"),),
+                                 patterns=()))
+    store.close()
+    for args in (["counts", "--format", "csv", "-o", "counts.xlsx"],
+                 ["log", "--format", "md", "-o", "log.csv"],
+                 ["codebook", "show", "--format", "xlsx", "-o", "codebook.json"]):
+        result = run(*args)
+        wanted = Path(args[-1]).with_suffix("." + args[-3]).name
+        _one_line_error(result, f"{args[-1]}: --format {args[-3]} does not match the suffix "
+                                f"{Path(args[-1]).suffix}: name the file {wanted}, or leave "
+                                "out --format")
+        assert not Path(args[-1]).exists()
+    assert run("counts", "--format", "md", "-o", "counts.txt").exit_code == 0
+    assert Path("counts.txt").read_text().startswith("## ")
+
+
 def test_unknown_theme_is_an_error_not_an_empty_list() -> None:
     from qualcoder_ahp.records import Codebook, Theme
 

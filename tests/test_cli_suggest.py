@@ -229,6 +229,36 @@ def test_evaluate_reads_prodigy_textcat_answers(tmp_path: Path, project: CliRunn
                                           str(everything_skipped), code=1)
 
 
+def test_evaluate_prodigy_labels_match_theme_ids_ignoring_case(tmp_path: Path) -> None:
+    """Prodigy labels are often upper case: "SERENDIPITY" is the theme serendipity, not
+    an unknown label that leaves the sentence theme-free (and its suggestion wrong)."""
+    gold = tmp_path / "prodigy.jsonl"
+    gold.write_text(json.dumps({"text": "I fell into it really.", "accept": ["SERENDIPITY"],
+                                "answer": "accept"}) + "\n", encoding="utf-8")
+    result = evaluate_gold(load_codebook(DATA / "small.yaml"), gold)
+    assert (result.micro.tp, result.micro.fp, result.micro.fn) == (1, 0, 0)
+    assert result.ignored_themes == []
+
+
+def test_evaluate_refuses_prodigy_binary_answers(tmp_path: Path, project: CliRunner) -> None:
+    """An accepted answer on one "label" (Prodigy's binary interface) says nothing of the
+    other themes: it is refused in one line, not scored as a theme-free sentence."""
+    gold = tmp_path / "binary.jsonl"
+    gold.write_text("\n".join(json.dumps(r) for r in [
+        {"text": "I fell into it really.", "accept": ["serendipity"], "answer": "accept"},
+        {"text": "I was lucky, honestly.", "label": "serendipity", "answer": "accept"},
+    ]) + "\n", encoding="utf-8")
+    out = run(project, "evaluate", "--gold", str(gold), code=1)
+    assert out.strip() == (f'Error: {gold}: line 2: a Prodigy answer on one "label" cannot be '
+                           'scored: label the sentences in the choice interface ("accept": '
+                           '[...] lists every theme)')
+    gold.write_text(json.dumps({"text": "I fell into it.", "accept": "serendipity"}) + "\n",
+                    encoding="utf-8")
+    out = run(project, "evaluate", "--gold", str(gold), code=1)
+    assert out.strip() == (f'Error: {gold}: line 1: expected {{"text": "...", "accept": [...]}} '
+                           '(Prodigy)')
+
+
 def test_suggest_without_codebook_is_a_clear_error(tmp_path: Path) -> None:
     with open_store(tmp_path / "qcahp.db") as store:
         store.add_transcript("story", transcript(STORY))

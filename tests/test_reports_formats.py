@@ -152,6 +152,16 @@ def test_markdown_escapes_pipes_and_newlines():
     assert "x \\| y<br>z" in text
 
 
+def test_markdown_table_cells_are_literal_text():
+    """A quote's `*`, backticks, brackets and HTML show as typed in every Markdown table
+    (quotes, log, counts), as `qcahp show --format md` escapes them; underscores inside
+    words (theme ids, file names) are left alone."""
+    text = to_markdown([Sheet("s", ["theme_id", "quote"],
+                              [["non_traditional_roles", "a *b* `c` [d] <i>e</i> \\ f"]])])
+    assert ("| non_traditional_roles | a \\*b\\* \\`c\\` \\[d\\] \\<i>e\\</i> \\\\ f |"
+            in text)
+
+
 def test_docx_groups_quotes_by_theme(data):
     from docx import Document
 

@@ -295,6 +295,9 @@ def test_cli_no_hits(db):
     (["luck", "--code", "serendipity"], "Error: --code needs --coder NAME"),
     (["luck", "--code", "career", "--coder", "ana"], "Error: theme 'career' is a folder"),
     (["luck", "--theme", "nope"], "Error: no theme 'nope' in the codebook"),
+    # --code answers a typo as --theme does: the closest id and the codebook's ids
+    (["luck", "--code", "serendipty", "--coder", "ana"],
+     "Error: no theme 'serendipty' in the codebook; did you mean 'serendipity'? (themes: "),
     (["luck", "--transcript", "t9"], "Error: no transcript 't9'"),
     (["luck", "-o", "hits.pdf"], "Error: hits.pdf: this report cannot be written as a .pdf"),
 ])
@@ -304,6 +307,20 @@ def test_cli_errors_are_one_line(db, args, message):
     assert result.stderr.startswith(message), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stdout == ""
+
+
+def test_cli_markdown_escapes_the_transcript_text(db):
+    """A transcript's own markup stays literal in the Markdown hits (as in `qcahp show
+    --format md`): its `*`, backticks and HTML do not turn into emphasis, code or tags
+    (a bold match inside backticks showed as "**tick**"), only the match is bold."""
+    with open_store(db) as store:
+        store.add_transcript("t9", make_parsed([
+            ("Ann", "participant", "Pay c*d_e and `tick` and <script>x</script> | end.")]))
+    md = run(db, "tick", "--transcript", "t9", "--format", "md").stdout
+    assert ("| t9 | 1 | Ann | Pay c\\*d_e and \\`**tick**\\` and \\<script>x\\</script> "
+            "\\| end. |") in md
+    title = run(db, "--regex", "<b>|tick", "--format", "md").stdout.splitlines()[0]
+    assert title == "## Search: \u201c\\<b>\\|tick\u201d (regex, all speakers)"
 
 
 def test_cli_refuses_a_project_without_transcripts(tmp_path):
@@ -337,7 +354,7 @@ def test_cli_code_codes_once_and_one_undo_takes_it_back(db):
         "4 hits in 2 of 3 transcripts for \u201cboard\u201d or \u201cchance\u201d (all "
         "speakers); 1 already coded with serendipity by alice",
         "Coded 3 sentences with Serendipity as alice; skipped 1 sentence already coded "
-        "with it (one decision: u in the workbench undoes it)."]
+        "with it (one decision: `qcahp undo --coder alice` or u in the workbench undoes it)."]
     assert result.stdout.splitlines()[0].split()[:3] == ["coded", "transcript", "turn"]
     assert [line[:5].strip() for line in result.stdout.splitlines()[2:]] == ["yes", "", "", ""]
     again = run(db, "board", "chance", "--code", "serendipity", "--coder", "alice")
@@ -350,6 +367,11 @@ def test_cli_code_codes_once_and_one_undo_takes_it_back(db):
     new = run(db, "luck", "--code", "serendipity", "--coder", "dora")
     assert "note: 'dora' is a new coder" in new.stderr
     assert "Coded 1 sentence with Serendipity as dora" in new.stderr
+    # The undo named on the command line is one to paste, for any name
+    spaced = run(db, "board", "--code", "serendipity", "--coder", "Zoé O'Neill")
+    assert "`qcahp undo --coder 'Zoé O'\"'\"'Neill'` or u in the workbench" in spaced.stderr
+    result = CliRunner().invoke(cli, ["--db", str(db), "undo", "--coder", "Zoé O'Neill"])
+    assert result.exit_code == 0 and "undid: coded 3 sentences found by search" in result.output
 
 
 def test_context_cuts_at_any_whitespace(store):

@@ -85,7 +85,8 @@ def log_json(entries: list[LogEntry]) -> list[dict[str, Any]]:
 @click.option("--since", metavar="DATE",
               help="Only events on or after DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC).")
 @click.option("--until", metavar="DATE",
-              help="Only events up to DATE (a bare date: to the end of that day, UTC).")
+              help="Only events up to DATE (a bare date: to the end of that day; "
+                   "YYYY-MM-DDTHH:MM: to the end of that minute; UTC).")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N",
               help=f"Only the newest N events; 0 for all [default: {SCREEN_LIMIT} in a table "
                    "on the terminal, all otherwise].")

@@ -194,6 +194,13 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
 
     Usage counts as `qcahp counts` does (a folder rolled up); themes added while coding
     are marked with who added them. A codebook file (PATH) has no usage.
+
+    \b
+    Examples:
+      qcahp codebook show --brief
+      qcahp codebook show --coder ana -o codebook.docx
+      qcahp codebook show --memos --format md -o codebook.md
+      qcahp codebook show codebooks/ahp-leadership.yaml --format csv
     """
     from qualcoder_ahp.model.store import now
     from qualcoder_ahp.reports import codebook as cbr
@@ -287,9 +294,15 @@ def codebook_edit_theme(project: Project, theme_id: str, name: str | None,
     """Edit a theme or folder of the stored codebook (any theme, shipped or added).
 
     THEME_ID is the id of `qcahp codebook show`; codings keep it, so they follow the new
-    name and place. The coder can undo the edit in the workbench (u). `qcahp codebook
-    export` writes the edited codebook; loading a codebook file puts the file's names and
-    tree back, with a warning for each edit it overwrites.
+    name and place. The coder can undo the edit (`qcahp undo --coder NAME`, or u in the
+    workbench). `qcahp codebook export` writes the edited codebook; loading a codebook file
+    puts the file's names and tree back, with a warning for each edit it overwrites.
+
+    \b
+    Examples:
+      qcahp codebook edit-theme serendipity --name "Happenstance" --coder ana
+      qcahp codebook edit-theme serendipity --color '#AA4499' --coder ana
+      qcahp codebook edit-theme serendipity --parent system_leadership --coder ana
     """
     if parent_id is not None and top_level:
         raise UserError("give --parent ID or --top-level, not both")
@@ -328,7 +341,11 @@ def codebook_merge_theme(project: Project, source_id: str, target_id: str, coder
     the coder already coded with INTO_ID is not coded twice), their memos on THEME_ID are
     appended to their memos on INTO_ID, THEME_ID's open suggestions are retired and
     THEME_ID leaves the codebook (retired, as in `qcahp codebook show`). The coder can
-    undo it in the workbench (u). Folders do not merge.
+    undo it (`qcahp undo --coder NAME`, or u in the workbench). Folders do not merge.
+
+    \b
+    Example:
+      qcahp codebook merge-theme role_ambiguity visibility --coder ana
     """
     store = project.store()
     if not store.themes():

@@ -223,13 +223,15 @@ def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
     suffix, else ``default``.
 
     Every command with ``-o FILE`` decides the same way, so ``-o agreement.xlsx``
-    writes a workbook everywhere, a suffix that names no format is refused rather
-    than filled with text of another format, and a missing folder is reported at
+    writes a workbook everywhere, a suffix that names no format (or, with ``--format``,
+    another format) is refused rather than filled with text of another format (a
+    ``.txt`` file takes any text format), and a missing folder is reported at
     once (nothing creates folders behind the user's back: a typo stays visible).
 
     Raises:
-        UserError: an unknown suffix, a format this command cannot write, a binary
-            format without ``-o``, or an output path that cannot be written.
+        UserError: an unknown suffix, a suffix that contradicts ``--format``, a format
+            this command cannot write, a binary format without ``-o``, or an output
+            path that cannot be written.
     """
     if output:
         refuse_project_database(output)  # before the suffix: that is the real slip
@@ -241,6 +243,14 @@ def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
         # Writing Markdown into "quotes.pdf" would look like success and open as garbage.
         raise UserError(f"cannot tell the format from the suffix {suffix!r}: use "
                         f"{'one of ' if ', ' in known else ''}{known}{hint}", path=output)
+    named = SUFFIX_FORMAT.get(suffix)
+    if fmt and named and named != fmt and suffix != ".txt" and fmt in allowed:
+        # "--format csv -o log.xlsx" wrote CSV text that Excel refuses to open (and
+        # "--format xlsx -o x.csv" a zip file). A .txt file takes any text format.
+        ending = "txt" if fmt in ("table", "text") else fmt
+        raise UserError(f"--format {fmt} does not match the suffix {suffix}: name the file "
+                        f"{Path(output).with_suffix('.' + ending).name}, or leave out "
+                        "--format", path=output)
     from_suffix = not fmt and suffix
     fmt = pick_format(fmt, output, default)
     if fmt not in allowed and from_suffix:

@@ -10,6 +10,7 @@ every hit not yet coded so, as one decision that the workbench's ``u`` undoes.
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Any
 
 import click
@@ -25,8 +26,16 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.data import unknown_theme
 from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, code_hits, search
-from qualcoder_ahp.reports.writers import Sheet, to_csv, to_markdown, to_table, to_xlsx
+from qualcoder_ahp.reports.writers import (
+    Sheet,
+    md_cell,
+    to_csv,
+    to_markdown,
+    to_table,
+    to_xlsx,
+)
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
 COLUMNS = ["transcript", "participant", "speaker", "role", "turn", "time", "before", "match",
@@ -91,12 +100,16 @@ def _json(result: SearchResult, texts: dict[int, str]) -> str:
 
 
 def _markdown(result: SearchResult) -> str:
-    rows = [[h.transcript, h.turn, h.speaker, f"{h.before}**{h.match}**{h.after}"]
+    # The transcript's text is escaped ("c*d", "<i>", a backtick stay literal), the
+    # match bold around it.
+    rows = [[h.transcript, h.turn, h.speaker,
+             f"{md_cell(h.before)}**{md_cell(h.match)}**{md_cell(h.after)}"]
             + (["yes" if h.coded else "no"] if result.theme_id is not None else [])
             for h in result.hits]
     columns = ["transcript", "turn", "speaker", "excerpt"] + (
         ["coded"] if result.theme_id is not None else [])
-    return to_markdown([Sheet("Hits", columns, rows, title=f"Search: {result.query.describe()}")])
+    title = f"Search: {md_cell(result.query.describe())}"
+    return to_markdown([Sheet("Hits", columns, rows, title=title, markdown={"excerpt"})])
 
 
 @click.command("search")
@@ -116,7 +129,8 @@ def _markdown(result: SearchResult) -> str:
                    "who codes.")
 @click.option("--code", "code_theme", metavar="ID",
               help="Code the sentence of every hit with this theme as --coder (one "
-                   "decision, undone by u in the workbench); coded sentences are skipped.")
+                   "decision, undone by `qcahp undo` or u in the workbench); coded "
+                   "sentences are skipped.")
 @click.option("--context", type=click.IntRange(10, 200), default=40, show_default=True,
               metavar="N", help="Characters of context either side of a match.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
@@ -161,6 +175,9 @@ def search_cmd(project: Project, terms: tuple[str, ...], regex: bool, word: bool
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first",
                         path=str(project.path))
     if code_theme is not None:
+        known = [t.id for t in store.themes(include_inactive=True)]
+        if code_theme not in known:  # a typo: the one message of --theme, with the ids
+            raise unknown_theme(code_theme, [t.id for t in store.themes()])
         store.check_codable(code_theme)  # before searching: a folder or retired theme
     if coder is not None:
         coder = coder.strip()
@@ -213,8 +230,11 @@ def _code(store: Store, result: SearchResult, theme_id: str, coder: str) -> None
     skipped = (f"; skipped {plural(outcome.skipped, 'sentence')} already coded with it"
                if outcome.skipped else "")
     if outcome.coded:
+        # Said from the command line, so the command-line undo comes first.
+        undo = f"qcahp undo --coder {shlex.quote(coder)}"
         click.echo(f"Coded {plural(outcome.coded, 'sentence')} with {name} as {coder}"
-                   f"{skipped} (one decision: u in the workbench undoes it).", err=True)
+                   f"{skipped} (one decision: `{undo}` or u in the workbench undoes it).",
+                   err=True)
     else:
         click.echo(f"Nothing coded: every sentence with a hit is already coded with {name} "
                    f"by {coder}.", err=True)

@@ -438,7 +438,9 @@ def _made_coding(event: dict[str, Any]) -> int | None:
 def parse_when(text: str, option: str, *, end: bool = False) -> dt.datetime:
     """A ``--since``/``--until`` date (``2026-11-27``) or time (``2026-11-27T13:05``), in UTC.
 
-    A bare date as the end of a range means the whole of that day.
+    A bare date as the end of a range means the whole of that day, and a time without
+    seconds the whole of that minute (``--until 2026-11-27T13:05`` includes an event of
+    13:05:42, and ``--since`` and ``--until`` the same minute select that minute).
 
     Raises:
         UserError: not an ISO date or date and time.
@@ -452,6 +454,8 @@ def parse_when(text: str, option: str, *, end: bool = False) -> dt.datetime:
         when = when.replace(tzinfo=dt.timezone.utc)
     if end and len(text.strip()) == 10:
         when += dt.timedelta(days=1)
+    elif end and len(text.strip()) == 16:  # YYYY-MM-DDTHH:MM
+        when += dt.timedelta(minutes=1)
     return when
 
 

@@ -54,6 +54,10 @@ class Sheet:
     """Long-text columns: wide and wrapped in XLSX."""
     note: str = ""
     """How to read the table, printed under it in the text and Markdown formats."""
+    markdown: set[str] = field(default_factory=set)
+    """Columns whose cells are Markdown already (escaped with :func:`md_cell` by the
+    caller, e.g. a search hit with its match in bold): the Markdown table takes them as
+    they are."""
 
 
 def pick_format(fmt: str | None, output: str | None, default: str) -> str:
@@ -191,6 +195,17 @@ def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
 
 
+def md_cell(text: str) -> str:
+    """``text`` (a quote, a name, a description) as the literal content of a Markdown
+    table cell: emphasis, code, links and HTML escaped as :func:`md_text` does (a
+    transcript's ``<i>`` or ``*`` shows as typed, its ``<script>`` runs nothing), the
+    cell's ``|`` escaped and a line break as ``<br>``."""
+    return _MD_CELL.sub(r"\\\1", text).replace("|", "\\|").replace("\n", "<br>")
+
+
+_MD_CELL = re.compile(r"([\\`*\[\]<]|(?<![^\W_])_|_(?![^\W_]))")
+"""As :data:`_MD_INLINE`, but a ``>`` stays: inside a table cell it starts no quote and,
+without a ``<``, no tag ("overlap >= 0.8" reads as typed)."""
 _MD_INLINE = re.compile(r"([\\`*\[\]<>]|(?<![^\W_])_|_(?![^\W_]))")
 """Markdown's inline markup; an underscore only at a word's edge (one inside a word,
 as in a file name, starts no emphasis)."""
@@ -221,9 +236,12 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
             out += [EMPTY, ""]
             continue
         numeric = [all(_is_number(r[i]) for r in rows) for i in range(len(sheet.columns))]
-        out.append("| " + " | ".join(_md_escape(c) for c in sheet.columns) + " |")
+        ready = [c in sheet.markdown for c in sheet.columns]
+        out.append("| " + " | ".join(md_cell(c) for c in sheet.columns) + " |")
         out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
-        out.extend("| " + " | ".join(_md_escape(v) for v in r) + " |" for r in rows)
+        out.extend("| " + " | ".join(v if md else md_cell(v)
+                                     for v, md in zip(r, ready, strict=True)) + " |"
+                   for r in rows)
         if sheet.note:
             out += ["", _md_escape(sheet.note)]
         out.append("")

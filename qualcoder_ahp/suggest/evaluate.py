@@ -188,9 +188,16 @@ def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
         except json.JSONDecodeError as exc:
             raise UserError(f"line {number}: not valid JSON ({exc.msg})", path=str(path)) from exc
         labelled = _gold_row(row)
+        if labelled is _BINARY:
+            raise UserError(f'line {number}: a Prodigy answer on one "label" cannot be '
+                            'scored: label the sentences in the choice interface ("accept": '
+                            '[...] lists every theme)', path=str(path))
         if labelled is None:
-            raise UserError(f'line {number}: expected {{"sentence": "...", "themes": [...]}}',
-                            path=str(path))
+            # A Prodigy line is told Prodigy's shape ("accept": "x" is a slip for ["x"]).
+            shape = ('{"text": "...", "accept": [...]} (Prodigy)'
+                     if isinstance(row, dict) and "sentence" not in row and "text" in row
+                     else '{"sentence": "...", "themes": [...]}')
+            raise UserError(f"line {number}: expected {shape}", path=str(path))
         if labelled is not _SKIPPED:
             out.append((number, *labelled))
     if not out:
@@ -198,12 +205,14 @@ def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
     return out
 
 
-_SKIPPED = ("", set())
+_SKIPPED: tuple[str, set[str]] = ("", set())
+_BINARY: tuple[str, set[str]] = ("", set())  # a distinct object: compared with `is`
 
 
 def _gold_row(row: object) -> tuple[str, set[str]] | None:
     """A gold line's sentence and themes, ``_SKIPPED`` for a Prodigy answer that is
-    not "accept", or None when the line has neither shape."""
+    not "accept", ``_BINARY`` for an accepted Prodigy answer on one ``"label"`` (no
+    ``"accept"`` list), or None when the line has neither shape."""
     if not isinstance(row, dict):
         return None
     sentence = row.get("sentence", row.get("text"))
@@ -212,6 +221,10 @@ def _gold_row(row: object) -> tuple[str, set[str]] | None:
         return None
     if "sentence" not in row and row.get("answer", "accept") != "accept":
         return _SKIPPED
+    if "sentence" not in row and "accept" not in row and "label" in row:
+        # A binary answer on one label says nothing of the other themes: scoring it as
+        # a sentence with no themes would count every other suggestion as wrong.
+        return _BINARY
     return sentence, {str(t) for t in themes}
 
 
@@ -237,6 +250,18 @@ def evaluate_gold(codebook: Codebook, gold: str | Path | list[tuple[int, str, se
     from qualcoder_ahp.suggest.runner import suggest_sentence_patterns
 
     rows = read_gold(gold) if isinstance(gold, str | Path) else gold
+    # Prodigy labels are often upper case ("SERENDIPITY"): a label that is no theme id
+    # but matches exactly one ignoring case is that theme, not a theme-free sentence.
+    ids = {t.id for t in codebook.themes}
+    folded: dict[str, list[str]] = {}
+    for theme_id in ids:
+        folded.setdefault(theme_id.casefold(), []).append(theme_id)
+
+    def theme_of(label: str) -> str:
+        same = folded.get(label.casefold(), [])
+        return same[0] if label not in ids and len(same) == 1 else label
+
+    rows = [(line, text, {theme_of(t) for t in themes}) for line, text, themes in rows]
     source = str(gold) if isinstance(gold, str | Path) else "gold"
     predicted = suggest_sentence_patterns(codebook, [text for _, text, _ in rows])
     items = [Labelled(text, themes, set(pred), f"line {line}", pred)
