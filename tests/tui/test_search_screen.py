@@ -366,3 +366,26 @@ async def test_ctrl_n_in_the_picker_makes_a_new_theme_and_codes_the_hit(project:
         await pilot.pause()
         with open_store(project) as store:
             assert "Reporting lines" not in [t.name for t in store.themes()]
+
+
+async def test_a_theme_merged_away_in_another_window_is_no_longer_ticked(project: Path):
+    """The theme last coded with here is merged into another in a second window: the count
+    line and the ticks no longer name the retired theme, and ``c`` does not start on it."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        await pilot.press("down", "c", *"secret", "enter")  # "I report to the board now."
+        await settle(pilot)
+        assert drawn(app)[0].endswith("; 1 coded with Secret weapon by you")
+        with open_store(project) as other:
+            other.merge_theme("secret", "mandate", coder="ben")
+        assert app.poll_store()
+        await settle(pilot)
+        text = "\n".join(drawn(app))
+        assert "Secret weapon" not in text
+        assert drawn(app)[0] == "\u201cboard\u201d: 4 hits in 2 of 2 transcripts (all speakers)"
+        assert screen.mark_theme is None
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, HitThemePicker)
+        assert app.screen.query_one("#theme-options").highlighted == 0

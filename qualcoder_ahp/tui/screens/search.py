@@ -192,6 +192,9 @@ class SearchScreen(ListKeys, FollowsStore, Screen[None]):
             self._set_where(Text(str(exc)))
             self.notify(str(exc), severity="warning", markup=False)
             return
+        if self.mark_theme is not None and self.mark_theme not in {
+                t.id for t in self.store.themes() if t.codable}:
+            self.mark_theme = None  # merged or undone since (here or in another window)
         keep = self.selected()
         self._want = (keep.transcript_id, keep.start) if keep is not None else None
         self._request += 1
