@@ -228,4 +228,6 @@ async def test_move_key_puts_a_theme_under_another_and_u_takes_it_back(project: 
         assert app.screen is coding
         await pilot.press("u")
         await pilot.pause()
+        # Said as what it was (it read "Undone: theme edit (Serendipity)").
+        assert "Undone: move (Serendipity)" in [n.message for n in app._notifications]
     assert open_store(project).theme("serendipity").parent_id == "career"
