@@ -190,6 +190,10 @@ async def test_keys_move_cycle_coders_and_enter_lands_on_the_passage(project: Pa
         assert coding.session.coding_under_cursor().id == target.quote.coding_id
         sentence = coding.session.sentences[coding.session.cursor]
         assert sentence.start <= start < sentence.end
+        # The footer says how to go back (P, first), once the note saying so has faded.
+        for _ in range(2):
+            await pilot.pause()
+        assert shown_keys(app)[:2] == ["question_mark", "P"] and cut_keys(app) == []
         # P goes back to the list, on the same passage; Escape leaves it.
         await pilot.press("P")
         await settle(pilot)

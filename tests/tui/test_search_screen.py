@@ -389,3 +389,44 @@ async def test_a_theme_merged_away_in_another_window_is_no_longer_ticked(project
         await pilot.pause()
         assert isinstance(app.screen, HitThemePicker)
         assert app.screen.query_one("#theme-options").highlighted == 0
+
+
+async def test_the_coding_screen_opened_at_a_hit_shows_F_back_to_the_hits(project: Path):
+    """Escape on the coding screen only clears, and the note naming F fades: so the footer
+    of a coding screen opened from a hit shows F (first, whole, at 80 columns) and the help
+    says what it does; opened from the transcripts screen, F is the app's "Find all"."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        await pilot.press("enter")
+        for _ in range(3):
+            await pilot.pause()
+        coding = app.screen
+        assert isinstance(coding, CodingScreen)
+        assert shown_keys(app)[:2] == ["question_mark", "F"] and cut_keys(app) == []
+        labels = [k.description for k in app.screen.query("FooterKey") if k.key == "F"]
+        assert labels == ["Hits"]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert [r[1] for r in app.screen.rows if r[0] == "F"] == ["Hits"]
+        await pilot.press("escape", "escape")  # the help, then the coding screen's clear
+        await pilot.pause()
+        assert app.screen is coding
+        await pilot.press("F")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        await pilot.press("enter")  # a coding screen of its own: F searches, as ever
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert "F" not in shown_keys(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert [r[1] for r in app.screen.rows if r[0] == "F"] == ["Find all"]
+        await pilot.press("escape", "F")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen) and app.screen is not screen
