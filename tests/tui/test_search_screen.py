@@ -256,6 +256,7 @@ async def test_the_coding_screens_search_carries_over(project: Path):
         screen = await settle(pilot)
         assert screen.query_one(Input).value == "luck"
         assert drawn(app)[0].startswith("\u201cluck\u201d: 3 hits in 2 of 2 transcripts")
+        assert screen.query_one(HitList).has_focus  # the keys are the hits', as after Enter
 
 
 def add_long_transcript(path: Path, hits: int) -> None:
@@ -430,3 +431,39 @@ async def test_the_coding_screen_opened_at_a_hit_shows_F_back_to_the_hits(projec
         await pilot.press("escape", "F")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen) and app.screen is not screen
+
+
+async def test_keys_pressed_while_the_search_runs_act_on_the_hits_not_the_box(
+        project: Path, monkeypatch):
+    """Enter starts the search; a key pressed before the hits arrive (o, W) used to be
+    typed into the box ("boardo"), so the list showed one search and the box another."""
+    import threading
+
+    from qualcoder_ahp.tui.screens import search as search_module
+
+    gate = threading.Event()
+    real = search_module.search
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search_module, "search", slow)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("F")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await pilot.press(*"board", "enter")
+        await pilot.pause()
+        assert drawn(app)[-1].startswith("Searching")
+        await pilot.press("o")  # still searching: the speakers searched, not a letter
+        await pilot.pause()
+        assert screen.query_one(Input).value == "board"
+        assert screen.role == "participant"
+        gate.set()
+        await settle(pilot)
+        assert screen.query_one(HitList).has_focus
+        assert drawn(app)[0] == "\u201cboard\u201d: 3 hits in 2 of 2 transcripts (participants)"
