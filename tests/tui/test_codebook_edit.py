@@ -231,3 +231,22 @@ async def test_move_key_puts_a_theme_under_another_and_u_takes_it_back(project: 
         # Said as what it was (it read "Undone: theme edit (Serendipity)").
         assert "Undone: move (Serendipity)" in [n.message for n in app._notifications]
     assert open_store(project).theme("serendipity").parent_id == "career"
+
+
+async def test_a_highlighted_theme_merged_in_another_window_leaves_the_cursor_in_place(
+        project: Path) -> None:
+    """The theme under the cursor leaves the codebook (merged in a second window): the
+    cursor stays where it was in the tree, on the theme now there, not back at the top."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await _to_theme(pilot, screen, "serendipity")
+        tree = screen.query_one("#theme-tree", Tree)
+        line = tree.cursor_line
+        with open_store(project) as other:
+            other.merge_theme("serendipity", "winding", coder="bo")
+        assert app.poll_store()
+        await pilot.pause()
+        assert tree.cursor_line == line
+        assert tree.cursor_node is not None and tree.cursor_node.data == "mandate"
+        assert "Serendipity" not in screen_text(app)

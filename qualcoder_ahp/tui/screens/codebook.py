@@ -67,11 +67,13 @@ class CodebookScreen(FollowsStore, Screen[None]):
 
     def reread(self) -> None:
         """Another connection committed: re-read the codebook, this coder's counts and
-        the patterns' precision; the same theme stays highlighted."""
-        self._fill(keep=self._selected())
+        the patterns' precision; the same theme stays highlighted (merged or undone away:
+        the theme now at its place in the tree)."""
+        self._fill(keep=self._selected(), line=self.query_one("#theme-tree", Tree).cursor_line)
 
-    def _fill(self, keep: str | None = None) -> None:
-        """Build the theme tree from the store, highlighting ``keep`` (or the first theme)."""
+    def _fill(self, keep: str | None = None, line: int = 0) -> None:
+        """Build the theme tree from the store, highlighting ``keep`` (or, if it is gone,
+        the theme at ``line``, the first one by default)."""
         self.themes = {t.id: t for t in self.store.themes()}
         self.mine = self.store.theme_counts(self.coder)
         self.stats = _pattern_stats(self.store)
@@ -92,7 +94,8 @@ class CodebookScreen(FollowsStore, Screen[None]):
         if not self.query_one("#theme-detail-pane").has_focus:  # a re-read keeps the focus
             tree.focus()
         if self.themes:
-            first = keep if keep in nodes else next(iter(self.themes))
+            order = list(self.themes)
+            first = keep if keep in nodes else order[max(0, min(line, len(order) - 1))]
             # Every node is expanded and the themes come in tree order: line = position.
             tree.move_cursor_to_line(list(self.themes).index(first))
             self._show(first)
