@@ -156,16 +156,22 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self._allowed = allowed
 
     def _status(self) -> Text:
-        """Name, coder, progress and search hits; a long file name is shortened so the
-        figures stay on an 80-column screen."""
+        """Name, coder, progress and search hits; a long file name (then a long search)
+        is shortened so the figures stay on an 80-column screen."""
         session = self.session
         decided, total = session.progress()
         rest = (f" coder {self.coder} · decided {decided}/{total} · "
                 f"codings {len(session.codings)}")
-        if session.search_query:
-            rest += f" · search “{session.search_query}”: {len(session.search_hits)} hits"
         width = self.size.width or self.app.size.width
         name = session.info.name
+        if session.search_query:
+            query = session.search_query
+            hits = f"”: {len(session.search_hits)} hits"
+            # What the search's words may take, the name keeping its 12 columns.
+            room = width - 2 - min(len(name), 12) - len(rest) - len(" · search “") - len(hits)
+            if len(query) > room:
+                query = query[:max(1, room - 1)] + "…"
+            rest += f" · search “{query}{hits}"
         room = max(12, width - len(rest) - 2)
         if len(name) > room:
             name = name[:room - 1] + "…"
