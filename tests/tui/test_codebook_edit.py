@@ -250,3 +250,30 @@ async def test_a_highlighted_theme_merged_in_another_window_leaves_the_cursor_in
         assert tree.cursor_line == line
         assert tree.cursor_node is not None and tree.cursor_node.data == "mandate"
         assert "Serendipity" not in screen_text(app)
+
+
+async def test_a_long_name_is_shortened_in_the_tree_and_keeps_its_count(project: Path) -> None:
+    """A theme renamed with e to a long name ran off the 80-column tree, count and all
+    ("└── Visibility, recognition and the untapped│"): it ends in "…" and keeps its count."""
+    long = "Visibility, recognition and the untapped potential of allied health leaders"
+    with open_store(project) as store:
+        store.code(store.transcripts()[0].id, "serendipity", CODER, 0, 10)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await _to_theme(pilot, screen, "serendipity")
+        await press_for_screen(pilot, "e", ThemeEditModal)
+        await pilot.press("ctrl+a", "ctrl+k", *long, "enter")
+        await pilot.pause()
+        await pilot.pause()
+        tree = screen.query_one("#theme-tree", Tree)
+        width = tree.scrollable_content_region.width
+        rows = [tree.render_line(y).text.rstrip() for y in range(tree.last_line + 1)]
+        [row] = [r for r in rows if "Visibility" in r]
+        assert row.endswith("\u2026  1") and len(row) <= width, row
+        assert open_store(project).theme("serendipity").name == long  # only the label
+        await pilot.resize_terminal(240, 30)  # room for it all
+        await pilot.pause()
+        await pilot.pause()
+        rows = [tree.render_line(y).text.rstrip() for y in range(tree.last_line + 1)]
+        assert any(r.endswith(f"{long}  1") for r in rows), rows

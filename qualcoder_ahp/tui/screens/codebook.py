@@ -86,11 +86,10 @@ class CodebookScreen(FollowsStore, Screen[None]):
         nodes = {}
         for theme in self.themes.values():
             parent = nodes.get(theme.parent_id, tree.root)
-            label = Text(theme.name)
-            if theme.codable:
-                label.append(f"  {self.mine.get(theme.id, 0)}", style="dim")
-            nodes[theme.id] = parent.add(label, data=theme.id, expand=True,
+            nodes[theme.id] = parent.add(self._label(theme, 0), data=theme.id, expand=True,
                                          allow_expand=False)
+        self._theme_nodes = nodes
+        self._relabel()
         if not self.query_one("#theme-detail-pane").has_focus:  # a re-read keeps the focus
             tree.focus()
         if self.themes:
@@ -101,6 +100,32 @@ class CodebookScreen(FollowsStore, Screen[None]):
             self._show(first)
         else:
             self.query_one("#theme-detail", Static).update("")
+
+    def _label(self, theme: Theme, width: int) -> Text:
+        """A theme's line in the tree: its name and this coder's count; with ``width``, a
+        name too long for it (one renamed with ``e``) ends in "…" so the count stays."""
+        count = f"  {self.mine.get(theme.id, 0)}" if theme.codable else ""
+        name = theme.name
+        level, parent = 0, theme.parent_id
+        while parent in self.themes:  # each level is indented by the tree's 4-column guide
+            level, parent = level + 1, self.themes[parent].parent_id
+        room = width - 4 * level - len(count)
+        if width and len(name) > room:
+            name = name[:max(1, room - 1)] + "\u2026"
+        label = Text(name)
+        label.append(count, style="dim")
+        return label
+
+    def _relabel(self) -> None:
+        """Fit every theme's line to the tree's width (after a re-read or a resize)."""
+        width = self.query_one("#theme-tree", Tree).scrollable_content_region.width
+        for theme_id, node in getattr(self, "_theme_nodes", {}).items():
+            if theme_id in self.themes:
+                node.set_label(self._label(self.themes[theme_id], width))
+
+    def on_resize(self) -> None:
+        """A wider or narrower tree: fit the theme names again, once it is laid out."""
+        self.call_after_refresh(self._relabel)
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
