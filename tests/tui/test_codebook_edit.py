@@ -271,6 +271,7 @@ async def test_a_long_name_is_shortened_in_the_tree_and_keeps_its_count(project:
         rows = [tree.render_line(y).text.rstrip() for y in range(tree.last_line + 1)]
         [row] = [r for r in rows if "Visibility" in r]
         assert row.endswith("\u2026  1") and len(row) <= width, row
+        assert not tree.show_horizontal_scrollbar  # the lines fit: no scrollbar either
         assert open_store(project).theme("serendipity").name == long  # only the label
         await pilot.resize_terminal(240, 30)  # room for it all
         await pilot.pause()

@@ -84,12 +84,11 @@ class CodebookScreen(FollowsStore, Screen[None]):
         tree.clear()
         tree.show_root = False
         nodes = {}
+        self._fitted = tree.scrollable_content_region.width  # 0 until laid out: on_resize
         for theme in self.themes.values():
             parent = nodes.get(theme.parent_id, tree.root)
-            nodes[theme.id] = parent.add(self._label(theme, 0), data=theme.id, expand=True,
-                                         allow_expand=False)
-        self._theme_nodes = nodes
-        self._relabel()
+            nodes[theme.id] = parent.add(self._label(theme, self._fitted), data=theme.id,
+                                         expand=True, allow_expand=False)
         if not self.query_one("#theme-detail-pane").has_focus:  # a re-read keeps the focus
             tree.focus()
         if self.themes:
@@ -116,16 +115,14 @@ class CodebookScreen(FollowsStore, Screen[None]):
         label.append(count, style="dim")
         return label
 
-    def _relabel(self) -> None:
-        """Fit every theme's line to the tree's width (after a re-read or a resize)."""
-        width = self.query_one("#theme-tree", Tree).scrollable_content_region.width
-        for theme_id, node in getattr(self, "_theme_nodes", {}).items():
-            if theme_id in self.themes:
-                node.set_label(self._label(self.themes[theme_id], width))
-
     def on_resize(self) -> None:
-        """A wider or narrower tree: fit the theme names again, once it is laid out."""
-        self.call_after_refresh(self._relabel)
+        """Laid out, wider or narrower: fit the theme names to the tree again."""
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        tree = self.query_one("#theme-tree", Tree)
+        if tree.scrollable_content_region.width != getattr(self, "_fitted", None):
+            self._fill(keep=self._selected(), line=tree.cursor_line)
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
