@@ -467,3 +467,22 @@ async def test_keys_pressed_while_the_search_runs_act_on_the_hits_not_the_box(
         await settle(pilot)
         assert screen.query_one(HitList).has_focus
         assert drawn(app)[0] == "\u201cboard\u201d: 3 hits in 2 of 2 transcripts (participants)"
+
+
+async def test_escape_in_the_box_over_a_list_of_hits_cancels_the_edit(project: Path):
+    """/ then Escape (changing one's mind) left the screen and its hits: now Escape puts
+    back the search the list shows and gives the keys to the hits; Escape again leaves."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        await pilot.press("down", "slash", *"xyz")
+        await pilot.pause()
+        assert screen.query_one(Input).value == "xyz"  # the old words were selected
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one(Input).value == "board"
+        assert screen.query_one(HitList).has_focus and screen.selected() is screen.shown.hits[1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)

@@ -474,7 +474,18 @@ class SearchScreen(ListKeys, FollowsStore, Screen[None]):
         self.run_search()  # tick every hit coded with the theme
 
     def action_back(self) -> None:
-        """Return to the previous screen."""
+        """Return to the previous screen; from the search box over a list of hits (``/``,
+        then a change of mind), put back the search the list shows and give the keys to
+        the hits instead."""
+        box = self.query_one(Input)
+        listing = self.query_one(HitList)
+        if box.has_focus and self.shown is not None:
+            box.value = self.shown.query.terms[0]
+            if listing.option_count:
+                listing.focus()
+            else:
+                self.set_focus(None)
+            return
         self.dismiss()
 
 
