@@ -157,7 +157,8 @@ class EventWords:
     # ------------------------------------------------------------------ the workbench
     def short(self, event: dict[str, Any]) -> str:
         """An undone or redone decision in the workbench's few words: "accept (Winding
-        route)", "memo on the coding", "theme merge (Luck into Serendipity)".
+        route)", "memo on the coding", "theme merge (Luck into Serendipity)", "move
+        (Serendipity)" (a theme moved in the tree).
 
         A memo is named by what it is on (coding, theme or transcript), read from its
         change (it used to say "Undone: coding").
@@ -176,6 +177,9 @@ class EventWords:
         kind = str(event.get("kind"))
         what = {"adjust": "accept with an adjusted span", "theme_add": "new theme",
                 "theme_edit": "theme edit"}.get(kind, kind)
+        if kind == "theme_edit" and isinstance(changes, list) and changes and all(
+                isinstance(c, dict) and c.get("field") == "parent_id" for c in changes):
+            what = "move"  # f on the codebook screen: a move in the tree, not an edit
         if kind == "undo_group":  # the codings of every hit of a search (qcahp search --code)
             n = len(changes) if isinstance(changes, list) else 0
             what = f"coding of {n} sentence{'' if n == 1 else 's'} found by search"

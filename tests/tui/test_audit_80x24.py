@@ -417,3 +417,21 @@ async def test_a_second_job_waits_for_the_first(project: Path, monkeypatch):
         await pilot.pause()
         assert len(calls) == 1
         assert any(n.message == "done" for n in app._notifications)
+
+
+async def test_status_line_keeps_the_hit_count_of_a_long_search(project: Path):
+    """A search of a few words (F from a hit, or /) pushed "N hits" off the 80-column
+    status line ('search “chief nurse”: 3'): the words are shortened, not the count."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("slash", *"the board listens to AHPs again and again", "enter")
+        await pilot.pause()
+        status = screen.query_one("#status-line", Static)
+        line = drawn(status)
+        assert status.size.height == 1 and len(status.render_line(0).text.rstrip()) <= 80
+        assert line.endswith("”: 0 hits"), line
+        assert "search “the board" in line and "…" in line
+        await pilot.press("slash", *"board", "enter")
+        await pilot.pause()
+        assert drawn(status).endswith("codings 0 · search “board”: 3 hits")

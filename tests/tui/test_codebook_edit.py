@@ -228,4 +228,53 @@ async def test_move_key_puts_a_theme_under_another_and_u_takes_it_back(project: 
         assert app.screen is coding
         await pilot.press("u")
         await pilot.pause()
+        # Said as what it was (it read "Undone: theme edit (Serendipity)").
+        assert "Undone: move (Serendipity)" in [n.message for n in app._notifications]
     assert open_store(project).theme("serendipity").parent_id == "career"
+
+
+async def test_a_highlighted_theme_merged_in_another_window_leaves_the_cursor_in_place(
+        project: Path) -> None:
+    """The theme under the cursor leaves the codebook (merged in a second window): the
+    cursor stays where it was in the tree, on the theme now there, not back at the top."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await _to_theme(pilot, screen, "serendipity")
+        tree = screen.query_one("#theme-tree", Tree)
+        line = tree.cursor_line
+        with open_store(project) as other:
+            other.merge_theme("serendipity", "winding", coder="bo")
+        assert app.poll_store()
+        await pilot.pause()
+        assert tree.cursor_line == line
+        assert tree.cursor_node is not None and tree.cursor_node.data == "mandate"
+        assert "Serendipity" not in screen_text(app)
+
+
+async def test_a_long_name_is_shortened_in_the_tree_and_keeps_its_count(project: Path) -> None:
+    """A theme renamed with e to a long name ran off the 80-column tree, count and all
+    ("└── Visibility, recognition and the untapped│"): it ends in "…" and keeps its count."""
+    long = "Visibility, recognition and the untapped potential of allied health leaders"
+    with open_store(project) as store:
+        store.code(store.transcripts()[0].id, "serendipity", CODER, 0, 10)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await _to_theme(pilot, screen, "serendipity")
+        await press_for_screen(pilot, "e", ThemeEditModal)
+        await pilot.press("ctrl+a", "ctrl+k", *long, "enter")
+        await pilot.pause()
+        await pilot.pause()
+        tree = screen.query_one("#theme-tree", Tree)
+        width = tree.scrollable_content_region.width
+        rows = [tree.render_line(y).text.rstrip() for y in range(tree.last_line + 1)]
+        [row] = [r for r in rows if "Visibility" in r]
+        assert row.endswith("\u2026  1") and len(row) <= width, row
+        assert not tree.show_horizontal_scrollbar  # the lines fit: no scrollbar either
+        assert open_store(project).theme("serendipity").name == long  # only the label
+        await pilot.resize_terminal(240, 30)  # room for it all
+        await pilot.pause()
+        await pilot.pause()
+        rows = [tree.render_line(y).text.rstrip() for y in range(tree.last_line + 1)]
+        assert any(r.endswith(f"{long}  1") for r in rows), rows

@@ -190,6 +190,10 @@ async def test_keys_move_cycle_coders_and_enter_lands_on_the_passage(project: Pa
         assert coding.session.coding_under_cursor().id == target.quote.coding_id
         sentence = coding.session.sentences[coding.session.cursor]
         assert sentence.start <= start < sentence.end
+        # The footer says how to go back (P, first), once the note saying so has faded.
+        for _ in range(2):
+            await pilot.pause()
+        assert shown_keys(app)[:2] == ["question_mark", "P"] and cut_keys(app) == []
         # P goes back to the list, on the same passage; Escape leaves it.
         await pilot.press("P")
         await settle(pilot)
@@ -305,3 +309,32 @@ async def test_the_opened_passage_is_the_coding_under_the_cursor(project: Path):
         screen = await settle(pilot)
         assert passage.quote.coding_id not in {p.quote.coding_id for p in screen.shown.passages}
         assert drawn(app)[0].startswith("Serendipity: 2 passages in 2 transcripts")
+
+
+async def test_a_theme_merged_away_in_another_window_says_so(project: Path):
+    """The theme whose passages are shown is merged into another in a second window: the
+    screen said "Collecting the passages failed." over the old list; now it says where
+    the passages went and offers P, with nothing stale left to open."""
+    code_project(project)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_passages(pilot, "seren")
+        assert len(screen.shown.passages) == 3
+        with open_store(project) as other:
+            other.merge_theme("serendipity", "winding", coder="ben")
+        assert app.poll_store()
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        lines = drawn(app)
+        assert lines[0] == ("Serendipity is no longer in the codebook (merged into another "
+                            "theme or undone).")
+        assert lines[-1] == "P: another theme; Escape: back."
+        assert not screen.query_one(PassageList).display
+        assert "enter" not in shown_keys(app)
+        await pilot.press("enter")  # nothing stale to open
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("P")
+        await pilot.pause()
+        assert isinstance(app.screen, PassageThemePicker)

@@ -256,6 +256,7 @@ async def test_the_coding_screens_search_carries_over(project: Path):
         screen = await settle(pilot)
         assert screen.query_one(Input).value == "luck"
         assert drawn(app)[0].startswith("\u201cluck\u201d: 3 hits in 2 of 2 transcripts")
+        assert screen.query_one(HitList).has_focus  # the keys are the hits', as after Enter
 
 
 def add_long_transcript(path: Path, hits: int) -> None:
@@ -366,3 +367,122 @@ async def test_ctrl_n_in_the_picker_makes_a_new_theme_and_codes_the_hit(project:
         await pilot.pause()
         with open_store(project) as store:
             assert "Reporting lines" not in [t.name for t in store.themes()]
+
+
+async def test_a_theme_merged_away_in_another_window_is_no_longer_ticked(project: Path):
+    """The theme last coded with here is merged into another in a second window: the count
+    line and the ticks no longer name the retired theme, and ``c`` does not start on it."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        await pilot.press("down", "c", *"secret", "enter")  # "I report to the board now."
+        await settle(pilot)
+        assert drawn(app)[0].endswith("; 1 coded with Secret weapon by you")
+        with open_store(project) as other:
+            other.merge_theme("secret", "mandate", coder="ben")
+        assert app.poll_store()
+        await settle(pilot)
+        text = "\n".join(drawn(app))
+        assert "Secret weapon" not in text
+        assert drawn(app)[0] == "\u201cboard\u201d: 4 hits in 2 of 2 transcripts (all speakers)"
+        assert screen.mark_theme is None
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, HitThemePicker)
+        assert app.screen.query_one("#theme-options").highlighted == 0
+
+
+async def test_the_coding_screen_opened_at_a_hit_shows_F_back_to_the_hits(project: Path):
+    """Escape on the coding screen only clears, and the note naming F fades: so the footer
+    of a coding screen opened from a hit shows F (first, whole, at 80 columns) and the help
+    says what it does; opened from the transcripts screen, F is the app's "Find all"."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        await pilot.press("enter")
+        for _ in range(3):
+            await pilot.pause()
+        coding = app.screen
+        assert isinstance(coding, CodingScreen)
+        assert shown_keys(app)[:2] == ["question_mark", "F"] and cut_keys(app) == []
+        labels = [k.description for k in app.screen.query("FooterKey") if k.key == "F"]
+        assert labels == ["Hits"]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert [r[1] for r in app.screen.rows if r[0] == "F"] == ["Hits"]
+        await pilot.press("escape", "escape")  # the help, then the coding screen's clear
+        await pilot.pause()
+        assert app.screen is coding
+        await pilot.press("F")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        await pilot.press("enter")  # a coding screen of its own: F searches, as ever
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert "F" not in shown_keys(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert [r[1] for r in app.screen.rows if r[0] == "F"] == ["Find all"]
+        await pilot.press("escape", "F")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen) and app.screen is not screen
+
+
+async def test_keys_pressed_while_the_search_runs_act_on_the_hits_not_the_box(
+        project: Path, monkeypatch):
+    """Enter starts the search; a key pressed before the hits arrive (o, W) used to be
+    typed into the box ("boardo"), so the list showed one search and the box another."""
+    import threading
+
+    from qualcoder_ahp.tui.screens import search as search_module
+
+    gate = threading.Event()
+    real = search_module.search
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search_module, "search", slow)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("F")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await pilot.press(*"board", "enter")
+        await pilot.pause()
+        assert drawn(app)[-1].startswith("Searching")
+        await pilot.press("o")  # still searching: the speakers searched, not a letter
+        await pilot.pause()
+        assert screen.query_one(Input).value == "board"
+        assert screen.role == "participant"
+        gate.set()
+        await settle(pilot)
+        assert screen.query_one(HitList).has_focus
+        assert drawn(app)[0] == "\u201cboard\u201d: 3 hits in 2 of 2 transcripts (participants)"
+
+
+async def test_escape_in_the_box_over_a_list_of_hits_cancels_the_edit(project: Path):
+    """/ then Escape (changing one's mind) left the screen and its hits: now Escape puts
+    back the search the list shows and gives the keys to the hits; Escape again leaves."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        await pilot.press("down", "slash", *"xyz")
+        await pilot.pause()
+        assert screen.query_one(Input).value == "xyz"  # the old words were selected
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one(Input).value == "board"
+        assert screen.query_one(HitList).has_focus and screen.selected() is screen.shown.hits[1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)

@@ -67,11 +67,13 @@ class CodebookScreen(FollowsStore, Screen[None]):
 
     def reread(self) -> None:
         """Another connection committed: re-read the codebook, this coder's counts and
-        the patterns' precision; the same theme stays highlighted."""
-        self._fill(keep=self._selected())
+        the patterns' precision; the same theme stays highlighted (merged or undone away:
+        the theme now at its place in the tree)."""
+        self._fill(keep=self._selected(), line=self.query_one("#theme-tree", Tree).cursor_line)
 
-    def _fill(self, keep: str | None = None) -> None:
-        """Build the theme tree from the store, highlighting ``keep`` (or the first theme)."""
+    def _fill(self, keep: str | None = None, line: int = 0) -> None:
+        """Build the theme tree from the store, highlighting ``keep`` (or, if it is gone,
+        the theme at ``line``, the first one by default)."""
         self.themes = {t.id: t for t in self.store.themes()}
         self.mine = self.store.theme_counts(self.coder)
         self.stats = _pattern_stats(self.store)
@@ -82,22 +84,45 @@ class CodebookScreen(FollowsStore, Screen[None]):
         tree.clear()
         tree.show_root = False
         nodes = {}
+        self._fitted = tree.scrollable_content_region.width  # 0 until laid out: on_resize
         for theme in self.themes.values():
             parent = nodes.get(theme.parent_id, tree.root)
-            label = Text(theme.name)
-            if theme.codable:
-                label.append(f"  {self.mine.get(theme.id, 0)}", style="dim")
-            nodes[theme.id] = parent.add(label, data=theme.id, expand=True,
-                                         allow_expand=False)
+            nodes[theme.id] = parent.add(self._label(theme, self._fitted), data=theme.id,
+                                         expand=True, allow_expand=False)
         if not self.query_one("#theme-detail-pane").has_focus:  # a re-read keeps the focus
             tree.focus()
         if self.themes:
-            first = keep if keep in nodes else next(iter(self.themes))
+            order = list(self.themes)
+            first = keep if keep in nodes else order[max(0, min(line, len(order) - 1))]
             # Every node is expanded and the themes come in tree order: line = position.
             tree.move_cursor_to_line(list(self.themes).index(first))
             self._show(first)
         else:
             self.query_one("#theme-detail", Static).update("")
+
+    def _label(self, theme: Theme, width: int) -> Text:
+        """A theme's line in the tree: its name and this coder's count; with ``width``, a
+        name too long for it (one renamed with ``e``) ends in "…" so the count stays."""
+        count = f"  {self.mine.get(theme.id, 0)}" if theme.codable else ""
+        name = theme.name
+        level, parent = 0, theme.parent_id
+        while parent in self.themes:  # each level is indented by the tree's 4-column guide
+            level, parent = level + 1, self.themes[parent].parent_id
+        room = width - 4 * level - len(count)
+        if width and len(name) > room:
+            name = name[:max(1, room - 1)] + "\u2026"
+        label = Text(name)
+        label.append(count, style="dim")
+        return label
+
+    def on_resize(self) -> None:
+        """Laid out, wider or narrower: fit the theme names to the tree again."""
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        tree = self.query_one("#theme-tree", Tree)
+        if tree.scrollable_content_region.width != getattr(self, "_fitted", None):
+            self._fill(keep=self._selected(), line=tree.cursor_line)
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:

@@ -28,7 +28,12 @@ from qualcoder_ahp.model.audit import EventWords
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.screens.coding_dialogs import CodingDialogs
-from qualcoder_ahp.tui.screens.coding_keys import CODING_BINDINGS, footer_priority, key_applies
+from qualcoder_ahp.tui.screens.coding_keys import (
+    BACK_KEYS,
+    CODING_BINDINGS,
+    footer_priority,
+    key_applies,
+)
 from qualcoder_ahp.tui.session import CodingSession
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
@@ -151,16 +156,22 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self._allowed = allowed
 
     def _status(self) -> Text:
-        """Name, coder, progress and search hits; a long file name is shortened so the
-        figures stay on an 80-column screen."""
+        """Name, coder, progress and search hits; a long file name (then a long search)
+        is shortened so the figures stay on an 80-column screen."""
         session = self.session
         decided, total = session.progress()
         rest = (f" coder {self.coder} · decided {decided}/{total} · "
                 f"codings {len(session.codings)}")
-        if session.search_query:
-            rest += f" · search “{session.search_query}”: {len(session.search_hits)} hits"
         width = self.size.width or self.app.size.width
         name = session.info.name
+        if session.search_query:
+            query = session.search_query
+            hits = f"”: {len(session.search_hits)} hits"
+            # What the search's words may take, the name keeping its 12 columns.
+            room = width - 2 - min(len(name), 12) - len(rest) - len(" · search “") - len(hits)
+            if len(query) > room:
+                query = query[:max(1, room - 1)] + "…"
+            rest += f" · search “{query}{hits}"
         room = max(12, width - len(rest) - 2)
         if len(name) > room:
             name = name[:room - 1] + "…"
@@ -241,11 +252,38 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
     # ------------------------------------------------------------------ key plumbing
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that do not apply to the current state."""
+        if action in BACK_KEYS:
+            return self.opened_from(action)
         return key_applies(self.session, action)
 
     def footer_first(self) -> tuple[str, ...]:
-        """The actions whose keys the footer shows first, for the current state."""
-        return footer_priority(self.session)
+        """The actions whose keys the footer shows first, for the current state: the way
+        back to the search hits or passages this screen was opened from, when it was."""
+        back = tuple(a for a in BACK_KEYS if self.opened_from(a))
+        return (*back, *footer_priority(self.session))
+
+    def opened_from(self, action: str) -> bool:
+        """Whether the screen ``action`` goes back to (search or passages) is below this one.
+
+        The screen was opened with Enter on a hit or a passage, and ``F`` or ``P`` goes back
+        to it; the footer says so (the note saying it fades after four seconds, and Escape
+        here only clears the selection).
+        """
+        from qualcoder_ahp.tui.screens.passages import PassagesScreen
+        from qualcoder_ahp.tui.screens.search import SearchScreen
+
+        kind = {"back_to_hits": SearchScreen, "back_to_passages": PassagesScreen}[action]
+        stack = self.app.screen_stack
+        below = stack[:stack.index(self)] if self in stack else []
+        return any(isinstance(s, kind) for s in below)
+
+    def action_back_to_hits(self) -> None:
+        """Back to the search screen this transcript was opened from, on the same hit."""
+        self.app.action_find_all()  # type: ignore[attr-defined]
+
+    def action_back_to_passages(self) -> None:
+        """Back to the passages screen this transcript was opened from, on the same one."""
+        self.app.action_passages()  # type: ignore[attr-defined]
 
     def _do(self, fn: Callable[[], object], counts: bool = False) -> object:
         """Run one session call; a refused or failed decision becomes a notification."""

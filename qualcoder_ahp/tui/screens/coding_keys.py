@@ -16,6 +16,8 @@ NEEDS_SUGGESTION = {"accept", "reject", "narrow"}
 """Actions on the current suggestion."""
 NEEDS_SPAN = {"widen", "move_edge", "code", "code_recent", "select"}
 """Actions on the pending span (the suggestion's, the cursor's or the selection)."""
+BACK_KEYS = ("back_to_hits", "back_to_passages")
+"""Actions back to the screen this one was opened from (the coding screen decides)."""
 
 
 def _recent_bindings() -> list[Binding]:
@@ -66,6 +68,10 @@ CODING_BINDINGS = [
     Binding("f", "filter", "Filter", tooltip="Filter suggestions by status and theme"),
     Binding("g", "next_undecided", "Next undecided",
             tooltip="Jump to the next undecided suggestion, across transcripts"),
+    Binding("F", "back_to_hits", "Hits", tooltip="Back to the search hits this transcript "
+            "was opened from (only then; otherwise F searches every transcript)"),
+    Binding("P", "back_to_passages", "Passages", tooltip="Back to the list of passages this "
+            "transcript was opened from (only then; otherwise P picks a theme's passages)"),
     Binding("escape", "clear", "Clear", show=False,
             tooltip="Drop the selection and the search highlights"),
     Binding("pagedown", "page(1)", "Page ▼", show=False, tooltip="Scroll down a page"),

@@ -23,12 +23,16 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     seen: set[str] = set()
     ranged: set[str] = set()
+    app_keys = {b.key for b in screen.app.BINDINGS if isinstance(b, Binding)}
     for source in (screen, screen.app):
         for binding in source.BINDINGS:
             if not isinstance(binding, Binding) or binding.key in seen:
                 continue
-            seen.add(binding.key)
             action = binding.action.partition("(")[0]
+            if (source is screen and binding.key in app_keys
+                    and screen.check_action(action, ()) is False):
+                continue  # a screen key standing in for the app's only now and then (F)
+            seen.add(binding.key)
             if source is screen.app and screen.app.check_action(action, ()) is False:
                 continue  # e.g. "k Codebook" on the codebook screen: it would do nothing
             # A key range shown once ("1-9") stands for the bindings of the same action.

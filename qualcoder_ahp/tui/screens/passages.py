@@ -290,8 +290,28 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         if self.show_coder not in self.coders:
             self.coders.append(self.show_coder)
         self._request += 1
+        if self.theme_id not in {t.id for t in self.store.themes()}:
+            self._gone()
+            return
         self._set_where(Text("Collecting passages…", style="italic"))
         self._collect(self._request, self.theme_id, self.show_coder)
+
+    def _gone(self) -> None:
+        """The theme left the codebook (merged into another, or its making undone, here or
+        in another window): say so, with nothing stale left to open."""
+        try:
+            name = self.store.theme(self.theme_id).name
+        except UserError:
+            name = self.theme_id
+        self.shown = None
+        self._by_id, self._number, self._want = {}, {}, None
+        listing = self.query_one(PassageList)
+        listing.clear_options()
+        listing.display = False
+        self.query_one("#passages-head", Label).update(Text(
+            f"{name} is no longer in the codebook (merged into another theme or undone)."))
+        self._set_where(Text("P: another theme; Escape: back."))
+        self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="passages", exit_on_error=False,
           description="Collecting passages")

@@ -136,6 +136,8 @@ class SearchScreen(ListKeys, FollowsStore, Screen[None]):
         self._request = 0
         self._opened = False
         """A hit was opened on the coding screen (search again when back)."""
+        self._give_keys = False
+        """Enter was pressed in the box: the hits take the keys when they arrive."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -150,7 +152,8 @@ class SearchScreen(ListKeys, FollowsStore, Screen[None]):
     def on_mount(self) -> None:
         self._show_options()
         self.query_one(HitList).display = False
-        if self.initial.strip():
+        if self.initial.strip():  # as if Enter was pressed in the box
+            self._give_keys = True
             self.run_search()
         else:
             self._set_where(Text("Type a word or phrase and press Enter."))
@@ -192,6 +195,9 @@ class SearchScreen(ListKeys, FollowsStore, Screen[None]):
             self._set_where(Text(str(exc)))
             self.notify(str(exc), severity="warning", markup=False)
             return
+        if self.mark_theme is not None and self.mark_theme not in {
+                t.id for t in self.store.themes() if t.codable}:
+            self.mark_theme = None  # merged or undone since (here or in another window)
         keep = self.selected()
         self._want = (keep.transcript_id, keep.start) if keep is not None else None
         self._request += 1
@@ -231,7 +237,8 @@ class SearchScreen(ListKeys, FollowsStore, Screen[None]):
         listing.clear_options()
         listing.display = bool(options)
         self.query_one("#search-head", Label).update(Text(self.headline(found)))
-        if self.query_one(Input).has_focus:  # Enter gives the keys to the hits (R W o / too)
+        if self._give_keys:  # Enter gave the keys to the hits (R W o / too)
+            self._give_keys = False
             if options:
                 listing.focus()
             else:
@@ -292,7 +299,13 @@ class SearchScreen(ListKeys, FollowsStore, Screen[None]):
         if not self.query_text().strip():
             self.notify("Type a word or phrase to search for.", severity="warning")
             return
+        request = self._request
         self.run_search()
+        if self._request != request:  # searching (not a bad regex, left in the box to fix)
+            # The keys leave the box now, not when the hits arrive: a key pressed meanwhile
+            # (o, W, ↓) acts on the search instead of being typed after the words.
+            self._give_keys = True
+            self.set_focus(None)
 
     # ------------------------------------------------------------------ position
     def selected(self) -> Hit | None:
@@ -358,7 +371,8 @@ class SearchScreen(ListKeys, FollowsStore, Screen[None]):
         return self.query_one(HitList)
 
     def action_edit(self) -> None:
-        """Give the keys to the search box."""
+        """Give the keys to the search box (and keep them there when the hits arrive)."""
+        self._give_keys = False
         self.query_one(Input).focus()
 
     def action_toggle(self, option: str) -> None:
@@ -460,7 +474,18 @@ class SearchScreen(ListKeys, FollowsStore, Screen[None]):
         self.run_search()  # tick every hit coded with the theme
 
     def action_back(self) -> None:
-        """Return to the previous screen."""
+        """Return to the previous screen; from the search box over a list of hits (``/``,
+        then a change of mind), put back the search the list shows and give the keys to
+        the hits instead."""
+        box = self.query_one(Input)
+        listing = self.query_one(HitList)
+        if box.has_focus and self.shown is not None:
+            box.value = self.shown.query.terms[0]
+            if listing.option_count:
+                listing.focus()
+            else:
+                self.set_focus(None)
+            return
         self.dismiss()
 
 
