@@ -278,3 +278,34 @@ async def test_a_long_name_is_shortened_in_the_tree_and_keeps_its_count(project:
         await pilot.pause()
         rows = [tree.render_line(y).text.rstrip() for y in range(tree.last_line + 1)]
         assert any(r.endswith(f"{long}  1") for r in rows), rows
+
+
+async def test_u_and_r_on_the_codebook_screen_undo_and_redo_there(project: Path) -> None:
+    """After an edit the message says u undoes it: u does, where the researcher is, and
+    r puts it back; a step refused (a later edit by someone else) says why."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await _to_theme(pilot, screen, "serendipity")
+        await press_for_screen(pilot, "e", ThemeEditModal)
+        await pilot.press("ctrl+a", "ctrl+k", *"Happy accidents", "enter")
+        await pilot.pause()
+        assert any("(u undoes it)" in n.message for n in app._notifications)
+        tree = screen.query_one("#theme-tree", Tree)
+        await pilot.press("u")
+        await pilot.pause()
+        assert open_store(project).theme("serendipity").name == "Serendipity"
+        assert any(n.message == "Undone: theme edit (Serendipity)" for n in app._notifications)
+        assert tree.cursor_node is not None
+        assert str(tree.cursor_node.label).startswith("Serendipity")  # the tree re-read
+        await pilot.press("r")
+        await pilot.pause()
+        assert open_store(project).theme("serendipity").name == "Happy accidents"
+        other = open_store(project)
+        other.edit_theme("serendipity", coder="bo", name="Chance")
+        other.close()
+        await pilot.press("u")
+        await pilot.pause()
+        assert open_store(project).theme("serendipity").name == "Chance"
+        assert any("cannot undo the edit of theme 'serendipity'" in n.message
+                   for n in app._notifications)

@@ -486,3 +486,28 @@ async def test_escape_in_the_box_over_a_list_of_hits_cancels_the_edit(project: P
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, TranscriptsScreen)
+
+
+async def test_u_on_the_search_screen_undoes_the_coding_made_there(project: Path):
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_search(pilot, "board")
+        await pilot.press("down", "c")  # "I report to the board now."
+        await pilot.pause()
+        await pilot.press(*"mand", "enter")
+        await settle(pilot)
+        assert coded_sentences(project, "mandate") == ["I report to the board now."]
+        assert "\u2713 Mandate" in "\n".join(drawn(app))
+        await pilot.press("u")
+        await settle(pilot)
+        assert coded_sentences(project, "mandate") == []
+        assert any(m == "Undone: code (Mandate)" for m in messages(app))
+        assert "\u2713 Mandate" not in "\n".join(drawn(app))  # searched again: no tick
+        await pilot.press("r")
+        await settle(pilot)
+        assert coded_sentences(project, "mandate") == ["I report to the board now."]
+        # In the search box, u and r are letters of the search.
+        await pilot.press("slash", "u")
+        await pilot.pause()
+        assert pilot.app.screen.query_one(Input).value.endswith("u")
+        assert coded_sentences(project, "mandate") == ["I report to the board now."]

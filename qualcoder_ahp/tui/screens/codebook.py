@@ -21,28 +21,29 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.undo_keys import UNDO_BINDINGS, UndoKeys
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 
-class CodebookScreen(FollowsStore, Screen[None]):
+class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
     """Browse the codebook with counts and pattern precision."""
 
     BINDINGS = [
         Binding("escape", "close", "Back", tooltip="Back to the previous screen"),
         Binding("e", "edit", "Edit",
                 tooltip="Rename the highlighted theme or folder, or change its definition or "
-                        "colour (u on the coding screen undoes it)"),
+                        "colour (u undoes it)"),
         Binding("m", "merge", "Merge",
                 tooltip="Merge the highlighted theme into another: every coder's codings and "
-                        "memos move to it and this theme leaves the codebook (u on the coding "
-                        "screen undoes it)"),
+                        "memos move to it and this theme leaves the codebook (u undoes it)"),
         Binding("f", "move", "Move",
                 tooltip="Move the highlighted theme or folder (with what is below it) under "
-                        "another, or to the top level (u on the coding screen undoes it)"),
+                        "another, or to the top level (u undoes it)"),
         Binding("M", "memo", "Memo", tooltip="Write your memo on the highlighted theme"),
         Binding("tab", "switch_pane", "Details",
                 tooltip="Move the keys between the theme tree and the details pane "
                         "(↑ ↓ PgUp PgDn scroll the details: criteria, examples, patterns)"),
+        *UNDO_BINDINGS,
     ]
 
     def __init__(self, store: Store, coder: str) -> None:
@@ -255,7 +256,7 @@ class CodebookScreen(FollowsStore, Screen[None]):
             self.follow_here()
             after = self.themes.get(theme_id)
             name = after.name if after is not None else theme_id
-            self.notify(f"Theme saved: {name} (u on the coding screen undoes it).",
+            self.notify(f"Theme saved: {name} (u undoes it).",
                         markup=False)
 
         kind = "folder" if not theme.codable else "theme"
@@ -294,8 +295,8 @@ class CodebookScreen(FollowsStore, Screen[None]):
                 return
             self._fill(keep=theme_id)
             self.follow_here()
-            self.notify(f"Moved: {self.store.theme_path(theme_id)} (u on the coding screen "
-                        "undoes it).", markup=False)
+            self.notify(f"Moved: {self.store.theme_path(theme_id)} (u undoes it).",
+                        markup=False)
 
         self.app.push_screen(ChoiceModal(f"Move {theme.name} (and what is below it) to…",
                                          places), chosen)
@@ -329,7 +330,7 @@ class CodebookScreen(FollowsStore, Screen[None]):
         title = (f"Merge {source.name} into {target.name}? Its {held} coding"
                  f"{'' if held == 1 else 's'} (every coder's) become codings of "
                  f"{target.name}, memos on it are added to theirs, and {source.name} leaves "
-                 "the codebook. u on the coding screen undoes it.")
+                 "the codebook. u undoes it.")
 
         def chosen(choice: str | None) -> None:
             if choice == "merge":

@@ -12,8 +12,8 @@ Keys (footer and help): type the search and press Enter (the hits take the keys)
 ``o`` the speaker role (all, participants, interviewers); ↑ ↓ PgUp PgDn Home End move;
 Enter opens the coding screen at the hit's sentence (``F`` there comes back); ``c``
 codes the hit's sentence with a theme picked in the workbench's theme picker (one
-ordinary coding decision, so ``u`` on the coding screen undoes it; ``ctrl+n`` there makes
-what was typed a new theme first, as on the coding screen); Escape goes back.
+ordinary coding decision, so ``u``, here or on the coding screen, undoes it; ``ctrl+n``
+there makes what was typed a new theme first, as on the coding screen); Escape goes back.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from qualcoder_ahp.tui.screens.modals import (
     ThemePickerModal,
     new_theme_place,
 )
+from qualcoder_ahp.tui.undo_keys import UNDO_BINDINGS, UndoKeys
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
 
@@ -92,14 +93,14 @@ class HitThemePicker(ThemePickerModal):
                          preselect=preselect)
 
 
-class SearchScreen(ListKeys, FollowsStore, Screen[None]):
+class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
     """Search every transcript; the hits in context; open or code each one."""
 
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Code that transcript, at the hit's sentence "
                 "(F there comes back here)"),
         Binding("c", "code", "Code…", tooltip="Code the hit's sentence with a theme (the "
-                "picker); u on the coding screen undoes it"),
+                "picker); u undoes it"),
         Binding("slash", "edit", "Edit", key_display="/", tooltip="Edit the search text"),
         Binding("R", "toggle('regex')", "Regex",
                 tooltip="Regular expression on or off (covid|pandemic finds either)"),
@@ -108,6 +109,7 @@ class SearchScreen(ListKeys, FollowsStore, Screen[None]):
                 "interviewers"),
         Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
         *list_bindings("hit"),
+        *UNDO_BINDINGS,
     ]
 
     DEFAULT_CSS = """
@@ -465,7 +467,7 @@ class SearchScreen(ListKeys, FollowsStore, Screen[None]):
             else:
                 self.store.code(hit.transcript_id, theme_id, self.coder, hit.sentence_start,
                                 hit.sentence_end)
-                self.notify(f"Coded: {name} (u on the coding screen undoes it).",
+                self.notify(f"Coded: {name} (u undoes it).",
                             markup=False)
         except UserError as exc:
             self.notify(str(exc), severity="warning", markup=False)

@@ -1,0 +1,70 @@
+"""``u`` and ``r`` on the screens that change the store besides the coding screen.
+
+The codebook screen edits, moves and merges themes and the search screen codes hits;
+after each, the message says ``u`` undoes it, and a researcher presses ``u`` where they
+are. These keys run the same per-coder undo and redo as the coding screen's (the
+Store's, persisted), name the step in the same words, and have the screen re-read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.audit import EventWords
+from qualcoder_ahp.tui.follow import FollowsStore
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from qualcoder_ahp.model.store import Store
+
+UNDO_BINDINGS = [
+    Binding("u", "undo", "Undo", show=False,
+            tooltip="Undo your last decision (a coding, an edit, move or merge of a theme)"),
+    Binding("r", "redo", "Redo", show=False, tooltip="Redo the last undone decision"),
+]
+"""Hidden from the footer (listed in the help): the coding screen shows them."""
+
+
+class UndoKeys:
+    """Mix into a screen with :data:`UNDO_BINDINGS`; it says how to re-read in ``reread``."""
+
+    if TYPE_CHECKING:  # provided by the screen
+        store: Store
+        coder: str
+        app: App[None]
+
+        def reread(self) -> None: ...
+        def notify(self, message: str, *, severity: str = ..., markup: bool = ...,
+                   ) -> None: ...
+
+    def action_undo(self) -> None:
+        """Undo this coder's last decision, wherever it was made."""
+        self._step(self.store.undo, "Undone", "Nothing to undo.")
+
+    def action_redo(self) -> None:
+        """Redo this coder's last undone decision."""
+        self._step(self.store.redo, "Redone", "Nothing to redo.")
+
+    def _step(self, step: Callable[[str], dict[str, Any] | None], word: str,
+              nothing: str) -> None:
+        try:
+            event = step(self.coder)
+        except UserError as exc:  # refused (a later edit, a theme in use): say why
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        except Exception as exc:  # a failed write is reported, not fatal
+            self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
+            return
+        if event is None:
+            self.notify(nothing, markup=False)
+            return
+        self.reread()
+        for screen in self.app.screen_stack:  # the app's poll does not see its own commits
+            if screen is not self and isinstance(screen, FollowsStore):
+                screen.store_stale = True
+        self.notify(f"{word}: {EventWords(self.store).short(dict(event))}", markup=False)
