@@ -52,19 +52,30 @@ class UndoKeys:
 
     def _step(self, step: Callable[[str], dict[str, Any] | None], word: str,
               nothing: str) -> None:
-        try:
-            event = step(self.coder)
-        except UserError as exc:  # refused (a later edit, a theme in use): say why
-            self.notify(str(exc), severity="warning", markup=False)
-            return
-        except Exception as exc:  # a failed write is reported, not fatal
-            self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
+        done, event = self.try_change(lambda: step(self.coder))
+        if not done:
             return
         if event is None:
             self.notify(nothing, markup=False)
             return
         self.reread()
-        for screen in self.app.screen_stack:  # the app's poll does not see its own commits
+        self.follow_here()
+        self.notify(f"{word}: {EventWords(self.store).short(dict(event))}", markup=False)
+
+    def try_change(self, change: Callable[[], Any]) -> tuple[bool, Any]:
+        """Make one change through the store: ``(True, its result)``, or ``(False, None)``
+        after a notification saying why it was refused (a UserError) or failed."""
+        try:
+            return True, change()
+        except UserError as exc:  # refused (a later edit, a theme in use): say why
+            self.notify(str(exc), severity="warning", markup=False)
+        except Exception as exc:  # a failed write is reported, not fatal
+            self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
+        return False, None
+
+    def follow_here(self) -> None:
+        """Have the other screens re-read when shown again: a change made on this screen
+        goes through the app's own connection, which the app's poll does not see."""
+        for screen in self.app.screen_stack:
             if screen is not self and isinstance(screen, FollowsStore):
                 screen.store_stale = True
-        self.notify(f"{word}: {EventWords(self.store).short(dict(event))}", markup=False)

@@ -284,14 +284,9 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         def chosen(place: str | None) -> None:
             if place is None:
                 return
-            try:
-                self.store.edit_theme(theme_id, coder=self.coder,
-                                      parent_id=None if place == TOP_LEVEL else place)
-            except UserError as exc:
-                self.notify(str(exc), severity="warning", markup=False)
-                return
-            except Exception as exc:  # a failed write is reported, not fatal
-                self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
+            done, _ = self.try_change(lambda: self.store.edit_theme(
+                theme_id, coder=self.coder, parent_id=None if place == TOP_LEVEL else place))
+            if not done:
                 return
             self._fill(keep=theme_id)
             self.follow_here()
@@ -342,13 +337,9 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
     def _merge(self, source_id: str, target_id: str) -> None:
         """Merge (one transaction), then show the target with its new counts."""
         name = self.themes[source_id].name
-        try:
-            counts = self.store.merge_theme(source_id, target_id, coder=self.coder)
-        except UserError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
-        except Exception as exc:  # a failed write is reported, not fatal
-            self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
+        done, counts = self.try_change(
+            lambda: self.store.merge_theme(source_id, target_id, coder=self.coder))
+        if not done:
             return
         self._fill(keep=target_id)
         self.follow_here()
@@ -356,13 +347,6 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         self.notify(f"Merged {name} into {self.themes[target_id].name}: {moved} coding"
                     f"{'' if moved == 1 else 's'}, {counts['memos']} memo"
                     f"{'' if counts['memos'] == 1 else 's'}.", markup=False)
-
-    def follow_here(self) -> None:
-        """Have the other screens re-read when shown again: a change made on this screen
-        goes through the app's own connection, which the app's poll does not see."""
-        for screen in self.app.screen_stack:
-            if screen is not self and isinstance(screen, FollowsStore):
-                screen.store_stale = True
 
 
 def _pattern_stats(store: Store) -> list[dict[str, Any]]:
