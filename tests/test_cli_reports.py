@@ -211,3 +211,13 @@ def test_every_workbook_explains_its_columns(db, tmp_path):
                 "start", "end"}, header
         else:
             assert "unit overlap" in about and "blank cell" in about
+
+
+def test_a_coder_name_with_stray_spaces_is_the_coder(db):
+    """Names are stored trimmed (the workbench, decide and search trim them): a report
+    asked for " alice " (a pasted name, a quoted shell variable) is alice's, as undo is."""
+    for args in (("counts", "--format", "csv"), ("memos", "--format", "csv"),
+                 ("log", "--format", "csv"),
+                 ("patterns", "--format", "json"), ("quotes", "--format", "csv")):
+        plain = run(db, *args, "--coder", "alice").stdout
+        assert run(db, *args, "--coder", "  alice ").stdout == plain

@@ -115,6 +115,7 @@ def log_cmd(project: Project, coder: str | None, transcript: str | None, theme: 
     fmt = output_format(fmt, output, FORMATS, "table")
     store = project.store()
     if coder is not None:
+        coder = coder.strip()  # as the store names coders
         store.coder_id(coder)  # a misspelt coder is an error naming the known ones
     check_theme(store, theme)
     start = parse_when(since, "--since") if since else None

@@ -480,6 +480,7 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
     tid = find_transcript(store, name).id if name else None
     check_theme(store, theme_id)
     if coder is not None:
+        coder = coder.strip()  # as the store names coders
         store.coder_id(coder)
     found = store.suggestions(transcript_id=tid, theme_id=theme_id,
                               status=None if status == "all" else status,
@@ -611,6 +612,7 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     store = project.coded_store()
     check_theme(store, theme_id)
     if coder is not None:
+        coder = coder.strip()  # as the store names coders
         store.coder_id(coder)
     rows = [r for r in store.pattern_stats(coder=coder)
             if theme_id is None or r["theme"] == theme_id]

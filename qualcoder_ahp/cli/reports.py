@@ -295,6 +295,7 @@ def memos_cmd(project: Project, kind: str | None, theme: str | None, transcript:
     fmt = output_format(fmt, output, MEMO_FORMATS, "md")
     store = project.store()
     if coder is not None:
+        coder = coder.strip()  # as the store names coders
         store.coder_id(coder)
     data = ReportData(store, coder)
     rows = memos(data, kind=kind, theme=theme, transcript=transcript)

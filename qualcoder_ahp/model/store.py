@@ -285,7 +285,9 @@ class Store(
         return int(cur.lastrowid or 0)
 
     def coder_id(self, name: str) -> int:
-        """The id of an existing coder; a clear error if there is none."""
+        """The id of an existing coder (``name`` as stored: trimmed); a clear error if there
+        is none."""
+        name = name.strip()
         row = self.conn.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
         if not row:
             known = ", ".join(self.coders()) or "none yet"

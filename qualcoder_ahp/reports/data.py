@@ -81,6 +81,8 @@ def resolve_coder(store: Store, coder: str | None, consensus: bool = False) -> s
     Raises:
         UserError: both a coder and ``--consensus`` were given, or the coder is unknown.
     """
+    if coder is not None:
+        coder = coder.strip()  # as stored: a coder's name never keeps surrounding spaces
     if consensus:
         if coder is not None and coder != CONSENSUS:
             raise UserError("give either --coder or --consensus, not both")
