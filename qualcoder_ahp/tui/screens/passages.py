@@ -221,6 +221,8 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         *list_bindings("passage"),
     ]
 
+    WHERE = "#passages-where"
+
     DEFAULT_CSS = """
     PassagesScreen #passages-head { padding: 0 1; width: 100%; height: auto;
                                     text-style: bold; }
@@ -293,7 +295,7 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         if self.theme_id not in {t.id for t in self.store.themes()}:
             self._gone()
             return
-        self._set_where(Text("Collecting passages…", style="italic"))
+        self.set_where(Text("Collecting passages…", style="italic"))
         self._collect(self._request, self.theme_id, self.show_coder)
 
     def _gone(self) -> None:
@@ -310,7 +312,7 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         listing.display = False
         self.query_one("#passages-head", Label).update(Text(
             f"{name} is no longer in the codebook (merged into another theme or undone)."))
-        self._set_where(Text("P: another theme; Escape: back."))
+        self.set_where(Text("P: another theme; Escape: back."))
         self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="passages", exit_on_error=False,
@@ -329,7 +331,7 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
 
     def _progress(self, request: int, done: int, total: int) -> None:
         if request == self._request:  # not a collection the last c, n or P replaced
-            self._set_where(Text(f"Collecting passages… {done}/{total} transcripts",
+            self.set_where(Text(f"Collecting passages… {done}/{total} transcripts",
                                  style="italic"))
 
     def _show(self, request: int, found: Passages,
@@ -376,7 +378,7 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "passages" and event.state == WorkerState.ERROR:
-            self._set_where(Text("Collecting the passages failed.", style="bold"))
+            self.set_where(Text("Collecting the passages failed.", style="bold"))
 
     # ------------------------------------------------------------------ position
     def selected(self) -> Passage | None:
@@ -402,19 +404,14 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         if found is not None and not found.passages:
             other = ("c: another coder's; " if self.show_coder is not None
                      and len(self.coders) > 2 else "")
-            self._set_where(Text(f"{other}P: another theme; Escape: back."))
+            self.set_where(Text(f"{other}P: another theme; Escape: back."))
             return
         if found is None or passage is None:
-            self._set_where(Text(""))
+            self.set_where(Text(""))
             return
         n = self._number[str(passage.quote.coding_id)]
-        self._set_where(Text(f"Passage {n} of {len(found.passages)} \u00b7 "
+        self.set_where(Text(f"Passage {n} of {len(found.passages)} \u00b7 "
                              f"{passage.quote.transcript} \u00b7 {passage.quote.theme_path}"))
-
-    def _set_where(self, text: Text) -> None:
-        label = self.query_one("#passages-where", Label)
-        text.truncate(max(1, (self.size.width or self.app.size.width) - 2), overflow="ellipsis")
-        label.update(text)
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

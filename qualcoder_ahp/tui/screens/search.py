@@ -112,6 +112,8 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
         *UNDO_BINDINGS,
     ]
 
+    WHERE = "#search-where"
+
     DEFAULT_CSS = """
     SearchScreen #search-query { margin: 0; }
     SearchScreen #search-options { padding: 0 1; height: 1; color: $text-muted; }
@@ -158,7 +160,7 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
             self._give_keys = True
             self.run_search()
         else:
-            self._set_where(Text("Type a word or phrase and press Enter."))
+            self.set_where(Text("Type a word or phrase and press Enter."))
             self.query_one(Input).focus()
 
     def reread(self) -> None:
@@ -194,7 +196,7 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
         try:
             query.compile()
         except UserError as exc:  # a bad regex: say so, keep the old list
-            self._set_where(Text(str(exc)))
+            self.set_where(Text(str(exc)))
             self.notify(str(exc), severity="warning", markup=False)
             return
         if self.mark_theme is not None and self.mark_theme not in {
@@ -203,7 +205,7 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
         keep = self.selected()
         self._want = (keep.transcript_id, keep.start) if keep is not None else None
         self._request += 1
-        self._set_where(Text("Searching\u2026", style="italic"))
+        self.set_where(Text("Searching\u2026", style="italic"))
         self._search(self._request, query, self.mark_theme)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False,
@@ -227,7 +229,7 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
 
     def _progress(self, request: int, done: int, total: int) -> None:
         if request == self._request:
-            self._set_where(Text(f"Searching\u2026 {done}/{total} transcripts", style="italic"))
+            self.set_where(Text(f"Searching\u2026 {done}/{total} transcripts", style="italic"))
 
     def _show(self, request: int, found: SearchResult, options: list[Option]) -> None:
         """Fill the list (a result asked for before the last search is dropped)."""
@@ -270,7 +272,7 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "search" and event.state == WorkerState.ERROR:
-            self._set_where(Text("The search failed.", style="bold"))
+            self.set_where(Text("The search failed.", style="bold"))
 
     def headline(self, found: SearchResult) -> str:
         """The count line: "“covid”: 12 hits in 3 of 7 transcripts (all speakers)"."""
@@ -332,10 +334,10 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
         if self.shown is None:
             return
         if hit is None:
-            self._set_where(Text("/: edit the search · R regex · W whole words · o role"))
+            self.set_where(Text("/: edit the search · R regex · W whole words · o role"))
             return
         n = self.query_one(HitList).highlighted or 0
-        self._set_where(Text(f"Hit {n + 1:,} of {len(self.shown.hits):,} \u00b7 {hit.transcript}"
+        self.set_where(Text(f"Hit {n + 1:,} of {len(self.shown.hits):,} \u00b7 {hit.transcript}"
                              f" \u00b7 \u23ce open \u00b7 c code the sentence"))
 
     def _show_options(self) -> None:
@@ -344,11 +346,6 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
         label = self.query_one("#search-options", Label)
         label.update(Text(f"{mode} (R) \u00b7 {words} (W) \u00b7 {ROLE_WORDS[self.role]} (o)"
                           f" \u00b7 case ignored"))
-
-    def _set_where(self, text: Text) -> None:
-        label = self.query_one("#search-where", Label)
-        text.truncate(max(1, (self.size.width or self.app.size.width) - 2), overflow="ellipsis")
-        label.update(text)
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -6,8 +6,9 @@ PgDn a page, Home End to the ends. The screen names its list in :meth:`ListKeys.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import OptionList
+from textual.widgets import Label, OptionList
 
 
 def list_bindings(item: str) -> list[Binding]:
@@ -23,7 +24,11 @@ def list_bindings(item: str) -> list[Binding]:
 
 
 class ListKeys:
-    """Mix into a list screen: a page and the ends of :meth:`listing`."""
+    """Mix into a list screen: a page and the ends of :meth:`listing`, and the line
+    under the list (the Label ``WHERE`` names) that says where the highlight is."""
+
+    WHERE = ""
+    """The selector of the screen's where-line."""
 
     def listing(self) -> OptionList:
         """The screen's list."""
@@ -42,3 +47,10 @@ class ListKeys:
             self.listing().action_last()
         else:
             self.listing().action_first()
+
+    def set_where(self, text: Text) -> None:
+        """Show ``text`` on the where-line, cut to the screen's width."""
+        label = self.query_one(self.WHERE, Label)  # type: ignore[attr-defined]
+        width = self.size.width or self.app.size.width  # type: ignore[attr-defined]
+        text.truncate(max(1, width - 2), overflow="ellipsis")
+        label.update(text)
