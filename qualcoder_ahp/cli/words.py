@@ -162,7 +162,7 @@ def _markdown_sheet(sheet: Sheet, title: str) -> Sheet:
               help="With --theme: only words whose G2 has a p value of at most P "
                    "[default: 0.05; 1 lists every one].")
 @click.option("--exclude", multiple=True, metavar="WORD",
-              help="Leave this word out too (repeatable; any form or its lemma).")
+              help="Leave this word out too, in all its forms (repeatable).")
 @click.option("--keep-stop-words", is_flag=True,
               help="Count stop words (the, and, I...) and fillers (um, yeah...) too.")
 @_output_options(TABLE_FORMATS)

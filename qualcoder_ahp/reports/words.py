@@ -181,7 +181,7 @@ def tally(
         role: ``participant`` (the default), ``interviewer`` or ``all``.
         coded: merged, sorted coded spans per transcript id: each word's ``coded``
             count and :attr:`Tally.coded_running` count the tokens inside them.
-        exclude: more words to leave out (any form or lemma).
+        exclude: more words to leave out, each with every form of its lemma.
         keep_stop_words: count stop words and fillers too.
         progress: called after each transcript.
 
@@ -198,6 +198,8 @@ def tally(
     rows = _transcript_rows(store, transcripts)
     pipeline = pipeline_for(store.codebook().pipeline)
     stop = stop_words(exclude, keep_stop_words=keep_stop_words)
+    with pipeline.lock:  # an excluded form ("chances") leaves its whole word out
+        stop |= {_Vocabulary(pipeline, None)._lemma(w.strip().lower()) for w in exclude}
     vocab = _Vocabulary(pipeline, stop or None)
     words: dict[str, WordCount] = {}
     out = Tally(words, 0, role=role, transcripts=len(rows))
