@@ -272,7 +272,8 @@ def test_cli_keyness_table(db):
     # p = 0.10; log ratio log2((2/16) / (0.5/14)) = log2(3.5) = 1.81.
     assert rows[0][:7] == ["chance", "3", "0", "4.06", "<0.05", "2.39", "no"]
     assert rows[1][:7] == ["fall", "2", "0", "2.64", "0.10", "1.81", "luck_fell_into"]
-    assert "5 of them used by no pattern" in result.stderr
+    assert result.stderr == ("luck (ana): 16 coded words in 3 passages vs 14 other participant "
+                             "words; 7 key words, 5 used by no pattern\n")
 
 
 def test_cli_formats_parse_back(db, tmp_path):

@@ -287,11 +287,11 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
         click.echo(f"Nothing to compare: no {role} text is coded with {report.theme_id} by "
                    f"{who} (in the transcripts counted).", err=True)
         return
+    speech = "" if role == "all" else f" {role}"
     click.echo(f"{report.theme_id} ({who}): {report.coded_words:,} coded words in "
-               f"{plural(report.passages, 'passage')} against {report.other_words:,} other "
-               f"words of {'every speaker' if role == 'all' else role} speech; "
-               f"{plural(len(report.rows), 'key word')} listed, {report.candidates:,} of them "
-               "used by no pattern of the theme (in_patterns: no)", err=True)
+               f"{plural(report.passages, 'passage')} vs {report.other_words:,} other{speech} "
+               f"words; {plural(len(report.rows), 'key word')}, {report.candidates:,} used by "
+               "no pattern", err=True)
 
 
 def _about(project: Project, counted: Tally, items: dict[str, Any],
