@@ -356,3 +356,20 @@ def test_cli_no_project_and_no_codebook(tmp_path):
     assert ok.exit_code == 0 and ok.stdout.splitlines()[2].split()[:2] == ["chance", "2"]
     keyed = CliRunner().invoke(cli, ["--db", str(path), "words", "--theme", "luck"])
     assert keyed.exit_code == 1 and "no codebook loaded" in keyed.output
+
+
+def test_cli_progress_bar_on_a_terminal_only(db, monkeypatch):
+    import io
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err, out = Tty(), io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    monkeypatch.setattr("sys.stdout", out)
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--db", str(db), "words", "--top", "2"], prog_name="qcahp")
+    assert done.value.code == 0
+    assert "Counting words" in err.getvalue() and "2/2" in err.getvalue()
+    assert "Counting" not in out.getvalue() and out.getvalue().startswith("word ")

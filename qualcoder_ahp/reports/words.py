@@ -30,6 +30,7 @@ theme below it) by the chosen coder (every coder's, pooled, without one).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -146,10 +147,19 @@ class _Vocabulary:
         # The lookup table is case-sensitive ("Fell" is not in it): a sentence's first
         # word must count with the rest, so the lower-cased form is looked up.
         table = self.pipeline.lemma_table
-        if table is None:  # a trained pipeline: its lemmatizer needs context
-            return str(self.pipeline.nlp(lower)[0].lemma_).lower() if lower else lower
+        if table is None:  # a trained pipeline: words still group by the lookup table
+            table = _lookup_table()
         found = table.get(lower, lower)
         return (found if isinstance(found, str) else found[0]).lower()
+
+
+@functools.cache
+def _lookup_table() -> Any:
+    """spacy-lookups-data's English lemma table (a trained pipeline's lemmatizer works
+    on tokens in context, not on the distinct words this report groups)."""
+    from spacy.lookups import load_lookups
+
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
 def stop_words(extra: Iterable[str] = (), *, keep_stop_words: bool = False) -> frozenset[str]:
