@@ -316,6 +316,13 @@ def test_cli_theme_without_codings_says_so(db):
     assert dump(db) == before
 
 
+def test_cli_transcript_filter_limits_the_coded_passages(db):
+    doc = json.loads(run(db, "--theme", "luck", "--coder", "ana", "--transcript", "t2",
+                         "--format", "json", "--max-p", "1", "--min-count", "1").stdout)
+    # t2 alone: ana coded one sentence of 6 running words; 10 others.
+    assert (doc["passages"], doc["coded_words"], doc["other_words"]) == (1, 6, 10)
+
+
 def test_cli_folder_theme_rolls_up_children(db):
     result = run(db, "--theme", "career", "--format", "json")
     assert json.loads(result.stdout)["coded_words"] == 16

@@ -212,12 +212,12 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
         rows = word_frequencies(counted, top=top, min_count=min_count or 1)
         _emit_frequencies(project, counted, rows, fmt, output, top)
         return
-    theme_patterns = [p for p in store.patterns(include_inactive=True) if p.theme_id in subtree]
-    passages = sum(len(s) for s in spans.values())
+    theme_patterns = [p for p in store.patterns() if p.theme_id in subtree]  # the current ones
+    passages = sum(len(spans.get(tid, [])) for tid in counted.transcript_ids)
     report = keyness(counted, PatternWords(theme_patterns, lemmatiser(store)), theme_id=theme,
                      coder=who, passages=passages, direction=direction or "over", top=top,
                      min_count=min_count, max_p=0.05 if max_p is None else max_p)
-    _emit_keyness(project, counted, report, fmt, output, top, role)
+    _emit_keyness(project, counted, report, fmt, output, role)
 
 
 def _selection(counted: Tally) -> str:
@@ -253,7 +253,7 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
 
 
 def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: str,
-                  output: str | None, top: int, role: str) -> None:
+                  output: str | None, role: str) -> None:
     who = "every coder" if report.coder is None else report.coder
     if fmt == "json":
         content: str | bytes = json.dumps({
