@@ -161,6 +161,23 @@ def test_uses_the_suggest_doc_cache(project, monkeypatch):
     assert counted.tokenised == 0 and counted.words["chance"].count == 3
 
 
+def test_lemmas_of_capitalised_words_and_acronym_plurals(store):
+    store.add_transcript("t", make_parsed([("P", "participant",
+                                             "Fell ill. AHPs and one AHP. CCGs met.")]))
+    words = tally(store).words
+    assert words["fall"].forms == {"fell": 1}  # the lookup table has only "fell"
+    assert words["ahp"].count == 2 and dict(words["ahp"].forms) == {"ahps": 1, "ahp": 1}
+    assert words["ccg"].count == 1 and words["meet"].forms == {"met": 1}
+    assert "one" not in words and "ill" in words
+
+
+def test_a_report_leaves_the_project_as_it_was(db):
+    before = dump(db)
+    assert run(db).exit_code == 0  # nothing cached: tokenised, not stored
+    assert run(db, "--theme", "luck", "--coder", "ana", "--format", "json").exit_code == 0
+    assert dump(db) == before
+
+
 def test_progress_per_transcript(project):
     calls = []
     tally(project, progress=lambda done, total, name: calls.append((done, total, name)))

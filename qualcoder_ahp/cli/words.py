@@ -154,7 +154,7 @@ def _markdown_sheet(sheet: Sheet, title: str) -> Sheet:
               help="List at most N words (0: all).")
 @click.option("--min-count", type=click.IntRange(min=1), default=None, metavar="N",
               help="Leave out words seen fewer than N times [default: 1; with --theme 3, "
-                   "counted in the coded text].")
+                   "in the coded text, or in all with --direction under or both].")
 @click.option("--direction", type=click.Choice(DIRECTIONS), default=None,
               help="With --theme: words over-represented in the coded text (the default), "
                    "under-represented, or both.")

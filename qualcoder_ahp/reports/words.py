@@ -19,8 +19,9 @@ improving its codebook:
 
 Texts are tokenised once: a transcript's tokenised doc is read from the project's doc
 cache that ``qcahp suggest`` fills (the same key as the engine's), and only a transcript
-not cached yet is tokenised here. The report never writes to the project (a read-only
-copy of a project can be reported on), so the docs it tokenises are not stored.
+not cached yet is tokenised here. A report only reads the project (another coder may
+be writing to it), so the docs it tokenises are not stored; ``qcahp suggest`` caches
+them.
 
 Running words are spaCy tokens holding a letter or a digit ("didn't" is two: ``did``
 and ``n't``); a token belongs to the speaker turn its first character falls in, and to
