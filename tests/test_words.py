@@ -277,7 +277,12 @@ def test_cli_table_on_stdout_summary_on_stderr(db):
     assert [line.split()[:2] for line in lines[2:]] == [["board", "3"], ["chance", "3"],
                                                        ["fall", "2"]]
     assert "30 words of participant speech in 2 transcripts" in result.stderr
+    assert result.stderr.endswith("12 distinct words after stop words; the top 3 "
+                                  "(--top 0 lists all)\n")
     assert "30 words" not in result.stdout
+    # With stop words: the 12 and i, into, by, my, the, everything, be (was), in.
+    kept = run(db, "--keep-stop-words", "--top", "0")
+    assert "20 distinct words, stop words kept; 20 listed" in kept.stderr
     assert all(len(line) <= 100 for line in lines)
 
 

@@ -248,8 +248,9 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
     _write(content, output, plural(len(rows), "word"))
     shown = (f"the top {len(rows):,} (--top 0 lists all)" if top and len(rows) == top
              and len(counted.words) > top else f"{len(rows):,} listed")
-    click.echo(f"{_selection(counted)}: {len(counted.words):,} distinct words after stop "
-               f"words; {shown}", err=True)
+    after = " after stop words" if counted.stop_words else ", stop words kept"
+    click.echo(f"{_selection(counted)}: {len(counted.words):,} distinct words{after}; {shown}",
+               err=True)
 
 
 def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: str,
