@@ -57,6 +57,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Reports", (
         ("counts", "Theme counts by theme, transcript, participant, attribute."),
         ("quotes", "Coded quotes with context and attribution."),
+        ("words", "Word frequencies; a theme's key words its patterns miss."),
         ("cooccurrence", "How often themes overlap or share a sentence or turn."),
         ("chart", "Charts (PNG, SVG, PDF): counts, attribute matrix, co-occurrence."),
         ("memos", "Memos on themes, transcripts and codings, for the write-up."),
@@ -204,10 +205,10 @@ def _register() -> None:
     from qualcoder_ahp.cli import (
         agreement, audit, codebook, corpus, privacy, reconcile, refi, reports, workbench,
     )
-    from qualcoder_ahp.cli import search
+    from qualcoder_ahp.cli import search, words
 
     for module in (corpus, codebook, workbench, reports, agreement, reconcile, refi, privacy,
-                   search, audit):
+                   search, audit, words):
         module.register(cli)
 
 

@@ -1,0 +1,316 @@
+"""CLI command ``qcahp words``: word frequencies, and a theme's key words (keyness).
+
+A thin wrapper over :mod:`qualcoder_ahp.reports.words`. Without ``--theme``: the
+commonest words of the participants' speech. With ``--theme ID`` (and ``--coder NAME``
+or ``--consensus``): the words the theme's coded passages use more than the rest of the
+speech, with the theme's patterns that already use each one, so that a team sees the
+words its patterns miss. The table (or CSV, XLSX, JSON, Markdown: ``--format``, else the
+``-o`` suffix) goes to stdout or ``-o FILE``; one summary line, and a progress bar on a
+terminal, go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+import click
+
+from qualcoder_ahp.cli.common import (
+    Project,
+    output_format,
+    pass_project,
+    plural,
+    progress_bar,
+    write_output,
+)
+from qualcoder_ahp.cli.reports import TABLE_FORMATS, _coder_options, _output_options
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import now
+from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.data import resolve_coder
+from qualcoder_ahp.reports.search import ROLES
+from qualcoder_ahp.reports.words import (
+    DIRECTIONS,
+    FrequencyRow,
+    KeynessReport,
+    PatternWords,
+    Tally,
+    coded_spans,
+    keyness,
+    lemmatiser,
+    p_label,
+    tally,
+    word_frequencies,
+)
+from qualcoder_ahp.reports.writers import Sheet, to_csv, to_markdown, to_table, to_xlsx
+
+WORD_WIDTH = 18
+"""Characters of a word shown in the terminal table (a longer one is cut with …)."""
+FORMS_WIDTH = 30
+PATTERNS_WIDTH = 22
+FREQUENCY_GLOSSARY = {
+    "word": "the word's lemma (fell, falling and fall are one word), lower-cased",
+    "count": "occurrences in the selected speakers' turns",
+    "transcripts": "transcripts in which it occurs",
+    "per_1000": "occurrences per 1,000 running words of the selection",
+    "forms": "its commonest forms as spoken, most frequent first",
+}
+KEYNESS_GLOSSARY = {
+    "coded": "occurrences in the text coded with the theme",
+    "elsewhere": "occurrences in the rest of the selected speakers' turns",
+    "coded_per_1000": "per 1,000 running words of the coded text",
+    "elsewhere_per_1000": "per 1,000 running words of the rest",
+    "g2": "Dunning's log-likelihood G2 over the 2x2 table; positive: over-represented "
+          "in the coded text, negative: under-represented",
+    "p": "p value of G2 (chi-square, 1 df): 3.84 is p<0.05, 6.63 p<0.01, 10.83 p<0.001, "
+         "15.13 p<0.0001",
+    "log_ratio": "log2 of the relative frequency in the coded text over the rest "
+                 "(1: twice as frequent; a zero count taken as 0.5)",
+    "transcripts": "transcripts whose coded text holds the word",
+    "in_patterns": "whether a pattern of the theme (or a theme below it) already uses "
+                   "the word; 'no' marks a candidate for a new pattern",
+    "patterns": "the ids of those patterns",
+}
+NOTE = ("G2: log-likelihood, + over-represented in the coded text (3.84 p<0.05, 6.63 p<0.01, "
+        "10.83 p<0.001); log_ratio: log2 of the ratio of relative frequencies (1 = twice as "
+        "frequent); in_patterns: the theme's patterns using the word, no = none (a candidate).")
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "\u2026"
+
+
+def _ids(ids: tuple[str, ...], width: int) -> str:
+    """``ser_lucky +2``: the first pattern id and how many more, as `suggestions` shows."""
+    if not ids:
+        return ""
+    more = f" +{len(ids) - 1}" if len(ids) > 1 else ""
+    return _cut(ids[0], width - len(more)) + more
+
+
+def frequency_sheet(rows: list[FrequencyRow], *, terminal: bool = False,
+                    numbers: bool = False) -> Sheet:
+    """The frequency list as one sheet: ``terminal`` cuts words and forms to fit,
+    ``numbers`` keeps the rates as numbers (XLSX) rather than text with two places."""
+    cut = _cut if terminal else (lambda t, w: t)
+    return Sheet("Words", ["word", "count", "transcripts", "per_1000", "forms"],
+                 [[cut(r.word, WORD_WIDTH), r.count, r.transcripts,
+                   round(r.per_1000, 3) if numbers else f"{r.per_1000:.2f}",
+                   cut(", ".join(r.forms), FORMS_WIDTH)] for r in rows],
+                 title="Word frequencies", decimals={"per_1000"})
+
+
+KEY_COLUMNS = ["word", "coded", "elsewhere", "coded_per_1000", "elsewhere_per_1000", "g2", "p",
+               "log_ratio", "transcripts", "in_patterns", "patterns", "forms"]
+
+
+def keyness_sheet(report: KeynessReport, *, compact: bool = False, terminal: bool = False,
+                  numbers: bool = False) -> Sheet:
+    """The key words as one sheet.
+
+    ``compact`` (the terminal and Markdown) keeps the columns that fit 100 characters,
+    with p as a band (``<0.001``) and the first pattern id (``ser_acting +33``); the
+    files (CSV, XLSX, JSON) have every column and pattern. ``terminal`` also cuts long
+    words and forms; ``numbers`` keeps the figures as numbers (XLSX), else they are text
+    (CSV: G2 and the rates to three places, p to three significant digits).
+    """
+    if compact:
+        cut = _cut if terminal else (lambda t, w: t)
+        columns = ["word", "coded", "elsewhere", "g2", "p", "log_ratio", "in_patterns",
+                   "forms"]
+        rows = [[cut(r.word, WORD_WIDTH), r.coded, r.elsewhere, f"{r.g2:.2f}", p_label(r.g2),
+                 f"{r.log_ratio:.2f}", _ids(r.patterns, PATTERNS_WIDTH) or "no",
+                 cut(", ".join(r.forms), FORMS_WIDTH - 8)] for r in report.rows]
+        note = textwrap.fill(NOTE, 100) if terminal else NOTE
+        return Sheet("Key words", columns, rows, title="Key words", note=note)
+
+    def num(x: float) -> Any:
+        return round(x, 3) if numbers else f"{x:.3f}"
+
+    rows = [[r.word, r.coded, r.elsewhere, num(r.coded_per_1000), num(r.elsewhere_per_1000),
+             num(r.g2), float(f"{r.p:.3g}") if numbers else f"{r.p:.3g}", num(r.log_ratio),
+             r.transcripts, "yes" if r.patterns else "no", " ".join(r.patterns),
+             ", ".join(r.forms)] for r in report.rows]
+    return Sheet("Key words", KEY_COLUMNS, rows, title="Key words",
+                 decimals={"coded_per_1000", "elsewhere_per_1000", "g2", "log_ratio"})
+
+
+def _markdown_sheet(sheet: Sheet, title: str) -> Sheet:
+    return Sheet(sheet.name, sheet.columns, sheet.rows, title=title, note=sheet.note)
+
+
+@click.command("words")
+@click.option("--theme", metavar="ID",
+              help="Key words of this theme's coded text (and the themes below it) against "
+                   "the rest of the speech.")
+@_coder_options
+@click.option("--role", type=click.Choice(ROLES), default="participant", show_default=True,
+              help="Whose turns are counted.")
+@click.option("--transcript", "transcripts", multiple=True, metavar="NAME",
+              help="Only this transcript (repeatable; NAME@2 for one version).")
+@click.option("--top", type=click.IntRange(min=0), default=30, show_default=True, metavar="N",
+              help="List at most N words (0: all).")
+@click.option("--min-count", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Leave out words seen fewer than N times [default: 1; with --theme 3, "
+                   "in the coded text, or in all with --direction under or both].")
+@click.option("--direction", type=click.Choice(DIRECTIONS), default=None,
+              help="With --theme: words over-represented in the coded text (the default), "
+                   "under-represented, or both.")
+@click.option("--max-p", type=click.FloatRange(0, 1), default=None, metavar="P",
+              help="With --theme: only words whose G2 has a p value of at most P "
+                   "[default: 0.05; 1 lists every one].")
+@click.option("--exclude", multiple=True, metavar="WORD",
+              help="Leave this word out too, in all its forms (repeatable).")
+@click.option("--keep-stop-words", is_flag=True,
+              help="Count stop words (the, and, I...) and fillers (um, yeah...) too.")
+@_output_options(TABLE_FORMATS)
+@pass_project
+def words_cmd(project: Project, theme: str | None, coder: str | None, consensus: bool,
+              role: str, transcripts: tuple[str, ...], top: int, min_count: int | None,
+              direction: str | None, max_p: float | None, exclude: tuple[str, ...],
+              keep_stop_words: bool, fmt: str | None, output: str | None) -> None:
+    """Word frequencies, or a theme's key words: what the coded passages say more often.
+
+    Words are counted by lemma (fell, falling, fall) in the participants' turns (--role
+    to choose), leaving out stop words, fillers, punctuation and numbers: each with its
+    count, the transcripts it occurs in, its share per 1,000 words and its commonest
+    forms.
+
+    With --theme ID (--coder NAME or --consensus; default every coder's codings,
+    pooled): the words over-represented in the text coded with the theme compared with
+    the rest of the same speakers' speech, strongest first by log-likelihood G2, with
+    the log ratio and the theme's patterns that already use each word. A key word no
+    pattern uses ("no") is a candidate for a new pattern.
+
+    \b
+    Examples:
+      qcahp words --top 20
+      qcahp words --theme serendipity --coder ana
+      qcahp words --theme board_mandate --consensus -o board-words.xlsx
+    """
+    fmt = output_format(fmt, output, TABLE_FORMATS, "table")
+    if theme is None:
+        for given, name in ((coder, "--coder"), (consensus or None, "--consensus"),
+                            (direction, "--direction"), (max_p, "--max-p")):
+            if given is not None:
+                raise UserError(f"{name} goes with --theme ID: the key words of a theme's "
+                                "coded text")
+    store = project.coded_store() if theme is not None else project.store()
+    if not store.report_transcripts():
+        raise UserError("no transcripts in this project yet: import some with "
+                        "`qcahp import FILES`", path=str(project.path))
+    who = resolve_coder(store, coder, consensus)
+    spans = None
+    if theme is not None:
+        subtree, spans = coded_spans(store, theme, who)
+    with progress_bar("Counting words") as progress:
+        counted = tally(store, transcripts=transcripts or None, role=role, coded=spans,
+                        exclude=exclude, keep_stop_words=keep_stop_words, progress=progress)
+    if theme is None or spans is None:  # spans is None only without a theme
+        rows = word_frequencies(counted, top=top, min_count=min_count or 1)
+        _emit_frequencies(project, counted, rows, fmt, output, top)
+        return
+    theme_patterns = [p for p in store.patterns() if p.theme_id in subtree]  # the current ones
+    passages = sum(len(spans.get(tid, [])) for tid in counted.transcript_ids)
+    report = keyness(counted, PatternWords(theme_patterns, lemmatiser(store)), theme_id=theme,
+                     coder=who, passages=passages, direction=direction or "over", top=top,
+                     min_count=min_count, max_p=0.05 if max_p is None else max_p)
+    _emit_keyness(project, counted, report, fmt, output, role)
+
+
+def _selection(counted: Tally) -> str:
+    role = "every speaker's" if counted.role == "all" else f"{counted.role}"
+    return (f"{counted.running:,} words of {role} speech in "
+            f"{plural(counted.transcripts, 'transcript')}")
+
+
+def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow], fmt: str,
+                      output: str | None, top: int) -> None:
+    if fmt == "json":
+        content: str | bytes = json.dumps({
+            "report": "words", "role": counted.role, "transcripts": counted.transcripts,
+            "running_words": counted.running, "distinct_words": len(counted.words),
+            "words": [{"word": r.word, "count": r.count, "transcripts": r.transcripts,
+                       "per_1000": round(r.per_1000, 4), "forms": list(r.forms)}
+                      for r in rows]}, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "table":
+        content = to_table([frequency_sheet(rows, terminal=True)])
+    elif fmt == "md":
+        content = to_markdown([_markdown_sheet(
+            frequency_sheet(rows), f"Word frequencies ({_selection(counted)})")])
+    elif fmt == "csv":
+        content = to_csv(frequency_sheet(rows))
+    else:
+        content = to_xlsx([frequency_sheet(rows, numbers=True), _about(project, counted, {
+            "report": "words", "role": counted.role}, FREQUENCY_GLOSSARY)])
+    _write(content, output, plural(len(rows), "word"))
+    shown = (f"the top {len(rows):,} (--top 0 lists all)" if top and len(rows) == top
+             and len(counted.words) > top else f"{len(rows):,} listed")
+    after = " after stop words" if counted.stop_words else ", stop words kept"
+    click.echo(f"{_selection(counted)}: {len(counted.words):,} distinct words{after}; {shown}",
+               err=True)
+
+
+def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: str,
+                  output: str | None, role: str) -> None:
+    who = "every coder" if report.coder is None else report.coder
+    if fmt == "json":
+        content: str | bytes = json.dumps({
+            "report": "words", "theme": report.theme_id, "coder": report.coder,
+            "role": role, "transcripts": counted.transcripts,
+            "coded_words": report.coded_words, "other_words": report.other_words,
+            "passages": report.passages, "candidates": report.candidates,
+            "words": [{"word": r.word, "coded": r.coded, "elsewhere": r.elsewhere,
+                       "coded_per_1000": round(r.coded_per_1000, 4),
+                       "elsewhere_per_1000": round(r.elsewhere_per_1000, 4),
+                       "g2": round(r.g2, 4), "p": r.p, "log_ratio": round(r.log_ratio, 4),
+                       "transcripts": r.transcripts, "patterns": list(r.patterns),
+                       "forms": list(r.forms)} for r in report.rows]},
+            indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "table":
+        content = to_table([keyness_sheet(report, compact=True, terminal=True)])
+    elif fmt == "md":
+        content = to_markdown([_markdown_sheet(keyness_sheet(report, compact=True),
+                                               f"Key words of {report.theme_id} ({who})")])
+    elif fmt == "csv":
+        content = to_csv(keyness_sheet(report))
+    else:
+        content = to_xlsx([keyness_sheet(report, numbers=True), _about(project, counted, {
+            "report": "words (keyness)", "theme": report.theme_id,
+            "coders": ex.coder_label(report.coder), "role": role,
+            "coded words": report.coded_words, "other words": report.other_words,
+            "coded passages": report.passages},
+            {**FREQUENCY_GLOSSARY, **KEYNESS_GLOSSARY})])
+    _write(content, output, plural(len(report.rows), "key word"))
+    if not report.coded_words:
+        click.echo(f"Nothing to compare: no {role} text is coded with {report.theme_id} by "
+                   f"{who} (in the transcripts counted).", err=True)
+        return
+    speech = "" if role == "all" else f" {role}"
+    click.echo(f"{report.theme_id} ({who}): {report.coded_words:,} coded words in "
+               f"{plural(report.passages, 'passage')} vs {report.other_words:,} other{speech} "
+               f"words; {plural(len(report.rows), 'key word')}, {report.candidates:,} used by "
+               "no pattern", err=True)
+
+
+def _about(project: Project, counted: Tally, items: dict[str, Any],
+           glossary: dict[str, str]) -> Sheet:
+    sheet = ex.about_sheet({**items, "database": str(project.path),
+                            "transcripts": counted.transcripts,
+                            "running words": counted.running, "exported_at": now()})
+    sheet.rows += [["", ""]] + [[f"column: {k}", v] for k, v in glossary.items()]
+    return sheet
+
+
+def _write(content: str | bytes, output: str | None, what: str) -> None:
+    if output:
+        write_output(output, content, what)
+    else:
+        click.echo(content if isinstance(content, str) else content.decode(), nl=False)
+
+
+def register(cli: click.Group) -> None:
+    """Add this module's command to the qcahp group."""
+    cli.add_command(words_cmd)
