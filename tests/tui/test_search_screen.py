@@ -565,3 +565,29 @@ async def test_u_on_the_search_screen_undoes_the_coding_made_there(project: Path
         await pilot.pause()
         assert pilot.app.screen.query_one(Input).value.endswith("u")
         assert coded_sentences(project, "mandate") == ["I report to the board now."]
+
+
+async def test_the_palette_of_a_coding_screen_opened_at_a_hit_has_one_F(project: Path):
+    """The coding screen's F (back to the hits) and the app's F (find all, which does the
+    same from there) were both in the command palette; one entry per key now, and the
+    app's "Find all (F)" where F does search (a coding screen of its own)."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_search(pilot, "board")
+        await pilot.press("enter")
+        for _ in range(3):
+            await pilot.pause()
+        coding = app.screen
+        assert isinstance(coding, CodingScreen)
+        titles = [c.title for c in app.get_system_commands(coding)]
+        assert [t for t in titles if t.endswith("(F)")] == ["Hits (F)"]
+        await pilot.press("F")
+        await settle(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")  # from the transcripts screen
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert [t for t in titles if t.endswith("(F)")] == ["Find all (F)"]
