@@ -105,6 +105,18 @@ def test_search_fits_and_keeps_the_matches_in_line(db):
     assert any("\u2026 " in r and r != o for r, o in zip(rows, full, strict=True))
 
 
+def test_a_long_match_is_never_cut():
+    """A match with no space in it (a regex's) is no name to shorten: context gives way."""
+    sides = {"before": "start", "match": "keep", "after": "end"}
+    sheet = Sheet("Hits", ["transcript", "before", "match", "after"],
+                  [["physio_helen_interview_2", "so much ", "untapped-potential-here",
+                    " in our therapy workforce, and"]], shrink=sides)
+    lines = to_table([sheet], width=62).splitlines()
+    assert "  untapped-potential-here  " in lines[2]
+    assert "physio_helen_interview_2" not in lines[2]  # the name gave way, to fit
+    assert widest("\n".join(lines)) <= 62
+
+
 def test_search_files_and_formats_are_never_cut(db, tmp_path):
     whole = run(db, "search", "board", "a")
     target = tmp_path / "hits.txt"

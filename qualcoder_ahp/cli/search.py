@@ -81,8 +81,8 @@ def kwic_table(result: SearchResult, width: int | None = None) -> str:
         rows.append(row)
     if marked:
         columns.insert(0, "coded")
-    return to_table([Sheet("Hits", columns, rows, shrink={"before": "start", "after": "end"})],
-                    width=width)
+    sides = {"before": "start", "match": "keep", "after": "end"}
+    return to_table([Sheet("Hits", columns, rows, shrink=sides)], width=width)
 
 
 def _json(result: SearchResult, texts: dict[int, str]) -> str:

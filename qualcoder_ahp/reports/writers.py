@@ -63,8 +63,9 @@ class Sheet:
     shrink: dict[str, str] = field(default_factory=dict)
     """Free-text columns a table on a narrow terminal may shorten (:func:`to_table` with a
     ``width``), each with the side cut: ``"end"``, or ``"start"`` for text that leads up
-    to something (a search hit's context before the match), which is then right-aligned.
-    Empty: the ``wrap`` columns, cut at their end."""
+    to something (a search hit's context before the match), which is then right-aligned;
+    ``"keep"`` marks a column never cut (a search's match). Empty: the ``wrap`` columns,
+    cut at their end."""
 
 
 def pick_format(fmt: str | None, output: str | None, default: str) -> str:
@@ -260,9 +261,10 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
         natural = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(sheet.columns)]
         numeric = [all(is_number(r[i]) for r in rows) for i in range(len(natural))]
         sides = sheet.shrink or dict.fromkeys(sheet.wrap, "end")
-        free = [c in sides for c in sheet.columns]
-        widths = fit_widths(sheet.columns, natural, numeric, free, width,
-                            name_columns(rows, numeric))
+        free = [sides.get(c) in ("start", "end") for c in sheet.columns]
+        names = [n and c not in sides
+                 for c, n in zip(sheet.columns, name_columns(rows, numeric), strict=True)]
+        widths = fit_widths(sheet.columns, natural, numeric, free, width, names)
         right = [n or sides.get(c) == "start" for c, n in zip(sheet.columns, numeric,
                                                              strict=True)]
         cut = [sides.get(c, "end") for c in sheet.columns]
