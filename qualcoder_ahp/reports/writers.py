@@ -168,8 +168,8 @@ def screen_width() -> int | None:
 
     ``$COLUMNS`` when it is set (the user's choice, honoured in a pipe too:
     ``COLUMNS=80 qcahp log | less``), else the terminal's width when stdout is a
-    terminal. Output into a pipe or a file is never shortened otherwise, so scripts,
-    ``grep`` and the README's examples see every character.
+    terminal. Output into a pipe or a file is never shortened otherwise, so scripts and
+    ``grep`` see every character.
     """
     env = os.environ.get("COLUMNS", "").strip()
     if env.isdigit() and int(env) > 0:
@@ -220,11 +220,11 @@ def fit_widths(columns: Sequence[str], widths: list[int], numeric: Sequence[bool
         return fitted
     names = names or [False] * len(fitted)
     excess = sum(fitted) + 2 * (len(fitted) - 1) - width
-    for marks, least in ((free, MIN_FREE), (names, MIN_NAME)):
+    for tier, (marks, least) in enumerate(((free, MIN_FREE), (names, MIN_NAME))):
         floors = [min(w, max(len(c), least)) if m and not n else w
                   for c, w, n, m in zip(columns, fitted, numeric, marks, strict=True)]
-        if marks is names and sum(fitted) - sum(floors) < excess:
-            break
+        if tier == 1 and sum(fitted) - sum(floors) < excess:
+            break  # names cut and the table still too wide: keep them whole
         while excess > 0:
             room = [i for i, w in enumerate(fitted) if w > floors[i]]
             if not room:
