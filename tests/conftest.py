@@ -2,7 +2,7 @@
 
 No test touches the real home directory, the network, or a database outside
 ``tmp_path``: an autouse fixture points ``HOME``, ``QCAHP_DB`` and the working
-directory at the test's temporary folder.
+directory at the test's temporary folder (and unsets ``COLUMNS``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("QCAHP_DB", str(tmp_path / "qcahp.db"))
+    # An exported $COLUMNS fits every table to it (reports.writers.screen_width).
+    monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.chdir(tmp_path)
 
 

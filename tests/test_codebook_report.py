@@ -412,3 +412,45 @@ def test_markdown_document_keeps_names_and_definitions_literal(db: Path) -> None
     out = run(db, "--format", "md").stdout
     assert "\\*Planned\\* moves\n" in out
     assert "**Definition:** \\# on purpose, not \\<luck\\>" in out
+
+
+# ---------------------------------------------------------------------- --theme
+def test_theme_keeps_its_subtree_in_every_format(db: Path, tmp_path: Path) -> None:
+    out = run(db, "--theme", "career", "--format", "md").stdout
+    assert [line for line in out.splitlines() if line.startswith("##")] == [
+        "## Career route", "### Luck", "### Planned moves", "### Out of my depth"]
+    assert "only career and the themes below it: 4 themes, 1 pattern, " in out
+    # A theme inside the tree heads its own document; JSON keeps its depth in the tree.
+    out = run(db, "--theme", "luck", "--theme", "board", "--format", "md").stdout
+    assert [line for line in out.splitlines() if line.startswith("##")] == [
+        "## Luck", "## Board"]
+    doc = json.loads(run(db, "--theme", "luck", "--format", "json").stdout)
+    assert [(t["id"], t["depth"]) for t in doc["themes"]] == [("luck", 1)]
+    assert doc["selected"] == ["luck"]
+    rows = list(csv.DictReader(io.StringIO(run(db, "--theme", "career", "--theme", "luck",
+                                               "--format", "csv").stdout)))
+    assert [r["id"] for r in rows] == ["career", "luck", "plan", "out_of_my_depth"]
+    run(db, "--theme", "board", "-o", str(tmp_path / "b.xlsx"))
+    sheet = load_workbook(tmp_path / "b.xlsx").worksheets[0]
+    assert [r[1] for r in sheet.iter_rows(values_only=True)] == ["id", "board"]
+    result = run(db, "--theme", "career", "-o", str(tmp_path / "c.docx"))
+    assert "part of the codebook (4 themes)" in result.stderr
+    headings = [(p.style.name, p.text) for p in Document(str(tmp_path / "c.docx")).paragraphs
+                if p.style.name.startswith("Heading")]
+    assert headings == [("Heading 1", "Career route"), ("Heading 2", "Luck"),
+                        ("Heading 2", "Planned moves"), ("Heading 2", "Out of my depth")]
+
+
+def test_theme_in_the_terminal_tree_and_a_codebook_file(db: Path, book: Path) -> None:
+    out = run(db, "--theme", "luck", "--brief").stdout.splitlines()
+    assert out[0].endswith("; only luck and the themes below it (1 theme)")
+    assert out[1:] == ["luck  Luck  [#CC6677] (1 pattern, 1 exclusion)"]
+    out = run(None, str(book), "--theme", "career", "--brief").stdout.splitlines()
+    assert [line[:line.index("  ", 2)] for line in out[1:]] == ["career", "  luck", "  plan"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "md"])
+def test_unknown_theme_is_one_line_naming_the_closest(db: Path, fmt: str) -> None:
+    result = run(db, "--theme", "luck", "--theme", "lcuk", "--format", fmt, code=1)
+    assert result.output.count("\n") == 1
+    assert "no theme 'lcuk' in the codebook; did you mean 'luck'?" in result.output

@@ -22,13 +22,21 @@ from qualcoder_ahp.cli.common import (
     output_format,
     pass_project,
     plural,
+    table_width,
     write_output,
 )
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.audit import EVENT_KINDS, EventWords, LogEntry, audit_log, parse_when
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports import exports as ex
-from qualcoder_ahp.reports.writers import Sheet, to_csv, to_markdown, to_table, to_xlsx
+from qualcoder_ahp.reports.writers import (
+    Sheet,
+    shorten,
+    to_csv,
+    to_markdown,
+    to_table,
+    to_xlsx,
+)
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
 SCREEN_LIMIT = 50
@@ -36,6 +44,9 @@ SCREEN_LIMIT = 50
 COLUMNS = ["event", "time", "coder", "kind", "transcript", "theme", "what"]
 """The log's columns: "what" last, so a long description wraps after the others on a
 terminal instead of pushing them off it."""
+WHAT_LEAST = 40
+"""Narrowest "what" column the terminal's log is shown with; on a terminal too narrow
+for it each event's words go on a line of their own, under its row."""
 
 
 def _transcript_ids(store: Store, ref: str) -> list[int]:
@@ -64,7 +75,27 @@ def log_sheet(entries: list[LogEntry], *, screen: bool) -> Sheet:
     return Sheet("log", list(COLUMNS), [
         [e.id, e.at[:19].replace("T", " ") if screen else e.at, e.coder or "", e.kind,
          names(e.transcripts), names(e.themes), e.what] for e in entries],
-        wrap={"what"})
+        wrap={"what"}, shrink=dict.fromkeys(("what", "transcript", "theme"), "end"))
+
+
+def log_table(entries: list[LogEntry], width: int | None) -> str:
+    """The terminal's log, fitted to ``width`` (``None``: as wide as it takes).
+
+    "what" gives way first (cut with ``…``); where it would be narrower than
+    :data:`WHAT_LEAST` (an 80-column terminal), each event takes two lines, its words
+    under its row, so that a narrow terminal still reads what was decided.
+    """
+    sheet = log_sheet(entries, screen=True)
+    rest = Sheet("log", sheet.columns[:-1], [row[:-1] for row in sheet.rows],
+                 shrink=dict.fromkeys(("transcript", "theme"), "end"))
+    lines = to_table([rest], width=width).splitlines()
+    if width is None or max(map(len, lines)) + 2 + WHAT_LEAST <= width:
+        return to_table([sheet], width=width)
+    indent = " " * (len(lines[1].split("  ")[0]) + 2)  # under the time, past the event
+    out = [lines[0], indent + "what", lines[1]]
+    for line, entry in zip(lines[2:], entries, strict=True):
+        out += [line, indent + shorten(" ".join(entry.what.split()), width - len(indent))]
+    return "\n".join(out) + "\n"
 
 
 def log_json(entries: list[LogEntry]) -> list[dict[str, Any]]:
@@ -133,7 +164,7 @@ def log_cmd(project: Project, coder: str | None, transcript: str | None, theme: 
             content = ("No events match.\n" if filtered else
                        "No decisions recorded in this project yet.\n")
         else:
-            content = to_table([log_sheet(entries, screen=True)])
+            content = log_table(entries, table_width())
     elif fmt == "csv":
         content = to_csv(log_sheet(entries, screen=False))
     elif fmt == "md":

@@ -177,12 +177,14 @@ SHOW_FORMATS = ("table", "md", "docx", "csv", "xlsx", "json")
               help="Only the tree, without definitions, criteria and examples.")
 @click.option("--memos", "with_memos", is_flag=True,
               help="Add each theme's memos (documents and tables).")
+@click.option("--theme", "theme_ids", multiple=True, metavar="ID",
+              help="Only this theme and the themes below it (repeatable).")
 @_coder_options
 @_output_options(SHOW_FORMATS)
 @pass_project
 def codebook_show(project: Project, path: str | None, brief: bool, with_memos: bool,
-                  coder: str | None, consensus: bool, fmt: str | None,
-                  output: str | None) -> None:
+                  theme_ids: tuple[str, ...], coder: str | None, consensus: bool,
+                  fmt: str | None, output: str | None) -> None:
     """Show the codebook (stored, or from PATH): the theme tree in the terminal, or the
     codebook for a methods appendix.
 
@@ -198,6 +200,7 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
     \b
     Examples:
       qcahp codebook show --brief
+      qcahp codebook show --theme serendipity --theme visibility
       qcahp codebook show --coder ana -o codebook.docx
       qcahp codebook show --memos --format md -o codebook.md
       qcahp codebook show codebooks/ahp-leadership.yaml --format csv
@@ -223,10 +226,16 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
     cb = _check(path, None) if path else project.store().codebook()
     if not cb.themes:
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    _check_show_themes(project, cb, theme_ids, stored=not path and fmt != "table")
     if fmt == "table":
         pipeline = ", pipeline " + cb.pipeline if cb.pipeline else ""
-        listing = cbr.codebook_listing(cb, f"{cb.name}  ({_sizes(cb)}{pipeline})", brief=brief)
-        _emit(listing, output, f"the codebook ({_sizes(cb)})")
+        header = f"{cb.name}  ({_sizes(cb)}{pipeline})"
+        if theme_ids:
+            shown = len(cbr.subtree_depths(cb.themes, theme_ids))
+            header += f"; {cbr.selection_words(theme_ids)} ({plural(shown, 'theme')})"
+        listing = cbr.codebook_listing(cb, header, brief=brief, selected=theme_ids)
+        _emit(listing, output, f"the codebook ({_sizes(cb)})" if not theme_ids else
+              f"part of the codebook ({plural(shown, 'theme')})")
         return
     data = None
     if not path:
@@ -234,6 +243,11 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
         data = ReportData(store, resolve_coder(store, coder, consensus))
     report = cbr.codebook_report(cb, data, with_memos=with_memos,
                                  database=None if path else project.path.name)
+    if theme_ids:
+        report = cbr.select_themes(report, theme_ids)
+        if not report.entries:  # a retired theme that no coding uses any more
+            raise UserError(f"nothing to show: {', '.join(theme_ids)} retired from the "
+                            "codebook, with no codings left")
     about = {"report": "codebook", "codebook": report.title,
              **({"file": path, "usage": "none (a codebook file has no codings)"} if path else
                 {"database": str(project.path), "coders": ex.coder_label(report.coder)}),
@@ -246,7 +260,21 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
                                  ex.about_sheet(about)]),
         "json": lambda: _dump(cbr.codebook_json(report, brief=brief)),
     }[fmt]()
-    _emit(content, output, f"the codebook ({plural(len(report.entries), 'theme')})")
+    _emit(content, output, f"{'part of ' if theme_ids else ''}the codebook "
+                           f"({plural(len(report.entries), 'theme')})")
+
+
+def _check_show_themes(project: Project, cb: Any, theme_ids: tuple[str, ...],
+                       stored: bool) -> None:
+    """Refuse a ``--theme`` id that is not in the codebook shown, naming the closest
+    (a report on the stored codebook also takes a retired theme that is still coded)."""
+    from qualcoder_ahp.reports.data import unknown_theme
+
+    known = [t.id for t in cb.themes]
+    extra = {t.id for t in project.store().themes(include_inactive=True)} if stored else set()
+    for theme_id in theme_ids:
+        if theme_id not in known and theme_id not in extra:
+            raise unknown_theme(theme_id, known)
 
 
 @codebook.command("add-theme", short_help="Add a theme while coding (coded by hand, no patterns).")

@@ -21,7 +21,12 @@ from qualcoder_ahp.reports.writers import (
     BINARY,
     SUFFIX_FORMAT,
     check_writable,
+    fit_widths,
+    is_number,
+    name_columns,
     pick_format,
+    screen_width,
+    shorten,
     write_private,
 )
 
@@ -377,20 +382,39 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+def table_width() -> int | None:
+    """The width the running command's table must fit: ``None`` when it writes to a
+    file (``-o``), else :func:`~qualcoder_ahp.reports.writers.screen_width`."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("output"):
+        return None
+    return screen_width()
+
+
 def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
-    """Rows as an aligned plain-text table: a header, a rule, one line per row."""
+    """Rows as an aligned plain-text table: a header, a rule, one line per row.
+
+    On a terminal it fits the width (:func:`table_width`): the widest columns of words
+    (a quote, speakers, attributes: text with spaces, over 20 characters) are cut with
+    ``…`` first, then names; in a file or a pipe every cell is whole.
+    """
     cols = list(columns or rows[0].keys())
     cells = [[_fmt(r.get(c)) for c in cols] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    natural = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    numeric = [all(is_number(row[i]) for row in cells) for i in range(len(cols))]
+    free = [w > 20 and not n and any(" " in row[i] for row in cells)
+            for i, (w, n) in enumerate(zip(natural, numeric, strict=True))]
+    widths = fit_widths(cols, natural, numeric, free, table_width(),
+                        name_columns(cells, numeric))
     lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
-              for row in cells]
+    lines += ["  ".join(shorten(v, w).ljust(w) for v, w in zip(row, widths, strict=True)
+                        ).rstrip() for row in cells]
     return "\n".join(lines) + "\n"
 
 
 def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> None:
-    """Print rows as an aligned plain-text table."""
+    """Print rows as an aligned plain-text table (fitted to the terminal)."""
     if not rows:
         click.echo("(none)")
         return

@@ -21,6 +21,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    table_width,
     write_output,
 )
 from qualcoder_ahp.errors import UserError
@@ -142,7 +143,8 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
             matrix = attribute_matrix(data, attribute, measure=measure, theme=theme,
                                       progress=progress)
             content = {
-                "table": lambda: to_table(ex.matrix_sheets(matrix, indent=True)),
+                "table": lambda: to_table(ex.matrix_sheets(matrix, indent=True),
+                                          width=table_width()),
                 "csv": lambda: to_csv(ex.matrix_long_sheet(matrix)),
                 "md": lambda: to_markdown(ex.matrix_sheets(matrix)),
                 "json": lambda: _dump(ex.matrix_json(matrix)),
@@ -151,7 +153,7 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
             return
         report = theme_counts(data, by=view, theme=theme, progress=progress)
     content = {
-        "table": lambda: to_table([ex.counts_sheet(report, indent=True)]),
+        "table": lambda: to_table([ex.counts_sheet(report, indent=True)], width=table_width()),
         "csv": lambda: to_csv(ex.counts_sheet(report)),
         "md": lambda: to_markdown([ex.counts_sheet(report)]),
         "json": lambda: _dump(ex.counts_json(report)),
@@ -207,7 +209,7 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
         co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
     sheet = ex.cooccurrence_sheet(co)
     content = {
-        "table": lambda: to_table([sheet]),
+        "table": lambda: to_table([sheet], width=table_width()),
         "csv": lambda: to_csv(sheet),
         "md": lambda: to_markdown([sheet]),
         "json": lambda: _dump(ex.cooccurrence_json(co)),
@@ -309,7 +311,7 @@ def memos_cmd(project: Project, kind: str | None, theme: str | None, transcript:
             "report": "memos", "database": str(project.path), "coders": coder or "all",
             "exported_at": now()})]),
         "json": lambda: _dump({"memos": memos_json(rows)}),
-        "table": lambda: to_table([memos_sheet(rows)]),
+        "table": lambda: to_table([memos_sheet(rows)], width=table_width()),
     }[fmt]()
     _emit(content, output, plural(len(rows), "memo"))
 

@@ -21,6 +21,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    table_width,
     write_output,
 )
 from qualcoder_ahp.errors import UserError
@@ -62,21 +63,26 @@ def _sentence(texts: dict[int, str], h: Hit) -> str:
     return " ".join(texts[h.transcript_id][h.sentence_start:h.sentence_end].split())
 
 
-def kwic_table(result: SearchResult) -> str:
-    """The terminal's keyword-in-context table: the matches in one column, lined up."""
-    width = max((len(h.before) for h in result.hits), default=0)
+def kwic_table(result: SearchResult, width: int | None = None) -> str:
+    """The terminal's keyword-in-context table: the matches in one column, lined up.
+
+    Fitted to ``width`` (see :func:`~qualcoder_ahp.reports.writers.to_table`), the
+    context gives way, the text before a match cut on its left and the text after
+    it on its right, so the match stays whole and in line.
+    """
     marked = result.theme_id is not None
-    columns = ["transcript", "turn", "speaker", "before".rjust(width), "match", "after"]
+    columns = ["transcript", "turn", "speaker", "before", "match", "after"]
     rows = []
     for h in result.hits:
-        row: list[Any] = [h.transcript, h.turn, h.speaker or "", h.before.rjust(width),
-                          h.match, h.after.strip()]
+        row: list[Any] = [h.transcript, h.turn, h.speaker or "", h.before, h.match,
+                          h.after.strip()]
         if marked:
             row.insert(0, "yes" if h.coded else "")
         rows.append(row)
     if marked:
         columns.insert(0, "coded")
-    return to_table([Sheet("Hits", columns, rows)])
+    sides = {"before": "start", "match": "keep", "after": "end"}
+    return to_table([Sheet("Hits", columns, rows, shrink=sides)], width=width)
 
 
 def _json(result: SearchResult, texts: dict[int, str]) -> str:
@@ -200,7 +206,7 @@ def _write(project: Project, result: SearchResult, fmt: str, output: str | None)
     store = project.store()
     texts = dict(store.report_texts(sorted({h.transcript_id for h in result.hits})))
     if fmt == "table":
-        content: str | bytes = kwic_table(result) if result.hits else "(no hits)\n"
+        content: str | bytes = kwic_table(result, table_width()) if result.hits else "(no hits)\n"
     elif fmt == "csv":
         content = to_csv(hits_sheet(result, texts))
     elif fmt == "md":

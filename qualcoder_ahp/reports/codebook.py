@@ -15,7 +15,8 @@ table (one row per theme: CSV, XLSX, JSON).
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from qualcoder_ahp.records import Codebook, Theme
@@ -48,6 +49,9 @@ class Entry:
     usage: Figures | None = None
     """The theme's figures as ``qcahp counts`` gives them; ``None`` without project data."""
     memos: tuple[Memo, ...] = ()
+    above: int = 0
+    """Levels above the theme that a selection (``--theme``) leaves out: a document
+    heads it at ``depth - above``."""
 
     @property
     def kind(self) -> str:
@@ -98,6 +102,9 @@ class CodebookReport:
     database: str | None = None
     """The project database's file name (``None`` for a file)."""
     with_memos: bool = False
+    selected: tuple[str, ...] = ()
+    """The themes asked for (``--theme``): the report holds them and the themes below
+    them; empty: the whole codebook."""
 
     @property
     def title(self) -> str:
@@ -155,6 +162,45 @@ def codebook_report(codebook: Codebook, data: ReportData | None = None, *,
                           database=database, with_memos=with_memos)
 
 
+def subtree_depths(themes: Iterable[Theme], roots: Sequence[str]) -> dict[str, int]:
+    """The ids of ``roots`` and of every theme below them, each with its depth under
+    the root it is in (a root is at depth 0; a root inside another root's subtree
+    keeps its place in that subtree)."""
+    children: dict[str, list[str]] = {}
+    for t in themes:
+        if t.parent_id:
+            children.setdefault(t.parent_id, []).append(t.id)
+
+    def below(root: str) -> dict[str, int]:
+        found: dict[str, int] = {}
+        stack = [(root, 0)]
+        while stack:
+            theme_id, depth = stack.pop()
+            if theme_id not in found:  # a damaged tree's loop ends here
+                found[theme_id] = depth
+                stack += [(c, depth + 1) for c in children.get(theme_id, ())]
+        return found
+
+    trees = {root: below(root) for root in dict.fromkeys(roots)}
+    depths: dict[str, int] = {}
+    for root, tree in trees.items():
+        if not any(root in other for r, other in trees.items() if r != root):
+            depths.update(tree)
+    return depths
+
+
+def select_themes(report: CodebookReport, roots: Sequence[str]) -> CodebookReport:
+    """``report`` with only ``roots`` and the themes below them (tree order kept, each
+    subtree's root a top-level heading; ``depth`` stays the tree's), its pattern totals
+    those of the selection."""
+    depths = subtree_depths((e.theme for e in report.entries), roots)
+    entries = [replace(e, above=e.depth - depths[e.theme.id]) for e in report.entries
+               if e.theme.id in depths]
+    return replace(report, entries=entries, selected=tuple(dict.fromkeys(roots)),
+                   patterns=sum(e.patterns for e in entries),
+                   exclusions=sum(e.exclusions for e in entries))
+
+
 def _tree(themes: tuple[Theme, ...]) -> list[tuple[Theme, str, int]]:
     """Each theme of a codebook file with its path and depth (files list parents first)."""
     by_id = {t.id: t for t in themes}
@@ -185,6 +231,13 @@ def usage_text(entry: Entry) -> str:
     return text + (", with the themes below it" if not entry.theme.codable else "")
 
 
+def selection_words(ids: Sequence[str]) -> str:
+    """``only serendipity and visibility and the themes below them``."""
+    ids = list(dict.fromkeys(ids))
+    return (f"only {', '.join(ids[:-1])}{' and ' if ids[:-1] else ''}{ids[-1]} and the "
+            f"themes below {'it' if len(ids) == 1 else 'them'}")
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
@@ -194,6 +247,8 @@ def about_text(report: CodebookReport) -> str:
     size = (f"{_plural(sum(1 for e in report.entries if not e.retired), 'theme')}, "
             f"{_plural(report.patterns, 'pattern')}, "
             f"{_plural(report.exclusions, 'exclusion pattern')}")
+    if report.selected:
+        size = f"{selection_words(report.selected)}: {size}"
     if not report.usage:
         return f"From {report.source}: {size}." if report.source else f"{size}."
     where = f" in {report.database}" if report.database else ""
@@ -263,6 +318,7 @@ def codebook_json(report: CodebookReport, *, brief: bool = False) -> dict[str, A
         themes.append(item)
     return {"report": "codebook", "name": report.name, "version": report.version,
             "loaded": report.loaded, "source": report.source, "usage": report.usage,
+            **({"selected": list(report.selected)} if report.selected else {}),
             "coder": report.coder if report.usage else None, "themes": themes}
 
 
@@ -300,7 +356,7 @@ def codebook_markdown(report: CodebookReport, *, brief: bool = False) -> str:
     """The codebook as a Markdown document: a heading per theme, nested as the tree is."""
     lines = [f"# {md_text(report.title)}", "", md_text(about_text(report)), ""]
     for e in report.entries:
-        lines += [f"{'#' * min(e.depth + 2, 6)} {md_text(e.theme.name)}", "",
+        lines += [f"{'#' * min(e.depth - e.above + 2, 6)} {md_text(e.theme.name)}", "",
                   f"`{e.theme.id}`" + md_text(_small_print(e)[len(e.theme.id):]), ""]
         for label, value in _fields(e, report, brief):
             if isinstance(value, list):
@@ -320,7 +376,7 @@ def codebook_docx(report: CodebookReport, *, brief: bool = False) -> bytes:
     doc.add_heading(_safe(report.title), level=0)
     doc.add_paragraph(_safe(about_text(report)))
     for e in report.entries:
-        doc.add_heading(_safe(e.theme.name), level=min(e.depth + 1, 9))
+        doc.add_heading(_safe(e.theme.name), level=min(e.depth - e.above + 1, 9))
         small = doc.add_paragraph().add_run(_safe(_small_print(e)))
         small.font.size = Pt(8)
         fields = _fields(e, report, brief)
@@ -353,14 +409,21 @@ def _safe(text: str) -> str:
     return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
 
 
-def codebook_listing(codebook: Codebook, header: str, *, brief: bool = False) -> str:
+def codebook_listing(codebook: Codebook, header: str, *, brief: bool = False,
+                     selected: Sequence[str] = ()) -> str:
     """The terminal listing of ``qcahp codebook show``: the tree with pattern counts and,
-    unless ``brief``, each theme's definition, criteria and examples."""
+    unless ``brief``, each theme's definition, criteria and examples; with ``selected``
+    ids only those themes and the themes below them, each such subtree from the left."""
     counts: dict[str, list[int]] = {}
     for p in codebook.patterns:
         counts.setdefault(p.theme_id, [0, 0])[1 if p.exclude else 0] += 1
+    depths = subtree_depths(codebook.themes, selected) if selected else None
     lines = [header]
     for theme, _, level in _tree(codebook.themes):
+        if depths is not None:
+            if theme.id not in depths:
+                continue
+            level = depths[theme.id]
         pad = "  " * level
         pos, neg = counts.get(theme.id, [0, 0])
         kind = "folder" if not theme.codable else f"{pos} pattern{'' if pos == 1 else 's'}" + (

@@ -14,6 +14,8 @@ import csv
 import io
 import os
 import re
+import shutil
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +60,12 @@ class Sheet:
     """Columns whose cells are Markdown already (escaped with :func:`md_cell` by the
     caller, e.g. a search hit with its match in bold): the Markdown table takes them as
     they are."""
+    shrink: dict[str, str] = field(default_factory=dict)
+    """Free-text columns a table on a narrow terminal may shorten (:func:`to_table` with a
+    ``width``), each with the side cut: ``"end"``, or ``"start"`` for text that leads up
+    to something (a search hit's context before the match), which is then right-aligned;
+    ``"keep"`` marks a column never cut (a search's match). Empty: the ``wrap`` columns,
+    cut at their end."""
 
 
 def pick_format(fmt: str | None, output: str | None, default: str) -> str:
@@ -147,8 +155,98 @@ def _iter_row_texts(sheet: Sheet, decimals: int) -> Iterator[list[str]]:
 
 
 # ---------------------------------------------------------------------- text formats
-def to_table(sheets: Sequence[Sheet]) -> str:
-    """Aligned plain-text tables (numbers right-aligned), one per sheet."""
+MIN_FREE = 10
+"""Narrowest a free-text column (words, context) is shortened to on a narrow terminal."""
+MIN_NAME = 14
+"""Narrowest a name column (a theme id, a transcript: text without spaces) is shortened
+to, and only when that makes the table fit."""
+ELLIPSIS = "\u2026"
+
+
+def screen_width() -> int | None:
+    """The width a table printed on stdout must fit, or ``None`` (no limit).
+
+    ``$COLUMNS`` when it is set (the user's choice, honoured in a pipe too:
+    ``COLUMNS=80 qcahp log | less``), else the terminal's width when stdout is a
+    terminal. Output into a pipe or a file is never shortened otherwise, so scripts and
+    ``grep`` see every character.
+    """
+    env = os.environ.get("COLUMNS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    stream = sys.stdout
+    try:
+        tty = stream is not None and stream.isatty()
+    except ValueError:  # a closed stream
+        tty = False
+    return shutil.get_terminal_size().columns if tty else None
+
+
+def shorten(text: str, width: int, side: str = "end") -> str:
+    """``text`` in at most ``width`` characters, cut at its ``"end"`` or ``"start"`` and
+    marked ``…`` where cut; at a word boundary when one is near (as a search hit's
+    context is cut), else mid-word."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return ELLIPSIS[:width]
+    if side == "start":
+        tail = text[len(text) - (width - 2):] if width > 2 else ""
+        space = tail.find(" ")
+        if 0 <= space < width // 3 and not text[len(text) - len(tail) - 1].isspace():
+            tail = tail[space + 1:]
+        return f"{ELLIPSIS} {tail.lstrip()}".rjust(width) if width > 2 else ELLIPSIS
+    head = text[:width - 1]
+    space = head.rfind(" ")
+    if space > width - 1 - width // 3 and not text[width - 1].isspace():
+        head = head[:space]
+    return head.rstrip() + ELLIPSIS
+
+
+def fit_widths(columns: Sequence[str], widths: list[int], numeric: Sequence[bool],
+               free: Sequence[bool], width: int | None,
+               names: Sequence[bool] | None = None) -> list[int]:
+    """Column widths that make a table (columns two spaces apart) at most ``width``
+    wide where possible.
+
+    The widest ``free`` columns (words, context) give way first, down to
+    :data:`MIN_FREE` (or their header). Then, only if that makes the table fit, the
+    widest ``names`` columns (ids and names, which a reader types back into a command),
+    down to :data:`MIN_NAME`; a table that cannot fit keeps its names whole and stays
+    wider than ``width``. Numbers are never shortened.
+    """
+    fitted = list(widths)
+    if width is None:
+        return fitted
+    names = names or [False] * len(fitted)
+    excess = sum(fitted) + 2 * (len(fitted) - 1) - width
+    for tier, (marks, least) in enumerate(((free, MIN_FREE), (names, MIN_NAME))):
+        floors = [min(w, max(len(c), least)) if m and not n else w
+                  for c, w, n, m in zip(columns, fitted, numeric, marks, strict=True)]
+        if tier == 1 and sum(fitted) - sum(floors) < excess:
+            break  # names cut and the table still too wide: keep them whole
+        while excess > 0:
+            room = [i for i, w in enumerate(fitted) if w > floors[i]]
+            if not room:
+                break
+            widest = max(room, key=lambda i: fitted[i])
+            fitted[widest] -= 1
+            excess -= 1
+    return fitted
+
+
+def name_columns(rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> list[bool]:
+    """The columns of names (ids, transcript names): text, no cell with a space."""
+    return [not n and not any(" " in r[i] for r in rows) for i, n in enumerate(numeric)]
+
+
+def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
+    """Aligned plain-text tables (numbers right-aligned), one per sheet.
+
+    With a ``width`` (:func:`screen_width`, for a table shown on the terminal) each
+    table is fitted to it as :func:`fit_widths` says, its cells shortened with ``…``;
+    without one every cell is whole (files, pipes, tests).
+    """
     out: list[str] = []
     for sheet in sheets:
         if sheet.title and len(sheets) > 1:
@@ -160,13 +258,22 @@ def to_table(sheets: Sequence[Sheet]) -> str:
             out.append("")
             continue
         rows = [[v.replace("\n", " ") for v in r] for r in rows]
-        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(sheet.columns)]
-        numeric = [all(_is_number(r[i]) for r in rows) for i in range(len(widths))]
+        natural = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(sheet.columns)]
+        numeric = [all(is_number(r[i]) for r in rows) for i in range(len(natural))]
+        sides = sheet.shrink or dict.fromkeys(sheet.wrap, "end")
+        free = [sides.get(c) in ("start", "end") for c in sheet.columns]
+        names = [n and c not in sides
+                 for c, n in zip(sheet.columns, name_columns(rows, numeric), strict=True)]
+        widths = fit_widths(sheet.columns, natural, numeric, free, width, names)
+        right = [n or sides.get(c) == "start" for c, n in zip(sheet.columns, numeric,
+                                                             strict=True)]
+        cut = [sides.get(c, "end") for c in sheet.columns]
 
-        def line(cells: list[str], widths: list[int] = widths, numeric: list[bool] = numeric
-                 ) -> str:
-            return "  ".join(c.rjust(w) if n else c.ljust(w)
-                             for c, w, n in zip(cells, widths, numeric, strict=True)).rstrip()
+        def line(cells: list[str], widths: list[int] = widths, right: list[bool] = right,
+                 cut: list[str] = cut) -> str:
+            return "  ".join(shorten(c, w, s).rjust(w) if r else shorten(c, w, s).ljust(w)
+                             for c, w, r, s in zip(cells, widths, right, cut, strict=True)
+                             ).rstrip()
 
         out.append(line(sheet.columns))
         out.append("  ".join("-" * w for w in widths))
@@ -177,7 +284,8 @@ def to_table(sheets: Sequence[Sheet]) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _is_number(text: str) -> bool:
+def is_number(text: str) -> bool:
+    """Whether a cell's text is a number (or blank): such a column is right-aligned."""
     return text == "" or re.fullmatch(r"-?\d+(\.\d+)?", text) is not None
 
 
@@ -235,7 +343,7 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
             # A header-only table renders as an empty grid that looks like a fault.
             out += [EMPTY, ""]
             continue
-        numeric = [all(_is_number(r[i]) for r in rows) for i in range(len(sheet.columns))]
+        numeric = [all(is_number(r[i]) for r in rows) for i in range(len(sheet.columns))]
         ready = [c in sheet.markdown for c in sheet.columns]
         out.append("| " + " | ".join(md_cell(c) for c in sheet.columns) + " |")
         out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")

@@ -245,9 +245,15 @@ class WorkbenchApp(App[None]):
 
     # ------------------------------------------------------------------ palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Offer every key that applies on this screen, plus Textual's own commands."""
+        """Offer every key that applies on this screen, plus Textual's own commands.
+
+        A key is offered once, as what pressing it does: a screen's key that applies
+        hides the app's on the same key (on a coding screen opened from a hit, F is
+        "Hits", and "Find all (F)", which would do the same, is not listed again).
+        """
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
+        keys: set[str] = set()
         for owner in (screen, self):
             for binding in owner.BINDINGS:
                 if not isinstance(binding, Binding) or binding.action in seen:
@@ -257,6 +263,9 @@ class WorkbenchApp(App[None]):
                 checker = owner.check_action(name, ())
                 if checker is False or checker is None:
                     continue
+                if owner is self and binding.key in keys:
+                    continue  # the screen's binding takes this key first
+                keys.add(binding.key)
                 key = self.get_key_display(binding)
                 yield SystemCommand(
                     f"{binding.description} ({key})", binding.tooltip or binding.description,

@@ -309,3 +309,37 @@ async def test_u_and_r_on_the_codebook_screen_undo_and_redo_there(project: Path)
         assert open_store(project).theme("serendipity").name == "Chance"
         assert any("cannot undo the edit of theme 'serendipity'" in n.message
                    for n in app._notifications)
+
+
+def _shown_hint(modal) -> str:  # type: ignore[no-untyped-def]
+    """The dialog's keys line as drawn, once it is whole on an 80x24 screen."""
+    hint = modal.query_one(".hint", Label)
+    dialog = modal.query_one(".dialog")
+    assert hint.region.height >= 1 and hint.region.bottom <= dialog.content_region.bottom
+    assert dialog.region.bottom <= SIZE[1] and dialog.region.right <= SIZE[0]
+    assert hint.region.right <= dialog.content_region.right
+    lines = [hint.render_line(y).text.strip() for y in range(hint.size.height)]
+    return " ".join(line for line in lines if line)
+
+
+async def test_move_and_merge_dialogs_name_their_keys(project: Path) -> None:
+    """f (move), m (merge) and the merge's confirmation each show a keys line, whole
+    at 80x24, as the other dialogs do."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_alpha(pilot)
+        screen = await press_for_screen(pilot, "k", CodebookScreen)
+        await _to_theme(pilot, screen, "serendipity")
+        choice = await press_for_screen(pilot, "f", ChoiceModal)
+        assert _shown_hint(choice) == "↑↓ choose a place · Enter moves it there · Escape cancels"
+        await pilot.press("escape")
+        await pilot.pause()
+        picker = await press_for_screen(pilot, "m", ThemePickerModal)
+        assert _shown_hint(picker) == "Type to filter · ↑↓ choose · Enter picks · Escape cancels"
+        await pilot.press(*"mandate", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        assert _shown_hint(app.screen) == "↑↓ choose · Enter on Merge merges · Escape cancels"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen

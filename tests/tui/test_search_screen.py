@@ -16,14 +16,16 @@ from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.records import ParsedTranscript, Sentence, Turn
 from qualcoder_ahp.reports.search import SearchQuery, code_hits, search
 from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.codebook import CodebookScreen
 from qualcoder_ahp.tui.screens.coding import CodingScreen
 from qualcoder_ahp.tui.screens.help import HelpScreen
 from qualcoder_ahp.tui.screens.modals import ThemePickerModal
 from qualcoder_ahp.tui.screens.search import HitList, HitThemePicker, SearchScreen
 from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
 from qualcoder_ahp.tui.session import Span
-from tests.tui.conftest import CODER
+from tests.tui.conftest import CODER, press_for_screen
 from tests.tui.test_audit_keys import cut_keys, messages, shown_keys
+from tests.tui.test_codebook_edit import _to_theme
 
 NARROW = (80, 24)
 
@@ -369,9 +371,10 @@ async def test_ctrl_n_in_the_picker_makes_a_new_theme_and_codes_the_hit(project:
             assert "Reporting lines" not in [t.name for t in store.themes()]
 
 
-async def test_a_theme_merged_away_in_another_window_is_no_longer_ticked(project: Path):
+async def test_a_theme_merged_away_in_another_window_is_followed(project: Path):
     """The theme last coded with here is merged into another in a second window: the count
-    line and the ticks no longer name the retired theme, and ``c`` does not start on it."""
+    line and the ticks name the theme it went into (its codings went there too), and
+    ``c`` starts on that one; a theme whose making is undone is forgotten."""
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
         screen = await open_search(pilot, "board")
@@ -384,12 +387,63 @@ async def test_a_theme_merged_away_in_another_window_is_no_longer_ticked(project
         await settle(pilot)
         text = "\n".join(drawn(app))
         assert "Secret weapon" not in text
-        assert drawn(app)[0] == "\u201cboard\u201d: 4 hits in 2 of 2 transcripts (all speakers)"
-        assert screen.mark_theme is None
+        assert drawn(app)[0].endswith("; 1 coded with Mandate by you")
+        assert screen.mark_theme == "mandate"
         await pilot.press("c")
         await pilot.pause()
-        assert isinstance(app.screen, HitThemePicker)
-        assert app.screen.query_one("#theme-options").highlighted == 0
+        picker = app.screen
+        assert isinstance(picker, HitThemePicker)
+        options = picker.query_one("#theme-options")
+        assert options.get_option_at_index(options.highlighted).id == "mandate"
+        await pilot.press("escape")
+        await pilot.pause()
+        # A theme made here (ctrl+n) and then undone in another window: forgotten.
+        await pilot.press("c", *"Hidden gem", "ctrl+n")
+        await pilot.pause()
+        await pilot.press("enter")  # at the top level
+        await settle(pilot)
+        made = screen.mark_theme
+        assert made not in (None, "mandate")
+        with open_store(project) as other:
+            other.undo(CODER)  # the coding with it
+            other.undo(CODER)  # its making
+        assert app.poll_store()
+        await settle(pilot)
+        assert screen.mark_theme is None
+
+
+async def test_a_merge_on_the_codebook_screen_is_followed(project: Path):
+    """c codes a hit with Secret weapon; on the codebook screen (k from the hit's coding
+    screen) m merges Secret weapon into Mandate; back on the hits, they are marked with
+    Mandate and c starts on it."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        await pilot.press("down", "c", *"secret", "enter")
+        await settle(pilot)
+        assert drawn(app)[0].endswith("; 1 coded with Secret weapon by you")
+        await pilot.press("enter")  # the hit's coding screen
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        codebook = await press_for_screen(pilot, "k", CodebookScreen)
+        await _to_theme(pilot, codebook, "secret")
+        await press_for_screen(pilot, "m", ThemePickerModal)
+        await pilot.press(*"mandate", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # confirm: Merge into Mandate
+        await pilot.pause()
+        assert app.screen is codebook
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("F")  # back to the hits
+        await settle(pilot)
+        assert app.screen is screen and screen.mark_theme == "mandate"
+        assert drawn(app)[0].endswith("; 1 coded with Mandate by you")
+        await pilot.press("c")
+        await pilot.pause()
+        options = app.screen.query_one("#theme-options")
+        assert options.get_option_at_index(options.highlighted).id == "mandate"
 
 
 async def test_the_coding_screen_opened_at_a_hit_shows_F_back_to_the_hits(project: Path):
@@ -511,3 +565,29 @@ async def test_u_on_the_search_screen_undoes_the_coding_made_there(project: Path
         await pilot.pause()
         assert pilot.app.screen.query_one(Input).value.endswith("u")
         assert coded_sentences(project, "mandate") == ["I report to the board now."]
+
+
+async def test_the_palette_of_a_coding_screen_opened_at_a_hit_has_one_F(project: Path):
+    """The coding screen's F (back to the hits) and the app's F (find all, which does the
+    same from there) were both in the command palette; one entry per key now, and the
+    app's "Find all (F)" where F does search (a coding screen of its own)."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_search(pilot, "board")
+        await pilot.press("enter")
+        for _ in range(3):
+            await pilot.pause()
+        coding = app.screen
+        assert isinstance(coding, CodingScreen)
+        titles = [c.title for c in app.get_system_commands(coding)]
+        assert [t for t in titles if t.endswith("(F)")] == ["Hits (F)"]
+        await pilot.press("F")
+        await settle(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")  # from the transcripts screen
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert [t for t in titles if t.endswith("(F)")] == ["Find all (F)"]

@@ -293,8 +293,10 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             self.notify(f"Moved: {self.store.theme_path(theme_id)} (u undoes it).",
                         markup=False)
 
-        self.app.push_screen(ChoiceModal(f"Move {theme.name} (and what is below it) to…",
-                                         places), chosen)
+        self.app.push_screen(ChoiceModal(
+            f"Move {theme.name} (and what is below it) to…", places,
+            hint="↑↓ choose a place · Enter moves it there · Escape cancels"),
+            chosen)
 
     def action_merge(self) -> None:
         """Pick the theme to merge the highlighted one into, confirm, merge."""
@@ -311,7 +313,7 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         others = [t for t in self.themes.values() if t.id != source_id]
         paths = {t.id: self.store.theme_path(t.id) for t in others}
         self.app.push_screen(
-            ThemePickerModal(others, paths, f"Merge {source.name} into…"),
+            ThemePickerModal(others, paths, f"Merge {source.name} into… (you confirm next)"),
             lambda target: self._confirm_merge(source_id, target))
 
     def _confirm_merge(self, source_id: str, target_id: str | None) -> None:
@@ -332,7 +334,9 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 self._merge(source_id, target_id)
 
         self.app.push_screen(ChoiceModal(title, [("merge", f"Merge into {target.name}"),
-                                                 ("cancel", "Cancel")]), chosen)
+                                                 ("cancel", "Cancel")],
+                                         hint="↑↓ choose · Enter on Merge merges · "
+                                              "Escape cancels"), chosen)
 
     def _merge(self, source_id: str, target_id: str) -> None:
         """Merge (one transaction), then show the target with its new counts."""

@@ -55,6 +55,10 @@ id never holds a colon, so the two cannot be confused)."""
 
 MATCH_CUTOFF = 60
 """The score (0-100) a theme needs to be listed for what was typed."""
+PICK_HINT = "Type to filter · ↑↓ choose · Enter picks · Escape cancels"
+"""The keys line of a theme picker that makes no new theme."""
+CHOICE_HINT = "↑↓ choose · Enter picks · Escape cancels"
+"""The keys line of a :class:`ChoiceModal` unless its opener words it for its choice."""
 
 
 class ThemePickerModal(ModalScreen[str | None]):
@@ -74,8 +78,11 @@ class ThemePickerModal(ModalScreen[str | None]):
     ]
 
     def __init__(self, themes: list[Theme], paths: dict[str, str], title: str,
-                 allow_new: bool = False, preselect: str | None = None) -> None:
+                 allow_new: bool = False, preselect: str | None = None,
+                 hint: str = PICK_HINT) -> None:
         super().__init__()
+        self.hint = hint
+        """The keys line under the title (with ``allow_new``, the new-theme one)."""
         self.preselect = preselect
         """A theme to highlight once the list is filled (the one last used, say)."""
         self.themes = [t for t in themes if t.codable]
@@ -95,6 +102,8 @@ class ThemePickerModal(ModalScreen[str | None]):
             if self.allow_new:
                 yield Label(Text("Enter codes with the highlighted theme; ctrl+n makes what "
                                  "you typed a new theme."), classes="hint")
+            else:
+                yield Label(Text(self.hint), classes="hint")
             yield Input(placeholder="type to filter themes", id="theme-query")
             yield OptionList(id="theme-options")
 
@@ -194,18 +203,22 @@ class ThemePickerModal(ModalScreen[str | None]):
 
 
 class ChoiceModal(ModalScreen[str | None]):
-    """Choose one of a few labelled options (Enter), or Escape."""
+    """Choose one of a few labelled options (Enter), or Escape; a line under the title
+    says so (``hint``), as every dialog names its keys."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Close without choosing")]
 
-    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+    def __init__(self, title: str, choices: list[tuple[str, str]],
+                 hint: str = CHOICE_HINT) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text))
+            yield Label(Text(self.hint), classes="hint")
             yield OptionList(*[Option(Text(label), id=key) for key, label in self.choices],
                              id="choices")
 

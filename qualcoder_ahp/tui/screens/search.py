@@ -199,14 +199,29 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
             self.set_where(Text(str(exc)))
             self.notify(str(exc), severity="warning", markup=False)
             return
-        if self.mark_theme is not None and self.mark_theme not in {
-                t.id for t in self.store.themes() if t.codable}:
-            self.mark_theme = None  # merged or undone since (here or in another window)
+        self._follow_mark()
         keep = self.selected()
         self._want = (keep.transcript_id, keep.start) if keep is not None else None
         self._request += 1
         self.set_where(Text("Searching\u2026", style="italic"))
         self._search(self._request, query, self.mark_theme)
+
+    def _follow_mark(self) -> None:
+        """The theme last coded with was merged into another since (on the codebook
+        screen, or in another window): mark and offer the theme it went into, as its
+        codings did; one no longer in the codebook otherwise (its making undone, say)
+        is forgotten."""
+        theme_id = self.mark_theme
+        if theme_id is None:
+            return
+        codable = {t.id for t in self.store.themes() if t.codable}
+        if theme_id in codable:
+            return
+        merged, seen = self.store.merged_into(), set()
+        while theme_id in merged and theme_id not in seen:  # merged on, A into B into C
+            seen.add(theme_id)
+            theme_id = merged[theme_id]
+        self.mark_theme = theme_id if theme_id in codable else None
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False,
           description="Searching")
@@ -426,6 +441,7 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
             else:
                 self._code_with(hit, theme_id)
 
+        self._follow_mark()  # a merge the list has not caught up with yet
         self.app.push_screen(HitThemePicker(themes, paths, self.mark_theme), picked)
 
     def _add_theme(self, hit: Hit, name: str, parent: str | None) -> None:
