@@ -216,3 +216,36 @@ def test_missing_columns_and_empty_files_are_refused(tmp_path):
     with pytest.raises(UserError, match="UTF-8"):
         store.import_codings(path, "ben")
     store.close()
+
+
+def test_a_decision_undone_in_the_copy_is_undone_here_on_remerge(copies):
+    """ben accepts then rejects in his copy; main merges; ben undoes both there and
+    main merges again: both suggestions must be undecided for ben in main, as there."""
+    main_path, ben_path = copies
+    ben = open_store(ben_path)
+    asha = ben.transcript("asha")
+    taken = _suggest(ben, asha.id, "serendipity", 0, 22)
+    turned = _suggest(ben, asha.id, "mandate", 23, 55)
+    ben.accept(taken, "ben")
+    ben.reject(turned, "ben")
+    ben.close()
+    store = open_store(main_path)
+    store.merge_from(ben_path)
+    here = {s.start: s.id for s in store.suggestions()}
+    assert store.decision_of(here[0], "ben") == "accepted"
+    assert store.decision_of(here[23], "ben") == "rejected"
+    ben = open_store(ben_path)
+    ben.undo("ben")
+    ben.undo("ben")
+    assert ben.decision_of(taken, "ben") is None and ben.decision_of(turned, "ben") is None
+    ben.close()
+    counts = store.merge_from(ben_path)
+    assert counts["codings_updated"] == 1 and counts["decisions_undone"] == 2
+    assert store.decision_of(here[0], "ben") is None
+    assert store.decision_of(here[23], "ben") is None
+    assert not [c for c in store.codings(coder="ben") if c.start == 0]
+    # ben's decision kept in both, and main's own decisions, are untouched
+    assert store.decision_of(here[72], "ben") == "accepted"
+    assert not any(store.merge_from(ben_path).values())
+    assert store.integrity_ok()
+    store.close()

@@ -198,7 +198,7 @@ class MergeMixin:
                 parts.append("themes not in this codebook: " + ", ".join(missing_th))
             raise UserError("nothing merged; " + "; ".join(parts), path=label)
         counts = dict.fromkeys(("themes", "coders", "codings", "codings_updated", "suggestions",
-                                "decisions", "memos", "events"), 0)
+                                "decisions", "decisions_undone", "memos", "events"), 0)
         with self.write():
             counts["themes"] = self._merge_themes(other, bring)
             known_coders = set(self.coders())
@@ -355,9 +355,16 @@ class MergeMixin:
     def _merge_decisions(self: Store, other: sqlite3.Connection, cmap: dict[int, int],
                          smap: dict[int, int], kmap: dict[int, int], emap: dict[int, int],
                          counts: dict[str, int]) -> None:
-        """Copy each coder's decision unless the same decision is already here."""
+        """Copy each coder's decision unless the same decision is already here.
+
+        A decision that an earlier merge of the copy brought here (made by one of the
+        copy's events) and that the copy no longer holds was undone there: it goes here
+        too, as its coding did, so the suggestion is undecided again for that coder.
+        """
+        theirs: set[tuple[int, int]] = set()
         for sid, coder, status, coding, event in other.execute(
                 "SELECT suggestion_id, coder_id, status, coding_id, event_id FROM decisions"):
+            theirs.add((smap[sid], cmap[coder]))
             values = [smap[sid], cmap[coder], status,
                       kmap.get(coding) if coding is not None else None, emap[event]]
             same = self.conn.execute(
@@ -371,6 +378,17 @@ class MergeMixin:
                 "status = excluded.status, coding_id = excluded.coding_id, "
                 "event_id = excluded.event_id", values)
             counts["decisions"] += 1
+        from_copy = set(emap.values())
+        coders = sorted(set(cmap.values()))
+        if not from_copy or not coders:
+            return
+        for sid, coder_id, event in self.conn.execute(
+                "SELECT suggestion_id, coder_id, event_id FROM decisions WHERE coder_id IN "
+                f"({','.join('?' * len(coders))})", coders).fetchall():
+            if event in from_copy and (sid, coder_id) not in theirs:
+                self.conn.execute("DELETE FROM decisions WHERE suggestion_id = ? AND "
+                                  "coder_id = ?", [sid, coder_id])
+                counts["decisions_undone"] += 1
 
     def _merge_memos(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
                      cmap: dict[int, int], kmap: dict[int, int], counts: dict[str, int]) -> None:
