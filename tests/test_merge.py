@@ -249,3 +249,38 @@ def test_a_decision_undone_in_the_copy_is_undone_here_on_remerge(copies):
     assert not any(store.merge_from(ben_path).values())
     assert store.integrity_ok()
     store.close()
+
+
+@pytest.mark.parametrize("style", ["semicolons", "tabs", "headings", "empty rows"])
+def test_a_csv_saved_by_a_spreadsheet_imports(tmp_path, style):
+    """Excel where the decimal mark is a comma saves with semicolons; people retitle
+    columns ("Start "), reorder them, and Excel leaves empty ",,,," rows at the end."""
+    store = _base(tmp_path / "p.db")
+    sep = {"semicolons": ";", "tabs": "\t"}.get(style, ",")
+    head = ["quote", "end", "start", "theme", "transcript"]
+    if style == "headings":
+        head = [" Quote", "END", "Start ", "Theme", "Transcript"]
+    lines = [sep.join(head), sep.join(['"How; did"', "7", "0", "serendipity", "asha"]),
+             sep.join(["fell", "29", "25", "mandate", "asha"])]
+    if style == "empty rows":
+        lines += [",,,,", ",,,,"]
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines + [""]).encode("utf-8"))
+    with pytest.raises(UserError, match=r"line 2: quote does not match"):
+        store.import_codings(path, "ben")  # "How; did" is not the text at [0, 7)
+    path.write_bytes(path.read_bytes().replace(b'"How; did"', b"How did"))
+    assert store.import_codings(path, "ben") == {"imported": 2, "already_present": 0}
+    assert sorted((c.theme_id, c.start, c.end) for c in store.codings(coder="ben")) == [
+        ("mandate", 25, 29), ("serendipity", 0, 7)]
+    store.close()
+
+
+def test_a_csv_not_in_utf8_names_the_line(tmp_path):
+    store = _base(tmp_path / "p.db")
+    path = tmp_path / "in.csv"
+    path.write_bytes("transcript,theme,start,end,quote\nasha,serendipity,0,3,How\n"
+                     "asha,serendipity,0,3,Ho\u2019\n".encode("cp1252"))
+    with pytest.raises(UserError, match=r"in\.csv: line 3: not UTF-8 text .*CSV UTF-8"):
+        store.import_codings(path, "ben")
+    assert store.codings() == []
+    store.close()

@@ -552,16 +552,34 @@ def _key_of(coder: str | None, at: str, kind: str, payload: str) -> str:
 
 
 def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
-    """Rows of a codings CSV with their line numbers; a clear error if it is unusable."""
+    """Rows of a codings CSV with their line numbers; a clear error if it is unusable.
+
+    Read as a spreadsheet may have saved it: with or without a byte order mark, the
+    columns in any order, headings in any case and with stray spaces, separated by
+    commas, semicolons (Excel where the decimal mark is a comma) or tabs, and with
+    the empty rows a spreadsheet leaves at the end skipped.
+    """
     try:
-        raw = file.read_text(encoding="utf-8-sig")
+        data = file.read_bytes()
     except FileNotFoundError:
         raise UserError("no such file", path=str(file)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read as UTF-8 CSV ({exc.__class__.__name__})",
+    except OSError as exc:
+        raise UserError(f"cannot read ({exc.strerror or exc.__class__.__name__})",
                         path=str(file)) from None
-    reader = csv.DictReader(io.StringIO(raw, newline=""))
-    header = reader.fieldnames or []
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise UserError(f"line {line}: not UTF-8 text (in a spreadsheet, save it as "
+                        "\"CSV UTF-8\")", path=str(file)) from None
+    first = raw.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+    reader = csv.DictReader(io.StringIO(raw, newline=""), delimiter=delimiter)
+    try:
+        header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise UserError(f"line 1: {exc}", path=str(file)) from None
+    reader.fieldnames = header
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise UserError(f"line 1: missing column(s) {', '.join(missing)} "
@@ -572,6 +590,8 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
         for row in reader:
             # line_num is where the row ends; a quoted field may span several lines.
             line, last = last + 1, reader.line_num
+            if not any((v or "").strip() for k, v in row.items() if k is not None):
+                continue  # an empty row (",,,,"), as spreadsheets leave at the end
             if any(row.get(c) is None for c in CSV_COLUMNS):
                 raise UserError(f"line {line}: too few fields", path=str(file))
             rows.append((line, row))
