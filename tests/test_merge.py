@@ -284,3 +284,32 @@ def test_a_csv_not_in_utf8_names_the_line(tmp_path):
         store.import_codings(path, "ben")
     assert store.codings() == []
     store.close()
+
+
+def test_an_export_of_every_coder_is_not_imported_as_one(tmp_path, copies):
+    """`codings export` without --coder lists asha's and ben's codings; importing that
+    file as ben must not make asha's codings ben's."""
+    main_path, ben_path = copies
+    store = open_store(main_path)
+    store.merge_from(ben_path)
+    rows = store.export_codings()
+    store.close()
+    assert {r["coder"] for r in rows} == {"asha", "ben"}
+    out = tmp_path / "all.csv"
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    fresh = _base(tmp_path / "fresh.db")
+    with pytest.raises(UserError, match=r"all\.csv: line \d: coded by '(asha|ben)', line 2 "
+                       r"by '(asha|ben)'; import one coder's codings at a time"):
+        fresh.import_codings(out, "ben")
+    assert fresh.codings() == []
+    mine = [r for r in rows if r["coder"] == "ben"]
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(mine)
+    # One coder's file may go in under another name (a coder renamed).
+    assert fresh.import_codings(out, "bea")["imported"] == len(mine)
+    fresh.close()

@@ -424,7 +424,8 @@ class MergeMixin:
         """Import codings from a CSV file (transcript, theme, start, end, quote) for ``coder``.
 
         Every row is checked first (transcript and theme exist, offsets are integers
-        inside the text, the quote equals the text there); the first bad row stops the
+        inside the text, the quote equals the text there, a ``coder`` column, if the
+        file has one, names one coder throughout); the first bad row stops the
         import with an error naming the file and line, and nothing is stored. A row
         the coder already has as an active coding is skipped, so re-importing is safe.
 
@@ -438,8 +439,18 @@ class MergeMixin:
         infos: dict[str, Any] = {}
         themes: dict[str, Any] = {}
         texts: dict[int, str] = {}
+        first_coder: tuple[str, int] | None = None
         for line, row in rows:
             where = f"line {line}"
+            made_by = (row.get("coder") or "").strip()
+            if made_by and first_coder is None:
+                first_coder = (made_by, line)
+            elif made_by and first_coder is not None and made_by != first_coder[0]:
+                # An export of every coder's codings: importing it as one coder would
+                # make the others' codings theirs (and hide their disagreements).
+                raise UserError(f"{where}: coded by {made_by!r}, line {first_coder[1]} by "
+                                f"{first_coder[0]!r}; import one coder's codings at a time "
+                                "(`qcahp codings export --coder NAME`)", path=str(file))
             ref = row["transcript"].strip()
             info = infos.get(ref)
             if info is None:
