@@ -140,6 +140,7 @@ def test_mismatched_transcript_or_theme_refuses_and_merges_nothing(tmp_path, cop
         store.merge_from(ben_path)
     message = str(err.value)
     assert "nothing merged" in message and "cai" in message and "secret" in message
+    assert "cai (import the same files here first, then merge again)" in message
     assert str(ben_path) in message
     after = {t: _rows(main_path, f"SELECT COUNT(*) FROM {t}") for t in before}
     assert after == before

@@ -192,8 +192,12 @@ class MergeMixin:
         if missing_t or missing_th:
             parts = []
             if missing_t:
+                names_here = {r[0] for r in self.conn.execute("SELECT name FROM transcripts")}
+                new = any(m.split("@")[0] not in names_here for m in missing_t)
                 parts.append("transcripts not in this project (by content): "
-                             + ", ".join(missing_t))
+                             + ", ".join(missing_t)
+                             + (" (import the same files here first, then merge again)"
+                                if new else ""))
             if missing_th:
                 parts.append("themes not in this codebook: " + ", ".join(missing_th))
             raise UserError("nothing merged; " + "; ".join(parts), path=label)
