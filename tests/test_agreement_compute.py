@@ -242,3 +242,19 @@ def test_a_retired_theme_still_coded_is_compared_and_named_retired(store):
     assert ("winding", "Winding route (retired)") in corpus.themes
     row = next(r for r in compute(corpus).themes if r.theme == "winding")
     assert row.counts["n11"] == 23  # both coded "It was a winding route."
+
+
+def test_the_mean_row_says_over_how_many_themes_a_mean_was_taken(store):
+    """Segments: both coders' one winding segment match, so winding's kappa is undefined
+    (every unit coded by both); the mean kappa is then serendipity's and mandate's
+    alone, and the label must not say it is the mean over all three themes."""
+    build_project(store)
+    report = compute(collect(store, ["asha", "ben"]), unit="segment")
+    kappas = {r.theme: r.stats["cohen_kappa"] for r in report.themes}
+    defined = [float(v) for v in kappas.values() if st.is_defined(v)]
+    assert len(kappas) == 3 and 0 < len(defined) < 3
+    assert report.mean.theme == f"(mean over 3 themes, or the {len(defined)} where defined)"
+    assert float(report.mean.stats["cohen_kappa"]) == pytest.approx(
+        sum(defined) / len(defined))
+    one = compute(collect(store, ["asha", "ben"], theme="serendipity"))
+    assert one.mean.theme == "(mean over 1 theme)"

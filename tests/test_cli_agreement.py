@@ -86,7 +86,7 @@ def test_agreement_filters_and_errors(project):
     rows = json.loads(run("agreement", "--coders", "asha,ben", "--theme", "serendipity",
                           "--transcript", "asha", "--unit", "segment", "--threshold", "0.8",
                           "--format", "json").stdout)
-    assert [r["theme"] for r in rows] == ["serendipity", "(pooled)", "(mean over 1 themes)"]
+    assert [r["theme"] for r in rows] == ["serendipity", "(pooled)", "(mean over 1 theme)"]
     assert rows[0]["n11"] == 2
     bad = run("agreement", "--coders", "asha,zoe", ok=False)
     assert bad.exit_code == 1 and "Error: no coder named 'zoe'" in bad.output
@@ -217,7 +217,8 @@ def test_agreement_files_say_who_was_compared_on_which_unit(project, tmp_path):
     args = ["agreement", "--coders", "asha,ben", "--unit", "segment", "--threshold", "0.8"]
     expected = {r.theme: r for r in _reference(project, ["asha", "ben"], "segment", 0.8).rows()}
     names = {"serendipity": "Serendipity", "winding": "Winding route",
-             "mandate": "Board mandate", "(pooled)": "", "(mean over 3 themes)": ""}
+             "mandate": "Board mandate", "(pooled)": "",
+             "(mean over 3 themes, or the 1 where defined)": ""}
     for suffix in ("csv", "json", "xlsx", "md"):
         run(*args, "-o", str(tmp_path / f"a.{suffix}"))
     rows = list(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8-sig")))

@@ -140,6 +140,7 @@ def test_mismatched_transcript_or_theme_refuses_and_merges_nothing(tmp_path, cop
         store.merge_from(ben_path)
     message = str(err.value)
     assert "nothing merged" in message and "cai" in message and "secret" in message
+    assert "cai (import the same files here first, then merge again)" in message
     assert str(ben_path) in message
     after = {t: _rows(main_path, f"SELECT COUNT(*) FROM {t}") for t in before}
     assert after == before
@@ -216,3 +217,100 @@ def test_missing_columns_and_empty_files_are_refused(tmp_path):
     with pytest.raises(UserError, match="UTF-8"):
         store.import_codings(path, "ben")
     store.close()
+
+
+def test_a_decision_undone_in_the_copy_is_undone_here_on_remerge(copies):
+    """ben accepts then rejects in his copy; main merges; ben undoes both there and
+    main merges again: both suggestions must be undecided for ben in main, as there."""
+    main_path, ben_path = copies
+    ben = open_store(ben_path)
+    asha = ben.transcript("asha")
+    taken = _suggest(ben, asha.id, "serendipity", 0, 22)
+    turned = _suggest(ben, asha.id, "mandate", 23, 55)
+    ben.accept(taken, "ben")
+    ben.reject(turned, "ben")
+    ben.close()
+    store = open_store(main_path)
+    store.merge_from(ben_path)
+    here = {s.start: s.id for s in store.suggestions()}
+    assert store.decision_of(here[0], "ben") == "accepted"
+    assert store.decision_of(here[23], "ben") == "rejected"
+    ben = open_store(ben_path)
+    ben.undo("ben")
+    ben.undo("ben")
+    assert ben.decision_of(taken, "ben") is None and ben.decision_of(turned, "ben") is None
+    ben.close()
+    counts = store.merge_from(ben_path)
+    assert counts["codings_updated"] == 1 and counts["decisions_undone"] == 2
+    assert store.decision_of(here[0], "ben") is None
+    assert store.decision_of(here[23], "ben") is None
+    assert not [c for c in store.codings(coder="ben") if c.start == 0]
+    # ben's decision kept in both, and main's own decisions, are untouched
+    assert store.decision_of(here[72], "ben") == "accepted"
+    assert not any(store.merge_from(ben_path).values())
+    assert store.integrity_ok()
+    store.close()
+
+
+@pytest.mark.parametrize("style", ["semicolons", "tabs", "headings", "empty rows"])
+def test_a_csv_saved_by_a_spreadsheet_imports(tmp_path, style):
+    """Excel where the decimal mark is a comma saves with semicolons; people retitle
+    columns ("Start "), reorder them, and Excel leaves empty ",,,," rows at the end."""
+    store = _base(tmp_path / "p.db")
+    sep = {"semicolons": ";", "tabs": "\t"}.get(style, ",")
+    head = ["quote", "end", "start", "theme", "transcript"]
+    if style == "headings":
+        head = [" Quote", "END", "Start ", "Theme", "Transcript"]
+    lines = [sep.join(head), sep.join(['"How; did"', "7", "0", "serendipity", "asha"]),
+             sep.join(["fell", "29", "25", "mandate", "asha"])]
+    if style == "empty rows":
+        lines += [",,,,", ",,,,"]
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines + [""]).encode("utf-8"))
+    with pytest.raises(UserError, match=r"line 2: quote does not match"):
+        store.import_codings(path, "ben")  # "How; did" is not the text at [0, 7)
+    path.write_bytes(path.read_bytes().replace(b'"How; did"', b"How did"))
+    assert store.import_codings(path, "ben") == {"imported": 2, "already_present": 0}
+    assert sorted((c.theme_id, c.start, c.end) for c in store.codings(coder="ben")) == [
+        ("mandate", 25, 29), ("serendipity", 0, 7)]
+    store.close()
+
+
+def test_a_csv_not_in_utf8_names_the_line(tmp_path):
+    store = _base(tmp_path / "p.db")
+    path = tmp_path / "in.csv"
+    path.write_bytes("transcript,theme,start,end,quote\nasha,serendipity,0,3,How\n"
+                     "asha,serendipity,0,3,Ho\u2019\n".encode("cp1252"))
+    with pytest.raises(UserError, match=r"in\.csv: line 3: not UTF-8 text .*CSV UTF-8"):
+        store.import_codings(path, "ben")
+    assert store.codings() == []
+    store.close()
+
+
+def test_an_export_of_every_coder_is_not_imported_as_one(tmp_path, copies):
+    """`codings export` without --coder lists asha's and ben's codings; importing that
+    file as ben must not make asha's codings ben's."""
+    main_path, ben_path = copies
+    store = open_store(main_path)
+    store.merge_from(ben_path)
+    rows = store.export_codings()
+    store.close()
+    assert {r["coder"] for r in rows} == {"asha", "ben"}
+    out = tmp_path / "all.csv"
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    fresh = _base(tmp_path / "fresh.db")
+    with pytest.raises(UserError, match=r"all\.csv: line \d: coded by '(asha|ben)', line 2 "
+                       r"by '(asha|ben)'; import one coder's codings at a time"):
+        fresh.import_codings(out, "ben")
+    assert fresh.codings() == []
+    mine = [r for r in rows if r["coder"] == "ben"]
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(mine)
+    # One coder's file may go in under another name (a coder renamed).
+    assert fresh.import_codings(out, "bea")["imported"] == len(mine)
+    fresh.close()

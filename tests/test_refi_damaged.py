@@ -230,3 +230,21 @@ def test_unreadable_file(project, tmp_path: Path, exported,
 
     monkeypatch.setattr(Path, "open", deny)
     refused(project, path, "cannot read (Permission denied)")
+
+
+def test_negative_start_is_named_as_such(tmp_path: Path, exported) -> None:
+    """[-5, 533) used to be reported as running past the end of its source."""
+    qde = exported["project.qde"].decode("utf-8")
+    bad = re.sub(r'startPosition="\d+"', 'startPosition="-5"', qde, count=1)
+    path = write_qdpx(tmp_path / "neg.qdpx", exported, **{"project.qde": bad.encode()})
+    fresh = open_store(tmp_path / "fresh.db")
+    try:
+        report = import_file(fresh, path)
+        assert len(report.mismatches) == 1
+        assert "[-5, " in report.mismatches[0]
+        assert report.mismatches[0].endswith(
+            ") starts before the start of its source (a damaged or hand-edited file?); "
+            "not imported")
+        assert len(fresh.codings()) == 5
+    finally:
+        fresh.close()

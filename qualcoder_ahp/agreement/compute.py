@@ -398,9 +398,19 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
         total = total + t
     overall = AgreementRow("overall", "(pooled)", "(all)", total.units, _counts(total, k),
                            tally_stats(total, corpus.coders))
-    means = {key: st.mean_defined(r.stats[key] for r in theme_rows)[0] for key in overall.stats}
-    mean_row = AgreementRow("mean", f"(mean over {len(theme_rows)} themes)", "(all)",
-                            total.units, {}, means)
+    averaged = {key: st.mean_defined(r.stats[key] for r in theme_rows)
+                for key in overall.stats}
+    means = {key: m[0] for key, m in averaged.items()}
+    n = len(theme_rows)
+    label = f"(mean over {n} theme{'' if n == 1 else 's'}"
+    # A mean of, say, kappa skips the themes where kappa is undefined: say over how
+    # many it was taken, or a paper would report it as the mean over every theme.
+    fewer = sorted({m[1] for m in averaged.values() if 0 < m[1] < n})
+    if len(fewer) == 1:
+        label += f", or the {fewer[0]} where defined"
+    elif fewer:
+        label += ", or those where defined"
+    mean_row = AgreementRow("mean", label + ")", "(all)", total.units, {}, means)
     reason = _why_nothing_pooled(corpus) if k == 2 else None
     if reason:
         # Every transcript was left out (a coder has not coded it): "no units" would

@@ -405,6 +405,8 @@ def merge(project: Project, other: str) -> None:
     else:
         click.echo(f"Merged {other}:")
         for key, value in counts.items():
+            if key == "decisions_undone" and not value:
+                continue  # only after the coder undid, in the copy, decisions merged before
             click.echo(f"  {key.replace('_', ' ')}: {value}")
     edits = store.theme_edits_in(other)
     if edits:

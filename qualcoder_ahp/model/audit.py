@@ -358,7 +358,8 @@ class EventWords:
     def _merge(self, event: dict[str, Any]) -> Described:
         counts = [_plural(int(event[key]), word) for key, word in (
             ("codings", "new coding"), ("codings_updated", "coding updated"),
-            ("decisions", "decision"), ("memos", "memo"), ("themes", "theme"),
+            ("decisions", "decision"), ("decisions_undone", "undone decision"),
+            ("memos", "memo"), ("themes", "theme"),
             ("coders", "new coder"), ("events", "event")) if event.get(key)]
         tail = f" ({', '.join(counts)})" if counts else ""
         return Described(f"merged in from copy {event['source']}{tail}")

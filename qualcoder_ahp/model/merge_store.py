@@ -192,13 +192,17 @@ class MergeMixin:
         if missing_t or missing_th:
             parts = []
             if missing_t:
+                names_here = {r[0] for r in self.conn.execute("SELECT name FROM transcripts")}
+                new = any(m.split("@")[0] not in names_here for m in missing_t)
                 parts.append("transcripts not in this project (by content): "
-                             + ", ".join(missing_t))
+                             + ", ".join(missing_t)
+                             + (" (import the same files here first, then merge again)"
+                                if new else ""))
             if missing_th:
                 parts.append("themes not in this codebook: " + ", ".join(missing_th))
             raise UserError("nothing merged; " + "; ".join(parts), path=label)
         counts = dict.fromkeys(("themes", "coders", "codings", "codings_updated", "suggestions",
-                                "decisions", "memos", "events"), 0)
+                                "decisions", "decisions_undone", "memos", "events"), 0)
         with self.write():
             counts["themes"] = self._merge_themes(other, bring)
             known_coders = set(self.coders())
@@ -355,9 +359,16 @@ class MergeMixin:
     def _merge_decisions(self: Store, other: sqlite3.Connection, cmap: dict[int, int],
                          smap: dict[int, int], kmap: dict[int, int], emap: dict[int, int],
                          counts: dict[str, int]) -> None:
-        """Copy each coder's decision unless the same decision is already here."""
+        """Copy each coder's decision unless the same decision is already here.
+
+        A decision that an earlier merge of the copy brought here (made by one of the
+        copy's events) and that the copy no longer holds was undone there: it goes here
+        too, as its coding did, so the suggestion is undecided again for that coder.
+        """
+        theirs: set[tuple[int, int]] = set()
         for sid, coder, status, coding, event in other.execute(
                 "SELECT suggestion_id, coder_id, status, coding_id, event_id FROM decisions"):
+            theirs.add((smap[sid], cmap[coder]))
             values = [smap[sid], cmap[coder], status,
                       kmap.get(coding) if coding is not None else None, emap[event]]
             same = self.conn.execute(
@@ -371,6 +382,17 @@ class MergeMixin:
                 "status = excluded.status, coding_id = excluded.coding_id, "
                 "event_id = excluded.event_id", values)
             counts["decisions"] += 1
+        from_copy = set(emap.values())
+        coders = sorted(set(cmap.values()))
+        if not from_copy or not coders:
+            return
+        for sid, coder_id, event in self.conn.execute(
+                "SELECT suggestion_id, coder_id, event_id FROM decisions WHERE coder_id IN "
+                f"({','.join('?' * len(coders))})", coders).fetchall():
+            if event in from_copy and (sid, coder_id) not in theirs:
+                self.conn.execute("DELETE FROM decisions WHERE suggestion_id = ? AND "
+                                  "coder_id = ?", [sid, coder_id])
+                counts["decisions_undone"] += 1
 
     def _merge_memos(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
                      cmap: dict[int, int], kmap: dict[int, int], counts: dict[str, int]) -> None:
@@ -406,7 +428,8 @@ class MergeMixin:
         """Import codings from a CSV file (transcript, theme, start, end, quote) for ``coder``.
 
         Every row is checked first (transcript and theme exist, offsets are integers
-        inside the text, the quote equals the text there); the first bad row stops the
+        inside the text, the quote equals the text there, a ``coder`` column, if the
+        file has one, names one coder throughout); the first bad row stops the
         import with an error naming the file and line, and nothing is stored. A row
         the coder already has as an active coding is skipped, so re-importing is safe.
 
@@ -420,8 +443,18 @@ class MergeMixin:
         infos: dict[str, Any] = {}
         themes: dict[str, Any] = {}
         texts: dict[int, str] = {}
+        first_coder: tuple[str, int] | None = None
         for line, row in rows:
             where = f"line {line}"
+            made_by = (row.get("coder") or "").strip()
+            if made_by and first_coder is None:
+                first_coder = (made_by, line)
+            elif made_by and first_coder is not None and made_by != first_coder[0]:
+                # An export of every coder's codings: importing it as one coder would
+                # make the others' codings theirs (and hide their disagreements).
+                raise UserError(f"{where}: coded by {made_by!r}, line {first_coder[1]} by "
+                                f"{first_coder[0]!r}; import one coder's codings at a time "
+                                "(`qcahp codings export --coder NAME`)", path=str(file))
             ref = row["transcript"].strip()
             info = infos.get(ref)
             if info is None:
@@ -534,16 +567,34 @@ def _key_of(coder: str | None, at: str, kind: str, payload: str) -> str:
 
 
 def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
-    """Rows of a codings CSV with their line numbers; a clear error if it is unusable."""
+    """Rows of a codings CSV with their line numbers; a clear error if it is unusable.
+
+    Read as a spreadsheet may have saved it: with or without a byte order mark, the
+    columns in any order, headings in any case and with stray spaces, separated by
+    commas, semicolons (Excel where the decimal mark is a comma) or tabs, and with
+    the empty rows a spreadsheet leaves at the end skipped.
+    """
     try:
-        raw = file.read_text(encoding="utf-8-sig")
+        data = file.read_bytes()
     except FileNotFoundError:
         raise UserError("no such file", path=str(file)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read as UTF-8 CSV ({exc.__class__.__name__})",
+    except OSError as exc:
+        raise UserError(f"cannot read ({exc.strerror or exc.__class__.__name__})",
                         path=str(file)) from None
-    reader = csv.DictReader(io.StringIO(raw, newline=""))
-    header = reader.fieldnames or []
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise UserError(f"line {line}: not UTF-8 text (in a spreadsheet, save it as "
+                        "\"CSV UTF-8\")", path=str(file)) from None
+    first = raw.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+    reader = csv.DictReader(io.StringIO(raw, newline=""), delimiter=delimiter)
+    try:
+        header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise UserError(f"line 1: {exc}", path=str(file)) from None
+    reader.fieldnames = header
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise UserError(f"line 1: missing column(s) {', '.join(missing)} "
@@ -554,6 +605,8 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
         for row in reader:
             # line_num is where the row ends; a quoted field may span several lines.
             line, last = last + 1, reader.line_num
+            if not any((v or "").strip() for k, v in row.items() if k is not None):
+                continue  # an empty row (",,,,"), as spreadsheets leave at the end
             if any(row.get(c) is None for c in CSV_COLUMNS):
                 raise UserError(f"line {line}: too few fields", path=str(file))
             rows.append((line, row))

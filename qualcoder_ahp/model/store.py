@@ -235,6 +235,25 @@ class Store(
         else:
             self.conn.execute("COMMIT")
 
+    def checkpoint_own_writes(self) -> bool:
+        """Copy this connection's committed writes from the ``-wal`` file into the
+        database file, if it wrote since the last call (a passive checkpoint: it never
+        waits for another connection, and skips what a reader still needs).
+
+        A coder who copies the project file (``cp ana.db to-lead.db``) while the
+        workbench is open would otherwise copy a file without their latest decisions,
+        and ``qcahp merge`` would find nothing new in it. Returns whether it ran.
+        """
+        changes = self.conn.total_changes
+        if changes == getattr(self, "_checkpointed_at", 0) or self.path is None:
+            return False
+        if self.conn.in_transaction:
+            return False
+        with contextlib.suppress(sqlite3.Error):  # busy: the next call tries again
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self._checkpointed_at = changes
+        return True
+
     def data_version(self) -> int:
         """A number that changes whenever another connection commits to the database.
 

@@ -507,7 +507,12 @@ def _read_selection(selection: etree._Element, source_guid: str, source_name: st
                 f"{source_name}: selection {sel_guid} [{start}, {end}) is empty or reversed "
                 "(its end is not after its start); not imported")
             return
-        if end > longest or start < 0:
+        if start < 0:
+            data.mismatches.append(
+                f"{source_name}: selection {sel_guid} [{start}, {end}) starts before the "
+                "start of its source (a damaged or hand-edited file?); not imported")
+            return
+        if end > longest:
             data.mismatches.append(
                 f"{source_name}: selection {sel_guid} [{start}, {end}) runs past the end of its "
                 f"source ({longest:,} characters; a damaged or hand-edited file?); not imported")

@@ -99,6 +99,9 @@ class WorkbenchApp(App[None]):
         one ``PRAGMA data_version`` (our own commits never change it). Returns whether
         the screens were told about a change.
         """
+        # Our own decisions into the database file too, so that a copy of the file made
+        # while the workbench is open (to send to the lead for a merge) holds them.
+        self.store.checkpoint_own_writes()
         version = self.store.data_version()
         if version == self._seen_version:
             return False

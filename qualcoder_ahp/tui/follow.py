@@ -10,6 +10,17 @@ catches up when it is shown again.
 from __future__ import annotations
 
 
+BLIND_NOTE = ("Blind coding is on: you see only your own codings "
+              "(`qcahp blind off` when everyone has finished).")
+"""What a screen says when a key would show other coders' codings while blind."""
+
+
+def is_blind(store: object) -> bool:
+    """Whether blind coding is on (``qcahp blind on``): each coder sees only their own
+    codings in the workbench (counts, passages and reconcile screens included)."""
+    return store.get_setting("blind", "0") == "1"  # type: ignore[attr-defined]
+
+
 class FollowsStore:
     """Mix into a Screen: re-read on the app's poll, or on resume if a commit came while hidden."""
 

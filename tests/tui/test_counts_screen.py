@@ -143,3 +143,32 @@ async def test_workbench_counts_key_opens_the_screen(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, CountsScreen)
+
+
+async def test_blind_coding_shows_only_the_working_coders_counts(project):
+    """While blind, c and n must not show pooled, other coders' or consensus counts."""
+    project.set_setting("blind", "1")
+    app = Host(project, "alice")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        mine = [row[1:3] for row in _cells(app)]
+        assert not app.active_bindings["c"].enabled
+        assert not app.active_bindings["n"].enabled
+        for key in ("c", "c", "n", "v", "v", "v"):  # v reaches the by-coder view
+            await pilot.press(key)
+            await _settle(app, pilot)
+            assert screen.coder == "alice"
+            assert "bob" not in "\n".join("\n".join(r) for r in _cells(app))
+        screen.action_next_coder()  # also when called directly (command palette)
+        screen.action_consensus()
+        await _settle(app, pilot)
+        assert screen.coder == "alice"
+    project.set_setting("blind", "0")
+    app = Host(project, "alice")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await _settle(app, pilot)
+        assert [row[1:3] for row in _cells(app)] == mine
+        await pilot.press("c")
+        await _settle(app, pilot)
+        assert app.screen.coder == "bob"  # not blind: the next coder

@@ -338,3 +338,24 @@ async def test_a_theme_merged_away_in_another_window_says_so(project: Path):
         await pilot.press("P")
         await pilot.pause()
         assert isinstance(app.screen, PassageThemePicker)
+
+
+async def test_blind_coding_shows_only_this_coders_passages(project: Path):
+    """While blind, the passages screen shows none of ben's passages, whatever key."""
+    code_project(project)
+    with open_store(project) as store:
+        store.set_setting("blind", "1")
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_passages(pilot, "seren")
+        assert [p.quote.coder for p in screen.shown.passages] == ["ana", "ana"]
+        assert not app.active_bindings["c"].enabled
+        for key in ("c", "c", "n"):
+            await pilot.press(key)
+            screen = await settle(pilot)
+            assert {p.quote.coder for p in screen.shown.passages} == {"ana"}
+            assert "ben" not in "\n".join(drawn(app))
+        await pilot.press("P", *"mandate", "enter")  # only ben coded mandate
+        screen = await settle(pilot)
+        assert screen.shown.passages == []
+        assert "ben" not in "\n".join(drawn(app))

@@ -140,7 +140,7 @@ async def test_copy_agreed_stretches_into_consensus(store):
     app = Host(store, coders=["asha", "ben"])
     async with app.run_test(size=(120, 36)) as pilot:
         await _ready(pilot)
-        assert "1 agreed stretches not yet in consensus (g copies them)" in _text(
+        assert "1 agreed stretch not yet in consensus (g copies it)" in _text(
             app, "#reconcile-status")
         await pilot.press("g")
         await pilot.pause()
@@ -249,3 +249,21 @@ async def test_a_consensus_decision_from_another_window_shows(store):
         status = _text(app, "#reconcile-status")
         assert status.startswith("Disagreement 1/2 (1 decided)") and "- decided" in status
         assert _text(app, "#consensus-text").startswith("consensus: [")
+
+
+async def test_help_lists_the_coder_number_keys_once(store):
+    """The help screen listed "1 Take coder 1" ... "9 Take coder 9", nine lines for a
+    two-coder project; one "1-9" line says it, and 1 still takes coder A."""
+    from qualcoder_ahp.tui.screens.help import binding_rows
+
+    build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        rows = binding_rows(app.screen)
+        takes = [r for r in rows if r[1].startswith("Take coder")]
+        assert [r[0] for r in takes] == ["1-9"]
+        await pilot.press("1")
+        await pilot.pause()
+        assert "(1 decided)" in _text(app, "#reconcile-status")
+    assert len(store.codings(coder="consensus")) == 1

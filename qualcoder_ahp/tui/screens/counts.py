@@ -27,7 +27,7 @@ from qualcoder_ahp.reports import CONSENSUS, ReportData, attribute_matrix, theme
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import attribute_names
 from qualcoder_ahp.reports.writers import Sheet, cell_text
-from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 BASE_VIEWS = ("theme", "transcript", "participant", "coder")
@@ -137,8 +137,10 @@ class CountsScreen(FollowsStore, Screen[None]):
         """Show counts of ``coder`` (``None``: all coders pooled)."""
         super().__init__()
         self.store = store
+        self.blind = coder is not None and is_blind(store)
+        """Blind coding is on: only the working coder's counts (no pooled, others', consensus)."""
         names = store.report_coded_coders()
-        self.coders: list[str | None] = [None, *names]
+        self.coders: list[str | None] = [coder] if self.blind else [None, *names]
         if coder is not None and coder not in self.coders:
             self.coders.append(coder)
         self.coder = coder
@@ -231,11 +233,17 @@ class CountsScreen(FollowsStore, Screen[None]):
 
     def action_next_coder(self) -> None:
         """Show the next coder's counts (all coders, then each coder)."""
+        if self.blind:
+            self.notify(BLIND_NOTE, severity="warning", markup=False)
+            return
         self.coder = self.coders[(self.coders.index(self.coder) + 1) % len(self.coders)]
         self.reload()
 
     def action_consensus(self) -> None:
         """Show the consensus coding's counts."""
+        if self.blind:
+            self.notify(BLIND_NOTE, severity="warning", markup=False)
+            return
         if CONSENSUS not in self.coders:
             self.notify("No consensus coding yet.", severity="warning")
             return
@@ -243,7 +251,10 @@ class CountsScreen(FollowsStore, Screen[None]):
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Grey out Consensus when the project has no consensus coding."""
+        """Grey out Consensus when the project has no consensus coding, and Coder and
+        Consensus while blind coding is on."""
+        if action in ("next_coder", "consensus") and self.blind:
+            return None
         if action == "consensus" and CONSENSUS not in self.coders:
             return None
         return True

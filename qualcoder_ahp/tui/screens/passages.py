@@ -32,7 +32,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.reports import CONSENSUS, Quote, ReportData, quotes
 from qualcoder_ahp.reports.data import Progress
-from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
 from qualcoder_ahp.tui.screens.modals import ThemePickerModal
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
@@ -288,7 +288,12 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
     # ------------------------------------------------------------------ collecting
     def reload(self) -> None:
         """Collect the passages again in a worker (keeping the highlighted one if it stays)."""
-        self.coders = [None, *self.store.report_coded_coders()]
+        if is_blind(self.store):
+            # Blind coding: this coder's passages only (no pooled, others' or consensus).
+            self.show_coder = self.coder
+            self.coders = [self.coder]
+        else:
+            self.coders = [None, *self.store.report_coded_coders()]
         if self.show_coder not in self.coders:
             self.coders.append(self.show_coder)
         self._request += 1
@@ -418,6 +423,8 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         """Open needs a passage; Consensus is greyed out without a consensus coding."""
         if action == "open":
             return self.shown is not None and bool(self.shown.passages)
+        if action in ("next_coder", "consensus") and self.coders == [self.coder]:
+            return None  # blind coding: only this coder's passages
         if action == "consensus" and CONSENSUS not in self.coders:
             return None
         return True
@@ -456,12 +463,18 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
 
     def action_next_coder(self) -> None:
         """Show the next coder's passages (all coders, then each coder)."""
+        if self.coders == [self.coder]:
+            self.notify(BLIND_NOTE, severity="warning", markup=False)
+            return
         self.show_coder = self.coders[(self.coders.index(self.show_coder) + 1)
                                       % len(self.coders)]
         self.reload()
 
     def action_consensus(self) -> None:
         """Show the consensus coding's passages."""
+        if self.coders == [self.coder]:
+            self.notify(BLIND_NOTE, severity="warning", markup=False)
+            return
         if CONSENSUS not in self.coders:
             self.notify("No consensus coding yet.", severity="warning")
             return

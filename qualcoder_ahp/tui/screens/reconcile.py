@@ -111,8 +111,12 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         Binding("z", "undo", "Undo", tooltip="Undo the last consensus decision"),
         Binding("n", "move(1)", "Next", tooltip="Skip to the next disagreement"),
         Binding("p", "move(-1)", "Previous", tooltip="Back to the previous disagreement"),
-        *[Binding(str(k), f"take({k - 1})", f"Take coder {k}", show=False,
-                  tooltip=f"Consensus takes coder {k}'s span(s)") for k in range(1, 10)],
+        # One help line, "1-9 Take coder N", not nine (most projects compare two coders).
+        *[Binding(str(k), f"take({k - 1})", "Take coder N" if k == 1 else f"Take coder {k}",
+                  show=False, key_display="1-9" if k == 1 else None,
+                  tooltip=("Consensus takes coder N's span(s) (1 is A, 2 is B)" if k == 1
+                           else f"Consensus takes coder {k}'s span(s)"))
+          for k in range(1, 10)],
         Binding("escape", "close", "Back", tooltip="Back to the previous screen"),
     ]
 
@@ -285,7 +289,8 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         """The status line: where we are and whether this item is decided."""
         item = self.item
         missing = sum(1 for it in self.agreed if not self._consensus_spans(it))
-        agreed = (f"{missing} agreed stretches not yet in {self.consensus} (g copies them)"
+        agreed = (f"{missing} agreed {'stretch' if missing == 1 else 'stretches'} not yet "
+                  f"in {self.consensus} (g copies {'it' if missing == 1 else 'them'})"
                   if missing else f"every agreed stretch is in {self.consensus}")
         if item is None:
             return ("No disagreements between " + ", ".join(self.compared or []) + "; "
@@ -386,7 +391,8 @@ class ReconcileScreen(FollowsStore, Screen[None]):
                 events += 1
         if events:
             self.history.append((-1, events, False))
-        self.notify(f"Copied {len(todo)} agreed stretches into {self.consensus}.")
+        self.notify(f"Copied {len(todo)} agreed "
+                    f"{'stretch' if len(todo) == 1 else 'stretches'} into {self.consensus}.")
         self.show()
 
     def action_undo(self) -> None:
