@@ -7,7 +7,7 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 cd "$work"
 cp -r "$repo/transcripts" "$repo/codebooks" .
-export QCAHP_DB="$work/study.db" COLUMNS=100
+export QCAHP_DB="$work/study.db"
 export PY="${PYTHON:-python3}"
 PY="${PYTHON:-python3}"
 qcahp() { "$PY" -m qualcoder_ahp "$@"; }
