@@ -163,3 +163,19 @@ def test_participants_csv_takes_the_added_quote_off(tmp_path):
         "-p01": {"profession": "physio", "note": "=not a formula"},
         "p02": {"profession": "+44 7700", "note": "'it's fine"},
         "@p03": {"profession": "'+44", "note": "x"}}  # a number: no ' was added to it
+
+
+def test_reconcile_log_csv_quotes_hostile_text(project, tmp_path):
+    """The reconcile log wrote its CSV by itself, past the report writer: a consensus
+    coding of "=HYPERLINK(...)" became a live formula there."""
+    store = open_store(project)
+    try:
+        info = store.transcript("-p01")
+        start = store.transcript_text(info.id).index(LINK)
+        store.code(info.id, "-odd", "consensus", start, start + len(LINK))
+    finally:
+        store.close()
+    run(project, "reconcile", "log", "-o", str(tmp_path / "r.csv"))
+    [row] = _csv(tmp_path / "r.csv")
+    assert row["quote"] == "'" + LINK and row["theme_name"] == "'=Odd theme"
+    assert row["transcript"] == "'-p01"
