@@ -74,7 +74,8 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
                 f"line {line_no} has {len(row)} cells but the header has {len(header)}",
                 path=name,
             )
-        # A ' that a spreadsheet export put before a text starting with =, +, -, @ goes.
+        # Without the ' a CSV export puts before a text starting with =, +, -, @ (a
+        # formula to a spreadsheet): reports.writers.csv_unquote.
         row = [csv_unquote(cell.strip()) for cell in row]
         code = row[0].strip()
         if not code:

@@ -617,8 +617,8 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
                 continue  # an empty row (",,,,"), as spreadsheets leave at the end
             if any(row.get(c) is None for c in CSV_COLUMNS):
                 raise UserError(f"line {line}: too few fields", path=str(file))
-            # The export put a ' before a text that would start a spreadsheet formula.
-            # (the quote is matched with and without it, in import_codings).
+            # Without the ' the export put before a text that would start a spreadsheet
+            # formula; the quote stays as read (import_codings matches it either way).
             rows.append((line, {k: csv_unquote(v.strip()) if isinstance(v, str)
                                 and k != "quote" else v for k, v in row.items()}))
     except csv.Error as exc:
