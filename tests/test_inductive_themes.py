@@ -218,6 +218,15 @@ def test_loading_a_file_warns_when_it_retires_coded_themes(tmp_path: Path) -> No
     code, out, err = run("codebook", "load", str(path))
     assert code == 0 and "themes retired: board" in out
     assert "warning: retired themes that hold codings: board (1 coding)." in err
+    # The warning says what the reports do: the codings still count, marked "(retired)"
+    # (it used to say they were left out of reports).
+    assert "left out" not in err and 'still count' in err and '"(retired)"' in err
+    assert len(err.strip().splitlines()) == 1
+    counts = run("counts", "--format", "csv")[1]
+    assert "board,Board (retired),1," in counts
+    assert "Board (retired)" in run("quotes", "--format", "csv")[1]
+    code, _, err = run("refi", "export", str(tmp_path / "p.qdpx"))
+    assert code == 0 and "3 codes" in err and "1 selection" in err  # careers, luck, board
 
 
 # --------------------------------------------------------------------------- merge

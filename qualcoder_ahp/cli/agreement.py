@@ -13,8 +13,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -34,7 +32,7 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
-from qualcoder_ahp.reports.writers import Sheet, to_markdown, to_xlsx
+from qualcoder_ahp.reports.writers import Sheet, csv_records, to_markdown, to_xlsx
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
 SHORT = {
@@ -119,11 +117,7 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
     elif fmt == "md":
         text = _markdown(rows, columns, sheet, about)
     else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        text = buffer.getvalue()
+        text = csv_records(columns, rows)
     if output:
         write_output(output, text, _count(len(rows), noun))
     else:

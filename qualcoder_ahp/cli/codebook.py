@@ -29,7 +29,7 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.cli.reports import _coder_options, _dump, _emit, _output_options
 from qualcoder_ahp.errors import UserError, closest
-from qualcoder_ahp.reports.data import find_transcript
+from qualcoder_ahp.reports.data import RETIRED, find_transcript
 
 FORMATS = click.Choice(["table", "json"])
 
@@ -131,12 +131,15 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
                         "under another id; give it the first id there and load it again, so "
                         "the codings meet under one theme.", fg="yellow", err=True)
     if coded:
-        # Not lost (the codings stay, and come back with the theme's id), but out of every
-        # report from now on: say so, and how to keep them, where the researcher will see it.
+        # Not lost: the codings stay and still count in counts, quotes, charts and
+        # agreement (the theme named "... (retired)", reports.data.RETIRED) and in a REFI
+        # export, but the theme is out of the codebook: no suggestions, not offered for
+        # coding. Say so where the researcher will see it.
         listed = ", ".join(f"{tid} ({plural(n, 'coding')})" for tid, n in coded.items())
         click.secho(f"warning: retired themes that hold codings: {listed}. The codings are "
-                    "kept but left out of reports until a codebook has these ids again.",
-                    fg="yellow", err=True)
+                    f"kept and still count: reports and agreement show the theme marked "
+                    f"\"{RETIRED}\", a REFI export keeps it; a codebook with these ids makes "
+                    "them current again.", fg="yellow", err=True)
     for theme_id, fields in overwritten.items():
         click.secho(f"warning: theme {theme_id}: the file replaces this project's edit: "
                     f"{_overwrites(fields)}. To keep it, edit it again (`qcahp codebook "

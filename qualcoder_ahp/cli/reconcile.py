@@ -16,8 +16,6 @@ line counts both: the log accounts for every consensus coding in the project.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -38,7 +36,7 @@ from qualcoder_ahp.model.reconcile_store import (
     UNRECORDED,
     ReconcileRecord,
 )
-from qualcoder_ahp.reports.writers import pick_format
+from qualcoder_ahp.reports.writers import csv_records, pick_format
 
 FORMATS = ("table", "csv", "json")
 COLUMNS = ("time", "by", "consensus", "compared", "theme", "theme_name", "transcript", "span",
@@ -186,12 +184,7 @@ def log_cmd(project: Project, fmt: str | None, output: str | None, theme: str | 
     elif fmt == "json":
         text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=[*COLUMNS, *EXTRA], extrasaction="ignore",
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        text = buffer.getvalue()
+        text = csv_records([*COLUMNS, *EXTRA], rows)
     elif not rows:
         text = f"No reconcile decisions or consensus codings match.\n{line}\n"
     else:

@@ -18,6 +18,7 @@ from pathlib import Path
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.normalise import read_text
 from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.reports.writers import csv_unquote
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
@@ -43,11 +44,15 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
     text = read_text(file, max_bytes=MAX_CSV_BYTES)
     sample = text[:4096]
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",;\t")
+        sniffed = csv.Sniffer().sniff(sample, ",;\t")
+        delimiter, spaced = sniffed.delimiter, sniffed.skipinitialspace
     except csv.Error:
-        dialect = csv.excel
+        delimiter, spaced = ",", False
     try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
+        # Quoted with " as every spreadsheet does: the sniffer takes the ' that an
+        # export puts before "=x" or "-p01" ('-p01,physio,'=x) for a quote character.
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter,
+                               skipinitialspace=spaced))
     except csv.Error as exc:
         raise ImportFailed(f"not a valid CSV file ({exc})", path=name) from None
     rows = [r for r in rows if any(c.strip() for c in r)]
@@ -69,6 +74,9 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
                 f"line {line_no} has {len(row)} cells but the header has {len(header)}",
                 path=name,
             )
+        # Without the ' a CSV export puts before a text starting with =, +, -, @ (a
+        # formula to a spreadsheet): reports.writers.csv_unquote.
+        row = [csv_unquote(cell.strip()) for cell in row]
         code = row[0].strip()
         if not code:
             raise ImportFailed(f"line {line_no} has no participant id in the first column",

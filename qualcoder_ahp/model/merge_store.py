@@ -435,6 +435,8 @@ class MergeMixin:
 
         Returns ``{"imported": n, "already_present": m}``.
         """
+        from qualcoder_ahp.reports.writers import csv_unquote
+
         file = Path(path)
         rows = _read_csv(file)
         checked: list[tuple[int, str, int, int]] = []
@@ -482,7 +484,9 @@ class MergeMixin:
             if not 0 <= start < end <= len(text):
                 raise UserError(f"{where}: span [{start}, {end}) is outside the transcript "
                                 f"(0-{len(text)})", path=str(file))
-            if text[start:end] != row["quote"]:
+            # An export's quote carries a ' before a text that would start a formula; a
+            # file made by hand may hold the text as it is, even one starting with '=.
+            if text[start:end] not in (csv_unquote(row["quote"]), row["quote"]):
                 raise UserError(f"{where}: quote does not match the transcript text at "
                                 f"[{start}, {end}) ({text[start:end][:40]!r}...)", path=str(file))
             checked.append((info.id, theme, start, end))
@@ -572,8 +576,12 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
     Read as a spreadsheet may have saved it: with or without a byte order mark, the
     columns in any order, headings in any case and with stray spaces, separated by
     commas, semicolons (Excel where the decimal mark is a comma) or tabs, and with
-    the empty rows a spreadsheet leaves at the end skipped.
+    the empty rows a spreadsheet leaves at the end skipped. The ``'`` that ``qcahp
+    codings export`` puts before a text that would start a formula ("-p01", "=x") is
+    taken off again (:func:`~qualcoder_ahp.reports.writers.csv_unquote`).
     """
+    from qualcoder_ahp.reports.writers import csv_unquote
+
     try:
         data = file.read_bytes()
     except FileNotFoundError:
@@ -609,7 +617,10 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
                 continue  # an empty row (",,,,"), as spreadsheets leave at the end
             if any(row.get(c) is None for c in CSV_COLUMNS):
                 raise UserError(f"line {line}: too few fields", path=str(file))
-            rows.append((line, row))
+            # Without the ' the export put before a text that would start a spreadsheet
+            # formula; the quote stays as read (import_codings matches it either way).
+            rows.append((line, {k: csv_unquote(v.strip()) if isinstance(v, str)
+                                and k != "quote" else v for k, v in row.items()}))
     except csv.Error as exc:
         raise UserError(f"line {reader.line_num}: {exc}", path=str(file)) from None
     if not rows:

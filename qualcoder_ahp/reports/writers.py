@@ -17,7 +17,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -289,13 +289,67 @@ def is_number(text: str) -> bool:
     return text == "" or re.fullmatch(r"-?\d+(\.\d+)?", text) is not None
 
 
+FORMULA_START = frozenset("=+-@\t\r")
+"""First characters that make Excel or LibreOffice read a CSV cell as a formula (OWASP's
+list for CSV injection)."""
+_CSV_RISKY = FORMULA_START | {"'"}
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _formula_like(text: str) -> bool:
+    """Whether ``text``, less any leading ``'``, starts as a formula would: with a
+    :data:`FORMULA_START` character and not a plain number ("-0.25" stays a number).
+
+    Leading quotes are skipped so that :func:`csv_cell` and :func:`csv_unquote` undo
+    each other for every text, a text that itself starts with ``'=`` included."""
+    bare = text.lstrip("'")
+    return bare[:1] in FORMULA_START and _PLAIN_NUMBER.fullmatch(bare) is None
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell safe to open in a spreadsheet (no CSV/formula injection).
+
+    A text that would start a formula ("=HYPERLINK(...)", "- well, I think", "@x", a
+    leading tab) gets a ``'`` in front, as OWASP advises, so Excel and LibreOffice show
+    it as text; numbers, and texts that are plain numbers, are left as they are.
+    :func:`csv_unquote` removes the ``'`` again when qcahp reads the file back.
+    """
+    if isinstance(value, str) and value[:1] in _CSV_RISKY and _formula_like(value):
+        return "'" + value
+    return value
+
+
+def csv_unquote(text: str) -> str:
+    """A cell of a CSV file as it was before :func:`csv_cell` (which added a ``'``
+    before a text that would start a formula); any other text is returned as it is."""
+    if text[:1] == "'" and _formula_like(text[1:]):
+        return text[1:]
+    return text
+
+
 def to_csv(sheet: Sheet) -> str:
-    """CSV with a header row (percentages with two decimals); write it as UTF-8."""
+    """CSV with a header row (percentages with two decimals); write it as UTF-8.
+
+    Every cell goes through :func:`csv_cell`: a text that would start a formula gets a
+    ``'`` in front."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(sheet.columns)
+    writer.writerow([csv_cell(c) for c in sheet.columns])
     # Row by row: a study's quotes are hundreds of megabytes of cells as text.
-    writer.writerows(_iter_row_texts(sheet, 2))
+    writer.writerows([t if isinstance(v, (int, float)) else csv_cell(t)
+                      for v, t in zip(row, texts, strict=True)]
+                     for row, texts in zip(sheet.rows, _iter_row_texts(sheet, 2), strict=True))
+    return buf.getvalue()
+
+
+def csv_records(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    """CSV of dict rows under ``columns`` (a key not in ``columns`` is left out, a
+    missing one blank), the values as they are (a float keeps all its digits), each
+    through :func:`csv_cell` as :func:`to_csv` does."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([csv_cell(c) for c in columns])
+    writer.writerows([csv_cell(row.get(c, "")) for c in columns] for row in rows)
     return buf.getvalue()
 
 
