@@ -5,6 +5,9 @@ Precision tells the team which patterns to sharpen: a pattern whose suggestions
 are mostly rejected is noise for every coder. With blind coding on (``qcahp blind
 on``) the precision counts the working coder's decisions only, and nothing on the
 screen counts other coders' codings, so no coder can infer another's decisions.
+
+``w`` opens the highlighted theme's key words for the working coder
+(:mod:`qualcoder_ahp.tui.screens.keywords`).
 """
 
 from __future__ import annotations
@@ -42,7 +45,12 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 tooltip="Move the highlighted theme or folder (with what is below it) under "
                         "another, or to the top level (u undoes it)"),
         Binding("M", "memo", "Memo", tooltip="Write your memo on the highlighted theme"),
-        Binding("tab", "switch_pane", "Details",
+        Binding("w", "keywords", "Words",
+                tooltip="The highlighted theme's key words: the words your passages coded "
+                        "with it use more than the rest, and whether a pattern uses them"),
+        # "Pane", not "Details": only so does the 80-column footer hold every key (w
+        # Words too) and q Quit, whole.
+        Binding("tab", "switch_pane", "Pane",
                 tooltip="Move the keys between the theme tree and the details pane "
                         "(↑ ↓ PgUp PgDn scroll the details: criteria, examples, patterns)"),
         *UNDO_BINDINGS,
@@ -202,6 +210,15 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
     def action_close(self) -> None:
         """Back to where we came from."""
         self.app.pop_screen()
+
+    def action_keywords(self) -> None:
+        """Open the highlighted theme's key words (this coder's codings only)."""
+        from qualcoder_ahp.tui.screens.keywords import KeywordsScreen
+
+        theme_id = self._selected()
+        if theme_id is None:
+            return
+        self.app.push_screen(KeywordsScreen(self.store, self.coder, theme_id))
 
     def action_memo(self) -> None:
         """Memo on the highlighted theme."""
