@@ -160,8 +160,13 @@ async def test_footer_help_and_search_at_80_columns(project: Path) -> None:
         assert isinstance(app.screen, HelpScreen)
         keys = [row[:2] for row in app.screen.rows]
         assert ("⏎", "Search") in keys and ("esc", "Back") in keys
+        assert {("home", "First"), ("end", "Last"), ("↓", "Next word")} <= set(keys)
         await pilot.press("escape")
         await pilot.pause()
+        await pilot.press("end")
+        assert screen.selected().word == "lucky"
+        await pilot.press("home")
+        assert screen.selected().word == "chance"
         # Enter: the word in every transcript, as whole words in each form.
         await pilot.press("down", "enter")
         await pilot.pause()
@@ -195,3 +200,17 @@ async def test_follows_codings_made_in_another_window(project: Path) -> None:
         await settle(pilot)
         assert [r[0] for r in table_rows(screen)] == ["board"]
         assert screen.query_one(DataTable).display
+
+
+async def test_a_theme_merged_away_in_another_window_says_so(project: Path) -> None:
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_keywords(pilot, "luck")
+        with open_store(project) as other:
+            other.merge_theme("luck", "board", coder="ben")
+        assert app.poll_store()
+        await settle(pilot)
+        assert head(screen) == ("Luck is no longer in the codebook (merged into another "
+                                "theme or undone).")
+        assert not screen.query_one(DataTable).display
+        assert "enter" not in app.active_bindings

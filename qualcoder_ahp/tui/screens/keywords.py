@@ -40,6 +40,7 @@ from qualcoder_ahp.reports.words import (
 )
 from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.widgets.list_keys import list_bindings
 
 COLUMNS = ("word", "coded", "elsewhere", "G²", "in patterns", "forms")
 WIDTHS = {"word": 12, "coded": 5, "elsewhere": 9, "G²": 6, "in patterns": 19}
@@ -141,7 +142,10 @@ class KeywordTable(DataTable[str | Text]):
     """The key words; Enter (the table's own key) is named in the footer: it searches."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Search",
-                        tooltip="Search every transcript for the highlighted word")]
+                        tooltip="Search every transcript for the highlighted word"),
+                # DataTable's Home and End scroll sideways; here they go to a word.
+                Binding("home", "scroll_top", "First", show=False),
+                Binding("end", "scroll_bottom", "Last", show=False)]
 
 
 class KeywordsScreen(FollowsStore, Screen[None]):
@@ -154,6 +158,7 @@ class KeywordsScreen(FollowsStore, Screen[None]):
                         "(Escape comes back here)"),
         Binding("escape", "back", "Back", tooltip="Back to the codebook"),
         Binding("k", "back", "Codebook", show=False, tooltip="Back to the codebook"),
+        *list_bindings("word"),  # the table's own keys; here for the help and the palette
     ]
 
     DEFAULT_CSS = """
@@ -332,6 +337,21 @@ class KeywordsScreen(FollowsStore, Screen[None]):
         screen = SearchScreen(self.store, self.coder, search_terms(row))
         screen.regex, screen.word, screen.role = True, True, "participant"
         self.app.push_screen(screen)
+
+    def action_move(self, delta: int) -> None:
+        """The next (1) or previous (-1) word."""
+        table = self.query_one(DataTable)
+        table.action_cursor_down() if delta > 0 else table.action_cursor_up()
+
+    def action_page(self, direction: int) -> None:
+        """A page of words down (1) or up (-1)."""
+        table = self.query_one(DataTable)
+        table.action_page_down() if direction > 0 else table.action_page_up()
+
+    def action_edge(self, direction: int) -> None:
+        """The last (1) or first (-1) word."""
+        table = self.query_one(DataTable)
+        table.action_scroll_bottom() if direction > 0 else table.action_scroll_top()
 
     def action_back(self) -> None:
         """Back to the codebook screen."""
