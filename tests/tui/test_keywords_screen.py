@@ -149,6 +149,7 @@ async def test_footer_help_and_search_at_80_columns(project: Path) -> None:
         assert all(k.region.right <= SIZE[0] and k.region.width == k.size.width
                    for k in shown)
         assert ("w", "Words") in [(k, d) for k, d, _ in binding_rows(codebook)]
+        assert "Words (w)" in [c.title for c in app.get_system_commands(codebook)]
         await to_theme(pilot, codebook, "luck")
         screen = await press_for_screen(pilot, "w", KeywordsScreen)
         await settle(pilot)

@@ -33,6 +33,7 @@ from qualcoder_ahp.reports.words import (
     KeynessReport,
     KeyRow,
     PatternWords,
+    Progress,
     coded_spans,
     keyness,
     lemmatiser,
@@ -66,7 +67,7 @@ class ThemeKeywords:
 
 
 def theme_keywords(store: Store, theme_id: str, coder: str,
-                   progress: object = None) -> ThemeKeywords:
+                   progress: Progress | None = None) -> ThemeKeywords:
     """The key words of ``coder``'s codings of a theme, as ``qcahp words --theme ID
     --coder NAME`` lists them (no Textual).
 
@@ -85,7 +86,7 @@ def theme_keywords(store: Store, theme_id: str, coder: str,
     subtree, spans = coded_spans(store, theme_id, coder)
     if not spans:
         return ThemeKeywords(theme_id, name, coder, None)
-    counted = tally(store, coded=spans, progress=progress)  # type: ignore[arg-type]
+    counted = tally(store, coded=spans, progress=progress)
     patterns = [p for p in store.patterns() if p.theme_id in subtree]
     passages = sum(len(spans.get(tid, [])) for tid in counted.transcript_ids)
     report = keyness(counted, PatternWords(patterns, lemmatiser(store)), theme_id=theme_id,
@@ -236,6 +237,7 @@ class KeywordsScreen(FollowsStore, Screen[None]):
         table: DataTable[str | Text] = self.query_one(DataTable)
         keep = self.selected()
         self.shown = found
+        self.title = f"Key words: {found.theme_name}"  # renamed in another window, say
         table.loading = False
         rows = found.report.rows if found.report is not None else []
         self._head(Text(caption(found)), legend=bool(rows))
