@@ -2,7 +2,12 @@
 and the precision of its patterns (accepted / (accepted + rejected), all coders).
 
 Precision tells the team which patterns to sharpen: a pattern whose suggestions
-are mostly rejected is noise for every coder.
+are mostly rejected is noise for every coder. With blind coding on (``qcahp blind
+on``) the precision counts the working coder's decisions only, and nothing on the
+screen counts other coders' codings, so no coder can infer another's decisions.
+
+``w`` opens the highlighted theme's key words for the working coder
+(:mod:`qualcoder_ahp.tui.screens.keywords`).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from textual.widgets import Header, Static, Tree
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
-from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.follow import FollowsStore, is_blind
 from qualcoder_ahp.tui.undo_keys import UNDO_BINDINGS, UndoKeys
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
@@ -40,7 +45,12 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 tooltip="Move the highlighted theme or folder (with what is below it) under "
                         "another, or to the top level (u undoes it)"),
         Binding("M", "memo", "Memo", tooltip="Write your memo on the highlighted theme"),
-        Binding("tab", "switch_pane", "Details",
+        Binding("w", "keywords", "Words",
+                tooltip="The highlighted theme's key words: the words your passages coded "
+                        "with it use more than the rest, and whether a pattern uses them"),
+        # "Pane", not "Details": only so does the 80-column footer hold every key (w
+        # Words too) and q Quit, whole.
+        Binding("tab", "switch_pane", "Pane",
                 tooltip="Move the keys between the theme tree and the details pane "
                         "(↑ ↓ PgUp PgDn scroll the details: criteria, examples, patterns)"),
         *UNDO_BINDINGS,
@@ -77,7 +87,9 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         the theme at ``line``, the first one by default)."""
         self.themes = {t.id: t for t in self.store.themes()}
         self.mine = self.store.theme_counts(self.coder)
-        self.stats = _pattern_stats(self.store)
+        self.blind = is_blind(self.store)
+        """Blind coding is on: pattern precision counts this coder's decisions only."""
+        self.stats = _pattern_stats(self.store, self.coder if self.blind else None)
         self.patterns: dict[str, int] = {}
         for pattern in self.store.patterns():
             self.patterns[pattern.theme_id] = self.patterns.get(pattern.theme_id, 0) + 1
@@ -177,7 +189,8 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             out.append("Your memo: ", style="bold")
             out.append(memo + "\n")
         if patterns:
-            out.append("\nPatterns (suggestions, accepted, rejected, precision; all coders):\n",
+            whose = "your decisions: blind coding is on" if self.blind else "all coders"
+            out.append(f"\nPatterns (suggestions, accepted, rejected, precision; {whose}):\n",
                        style="bold")
             for stat in patterns:
                 precision = "–" if stat["precision"] is None else f"{stat['precision']:.0%}"
@@ -197,6 +210,15 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
     def action_close(self) -> None:
         """Back to where we came from."""
         self.app.pop_screen()
+
+    def action_keywords(self) -> None:
+        """Open the highlighted theme's key words (this coder's codings only)."""
+        from qualcoder_ahp.tui.screens.keywords import KeywordsScreen
+
+        theme_id = self._selected()
+        if theme_id is None:
+            return
+        self.app.push_screen(KeywordsScreen(self.store, self.coder, theme_id))
 
     def action_memo(self) -> None:
         """Memo on the highlighted theme."""
@@ -323,9 +345,14 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         if not target_id or target_id not in self.themes:
             return
         source, target = self.themes[source_id], self.themes[target_id]
-        held = self.store.coding_counts_by_theme([source_id]).get(source_id, 0)
-        title = (f"Merge {source.name} into {target.name}? Its {held} coding"
-                 f"{'' if held == 1 else 's'} (every coder's) become codings of "
+        if self.blind:  # how many the other coders hold would tell what they decided
+            mine = self.mine.get(source_id, 0)
+            held = (f"Your {mine} coding{'' if mine == 1 else 's'} (and any other coder's) "
+                    "become")
+        else:
+            n = self.store.coding_counts_by_theme([source_id]).get(source_id, 0)
+            held = f"Its {n} coding{'' if n == 1 else 's'} (every coder's) become"
+        title = (f"Merge {source.name} into {target.name}? {held} codings of "
                  f"{target.name}, memos on it are added to theirs, and {source.name} leaves "
                  "the codebook. u undoes it.")
 
@@ -341,19 +368,25 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
     def _merge(self, source_id: str, target_id: str) -> None:
         """Merge (one transaction), then show the target with its new counts."""
         name = self.themes[source_id].name
+        mine = self.mine.get(source_id, 0)
         done, counts = self.try_change(
             lambda: self.store.merge_theme(source_id, target_id, coder=self.coder))
         if not done:
             return
         self._fill(keep=target_id)
         self.follow_here()
+        into = f"Merged {name} into {self.themes[target_id].name}"
+        if self.blind:  # the pooled counts would tell what the other coders decided
+            self.notify(f"{into}: your {mine} coding{'' if mine == 1 else 's'} (and any "
+                        "other coder's).", markup=False)
+            return
         moved = counts["moved"] + counts["joined"]
-        self.notify(f"Merged {name} into {self.themes[target_id].name}: {moved} coding"
-                    f"{'' if moved == 1 else 's'}, {counts['memos']} memo"
-                    f"{'' if counts['memos'] == 1 else 's'}.", markup=False)
+        self.notify(f"{into}: {moved} coding{'' if moved == 1 else 's'}, {counts['memos']} "
+                    f"memo{'' if counts['memos'] == 1 else 's'}.", markup=False)
 
 
-def _pattern_stats(store: Store) -> list[dict[str, Any]]:
-    """Per-pattern decision counts (the suggestion area's Store method, when present)."""
+def _pattern_stats(store: Store, coder: str | None = None) -> list[dict[str, Any]]:
+    """Per-pattern decision counts, every coder's or only ``coder``'s (the suggestion
+    area's Store method, when present)."""
     method = getattr(store, "pattern_stats", None)
-    return list(method()) if method is not None else []
+    return list(method(coder)) if method is not None else []

@@ -1,0 +1,360 @@
+"""The key words screen: the words a theme's coded passages use more than the rest.
+
+Opened with ``w`` on the codebook screen, for the highlighted theme (and the themes below
+it) and the working coder: the same rows as ``qcahp words --theme ID --coder NAME``, from
+:mod:`qualcoder_ahp.reports.words` with its defaults (participants' turns, over-represented
+words seen at least 3 times in the coded text with p ≤ 0.05, the 30 strongest). Each row:
+the word (a lemma), its count in the coded text and elsewhere, Dunning's G² and the theme's
+patterns that already use it, or "no": a candidate for a new pattern. The line under the
+table gives the highlighted word's every pattern and form.
+
+Only the working coder's codings are read, never another coder's, so the screen is the
+same with blind coding on or off. Counting runs in a thread worker on its own database
+connection (a transcript the suggestions have not cached yet is tokenised), with the
+progress in the caption and a loading indicator over the table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Label
+from textual.worker import Worker, WorkerState
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.reports.words import (
+    KeynessReport,
+    KeyRow,
+    PatternWords,
+    Progress,
+    coded_spans,
+    keyness,
+    lemmatiser,
+    tally,
+)
+from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.widgets.list_keys import list_bindings
+
+COLUMNS = ("word", "coded", "elsewhere", "G²", "in patterns", "forms")
+WIDTHS = {"word": 12, "coded": 5, "elsewhere": 9, "G²": 6, "in patterns": 19}
+"""Columns of fixed width; forms gets what is left of the terminal (at least 12)."""
+LEGEND = ("G²: log-likelihood, + more frequent in your coded text (3.84 p<0.05, 10.83 "
+          "p<0.001); in patterns \"no\": no pattern of the theme uses the word.")
+
+
+@dataclass(frozen=True)
+class ThemeKeywords:
+    """What the worker found for one theme and one coder."""
+
+    theme_id: str
+    theme_name: str
+    coder: str
+    report: KeynessReport | None
+    """``None``: the coder has not coded the theme (or a theme below it)."""
+    running: int = 0
+    """Running words of the participants' speech counted."""
+    transcripts: int = 0
+    gone: bool = False
+    """The theme is no longer in the codebook (merged or undone away)."""
+
+
+def theme_keywords(store: Store, theme_id: str, coder: str,
+                   progress: Progress | None = None) -> ThemeKeywords:
+    """The key words of ``coder``'s codings of a theme, as ``qcahp words --theme ID
+    --coder NAME`` lists them (no Textual).
+
+    Args:
+        store: the project.
+        theme_id: the theme; the themes below it are included.
+        coder: whose codings (only theirs: never pooled with other coders').
+        progress: ``progress(done, total, transcript_name)`` after each transcript.
+    """
+    try:
+        name = store.theme(theme_id).name
+    except UserError:  # its making undone: no longer stored at all
+        name = theme_id
+    if theme_id not in {t.id for t in store.themes()}:
+        return ThemeKeywords(theme_id, name, coder, None, gone=True)
+    subtree, spans = coded_spans(store, theme_id, coder)
+    if not spans:
+        return ThemeKeywords(theme_id, name, coder, None)
+    counted = tally(store, coded=spans, progress=progress)
+    patterns = [p for p in store.patterns() if p.theme_id in subtree]
+    passages = sum(len(spans.get(tid, [])) for tid in counted.transcript_ids)
+    report = keyness(counted, PatternWords(patterns, lemmatiser(store)), theme_id=theme_id,
+                     coder=coder, passages=passages)
+    return ThemeKeywords(theme_id, name, coder, report, counted.running,
+                         counted.transcripts)
+
+
+def plural(n: int, word: str) -> str:
+    """``1 passage``, ``2 passages``."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def caption(found: ThemeKeywords) -> str:
+    """The line above the table: what was compared, and how many key words it gave."""
+    name = found.theme_name
+    if found.gone:
+        return f"{name} is no longer in the codebook (merged into another theme or undone)."
+    report = found.report
+    if report is None:
+        return (f"You have not coded {name} (or a theme below it) yet: there are no "
+                "passages of yours to find key words in.")
+    if not report.coded_words:
+        return (f"None of your codings of {name} is in a participant's turn: the key words "
+                "are counted in the participants' speech only.")
+    head = (f"{name}: your {report.coded_words:,} coded words in "
+            f"{plural(report.passages, 'passage')} vs {report.other_words:,} other "
+            f"participant words; ")
+    if not report.rows:
+        return head + ("no key words (none seen 3 times in your coded text and "
+                       "over-represented with p ≤ 0.05).")
+    return head + (f"{plural(len(report.rows), 'key word')}, {report.candidates:,} used by "
+                   "no pattern.")
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(1, width - 1)] + "\u2026"
+
+
+def patterns_cell(row: KeyRow, width: int) -> str:
+    """``it_improvement +2`` (the first pattern and how many more), or ``no``."""
+    if not row.patterns:
+        return "no"
+    more = f" +{len(row.patterns) - 1}" if len(row.patterns) > 1 else ""
+    return _cut(row.patterns[0], width - len(more)) + more
+
+
+def search_terms(row: KeyRow) -> str:
+    """A regular expression for a key word in each of its forms: ``post|posts``."""
+    return "|".join(re.escape(w) for w in dict.fromkeys((*row.forms, row.word)))
+
+
+class KeywordTable(DataTable[str | Text]):
+    """The key words; Enter (the table's own key) is named in the footer: it searches."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Search",
+                        tooltip="Search every transcript for the highlighted word"),
+                # DataTable's Home and End scroll sideways; here they go to a word.
+                Binding("home", "scroll_top", "First", show=False),
+                Binding("end", "scroll_bottom", "Last", show=False)]
+
+
+class KeywordsScreen(FollowsStore, Screen[None]):
+    """A theme's key words for the working coder, in a table."""
+
+    BINDINGS = [
+        Binding("enter", "search", "Search",
+                tooltip="The highlighted word (each form listed) in the participants' "
+                        "turns of every transcript, in context: read, open or code the hits "
+                        "(Escape comes back here)"),
+        Binding("escape", "back", "Back", tooltip="Back to the codebook"),
+        Binding("k", "back", "Codebook", show=False, tooltip="Back to the codebook"),
+        *list_bindings("word"),  # the table's own keys; here for the help and the palette
+    ]
+
+    DEFAULT_CSS = """
+    KeywordsScreen #keywords-head { padding: 0 1; width: 100%; height: auto; }
+    KeywordsScreen #keywords-table { height: 1fr; }
+    KeywordsScreen #keywords-where { padding: 0 1; height: 1; background: $boost; }
+    """
+
+    def __init__(self, store: Store, coder: str, theme_id: str) -> None:
+        """Show the key words of ``coder``'s codings of ``theme_id``."""
+        super().__init__()
+        self.store = store
+        self.coder = coder
+        self.theme_id = theme_id
+        self.shown: ThemeKeywords | None = None
+        """What the table shows (tests compare it with the core)."""
+        self._request = 0
+        try:
+            self.title = f"Key words: {store.theme(theme_id).name}"
+        except UserError:
+            self.title = "Key words"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="keywords-head")
+        yield KeywordTable(id="keywords-table", cursor_type="row", zebra_stripes=True)
+        yield Label("", id="keywords-where")
+        yield WorkbenchFooter()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"coder: {self.coder}"
+        self.query_one(DataTable).focus()
+        self.reload()
+
+    def reread(self) -> None:
+        """Another connection committed (this coder coding in another window): count
+        again, keeping the highlighted word."""
+        self.reload()
+
+    def on_unmount(self) -> None:
+        """Gone (Escape): a count still running is shown nowhere."""
+        self._request += 1
+
+    # ------------------------------------------------------------------ counting
+    def reload(self) -> None:
+        """Find the key words again, in a worker."""
+        self._request += 1
+        self.query_one(DataTable).loading = True
+        self._head(Text("Counting words…", style="italic"))
+        self._count(self._request)
+
+    @work(thread=True, exclusive=True, group="keywords", exit_on_error=False,
+          description="Finding the key words")
+    def _count(self, request: int) -> None:
+        def progress(done: int, total: int, name: str) -> None:
+            self.app.call_from_thread(self._progress, request, done, total, name)
+
+        if self.store.path is None:  # in-memory project: only one connection exists
+            found = theme_keywords(self.store, self.theme_id, self.coder, progress)
+        else:
+            with open_store(self.store.path) as own:
+                found = theme_keywords(own, self.theme_id, self.coder, progress)
+        self.app.call_from_thread(self._show, request, found)
+
+    def _progress(self, request: int, done: int, total: int, name: str) -> None:
+        if request == self._request:
+            self._head(Text(f"Counting words… {done}/{total} transcripts ({name})",
+                            style="italic"))
+
+    def _show(self, request: int, found: ThemeKeywords) -> None:
+        """Fill the table (a count asked for before the last one is dropped), keeping
+        the highlighted word when it is still listed."""
+        if request != self._request:
+            return
+        table: DataTable[str | Text] = self.query_one(DataTable)
+        keep = self.selected()
+        self.shown = found
+        self.title = f"Key words: {found.theme_name}"  # renamed in another window, say
+        table.loading = False
+        rows = found.report.rows if found.report is not None else []
+        self._head(Text(caption(found)), legend=bool(rows))
+        self._fill(table)
+        table.display = bool(rows)
+        if rows:  # a hidden table (no key words before) lost the focus
+            table.focus()
+        words = [r.word for r in rows]
+        if keep is not None and keep.word in words:
+            table.move_cursor(row=words.index(keep.word))
+        self._show_where()
+        self.refresh_bindings()
+
+    def _fill(self, table: DataTable[str | Text]) -> None:
+        """(Re)build the table's columns and rows to fit the terminal's width."""
+        found = self.shown
+        rows = found.report.rows if found is not None and found.report is not None else []
+        row = table.cursor_row
+        table.clear(columns=True)
+        # Each column has a cell of padding either side; 2 more for the scrollbar.
+        room = (self.size.width or self.app.size.width) - 2 * len(COLUMNS) - 2
+        forms = max(12, room - sum(WIDTHS.values()))
+        for name in COLUMNS:
+            table.add_column(name, width=WIDTHS.get(name, forms), key=name)
+        for r in rows:
+            table.add_row(
+                _cut(r.word, WIDTHS["word"]), Text(str(r.coded), justify="right"),
+                Text(str(r.elsewhere), justify="right"), Text(f"{r.g2:.2f}", justify="right"),
+                patterns_cell(r, WIDTHS["in patterns"]), _cut(", ".join(r.forms), forms),
+                key=r.word)
+        if rows:
+            table.move_cursor(row=min(max(row, 0), len(rows) - 1))
+
+    def on_resize(self) -> None:
+        """Wider or narrower: the forms column takes the width there is."""
+        if self.shown is not None:
+            self._fill(self.query_one(DataTable))
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "keywords" and event.state == WorkerState.ERROR:
+            self.query_one(DataTable).loading = False
+            self._head(Text("Finding the key words failed.", style="bold"))
+
+    # ------------------------------------------------------------------ position
+    def selected(self) -> KeyRow | None:
+        """The highlighted row, if any."""
+        found = self.shown
+        if found is None or found.report is None or not found.report.rows:
+            return None
+        row = self.query_one(DataTable).cursor_row
+        rows = found.report.rows
+        return rows[row] if 0 <= row < len(rows) else None
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_where()
+
+    def _show_where(self) -> None:
+        """The line under the table: the highlighted word's every pattern and form."""
+        row = self.selected()
+        found = self.shown
+        if row is None:
+            self._where(Text("" if found is None else "Escape: back to the codebook."))
+            return
+        used = ", ".join(row.patterns) if row.patterns else "no pattern (a candidate)"
+        self._where(Text(f"{row.word}: {used} · forms {', '.join(row.forms)}"))
+
+    def _head(self, text: Text, legend: bool = False) -> None:
+        """The caption above the table (with the columns' legend when it lists words)."""
+        if legend:
+            text.append("\n" + LEGEND, style="dim")
+        self.query_one("#keywords-head", Label).update(text)
+
+    def _where(self, text: Text) -> None:
+        width = self.size.width or self.app.size.width
+        text.truncate(max(1, width - 2), overflow="ellipsis")
+        self.query_one("#keywords-where", Label).update(text)
+
+    # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Search needs a highlighted word."""
+        if action == "search":
+            return self.selected() is not None
+        return True
+
+    @on(DataTable.RowSelected)
+    def _selected_row(self) -> None:
+        self.action_search()
+
+    def action_search(self) -> None:
+        """Search every transcript's participant turns for the highlighted word, as whole
+        words in any of its forms (the search screen, its box holding ``post|posts``)."""
+        from qualcoder_ahp.tui.screens.search import SearchScreen
+
+        row = self.selected()
+        if row is None:
+            return
+        screen = SearchScreen(self.store, self.coder, search_terms(row))
+        screen.regex, screen.word, screen.role = True, True, "participant"
+        self.app.push_screen(screen)
+
+    def action_move(self, delta: int) -> None:
+        """The next (1) or previous (-1) word."""
+        table = self.query_one(DataTable)
+        table.action_cursor_down() if delta > 0 else table.action_cursor_up()
+
+    def action_page(self, direction: int) -> None:
+        """A page of words down (1) or up (-1)."""
+        table = self.query_one(DataTable)
+        table.action_page_down() if direction > 0 else table.action_page_up()
+
+    def action_edge(self, direction: int) -> None:
+        """The last (1) or first (-1) word."""
+        table = self.query_one(DataTable)
+        table.action_scroll_bottom() if direction > 0 else table.action_scroll_top()
+
+    def action_back(self) -> None:
+        """Back to the codebook screen."""
+        self.dismiss()
