@@ -402,3 +402,24 @@ def test_cli_progress_bar_on_a_terminal_only(db, monkeypatch):
     assert done.value.code == 0
     assert "Counting words" in err.getvalue() and "2/2" in err.getvalue()
     assert "Counting" not in out.getvalue() and out.getvalue().startswith("word ")
+
+
+def test_cli_no_word_passing_the_filters_is_not_called_uncoded(db):
+    # The text is coded with luck; no word passes --max-p 0 (the old table said
+    # "(none: nothing is coded in this selection)", which is false).
+    result = run(db, "--theme", "luck", "--coder", "ana", "--max-p", "0")
+    assert result.exit_code == 0, result.output
+    assert "nothing is coded" not in result.stdout
+    assert result.stdout.startswith("(no key words: no word seen at least 3 times in the "
+                                    "coded text is over-represented at p <= 0;")
+    md = run(db, "--theme", "luck", "--coder", "ana", "--max-p", "0", "--format", "md").stdout
+    assert md.startswith("## Key words of luck (ana)\n\n(no key words:")
+    under = run(db, "--theme", "luck", "--direction", "under", "--min-count", "99").stdout
+    assert "seen at least 99 times in all the speech is under-represented" in under
+    # A frequency list has nothing to do with coding either.
+    freq = run(db, "--min-count", "99")
+    assert freq.stdout == "(no words: none is seen at least 99 times)\n"
+    assert "nothing is coded" not in run(db, "--min-count", "99", "--format", "md").stdout
+    # The files keep their header-only tables.
+    assert run(db, "--min-count", "99", "--format", "csv").stdout.lstrip("\ufeff").startswith(
+        "word,count")

@@ -210,14 +210,37 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
                         exclude=exclude, keep_stop_words=keep_stop_words, progress=progress)
     if theme is None or spans is None:  # spans is None only without a theme
         rows = word_frequencies(counted, top=top, min_count=min_count or 1)
-        _emit_frequencies(project, counted, rows, fmt, output, top)
+        _emit_frequencies(project, counted, rows, fmt, output, top, min_count or 1)
         return
     theme_patterns = [p for p in store.patterns() if p.theme_id in subtree]  # the current ones
     passages = sum(len(spans.get(tid, [])) for tid in counted.transcript_ids)
     report = keyness(counted, PatternWords(theme_patterns, lemmatiser(store)), theme_id=theme,
                      coder=who, passages=passages, direction=direction or "over", top=top,
                      min_count=min_count, max_p=0.05 if max_p is None else max_p)
-    _emit_keyness(project, counted, report, fmt, output, role)
+    why = _no_key_words(direction or "over", 3 if min_count is None else min_count,
+                        0.05 if max_p is None else max_p)
+    _emit_keyness(project, counted, report, fmt, output, role, why)
+
+
+def _no_key_words(direction: str, min_count: int, max_p: float) -> str:
+    """What an empty key-word table says: the text is coded, but no word passed the
+    filters (the generic "nothing is coded" would be false)."""
+    which = {"over": "over-represented", "under": "under-represented",
+             "both": "over- or under-represented"}[direction]
+    where = "in the coded text" if direction == "over" else "in all the speech"
+    return (f"(no key words: no word seen at least {plural(min_count, 'time')} {where} is "
+            f"{which} at p <= {max_p:g}; a lower --min-count or --max-p 1 lists more)")
+
+
+def _empty_text(fmt: str, sheet: Sheet, message: str) -> str | None:
+    """The table or Markdown for a sheet without rows: ``message`` rather than the
+    writers' "(none: nothing is coded in this selection)"; ``None`` when there are rows
+    and for the files whose empty table is right as it is (CSV, XLSX, JSON)."""
+    if sheet.rows or fmt not in ("table", "md"):
+        return None
+    if fmt == "table":
+        return message + "\n"
+    return f"## {sheet.title}\n\n{message}\n"
 
 
 def _selection(counted: Tally) -> str:
@@ -227,7 +250,7 @@ def _selection(counted: Tally) -> str:
 
 
 def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow], fmt: str,
-                      output: str | None, top: int) -> None:
+                      output: str | None, top: int, min_count: int = 1) -> None:
     if fmt == "json":
         content: str | bytes = json.dumps({
             "report": "words", "role": counted.role, "transcripts": counted.transcripts,
@@ -245,7 +268,13 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
     else:
         content = to_xlsx([frequency_sheet(rows, numbers=True), _about(project, counted, {
             "report": "words", "role": counted.role}, FREQUENCY_GLOSSARY)])
-    _write(content, output, plural(len(rows), "word"))
+    role = "every speaker's" if counted.role == "all" else counted.role
+    empty = _empty_text(fmt, _markdown_sheet(frequency_sheet(rows),
+                                             f"Word frequencies ({_selection(counted)})"),
+                        f"(no words: no {role} speech in the transcripts counted)"
+                        if not counted.running else
+                        f"(no words: none is seen at least {plural(min_count, 'time')})")
+    _write(empty or content, output, plural(len(rows), "word"))
     shown = (f"the top {len(rows):,} (--top 0 lists all)" if top and len(rows) == top
              and len(counted.words) > top else f"{len(rows):,} listed")
     after = " after stop words" if counted.stop_words else ", stop words kept"
@@ -254,7 +283,7 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
 
 
 def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: str,
-                  output: str | None, role: str) -> None:
+                  output: str | None, role: str, why: str = "") -> None:
     who = "every coder" if report.coder is None else report.coder
     if fmt == "json":
         content: str | bytes = json.dumps({
@@ -283,6 +312,10 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
             "coded words": report.coded_words, "other words": report.other_words,
             "coded passages": report.passages},
             {**FREQUENCY_GLOSSARY, **KEYNESS_GLOSSARY})])
+    if report.coded_words and why:  # coded, but no word passed the filters
+        title = f"Key words of {report.theme_id} ({who})"
+        content = _empty_text(fmt, _markdown_sheet(keyness_sheet(report), title),
+                              why) or content
     _write(content, output, plural(len(report.rows), "key word"))
     if not report.coded_words:
         click.echo(f"Nothing to compare: no {role} text is coded with {report.theme_id} by "
