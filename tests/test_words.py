@@ -423,3 +423,15 @@ def test_cli_no_word_passing_the_filters_is_not_called_uncoded(db):
     # The files keep their header-only tables.
     assert run(db, "--min-count", "99", "--format", "csv").stdout.lstrip("\ufeff").startswith(
         "word,count")
+
+
+def test_cli_keyness_note_fits_an_80_column_terminal(db):
+    # The reading note under the key words was wrapped at 100 columns whatever the
+    # terminal; the table above it fits 80.
+    args = ["--theme", "luck", "--coder", "ana", "--min-count", "1", "--max-p", "1"]
+    narrow = CliRunner().invoke(cli, ["--db", str(db), "words", *args], env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    assert "G2: log-likelihood" in narrow.stdout
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
+    wide = CliRunner().invoke(cli, ["--db", str(db), "words", *args], env={"COLUMNS": "200"})
+    assert max(len(line) for line in wide.stdout.splitlines()) <= 100

@@ -23,6 +23,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    table_width,
     write_output,
 )
 from qualcoder_ahp.cli.reports import TABLE_FORMATS, _coder_options, _output_options
@@ -120,11 +121,26 @@ def keyness_sheet(report: KeynessReport, *, compact: bool = False, terminal: boo
         cut = _cut if terminal else (lambda t, w: t)
         columns = ["word", "coded", "elsewhere", "g2", "p", "log_ratio", "in_patterns",
                    "forms"]
-        rows = [[cut(r.word, WORD_WIDTH), r.coded, r.elsewhere, f"{r.g2:.2f}", p_label(r.g2),
-                 f"{r.log_ratio:.2f}", _ids(r.patterns, PATTERNS_WIDTH) or "no",
-                 cut(", ".join(r.forms), FORMS_WIDTH - 8)] for r in report.rows]
-        note = textwrap.fill(NOTE, 100) if terminal else NOTE
-        return Sheet("Key words", columns, rows, title="Key words", note=note)
+        width = table_width() if terminal else None
+
+        def table(ids_width: int) -> list[list[Any]]:
+            return [[cut(r.word, WORD_WIDTH), r.coded, r.elsewhere, f"{r.g2:.2f}",
+                     p_label(r.g2), f"{r.log_ratio:.2f}", _ids(r.patterns, ids_width) or "no",
+                     cut(", ".join(r.forms), FORMS_WIDTH - 8)] for r in report.rows]
+
+        rows = table(PATTERNS_WIDTH)
+        if width and rows:
+            # On a narrow terminal the forms give way first (the writer cuts them down to
+            # ten characters); then the pattern ids, keeping their "+N".
+            natural = [max(len(c), *(len(str(r[i])) for r in rows))
+                       for i, c in enumerate(columns)]
+            excess = sum(natural[:-1]) + min(natural[-1], 10) + 2 * (len(columns) - 1) - width
+            if excess > 0:
+                rows = table(max(12, min(natural[6], PATTERNS_WIDTH) - excess))
+        # The note is wrapped to the terminal like the table above it (at most 100).
+        note = textwrap.fill(NOTE, max(40, min(100, width or 100))) if terminal else NOTE
+        return Sheet("Key words", columns, rows, title="Key words", note=note,
+                     shrink={"forms": "end"} if terminal else {})
 
     def num(x: float) -> Any:
         return round(x, 3) if numbers else f"{x:.3f}"
@@ -259,7 +275,9 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
                        "per_1000": round(r.per_1000, 4), "forms": list(r.forms)}
                       for r in rows]}, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "table":
-        content = to_table([frequency_sheet(rows, terminal=True)])
+        sheet = frequency_sheet(rows, terminal=True)
+        sheet.shrink = {"forms": "end"}
+        content = to_table([sheet], width=table_width())
     elif fmt == "md":
         content = to_markdown([_markdown_sheet(
             frequency_sheet(rows), f"Word frequencies ({_selection(counted)})")])
@@ -299,7 +317,8 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
                        "forms": list(r.forms)} for r in report.rows]},
             indent=2, ensure_ascii=False) + "\n"
     elif fmt == "table":
-        content = to_table([keyness_sheet(report, compact=True, terminal=True)])
+        content = to_table([keyness_sheet(report, compact=True, terminal=True)],
+                           width=table_width())
     elif fmt == "md":
         content = to_markdown([_markdown_sheet(keyness_sheet(report, compact=True),
                                                f"Key words of {report.theme_id} ({who})")])
