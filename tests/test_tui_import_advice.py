@@ -79,3 +79,16 @@ def test_store_message_names_no_flag_by_default(store):
     with pytest.raises(UserError, match="already stored") as refused:
         store.add_transcript("p01", make_parsed([("Ann", "participant", "Two.")]))
     assert "--new-version" not in str(refused.value)
+
+
+def test_dialog_says_a_file_has_no_speaker_labels(tmp_path):
+    # `qcahp import` notes that an unlabelled file is read as all the participant's
+    # (questions included); the workbench's import said only "1 imported".
+    db = tmp_path / "p.db"
+    (tmp_path / "notes.txt").write_text("So tell me how you started. I fell into it.\n",
+                                        encoding="utf-8")
+    (tmp_path / "p02.txt").write_text(FIRST, encoding="utf-8")
+    summary = jobs.import_files(db, [str(tmp_path / "notes.txt"), str(tmp_path / "p02.txt")])
+    assert summary.startswith("2 imported")
+    assert "note: notes: no speaker labels found" in summary
+    assert "p02:" not in summary
