@@ -255,3 +255,24 @@ def test_cli_redact(tmp_path, names_file):
     result = CliRunner().invoke(cli, ["--db", db, "redact", "--names", str(names_file)])
     assert result.exit_code == 1 and "--all" in result.output
     assert "Traceback" not in result.output
+
+
+def test_reimporting_the_unredacted_original_changes_nothing(tmp_path, names_file):
+    # After `redact`, importing the folder again failed on the original file ("a
+    # different transcript named ... use --new-version"), and --new-version put the
+    # names back into the database as version 2.
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "interview1.txt").write_text(
+        "Interviewer: Helen Smith, thank you. Tell me about Marcus.\n\n"
+        "Helen: Marcus and I met at the Royal Leeds.\n", encoding="utf-8")
+    db = str(tmp_path / "again.db")
+    _run("--db", db, "import", str(folder))
+    _run("--db", db, "redact", "--names", str(names_file), "--all")
+    for extra in ((), ("--new-version",)):
+        result = CliRunner().invoke(cli, ["--db", db, "import", *extra, str(folder)])
+        assert result.exit_code == 0, result.output
+        assert "unchanged  interview1" in result.output
+    with open_store(db) as store:
+        assert [(t.name, t.version) for t in store.transcripts()] == [("interview1", 1)]
+        assert "Helen" not in store.transcript_text(store.transcript("interview1").id)
