@@ -213,6 +213,12 @@ def test_participants_csv(tmp_path: Path) -> None:
     ("participant,profession\nP1,physio\nP1,dietitian\n", "line 3 repeats participant 'P1'"),
     ("participant,profession\n,physio\n", "line 2 has no participant id"),
     ("participant,role,Role\nP1,a,b\n", "names column 'role' twice"),
+    # A stray quote swallowed the rest of the file into one participant id, silently.
+    ('participant,profession\n"P1,physio\nP2,dietitian\n',
+     "line 2 opens a quoted cell (\") that never closes"),
+    # Line numbers are the file's: blank lines and cells over two lines count.
+    ("participant,profession\n\n\nP1,physio,extra\n", "line 4 has 3 cells"),
+    ('participant,notes\nP1,"two\nlines"\nP2,a,b\n', "line 4 has 3 cells"),
 ])
 def test_bad_participants_csv(tmp_path: Path, content: str, problem: str) -> None:
     csv_file = tmp_path / "people.csv"

@@ -26,6 +26,47 @@ def _attribute_name(header: str) -> str:
     return re.sub(r"[^\w]+", "_", header.strip().lower()).strip("_")
 
 
+def _records(text: str, dialect: type[csv.Dialect] | csv.Dialect,
+             name: str) -> list[tuple[int, list[str]]]:
+    """The CSV records, each with the file line it starts on (blank lines and cells
+    over several lines counted, so an error names the line a spreadsheet shows).
+
+    A quote that opens a cell and never closes is refused: read loosely, it swallowed
+    the rest of the file into one cell (a participant named ``crlf,physio`` and the
+    following rows gone), with no error.
+    """
+    out: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
+    line = 0
+    try:
+        for row in reader:
+            out.append((line + 1, row))
+            line = reader.line_num
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise ImportFailed(
+                f"line {line + 1} opens a quoted cell (\") that never closes; close the "
+                "quote or remove it", path=name) from None
+        # Anything else strict reading refuses (a quote inside a cell) reads loosely,
+        # as a spreadsheet would.
+        return _loose_records(text, dialect, name)
+    return out
+
+
+def _loose_records(text: str, dialect: type[csv.Dialect] | csv.Dialect,
+                   name: str) -> list[tuple[int, list[str]]]:
+    out: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text), dialect)
+    line = 0
+    try:
+        for row in reader:
+            out.append((line + 1, row))
+            line = reader.line_num
+    except csv.Error as exc:
+        raise ImportFailed(f"not a valid CSV file ({exc})", path=name) from None
+    return out
+
+
 def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
     """Participant id → attributes, read and checked from a CSV file.
 
@@ -46,11 +87,9 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",;\t")
     except csv.Error:
         dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
-    except csv.Error as exc:
-        raise ImportFailed(f"not a valid CSV file ({exc})", path=name) from None
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    numbered = _records(text, dialect, name)
+    numbered = [(n, r) for n, r in numbered if any(c.strip() for c in r)]
+    rows = [r for _, r in numbered]
     if len(rows) < 2:
         raise ImportFailed("needs a header row and at least one participant row", path=name)
     header = [_attribute_name(h) for h in rows[0]]
@@ -63,7 +102,7 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
         dup = next(h for h in header if header.count(h) > 1)
         raise ImportFailed(f"the header names column {dup!r} twice", path=name)
     out: dict[str, dict[str, str]] = {}
-    for line_no, row in enumerate(rows[1:], start=2):
+    for line_no, row in numbered[1:]:
         if len(row) > len(header):
             raise ImportFailed(
                 f"line {line_no} has {len(row)} cells but the header has {len(header)}",
