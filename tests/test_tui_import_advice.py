@@ -92,3 +92,21 @@ def test_dialog_says_a_file_has_no_speaker_labels(tmp_path):
     assert summary.startswith("2 imported")
     assert "note: notes: no speaker labels found" in summary
     assert "p02:" not in summary
+
+
+async def test_dialog_failures_and_notes_stay_long_enough_to_read(tmp_path):
+    db = _project(tmp_path)
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "more" / "p02.txt").write_text(SECOND, encoding="utf-8")
+    app = make_app(db, coder="ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*str(tmp_path / "more"), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [shown] = [n for n in app._notifications if "imported" in n.message]
+        assert "failed: " in shown.message
+        assert shown.severity == "warning" and shown.timeout >= 20
