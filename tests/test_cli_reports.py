@@ -221,3 +221,14 @@ def test_a_coder_name_with_stray_spaces_is_the_coder(db):
                  ("patterns", "--format", "json"), ("quotes", "--format", "csv")):
         plain = run(db, *args, "--coder", "alice").stdout
         assert run(db, *args, "--coder", "  alice ").stdout == plain
+
+
+def test_counts_of_nothing_coded_say_so(db):
+    # A table of zeros and nothing else read like a fault in the counting.
+    result = run(db, "counts", "--theme", "weapon")
+    assert result.stdout.splitlines()[2].split()[-8:-6] == ["0", "0"]
+    assert result.stderr == "note: nothing is coded under weapon by any coder: every figure is 0\n"
+    csv_out = run(db, "counts", "--theme", "weapon", "--coder", "alice", "--format", "csv")
+    assert "nothing is coded under weapon by alice" in csv_out.stderr
+    assert "nothing is coded" not in csv_out.stdout
+    assert run(db, "counts", "--theme", "career").stderr == ""

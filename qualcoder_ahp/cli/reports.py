@@ -159,6 +159,12 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
         "json": lambda: _dump(ex.counts_json(report)),
     }[fmt]()
     _emit(content, output, f"{len(report.rows)} rows of theme counts")
+    if not any(r.figures.codings for r in report.rows):
+        # A table of zeros reads like a fault in the counting; say what it means.
+        where = f" under {theme}" if theme else ""
+        who = "any coder" if data.coder is None else data.coder
+        click.secho(f"note: nothing is coded{where} by {who}: every "
+                    "figure is 0", fg="yellow", err=True)
 
 
 @click.command("quotes")
