@@ -232,3 +232,22 @@ def test_counts_of_nothing_coded_say_so(db):
     assert "nothing is coded under weapon by alice" in csv_out.stderr
     assert "nothing is coded" not in csv_out.stdout
     assert run(db, "counts", "--theme", "career").stderr == ""
+
+
+def test_output_into_a_pipe_or_device_writes_into_it(db, tmp_path):
+    # -o went through a temporary file renamed over the target: a named pipe (or, run
+    # as root, /dev/stdout and /dev/null) was replaced by a regular file.
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    result = run(db, "counts", "--format", "csv", "-o", str(fifo))
+    reader.join(10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert got and got[0].decode("utf-8").startswith("theme,path,codings")
+    assert "(replaced the old file)" not in result.stderr
+    assert run(db, "counts", "--format", "csv", "-o", os.devnull).exit_code == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
