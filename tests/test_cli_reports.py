@@ -251,3 +251,8 @@ def test_output_into_a_pipe_or_device_writes_into_it(db, tmp_path):
     assert "(replaced the old file)" not in result.stderr
     assert run(db, "counts", "--format", "csv", "-o", os.devnull).exit_code == 0
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_one_row_of_counts_is_singular(db, tmp_path):
+    result = run(db, "counts", "--theme", "mandate", "-o", str(tmp_path / "one.csv"))
+    assert result.stderr.startswith("Wrote 1 row of theme counts to ")

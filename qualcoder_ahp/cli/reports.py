@@ -158,7 +158,7 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
         "md": lambda: to_markdown([ex.counts_sheet(report)]),
         "json": lambda: _dump(ex.counts_json(report)),
     }[fmt]()
-    _emit(content, output, f"{len(report.rows)} rows of theme counts")
+    _emit(content, output, f"{plural(len(report.rows), 'row')} of theme counts")
     if not any(r.figures.codings for r in report.rows):
         # A table of zeros reads like a fault in the counting; say what it means.
         where = f" under {theme}" if theme else ""
