@@ -118,6 +118,23 @@ def test_same_name_new_content_needs_new_version(tmp_path: Path) -> None:
     assert rows("SELECT version FROM transcripts WHERE name='qa' ORDER BY version") == [(1,), (2,)]
     assert "Yes, and more." in run("show", "qa").stdout
     assert "and more" not in run("show", "qa@1").stdout
+    assert "note:" not in accepted.stderr  # v1 had no codings: nothing to say
+
+
+def test_new_version_says_where_the_codings_are(tmp_path: Path) -> None:
+    # The codings stay on v1; "imported qa (v2, ...)" alone left that to be found out.
+    f = tmp_path / "qa.txt"
+    f.write_text("Q: First?\n\nA: Yes.\n")
+    assert run("import", str(f)).exit_code == 0
+    with open_store(db_path()) as store:
+        tid = store.transcript("qa").id
+        start = store.transcript_text(tid).index("Yes.")
+        store.code(tid, store.add_theme("Luck", coder="ana").id, "ana", start, start + 4)
+    f.write_text("Q: First?\n\nA: Yes, and more.\n")
+    accepted = run("import", "--new-version", str(f))
+    assert accepted.exit_code == 0
+    assert accepted.stderr == ("note: qa: the codings stay on the text they were made on "
+                               "(1 on v1); v2 starts uncoded\n")
 
 
 def _bad_files(tmp_path: Path) -> list[Path]:

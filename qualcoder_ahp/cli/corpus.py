@@ -32,7 +32,22 @@ from qualcoder_ahp.importers import import_participants, import_paths
 from qualcoder_ahp.importers.turns import UNLABELLED
 from qualcoder_ahp.reports.annotated import FORMATS as SHOW_FORMATS
 from qualcoder_ahp.reports.annotated import WRITERS, annotate
+from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.records import TranscriptInfo
 from qualcoder_ahp.reports.data import find_transcript, resolve_coder
+
+
+def _note_earlier_codings(store: Store, info: TranscriptInfo) -> None:
+    """Say where the codings are after ``--new-version``: they stay on the earlier
+    versions (their offsets belong to that text) and the new one starts uncoded, which
+    the bare "imported NAME (v2, ...)" left a researcher to find out in the reports."""
+    earlier = [(t, len(store.codings(transcript_id=t.id))) for t in store.transcripts()
+               if t.name == info.name and t.version < info.version]
+    coded = [(t, n) for t, n in earlier if n]
+    if coded:
+        where = ", ".join(f"{n:,} on v{t.version}" for t, n in coded)
+        click.secho(f"note: {info.name}: the codings stay on the text they were made on "
+                    f"({where}); v{info.version} starts uncoded", fg="yellow", err=True)
 
 
 def register(cli: click.Group) -> None:
@@ -82,6 +97,8 @@ def register(cli: click.Group) -> None:
                             "'Name: ...' to tell the interviewer apart)", fg="yellow", err=True)
             for _, note in (n for n in report.notes if n[0].id == info.id):
                 click.secho(f"note: {info.name}: {note}", fg="yellow", err=True)
+            if info.version > 1:
+                _note_earlier_codings(store, info)
         for info in report.unchanged:
             source = report.sources.get(info.id, "")
             if Path(source).stem == info.name:
