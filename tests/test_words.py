@@ -361,6 +361,10 @@ def test_cli_folder_theme_rolls_up_children(db):
     (["--coder", "ana"], "--coder goes with --theme ID", 1),
     (["--transcript", "t9"], "no transcript 't9'", 1),
     (["--role", "chair"], "Invalid value for '--role'", 2),
+    # A phrase, a list or nothing is never one word: it was ignored without a word.
+    (["--exclude", "secret weapon"], "--exclude 'secret weapon': give one word", 1),
+    (["--exclude", "um,like"], "--exclude 'um,like': give one word", 1),
+    (["--exclude", " "], "give one word", 1),
 ])
 def test_cli_bad_input_one_line_error_database_unchanged(db, tmp_path, args, message, code):
     before = dump(db)

@@ -213,6 +213,11 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
             if given is not None:
                 raise UserError(f"{name} goes with --theme ID: the key words of a theme's "
                                 "coded text")
+    for word in exclude:
+        # A phrase or a list is never one word of the text: it used to be ignored, silently.
+        if not word.strip() or any(c.isspace() or c in ",;" for c in word.strip()):
+            raise UserError(f"--exclude {word!r}: give one word (repeat --exclude for "
+                            "more: --exclude um --exclude like)")
     store = project.coded_store() if theme is not None else project.store()
     if not store.report_transcripts():
         raise UserError("no transcripts in this project yet: import some with "
