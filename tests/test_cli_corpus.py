@@ -249,6 +249,16 @@ def test_bad_participants_csv(tmp_path: Path, content: str, problem: str) -> Non
     assert dump() == before
 
 
+def test_participants_from_a_spreadsheet_say_how_to_save_csv(tmp_path: Path) -> None:
+    book = tmp_path / "people.xlsx"
+    book.write_bytes(b"PK\x03\x04")
+    result = run("participants", "import", str(book))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {book}: participants must be a .csv file (in Excel: "
+                             "File > Save As > CSV UTF-8; in LibreOffice: File > Save As > "
+                             "Text CSV)\n")
+
+
 def test_participants_csv_from_excel_bom_semicolons(tmp_path: Path) -> None:
     csv_file = tmp_path / "excel.csv"
     csv_file.write_bytes("\ufeffParticipant;Profession;Board distance\r\n"

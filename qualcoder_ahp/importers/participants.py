@@ -80,7 +80,9 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
     file = Path(path)
     name = str(file)
     if file.suffix.lower() not in (".csv", ".tsv", ".txt"):
-        raise ImportFailed("participants must be a .csv file", path=name)
+        hint = (" (in Excel: File > Save As > CSV UTF-8; in LibreOffice: File > Save As > "
+                "Text CSV)" if file.suffix.lower() in (".xlsx", ".xls", ".ods") else "")
+        raise ImportFailed(f"participants must be a .csv file{hint}", path=name)
     text = read_text(file, max_bytes=MAX_CSV_BYTES)
     sample = text[:4096]
     try:
