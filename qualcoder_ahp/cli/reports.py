@@ -252,6 +252,7 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
         raise UserError("charts are written as PNG, SVG or PDF: give -o FILE.png, FILE.svg "
                         "or FILE.pdf", path=output)
     fmt = output_format(None, output, charts.FORMATS, "png")
+    _check_chart_options(kind, by)
     store = project.coded_store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
     names = {t.id: t.name for t in data.themes}
@@ -272,6 +273,20 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
             co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
             png = charts.cooccurrence_chart(co, names, dpi=dpi, fmt=fmt)
     _emit(png, output, "a co-occurrence chart" if kind == "cooccurrence" else f"a {kind} chart")
+
+
+def _check_chart_options(kind: str, by: str | None) -> None:
+    """Refuse an option the chart does not use: `chart counts --by attribute:profession`
+    drew the plain counts, as if the breakdown had been asked for and was not there."""
+    ctx = click.get_current_context()
+    uses = {"counts": ("measure",), "matrix": ("by", "measure"), "cooccurrence": ("unit",)}
+    hint = {"by": " (a breakdown by attribute is `chart matrix --by attribute:NAME`)",
+            "measure": "", "unit": ""}
+    for name in ("by", "measure", "unit"):
+        given = (by is not None if name == "by" else
+                 ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT)
+        if given and name not in uses[kind]:
+            raise UserError(f"--{name} does not go with a {kind} chart{hint[name]}")
 
 
 @click.command("memos")
