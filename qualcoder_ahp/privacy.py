@@ -77,11 +77,21 @@ def read_names(path: str | os.PathLike[str]) -> list[NameRule]:
     Raises:
         UserError: the file is missing, unreadable, not UTF-8 text, or lists no name.
     """
+    from qualcoder_ahp.errors import ImportFailed
+    from qualcoder_ahp.importers.normalise import decode
+
     file = Path(path)
     try:
-        raw = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        data = file.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read the names file ({exc.strerror or exc})",
+                        path=str(file)) from None
+    try:
+        # Decoded as transcripts are: Notepad's "Unicode" (UTF-16) and Windows-1252
+        # names files were refused as "not UTF-8 text".
+        raw = decode(data, path=str(file))
+    except ImportFailed as exc:
+        reason = str(exc).removeprefix(f"{file}: ")
         raise UserError(f"cannot read the names file ({reason})", path=str(file)) from None
     rules: list[NameRule] = []
     for line in raw.splitlines():

@@ -143,6 +143,15 @@ def _helen(store, filler: str = ""):
     return info
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252", "utf-8-sig"])
+def test_names_files_from_windows_editors_read(tmp_path, encoding):
+    # Notepad's "Unicode" (UTF-16) and ANSI (Windows-1252) files were refused as
+    # "not UTF-8 text"; the transcripts in the same encodings import.
+    path = tmp_path / "names.txt"
+    path.write_bytes("Zoë O’Neill\r\nRoyal Leeds,[hospital]\r\n".encode(encoding))
+    assert read_names(path) == [NameRule("Zoë O’Neill"), NameRule("Royal Leeds", "[hospital]")]
+
+
 def test_read_names_parses_defaults_replacements_and_comments(names_file):
     assert read_names(names_file) == [
         NameRule("Helen Smith"), NameRule("Marcus", "[colleague]"),
