@@ -285,3 +285,34 @@ def test_reimporting_the_unredacted_original_changes_nothing(tmp_path, names_fil
     with open_store(db) as store:
         assert [(t.name, t.version) for t in store.transcripts()] == [("interview1", 1)]
         assert "Helen" not in store.transcript_text(store.transcript("interview1").id)
+
+
+def test_a_name_that_is_also_a_word_is_pointed_out_and_match_case_spares_it(tmp_path):
+    # A participant called Will: every "will" became [P01], for good (the redacted text
+    # is all the database keeps), and nothing said so.
+    text = "Will Jones, welcome. Will you tell me more?\n\nI will. Will Jones is my name."
+    turns = [Turn("Interviewer", "interviewer", 0, 43), Turn("Will", "participant", 45,
+                                                             len(text))]
+    rules = [NameRule("Will Jones"), NameRule("Will")]
+    loose = redact_text(text, turns, rules, "[P01]")
+    assert "I [P01]." in loose.text and loose.lowercase == {"Will": 1}
+    strict = redact_text(text, turns, rules, "[P01]", match_case=True)
+    assert "I will." in strict.text and strict.lowercase == {}
+    # "Will you" opens a sentence with a capital: only the dry run's table can tell.
+    assert "[P01] you tell me" in strict.text
+    db = str(tmp_path / "will.db")
+    with open_store(db) as store:
+        store.add_transcript("t1", make_parsed([(t.speaker, t.role, text[t.start:t.end])
+                                                for t in turns]), participant="P01")
+    names = tmp_path / "names.txt"
+    names.write_text("Will Jones\nWill\n", encoding="utf-8")
+    dry = CliRunner().invoke(cli, ["--db", db, "redact", "--names", str(names), "--all",
+                                   "--dry-run"])
+    assert dry.exit_code == 0
+    assert ("note: 'Will' would replace 'will' in lower case 1 time: that may be the "
+            "ordinary word; --match-case replaces only 'Will' as written") in dry.stderr
+    done = CliRunner().invoke(cli, ["--db", db, "redact", "--names", str(names), "--all",
+                                    "--match-case"])
+    assert done.exit_code == 0 and "note:" not in done.stderr
+    with open_store(db) as store:
+        assert "I will." in store.transcript_text(store.transcript("t1").id)
