@@ -198,6 +198,18 @@ def test_naming_interviewers_again_fixes_roles_only() -> None:
     assert dump() == before
 
 
+def test_participants_csv_ids_that_differ_from_a_transcript_say_which(tmp_path: Path) -> None:
+    # "QA" for the transcript's participant qa: the attributes went to a new participant
+    # without a transcript, and the note did not say which one was meant.
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text("participant,profession\nQA,physio\nP09,dietitian\n")
+    assert run("import", str(DATA / "qa.txt")).exit_code == 0
+    result = run("participants", "import", str(csv_file))
+    assert result.exit_code == 0
+    assert result.stderr == ("note: no transcript yet for 2 of them: QA (did you mean qa?), "
+                             "P09\n")
+
+
 def test_participants_csv(tmp_path: Path) -> None:
     csv_file = tmp_path / "people.csv"
     csv_file.write_text("Participant,Profession,Seniority,Trust type,Board distance\n"

@@ -27,7 +27,7 @@ from qualcoder_ahp.cli.common import (
     progress_bar,
     write_output,
 )
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.importers import import_participants, import_paths
 from qualcoder_ahp.importers.turns import UNLABELLED
 from qualcoder_ahp.reports.annotated import FORMATS as SHOW_FORMATS
@@ -235,6 +235,15 @@ def register(cli: click.Group) -> None:
         if waiting and with_transcripts:
             # Usually a typo or a file name that differs from the id in the CSV. On
             # stderr in yellow, as import's notes are.
+            # Name the transcript's participant each id most likely means ("Physio_Helen"
+            # for physio_helen, "P7" for P07): ids match exactly, so these attributes
+            # went to a new participant with no transcript, and the reports missed them.
+            free = {p for p in with_transcripts if p is not None} - set(codes)
+            shown = []
+            for code in waiting[:10]:
+                same = [p for p in free if p.casefold() == code.casefold()]
+                near = same[0] if len(same) == 1 else closest(code, free)
+                shown.append(f"{code} (did you mean {near}?)" if near else code)
             click.secho(f"note: no transcript yet for {len(waiting)} of them: "
-                        + ", ".join(waiting[:10]) + (" ..." if len(waiting) > 10 else ""),
+                        + ", ".join(shown) + (" ..." if len(waiting) > 10 else ""),
                         fg="yellow", err=True)
