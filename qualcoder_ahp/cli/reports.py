@@ -275,6 +275,20 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
     _emit(png, output, "a co-occurrence chart" if kind == "cooccurrence" else f"a {kind} chart")
 
 
+def _memos_table(sheet: Sheet) -> str:
+    """The memos as a table; on a terminal, the columns "about" already tells (theme,
+    transcript, speaker, turn) and the quote are left out, so the memo itself is not
+    cut to ten characters beside them (`about` and the memo give way evenly)."""
+    width = table_width()
+    if width is None:
+        return to_table([sheet])
+    keep = [sheet.columns.index(c) for c in ("kind", "about", "coder", "updated", "memo")]
+    compact = Sheet(sheet.name, [sheet.columns[i] for i in keep],
+                    [[row[i] for i in keep] for row in sheet.rows],
+                    shrink={"about": "end", "memo": "end"})
+    return to_table([compact], width=width)
+
+
 def _check_chart_options(kind: str, by: str | None) -> None:
     """Refuse an option the chart does not use: `chart counts --by attribute:profession`
     drew the plain counts, as if the breakdown had been asked for and was not there."""
@@ -332,7 +346,7 @@ def memos_cmd(project: Project, kind: str | None, theme: str | None, transcript:
             "report": "memos", "database": str(project.path), "coders": coder or "all",
             "exported_at": now()})]),
         "json": lambda: _dump({"memos": memos_json(rows)}),
-        "table": lambda: to_table([memos_sheet(rows)], width=table_width()),
+        "table": lambda: _memos_table(memos_sheet(rows)),
     }[fmt]()
     _emit(content, output, plural(len(rows), "memo"))
 
