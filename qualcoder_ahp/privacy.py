@@ -55,6 +55,9 @@ class Redacted:
     sentences: list[Sentence]
     counts: Counter[str]
     """Replacements made per name (as listed in the names file)."""
+    lowercase: Counter[str] = field(default_factory=Counter)
+    """Of those, the matches written all in lower case for a name listed with a capital
+    ("will" for Will): an ordinary word, often, that ``match_case`` would leave alone."""
 
     @property
     def replacements(self) -> int:
@@ -69,6 +72,8 @@ class RedactReport:
     redacted: dict[str, Counter[str]] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
     dry_run: bool = False
+    lowercase: Counter[str] = field(default_factory=Counter)
+    """Matches in lower case of a name listed with a capital, per name, in all."""
 
 
 def read_names(path: str | os.PathLike[str]) -> list[NameRule]:
@@ -77,11 +82,21 @@ def read_names(path: str | os.PathLike[str]) -> list[NameRule]:
     Raises:
         UserError: the file is missing, unreadable, not UTF-8 text, or lists no name.
     """
+    from qualcoder_ahp.errors import ImportFailed
+    from qualcoder_ahp.importers.normalise import decode
+
     file = Path(path)
     try:
-        raw = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        data = file.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read the names file ({exc.strerror or exc})",
+                        path=str(file)) from None
+    try:
+        # Decoded as transcripts are: Notepad's "Unicode" (UTF-16) and Windows-1252
+        # names files were refused as "not UTF-8 text".
+        raw = decode(data, path=str(file))
+    except ImportFailed as exc:
+        reason = str(exc).removeprefix(f"{file}: ")
         raise UserError(f"cannot read the names file ({reason})", path=str(file)) from None
     rules: list[NameRule] = []
     for line in raw.splitlines():
@@ -98,14 +113,15 @@ def read_names(path: str | os.PathLike[str]) -> list[NameRule]:
     return rules
 
 
-def _pattern(rules: Sequence[NameRule]) -> re.Pattern[str]:
+def _pattern(rules: Sequence[NameRule], match_case: bool = False) -> re.Pattern[str]:
     names = sorted({r.name for r in rules}, key=lambda n: (-len(n), n))
     alternatives = "|".join(r"\s+".join(re.escape(part) for part in n.split()) for n in names)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", 0 if match_case else re.IGNORECASE)
 
 
 def redact_text(
-    text: str, turns: Sequence[Turn], rules: Sequence[NameRule], default: str
+    text: str, turns: Sequence[Turn], rules: Sequence[NameRule], default: str,
+    *, match_case: bool = False,
 ) -> Redacted:
     """Redact one transcript's text and move its turns; re-split its sentences.
 
@@ -114,8 +130,9 @@ def redact_text(
         turns: its speaker turns (offsets into ``text``).
         rules: the names and replacements.
         default: the replacement for names listed without one.
+        match_case: match each name only as written (``Will``, not ``will``).
     """
-    pattern = _pattern(rules)
+    pattern = _pattern(rules, match_case)
     by_name = {r.name.casefold(): r for r in rules}
 
     def rule_for(found: str) -> NameRule:
@@ -125,6 +142,7 @@ def redact_text(
     # (old start, old end, new start, new length) of each replaced name, in text order
     moves: list[tuple[int, int, int, int]] = []
     counts: Counter[str] = Counter()
+    lowercase: Counter[str] = Counter()
     last = shift = 0
     for match in pattern.finditer(text):
         rule = rule_for(match.group())
@@ -134,6 +152,8 @@ def redact_text(
         moves.append((match.start(), match.end(), match.start() + shift, len(new)))
         shift += len(new) - (match.end() - match.start())
         counts[rule.name] += 1
+        if match.group().islower() and not rule.name.islower():
+            lowercase[rule.name] += 1
         last = match.end()
     pieces.append(text[last:])
     new_text = "".join(pieces)
@@ -155,7 +175,8 @@ def redact_text(
             lambda m: (rule_for(m.group()).replacement or default).strip("[]"), turn.speaker)
         new_turns.append(Turn(speaker, turn.role, moved(turn.start, False),
                               moved(turn.end, True), turn.time))
-    return Redacted(new_text, new_turns, split_sentences(new_text, new_turns), counts)
+    return Redacted(new_text, new_turns, split_sentences(new_text, new_turns), counts,
+                    lowercase)
 
 
 def redact_transcripts(
@@ -165,6 +186,7 @@ def redact_transcripts(
     *,
     all_transcripts: bool = False,
     dry_run: bool = False,
+    match_case: bool = False,
     progress: Progress | None = None,
 ) -> RedactReport:
     """Redact the named transcripts (or all of them) in ``store``.
@@ -194,13 +216,14 @@ def redact_transcripts(
             progress(done, len(infos), info.name)
         default = f"[{info.participant}]" if info.participant else "[REDACTED]"
         result = redact_text(store.transcript_text(info.id), store.turns(info.id), rules,
-                             default)
+                             default, match_case=match_case)
         speakers_changed = [t.speaker for t in result.turns] != [
             t.speaker for t in store.turns(info.id)]
         if not result.replacements and not speakers_changed:
             report.unchanged.append(info.name)
             continue
         report.redacted[info.name] = result.counts
+        report.lowercase.update(result.lowercase)
         if not dry_run:
             store.replace_transcript_text(
                 info.id, result.text, result.turns, result.sentences,

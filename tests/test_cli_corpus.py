@@ -118,6 +118,23 @@ def test_same_name_new_content_needs_new_version(tmp_path: Path) -> None:
     assert rows("SELECT version FROM transcripts WHERE name='qa' ORDER BY version") == [(1,), (2,)]
     assert "Yes, and more." in run("show", "qa").stdout
     assert "and more" not in run("show", "qa@1").stdout
+    assert "note:" not in accepted.stderr  # v1 had no codings: nothing to say
+
+
+def test_new_version_says_where_the_codings_are(tmp_path: Path) -> None:
+    # The codings stay on v1; "imported qa (v2, ...)" alone left that to be found out.
+    f = tmp_path / "qa.txt"
+    f.write_text("Q: First?\n\nA: Yes.\n")
+    assert run("import", str(f)).exit_code == 0
+    with open_store(db_path()) as store:
+        tid = store.transcript("qa").id
+        start = store.transcript_text(tid).index("Yes.")
+        store.code(tid, store.add_theme("Luck", coder="ana").id, "ana", start, start + 4)
+    f.write_text("Q: First?\n\nA: Yes, and more.\n")
+    accepted = run("import", "--new-version", str(f))
+    assert accepted.exit_code == 0
+    assert accepted.stderr == ("note: qa: the codings stay on the text they were made on "
+                               "(1 on v1); v2 starts uncoded\n")
 
 
 def _bad_files(tmp_path: Path) -> list[Path]:
@@ -181,6 +198,18 @@ def test_naming_interviewers_again_fixes_roles_only() -> None:
     assert dump() == before
 
 
+def test_participants_csv_ids_that_differ_from_a_transcript_say_which(tmp_path: Path) -> None:
+    # "QA" for the transcript's participant qa: the attributes went to a new participant
+    # without a transcript, and the note did not say which one was meant.
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text("participant,profession\nQA,physio\nP09,dietitian\n")
+    assert run("import", str(DATA / "qa.txt")).exit_code == 0
+    result = run("participants", "import", str(csv_file))
+    assert result.exit_code == 0
+    assert result.stderr == ("note: no transcript yet for 2 of them: QA (did you mean qa?), "
+                             "P09\n")
+
+
 def test_participants_csv(tmp_path: Path) -> None:
     csv_file = tmp_path / "people.csv"
     csv_file.write_text("Participant,Profession,Seniority,Trust type,Board distance\n"
@@ -213,6 +242,12 @@ def test_participants_csv(tmp_path: Path) -> None:
     ("participant,profession\nP1,physio\nP1,dietitian\n", "line 3 repeats participant 'P1'"),
     ("participant,profession\n,physio\n", "line 2 has no participant id"),
     ("participant,role,Role\nP1,a,b\n", "names column 'role' twice"),
+    # A stray quote swallowed the rest of the file into one participant id, silently.
+    ('participant,profession\n"P1,physio\nP2,dietitian\n',
+     "line 2 opens a quoted cell (\") that never closes"),
+    # Line numbers are the file's: blank lines and cells over two lines count.
+    ("participant,profession\n\n\nP1,physio,extra\n", "line 4 has 3 cells"),
+    ('participant,notes\nP1,"two\nlines"\nP2,a,b\n', "line 4 has 3 cells"),
 ])
 def test_bad_participants_csv(tmp_path: Path, content: str, problem: str) -> None:
     csv_file = tmp_path / "people.csv"
@@ -224,6 +259,16 @@ def test_bad_participants_csv(tmp_path: Path, content: str, problem: str) -> Non
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"Error: {csv_file}: ") and problem in result.stderr
     assert dump() == before
+
+
+def test_participants_from_a_spreadsheet_say_how_to_save_csv(tmp_path: Path) -> None:
+    book = tmp_path / "people.xlsx"
+    book.write_bytes(b"PK\x03\x04")
+    result = run("participants", "import", str(book))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {book}: participants must be a .csv file (in Excel: "
+                             "File > Save As > CSV UTF-8; in LibreOffice: File > Save As > "
+                             "Text CSV)\n")
 
 
 def test_participants_csv_from_excel_bom_semicolons(tmp_path: Path) -> None:

@@ -122,7 +122,8 @@ def test_chart_command(db, tmp_path, kind):
     import matplotlib.image as mpimg
 
     out = tmp_path / f"{kind}.png"
-    run(db, "chart", kind, "--by", "attribute:profession", "--dpi", "80", "-o", str(out))
+    by = ["--by", "attribute:profession"] if kind == "matrix" else []
+    run(db, "chart", kind, *by, "--dpi", "80", "-o", str(out))
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     img = mpimg.imread(out)
     assert img.shape[0] > 100 and img[..., :3].std() > 0.05
@@ -174,6 +175,12 @@ def test_chart_refuses_other_suffixes_in_one_line(db, tmp_path):
     (["quotes", "-o", "q.png"], "cannot be written as a .png file"),
     (["quotes", "--theme", "nope", "--format", "csv"], "no theme 'nope'"),
     (["chart", "matrix", "-o", "m.png"], "needs --by attribute:NAME"),
+    # An option the chart does not use drew it as if it had been used.
+    (["chart", "counts", "--by", "attribute:profession", "-o", "m.png"],
+     "--by does not go with a counts chart (a breakdown by attribute is `chart matrix"),
+    (["chart", "counts", "--unit", "turn", "-o", "m.png"], "--unit does not go with a counts"),
+    (["chart", "cooccurrence", "--measure", "words", "-o", "m.png"],
+     "--measure does not go with a cooccurrence chart"),
     (["chart", "counts", "-o", "m.jpg"], "give -o FILE.png"),
     (["chart", "counts", "-o", "nodir/m.png"], "no such folder"),
 ])
@@ -221,3 +228,38 @@ def test_a_coder_name_with_stray_spaces_is_the_coder(db):
                  ("patterns", "--format", "json"), ("quotes", "--format", "csv")):
         plain = run(db, *args, "--coder", "alice").stdout
         assert run(db, *args, "--coder", "  alice ").stdout == plain
+
+
+def test_counts_of_nothing_coded_say_so(db):
+    # A table of zeros and nothing else read like a fault in the counting.
+    result = run(db, "counts", "--theme", "weapon")
+    assert result.stdout.splitlines()[2].split()[-8:-6] == ["0", "0"]
+    assert result.stderr == "note: nothing is coded under weapon by any coder: every figure is 0\n"
+    csv_out = run(db, "counts", "--theme", "weapon", "--coder", "alice", "--format", "csv")
+    assert "nothing is coded under weapon by alice" in csv_out.stderr
+    assert "nothing is coded" not in csv_out.stdout
+    assert run(db, "counts", "--theme", "career").stderr == ""
+
+
+def test_output_into_a_pipe_or_device_writes_into_it(db, tmp_path):
+    # -o went through a temporary file renamed over the target: a named pipe (or, run
+    # as root, /dev/stdout and /dev/null) was replaced by a regular file.
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    result = run(db, "counts", "--format", "csv", "-o", str(fifo))
+    reader.join(10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert got and got[0].decode("utf-8").startswith("theme,path,codings")
+    assert "(replaced the old file)" not in result.stderr
+    assert run(db, "counts", "--format", "csv", "-o", os.devnull).exit_code == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_one_row_of_counts_is_singular(db, tmp_path):
+    result = run(db, "counts", "--theme", "mandate", "-o", str(tmp_path / "one.csv"))
+    assert result.stderr.startswith("Wrote 1 row of theme counts to ")

@@ -251,6 +251,29 @@ def test_zoom_vtt_labels_inside_cues() -> None:
         ("Jane Smith", "Thanks for having me, it is great.")]
 
 
+@pytest.mark.parametrize("suffix", [".vtt", ".srt"])
+def test_a_speaker_named_on_every_cue_keeps_one_turn(tmp_path: Path, suffix: str) -> None:
+    # Zoom and Teams name the speaker on every cue and cut cues mid-sentence: each cue
+    # was a turn, so "...and then I" / "fell into management" were two sentences.
+    cues = [("00:00:01", "Jane Smith: How did you start?"),
+            ("00:00:05", "Tom Brown: I was a physio and then I"),
+            ("00:00:09", "Tom Brown: fell into management by chance."),
+            ("00:00:12", "Jane Smith: Why?"), ("00:00:14", "Tom Brown: Nobody else would.")]
+    sep = "." if suffix == ".vtt" else ","
+    body = "".join(f"{n}\n{t}{sep}000 --> {t}{sep}900\n{line}\n\n"
+                   for n, (t, line) in enumerate(cues, start=1))
+    f = tmp_path / f"zoom{suffix}"
+    f.write_text(("WEBVTT\n\n" if suffix == ".vtt" else "") + body, encoding="utf-8")
+    parsed = read_transcript(f)
+    check_invariants(parsed)
+    assert [(s, x, t) for s, _, x, t in turns_of(parsed)] == [
+        ("Jane Smith", "How did you start?", "00:00:01"),
+        ("Tom Brown", "I was a physio and then I fell into management by chance.", "00:00:05"),
+        ("Jane Smith", "Why?", "00:00:12"), ("Tom Brown", "Nobody else would.", "00:00:14")]
+    assert [parsed.text[s.start:s.end] for s in parsed.sentences][1] == (
+        "I was a physio and then I fell into management by chance.")
+
+
 def test_bare_timestamp_lines_date_the_next_turn() -> None:
     parsed = read_transcript(DATA / "bare.txt")
     assert turns_of(parsed) == [

@@ -258,3 +258,42 @@ def test_docx_bold_name_and_time_on_own_paragraph(tmp_path: Path) -> None:
         ("Jo Bloggs", "interviewer", "And then?", "0:15"),
         ("Ali Khan", "participant", "Then I moved to the board.", "0:18"),
     ]
+
+
+def _paged_pdf(path: Path, pages: list[list[str]], header: str | None) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    with PdfPages(str(path)) as pdf:
+        for n, lines in enumerate(pages, start=1):
+            fig = Figure(figsize=(8.5, 11))
+            if header:
+                fig.text(0.1, 0.95, header, fontsize=9)
+            for i, line in enumerate(lines):
+                fig.text(0.1, 0.88 - i * 0.05, line, fontsize=11)
+            fig.text(0.45, 0.04, f"Page {n} of {len(pages)}", fontsize=9)
+            pdf.savefig(fig)
+    return path
+
+
+def test_pdf_running_headers_footers_and_page_numbers_are_not_speech(tmp_path: Path) -> None:
+    # A transcription service's header and "Page 1 of 3" footer were read as the
+    # participant's words: "...to the board. Page 1 of 3 Confidential - Study AHP ...".
+    pages = [["Interviewer: How did you start?", "Alex Reed: As a physio in Leeds."],
+             ["Interviewer: And then?", "Alex Reed: I moved to the board."],
+             ["Interviewer: Why?", "Alex Reed: Nobody else would do it."]]
+    parsed = read_transcript(_paged_pdf(tmp_path / "p1.pdf", pages,
+                                        "Confidential - Study AHP-Lead - Transcript 07"))
+    check_invariants(parsed)
+    assert "Page" not in parsed.text and "Confidential" not in parsed.text
+    assert [parsed.text[t.start:t.end] for t in parsed.turns] == [
+        line.split(": ", 1)[1] for page in pages for line in page]
+    assert parsed.notes == ["left out 6 page header, footer and page-number lines (such as "
+                            "'Confidential - Study AHP-Lead - Transcript 07')"]
+    # Speech that happens to open every page of a short file stays speech.
+    same = [["Interviewer: And then?", "Alex Reed: I moved on."]] * 2
+    kept = read_transcript(_paged_pdf(tmp_path / "p2.pdf", same, None))
+    assert kept.text.count("And then?") == 2 and "Page" not in kept.text

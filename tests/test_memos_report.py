@@ -116,6 +116,19 @@ def test_filters_and_table_formats(project: Store) -> None:
     assert "Chance, told twice" not in out
 
 
+def test_terminal_table_leaves_the_memo_room(project: Store) -> None:
+    # On an 80-column terminal the memo was cut to ten characters ("Distance…") beside
+    # columns that repeat its "about" (theme, transcript, speaker, turn) and the quote.
+    result = CliRunner().invoke(cli, ["memos", "--format", "table"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["kind", "about", "coder", "updated", "memo"]
+    assert all(len(line) <= 80 for line in lines)
+    assert "Distance from the…" in result.stdout and "Anger | at the board" in result.stdout
+    piped = CliRunner().invoke(cli, ["memos", "--format", "table"], env={"COLUMNS": ""})
+    assert piped.stdout.splitlines()[0].split()[:4] == ["kind", "about", "theme", "transcript"]
+
+
 def test_word_and_xlsx_files(project: Store) -> None:
     code, _, err = run("-o", "memos.docx")
     assert code == 0 and err == "Wrote 5 memos to memos.docx\n"

@@ -143,6 +143,15 @@ def _helen(store, filler: str = ""):
     return info
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252", "utf-8-sig"])
+def test_names_files_from_windows_editors_read(tmp_path, encoding):
+    # Notepad's "Unicode" (UTF-16) and ANSI (Windows-1252) files were refused as
+    # "not UTF-8 text"; the transcripts in the same encodings import.
+    path = tmp_path / "names.txt"
+    path.write_bytes("Zoë O’Neill\r\nRoyal Leeds,[hospital]\r\n".encode(encoding))
+    assert read_names(path) == [NameRule("Zoë O’Neill"), NameRule("Royal Leeds", "[hospital]")]
+
+
 def test_read_names_parses_defaults_replacements_and_comments(names_file):
     assert read_names(names_file) == [
         NameRule("Helen Smith"), NameRule("Marcus", "[colleague]"),
@@ -255,3 +264,55 @@ def test_cli_redact(tmp_path, names_file):
     result = CliRunner().invoke(cli, ["--db", db, "redact", "--names", str(names_file)])
     assert result.exit_code == 1 and "--all" in result.output
     assert "Traceback" not in result.output
+
+
+def test_reimporting_the_unredacted_original_changes_nothing(tmp_path, names_file):
+    # After `redact`, importing the folder again failed on the original file ("a
+    # different transcript named ... use --new-version"), and --new-version put the
+    # names back into the database as version 2.
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "interview1.txt").write_text(
+        "Interviewer: Helen Smith, thank you. Tell me about Marcus.\n\n"
+        "Helen: Marcus and I met at the Royal Leeds.\n", encoding="utf-8")
+    db = str(tmp_path / "again.db")
+    _run("--db", db, "import", str(folder))
+    _run("--db", db, "redact", "--names", str(names_file), "--all")
+    for extra in ((), ("--new-version",)):
+        result = CliRunner().invoke(cli, ["--db", db, "import", *extra, str(folder)])
+        assert result.exit_code == 0, result.output
+        assert "unchanged  interview1" in result.output
+    with open_store(db) as store:
+        assert [(t.name, t.version) for t in store.transcripts()] == [("interview1", 1)]
+        assert "Helen" not in store.transcript_text(store.transcript("interview1").id)
+
+
+def test_a_name_that_is_also_a_word_is_pointed_out_and_match_case_spares_it(tmp_path):
+    # A participant called Will: every "will" became [P01], for good (the redacted text
+    # is all the database keeps), and nothing said so.
+    text = "Will Jones, welcome. Will you tell me more?\n\nI will. Will Jones is my name."
+    turns = [Turn("Interviewer", "interviewer", 0, 43), Turn("Will", "participant", 45,
+                                                             len(text))]
+    rules = [NameRule("Will Jones"), NameRule("Will")]
+    loose = redact_text(text, turns, rules, "[P01]")
+    assert "I [P01]." in loose.text and loose.lowercase == {"Will": 1}
+    strict = redact_text(text, turns, rules, "[P01]", match_case=True)
+    assert "I will." in strict.text and strict.lowercase == {}
+    # "Will you" opens a sentence with a capital: only the dry run's table can tell.
+    assert "[P01] you tell me" in strict.text
+    db = str(tmp_path / "will.db")
+    with open_store(db) as store:
+        store.add_transcript("t1", make_parsed([(t.speaker, t.role, text[t.start:t.end])
+                                                for t in turns]), participant="P01")
+    names = tmp_path / "names.txt"
+    names.write_text("Will Jones\nWill\n", encoding="utf-8")
+    dry = CliRunner().invoke(cli, ["--db", db, "redact", "--names", str(names), "--all",
+                                   "--dry-run"])
+    assert dry.exit_code == 0
+    assert ("note: 'Will' would replace 'will' in lower case 1 time: that may be the "
+            "ordinary word; --match-case replaces only 'Will' as written") in dry.stderr
+    done = CliRunner().invoke(cli, ["--db", db, "redact", "--names", str(names), "--all",
+                                    "--match-case"])
+    assert done.exit_code == 0 and "note:" not in done.stderr
+    with open_store(db) as store:
+        assert "I will." in store.transcript_text(store.transcript("t1").id)

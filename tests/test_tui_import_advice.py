@@ -79,3 +79,34 @@ def test_store_message_names_no_flag_by_default(store):
     with pytest.raises(UserError, match="already stored") as refused:
         store.add_transcript("p01", make_parsed([("Ann", "participant", "Two.")]))
     assert "--new-version" not in str(refused.value)
+
+
+def test_dialog_says_a_file_has_no_speaker_labels(tmp_path):
+    # `qcahp import` notes that an unlabelled file is read as all the participant's
+    # (questions included); the workbench's import said only "1 imported".
+    db = tmp_path / "p.db"
+    (tmp_path / "notes.txt").write_text("So tell me how you started. I fell into it.\n",
+                                        encoding="utf-8")
+    (tmp_path / "p02.txt").write_text(FIRST, encoding="utf-8")
+    summary = jobs.import_files(db, [str(tmp_path / "notes.txt"), str(tmp_path / "p02.txt")])
+    assert summary.startswith("2 imported")
+    assert "note: notes: no speaker labels found" in summary
+    assert "p02:" not in summary
+
+
+async def test_dialog_failures_and_notes_stay_long_enough_to_read(tmp_path):
+    db = _project(tmp_path)
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "more" / "p02.txt").write_text(SECOND, encoding="utf-8")
+    app = make_app(db, coder="ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*str(tmp_path / "more"), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [shown] = [n for n in app._notifications if "imported" in n.message]
+        assert "failed: " in shown.message
+        assert shown.severity == "warning" and shown.timeout >= 20

@@ -361,6 +361,10 @@ def test_cli_folder_theme_rolls_up_children(db):
     (["--coder", "ana"], "--coder goes with --theme ID", 1),
     (["--transcript", "t9"], "no transcript 't9'", 1),
     (["--role", "chair"], "Invalid value for '--role'", 2),
+    # A phrase, a list or nothing is never one word: it was ignored without a word.
+    (["--exclude", "secret weapon"], "--exclude 'secret weapon': give one word", 1),
+    (["--exclude", "um,like"], "--exclude 'um,like': give one word", 1),
+    (["--exclude", " "], "give one word", 1),
 ])
 def test_cli_bad_input_one_line_error_database_unchanged(db, tmp_path, args, message, code):
     before = dump(db)
@@ -402,3 +406,36 @@ def test_cli_progress_bar_on_a_terminal_only(db, monkeypatch):
     assert done.value.code == 0
     assert "Counting words" in err.getvalue() and "2/2" in err.getvalue()
     assert "Counting" not in out.getvalue() and out.getvalue().startswith("word ")
+
+
+def test_cli_no_word_passing_the_filters_is_not_called_uncoded(db):
+    # The text is coded with luck; no word passes --max-p 0 (the old table said
+    # "(none: nothing is coded in this selection)", which is false).
+    result = run(db, "--theme", "luck", "--coder", "ana", "--max-p", "0")
+    assert result.exit_code == 0, result.output
+    assert "nothing is coded" not in result.stdout
+    assert result.stdout.startswith("(no key words: no word seen at least 3 times in the "
+                                    "coded text is over-represented at p <= 0;")
+    md = run(db, "--theme", "luck", "--coder", "ana", "--max-p", "0", "--format", "md").stdout
+    assert md.startswith("## Key words of luck (ana)\n\n(no key words:")
+    under = run(db, "--theme", "luck", "--direction", "under", "--min-count", "99").stdout
+    assert "seen at least 99 times in all the speech is under-represented" in under
+    # A frequency list has nothing to do with coding either.
+    freq = run(db, "--min-count", "99")
+    assert freq.stdout == "(no words: none is seen at least 99 times)\n"
+    assert "nothing is coded" not in run(db, "--min-count", "99", "--format", "md").stdout
+    # The files keep their header-only tables.
+    assert run(db, "--min-count", "99", "--format", "csv").stdout.lstrip("\ufeff").startswith(
+        "word,count")
+
+
+def test_cli_keyness_note_fits_an_80_column_terminal(db):
+    # The reading note under the key words was wrapped at 100 columns whatever the
+    # terminal; the table above it fits 80.
+    args = ["--theme", "luck", "--coder", "ana", "--min-count", "1", "--max-p", "1"]
+    narrow = CliRunner().invoke(cli, ["--db", str(db), "words", *args], env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    assert "G2: log-likelihood" in narrow.stdout
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
+    wide = CliRunner().invoke(cli, ["--db", str(db), "words", *args], env={"COLUMNS": "200"})
+    assert max(len(line) for line in wide.stdout.splitlines()) <= 100

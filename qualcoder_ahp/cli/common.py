@@ -6,6 +6,7 @@ import json
 import math
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -313,9 +314,39 @@ def write_output(path: str | Path, data: str | bytes, what: str, tail: str = "")
     same folder, then :func:`os.replace`) and :func:`report_written`.
     """
     refuse_project_database(path)
+    if is_special_file(path):
+        write_special(path, data)
+        report_written(what, path, False, tail)
+        return
     replaced = Path(path).exists()
     write_private(path, data)
     report_written(what, path, replaced, tail)
+
+
+def is_special_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a device, a named pipe or a socket (``/dev/stdout``,
+    ``/dev/null``, ``mkfifo`` pipes): written into as it is, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def write_special(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write into a device or pipe in place. The atomic write (a temporary file, then a
+    rename over the target) replaced ``/dev/stdout`` or ``/dev/null`` with a regular
+    file when run as root, and failed for anyone else.
+
+    Raises:
+        UserError: the device or pipe cannot be written.
+    """
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError as exc:
+        raise UserError(f"cannot write the output file ({exc.strerror or exc})",
+                        path=str(path)) from None
 
 
 class Fraction(click.FloatRange):

@@ -27,12 +27,27 @@ from qualcoder_ahp.cli.common import (
     progress_bar,
     write_output,
 )
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.importers import import_participants, import_paths
 from qualcoder_ahp.importers.turns import UNLABELLED
 from qualcoder_ahp.reports.annotated import FORMATS as SHOW_FORMATS
 from qualcoder_ahp.reports.annotated import WRITERS, annotate
+from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.records import TranscriptInfo
 from qualcoder_ahp.reports.data import find_transcript, resolve_coder
+
+
+def _note_earlier_codings(store: Store, info: TranscriptInfo) -> None:
+    """Say where the codings are after ``--new-version``: they stay on the earlier
+    versions (their offsets belong to that text) and the new one starts uncoded, which
+    the bare "imported NAME (v2, ...)" left a researcher to find out in the reports."""
+    earlier = [(t, len(store.codings(transcript_id=t.id))) for t in store.transcripts()
+               if t.name == info.name and t.version < info.version]
+    coded = [(t, n) for t, n in earlier if n]
+    if coded:
+        where = ", ".join(f"{n:,} on v{t.version}" for t, n in coded)
+        click.secho(f"note: {info.name}: the codings stay on the text they were made on "
+                    f"({where}); v{info.version} starts uncoded", fg="yellow", err=True)
 
 
 def register(cli: click.Group) -> None:
@@ -82,6 +97,8 @@ def register(cli: click.Group) -> None:
                             "'Name: ...' to tell the interviewer apart)", fg="yellow", err=True)
             for _, note in (n for n in report.notes if n[0].id == info.id):
                 click.secho(f"note: {info.name}: {note}", fg="yellow", err=True)
+            if info.version > 1:
+                _note_earlier_codings(store, info)
         for info in report.unchanged:
             source = report.sources.get(info.id, "")
             if Path(source).stem == info.name:
@@ -218,6 +235,15 @@ def register(cli: click.Group) -> None:
         if waiting and with_transcripts:
             # Usually a typo or a file name that differs from the id in the CSV. On
             # stderr in yellow, as import's notes are.
+            # Name the transcript's participant each id most likely means ("Physio_Helen"
+            # for physio_helen, "P7" for P07): ids match exactly, so these attributes
+            # went to a new participant with no transcript, and the reports missed them.
+            free = {p for p in with_transcripts if p is not None} - set(codes)
+            shown = []
+            for code in waiting[:10]:
+                same = [p for p in free if p.casefold() == code.casefold()]
+                near = same[0] if len(same) == 1 else closest(code, free)
+                shown.append(f"{code} (did you mean {near}?)" if near else code)
             click.secho(f"note: no transcript yet for {len(waiting)} of them: "
-                        + ", ".join(waiting[:10]) + (" ..." if len(waiting) > 10 else ""),
+                        + ", ".join(shown) + (" ..." if len(waiting) > 10 else ""),
                         fg="yellow", err=True)

@@ -25,13 +25,16 @@ def register(cli: click.Group) -> None:
                   help="A transcript to redact (repeatable).")
     @click.option("--all", "all_transcripts", is_flag=True, help="Redact every transcript.")
     @click.option("--dry-run", is_flag=True, help="Count what would be replaced; change nothing.")
+    @click.option("--match-case", is_flag=True,
+                  help="Match each name only as written (Will, not will).")
     @pass_project
     def redact_cmd(project: Project, names_file: str, transcripts: tuple[str, ...],
-                   all_transcripts: bool, dry_run: bool) -> None:
+                   all_transcripts: bool, dry_run: bool, match_case: bool) -> None:
         """Replace people's names in the stored transcript text, before coding.
 
         A name listed without a replacement becomes the transcript's participant
-        code, such as [P01]. Names match as whole words, ignoring case; speaker
+        code, such as [P01]. Names match as whole words, ignoring case (--match-case:
+        only as written, for a name that is also a word, such as Will); speaker
         labels are redacted too. The text is changed in place (the unredacted text
         does not stay in the database) with a 'redact' event in the log. Refused
         for transcripts that already have codings or decided suggestions, because
@@ -45,7 +48,7 @@ def register(cli: click.Group) -> None:
         with progress_bar("Redacting") as step:
             report = redact_transcripts(store, rules, transcripts,
                                         all_transcripts=all_transcripts, dry_run=dry_run,
-                                        progress=step)
+                                        match_case=match_case, progress=step)
         rows = []
         for name, counts in report.redacted.items():
             rows += [{"transcript": name, "name": rule, "replaced": n}
@@ -60,3 +63,10 @@ def register(cli: click.Group) -> None:
         verb = "would be redacted" if dry_run else "redacted"
         click.echo(f"{plural(len(report.redacted), 'transcript')} {verb}; "
                    f"{len(report.unchanged)} had none of the names.")
+        for name, n in sorted(report.lowercase.items()):
+            # "Will", "Hope", "Mark": every "will" of the text would become [P01], and
+            # the redacted text is all the database keeps.
+            did = "would replace" if dry_run else "replaced"
+            click.secho(f"note: {name!r} {did} {name.lower()!r} in lower case "
+                        f"{plural(n, 'time')}: that may be the ordinary word; --match-case "
+                        f"replaces only {name!r} as written", fg="yellow", err=True)

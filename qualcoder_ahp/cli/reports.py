@@ -158,7 +158,13 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
         "md": lambda: to_markdown([ex.counts_sheet(report)]),
         "json": lambda: _dump(ex.counts_json(report)),
     }[fmt]()
-    _emit(content, output, f"{len(report.rows)} rows of theme counts")
+    _emit(content, output, f"{plural(len(report.rows), 'row')} of theme counts")
+    if not any(r.figures.codings for r in report.rows):
+        # A table of zeros reads like a fault in the counting; say what it means.
+        where = f" under {theme}" if theme else ""
+        who = "any coder" if data.coder is None else data.coder
+        click.secho(f"note: nothing is coded{where} by {who}: every "
+                    "figure is 0", fg="yellow", err=True)
 
 
 @click.command("quotes")
@@ -246,6 +252,7 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
         raise UserError("charts are written as PNG, SVG or PDF: give -o FILE.png, FILE.svg "
                         "or FILE.pdf", path=output)
     fmt = output_format(None, output, charts.FORMATS, "png")
+    _check_chart_options(kind, by)
     store = project.coded_store()
     data = ReportData(store, resolve_coder(store, coder, consensus))
     names = {t.id: t.name for t in data.themes}
@@ -266,6 +273,34 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
             co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
             png = charts.cooccurrence_chart(co, names, dpi=dpi, fmt=fmt)
     _emit(png, output, "a co-occurrence chart" if kind == "cooccurrence" else f"a {kind} chart")
+
+
+def _memos_table(sheet: Sheet) -> str:
+    """The memos as a table; on a terminal, the columns "about" already tells (theme,
+    transcript, speaker, turn) and the quote are left out, so the memo itself is not
+    cut to ten characters beside them (`about` and the memo give way evenly)."""
+    width = table_width()
+    if width is None:
+        return to_table([sheet])
+    keep = [sheet.columns.index(c) for c in ("kind", "about", "coder", "updated", "memo")]
+    compact = Sheet(sheet.name, [sheet.columns[i] for i in keep],
+                    [[row[i] for i in keep] for row in sheet.rows],
+                    shrink={"about": "end", "memo": "end"})
+    return to_table([compact], width=width)
+
+
+def _check_chart_options(kind: str, by: str | None) -> None:
+    """Refuse an option the chart does not use: `chart counts --by attribute:profession`
+    drew the plain counts, as if the breakdown had been asked for and was not there."""
+    ctx = click.get_current_context()
+    uses = {"counts": ("measure",), "matrix": ("by", "measure"), "cooccurrence": ("unit",)}
+    hint = {"by": " (a breakdown by attribute is `chart matrix --by attribute:NAME`)",
+            "measure": "", "unit": ""}
+    for name in ("by", "measure", "unit"):
+        given = (by is not None if name == "by" else
+                 ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT)
+        if given and name not in uses[kind]:
+            raise UserError(f"--{name} does not go with a {kind} chart{hint[name]}")
 
 
 @click.command("memos")
@@ -311,7 +346,7 @@ def memos_cmd(project: Project, kind: str | None, theme: str | None, transcript:
             "report": "memos", "database": str(project.path), "coders": coder or "all",
             "exported_at": now()})]),
         "json": lambda: _dump({"memos": memos_json(rows)}),
-        "table": lambda: to_table([memos_sheet(rows)], width=table_width()),
+        "table": lambda: _memos_table(memos_sheet(rows)),
     }[fmt]()
     _emit(content, output, plural(len(rows), "memo"))
 

@@ -23,6 +23,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    table_width,
     write_output,
 )
 from qualcoder_ahp.cli.reports import TABLE_FORMATS, _coder_options, _output_options
@@ -120,11 +121,26 @@ def keyness_sheet(report: KeynessReport, *, compact: bool = False, terminal: boo
         cut = _cut if terminal else (lambda t, w: t)
         columns = ["word", "coded", "elsewhere", "g2", "p", "log_ratio", "in_patterns",
                    "forms"]
-        rows = [[cut(r.word, WORD_WIDTH), r.coded, r.elsewhere, f"{r.g2:.2f}", p_label(r.g2),
-                 f"{r.log_ratio:.2f}", _ids(r.patterns, PATTERNS_WIDTH) or "no",
-                 cut(", ".join(r.forms), FORMS_WIDTH - 8)] for r in report.rows]
-        note = textwrap.fill(NOTE, 100) if terminal else NOTE
-        return Sheet("Key words", columns, rows, title="Key words", note=note)
+        width = table_width() if terminal else None
+
+        def table(ids_width: int) -> list[list[Any]]:
+            return [[cut(r.word, WORD_WIDTH), r.coded, r.elsewhere, f"{r.g2:.2f}",
+                     p_label(r.g2), f"{r.log_ratio:.2f}", _ids(r.patterns, ids_width) or "no",
+                     cut(", ".join(r.forms), FORMS_WIDTH - 8)] for r in report.rows]
+
+        rows = table(PATTERNS_WIDTH)
+        if width and rows:
+            # On a narrow terminal the forms give way first (the writer cuts them down to
+            # ten characters); then the pattern ids, keeping their "+N".
+            natural = [max(len(c), *(len(str(r[i])) for r in rows))
+                       for i, c in enumerate(columns)]
+            excess = sum(natural[:-1]) + min(natural[-1], 10) + 2 * (len(columns) - 1) - width
+            if excess > 0:
+                rows = table(max(12, min(natural[6], PATTERNS_WIDTH) - excess))
+        # The note is wrapped to the terminal like the table above it (at most 100).
+        note = textwrap.fill(NOTE, max(40, min(100, width or 100))) if terminal else NOTE
+        return Sheet("Key words", columns, rows, title="Key words", note=note,
+                     shrink={"forms": "end"} if terminal else {})
 
     def num(x: float) -> Any:
         return round(x, 3) if numbers else f"{x:.3f}"
@@ -197,6 +213,11 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
             if given is not None:
                 raise UserError(f"{name} goes with --theme ID: the key words of a theme's "
                                 "coded text")
+    for word in exclude:
+        # A phrase or a list is never one word of the text: it used to be ignored, silently.
+        if not word.strip() or any(c.isspace() or c in ",;" for c in word.strip()):
+            raise UserError(f"--exclude {word!r}: give one word (repeat --exclude for "
+                            "more: --exclude um --exclude like)")
     store = project.coded_store() if theme is not None else project.store()
     if not store.report_transcripts():
         raise UserError("no transcripts in this project yet: import some with "
@@ -210,14 +231,37 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
                         exclude=exclude, keep_stop_words=keep_stop_words, progress=progress)
     if theme is None or spans is None:  # spans is None only without a theme
         rows = word_frequencies(counted, top=top, min_count=min_count or 1)
-        _emit_frequencies(project, counted, rows, fmt, output, top)
+        _emit_frequencies(project, counted, rows, fmt, output, top, min_count or 1)
         return
     theme_patterns = [p for p in store.patterns() if p.theme_id in subtree]  # the current ones
     passages = sum(len(spans.get(tid, [])) for tid in counted.transcript_ids)
     report = keyness(counted, PatternWords(theme_patterns, lemmatiser(store)), theme_id=theme,
                      coder=who, passages=passages, direction=direction or "over", top=top,
                      min_count=min_count, max_p=0.05 if max_p is None else max_p)
-    _emit_keyness(project, counted, report, fmt, output, role)
+    why = _no_key_words(direction or "over", 3 if min_count is None else min_count,
+                        0.05 if max_p is None else max_p)
+    _emit_keyness(project, counted, report, fmt, output, role, why)
+
+
+def _no_key_words(direction: str, min_count: int, max_p: float) -> str:
+    """What an empty key-word table says: the text is coded, but no word passed the
+    filters (the generic "nothing is coded" would be false)."""
+    which = {"over": "over-represented", "under": "under-represented",
+             "both": "over- or under-represented"}[direction]
+    where = "in the coded text" if direction == "over" else "in all the speech"
+    return (f"(no key words: no word seen at least {plural(min_count, 'time')} {where} is "
+            f"{which} at p <= {max_p:g}; a lower --min-count or --max-p 1 lists more)")
+
+
+def _empty_text(fmt: str, sheet: Sheet, message: str) -> str | None:
+    """The table or Markdown for a sheet without rows: ``message`` rather than the
+    writers' "(none: nothing is coded in this selection)"; ``None`` when there are rows
+    and for the files whose empty table is right as it is (CSV, XLSX, JSON)."""
+    if sheet.rows or fmt not in ("table", "md"):
+        return None
+    if fmt == "table":
+        return message + "\n"
+    return f"## {sheet.title}\n\n{message}\n"
 
 
 def _selection(counted: Tally) -> str:
@@ -227,7 +271,7 @@ def _selection(counted: Tally) -> str:
 
 
 def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow], fmt: str,
-                      output: str | None, top: int) -> None:
+                      output: str | None, top: int, min_count: int = 1) -> None:
     if fmt == "json":
         content: str | bytes = json.dumps({
             "report": "words", "role": counted.role, "transcripts": counted.transcripts,
@@ -236,7 +280,9 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
                        "per_1000": round(r.per_1000, 4), "forms": list(r.forms)}
                       for r in rows]}, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "table":
-        content = to_table([frequency_sheet(rows, terminal=True)])
+        sheet = frequency_sheet(rows, terminal=True)
+        sheet.shrink = {"forms": "end"}
+        content = to_table([sheet], width=table_width())
     elif fmt == "md":
         content = to_markdown([_markdown_sheet(
             frequency_sheet(rows), f"Word frequencies ({_selection(counted)})")])
@@ -245,7 +291,13 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
     else:
         content = to_xlsx([frequency_sheet(rows, numbers=True), _about(project, counted, {
             "report": "words", "role": counted.role}, FREQUENCY_GLOSSARY)])
-    _write(content, output, plural(len(rows), "word"))
+    role = "every speaker's" if counted.role == "all" else counted.role
+    empty = _empty_text(fmt, _markdown_sheet(frequency_sheet(rows),
+                                             f"Word frequencies ({_selection(counted)})"),
+                        f"(no words: no {role} speech in the transcripts counted)"
+                        if not counted.running else
+                        f"(no words: none is seen at least {plural(min_count, 'time')})")
+    _write(empty or content, output, plural(len(rows), "word"))
     shown = (f"the top {len(rows):,} (--top 0 lists all)" if top and len(rows) == top
              and len(counted.words) > top else f"{len(rows):,} listed")
     after = " after stop words" if counted.stop_words else ", stop words kept"
@@ -254,7 +306,7 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
 
 
 def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: str,
-                  output: str | None, role: str) -> None:
+                  output: str | None, role: str, why: str = "") -> None:
     who = "every coder" if report.coder is None else report.coder
     if fmt == "json":
         content: str | bytes = json.dumps({
@@ -270,7 +322,8 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
                        "forms": list(r.forms)} for r in report.rows]},
             indent=2, ensure_ascii=False) + "\n"
     elif fmt == "table":
-        content = to_table([keyness_sheet(report, compact=True, terminal=True)])
+        content = to_table([keyness_sheet(report, compact=True, terminal=True)],
+                           width=table_width())
     elif fmt == "md":
         content = to_markdown([_markdown_sheet(keyness_sheet(report, compact=True),
                                                f"Key words of {report.theme_id} ({who})")])
@@ -283,6 +336,10 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
             "coded words": report.coded_words, "other words": report.other_words,
             "coded passages": report.passages},
             {**FREQUENCY_GLOSSARY, **KEYNESS_GLOSSARY})])
+    if report.coded_words and why:  # coded, but no word passed the filters
+        title = f"Key words of {report.theme_id} ({who})"
+        content = _empty_text(fmt, _markdown_sheet(keyness_sheet(report), title),
+                              why) or content
     _write(content, output, plural(len(report.rows), "key word"))
     if not report.coded_words:
         click.echo(f"Nothing to compare: no {role} text is coded with {report.theme_id} by "

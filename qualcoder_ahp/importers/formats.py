@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import html
 import io
+import math
 import re
 import zipfile
 import zlib
@@ -300,6 +301,7 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
     except Exception as exc:  # pypdf raises PdfReadError and others on broken files
         raise ImportFailed(f"not a valid PDF file (damaged or cut short: {type(exc).__name__})",
                            path=str(path)) from None
+    pages, running = _drop_running_lines(pages)
     text = normalise("\n\n".join(pages))
     if not text.strip():
         raise ImportFailed("the PDF has no text layer (scanned? run OCR first)",
@@ -315,7 +317,65 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
     blank = [n for n, page in enumerate(pages, start=1) if not page.strip()]
     notes = ([f"{_pages(blank)} of {len(pages)} {'has' if len(blank) == 1 else 'have'} no "
               "text layer (scanned?): the words on them are not imported"] if blank else [])
+    if running:
+        notes.append(f"left out {running[1]:,} page header, footer and page-number lines "
+                     f"(such as {running[0]!r})")
     return Blocks(text_blocks(text), notes)
+
+
+_PAGE_NUMBER = re.compile(r"(?i)^[-\u2013\u2014\s]*(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?"
+                          r"[-\u2013\u2014\s]*$")
+_LABEL_LIKE = re.compile(r"^[^:]{1,40}:\s")
+_EDGE = 2
+"""Lines at the top and at the foot of a page where running headers and footers sit."""
+
+
+def _edge_lines(lines: list[str]) -> list[int]:
+    """Indexes of the first and last :data:`_EDGE` non-blank lines of a page."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return sorted(set(filled[:_EDGE] + filled[-_EDGE:]))
+
+
+def _running_key(line: str) -> str:
+    """A line as it repeats from page to page: numbers (page, date) and spacing aside."""
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def _drop_running_lines(pages: list[str]) -> tuple[list[str], tuple[str, int] | None]:
+    """The pages without their running headers and footers, and (an example, how many
+    lines) when some were dropped.
+
+    A transcription service's PDF repeats a header ("Confidential - Study X - P07") and
+    a footer ("Page 2 of 9") on every page; read as text they became the participant's
+    words, joined to the last sentence of each page ("...I said yes. Page 1 of 3"), and
+    were coded, counted and suggested on. Dropped: a line at the top or foot of a page
+    (the first or last two) that recurs there, numbers aside, on at least three pages
+    and 60% of the pages with text (a line that reads as a turn: on every page); and a
+    line there that is only a page number ("Page 2 of 9", "- 4 -"). A PDF of one page
+    keeps every line.
+    """
+    split = [page.split("\n") for page in pages]
+    with_text = [lines for lines in split if any(x.strip() for x in lines)]
+    if len(with_text) < 2:
+        return pages, None
+    seen: dict[str, int] = {}
+    for lines in with_text:
+        for key in {_running_key(lines[i]) for i in _edge_lines(lines)}:
+            seen[key] = seen.get(key, 0) + 1
+    need = max(3, math.ceil(0.6 * len(with_text)))
+    # A line that reads as a turn ("Interviewer: And then?") repeats at a page edge by
+    # chance more easily than a header: it counts only on every page.
+    running = {k for k, n in seen.items() if k.strip() and n >= need
+               and (not _LABEL_LIKE.match(k) or n == len(with_text))}
+    example, dropped, out = "", 0, []
+    for lines in split:
+        drop = {i for i in _edge_lines(lines)
+                if _running_key(lines[i]) in running or _PAGE_NUMBER.match(lines[i])}
+        for i in sorted(drop):
+            example = example or " ".join(lines[i].split())
+        dropped += len(drop)
+        out.append("\n".join(x for i, x in enumerate(lines) if i not in drop))
+    return out, ((example, dropped) if dropped else None)
 
 
 def _pages(numbers: list[int]) -> str:

@@ -27,6 +27,47 @@ def _attribute_name(header: str) -> str:
     return re.sub(r"[^\w]+", "_", header.strip().lower()).strip("_")
 
 
+def _records(text: str, dialect: type[csv.Dialect] | csv.Dialect,
+             name: str) -> list[tuple[int, list[str]]]:
+    """The CSV records, each with the file line it starts on (blank lines and cells
+    over several lines counted, so an error names the line a spreadsheet shows).
+
+    A quote that opens a cell and never closes is refused: read loosely, it swallowed
+    the rest of the file into one cell (a participant named ``crlf,physio`` and the
+    following rows gone), with no error.
+    """
+    out: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
+    line = 0
+    try:
+        for row in reader:
+            out.append((line + 1, row))
+            line = reader.line_num
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise ImportFailed(
+                f"line {line + 1} opens a quoted cell (\") that never closes; close the "
+                "quote or remove it", path=name) from None
+        # Anything else strict reading refuses (a quote inside a cell) reads loosely,
+        # as a spreadsheet would.
+        return _loose_records(text, dialect, name)
+    return out
+
+
+def _loose_records(text: str, dialect: type[csv.Dialect] | csv.Dialect,
+                   name: str) -> list[tuple[int, list[str]]]:
+    out: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text), dialect)
+    line = 0
+    try:
+        for row in reader:
+            out.append((line + 1, row))
+            line = reader.line_num
+    except csv.Error as exc:
+        raise ImportFailed(f"not a valid CSV file ({exc})", path=name) from None
+    return out
+
+
 def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
     """Participant id → attributes, read and checked from a CSV file.
 
@@ -40,7 +81,9 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
     file = Path(path)
     name = str(file)
     if file.suffix.lower() not in (".csv", ".tsv", ".txt"):
-        raise ImportFailed("participants must be a .csv file", path=name)
+        hint = (" (in Excel: File > Save As > CSV UTF-8; in LibreOffice: File > Save As > "
+                "Text CSV)" if file.suffix.lower() in (".xlsx", ".xls", ".ods") else "")
+        raise ImportFailed(f"participants must be a .csv file{hint}", path=name)
     text = read_text(file, max_bytes=MAX_CSV_BYTES)
     sample = text[:4096]
     try:
@@ -48,14 +91,14 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
         delimiter, spaced = sniffed.delimiter, sniffed.skipinitialspace
     except csv.Error:
         delimiter, spaced = ",", False
-    try:
-        # Quoted with " as every spreadsheet does: the sniffer takes the ' that an
-        # export puts before "=x" or "-p01" ('-p01,physio,'=x) for a quote character.
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter,
-                               skipinitialspace=spaced))
-    except csv.Error as exc:
-        raise ImportFailed(f"not a valid CSV file ({exc})", path=name) from None
-    rows = [r for r in rows if any(c.strip() for c in r)]
+
+    # Quoted with " as every spreadsheet does: the sniffer takes the ' that an export
+    # puts before "=x" or "-p01" ('-p01,physio,'=x) for a quote character.
+    dialect = type("Spreadsheet", (csv.excel,),
+                   {"delimiter": delimiter, "skipinitialspace": spaced})
+    numbered = _records(text, dialect, name)
+    numbered = [(n, r) for n, r in numbered if any(c.strip() for c in r)]
+    rows = [r for _, r in numbered]
     if len(rows) < 2:
         raise ImportFailed("needs a header row and at least one participant row", path=name)
     header = [_attribute_name(h) for h in rows[0]]
@@ -68,7 +111,7 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
         dup = next(h for h in header if header.count(h) > 1)
         raise ImportFailed(f"the header names column {dup!r} twice", path=name)
     out: dict[str, dict[str, str]] = {}
-    for line_no, row in enumerate(rows[1:], start=2):
+    for line_no, row in numbered[1:]:
         if len(row) > len(header):
             raise ImportFailed(
                 f"line {line_no} has {len(row)} cells but the header has {len(header)}",

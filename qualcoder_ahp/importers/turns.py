@@ -282,6 +282,14 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
                 continue
             label = match_label(line) if not (block.speaker and i == 0) else None
             if label is not None and label.name in accepted:
+                if (block.kind == CUE and i == 0 and current is not None
+                        and current.speaker == label.name and not label.time):
+                    # Zoom and Teams name the speaker on every cue, and cut cues
+                    # mid-sentence: the same speaker's next cue continues the turn, as
+                    # an unlabelled cue does (each cue was a turn, and "...and then I" /
+                    # "fell into management" two sentences no pattern could match).
+                    add(current, label.rest, False)
+                    continue
                 current = start(label.name, label.time or (block.time if i == 0 else None))
                 add(current, label.rest, True)
                 continue

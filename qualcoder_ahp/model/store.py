@@ -357,6 +357,18 @@ class Store(
         return out
 
     # ------------------------------------------------------------------ transcripts
+    def _redacted_from(self, digest: str) -> TranscriptInfo | None:
+        """The stored transcript whose text before redaction had ``digest``, if any (the
+        redact events keep the old text's hash, never the text)."""
+        for (tid,) in self.conn.execute(
+                "SELECT json_extract(payload, '$.transcript_id') FROM events "
+                "WHERE kind = 'redact' AND json_extract(payload, '$.old_hash') = ? "
+                "ORDER BY id", [digest]):
+            if tid is not None and self.conn.execute(
+                    "SELECT 1 FROM transcripts WHERE id = ?", [tid]).fetchone():
+                return self.transcript(int(tid))
+        return None
+
     def add_transcript(
         self,
         name: str,
@@ -384,6 +396,13 @@ class Store(
             latest = self.conn.execute(
                 "SELECT MAX(version) FROM transcripts WHERE name = ?", [name]
             ).fetchone()[0]
+            if latest is not None:
+                # The unredacted original of a transcript `qcahp redact` has rewritten is
+                # that transcript, unchanged: importing the folder again used to fail on
+                # it, and --new-version (as the error advised) stored the names again.
+                redacted = self._redacted_from(digest)
+                if redacted is not None:
+                    return redacted, False
             if latest is not None and not new_version:
                 raise UserError(
                     f"a different transcript named {name!r} is already stored; "

@@ -84,6 +84,7 @@ def import_files(store_path: Path | None, paths: list[str],
         store.name_clash_advice = NAME_CLASH_ADVICE
         result = importers.import_paths(store, [Path(p) for p in paths],
                                         progress=_adapt(progress))
+        notes = _import_notes(store, result)
     summary = _summary("imported", result)
     failed = getattr(result, "failed", None)
     if failed:  # files that failed are reported, never raised, by the importer
@@ -91,7 +92,27 @@ def import_files(store_path: Path | None, paths: list[str],
         summary += "; failed: " + "; ".join(for_dialog(reason) for _path, reason in failed[:3])
         if len(failed) > 3:
             summary += f"; and {len(failed) - 3} more"
+    if notes:  # what `qcahp import` says in its "note:" lines, the dialog says too
+        summary += "; note: " + "; ".join(notes[:3])
+        if len(notes) > 3:
+            summary += f"; and {len(notes) - 3} more notes"
     return summary
+
+
+def _import_notes(store: Store, result: Any) -> list[str]:
+    """The notes on the files imported: a file without speaker labels (all of it, the
+    questions too, is read as the participant's and gets suggestions) and what a reader
+    noticed (a PDF's pages without text). The dialog used to show only the counts."""
+    unlabelled = _core("qualcoder_ahp.importers.turns").UNLABELLED
+    notes = []
+    for info in getattr(result, "imported", ()):
+        if set(store.speakers(info.id)) == {unlabelled}:
+            notes.append(f"{info.name}: no speaker labels found, so all of it is read as "
+                         "the participant's, questions included (label turns as "
+                         "'Name: ...' to tell the interviewer apart)")
+        notes += [f"{info.name}: {note}" for t, note in getattr(result, "notes", ())
+                  if t.id == info.id]
+    return notes
 
 
 def suggest(store_path: Path | None, progress: ProgressFn | None = None) -> str:

@@ -300,7 +300,14 @@ class TranscriptsScreen(Screen[None]):
         self.query_one("#job-progress").display = False
         self.query_one("#job-label").display = False
         if message.summary is not None:
-            self.notify(message.summary, title=message.label, markup=False)
+            # Failures and notes (an unlabelled file) are a warning that stays long
+            # enough to read: the default five seconds hid a dozen lines of them.
+            trouble = any(f"; {w}: " in message.summary for w in ("failed", "note"))
+            if trouble:
+                self.notify(message.summary, title=message.label, markup=False,
+                            severity="warning", timeout=30)
+            else:
+                self.notify(message.summary, title=message.label, markup=False)
         self.reload()
         mark_seen = getattr(self.app, "mark_store_seen", None)
         if mark_seen is not None:  # the worker's commits are ours: no "Updated" toast
