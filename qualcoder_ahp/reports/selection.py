@@ -105,7 +105,7 @@ class Selection:
         """The filters and what they kept: ``profession = physio or SLT: 2 of 3
         transcripts (t1, t2)`` (a CSV's ``selection`` column); ``2 of 3 transcripts
         (t1, t2)`` for transcripts named and nothing more."""
-        if not self.conditions and self.names == self.transcripts:
+        if not self.conditions and set(self.names) == set(self.transcripts):
             return self.coverage
         return f"{self.criteria}: {self.coverage}"
 
