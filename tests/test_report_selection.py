@@ -313,3 +313,15 @@ def test_user_error_type(project):
     store, _ = project
     with pytest.raises(UserError, match="no participant attribute 'age'"):
         select(store, (), ["age=40"])
+
+
+def test_files_of_words_and_memos_name_the_selection(db, tmp_path):
+    out = tmp_path / "words.xlsx"
+    run(db, "words", "--where", "band=9", "-o", str(out))
+    about = {r[0].value: r[1].value for r in load_workbook(out)["About"].iter_rows(min_row=2)}
+    assert about["selection"] == "band = 9" and about["transcripts selected"] == "1 of 3: t3"
+    doc = tmp_path / "memos.docx"
+    run(db, "memos", "--where", "profession=physio", "-o", str(doc))
+    body = zipfile.ZipFile(doc).read("word/document.xml").decode()
+    assert "Selection: profession = physio: 1 of 3 transcripts (t1)" in body
+    assert "Board access = mandate" in body
