@@ -38,6 +38,7 @@ from qualcoder_ahp.reports import (
     theme_counts,
 )
 from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.selection import Selection, select, selection_json
 from qualcoder_ahp.reports.writers import (
     Sheet,
     to_csv,
@@ -57,6 +58,42 @@ def _coder_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Only the agreed codings (the coder named 'consensus').")(func)
     return click.option("--coder", metavar="NAME",
                         help="Only this coder's codings [default: all coders, pooled].")(func)
+
+
+def _case_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--transcript`` and ``--where``: the interviews a report covers, the same in
+    every report command (:mod:`qualcoder_ahp.reports.selection`)."""
+    func = click.option(
+        "--where", "where", multiple=True, metavar="ATTR=VALUE",
+        help="Only transcripts whose participant has this attribute value (as `qcahp "
+             "participants` shows; case ignored). Repeatable: one attribute twice is "
+             "either value, different attributes must all hold; ATTR!=VALUE leaves a "
+             "value out; ATTR=(none) is the transcripts without one.")(func)
+    return click.option("--transcript", "transcripts", multiple=True, metavar="NAME",
+                        help="Only this transcript (repeatable; NAME@2 for one "
+                             "version).")(func)
+
+
+def _marked(sheets: list[Sheet], selection: Selection | None) -> list[Sheet]:
+    """The sheets, the last one saying under it which transcripts they cover."""
+    if selection is not None and sheets:
+        sheets[-1].footer = selection.label
+    return sheets
+
+
+def _csv(sheet: Sheet, selection: Selection | None) -> str:
+    """CSV of ``sheet``; when transcripts were chosen, a last ``selection`` column says
+    which in every row, so a row pasted elsewhere keeps it."""
+    if selection is None:
+        return to_csv(sheet)
+    return to_csv(Sheet(sheet.name, sheet.columns + ["selection"],
+                        [row + [selection.text] for row in sheet.rows],
+                        percent=sheet.percent, decimals=sheet.decimals))
+
+
+def _json(doc: dict[str, Any], selection: Selection | None) -> str:
+    """A JSON report with its ``selection`` (``null``: every transcript)."""
+    return _dump({**doc, "selection": selection_json(selection)})
 
 
 def _output_options(formats: tuple[str, ...]) -> Callable[..., Any]:
@@ -82,7 +119,16 @@ def _dump(doc: dict[str, Any]) -> str:
 
 def _about(project: Project, report: str, data: ReportData, **extra: Any) -> Sheet:
     return ex.about_sheet({"report": report, "database": str(project.path),
-                           "coders": ex.coder_label(data.coder), "exported_at": now(), **extra})
+                           "coders": ex.coder_label(data.coder),
+                           **selection_about(data.selection, len(data.transcripts)),
+                           "exported_at": now(), **extra})
+
+
+def selection_about(selection: Selection | None, transcripts: int) -> dict[str, Any]:
+    """The About sheet's rows on the transcripts covered."""
+    if selection is None:
+        return {"selection": f"all transcripts ({transcripts})"}
+    return selection.about()
 
 
 def _workbook(project: Project, data: ReportData, theme: str | None, measure: str,
@@ -114,18 +160,23 @@ def _workbook(project: Project, data: ReportData, theme: str | None, measure: st
               help="The figure in the cells of an attribute matrix.")
 @click.option("--theme", metavar="ID", help="Only this theme and the themes below it.")
 @_coder_options
+@_case_options
 @_output_options(TABLE_FORMATS)
 @pass_project
 def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder: str | None,
-               consensus: bool, fmt: str | None, output: str | None) -> None:
+               consensus: bool, transcripts: tuple[str, ...], where: tuple[str, ...],
+               fmt: str | None, output: str | None) -> None:
     """Theme counts: segments, transcripts, participants, words and share coded.
 
     Parents are rolled up from their children (over the union of the codings, so
     overlapping text is counted once). An XLSX file holds every view, one sheet each.
+    With --transcript or --where, every figure and share is of the chosen transcripts.
     """
     fmt = output_format(fmt, output, TABLE_FORMATS, "table")
     store = project.coded_store()
-    data = ReportData(store, resolve_coder(store, coder, consensus))
+    data = ReportData(store, resolve_coder(store, coder, consensus),
+                      selection=select(store, transcripts, where))
+    chosen = data.selection
     view, attribute = parse_by(by, data.attribute_names())
     if attribute is not None:
         attribute = data.resolve_attribute(attribute)  # "Trust type" is trust_type
@@ -143,52 +194,58 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
             matrix = attribute_matrix(data, attribute, measure=measure, theme=theme,
                                       progress=progress)
             content = {
-                "table": lambda: to_table(ex.matrix_sheets(matrix, indent=True),
-                                          width=table_width()),
-                "csv": lambda: to_csv(ex.matrix_long_sheet(matrix)),
-                "md": lambda: to_markdown(ex.matrix_sheets(matrix)),
-                "json": lambda: _dump(ex.matrix_json(matrix)),
+                "table": lambda: to_table(_marked(ex.matrix_sheets(matrix, indent=True),
+                                                  chosen), width=table_width()),
+                "csv": lambda: _csv(ex.matrix_long_sheet(matrix), chosen),
+                "md": lambda: to_markdown(_marked(ex.matrix_sheets(matrix), chosen)),
+                "json": lambda: _json(ex.matrix_json(matrix), chosen),
             }[fmt]()
             _emit(content, output, f"the {attribute} matrix")
             return
         report = theme_counts(data, by=view, theme=theme, progress=progress)
     content = {
-        "table": lambda: to_table([ex.counts_sheet(report, indent=True)], width=table_width()),
-        "csv": lambda: to_csv(ex.counts_sheet(report)),
-        "md": lambda: to_markdown([ex.counts_sheet(report)]),
-        "json": lambda: _dump(ex.counts_json(report)),
+        "table": lambda: to_table(_marked([ex.counts_sheet(report, indent=True)], chosen),
+                                  width=table_width()),
+        "csv": lambda: _csv(ex.counts_sheet(report), chosen),
+        "md": lambda: to_markdown(_marked([ex.counts_sheet(report)], chosen)),
+        "json": lambda: _json(ex.counts_json(report), chosen),
     }[fmt]()
     _emit(content, output, f"{plural(len(report.rows), 'row')} of theme counts")
     if not any(r.figures.codings for r in report.rows):
         # A table of zeros reads like a fault in the counting; say what it means.
-        where = f" under {theme}" if theme else ""
+        under = f" under {theme}" if theme else ""
         who = "any coder" if data.coder is None else data.coder
-        click.secho(f"note: nothing is coded{where} by {who}: every "
+        among = " in the transcripts chosen" if chosen is not None else ""
+        click.secho(f"note: nothing is coded{under} by {who}{among}: every "
                     "figure is 0", fg="yellow", err=True)
 
 
 @click.command("quotes")
 @click.option("--theme", metavar="ID", help="Only this theme and the themes below it.")
 @_coder_options
+@_case_options
 @_output_options(QUOTE_FORMATS)
 @pass_project
 def quotes_cmd(project: Project, theme: str | None, coder: str | None, consensus: bool,
-               fmt: str | None, output: str | None) -> None:
+               transcripts: tuple[str, ...], where: tuple[str, ...], fmt: str | None,
+               output: str | None) -> None:
     """Quotes: one row per coding with transcript, participant, speaker, context, memo."""
     fmt = output_format(fmt, output, QUOTE_FORMATS, "md")
     store = project.coded_store()
-    data = ReportData(store, resolve_coder(store, coder, consensus))
+    data = ReportData(store, resolve_coder(store, coder, consensus),
+                      selection=select(store, transcripts, where))
+    chosen = data.selection
     with progress_bar("Collecting quotes") as progress:
         rows = quotes(data, theme=theme, progress=progress)
     attrs = data.attribute_names()
     title = f"Quotes ({ex.coder_label(data.coder)})" + (f": {data.path(theme)}" if theme else "")
     content = {
-        "csv": lambda: to_csv(ex.quotes_sheet(rows, attrs)),
-        "md": lambda: to_markdown([ex.quotes_sheet(rows, attrs, flat=True)]),
-        "json": lambda: _dump(ex.quotes_json(rows, data.coder, theme)),
+        "csv": lambda: _csv(ex.quotes_sheet(rows, attrs), chosen),
+        "md": lambda: to_markdown(_marked([ex.quotes_sheet(rows, attrs, flat=True)], chosen)),
+        "json": lambda: _json(ex.quotes_json(rows, data.coder, theme), chosen),
         "xlsx": lambda: to_xlsx([ex.quotes_sheet(rows, attrs),
                                  _about(project, "quotes", data, theme=theme)]),
-        "docx": lambda: ex.quotes_docx(rows, title),
+        "docx": lambda: ex.quotes_docx(rows, title, chosen.label if chosen else ""),
     }[fmt]()
     what = plural(len(rows), "quote")
     if fmt == "docx":
@@ -203,22 +260,26 @@ def quotes_cmd(project: Project, theme: str | None, coder: str | None, consensus
               help="Count overlapping passages, shared sentences or shared turns.")
 @click.option("--theme", metavar="ID", help="Only this theme and the themes below it.")
 @_coder_options
+@_case_options
 @_output_options(TABLE_FORMATS)
 @pass_project
 def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str | None,
-                     consensus: bool, fmt: str | None, output: str | None) -> None:
+                     consensus: bool, transcripts: tuple[str, ...], where: tuple[str, ...],
+                     fmt: str | None, output: str | None) -> None:
     """Theme co-occurrence: how often two themes overlap or share a sentence or turn."""
     fmt = output_format(fmt, output, TABLE_FORMATS, "table")
     store = project.coded_store()
-    data = ReportData(store, resolve_coder(store, coder, consensus))
+    data = ReportData(store, resolve_coder(store, coder, consensus),
+                      selection=select(store, transcripts, where))
+    chosen = data.selection
     with progress_bar("Counting co-occurrence") as progress:
         co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
-    sheet = ex.cooccurrence_sheet(co)
+    sheet = _marked([ex.cooccurrence_sheet(co)], chosen)[0]
     content = {
         "table": lambda: to_table([sheet], width=table_width()),
-        "csv": lambda: to_csv(sheet),
+        "csv": lambda: _csv(sheet, chosen),
         "md": lambda: to_markdown([sheet]),
-        "json": lambda: _dump(ex.cooccurrence_json(co)),
+        "json": lambda: _json(ex.cooccurrence_json(co), chosen),
         "xlsx": lambda: to_xlsx([sheet, _about(project, "cooccurrence", data, unit=unit)]),
     }[fmt]()
     _emit(content, output, f"the co-occurrence matrix ({len(co.theme_ids)} themes)")
@@ -238,9 +299,11 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
 @click.option("--dpi", type=click.IntRange(50, 600), default=200, show_default=True,
               metavar="N", help="Resolution, 50-600 (300 for print).")
 @_coder_options
+@_case_options
 @pass_project
 def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure: str, unit: str,
-              theme: str | None, dpi: int, coder: str | None, consensus: bool) -> None:
+              theme: str | None, dpi: int, coder: str | None, consensus: bool,
+              transcripts: tuple[str, ...], where: tuple[str, ...]) -> None:
     """Charts for a paper: counts as bars, matrix and co-occurrence as heatmaps.
 
     The -o suffix picks the format: .png (raster, --dpi), or .svg / .pdf (vector, as
@@ -254,13 +317,16 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
     fmt = output_format(None, output, charts.FORMATS, "png")
     _check_chart_options(kind, by)
     store = project.coded_store()
-    data = ReportData(store, resolve_coder(store, coder, consensus))
+    data = ReportData(store, resolve_coder(store, coder, consensus),
+                      selection=select(store, transcripts, where))
+    chosen = data.selection.label if data.selection is not None else ""
     names = {t.id: t.name for t in data.themes}
     with progress_bar("Charting") as progress:
         if kind == "counts":
             report = theme_counts(data, theme=theme, progress=progress)
             png = charts.counts_chart(report, names, measure=measure, dpi=dpi, fmt=fmt,
-                                      colors={t.id: t.color for t in data.themes})
+                                      colors={t.id: t.color for t in data.themes},
+                                      selection=chosen)
         elif kind == "matrix":
             attribute = parse_by(by, data.attribute_names())[1] if by else None
             if attribute is None:
@@ -268,10 +334,10 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
             attribute = data.resolve_attribute(attribute)
             matrix = attribute_matrix(data, attribute, measure=measure, theme=theme,
                                       progress=progress)
-            png = charts.matrix_chart(matrix, names, dpi=dpi, fmt=fmt)
+            png = charts.matrix_chart(matrix, names, dpi=dpi, fmt=fmt, selection=chosen)
         else:
             co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
-            png = charts.cooccurrence_chart(co, names, dpi=dpi, fmt=fmt)
+            png = charts.cooccurrence_chart(co, names, dpi=dpi, fmt=fmt, selection=chosen)
     _emit(png, output, "a co-occurrence chart" if kind == "cooccurrence" else f"a {kind} chart")
 
 
@@ -285,7 +351,7 @@ def _memos_table(sheet: Sheet) -> str:
     keep = [sheet.columns.index(c) for c in ("kind", "about", "coder", "updated", "memo")]
     compact = Sheet(sheet.name, [sheet.columns[i] for i in keep],
                     [[row[i] for i in keep] for row in sheet.rows],
-                    shrink={"about": "end", "memo": "end"})
+                    shrink={"about": "end", "memo": "end"}, footer=sheet.footer)
     return to_table([compact], width=width)
 
 
@@ -308,18 +374,19 @@ def _check_chart_options(kind: str, by: str | None) -> None:
               help="Only memos on themes, transcripts or codings.")
 @click.option("--theme", metavar="ID",
               help="Only memos on this theme (and those below it) and on their codings.")
-@click.option("--transcript", metavar="NAME",
-              help="Only memos on this transcript and on codings in it.")
 @click.option("--coder", metavar="NAME", help="Only this coder's memos [default: everyone's].")
+@_case_options
 @_output_options(MEMO_FORMATS)
 @pass_project
-def memos_cmd(project: Project, kind: str | None, theme: str | None, transcript: str | None,
-              coder: str | None, fmt: str | None, output: str | None) -> None:
+def memos_cmd(project: Project, kind: str | None, theme: str | None, coder: str | None,
+              transcripts: tuple[str, ...], where: tuple[str, ...], fmt: str | None,
+              output: str | None) -> None:
     """Memos on themes, transcripts and codings, for the write-up.
 
     As a document (Markdown, the default, or Word): theme memos in codebook order,
     transcript memos, then memos on codings under their theme, each with its quote.
-    As a table (CSV, XLSX, JSON): one row per memo.
+    As a table (CSV, XLSX, JSON): one row per memo. With --transcript or --where, only
+    the memos on those transcripts and on codings in them (no theme memos).
     """
     from qualcoder_ahp.reports.memos import (
         memos,
@@ -334,19 +401,23 @@ def memos_cmd(project: Project, kind: str | None, theme: str | None, transcript:
     if coder is not None:
         coder = coder.strip()  # as the store names coders
         store.coder_id(coder)
-    data = ReportData(store, coder)
-    rows = memos(data, kind=kind, theme=theme, transcript=transcript)
+    chosen = select(store, transcripts, where)
+    data = ReportData(store, coder, selection=chosen)
+    rows = memos(data, kind=kind, theme=theme)
+    # One transcript by name, as before; a longer choice is told under the title.
+    one = transcripts[0] if len(transcripts) == 1 and not where else None
     title = "Memos" + (f" of {coder}" if coder else "") + (
-        f": {data.path(theme)}" if theme else "") + (f" in {transcript}" if transcript else "")
+        f": {data.path(theme)}" if theme else "") + (f" in {one}" if one else "")
+    subtitle = chosen.label if chosen is not None and one is None else ""
     content = {
-        "md": lambda: memos_markdown(rows, title),
-        "docx": lambda: memos_docx(rows, title),
-        "csv": lambda: to_csv(memos_sheet(rows)),
+        "md": lambda: memos_markdown(rows, title, subtitle),
+        "docx": lambda: memos_docx(rows, title, subtitle),
+        "csv": lambda: _csv(memos_sheet(rows), chosen),
         "xlsx": lambda: to_xlsx([memos_sheet(rows), ex.about_sheet({
             "report": "memos", "database": str(project.path), "coders": coder or "all",
-            "exported_at": now()})]),
-        "json": lambda: _dump({"memos": memos_json(rows)}),
-        "table": lambda: _memos_table(memos_sheet(rows)),
+            **selection_about(chosen, len(data.transcripts)), "exported_at": now()})]),
+        "json": lambda: _json({"memos": memos_json(rows)}, chosen),
+        "table": lambda: _memos_table(_marked([memos_sheet(rows)], chosen)[0]),
     }[fmt]()
     _emit(content, output, plural(len(rows), "memo"))
 

@@ -11,7 +11,6 @@ terminal, go to stderr.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from typing import Any
 
@@ -26,12 +25,22 @@ from qualcoder_ahp.cli.common import (
     table_width,
     write_output,
 )
-from qualcoder_ahp.cli.reports import TABLE_FORMATS, _coder_options, _output_options
+from qualcoder_ahp.cli.reports import (
+    TABLE_FORMATS,
+    _case_options,
+    _coder_options,
+    _csv,
+    _json,
+    _marked,
+    _output_options,
+    selection_about,
+)
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import resolve_coder
 from qualcoder_ahp.reports.search import ROLES
+from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.words import (
     DIRECTIONS,
     FrequencyRow,
@@ -45,7 +54,7 @@ from qualcoder_ahp.reports.words import (
     tally,
     word_frequencies,
 )
-from qualcoder_ahp.reports.writers import Sheet, to_csv, to_markdown, to_table, to_xlsx
+from qualcoder_ahp.reports.writers import Sheet, to_markdown, to_table, to_xlsx
 
 WORD_WIDTH = 18
 """Characters of a word shown in the terminal table (a longer one is cut with …)."""
@@ -154,7 +163,8 @@ def keyness_sheet(report: KeynessReport, *, compact: bool = False, terminal: boo
 
 
 def _markdown_sheet(sheet: Sheet, title: str) -> Sheet:
-    return Sheet(sheet.name, sheet.columns, sheet.rows, title=title, note=sheet.note)
+    return Sheet(sheet.name, sheet.columns, sheet.rows, title=title, note=sheet.note,
+                 footer=sheet.footer)
 
 
 @click.command("words")
@@ -164,8 +174,7 @@ def _markdown_sheet(sheet: Sheet, title: str) -> Sheet:
 @_coder_options
 @click.option("--role", type=click.Choice(ROLES), default="participant", show_default=True,
               help="Whose turns are counted.")
-@click.option("--transcript", "transcripts", multiple=True, metavar="NAME",
-              help="Only this transcript (repeatable; NAME@2 for one version).")
+@_case_options
 @click.option("--top", type=click.IntRange(min=0), default=30, show_default=True, metavar="N",
               help="List at most N words (0: all).")
 @click.option("--min-count", type=click.IntRange(min=1), default=None, metavar="N",
@@ -184,7 +193,8 @@ def _markdown_sheet(sheet: Sheet, title: str) -> Sheet:
 @_output_options(TABLE_FORMATS)
 @pass_project
 def words_cmd(project: Project, theme: str | None, coder: str | None, consensus: bool,
-              role: str, transcripts: tuple[str, ...], top: int, min_count: int | None,
+              role: str, transcripts: tuple[str, ...], where: tuple[str, ...], top: int,
+              min_count: int | None,
               direction: str | None, max_p: float | None, exclude: tuple[str, ...],
               keep_stop_words: bool, fmt: str | None, output: str | None) -> None:
     """Word frequencies, or a theme's key words: what the coded passages say more often.
@@ -223,15 +233,17 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
         raise UserError("no transcripts in this project yet: import some with "
                         "`qcahp import FILES`", path=str(project.path))
     who = resolve_coder(store, coder, consensus)
+    chosen = select(store, transcripts, where)
     spans = None
     if theme is not None:
         subtree, spans = coded_spans(store, theme, who)
     with progress_bar("Counting words") as progress:
-        counted = tally(store, transcripts=transcripts or None, role=role, coded=spans,
+        counted = tally(store, transcript_ids=chosen.ids if chosen else None, role=role,
+                        coded=spans,
                         exclude=exclude, keep_stop_words=keep_stop_words, progress=progress)
     if theme is None or spans is None:  # spans is None only without a theme
         rows = word_frequencies(counted, top=top, min_count=min_count or 1)
-        _emit_frequencies(project, counted, rows, fmt, output, top, min_count or 1)
+        _emit_frequencies(project, counted, rows, fmt, output, top, min_count or 1, chosen)
         return
     theme_patterns = [p for p in store.patterns() if p.theme_id in subtree]  # the current ones
     passages = sum(len(spans.get(tid, [])) for tid in counted.transcript_ids)
@@ -240,7 +252,7 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
                      min_count=min_count, max_p=0.05 if max_p is None else max_p)
     why = _no_key_words(direction or "over", 3 if min_count is None else min_count,
                         0.05 if max_p is None else max_p)
-    _emit_keyness(project, counted, report, fmt, output, role, why)
+    _emit_keyness(project, counted, report, fmt, output, role, why, chosen)
 
 
 def _no_key_words(direction: str, min_count: int, max_p: float) -> str:
@@ -259,41 +271,44 @@ def _empty_text(fmt: str, sheet: Sheet, message: str) -> str | None:
     and for the files whose empty table is right as it is (CSV, XLSX, JSON)."""
     if sheet.rows or fmt not in ("table", "md"):
         return None
+    footer = f"\n{sheet.footer}\n" if sheet.footer else ""
     if fmt == "table":
-        return message + "\n"
-    return f"## {sheet.title}\n\n{message}\n"
+        return message + "\n" + footer
+    return f"## {sheet.title}\n\n{message}\n" + footer
 
 
-def _selection(counted: Tally) -> str:
+def _selection(counted: Tally, chosen: Selection | None = None) -> str:
     role = "every speaker's" if counted.role == "all" else f"{counted.role}"
-    return (f"{counted.running:,} words of {role} speech in "
-            f"{plural(counted.transcripts, 'transcript')}")
+    where = (f"{plural(counted.transcripts, 'transcript')}" if chosen is None else
+             f"{counted.transcripts:,} of {chosen.total:,} transcripts ({chosen.criteria})")
+    return f"{counted.running:,} words of {role} speech in {where}"
 
 
 def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow], fmt: str,
-                      output: str | None, top: int, min_count: int = 1) -> None:
+                      output: str | None, top: int, min_count: int = 1,
+                      chosen: Selection | None = None) -> None:
     if fmt == "json":
-        content: str | bytes = json.dumps({
+        content: str | bytes = _json({
             "report": "words", "role": counted.role, "transcripts": counted.transcripts,
             "running_words": counted.running, "distinct_words": len(counted.words),
             "words": [{"word": r.word, "count": r.count, "transcripts": r.transcripts,
                        "per_1000": round(r.per_1000, 4), "forms": list(r.forms)}
-                      for r in rows]}, indent=2, ensure_ascii=False) + "\n"
+                      for r in rows]}, chosen)
     elif fmt == "table":
         sheet = frequency_sheet(rows, terminal=True)
         sheet.shrink = {"forms": "end"}
-        content = to_table([sheet], width=table_width())
+        content = to_table(_marked([sheet], chosen), width=table_width())
     elif fmt == "md":
-        content = to_markdown([_markdown_sheet(
-            frequency_sheet(rows), f"Word frequencies ({_selection(counted)})")])
+        content = to_markdown(_marked([_markdown_sheet(
+            frequency_sheet(rows), f"Word frequencies ({_selection(counted)})")], chosen))
     elif fmt == "csv":
-        content = to_csv(frequency_sheet(rows))
+        content = _csv(frequency_sheet(rows), chosen)
     else:
         content = to_xlsx([frequency_sheet(rows, numbers=True), _about(project, counted, {
-            "report": "words", "role": counted.role}, FREQUENCY_GLOSSARY)])
+            "report": "words", "role": counted.role}, FREQUENCY_GLOSSARY, chosen)])
     role = "every speaker's" if counted.role == "all" else counted.role
-    empty = _empty_text(fmt, _markdown_sheet(frequency_sheet(rows),
-                                             f"Word frequencies ({_selection(counted)})"),
+    empty = _empty_text(fmt, _marked([_markdown_sheet(
+        frequency_sheet(rows), f"Word frequencies ({_selection(counted)})")], chosen)[0],
                         f"(no words: no {role} speech in the transcripts counted)"
                         if not counted.running else
                         f"(no words: none is seen at least {plural(min_count, 'time')})")
@@ -301,15 +316,16 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
     shown = (f"the top {len(rows):,} (--top 0 lists all)" if top and len(rows) == top
              and len(counted.words) > top else f"{len(rows):,} listed")
     after = " after stop words" if counted.stop_words else ", stop words kept"
-    click.echo(f"{_selection(counted)}: {len(counted.words):,} distinct words{after}; {shown}",
-               err=True)
+    click.echo(f"{_selection(counted, chosen)}: {len(counted.words):,} distinct words{after}; "
+               f"{shown}", err=True)
 
 
 def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: str,
-                  output: str | None, role: str, why: str = "") -> None:
+                  output: str | None, role: str, why: str = "",
+                  chosen: Selection | None = None) -> None:
     who = "every coder" if report.coder is None else report.coder
     if fmt == "json":
-        content: str | bytes = json.dumps({
+        content: str | bytes = _json({
             "report": "words", "theme": report.theme_id, "coder": report.coder,
             "role": role, "transcripts": counted.transcripts,
             "coded_words": report.coded_words, "other_words": report.other_words,
@@ -319,42 +335,44 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
                        "elsewhere_per_1000": round(r.elsewhere_per_1000, 4),
                        "g2": round(r.g2, 4), "p": r.p, "log_ratio": round(r.log_ratio, 4),
                        "transcripts": r.transcripts, "patterns": list(r.patterns),
-                       "forms": list(r.forms)} for r in report.rows]},
-            indent=2, ensure_ascii=False) + "\n"
+                       "forms": list(r.forms)} for r in report.rows]}, chosen)
     elif fmt == "table":
-        content = to_table([keyness_sheet(report, compact=True, terminal=True)],
-                           width=table_width())
+        content = to_table(_marked([keyness_sheet(report, compact=True, terminal=True)],
+                                   chosen), width=table_width())
     elif fmt == "md":
-        content = to_markdown([_markdown_sheet(keyness_sheet(report, compact=True),
-                                               f"Key words of {report.theme_id} ({who})")])
+        content = to_markdown(_marked([_markdown_sheet(
+            keyness_sheet(report, compact=True), f"Key words of {report.theme_id} ({who})")],
+            chosen))
     elif fmt == "csv":
-        content = to_csv(keyness_sheet(report))
+        content = _csv(keyness_sheet(report), chosen)
     else:
         content = to_xlsx([keyness_sheet(report, numbers=True), _about(project, counted, {
             "report": "words (keyness)", "theme": report.theme_id,
             "coders": ex.coder_label(report.coder), "role": role,
             "coded words": report.coded_words, "other words": report.other_words,
             "coded passages": report.passages},
-            {**FREQUENCY_GLOSSARY, **KEYNESS_GLOSSARY})])
+            {**FREQUENCY_GLOSSARY, **KEYNESS_GLOSSARY}, chosen)])
     if report.coded_words and why:  # coded, but no word passed the filters
         title = f"Key words of {report.theme_id} ({who})"
-        content = _empty_text(fmt, _markdown_sheet(keyness_sheet(report), title),
-                              why) or content
+        content = _empty_text(fmt, _marked([_markdown_sheet(keyness_sheet(report), title)],
+                                           chosen)[0], why) or content
     _write(content, output, plural(len(report.rows), "key word"))
     if not report.coded_words:
         click.echo(f"Nothing to compare: no {role} text is coded with {report.theme_id} by "
                    f"{who} (in the transcripts counted).", err=True)
         return
     speech = "" if role == "all" else f" {role}"
-    click.echo(f"{report.theme_id} ({who}): {report.coded_words:,} coded words in "
+    among = "" if chosen is None else f" [{chosen.criteria}]"
+    click.echo(f"{report.theme_id} ({who}){among}: {report.coded_words:,} coded words in "
                f"{plural(report.passages, 'passage')} vs {report.other_words:,} other{speech} "
                f"words; {plural(len(report.rows), 'key word')}, {report.candidates:,} used by "
                "no pattern", err=True)
 
 
 def _about(project: Project, counted: Tally, items: dict[str, Any],
-           glossary: dict[str, str]) -> Sheet:
+           glossary: dict[str, str], chosen: Selection | None = None) -> Sheet:
     sheet = ex.about_sheet({**items, "database": str(project.path),
+                            **selection_about(chosen, counted.transcripts),
                             "transcripts": counted.transcripts,
                             "running words": counted.running, "exported_at": now()})
     sheet.rows += [["", ""]] + [[f"column: {k}", v] for k, v in glossary.items()]

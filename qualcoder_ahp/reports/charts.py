@@ -53,6 +53,11 @@ def shorten(label: str, width: int = 50) -> str:
     return label[:head].rstrip() + "\u2026" + label[len(label) - (width - 1 - head):].lstrip()
 
 
+def _line(selection: str) -> str:
+    """The selection as a title line of its own, wrapped (``""`` adds nothing)."""
+    return "\n" + _wrap(selection, 90) if selection else ""
+
+
 def _theme_label(name: str, depth: int) -> str:
     # Children are marked by a dash per level, so the tree survives in a bar chart.
     return _wrap(("\u2013 " * depth) + name)
@@ -79,7 +84,7 @@ def _png(fig: Any, dpi: int, fmt: str = "png") -> bytes:
 
 def counts_chart(report: CountsReport, names: dict[str, str], *, measure: str = "segments",
                  colors: dict[str, str] | None = None, dpi: int = DPI,
-                 fmt: str = "png") -> bytes:
+                 fmt: str = "png", selection: str = "") -> bytes:
     """Horizontal bars of one figure per theme, in codebook order (top to bottom).
 
     Args:
@@ -89,12 +94,14 @@ def counts_chart(report: CountsReport, names: dict[str, str], *, measure: str = 
         colors: theme id → bar colour (the codebook's colours).
         dpi: resolution of the PNG.
         fmt: ``png``, ``svg`` or ``pdf``.
+        selection: the transcripts charted, a line under the title (``""``: all).
     """
-    return _png(counts_figure(report, names, measure=measure, colors=colors), dpi, fmt)
+    return _png(counts_figure(report, names, measure=measure, colors=colors,
+                              selection=selection), dpi, fmt)
 
 
 def counts_figure(report: CountsReport, names: dict[str, str], *, measure: str = "segments",
-                  colors: dict[str, str] | None = None) -> Any:
+                  colors: dict[str, str] | None = None, selection: str = "") -> Any:
     """The matplotlib figure behind :func:`counts_chart` (tests read its labels)."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -132,7 +139,7 @@ def counts_figure(report: CountsReport, names: dict[str, str], *, measure: str =
     label = MEASURE_LABEL.get(measure, measure)
     ax.set_xlabel(label)
     ax.set_ylabel("Theme")
-    ax.set_title(f"{label} per theme ({coder_label(report.coder)})")
+    ax.set_title(f"{label} per theme ({coder_label(report.coder)})" + _line(selection))
     if not any(values):
         # An all-zero chart looks like a rendering fault; say what it means.
         ax.text(0.5, 0.5, "No codings yet" if rows else "No themes", transform=ax.transAxes,
@@ -209,7 +216,7 @@ def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list
 
 
 def matrix_chart(matrix: Matrix, names: dict[str, str], *, dpi: int = DPI,
-                 fmt: str = "png") -> bytes:
+                 fmt: str = "png", selection: str = "") -> bytes:
     """Heatmap of a theme × attribute matrix: counts coloured, count and row % in each cell."""
     label = MEASURE_LABEL.get(matrix.measure, matrix.measure)
     values = [[c.count for c in r.cells] for r in matrix.rows]
@@ -218,14 +225,14 @@ def matrix_chart(matrix: Matrix, names: dict[str, str], *, dpi: int = DPI,
     rows = [_theme_label(names.get(r.theme_id, r.theme_id), r.depth) for r in matrix.rows]
     attribute = matrix.attribute.replace("_", " ")  # board_distance reads as "board distance"
     return _heatmap(values, text, rows, matrix.columns,
-                    title=f"{label} by {attribute} ({coder_label(matrix.coder)})\n"
-                          "cell: count (row %)",
+                    title=f"{label} by {attribute} ({coder_label(matrix.coder)})"
+                          + _line(selection) + "\ncell: count (row %)",
                     xlabel=attribute, ylabel="Theme", cbar=label, dpi=dpi, fmt=fmt,
                     row_depths=[r.depth for r in matrix.rows])
 
 
 def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DPI,
-                       fmt: str = "png") -> bytes:
+                       fmt: str = "png", selection: str = "") -> bytes:
     """Heatmap of theme co-occurrence; the diagonal (the theme alone) is shown uncoloured."""
     labels = [_theme_label(names.get(t, t), d) for t, d in zip(co.theme_ids, co.depths,
                                                                 strict=True)]
@@ -235,7 +242,8 @@ def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DP
     columns = [("\u2013 " * d) + names.get(t, t) for t, d in zip(co.theme_ids, co.depths,
                                                                     strict=True)]
     return _heatmap(co.cells, text, labels, columns,
-                    title=f"Theme co-occurrence: {unit} ({coder_label(co.coder)})\n"
-                          "diagonal: the theme on its own; grey: parent and child",
+                    title=f"Theme co-occurrence: {unit} ({coder_label(co.coder)})"
+                          + _line(selection)
+                          + "\ndiagonal: the theme on its own; grey: parent and child",
                     xlabel="Theme", ylabel="Theme", cbar=unit.capitalize(), dpi=dpi, fmt=fmt,
                     diagonal_plain=True, row_depths=co.depths, col_depths=co.depths)

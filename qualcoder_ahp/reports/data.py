@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding, Theme, TranscriptInfo
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.reports.selection import Selection
 
 CONSENSUS = "consensus"
 RETIRED = "(retired)"
@@ -96,7 +100,8 @@ class ReportData:
     """Themes, transcripts, participants and the selected codings of one project."""
 
     def __init__(self, store: Store, coder: str | None = None,
-                 transcript_id: int | None = None) -> None:
+                 transcript_id: int | None = None,
+                 selection: Selection | None = None) -> None:
         """Load the snapshot.
 
         Args:
@@ -104,12 +109,19 @@ class ReportData:
             coder: keep only this coder's codings (``None``: every coder's).
             transcript_id: keep only this transcript's codings (``None``: every one's),
                 for a report on one transcript (the annotated transcript).
+            selection: keep only these transcripts (``--transcript``, ``--where``):
+                their codings, and their text as every denominator (share of text
+                coded, an attribute's columns). ``None``: every transcript.
         """
         self.store = store
         self.coder = coder
+        self.selection = selection
         # Active, in text order.
         self.codings: list[Coding] = store.report_codings(coder, transcript_id)
+        # Themes are decided before the selection, so every selection lists the same rows.
         used = {c.theme_id for c in self.codings}
+        if selection is not None:
+            self.codings = [c for c in self.codings if c.transcript_id in selection.ids]
         # Retired themes stay in the report only while codings still use them.
         all_themes = store.themes(include_inactive=True)
         active = {t.id for t in store.themes()}
@@ -128,6 +140,7 @@ class ReportData:
                 self._children.setdefault(t.parent_id, []).append(t.id)
         self.transcripts: dict[int, TranscriptRow] = {
             r[0]: TranscriptRow(*r) for r in store.report_transcripts()
+            if selection is None or r[0] in selection.ids
         }
         self.participants: dict[str, dict[str, str]] = store.participants()
         self._ancestors: dict[str, tuple[str, ...]] = {}
@@ -208,18 +221,7 @@ class ReportData:
         """The stored attribute a researcher means: ``Trust type`` (the CSV's header) is
         ``trust_type``, as the import named it. A one-line error if there is none, with
         the closest name."""
-        import re
-
-        names = self.attribute_names()
-        if name in names:
-            return name
-        stored = re.sub(r"[^\w]+", "_", name.strip().lower()).strip("_")  # as the CSV import
-        if stored in names:
-            return stored
-        close = closest(stored, names)
-        hint = f"; did you mean {close!r}?" if close else ""
-        known = ", ".join(names) or "none yet: load them with `qcahp participants import`"
-        raise UserError(f"no participant attribute {name!r}{hint} (attributes: {known})")
+        return resolve_attribute(name, self.attribute_names())
 
     def by_transcript(
         self, codings: list[Coding] | None = None, progress: Progress | None = None,
@@ -236,6 +238,26 @@ class ReportData:
             yield self.transcripts[tid], text, groups[tid]
             if progress is not None:
                 progress(done, len(ids))
+
+
+def resolve_attribute(name: str, names: list[str]) -> str:
+    """The attribute of ``names`` a researcher means by ``name``: itself, or its CSV
+    heading as typed (``Trust type`` is ``trust_type``, as the import named it).
+
+    Raises:
+        UserError: none, naming the closest attribute and listing them all.
+    """
+    import re
+
+    if name in names:
+        return name
+    stored = re.sub(r"[^\w]+", "_", name.strip().lower()).strip("_")  # as the CSV import
+    if stored in names:
+        return stored
+    close = closest(stored, names)
+    hint = f"; did you mean {close!r}?" if close else ""
+    known = ", ".join(names) or "none yet: load them with `qcahp participants import`"
+    raise UserError(f"no participant attribute {name!r}{hint} (attributes: {known})")
 
 
 def attribute_names(participants: dict[str, dict[str, str]]) -> list[str]:

@@ -192,18 +192,20 @@ def same_passage(quotes: list[Quote]) -> list[list[Quote]]:
     return groups
 
 
-def quotes_docx(quotes: list[Quote], title: str) -> bytes:
+def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "") -> bytes:
     """A Word document of quotes grouped by theme: heading, quote, attribution, memo.
 
     A passage several coders coded identically with a theme is printed once, with
     every coder named (a reader of an appendix wants each quote once); the CSV and
-    XLSX keep one row per coding.
+    XLSX keep one row per coding. ``subtitle`` (the transcripts chosen) follows the title.
     """
     from docx import Document
     from docx.shared import Pt
 
     doc = Document()
     doc.add_heading(title, level=0)
+    if subtitle:
+        doc.add_paragraph(_docx_safe(subtitle))
     if not quotes:
         doc.add_paragraph("No codings match.")
     current = None

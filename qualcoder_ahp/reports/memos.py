@@ -79,6 +79,10 @@ def memos(data: ReportData, *, kind: str | None = None, theme: str | None = None
         theme: only memos on this theme or a theme below it, and on codings of them.
         transcript: only memos on this transcript and on codings in it.
 
+    With a selection of transcripts (``data.selection``: ``--transcript``, ``--where``)
+    only the memos on those transcripts and on codings in them are kept: a theme memo
+    is about no interview, so it is left out, as with ``transcript``.
+
     Raises:
         UserError: an unknown kind, theme or transcript.
     """
@@ -103,6 +107,8 @@ def memos(data: ReportData, *, kind: str | None = None, theme: str | None = None
         if wanted_themes is not None and theme_id not in wanted_themes:
             continue
         if wanted_transcript is not None and tid != wanted_transcript:
+            continue
+        if data.selection is not None and tid not in data.selection.ids:
             continue
         path = _path(data, theme_id) if theme_id else None
         speaker, (turn, time) = None, (None, None)
@@ -149,9 +155,10 @@ def memos_json(rows: list[Memo]) -> list[dict[str, Any]]:
              "coder": m.coder, "updated": m.updated, "memo": m.text} for m in rows]
 
 
-def memos_markdown(rows: list[Memo], title: str) -> str:
-    """A document: theme memos, transcript memos, then coding memos under their theme."""
-    lines = [f"# {md_text(title)}", ""]
+def memos_markdown(rows: list[Memo], title: str, subtitle: str = "") -> str:
+    """A document: theme memos, transcript memos, then coding memos under their theme
+    (``subtitle``, the transcripts chosen, under the title)."""
+    lines = [f"# {md_text(title)}", ""] + ([md_text(subtitle), ""] if subtitle else [])
     if not rows:
         lines += ["No memos match.", ""]
     for kind, heading, sub, group in _sections(rows):
@@ -167,13 +174,15 @@ def memos_markdown(rows: list[Memo], title: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def memos_docx(rows: list[Memo], title: str) -> bytes:
+def memos_docx(rows: list[Memo], title: str, subtitle: str = "") -> bytes:
     """The same document as :func:`memos_markdown`, in Word."""
     from docx import Document
     from docx.shared import Pt
 
     doc = Document()
     doc.add_heading(title, level=0)
+    if subtitle:
+        doc.add_paragraph(_safe(subtitle))
     if not rows:
         doc.add_paragraph("No memos match.")
     for kind, heading, sub, group in _sections(rows):

@@ -182,6 +182,7 @@ def tally(
     store: Store,
     *,
     transcripts: Iterable[str] | None = None,
+    transcript_ids: Iterable[int] | None = None,
     role: str = "participant",
     coded: dict[int, list[tuple[int, int]]] | None = None,
     exclude: Iterable[str] = (),
@@ -193,6 +194,7 @@ def tally(
     Args:
         store: the project.
         transcripts: names (``name`` for every version, ``name@2`` for one) instead of all.
+        transcript_ids: only these transcripts (a report selection's ids).
         role: ``participant`` (the default), ``interviewer`` or ``all``.
         coded: merged, sorted coded spans per transcript id: each word's ``coded``
             count and :attr:`Tally.coded_running` count the tokens inside them.
@@ -211,6 +213,9 @@ def tally(
     from qualcoder_ahp.suggest.pipeline import pipeline_for
 
     rows = _transcript_rows(store, transcripts)
+    if transcript_ids is not None:
+        wanted = set(transcript_ids)
+        rows = [r for r in rows if r[0] in wanted]
     pipeline = pipeline_for(store.codebook().pipeline)
     stop = stop_words(exclude, keep_stop_words=keep_stop_words)
     with pipeline.lock:  # an excluded form ("chances") leaves its whole word out

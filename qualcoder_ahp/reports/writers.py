@@ -60,6 +60,9 @@ class Sheet:
     """Columns whose cells are Markdown already (escaped with :func:`md_cell` by the
     caller, e.g. a search hit with its match in bold): the Markdown table takes them as
     they are."""
+    footer: str = ""
+    """What the table covers (the transcripts chosen by ``--transcript`` and ``--where``),
+    printed under it in the text and Markdown formats, under an empty table too."""
     shrink: dict[str, str] = field(default_factory=dict)
     """Free-text columns a table on a narrow terminal may shorten (:func:`to_table` with a
     ``width``), each with the side cut: ``"end"``, or ``"start"`` for text that leads up
@@ -255,6 +258,8 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
         rows = _row_texts(sheet, 1)
         if not rows:
             out.append(EMPTY)
+            if sheet.footer:
+                out += ["", sheet.footer]
             out.append("")
             continue
         rows = [[v.replace("\n", " ") for v in r] for r in rows]
@@ -280,6 +285,8 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
         out.extend(line(r) for r in rows)
         if sheet.note:
             out += ["", sheet.note]
+        if sheet.footer:
+            out += ["", sheet.footer]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -395,7 +402,7 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
         rows = _row_texts(sheet, 1)
         if not rows:
             # A header-only table renders as an empty grid that looks like a fault.
-            out += [EMPTY, ""]
+            out += [EMPTY, ""] + ([_md_escape(sheet.footer), ""] if sheet.footer else [])
             continue
         numeric = [all(is_number(r[i]) for r in rows) for i in range(len(sheet.columns))]
         ready = [c in sheet.markdown for c in sheet.columns]
@@ -406,6 +413,8 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
                    for r in rows)
         if sheet.note:
             out += ["", _md_escape(sheet.note)]
+        if sheet.footer:
+            out += ["", _md_escape(sheet.footer)]
         out.append("")
     return "\n".join(out)
 
