@@ -51,6 +51,7 @@ PY
 run "qcahp log --coder ana --limit 3" qcahp log --coder ana --limit 3
 run "qcahp counts --coder ana" qcahp counts --coder ana
 run "qcahp counts --coder ana --by attribute:profession --format md | head -8" bash -c "\"\$PY\" -m qualcoder_ahp counts --coder ana --by attribute:profession --format md | head -8"
+run "qcahp counts --coder ana --theme serendipity --where \"board_distance=Board member\"" qcahp counts --coder ana --theme serendipity --where "board_distance=Board member"
 run "qcahp quotes --theme serendipity --coder ana -o serendipity.xlsx" qcahp quotes --theme serendipity --coder ana -o serendipity.xlsx
 run "qcahp chart counts --coder ana -o counts.png" qcahp chart counts --coder ana -o counts.png
 run "qcahp show physio_helen --coder ana | head -12" bash -c "\"\$PY\" -m qualcoder_ahp show physio_helen --coder ana | head -12"
