@@ -264,3 +264,19 @@ def test_refi_sources_have_no_file_hash_and_import_twice_unchanged(tmp_path):
         assert {r[0] for r in store.conn.execute("SELECT source_hash FROM transcripts")} \
             == {None}
         assert import_file(store, qdpx).added["transcripts"] == 0
+
+
+def test_the_same_bytes_under_another_name_are_that_transcript(tmp_path, interview,
+                                                                monkeypatch):
+    db = tmp_path / "p.db"
+    _import_with_older_parser(db, interview, monkeypatch)
+    renamed = tmp_path / "helen.txt"
+    renamed.write_bytes(interview.read_bytes())
+    for extra in ((), ("--new-version",)):
+        result = _cli(db, *extra, str(renamed))
+        assert result.exit_code == 0, result.output
+        assert "unchanged" in result.output
+        assert "helen.txt: the same file as 'physio'; this version reads it differently " \
+               "(the stored text is kept)" in " ".join(result.output.split())
+        assert "--new-version stores" not in result.output
+    assert [(r[0], r[1]) for r in _rows(db)] == [("physio", 1)]

@@ -189,7 +189,8 @@ def import_paths(
             continue
         report.unchanged.append(info)
         if not store.reads_as_stored(info, parsed.text):
-            report.notes.append((info, reread_note(file, store.was_redacted(info.id))))
+            report.notes.append((info, reread_note(file, store.was_redacted(info.id),
+                                                   stored_as=info.name)))
         if interviewers or participants:
             # Same text, but the researcher named speakers: apply the roles they imply.
             new = {t.speaker: t.role for t in parsed.turns}
@@ -213,8 +214,16 @@ REREAD_ADVICE = "--new-version stores the new reading"
 dialog, which has no flag, names the command instead)."""
 
 
-def reread_note(file: Path, redacted: bool = False) -> str:
-    """The note on an unchanged file that this version reads differently."""
+def reread_note(file: Path, redacted: bool = False, stored_as: str | None = None) -> str:
+    """The note on an unchanged file that this version reads differently.
+
+    ``stored_as``: the name of the transcript it is; when that is not the file's own
+    name (the same bytes under another file name), ``--new-version`` does not apply:
+    a new version belongs to the file's name, and this file is that other transcript.
+    """
+    if stored_as is not None and stored_as != file.stem:
+        return (f"{file.name}: the same file as {stored_as!r}; this version reads it "
+                "differently (the stored text is kept)")
     if redacted:  # a new reading of the original file has the redacted names back
         return (f"{file.name}: unchanged file; this version reads it differently (the "
                 f"stored, redacted text is kept; {REREAD_ADVICE}, unredacted)")
