@@ -10,6 +10,7 @@ that a database from a newer qualcoder_ahp is refused with a clear message.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import stat
@@ -19,13 +20,15 @@ from sqlite_utils import Database
 from sqlite_utils.db import ForeignKey
 
 from qualcoder_ahp.errors import SchemaTooNew
+from qualcoder_ahp.importers import import_paths, read_transcript
 from qualcoder_ahp.model import migrations as migrations_module
 from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
-from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.model.store import content_hash, open_store
 from tests.helpers.project import build_project, parsed_transcript
 
 FIRST = MIGRATIONS._migrations[0].name
 SECOND = MIGRATIONS._migrations[1].name
+THIRD = MIGRATIONS._migrations[2].name
 
 
 def _dump(path) -> list[str]:
@@ -89,8 +92,14 @@ def test_blank_database_migrates_to_the_full_schema():
     assert _fks(db, "turns") == {("transcript_id", "transcripts", "CASCADE")}
     assert _fks(db, "themes") == {("parent_id", "themes", "NO ACTION")}
     assert ForeignKey("events", "coder_id", "coders", "id") in db.table("events").foreign_keys
-    indexes = {i.name: i.columns for t in ("codings", "suggestions", "decisions")
-               for i in db.table(t).indexes}
+    assert db.table("transcripts").columns_dict == {
+        "id": int, "name": str, "version": int, "path": str, "format": str,
+        "content_hash": str, "text": str, "participant_id": int, "words": int,
+        "imported_at": str, "guid": str, "source_hash": str,
+    }
+    indexes = {i.name: i.columns for t in ("codings", "suggestions", "decisions",
+                                           "transcripts") for i in db.table(t).indexes}
+    assert indexes["transcripts_by_source"] == ["source_hash"]
     assert indexes["codings_by_theme"] == ["theme_id", "active"]
     assert indexes["suggestions_by_theme"] == ["theme_id", "status"]
     assert indexes["decisions_by_coder"] == ["coder_id"]
@@ -116,7 +125,7 @@ def test_first_version_database_migrates_with_an_owner_only_backup(tmp_path):
     old_dump = _dump(path)
     store = open_store(path)
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count()
-    assert [m.name for m in MIGRATIONS.applied(store.db)] == [FIRST, SECOND]
+    assert [m.name for m in MIGRATIONS.applied(store.db)] == [FIRST, SECOND, THIRD]
     assert store.codings(coder="ana")[0].quote == parsed_transcript().text[:4]  # data kept
     assert store.integrity_ok()
     store.close()
@@ -196,9 +205,58 @@ def test_reopening_a_current_database_writes_no_backup(tmp_path):
     assert not list(tmp_path.glob("current.db.bak*"))
 
 
-def test_m002_is_the_last_migration_this_issue_added():
+def test_migrations_are_appended_never_renumbered():
     # Guards the numbering rule: migrations are appended, never renumbered.
     names = [m.name for m in MIGRATIONS._migrations]
-    assert names[:2] == ["m001_create_tables", "m002_add_report_indexes"]
+    assert names[:3] == ["m001_create_tables", "m002_add_report_indexes",
+                         "m003_add_transcript_source_hash"]
     assert names == sorted(names)
-    assert callable(migrations_module.m002_add_report_indexes)
+    assert callable(migrations_module.m003_add_transcript_source_hash)
+
+
+def _make_v2(path, source) -> None:
+    """A project as the release before m003 wrote it: an imported file, no file hash."""
+    db = Database(str(path))
+    MIGRATIONS.apply(db, stop_before=THIRD)
+    db.execute("PRAGMA user_version = 2")
+    parsed = read_transcript(source)
+    db.execute(
+        "INSERT INTO transcripts (name, path, format, content_hash, text, words, imported_at,"
+        " guid) VALUES ('story', ?, 'txt', ?, ?, 9, '2026-01-01', 'g-t')",
+        [str(source), content_hash(parsed.text), parsed.text])
+    db.conn.commit()
+    db.close()
+
+
+def test_second_version_database_gains_source_hash_and_back_fills_it(tmp_path):
+    # m003 adds transcripts.source_hash (NULL for what was imported before): the same
+    # file imported again, read as stored, records it then.
+    source = tmp_path / "story.txt"
+    source.write_text("Interviewer: How did it start?\n\nAnn: By chance, in a clinic.\n",
+                      encoding="utf-8")
+    path = tmp_path / "v2.db"
+    _make_v2(path, source)
+    old_dump = _dump(path)
+    store = open_store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 3
+    assert store.conn.execute("SELECT name, source_hash FROM transcripts").fetchall() == [
+        ("story", None)]
+    report = import_paths(store, [source])
+    assert [t.name for t in report.unchanged] == ["story"] and not report.notes
+    assert store.conn.execute("SELECT source_hash FROM transcripts").fetchone()[0] == \
+        hashlib.sha256(source.read_bytes()).hexdigest()
+    assert store.integrity_ok()
+    store.close()
+    assert _dump(tmp_path / "v2.db.bak-v2") == old_dump
+
+
+def test_a_migrated_project_is_refused_by_the_previous_version(tmp_path, monkeypatch):
+    # A project opened here is at schema 3; a copy of the previous release (two
+    # migrations) elsewhere refuses it before touching it, as for any newer schema.
+    path = tmp_path / "shared.db"
+    open_store(path).close()
+    before = _dump(path)
+    monkeypatch.setattr(MIGRATIONS, "_migrations", MIGRATIONS._migrations[:2])
+    with pytest.raises(SchemaTooNew, match=r"version 3 is newer .*understands \(2\)"):
+        open_store(path)
+    assert _dump(path) == before

@@ -105,6 +105,9 @@ def register(cli: click.Group) -> None:
                 click.echo(f"unchanged  {info.name} (already stored as v{info.version})")
             else:  # a copy under another name: say which transcript it duplicates
                 click.echo(f"unchanged  {source}: same text as {info.name} v{info.version}")
+            if info.id not in {i.id for i in report.imported}:  # (its notes are shown)
+                for _, note in (n for n in report.notes if n[0].id == info.id):
+                    click.secho(f"note: {info.name}: {note}", fg="yellow", err=True)
         for info, roles in report.roles_updated:
             changes = ", ".join(f"{s} -> {r}" for s, r in roles.items())
             click.echo(f"roles      {info.name}: {changes}")

@@ -3,7 +3,8 @@
 Each file is read and parsed before anything is written, then stored in one
 transaction by :meth:`Store.add_transcript`, so a bad file leaves the database as
 it was and the batch goes on to the next file. The report lists what was imported,
-what was already there (same content: nothing written, except speaker roles when
+what was already there (same content, or the same file by the hash of its bytes even
+when this version reads it differently: nothing written, except speaker roles when
 the researcher names interviewers or participants again), and what failed, with a
 one-line reason for each failure.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcoder_ahp.errors import UserError, closest
-from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript
+from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript, source_hash
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import TranscriptInfo
 
@@ -47,7 +48,8 @@ class ImportReport:
     there used to change nothing, silently."""
     notes: list[tuple[TranscriptInfo, str]] = field(default_factory=list)
     """``(transcript, note)`` for what a reader noticed in a file it imported (a PDF's
-    pages without text)."""
+    pages without text), and for an unchanged file that this version reads differently
+    from the stored text (:func:`reread_note`)."""
 
     @property
     def ok(self) -> bool:
@@ -116,7 +118,9 @@ def import_paths(
         participant: the participant id for every file; by default each file's
             name without its extension.
         new_version: store a file whose name is already used, with new content,
-            as a new version instead of refusing it.
+            as a new version instead of refusing it; and an unchanged file that this
+            version reads differently (a better parser) as a new version with the new
+            reading (without it, the stored text is kept, with a note).
         progress: called as ``progress(done, total, path)`` before each file and once at
             the end; a worker may raise from it to stop between files (files already
             imported stay imported).
@@ -146,11 +150,17 @@ def import_paths(
             except Exception as exc:  # a reader bug on an odd file must not end the batch
                 raise UserError(f"could not be read ({type(exc).__name__}: {exc}); "
                                 "please report this file's format", path=str(file)) from exc
+            try:
+                file_hash = source_hash(file)
+            except OSError as exc:
+                raise UserError(f"could not be read ({exc.strerror or exc})",
+                                path=str(file)) from None
             speakers.update(t.speaker for t in parsed.turns)
             try:
                 info, written = store.add_transcript(
                     file.stem, parsed, path=str(file),
                     participant=participant or file.stem, new_version=new_version,
+                    source_hash=file_hash,
                 )
             except UserError as exc:
                 first = named.get(file.stem)
@@ -178,6 +188,9 @@ def import_paths(
             report.notes.extend((info, note) for note in parsed.notes)
             continue
         report.unchanged.append(info)
+        if not store.reads_as_stored(info, parsed.text):
+            report.notes.append((info, reread_note(file, store.was_redacted(info.id),
+                                                   stored_as=info.name)))
         if interviewers or participants:
             # Same text, but the researcher named speakers: apply the roles they imply.
             new = {t.speaker: t.role for t in parsed.turns}
@@ -194,6 +207,28 @@ def import_paths(
                 if name.strip() and not any(_names(speaker, name) for speaker in speakers):
                     report.unmatched.append((option, name, closest(name, speakers)))
     return report
+
+
+REREAD_ADVICE = "--new-version stores the new reading"
+"""How a file that is unchanged but read differently can be stored anew (the import
+dialog, which has no flag, names the command instead)."""
+
+
+def reread_note(file: Path, redacted: bool = False, stored_as: str | None = None) -> str:
+    """The note on an unchanged file that this version reads differently.
+
+    ``stored_as``: the name of the transcript it is; when that is not the file's own
+    name (the same bytes under another file name), ``--new-version`` does not apply:
+    a new version belongs to the file's name, and this file is that other transcript.
+    """
+    if stored_as is not None and stored_as != file.stem:
+        return (f"{file.name}: the same file as {stored_as!r}; this version reads it "
+                "differently (the stored text is kept)")
+    if redacted:  # a new reading of the original file has the redacted names back
+        return (f"{file.name}: unchanged file; this version reads it differently (the "
+                f"stored, redacted text is kept; {REREAD_ADVICE}, unredacted)")
+    return (f"{file.name}: unchanged file; this version reads it differently (the stored "
+            f"text is kept; {REREAD_ADVICE})")
 
 
 def _names(speaker: str, name: str) -> bool:

@@ -8,6 +8,7 @@ the file.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -111,3 +112,13 @@ def read_transcript(
     text, turns = assemble(drafts, roles)
     return ParsedTranscript(text, turns, fmt, split_sentences(text, turns),
                             list(getattr(blocks, "notes", [])))
+
+
+def source_hash(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's bytes: what stays the same when a better parser reads the
+    same file differently (stored with the transcript, see ``Store.add_transcript``)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -194,6 +194,21 @@ def m002_add_report_indexes(db: Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS()
+def m003_add_transcript_source_hash(db: Database) -> None:
+    """Record the SHA-256 of each imported file's bytes (``transcripts.source_hash``).
+
+    The stored text's hash changes when a better parser reads the same file
+    differently; the file's own hash does not, so re-importing an unchanged file stays
+    "unchanged". Nullable: rows imported before this migration (and REFI-QDA sources,
+    which come as text) have none. Adding a column keeps every row and every older
+    query valid; a version that knows only m001-m002 refuses the file anyway
+    (``user_version`` is then newer than it understands) before touching it.
+    """
+    db.execute("ALTER TABLE transcripts ADD COLUMN source_hash TEXT")
+    db.execute("CREATE INDEX transcripts_by_source ON transcripts (source_hash)")
+
+
 def _split_sql(script: str) -> list[str]:
     """Split a DDL script into statements, keeping trigger bodies whole."""
     statements, current = [], []

@@ -369,6 +369,31 @@ class Store(
                 return self.transcript(int(tid))
         return None
 
+    def reads_as_stored(self, info: TranscriptInfo, text: str) -> bool:
+        """Whether ``text`` (a file's reading) is the text ``info`` holds, or held before
+        ``qcahp redact`` rewrote it: when not, an unchanged file is read differently by
+        this version of the importers."""
+        digest = content_hash(text)
+        if digest == info.content_hash:
+            return True
+        redacted = self._redacted_from(digest)
+        return redacted is not None and redacted.id == info.id
+
+    def was_redacted(self, transcript_id: int) -> bool:
+        """Whether ``qcahp redact`` has rewritten this transcript's stored text."""
+        return self.conn.execute(
+            "SELECT 1 FROM events WHERE kind = 'redact' "
+            "AND json_extract(payload, '$.transcript_id') = ? LIMIT 1",
+            [transcript_id]).fetchone() is not None
+
+    def _backfill_source(self, transcript_id: int, source_hash: str | None) -> None:
+        """Record the file hash of a transcript imported before files were hashed, once
+        the same file's reading has proved to be its stored (or pre-redaction) text."""
+        if source_hash:
+            self.conn.execute(
+                "UPDATE transcripts SET source_hash = ? WHERE id = ? AND source_hash IS NULL",
+                [source_hash, transcript_id])
+
     def add_transcript(
         self,
         name: str,
@@ -377,12 +402,15 @@ class Store(
         path: str | None = None,
         participant: str | None = None,
         new_version: bool = False,
+        source_hash: str | None = None,
     ) -> tuple[TranscriptInfo, bool]:
         """Store an imported transcript with its turns and sentences, atomically.
 
         Returns the stored transcript and whether anything was written: the same
-        content again is a no-op; the same name with other content is refused
-        unless ``new_version`` (codings are never moved between versions).
+        content again is a no-op, and so is the same file again (``source_hash``, the
+        SHA-256 of its bytes) even when this version reads it differently, unless
+        ``new_version`` then stores the new reading; the same name with other content is
+        refused unless ``new_version`` (codings are never moved between versions).
         """
         # The checks run inside the write transaction: two coders importing the same
         # file at once must not both decide it is new.
@@ -392,7 +420,17 @@ class Store(
                 "SELECT id FROM transcripts WHERE content_hash = ?", [digest]
             ).fetchone()
             if row:
+                self._backfill_source(int(row[0]), source_hash)
                 return self.transcript(int(row[0])), False
+            if source_hash:
+                # The same file, read differently by a newer parser: it did not change,
+                # so its stored text and codings stay (the caller says it reads anew).
+                same = self.conn.execute(
+                    "SELECT id, name FROM transcripts WHERE source_hash = ? "
+                    "ORDER BY name = ? DESC, version DESC LIMIT 1", [source_hash, name]
+                ).fetchone()
+                if same and not (new_version and same[1] == name):
+                    return self.transcript(int(same[0])), False
             latest = self.conn.execute(
                 "SELECT MAX(version) FROM transcripts WHERE name = ?", [name]
             ).fetchone()[0]
@@ -402,20 +440,18 @@ class Store(
                 # it, and --new-version (as the error advised) stored the names again.
                 redacted = self._redacted_from(digest)
                 if redacted is not None:
+                    self._backfill_source(redacted.id, source_hash)
                     return redacted, False
             if latest is not None and not new_version:
-                raise UserError(
-                    f"a different transcript named {name!r} is already stored; "
-                    f"{self.name_clash_advice}",
-                    path=path,
-                )
+                raise UserError(self._name_clash(name, latest, path), path=path)
             version = (latest or 0) + 1
             pid = self.ensure_participant(participant) if participant else None
             cur = self.conn.execute(
                 "INSERT INTO transcripts (name, version, path, format, content_hash, text, "
-                "participant_id, words, imported_at, guid) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "participant_id, words, imported_at, guid, source_hash) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [name, version, path, parsed.format, digest, parsed.text, pid,
-                 count_words(parsed.text), now(), new_guid()],
+                 count_words(parsed.text), now(), new_guid(), source_hash],
             )
             tid = int(cur.lastrowid or 0)
             self.conn.executemany(
@@ -430,6 +466,25 @@ class Store(
                 [(tid, i, s.turn_index, s.start, s.end) for i, s in enumerate(parsed.sentences)],
             )
         return self.transcript(tid), True
+
+    def _name_clash(self, name: str, latest: int, path: str | None) -> str:
+        """Why a file is refused whose name is taken by other text.
+
+        A transcript imported before file hashes were recorded (no ``source_hash``) from
+        this same path cannot be told apart from the same file read differently by this
+        version (a better parser): say so, rather than "a different transcript".
+        """
+        stored_path, stored_source = self.conn.execute(
+            "SELECT path, source_hash FROM transcripts WHERE name = ? AND version = ?",
+            [name, latest]).fetchone()
+        if path and stored_path and stored_source is None and _same_path(stored_path, path):
+            return (f"{name!r} was imported from this file by an earlier qualcoder_ahp, "
+                    "which did not record the file's contents; if the file is unchanged, "
+                    "this version reads it differently and nothing needs doing (the stored "
+                    f"text and its codings are kept); if it changed, or to store the new "
+                    f"reading, {self.name_clash_advice}")
+        return (f"a different transcript named {name!r} is already stored; "
+                f"{self.name_clash_advice}")
 
     _TRANSCRIPT_SELECT = (
         "SELECT t.id, t.name, t.version, t.format, t.content_hash, p.code, t.words, "
@@ -518,6 +573,16 @@ class Store(
             [coder_id, now(), kind, json.dumps(payload, sort_keys=True)],
         )
         return int(cur.lastrowid or 0)
+
+
+def _same_path(stored: str, given: str) -> bool:
+    """Whether a transcript's stored ``path`` (as it was given to ``import``, relative to
+    the folder it was run in) names the file being imported."""
+    if os.path.normpath(stored) == os.path.normpath(given):
+        return True
+    with contextlib.suppress(OSError):
+        return Path(stored).resolve() == Path(given).resolve()
+    return False
 
 
 def remove_database(path: Path) -> None:

@@ -64,6 +64,7 @@ storing a new version of an interview is the command line's."""
 
 _CLI_FLAG = "use --new-version"
 _CLI_FLAG_HERE = "import it with `qcahp import --new-version FILE`"
+_CLI_FLAG_STORES = "`qcahp import --new-version FILE` stores"
 
 
 def for_dialog(reason: str) -> str:
@@ -112,6 +113,12 @@ def _import_notes(store: Store, result: Any) -> list[str]:
                          "'Name: ...' to tell the interviewer apart)")
         notes += [f"{info.name}: {note}" for t, note in getattr(result, "notes", ())
                   if t.id == info.id]
+    imported = {info.id for info in getattr(result, "imported", ())}
+    for info in getattr(result, "unchanged", ()):  # an unchanged file read differently
+        if info.id in imported:
+            continue
+        notes += [f"{info.name}: {note}".replace("--new-version stores", _CLI_FLAG_STORES)
+                  for t, note in getattr(result, "notes", ()) if t.id == info.id]
     return notes
 
 
