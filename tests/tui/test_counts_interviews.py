@@ -96,6 +96,7 @@ async def test_an_attribute_value_counts_as_the_cli_where(project):
         await settle(app, pilot)
         screen = app.screen
         assert screen.sub_title == "all transcripts (3)"
+        assert not screen.query_one("#counts-selection").display
         await pilot.press("i")
         await pilot.pause()
         first = await pick(app, pilot, "profession")
@@ -254,6 +255,18 @@ async def test_the_key_shows_at_80_columns_and_in_the_help(tmp_path):
         footer = app.screen.query_one(WorkbenchFooter)
         assert all(k.region.right <= footer.region.right for k in shown)
         assert "i Interviews" in " ".join(f"{k.key} {k.description}" for k in shown)
+        await pilot.press("i")
+        await pilot.pause()
+        await pick(app, pilot, "profession")
+        await pick(app, pilot, "SLT")
+        await settle(app, pilot)
+        # The title line holds the choice whole at 80 columns; the line under the table
+        # says it as the CLI does, with the transcripts' names.
+        assert title_line(app) == "Counts — profession = SLT: 1 of 3 transcripts"
+        under = app.screen.query_one("#counts-selection")
+        assert under.display and str(under.render()) == (
+            "Selection: profession = SLT: 1 of 3 transcripts (t2)")
+        assert "i" in [k.key for k in footer_keys(app) if k.display]
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

@@ -62,6 +62,8 @@ class CountsTable:
     scope: str = ""
     """The interviews counted, for the title line: ``all transcripts (7)``, or
     ``board_distance = Board member: 2 of 7 transcripts``."""
+    selection: str = ""
+    """The CLI's ``Selection: ...`` line under its table, names included (``""``: all)."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ def counts_table(store: Store, view: str, coder: str | None,
     """
     selection = choice.select(store)
     data = ReportData(store, coder, selection=selection)
-    scope = scope_text(selection, len(data.transcripts))
+    scope = (scope_text(selection, len(data.transcripts)),
+             selection.label if selection is not None else "")
     who = ex.coder_label(coder)
     if view.startswith("attribute:"):
         matrix = attribute_matrix(data, view.split(":", 1)[1])
@@ -154,7 +157,7 @@ def counts_table(store: Store, view: str, coder: str | None,
         themes.append(None)
         return CountsTable(
             f"Segments by {matrix.attribute} ({who}) - cell: count (row % / column %)",
-            ["theme", *matrix.columns, "total"], rows, themes, scope)
+            ["theme", *matrix.columns, "total"], rows, themes, *scope)
     report = theme_counts(data, by=view)
     sheet = ex.counts_sheet(report)
     # Names, as in the codebook, where researchers look for a theme; the id (what
@@ -163,7 +166,7 @@ def counts_table(store: Store, view: str, coder: str | None,
     rows = [[theme_label(data.theme(r.theme_id).name, r.depth), *(cells[i] for i in keep)]
             for r, cells in zip(report.rows, _texts(sheet), strict=True)]
     return CountsTable(sheet.title, ["theme", *(sheet.columns[i] for i in keep)], rows,
-                       [(r.theme_id, r.path) for r in report.rows], scope)
+                       [(r.theme_id, r.path) for r in report.rows], *scope)
 
 
 class CountsGrid(DataTable[object]):
@@ -202,6 +205,7 @@ class CountsScreen(FollowsStore, Screen[None]):
     CountsScreen #counts-caption { padding: 0 1; color: $text-muted; }
     CountsScreen DataTable { height: 1fr; }
     CountsScreen #counts-theme { padding: 0 1; color: $text-muted; height: 1; }
+    CountsScreen #counts-selection { padding: 0 1; height: auto; width: 1fr; }
     """
 
     def __init__(self, store: Store, coder: str | None = None) -> None:
@@ -222,7 +226,9 @@ class CountsScreen(FollowsStore, Screen[None]):
         """The interviews counted (``i``): every transcript until one is chosen."""
         self.shown: CountsTable | None = None
         """The table on screen (tests compare it with the core's numbers)."""
-        self.title = "Theme counts"
+        # Short, so the interviews counted (the sub-title) fit beside it at 80 columns:
+        # "Counts — board_distance = Board member: 2 of 7 transcripts".
+        self.title = "Counts"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -232,9 +238,13 @@ class CountsScreen(FollowsStore, Screen[None]):
                          fixed_columns=1)
         # The highlighted row's theme: its whole path of names and its id.
         yield Label("", id="counts-theme")
+        # The interviews chosen (i), whole, as the CLI's line under its table; the
+        # title line has them too, but cut short on a narrow terminal.
+        yield Label("", id="counts-selection")
         yield WorkbenchFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#counts-selection", Label).display = False
         self.reload()
         self.query_one(DataTable).focus()
 
@@ -290,6 +300,9 @@ class CountsScreen(FollowsStore, Screen[None]):
         # Text, not markup: the caption names coders, and a name may hold brackets.
         self.query_one("#counts-caption", Label).update(Text(table.caption))
         self.sub_title = table.scope  # the title line: the interviews counted
+        chosen = self.query_one("#counts-selection", Label)
+        chosen.update(Text(table.selection))
+        chosen.display = bool(table.selection)
         self.call_after_refresh(self._caption_hint, table)
 
     def _caption_hint(self, table: CountsTable) -> None:
