@@ -271,3 +271,26 @@ async def test_the_key_shows_at_80_columns_and_in_the_help(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert ("i", "Interviews") in [(key, what) for key, what, _ in app.screen.rows]
+
+
+async def test_a_choice_that_no_longer_holds_counts_all_and_says_why(project):
+    app = Host(project, "alice")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        await pilot.press("i")
+        await pilot.pause()
+        await pick(app, pilot, "profession")
+        await pick(app, pilot, "SLT")
+        await settle(app, pilot)
+        assert screen.sub_title == "profession = SLT: 1 of 3 transcripts"
+        project.set_participant_attributes("P02", {"profession": "OT"})  # SLT is gone
+        screen.reread()  # as the app's poll does after another window's commit
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Counting all transcripts: no participant has profession")
+                   for m in messages), messages
+        rows, _ = cli_rows(project, "--coder", "alice")
+        assert [r[1:] for r in cells(app)] == [figures(r) for r in rows]
+        assert screen.sub_title == "all transcripts (3)"
+        assert not screen.query_one("#counts-selection").display
