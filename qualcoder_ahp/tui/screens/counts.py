@@ -81,7 +81,7 @@ class Choice:
 
 ALL = Choice()
 ALL_KEY = "*all"
-"""The chooser's option for every transcript (no attribute or value starts with ``*``)."""
+"""The chooser's option for every transcript (an attribute's option is ``a:NAME``)."""
 ONE_KEY = "*one"
 """The chooser's option for a single transcript."""
 
@@ -356,6 +356,9 @@ class CountsScreen(FollowsStore, Screen[None]):
     def action_choose_interviews(self) -> None:
         """Choose the interviews counted: an attribute, then one of its values; one
         transcript; or all of them."""
+        if not self.store.report_transcripts():
+            self.notify("No transcripts yet: nothing to choose from.", severity="warning")
+            return
         names = attribute_names(self.store.participants())
         choices = [(f"a:{n}", f"{n} = ...") for n in names]
         choices += [(ONE_KEY, "One transcript ..."), (ALL_KEY, "All interviews")]
