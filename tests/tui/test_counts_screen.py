@@ -109,7 +109,7 @@ async def test_matrix_view_matches_core(project):
 
 async def test_bindings_are_declared_for_the_footer():
     keys = {b.key for b in CountsScreen.BINDINGS}
-    assert {"v", "c", "n", "escape"} <= keys
+    assert {"v", "c", "n", "i", "escape"} <= keys
     assert all(b.description for b in CountsScreen.BINDINGS)
 
 
@@ -120,6 +120,11 @@ async def test_empty_project_and_no_consensus(store):
         assert not app.active_bindings["n"].enabled
         assert _cells(app) == []
         assert "all coders" in app.screen.shown.caption
+        await pilot.press("i")  # choosing interviews: there are none
+        await pilot.pause()
+        assert isinstance(app.screen, CountsScreen)
+        assert "No transcripts yet: nothing to choose from." in [
+            n.message for n in app._notifications]
 
 
 async def test_workbench_counts_key_opens_the_screen(tmp_path):

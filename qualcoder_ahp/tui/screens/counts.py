@@ -2,10 +2,12 @@
 
 Keys (in the footer): ``v`` switches the view (by theme, transcript, participant,
 coder, then one matrix per participant attribute), ``c`` steps through the coders
-(all coders pooled, then each coder), ``n`` jumps to the consensus coding, Escape
-goes back. The numbers come from :mod:`qualcoder_ahp.reports` and are formatted
-like the CLI's table, so the screen and ``qcahp counts`` always agree. Counting
-runs in a thread worker, on its own database connection for an on-disk project.
+(all coders pooled, then each coder), ``n`` jumps to the consensus coding, ``i``
+chooses the interviews counted (a participant attribute's value, as ``qcahp counts
+--where ATTR=VALUE``, one transcript, or all; the title line says which), Escape goes
+back. The numbers come from :mod:`qualcoder_ahp.reports` and are formatted like the
+CLI's table, so the screen and ``qcahp counts`` always agree. Counting runs in a
+thread worker, on its own database connection for an on-disk project.
 """
 
 from __future__ import annotations
@@ -22,12 +24,21 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label
 from textual.worker import Worker, WorkerState
 
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
-from qualcoder_ahp.reports import CONSENSUS, ReportData, attribute_matrix, theme_counts
+from qualcoder_ahp.reports import (
+    CONSENSUS,
+    NO_VALUE,
+    ReportData,
+    attribute_matrix,
+    theme_counts,
+)
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import attribute_names
+from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.writers import Sheet, cell_text
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
+from qualcoder_ahp.tui.screens.modals import ChoiceModal
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 BASE_VIEWS = ("theme", "transcript", "participant", "coder")
@@ -48,6 +59,61 @@ class CountsTable:
     rows: list[list[str]]
     themes: list[tuple[str, str] | None] = field(default_factory=list)
     """Per row: the theme's ``(id, path of names)``, or None (a column-total row)."""
+    scope: str = ""
+    """The interviews counted, for the title line: ``all transcripts (7)``, or
+    ``board_distance = Board member: 2 of 7 transcripts``."""
+    selection: str = ""
+    """The CLI's ``Selection: ...`` line under its table, names included (``""``: all)."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The interviews the screen counts: ``qcahp counts``' ``--transcript`` and ``--where``
+    options (both empty: every transcript)."""
+
+    transcripts: tuple[str, ...] = ()
+    where: tuple[str, ...] = ()
+
+    def select(self, store: Store) -> Selection | None:
+        """The selection, resolved as the CLI does (raises UserError as it would)."""
+        return select(store, self.transcripts, self.where)
+
+
+ALL = Choice()
+ALL_KEY = "*all"
+"""The chooser's option for every transcript (an attribute's option is ``a:NAME``)."""
+ONE_KEY = "*one"
+"""The chooser's option for a single transcript."""
+
+
+def scope_text(selection: Selection | None, total: int) -> str:
+    """The title line's words for the interviews counted."""
+    if selection is None:
+        return f"all transcripts ({total})"
+    noun = "transcript" if selection.total == 1 else "transcripts"
+    return f"{selection.criteria}: {len(selection.names)} of {selection.total} {noun}"
+
+
+def attribute_values(store: Store, attribute: str) -> list[tuple[str, int]]:
+    """The values of ``attribute`` among the project's transcripts, with how many
+    transcripts have each; ``(none)`` (no participant, or no value) last."""
+    participants = store.participants()
+    counts: dict[str, int] = {}
+    for row in store.report_transcripts():
+        got = participants.get(row[3] or "", {}).get(attribute) if row[3] else None
+        value = got if got not in (None, "") else NO_VALUE
+        counts[value] = counts.get(value, 0) + 1
+    order = sorted((v for v in counts if v != NO_VALUE), key=lambda v: (v.casefold(), v))
+    return [(v, counts[v]) for v in order + ([NO_VALUE] if NO_VALUE in counts else [])]
+
+
+def transcript_names(store: Store) -> list[tuple[str, int]]:
+    """Every transcript's name, with how many versions are stored: ``--transcript NAME``
+    counts them all, as here."""
+    versions: dict[str, int] = {}
+    for row in store.report_transcripts():
+        versions[row[1]] = versions.get(row[1], 0) + 1
+    return list(versions.items())
 
 
 def theme_label(name: str, depth: int) -> str:
@@ -62,13 +128,18 @@ def _texts(sheet: Sheet) -> list[list[str]]:
     return [[cell_text(v, pct=p) for v, p in zip(row, pct, strict=True)] for row in sheet.rows]
 
 
-def counts_table(store: Store, view: str, coder: str | None) -> CountsTable:
+def counts_table(store: Store, view: str, coder: str | None,
+                 choice: Choice = ALL) -> CountsTable:
     """Compute one view as cell text (plain Python; runs in the worker).
 
     A matrix cell reads ``count (row % / column %)``, the three numbers of the
-    CLI's three matrix tables.
+    CLI's three matrix tables. ``choice`` keeps some interviews, as the CLI's
+    ``--transcript`` and ``--where`` do (a UserError if none is left).
     """
-    data = ReportData(store, coder)
+    selection = choice.select(store)
+    data = ReportData(store, coder, selection=selection)
+    scope = (scope_text(selection, len(data.transcripts)),
+             selection.label if selection is not None else "")
     who = ex.coder_label(coder)
     if view.startswith("attribute:"):
         matrix = attribute_matrix(data, view.split(":", 1)[1])
@@ -86,7 +157,7 @@ def counts_table(store: Store, view: str, coder: str | None) -> CountsTable:
         themes.append(None)
         return CountsTable(
             f"Segments by {matrix.attribute} ({who}) - cell: count (row % / column %)",
-            ["theme", *matrix.columns, "total"], rows, themes)
+            ["theme", *matrix.columns, "total"], rows, themes, *scope)
     report = theme_counts(data, by=view)
     sheet = ex.counts_sheet(report)
     # Names, as in the codebook, where researchers look for a theme; the id (what
@@ -95,7 +166,7 @@ def counts_table(store: Store, view: str, coder: str | None) -> CountsTable:
     rows = [[theme_label(data.theme(r.theme_id).name, r.depth), *(cells[i] for i in keep)]
             for r, cells in zip(report.rows, _texts(sheet), strict=True)]
     return CountsTable(sheet.title, ["theme", *(sheet.columns[i] for i in keep)], rows,
-                       [(r.theme_id, r.path) for r in report.rows])
+                       [(r.theme_id, r.path) for r in report.rows], *scope)
 
 
 class CountsGrid(DataTable[object]):
@@ -124,6 +195,9 @@ class CountsScreen(FollowsStore, Screen[None]):
                 "or a matrix per participant attribute"),
         Binding("c", "next_coder", "Coder", tooltip="All coders pooled, then each coder"),
         Binding("n", "consensus", "Consensus", tooltip="The team's agreed (consensus) coding"),
+        Binding("i", "choose_interviews", "Interviews",
+                tooltip="Count only some interviews: a participant attribute's value (as "
+                        "qcahp counts --where ATTR=VALUE), one transcript, or all"),
         Binding("escape", "back", "Back", tooltip="Back to the workbench"),
     ]
 
@@ -131,6 +205,7 @@ class CountsScreen(FollowsStore, Screen[None]):
     CountsScreen #counts-caption { padding: 0 1; color: $text-muted; }
     CountsScreen DataTable { height: 1fr; }
     CountsScreen #counts-theme { padding: 0 1; color: $text-muted; height: 1; }
+    CountsScreen #counts-selection { padding: 0 1; height: auto; width: 1fr; }
     """
 
     def __init__(self, store: Store, coder: str | None = None) -> None:
@@ -147,9 +222,13 @@ class CountsScreen(FollowsStore, Screen[None]):
         self.views = [*BASE_VIEWS,
                       *(f"attribute:{n}" for n in attribute_names(store.participants()))]
         self.view = "theme"
+        self.choice = ALL
+        """The interviews counted (``i``): every transcript until one is chosen."""
         self.shown: CountsTable | None = None
         """The table on screen (tests compare it with the core's numbers)."""
-        self.title = "Theme counts"
+        # Short, so the interviews counted (the sub-title) fit beside it at 80 columns:
+        # "Counts — board_distance = Board member: 2 of 7 transcripts".
+        self.title = "Counts"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -159,9 +238,13 @@ class CountsScreen(FollowsStore, Screen[None]):
                          fixed_columns=1)
         # The highlighted row's theme: its whole path of names and its id.
         yield Label("", id="counts-theme")
+        # The interviews chosen (i), whole, as the CLI's line under its table; the
+        # title line has them too, but cut short on a narrow terminal.
+        yield Label("", id="counts-selection")
         yield WorkbenchFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#counts-selection", Label).display = False
         self.reload()
         self.query_one(DataTable).focus()
 
@@ -172,16 +255,32 @@ class CountsScreen(FollowsStore, Screen[None]):
     def reload(self) -> None:
         """Recompute the current view in a worker."""
         self.query_one("#counts-caption", Label).update("Counting...")
-        self._compute(self.view, self.coder)
+        self._compute(self.view, self.coder, self.choice)
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
-    def _compute(self, view: str, coder: str | None) -> None:
+    def _compute(self, view: str, coder: str | None, choice: Choice) -> None:
+        def count(store: Store) -> CountsTable:
+            try:
+                return counts_table(store, view, coder, choice)
+            except UserError as error:
+                if choice == ALL:
+                    raise
+                # The interviews chosen are gone (a transcript deleted, participants
+                # loaded again): say so and count them all rather than show nothing.
+                self.app.call_from_thread(self._choice_gone, choice, str(error))
+                return counts_table(store, view, coder)
+
         if self.store.path is None:  # in-memory project: only one connection exists
-            table = counts_table(self.store, view, coder)
+            table = count(self.store)
         else:
             with open_store(self.store.path) as own:
-                table = counts_table(own, view, coder)
+                table = count(own)
         self.app.call_from_thread(self._show, table)
+
+    def _choice_gone(self, choice: Choice, why: str) -> None:
+        if self.choice == choice:
+            self.choice = ALL
+        self.notify(f"Counting all transcripts: {why}", severity="warning", markup=False)
 
     def _show(self, table: CountsTable) -> None:
         grid = self.query_one(DataTable)
@@ -200,6 +299,10 @@ class CountsScreen(FollowsStore, Screen[None]):
         self._show_theme(grid.cursor_row if table.rows else None)
         # Text, not markup: the caption names coders, and a name may hold brackets.
         self.query_one("#counts-caption", Label).update(Text(table.caption))
+        self.sub_title = table.scope  # the title line: the interviews counted
+        chosen = self.query_one("#counts-selection", Label)
+        chosen.update(Text(table.selection))
+        chosen.display = bool(table.selection)
         self.call_after_refresh(self._caption_hint, table)
 
     def _caption_hint(self, table: CountsTable) -> None:
@@ -248,6 +351,52 @@ class CountsScreen(FollowsStore, Screen[None]):
             self.notify("No consensus coding yet.", severity="warning")
             return
         self.coder = CONSENSUS
+        self.reload()
+
+    def action_choose_interviews(self) -> None:
+        """Choose the interviews counted: an attribute, then one of its values; one
+        transcript; or all of them."""
+        if not self.store.report_transcripts():
+            self.notify("No transcripts yet: nothing to choose from.", severity="warning")
+            return
+        names = attribute_names(self.store.participants())
+        choices = [(f"a:{n}", f"{n} = ...") for n in names]
+        choices += [(ONE_KEY, "One transcript ..."), (ALL_KEY, "All interviews")]
+        if not names:
+            # Said plainly, and the chooser still offers one transcript or all.
+            self.notify("This project has no participant attributes: load them with "
+                        "`qcahp participants import FILE.csv` to count by profession, "
+                        "band and the like.", severity="warning", markup=False, timeout=8)
+        title = "Count which interviews?" if names else (
+            "Count which interviews? (no participant attributes yet)")
+        self.app.push_screen(ChoiceModal(title, choices), self._chosen_kind)
+
+    def _chosen_kind(self, key: str | None) -> None:
+        if key is None:
+            return
+        if key == ALL_KEY:
+            self._choose(ALL)
+        elif key == ONE_KEY:
+            names = transcript_names(self.store)
+            self.app.push_screen(
+                ChoiceModal("Count one transcript:",
+                            [(f"t:{i}", name if n == 1 else f"{name} ({n} versions)")
+                             for i, (name, n) in enumerate(names)]),
+                lambda picked: self._choose(Choice(transcripts=(
+                    names[int(picked[2:])][0],))) if picked else None)
+        else:
+            attribute = key[2:]
+            values = attribute_values(self.store, attribute)
+            self.app.push_screen(
+                ChoiceModal(f"Count the interviews where {attribute} is:",
+                            [(f"v:{i}", f"{v} ({n} transcript{'s' if n != 1 else ''})")
+                             for i, (v, n) in enumerate(values)]),
+                lambda picked: self._choose(Choice(where=(
+                    f"{attribute}={values[int(picked[2:])][0]}",))) if picked else None)
+
+    def _choose(self, choice: Choice) -> None:
+        """Count the interviews chosen."""
+        self.choice = choice
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
