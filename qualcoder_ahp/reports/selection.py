@@ -167,6 +167,9 @@ def select(store: Store, transcripts: Sequence[str] = (),
     """
     if not transcripts and not where:
         return None
+    # A name given twice (`--transcript t1 --transcript t1`, a shell loop) is one name:
+    # the selection said "transcripts t1, t1" in every note, CSV row and JSON.
+    transcripts = tuple(dict.fromkeys(transcripts))
     from qualcoder_ahp.reports.search import _transcript_rows
 
     rows = store.report_transcripts()
