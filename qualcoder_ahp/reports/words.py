@@ -394,8 +394,15 @@ def coded_spans(store: Store, theme_id: str, coder: str | None,
         UserError: the theme is not in the codebook.
     """
     themes = store.themes(include_inactive=True)
+    active = [t.id for t in store.themes()]
     if theme_id not in {t.id for t in themes}:
-        raise unknown_theme(theme_id, [t.id for t in store.themes()])
+        raise unknown_theme(theme_id, active)
+    if theme_id not in active:
+        # Merged away: its codings are the other theme's now, so "nothing is coded
+        # with it" (exit 0) would send the researcher looking for lost codings.
+        merged = store.merged_into()
+        if theme_id in merged:
+            raise unknown_theme(theme_id, active, merged)
     children: dict[str, list[str]] = {}
     for t in themes:
         if t.parent_id:
