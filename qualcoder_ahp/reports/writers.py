@@ -63,6 +63,9 @@ class Sheet:
     footer: str = ""
     """What the table covers (the transcripts chosen by ``--transcript`` and ``--where``),
     printed under it in the text and Markdown formats, under an empty table too."""
+    empty: str = ""
+    """What the text and Markdown tables say when there are no rows (default
+    :data:`EMPTY`, which is about codings: a list of memos says so in its own words)."""
     shrink: dict[str, str] = field(default_factory=dict)
     """Free-text columns a table on a narrow terminal may shorten (:func:`to_table` with a
     ``width``), each with the side cut: ``"end"``, or ``"start"`` for text that leads up
@@ -257,7 +260,7 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
             out.append("")
         rows = _row_texts(sheet, 1)
         if not rows:
-            out.append(EMPTY)
+            out.append(sheet.empty or EMPTY)
             if sheet.footer:
                 out += ["", sheet.footer]
             out.append("")
@@ -402,7 +405,7 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
         rows = _row_texts(sheet, 1)
         if not rows:
             # A header-only table renders as an empty grid that looks like a fault.
-            out += [EMPTY, ""] + ([_md_escape(sheet.footer), ""] if sheet.footer else [])
+            out += [sheet.empty or EMPTY, ""] + ([_md_escape(sheet.footer), ""] if sheet.footer else [])
             continue
         numeric = [all(is_number(r[i]) for r in rows) for i in range(len(sheet.columns))]
         ready = [c in sheet.markdown for c in sheet.columns]
