@@ -144,6 +144,16 @@ def test_the_selection_in_the_core_functions(project):
     assert parse_where("note=a=b") == ("note", False, "a=b")
 
 
+def test_double_equals_is_equals(db):
+    # R, pandas and SQL habits: `--where profession==physio` looked for "=physio".
+    assert parse_where("profession==physio") == ("profession", False, "physio")
+    assert parse_where("note = = x") == ("note", False, "x")
+    assert parse_where("note===x") == ("note", False, "=x")
+    assert parse_where("band!==9") == ("band", True, "=9")
+    doc, rows = counts_json(db, "--where", "profession == SLT")
+    assert doc["selection"]["transcripts"] == ["t2"]
+
+
 # ---------------------------------------------------------------- errors
 def test_errors_are_one_line_and_name_what_exists(db):
     assert fail(db, "counts", "--where", "professon=physio") == (
