@@ -449,7 +449,9 @@ def keyness(counted: Tally, patterns: PatternWords, *, theme_id: str, coder: str
         if seen < min_count:
             continue
         g2 = log_likelihood(w.coded, w.elsewhere, c, d)
-        if (direction == "over" and g2 <= 0) or (direction == "under" and g2 >= 0):
+        # G² 0 (as often in the coded text as elsewhere; nothing elsewhere at all) is a
+        # word neither over- nor under-represented: not a key word in any direction.
+        if g2 == 0 or (direction == "over" and g2 < 0) or (direction == "under" and g2 > 0):
             continue
         p = p_value(g2)
         if p > max_p:
