@@ -405,7 +405,8 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
         rows = _row_texts(sheet, 1)
         if not rows:
             # A header-only table renders as an empty grid that looks like a fault.
-            out += [sheet.empty or EMPTY, ""] + ([_md_escape(sheet.footer), ""] if sheet.footer else [])
+            out += [sheet.empty or EMPTY, ""]
+            out += [_md_escape(sheet.footer), ""] if sheet.footer else []
             continue
         numeric = [all(is_number(r[i]) for r in rows) for i in range(len(sheet.columns))]
         ready = [c in sheet.markdown for c in sheet.columns]
