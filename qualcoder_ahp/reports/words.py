@@ -397,12 +397,6 @@ def coded_spans(store: Store, theme_id: str, coder: str | None,
     active = [t.id for t in store.themes()]
     if theme_id not in {t.id for t in themes}:
         raise unknown_theme(theme_id, active)
-    if theme_id not in active:
-        # Merged away: its codings are the other theme's now, so "nothing is coded
-        # with it" (exit 0) would send the researcher looking for lost codings.
-        merged = store.merged_into()
-        if theme_id in merged:
-            raise unknown_theme(theme_id, active, merged)
     children: dict[str, list[str]] = {}
     for t in themes:
         if t.parent_id:
@@ -417,6 +411,12 @@ def coded_spans(store: Store, theme_id: str, coder: str | None,
     for tid_theme in subtree:
         for c in store.codings(coder=coder, theme_id=tid_theme):
             spans.setdefault(c.transcript_id, []).append((c.start, c.end))
+    if not spans and theme_id not in active:
+        # Merged away: its codings are the other theme's now, so "nothing is coded
+        # with it" (exit 0) would send the researcher looking for lost codings.
+        merged = store.merged_into()
+        if theme_id in merged:
+            raise unknown_theme(theme_id, active, merged)
     return subtree, {tid: merge(s) for tid, s in spans.items()}
 
 
