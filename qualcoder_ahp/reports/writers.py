@@ -191,11 +191,15 @@ def screen_width() -> int | None:
 def shorten(text: str, width: int, side: str = "end") -> str:
     """``text`` in at most ``width`` characters, cut at its ``"end"`` or ``"start"`` and
     marked ``…`` where cut; at a word boundary when one is near (as a search hit's
-    context is cut), else mid-word."""
+    context is cut), else mid-word. An id with a count of more (``ntr_into_management
+    +2``, ``dietitian_grace +3``) keeps its count: the id is cut (``ntr_into… +2``)."""
     if len(text) <= width:
         return text
     if width <= 1:
         return ELLIPSIS[:width]
+    more = _MORE.fullmatch(text) if side == "end" else None
+    if more is not None and width >= len(more[2]) + 2:
+        return shorten(more[1], width - len(more[2])) + more[2]
     if side == "start":
         tail = text[len(text) - (width - 2):] if width > 2 else ""
         space = tail.find(" ")
@@ -207,6 +211,10 @@ def shorten(text: str, width: int, side: str = "end") -> str:
     if space > width - 1 - width // 3 and not text[width - 1].isspace():
         head = head[:space]
     return head.rstrip() + ELLIPSIS
+
+
+_MORE = re.compile(r"(\S+)( \+\d+)")
+"""An id and how many more (``ser_acting +33``): :func:`shorten` keeps the ``+33``."""
 
 
 def fit_widths(columns: Sequence[str], widths: list[int], numeric: Sequence[bool],
