@@ -42,6 +42,18 @@ def test_shorten_cuts_at_a_word_and_marks_the_cut():
         "\u2026 by chance. It was ")
 
 
+def test_shorten_keeps_the_count_of_more_after_an_id():
+    # `qcahp suggestions` at 80 columns cut "ntr_into_management +1" to "ntr_into_…":
+    # the "+1" (another pattern suggested it too) was lost, as "+3" was in the log.
+    assert shorten("ntr_into_management +1", 10) == "ntr_in\u2026 +1"
+    assert shorten("dietitian_grace +3", 12) == "dietitia\u2026 +3"
+    assert shorten("ser_acting +33", 14) == "ser_acting +33"
+    assert shorten("ser_acting +33", 4) == "ser\u2026"  # too narrow for the count
+    # Words with a "+3" at their end are text, cut as text; so is the start side.
+    assert shorten("the score was +3", 10) == "the score\u2026"
+    assert shorten("ntr_into_management +1", 10, "start").endswith("+1")
+
+
 def test_names_give_way_only_when_that_makes_the_table_fit():
     columns = ["theme", "n", "text"]
     numeric, free, names = [False, True, False], [False, False, True], [True, False, False]

@@ -194,3 +194,15 @@ def test_md_text_escapes_markup_only() -> None:
     assert md_text("file_name_here and _stress_") == "file_name_here and \\_stress\\_"
     assert md_text("1. first\n  2) second\n+ third") == "1\\. first\n  2\\) second\n\\+ third"
     assert md_text("`code` \\ back") == "\\`code\\` \\\\ back"
+
+
+def test_no_memos_is_not_called_nothing_coded(project: Store) -> None:
+    # The project is coded; only the memos asked for are missing (with --transcript there
+    # are no theme memos). The table said the writers' "(none: nothing is coded in this
+    # selection)".
+    for width in ("80", ""):
+        result = CliRunner().invoke(cli, ["memos", "--format", "table", "--transcript", "p2",
+                                          "--kind", "theme"], env={"COLUMNS": width})
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[0] == "(none: no memos match)"
+        assert "nothing is coded" not in result.stdout

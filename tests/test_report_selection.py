@@ -118,6 +118,15 @@ def test_transcripts_and_where_together(db):
     assert rows["career"]["total_chars"] == 105
 
 
+def test_a_transcript_named_twice_is_named_once(db):
+    doc, rows = counts_json(db, "--transcript", "t1", "--transcript", "t1")
+    assert doc["selection"]["transcript_names"] == ["t1"]
+    assert doc["selection"]["transcripts"] == ["t1"]
+    table = run(db, "counts", "--transcript", "t1", "--transcript", "t2",
+                "--transcript", "t1", "--where", "band!=9").stdout
+    assert "Selection: transcripts t1, t2; band != 9: 2 of 3 transcripts (t1, t2)" in table
+
+
 def test_the_selection_in_the_core_functions(project):
     store, _ = project
     chosen = select(store, (), ["band=8c", "band=9"])
@@ -133,6 +142,16 @@ def test_the_selection_in_the_core_functions(project):
     assert parse_where("board distance != Board member") == (
         "board distance", True, "Board member")
     assert parse_where("note=a=b") == ("note", False, "a=b")
+
+
+def test_double_equals_is_equals(db):
+    # R, pandas and SQL habits: `--where profession==physio` looked for "=physio".
+    assert parse_where("profession==physio") == ("profession", False, "physio")
+    assert parse_where("note = = x") == ("note", False, "x")
+    assert parse_where("note===x") == ("note", False, "=x")
+    assert parse_where("band!==9") == ("band", True, "=9")
+    doc, rows = counts_json(db, "--where", "profession == SLT")
+    assert doc["selection"]["transcripts"] == ["t2"]
 
 
 # ---------------------------------------------------------------- errors

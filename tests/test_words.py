@@ -439,3 +439,24 @@ def test_cli_keyness_note_fits_an_80_column_terminal(db):
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
     wide = CliRunner().invoke(cli, ["--db", str(db), "words", *args], env={"COLUMNS": "200"})
     assert max(len(line) for line in wide.stdout.splitlines()) <= 100
+
+
+def test_cli_all_the_speech_coded_has_nothing_to_compare_with(db):
+    # One interview chosen and every word of it coded: no word can be key. The note
+    # blamed the filters ("a lower --min-count or --max-p 1 lists more", with --max-p 1
+    # given), and --direction both listed every word with G2 0 and p 1 as a key word.
+    store = open_store(db)
+    tid = next(t.id for t in store.transcripts() if t.name == "t1")
+    store.code(tid, "other", "cy", 0, len(store.transcript_text(tid)))
+    store.close()
+    args = ("--theme", "other", "--coder", "cy", "--transcript", "t1", "--min-count", "1",
+            "--max-p", "1")
+    for direction in ("over", "both", "under"):
+        result = run(db, *args, "--direction", direction)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[0] == (
+            "(no key words: all the participant speech counted is coded with other, so "
+            "there is no other text to compare it with; choose more transcripts)")
+    rows = json.loads(run(db, *args, "--direction", "both", "--format", "json").stdout)
+    assert rows["other_words"] == 0 and rows["words"] == []
+

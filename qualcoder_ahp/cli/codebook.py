@@ -229,7 +229,8 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
     cb = _check(path, None) if path else project.store().codebook()
     if not cb.themes:
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
-    _check_show_themes(project, cb, theme_ids, stored=not path and fmt != "table")
+    _check_show_themes(project, cb, theme_ids, stored=not path and fmt != "table",
+                       own=not path)
     if fmt == "table":
         pipeline = ", pipeline " + cb.pipeline if cb.pipeline else ""
         header = f"{cb.name}  ({_sizes(cb)}{pipeline})"
@@ -249,6 +250,12 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
     if theme_ids:
         report = cbr.select_themes(report, theme_ids)
         if not report.entries:  # a retired theme that no coding uses any more
+            from qualcoder_ahp.reports.data import unknown_theme as data_unknown_theme
+
+            merged = project.store().merged_into()
+            for theme_id in theme_ids:
+                if theme_id in merged:
+                    raise data_unknown_theme(theme_id, [t.id for t in cb.themes], merged)
             raise UserError(f"nothing to show: {', '.join(theme_ids)} retired from the "
                             "codebook, with no codings left")
     about = {"report": "codebook", "codebook": report.title,
@@ -268,16 +275,18 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
 
 
 def _check_show_themes(project: Project, cb: Any, theme_ids: tuple[str, ...],
-                       stored: bool) -> None:
+                       stored: bool, own: bool = False) -> None:
     """Refuse a ``--theme`` id that is not in the codebook shown, naming the closest
-    (a report on the stored codebook also takes a retired theme that is still coded)."""
+    (a report on the stored codebook also takes a retired theme that is still coded);
+    for the project's own codebook (``own``), a theme merged away names its target."""
     from qualcoder_ahp.reports.data import unknown_theme
 
     known = [t.id for t in cb.themes]
     extra = {t.id for t in project.store().themes(include_inactive=True)} if stored else set()
+    merged = project.store().merged_into() if own else {}
     for theme_id in theme_ids:
         if theme_id not in known and theme_id not in extra:
-            raise unknown_theme(theme_id, known)
+            raise unknown_theme(theme_id, known, merged)
 
 
 @codebook.command("add-theme", short_help="Add a theme while coding (coded by hand, no patterns).")

@@ -351,7 +351,8 @@ def _memos_table(sheet: Sheet) -> str:
     keep = [sheet.columns.index(c) for c in ("kind", "about", "coder", "updated", "memo")]
     compact = Sheet(sheet.name, [sheet.columns[i] for i in keep],
                     [[row[i] for i in keep] for row in sheet.rows],
-                    shrink={"about": "end", "memo": "end"}, footer=sheet.footer)
+                    shrink={"about": "end", "memo": "end"}, footer=sheet.footer,
+                    empty=sheet.empty)
     return to_table([compact], width=width)
 
 

@@ -252,6 +252,11 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
                      min_count=min_count, max_p=0.05 if max_p is None else max_p)
     why = _no_key_words(direction or "over", 3 if min_count is None else min_count,
                         0.05 if max_p is None else max_p)
+    if report.coded_words and not report.other_words:
+        # All the speech counted is coded (one fully coded interview chosen): no filter
+        # is to blame, and "--max-p 1 lists more" sent the researcher the wrong way.
+        why = (f"(no key words: all the {role} speech counted is coded with {theme}, so "
+               "there is no other text to compare it with; choose more transcripts)")
     _emit_keyness(project, counted, report, fmt, output, role, why, chosen)
 
 

@@ -50,18 +50,36 @@ class TranscriptRow:
         return self.name if self.version == 1 else f"{self.name}@{self.version}"
 
 
-def unknown_theme(theme_id: str, known: list[str]) -> UserError:
+def unknown_theme(theme_id: str, known: list[str],
+                  merged: dict[str, str] | None = None) -> UserError:
     """The one error for a theme id that is not in the codebook, in every command.
 
     Names the closest id when there is one (a typo is the usual cause) and the first
     ids of the codebook, so ``suggestions``, ``patterns``, ``agreement`` and the reports
-    all answer ``--theme serendipty`` the same way.
+    all answer ``--theme serendipty`` the same way. A theme merged into another
+    (``merged``: :meth:`Store.merged_into`) names the theme its codings went to.
     """
+    target = merged_target(theme_id, merged or {})
+    if target is not None:
+        return UserError(f"theme {theme_id!r} was merged into {target!r}, which holds its "
+                         f"codings now: give --theme {target}")
     close = closest(theme_id, known)
     hint = f"; did you mean {close!r}?" if close else ""
     listed = ", ".join(known[:12]) or "none"
     more = " ..." if len(known) > 12 else ""
     return UserError(f"no theme {theme_id!r} in the codebook{hint} (themes: {listed}{more})")
+
+
+def merged_target(theme_id: str, merged: dict[str, str]) -> str | None:
+    """The theme a merged theme's codings are in now (merged on: A into B into C is C),
+    or ``None`` when ``theme_id`` was not merged away."""
+    if theme_id not in merged:
+        return None
+    seen = set()
+    while theme_id in merged and theme_id not in seen:
+        seen.add(theme_id)
+        theme_id = merged[theme_id]
+    return theme_id
 
 
 def find_transcript(store: Store, ref: str) -> TranscriptInfo:
@@ -152,7 +170,8 @@ class ReportData:
         try:
             return self._by_id[theme_id]
         except KeyError:
-            raise unknown_theme(theme_id, [t.id for t in self.themes]) from None
+            raise unknown_theme(theme_id, [t.id for t in self.themes],
+                                self.store.merged_into()) from None
 
     def path(self, theme_id: str) -> str:
         """``Parent / Child`` names from the root."""

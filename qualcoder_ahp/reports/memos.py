@@ -139,7 +139,7 @@ def memos_sheet(rows: list[Memo]) -> Sheet:
                  [[m.kind, m.about, m.theme_id or "", m.transcript or "", m.speaker or "",
                    "" if m.turn is None else m.turn, m.quote or "", m.coder,
                    _minute(m.updated), m.text] for m in rows],
-                 wrap={"quote", "memo"})
+                 wrap={"quote", "memo"}, empty="(none: no memos match)")
 
 
 def _minute(stamp: str) -> str:

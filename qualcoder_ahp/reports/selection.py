@@ -148,7 +148,13 @@ def parse_where(text: str) -> tuple[str, bool, str]:
     at = text.find("=")
     negate = at > 0 and text[at - 1] == "!"
     name = text[:at - 1 if negate else at].strip() if at >= 0 else ""
-    value = text[at + 1:].strip() if at >= 0 else ""
+    value = text[at + 1:].lstrip() if at >= 0 else ""
+    if not negate and value.startswith("="):
+        # ATTR==VALUE, as R, pandas and SQL users type it: the same as ATTR=VALUE (it
+        # looked for the value "=VALUE"). A value of its own starting with "=" is written
+        # ATTR===VALUE.
+        value = value[1:]
+    value = value.strip()
     if not name or not value:
         raise UserError(f"--where {text!r}: give ATTRIBUTE=VALUE or ATTRIBUTE!=VALUE "
                         "(--where profession=Physiotherapist); `qcahp participants` lists "
@@ -167,6 +173,9 @@ def select(store: Store, transcripts: Sequence[str] = (),
     """
     if not transcripts and not where:
         return None
+    # A name given twice (`--transcript t1 --transcript t1`, a shell loop) is one name:
+    # the selection said "transcripts t1, t1" in every note, CSV row and JSON.
+    transcripts = tuple(dict.fromkeys(transcripts))
     from qualcoder_ahp.reports.search import _transcript_rows
 
     rows = store.report_transcripts()

@@ -394,8 +394,9 @@ def coded_spans(store: Store, theme_id: str, coder: str | None,
         UserError: the theme is not in the codebook.
     """
     themes = store.themes(include_inactive=True)
+    active = [t.id for t in store.themes()]
     if theme_id not in {t.id for t in themes}:
-        raise unknown_theme(theme_id, [t.id for t in store.themes()])
+        raise unknown_theme(theme_id, active)
     children: dict[str, list[str]] = {}
     for t in themes:
         if t.parent_id:
@@ -410,6 +411,12 @@ def coded_spans(store: Store, theme_id: str, coder: str | None,
     for tid_theme in subtree:
         for c in store.codings(coder=coder, theme_id=tid_theme):
             spans.setdefault(c.transcript_id, []).append((c.start, c.end))
+    if not spans and theme_id not in active:
+        # Merged away: its codings are the other theme's now, so "nothing is coded
+        # with it" (exit 0) would send the researcher looking for lost codings.
+        merged = store.merged_into()
+        if theme_id in merged:
+            raise unknown_theme(theme_id, active, merged)
     return subtree, {tid: merge(s) for tid, s in spans.items()}
 
 
@@ -442,7 +449,9 @@ def keyness(counted: Tally, patterns: PatternWords, *, theme_id: str, coder: str
         if seen < min_count:
             continue
         g2 = log_likelihood(w.coded, w.elsewhere, c, d)
-        if (direction == "over" and g2 <= 0) or (direction == "under" and g2 >= 0):
+        # G² 0 (as often in the coded text as elsewhere; nothing elsewhere at all) is a
+        # word neither over- nor under-represented: not a key word in any direction.
+        if g2 == 0 or (direction == "over" and g2 < 0) or (direction == "under" and g2 > 0):
             continue
         p = p_value(g2)
         if p > max_p:

@@ -63,6 +63,9 @@ class Sheet:
     footer: str = ""
     """What the table covers (the transcripts chosen by ``--transcript`` and ``--where``),
     printed under it in the text and Markdown formats, under an empty table too."""
+    empty: str = ""
+    """What the text and Markdown tables say when there are no rows (default
+    :data:`EMPTY`, which is about codings: a list of memos says so in its own words)."""
     shrink: dict[str, str] = field(default_factory=dict)
     """Free-text columns a table on a narrow terminal may shorten (:func:`to_table` with a
     ``width``), each with the side cut: ``"end"``, or ``"start"`` for text that leads up
@@ -188,11 +191,15 @@ def screen_width() -> int | None:
 def shorten(text: str, width: int, side: str = "end") -> str:
     """``text`` in at most ``width`` characters, cut at its ``"end"`` or ``"start"`` and
     marked ``…`` where cut; at a word boundary when one is near (as a search hit's
-    context is cut), else mid-word."""
+    context is cut), else mid-word. An id with a count of more (``ntr_into_management
+    +2``, ``dietitian_grace +3``) keeps its count: the id is cut (``ntr_into… +2``)."""
     if len(text) <= width:
         return text
     if width <= 1:
         return ELLIPSIS[:width]
+    more = _MORE.fullmatch(text) if side == "end" else None
+    if more is not None and width >= len(more[2]) + 2:
+        return shorten(more[1], width - len(more[2])) + more[2]
     if side == "start":
         tail = text[len(text) - (width - 2):] if width > 2 else ""
         space = tail.find(" ")
@@ -204,6 +211,10 @@ def shorten(text: str, width: int, side: str = "end") -> str:
     if space > width - 1 - width // 3 and not text[width - 1].isspace():
         head = head[:space]
     return head.rstrip() + ELLIPSIS
+
+
+_MORE = re.compile(r"(\S+)( \+\d+)")
+"""An id and how many more (``ser_acting +33``): :func:`shorten` keeps the ``+33``."""
 
 
 def fit_widths(columns: Sequence[str], widths: list[int], numeric: Sequence[bool],
@@ -257,7 +268,7 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
             out.append("")
         rows = _row_texts(sheet, 1)
         if not rows:
-            out.append(EMPTY)
+            out.append(sheet.empty or EMPTY)
             if sheet.footer:
                 out += ["", sheet.footer]
             out.append("")
@@ -402,7 +413,8 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
         rows = _row_texts(sheet, 1)
         if not rows:
             # A header-only table renders as an empty grid that looks like a fault.
-            out += [EMPTY, ""] + ([_md_escape(sheet.footer), ""] if sheet.footer else [])
+            out += [sheet.empty or EMPTY, ""]
+            out += [_md_escape(sheet.footer), ""] if sheet.footer else []
             continue
         numeric = [all(is_number(r[i]) for r in rows) for i in range(len(sheet.columns))]
         ready = [c in sheet.markdown for c in sheet.columns]

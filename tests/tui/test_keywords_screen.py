@@ -211,7 +211,9 @@ async def test_a_theme_merged_away_in_another_window_says_so(project: Path) -> N
             other.merge_theme("luck", "board", coder="ben")
         assert app.poll_store()
         await settle(pilot)
-        assert head(screen) == ("Luck is no longer in the codebook (merged into another "
-                                "theme or undone).")
+        # It names the theme its codings went to (it said "merged into another theme or
+        # undone", leaving the researcher to guess which).
+        assert head(screen) == ("Luck was merged into Board, which holds its codings now: "
+                                "Escape, then w on that theme.")
         assert not screen.query_one(DataTable).display
         assert "enter" not in app.active_bindings

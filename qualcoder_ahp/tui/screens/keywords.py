@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.reports.data import merged_target
 from qualcoder_ahp.reports.words import (
     KeynessReport,
     KeyRow,
@@ -64,6 +65,8 @@ class ThemeKeywords:
     transcripts: int = 0
     gone: bool = False
     """The theme is no longer in the codebook (merged or undone away)."""
+    merged_into: str = ""
+    """The name of the theme it was merged into (its codings are there now), if it was."""
 
 
 def theme_keywords(store: Store, theme_id: str, coder: str,
@@ -81,8 +84,11 @@ def theme_keywords(store: Store, theme_id: str, coder: str,
         name = store.theme(theme_id).name
     except UserError:  # its making undone: no longer stored at all
         name = theme_id
-    if theme_id not in {t.id for t in store.themes()}:
-        return ThemeKeywords(theme_id, name, coder, None, gone=True)
+    active = {t.id: t.name for t in store.themes()}
+    if theme_id not in active:
+        target = merged_target(theme_id, store.merged_into())
+        return ThemeKeywords(theme_id, name, coder, None, gone=True,
+                             merged_into=active.get(target or "", ""))
     subtree, spans = coded_spans(store, theme_id, coder)
     if not spans:
         return ThemeKeywords(theme_id, name, coder, None)
@@ -103,6 +109,9 @@ def plural(n: int, word: str) -> str:
 def caption(found: ThemeKeywords) -> str:
     """The line above the table: what was compared, and how many key words it gave."""
     name = found.theme_name
+    if found.gone and found.merged_into:
+        return (f"{name} was merged into {found.merged_into}, which holds its codings now: "
+                "Escape, then w on that theme.")
     if found.gone:
         return f"{name} is no longer in the codebook (merged into another theme or undone)."
     report = found.report
