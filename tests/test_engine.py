@@ -280,8 +280,11 @@ def test_pooled_run_steals_queued_transcripts(tmp_path: Path,
                             for s in store.suggestions()])
             again = run_suggestions(store, processes=processes)  # every doc was cached
             assert (again.tokenised_docs, again.patterns_run, again.new) == (0, 0, 0)
-    # The worker loads spaCy before its first transcript: the queue's end is taken here.
-    assert taken and set(taken) <= {f"t{i}" for i in range(2, 8)}
+    # Taken from the queue's end, last first, and never the worker's first transcript.
+    # (How many depends on the machine's load: under load the pool may not yet have
+    # handed t1 to the worker, so asserting t0 and t1 are never taken was flaky.)
+    assert taken and len(taken) < 8
+    assert taken == [f"t{i}" for i in range(7, 7 - len(taken), -1)]
     assert results[0] == results[1] and len(results[0]) == 48
 
 
