@@ -222,7 +222,8 @@ def tally(
         stop |= {_Vocabulary(pipeline, None)._lemma(w.strip().lower()) for w in exclude}
     vocab = _Vocabulary(pipeline, stop or None)
     words: dict[str, WordCount] = {}
-    out = Tally(words, 0, role=role, transcripts=len(rows), transcript_ids=[r[0] for r in rows], stop_words=not keep_stop_words)
+    out = Tally(words, 0, role=role, transcripts=len(rows),
+                transcript_ids=[r[0] for r in rows], stop_words=not keep_stop_words)
     names = {r[0]: (r[1] if r[2] == 1 else f"{r[1]}@{r[2]}") for r in rows}
     for done, (tid, text) in enumerate(store.report_texts([r[0] for r in rows]), start=1):
         key = cache_key(text, pipeline.signature)
