@@ -23,13 +23,13 @@ from qualcoder_ahp.cli.common import (
     plural,
     progress_bar,
     table_width,
-    write_output,
 )
 from qualcoder_ahp.cli.reports import (
     TABLE_FORMATS,
     _case_options,
     _coder_options,
     _csv,
+    _emit,
     _json,
     _marked,
     _output_options,
@@ -317,7 +317,7 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
                         f"(no words: no {role} speech in the transcripts counted)"
                         if not counted.running else
                         f"(no words: none is seen at least {plural(min_count, 'time')})")
-    _write(empty or content, output, plural(len(rows), "word"))
+    _emit(empty or content, output, plural(len(rows), "word"))
     shown = (f"the top {len(rows):,} (--top 0 lists all)" if top and len(rows) == top
              and len(counted.words) > top else f"{len(rows):,} listed")
     after = " after stop words" if counted.stop_words else ", stop words kept"
@@ -361,7 +361,7 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
         title = f"Key words of {report.theme_id} ({who})"
         content = _empty_text(fmt, _marked([_markdown_sheet(keyness_sheet(report), title)],
                                            chosen)[0], why) or content
-    _write(content, output, plural(len(report.rows), "key word"))
+    _emit(content, output, plural(len(report.rows), "key word"))
     if not report.coded_words:
         click.echo(f"Nothing to compare: no {role} text is coded with {report.theme_id} by "
                    f"{who} (in the transcripts counted).", err=True)
@@ -382,13 +382,6 @@ def _about(project: Project, counted: Tally, items: dict[str, Any],
                             "running words": counted.running, "exported_at": now()})
     sheet.rows += [["", ""]] + [[f"column: {k}", v] for k, v in glossary.items()]
     return sheet
-
-
-def _write(content: str | bytes, output: str | None, what: str) -> None:
-    if output:
-        write_output(output, content, what)
-    else:
-        click.echo(content if isinstance(content, str) else content.decode(), nl=False)
 
 
 def register(cli: click.Group) -> None:

@@ -27,44 +27,31 @@ def _attribute_name(header: str) -> str:
     return re.sub(r"[^\w]+", "_", header.strip().lower()).strip("_")
 
 
-def _records(text: str, dialect: type[csv.Dialect] | csv.Dialect,
-             name: str) -> list[tuple[int, list[str]]]:
+def _records(text: str, dialect: type[csv.Dialect] | csv.Dialect, name: str, *,
+             strict: bool = True) -> list[tuple[int, list[str]]]:
     """The CSV records, each with the file line it starts on (blank lines and cells
     over several lines counted, so an error names the line a spreadsheet shows).
 
     A quote that opens a cell and never closes is refused: read loosely, it swallowed
     the rest of the file into one cell (a participant named ``crlf,physio`` and the
-    following rows gone), with no error.
+    following rows gone), with no error. Anything else strict reading refuses (a quote
+    inside a cell) is read again loosely, as a spreadsheet would.
     """
     out: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text), dialect, strict=True)
+    reader = csv.reader(io.StringIO(text), dialect, strict=strict)
     line = 0
     try:
         for row in reader:
             out.append((line + 1, row))
             line = reader.line_num
     except csv.Error as exc:
+        if not strict:
+            raise ImportFailed(f"not a valid CSV file ({exc})", path=name) from None
         if "unexpected end of data" in str(exc):
             raise ImportFailed(
                 f"line {line + 1} opens a quoted cell (\") that never closes; close the "
                 "quote or remove it", path=name) from None
-        # Anything else strict reading refuses (a quote inside a cell) reads loosely,
-        # as a spreadsheet would.
-        return _loose_records(text, dialect, name)
-    return out
-
-
-def _loose_records(text: str, dialect: type[csv.Dialect] | csv.Dialect,
-                   name: str) -> list[tuple[int, list[str]]]:
-    out: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text), dialect)
-    line = 0
-    try:
-        for row in reader:
-            out.append((line + 1, row))
-            line = reader.line_num
-    except csv.Error as exc:
-        raise ImportFailed(f"not a valid CSV file ({exc})", path=name) from None
+        return _records(text, dialect, name, strict=False)
     return out
 
 
