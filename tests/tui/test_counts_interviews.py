@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from click.testing import CliRunner
-from textual.app import App
 from textual.widgets import DataTable, OptionList
 from textual.widgets._header import HeaderTitle
 
@@ -23,24 +21,9 @@ from qualcoder_ahp.tui.screens.modals import ChoiceModal
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from tests.test_reports import build_project
 from tests.tui.test_audit_80x24 import footer_keys
+from tests.tui.test_counts_screen import Host, project  # noqa: F401 (a fixture)
 
 
-class Host(App[None]):
-    """A bare app that pushes the counts screen, like the workbench's key does."""
-
-    def __init__(self, store, coder):
-        super().__init__()
-        self.store = store
-        self.coder = coder
-
-    def on_mount(self) -> None:
-        self.push_screen(CountsScreen(self.store, self.coder))
-
-
-@pytest.fixture
-def project(store):
-    build_project(store)
-    return store
 
 
 def cli_rows(store, *args):
@@ -90,6 +73,15 @@ async def pick(app, pilot, label):
     return texts
 
 
+async def choose(app, pilot, *labels):
+    """Press i, pick each label in turn, and wait for the recount."""
+    await pilot.press("i")
+    await pilot.pause()
+    for label in labels:
+        await pick(app, pilot, label)
+    await settle(app, pilot)
+
+
 async def test_an_attribute_value_counts_as_the_cli_where(project):
     app = Host(project, "alice")
     async with app.run_test(size=(140, 30)) as pilot:
@@ -122,20 +114,13 @@ async def test_an_attribute_value_counts_as_the_cli_where(project):
             figures(r) for r in rows]
 
         # (none): the transcripts whose participant has no profession.
-        await pilot.press("i")
-        await pilot.pause()
-        await pick(app, pilot, "profession")
-        await pick(app, pilot, "(none)")
-        await settle(app, pilot)
+        await choose(app, pilot, "profession", "(none)")
         rows, _ = cli_rows(project, "--coder", "bob", "--where", "profession=(none)")
         assert [r[1:] for r in cells(app)] == [figures(r) for r in rows]
         assert screen.sub_title == "profession = (none): 1 of 3 transcripts"
 
         # All interviews clears the choice.
-        await pilot.press("i")
-        await pilot.pause()
-        await pick(app, pilot, "All interviews")
-        await settle(app, pilot)
+        await choose(app, pilot, "All interviews")
         rows, selection = cli_rows(project, "--coder", "bob")
         assert selection is None
         assert [r[1:] for r in cells(app)] == [figures(r) for r in rows]
@@ -156,11 +141,7 @@ async def test_one_transcript_and_the_matrix_under_a_choice(project):
         assert [r[1:] for r in cells(app)] == [figures(r) for r in rows]
         assert screen.sub_title == "transcript t2: 1 of 3 transcripts"
 
-        await pilot.press("i")
-        await pilot.pause()
-        await pick(app, pilot, "band")
-        await pick(app, pilot, "8a")
-        await settle(app, pilot)
+        await choose(app, pilot, "band", "8a")
         for _ in range(screen.views.index("attribute:profession")):
             await pilot.press("v")
         await settle(app, pilot)
@@ -220,11 +201,7 @@ async def test_blind_coding_holds_under_a_choice(project):
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(app, pilot)
         screen = app.screen
-        await pilot.press("i")
-        await pilot.pause()
-        await pick(app, pilot, "profession")
-        await pick(app, pilot, "SLT")
-        await settle(app, pilot)
+        await choose(app, pilot, "profession", "SLT")
         rows, _ = cli_rows(project, "--coder", "alice", "--where", "profession=SLT")
         assert [r[1:] for r in cells(app)] == [figures(r) for r in rows]
         for key in ("c", "n", "v", "v", "v"):  # v reaches the by-coder view
@@ -255,11 +232,7 @@ async def test_the_key_shows_at_80_columns_and_in_the_help(tmp_path):
         footer = app.screen.query_one(WorkbenchFooter)
         assert all(k.region.right <= footer.region.right for k in shown)
         assert "i Interviews" in " ".join(f"{k.key} {k.description}" for k in shown)
-        await pilot.press("i")
-        await pilot.pause()
-        await pick(app, pilot, "profession")
-        await pick(app, pilot, "SLT")
-        await settle(app, pilot)
+        await choose(app, pilot, "profession", "SLT")
         # The title line holds the choice whole at 80 columns; the line under the table
         # says it as the CLI does, with the transcripts' names.
         assert title_line(app) == "Counts — profession = SLT: 1 of 3 transcripts"
@@ -278,11 +251,7 @@ async def test_a_choice_that_no_longer_holds_counts_all_and_says_why(project):
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(app, pilot)
         screen = app.screen
-        await pilot.press("i")
-        await pilot.pause()
-        await pick(app, pilot, "profession")
-        await pick(app, pilot, "SLT")
-        await settle(app, pilot)
+        await choose(app, pilot, "profession", "SLT")
         assert screen.sub_title == "profession = SLT: 1 of 3 transcripts"
         project.set_participant_attributes("P02", {"profession": "OT"})  # SLT is gone
         screen.reread()  # as the app's poll does after another window's commit
