@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -73,11 +73,19 @@ class Corpus:
     raters: dict[int, tuple[str, ...]] = field(default_factory=dict)
     """Transcript id -> the compared coders who made a coding or decided a suggestion
     in it."""
+    pooled: str = "(all)"
+    """The transcript column of the pooled rows (theme, overall, mean): ``(all)``, or
+    ``(selected)`` when some transcripts were chosen."""
 
 
 def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
-            transcript: str | None = None, progress: Progress = None) -> Corpus:
+            transcript: str | None = None, transcript_ids: Collection[int] | None = None,
+            progress: Progress = None) -> Corpus:
     """Read the compared coders' codings, merged per transcript and theme.
+
+    ``transcript`` (a name, its latest version, or ``name@2``) or ``transcript_ids`` (the
+    ids of a ``--transcript`` / ``--where`` selection) restrict the transcripts compared:
+    every figure is then of those transcripts only.
 
     Raises:
         UserError: fewer than two distinct coders, or an unknown coder, theme or
@@ -100,8 +108,12 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
         themes = [(t.id, t.name) for t in store.themes() if t.codable]
     from qualcoder_ahp.reports.data import find_transcript
 
-    infos = [find_transcript(store, transcript)] if transcript else store.transcripts()
-    corpus = Corpus(names, themes, [])
+    if transcript_ids is not None:
+        infos = [t for t in store.transcripts() if t.id in set(transcript_ids)]
+    else:
+        infos = [find_transcript(store, transcript)] if transcript else store.transcripts()
+    chosen = transcript is not None or transcript_ids is not None
+    corpus = Corpus(names, themes, [], pooled="(selected)" if chosen else "(all)")
     known_themes = {t for t, _ in themes}
     for info in infos:
         corpus.transcripts.append(TranscriptData(
@@ -389,14 +401,14 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
         if progress:
             progress(data.name)
     theme_rows = [
-        AgreementRow("theme", theme_id, "(all)", t.units, _counts(t, k),
+        AgreementRow("theme", theme_id, corpus.pooled, t.units, _counts(t, k),
                      tally_stats(t, corpus.coders))
         for theme_id, t in per_theme.items()
     ]
     total = Tally(k)
     for t in per_theme.values():
         total = total + t
-    overall = AgreementRow("overall", "(pooled)", "(all)", total.units, _counts(total, k),
+    overall = AgreementRow("overall", "(pooled)", corpus.pooled, total.units, _counts(total, k),
                            tally_stats(total, corpus.coders))
     averaged = {key: st.mean_defined(r.stats[key] for r in theme_rows)
                 for key in overall.stats}
@@ -410,7 +422,7 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
         label += f", or the {fewer[0]} where defined"
     elif fewer:
         label += ", or those where defined"
-    mean_row = AgreementRow("mean", label + ")", "(all)", total.units, {}, means)
+    mean_row = AgreementRow("mean", label + ")", corpus.pooled, total.units, {}, means)
     reason = _why_nothing_pooled(corpus) if k == 2 else None
     if reason:
         # Every transcript was left out (a coder has not coded it): "no units" would

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -30,8 +31,10 @@ from qualcoder_ahp.cli.common import (
     progress_bar,
     write_output,
 )
+from qualcoder_ahp.cli.reports import selection_about
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.store import now
+from qualcoder_ahp.model.store import Store, now
+from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.writers import Sheet, csv_records, to_markdown, to_xlsx
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
@@ -79,7 +82,7 @@ COLUMN_NOTES = {
 
 def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
                sheet: str = "agreement", about: dict[str, Any] | None = None,
-               noun: str = "row") -> None:
+               noun: str = "row", selection: Selection | None = None) -> None:
     """Write rows (dicts with the same keys) in a format, to a file or stdout.
 
     ``fmt`` comes from :func:`~qualcoder_ahp.cli.common.output_format`, which has
@@ -93,15 +96,23 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
     sheet. The terminal table (which prints its own heading line) is left as it was.
     ``noun`` names the rows in the "Wrote ..." line (``row of agreement figures``,
     ``disagreeing span``, ``coding``), as the report commands name theirs.
+
+    ``selection`` (the transcripts chosen with ``--transcript`` / ``--where``) is said as
+    the reports say it: a last ``selection`` column in CSV and JSON rows and a
+    ``Selection:`` line under a table or a Markdown table (the caller puts its rows on
+    the About sheet).
     """
     if fmt == "xlsx" and not output:
         raise UserError("--format xlsx needs -o FILE.xlsx")
     if about and fmt in ("csv", "json", "xlsx"):
         rows = [{**row, "coders": about["coders"], "unit": about["unit"]} for row in rows]
+    if selection is not None and fmt in ("csv", "json"):
+        rows = [{**row, "selection": selection.text} for row in rows]
+    footer = f"\n{selection.label}\n" if selection is not None else ""
     columns = list(dict.fromkeys(key for row in rows for key in row))
     rows = [{c: row.get(c, "") for c in columns} for row in rows]
     if fmt == "table" and not output:
-        click.echo(_table(rows, columns), nl=False)
+        click.echo(_table(rows, columns) + footer, nl=False)
         return
     if fmt == "xlsx":
         write_output(output or "", _xlsx(rows, columns, sheet, about),
@@ -111,11 +122,11 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         heading = (f"{sheet.capitalize()}: coders {about['coders']}   unit: {about['unit']}\n"
                    + (f"{about['compared']}\n" if about.get("compared") else "")
                    if about else "")
-        text = heading + _table(rows, columns)
+        text = heading + _table(rows, columns) + footer
     elif fmt == "json":
         text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "md":
-        text = _markdown(rows, columns, sheet, about)
+        text = _markdown(rows, columns, sheet, about, selection)
     else:
         text = csv_records(columns, rows)
     if output:
@@ -151,7 +162,7 @@ def _title(sheet: str, about: dict[str, Any] | None) -> str:
 
 
 def _markdown(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
-              about: dict[str, Any] | None) -> str:
+              about: dict[str, Any] | None, selection: Selection | None = None) -> str:
     """A Markdown table by the report writer, headed by who was compared and the unit."""
     def cell(value: Any) -> Any:
         # Three decimals as in the terminal table; + 0.0 keeps "-0.000" out of a paper.
@@ -159,7 +170,8 @@ def _markdown(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
 
     return to_markdown([Sheet(sheet, list(columns),
                               [[cell(r[c]) for c in columns] for r in rows],
-                              title=_title(sheet, about))])
+                              title=_title(sheet, about),
+                              footer=selection.label if selection is not None else "")])
 
 
 def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
@@ -205,8 +217,46 @@ _threshold = click.option("--threshold", type=Fraction(0, 1, min_open=True),
                           help="segment unit: overlap (intersection / union) needed to match, "
                                "above 0 and up to 1.")
 _theme = click.option("--theme", default=None, metavar="ID", help="Only this theme id.")
-_transcript = click.option("--transcript", default=None, metavar="NAME",
-                           help="Only this transcript.")
+_transcript = click.option(
+    "--transcript", "transcripts", multiple=True, metavar="NAME",
+    help="Only this transcript (repeatable; NAME is its latest version, NAME@2 one "
+         "version).")
+_where = click.option(
+    "--where", "where", multiple=True, metavar="ATTR=VALUE",
+    help="Only transcripts whose participant has this attribute value, as in the "
+         "reports (repeatable: one attribute twice is either value, different attributes "
+         "must all hold; ATTR!=VALUE leaves a value out; ATTR=(none) is the transcripts "
+         "without one).")
+
+
+def chosen_transcripts(store: Store, transcripts: Sequence[str],
+                       where: Sequence[str]) -> Selection | None:
+    """The transcripts ``--transcript`` and ``--where`` choose, as the reports choose them
+    (:func:`~qualcoder_ahp.reports.selection.select`: the same errors and statement), or
+    ``None`` for every transcript.
+
+    One difference, kept from before: here a ``NAME`` without ``@`` is its latest
+    version (agreement compares what the coders are coding now), where the reports take
+    every version; ``NAME@1`` still names an older one.
+    """
+    chosen = select(store, transcripts, where)
+    if chosen is None:
+        return None
+    rows = store.report_transcripts()
+    explicit = {store.transcript(ref).id for ref in transcripts if "@" in ref or ref.isdigit()}
+    older: set[int] = set()
+    for ref in dict.fromkeys(transcripts):
+        if "@" not in ref and not ref.isdigit():
+            latest = store.transcript(ref)
+            older |= {r[0] for r in rows if r[1] == latest.name and r[0] != latest.id}
+    ids = chosen.ids - (older - explicit)
+    if not ids:
+        raise UserError(f"no transcript matches {chosen.criteria} (here a NAME is its latest "
+                        "version: name an older one as NAME@1)")
+    if ids == chosen.ids:
+        return chosen
+    names = tuple(r[1] if r[2] == 1 else f"{r[1]}@{r[2]}" for r in rows if r[0] in ids)
+    return dataclasses.replace(chosen, ids=frozenset(ids), names=names)
 _coders_option = click.option("--coders", required=True, metavar="A,B[,C...]",
                               help="Two or more coder names, comma-separated.")
 _output = click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
@@ -216,9 +266,10 @@ _format = click.option("--format", "fmt", type=click.Choice(FORMATS), default=No
 
 
 @contextlib.contextmanager
-def _bar(project: Project, transcript: str | None) -> Iterator[Callable[[int], None]]:
+def _bar(project: Project, chosen: Selection | None) -> Iterator[Callable[[int], None]]:
     """A progress bar over the transcripts: one step to read each, one to count it."""
-    total = max(2 * (1 if transcript else len(project.store().transcripts())), 1)
+    count = len(chosen.ids) if chosen is not None else len(project.store().transcripts())
+    total = max(2 * count, 1)
     done = 0
     with progress_bar("Agreement") as update:
 
@@ -236,6 +287,7 @@ def _bar(project: Project, transcript: str | None) -> Iterator[Callable[[int], N
 @_threshold
 @_theme
 @_transcript
+@_where
 @click.option("--by", type=click.Choice(["theme", "transcript", "all"]), default="theme",
               show_default=True,
               help="theme: per theme pooled over transcripts, overall and mean; "
@@ -244,7 +296,8 @@ def _bar(project: Project, transcript: str | None) -> Iterator[Callable[[int], N
 @_output
 @pass_project
 def agreement(project: Project, coders: str, unit: str, threshold: float, theme: str | None,
-              transcript: str | None, by: str, fmt: str, output: str | None) -> None:
+              transcripts: tuple[str, ...], where: tuple[str, ...], by: str, fmt: str,
+              output: str | None) -> None:
     """Inter-rater agreement of coders, per theme, per transcript and overall.
 
     Counts n11/n10/n01/n00 (both, only A, only B, neither) per unit, then percent
@@ -256,13 +309,19 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
     Examples:
       qcahp agreement --coders ana,ben --unit sentence
       qcahp agreement --coders ana,ben --by transcript -o agreement.xlsx
+      qcahp agreement --coders ana,ben --where "board_distance=Board member"
+
+    With --transcript or --where every figure is of the chosen transcripts only, and
+    each output says which (a Selection line, a selection column, the About sheet).
     """
     from qualcoder_ahp.agreement.compute import collect, compute
 
     names = _coders(coders)
     fmt = output_format(fmt, output, FORMATS, "table")
-    with _bar(project, transcript) as bar:
-        corpus = collect(project.store(), names, theme=theme, transcript=transcript,
+    chosen = chosen_transcripts(project.store(), transcripts, where)
+    with _bar(project, chosen) as bar:
+        corpus = collect(project.store(), names, theme=theme,
+                         transcript_ids=chosen.ids if chosen is not None else None,
                          progress=lambda _name: bar(1))
         report = compute(corpus, unit, threshold, progress=lambda _name: bar(1))
     if fmt == "table" and not output:
@@ -270,17 +329,18 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
         note = coverage_note(corpus)
         if note:
             click.echo(note)
-        write_rows([r.record(3) for r in report.rows(by)], fmt, output)
+        write_rows([r.record(3) for r in report.rows(by)], fmt, output, selection=chosen)
         return
     names = dict(corpus.themes)
     rows = [_with_name(r.record(None if fmt in ("json", "xlsx") else 6), names)
             for r in report.rows(by)]
-    about = _about(project, report.coders, unit, threshold, theme=theme,
-                   transcript=transcript, by=by)
+    about = _about(project, report.coders, unit, threshold, theme=theme, by=by,
+                   **selection_about(chosen, len(corpus.transcripts)))
     note = coverage_note(corpus)
     if note:  # in the About sheet and a text file's heading
         about["compared"] = note.replace(" (--by transcript shows each)", "")
-    write_rows(rows, fmt, output, about=about, noun="row of agreement figures")
+    write_rows(rows, fmt, output, about=about, noun="row of agreement figures",
+               selection=chosen)
 
 
 def coverage_note(corpus: Any) -> str | None:
@@ -334,18 +394,24 @@ DISAGREEMENT_COLUMNS = ("transcript", "theme", "theme_name", "start", "end", "co
 @_threshold
 @_theme
 @_transcript
+@_where
 @_format
 @_output
 @pass_project
 def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float,
-                      theme: str | None, transcript: str | None, fmt: str,
-                      output: str | None) -> None:
-    """List each span coded by some of the coders and not by the others, with its text."""
+                      theme: str | None, transcripts: tuple[str, ...], where: tuple[str, ...],
+                      fmt: str, output: str | None) -> None:
+    """List each span coded by some of the coders and not by the others, with its text.
+
+    --transcript and --where choose the transcripts, as in the reports and agreement.
+    """
     from qualcoder_ahp.agreement.compute import collect, disagreements
 
     fmt = output_format(fmt, output, FORMATS, "table")
-    with _bar(project, transcript) as bar:
-        corpus = collect(project.store(), _coders(coders), theme=theme, transcript=transcript,
+    chosen = chosen_transcripts(project.store(), transcripts, where)
+    with _bar(project, chosen) as bar:
+        corpus = collect(project.store(), _coders(coders), theme=theme,
+                         transcript_ids=chosen.ids if chosen is not None else None,
                          progress=lambda _name: bar(2))
         found = disagreements(corpus, unit, threshold)
     terminal = fmt == "table" and not output
@@ -359,7 +425,8 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
         note = coverage_note(corpus)
         kept = " (the old file is left as it was)" if output and Path(output).exists() else ""
         message = ("No disagreements." + (f" Nothing written to {output}{kept}." if output
-                                          else "") + (f" ({note})" if note else ""))
+                                          else "") + (f" ({note})" if note else "")
+                   + (f" {chosen.label}" if chosen is not None else ""))
         if output or fmt in ("json", "csv"):
             # A report about the file, or beside machine-readable data: stderr, as
             # "Wrote ..." is; a pipe reading JSON gets an empty list, not a sentence.
@@ -370,9 +437,10 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
             click.echo(message)
         return
     write_rows(rows, fmt, output, sheet="disagreements",
-               about=None if terminal else _about(project, corpus.coders, unit, threshold,
-                                                  theme=theme, transcript=transcript),
-               noun="disagreeing span")
+               about=None if terminal else _about(
+                   project, corpus.coders, unit, threshold, theme=theme,
+                   **selection_about(chosen, len(corpus.transcripts))),
+               noun="disagreeing span", selection=chosen)
     if fmt == "table" and not output:
         note = coverage_note(corpus)
         click.echo(f"{plural(len(rows), 'disagreeing span')}." + (f" ({note})" if note else ""))

@@ -24,11 +24,13 @@ from qualcoder_ahp.cli.common import (
     table_width,
     write_output,
 )
+from qualcoder_ahp.cli.reports import _case_options, selection_about
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import unknown_theme
 from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, code_hits, search
+from qualcoder_ahp.reports.selection import select, selection_json
 from qualcoder_ahp.reports.writers import (
     Sheet,
     md_cell,
@@ -55,8 +57,11 @@ def hits_sheet(result: SearchResult, texts: dict[int, str]) -> Sheet:
         if marked:
             row.append("yes" if h.coded else "no")
         rows.append(row)
-    return Sheet("Hits", COLUMNS + (["coded"] if marked else []), rows,
-                 title="Search hits", wrap={"sentence"})
+    columns = COLUMNS + (["coded"] if marked else [])
+    if result.selection is not None:  # as the reports' CSV: every row says what it covers
+        columns = columns + ["selection"]
+        rows = [row + [result.selection.text] for row in rows]
+    return Sheet("Hits", columns, rows, title="Search hits", wrap={"sentence"})
 
 
 def _sentence(texts: dict[int, str], h: Hit) -> str:
@@ -82,7 +87,10 @@ def kwic_table(result: SearchResult, width: int | None = None) -> str:
     if marked:
         columns.insert(0, "coded")
     sides = {"before": "start", "match": "keep", "after": "end"}
-    return to_table([Sheet("Hits", columns, rows, shrink=sides)], width=width)
+    sheet = Sheet("Hits", columns, rows, shrink=sides)
+    if result.selection is not None:
+        sheet.footer = result.selection.label
+    return to_table([sheet], width=width)
 
 
 def _json(result: SearchResult, texts: dict[int, str]) -> str:
@@ -101,6 +109,7 @@ def _json(result: SearchResult, texts: dict[int, str]) -> str:
             "sentence_end": h.sentence_end,
             **({"coded": h.coded} if result.theme_id is not None else {}),
         } for h in result.hits],
+        "selection": selection_json(result.selection),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -115,7 +124,10 @@ def _markdown(result: SearchResult) -> str:
     columns = ["transcript", "turn", "speaker", "excerpt"] + (
         ["coded"] if result.theme_id is not None else [])
     title = f"Search: {md_cell(result.query.describe())}"
-    return to_markdown([Sheet("Hits", columns, rows, title=title, markdown={"excerpt"})])
+    sheet = Sheet("Hits", columns, rows, title=title, markdown={"excerpt"})
+    if result.selection is not None:
+        sheet.footer = result.selection.label
+    return to_markdown([sheet])
 
 
 @click.command("search")
@@ -126,8 +138,7 @@ def _markdown(result: SearchResult) -> str:
 @click.option("--case-sensitive", is_flag=True, help="Match case exactly [default: ignore case].")
 @click.option("--role", type=click.Choice(ROLES), default="all", show_default=True,
               help="Only hits in this speaker role's turns.")
-@click.option("--transcript", "transcripts", multiple=True, metavar="NAME",
-              help="Only this transcript (repeatable; NAME@2 for one version).")
+@_case_options
 @click.option("--theme", metavar="ID",
               help="Mark the hits whose sentence is coded with this theme.")
 @click.option("--coder", metavar="NAME",
@@ -146,7 +157,7 @@ def _markdown(result: SearchResult) -> str:
 @pass_project
 def search_cmd(project: Project, terms: tuple[str, ...], regex: bool, word: bool,
                case_sensitive: bool, role: str, transcripts: tuple[str, ...],
-               theme: str | None, coder: str | None, code_theme: str | None,
+               where: tuple[str, ...], theme: str | None, coder: str | None, code_theme: str | None,
                context: int, fmt: str | None, output: str | None) -> None:
     """Search every transcript for words, phrases or patterns; read the hits in context.
 
@@ -161,6 +172,7 @@ def search_cmd(project: Project, terms: tuple[str, ...], regex: bool, word: bool
       qcahp search covid pandemic lockdown
       qcahp search --regex 'covid|pandemic' --role participant -o covid.xlsx
       qcahp search --word board --transcript physio_helen
+      qcahp search board --where profession=Paramedic --where profession=Podiatrist
       qcahp search covid pandemic --code covid --coder ana
     """
     fmt = output_format(fmt, output, FORMATS, "table")
@@ -192,8 +204,9 @@ def search_cmd(project: Project, terms: tuple[str, ...], regex: bool, word: bool
         elif coder not in store.coders():
             click.secho(f"note: {coder!r} is a new coder in this project (coders so far: "
                         f"{', '.join(store.coders()) or 'none'})", fg="yellow", err=True)
+    chosen = select(store, transcripts, where)
     with progress_bar("Searching") as progress:
-        result = search(store, query, transcripts=transcripts or None, theme=theme,
+        result = search(store, query, selection=chosen, theme=theme,
                         coder=coder, context=context, progress=progress)
     _write(project, result, fmt, output)
     click.echo(result.summary(), err=True)
@@ -206,11 +219,12 @@ def _write(project: Project, result: SearchResult, fmt: str, output: str | None)
     store = project.store()
     texts = dict(store.report_texts(sorted({h.transcript_id for h in result.hits})))
     if fmt == "table":
-        content: str | bytes = kwic_table(result, table_width()) if result.hits else "(no hits)\n"
+        content: str | bytes = (kwic_table(result, table_width()) if result.hits
+                                else _none(result))
     elif fmt == "csv":
         content = to_csv(hits_sheet(result, texts))
     elif fmt == "md":
-        content = _markdown(result) if result.hits else "(no hits)\n"
+        content = _markdown(result) if result.hits else _none(result)
     elif fmt == "json":
         content = _json(result, texts)
     else:
@@ -218,12 +232,18 @@ def _write(project: Project, result: SearchResult, fmt: str, output: str | None)
             "report": "search", "database": str(project.path),
             "search": result.query.describe(), "theme": result.theme_id,
             "coder": result.coder, "transcripts searched": result.searched,
-            "exported_at": now()})
+            **selection_about(result.selection, result.searched), "exported_at": now()})
         content = to_xlsx([hits_sheet(result, texts), about])
     if output:
         write_output(output, content, plural(len(result.hits), "hit"))
     else:
         click.echo(content if isinstance(content, str) else content.decode(), nl=False)
+
+
+def _none(result: SearchResult) -> str:
+    """``(no hits)``, and in which transcripts."""
+    chosen = f"\n{result.selection.label}\n" if result.selection is not None else ""
+    return "(no hits)\n" + chosen
 
 
 def _code(store: Store, result: SearchResult, theme_id: str, coder: str) -> None:

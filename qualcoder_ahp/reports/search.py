@@ -39,6 +39,7 @@ from qualcoder_ahp.reports.data import Progress, find_transcript
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
+    from qualcoder_ahp.reports.selection import Selection
 
 ROLES = ("all", "participant", "interviewer")
 """The role filter's values: every turn, or one speaker role's turns."""
@@ -112,6 +113,8 @@ class SearchResult:
     """How many transcripts were searched."""
     theme_id: str | None = None
     coder: str | None = None
+    selection: Selection | None = None
+    """The transcripts chosen with ``--transcript`` / ``--where`` (``None``: all)."""
 
     @property
     def transcripts(self) -> int:
@@ -224,6 +227,7 @@ def search(
     query: SearchQuery,
     *,
     transcripts: Iterable[str] | None = None,
+    selection: Selection | None = None,
     theme: str | None = None,
     coder: str | None = None,
     context: int = CONTEXT,
@@ -236,6 +240,8 @@ def search(
         query: the terms, how to match them and which speaker role to keep.
         transcripts: names (``name`` for every version, ``name@2`` for one) to search
             instead of all.
+        selection: the transcripts chosen by ``--transcript`` / ``--where``
+            (:func:`~qualcoder_ahp.reports.selection.select`), instead of ``transcripts``.
         theme: mark each hit coded or not with this theme (see :class:`Hit`).
         coder: with ``theme``: this coder's codings only (``None``: anyone's; a coder
             not in the project yet has none).
@@ -249,7 +255,10 @@ def search(
     if query.role not in ROLES:
         raise UserError(f"no speaker role {query.role!r} (use {', '.join(ROLES)})")
     pattern = query.compile()
-    rows = _transcript_rows(store, transcripts)
+    if selection is not None:
+        rows = [r for r in store.report_transcripts() if r[0] in selection.ids]
+    else:
+        rows = _transcript_rows(store, transcripts)
     coded_spans = _coded_spans(store, theme, coder)
     hits: list[Hit] = []
     total = len(rows)
@@ -261,7 +270,7 @@ def search(
                               coded_spans.get(tid, []) if coded_spans is not None else None))
         if progress is not None:
             progress(done, total)
-    return SearchResult(query, hits, total, theme, coder)
+    return SearchResult(query, hits, total, theme, coder, selection)
 
 
 def _coded_spans(store: Store, theme: str | None,
