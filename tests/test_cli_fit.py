@@ -168,3 +168,58 @@ def test_other_tables_fit_by_their_words(db, args):
     assert widest(fitted) <= width
     assert "\u2026" in fitted
     assert run(db, *args, columns=500) == whole
+
+
+# ---------------------------------------------------------------------- suggestions
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory) -> Path:
+    """Two bundled transcripts with the shipped codebook's suggestions (as ``qcahp demo``)."""
+    db = tmp_path_factory.mktemp("shipped") / "project.db"
+    run(db, "import", *(str(REPO / "transcripts" / f) for f in ("dietitian_grace.md",
+                                                                 "slt_priya.md")))
+    run(db, "codebook", "load", str(REPO / "codebooks" / "ahp-leadership.yaml"))
+    run(db, "suggest")
+    return db
+
+
+def cells(table: str) -> list[dict[str, str]]:
+    """A fitted table's rows by column (its rule gives each column's place)."""
+    lines = table.splitlines()
+    spans, at = [], 0
+    for dashes in lines[1].split("  "):
+        spans.append((at, at + len(dashes)))
+        at += len(dashes) + 2
+    names = [lines[0][a:b].strip() for a, b in spans]
+    return [{n: line[a:b].strip() for n, (a, b) in zip(names, spans, strict=True)}
+            for line in lines[2:] if line[:1].isdigit()]
+
+
+@pytest.mark.parametrize("args", [(), ("--theme", "serendipity"), ("--status", "all")])
+def test_suggestions_fit_80_columns_without_the_columns_every_row_shares(shipped, args):
+    # At 80 columns the table was 102 wide: text and patterns cut to their least, and
+    # unit and status saying "sentence" and "open" in every row.
+    whole = run(shipped, "suggestions", *args)
+    assert widest(whole) > 100
+    fitted = run(shipped, "suggestions", *args, columns=80)
+    assert widest(fitted) <= 80
+    rows, full = cells(fitted), cells(whole)
+    assert len(rows) == len(full) >= 5
+    assert "unit" not in rows[0] and "status" not in rows[0]
+    assert fitted.splitlines()[-1].startswith("In every row: ")
+    assert "unit sentence, status open." in fitted.splitlines()[-1]
+    for row, old in zip(rows, full, strict=True):
+        assert row["id"] == old["id"] and row["start"] == old["start"]
+        more = old["patterns"].partition(" +")[2]
+        if more:  # the pattern id is cut, never the count of the others
+            assert row["patterns"].endswith(f" +{more}")
+    if not args:
+        assert rows[0]["patterns"].endswith("\u2026 +3")  # bup_all_professions +3, cut
+    # Files, pipes and json keep every column.
+    assert run(shipped, "suggestions", *args, columns=500) == whole
+    assert whole.splitlines()[0].split() == ["id", "transcript", "theme", "unit", "start",
+                                             "end", "status", "patterns", "text"]
+    assert run(shipped, "suggestions", *args, "--format", "json", columns=80) == run(
+        shipped, "suggestions", *args, "--format", "json")

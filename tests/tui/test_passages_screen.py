@@ -311,10 +311,11 @@ async def test_the_opened_passage_is_the_coding_under_the_cursor(project: Path):
         assert drawn(app)[0].startswith("Serendipity: 2 passages in 2 transcripts")
 
 
-async def test_a_theme_merged_away_in_another_window_says_so(project: Path):
+async def test_a_theme_merged_away_in_another_window_is_followed(project: Path):
     """The theme whose passages are shown is merged into another in a second window: the
-    screen said "Collecting the passages failed." over the old list; now it says where
-    the passages went and offers P, with nothing stale left to open."""
+    screen said "Collecting the passages failed." over the old list, then "merged into
+    another theme or undone" without naming it; now it names the theme the codings went
+    to and shows that theme's passages, until P picks another theme."""
     code_project(project)
     app = make_app(project, coder=CODER)
     async with app.run_test(size=NARROW) as pilot:
@@ -323,12 +324,43 @@ async def test_a_theme_merged_away_in_another_window_says_so(project: Path):
         with open_store(project) as other:
             other.merge_theme("serendipity", "winding", coder="ben")
         assert app.poll_store()
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        screen = await settle(pilot)
+        note, head = drawn(app)[0].split("\n")
+        assert note == "Serendipity was merged into Winding route, which holds its codings now."
+        assert head.startswith("Winding route: 4 passages in 2 transcripts")
+        assert screen.theme_id == "winding" and screen.title == "Passages: Winding route"
+        with open_store(project) as store:
+            core = quotes(ReportData(store, None), theme="winding")
+        assert {p.quote.coding_id for p in screen.shown.passages} == {q.coding_id for q in core}
+        assert any("merged into Winding route" in n.message for n in app._notifications)
+        assert "enter" in shown_keys(app)
+        await pilot.press("P", *"mandate", "enter")  # another theme: the note goes
+        screen = await settle(pilot)
+        assert not drawn(app)[0].startswith("Serendipity")
+
+
+async def test_a_theme_whose_making_is_undone_in_another_window_says_so(project: Path):
+    """A theme made and then undone away in another window has nowhere to follow: the
+    screen says so and offers P, with nothing stale left to open."""
+    code_project(project)
+    with open_store(project) as store:
+        alpha = store.transcripts()[0].id
+        store.add_theme("Hunch", coder=CODER, theme_id="hunch")
+        text = store.transcript_text(alpha)
+        store.code(alpha, "hunch", CODER, 0, text.index("."))
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_passages(pilot, "hunch")
+        assert len(screen.shown.passages) == 1
+        with open_store(project) as other:
+            other.undo(CODER)
+            other.undo(CODER)
+            assert "hunch" not in {t.id for t in other.themes()}
+        assert app.poll_store()
+        await settle(pilot)
         lines = drawn(app)
-        assert lines[0] == ("Serendipity is no longer in the codebook (merged into another "
-                            "theme or undone).")
+        assert lines[0] == ("Hunch is no longer in the codebook (merged into another theme "
+                            "or undone).")
         assert lines[-1] == "P: another theme; Escape: back."
         assert not screen.query_one(PassageList).display
         assert "enter" not in shown_keys(app)

@@ -412,6 +412,55 @@ async def test_a_theme_merged_away_in_another_window_is_followed(project: Path):
         assert screen.mark_theme is None
 
 
+async def test_a_hit_coded_on_its_coding_screen_is_ticked_with_that_theme(project: Path):
+    """c codes a hit with Mandate here; Enter opens another hit, c there codes it with
+    Secret weapon: back (F), that hit was left unticked, the ticks being Mandate's. Now
+    the ticks, the count line and the picker follow the theme last coded with there."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        await pilot.press("down", "c", *"mand", "enter")
+        await settle(pilot)
+        assert drawn(app)[0].endswith("; 1 coded with Mandate by you")
+        await pilot.press("end", "enter")  # beta's hit, on its coding screen
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"secret", "enter")
+        await pilot.pause()
+        assert coded_sentences(project, "secret") == ["Then the board noticed our work."]
+        await pilot.press("F")
+        await settle(pilot)
+        assert app.screen is screen and screen.mark_theme == "secret"
+        lines = drawn(app)
+        assert lines[0].endswith("; 1 coded with Secret weapon by you")
+        assert [h.coded for h in screen.shown.hits][-1] is True
+        assert "beta \u00b7 P2 \u00b7 turn 2  \u2713 Secret weapon" in lines
+        assert not any("Mandate" in line for line in lines[1:])  # the ticks are one theme's
+        await pilot.press("c")
+        await pilot.pause()
+        options = app.screen.query_one("#theme-options")
+        assert options.get_option_at_index(options.highlighted).id == "secret"
+        await pilot.press("escape")
+        await pilot.pause()
+        # A hit opened and left uncoded (or its coding undone there) changes nothing.
+        await pilot.press("home", "enter")
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("c", *"mand", "enter")
+        await pilot.pause()
+        assert len(coded_sentences(project, "mandate")) == 2
+        await pilot.press("u")
+        await pilot.pause()
+        assert coded_sentences(project, "mandate") == ["I report to the board now."]
+        await pilot.press("F")
+        await settle(pilot)
+        assert screen.mark_theme == "secret"
+
+
 async def test_a_merge_on_the_codebook_screen_is_followed(project: Path):
     """c codes a hit with Secret weapon; on the codebook screen (k from the hit's coding
     screen) m merges Secret weapon into Mandate; back on the hits, they are marked with

@@ -60,6 +60,9 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         self.panel_keys = False
         """Whether the arrow and page keys scroll the suggestion panel (Tab)."""
         self._panel_for: int | None = -1
+        self._codings_before: int | None = None
+        """Opened from a search hit: this coder's last coding then; those after it were
+        made here (the search screen ticks its hits with their theme, ``F``)."""
         if span is not None:
             self.session.go_to_span(*span, span_theme)
         else:
@@ -76,7 +79,14 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         yield WorkbenchFooter()
 
     def on_mount(self) -> None:
+        if self.opened_from("back_to_hits"):
+            self._codings_before = self._last_coding()
         self._show_transcript()
+
+    def _last_coding(self) -> int:
+        """The id of this coder's last coding (0: none yet)."""
+        codings = self.store.codings(coder=self.coder, include_inactive=True)
+        return max((c.id for c in codings), default=0)
 
     def reread(self) -> None:
         """Another connection committed: re-read what this screen shows.
@@ -278,7 +288,20 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         return any(isinstance(s, kind) for s in below)
 
     def action_back_to_hits(self) -> None:
-        """Back to the search screen this transcript was opened from, on the same hit."""
+        """Back to the search screen this transcript was opened from, on the same hit.
+
+        A hit coded here with a theme is ticked there: the search screen's ticks (and its
+        picker) follow the theme this coder last coded with on this screen, as after ``c``
+        there. Its ticks show one theme; they left out a hit coded here with another.
+        """
+        from qualcoder_ahp.tui.screens.search import SearchScreen
+
+        search = [s for s in self.app.screen_stack if isinstance(s, SearchScreen)]
+        before = self._codings_before
+        made = [c for c in self.store.codings(coder=self.coder)
+                if c.id > before] if search and before is not None else []
+        if made:
+            search[-1].mark_theme = max(made, key=lambda c: c.id).theme_id
         self.app.action_find_all()  # type: ignore[attr-defined]
 
     def action_back_to_passages(self) -> None:

@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.reports import CONSENSUS, Quote, ReportData, quotes
-from qualcoder_ahp.reports.data import Progress
+from qualcoder_ahp.reports.data import Progress, merged_target
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
 from qualcoder_ahp.tui.screens.modals import ThemePickerModal
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
@@ -252,6 +252,9 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         self._want: str | None = None
         """A passage to highlight once its batch is in the list."""
         self._request = 0
+        self._merged_note = ""
+        """Said above the counts once the theme shown was merged away and the screen
+        followed its codings to the theme they went to."""
         self._name_title()
 
     def _name_title(self) -> None:
@@ -297,15 +300,31 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         if self.show_coder not in self.coders:
             self.coders.append(self.show_coder)
         self._request += 1
-        if self.theme_id not in {t.id for t in self.store.themes()}:
-            self._gone()
-            return
+        active = {t.id: t.name for t in self.store.themes()}
+        if self.theme_id not in active:
+            target = merged_target(self.theme_id, self.store.merged_into())
+            if target not in active:  # its making undone: nowhere to follow
+                self._gone()
+                return
+            self._follow(target or "", active[target or ""])
         self.set_where(Text("Collecting passages…", style="italic"))
         self._collect(self._request, self.theme_id, self.show_coder)
 
+    def _follow(self, target: str, target_name: str) -> None:
+        """The theme was merged into ``target`` (here or in another window): show
+        ``target``'s passages, which hold its codings now, and say so."""
+        try:
+            name = self.store.theme(self.theme_id).name
+        except UserError:
+            name = self.theme_id
+        self._merged_note = f"{name} was merged into {target_name}, which holds its codings now."
+        self.theme_id = target
+        self._name_title()
+        self.notify(f"{self._merged_note} Showing its passages.", timeout=6, markup=False)
+
     def _gone(self) -> None:
-        """The theme left the codebook (merged into another, or its making undone, here or
-        in another window): say so, with nothing stale left to open."""
+        """The theme left the codebook (its making undone, here or in another window;
+        a merged theme is followed instead): say so, with nothing stale left to open."""
         try:
             name = self.store.theme(self.theme_id).name
         except UserError:
@@ -357,7 +376,8 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         self._want = (str(keep.quote.coding_id) if keep is not None
                       and str(keep.quote.coding_id) in self._by_id else None)
         listing.clear_options()
-        self.query_one("#passages-head", Label).update(Text(headline(found)))
+        note = f"{self._merged_note}\n" if self._merged_note else ""
+        self.query_one("#passages-head", Label).update(Text(note + headline(found)))
         listing.display = bool(found.passages)
         self._add_batch(request, groups, 0, FIRST_BATCH)
         self.refresh_bindings()
@@ -486,6 +506,7 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         def chosen(theme_id: str | None) -> None:
             if theme_id and theme_id != self.theme_id:
                 self.theme_id = theme_id
+                self._merged_note = ""
                 self._name_title()
                 self.shown = None
                 self.reload()
