@@ -12,29 +12,12 @@ import csv
 import io
 import json
 
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from qualcoder_ahp.cli import cli
 from qualcoder_ahp.model.store import open_store
 from tests.conftest import make_parsed
+from tests.test_report_selection import fail, run
 from tests.test_reports import FELL, SER_ALICE, c
-
-
-def run(db, *args, ok=True):
-    result = CliRunner().invoke(cli, ["--db", str(db), *args])
-    if ok:
-        assert result.exit_code == 0, (result.output, result.exception)
-    return result
-
-
-def fail(db, *args):
-    """A one-line error, exit 1, nothing on stdout."""
-    result = run(db, *args, ok=False)
-    assert result.exit_code == 1 and result.stdout == "", (result.output, result.exception)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    return lines[0]
 
 
 def agreement(db, *args):
