@@ -48,9 +48,11 @@ from qualcoder_ahp.reports.words import (
     PatternWords,
     Tally,
     coded_spans,
+    cut as cut_text,
     keyness,
     lemmatiser,
     p_label,
+    patterns_label,
     tally,
     word_frequencies,
 )
@@ -88,23 +90,11 @@ NOTE = ("G2: log-likelihood, + over-represented in the coded text (3.84 p<0.05, 
         "frequent); in_patterns: the theme's patterns using the word, no = none (a candidate).")
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1] + "\u2026"
-
-
-def _ids(ids: tuple[str, ...], width: int) -> str:
-    """``ser_lucky +2``: the first pattern id and how many more, as `suggestions` shows."""
-    if not ids:
-        return ""
-    more = f" +{len(ids) - 1}" if len(ids) > 1 else ""
-    return _cut(ids[0], width - len(more)) + more
-
-
 def frequency_sheet(rows: list[FrequencyRow], *, terminal: bool = False,
                     numbers: bool = False) -> Sheet:
     """The frequency list as one sheet: ``terminal`` cuts words and forms to fit,
     ``numbers`` keeps the rates as numbers (XLSX) rather than text with two places."""
-    cut = _cut if terminal else (lambda t, w: t)
+    cut = cut_text if terminal else (lambda t, w: t)
     return Sheet("Words", ["word", "count", "transcripts", "per_1000", "forms"],
                  [[cut(r.word, WORD_WIDTH), r.count, r.transcripts,
                    round(r.per_1000, 3) if numbers else f"{r.per_1000:.2f}",
@@ -127,14 +117,14 @@ def keyness_sheet(report: KeynessReport, *, compact: bool = False, terminal: boo
     (CSV: G2 and the rates to three places, p to three significant digits).
     """
     if compact:
-        cut = _cut if terminal else (lambda t, w: t)
+        cut = cut_text if terminal else (lambda t, w: t)
         columns = ["word", "coded", "elsewhere", "g2", "p", "log_ratio", "in_patterns",
                    "forms"]
         width = table_width() if terminal else None
 
         def table(ids_width: int) -> list[list[Any]]:
             return [[cut(r.word, WORD_WIDTH), r.coded, r.elsewhere, f"{r.g2:.2f}",
-                     p_label(r.g2), f"{r.log_ratio:.2f}", _ids(r.patterns, ids_width) or "no",
+                     p_label(r.g2), f"{r.log_ratio:.2f}", patterns_label(r.patterns, ids_width) or "no",
                      cut(", ".join(r.forms), FORMS_WIDTH - 8)] for r in report.rows]
 
         rows = table(PATTERNS_WIDTH)

@@ -371,6 +371,19 @@ class KeyRow:
     forms: tuple[str, ...]
 
 
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, ending in "…" where cut."""
+    return text if len(text) <= width else text[:max(1, width - 1)] + "\u2026"
+
+
+def patterns_label(ids: Sequence[str], width: int) -> str:
+    """``ser_lucky +2``: the first pattern id (cut to fit) and how many more; "" for none."""
+    if not ids:
+        return ""
+    more = f" +{len(ids) - 1}" if len(ids) > 1 else ""
+    return cut(ids[0], width - len(more)) + more
+
+
 @dataclass
 class KeynessReport:
     """The key words of one theme's coded text against the rest of the speech."""

@@ -36,8 +36,10 @@ from qualcoder_ahp.reports.words import (
     PatternWords,
     Progress,
     coded_spans,
+    cut,
     keyness,
     lemmatiser,
+    patterns_label,
     tally,
 )
 from qualcoder_ahp.tui.follow import FollowsStore
@@ -131,16 +133,9 @@ def caption(found: ThemeKeywords) -> str:
                    "no pattern.")
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:max(1, width - 1)] + "\u2026"
-
-
 def patterns_cell(row: KeyRow, width: int) -> str:
     """``it_improvement +2`` (the first pattern and how many more), or ``no``."""
-    if not row.patterns:
-        return "no"
-    more = f" +{len(row.patterns) - 1}" if len(row.patterns) > 1 else ""
-    return _cut(row.patterns[0], width - len(more)) + more
+    return patterns_label(row.patterns, width) or "no"
 
 
 def search_terms(row: KeyRow) -> str:
@@ -273,9 +268,9 @@ class KeywordsScreen(FollowsStore, Screen[None]):
             table.add_column(name, width=WIDTHS.get(name, forms), key=name)
         for r in rows:
             table.add_row(
-                _cut(r.word, WIDTHS["word"]), Text(str(r.coded), justify="right"),
+                cut(r.word, WIDTHS["word"]), Text(str(r.coded), justify="right"),
                 Text(str(r.elsewhere), justify="right"), Text(f"{r.g2:.2f}", justify="right"),
-                patterns_cell(r, WIDTHS["in patterns"]), _cut(", ".join(r.forms), forms),
+                patterns_cell(r, WIDTHS["in patterns"]), cut(", ".join(r.forms), forms),
                 key=r.word)
         if rows:
             table.move_cursor(row=min(max(row, 0), len(rows) - 1))
