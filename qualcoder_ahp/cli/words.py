@@ -124,7 +124,8 @@ def keyness_sheet(report: KeynessReport, *, compact: bool = False, terminal: boo
 
         def table(ids_width: int) -> list[list[Any]]:
             return [[cut(r.word, WORD_WIDTH), r.coded, r.elsewhere, f"{r.g2:.2f}",
-                     p_label(r.g2), f"{r.log_ratio:.2f}", patterns_label(r.patterns, ids_width) or "no",
+                     p_label(r.g2), f"{r.log_ratio:.2f}",
+                     patterns_label(r.patterns, ids_width) or "no",
                      cut(", ".join(r.forms), FORMS_WIDTH - 8)] for r in report.rows]
 
         rows = table(PATTERNS_WIDTH)
