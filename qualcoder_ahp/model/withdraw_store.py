@@ -74,10 +74,10 @@ class Gone:
         if op == "suggestion":
             return change.get("id") in self.suggestions
         if op == "memo":
-            return self._memo_gone(change.get("kind"), change.get("target"))
+            return self.memo_gone(change.get("kind"), change.get("target"))
         return False
 
-    def _memo_gone(self, kind: Any, target: Any) -> bool:
+    def memo_gone(self, kind: Any, target: Any) -> bool:
         if kind == "coding":
             return _as_int(target) in self.codings
         if kind == "transcript":
@@ -96,7 +96,7 @@ class Gone:
             return True
         if payload.get("coding_id") in self.codings:
             return True
-        if kind == "memo" and self._memo_gone(payload.get("kind"), payload.get("target")):
+        if kind == "memo" and self.memo_gone(payload.get("kind"), payload.get("target")):
             return True
         if kind == "merged":
             return self._merged_gone(payload)
@@ -336,7 +336,7 @@ class WithdrawMixin:
         for target_id, kind, text in self.conn.execute(
                 "SELECT target_id, target_kind, text FROM memos "
                 "WHERE target_kind IN ('coding', 'transcript')"):
-            if gone._memo_gone(kind, target_id):
+            if gone.memo_gone(kind, target_id):
                 plan.memos += 1
                 gone.memo_texts.add(text)
         if participants:
