@@ -439,6 +439,12 @@ class WithdrawMixin:
             if digest:
                 self.conn.execute("DELETE FROM withdrawn WHERE hash = ?", [digest])
 
+    def withdrawn_participants(self: Store) -> set[str]:
+        """The codes of participants withdrawn (named by a ``withdraw`` event)."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT j.value FROM events e, json_each(e.payload, '$.participants') j "
+            "WHERE e.kind = 'withdraw' AND json_valid(e.payload)")}
+
     def withdrawn_hashes(self: Store) -> set[str]:
         """Every file and text hash of a withdrawn transcript."""
         return {r[0] for r in self.conn.execute("SELECT hash FROM withdrawn")}
