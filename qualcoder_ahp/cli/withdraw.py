@@ -38,6 +38,11 @@ def backups(db: Path) -> list[Path]:
     return sorted(db.parent.glob(db.name + ".bak-v*"))
 
 
+def at_terminal() -> bool:
+    """Whether someone can answer the confirmation (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
 def _who() -> str | None:
     try:
         return getpass.getuser()
@@ -86,7 +91,7 @@ def register(cli: click.Group) -> None:
           qcahp withdraw --participant P04
           qcahp withdraw --transcript ot_dev --yes
         """
-        if not (yes or dry_run) and not sys.stdin.isatty():
+        if not (yes or dry_run) and not at_terminal():
             raise UserError("withdrawal cannot be undone: run it at a terminal to confirm, "
                             "or pass --yes (--dry-run lists what would go)")
         store = project.store()

@@ -439,6 +439,12 @@ class WithdrawMixin:
             if digest:
                 self.conn.execute("DELETE FROM withdrawn WHERE hash = ?", [digest])
 
+    def has_transcript(self: Store, transcript_id: int) -> bool:
+        """Whether the transcript is (still) in the project: another window may have
+        withdrawn it."""
+        return self.conn.execute("SELECT 1 FROM transcripts WHERE id = ?",
+                                 [transcript_id]).fetchone() is not None
+
     def withdrawn_participants(self: Store) -> set[str]:
         """The codes of participants withdrawn (named by a ``withdraw`` event)."""
         return {r[0] for r in self.conn.execute(
