@@ -437,3 +437,58 @@ def test_refi_import_skips_it_and_says_so(study: Path, tmp_path: Path):
     assert GONE not in {t.name for t in store.transcripts()}
     assert GONE not in store.participants()
     store.close()
+
+
+# --------------------------------------------------------------------------- the workbench
+def _transcript_rows(app) -> list[str]:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one("#transcripts", DataTable)
+    return [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def test_the_workbench_opens_without_it(study: Path):
+    from qualcoder_ahp.tui.app import make_app
+    from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+
+    assert run(study, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    app = make_app(study, coder="ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        rows = _transcript_rows(app)
+        assert len(rows) == 6 and not [r for r in rows if GONE in r]
+        assert any("physio_helen" in r for r in rows)
+
+
+async def test_a_workbench_showing_it_closes_it_on_its_next_poll(tmp_path: Path,
+                                                                monkeypatch):
+    from qualcoder_ahp.tui import app as app_module
+    from qualcoder_ahp.tui.app import make_app
+    from qualcoder_ahp.tui.screens.coding import CodingScreen
+    from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+    from tests.tui.conftest import SIZE, build_project, open_alpha
+
+    monkeypatch.setattr(app_module, "POLL_SECONDS", 3600.0)  # the test polls itself
+    path = tmp_path / "open.db"
+    build_project(path)
+    app = make_app(path, coder="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        assert screen.session.info.name == "alpha"
+        await pilot.press("a")  # a decision of this window on it
+        await pilot.pause()
+        other = open_store(path)  # the lead, in another window
+        other.withdraw(["P1"], by="lead")
+        other.close()
+        assert app.poll_store() is True
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        notes = [n.message for n in app._notifications]
+        assert "alpha was withdrawn from the project (qcahp withdraw) and is closed" in notes
+        rows = _transcript_rows(app)
+        assert len(rows) == 1 and "beta" in rows[0]
+        await pilot.press("enter")  # and the next transcript opens as usual
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert app.screen.session.info.name == "beta"
