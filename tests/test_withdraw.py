@@ -492,3 +492,33 @@ async def test_a_workbench_showing_it_closes_it_on_its_next_poll(tmp_path: Path,
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen)
         assert app.screen.session.info.name == "beta"
+
+
+def test_every_kind_of_event_survives_a_withdrawal(tmp_path: Path):
+    # The audit tests' project has an event of every kind (accept ... theme merge,
+    # reconcile, a merged-in copy, a redaction); p1 withdraws, then the log reads, and
+    # every coder's undo and redo either works or is refused in one line.
+    from tests.test_audit_log import audit_db
+
+    path, ids = audit_db.__wrapped__(tmp_path)  # type: ignore[attr-defined]
+    store = open_store(path)
+    p1_memo = store.memo("ana", "transcript", ids["p1"])
+    assert p1_memo == "short"
+    store.close()
+    code, out, err = run(path, "withdraw", "--transcript", "p1", "--yes")
+    assert code == 0, err
+    code, out, err = run(path, "log", "--format", "json")
+    assert code == 0, err
+    events = json.loads(out)["events"]
+    assert [e["kind"] for e in events].count("withdraw") == 1
+    assert all("p1 " not in e["what"] for e in events if e["kind"] != "withdraw")
+    assert "withdrawn" in {e["kind"] for e in events}
+    for coder in ("ana", "bo", "ben", "consensus"):
+        for step in ("undo", "redo", "undo"):
+            code, out, err = run(path, step, "--coder", coder)
+            assert code in (0, 1) and "Traceback" not in err, (coder, step, err)
+            assert code == 0 or len(err.strip().splitlines()) == 1, err
+    store = open_store(path)
+    assert store.integrity_ok()
+    assert {t.name for t in store.transcripts()} == {"p2", "p3"}
+    store.close()
