@@ -522,3 +522,26 @@ def test_every_kind_of_event_survives_a_withdrawal(tmp_path: Path):
     assert store.integrity_ok()
     assert {t.name for t in store.transcripts()} == {"p2", "p3"}
     store.close()
+
+
+def test_a_copy_made_before_brings_no_second_copy_of_a_rewritten_event(tmp_path: Path):
+    # A search's codings across alpha and beta, made before the copy was taken: the
+    # withdrawal of alpha rewrites the event here, and the copy's same event (which
+    # still names alpha) is recognised as that one, not brought in again.
+    from qualcoder_ahp.reports.search import SearchQuery, code_hits, search
+
+    path, store, alpha, beta = _two_transcripts(tmp_path)
+    found = search(store, SearchQuery(("luck",)))
+    code_hits(store, found.hits, "serendipity", "ana", about=found.query.describe())
+    store.close()
+    copy = tmp_path / "copy.db"
+    shutil.copy(path, copy)
+    assert run(path, "withdraw", "--participant", "P1", "--yes")[0] == 0
+    events = len(open_store(path).events())
+    code, out, err = run(path, "merge", str(copy))
+    assert code == 0 and "Nothing new" in out, (out, err)
+    assert "alpha (2 codings)" in err
+    store = open_store(path)
+    assert len(store.events()) == events
+    assert {c.transcript_id for c in store.codings(include_inactive=True)} == {beta}
+    store.close()
