@@ -42,7 +42,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("search", "Find words or patterns in every transcript, in context."),
         ("participants", "List participant attributes; `import` loads a CSV."),
         ("redact", "Replace people's names in the stored text, before coding."),
-        ("withdraw", "Remove a withdrawn participant's interviews and all made from them."),
+        ("withdraw", "A participant withdraws: remove their interviews, for good."),
     )),
     ("Codebook and coding", (
         ("codebook", "Check, load and show the codebook (themes, patterns)."),
