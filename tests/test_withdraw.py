@@ -383,7 +383,7 @@ def test_importing_the_same_file_again_is_refused_unless_readmitted(study: Path)
     failed = [line for line in err.splitlines() if line.startswith("failed")]
     assert failed == [f"failed     {file}: 'ot_dev' was withdrawn from this project on "
                       f"{failed[0].split(' on ')[1][:10]} (qcahp withdraw); it is not imported "
-                      "again (--readmit brings it back deliberately)"]
+                      "again (`qcahp import --readmit` brings it back deliberately)"]
     assert dump(study) == before
     # A copy of the file under another name is the same interview.
     copy = study.parent / "renamed.vtt"

@@ -437,9 +437,10 @@ class Store(
                     return self.transcript(int(same[0])), False
             withdrawn = self.withdrawn_event(source_hash, digest)
             if withdrawn is not None and not readmit:
+                # (Named as a command: the workbench's import dialog has no such flag.)
                 raise UserError(f"{name!r} was {withdrawn_note(withdrawn)}; it is not "
-                                "imported again (--readmit brings it back deliberately)",
-                                path=path)
+                                "imported again (`qcahp import --readmit` brings it back "
+                                "deliberately)", path=path)
             if withdrawn is not None:
                 self.readmit(source_hash, digest)
             latest = self.conn.execute(
