@@ -69,7 +69,7 @@ class Gone:
         op = change.get("op")
         if op == "coding":
             return change.get("id") in self.codings
-        if op in ("decision",):
+        if op == "decision":
             return change.get("suggestion_id") in self.suggestions
         if op == "suggestion":
             return change.get("id") in self.suggestions
