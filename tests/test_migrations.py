@@ -125,7 +125,8 @@ def test_first_version_database_migrates_with_an_owner_only_backup(tmp_path):
     old_dump = _dump(path)
     store = open_store(path)
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count()
-    assert [m.name for m in MIGRATIONS.applied(store.db)] == [FIRST, SECOND, THIRD]
+    assert [m.name for m in MIGRATIONS.applied(store.db)] == [
+        m.name for m in MIGRATIONS._migrations]
     assert store.codings(coder="ana")[0].quote == parsed_transcript().text[:4]  # data kept
     assert store.integrity_ok()
     store.close()
@@ -208,8 +209,8 @@ def test_reopening_a_current_database_writes_no_backup(tmp_path):
 def test_migrations_are_appended_never_renumbered():
     # Guards the numbering rule: migrations are appended, never renumbered.
     names = [m.name for m in MIGRATIONS._migrations]
-    assert names[:3] == ["m001_create_tables", "m002_add_report_indexes",
-                         "m003_add_transcript_source_hash"]
+    assert names[:4] == ["m001_create_tables", "m002_add_report_indexes",
+                         "m003_add_transcript_source_hash", "m004_add_withdrawn"]
     assert names == sorted(names)
     assert callable(migrations_module.m003_add_transcript_source_hash)
 
@@ -238,7 +239,7 @@ def test_second_version_database_gains_source_hash_and_back_fills_it(tmp_path):
     _make_v2(path, source)
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 3
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 4
     assert store.conn.execute("SELECT name, source_hash FROM transcripts").fetchall() == [
         ("story", None)]
     report = import_paths(store, [source])
@@ -251,12 +252,34 @@ def test_second_version_database_gains_source_hash_and_back_fills_it(tmp_path):
 
 
 def test_a_migrated_project_is_refused_by_the_previous_version(tmp_path, monkeypatch):
-    # A project opened here is at schema 3; a copy of the previous release (two
+    # A project opened here is at schema 4; a copy of the previous release (three
     # migrations) elsewhere refuses it before touching it, as for any newer schema.
     path = tmp_path / "shared.db"
     open_store(path).close()
     before = _dump(path)
-    monkeypatch.setattr(MIGRATIONS, "_migrations", MIGRATIONS._migrations[:2])
-    with pytest.raises(SchemaTooNew, match=r"version 3 is newer .*understands \(2\)"):
+    monkeypatch.setattr(MIGRATIONS, "_migrations", MIGRATIONS._migrations[:3])
+    with pytest.raises(SchemaTooNew, match=r"version 4 is newer .*understands \(3\)"):
         open_store(path)
     assert _dump(path) == before
+
+
+def test_third_version_database_gains_the_withdrawn_table_with_a_backup(tmp_path):
+    # m004 adds the table of withdrawn transcripts' hashes (qcahp withdraw); a project
+    # of the release before it keeps its data and leaves a backup that equals it.
+    path = tmp_path / "v3.db"
+    db = Database(str(path))
+    MIGRATIONS.apply(db, stop_before=MIGRATIONS._migrations[3].name)
+    db.execute("PRAGMA user_version = 3")
+    db.execute("INSERT INTO coders (name, guid, created_at) VALUES ('ana', 'g', '2026-01-01')")
+    db.conn.commit()
+    db.close()
+    old_dump = _dump(path)
+    store = open_store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert store.coders() == ["ana"]
+    assert store.db.table("withdrawn").columns_dict == {"hash": str, "kind": str,
+                                                        "event_id": int}
+    assert _fks(store.db, "withdrawn") == {("event_id", "events", "NO ACTION")}
+    store.close()
+    assert _dump(tmp_path / "v3.db.bak-v3") == old_dump
+    assert stat.S_IMODE(os.stat(tmp_path / "v3.db.bak-v3").st_mode) == 0o600

@@ -42,6 +42,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("search", "Find words or patterns in every transcript, in context."),
         ("participants", "List participant attributes; `import` loads a CSV."),
         ("redact", "Replace people's names in the stored text, before coding."),
+        ("withdraw", "A participant withdraws: remove their interviews, for good."),
     )),
     ("Codebook and coding", (
         ("codebook", "Check, load and show the codebook (themes, patterns)."),
@@ -205,10 +206,10 @@ def _register() -> None:
     from qualcoder_ahp.cli import (
         agreement, audit, codebook, corpus, privacy, reconcile, refi, reports, workbench,
     )
-    from qualcoder_ahp.cli import search, words
+    from qualcoder_ahp.cli import search, withdraw, words
 
     for module in (corpus, codebook, workbench, reports, agreement, reconcile, refi, privacy,
-                   search, audit, words):
+                   search, audit, words, withdraw):
         module.register(cli)
 
 

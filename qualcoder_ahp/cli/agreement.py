@@ -455,7 +455,8 @@ def merge(project: Project, other: str) -> None:
     Transcripts match by content, themes by id and coders by name. Themes OTHER's
     coders added while coding come in with their codings; any other transcript or
     theme of OTHER that is not in this project stops the merge with nothing changed.
-    Merging the same copy again adds nothing.
+    Merging the same copy again adds nothing. A transcript withdrawn here (`qcahp
+    withdraw`) brings none of its codings in, and a note says so.
     """
     if Path(other).suffix.lower() in (".qdpx", ".qdc"):
         raise UserError("merge joins qcahp project databases; bring in a REFI-QDA file with "
@@ -470,6 +471,12 @@ def merge(project: Project, other: str) -> None:
             if key == "decisions_undone" and not value:
                 continue  # only after the coder undid, in the copy, decisions merged before
             click.echo(f"  {key.replace('_', ' ')}: {value}")
+    if store.merge_withdrawn:
+        listed = ", ".join(f"{name} ({plural(n, 'coding')})"
+                           for name, n in store.merge_withdrawn.items())
+        click.secho(f"note: {other} still holds transcripts withdrawn from this project: "
+                    f"{listed}; none of their codings, decisions or memos came in (delete "
+                    "them from that copy, or the copy itself)", fg="yellow", err=True)
     edits = store.theme_edits_in(other)
     if edits:
         # A merge joins coders' work, not codebooks: say so where it matters.

@@ -66,15 +66,19 @@ def register(cli: click.Group) -> None:
                   help="Participant id for the imported files [default: each file's name].")
     @click.option("--new-version", is_flag=True,
                   help="Store a changed file whose name is already used as a new version.")
+    @click.option("--readmit", is_flag=True,
+                  help="Import a transcript withdrawn with `qcahp withdraw` again, on purpose.")
     @pass_project
     def import_cmd(project: Project, paths: tuple[str, ...], interviewers: tuple[str, ...],
                    participant_speakers: tuple[str, ...], participant: str | None,
-                   new_version: bool) -> None:
+                   new_version: bool, readmit: bool) -> None:
         """Import transcripts (files or folders) into the project.
 
         Formats: .txt .md .markdown .rst .docx .odt .rtf .pdf .vtt .srt. Speaker
         turns, roles and sentences are found and stored; the same content again
-        changes nothing. Exits 1 if any file failed (the others are imported).
+        changes nothing. Exits 1 if any file failed (the others are imported). A
+        transcript withdrawn from the project (`qcahp withdraw`) is refused unless
+        --readmit.
 
         \b
         Examples:
@@ -87,6 +91,7 @@ def register(cli: click.Group) -> None:
             report = import_paths(
                 store, paths, interviewers=interviewers, participants=participant_speakers,
                 participant=participant, new_version=new_version, progress=bar,
+                readmit=readmit,
             )
         for info in report.imported:
             click.echo(f"imported   {info.name} (v{info.version}, {plural(info.words, 'word')}, "

@@ -105,6 +105,7 @@ def import_paths(
     participant: str | None = None,
     new_version: bool = False,
     progress: Progress | None = None,
+    readmit: bool = False,
 ) -> ImportReport:
     """Import files and folders into ``store``.
 
@@ -121,6 +122,8 @@ def import_paths(
             as a new version instead of refusing it; and an unchanged file that this
             version reads differently (a better parser) as a new version with the new
             reading (without it, the stored text is kept, with a note).
+        readmit: import a transcript withdrawn from the project (``qcahp withdraw``)
+            again, deliberately; without it such a file is refused.
         progress: called as ``progress(done, total, path)`` before each file and once at
             the end; a worker may raise from it to stop between files (files already
             imported stay imported).
@@ -160,7 +163,7 @@ def import_paths(
                 info, written = store.add_transcript(
                     file.stem, parsed, path=str(file),
                     participant=participant or file.stem, new_version=new_version,
-                    source_hash=file_hash,
+                    source_hash=file_hash, readmit=readmit,
                 )
             except UserError as exc:
                 first = named.get(file.stem)

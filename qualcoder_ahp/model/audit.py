@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 EVENT_KINDS = ("accept", "adjust", "reject", "code", "remove", "memo", "undo", "redo",
                "undo_group", "reconcile", "theme_add", "theme_edit", "theme_merge", "merge",
-               "merged", "refi_import", "redact")
+               "merged", "refi_import", "redact", "withdraw", "withdrawn")
 """Every kind of event the code writes (``qcahp log --kind`` takes these)."""
 
 FIELD_WORDS = {"name": "name", "description": "definition", "color": "colour"}
@@ -43,7 +43,8 @@ _FOREIGN = {"accept": "accepted a suggestion", "adjust": "accepted a suggestion 
             "remove": "removed a coding", "undo": "undid a decision",
             "redo": "redid a decision", "reconcile": "reconciled a disagreement",
             "refi_import": "imported a REFI-QDA project", "redact": "redacted a transcript",
-            "merge": "merged in a copy"}
+            "merge": "merged in a copy", "withdraw": "withdrew transcripts",
+            "withdrawn": "(an event removed by a withdrawal)"}
 """What a merged-in event did, when its ids (the other copy's) cannot be looked up here."""
 
 
@@ -425,6 +426,25 @@ class EventWords:
         count = f" ({_plural(int(n), 'replacement')})" if isinstance(n, int) else ""
         return Described(f"redacted names in transcript {self.transcripts.get(tid, tid)}"
                          f"{count}", [tid])
+
+
+    def _withdraw(self, event: dict[str, Any]) -> Described:
+        who = event.get("participants") or []
+        names = (f"participant{'s' if len(who) > 1 else ''} {', '.join(who)}" if who
+                 else "transcripts")
+        counts = [_plural(int(event.get("versions", 0)), "transcript version"),
+                  _plural(int(event.get("words", 0)), "word"),
+                  _plural(sum((event.get("codings") or {}).values()), "coding"),
+                  _plural(int(event.get("memos", 0)), "memo"),
+                  _plural(int(event.get("decisions", 0)), "decision")]
+        by = f" by {event['by']}" if event.get("by") else ""
+        return Described(f"withdrew {names}{by}: {', '.join(event.get('transcripts') or [])}"
+                         f" ({', '.join(counts)} removed)")
+
+    def _withdrawn(self, event: dict[str, Any]) -> Described:
+        kind = str(event.get("event_kind", "event")).replace("_", " ")
+        return Described(f"({kind} on a withdrawn transcript, removed by the withdrawal, "
+                         f"event {event.get('withdrawal')})")
 
 
 def _memo_verb(change: dict[str, Any]) -> str:

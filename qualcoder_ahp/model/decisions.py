@@ -323,6 +323,12 @@ class DecisionMixin(ReconcileMixin):
             elif kind in UNDOABLE:
                 done.append(event_id)
                 undone.clear()
+            elif kind == "withdrawn":
+                # A decision on a withdrawn transcript (qcahp withdraw): there is nothing
+                # to undo or redo, but when it was made it ended what could be redone.
+                # (Its undo and redo became placeholders too, and pass over.)
+                if _payload(payload).get("event_kind") in UNDOABLE:
+                    undone.clear()
             del payload
         return done, undone
 

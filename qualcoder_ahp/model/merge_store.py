@@ -15,7 +15,11 @@ copies of a project bring their work together with :meth:`MergeMixin.merge_from`
   ids translated to this database's (``local``) and its ``source`` file, so
   ``qcahp reconcile log`` lists it as it was made;
 - suggestions that coders decided on are copied when missing (matched by
-  transcript, theme and span), then decisions and memos.
+  transcript, theme and span), then decisions and memos;
+- a transcript withdrawn from this project (``qcahp withdraw``, known by its hashes)
+  that the copy still holds brings nothing in: not its suggestions, decisions,
+  codings or memos, nor the copy's events about them (:attr:`merge_withdrawn` says
+  which, and how many codings were left out).
 
 :meth:`import_codings` and :meth:`export_codings` move codings as CSV rows
 (transcript, theme, start, end, quote), checking every quote against the text.
@@ -34,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.reconcile_store import translate_merged
+from qualcoder_ahp.model.withdraw_store import PLACEHOLDER, Gone, scrub_events
 from qualcoder_ahp.records import Theme
 
 if TYPE_CHECKING:
@@ -74,6 +79,9 @@ class MergeMixin:
     """Merge and CSV-exchange methods of :class:`~qualcoder_ahp.model.store.Store`."""
 
     conn: sqlite3.Connection
+    merge_withdrawn: dict[str, int] = {}  # noqa: RUF012 - replaced per merge, never mutated
+    """After :meth:`merge_from`: each transcript of the copy that was withdrawn here, with
+    how many of its codings (every coder's) were left out."""
 
     # ------------------------------------------------------------------ merge
     def merge_from(self: Store, other_path: str | Path) -> dict[str, int]:
@@ -88,6 +96,7 @@ class MergeMixin:
         """
         from qualcoder_ahp.model.migrations import known_count
 
+        self.merge_withdrawn = {}
         path = Path(other_path)
         if not path.is_file():
             raise UserError("no such project database", path=str(path))
@@ -173,14 +182,22 @@ class MergeMixin:
 
     def _merge(self: Store, other: sqlite3.Connection, label: str) -> dict[str, int]:
         here_hash = {h: i for i, h in self.conn.execute("SELECT id, content_hash FROM transcripts")}
+        withdrawn_here = self.withdrawn_hashes()
         tmap: dict[int, int] = {}
         missing_t = []
-        for oid, name, version, digest in other.execute(
-                "SELECT id, name, version, content_hash FROM transcripts ORDER BY id"):
+        gone = Gone()  # the copy's ids of what was withdrawn here
+        for oid, name, version, digest, source in other.execute(
+                "SELECT id, name, version, content_hash, source_hash FROM transcripts "
+                "ORDER BY id"):
+            label_t = name if version == 1 else f"{name}@{version}"
             if digest in here_hash:
                 tmap[oid] = here_hash[digest]
+            elif digest in withdrawn_here or source in withdrawn_here:
+                gone.transcripts.add(oid)
+                gone.transcript_names.add(name)
+                self.merge_withdrawn = {**self.merge_withdrawn, label_t: 0}
             else:
-                missing_t.append(name if version == 1 else f"{name}@{version}")
+                missing_t.append(label_t)
         here_themes = {r[0] for r in self.conn.execute("SELECT id FROM themes")}
         missing_th = [r[0] for r in other.execute("SELECT id FROM themes ORDER BY id")
                       if r[0] not in here_themes]
@@ -203,6 +220,7 @@ class MergeMixin:
             raise UserError("nothing merged; " + "; ".join(parts), path=label)
         counts = dict.fromkeys(("themes", "coders", "codings", "codings_updated", "suggestions",
                                 "decisions", "decisions_undone", "memos", "events"), 0)
+        scrub = _withdrawn_in(other, gone)
         with self.write():
             counts["themes"] = self._merge_themes(other, bring)
             known_coders = set(self.coders())
@@ -215,9 +233,9 @@ class MergeMixin:
             first = self._next_coding_id()
             kmap = self._merge_codings(other, tmap, cmap, smap, counts)
             # After the codings, so merged reconcile decisions get their ids translated.
-            emap = self._merge_events(other, cmap, counts, (label, tmap, kmap))
+            emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub)
             self._merge_decisions(other, cmap, smap, kmap, emap, counts)
-            self._merge_memos(other, tmap, cmap, kmap, counts)
+            self._merge_memos(other, tmap, cmap, kmap, counts, gone)
             if any(counts.values()):
                 extra: dict[str, Any] = {}
                 if counts["codings"]:
@@ -261,8 +279,12 @@ class MergeMixin:
 
     def _merge_events(self: Store, other: sqlite3.Connection, cmap: dict[int, int],
                       counts: dict[str, int],
-                      where: tuple[str, dict[int, int], dict[int, int]]) -> dict[int, int]:
+                      where: tuple[str, dict[int, int], dict[int, int]],
+                      scrub: dict[int, tuple[str, dict[str, Any]]]) -> dict[int, int]:
         """Append the other copy's events not yet here; map their ids to ours.
+
+        ``scrub``: the copy's events about transcripts withdrawn here, left out (or, when
+        they touched other transcripts too, brought in without the withdrawn changes).
 
         ``where`` is (source file, transcript map, coding map): a reconcile decision
         (and an undo or redo, which may target one) also gets its ids in this
@@ -278,6 +300,12 @@ class MergeMixin:
         for eid, coder_id, coder, at, kind, payload in other.execute(
                 "SELECT e.id, e.coder_id, k.name, e.at, e.kind, e.payload FROM events e "
                 "LEFT JOIN coders k ON k.id = e.coder_id ORDER BY e.id"):
+            if eid in scrub and scrub[eid][0] == PLACEHOLDER:
+                continue  # about a transcript withdrawn here: it stays out
+            if eid in scrub:
+                # Its other changes come in, keyed as the withdrawal here rewrote the
+                # same event (a copy made before it has the same ids).
+                payload = json.dumps(scrub[eid][1], sort_keys=True)
             key = _key_of(coder, at, kind, payload)
             if key in known:
                 emap[eid] = known[key]
@@ -316,6 +344,8 @@ class MergeMixin:
             "status, created_at FROM suggestions WHERE id IN (SELECT suggestion_id FROM "
             "decisions UNION SELECT suggestion_id FROM codings WHERE suggestion_id IS NOT NULL)")
         for oid, tid, theme, unit, start, end, pids, matches, status, created in rows:
+            if tid not in tmap:
+                continue  # a transcript withdrawn here
             here = self.conn.execute(
                 "SELECT id FROM suggestions WHERE transcript_id = ? AND theme_id = ? "
                 'AND start = ? AND "end" = ?', [tmap[tid], theme, start, end]).fetchone()
@@ -340,6 +370,13 @@ class MergeMixin:
                 'SELECT id, transcript_id, theme_id, coder_id, start, "end", quote, origin, '
                 "suggestion_id, active, created_at, guid FROM codings ORDER BY id"):
             oid, tid, theme, coder, start, end, quote, origin, sid, active, created, guid = row
+            if tid not in tmap:  # a transcript withdrawn here: none of its codings come in
+                name = other.execute("SELECT name, version FROM transcripts WHERE id = ?",
+                                     [tid]).fetchone()
+                label_t = name[0] if name[1] == 1 else f"{name[0]}@{name[1]}"
+                self.merge_withdrawn = {**self.merge_withdrawn,
+                                        label_t: self.merge_withdrawn.get(label_t, 0) + 1}
+                continue
             if guid in here:
                 kmap[oid], was = here[guid]
                 if was != active:
@@ -368,6 +405,8 @@ class MergeMixin:
         theirs: set[tuple[int, int]] = set()
         for sid, coder, status, coding, event in other.execute(
                 "SELECT suggestion_id, coder_id, status, coding_id, event_id FROM decisions"):
+            if sid not in smap or event not in emap:
+                continue  # on a transcript withdrawn here
             theirs.add((smap[sid], cmap[coder]))
             values = [smap[sid], cmap[coder], status,
                       kmap.get(coding) if coding is not None else None, emap[event]]
@@ -395,8 +434,10 @@ class MergeMixin:
                 counts["decisions_undone"] += 1
 
     def _merge_memos(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
-                     cmap: dict[int, int], kmap: dict[int, int], counts: dict[str, int]) -> None:
-        """Copy memos (coding/transcript targets re-pointed); the newer text wins."""
+                     cmap: dict[int, int], kmap: dict[int, int], counts: dict[str, int],
+                     gone: Gone) -> None:
+        """Copy memos (coding/transcript targets re-pointed); the newer text wins; none on
+        a transcript withdrawn here (``gone``) or its codings."""
         from qualcoder_ahp.model.store import new_guid
 
         for coder, kind, target, text, updated, guid in other.execute(
@@ -407,6 +448,8 @@ class MergeMixin:
                     continue
                 target = str(mapped)
             elif kind == "transcript":
+                if gone.memo_gone(kind, target):
+                    continue  # a transcript withdrawn here
                 target = str(tmap.get(int(target), target))
             row = self.conn.execute(
                 "SELECT text, updated_at FROM memos WHERE coder_id = ? AND target_kind = ? "
@@ -558,6 +601,28 @@ class MergeMixin:
              "end": c.end, "quote": c.quote, "coder": c.coder, "origin": c.origin}
             for c in self.codings(coder=coder)
         ]
+
+
+def _withdrawn_in(other: sqlite3.Connection, gone: Gone
+                  ) -> dict[int, tuple[str, dict[str, Any]]]:
+    """The copy's events about its transcripts that were withdrawn here (``gone``, in
+    the copy's ids; filled in with their suggestions, codings, decisions and memos)."""
+    if not gone.transcripts:
+        return {}
+    ids = sorted(gone.transcripts)
+    marks = ",".join("?" * len(ids))
+    gone.suggestions = {r[0] for r in other.execute(
+        f"SELECT id FROM suggestions WHERE transcript_id IN ({marks})", ids)}
+    gone.codings = {r[0] for r in other.execute(
+        f"SELECT id FROM codings WHERE transcript_id IN ({marks})", ids)}
+    gone.decided_by = {r[1] for r in other.execute(
+        "SELECT suggestion_id, event_id FROM decisions") if r[0] in gone.suggestions}
+    for kind, target, text in other.execute(
+            "SELECT target_kind, target_id, text FROM memos"):
+        if gone.memo_gone(kind, target):
+            gone.memo_texts.add(text)
+    return scrub_events(other.execute("SELECT id, kind, payload FROM events ORDER BY id"),
+                        gone)
 
 
 def _key_of(coder: str | None, at: str, kind: str, payload: str) -> str:

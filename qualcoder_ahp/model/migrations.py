@@ -209,6 +209,25 @@ def m003_add_transcript_source_hash(db: Database) -> None:
     db.execute("CREATE INDEX transcripts_by_source ON transcripts (source_hash)")
 
 
+@MIGRATIONS()
+def m004_add_withdrawn(db: Database) -> None:
+    """Remember the transcripts withdrawn from the study (``qcahp withdraw``), by hash only.
+
+    One row per hash of a withdrawn transcript: the SHA-256 of the file it was
+    imported from (``source``, when known) and of its stored text (``text``, and the
+    text before ``qcahp redact`` rewrote it), with the ``withdraw`` event that removed
+    it. No text and no name: it is there so that importing, merging or REFI-importing
+    the same interview again is refused instead of bringing it back by accident.
+    """
+    db.execute(
+        "CREATE TABLE withdrawn (\n"
+        "    hash TEXT NOT NULL,\n"
+        "    kind TEXT NOT NULL CHECK (kind IN ('source', 'text')),\n"
+        "    event_id INTEGER NOT NULL REFERENCES events(id),\n"
+        "    PRIMARY KEY (hash, kind)\n"
+        ")")
+
+
 def _split_sql(script: str) -> list[str]:
     """Split a DDL script into statements, keeping trigger bodies whole."""
     statements, current = [], []

@@ -185,10 +185,18 @@ class RefiMixin:
             with self.write():
                 themes = _ThemeMatcher(self).run(data, stats)
                 coders = self._import_users(data, coder_map or {}, stats)
-                sources = self._import_sources(data, new_version, stats)
-                ctx = _ImportContext(themes, coders, sources, default_coder, {}, {})
+                withdrawn: dict[str, int] = {}
+                sources = self._import_sources(data, new_version, stats, withdrawn)
+                ctx = _ImportContext(themes, coders, sources, default_coder, {}, {},
+                                     withdrawn)
                 self._import_codings(data, ctx, stats)
-                self._import_cases(data, sources, stats)
+                for source in data.sources:
+                    if source.guid in withdrawn:
+                        stats["skipped"].append(
+                            f"source {source.name!r}: withdrawn from this project (qcahp "
+                            f"withdraw); skipped, with its {withdrawn[source.guid]} coding(s) "
+                            "and notes")
+                self._import_cases(data, sources, stats, withdrawn)
                 self._import_notes(data, ctx, stats)
                 for coder_id, changes in ctx.changes.items():
                     self.log_event(coder_id, "refi_import", {"changes": changes,
@@ -226,7 +234,7 @@ class RefiMixin:
         return out
 
     def _import_sources(self: Store, data: RefiData, new_version: bool,
-                        stats: dict[str, Any]) -> dict[str, int]:
+                        stats: dict[str, Any], withdrawn: dict[str, int]) -> dict[str, int]:
         from qualcoder_ahp.model.store import content_hash
 
         out: dict[str, int] = {}
@@ -235,6 +243,9 @@ class RefiMixin:
                                      [content_hash(source.text)]).fetchone()
             if same:  # this text is here already (with its turns): nothing to parse
                 out[source.guid] = int(same[0])
+                continue
+            if self.withdrawn_event(content_hash(source.text)) is not None:
+                withdrawn[source.guid] = 0  # a participant withdrew it: it stays out
                 continue
             guid_taken = self.conn.execute("SELECT 1 FROM transcripts WHERE guid = ?",
                                            [source.guid]).fetchone()
@@ -268,6 +279,9 @@ class RefiMixin:
                 row = self.conn.execute("SELECT id FROM themes WHERE lower(guid) = ?",
                                         [coding.theme_guid]).fetchone()
                 theme_id = row[0] if row else None
+            if tid is None and coding.source_guid in ctx.withdrawn:
+                ctx.withdrawn[coding.source_guid] += 1  # said once for the source
+                continue
             if tid is None or theme_id is None:
                 what = ("source was not imported" if tid is None
                         else "code is in neither the file nor this project")
@@ -298,10 +312,16 @@ class RefiMixin:
             stats["codings"] += 1
 
     def _import_cases(self: Store, data: RefiData, sources: dict[str, int],
-                      stats: dict[str, Any]) -> None:
+                      stats: dict[str, Any], withdrawn: dict[str, int]) -> None:
+        gone = self.withdrawn_participants()
         for case in data.cases:
             row = self.conn.execute("SELECT id, code FROM participants WHERE lower(guid) = ?",
                                     [case.guid]).fetchone()
+            if row is None and (case.name in gone or (case.source_guids and all(
+                    g in withdrawn for g in case.source_guids))):
+                stats["skipped"].append(f"case {case.name!r}: a participant withdrawn from "
+                                        "this project (qcahp withdraw); skipped")
+                continue
             if row is None:
                 row = self.conn.execute("SELECT id, code FROM participants WHERE code = ?",
                                         [case.name]).fetchone()
@@ -385,6 +405,9 @@ class _ImportContext:
     default_coder: str
     codings: dict[str, tuple[int, int]]
     changes: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    withdrawn: dict[str, int] = field(default_factory=dict)
+    """GUIDs of the file's sources withdrawn from this project (``qcahp withdraw``), with
+    how many of their codings were left out."""
 
 
 class _ThemeMatcher:

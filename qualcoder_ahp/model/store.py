@@ -36,6 +36,7 @@ from qualcoder_ahp.model.refi_store import RefiMixin
 from qualcoder_ahp.model.report_store import ReportMixin
 from qualcoder_ahp.model.suggestion_store import SuggestionMixin
 from qualcoder_ahp.model.theme_merge import ThemeMergeMixin
+from qualcoder_ahp.model.withdraw_store import WithdrawMixin, withdrawn_note
 from qualcoder_ahp.model.workbench_store import WorkbenchMixin
 from qualcoder_ahp.records import ParsedTranscript, Sentence, TranscriptInfo, Turn
 
@@ -117,7 +118,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
 
 class Store(
     CodebookMixin, SuggestionMixin, DecisionMixin, ReportMixin, MergeMixin, RefiMixin,
-    WorkbenchMixin, PrivacyMixin, ThemeMergeMixin,
+    WorkbenchMixin, PrivacyMixin, ThemeMergeMixin, WithdrawMixin,
 ):
     """Typed access to one project database."""
 
@@ -403,6 +404,7 @@ class Store(
         participant: str | None = None,
         new_version: bool = False,
         source_hash: str | None = None,
+        readmit: bool = False,
     ) -> tuple[TranscriptInfo, bool]:
         """Store an imported transcript with its turns and sentences, atomically.
 
@@ -411,6 +413,8 @@ class Store(
         SHA-256 of its bytes) even when this version reads it differently, unless
         ``new_version`` then stores the new reading; the same name with other content is
         refused unless ``new_version`` (codings are never moved between versions).
+        A transcript withdrawn from the project (``qcahp withdraw``: its file or text
+        hash is remembered) is refused unless ``readmit``, which forgets that.
         """
         # The checks run inside the write transaction: two coders importing the same
         # file at once must not both decide it is new.
@@ -431,6 +435,14 @@ class Store(
                 ).fetchone()
                 if same and not (new_version and same[1] == name):
                     return self.transcript(int(same[0])), False
+            withdrawn = self.withdrawn_event(source_hash, digest)
+            if withdrawn is not None and not readmit:
+                # (Named as a command: the workbench's import dialog has no such flag.)
+                raise UserError(f"{name!r} was {withdrawn_note(withdrawn)}; it is not "
+                                "imported again (`qcahp import --readmit` brings it back "
+                                "deliberately)", path=path)
+            if withdrawn is not None:
+                self.readmit(source_hash, digest)
             latest = self.conn.execute(
                 "SELECT MAX(version) FROM transcripts WHERE name = ?", [name]
             ).fetchone()[0]

@@ -93,8 +93,14 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
 
         Suggestions (a new ``qcahp suggest`` run), this coder's decisions and codings,
         the codebook and the counts; the cursor stays on the same suggestion id when
-        it still exists, and an adjusted pending span is kept.
+        it still exists, and an adjusted pending span is kept. A transcript withdrawn
+        meanwhile (``qcahp withdraw``) is closed, back to the transcripts.
         """
+        if not self.store.has_transcript(self.session.transcript_id):
+            self.notify(f"{self.session.info.name} was withdrawn from the project (qcahp "
+                        "withdraw) and is closed", severity="warning", markup=False)
+            self.app.call_later(self.app.action_transcripts)  # type: ignore[attr-defined]
+            return
         self.session.refresh()
         self._patterns = {p.id: p for p in self.store.patterns(include_inactive=True)}
         self._update(counts=True)

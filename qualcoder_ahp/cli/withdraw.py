@@ -1,0 +1,126 @@
+"""CLI command: ``qcahp withdraw``, a participant's withdrawal from the study."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+import click
+
+from qualcoder_ahp.cli.common import Project, pass_project, plural
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.withdraw_store import WithdrawPlan
+
+
+def plan_lines(plan: WithdrawPlan) -> list[str]:
+    """What a withdrawal removes, one line per kind of thing (names and counts only)."""
+    lines = []
+    for code in plan.participants:
+        lines.append(f"  participant  {code} (and its {plural(plan.attributes, 'attribute')})"
+                     if len(plan.participants) == 1 else f"  participant  {code}")
+    for _tid, name, version, words, _who in plan.transcripts:
+        lines.append(f"  transcript   {name} v{version} ({plural(words, 'word')})")
+    if not plan.transcripts:
+        lines.append("  transcript   (none)")
+    coded = ", ".join(f"{coder} {n:,}" for coder, n in sorted(plan.codings.items())) or "none"
+    if plan.inactive_codings:
+        coded += f" (and {plan.inactive_codings:,} removed or undone)"
+    lines += [f"  codings      {coded}",
+              f"  memos        {plan.memos:,}",
+              f"  decisions    {plan.decisions:,} on {plural(plan.suggestions, 'suggestion')}",
+              f"  log events   {plan.events:,} about them (kept without ids or text)"]
+    return lines
+
+
+def backups(db: Path) -> list[Path]:
+    """The migration backups next to the project file (``study.db.bak-v3``)."""
+    return sorted(db.parent.glob(db.name + ".bak-v*"))
+
+
+def at_terminal() -> bool:
+    """Whether someone can answer the confirmation (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
+def _who() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container): the event says nobody
+        return None
+
+
+def register(cli: click.Group) -> None:
+    """Add this module's commands to the qcahp group."""
+
+    @cli.command("withdraw")
+    @click.option("--participant", "participants", multiple=True, metavar="ID",
+                  help="A participant who withdraws: every transcript of theirs, and their "
+                       "attributes (repeatable).")
+    @click.option("--transcript", "transcripts", multiple=True, metavar="NAME",
+                  help="A transcript to withdraw, every version (NAME@2: that version) "
+                       "(repeatable).")
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    @click.option("--dry-run", is_flag=True, help="List what would be removed; change nothing.")
+    @click.option("--by", metavar="NAME",
+                  help="Who withdraws them, for the log [default: your login name].")
+    @pass_project
+    def withdraw_cmd(project: Project, participants: tuple[str, ...],
+                     transcripts: tuple[str, ...], yes: bool, dry_run: bool,
+                     by: str | None) -> None:
+        """Remove a withdrawn participant's interviews and all that was made from them.
+
+        Every version of each transcript goes, with its turns and sentences,
+        suggestions, every coder's decisions and codings (consensus included), memos
+        on those codings and transcripts, the participant's attributes (with
+        --participant) and the tokenised-text cache. Log events about them keep only
+        their kind, coder and time; one 'withdraw' event records who, when, the
+        names and the counts. It runs with SQLite's secure_delete on and the WAL
+        checkpointed, so the text does not stay in the file. The file's and the
+        text's hashes (never the text) are kept, so importing the same file again is
+        refused (`qcahp import --readmit` overrides), a coder's copy brings none of
+        its codings in at `qcahp merge`, and REFI-QDA import skips it.
+
+        Lists what will go and asks first (--yes to skip; needed when not at a
+        terminal). Backups (.bak-v*) and coders' copies still hold the data: delete
+        them by hand.
+
+        \b
+        Examples:
+          qcahp withdraw --participant P04 --dry-run
+          qcahp withdraw --participant P04
+          qcahp withdraw --transcript ot_dev --yes
+        """
+        if not (yes or dry_run) and not at_terminal():
+            raise UserError("withdrawal cannot be undone: run it at a terminal to confirm, "
+                            "or pass --yes (--dry-run lists what would go)")
+        store = project.store()
+        plan = store.withdrawal_plan(participants, transcripts)
+        verb = "would be withdrawn" if dry_run else "to be withdrawn"
+        click.echo(f"{plural(len(plan.names), 'transcript')} {verb} "
+                   f"({plural(len(plan.transcripts), 'version')}, "
+                   f"{plural(plan.words, 'word')}), with everything made from them:")
+        for line in plan_lines(plan):
+            click.echo(line)
+        if dry_run:
+            click.echo("Dry run: nothing was changed.")
+            return
+        if not yes:
+            click.confirm(f"Withdraw them from {project.path.name}? This cannot be undone",
+                          abort=True)
+        done = store.withdraw(participants, transcripts, by=by or _who())
+        coded = sum(done.codings.values())
+        click.echo(f"withdrew {plural(len(done.names), 'transcript')} "
+                   f"({plural(len(done.transcripts), 'version')}, "
+                   f"{plural(done.words, 'word')}): {plural(coded, 'coding')}, "
+                   f"{plural(done.memos, 'memo')}, {plural(done.decisions, 'decision')} "
+                   "removed.")
+        for code in done.orphans:
+            click.secho(f"note: participant {code} has no transcript left; `qcahp withdraw "
+                        f"--participant {code}` removes its attributes too",
+                        fg="yellow", err=True)
+        found = backups(project.path)
+        listed = ", ".join(p.name for p in found) if found else "none found next to it"
+        click.secho("note: copies still hold the withdrawn text and must be deleted by "
+                    f"hand: backups of {project.path.name} ({listed}), coders' copies of the "
+                    "project, and exports made before", fg="yellow", err=True)

@@ -1,0 +1,465 @@
+"""Store methods for withdrawal: a participant's interviews leave the project, for real.
+
+A mixin of :class:`qualcoder_ahp.model.store.Store`. A participant who withdraws from a
+study (UK GDPR, NHS REC approvals) has their interviews and everything derived from
+them removed: every version of the transcripts chosen with its turns and sentences,
+suggestions and every coder's decisions, codings (consensus included) and memos on
+those codings and transcripts, the participant's attributes (when the participant
+withdraws), and the tokenised-doc cache. It is one transaction run by
+:meth:`~qualcoder_ahp.model.privacy_store.PrivacyMixin.erasing` (``secure_delete`` on,
+then the WAL checkpointed), so the text does not stay in the file's free pages.
+
+The event log is append-only (triggers refuse edits), so withdrawal is the one writer
+allowed to lift them, inside its transaction: each event about a withdrawn item (an
+accept, a code, a memo with its text, a reconcile decision, the undo and redo of
+those) becomes a ``withdrawn`` placeholder that keeps its id, coder and time and says
+what kind it was, and nothing else; an event that touched other transcripts too (the
+codings of a search, a theme merge, a REFI import) keeps its other changes. Undo and
+redo pass over placeholders (see :meth:`DecisionMixin.undo_stack`). One ``withdraw``
+event records who, when, the participant and transcript names and counts, no text.
+
+So that the interview does not come back by accident, the hashes of its file and
+text (never the text) go in the ``withdrawn`` table: import refuses the file,
+merge leaves a coder's copy's codings of it out, REFI-QDA import skips it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from qualcoder_ahp.errors import UserError
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+
+PLACEHOLDER = "withdrawn"
+"""The kind of an event about a withdrawn item, once scrubbed."""
+EVENTS_NO_UPDATE = ("CREATE TRIGGER events_no_update BEFORE UPDATE ON events\n"
+                    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;")
+"""The log's append-only trigger as m001 creates it (put back after the scrub)."""
+NEVER_SCRUBBED = ("withdraw", PLACEHOLDER, "merge")
+"""Events that carry no transcript's text or ids (counts and names only)."""
+
+
+@dataclass
+class Gone:
+    """The ids (of one database) of what a withdrawal removes."""
+
+    transcripts: set[int] = field(default_factory=set)
+    transcript_names: set[str] = field(default_factory=set)
+    suggestions: set[int] = field(default_factory=set)
+    codings: set[int] = field(default_factory=set)
+    events: set[int] = field(default_factory=set)
+    """Events found to be about those (filled in as the log is read, oldest first)."""
+    decided_by: set[int] = field(default_factory=set)
+    """Events that made a decision on a withdrawn suggestion (``decisions.event_id``)."""
+    memo_texts: set[str] = field(default_factory=set)
+    """Texts of memos on withdrawn codings and transcripts (to recognise the merged-in
+    events that carry them, whose ids are another copy's)."""
+
+    def change_gone(self, change: Any) -> bool:
+        """Whether one change record of an event is about a withdrawn item."""
+        if not isinstance(change, dict):
+            return False
+        op = change.get("op")
+        if op == "coding":
+            return change.get("id") in self.codings
+        if op == "decision":
+            return change.get("suggestion_id") in self.suggestions
+        if op == "suggestion":
+            return change.get("id") in self.suggestions
+        if op == "memo":
+            return self.memo_gone(change.get("kind"), change.get("target"))
+        return False
+
+    def memo_gone(self, kind: Any, target: Any) -> bool:
+        if kind == "coding":
+            return _as_int(target) in self.codings
+        if kind == "transcript":
+            return _as_int(target) in self.transcripts or target in self.transcript_names
+        return False
+
+    def top_gone(self, event_id: int, kind: str, payload: dict[str, Any]) -> bool:
+        """Whether the event as a whole is about a withdrawn item."""
+        if event_id in self.decided_by:
+            return True
+        if kind in ("undo", "redo"):
+            return payload.get("target") in self.events
+        if payload.get("transcript_id") in self.transcripts:
+            return True
+        if payload.get("suggestion_id") in self.suggestions:
+            return True
+        if payload.get("coding_id") in self.codings:
+            return True
+        if kind == "memo" and self.memo_gone(payload.get("kind"), payload.get("target")):
+            return True
+        if kind == "merged":
+            return self._merged_gone(payload)
+        return False
+
+    def _merged_gone(self, payload: dict[str, Any]) -> bool:
+        """A merged-in event: its ``local`` ids are ours, its ``original`` the copy's."""
+        local = payload.get("local")
+        if isinstance(local, dict):
+            if local.get("transcript_id") in self.transcripts:
+                return True
+            if local.get("target") in self.events:
+                return True
+            for key in ("coding_ids", "removed_ids"):
+                ids = local.get(key)
+                if isinstance(ids, list) and self.codings.intersection(
+                        i for i in ids if isinstance(i, int)):
+                    return True
+        original = payload.get("original")
+        changes = original.get("changes") if isinstance(original, dict) else None
+        for change in changes if isinstance(changes, list) else ():
+            if isinstance(change, dict) and change.get("op") == "memo" and (
+                    change.get("before") in self.memo_texts
+                    or change.get("after") in self.memo_texts):
+                return True
+        return False
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdecimal():
+        return int(value)
+    return None
+
+
+def _memo_texts(payload: dict[str, Any]) -> set[str]:
+    """Memo texts an event carries (its memo changes' before and after)."""
+    out: set[str] = set()
+    original = payload.get("original")
+    for body in (payload, original if isinstance(original, dict) else {}):
+        changes = body.get("changes")
+        for change in changes if isinstance(changes, list) else ():
+            if isinstance(change, dict) and change.get("op") == "memo":
+                out.update(v for v in (change.get("before"), change.get("after"))
+                           if isinstance(v, str))
+    return out
+
+
+def scrub_events(rows: Iterable[tuple[int, str, str]], gone: Gone
+                 ) -> dict[int, tuple[str, dict[str, Any]]]:
+    """How each event about a withdrawn item must change, by event id.
+
+    Args:
+        rows: ``(id, kind, payload)`` of the log, oldest first.
+        gone: what is withdrawn; its ``events`` and ``memo_texts`` grow as events
+            are found to be about it.
+
+    Returns:
+        ``{event id: ("withdrawn", {}) }`` for an event to replace by a placeholder,
+        ``{event id: (kind, payload) }`` for one that keeps its other changes.
+    """
+    rows = list(rows)
+    out: dict[int, tuple[str, dict[str, Any]]] = {}
+    merged: list[tuple[int, str, dict[str, Any]]] = []
+    for event_id, kind, text in rows:
+        if kind in NEVER_SCRUBBED:
+            continue
+        try:
+            payload = json.loads(text)
+        except ValueError:
+            continue
+        if not isinstance(payload, dict):
+            continue
+        if kind == "merged":
+            merged.append((event_id, kind, payload))  # after the memo texts are known
+            continue
+        _classify(event_id, kind, payload, gone, out)
+    # A merged-in memo event carries a memo's text under the copy's ids: known by its
+    # text, and one found gives the texts of the memo's earlier versions (a fixpoint).
+    while True:
+        before = len(out)
+        for event_id, kind, payload in merged:
+            if event_id not in out:
+                _classify(event_id, kind, payload, gone, out)
+        if len(out) == before:
+            return out
+
+
+def _classify(event_id: int, kind: str, payload: dict[str, Any], gone: Gone,
+              out: dict[int, tuple[str, dict[str, Any]]]) -> None:
+    if gone.top_gone(event_id, kind, payload):
+        out[event_id] = (PLACEHOLDER, {"event_kind": kind})
+        gone.events.add(event_id)
+        gone.memo_texts |= _memo_texts(payload)
+        return
+    changes = payload.get("changes")
+    if not isinstance(changes, list):
+        return
+    kept = [c for c in changes if not gone.change_gone(c)]
+    if len(kept) == len(changes):
+        return
+    gone.memo_texts |= _memo_texts({"changes": [c for c in changes if c not in kept]})
+    if not kept:
+        out[event_id] = (PLACEHOLDER, {"event_kind": kind})
+        gone.events.add(event_id)
+        return
+    rewritten = {**payload, "changes": kept}
+    ids = payload.get("transcript_ids")
+    if isinstance(ids, list):
+        rewritten["transcript_ids"] = [t for t in ids if t not in gone.transcripts]
+    out[event_id] = (kind, rewritten)
+
+
+@dataclass
+class WithdrawPlan:
+    """What a withdrawal removes (the dry run prints it; :meth:`withdraw` does it)."""
+
+    participants: list[str]
+    """Participants withdrawn (their attributes go too)."""
+    transcripts: list[tuple[int, str, int, int, str | None]]
+    """(id, name, version, words, participant) of every version withdrawn."""
+    codings: Counter[str] = field(default_factory=Counter)
+    """Codings in effect per coder (the consensus coder included)."""
+    inactive_codings: int = 0
+    """Removed or undone codings (kept for redo): they go too."""
+    memos: int = 0
+    decisions: int = 0
+    suggestions: int = 0
+    attributes: int = 0
+    events: int = 0
+    """Log events scrubbed (made placeholders, or kept without the withdrawn changes)."""
+    orphans: list[str] = field(default_factory=list)
+    """Participants left with no transcript by a withdrawal of transcripts (by name)."""
+    gone: Gone = field(default_factory=Gone, repr=False)
+    scrub: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict, repr=False)
+    hashes: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    """(hash, kind) pairs to remember in the ``withdrawn`` table."""
+
+    @property
+    def names(self) -> list[str]:
+        """The transcripts' names, one each (versions together)."""
+        return list(dict.fromkeys(name for _, name, *_ in self.transcripts))
+
+    @property
+    def words(self) -> int:
+        return sum(t[3] for t in self.transcripts)
+
+    def summary(self) -> dict[str, Any]:
+        """Names and counts for the ``withdraw`` event (no text)."""
+        return {"participants": self.participants, "transcripts": self.names,
+                "versions": len(self.transcripts), "words": self.words,
+                "codings": dict(sorted(self.codings.items())),
+                "inactive_codings": self.inactive_codings, "memos": self.memos,
+                "decisions": self.decisions, "suggestions": self.suggestions,
+                "attributes": self.attributes, "events_scrubbed": self.events}
+
+
+class WithdrawMixin:
+    """Withdrawal methods of :class:`~qualcoder_ahp.model.store.Store`."""
+
+    conn: sqlite3.Connection
+
+    def withdrawal_plan(self: Store, participants: Sequence[str] = (),
+                        transcripts: Sequence[str] = ()) -> WithdrawPlan:
+        """What withdrawing these participants (all their transcripts) and transcripts
+        (every version of each name; ``name@2`` one version) would remove.
+
+        Raises:
+            UserError: nothing named, or a participant or transcript not in the project.
+        """
+        if not participants and not transcripts:
+            raise UserError("name a participant (--participant ID) or a transcript "
+                            "(--transcript NAME) to withdraw")
+        ids: dict[int, None] = {}
+        for code in participants:
+            row = self.conn.execute("SELECT id FROM participants WHERE code = ?",
+                                    [code]).fetchone()
+            if row is None:
+                known = ", ".join(self.participants()) or "none"
+                raise UserError(f"no participant {code!r} in this project (participants: "
+                                f"{known})")
+            ids.update(dict.fromkeys(r[0] for r in self.conn.execute(
+                "SELECT id FROM transcripts WHERE participant_id = ? ORDER BY name, version",
+                [row[0]])))
+        for ref in transcripts:
+            name, _, version = ref.partition("@")
+            sql, args = "SELECT id FROM transcripts WHERE name = ?", [name]
+            if version:
+                sql += " AND version = ?"
+                args.append(version)
+            found = [r[0] for r in self.conn.execute(sql + " ORDER BY version", args)]
+            if not found:
+                raise UserError(f"no transcript {ref!r} in this project (see `qcahp "
+                                "transcripts`)")
+            ids.update(dict.fromkeys(found))
+        return self._plan(list(dict.fromkeys(participants)), list(ids))
+
+    def _plan(self: Store, participants: list[str], ids: list[int]) -> WithdrawPlan:
+        rows = [self.conn.execute(
+            "SELECT t.id, t.name, t.version, t.words, p.code, t.content_hash, t.source_hash "
+            "FROM transcripts t LEFT JOIN participants p ON p.id = t.participant_id "
+            "WHERE t.id = ?", [i]).fetchone() for i in ids]
+        plan = WithdrawPlan(participants, [tuple(r[:5]) for r in rows])  # type: ignore[misc]
+        gone = plan.gone
+        gone.transcripts = set(ids)
+        gone.transcript_names = {r[1] for r in rows}
+        for r in rows:
+            plan.hashes.add((r[5], "text"))
+            if r[6]:
+                plan.hashes.add((r[6], "source"))
+        marks = ",".join("?" * len(ids))
+        if ids:
+            gone.suggestions = {r[0] for r in self.conn.execute(
+                f"SELECT id FROM suggestions WHERE transcript_id IN ({marks})", ids)}
+            for cid, coder, active in self.conn.execute(
+                    "SELECT c.id, k.name, c.active FROM codings c JOIN coders k "
+                    f"ON k.id = c.coder_id WHERE c.transcript_id IN ({marks})", ids):
+                gone.codings.add(cid)
+                if active:
+                    plan.codings[coder] += 1
+                else:
+                    plan.inactive_codings += 1
+            for sid, event in self.conn.execute(
+                    "SELECT suggestion_id, event_id FROM decisions WHERE suggestion_id IN "
+                    f"(SELECT id FROM suggestions WHERE transcript_id IN ({marks}))", ids):
+                plan.decisions += 1
+                gone.decided_by.add(event)
+            # The text before `qcahp redact` rewrote it is that interview too.
+            for (old,) in self.conn.execute(
+                    "SELECT json_extract(payload, '$.old_hash') FROM events WHERE kind = "
+                    "'redact' AND json_valid(payload) AND "
+                    f"json_extract(payload, '$.transcript_id') IN ({marks})", ids):
+                if isinstance(old, str):
+                    plan.hashes.add((old, "text"))
+        plan.suggestions = len(gone.suggestions)
+        for target_id, kind, text in self.conn.execute(
+                "SELECT target_id, target_kind, text FROM memos "
+                "WHERE target_kind IN ('coding', 'transcript')"):
+            if gone.memo_gone(kind, target_id):
+                plan.memos += 1
+                gone.memo_texts.add(text)
+        if participants:
+            marks_p = ",".join("?" * len(participants))
+            plan.attributes = self.conn.execute(
+                "SELECT COUNT(*) FROM participant_attributes WHERE participant_id IN "
+                f"(SELECT id FROM participants WHERE code IN ({marks_p}))",
+                participants).fetchone()[0]
+        left = {r[4] for r in rows if r[4]} - set(participants)
+        for code in sorted(left):
+            others = self.conn.execute(
+                "SELECT id FROM transcripts WHERE participant_id = "
+                "(SELECT id FROM participants WHERE code = ?)", [code]).fetchall()
+            if not {o[0] for o in others} - gone.transcripts:
+                plan.orphans.append(code)
+        plan.scrub = scrub_events(self.conn.execute(
+            "SELECT id, kind, payload FROM events ORDER BY id"), gone)
+        plan.events = len(plan.scrub)
+        return plan
+
+    def withdraw(self: Store, participants: Sequence[str] = (),
+                 transcripts: Sequence[str] = (), *, by: str | None = None) -> WithdrawPlan:
+        """Withdraw participants and transcripts: remove them and all derived data.
+
+        The plan is made again under the write lock (a coder's decision cannot slip
+        in between), then everything goes in one ``secure_delete`` transaction with a
+        ``withdraw`` event (``by``: who withdrew them), and the WAL is checkpointed.
+
+        Returns:
+            What was removed.
+        """
+        with self.erasing():
+            plan = self.withdrawal_plan(participants, transcripts)
+            ids = sorted(plan.gone.transcripts)
+            event_id = self.log_event(None, "withdraw", {"by": by, **plan.summary()})
+            marks = ",".join("?" * len(ids))
+            if ids:
+                self.conn.execute(
+                    "DELETE FROM memos WHERE (target_kind = 'coding' AND target_id IN (SELECT "
+                    f"CAST(id AS TEXT) FROM codings WHERE transcript_id IN ({marks}))) OR "
+                    f"(target_kind = 'transcript' AND (target_id IN ({marks}) OR target_id "
+                    f"IN (SELECT name FROM transcripts WHERE id IN ({marks}))))",
+                    [*ids, *(str(i) for i in ids), *ids])
+                for table in ("decisions", "codings"):
+                    column = "suggestion_id" if table == "decisions" else "transcript_id"
+                    inner = ("(SELECT id FROM suggestions WHERE transcript_id IN "
+                             f"({marks}))" if table == "decisions" else f"({marks})")
+                    self.conn.execute(
+                        f"DELETE FROM {table} WHERE {column} IN {inner}", ids)
+                for table in ("suggestions", "sentences", "turns"):
+                    self.conn.execute(
+                        f"DELETE FROM {table} WHERE transcript_id IN ({marks})", ids)
+                self.conn.execute(f"DELETE FROM transcripts WHERE id IN ({marks})", ids)
+            for code in plan.participants:
+                self.conn.execute(
+                    "DELETE FROM participant_attributes WHERE participant_id = "
+                    "(SELECT id FROM participants WHERE code = ?)", [code])
+                self.conn.execute("DELETE FROM participants WHERE code = ?", [code])
+            self.conn.execute("DELETE FROM doc_cache")  # tokenised texts (rebuilt on demand)
+            self.conn.executemany(
+                "INSERT INTO withdrawn (hash, kind, event_id) VALUES (?, ?, ?) "
+                "ON CONFLICT (hash, kind) DO UPDATE SET event_id = excluded.event_id",
+                [(h, k, event_id) for h, k in sorted(plan.hashes)])
+            self._rewrite_events(plan.scrub, event_id)
+        return plan
+
+    def _rewrite_events(self: Store, scrub: dict[int, tuple[str, dict[str, Any]]],
+                        withdraw_event: int) -> None:
+        """Apply the scrubbed events, lifting the log's append-only trigger meanwhile
+        (call inside the withdrawal's transaction: a failure puts the trigger back)."""
+        if not scrub:
+            return
+        self.conn.execute("DROP TRIGGER IF EXISTS events_no_update")
+        for event_id, (kind, payload) in sorted(scrub.items()):
+            if kind == PLACEHOLDER:
+                payload = {**payload, "withdrawal": withdraw_event}
+            self.conn.execute("UPDATE events SET kind = ?, payload = ? WHERE id = ?",
+                              [kind, json.dumps(payload, sort_keys=True), event_id])
+        self.conn.execute(EVENTS_NO_UPDATE)
+
+    # ------------------------------------------------------------------ tombstones
+    def withdrawn_event(self: Store, *hashes: str | None) -> dict[str, Any] | None:
+        """The ``withdraw`` event (its payload, ``id`` and ``at``) that withdrew a
+        transcript with one of these file or text hashes, or ``None``."""
+        wanted = [h for h in hashes if h]
+        if not wanted:
+            return None
+        row = self.conn.execute(
+            "SELECT e.id, e.at, e.payload FROM withdrawn w JOIN events e ON e.id = w.event_id "
+            f"WHERE w.hash IN ({','.join('?' * len(wanted))}) ORDER BY e.id DESC LIMIT 1",
+            wanted).fetchone()
+        if row is None:
+            return None
+        return {**json.loads(row[2]), "id": row[0], "at": row[1]}
+
+    def readmit(self: Store, *hashes: str | None) -> None:
+        """Forget these hashes as withdrawn (``qcahp import --readmit``: deliberately
+        bringing an interview back; call inside :meth:`write`)."""
+        for digest in hashes:
+            if digest:
+                self.conn.execute("DELETE FROM withdrawn WHERE hash = ?", [digest])
+
+    def has_transcript(self: Store, transcript_id: int) -> bool:
+        """Whether the transcript is (still) in the project: another window may have
+        withdrawn it."""
+        return self.conn.execute("SELECT 1 FROM transcripts WHERE id = ?",
+                                 [transcript_id]).fetchone() is not None
+
+    def withdrawn_participants(self: Store) -> set[str]:
+        """The codes of participants withdrawn (named by a ``withdraw`` event)."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT j.value FROM events e, json_each(e.payload, '$.participants') j "
+            "WHERE e.kind = 'withdraw' AND json_valid(e.payload)")}
+
+    def withdrawn_hashes(self: Store) -> set[str]:
+        """Every file and text hash of a withdrawn transcript."""
+        return {r[0] for r in self.conn.execute("SELECT hash FROM withdrawn")}
+
+
+def withdrawn_note(event: dict[str, Any]) -> str:
+    """``withdrawn from this project on 2026-11-27 (qcahp withdraw)``."""
+    return f"withdrawn from this project on {str(event.get('at', ''))[:10]} (qcahp withdraw)"
+
+
+__all__ = ["Gone", "PLACEHOLDER", "WithdrawMixin", "WithdrawPlan", "scrub_events",
+           "withdrawn_note"]

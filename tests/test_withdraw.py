@@ -1,0 +1,547 @@
+"""A participant's withdrawal (``qcahp withdraw``): everything goes, for real, for good.
+
+The demo project (the bundled interviews, the shipped codebook, spaCy suggestions) is
+coded by two coders and a consensus, with memos; then participant ``ot_dev`` withdraws.
+Every table keyed on the transcript is emptied of it, the database file and its WAL no
+longer hold a sentence of it, the log keeps one ``withdraw`` event and placeholders,
+undo and redo pass over what went, reports and the workbench work without it, and
+import, merge and REFI-QDA import do not bring it back.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import Store, open_store
+from tests.conftest import REPO, make_parsed
+
+GONE = "ot_dev"
+SENTENCE = "seconded half-time into the other"
+"""A sentence of ot_dev's interview found nowhere else."""
+MEMO = "Dev's carer story, told in confidence"
+TRANSCRIPT_MEMO = "Dev asked to skip the question on his manager"
+
+
+def run(db: Path, *args: str, input: str | None = None) -> tuple[int, str, str]:
+    """``qcahp --db DB ARGS``: exit code, stdout, stderr."""
+    result = CliRunner().invoke(cli, ["--db", str(db), *args], input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(str(path))
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project coded by ana and ben (every suggestion), a consensus, memos."""
+    from qualcoder_ahp.tui.jobs import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "study.db"
+    store = open_store(path)
+    build_demo(store)
+    for coder, every in (("ana", 5), ("ben", 3)):
+        for i, s in enumerate(store.suggestions()):
+            if (i * 7 + len(coder)) % every == 0:
+                store.reject(s.id, coder)
+            else:
+                store.accept(s.id, coder)
+    for name in (GONE, "physio_helen"):
+        tid = store.transcript(name).id
+        c = store.codings(transcript_id=tid, coder="ana")[0]
+        store.reconcile(tid, c.theme_id, "consensus", [(c.start, c.end)], rule="union",
+                        compared=["ana", "ben"], start=c.start, end=c.end, decided_by="ana")
+    dev = store.transcript(GONE).id
+    coding = store.codings(transcript_id=dev, coder="ana")[1]
+    store.set_memo("ana", "coding", coding.id, MEMO + " (draft)")
+    store.set_memo("ana", "coding", coding.id, MEMO)
+    store.set_memo("ben", "transcript", dev, TRANSCRIPT_MEMO)
+    store.set_memo("ana", "theme", coding.theme_id, "A theme memo stays.")
+    store.close()
+    return path
+
+
+@pytest.fixture
+def study(built: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the coded demo project for one test."""
+    path = tmp_path / "study.db"
+    shutil.copy(built, path)
+    return path
+
+
+def rows_of(store: Store, tid: int) -> dict[str, int]:
+    """Rows keyed on one transcript, table by table."""
+    conn = store.conn
+    q = {
+        "transcripts": "SELECT COUNT(*) FROM transcripts WHERE id = ?",
+        "turns": "SELECT COUNT(*) FROM turns WHERE transcript_id = ?",
+        "sentences": "SELECT COUNT(*) FROM sentences WHERE transcript_id = ?",
+        "suggestions": "SELECT COUNT(*) FROM suggestions WHERE transcript_id = ?",
+        "codings": "SELECT COUNT(*) FROM codings WHERE transcript_id = ?",
+        "decisions": "SELECT COUNT(*) FROM decisions WHERE suggestion_id IN "
+                     "(SELECT id FROM suggestions WHERE transcript_id = ?)",
+    }
+    return {table: conn.execute(sql, [tid]).fetchone()[0] for table, sql in q.items()}
+
+
+# --------------------------------------------------------------------------- really gone
+@pytest.fixture
+def insecure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connections start with ``secure_delete`` off, as SQLite's default build has it
+    (Debian's turns it on), so that the byte check fails unless withdrawal turns it on."""
+    real = Store._prepare
+
+    def prepare(self: Store, *, migrate: bool) -> None:
+        real(self, migrate=migrate)
+        self.conn.execute("PRAGMA secure_delete = OFF")
+
+    monkeypatch.setattr(Store, "_prepare", prepare)
+
+
+def test_withdrawing_a_participant_removes_everything_and_leaves_no_bytes(study: Path,
+                                                                          insecure: None):
+    store = open_store(study)
+    dev = store.transcript(GONE)
+    before = rows_of(store, dev.id)
+    assert all(before.values()), before
+    consensus = len(store.codings(transcript_id=dev.id, coder="consensus"))
+    assert consensus == 1
+    kept = store.transcript("physio_helen").id
+    kept_rows = rows_of(store, kept)
+    kept_codings = {c: len(store.codings(transcript_id=kept, coder=c))
+                    for c in ("ana", "ben", "consensus")}
+    assert store.conn.execute("SELECT COUNT(*) FROM doc_cache").fetchone()[0] > 0
+    assert store.participants()[GONE]["profession"] == "Occupational therapist"
+    store.close()
+    raw = study.read_bytes() + Path(str(study) + "-wal").read_bytes() \
+        if Path(str(study) + "-wal").exists() else study.read_bytes()
+    assert SENTENCE.encode() in raw and MEMO.encode() in raw  # (the check can fail)
+
+    reader = open_store(study)  # another window: keeps the WAL file alive
+    code, out, err = run(study, "withdraw", "--participant", GONE, "--yes", "--by", "lead")
+    assert code == 0, err
+    assert "ana 5" in out or "ana " in out
+    assert f"transcript   {GONE} v1 (1,566 words)" in out
+    assert "withdrew 1 transcript (1 version, 1,566 words)" in out
+    assert "must be deleted by hand" in err and "coders' copies" in err
+
+    store = open_store(study)
+    assert rows_of(store, dev.id) == dict.fromkeys(before, 0)
+    assert rows_of(store, kept) == kept_rows  # the others are untouched
+    assert {c: len(store.codings(transcript_id=kept, coder=c))
+            for c in ("ana", "ben", "consensus")} == kept_codings
+    assert GONE not in store.participants()
+    assert not store.conn.execute(
+        "SELECT COUNT(*) FROM participant_attributes WHERE participant_id NOT IN "
+        "(SELECT id FROM participants)").fetchone()[0]
+    memos = [r[0] for r in store.conn.execute("SELECT text FROM memos")]
+    assert memos == ["A theme memo stays."]
+    assert store.conn.execute("SELECT COUNT(*) FROM doc_cache").fetchone()[0] == 0
+    assert store.integrity_ok()
+    # One withdraw event, naming who and what, with counts and no text.
+    withdraw = [e for e in store.events() if e["kind"] == "withdraw"]
+    assert len(withdraw) == 1
+    event = withdraw[0]
+    assert event["by"] == "lead" and event["participants"] == [GONE]
+    assert event["transcripts"] == [GONE] and event["words"] == 1566
+    assert event["codings"]["consensus"] == 1 and event["memos"] == 2
+    # The log holds none of its text, and no id of what went.
+    payloads = "\n".join(r[0] for r in store.conn.execute("SELECT payload FROM events"))
+    assert SENTENCE not in payloads and "carer story" not in payloads
+    assert "Dev asked" not in payloads
+    # The log is append-only again.
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"), store.write():
+        store.conn.execute("UPDATE events SET payload = '{}' WHERE id = 1")
+    store.close()
+
+    assert Path(str(study) + "-wal").exists()
+    for suffix in ("", "-wal"):
+        data = Path(str(study) + suffix).read_bytes()
+        for secret in (SENTENCE, MEMO, TRANSCRIPT_MEMO, "Dev Mistry"):
+            assert secret.encode() not in data, (suffix, secret)
+    reader.close()
+
+
+def test_the_tombstone_holds_hashes_only(study: Path):
+    store = open_store(study)
+    dev = store.transcript(GONE)
+    source = store.conn.execute("SELECT source_hash FROM transcripts WHERE id = ?",
+                                [dev.id]).fetchone()[0]
+    store.withdraw([GONE])
+    rows = set(store.conn.execute("SELECT hash, kind FROM withdrawn"))
+    assert rows == {(dev.content_hash, "text"), (source, "source")}
+    store.close()
+
+
+def test_reports_agreement_and_refi_export_work_without_it(study: Path, tmp_path: Path):
+    assert run(study, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    for args in (("counts", "--coder", "ana"), ("counts", "--by", "participant"),
+                 ("quotes", "--coder", "ana"), ("agreement", "--coders", "ana,ben"),
+                 ("disagreements", "--coders", "ana,ben"), ("transcripts",),
+                 ("participants",), ("memos",), ("cooccurrence", "--coder", "ana"),
+                 ("counts", "--coder", "ana", "--by", "attribute:profession")):
+        code, out, err = run(study, *args)
+        assert code == 0, (args, err)
+        assert GONE not in out and SENTENCE not in out, args
+        assert "Occupational therapist" not in out, args
+    code, out, err = run(study, "log", "--limit", "0")
+    assert code == 0, err
+    # Only the withdrawal names it.
+    assert [line for line in out.splitlines() if GONE in line] == [
+        line for line in out.splitlines() if "withdraw " in line]
+    code, _out, err = run(study, "refi", "export", str(tmp_path / "study.qdpx"))
+    assert code == 0, err
+    with zipfile.ZipFile(tmp_path / "study.qdpx") as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            assert SENTENCE.encode() not in data and GONE.encode() not in data, name
+
+
+# --------------------------------------------------------------------------- asking first
+def test_dry_run_lists_and_changes_nothing(study: Path):
+    before = dump(study)
+    code, out, err = run(study, "withdraw", "--participant", GONE, "--dry-run")
+    assert code == 0, err
+    assert "1 transcript would be withdrawn (1 version, 1,566 words)" in out
+    assert f"participant  {GONE} (and its 4 attributes)" in out
+    assert "codings      ana " in out and "consensus 1" in out
+    assert "memos        2" in out and "Dry run: nothing was changed." in out
+    assert dump(study) == before
+
+
+def test_without_a_terminal_or_yes_it_is_refused_in_one_line(study: Path):
+    before = dump(study)
+    code, out, err = run(study, "withdraw", "--participant", GONE)
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [
+        "Error: withdrawal cannot be undone: run it at a terminal to confirm, or pass --yes "
+        "(--dry-run lists what would go)"]
+    assert dump(study) == before
+
+
+def test_at_a_terminal_it_asks_and_no_changes_nothing(study: Path, monkeypatch):
+    import qualcoder_ahp.cli.withdraw as withdraw_cli
+
+    monkeypatch.setattr(withdraw_cli, "at_terminal", lambda: True)
+    before = dump(study)
+    code, out, _err = run(study, "withdraw", "--transcript", GONE, input="n\n")
+    assert code == 1 and "This cannot be undone [y/N]" in out
+    assert dump(study) == before
+    code, out, err = run(study, "withdraw", "--transcript", GONE, input="y\n")
+    assert code == 0, err
+    assert "withdrew 1 transcript" in out
+    # By transcript, the participant stays (with a note), unlike --participant.
+    assert f"note: participant {GONE} has no transcript left" in err
+    store = open_store(study)
+    assert GONE in store.participants()
+    store.close()
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (("--participant", "P99"), "no participant 'P99' in this project"),
+    (("--transcript", "nobody"), "no transcript 'nobody' in this project"),
+    (("--participant", GONE, "--transcript", "nobody"), "no transcript 'nobody'"),
+    ((), "name a participant (--participant ID) or a transcript"),
+])
+def test_unknown_names_are_one_line_errors_and_change_nothing(study: Path, args, named):
+    before = dump(study)
+    code, out, err = run(study, "withdraw", *args, "--yes")
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and named in err, err
+    assert dump(study) == before
+
+
+def test_backups_next_to_the_database_are_listed(study: Path):
+    backup = study.with_name(study.name + ".bak-v3")
+    backup.write_bytes(b"old")
+    code, _out, err = run(study, "withdraw", "--participant", GONE, "--yes")
+    assert code == 0 and "study.db.bak-v3" in err
+
+
+# --------------------------------------------------------------------------- undo and the log
+def _two_transcripts(tmp_path: Path) -> tuple[Path, Store, int, int]:
+    from tests.tui.conftest import PATTERNS, THEMES, suggest_by_sql
+    from qualcoder_ahp.records import Codebook
+
+    path = tmp_path / "two.db"
+    store = open_store(path)
+    store.save_codebook(Codebook("test", THEMES, PATTERNS))
+    a, _ = store.add_transcript("alpha", make_parsed([
+        ("Interviewer", "interviewer", "How did you get here?"),
+        ("P1", "participant", "It was luck. The board noticed me. More luck.")]),
+        participant="P1")
+    b, _ = store.add_transcript("beta", make_parsed([
+        ("Interviewer", "interviewer", "And then?"),
+        ("P2", "participant", "Pure luck got me the job. Then the board noticed.")]),
+        participant="P2")
+    suggest_by_sql(store)
+    return path, store, a.id, b.id
+
+
+def test_undo_passes_over_decisions_on_a_withdrawn_transcript(tmp_path: Path):
+    path, store, alpha, beta = _two_transcripts(tmp_path)
+    kept = store.suggestions(transcript_id=beta)[0]
+    gone = store.suggestions(transcript_id=alpha)
+    store.accept(kept.id, "ana")
+    store.accept(gone[0].id, "ana")
+    store.reject(gone[1].id, "ana")
+    store.undo("ana")  # an undo of a withdrawn decision, and its redo
+    store.redo("ana")
+    store.close()
+    code, _out, err = run(path, "withdraw", "--participant", "P1", "--yes")
+    assert code == 0, err
+    code, out, err = run(path, "undo", "--coder", "ana")
+    assert code == 0, err
+    assert out.startswith(f"accepted suggestion {kept.id}") or f"{kept.id}" in out
+    store = open_store(path)
+    assert store.decision_of(kept.id, "ana") is None
+    store.close()
+    code, out, err = run(path, "redo", "--coder", "ana")
+    assert code == 0 and str(kept.id) in out
+    code, out, err = run(path, "redo", "--coder", "ana")  # nothing withdrawn comes back
+    assert code == 1 and "nothing" in err.lower()
+    store = open_store(path)
+    assert store.transcripts()[0].name == "beta" and len(store.transcripts()) == 1
+    assert store.integrity_ok()
+    store.close()
+
+
+def test_a_decision_on_it_still_ends_what_could_be_redone(tmp_path: Path):
+    # beta decided, undone, then a decision on alpha: redo of beta was no longer possible,
+    # and withdrawing alpha must not make it possible again.
+    path, store, alpha, beta = _two_transcripts(tmp_path)
+    store.accept(store.suggestions(transcript_id=beta)[0].id, "ana")
+    store.undo("ana")
+    store.accept(store.suggestions(transcript_id=alpha)[0].id, "ana")
+    assert store.undo_stack("ana")[1] == []
+    store.withdraw(["P1"])
+    assert store.undo_stack("ana") == ([], [])
+    assert store.redo("ana") is None
+    store.close()
+
+
+def test_a_search_coding_across_transcripts_keeps_its_other_codings(tmp_path: Path):
+    from qualcoder_ahp.reports.search import SearchQuery, code_hits, search
+
+    path, store, alpha, beta = _two_transcripts(tmp_path)
+    found = search(store, SearchQuery(("luck",)))
+    code_hits(store, found.hits, "serendipity", "ana", about=found.query.describe())
+    assert {c.transcript_id for c in store.codings(coder="ana")} == {alpha, beta}
+    store.withdraw([], ["alpha"])
+    group = [e for e in store.events("ana") if e["kind"] == "undo_group"]
+    assert len(group) == 1 and group[0]["transcript_ids"] == [beta]
+    kept = [c.id for c in store.codings(coder="ana")]
+    assert kept and {c.transcript_id for c in store.codings(coder="ana")} == {beta}
+    assert store.undo("ana") is not None  # takes back beta's codings only, without error
+    assert store.codings(coder="ana") == []
+    assert store.redo("ana") is not None
+    assert [c.id for c in store.codings(coder="ana")] == kept
+    assert store.integrity_ok()
+    store.close()
+
+
+def test_the_log_says_what_went_without_saying_what_it_was(tmp_path: Path):
+
+    path, store, alpha, _beta = _two_transcripts(tmp_path)
+    sid = store.suggestions(transcript_id=alpha)[0].id
+    store.accept(sid, "ana")
+    store.set_memo("ana", "transcript", alpha, "Secret note on alpha")
+    store.close()
+    assert run(path, "withdraw", "--transcript", "alpha", "--yes", "--by", "lead")[0] == 0
+    code, out, err = run(path, "log", "--format", "json")
+    assert code == 0, err
+    events = json.loads(out)["events"]
+    kinds = [e["kind"] for e in events]
+    assert kinds == ["withdrawn", "withdrawn", "withdraw"]
+    assert events[0]["what"].startswith("(accept on a withdrawn transcript")
+    assert events[-1]["what"] == ("withdrew transcripts by lead: alpha (1 transcript "
+                                  "version, 14 words, 1 coding, 1 memo, 1 decision removed)")
+    assert "Secret note" not in out and str(sid) not in json.dumps(events[0]["payload"])
+    code, out, err = run(path, "log", "--kind", "withdraw")
+    assert code == 0 and "withdrew transcripts by lead" in out
+
+
+# --------------------------------------------------------------------------- it stays out
+def test_importing_the_same_file_again_is_refused_unless_readmitted(study: Path):
+    assert run(study, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    file = REPO / "transcripts" / "ot_dev.vtt"
+    before = dump(study)
+    code, out, err = run(study, "import", str(file))
+    assert code == 1
+    failed = [line for line in err.splitlines() if line.startswith("failed")]
+    assert failed == [f"failed     {file}: 'ot_dev' was withdrawn from this project on "
+                      f"{failed[0].split(' on ')[1][:10]} (qcahp withdraw); it is not imported "
+                      "again (`qcahp import --readmit` brings it back deliberately)"]
+    assert dump(study) == before
+    # A copy of the file under another name is the same interview.
+    copy = study.parent / "renamed.vtt"
+    shutil.copy(file, copy)
+    assert run(study, "import", str(copy))[0] == 1
+    code, out, err = run(study, "import", str(file), "--readmit")
+    assert code == 0 and "imported   ot_dev" in out, err
+    store = open_store(study)
+    assert not store.withdrawn_hashes() & {store.transcript(GONE).content_hash}
+    store.close()
+
+
+def test_merging_a_copy_that_still_holds_it_brings_none_of_it_in(study: Path):
+    copy = study.with_name("ben.db")
+    shutil.copy(study, copy)
+    assert run(study, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    code, out, err = run(study, "merge", str(copy))
+    assert code == 0, err
+    assert "Nothing new" in out
+    assert f"still holds transcripts withdrawn from this project: {GONE} (" in err
+    store = open_store(study)
+    assert GONE not in {t.name for t in store.transcripts()}
+    assert all(c.transcript_id in {t.id for t in store.transcripts()}
+               for c in store.codings(include_inactive=True))
+    assert [r[0] for r in store.conn.execute("SELECT text FROM memos")] == [
+        "A theme memo stays."]
+    payloads = "\n".join(r[0] for r in store.conn.execute("SELECT payload FROM events"))
+    assert "carer story" not in payloads and "Dev asked" not in payloads
+    assert store.integrity_ok()
+    store.close()
+    # New work in the copy on another transcript still comes in.
+    ben = open_store(copy)
+    helen = ben.transcript("physio_helen").id
+    ben.code(helen, ben.codings(transcript_id=helen)[0].theme_id, "ben", 0, 10)
+    dev = ben.transcript(GONE).id
+    ben.code(dev, ben.codings(transcript_id=dev)[0].theme_id, "ben", 0, 10)
+    ben.close()
+    code, out, err = run(study, "merge", str(copy))
+    assert code == 0 and "codings: 1" in out, (out, err)
+
+
+def test_refi_import_skips_it_and_says_so(study: Path, tmp_path: Path):
+    qdpx = tmp_path / "before.qdpx"
+    assert run(study, "refi", "export", str(qdpx))[0] == 0
+    assert run(study, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    code, out, err = run(study, "refi", "import", str(qdpx))
+    assert code == 0, err
+    assert f"source '{GONE}': withdrawn from this project (qcahp withdraw); skipped" in err
+    assert f"case '{GONE}': a participant withdrawn" in err
+    store = open_store(study)
+    assert GONE not in {t.name for t in store.transcripts()}
+    assert GONE not in store.participants()
+    store.close()
+
+
+# --------------------------------------------------------------------------- the workbench
+def _transcript_rows(app) -> list[str]:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one("#transcripts", DataTable)
+    return [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def test_the_workbench_opens_without_it(study: Path):
+    from qualcoder_ahp.tui.app import make_app
+    from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+
+    assert run(study, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    app = make_app(study, coder="ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        rows = _transcript_rows(app)
+        assert len(rows) == 6 and not [r for r in rows if GONE in r]
+        assert any("physio_helen" in r for r in rows)
+
+
+async def test_a_workbench_showing_it_closes_it_on_its_next_poll(tmp_path: Path,
+                                                                monkeypatch):
+    from qualcoder_ahp.tui import app as app_module
+    from qualcoder_ahp.tui.app import make_app
+    from qualcoder_ahp.tui.screens.coding import CodingScreen
+    from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+    from tests.tui.conftest import SIZE, build_project, open_alpha
+
+    monkeypatch.setattr(app_module, "POLL_SECONDS", 3600.0)  # the test polls itself
+    path = tmp_path / "open.db"
+    build_project(path)
+    app = make_app(path, coder="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        assert screen.session.info.name == "alpha"
+        await pilot.press("a")  # a decision of this window on it
+        await pilot.pause()
+        other = open_store(path)  # the lead, in another window
+        other.withdraw(["P1"], by="lead")
+        other.close()
+        assert app.poll_store() is True
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        notes = [n.message for n in app._notifications]
+        assert "alpha was withdrawn from the project (qcahp withdraw) and is closed" in notes
+        rows = _transcript_rows(app)
+        assert len(rows) == 1 and "beta" in rows[0]
+        await pilot.press("enter")  # and the next transcript opens as usual
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert app.screen.session.info.name == "beta"
+
+
+def test_every_kind_of_event_survives_a_withdrawal(tmp_path: Path):
+    # The audit tests' project has an event of every kind (accept ... theme merge,
+    # reconcile, a merged-in copy, a redaction); p1 withdraws, then the log reads, and
+    # every coder's undo and redo either works or is refused in one line.
+    from tests.test_audit_log import audit_db
+
+    path, ids = audit_db.__wrapped__(tmp_path)  # type: ignore[attr-defined]
+    store = open_store(path)
+    p1_memo = store.memo("ana", "transcript", ids["p1"])
+    assert p1_memo == "short"
+    store.close()
+    code, out, err = run(path, "withdraw", "--transcript", "p1", "--yes")
+    assert code == 0, err
+    code, out, err = run(path, "log", "--format", "json")
+    assert code == 0, err
+    events = json.loads(out)["events"]
+    assert [e["kind"] for e in events].count("withdraw") == 1
+    assert all("p1 " not in e["what"] for e in events if e["kind"] != "withdraw")
+    assert "withdrawn" in {e["kind"] for e in events}
+    for coder in ("ana", "bo", "ben", "consensus"):
+        for step in ("undo", "redo", "undo"):
+            code, out, err = run(path, step, "--coder", coder)
+            assert code in (0, 1) and "Traceback" not in err, (coder, step, err)
+            assert code == 0 or len(err.strip().splitlines()) == 1, err
+    store = open_store(path)
+    assert store.integrity_ok()
+    assert {t.name for t in store.transcripts()} == {"p2", "p3"}
+    store.close()
+
+
+def test_a_copy_made_before_brings_no_second_copy_of_a_rewritten_event(tmp_path: Path):
+    # A search's codings across alpha and beta, made before the copy was taken: the
+    # withdrawal of alpha rewrites the event here, and the copy's same event (which
+    # still names alpha) is recognised as that one, not brought in again.
+    from qualcoder_ahp.reports.search import SearchQuery, code_hits, search
+
+    path, store, alpha, beta = _two_transcripts(tmp_path)
+    found = search(store, SearchQuery(("luck",)))
+    code_hits(store, found.hits, "serendipity", "ana", about=found.query.describe())
+    store.close()
+    copy = tmp_path / "copy.db"
+    shutil.copy(path, copy)
+    assert run(path, "withdraw", "--participant", "P1", "--yes")[0] == 0
+    events = len(open_store(path).events())
+    code, out, err = run(path, "merge", str(copy))
+    assert code == 0 and "Nothing new" in out, (out, err)
+    assert "alpha (2 codings)" in err
+    store = open_store(path)
+    assert len(store.events()) == events
+    assert {c.transcript_id for c in store.codings(include_inactive=True)} == {beta}
+    store.close()
