@@ -54,6 +54,20 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def insecure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connections start with ``secure_delete`` off, as SQLite's default build has it
+    (Debian's turns it on), so that a byte check fails unless the code under test turns it on
+    (withdrawal, redaction)."""
+    real = Store._prepare
+
+    def prepare(self: Store, *, migrate: bool) -> None:
+        real(self, migrate=migrate)
+        self.conn.execute("PRAGMA secure_delete = OFF")
+
+    monkeypatch.setattr(Store, "_prepare", prepare)
+
+
+@pytest.fixture
 def memory_store() -> Store:
     """A fresh in-memory project database."""
     s = open_store(None)

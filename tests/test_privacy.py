@@ -188,11 +188,13 @@ def test_redact_text_replaces_whole_names_and_moves_turns():
     assert out.counts == {"Helen Smith": 1, "Helen": 1, "Marcus": 1, "Royal Leeds": 1}
 
 
-def test_redaction_rewrites_the_stored_transcript_and_leaves_no_trace(tmp_path, names_file):
+def test_redaction_rewrites_the_stored_transcript_and_leaves_no_trace(tmp_path, names_file,
+                                                                      insecure):
     path = tmp_path / "redact.db"
     store = open_store(path)
-    # Long enough to spill into overflow pages, which SQLite frees (not overwrites).
-    info = _helen(store, " We worked on the wards for years." * 400 + " Ask Helen Smith.")
+    # The name in every line, so the shorter redacted text frees overflow pages that held
+    # it: with secure_delete off (the insecure fixture) they keep the name.
+    info = _helen(store, " We worked with Helen Smith on the wards for years." * 400)
     before_hash = info.content_hash
     other_coder = open_store(path)  # keeps the WAL file alive after we close ours
     report = redact_transcripts(store, read_names(names_file), ["interview1"])
@@ -207,7 +209,7 @@ def test_redaction_rewrites_the_stored_transcript_and_leaves_no_trace(tmp_path, 
     after = store.transcript(info.id)
     assert after.content_hash != before_hash and after.words == len(text.split())
     event = store.events()[-1]
-    assert event["kind"] == "redact" and event["replacements"] == 6
+    assert event["kind"] == "redact" and event["replacements"] == 5 + 400
     assert "Helen" not in json.dumps(event) and "Marcus" not in json.dumps(event)
     assert store.integrity_ok()
     store.close()

@@ -97,19 +97,6 @@ def rows_of(store: Store, tid: int) -> dict[str, int]:
 
 
 # --------------------------------------------------------------------------- really gone
-@pytest.fixture
-def insecure(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Connections start with ``secure_delete`` off, as SQLite's default build has it
-    (Debian's turns it on), so that the byte check fails unless withdrawal turns it on."""
-    real = Store._prepare
-
-    def prepare(self: Store, *, migrate: bool) -> None:
-        real(self, migrate=migrate)
-        self.conn.execute("PRAGMA secure_delete = OFF")
-
-    monkeypatch.setattr(Store, "_prepare", prepare)
-
-
 def test_withdrawing_a_participant_removes_everything_and_leaves_no_bytes(study: Path,
                                                                           insecure: None):
     store = open_store(study)
