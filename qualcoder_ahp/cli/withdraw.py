@@ -123,4 +123,4 @@ def register(cli: click.Group) -> None:
         listed = ", ".join(p.name for p in found) if found else "none found next to it"
         click.secho("note: copies still hold the withdrawn text and must be deleted by "
                     f"hand: backups of {project.path.name} ({listed}), coders' copies of the "
-                    "project, and exports made before", fg="yellow", err=True)
+                    "project, and exports made before now", fg="yellow", err=True)
