@@ -117,7 +117,8 @@ def second_reader(codebook) -> None:  # type: ignore[no-untyped-def]
         print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))
 
 
-def _predicted(codebook, sentences: list[str]) -> list[dict[str, tuple[str, ...]]]:  # type: ignore[no-untyped-def]
+def _predicted(codebook, sentences: list[str]  # type: ignore[no-untyped-def]
+               ) -> list[dict[str, tuple[str, ...]]]:
     from qualcoder_ahp.suggest.runner import suggest_sentence_patterns
     return suggest_sentence_patterns(codebook, sentences)
 

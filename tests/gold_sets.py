@@ -221,6 +221,8 @@ def keyword_baseline(path: Path) -> tuple[float, float, float]:
     tp = fp = fn = 0
     for _, sentence, gold in read_gold(path):
         predicted = {t for t, r in rx.items() if r.search(sentence)}
-        tp, fp, fn = tp + len(predicted & gold), fp + len(predicted - gold), fn + len(gold - predicted)
+        tp += len(predicted & gold)
+        fp += len(predicted - gold)
+        fn += len(gold - predicted)
     p, r = tp / (tp + fp), tp / (tp + fn)
     return p, r, 2 * p * r / (p + r)

@@ -21,10 +21,10 @@ line (``\\n\\n``), so each turn's ``[start, end)`` slices exactly its words and
 Speech must not be read as labels, so: a name with a lower-case word is not a
 name (``So I said: ...``); a plain ``Name:`` that appears only once in the middle
 of a paragraph is speech (``Note: ...``), unless the paragraph is one turn per line
-(most of its lines open with a label) and the name is not an annotation word; in a source labelled in bold, plain
-``Question: ...`` lines are speech; ``Name  0:03`` lines count only when the
-source uses them more than once. The strong forms (bold, timestamped, structural)
-and the usual role labels are always labels. Shortened names are merged into the
+(most of its lines open with a label) and the name is not an annotation word; in a
+source labelled in bold, plain ``Question: ...`` lines are speech; ``Name  0:03``
+lines count only when the source uses them more than once. The strong forms (bold,
+timestamped, structural) and the usual role labels are always labels. Shortened names are merged into the
 full name they abbreviate, and roles are decided last (:func:`assign_roles`).
 """
 

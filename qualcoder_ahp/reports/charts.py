@@ -153,7 +153,8 @@ def counts_figure(report: CountsReport, names: dict[str, str], *, measure: str =
 
 def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list[str],
              cols: list[str], *, title: str, xlabel: str, ylabel: str, cbar: str,
-             dpi: int, fmt: str = "png", diagonal_plain: bool = False, row_depths: list[int] | None = None,
+             dpi: int, fmt: str = "png", diagonal_plain: bool = False,
+             row_depths: list[int] | None = None,
              col_depths: list[int] | None = None) -> bytes:
     import numpy as np
 

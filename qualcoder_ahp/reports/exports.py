@@ -113,8 +113,8 @@ def matrix_json(matrix: Matrix) -> dict[str, Any]:
 
 
 QUOTE_COLUMNS = ["theme", "theme_path", "transcript", "participant"]
-QUOTE_TAIL = ["speaker", "turn", "time", "quote", "context", "coder", "origin", "memo", "start", "end",
-              "coding_id"]
+QUOTE_TAIL = ["speaker", "turn", "time", "quote", "context", "coder", "origin", "memo", "start",
+              "end", "coding_id"]
 
 
 def quotes_sheet(quotes: list[Quote], attributes: list[str], *, flat: bool = False) -> Sheet:
@@ -128,7 +128,8 @@ def quotes_sheet(quotes: list[Quote], attributes: list[str], *, flat: bool = Fal
         attrs = ([_attr_text(q.attributes)] if flat
                  else [q.attributes.get(a) for a in attributes])
         rows.append([q.theme_id, q.theme_path, q.transcript, q.participant, *attrs, q.speaker,
-                     q.turn, q.time, q.quote, q.context, q.coder, q.origin, q.memo, q.start, q.end, q.coding_id])
+                     q.turn, q.time, q.quote, q.context, q.coder, q.origin, q.memo, q.start, q.end,
+                     q.coding_id])
     coders = sorted({q.coder for q in quotes})
     who = (f" (coder {coders[0]})" if len(coders) == 1
            else f" (coders {', '.join(coders)})" if coders else "")

@@ -9,14 +9,16 @@ wherever the pattern matches.
 
 - A regular expression's anchors come from its parse tree (``re._parser``): literal
   runs that every match must contain (or that its lookaheads and lookbehinds need in
-  the segment searched), taken from alternations where every branch has one. ``\\b(?:went|moved)\\s+into\\s+(?:management|operations)\\b`` has the anchor
+  the segment searched), taken from alternations where every branch has one.
+  ``\\b(?:went|moved)\\s+into\\s+(?:management|operations)\\b`` has the anchor
   sets ``{went, moved}``, ``{into}`` and ``{management, operations}``; the two whose
   shortest strings are longest are kept, and a segment must hold a string of each.
   A pattern that is an alternation of whole phrasings (``A|B|C``, as codebooks grow)
   is analysed branch by branch: a segment is a candidate when it holds the anchors of
-  one branch, which is far more selective than the union of every branch's words. Text is compared lower-cased, which is exact for
-  case-insensitive patterns except for a few characters with extra case equivalents
-  (``ſ``, the Kelvin sign...): a text containing one of them is scanned in full.
+  one branch, which is far more selective than the union of every branch's words. Text is
+  compared lower-cased, which is exact for case-insensitive patterns except for a few
+  characters with extra case equivalents (``ſ``, the Kelvin sign...): a text containing one
+  of them is scanned in full.
 - A token pattern's anchors are the values of one mandatory token's ``ORTH``,
   ``TEXT``, ``LOWER``, ``NORM`` or ``LEMMA`` equality or ``IN`` list; the engine picks,
   per document, the token spec whose values occur least often.
