@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,14 +18,13 @@ from qualcoder_ahp.cli.common import (
     InputFile,
     Project,
     check_theme,
+    emit_fitted,
     emit_json,
     emit_table,
-    format_table,
     output_format,
     pass_project,
     plural,
     progress_bar,
-    table_width,
     working,
     write_output,
 )
@@ -494,26 +492,9 @@ def _patterns_cell(ids: list[str]) -> str:
 SAME_COLUMNS = ("transcript", "theme", "unit", "status")
 """The columns of ``qcahp suggestions`` that a terminal table too wide for its width
 leaves out when every row holds the same value in them (``--transcript``, ``--theme``,
-the default ``--status open``, one unit), naming that value under the table instead."""
-
-
-def _emit_suggestions(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    """The suggestions table; on a terminal too narrow for it, without the columns that
-    say the same in every row (:data:`SAME_COLUMNS`), so that the text has room.
-
-    At 80 columns the table was about 100 wide: its text and patterns were cut to their
-    least and it still ran over. Files, pipes and ``--format json`` keep every column.
-    """
-    width = table_width()
-    table = format_table(rows, columns) if rows else ""
-    widest = max((len(line) for line in table.splitlines()), default=0)
-    same = [c for c in SAME_COLUMNS if len({str(r[c]) for r in rows}) == 1]
-    if width is None or widest <= width or not same:
-        emit_table(rows, columns)
-        return
-    click.echo(format_table(rows, [c for c in columns if c not in same]), nl=False)
-    note = "In every row: " + ", ".join(f"{c} {rows[0][c]}" for c in same) + "."
-    click.echo("\n".join(textwrap.wrap(note, width, break_on_hyphens=False)))
+the default ``--status open``, one unit), naming that value under the table instead
+(:func:`~qualcoder_ahp.cli.common.fitted_table`). At 80 columns the table was about
+100 wide: its text and patterns were cut to their least and it still ran over."""
 
 
 def _excerpt(text: str, width: int = 70) -> str:
@@ -567,10 +548,10 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
     if fmt == "json":
         emit_json(rows)
         return
-    _emit_suggestions([{**r, "patterns": _patterns_cell(r["patterns"]),
-                        "text": _excerpt(r["text"])} for r in rows],
-                      ["id", "transcript", "theme", "unit", "start", "end", "status",
-                       "patterns", "text"])
+    emit_fitted([{**r, "patterns": _patterns_cell(r["patterns"]),
+                  "text": _excerpt(r["text"])} for r in rows],
+                ["id", "transcript", "theme", "unit", "start", "end", "status", "patterns",
+                 "text"], same=SAME_COLUMNS)
     if not rows and not store.suggestions(status=None):
         # An empty list is not an answer when suggest has never run: say what to do.
         click.echo("No suggestions in this project yet: run `qcahp suggest`.")
@@ -651,6 +632,14 @@ def _same_decision(store: Any, suggestion_id: int, coder: str, verdict: str, sta
     return None
 
 
+PATTERN_COLUMNS = ["pattern", "theme", "kind", "suggestions", "accepted", "rejected", "open",
+                   "precision"]
+PATTERN_SHORT = {"suggestions": "sug", "accepted": "acc", "rejected": "rej",
+                 "precision": "prec"}
+"""Short headings of ``qcahp patterns``' figures on a terminal too narrow for the table
+(124 columns wide at 80 before), explained in a legend under it; with ``theme`` and
+``kind`` left out when every row shares them (``--theme``)."""
+
 PATTERN_ORDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "pattern": lambda r: r["pattern"],
     "rejected": lambda r: -r["rejected"],
@@ -688,11 +677,10 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     if fmt == "json":
         emit_json(rows)
         return
-    emit_table([{**r, "kind": r["kind"] + (" (excl)" if r["exclude"] else "")
-                 + ("" if r["active"] else " (removed)"),
-                 "open": r["undecided"]} for r in rows],
-               ["pattern", "theme", "kind", "suggestions", "accepted", "rejected", "open",
-                "precision"])
+    emit_fitted([{**r, "kind": r["kind"] + (" (excl)" if r["exclude"] else "")
+                  + ("" if r["active"] else " (removed)"),
+                  "open": r["undecided"]} for r in rows],
+                PATTERN_COLUMNS, same=("theme", "kind"), short=PATTERN_SHORT)
 
 
 @click.command()

@@ -8,6 +8,7 @@ import os
 import shutil
 import stat
 import sys
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,10 +22,12 @@ from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.reports.writers import (
     BINARY,
     SUFFIX_FORMAT,
+    cells,
     check_writable,
     fit_widths,
     is_number,
     name_columns,
+    pad,
     pick_format,
     screen_width,
     shorten,
@@ -422,25 +425,29 @@ def table_width() -> int | None:
     return screen_width()
 
 
-def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None,
+                 headers: dict[str, str] | None = None) -> str:
     """Rows as an aligned plain-text table: a header, a rule, one line per row.
 
     On a terminal it fits the width (:func:`table_width`): the widest columns of words
     (a quote, speakers, attributes: text with spaces, over 20 characters) are cut with
-    ``…`` first, then names; in a file or a pipe every cell is whole.
+    ``…`` first, then names; in a file or a pipe every cell is whole. Widths are
+    terminal cells (a CJK character or an emoji takes two). ``headers`` shows some
+    columns under another heading (a short one, explained in a legend).
     """
     cols = list(columns or rows[0].keys())
-    cells = [[_fmt(r.get(c)) for c in cols] for r in rows]
-    natural = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    numeric = [all(is_number(row[i]) for row in cells) for i in range(len(cols))]
-    free = [w > 20 and not n and any(" " in row[i] for row in cells)
+    heads = [(headers or {}).get(c, c) for c in cols]
+    cells_ = [[_fmt(r.get(c)) for c in cols] for r in rows]
+    natural = [max(cells(h), *(cells(row[i]) for row in cells_)) for i, h in enumerate(heads)]
+    numeric = [all(is_number(row[i]) for row in cells_) for i in range(len(cols))]
+    free = [w > 20 and not n and any(" " in row[i] for row in cells_)
             for i, (w, n) in enumerate(zip(natural, numeric, strict=True))]
-    widths = fit_widths(cols, natural, numeric, free, table_width(),
-                        name_columns(cells, numeric))
-    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip(),
+    widths = fit_widths(heads, natural, numeric, free, table_width(),
+                        name_columns(cells_, numeric))
+    lines = ["  ".join(pad(h, w) for h, w in zip(heads, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(shorten(v, w).ljust(w) for v, w in zip(row, widths, strict=True)
-                        ).rstrip() for row in cells]
+    lines += ["  ".join(pad(shorten(v, w), w) for v, w in zip(row, widths, strict=True)
+                        ).rstrip() for row in cells_]
     return "\n".join(lines) + "\n"
 
 
@@ -450,6 +457,53 @@ def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None)
         click.echo("(none)")
         return
     click.echo(format_table(rows, columns), nl=False)
+
+
+def _natural_width(rows: list[dict[str, Any]], columns: Sequence[str],
+                   headers: dict[str, str] | None = None) -> int:
+    """How wide :func:`format_table` is with every cell whole (nothing cut)."""
+    return sum(max(cells((headers or {}).get(c, c)), *(cells(_fmt(r.get(c))) for r in rows))
+               for c in columns) + 2 * (len(columns) - 1)
+
+
+def fitted_table(rows: list[dict[str, Any]], columns: Sequence[str], *,
+                 same: Sequence[str] = (), short: dict[str, str] | None = None) -> str:
+    """The table of :func:`format_table`, made to fit a terminal too narrow for it.
+
+    Only when the whole table is wider than :func:`table_width` (never in a file or a
+    pipe): first the ``same`` columns that hold one value in every row are left out
+    and named under the table (``In every row: theme serendipity, status open.``); then,
+    if it is still too wide, the columns of ``short`` take their short headings, with a
+    legend line (``sug: suggestions, acc: accepted``) under the table. What is still too
+    wide is cut as :func:`format_table` cuts (words, then names).
+    """
+    cols = list(columns)
+    if not rows:
+        return "(none)\n"
+    width = table_width()
+    if width is None or _natural_width(rows, cols) <= width:
+        return format_table(rows, cols)
+    notes = []
+    constant = [c for c in same if c in cols and len({str(r.get(c)) for r in rows}) == 1]
+    if constant:
+        cols = [c for c in cols if c not in constant]
+        notes.append("In every row: " + ", ".join(f"{c} {_fmt(rows[0].get(c))}"
+                                                   for c in constant) + ".")
+    heads = {c: h for c, h in (short or {}).items() if c in cols}
+    if not heads or _natural_width(rows, cols) <= width:
+        heads = {}
+    table = format_table(rows, cols, heads)
+    if heads:
+        notes.insert(0, ", ".join(f"{h}: {c}" for c, h in heads.items()))
+    wrapped = [w for note in notes
+               for w in textwrap.wrap(note, width, break_on_hyphens=False)]
+    return table + "".join(f"{w}\n" for w in wrapped)
+
+
+def emit_fitted(rows: list[dict[str, Any]], columns: Sequence[str], *,
+                same: Sequence[str] = (), short: dict[str, str] | None = None) -> None:
+    """Print :func:`fitted_table`."""
+    click.echo(fitted_table(rows, columns, same=same, short=short), nl=False)
 
 
 def emit_json(data: Any) -> None:

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
+
 from qualcoder_ahp.errors import UserError
 
 FORMATS = ("table", "csv", "xlsx", "json", "md", "docx")
@@ -188,12 +190,43 @@ def screen_width() -> int | None:
     return shutil.get_terminal_size().columns if tty else None
 
 
+def cells(text: str) -> int:
+    """The terminal cells ``text`` takes: a CJK character or an emoji takes two
+    (:func:`rich.cells.cell_len`, as Textual measures), a combining mark none."""
+    return cell_len(text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal cells (on its left when
+    ``right``): :meth:`str.ljust` counts characters, so wide ones misaligned a column."""
+    room = " " * max(0, width - cell_len(text))
+    return room + text if right else text + room
+
+
+def _head(text: str, width: int) -> str:
+    """The longest start of ``text`` that fits in ``width`` cells."""
+    if len(text) <= width and text.isascii():
+        return text
+    used = 0
+    for i, ch in enumerate(text):
+        used += cell_len(ch)
+        if used > width:
+            return text[:i]
+    return text
+
+
+def _tail(text: str, width: int) -> str:
+    """The longest end of ``text`` that fits in ``width`` cells."""
+    return _head(text[::-1], width)[::-1]
+
+
 def shorten(text: str, width: int, side: str = "end") -> str:
-    """``text`` in at most ``width`` characters, cut at its ``"end"`` or ``"start"`` and
-    marked ``…`` where cut; at a word boundary when one is near (as a search hit's
-    context is cut), else mid-word. An id with a count of more (``ntr_into_management
-    +2``, ``dietitian_grace +3``) keeps its count: the id is cut (``ntr_into… +2``)."""
-    if len(text) <= width:
+    """``text`` in at most ``width`` terminal cells (:func:`cells`), cut at its ``"end"``
+    or ``"start"`` and marked ``…`` where cut; at a word boundary when one is near (as a
+    search hit's context is cut), else mid-word. An id with a count of more
+    (``ntr_into_management +2``, ``dietitian_grace +3``) keeps its count: the id is cut
+    (``ntr_into… +2``)."""
+    if cell_len(text) <= width:
         return text
     if width <= 1:
         return ELLIPSIS[:width]
@@ -201,14 +234,14 @@ def shorten(text: str, width: int, side: str = "end") -> str:
     if more is not None and width >= len(more[2]) + 2:
         return shorten(more[1], width - len(more[2])) + more[2]
     if side == "start":
-        tail = text[len(text) - (width - 2):] if width > 2 else ""
+        tail = _tail(text, width - 2) if width > 2 else ""
         space = tail.find(" ")
         if 0 <= space < width // 3 and not text[len(text) - len(tail) - 1].isspace():
             tail = tail[space + 1:]
-        return f"{ELLIPSIS} {tail.lstrip()}".rjust(width) if width > 2 else ELLIPSIS
-    head = text[:width - 1]
+        return pad(f"{ELLIPSIS} {tail.lstrip()}", width, right=True) if width > 2 else ELLIPSIS
+    head = _head(text, width - 1)
     space = head.rfind(" ")
-    if space > width - 1 - width // 3 and not text[width - 1].isspace():
+    if space > width - 1 - width // 3 and not text[len(head)].isspace():
         head = head[:space]
     return head.rstrip() + ELLIPSIS
 
@@ -235,7 +268,7 @@ def fit_widths(columns: Sequence[str], widths: list[int], numeric: Sequence[bool
     names = names or [False] * len(fitted)
     excess = sum(fitted) + 2 * (len(fitted) - 1) - width
     for tier, (marks, least) in enumerate(((free, MIN_FREE), (names, MIN_NAME))):
-        floors = [min(w, max(len(c), least)) if m and not n else w
+        floors = [min(w, max(cell_len(c), least)) if m and not n else w
                   for c, w, n, m in zip(columns, fitted, numeric, marks, strict=True)]
         if tier == 1 and sum(fitted) - sum(floors) < excess:
             break  # names cut and the table still too wide: keep them whole
@@ -274,7 +307,8 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
             out.append("")
             continue
         rows = [[v.replace("\n", " ") for v in r] for r in rows]
-        natural = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(sheet.columns)]
+        natural = [max(cell_len(c), *(cell_len(r[i]) for r in rows))
+                   for i, c in enumerate(sheet.columns)]
         numeric = [all(is_number(r[i]) for r in rows) for i in range(len(natural))]
         sides = sheet.shrink or dict.fromkeys(sheet.wrap, "end")
         free = [sides.get(c) in ("start", "end") for c in sheet.columns]
@@ -285,10 +319,10 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
                                                              strict=True)]
         cut = [sides.get(c, "end") for c in sheet.columns]
 
-        def line(cells: list[str], widths: list[int] = widths, right: list[bool] = right,
+        def line(texts: list[str], widths: list[int] = widths, right: list[bool] = right,
                  cut: list[str] = cut) -> str:
-            return "  ".join(shorten(c, w, s).rjust(w) if r else shorten(c, w, s).ljust(w)
-                             for c, w, r, s in zip(cells, widths, right, cut, strict=True)
+            return "  ".join(pad(shorten(c, w, s), w, r)
+                             for c, w, r, s in zip(texts, widths, right, cut, strict=True)
                              ).rstrip()
 
         out.append(line(sheet.columns))
