@@ -300,7 +300,7 @@ def _grid(text: str) -> list[dict[str, str]]:
 
 
 # ---------------------------------------------------------------------- wide characters
-NOTES = re.compile(r"roles:|sug:|In every row|\d+ disagreeing")
+NOTES = re.compile(r"roles:|sug:|cod:|In every row|Left out|\d+ disagreeing")
 """The lines that end a table (its notes follow)."""
 
 
@@ -378,9 +378,55 @@ def test_tables_with_cjk_and_emoji_stay_in_line(wide, args, columns):
     table = run(wide, *args, columns=columns)
     if args[0] in ("transcripts", "search", "disagreements"):
         assert "\u7530\u4e2d" in table  # 田中: the wide text is in the table
-    if args[0] == "counts":
+    if args[0] == "counts" and columns is None:  # (at 72 the path is left out)
         assert "\U0001f680" in table  # the rocket of the theme's name
     assert aligned(table), table
     if columns and args[0] == "search":  # (the others' names and figures alone are
         # wider than 72 columns: those tables keep them whole)
         assert max(map(cell_width, table_lines(table))) <= columns, table
+
+
+# ---------------------------------------------------------------------- counts
+COUNTS_LEGEND = ("cod: codings, seg: segments, trs: transcripts, ppl: participants, "
+                 "share%: share_pct, words%: words_pct")
+
+
+def test_counts_fit_80_columns_with_short_headings_then_without_the_path(decided):
+    # The theme view was 167 columns wide at 80: every heading and path whole.
+    whole = run(decided, "counts", "--coder", "ana")
+    assert widest(whole) > 150
+    fitted = run(decided, "counts", "--coder", "ana", columns=80)
+    lines = table_lines(fitted)
+    assert max(map(cell_width, fitted.splitlines())) <= 80
+    assert lines[0].split() == ["theme", "cod", "seg", "trs", "ppl", "words", "chars",
+                                "share%", "words%"]
+    notes = " ".join(fitted.splitlines()[len(lines):])
+    assert COUNTS_LEGEND in notes
+    assert "Left out to fit the terminal: path (a pipe, -o FILE or --format md keeps" in notes
+    rows, full = _grid("\n".join(lines)), _grid(whole)
+    assert len(rows) == len(full) == 15
+    for row, old in zip(rows, full, strict=True):  # the tree and every figure as they were
+        assert row["theme"] == old["theme"]
+        assert [row[k] for k in ("cod", "seg", "trs", "ppl", "words", "chars", "share%",
+                                 "words%")] == [old[k] for k in (
+            "codings", "segments", "transcripts", "participants", "words", "chars",
+            "share_pct", "words_pct")]
+    # Wider, the path comes back, cut where it must be; a pipe keeps everything.
+    wide = run(decided, "counts", "--coder", "ana", columns=110)
+    assert "path" in wide.splitlines()[0] and "Left out" not in wide
+    assert widest(wide) <= 110 and "Career pathways" in wide
+    assert run(decided, "counts", "--coder", "ana", columns=500) == whole
+
+
+def test_codebook_show_wraps_each_definition_under_itself_at_80_columns(shipped):
+    # Definitions and examples ran to 300 columns; the terminal wrapped them at its left
+    # edge, through the tree's indentation.
+    whole = run(shipped, "codebook", "show")
+    assert widest(whole) > 200
+    fitted = run(shipped, "codebook", "show", columns=80)
+    assert widest(fitted) <= 80
+    assert fitted.split() == whole.split()  # every word, in order
+    lines = fitted.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("      definition: Roles"))
+    assert lines[at + 1].startswith("        ") and lines[at + 1][8] != " "
+    assert run(shipped, "codebook", "show", columns=500) == whole

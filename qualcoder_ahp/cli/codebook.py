@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,14 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    table_width,
     working,
     write_output,
 )
 from qualcoder_ahp.cli.reports import _coder_options, _dump, _emit, _output_options
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.reports.data import RETIRED, find_transcript
+from qualcoder_ahp.reports.writers import Narrowing, cells
 
 FORMATS = click.Choice(["table", "json"])
 
@@ -238,7 +241,8 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
         if theme_ids:
             shown = len(cbr.subtree_depths(cb.themes, theme_ids))
             header += f"; {cbr.selection_words(theme_ids)} ({plural(shown, 'theme')})"
-        listing = cbr.codebook_listing(cb, header, brief=brief, selected=theme_ids)
+        listing = _wrapped(cbr.codebook_listing(cb, header, brief=brief, selected=theme_ids),
+                           table_width())
         _emit(listing, output, f"the codebook ({_sizes(cb)})" if not theme_ids else
               f"part of the codebook ({plural(shown, 'theme')})")
         return
@@ -273,6 +277,24 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
     }[fmt]()
     _emit(content, output, f"{'part of ' if theme_ids else ''}the codebook "
                            f"({plural(len(report.entries), 'theme')})")
+
+
+def _wrapped(listing: str, width: int | None) -> str:
+    """The theme tree with each line longer than ``width`` wrapped under itself: a
+    definition or criterion carries on two columns in from where its line starts, so the
+    tree stays readable on an 80-column terminal (it wrapped at the left edge). Without
+    a width (a pipe, a file) every line is whole."""
+    if width is None:
+        return listing
+    out = []
+    for line in listing.splitlines():
+        if cells(line) <= width:
+            out.append(line)
+            continue
+        lead = " " * (len(line) - len(line.lstrip(" ")))
+        out += textwrap.wrap(line.lstrip(" "), max(20, width), initial_indent=lead,
+                             subsequent_indent=lead + "  ", break_on_hyphens=False)
+    return "\n".join(out) + ("\n" if listing.endswith("\n") else "")
 
 
 def _check_show_themes(project: Project, cb: Any, theme_ids: tuple[str, ...],
@@ -551,7 +573,7 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
     emit_fitted([{**r, "patterns": _patterns_cell(r["patterns"]),
                   "text": _excerpt(r["text"])} for r in rows],
                 ["id", "transcript", "theme", "unit", "start", "end", "status", "patterns",
-                 "text"], same=SAME_COLUMNS)
+                 "text"], Narrowing(same=SAME_COLUMNS))
     if not rows and not store.suggestions(status=None):
         # An empty list is not an answer when suggest has never run: say what to do.
         click.echo("No suggestions in this project yet: run `qcahp suggest`.")
@@ -634,11 +656,11 @@ def _same_decision(store: Any, suggestion_id: int, coder: str, verdict: str, sta
 
 PATTERN_COLUMNS = ["pattern", "theme", "kind", "suggestions", "accepted", "rejected", "open",
                    "precision"]
-PATTERN_SHORT = {"suggestions": "sug", "accepted": "acc", "rejected": "rej",
-                 "precision": "prec"}
-"""Short headings of ``qcahp patterns``' figures on a terminal too narrow for the table
-(124 columns wide at 80 before), explained in a legend under it; with ``theme`` and
-``kind`` left out when every row shares them (``--theme``)."""
+PATTERN_NARROWING = Narrowing(same=("theme", "kind"), short=(
+    ("suggestions", "sug"), ("accepted", "acc"), ("rejected", "rej"), ("precision", "prec")))
+"""On a terminal too narrow for ``qcahp patterns`` (124 columns wide at 80 before):
+``theme`` and ``kind`` left out when every row shares them (``--theme``), then short
+headings for the figures, explained in a legend under the table."""
 
 PATTERN_ORDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "pattern": lambda r: r["pattern"],
@@ -680,7 +702,7 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     emit_fitted([{**r, "kind": r["kind"] + (" (excl)" if r["exclude"] else "")
                   + ("" if r["active"] else " (removed)"),
                   "open": r["undecided"]} for r in rows],
-                PATTERN_COLUMNS, same=("theme", "kind"), short=PATTERN_SHORT)
+                PATTERN_COLUMNS, PATTERN_NARROWING)
 
 
 @click.command()

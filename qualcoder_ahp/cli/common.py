@@ -22,11 +22,13 @@ from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.reports.writers import (
     BINARY,
     SUFFIX_FORMAT,
+    Narrowing,
     cells,
     check_writable,
     fit_widths,
     is_number,
     name_columns,
+    narrow,
     pad,
     pick_format,
     screen_width,
@@ -459,51 +461,31 @@ def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None)
     click.echo(format_table(rows, columns), nl=False)
 
 
-def _natural_width(rows: list[dict[str, Any]], columns: Sequence[str],
-                   headers: dict[str, str] | None = None) -> int:
-    """How wide :func:`format_table` is with every cell whole (nothing cut)."""
-    return sum(max(cells((headers or {}).get(c, c)), *(cells(_fmt(r.get(c))) for r in rows))
-               for c in columns) + 2 * (len(columns) - 1)
-
-
-def fitted_table(rows: list[dict[str, Any]], columns: Sequence[str], *,
-                 same: Sequence[str] = (), short: dict[str, str] | None = None) -> str:
+def fitted_table(rows: list[dict[str, Any]], columns: Sequence[str],
+                 rules: Narrowing | None = None) -> str:
     """The table of :func:`format_table`, made to fit a terminal too narrow for it.
 
     Only when the whole table is wider than :func:`table_width` (never in a file or a
-    pipe): first the ``same`` columns that hold one value in every row are left out
-    and named under the table (``In every row: theme serendipity, status open.``); then,
-    if it is still too wide, the columns of ``short`` take their short headings, with a
-    legend line (``sug: suggestions, acc: accepted``) under the table. What is still too
-    wide is cut as :func:`format_table` cuts (words, then names).
+    pipe), it gives up what ``rules`` allow (:func:`~qualcoder_ahp.reports.writers.narrow`:
+    the columns every row shares, named under the table; short headings, with a legend
+    line; optional columns); what is still too wide is cut as :func:`format_table` cuts
+    (words, then names).
     """
-    cols = list(columns)
     if not rows:
         return "(none)\n"
     width = table_width()
-    if width is None or _natural_width(rows, cols) <= width:
-        return format_table(rows, cols)
-    notes = []
-    constant = [c for c in same if c in cols and len({str(r.get(c)) for r in rows}) == 1]
-    if constant:
-        cols = [c for c in cols if c not in constant]
-        notes.append("In every row: " + ", ".join(f"{c} {_fmt(rows[0].get(c))}"
-                                                   for c in constant) + ".")
-    heads = {c: h for c, h in (short or {}).items() if c in cols}
-    if not heads or _natural_width(rows, cols) <= width:
-        heads = {}
-    table = format_table(rows, cols, heads)
-    if heads:
-        notes.insert(0, ", ".join(f"{h}: {c}" for c, h in heads.items()))
-    wrapped = [w for note in notes
-               for w in textwrap.wrap(note, width, break_on_hyphens=False)]
+    fit = narrow(list(columns), {c: [_fmt(r.get(c)) for r in rows] for c in columns}, width,
+                 rules)
+    table = format_table(rows, fit.columns, fit.headings)
+    wrapped = [w for note in fit.notes
+               for w in textwrap.wrap(note, max(20, width or 80), break_on_hyphens=False)]
     return table + "".join(f"{w}\n" for w in wrapped)
 
 
-def emit_fitted(rows: list[dict[str, Any]], columns: Sequence[str], *,
-                same: Sequence[str] = (), short: dict[str, str] | None = None) -> None:
+def emit_fitted(rows: list[dict[str, Any]], columns: Sequence[str],
+                rules: Narrowing | None = None) -> None:
     """Print :func:`fitted_table`."""
-    click.echo(fitted_table(rows, columns, same=same, short=short), nl=False)
+    click.echo(fitted_table(rows, columns, rules), nl=False)
 
 
 def emit_json(data: Any) -> None:
