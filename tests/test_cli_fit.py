@@ -338,6 +338,9 @@ def test_shorten_and_to_table_count_terminal_cells():
     assert cell_width("田中") == 4 and cell_width("🚀 x") == 4
     cut = shorten("田中さんのインタビューです", 9)
     assert cut.endswith("\u2026") and cell_width(cut) <= 9
+    from qualcoder_ahp.reports.words import cut
+
+    assert cut("理学療法士です", 6) == "理学\u2026" and cut("physio", 6) == "physio"
     before = shorten("物理治疗师 我叫田中 我是一名", 12, "start")
     assert cell_width(before) == 12 and before.lstrip().startswith("\u2026")
     sheet = Sheet("s", ["transcript", "n", "text"],

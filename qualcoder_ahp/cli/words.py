@@ -56,7 +56,7 @@ from qualcoder_ahp.reports.words import (
     tally,
     word_frequencies,
 )
-from qualcoder_ahp.reports.writers import Sheet, to_markdown, to_table, to_xlsx
+from qualcoder_ahp.reports.writers import Sheet, cells, to_markdown, to_table, to_xlsx
 
 WORD_WIDTH = 18
 """Characters of a word shown in the terminal table (a longer one is cut with …)."""
@@ -132,7 +132,7 @@ def keyness_sheet(report: KeynessReport, *, compact: bool = False, terminal: boo
         if width and rows:
             # On a narrow terminal the forms give way first (the writer cuts them down to
             # ten characters); then the pattern ids, keeping their "+N".
-            natural = [max(len(c), *(len(str(r[i])) for r in rows))
+            natural = [max(cells(c), *(cells(str(r[i])) for r in rows))
                        for i, c in enumerate(columns)]
             excess = sum(natural[:-1]) + min(natural[-1], 10) + 2 * (len(columns) - 1) - width
             if excess > 0:

@@ -46,6 +46,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
+
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Pattern
 from qualcoder_ahp.reports.data import unknown_theme
@@ -383,8 +385,16 @@ class KeyRow:
 
 
 def cut(text: str, width: int) -> str:
-    """``text`` in at most ``width`` characters, ending in "…" where cut."""
-    return text if len(text) <= width else text[:max(1, width - 1)] + "\u2026"
+    """``text`` in at most ``width`` terminal cells (a CJK character takes two), ending
+    in "…" where cut."""
+    if cell_len(text) <= width:
+        return text
+    room, used = max(1, width - 1), 0
+    for i, ch in enumerate(text):
+        used += cell_len(ch)
+        if used > room:
+            return text[:i] + "\u2026"
+    return text
 
 
 def patterns_label(ids: Sequence[str], width: int) -> str:
