@@ -439,17 +439,17 @@ def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = Non
     """
     cols = list(columns or rows[0].keys())
     heads = [(headers or {}).get(c, c) for c in cols]
-    cells_ = [[_fmt(r.get(c)) for c in cols] for r in rows]
-    natural = [max(cells(h), *(cells(row[i]) for row in cells_)) for i, h in enumerate(heads)]
-    numeric = [all(is_number(row[i]) for row in cells_) for i in range(len(cols))]
-    free = [w > 20 and not n and any(" " in row[i] for row in cells_)
+    texts = [[_fmt(r.get(c)) for c in cols] for r in rows]
+    natural = [max(cells(h), *(cells(row[i]) for row in texts)) for i, h in enumerate(heads)]
+    numeric = [all(is_number(row[i]) for row in texts) for i in range(len(cols))]
+    free = [w > 20 and not n and any(" " in row[i] for row in texts)
             for i, (w, n) in enumerate(zip(natural, numeric, strict=True))]
     widths = fit_widths(heads, natural, numeric, free, table_width(),
-                        name_columns(cells_, numeric))
+                        name_columns(texts, numeric))
     lines = ["  ".join(pad(h, w) for h, w in zip(heads, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(pad(shorten(v, w), w) for v, w in zip(row, widths, strict=True)
-                        ).rstrip() for row in cells_]
+                        ).rstrip() for row in texts]
     return "\n".join(lines) + "\n"
 
 

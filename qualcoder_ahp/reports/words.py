@@ -53,6 +53,7 @@ from qualcoder_ahp.records import Pattern
 from qualcoder_ahp.reports.data import unknown_theme
 from qualcoder_ahp.reports.search import ROLES, reading_rows
 from qualcoder_ahp.reports.spans import merge
+from qualcoder_ahp.reports.writers import cell_head
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -389,12 +390,7 @@ def cut(text: str, width: int) -> str:
     in "…" where cut."""
     if cell_len(text) <= width:
         return text
-    room, used = max(1, width - 1), 0
-    for i, ch in enumerate(text):
-        used += cell_len(ch)
-        if used > room:
-            return text[:i] + "\u2026"
-    return text
+    return cell_head(text, max(1, width - 1)) + "\u2026"
 
 
 def patterns_label(ids: Sequence[str], width: int) -> str:

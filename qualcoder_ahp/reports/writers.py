@@ -281,7 +281,7 @@ def pad(text: str, width: int, right: bool = False) -> str:
     return room + text if right else text + room
 
 
-def _head(text: str, width: int) -> str:
+def cell_head(text: str, width: int) -> str:
     """The longest start of ``text`` that fits in ``width`` cells."""
     if len(text) <= width and text.isascii():
         return text
@@ -295,7 +295,7 @@ def _head(text: str, width: int) -> str:
 
 def _tail(text: str, width: int) -> str:
     """The longest end of ``text`` that fits in ``width`` cells."""
-    return _head(text[::-1], width)[::-1]
+    return cell_head(text[::-1], width)[::-1]
 
 
 def shorten(text: str, width: int, side: str = "end") -> str:
@@ -317,7 +317,7 @@ def shorten(text: str, width: int, side: str = "end") -> str:
         if 0 <= space < width // 3 and not text[len(text) - len(tail) - 1].isspace():
             tail = tail[space + 1:]
         return pad(f"{ELLIPSIS} {tail.lstrip()}", width, right=True) if width > 2 else ELLIPSIS
-    head = _head(text, width - 1)
+    head = cell_head(text, width - 1)
     space = head.rfind(" ")
     if space > width - 1 - width // 3 and not text[len(head)].isspace():
         head = head[:space]
