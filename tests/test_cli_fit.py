@@ -8,14 +8,18 @@ output is what it always was, and files and the csv/json/md formats are never cu
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.cells import cell_len as cell_width
 
 from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.reports import writers
 from qualcoder_ahp.reports.writers import Sheet, fit_widths, shorten, to_table
+from tests.conftest import make_parsed
 
 
 def run(db: Path, *args: str, columns: int | None = None) -> str:
@@ -223,3 +227,209 @@ def test_suggestions_fit_80_columns_without_the_columns_every_row_shares(shipped
                                              "end", "status", "patterns", "text"]
     assert run(shipped, "suggestions", *args, "--format", "json", columns=80) == run(
         shipped, "suggestions", *args, "--format", "json")
+
+
+# ---------------------------------------------------------------------- patterns
+@pytest.fixture(scope="module")
+def decided(shipped: Path, tmp_path_factory) -> Path:
+    """The shipped project with a coder's decisions: every third suggestion rejected."""
+    import shutil
+
+    db = tmp_path_factory.mktemp("decided") / "project.db"
+    shutil.copy(shipped, db)
+    store = open_store(db)
+    for i, s in enumerate(store.suggestions()):
+        (store.reject if i % 3 == 0 else store.accept)(s.id, "ana")
+    store.close()
+    return db
+
+
+PATTERN_LEGEND = "sug: suggestions, acc: accepted, rej: rejected, prec: precision"
+
+
+def test_patterns_fit_80_columns_with_short_headings_and_a_legend(decided):
+    # At 80 columns the table was 124 wide: nothing in it was cut or left out.
+    whole = run(decided, "patterns")
+    assert widest(whole) > 120
+    assert PATTERN_LEGEND not in whole
+    fitted = run(decided, "patterns", columns=80)
+    assert widest(fitted) <= 80
+    assert fitted.splitlines()[0].split() == ["pattern", "theme", "kind", "sug", "acc", "rej",
+                                              "open", "prec"]
+    assert fitted.splitlines()[-1] == PATTERN_LEGEND
+    rows, full = _grid(fitted), _grid(whole)
+    assert len(rows) == len(full) > 700
+    for row, old in zip(rows, full, strict=True):  # every figure as it was
+        assert [row[k] for k in ("sug", "acc", "rej", "open", "prec")] == [
+            old[k] for k in ("suggestions", "accepted", "rejected", "open", "precision")]
+        assert old["pattern"].startswith(row["pattern"].rstrip("\u2026"))
+    assert any(r["acc"] != "0" for r in rows) and any(r["rej"] != "0" for r in rows)
+    # Pipes, files and json keep every column under its whole name.
+    assert run(decided, "patterns", columns=500) == whole
+    assert run(decided, "patterns", "--format", "json", columns=80) == run(
+        decided, "patterns", "--format", "json")
+
+
+def test_patterns_of_one_theme_name_the_theme_under_the_table(decided):
+    whole = run(decided, "patterns", "--theme", "serendipity", "--sort", "rejected")
+    assert widest(whole) > 80
+    fitted = run(decided, "patterns", "--theme", "serendipity", "--sort", "rejected",
+                 columns=80)
+    assert widest(fitted) <= 80
+    assert fitted.splitlines()[-2:] == [PATTERN_LEGEND, "In every row: theme serendipity."]
+    rows, full = _grid(fitted), _grid(whole)
+    assert "theme" not in rows[0]
+    # With the theme named once, every pattern id is whole, to be typed back.
+    assert [r["pattern"] for r in rows] == [r["pattern"] for r in full]
+    assert [r["rej"] for r in rows] == [r["rejected"] for r in full]
+
+
+def _grid(text: str) -> list[dict[str, str]]:
+    """A table's rows by column, up to its first blank or legend line (the rule under the
+    header gives each column's place)."""
+    lines = text.splitlines()
+    end = next((i for i, line in enumerate(lines[2:], 2)
+                if not line.strip() or line.startswith(("sug:", "In every row"))), len(lines))
+    spans, at = [], 0
+    for dashes in lines[1].split("  "):
+        spans.append((at, at + len(dashes)))
+        at += len(dashes) + 2
+    names = [lines[0][a:b].strip() for a, b in spans]
+    return [{n: line[a:b].strip() for n, (a, b) in zip(names, spans, strict=True)}
+            for line in lines[2:end]]
+
+
+# ---------------------------------------------------------------------- wide characters
+NOTES = re.compile(r"roles:|sug:|cod:|In every row|Left out|\d+ disagreeing")
+"""The lines that end a table (its notes follow)."""
+
+
+def table_lines(text: str) -> list[str]:
+    """The header, rule and rows of a command's table, without the notes under it."""
+    lines = text.splitlines()
+    end = next((i for i, line in enumerate(lines[2:], 2)
+                if not line.strip() or NOTES.match(line)), len(lines))
+    return lines[:end]
+
+
+def aligned(table: str) -> bool:
+    """Whether every row of a table starts each column at the terminal cell its rule
+    says, two blank cells after the one before (a CJK character or an emoji is two
+    cells: ``len()`` put the columns after one out of line)."""
+    lines = table.splitlines()
+    starts, at = [], 0
+    for dashes in lines[1].split("  "):
+        starts.append(at)
+        at += len(dashes) + 2
+    for line in [lines[0], *table_lines(table)[2:]]:
+        edges, at = {}, 0  # cell offset -> the character starting there
+        for ch in line:
+            edges[at] = ch
+            at += cell_width(ch)
+        for start in starts[1:]:
+            if start >= at:
+                break  # blank cells at the end of the row
+            if start not in edges or edges.get(start - 1) != " " or edges.get(start - 2) != " ":
+                return False
+    return True
+
+
+def test_shorten_and_to_table_count_terminal_cells():
+    assert cell_width("田中") == 4 and cell_width("🚀 x") == 4
+    cut = shorten("田中さんのインタビューです", 9)
+    assert cut.endswith("\u2026") and cell_width(cut) <= 9
+    from qualcoder_ahp.reports.words import cut
+
+    assert cut("理学療法士です", 6) == "理学\u2026" and cut("physio", 6) == "physio"
+    before = shorten("物理治疗师 我叫田中 我是一名", 12, "start")
+    assert cell_width(before) == 12 and before.lstrip().startswith("\u2026")
+    sheet = Sheet("s", ["transcript", "n", "text"],
+                  [["インタビュー_田中", 3, "私は理学療法士です 🙂 とても長い文章がここに続きます"],
+                   ["plain_name", 12, "an ordinary sentence of ascii words, long enough"]],
+                  wrap={"text"})
+    for width in (None, 40, 30):
+        table = to_table([sheet], width=width)
+        assert aligned(table), table
+        if width:
+            assert max(map(cell_width, table.splitlines())) <= width
+
+
+@pytest.fixture
+def wide(db: Path) -> Path:
+    """The reports project with a Japanese-named transcript in CJK and a theme named
+    with an emoji, coded."""
+    store = open_store(db)
+    info, _ = store.add_transcript("インタビュー_田中", make_parsed([
+        ("聞き手", "interviewer", "あなたのキャリアについて教えてください。"),
+        ("田中", "participant", "私は理学療法士として病院で働き始めました。 偶然 board に"
+                                "呼ばれて、管理職になりました 🙂 それは計画ではありませんでした。"),
+    ]), participant="P09")
+    theme = store.add_theme("🚀 Launch into management", coder="alice")
+    text = store.transcript_text(info.id)
+    start = text.index("偶然")
+    store.code(info.id, theme.id, "alice", start, start + 20)
+    store.code(info.id, "serendipity", "bob", start, start + 20)
+    store.close()
+    return db
+
+
+@pytest.mark.parametrize("args", [("transcripts",), ("search", "board"),
+                                  ("counts", "--coder", "alice"),
+                                  ("disagreements", "--coders", "alice,bob")])
+@pytest.mark.parametrize("columns", [None, 72])
+def test_tables_with_cjk_and_emoji_stay_in_line(wide, args, columns):
+    table = run(wide, *args, columns=columns)
+    if args[0] in ("transcripts", "search", "disagreements"):
+        assert "\u7530\u4e2d" in table  # 田中: the wide text is in the table
+    if args[0] == "counts" and columns is None:  # (at 72 the path is left out)
+        assert "\U0001f680" in table  # the rocket of the theme's name
+    assert aligned(table), table
+    if columns and args[0] == "search":  # (the others' names and figures alone are
+        # wider than 72 columns: those tables keep them whole)
+        assert max(map(cell_width, table_lines(table))) <= columns, table
+
+
+# ---------------------------------------------------------------------- counts
+COUNTS_LEGEND = ("cod: codings, seg: segments, trs: transcripts, ppl: participants, "
+                 "share%: share_pct, words%: words_pct")
+
+
+def test_counts_fit_80_columns_with_short_headings_then_without_the_path(decided):
+    # The theme view was 167 columns wide at 80: every heading and path whole.
+    whole = run(decided, "counts", "--coder", "ana")
+    assert widest(whole) > 150
+    fitted = run(decided, "counts", "--coder", "ana", columns=80)
+    lines = table_lines(fitted)
+    assert max(map(cell_width, fitted.splitlines())) <= 80
+    assert lines[0].split() == ["theme", "cod", "seg", "trs", "ppl", "words", "chars",
+                                "share%", "words%"]
+    notes = " ".join(fitted.splitlines()[len(lines):])
+    assert COUNTS_LEGEND in notes
+    assert "Left out to fit the terminal: path (a pipe, -o FILE or --format md keeps" in notes
+    rows, full = _grid("\n".join(lines)), _grid(whole)
+    assert len(rows) == len(full) == 15
+    for row, old in zip(rows, full, strict=True):  # the tree and every figure as they were
+        assert row["theme"] == old["theme"]
+        assert [row[k] for k in ("cod", "seg", "trs", "ppl", "words", "chars", "share%",
+                                 "words%")] == [old[k] for k in (
+            "codings", "segments", "transcripts", "participants", "words", "chars",
+            "share_pct", "words_pct")]
+    # Wider, the path comes back, cut where it must be; a pipe keeps everything.
+    wide = run(decided, "counts", "--coder", "ana", columns=110)
+    assert "path" in wide.splitlines()[0] and "Left out" not in wide
+    assert widest(wide) <= 110 and "Career pathways" in wide
+    assert run(decided, "counts", "--coder", "ana", columns=500) == whole
+
+
+def test_codebook_show_wraps_each_definition_under_itself_at_80_columns(shipped):
+    # Definitions and examples ran to 300 columns; the terminal wrapped them at its left
+    # edge, through the tree's indentation.
+    whole = run(shipped, "codebook", "show")
+    assert widest(whole) > 200
+    fitted = run(shipped, "codebook", "show", columns=80)
+    assert widest(fitted) <= 80
+    assert fitted.split() == whole.split()  # every word, in order
+    lines = fitted.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("      definition: Roles"))
+    assert lines[at + 1].startswith("        ") and lines[at + 1][8] != " "
+    assert run(shipped, "codebook", "show", columns=500) == whole

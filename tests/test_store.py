@@ -220,3 +220,16 @@ def test_failed_decision_leaves_database_unchanged(coded):
     with pytest.raises(UserError):
         store.code(info.id, "no_such_theme", "ana", 0, 5)
     assert store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == before
+
+
+def test_checkpoint_mark_is_an_attribute_from_the_start(store):
+    """The last checkpoint's change count is set in ``__init__`` (it was read with a
+    ``getattr`` default, so a typo in its name would have gone unnoticed)."""
+    assert vars(store)["_checkpointed_at"] == 0
+    store.checkpoint_own_writes()  # what opening wrote (the schema)
+    assert store.checkpoint_own_writes() is False  # nothing new since
+    with store.write():
+        store.conn.execute("INSERT INTO settings (key, value) VALUES ('probe', '1')")
+    assert store.checkpoint_own_writes() is True
+    assert store._checkpointed_at == store.conn.total_changes
+    assert store.checkpoint_own_writes() is False

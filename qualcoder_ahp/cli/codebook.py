@@ -19,9 +19,9 @@ from qualcoder_ahp.cli.common import (
     InputFile,
     Project,
     check_theme,
+    emit_fitted,
     emit_json,
     emit_table,
-    format_table,
     output_format,
     pass_project,
     plural,
@@ -33,6 +33,7 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.cli.reports import _coder_options, _dump, _emit, _output_options
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.reports.data import RETIRED, find_transcript
+from qualcoder_ahp.reports.writers import Narrowing, cells
 
 FORMATS = click.Choice(["table", "json"])
 
@@ -240,7 +241,8 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
         if theme_ids:
             shown = len(cbr.subtree_depths(cb.themes, theme_ids))
             header += f"; {cbr.selection_words(theme_ids)} ({plural(shown, 'theme')})"
-        listing = cbr.codebook_listing(cb, header, brief=brief, selected=theme_ids)
+        listing = _wrapped(cbr.codebook_listing(cb, header, brief=brief, selected=theme_ids),
+                           table_width())
         _emit(listing, output, f"the codebook ({_sizes(cb)})" if not theme_ids else
               f"part of the codebook ({plural(shown, 'theme')})")
         return
@@ -275,6 +277,24 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
     }[fmt]()
     _emit(content, output, f"{'part of ' if theme_ids else ''}the codebook "
                            f"({plural(len(report.entries), 'theme')})")
+
+
+def _wrapped(listing: str, width: int | None) -> str:
+    """The theme tree with each line longer than ``width`` wrapped under itself: a
+    definition or criterion carries on two columns in from where its line starts, so the
+    tree stays readable on an 80-column terminal (it wrapped at the left edge). Without
+    a width (a pipe, a file) every line is whole."""
+    if width is None:
+        return listing
+    out = []
+    for line in listing.splitlines():
+        if cells(line) <= width:
+            out.append(line)
+            continue
+        lead = " " * (len(line) - len(line.lstrip(" ")))
+        out += textwrap.wrap(line.lstrip(" "), max(20, width), initial_indent=lead,
+                             subsequent_indent=lead + "  ", break_on_hyphens=False)
+    return "\n".join(out) + ("\n" if listing.endswith("\n") else "")
 
 
 def _check_show_themes(project: Project, cb: Any, theme_ids: tuple[str, ...],
@@ -494,26 +514,9 @@ def _patterns_cell(ids: list[str]) -> str:
 SAME_COLUMNS = ("transcript", "theme", "unit", "status")
 """The columns of ``qcahp suggestions`` that a terminal table too wide for its width
 leaves out when every row holds the same value in them (``--transcript``, ``--theme``,
-the default ``--status open``, one unit), naming that value under the table instead."""
-
-
-def _emit_suggestions(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    """The suggestions table; on a terminal too narrow for it, without the columns that
-    say the same in every row (:data:`SAME_COLUMNS`), so that the text has room.
-
-    At 80 columns the table was about 100 wide: its text and patterns were cut to their
-    least and it still ran over. Files, pipes and ``--format json`` keep every column.
-    """
-    width = table_width()
-    table = format_table(rows, columns) if rows else ""
-    widest = max((len(line) for line in table.splitlines()), default=0)
-    same = [c for c in SAME_COLUMNS if len({str(r[c]) for r in rows}) == 1]
-    if width is None or widest <= width or not same:
-        emit_table(rows, columns)
-        return
-    click.echo(format_table(rows, [c for c in columns if c not in same]), nl=False)
-    note = "In every row: " + ", ".join(f"{c} {rows[0][c]}" for c in same) + "."
-    click.echo("\n".join(textwrap.wrap(note, width, break_on_hyphens=False)))
+the default ``--status open``, one unit), naming that value under the table instead
+(:func:`~qualcoder_ahp.cli.common.fitted_table`). At 80 columns the table was about
+100 wide: its text and patterns were cut to their least and it still ran over."""
 
 
 def _excerpt(text: str, width: int = 70) -> str:
@@ -567,10 +570,10 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
     if fmt == "json":
         emit_json(rows)
         return
-    _emit_suggestions([{**r, "patterns": _patterns_cell(r["patterns"]),
-                        "text": _excerpt(r["text"])} for r in rows],
-                      ["id", "transcript", "theme", "unit", "start", "end", "status",
-                       "patterns", "text"])
+    emit_fitted([{**r, "patterns": _patterns_cell(r["patterns"]),
+                  "text": _excerpt(r["text"])} for r in rows],
+                ["id", "transcript", "theme", "unit", "start", "end", "status", "patterns",
+                 "text"], Narrowing(same=SAME_COLUMNS))
     if not rows and not store.suggestions(status=None):
         # An empty list is not an answer when suggest has never run: say what to do.
         click.echo("No suggestions in this project yet: run `qcahp suggest`.")
@@ -651,6 +654,14 @@ def _same_decision(store: Any, suggestion_id: int, coder: str, verdict: str, sta
     return None
 
 
+PATTERN_COLUMNS = ["pattern", "theme", "kind", "suggestions", "accepted", "rejected", "open",
+                   "precision"]
+PATTERN_NARROWING = Narrowing(same=("theme", "kind"), short=(
+    ("suggestions", "sug"), ("accepted", "acc"), ("rejected", "rej"), ("precision", "prec")))
+"""On a terminal too narrow for ``qcahp patterns`` (124 columns wide at 80 before):
+``theme`` and ``kind`` left out when every row shares them (``--theme``), then short
+headings for the figures, explained in a legend under the table."""
+
 PATTERN_ORDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "pattern": lambda r: r["pattern"],
     "rejected": lambda r: -r["rejected"],
@@ -688,11 +699,10 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     if fmt == "json":
         emit_json(rows)
         return
-    emit_table([{**r, "kind": r["kind"] + (" (excl)" if r["exclude"] else "")
-                 + ("" if r["active"] else " (removed)"),
-                 "open": r["undecided"]} for r in rows],
-               ["pattern", "theme", "kind", "suggestions", "accepted", "rejected", "open",
-                "precision"])
+    emit_fitted([{**r, "kind": r["kind"] + (" (excl)" if r["exclude"] else "")
+                  + ("" if r["active"] else " (removed)"),
+                  "open": r["undecided"]} for r in rows],
+                PATTERN_COLUMNS, PATTERN_NARROWING)
 
 
 @click.command()

@@ -8,6 +8,7 @@ import os
 import shutil
 import stat
 import sys
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,10 +22,14 @@ from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.reports.writers import (
     BINARY,
     SUFFIX_FORMAT,
+    Narrowing,
+    cells,
     check_writable,
     fit_widths,
     is_number,
     name_columns,
+    narrow,
+    pad,
     pick_format,
     screen_width,
     shorten,
@@ -422,25 +427,29 @@ def table_width() -> int | None:
     return screen_width()
 
 
-def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None,
+                 headers: dict[str, str] | None = None) -> str:
     """Rows as an aligned plain-text table: a header, a rule, one line per row.
 
     On a terminal it fits the width (:func:`table_width`): the widest columns of words
     (a quote, speakers, attributes: text with spaces, over 20 characters) are cut with
-    ``…`` first, then names; in a file or a pipe every cell is whole.
+    ``…`` first, then names; in a file or a pipe every cell is whole. Widths are
+    terminal cells (a CJK character or an emoji takes two). ``headers`` shows some
+    columns under another heading (a short one, explained in a legend).
     """
     cols = list(columns or rows[0].keys())
-    cells = [[_fmt(r.get(c)) for c in cols] for r in rows]
-    natural = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    numeric = [all(is_number(row[i]) for row in cells) for i in range(len(cols))]
-    free = [w > 20 and not n and any(" " in row[i] for row in cells)
+    heads = [(headers or {}).get(c, c) for c in cols]
+    texts = [[_fmt(r.get(c)) for c in cols] for r in rows]
+    natural = [max(cells(h), *(cells(row[i]) for row in texts)) for i, h in enumerate(heads)]
+    numeric = [all(is_number(row[i]) for row in texts) for i in range(len(cols))]
+    free = [w > 20 and not n and any(" " in row[i] for row in texts)
             for i, (w, n) in enumerate(zip(natural, numeric, strict=True))]
-    widths = fit_widths(cols, natural, numeric, free, table_width(),
-                        name_columns(cells, numeric))
-    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip(),
+    widths = fit_widths(heads, natural, numeric, free, table_width(),
+                        name_columns(texts, numeric))
+    lines = ["  ".join(pad(h, w) for h, w in zip(heads, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(shorten(v, w).ljust(w) for v, w in zip(row, widths, strict=True)
-                        ).rstrip() for row in cells]
+    lines += ["  ".join(pad(shorten(v, w), w) for v, w in zip(row, widths, strict=True)
+                        ).rstrip() for row in texts]
     return "\n".join(lines) + "\n"
 
 
@@ -450,6 +459,33 @@ def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None)
         click.echo("(none)")
         return
     click.echo(format_table(rows, columns), nl=False)
+
+
+def fitted_table(rows: list[dict[str, Any]], columns: Sequence[str],
+                 rules: Narrowing | None = None) -> str:
+    """The table of :func:`format_table`, made to fit a terminal too narrow for it.
+
+    Only when the whole table is wider than :func:`table_width` (never in a file or a
+    pipe), it gives up what ``rules`` allow (:func:`~qualcoder_ahp.reports.writers.narrow`:
+    the columns every row shares, named under the table; short headings, with a legend
+    line; optional columns); what is still too wide is cut as :func:`format_table` cuts
+    (words, then names).
+    """
+    if not rows:
+        return "(none)\n"
+    width = table_width()
+    fit = narrow(list(columns), {c: [_fmt(r.get(c)) for r in rows] for c in columns}, width,
+                 rules)
+    table = format_table(rows, fit.columns, fit.headings)
+    wrapped = [w for note in fit.notes
+               for w in textwrap.wrap(note, max(20, width or 80), break_on_hyphens=False)]
+    return table + "".join(f"{w}\n" for w in wrapped)
+
+
+def emit_fitted(rows: list[dict[str, Any]], columns: Sequence[str],
+                rules: Narrowing | None = None) -> None:
+    """Print :func:`fitted_table`."""
+    click.echo(fitted_table(rows, columns, rules), nl=False)
 
 
 def emit_json(data: Any) -> None:

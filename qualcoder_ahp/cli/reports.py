@@ -40,6 +40,7 @@ from qualcoder_ahp.reports import (
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.selection import Selection, select, selection_json
 from qualcoder_ahp.reports.writers import (
+    Narrowing,
     Sheet,
     to_csv,
     to_markdown,
@@ -51,6 +52,20 @@ TABLE_FORMATS = ("table", "csv", "xlsx", "json", "md")
 QUOTE_FORMATS = ("csv", "xlsx", "md", "docx", "json")
 MEMO_FORMATS = ("md", "docx", "csv", "xlsx", "json", "table")
 MEMO_KINDS = ("theme", "transcript", "coding")
+COUNTS_NARROWING = Narrowing(short=(
+    ("codings", "cod"), ("segments", "seg"), ("transcripts", "trs"), ("participants", "ppl"),
+    ("share_pct", "share%"), ("words_pct", "words%")), optional=("path",))
+"""On a terminal too narrow for the counts table (167 columns on the README's project):
+short headings for the figures with a legend, then the path cut, or left out where even
+cut it does not fit (the theme ids, indented as the tree, stay), said under the table."""
+
+
+def _narrowed(sheet: Sheet) -> Sheet:
+    """The counts table for a terminal: :data:`COUNTS_NARROWING`, and the path cut with
+    ``…`` when that is enough (down to ten characters, else it is left out)."""
+    sheet.narrow = COUNTS_NARROWING
+    sheet.shrink = {"path": "end"}
+    return sheet
 
 
 def _coder_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -204,8 +219,8 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
             return
         report = theme_counts(data, by=view, theme=theme, progress=progress)
     content = {
-        "table": lambda: to_table(_marked([ex.counts_sheet(report, indent=True)], chosen),
-                                  width=table_width()),
+        "table": lambda: to_table(_marked([_narrowed(ex.counts_sheet(report, indent=True))],
+                                          chosen), width=table_width()),
         "csv": lambda: _csv(ex.counts_sheet(report), chosen),
         "md": lambda: to_markdown(_marked([ex.counts_sheet(report)], chosen)),
         "json": lambda: _json(ex.counts_json(report), chosen),

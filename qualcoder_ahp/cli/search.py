@@ -29,7 +29,15 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import unknown_theme
-from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, code_hits, search
+from qualcoder_ahp.reports.search import (
+    ROLES,
+    Hit,
+    SearchQuery,
+    SearchResult,
+    code_hits,
+    one_version,
+    search,
+)
 from qualcoder_ahp.reports.selection import select, selection_json
 from qualcoder_ahp.reports.writers import (
     Sheet,
@@ -165,7 +173,8 @@ def search_cmd(project: Project, terms: tuple[str, ...], regex: bool, word: bool
     --regex takes Python regular expressions. Every speaker's turns are searched
     unless --role says otherwise. Each hit gives its transcript, speaker, role, turn,
     time, the match with its context and its sentence (the span --code codes). A
-    summary line goes to stderr.
+    summary line goes to stderr. A transcript imported in several versions is searched
+    in its latest (--transcript NAME@1 searches an older one).
 
     \b
     Examples:
@@ -204,7 +213,7 @@ def search_cmd(project: Project, terms: tuple[str, ...], regex: bool, word: bool
         elif coder not in store.coders():
             click.secho(f"note: {coder!r} is a new coder in this project (coders so far: "
                         f"{', '.join(store.coders()) or 'none'})", fg="yellow", err=True)
-    chosen = select(store, transcripts, where)
+    chosen = one_version(store, select(store, transcripts, where), transcripts)
     with progress_bar("Searching") as progress:
         result = search(store, query, selection=chosen, theme=theme,
                         coder=coder, context=context, progress=progress)

@@ -39,7 +39,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import resolve_coder
-from qualcoder_ahp.reports.search import ROLES
+from qualcoder_ahp.reports.search import ROLES, older_versions, one_version
 from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.words import (
     DIRECTIONS,
@@ -56,7 +56,7 @@ from qualcoder_ahp.reports.words import (
     tally,
     word_frequencies,
 )
-from qualcoder_ahp.reports.writers import Sheet, to_markdown, to_table, to_xlsx
+from qualcoder_ahp.reports.writers import Sheet, cells, to_markdown, to_table, to_xlsx
 
 WORD_WIDTH = 18
 """Characters of a word shown in the terminal table (a longer one is cut with …)."""
@@ -132,7 +132,7 @@ def keyness_sheet(report: KeynessReport, *, compact: bool = False, terminal: boo
         if width and rows:
             # On a narrow terminal the forms give way first (the writer cuts them down to
             # ten characters); then the pattern ids, keeping their "+N".
-            natural = [max(len(c), *(len(str(r[i])) for r in rows))
+            natural = [max(cells(c), *(cells(str(r[i])) for r in rows))
                        for i, c in enumerate(columns)]
             excess = sum(natural[:-1]) + min(natural[-1], 10) + 2 * (len(columns) - 1) - width
             if excess > 0:
@@ -193,7 +193,8 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
     Words are counted by lemma (fell, falling, fall) in the participants' turns (--role
     to choose), leaving out stop words, fillers, punctuation and numbers: each with its
     count, the transcripts it occurs in, its share per 1,000 words and its commonest
-    forms.
+    forms. A transcript imported in several versions is read once, in its latest
+    (--transcript NAME@1 reads an older one).
 
     With --theme ID (--coder NAME or --consensus; default every coder's codings,
     pooled): the words over-represented in the text coded with the theme compared with
@@ -224,7 +225,7 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
         raise UserError("no transcripts in this project yet: import some with "
                         "`qcahp import FILES`", path=str(project.path))
     who = resolve_coder(store, coder, consensus)
-    chosen = select(store, transcripts, where)
+    chosen = one_version(store, select(store, transcripts, where), transcripts)
     spans = None
     if theme is not None:
         subtree, spans = coded_spans(store, theme, who)
@@ -249,6 +250,15 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
         why = (f"(no key words: all the {role} speech counted is coded with {theme}, so "
                "there is no other text to compare it with; choose more transcripts)")
     _emit_keyness(project, counted, report, fmt, output, role, why, chosen)
+    older = older_versions(store, spans, counted.transcript_ids)
+    if older:
+        # The text read is each interview's latest version: codings left on an older one
+        # are not in the coded text, and the researcher should know why they are missing.
+        left = sum(len(spans[tid]) for tid, _ in older)
+        shown = ", ".join(label for _, label in older[:5]) + (" ..." if len(older) > 5 else "")
+        click.secho(f"note: {plural(left, 'coded passage')} of {theme} on older versions "
+                    f"({shown}) not counted: each transcript is read in its latest version "
+                    f"(--transcript {older[0][1]} reads that one)", fg="yellow", err=True)
 
 
 def _no_key_words(direction: str, min_count: int, max_p: float) -> str:

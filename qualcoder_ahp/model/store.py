@@ -131,6 +131,8 @@ class Store(
         self.db = db
         self.path = path
         self.conn: sqlite3.Connection = db.conn
+        self._checkpointed_at = 0
+        """``conn.total_changes`` at the last :meth:`checkpoint_own_writes` that ran."""
 
     # ------------------------------------------------------------------ lifecycle
     def _prepare(self, *, migrate: bool) -> None:
@@ -246,7 +248,7 @@ class Store(
         and ``qcahp merge`` would find nothing new in it. Returns whether it ran.
         """
         changes = self.conn.total_changes
-        if changes == getattr(self, "_checkpointed_at", 0) or self.path is None:
+        if changes == self._checkpointed_at or self.path is None:
             return False
         if self.conn.in_transaction:
             return False

@@ -201,6 +201,83 @@ def _transcript_rows(store: Store, refs: Iterable[str] | None) -> list[tuple[Any
     return [r for r in rows if r[0] in wanted]
 
 
+def _explicit(ref: str) -> bool:
+    """Whether a ``--transcript`` reference names one version (``name@2``, an id)."""
+    return "@" in ref or ref.isdigit()
+
+
+def reading_rows(store: Store, refs: Iterable[str] | None = None) -> list[tuple[Any, ...]]:
+    """The transcripts the text reports read (search, word frequencies), as
+    ``report_transcripts()`` rows in their order: ONE version of each interview.
+
+    A transcript imported again with ``--new-version`` is the same interview: reading
+    every version counted its words twice and its hits as two transcripts' hits. So a
+    transcript is read in its latest version (the one its coders code now, as agreement
+    takes ``NAME``): without ``refs``, the latest version of every transcript; with them,
+    ``name`` is its latest version and ``name@2`` (or an id) that version.
+    """
+    rows = store.report_transcripts()
+    latest = _latest(rows)
+    if refs is None:
+        return [r for r in rows if latest[r[1]] == r[0]]
+    wanted: set[int] = set()
+    for ref in refs:
+        found = find_transcript(store, ref)
+        wanted.add(found.id if _explicit(ref) else latest[found.name])
+    return [r for r in rows if r[0] in wanted]
+
+
+def _latest(rows: Iterable[tuple[Any, ...]]) -> dict[str, int]:
+    """Each transcript name's latest version's id (of ``report_transcripts()`` rows)."""
+    latest: dict[str, tuple[int, int]] = {}
+    for r in rows:
+        if r[1] not in latest or r[2] > latest[r[1]][1]:
+            latest[r[1]] = (r[0], r[2])
+    return {name: tid for name, (tid, _) in latest.items()}
+
+
+def one_version(store: Store, selection: Selection | None,
+                transcripts: Iterable[str] = ()) -> Selection | None:
+    """A report selection (:func:`~qualcoder_ahp.reports.selection.select`, which keeps
+    every version of a transcript) with one version of each interview, as
+    :func:`reading_rows` reads them: of the versions chosen, the latest, plus any version
+    named explicitly (``--transcript name@1``). Its ``total`` is the project's
+    transcripts counted once each. ``None`` stays ``None`` (every transcript's latest).
+    """
+    if selection is None:
+        return None
+    import dataclasses
+
+    rows = store.report_transcripts()
+    refs = list(dict.fromkeys(transcripts))
+    explicit = {find_transcript(store, ref).id for ref in refs if _explicit(ref)}
+    plain = {find_transcript(store, ref).name for ref in refs if not _explicit(ref)}
+    chosen = [r for r in rows if r[0] in selection.ids]
+    latest = _latest(r for r in chosen if not refs or r[1] in plain or r[0] not in explicit)
+    kept = [r for r in chosen if r[0] in explicit or latest.get(r[1]) == r[0]]
+    total = len({r[1] for r in rows})
+    if len(kept) == len(chosen) and total == selection.total:
+        return selection
+    return dataclasses.replace(
+        selection, ids=frozenset(r[0] for r in kept), total=total,
+        names=tuple(r[1] if r[2] == 1 else f"{r[1]}@{r[2]}" for r in kept))
+
+
+def older_versions(store: Store, ids: Iterable[int],
+                   read: Iterable[int]) -> list[tuple[int, str]]:
+    """Of the transcripts ``ids`` (holding codings, say), those not ``read`` because a
+    later version of the same transcript was: their ids and labels (``name@1``, the
+    version always named)."""
+    rows = store.report_transcripts()
+    done, wanted = set(read), set(ids)
+    newest: dict[str, int] = {}
+    for r in rows:
+        if r[0] in done:
+            newest[r[1]] = max(newest.get(r[1], 0), r[2])
+    return [(r[0], f"{r[1]}@{r[2]}") for r in rows
+            if r[0] in wanted and r[0] not in done and r[2] < newest.get(r[1], 0)]
+
+
 def _context(text: str, lo: int, hi: int, start: int, end: int,
              width: int) -> tuple[str, str]:
     """``width`` characters either side of ``[start, end)`` inside ``[lo, hi)``, on one line,
@@ -238,10 +315,11 @@ def search(
     Args:
         store: the project.
         query: the terms, how to match them and which speaker role to keep.
-        transcripts: names (``name`` for every version, ``name@2`` for one) to search
-            instead of all.
-        selection: the transcripts chosen by ``--transcript`` / ``--where``
-            (:func:`~qualcoder_ahp.reports.selection.select`), instead of ``transcripts``.
+        transcripts: names (``name`` for its latest version, ``name@2`` for that one) to
+            search instead of the latest version of every transcript
+            (:func:`reading_rows`).
+        selection: the transcripts chosen by ``--transcript`` / ``--where``, searched as
+            they are (give :func:`one_version` of it), instead of ``transcripts``.
         theme: mark each hit coded or not with this theme (see :class:`Hit`).
         coder: with ``theme``: this coder's codings only (``None``: anyone's; a coder
             not in the project yet has none).
@@ -258,7 +336,7 @@ def search(
     if selection is not None:
         rows = [r for r in store.report_transcripts() if r[0] in selection.ids]
     else:
-        rows = _transcript_rows(store, transcripts)
+        rows = reading_rows(store, transcripts)
     coded_spans = _coded_spans(store, theme, coder)
     hits: list[Hit] = []
     total = len(rows)
@@ -412,4 +490,5 @@ def code_hits(store: Store, hits: Iterable[Hit], theme_id: str, coder: str,
 
 
 __all__ = ["ROLES", "CONTEXT", "SearchQuery", "Hit", "SearchResult", "CodeOutcome",
-           "compile_terms", "search", "code_hits"]
+           "compile_terms", "search", "code_hits", "reading_rows", "one_version",
+           "older_versions"]

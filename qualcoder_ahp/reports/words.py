@@ -17,6 +17,12 @@ improving its codebook:
   zero count taken as 0.5) and the theme's patterns that already use the word
   (:class:`PatternWords`). A frequent key word no pattern uses is a candidate pattern.
 
+Each interview counts once: a transcript imported in several versions is read in its
+latest version (``--transcript name@1`` reads an older one instead; see
+:func:`~qualcoder_ahp.reports.search.reading_rows`), so its words are not counted twice
+and, for key words, its text is not both coded (on one version) and "elsewhere" (on
+the other). Codings on an older version are then not in the coded text.
+
 Texts are tokenised once: a transcript's tokenised doc is read from the project's doc
 cache that ``qcahp suggest`` fills (the same key as the engine's), and only a transcript
 not cached yet is tokenised here. A report only reads the project (another coder may
@@ -40,11 +46,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
+
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Pattern
 from qualcoder_ahp.reports.data import unknown_theme
-from qualcoder_ahp.reports.search import ROLES, _transcript_rows
+from qualcoder_ahp.reports.search import ROLES, reading_rows
 from qualcoder_ahp.reports.spans import merge
+from qualcoder_ahp.reports.writers import cell_head
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -193,8 +202,12 @@ def tally(
 
     Args:
         store: the project.
-        transcripts: names (``name`` for every version, ``name@2`` for one) instead of all.
-        transcript_ids: only these transcripts (a report selection's ids).
+        transcripts: names (``name`` for its latest version, ``name@2`` for that one)
+            instead of the latest version of every transcript: an interview imported in
+            two versions is counted once (:func:`~qualcoder_ahp.reports.search.reading_rows`).
+        transcript_ids: these transcripts, as they are (a report selection's ids, made
+            one version of each interview with
+            :func:`~qualcoder_ahp.reports.search.one_version`).
         role: ``participant`` (the default), ``interviewer`` or ``all``.
         coded: merged, sorted coded spans per transcript id: each word's ``coded``
             count and :attr:`Tally.coded_running` count the tokens inside them.
@@ -212,10 +225,11 @@ def tally(
 
     from qualcoder_ahp.suggest.pipeline import pipeline_for
 
-    rows = _transcript_rows(store, transcripts)
     if transcript_ids is not None:
         wanted = set(transcript_ids)
-        rows = [r for r in rows if r[0] in wanted]
+        rows = [r for r in store.report_transcripts() if r[0] in wanted]
+    else:
+        rows = reading_rows(store, transcripts)
     pipeline = pipeline_for(store.codebook().pipeline)
     stop = stop_words(exclude, keep_stop_words=keep_stop_words)
     with pipeline.lock:  # an excluded form ("chances") leaves its whole word out
@@ -372,8 +386,11 @@ class KeyRow:
 
 
 def cut(text: str, width: int) -> str:
-    """``text`` in at most ``width`` characters, ending in "…" where cut."""
-    return text if len(text) <= width else text[:max(1, width - 1)] + "\u2026"
+    """``text`` in at most ``width`` terminal cells (a CJK character takes two), ending
+    in "…" where cut."""
+    if cell_len(text) <= width:
+        return text
+    return cell_head(text, max(1, width - 1)) + "\u2026"
 
 
 def patterns_label(ids: Sequence[str], width: int) -> str:

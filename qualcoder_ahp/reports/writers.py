@@ -17,10 +17,13 @@ import re
 import shutil
 import sys
 import tempfile
+import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from rich.cells import cell_len
 
 from qualcoder_ahp.errors import UserError
 
@@ -72,6 +75,83 @@ class Sheet:
     to something (a search hit's context before the match), which is then right-aligned;
     ``"keep"`` marks a column never cut (a search's match). Empty: the ``wrap`` columns,
     cut at their end."""
+    narrow: Narrowing | None = None
+    """How the table makes room on a terminal too narrow for it (:func:`narrow`), before
+    any cell is cut: columns left out, short headings."""
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """What a table gives up, in this order, on a terminal too narrow for it (never in a
+    file or a pipe): see :func:`narrow`."""
+
+    same: tuple[str, ...] = ()
+    """Columns left out when every row holds one value in them, named under the table
+    (``In every row: theme serendipity.``)."""
+    short: tuple[tuple[str, str], ...] = ()
+    """``(column, short heading)``: headings taken when the table is still too wide,
+    explained in a legend line (``sug: suggestions, acc: accepted``)."""
+    optional: tuple[str, ...] = ()
+    """Columns left out, in this order, when the table is wider still (a theme's path
+    beside its id), named under the table."""
+
+
+@dataclass
+class Narrowed:
+    """The outcome of :func:`narrow`: the columns kept, their headings, the lines that
+    say what changed (under the table)."""
+
+    columns: list[str]
+    headings: dict[str, str]
+    notes: list[str]
+
+
+def narrow(columns: Sequence[str], texts: Mapping[str, Sequence[str]], width: int | None,
+           rules: Narrowing | None, free: Iterable[str] = ()) -> Narrowed:
+    """Make a table fit ``width`` terminal cells by leaving columns out and shortening
+    headings, as ``rules`` allow, before its cells are cut (:func:`fit_widths`).
+
+    Only when the table with every cell whole is wider than ``width``: first the
+    ``same`` columns holding one value in every row go (named under the table); then,
+    if still too wide, the ``short`` headings are taken (a legend line under the
+    table); then the ``optional`` columns go, one at a time, while it is too wide even
+    with the ``free`` columns (text :func:`fit_widths` may cut) at their least.
+    ``texts`` holds each column's cells as text. Without a ``width`` nothing changes.
+    """
+    kept = list(columns)
+    heads: dict[str, str] = {}
+    cuttable = set(free)
+
+    def natural(cols: list[str], least: bool = False) -> int:
+        total = 2 * (len(cols) - 1)
+        for c in cols:
+            head = cell_len(heads.get(c, c))
+            whole = max(head, *(cell_len(t) for t in texts[c]))
+            total += min(whole, max(head, MIN_FREE)) if least and c in cuttable else whole
+        return total
+
+    if width is None or rules is None or natural(kept) <= width:
+        return Narrowed(kept, {}, [])
+    notes: list[str] = []
+    constant = [c for c in rules.same
+                if c in kept and texts[c] and len(set(texts[c])) == 1]
+    if constant:
+        kept = [c for c in kept if c not in constant]
+        notes.append("In every row: " + ", ".join(f"{c} {texts[c][0]}" for c in constant)
+                     + ".")
+    short = {c: h for c, h in rules.short if c in kept}
+    if short and natural(kept) > width:
+        heads = short
+        notes.insert(0, ", ".join(f"{h}: {c}" for c, h in short.items()))
+    gone = []
+    for c in rules.optional:
+        if c in kept and len(kept) > 1 and natural(kept, least=True) > width:
+            kept.remove(c)
+            gone.append(c)
+    if gone:
+        notes.append(f"Left out to fit the terminal: {', '.join(gone)} (a pipe, -o FILE or "
+                     "--format md keeps every column).")
+    return Narrowed(kept, heads, notes)
 
 
 def pick_format(fmt: str | None, output: str | None, default: str) -> str:
@@ -188,12 +268,43 @@ def screen_width() -> int | None:
     return shutil.get_terminal_size().columns if tty else None
 
 
+def cells(text: str) -> int:
+    """The terminal cells ``text`` takes: a CJK character or an emoji takes two
+    (:func:`rich.cells.cell_len`, as Textual measures), a combining mark none."""
+    return cell_len(text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal cells (on its left when
+    ``right``): :meth:`str.ljust` counts characters, so wide ones misaligned a column."""
+    room = " " * max(0, width - cell_len(text))
+    return room + text if right else text + room
+
+
+def cell_head(text: str, width: int) -> str:
+    """The longest start of ``text`` that fits in ``width`` cells."""
+    if len(text) <= width and text.isascii():
+        return text
+    used = 0
+    for i, ch in enumerate(text):
+        used += cell_len(ch)
+        if used > width:
+            return text[:i]
+    return text
+
+
+def _tail(text: str, width: int) -> str:
+    """The longest end of ``text`` that fits in ``width`` cells."""
+    return cell_head(text[::-1], width)[::-1]
+
+
 def shorten(text: str, width: int, side: str = "end") -> str:
-    """``text`` in at most ``width`` characters, cut at its ``"end"`` or ``"start"`` and
-    marked ``…`` where cut; at a word boundary when one is near (as a search hit's
-    context is cut), else mid-word. An id with a count of more (``ntr_into_management
-    +2``, ``dietitian_grace +3``) keeps its count: the id is cut (``ntr_into… +2``)."""
-    if len(text) <= width:
+    """``text`` in at most ``width`` terminal cells (:func:`cells`), cut at its ``"end"``
+    or ``"start"`` and marked ``…`` where cut; at a word boundary when one is near (as a
+    search hit's context is cut), else mid-word. An id with a count of more
+    (``ntr_into_management +2``, ``dietitian_grace +3``) keeps its count: the id is cut
+    (``ntr_into… +2``)."""
+    if cell_len(text) <= width:
         return text
     if width <= 1:
         return ELLIPSIS[:width]
@@ -201,14 +312,14 @@ def shorten(text: str, width: int, side: str = "end") -> str:
     if more is not None and width >= len(more[2]) + 2:
         return shorten(more[1], width - len(more[2])) + more[2]
     if side == "start":
-        tail = text[len(text) - (width - 2):] if width > 2 else ""
+        tail = _tail(text, width - 2) if width > 2 else ""
         space = tail.find(" ")
         if 0 <= space < width // 3 and not text[len(text) - len(tail) - 1].isspace():
             tail = tail[space + 1:]
-        return f"{ELLIPSIS} {tail.lstrip()}".rjust(width) if width > 2 else ELLIPSIS
-    head = text[:width - 1]
+        return pad(f"{ELLIPSIS} {tail.lstrip()}", width, right=True) if width > 2 else ELLIPSIS
+    head = cell_head(text, width - 1)
     space = head.rfind(" ")
-    if space > width - 1 - width // 3 and not text[width - 1].isspace():
+    if space > width - 1 - width // 3 and not text[len(head)].isspace():
         head = head[:space]
     return head.rstrip() + ELLIPSIS
 
@@ -235,7 +346,7 @@ def fit_widths(columns: Sequence[str], widths: list[int], numeric: Sequence[bool
     names = names or [False] * len(fitted)
     excess = sum(fitted) + 2 * (len(fitted) - 1) - width
     for tier, (marks, least) in enumerate(((free, MIN_FREE), (names, MIN_NAME))):
-        floors = [min(w, max(len(c), least)) if m and not n else w
+        floors = [min(w, max(cell_len(c), least)) if m and not n else w
                   for c, w, n, m in zip(columns, fitted, numeric, marks, strict=True)]
         if tier == 1 and sum(fitted) - sum(floors) < excess:
             break  # names cut and the table still too wide: keep them whole
@@ -274,26 +385,37 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
             out.append("")
             continue
         rows = [[v.replace("\n", " ") for v in r] for r in rows]
-        natural = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(sheet.columns)]
-        numeric = [all(is_number(r[i]) for r in rows) for i in range(len(natural))]
         sides = sheet.shrink or dict.fromkeys(sheet.wrap, "end")
-        free = [sides.get(c) in ("start", "end") for c in sheet.columns]
+        fit = narrow(sheet.columns, {c: [r[i] for r in rows]
+                                     for i, c in enumerate(sheet.columns)}, width, sheet.narrow,
+                     [c for c in sheet.columns if sides.get(c) in ("start", "end")])
+        if fit.columns != sheet.columns:
+            at = [sheet.columns.index(c) for c in fit.columns]
+            rows = [[r[i] for i in at] for r in rows]
+        columns = [fit.headings.get(c, c) for c in fit.columns]
+        natural = [max(cell_len(c), *(cell_len(r[i]) for r in rows))
+                   for i, c in enumerate(columns)]
+        numeric = [all(is_number(r[i]) for r in rows) for i in range(len(natural))]
+        free = [sides.get(c) in ("start", "end") for c in fit.columns]
         names = [n and c not in sides
-                 for c, n in zip(sheet.columns, name_columns(rows, numeric), strict=True)]
-        widths = fit_widths(sheet.columns, natural, numeric, free, width, names)
-        right = [n or sides.get(c) == "start" for c, n in zip(sheet.columns, numeric,
+                 for c, n in zip(fit.columns, name_columns(rows, numeric), strict=True)]
+        widths = fit_widths(columns, natural, numeric, free, width, names)
+        right = [n or sides.get(c) == "start" for c, n in zip(fit.columns, numeric,
                                                              strict=True)]
-        cut = [sides.get(c, "end") for c in sheet.columns]
+        cut = [sides.get(c, "end") for c in fit.columns]
 
-        def line(cells: list[str], widths: list[int] = widths, right: list[bool] = right,
+        def line(texts: list[str], widths: list[int] = widths, right: list[bool] = right,
                  cut: list[str] = cut) -> str:
-            return "  ".join(shorten(c, w, s).rjust(w) if r else shorten(c, w, s).ljust(w)
-                             for c, w, r, s in zip(cells, widths, right, cut, strict=True)
+            return "  ".join(pad(shorten(c, w, s), w, r)
+                             for c, w, r, s in zip(texts, widths, right, cut, strict=True)
                              ).rstrip()
 
-        out.append(line(sheet.columns))
+        out.append(line(columns))
         out.append("  ".join("-" * w for w in widths))
         out.extend(line(r) for r in rows)
+        if fit.notes and width is not None:
+            out += [w for note in fit.notes
+                    for w in textwrap.wrap(note, max(20, width), break_on_hyphens=False)]
         if sheet.note:
             out += ["", sheet.note]
         if sheet.footer:

@@ -9,9 +9,11 @@ patterns that already use it, or "no": a candidate for a new pattern. The line u
 table gives the highlighted word's every pattern and form.
 
 Only the working coder's codings are read, never another coder's, so the screen is the
-same with blind coding on or off. Counting runs in a thread worker on its own database
-connection (a transcript the suggestions have not cached yet is tokenised), with the
-progress in the caption and a loading indicator over the table.
+same with blind coding on or off. As ``qcahp words``, each transcript is read in its
+latest version; the caption says how many of the coder's passages lie on older ones.
+Counting runs in a thread worker on its own database connection (a transcript the
+suggestions have not cached yet is tokenised), with the progress in the caption and a
+loading indicator over the table.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from textual.worker import Worker, WorkerState
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.reports.data import merged_target
+from qualcoder_ahp.reports.search import older_versions
 from qualcoder_ahp.reports.words import (
     KeynessReport,
     KeyRow,
@@ -69,6 +72,9 @@ class ThemeKeywords:
     """The theme is no longer in the codebook (merged or undone away)."""
     merged_into: str = ""
     """The name of the theme it was merged into (its codings are there now), if it was."""
+    older: int = 0
+    """Passages of the coder's on older versions of a transcript, not counted: each
+    transcript is read in its latest version, as ``qcahp words`` reads it."""
 
 
 def theme_keywords(store: Store, theme_id: str, coder: str,
@@ -99,8 +105,10 @@ def theme_keywords(store: Store, theme_id: str, coder: str,
     passages = sum(len(spans.get(tid, [])) for tid in counted.transcript_ids)
     report = keyness(counted, PatternWords(patterns, lemmatiser(store)), theme_id=theme_id,
                      coder=coder, passages=passages)
+    older = sum(len(spans[tid]) for tid, _ in
+                older_versions(store, spans, counted.transcript_ids))
     return ThemeKeywords(theme_id, name, coder, report, counted.running,
-                         counted.transcripts)
+                         counted.transcripts, older=older)
 
 
 def plural(n: int, word: str) -> str:
@@ -120,11 +128,17 @@ def caption(found: ThemeKeywords) -> str:
     if report is None:
         return (f"You have not coded {name} (or a theme below it) yet: there are no "
                 "passages of yours to find key words in.")
+    older = (f" ({plural(found.older, 'passage')} of yours on older versions of a "
+             "transcript not counted: each transcript is read in its latest version)"
+             if found.older else "")
+    if not report.coded_words and found.older and not report.passages:
+        return (f"Your codings of {name} are on older versions of transcripts: the key "
+                "words are counted in each transcript's latest version.")
     if not report.coded_words:
         return (f"None of your codings of {name} is in a participant's turn: the key words "
                 "are counted in the participants' speech only.")
     head = (f"{name}: your {report.coded_words:,} coded words in "
-            f"{plural(report.passages, 'passage')} vs {report.other_words:,} other "
+            f"{plural(report.passages, 'passage')}{older} vs {report.other_words:,} other "
             f"participant words; ")
     if not report.rows:
         return head + ("no key words (none seen 3 times in your coded text and "

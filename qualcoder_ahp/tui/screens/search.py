@@ -5,7 +5,8 @@ adds *Covid* searches for "covid", "pandemic", "lockdown" across every interview
 reads each hit in context and codes its sentence. The screen runs
 :func:`qualcoder_ahp.reports.search.search` (the same hits as ``qcahp search``) in a
 thread worker on its own connection, with a progress line, and fills the list in
-batches, so thousands of hits never freeze it.
+batches, so thousands of hits never freeze it. As there, each transcript is searched in
+its latest version (one imported again with ``--new-version`` is one interview, not two).
 
 Keys (footer and help): type the search and press Enter (the hits take the keys);
 ``/`` edits the search again; ``R`` regex on or off, ``W`` whole words on or off,
