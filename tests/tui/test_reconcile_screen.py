@@ -267,3 +267,37 @@ async def test_help_lists_the_coder_number_keys_once(store):
         await pilot.pause()
         assert "(1 decided)" in _text(app, "#reconcile-status")
     assert len(store.codings(coder="consensus")) == 1
+
+
+async def test_undo_never_takes_back_another_windows_decision(store, tmp_path):
+    """Two windows reconciling into one consensus: z in one used to undo the consensus
+    coder's newest decision, which was the other window's, and left its own standing."""
+    from qualcoder_ahp.model.store import open_store
+
+    build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(pilot)
+        await pilot.press("a")  # this window: item 1 takes asha's span
+        await pilot.pause()
+        other = open_store(tmp_path / "project.db")  # the second window
+        try:
+            second = app.screen.items[1]
+            other.reconcile(second.transcript_id, second.theme_id, "consensus",
+                            list(second.of("asha")), rule="take", taken_from="asha",
+                            compared=["asha", "ben"], start=second.start, end=second.end,
+                            decided_by="ben")
+            mine, theirs = [e["id"] for e in other.events("consensus")]
+            await pilot.press("z")  # refused: the newest decision is the other window's
+            await pilot.pause()
+            assert [e["kind"] for e in store.events("consensus")] == ["reconcile"] * 2
+            assert "(2 decided)" in _text(app, "#reconcile-status")
+            other.undo("consensus")  # the other window takes back its own
+            await pilot.press("z")  # now this window's decision is on top: undone
+            await pilot.pause()
+        finally:
+            other.close()
+    events = store.events("consensus")
+    assert [(e["kind"], e.get("target")) for e in events] == [
+        ("reconcile", None), ("reconcile", None), ("undo", theirs), ("undo", mine)]
+    assert store.codings(coder="consensus") == []

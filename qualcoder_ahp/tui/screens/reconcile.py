@@ -146,8 +146,9 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         self.theme_names: dict[str, str] = {}
         self.index = 0
         self._consensus: dict[tuple[int, str], list[Interval]] = {}
-        self.history: list[tuple[int, int, bool]] = []
-        """(item index or -1 for a copy of agreed stretches, events written, was rejected)."""
+        self.history: list[tuple[int, list[int], bool]] = []
+        """(item index or -1 for a copy of agreed stretches, the ids of the events written,
+        was rejected)."""
         self.rejected: set[int] = set()
         """Items rejected (a rejection leaves no coding; earlier sessions' are read from
         their logged ``reconcile`` events when the disagreements load)."""
@@ -366,11 +367,13 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         item = self.item
         if item is None:
             return
-        self.store.reconcile(item.transcript_id, item.theme_id, self.consensus, spans,
-                             rule=rule, compared=[c for c, _ in item.spans],
-                             start=item.start, end=item.end, taken_from=taken_from,
-                             decided_by=self.coder)
-        self.history.append((self.index, 1, self.index in self.rejected))
+        with self.store.write():
+            self.store.reconcile(item.transcript_id, item.theme_id, self.consensus, spans,
+                                 rule=rule, compared=[c for c, _ in item.spans],
+                                 start=item.start, end=item.end, taken_from=taken_from,
+                                 decided_by=self.coder)
+            written = self._last_events(1)
+        self.history.append((self.index, written, self.index in self.rejected))
         if spans:
             self.rejected.discard(self.index)
         else:
@@ -381,29 +384,45 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         """Copy every identically coded stretch not yet in the consensus, in one transaction."""
         self._refresh_consensus()
         todo = [it for it in self.agreed if not self._consensus_spans(it)]
-        events = 0
         with self.store.write():
             for item in todo:
                 self.store.reconcile(item.transcript_id, item.theme_id, self.consensus,
                                      item.union(), rule="agreed",
                                      compared=[c for c, _ in item.spans],
                                      start=item.start, end=item.end, decided_by=self.coder)
-                events += 1
-        if events:
-            self.history.append((-1, events, False))
+            written = self._last_events(len(todo))
+        if written:
+            self.history.append((-1, written, False))
         self.notify(f"Copied {len(todo)} agreed "
                     f"{'stretch' if len(todo) == 1 else 'stretches'} into {self.consensus}.")
         self.show()
+
+    def _last_events(self, count: int) -> list[int]:
+        """The ids of the consensus coder's ``count`` newest decisions still in effect
+        (its undo stack's top), oldest first."""
+        done, _ = self.store.undo_stack(self.consensus)
+        return done[-count:] if count else []
 
     def action_undo(self) -> None:
         """Undo the last decision of this session (its events undone through the store)."""
         if not self.history:
             self.notify("Nothing to undo in this session.", severity="warning")
             return
-        index, events, was_rejected = self.history.pop()
+        index, written, was_rejected = self.history[-1]
         with self.store.write():
-            for _ in range(events):
+            # The consensus coder's undo takes back its newest decision, whoever made it:
+            # with a second window reconciling into the same consensus, that could be the
+            # other window's. Undo only while this session's decisions are on top.
+            if self._last_events(len(written)) != written:
+                self.notify(f"{self.consensus} has a newer decision from another window or "
+                            "command, so undo here would take back that one instead; undo "
+                            f"it there (or `qcahp undo --coder {self.consensus}`).",
+                            severity="warning", markup=False)
+                self.show()  # and show that newer decision
+                return
+            for _ in written:
                 self.store.undo(self.consensus)
+        self.history.pop()
         if index >= 0:
             self.index = index
             if was_rejected:
