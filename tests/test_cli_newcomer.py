@@ -507,3 +507,20 @@ def test_agreement_workbook_shows_coefficients_with_three_decimals(project: None
     assert cells["cohen_kappa"].number_format == "0.000"
     assert isinstance(cells["cohen_kappa"].value, float)  # the value itself stays whole
     assert cells["units"].number_format == "General" and cells["theme"].value
+
+
+# --------------------------------------------------------------------------- --db
+def test_db_after_the_command_chooses_the_project(project: None, tmp_path: Path) -> None:
+    """`qcahp transcripts --db FILE`, as every other option is written, used to fail with
+    "No such option '--db'. Did you mean '--by'?"; it now works like `qcahp --db FILE`."""
+    other = tmp_path / "other.db"
+    with open_store(other) as store:
+        store.add_transcript("solo", transcript([("Bo", "participant", "Hello there.")]))
+    listed = run("transcripts", "--db", str(other)).stdout
+    assert "solo" in listed and "story" not in listed
+    assert "solo" in run("transcripts", f"--db={other}", "--debug").stdout
+    run("refi", "export", "--db", str(other), str(tmp_path / "o.qdpx"))
+    assert (tmp_path / "o.qdpx").exists() and "solo" in run("--db", str(other),
+                                                            "transcripts").stdout
+    # After `--` it is a word to search for.
+    assert "“--db”" in run("search", "--", "--db").output
