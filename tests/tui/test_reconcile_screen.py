@@ -301,3 +301,22 @@ async def test_undo_never_takes_back_another_windows_decision(store, tmp_path):
     assert [(e["kind"], e.get("target")) for e in events] == [
         ("reconcile", None), ("reconcile", None), ("undo", theirs), ("undo", mine)]
     assert store.codings(coder="consensus") == []
+
+
+async def test_blind_coding_turned_on_while_open_hides_the_other_coders(store):
+    """`qcahp blind on` while the reconcile screen was open left every coder's spans on
+    screen, and its keys still decided into the consensus."""
+    build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot)
+        assert "I fell into management" in _text(app, "#coder-text-0")
+        store.set_setting("blind", "1")  # another terminal: qcahp blind on
+        app.screen.store_changed()  # what the app's poll calls
+        await pilot.pause()
+        assert "Blind coding is on" in _text(app, "#reconcile-status")
+        assert not app.screen.query_one("#coder-panels").display
+        assert not app.screen.query_one("#consensus-panel").display
+        await pilot.press("a", "u", "g")
+        await pilot.pause()
+    assert store.codings(coder="consensus") == []

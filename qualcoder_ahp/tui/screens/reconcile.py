@@ -40,7 +40,7 @@ from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
-from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.follow import FollowsStore, is_blind
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 CONTEXT = 120
@@ -169,11 +169,8 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         self.sub_title = f"coder: {self.coder} · deciding into: {self.consensus}"
         # An empty bordered box under "nothing to reconcile" looked like a broken screen.
         self.query_one("#consensus-panel").display = False
-        if self.store.get_setting("blind", "0") == "1":
-            # Showing the others' codings would break blind coding for whoever is coding.
-            self.query_one("#reconcile-status", Static).update(Text(
-                "Blind coding is on, so other coders' codings stay hidden. When everyone "
-                "has finished, run `qcahp blind off` and reconcile."))
+        if is_blind(self.store):
+            self._hide_for_blind()
             return
         if self.compared is None:
             used = {c.coder for c in self.store.codings()}
@@ -191,6 +188,17 @@ class ReconcileScreen(FollowsStore, Screen[None]):
                 return
             self.compared = candidates
         self._load(list(self.compared))
+
+    def _hide_for_blind(self) -> None:
+        """Show nothing of the other coders: blind coding is on."""
+        # Showing the others' codings would break blind coding for whoever is coding.
+        self.loaded = False
+        self.query_one("#consensus-panel").display = False
+        self.query_one("#coder-panels").display = False
+        self.query_one("#reconcile-status", Static).update(Text(
+            "Blind coding is on, so other coders' codings stay hidden. When everyone "
+            "has finished, run `qcahp blind off` and reconcile."))
+        self.refresh_bindings()
 
     def _picked(self, coders: list[str] | None) -> None:
         if not coders:
@@ -266,8 +274,10 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         """Another connection committed: re-read the consensus coding, so a stretch
         another window decided shows as decided. The disagreements themselves are those
         found when the screen opened (the item numbers stay put); reopen the screen to
-        include codings made since."""
-        if self.loaded:
+        include codings made since. Blind coding turned on meanwhile hides them all."""
+        if self.loaded and is_blind(self.store):
+            self._hide_for_blind()
+        elif self.loaded:
             self.show()
 
     # ------------------------------------------------------------------ display
