@@ -524,3 +524,14 @@ def test_db_after_the_command_chooses_the_project(project: None, tmp_path: Path)
                                                             "transcripts").stdout
     # After `--` it is a word to search for.
     assert "“--db”" in run("search", "--", "--db").output
+
+
+def test_consensus_before_any_reconciling_says_what_to_do(project: None) -> None:
+    """`--consensus` before any reconciling said "no coder named 'consensus' in this
+    project (coders: ...)", though the researcher had typed no coder name."""
+    for args in (["counts", "--consensus"], ["show", "story", "--consensus"],
+                 ["quotes", "--consensus", "-o", "q.csv"]):
+        message = run(*args, code=1).stderr
+        assert "no consensus coding in this project yet" in message, args
+        assert "R in the workbench" in message and "no coder named" not in message
+    assert "no coder named 'zed'" in run("counts", "--coder", "zed", code=1).stderr
