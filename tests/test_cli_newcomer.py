@@ -535,3 +535,22 @@ def test_consensus_before_any_reconciling_says_what_to_do(project: None) -> None
         assert "no consensus coding in this project yet" in message, args
         assert "R in the workbench" in message and "no coder named" not in message
     assert "no coder named 'zed'" in run("counts", "--coder", "zed", code=1).stderr
+
+
+def test_agreement_fits_an_80_column_terminal(project: None, monkeypatch) -> None:
+    """The agreement table is some 130 characters of figures, never cut, so an
+    80-column terminal wrapped every row in two; it now leaves columns out, and says so."""
+    found = json.loads(run("suggestions", "--format", "json").stdout)
+    for i, suggestion in enumerate(found):
+        run("decide", str(suggestion["id"]), "accept", "--coder", "ana")
+        run("decide", str(suggestion["id"]), "accept" if i % 2 else "reject", "--coder", "ben")
+    whole = run("agreement", "--coders", "ana,ben").stdout.splitlines()
+    assert len(whole[2]) > 100 and {"pi", "BP", "jaccard"} <= set(whole[1].split())
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = run("agreement", "--coders", "ana,ben").stdout.splitlines()
+    header, rule = lines[1], lines[2]
+    assert len(rule) <= 80 and max(len(line) for line in lines[1:-1]) <= 80
+    assert {"kappa", "alpha", "AC1", "agree", "pos_agr"} <= set(header.split())
+    assert "pi" not in header.split() and "transcript" not in header.split()
+    assert lines[-1].startswith("(left out to fit: pi, BP, jaccard")
+    assert lines[-1].endswith("-o FILE has every column)")
