@@ -172,6 +172,9 @@ async def test_more_than_two_coders_are_picked_first(store):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert type(app.screen).__name__ == "CoderPicker"
+        # Under the picker, the status said "Finding disagreements..." before any search.
+        under = app.screen_stack[-2].query_one("#reconcile-status", Static)
+        assert str(under.render()) == "3 coders have coded: choose the ones to compare."
         await pilot.press("down", "down", "space")  # untick cai
         await pilot.press("enter")
         await _ready(pilot)
@@ -188,6 +191,8 @@ async def test_a_coder_who_did_not_code_the_transcript_is_not_compared(store):
         await _ready(pilot)
         # asha's transcript: cai coded nothing there, so only asha and ben are compared
         assert "(did not code this transcript)" in _text(app, "#coder-text-2")
+        # Panel C is taken with 3 (there is no key c): the status line said "a/b" only.
+        assert "a/b or 1-3 take a coder's span" in _text(app, "#reconcile-status")
         await pilot.press("3")  # taking cai's span is refused
         await pilot.pause()
         assert _text(app, "#reconcile-status").startswith("Disagreement 1/")

@@ -176,6 +176,9 @@ class ReconcileScreen(FollowsStore, Screen[None]):
             used = {c.coder for c in self.store.codings()}
             candidates = [c for c in self.store.coders() if c in used and c != self.consensus]
             if len(candidates) > 2:
+                # Not "Finding disagreements...": nothing is found until they are chosen.
+                self.query_one("#reconcile-status", Static).update(Text(
+                    f"{len(candidates)} coders have coded: choose the ones to compare."))
                 self.app.push_screen(CoderPicker(candidates), self._picked)
                 return
             if len(candidates) < 2:
@@ -313,7 +316,14 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         theme = self.theme_names.get(item.theme_id, item.theme_id)
         return (f"Disagreement {self.index + 1}/{len(self.items)} ({decided} decided) - "
                 f"{theme} in {item.transcript} [{item.start}, {item.end}) - {state}\n"
-                f"{agreed}. a/b take a coder's span, u union, i intersection, x reject")
+                f"{agreed}. {self._take_keys()} take a coder's span, u union, "
+                "i intersection, x reject")
+
+    def _take_keys(self) -> str:
+        """The keys that take one coder's spans: ``a/b``, or with more coders (whose
+        panels are lettered C, D...) the number keys too (there is no key ``c``)."""
+        n = len(self.compared or [])
+        return "a/b" if n <= 2 else f"a/b or 1-{min(n, 9)}"
 
     def _excerpt(self, item: ReconcileItem, spans: list[Interval] | tuple[Interval, ...],
                  style: str) -> Text:
