@@ -325,3 +325,22 @@ async def test_blind_coding_turned_on_while_open_hides_the_other_coders(store):
         await pilot.press("a", "u", "g")
         await pilot.pause()
     assert store.codings(coder="consensus") == []
+
+
+async def test_help_says_how_to_read_a_stretch_longer_than_its_panel(store):
+    """At 80x24 a panel shows a few lines of a stretch; nothing said that Tab moves to a
+    panel and the arrows scroll it."""
+    from textual.containers import VerticalScroll
+
+    from qualcoder_ahp.tui.screens.help import binding_rows
+
+    build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        rows = {r[0]: r for r in binding_rows(app.screen)}
+        assert rows["tab"][1] == "Next panel" and "scroll" in rows["tab"][2]
+        await pilot.press("tab")
+        await pilot.pause()
+        assert isinstance(app.focused, VerticalScroll)
+        assert app.focused.has_class("coder-panel")

@@ -118,6 +118,11 @@ class ReconcileScreen(FollowsStore, Screen[None]):
                            else f"Consensus takes coder {k}'s span(s)"))
           for k in range(1, 10)],
         Binding("escape", "close", "Back", tooltip="Back to the previous screen"),
+        # Shown in the help only: a long stretch runs past its panel at 80x24, and
+        # nothing said how to read the rest of it.
+        Binding("tab", "app.focus_next", "Next panel", show=False,
+                tooltip="Move to the next panel (coders, then consensus); ↑ ↓ PgUp PgDn "
+                        "scroll it"),
     ]
 
     class Loaded(Message):
