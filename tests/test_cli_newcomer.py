@@ -554,22 +554,3 @@ def test_agreement_fits_an_80_column_terminal(project: None, monkeypatch) -> Non
     assert "pi" not in header.split() and "transcript" not in header.split()
     assert lines[-1].startswith("(left out to fit: pi, BP, jaccard")
     assert lines[-1].endswith("-o FILE has every column)")
-
-
-def test_disagreements_on_an_80_column_terminal_show_the_words(project: None,
-                                                                monkeypatch) -> None:
-    """On an 80-column terminal the disagreeing span's words, what the researcher reads,
-    were cut to a column of ten characters ("The actin…"); they now go under the row."""
-    found = json.loads(run("suggestions", "--format", "json").stdout)
-    for i, suggestion in enumerate(found):
-        run("decide", str(suggestion["id"]), "accept", "--coder", "ana")
-        run("decide", str(suggestion["id"]), "accept" if i % 2 else "reject", "--coder", "ben")
-    monkeypatch.setenv("COLUMNS", "80")
-    lines = run("disagreements", "--coders", "ana,ben").stdout.splitlines()
-    assert lines[0].split() == ["transcript", "theme", "start", "end", "coded_by",
-                                "not_coded_by"]
-    assert max(map(len, lines[:-1])) <= 80
-    row, words = lines[2], lines[3]
-    assert row.split()[-2:] == ["ana", "ben"] and words.startswith("    \u201c")
-    assert len(words.strip()) > 30
-    assert lines[-1].endswith("disagreeing spans.") or lines[-1].endswith("span.")

@@ -36,13 +36,7 @@ from qualcoder_ahp.cli.reports import selection_about
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports.selection import Selection, select
-from qualcoder_ahp.reports.writers import (
-    Sheet,
-    csv_records,
-    shorten,
-    to_markdown,
-    to_xlsx,
-)
+from qualcoder_ahp.reports.writers import Sheet, csv_records, to_markdown, to_xlsx
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
 SHORT = {
@@ -142,12 +136,6 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         click.echo(text, nl=False)
 
 
-def _cell(value: Any) -> str:
-    """A cell as :func:`_table` shows it (text over 60 characters cut), for measuring."""
-    text = str(value).replace("\n", " ")
-    return text if len(text) <= 60 else text[:60]
-
-
 def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     """Aligned table; long undefined reasons become numbered notes under it."""
     notes: dict[str, int] = {}
@@ -168,9 +156,6 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     return text + "".join(f"[{number}] undefined: {reason}\n" for reason, number in notes.items())
 
 
-WORDS_LEAST = 30
-"""Narrowest the disagreements' ``text`` column is cut to on a terminal; narrower than
-that, each span's words go on a line under its row."""
 NARROW_LEAVE_OUT = ("u_alpha", "scott_pi", "brennan_prediger", "jaccard", "units",
                     "light_kappa", "n00", "coded_by_none")
 """Columns a terminal too narrow for the whole agreement table goes without, first to
@@ -188,27 +173,13 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     width = table_width()
     shown = list(columns)
 
-    def natural(columns: Sequence[str]) -> int:  # every cell whole (names cut only last)
-        cells = [[SHORT.get(c, c), *(_cell(row[c]) for row in rows)] for c in columns]
-        return sum(max(map(len, col)) for col in cells) + 2 * (len(columns) - 1)
-
-    def too_wide() -> bool:
-        return natural(shown) > (width or 0)
+    def too_wide() -> bool:  # the table with every cell whole (names are cut only last)
+        cells = [[SHORT.get(c, c), *(str(row[c]) for row in rows)] for c in shown]
+        return sum(max(map(len, col)) for col in cells) + 2 * (len(shown) - 1) > (
+            width or 0)
 
     if not rows or width is None or not too_wide():
         return _table(rows, shown)
-    others = [c for c in shown if c != "text"]
-    room = width - natural(others) - 2
-    if "text" in shown and room < min(WORDS_LEAST, natural(["text"])):
-        # The disagreements: the words would be cut to a few characters ("The actin…"),
-        # so each span's words go on a line under its row.
-        shown.remove("text")
-        lines = _table(rows, shown).splitlines()
-        out = lines[:2]
-        for line, row in zip(lines[2:2 + len(rows)], rows, strict=True):
-            words = " ".join(str(row["text"]).split())
-            out += [line, shorten(f"    \u201c{words}\u201d", width)]
-        return "\n".join(out + lines[2 + len(rows):]) + "\n"
     left_out = []
     if "transcript" in shown and all(row["transcript"] == "(all)" for row in rows):
         shown.remove("transcript")
