@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,7 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     The agreement table is some 130 characters of figures, which are never cut, so an
     80-column terminal wrapped every row in two. A ``transcript`` column that only says
     ``(all)`` goes first, then :data:`NARROW_LEAVE_OUT`; a line under the table names
-    what was left out (a wider terminal or ``-o FILE`` shows every column).
+    what was left out, as the other fitted tables say it (a pipe or ``-o FILE`` keeps all).
     """
     width = table_width()
     shown = list(columns)
@@ -191,7 +192,10 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
             left_out.append(SHORT.get(name, name))
     text = _table(rows, shown)
     if left_out:
-        text += f"(left out to fit: {', '.join(left_out)}; -o FILE has every column)\n"
+        note = (f"Left out to fit the terminal: {', '.join(left_out)} (a pipe, -o FILE or "
+                "--format md keeps every column).")
+        text += "".join(f"{line}\n" for line in textwrap.wrap(note, max(20, width),
+                                                                break_on_hyphens=False))
     return text
 
 
