@@ -507,3 +507,52 @@ def test_agreement_workbook_shows_coefficients_with_three_decimals(project: None
     assert cells["cohen_kappa"].number_format == "0.000"
     assert isinstance(cells["cohen_kappa"].value, float)  # the value itself stays whole
     assert cells["units"].number_format == "General" and cells["theme"].value
+
+
+# --------------------------------------------------------------------------- --db
+def test_db_after_the_command_chooses_the_project(project: None, tmp_path: Path) -> None:
+    """`qcahp transcripts --db FILE`, as every other option is written, used to fail with
+    "No such option '--db'. Did you mean '--by'?"; it now works like `qcahp --db FILE`."""
+    other = tmp_path / "other.db"
+    with open_store(other) as store:
+        store.add_transcript("solo", transcript([("Bo", "participant", "Hello there.")]))
+    listed = run("transcripts", "--db", str(other)).stdout
+    assert "solo" in listed and "story" not in listed
+    assert "solo" in run("transcripts", f"--db={other}", "--debug").stdout
+    run("refi", "export", "--db", str(other), str(tmp_path / "o.qdpx"))
+    assert (tmp_path / "o.qdpx").exists() and "solo" in run("--db", str(other),
+                                                            "transcripts").stdout
+    # After `--` it is a word to search for.
+    assert "“--db”" in run("search", "--", "--db").output
+
+
+def test_consensus_before_any_reconciling_says_what_to_do(project: None) -> None:
+    """`--consensus` before any reconciling said "no coder named 'consensus' in this
+    project (coders: ...)", though the researcher had typed no coder name."""
+    for args in (["counts", "--consensus"], ["show", "story", "--consensus"],
+                 ["quotes", "--consensus", "-o", "q.csv"]):
+        message = run(*args, code=1).stderr
+        assert "no consensus coding in this project yet" in message, args
+        assert "R in the workbench" in message and "no coder named" not in message
+    assert "no coder named 'zed'" in run("counts", "--coder", "zed", code=1).stderr
+
+
+def test_agreement_fits_an_80_column_terminal(project: None, monkeypatch) -> None:
+    """The agreement table is some 130 characters of figures, never cut, so an
+    80-column terminal wrapped every row in two; it now leaves columns out, and says so."""
+    found = json.loads(run("suggestions", "--format", "json").stdout)
+    for i, suggestion in enumerate(found):
+        run("decide", str(suggestion["id"]), "accept", "--coder", "ana")
+        run("decide", str(suggestion["id"]), "accept" if i % 2 else "reject", "--coder", "ben")
+    whole = run("agreement", "--coders", "ana,ben").stdout.splitlines()
+    assert len(whole[2]) > 100 and {"pi", "BP", "jaccard"} <= set(whole[1].split())
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = run("agreement", "--coders", "ana,ben").stdout.splitlines()
+    header, rule = lines[1], lines[2]
+    assert max(len(line) for line in lines) <= 80
+    assert {"kappa", "alpha", "AC1", "agree", "pos_agr"} <= set(header.split())
+    assert "pi" not in header.split() and "transcript" not in header.split()
+    note = " ".join(lines[next(i for i, line in enumerate(lines)
+                               if line.startswith("Left out")):])
+    assert note.startswith("Left out to fit the terminal: pi, BP, jaccard")
+    assert note.endswith("(a pipe, -o FILE or --format md keeps every column).")

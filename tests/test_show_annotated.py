@@ -298,7 +298,7 @@ def test_markdown_label_after_another_says_where_its_coding_starts(store: Store)
     (("p1", "--coder", "ana", "--format", "docx"), "docx output needs a file: add -o FILE"),
     (("nosuch", "--coder", "ana"), "no transcript 'nosuch' in this project"),
     (("p1", "--coder", "ana", "--all-coders"), "give one of --coder, --consensus or"),
-    (("p1", "--consensus"), "no coder named 'consensus'"),
+    (("p1", "--consensus"), "no consensus coding in this project yet"),
     (("p1", "-o", "p1.pdf"), "this report cannot be written as a .pdf file"),
 ])
 def test_errors(project: Store, args: tuple[str, ...], message: str) -> None:

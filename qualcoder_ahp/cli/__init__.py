@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import sqlite3
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -83,8 +84,49 @@ width left, which left most lines ending in "..."; a researcher reads this list 
 """
 
 
+def _hoist_project_options(args: list[str], commands: Iterable[str]) -> list[str]:
+    """``qcahp counts --db study.db`` as ``qcahp --db study.db counts``.
+
+    ``--db`` and ``--debug`` belong to ``qcahp`` itself, but a researcher puts them
+    where every other option goes, after the command, and click then answered
+    "No such option '--db'. Did you mean '--by'?". Given after a known command, they
+    are moved in front of it (up to a ``--``, after which everything is an argument).
+    Anything else before the command (``qcahp --coder ana`` opens the workbench)
+    leaves the arguments as they are.
+    """
+    k = 0
+    while k < len(args) and args[k].startswith("-"):
+        if args[k] == "--db":
+            k += 1
+        elif not (args[k].startswith("--db=") or args[k] in ("--debug", "--version")):
+            return args
+        k += 1
+    if k >= len(args) or args[k] not in commands:
+        return args
+    front, rest = args[:k], [args[k]]
+    k += 1
+    while k < len(args):
+        arg = args[k]
+        if arg == "--":
+            rest.extend(args[k:])
+            break
+        if arg == "--db" and k + 1 < len(args):  # with its value
+            front.extend(args[k:k + 2])
+            k += 1
+        elif arg.startswith("--db=") or arg == "--debug":
+            front.append(arg)
+        else:
+            rest.append(arg)
+        k += 1
+    return front + rest
+
+
 class _Group(DefaultGroup):
     """DefaultGroup that turns user errors into one clear line."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Take ``--db`` and ``--debug`` given after the command too."""
+        return super().parse_args(ctx, _hoist_project_options(list(args), self.commands))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The commands by stage of a study (see :data:`SECTIONS`), then any others."""

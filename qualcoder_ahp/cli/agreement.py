@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    table_width,
     write_output,
 )
 from qualcoder_ahp.cli.reports import selection_about
@@ -112,7 +114,7 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
     columns = list(dict.fromkeys(key for row in rows for key in row))
     rows = [{c: row.get(c, "") for c in columns} for row in rows]
     if fmt == "table" and not output:
-        click.echo(_table(rows, columns) + footer, nl=False)
+        click.echo(_screen_table(rows, columns) + footer, nl=False)
         return
     if fmt == "xlsx":
         write_output(output or "", _xlsx(rows, columns, sheet, about),
@@ -153,6 +155,48 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
         shown.append(out)
     text = format_table(shown) if shown else "(none)\n"
     return text + "".join(f"[{number}] undefined: {reason}\n" for reason, number in notes.items())
+
+
+NARROW_LEAVE_OUT = ("u_alpha", "scott_pi", "brennan_prediger", "jaccard", "units",
+                    "light_kappa", "n00", "coded_by_none")
+"""Columns a terminal too narrow for the whole agreement table goes without, first to
+last, until it fits (percent agreement, kappa, alpha, AC1 and positive agreement stay)."""
+
+
+def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
+    """:func:`_table` on the terminal, fitted to its width by leaving out columns.
+
+    The agreement table is some 130 characters of figures, which are never cut, so an
+    80-column terminal wrapped every row in two. A ``transcript`` column that only says
+    ``(all)`` goes first, then :data:`NARROW_LEAVE_OUT`; a line under the table names
+    what was left out, as the other fitted tables say it (a pipe or ``-o FILE`` keeps all).
+    """
+    width = table_width()
+    shown = list(columns)
+
+    def too_wide() -> bool:  # the table with every cell whole (names are cut only last)
+        cells = [[SHORT.get(c, c), *(str(row[c]) for row in rows)] for c in shown]
+        return sum(max(map(len, col)) for col in cells) + 2 * (len(shown) - 1) > (
+            width or 0)
+
+    if not rows or width is None or not too_wide():
+        return _table(rows, shown)
+    left_out = []
+    if "transcript" in shown and all(row["transcript"] == "(all)" for row in rows):
+        shown.remove("transcript")
+    for name in NARROW_LEAVE_OUT:
+        if not too_wide():
+            break
+        if name in shown:
+            shown.remove(name)
+            left_out.append(SHORT.get(name, name))
+    text = _table(rows, shown)
+    if left_out:
+        note = (f"Left out to fit the terminal: {', '.join(left_out)} (a pipe, -o FILE or "
+                "--format md keeps every column).")
+        text += "".join(f"{line}\n" for line in textwrap.wrap(note, max(20, width),
+                                                                break_on_hyphens=False))
+    return text
 
 
 def _title(sheet: str, about: dict[str, Any] | None) -> str:

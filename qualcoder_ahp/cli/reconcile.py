@@ -27,6 +27,7 @@ from qualcoder_ahp.cli.common import (
     output_format,
     pass_project,
     plural,
+    table_width,
     write_output,
 )
 from qualcoder_ahp.errors import UserError
@@ -36,11 +37,13 @@ from qualcoder_ahp.model.reconcile_store import (
     UNRECORDED,
     ReconcileRecord,
 )
-from qualcoder_ahp.reports.writers import csv_records, pick_format
+from qualcoder_ahp.reports.writers import csv_records, pick_format, shorten
 
 FORMATS = ("table", "csv", "json")
 COLUMNS = ("time", "by", "consensus", "compared", "theme", "theme_name", "transcript", "span",
            "quote", "rule", "result", "status")
+NARROW_COLUMNS = ("time", "by", "theme", "transcript", "span")
+"""A narrow terminal's row; the rule, status, result and quote go on a line under it."""
 EXTRA = ("source", "event")
 """Columns the CSV adds (the table shows ``source`` only when a row has one)."""
 QUOTE_CHARS = 60
@@ -198,11 +201,31 @@ def log_cmd(project: Project, fmt: str | None, output: str | None, theme: str | 
 
 
 def _table(rows: list[dict[str, Any]]) -> str:
-    """An aligned plain-text table of the log's columns."""
+    """An aligned plain-text table of the log's columns.
+
+    On a terminal too narrow for them all (twelve columns, about 150 characters, which
+    an 80-column terminal wrapped into a jumble) each decision takes two lines: when,
+    who, theme, transcript and span on its row, and under it the rule, the status, the
+    quote and the resulting coding.
+    """
     # Seconds are enough on screen; CSV and JSON keep the full timestamp for audits.
-    columns = [*COLUMNS, "source"] if any(row["source"] for row in rows) else COLUMNS
-    return format_table([{**row, "time": _when(row["time"]), "quote": _short(row["quote"])}
-                         for row in rows], columns)
+    sourced = any(row["source"] for row in rows)
+    columns = [*COLUMNS, "source"] if sourced else COLUMNS
+    shown = [{**row, "time": _when(row["time"]), "quote": _short(row["quote"])}
+             for row in rows]
+    text = format_table(shown, columns)
+    width = table_width()
+    if width is None or max(map(len, text.splitlines())) <= width:
+        return text
+    lines = format_table(shown, NARROW_COLUMNS).splitlines()
+    out = lines[:2]
+    for line, row in zip(lines[2:], rows, strict=True):
+        quote = " ".join(row["quote"].split())
+        result = row["result"] or "no coding"
+        source = f" (from {row['source']})" if sourced and row["source"] else ""
+        out += [line, shorten(f"    {row['rule']} · {row['status']}{source} · {result} · "
+                              f"“{quote}”", width)]
+    return "\n".join(out) + "\n"
 
 
 def _when(stamp: str) -> str:

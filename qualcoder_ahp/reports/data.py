@@ -109,6 +109,11 @@ def resolve_coder(store: Store, coder: str | None, consensus: bool = False) -> s
         if coder is not None and coder != CONSENSUS:
             raise UserError("give either --coder or --consensus, not both")
         coder = CONSENSUS
+        if CONSENSUS not in store.coders():
+            # Not "no coder named 'consensus'": the researcher typed no coder name.
+            raise UserError("no consensus coding in this project yet: reconcile the coders' "
+                            "disagreements first (R in the workbench), or merge the copy "
+                            "where they were reconciled (qcahp merge)")
     if coder is not None:
         store.coder_id(coder)  # raises a one-line UserError naming the known coders
     return coder

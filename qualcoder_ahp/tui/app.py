@@ -30,6 +30,13 @@ CODER_SETTING = "coder"
 POLL_SECONDS = 1.5
 """How often the workbench asks whether another connection committed (one PRAGMA)."""
 
+LEFT_OUT_COMMANDS = frozenset({"Quit", "Keys", "Screenshot"})
+"""Textual's palette commands the workbench does not offer. "Quit" stood next to the
+workbench's own "Quit (q)"; "Keys" opened a second, different list of keys beside
+"Help (?)"; "Screenshot" wrote the transcript on screen to an SVG file readable by
+anyone on the machine (in ~/Downloads, and failed without one), where everything else
+the tool writes is owner-only."""
+
 
 class WorkbenchApp(App[None]):
     """Keyboard-first coding of interview transcripts."""
@@ -253,8 +260,11 @@ class WorkbenchApp(App[None]):
         A key is offered once, as what pressing it does: a screen's key that applies
         hides the app's on the same key (on a coding screen opened from a hit, F is
         "Hits", and "Find all (F)", which would do the same, is not listed again).
+
+        Of Textual's own, :data:`LEFT_OUT_COMMANDS` are not offered.
         """
-        yield from super().get_system_commands(screen)
+        yield from (command for command in super().get_system_commands(screen)
+                    if command.title not in LEFT_OUT_COMMANDS)
         seen: set[str] = set()
         keys: set[str] = set()
         for owner in (screen, self):

@@ -236,3 +236,24 @@ async def test_tab_on_a_panel_that_fits_leaves_the_arrows_to_the_transcript(proj
         [coding] = store.codings(coder=CODER)
         assert (coding.start, coding.end, coding.theme_id) == (sentence.start, sentence.end,
                                                                theme_1)
+
+
+async def test_a_key_run_from_the_palette_leaves_the_footer_uncut(project: Path):
+    """After running a key from the command palette (ctrl+p, "Next", Enter), the coding
+    screen's footer drew every key, the last ones past the edge and under ``^p palette``
+    ("m Narr"), until the terminal was resized: the keys were laid out only after the
+    footer had stopped looking."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_alpha(pilot)
+        first = screen.session.current
+        assert cut_keys(app) == [] and len(shown_keys(app)) >= 6
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Next")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(0.6)
+        assert app.screen is screen and screen.session.current != first  # it ran
+        assert cut_keys(app) == []
+        assert shown_keys(app)[0] == "question_mark"

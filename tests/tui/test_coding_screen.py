@@ -625,3 +625,16 @@ def test_picker_ranks_the_shipped_codebook_as_a_coder_means_it():
                          ("board", "board_mandate"), ("visib", "visibility"),
                          ("lead dev", "leadership_development"), ("serend", "serendipity")):
         assert picker._ranked(typed)[0] == first, (typed, picker._ranked(typed))
+
+
+async def test_palette_has_one_quit_one_help_and_writes_no_screenshot(app):
+    """Textual's own "Quit" stood beside the workbench's "Quit (q)", its "Keys" panel
+    beside "Help (?)", and its "Screenshot" wrote the transcript on screen to a file
+    anyone could read (or failed, with no ~/Downloads)."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        titles = [c.title for c in app.get_system_commands(screen)]
+        assert [t for t in titles if t.startswith("Quit")] == ["Quit (q)"]
+        assert "Help (?)" in titles and "Keys" not in titles
+        assert not any("screenshot" in t.lower() for t in titles)
+        assert "Theme" in titles  # Textual's others stay

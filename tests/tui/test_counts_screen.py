@@ -177,3 +177,24 @@ async def test_blind_coding_shows_only_the_working_coders_counts(project):
         await pilot.press("c")
         await _settle(app, pilot)
         assert app.screen.coder == "bob"  # not blind: the next coder
+
+
+async def test_blind_coding_turned_on_while_open_goes_back_to_own_counts(project):
+    """`qcahp blind on` while the screen showed another coder's counts left them on
+    screen, recounted at every change, and c still stepped through everyone's."""
+    app = Host(project, "alice")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        await pilot.press("c")
+        await _settle(app, pilot)
+        assert screen.coder == "bob"
+        project.set_setting("blind", "1")  # another terminal: qcahp blind on
+        screen.store_changed()  # what the app's poll calls
+        await _settle(app, pilot)
+        assert screen.coder == "alice"
+        assert not app.active_bindings["c"].enabled
+        for key in ("c", "n"):
+            await pilot.press(key)
+            await _settle(app, pilot)
+            assert screen.coder == "alice"

@@ -217,3 +217,25 @@ def test_csv_and_json_carry_the_whole_stretch_the_table_a_short_quote(store, tmp
     assert [r["quote"] for r in rows if r["rule"] == "union"] == [whole]
     data = json.loads(_log(tmp_path, "--format", "json"))
     assert [r["quote"] for r in data if r["rule"] == "union"] == [whole]
+
+
+def test_the_log_fits_an_80_column_terminal(store, tmp_path, monkeypatch):
+    """Twelve columns, about 150 characters, wrapped into a jumble on an 80-column
+    terminal; each decision now takes two lines there, every line within 80."""
+    asha, _ = build_project(store)
+    text = store.transcript_text(asha.id)
+    board = text.index("The board")
+    store.reconcile(asha.id, "mandate", "consensus", [(board, len(text))], rule="take",
+                    taken_from="asha", compared=["asha", "ben"], start=board,
+                    end=len(text), decided_by="asha")
+    wide = _log(tmp_path).splitlines()  # a pipe or a file: every column, one line each
+    assert max(map(len, wide)) > 100 and "theme_name" in wide[0]
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = _log(tmp_path).splitlines()
+    table = lines[:lines.index("")]
+    assert max(map(len, table)) <= 80, "\n".join(table)
+    assert table[0].split() == ["time", "by", "theme", "transcript", "span"]
+    assert "mandate" in table[2] and "asha" in table[2]
+    assert table[3].split(" · ")[:2] == ["    take asha", "in effect"]
+    assert "\u201cThe board" in table[3]
+    assert lines[-1].startswith("1 reconcile decision")

@@ -172,6 +172,9 @@ async def test_more_than_two_coders_are_picked_first(store):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert type(app.screen).__name__ == "CoderPicker"
+        # Under the picker, the status said "Finding disagreements..." before any search.
+        under = app.screen_stack[-2].query_one("#reconcile-status", Static)
+        assert str(under.render()) == "3 coders have coded: choose the ones to compare."
         await pilot.press("down", "down", "space")  # untick cai
         await pilot.press("enter")
         await _ready(pilot)
@@ -188,6 +191,8 @@ async def test_a_coder_who_did_not_code_the_transcript_is_not_compared(store):
         await _ready(pilot)
         # asha's transcript: cai coded nothing there, so only asha and ben are compared
         assert "(did not code this transcript)" in _text(app, "#coder-text-2")
+        # Panel C is taken with 3 (there is no key c): the status line said "a/b" only.
+        assert "a/b or 1-3 take a coder's span" in _text(app, "#reconcile-status")
         await pilot.press("3")  # taking cai's span is refused
         await pilot.pause()
         assert _text(app, "#reconcile-status").startswith("Disagreement 1/")
@@ -267,3 +272,75 @@ async def test_help_lists_the_coder_number_keys_once(store):
         await pilot.pause()
         assert "(1 decided)" in _text(app, "#reconcile-status")
     assert len(store.codings(coder="consensus")) == 1
+
+
+async def test_undo_never_takes_back_another_windows_decision(store, tmp_path):
+    """Two windows reconciling into one consensus: z in one used to undo the consensus
+    coder's newest decision, which was the other window's, and left its own standing."""
+    from qualcoder_ahp.model.store import open_store
+
+    build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(pilot)
+        await pilot.press("a")  # this window: item 1 takes asha's span
+        await pilot.pause()
+        other = open_store(tmp_path / "project.db")  # the second window
+        try:
+            second = app.screen.items[1]
+            other.reconcile(second.transcript_id, second.theme_id, "consensus",
+                            list(second.of("asha")), rule="take", taken_from="asha",
+                            compared=["asha", "ben"], start=second.start, end=second.end,
+                            decided_by="ben")
+            mine, theirs = [e["id"] for e in other.events("consensus")]
+            await pilot.press("z")  # refused: the newest decision is the other window's
+            await pilot.pause()
+            assert [e["kind"] for e in store.events("consensus")] == ["reconcile"] * 2
+            assert "(2 decided)" in _text(app, "#reconcile-status")
+            other.undo("consensus")  # the other window takes back its own
+            await pilot.press("z")  # now this window's decision is on top: undone
+            await pilot.pause()
+        finally:
+            other.close()
+    events = store.events("consensus")
+    assert [(e["kind"], e.get("target")) for e in events] == [
+        ("reconcile", None), ("reconcile", None), ("undo", theirs), ("undo", mine)]
+    assert store.codings(coder="consensus") == []
+
+
+async def test_blind_coding_turned_on_while_open_hides_the_other_coders(store):
+    """`qcahp blind on` while the reconcile screen was open left every coder's spans on
+    screen, and its keys still decided into the consensus."""
+    build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot)
+        assert "I fell into management" in _text(app, "#coder-text-0")
+        store.set_setting("blind", "1")  # another terminal: qcahp blind on
+        app.screen.store_changed()  # what the app's poll calls
+        await pilot.pause()
+        assert "Blind coding is on" in _text(app, "#reconcile-status")
+        assert not app.screen.query_one("#coder-panels").display
+        assert not app.screen.query_one("#consensus-panel").display
+        await pilot.press("a", "u", "g")
+        await pilot.pause()
+    assert store.codings(coder="consensus") == []
+
+
+async def test_help_says_how_to_read_a_stretch_longer_than_its_panel(store):
+    """At 80x24 a panel shows a few lines of a stretch; nothing said that Tab moves to a
+    panel and the arrows scroll it."""
+    from textual.containers import VerticalScroll
+
+    from qualcoder_ahp.tui.screens.help import binding_rows
+
+    build_project(store)
+    app = Host(store, coders=["asha", "ben"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        rows = {r[0]: r for r in binding_rows(app.screen)}
+        assert rows["tab"][1] == "Next panel" and "scroll" in rows["tab"][2]
+        await pilot.press("tab")
+        await pilot.pause()
+        assert isinstance(app.focused, VerticalScroll)
+        assert app.focused.has_class("coder-panel")

@@ -219,6 +219,8 @@ class CountsScreen(FollowsStore, Screen[None]):
         if coder is not None and coder not in self.coders:
             self.coders.append(coder)
         self.coder = coder
+        self.working = coder
+        """The workbench's coder (``None`` when opened for everyone's counts)."""
         self.views = [*BASE_VIEWS,
                       *(f"attribute:{n}" for n in attribute_names(store.participants()))]
         self.view = "theme"
@@ -249,7 +251,13 @@ class CountsScreen(FollowsStore, Screen[None]):
         self.query_one(DataTable).focus()
 
     def reread(self) -> None:
-        """Another connection committed: count again, same view and row."""
+        """Another connection committed: count again, same view and row (only the
+        working coder's, if blind coding was turned on meanwhile)."""
+        if self.working is not None and not self.blind and is_blind(self.store):
+            self.blind = True
+            self.coders = [self.working]
+            self.coder = self.working
+            self.refresh_bindings()
         self.reload()
 
     def reload(self) -> None:

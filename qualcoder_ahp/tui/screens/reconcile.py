@@ -40,7 +40,7 @@ from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
-from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.follow import FollowsStore, is_blind
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 CONTEXT = 120
@@ -118,6 +118,11 @@ class ReconcileScreen(FollowsStore, Screen[None]):
                            else f"Consensus takes coder {k}'s span(s)"))
           for k in range(1, 10)],
         Binding("escape", "close", "Back", tooltip="Back to the previous screen"),
+        # Shown in the help only: a long stretch runs past its panel at 80x24, and
+        # nothing said how to read the rest of it.
+        Binding("tab", "app.focus_next", "Next panel", show=False,
+                tooltip="Move to the next panel (coders, then consensus); ↑ ↓ PgUp PgDn "
+                        "scroll it"),
     ]
 
     class Loaded(Message):
@@ -146,8 +151,9 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         self.theme_names: dict[str, str] = {}
         self.index = 0
         self._consensus: dict[tuple[int, str], list[Interval]] = {}
-        self.history: list[tuple[int, int, bool]] = []
-        """(item index or -1 for a copy of agreed stretches, events written, was rejected)."""
+        self.history: list[tuple[int, list[int], bool]] = []
+        """(item index or -1 for a copy of agreed stretches, the ids of the events written,
+        was rejected)."""
         self.rejected: set[int] = set()
         """Items rejected (a rejection leaves no coding; earlier sessions' are read from
         their logged ``reconcile`` events when the disagreements load)."""
@@ -168,16 +174,16 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         self.sub_title = f"coder: {self.coder} · deciding into: {self.consensus}"
         # An empty bordered box under "nothing to reconcile" looked like a broken screen.
         self.query_one("#consensus-panel").display = False
-        if self.store.get_setting("blind", "0") == "1":
-            # Showing the others' codings would break blind coding for whoever is coding.
-            self.query_one("#reconcile-status", Static).update(Text(
-                "Blind coding is on, so other coders' codings stay hidden. When everyone "
-                "has finished, run `qcahp blind off` and reconcile."))
+        if is_blind(self.store):
+            self._hide_for_blind()
             return
         if self.compared is None:
             used = {c.coder for c in self.store.codings()}
             candidates = [c for c in self.store.coders() if c in used and c != self.consensus]
             if len(candidates) > 2:
+                # Not "Finding disagreements...": nothing is found until they are chosen.
+                self.query_one("#reconcile-status", Static).update(Text(
+                    f"{len(candidates)} coders have coded: choose the ones to compare."))
                 self.app.push_screen(CoderPicker(candidates), self._picked)
                 return
             if len(candidates) < 2:
@@ -190,6 +196,17 @@ class ReconcileScreen(FollowsStore, Screen[None]):
                 return
             self.compared = candidates
         self._load(list(self.compared))
+
+    def _hide_for_blind(self) -> None:
+        """Show nothing of the other coders: blind coding is on."""
+        # Showing the others' codings would break blind coding for whoever is coding.
+        self.loaded = False
+        self.query_one("#consensus-panel").display = False
+        self.query_one("#coder-panels").display = False
+        self.query_one("#reconcile-status", Static).update(Text(
+            "Blind coding is on, so other coders' codings stay hidden. When everyone "
+            "has finished, run `qcahp blind off` and reconcile."))
+        self.refresh_bindings()
 
     def _picked(self, coders: list[str] | None) -> None:
         if not coders:
@@ -265,8 +282,10 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         """Another connection committed: re-read the consensus coding, so a stretch
         another window decided shows as decided. The disagreements themselves are those
         found when the screen opened (the item numbers stay put); reopen the screen to
-        include codings made since."""
-        if self.loaded:
+        include codings made since. Blind coding turned on meanwhile hides them all."""
+        if self.loaded and is_blind(self.store):
+            self._hide_for_blind()
+        elif self.loaded:
             self.show()
 
     # ------------------------------------------------------------------ display
@@ -302,7 +321,14 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         theme = self.theme_names.get(item.theme_id, item.theme_id)
         return (f"Disagreement {self.index + 1}/{len(self.items)} ({decided} decided) - "
                 f"{theme} in {item.transcript} [{item.start}, {item.end}) - {state}\n"
-                f"{agreed}. a/b take a coder's span, u union, i intersection, x reject")
+                f"{agreed}. {self._take_keys()} take a coder's span, u union, "
+                "i intersection, x reject")
+
+    def _take_keys(self) -> str:
+        """The keys that take one coder's spans: ``a/b``, or with more coders (whose
+        panels are lettered C, D...) the number keys too (there is no key ``c``)."""
+        n = len(self.compared or [])
+        return "a/b" if n <= 2 else f"a/b or 1-{min(n, 9)}"
 
     def _excerpt(self, item: ReconcileItem, spans: list[Interval] | tuple[Interval, ...],
                  style: str) -> Text:
@@ -366,11 +392,13 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         item = self.item
         if item is None:
             return
-        self.store.reconcile(item.transcript_id, item.theme_id, self.consensus, spans,
-                             rule=rule, compared=[c for c, _ in item.spans],
-                             start=item.start, end=item.end, taken_from=taken_from,
-                             decided_by=self.coder)
-        self.history.append((self.index, 1, self.index in self.rejected))
+        with self.store.write():
+            self.store.reconcile(item.transcript_id, item.theme_id, self.consensus, spans,
+                                 rule=rule, compared=[c for c, _ in item.spans],
+                                 start=item.start, end=item.end, taken_from=taken_from,
+                                 decided_by=self.coder)
+            written = self._last_events(1)
+        self.history.append((self.index, written, self.index in self.rejected))
         if spans:
             self.rejected.discard(self.index)
         else:
@@ -381,29 +409,45 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         """Copy every identically coded stretch not yet in the consensus, in one transaction."""
         self._refresh_consensus()
         todo = [it for it in self.agreed if not self._consensus_spans(it)]
-        events = 0
         with self.store.write():
             for item in todo:
                 self.store.reconcile(item.transcript_id, item.theme_id, self.consensus,
                                      item.union(), rule="agreed",
                                      compared=[c for c, _ in item.spans],
                                      start=item.start, end=item.end, decided_by=self.coder)
-                events += 1
-        if events:
-            self.history.append((-1, events, False))
+            written = self._last_events(len(todo))
+        if written:
+            self.history.append((-1, written, False))
         self.notify(f"Copied {len(todo)} agreed "
                     f"{'stretch' if len(todo) == 1 else 'stretches'} into {self.consensus}.")
         self.show()
+
+    def _last_events(self, count: int) -> list[int]:
+        """The ids of the consensus coder's ``count`` newest decisions still in effect
+        (its undo stack's top), oldest first."""
+        done, _ = self.store.undo_stack(self.consensus)
+        return done[-count:] if count else []
 
     def action_undo(self) -> None:
         """Undo the last decision of this session (its events undone through the store)."""
         if not self.history:
             self.notify("Nothing to undo in this session.", severity="warning")
             return
-        index, events, was_rejected = self.history.pop()
+        index, written, was_rejected = self.history[-1]
         with self.store.write():
-            for _ in range(events):
+            # The consensus coder's undo takes back its newest decision, whoever made it:
+            # with a second window reconciling into the same consensus, that could be the
+            # other window's. Undo only while this session's decisions are on top.
+            if self._last_events(len(written)) != written:
+                self.notify(f"{self.consensus} has a newer decision from another window or "
+                            "command, so undo here would take back that one instead; undo "
+                            f"it there (or `qcahp undo --coder {self.consensus}`).",
+                            severity="warning", markup=False)
+                self.show()  # and show that newer decision
+                return
+            for _ in written:
                 self.store.undo(self.consensus)
+        self.history.pop()
         if index >= 0:
             self.index = index
             if was_rejected:

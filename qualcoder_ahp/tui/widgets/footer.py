@@ -24,6 +24,9 @@ from textual.widgets._footer import FooterKey
 FIRST_KEYS = ("question_mark",)
 """Keys drawn before every other key, in this order."""
 
+RETRY_SECONDS = 0.2
+"""How often a footer recomposed on a screen that is not on top looks again."""
+
 
 class WorkbenchFooter(Footer):
     """A compact footer whose first key is always ``?`` (help)."""
@@ -61,8 +64,13 @@ class WorkbenchFooter(Footer):
         if not keys:
             return
         if not keys[0].region.width or not keys[0].size.width:
-            if tries and self.screen.is_current:  # a hidden screen's footer waits to show
+            if tries and self.screen.is_current:
                 self.call_after_refresh(self._leave_out_cut_keys, tries - 1)
+            elif self.is_attached:
+                # Keys recomposed under a dialog or the command palette (a palette command
+                # changed what applies) may be laid out only a while after the screen is
+                # on top again; giving up here drew every key, past the edge ("m Narr").
+                self.set_timer(RETRY_SECONDS, self._leave_out_cut_keys)
             return
         limit = min([k.region.x for k in palette] + [self.region.right])
         cut = False
