@@ -63,6 +63,7 @@ run "qcahp patterns | head -8" bash -c "\"\$PY\" -m qualcoder_ahp patterns | hea
 run "qcahp words --theme improvement_transformation --coder ana --top 8" qcahp words --theme improvement_transformation --coder ana --top 8
 run "qcahp refi export study.qdpx" qcahp refi export study.qdpx
 run "stat -c '%A %s %n' study.db study.qdpx serendipity.xlsx counts.png codebook.docx" stat -c "%A %s %n" study.db study.qdpx serendipity.xlsx counts.png codebook.docx
+run "qcahp --db copy.db refi import study.qdpx" qcahp --db copy.db refi import study.qdpx
 run "qcahp withdraw --participant ot_dev --yes" qcahp withdraw --participant ot_dev --yes
 run "qcahp import transcripts/ot_dev.vtt" qcahp import transcripts/ot_dev.vtt
 rm -rf "$work"
