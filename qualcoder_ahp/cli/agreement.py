@@ -36,6 +36,7 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.cli.reports import selection_about
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, now
+from qualcoder_ahp.reports.data import label_of
 from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.writers import (
     Narrowing,
@@ -307,7 +308,8 @@ def chosen_transcripts(store: Store, transcripts: Sequence[str],
                         "version: name an older one as NAME@1)")
     if ids == chosen.ids:
         return chosen
-    names = tuple(r[1] if r[2] == 1 else f"{r[1]}@{r[2]}" for r in rows if r[0] in ids)
+    labels = label_of(rows)
+    names = tuple(labels[r[0]] for r in rows if r[0] in ids)
     return dataclasses.replace(chosen, ids=frozenset(ids), names=names)
 _coders_option = click.option("--coders", required=True, metavar="A,B[,C...]",
                               help="Two or more coder names, comma-separated.")
