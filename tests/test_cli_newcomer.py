@@ -556,3 +556,40 @@ def test_agreement_fits_an_80_column_terminal(project: None, monkeypatch) -> Non
                                if line.startswith("Left out")):])
     assert note.startswith("Left out to fit the terminal: pi, BP, jaccard")
     assert note.endswith("(a pipe, -o FILE or --format md keeps every column).")
+
+
+def _two_coders_decided() -> None:
+    found = json.loads(run("suggestions", "--format", "json").stdout)
+    for i, suggestion in enumerate(found):
+        run("decide", str(suggestion["id"]), "accept", "--coder", "ana")
+        run("decide", str(suggestion["id"]), "accept" if i % 2 else "reject", "--coder", "ben")
+
+
+def test_agreement_at_80_columns_keeps_theme_ids_and_names_the_shared_transcript(
+        project: None, monkeypatch) -> None:
+    """The theme column was cut to ten characters ("non_tradi…") as if it held words, and
+    the transcript column, "(all)" in every row, went without a word."""
+    _two_coders_decided()
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = run("agreement", "--coders", "ana,ben").stdout.splitlines()
+    rule = lines[2]
+    assert lines[1].split()[0] == "theme" and len(rule.split("  ")[0]) >= 14
+    assert max(len(line) for line in lines) <= 80
+    themes = [line.split()[0] for line in lines[3:] if line.split()[0] not in ("overall",)]
+    assert not any(t.endswith("\u2026") and len(t) <= 11 for t in themes), lines
+    assert "In every row: transcript (all)." in lines
+
+
+def test_disagreements_at_80_columns_show_each_spans_words(project: None,
+                                                          monkeypatch) -> None:
+    """At 80 columns the disagreeing span's words, what the researcher reads, were cut to
+    a column of ten characters ("The actin…"); they now go on a line under the row."""
+    _two_coders_decided()
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = run("disagreements", "--coders", "ana,ben").stdout.splitlines()
+    assert lines[0].split()[-2:] == ["coded_by", "not_coded_by"] and "text" not in lines[0]
+    assert lines[1] == " " * 8 + "text"
+    assert max(len(line) for line in lines) <= 80
+    row, words = lines[3], lines[4]
+    assert row.split()[-2:] in (["ana", "ben"], ["ben", "ana"])
+    assert words.startswith(" " * 8) and len(words.strip()) > 30

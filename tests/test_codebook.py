@@ -354,3 +354,32 @@ def test_a_codebook_with_merged_jsonl_patterns_exports_as_yaml_that_loads(
     assert again.codebook.themes == merged.themes
     assert {p.id: p for p in again.codebook.patterns} == {p.id: p for p in merged.patterns}
     assert {"ser_right_place_jsonl", "sys_pathway"} <= {p.id for p in again.codebook.patterns}
+
+
+def test_cli_load_counts_patterns_and_exclusions_apart_as_check_does(tmp_path: Path) -> None:
+    """load said "718 patterns, 93 exclusion patterns" and then "patterns added: ...
+    (811 in all)": exclusions were counted among the patterns in the list of changes."""
+    import re
+
+    shipped = Path(__file__).parent.parent / "codebooks" / "ahp-leadership.yaml"
+    runner = CliRunner()
+    check = runner.invoke(cli, ["codebook", "check", str(shipped)])
+    positive, excluding = map(int, re.search(r"([\d,]+) patterns, ([\d,]+) exclusion",
+                                             check.output).groups())
+    res = runner.invoke(cli, ["codebook", "load", str(shipped)])
+    assert res.exit_code == 0, res.output
+    assert f"{positive} patterns, {excluding} exclusion patterns." in res.output
+    lines = res.output.splitlines()
+    added = next(line for line in lines if line.startswith("  patterns added: "))
+    assert added.endswith(f"({positive} in all)") and "_x_" not in added
+    excl = next(line for line in lines if line.startswith("  exclusion patterns added: "))
+    assert excl.endswith(f"({excluding} in all)")
+    # A second version retiring one of each says which is which.
+    text = shipped.read_text(encoding="utf-8")
+    first_x = re.search(r"- id: (\w+_x_\w+)", text)[1]
+    edited = re.sub(rf"\n(\s*)- id: {first_x}\n", r"\n\1- id: renamed_x\n", text, count=1)
+    res = runner.invoke(cli, ["codebook", "load", str(write(tmp_path, edited))])
+    assert res.exit_code == 0, res.output
+    assert f"  exclusion patterns retired: {first_x}" in res.output.splitlines()
+    assert "  exclusion patterns added: renamed_x" in res.output.splitlines()
+    assert "  patterns retired" not in res.output

@@ -82,7 +82,7 @@ def test_a_where_or_name_selection_keeps_one_version(project):
     assert chosen is not None and chosen.names == ("t1@2",) and chosen.total == 2
     assert chosen.label == "Selection: transcript t1: 1 of 2 transcripts (t1@2)"
     named = one_version(project, select(project, ["t1@1", "t2"]), ["t1@1", "t2"])
-    assert named is not None and named.names == ("t1", "t2")
+    assert named is not None and named.names == ("t1@1", "t2")
     assert one_version(project, None) is None
 
 
@@ -105,7 +105,7 @@ def test_cli_key_words_say_which_codings_lie_on_an_older_version(db):
                 "--transcript", "t2", "--max-p", "1", "--min-count", "1")
     assert "note:" not in named.stderr and "in 3 passages vs" in named.stderr
     assert "1 of 2 transcripts" not in named.stdout
-    assert "(t1, t2)" in named.stdout
+    assert "(t1@1, t2)" in named.stdout  # not "t1" beside a t1@2
 
 
 def test_key_words_screen_counts_the_latest_versions_and_says_so(project):
@@ -142,3 +142,75 @@ def test_cli_search_counts_transcripts_once(db):
     assert "Selection: transcript t1: 1 of 2 transcripts (t1@2)" in one.stdout
     old = run(db, "search", "monthly", "--transcript", "t1@1", "--format", "csv")
     assert [line.split(",")[0] for line in old.stdout.splitlines()[1:]] == ["t1"]
+
+
+# ---------------------------------------------------------------------- counts
+def _counts(db: Path, *args: str) -> dict[str, list[str]]:
+    lines = run(db, "counts", "--coder", "ana", "--format", "csv", *args).stdout.splitlines()
+    return {row.split(",")[0]: row.split(",") for row in lines[1:]}
+
+
+def test_counts_share_is_of_the_versions_the_codings_lie_on(project, db):
+    """``share_pct`` took every version's text as its denominator: t1's two versions
+    counted its text twice (ana's codings are all on t1@1 and t2)."""
+    from qualcoder_ahp.reports.counts import theme_counts
+    from qualcoder_ahp.reports.data import ReportData
+
+    data = ReportData(project, "ana")
+    t1, t1b, t2 = sorted(data.transcripts.values(), key=lambda t: (t.name, t.version))
+    assert [t.label for t in (t1, t1b, t2)] == ["t1@1", "t1@2", "t2"]
+    assert data.read_versions() == [t1, t2]
+    luck = next(r.figures for r in theme_counts(data).rows if r.theme_id == "luck")
+    assert luck.total_chars == t1.chars + t2.chars  # was t1.chars + t1b.chars + t2.chars
+    assert luck.transcripts == 2
+    # ben's codings, on t2 only: t1 is read in its latest version.
+    assert ReportData(project, "ben").read_versions() == [t1b, t2]
+    header = run(db, "counts", "--coder", "ana", "--format", "csv").stdout.splitlines()[0]
+    share = header.split(",").index("share_pct")
+    row = _counts(db)["luck"]
+    assert abs(float(row[share]) - round(100 * luck.chars / (t1.chars + t2.chars), 2)) < 0.01
+
+
+def test_counts_count_an_interview_coded_in_two_versions_once(db):
+    """The transcripts column counted t1@1 and t1@2 as two transcripts."""
+    store = open_store(db)
+    latest = store.transcript("t1")
+    text = store.transcript_text(latest.id)
+    start = text.index("Chance shaped")
+    store.code(latest.id, "luck", "ana", start, start + len("Chance shaped my career."))
+    store.close()
+    header = run(db, "counts", "--coder", "ana", "--format", "csv").stdout.splitlines()[0]
+    column = header.split(",").index("transcripts")
+    assert _counts(db)["luck"][column] == "2"  # t1 (both versions) and t2; was 3
+    by = run(db, "counts", "--coder", "ana", "--by", "transcript", "--format", "csv").stdout
+    assert {"t1@1", "t1@2", "t2"} <= {c for line in by.splitlines()[1:] for c in line.split(",")}
+
+
+def test_counts_selection_names_every_version_of_an_interview(db):
+    """``Selection: transcript t1: 2 of 3 transcripts (t1, t1@2)``: "t1" was version 1
+    beside t1@2, and one interview read as two of three."""
+    table = run(db, "counts", "--coder", "ana", "--transcript", "t1").stdout
+    assert "Selection: transcript t1: 1 of 2 transcripts (t1@1, t1@2)" in table
+    one = run(db, "counts", "--coder", "ana", "--transcript", "t1@1").stdout
+    assert "Selection: 1 of 2 transcripts (t1@1)" in one
+
+
+def test_counts_screen_counts_interviews_and_names_versions(project):
+    """The counts screen's title said "all transcripts (3)" for two interviews, and its
+    share column took both of t1's texts, as the CLI did."""
+    from qualcoder_ahp.tui.screens.counts import Choice, attribute_values, counts_table
+
+    table = counts_table(project, "theme", "ana")
+    assert table.scope == "all transcripts (2)"
+    share = table.columns.index("share_pct")
+    cli = table.rows[[t[0] if t else "" for t in table.themes].index("luck")][share]
+    from qualcoder_ahp.reports.counts import theme_counts
+    from qualcoder_ahp.reports.data import ReportData
+
+    luck = next(r.figures for r in theme_counts(ReportData(project, "ana")).rows
+                if r.theme_id == "luck")
+    assert cli == f"{luck.share_pct:.1f}"
+    chosen = counts_table(project, "theme", "ana", Choice(transcripts=("t1",)))
+    assert chosen.scope == "transcript t1: 1 of 2 transcripts"
+    assert chosen.selection.endswith("(t1@1, t1@2)")
+    assert dict(attribute_values(project, "nothing")) == {"(none)": 2}

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ import click
 from qualcoder_ahp.cli.common import (
     Fraction,
     Project,
+    fit_table,
     format_table,
     output_format,
     pass_project,
@@ -36,8 +36,15 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.cli.reports import selection_about
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, now
+from qualcoder_ahp.reports.data import label_of
 from qualcoder_ahp.reports.selection import Selection, select
-from qualcoder_ahp.reports.writers import Sheet, csv_records, to_markdown, to_xlsx
+from qualcoder_ahp.reports.writers import (
+    Narrowing,
+    Sheet,
+    csv_records,
+    to_markdown,
+    to_xlsx,
+)
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
 SHORT = {
@@ -137,8 +144,10 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         click.echo(text, nl=False)
 
 
-def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
-    """Aligned table; long undefined reasons become numbered notes under it."""
+def _shown(rows: list[dict[str, Any]], columns: Sequence[str]
+           ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The rows as the table shows them, under short headings (:data:`SHORT`), with each
+    long undefined reason as a numbered ``undef[N]`` (returned with its number)."""
     notes: dict[str, int] = {}
     shown = []
     for row in rows:
@@ -153,50 +162,50 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
                 value = value if len(value) <= 60 else value[:57] + "..."
             out[SHORT.get(col, col)] = value
         shown.append(out)
-    text = format_table(shown) if shown else "(none)\n"
-    return text + "".join(f"[{number}] undefined: {reason}\n" for reason, number in notes.items())
+    return shown, notes
+
+
+def _undefined(notes: dict[str, int]) -> str:
+    return "".join(f"[{number}] undefined: {reason}\n" for reason, number in notes.items())
+
+
+def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
+    """Aligned table; long undefined reasons become numbered notes under it."""
+    shown, notes = _shown(rows, columns)
+    return (format_table(shown) if shown else "(none)\n") + _undefined(notes)
 
 
 NARROW_LEAVE_OUT = ("u_alpha", "scott_pi", "brennan_prediger", "jaccard", "units",
-                    "light_kappa", "n00", "coded_by_none")
+                    "light_kappa", "n00", "coded_by_none", "view")
 """Columns a terminal too narrow for the whole agreement table goes without, first to
-last, until it fits (percent agreement, kappa, alpha, AC1 and positive agreement stay)."""
+last, until it fits (percent agreement, kappa, alpha, AC1 and positive agreement stay;
+the view goes last, as the theme and transcript columns say it too: ``(pooled)``,
+``(all)``, ``(mean over ...)``)."""
+SCREEN_NARROWING = Narrowing(same=("transcript",),
+                             optional=tuple(SHORT.get(c, c) for c in NARROW_LEAVE_OUT),
+                             under=("text",), names=("theme",))
+"""How the agreement and disagreements tables fit a narrow terminal, by the shared rules
+of :func:`~qualcoder_ahp.cli.common.fitted_table`: a transcript column that says
+``(all)`` in every row goes (named under the table), a disagreeing span's words go under
+its row rather than be cut to a few characters, then :data:`NARROW_LEAVE_OUT`; a theme
+id is cut last, as a name (it was cut to ten characters first, as words)."""
 
 
 def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
-    """:func:`_table` on the terminal, fitted to its width by leaving out columns.
+    """:func:`_table` on the terminal, fitted to its width (:data:`SCREEN_NARROWING`).
 
     The agreement table is some 130 characters of figures, which are never cut, so an
-    80-column terminal wrapped every row in two. A ``transcript`` column that only says
-    ``(all)`` goes first, then :data:`NARROW_LEAVE_OUT`; a line under the table names
-    what was left out, as the other fitted tables say it (a pipe or ``-o FILE`` keeps all).
+    80-column terminal wrapped every row in two; the disagreements' words were cut to
+    ten characters. Lines under the table say what was left out, as the other fitted
+    tables say it (a pipe or ``-o FILE`` keeps all).
     """
-    width = table_width()
-    shown = list(columns)
-
-    def too_wide() -> bool:  # the table with every cell whole (names are cut only last)
-        cells = [[SHORT.get(c, c), *(str(row[c]) for row in rows)] for c in shown]
-        return sum(max(map(len, col)) for col in cells) + 2 * (len(shown) - 1) > (
-            width or 0)
-
-    if not rows or width is None or not too_wide():
-        return _table(rows, shown)
-    left_out = []
-    if "transcript" in shown and all(row["transcript"] == "(all)" for row in rows):
-        shown.remove("transcript")
-    for name in NARROW_LEAVE_OUT:
-        if not too_wide():
-            break
-        if name in shown:
-            shown.remove(name)
-            left_out.append(SHORT.get(name, name))
-    text = _table(rows, shown)
-    if left_out:
-        note = (f"Left out to fit the terminal: {', '.join(left_out)} (a pipe, -o FILE or "
-                "--format md keeps every column).")
-        text += "".join(f"{line}\n" for line in textwrap.wrap(note, max(20, width),
-                                                                break_on_hyphens=False))
-    return text
+    if not rows or table_width() is None:
+        return _table(rows, columns)
+    shown, notes = _shown(rows, columns)
+    whole = ({"text": [str(row["text"]) for row in rows]} if "text" in columns else None)
+    table, under = fit_table(shown, [SHORT.get(c, c) for c in columns], SCREEN_NARROWING,
+                             whole)
+    return table + _undefined(notes) + "".join(f"{line}\n" for line in under)
 
 
 def _title(sheet: str, about: dict[str, Any] | None) -> str:
@@ -299,7 +308,8 @@ def chosen_transcripts(store: Store, transcripts: Sequence[str],
                         "version: name an older one as NAME@1)")
     if ids == chosen.ids:
         return chosen
-    names = tuple(r[1] if r[2] == 1 else f"{r[1]}@{r[2]}" for r in rows if r[0] in ids)
+    labels = label_of(rows)
+    names = tuple(labels[r[0]] for r in rows if r[0] in ids)
     return dataclasses.replace(chosen, ids=frozenset(ids), names=names)
 _coders_option = click.option("--coders", required=True, metavar="A,B[,C...]",
                               help="Two or more coder names, comma-separated.")

@@ -30,8 +30,8 @@ from qualcoder_ahp.model.audit import EVENT_KINDS, EventWords, LogEntry, audit_l
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.writers import (
+    Narrowing,
     Sheet,
-    shorten,
     to_csv,
     to_markdown,
     to_table,
@@ -44,9 +44,10 @@ SCREEN_LIMIT = 50
 COLUMNS = ["event", "time", "coder", "kind", "transcript", "theme", "what"]
 """The log's columns: "what" last, so a long description wraps after the others on a
 terminal instead of pushing them off it."""
-WHAT_LEAST = 40
-"""Narrowest "what" column the terminal's log is shown with; on a terminal too narrow
-for it each event's words go on a line of their own, under its row."""
+SCREEN_NARROWING = Narrowing(under=("what",))
+"""On a terminal too narrow for a "what" column of
+:data:`~qualcoder_ahp.reports.writers.UNDER_LEAST` cells, each event's words go on a line
+of their own under its row (the shared rule of the fitted tables)."""
 
 
 def _transcript_ids(store: Store, ref: str) -> list[int]:
@@ -75,27 +76,19 @@ def log_sheet(entries: list[LogEntry], *, screen: bool) -> Sheet:
     return Sheet("log", list(COLUMNS), [
         [e.id, e.at[:19].replace("T", " ") if screen else e.at, e.coder or "", e.kind,
          names(e.transcripts), names(e.themes), e.what] for e in entries],
-        wrap={"what"}, shrink=dict.fromkeys(("what", "transcript", "theme"), "end"))
+        wrap={"what"}, shrink=dict.fromkeys(("what", "transcript", "theme"), "end"),
+        narrow=SCREEN_NARROWING if screen else None)
 
 
 def log_table(entries: list[LogEntry], width: int | None) -> str:
     """The terminal's log, fitted to ``width`` (``None``: as wide as it takes).
 
     "what" gives way first (cut with ``…``); where it would be narrower than
-    :data:`WHAT_LEAST` (an 80-column terminal), each event takes two lines, its words
-    under its row, so that a narrow terminal still reads what was decided.
+    :data:`~qualcoder_ahp.reports.writers.UNDER_LEAST` cells (an 80-column terminal),
+    each event takes two lines, its words under its row (:data:`SCREEN_NARROWING`), so
+    that a narrow terminal still reads what was decided.
     """
-    sheet = log_sheet(entries, screen=True)
-    rest = Sheet("log", sheet.columns[:-1], [row[:-1] for row in sheet.rows],
-                 shrink=dict.fromkeys(("transcript", "theme"), "end"))
-    lines = to_table([rest], width=width).splitlines()
-    if width is None or max(map(len, lines)) + 2 + WHAT_LEAST <= width:
-        return to_table([sheet], width=width)
-    indent = " " * (len(lines[1].split("  ")[0]) + 2)  # under the time, past the event
-    out = [lines[0], indent + "what", lines[1]]
-    for line, entry in zip(lines[2:], entries, strict=True):
-        out += [line, indent + shorten(" ".join(entry.what.split()), width - len(indent))]
-    return "\n".join(out) + "\n"
+    return to_table([log_sheet(entries, screen=True)], width=width)
 
 
 def log_json(entries: list[LogEntry]) -> list[dict[str, Any]]:

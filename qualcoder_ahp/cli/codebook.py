@@ -85,6 +85,23 @@ def _sizes(cb: Any) -> str:
             f"{plural(len(cb.patterns) - positive, 'exclusion pattern')}")
 
 
+def _by_kind(diff: dict[str, list[str]], old: Any, new: Any) -> dict[str, list[str]]:
+    """The diff with exclusion patterns apart from suggesting ones (``patterns added`` and
+    ``exclusion patterns added``), as :func:`_sizes` counts them: load said "718
+    patterns, 93 exclusion patterns" and then "patterns added: ... (811 in all)"."""
+    excluding = ({p.id for p in new.patterns if p.exclude},
+                 {p.id for p in old.patterns if p.exclude})
+    out: dict[str, list[str]] = {}
+    for key, ids in diff.items():
+        if not key.startswith("patterns_"):
+            out[key] = ids
+            continue
+        apart = excluding[1] if key == "patterns_retired" else excluding[0]
+        out[key] = [i for i in ids if i not in apart]
+        out["exclusion_" + key] = [i for i in ids if i in apart]
+    return out
+
+
 @codebook.command("load", short_help="Store a codebook (a new version keeps ids and codings).")
 @click.argument("path", type=InputFile())
 @click.option("--patterns", "patterns_file", type=InputFile(),
@@ -96,7 +113,7 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
 
     cb = _check(path, patterns_file, storing=True)
     store = project.store()
-    diff = diff_codebooks(store.codebook(), cb)
+    diff = _by_kind(diff_codebooks(store.codebook(), cb), store.codebook(), cb)
     # Read before the file replaces them: the names, definitions and colours coders
     # edited in this project that the file has otherwise (the file wins: a new version).
     overwritten = store.edits_overwritten(cb)

@@ -9,7 +9,7 @@ import shutil
 import stat
 import sys
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +31,7 @@ from qualcoder_ahp.reports.writers import (
     narrow,
     pad,
     pick_format,
+    put_under,
     screen_width,
     shorten,
     write_private,
@@ -428,24 +429,25 @@ def table_width() -> int | None:
 
 
 def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None,
-                 headers: dict[str, str] | None = None) -> str:
+                 headers: dict[str, str] | None = None, names: Sequence[str] = ()) -> str:
     """Rows as an aligned plain-text table: a header, a rule, one line per row.
 
     On a terminal it fits the width (:func:`table_width`): the widest columns of words
     (a quote, speakers, attributes: text with spaces, over 20 characters) are cut with
     ``…`` first, then names; in a file or a pipe every cell is whole. Widths are
     terminal cells (a CJK character or an emoji takes two). ``headers`` shows some
-    columns under another heading (a short one, explained in a legend).
+    columns under another heading (a short one, explained in a legend); ``names`` are
+    columns cut as names though a cell holds spaces (:attr:`Narrowing.names`).
     """
     cols = list(columns or rows[0].keys())
     heads = [(headers or {}).get(c, c) for c in cols]
     texts = [[_fmt(r.get(c)) for c in cols] for r in rows]
     natural = [max(cells(h), *(cells(row[i]) for row in texts)) for i, h in enumerate(heads)]
     numeric = [all(is_number(row[i]) for row in texts) for i in range(len(cols))]
-    free = [w > 20 and not n and any(" " in row[i] for row in texts)
-            for i, (w, n) in enumerate(zip(natural, numeric, strict=True))]
-    widths = fit_widths(heads, natural, numeric, free, table_width(),
-                        name_columns(texts, numeric))
+    free = [w > 20 and not n and any(" " in row[i] for row in texts) and c not in names
+            for i, (c, w, n) in enumerate(zip(cols, natural, numeric, strict=True))]
+    named = [m or c in names for c, m in zip(cols, name_columns(texts, numeric), strict=True)]
+    widths = fit_widths(heads, natural, numeric, free, table_width(), named)
     lines = ["  ".join(pad(h, w) for h, w in zip(heads, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(pad(shorten(v, w), w) for v, w in zip(row, widths, strict=True)
@@ -468,18 +470,36 @@ def fitted_table(rows: list[dict[str, Any]], columns: Sequence[str],
     Only when the whole table is wider than :func:`table_width` (never in a file or a
     pipe), it gives up what ``rules`` allow (:func:`~qualcoder_ahp.reports.writers.narrow`:
     the columns every row shares, named under the table; short headings, with a legend
-    line; optional columns); what is still too wide is cut as :func:`format_table` cuts
-    (words, then names).
+    line; words put under each row; optional columns); what is still too wide is cut as
+    :func:`format_table` cuts (words, then names).
+    """
+    table, notes = fit_table(rows, columns, rules)
+    return table + "".join(f"{line}\n" for line in notes)
+
+
+def fit_table(rows: list[dict[str, Any]], columns: Sequence[str],
+              rules: Narrowing | None = None,
+              whole: Mapping[str, Sequence[str]] | None = None) -> tuple[str, list[str]]:
+    """:func:`fitted_table` as the table and, apart, the lines that go under it (what was
+    left out, the legend), wrapped to the terminal, for a caller with notes of its own.
+
+    ``whole`` holds the full text of columns whose cells in ``rows`` are shortened
+    already (the agreement table cuts words at 60 characters): a column put under the
+    rows shows that instead.
     """
     if not rows:
-        return "(none)\n"
+        return "(none)\n", []
     width = table_width()
     fit = narrow(list(columns), {c: [_fmt(r.get(c)) for r in rows] for c in columns}, width,
                  rules)
-    table = format_table(rows, fit.columns, fit.headings)
+    table = format_table(rows, fit.columns, fit.headings, rules.names if rules else ())
+    if fit.under and width is not None:
+        words = [[(whole or {}).get(c, [_fmt(r.get(c)) for r in rows])[i] for c in fit.under]
+                 for i, r in enumerate(rows)]
+        table = "\n".join(put_under(table.splitlines(), fit.under, words, width)) + "\n"
     wrapped = [w for note in fit.notes
                for w in textwrap.wrap(note, max(20, width or 80), break_on_hyphens=False)]
-    return table + "".join(f"{w}\n" for w in wrapped)
+    return table, wrapped
 
 
 def emit_fitted(rows: list[dict[str, Any]], columns: Sequence[str],

@@ -7,15 +7,18 @@ Definitions (the README repeats them; tests check each one exactly):
   of the theme (and, for a parent, of all its descendants) are merged where they
   overlap or touch; each merged passage is one segment. A passage coded twice
   (two coders, or one coder twice, or two children of the same parent) is one.
-- **transcripts** / **participants**: how many distinct transcripts / participants
-  have at least one such coding (a transcript without a participant counts for none).
+- **transcripts** / **participants**: how many distinct interviews / participants
+  have at least one such coding (a transcript without a participant counts for none);
+  an interview imported again (``--new-version``) with codings on two versions is one.
 - **words**: whitespace-separated words in the text of the merged segments, so
   overlapping codings are counted once; a word cut by a segment edge counts as one.
 - **chars**: code points in the merged segments.
 - **share %**: ``100 × chars / characters of the transcripts in the row's scope``
   (all transcripts; the one transcript; the participant's transcripts; the
   transcripts of participants with that attribute value). ``words %`` is the same
-  over words.
+  over words. Each interview's text counts once, in the version(s) the report's
+  codings lie on (:meth:`ReportData.read_versions`; its latest when none does), so an
+  interview imported again does not count its text twice.
 
 Without a coder, every coder's codings are pooled before merging, so text coded by
 two coders counts once in segments, words and share; ``codings`` still counts both.
@@ -128,7 +131,8 @@ class _Acc:
     segments: int = 0
     words: int = 0
     chars: int = 0
-    transcripts: set[int] = field(default_factory=set)
+    transcripts: set[str] = field(default_factory=set)
+    """The interviews (names): two versions of one are one interview."""
     participants: set[str] = field(default_factory=set)
 
 
@@ -155,7 +159,7 @@ def _accumulate(
             acc.segments += len(merged)
             acc.chars += chars_in(merged)
             acc.words += words_in(text, merged)
-            acc.transcripts.add(transcript.id)
+            acc.transcripts.add(transcript.name)
             if transcript.participant is not None:
                 acc.participants.add(transcript.participant)
     return accs
@@ -171,9 +175,12 @@ def _figures(acc: _Acc | None, totals: tuple[int, int]) -> Figures:
 
 def _group_totals(
     data: ReportData, of: Callable[[TranscriptRow], str],
+    read: Sequence[TranscriptRow] | None = None,
 ) -> dict[str, tuple[int, int]]:
+    """Characters and words of each group's text: of the ``read`` transcripts (default
+    :meth:`ReportData.read_versions`, each interview once)."""
     totals: dict[str, tuple[int, int]] = {}
-    for t in data.transcripts.values():
+    for t in data.read_versions() if read is None else read:
         chars, words = totals.get(of(t), (0, 0))
         totals[of(t)] = (chars + t.chars, words + t.words)
     return totals
@@ -197,15 +204,16 @@ def theme_counts(
         UserError: unknown view or theme.
     """
     themes = data.selected_themes(theme)
-    everything = (sum(t.chars for t in data.transcripts.values()),
-                  sum(t.words for t in data.transcripts.values()))
+    read = data.read_versions()
+    everything = (sum(t.chars for t in read), sum(t.words for t in read))
     if by == "theme":
         key: KeyFn = lambda t, c: ""  # noqa: E731
         totals: dict[str, tuple[int, int]] = {"": everything}
         groups = [""]
     elif by == "transcript":
         key = lambda t, c: t.label  # noqa: E731
-        totals = _group_totals(data, lambda t: t.label)
+        # Each version its own row, with its own text (a version no coding lies on too).
+        totals = _group_totals(data, lambda t: t.label, list(data.transcripts.values()))
         groups = [t.label for t in data.transcripts.values()]
     elif by == "participant":
         key = lambda t, c: t.participant or NO_VALUE  # noqa: E731
@@ -214,7 +222,10 @@ def theme_counts(
     elif by == "coder":
         key = lambda t, c: c.coder  # noqa: E731
         groups = data.store.report_coded_coders() if data.coder is None else [data.coder]
-        totals = dict.fromkeys(groups, everything)
+        totals = {}
+        for name in groups:  # of the versions this coder's codings lie on
+            mine = data.read_versions([c for c in data.codings if c.coder == name])
+            totals[name] = (sum(t.chars for t in mine), sum(t.words for t in mine))
     else:
         raise UserError(f"unknown view {by!r} (use theme, transcript, participant, coder "
                         "or attribute:NAME)")

@@ -43,11 +43,29 @@ class TranscriptRow:
     participant: str | None
     chars: int
     words: int
+    versions: int = 1
+    """How many versions of this interview the project holds."""
 
     @property
     def label(self) -> str:
-        """``name``, or ``name@version`` for a later version."""
-        return self.name if self.version == 1 else f"{self.name}@{self.version}"
+        """``name`` for an interview stored once; ``name@version`` for every version of
+        one imported again (``t1@1``, ``t1@2``: a bare ``t1`` beside ``t1@2`` read as
+        either "every version" or "the latest")."""
+        return version_label(self.name, self.version, self.versions)
+
+
+def version_label(name: str, version: int, versions: int) -> str:
+    """A transcript's label in every report: ``name`` when the project holds one version
+    of the interview, else ``name@version`` for each of them, the first included."""
+    return name if versions <= 1 else f"{name}@{version}"
+
+
+def label_of(rows: list[tuple]) -> dict[int, str]:
+    """Each transcript id's :func:`version_label`, from ``Store.report_transcripts()``."""
+    versions: dict[str, int] = {}
+    for r in rows:
+        versions[r[1]] = versions.get(r[1], 0) + 1
+    return {r[0]: version_label(r[1], r[2], versions[r[1]]) for r in rows}
 
 
 def unknown_theme(theme_id: str, known: list[str],
@@ -161,8 +179,12 @@ class ReportData:
         for t in self.themes:
             if t.parent_id in self._by_id:
                 self._children.setdefault(t.parent_id, []).append(t.id)
+        rows = store.report_transcripts()
+        versions: dict[str, int] = {}
+        for r in rows:
+            versions[r[1]] = versions.get(r[1], 0) + 1
         self.transcripts: dict[int, TranscriptRow] = {
-            r[0]: TranscriptRow(*r) for r in store.report_transcripts()
+            r[0]: TranscriptRow(*r, versions=versions[r[1]]) for r in rows
             if selection is None or r[0] in selection.ids
         }
         self.participants: dict[str, dict[str, str]] = store.participants()
@@ -221,6 +243,24 @@ class ReportData:
         return self.subtree(theme_id)
 
     # ------------------------------------------------------------------ corpus
+    def read_versions(self, codings: list[Coding] | None = None) -> list[TranscriptRow]:
+        """The transcripts whose text a share of text is a share of (the denominator of
+        ``share_pct`` and ``words_pct``): each interview once, in the versions that carry
+        the ``codings`` counted (default: the report's), or its latest chosen version
+        when none does.
+
+        Codings stay on the version they were made on; summing every version's text
+        counted an interview imported again twice, and halved its share.
+        """
+        coded = {c.transcript_id for c in (self.codings if codings is None else codings)}
+        latest: dict[str, TranscriptRow] = {}
+        for t in self.transcripts.values():
+            if t.name not in latest or t.version > latest[t.name].version:
+                latest[t.name] = t
+        names = {self.transcripts[i].name for i in coded if i in self.transcripts}
+        return [t for t in self.transcripts.values()
+                if t.id in coded or (t.name not in names and latest[t.name] is t)]
+
     def attribute(self, transcript_id: int, name: str) -> str:
         """The value of a participant attribute for a transcript's participant."""
         code = self.transcripts[transcript_id].participant

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.reports.data import Progress, find_transcript
+from qualcoder_ahp.reports.data import Progress, find_transcript, label_of
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -260,7 +260,7 @@ def one_version(store: Store, selection: Selection | None,
         return selection
     return dataclasses.replace(
         selection, ids=frozenset(r[0] for r in kept), total=total,
-        names=tuple(r[1] if r[2] == 1 else f"{r[1]}@{r[2]}" for r in kept))
+        names=tuple(label_of(rows)[r[0]] for r in kept))
 
 
 def older_versions(store: Store, ids: Iterable[int],

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError, closest
-from qualcoder_ahp.reports.data import NO_VALUE, attribute_names, resolve_attribute
+from qualcoder_ahp.reports.data import NO_VALUE, attribute_names, label_of, resolve_attribute
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -74,9 +74,11 @@ class Selection:
     ids: frozenset[int]
     """The chosen transcripts' ids."""
     names: tuple[str, ...]
-    """Their labels (``name``, ``name@2``), in the project's order."""
+    """Their labels, in the project's order: ``name``, or ``name@1``, ``name@2`` for each
+    version of an interview imported again
+    (:func:`~qualcoder_ahp.reports.data.version_label`)."""
     total: int
-    """Transcripts in the project."""
+    """Interviews in the project (two versions of one are one)."""
     transcripts: tuple[str, ...] = ()
     """The ``--transcript`` names as given."""
     conditions: tuple[Condition, ...] = field(default_factory=tuple)
@@ -92,13 +94,20 @@ class Selection:
         return "; ".join(parts)
 
     @property
+    def interviews(self) -> int:
+        """How many interviews are chosen: ``t1@1`` and ``t1@2`` are one."""
+        return len({_interview(n) for n in self.names})
+
+    @property
     def coverage(self) -> str:
-        """``2 of 3 transcripts (t1, t2)`` (the first ten names, then ``...``)."""
+        """``2 of 3 transcripts (t1, t2)`` (the first ten names, then ``...``); each
+        interview counted once, its versions named (``2 of 3 transcripts (t1@1, t1@2,
+        t2)``)."""
         shown = ", ".join(self.names[:NAMES_SHOWN]) + (
             f", ... ({len(self.names) - NAMES_SHOWN} more)"
             if len(self.names) > NAMES_SHOWN else "")
         noun = "transcript" if self.total == 1 else "transcripts"
-        return f"{len(self.names)} of {self.total} {noun} ({shown})"
+        return f"{self.interviews} of {self.total} {noun} ({shown})"
 
     @property
     def text(self) -> str:
@@ -118,7 +127,7 @@ class Selection:
     def about(self) -> dict[str, Any]:
         """Rows of an XLSX About sheet."""
         return {"selection": self.criteria, "transcripts selected":
-                f"{len(self.names)} of {self.total}: {', '.join(self.names)}"}
+                f"{self.interviews} of {self.total}: {', '.join(self.names)}"}
 
     def json(self) -> dict[str, Any]:
         """The ``selection`` object of a JSON report."""
@@ -186,12 +195,15 @@ def select(store: Store, transcripts: Sequence[str] = (),
     kept = [r for r in chosen if all(c.holds(value(r[3], c.attribute)) for c in conditions)]
     if not kept:
         raise UserError(_nothing_matches(rows, chosen, transcripts, conditions, value))
-    return Selection(frozenset(r[0] for r in kept), tuple(_label(r) for r in kept), len(rows),
-                     tuple(transcripts), tuple(conditions))
+    labels = label_of(rows)
+    return Selection(frozenset(r[0] for r in kept), tuple(labels[r[0]] for r in kept),
+                     len({r[1] for r in rows}), tuple(transcripts), tuple(conditions))
 
 
-def _label(row: Sequence[Any]) -> str:
-    return row[1] if row[2] == 1 else f"{row[1]}@{row[2]}"
+def _interview(label: str) -> str:
+    """The interview a label names: ``t1`` of ``t1@2``."""
+    name, at, version = label.rpartition("@")
+    return name if at and version.isdigit() else label
 
 
 def _values(participants: dict[str, dict[str, str]]) -> Any:

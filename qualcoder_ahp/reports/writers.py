@@ -94,6 +94,14 @@ class Narrowing:
     optional: tuple[str, ...] = ()
     """Columns left out, in this order, when the table is wider still (a theme's path
     beside its id), named under the table."""
+    under: tuple[str, ...] = ()
+    """Columns of words (a log event's description, a disagreeing span's text) that go on
+    a line of their own under each row (:func:`put_under`) when the rest of the table
+    leaves them fewer than :data:`UNDER_LEAST` cells, rather than be cut to a few."""
+    names: tuple[str, ...] = ()
+    """Columns of ids a reader types back (a theme), cut only last and only to make the
+    table fit (:data:`MIN_NAME`), though a cell holds spaces (the agreement's mean row):
+    a table would otherwise cut them first, as words."""
 
 
 @dataclass
@@ -104,6 +112,8 @@ class Narrowed:
     columns: list[str]
     headings: dict[str, str]
     notes: list[str]
+    under: list[str] = field(default_factory=list)
+    """Columns taken out of the table to go under each row (:func:`put_under`)."""
 
 
 def narrow(columns: Sequence[str], texts: Mapping[str, Sequence[str]], width: int | None,
@@ -114,8 +124,10 @@ def narrow(columns: Sequence[str], texts: Mapping[str, Sequence[str]], width: in
     Only when the table with every cell whole is wider than ``width``: first the
     ``same`` columns holding one value in every row go (named under the table); then,
     if still too wide, the ``short`` headings are taken (a legend line under the
-    table); then the ``optional`` columns go, one at a time, while it is too wide even
-    with the ``free`` columns (text :func:`fit_widths` may cut) at their least.
+    table); then each ``under`` column that the rest would leave fewer than
+    :data:`UNDER_LEAST` cells (and fewer than its widest cell) leaves the table, to go
+    under each row; then the ``optional`` columns go, one at a time, while it is too
+    wide even with the ``free`` columns (text :func:`fit_widths` may cut) at their least.
     ``texts`` holds each column's cells as text. Without a ``width`` nothing changes.
     """
     kept = list(columns)
@@ -143,6 +155,13 @@ def narrow(columns: Sequence[str], texts: Mapping[str, Sequence[str]], width: in
     if short and natural(kept) > width:
         heads = short
         notes.insert(0, ", ".join(f"{h}: {c}" for c, h in short.items()))
+    under = []
+    for c in rules.under:
+        rest = [k for k in kept if k != c]
+        if c in kept and rest and width - natural(rest) - 2 < min(UNDER_LEAST,
+                                                                 natural([c])):
+            kept = rest
+            under.append(c)
     gone = []
     for c in rules.optional:
         if c in kept and len(kept) > 1 and natural(kept, least=True) > width:
@@ -151,7 +170,34 @@ def narrow(columns: Sequence[str], texts: Mapping[str, Sequence[str]], width: in
     if gone:
         notes.append(f"Left out to fit the terminal: {', '.join(gone)} (a pipe, -o FILE or "
                      "--format md keeps every column).")
-    return Narrowed(kept, heads, notes)
+    return Narrowed(kept, heads, notes, under)
+
+
+UNDER_LEAST = 40
+"""Narrowest a :attr:`Narrowing.under` column of words is cut to in a row; on a terminal
+too narrow for that, its words go on a line of their own under the row."""
+UNDER_INDENT = 8
+"""Most an under-row line is indented: past a table's first column (an event's number),
+never further (a long transcript name would leave the words little room)."""
+
+
+def put_under(lines: Sequence[str], headings: Sequence[str],
+              words: Sequence[Sequence[str]], width: int) -> list[str]:
+    """A fitted table's ``lines`` (heading, rule, one line per row, then any notes) with
+    each row's ``words`` (one text per :attr:`Narrowed.under` column) on lines of their
+    own under it, and the ``headings`` of those columns under the table's heading.
+
+    The under lines are indented past the table's first column (at most
+    :data:`UNDER_INDENT` cells) and cut to ``width`` cells with ``…``; a text's line
+    breaks and runs of spaces read as one space.
+    """
+    indent = " " * min(len(lines[1].split("  ")[0]) + 2, UNDER_INDENT)
+    room = max(1, width - len(indent))
+    out = [lines[0], *(indent + shorten(h, room) for h in headings), lines[1]]
+    for line, texts in zip(lines[2:2 + len(words)], words, strict=True):
+        out.append(line)
+        out += [indent + shorten(" ".join(t.split()), room) for t in texts]
+    return out + list(lines[2 + len(words):])
 
 
 def pick_format(fmt: str | None, output: str | None, default: str) -> str:
@@ -389,6 +435,7 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
         fit = narrow(sheet.columns, {c: [r[i] for r in rows]
                                      for i, c in enumerate(sheet.columns)}, width, sheet.narrow,
                      [c for c in sheet.columns if sides.get(c) in ("start", "end")])
+        words = [[r[sheet.columns.index(c)] for c in fit.under] for r in rows]
         if fit.columns != sheet.columns:
             at = [sheet.columns.index(c) for c in fit.columns]
             rows = [[r[i] for i in at] for r in rows]
@@ -410,9 +457,10 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
                              for c, w, r, s in zip(texts, widths, right, cut, strict=True)
                              ).rstrip()
 
-        out.append(line(columns))
-        out.append("  ".join("-" * w for w in widths))
-        out.extend(line(r) for r in rows)
+        lines = [line(columns), "  ".join("-" * w for w in widths), *map(line, rows)]
+        if fit.under and width is not None:
+            lines = put_under(lines, fit.under, words, width)
+        out.extend(lines)
         if fit.notes and width is not None:
             out += [w for note in fit.notes
                     for w in textwrap.wrap(note, max(20, width), break_on_hyphens=False)]

@@ -87,22 +87,25 @@ ONE_KEY = "*one"
 
 
 def scope_text(selection: Selection | None, total: int) -> str:
-    """The title line's words for the interviews counted."""
+    """The title line's words for the interviews counted (``total``: the project's, each
+    interview once however many versions it has)."""
     if selection is None:
         return f"all transcripts ({total})"
     noun = "transcript" if selection.total == 1 else "transcripts"
-    return f"{selection.criteria}: {len(selection.names)} of {selection.total} {noun}"
+    return f"{selection.criteria}: {selection.interviews} of {selection.total} {noun}"
 
 
 def attribute_values(store: Store, attribute: str) -> list[tuple[str, int]]:
     """The values of ``attribute`` among the project's transcripts, with how many
-    transcripts have each; ``(none)`` (no participant, or no value) last."""
+    interviews have each (two versions of one are one); ``(none)`` (no participant, or
+    no value) last."""
     participants = store.participants()
-    counts: dict[str, int] = {}
+    named: dict[str, set[str]] = {}
     for row in store.report_transcripts():
         got = participants.get(row[3] or "", {}).get(attribute) if row[3] else None
         value = got if got not in (None, "") else NO_VALUE
-        counts[value] = counts.get(value, 0) + 1
+        named.setdefault(value, set()).add(row[1])
+    counts = {value: len(names) for value, names in named.items()}
     order = sorted((v for v in counts if v != NO_VALUE), key=lambda v: (v.casefold(), v))
     return [(v, counts[v]) for v in order + ([NO_VALUE] if NO_VALUE in counts else [])]
 
@@ -138,7 +141,8 @@ def counts_table(store: Store, view: str, coder: str | None,
     """
     selection = choice.select(store)
     data = ReportData(store, coder, selection=selection)
-    scope = (scope_text(selection, len(data.transcripts)),
+    # Interviews, each once: two versions of one are one (as the counts' figures).
+    scope = (scope_text(selection, len({t.name for t in data.transcripts.values()})),
              selection.label if selection is not None else "")
     who = ex.coder_label(coder)
     if view.startswith("attribute:"):
