@@ -67,3 +67,58 @@ def test_refi_import_of_withdrawn_sources_says_so_not_already_imported(
     # Truly imported before: still "already imported".
     code, out, _err = run(path, "refi", "import", str(qdpx))
     assert out.strip().splitlines()[-1] == f"{qdpx}: nothing new (already imported)."
+
+
+# --------------------------------------------------------------------------- merge
+def _folder(path: Path) -> dict[str, tuple[int, str]]:
+    """Each file of a folder with its mode and a hash of its bytes."""
+    return {p.name: (p.stat().st_mode, hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(path.iterdir())}
+
+
+def _coders_copies(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """study.db, and ana's and ben's copies (in folders of their own), each coded."""
+    path, store, alpha, beta = _two_transcripts(tmp_path)
+    store.close()
+    copies = []
+    for coder in ("ana", "ben"):
+        folder = tmp_path / coder
+        folder.mkdir()
+        copy = folder / f"{coder}.db"
+        shutil.copy(path, copy)
+        other = open_store(copy)
+        for sug in other.suggestions():
+            other.accept(sug.id, coder)
+        other.undo(coder)
+        other.code(beta, "serendipity", coder, 0, 4)
+        other.close()
+        copies.append(copy)
+    return path, copies[0], copies[1]
+
+
+def test_merge_leaves_the_coders_copy_and_its_folder_as_they_were(tmp_path: Path) -> None:
+    path, ana, ben = _coders_copies(tmp_path)
+    # ben's workbench is still open on his copy: a -wal beside it holds his last decision.
+    live = open_store(ben)
+    live.code(live.transcripts()[0].id, "serendipity", "ben", 5, 9)
+    assert Path(f"{ben}-wal").exists()
+    before = {copy: _folder(copy.parent) for copy in (ana, ben)}
+    for copy in (ana, ben):
+        code, out, err = run(path, "merge", str(copy))
+        assert code == 0, err
+        assert _folder(copy.parent) == before[copy], copy  # no -wal/-shm left, no byte changed
+    store = open_store(path)
+    assert (5, 9) in {(c.start, c.end) for c in store.codings(coder="ben")}
+    store.close()
+    live.close()
+
+
+def test_merge_says_compactly_what_it_brought_in(tmp_path: Path) -> None:
+    path, ana, _ben = _coders_copies(tmp_path)
+    code, out, err = run(path, "merge", str(ana))
+    assert code == 0, err
+    # 5 suggestions accepted (the last undone: its coding comes in, removed) and one
+    # coding by hand; a line of what came in, no zeros.
+    assert out == f"Merged {ana}: 1 new coder, 6 codings, 4 decisions, 7 log events.\n"
+    code, out, err = run(path, "merge", str(ana))
+    assert (code, out, err) == (0, f"Nothing new in {ana}.\n", "")

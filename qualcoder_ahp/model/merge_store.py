@@ -32,7 +32,8 @@ import hashlib
 import io
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,31 @@ def added_theme_ids(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in rows if isinstance(r[0], str)}
 
 
+@contextmanager
+def read_copy(path: Path) -> Iterator[sqlite3.Connection]:
+    """Open a coder's copy of the project read-only, leaving its folder as it was.
+
+    SQLite opening a WAL database read-only (``mode=ro``) still makes the ``-wal`` and
+    ``-shm`` files beside it, and leaves them there: a coder's folder would gain two
+    empty files at every merge. A copy with no ``-wal`` beside it holds everything in
+    the file itself, so it is opened ``immutable`` (no lock, no side file, the file only
+    read). A copy with a ``-wal`` (sent with the file, or the workbench still open on it)
+    is read with it, and the ``-shm`` SQLite made for that is removed again. The path
+    goes in as a ``file:`` URI, so a name with ``?``, ``#`` or ``%`` opens that file.
+    """
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    had_shm = shm.exists()
+    live = wal.exists()
+    uri = path.resolve().as_uri() + ("?mode=ro" if live else "?immutable=1")
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
+        if live and not had_shm:
+            shm.unlink(missing_ok=True)
+
+
 def event_key(coder: str | None, at: str, kind: str, payload: str) -> str:
     """A content key identifying one event across project copies."""
     raw = json.dumps([coder, at, kind, payload])
@@ -102,30 +128,30 @@ class MergeMixin:
             raise UserError("no such project database", path=str(path))
         if self.path is not None and path.resolve() == Path(self.path).resolve():
             raise UserError("cannot merge a project into itself", path=str(path))
-        try:
-            other = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            version = other.execute("PRAGMA user_version").fetchone()[0]
-            other.execute("SELECT 1 FROM codings LIMIT 1").fetchall()
-            # A damaged copy is refused before any of it is read into this project.
-            check = other.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok" or other.execute("PRAGMA foreign_key_check").fetchone():
-                other.close()
-                problem = check if check != "ok" else "broken references"
-                raise UserError(f"damaged database ({problem}); nothing merged", path=str(path))
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            raise UserError(f"not a qualcoder_ahp database ({exc})", path=str(path)) from None
-        try:
-            if version != known_count():
-                raise UserError(
-                    f"schema version {version} differs from this project's ({known_count()}); "
-                    "open both with the same qualcoder_ahp version first", path=str(path))
-            return self._merge(other, str(path))
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            # A damaged file can open and still fail mid-read; the merge rolled back.
-            raise UserError(f"damaged or not a qualcoder_ahp database ({exc})",
-                            path=str(path)) from None
-        finally:
-            other.close()
+        with read_copy(path) as other:
+            try:
+                version = other.execute("PRAGMA user_version").fetchone()[0]
+                other.execute("SELECT 1 FROM codings LIMIT 1").fetchall()
+                # A damaged copy is refused before any of it is read into this project.
+                check = other.execute("PRAGMA quick_check").fetchone()[0]
+                if check != "ok" or other.execute("PRAGMA foreign_key_check").fetchone():
+                    problem = check if check != "ok" else "broken references"
+                    raise UserError(f"damaged database ({problem}); nothing merged",
+                                    path=str(path))
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                raise UserError(f"not a qualcoder_ahp database ({exc})",
+                                path=str(path)) from None
+            try:
+                if version != known_count():
+                    raise UserError(
+                        f"schema version {version} differs from this project's "
+                        f"({known_count()}); open both with the same qualcoder_ahp "
+                        "version first", path=str(path))
+                return self._merge(other, str(path))
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                # A damaged file can open and still fail mid-read; the merge rolled back.
+                raise UserError(f"damaged or not a qualcoder_ahp database ({exc})",
+                                path=str(path)) from None
 
     def theme_edits_in(self: Store, other_path: str | Path) -> FieldEdits:
         """Theme edits made in another copy that a merge does not bring here.
@@ -139,19 +165,14 @@ class MergeMixin:
         from qualcoder_ahp.model.codebook_store import edits_differing
 
         try:
-            other = sqlite3.connect(f"file:{Path(other_path)}?mode=ro", uri=True)
-        except sqlite3.Error:
+            with read_copy(Path(other_path)) as other:
+                columns = "id, name, parent_id, description, color"
+                theirs = {r[0]: Theme(r[0], r[1], r[2], r[3] or "", color=r[4] or "")
+                          for r in other.execute(f"SELECT {columns} FROM themes")}
+                return edits_differing(other, theirs,
+                                       {t.id: t for t in self.themes(include_inactive=True)})
+        except (sqlite3.Error, UnicodeDecodeError, OSError):
             return {}
-        try:
-            columns = "id, name, parent_id, description, color"
-            theirs = {r[0]: Theme(r[0], r[1], r[2], r[3] or "", color=r[4] or "")
-                      for r in other.execute(f"SELECT {columns} FROM themes")}
-            return edits_differing(other, theirs,
-                                   {t.id: t for t in self.themes(include_inactive=True)})
-        except (sqlite3.Error, UnicodeDecodeError):
-            return {}
-        finally:
-            other.close()
 
     def theme_merges_in(self: Store, other_path: str | Path) -> dict[str, str]:
         """Themes merged into another in another copy that stay apart here.
@@ -162,21 +183,17 @@ class MergeMixin:
         ``theme_merge`` that is active here; ``{}`` for a file that cannot be read.
         """
         try:
-            other = sqlite3.connect(f"file:{Path(other_path)}?mode=ro", uri=True)
-        except sqlite3.Error:
+            with read_copy(Path(other_path)) as other:
+                retired = {r[0] for r in other.execute(
+                    "SELECT id FROM themes WHERE active = 0")}
+                merged: dict[str, str] = {}
+                for (payload,) in other.execute(
+                        "SELECT payload FROM events WHERE kind = 'theme_merge' ORDER BY id"):
+                    data = json.loads(payload)
+                    if isinstance(data, dict) and data.get("theme_id") in retired:
+                        merged[str(data["theme_id"])] = str(data.get("into"))
+        except (sqlite3.Error, ValueError, UnicodeDecodeError, OSError):
             return {}
-        try:
-            retired = {r[0] for r in other.execute("SELECT id FROM themes WHERE active = 0")}
-            merged: dict[str, str] = {}
-            for (payload,) in other.execute(
-                    "SELECT payload FROM events WHERE kind = 'theme_merge' ORDER BY id"):
-                data = json.loads(payload)
-                if isinstance(data, dict) and data.get("theme_id") in retired:
-                    merged[str(data["theme_id"])] = str(data.get("into"))
-        except (sqlite3.Error, ValueError, UnicodeDecodeError):
-            return {}
-        finally:
-            other.close()
         active = {t.id for t in self.themes()}
         return {a: b for a, b in merged.items() if a in active}
 
