@@ -5,7 +5,9 @@ left as it was, and a merge says compactly what it brought in."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -122,3 +124,111 @@ def test_merge_says_compactly_what_it_brought_in(tmp_path: Path) -> None:
     assert out == f"Merged {ana}: 1 new coder, 6 codings, 4 decisions, 7 log events.\n"
     code, out, err = run(path, "merge", str(ana))
     assert (code, out, err) == (0, f"Nothing new in {ana}.\n", "")
+
+
+# --------------------------------------------------------------------------- the log
+def _log(db: Path, *args: str) -> list[dict]:
+    code, out, err = run(db, "log", "--format", "json", *args)
+    assert code == 0, err
+    return json.loads(out)["events"]
+
+
+def _merged_copy(tmp_path: Path) -> tuple[Path, dict[str, int]]:
+    """study.db with ben's copy merged in: in the copy ben accepted a suggestion and
+    undid it, rejected another and undid that, coded alpha by hand, and coded the
+    search hits of "luck" in alpha and beta as one decision."""
+    from qualcoder_ahp.reports.search import SearchQuery, code_hits, search
+
+    path, store, alpha, beta = _two_transcripts(tmp_path)
+    s1, s2 = store.suggestions(transcript_id=alpha)[:2]
+    store.accept(store.suggestions(transcript_id=beta)[0].id, "ana")  # ids move apart
+    store.close()
+    copy = tmp_path / "ben.db"
+    shutil.copy(path, copy)
+    ben = open_store(copy)
+    ben.code(beta, "serendipity", "ben", 0, 4)  # in the copy first: ids differ from here
+    ben.accept(s1.id, "ben")
+    ben.undo("ben")
+    ben.reject(s2.id, "ben")
+    ben.undo("ben")
+    ben.code(alpha, "serendipity", "ben", 0, 6)
+    found = search(ben, SearchQuery(("luck",)))
+    code_hits(ben, found.hits, "serendipity", "ben", about=found.query.describe())
+    ben.close()
+    assert run(path, "merge", str(copy))[0] == 0
+    ids = {"s1": s1.id, "s2": s2.id, "s1_start": s1.start, "s1_end": s1.end,
+           "s2_start": s2.start, "s2_end": s2.end}
+    return path, ids
+
+
+def test_merged_events_read_in_the_log_like_local_ones(tmp_path: Path) -> None:
+    path, ids = _merged_copy(tmp_path)
+    what = [(e["what"], e["transcripts"]) for e in _log(path, "--coder", "ben")]
+    copy = tmp_path / "ben.db"
+    head = f"merged in from copy {copy}: "
+    s1 = f"suggestion {ids['s1']} (Serendipity) on alpha [{ids['s1_start']}, {ids['s1_end']})"
+    s2 = f"suggestion {ids['s2']} (Mandate) on alpha [{ids['s2_start']}, {ids['s2_end']})"
+    assert what[:7] == [
+        (head + "coded by hand: Serendipity on beta [0, 4)", ["beta"]),
+        (head + f"accepted {s1}", ["alpha"]),
+        (head + f"undid: accepted {s1}", ["alpha"]),
+        (head + f"rejected {s2}", ["alpha"]),
+        (head + f"undid: rejected {s2}", ["alpha"]),
+        (head + "coded by hand: Serendipity on alpha [0, 6)", ["alpha"]),
+        (head + 'coded 3 sentences found by search “luck” (all speakers) with '
+                "Serendipity", ["alpha", "beta"])], what
+    # Filtering by transcript finds them.
+    assert len(_log(path, "--coder", "ben", "--transcript", "alpha")) == 6
+
+
+def _as_merged_before(path: Path) -> None:
+    """Make the merged events as an earlier version stored them: the copy's ids only
+    (``local`` was kept for reconcile decisions and undo/redo alone)."""
+    from qualcoder_ahp.model.merge_store import TRANSLATED
+    from qualcoder_ahp.model.withdraw_store import EVENTS_NO_UPDATE
+
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TRIGGER events_no_update")
+        for event_id, payload in conn.execute(
+                "SELECT id, payload FROM events WHERE kind = 'merged'").fetchall():
+            data = json.loads(payload)
+            if data["original_kind"] in TRANSLATED:
+                data.pop("local"), data.pop("source")
+                conn.execute("UPDATE events SET payload = ? WHERE id = ?",
+                             [json.dumps(data, sort_keys=True), event_id])
+        conn.execute(EVENTS_NO_UPDATE)
+    conn.close()
+
+
+def test_merged_events_of_an_earlier_version_still_read(tmp_path: Path) -> None:
+    # No migration: an accept or hand coding is found by the coding the merge copied
+    # (same coder, made at the event's time); what cannot be placed says what it was.
+    path, ids = _merged_copy(tmp_path)
+    _as_merged_before(path)
+    what = [e["what"].split(": ", 1)[1] for e in _log(path, "--coder", "ben")]
+    s1 = f"suggestion {ids['s1']} (Serendipity) on alpha [{ids['s1_start']}, {ids['s1_end']})"
+    assert what[:7] == [
+        "coded by hand: Serendipity on beta [0, 4)",
+        f"accepted {s1}",
+        f"undid: accepted {s1}",
+        "rejected a suggestion",
+        "undid: rejected a suggestion",
+        "coded by hand: Serendipity on alpha [0, 6)",
+        "coded 3 sentences found by search with Serendipity"], what
+
+
+def test_a_withdrawal_scrubs_merged_events_about_the_transcript(tmp_path: Path) -> None:
+    path, _ids = _merged_copy(tmp_path)
+    assert run(path, "withdraw", "--participant", "P1", "--yes")[0] == 0
+    events = _log(path, "--coder", "ben")
+    assert all("alpha" not in e["what"] and "alpha" not in e["transcripts"]
+               for e in events), events
+    assert [e["kind"] for e in events].count("withdrawn") == 5  # s1 x2, s2 x2, alpha coding
+    search = [e for e in events if "found by search" in e["what"]]
+    assert [(e["what"].split(": ", 1)[1], e["transcripts"]) for e in search] == [
+        ('coded 1 sentence found by search “luck” (all speakers) with Serendipity', ["beta"])]
+    assert run(path, "undo", "--coder", "ana")[0] == 0
+    store = open_store(path)
+    assert store.integrity_ok()
+    store.close()

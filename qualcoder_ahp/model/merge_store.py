@@ -32,8 +32,9 @@ import hashlib
 import io
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -250,7 +251,8 @@ class MergeMixin:
             first = self._next_coding_id()
             kmap = self._merge_codings(other, tmap, cmap, smap, counts)
             # After the codings, so merged reconcile decisions get their ids translated.
-            emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub)
+            emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub,
+                                      (smap, {}))
             self._merge_decisions(other, cmap, smap, kmap, emap, counts)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone)
             if any(counts.values()):
@@ -297,8 +299,14 @@ class MergeMixin:
     def _merge_events(self: Store, other: sqlite3.Connection, cmap: dict[int, int],
                       counts: dict[str, int],
                       where: tuple[str, dict[int, int], dict[int, int]],
-                      scrub: dict[int, tuple[str, dict[str, Any]]]) -> dict[int, int]:
+                      scrub: dict[int, tuple[str, dict[str, Any]]],
+                      smaps: tuple[dict[int, int], dict[int, int | None]]) -> dict[int, int]:
         """Append the other copy's events not yet here; map their ids to ours.
+
+        Every merged event that names transcripts, suggestions, codings or memo targets
+        gets them in this database's ids too (``local``, :meth:`_local_ids`), so the log
+        reads it as it reads the events made here. ``smaps`` is (the suggestions the
+        merge mapped, a cache of the others looked up by span).
 
         ``scrub``: the copy's events about transcripts withdrawn here, left out (or, when
         they touched other transcripts too, brought in without the withdrawn changes).
@@ -308,6 +316,7 @@ class MergeMixin:
         database's terms, so the reconcile log can show it as it was made.
         """
         label, tmap, kmap = where
+        maps = _IdMaps(tmap, kmap, smaps[0], cmap, smaps[1])
         known: dict[str, int] = {}
         for eid, coder, at, kind, payload in self.conn.execute(
                 "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
@@ -333,6 +342,8 @@ class MergeMixin:
                 raise UserError(f"damaged event {eid} (its record is not JSON); nothing merged",
                                 path=label) from None
             local = translate_merged(kind, data, label, tmap, kmap, emap)
+            if not local:
+                local = self._local_ids(other, kind, data, label, maps)
             if kind == "merged" and isinstance(data, dict) and "local" in data:
                 # Its ids are the other copy's: translated, or dropped if they cannot be.
                 kept = {k: v for k, v in data.items() if k != "local"}
@@ -349,6 +360,55 @@ class MergeMixin:
             known[key] = emap[eid] = int(cur.lastrowid or 0)
             counts["events"] += 1
         return emap
+
+    def _local_ids(self: Store, other: sqlite3.Connection, kind: str, data: Any,
+                   label: str, maps: _IdMaps) -> dict[str, Any]:
+        """``{"local": ..., "source": ...}`` for a merged accept, code, memo...: the ids
+        of its record (``suggestion_id``, ``coding_id``, ``transcript_id(s)``, memo
+        ``target``, ``changes``) in this database's terms, each left out when it cannot
+        be translated (an id the copy no longer has); ``{}`` when none can.
+
+        An event the copy had merged in from a third copy is translated from its own
+        ``local`` (the copy's ids), when it has one.
+        """
+        if not isinstance(data, dict):
+            return {}
+        source = label
+        if kind == "merged":
+            ids, kind = data.get("local"), str(data.get("original_kind"))
+            source = str(data.get("source") or label)
+            if not isinstance(ids, dict):
+                return {}
+        else:
+            ids = data
+        if kind not in TRANSLATED:
+            return {}
+
+        def suggestion(oid: Any) -> int | None:
+            if oid in maps.suggestions:
+                return maps.suggestions[oid]
+            return maps.suggestion_here(self, other, oid)
+
+        local: dict[str, Any] = {}
+        for key, lookup in (("transcript_id", maps.transcripts.get),
+                            ("suggestion_id", suggestion), ("coding_id", maps.codings.get)):
+            if key in ids:
+                found = lookup(ids[key]) if isinstance(ids[key], int) else None
+                if found is not None:
+                    local[key] = found
+        if isinstance(ids.get("transcript_ids"), list):
+            found_ids = [maps.transcripts.get(t) for t in ids["transcript_ids"]]
+            if None not in found_ids:
+                local["transcript_ids"] = found_ids
+        if kind == "memo" and "target" in ids:
+            target = _memo_target(ids.get("kind"), ids["target"], maps)
+            if target is not None:
+                local["target"] = target
+        if isinstance(ids.get("changes"), list):
+            changes = [_change_here(c, maps, suggestion) for c in ids["changes"]]
+            if None not in changes:
+                local["changes"] = changes
+        return {"local": local, "source": source} if local else {}
 
     def _merge_suggestions(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
                            counts: dict[str, int]) -> dict[int, int]:
@@ -618,6 +678,92 @@ class MergeMixin:
              "end": c.end, "quote": c.quote, "coder": c.coder, "origin": c.origin}
             for c in self.codings(coder=coder)
         ]
+
+
+TRANSLATED = ("accept", "adjust", "reject", "code", "remove", "memo", "undo_group",
+              "refi_import")
+"""Kinds of merged event whose ids a merge translates with :meth:`MergeMixin._local_ids`
+(``reconcile``, ``undo`` and ``redo`` by :func:`translate_merged`; theme ids are shared)."""
+
+
+@dataclass
+class _IdMaps:
+    """The other copy's ids -> this database's, as one merge found them."""
+
+    transcripts: dict[int, int]
+    codings: dict[int, int]
+    suggestions: dict[int, int]
+    coders: dict[int, int]
+    found: dict[int, int | None]
+    """Suggestions no decision or coding brought in, looked up here by span (cached)."""
+
+    def suggestion_here(self, store: Store, other: sqlite3.Connection,
+                        oid: Any) -> int | None:
+        """This database's suggestion at the same transcript, theme and span as the
+        copy's suggestion ``oid`` (one an undone reject named), or ``None``."""
+        if not isinstance(oid, int):
+            return None
+        if oid not in self.found:
+            row = other.execute('SELECT transcript_id, theme_id, start, "end" FROM '
+                                "suggestions WHERE id = ?", [oid]).fetchone()
+            here = None
+            if row is not None and row[0] in self.transcripts:
+                here = store.conn.execute(
+                    "SELECT id FROM suggestions WHERE transcript_id = ? AND theme_id = ? "
+                    'AND start = ? AND "end" = ?',
+                    [self.transcripts[row[0]], row[1], row[2], row[3]]).fetchone()
+            self.found[oid] = int(here[0]) if here else None
+        return self.found[oid]
+
+
+def _memo_target(kind: Any, target: Any, maps: _IdMaps) -> str | None:
+    """A memo's target in this database: a coding's or transcript's id translated, a
+    theme id as it is; ``None`` if it cannot be."""
+    if kind == "theme":
+        return str(target)
+    ids = maps.codings if kind == "coding" else maps.transcripts if kind == "transcript" \
+        else None
+    try:
+        found = ids.get(int(target)) if ids is not None else None
+    except (TypeError, ValueError):
+        return None
+    return str(found) if found is not None else None
+
+
+def _change_here(change: Any, maps: _IdMaps,
+                 suggestion: Callable[[Any], int | None]) -> dict[str, Any] | None:
+    """One change record with this database's ids, or ``None`` if one cannot be found."""
+    if not isinstance(change, dict):
+        return None
+    out = dict(change)
+    op = change.get("op")
+    if op == "coding":
+        out["id"] = maps.codings.get(change.get("id"))  # type: ignore[arg-type]
+        return out if out["id"] is not None else None
+    if op in ("decision", "suggestion"):
+        key = "suggestion_id" if op == "decision" else "id"
+        out[key] = suggestion(change.get(key))
+        if out[key] is None:
+            return None
+        for side in ("before", "after"):
+            value = change.get(side)
+            if isinstance(value, dict) and value.get("coding_id") is not None:
+                coding = maps.codings.get(value["coding_id"])
+                if coding is None:
+                    return None
+                out[side] = {**value, "coding_id": coding}
+        return out
+    if op == "memo":
+        target = _memo_target(change.get("kind"), change.get("target"), maps)
+        if target is None:
+            return None
+        out["target"] = target
+        if change.get("coder_id") is not None:
+            out["coder_id"] = maps.coders.get(change["coder_id"])
+            if out["coder_id"] is None:
+                return None
+        return out
+    return out  # themes and their fields: ids shared by every copy
 
 
 def _withdrawn_in(other: sqlite3.Connection, gone: Gone
