@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.model.store import open_store
+from tests.conftest import make_parsed
 from tests.test_withdraw import _two_transcripts
 
 
@@ -232,3 +233,73 @@ def test_a_withdrawal_scrubs_merged_events_about_the_transcript(tmp_path: Path) 
     store = open_store(path)
     assert store.integrity_ok()
     store.close()
+
+
+# --------------------------------------------------------------------------- copies a
+# researcher meets: an earlier version's, a newer one's, another project, an odd name
+def _dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def _as_schema(path: Path, version: int) -> None:
+    """Make a copy look as an earlier (version 3: no ``withdrawn`` table) or a newer
+    version of qualcoder_ahp wrote it."""
+    conn = sqlite3.connect(path)
+    with conn:
+        if version == 3:
+            conn.execute("DROP TABLE withdrawn")
+            conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_add_withdrawn'")
+        conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+
+
+def test_a_copy_from_an_earlier_version_merges_and_is_left_as_it_was(
+        tmp_path: Path) -> None:
+    path, ana, _ben = _coders_copies(tmp_path)
+    _as_schema(ana, 3)
+    before = _folder(ana.parent)
+    code, out, err = run(path, "merge", str(ana))
+    assert code == 0, err
+    assert out.startswith(f"Merged {ana}: 1 new coder, 6 codings")
+    assert err == (f"note: {ana} was made by an earlier version of qualcoder_ahp (schema "
+                   "version 3); it was read as this version reads it, and the file was left "
+                   "as it was\n")
+    assert _folder(ana.parent) == before
+    assert run(path, "merge", str(ana))[1] == f"Nothing new in {ana}.\n"
+
+
+def test_a_newer_copy_or_another_project_is_refused_in_one_line(tmp_path: Path) -> None:
+    path, ana, ben = _coders_copies(tmp_path)
+    _as_schema(ana, 99)
+    before = _dump(path)
+    code, out, err = run(path, "merge", str(ana))
+    assert (code, out) == (1, "")
+    assert err == (f"Error: {ana}: written by a newer qualcoder_ahp (schema version 99; this "
+                   "one knows 4); nothing merged: upgrade qualcoder_ahp here, then merge "
+                   "again\n")
+    other = tmp_path / "other.db"
+    store = open_store(other)
+    for name in ("gamma", "delta"):
+        store.add_transcript(name, make_parsed([("P9", "participant", f"I am {name}.")]))
+    store.close()
+    code, out, err = run(path, "merge", str(other))
+    assert (code, out) == (1, "")
+    assert err == (f"Error: {other}: a different project: none of its 2 transcripts is in "
+                   "this one; nothing merged (merge joins copies of one project; `qcahp refi "
+                   "import` brings another project in)\n")
+    assert _dump(path) == before
+
+
+def test_a_copy_whose_name_has_uri_characters_is_read(tmp_path: Path) -> None:
+    path, _ana, ben = _coders_copies(tmp_path)
+    odd = ben.with_name("ben?v=2#final%.db")
+    ben.rename(odd)
+    code, out, err = run(path, "merge", str(odd))
+    assert code == 0, err
+    assert out.startswith(f"Merged {odd}: 1 new coder, 6 codings")

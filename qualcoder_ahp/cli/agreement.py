@@ -530,6 +530,10 @@ def merge(project: Project, other: str) -> None:
         click.echo(f"Nothing new in {other}.")
     else:
         click.echo(f"Merged {other}: {merge_summary(counts)}.")
+    if store.merge_upgraded_from is not None:
+        click.secho(f"note: {other} was made by an earlier version of qualcoder_ahp (schema "
+                    f"version {store.merge_upgraded_from}); it was read as this version "
+                    "reads it, and the file was left as it was", fg="yellow", err=True)
     if store.merge_withdrawn:
         listed = ", ".join(f"{name} ({plural(n, 'coding')})"
                            for name, n in store.merge_withdrawn.items())

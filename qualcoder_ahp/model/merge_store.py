@@ -96,6 +96,25 @@ def read_copy(path: Path) -> Iterator[sqlite3.Connection]:
             shm.unlink(missing_ok=True)
 
 
+@contextmanager
+def _upgraded(other: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A copy made by an earlier version, with this version's migrations applied to an
+    in-memory image of it (the file itself is never written)."""
+    from sqlite_utils import Database
+
+    from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
+
+    memory = sqlite3.connect(":memory:")
+    try:
+        other.backup(memory)
+        with memory:
+            MIGRATIONS.apply(Database(memory))
+            memory.execute(f"PRAGMA user_version = {known_count()}")
+        yield memory
+    finally:
+        memory.close()
+
+
 def event_key(coder: str | None, at: str, kind: str, payload: str) -> str:
     """A content key identifying one event across project copies."""
     raw = json.dumps([coder, at, kind, payload])
@@ -109,6 +128,9 @@ class MergeMixin:
     merge_withdrawn: dict[str, int] = {}  # noqa: RUF012 - replaced per merge, never mutated
     """After :meth:`merge_from`: each transcript of the copy that was withdrawn here, with
     how many of its codings (every coder's) were left out."""
+    merge_upgraded_from: int | None = None
+    """After :meth:`merge_from`: the schema version of a copy made by an earlier version
+    of qualcoder_ahp (read as upgraded, in memory; the file is left as it was)."""
 
     # ------------------------------------------------------------------ merge
     def merge_from(self: Store, other_path: str | Path) -> dict[str, int]:
@@ -124,6 +146,7 @@ class MergeMixin:
         from qualcoder_ahp.model.migrations import known_count
 
         self.merge_withdrawn = {}
+        self.merge_upgraded_from = None
         path = Path(other_path)
         if not path.is_file():
             raise UserError("no such project database", path=str(path))
@@ -143,11 +166,17 @@ class MergeMixin:
                 raise UserError(f"not a qualcoder_ahp database ({exc})",
                                 path=str(path)) from None
             try:
-                if version != known_count():
+                if version > known_count():
                     raise UserError(
-                        f"schema version {version} differs from this project's "
-                        f"({known_count()}); open both with the same qualcoder_ahp "
-                        "version first", path=str(path))
+                        f"written by a newer qualcoder_ahp (schema version {version}; this "
+                        f"one knows {known_count()}); nothing merged: upgrade qualcoder_ahp "
+                        "here, then merge again", path=str(path))
+                if version < known_count():
+                    # A copy from an earlier version: upgraded in memory, the file only read.
+                    with _upgraded(other) as newer:
+                        counts = self._merge(newer, str(path))
+                    self.merge_upgraded_from = version
+                    return counts
                 return self._merge(other, str(path))
             except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
                 # A damaged file can open and still fail mid-read; the merge rolled back.
@@ -224,17 +253,25 @@ class MergeMixin:
         added_there = added_theme_ids(other)
         bring = [t for t in missing_th if t in added_there]
         missing_th = [t for t in missing_th if t not in added_there]
+        if missing_t and not tmap and not gone.transcripts and not self._shares_a_name(
+                other):
+            theirs = len(missing_t)
+            raise UserError(
+                f"a different project: none of its {theirs} transcript"
+                f"{'' if theirs == 1 else 's'} is in this one; nothing merged (merge joins "
+                "copies of one project; `qcahp refi import` brings another project in)",
+                path=label)
         if missing_t or missing_th:
             parts = []
             if missing_t:
                 names_here = {r[0] for r in self.conn.execute("SELECT name FROM transcripts")}
                 new = any(m.split("@")[0] not in names_here for m in missing_t)
                 parts.append("transcripts not in this project (by content): "
-                             + ", ".join(missing_t)
+                             + _listed(missing_t)
                              + (" (import the same files here first, then merge again)"
                                 if new else ""))
             if missing_th:
-                parts.append("themes not in this codebook: " + ", ".join(missing_th))
+                parts.append("themes not in this codebook: " + _listed(missing_th))
             raise UserError("nothing merged; " + "; ".join(parts), path=label)
         counts = dict.fromkeys(("themes", "coders", "codings", "codings_updated", "suggestions",
                                 "decisions", "decisions_undone", "memos", "events"), 0)
@@ -263,6 +300,11 @@ class MergeMixin:
                     extra["coding_range"] = [first, self._next_coding_id() - 1]
                 self.log_event(None, "merge", {"source": label, **counts, **extra})
         return counts
+
+    def _shares_a_name(self: Store, other: sqlite3.Connection) -> bool:
+        """Whether a transcript of the copy has a name used here (another version of it)."""
+        here = {r[0] for r in self.conn.execute("SELECT name FROM transcripts")}
+        return any(r[0] in here for r in other.execute("SELECT name FROM transcripts"))
 
     def _merge_themes(self: Store, other: sqlite3.Connection, ids: list[str]) -> int:
         """Copy the themes the other coder added while coding (parents first, same GUIDs)."""
@@ -678,6 +720,17 @@ class MergeMixin:
              "end": c.end, "quote": c.quote, "coder": c.coder, "origin": c.origin}
             for c in self.codings(coder=coder)
         ]
+
+
+LISTED = 8
+"""At most this many names in a refusal's list (then "and N more")."""
+
+
+def _listed(names: list[str]) -> str:
+    """``a, b, c`` or, past :data:`LISTED` names, ``a, ..., h and 12 more``."""
+    if len(names) <= LISTED:
+        return ", ".join(names)
+    return ", ".join(names[:LISTED]) + f" and {len(names) - LISTED} more"
 
 
 TRANSLATED = ("accept", "adjust", "reject", "code", "remove", "memo", "undo_group",
