@@ -303,3 +303,31 @@ def test_a_copy_whose_name_has_uri_characters_is_read(tmp_path: Path) -> None:
     code, out, err = run(path, "merge", str(odd))
     assert code == 0, err
     assert out.startswith(f"Merged {odd}: 1 new coder, 6 codings")
+
+
+def test_merging_into_an_empty_project_says_what_to_do(tmp_path: Path) -> None:
+    _path, ana, _ben = _coders_copies(tmp_path)
+    new = tmp_path / "new.db"
+    code, out, err = run(new, "merge", str(ana))
+    assert (code, out) == (1, "")
+    assert err == (f"Error: {ana}: this project has no transcripts yet; nothing merged "
+                   "(start from a copy of the file instead, or import the same transcripts "
+                   "here first)\n")
+
+
+def test_a_copy_that_merged_another_copy_reads_through(tmp_path: Path) -> None:
+    # ana's copy merged into ben's, ben's into the project: ana's events keep their
+    # words and their copy, and ben's merge of ana says what it brought.
+    path, ana, ben = _coders_copies(tmp_path)
+    assert run(ben, "merge", str(ana))[0] == 0
+    assert run(path, "merge", str(ben))[0] == 0
+    events = _log(path)
+    ana_words = [e["what"] for e in events if e["coder"] == "ana"]
+    assert ana_words[-1] == (f"merged in from copy {ana}: coded by hand: Serendipity on "
+                             "beta [0, 4)")
+    assert any(w.startswith(f"merged in from copy {ana}: undid: accepted suggestion ")
+               for w in ana_words)
+    inner = [e["what"] for e in events if e["kind"] == "merged" and e["coder"] is None]
+    assert inner == [f"merged in from copy {ben}: merged in from copy {ana} (6 new codings, "
+                     "4 decisions, 1 new coder, 7 events)"]
+    assert run(path, "merge", str(ana))[1] == f"Nothing new in {ana}.\n"

@@ -405,7 +405,7 @@ class EventWords:
             verb = "rejected" if kind == "reject" else "accepted"
             return self._suggestion_event({"suggestion_id": decided[0], "kind": kind}, verb,
                                           decided[1])
-        if kind in ("theme_add", "theme_edit", "theme_merge"):  # theme ids are shared
+        if kind in ("theme_add", "theme_edit", "theme_merge", "merge"):  # no copy's ids
             return self.describe({**original, "kind": kind})
         if kind == "memo":
             memo = next(c for c in original["changes"] if c.get("op") == "memo")

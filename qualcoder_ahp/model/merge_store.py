@@ -253,6 +253,10 @@ class MergeMixin:
         added_there = added_theme_ids(other)
         bring = [t for t in missing_th if t in added_there]
         missing_th = [t for t in missing_th if t not in added_there]
+        if missing_t and not here_hash and not withdrawn_here:
+            raise UserError(
+                "this project has no transcripts yet; nothing merged (start from a copy of "
+                "the file instead, or import the same transcripts here first)", path=label)
         if missing_t and not tmap and not gone.transcripts and not self._shares_a_name(
                 other):
             theirs = len(missing_t)
