@@ -107,7 +107,8 @@ class EventWords:
         self._suggestions: dict[int, Suggestion | None] = {}
         self._codings: dict[int, Coding | None] = {}
         self._decided: dict[int, tuple[int, int | None]] | None = None
-        self._created: dict[str, list[tuple[Any, ...]]] | None = None
+        self._created: dict[str, tuple[list[str], list[tuple[Any, ...]]]] | None = None
+        """Each coder's codings by creation time (for :meth:`_placed`)."""
         self.sources: dict[int, str] = {}
         """The copy each merged-in event came from, by event id (see :func:`audit_log`)."""
 
@@ -391,7 +392,9 @@ class EventWords:
             if here is not None and _complete(kind, here):
                 # This project's ids, stored by the merge (or found for an old one):
                 # in the words of an event made here.
-                return self.describe({**original, **here, "kind": kind})
+                # Only ids of this project: none of the copy's is read in their place.
+                mine = {k: v for k, v in original.items() if k not in ID_KEYS}
+                return self.describe({**mine, **here, "kind": kind})
         if kind in ("undo", "redo") and local is not None:
             target = self.event(local.get("target"))
             if target is not None and target.get("kind") == "merged":
@@ -441,13 +444,15 @@ class EventWords:
                     "SELECT k.name, c.created_at, c.id, c.origin, c.theme_id, "
                     "c.transcript_id, c.suggestion_id FROM codings c "
                     "JOIN coders k ON k.id = c.coder_id ORDER BY c.created_at, c.id"):
-                self._created.setdefault(row[0], []).append(row[1:])
-        rows = self._created.get(str(event["coder"]), [])
+                self._created.setdefault(row[0], ([], []))
+                self._created[row[0]][0].append(row[1])
+                self._created[row[0]][1].append(row[1:])
+        times, rows = self._created.get(str(event["coder"]), ([], []))
         try:
             at = _time(str(event["at"]))
         except (KeyError, ValueError):
             return None
-        index = bisect.bisect_right([r[0] for r in rows], str(event["at"]))
+        index = bisect.bisect_right(times, str(event["at"]))
         for created, coding_id, origin, theme_id, tid, sid in reversed(rows[:index]):
             try:
                 if (at - _time(created)).total_seconds() > PLACED_WITHIN:
@@ -504,6 +509,9 @@ LOCAL_KINDS = ("accept", "adjust", "reject", "code", "remove", "memo", "undo_gro
                "refi_import")
 """Merged events described, like events made here, from the ids the merge stored
 (``local``: this project's suggestion, coding, transcript and memo target)."""
+ID_KEYS = frozenset(("suggestion_id", "coding_id", "transcript_id", "transcript_ids",
+                     "changes", "target"))
+"""Keys of an event's record that hold ids of its own database."""
 PLACED_WITHIN = 2.0
 """Seconds between a coding's creation and the event that made it, at most, for an old
 merged event's coding to be found by time (:meth:`EventWords._placed`)."""
