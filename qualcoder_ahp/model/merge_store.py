@@ -11,9 +11,12 @@ copies of a project bring their work together with :meth:`MergeMixin.merge_from`
 - the other copy's events are appended here as ``merged`` events carrying the
   original (kind, time, payload) under a content key, so the log still explains
   every coding, a second merge recognises them, and undo never replays another
-  database's row ids; a merged reconcile decision (or undo/redo) also carries its
-  ids translated to this database's (``local``) and its ``source`` file, so
-  ``qcahp reconcile log`` lists it as it was made;
+  database's row ids; a merged event also carries its ids translated to this
+  database's (``local``: suggestion, coding, transcript, memo target, changes; for a
+  reconcile decision or an undo/redo since session 9, for every kind since) and its
+  ``source`` file, so ``qcahp reconcile log`` and ``qcahp log`` read it as it was made;
+- the copy is only read, its folder left as it was (:func:`read_copy`); one made by an
+  earlier version is read upgraded in memory, one by a newer version refused;
 - suggestions that coders decided on are copied when missing (matched by
   transcript, theme and span), then decisions and memos;
 - a transcript withdrawn from this project (``qcahp withdraw``, known by its hashes)
