@@ -12,8 +12,8 @@ copies of a project bring their work together with :meth:`MergeMixin.merge_from`
   original (kind, time, payload) under a content key, so the log still explains
   every coding, a second merge recognises them, and undo never replays another
   database's row ids; a merged event also carries its ids translated to this
-  database's (``local``: suggestion, coding, transcript, memo target, changes; for a
-  reconcile decision or an undo/redo since session 9, for every kind since) and its
+  database's (``local``: suggestion, coding, transcript, memo target, changes; first
+  for reconcile decisions and undo/redo only, now for every kind with ids) and its
   ``source`` file, so ``qcahp reconcile log`` and ``qcahp log`` read it as it was made;
 - the copy is only read, its folder left as it was (:func:`read_copy`); one made by an
   earlier version is read upgraded in memory, one by a newer version refused;
