@@ -1,6 +1,8 @@
 """What ``qcahp merge`` and ``qcahp refi import`` say, and leave behind, as a researcher
 meets them: an empty or withdrawn file is not "already imported", a coder's copy is
-left as it was, and a merge says compactly what it brought in."""
+left as it was, a merge says compactly what it brought in, merged events read in the
+log like local ones (and withdrawal still finds them), and copies of an earlier or a
+newer version, of another project or with an odd name are read or refused in a line."""
 
 from __future__ import annotations
 
