@@ -86,8 +86,8 @@ EXPECTED: list[tuple[str, str | None, str]] = [
     # that was replaced since).
     ("merged", "ben", "merged in from copy ben.db: accepted suggestion {s1} (Chance) on p1 "
                       "[59, 76)"),
-    ("merged", "ben", "merged in from copy ben.db: coded by hand (Board)"),
-    ("merged", "ben", "merged in from copy ben.db: wrote the memo on a theme (Board)"),
+    ("merged", "ben", "merged in from copy ben.db: coded by hand: Board on p2 [0, 5)"),
+    ("merged", "ben", "merged in from copy ben.db: wrote the memo on theme Board"),
     ("merge", None, "merged in from copy ben.db (2 new codings, 1 decision, 1 memo, "
                     "1 new coder, 3 events)"),
     ("redact", None, "redacted names in transcript p3 (1 replacement)"),
@@ -208,7 +208,8 @@ def test_filters_by_coder_transcript_theme_and_kind(
     assert "reconcile" in {e["kind"] for e in log_json(db, "--coder", "ana")}
     p2 = log_json(db, "--transcript", "p2")
     assert p2 and all("p2" in e["transcripts"] for e in p2)
-    assert {e["kind"] for e in p2} == {"reject", "adjust", "undo_group", "code"}
+    # ben's hand coding of p2, merged in from his copy, is about p2 here too.
+    assert {e["kind"] for e in p2} == {"reject", "adjust", "undo_group", "code", "merged"}
     board = log_json(db, "--theme", "board")
     assert {e["kind"] for e in board} == {"reject", "undo_group", "merged"}
     caring = log_json(db, "--theme", "caring")
@@ -473,19 +474,23 @@ def test_merged_reconcile_undo_and_theme_edit_keep_their_words(tmp_path: Path) -
     decision = "reconciled Luck on p1 [59, 76) (ana, ben): take ben, 1 consensus coding, " \
                "decided by ben"
     assert [(e["coder"], e["what"]) for e in log_json(path)] == [
-        ("ben", "merged in from copy ben.db: accepted a suggestion"),
+        # Replaced in the copy by the reject: no decision points at it, and it reads as
+        # one made here all the same (the merge stored this project's ids).
+        ("ben", f"merged in from copy ben.db: accepted suggestion {sug.id} (Luck) on p1 "
+                "[59, 76)"),
         ("ben", f"merged in from copy ben.db: rejected suggestion {sug.id} (Luck) on p1 "
                 "[59, 76)"),
         ("consensus", f"merged in from copy ben.db: {decision}"),
         ("consensus", f"merged in from copy ben.db: undid: {decision}"),
         ("ben", "merged in from copy ben.db: renamed theme Luck to Chance"),
-        ("ben", "merged in from copy ben.db: wrote the memo on a theme (Luck)"),
-        ("ben", "merged in from copy ben.db: cleared the memo on a theme (Luck)"),
+        ("ben", "merged in from copy ben.db: wrote the memo on theme Luck"),
+        ("ben", "merged in from copy ben.db: cleared the memo on theme Luck"),
         (None, "merged in from copy ben.db (2 new codings, 1 decision, 2 new coders, "
                "7 events)")]
     # The reconcile decision (and its undo) count for ben, who decided it, and for p1.
     assert [e["what"].split(": ")[1][:10] for e in log_json(
-        path, "--coder", "ben", "--transcript", "p1")] == ["rejected s", "reconciled", "undid"]
+        path, "--coder", "ben", "--transcript", "p1")] == [
+            "accepted s", "rejected s", "reconciled", "undid"]
 
 
 def test_a_move_in_the_tree_is_named_with_both_places(tmp_path: Path) -> None:

@@ -119,7 +119,7 @@ def test_merge_command_and_codings_round_trip(project, tmp_path):
     other.code(tid, "mandate", "dee", 0, 3)
     other.close()
     out = run("merge", str(copy)).stdout
-    assert "Merged" in out and "codings: 1" in out
+    assert "Merged" in out and " 1 coding, " in out
     assert "Nothing new" in run("merge", str(copy)).stdout
     exported = run("codings", "export", "--coder", "dee").stdout
     rows = list(csv.DictReader(io.StringIO(exported)))

@@ -301,7 +301,7 @@ def test_merge_reports_a_copys_edits_and_does_not_apply_them(tmp_path: Path) -> 
     main.close()
     args = ("--db", str(main_path), "merge", str(copy_path))
     code, out, err = run(*args)
-    assert code == 0 and "  codings: 1" in out
+    assert code == 0 and " 1 coding, " in out
     assert err == (f"note: themes edited in {copy_path} keep this project's name, "
                    "definition, colour and place in the tree: luck ('Chance'), board; to take "
                    "an edit, make it here with `qcahp codebook edit-theme`.\n")

@@ -409,7 +409,7 @@ def test_merging_a_copy_that_still_holds_it_brings_none_of_it_in(study: Path):
     ben.code(dev, ben.codings(transcript_id=dev)[0].theme_id, "ben", 0, 10)
     ben.close()
     code, out, err = run(study, "merge", str(copy))
-    assert code == 0 and "codings: 1" in out, (out, err)
+    assert code == 0 and " 1 coding, " in out, (out, err)
 
 
 def test_refi_import_skips_it_and_says_so(study: Path, tmp_path: Path):

@@ -500,6 +500,25 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
         click.echo(f"{plural(len(rows), 'disagreeing span')}." + (f" ({note})" if note else ""))
 
 
+MERGE_WORDS = (("themes", "theme added in the copy", "themes added in the copy"),
+               ("coders", "new coder", "new coders"),
+               ("codings", "coding", "codings"),
+               ("codings_updated", "coding removed or restored", "codings removed or restored"),
+               ("suggestions", "suggestion", "suggestions"),
+               ("decisions", "decision", "decisions"),
+               ("decisions_undone", "decision undone", "decisions undone"),
+               ("memos", "memo", "memos"),
+               ("events", "log event", "log events"))
+"""Each count of :meth:`Store.merge_from` in words, singular and plural."""
+
+
+def merge_summary(counts: dict[str, int]) -> str:
+    """What a merge brought in, the counts that are not zero only: ``1 new coder, 108
+    codings, 177 decisions, 177 log events``."""
+    return ", ".join(f"{counts[key]:,} {one if counts[key] == 1 else many}"
+                     for key, one, many in MERGE_WORDS if counts.get(key))
+
+
 @click.command()
 @click.argument("other", type=click.Path(dir_okay=False))
 @pass_project
@@ -520,11 +539,11 @@ def merge(project: Project, other: str) -> None:
     if not any(counts.values()):
         click.echo(f"Nothing new in {other}.")
     else:
-        click.echo(f"Merged {other}:")
-        for key, value in counts.items():
-            if key == "decisions_undone" and not value:
-                continue  # only after the coder undid, in the copy, decisions merged before
-            click.echo(f"  {key.replace('_', ' ')}: {value}")
+        click.echo(f"Merged {other}: {merge_summary(counts)}.")
+    if store.merge_upgraded_from is not None:
+        click.secho(f"note: {other} was made by an earlier version of qualcoder_ahp (schema "
+                    f"version {store.merge_upgraded_from}); it was read as this version "
+                    "reads it, and the file was left as it was", fg="yellow", err=True)
     if store.merge_withdrawn:
         listed = ", ".join(f"{name} ({plural(n, 'coding')})"
                            for name, n in store.merge_withdrawn.items())

@@ -155,7 +155,7 @@ def register(cli: click.Group) -> None:
         if dry_run:
             project.discard_if_created()  # "write nothing": not even an empty project
         if report.nothing_added:
-            click.echo(f"{file}: nothing new (already imported).")
+            click.echo(f"{file}: {report.nothing_why()}.")
         else:
             added = ", ".join(_count(v, k) for k, v in report.added.items() if v)
             verb = "Would import" if dry_run else "Imported"

@@ -11,12 +11,17 @@ workbench (its undo and redo messages, :meth:`EventWords.short`) and the command
 Themes are named by their current name (a renamed theme's old events show the new
 name; the ``theme_edit`` that renamed it keeps both), transcripts by ``name`` or
 ``name@version``. Events merged in from a coder's copy (``qcahp merge``) keep their
-original ids, which are that copy's: they are described without this project's
-suggestions and codings, and say which copy they came from.
+original record, in that copy's ids, and since this version the same ids in this
+project's terms (``local``): they are described as the events made here are, with
+the copy they came from. One merged by an earlier version has only the copy's ids:
+its accept or hand coding is found by the coding the merge copied (same coder, made
+at the event's time; :meth:`EventWords._placed`), and anything else is described
+without this project's suggestions and codings rather than with the wrong ones.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 from collections.abc import Iterable
@@ -102,6 +107,8 @@ class EventWords:
         self._suggestions: dict[int, Suggestion | None] = {}
         self._codings: dict[int, Coding | None] = {}
         self._decided: dict[int, tuple[int, int | None]] | None = None
+        self._created: dict[str, tuple[list[str], list[tuple[Any, ...]]]] | None = None
+        """Each coder's codings by creation time (for :meth:`_placed`)."""
         self.sources: dict[int, str] = {}
         """The copy each merged-in event came from, by event id (see :func:`audit_log`)."""
 
@@ -380,6 +387,14 @@ class EventWords:
         local = event.get("local") if isinstance(event.get("local"), dict) else None
         if kind == "reconcile" and local is not None:
             return self._reconcile({**original, **local})
+        if kind in LOCAL_KINDS:
+            here = local if local is not None else self._placed(event, kind, original)
+            if here is not None and _complete(kind, here):
+                # This project's ids, stored by the merge (or found for an old one):
+                # in the words of an event made here.
+                # Only ids of this project: none of the copy's is read in their place.
+                mine = {k: v for k, v in original.items() if k not in ID_KEYS}
+                return self.describe({**mine, **here, "kind": kind})
         if kind in ("undo", "redo") and local is not None:
             target = self.event(local.get("target"))
             if target is not None and target.get("kind") == "merged":
@@ -393,7 +408,7 @@ class EventWords:
             verb = "rejected" if kind == "reject" else "accepted"
             return self._suggestion_event({"suggestion_id": decided[0], "kind": kind}, verb,
                                           decided[1])
-        if kind in ("theme_add", "theme_edit", "theme_merge"):  # theme ids are shared
+        if kind in ("theme_add", "theme_edit", "theme_merge", "merge"):  # no copy's ids
             return self.describe({**original, "kind": kind})
         if kind == "memo":
             memo = next(c for c in original["changes"] if c.get("op") == "memo")
@@ -409,6 +424,49 @@ class EventWords:
         words = _FOREIGN.get(kind, kind.replace("_", " "))
         return Described(f"{words} ({self.theme_name(theme_id)})" if theme_id else words,
                          [], [str(theme_id)] if theme_id else [])
+
+    def _placed(self, event: dict[str, Any], kind: str,
+                original: dict[str, Any]) -> dict[str, Any] | None:
+        """This project's ids for a merged accept, adjust or hand coding that an earlier
+        version merged without them (its record holds the copy's ids).
+
+        The merge copied the coding the event made, with its coder, theme and creation
+        time, which is the event's own time or a moment before it (the same
+        transaction). So the coding is the coder's newest one created at most
+        :data:`PLACED_WITHIN` seconds before the event, of the right origin (and theme,
+        for a hand coding); none found, and the event is described without it.
+        """
+        if kind not in ("accept", "adjust", "code") or not event.get("coder"):
+            return None
+        if self._created is None:
+            self._created = {}
+            for row in self.store.conn.execute(
+                    "SELECT k.name, c.created_at, c.id, c.origin, c.theme_id, "
+                    "c.transcript_id, c.suggestion_id FROM codings c "
+                    "JOIN coders k ON k.id = c.coder_id ORDER BY c.created_at, c.id"):
+                self._created.setdefault(row[0], ([], []))
+                self._created[row[0]][0].append(row[1])
+                self._created[row[0]][1].append(row[1:])
+        times, rows = self._created.get(str(event["coder"]), ([], []))
+        try:
+            at = _time(str(event["at"]))
+        except (KeyError, ValueError):
+            return None
+        index = bisect.bisect_right(times, str(event["at"]))
+        for created, coding_id, origin, theme_id, tid, sid in reversed(rows[:index]):
+            try:
+                if (at - _time(created)).total_seconds() > PLACED_WITHIN:
+                    return None
+            except ValueError:
+                return None
+            made = [{"op": "coding", "id": coding_id, "before": 0, "after": 1}]
+            if kind == "code" and origin not in ("suggested", "adjusted") and (
+                    theme_id == original.get("theme_id")):
+                return {"transcript_id": tid, "changes": made}
+            if kind != "code" and origin == ("adjusted" if kind == "adjust" else "suggested") \
+                    and sid is not None:
+                return {"suggestion_id": sid, "changes": made}
+        return None
 
     def _refi_import(self, event: dict[str, Any]) -> Described:
         made = [c["id"] for c in event["changes"] if c.get("op") == "coding" and c["after"]]
@@ -445,6 +503,31 @@ class EventWords:
         kind = str(event.get("event_kind", "event")).replace("_", " ")
         return Described(f"({kind} on a withdrawn transcript, removed by the withdrawal, "
                          f"event {event.get('withdrawal')})")
+
+
+LOCAL_KINDS = ("accept", "adjust", "reject", "code", "remove", "memo", "undo_group",
+               "refi_import")
+"""Merged events described, like events made here, from the ids the merge stored
+(``local``: this project's suggestion, coding, transcript and memo target)."""
+ID_KEYS = frozenset(("suggestion_id", "coding_id", "transcript_id", "transcript_ids",
+                     "changes", "target"))
+"""Keys of an event's record that hold ids of its own database."""
+PLACED_WITHIN = 2.0
+"""Seconds between a coding's creation and the event that made it, at most, for an old
+merged event's coding to be found by time (:meth:`EventWords._placed`)."""
+
+
+def _complete(kind: str, local: dict[str, Any]) -> bool:
+    """Whether ``local`` holds what the words of a ``kind`` event need."""
+    if kind in ("accept", "adjust", "reject"):
+        return "suggestion_id" in local
+    if kind == "remove":
+        return "coding_id" in local
+    if kind == "memo":
+        return "changes" in local
+    if kind == "undo_group":
+        return "changes" in local and "transcript_ids" in local
+    return "changes" in local  # code, refi_import: the coding made
 
 
 def _memo_verb(change: dict[str, Any]) -> str:

@@ -11,9 +11,12 @@ copies of a project bring their work together with :meth:`MergeMixin.merge_from`
 - the other copy's events are appended here as ``merged`` events carrying the
   original (kind, time, payload) under a content key, so the log still explains
   every coding, a second merge recognises them, and undo never replays another
-  database's row ids; a merged reconcile decision (or undo/redo) also carries its
-  ids translated to this database's (``local``) and its ``source`` file, so
-  ``qcahp reconcile log`` lists it as it was made;
+  database's row ids; a merged event also carries its ids translated to this
+  database's (``local``: suggestion, coding, transcript, memo target, changes; first
+  for reconcile decisions and undo/redo only, now for every kind with ids) and its
+  ``source`` file, so ``qcahp reconcile log`` and ``qcahp log`` read it as it was made;
+- the copy is only read, its folder left as it was (:func:`read_copy`); one made by an
+  earlier version is read upgraded in memory, one by a newer version refused;
 - suggestions that coders decided on are copied when missing (matched by
   transcript, theme and span), then decisions and memos;
 - a transcript withdrawn from this project (``qcahp withdraw``, known by its hashes)
@@ -32,7 +35,9 @@ import hashlib
 import io
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +74,50 @@ def added_theme_ids(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in rows if isinstance(r[0], str)}
 
 
+@contextmanager
+def read_copy(path: Path) -> Iterator[sqlite3.Connection]:
+    """Open a coder's copy of the project read-only, leaving its folder as it was.
+
+    SQLite opening a WAL database read-only (``mode=ro``) still makes the ``-wal`` and
+    ``-shm`` files beside it, and leaves them there: a coder's folder would gain two
+    empty files at every merge. A copy with no ``-wal`` beside it holds everything in
+    the file itself, so it is opened ``immutable`` (no lock, no side file, the file only
+    read). A copy with a ``-wal`` (sent with the file, or the workbench still open on it)
+    is read with it, and the ``-shm`` SQLite made for that is removed again. The path
+    goes in as a ``file:`` URI, so a name with ``?``, ``#`` or ``%`` opens that file.
+    """
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    had_shm = shm.exists()
+    live = wal.exists()
+    uri = path.resolve().as_uri() + ("?mode=ro" if live else "?immutable=1")
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
+        if live and not had_shm:
+            shm.unlink(missing_ok=True)
+
+
+@contextmanager
+def _upgraded(other: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A copy made by an earlier version, with this version's migrations applied to an
+    in-memory image of it (the file itself is never written)."""
+    from sqlite_utils import Database
+
+    from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
+
+    memory = sqlite3.connect(":memory:")
+    try:
+        other.backup(memory)
+        with memory:
+            MIGRATIONS.apply(Database(memory))
+            memory.execute(f"PRAGMA user_version = {known_count()}")
+        yield memory
+    finally:
+        memory.close()
+
+
 def event_key(coder: str | None, at: str, kind: str, payload: str) -> str:
     """A content key identifying one event across project copies."""
     raw = json.dumps([coder, at, kind, payload])
@@ -82,6 +131,9 @@ class MergeMixin:
     merge_withdrawn: dict[str, int] = {}  # noqa: RUF012 - replaced per merge, never mutated
     """After :meth:`merge_from`: each transcript of the copy that was withdrawn here, with
     how many of its codings (every coder's) were left out."""
+    merge_upgraded_from: int | None = None
+    """After :meth:`merge_from`: the schema version of a copy made by an earlier version
+    of qualcoder_ahp (read as upgraded, in memory; the file is left as it was)."""
 
     # ------------------------------------------------------------------ merge
     def merge_from(self: Store, other_path: str | Path) -> dict[str, int]:
@@ -97,35 +149,42 @@ class MergeMixin:
         from qualcoder_ahp.model.migrations import known_count
 
         self.merge_withdrawn = {}
+        self.merge_upgraded_from = None
         path = Path(other_path)
         if not path.is_file():
             raise UserError("no such project database", path=str(path))
         if self.path is not None and path.resolve() == Path(self.path).resolve():
             raise UserError("cannot merge a project into itself", path=str(path))
-        try:
-            other = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            version = other.execute("PRAGMA user_version").fetchone()[0]
-            other.execute("SELECT 1 FROM codings LIMIT 1").fetchall()
-            # A damaged copy is refused before any of it is read into this project.
-            check = other.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok" or other.execute("PRAGMA foreign_key_check").fetchone():
-                other.close()
-                problem = check if check != "ok" else "broken references"
-                raise UserError(f"damaged database ({problem}); nothing merged", path=str(path))
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            raise UserError(f"not a qualcoder_ahp database ({exc})", path=str(path)) from None
-        try:
-            if version != known_count():
-                raise UserError(
-                    f"schema version {version} differs from this project's ({known_count()}); "
-                    "open both with the same qualcoder_ahp version first", path=str(path))
-            return self._merge(other, str(path))
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            # A damaged file can open and still fail mid-read; the merge rolled back.
-            raise UserError(f"damaged or not a qualcoder_ahp database ({exc})",
-                            path=str(path)) from None
-        finally:
-            other.close()
+        with read_copy(path) as other:
+            try:
+                version = other.execute("PRAGMA user_version").fetchone()[0]
+                other.execute("SELECT 1 FROM codings LIMIT 1").fetchall()
+                # A damaged copy is refused before any of it is read into this project.
+                check = other.execute("PRAGMA quick_check").fetchone()[0]
+                if check != "ok" or other.execute("PRAGMA foreign_key_check").fetchone():
+                    problem = check if check != "ok" else "broken references"
+                    raise UserError(f"damaged database ({problem}); nothing merged",
+                                    path=str(path))
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                raise UserError(f"not a qualcoder_ahp database ({exc})",
+                                path=str(path)) from None
+            try:
+                if version > known_count():
+                    raise UserError(
+                        f"written by a newer qualcoder_ahp (schema version {version}; this "
+                        f"one knows {known_count()}); nothing merged: upgrade qualcoder_ahp "
+                        "here, then merge again", path=str(path))
+                if version < known_count():
+                    # A copy from an earlier version: upgraded in memory, the file only read.
+                    with _upgraded(other) as newer:
+                        counts = self._merge(newer, str(path))
+                    self.merge_upgraded_from = version
+                    return counts
+                return self._merge(other, str(path))
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                # A damaged file can open and still fail mid-read; the merge rolled back.
+                raise UserError(f"damaged or not a qualcoder_ahp database ({exc})",
+                                path=str(path)) from None
 
     def theme_edits_in(self: Store, other_path: str | Path) -> FieldEdits:
         """Theme edits made in another copy that a merge does not bring here.
@@ -139,19 +198,14 @@ class MergeMixin:
         from qualcoder_ahp.model.codebook_store import edits_differing
 
         try:
-            other = sqlite3.connect(f"file:{Path(other_path)}?mode=ro", uri=True)
-        except sqlite3.Error:
+            with read_copy(Path(other_path)) as other:
+                columns = "id, name, parent_id, description, color"
+                theirs = {r[0]: Theme(r[0], r[1], r[2], r[3] or "", color=r[4] or "")
+                          for r in other.execute(f"SELECT {columns} FROM themes")}
+                return edits_differing(other, theirs,
+                                       {t.id: t for t in self.themes(include_inactive=True)})
+        except (sqlite3.Error, UnicodeDecodeError, OSError):
             return {}
-        try:
-            columns = "id, name, parent_id, description, color"
-            theirs = {r[0]: Theme(r[0], r[1], r[2], r[3] or "", color=r[4] or "")
-                      for r in other.execute(f"SELECT {columns} FROM themes")}
-            return edits_differing(other, theirs,
-                                   {t.id: t for t in self.themes(include_inactive=True)})
-        except (sqlite3.Error, UnicodeDecodeError):
-            return {}
-        finally:
-            other.close()
 
     def theme_merges_in(self: Store, other_path: str | Path) -> dict[str, str]:
         """Themes merged into another in another copy that stay apart here.
@@ -162,21 +216,17 @@ class MergeMixin:
         ``theme_merge`` that is active here; ``{}`` for a file that cannot be read.
         """
         try:
-            other = sqlite3.connect(f"file:{Path(other_path)}?mode=ro", uri=True)
-        except sqlite3.Error:
+            with read_copy(Path(other_path)) as other:
+                retired = {r[0] for r in other.execute(
+                    "SELECT id FROM themes WHERE active = 0")}
+                merged: dict[str, str] = {}
+                for (payload,) in other.execute(
+                        "SELECT payload FROM events WHERE kind = 'theme_merge' ORDER BY id"):
+                    data = json.loads(payload)
+                    if isinstance(data, dict) and data.get("theme_id") in retired:
+                        merged[str(data["theme_id"])] = str(data.get("into"))
+        except (sqlite3.Error, ValueError, UnicodeDecodeError, OSError):
             return {}
-        try:
-            retired = {r[0] for r in other.execute("SELECT id FROM themes WHERE active = 0")}
-            merged: dict[str, str] = {}
-            for (payload,) in other.execute(
-                    "SELECT payload FROM events WHERE kind = 'theme_merge' ORDER BY id"):
-                data = json.loads(payload)
-                if isinstance(data, dict) and data.get("theme_id") in retired:
-                    merged[str(data["theme_id"])] = str(data.get("into"))
-        except (sqlite3.Error, ValueError, UnicodeDecodeError):
-            return {}
-        finally:
-            other.close()
         active = {t.id for t in self.themes()}
         return {a: b for a, b in merged.items() if a in active}
 
@@ -206,17 +256,29 @@ class MergeMixin:
         added_there = added_theme_ids(other)
         bring = [t for t in missing_th if t in added_there]
         missing_th = [t for t in missing_th if t not in added_there]
+        if missing_t and not here_hash and not withdrawn_here:
+            raise UserError(
+                "this project has no transcripts yet; nothing merged (start from a copy of "
+                "the file instead, or import the same transcripts here first)", path=label)
+        if missing_t and not tmap and not gone.transcripts and not self._shares_a_name(
+                other):
+            theirs = len(missing_t)
+            raise UserError(
+                f"a different project: none of its {theirs} transcript"
+                f"{'' if theirs == 1 else 's'} is in this one; nothing merged (merge joins "
+                "copies of one project; `qcahp refi import` brings another project in)",
+                path=label)
         if missing_t or missing_th:
             parts = []
             if missing_t:
                 names_here = {r[0] for r in self.conn.execute("SELECT name FROM transcripts")}
                 new = any(m.split("@")[0] not in names_here for m in missing_t)
                 parts.append("transcripts not in this project (by content): "
-                             + ", ".join(missing_t)
+                             + _listed(missing_t)
                              + (" (import the same files here first, then merge again)"
                                 if new else ""))
             if missing_th:
-                parts.append("themes not in this codebook: " + ", ".join(missing_th))
+                parts.append("themes not in this codebook: " + _listed(missing_th))
             raise UserError("nothing merged; " + "; ".join(parts), path=label)
         counts = dict.fromkeys(("themes", "coders", "codings", "codings_updated", "suggestions",
                                 "decisions", "decisions_undone", "memos", "events"), 0)
@@ -233,7 +295,8 @@ class MergeMixin:
             first = self._next_coding_id()
             kmap = self._merge_codings(other, tmap, cmap, smap, counts)
             # After the codings, so merged reconcile decisions get their ids translated.
-            emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub)
+            emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub,
+                                      (smap, {}))
             self._merge_decisions(other, cmap, smap, kmap, emap, counts)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone)
             if any(counts.values()):
@@ -244,6 +307,11 @@ class MergeMixin:
                     extra["coding_range"] = [first, self._next_coding_id() - 1]
                 self.log_event(None, "merge", {"source": label, **counts, **extra})
         return counts
+
+    def _shares_a_name(self: Store, other: sqlite3.Connection) -> bool:
+        """Whether a transcript of the copy has a name used here (another version of it)."""
+        here = {r[0] for r in self.conn.execute("SELECT name FROM transcripts")}
+        return any(r[0] in here for r in other.execute("SELECT name FROM transcripts"))
 
     def _merge_themes(self: Store, other: sqlite3.Connection, ids: list[str]) -> int:
         """Copy the themes the other coder added while coding (parents first, same GUIDs)."""
@@ -280,8 +348,14 @@ class MergeMixin:
     def _merge_events(self: Store, other: sqlite3.Connection, cmap: dict[int, int],
                       counts: dict[str, int],
                       where: tuple[str, dict[int, int], dict[int, int]],
-                      scrub: dict[int, tuple[str, dict[str, Any]]]) -> dict[int, int]:
+                      scrub: dict[int, tuple[str, dict[str, Any]]],
+                      smaps: tuple[dict[int, int], dict[int, int | None]]) -> dict[int, int]:
         """Append the other copy's events not yet here; map their ids to ours.
+
+        Every merged event that names transcripts, suggestions, codings or memo targets
+        gets them in this database's ids too (``local``, :meth:`_local_ids`), so the log
+        reads it as it reads the events made here. ``smaps`` is (the suggestions the
+        merge mapped, a cache of the others looked up by span).
 
         ``scrub``: the copy's events about transcripts withdrawn here, left out (or, when
         they touched other transcripts too, brought in without the withdrawn changes).
@@ -291,6 +365,7 @@ class MergeMixin:
         database's terms, so the reconcile log can show it as it was made.
         """
         label, tmap, kmap = where
+        maps = _IdMaps(tmap, kmap, smaps[0], cmap, smaps[1])
         known: dict[str, int] = {}
         for eid, coder, at, kind, payload in self.conn.execute(
                 "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
@@ -316,6 +391,8 @@ class MergeMixin:
                 raise UserError(f"damaged event {eid} (its record is not JSON); nothing merged",
                                 path=label) from None
             local = translate_merged(kind, data, label, tmap, kmap, emap)
+            if not local:
+                local = self._local_ids(other, kind, data, label, maps)
             if kind == "merged" and isinstance(data, dict) and "local" in data:
                 # Its ids are the other copy's: translated, or dropped if they cannot be.
                 kept = {k: v for k, v in data.items() if k != "local"}
@@ -332,6 +409,55 @@ class MergeMixin:
             known[key] = emap[eid] = int(cur.lastrowid or 0)
             counts["events"] += 1
         return emap
+
+    def _local_ids(self: Store, other: sqlite3.Connection, kind: str, data: Any,
+                   label: str, maps: _IdMaps) -> dict[str, Any]:
+        """``{"local": ..., "source": ...}`` for a merged accept, code, memo...: the ids
+        of its record (``suggestion_id``, ``coding_id``, ``transcript_id(s)``, memo
+        ``target``, ``changes``) in this database's terms, each left out when it cannot
+        be translated (an id the copy no longer has); ``{}`` when none can.
+
+        An event the copy had merged in from a third copy is translated from its own
+        ``local`` (the copy's ids), when it has one.
+        """
+        if not isinstance(data, dict):
+            return {}
+        source = label
+        if kind == "merged":
+            ids, kind = data.get("local"), str(data.get("original_kind"))
+            source = str(data.get("source") or label)
+            if not isinstance(ids, dict):
+                return {}
+        else:
+            ids = data
+        if kind not in TRANSLATED:
+            return {}
+
+        def suggestion(oid: Any) -> int | None:
+            if oid in maps.suggestions:
+                return maps.suggestions[oid]
+            return maps.suggestion_here(self, other, oid)
+
+        local: dict[str, Any] = {}
+        for key, lookup in (("transcript_id", maps.transcripts.get),
+                            ("suggestion_id", suggestion), ("coding_id", maps.codings.get)):
+            if key in ids:
+                found = lookup(ids[key]) if isinstance(ids[key], int) else None
+                if found is not None:
+                    local[key] = found
+        if isinstance(ids.get("transcript_ids"), list):
+            found_ids = [maps.transcripts.get(t) for t in ids["transcript_ids"]]
+            if None not in found_ids:
+                local["transcript_ids"] = found_ids
+        if kind == "memo" and "target" in ids:
+            target = _memo_target(ids.get("kind"), ids["target"], maps)
+            if target is not None:
+                local["target"] = target
+        if isinstance(ids.get("changes"), list):
+            changes = [_change_here(c, maps, suggestion) for c in ids["changes"]]
+            if None not in changes:
+                local["changes"] = changes
+        return {"local": local, "source": source} if local else {}
 
     def _merge_suggestions(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
                            counts: dict[str, int]) -> dict[int, int]:
@@ -601,6 +727,103 @@ class MergeMixin:
              "end": c.end, "quote": c.quote, "coder": c.coder, "origin": c.origin}
             for c in self.codings(coder=coder)
         ]
+
+
+LISTED = 8
+"""At most this many names in a refusal's list (then "and N more")."""
+
+
+def _listed(names: list[str]) -> str:
+    """``a, b, c`` or, past :data:`LISTED` names, ``a, ..., h and 12 more``."""
+    if len(names) <= LISTED:
+        return ", ".join(names)
+    return ", ".join(names[:LISTED]) + f" and {len(names) - LISTED} more"
+
+
+TRANSLATED = ("accept", "adjust", "reject", "code", "remove", "memo", "undo_group",
+              "refi_import")
+"""Kinds of merged event whose ids a merge translates with :meth:`MergeMixin._local_ids`
+(``reconcile``, ``undo`` and ``redo`` by :func:`translate_merged`; theme ids are shared)."""
+
+
+@dataclass
+class _IdMaps:
+    """The other copy's ids -> this database's, as one merge found them."""
+
+    transcripts: dict[int, int]
+    codings: dict[int, int]
+    suggestions: dict[int, int]
+    coders: dict[int, int]
+    found: dict[int, int | None]
+    """Suggestions no decision or coding brought in, looked up here by span (cached)."""
+
+    def suggestion_here(self, store: Store, other: sqlite3.Connection,
+                        oid: Any) -> int | None:
+        """This database's suggestion at the same transcript, theme and span as the
+        copy's suggestion ``oid`` (one an undone reject named), or ``None``."""
+        if not isinstance(oid, int):
+            return None
+        if oid not in self.found:
+            row = other.execute('SELECT transcript_id, theme_id, start, "end" FROM '
+                                "suggestions WHERE id = ?", [oid]).fetchone()
+            here = None
+            if row is not None and row[0] in self.transcripts:
+                here = store.conn.execute(
+                    "SELECT id FROM suggestions WHERE transcript_id = ? AND theme_id = ? "
+                    'AND start = ? AND "end" = ?',
+                    [self.transcripts[row[0]], row[1], row[2], row[3]]).fetchone()
+            self.found[oid] = int(here[0]) if here else None
+        return self.found[oid]
+
+
+def _memo_target(kind: Any, target: Any, maps: _IdMaps) -> str | None:
+    """A memo's target in this database: a coding's or transcript's id translated, a
+    theme id as it is; ``None`` if it cannot be."""
+    if kind == "theme":
+        return str(target)
+    ids = maps.codings if kind == "coding" else maps.transcripts if kind == "transcript" \
+        else None
+    try:
+        found = ids.get(int(target)) if ids is not None else None
+    except (TypeError, ValueError):
+        return None
+    return str(found) if found is not None else None
+
+
+def _change_here(change: Any, maps: _IdMaps,
+                 suggestion: Callable[[Any], int | None]) -> dict[str, Any] | None:
+    """One change record with this database's ids, or ``None`` if one cannot be found."""
+    if not isinstance(change, dict):
+        return None
+    out = dict(change)
+    op = change.get("op")
+    if op == "coding":
+        out["id"] = maps.codings.get(change.get("id"))  # type: ignore[arg-type]
+        return out if out["id"] is not None else None
+    if op in ("decision", "suggestion"):
+        key = "suggestion_id" if op == "decision" else "id"
+        out[key] = suggestion(change.get(key))
+        if out[key] is None:
+            return None
+        for side in ("before", "after"):
+            value = change.get(side)
+            if isinstance(value, dict) and value.get("coding_id") is not None:
+                coding = maps.codings.get(value["coding_id"])
+                if coding is None:
+                    return None
+                out[side] = {**value, "coding_id": coding}
+        return out
+    if op == "memo":
+        target = _memo_target(change.get("kind"), change.get("target"), maps)
+        if target is None:
+            return None
+        out["target"] = target
+        if change.get("coder_id") is not None:
+            out["coder_id"] = maps.coders.get(change["coder_id"])
+            if out["coder_id"] is None:
+                return None
+        return out
+    return out  # themes and their fields: ids shared by every copy
 
 
 def _withdrawn_in(other: sqlite3.Connection, gone: Gone

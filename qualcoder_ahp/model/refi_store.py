@@ -196,6 +196,7 @@ class RefiMixin:
                             f"source {source.name!r}: withdrawn from this project (qcahp "
                             f"withdraw); skipped, with its {withdrawn[source.guid]} coding(s) "
                             "and notes")
+                stats["withdrawn_sources"] = len(withdrawn)
                 self._import_cases(data, sources, stats, withdrawn)
                 self._import_notes(data, ctx, stats)
                 for coder_id, changes in ctx.changes.items():

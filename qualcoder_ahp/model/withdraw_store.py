@@ -108,7 +108,15 @@ class Gone:
         if isinstance(local, dict):
             if local.get("transcript_id") in self.transcripts:
                 return True
-            if local.get("target") in self.events:
+            if local.get("target") in self.events:  # an undo's (a memo's is a string)
+                return True
+            if local.get("suggestion_id") in self.suggestions:
+                return True
+            if local.get("coding_id") in self.codings:
+                return True
+            changes = local.get("changes")
+            if isinstance(changes, list) and changes and all(
+                    self.change_gone(c) for c in changes):
                 return True
             for key in ("coding_ids", "removed_ids"):
                 ids = local.get(key)
@@ -193,22 +201,39 @@ def _classify(event_id: int, kind: str, payload: dict[str, Any], gone: Gone,
         gone.events.add(event_id)
         gone.memo_texts |= _memo_texts(payload)
         return
-    changes = payload.get("changes")
-    if not isinstance(changes, list):
+    local = payload.get("local")
+    if kind == "merged" and isinstance(local, dict):
+        # Its ``local`` changes are in this database's ids (the original's are the
+        # copy's): a merged search coding keeps its other transcripts' codings.
+        rewritten_local = _kept_changes(local, gone)
+        if rewritten_local is not None:
+            out[event_id] = (kind, {**payload, "local": rewritten_local})
         return
-    kept = [c for c in changes if not gone.change_gone(c)]
-    if len(kept) == len(changes):
+    rewritten = _kept_changes(payload, gone)
+    if rewritten is None:
         return
-    gone.memo_texts |= _memo_texts({"changes": [c for c in changes if c not in kept]})
-    if not kept:
+    if not rewritten["changes"]:
         out[event_id] = (PLACEHOLDER, {"event_kind": kind})
         gone.events.add(event_id)
         return
+    out[event_id] = (kind, rewritten)
+
+
+def _kept_changes(payload: dict[str, Any], gone: Gone) -> dict[str, Any] | None:
+    """``payload`` without its changes (and ``transcript_ids``) about withdrawn items;
+    ``None`` if it has none of those."""
+    changes = payload.get("changes")
+    if not isinstance(changes, list):
+        return None
+    kept = [c for c in changes if not gone.change_gone(c)]
+    if len(kept) == len(changes):
+        return None
+    gone.memo_texts |= _memo_texts({"changes": [c for c in changes if c not in kept]})
     rewritten = {**payload, "changes": kept}
     ids = payload.get("transcript_ids")
     if isinstance(ids, list):
         rewritten["transcript_ids"] = [t for t in ids if t not in gone.transcripts]
-    out[event_id] = (kind, rewritten)
+    return rewritten
 
 
 @dataclass

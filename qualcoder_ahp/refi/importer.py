@@ -40,11 +40,40 @@ class ImportReport:
     units: dict[str, int] = field(default_factory=dict)
     unchecked: int = 0
     """Selections that had no quote to check (placed by the unit the others used)."""
+    held: int = 0
+    """Codes, sources, codings, notes and cases the file holds (users not counted)."""
+    skipped: int = 0
+    """Records left out, each with a warning (a withdrawn source, a coding of it...)."""
+    withdrawn: int = 0
+    """Sources skipped because they were withdrawn from this project."""
+    sources: int = 0
+    """Sources the file holds."""
 
     @property
     def nothing_added(self) -> bool:
-        """True when the file was already imported (or had nothing new)."""
+        """True when the import added nothing (see :meth:`nothing_why` for why)."""
         return not any(self.added.values())
+
+    def nothing_why(self) -> str:
+        """Why nothing was added, in words: already imported only when it was.
+
+        ``the file holds no codes or sources``, ``its 2 sources were withdrawn from
+        this project``, ``3 records were skipped or did not fit the text``, or
+        ``already imported``.
+        """
+        if not self.held:
+            return ("nothing imported: the file holds no codes" if self.kind == "codebook"
+                    else "nothing imported: the file holds no codes or sources")
+        if self.sources and self.withdrawn == self.sources:
+            noun = "source was" if self.sources == 1 else f"{self.sources} sources were"
+            return (f"nothing imported: its {noun} withdrawn from this project "
+                    "(see the warnings)")
+        left_out = self.skipped + len(self.mismatches)
+        if left_out:
+            return (f"nothing imported: {left_out:,} record{'' if left_out == 1 else 's'} "
+                    "skipped or not matching the text (see the warnings); the rest is "
+                    "already here")
+        return "nothing new (already imported)"
 
 
 def import_file(
@@ -77,8 +106,12 @@ def import_file(
     stats = store.refi_import(data, coder_map=coder_map, default_coder=default_coder,
                               new_version=new_version, dry_run=dry_run)
     skipped = stats.pop("skipped")
+    withdrawn = stats.pop("withdrawn_sources", 0)
+    held = sum(len(records) for records in (data.themes, data.sources, data.codings,
+                                            data.notes, data.cases))
     return ImportReport(data.path, data.kind, stats, data.warnings + skipped, data.mismatches,
-                        data.units, data.unchecked)
+                        data.units, data.unchecked, held=held, skipped=len(skipped),
+                        withdrawn=withdrawn, sources=len(data.sources))
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:
