@@ -59,7 +59,7 @@ async def test_n_and_p_walk_the_undecided_and_d_revisits_the_decided(store):
         assert len(screen.items) == 4
         keys = footer_keys(app)
         assert keys.get("d") == "Decided too" and keys.get("f") == "Filter"
-        assert "n/p: undecided only (d: decided too)" in _text(app, "#reconcile-status")
+        assert "n/p: undecided only (d: all)" in _text(app, "#reconcile-status")
         await pilot.press("a")  # item 1 decided; on to item 2
         await pilot.press("n", "x")  # item 3 rejected; on to item 4
         await pilot.pause()
@@ -77,7 +77,7 @@ async def test_n_and_p_walk_the_undecided_and_d_revisits_the_decided(store):
         await pilot.press("d")
         await pilot.pause()
         assert footer_keys(app).get("d") == "Undecided only"
-        assert "n/p: every disagreement (d: undecided only)" in _text(app, "#reconcile-status")
+        assert "n/p: all, decided too (d: undecided only)" in _text(app, "#reconcile-status")
         await pilot.press("n")
         await pilot.pause()
         assert screen.index == 2 and where(app)[2] == "rejected"
@@ -116,7 +116,7 @@ async def test_filter_by_theme_and_by_transcript(store):
         await pilot.pause()
         assert app.screen is screen
         assert where(app)[:2] == ("mandate", "asha")
-        assert "filter (f): Board mandate, 2 of 2 undecided" in _text(app, "#reconcile-status")
+        assert "filter (f): Board mandate, 2/2 undecided" in _text(app, "#reconcile-status")
         await pilot.press("n")
         await pilot.pause()
         assert where(app)[:2] == ("mandate", "ben")
@@ -130,7 +130,7 @@ async def test_filter_by_theme_and_by_transcript(store):
         await pilot.pause()
         assert where(app)[:2] == ("mandate", "ben")
         status = _text(app, "#reconcile-status")
-        assert "filter (f): Board mandate in ben, 1 of 1 undecided" in status
+        assert "filter (f): Board mandate in ben, 1/1 undecided" in status
         await pilot.press("a")
         await pilot.pause()
         assert any("Every disagreement of Board mandate in ben is decided" in m
@@ -141,7 +141,7 @@ async def test_filter_by_theme_and_by_transcript(store):
         await pilot.press("home", "enter")
         await pilot.pause()
         assert where(app)[:2] == ("serendipity", "ben")
-        assert "filter (f): every theme in ben, 1 of 2 undecided" in _text(
+        assert "filter (f): every theme in ben, 1/2 undecided" in _text(
             app, "#reconcile-status")
         # All again; Escape keeps the filter.
         await pilot.press("f")

@@ -310,8 +310,8 @@ class ThemeEditModal(ModalScreen[bool | None]):
                 yield Label(self._colour_label(theme.color), id="edit-colour-label")
                 yield Input(theme.color, placeholder="#RRGGBB", id="edit-colour")
             yield Label("", id="edit-error")
-            yield Label("ctrl+s saves (Enter too, in the name or colour) · Tab next field · "
-                        "Escape cancels", classes="hint")
+            # One line at 80 columns (Enter saves too, in the name or the colour).
+            yield Label("ctrl+s saves · Tab next field · Escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#edit-error", Label).display = False

@@ -154,7 +154,7 @@ class ReconcileScreen(FollowsStore, Screen[None]):
     """Decide the coders' disagreements into a consensus coder."""
 
     DEFAULT_CSS = """
-    ReconcileScreen #reconcile-status { height: auto; max-height: 6; padding: 0 1;
+    ReconcileScreen #reconcile-status { height: auto; max-height: 8; padding: 0 1;
                                         background: $boost; }
     ReconcileScreen #coder-panels { height: 2fr; }
     ReconcileScreen .coder-panel { width: 1fr; border: round $primary-background;
@@ -453,14 +453,13 @@ class ReconcileScreen(FollowsStore, Screen[None]):
 
     def _walk_text(self) -> str:
         """What n/p step through now, and the filter (f) with its undecided count."""
-        walk = ("n/p: every disagreement (d: undecided only)" if self.show_decided
-                else "n/p: undecided only (d: decided too)")
+        walk = ("n/p: all, decided too (d: undecided only)" if self.show_decided
+                else "n/p: undecided only (d: all)")
         shown = [k for k in range(len(self.items)) if self._in_filter(k)]
         undecided = sum(1 for k in shown if not self._decided(k))
         if self.theme_filter is None and self.transcript_filter is None:
             return f"{walk} · f: filter by theme or transcript"
-        return (f"{walk} · filter (f): {self._filter_text()}, {undecided} of {len(shown)} "
-                "undecided")
+        return f"{walk} · filter (f): {self._filter_text()}, {undecided}/{len(shown)} undecided"
 
     def _take_keys(self) -> str:
         """The keys that take one coder's spans: ``a/b``, or with more coders (whose
