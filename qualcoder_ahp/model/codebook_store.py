@@ -231,8 +231,8 @@ class CodebookMixin:
         :meth:`add_theme` tidies it, a colour is upper-cased and a definition stripped
         (empty clears it), and so are the inclusion and exclusion criteria; ``examples``
         replaces the theme's examples (each stripped, empty ones dropped; ``[]`` clears
-        them), logged as the stored JSON list. A move puts the theme (with everything below it) under another
-        active theme or folder, never under itself or its own descendants. One transaction
+        them), logged as the stored JSON list. A move puts the theme (with everything below
+        it) under another active theme or folder, never under itself or its own descendants. One transaction
         with a ``theme_edit`` event naming the coder, whose changes are before/after records
         of each field (``{"op": "theme_field", "id": ..., "field": "name", "before": ...,
         "after": ...}``), so the coder's undo puts the old values back and redo the new ones.
