@@ -346,11 +346,11 @@ def codebook_add_theme(project: Project, name: str, coder: str, parent_id: str |
 @click.option("--name", default=None, metavar="NAME", help="Its new name.")
 @click.option("--description", default=None, metavar="DEFINITION",
               help="Its new definition (\"\" clears it).")
-@click.option("--inclusion", default=None, metavar="TEXT",
+@click.option("--inclusion", default=None, metavar="CRITERIA",
               help="Its new inclusion criteria (\"\" clears them).")
-@click.option("--exclusion", default=None, metavar="TEXT",
+@click.option("--exclusion", default=None, metavar="CRITERIA",
               help="Its new exclusion criteria (\"\" clears them).")
-@click.option("--example", "examples", multiple=True, metavar="TEXT",
+@click.option("--example", "examples", multiple=True, metavar="QUOTE",
               help="An example quote (repeatable): they replace its examples; --example \"\" "
                    "clears them.")
 @click.option("--color", default=None, metavar="HEX", help="Its new colour, #RRGGBB.")
