@@ -70,7 +70,8 @@ def test_edit_theme_stores_the_fields_with_one_event(store: Store, tmp_path: Pat
     ({"color": "red"}, "bad colour 'red': use #RRGGBB"),
     ({"color": "#12345"}, "bad colour '#12345'"),
     ({"color": "#GG0000"}, "bad colour '#GG0000'"),
-    ({}, "nothing to change: give a new name, description, colour or place in the tree"),
+    ({}, "nothing to change: give a new name, description, criteria, examples, colour or "
+         "place in the tree"),
     ({"name": "Luck", "color": "#1f77b4", "description": "Chance."},
      "nothing changed: theme 'luck' ('Luck') already has that name, description and colour"),
 ])
@@ -200,8 +201,8 @@ def test_cli_edit_theme_confirms_in_one_line_and_refuses_in_one(tmp_path: Path) 
     for args, message in (
         (["luck", "--name", "Board"], "there is already a theme named 'Board' (board)"),
         (["luck", "--color", "purple"], "bad colour 'purple': use #RRGGBB, e.g. #CC6677"),
-        (["luck"], "nothing to change: give --name, --description, --color, --parent or "
-                   "--top-level"),
+        (["luck"], "nothing to change: give --name, --description, --inclusion, --exclusion, "
+                   "--example, --color, --parent or --top-level"),
         (["luck", "--parent", "board", "--top-level"], "give --parent ID or --top-level, not "
                                                        "both"),
         (["luck", "--parent", "bored"], "no theme 'bored' in the codebook"),

@@ -357,11 +357,19 @@ def codebook_add_theme(project: Project, name: str, coder: str, parent_id: str |
 
 
 @codebook.command("edit-theme",
-                  short_help="Rename a theme, change its definition or colour, or move it.")
+                  short_help="Rename a theme, change its definition, criteria, examples or "
+                             "colour, or move it.")
 @click.argument("theme_id", metavar="THEME_ID")
 @click.option("--name", default=None, metavar="NAME", help="Its new name.")
 @click.option("--description", default=None, metavar="DEFINITION",
               help="Its new definition (\"\" clears it).")
+@click.option("--inclusion", default=None, metavar="CRITERIA",
+              help="Its new inclusion criteria (\"\" clears them).")
+@click.option("--exclusion", default=None, metavar="CRITERIA",
+              help="Its new exclusion criteria (\"\" clears them).")
+@click.option("--example", "examples", multiple=True, metavar="QUOTE",
+              help="An example quote (repeatable): they replace its examples; --example \"\" "
+                   "clears them.")
 @click.option("--color", default=None, metavar="HEX", help="Its new colour, #RRGGBB.")
 @click.option("--parent", "parent_id", default=None, metavar="ID",
               help="Move it (and what is below it) under this theme or folder.")
@@ -369,8 +377,9 @@ def codebook_add_theme(project: Project, name: str, coder: str, parent_id: str |
 @click.option("--coder", required=True, metavar="NAME", help="Who edits it (kept in the log).")
 @pass_project
 def codebook_edit_theme(project: Project, theme_id: str, name: str | None,
-                        description: str | None, color: str | None, parent_id: str | None,
-                        top_level: bool, coder: str) -> None:
+                        description: str | None, inclusion: str | None,
+                        exclusion: str | None, examples: tuple[str, ...], color: str | None,
+                        parent_id: str | None, top_level: bool, coder: str) -> None:
     """Edit a theme or folder of the stored codebook (any theme, shipped or added).
 
     THEME_ID is the id of `qcahp codebook show`; codings keep it, so they follow the new
@@ -382,14 +391,18 @@ def codebook_edit_theme(project: Project, theme_id: str, name: str | None,
     Examples:
       qcahp codebook edit-theme serendipity --name "Happenstance" --coder ana
       qcahp codebook edit-theme serendipity --color '#AA4499' --coder ana
+      qcahp codebook edit-theme serendipity --exclusion "Planned moves." --coder ana
+      qcahp codebook edit-theme serendipity --example "I fell into it." \\
+          --example "Right place, right time." --coder ana
       qcahp codebook edit-theme serendipity --parent system_leadership --coder ana
     """
     if parent_id is not None and top_level:
         raise UserError("give --parent ID or --top-level, not both")
     moving = parent_id is not None or top_level
-    if name is None and description is None and color is None and not moving:
-        raise UserError("nothing to change: give --name, --description, --color, --parent "
-                        "or --top-level")
+    if (name is None and description is None and inclusion is None and exclusion is None
+            and not examples and color is None and not moving):
+        raise UserError("nothing to change: give --name, --description, --inclusion, "
+                        "--exclusion, --example, --color, --parent or --top-level")
     store = project.store()
     if not store.themes():
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
@@ -398,11 +411,17 @@ def codebook_edit_theme(project: Project, theme_id: str, name: str | None,
         check_theme(store, parent_id)
     before = store.theme(theme_id)
     theme = store.edit_theme(theme_id, coder=coder.strip(), name=name, description=description,
-                             color=color, parent_id=parent_id if moving else ...)
+                             color=color, parent_id=parent_id if moving else ...,
+                             inclusion=inclusion, exclusion=exclusion,
+                             examples=list(examples) if examples else None)
     moved = (f"moved under {store.theme_path(theme.parent_id)}" if theme.parent_id
              else "moved to the top level")
     changed = [f"name {before.name!r} -> {theme.name!r}" if theme.name != before.name else "",
                "definition" if theme.description != before.description else "",
+               "inclusion criteria" if theme.inclusion != before.inclusion else "",
+               "exclusion criteria" if theme.exclusion != before.exclusion else "",
+               f"examples ({len(theme.examples)})" if theme.examples != before.examples
+               else "",
                f"colour {before.color} -> {theme.color}" if theme.color != before.color else "",
                moved if theme.parent_id != before.parent_id else ""]
     click.echo(f"Edited theme {theme.id} ({store.theme_path(theme.id)}): "

@@ -13,7 +13,7 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from types import EllipsisType
 from typing import TYPE_CHECKING
 
@@ -220,14 +220,19 @@ class CodebookMixin:
 
     def edit_theme(self: Store, theme_id: str, *, coder: str, name: str | None = None,
                    description: str | None = None, color: str | None = None,
-                   parent_id: str | None | EllipsisType = ...) -> Theme:
-        """Rename a theme or folder, rewrite its definition or colour, or move it.
+                   parent_id: str | None | EllipsisType = ...,
+                   inclusion: str | None = None, exclusion: str | None = None,
+                   examples: Sequence[str] | None = None) -> Theme:
+        """Rename a theme or folder, rewrite its definition, criteria, examples or colour,
+        or move it.
 
         Any active theme, shipped or added while coding. ``None`` leaves a field as it is
         (``...`` for ``parent_id``, whose ``None`` is the top level); a name is tidied as
         :meth:`add_theme` tidies it, a colour is upper-cased and a definition stripped
-        (empty clears it). A move puts the theme (with everything below it) under another
-        active theme or folder, never under itself or its own descendants. One transaction
+        (empty clears it), and so are the inclusion and exclusion criteria; ``examples``
+        replaces the theme's examples (each stripped, empty ones dropped; ``[]`` clears
+        them), logged as the stored JSON list. A move puts the theme (with everything below
+        it) under another active theme or folder, never under itself or its own descendants. One transaction
         with a ``theme_edit`` event naming the coder, whose changes are before/after records
         of each field (``{"op": "theme_field", "id": ..., "field": "name", "before": ...,
         "after": ...}``), so the coder's undo puts the old values back and redo the new ones.
@@ -248,22 +253,29 @@ class CodebookMixin:
             wanted["name"] = name
         if description is not None:
             wanted["description"] = description.strip()
+        for field, text in (("inclusion", inclusion), ("exclusion", exclusion)):
+            if text is not None:
+                wanted[field] = text.strip()
+        if examples is not None:
+            wanted["examples"] = json.dumps([e.strip() for e in examples if e.strip()])
         if color is not None:
             if not re.fullmatch(r"#[0-9A-Fa-f]{6}", color.strip()):
                 raise UserError(f"bad colour {color!r}: use #RRGGBB, e.g. #CC6677")
             wanted["color"] = color.strip().upper()
         moving = parent_id is not ...
         if not wanted and not moving:
-            raise UserError("nothing to change: give a new name, description, colour or "
-                            "place in the tree")
+            raise UserError("nothing to change: give a new name, description, criteria, "
+                            "examples, colour or place in the tree")
         with self.write():
             row = self.conn.execute(
-                "SELECT name, description, color, active FROM themes WHERE id = ?",
-                [theme_id]).fetchone()
+                "SELECT name, description, color, active, inclusion, exclusion, examples "
+                "FROM themes WHERE id = ?", [theme_id]).fetchone()
             if row is None or not row[3]:
                 what = "is retired (not in the current codebook)" if row else "does not exist"
                 raise UserError(f"theme {theme_id!r} {what}: nothing to edit")
-            current = {"name": row[0], "description": row[1] or "", "color": row[2] or ""}
+            current = {"name": row[0], "description": row[1] or "", "color": row[2] or "",
+                       "inclusion": row[4] or "", "exclusion": row[5] or "",
+                       "examples": json.dumps(json.loads(row[6] or "[]"))}
             if "name" in wanted:
                 self._check_name_free(wanted["name"], theme_id)
             changes = [{"op": "theme_field", "id": theme_id, "field": field,
@@ -440,8 +452,9 @@ def edits_differing(conn: sqlite3.Connection, edited: dict[str, Theme],
         mine = edited.get(theme_id)
         if mine is None:
             continue
-        for field in ("name", "description", "color", "parent_id"):
-            value, other_value = getattr(mine, field) or "", getattr(theirs, field) or ""
+        for field in ("name", "description", "inclusion", "exclusion", "examples", "color",
+                      "parent_id"):
+            value, other_value = _field_text(mine, field), _field_text(theirs, field)
             same = (value.upper() == other_value.upper() if field == "color"
                     else " ".join(value.split()) == " ".join(other_value.split()))
             if not same and (theme_id, field, value) in made:
@@ -449,9 +462,18 @@ def edits_differing(conn: sqlite3.Connection, edited: dict[str, Theme],
     return out
 
 
+def _field_text(theme: Theme, field: str) -> str:
+    """A theme's field as a ``theme_field`` change stores it (examples as a JSON list)."""
+    if field == "examples":
+        return json.dumps(list(theme.examples))
+    return getattr(theme, field) or ""
+
+
 def _fields(fields: list[str]) -> str:
     """``name``, ``name and colour``, ``name, description and colour``."""
-    words = [{"color": "colour", "parent_id": "place in the tree"}.get(f, f) for f in fields]
+    words = [{"color": "colour", "parent_id": "place in the tree",
+              "inclusion": "inclusion criteria", "exclusion": "exclusion criteria"}.get(f, f)
+             for f in fields]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 

@@ -14,7 +14,8 @@ Change records (``payload["changes"]``):
   "after": "new" | null}``;
 - ``{"op": "theme", "id": "caring", "before": 0, "after": 1}`` - a theme made (in)active;
 - ``{"op": "theme_field", "id": "luck", "field": "name", "before": "Luck", "after": "Chance"}``
-  - a theme's name, description or colour edited (``theme_edit``);
+  - a theme's name, description, inclusion or exclusion criteria, examples (a JSON list,
+  as stored), colour or place edited (``theme_edit``);
 - ``{"op": "suggestion", "id": 3, "before": "open", "after": "retired"}`` - a suggestion's
   status (a ``theme_merge`` retires the merged theme's).
 
@@ -49,7 +50,8 @@ if TYPE_CHECKING:
 UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group", "reconcile",
             "theme_add", "theme_edit", "theme_merge")
 MEMO_KINDS = ("coding", "theme", "transcript")
-THEME_FIELDS = ("name", "description", "color", "parent_id")
+THEME_FIELDS = ("name", "description", "inclusion", "exclusion", "examples", "color",
+                "parent_id")
 """The theme fields a ``theme_field`` change edits (each a column of ``themes``;
 ``parent_id`` moves the theme in the tree, ``None`` to the top level)."""
 __all__ = ["RECONCILE_RULES", "UNDOABLE", "MEMO_KINDS", "DecisionMixin"]
@@ -407,6 +409,8 @@ class DecisionMixin(ReconcileMixin):
                 continue
             row = self.conn.execute(
                 "SELECT CASE ? WHEN 'name' THEN name WHEN 'description' THEN description "
+                "WHEN 'inclusion' THEN inclusion WHEN 'exclusion' THEN exclusion "
+                "WHEN 'examples' THEN examples "
                 "WHEN 'color' THEN color WHEN 'parent_id' THEN parent_id END, name "
                 "FROM themes WHERE id = ?",
                 [change["field"], change["id"]]).fetchone()
@@ -414,6 +418,7 @@ class DecisionMixin(ReconcileMixin):
                 raise UserError(f"no theme {change['id']!r} to {step} the edit of")
             if (row[0] or "") != (change["before"] or ""):
                 shown = {"color": "colour", "description": "definition",
+                         "inclusion": "inclusion criteria", "exclusion": "exclusion criteria",
                          "parent_id": "place in the tree"}.get(change["field"], change["field"])
                 raise UserError(f"cannot {step} the edit of theme {change['id']!r}: its {shown} "
                                 f"was changed since (now {_short(row[0] or '')}); edit it "
@@ -528,6 +533,9 @@ class DecisionMixin(ReconcileMixin):
             self.conn.execute(
                 "UPDATE themes SET name = CASE WHEN ?1 = 'name' THEN ?2 ELSE name END, "
                 "description = CASE WHEN ?1 = 'description' THEN ?2 ELSE description END, "
+                "inclusion = CASE WHEN ?1 = 'inclusion' THEN ?2 ELSE inclusion END, "
+                "exclusion = CASE WHEN ?1 = 'exclusion' THEN ?2 ELSE exclusion END, "
+                "examples = CASE WHEN ?1 = 'examples' THEN ?2 ELSE examples END, "
                 "color = CASE WHEN ?1 = 'color' THEN ?2 ELSE color END, "
                 "parent_id = CASE WHEN ?1 = 'parent_id' THEN ?2 ELSE parent_id END WHERE id = ?3",
                 [change["field"], change["after"], change["id"]])

@@ -113,7 +113,7 @@ async def test_reconcile_with_one_coder_says_it_all_and_offers_no_dead_keys(proj
         assert status.endswith("`qcahp merge OTHER.db`)."), status  # not cut off
         assert not screen.query_one("#consensus-panel").display
         shown = {k.key for k in footer_keys(app)}
-        assert not shown & {"a", "b", "u", "i", "x", "g", "z", "n", "p"}, shown
+        assert not shown & {"a", "b", "u", "i", "x", "g", "z", "n", "p", "f", "d"}, shown
         await pilot.press("x", "g")
         await pilot.pause()
     with open_store(project) as store:
@@ -135,7 +135,8 @@ async def test_reconcile_status_shows_both_lines_at_80_columns(project: Path):
         await pilot.pause()
         status = drawn(screen.query_one("#reconcile-status", Static))
         assert status.startswith("Disagreement 1/1 (0 decided)")
-        assert status.endswith("u union, i intersection, x reject"), status
+        assert "u union, i intersection, x reject n/p:" in status, status
+        assert status.endswith("f: filter by theme or transcript"), status  # not cut off
         assert screen.query_one("#consensus-panel").display
         assert {"a", "b", "x"} <= {k.key for k in footer_keys(app)}
         assert "z" not in {k.key for k in footer_keys(app)}  # nothing to undo yet

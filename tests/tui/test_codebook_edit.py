@@ -43,11 +43,10 @@ async def test_edit_form_renames_recolours_and_redefines_a_theme(project: Path) 
         assert form.query_one("#edit-name", Input).has_focus
         dialog = form.query_one(".dialog")
         assert dialog.region.bottom <= SIZE[1] and dialog.region.right <= SIZE[0]
-        for widget in form.query("Label, Input, TextArea"):
-            assert widget.region.bottom <= dialog.region.bottom, widget
         await pilot.press("ctrl+a", "ctrl+k", *"Happy accidents")
         await pilot.press("tab", "ctrl+a", "ctrl+k", *"Luck and timing.")  # TextArea
-        await pilot.press("tab", "ctrl+a", "ctrl+k", *"#AA4499", "enter")
+        await pilot.press("tab", "tab", "tab", "tab")  # past the criteria and examples
+        await pilot.press("ctrl+a", "ctrl+k", *"#AA4499", "enter")
         await pilot.pause()
         assert isinstance(app.screen, CodebookScreen)
         # Stored (one event, three changes) before the screen shows it.
@@ -107,7 +106,7 @@ async def test_edit_key_is_in_the_footer_and_help_and_folders_edit_too(project: 
         # The first line is the folder "Career paths": it is edited the same way.
         form = await press_for_screen(pilot, "e", ThemeEditModal)
         assert "Edit folder Career paths (career)" in str(form.query_one(Label).render())
-        await pilot.press("tab", "tab", "ctrl+a", "ctrl+k", *"#123456", "enter")
+        await pilot.press(*["tab"] * 5, "ctrl+a", "ctrl+k", *"#123456", "enter")
         await pilot.pause()
         assert isinstance(app.screen, CodebookScreen)
     store = open_store(project)
@@ -343,3 +342,149 @@ async def test_move_and_merge_dialogs_name_their_keys(project: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def _field_in_view(pilot, form: ThemeEditModal,  # type: ignore[no-untyped-def]
+                         selector: str) -> None:
+    """The focused field is ``selector`` and drawn inside the dialog (scrolled into view)."""
+    await pilot.pause()
+    field = form.query_one(selector)
+    assert field.has_focus, (selector, form.focused)
+    fields = form.query_one("#edit-fields")
+    region = fields.region
+    assert region.y <= field.region.y and field.region.bottom <= region.bottom, selector
+
+
+async def test_edit_form_edits_criteria_and_examples_by_keyboard_at_80x24(
+        project: Path) -> None:
+    """The form edited name, definition and colour only: inclusion and exclusion criteria
+    and examples, what coders refine most while coding, needed the YAML file."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await _to_theme(pilot, screen, "winding")
+        form = await press_for_screen(pilot, "e", ThemeEditModal)
+        assert form.query_one("#edit-inclusion", TextArea).text == (
+            "Moves between roles not seen as traditional.")
+        assert form.query_one("#edit-exclusion", TextArea).text == "Planned promotions."
+        assert form.query_one("#edit-examples", TextArea).text == "I never planned to be here"
+        hint = str(form.query_one(".hint", Label).render())
+        await pilot.press("tab", "tab")
+        await _field_in_view(pilot, form, "#edit-inclusion")
+        await pilot.press("ctrl+a", "ctrl+k", *"Sideways moves.", "enter", *"Secondments.")
+        await pilot.press("tab")
+        await _field_in_view(pilot, form, "#edit-exclusion")
+        await pilot.press("ctrl+a", "ctrl+k")  # cleared
+        await pilot.press("tab")
+        await _field_in_view(pilot, form, "#edit-examples")
+        await pilot.press("end", "enter", *"I went sideways twice", "enter", "enter")
+        await pilot.press("tab")
+        await _field_in_view(pilot, form, "#edit-colour")
+        # The hint and the title stay in sight while the fields scroll.
+        text = screen_text(app)
+        assert "ctrl+s saves" in hint and hint.split("·")[0].strip() in text
+        assert "Edit theme Winding route (winding)" in text
+        await pilot.press("shift+tab")
+        await _field_in_view(pilot, form, "#edit-examples")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+        store = open_store(project)
+        theme = store.theme("winding")
+        assert theme.inclusion == "Sideways moves.\nSecondments."
+        assert theme.exclusion == ""
+        assert theme.examples == ("I never planned to be here", "I went sideways twice")
+        assert (theme.name, theme.description) == ("Winding route",
+                                                   "A non-linear route through roles.")
+        # One event with just the three fields changed: one u takes it all back.
+        [event] = [e for e in store.events(CODER) if e["kind"] == "theme_edit"]
+        assert [c["field"] for c in event["changes"]] == ["inclusion", "exclusion",
+                                                          "examples"]
+        store.close()
+        shown = " ".join(screen_text(app).split())
+        assert "Include: Sideways moves. Secondments." in shown
+        assert "Exclude:" not in shown and "• I went sideways twice" in shown
+        await pilot.press("u")
+        await pilot.pause()
+    store = open_store(project)
+    theme = store.theme("winding")
+    assert (theme.inclusion, theme.exclusion, theme.examples) == (
+        "Moves between roles not seen as traditional.", "Planned promotions.",
+        ("I never planned to be here",))
+    store.close()
+
+
+async def test_edited_criteria_show_on_the_coding_screen_panel(project: Path) -> None:
+    """The suggestion panel's theme definition shows the criteria and examples as edited."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        coding = await open_alpha(pilot)
+        assert coding.session.current is not None
+        assert coding.session.current.theme_id == "winding"
+        screen = await press_for_screen(pilot, "k", CodebookScreen)
+        await _to_theme(pilot, screen, "winding")
+        await press_for_screen(pilot, "e", ThemeEditModal)
+        await pilot.press("tab", "tab", "ctrl+a", "ctrl+k", *"Lateral moves count.")
+        await pilot.press("tab", "tab", "ctrl+a", "ctrl+k", *"It zig-zagged", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is coding
+        shown = " ".join(screen_text(app).split())
+        assert "Include: Lateral moves count." in shown
+        assert "Examples: “It zig-zagged”" in shown
+
+
+def test_edit_theme_cli_sets_criteria_and_examples(project: Path) -> None:
+    """`qcahp codebook edit-theme` had no option for the criteria or examples; they are one
+    undoable theme_edit, written by `codebook export` and shown by `codebook show`."""
+    import yaml
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli as main
+
+    runner = CliRunner()
+    db = ["--db", str(project)]
+    result = runner.invoke(main, [*db, "codebook", "edit-theme", "serendipity",
+                                  "--inclusion", "Being asked to act up.",
+                                  "--exclusion", "",
+                                  "--example", "I was tapped on the shoulder.",
+                                  "--example", "It fell into my lap.", "--coder", "bo"])
+    assert result.exit_code == 0, result.output
+    assert "inclusion criteria, exclusion criteria, examples (2)" in result.output
+    store = open_store(project)
+    theme = store.theme("serendipity")
+    assert (theme.inclusion, theme.exclusion) == ("Being asked to act up.", "")
+    assert theme.examples == ("I was tapped on the shoulder.", "It fell into my lap.")
+    [event] = [e for e in store.events("bo") if e["kind"] == "theme_edit"]
+    assert len(event["changes"]) == 3
+    store.close()
+    out = project.parent / "cb.yaml"
+    assert runner.invoke(main, [*db, "codebook", "export", str(out)]).exit_code == 0
+    data = yaml.safe_load(out.read_text())
+
+    def find(nodes):  # type: ignore[no-untyped-def]
+        for node in nodes:
+            if node["id"] == "serendipity":
+                return node
+            found = find(node.get("children", []))
+            if found:
+                return found
+        return None
+
+    exported = find(data["themes"])
+    assert exported["inclusion"] == "Being asked to act up."
+    assert exported.get("exclusion", "") == ""
+    assert exported["examples"] == ["I was tapped on the shoulder.", "It fell into my lap."]
+    shown = runner.invoke(main, [*db, "codebook", "show", "--theme", "serendipity"]).output
+    assert "include: Being asked to act up." in shown
+    assert "It fell into my lap." in shown and "exclude:" not in shown
+    # --example "" clears them; undo puts them back.
+    runner.invoke(main, [*db, "codebook", "edit-theme", "serendipity", "--example", "",
+                         "--coder", "bo"])
+    assert open_store(project).theme("serendipity").examples == ()
+    runner.invoke(main, [*db, "undo", "--coder", "bo"])
+    assert open_store(project).theme("serendipity").examples == (
+        "I was tapped on the shoulder.", "It fell into my lap.")
+    bad = runner.invoke(main, [*db, "codebook", "edit-theme", "serendipity", "--coder", "bo"])
+    assert bad.exit_code != 0 and "--inclusion" in bad.output

@@ -522,9 +522,9 @@ async def test_the_codebook_screen_says_who_added_a_theme_and_why_it_is_never_su
         day = app.store.events()[-1]["at"][:10]
         assert "Career paths / Lucky break" in shown
         assert (f"Added while coding by bo on {day}. No patterns: coded by hand, never "
-                "suggested. e edits its name, definition and colour; to give it patterns: "
-                "`qcahp codebook export FILE.yaml`, edit it, then `qcahp codebook load "
-                "FILE.yaml`.") in shown
+                "suggested. e edits its name, definition, criteria, examples and colour; to "
+                "give it patterns: `qcahp codebook export FILE.yaml`, edit it, then `qcahp "
+                "codebook load FILE.yaml`.") in shown
         # A theme from the file with patterns says neither.
         tree.move_cursor_to_line(lines.index("Serendipity  0"))
         await pilot.pause()

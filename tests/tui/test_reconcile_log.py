@@ -106,7 +106,8 @@ async def test_each_decision_is_one_logged_event_read_back_by_the_cli(store, tmp
 
 async def test_redeciding_marks_the_earlier_decision_replaced(store, tmp_path):
     build_project(store)
-    await _decide(store, "a", "p", "u")  # take asha on item 1, then union instead
+    # take asha on item 1, then (d: step through decided ones too) union instead
+    await _decide(store, "a", "d", "p", "u")
     log = store.reconcile_log()
     assert [(e["rule"], e["status"]) for e in log] == [("take", "replaced"),
                                                        ("union", "in effect")]
@@ -143,14 +144,14 @@ def test_empty_project_says_so_in_one_line(store, tmp_path):
 
 async def _opens_counting_the_rejection(store) -> str:
     """Open the screen (asha vs ben) with item 2 rejected before: it opens on the one
-    undecided item, the rejection counted; ``n`` shows item 2 as rejected. Returns the
-    consensus pane's text there."""
+    undecided item, the rejection counted; ``n`` (after ``d``: decided ones too) shows item 2
+    as rejected. Returns the consensus pane's text there."""
     app = Host(store, coders=["asha", "ben"])
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot)
         status = _text(app, "#reconcile-status")
         assert status.startswith("Disagreement 1/2 (1 decided)") and "- undecided" in status
-        await pilot.press("n")
+        await pilot.press("d", "n")
         await pilot.pause()
         assert "- rejected" in _text(app, "#reconcile-status")
         return _text(app, "#consensus-text")

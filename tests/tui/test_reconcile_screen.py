@@ -80,6 +80,7 @@ async def test_redeciding_replaces_and_reject_removes(store):
     app = Host(store, coders=["asha", "ben"])
     async with app.run_test(size=(120, 36)) as pilot:
         await _ready(pilot)
+        await pilot.press("d")  # n/p step through the decided ones too
         await pilot.press("u")  # union on the first item
         await pilot.press("p")
         await pilot.pause()

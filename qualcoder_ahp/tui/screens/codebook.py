@@ -36,8 +36,8 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Back", tooltip="Back to the previous screen"),
         Binding("e", "edit", "Edit",
-                tooltip="Rename the highlighted theme or folder, or change its definition or "
-                        "colour (u undoes it)"),
+                tooltip="Rename the highlighted theme or folder, or change its definition, "
+                        "inclusion or exclusion criteria, examples or colour (u undoes it)"),
         Binding("m", "merge", "Merge",
                 tooltip="Merge the highlighted theme into another: every coder's codings and "
                         "memos move to it and this theme leaves the codebook (u undoes it)"),
@@ -179,8 +179,9 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                            style="italic")
             # Say plainly why it never comes up in the suggestions, and how it gets there.
             out.append("No patterns: coded by hand, never suggested. e edits its name, "
-                       "definition and colour; to give it patterns: `qcahp codebook export "
-                       "FILE.yaml`, edit it, then `qcahp codebook load FILE.yaml`.\n",
+                       "definition, criteria, examples and colour; to give it patterns: "
+                       "`qcahp codebook export FILE.yaml`, edit it, then `qcahp codebook "
+                       "load FILE.yaml`.\n",
                        style="italic")
         if theme.codable:
             out.append(f"\nYour codings: {self.mine.get(theme.id, 0)}\n", style="bold")
@@ -245,7 +246,8 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
 
 
     def action_edit(self) -> None:
-        """Edit the highlighted theme's name, definition and colour in a form."""
+        """Edit the highlighted theme's name, definition, inclusion and exclusion criteria,
+        examples and colour in a form (one undoable ``theme_edit``)."""
         from qualcoder_ahp.tui.screens.modals import ThemeEditModal
 
         theme_id = self._selected()
@@ -254,15 +256,24 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         theme = self.themes[theme_id]
         before = theme
 
-        def save(name: str, description: str, color: str) -> str | None:
-            # Only the fields changed: the event then records just those.
-            fields = {
-                "name": None if " ".join(name.split()) == before.name else name,
-                "description": (None if description.strip() == before.description.strip()
-                                else description),
-                "color": None if color.strip().upper() == before.color.upper() else color}
-            if all(value is None for value in fields.values()):
-                return "nothing changed: edit the name, definition or colour (Escape closes)"
+        def save(values: dict[str, str]) -> str | None:
+            # Only the fields changed: the event then records just those (one event for
+            # all of them, so one u takes the whole edit back).
+            fields: dict[str, Any] = {}
+            if " ".join(values["name"].split()) != before.name:
+                fields["name"] = values["name"]
+            for field in ("description", "inclusion", "exclusion"):
+                if values[field].strip() != (getattr(before, field) or "").strip():
+                    fields[field] = values[field]
+            examples = [line.strip() for line in values["examples"].splitlines()
+                        if line.strip()]
+            if tuple(examples) != tuple(e.strip() for e in before.examples):
+                fields["examples"] = examples
+            if values["color"].strip().upper() != before.color.upper():
+                fields["color"] = values["color"]
+            if not fields:
+                return ("nothing changed: edit the name, definition, criteria, examples or "
+                        "colour (Escape closes)")
             try:
                 self.store.edit_theme(theme_id, coder=self.coder, **fields)
             except UserError as exc:  # shown in the form, which stays open

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -260,18 +260,25 @@ class MemoModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-THEME_SAVER = Callable[[str, str, str], str | None]
-"""What :class:`ThemeEditModal` calls with (name, definition, colour): the opening screen's
-store call, returning why it was refused (shown in the form) or ``None`` once saved."""
+THEME_FIELDS = ("name", "description", "inclusion", "exclusion", "examples", "color")
+"""The fields of :class:`ThemeEditModal`, in the form's order (examples one per line)."""
+
+THEME_SAVER = Callable[[dict[str, str]], str | None]
+"""What :class:`ThemeEditModal` calls with ``{field: text}`` (the :data:`THEME_FIELDS`, the
+examples one per line): the opening screen's store call, returning why it was refused
+(shown in the form) or ``None`` once saved."""
 
 
 class ThemeEditModal(ModalScreen[bool | None]):
-    """Edit a theme's name, definition and colour: Enter (in the name or colour) or ctrl+s
-    saves, Escape cancels.
+    """Edit a theme's name, definition, inclusion and exclusion criteria, examples and
+    colour: Enter (in the name or colour) or ctrl+s saves, Escape cancels.
 
-    The form holds no database handle: ``save`` (the screen's) makes the one Store call.
-    A refusal (a name in use, a bad colour, nothing changed) is shown in the form, which
-    stays open with what was typed; the result is ``True`` once saved, ``None`` on Escape.
+    The fields scroll under the title (at 80x24 they do not all fit): Tab and shift+Tab
+    move between them and bring the focused one into view; the refusal and the hint
+    stay in sight below. The form holds no database handle: ``save`` (the screen's)
+    makes the one Store call. A refusal (a name in use, a bad colour, nothing changed)
+    is shown in the form, which stays open with what was typed; the result is ``True``
+    once saved, ``None`` on Escape.
     """
 
     BINDINGS = [
@@ -286,21 +293,37 @@ class ThemeEditModal(ModalScreen[bool | None]):
         self.save = save
 
     def compose(self) -> ComposeResult:
+        theme = self.theme
         with Vertical(classes="dialog theme-edit"):
             yield Label(Text(self.title_text))
-            yield Label("Name")
-            yield Input(self.theme.name, id="edit-name")
-            yield Label("Definition")
-            yield TextArea(self.theme.description, id="edit-description")
-            yield Label(self._colour_label(self.theme.color), id="edit-colour-label")
-            yield Input(self.theme.color, placeholder="#RRGGBB", id="edit-colour")
+            with VerticalScroll(id="edit-fields"):
+                yield Label("Name")
+                yield Input(theme.name, id="edit-name")
+                yield Label("Definition")
+                yield TextArea(theme.description, id="edit-description")
+                yield Label("Include (inclusion criteria)")
+                yield TextArea(theme.inclusion, id="edit-inclusion")
+                yield Label("Exclude (exclusion criteria)")
+                yield TextArea(theme.exclusion, id="edit-exclusion")
+                yield Label("Examples (one per line)")
+                yield TextArea("\n".join(theme.examples), id="edit-examples")
+                yield Label(self._colour_label(theme.color), id="edit-colour-label")
+                yield Input(theme.color, placeholder="#RRGGBB", id="edit-colour")
             yield Label("", id="edit-error")
-            yield Label("Enter or ctrl+s saves · Tab next field · Escape cancels",
-                        classes="hint")
+            # One line at 80 columns (Enter saves too, in the name or the colour).
+            yield Label("ctrl+s saves · Tab next field · Escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#edit-error", Label).display = False
         self.query_one("#edit-name", Input).focus()
+
+    def values(self) -> dict[str, str]:
+        """What the form holds now, by field."""
+        out = {"name": self.query_one("#edit-name", Input).value,
+               "color": self.query_one("#edit-colour", Input).value}
+        for field in ("description", "inclusion", "exclusion", "examples"):
+            out[field] = self.query_one(f"#edit-{field}", TextArea).text
+        return out
 
     @staticmethod
     def _colour_label(colour: str) -> Text:
@@ -320,9 +343,7 @@ class ThemeEditModal(ModalScreen[bool | None]):
 
     def action_save(self) -> None:
         """Hand the form to the screen's save; stay open with its refusal, if any."""
-        problem = self.save(self.query_one("#edit-name", Input).value,
-                            self.query_one("#edit-description", TextArea).text,
-                            self.query_one("#edit-colour", Input).value)
+        problem = self.save(self.values())
         error = self.query_one("#edit-error", Label)
         if problem is None:
             self.dismiss(True)

@@ -9,7 +9,9 @@ consensus coder (``consensus`` by default):
 
 - ``a`` / ``b`` (or ``1``-``9``): take that coder's spans;
 - ``u``: the union of every coder's spans; ``i``: what every coder coded;
-- ``x``: reject - the consensus codes nothing here; ``n`` / ``p``: next / previous;
+- ``x``: reject - the consensus codes nothing here; ``n`` / ``p``: the next / previous
+  undecided disagreement (``d`` makes them step through the decided ones too, to
+  revisit them); ``f``: only one theme's or one transcript's disagreements;
 - ``z``: undo the last decision (through the store's undo, so it is logged too);
 - ``g``: copy every stretch the coders coded identically into the consensus too,
   so the consensus coder ends up with the full agreed coding, not only the
@@ -19,7 +21,9 @@ Every decision is one transaction through :meth:`Store.reconcile`: one
 ``reconcile`` event replaces any earlier consensus coding of the theme in the
 stretch with the new codings (origin ``consensus``) and records the rule, the
 compared coders and the stretch, a rejection included; ``qcahp reconcile log``
-reads them back, and undo works as usual (one undo per decision). The
+reads them back, and undo works as usual (one undo per decision). A decision made
+in another window (or by ``qcahp``) into the same consensus, a rejection included,
+shows at the workbench's next poll. The
 items are computed in a thread worker; only the main thread writes. While blind
 coding is on (``qcahp blind on``) the screen shows nothing of the other coders.
 """
@@ -27,13 +31,14 @@ coding is on (``qcahp blind on``) the screen shows nothing of the other coders.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Header, Label, SelectionList, Static
+from textual.widgets import Header, Label, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
 
 from qualcoder_ahp.agreement.compute import CONSENSUS, collect
 from qualcoder_ahp.agreement.intervals import Interval
@@ -87,11 +92,69 @@ class CoderPicker(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
+ALL = "*"
+"""The option of :class:`ReconcileFilter` that filters nothing."""
+
+
+class ReconcileFilter(ModalScreen[tuple[str | None, int | None] | None]):
+    """Choose a theme and a transcript to reconcile: Tab between the lists, Enter applies
+    both (the highlighted one in each), Escape keeps the filter as it was."""
+
+    DEFAULT_CSS = """
+    ReconcileFilter Horizontal { height: auto; }
+    ReconcileFilter OptionList { width: 1fr; }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the filter as it was")]
+
+    def __init__(self, themes: list[tuple[str, str]], transcripts: list[tuple[int, str]],
+                 theme: str | None, transcript: int | None) -> None:
+        super().__init__()
+        self.themes = themes
+        self.transcripts = transcripts
+        self.theme = theme
+        self.transcript = transcript
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog filter"):
+            yield Label("Reconcile only: a theme and a transcript (undecided/all). Tab "
+                        "switches, Enter applies, Escape cancels")
+            with Horizontal():
+                yield OptionList(Option("all themes", id=ALL),
+                                 *[Option(Text(label), id=key) for key, label in self.themes],
+                                 id="filter-theme")
+                yield OptionList(Option("all transcripts", id=ALL),
+                                 *[Option(Text(label), id=str(key))
+                                   for key, label in self.transcripts],
+                                 id="filter-transcript")
+
+    def on_mount(self) -> None:
+        themes = self.query_one("#filter-theme", OptionList)
+        themes.highlighted = themes.get_option_index(self.theme or ALL)
+        transcripts = self.query_one("#filter-transcript", OptionList)
+        transcripts.highlighted = transcripts.get_option_index(
+            ALL if self.transcript is None else str(self.transcript))
+        themes.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self) -> None:
+        themes = self.query_one("#filter-theme", OptionList)
+        transcripts = self.query_one("#filter-transcript", OptionList)
+        theme = themes.get_option_at_index(themes.highlighted or 0).id
+        transcript = transcripts.get_option_at_index(transcripts.highlighted or 0).id
+        self.dismiss((None if theme == ALL else theme,
+                      None if transcript in (ALL, None) else int(str(transcript))))
+
+    def action_cancel(self) -> None:
+        """Close, keeping the filter."""
+        self.dismiss(None)
+
+
 class ReconcileScreen(FollowsStore, Screen[None]):
     """Decide the coders' disagreements into a consensus coder."""
 
     DEFAULT_CSS = """
-    ReconcileScreen #reconcile-status { height: auto; max-height: 6; padding: 0 1;
+    ReconcileScreen #reconcile-status { height: auto; max-height: 8; padding: 0 1;
                                         background: $boost; }
     ReconcileScreen #coder-panels { height: 2fr; }
     ReconcileScreen .coder-panel { width: 1fr; border: round $primary-background;
@@ -109,8 +172,19 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         Binding("g", "copy_agreed", "Copy agreed",
                 tooltip="Copy every stretch all coders coded identically into the consensus"),
         Binding("z", "undo", "Undo", tooltip="Undo the last consensus decision"),
-        Binding("n", "move(1)", "Next", tooltip="Skip to the next disagreement"),
-        Binding("p", "move(-1)", "Previous", tooltip="Back to the previous disagreement"),
+        Binding("n", "move(1)", "Next",
+                tooltip="The next undecided disagreement (every one, decided too, after d)"),
+        Binding("p", "move(-1)", "Previous",
+                tooltip="The previous undecided disagreement (every one, after d)"),
+        Binding("f", "filter", "Filter",
+                tooltip="Reconcile only one theme's or one transcript's disagreements (or "
+                        "both; all again from the same dialog)"),
+        # One key, two labels: the footer says what d does now (the help lists it once).
+        Binding("d", "show_decided", "Decided too",
+                tooltip="Toggle: n/p step through the decided (and rejected) disagreements "
+                        "too, to revisit them, or through the undecided ones only"),
+        Binding("d", "hide_decided", "Undecided only",
+                tooltip="n/p step through the undecided disagreements only again"),
         # One help line, "1-9 Take coder N", not nine (most projects compare two coders).
         *[Binding(str(k), f"take({k - 1})", "Take coder N" if k == 1 else f"Take coder {k}",
                   show=False, key_display="1-9" if k == 1 else None,
@@ -154,6 +228,12 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         self.history: list[tuple[int, list[int], bool]] = []
         """(item index or -1 for a copy of agreed stretches, the ids of the events written,
         was rejected)."""
+        self.theme_filter: str | None = None
+        """Only this theme's disagreements (``f``), or every theme's."""
+        self.transcript_filter: int | None = None
+        """Only this transcript's disagreements (``f``), or every transcript's."""
+        self.show_decided = False
+        """``n``/``p`` step through decided disagreements too (``d``)."""
         self.rejected: set[int] = set()
         """Items rejected (a rejection leaves no coding; earlier sessions' are read from
         their logged ``reconcile`` events when the disagreements load)."""
@@ -241,21 +321,43 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         for k in range(len(self.compared or [])):
             panels.mount(VerticalScroll(Static(id=f"coder-text-{k}"), classes="coder-panel"))
         self._refresh_consensus()
-        # A rejection leaves no coding, but its logged event does: show it as rejected
-        # when the screen is opened again, rather than as undecided. reconcile_log is
-        # what `qcahp reconcile log` lists too, so rejections merged in from a coder's
-        # copy count here as they do there.
+        self._read_rejections()
+        undecided = [k for k in range(len(self.items)) if not self._decided(k)]
+        self.index = undecided[0] if undecided else 0
+        self.call_after_refresh(self.show)
+
+    def _read_rejections(self) -> None:
+        """Which items the consensus rejected, from the log.
+
+        A rejection leaves no coding, but its logged event does: show it as rejected
+        (here, when the screen is opened again, or made in another window), rather than
+        as undecided. reconcile_log is what `qcahp reconcile log` lists too, so
+        rejections merged in from a coder's copy count here as they do there.
+        """
         where = {(it.transcript_id, it.theme_id, it.start, it.end): k
                  for k, it in enumerate(self.items)}
+        self.rejected = set()
         for event in self.store.reconcile_log():
             key = (event["transcript_id"], event["theme_id"], event["start"], event["end"])
             if (event["coder"] == self.consensus and event["status"] == "in effect"
                     and not event["coding_ids"] and key in where):
                 self.rejected.add(where[key])
-        undecided = [k for k, item in enumerate(self.items)
-                     if k not in self.rejected and not self._consensus_spans(item)]
-        self.index = undecided[0] if undecided else 0
-        self.call_after_refresh(self.show)
+
+    def _decided(self, index: int) -> bool:
+        """Whether item ``index`` has a consensus coding or was rejected."""
+        return index in self.rejected or bool(self._consensus_spans(self.items[index]))
+
+    def _in_filter(self, index: int) -> bool:
+        item = self.items[index]
+        return ((self.theme_filter is None or item.theme_id == self.theme_filter) and
+                (self.transcript_filter is None
+                 or item.transcript_id == self.transcript_filter))
+
+    def _walk(self) -> list[int]:
+        """The items ``n``/``p`` step through: those in the filter, undecided only
+        unless ``d`` asked for the decided ones too."""
+        return [k for k in range(len(self.items)) if self._in_filter(k)
+                and (self.show_decided or not self._decided(k))]
 
     loaded = False
     """Whether the disagreements are on screen (not blind, not still computing, no error)."""
@@ -272,20 +374,34 @@ class ReconcileScreen(FollowsStore, Screen[None]):
             return self.loaded and self.item is not None
         if action == "move":
             return self.loaded and len(self.items) > 1
+        if action == "filter":
+            return self.loaded and bool(self.items)
+        if action == "show_decided":
+            return self.loaded and bool(self.items) and not self.show_decided
+        if action == "hide_decided":
+            return self.loaded and bool(self.items) and self.show_decided
         if action == "copy_agreed":
             return self.loaded and bool(self.agreed)
         if action == "undo":
             return bool(self.history)
         return True
 
+    def footer_first(self) -> tuple[str, ...]:
+        """The keys the 80-column footer keeps: walking (n/p, d) and the filter, then the
+        decisions (which the status line names too); the rest are in the help."""
+        return ("move", "show_decided", "hide_decided", "filter", "take", "union",
+                "intersection", "reject", "undo")
+
     def reread(self) -> None:
-        """Another connection committed: re-read the consensus coding, so a stretch
-        another window decided shows as decided. The disagreements themselves are those
-        found when the screen opened (the item numbers stay put); reopen the screen to
-        include codings made since. Blind coding turned on meanwhile hides them all."""
+        """Another connection committed: re-read the consensus coding and the logged
+        rejections, so a stretch another window decided (or rejected, or undid) shows
+        as such. The disagreements themselves are those found when the screen opened
+        (the item numbers stay put); reopen the screen to include codings made since.
+        Blind coding turned on meanwhile hides them all."""
         if self.loaded and is_blind(self.store):
             self._hide_for_blind()
         elif self.loaded:
+            self._read_rejections()
             self.show()
 
     # ------------------------------------------------------------------ display
@@ -314,15 +430,36 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         if item is None:
             return ("No disagreements between " + ", ".join(self.compared or []) + "; "
                     + agreed + ".")
-        decided = sum(1 for k, it in enumerate(self.items)
-                      if k in self.rejected or self._consensus_spans(it))
+        decided = sum(1 for k in range(len(self.items)) if self._decided(k))
         state = ("decided" if self._consensus_spans(item) else
                  "rejected" if self.index in self.rejected else "undecided")
         theme = self.theme_names.get(item.theme_id, item.theme_id)
         return (f"Disagreement {self.index + 1}/{len(self.items)} ({decided} decided) - "
                 f"{theme} in {item.transcript} [{item.start}, {item.end}) - {state}\n"
                 f"{agreed}. {self._take_keys()} take a coder's span, u union, "
-                "i intersection, x reject")
+                f"i intersection, x reject\n{self._walk_text()}")
+
+    def _filter_text(self) -> str:
+        """``Serendipity in dietitian_grace``: what the filter keeps ("" for everything)."""
+        parts = []
+        if self.theme_filter is not None:
+            parts.append(self.theme_names.get(self.theme_filter, self.theme_filter))
+        if self.transcript_filter is not None:
+            name = next((it.transcript for it in self.items
+                         if it.transcript_id == self.transcript_filter),
+                        str(self.transcript_filter))
+            parts.append(("every theme in " if self.theme_filter is None else "in ") + name)
+        return " ".join(parts)
+
+    def _walk_text(self) -> str:
+        """What n/p step through now, and the filter (f) with its undecided count."""
+        walk = ("n/p: all, decided too (d: undecided only)" if self.show_decided
+                else "n/p: undecided only (d: all)")
+        shown = [k for k in range(len(self.items)) if self._in_filter(k)]
+        undecided = sum(1 for k in shown if not self._decided(k))
+        if self.theme_filter is None and self.transcript_filter is None:
+            return f"{walk} · f: filter by theme or transcript"
+        return f"{walk} · filter (f): {self._filter_text()}, {undecided}/{len(shown)} undecided"
 
     def _take_keys(self) -> str:
         """The keys that take one coder's spans: ``a/b``, or with more coders (whose
@@ -399,10 +536,7 @@ class ReconcileScreen(FollowsStore, Screen[None]):
                                  decided_by=self.coder)
             written = self._last_events(1)
         self.history.append((self.index, written, self.index in self.rejected))
-        if spans:
-            self.rejected.discard(self.index)
-        else:
-            self.rejected.add(self.index)
+        self._read_rejections()
         self.action_move(1)
 
     def action_copy_agreed(self) -> None:
@@ -433,7 +567,7 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         if not self.history:
             self.notify("Nothing to undo in this session.", severity="warning")
             return
-        index, written, was_rejected = self.history[-1]
+        index, written, _ = self.history[-1]
         with self.store.write():
             # The consensus coder's undo takes back its newest decision, whoever made it:
             # with a second window reconciling into the same consensus, that could be the
@@ -450,10 +584,7 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         self.history.pop()
         if index >= 0:
             self.index = index
-            if was_rejected:
-                self.rejected.add(index)
-            else:
-                self.rejected.discard(index)
+        self._read_rejections()  # the undone rejection, or the one it had replaced
         self.show()
 
     def action_take(self, k: int) -> None:
@@ -489,9 +620,80 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         self.decide([], "reject")
 
     def action_move(self, step: int) -> None:
-        """Go to the next (``1``) or previous (``-1``) disagreement."""
-        if self.items:
-            self.index = max(0, min(len(self.items) - 1, self.index + step))
+        """Go to the next (``1``) or previous (``-1``) disagreement in the filter: the
+        next undecided one, round to the first when none is left after this one; after
+        ``d``, the next of all of them, decided too (stopping at the last)."""
+        self._refresh_consensus()
+        walk = self._walk()
+        ahead = [k for k in walk if (k > self.index if step > 0 else k < self.index)]
+        others = [k for k in walk if k != self.index]
+        if ahead:
+            self.index = ahead[0] if step > 0 else ahead[-1]
+        elif others and (not self.show_decided or self.index not in walk):
+            self.index = others[0] if step > 0 else others[-1]
+        elif not walk or (not self.show_decided and self._decided(self.index)):
+            where = f" of {self._filter_text()}" if self._filter_text() else ""
+            self.notify(f"Every disagreement{where} is decided: d steps through the decided "
+                        "ones too, to revisit them.", markup=False)
+        elif not self.show_decided:
+            self.notify("No other undecided disagreement"
+                        + (f" of {self._filter_text()}" if self._filter_text() else "")
+                        + ": d steps through the decided ones too.", markup=False)
+        self.show()
+
+    def action_show_decided(self) -> None:
+        """n/p step through every disagreement in the filter, the decided ones too."""
+        self.show_decided = True
+        self.show()
+
+    def action_hide_decided(self) -> None:
+        """n/p step through the undecided disagreements only."""
+        self.show_decided = False
+        self.show()
+
+    def action_filter(self) -> None:
+        """Choose the theme and the transcript whose disagreements to reconcile."""
+        themes: dict[str, list[int]] = {}
+        transcripts: dict[int, tuple[str, list[int]]] = {}
+        for k, item in enumerate(self.items):
+            themes.setdefault(item.theme_id, []).append(k)
+            transcripts.setdefault(item.transcript_id, (item.transcript, []))[1].append(k)
+
+        def label(name: str, indices: list[int]) -> str:
+            undecided = sum(1 for k in indices if not self._decided(k))
+            return f"{name}  {undecided}/{len(indices)}"
+
+        self.app.push_screen(ReconcileFilter(
+            [(t, label(self.theme_names.get(t, t), ks)) for t, ks in themes.items()],
+            [(t, label(name, ks)) for t, (name, ks) in transcripts.items()],
+            self.theme_filter, self.transcript_filter), self._filtered)
+
+    def _filtered(self, result: tuple[str | None, int | None] | None) -> None:
+        """Apply the filter chosen; the cursor goes to its first undecided disagreement."""
+        if result is None:
+            return
+        before = (self.theme_filter, self.transcript_filter)
+        self.theme_filter, self.transcript_filter = result
+        shown = [k for k in range(len(self.items)) if self._in_filter(k)]
+        if not shown:
+            what = self._filter_text()
+            self.theme_filter, self.transcript_filter = before
+            self.notify(f"No disagreements of {what}: the filter is as it was.",
+                        severity="warning", markup=False)
+            return
+        walk = self._walk()
+        if self.index not in walk:
+            later = [k for k in walk if k > self.index]
+            self.index = later[0] if later else walk[0] if walk else shown[0]
+        undecided = sum(1 for k in shown if not self._decided(k))
+        if result == (None, None):
+            self.notify(f"Every disagreement: {undecided} of {len(shown)} undecided.",
+                        markup=False)
+        else:
+            self.notify(f"{len(shown)} disagreement{'' if len(shown) == 1 else 's'} of "
+                        f"{self._filter_text()}, {undecided} undecided"
+                        + ("" if walk else ": d steps through the decided ones") + ".",
+                        markup=False)
         self.show()
 
     def action_close(self) -> None:

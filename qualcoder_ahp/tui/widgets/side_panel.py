@@ -95,13 +95,17 @@ def _theme_name(out: Text, theme: Theme | None, theme_id: str) -> None:
 
 def _criteria(out: Text, theme: Theme | None, patterns: dict[str, Pattern],
               pattern_ids: tuple[str, ...]) -> None:
-    """Definition, inclusion and exclusion criteria, then what each pattern looks for."""
+    """Definition, inclusion and exclusion criteria, examples, then what each pattern
+    looks for."""
     if theme is not None:
         for label, body in (("Definition", theme.description), ("Include", theme.inclusion),
                             ("Exclude", theme.exclusion)):
             if body:
                 out.append(f"{label}: ", style="bold")
                 out.append(body.strip() + "\n")
+        if theme.examples:
+            out.append("Examples: ", style="bold")
+            out.append("; ".join(f"“{e.strip()}”" for e in theme.examples) + "\n")
     for pid in pattern_ids:
         pattern = patterns.get(pid)
         if pattern is not None:
