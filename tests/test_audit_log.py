@@ -77,7 +77,8 @@ EXPECTED: list[tuple[str, str | None, str]] = [
                          "with Board"),
     ("theme_add", "ana", "added theme Caring (caring) under Careers"),
     ("theme_edit", "bo", "renamed theme Luck to Chance; rewrote the definition of theme "
-                         "Chance; changed the colour of theme Chance from #1F77B4 to #AA4499"),
+                         "Chance; rewrote the exclusion criteria of theme Chance; changed the "
+                         "colour of theme Chance from #1F77B4 to #AA4499"),
     ("code", "ana", "coded by hand: Caring on p2 [0, 14)"),
     ("theme_merge", "ana", "merged theme Caring into Chance (1 coding)"),
     ("reconcile", "consensus", "reconciled Chance on p1 [59, 76) (ana, ben): union, "
@@ -122,7 +123,8 @@ def audit_db(tmp_path: Path) -> tuple[Path, dict[str, int]]:
     found = search(store, SearchQuery(("luck",)))
     code_hits(store, found.hits, "board", "bo", about=found.query.describe())
     store.add_theme("Caring", coder="ana", parent_id="careers")
-    store.edit_theme("luck", coder="bo", name="Chance", color="#AA4499", description="Luck.")
+    store.edit_theme("luck", coder="bo", name="Chance", color="#AA4499", description="Luck.",
+                     exclusion="Planned moves.")
     store.code(p2, "caring", "ana", 0, 14)
     store.merge_theme("caring", "luck", coder="ana")
     store.reconcile(p1, "luck", "consensus", [(s1.start, s1.end)], rule="union",

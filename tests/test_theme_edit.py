@@ -250,14 +250,15 @@ def test_loading_a_file_with_the_old_values_warns_for_each_edit_it_overwrites(
         tmp_path: Path) -> None:
     path, store = load_small_with_cli(tmp_path)
     store.edit_theme("luck", coder="ana", name="Happy accidents", color="#AA4499")
-    store.edit_theme("careers", coder="bo", description="Paths.")
+    store.edit_theme("careers", coder="bo", description="Paths.", inclusion="Only paths.")
     store.edit_theme("board", coder="ana", name="Trust board")
     store.undo("ana")  # undone: board is "Board" again, nothing to warn about
     store.close()
     code, out, err = run("codebook", "load", str(path))
     assert code == 0 and "themes changed: careers, luck" in out
     assert err == (
-        "warning: theme careers: the file replaces this project's edit: definition. To keep "
+        "warning: theme careers: the file replaces this project's edit: definition, inclusion "
+        "criteria. To keep "
         "it, edit it again (`qcahp codebook edit-theme`).\n"
         "warning: theme luck: the file replaces this project's edit: name 'Happy accidents' "
         "-> 'Luck', colour #AA4499 -> #1F77B4. To keep it, edit it again (`qcahp codebook "

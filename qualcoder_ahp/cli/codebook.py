@@ -32,6 +32,7 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.cli.reports import _coder_options, _dump, _emit, _output_options
 from qualcoder_ahp.errors import UserError, closest
+from qualcoder_ahp.model.audit import FIELD_WORDS
 from qualcoder_ahp.reports.data import RETIRED, find_transcript
 from qualcoder_ahp.reports.writers import Narrowing, cells
 
@@ -188,7 +189,7 @@ def _overwrites(fields: dict[str, tuple[str, str]]) -> str:
         elif field == "parent_id":
             parts.append(f"place under {mine or '(top level)'} -> {theirs or '(top level)'}")
         else:
-            parts.append("definition")
+            parts.append(FIELD_WORDS.get(field, field))
     return ", ".join(parts)
 
 

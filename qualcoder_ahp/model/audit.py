@@ -40,7 +40,9 @@ EVENT_KINDS = ("accept", "adjust", "reject", "code", "remove", "memo", "undo", "
                "merged", "refi_import", "redact", "withdraw", "withdrawn")
 """Every kind of event the code writes (``qcahp log --kind`` takes these)."""
 
-FIELD_WORDS = {"name": "name", "description": "definition", "color": "colour"}
+FIELD_WORDS = {"name": "name", "description": "definition", "color": "colour",
+               "inclusion": "inclusion criteria", "exclusion": "exclusion criteria",
+               "examples": "examples"}
 """A ``theme_edit`` field as the codebook screen and ``edit-theme`` call it."""
 
 _FOREIGN = {"accept": "accepted a suggestion", "adjust": "accepted a suggestion with an "
