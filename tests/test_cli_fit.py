@@ -9,6 +9,7 @@ output is what it always was, and files and the csv/json/md formats are never cu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -196,14 +197,7 @@ def shipped(tmp_path_factory) -> Path:
 
 def cells(table: str) -> list[dict[str, str]]:
     """A fitted table's rows by column (its rule gives each column's place)."""
-    lines = table.splitlines()
-    spans, at = [], 0
-    for dashes in lines[1].split("  "):
-        spans.append((at, at + len(dashes)))
-        at += len(dashes) + 2
-    names = [lines[0][a:b].strip() for a, b in spans]
-    return [{n: line[a:b].strip() for n, (a, b) in zip(names, spans, strict=True)}
-            for line in lines[2:] if line[:1].isdigit()]
+    return _grid(table, keep=lambda line: line[:1].isdigit())
 
 
 @pytest.mark.parametrize("args", [(), ("--theme", "serendipity"), ("--status", "all")])
@@ -289,9 +283,10 @@ def test_patterns_of_one_theme_name_the_theme_under_the_table(decided):
     assert [r["rej"] for r in rows] == [r["rejected"] for r in full]
 
 
-def _grid(text: str) -> list[dict[str, str]]:
-    """A table's rows by column, up to its first blank or legend line (the rule under the
-    header gives each column's place)."""
+def _grid(text: str, keep: Callable[[str], bool] = lambda line: True
+          ) -> list[dict[str, str]]:
+    """A table's rows (those ``keep`` keeps) by column, up to its first blank or legend line
+    (the rule under the header gives each column's place)."""
     lines = text.splitlines()
     end = next((i for i, line in enumerate(lines[2:], 2)
                 if not line.strip() or line.startswith(("sug:", "In every row"))), len(lines))
@@ -301,7 +296,7 @@ def _grid(text: str) -> list[dict[str, str]]:
         at += len(dashes) + 2
     names = [lines[0][a:b].strip() for a, b in spans]
     return [{n: line[a:b].strip() for n, (a, b) in zip(names, spans, strict=True)}
-            for line in lines[2:end]]
+            for line in lines[2:end] if keep(line)]
 
 
 # ---------------------------------------------------------------------- wide characters
