@@ -208,3 +208,70 @@ def test_remap_refuses_words_that_changed_or_were_dropped():
     assert remap.span(*_at(old, "yes. Page 2\nThen")) is None  # across a dropped header
     assert remap.span(*_at(old, "colour came")) is None  # the words differ here
     assert remap.span(*_at(old, "came.")) == _at(new, "came.")
+
+
+INTERVIEW = ("Interviewer: How did your career begin?\n\n"
+             "Helen: I qualified in 1996. I loved the wards, and the wards loved me.\n\n"
+             "Interviewer: What changed?\n\n"
+             "Helen: A secondment nobody wanted. That is where I learned how it fits.\n")
+
+
+def test_cli_merges_a_copy_imported_by_an_older_parser(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+    from qualcoder_ahp.importers import batch, import_paths, read_transcript
+
+    def older_reading(path, **kwargs):
+        """An older parser: the file's running header kept as a turn of its own."""
+        real = read_transcript(path, **kwargs)
+        turns = [("Helen", "participant", "Career stories, page 1")]
+        turns += [(t.speaker, t.role, real.text[t.start:t.end]) for t in real.turns]
+        return make_parsed(turns, real.format)
+
+    file = tmp_path / "physio.txt"
+    file.write_text(INTERVIEW, encoding="utf-8")
+    main, ben = tmp_path / "main.db", tmp_path / "ben.db"
+
+    def run(*args):
+        result = CliRunner().invoke(cli, ["--db", str(main), *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result
+
+    run("import", str(file))
+    with open_store(main) as store:
+        _codebook(store)
+    with monkeypatch.context() as patch:
+        patch.setattr(batch, "read_transcript", older_reading)
+        with open_store(ben) as store:
+            _codebook(store)
+            import_paths(store, [file])
+            info = store.transcript("physio")
+            old = store.transcript_text(info.id)
+            store.code(info.id, "serendipity", "ben", *_at(old, "the wards", 1))
+            store.code(info.id, "mandate", "ben", *_at(old, "A secondment nobody wanted."))
+            store.code(info.id, "mandate", "ben", *_at(old, "Career stories"))
+    with open_store(main) as store:
+        text = store.transcript_text(store.transcript("physio").id)
+    assert text != old
+    result = run("merge", str(ben))
+    assert result.stdout.splitlines() == [
+        f"Merged {ben}: 1 new coder, 2 codings, 3 log events.",
+        "Matched by source file, not text (physio): 2 codings mapped onto this project's "
+        "text, 1 not mapped."]
+    assert "note: 1 coding of" in result.stderr
+    assert "physio ben mandate [0, 14) 'Career stories'" in result.stderr
+    with open_store(main) as store:
+        assert sorted((c.start, c.end, c.quote) for c in store.codings(coder="ben")) == [
+            (*_at(text, "the wards", 1), "the wards"),
+            (*_at(text, "A secondment nobody wanted."), "A secondment nobody wanted.")]
+    before = _dump(main)
+    again = run("merge", str(ben), "--verbose")
+    assert again.stdout.splitlines() == [
+        f"Nothing new in {ben}.",
+        "Matched by source file, not text (physio): 0 codings mapped onto this project's "
+        "text, 1 not mapped.",
+        "Not mapped (the words are not at their place in this project's text; left out, "
+        "with their decisions and memos):",
+        "  physio ben mandate [0, 14) 'Career stories'"]
+    assert _dump(main) == before
