@@ -35,6 +35,7 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.cli.reports import selection_about
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.merge_store import LISTED, SourceMatch
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports.data import label_of
 from qualcoder_ahp.reports.selection import Selection, select
@@ -519,17 +520,61 @@ def merge_summary(counts: dict[str, int]) -> str:
                      for key, one, many in MERGE_WORDS if counts.get(key))
 
 
+def _report_by_source(matches: Sequence[SourceMatch], other: str, verbose: bool) -> None:
+    """What became of the codings of OTHER's transcripts matched by their source file:
+    one line, then the codings not mapped (eight in a note, every one with --verbose)."""
+    mapped = sum(m.mapped for m in matches)
+    stranded = [(m.transcript, s) for m in matches for s in m.stranded]
+    names = ", ".join(m.transcript for m in matches)
+    click.echo(f"Matched by source file, not text ({names}): {plural(mapped, 'coding')} "
+               f"mapped onto this project's text, {len(stranded)} not mapped.")
+    if stranded:
+        lines = [f"{name} {s.coder} {s.theme} [{s.start}, {s.end}) {_clip(s.quote)!r}"
+                 + ("" if s.active else " (removed in the copy)") for name, s in stranded]
+        if verbose:
+            click.echo("Not mapped (the words are not at their place in this project's "
+                       "text; left out, with their decisions and memos):")
+            for line in lines:
+                click.echo(f"  {line}")
+        else:
+            shown = "; ".join(lines[:LISTED])
+            more = f"; and {len(lines) - LISTED} more" if len(lines) > LISTED else ""
+            click.secho(f"note: {plural(len(lines), 'coding')} of {other} could not be mapped "
+                        "(the words are not at their place in this project's text) and "
+                        f"stayed out, with their decisions and memos: {shown}{more} (--verbose "
+                        "lists them all)", fg="yellow", err=True)
+    as_hand = sum(m.as_hand for m in matches)
+    out = sum(m.decisions_out for m in matches)
+    if as_hand or out:
+        click.secho(f"note: suggestions decided on in {other} over text matched by source file "
+                    f"that are not in this project: {plural(as_hand, 'accepted coding')} came "
+                    f"in as hand codings, {plural(out, 'decision')} left out (a suggestion "
+                    "maps only where this project has one of the same theme and patterns "
+                    "over the same words)", fg="yellow", err=True)
+
+
+def _clip(text: str, width: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width - 1] + "…"
+
+
 @click.command()
 @click.argument("other", type=click.Path(dir_okay=False))
+@click.option("--verbose", "-v", is_flag=True,
+              help="List every coding that could not be mapped onto this project's text.")
 @pass_project
-def merge(project: Project, other: str) -> None:
+def merge(project: Project, other: str, verbose: bool) -> None:
     """Merge the coders, codings, decisions, memos and events of another copy.
 
-    Transcripts match by content, themes by id and coders by name. Themes OTHER's
-    coders added while coding come in with their codings; any other transcript or
-    theme of OTHER that is not in this project stops the merge with nothing changed.
-    Merging the same copy again adds nothing. A transcript withdrawn here (`qcahp
-    withdraw`) brings none of its codings in, and a note says so.
+    Transcripts match by content, themes by id and coders by name. A transcript of
+    OTHER whose text differs but whose source file is the same (imported by another
+    version, which read the file differently) is matched by the file: its codings are
+    mapped onto this project's text by their words, and those whose words are not
+    found here stay out, counted and listed. Themes OTHER's coders added while coding
+    come in with their codings; any other transcript or theme of OTHER that is not in
+    this project stops the merge with nothing changed. Merging the same copy again
+    adds nothing. A transcript withdrawn here (`qcahp withdraw`) brings none of its
+    codings in, and a note says so.
     """
     if Path(other).suffix.lower() in (".qdpx", ".qdc"):
         raise UserError("merge joins qcahp project databases; bring in a REFI-QDA file with "
@@ -540,6 +585,8 @@ def merge(project: Project, other: str) -> None:
         click.echo(f"Nothing new in {other}.")
     else:
         click.echo(f"Merged {other}: {merge_summary(counts)}.")
+    if store.merge_by_source:
+        _report_by_source(store.merge_by_source, other, verbose)
     if store.merge_upgraded_from is not None:
         click.secho(f"note: {other} was made by an earlier version of qualcoder_ahp (schema "
                     f"version {store.merge_upgraded_from}); it was read as this version "

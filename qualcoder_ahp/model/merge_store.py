@@ -6,6 +6,11 @@ copies of a project bring their work together with :meth:`MergeMixin.merge_from`
 - transcripts match by content hash, themes by id, coders by name; a transcript or
   theme of the other copy that has no match here is reported and *nothing* is
   merged (the whole merge is one transaction);
+- a transcript whose text matches none here but whose source file (``source_hash``)
+  does (the same file read by another version's parser) is matched by its file: its
+  codings are re-anchored onto this project's text by their words (:class:`Remap`),
+  and a coding whose words are not found there stays out whole, reported
+  (:attr:`merge_by_source`);
 - codings match by GUID, so merging the same copy twice adds nothing; a coding
   the other copy has since removed (or restored) follows the other copy;
 - the other copy's events are appended here as ``merged`` events carrying the
@@ -30,14 +35,17 @@ copies of a project bring their work together with :meth:`MergeMixin.merge_from`
 
 from __future__ import annotations
 
+import bisect
 import csv
+import difflib
 import hashlib
 import io
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -131,6 +139,9 @@ class MergeMixin:
     merge_withdrawn: dict[str, int] = {}  # noqa: RUF012 - replaced per merge, never mutated
     """After :meth:`merge_from`: each transcript of the copy that was withdrawn here, with
     how many of its codings (every coder's) were left out."""
+    merge_by_source: list[SourceMatch] = []  # noqa: RUF012 - replaced per merge
+    """After :meth:`merge_from`: each transcript of the copy matched here by its source
+    file, not its text, with what became of its codings."""
     merge_upgraded_from: int | None = None
     """After :meth:`merge_from`: the schema version of a copy made by an earlier version
     of qualcoder_ahp (read as upgraded, in memory; the file is left as it was)."""
@@ -149,6 +160,7 @@ class MergeMixin:
         from qualcoder_ahp.model.migrations import known_count
 
         self.merge_withdrawn = {}
+        self.merge_by_source = []
         self.merge_upgraded_from = None
         path = Path(other_path)
         if not path.is_file():
@@ -234,6 +246,7 @@ class MergeMixin:
         here_hash = {h: i for i, h in self.conn.execute("SELECT id, content_hash FROM transcripts")}
         withdrawn_here = self.withdrawn_hashes()
         tmap: dict[int, int] = {}
+        by_source: dict[int, tuple[str, int]] = {}  # copy's id -> (its label, id here)
         missing_t = []
         gone = Gone()  # the copy's ids of what was withdrawn here
         for oid, name, version, digest, source in other.execute(
@@ -246,6 +259,11 @@ class MergeMixin:
                 gone.transcripts.add(oid)
                 gone.transcript_names.add(name)
                 self.merge_withdrawn = {**self.merge_withdrawn, label_t: 0}
+            elif (same := self._same_source(source, name)) is not None:
+                # The same file, read differently (another version's parser): its
+                # codings are re-anchored onto this project's text by their words.
+                tmap[oid] = same
+                by_source[oid] = (label_t, same)
             else:
                 missing_t.append(label_t)
         here_themes = {r[0] for r in self.conn.execute("SELECT id FROM themes")}
@@ -283,6 +301,8 @@ class MergeMixin:
         counts = dict.fromkeys(("themes", "coders", "codings", "codings_updated", "suggestions",
                                 "decisions", "decisions_undone", "memos", "events"), 0)
         scrub = _withdrawn_in(other, gone)
+        remaps = {oid: self._remap(other, oid, label_t, here_id)
+                  for oid, (label_t, here_id) in by_source.items()}
         with self.write():
             counts["themes"] = self._merge_themes(other, bring)
             known_coders = set(self.coders())
@@ -291,13 +311,18 @@ class MergeMixin:
                 if name not in known_coders:
                     counts["coders"] += 1
                 cmap[oid] = self.ensure_coder(name)
-            smap = self._merge_suggestions(other, tmap, counts)
+            smap = self._merge_suggestions(other, tmap, counts, remaps)
             first = self._next_coding_id()
-            kmap = self._merge_codings(other, tmap, cmap, smap, counts)
+            kmap = self._merge_codings(other, tmap, cmap, smap, counts, remaps)
+            # Suggestions of a transcript matched by its file are found here only as the
+            # merge mapped them (by their sentence), never by the copy's offsets.
+            found: dict[int, int | None] = {
+                r[0]: smap.get(r[0]) for r in other.execute(
+                    "SELECT id, transcript_id FROM suggestions") if r[1] in remaps}
             # After the codings, so merged reconcile decisions get their ids translated.
             emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub,
-                                      (smap, {}))
-            self._merge_decisions(other, cmap, smap, kmap, emap, counts)
+                                      (smap, found))
+            self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone)
             if any(counts.values()):
                 extra: dict[str, Any] = {}
@@ -305,8 +330,30 @@ class MergeMixin:
                     # Inserted in one transaction, so their ids run contiguously: the
                     # reconcile log names this file as where such a coding came from.
                     extra["coding_range"] = [first, self._next_coding_id() - 1]
+                if remaps:
+                    extra["by_source"] = {r.label: {"mapped": r.mapped,
+                                                    "not_mapped": len(r.stranded)}
+                                          for r in remaps.values()}
                 self.log_event(None, "merge", {"source": label, **counts, **extra})
+        self.merge_by_source = [SourceMatch(r.label, r.mapped, r.as_hand, r.stranded,
+                                            r.decisions_out) for r in remaps.values()]
         return counts
+
+    def _same_source(self: Store, source: str | None, name: str) -> int | None:
+        """The transcript here imported from the same file (``source_hash``), as
+        :meth:`add_transcript` finds it: the same name first, then the latest version."""
+        if not source:
+            return None
+        row = self.conn.execute(
+            "SELECT id FROM transcripts WHERE source_hash = ? "
+            "ORDER BY name = ? DESC, version DESC LIMIT 1", [source, name]).fetchone()
+        return int(row[0]) if row else None
+
+    def _remap(self: Store, other: sqlite3.Connection, oid: int, label_t: str,
+               here_id: int) -> Remap:
+        """The word alignment of the copy's transcript ``oid`` with this one's text."""
+        old = other.execute("SELECT text FROM transcripts WHERE id = ?", [oid]).fetchone()[0]
+        return Remap(label_t, old, self.transcript_text(here_id))
 
     def _shares_a_name(self: Store, other: sqlite3.Connection) -> bool:
         """Whether a transcript of the copy has a name used here (another version of it)."""
@@ -460,8 +507,14 @@ class MergeMixin:
         return {"local": local, "source": source} if local else {}
 
     def _merge_suggestions(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
-                           counts: dict[str, int]) -> dict[int, int]:
-        """Map the other copy's suggestions that carry codings or decisions; copy missing ones."""
+                           counts: dict[str, int], remaps: dict[int, Remap]) -> dict[int, int]:
+        """Map the other copy's suggestions that carry codings or decisions; copy missing ones.
+
+        On a transcript matched by its source file (``remaps``) a suggestion is mapped
+        only to one here of the same theme and patterns over the same words (the one at
+        its re-anchored place, or the only one with those words); none is copied: this
+        project's suggestions are made from its own reading of the file.
+        """
         from qualcoder_ahp.model.store import now
 
         smap: dict[int, int] = {}
@@ -472,6 +525,12 @@ class MergeMixin:
         for oid, tid, theme, unit, start, end, pids, matches, status, created in rows:
             if tid not in tmap:
                 continue  # a transcript withdrawn here
+            if tid in remaps:
+                mapped = self._suggestion_by_words(remaps[tid], tmap[tid], theme, pids,
+                                                   start, end)
+                if mapped is not None:
+                    smap[oid] = mapped
+                continue
             here = self.conn.execute(
                 "SELECT id FROM suggestions WHERE transcript_id = ? AND theme_id = ? "
                 'AND start = ? AND "end" = ?', [tmap[tid], theme, start, end]).fetchone()
@@ -486,10 +545,36 @@ class MergeMixin:
             counts["suggestions"] += 1
         return smap
 
+    def _suggestion_by_words(self: Store, remap: Remap, tid: int, theme: str, pids: str,
+                             start: int, end: int) -> int | None:
+        """This project's suggestion of ``theme`` with the same patterns over the words the
+        copy's suggestion [start, end) covers: the one at the re-anchored place, else the
+        only one with those words; ``None`` if there is none or it is ambiguous."""
+        words = _norm(remap.old[start:end])
+        patterns = _patterns(pids)
+        candidates = [
+            (i, s, e) for i, s, e, p in self.conn.execute(
+                'SELECT id, start, "end", pattern_ids FROM suggestions WHERE '
+                "transcript_id = ? AND theme_id = ?", [tid, theme])
+            if _patterns(p) == patterns and _norm(remap.new[s:e]) == words]
+        place = remap.span(start, end)
+        at = [i for i, s, e in candidates
+              if place is not None and s <= place[0] and place[1] <= e]
+        if len(at) == 1:
+            return int(at[0])
+        return int(candidates[0][0]) if len(candidates) == 1 else None
+
     def _merge_codings(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
                        cmap: dict[int, int], smap: dict[int, int],
-                       counts: dict[str, int]) -> dict[int, int]:
-        """Copy codings by GUID; an existing one takes the other copy's active state."""
+                       counts: dict[str, int], remaps: dict[int, Remap]) -> dict[int, int]:
+        """Copy codings by GUID; an existing one takes the other copy's active state.
+
+        A coding on a transcript matched by its source file (``remaps``) is re-anchored
+        by its words; one whose words are not found here stays out (with its decision
+        and memo) and is listed. One whose suggestion is not here comes in as a hand
+        coding (the coder's judgement on those words is kept; there is nothing here to
+        record a decision on).
+        """
         here = {g: (i, a) for i, g, a in self.conn.execute("SELECT id, guid, active FROM codings")}
         kmap: dict[int, int] = {}
         for row in other.execute(
@@ -510,18 +595,33 @@ class MergeMixin:
                                       [active, kmap[oid]])
                     counts["codings_updated"] += 1
                 continue
+            sid_here = smap.get(sid) if sid is not None else None
+            remap = remaps.get(tid)
+            if remap is not None:
+                place = remap.span(start, end)
+                if place is None:
+                    remap.stranded.append(
+                        Stranded(theme, start, end, quote, _coder_name(other, coder),
+                                 bool(active)))
+                    continue
+                start, end = place
+                quote = remap.new[start:end]
+                if sid is not None and sid_here is None:
+                    origin = "manual"
+                    remap.as_hand += 1
+                remap.mapped += 1
             cur = self.conn.execute(
                 'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
                 "origin, suggestion_id, active, created_at, guid) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [tmap[tid], theme, cmap[coder], start, end, quote, origin,
-                 smap.get(sid) if sid is not None else None, active, created, guid])
+                 sid_here, active, created, guid])
             kmap[oid] = int(cur.lastrowid or 0)
             counts["codings"] += 1
         return kmap
 
     def _merge_decisions(self: Store, other: sqlite3.Connection, cmap: dict[int, int],
                          smap: dict[int, int], kmap: dict[int, int], emap: dict[int, int],
-                         counts: dict[str, int]) -> None:
+                         counts: dict[str, int], remaps: dict[int, Remap]) -> None:
         """Copy each coder's decision unless the same decision is already here.
 
         A decision that an earlier merge of the copy brought here (made by one of the
@@ -529,8 +629,16 @@ class MergeMixin:
         too, as its coding did, so the suggestion is undecided again for that coder.
         """
         theirs: set[tuple[int, int]] = set()
-        for sid, coder, status, coding, event in other.execute(
-                "SELECT suggestion_id, coder_id, status, coding_id, event_id FROM decisions"):
+        for sid, coder, status, coding, event, tid in other.execute(
+                "SELECT d.suggestion_id, d.coder_id, d.status, d.coding_id, d.event_id, "
+                "s.transcript_id FROM decisions d JOIN suggestions s ON s.id = d.suggestion_id"):
+            if tid in remaps and (sid not in smap or (coding is not None
+                                                      and coding not in kmap)):
+                # Matched by its file: a decision on a suggestion not here, or whose
+                # coding's words were not found here, stays out (never half of one).
+                if sid not in smap:
+                    remaps[tid].decisions_out += 1
+                continue
             if sid not in smap or event not in emap:
                 continue  # on a transcript withdrawn here
             theirs.add((smap[sid], cmap[coder]))
@@ -914,3 +1022,106 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
     if not rows:
         raise UserError("no codings in the file", path=str(file))
     return rows
+
+
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\S+")
+
+
+def _norm(text: str) -> str:
+    """A text with its runs of white space made one space, and none at either end."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def _patterns(pids: str | None) -> list[str]:
+    """A suggestion's pattern ids, sorted (``[]`` for a record that is not a JSON list)."""
+    try:
+        ids = json.loads(pids or "[]")
+    except ValueError:
+        return []
+    return sorted(map(str, ids)) if isinstance(ids, list) else []
+
+
+def _coder_name(other: sqlite3.Connection, coder_id: int) -> str:
+    row = other.execute("SELECT name FROM coders WHERE id = ?", [coder_id]).fetchone()
+    return str(row[0]) if row else "?"
+
+
+@dataclass(frozen=True)
+class Stranded:
+    """A coding of a copy that could not be re-anchored onto this project's text."""
+
+    theme: str
+    start: int
+    end: int
+    quote: str
+    coder: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class SourceMatch:
+    """A transcript of a copy matched here by its source file, and its codings' fate."""
+
+    transcript: str
+    mapped: int
+    """Codings brought in at their re-anchored place."""
+    as_hand: int
+    """Of those, codings of a suggestion not here, brought in as hand codings."""
+    stranded: list[Stranded]
+    """Codings whose words were not found here: left out, with their decisions and memos."""
+    decisions_out: int
+    """Decisions on the copy's suggestions that have none here to map to."""
+
+
+@dataclass
+class Remap:
+    """Offsets in a copy's text of a transcript -> offsets in this project's text of the
+    same file, read by another parser (joined subtitle cues, a PDF's headers dropped...).
+
+    The two texts are aligned word by word (:class:`difflib.SequenceMatcher` over their
+    runs of non-space characters), so a difference in white space is no difference, and
+    words repeated elsewhere are told apart by the words around them: the alignment is
+    one for the whole text, in order. A span maps only when every word it covers is
+    aligned, in one unbroken run, and the words at the new place are the same (white
+    space aside); otherwise :meth:`span` gives ``None``.
+    """
+
+    label: str
+    old: str
+    new: str
+    mapped: int = 0
+    as_hand: int = 0
+    decisions_out: int = 0
+    stranded: list[Stranded] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._old = [(m.start(), m.end()) for m in _WORD.finditer(self.old)]
+        self._new = [(m.start(), m.end()) for m in _WORD.finditer(self.new)]
+        self._old_ends = [e for _, e in self._old]
+        matcher = difflib.SequenceMatcher(
+            None, [self.old[s:e] for s, e in self._old],
+            [self.new[s:e] for s, e in self._new], autojunk=False)
+        self._to: dict[int, int] = {}
+        for a, b, size in matcher.get_matching_blocks():
+            for k in range(size):
+                self._to[a + k] = b + k
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        """The place of the copy's [start, end) in this project's text, or ``None``."""
+        first = bisect.bisect_right(self._old_ends, start)  # the first word ending after
+        last = first
+        while last < len(self._old) and self._old[last][0] < end:
+            last += 1
+        last -= 1  # the last word starting before the end
+        if first > last or first not in self._to:
+            return None
+        to = self._to[first]
+        if any(self._to.get(k) != to + (k - first) for k in range(first, last + 1)):
+            return None
+        new_start = self._new[to][0] + max(0, start - self._old[first][0])
+        new_end = self._new[to + last - first][1] - max(0, self._old[last][1] - end)
+        if new_start >= new_end or _norm(self.old[start:end]) != _norm(
+                self.new[new_start:new_end]):
+            return None
+        return new_start, new_end
