@@ -186,6 +186,28 @@ def test_a_retired_place_is_refused_and_a_redo_cannot_make_a_loop(store: Store,
 
 
 # --------------------------------------------------------------------------- the command
+def test_undo_over_later_criteria_or_examples_names_them_in_words(store: Store,
+                                                                   tmp_path: Path) -> None:
+    """Criteria and examples are plural, and examples are shown as quotes, not as JSON."""
+    small_store(store, tmp_path)
+    store.edit_theme("luck", coder="ana", examples=["I fell into it."],
+                     exclusion="Planned moves.")
+    store.edit_theme("luck", coder="bo", examples=["Right place.", "Right time."])
+    before = snapshot(store)
+    with pytest.raises(UserError) as raised:
+        store.undo("ana")
+    assert str(raised.value) == (
+        "cannot undo the edit of theme 'luck': its examples were changed since "
+        "(now '\"Right place.\"; \"Right time.\"'); edit it instead")
+    assert snapshot(store) == before
+    store.undo("bo")
+    store.edit_theme("luck", coder="bo", exclusion="Plans.")
+    with pytest.raises(UserError, match="its exclusion criteria were changed since "
+                                        "\\(now 'Plans.'\\)"):
+        store.undo("ana")
+    assert store.theme("luck").exclusion == "Plans."
+
+
 def test_cli_edit_theme_confirms_in_one_line_and_refuses_in_one(tmp_path: Path) -> None:
     path, store = load_small_with_cli(tmp_path)
     store.close()
