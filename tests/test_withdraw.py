@@ -375,7 +375,11 @@ def test_importing_the_same_file_again_is_refused_unless_readmitted(study: Path)
     # A copy of the file under another name is the same interview.
     copy = study.parent / "renamed.vtt"
     shutil.copy(file, copy)
-    assert run(study, "import", str(copy))[0] == 1
+    code, out, err = run(study, "import", str(copy))
+    assert code == 1 and dump(study) == before
+    # ... and the message names the interview, not the new name as if it had been here.
+    assert f"{copy}: 'renamed' is the interview 'ot_dev', withdrawn from this project on" \
+        in err, err
     code, out, err = run(study, "import", str(file), "--readmit")
     assert code == 0 and "imported   ot_dev" in out, err
     store = open_store(study)
