@@ -529,7 +529,22 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         item = self.item
         if item is None:
             return
+        shown = (self._consensus_spans(item), self.index in self.rejected)
         with self.store.write():
+            # Another window (or coder) may have decided this stretch since the last
+            # poll: deciding now would silently replace their decision with one made
+            # without seeing it. Show theirs first; the same key again replaces it.
+            self._refresh_consensus()
+            self._read_rejections()
+            now = (self._consensus_spans(item), self.index in self.rejected)
+            if now != shown:
+                state = (", ".join(f"[{s}, {e})" for s, e in now[0]) if now[0]
+                         else "rejected" if now[1] else "undecided")
+                self.notify(f"This disagreement was decided meanwhile in another window "
+                            f"(now {state}); nothing was changed here. Press the key again "
+                            "to replace that decision.", severity="warning", markup=False)
+                self.show()
+                return
             self.store.reconcile(item.transcript_id, item.theme_id, self.consensus, spans,
                                  rule=rule, compared=[c for c, _ in item.spans],
                                  start=item.start, end=item.end, taken_from=taken_from,
