@@ -536,3 +536,24 @@ def test_a_copy_made_before_brings_no_second_copy_of_a_rewritten_event(tmp_path:
     assert len(store.events()) == events
     assert {c.transcript_id for c in store.codings(include_inactive=True)} == {beta}
     store.close()
+
+
+def test_a_participant_with_no_transcript_left_says_only_the_attributes_go(study: Path):
+    """After `--transcript ot_dev`, `--participant ot_dev` said "withdrew 0 transcripts
+    (0 versions, 0 words): 0 codings, 0 memos, 0 decisions removed." (as if nothing had
+    happened, though the attributes went) and logged "withdrew participant ot_dev by
+    x: (0 transcript versions, ...)"."""
+    assert run(study, "withdraw", "--transcript", GONE, "--yes", "--by", "x")[0] == 0
+    code, out, err = run(study, "withdraw", "--participant", GONE, "--dry-run")
+    assert code == 0
+    assert out.splitlines()[0] == ("1 participant would be withdrawn (no transcript left, "
+                                   "only the attributes):")
+    code, out, err = run(study, "withdraw", "--participant", GONE, "--yes", "--by", "x")
+    assert code == 0, err
+    assert out.splitlines()[-1] == ("withdrew 1 participant (ot_dev): 4 attributes removed; "
+                                    "no transcript was left.")
+    with open_store(study) as store:
+        assert GONE not in store.participants()
+    code, out, err = run(study, "log", "--kind", "withdraw", "--format", "csv")
+    assert "withdrew participant ot_dev by x: no transcript left (4 attributes removed)" \
+        in out, out
