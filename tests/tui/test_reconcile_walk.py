@@ -248,3 +248,56 @@ async def test_a_decision_made_meanwhile_in_another_window_is_not_silently_repla
                   if c.transcript_id == first.transcript_id and c.theme_id == first.theme_id
                   and c.start < first.end and c.end > first.start]
         assert (mine.start, mine.end) in first.of("asha")
+
+
+async def test_a_transcript_withdrawn_in_another_window_leaves_the_screen(reconciling):
+    """`qcahp withdraw` while the reconcile screen showed the transcript: the next a/b/x
+    on it (or g) crashed the workbench with a traceback ("no transcript with id 2")."""
+    path, other = reconciling
+    app = make_app(path, coder="lead")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await _ready(pilot)
+        screen = app.screen
+        gone = screen.items[-1]
+        screen.index = len(screen.items) - 1  # on a disagreement of the transcript to go
+        screen.show()
+        await pilot.press("a")  # item 4 decided, so there is something to undo
+        kept = [it for it in screen.items if it.transcript_id != gone.transcript_id]
+        screen.index = screen.items.index(kept[0])
+        screen.show()
+        other.withdraw(transcripts=[gone.transcript], by="x")
+        events = len(other.events())
+        await pilot.press("x")  # before any poll
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, ReconcileScreen)
+        assert len(other.events()) == events + 1  # the rejection of a kept item only
+        assert [it.transcript_id for it in screen.items] == [it.transcript_id for it in kept]
+        assert any(f"{gone.transcript} was withdrawn from the project (qcahp withdraw)" in m
+                   for m in messages(app))
+        assert gone.transcript not in _text(app, "#reconcile-status")
+        await pilot.press("g")  # copy agreed: none of the withdrawn transcript's
+        await pilot.pause()
+        assert app.is_running
+        assert all(c.transcript_id != gone.transcript_id
+                   for c in other.codings(coder="consensus"))
+
+
+async def test_a_key_on_a_disagreement_withdrawn_meanwhile_decides_nothing(reconciling):
+    path, other = reconciling
+    app = make_app(path, coder="lead")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await _ready(pilot)
+        screen = app.screen
+        gone = screen.items[-1]
+        screen.index = len(screen.items) - 1
+        screen.show()
+        other.withdraw(transcripts=[gone.transcript], by="x")
+        events = len(other.events())
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.is_running and len(other.events()) == events
+        assert screen.item is not None and screen.item.transcript_id != gone.transcript_id
