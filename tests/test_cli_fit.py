@@ -442,6 +442,30 @@ def test_codebook_show_wraps_each_definition_under_itself_at_80_columns(shipped)
     assert run(shipped, "codebook", "show", columns=500) == whole
 
 
+def test_codebook_show_wraps_wide_characters_by_cells(shipped, tmp_path):
+    """A theme named in Chinese and Japanese (two cells a character) ran 12 columns past
+    80: the wrap counted characters."""
+    db = tmp_path / "wide.db"
+    db.write_bytes(shipped.read_bytes())
+    run(db, "codebook", "edit-theme", "serendipity", "--name",
+        "偶然性 セレンディピティ 🎲 (serendipity, chance)", "--example", "たまたま" * 30,
+        "--coder", "ana")
+    whole = run(db, "codebook", "show")
+    fitted = run(db, "codebook", "show", columns=80)
+    assert max(map(cell_width, fitted.splitlines())) <= 80
+    assert "".join(fitted.split()) == "".join(whole.split())  # every character, in order
+    assert "  serendipity  偶然性 セレンディピティ 🎲 (serendipity, chance)  [#CC6677]" in fitted
+
+
+def test_wrap_cells_is_textwrap_for_ascii_and_keeps_the_spaces_between_words():
+    text = "non_traditional_roles  Non-traditional roles  [#117733] (82 patterns, 14 excl)"
+    assert writers.wrap_cells(text, 40, "  ", "    ") == [
+        "  non_traditional_roles  Non-traditional", "    roles  [#117733] (82 patterns, 14",
+        "    excl)"]
+    assert writers.wrap_cells("a " + "字" * 30, 21, "", "  ") == [
+        "a 字字字字字字字字字", "  字字字字字字字字字", "  字字字字字字字字字", "  字字字"]
+
+
 def test_disagreements_put_each_spans_words_under_its_row(db):
     # At 80 columns the words of a disagreeing span were cut to ten characters.
     table = run(db, "disagreements", "--coders", "alice,bob", columns=60)

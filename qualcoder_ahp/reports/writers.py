@@ -320,6 +320,42 @@ def cells(text: str) -> int:
     return cell_len(text)
 
 
+def wrap_cells(text: str, width: int, initial_indent: str = "",
+               subsequent_indent: str = "") -> list[str]:
+    """``textwrap.wrap`` by terminal cells, not characters: a wide character (CJK, most
+    emoji) takes two, so such a line no longer runs past ``width``. Lines break at
+    spaces only (never at hyphens), the spaces between words on a line are kept as they
+    are, and a word wider than the room is cut by cells."""
+    lines: list[str] = []
+    line, fresh = initial_indent, True  # fresh: nothing but the indent on the line yet
+    gap = ""  # the spaces before the next word
+    for chunk in re.findall(r"\S+|\s+", text):
+        if chunk.isspace():
+            gap = "" if fresh else chunk
+            continue
+        word = chunk
+        while word:
+            room = width - cells(line) - cells(gap)
+            if cells(word) <= room:
+                line, fresh, word = line + gap + word, False, ""
+                break
+            if not fresh and cells(word) <= width - cells(subsequent_indent):
+                lines.append(line)  # the word fits whole on the next line
+                line, fresh, gap = subsequent_indent, True, ""
+                continue
+            head = cell_head(word, max(room, 0)) or (word[0] if fresh else "")
+            if head:
+                lines.append(line + gap + head)
+                word = word[len(head):]
+            else:
+                lines.append(line)
+            line, fresh, gap = subsequent_indent, True, ""
+        gap = ""
+    if not fresh:
+        lines.append(line)
+    return lines
+
+
 def pad(text: str, width: int, right: bool = False) -> str:
     """``text`` padded with spaces to ``width`` terminal cells (on its left when
     ``right``): :meth:`str.ljust` counts characters, so wide ones misaligned a column."""
