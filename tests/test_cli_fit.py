@@ -494,3 +494,21 @@ def test_under_rule_of_the_shared_narrowing():
     assert lines[:3] == ["id", " " * 8 + "text", "-" * 17]
     assert lines[4].startswith(" " * 8 + "a long words a long") and lines[4].endswith("\u2026")
     assert cell_width(lines[4]) <= 30
+
+
+def test_the_note_under_a_table_wraps_wide_characters_by_cells(shipped, tmp_path):
+    """"In every row: transcript 参加者_二号_长名字, theme ..., status open." ran to 85 cells
+    at 80 columns."""
+    db = tmp_path / "wide.db"
+    db.write_bytes(shipped.read_bytes())
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "参加者_二号_长名字.txt").write_text(
+        "Interviewer: 你好。\n\nParticipant: I was lucky to get the board role, 全く偶然でした。\n",
+        encoding="utf-8")
+    run(db, "import", str(folder))
+    run(db, "suggest")
+    fitted = run(db, "suggestions", "--transcript", "参加者_二号_长名字", "--theme",
+                 "serendipity", columns=80)
+    assert "In every row: transcript 参加者_二号_长名字" in fitted
+    assert max(map(cell_width, fitted.splitlines())) <= 80

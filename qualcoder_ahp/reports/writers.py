@@ -17,7 +17,6 @@ import re
 import shutil
 import sys
 import tempfile
-import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -499,7 +498,7 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
         out.extend(lines)
         if fit.notes and width is not None:
             out += [w for note in fit.notes
-                    for w in textwrap.wrap(note, max(20, width), break_on_hyphens=False)]
+                    for w in wrap_cells(note, max(20, width))]
         if sheet.note:
             out += ["", sheet.note]
         if sheet.footer:
