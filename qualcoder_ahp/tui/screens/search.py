@@ -472,6 +472,13 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
         if not theme_id:
             return
         name = self._theme_name(theme_id) or theme_id
+        if not self.store.has_transcript(hit.transcript_id):
+            # Withdrawn in another window since the search ran (or the picker opened):
+            # "no transcript with id 2" did not say why.
+            self.notify(f"{hit.transcript} was withdrawn from the project (qcahp "
+                        "withdraw); nothing was coded.", severity="warning", markup=False)
+            self.run_search()
+            return
         try:
             have = [c for c in self.store.codings(transcript_id=hit.transcript_id,
                                                   coder=self.coder, theme_id=theme_id)
