@@ -32,7 +32,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, search
-from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.follow import FollowsStore, withdrawn_meanwhile
 from qualcoder_ahp.tui.screens.modals import (
     NEW_THEME,
     TOP_LEVEL,
@@ -410,6 +410,8 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
 
         hit = self.selected()
         if hit is None:
+            return
+        if withdrawn_meanwhile(self, self.store, hit.transcript_id, hit.transcript):
             return
         screen = CodingScreen(self.store, self.coder, hit.transcript_id,
                               span=(hit.sentence_start, hit.sentence_end))
