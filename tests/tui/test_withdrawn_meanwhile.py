@@ -81,3 +81,23 @@ async def test_enter_on_a_search_hit(project: Path):
         await pilot.pause()
         assert app.is_running and not isinstance(app.screen, CodingScreen)
         assert said(app, name)
+
+
+async def test_a_decision_on_the_coding_screen(project: Path):
+    """a/x on a suggestion of a transcript withdrawn since the last poll said only "no
+    suggestion with id 1"; now the screen closes it as the poll does, and says why."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        name = withdraw(project, screen.session.transcript_id)
+        await pilot.press("a")
+        for _ in range(5):
+            await pilot.pause()
+        assert app.is_running and isinstance(app.screen, TranscriptsScreen)
+        assert any(n.message == f"{name} was withdrawn from the project (qcahp withdraw) "
+                   "and is closed" for n in app._notifications)
+        assert not any("no suggestion with id" in n.message for n in app._notifications)
