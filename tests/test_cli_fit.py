@@ -512,3 +512,38 @@ def test_the_note_under_a_table_wraps_wide_characters_by_cells(shipped, tmp_path
                  "serendipity", columns=80)
     assert "In every row: transcript 参加者_二号_长名字" in fitted
     assert max(map(cell_width, fitted.splitlines())) <= 80
+
+
+@pytest.fixture(scope="module")
+def two_coders(shipped: Path, tmp_path_factory) -> Path:
+    """The shipped project coded by ana and ben, who disagree on some suggestions."""
+    import shutil
+
+    db = tmp_path_factory.mktemp("two") / "project.db"
+    shutil.copy(shipped, db)
+    store = open_store(db)
+    for coder, every in (("ana", 5), ("ben", 3)):
+        for i, s in enumerate(store.suggestions()):
+            ((store.reject if (i * 7 + len(coder)) % every == 0 else store.accept)
+             (s.id, coder))
+    store.close()
+    return db
+
+
+def test_agreement_by_transcript_fits_80_columns_without_the_counts(two_coders):
+    """`agreement --by transcript` kept n11/n10/n01 and both names whole: 99 wide at 80
+    columns, every row wrapped in two. The counts go (said under the table); the table
+    by theme keeps them, as it fits with them."""
+    by = run(two_coders, "agreement", "--coders", "ana,ben", "--by", "transcript",
+             columns=80)
+    assert widest(by) <= 80
+    head = by.splitlines()[1].split()
+    assert head == ["theme", "transcript", "agree", "kappa", "AC1", "alpha", "pos_agr"]
+    assert "n01, n10, n11 (a pipe, -o FILE or --format md keeps every column)" in " ".join(
+        by.split())
+    pooled = run(two_coders, "agreement", "--coders", "ana,ben", columns=80)
+    assert widest(pooled) <= 80 and pooled.splitlines()[1].split()[1:4] == [
+        "n11", "n10", "n01"]
+    # Wide enough, nothing goes; a pipe keeps every column.
+    assert "n11" in run(two_coders, "agreement", "--coders", "ana,ben", "--by", "transcript",
+                        columns=200)
