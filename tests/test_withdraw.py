@@ -223,8 +223,9 @@ def test_at_a_terminal_it_asks_and_no_changes_nothing(study: Path, monkeypatch):
 
     monkeypatch.setattr(withdraw_cli, "at_terminal", lambda: True)
     before = dump(study)
-    code, out, _err = run(study, "withdraw", "--transcript", GONE, input="n\n")
+    code, out, err = run(study, "withdraw", "--transcript", GONE, input="n\n")
     assert code == 1 and "This cannot be undone [y/N]" in out
+    assert err == "Nothing was withdrawn.\n"  # not click's bare "Aborted!"
     assert dump(study) == before
     code, out, err = run(study, "withdraw", "--transcript", GONE, input="y\n")
     assert code == 0, err

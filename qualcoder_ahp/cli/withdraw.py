@@ -111,9 +111,11 @@ def register(cli: click.Group) -> None:
         if dry_run:
             click.echo("Dry run: nothing was changed.")
             return
-        if not yes:
-            click.confirm(f"Withdraw them from {project.path.name}? This cannot be undone",
-                          abort=True)
+        if not yes and not click.confirm(f"Withdraw them from {project.path.name}? This "
+                                         "cannot be undone"):
+            # Not click's bare "Aborted!": say that nothing happened.
+            click.echo("Nothing was withdrawn.", err=True)
+            raise SystemExit(1)
         done = store.withdraw(participants, transcripts, by=by or _who())
         coded = sum(done.codings.values())
         if not done.transcripts:
