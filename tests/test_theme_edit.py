@@ -342,3 +342,18 @@ def test_merge_reports_a_copys_edits_and_does_not_apply_them(tmp_path: Path) -> 
     main.close()
     code, out, err = run(*args)  # again: nothing new, and the same note
     assert out == f"Nothing new in {copy_path}.\n" and "luck ('Chance'), board" in err
+
+
+def test_an_example_with_a_line_break_is_stored_on_one_line(tmp_path: Path) -> None:
+    """`--example $'I fell\\ninto it'` was stored with its line break: `codebook show` then
+    printed "into it" at the left edge, out of the tree, and the edit form (one example
+    per line) would split it into two examples."""
+    path, store = load_small_with_cli(tmp_path)
+    store.close()
+    code, out, err = run("codebook", "edit-theme", "luck", "--example", "I fell\ninto  it",
+                         "--example", "  Right place.\n", "--coder", "ana")
+    assert code == 0, err
+    with open_store(tmp_path / "qcahp.db") as store:
+        assert store.theme("luck").examples == ("I fell into it", "Right place.")
+    code, out, err = run("codebook", "show")
+    assert 'examples: "I fell into it"; "Right place."' in out
