@@ -558,3 +558,24 @@ def test_a_participant_with_no_transcript_left_says_only_the_attributes_go(study
     code, out, err = run(study, "log", "--kind", "withdraw", "--format", "csv")
     assert "withdrew participant ot_dev by x: no transcript left (4 attributes removed)" \
         in out, out
+
+
+def test_merging_a_copy_where_it_was_withdrawn_says_it_is_still_here(study: Path):
+    """A coder ran `qcahp withdraw` on their copy, then it was merged: "Merged ben.db:
+    149 log events." and nothing more, the participant still in the project."""
+    copy = study.parent / "ben.db"
+    shutil.copy(study, copy)
+    assert run(copy, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    before = open(copy, "rb").read()
+    code, out, err = run(study, "merge", str(copy))
+    assert code == 0, err
+    assert (f"warning: {GONE} was withdrawn in {copy} (qcahp withdraw, ") in err
+    assert ("but is still in this project; to withdraw it here too: `qcahp withdraw "
+            f"--participant {GONE}`") in err
+    assert open(copy, "rb").read() == before
+    # Withdrawn here too: nothing to say; nor for a copy made after a withdrawal here.
+    assert run(study, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    assert "warning" not in run(study, "merge", str(copy))[2]
+    later = study.parent / "later.db"
+    shutil.copy(study, later)
+    assert "warning" not in run(study, "merge", str(later))[2]

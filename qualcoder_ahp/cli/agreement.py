@@ -557,6 +557,14 @@ def merge(project: Project, other: str) -> None:
         click.secho(f"note: {other} still holds transcripts withdrawn from this project: "
                     f"{listed}; none of their codings, decisions or memos came in (delete "
                     "them from that copy, or the copy itself)", fg="yellow", err=True)
+    for gone in store.withdrawals_in(other):
+        # A coder ran `qcahp withdraw` on their copy: the merge does not withdraw here.
+        who = ([f"--participant {p}" for p in gone["participants"]] or
+               [f"--transcript {t}" for t in gone["transcripts"]])
+        named = ", ".join(gone["participants"] or gone["transcripts"])
+        click.secho(f"warning: {named} was withdrawn in {other} (qcahp withdraw, "
+                    f"{gone['at']}) but is still in this project; to withdraw it here too: "
+                    f"`qcahp withdraw {' '.join(who)}`", fg="yellow", err=True)
     edits = store.theme_edits_in(other)
     if edits:
         # A merge joins coders' work, not codebooks: say so where it matters.
