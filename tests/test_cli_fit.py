@@ -437,6 +437,30 @@ def test_codebook_show_wraps_each_definition_under_itself_at_80_columns(shipped)
     assert run(shipped, "codebook", "show", columns=500) == whole
 
 
+def test_codebook_show_wraps_wide_characters_by_cells(shipped, tmp_path):
+    """A theme named in Chinese and Japanese (two cells a character) ran 12 columns past
+    80: the wrap counted characters."""
+    db = tmp_path / "wide.db"
+    db.write_bytes(shipped.read_bytes())
+    run(db, "codebook", "edit-theme", "serendipity", "--name",
+        "偶然性 セレンディピティ 🎲 (serendipity, chance)", "--example", "たまたま" * 30,
+        "--coder", "ana")
+    whole = run(db, "codebook", "show")
+    fitted = run(db, "codebook", "show", columns=80)
+    assert max(map(cell_width, fitted.splitlines())) <= 80
+    assert "".join(fitted.split()) == "".join(whole.split())  # every character, in order
+    assert "  serendipity  偶然性 セレンディピティ 🎲 (serendipity, chance)  [#CC6677]" in fitted
+
+
+def test_wrap_cells_is_textwrap_for_ascii_and_keeps_the_spaces_between_words():
+    text = "non_traditional_roles  Non-traditional roles  [#117733] (82 patterns, 14 excl)"
+    assert writers.wrap_cells(text, 40, "  ", "    ") == [
+        "  non_traditional_roles  Non-traditional", "    roles  [#117733] (82 patterns, 14",
+        "    excl)"]
+    assert writers.wrap_cells("a " + "字" * 30, 21, "", "  ") == [
+        "a 字字字字字字字字字", "  字字字字字字字字字", "  字字字字字字字字字", "  字字字"]
+
+
 def test_disagreements_put_each_spans_words_under_its_row(db):
     # At 80 columns the words of a disagreeing span were cut to ten characters.
     table = run(db, "disagreements", "--coders", "alice,bob", columns=60)
@@ -465,3 +489,56 @@ def test_under_rule_of_the_shared_narrowing():
     assert lines[:3] == ["id", " " * 8 + "text", "-" * 17]
     assert lines[4].startswith(" " * 8 + "a long words a long") and lines[4].endswith("\u2026")
     assert cell_width(lines[4]) <= 30
+
+
+def test_the_note_under_a_table_wraps_wide_characters_by_cells(shipped, tmp_path):
+    """"In every row: transcript 参加者_二号_长名字, theme ..., status open." ran to 85 cells
+    at 80 columns."""
+    db = tmp_path / "wide.db"
+    db.write_bytes(shipped.read_bytes())
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "参加者_二号_长名字.txt").write_text(
+        "Interviewer: 你好。\n\nParticipant: I was lucky to get the board role, 全く偶然でした。\n",
+        encoding="utf-8")
+    run(db, "import", str(folder))
+    run(db, "suggest")
+    fitted = run(db, "suggestions", "--transcript", "参加者_二号_长名字", "--theme",
+                 "serendipity", columns=80)
+    assert "In every row: transcript 参加者_二号_长名字" in fitted
+    assert max(map(cell_width, fitted.splitlines())) <= 80
+
+
+@pytest.fixture(scope="module")
+def two_coders(shipped: Path, tmp_path_factory) -> Path:
+    """The shipped project coded by ana and ben, who disagree on some suggestions."""
+    import shutil
+
+    db = tmp_path_factory.mktemp("two") / "project.db"
+    shutil.copy(shipped, db)
+    store = open_store(db)
+    for coder, every in (("ana", 5), ("ben", 3)):
+        for i, s in enumerate(store.suggestions()):
+            ((store.reject if (i * 7 + len(coder)) % every == 0 else store.accept)
+             (s.id, coder))
+    store.close()
+    return db
+
+
+def test_agreement_by_transcript_fits_80_columns_without_the_counts(two_coders):
+    """`agreement --by transcript` kept n11/n10/n01 and both names whole: 99 wide at 80
+    columns, every row wrapped in two. The counts go (said under the table); the table
+    by theme keeps them, as it fits with them."""
+    by = run(two_coders, "agreement", "--coders", "ana,ben", "--by", "transcript",
+             columns=80)
+    assert widest(by) <= 80
+    head = by.splitlines()[1].split()
+    assert head == ["theme", "transcript", "agree", "kappa", "AC1", "alpha", "pos_agr"]
+    assert "n01, n10, n11 (a pipe, -o FILE or --format md keeps every column)" in " ".join(
+        by.split())
+    pooled = run(two_coders, "agreement", "--coders", "ana,ben", columns=80)
+    assert widest(pooled) <= 80 and pooled.splitlines()[1].split()[1:4] == [
+        "n11", "n10", "n01"]
+    # Wide enough, nothing goes; a pipe keeps every column.
+    assert "n11" in run(two_coders, "agreement", "--coders", "ana,ben", "--by", "transcript",
+                        columns=200)

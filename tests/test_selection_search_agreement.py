@@ -112,12 +112,14 @@ def test_agreement_name_is_still_the_latest_version(db):
     # t1 alone is its latest version, as before (no coding in it yet); t1@1 the old one.
     _, latest = agreement(db, "--transcript", "t1", "--by", "transcript")
     assert {k[2] for k in latest} == {"t1@2"}
+    # Version 1 is named t1@1 beside a t1@2, as in every report (it was "t1" here while
+    # the Selection line, counts and search said t1@1).
     _, old = agreement(db, "--transcript", "t1@1", "--by", "transcript")
-    assert {k[2] for k in old} == {"t1"}
-    assert old[("theme x transcript", "serendipity", "t1")]["n11"] == 33
+    assert {k[2] for k in old} == {"t1@1"}
+    assert old[("theme x transcript", "serendipity", "t1@1")]["n11"] == 33
     # --where keeps every version of the matching participants' transcripts.
     _, both = agreement(db, "--where", "profession=physio", "--by", "transcript")
-    assert {k[2] for k in both} == {"t1", "t1@2"}
+    assert {k[2] for k in both} == {"t1@1", "t1@2"}
 
 
 def test_agreement_and_disagreements_selection_errors(db):

@@ -130,7 +130,9 @@ def test_search_reads_each_interview_once(project):
     assert len(found.hits) == 3  # was 5 hits "in 3 of 3 transcripts"
     assert found.summary().startswith("3 hits in 2 of 2 transcripts")
     old = search(project, q("monthly"), transcripts=["t1@1"])
-    assert [h.transcript for h in old.hits] == ["t1"]
+    # Named as every report names it (name@1 beside a name@2), not the bare name "t1"
+    # while the selection line below the table said "(t1@1)".
+    assert [h.transcript for h in old.hits] == ["t1@1"]
     assert search(project, q("monthly")).hits == []
 
 
@@ -141,7 +143,10 @@ def test_cli_search_counts_transcripts_once(db):
     assert one.stderr.startswith("2 hits in 1 of 1 transcript")
     assert "Selection: transcript t1: 1 of 2 transcripts (t1@2)" in one.stdout
     old = run(db, "search", "monthly", "--transcript", "t1@1", "--format", "csv")
-    assert [line.split(",")[0] for line in old.stdout.splitlines()[1:]] == ["t1"]
+    assert [line.split(",")[0] for line in old.stdout.splitlines()[1:]] == ["t1@1"]
+    table = run(db, "search", "monthly", "--transcript", "t1@1").stdout
+    assert table.splitlines()[2].startswith("t1@1 ")
+    assert "Selection: 1 of 2 transcripts (t1@1)" in table
 
 
 # ---------------------------------------------------------------------- counts

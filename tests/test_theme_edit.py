@@ -186,6 +186,28 @@ def test_a_retired_place_is_refused_and_a_redo_cannot_make_a_loop(store: Store,
 
 
 # --------------------------------------------------------------------------- the command
+def test_undo_over_later_criteria_or_examples_names_them_in_words(store: Store,
+                                                                   tmp_path: Path) -> None:
+    """Criteria and examples are plural, and examples are shown as quotes, not as JSON."""
+    small_store(store, tmp_path)
+    store.edit_theme("luck", coder="ana", examples=["I fell into it."],
+                     exclusion="Planned moves.")
+    store.edit_theme("luck", coder="bo", examples=["Right place.", "Right time."])
+    before = snapshot(store)
+    with pytest.raises(UserError) as raised:
+        store.undo("ana")
+    assert str(raised.value) == (
+        "cannot undo the edit of theme 'luck': its examples were changed since "
+        "(now '\"Right place.\"; \"Right time.\"'); edit it instead")
+    assert snapshot(store) == before
+    store.undo("bo")
+    store.edit_theme("luck", coder="bo", exclusion="Plans.")
+    with pytest.raises(UserError, match="its exclusion criteria were changed since "
+                                        "\\(now 'Plans.'\\)"):
+        store.undo("ana")
+    assert store.theme("luck").exclusion == "Plans."
+
+
 def test_cli_edit_theme_confirms_in_one_line_and_refuses_in_one(tmp_path: Path) -> None:
     path, store = load_small_with_cli(tmp_path)
     store.close()
@@ -320,3 +342,18 @@ def test_merge_reports_a_copys_edits_and_does_not_apply_them(tmp_path: Path) -> 
     main.close()
     code, out, err = run(*args)  # again: nothing new, and the same note
     assert out == f"Nothing new in {copy_path}.\n" and "luck ('Chance'), board" in err
+
+
+def test_an_example_with_a_line_break_is_stored_on_one_line(tmp_path: Path) -> None:
+    """`--example $'I fell\\ninto it'` was stored with its line break: `codebook show` then
+    printed "into it" at the left edge, out of the tree, and the edit form (one example
+    per line) would split it into two examples."""
+    path, store = load_small_with_cli(tmp_path)
+    store.close()
+    code, out, err = run("codebook", "edit-theme", "luck", "--example", "I fell\ninto  it",
+                         "--example", "  Right place.\n", "--coder", "ana")
+    assert code == 0, err
+    with open_store(tmp_path / "qcahp.db") as store:
+        assert store.theme("luck").examples == ("I fell into it", "Right place.")
+    code, out, err = run("codebook", "show")
+    assert 'examples: "I fell into it"; "Right place."' in out

@@ -223,8 +223,9 @@ def test_at_a_terminal_it_asks_and_no_changes_nothing(study: Path, monkeypatch):
 
     monkeypatch.setattr(withdraw_cli, "at_terminal", lambda: True)
     before = dump(study)
-    code, out, _err = run(study, "withdraw", "--transcript", GONE, input="n\n")
+    code, out, err = run(study, "withdraw", "--transcript", GONE, input="n\n")
     assert code == 1 and "This cannot be undone [y/N]" in out
+    assert err == "Nothing was withdrawn.\n"  # not click's bare "Aborted!"
     assert dump(study) == before
     code, out, err = run(study, "withdraw", "--transcript", GONE, input="y\n")
     assert code == 0, err
@@ -375,7 +376,11 @@ def test_importing_the_same_file_again_is_refused_unless_readmitted(study: Path)
     # A copy of the file under another name is the same interview.
     copy = study.parent / "renamed.vtt"
     shutil.copy(file, copy)
-    assert run(study, "import", str(copy))[0] == 1
+    code, out, err = run(study, "import", str(copy))
+    assert code == 1 and dump(study) == before
+    # ... and the message names the interview, not the new name as if it had been here.
+    assert f"{copy}: 'renamed' is the interview 'ot_dev', withdrawn from this project on" \
+        in err, err
     code, out, err = run(study, "import", str(file), "--readmit")
     assert code == 0 and "imported   ot_dev" in out, err
     store = open_store(study)
@@ -532,3 +537,45 @@ def test_a_copy_made_before_brings_no_second_copy_of_a_rewritten_event(tmp_path:
     assert len(store.events()) == events
     assert {c.transcript_id for c in store.codings(include_inactive=True)} == {beta}
     store.close()
+
+
+def test_a_participant_with_no_transcript_left_says_only_the_attributes_go(study: Path):
+    """After `--transcript ot_dev`, `--participant ot_dev` said "withdrew 0 transcripts
+    (0 versions, 0 words): 0 codings, 0 memos, 0 decisions removed." (as if nothing had
+    happened, though the attributes went) and logged "withdrew participant ot_dev by
+    x: (0 transcript versions, ...)"."""
+    assert run(study, "withdraw", "--transcript", GONE, "--yes", "--by", "x")[0] == 0
+    code, out, err = run(study, "withdraw", "--participant", GONE, "--dry-run")
+    assert code == 0
+    assert out.splitlines()[0] == ("1 participant would be withdrawn (no transcript left, "
+                                   "only the attributes):")
+    code, out, err = run(study, "withdraw", "--participant", GONE, "--yes", "--by", "x")
+    assert code == 0, err
+    assert out.splitlines()[-1] == ("withdrew 1 participant (ot_dev): 4 attributes removed; "
+                                    "no transcript was left.")
+    with open_store(study) as store:
+        assert GONE not in store.participants()
+    code, out, err = run(study, "log", "--kind", "withdraw", "--format", "csv")
+    assert "withdrew participant ot_dev by x: no transcript left (4 attributes removed)" \
+        in out, out
+
+
+def test_merging_a_copy_where_it_was_withdrawn_says_it_is_still_here(study: Path):
+    """A coder ran `qcahp withdraw` on their copy, then it was merged: "Merged ben.db:
+    149 log events." and nothing more, the participant still in the project."""
+    copy = study.parent / "ben.db"
+    shutil.copy(study, copy)
+    assert run(copy, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    before = open(copy, "rb").read()
+    code, out, err = run(study, "merge", str(copy))
+    assert code == 0, err
+    assert (f"warning: {GONE} was withdrawn in {copy} (qcahp withdraw, ") in err
+    assert ("but is still in this project; to withdraw it here too: `qcahp withdraw "
+            f"--participant {GONE}`") in err
+    assert open(copy, "rb").read() == before
+    # Withdrawn here too: nothing to say; nor for a copy made after a withdrawal here.
+    assert run(study, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    assert "warning" not in run(study, "merge", str(copy))[2]
+    later = study.parent / "later.db"
+    shutil.copy(study, later)
+    assert "warning" not in run(study, "merge", str(later))[2]

@@ -115,9 +115,15 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
     chosen = transcript is not None or transcript_ids is not None
     corpus = Corpus(names, themes, [], pooled="(selected)" if chosen else "(all)")
     known_themes = {t for t, _ in themes}
+    # Named as every report names them: name@1 too when a later version was imported
+    # (the first version was the bare name beside name@2).
+    from qualcoder_ahp.reports.data import label_of
+
+    labels = label_of(store.report_transcripts())
     for info in infos:
         corpus.transcripts.append(TranscriptData(
-            info.id, _label(info.name, info.version), store.transcript_text(info.id),
+            info.id, labels.get(info.id) or _label(info.name, info.version),
+            store.transcript_text(info.id),
             tuple((s.start, s.end) for s in store.sentences(info.id)),
             tuple((t.start, t.end) for t in store.turns(info.id)),
         ))

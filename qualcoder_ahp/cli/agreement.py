@@ -182,9 +182,15 @@ NARROW_LEAVE_OUT = ("u_alpha", "scott_pi", "brennan_prediger", "jaccard", "units
 last, until it fits (percent agreement, kappa, alpha, AC1 and positive agreement stay;
 the view goes last, as the theme and transcript columns say it too: ``(pooled)``,
 ``(all)``, ``(mean over ...)``)."""
+COUNTS_LEAVE_OUT = ("n01", "n10", "n11")
+"""Left out after those when the table has a transcript column of its own (``--by
+transcript``): with the theme and transcript names it was 99 wide at 80 columns, every
+row wrapped in two, and names are cut only when that makes the table fit."""
 SCREEN_NARROWING = Narrowing(same=("transcript",),
                              optional=tuple(SHORT.get(c, c) for c in NARROW_LEAVE_OUT),
                              under=("text",), names=("theme",))
+BY_TRANSCRIPT_NARROWING = dataclasses.replace(
+    SCREEN_NARROWING, optional=SCREEN_NARROWING.optional + COUNTS_LEAVE_OUT)
 """How the agreement and disagreements tables fit a narrow terminal, by the shared rules
 of :func:`~qualcoder_ahp.cli.common.fitted_table`: a transcript column that says
 ``(all)`` in every row goes (named under the table), a disagreeing span's words go under
@@ -204,8 +210,9 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
         return _table(rows, columns)
     shown, notes = _shown(rows, columns)
     whole = ({"text": [str(row["text"]) for row in rows]} if "text" in columns else None)
-    table, under = fit_table(shown, [SHORT.get(c, c) for c in columns], SCREEN_NARROWING,
-                             whole)
+    rules = (BY_TRANSCRIPT_NARROWING if "transcript" in columns and "n11" in columns
+             and len({str(row.get("transcript")) for row in rows}) > 1 else SCREEN_NARROWING)
+    table, under = fit_table(shown, [SHORT.get(c, c) for c in columns], rules, whole)
     return table + _undefined(notes) + "".join(f"{line}\n" for line in under)
 
 
@@ -597,6 +604,14 @@ def merge(project: Project, other: str, verbose: bool) -> None:
         click.secho(f"note: {other} still holds transcripts withdrawn from this project: "
                     f"{listed}; none of their codings, decisions or memos came in (delete "
                     "them from that copy, or the copy itself)", fg="yellow", err=True)
+    for gone in store.withdrawals_in(other):
+        # A coder ran `qcahp withdraw` on their copy: the merge does not withdraw here.
+        who = ([f"--participant {p}" for p in gone["participants"]] or
+               [f"--transcript {t}" for t in gone["transcripts"]])
+        named = ", ".join(gone["participants"] or gone["transcripts"])
+        click.secho(f"warning: {named} was withdrawn in {other} (qcahp withdraw, "
+                    f"{gone['at']}) but is still in this project; to withdraw it here too: "
+                    f"`qcahp withdraw {' '.join(who)}`", fg="yellow", err=True)
     edits = store.theme_edits_in(other)
     if edits:
         # A merge joins coders' work, not codebooks: say so where it matters.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from qualcoder_ahp.cli.reports import _coder_options, _dump, _emit, _output_opti
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.model.audit import FIELD_WORDS
 from qualcoder_ahp.reports.data import RETIRED, find_transcript
-from qualcoder_ahp.reports.writers import Narrowing, cells
+from qualcoder_ahp.reports.writers import Narrowing, cells, wrap_cells
 
 FORMATS = click.Choice(["table", "json"])
 
@@ -310,8 +309,9 @@ def _wrapped(listing: str, width: int | None) -> str:
             out.append(line)
             continue
         lead = " " * (len(line) - len(line.lstrip(" ")))
-        out += textwrap.wrap(line.lstrip(" "), max(20, width), initial_indent=lead,
-                             subsequent_indent=lead + "  ", break_on_hyphens=False)
+        # By cells: a theme named in CJK (or with an emoji) ran past the edge.
+        out += wrap_cells(line.lstrip(" "), max(20, width), initial_indent=lead,
+                          subsequent_indent=lead + "  ")
     return "\n".join(out) + ("\n" if listing.endswith("\n") else "")
 
 

@@ -8,7 +8,6 @@ import os
 import shutil
 import stat
 import sys
-import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from qualcoder_ahp.reports.writers import (
     put_under,
     screen_width,
     shorten,
+    wrap_cells,
     write_private,
 )
 
@@ -498,7 +498,7 @@ def fit_table(rows: list[dict[str, Any]], columns: Sequence[str],
                  for i, r in enumerate(rows)]
         table = "\n".join(put_under(table.splitlines(), fit.under, words, width)) + "\n"
     wrapped = [w for note in fit.notes
-               for w in textwrap.wrap(note, max(20, width or 80), break_on_hyphens=False)]
+               for w in wrap_cells(note, max(20, width or 80))]
     return table, wrapped
 
 

@@ -97,24 +97,38 @@ def register(cli: click.Group) -> None:
         store = project.store()
         plan = store.withdrawal_plan(participants, transcripts)
         verb = "would be withdrawn" if dry_run else "to be withdrawn"
-        click.echo(f"{plural(len(plan.names), 'transcript')} {verb} "
-                   f"({plural(len(plan.transcripts), 'version')}, "
-                   f"{plural(plan.words, 'word')}), with everything made from them:")
+        if not plan.transcripts:
+            # A participant whose transcripts went before: only the attributes go, so
+            # "0 transcripts ... 0 codings removed" would read as if nothing happened.
+            click.echo(f"{plural(len(plan.participants), 'participant')} {verb} (no "
+                       "transcript left, only the attributes):")
+        else:
+            click.echo(f"{plural(len(plan.names), 'transcript')} {verb} "
+                       f"({plural(len(plan.transcripts), 'version')}, "
+                       f"{plural(plan.words, 'word')}), with everything made from them:")
         for line in plan_lines(plan):
             click.echo(line)
         if dry_run:
             click.echo("Dry run: nothing was changed.")
             return
-        if not yes:
-            click.confirm(f"Withdraw them from {project.path.name}? This cannot be undone",
-                          abort=True)
+        if not yes and not click.confirm(f"Withdraw them from {project.path.name}? This "
+                                         "cannot be undone"):
+            # Not click's bare "Aborted!": say that nothing happened.
+            click.echo("Nothing was withdrawn.", err=True)
+            raise SystemExit(1)
         done = store.withdraw(participants, transcripts, by=by or _who())
         coded = sum(done.codings.values())
-        click.echo(f"withdrew {plural(len(done.names), 'transcript')} "
-                   f"({plural(len(done.transcripts), 'version')}, "
-                   f"{plural(done.words, 'word')}): {plural(coded, 'coding')}, "
-                   f"{plural(done.memos, 'memo')}, {plural(done.decisions, 'decision')} "
-                   "removed.")
+        if not done.transcripts:
+            click.echo(f"withdrew {plural(len(done.participants), 'participant')} "
+                       f"({', '.join(done.participants)}): "
+                       f"{plural(done.attributes, 'attribute')} removed; no transcript was "
+                       "left.")
+        else:
+            click.echo(f"withdrew {plural(len(done.names), 'transcript')} "
+                       f"({plural(len(done.transcripts), 'version')}, "
+                       f"{plural(done.words, 'word')}): {plural(coded, 'coding')}, "
+                       f"{plural(done.memos, 'memo')}, {plural(done.decisions, 'decision')} "
+                       "removed.")
         for code in done.orphans:
             click.secho(f"note: participant {code} has no transcript left; `qcahp withdraw "
                         f"--participant {code}` removes its attributes too",

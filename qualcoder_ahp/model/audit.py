@@ -498,7 +498,12 @@ class EventWords:
                   _plural(int(event.get("memos", 0)), "memo"),
                   _plural(int(event.get("decisions", 0)), "decision")]
         by = f" by {event['by']}" if event.get("by") else ""
-        return Described(f"withdrew {names}{by}: {', '.join(event.get('transcripts') or [])}"
+        gone = event.get("transcripts") or []
+        if not gone:  # a participant whose transcripts had gone already: attributes only
+            return Described(f"withdrew {names}{by}: no transcript left "
+                             f"({_plural(int(event.get('attributes', 0)), 'attribute')} "
+                             "removed)")
+        return Described(f"withdrew {names}{by}: {', '.join(gone)}"
                          f" ({', '.join(counts)} removed)")
 
     def _withdrawn(self, event: dict[str, Any]) -> Described:

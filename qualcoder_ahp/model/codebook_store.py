@@ -230,9 +230,10 @@ class CodebookMixin:
         (``...`` for ``parent_id``, whose ``None`` is the top level); a name is tidied as
         :meth:`add_theme` tidies it, a colour is upper-cased and a definition stripped
         (empty clears it), and so are the inclusion and exclusion criteria; ``examples``
-        replaces the theme's examples (each stripped, empty ones dropped; ``[]`` clears
-        them), logged as the stored JSON list. A move puts the theme (with everything below
-        it) under another active theme or folder, never under itself or its own descendants. One transaction
+        replaces the theme's examples (each on one line, its runs of spaces and line
+        breaks made one space, empty ones dropped; ``[]`` clears them), logged as the
+        stored JSON list. A move puts the theme (with everything below it) under another
+        active theme or folder, never under itself or its own descendants. One transaction
         with a ``theme_edit`` event naming the coder, whose changes are before/after records
         of each field (``{"op": "theme_field", "id": ..., "field": "name", "before": ...,
         "after": ...}``), so the coder's undo puts the old values back and redo the new ones.
@@ -257,7 +258,10 @@ class CodebookMixin:
             if text is not None:
                 wanted[field] = text.strip()
         if examples is not None:
-            wanted["examples"] = json.dumps([e.strip() for e in examples if e.strip()])
+            # One line each: an example with a line break broke the tree of `codebook
+            # show`, and the edit form (one example per line) split it in two.
+            wanted["examples"] = json.dumps([" ".join(e.split()) for e in examples
+                                             if e.strip()])
         if color is not None:
             if not re.fullmatch(r"#[0-9A-Fa-f]{6}", color.strip()):
                 raise UserError(f"bad colour {color!r}: use #RRGGBB, e.g. #CC6677")

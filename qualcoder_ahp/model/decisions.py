@@ -417,12 +417,16 @@ class DecisionMixin(ReconcileMixin):
             if row is None:
                 raise UserError(f"no theme {change['id']!r} to {step} the edit of")
             if (row[0] or "") != (change["before"] or ""):
+                field = change["field"]
                 shown = {"color": "colour", "description": "definition",
                          "inclusion": "inclusion criteria", "exclusion": "exclusion criteria",
-                         "parent_id": "place in the tree"}.get(change["field"], change["field"])
+                         "parent_id": "place in the tree"}.get(field, field)
+                # Criteria and examples are plural; examples are stored as a JSON list and
+                # shown as `codebook show` shows them, never as JSON.
+                verb = "were" if field in ("inclusion", "exclusion", "examples") else "was"
+                now = _short(_examples_text(row[0]) if field == "examples" else row[0] or "")
                 raise UserError(f"cannot {step} the edit of theme {change['id']!r}: its {shown} "
-                                f"was changed since (now {_short(row[0] or '')}); edit it "
-                                "instead")
+                                f"{verb} changed since (now {now}); edit it instead")
             if change["field"] == "name":
                 self._check_name_free(change["after"], change["id"])
             elif change["field"] == "parent_id" and change["after"] is not None:
@@ -564,6 +568,17 @@ class DecisionMixin(ReconcileMixin):
 def _invert(change: dict[str, Any]) -> dict[str, Any]:
     """The change that undoes ``change``."""
     return {**change, "before": change["after"], "after": change["before"]}
+
+
+def _examples_text(stored: str | None) -> str:
+    """A theme's stored examples (a JSON list) as ``"a"; "b"`` (``codebook show``)."""
+    try:
+        examples = json.loads(stored or "[]")
+    except ValueError:
+        return stored or ""
+    if not isinstance(examples, list):
+        return str(examples)
+    return "; ".join(f'"{e}"' for e in examples) or "none"
 
 
 def _short(value: object) -> str:

@@ -440,7 +440,13 @@ class Store(
             withdrawn = self.withdrawn_event(source_hash, digest)
             if withdrawn is not None and not readmit:
                 # (Named as a command: the workbench's import dialog has no such flag.)
-                raise UserError(f"{name!r} was {withdrawn_note(withdrawn)}; it is not "
+                # A renamed copy of the file (or the same text under another name) was
+                # never in the project by this name: say which interview it is.
+                gone = [str(n) for n in withdrawn.get("transcripts") or []]
+                which = ("the interview" if len(gone) == 1 else "one of the interviews")
+                who = (f"{name!r} was" if name in gone or not gone else
+                       f"{name!r} is {which} {', '.join(map(repr, gone))},")
+                raise UserError(f"{who} {withdrawn_note(withdrawn)}; it is not "
                                 "imported again (`qcahp import --readmit` brings it back "
                                 "deliberately)", path=path)
             if withdrawn is not None:

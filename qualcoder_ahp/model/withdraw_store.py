@@ -30,6 +30,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
@@ -441,6 +442,49 @@ class WithdrawMixin:
             self.conn.execute("UPDATE events SET kind = ?, payload = ? WHERE id = ?",
                               [kind, json.dumps(payload, sort_keys=True), event_id])
         self.conn.execute(EVENTS_NO_UPDATE)
+
+    def withdrawals_in(self: Store, other_path: str | Path) -> list[dict[str, Any]]:
+        """Withdrawals made in a coder's copy whose participants or transcripts are
+        still here: ``[{"at": ..., "participants": [...], "transcripts": [...]}]``.
+
+        A merge brings a copy's work, not its withdrawals: a coder who ran ``qcahp
+        withdraw`` on their copy, then merged it, left the participant here with no word
+        said. A withdrawal this project has too (the copy was made after it) is not one
+        of the copy's. ``[]`` for a file that cannot be read.
+        """
+        from qualcoder_ahp.model.merge_store import read_copy
+
+        mine = {(at, payload) for at, payload in self.conn.execute(
+            "SELECT at, payload FROM events WHERE kind = 'withdraw'")}
+        try:
+            with read_copy(Path(other_path)) as other:
+                theirs = other.execute(
+                    "SELECT at, payload FROM events WHERE kind = 'withdraw' ORDER BY id"
+                ).fetchall()
+        except (sqlite3.Error, OSError):
+            return []
+        here_people = set(self.participants())
+        out = []
+        for at, payload in theirs:
+            if (at, payload) in mine:
+                continue
+            try:
+                data = json.loads(payload)
+            except ValueError:
+                continue
+            if not isinstance(data, dict):
+                continue
+            people = [str(p) for p in data.get("participants") or [] if p in here_people]
+            names = []
+            for name in data.get("transcripts") or []:
+                try:
+                    self.transcript(str(name))
+                except UserError:
+                    continue
+                names.append(str(name))
+            if people or names:
+                out.append({"at": str(at)[:10], "participants": people, "transcripts": names})
+        return out
 
     # ------------------------------------------------------------------ tombstones
     def withdrawn_event(self: Store, *hashes: str | None) -> dict[str, Any] | None:

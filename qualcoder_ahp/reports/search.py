@@ -341,11 +341,15 @@ def search(
     hits: list[Hit] = []
     total = len(rows)
     info = {r[0]: r for r in rows}
+    # Every report's label: name@1 too when the interview has a later version, so a hit in
+    # an older version (--transcript name@1) is never shown as the plain name.
+    labels = label_of(store.report_transcripts())
     for done, (tid, text) in enumerate(store.report_texts([r[0] for r in rows]), start=1):
         found = [m for m in pattern.finditer(text) if m.end() > m.start()]
         if found:
             hits.extend(_hits(store, info[tid], text, found, query.role, context,
-                              coded_spans.get(tid, []) if coded_spans is not None else None))
+                              coded_spans.get(tid, []) if coded_spans is not None else None,
+                              labels[tid]))
         if progress is not None:
             progress(done, total)
     return SearchResult(query, hits, total, theme, coder, selection)
@@ -381,10 +385,11 @@ def _overlaps(spans: list[tuple[int, int]] | None, start: int, end: int) -> bool
 
 
 def _hits(store: Store, row: tuple[Any, ...], text: str, found: list[re.Match[str]],
-          role: str, width: int, coded: list[tuple[int, int]] | None) -> list[Hit]:
-    """The hits of one transcript (its turns and sentences read only when it has matches)."""
-    tid, name, version, participant = row[0], row[1], row[2], row[3]
-    label = name if version == 1 else f"{name}@{version}"
+          role: str, width: int, coded: list[tuple[int, int]] | None,
+          label: str) -> list[Hit]:
+    """The hits of one transcript (its turns and sentences read only when it has matches),
+    named ``label`` (:func:`~qualcoder_ahp.reports.data.label_of`)."""
+    tid, participant = row[0], row[3]
     turns = store.turns(tid)
     sentences = store.sentences(tid)
     t_starts = [t.start for t in turns]

@@ -17,7 +17,6 @@ import re
 import shutil
 import sys
 import tempfile
-import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -320,6 +319,42 @@ def cells(text: str) -> int:
     return cell_len(text)
 
 
+def wrap_cells(text: str, width: int, initial_indent: str = "",
+               subsequent_indent: str = "") -> list[str]:
+    """``textwrap.wrap`` by terminal cells, not characters: a wide character (CJK, most
+    emoji) takes two, so such a line no longer runs past ``width``. Lines break at
+    spaces only (never at hyphens), the spaces between words on a line are kept as they
+    are, and a word wider than the room is cut by cells."""
+    lines: list[str] = []
+    line, fresh = initial_indent, True  # fresh: nothing but the indent on the line yet
+    gap = ""  # the spaces before the next word
+    for chunk in re.findall(r"\S+|\s+", text):
+        if chunk.isspace():
+            gap = "" if fresh else chunk
+            continue
+        word = chunk
+        while word:
+            room = width - cells(line) - cells(gap)
+            if cells(word) <= room:
+                line, fresh, word = line + gap + word, False, ""
+                break
+            if not fresh and cells(word) <= width - cells(subsequent_indent):
+                lines.append(line)  # the word fits whole on the next line
+                line, fresh, gap = subsequent_indent, True, ""
+                continue
+            head = cell_head(word, max(room, 0)) or (word[0] if fresh else "")
+            if head:
+                lines.append(line + gap + head)
+                word = word[len(head):]
+            else:
+                lines.append(line)
+            line, fresh, gap = subsequent_indent, True, ""
+        gap = ""
+    if not fresh:
+        lines.append(line)
+    return lines
+
+
 def pad(text: str, width: int, right: bool = False) -> str:
     """``text`` padded with spaces to ``width`` terminal cells (on its left when
     ``right``): :meth:`str.ljust` counts characters, so wide ones misaligned a column."""
@@ -463,7 +498,7 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
         out.extend(lines)
         if fit.notes and width is not None:
             out += [w for note in fit.notes
-                    for w in textwrap.wrap(note, max(20, width), break_on_hyphens=False)]
+                    for w in wrap_cells(note, max(20, width))]
         if sheet.note:
             out += ["", sheet.note]
         if sheet.footer:

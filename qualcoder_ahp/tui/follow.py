@@ -40,3 +40,19 @@ class FollowsStore:
     def reread(self) -> None:
         """Re-read from the store what this screen shows, keeping the user's place."""
         raise NotImplementedError
+
+
+def withdrawn_meanwhile(screen: object, store: object, transcript_id: int,
+                        name: str | None = None) -> bool:
+    """Whether the transcript was withdrawn (``qcahp withdraw``) since ``screen`` last
+    read it; if so the screen says so and re-reads. Opening it crashed the workbench
+    with a traceback ("no transcript 1 in this project")."""
+    if store.has_transcript(transcript_id):  # type: ignore[attr-defined]
+        return False
+    what = name or "That transcript"
+    notify = screen.notify  # type: ignore[attr-defined]
+    notify(f"{what} was withdrawn from the project (qcahp withdraw); nothing was opened.",
+           severity="warning", markup=False)
+    screen.store_changed()  # type: ignore[attr-defined]
+    return True
+

@@ -215,3 +215,89 @@ async def test_another_windows_rejection_shows_at_the_next_poll(reconciling):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert {r[0] for r in app.screen.rows} >= {"f", "d", "n", "p"}
+
+
+async def test_a_decision_made_meanwhile_in_another_window_is_not_silently_replaced(
+        reconciling):
+    """Two windows on one consensus: the other rejected the item on screen before this
+    one's poll, and a/b here replaced that decision unseen (both in the log, the other
+    coder's work gone from the consensus). Now the key shows it first; again replaces."""
+    path, other = reconciling
+    app = make_app(path, coder="lead")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await _ready(pilot)
+        screen = app.screen
+        first = screen.items[0]
+        assert screen.index == 0 and where(app)[2] == "undecided"
+        other.reconcile(first.transcript_id, first.theme_id, "consensus", [], rule="reject",
+                        compared=["asha", "ben"], start=first.start, end=first.end,
+                        decided_by="ben")
+        events = len(other.events())
+        await pilot.press("a")  # before any poll: the screen still says undecided
+        await pilot.pause()
+        assert len(other.events()) == events  # nothing written
+        assert screen.index == 0 and where(app)[2] == "rejected"
+        assert any("decided meanwhile in another window (now rejected); nothing was "
+                   "changed here" in m for m in messages(app))
+        await pilot.press("a")  # seen now: the same key replaces it
+        await pilot.pause()
+        assert len(other.events()) == events + 1
+        [mine] = [c for c in other.codings(coder="consensus")
+                  if c.transcript_id == first.transcript_id and c.theme_id == first.theme_id
+                  and c.start < first.end and c.end > first.start]
+        assert (mine.start, mine.end) in first.of("asha")
+
+
+async def test_a_transcript_withdrawn_in_another_window_leaves_the_screen(reconciling):
+    """`qcahp withdraw` while the reconcile screen showed the transcript: the next a/b/x
+    on it (or g) crashed the workbench with a traceback ("no transcript with id 2")."""
+    path, other = reconciling
+    app = make_app(path, coder="lead")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await _ready(pilot)
+        screen = app.screen
+        gone = screen.items[-1]
+        screen.index = len(screen.items) - 1  # on a disagreement of the transcript to go
+        screen.show()
+        await pilot.press("a")  # item 4 decided, so there is something to undo
+        kept = [it for it in screen.items if it.transcript_id != gone.transcript_id]
+        screen.index = screen.items.index(kept[0])
+        screen.show()
+        other.withdraw(transcripts=[gone.transcript], by="x")
+        events = len(other.events())
+        await pilot.press("x")  # before any poll
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, ReconcileScreen)
+        assert len(other.events()) == events + 1  # the rejection of a kept item only
+        assert [it.transcript_id for it in screen.items] == [it.transcript_id for it in kept]
+        assert any(f"{gone.transcript} was withdrawn from the project (qcahp withdraw)" in m
+                   for m in messages(app))
+        assert gone.transcript not in _text(app, "#reconcile-status")
+        await pilot.press("g")  # copy agreed: none of the withdrawn transcript's
+        await pilot.pause()
+        assert app.is_running
+        assert all(c.transcript_id != gone.transcript_id
+                   for c in other.codings(coder="consensus"))
+
+
+async def test_a_key_on_a_disagreement_withdrawn_meanwhile_decides_nothing(reconciling):
+    path, other = reconciling
+    app = make_app(path, coder="lead")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await _ready(pilot)
+        screen = app.screen
+        gone = screen.items[-1]
+        screen.index = len(screen.items) - 1
+        screen.show()
+        other.withdraw(transcripts=[gone.transcript], by="x")
+        events = len(other.events())
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.is_running and len(other.events()) == events
+        assert screen.item is not None and screen.item.transcript_id != gone.transcript_id

@@ -640,3 +640,26 @@ async def test_the_palette_of_a_coding_screen_opened_at_a_hit_has_one_F(project:
         assert isinstance(app.screen, CodingScreen)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert [t for t in titles if t.endswith("(F)")] == ["Find all (F)"]
+
+
+async def test_coding_a_hit_of_a_transcript_withdrawn_meanwhile_says_so(project: Path):
+    """`qcahp withdraw` in another window while the theme picker was open: Enter said
+    only "no transcript with id 2"."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_search(pilot, "board")
+        hit = screen.selected()
+        assert hit is not None
+        await pilot.press("c", *"mand")
+        await pilot.pause()
+        assert isinstance(app.screen, HitThemePicker)
+        with open_store(project) as other:
+            other.withdraw(transcripts=[hit.transcript], by="x")
+            events = len(other.events())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running
+        assert any(f"{hit.transcript} was withdrawn from the project (qcahp withdraw); "
+                   "nothing was coded." in m for m in messages(app))
+        with open_store(project) as other:
+            assert len(other.events()) == events

@@ -319,6 +319,11 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         try:
             result = fn()
         except UserError as exc:  # refused: the user can act on the message
+            if not self.store.has_transcript(self.session.transcript_id):
+                # Withdrawn in another window since the last poll: "no suggestion with
+                # id 1" did not say why. Say so and close it, as the poll does.
+                self.reread()
+                return None
             self.notify(str(exc), severity="warning", markup=False)
             self._update(counts=True)
             return None

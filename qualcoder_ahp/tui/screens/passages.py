@@ -32,7 +32,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.reports import CONSENSUS, Quote, ReportData, quotes
 from qualcoder_ahp.reports.data import Progress, merged_target
-from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
+from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind, withdrawn_meanwhile
 from qualcoder_ahp.tui.screens.modals import ThemePickerModal
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
@@ -475,6 +475,8 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         if passage is None:
             return
         q = passage.quote
+        if withdrawn_meanwhile(self, self.store, passage.transcript_id, q.transcript):
+            return
         self.app.push_screen(CodingScreen(self.store, self.coder, passage.transcript_id,
                                           span=(q.start, q.end), span_theme=q.theme_id))
         whose = "" if q.coder == self.coder else f" ({q.coder}'s coding)"

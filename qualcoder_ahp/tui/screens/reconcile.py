@@ -401,8 +401,43 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         if self.loaded and is_blind(self.store):
             self._hide_for_blind()
         elif self.loaded:
+            self._drop_withdrawn()
             self._read_rejections()
             self.show()
+
+    def _drop_withdrawn(self) -> bool:
+        """Forget the disagreements of transcripts withdrawn meanwhile (``qcahp withdraw``
+        in another window): deciding one crashed the workbench on the missing text.
+        Says which went; returns whether any did."""
+        ids = {it.transcript_id for it in self.items} | {it.transcript_id for it in self.agreed}
+        gone = {tid for tid in ids if not self.store.has_transcript(tid)}
+        if not gone:
+            return False
+        names = sorted({it.transcript for it in [*self.items, *self.agreed]
+                        if it.transcript_id in gone})
+        current = self.item
+        kept = [k for k, it in enumerate(self.items) if it.transcript_id not in gone]
+        where = {old: new for new, old in enumerate(kept)}
+        self.items = [self.items[k] for k in kept]
+        self.agreed = [it for it in self.agreed if it.transcript_id not in gone]
+        # This session's undo steps keep their place in the new numbering (a step on a
+        # withdrawn item keeps its events: undo passes over what the withdrawal removed).
+        self.history = [(where.get(index, -1), written, rejected)
+                        for index, written, rejected in self.history]
+        if self.transcript_filter in gone:
+            self.transcript_filter = None
+        self._refresh_consensus()
+        self._read_rejections()  # keyed by item number
+        if current is not None and current.transcript_id not in gone:
+            self.index = next(k for k, it in enumerate(self.items) if it is current)
+        else:
+            walk = self._walk()
+            self.index = walk[0] if walk else 0
+        self.notify(f"{', '.join(names)} {'was' if len(names) == 1 else 'were'} withdrawn "
+                    "from the project (qcahp withdraw): "
+                    f"{'its' if len(names) == 1 else 'their'} disagreements are gone from "
+                    "this screen.", severity="warning", markup=False)
+        return True
 
     # ------------------------------------------------------------------ display
     @property
@@ -529,7 +564,27 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         item = self.item
         if item is None:
             return
+        shown = (self._consensus_spans(item), self.index in self.rejected)
         with self.store.write():
+            # A transcript withdrawn since the last poll: its items go (with a word); this
+            # one, if it was among them, is not decided.
+            if self._drop_withdrawn() and self.item is not item:
+                self.show()
+                return
+            # Another window (or coder) may have decided this stretch since the last
+            # poll: deciding now would silently replace their decision with one made
+            # without seeing it. Show theirs first; the same key again replaces it.
+            self._refresh_consensus()
+            self._read_rejections()
+            now = (self._consensus_spans(item), self.index in self.rejected)
+            if now != shown:
+                state = (", ".join(f"[{s}, {e})" for s, e in now[0]) if now[0]
+                         else "rejected" if now[1] else "undecided")
+                self.notify(f"This disagreement was decided meanwhile in another window "
+                            f"(now {state}); nothing was changed here. Press the key again "
+                            "to replace that decision.", severity="warning", markup=False)
+                self.show()
+                return
             self.store.reconcile(item.transcript_id, item.theme_id, self.consensus, spans,
                                  rule=rule, compared=[c for c, _ in item.spans],
                                  start=item.start, end=item.end, taken_from=taken_from,
@@ -541,6 +596,7 @@ class ReconcileScreen(FollowsStore, Screen[None]):
 
     def action_copy_agreed(self) -> None:
         """Copy every identically coded stretch not yet in the consensus, in one transaction."""
+        self._drop_withdrawn()
         self._refresh_consensus()
         todo = [it for it in self.agreed if not self._consensus_spans(it)]
         with self.store.write():

@@ -32,7 +32,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, search
-from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.follow import FollowsStore, withdrawn_meanwhile
 from qualcoder_ahp.tui.screens.modals import (
     NEW_THEME,
     TOP_LEVEL,
@@ -411,6 +411,8 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
         hit = self.selected()
         if hit is None:
             return
+        if withdrawn_meanwhile(self, self.store, hit.transcript_id, hit.transcript):
+            return
         screen = CodingScreen(self.store, self.coder, hit.transcript_id,
                               span=(hit.sentence_start, hit.sentence_end))
         query = self.make_query()
@@ -472,6 +474,13 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
         if not theme_id:
             return
         name = self._theme_name(theme_id) or theme_id
+        if not self.store.has_transcript(hit.transcript_id):
+            # Withdrawn in another window since the search ran (or the picker opened):
+            # "no transcript with id 2" did not say why.
+            self.notify(f"{hit.transcript} was withdrawn from the project (qcahp "
+                        "withdraw); nothing was coded.", severity="warning", markup=False)
+            self.run_search()
+            return
         try:
             have = [c for c in self.store.codings(transcript_id=hit.transcript_id,
                                                   coder=self.coder, theme_id=theme_id)

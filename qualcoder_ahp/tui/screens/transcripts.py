@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Header, Label, ProgressBar
 
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui import jobs
+from qualcoder_ahp.tui.follow import withdrawn_meanwhile
 from qualcoder_ahp.tui.messages import JobFinished, JobProgress
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
@@ -189,6 +190,8 @@ class TranscriptsScreen(Screen[None]):
         """Push the coding screen on a transcript (optionally at a suggestion)."""
         from qualcoder_ahp.tui.screens.coding import CodingScreen
 
+        if withdrawn_meanwhile(self, self.store, transcript_id):
+            return
         self.app.push_screen(CodingScreen(self.store, self.coder, transcript_id, suggestion_id))
 
     def action_sort(self) -> None:
