@@ -317,6 +317,7 @@ def test_merge_reports_a_copys_edits_and_does_not_apply_them(tmp_path: Path) -> 
     copy.edit_theme("board", coder="bo", description="The trust board.")
     copy.edit_theme("careers", coder="bo", name="Paths")
     copy.undo("bo")  # undone in the copy: nothing to report
+    copy.edit_theme("careers", coder="bo", examples=["I was asked to step up."])
     tid = copy.transcripts()[0].id
     copy.code(tid, "luck", "bo", *span_of(copy, "Then it was luck."))
     copy.close()
@@ -327,14 +328,15 @@ def test_merge_reports_a_copys_edits_and_does_not_apply_them(tmp_path: Path) -> 
     code, out, err = run(*args)
     assert code == 0 and " 1 coding, " in out
     assert err == (f"note: themes edited in {copy_path} keep this project's name, "
-                   "definition, colour and place in the tree: luck ('Chance'), board; to take "
-                   "an edit, make it here with `qcahp codebook edit-theme`.\n")
+                   "definition, criteria, examples, colour and place in the tree: careers, "
+                   "luck ('Chance'), board; to take an edit, make it here with "
+                   "`qcahp codebook edit-theme`.\n")
     main = open_store(main_path)
     assert (main.theme("luck").name, main.theme("luck").color) == ("Luck", "#1F77B4")
     assert main.theme("board").description == "" and main.theme("careers").name == "Careers"
     merged = [e for e in main.events() if e["kind"] == "merged"
               and e.get("original_kind") == "theme_edit"]
-    assert len(merged) == 3
+    assert len(merged) == 4
     # The merged edits are the copy's history, not steps on anyone's undo stack here.
     assert main.undo("bo") is None
     assert main.undo("ana")["kind"] == "theme_edit"

@@ -618,7 +618,8 @@ def merge(project: Project, other: str, verbose: bool) -> None:
         listed = ", ".join(f"{theme_id} ({fields['name'][0]!r})" if "name" in fields
                            else theme_id for theme_id, fields in edits.items())
         click.secho(f"note: themes edited in {other} keep this project's name, definition, "
-                    f"colour and place in the tree: {listed}; to take an edit, make it here "
+                    "criteria, examples, colour and place in the tree: "
+                    f"{listed}; to take an edit, make it here "
                     "with `qcahp codebook edit-theme`.", fg="yellow", err=True)
     back = store.merged_back()
     if back:

@@ -202,8 +202,9 @@ class MergeMixin:
         """Theme edits made in another copy that a merge does not bring here.
 
         A merge joins coders' work, not codebooks: a copy's renamed, redefined or
-        recoloured theme keeps this project's name, definition and colour (the team
-        decides which to keep, and makes it with ``qcahp codebook edit-theme``). Returns
+        recoloured theme keeps this project's name, definition, criteria, examples and
+        colour (the team decides which to keep, and makes it with ``qcahp codebook
+        edit-theme``). Returns
         ``{theme_id: {field: (copy's, this project's)}}`` for each field a ``theme_edit``
         in the copy set that differs here; ``{}`` for a file that cannot be read.
         """
@@ -211,8 +212,10 @@ class MergeMixin:
 
         try:
             with read_copy(Path(other_path)) as other:
-                columns = "id, name, parent_id, description, color"
-                theirs = {r[0]: Theme(r[0], r[1], r[2], r[3] or "", color=r[4] or "")
+                columns = ("id, name, parent_id, description, inclusion, exclusion, examples, "
+                           "color")
+                theirs = {r[0]: Theme(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "",
+                                      tuple(json.loads(r[6] or "[]")), color=r[7] or "")
                           for r in other.execute(f"SELECT {columns} FROM themes")}
                 return edits_differing(other, theirs,
                                        {t.id: t for t in self.themes(include_inactive=True)})
