@@ -45,6 +45,7 @@ from qualcoder_ahp.reports.writers import (
     csv_records,
     to_markdown,
     to_xlsx,
+    wrap_note,
 )
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
@@ -122,6 +123,9 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
     columns = list(dict.fromkeys(key for row in rows for key in row))
     rows = [{c: row.get(c, "") for c in columns} for row in rows]
     if fmt == "table" and not output:
+        if selection is not None:  # wrapped to the terminal, as the notes above it
+            footer = "\n" + "".join(f"{w}\n" for w in wrap_note(selection.label,
+                                                                  table_width()))
         click.echo(_screen_table(rows, columns) + footer, nl=False)
         return
     if fmt == "xlsx":
