@@ -542,3 +542,25 @@ def test_agreement_by_transcript_fits_80_columns_without_the_counts(two_coders):
     # Wide enough, nothing goes; a pipe keeps every column.
     assert "n11" in run(two_coders, "agreement", "--coders", "ana,ben", "--by", "transcript",
                         columns=200)
+
+
+@pytest.mark.parametrize("args", [("counts", "--coder", "alice"),
+                                  ("agreement", "--coders", "alice,bob")])
+def test_the_selection_line_wraps_by_cells(wide, args):
+    """"Selection: ..." under the table ran to 117 columns with Japanese names."""
+    store = open_store(wide)
+    names = ["インタビュー_田中"]
+    for n in range(4):
+        names.append(f"インタビュー_佐藤_{n}")
+        store.add_transcript(names[-1], make_parsed([
+            ("聞き手", "interviewer", f"あなたのキャリアについて教えてください {n}。")]),
+            participant=f"P2{n}")
+    store.close()
+    chosen = [a for name in names for a in ("--transcript", name)]
+    whole = run(wide, *args, *chosen)
+    line = next(x for x in whole.splitlines() if x.startswith("Selection: "))
+    assert cell_width(line) > 60 and all(name in line for name in names)
+    fitted = run(wide, *args, *chosen, columns=60)
+    under = fitted[fitted.index("Selection: "):].splitlines()
+    assert max(map(cell_width, under)) <= 60, under
+    assert " ".join(under).split() == line.split()  # every word, in order

@@ -275,3 +275,25 @@ def test_cli_merges_a_copy_imported_by_an_older_parser(tmp_path, monkeypatch):
         "with their decisions and memos):",
         "  physio ben mandate [0, 14) 'Career stories'"]
     assert _dump(main) == before
+
+
+def test_the_log_says_a_coding_left_out_was_not_brought_in(projects):
+    """"merged in from copy ben.db: coded by hand (Board mandate)" read as applied, for
+    a coding whose words are not here."""
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+
+    main_path, ben_path = projects
+    store = open_store(main_path)
+    store.merge_from(ben_path)
+    store.close()
+    log = CliRunner().invoke(cli, ["--db", str(main_path), "log"]).stdout
+    out = " \u2014 not brought in: its words are not in this project's text"
+    hand = [line for line in log.splitlines() if "coded by hand" in line]
+    assert len(hand) == 5, log
+    left = [line for line in hand if line.endswith(out)]
+    # The header coding and the one across a dropped header; the three placed are not.
+    assert [line.split("ben.db: ", 1)[1] for line in left] == [
+        f"coded by hand (Board mandate){out}", f"coded by hand (Serendipity){out}"], log
+    assert sum(out in line for line in log.splitlines()) == 2

@@ -219,3 +219,30 @@ def test_counts_screen_counts_interviews_and_names_versions(project):
     assert chosen.scope == "transcript t1: 1 of 2 transcripts"
     assert chosen.selection.endswith("(t1@1, t1@2)")
     assert dict(attribute_values(project, "nothing")) == {"(none)": 2}
+
+
+# ------------------------------------------------------------------ agreement
+def _code_ben(db: Path, *names: str) -> None:
+    store = open_store(db)
+    for name in names:
+        t = store.transcript(name)
+        text = store.transcript_text(t.id)
+        start = text.index("by chance")
+        store.code(t.id, "luck", "ben", start, start + len("by chance"))
+    store.close()
+
+
+def test_agreement_coverage_counts_interviews_as_counts_does(db):
+    """"1 of 3 transcripts coded by both coders" counted t1@1 and t1@2 as two."""
+    _code_ben(db, "t2")
+    lines = run(db, "agreement", "--coders", "ana,ben").stdout.splitlines()
+    assert lines[1] == ("1 of 2 transcripts coded by both coders; no coding or decision "
+                        "yet: ben in 1 (--by transcript shows each)")
+
+
+def test_agreement_coverage_says_an_interview_was_coded_on_two_versions(db):
+    """ana coded t1@1, ben t1@2: not "ana in 1, ben in 1", as if either had not begun."""
+    _code_ben(db, "t2", "t1")  # t1 is the latest version, t1@2
+    lines = run(db, "agreement", "--coders", "ana,ben").stdout.splitlines()
+    assert lines[1] == ("1 of 2 transcripts coded by both coders; 1 coded by each on a "
+                        "different version (--by transcript shows each)")

@@ -58,6 +58,8 @@ class TranscriptData:
     text: str
     sentences: tuple[Interval, ...] = ()
     turns: tuple[Interval, ...] = ()
+    interview: str = ""
+    """The interview's name, one for all its versions (``name`` is ``NAME@N``)."""
 
 
 @dataclass
@@ -126,6 +128,7 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
             store.transcript_text(info.id),
             tuple((s.start, s.end) for s in store.sentences(info.id)),
             tuple((t.start, t.end) for t in store.turns(info.id)),
+            interview=info.name,
         ))
         raw: dict[tuple[int, str, str], list[Interval]] = {}
         rated: list[str] = []

@@ -45,6 +45,7 @@ from qualcoder_ahp.reports.writers import (
     csv_records,
     to_markdown,
     to_xlsx,
+    wrap_note,
 )
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
@@ -122,6 +123,9 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
     columns = list(dict.fromkeys(key for row in rows for key in row))
     rows = [{c: row.get(c, "") for c in columns} for row in rows]
     if fmt == "table" and not output:
+        if selection is not None:  # wrapped to the terminal, as the notes above it
+            footer = "\n" + "".join(f"{w}\n" for w in wrap_note(selection.label,
+                                                                  table_width()))
         click.echo(_screen_table(rows, columns) + footer, nl=False)
         return
     if fmt == "xlsx":
@@ -412,19 +416,32 @@ def coverage_note(corpus: Any) -> str | None:
     is right, but a table of theme rows pooled over "(all)" transcripts did not say so:
     ``units 142`` where the project has eight transcripts looked like a bug.
     """
-    total = len(corpus.transcripts)
-    both = sum(1 for d in corpus.transcripts
-               if len(corpus.raters.get(d.id, ())) == len(corpus.coders))
+    # Interviews, as counts and words count them: two versions of one are one transcript.
+    rated: dict[str, set[str]] = {}  # interview -> the coders who touched some version
+    compared: set[str] = set()  # interviews with a version coded by every coder
+    for d in corpus.transcripts:
+        interview = d.interview or d.name
+        raters = corpus.raters.get(d.id, ())
+        rated.setdefault(interview, set()).update(raters)
+        if len(raters) == len(corpus.coders):
+            compared.add(interview)
+    total, both = len(rated), len(compared)
     if both == total:
         return None
     waiting = []
     for coder in corpus.coders:
-        n = sum(1 for d in corpus.transcripts if coder not in corpus.raters.get(d.id, ()))
+        n = sum(1 for coders in rated.values() if coder not in coders)
         if n:
             waiting.append(f"{coder} in {n}")
+    split = sum(1 for i, coders in rated.items()
+                if i not in compared and len(coders) == len(corpus.coders))
     every = "both coders" if len(corpus.coders) == 2 else "every coder"
-    return (f"{both} of {plural(total, 'transcript')} coded by {every}; no coding or decision "
-            f"yet: {', '.join(waiting)} (--by transcript shows each)")
+    parts = [f"{both} of {plural(total, 'transcript')} coded by {every}"]
+    if waiting:
+        parts.append(f"no coding or decision yet: {', '.join(waiting)}")
+    if split:  # agreement compares one version at a time
+        parts.append(f"{split} coded by each on a different version")
+    return "; ".join(parts) + " (--by transcript shows each)"
 
 
 def _with_name(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:

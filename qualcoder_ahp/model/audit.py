@@ -377,8 +377,11 @@ class EventWords:
     def _merged(self, event: dict[str, Any]) -> Described:
         source = event.get("source") or self.sources.get(event["id"]) or "a copy"
         inner = self._merged_inner(event)
-        return Described(f"merged in from copy {source}: {inner.what}", inner.transcript_ids,
-                         inner.theme_ids)
+        # A coding the merge could not re-anchor onto this project's text stayed out.
+        out = (" \u2014 not brought in: its words are not in this project's text"
+               if event.get("left_out") else "")
+        return Described(f"merged in from copy {source}: {inner.what}{out}",
+                         inner.transcript_ids, inner.theme_ids)
 
     def _merged_inner(self, event: dict[str, Any]) -> Described:
         """What a merged-in event did in its copy (its ids are that copy's, except the

@@ -323,8 +323,9 @@ class MergeMixin:
                 r[0]: smap.get(r[0]) for r in other.execute(
                     "SELECT id, transcript_id FROM suggestions") if r[1] in remaps}
             # After the codings, so merged reconcile decisions get their ids translated.
+            left_out = {s.coding_id for r in remaps.values() for s in r.stranded}
             emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub,
-                                      (smap, found))
+                                      (smap, found), left_out)
             self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone)
             if any(counts.values()):
@@ -399,8 +400,13 @@ class MergeMixin:
                       counts: dict[str, int],
                       where: tuple[str, dict[int, int], dict[int, int]],
                       scrub: dict[int, tuple[str, dict[str, Any]]],
-                      smaps: tuple[dict[int, int], dict[int, int | None]]) -> dict[int, int]:
+                      smaps: tuple[dict[int, int], dict[int, int | None]],
+                      left_out: set[int | None] | None = None) -> dict[int, int]:
         """Append the other copy's events not yet here; map their ids to ours.
+
+        ``left_out``: the copy's codings the merge could not re-anchor (:class:`Stranded`);
+        the event that made one is stored with ``"left_out": true``, so the log does not
+        read it as applied here.
 
         Every merged event that names transcripts, suggestions, codings or memo targets
         gets them in this database's ids too (``local``, :meth:`_local_ids`), so the log
@@ -451,8 +457,10 @@ class MergeMixin:
                 body = payload
             else:
                 # Key names must not clash with the event columns Store.events() adds.
-                body = json.dumps({"key": key, "original_kind": kind, "original": data,
-                                   **local}, sort_keys=True)
+                out = {"key": key, "original_kind": kind, "original": data, **local}
+                if left_out and _makes_coding(data, left_out):
+                    out["left_out"] = True
+                body = json.dumps(out, sort_keys=True)
             cur = self.conn.execute(
                 "INSERT INTO events (coder_id, at, kind, payload) VALUES (?, ?, 'merged', ?)",
                 [cmap.get(coder_id) if coder_id is not None else None, at, body])
@@ -605,7 +613,7 @@ class MergeMixin:
                 if place is None:
                     remap.stranded.append(
                         Stranded(theme, start, end, quote, _coder_name(other, coder),
-                                 bool(active)))
+                                 bool(active), oid))
                     continue
                 start, end = place
                 quote = remap.new[start:end]
@@ -1050,6 +1058,14 @@ def _coder_name(other: sqlite3.Connection, coder_id: int) -> str:
     return str(row[0]) if row else "?"
 
 
+def _makes_coding(data: Any, codings: set[int | None]) -> bool:
+    """Whether an event's record (``changes``) creates one of ``codings``."""
+    changes = data.get("changes") if isinstance(data, dict) else None
+    return isinstance(changes, list) and any(
+        isinstance(c, dict) and c.get("op") == "coding" and c.get("id") in codings
+        and not c.get("before") for c in changes)
+
+
 @dataclass(frozen=True)
 class Stranded:
     """A coding of a copy that could not be re-anchored onto this project's text."""
@@ -1060,6 +1076,8 @@ class Stranded:
     quote: str
     coder: str
     active: bool
+    coding_id: int | None = None
+    """Its id in the copy (its hand coding or accept event is marked ``left_out``)."""
 
 
 @dataclass(frozen=True)

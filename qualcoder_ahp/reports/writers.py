@@ -319,6 +319,16 @@ def cells(text: str) -> int:
     return cell_len(text)
 
 
+def wrap_note(text: str, width: int | None) -> list[str]:
+    """A note under a table (``Selection: ...``) in lines of at most ``width`` cells,
+    as :func:`wrap_cells` wraps the other notes; whole when ``width`` is ``None`` (a
+    pipe or a file: :func:`screen_width`)."""
+    if width is None:
+        return text.split("\n")
+    return [w for line in text.split("\n")
+            for w in (wrap_cells(line, max(20, width)) or [""])]
+
+
 def wrap_cells(text: str, width: int, initial_indent: str = "",
                subsequent_indent: str = "") -> list[str]:
     """``textwrap.wrap`` by terminal cells, not characters: a wide character (CJK, most
@@ -462,7 +472,7 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
         if not rows:
             out.append(sheet.empty or EMPTY)
             if sheet.footer:
-                out += ["", sheet.footer]
+                out += ["", *wrap_note(sheet.footer, width)]
             out.append("")
             continue
         rows = [[v.replace("\n", " ") for v in r] for r in rows]
@@ -502,7 +512,7 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
         if sheet.note:
             out += ["", sheet.note]
         if sheet.footer:
-            out += ["", sheet.footer]
+            out += ["", *wrap_note(sheet.footer, width)]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
