@@ -297,3 +297,9 @@ def test_the_log_says_a_coding_left_out_was_not_brought_in(projects):
     assert [line.split("ben.db: ", 1)[1] for line in left] == [
         f"coded by hand (Board mandate){out}", f"coded by hand (Serendipity){out}"], log
     assert sum(out in line for line in log.splitlines()) == 2
+    # The accept of a suggestion this project lacks is not taken for the accept of the one
+    # it has (the guess made for merges from before their ids were translated).
+    accepts = [line.split("ben.db: ", 1)[1] for line in log.splitlines()
+               if "accepted" in line]
+    assert len(accepts) == 2 and accepts[1] == "accepted a suggestion", log
+    assert sum("accepted suggestion 1 " in a for a in accepts) == 1, log

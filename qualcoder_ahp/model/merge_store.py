@@ -473,7 +473,7 @@ class MergeMixin:
         """``{"local": ..., "source": ...}`` for a merged accept, code, memo...: the ids
         of its record (``suggestion_id``, ``coding_id``, ``transcript_id(s)``, memo
         ``target``, ``changes``) in this database's terms, each left out when it cannot
-        be translated (an id the copy no longer has); ``{}`` when none can.
+        be translated (an id the copy no longer has, a suggestion this project lacks).
 
         An event the copy had merged in from a third copy is translated from its own
         ``local`` (the copy's ids), when it has one.
@@ -515,7 +515,9 @@ class MergeMixin:
             changes = [_change_here(c, maps, suggestion) for c in ids["changes"]]
             if None not in changes:
                 local["changes"] = changes
-        return {"local": local, "source": source} if local else {}
+        # Even empty: it tells the log this merge translated what it could, so the guess
+        # made for merges from before ``local`` existed is not made for it.
+        return {"local": local, "source": source}
 
     def _merge_suggestions(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
                            counts: dict[str, int], remaps: dict[int, Remap]) -> dict[int, int]:
