@@ -24,8 +24,9 @@ of a paragraph is speech (``Note: ...``), unless the paragraph is one turn per l
 (most of its lines open with a label) and the name is not an annotation word; in a
 source labelled in bold, plain ``Question: ...`` lines are speech; ``Name  0:03``
 lines count only when the source uses them more than once. The strong forms (bold,
-timestamped, structural) and the usual role labels are always labels. Shortened names are merged into the
-full name they abbreviate, and roles are decided last (:func:`assign_roles`).
+timestamped, structural) and the usual role labels are always labels. Shortened names
+are merged into the full name they abbreviate, and roles are decided last
+(:func:`assign_roles`).
 """
 
 from __future__ import annotations
