@@ -250,19 +250,24 @@ async def test_a_decision_made_meanwhile_in_another_window_is_not_silently_repla
         assert (mine.start, mine.end) in first.of("asha")
 
 
+async def _on_the_last(pilot):
+    """The reconcile screen (``R``) showing its last disagreement, and that disagreement."""
+    await pilot.pause()
+    await pilot.press("R")
+    await _ready(pilot)
+    screen = pilot.app.screen
+    screen.index = len(screen.items) - 1
+    screen.show()
+    return screen, screen.items[-1]
+
+
 async def test_a_transcript_withdrawn_in_another_window_leaves_the_screen(reconciling):
     """`qcahp withdraw` while the reconcile screen showed the transcript: the next a/b/x
     on it (or g) crashed the workbench with a traceback ("no transcript with id 2")."""
     path, other = reconciling
     app = make_app(path, coder="lead")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("R")
-        await _ready(pilot)
-        screen = app.screen
-        gone = screen.items[-1]
-        screen.index = len(screen.items) - 1  # on a disagreement of the transcript to go
-        screen.show()
+        screen, gone = await _on_the_last(pilot)  # of the transcript to go
         await pilot.press("a")  # item 4 decided, so there is something to undo
         kept = [it for it in screen.items if it.transcript_id != gone.transcript_id]
         screen.index = screen.items.index(kept[0])
@@ -288,13 +293,7 @@ async def test_a_key_on_a_disagreement_withdrawn_meanwhile_decides_nothing(recon
     path, other = reconciling
     app = make_app(path, coder="lead")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("R")
-        await _ready(pilot)
-        screen = app.screen
-        gone = screen.items[-1]
-        screen.index = len(screen.items) - 1
-        screen.show()
+        screen, gone = await _on_the_last(pilot)
         other.withdraw(transcripts=[gone.transcript], by="x")
         events = len(other.events())
         await pilot.press("a")
