@@ -177,10 +177,7 @@ async def test_another_windows_rejection_shows_at_the_next_poll(reconciling):
     path, other = reconciling
     app = make_app(path, coder="lead")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("R")
-        await _ready(pilot)
-        screen = app.screen
+        screen = await _reconcile(pilot)
         assert isinstance(screen, ReconcileScreen)
         assert screen.index == 0 and "(0 decided)" in _text(app, "#reconcile-status")
         # The other window rejects the item on screen, and takes asha on item 2.
@@ -225,10 +222,7 @@ async def test_a_decision_made_meanwhile_in_another_window_is_not_silently_repla
     path, other = reconciling
     app = make_app(path, coder="lead")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("R")
-        await _ready(pilot)
-        screen = app.screen
+        screen = await _reconcile(pilot)
         first = screen.items[0]
         assert screen.index == 0 and where(app)[2] == "undecided"
         other.reconcile(first.transcript_id, first.theme_id, "consensus", [], rule="reject",
@@ -250,12 +244,17 @@ async def test_a_decision_made_meanwhile_in_another_window_is_not_silently_repla
         assert (mine.start, mine.end) in first.of("asha")
 
 
-async def _on_the_last(pilot):
-    """The reconcile screen (``R``) showing its last disagreement, and that disagreement."""
+async def _reconcile(pilot):
+    """The reconcile screen, opened with ``R`` and ready."""
     await pilot.pause()
     await pilot.press("R")
     await _ready(pilot)
-    screen = pilot.app.screen
+    return pilot.app.screen
+
+
+async def _on_the_last(pilot):
+    """The reconcile screen (``R``) showing its last disagreement, and that disagreement."""
+    screen = await _reconcile(pilot)
     screen.index = len(screen.items) - 1
     screen.show()
     return screen, screen.items[-1]
