@@ -10,7 +10,10 @@ copies of a project bring their work together with :meth:`MergeMixin.merge_from`
   does (the same file read by another version's parser) is matched by its file: its
   codings are re-anchored onto this project's text by their words (:class:`Remap`),
   and a coding whose words are not found there stays out whole, reported
-  (:attr:`merge_by_source`);
+  (:attr:`merge_by_source`); each version of a transcript of the copy lands on its own
+  version here (the same version number first), so two versions read from one file
+  never land on one transcript: one with no version here left is reported and nothing
+  is merged;
 - codings match by GUID, so merging the same copy twice adds nothing; a coding
   the other copy has since removed (or restored) follows the other copy;
 - the other copy's events are appended here as ``merged`` events carrying the
@@ -251,22 +254,32 @@ class MergeMixin:
         tmap: dict[int, int] = {}
         by_source: dict[int, tuple[str, int]] = {}  # copy's id -> (its label, id here)
         missing_t = []
+        unplaced: list[tuple[str, str]] = []  # (copy's version, the one here it shares)
         gone = Gone()  # the copy's ids of what was withdrawn here
-        for oid, name, version, digest, source in other.execute(
-                "SELECT id, name, version, content_hash, source_hash FROM transcripts "
-                "ORDER BY id"):
+        rows = other.execute("SELECT id, name, version, content_hash, source_hash FROM "
+                             "transcripts ORDER BY id").fetchall()
+        names = {oid: name for oid, name, *_ in rows}
+        for oid, _name, _version, digest, _source in rows:
+            if digest in here_hash:  # by text first: a version matched by its file must
+                tmap[oid] = here_hash[digest]  # not take the one another version matches
+        for oid, name, version, digest, source in rows:
             label_t = name if version == 1 else f"{name}@{version}"
-            if digest in here_hash:
-                tmap[oid] = here_hash[digest]
-            elif digest in withdrawn_here or source in withdrawn_here:
+            if oid in tmap:
+                continue
+            versions = {here for there, here in tmap.items() if names[there] == name}
+            if digest in withdrawn_here or source in withdrawn_here:
                 gone.transcripts.add(oid)
                 gone.transcript_names.add(name)
                 self.merge_withdrawn = {**self.merge_withdrawn, label_t: 0}
-            elif (same := self._same_source(source, name)) is not None:
+            elif (same := self._same_source(source, name, version, versions)) is not None:
                 # The same file, read differently (another version's parser): its
                 # codings are re-anchored onto this project's text by their words.
                 tmap[oid] = same
                 by_source[oid] = (label_t, same)
+            elif (shared := self._same_source(source, name, version)) is not None:
+                # Two versions of the copy read from one file, one version of it here:
+                # each version here takes the work of one version there, never two.
+                unplaced.append((label_t, self._label(shared)))
             else:
                 missing_t.append(label_t)
         here_themes = {r[0] for r in self.conn.execute("SELECT id FROM themes")}
@@ -289,7 +302,7 @@ class MergeMixin:
                 f"{'' if theirs == 1 else 's'} is in this one; nothing merged (merge joins "
                 "copies of one project; `qcahp refi import` brings another project in)",
                 path=label)
-        if missing_t or missing_th:
+        if missing_t or missing_th or unplaced:
             parts = []
             if missing_t:
                 names_here = {r[0] for r in self.conn.execute("SELECT name FROM transcripts")}
@@ -298,6 +311,11 @@ class MergeMixin:
                              + _listed(missing_t)
                              + (" (import the same files here first, then merge again)"
                                 if new else ""))
+            if unplaced:
+                each = ", ".join(f"{there} (the same file as {here}, which another version "
+                                 "of the copy matches)" for there, here in unplaced)
+                parts.append(f"no version here for {each}: import that file here again "
+                             "with --new-version, then merge again")
             if missing_th:
                 parts.append("themes not in this codebook: " + _listed(missing_th))
             raise UserError("nothing merged; " + "; ".join(parts), path=label)
@@ -343,15 +361,26 @@ class MergeMixin:
                                             r.decisions_out) for r in remaps.values()]
         return counts
 
-    def _same_source(self: Store, source: str | None, name: str) -> int | None:
+    def _same_source(self: Store, source: str | None, name: str, version: int,
+                     taken: set[int] | None = None) -> int | None:
         """The transcript here imported from the same file (``source_hash``), as
-        :meth:`add_transcript` finds it: the same name first, then the latest version."""
+        :meth:`add_transcript` finds it: the same name first, then the same version, then
+        the latest version; none of ``taken`` (matched to another version of the copy's)."""
         if not source:
             return None
-        row = self.conn.execute(
-            "SELECT id FROM transcripts WHERE source_hash = ? "
-            "ORDER BY name = ? DESC, version DESC LIMIT 1", [source, name]).fetchone()
-        return int(row[0]) if row else None
+        for (found,) in self.conn.execute(
+                "SELECT id FROM transcripts WHERE source_hash = ? "
+                "ORDER BY name = ? DESC, version = ? DESC, version DESC",
+                [source, name, version]):
+            if found not in (taken or ()):
+                return int(found)
+        return None
+
+    def _label(self: Store, transcript_id: int) -> str:
+        """``helen`` (version 1) or ``helen@2``."""
+        name, version = self.conn.execute("SELECT name, version FROM transcripts WHERE id = ?",
+                                          [transcript_id]).fetchone()
+        return str(name) if version == 1 else f"{name}@{version}"
 
     def _remap(self: Store, other: sqlite3.Connection, oid: int, label_t: str,
                here_id: int) -> Remap:
