@@ -343,7 +343,7 @@ class MergeMixin:
             # After the codings, so merged reconcile decisions get their ids translated.
             left_out = {s.coding_id for r in remaps.values() for s in r.stranded}
             emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub,
-                                      (smap, found), left_out)
+                                      (smap, found), left_out, remaps)
             self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone)
             if any(counts.values()):
@@ -430,12 +430,14 @@ class MergeMixin:
                       where: tuple[str, dict[int, int], dict[int, int]],
                       scrub: dict[int, tuple[str, dict[str, Any]]],
                       smaps: tuple[dict[int, int], dict[int, int | None]],
-                      left_out: set[int | None] | None = None) -> dict[int, int]:
+                      left_out: set[int | None] | None = None,
+                      remaps: dict[int, Remap] | None = None) -> dict[int, int]:
         """Append the other copy's events not yet here; map their ids to ours.
 
         ``left_out``: the copy's codings the merge could not re-anchor (:class:`Stranded`);
         the event that made one is stored with ``"left_out": true``, so the log does not
-        read it as applied here.
+        read it as applied here. ``remaps``: the transcripts
+        matched by their file, to place what a merged event names (:meth:`_local_ids`).
 
         Every merged event that names transcripts, suggestions, codings or memo targets
         gets them in this database's ids too (``local``, :meth:`_local_ids`), so the log
@@ -450,7 +452,7 @@ class MergeMixin:
         database's terms, so the reconcile log can show it as it was made.
         """
         label, tmap, kmap = where
-        maps = _IdMaps(tmap, kmap, smaps[0], cmap, smaps[1])
+        maps = _IdMaps(tmap, kmap, smaps[0], cmap, smaps[1], remaps or {})
         known: dict[str, int] = {}
         for eid, coder, at, kind, payload in self.conn.execute(
                 "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
@@ -544,6 +546,12 @@ class MergeMixin:
             changes = [_change_here(c, maps, suggestion) for c in ids["changes"]]
             if None not in changes:
                 local["changes"] = changes
+        # A suggestion this project lacks, or a coding that did not come in: its theme
+        # and place (here) are kept, so the log names them as it names those made here.
+        if kind in ("accept", "adjust", "reject") and "suggestion_id" not in local:
+            local.update(maps.about(other, "suggestions", ids.get("suggestion_id")))
+        elif kind == "memo" and "target" not in local and ids.get("kind") == "coding":
+            local.update(maps.about(other, "codings", ids.get("target")))
         # Even empty: it tells the log this merge translated what it could, so the guess
         # made for merges from before ``local`` existed is not made for it.
         return {"local": local, "source": source}
@@ -906,6 +914,34 @@ class _IdMaps:
     coders: dict[int, int]
     found: dict[int, int | None]
     """Suggestions no decision or coding brought in, looked up here by span (cached)."""
+    remaps: dict[int, Remap] = field(default_factory=dict)
+    """Transcripts matched by their file, with the alignment of their words."""
+
+    def about(self, other: sqlite3.Connection, table: str, oid: Any) -> dict[str, Any]:
+        """The theme of the copy's suggestion or coding ``oid`` (one not here), with its
+        transcript here and its span in this transcript's text (where its words are
+        here): ``{"theme_id", "transcript_id", "span"}``, each when known."""
+        try:
+            key = int(oid)
+        except (TypeError, ValueError):
+            return {}
+        if table == "suggestions":
+            row = other.execute('SELECT transcript_id, theme_id, start, "end" FROM '
+                                "suggestions WHERE id = ?", [key]).fetchone()
+        else:
+            row = other.execute('SELECT transcript_id, theme_id, start, "end" FROM codings '
+                                "WHERE id = ?", [key]).fetchone()
+        if row is None:
+            return {}
+        tid, theme, start, end = row
+        out: dict[str, Any] = {"theme_id": theme}
+        if tid in self.transcripts:
+            out["transcript_id"] = self.transcripts[tid]
+            remap = self.remaps.get(tid)
+            span = remap.span(start, end) if remap is not None else (start, end)
+            if span is not None:
+                out["span"] = list(span)
+        return out
 
     def suggestion_here(self, store: Store, other: sqlite3.Connection,
                         oid: Any) -> int | None:
