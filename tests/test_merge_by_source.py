@@ -310,6 +310,14 @@ def test_the_log_says_a_coding_left_out_was_not_brought_in(projects):
         f"coded by hand (Serendipity) on helen{out}"], log
 
 
+def test_the_log_says_a_memo_on_a_coding_left_out_was_not_brought_in(projects):
+    log, _text = _merged_log(projects)
+    assert _said(log, "the memo on") == [
+        "wrote the memo on a coding (Board mandate) on helen \u2014 not brought in: its "
+        "coding's words are not in this project's text"], log
+    assert sum("\u2014 not brought in" in line for line in log.splitlines()) == 3
+
+
 def test_the_log_names_the_theme_of_a_merged_decision_on_a_suggestion_not_here(projects):
     log, text = _merged_log(projects)
     # The accept of a suggestion this project lacks is not taken for the accept of the one

@@ -377,8 +377,10 @@ class EventWords:
     def _merged(self, event: dict[str, Any]) -> Described:
         source = event.get("source") or self.sources.get(event["id"]) or "a copy"
         inner = self._merged_inner(event)
-        # A coding the merge could not re-anchor onto this project's text stayed out.
-        out = (" \u2014 not brought in: its words are not in this project's text"
+        # A coding the merge could not re-anchor onto this project's text stayed out,
+        # and so did a memo on it.
+        whose = "its coding's" if event.get("original_kind") == "memo" else "its"
+        out = (f" \u2014 not brought in: {whose} words are not in this project's text"
                if event.get("left_out") else "")
         return Described(f"merged in from copy {source}: {inner.what}{out}",
                          inner.transcript_ids, inner.theme_ids)

@@ -435,8 +435,8 @@ class MergeMixin:
         """Append the other copy's events not yet here; map their ids to ours.
 
         ``left_out``: the copy's codings the merge could not re-anchor (:class:`Stranded`);
-        the event that made one is stored with ``"left_out": true``, so the log does not
-        read it as applied here. ``remaps``: the transcripts
+        the event that made one, or wrote a memo on one, is stored with ``"left_out":
+        true``, so the log does not read it as applied here. ``remaps``: the transcripts
         matched by their file, to place what a merged event names (:meth:`_local_ids`).
 
         Every merged event that names transcripts, suggestions, codings or memo targets
@@ -489,7 +489,8 @@ class MergeMixin:
             else:
                 # Key names must not clash with the event columns Store.events() adds.
                 out = {"key": key, "original_kind": kind, "original": data, **local}
-                if left_out and _makes_coding(data, left_out):
+                if left_out and (_makes_coding(data, left_out)
+                                 or _memo_on(data, left_out)):
                     out["left_out"] = True
                 body = json.dumps(out, sort_keys=True)
             cur = self.conn.execute(
@@ -1123,6 +1124,16 @@ def _patterns(pids: str | None) -> list[str]:
 def _coder_name(other: sqlite3.Connection, coder_id: int) -> str:
     row = other.execute("SELECT name FROM coders WHERE id = ?", [coder_id]).fetchone()
     return str(row[0]) if row else "?"
+
+
+def _memo_on(data: Any, codings: set[int | None]) -> bool:
+    """Whether an event's record is a memo on one of ``codings``."""
+    if not isinstance(data, dict) or data.get("kind") != "coding":
+        return False
+    changes = data.get("changes")
+    return isinstance(changes, list) and any(
+        isinstance(c, dict) and c.get("op") == "memo" and c.get("kind") == "coding"
+        and str(c.get("target")) in {str(i) for i in codings} for c in changes)
 
 
 def _makes_coding(data: Any, codings: set[int | None]) -> bool:
