@@ -49,6 +49,8 @@ class RefiSnapshot:
     """``(name, guid)`` of every coder."""
     themes: list[tuple[Theme, str]] = field(default_factory=list)
     """Active themes and every theme an exported coding uses, in tree order."""
+    retired: set[str] = field(default_factory=set)
+    """Ids of those themes that are retired (kept for their codings)."""
     transcripts: list[TranscriptInfo] = field(default_factory=list)
     codings: list[tuple[Coding, str]] = field(default_factory=list)
     """Active codings with their ``created_at``."""
@@ -84,12 +86,14 @@ class RefiMixin:
             used = {r[0] for r in self.conn.execute(
                 "SELECT DISTINCT theme_id FROM codings WHERE active = 1")}
         all_themes = {t.id: t for t in self.themes(include_inactive=True)}
-        keep = {t.id for t in self.themes()}
+        active = {t.id for t in self.themes()}
+        keep = set(active)
         for theme_id in used:  # retired themes still coded, with their ancestors
             while theme_id and theme_id not in keep:
                 keep.add(theme_id)
                 theme_id = all_themes[theme_id].parent_id
         snap.themes = [(t, guids[t.id]) for t in all_themes.values() if t.id in keep]
+        snap.retired = keep - active
         if codebook_only:
             return snap
         snap.coders = list(self.conn.execute("SELECT name, guid FROM coders ORDER BY id"))
@@ -181,6 +185,7 @@ class RefiMixin:
         stats = dict.fromkeys(("themes", "coders", "transcripts", "codings", "memos",
                                "participants", "attributes"), 0)
         stats["skipped"] = []
+        stats["notes"] = []
         try:
             with self.write():
                 themes = _ThemeMatcher(self).run(data, stats)
@@ -439,8 +444,19 @@ class _ThemeMatcher:
                 found = next((r[0] for r in existing.values()
                               if _same(r, theme) and r[2] == parent), None)
             if found is not None:
-                if not existing[found][4]:
-                    self.conn.execute("UPDATE themes SET active = 1 WHERE id = ?", [found])
+                # An import adds to the codebook; it does not undo its decisions. A theme
+                # retired here stays retired (its codings from the file are kept, as a
+                # retired theme's are), and a theme the file's project retired stays
+                # current here.
+                if not existing[found][4] and not item.retired:
+                    stats["notes"].append(
+                        f"code {theme.name!r}: theme {found} is retired in this project and "
+                        "stays retired (its codings are kept; a codebook with its id makes "
+                        "it current again: qcahp codebook load)")
+                elif existing[found][4] and item.retired:
+                    stats["notes"].append(
+                        f"code {theme.name!r}: retired in the file, current here (theme "
+                        f"{found}); it stays current")
                 local[theme.id] = found
                 if item.guid:
                     out[item.guid] = found
@@ -455,11 +471,11 @@ class _ThemeMatcher:
             self.conn.execute(
                 "INSERT INTO themes (id, parent_id, name, description, inclusion, exclusion, "
                 "examples, color, codable, position, active, guid) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,1,?)",
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [theme_id, parent, theme.name, theme.description, theme.inclusion,
                  theme.exclusion, _json(theme.examples), theme.color, int(theme.codable), pos,
-                 guid])
-            existing[theme_id] = (theme_id, theme.name, parent, guid, 1)
+                 int(not item.retired), guid])  # retired there: retired here, with codings
+            existing[theme_id] = (theme_id, theme.name, parent, guid, int(not item.retired))
             by_guid[guid] = theme_id
             local[theme.id] = theme_id
             if item.guid:

@@ -106,12 +106,13 @@ def import_file(
     stats = store.refi_import(data, coder_map=coder_map, default_coder=default_coder,
                               new_version=new_version, dry_run=dry_run)
     skipped = stats.pop("skipped")
+    notes = stats.pop("notes")
     withdrawn = stats.pop("withdrawn_sources", 0)
     held = sum(len(records) for records in (data.themes, data.sources, data.codings,
                                             data.notes, data.cases))
-    return ImportReport(data.path, data.kind, stats, data.warnings + skipped, data.mismatches,
-                        data.units, data.unchecked, held=held, skipped=len(skipped),
-                        withdrawn=withdrawn, sources=len(data.sources))
+    return ImportReport(data.path, data.kind, stats, data.warnings + skipped + notes,
+                        data.mismatches, data.units, data.unchecked, held=held,
+                        skipped=len(skipped), withdrawn=withdrawn, sources=len(data.sources))
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:
