@@ -8,6 +8,7 @@ words are not here stays out, whole, and is reported.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 
 import pytest
@@ -330,3 +331,21 @@ def test_the_log_names_the_theme_of_a_merged_decision_on_a_suggestion_not_here(p
     assert sum("accepted suggestion 1 " in a for a in accepts) == 1, log
     # A reject of a suggestion over words not here: its theme and transcript.
     assert _said(log, "rejected") == ["rejected a suggestion (Board mandate) on helen"], log
+
+
+def test_a_copy_that_merged_such_a_decision_passes_its_theme_on(projects):
+    # The lead's copy merges the project, which merged ben's copy: the words carry over.
+    main_path, ben_path = projects
+    lead = main_path.with_name("lead.db")
+    shutil.copy(main_path, lead)
+    log, text = _merged_log(projects)
+    store = open_store(lead)
+    store.merge_from(main_path)
+    store.close()
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+
+    there = CliRunner().invoke(cli, ["--db", str(lead), "log"]).stdout
+    for word in ("accepted", "rejected", "the memo on"):
+        assert _said(there, word) == _said(log, word), there

@@ -513,9 +513,11 @@ class MergeMixin:
         if not isinstance(data, dict):
             return {}
         source = label
+        record = data  # the event as it was made (a memo's kind of target is there)
         if kind == "merged":
             ids, kind = data.get("local"), str(data.get("original_kind"))
             source = str(data.get("source") or label)
+            record = data.get("original") if isinstance(data.get("original"), dict) else {}
             if not isinstance(ids, dict):
                 return {}
         else:
@@ -549,10 +551,13 @@ class MergeMixin:
                 local["changes"] = changes
         # A suggestion this project lacks, or a coding that did not come in: its theme
         # and place (here) are kept, so the log names them as it names those made here.
+        about: dict[str, Any] | None = None
         if kind in ("accept", "adjust", "reject") and "suggestion_id" not in local:
-            local.update(maps.about(other, "suggestions", ids.get("suggestion_id")))
-        elif kind == "memo" and "target" not in local and ids.get("kind") == "coding":
-            local.update(maps.about(other, "codings", ids.get("target")))
+            about = maps.about(other, "suggestions", ids.get("suggestion_id"))
+        elif kind == "memo" and "target" not in local and record.get("kind") == "coding":
+            about = maps.about(other, "codings", ids.get("target"))
+        if about is not None:
+            local.update(about or _carried(ids, maps))
         # Even empty: it tells the log this merge translated what it could, so the guess
         # made for merges from before ``local`` existed is not made for it.
         return {"local": local, "source": source}
@@ -961,6 +966,21 @@ class _IdMaps:
                     [self.transcripts[row[0]], row[1], row[2], row[3]]).fetchone()
             self.found[oid] = int(here[0]) if here else None
         return self.found[oid]
+
+
+def _carried(ids: dict[str, Any], maps: _IdMaps) -> dict[str, Any]:
+    """What the copy's own merge kept of a record it did not bring in either (``ids``: that
+    merge's ``local``), in this database's terms: the theme, the transcript and, when the
+    transcript's text is the same here, the span."""
+    out: dict[str, Any] = {}
+    if isinstance(ids.get("theme_id"), str):
+        out["theme_id"] = ids["theme_id"]
+    tid, span = ids.get("transcript_id"), ids.get("span")
+    if tid in maps.transcripts:
+        out["transcript_id"] = maps.transcripts[tid]
+        if isinstance(span, list) and tid not in maps.remaps:
+            out["span"] = span
+    return out
 
 
 def _memo_target(kind: Any, target: Any, maps: _IdMaps) -> str | None:
