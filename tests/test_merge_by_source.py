@@ -8,6 +8,7 @@ words are not here stays out, whole, and is reported.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 
 import pytest
@@ -277,9 +278,8 @@ def test_cli_merges_a_copy_imported_by_an_older_parser(tmp_path, monkeypatch):
     assert _dump(main) == before
 
 
-def test_the_log_says_a_coding_left_out_was_not_brought_in(projects):
-    """"merged in from copy ben.db: coded by hand (Board mandate)" read as applied, for
-    a coding whose words are not here."""
+def _merged_log(projects) -> tuple[str, str]:
+    """``qcahp log`` after main.db merged ben.db, and helen's text here."""
     from click.testing import CliRunner
 
     from qualcoder_ahp.cli import cli
@@ -287,19 +287,65 @@ def test_the_log_says_a_coding_left_out_was_not_brought_in(projects):
     main_path, ben_path = projects
     store = open_store(main_path)
     store.merge_from(ben_path)
+    text = store.transcript_text(store.transcript("helen").id)
     store.close()
-    log = CliRunner().invoke(cli, ["--db", str(main_path), "log"]).stdout
+    return CliRunner().invoke(cli, ["--db", str(main_path), "log"]).stdout, text
+
+
+def _said(log: str, word: str) -> list[str]:
+    """What the log's lines holding ``word`` say after "merged in from copy ben.db: "."""
+    return [line.rstrip().split("ben.db: ", 1)[1] for line in log.splitlines()
+            if word in line]
+
+
+def test_the_log_says_a_coding_left_out_was_not_brought_in(projects):
+    """"merged in from copy ben.db: coded by hand (Board mandate)" read as applied, for
+    a coding whose words are not here."""
+    log, _text = _merged_log(projects)
     out = " \u2014 not brought in: its words are not in this project's text"
-    hand = [line for line in log.splitlines() if "coded by hand" in line]
+    hand = _said(log, "coded by hand")
     assert len(hand) == 5, log
-    left = [line for line in hand if line.endswith(out)]
     # The header coding and the one across a dropped header; the three placed are not.
-    assert [line.split("ben.db: ", 1)[1] for line in left] == [
-        f"coded by hand (Board mandate){out}", f"coded by hand (Serendipity){out}"], log
-    assert sum(out in line for line in log.splitlines()) == 2
+    assert [line for line in hand if line.endswith(out)] == [
+        f"coded by hand (Board mandate) on helen{out}",
+        f"coded by hand (Serendipity) on helen{out}"], log
+
+
+def test_the_log_says_a_memo_on_a_coding_left_out_was_not_brought_in(projects):
+    log, _text = _merged_log(projects)
+    assert _said(log, "the memo on") == [
+        "wrote the memo on a coding (Board mandate) on helen \u2014 not brought in: its "
+        "coding's words are not in this project's text"], log
+    assert sum("\u2014 not brought in" in line for line in log.splitlines()) == 3
+
+
+def test_the_log_names_the_theme_of_a_merged_decision_on_a_suggestion_not_here(projects):
+    log, text = _merged_log(projects)
     # The accept of a suggestion this project lacks is not taken for the accept of the one
-    # it has (the guess made for merges from before their ids were translated).
-    accepts = [line.split("ben.db: ", 1)[1] for line in log.splitlines()
-               if "accepted" in line]
-    assert len(accepts) == 2 and accepts[1] == "accepted a suggestion", log
+    # it has (the guess made for merges from before their ids were translated), and
+    # names its theme and place as an accept made here does.
+    accepts = _said(log, "accepted")
+    start, end = _at(text, "I started on the ward.")
+    assert len(accepts) == 2 and accepts[1] == (
+        f"accepted a suggestion (Serendipity) on helen [{start}, {end})"), log
     assert sum("accepted suggestion 1 " in a for a in accepts) == 1, log
+    # A reject of a suggestion over words not here: its theme and transcript.
+    assert _said(log, "rejected") == ["rejected a suggestion (Board mandate) on helen"], log
+
+
+def test_a_copy_that_merged_such_a_decision_passes_its_theme_on(projects):
+    # The lead's copy merges the project, which merged ben's copy: the words carry over.
+    main_path, ben_path = projects
+    lead = main_path.with_name("lead.db")
+    shutil.copy(main_path, lead)
+    log, text = _merged_log(projects)
+    store = open_store(lead)
+    store.merge_from(main_path)
+    store.close()
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+
+    there = CliRunner().invoke(cli, ["--db", str(lead), "log"]).stdout
+    for word in ("accepted", "rejected", "the memo on"):
+        assert _said(there, word) == _said(log, word), there

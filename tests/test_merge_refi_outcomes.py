@@ -74,6 +74,42 @@ def test_refi_import_of_withdrawn_sources_says_so_not_already_imported(
     assert out.strip().splitlines()[-1] == f"{qdpx}: nothing new (already imported)."
 
 
+def test_refi_import_that_adds_only_a_coder_says_what_was_left_out(tmp_path: Path) -> None:
+    """Every source withdrawn or here already: "Imported ...: 1 coder." alone read as if
+    the file's work had come in."""
+    path, store, alpha, beta = _two_transcripts(tmp_path)
+    store.accept(store.suggestions(transcript_id=alpha)[0].id, "ana")
+    store.accept(store.suggestions(transcript_id=alpha)[1].id, "ana")
+    store.close()
+    qdpx = tmp_path / "study.qdpx"
+    assert run(path, "refi", "export", str(qdpx))[0] == 0
+    assert run(path, "withdraw", "--participant", "P1", "--yes")[0] == 0
+    # ana's work came back under another name: bob is new, and brings nothing.
+    code, out, err = run(path, "refi", "import", str(qdpx), "--coder-map", "ana=bob")
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"Imported {qdpx} (project): 1 coder.",
+        "Already here: 5 themes, 1 transcript, 1 participant.",
+        "Left out: 1 transcript withdrawn from this project (qcahp withdraw), with its 2 "
+        "codings; 1 participant withdrawn from this project (see the warnings).",
+        "bob, a new coder, brings no codings or memos: theirs are here already or left out."]
+    assert "source 'alpha': withdrawn from this project" in err
+    # Part new, part here already: the new part is named, and the rest too.
+    fresh = tmp_path / "fresh.db"
+    store = open_store(fresh)
+    store.add_transcript("beta", make_parsed([
+        ("Interviewer", "interviewer", "And then?"),
+        ("P2", "participant", "Pure luck got me the job. Then the board noticed.")]),
+        participant="P2")
+    store.close()
+    code, out, err = run(fresh, "refi", "import", str(qdpx))
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"Imported {qdpx} (project): 5 themes, 1 coder, 1 transcript, 2 codings, "
+        "1 participant.",
+        "Already here: 1 transcript, 1 participant."]
+
+
 # --------------------------------------------------------------------------- merge
 def _folder(path: Path) -> dict[str, tuple[int, str]]:
     """Each file of a folder with its mode and a hash of its bytes."""

@@ -67,9 +67,12 @@ def test_round_trip_into_empty_project(store, tmp_path: Path) -> None:
         assert report.added == {"themes": 5, "coders": 2, "transcripts": 2, "codings": 6,
                                 "memos": 4, "participants": 3, "attributes": 4}
         assert {c.origin for c in other.codings()} == {"imported"}
-        # The retired-but-coded theme comes back, and with its hierarchy the tree order.
+        # The retired-but-coded theme comes back retired (with its coding), and with its
+        # hierarchy the tree order.
+        assert [t.id for t in other.themes(include_inactive=True)] == [
+            "career", "winding", "serendipity", "mandate", "retired"]
         assert [t.id for t in other.themes()] == ["career", "winding", "serendipity",
-                                                  "mandate", "retired"]
+                                                  "mandate"]
         # The speaker labels written into the exported text came out again: the same
         # turns, speakers and roles as the original (the text compared above).
         for name in ("p01-interview", "p02-interview"):

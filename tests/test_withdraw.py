@@ -388,6 +388,42 @@ def test_importing_the_same_file_again_is_refused_unless_readmitted(study: Path)
     store.close()
 
 
+def test_a_folder_holding_the_withdrawn_file_imports_the_rest(study: Path):
+    """The study's folder of interviews still holds the withdrawn one: it is skipped with
+    a line naming it, the others import, and the import succeeds; named by itself, the
+    file is still refused (the README's example)."""
+    assert run(study, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    folder = study.parent / "interviews"
+    folder.mkdir()
+    for name in (f"{GONE}.vtt", "physio_helen.txt"):
+        shutil.copy(REPO / "transcripts" / name, folder / name)
+    new = folder / "extra.txt"
+    new.write_text("Interviewer: Where did it start?\n\nSam: On the wards.\n",
+                   encoding="utf-8")
+    code, out, err = run(study, "import", str(folder))
+    assert code == 0, err
+    lines = err.splitlines()
+    assert [line.split(" on 20")[0] for line in lines] == [
+        f"withdrawn  {folder / GONE}.vtt: '{GONE}' was withdrawn from this project"], err
+    assert lines[0].endswith(" (qcahp withdraw); skipped (`qcahp import --readmit` brings "
+                             "it back deliberately)"), err
+    assert out.splitlines() == [
+        "imported   extra (v1, 7 words, 2 turns)",
+        "unchanged  physio_helen (already stored as v1)",
+        "1 imported (7 words), 1 unchanged, 1 withdrawn (skipped), 0 failed"]
+    store = open_store(study)
+    assert GONE not in {t.name for t in store.transcripts()}
+    store.close()
+    # The folder and the file named too: the file named is refused, exit 1.
+    code, out, err = run(study, "import", str(folder), str(REPO / "transcripts" / "ot_dev.vtt"))
+    assert code == 1
+    assert out.splitlines()[-1] == "0 imported (0 words), 2 unchanged, 1 withdrawn (skipped), " \
+        "1 failed"
+    # --readmit brings it back from the folder too.
+    code, out, err = run(study, "import", str(folder), "--readmit")
+    assert code == 0 and f"imported   {GONE}" in out, err
+
+
 def test_merging_a_copy_that_still_holds_it_brings_none_of_it_in(study: Path):
     copy = study.with_name("ben.db")
     shutil.copy(study, copy)

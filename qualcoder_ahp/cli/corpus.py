@@ -77,8 +77,9 @@ def register(cli: click.Group) -> None:
         Formats: .txt .md .markdown .rst .docx .odt .rtf .pdf .vtt .srt. Speaker
         turns, roles and sentences are found and stored; the same content again
         changes nothing. Exits 1 if any file failed (the others are imported). A
-        transcript withdrawn from the project (`qcahp withdraw`) is refused unless
-        --readmit.
+        transcript withdrawn from the project (`qcahp withdraw`) is skipped, with a
+        line saying so, when a folder holds it, and refused when named itself;
+        --readmit imports it again.
 
         \b
         Examples:
@@ -116,6 +117,8 @@ def register(cli: click.Group) -> None:
         for info, roles in report.roles_updated:
             changes = ", ".join(f"{s} -> {r}" for s, r in roles.items())
             click.echo(f"roles      {info.name}: {changes}")
+        for _path, reason in report.withdrawn:
+            click.secho(f"withdrawn  {reason}", fg="yellow", err=True)
         for _path, reason in report.failed:
             click.secho(f"failed     {reason}", fg="red", err=True)
         for option, name, close in report.unmatched:

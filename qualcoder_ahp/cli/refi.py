@@ -160,6 +160,8 @@ def register(cli: click.Group) -> None:
             added = ", ".join(_count(v, k) for k, v in report.added.items() if v)
             verb = "Would import" if dry_run else "Imported"
             click.echo(f"{verb} {file} ({report.kind}): {added}.")
+            for line in report.details():  # what was here already, and what was left out
+                click.echo(line)
         if report.units and set(report.units) != {"codepoints"}:
             units = ", ".join(f"{n} in {u}" for u, n in sorted(report.units.items()))
             click.echo(f"Offsets converted to code points: {units}.")

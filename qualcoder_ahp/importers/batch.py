@@ -5,8 +5,9 @@ transaction by :meth:`Store.add_transcript`, so a bad file leaves the database a
 it was and the batch goes on to the next file. The report lists what was imported,
 what was already there (same content, or the same file by the hash of its bytes even
 when this version reads it differently: nothing written, except speaker roles when
-the researcher names interviewers or participants again), and what failed, with a
-one-line reason for each failure.
+the researcher names interviewers or participants again), what was skipped because
+its participant withdrew (a file found in a folder; one named by itself fails), and
+what failed, with a one-line reason for each.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript, source_hash
-from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.model.store import Store, content_hash
 from qualcoder_ahp.records import TranscriptInfo
 
 SKIPPED_IN_FOLDERS = frozenset({"readme", "license", "licence", "changelog", "contributing",
@@ -40,6 +41,11 @@ class ImportReport:
     """Unchanged transcripts whose speaker roles the given names changed."""
     failed: list[tuple[str, str]] = field(default_factory=list)
     """``(path, one-line reason)`` per file that was not imported."""
+    withdrawn: list[tuple[str, str]] = field(default_factory=list)
+    """``(path, one-line reason)`` per file found in a folder that was skipped because its
+    transcript was withdrawn from the project (``qcahp withdraw``): a folder of a study's
+    interviews still holds the withdrawn one, and the others import. A file named by
+    itself is refused instead (:attr:`failed`)."""
     sources: dict[int, str] = field(default_factory=dict)
     """The file each imported or unchanged transcript id came from in this batch."""
     unmatched: list[tuple[str, str, str | None]] = field(default_factory=list)
@@ -57,10 +63,12 @@ class ImportReport:
         return not self.failed
 
     def summary(self) -> str:
-        """One line: counts of imported, unchanged and failed files, and words added."""
+        """One line: counts of imported, unchanged, withdrawn (skipped, when any) and
+        failed files, and words added."""
         words = sum(t.words for t in self.imported)
+        skipped = f"{len(self.withdrawn)} withdrawn (skipped), " if self.withdrawn else ""
         return (f"{len(self.imported)} imported ({words:,} words), "
-                f"{len(self.unchanged)} unchanged, {len(self.failed)} failed")
+                f"{len(self.unchanged)} unchanged, {skipped}{len(self.failed)} failed")
 
 
 def collect_files(paths: Iterable[str | os.PathLike[str]],
@@ -123,7 +131,8 @@ def import_paths(
             version reads differently (a better parser) as a new version with the new
             reading (without it, the stored text is kept, with a note).
         readmit: import a transcript withdrawn from the project (``qcahp withdraw``)
-            again, deliberately; without it such a file is refused.
+            again, deliberately; without it such a file is skipped when a folder holds
+            it (:attr:`ImportReport.withdrawn`) and refused when it is named itself.
         progress: called as ``progress(done, total, path)`` before each file and once at
             the end; a worker may raise from it to stop between files (files already
             imported stay imported).
@@ -133,6 +142,7 @@ def import_paths(
     """
     empty: list[Path] = []
     files = collect_files(paths, empty)
+    named_files = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
     interviewers = tuple(interviewers)
     participants = tuple(participants)
     report = ImportReport()
@@ -166,6 +176,11 @@ def import_paths(
                     source_hash=file_hash, readmit=readmit,
                 )
             except UserError as exc:
+                if (not readmit and file.resolve() not in named_files
+                        and store.withdrawn_event(file_hash, content_hash(parsed.text))):
+                    # Found in a folder of the study's interviews: skipped, not a failure.
+                    report.withdrawn.append((str(file), _skipped(str(exc))))
+                    continue
                 first = named.get(file.stem)
                 if first is None:
                     raise
@@ -210,6 +225,11 @@ def import_paths(
                 if name.strip() and not any(_names(speaker, name) for speaker in speakers):
                     report.unmatched.append((option, name, closest(name, speakers)))
     return report
+
+
+def _skipped(refused: str) -> str:
+    """The store's refusal of a withdrawn file, said of a file skipped in a folder."""
+    return refused.replace("; it is not imported again (", "; skipped (")
 
 
 REREAD_ADVICE = "--new-version stores the new reading"

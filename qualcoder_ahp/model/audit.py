@@ -377,8 +377,10 @@ class EventWords:
     def _merged(self, event: dict[str, Any]) -> Described:
         source = event.get("source") or self.sources.get(event["id"]) or "a copy"
         inner = self._merged_inner(event)
-        # A coding the merge could not re-anchor onto this project's text stayed out.
-        out = (" \u2014 not brought in: its words are not in this project's text"
+        # A coding the merge could not re-anchor onto this project's text stayed out,
+        # and so did a memo on it.
+        whose = "its coding's" if event.get("original_kind") == "memo" else "its"
+        out = (f" \u2014 not brought in: {whose} words are not in this project's text"
                if event.get("left_out") else "")
         return Described(f"merged in from copy {source}: {inner.what}{out}",
                          inner.transcript_ids, inner.theme_ids)
@@ -415,20 +417,36 @@ class EventWords:
                                           decided[1])
         if kind in ("theme_add", "theme_edit", "theme_merge", "merge"):  # no copy's ids
             return self.describe({**original, "kind": kind})
+        about = local if local is not None else {}
         if kind == "memo":
             memo = next(c for c in original["changes"] if c.get("op") == "memo")
-            theme = [memo["target"]] if memo["kind"] == "theme" else []
+            theme = ([memo["target"]] if memo["kind"] == "theme" else
+                     [str(about["theme_id"])] if about.get("theme_id") else [])
             return Described(f"{_memo_verb(memo)} the memo on a {memo['kind']}" + (
-                f" ({self.theme_name(memo['target'])})" if theme else ""), [], theme)
+                f" ({self.theme_name(theme[0])})" if theme else "") + self._on(about),
+                _ids(about), theme)
         if kind == "undo_group":
             n = sum(1 for c in original.get("changes", []) if c.get("op") == "coding")
             theme_id = str(original["theme_id"])
             return Described(f"coded {_plural(n, 'sentence')} found by search with "
                              f"{self.theme_name(theme_id)}", [], [theme_id])
-        theme_id = original.get("theme_id")
+        # A suggestion this project lacks: the merge kept its theme and place here.
+        theme_id = original.get("theme_id") or about.get("theme_id")
         words = _FOREIGN.get(kind, kind.replace("_", " "))
-        return Described(f"{words} ({self.theme_name(theme_id)})" if theme_id else words,
-                         [], [str(theme_id)] if theme_id else [])
+        words = f"{words} ({self.theme_name(theme_id)})" if theme_id else words
+        return Described(words + self._on(about), _ids(about),
+                         [str(theme_id)] if theme_id else [])
+
+    def _on(self, about: dict[str, Any]) -> str:
+        """`` on helen [0, 22)`` (or `` on helen`` when its words are not placed here) for
+        what a merge kept of a record it did not bring in; ``""`` without a transcript."""
+        tid = about.get("transcript_id")
+        if not isinstance(tid, int):
+            return ""
+        span = about.get("span")
+        if isinstance(span, list) and len(span) == 2:
+            return f" on {self.where(tid, span[0], span[1])}"
+        return f" on {self.transcripts.get(tid, str(tid))}"
 
     def _placed(self, event: dict[str, Any], kind: str,
                 original: dict[str, Any]) -> dict[str, Any] | None:
@@ -538,6 +556,12 @@ def _complete(kind: str, local: dict[str, Any]) -> bool:
     if kind == "undo_group":
         return "changes" in local and "transcript_ids" in local
     return "changes" in local  # code, refi_import: the coding made
+
+
+def _ids(about: dict[str, Any]) -> list[int]:
+    """The transcript a merge kept for a record it did not bring in, as a list."""
+    tid = about.get("transcript_id")
+    return [tid] if isinstance(tid, int) else []
 
 
 def _memo_verb(change: dict[str, Any]) -> str:

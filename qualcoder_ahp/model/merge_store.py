@@ -10,7 +10,10 @@ copies of a project bring their work together with :meth:`MergeMixin.merge_from`
   does (the same file read by another version's parser) is matched by its file: its
   codings are re-anchored onto this project's text by their words (:class:`Remap`),
   and a coding whose words are not found there stays out whole, reported
-  (:attr:`merge_by_source`);
+  (:attr:`merge_by_source`); each version of a transcript of the copy lands on its own
+  version here (the same version number first), so two versions read from one file
+  never land on one transcript: one with no version here left is reported and nothing
+  is merged;
 - codings match by GUID, so merging the same copy twice adds nothing; a coding
   the other copy has since removed (or restored) follows the other copy;
 - the other copy's events are appended here as ``merged`` events carrying the
@@ -251,22 +254,32 @@ class MergeMixin:
         tmap: dict[int, int] = {}
         by_source: dict[int, tuple[str, int]] = {}  # copy's id -> (its label, id here)
         missing_t = []
+        unplaced: list[tuple[str, str]] = []  # (copy's version, the one here it shares)
         gone = Gone()  # the copy's ids of what was withdrawn here
-        for oid, name, version, digest, source in other.execute(
-                "SELECT id, name, version, content_hash, source_hash FROM transcripts "
-                "ORDER BY id"):
+        rows = other.execute("SELECT id, name, version, content_hash, source_hash FROM "
+                             "transcripts ORDER BY id").fetchall()
+        names = {oid: name for oid, name, *_ in rows}
+        for oid, _name, _version, digest, _source in rows:
+            if digest in here_hash:  # by text first: a version matched by its file must
+                tmap[oid] = here_hash[digest]  # not take the one another version matches
+        for oid, name, version, digest, source in rows:
             label_t = name if version == 1 else f"{name}@{version}"
-            if digest in here_hash:
-                tmap[oid] = here_hash[digest]
-            elif digest in withdrawn_here or source in withdrawn_here:
+            if oid in tmap:
+                continue
+            versions = {here for there, here in tmap.items() if names[there] == name}
+            if digest in withdrawn_here or source in withdrawn_here:
                 gone.transcripts.add(oid)
                 gone.transcript_names.add(name)
                 self.merge_withdrawn = {**self.merge_withdrawn, label_t: 0}
-            elif (same := self._same_source(source, name)) is not None:
+            elif (same := self._same_source(source, name, version, versions)) is not None:
                 # The same file, read differently (another version's parser): its
                 # codings are re-anchored onto this project's text by their words.
                 tmap[oid] = same
                 by_source[oid] = (label_t, same)
+            elif (shared := self._same_source(source, name, version)) is not None:
+                # Two versions of the copy read from one file, one version of it here:
+                # each version here takes the work of one version there, never two.
+                unplaced.append((label_t, self._label(shared)))
             else:
                 missing_t.append(label_t)
         here_themes = {r[0] for r in self.conn.execute("SELECT id FROM themes")}
@@ -289,7 +302,7 @@ class MergeMixin:
                 f"{'' if theirs == 1 else 's'} is in this one; nothing merged (merge joins "
                 "copies of one project; `qcahp refi import` brings another project in)",
                 path=label)
-        if missing_t or missing_th:
+        if missing_t or missing_th or unplaced:
             parts = []
             if missing_t:
                 names_here = {r[0] for r in self.conn.execute("SELECT name FROM transcripts")}
@@ -298,6 +311,11 @@ class MergeMixin:
                              + _listed(missing_t)
                              + (" (import the same files here first, then merge again)"
                                 if new else ""))
+            if unplaced:
+                each = ", ".join(f"{there} (the same file as {here}, which another version "
+                                 "of the copy matches)" for there, here in unplaced)
+                parts.append(f"no version here for {each}: import that file here again "
+                             "with --new-version, then merge again")
             if missing_th:
                 parts.append("themes not in this codebook: " + _listed(missing_th))
             raise UserError("nothing merged; " + "; ".join(parts), path=label)
@@ -325,7 +343,7 @@ class MergeMixin:
             # After the codings, so merged reconcile decisions get their ids translated.
             left_out = {s.coding_id for r in remaps.values() for s in r.stranded}
             emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub,
-                                      (smap, found), left_out)
+                                      (smap, found), left_out, remaps)
             self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone)
             if any(counts.values()):
@@ -343,15 +361,26 @@ class MergeMixin:
                                             r.decisions_out) for r in remaps.values()]
         return counts
 
-    def _same_source(self: Store, source: str | None, name: str) -> int | None:
+    def _same_source(self: Store, source: str | None, name: str, version: int,
+                     taken: set[int] | None = None) -> int | None:
         """The transcript here imported from the same file (``source_hash``), as
-        :meth:`add_transcript` finds it: the same name first, then the latest version."""
+        :meth:`add_transcript` finds it: the same name first, then the same version, then
+        the latest version; none of ``taken`` (matched to another version of the copy's)."""
         if not source:
             return None
-        row = self.conn.execute(
-            "SELECT id FROM transcripts WHERE source_hash = ? "
-            "ORDER BY name = ? DESC, version DESC LIMIT 1", [source, name]).fetchone()
-        return int(row[0]) if row else None
+        for (found,) in self.conn.execute(
+                "SELECT id FROM transcripts WHERE source_hash = ? "
+                "ORDER BY name = ? DESC, version = ? DESC, version DESC",
+                [source, name, version]):
+            if found not in (taken or ()):
+                return int(found)
+        return None
+
+    def _label(self: Store, transcript_id: int) -> str:
+        """``helen`` (version 1) or ``helen@2``."""
+        name, version = self.conn.execute("SELECT name, version FROM transcripts WHERE id = ?",
+                                          [transcript_id]).fetchone()
+        return str(name) if version == 1 else f"{name}@{version}"
 
     def _remap(self: Store, other: sqlite3.Connection, oid: int, label_t: str,
                here_id: int) -> Remap:
@@ -401,12 +430,14 @@ class MergeMixin:
                       where: tuple[str, dict[int, int], dict[int, int]],
                       scrub: dict[int, tuple[str, dict[str, Any]]],
                       smaps: tuple[dict[int, int], dict[int, int | None]],
-                      left_out: set[int | None] | None = None) -> dict[int, int]:
+                      left_out: set[int | None] | None = None,
+                      remaps: dict[int, Remap] | None = None) -> dict[int, int]:
         """Append the other copy's events not yet here; map their ids to ours.
 
         ``left_out``: the copy's codings the merge could not re-anchor (:class:`Stranded`);
-        the event that made one is stored with ``"left_out": true``, so the log does not
-        read it as applied here.
+        the event that made one, or wrote a memo on one, is stored with ``"left_out":
+        true``, so the log does not read it as applied here. ``remaps``: the transcripts
+        matched by their file, to place what a merged event names (:meth:`_local_ids`).
 
         Every merged event that names transcripts, suggestions, codings or memo targets
         gets them in this database's ids too (``local``, :meth:`_local_ids`), so the log
@@ -421,7 +452,7 @@ class MergeMixin:
         database's terms, so the reconcile log can show it as it was made.
         """
         label, tmap, kmap = where
-        maps = _IdMaps(tmap, kmap, smaps[0], cmap, smaps[1])
+        maps = _IdMaps(tmap, kmap, smaps[0], cmap, smaps[1], remaps or {})
         known: dict[str, int] = {}
         for eid, coder, at, kind, payload in self.conn.execute(
                 "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
@@ -458,7 +489,8 @@ class MergeMixin:
             else:
                 # Key names must not clash with the event columns Store.events() adds.
                 out = {"key": key, "original_kind": kind, "original": data, **local}
-                if left_out and _makes_coding(data, left_out):
+                if left_out and (_makes_coding(data, left_out)
+                                 or _memo_on(data, left_out)):
                     out["left_out"] = True
                 body = json.dumps(out, sort_keys=True)
             cur = self.conn.execute(
@@ -481,9 +513,11 @@ class MergeMixin:
         if not isinstance(data, dict):
             return {}
         source = label
+        record = data  # the event as it was made (a memo's kind of target is there)
         if kind == "merged":
             ids, kind = data.get("local"), str(data.get("original_kind"))
             source = str(data.get("source") or label)
+            record = data.get("original") if isinstance(data.get("original"), dict) else {}
             if not isinstance(ids, dict):
                 return {}
         else:
@@ -515,6 +549,15 @@ class MergeMixin:
             changes = [_change_here(c, maps, suggestion) for c in ids["changes"]]
             if None not in changes:
                 local["changes"] = changes
+        # A suggestion this project lacks, or a coding that did not come in: its theme
+        # and place (here) are kept, so the log names them as it names those made here.
+        about: dict[str, Any] | None = None
+        if kind in ("accept", "adjust", "reject") and "suggestion_id" not in local:
+            about = maps.about(other, "suggestions", ids.get("suggestion_id"))
+        elif kind == "memo" and "target" not in local and record.get("kind") == "coding":
+            about = maps.about(other, "codings", ids.get("target"))
+        if about is not None:
+            local.update(about or _carried(ids, maps))
         # Even empty: it tells the log this merge translated what it could, so the guess
         # made for merges from before ``local`` existed is not made for it.
         return {"local": local, "source": source}
@@ -877,6 +920,34 @@ class _IdMaps:
     coders: dict[int, int]
     found: dict[int, int | None]
     """Suggestions no decision or coding brought in, looked up here by span (cached)."""
+    remaps: dict[int, Remap] = field(default_factory=dict)
+    """Transcripts matched by their file, with the alignment of their words."""
+
+    def about(self, other: sqlite3.Connection, table: str, oid: Any) -> dict[str, Any]:
+        """The theme of the copy's suggestion or coding ``oid`` (one not here), with its
+        transcript here and its span in this transcript's text (where its words are
+        here): ``{"theme_id", "transcript_id", "span"}``, each when known."""
+        try:
+            key = int(oid)
+        except (TypeError, ValueError):
+            return {}
+        if table == "suggestions":
+            row = other.execute('SELECT transcript_id, theme_id, start, "end" FROM '
+                                "suggestions WHERE id = ?", [key]).fetchone()
+        else:
+            row = other.execute('SELECT transcript_id, theme_id, start, "end" FROM codings '
+                                "WHERE id = ?", [key]).fetchone()
+        if row is None:
+            return {}
+        tid, theme, start, end = row
+        out: dict[str, Any] = {"theme_id": theme}
+        if tid in self.transcripts:
+            out["transcript_id"] = self.transcripts[tid]
+            remap = self.remaps.get(tid)
+            span = remap.span(start, end) if remap is not None else (start, end)
+            if span is not None:
+                out["span"] = list(span)
+        return out
 
     def suggestion_here(self, store: Store, other: sqlite3.Connection,
                         oid: Any) -> int | None:
@@ -895,6 +966,21 @@ class _IdMaps:
                     [self.transcripts[row[0]], row[1], row[2], row[3]]).fetchone()
             self.found[oid] = int(here[0]) if here else None
         return self.found[oid]
+
+
+def _carried(ids: dict[str, Any], maps: _IdMaps) -> dict[str, Any]:
+    """What the copy's own merge kept of a record it did not bring in either (``ids``: that
+    merge's ``local``), in this database's terms: the theme, the transcript and, when the
+    transcript's text is the same here, the span."""
+    out: dict[str, Any] = {}
+    if isinstance(ids.get("theme_id"), str):
+        out["theme_id"] = ids["theme_id"]
+    tid, span = ids.get("transcript_id"), ids.get("span")
+    if tid in maps.transcripts:
+        out["transcript_id"] = maps.transcripts[tid]
+        if isinstance(span, list) and tid not in maps.remaps:
+            out["span"] = span
+    return out
 
 
 def _memo_target(kind: Any, target: Any, maps: _IdMaps) -> str | None:
@@ -1058,6 +1144,16 @@ def _patterns(pids: str | None) -> list[str]:
 def _coder_name(other: sqlite3.Connection, coder_id: int) -> str:
     row = other.execute("SELECT name FROM coders WHERE id = ?", [coder_id]).fetchone()
     return str(row[0]) if row else "?"
+
+
+def _memo_on(data: Any, codings: set[int | None]) -> bool:
+    """Whether an event's record is a memo on one of ``codings``."""
+    if not isinstance(data, dict) or data.get("kind") != "coding":
+        return False
+    changes = data.get("changes")
+    return isinstance(changes, list) and any(
+        isinstance(c, dict) and c.get("op") == "memo" and c.get("kind") == "coding"
+        and str(c.get("target")) in {str(i) for i in codings} for c in changes)
 
 
 def _makes_coding(data: Any, codings: set[int | None]) -> bool:

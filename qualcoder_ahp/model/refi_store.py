@@ -49,6 +49,8 @@ class RefiSnapshot:
     """``(name, guid)`` of every coder."""
     themes: list[tuple[Theme, str]] = field(default_factory=list)
     """Active themes and every theme an exported coding uses, in tree order."""
+    retired: set[str] = field(default_factory=set)
+    """Ids of those themes that are retired (kept for their codings)."""
     transcripts: list[TranscriptInfo] = field(default_factory=list)
     codings: list[tuple[Coding, str]] = field(default_factory=list)
     """Active codings with their ``created_at``."""
@@ -84,12 +86,14 @@ class RefiMixin:
             used = {r[0] for r in self.conn.execute(
                 "SELECT DISTINCT theme_id FROM codings WHERE active = 1")}
         all_themes = {t.id: t for t in self.themes(include_inactive=True)}
-        keep = {t.id for t in self.themes()}
+        active = {t.id for t in self.themes()}
+        keep = set(active)
         for theme_id in used:  # retired themes still coded, with their ancestors
             while theme_id and theme_id not in keep:
                 keep.add(theme_id)
                 theme_id = all_themes[theme_id].parent_id
         snap.themes = [(t, guids[t.id]) for t in all_themes.values() if t.id in keep]
+        snap.retired = keep - active
         if codebook_only:
             return snap
         snap.coders = list(self.conn.execute("SELECT name, guid FROM coders ORDER BY id"))
@@ -181,6 +185,13 @@ class RefiMixin:
         stats = dict.fromkeys(("themes", "coders", "transcripts", "codings", "memos",
                                "participants", "attributes"), 0)
         stats["skipped"] = []
+        stats["notes"] = []
+        # What the file held that was here already, and what was left out and why: the
+        # summary says it (an import that only added a coder used to read as a success).
+        stats["present"] = dict.fromkeys(("themes", "transcripts", "codings", "memos",
+                                          "participants"), 0)
+        stats["left_out"] = dict.fromkeys(LEFT_OUT, 0)
+        stats["new_coders"] = {}
         try:
             with self.write():
                 themes = _ThemeMatcher(self).run(data, stats)
@@ -197,8 +208,12 @@ class RefiMixin:
                             f"withdraw); skipped, with its {withdrawn[source.guid]} coding(s) "
                             "and notes")
                 stats["withdrawn_sources"] = len(withdrawn)
+                stats["left_out"]["withdrawn_sources"] = len(withdrawn)
                 self._import_cases(data, sources, stats, withdrawn)
                 self._import_notes(data, ctx, stats)
+                stats["left_out"]["withdrawn_codings"] = sum(withdrawn.values())
+                stats["idle_coders"] = [name for coder_id, name in stats.pop(
+                    "new_coders").items() if coder_id not in ctx.changes]
                 for coder_id, changes in ctx.changes.items():
                     self.log_event(coder_id, "refi_import", {"changes": changes,
                                                              "file": data.path})
@@ -232,6 +247,7 @@ class RefiMixin:
                 [name, new_guid() if taken else user.guid, now()])
             out[user.guid] = int(cur.lastrowid or 0)
             stats["coders"] += 1
+            stats["new_coders"][out[user.guid]] = name
         return out
 
     def _import_sources(self: Store, data: RefiData, new_version: bool,
@@ -244,6 +260,7 @@ class RefiMixin:
                                      [content_hash(source.text)]).fetchone()
             if same:  # this text is here already (with its turns): nothing to parse
                 out[source.guid] = int(same[0])
+                stats["present"]["transcripts"] += 1
                 continue
             if self.withdrawn_event(content_hash(source.text)) is not None:
                 withdrawn[source.guid] = 0  # a participant withdrew it: it stays out
@@ -287,6 +304,7 @@ class RefiMixin:
                 what = ("source was not imported" if tid is None
                         else "code is in neither the file nor this project")
                 stats["skipped"].append(f"coding {coding.guid}: its {what}")
+                stats["left_out"]["codings"] += 1
                 continue
             row = self.conn.execute("SELECT id FROM codings WHERE guid = ?",
                                     [coding.guid]).fetchone()
@@ -298,6 +316,7 @@ class RefiMixin:
                     [tid, theme_id, coder_id, coding.start, coding.end]).fetchone()
             if row is not None:
                 ctx.codings[coding.guid] = (int(row[0]), coder_id)
+                stats["present"]["codings"] += 1
                 continue
             cur = self.conn.execute(
                 'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
@@ -322,11 +341,14 @@ class RefiMixin:
                     g in withdrawn for g in case.source_guids))):
                 stats["skipped"].append(f"case {case.name!r}: a participant withdrawn from "
                                         "this project (qcahp withdraw); skipped")
+                stats["left_out"]["withdrawn_cases"] += 1
                 continue
             if row is None:
                 row = self.conn.execute("SELECT id, code FROM participants WHERE code = ?",
                                         [case.name]).fetchone()
-            if row is None:
+            if row is not None:
+                stats["present"]["participants"] += 1
+            else:
                 cur = self.conn.execute("INSERT INTO participants (code, guid) VALUES (?, ?)",
                                         [case.name, case.guid])
                 row = (int(cur.lastrowid or 0), case.name)
@@ -341,6 +363,7 @@ class RefiMixin:
                                       "name, value) VALUES (?, ?, ?)", [pid, name, value])
                     stats["attributes"] += 1
                 elif old[0] != value:
+                    stats["left_out"]["attributes"] += 1
                     stats["skipped"].append(f"participant {row[1]}: {name} stays {old[0]!r} "
                                             f"(file says {value!r})")
             for guid in case.source_guids:
@@ -370,6 +393,7 @@ class RefiMixin:
         for note in data.notes:
             if note.guid not in targets:
                 stats["skipped"].append(f"note {note.name!r}: attached to nothing imported")
+                stats["left_out"]["notes"] += 1
             for kind, target, owner in targets.get(note.guid, []):
                 coder_id = (self._coder_for(note.user_guid, ctx) if note.user_guid
                             else owner or self._coder_for(None, ctx))
@@ -380,6 +404,9 @@ class RefiMixin:
                     if old[0] != note.text and note.text not in old[0]:
                         stats["skipped"].append(f"note {note.name!r}: a different memo is "
                                                 "already there; kept")
+                        stats["left_out"]["memos_kept"] += 1
+                    else:
+                        stats["present"]["memos"] += 1
                     continue
                 taken = self.conn.execute("SELECT 1 FROM memos WHERE guid = ?",
                                           [note.guid]).fetchone()
@@ -392,6 +419,14 @@ class RefiMixin:
                     {"op": "memo", "kind": kind, "target": target, "before": None,
                      "after": note.text})
                 stats["memos"] += 1
+
+
+LEFT_OUT = ("withdrawn_sources", "withdrawn_codings", "withdrawn_cases", "codings", "notes",
+            "memos_kept", "attributes")
+"""What an import leaves out, counted (each also has a warning): sources withdrawn here
+and their codings, their cases, codings of a source not imported or a code unknown,
+notes attached to nothing imported, notes where a different memo is kept, and attribute
+values that differ from the ones here (kept)."""
 
 
 class _RolledBack(Exception):
@@ -439,8 +474,20 @@ class _ThemeMatcher:
                 found = next((r[0] for r in existing.values()
                               if _same(r, theme) and r[2] == parent), None)
             if found is not None:
-                if not existing[found][4]:
-                    self.conn.execute("UPDATE themes SET active = 1 WHERE id = ?", [found])
+                stats["present"]["themes"] += 1
+                # An import adds to the codebook; it does not undo its decisions. A theme
+                # retired here stays retired (its codings from the file are kept, as a
+                # retired theme's are), and a theme the file's project retired stays
+                # current here.
+                if not existing[found][4] and not item.retired:
+                    stats["notes"].append(
+                        f"code {theme.name!r}: theme {found} is retired in this project and "
+                        "stays retired (its codings are kept; a codebook with its id makes "
+                        "it current again: qcahp codebook load)")
+                elif existing[found][4] and item.retired:
+                    stats["notes"].append(
+                        f"code {theme.name!r}: retired in the file, current here (theme "
+                        f"{found}); it stays current")
                 local[theme.id] = found
                 if item.guid:
                     out[item.guid] = found
@@ -455,11 +502,11 @@ class _ThemeMatcher:
             self.conn.execute(
                 "INSERT INTO themes (id, parent_id, name, description, inclusion, exclusion, "
                 "examples, color, codable, position, active, guid) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,1,?)",
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [theme_id, parent, theme.name, theme.description, theme.inclusion,
                  theme.exclusion, _json(theme.examples), theme.color, int(theme.codable), pos,
-                 guid])
-            existing[theme_id] = (theme_id, theme.name, parent, guid, 1)
+                 int(not item.retired), guid])  # retired there: retired here, with codings
+            existing[theme_id] = (theme_id, theme.name, parent, guid, int(not item.retired))
             by_guid[guid] = theme_id
             local[theme.id] = theme_id
             if item.guid:

@@ -21,13 +21,21 @@ and import reads them back, so a codebook that travels through another tool and
 returns keeps its theme ids (and so its spaCy patterns) and criteria. A Description
 without those labels is simply the theme's description; a code without a usable
 ``Theme id`` gets an id slugified from its name, made unique.
+
+A theme retired from the codebook but kept for its codings has no place in the
+schema (``Code`` allows no attribute or element of ours), so it travels as a labelled
+paragraph before the id, which a researcher reads in the other tool too::
+
+    Status: retired (removed from the codebook; kept for its codings)
+
+and import keeps it retired (:attr:`ImportTheme.retired`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -39,7 +47,9 @@ from qualcoder_ahp.refi.safe import norm_color, norm_guid, parse_xml
 DEFAULT_COLOR = "#888888"
 _SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _LABELS = {"inclusion": "Inclusion:", "exclusion": "Exclusion:", "examples": "Examples:",
-           "id": "Theme id:"}
+           "id": "Theme id:", "status": "Status:"}
+RETIRED_STATUS = "retired (removed from the codebook; kept for its codings)"
+"""The ``Status:`` paragraph of a retired theme's Description."""
 
 
 def slugify(name: str) -> str:
@@ -58,8 +68,9 @@ def unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def compose_description(theme: Theme) -> str:
-    """The REFI Description of a theme: description, criteria, examples and id."""
+def compose_description(theme: Theme, *, retired: bool = False) -> str:
+    """The REFI Description of a theme: description, criteria, examples, whether it is
+    retired, and id."""
     blocks = [theme.description.strip()] if theme.description.strip() else []
     if theme.inclusion.strip():
         blocks.append(f"{_LABELS['inclusion']} {theme.inclusion.strip()}")
@@ -68,6 +79,8 @@ def compose_description(theme: Theme) -> str:
     if theme.examples:
         lines = "\n".join(f"- {ex.strip()}" for ex in theme.examples)
         blocks.append(f"{_LABELS['examples']}\n{lines}")
+    if retired:
+        blocks.append(f"{_LABELS['status']} {RETIRED_STATUS}")
     blocks.append(f"{_LABELS['id']} {theme.id}")
     return "\n\n".join(blocks)
 
@@ -81,6 +94,8 @@ class ParsedDescription:
     exclusion: str = ""
     examples: list[str] = field(default_factory=list)
     theme_id: str | None = None
+    retired: bool = False
+    """A ``Status: retired`` paragraph: the theme was retired from the codebook."""
 
 
 def parse_description(text: str) -> ParsedDescription:
@@ -97,6 +112,9 @@ def parse_description(text: str) -> ParsedDescription:
             for line in stripped[len(_LABELS["examples"]):].splitlines():
                 if line.strip().startswith("- "):
                     out.examples.append(line.strip()[2:].strip())
+        elif (stripped.startswith(_LABELS["status"]) and "\n" not in stripped
+              and stripped[len(_LABELS["status"]):].strip().lower().startswith("retired")):
+            out.retired = True
         elif stripped.startswith(_LABELS["id"]) and "\n" not in stripped:
             candidate = stripped[len(_LABELS["id"]):].strip()
             out.theme_id = candidate if _SLUG_OK.match(candidate) else None
@@ -115,6 +133,8 @@ class ImportTheme:
     explicit_id: bool
     """The id came from a ``Theme id:`` line (ours), not from slugifying the name."""
     note_guids: tuple[str, ...] = ()
+    retired: bool = False
+    """Retired from the codebook where the file was made, kept for its codings."""
 
 
 def read_codes(codes_parent: etree._Element | None, warnings: list[str]) -> list[ImportTheme]:
@@ -152,7 +172,7 @@ def read_codes(codes_parent: etree._Element | None, warnings: list[str]) -> list
             theme = Theme(theme_id, name, parent_id, parsed.description, parsed.inclusion,
                           parsed.exclusion, tuple(parsed.examples), color or DEFAULT_COLOR,
                           codable, position)
-            out.append(ImportTheme(guid, theme, explicit, notes))
+            out.append(ImportTheme(guid, theme, explicit, notes, parsed.retired))
             walk(code, theme_id)
 
     if codes_parent is not None:
@@ -197,8 +217,30 @@ def _read_qdc(path: str | Path) -> tuple[Codebook, dict[str, str]]:
     if root is None or root.tag != "CodeBook":
         raise CodebookError("not a REFI-QDA codebook (no CodeBook element)", path=str(file))
     warnings: list[str] = []
-    themes = read_codes(root.find("Codes"), warnings)
-    if not themes:
+    read = read_codes(root.find("Codes"), warnings)
+    if not read:
         raise CodebookError("the codebook has no codes", path=str(file))
+    themes = _current(read)
+    if not themes:
+        raise CodebookError("the codebook has no current codes (every one is marked "
+                            "retired)", path=str(file))
     book = Codebook(file.stem, tuple(t.theme for t in themes), (), None, str(file))
     return book, {t.theme.id: t.guid for t in themes if t.guid}
+
+
+def _current(themes: list[ImportTheme]) -> list[ImportTheme]:
+    """The codes not marked retired (a project's export keeps retired themes for their
+    codings): a codebook made of the file leaves them out, as the project did. A current
+    code under a retired one moves up to its nearest current ancestor."""
+    retired = {t.theme.id for t in themes if t.retired}
+    parents = {t.theme.id: t.theme.parent_id for t in themes}
+    out = []
+    for item in themes:
+        if item.retired:
+            continue
+        parent = item.theme.parent_id
+        while parent in retired:
+            parent = parents[parent]
+        out.append(item if parent == item.theme.parent_id
+                   else replace(item, theme=replace(item.theme, parent_id=parent)))
+    return out

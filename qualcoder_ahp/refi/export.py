@@ -116,7 +116,8 @@ def _codes(b: _Builder, parent: etree._Element, snap: RefiSnapshot,
             code = b.sub(element, "Code", guid=guid, name=theme.name,
                          isCodable="true" if theme.codable else "false",
                          color=norm_color(theme.color))
-            b.sub(code, "Description", compose_description(theme))
+            b.sub(code, "Description",
+                  compose_description(theme, retired=theme.id in snap.retired))
             for note in theme_notes.get(guid, []):
                 b.sub(code, "NoteRef", targetGUID=note)
             walk(code, theme.id)

@@ -48,6 +48,14 @@ class ImportReport:
     """Sources skipped because they were withdrawn from this project."""
     sources: int = 0
     """Sources the file holds."""
+    present: dict[str, int] = field(default_factory=dict)
+    """What the file holds that the project has already (themes, transcripts, codings,
+    memos, participants), matched and not copied."""
+    left_out: dict[str, int] = field(default_factory=dict)
+    """What was left out, by reason (:data:`~qualcoder_ahp.model.refi_store.LEFT_OUT`)."""
+    idle_coders: list[str] = field(default_factory=list)
+    """Coders the import added who brought nothing with them (every coding and note of
+    theirs was here already or left out)."""
 
     @property
     def nothing_added(self) -> bool:
@@ -74,6 +82,49 @@ class ImportReport:
                     "skipped or not matching the text (see the warnings); the rest is "
                     "already here")
         return "nothing new (already imported)"
+
+    def details(self) -> list[str]:
+        """After an import that added something, the truth about the rest: what was here
+        already, what was left out and why, and any new coder who brought nothing.
+
+        ``Already here: 1 transcript, 2 codings.``, ``Left out: 1 transcript withdrawn
+        from this project (qcahp withdraw), with its 2 codings; 1 participant withdrawn
+        from this project (see the warnings).``, ``bob, a new coder, brings no codings or
+        memos: theirs are here already or left out.``
+        """
+        out = []
+        here = [_n(self.present.get(key, 0), noun) for key, noun in (
+            ("themes", "theme"), ("transcripts", "transcript"), ("codings", "coding"),
+            ("memos", "memo"), ("participants", "participant"))]
+        if any(here):
+            out.append(f"Already here: {', '.join(h for h in here if h)}.")
+        gone = self.left_out
+        parts = []
+        if gone.get("withdrawn_sources"):
+            with_codings = (f", with {'its' if gone['withdrawn_sources'] == 1 else 'their'} "
+                            f"{_n(gone['withdrawn_codings'], 'coding')}"
+                            if gone.get("withdrawn_codings") else "")
+            parts.append(f"{_n(gone['withdrawn_sources'], 'transcript')} withdrawn from this "
+                         f"project (qcahp withdraw){with_codings}")
+        for key, words in (("withdrawn_cases", ("participant", "withdrawn from this project")),
+                           ("codings", ("coding", "of a source or code not imported")),
+                           ("notes", ("note", "attached to nothing imported")),
+                           ("memos_kept", ("note", "where a different memo is kept")),
+                           ("attributes", ("attribute value", "that differs from the one "
+                                           "here (kept)"))):
+            if gone.get(key):
+                parts.append(f"{_n(gone[key], words[0])} {words[1]}")
+        if parts:
+            out.append(f"Left out: {'; '.join(parts)} (see the warnings).")
+        for name in self.idle_coders:
+            out.append(f"{name}, a new coder, brings no codings or memos: theirs are here "
+                       "already or left out.")
+        return out
+
+
+def _n(count: int, noun: str) -> str:
+    """``1 transcript``, ``2 codings``; ``""`` for none."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}" if count else ""
 
 
 def import_file(
@@ -106,12 +157,16 @@ def import_file(
     stats = store.refi_import(data, coder_map=coder_map, default_coder=default_coder,
                               new_version=new_version, dry_run=dry_run)
     skipped = stats.pop("skipped")
+    notes = stats.pop("notes")
     withdrawn = stats.pop("withdrawn_sources", 0)
+    present, left_out = stats.pop("present"), stats.pop("left_out")
+    idle = stats.pop("idle_coders", [])
     held = sum(len(records) for records in (data.themes, data.sources, data.codings,
                                             data.notes, data.cases))
-    return ImportReport(data.path, data.kind, stats, data.warnings + skipped, data.mismatches,
-                        data.units, data.unchecked, held=held, skipped=len(skipped),
-                        withdrawn=withdrawn, sources=len(data.sources))
+    return ImportReport(data.path, data.kind, stats, data.warnings + skipped + notes,
+                        data.mismatches, data.units, data.unchecked, held=held,
+                        skipped=len(skipped), withdrawn=withdrawn, sources=len(data.sources),
+                        present=present, left_out=left_out, idle_coders=idle)
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:
