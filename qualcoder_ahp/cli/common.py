@@ -33,7 +33,7 @@ from qualcoder_ahp.reports.writers import (
     put_under,
     screen_width,
     shorten,
-    wrap_cells,
+    wrap_note,
     write_private,
 )
 
@@ -497,8 +497,7 @@ def fit_table(rows: list[dict[str, Any]], columns: Sequence[str],
         words = [[(whole or {}).get(c, [_fmt(r.get(c)) for r in rows])[i] for c in fit.under]
                  for i, r in enumerate(rows)]
         table = "\n".join(put_under(table.splitlines(), fit.under, words, width)) + "\n"
-    wrapped = [w for note in fit.notes
-               for w in wrap_cells(note, max(20, width or 80))]
+    wrapped = [w for note in fit.notes for w in wrap_note(note, max(20, width or 80))]
     return table, wrapped
 
 

@@ -153,7 +153,6 @@ def narrow(columns: Sequence[str], texts: Mapping[str, Sequence[str]], width: in
     short = {c: h for c, h in rules.short if c in kept}
     if short and natural(kept) > width:
         heads = short
-        notes.insert(0, ", ".join(f"{h}: {c}" for c, h in short.items()))
     under = []
     for c in rules.under:
         rest = [k for k in kept if k != c]
@@ -169,7 +168,25 @@ def narrow(columns: Sequence[str], texts: Mapping[str, Sequence[str]], width: in
     if gone:
         notes.append(f"Left out to fit the terminal: {', '.join(gone)} (a pipe, -o FILE or "
                      "--format md keeps every column).")
+    legend = [f"{h}: {c}" for c, h in heads.items() if c in kept]  # not of columns left out
+    if legend:
+        notes.insert(0, pack(legend, width))
     return Narrowed(kept, heads, notes, under)
+
+
+def pack(items: Sequence[str], width: int) -> str:
+    """``items`` joined by ``", "`` in lines (``\n``) of at most ``width`` cells, a line
+    broken only between two items: a legend wrapped as words put ``E:`` at the end of
+    one line and ``Podiatrist`` at the start of the next. An item wider than ``width``
+    is alone on its line (:func:`wrap_note` then wraps it)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and cell_len(lines[-1]) + 2 + cell_len(item) + 1 <= width:
+            lines[-1] += ", " + item
+        else:
+            lines[-1:] = [lines[-1] + ","] if lines else []
+            lines.append(item)
+    return "\n".join(lines)
 
 
 UNDER_LEAST = 40
