@@ -1,0 +1,196 @@
+"""Reports that ran past an 80-column terminal: the attribute and co-occurrence matrices,
+counts by transcript, participant and coder, agreement of three coders, and the lines
+under search and words.
+
+On the bundled demo interviews with the shipped codebook, their participants' attributes
+and three coders (as the README's workflow builds it). ``COLUMNS`` stands for the
+terminal; without it (a pipe) and in files every table is whole, as it always was.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rich.cells import cell_len
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.reports import writers
+from qualcoder_ahp.reports.writers import Narrowing, Sheet, to_table
+
+REPO = Path(__file__).parent.parent
+
+
+def invoke(db: Path, *args: str, columns: int | None = None):
+    env = {"COLUMNS": str(columns) if columns else None}
+    result = CliRunner().invoke(cli, ["--db", str(db), *args], env=env)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def run(db: Path, *args: str, columns: int | None = None) -> str:
+    return invoke(db, *args, columns=columns).stdout
+
+
+def widest(text: str) -> int:
+    return max(map(cell_len, text.splitlines()))
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory) -> Path:
+    """The seven demo interviews, their attributes, the shipped codebook's suggestions,
+    decided by ana, ben and cai (each rejecting a different share)."""
+    db = tmp_path_factory.mktemp("study") / "study.db"
+    run(db, "import", str(REPO / "transcripts"))
+    run(db, "participants", "import", str(REPO / "transcripts" / "participants.csv"))
+    run(db, "codebook", "load", str(REPO / "codebooks" / "ahp-leadership.yaml"))
+    run(db, "suggest")
+    store = open_store(db)
+    for coder, every in (("ana", 5), ("ben", 3), ("cai", 4)):
+        for i, s in enumerate(store.suggestions()):
+            ((store.reject if (i * 7 + len(coder)) % every == 0 else store.accept)
+             (s.id, coder))
+    store.close()
+    return db
+
+
+def grid(lines: list[str]) -> list[list[str]]:
+    """The cells of a table's lines (header, rule, rows): the rule gives each column."""
+    spans, at = [], 0
+    for dashes in lines[1].split("  "):
+        spans.append((at, at + len(dashes)))
+        at += len(dashes) + 2
+    return [[line[a:b].strip() for a, b in spans] for line in [lines[0], *lines[2:]]]
+
+
+NOTE = re.compile(r"\S+: |Left out|In every row|In \d+ column groups")
+"""The lines under a table: a legend (``cod: codings``, ``A: Dietitian``), what was left
+out or is the same in every row, the column groups."""
+
+
+def tables(text: str) -> list[list[list[str]]]:
+    """Every table block in ``text`` (a header line, a rule of dashes, rows up to a blank
+    line or a note), as :func:`grid` reads it."""
+    lines, found = text.splitlines(), []
+    for i, line in enumerate(lines):
+        if i and line and set(line) <= {"-", " "} and "--" in line:
+            end = next((j for j in range(i + 1, len(lines))
+                        if not lines[j].strip() or NOTE.match(lines[j])), len(lines))
+            found.append(grid(lines[i - 1:end]))
+    return found
+
+
+# ---------------------------------------------------------------------- attribute matrix
+def test_attribute_matrix_fits_80_columns_with_lettered_values_and_a_key(study):
+    """`counts --by attribute:profession` was 199 columns wide at 80 (293 by seniority),
+    so the terminal wrapped every row in three."""
+    args = ("counts", "--coder", "ana", "--by", "attribute:profession")
+    whole = run(study, *args)
+    assert widest(whole) > 190
+    fitted = run(study, *args, columns=80)
+    assert widest(fitted) <= 80
+    full, shown = tables(whole), tables(fitted)
+    assert len(full) == len(shown) == 3  # counts, row %, column %
+    values = full[0][0][2:-1]
+    assert values[0] == "Diagnostic radiographer" and len(values) == 7
+    letters = [chr(ord("A") + i) for i in range(7)]
+    for old, new in zip(full, shown, strict=True):
+        assert new[0] == ["theme", *letters, "total"]
+        # every figure as it was, the path left out
+        assert [[r[0], *r[2:]] for r in old[1:]] == new[1:]
+    key = [f"{letter}: {value}" for letter, value in zip(letters, values, strict=True)]
+    lines = fitted.splitlines()
+    for item in key:  # each letter with its value, never broken between two lines
+        assert any(item in line for line in lines), item
+    assert "Left out to fit the terminal: path" in fitted
+    # A wide terminal keeps the whole layout; a file and the other formats are whole.
+    assert run(study, *args, columns=400) == whole
+    for fmt in ("csv", "md", "json"):
+        assert run(study, *args, "--format", fmt, columns=80) == run(study, *args,
+                                                                      "--format", fmt)
+
+
+def test_attribute_matrix_written_to_a_file_is_whole(study, tmp_path):
+    args = ("counts", "--coder", "ana", "--by", "attribute:seniority")
+    for name in ("m.txt", "m.csv"):
+        narrow, wide = tmp_path / f"80-{name}", tmp_path / name
+        invoke(study, *args, "-o", str(narrow), columns=80)
+        invoke(study, *args, "-o", str(wide))
+        assert narrow.read_bytes() == wide.read_bytes()
+    assert widest((tmp_path / "m.txt").read_text(encoding="utf-8")) > 250
+
+
+def test_attribute_matrix_too_wide_even_lettered_is_split_into_column_groups(study):
+    """At 50 columns the lettered matrix by seniority (words: four digits a cell) is 67
+    wide: its columns go in groups that each fit, every group led by the theme ids."""
+    args = ("counts", "--coder", "ana", "--by", "attribute:seniority", "--measure", "words")
+    whole, fitted = run(study, *args), run(study, *args, columns=50)
+    assert widest(fitted) <= 50
+    full, shown = tables(whole), tables(fitted)
+    assert len(shown) > len(full) == 3
+    first = full[0]
+    groups = shown[:len(shown) // 3]
+    assert all(g[0][0] == "theme" and [r[0] for r in g] == [r[0] for r in first]
+               for g in groups)
+    # the groups of the counts sheet, side by side, are the whole sheet less its path
+    joined = [[r[0]] + [c for g in groups for c in g[i][1:]] for i, r in enumerate(groups[0])]
+    assert [r[2:] for r in first[1:]] == [r[1:] for r in joined[1:]]
+    assert "column groups to fit the terminal, each led by the theme column" in " ".join(
+        fitted.split())
+
+
+def test_column_groups_lead_every_group_and_keep_every_cell():
+    sheet = Sheet("s", ["theme", "first long heading", "second long heading", "third"],
+                  [["career_pathways", 1, 22, 333], ["serendipity", 4, 5, 6]],
+                  narrow=Narrowing(lead=("theme",)))
+    assert to_table([sheet]).count("\n") == 4  # no width: one table
+    text = to_table([sheet], width=45)
+    assert widest(text) <= 45
+    found = tables(text)
+    assert [t[0] for t in found] == [["theme", "first long heading"],
+                                     ["theme", "second long heading", "third"]]
+    assert found[1][1] == ["career_pathways", "22", "333"]
+    assert writers.column_groups([15, 18, 19, 5], [0], 45) == [[0, 1], [0, 2, 3]]
+    # One column wider than the room still gets a group of its own.
+    assert writers.column_groups([15, 50, 3], [0], 40) == [[0, 1], [0, 2]]
+
+
+def test_a_copy_of_the_study_with_a_long_attribute_value_still_fits(study, tmp_path):
+    """A value wider than the terminal: its group is its own, cut where it must be."""
+    db = tmp_path / "copy.db"
+    shutil.copy(study, db)
+    csv = tmp_path / "p.csv"
+    csv.write_text("participant,site\nphysio_helen," + "North " * 20 + "\n"
+                   "slt_priya,South\n", encoding="utf-8")
+    run(db, "participants", "import", str(csv))
+    fitted = run(db, "counts", "--coder", "ana", "--by", "attribute:site", columns=80)
+    assert widest(fitted) <= 80
+
+
+# ---------------------------------------------------------------------- co-occurrence
+def test_cooccurrence_fits_80_columns_numbered_and_in_groups(study):
+    """`cooccurrence` headed each column with a theme id: 375 columns at 80."""
+    whole = run(study, "cooccurrence", "--coder", "ana")
+    assert widest(whole) > 300
+    fitted = run(study, "cooccurrence", "--coder", "ana", columns=80)
+    assert widest(fitted) <= 80
+    full, groups = tables(whole)[0], tables(fitted)
+    ids = full[0][2:]
+    assert len(ids) == 15 and len(groups) == 2
+    for group in groups:
+        assert group[0][:2] == ["#", "theme"]
+        assert [r[:2] for r in group[1:]] == [[str(i), t] for i, t in enumerate(ids, 1)]
+    numbers = [h for g in groups for h in g[0][2:]]
+    assert numbers == [str(i) for i in range(1, 16)]
+    for i, row in enumerate(full[1:], 1):  # every cell where it was
+        assert [c for g in groups for c in g[i][2:]] == row[2:]
+    text = " ".join(fitted.split())
+    assert "Columns 1-15: the themes, numbered as in the # column." in text
+    assert "Diagonal: the theme's own segments." in text  # the note, wrapped
+    assert run(study, "cooccurrence", "--coder", "ana", columns=500) == whole
+    assert run(study, "cooccurrence", "--coder", "ana", "--format", "csv",
+               columns=80) == run(study, "cooccurrence", "--coder", "ana", "--format", "csv")
