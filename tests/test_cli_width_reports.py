@@ -194,3 +194,28 @@ def test_cooccurrence_fits_80_columns_numbered_and_in_groups(study):
     assert run(study, "cooccurrence", "--coder", "ana", columns=500) == whole
     assert run(study, "cooccurrence", "--coder", "ana", "--format", "csv",
                columns=80) == run(study, "cooccurrence", "--coder", "ana", "--format", "csv")
+
+
+# ---------------------------------------------------------------------- counts views
+@pytest.mark.parametrize("view", ["transcript", "participant", "coder"])
+def test_counts_by_transcript_participant_and_coder_fit_80_columns(study, view):
+    """By transcript or participant the counts table was 96 wide at 80 columns, by
+    coder 85."""
+    whole = run(study, "counts", "--by", view)
+    fitted = run(study, "counts", "--by", view, columns=80)
+    assert widest(whole) > 80 >= widest(fitted)
+    full, shown = tables(whole)[0], tables(fitted)[0]
+    assert len(full) == len(shown)
+    heads = dict(zip(["codings", "segments", "words", "share_pct", "words_pct"],
+                     ["cod", "seg", "words", "share%", "words%"], strict=True))
+    for old, new in zip(full[1:], shown[1:], strict=True):
+        o, n = dict(zip(full[0], old, strict=True)), dict(zip(shown[0], new, strict=True))
+        assert n["theme"] == o["theme"] and n[view] == o[view]
+        assert [n[h] for h in heads.values()] == [o[k] for k in heads]
+    if view == "coder":
+        assert "trs" in shown[0] and "ppl" in shown[0]
+    else:
+        assert "trs" not in shown[0] and "In every row: transcripts 1, participants 1." in (
+            fitted)
+    assert "Left out to fit the terminal: path, chars" in fitted
+    assert run(study, "counts", "--by", view, columns=500) == whole

@@ -56,16 +56,24 @@ MEMO_FORMATS = ("md", "docx", "csv", "xlsx", "json", "table")
 MEMO_KINDS = ("theme", "transcript", "coding")
 COUNTS_NARROWING = Narrowing(short=(
     ("codings", "cod"), ("segments", "seg"), ("transcripts", "trs"), ("participants", "ppl"),
-    ("share_pct", "share%"), ("words_pct", "words%")), optional=("path",))
+    ("share_pct", "share%"), ("words_pct", "words%")), optional=("path", "chars"))
 """On a terminal too narrow for the counts table (167 columns on the README's project):
 short headings for the figures with a legend, then the path cut, or left out where even
-cut it does not fit (the theme ids, indented as the tree, stay), said under the table."""
+cut it does not fit (the theme ids, indented as the tree, stay), then the characters
+beside the words, said under the table (by coder it was still 85 wide at 80 columns)."""
+BY_CASE_NARROWING = dataclasses.replace(
+    COUNTS_NARROWING, same=("transcripts", "participants"),
+    optional=COUNTS_NARROWING.optional + ("participants", "transcripts"))
+"""By transcript or participant (96 wide at 80 columns) the transcripts and
+participants columns, ``1`` in every row, go first (named under the table)."""
 
 
-def _narrowed(sheet: Sheet) -> Sheet:
-    """The counts table for a terminal: :data:`COUNTS_NARROWING`, and the path cut with
-    ``…`` when that is enough (down to ten characters, else it is left out)."""
-    sheet.narrow = COUNTS_NARROWING
+def _narrowed(sheet: Sheet, view: str = "theme") -> Sheet:
+    """The counts table for a terminal: :data:`COUNTS_NARROWING` (by transcript or
+    participant :data:`BY_CASE_NARROWING`), and the path cut with ``…`` when that is
+    enough (down to ten characters, else it is left out)."""
+    sheet.narrow = (BY_CASE_NARROWING if view in ("transcript", "participant")
+                    else COUNTS_NARROWING)
     sheet.shrink = {"path": "end"}
     return sheet
 
@@ -275,8 +283,8 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
             return
         report = theme_counts(data, by=view, theme=theme, progress=progress)
     content = {
-        "table": lambda: to_table(_marked([_narrowed(ex.counts_sheet(report, indent=True))],
-                                          chosen), width=table_width()),
+        "table": lambda: to_table(_marked([_narrowed(ex.counts_sheet(report, indent=True),
+                                                     view)], chosen), width=table_width()),
         "csv": lambda: _csv(ex.counts_sheet(report), chosen),
         "md": lambda: to_markdown(_marked([ex.counts_sheet(report)], chosen)),
         "json": lambda: _json(ex.counts_json(report), chosen),
