@@ -190,11 +190,16 @@ COUNTS_LEAVE_OUT = ("n01", "n10", "n11")
 """Left out after those when the table has a transcript column of its own (``--by
 transcript``): with the theme and transcript names it was 99 wide at 80 columns, every
 row wrapped in two, and names are cut only when that makes the table fit."""
-SCREEN_NARROWING = Narrowing(same=("transcript",),
+MANY_SHORT = (("coded_by_all", "n_all"), ("coded_by_some", "n_some"),
+              ("coded_by_none", "n_none"))
+"""Short headings, explained in a legend line, for the counts of three or more coders:
+the table by theme was 93 wide at 80 columns, by transcript 111."""
+SCREEN_NARROWING = Narrowing(same=("transcript",), short=MANY_SHORT,
                              optional=tuple(SHORT.get(c, c) for c in NARROW_LEAVE_OUT),
                              under=("text",), names=("theme",))
 BY_TRANSCRIPT_NARROWING = dataclasses.replace(
-    SCREEN_NARROWING, optional=SCREEN_NARROWING.optional + COUNTS_LEAVE_OUT)
+    SCREEN_NARROWING, optional=SCREEN_NARROWING.optional + COUNTS_LEAVE_OUT
+    + ("coded_by_some", "coded_by_all"))
 """How the agreement and disagreements tables fit a narrow terminal, by the shared rules
 of :func:`~qualcoder_ahp.cli.common.fitted_table`: a transcript column that says
 ``(all)`` in every row goes (named under the table), a disagreeing span's words go under
@@ -214,7 +219,8 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
         return _table(rows, columns)
     shown, notes = _shown(rows, columns)
     whole = ({"text": [str(row["text"]) for row in rows]} if "text" in columns else None)
-    rules = (BY_TRANSCRIPT_NARROWING if "transcript" in columns and "n11" in columns
+    rules = (BY_TRANSCRIPT_NARROWING if "transcript" in columns
+             and ("n11" in columns or "coded_by_all" in columns)
              and len({str(row.get("transcript")) for row in rows}) > 1 else SCREEN_NARROWING)
     table, under = fit_table(shown, [SHORT.get(c, c) for c in columns], rules, whole)
     return table + _undefined(notes) + "".join(f"{line}\n" for line in under)
