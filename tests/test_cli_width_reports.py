@@ -23,6 +23,7 @@ from qualcoder_ahp.reports import writers
 from qualcoder_ahp.reports.writers import Narrowing, Sheet, to_table
 
 REPO = Path(__file__).parent.parent
+WHERE = ("--where", "board_distance=Board member", "--where", "profession=Paramedic")
 
 
 def invoke(db: Path, *args: str, columns: int | None = None):
@@ -237,3 +238,55 @@ def test_agreement_of_three_coders_fits_80_columns(study, by):
         assert "n_all" not in fitted and "coded_by_all (a pipe" in " ".join(fitted.split())
     assert "n_none" not in fitted
     assert run(study, *args, columns=300) == whole
+
+
+# ---------------------------------------------------------------------- notes
+def test_search_without_hits_wraps_its_selection_and_summary(study):
+    """`search` with no hits printed the Selection line whole (103 columns) and a summary
+    on stderr of every term (over 120)."""
+    terms = ("zzzqqq", "another phrase nobody said", "and one more long phrase")
+    result = invoke(study, "search", *terms, *WHERE, columns=80)
+    assert result.stdout.startswith("(no hits)\n\nSelection: board_distance = Board member;")
+    assert widest(result.stdout) <= 80 and widest(result.stderr) <= 80
+    whole = invoke(study, "search", *terms, *WHERE)
+    assert widest(whole.stdout) > 80 and widest(whole.stderr) > 80
+    assert result.stdout.split() == whole.stdout.split()
+    assert result.stderr.split() == whole.stderr.split()
+
+
+def test_search_summary_of_a_marked_theme_wraps(study):
+    result = invoke(study, "search", "board", "--theme", "board_mandate", "--coder", "ana",
+                    columns=80)
+    assert widest(result.stderr) <= 80
+    assert "already coded with board_mandate by ana" in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("args", [
+    ("--theme", "serendipity", "--max-p", "0.0000001"),
+    ("--min-count", "1000"),
+    ("--top", "3"),
+    ("--theme", "serendipity", "--top", "3"),
+])
+def test_words_selection_and_summary_lines_wrap(study, args):
+    """The empty key-word message (142 columns), its Selection line (103) and the summary
+    on stderr (over 150) were whole at 80 columns."""
+    fitted = invoke(study, "words", *args, *WHERE, columns=80)
+    whole = invoke(study, "words", *args, *WHERE)
+    assert widest(fitted.stdout) <= 80 and widest(fitted.stderr) <= 80
+    assert widest(whole.stdout + whole.stderr) > 80
+    assert "Selection: board_distance = Board member; profession = Paramedic: 1 of" in (
+        " ".join(fitted.stdout.split()))
+    assert fitted.stderr.split() == whole.stderr.split()
+
+
+def test_the_note_of_counts_with_nothing_coded_wraps(study, tmp_path):
+    db = tmp_path / "copy.db"
+    shutil.copy(study, db)
+    run(db, "codebook", "add-theme", "Caring for carers in the ambulance service",
+        "--coder", "ana")
+    args = ("counts", "--coder", "ana", "--theme",
+            "caring_for_carers_in_the_ambulance_service", *WHERE)
+    fitted, whole = invoke(db, *args, columns=80), invoke(db, *args)
+    assert widest(whole.stderr) > 80 >= widest(fitted.stderr)
+    assert fitted.stderr.split() == whole.stderr.split()
+    assert fitted.stderr.startswith("note: nothing is coded under caring_for_carers")

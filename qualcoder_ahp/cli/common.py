@@ -455,6 +455,28 @@ def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = Non
     return "\n".join(lines) + "\n"
 
 
+def note_width() -> int | None:
+    """The width a line on stderr must fit: ``$COLUMNS`` when it is set, else the
+    terminal's width when stderr is a terminal; ``None`` (whole) in a pipe or a log."""
+    env = os.environ.get("COLUMNS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        tty = sys.stderr is not None and sys.stderr.isatty()
+    except ValueError:  # a closed stream
+        tty = False
+    return shutil.get_terminal_size().columns if tty else None
+
+
+def say(text: str, fg: str | None = None) -> None:
+    """A summary or a note on stderr, wrapped to :func:`note_width` by terminal cells as
+    the notes under a table are (:func:`~qualcoder_ahp.reports.writers.wrap_note`):
+    ``search`` and ``words`` printed lines of 100-180 columns at 80, a search's terms
+    and the transcripts chosen in full."""
+    for line in wrap_note(text, note_width()):
+        click.secho(line, fg=fg, err=True)
+
+
 def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> None:
     """Print rows as an aligned plain-text table (fitted to the terminal)."""
     if not rows:

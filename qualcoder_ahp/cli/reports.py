@@ -22,6 +22,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    say,
     table_width,
     write_output,
 )
@@ -295,8 +296,8 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
         under = f" under {theme}" if theme else ""
         who = "any coder" if data.coder is None else data.coder
         among = " in the transcripts chosen" if chosen is not None else ""
-        click.secho(f"note: nothing is coded{under} by {who}{among}: every "
-                    "figure is 0", fg="yellow", err=True)
+        say(f"note: nothing is coded{under} by {who}{among}: every figure is 0",
+            fg="yellow")
 
 
 @click.command("quotes")
