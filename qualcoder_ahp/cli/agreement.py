@@ -666,19 +666,27 @@ def codings() -> None:
     """Import or export codings as CSV (transcript, theme, start, end, quote)."""
 
 
-@codings.command("import")
+@codings.command("import", short_help="Import one coder's codings from a CSV file.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--coder", required=True, metavar="NAME",
               help="Coder the imported codings belong to.")
 @pass_project
 def codings_import(project: Project, file: str, coder: str) -> None:
-    """Import codings made elsewhere; each quote must match the transcript text."""
+    """Import codings made elsewhere; each quote must match the transcript text.
+
+    FILE is a CSV file with the columns transcript, theme, start, end and quote (as
+    `qcahp codings export` writes them): start and end are character offsets into
+    the transcript's text, and the quote must be the text between them. A coder
+    column, if there is one, must name one coder throughout (`qcahp codings export
+    --coder NAME`); the codings go to --coder. The first bad row stops the import
+    with its line number, and nothing is stored; codings already there are skipped.
+    """
     counts = project.store().import_codings(file, coder)
     click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder} "
                f"({counts['already_present']} already present).")
 
 
-@codings.command("export")
+@codings.command("export", short_help="Export codings as CSV, to import elsewhere.")
 @click.option("--coder", default=None, metavar="NAME", help="Only this coder's codings.")
 @_output
 @pass_project

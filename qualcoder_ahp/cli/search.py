@@ -183,7 +183,7 @@ def search_cmd(project: Project, terms: tuple[str, ...], regex: bool, word: bool
       qcahp search covid pandemic lockdown
       qcahp search --regex 'covid|pandemic' --role participant -o covid.xlsx
       qcahp search --word board --transcript physio_helen
-      qcahp search board --where profession=Paramedic --where profession=Podiatrist
+      qcahp search board --where profession=Paramedic --where profession=Dietitian
       qcahp search covid pandemic --code covid --coder ana
     """
     fmt = output_format(fmt, output, FORMATS, "table")

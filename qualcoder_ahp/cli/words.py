@@ -28,7 +28,6 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.cli.reports import (
     TABLE_FORMATS,
     _case_options,
-    _coder_options,
     _csv,
     _emit,
     _json,
@@ -170,7 +169,10 @@ def _markdown_sheet(sheet: Sheet, title: str) -> Sheet:
 @click.option("--theme", metavar="ID",
               help="Key words of this theme's coded text (and the themes below it) against "
                    "the rest of the speech.")
-@_coder_options
+@click.option("--coder", metavar="NAME",
+              help="With --theme: only this coder's codings [default: all coders, pooled].")
+@click.option("--consensus", is_flag=True,
+              help="With --theme: only the agreed codings (the coder named 'consensus').")
 @click.option("--role", type=click.Choice(ROLES), default="participant", show_default=True,
               help="Whose turns are counted.")
 @_case_options
