@@ -56,3 +56,15 @@ def test_words_says_coder_goes_with_theme():
     text = " ".join(invoke("words", "--help").stdout.split())
     assert "--coder NAME With --theme: only this coder's codings" in text
     assert "--consensus With --theme: only the agreed codings" in text
+
+
+def test_a_matrix_chart_by_a_view_names_the_attributes(db, tmp_path):
+    """`chart matrix --by profession` answered "unknown view 'profession' ... (use theme,
+    transcript, participant, coder or attribute:NAME)": a chart takes none of those views."""
+    out = str(tmp_path / "m.png")
+    result = invoke("chart", "matrix", "--by", "transcript", "-o", out, db=db)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: a matrix chart is by a participant attribute, "
+                                    "--by attribute:NAME, not --by transcript (attributes: ")
+    assert "use theme, transcript" not in result.stderr and "band, profession" in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and not Path(out).exists()

@@ -408,6 +408,12 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
                                       colors={t.id: t.color for t in data.themes},
                                       selection=chosen)
         elif kind == "matrix":
+            if by and not by.startswith("attribute:"):  # the views of counts are no chart
+                names = data.attribute_names()
+                hint = (f"--by attribute:{by}" if by in names else
+                        f"attributes: {', '.join(names) or 'none yet'}")
+                raise UserError(f"a matrix chart is by a participant attribute, --by "
+                                f"attribute:NAME, not --by {by} ({hint})")
             attribute = parse_by(by, data.attribute_names())[1] if by else None
             if attribute is None:
                 raise UserError("a matrix chart needs --by attribute:NAME")
