@@ -290,3 +290,42 @@ def test_the_note_of_counts_with_nothing_coded_wraps(study, tmp_path):
     assert widest(whole.stderr) > 80 >= widest(fitted.stderr)
     assert fitted.stderr.split() == whole.stderr.split()
     assert fitted.stderr.startswith("note: nothing is coded under caring_for_carers")
+
+
+@pytest.fixture(scope="module")
+def partly(study, tmp_path_factory) -> Path:
+    """The study with a fourth coder, dee, who has coded one interview so far."""
+    db = tmp_path_factory.mktemp("partly") / "study.db"
+    shutil.copy(study, db)
+    store = open_store(db)
+    helen = store.transcript("physio_helen").id
+    for s in store.suggestions():
+        if s.transcript_id == helen:
+            store.accept(s.id, "dee")
+    store.close()
+    return db
+
+
+@pytest.mark.parametrize("args", [
+    ("agreement", "--coders", "ana,dee,ben", "--where", "profession!=Dietitian"),
+    ("disagreements", "--coders", "ana,dee"),
+    ("disagreements", "--coders", "ana,dee", "--theme", "serendipity", "--where",
+     "profession=Dietitian"),
+])
+def test_agreement_lines_about_the_transcripts_compared_wrap(partly, args):
+    """"1 of 5 transcripts coded by every coder; no coding or decision yet: dee in 4
+    (--by transcript shows each)" over the agreement table ran to 105 columns at 80, and
+    the count of disagreeing spans (or "No disagreements.") with it and the Selection."""
+    fitted, whole = run(partly, *args, columns=80), run(partly, *args)
+    assert widest(whole) > 80 >= widest(fitted)
+    def said(text: str) -> list[str]:  # the words of the lines about the comparison
+        lines = text.splitlines()
+        if args[0] == "agreement":
+            return " ".join(lines[1:lines.index(next(x for x in lines if x.startswith(
+                ("theme ", "view "))))]).split()
+        at = next(i for i, x in enumerate(lines)
+                  if re.match(r"No disagreements\.|\d+ disagreeing spans?\.", x))
+        return " ".join(lines[at:]).split()
+
+    assert said(fitted) == said(whole)
+    assert "no coding or decision yet: dee in" in " ".join(said(fitted))

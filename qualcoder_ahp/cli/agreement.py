@@ -30,6 +30,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    say,
     table_width,
     write_output,
 )
@@ -397,10 +398,11 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
                          progress=lambda _name: bar(1))
         report = compute(corpus, unit, threshold, progress=lambda _name: bar(1))
     if fmt == "table" and not output:
-        click.echo(f"Coders: {', '.join(report.coders)}   unit: {unit_label(unit, threshold)}")
-        note = coverage_note(corpus)
-        if note:
-            click.echo(note)
+        # Wrapped to the terminal as the table under them (the note ran to 105 at 80).
+        heading = f"Coders: {', '.join(report.coders)}   unit: {unit_label(unit, threshold)}"
+        for line in wrap_note("\n".join(filter(None, (heading, coverage_note(corpus)))),
+                              table_width()):
+            click.echo(line)
         write_rows([r.record(3) for r in report.rows(by)], fmt, output, selection=chosen)
         return
     names = dict(corpus.themes)
@@ -517,9 +519,9 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
             # "Wrote ..." is; a pipe reading JSON gets an empty list, not a sentence.
             if not output:
                 click.echo("[]" if fmt == "json" else ",".join(DISAGREEMENT_COLUMNS))
-            click.echo(message, err=True)
-        else:
-            click.echo(message)
+            say(message)
+        else:  # wrapped to the terminal, as a table's notes are
+            click.echo("\n".join(wrap_note(message, table_width())))
         return
     write_rows(rows, fmt, output, sheet="disagreements",
                about=None if terminal else _about(
@@ -528,7 +530,8 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
                noun="disagreeing span", selection=chosen)
     if fmt == "table" and not output:
         note = coverage_note(corpus)
-        click.echo(f"{plural(len(rows), 'disagreeing span')}." + (f" ({note})" if note else ""))
+        click.echo("\n".join(wrap_note(f"{plural(len(rows), 'disagreeing span')}."
+                                        + (f" ({note})" if note else ""), table_width())))
 
 
 MERGE_WORDS = (("themes", "theme added in the copy", "themes added in the copy"),
