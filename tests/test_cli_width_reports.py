@@ -329,3 +329,18 @@ def test_agreement_lines_about_the_transcripts_compared_wrap(partly, args):
 
     assert said(fitted) == said(whole)
     assert "no coding or decision yet: dee in" in " ".join(said(fitted))
+
+
+def test_the_notes_of_a_merge_wrap(study, tmp_path, monkeypatch):
+    """"note: copy.db still holds transcripts withdrawn from this project: ot_dev (108
+    codings); none of their codings ..." ran to 187 columns at 80."""
+    monkeypatch.chdir(tmp_path)
+    db, other = Path("study.db"), "copy-of-a-coder.db"
+    shutil.copy(study, db)
+    shutil.copy(study, other)
+    run(db, "withdraw", "--participant", "ot_dev", "--yes")
+    fitted = invoke(db, "merge", other, columns=80)
+    whole = invoke(db, "merge", other)  # nothing new the second time: the same note
+    assert "still holds transcripts withdrawn from this project: ot_dev" in whole.stderr
+    assert widest(whole.stderr) > 80 >= widest(fitted.stderr)
+    assert fitted.stderr.split() == whole.stderr.split()

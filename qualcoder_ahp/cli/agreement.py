@@ -572,18 +572,18 @@ def _report_by_source(matches: Sequence[SourceMatch], other: str, verbose: bool)
         else:
             shown = "; ".join(lines[:LISTED])
             more = f"; and {len(lines) - LISTED} more" if len(lines) > LISTED else ""
-            click.secho(f"note: {plural(len(lines), 'coding')} of {other} could not be mapped "
-                        "(the words are not at their place in this project's text) and "
-                        f"stayed out, with their decisions and memos: {shown}{more} (--verbose "
-                        "lists them all)", fg="yellow", err=True)
+            say(f"note: {plural(len(lines), 'coding')} of {other} could not be mapped "
+                "(the words are not at their place in this project's text) and "
+                f"stayed out, with their decisions and memos: {shown}{more} (--verbose "
+                "lists them all)", fg="yellow")
     as_hand = sum(m.as_hand for m in matches)
     out = sum(m.decisions_out for m in matches)
     if as_hand or out:
-        click.secho(f"note: suggestions decided on in {other} over text matched by source file "
-                    f"that are not in this project: {plural(as_hand, 'accepted coding')} came "
-                    f"in as hand codings, {plural(out, 'decision')} left out (a suggestion "
-                    "maps only where this project has one of the same theme and patterns "
-                    "over the same words)", fg="yellow", err=True)
+        say(f"note: suggestions decided on in {other} over text matched by source file "
+            f"that are not in this project: {plural(as_hand, 'accepted coding')} came "
+            f"in as hand codings, {plural(out, 'decision')} left out (a suggestion "
+            "maps only where this project has one of the same theme and patterns "
+            "over the same words)", fg="yellow")
 
 
 def _clip(text: str, width: int = 40) -> str:
@@ -621,47 +621,47 @@ def merge(project: Project, other: str, verbose: bool) -> None:
     if store.merge_by_source:
         _report_by_source(store.merge_by_source, other, verbose)
     if store.merge_upgraded_from is not None:
-        click.secho(f"note: {other} was made by an earlier version of qualcoder_ahp (schema "
-                    f"version {store.merge_upgraded_from}); it was read as this version "
-                    "reads it, and the file was left as it was", fg="yellow", err=True)
+        say(f"note: {other} was made by an earlier version of qualcoder_ahp (schema "
+            f"version {store.merge_upgraded_from}); it was read as this version "
+            "reads it, and the file was left as it was", fg="yellow")
     if store.merge_withdrawn:
         listed = ", ".join(f"{name} ({plural(n, 'coding')})"
                            for name, n in store.merge_withdrawn.items())
-        click.secho(f"note: {other} still holds transcripts withdrawn from this project: "
-                    f"{listed}; none of their codings, decisions or memos came in (delete "
-                    "them from that copy, or the copy itself)", fg="yellow", err=True)
+        say(f"note: {other} still holds transcripts withdrawn from this project: "
+            f"{listed}; none of their codings, decisions or memos came in (delete "
+            "them from that copy, or the copy itself)", fg="yellow")
     for gone in store.withdrawals_in(other):
         # A coder ran `qcahp withdraw` on their copy: the merge does not withdraw here.
         who = ([f"--participant {p}" for p in gone["participants"]] or
                [f"--transcript {t}" for t in gone["transcripts"]])
         named = ", ".join(gone["participants"] or gone["transcripts"])
-        click.secho(f"warning: {named} was withdrawn in {other} (qcahp withdraw, "
-                    f"{gone['at']}) but is still in this project; to withdraw it here too: "
-                    f"`qcahp withdraw {' '.join(who)}`", fg="yellow", err=True)
+        say(f"warning: {named} was withdrawn in {other} (qcahp withdraw, "
+            f"{gone['at']}) but is still in this project; to withdraw it here too: "
+            f"`qcahp withdraw {' '.join(who)}`", fg="yellow")
     edits = store.theme_edits_in(other)
     if edits:
         # A merge joins coders' work, not codebooks: say so where it matters.
         listed = ", ".join(f"{theme_id} ({fields['name'][0]!r})" if "name" in fields
                            else theme_id for theme_id, fields in edits.items())
-        click.secho(f"note: themes edited in {other} keep this project's name, definition, "
-                    "criteria, examples, colour and place in the tree: "
-                    f"{listed}; to take an edit, make it here "
-                    "with `qcahp codebook edit-theme`.", fg="yellow", err=True)
+        say(f"note: themes edited in {other} keep this project's name, definition, "
+            "criteria, examples, colour and place in the tree: "
+            f"{listed}; to take an edit, make it here "
+            "with `qcahp codebook edit-theme`.", fg="yellow")
     back = store.merged_back()
     if back:
         # Every coding follows its copy, so codings a merge here moved came back active.
         listed = ", ".join(f"{a} ({plural(n, 'coding')}, merged into {b})"
                            for a, (b, n) in back.items())
-        click.secho(f"warning: {other} brought back codings of themes merged here: {listed}. "
-                    "Move them with `qcahp codebook merge-theme THEME_ID INTO_ID` again.",
-                    fg="yellow", err=True)
+        say(f"warning: {other} brought back codings of themes merged here: {listed}. "
+            "Move them with `qcahp codebook merge-theme THEME_ID INTO_ID` again.",
+            fg="yellow")
     merges = store.theme_merges_in(other)
     if merges:
         listed = ", ".join(f"{a} into {b}" for a, b in merges.items())
-        click.secho(f"note: themes merged in {other} stay apart here: {listed}; the copy's "
-                    "codings of them came in under the theme they were merged into. To merge "
-                    "them here too: `qcahp codebook merge-theme THEME_ID INTO_ID`.",
-                    fg="yellow", err=True)
+        say(f"note: themes merged in {other} stay apart here: {listed}; the copy's "
+            "codings of them came in under the theme they were merged into. To merge "
+            "them here too: `qcahp codebook merge-theme THEME_ID INTO_ID`.",
+            fg="yellow")
 
 
 @click.group()
