@@ -344,3 +344,17 @@ def test_the_notes_of_a_merge_wrap(study, tmp_path, monkeypatch):
     assert "still holds transcripts withdrawn from this project: ot_dev" in whole.stderr
     assert widest(whole.stderr) > 80 >= widest(fitted.stderr)
     assert fitted.stderr.split() == whole.stderr.split()
+
+
+def test_agreement_by_transcript_names_its_one_view_under_the_table(study):
+    """By transcript every row's view is "theme x transcript": at 120 columns that
+    column took 20 while the count n00 was left out."""
+    args = ("agreement", "--coders", "ana,ben", "--by", "transcript")
+    fitted = run(study, *args, columns=120)
+    head = fitted.splitlines()[1].split()
+    assert widest(fitted) <= 120
+    assert "view" not in head and {"n11", "n10", "n01", "n00"} <= set(head)
+    assert "In every row: view theme x transcript." in fitted
+    # By theme the view differs from row to row (theme, overall, mean): it stays.
+    assert "In every row: view" not in run(study, "agreement", "--coders", "ana,ben",
+                                           "--by", "all", columns=120)

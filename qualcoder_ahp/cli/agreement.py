@@ -195,7 +195,7 @@ MANY_SHORT = (("coded_by_all", "n_all"), ("coded_by_some", "n_some"),
               ("coded_by_none", "n_none"))
 """Short headings, explained in a legend line, for the counts of three or more coders:
 the table by theme was 93 wide at 80 columns, by transcript 111."""
-SCREEN_NARROWING = Narrowing(same=("transcript",), short=MANY_SHORT,
+SCREEN_NARROWING = Narrowing(same=("transcript", "view"), short=MANY_SHORT,
                              optional=tuple(SHORT.get(c, c) for c in NARROW_LEAVE_OUT),
                              under=("text",), names=("theme",))
 BY_TRANSCRIPT_NARROWING = dataclasses.replace(
@@ -203,7 +203,8 @@ BY_TRANSCRIPT_NARROWING = dataclasses.replace(
     + ("coded_by_some", "coded_by_all"))
 """How the agreement and disagreements tables fit a narrow terminal, by the shared rules
 of :func:`~qualcoder_ahp.cli.common.fitted_table`: a transcript column that says
-``(all)`` in every row goes (named under the table), a disagreeing span's words go under
+``(all)`` in every row goes (named under the table), and so does the view by transcript
+(``theme x transcript`` in every row, 20 columns), a disagreeing span's words go under
 its row rather than be cut to a few characters, then :data:`NARROW_LEAVE_OUT`; a theme
 id is cut last, as a name (it was cut to ten characters first, as words)."""
 
