@@ -68,3 +68,9 @@ def test_a_matrix_chart_by_a_view_names_the_attributes(db, tmp_path):
                                     "--by attribute:NAME, not --by transcript (attributes: ")
     assert "use theme, transcript" not in result.stderr and "band, profession" in result.stderr
     assert len(result.stderr.splitlines()) == 1 and not Path(out).exists()
+
+
+def test_agreement_help_names_every_figure_of_its_table():
+    """The table by transcript ends with u_alpha, which the help never named."""
+    text = " ".join(invoke("agreement", "--help").stdout.split())
+    assert "Krippendorff's unitizing alpha (u_alpha:" in text

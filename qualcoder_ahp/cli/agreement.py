@@ -377,7 +377,9 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
     Counts n11/n10/n01/n00 (both, only A, only B, neither) per unit, then percent
     agreement, Cohen's kappa (NVivo formula), Scott's pi, Brennan-Prediger, Gwet's
     AC1, Krippendorff's alpha, positive agreement and Jaccard (Fleiss' kappa and
-    Light's kappa with three or more coders). Undefined values say why.
+    Light's kappa with three or more coders); each theme x transcript row also has
+    Krippendorff's unitizing alpha (u_alpha: where coded stretches begin and end, at
+    the character unit). Undefined values say why.
 
     \b
     Examples:
