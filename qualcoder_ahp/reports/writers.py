@@ -103,10 +103,10 @@ class Narrowing:
     a table would otherwise cut them first, as words."""
     lead: tuple[str, ...] = ()
     """Columns that lead every column group of a table still too wide once everything
-    above is given up and its names are cut (a matrix of figures, which are never cut):
-    its other columns are split, in order, into groups that each fit, each printed as a
-    table of its own led by these columns (as R prints a wide data frame), and a line
-    under the last says so (:func:`column_groups`)."""
+    above is given up (a matrix of figures, which are never cut): rather than cut its
+    names, its other columns are split, in order, into groups that each fit, each
+    printed as a table of its own led by these columns (as R prints a wide data frame),
+    and a line under the last says so (:func:`column_groups`)."""
 
 
 @dataclass
