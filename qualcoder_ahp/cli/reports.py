@@ -99,7 +99,8 @@ def _matrix_table(sheets: list[Sheet], width: int | None) -> str:
     one line; else their columns are split into groups that each fit, under their whole
     headings (lettered too on a terminal too narrow for one whole heading), each group
     led by the theme ids (:attr:`Narrowing.lead`). All three sheets take the same
-    layout. A pipe or a file keeps the whole table.
+    headings; a sheet keeps the path where it fits whole (the counts' narrower figures
+    can leave room for it). A pipe or a file keeps the whole table.
     """
     if width is None:
         return to_table(sheets)
