@@ -564,3 +564,18 @@ def test_the_selection_line_wraps_by_cells(wide, args):
     under = fitted[fitted.index("Selection: "):].splitlines()
     assert max(map(cell_width, under)) <= 60, under
     assert " ".join(under).split() == line.split()  # every word, in order
+
+
+def test_a_legend_breaks_between_its_items_and_names_only_columns_shown():
+    """A legend wrapped as words put "E:" at the end of one line and "Podiatrist" at the
+    start of the next; three coders' agreement explained "n_none", a heading of a column
+    then left out."""
+    assert writers.pack(["A: Diagnostic radiographer", "B: Dietitian", "E: Podiatrist"],
+                        30) == "A: Diagnostic radiographer,\nB: Dietitian, E: Podiatrist"
+    assert writers.pack(["sug: suggestions", "acc: accepted"], 80) == (
+        "sug: suggestions, acc: accepted")
+    rules = writers.Narrowing(short=(("count", "n"), ("extra", "x")), optional=("extra",))
+    texts = {"id": ["a_long_identifier"], "count": ["1"], "extra": ["x" * 30]}
+    fit = writers.narrow(["id", "count", "extra"], texts, 30, rules)
+    assert fit.columns == ["id", "count"]
+    assert fit.notes[0] == "n: count"

@@ -30,6 +30,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    say,
     table_width,
     write_output,
 )
@@ -190,14 +191,20 @@ COUNTS_LEAVE_OUT = ("n01", "n10", "n11")
 """Left out after those when the table has a transcript column of its own (``--by
 transcript``): with the theme and transcript names it was 99 wide at 80 columns, every
 row wrapped in two, and names are cut only when that makes the table fit."""
-SCREEN_NARROWING = Narrowing(same=("transcript",),
+MANY_SHORT = (("coded_by_all", "n_all"), ("coded_by_some", "n_some"),
+              ("coded_by_none", "n_none"))
+"""Short headings, explained in a legend line, for the counts of three or more coders:
+the table by theme was 93 wide at 80 columns, by transcript 111."""
+SCREEN_NARROWING = Narrowing(same=("transcript", "view"), short=MANY_SHORT,
                              optional=tuple(SHORT.get(c, c) for c in NARROW_LEAVE_OUT),
                              under=("text",), names=("theme",))
 BY_TRANSCRIPT_NARROWING = dataclasses.replace(
-    SCREEN_NARROWING, optional=SCREEN_NARROWING.optional + COUNTS_LEAVE_OUT)
+    SCREEN_NARROWING, optional=SCREEN_NARROWING.optional + COUNTS_LEAVE_OUT
+    + ("coded_by_some", "coded_by_all"))
 """How the agreement and disagreements tables fit a narrow terminal, by the shared rules
 of :func:`~qualcoder_ahp.cli.common.fitted_table`: a transcript column that says
-``(all)`` in every row goes (named under the table), a disagreeing span's words go under
+``(all)`` in every row goes (named under the table), and so does the view by transcript
+(``theme x transcript`` in every row, 20 columns), a disagreeing span's words go under
 its row rather than be cut to a few characters, then :data:`NARROW_LEAVE_OUT`; a theme
 id is cut last, as a name (it was cut to ten characters first, as words)."""
 
@@ -214,7 +221,8 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
         return _table(rows, columns)
     shown, notes = _shown(rows, columns)
     whole = ({"text": [str(row["text"]) for row in rows]} if "text" in columns else None)
-    rules = (BY_TRANSCRIPT_NARROWING if "transcript" in columns and "n11" in columns
+    rules = (BY_TRANSCRIPT_NARROWING if "transcript" in columns
+             and ("n11" in columns or "coded_by_all" in columns)
              and len({str(row.get("transcript")) for row in rows}) > 1 else SCREEN_NARROWING)
     table, under = fit_table(shown, [SHORT.get(c, c) for c in columns], rules, whole)
     return table + _undefined(notes) + "".join(f"{line}\n" for line in under)
@@ -369,7 +377,9 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
     Counts n11/n10/n01/n00 (both, only A, only B, neither) per unit, then percent
     agreement, Cohen's kappa (NVivo formula), Scott's pi, Brennan-Prediger, Gwet's
     AC1, Krippendorff's alpha, positive agreement and Jaccard (Fleiss' kappa and
-    Light's kappa with three or more coders). Undefined values say why.
+    Light's kappa with three or more coders); each theme x transcript row also has
+    Krippendorff's unitizing alpha (u_alpha: where coded stretches begin and end, at
+    the character unit). Undefined values say why.
 
     \b
     Examples:
@@ -391,10 +401,11 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
                          progress=lambda _name: bar(1))
         report = compute(corpus, unit, threshold, progress=lambda _name: bar(1))
     if fmt == "table" and not output:
-        click.echo(f"Coders: {', '.join(report.coders)}   unit: {unit_label(unit, threshold)}")
-        note = coverage_note(corpus)
-        if note:
-            click.echo(note)
+        # Wrapped to the terminal as the table under them (the note ran to 105 at 80).
+        heading = f"Coders: {', '.join(report.coders)}   unit: {unit_label(unit, threshold)}"
+        for line in wrap_note("\n".join(filter(None, (heading, coverage_note(corpus)))),
+                              table_width()):
+            click.echo(line)
         write_rows([r.record(3) for r in report.rows(by)], fmt, output, selection=chosen)
         return
     names = dict(corpus.themes)
@@ -511,9 +522,9 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
             # "Wrote ..." is; a pipe reading JSON gets an empty list, not a sentence.
             if not output:
                 click.echo("[]" if fmt == "json" else ",".join(DISAGREEMENT_COLUMNS))
-            click.echo(message, err=True)
-        else:
-            click.echo(message)
+            say(message)
+        else:  # wrapped to the terminal, as a table's notes are
+            click.echo("\n".join(wrap_note(message, table_width())))
         return
     write_rows(rows, fmt, output, sheet="disagreements",
                about=None if terminal else _about(
@@ -522,7 +533,8 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
                noun="disagreeing span", selection=chosen)
     if fmt == "table" and not output:
         note = coverage_note(corpus)
-        click.echo(f"{plural(len(rows), 'disagreeing span')}." + (f" ({note})" if note else ""))
+        click.echo("\n".join(wrap_note(f"{plural(len(rows), 'disagreeing span')}."
+                                        + (f" ({note})" if note else ""), table_width())))
 
 
 MERGE_WORDS = (("themes", "theme added in the copy", "themes added in the copy"),
@@ -563,18 +575,18 @@ def _report_by_source(matches: Sequence[SourceMatch], other: str, verbose: bool)
         else:
             shown = "; ".join(lines[:LISTED])
             more = f"; and {len(lines) - LISTED} more" if len(lines) > LISTED else ""
-            click.secho(f"note: {plural(len(lines), 'coding')} of {other} could not be mapped "
-                        "(the words are not at their place in this project's text) and "
-                        f"stayed out, with their decisions and memos: {shown}{more} (--verbose "
-                        "lists them all)", fg="yellow", err=True)
+            say(f"note: {plural(len(lines), 'coding')} of {other} could not be mapped "
+                "(the words are not at their place in this project's text) and "
+                f"stayed out, with their decisions and memos: {shown}{more} (--verbose "
+                "lists them all)", fg="yellow")
     as_hand = sum(m.as_hand for m in matches)
     out = sum(m.decisions_out for m in matches)
     if as_hand or out:
-        click.secho(f"note: suggestions decided on in {other} over text matched by source file "
-                    f"that are not in this project: {plural(as_hand, 'accepted coding')} came "
-                    f"in as hand codings, {plural(out, 'decision')} left out (a suggestion "
-                    "maps only where this project has one of the same theme and patterns "
-                    "over the same words)", fg="yellow", err=True)
+        say(f"note: suggestions decided on in {other} over text matched by source file "
+            f"that are not in this project: {plural(as_hand, 'accepted coding')} came "
+            f"in as hand codings, {plural(out, 'decision')} left out (a suggestion "
+            "maps only where this project has one of the same theme and patterns "
+            "over the same words)", fg="yellow")
 
 
 def _clip(text: str, width: int = 40) -> str:
@@ -612,47 +624,47 @@ def merge(project: Project, other: str, verbose: bool) -> None:
     if store.merge_by_source:
         _report_by_source(store.merge_by_source, other, verbose)
     if store.merge_upgraded_from is not None:
-        click.secho(f"note: {other} was made by an earlier version of qualcoder_ahp (schema "
-                    f"version {store.merge_upgraded_from}); it was read as this version "
-                    "reads it, and the file was left as it was", fg="yellow", err=True)
+        say(f"note: {other} was made by an earlier version of qualcoder_ahp (schema "
+            f"version {store.merge_upgraded_from}); it was read as this version "
+            "reads it, and the file was left as it was", fg="yellow")
     if store.merge_withdrawn:
         listed = ", ".join(f"{name} ({plural(n, 'coding')})"
                            for name, n in store.merge_withdrawn.items())
-        click.secho(f"note: {other} still holds transcripts withdrawn from this project: "
-                    f"{listed}; none of their codings, decisions or memos came in (delete "
-                    "them from that copy, or the copy itself)", fg="yellow", err=True)
+        say(f"note: {other} still holds transcripts withdrawn from this project: "
+            f"{listed}; none of their codings, decisions or memos came in (delete "
+            "them from that copy, or the copy itself)", fg="yellow")
     for gone in store.withdrawals_in(other):
         # A coder ran `qcahp withdraw` on their copy: the merge does not withdraw here.
         who = ([f"--participant {p}" for p in gone["participants"]] or
                [f"--transcript {t}" for t in gone["transcripts"]])
         named = ", ".join(gone["participants"] or gone["transcripts"])
-        click.secho(f"warning: {named} was withdrawn in {other} (qcahp withdraw, "
-                    f"{gone['at']}) but is still in this project; to withdraw it here too: "
-                    f"`qcahp withdraw {' '.join(who)}`", fg="yellow", err=True)
+        say(f"warning: {named} was withdrawn in {other} (qcahp withdraw, "
+            f"{gone['at']}) but is still in this project; to withdraw it here too: "
+            f"`qcahp withdraw {' '.join(who)}`", fg="yellow")
     edits = store.theme_edits_in(other)
     if edits:
         # A merge joins coders' work, not codebooks: say so where it matters.
         listed = ", ".join(f"{theme_id} ({fields['name'][0]!r})" if "name" in fields
                            else theme_id for theme_id, fields in edits.items())
-        click.secho(f"note: themes edited in {other} keep this project's name, definition, "
-                    "criteria, examples, colour and place in the tree: "
-                    f"{listed}; to take an edit, make it here "
-                    "with `qcahp codebook edit-theme`.", fg="yellow", err=True)
+        say(f"note: themes edited in {other} keep this project's name, definition, "
+            "criteria, examples, colour and place in the tree: "
+            f"{listed}; to take an edit, make it here "
+            "with `qcahp codebook edit-theme`.", fg="yellow")
     back = store.merged_back()
     if back:
         # Every coding follows its copy, so codings a merge here moved came back active.
         listed = ", ".join(f"{a} ({plural(n, 'coding')}, merged into {b})"
                            for a, (b, n) in back.items())
-        click.secho(f"warning: {other} brought back codings of themes merged here: {listed}. "
-                    "Move them with `qcahp codebook merge-theme THEME_ID INTO_ID` again.",
-                    fg="yellow", err=True)
+        say(f"warning: {other} brought back codings of themes merged here: {listed}. "
+            "Move them with `qcahp codebook merge-theme THEME_ID INTO_ID` again.",
+            fg="yellow")
     merges = store.theme_merges_in(other)
     if merges:
         listed = ", ".join(f"{a} into {b}" for a, b in merges.items())
-        click.secho(f"note: themes merged in {other} stay apart here: {listed}; the copy's "
-                    "codings of them came in under the theme they were merged into. To merge "
-                    "them here too: `qcahp codebook merge-theme THEME_ID INTO_ID`.",
-                    fg="yellow", err=True)
+        say(f"note: themes merged in {other} stay apart here: {listed}; the copy's "
+            "codings of them came in under the theme they were merged into. To merge "
+            "them here too: `qcahp codebook merge-theme THEME_ID INTO_ID`.",
+            fg="yellow")
 
 
 @click.group()
@@ -660,19 +672,27 @@ def codings() -> None:
     """Import or export codings as CSV (transcript, theme, start, end, quote)."""
 
 
-@codings.command("import")
+@codings.command("import", short_help="Import one coder's codings from a CSV file.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--coder", required=True, metavar="NAME",
               help="Coder the imported codings belong to.")
 @pass_project
 def codings_import(project: Project, file: str, coder: str) -> None:
-    """Import codings made elsewhere; each quote must match the transcript text."""
+    """Import codings made elsewhere; each quote must match the transcript text.
+
+    FILE is a CSV file with the columns transcript, theme, start, end and quote (as
+    `qcahp codings export` writes them): start and end are character offsets into
+    the transcript's text, and the quote must be the text between them. A coder
+    column, if there is one, must name one coder throughout (`qcahp codings export
+    --coder NAME`); the codings go to --coder. The first bad row stops the import
+    with its line number, and nothing is stored; codings already there are skipped.
+    """
     counts = project.store().import_codings(file, coder)
     click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder} "
                f"({counts['already_present']} already present).")
 
 
-@codings.command("export")
+@codings.command("export", short_help="Export codings as CSV, to import elsewhere.")
 @click.option("--coder", default=None, metavar="NAME", help="Only this coder's codings.")
 @_output
 @pass_project

@@ -33,7 +33,7 @@ from qualcoder_ahp.reports.writers import (
     put_under,
     screen_width,
     shorten,
-    wrap_cells,
+    wrap_note,
     write_private,
 )
 
@@ -455,6 +455,28 @@ def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = Non
     return "\n".join(lines) + "\n"
 
 
+def note_width() -> int | None:
+    """The width a line on stderr must fit: ``$COLUMNS`` when it is set, else the
+    terminal's width when stderr is a terminal; ``None`` (whole) in a pipe or a log."""
+    env = os.environ.get("COLUMNS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        tty = sys.stderr is not None and sys.stderr.isatty()
+    except ValueError:  # a closed stream
+        tty = False
+    return shutil.get_terminal_size().columns if tty else None
+
+
+def say(text: str, fg: str | None = None) -> None:
+    """A summary or a note on stderr, wrapped to :func:`note_width` by terminal cells as
+    the notes under a table are (:func:`~qualcoder_ahp.reports.writers.wrap_note`):
+    ``search`` and ``words`` printed lines of 100-180 columns at 80, a search's terms
+    and the transcripts chosen in full."""
+    for line in wrap_note(text, note_width()):
+        click.secho(line, fg=fg, err=True)
+
+
 def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> None:
     """Print rows as an aligned plain-text table (fitted to the terminal)."""
     if not rows:
@@ -497,8 +519,7 @@ def fit_table(rows: list[dict[str, Any]], columns: Sequence[str],
         words = [[(whole or {}).get(c, [_fmt(r.get(c)) for r in rows])[i] for c in fit.under]
                  for i, r in enumerate(rows)]
         table = "\n".join(put_under(table.splitlines(), fit.under, words, width)) + "\n"
-    wrapped = [w for note in fit.notes
-               for w in wrap_cells(note, max(20, width or 80))]
+    wrapped = [w for note in fit.notes for w in wrap_note(note, max(20, width or 80))]
     return table, wrapped
 
 

@@ -8,6 +8,7 @@ print them or write them owner-only to ``-o FILE``. The format follows
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    say,
     table_width,
     write_output,
 )
@@ -42,6 +44,7 @@ from qualcoder_ahp.reports.selection import Selection, select, selection_json
 from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
+    cells,
     to_csv,
     to_markdown,
     to_table,
@@ -54,18 +57,81 @@ MEMO_FORMATS = ("md", "docx", "csv", "xlsx", "json", "table")
 MEMO_KINDS = ("theme", "transcript", "coding")
 COUNTS_NARROWING = Narrowing(short=(
     ("codings", "cod"), ("segments", "seg"), ("transcripts", "trs"), ("participants", "ppl"),
-    ("share_pct", "share%"), ("words_pct", "words%")), optional=("path",))
+    ("share_pct", "share%"), ("words_pct", "words%")), optional=("path", "chars"))
 """On a terminal too narrow for the counts table (167 columns on the README's project):
 short headings for the figures with a legend, then the path cut, or left out where even
-cut it does not fit (the theme ids, indented as the tree, stay), said under the table."""
+cut it does not fit (the theme ids, indented as the tree, stay), then the characters
+beside the words, said under the table (by coder it was still 85 wide at 80 columns)."""
+BY_CASE_NARROWING = dataclasses.replace(
+    COUNTS_NARROWING, same=("transcripts", "participants"),
+    optional=COUNTS_NARROWING.optional + ("participants", "transcripts"))
+"""By transcript or participant (96 wide at 80 columns) the transcripts and
+participants columns, ``1`` in every row, go first (named under the table)."""
 
 
-def _narrowed(sheet: Sheet) -> Sheet:
-    """The counts table for a terminal: :data:`COUNTS_NARROWING`, and the path cut with
-    ``…`` when that is enough (down to ten characters, else it is left out)."""
-    sheet.narrow = COUNTS_NARROWING
+def _narrowed(sheet: Sheet, view: str = "theme") -> Sheet:
+    """The counts table for a terminal: :data:`COUNTS_NARROWING` (by transcript or
+    participant :data:`BY_CASE_NARROWING`), and the path cut with ``…`` when that is
+    enough (down to ten characters, else it is left out)."""
+    sheet.narrow = (BY_CASE_NARROWING if view in ("transcript", "participant")
+                    else COUNTS_NARROWING)
     sheet.shrink = {"path": "end"}
     return sheet
+
+
+MATRIX_NARROWING = Narrowing(optional=("path",))
+"""On a terminal too narrow for an attribute matrix (199 columns for profession on the
+README's project, 293 for seniority) the path goes first, whole or not at all (cut, it
+said "Career pathways /…"); :func:`_matrix_table` then heads the values A, B, C... or
+splits them."""
+
+
+def letters(n: int) -> str:
+    """The ``n``-th column letter, from 0: ``A`` ... ``Z``, ``AA``, ``AB`` ..."""
+    return (letters(n // 26 - 1) if n >= 26 else "") + chr(ord("A") + n % 26)
+
+
+def _matrix_table(sheets: list[Sheet], width: int | None) -> str:
+    """The attribute matrix's sheets (counts, row %, column %) on the terminal.
+
+    Too wide for it: the path is left out; then the attribute's values are headed
+    ``A``, ``B``, ``C``... with a key line under each table, when that keeps every row on
+    one line; else their columns are split into groups that each fit, under their whole
+    headings (lettered too on a terminal too narrow for one whole heading), each group
+    led by the theme ids (:attr:`Narrowing.lead`). All three sheets take the same
+    headings; a sheet keeps the path where it fits whole (the counts' narrower figures
+    can leave room for it). A pipe or a file keeps the whole table.
+    """
+    if width is None:
+        return to_table(sheets)
+    values = [c for c in sheets[0].columns if c not in ("theme", "path", "total")]
+    key = tuple((v, letters(i)) for i, v in enumerate(values))
+    text = ""
+    for short, lead in (((), ()), (key, ()), ((), ("theme",)), (key, ("theme",))):
+        rules = dataclasses.replace(MATRIX_NARROWING, short=short, lead=lead)
+        text = to_table([dataclasses.replace(s, narrow=rules) for s in sheets], width=width)
+        if max(map(cells, text.splitlines())) <= width:
+            break
+    return text
+
+
+def _cooccurrence_table(sheet: Sheet, width: int | None) -> str:
+    """The co-occurrence matrix on the terminal: every theme id heads a column (375
+    columns for the shipped codebook), so on a terminal too narrow for it the path goes,
+    then the columns are headed by the themes' row numbers (a ``#`` column before the
+    ids says which is which), and split into groups that each fit, each led by ``#`` and
+    the theme ids. A pipe or a file keeps the whole table."""
+    plain = dataclasses.replace(sheet, narrow=Narrowing(optional=("path",)))
+    text = to_table([plain], width=width)
+    if width is None or max(map(cells, text.splitlines())) <= width:
+        return text
+    n = len(sheet.columns) - 2
+    numbered = dataclasses.replace(
+        plain, columns=["#", *sheet.columns[:2], *map(str, range(1, n + 1))],
+        rows=[[i, *row] for i, row in enumerate(sheet.rows, start=1)],
+        narrow=Narrowing(optional=("path",), lead=("#", "theme")),
+        note=f"Columns 1-{n}: the themes, numbered as in the # column. {sheet.note}")
+    return to_table([numbered], width=width)
 
 
 def _coder_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -209,8 +275,8 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
             matrix = attribute_matrix(data, attribute, measure=measure, theme=theme,
                                       progress=progress)
             content = {
-                "table": lambda: to_table(_marked(ex.matrix_sheets(matrix, indent=True),
-                                                  chosen), width=table_width()),
+                "table": lambda: _matrix_table(_marked(ex.matrix_sheets(matrix, indent=True),
+                                                       chosen), table_width()),
                 "csv": lambda: _csv(ex.matrix_long_sheet(matrix), chosen),
                 "md": lambda: to_markdown(_marked(ex.matrix_sheets(matrix), chosen)),
                 "json": lambda: _json(ex.matrix_json(matrix), chosen),
@@ -219,8 +285,8 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
             return
         report = theme_counts(data, by=view, theme=theme, progress=progress)
     content = {
-        "table": lambda: to_table(_marked([_narrowed(ex.counts_sheet(report, indent=True))],
-                                          chosen), width=table_width()),
+        "table": lambda: to_table(_marked([_narrowed(ex.counts_sheet(report, indent=True),
+                                                     view)], chosen), width=table_width()),
         "csv": lambda: _csv(ex.counts_sheet(report), chosen),
         "md": lambda: to_markdown(_marked([ex.counts_sheet(report)], chosen)),
         "json": lambda: _json(ex.counts_json(report), chosen),
@@ -231,8 +297,8 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
         under = f" under {theme}" if theme else ""
         who = "any coder" if data.coder is None else data.coder
         among = " in the transcripts chosen" if chosen is not None else ""
-        click.secho(f"note: nothing is coded{under} by {who}{among}: every "
-                    "figure is 0", fg="yellow", err=True)
+        say(f"note: nothing is coded{under} by {who}{among}: every figure is 0",
+            fg="yellow")
 
 
 @click.command("quotes")
@@ -291,7 +357,7 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
         co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
     sheet = _marked([ex.cooccurrence_sheet(co)], chosen)[0]
     content = {
-        "table": lambda: to_table([sheet], width=table_width()),
+        "table": lambda: _cooccurrence_table(sheet, table_width()),
         "csv": lambda: _csv(sheet, chosen),
         "md": lambda: to_markdown([sheet]),
         "json": lambda: _json(ex.cooccurrence_json(co), chosen),
@@ -343,6 +409,12 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
                                       colors={t.id: t.color for t in data.themes},
                                       selection=chosen)
         elif kind == "matrix":
+            if by and not by.startswith("attribute:"):  # the views of counts are no chart
+                names = data.attribute_names()
+                hint = (f"--by attribute:{by}" if by in names else
+                        f"attributes: {', '.join(names) or 'none yet'}")
+                raise UserError(f"a matrix chart is by a participant attribute, --by "
+                                f"attribute:NAME, not --by {by} ({hint})")
             attribute = parse_by(by, data.attribute_names())[1] if by else None
             if attribute is None:
                 raise UserError("a matrix chart needs --by attribute:NAME")

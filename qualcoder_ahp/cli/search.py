@@ -21,6 +21,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    say,
     table_width,
     write_output,
 )
@@ -46,6 +47,7 @@ from qualcoder_ahp.reports.writers import (
     to_markdown,
     to_table,
     to_xlsx,
+    wrap_note,
 )
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")
@@ -181,7 +183,7 @@ def search_cmd(project: Project, terms: tuple[str, ...], regex: bool, word: bool
       qcahp search covid pandemic lockdown
       qcahp search --regex 'covid|pandemic' --role participant -o covid.xlsx
       qcahp search --word board --transcript physio_helen
-      qcahp search board --where profession=Paramedic --where profession=Podiatrist
+      qcahp search board --where profession=Paramedic --where profession=Dietitian
       qcahp search covid pandemic --code covid --coder ana
     """
     fmt = output_format(fmt, output, FORMATS, "table")
@@ -211,14 +213,14 @@ def search_cmd(project: Project, terms: tuple[str, ...], regex: bool, word: bool
         if code_theme is None:
             store.coder_id(coder)  # marking by an unknown coder is a typo: name the coders
         elif coder not in store.coders():
-            click.secho(f"note: {coder!r} is a new coder in this project (coders so far: "
-                        f"{', '.join(store.coders()) or 'none'})", fg="yellow", err=True)
+            say(f"note: {coder!r} is a new coder in this project (coders so far: "
+                f"{', '.join(store.coders()) or 'none'})", fg="yellow")
     chosen = one_version(store, select(store, transcripts, where), transcripts)
     with progress_bar("Searching") as progress:
         result = search(store, query, selection=chosen, theme=theme,
                         coder=coder, context=context, progress=progress)
     _write(project, result, fmt, output)
-    click.echo(result.summary(), err=True)
+    say(result.summary())
     if code_theme is not None and coder is not None:
         _code(store, result, code_theme, coder)
 
@@ -229,7 +231,7 @@ def _write(project: Project, result: SearchResult, fmt: str, output: str | None)
     texts = dict(store.report_texts(sorted({h.transcript_id for h in result.hits})))
     if fmt == "table":
         content: str | bytes = (kwic_table(result, table_width()) if result.hits
-                                else _none(result))
+                                else _none(result, table_width()))
     elif fmt == "csv":
         content = to_csv(hits_sheet(result, texts))
     elif fmt == "md":
@@ -249,10 +251,13 @@ def _write(project: Project, result: SearchResult, fmt: str, output: str | None)
         click.echo(content if isinstance(content, str) else content.decode(), nl=False)
 
 
-def _none(result: SearchResult) -> str:
-    """``(no hits)``, and in which transcripts."""
-    chosen = f"\n{result.selection.label}\n" if result.selection is not None else ""
-    return "(no hits)\n" + chosen
+def _none(result: SearchResult, width: int | None = None) -> str:
+    """``(no hits)``, and in which transcripts: the Selection line wrapped to ``width``
+    as under a table of hits (it ran to 100 columns and more at 80)."""
+    if result.selection is None:
+        return "(no hits)\n"
+    return "(no hits)\n\n" + "".join(f"{line}\n"
+                                     for line in wrap_note(result.selection.label, width))
 
 
 def _code(store: Store, result: SearchResult, theme_id: str, coder: str) -> None:
@@ -267,12 +272,11 @@ def _code(store: Store, result: SearchResult, theme_id: str, coder: str) -> None
     if outcome.coded:
         # Said from the command line, so the command-line undo comes first.
         undo = f"qcahp undo --coder {shlex.quote(coder)}"
-        click.echo(f"Coded {plural(outcome.coded, 'sentence')} with {name} as {coder}"
-                   f"{skipped} (one decision: `{undo}` or u in the workbench undoes it).",
-                   err=True)
+        say(f"Coded {plural(outcome.coded, 'sentence')} with {name} as {coder}"
+            f"{skipped} (one decision: `{undo}` or u in the workbench undoes it).")
     else:
-        click.echo(f"Nothing coded: every sentence with a hit is already coded with {name} "
-                   f"by {coder}.", err=True)
+        say(f"Nothing coded: every sentence with a hit is already coded with {name} "
+            f"by {coder}.")
 
 
 def register(cli: click.Group) -> None:

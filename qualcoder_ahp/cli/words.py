@@ -22,12 +22,12 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    say,
     table_width,
 )
 from qualcoder_ahp.cli.reports import (
     TABLE_FORMATS,
     _case_options,
-    _coder_options,
     _csv,
     _emit,
     _json,
@@ -56,7 +56,14 @@ from qualcoder_ahp.reports.words import (
     tally,
     word_frequencies,
 )
-from qualcoder_ahp.reports.writers import Sheet, cells, to_markdown, to_table, to_xlsx
+from qualcoder_ahp.reports.writers import (
+    Sheet,
+    cells,
+    to_markdown,
+    to_table,
+    to_xlsx,
+    wrap_note,
+)
 
 WORD_WIDTH = 18
 """Characters of a word shown in the terminal table (a longer one is cut with …)."""
@@ -162,7 +169,10 @@ def _markdown_sheet(sheet: Sheet, title: str) -> Sheet:
 @click.option("--theme", metavar="ID",
               help="Key words of this theme's coded text (and the themes below it) against "
                    "the rest of the speech.")
-@_coder_options
+@click.option("--coder", metavar="NAME",
+              help="With --theme: only this coder's codings [default: all coders, pooled].")
+@click.option("--consensus", is_flag=True,
+              help="With --theme: only the agreed codings (the coder named 'consensus').")
 @click.option("--role", type=click.Choice(ROLES), default="participant", show_default=True,
               help="Whose turns are counted.")
 @_case_options
@@ -256,9 +266,9 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
         # are not in the coded text, and the researcher should know why they are missing.
         left = sum(len(spans[tid]) for tid, _ in older)
         shown = ", ".join(label for _, label in older[:5]) + (" ..." if len(older) > 5 else "")
-        click.secho(f"note: {plural(left, 'coded passage')} of {theme} on older versions "
-                    f"({shown}) not counted: each transcript is read in its latest version "
-                    f"(--transcript {older[0][1]} reads that one)", fg="yellow", err=True)
+        say(f"note: {plural(left, 'coded passage')} of {theme} on older versions "
+            f"({shown}) not counted: each transcript is read in its latest version "
+            f"(--transcript {older[0][1]} reads that one)", fg="yellow")
 
 
 def _no_key_words(direction: str, min_count: int, max_p: float) -> str:
@@ -278,8 +288,10 @@ def _empty_text(fmt: str, sheet: Sheet, message: str) -> str | None:
     if sheet.rows or fmt not in ("table", "md"):
         return None
     footer = f"\n{sheet.footer}\n" if sheet.footer else ""
-    if fmt == "table":
-        return message + "\n" + footer
+    if fmt == "table":  # wrapped to the terminal as under a table (they ran to 140 at 80)
+        width = table_width()
+        return "".join(f"{line}\n" for text in (message, *(["", sheet.footer] * bool(
+            sheet.footer))) for line in wrap_note(text, width))
     return f"## {sheet.title}\n\n{message}\n" + footer
 
 
@@ -322,8 +334,8 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
     shown = (f"the top {len(rows):,} (--top 0 lists all)" if top and len(rows) == top
              and len(counted.words) > top else f"{len(rows):,} listed")
     after = " after stop words" if counted.stop_words else ", stop words kept"
-    click.echo(f"{_selection(counted, chosen)}: {len(counted.words):,} distinct words{after}; "
-               f"{shown}", err=True)
+    say(f"{_selection(counted, chosen)}: {len(counted.words):,} distinct words{after}; "
+        f"{shown}")
 
 
 def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: str,
@@ -364,15 +376,15 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
                                            chosen)[0], why) or content
     _emit(content, output, plural(len(report.rows), "key word"))
     if not report.coded_words:
-        click.echo(f"Nothing to compare: no {role} text is coded with {report.theme_id} by "
-                   f"{who} (in the transcripts counted).", err=True)
+        say(f"Nothing to compare: no {role} text is coded with {report.theme_id} by "
+            f"{who} (in the transcripts counted).")
         return
     speech = "" if role == "all" else f" {role}"
     among = "" if chosen is None else f" [{chosen.criteria}]"
-    click.echo(f"{report.theme_id} ({who}){among}: {report.coded_words:,} coded words in "
-               f"{plural(report.passages, 'passage')} vs {report.other_words:,} other{speech} "
-               f"words; {plural(len(report.rows), 'key word')}, {report.candidates:,} used by "
-               "no pattern", err=True)
+    say(f"{report.theme_id} ({who}){among}: {report.coded_words:,} coded words in "
+        f"{plural(report.passages, 'passage')} vs {report.other_words:,} other{speech} "
+        f"words; {plural(len(report.rows), 'key word')}, {report.candidates:,} used by "
+        "no pattern")
 
 
 def _about(project: Project, counted: Tally, items: dict[str, Any],

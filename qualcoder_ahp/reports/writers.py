@@ -101,6 +101,12 @@ class Narrowing:
     """Columns of ids a reader types back (a theme), cut only last and only to make the
     table fit (:data:`MIN_NAME`), though a cell holds spaces (the agreement's mean row):
     a table would otherwise cut them first, as words."""
+    lead: tuple[str, ...] = ()
+    """Columns that lead every column group of a table still too wide once everything
+    above is given up (a matrix of figures, which are never cut): rather than cut its
+    names, its other columns are split, in order, into groups that each fit, each
+    printed as a table of its own led by these columns (as R prints a wide data frame),
+    and a line under the last says so (:func:`column_groups`)."""
 
 
 @dataclass
@@ -153,7 +159,6 @@ def narrow(columns: Sequence[str], texts: Mapping[str, Sequence[str]], width: in
     short = {c: h for c, h in rules.short if c in kept}
     if short and natural(kept) > width:
         heads = short
-        notes.insert(0, ", ".join(f"{h}: {c}" for c, h in short.items()))
     under = []
     for c in rules.under:
         rest = [k for k in kept if k != c]
@@ -169,7 +174,25 @@ def narrow(columns: Sequence[str], texts: Mapping[str, Sequence[str]], width: in
     if gone:
         notes.append(f"Left out to fit the terminal: {', '.join(gone)} (a pipe, -o FILE or "
                      "--format md keeps every column).")
+    legend = [f"{h}: {c}" for c, h in heads.items() if c in kept]  # not of columns left out
+    if legend:
+        notes.insert(0, pack(legend, width))
     return Narrowed(kept, heads, notes, under)
+
+
+def pack(items: Sequence[str], width: int) -> str:
+    """``items`` joined by ``", "`` in lines (``\n``) of at most ``width`` cells, a line
+    broken only between two items: a legend wrapped as words put ``E:`` at the end of
+    one line and ``Podiatrist`` at the start of the next. An item wider than ``width``
+    is alone on its line (:func:`wrap_note` then wraps it)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and cell_len(lines[-1]) + 2 + cell_len(item) + 1 <= width:
+            lines[-1] += ", " + item
+        else:
+            lines[-1:] = [lines[-1] + ","] if lines else []
+            lines.append(item)
+    return "\n".join(lines)
 
 
 UNDER_LEAST = 40
@@ -466,8 +489,7 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
     out: list[str] = []
     for sheet in sheets:
         if sheet.title and len(sheets) > 1:
-            out.append(sheet.title)
-            out.append("")
+            out += [*wrap_note(sheet.title, width), ""]
         rows = _row_texts(sheet, 1)
         if not rows:
             out.append(sheet.empty or EMPTY)
@@ -495,26 +517,64 @@ def to_table(sheets: Sequence[Sheet], *, width: int | None = None) -> str:
         right = [n or sides.get(c) == "start" for c, n in zip(fit.columns, numeric,
                                                              strict=True)]
         cut = [sides.get(c, "end") for c in fit.columns]
+        lead = [i for i, c in enumerate(fit.columns)
+                if sheet.narrow is not None and c in sheet.narrow.lead]
+        groups = [list(range(len(columns)))]
+        if lead and width is not None:  # names whole in groups rather than cut in one
+            whole = fit_widths(columns, natural, numeric, free, width)
+            if sum(whole) + 2 * (len(whole) - 1) > width:
+                groups = column_groups(natural, lead, width)
+        for k, group in enumerate(groups):
+            shown = [columns[i] for i in group]
+            sizes = (widths if len(groups) == 1 else
+                     fit_widths(shown, [natural[i] for i in group], [numeric[i] for i in group],
+                                [free[i] for i in group], width, [names[i] for i in group]))
 
-        def line(texts: list[str], widths: list[int] = widths, right: list[bool] = right,
-                 cut: list[str] = cut) -> str:
-            return "  ".join(pad(shorten(c, w, s), w, r)
-                             for c, w, r, s in zip(texts, widths, right, cut, strict=True)
-                             ).rstrip()
+            def line(texts: list[str], group: list[int] = group, sizes: list[int] = sizes
+                     ) -> str:
+                return "  ".join(pad(shorten(texts[i], w, cut[i]), w, right[i])
+                                 for i, w in zip(group, sizes, strict=True)).rstrip()
 
-        lines = [line(columns), "  ".join("-" * w for w in widths), *map(line, rows)]
-        if fit.under and width is not None:
-            lines = put_under(lines, fit.under, words, width)
-        out.extend(lines)
-        if fit.notes and width is not None:
-            out += [w for note in fit.notes
-                    for w in wrap_cells(note, max(20, width))]
-        if sheet.note:
-            out += ["", sheet.note]
+            lines = [line(columns), "  ".join("-" * w for w in sizes), *map(line, rows)]
+            if fit.under and width is not None:
+                lines = put_under(lines, fit.under, words, width)
+            out.extend([""] * bool(k) + lines)
+        notes = list(fit.notes)
+        if len(groups) > 1:
+            heads = " and ".join(fit.columns[i] for i in lead)
+            said = any(n.startswith("Left out") for n in notes)  # the pipe is named there
+            notes.append(f"In {len(groups)} column groups to fit the terminal, each led by "
+                         f"the {heads} column{'s' * (len(lead) > 1)}"
+                         + ("." if said else " (a pipe, -o FILE or --format md keeps one "
+                                             "table)."))
+        if notes and width is not None:
+            out += [w for note in notes for w in wrap_note(note, max(20, width))]
+        if sheet.note:  # how to read the table: wrapped on a terminal, as the footer
+            out += ["", *wrap_note(sheet.note, width)]
         if sheet.footer:
             out += ["", *wrap_note(sheet.footer, width)]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def column_groups(natural: Sequence[int], lead: Sequence[int], width: int) -> list[list[int]]:
+    """The columns of a table too wide for ``width`` cells in groups that each fit: the
+    ``lead`` columns (indexes) first in every group, then as many of the others, in
+    their order, as fit beside them at their ``natural`` widths (at least one)."""
+    base = sum(natural[i] for i in lead) + 2 * (len(lead) - 1)
+    groups: list[list[int]] = []
+    group: list[int] = []
+    used = base
+    for i, w in enumerate(natural):
+        if i in lead:
+            continue
+        if group and used + 2 + w > width:
+            groups.append(group)
+            group, used = [], base
+        group.append(i)
+        used += 2 + w
+    groups.append(group)
+    return [[*lead, *g] for g in groups]
 
 
 def is_number(text: str) -> bool:
