@@ -263,3 +263,31 @@ def test_output_into_a_pipe_or_device_writes_into_it(db, tmp_path):
 def test_one_row_of_counts_is_singular(db, tmp_path):
     result = run(db, "counts", "--theme", "mandate", "-o", str(tmp_path / "one.csv"))
     assert result.stderr.startswith("Wrote 1 row of theme counts to ")
+
+
+def test_quotes_on_a_terminal_are_listed_to_read(db, monkeypatch):
+    from rich.cells import cell_len
+
+    # A pipe gets Markdown (scripts and `> quotes.md` keep working) ...
+    assert run(db, "quotes", "--theme", "mandate").stdout.startswith("## Quotes")
+    # ... a terminal gets the quotes to read: at 80 columns the Markdown table ran to
+    # several hundred columns, the quote lost in the participant's attributes.
+    monkeypatch.setattr("qualcoder_ahp.cli.reports._stdout_is_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", "50")
+    out = run(db, "quotes", "--theme", "mandate").stdout
+    lines = out.splitlines()
+    assert max(cell_len(line) for line in lines) <= 50, out
+    assert " ".join(lines[:2]) == "Quotes (all coders): Mandate: closeness to the trust board"
+    assert "Mandate: closeness to the trust board" in lines and "|" not in out
+    assert "  \u201cI report to the chief nurse.\u201d" in lines
+    text = " ".join(out.split())
+    assert "\u2014 P01, transcript t1, turn" in text  # who said it, once per passage
+    assert "Memo: Board access = mandate" in text
+    # Attributes once per participant at the end, not under every quote.
+    assert text.count("profession: physio") == 1
+    assert out.index("Participants") > out.index("Memo:")
+    # Asked for by name it is the same in a pipe, lines whole.
+    monkeypatch.delenv("COLUMNS")
+    monkeypatch.setattr("qualcoder_ahp.cli.reports._stdout_is_terminal", lambda: False)
+    piped = run(db, "quotes", "--theme", "mandate", "--format", "text").stdout
+    assert " ".join(piped.split()) == text

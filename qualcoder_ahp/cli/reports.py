@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
@@ -52,7 +53,7 @@ from qualcoder_ahp.reports.writers import (
 )
 
 TABLE_FORMATS = ("table", "csv", "xlsx", "json", "md")
-QUOTE_FORMATS = ("csv", "xlsx", "md", "docx", "json")
+QUOTE_FORMATS = ("text", "csv", "xlsx", "md", "docx", "json")
 MEMO_FORMATS = ("md", "docx", "csv", "xlsx", "json", "table")
 MEMO_KINDS = ("theme", "transcript", "coding")
 COUNTS_NARROWING = Narrowing(short=(
@@ -187,6 +188,13 @@ def _output_options(formats: tuple[str, ...]) -> Callable[..., Any]:
     return wrap
 
 
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except ValueError:  # a closed stream
+        return False
+
+
 def _emit(content: str | bytes, output: str | None, what: str) -> None:
     if output:
         write_output(output, content, what)
@@ -310,8 +318,13 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
 def quotes_cmd(project: Project, theme: str | None, coder: str | None, consensus: bool,
                transcripts: tuple[str, ...], where: tuple[str, ...], fmt: str | None,
                output: str | None) -> None:
-    """Quotes: one row per coding with transcript, participant, speaker, context, memo."""
-    fmt = output_format(fmt, output, QUOTE_FORMATS, "md")
+    """Quotes: one row per coding with transcript, participant, speaker, context, memo.
+
+    On a terminal they are listed to read (theme headings, each passage once with who
+    said it and the coders' memos: --format text); in a pipe the default is Markdown.
+    """
+    fmt = output_format(fmt, output, QUOTE_FORMATS,
+                        "text" if not output and _stdout_is_terminal() else "md")
     store = project.coded_store()
     data = ReportData(store, resolve_coder(store, coder, consensus),
                       selection=select(store, transcripts, where))
@@ -327,6 +340,8 @@ def quotes_cmd(project: Project, theme: str | None, coder: str | None, consensus
         "xlsx": lambda: to_xlsx([ex.quotes_sheet(rows, attrs),
                                  _about(project, "quotes", data, theme=theme)]),
         "docx": lambda: ex.quotes_docx(rows, title, chosen.label if chosen else ""),
+        "text": lambda: ex.quotes_text(rows, title, chosen.label if chosen else "",
+                                       table_width()),
     }[fmt]()
     what = plural(len(rows), "quote")
     if fmt == "docx":

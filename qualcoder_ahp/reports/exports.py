@@ -7,13 +7,14 @@ and :func:`quotes_docx` writes quotes grouped by theme for pasting into a paper.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from typing import Any
 
 from qualcoder_ahp.reports.cooccurrence import Cooccurrence
 from qualcoder_ahp.reports.counts import CountsReport, Figures, Matrix
 from qualcoder_ahp.reports.quotes import Quote
-from qualcoder_ahp.reports.writers import Sheet
+from qualcoder_ahp.reports.writers import Sheet, wrap_cells
 
 FIGURE_COLUMNS = ["codings", "segments", "transcripts", "participants", "words", "chars",
                   "share_pct", "words_pct"]
@@ -228,6 +229,46 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "") -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def quotes_text(quotes: list[Quote], title: str, subtitle: str = "",
+                width: int | None = None) -> str:
+    """Quotes to read on a terminal, laid out as the Word document is: a heading per
+    theme, each passage once (indented, in quotation marks) with its attribution and
+    memos under it, wrapped to ``width`` terminal cells (``None``: lines whole). Each
+    participant's attributes are listed once at the end rather than under every quote."""
+    def block(text: str, indent: str, rest: str | None = None) -> list[str]:
+        if width is None:
+            return [indent + text]
+        return wrap_cells(text, max(20, width), indent, rest or indent) or [indent]
+
+    lines = block(title, "")
+    if subtitle:
+        lines += block(subtitle, "")
+    if not quotes:
+        lines.append("No codings match.")
+    current = None
+    people: dict[str, dict[str, str]] = {}
+    for group in same_passage(quotes):
+        q = group[0]
+        if q.theme_path != current:
+            current = q.theme_path
+            lines += ["", *block(q.theme_path, ""), "=" * min(len(q.theme_path), width or 80)]
+        lines.append("")
+        lines += block("\u201c" + " ".join(q.quote.split()) + "\u201d", "  ")
+        if q.participant and q.attributes:
+            people.setdefault(q.participant, q.attributes)
+        bare = [dataclasses.replace(other, attributes={}) for other in group]
+        lines += block("\u2014 " + _group_attribution(bare), "    ")
+        for other in group:
+            if other.memo:
+                who = f" ({other.coder})" if len(group) > 1 else ""
+                lines += block(f"Memo{who}: " + " ".join(other.memo.split()), "    ")
+    if people:
+        lines += ["", "Participants", "============"]
+        for name, attributes in sorted(people.items()):
+            lines += block(f"{name}: {_attr_text(attributes)}", "  ", "    ")
+    return "\n".join(lines) + "\n"
 
 
 def _group_attribution(group: list[Quote]) -> str:
