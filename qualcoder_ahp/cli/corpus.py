@@ -33,6 +33,7 @@ from qualcoder_ahp.importers.turns import UNLABELLED
 from qualcoder_ahp.reports.annotated import FORMATS as SHOW_FORMATS
 from qualcoder_ahp.reports.annotated import WRITERS, annotate
 from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.model.withdraw_store import withdrawn_note
 from qualcoder_ahp.records import TranscriptInfo
 from qualcoder_ahp.reports.data import find_transcript, resolve_coder
 
@@ -230,17 +231,31 @@ def register(cli: click.Group) -> None:
 
     @participants_group.command("import")
     @click.argument("csv_file", type=click.Path(path_type=str))
+    @click.option("--readmit", is_flag=True,
+                  help="Import the rows of participants withdrawn with `qcahp withdraw` "
+                       "too, on purpose.")
     @pass_project
-    def participants_import(project: Project, csv_file: str) -> None:
+    def participants_import(project: Project, csv_file: str, readmit: bool) -> None:
         """Load participant attributes from a CSV file.
 
         The first column is the participant id (by default a transcript's file name
         without extension); the other columns are attributes such as profession,
-        seniority, trust_type or board_distance. Existing values are replaced.
+        seniority, trust_type or board_distance. Existing values are replaced. The
+        row of a participant withdrawn from the project (`qcahp withdraw`) is skipped,
+        with a line saying so; --readmit imports it again.
         """
         store = project.store()
-        codes = import_participants(store, csv_file)
-        click.echo(f"{plural(len(codes), 'participant')} updated from {csv_file}")
+        report = import_participants(store, csv_file, readmit=readmit)
+        codes = report.updated
+        for code, event in report.withdrawn:
+            click.secho(f"withdrawn  {csv_file}: participant {code!r} was "
+                        f"{withdrawn_note(event)}; skipped (`qcahp participants import "
+                        "--readmit` brings it back deliberately)", fg="yellow", err=True)
+        skipped = f", {len(report.withdrawn)} withdrawn (skipped)" if report.withdrawn else ""
+        back = (f" ({len(report.readmitted)} readmitted: {', '.join(report.readmitted)})"
+                if report.readmitted else "")
+        click.echo(f"{plural(len(codes), 'participant')} updated from {csv_file}{back}"
+                   f"{skipped}")
         with_transcripts = {t.participant for t in store.transcripts()}
         waiting = [code for code in codes if code not in with_transcripts]
         if waiting and with_transcripts:

@@ -79,7 +79,9 @@ def register(cli: click.Group) -> None:
         checkpointed, so the text does not stay in the file. The file's and the
         text's hashes (never the text) are kept, so importing the same file again is
         refused (`qcahp import --readmit` overrides), a coder's copy brings none of
-        its codings in at `qcahp merge`, and REFI-QDA import skips it.
+        its codings in at `qcahp merge`, and REFI-QDA import skips it. A withdrawn
+        participant is kept as a salted hash of their id: `participants import`
+        skips their row (--readmit overrides), and so do the other routes.
 
         Lists what will go and asks first (--yes to skip; needed when not at a
         terminal). Backups (.bak-v*) and coders' copies still hold the data: delete

@@ -4,7 +4,9 @@ The first column is the participant id (the same id transcripts carry: by defaul
 the transcript's file name without extension); every other column is an attribute,
 named by its header. Reports use the attributes to build matrices such as theme ×
 profession or theme × distance from the trust board. The whole file is checked
-before anything is written, so a bad row leaves the project as it was.
+before anything is written, so a bad row leaves the project as it was. A participant
+withdrawn from the project (``qcahp withdraw``) does not come back with their row
+unless readmitted on purpose.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import csv
 import io
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.normalise import read_text
@@ -119,15 +123,38 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
     return out
 
 
-def import_participants(store: Store, path: str | os.PathLike[str]) -> list[str]:
+@dataclass
+class ParticipantsImport:
+    """What :func:`import_participants` did."""
+
+    updated: list[str] = field(default_factory=list)
+    """The participant ids whose attributes were set, in file order."""
+    withdrawn: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """``(id, withdraw event)`` per row skipped because the participant was withdrawn
+    from the project (``qcahp withdraw``)."""
+    readmitted: list[str] = field(default_factory=list)
+    """Withdrawn participants brought back on purpose (``readmit``)."""
+
+
+def import_participants(store: Store, path: str | os.PathLike[str], *,
+                        readmit: bool = False) -> ParticipantsImport:
     """Load a participants CSV into the project (one transaction).
 
-    Returns:
-        The participant ids read, in file order.
+    A row of a participant withdrawn from the project (``qcahp withdraw``) is skipped,
+    unless ``readmit`` brings them back deliberately; the other rows are imported.
     """
     table = read_participants_csv(path)
+    report = ParticipantsImport()
     with store.write():
         for code, attributes in table.items():
+            event = store.withdrawn_participant(code)
+            if event is not None:
+                if not readmit:
+                    report.withdrawn.append((code, event))
+                    continue
+                store.readmit_participant(code)
+                report.readmitted.append(code)
             store.ensure_participant(code)
             store.set_participant_attributes(code, attributes)
-    return list(table)
+            report.updated.append(code)
+    return report
