@@ -21,6 +21,7 @@ from qualcoder_ahp.cli.common import (
     Project,
     emit_json,
     emit_table,
+    fitted_table,
     output_format,
     pass_project,
     plural,
@@ -256,9 +257,14 @@ def register(cli: click.Group) -> None:
             emit_json(table)
             return
         names = sorted({k for attrs in table.values() for k in attrs})
-        emit_table([{"participant": code, **attrs} for code, attrs in table.items()],
-                   ["participant", *names])
-        if not table:
+        if table:
+            # Wrapped, not cut: at 80 columns every attribute was cut to ~14 characters
+            # ("Head of allie…").
+            click.echo(fitted_table([{"participant": code, **attrs}
+                                     for code, attrs in table.items()],
+                                    ["participant", *names], wrap=True), nl=False)
+        else:
+            click.echo("(none)")
             click.echo("No participants yet: each imported transcript adds one, and "
                        "`qcahp participants import FILE.csv` their attributes.")
 
