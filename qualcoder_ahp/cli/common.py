@@ -290,7 +290,7 @@ def report_written(what: str, path: str | Path, replaced: bool, tail: str = "") 
     ``tail`` adds a sentence after it (the reconcile log's summary).
     """
     line = f"Wrote {what} to {path}" + (" (replaced the old file)" if replaced else "")
-    click.echo(f"{line}. {tail}" if tail else line, err=True)
+    say(f"{line}. {tail}" if tail else line)  # (a REFI export's ran to 132 columns)
 
 
 def refuse_project_database(path: str | Path) -> None:
@@ -492,13 +492,28 @@ def note_width() -> int | None:
     return shutil.get_terminal_size().columns if tty else None
 
 
-def say(text: str, fg: str | None = None) -> None:
+def say(text: str, fg: str | None = None, *, err: bool = True, indent: int = 0) -> None:
     """A summary or a note on stderr, wrapped to :func:`note_width` by terminal cells as
     the notes under a table are (:func:`~qualcoder_ahp.reports.writers.wrap_note`):
     ``search`` and ``words`` printed lines of 100-180 columns at 80, a search's terms
-    and the transcripts chosen in full."""
-    for line in wrap_note(text, note_width()):
-        click.secho(line, fg=fg, err=True)
+    and the transcripts chosen in full.
+
+    ``err=False`` says it on stdout, wrapped to :func:`table_width` as the tables there
+    are (a command's summary line: ``codebook load``, ``refi import``); ``indent`` puts
+    the lines after a line's first that many cells further in than it starts (a listed
+    item: ``  themes added: a, b, ...``). Whole in a pipe or a file, as ever.
+    """
+    width = note_width() if err else table_width()
+    if not indent or width is None:
+        lines = wrap_note(text, width)
+    else:
+        lines = []
+        for line in text.split("\n"):
+            lead = " " * (len(line) - len(line.lstrip(" ")))
+            lines += wrap_cells(line.lstrip(" "), max(20, width), initial_indent=lead,
+                                subsequent_indent=lead + " " * indent) or [""]
+    for line in lines:
+        click.secho(line, fg=fg, err=err)
 
 
 def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> None:

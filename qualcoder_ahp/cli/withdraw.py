@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project, plural
+from qualcoder_ahp.cli.common import Project, pass_project, plural, say
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.withdraw_store import WithdrawPlan
 
@@ -132,11 +132,11 @@ def register(cli: click.Group) -> None:
                        f"{plural(done.memos, 'memo')}, {plural(done.decisions, 'decision')} "
                        "removed.")
         for code in done.orphans:
-            click.secho(f"note: participant {code} has no transcript left; `qcahp withdraw "
-                        f"--participant {code}` removes its attributes too",
-                        fg="yellow", err=True)
+            say(f"note: participant {code} has no transcript left; `qcahp withdraw "
+                f"--participant {code}` removes its attributes too", fg="yellow")
         found = backups(project.path)
         listed = ", ".join(p.name for p in found) if found else "none found next to it"
-        click.secho("note: copies still hold the withdrawn text and must be deleted by "
-                    f"hand: backups of {project.path.name} ({listed}), coders' copies of the "
-                    "project, and exports made before now", fg="yellow", err=True)
+        # (179 columns on one line at 80.)
+        say("note: copies still hold the withdrawn text and must be deleted by hand: "
+            f"backups of {project.path.name} ({listed}), coders' copies of the project, "
+            "and exports made before now", fg="yellow")
