@@ -217,8 +217,9 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
 
     \b
     table (the default): the tree with definitions and pattern counts.
-    md, docx: a document, a section per theme in tree order: name, id, definition,
-      include, exclude, examples and usage (coded segments, transcripts, participants).
+    md, docx: a document, a section per theme in tree order: name, id,
+      definition, include, exclude, examples and usage (coded segments,
+      transcripts, participants).
     csv, xlsx, json: one row per theme with the same, and its pattern counts.
 
     Usage counts as `qcahp counts` does (a folder rolled up); themes added while coding
@@ -395,7 +396,8 @@ def codebook_edit_theme(project: Project, theme_id: str, name: str | None,
     Examples:
       qcahp codebook edit-theme serendipity --name "Happenstance" --coder ana
       qcahp codebook edit-theme serendipity --color '#AA4499' --coder ana
-      qcahp codebook edit-theme serendipity --exclusion "Planned moves." --coder ana
+      qcahp codebook edit-theme serendipity --exclusion "Planned moves." \\
+          --coder ana
       qcahp codebook edit-theme serendipity --example "I fell into it." \\
           --example "Right place, right time." --coder ana
       qcahp codebook edit-theme serendipity --parent system_leadership --coder ana
