@@ -277,8 +277,10 @@ def register(cli: click.Group) -> None:
     def participants_import(project: Project, csv_file: str, readmit: bool) -> None:
         """Load participant attributes from a CSV file.
 
-        The first column is the participant id (by default a transcript's file name
-        without extension); the other columns are attributes such as profession,
+        The first column, headed participant (or participant_id, id, case...), is
+        the participant id (by default a transcript's file name without extension); a
+        file whose first heading names no id is refused. The other columns are
+        attributes such as profession,
         seniority, trust_type or board_distance. Existing values are replaced. The
         row of a participant withdrawn from the project (`qcahp withdraw`) is skipped,
         with a line saying so; --readmit imports it again.
