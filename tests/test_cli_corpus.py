@@ -248,6 +248,11 @@ def test_participants_csv(tmp_path: Path) -> None:
     # Line numbers are the file's: blank lines and cells over two lines count.
     ("participant,profession\n\n\nP1,physio,extra\n", "line 4 has 3 cells"),
     ('participant,notes\nP1,"two\nlines"\nP2,a,b\n', "line 4 has 3 cells"),
+    # A file of something else made participants of its first column's values.
+    ("a,b\n1,2\n3,4\n", "the first column's heading 'a' does not name the participant id: "
+     "head it 'participant' (or participant_id, id, case), with ids such as a "
+     "transcript's file name below"),
+    ("profession,participant\nphysio,P1\n", "heading 'profession' does not name"),
 ])
 def test_bad_participants_csv(tmp_path: Path, content: str, problem: str) -> None:
     csv_file = tmp_path / "people.csv"
@@ -393,3 +398,14 @@ def test_a_file_without_speaker_labels_gets_a_note(tmp_path: Path) -> None:
     assert ("note: mono: no speaker labels found, so all of it is read as the participant's"
             in result.stderr)
     assert "two:" not in result.stderr
+
+
+@pytest.mark.parametrize("heading", ["participant", "Participant ID", "id", "Case",
+                                     "participant_no", "study_id", "", "code"])
+def test_participants_csv_id_headings_that_are_recognised(tmp_path: Path, heading: str) -> None:
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text(f"{heading},profession\nP1,physio\n")
+    result = run("participants", "import", str(csv_file))
+    assert result.exit_code == 0, result.stderr
+    with open_store(db_path()) as store:
+        assert store.participants() == {"P1": {"profession": "physio"}}

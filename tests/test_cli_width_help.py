@@ -8,8 +8,10 @@ group's list.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from rich.cells import cell_len
@@ -26,12 +28,38 @@ def invoke(*args: str, db: Path | None = None):
     return CliRunner().invoke(cli, [*prefix, *args], env={"COLUMNS": "80"})
 
 
-@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def _every_command(group: click.Group = cli, path: tuple[str, ...] = ()
+                   ) -> list[tuple[str, ...]]:
+    """``()`` (qcahp itself) and every command and subcommand, by its path."""
+    out = [path]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            out += _every_command(command, (*path, name))
+        else:
+            out.append((*path, name))
+    return out
+
+
+EVERY = _every_command()
+
+
+def test_every_command_is_walked():
+    assert len(EVERY) > 40 and ("codebook", "show") in EVERY and () in EVERY
+    assert set(COMMANDS) <= set(EVERY)
+
+
+@pytest.mark.parametrize("args", EVERY, ids=lambda a: " ".join(a) or "qcahp")
 def test_help_fits_80_columns(args):
-    """`qcahp search --help` had an example 81 columns wide."""
+    """`qcahp search --help` had an example 81 columns wide, `codebook show --help` a
+    line of 85 and `codebook edit-theme --help` an example of 82; `qcahp --help` broke
+    "co-occurrence" over two lines ("co-" ending one)."""
     result = invoke(*args, "--help")
     assert result.exit_code == 0, result.output
-    assert max(map(cell_len, result.stdout.splitlines())) <= 80
+    lines = result.stdout.splitlines()
+    assert max(map(cell_len, lines)) <= 80, [line for line in lines if cell_len(line) > 80]
+    broken = [line for line, after in zip(lines, lines[1:])
+              if re.search(r"\w-$", line) and after.strip()[:1].isalpha()]
+    assert not broken, broken
 
 
 def test_codings_lists_its_commands_without_cutting_them():

@@ -358,3 +358,27 @@ def test_agreement_by_transcript_names_its_one_view_under_the_table(study):
     # By theme the view differs from row to row (theme, overall, mean): it stays.
     assert "In every row: view" not in run(study, "agreement", "--coders", "ana,ben",
                                            "--by", "all", columns=120)
+
+
+def test_memos_on_a_narrow_terminal_put_each_memo_under_its_row(study, tmp_path):
+    """`memos --format table` at 80 columns cut each memo to 21 characters and the theme
+    it is about to 20; the memo now has a line of its own, as the log's words do."""
+    db = tmp_path / "memos.db"
+    shutil.copy(study, db)
+    store = open_store(db)
+    store.set_memo("ana", "theme", "serendipity", "Being asked to act up: chance, or "
+                   "sponsorship? Check the turns before each 'asked'.")
+    store.set_memo("ana", "transcript", store.transcript("physio_helen").id,
+                   "Reflective account; the board relationship matters.")
+    store.close()
+    fitted = run(db, "memos", "--format", "table", columns=80)
+    lines = fitted.splitlines()
+    assert widest(fitted) <= 80
+    assert lines[0].split() == ["kind", "about", "coder", "updated"]
+    assert lines[1] == " " * 8 + "memo"
+    assert "theme       Career pathways / Serendipity  ana" in fitted
+    assert " " * 8 + "Being asked to act up: chance, or sponsorship? Check the turns before" in (
+        fitted)
+    assert " " * 8 + "Reflective account; the board relationship matters." in lines
+    wide = run(db, "memos", "--format", "table", columns=200)
+    assert wide.splitlines()[0].split()[-1] == "memo"

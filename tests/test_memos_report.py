@@ -118,13 +118,24 @@ def test_filters_and_table_formats(project: Store) -> None:
 
 def test_terminal_table_leaves_the_memo_room(project: Store) -> None:
     # On an 80-column terminal the memo was cut to ten characters ("Distance…") beside
-    # columns that repeat its "about" (theme, transcript, speaker, turn) and the quote.
+    # columns that repeat its "about" (theme, transcript, speaker, turn) and the quote;
+    # then to 21 beside "about". It now has a line of its own under its row, whole.
     result = CliRunner().invoke(cli, ["memos", "--format", "table"], env={"COLUMNS": "80"})
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["kind", "about", "coder", "updated", "memo"]
+    assert lines[0].split() == ["kind", "about", "coder", "updated"]
+    assert lines[1] == " " * 8 + "memo"
     assert all(len(line) <= 80 for line in lines)
-    assert "Distance from the…" in result.stdout and "Anger | at the board" in result.stdout
+    assert "…" not in result.stdout
+    row = next(i for i, line in enumerate(lines) if line.startswith("theme       Board "))
+    assert lines[row + 1] == " " * 8 + "Distance from the board, in every story."
+    assert " " * 8 + "Anger | at the board" in lines
+    # On a wide terminal the memo fits beside its row, in the last column.
+    wide = CliRunner().invoke(cli, ["memos", "--format", "table"], env={"COLUMNS": "200"})
+    head, *rows = wide.stdout.splitlines()
+    assert head.split() == ["kind", "about", "coder", "updated", "memo"]
+    board = next(line for line in rows if line.startswith("theme       Board "))
+    assert board.endswith("  Distance from the board, in every story.")
     piped = CliRunner().invoke(cli, ["memos", "--format", "table"], env={"COLUMNS": ""})
     assert piped.stdout.splitlines()[0].split()[:4] == ["kind", "about", "theme", "transcript"]
 

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import ForeignKey
 
 from qualcoder_ahp.errors import SchemaTooNew
-from qualcoder_ahp.importers import import_paths, read_transcript
+from qualcoder_ahp.importers import import_participants, import_paths, read_transcript
 from qualcoder_ahp.model import migrations as migrations_module
 from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
 from qualcoder_ahp.model.store import content_hash, open_store
@@ -239,7 +239,7 @@ def test_second_version_database_gains_source_hash_and_back_fills_it(tmp_path):
     _make_v2(path, source)
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 4
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 5
     assert store.conn.execute("SELECT name, source_hash FROM transcripts").fetchall() == [
         ("story", None)]
     report = import_paths(store, [source])
@@ -252,13 +252,13 @@ def test_second_version_database_gains_source_hash_and_back_fills_it(tmp_path):
 
 
 def test_a_migrated_project_is_refused_by_the_previous_version(tmp_path, monkeypatch):
-    # A project opened here is at schema 4; a copy of the previous release (three
+    # A project opened here is at schema 5; a copy of an earlier release (three
     # migrations) elsewhere refuses it before touching it, as for any newer schema.
     path = tmp_path / "shared.db"
     open_store(path).close()
     before = _dump(path)
     monkeypatch.setattr(MIGRATIONS, "_migrations", MIGRATIONS._migrations[:3])
-    with pytest.raises(SchemaTooNew, match=r"version 4 is newer .*understands \(3\)"):
+    with pytest.raises(SchemaTooNew, match=r"version 5 is newer .*understands \(3\)"):
         open_store(path)
     assert _dump(path) == before
 
@@ -275,7 +275,7 @@ def test_third_version_database_gains_the_withdrawn_table_with_a_backup(tmp_path
     db.close()
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count()
     assert store.coders() == ["ana"]
     assert store.db.table("withdrawn").columns_dict == {"hash": str, "kind": str,
                                                         "event_id": int}
@@ -283,3 +283,41 @@ def test_third_version_database_gains_the_withdrawn_table_with_a_backup(tmp_path
     store.close()
     assert _dump(tmp_path / "v3.db.bak-v3") == old_dump
     assert stat.S_IMODE(os.stat(tmp_path / "v3.db.bak-v3").st_mode) == 0o600
+
+
+def test_fourth_version_database_remembers_its_withdrawn_participants(tmp_path):
+    # m005 adds the salted hashes of withdrawn participants: a project of the release
+    # before it, where `qcahp withdraw --participant` ran, keeps the participant out of
+    # the next `participants import` (which restored their attributes), unless they were
+    # in the project again already; a backup equal to the old file is left.
+    path = tmp_path / "v4.db"
+    db = Database(str(path))
+    MIGRATIONS.apply(db, stop_before=MIGRATIONS._migrations[4].name)
+    db.execute("PRAGMA user_version = 4")
+    db.execute("INSERT INTO participants (code, guid) VALUES ('back', 'g-b')")
+    db.execute("INSERT INTO events (at, kind, payload) VALUES ('2026-11-20T10:00:00', "
+               "'withdraw', ?)", ['{"participants": ["ot_dev", "back"], "transcripts": []}'])
+    db.execute("INSERT INTO events (at, kind, payload) VALUES ('2026-11-21', 'withdraw', "
+               "'not json')")
+    db.conn.commit()
+    db.close()
+    old_dump = _dump(path)
+    store = open_store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 5
+    assert _fks(store.db, "withdrawn_participants") == {("event_id", "events", "NO ACTION")}
+    assert store.conn.execute("SELECT COUNT(*) FROM withdrawn_participants").fetchone()[0] == 1
+    assert store.withdrawn_participant("ot_dev")["at"].startswith("2026-11-20")
+    assert store.withdrawn_participant("back") is None
+    salt = store.get_setting(migrations_module.SALT_SETTING)
+    assert salt and len(salt) == 32
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text("participant,profession\not_dev,OT\nback,Physio\n", encoding="utf-8")
+    report = import_participants(store, csv_file)
+    assert report.updated == ["back"] and [c for c, _ in report.withdrawn] == ["ot_dev"]
+    assert "ot_dev" not in store.participants()
+    store.close()
+    assert _dump(tmp_path / "v4.db.bak-v4") == old_dump
+    # Each project has its own salt: the same id hashes differently.
+    other = open_store(tmp_path / "other.db")
+    assert other.get_setting(migrations_module.SALT_SETTING) != salt
+    other.close()

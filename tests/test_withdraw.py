@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from qualcoder_ahp.cli import cli
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
 from tests.conftest import REPO, make_parsed
 
@@ -615,3 +616,120 @@ def test_merging_a_copy_where_it_was_withdrawn_says_it_is_still_here(study: Path
     later = study.parent / "later.db"
     shutil.copy(study, later)
     assert "warning" not in run(study, "merge", str(later))[2]
+
+
+# --------------------------------------------------------------------------- the participant
+CSV = REPO / "transcripts" / "participants.csv"
+
+
+def _attributes_of(path: Path, code: str) -> int:
+    with open_store(path) as store:
+        return store.conn.execute(
+            "SELECT COUNT(*) FROM participant_attributes a JOIN participants p "
+            "ON p.id = a.participant_id WHERE p.code = ?", [code]).fetchone()[0]
+
+
+def test_participants_import_does_not_bring_a_withdrawn_participant_back(study: Path):
+    """After `withdraw --participant ot_dev`, `participants import` of the study's CSV
+    restored ot_dev's profession, seniority... with only "note: no transcript yet"."""
+    assert run(study, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    code, out, err = run(study, "participants", "import", str(CSV))
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"6 participants updated from {CSV}, 1 withdrawn (skipped)"]
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"withdrawn  {CSV}: participant '{GONE}' was withdrawn from "
+                               "this project on 20"), err
+    assert lines[0].endswith(" (qcahp withdraw); skipped (`qcahp participants import "
+                             "--readmit` brings it back deliberately)"), err
+    with open_store(study) as store:
+        assert GONE not in store.participants()
+        assert store.conn.execute("SELECT COUNT(*) FROM participants WHERE code = ?",
+                                  [GONE]).fetchone()[0] == 0
+        assert len(store.participants()) == 6
+        assert store.participants()["physio_helen"]["profession"] == "Physiotherapist"
+    assert _attributes_of(study, GONE) == 0
+    # Typed again another way (case, spaces), it is the same participant.
+    other = study.parent / "more.csv"
+    other.write_text("participant,profession\n OT_Dev ,OT\nnew_p,Physio\n", encoding="utf-8")
+    code, out, err = run(study, "participants", "import", str(other))
+    assert code == 0 and out == f"1 participant updated from {other}, 1 withdrawn (skipped)\n"
+    assert "participant 'OT_Dev' was withdrawn" in err
+    with open_store(study) as store:
+        assert {"OT_Dev", GONE}.isdisjoint(store.participants())
+        assert store.participants()["new_p"] == {"profession": "Physio"}
+    # --readmit brings it back on purpose, and then it is a participant like any other.
+    code, out, err = run(study, "participants", "import", str(CSV), "--readmit")
+    assert code == 0, err
+    assert out.splitlines()[0] == f"7 participants updated from {CSV} (1 readmitted: {GONE})"
+    assert _attributes_of(study, GONE) == 4
+    code, out, err = run(study, "participants", "import", str(CSV))
+    assert code == 0 and "withdrawn" not in out + err
+
+
+def test_no_other_route_brings_the_participant_back(study: Path):
+    """A transcript import (another file of theirs, or --participant) and the store's own
+    participant methods refuse a withdrawn participant; --readmit brings them back."""
+    assert run(study, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    before = dump(study)
+    with open_store(study) as store:
+        for call in (lambda: store.set_participant_attributes(GONE, {"band": "8c"}),
+                     lambda: store.ensure_participant(GONE.upper())):
+            with pytest.raises(UserError, match=f"participant '{GONE}' was withdrawn|"
+                                                f"participant '{GONE.upper()}' was withdrawn"):
+                call()
+    assert dump(study) == before
+    # Another file of the same participant (not the file withdrawn: other hashes).
+    folder = study.parent / "new"
+    folder.mkdir()
+    other = folder / f"{GONE}.txt"
+    other.write_text("Interviewer: And later?\n\nDev: I moved on.\n", encoding="utf-8")
+    code, out, err = run(study, "import", str(other))
+    assert code == 1
+    assert err.splitlines()[0].startswith(
+        f"failed     {other}: participant '{GONE}' was withdrawn from this project on 20"), err
+    assert err.splitlines()[0].endswith("(qcahp withdraw); it is not imported again (`qcahp "
+                                        "import --readmit` brings it back deliberately)")
+    code, out, err = run(study, "import", str(folder))  # in a folder: skipped, exit 0
+    assert code == 0 and out.endswith("1 withdrawn (skipped), 0 failed\n"), (out, err)
+    assert err.startswith(f"withdrawn  {other}: participant '{GONE}' was withdrawn"), err
+    named = study.parent / "p99.txt"
+    named.write_text("Interviewer: Hi?\n\nDev: Hello.\n", encoding="utf-8")
+    code, out, err = run(study, "import", str(named), "--participant", GONE)
+    assert code == 1 and f"participant '{GONE}' was withdrawn" in err
+    assert dump(study) == before
+    code, out, err = run(study, "import", str(other), "--readmit")
+    assert code == 0, err
+    with open_store(study) as store:
+        assert store.transcript(GONE).participant == GONE
+        assert store.withdrawn_participant(GONE) is None
+
+
+def test_the_participant_tombstone_is_a_salted_hash(study: Path):
+    import hashlib
+
+    with open_store(study) as store:
+        store.withdraw([GONE])
+        rows = store.conn.execute("SELECT hash FROM withdrawn_participants").fetchall()
+        assert len(rows) == 1
+        (digest,) = rows[0]
+        assert len(digest) == 64 and GONE not in digest
+        assert digest != hashlib.sha256(GONE.encode()).hexdigest()
+        assert GONE in store.withdrawn_participants()
+        assert "physio_helen" not in store.withdrawn_participants()
+
+
+def test_refi_import_brings_a_readmitted_participant_back(study: Path, tmp_path: Path):
+    """REFI import skipped a withdrawn participant's case even after `import --readmit`
+    brought them back deliberately (it read the withdraw events, which stay)."""
+    qdpx = tmp_path / "before.qdpx"
+    assert run(study, "refi", "export", str(qdpx))[0] == 0
+    assert run(study, "withdraw", "--participant", GONE, "--yes")[0] == 0
+    file = REPO / "transcripts" / "ot_dev.vtt"
+    assert run(study, "import", str(file), "--readmit")[0] == 0
+    assert _attributes_of(study, GONE) == 0
+    code, out, err = run(study, "refi", "import", str(qdpx))
+    assert code == 0, err
+    assert f"case '{GONE}'" not in err
+    assert _attributes_of(study, GONE) == 4

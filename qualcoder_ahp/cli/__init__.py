@@ -61,7 +61,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("quotes", "Coded quotes with context and attribution."),
         ("words", "Word frequencies; a theme's key words its patterns miss."),
         ("cooccurrence", "How often themes overlap or share a sentence or turn."),
-        ("chart", "Charts (PNG, SVG, PDF): counts, attribute matrix, co-occurrence."),
+        ("chart", "Charts (PNG, SVG, PDF): counts, attributes, co-occurrence."),
         ("memos", "Memos on themes, transcripts and codings, for the write-up."),
         ("log", "The audit trail: every decision, who made it and when."),
     )),

@@ -25,6 +25,7 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    say,
     table_width,
     working,
     write_output,
@@ -129,18 +130,20 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     # (a changed pattern only), so every `qcahp suggest` starts matching at once.
     with progress_bar("Preparing patterns") as bar:
         analyse_codebook(store, bar)
-    click.echo(f"Loaded {cb.name!r} from {path}: {_sizes(cb)}.")
+    # Wrapped to the terminal: 122 columns at 80, and each list line twice that.
+    say(f"Loaded {cb.name!r} from {path}: {_sizes(cb)}.", err=False, indent=4)
     for key, ids in diff.items():
         if ids:
             label = key.replace("_", " ")
             shown = ", ".join(ids[:12]) + (f", ... ({len(ids)} in all)" if len(ids) > 12 else "")
-            click.echo(f"  {label}: {shown}")
+            say(f"  {label}: {shown}", err=False, indent=4)
     if kept:
         counts = store.coding_counts_by_theme(kept)
-        click.echo("  themes added while coding, kept (not in the file; they hold codings): "
-                   + ", ".join(f"{i} ({plural(counts[i], 'coding')})" for i in kept))
-        click.echo("  To make them part of the file: `qcahp codebook export FILE.yaml`, "
-                   "then edit and load that.")
+        say("  themes added while coding, kept (not in the file; they hold codings): "
+            + ", ".join(f"{i} ({plural(counts[i], 'coding')})" for i in kept), err=False,
+            indent=4)
+        say("  To make them part of the file: `qcahp codebook export FILE.yaml`, "
+            "then edit and load that.", err=False, indent=4)
         # Copied into the file by hand under another id, the theme is there twice, with its
         # codings split between the two: say which, and how to join them.
         names = {t.name.casefold(): t.id for t in cb.themes}
@@ -148,28 +151,28 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
                  if store.theme(i).name.casefold() in names]
         if twins:
             listed = ", ".join(f"{i} and {twin} ({store.theme(i).name!r})" for i, twin in twins)
-            click.secho(f"warning: two themes of one name: {listed}. The file has the second "
-                        "under another id; give it the first id there and load it again, so "
-                        "the codings meet under one theme.", fg="yellow", err=True)
+            say(f"warning: two themes of one name: {listed}. The file has the second "
+                "under another id; give it the first id there and load it again, so "
+                "the codings meet under one theme.", fg="yellow")
     if coded:
         # Not lost: the codings stay and still count in counts, quotes, charts and
         # agreement (the theme named "... (retired)", reports.data.RETIRED) and in a REFI
         # export, but the theme is out of the codebook: no suggestions, not offered for
         # coding. Say so where the researcher will see it.
         listed = ", ".join(f"{tid} ({plural(n, 'coding')})" for tid, n in coded.items())
-        click.secho(f"warning: retired themes that hold codings: {listed}. The codings are "
-                    f"kept and still count: reports and agreement show the theme marked "
-                    f"\"{RETIRED}\", a REFI export keeps it; a codebook with these ids makes "
-                    "them current again.", fg="yellow", err=True)
+        say(f"warning: retired themes that hold codings: {listed}. The codings are "
+            f"kept and still count: reports and agreement show the theme marked "
+            f"\"{RETIRED}\", a REFI export keeps it; a codebook with these ids makes "
+            "them current again.", fg="yellow")
     for theme_id, fields in overwritten.items():
-        click.secho(f"warning: theme {theme_id}: the file replaces this project's edit: "
-                    f"{_overwrites(fields)}. To keep it, edit it again (`qcahp codebook "
-                    "edit-theme`).", fg="yellow", err=True)
+        say(f"warning: theme {theme_id}: the file replaces this project's edit: "
+            f"{_overwrites(fields)}. To keep it, edit it again (`qcahp codebook "
+            "edit-theme`).", fg="yellow")
     for theme_id, target in merged.items():
-        click.secho(f"warning: theme {theme_id} was merged into {target} in this project; the "
-                    "file brings it back, without the codings it had (they stay with "
-                    f"{target}). To merge it again: `qcahp codebook merge-theme {theme_id} "
-                    f"{target} --coder NAME`.", fg="yellow", err=True)
+        say(f"warning: theme {theme_id} was merged into {target} in this project; the "
+            "file brings it back, without the codings it had (they stay with "
+            f"{target}). To merge it again: `qcahp codebook merge-theme {theme_id} "
+            f"{target} --coder NAME`.", fg="yellow")
     if not any(diff.values()) and not kept:
         click.echo("  no changes")
     elif any(diff[k] for k in ("patterns_added", "patterns_changed", "patterns_retired")):
@@ -214,8 +217,9 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
 
     \b
     table (the default): the tree with definitions and pattern counts.
-    md, docx: a document, a section per theme in tree order: name, id, definition,
-      include, exclude, examples and usage (coded segments, transcripts, participants).
+    md, docx: a document, a section per theme in tree order: name, id,
+      definition, include, exclude, examples and usage (coded segments,
+      transcripts, participants).
     csv, xlsx, json: one row per theme with the same, and its pattern counts.
 
     Usage counts as `qcahp counts` does (a folder rolled up); themes added while coding
@@ -392,7 +396,8 @@ def codebook_edit_theme(project: Project, theme_id: str, name: str | None,
     Examples:
       qcahp codebook edit-theme serendipity --name "Happenstance" --coder ana
       qcahp codebook edit-theme serendipity --color '#AA4499' --coder ana
-      qcahp codebook edit-theme serendipity --exclusion "Planned moves." --coder ana
+      qcahp codebook edit-theme serendipity --exclusion "Planned moves." \\
+          --coder ana
       qcahp codebook edit-theme serendipity --example "I fell into it." \\
           --example "Right place, right time." --coder ana
       qcahp codebook edit-theme serendipity --parent system_leadership --coder ana

@@ -33,6 +33,7 @@ from qualcoder_ahp.reports.writers import (
     put_under,
     screen_width,
     shorten,
+    wrap_cells,
     wrap_note,
     write_private,
 )
@@ -289,7 +290,7 @@ def report_written(what: str, path: str | Path, replaced: bool, tail: str = "") 
     ``tail`` adds a sentence after it (the reconcile log's summary).
     """
     line = f"Wrote {what} to {path}" + (" (replaced the old file)" if replaced else "")
-    click.echo(f"{line}. {tail}" if tail else line, err=True)
+    say(f"{line}. {tail}" if tail else line)  # (a REFI export's ran to 132 columns)
 
 
 def refuse_project_database(path: str | Path) -> None:
@@ -429,7 +430,8 @@ def table_width() -> int | None:
 
 
 def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None,
-                 headers: dict[str, str] | None = None, names: Sequence[str] = ()) -> str:
+                 headers: dict[str, str] | None = None, names: Sequence[str] = (),
+                 wrap: bool = False) -> str:
     """Rows as an aligned plain-text table: a header, a rule, one line per row.
 
     On a terminal it fits the width (:func:`table_width`): the widest columns of words
@@ -437,7 +439,10 @@ def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = Non
     ``…`` first, then names; in a file or a pipe every cell is whole. Widths are
     terminal cells (a CJK character or an emoji takes two). ``headers`` shows some
     columns under another heading (a short one, explained in a legend); ``names`` are
-    columns cut as names though a cell holds spaces (:attr:`Narrowing.names`).
+    columns cut as names though a cell holds spaces (:attr:`Narrowing.names`). With
+    ``wrap``, the columns of words are wrapped onto more lines of their row
+    (:func:`~qualcoder_ahp.reports.writers.wrap_cells`) instead of cut: a row then
+    takes as many lines as its longest cell, the first holding the row's other cells.
     """
     cols = list(columns or rows[0].keys())
     heads = [(headers or {}).get(c, c) for c in cols]
@@ -447,11 +452,30 @@ def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = Non
     free = [w > 20 and not n and any(" " in row[i] for row in texts) and c not in names
             for i, (c, w, n) in enumerate(zip(cols, natural, numeric, strict=True))]
     named = [m or c in names for c, m in zip(cols, name_columns(texts, numeric), strict=True)]
-    widths = fit_widths(heads, natural, numeric, free, table_width(), named)
+    width = table_width()
+    widths = fit_widths(heads, natural, numeric, free, width, named)
+    if wrap and width is not None:
+        # Wrapped columns keep their longest word whole where the table can (a column
+        # gives way down to its heading's width: a heading as wide as the word).
+        longest = [max((cells(w) for row in texts for w in row[i].split()), default=0)
+                   if f else 0 for i, f in enumerate(free)]
+        floors = [h if cells(h) >= n else h + " " * (n - cells(h))
+                  for h, n in zip(heads, longest, strict=True)]
+        whole_words = fit_widths(floors, natural, numeric, free, width, named)
+        if sum(whole_words) + 2 * (len(cols) - 1) <= width:
+            widths = whole_words
     lines = ["  ".join(pad(h, w) for h, w in zip(heads, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(pad(shorten(v, w), w) for v, w in zip(row, widths, strict=True)
-                        ).rstrip() for row in texts]
+    if not wrap:
+        lines += ["  ".join(pad(shorten(v, w), w) for v, w in zip(row, widths, strict=True)
+                            ).rstrip() for row in texts]
+        return "\n".join(lines) + "\n"
+    for row in texts:
+        parts = [(wrap_cells(v, w) or [""]) if f and cells(v) > w else [shorten(v, w)]
+                 for v, w, f in zip(row, widths, free, strict=True)]
+        for k in range(max(len(p) for p in parts)):
+            lines.append("  ".join(pad(p[k] if k < len(p) else "", w)
+                                   for p, w in zip(parts, widths, strict=True)).rstrip())
     return "\n".join(lines) + "\n"
 
 
@@ -468,13 +492,28 @@ def note_width() -> int | None:
     return shutil.get_terminal_size().columns if tty else None
 
 
-def say(text: str, fg: str | None = None) -> None:
+def say(text: str, fg: str | None = None, *, err: bool = True, indent: int = 0) -> None:
     """A summary or a note on stderr, wrapped to :func:`note_width` by terminal cells as
     the notes under a table are (:func:`~qualcoder_ahp.reports.writers.wrap_note`):
     ``search`` and ``words`` printed lines of 100-180 columns at 80, a search's terms
-    and the transcripts chosen in full."""
-    for line in wrap_note(text, note_width()):
-        click.secho(line, fg=fg, err=True)
+    and the transcripts chosen in full.
+
+    ``err=False`` says it on stdout, wrapped to :func:`table_width` as the tables there
+    are (a command's summary line: ``codebook load``, ``refi import``); ``indent`` puts
+    the lines after a line's first that many cells further in than it starts (a listed
+    item: ``  themes added: a, b, ...``). Whole in a pipe or a file, as ever.
+    """
+    width = note_width() if err else table_width()
+    if not indent or width is None:
+        lines = wrap_note(text, width)
+    else:
+        lines = []
+        for line in text.split("\n"):
+            lead = " " * (len(line) - len(line.lstrip(" ")))
+            lines += wrap_cells(line.lstrip(" "), max(20, width), initial_indent=lead,
+                                subsequent_indent=lead + " " * indent) or [""]
+    for line in lines:
+        click.secho(line, fg=fg, err=err)
 
 
 def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> None:
@@ -486,22 +525,24 @@ def emit_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None)
 
 
 def fitted_table(rows: list[dict[str, Any]], columns: Sequence[str],
-                 rules: Narrowing | None = None) -> str:
+                 rules: Narrowing | None = None, wrap: bool = False) -> str:
     """The table of :func:`format_table`, made to fit a terminal too narrow for it.
 
     Only when the whole table is wider than :func:`table_width` (never in a file or a
     pipe), it gives up what ``rules`` allow (:func:`~qualcoder_ahp.reports.writers.narrow`:
     the columns every row shares, named under the table; short headings, with a legend
     line; words put under each row; optional columns); what is still too wide is cut as
-    :func:`format_table` cuts (words, then names).
+    :func:`format_table` cuts (words, then names), or, with ``wrap``, its words are
+    wrapped onto more lines of their row.
     """
-    table, notes = fit_table(rows, columns, rules)
+    table, notes = fit_table(rows, columns, rules, wrap=wrap)
     return table + "".join(f"{line}\n" for line in notes)
 
 
 def fit_table(rows: list[dict[str, Any]], columns: Sequence[str],
               rules: Narrowing | None = None,
-              whole: Mapping[str, Sequence[str]] | None = None) -> tuple[str, list[str]]:
+              whole: Mapping[str, Sequence[str]] | None = None,
+              wrap: bool = False) -> tuple[str, list[str]]:
     """:func:`fitted_table` as the table and, apart, the lines that go under it (what was
     left out, the legend), wrapped to the terminal, for a caller with notes of its own.
 
@@ -514,7 +555,8 @@ def fit_table(rows: list[dict[str, Any]], columns: Sequence[str],
     width = table_width()
     fit = narrow(list(columns), {c: [_fmt(r.get(c)) for r in rows] for c in columns}, width,
                  rules)
-    table = format_table(rows, fit.columns, fit.headings, rules.names if rules else ())
+    table = format_table(rows, fit.columns, fit.headings, rules.names if rules else (),
+                         wrap=wrap)
     if fit.under and width is not None:
         words = [[(whole or {}).get(c, [_fmt(r.get(c)) for r in rows])[i] for c in fit.under]
                  for i, r in enumerate(rows)]

@@ -21,20 +21,24 @@ from qualcoder_ahp.cli.common import (
     Project,
     emit_json,
     emit_table,
+    fitted_table,
     output_format,
     pass_project,
     plural,
     progress_bar,
+    table_width,
     write_output,
 )
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.importers import import_participants, import_paths
 from qualcoder_ahp.importers.turns import UNLABELLED
 from qualcoder_ahp.reports.annotated import FORMATS as SHOW_FORMATS
-from qualcoder_ahp.reports.annotated import WRITERS, annotate
+from qualcoder_ahp.reports.annotated import WRITERS, AnnotatedTurn, annotate
 from qualcoder_ahp.model.store import Store
-from qualcoder_ahp.records import TranscriptInfo
+from qualcoder_ahp.model.withdraw_store import withdrawn_note
+from qualcoder_ahp.records import TranscriptInfo, Turn
 from qualcoder_ahp.reports.data import find_transcript, resolve_coder
+from qualcoder_ahp.reports.writers import cells, wrap_cells
 
 
 def _note_earlier_codings(store: Store, info: TranscriptInfo) -> None:
@@ -48,6 +52,34 @@ def _note_earlier_codings(store: Store, info: TranscriptInfo) -> None:
         where = ", ".join(f"{n:,} on v{t.version}" for t, n in coded)
         click.secho(f"note: {info.name}: the codings stay on the text they were made on "
                     f"({where}); v{info.version} starts uncoded", fg="yellow", err=True)
+
+
+def wrap_turns(text: str, turns: list[AnnotatedTurn], width: int) -> str:
+    """``qcahp show``'s text wrapped to ``width`` terminal cells: each turn under its
+    speaker label (a hanging indent; 4 cells when the label takes over half the width),
+    the other lines (the header, codings and memos) with an indent of 4 more cells
+    than their own. Each turn took one line of up to 440 columns."""
+    heads = iter([_turn_head(t.turn) for t in turns])
+    head = next(heads, None)
+    out: list[str] = []
+    for line in text.split("\n"):
+        if head is not None and line.startswith(head):
+            room = cells(head) if cells(head) <= width // 2 else 4
+            out += wrap_cells(line, width, subsequent_indent=" " * room) or [line]
+            head = next(heads, None)
+        elif cells(line) > width:
+            lead = len(line) - len(line.lstrip(" "))
+            out += wrap_cells(line[lead:], width, initial_indent=" " * lead,
+                              subsequent_indent=" " * (lead + 4))
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _turn_head(turn: Turn) -> str:
+    """A turn's label as :func:`~qualcoder_ahp.reports.annotated.to_text` writes it."""
+    stamp = f"[{turn.time}] " if turn.time else ""
+    return f"{stamp}{turn.speaker} ({turn.role}): "
 
 
 def register(cli: click.Group) -> None:
@@ -200,6 +232,9 @@ def register(cli: click.Group) -> None:
         marked = all_coders or coder is not None or fmt != "text"
         doc = annotate(store, info, coder, marked=marked)
         content = WRITERS[fmt](doc)
+        width = table_width()
+        if fmt == "text" and width is not None:
+            content = wrap_turns(content, doc.turns, width)
         if output:
             what = f"the {'coded ' if marked else ''}transcript {info.name}"
             if marked:
@@ -222,25 +257,46 @@ def register(cli: click.Group) -> None:
             emit_json(table)
             return
         names = sorted({k for attrs in table.values() for k in attrs})
-        emit_table([{"participant": code, **attrs} for code, attrs in table.items()],
-                   ["participant", *names])
-        if not table:
+        if table:
+            # Wrapped, not cut: at 80 columns every attribute was cut to ~14 characters
+            # ("Head of allie…").
+            click.echo(fitted_table([{"participant": code, **attrs}
+                                     for code, attrs in table.items()],
+                                    ["participant", *names], wrap=True), nl=False)
+        else:
+            click.echo("(none)")
             click.echo("No participants yet: each imported transcript adds one, and "
                        "`qcahp participants import FILE.csv` their attributes.")
 
     @participants_group.command("import")
     @click.argument("csv_file", type=click.Path(path_type=str))
+    @click.option("--readmit", is_flag=True,
+                  help="Import the rows of participants withdrawn with `qcahp withdraw` "
+                       "too, on purpose.")
     @pass_project
-    def participants_import(project: Project, csv_file: str) -> None:
+    def participants_import(project: Project, csv_file: str, readmit: bool) -> None:
         """Load participant attributes from a CSV file.
 
-        The first column is the participant id (by default a transcript's file name
-        without extension); the other columns are attributes such as profession,
-        seniority, trust_type or board_distance. Existing values are replaced.
+        The first column, headed participant (or participant_id, id, case...), is
+        the participant id (by default a transcript's file name without extension); a
+        file whose first heading names no id is refused. The other columns are
+        attributes such as profession,
+        seniority, trust_type or board_distance. Existing values are replaced. The
+        row of a participant withdrawn from the project (`qcahp withdraw`) is skipped,
+        with a line saying so; --readmit imports it again.
         """
         store = project.store()
-        codes = import_participants(store, csv_file)
-        click.echo(f"{plural(len(codes), 'participant')} updated from {csv_file}")
+        report = import_participants(store, csv_file, readmit=readmit)
+        codes = report.updated
+        for code, event in report.withdrawn:
+            click.secho(f"withdrawn  {csv_file}: participant {code!r} was "
+                        f"{withdrawn_note(event)}; skipped (`qcahp participants import "
+                        "--readmit` brings it back deliberately)", fg="yellow", err=True)
+        skipped = f", {len(report.withdrawn)} withdrawn (skipped)" if report.withdrawn else ""
+        back = (f" ({len(report.readmitted)} readmitted: {', '.join(report.readmitted)})"
+                if report.readmitted else "")
+        click.echo(f"{plural(len(codes), 'participant')} updated from {csv_file}{back}"
+                   f"{skipped}")
         with_transcripts = {t.participant for t in store.transcripts()}
         waiting = [code for code in codes if code not in with_transcripts]
         if waiting and with_transcripts:

@@ -27,6 +27,7 @@ from qualcoder_ahp.cli.common import (
     output_format,
     pass_project,
     plural,
+    say,
     table_width,
     write_output,
 )
@@ -37,7 +38,7 @@ from qualcoder_ahp.model.reconcile_store import (
     UNRECORDED,
     ReconcileRecord,
 )
-from qualcoder_ahp.reports.writers import csv_records, pick_format, shorten
+from qualcoder_ahp.reports.writers import csv_records, pick_format, shorten, wrap_note
 
 FORMATS = ("table", "csv", "json")
 COLUMNS = ("time", "by", "consensus", "compared", "theme", "theme_name", "transcript", "span",
@@ -182,14 +183,19 @@ def log_cmd(project: Project, fmt: str | None, output: str | None, theme: str | 
                                     status=status)
     rows = log_rows(store, record.entries)
     line = summary(record, filters)
+    width = table_width()  # (None into a file or a pipe: whole lines)
+
+    def wrapped(message: str) -> str:  # NOTHING ran to 132 columns at 80
+        return "".join(f"{w}\n" for w in wrap_note(message, width))
+
     if not record.decisions and not record.unrecorded and fmt == "table":
-        text = NOTHING + "\n"
+        text = wrapped(NOTHING)
     elif fmt == "json":
         text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
         text = csv_records([*COLUMNS, *EXTRA], rows)
     elif not rows:
-        text = f"No reconcile decisions or consensus codings match.\n{line}\n"
+        text = wrapped(f"No reconcile decisions or consensus codings match.\n{line}")
     else:
         text = _table(rows) + "\n" + line + "\n"
     if output:
@@ -197,7 +203,7 @@ def log_cmd(project: Project, fmt: str | None, output: str | None, theme: str | 
     else:
         click.echo(text, nl=False)
         if fmt != "table":  # CSV and JSON stay machine-readable; the count goes to stderr
-            click.echo(line, err=True)
+            say(line)
 
 
 def _table(rows: list[dict[str, Any]]) -> str:

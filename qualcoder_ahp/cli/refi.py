@@ -14,6 +14,7 @@ from qualcoder_ahp.cli.common import (
     progress_bar,
     refuse_project_database,
     report_written,
+    say,
 )
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports.writers import check_writable
@@ -154,24 +155,25 @@ def register(cli: click.Group) -> None:
             raise _not_refi(file, exc) from None
         if dry_run:
             project.discard_if_created()  # "write nothing": not even an empty project
+        # The summary wraps to the terminal (130 columns at 80 for a --dry-run).
         if report.nothing_added:
-            click.echo(f"{file}: {report.nothing_why()}.")
+            say(f"{file}: {report.nothing_why()}.", err=False)
         else:
             added = ", ".join(_count(v, k) for k, v in report.added.items() if v)
             verb = "Would import" if dry_run else "Imported"
-            click.echo(f"{verb} {file} ({report.kind}): {added}.")
+            say(f"{verb} {file} ({report.kind}): {added}.", err=False)
             for line in report.details():  # what was here already, and what was left out
-                click.echo(line)
+                say(line, err=False)
         if report.units and set(report.units) != {"codepoints"}:
             units = ", ".join(f"{n} in {u}" for u, n in sorted(report.units.items()))
-            click.echo(f"Offsets converted to code points: {units}.")
+            say(f"Offsets converted to code points: {units}.", err=False)
         if report.unchecked:
-            click.echo(f"Warning: {plural(report.unchecked, 'selection')} had no quote to check "
-                       "their offsets against", err=True)
+            say(f"Warning: {plural(report.unchecked, 'selection')} had no quote to check "
+                "their offsets against")
         _echo_capped("Warning", report.warnings)
         _echo_capped("Mismatch", report.mismatches)
         if report.mismatches:
             # Listed above, each with its reason: a quote that differs from the text
             # there, or offsets past the end of the source.
-            click.echo(f"{plural(len(report.mismatches), 'selection')} not imported: their "
-                       "offsets do not fit the text (each one is listed above).", err=True)
+            say(f"{plural(len(report.mismatches), 'selection')} not imported: their "
+                "offsets do not fit the text (each one is listed above).")

@@ -446,7 +446,9 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
 def _memos_table(sheet: Sheet) -> str:
     """The memos as a table; on a terminal, the columns "about" already tells (theme,
     transcript, speaker, turn) and the quote are left out, so the memo itself is not
-    cut to ten characters beside them (`about` and the memo give way evenly)."""
+    cut to ten characters beside them; on one too narrow to give the memo 40 cells, it
+    goes on a line of its own under its row, as the log's words do (at 80 columns it
+    was cut to 21, the theme it is about to 20)."""
     width = table_width()
     if width is None:
         return to_table([sheet])
@@ -454,7 +456,7 @@ def _memos_table(sheet: Sheet) -> str:
     compact = Sheet(sheet.name, [sheet.columns[i] for i in keep],
                     [[row[i] for i in keep] for row in sheet.rows],
                     shrink={"about": "end", "memo": "end"}, footer=sheet.footer,
-                    empty=sheet.empty)
+                    empty=sheet.empty, narrow=Narrowing(under=("memo",)))
     return to_table([compact], width=width)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project, plural
+from qualcoder_ahp.cli.common import Project, pass_project, plural, say
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.withdraw_store import WithdrawPlan
 
@@ -79,7 +79,9 @@ def register(cli: click.Group) -> None:
         checkpointed, so the text does not stay in the file. The file's and the
         text's hashes (never the text) are kept, so importing the same file again is
         refused (`qcahp import --readmit` overrides), a coder's copy brings none of
-        its codings in at `qcahp merge`, and REFI-QDA import skips it.
+        its codings in at `qcahp merge`, and REFI-QDA import skips it. A withdrawn
+        participant is kept as a salted hash of their id: `participants import`
+        skips their row (--readmit overrides), and so do the other routes.
 
         Lists what will go and asks first (--yes to skip; needed when not at a
         terminal). Backups (.bak-v*) and coders' copies still hold the data: delete
@@ -130,11 +132,11 @@ def register(cli: click.Group) -> None:
                        f"{plural(done.memos, 'memo')}, {plural(done.decisions, 'decision')} "
                        "removed.")
         for code in done.orphans:
-            click.secho(f"note: participant {code} has no transcript left; `qcahp withdraw "
-                        f"--participant {code}` removes its attributes too",
-                        fg="yellow", err=True)
+            say(f"note: participant {code} has no transcript left; `qcahp withdraw "
+                f"--participant {code}` removes its attributes too", fg="yellow")
         found = backups(project.path)
         listed = ", ".join(p.name for p in found) if found else "none found next to it"
-        click.secho("note: copies still hold the withdrawn text and must be deleted by "
-                    f"hand: backups of {project.path.name} ({listed}), coders' copies of the "
-                    "project, and exports made before now", fg="yellow", err=True)
+        # (179 columns on one line at 80.)
+        say("note: copies still hold the withdrawn text and must be deleted by hand: "
+            f"backups of {project.path.name} ({listed}), coders' copies of the project, "
+            "and exports made before now", fg="yellow")

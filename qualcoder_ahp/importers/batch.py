@@ -177,7 +177,8 @@ def import_paths(
                 )
             except UserError as exc:
                 if (not readmit and file.resolve() not in named_files
-                        and store.withdrawn_event(file_hash, content_hash(parsed.text))):
+                        and (store.withdrawn_event(file_hash, content_hash(parsed.text))
+                             or store.withdrawn_participant(participant or file.stem))):
                     # Found in a folder of the study's interviews: skipped, not a failure.
                     report.withdrawn.append((str(file), _skipped(str(exc))))
                     continue

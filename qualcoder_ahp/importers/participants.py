@@ -1,10 +1,13 @@
 """Participant attributes from a CSV file (profession, seniority, trust type...).
 
 The first column is the participant id (the same id transcripts carry: by default
-the transcript's file name without extension); every other column is an attribute,
+the transcript's file name without extension), headed ``participant`` or the like
+(:data:`ID_HEADERS`); every other column is an attribute,
 named by its header. Reports use the attributes to build matrices such as theme ×
 profession or theme × distance from the trust board. The whole file is checked
-before anything is written, so a bad row leaves the project as it was.
+before anything is written, so a bad row leaves the project as it was. A participant
+withdrawn from the project (``qcahp withdraw``) does not come back with their row
+unless readmitted on purpose.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ import csv
 import io
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.normalise import read_text
@@ -21,6 +26,23 @@ from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.reports.writers import csv_unquote
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
+
+
+ID_HEADERS = frozenset({"participant", "participants", "participant_id", "participant_code",
+                        "id", "pid", "code", "case", "case_id", "case_name", "interviewee",
+                        "respondent", "respondent_id", "transcript", "transcript_id",
+                        "transcript_name", "name"})
+"""First-column headings (as :func:`_attribute_name` makes them) that name the
+participant id; besides these, any heading that starts with ``participant``,
+``respondent``, ``interviewee`` or ``case``, or ends in ``_id`` or ``_code``
+(``Participant no.``, ``study_id``), and an empty one."""
+
+
+def is_id_header(name: str) -> bool:
+    """Whether a first column headed ``name`` (snake_case) holds participant ids."""
+    return (not name or name in ID_HEADERS
+            or name.startswith(("participant", "respondent", "interviewee", "case"))
+            or name.endswith(("_id", "_code")))
 
 
 def _attribute_name(header: str) -> str:
@@ -89,6 +111,13 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
     if len(rows) < 2:
         raise ImportFailed("needs a header row and at least one participant row", path=name)
     header = [_attribute_name(h) for h in rows[0]]
+    if not is_id_header(header[0]):
+        # A file of something else (a header "a,b") made participants of its first
+        # column's values, quietly.
+        raise ImportFailed(
+            f"the first column's heading {rows[0][0].strip()!r} does not name the "
+            "participant id: head it 'participant' (or participant_id, id, case), with "
+            "ids such as a transcript's file name below", path=name)
     if not header[0]:
         header[0] = "participant"
     if any(not h for h in header[1:]):
@@ -119,15 +148,38 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
     return out
 
 
-def import_participants(store: Store, path: str | os.PathLike[str]) -> list[str]:
+@dataclass
+class ParticipantsImport:
+    """What :func:`import_participants` did."""
+
+    updated: list[str] = field(default_factory=list)
+    """The participant ids whose attributes were set, in file order."""
+    withdrawn: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """``(id, withdraw event)`` per row skipped because the participant was withdrawn
+    from the project (``qcahp withdraw``)."""
+    readmitted: list[str] = field(default_factory=list)
+    """Withdrawn participants brought back on purpose (``readmit``)."""
+
+
+def import_participants(store: Store, path: str | os.PathLike[str], *,
+                        readmit: bool = False) -> ParticipantsImport:
     """Load a participants CSV into the project (one transaction).
 
-    Returns:
-        The participant ids read, in file order.
+    A row of a participant withdrawn from the project (``qcahp withdraw``) is skipped,
+    unless ``readmit`` brings them back deliberately; the other rows are imported.
     """
     table = read_participants_csv(path)
+    report = ParticipantsImport()
     with store.write():
         for code, attributes in table.items():
+            event = store.withdrawn_participant(code)
+            if event is not None:
+                if not readmit:
+                    report.withdrawn.append((code, event))
+                    continue
+                store.readmit_participant(code)
+                report.readmitted.append(code)
             store.ensure_participant(code)
             store.set_participant_attributes(code, attributes)
-    return list(table)
+            report.updated.append(code)
+    return report

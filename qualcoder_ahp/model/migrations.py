@@ -9,6 +9,10 @@ written by a newer version can be refused before anything touches it.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import secrets
+
 from sqlite_utils import Database, Migrations
 
 MIGRATIONS = Migrations("qualcoder_ahp")
@@ -226,6 +230,52 @@ def m004_add_withdrawn(db: Database) -> None:
         "    event_id INTEGER NOT NULL REFERENCES events(id),\n"
         "    PRIMARY KEY (hash, kind)\n"
         ")")
+
+
+SALT_SETTING = "participant_key_salt"
+"""The ``settings`` key of the project's random salt for :func:`participant_key`."""
+
+
+def participant_key(salt: str, code: str) -> str:
+    """The hash a withdrawn participant is remembered by: SHA-256 of the project's salt
+    and the id as a researcher would type it again (trimmed, case folded).
+
+    Salted per project, so the table is no dictionary of bare ids' hashes."""
+    return hashlib.sha256(f"{salt}\n{code.strip().casefold()}".encode()).hexdigest()
+
+
+@MIGRATIONS()
+def m005_add_withdrawn_participants(db: Database) -> None:
+    """Remember the participants withdrawn from the study (``qcahp withdraw
+    --participant``), by a salted hash of their id only.
+
+    A participant's id and attributes came back with the next ``qcahp participants
+    import`` of the study's CSV. One row per withdrawn participant: the SHA-256 of a
+    random salt kept in ``settings`` (made here, once per project) and the id
+    (:func:`participant_key`), with the ``withdraw`` event. Participants withdrawn
+    before this migration are remembered from their ``withdraw`` events, unless they
+    are in the project again.
+    """
+    db.execute(
+        "CREATE TABLE withdrawn_participants (\n"
+        "    hash TEXT PRIMARY KEY,\n"
+        "    event_id INTEGER NOT NULL REFERENCES events(id)\n"
+        ")")
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [SALT_SETTING]).fetchone()
+    salt = row[0] if row and row[0] else secrets.token_hex(16)
+    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+               [SALT_SETTING, salt])
+    here = {r[0] for r in db.execute("SELECT code FROM participants")}
+    for event_id, payload in db.execute(
+            "SELECT id, payload FROM events WHERE kind = 'withdraw' ORDER BY id").fetchall():
+        try:
+            people = json.loads(payload).get("participants") or []
+        except (ValueError, AttributeError):
+            continue
+        for code in people:
+            if isinstance(code, str) and code not in here:
+                db.execute("INSERT OR REPLACE INTO withdrawn_participants (hash, event_id) "
+                           "VALUES (?, ?)", [participant_key(salt, code), event_id])
 
 
 def _split_sql(script: str) -> list[str]:

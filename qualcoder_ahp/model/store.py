@@ -322,7 +322,12 @@ class Store(
 
     # ------------------------------------------------------------------ participants
     def ensure_participant(self, code: str) -> int:
-        """The id of participant ``code``, created on first use."""
+        """The id of participant ``code``, created on first use.
+
+        Raises:
+            UserError: ``code`` was withdrawn from the project (``qcahp withdraw``) and
+                not readmitted (:meth:`readmit_participant`) since.
+        """
         row = self.conn.execute("SELECT id FROM participants WHERE code = ?", [code]).fetchone()
         if row:
             return int(row[0])
@@ -330,6 +335,8 @@ class Store(
             row = self.conn.execute("SELECT id FROM participants WHERE code = ?", [code]).fetchone()
             if row:
                 return int(row[0])
+            self.check_participant_not_withdrawn(
+                code, advice="it is not added again (`--readmit` brings it back deliberately)")
             cur = self.conn.execute(
                 "INSERT INTO participants (code, guid) VALUES (?, ?)", [code, new_guid()]
             )
@@ -416,7 +423,8 @@ class Store(
         ``new_version`` then stores the new reading; the same name with other content is
         refused unless ``new_version`` (codings are never moved between versions).
         A transcript withdrawn from the project (``qcahp withdraw``: its file or text
-        hash is remembered) is refused unless ``readmit``, which forgets that.
+        hash is remembered), or one of a withdrawn participant's, is refused unless
+        ``readmit``, which forgets that.
         """
         # The checks run inside the write transaction: two coders importing the same
         # file at once must not both decide it is new.
@@ -451,6 +459,14 @@ class Store(
                                 "deliberately)", path=path)
             if withdrawn is not None:
                 self.readmit(source_hash, digest)
+            if participant and readmit:
+                self.readmit_participant(participant)
+            elif participant:
+                # Another file of a withdrawn participant's (a .docx of the .txt), or a
+                # file given their id with --participant.
+                self.check_participant_not_withdrawn(
+                    participant, path=path, advice="it is not imported again (`qcahp import "
+                    "--readmit` brings it back deliberately)")
             latest = self.conn.execute(
                 "SELECT MAX(version) FROM transcripts WHERE name = ?", [name]
             ).fetchone()[0]

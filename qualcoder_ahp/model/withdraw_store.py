@@ -20,7 +20,11 @@ event records who, when, the participant and transcript names and counts, no tex
 
 So that the interview does not come back by accident, the hashes of its file and
 text (never the text) go in the ``withdrawn`` table: import refuses the file,
-merge leaves a coder's copy's codings of it out, REFI-QDA import skips it.
+merge leaves a coder's copy's codings of it out, REFI-QDA import skips it. A withdrawn
+participant's id goes in ``withdrawn_participants`` as a salted hash
+(:func:`~qualcoder_ahp.model.migrations.participant_key`): no route that creates
+participants or attributes (``participants import``, a transcript import, REFI-QDA
+cases) brings them back unless readmitted (``--readmit``).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.migrations import SALT_SETTING, participant_key
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -421,6 +426,10 @@ class WithdrawMixin:
                     "DELETE FROM participant_attributes WHERE participant_id = "
                     "(SELECT id FROM participants WHERE code = ?)", [code])
                 self.conn.execute("DELETE FROM participants WHERE code = ?", [code])
+                self.conn.execute(
+                    "INSERT INTO withdrawn_participants (hash, event_id) VALUES (?, ?) "
+                    "ON CONFLICT (hash) DO UPDATE SET event_id = excluded.event_id",
+                    [self._participant_key(code, create=True), event_id])
             self.conn.execute("DELETE FROM doc_cache")  # tokenised texts (rebuilt on demand)
             self.conn.executemany(
                 "INSERT INTO withdrawn (hash, kind, event_id) VALUES (?, ?, ?) "
@@ -514,15 +523,77 @@ class WithdrawMixin:
         return self.conn.execute("SELECT 1 FROM transcripts WHERE id = ?",
                                  [transcript_id]).fetchone() is not None
 
-    def withdrawn_participants(self: Store) -> set[str]:
-        """The codes of participants withdrawn (named by a ``withdraw`` event)."""
-        return {r[0] for r in self.conn.execute(
-            "SELECT j.value FROM events e, json_each(e.payload, '$.participants') j "
-            "WHERE e.kind = 'withdraw' AND json_valid(e.payload)")}
+    def _participant_key(self: Store, code: str, *, create: bool = False) -> str | None:
+        """The salted hash a withdrawn participant ``code`` is remembered by; ``None``
+        when the project has no salt yet (and so no withdrawn participant) unless
+        ``create`` (inside :meth:`write`) makes one."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?",
+                                [SALT_SETTING]).fetchone()
+        if not (row and row[0]):
+            if not create:
+                return None
+            import secrets
+
+            self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                              [SALT_SETTING, secrets.token_hex(16)])
+            return self._participant_key(code)
+        return participant_key(str(row[0]), code)
+
+    def withdrawn_participant(self: Store, code: str) -> dict[str, Any] | None:
+        """The ``withdraw`` event (its payload, ``id`` and ``at``) that withdrew the
+        participant ``code`` (``qcahp withdraw --participant``; case and spaces
+        ignored), or ``None``: not withdrawn, or readmitted since."""
+        key = self._participant_key(code)
+        if key is None:
+            return None
+        row = self.conn.execute(
+            "SELECT e.id, e.at, e.payload FROM withdrawn_participants w JOIN events e "
+            "ON e.id = w.event_id WHERE w.hash = ?", [key]).fetchone()
+        if row is None:
+            return None
+        return {**json.loads(row[2]), "id": row[0], "at": row[1]}
+
+    def readmit_participant(self: Store, code: str) -> bool:
+        """Forget participant ``code`` as withdrawn (``--readmit``: deliberately bringing
+        them back; call inside :meth:`write`). Returns whether they were withdrawn."""
+        key = self._participant_key(code)
+        if key is None:
+            return False
+        return self.conn.execute("DELETE FROM withdrawn_participants WHERE hash = ?",
+                                 [key]).rowcount > 0
+
+    def check_participant_not_withdrawn(self: Store, code: str, *, advice: str,
+                                        path: str | None = None) -> None:
+        """Refuse to bring back a withdrawn participant.
+
+        Raises:
+            UserError: ``participant 'ot_dev' was withdrawn from this project on ...;``
+                followed by ``advice`` (how to readmit them).
+        """
+        event = self.withdrawn_participant(code)
+        if event is not None:
+            raise UserError(f"participant {code!r} was {withdrawn_note(event)}; {advice}",
+                            path=path)
+
+    def withdrawn_participants(self: Store) -> WithdrawnParticipants:
+        """The participants withdrawn and not readmitted, for ``code in ...`` tests
+        (only their salted hashes are kept, so they cannot be listed)."""
+        return WithdrawnParticipants(self)
 
     def withdrawn_hashes(self: Store) -> set[str]:
         """Every file and text hash of a withdrawn transcript."""
         return {r[0] for r in self.conn.execute("SELECT hash FROM withdrawn")}
+
+
+class WithdrawnParticipants:
+    """``code in store.withdrawn_participants()``: whether a participant id was withdrawn
+    (by its salted hash; case and spaces ignored)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self._store.withdrawn_participant(code) is not None
 
 
 def withdrawn_note(event: dict[str, Any]) -> str:
@@ -530,5 +601,5 @@ def withdrawn_note(event: dict[str, Any]) -> str:
     return f"withdrawn from this project on {str(event.get('at', ''))[:10]} (qcahp withdraw)"
 
 
-__all__ = ["Gone", "PLACEHOLDER", "WithdrawMixin", "WithdrawPlan", "scrub_events",
-           "withdrawn_note"]
+__all__ = ["Gone", "PLACEHOLDER", "WithdrawMixin", "WithdrawPlan", "WithdrawnParticipants",
+           "scrub_events", "withdrawn_note"]
