@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from qualcoder_ahp.model.codebook_store import theme_name_problem
 from qualcoder_ahp.records import Theme
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 
 class CoderModal(ModalScreen[str]):
@@ -34,6 +35,7 @@ class CoderModal(ModalScreen[str]):
         self.known = known
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog"):
             yield Label("Who is coding? Your name is stored with every decision.")
             if self.known:
@@ -97,6 +99,7 @@ class ThemePickerModal(ModalScreen[str | None]):
         self._definitions = {t.id: t.description for t in self.themes}
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text))
             if self.allow_new:
@@ -216,6 +219,7 @@ class ChoiceModal(ModalScreen[str | None]):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text))
             yield Label(Text(self.hint), classes="hint")
@@ -245,6 +249,7 @@ class MemoModal(ModalScreen[str | None]):
         self.initial = text
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog memo"):
             yield Label(Text(self.title_text))
             yield TextArea(self.initial, id="memo-text")
@@ -293,6 +298,7 @@ class ThemeEditModal(ModalScreen[bool | None]):
         self.save = save
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         theme = self.theme
         with Vertical(classes="dialog theme-edit"):
             yield Label(Text(self.title_text))
@@ -367,6 +373,7 @@ class SearchModal(ModalScreen[str | None]):
         self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog"):
             yield Label(Text(self.placeholder.capitalize()))
             yield Input(self.initial, placeholder=self.placeholder, id="search-query")
@@ -394,6 +401,7 @@ class FilterModal(ModalScreen[tuple[str, str | None] | None]):
         self.theme = theme
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog filter"):
             yield Label("Filter suggestions: status and theme (Tab switches, Enter applies)")
             with Horizontal():

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, SelectionList
 from textual.widgets.option_list import Option
 
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+
 
 class CoderPicker(ModalScreen[list[str] | None]):
     """Choose which coders to reconcile when more than two have coded."""
@@ -34,6 +36,7 @@ class CoderPicker(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         """A tick list of the coders, all ticked."""
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical():
             yield Label("Reconcile which coders? (space ticks, enter compares)")
             yield SelectionList[str](*[(name, name, True) for name in self.coders],
@@ -76,6 +79,7 @@ class ReconcileFilter(ModalScreen[tuple[str | None, int | None] | None]):
         self.transcript = transcript
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog filter"):
             yield Label("Reconcile only: a theme and a transcript (undecided/all). Tab "
                         "switches, Enter applies, Escape cancels")

@@ -1,0 +1,67 @@
+"""The second 80x24 audit: dialogs' footers, and a project with no codebook yet.
+
+Every test drives the real workbench with Pilot and asserts on what the screen draws
+and what the database holds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+from qualcoder_ahp.tui.screens.coding import CodingScreen
+from qualcoder_ahp.tui.screens.help import HelpScreen
+from qualcoder_ahp.tui.screens.modals import ChoiceModal, ThemePickerModal
+from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+from tests.conftest import make_parsed
+from tests.tui.conftest import CODER, TURNS_A, open_alpha, press_for_screen
+from tests.tui.test_audit_80x24 import NARROW, drawn, footer_keys
+
+
+def no_codebook(tmp_path: Path) -> Path:
+    """A project with one transcript and no codebook at all."""
+    path = tmp_path / "nocodebook.db"
+    with open_store(path) as store:
+        store.add_transcript("alpha", make_parsed(TURNS_A), participant="P1")
+    return path
+
+
+def bottom_keys(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The keys drawn on the terminal's last line (key: description)."""
+    keys = [k for k in footer_keys(app) if k.display]
+    assert keys and all(k.region.y == app.size.height - 1 for k in keys)
+    return {k.key: k.description for k in keys}
+
+
+async def test_a_dialog_footer_shows_the_dialogs_keys(project: Path):
+    """Under the theme picker, the help and the filter dialog, the footer still showed the
+    screen's keys below ("n Next", "a Accept", "s Sort"), which did nothing there; the
+    dialog's own keys (Escape, ctrl+n) were in no footer."""
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        help_screen = await press_for_screen(pilot, "question_mark", HelpScreen)
+        keys = bottom_keys(app)
+        assert keys.get("escape") == "Close" and "s" not in keys, keys
+        await pilot.press("escape")
+        screen = await open_alpha(pilot)
+        assert help_screen is not app.screen
+        picker = await press_for_screen(pilot, "c", ThemePickerModal)
+        keys = bottom_keys(app)
+        assert keys.get("escape") == "Cancel" and keys.get("ctrl+n") == "New theme", keys
+        assert not keys.keys() & {"n", "a", "x"}, keys
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and picker is not screen
+        await pilot.press("f")
+        await pilot.pause()
+        keys = bottom_keys(app)
+        assert keys.get("escape") == "Cancel" and "a" not in keys, keys
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert bottom_keys(app).get("a") == "Accept"  # the screen's own footer again
