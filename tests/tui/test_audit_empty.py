@@ -65,3 +65,20 @@ async def test_a_dialog_footer_shows_the_dialogs_keys(project: Path):
         await pilot.pause()
         assert app.screen is screen
         assert bottom_keys(app).get("a") == "Accept"  # the screen's own footer again
+
+
+async def test_codebook_screen_without_themes_says_how_to_start(tmp_path: Path):
+    """k on a project with no codebook showed a blank screen whose footer offered e Edit,
+    m Merge, f Move, M Memo and w Words, none of which did anything."""
+    app = make_app(no_codebook(tmp_path), coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await press_for_screen(pilot, "k", CodebookScreen)
+        text = drawn(screen.query_one("#theme-detail", Static))
+        assert text.startswith("No codebook yet. Load one with `qcahp codebook load FILE`")
+        assert text.endswith("the themes you add show here."), text  # not cut off
+        keys = bottom_keys(app)
+        assert not keys.keys() & {"e", "m", "f", "M", "w", "tab"}, keys
+        assert keys.get("escape") == "Back"
+        await pilot.press("e", "m", "f", "M", "w")
+        await pilot.pause()
+        assert app.screen is screen
