@@ -82,3 +82,29 @@ async def test_codebook_screen_without_themes_says_how_to_start(tmp_path: Path):
         await pilot.press("e", "m", "f", "M", "w")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_c_adds_the_first_theme_of_a_project_without_a_codebook(tmp_path: Path):
+    """With no codebook, c did nothing, so a researcher coding inductively could not
+    start in the workbench: the picker's ctrl+n, which makes a new theme, was out of
+    reach. Now the picker opens, says how, and the new theme codes the sentence."""
+    path = no_codebook(tmp_path)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_alpha(pilot)
+        assert isinstance(screen, CodingScreen)
+        assert "c" in bottom_keys(app)
+        picker = await press_for_screen(pilot, "c", ThemePickerModal)
+        hint = " ".join(drawn(label) for label in picker.query(".hint"))
+        assert hint.startswith("No themes yet: type the first one's name and press ctrl+n")
+        await pilot.press(*"Luck", "ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)  # where does it go: the top level
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Luck" in drawn(screen.query_one("#codebook-panel", Static))
+    with open_store(path) as store:
+        (theme,) = store.themes()
+        (coding,) = store.codings(coder=CODER)
+        assert theme.name == "Luck" and coding.theme_id == theme.id

@@ -102,7 +102,10 @@ class ThemePickerModal(ModalScreen[str | None]):
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text))
-            if self.allow_new:
+            if self.allow_new and not self.themes:
+                yield Label(Text("No themes yet: type the first one's name and press ctrl+n "
+                                 "(or Enter) to add it and code with it."), classes="hint")
+            elif self.allow_new:
                 yield Label(Text("Enter codes with the highlighted theme; ctrl+n makes what "
                                  "you typed a new theme."), classes="hint")
             else:
