@@ -108,3 +108,11 @@ async def test_c_adds_the_first_theme_of_a_project_without_a_codebook(tmp_path: 
         (theme,) = store.themes()
         (coding,) = store.codings(coder=CODER)
         assert theme.name == "Luck" and coding.theme_id == theme.id
+
+
+async def test_one_transcript_is_not_called_transcripts(tmp_path: Path):
+    app = make_app(no_codebook(tmp_path), coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        assert app.screen.sub_title == f"coder: {CODER} · 1 transcript"

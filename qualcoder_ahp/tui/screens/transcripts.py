@@ -146,7 +146,9 @@ class TranscriptsScreen(Screen[None]):
             table.add_row(*row, key=str(tid), height=None if wrap else 1)
         if selected is not None and str(selected) in {str(r[0]) for r in rows}:
             table.move_cursor(row=table.get_row_index(str(selected)))
-        self.sub_title = f"coder: {self.coder} · {len(rows)} transcripts"
+        count = len(rows)
+        self.sub_title = (f"coder: {self.coder} · {count} transcript"
+                          f"{'' if count == 1 else 's'}")
         hint = self.query_one("#empty-hint", Label)
         hint.display = not rows
         if not rows:
