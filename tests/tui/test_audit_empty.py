@@ -116,3 +116,49 @@ async def test_one_transcript_is_not_called_transcripts(tmp_path: Path):
         await pilot.pause()
         assert isinstance(app.screen, TranscriptsScreen)
         assert app.screen.sub_title == f"coder: {CODER} · 1 transcript"
+
+
+async def test_import_dialog_says_what_enter_does_and_where_paths_start(
+        tmp_path: Path, monkeypatch):
+    """The import dialog was a bare box titled "Files or folders to import": nothing
+    said that Enter imports, nor from which folder a relative path is read."""
+    from qualcoder_ahp.tui.screens.modals import SearchModal
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p2.txt").write_text("Interviewer: Hello?\n\nPat: It was luck.\n")
+    path = no_codebook(tmp_path)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        dialog = await press_for_screen(pilot, "i", SearchModal)
+        hint = drawn(dialog.query_one(".hint", Static))
+        assert hint.startswith("Enter imports · Escape cancels · a relative path starts in")
+        assert str(tmp_path)[-20:] in hint.replace(" ", "")  # wrapped, not cut off
+        await pilot.press(*"p2.txt", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    with open_store(path) as store:
+        assert [t.name for t in store.transcripts()] == ["alpha", "p2"]
+
+
+async def test_search_box_footer_offers_no_slash_while_typing_in_it(project: Path):
+    """Typing in the search box, the footer offered "/ Edit", but / there types a /."""
+    from textual.widgets import Input
+
+    from qualcoder_ahp.tui.screens.search import SearchScreen
+
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await press_for_screen(pilot, "F", SearchScreen)
+        assert screen.query_one(Input).has_focus
+        assert "/" not in {k.key for k in footer_keys(app) if k.display}
+        assert "slash" not in {k.key for k in footer_keys(app) if k.display}
+        await pilot.press(*"board", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert not screen.query_one(Input).has_focus
+        assert bottom_keys(app).get("slash") == "Edit"
+        await pilot.press("slash")
+        await pilot.pause()
+        assert screen.query_one(Input).has_focus
+        assert "slash" not in bottom_keys(app)

@@ -368,17 +368,21 @@ class ThemeEditModal(ModalScreen[bool | None]):
 class SearchModal(ModalScreen[str | None]):
     """Ask for a search text."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Close without searching")]
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Close, doing nothing")]
 
-    def __init__(self, initial: str = "", placeholder: str = "search the transcript") -> None:
+    def __init__(self, initial: str = "", placeholder: str = "search the transcript",
+                 hint: str = "Enter searches · Escape cancels") -> None:
         super().__init__()
         self.initial = initial
         self.placeholder = placeholder
+        self.hint = hint
+        """The keys line under the title (the import dialog says where paths start)."""
 
     def compose(self) -> ComposeResult:
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog"):
             yield Label(Text(self.placeholder.capitalize()))
+            yield Label(Text(self.hint), classes="hint")
             yield Input(self.initial, placeholder=self.placeholder, id="search-query")
 
     @on(Input.Submitted)

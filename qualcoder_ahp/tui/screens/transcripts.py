@@ -249,7 +249,12 @@ class TranscriptsScreen(Screen[None]):
                 return
             self._import(paths)
 
-        self.app.push_screen(SearchModal("", "files or folders to import"), start)
+        # A new user could not tell where a relative path starts, nor what Enter does.
+        here = Path.cwd()
+        self.app.push_screen(SearchModal(
+            "", "files or folders to import",
+            hint=f"Enter imports · Escape cancels · a relative path starts in {here}; "
+                 "several paths: spaces between, a name with spaces in double quotes"), start)
 
     def action_suggest(self) -> None:
         """Run suggestions over the corpus in a worker."""
