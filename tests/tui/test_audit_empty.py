@@ -162,3 +162,40 @@ async def test_search_box_footer_offers_no_slash_while_typing_in_it(project: Pat
         await pilot.pause()
         assert screen.query_one(Input).has_focus
         assert "slash" not in bottom_keys(app)
+
+
+async def test_escape_asks_before_throwing_away_a_memo_or_an_edit(project: Path):
+    """Escape in a memo being written, or in the theme form with a field changed, closed
+    it at once and threw the text away without a word."""
+    from textual.widgets import Input, TextArea
+
+    from qualcoder_ahp.tui.screens.modals import MemoModal, ThemeEditModal
+
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await press_for_screen(pilot, "k", CodebookScreen)
+        memo = await press_for_screen(pilot, "M", MemoModal)
+        memo.query_one(TextArea).insert("A half-written thought")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is memo  # still open, and says how to save or discard
+        assert any("not saved: ctrl+s saves it, Escape again discards it" in n.message
+                   for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        form = await press_for_screen(pilot, "e", ThemeEditModal)
+        await pilot.press("escape")  # nothing changed: closes at once
+        await pilot.pause()
+        assert app.screen is screen
+        form = await press_for_screen(pilot, "e", ThemeEditModal)
+        form.query_one("#edit-name", Input).value = "Renamed"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is form
+        await pilot.press("ctrl+s")  # and saving still saves
+        await pilot.pause()
+        assert app.screen is screen
+    with open_store(project) as store:
+        assert store.memo(CODER, "theme", "career") is None  # the discarded memo
+        assert "Renamed" in {t.name for t in store.themes()}

@@ -264,7 +264,11 @@ class MemoModal(ModalScreen[str | None]):
         self.dismiss(self.query_one("#memo-text", TextArea).text)
 
     def action_dismiss_none(self) -> None:
-        """Cancel."""
+        """Cancel; with the memo changed, only after a second Escape (one pressed out of
+        habit threw away a memo being written, without a word)."""
+        if (self.query_one("#memo-text", TextArea).text != self.initial
+                and not discard_confirmed(self, "memo")):
+            return
         self.dismiss(None)
 
 
@@ -325,6 +329,7 @@ class ThemeEditModal(ModalScreen[bool | None]):
     def on_mount(self) -> None:
         self.query_one("#edit-error", Label).display = False
         self.query_one("#edit-name", Input).focus()
+        self._opened = self.values()
 
     def values(self) -> dict[str, str]:
         """What the form holds now, by field."""
@@ -361,8 +366,21 @@ class ThemeEditModal(ModalScreen[bool | None]):
         error.display = True
 
     def action_dismiss_none(self) -> None:
-        """Cancel."""
+        """Cancel; with a field changed, only after a second Escape."""
+        if self.values() != self._opened and not discard_confirmed(self, "edit"):
+            return
         self.dismiss(None)
+
+
+def discard_confirmed(dialog: ModalScreen[object], what: str) -> bool:
+    """Whether Escape may throw away the unsaved ``what`` in ``dialog``: the second time
+    yes; the first time the dialog stays open and says how to save or discard."""
+    if getattr(dialog, "_discard_warned", False):
+        return True
+    dialog._discard_warned = True  # type: ignore[attr-defined]
+    dialog.notify(f"This {what} is not saved: ctrl+s saves it, Escape again discards it.",
+                  severity="warning", markup=False)
+    return False
 
 
 class SearchModal(ModalScreen[str | None]):
