@@ -17,6 +17,7 @@ import pytest
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui import app as app_module
 from qualcoder_ahp.tui.app import WorkbenchApp, make_app
+from qualcoder_ahp.tui.screens.help import binding_rows
 from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
 from tests.test_agreement_compute import build_project
 from tests.tui.conftest import press_for_screen
@@ -166,6 +167,8 @@ async def test_undo_follows_its_decision_to_its_new_place(store: Store, tmp_path
         await pilot.pause()
         assert where(screen) == ("mandate", "asha") and screen.index == 2
         assert "- undecided" in _text(app, "#reconcile-status").splitlines()[0]
+        rows = {key: tooltip for key, _, tooltip in binding_rows(screen)}
+        assert rows["z"].startswith("Undo this window's last consensus decision")
     assert [e["kind"] for e in store.events("consensus")] == ["reconcile", "undo"]
 
 

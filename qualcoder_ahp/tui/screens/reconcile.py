@@ -93,7 +93,8 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         Binding("x", "reject", "Reject", tooltip="Consensus codes nothing in this stretch"),
         Binding("g", "copy_agreed", "Copy agreed",
                 tooltip="Copy every stretch all coders coded identically into the consensus"),
-        Binding("z", "undo", "Undo", tooltip="Undo the last consensus decision"),
+        Binding("z", "undo", "Undo", tooltip="Undo this window's last consensus decision "
+                "(another window's is undone there)"),
         Binding("n", "move(1)", "Next",
                 tooltip="The next undecided disagreement (every one, decided too, after d)"),
         Binding("p", "move(-1)", "Previous",
