@@ -216,3 +216,22 @@ async def test_blind_coding_turned_off_shows_them_again_where_they_were(
         await pilot.press("x")
         await pilot.pause()
     assert [e["kind"] for e in store.events("consensus")] == ["reconcile"]
+
+
+async def test_one_coder_then_two_more_says_how_to_choose(store: Store, tmp_path: Path):
+    """A poll that finds three coders does not pop the coder picker up unasked: the
+    status line says how to choose them."""
+    build_project(store)
+    others = [c for c in store.codings() if c.coder != "asha"]
+    for coding in others:
+        store.remove_coding(coding.id, coding.coder)
+    app = make_app(tmp_path / "project.db", coder="asha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reconcile(pilot)
+        for coding in others:
+            store.code(coding.transcript_id, coding.theme_id, coding.coder, coding.start,
+                       coding.end)
+        await poll(pilot)
+        assert app.screen is screen and not screen.loaded
+        assert _text(app, "#reconcile-status").startswith(
+            "3 coders have coded now (asha, ben, cai): Escape, then R, chooses")
