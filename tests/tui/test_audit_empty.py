@@ -199,3 +199,25 @@ async def test_escape_asks_before_throwing_away_a_memo_or_an_edit(project: Path)
     with open_store(project) as store:
         assert store.memo(CODER, "theme", "career") is None  # the discarded memo
         assert "Renamed" in {t.name for t in store.themes()}
+
+
+async def test_one_match_is_not_plural(project: Path):
+    """"1 suggestions match the filter." and "search “winding”: 1 hits"."""
+    from qualcoder_ahp.tui.screens.modals import FilterModal, SearchModal
+
+    with open_store(project) as store:
+        first = store.suggestions(transcript_id=1)[0]
+        store.reject(first.id, CODER)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_alpha(pilot)
+        dialog = await press_for_screen(pilot, "f", FilterModal)
+        statuses = dialog.query_one("#status-list")
+        statuses.highlighted = statuses.get_option_index("rejected")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "1 suggestion matches the filter." in [n.message for n in app._notifications]
+        await press_for_screen(pilot, "slash", SearchModal)
+        await pilot.press(*"winding", "enter")
+        await pilot.pause()
+        assert drawn(screen.query_one("#status-line", Static)).endswith("“winding”: 1 hit")
