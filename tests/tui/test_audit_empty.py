@@ -221,3 +221,30 @@ async def test_one_match_is_not_plural(project: Path):
         await pilot.press(*"winding", "enter")
         await pilot.pause()
         assert drawn(screen.query_one("#status-line", Static)).endswith("“winding”: 1 hit")
+
+
+async def test_help_is_one_key_away_while_typing_in_the_search_box(project: Path):
+    """The search screen opens in its search box, where ? types a ?: its footer offered
+    only "esc Back", and the help could not be reached but by leaving the screen."""
+    from textual.widgets import Input
+
+    from qualcoder_ahp.tui.screens.search import SearchScreen
+
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await press_for_screen(pilot, "F", SearchScreen)
+        assert screen.query_one(Input).has_focus
+        keys = [k for k in footer_keys(app) if k.display]
+        assert (keys[0].key, keys[0].description) == ("f1", "Help"), keys
+        help_screen = await press_for_screen(pilot, "f1", HelpScreen)
+        assert "f1" not in bottom_keys(app) and help_screen.rows
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.query_one(Input).value == ""
+        await pilot.press(*"board", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        keys = [k for k in footer_keys(app) if k.display]
+        assert keys[0].key == "question_mark"  # ? again once the box is left
+        assert "f1" not in {k.key for k in keys}
