@@ -235,3 +235,18 @@ async def test_one_coder_then_two_more_says_how_to_choose(store: Store, tmp_path
         assert app.screen is screen and not screen.loaded
         assert _text(app, "#reconcile-status").startswith(
             "3 coders have coded now (asha, ben, cai): Escape, then R, chooses")
+
+
+async def test_no_agreed_stretch_is_not_every_agreed_stretch_copied(store: Store):
+    """Coders who agree nowhere: the status line said "every agreed stretch is in
+    consensus", as if something had been copied."""
+    from tests.tui.test_reconcile_screen import Host
+
+    build_project(store)
+    app = Host(store, coders=["asha", "cai"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(pilot)
+        assert app.screen.agreed == []
+        status = _text(app, "#reconcile-status")
+        assert "no stretch is coded the same by all of them" in status
+        assert "every agreed stretch" not in status

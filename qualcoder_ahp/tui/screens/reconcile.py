@@ -504,7 +504,8 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         missing = sum(1 for it in self.agreed if not self._consensus_spans(it))
         agreed = (f"{missing} agreed {'stretch' if missing == 1 else 'stretches'} not yet "
                   f"in {self.consensus} (g copies {'it' if missing == 1 else 'them'})"
-                  if missing else f"every agreed stretch is in {self.consensus}")
+                  if missing else f"every agreed stretch is in {self.consensus}"
+                  if self.agreed else "no stretch is coded the same by all of them")
         if item is None:
             return ("No disagreements between " + ", ".join(self.compared or []) + "; "
                     + agreed + ".")
