@@ -45,7 +45,7 @@ from qualcoder_ahp.agreement.compute import CONSENSUS, collect
 from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui.follow import FollowsStore, is_blind
 from qualcoder_ahp.tui.screens.reconcile_dialogs import CoderPicker, ReconcileFilter
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
@@ -386,9 +386,15 @@ class ReconcileScreen(FollowsStore, Screen[None]):
 
     @work(thread=True, exclusive=True, group="reconcile-poll", exit_on_error=False)
     def _recompute(self, coders: list[str], generation: int) -> None:
-        """Compute the disagreements again off the UI thread (after another commit)."""
+        """Compute the disagreements again off the UI thread (after another commit), on
+        a connection of its own, as the search screen's worker: this one runs at polls,
+        while the screen's keys write through the main thread's."""
         try:
-            corpus = collect(self.store, coders)
+            if self.store.path is None:  # in-memory project: only one connection exists
+                corpus = collect(self.store, coders)
+            else:
+                with open_store(self.store.path) as own:
+                    corpus = collect(own, coders)
         except UserError:
             return  # a transcript withdrawn as it was read: the poll that follows redoes it
         self.post_message(self.Recomputed(
