@@ -248,3 +248,28 @@ async def test_help_is_one_key_away_while_typing_in_the_search_box(project: Path
         keys = [k for k in footer_keys(app) if k.display]
         assert keys[0].key == "question_mark"  # ? again once the box is left
         assert "f1" not in {k.key for k in keys}
+
+
+async def test_merge_picker_offers_no_new_theme_and_one_coding_is_singular(project: Path):
+    """Merging, the theme picker's footer offered "^n New theme", which does nothing
+    there; the confirmation read "Its 1 coding (every coder's) become codings of"."""
+    from tests.tui.test_codebook_edit import _to_theme
+
+    with open_store(project) as store:
+        store.accept(store.suggestions(transcript_id=1)[0].id, CODER)
+        theme = store.codings(coder=CODER)[0].theme_id
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await press_for_screen(pilot, "k", CodebookScreen)
+        await _to_theme(pilot, screen, theme)
+        picker = await press_for_screen(pilot, "m", ThemePickerModal)
+        keys = bottom_keys(app)
+        assert keys.get("escape") == "Cancel" and "ctrl+n" not in keys, keys
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal) and app.screen is not picker
+        title = drawn(app.screen.query(Static).first())
+        assert "Its 1 coding (every coder's) becomes a coding of" in title, title
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen

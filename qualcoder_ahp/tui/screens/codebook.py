@@ -380,10 +380,13 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             mine = self.mine.get(source_id, 0)
             held = (f"Your {mine} coding{'' if mine == 1 else 's'} (and any other coder's) "
                     "become")
+            n = 2  # with another coder's, "become codings"
         else:
             n = self.store.coding_counts_by_theme([source_id]).get(source_id, 0)
-            held = f"Its {n} coding{'' if n == 1 else 's'} (every coder's) become"
-        title = (f"Merge {source.name} into {target.name}? {held} codings of "
+            held = (f"Its {n} coding{'' if n == 1 else 's'} (every coder's) "
+                    f"become{'s' if n == 1 else ''}")
+        title = (f"Merge {source.name} into {target.name}? {held} "
+                 f"{'a coding' if n == 1 else 'codings'} of "
                  f"{target.name}, memos on it are added to theirs, and {source.name} leaves "
                  "the codebook. u undoes it.")
 

@@ -182,6 +182,12 @@ class ThemePickerModal(ModalScreen[str | None]):
             return
         self.dismiss(options.get_option_at_index(options.highlighted).id)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+n only where a new theme can be made (not when merging or moving)."""
+        if action == "new_theme":
+            return self.allow_new
+        return True
+
     def action_new_theme(self) -> None:
         """Ask for a new theme named as typed."""
         if not self.allow_new:
