@@ -47,6 +47,9 @@ class WorkbenchApp(App[None]):
         Binding("q", "quit", "Quit", tooltip="Close the workbench (every decision is saved)"),
         Binding("question_mark", "help", "Help", key_display="?",
                 tooltip="List every key of this screen"),
+        # ? types a ? in a box (the search screen opens in one): the footer offers F1 there.
+        Binding("f1", "help", "Help", key_display="F1",
+                tooltip="The help, also while typing in a box (where ? types a ?)"),
         Binding("t", "transcripts", "Transcripts", tooltip="Back to the list of transcripts"),
         Binding("k", "codebook", "Codebook",
                 tooltip="Themes, definitions, your counts and pattern precision"),
@@ -243,6 +246,10 @@ class WorkbenchApp(App[None]):
 
         if not self.coder and action not in ("quit", "help"):
             return False
+        if action == "help":
+            from qualcoder_ahp.tui.screens.help import HelpScreen
+
+            return not isinstance(self.screen, HelpScreen)  # F1 there did nothing
         navigation = ("transcripts", "codebook", "counts", "reconcile", "passages", "find_all")
         if action in navigation and isinstance(self.screen, ModalScreen):
             return False  # finish (or Escape) the dialog first; nothing stacks on top of it

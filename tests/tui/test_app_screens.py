@@ -282,7 +282,11 @@ async def test_real_hearing_opens_scrolls_and_searches(real_dir: Path):
         assert "paramedic" in screen_text(app).lower()
         await pilot.press("pagedown", "down", "c")
         await pilot.pause()
-        # No codebook in this project: no empty theme picker, the panel says what to do.
+        # No codebook in this project: the picker says how to add the first theme.
+        from qualcoder_ahp.tui.screens.modals import ThemePickerModal
+
+        assert isinstance(app.screen, ThemePickerModal) and not app.screen.themes
+        await pilot.press("escape")
+        await pilot.pause()
         assert app.screen is screen
-        assert screen.check_action("code", ()) is False
         assert "No codebook loaded yet" in " ".join(screen_text(app).split())

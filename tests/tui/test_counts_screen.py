@@ -198,3 +198,21 @@ async def test_blind_coding_turned_on_while_open_goes_back_to_own_counts(project
             await pilot.press(key)
             await _settle(app, pilot)
             assert screen.coder == "alice"
+
+
+async def test_matrix_cell_of_an_uncoded_column_reads_a_dash(project):
+    """A profession whose interviews nobody coded made cells "0 (0.0% / %)"."""
+    slt = next(t.id for t in project.transcripts() if t.name == "t2")
+    for coding in project.codings(transcript_id=slt):
+        project.remove_coding(coding.id, coding.coder)
+    app = Host(project, None)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        for _ in range(screen.views.index("attribute:profession")):
+            await pilot.press("v")
+        await _settle(app, pilot)
+        rows = _cells(app)
+        assert rows[-1][2] == "0"  # the SLT column: nothing coded
+        assert not any("/ %" in cell for row in rows for cell in row), rows
+        assert rows[0][2] == "0 (0.0% / \u2013)"

@@ -30,6 +30,14 @@ from qualcoder_ahp.tui.undo_keys import UNDO_BINDINGS, UndoKeys
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 
+NO_THEMES = ("No codebook yet. Load one with `qcahp codebook load FILE` (a YAML tree of "
+             "themes with definitions and patterns; see docs/codebook.md), then press S on "
+             "the transcripts screen for suggestions. Or code without one: open a "
+             "transcript, press c, type a theme's name and press ctrl+n to add it; the "
+             "themes you add show here.")
+"""What the details pane says when the project has no themes yet."""
+
+
 class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
     """Browse the codebook with counts and pattern precision."""
 
@@ -111,7 +119,10 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             tree.move_cursor_to_line(list(self.themes).index(first))
             self._show(first)
         else:
-            self.query_one("#theme-detail", Static).update("")
+            # A blank screen offering e, m, f, M and w (which did nothing) told a new
+            # project's coder neither why it was empty nor how to fill it.
+            self.query_one("#theme-detail", Static).update(Text(NO_THEMES))
+        self.refresh_bindings()
 
     def _label(self, theme: Theme, width: int) -> Text:
         """A theme's line in the tree: its name and this coder's count; with ``width``, a
@@ -199,6 +210,15 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                            f"{stat['accepted']} acc, {stat['rejected']} rej, "
                            f"precision {precision}\n")
         return out
+
+    THEME_ACTIONS = frozenset({"edit", "merge", "move", "memo", "keywords", "switch_pane"})
+    """The keys that act on the highlighted theme (or its details)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the theme keys only when there is a theme to act on."""
+        if action in self.THEME_ACTIONS:
+            return bool(getattr(self, "themes", None))
+        return True
 
     def action_switch_pane(self) -> None:
         """Give the keys to the details pane (to scroll it), or back to the tree."""
@@ -360,10 +380,13 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             mine = self.mine.get(source_id, 0)
             held = (f"Your {mine} coding{'' if mine == 1 else 's'} (and any other coder's) "
                     "become")
+            n = 2  # with another coder's, "become codings"
         else:
             n = self.store.coding_counts_by_theme([source_id]).get(source_id, 0)
-            held = f"Its {n} coding{'' if n == 1 else 's'} (every coder's) become"
-        title = (f"Merge {source.name} into {target.name}? {held} codings of "
+            held = (f"Its {n} coding{'' if n == 1 else 's'} (every coder's) "
+                    f"become{'s' if n == 1 else ''}")
+        title = (f"Merge {source.name} into {target.name}? {held} "
+                 f"{'a coding' if n == 1 else 'codings'} of "
                  f"{target.name}, memos on it are added to theirs, and {source.name} leaves "
                  "the codebook. u undoes it.")
 

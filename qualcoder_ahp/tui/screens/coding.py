@@ -182,7 +182,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         name = session.info.name
         if session.search_query:
             query = session.search_query
-            hits = f"”: {len(session.search_hits)} hits"
+            found = len(session.search_hits)
+            hits = f"”: {found} hit{'' if found == 1 else 's'}"
             # What the search's words may take, the name keeping its 12 columns.
             room = width - 2 - min(len(name), 12) - len(rest) - len(" · search “") - len(hits)
             if len(query) > room:

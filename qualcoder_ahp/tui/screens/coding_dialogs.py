@@ -173,7 +173,8 @@ class CodingDialogs:
                 return
             session.status_filter, session.theme_filter = result
             shown = len(session.visible_suggestions())
-            self.notify(f"{shown} suggestions match the filter.", markup=False)
+            self.notify(f"{shown} suggestion{' matches' if shown == 1 else 's match'} the "
+                        "filter.", markup=False)
             if shown:
                 session.current = None  # the first match at or after the cursor
                 self._do(lambda: session.step_suggestion(1))

@@ -97,9 +97,10 @@ def key_applies(session: CodingSession, action: str) -> bool:
         return False
     if action in ("step", "filter") and not session.suggestions:
         return False
-    if action in ("code", "code_recent") and not any(
-            t.codable for t in session.themes.values()):
-        return False  # no codable theme: the picker would be empty
+    if action == "code_recent" and not any(t.codable for t in session.themes.values()):
+        return False  # no codable theme: nothing recent either
+    # c applies without a codable theme too: its picker makes the first one (ctrl+n), so
+    # a project can be coded inductively from an empty codebook.
     if action == "remove" and not session.codings:
         return False
     if action == "next_hit" and not session.search_hits:

@@ -131,6 +131,12 @@ def _texts(sheet: Sheet) -> list[list[str]]:
     return [[cell_text(v, pct=p) for v, p in zip(row, pct, strict=True)] for row in sheet.rows]
 
 
+def _pct(value: float | None) -> str:
+    """A matrix cell's share: ``25.0%``, or ``–`` where there is nothing to share (a
+    column of interviews nobody coded read "0 (0.0% / %)")."""
+    return "\u2013" if value is None else f"{cell_text(value, pct=True)}%"
+
+
 def counts_table(store: Store, view: str, coder: str | None,
                  choice: Choice = ALL) -> CountsTable:
     """Compute one view as cell text (plain Python; runs in the worker).
@@ -150,8 +156,7 @@ def counts_table(store: Store, view: str, coder: str | None,
         rows = []
         themes: list[tuple[str, str] | None] = []
         for r in matrix.rows:
-            cells = [f"{c.count} ({cell_text(c.row_pct, pct=True)}% / "
-                     f"{cell_text(c.col_pct, pct=True)}%)"
+            cells = [f"{c.count} ({_pct(c.row_pct)} / {_pct(c.col_pct)})"
                      if c.row_pct is not None or c.col_pct is not None else str(c.count)
                      for c in r.cells]
             rows.append([theme_label(data.theme(r.theme_id).name, r.depth), *cells,

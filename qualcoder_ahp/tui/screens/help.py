@@ -13,6 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     """(key, description, tooltip) for every binding of ``screen`` and the app.
@@ -60,6 +62,7 @@ class HelpScreen(ModalScreen[None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog help"):
             yield Label(Text(f"Keys: {self.title_text}  (Escape closes; ctrl+p finds any command)"))
             yield DataTable(id="help-table", cursor_type="row")

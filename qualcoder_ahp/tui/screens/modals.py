@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from qualcoder_ahp.model.codebook_store import theme_name_problem
 from qualcoder_ahp.records import Theme
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 
 class CoderModal(ModalScreen[str]):
@@ -34,6 +35,7 @@ class CoderModal(ModalScreen[str]):
         self.known = known
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog"):
             yield Label("Who is coding? Your name is stored with every decision.")
             if self.known:
@@ -97,9 +99,13 @@ class ThemePickerModal(ModalScreen[str | None]):
         self._definitions = {t.id: t.description for t in self.themes}
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text))
-            if self.allow_new:
+            if self.allow_new and not self.themes:
+                yield Label(Text("No themes yet: type the first one's name and press ctrl+n "
+                                 "(or Enter) to add it and code with it."), classes="hint")
+            elif self.allow_new:
                 yield Label(Text("Enter codes with the highlighted theme; ctrl+n makes what "
                                  "you typed a new theme."), classes="hint")
             else:
@@ -176,6 +182,12 @@ class ThemePickerModal(ModalScreen[str | None]):
             return
         self.dismiss(options.get_option_at_index(options.highlighted).id)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+n only where a new theme can be made (not when merging or moving)."""
+        if action == "new_theme":
+            return self.allow_new
+        return True
+
     def action_new_theme(self) -> None:
         """Ask for a new theme named as typed."""
         if not self.allow_new:
@@ -216,6 +228,7 @@ class ChoiceModal(ModalScreen[str | None]):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text))
             yield Label(Text(self.hint), classes="hint")
@@ -245,6 +258,7 @@ class MemoModal(ModalScreen[str | None]):
         self.initial = text
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog memo"):
             yield Label(Text(self.title_text))
             yield TextArea(self.initial, id="memo-text")
@@ -256,7 +270,11 @@ class MemoModal(ModalScreen[str | None]):
         self.dismiss(self.query_one("#memo-text", TextArea).text)
 
     def action_dismiss_none(self) -> None:
-        """Cancel."""
+        """Cancel; with the memo changed, only after a second Escape (one pressed out of
+        habit threw away a memo being written, without a word)."""
+        if (self.query_one("#memo-text", TextArea).text != self.initial
+                and not discard_confirmed(self, "memo")):
+            return
         self.dismiss(None)
 
 
@@ -293,6 +311,7 @@ class ThemeEditModal(ModalScreen[bool | None]):
         self.save = save
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         theme = self.theme
         with Vertical(classes="dialog theme-edit"):
             yield Label(Text(self.title_text))
@@ -316,6 +335,7 @@ class ThemeEditModal(ModalScreen[bool | None]):
     def on_mount(self) -> None:
         self.query_one("#edit-error", Label).display = False
         self.query_one("#edit-name", Input).focus()
+        self._opened = self.values()
 
     def values(self) -> dict[str, str]:
         """What the form holds now, by field."""
@@ -352,23 +372,41 @@ class ThemeEditModal(ModalScreen[bool | None]):
         error.display = True
 
     def action_dismiss_none(self) -> None:
-        """Cancel."""
+        """Cancel; with a field changed, only after a second Escape."""
+        if self.values() != self._opened and not discard_confirmed(self, "edit"):
+            return
         self.dismiss(None)
+
+
+def discard_confirmed(dialog: ModalScreen[object], what: str) -> bool:
+    """Whether Escape may throw away the unsaved ``what`` in ``dialog``: the second time
+    yes; the first time the dialog stays open and says how to save or discard."""
+    if getattr(dialog, "_discard_warned", False):
+        return True
+    dialog._discard_warned = True  # type: ignore[attr-defined]
+    dialog.notify(f"This {what} is not saved: ctrl+s saves it, Escape again discards it.",
+                  severity="warning", markup=False)
+    return False
 
 
 class SearchModal(ModalScreen[str | None]):
     """Ask for a search text."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Close without searching")]
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Close, doing nothing")]
 
-    def __init__(self, initial: str = "", placeholder: str = "search the transcript") -> None:
+    def __init__(self, initial: str = "", placeholder: str = "search the transcript",
+                 hint: str = "Enter searches · Escape cancels") -> None:
         super().__init__()
         self.initial = initial
         self.placeholder = placeholder
+        self.hint = hint
+        """The keys line under the title (the import dialog says where paths start)."""
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog"):
             yield Label(Text(self.placeholder.capitalize()))
+            yield Label(Text(self.hint), classes="hint")
             yield Input(self.initial, placeholder=self.placeholder, id="search-query")
 
     @on(Input.Submitted)
@@ -394,6 +432,7 @@ class FilterModal(ModalScreen[tuple[str, str | None] | None]):
         self.theme = theme
 
     def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog filter"):
             yield Label("Filter suggestions: status and theme (Tab switches, Enter applies)")
             with Horizontal():

@@ -23,131 +23,53 @@ stretch with the new codings (origin ``consensus``) and records the rule, the
 compared coders and the stretch, a rejection included; ``qcahp reconcile log``
 reads them back, and undo works as usual (one undo per decision). A decision made
 in another window (or by ``qcahp``) into the same consensus, a rejection included,
-shows at the workbench's next poll. The
-items are computed in a thread worker; only the main thread writes. While blind
+shows at the workbench's next poll; so do disagreements that codings made or withdrawn
+elsewhere since add or remove (computed again in a worker, the item on screen and this
+window's undo kept). The items are computed in a thread worker; only the main thread
+writes. While blind
 coding is on (``qcahp blind on``) the screen shows nothing of the other coders.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Header, Label, OptionList, SelectionList, Static
-from textual.widgets.option_list import Option
+from textual.screen import Screen
+from textual.widgets import Header, Static
 
 from qualcoder_ahp.agreement.compute import CONSENSUS, collect
 from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui.follow import FollowsStore, is_blind
+from qualcoder_ahp.tui.screens.reconcile_dialogs import CoderPicker, ReconcileFilter
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 CONTEXT = 120
 """Characters of context shown before and after each stretch."""
 
 
-class CoderPicker(ModalScreen[list[str] | None]):
-    """Choose which coders to reconcile when more than two have coded."""
-
-    DEFAULT_CSS = """
-    CoderPicker { align: center middle; }
-    CoderPicker > Vertical { width: 60; height: auto; max-height: 80%;
-                             border: thick $accent; padding: 1 2; background: $surface; }
-    CoderPicker SelectionList { height: auto; max-height: 16; }
-    """
-
-    BINDINGS = [
-        Binding("enter", "confirm", "Compare", priority=True,
-                tooltip="Reconcile the ticked coders"),
-        Binding("escape", "cancel", "Cancel", tooltip="Back without reconciling"),
-    ]
-
-    def __init__(self, coders: list[str]) -> None:
-        super().__init__()
-        self.coders = coders
-
-    def compose(self) -> ComposeResult:
-        """A tick list of the coders, all ticked."""
-        with Vertical():
-            yield Label("Reconcile which coders? (space ticks, enter compares)")
-            yield SelectionList[str](*[(name, name, True) for name in self.coders],
-                                     id="coder-pick")
-
-    def action_confirm(self) -> None:
-        """Compare the ticked coders (two or more)."""
-        chosen = list(self.query_one("#coder-pick", SelectionList).selected)
-        if len(chosen) < 2:
-            self.notify("Tick two or more coders.", severity="warning")
-            return
-        self.dismiss([c for c in self.coders if c in chosen])
-
-    def action_cancel(self) -> None:
-        """Close without choosing."""
-        self.dismiss(None)
-
-
-ALL = "*"
-"""The option of :class:`ReconcileFilter` that filters nothing."""
-
-
-class ReconcileFilter(ModalScreen[tuple[str | None, int | None] | None]):
-    """Choose a theme and a transcript to reconcile: Tab between the lists, Enter applies
-    both (the highlighted one in each), Escape keeps the filter as it was."""
-
-    DEFAULT_CSS = """
-    ReconcileFilter Horizontal { height: auto; }
-    ReconcileFilter OptionList { width: 1fr; }
-    """
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the filter as it was")]
-
-    def __init__(self, themes: list[tuple[str, str]], transcripts: list[tuple[int, str]],
-                 theme: str | None, transcript: int | None) -> None:
-        super().__init__()
-        self.themes = themes
-        self.transcripts = transcripts
-        self.theme = theme
-        self.transcript = transcript
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog filter"):
-            yield Label("Reconcile only: a theme and a transcript (undecided/all). Tab "
-                        "switches, Enter applies, Escape cancels")
-            with Horizontal():
-                yield OptionList(Option("all themes", id=ALL),
-                                 *[Option(Text(label), id=key) for key, label in self.themes],
-                                 id="filter-theme")
-                yield OptionList(Option("all transcripts", id=ALL),
-                                 *[Option(Text(label), id=str(key))
-                                   for key, label in self.transcripts],
-                                 id="filter-transcript")
-
-    def on_mount(self) -> None:
-        themes = self.query_one("#filter-theme", OptionList)
-        themes.highlighted = themes.get_option_index(self.theme or ALL)
-        transcripts = self.query_one("#filter-transcript", OptionList)
-        transcripts.highlighted = transcripts.get_option_index(
-            ALL if self.transcript is None else str(self.transcript))
-        themes.focus()
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self) -> None:
-        themes = self.query_one("#filter-theme", OptionList)
-        transcripts = self.query_one("#filter-transcript", OptionList)
-        theme = themes.get_option_at_index(themes.highlighted or 0).id
-        transcript = transcripts.get_option_at_index(transcripts.highlighted or 0).id
-        self.dismiss((None if theme == ALL else theme,
-                      None if transcript in (ALL, None) else int(str(transcript))))
-
-    def action_cancel(self) -> None:
-        """Close, keeping the filter."""
-        self.dismiss(None)
+def match_items(old: list[ReconcileItem], new: list[ReconcileItem]) -> dict[int, int]:
+    """Where each of the ``old`` disagreements is in ``new``: the same stretch, else the
+    first stretch of the same theme and transcript overlapping it (a coding made since
+    lengthened, shortened or split it). Old items in neither are not in the result: they
+    are no longer disagreements (the coders agree now, or their codings went)."""
+    exact = {(it.transcript_id, it.theme_id, it.start, it.end): k for k, it in enumerate(new)}
+    found: dict[int, int] = {}
+    for i, item in enumerate(old):
+        k = exact.get((item.transcript_id, item.theme_id, item.start, item.end))
+        if k is None:
+            k = next((k for k, it in enumerate(new) if it.transcript_id == item.transcript_id
+                      and it.theme_id == item.theme_id and it.start < item.end
+                      and it.end > item.start), None)
+        if k is not None:
+            found[i] = k
+    return found
 
 
 class ReconcileScreen(FollowsStore, Screen[None]):
@@ -171,7 +93,8 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         Binding("x", "reject", "Reject", tooltip="Consensus codes nothing in this stretch"),
         Binding("g", "copy_agreed", "Copy agreed",
                 tooltip="Copy every stretch all coders coded identically into the consensus"),
-        Binding("z", "undo", "Undo", tooltip="Undo the last consensus decision"),
+        Binding("z", "undo", "Undo", tooltip="Undo this window's last consensus decision "
+                "(another window's is undone there)"),
         Binding("n", "move(1)", "Next",
                 tooltip="The next undecided disagreement (every one, decided too, after d)"),
         Binding("p", "move(-1)", "Previous",
@@ -212,6 +135,21 @@ class ReconcileScreen(FollowsStore, Screen[None]):
             self.names = names
             self.error = error
 
+    class Recomputed(Message):
+        """The disagreements computed again after another connection's commit."""
+
+        def __init__(self, generation: int, items: list[ReconcileItem],
+                     agreed: list[ReconcileItem], texts: dict[int, str],
+                     names: dict[str, str], order: list[int]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.items = items
+            self.agreed = agreed
+            self.texts = texts
+            self.names = names
+            self.order = order
+            """The transcript ids in the order of the list of disagreements."""
+
     def __init__(self, store: Store, coder: str, *, coders: list[str] | None = None,
                  consensus: str = CONSENSUS) -> None:
         super().__init__()
@@ -234,6 +172,11 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         """Only this transcript's disagreements (``f``), or every transcript's."""
         self.show_decided = False
         """``n``/``p`` step through decided disagreements too (``d``)."""
+        self._waiting = False
+        """Showing why there is nothing to reconcile (blind coding on, one coder so far):
+        the poll looks again, and opens the disagreements once there are some."""
+        self._generation = 0
+        """Counts the computations started at polls: only the newest one's result is used."""
         self.rejected: set[int] = set()
         """Items rejected (a rejection leaves no coding; earlier sessions' are read from
         their logged ``reconcile`` events when the disagreements load)."""
@@ -254,39 +197,68 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         self.sub_title = f"coder: {self.coder} · deciding into: {self.consensus}"
         # An empty bordered box under "nothing to reconcile" looked like a broken screen.
         self.query_one("#consensus-panel").display = False
+        self._open(ask=True)
+
+    def _open(self, *, ask: bool) -> None:
+        """Load the disagreements of the coders compared, choosing them first if needed:
+        with more than two, ``ask`` opens the picker (when the screen opens; at a poll the
+        status line says how, rather than a dialog popping up unasked)."""
         if is_blind(self.store):
             self._hide_for_blind()
             return
         if self.compared is None:
             used = {c.coder for c in self.store.codings()}
             candidates = [c for c in self.store.coders() if c in used and c != self.consensus]
-            if len(candidates) > 2:
+            status = self.query_one("#reconcile-status", Static)
+            if len(candidates) > 2 and ask:
                 # Not "Finding disagreements...": nothing is found until they are chosen.
-                self.query_one("#reconcile-status", Static).update(Text(
+                status.update(Text(
                     f"{len(candidates)} coders have coded: choose the ones to compare."))
                 self.app.push_screen(CoderPicker(candidates), self._picked)
+                return
+            if len(candidates) > 2:
+                status.update(Text(
+                    f"{len(candidates)} coders have coded now ({', '.join(candidates)}): "
+                    "Escape, then R, chooses the ones to compare."))
                 return
             if len(candidates) < 2:
                 # Say what to do in the workbench's terms, not the CLI's --coders option.
                 who = f"only {candidates[0]} has" if candidates else "no one has"
-                self.query_one("#reconcile-status", Static).update(Text(
+                status.update(Text(
                     f"Nothing to reconcile yet: {who} coded in this project. Reconciling "
                     "needs the codings of two or more coders (each codes here under their "
-                    "own name, or join their copies with `qcahp merge OTHER.db`)."))
+                    "own name, or join their copies with `qcahp merge OTHER.db`). This "
+                    "screen looks again whenever someone codes."))
+                self._waiting = True
                 return
             self.compared = candidates
+        self.query_one("#reconcile-status", Static).update(Text("Finding disagreements..."))
         self._load(list(self.compared))
 
     def _hide_for_blind(self) -> None:
         """Show nothing of the other coders: blind coding is on."""
         # Showing the others' codings would break blind coding for whoever is coding.
         self.loaded = False
+        self._waiting = True  # until `qcahp blind off`, seen at a poll
         self.query_one("#consensus-panel").display = False
         self.query_one("#coder-panels").display = False
         self.query_one("#reconcile-status", Static).update(Text(
             "Blind coding is on, so other coders' codings stay hidden. When everyone "
             "has finished, run `qcahp blind off` and reconcile."))
         self.refresh_bindings()
+
+    def _reopen(self) -> None:
+        """Blind coding was turned off, or a second coder has coded: open as on mount;
+        panels already loaded before blind coding hid them are shown and brought up to
+        date, keeping the place and this session's undo."""
+        self._waiting = False
+        if not self.query(".coder-panel"):
+            self._open(ask=False)
+            return
+        self.loaded = True
+        self.query_one("#coder-panels").display = True
+        self.query_one("#consensus-panel").display = True
+        self.reread()
 
     def _picked(self, coders: list[str] | None) -> None:
         if not coders:
@@ -394,16 +366,93 @@ class ReconcileScreen(FollowsStore, Screen[None]):
 
     def reread(self) -> None:
         """Another connection committed: re-read the consensus coding and the logged
-        rejections, so a stretch another window decided (or rejected, or undid) shows
-        as such. The disagreements themselves are those found when the screen opened
-        (the item numbers stay put); reopen the screen to include codings made since.
-        Blind coding turned on meanwhile hides them all."""
-        if self.loaded and is_blind(self.store):
+        rejections at once, so a stretch another window decided (or rejected, or undid)
+        shows as such, and compute the disagreements again in a worker, so that codings
+        another coder made or withdrew meanwhile add or remove disagreements
+        (:meth:`on_reconcile_screen_recomputed`) with the item on screen kept. Blind
+        coding turned on meanwhile hides them all; turned off, or the first codings of a
+        second coder, and the screen opens."""
+        blind = is_blind(self.store)
+        if self.loaded and blind:
             self._hide_for_blind()
         elif self.loaded:
             self._drop_withdrawn()
             self._read_rejections()
             self.show()
+            self._generation += 1
+            self._recompute(list(self.compared or []), self._generation)
+        elif self._waiting and not blind:
+            self._reopen()
+
+    @work(thread=True, exclusive=True, group="reconcile-poll", exit_on_error=False)
+    def _recompute(self, coders: list[str], generation: int) -> None:
+        """Compute the disagreements again off the UI thread (after another commit), on
+        a connection of its own, as the search screen's worker: this one runs at polls,
+        while the screen's keys write through the main thread's."""
+        try:
+            if self.store.path is None:  # in-memory project: only one connection exists
+                corpus = collect(self.store, coders)
+            else:
+                with open_store(self.store.path) as own:
+                    corpus = collect(own, coders)
+        except UserError:
+            return  # a transcript withdrawn as it was read: the poll that follows redoes it
+        self.post_message(self.Recomputed(
+            generation, reconcile_items(corpus), reconcile_items(corpus, agreed=True),
+            {t.id: t.text for t in corpus.transcripts}, dict(corpus.themes),
+            [t.id for t in corpus.transcripts]))
+
+    def on_reconcile_screen_recomputed(self, message: Recomputed) -> None:
+        """Take in the disagreements computed again: new ones join the walk, vanished
+        ones leave it, the item on screen stays (or, gone, the next one in the list
+        after it shows), and this session's undo steps follow their items."""
+        if message.generation != self._generation or not self.loaded:
+            return  # a newer computation is on its way, or the screen went blind
+        old, current = self.items, self.item
+        self.agreed, self.texts = message.agreed, message.texts
+        self.theme_names = message.names
+        if old == message.items:
+            self.show()  # the agreed stretches may have changed
+            return
+        moved = match_items(old, message.items)
+        added = len(message.items) - len(set(moved.values()))
+        gone = len(old) - len(moved)
+        changed = sum(1 for i, k in moved.items() if old[i] != message.items[k])
+        stays = moved.get(self.index) if current is not None else None
+        self.items = message.items
+        self.history = [(moved.get(index, -1), written, rejected)
+                        for index, written, rejected in self.history]
+        self._refresh_consensus()
+        self._read_rejections()  # keyed by item number
+        if stays is not None:
+            self.index = stays
+        else:
+            self.index = self._next_after(current, message.order)
+        counts = ", ".join(f"{n} {what}" for n, what in
+                           ((added, "new"), (changed, "changed"), (gone, "gone")) if n)
+        note = (" The one on screen is no longer a disagreement; this is the next."
+                if current is not None and stays is None and self.item is not None else "")
+        self.notify(f"Disagreements updated from codings made elsewhere: {counts} "
+                    f"({len(self.items)} in all).{note}", markup=False)
+        self.show()
+
+    def _next_after(self, gone: ReconcileItem | None, order: list[int]) -> int:
+        """Where to go when the item on screen is no longer a disagreement: the first in
+        the walk at or after its place in the list (transcript, theme, start)."""
+        themes = list(self.theme_names)
+
+        def place(item: ReconcileItem) -> tuple[int, int, int]:
+            return (order.index(item.transcript_id) if item.transcript_id in order
+                    else len(order),
+                    themes.index(item.theme_id) if item.theme_id in themes else len(themes),
+                    item.start)
+
+        walk = self._walk() or [k for k in range(len(self.items)) if self._in_filter(k)]
+        if gone is not None:
+            later = [k for k in walk if place(self.items[k]) >= place(gone)]
+            if later:
+                return later[0]
+        return walk[0] if walk else 0
 
     def _drop_withdrawn(self) -> bool:
         """Forget the disagreements of transcripts withdrawn meanwhile (``qcahp withdraw``
@@ -461,7 +510,8 @@ class ReconcileScreen(FollowsStore, Screen[None]):
         missing = sum(1 for it in self.agreed if not self._consensus_spans(it))
         agreed = (f"{missing} agreed {'stretch' if missing == 1 else 'stretches'} not yet "
                   f"in {self.consensus} (g copies {'it' if missing == 1 else 'them'})"
-                  if missing else f"every agreed stretch is in {self.consensus}")
+                  if missing else f"every agreed stretch is in {self.consensus}"
+                  if self.agreed else "no stretch is coded the same by all of them")
         if item is None:
             return ("No disagreements between " + ", ".join(self.compared or []) + "; "
                     + agreed + ".")

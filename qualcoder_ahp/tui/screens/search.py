@@ -365,9 +365,12 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Open and Code need a hit; the list keys do nothing while typing."""
+        """Open and Code need a hit; the list keys do nothing while typing, nor does
+        ``/`` (the footer offered "/ Edit" in the box being edited, where / types a /)."""
         if action in ("open", "code"):
             return self.selected() is not None
+        if action == "edit":
+            return not self.query_one(Input).has_focus
         return True
 
     def action_move(self, delta: int) -> None:

@@ -146,7 +146,9 @@ class TranscriptsScreen(Screen[None]):
             table.add_row(*row, key=str(tid), height=None if wrap else 1)
         if selected is not None and str(selected) in {str(r[0]) for r in rows}:
             table.move_cursor(row=table.get_row_index(str(selected)))
-        self.sub_title = f"coder: {self.coder} · {len(rows)} transcripts"
+        count = len(rows)
+        self.sub_title = (f"coder: {self.coder} · {count} transcript"
+                          f"{'' if count == 1 else 's'}")
         hint = self.query_one("#empty-hint", Label)
         hint.display = not rows
         if not rows:
@@ -247,7 +249,12 @@ class TranscriptsScreen(Screen[None]):
                 return
             self._import(paths)
 
-        self.app.push_screen(SearchModal("", "files or folders to import"), start)
+        # A new user could not tell where a relative path starts, nor what Enter does.
+        here = Path.cwd()
+        self.app.push_screen(SearchModal(
+            "", "files or folders to import",
+            hint=f"Enter imports · Escape cancels · a relative path starts in {here}; "
+                 "several paths: spaces between, a name with spaces in double quotes"), start)
 
     def action_suggest(self) -> None:
         """Run suggestions over the corpus in a worker."""

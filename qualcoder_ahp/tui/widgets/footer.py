@@ -21,8 +21,9 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-FIRST_KEYS = ("question_mark",)
-"""Keys drawn before every other key, in this order."""
+FIRST_KEYS = ("question_mark", "f1")
+"""Keys drawn before every other key, in this order (F1 only while typing in a box, where
+? types a ?: both are the help, and the footer draws one key per action)."""
 
 RETRY_SECONDS = 0.2
 """How often a footer recomposed on a screen that is not on top looks again."""

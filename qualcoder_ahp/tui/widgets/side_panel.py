@@ -123,7 +123,8 @@ def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[st
     out = Text()
     out.append("Codebook (here/all)\n", style="bold")
     if not themes:
-        out.append("No themes yet: `qcahp codebook load FILE`.\n", style="dim")
+        out.append("No themes yet: `qcahp codebook load FILE`, or c names one as "
+                   "you code.\n", style="dim")
     depth: dict[str, int] = {}
     numbers = {theme_id: i + 1 for i, theme_id in enumerate(recent)}
     for theme in themes:

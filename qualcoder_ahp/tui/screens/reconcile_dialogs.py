@@ -1,0 +1,114 @@
+"""The reconcile screen's dialogs: which coders to compare, and the theme/transcript filter."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, SelectionList
+from textual.widgets.option_list import Option
+
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+
+
+class CoderPicker(ModalScreen[list[str] | None]):
+    """Choose which coders to reconcile when more than two have coded."""
+
+    DEFAULT_CSS = """
+    CoderPicker { align: center middle; }
+    CoderPicker > Vertical { width: 60; height: auto; max-height: 80%;
+                             border: thick $accent; padding: 1 2; background: $surface; }
+    CoderPicker SelectionList { height: auto; max-height: 16; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "confirm", "Compare", priority=True,
+                tooltip="Reconcile the ticked coders"),
+        Binding("escape", "cancel", "Cancel", tooltip="Back without reconciling"),
+    ]
+
+    def __init__(self, coders: list[str]) -> None:
+        super().__init__()
+        self.coders = coders
+
+    def compose(self) -> ComposeResult:
+        """A tick list of the coders, all ticked."""
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
+        with Vertical():
+            yield Label("Reconcile which coders? (space ticks, enter compares)")
+            yield SelectionList[str](*[(name, name, True) for name in self.coders],
+                                     id="coder-pick")
+
+    def action_confirm(self) -> None:
+        """Compare the ticked coders (two or more)."""
+        chosen = list(self.query_one("#coder-pick", SelectionList).selected)
+        if len(chosen) < 2:
+            self.notify("Tick two or more coders.", severity="warning")
+            return
+        self.dismiss([c for c in self.coders if c in chosen])
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)
+
+
+ALL = "*"
+"""The option of :class:`ReconcileFilter` that filters nothing."""
+
+
+class ReconcileFilter(ModalScreen[tuple[str | None, int | None] | None]):
+    """Choose a theme and a transcript to reconcile: Tab between the lists, Enter applies
+    both (the highlighted one in each), Escape keeps the filter as it was."""
+
+    DEFAULT_CSS = """
+    ReconcileFilter Horizontal { height: auto; }
+    ReconcileFilter OptionList { width: 1fr; }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the filter as it was")]
+
+    def __init__(self, themes: list[tuple[str, str]], transcripts: list[tuple[int, str]],
+                 theme: str | None, transcript: int | None) -> None:
+        super().__init__()
+        self.themes = themes
+        self.transcripts = transcripts
+        self.theme = theme
+        self.transcript = transcript
+
+    def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
+        with Vertical(classes="dialog filter"):
+            yield Label("Reconcile only: a theme and a transcript (undecided/all). Tab "
+                        "switches, Enter applies, Escape cancels")
+            with Horizontal():
+                yield OptionList(Option("all themes", id=ALL),
+                                 *[Option(Text(label), id=key) for key, label in self.themes],
+                                 id="filter-theme")
+                yield OptionList(Option("all transcripts", id=ALL),
+                                 *[Option(Text(label), id=str(key))
+                                   for key, label in self.transcripts],
+                                 id="filter-transcript")
+
+    def on_mount(self) -> None:
+        themes = self.query_one("#filter-theme", OptionList)
+        themes.highlighted = themes.get_option_index(self.theme or ALL)
+        transcripts = self.query_one("#filter-transcript", OptionList)
+        transcripts.highlighted = transcripts.get_option_index(
+            ALL if self.transcript is None else str(self.transcript))
+        themes.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self) -> None:
+        themes = self.query_one("#filter-theme", OptionList)
+        transcripts = self.query_one("#filter-transcript", OptionList)
+        theme = themes.get_option_at_index(themes.highlighted or 0).id
+        transcript = transcripts.get_option_at_index(transcripts.highlighted or 0).id
+        self.dismiss((None if theme == ALL else theme,
+                      None if transcript in (ALL, None) else int(str(transcript))))
+
+    def action_cancel(self) -> None:
+        """Close, keeping the filter."""
+        self.dismiss(None)
