@@ -33,7 +33,14 @@ class FollowsStore:
             self.store_changed()
 
     def store_changed(self) -> None:
-        """Another connection committed (the app's poll): re-read what this screen shows."""
+        """Another connection committed (the app's poll): re-read what this screen shows.
+
+        A screen pushed but not yet mounted (the poll fired while it was being built, as on
+        a busy machine) has no widgets to re-read into: it is marked stale and catches up
+        when shown, which it is about to be. It used to fail on a missing widget."""
+        if not getattr(self, "is_mounted", True):
+            self.store_stale = True
+            return
         self.store_stale = False
         self.reread()
 

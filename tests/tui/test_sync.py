@@ -333,3 +333,23 @@ async def test_codebook_screen_counts_follow_another_window(app, theirs):
         name = theirs.theme(suggestion.theme_id).name
         assert any(label.startswith(name) and label.endswith(" 1") for label in
                    labels + [str(n.label) for c in tree.root.children for n in c.children])
+
+
+def test_a_poll_before_a_screen_is_mounted_waits_for_it():
+    """The app's poll can fire between a screen's push and its mount (seen under load:
+    the coding screen's re-read found no TranscriptView and the app crashed). Such a
+    screen is marked stale and re-reads once it is shown."""
+    from textual.screen import Screen
+
+    from qualcoder_ahp.tui.follow import FollowsStore
+
+    class Following(FollowsStore, Screen):
+        reads = 0
+
+        def reread(self) -> None:
+            self.query_one("#nothing-yet")  # what a screen with no widgets would do
+            self.reads += 1
+
+    screen = Following()
+    screen.store_changed()  # not mounted: no re-read, and no NoMatches
+    assert (screen.store_stale, screen.reads) == (True, 0)
