@@ -225,6 +225,13 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
              and ("n11" in columns or "coded_by_all" in columns)
              and len({str(row.get("transcript")) for row in rows}) > 1 else SCREEN_NARROWING)
     table, under = fit_table(shown, [SHORT.get(c, c) for c in columns], rules, whole)
+    # A note only for a column still shown: "[1] undefined: character unit only" stayed
+    # under a table fitted without u_alpha, the one column that said undef[1].
+    # (Headings are never cut, so the heading line names the columns kept.)
+    kept = set(table.splitlines()[0].split())
+    notes = {reason: number for reason, number in notes.items()
+             if any(value == f"undef[{number}]" and heading in kept
+                    for row in shown for heading, value in row.items())}
     return table + _undefined(notes) + "".join(f"{line}\n" for line in under)
 
 
