@@ -6,10 +6,15 @@ On two bundled transcripts coded by ana and ben, who disagree on some suggestion
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
+from rich.cells import cell_len
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.model.store import open_store
@@ -55,3 +60,55 @@ def test_no_note_for_an_undefined_cell_left_out_to_fit(two_coders):
     assert "u_alpha" in " ".join(fitted.split())  # named as left out
     wide = run(two_coders, *BY, columns=200)
     assert "undef[1]" in wide and "[1] undefined: character unit only" in wide
+
+
+DIS = ("disagreements", "--coders", "ana,ben")
+
+
+def texts(db: Path) -> list[str]:
+    return [r["text"] for r in json.loads(run(db, *DIS, "--format", "json"))]
+
+
+def test_disagreements_keep_the_whole_text_in_a_pipe_and_a_file(two_coders, tmp_path):
+    """Each span's text was cut to 60 characters with "..." in a pipe and in -o d.txt."""
+    full = texts(two_coders)
+    long = [t for t in full if len(t) > 60]
+    assert long
+    piped = run(two_coders, *DIS)
+    assert all(" ".join(t.split()) in piped for t in long)
+    assert not any(line.endswith("...") and not any(line.endswith(t) for t in full)
+                   for line in piped.splitlines())
+    run(two_coders, *DIS, "-o", str(tmp_path / "d.txt"))
+    written = (tmp_path / "d.txt").read_text(encoding="utf-8")
+    assert all(" ".join(t.split()) in written for t in long)
+    assert "\u2026" not in written
+
+
+def test_disagreements_fit_a_wide_terminal_with_an_ellipsis(two_coders):
+    """At 200 columns the text was cut to 60 characters (less than 80 columns showed)."""
+    full = texts(two_coders)
+    for columns in (80, 120, 200):
+        fitted = run(two_coders, *DIS, columns=columns)
+        lines = fitted.splitlines()
+        assert max(map(cell_len, lines)) <= columns
+        assert not any(line.endswith("...") for line in lines)
+    wide = run(two_coders, *DIS, columns=200).splitlines()
+    assert wide[0].split()[-1] == "text"  # in its row, not under it, at 200
+    room = 200 - wide[1].rfind(" ") - 1  # the text column's width
+    assert room > 60
+    shown = [line for line in wide if "\u2026" in line]
+    assert shown and all(line.endswith("\u2026") and cell_len(line) > 180 for line in shown)
+    assert any(t in line for t in full if 60 < len(t) <= room for line in wide)
+
+
+def test_disagreements_csv_json_xlsx_md_keep_the_whole_text(two_coders, tmp_path):
+    full = texts(two_coders)
+    assert any(len(t) > 120 for t in full)
+    rows = list(csv.DictReader(io.StringIO(run(two_coders, *DIS, "--format", "csv"))))
+    assert [r["text"] for r in rows] == full
+    run(two_coders, *DIS, "-o", str(tmp_path / "d.xlsx"))
+    sheet = load_workbook(tmp_path / "d.xlsx")["disagreements"]
+    cells = {c.value for row in sheet.iter_rows() for c in row}
+    assert set(full) <= cells
+    md = run(two_coders, *DIS, "--format", "md")
+    assert all(t.replace("|", "\\|") in md for t in full if "*" not in t and "_" not in t)

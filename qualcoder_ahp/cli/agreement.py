@@ -153,7 +153,11 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
 def _shown(rows: list[dict[str, Any]], columns: Sequence[str]
            ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The rows as the table shows them, under short headings (:data:`SHORT`), with each
-    long undefined reason as a numbered ``undef[N]`` (returned with its number)."""
+    long undefined reason as a numbered ``undef[N]`` (returned with its number).
+
+    A text's line breaks read as spaces; its words are never cut here (they were cut to
+    60 characters with ``...`` in a pipe and a file too, and at any width): a terminal
+    fits them by :func:`_screen_table`, with ``…``."""
     notes: dict[str, int] = {}
     shown = []
     for row in rows:
@@ -163,9 +167,8 @@ def _shown(rows: list[dict[str, Any]], columns: Sequence[str]
             if isinstance(value, str) and value.startswith("undefined ("):
                 number = notes.setdefault(value[len("undefined ("):-1], len(notes) + 1)
                 value = f"undef[{number}]"
-            elif isinstance(value, str):
+            elif isinstance(value, str):  # whole: a terminal fits it (_screen_table)
                 value = value.replace("\n", " ")
-                value = value if len(value) <= 60 else value[:57] + "..."
             out[SHORT.get(col, col)] = value
         shown.append(out)
     return shown, notes
