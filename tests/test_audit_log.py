@@ -80,7 +80,7 @@ EXPECTED: list[tuple[str, str | None, str]] = [
                          "Chance; rewrote the exclusion criteria of theme Chance; changed the "
                          "colour of theme Chance from #1F77B4 to #AA4499"),
     ("code", "ana", "coded by hand: Caring on p2 [0, 14)"),
-    ("theme_merge", "ana", "merged theme Caring into Chance (1 coding)"),
+    ("theme_merge", "ana", "merged theme Caring into Chance (1 coding moved)"),
     ("reconcile", "consensus", "reconciled Chance on p1 [59, 76) (ana, ben): union, "
                                "1 consensus coding, decided by ana"),
     # Named as here: the decision it brought in points at it (see the next test for one
@@ -309,7 +309,7 @@ def test_formats_csv_xlsx_md_table(audit_db: tuple[Path, dict[str, int]],
     assert len(book.sheetnames) == 2  # and an About sheet
 
     code, out, _err = run(db, "log", "--format", "md", "--kind", "theme_merge")
-    assert code == 0 and "| merged theme Caring into Chance (1 coding) |" in out
+    assert code == 0 and "| merged theme Caring into Chance (1 coding moved) |" in out
 
     code, out, _err = run(db, "log", "--kind", "reject")
     header, rule, row = out.splitlines()

@@ -61,7 +61,12 @@ def test_import_reports_units_warnings_and_mismatches(tmp_path: Path) -> None:
     assert "Offsets converted to code points: 5 in utf16." in result.stdout
     assert "Mismatch: Sam interview: selection 5e100000-0000-4000-8000-000000000006" \
         in result.stderr
-    assert "1 selection not imported" in result.stderr
+    lines = result.stderr.splitlines()
+    # "1 selection ... their offsets" read wrong: one selection, its offsets.
+    assert "Warning: 1 selection had no quote to check its offsets against" in lines
+    assert "1 selection not imported: its offsets do not fit the text (listed above)." \
+        in lines
+    assert "their" not in result.stderr
     store = open_store(tmp_path / "qcahp.db")
     try:
         assert store.coders() == ["sam"]
@@ -148,6 +153,26 @@ def test_long_lists_of_mismatches_are_capped(tmp_path: Path) -> None:
     assert sum(line.startswith("Mismatch: S: selection") for line in lines) == 20
     assert "Mismatch: ... and 10 more" in lines
     assert "30 selections not imported: their offsets do not fit the text (each one is listed above)." in lines
+
+
+def test_selections_without_a_quote_are_counted_in_the_plural(tmp_path: Path) -> None:
+    selections = "".join(
+        f'<PlainTextSelection guid="33333333-0000-4000-8000-{i:012d}" '
+        f'startPosition="{start}" endPosition="{start + 5}">'
+        f'<Coding guid="44444444-0000-4000-8000-{i:012d}">'
+        '<CodeRef targetGUID="55555555-0000-4000-8000-000000000001"/></Coding>'
+        "</PlainTextSelection>" for i, start in enumerate((0, 6)))
+    qde = tmp_path / "unquoted.qde"
+    qde.write_text(
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook><Codes>'
+        '<Code guid="55555555-0000-4000-8000-000000000001" name="C" isCodable="true"/>'
+        '</Codes></CodeBook><Sources><TextSource guid="55555555-0000-4000-8000-000000000002" '
+        f'name="S"><PlainTextContent>Hello world.</PlainTextContent>{selections}'
+        "</TextSource></Sources></Project>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["refi", "import", str(qde)])
+    assert result.exit_code == 0, result.output
+    assert "Warning: 2 selections had no quote to check their offsets against" \
+        in result.stderr.splitlines()
 
 
 def test_a_file_that_is_not_refi_says_what_refi_import_reads(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ undo puts everything back exactly.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -197,6 +198,11 @@ def test_cli_merge_theme(tmp_path: Path) -> None:
     assert out == ("Merged theme caring (Caring) into board (Board): 2 codings moved, 1 "
                    "already there, 4 memos moved, 0 open suggestions retired; caring is "
                    "retired.\n")
+    # The log says what the command said (it said "(3 codings)", moved and already there
+    # counted as one).
+    code, out, err = run("log", "--kind", "theme_merge", "--format", "json")
+    assert code == 0 and [e["what"] for e in json.loads(out)["events"]] == [
+        "merged theme Caring into Board (2 codings moved, 1 already there, 4 memos moved)"]
     code, out, err = run("codebook", "merge-theme", "caring", "board", "--coder", "cy")
     assert code == 1 and "theme 'caring' is retired" in err
     assert "caring" not in run("codebook", "show", "--brief")[1]

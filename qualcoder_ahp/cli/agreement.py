@@ -153,7 +153,11 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
 def _shown(rows: list[dict[str, Any]], columns: Sequence[str]
            ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The rows as the table shows them, under short headings (:data:`SHORT`), with each
-    long undefined reason as a numbered ``undef[N]`` (returned with its number)."""
+    long undefined reason as a numbered ``undef[N]`` (returned with its number).
+
+    A text's line breaks read as spaces; its words are never cut here (they were cut to
+    60 characters with ``...`` in a pipe and a file too, and at any width): a terminal
+    fits them by :func:`_screen_table`, with ``…``."""
     notes: dict[str, int] = {}
     shown = []
     for row in rows:
@@ -163,9 +167,8 @@ def _shown(rows: list[dict[str, Any]], columns: Sequence[str]
             if isinstance(value, str) and value.startswith("undefined ("):
                 number = notes.setdefault(value[len("undefined ("):-1], len(notes) + 1)
                 value = f"undef[{number}]"
-            elif isinstance(value, str):
+            elif isinstance(value, str):  # whole: a terminal fits it (_screen_table)
                 value = value.replace("\n", " ")
-                value = value if len(value) <= 60 else value[:57] + "..."
             out[SHORT.get(col, col)] = value
         shown.append(out)
     return shown, notes
@@ -225,6 +228,13 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
              and ("n11" in columns or "coded_by_all" in columns)
              and len({str(row.get("transcript")) for row in rows}) > 1 else SCREEN_NARROWING)
     table, under = fit_table(shown, [SHORT.get(c, c) for c in columns], rules, whole)
+    # A note only for a column still shown: "[1] undefined: character unit only" stayed
+    # under a table fitted without u_alpha, the one column that said undef[1].
+    # (Headings are never cut, so the heading line names the columns kept.)
+    kept = set(table.splitlines()[0].split())
+    notes = {reason: number for reason, number in notes.items()
+             if any(value == f"undef[{number}]" and heading in kept
+                    for row in shown for heading, value in row.items())}
     return table + _undefined(notes) + "".join(f"{line}\n" for line in under)
 
 

@@ -167,13 +167,16 @@ def register(cli: click.Group) -> None:
         if report.units and set(report.units) != {"codepoints"}:
             units = ", ".join(f"{n} in {u}" for u, n in sorted(report.units.items()))
             say(f"Offsets converted to code points: {units}.", err=False)
-        if report.unchecked:
+        if report.unchecked:  # "1 selection ... their offsets" read wrong
+            their = "its" if report.unchecked == 1 else "their"
             say(f"Warning: {plural(report.unchecked, 'selection')} had no quote to check "
-                "their offsets against")
+                f"{their} offsets against")
         _echo_capped("Warning", report.warnings)
         _echo_capped("Mismatch", report.mismatches)
         if report.mismatches:
             # Listed above, each with its reason: a quote that differs from the text
             # there, or offsets past the end of the source.
-            say(f"{plural(len(report.mismatches), 'selection')} not imported: their "
-                "offsets do not fit the text (each one is listed above).")
+            one = len(report.mismatches) == 1
+            say(f"{plural(len(report.mismatches), 'selection')} not imported: "
+                + ("its offsets do not fit the text (listed above)." if one else
+                   "their offsets do not fit the text (each one is listed above)."))

@@ -358,10 +358,14 @@ class EventWords:
 
     def _theme_merge(self, event: dict[str, Any]) -> Described:
         source, into = str(event["theme_id"]), str(event["into"])
-        codings = int(event.get("moved", 0)) + int(event.get("joined", 0))
-        counts = [_plural(codings, "coding")]
+        # In the words of `codebook merge-theme`: "3 codings moved, 1 already there" (the
+        # log said "4 codings", the codings the target already had over the span counted
+        # as moved).
+        counts = [f"{_plural(int(event.get('moved', 0)), 'coding')} moved"]
+        if event.get("joined"):
+            counts.append(f"{int(event['joined']):,} already there")
         if event.get("memos"):
-            counts.append(_plural(int(event["memos"]), "memo"))
+            counts.append(f"{_plural(int(event['memos']), 'memo')} moved")
         return Described(f"merged theme {self.theme_name(source)} into "
                          f"{self.theme_name(into)} ({', '.join(counts)})", [], [source, into])
 
