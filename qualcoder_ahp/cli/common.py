@@ -547,8 +547,7 @@ def fit_table(rows: list[dict[str, Any]], columns: Sequence[str],
     left out, the legend), wrapped to the terminal, for a caller with notes of its own.
 
     ``whole`` holds the full text of columns whose cells in ``rows`` are shortened
-    already (the agreement table cuts words at 60 characters): a column put under the
-    rows shows that instead.
+    already: a column put under the rows shows that instead.
     """
     if not rows:
         return "(none)\n", []
