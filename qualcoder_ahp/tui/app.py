@@ -15,7 +15,6 @@ mix in :class:`~qualcoder_ahp.tui.follow.FollowsStore`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from pathlib import Path
 
 from textual import on
@@ -25,17 +24,11 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, key_commands
 
 CODER_SETTING = "coder"
 POLL_SECONDS = 1.5
 """How often the workbench asks whether another connection committed (one PRAGMA)."""
-
-LEFT_OUT_COMMANDS = frozenset({"Quit", "Keys", "Screenshot"})
-"""Textual's palette commands the workbench does not offer. "Quit" stood next to the
-workbench's own "Quit (q)"; "Keys" opened a second, different list of keys beside
-"Help (?)"; "Screenshot" wrote the transcript on screen to an SVG file readable by
-anyone on the machine (in ~/Downloads, and failed without one), where everything else
-the tool writes is owner-only."""
 
 
 class WorkbenchApp(App[None]):
@@ -264,33 +257,12 @@ class WorkbenchApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Offer every key that applies on this screen, plus Textual's own commands.
 
-        A key is offered once, as what pressing it does: a screen's key that applies
-        hides the app's on the same key (on a coding screen opened from a hit, F is
-        "Hits", and "Find all (F)", which would do the same, is not listed again).
-
-        Of Textual's own, :data:`LEFT_OUT_COMMANDS` are not offered.
+        Of Textual's own, :data:`~qualcoder_ahp.tui.commands.LEFT_OUT_COMMANDS` are not
+        offered; the keys are :func:`~qualcoder_ahp.tui.commands.key_commands`.
         """
         yield from (command for command in super().get_system_commands(screen)
                     if command.title not in LEFT_OUT_COMMANDS)
-        seen: set[str] = set()
-        keys: set[str] = set()
-        for owner in (screen, self):
-            for binding in owner.BINDINGS:
-                if not isinstance(binding, Binding) or binding.action in seen:
-                    continue
-                seen.add(binding.action)
-                name, _, _ = binding.action.partition("(")
-                checker = owner.check_action(name, ())
-                if checker is False or checker is None:
-                    continue
-                if owner is self and binding.key in keys:
-                    continue  # the screen's binding takes this key first
-                keys.add(binding.key)
-                key = self.get_key_display(binding)
-                yield SystemCommand(
-                    f"{binding.description} ({key})", binding.tooltip or binding.description,
-                    partial(owner.run_action, binding.action),
-                )
+        yield from key_commands(self, screen)
 
     # ------------------------------------------------------------------ errors
     @on(Worker.StateChanged)

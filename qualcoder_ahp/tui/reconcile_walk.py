@@ -1,0 +1,336 @@
+"""Where the reconcile screen is among the disagreements (plain Python, no Textual).
+
+:class:`ReconcileWalk` is what the reconcile screen
+(:mod:`qualcoder_ahp.tui.screens.reconcile`) shows and what its walking keys change:
+the disagreements and the agreed stretches, the one on screen, the filter (``f``),
+whether ``n``/``p`` step through the decided ones too (``d``), what the consensus
+coder holds in each stretch and which stretches it rejected, and this session's
+decisions for undo. It reads the store but never writes: the screen's keys do
+(:mod:`qualcoder_ahp.tui.screens.reconcile_decide`). It also takes in the
+disagreements computed again after another window's commit (:func:`match_items`),
+keeping the place. Keeping this free of Textual lets a test drive it directly, as
+:mod:`qualcoder_ahp.tui.session` does for the coding screen.
+"""
+
+from __future__ import annotations
+
+from qualcoder_ahp.agreement.intervals import Interval
+from qualcoder_ahp.agreement.reconcile import ReconcileItem
+from qualcoder_ahp.model.store import Store
+
+
+def match_items(old: list[ReconcileItem], new: list[ReconcileItem]) -> dict[int, int]:
+    """Where each of the ``old`` disagreements is in ``new``: the same stretch, else the
+    first stretch of the same theme and transcript overlapping it (a coding made since
+    lengthened, shortened or split it). Old items in neither are not in the result: they
+    are no longer disagreements (the coders agree now, or their codings went)."""
+    exact = {(it.transcript_id, it.theme_id, it.start, it.end): k for k, it in enumerate(new)}
+    found: dict[int, int] = {}
+    for i, item in enumerate(old):
+        k = exact.get((item.transcript_id, item.theme_id, item.start, item.end))
+        if k is None:
+            k = next((k for k, it in enumerate(new) if it.transcript_id == item.transcript_id
+                      and it.theme_id == item.theme_id and it.start < item.end
+                      and it.end > item.start), None)
+        if k is not None:
+            found[i] = k
+    return found
+
+
+class ReconcileWalk:
+    """The disagreements, the one on screen, the filter, and what the consensus holds."""
+
+    def __init__(self, store: Store, consensus: str) -> None:
+        self.store = store
+        self.consensus = consensus
+        self.items: list[ReconcileItem] = []
+        self.agreed: list[ReconcileItem] = []
+        self.theme_names: dict[str, str] = {}
+        self.index = 0
+        self._consensus: dict[tuple[int, str], list[Interval]] = {}
+        self.history: list[tuple[int, list[int], bool]] = []
+        """(item index or -1 for a copy of agreed stretches, the ids of the events written,
+        was rejected)."""
+        self.theme_filter: str | None = None
+        """Only this theme's disagreements (``f``), or every theme's."""
+        self.transcript_filter: int | None = None
+        """Only this transcript's disagreements (``f``), or every transcript's."""
+        self.show_decided = False
+        """``n``/``p`` step through decided disagreements too (``d``)."""
+        self.rejected: set[int] = set()
+        """Items rejected (a rejection leaves no coding; earlier sessions' are read from
+        their logged ``reconcile`` events when the disagreements load)."""
+
+    @property
+    def item(self) -> ReconcileItem | None:
+        """The disagreement on screen."""
+        return self.items[self.index] if 0 <= self.index < len(self.items) else None
+
+    def begin(self) -> None:
+        """The disagreements loaded: read what the consensus holds and go to the first
+        undecided disagreement."""
+        self.refresh_consensus()
+        self.read_rejections()
+        undecided = [k for k in range(len(self.items)) if not self.decided(k)]
+        self.index = undecided[0] if undecided else 0
+
+    # ------------------------------------------------------------------ the consensus
+    def refresh_consensus(self) -> None:
+        """Read the consensus coder's codings once (not once per item per key press)."""
+        self._consensus = {}
+        for c in self.store.codings(coder=self.consensus):
+            self._consensus.setdefault((c.transcript_id, c.theme_id), []).append((c.start, c.end))
+
+    def consensus_spans(self, item: ReconcileItem) -> list[Interval]:
+        """The consensus coder's spans in ``item``'s stretch (as last read)."""
+        return [(s, e) for s, e in self._consensus.get((item.transcript_id, item.theme_id), [])
+                if s < item.end and e > item.start]
+
+    def read_rejections(self) -> None:
+        """Which items the consensus rejected, from the log.
+
+        A rejection leaves no coding, but its logged event does: show it as rejected
+        (here, when the screen is opened again, or made in another window), rather than
+        as undecided. reconcile_log is what `qcahp reconcile log` lists too, so
+        rejections merged in from a coder's copy count here as they do there.
+        """
+        where = {(it.transcript_id, it.theme_id, it.start, it.end): k
+                 for k, it in enumerate(self.items)}
+        self.rejected = set()
+        for event in self.store.reconcile_log():
+            key = (event["transcript_id"], event["theme_id"], event["start"], event["end"])
+            if (event["coder"] == self.consensus and event["status"] == "in effect"
+                    and not event["coding_ids"] and key in where):
+                self.rejected.add(where[key])
+
+    def decided(self, index: int) -> bool:
+        """Whether item ``index`` has a consensus coding or was rejected."""
+        return index in self.rejected or bool(self.consensus_spans(self.items[index]))
+
+    # ------------------------------------------------------------------ walking
+    def in_filter(self, index: int) -> bool:
+        """Whether item ``index`` is of the theme and transcript the filter keeps."""
+        item = self.items[index]
+        return ((self.theme_filter is None or item.theme_id == self.theme_filter) and
+                (self.transcript_filter is None
+                 or item.transcript_id == self.transcript_filter))
+
+    def shown(self) -> list[int]:
+        """The items in the filter, decided or not."""
+        return [k for k in range(len(self.items)) if self.in_filter(k)]
+
+    def stops(self) -> list[int]:
+        """The items ``n``/``p`` step through: those in the filter, undecided only
+        unless ``d`` asked for the decided ones too."""
+        return [k for k in range(len(self.items)) if self.in_filter(k)
+                and (self.show_decided or not self.decided(k))]
+
+    def move(self, step: int) -> str | None:
+        """Go to the next (``1``) or previous (``-1``) disagreement in the filter: the
+        next undecided one, round to the first when none is left after this one; after
+        ``d``, the next of all of them, decided too (stopping at the last).
+
+        Returns:
+            What to tell the user when there is no other one to go to, else ``None``.
+        """
+        self.refresh_consensus()
+        walk = self.stops()
+        ahead = [k for k in walk if (k > self.index if step > 0 else k < self.index)]
+        others = [k for k in walk if k != self.index]
+        if ahead:
+            self.index = ahead[0] if step > 0 else ahead[-1]
+        elif others and (not self.show_decided or self.index not in walk):
+            self.index = others[0] if step > 0 else others[-1]
+        elif not walk or (not self.show_decided and self.decided(self.index)):
+            where = f" of {self.filter_text()}" if self.filter_text() else ""
+            return (f"Every disagreement{where} is decided: d steps through the decided "
+                    "ones too, to revisit them.")
+        elif not self.show_decided:
+            return ("No other undecided disagreement"
+                    + (f" of {self.filter_text()}" if self.filter_text() else "")
+                    + ": d steps through the decided ones too.")
+        return None
+
+    def filter_choices(self) -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
+        """The themes and the transcripts with disagreements, for the filter dialog, each
+        labelled with its undecided and total count (``Board mandate  2/3``)."""
+        themes: dict[str, list[int]] = {}
+        transcripts: dict[int, tuple[str, list[int]]] = {}
+        for k, item in enumerate(self.items):
+            themes.setdefault(item.theme_id, []).append(k)
+            transcripts.setdefault(item.transcript_id, (item.transcript, []))[1].append(k)
+
+        def label(name: str, indices: list[int]) -> str:
+            undecided = sum(1 for k in indices if not self.decided(k))
+            return f"{name}  {undecided}/{len(indices)}"
+
+        return ([(t, label(self.theme_names.get(t, t), ks)) for t, ks in themes.items()],
+                [(t, label(name, ks)) for t, (name, ks) in transcripts.items()])
+
+    def set_filter(self, theme: str | None, transcript: int | None) -> tuple[bool, str]:
+        """Apply the filter chosen; the cursor goes to its first undecided disagreement.
+
+        Returns:
+            Whether it applied (a filter keeping no disagreement leaves the filter as
+            it was), and what to tell the user.
+        """
+        before = (self.theme_filter, self.transcript_filter)
+        self.theme_filter, self.transcript_filter = theme, transcript
+        shown = self.shown()
+        if not shown:
+            what = self.filter_text()
+            self.theme_filter, self.transcript_filter = before
+            return False, f"No disagreements of {what}: the filter is as it was."
+        walk = self.stops()
+        if self.index not in walk:
+            later = [k for k in walk if k > self.index]
+            self.index = later[0] if later else walk[0] if walk else shown[0]
+        undecided = sum(1 for k in shown if not self.decided(k))
+        if (theme, transcript) == (None, None):
+            return True, f"Every disagreement: {undecided} of {len(shown)} undecided."
+        return True, (f"{len(shown)} disagreement{'' if len(shown) == 1 else 's'} of "
+                      f"{self.filter_text()}, {undecided} undecided"
+                      + ("" if walk else ": d steps through the decided ones") + ".")
+
+    # ------------------------------------------------------------------ in words
+    def status_text(self, compared: list[str]) -> str:
+        """The status line: where we are and whether this item is decided."""
+        item = self.item
+        missing = sum(1 for it in self.agreed if not self.consensus_spans(it))
+        agreed = (f"{missing} agreed {'stretch' if missing == 1 else 'stretches'} not yet "
+                  f"in {self.consensus} (g copies {'it' if missing == 1 else 'them'})"
+                  if missing else f"every agreed stretch is in {self.consensus}"
+                  if self.agreed else "no stretch is coded the same by all of them")
+        if item is None:
+            return ("No disagreements between " + ", ".join(compared) + "; "
+                    + agreed + ".")
+        decided = sum(1 for k in range(len(self.items)) if self.decided(k))
+        state = ("decided" if self.consensus_spans(item) else
+                 "rejected" if self.index in self.rejected else "undecided")
+        theme = self.theme_names.get(item.theme_id, item.theme_id)
+        return (f"Disagreement {self.index + 1}/{len(self.items)} ({decided} decided) - "
+                f"{theme} in {item.transcript} [{item.start}, {item.end}) - {state}\n"
+                f"{agreed}. {take_keys(len(compared))} take a coder's span, u union, "
+                f"i intersection, x reject\n{self.walk_text()}")
+
+    def filter_text(self) -> str:
+        """``Serendipity in dietitian_grace``: what the filter keeps ("" for everything)."""
+        parts = []
+        if self.theme_filter is not None:
+            parts.append(self.theme_names.get(self.theme_filter, self.theme_filter))
+        if self.transcript_filter is not None:
+            name = next((it.transcript for it in self.items
+                         if it.transcript_id == self.transcript_filter),
+                        str(self.transcript_filter))
+            parts.append(("every theme in " if self.theme_filter is None else "in ") + name)
+        return " ".join(parts)
+
+    def walk_text(self) -> str:
+        """What n/p step through now, and the filter (f) with its undecided count."""
+        walk = ("n/p: all, decided too (d: undecided only)" if self.show_decided
+                else "n/p: undecided only (d: all)")
+        shown = self.shown()
+        undecided = sum(1 for k in shown if not self.decided(k))
+        if self.theme_filter is None and self.transcript_filter is None:
+            return f"{walk} · f: filter by theme or transcript"
+        return f"{walk} · filter (f): {self.filter_text()}, {undecided}/{len(shown)} undecided"
+
+    # ------------------------------------------------------------------ following
+    def drop_withdrawn(self) -> list[str]:
+        """Forget the disagreements of transcripts withdrawn meanwhile (``qcahp withdraw``
+        in another window): deciding one crashed the workbench on the missing text.
+
+        Returns:
+            The names of the transcripts that went (none: nothing changed).
+        """
+        ids = {it.transcript_id for it in self.items} | {it.transcript_id for it in self.agreed}
+        gone = {tid for tid in ids if not self.store.has_transcript(tid)}
+        if not gone:
+            return []
+        names = sorted({it.transcript for it in [*self.items, *self.agreed]
+                        if it.transcript_id in gone})
+        current = self.item
+        kept = [k for k, it in enumerate(self.items) if it.transcript_id not in gone]
+        where = {old: new for new, old in enumerate(kept)}
+        self.items = [self.items[k] for k in kept]
+        self.agreed = [it for it in self.agreed if it.transcript_id not in gone]
+        # This session's undo steps keep their place in the new numbering (a step on a
+        # withdrawn item keeps its events: undo passes over what the withdrawal removed).
+        self._renumber_history(where)
+        if self.transcript_filter in gone:
+            self.transcript_filter = None
+        self.refresh_consensus()
+        self.read_rejections()  # keyed by item number
+        if current is not None and current.transcript_id not in gone:
+            self.index = next(k for k, it in enumerate(self.items) if it is current)
+        else:
+            walk = self.stops()
+            self.index = walk[0] if walk else 0
+        return names
+
+    def take_in(self, items: list[ReconcileItem], agreed: list[ReconcileItem],
+                names: dict[str, str], order: list[int]) -> str | None:
+        """Take in the disagreements computed again: new ones join the walk, vanished
+        ones leave it, the item on screen stays (or, gone, the next one in the list
+        after it shows), and this session's undo steps follow their items.
+
+        Args:
+            order: the transcript ids in the order of the list of disagreements.
+
+        Returns:
+            What changed, in words for the user; ``None`` when the disagreements are
+            the same (the agreed stretches may have changed).
+        """
+        old, current = self.items, self.item
+        self.agreed = agreed
+        self.theme_names = names
+        if old == items:
+            return None
+        moved = match_items(old, items)
+        added = len(items) - len(set(moved.values()))
+        gone = len(old) - len(moved)
+        changed = sum(1 for i, k in moved.items() if old[i] != items[k])
+        stays = moved.get(self.index) if current is not None else None
+        self.items = items
+        self._renumber_history(moved)
+        self.refresh_consensus()
+        self.read_rejections()  # keyed by item number
+        if stays is not None:
+            self.index = stays
+        else:
+            self.index = self.next_after(current, order)
+        counts = ", ".join(f"{n} {what}" for n, what in
+                           ((added, "new"), (changed, "changed"), (gone, "gone")) if n)
+        note = (" The one on screen is no longer a disagreement; this is the next."
+                if current is not None and stays is None and self.item is not None else "")
+        return (f"Disagreements updated from codings made elsewhere: {counts} "
+                f"({len(self.items)} in all).{note}")
+
+    def _renumber_history(self, where: dict[int, int]) -> None:
+        """Give this session's undo steps their items' new numbers (-1: the item went)."""
+        self.history = [(where.get(index, -1), written, rejected)
+                        for index, written, rejected in self.history]
+
+    def next_after(self, gone: ReconcileItem | None, order: list[int]) -> int:
+        """Where to go when the item on screen is no longer a disagreement: the first in
+        the walk at or after its place in the list (transcript, theme, start)."""
+        themes = list(self.theme_names)
+
+        def place(item: ReconcileItem) -> tuple[int, int, int]:
+            return (order.index(item.transcript_id) if item.transcript_id in order
+                    else len(order),
+                    themes.index(item.theme_id) if item.theme_id in themes else len(themes),
+                    item.start)
+
+        walk = self.stops() or self.shown()
+        if gone is not None:
+            later = [k for k in walk if place(self.items[k]) >= place(gone)]
+            if later:
+                return later[0]
+        return walk[0] if walk else 0
+
+
+def take_keys(coders: int) -> str:
+    """The keys that take one coder's spans: ``a/b``, or with more coders (whose
+    panels are lettered C, D...) the number keys too (there is no key ``c``)."""
+    return "a/b" if coders <= 2 else f"a/b or 1-{min(coders, 9)}"

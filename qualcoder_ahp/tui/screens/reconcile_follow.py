@@ -1,0 +1,144 @@
+"""The reconcile screen following other windows: the poll's re-read and recomputation.
+
+:class:`ReconcileFollow` is mixed into
+:class:`~qualcoder_ahp.tui.screens.reconcile.ReconcileScreen`. At the app's poll
+(:class:`~qualcoder_ahp.tui.follow.FollowsStore`) it re-reads the consensus coding and
+the logged rejections at once, forgets the disagreements of transcripts withdrawn
+meanwhile, and computes the disagreements again in a thread worker on a connection of
+its own; the result is taken in on the main thread
+(:meth:`~qualcoder_ahp.tui.reconcile_walk.ReconcileWalk.take_in`), keeping the item on
+screen and this window's undo. Blind coding turned on or off meanwhile, or the first
+codings of a second coder, hide or open the screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+
+from qualcoder_ahp.agreement.compute import collect
+from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.tui.follow import FollowsStore, is_blind
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+    from qualcoder_ahp.tui.reconcile_walk import ReconcileWalk
+
+
+class ReconcileFollow(FollowsStore):
+    """Mix into the reconcile screen: follow other connections' commits."""
+
+    if TYPE_CHECKING:  # provided by the screen
+        store: Store
+        walk: ReconcileWalk
+        compared: list[str] | None
+        loaded: bool
+        texts: dict[int, str]
+        _waiting: bool
+
+        def show(self) -> None: ...
+        def _open(self, *, ask: bool) -> None: ...
+        def _hide_for_blind(self) -> None: ...
+        def post_message(self, message: Message) -> bool: ...
+        def notify(self, message: str, *, severity: str = ..., markup: bool = ...,
+                   ) -> None: ...
+        def query(self, selector: str) -> object: ...
+        def query_one(self, selector: str) -> object: ...
+
+    class Recomputed(Message):
+        """The disagreements computed again after another connection's commit."""
+
+        def __init__(self, generation: int, items: list[ReconcileItem],
+                     agreed: list[ReconcileItem], texts: dict[int, str],
+                     names: dict[str, str], order: list[int]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.items = items
+            self.agreed = agreed
+            self.texts = texts
+            self.names = names
+            self.order = order
+            """The transcript ids in the order of the list of disagreements."""
+
+    _generation = 0
+    """Counts the computations started at polls: only the newest one's result is used."""
+
+    def reread(self) -> None:
+        """Another connection committed: re-read the consensus coding and the logged
+        rejections at once, so a stretch another window decided (or rejected, or undid)
+        shows as such, and compute the disagreements again in a worker, so that codings
+        another coder made or withdrew meanwhile add or remove disagreements
+        (:meth:`on_reconcile_follow_recomputed`) with the item on screen kept. Blind
+        coding turned on meanwhile hides them all; turned off, or the first codings of a
+        second coder, and the screen opens."""
+        blind = is_blind(self.store)
+        if self.loaded and blind:
+            self._hide_for_blind()
+        elif self.loaded:
+            self._drop_withdrawn()
+            self.walk.read_rejections()
+            self.show()
+            self._generation += 1
+            self._recompute(list(self.compared or []), self._generation)
+        elif self._waiting and not blind:
+            self._reopen()
+
+    def _reopen(self) -> None:
+        """Blind coding was turned off, or a second coder has coded: open as on mount;
+        panels already loaded before blind coding hid them are shown and brought up to
+        date, keeping the place and this session's undo."""
+        self._waiting = False
+        if not self.query(".coder-panel"):
+            self._open(ask=False)
+            return
+        self.loaded = True
+        self.query_one("#coder-panels").display = True  # type: ignore[attr-defined]
+        self.query_one("#consensus-panel").display = True  # type: ignore[attr-defined]
+        self.reread()
+
+    @work(thread=True, exclusive=True, group="reconcile-poll", exit_on_error=False)
+    def _recompute(self, coders: list[str], generation: int) -> None:
+        """Compute the disagreements again off the UI thread (after another commit), on
+        a connection of its own, as the search screen's worker: this one runs at polls,
+        while the screen's keys write through the main thread's."""
+        try:
+            if self.store.path is None:  # in-memory project: only one connection exists
+                corpus = collect(self.store, coders)
+            else:
+                with open_store(self.store.path) as own:
+                    corpus = collect(own, coders)
+        except UserError:
+            return  # a transcript withdrawn as it was read: the poll that follows redoes it
+        self.post_message(self.Recomputed(
+            generation, reconcile_items(corpus), reconcile_items(corpus, agreed=True),
+            {t.id: t.text for t in corpus.transcripts}, dict(corpus.themes),
+            [t.id for t in corpus.transcripts]))
+
+    def on_reconcile_follow_recomputed(self, message: Recomputed) -> None:
+        """Take in the disagreements computed again: new ones join the walk, vanished
+        ones leave it, the item on screen stays (or, gone, the next one in the list
+        after it shows), and this session's undo steps follow their items."""
+        if message.generation != self._generation or not self.loaded:
+            return  # a newer computation is on its way, or the screen went blind
+        self.texts = message.texts
+        note = self.walk.take_in(message.items, message.agreed, message.names, message.order)
+        if note is not None:
+            self.notify(note, markup=False)
+        self.show()
+
+    def _drop_withdrawn(self) -> bool:
+        """Forget the disagreements of transcripts withdrawn meanwhile (``qcahp withdraw``
+        in another window): deciding one crashed the workbench on the missing text.
+        Says which went; returns whether any did."""
+        names = self.walk.drop_withdrawn()
+        if not names:
+            return False
+        self.notify(f"{', '.join(names)} {'was' if len(names) == 1 else 'were'} withdrawn "
+                    "from the project (qcahp withdraw): "
+                    f"{'its' if len(names) == 1 else 'their'} disagreements are gone from "
+                    "this screen.", severity="warning", markup=False)
+        return True
