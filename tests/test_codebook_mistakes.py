@@ -8,8 +8,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from qualcoder_ahp.records import Codebook, Pattern, Theme
+from qualcoder_ahp.suggest.codebook import check_codebook
 from qualcoder_ahp.suggest.runner import run_suggestions
 from tests.test_engine import transcript
+
+SHIPPED = Path(__file__).resolve().parent.parent / "codebooks" / "ahp-leadership.yaml"
 
 TEACHERS = [
     ("Q", "interviewer", "Why did you leave teaching?"),
@@ -21,7 +24,8 @@ def _codebook(themes: tuple[Theme, ...], patterns: tuple[Pattern, ...]) -> Codeb
     return Codebook("Why teachers leave", themes, patterns, None, "teachers.yaml")
 
 
-def test_decided_suggestion_of_a_retired_theme_retires(store) -> None:  # type: ignore[no-untyped-def]
+def test_decided_suggestion_of_a_retired_theme_retires(  # type: ignore[no-untyped-def]
+        store) -> None:
     """A theme renamed by id (burnout -> stress) retires burnout: its suggestions leave
     the queues even when a coder decided on them, and the decisions stay."""
     workload = Theme("workload", "Workload")
@@ -44,3 +48,126 @@ def test_decided_suggestion_of_a_retired_theme_retires(store) -> None:  # type: 
     assert store.suggestion(by_theme["burnout"].id).status == "retired"
     assert store.decision_of(by_theme["burnout"].id, "ana") == "rejected"
     assert store.decision_of(by_theme["workload"].id, "ana") == "accepted"
+
+
+# --------------------------------------------------------------------------- YAML slips
+def _errors(tmp_path: Path, text: str, name: str = "cb.yaml") -> list[str]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = check_codebook(path)
+    assert result.codebook is None
+    return [e.replace(str(path), name) for e in result.errors]
+
+
+def test_a_tab_is_named(tmp_path: Path) -> None:
+    errors = _errors(tmp_path, "name: T\nthemes:\n\t- id: workload\n")
+    assert errors == ["cb.yaml:3: not valid YAML: found character that cannot start any token "
+                      "(column 1): the line holds a tab; YAML indents with spaces only"]
+
+
+def test_an_unquoted_colon_in_a_value_says_quote_it(tmp_path: Path) -> None:
+    errors = _errors(tmp_path, "name: T\nthemes:\n  - id: workload\n    name: Workload\n"
+                     "    description: Note: hours and marking\n")
+    assert errors == ["cb.yaml:5: not valid YAML: mapping values are not allowed in this "
+                      "context (column 22): the value of `description` holds a colon and a "
+                      'space; put it in quotes: description: "Note: hours and marking"']
+
+
+def test_a_misindented_key_says_check_the_indentation(tmp_path: Path) -> None:
+    errors = _errors(tmp_path, "name: T\nthemes:\n  - id: workload\n    name: Workload\n"
+                     "     patterns:\n      - id: wl\n        phrase: marking\n")
+    assert len(errors) == 1
+    assert errors[0].startswith("cb.yaml:5: not valid YAML: mapping values are not allowed")
+    assert errors[0].endswith("check this line's indentation: the keys of one theme or "
+                              "pattern start in the same column")
+
+
+def test_an_unclosed_quote_names_the_line_it_starts_on(tmp_path: Path) -> None:
+    errors = _errors(tmp_path, 'name: T\nthemes:\n  - id: a\n    name: "Unclosed\n'
+                     "    patterns: []\n")
+    assert errors == ["cb.yaml:6: not valid YAML: found unexpected end of stream (column 1), "
+                      "while scanning a quoted scalar that starts at line 4"]
+
+
+def test_a_key_given_twice_is_an_error_not_a_silent_loss(tmp_path: Path) -> None:
+    """YAML keeps the last of two `patterns:` lists: the first list vanished unseen."""
+    errors = _errors(tmp_path, """name: T
+themes:
+  - id: workload
+    name: Workload
+    patterns:
+      - id: wl_a
+        phrase: marking
+    patterns:
+      - id: wl_b
+        phrase: paperwork
+        phrase: planning
+      - id: wl_c
+        tokens: [{LOWER: data, LOWER: drop}]
+""")
+    tail = "YAML keeps only the last one and drops the first without a word"
+    assert errors == [
+        f"cb.yaml:8: theme workload: key 'patterns' given twice (first at line 5): {tail}",
+        f"cb.yaml:11: pattern wl_b: key 'phrase' given twice (first at line 10): {tail}",
+        f"cb.yaml:13: pattern wl_c: key 'LOWER' given twice (first at line 13): {tail}",
+    ]
+
+
+def test_unquoted_yes_no_off_and_numbers_say_quote_them(tmp_path: Path) -> None:
+    """YAML 1.1 reads `no`, `off` and `yes` as booleans: spaCy's schema message
+    ("Input should be a valid dictionary or instance of TokenPatternString") hid that."""
+    errors = _errors(tmp_path, """name: T
+themes:
+  - id: pay
+    name: Pay
+    patterns:
+      - id: pay_no_rise
+        tokens: [{LOWER: no}, {LOWER: pay}, {LOWER: rise}]
+      - id: pay_in
+        tokens: [{LOWER: {IN: [off, pay]}}]
+      - id: pay_year
+        tokens: [{LOWER: "in"}, {ORTH: 2019}]
+      - id: pay_yes
+        phrase: yes
+      - id: pay_fine
+        tokens: [{LENGTH: 3}, {IS_DIGIT: true}, {LOWER: "no"}]
+""")
+    why = ("not text (YAML reads unquoted yes, no, on, off, true and false as true or false, "
+           "and digits as a number)")
+    assert errors == [
+        f'cb.yaml:7: pattern pay_no_rise: token 0: LOWER is False, {why}: put the word in '
+        'quotes, e.g. {LOWER: "no"}',
+        f'cb.yaml:9: pattern pay_in: token 0: LOWER value is False, {why}: put the word in '
+        'quotes, e.g. {LOWER: "no"}',
+        f'cb.yaml:11: pattern pay_year: token 1: ORTH is 2019, {why}: put the word in quotes, '
+        'e.g. {ORTH: "2019"}',
+        f"cb.yaml:13: pattern pay_yes: `phrase` is True, {why}: put the phrase in quotes",
+    ]
+
+
+def test_warnings_that_would_never_match_name_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_text("""name: T
+themes:
+  - id: pay
+    name: Pay
+    patterns:
+      - id: pay_afford
+        tokens: [{LOWER: "couldn't"}, {LOWER: afford}]
+      - id: pay_either
+        tokens: [{LOWER: {IN: ["don't", "never"]}}, {LOWER: afford}]
+      - id: pay_dep
+        dependency: [{RIGHT_ID: v, RIGHT_ATTRS: {LEMMA: pay}}]
+""", encoding="utf-8")
+    result = check_codebook(path)
+    assert result.ok
+    assert [w.replace(str(path), "cb.yaml") for w in result.warnings] == [
+        "cb.yaml:7: pattern pay_afford: token 0: LOWER \"couldn't\" is 2 tokens to spaCy "
+        "('could', \"n't\"), so it never matches one token: give each part its own token spec",
+        "cb.yaml:11: pattern pay_dep: dependency pattern skipped: the codebook names no "
+        "installed trained pipeline",
+    ]
+
+
+def test_shipped_codebook_gets_no_new_warning() -> None:
+    assert check_codebook(SHIPPED).warnings == []
