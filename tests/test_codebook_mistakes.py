@@ -171,3 +171,29 @@ themes:
 
 def test_shipped_codebook_gets_no_new_warning() -> None:
     assert check_codebook(SHIPPED).warnings == []
+
+
+# --------------------------------------------------------------------------- JSONL slips
+def test_jsonl_exclude_must_be_a_boolean_and_misspelt_keys_are_errors(tmp_path: Path) -> None:
+    """`"exclude": "false"` made an exclusion pattern (bool("false") is True), and a
+    misspelt `scpoe` silently left the default scope."""
+    errors = _errors(tmp_path, "\n".join([
+        '{"label": "pay", "pattern": "wages", "id": "j1", "exclude": "false"}',
+        '{"label": "pay", "pattern": "wages", "id": "j2", "scpoe": "all"}',
+    ]), "p.jsonl")
+    assert errors == ["p.jsonl:1: pattern j1: `exclude` must be true or false, not 'false'",
+                      "p.jsonl:2: pattern j2: unknown key 'scpoe' (did you mean 'scope'?)"]
+
+
+def test_jsonl_other_keys_warn_and_merge_keeps_the_version(tmp_path: Path) -> None:
+    yaml_path = tmp_path / "cb.yaml"
+    yaml_path.write_text("name: T\nversion: 3\nthemes:\n  - id: pay\n    name: Pay\n",
+                         encoding="utf-8")
+    jsonl = tmp_path / "p.jsonl"
+    jsonl.write_text('{"label": "PAY", "pattern": "wages", "id": "j", "_source": "prodigy"}\n',
+                     encoding="utf-8")
+    result = check_codebook(yaml_path, patterns=jsonl)
+    assert result.ok and result.codebook is not None
+    assert result.codebook.version == "3"
+    assert [p.id for p in result.codebook.patterns] == ["j"]
+    assert result.warnings == [f"{jsonl}:1: pattern j: unknown key '_source' ignored"]
