@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from qualcoder_ahp.records import Codebook, Pattern, Theme
 from qualcoder_ahp.suggest.codebook import check_codebook
 from qualcoder_ahp.suggest.runner import run_suggestions
@@ -158,6 +160,8 @@ themes:
         tokens: [{LOWER: {IN: ["don't", "never"]}}, {LOWER: afford}]
       - id: pay_dep
         dependency: [{RIGHT_ID: v, RIGHT_ATTRS: {LEMMA: pay}}]
+      - id: pay_cannot
+        tokens: [{LOWER: cannot}, {LOWER: pay}]
 """, encoding="utf-8")
     result = check_codebook(path)
     assert result.ok
@@ -166,6 +170,8 @@ themes:
         "('could', \"n't\"), so it never matches one token: give each part its own token spec",
         "cb.yaml:11: pattern pay_dep: dependency pattern skipped: the codebook names no "
         "installed trained pipeline",
+        "cb.yaml:13: pattern pay_cannot: token 0: LOWER 'cannot' is 2 tokens to spaCy "
+        "('can', 'not'), so it never matches one token: give each part its own token spec",
     ]
 
 
@@ -197,3 +203,40 @@ def test_jsonl_other_keys_warn_and_merge_keeps_the_version(tmp_path: Path) -> No
     assert result.codebook.version == "3"
     assert [p.id for p in result.codebook.patterns] == ["j"]
     assert result.warnings == [f"{jsonl}:1: pattern j: unknown key '_source' ignored"]
+
+
+# --------------------------------------------------------------------------- curly quotes
+CURLY = [
+    ("Ben", "participant", "I couldn't afford a mortgage. It's a \"non-teaching\" role."),
+    ("Chloe", "participant", "I couldn’t afford it either. A “non-teaching” role suits me."),
+]
+
+
+def test_a_phrase_matches_straight_and_curly_quotes_alike(  # type: ignore[no-untyped-def]
+        store) -> None:
+    """A phrase typed in a word processor (couldn’t) matched only transcripts with the same
+    apostrophe; one typed plainly missed transcripts from Word."""
+    pay = Theme("pay", "Pay")
+    role = Theme("role", "Role")
+    store.save_codebook(_codebook((pay, role), (
+        Pattern("pay_curly", "pay", "phrase", "couldn’t afford"),
+        Pattern("role_straight", "role", "phrase", '"non-teaching" role'),
+    )))
+    info, _ = store.add_transcript("ben", transcript(CURLY))
+    run_suggestions(store)
+    text = store.transcript_text(info.id)
+    found = [(s.theme_id, text[a:b]) for s in store.suggestions(transcript_id=info.id)
+             for a, b in s.matches]
+    assert found == [("pay", "couldn't afford"), ("role", '"non-teaching" role'),
+                     ("pay", "couldn’t afford"), ("role", "“non-teaching” role")]
+
+
+def test_a_regex_with_only_curly_quotes_warns(tmp_path: Path) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_text("name: T\nthemes:\n  - id: pay\n    name: Pay\n    patterns:\n"
+                    "      - id: p1\n        regex: \"couldn’t afford\"\n"
+                    "      - id: p2\n        regex: \"couldn['’]t pay\"\n", encoding="utf-8")
+    result = check_codebook(path)
+    assert result.ok
+    assert result.warnings == [f"{path}:7: pattern p1: the regex has ’ but not ', so it misses "
+                               "text typed with ': write ['’] for either"]

@@ -443,6 +443,15 @@ def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
         except (re.error, RecursionError, OverflowError) as exc:
             ck.error(line, what, f"bad regex: {exc}")
             return
+        for curly, plain, both in (("\u2019", "'", "['\u2019]"), ("\u201c", '"', '["\u201c]'),
+                                   ("\u201d", '"', '["\u201d]')):
+            escaped = (f"\\x{ord(plain):02x}", f"\\u{ord(plain):04x}")  # \x22 is "
+            if curly in body and plain not in body and not any(
+                    e in body.lower() for e in escaped):
+                # A codebook typed in a word processor; transcripts often have straight ones.
+                ck.warn(line, what, f"the regex has {curly} but not {plain}, so it misses "
+                        f"text typed with {plain}: write {both} for either")
+                break
         if compiled.match(""):
             ck.error(line, what, "regex matches the empty string (it would match everywhere)")
         elif matches_no_text:
@@ -538,7 +547,16 @@ def _check_text_value(ck: Checker, line: int, what: str, i: int, name: str,
 @functools.lru_cache(maxsize=65536)
 def _tokens_of(text: str) -> tuple[str, ...]:
     """How blank('en')'s tokenizer splits a text (as the engine tokenises transcripts)."""
-    return tuple(t.text for t in _blank_nlp().make_doc(text))
+    nlp = _blank_nlp()
+    if text.isalpha() and text not in _special_cases(nlp):
+        return (text,)  # most values: a plain word, one token (no need to tokenise)
+    return tuple(t.text for t in nlp.make_doc(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _special_cases(nlp: Any) -> frozenset[str]:
+    """The tokenizer's exceptions (``cannot`` is ``can`` + ``not``), the plain words it splits."""
+    return frozenset(nlp.tokenizer.rules or ())
 
 
 def _check_dependency(ck: Checker, body: Any, line: int, what: str) -> None:
