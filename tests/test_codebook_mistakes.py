@@ -240,3 +240,23 @@ def test_a_regex_with_only_curly_quotes_warns(tmp_path: Path) -> None:
     assert result.ok
     assert result.warnings == [f"{path}:7: pattern p1: the regex has ’ but not ', so it misses "
                                "text typed with ': write ['’] for either"]
+
+
+# --------------------------------------------------------------------------- gold files
+def test_a_gold_file_names_every_bad_line(tmp_path: Path) -> None:
+    """The first bad line stopped the read: a researcher fixed one line per run."""
+    from qualcoder_ahp.errors import UserError
+    from qualcoder_ahp.suggest.evaluate import read_gold
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join([
+        '{"sentence": "I was marking all night.", "themes": ["workload"]}',
+        '{"text": "", "accept": ["pay"]}',
+        '{"sentence": "Themes as a string.", "themes": "pay"}',
+        "not json",
+    ]) + "\n", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        read_gold(gold)
+    assert str(caught.value) == (
+        f'{gold}: line 2: the sentence is empty; line 3: expected {{"sentence": "...", '
+        '"themes": [...]}; line 4: not valid JSON (Expecting value) (3 bad lines)')
