@@ -260,3 +260,29 @@ def test_a_gold_file_names_every_bad_line(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f'{gold}: line 2: the sentence is empty; line 3: expected {{"sentence": "...", '
         '"themes": [...]}; line 4: not valid JSON (Expecting value) (3 bad lines)')
+
+
+def test_exclusion_patterns_of_a_folder_warn(tmp_path: Path) -> None:
+    """They were accepted and silently excluded nothing: only a theme's own suggestions
+    are suppressed by its exclusions, and a folder has none."""
+    path = tmp_path / "cb.yaml"
+    path.write_text("""name: T
+themes:
+  - id: push_factors
+    name: Push factors
+    codable: false
+    exclude:
+      - id: pf_not
+        regex: "\\\\bnot really\\\\b"
+    children:
+      - id: pay
+        name: Pay
+        patterns:
+          - id: pay_word
+            phrase: pay
+""", encoding="utf-8")
+    result = check_codebook(path)
+    assert result.ok
+    assert result.warnings == [f"{path}:6: theme push_factors: a folder's exclusion patterns "
+                               "exclude nothing (they do not reach its child themes); move "
+                               "them to a child theme"]

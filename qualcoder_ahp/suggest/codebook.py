@@ -346,6 +346,10 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
         # A folder cannot be coded, so a suggestion of it could never be accepted.
         ck.error(ck.line(raw, "patterns"), what,
                  "a folder theme (codable: false) cannot have patterns; move them to a child theme")
+    elif not codable and theme_patterns:
+        # An exclusion suppresses its own theme's suggestions, and a folder gets none.
+        ck.warn(ck.line(raw, "exclude"), what, "a folder's exclusion patterns exclude "
+                "nothing (they do not reach its child themes); move them to a child theme")
 
     themes.append(Theme(theme_id, texts["name"] or theme_id, parent, texts["description"],
                         texts["inclusion"], texts["exclusion"], tuple(examples), color.upper(),
