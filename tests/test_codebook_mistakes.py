@@ -286,3 +286,24 @@ themes:
     assert result.warnings == [f"{path}:6: theme push_factors: a folder's exclusion patterns "
                                "exclude nothing (they do not reach its child themes); move "
                                "them to a child theme"]
+
+
+# --------------------------------------------------------------------------- no patterns
+def test_loading_a_codebook_without_patterns_succeeds(tmp_path: Path) -> None:
+    """A codebook of themes coded by hand (an NVivo .qdc, or a YAML tree with no patterns
+    yet) was stored and then reported "Error: the project has no codebook patterns",
+    exit 1, from preparing the patterns that were not there."""
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+
+    qdc = tmp_path / "teachers.qdc"
+    qdc.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0">'
+        '<Codes><Code guid="5b8f1e40-1111-4a2b-9c3d-000000000002" name="Workload" '
+        'isCodable="true"/></Codes></CodeBook>\n', encoding="utf-8")
+    db = str(tmp_path / "p.db")
+    result = CliRunner().invoke(cli, ["--db", db, "codebook", "load", str(qdc)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Loaded 'teachers' from {qdc}: 1 theme, 0 patterns")
+    assert "Error" not in result.output
