@@ -307,3 +307,16 @@ def test_loading_a_codebook_without_patterns_succeeds(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Loaded 'teachers' from {qdc}: 1 theme, 0 patterns")
     assert "Error" not in result.output
+
+
+def test_a_token_value_with_only_a_curly_quote_warns(tmp_path: Path) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_text("name: T\nthemes:\n  - id: pay\n    name: Pay\n    patterns:\n"
+                    "      - id: p1\n        tokens: [{LOWER: could}, {LOWER: \"n’t\"}]\n"
+                    "      - id: p2\n        tokens: [{LOWER: {IN: [\"n’t\", \"n't\"]}}]\n",
+                    encoding="utf-8")
+    result = check_codebook(path)
+    assert result.ok
+    assert result.warnings == [f"{path}:7: pattern p1: token 1: LOWER 'n’t' has a curly quote, "
+                               "so it misses text typed with straight ones: list both, "
+                               "{LOWER: {IN: [\"n’t\", \"n't\"]}}"]

@@ -523,6 +523,9 @@ def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
         ck.error(line, what, f"spaCy refuses the pattern: {str(exc).splitlines()[0]}")
 
 
+_STRAIGHT = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def _check_text_value(ck: Checker, line: int, what: str, i: int, name: str,
                       value: Any) -> None:
     """A text attribute's value: text (an unquoted ``no`` is false), and for ORTH, LOWER...
@@ -537,7 +540,17 @@ def _check_text_value(ck: Checker, line: int, what: str, i: int, name: str,
                  f"{wrong[0]!r}, not text ({UNQUOTED}): put the word in quotes, e.g. "
                  f"{{{name}: \"{word}\"}}")
         return
-    if name not in ONE_TOKEN_ATTRS or not values:
+    if not values:
+        return
+    texts = [v for v in values if isinstance(v, str)]
+    for v in texts:
+        plain = v.translate(_STRAIGHT)
+        if plain != v and plain not in texts:
+            ck.warn(line, what, f"token {i}: {name} {v!r} has a curly quote, so it misses "
+                    f"text typed with straight ones: list both, {{{name}: {{IN: "
+                    f"[{json.dumps(v, ensure_ascii=False)}, {json.dumps(plain)}]}}}}")
+            break
+    if name not in ONE_TOKEN_ATTRS:
         return
     split = [(v, parts) for v in values if isinstance(v, str)
              for parts in [_tokens_of(v)] if len(parts) > 1]
