@@ -112,7 +112,8 @@ class SuggestionMixin:
         suggestion found again keeps its id (and every decision on it) and gets the
         current pattern ids and matches; a retired one found again is reopened; a new
         one is inserted. An open suggestion no longer found is retired when no coder
-        has decided on it, and kept (with its last pattern ids) when someone has.
+        has decided on it, and kept (with its last pattern ids) when someone has, unless
+        its theme was retired from the codebook.
         One transaction. Returns counts: new, kept, reopened, retired, decided_kept.
         """
         from qualcoder_ahp.model.store import now
@@ -155,10 +156,14 @@ class SuggestionMixin:
             decided = {r[0] for r in self.conn.execute(
                 "SELECT DISTINCT d.suggestion_id FROM decisions d JOIN suggestions s "
                 "ON s.id = d.suggestion_id WHERE s.transcript_id = ?", [transcript_id])}
-            for sid, status, _, _ in existing.values():
+            # A theme the codebook no longer has cannot be accepted: its suggestions
+            # retire even when a coder decided on them (the decisions and codings stay),
+            # or they would wait in every other coder's queue, as a merged theme's do not.
+            active = {r[0] for r in self.conn.execute("SELECT id FROM themes WHERE active = 1")}
+            for (theme_id, _, _), (sid, status, _, _) in existing.items():
                 if sid in seen or status != "open":
                     continue
-                if sid in decided:
+                if sid in decided and theme_id in active:
                     stats["decided_kept"] += 1
                 else:
                     self.conn.execute(

@@ -14,6 +14,7 @@ schema (:func:`spacy.schemas.validate_token_pattern`) and a ``Matcher`` with
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -47,6 +48,13 @@ TOKEN_ATTRS = {
     "IS_SPACE", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY",
     "IS_STOP", "IS_SENT_START", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "SPACY", "OP", "_",
 }
+# Attributes whose values are text: a YAML ``no``, ``off`` or ``2019`` left unquoted is not.
+TEXT_ATTRS = {"ORTH", "TEXT", "NORM", "LOWER", "LEMMA", "SHAPE", "PREFIX", "SUFFIX", "POS",
+              "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID"}
+# Attributes compared with one token's text: a value spaCy splits into several never matches.
+ONE_TOKEN_ATTRS = {"ORTH", "TEXT", "NORM", "LOWER"}
+UNQUOTED = ("YAML reads unquoted yes, no, on, off, true and false as true or false, and "
+            "digits as a number")
 # Attributes only a trained pipeline sets; with blank("en") they never match.
 TRAINED_ATTRS = {"POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID"}
 PREDICATES = {"REGEX", "IN", "NOT_IN", "IS_SUBSET", "IS_SUPERSET", "INTERSECTS", "FUZZY",
@@ -89,15 +97,24 @@ class _LineLoader(_SafeLoader):  # type: ignore[misc, valid-type]
         super().__init__(stream)
         self.lines: dict[int, int] = {}
         self.key_lines: dict[tuple[int, str], int] = {}
+        self.duplicates: dict[int, list[tuple[str, int, int]]] = {}
+        """Per mapping: each key given twice, its line and the first one's (YAML keeps
+        only the last value, so the first, often a whole list of patterns, is lost)."""
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
     data: dict[Any, Any] = {}
     loader.lines[id(data)] = node.start_mark.line + 1
     yield data
+    first: dict[str, int] = {}
     for key_node, _ in node.value:
         if isinstance(key_node, yaml.ScalarNode):
-            loader.key_lines[(id(data), key_node.value)] = key_node.start_mark.line + 1
+            line = key_node.start_mark.line + 1
+            if key_node.value in first:
+                loader.duplicates.setdefault(id(data), []).append(
+                    (key_node.value, line, first[key_node.value]))
+            first.setdefault(key_node.value, line)
+            loader.key_lines[(id(data), key_node.value)] = line
     data.update(loader.construct_mapping(node, deep=True))
 
 
@@ -112,6 +129,16 @@ class Checker:
         self.loader = loader
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        self.has_pipeline = False
+        """Whether the codebook names an installed trained pipeline (POS, DEP... work)."""
+
+    def duplicate_keys(self, obj: Any, what: str) -> None:
+        """An error for each key this mapping gives twice (reported once per mapping)."""
+        if self.loader is None:
+            return
+        for key, line, first in self.loader.duplicates.pop(id(obj), []):
+            self.error(line, what, f"key {key!r} given twice (first at line {first}): YAML "
+                       "keeps only the last one and drops the first without a word")
 
     def line(self, obj: Any, key: str | None = None) -> int:
         if self.loader is None:
@@ -126,7 +153,8 @@ class Checker:
         self.errors.append(f"{where}: {what + ': ' if what else ''}{problem}")
 
     def warn(self, line: int, what: str, problem: str) -> None:
-        self.warnings.append(f"{self.path}:{line}: {what + ': ' if what else ''}{problem}")
+        where = f"{self.path}:{line}" if line else self.path
+        self.warnings.append(f"{where}: {what + ': ' if what else ''}{problem}")
 
 
 # --------------------------------------------------------------------------- public API
@@ -210,7 +238,8 @@ def _check_yaml(path: Path) -> CheckResult:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        ck.error(mark.line + 1 if mark else 0, "", f"not valid YAML: {problem}")
+        ck.error(mark.line + 1 if mark else 0, "",
+                 f"not valid YAML: {problem}{_yaml_hint(raw, exc)}")
         return CheckResult(None, ck.errors)
     finally:
         loader.dispose()
@@ -220,6 +249,7 @@ def _check_yaml(path: Path) -> CheckResult:
     if not isinstance(data, dict):
         ck.error(1, "", "a codebook must be a mapping with `name` and `themes`")
         return CheckResult(None, ck.errors)
+    ck.duplicate_keys(data, "")
     for key in data:
         if key not in TOP_KEYS:
             ck.warn(ck.line(data, key), "", f"unknown key {key!r}{_likely(key, TOP_KEYS)} ignored")
@@ -235,6 +265,7 @@ def _check_yaml(path: Path) -> CheckResult:
         ck.warn(ck.line(data, "pipeline"), "",
                 f"pipeline {pipeline!r} is not installed: blank('en') is used and dependency "
                 "patterns are skipped (nothing is downloaded)")
+    ck.has_pipeline = bool(pipeline) and _pipeline_installed(pipeline)
     themes_raw = data.get("themes")
     themes: list[Theme] = []
     patterns: list[Pattern] = []
@@ -245,11 +276,9 @@ def _check_yaml(path: Path) -> CheckResult:
         seen_patterns: dict[str, int] = {}
         for theme in themes_raw:
             _theme(ck, theme, None, themes, patterns, seen_themes, seen_patterns)
-    has_pipeline = bool(pipeline) and _pipeline_installed(pipeline)
-    for pattern in patterns:
-        if pattern.kind == "dependency" and not has_pipeline:
-            ck.warn(0, f"pattern {pattern.id}",
-                    "dependency pattern skipped: the codebook names no installed trained pipeline")
+    if ck.loader is not None:  # keys given twice in mappings no check above visited
+        for obj_id in list(ck.loader.duplicates):
+            ck.duplicate_keys(_ById(obj_id), "")
     version = data.get("version")
     if isinstance(version, (dict, list)):
         ck.warn(ck.line(data, "version"), "", "`version` should be a number or a short label: "
@@ -278,6 +307,7 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
         ck.error(ck.line(raw, "id"), what, f"duplicate theme id (first at line {seen[theme_id]})")
     else:
         seen[theme_id] = ck.line(raw, "id")
+    ck.duplicate_keys(raw, what)
     for key in raw:
         if key not in THEME_KEYS:
             ck.error(ck.line(raw, key), what, f"unknown key {key!r}{_likely(key, THEME_KEYS)}")
@@ -316,6 +346,11 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
         # A folder cannot be coded, so a suggestion of it could never be accepted.
         ck.error(ck.line(raw, "patterns"), what,
                  "a folder theme (codable: false) cannot have patterns; move them to a child theme")
+    elif not codable and theme_patterns:
+        # An exclusion suppresses its own theme's suggestions, and a folder gets none.
+        ck.warn(ck.line(raw, "exclude"), what, "a folder's exclusion patterns exclude "
+                "nothing (they do not reach its child themes); move them to a child theme")
+
     themes.append(Theme(theme_id, texts["name"] or theme_id, parent, texts["description"],
                         texts["inclusion"], texts["exclusion"], tuple(examples), color.upper(),
                         codable, len(themes)))
@@ -348,6 +383,7 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
                      f"duplicate pattern id (first at line {seen[pattern_id]})")
         else:
             seen[pattern_id] = ck.line(raw, "id")
+    ck.duplicate_keys(raw, what)
     for key in raw:
         if key not in PATTERN_KEYS:
             ck.error(ck.line(raw, key), what,
@@ -371,6 +407,9 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
     check_body(ck, kind, body, body_line, what)
     if len(ck.errors) > before:
         return None
+    if kind == "dependency" and not ck.has_pipeline:
+        ck.warn(body_line, what,
+                "dependency pattern skipped: the codebook names no installed trained pipeline")
     return Pattern(pattern_id, theme_id, kind, body, str(scope), str(unit), exclude)
 
 
@@ -394,7 +433,10 @@ def _compile_checked(body: str) -> tuple[re.Pattern[str], bool]:
 def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
     """Validate one pattern body of the given kind, recording problems on ``ck``."""
     if kind == "phrase":
-        if not isinstance(body, str) or not body.strip():
+        if isinstance(body, (bool, int, float)):
+            ck.error(line, what, f"`phrase` is {body!r}, not text ({UNQUOTED}): put the "
+                     "phrase in quotes")
+        elif not isinstance(body, str) or not body.strip():
             ck.error(line, what, "`phrase` must be a non-empty string")
     elif kind == "regex":
         if not isinstance(body, str) or not body:
@@ -405,6 +447,15 @@ def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
         except (re.error, RecursionError, OverflowError) as exc:
             ck.error(line, what, f"bad regex: {exc}")
             return
+        for curly, plain, both in (("\u2019", "'", "['\u2019]"), ("\u201c", '"', '["\u201c]'),
+                                   ("\u201d", '"', '["\u201d]')):
+            escaped = (f"\\x{ord(plain):02x}", f"\\u{ord(plain):04x}")  # \x22 is "
+            if curly in body and plain not in body and not any(
+                    e in body.lower() for e in escaped):
+                # A codebook typed in a word processor; transcripts often have straight ones.
+                ck.warn(line, what, f"the regex has {curly} but not {plain}, so it misses "
+                        f"text typed with {plain}: write {both} for either")
+                break
         if compiled.match(""):
             ck.error(line, what, "regex matches the empty string (it would match everywhere)")
         elif matches_no_text:
@@ -427,6 +478,7 @@ def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
         if not isinstance(token, dict):
             ck.error(tline, what, f"token {i}: must be a mapping like {{LOWER: word}}")
             continue
+        ck.duplicate_keys(token, what)
         for attr, value in token.items():
             name = str(attr).upper()
             if name not in TOKEN_ATTRS:
@@ -437,9 +489,11 @@ def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
                     ck.error(tline, what, f"token {i}: bad operator OP {value!r} "
                              "(use !, ?, +, *, {n}, {n,m}, {n,} or {,m})")
                 continue
-            if name in TRAINED_ATTRS:
+            if name in TRAINED_ATTRS and not ck.has_pipeline:
                 ck.warn(tline, what, f"token {i}: {name} needs a trained pipeline; with "
                         "blank('en') it never matches")
+            if name in TEXT_ATTRS:
+                _check_text_value(ck, tline, what, i, name, value)
             if isinstance(value, dict):
                 for pred, arg in value.items():
                     pname = str(pred).upper()
@@ -469,6 +523,59 @@ def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
         ck.error(line, what, f"spaCy refuses the pattern: {str(exc).splitlines()[0]}")
 
 
+_STRAIGHT = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _check_text_value(ck: Checker, line: int, what: str, i: int, name: str,
+                      value: Any) -> None:
+    """A text attribute's value: text (an unquoted ``no`` is false), and for ORTH, LOWER...
+    one token as spaCy splits words (``couldn't`` is two, ``could`` and ``n't``)."""
+    values = value.get("IN", value.get("in")) if isinstance(value, dict) else [value]
+    if isinstance(value, dict) and not isinstance(values, list):
+        return  # another predicate, or a bad IN: the rules below and spaCy's schema say
+    wrong = [v for v in values if isinstance(v, (bool, int, float))]
+    if wrong:
+        word = "no" if isinstance(wrong[0], bool) else str(wrong[0])
+        ck.error(line, what, f"token {i}: {name} {'value ' if len(values) > 1 else ''}is "
+                 f"{wrong[0]!r}, not text ({UNQUOTED}): put the word in quotes, e.g. "
+                 f"{{{name}: \"{word}\"}}")
+        return
+    if not values:
+        return
+    texts = [v for v in values if isinstance(v, str)]
+    for v in texts:
+        plain = v.translate(_STRAIGHT)
+        if plain != v and plain not in texts:
+            ck.warn(line, what, f"token {i}: {name} {v!r} has a curly quote, so it misses "
+                    f"text typed with straight ones: list both, {{{name}: {{IN: "
+                    f"[{json.dumps(v, ensure_ascii=False)}, {json.dumps(plain)}]}}}}")
+            break
+    if name not in ONE_TOKEN_ATTRS:
+        return
+    split = [(v, parts) for v in values if isinstance(v, str)
+             for parts in [_tokens_of(v)] if len(parts) > 1]
+    if len(split) == len(values):  # every value: the token can never match
+        v, parts = split[0]
+        ck.warn(line, what, f"token {i}: {name} {v!r} is {len(parts)} tokens to spaCy "
+                f"({', '.join(repr(p) for p in parts)}), so it never matches one token: give "
+                "each part its own token spec")
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens_of(text: str) -> tuple[str, ...]:
+    """How blank('en')'s tokenizer splits a text (as the engine tokenises transcripts)."""
+    nlp = _blank_nlp()
+    if text.isalpha() and text not in _special_cases(nlp):
+        return (text,)  # most values: a plain word, one token (no need to tokenise)
+    return tuple(t.text for t in nlp.make_doc(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _special_cases(nlp: Any) -> frozenset[str]:
+    """The tokenizer's exceptions (``cannot`` is ``can`` + ``not``), the plain words it splits."""
+    return frozenset(nlp.tokenizer.rules or ())
+
+
 def _check_dependency(ck: Checker, body: Any, line: int, what: str) -> None:
     if not isinstance(body, list) or not body or not all(isinstance(n, dict) for n in body):
         ck.error(line, what, "`dependency` must be a non-empty list of DependencyMatcher nodes")
@@ -481,15 +588,57 @@ def _check_dependency(ck: Checker, body: Any, line: int, what: str) -> None:
         ck.error(line, what, f"spaCy refuses the dependency pattern: {str(exc).splitlines()[0]}")
 
 
-_VOCAB: list[Any] = []
+_NLP: list[Any] = []
+
+
+def _blank_nlp() -> Any:
+    if not _NLP:
+        import spacy
+
+        _NLP.append(spacy.blank("en"))
+    return _NLP[0]
 
 
 def _blank_vocab() -> Any:
-    if not _VOCAB:
-        import spacy
+    return _blank_nlp().vocab
 
-        _VOCAB.append(spacy.blank("en").vocab)
-    return _VOCAB[0]
+
+class _ById:
+    """Stands for a parsed mapping known only by its id (for :meth:`Checker.duplicate_keys`)."""
+
+    def __init__(self, obj_id: int) -> None:
+        self.obj_id = obj_id
+
+    def __hash__(self) -> int:
+        return self.obj_id
+
+
+def _yaml_hint(raw: str, exc: yaml.YAMLError) -> str:
+    """Where, and the likely slip behind, a YAML syntax error: a tab, an unquoted colon in
+    a value, a line indented too far or not far enough, an unclosed quote."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return ""
+    out = f" (column {mark.column + 1})"
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark is not None and context_mark.line != mark.line:
+        out += f", {context} that starts at line {context_mark.line + 1}"
+    lines = raw.splitlines()
+    text = lines[mark.line] if mark.line < len(lines) else ""
+    indent = text[:len(text) - len(text.lstrip())]
+    problem = str(getattr(exc, "problem", "") or "")
+    if "\t" in indent or text[mark.column:mark.column + 1] == "\t":
+        return out + ": the line holds a tab; YAML indents with spaces only"
+    if "mapping values are not allowed" in problem:
+        pair = re.match(r"^\s*(?:-\s+)?([^\s:#'\"][^:#]*):\s+(.*\S)\s*$", text)
+        if pair and re.search(r":(?:\s|$)", pair.group(2)):
+            key, value = pair.groups()
+            shown = value.replace('"', '\\"')
+            return (out + f": the value of `{key}` holds a colon and a space; put it in "
+                    f'quotes: {key}: "{shown}"')
+        return (out + ": check this line's indentation: the keys of one theme or pattern "
+                "start in the same column")
+    return out
 
 
 def _pipeline_installed(name: str) -> bool:

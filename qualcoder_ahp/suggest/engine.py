@@ -213,7 +213,8 @@ class Engine:
                      numpy.array([vocab.strings.add(v) for v in values], dtype=numpy.uint64))
                     for column, values in token_anchor_specs(pattern.body)]
             elif pattern.kind == "phrase":
-                self.phrases.add(pattern.id, [make_doc(str(pattern.body))])
+                self.phrases.add(pattern.id,
+                                 [make_doc(v) for v in quote_variants(str(pattern.body))])
             elif pattern.kind == "dependency" and self.dependency is not None:
                 self.dependency.add(pattern.id, [pattern.body])
 
@@ -252,7 +253,10 @@ class Engine:
     def _match_key(self, pattern: Pattern) -> str:
         # What a pattern's raw matches depend on: its body, and the turns it is run on.
         where = ["all", "turn"] if pattern.exclude else [pattern.scope, pattern.unit]
-        raw = json.dumps([pattern.kind, pattern.body, where, self.signature], sort_keys=True)
+        parts: list[Any] = [pattern.kind, pattern.body, where, self.signature]
+        if pattern.kind == "phrase" and len(quote_variants(str(pattern.body))) > 1:
+            parts.append("quotes")  # matched in both quote styles since: not cached before
+        raw = json.dumps(parts, sort_keys=True)
         return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
     def needs_doc(self, pattern_ids: Sequence[str]) -> bool:
@@ -344,6 +348,26 @@ class Engine:
                      sentences: Sequence[Sentence]) -> list[Found]:
         """Tokenise and match one text (no cache): the simplest entry point."""
         return self.find(self.tokenize(text), text, turns, sentences)
+
+
+STRAIGHT = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def quote_variants(phrase: str) -> list[str]:
+    """A phrase as typed, and with its quotes and apostrophes straight and typographic.
+
+    A codebook typed in a word processor says ``couldn’t afford``; a transcript typed
+    elsewhere says ``couldn't afford`` (or the other way round). spaCy's tokens differ
+    (``n’t`` and ``n't``), so each form is matched: a phrase without quotes is one form.
+    """
+    straight = phrase.translate(STRAIGHT)
+    if straight == phrase and "'" not in phrase and '"' not in phrase:
+        return [phrase]
+    curly = straight.replace("'", "\u2019")
+    pieces = curly.split('"')
+    curly = "".join(piece + ("\u201c" if i % 2 == 0 else "\u201d") for i, piece
+                    in enumerate(pieces[:-1])) + pieces[-1]
+    return list(dict.fromkeys([phrase, straight, curly]))
 
 
 _ENGINES: dict[str, Engine] = {}

@@ -180,26 +180,33 @@ def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
         raise UserError(f"cannot read the gold file ({exc.__class__.__name__})",
                         path=str(path)) from exc
     out = []
+    problems: list[str] = []  # every bad line, so the file is fixed in one pass
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise UserError(f"line {number}: not valid JSON ({exc.msg})", path=str(path)) from exc
+            problems.append(f"line {number}: not valid JSON ({exc.msg})")
+            continue
         labelled = _gold_row(row)
         if labelled is _BINARY:
-            raise UserError(f'line {number}: a Prodigy answer on one "label" cannot be '
+            problems.append(f'line {number}: a Prodigy answer on one "label" cannot be '
                             'scored: label the sentences in the choice interface ("accept": '
-                            '[...] lists every theme)', path=str(path))
-        if labelled is None:
+                            '[...] lists every theme)')
+        elif labelled is None:
             # A Prodigy line is told Prodigy's shape ("accept": "x" is a slip for ["x"]).
             shape = ('{"text": "...", "accept": [...]} (Prodigy)'
                      if isinstance(row, dict) and "sentence" not in row and "text" in row
                      else '{"sentence": "...", "themes": [...]}')
-            raise UserError(f"line {number}: expected {shape}", path=str(path))
-        if labelled is not _SKIPPED:
+            problems.append(f"line {number}: expected {shape}")
+        elif labelled is not _SKIPPED and not labelled[0].strip():
+            problems.append(f"line {number}: the sentence is empty")
+        elif labelled is not _SKIPPED:
             out.append((number, *labelled))
+    if problems:
+        more = f" ({len(problems)} bad lines)" if len(problems) > 1 else ""
+        raise UserError("; ".join(problems) + more, path=str(path))
     if not out:
         raise UserError("no labelled sentences in the gold file", path=str(path))
     return out

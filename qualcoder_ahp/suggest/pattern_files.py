@@ -27,8 +27,11 @@ from qualcoder_ahp.suggest.codebook import (
     UNITS,
     Checker,
     CheckResult,
+    _likely,
     check_body,
 )
+
+LINE_KEYS = {"label", "pattern", "id", "scope", "unit", "exclude"}
 
 
 def derived_pattern_id(label: str, pattern: Any) -> str:
@@ -70,6 +73,15 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
             continue
         seen[pattern_id] = number
         kind = "phrase" if isinstance(body, str) else "token"
+        for key in row:
+            if key not in LINE_KEYS:
+                # A misspelt extension (`scpoe`) would silently leave the default.
+                close = _likely(key, LINE_KEYS)
+                (ck.error if close else ck.warn)(
+                    number, what, f"unknown key {key!r}{close}" + ("" if close else " ignored"))
+        exclude = row.get("exclude", False)
+        if not isinstance(exclude, bool):
+            ck.error(number, what, f"`exclude` must be true or false, not {exclude!r}")
         scope = row.get("scope", "participant")
         unit = row.get("unit", "sentence")
         if scope not in SCOPES:
@@ -80,8 +92,7 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         check_body(ck, kind, body, number, what)
         if len(ck.errors) == before:
             out.append((number, label,
-                        Pattern(pattern_id, label, kind, body, scope, unit,
-                                bool(row.get("exclude", False)))))
+                        Pattern(pattern_id, label, kind, body, scope, unit, exclude is True)))
     return out
 
 
@@ -124,7 +135,8 @@ def merge_jsonl(result: CheckResult, path: Path) -> CheckResult:
         else:
             added.append(pattern)
     cb = result.codebook
-    merged = Codebook(cb.name, cb.themes, cb.patterns + tuple(added), cb.pipeline, cb.source)
+    merged = Codebook(cb.name, cb.themes, cb.patterns + tuple(added), cb.pipeline, cb.source,
+                      cb.version)
     return CheckResult(merged, result.errors + ck.errors, result.warnings + ck.warnings)
 
 

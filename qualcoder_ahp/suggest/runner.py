@@ -186,7 +186,13 @@ def analyse_codebook(store: Store, progress: Callable[[int, int], None] | None =
     (a new version re-analyses only the patterns it changes). Returns how many
     patterns were analysed.
     """
-    engine = engine_for(store.codebook())
+    codebook = store.codebook()
+    if not any(p.kind == "regex" for p in codebook.patterns):
+        # Nothing to analyse; and a codebook of themes coded by hand (a REFI-QDA .qdc from
+        # NVivo, say) has no patterns at all, which the engine refuses: the load said
+        # "Error: the project has no codebook patterns" after storing it.
+        return 0
+    engine = engine_for(codebook)
     _seed_analyses(store, engine)
     before = len(engine.analysed)
     engine.analyse_all(progress)
