@@ -258,3 +258,31 @@ def test_the_mean_row_says_over_how_many_themes_a_mean_was_taken(store):
         sum(defined) / len(defined))
     one = compute(collect(store, ["asha", "ben"], theme="serendipity"))
     assert one.mean.theme == "(mean over 1 theme)"
+
+
+def test_pooled_rows_say_they_cover_only_the_transcripts_both_coded():
+    """b has not coded y: the pooled rows are of x only and must not say "(all)"."""
+    corpus = Corpus(("a", "b"), [("t", "T")],
+                    [TranscriptData(1, "x", "z" * 100), TranscriptData(2, "y", "z" * 100)],
+                    {(1, "t", "a"): [(0, 10)], (1, "t", "b"): [(0, 20)],
+                     (2, "t", "a"): [(0, 50)]},
+                    {1: ("a", "b"), 2: ("a",)})
+    report = compute(corpus)
+    assert {r.transcript for r in [*report.themes, report.overall, report.mean]} == {
+        "(coded by both)"}
+    assert report.overall.units == 100
+    corpus.pooled = "(selected)"
+    assert compute(corpus).overall.transcript == "(selected, coded by both)"
+    corpus.raters[2] = ("a", "b")  # both coded both: the whole corpus again
+    assert compute(corpus).overall.transcript == "(selected)"
+
+
+def test_three_coders_say_no_coder_used_the_theme_in_every_column():
+    corpus = Corpus(("a", "b", "c"), [("t", "T"), ("u", "U")],
+                    [TranscriptData(1, "x", "z" * 100)],
+                    {(1, "t", "a"): [(0, 10)], (1, "t", "b"): [(0, 20)]},
+                    {1: ("a", "b", "c")})
+    row = next(r for r in compute(corpus).themes if r.theme == "u")
+    reasons = {v.reason for v in row.stats.values() if isinstance(v, st.Undefined)}
+    assert st.NEITHER_USED not in reasons
+    assert row.stats["positive_agreement"] == st.Undefined("no coder used the theme")

@@ -258,8 +258,8 @@ def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False) -> d
             "brennan_prediger": multi.brennan_prediger,
             "gwet_ac1": multi.gwet_ac1,
             "krippendorff_alpha": alpha,
-            "positive_agreement": st.specific_positive(units) if tally.units else
-            st.Undefined(st.NO_UNITS),
+            "positive_agreement": _with_reason(st.specific_positive(units), tally)
+            if tally.units else st.Undefined(st.NO_UNITS),
             "jaccard": _jaccard(tally),
         }
     if cell:
@@ -289,7 +289,9 @@ def _pattern_reason(tally: Tally) -> str:
 
 
 def _with_reason(value: st.Value, tally: Tally) -> st.Value:
-    if isinstance(value, st.Undefined) and value.reason == "only one category was used":
+    # "neither coder" is the two-coder wording: with three or more it is "no coder".
+    if isinstance(value, st.Undefined) and value.reason in ("only one category was used",
+                                                            st.NEITHER_USED):
         return st.Undefined(_pattern_reason(tally))
     return value
 
@@ -409,15 +411,16 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
                                       tally_stats(tally, corpus.coders, cell=True)))
         if progress:
             progress(data.name)
+    pooled = _pooled_label(corpus)
     theme_rows = [
-        AgreementRow("theme", theme_id, corpus.pooled, t.units, _counts(t, k),
+        AgreementRow("theme", theme_id, pooled, t.units, _counts(t, k),
                      tally_stats(t, corpus.coders))
         for theme_id, t in per_theme.items()
     ]
     total = Tally(k)
     for t in per_theme.values():
         total = total + t
-    overall = AgreementRow("overall", "(pooled)", corpus.pooled, total.units, _counts(total, k),
+    overall = AgreementRow("overall", "(pooled)", pooled, total.units, _counts(total, k),
                            tally_stats(total, corpus.coders))
     averaged = {key: st.mean_defined(r.stats[key] for r in theme_rows)
                 for key in overall.stats}
@@ -431,7 +434,7 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
         label += f", or the {fewer[0]} where defined"
     elif fewer:
         label += ", or those where defined"
-    mean_row = AgreementRow("mean", label + ")", corpus.pooled, total.units, {}, means)
+    mean_row = AgreementRow("mean", label + ")", pooled, total.units, {}, means)
     reason = _why_nothing_pooled(corpus) if k == 2 else None
     if reason:
         # Every transcript was left out (a coder has not coded it): "no units" would
@@ -439,6 +442,21 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
         theme_rows = [_explained(r, reason) for r in theme_rows]
         overall, mean_row = _explained(overall, reason), _explained(mean_row, reason)
     return AgreementReport(corpus.coders, unit, threshold, cells, theme_rows, overall, mean_row)
+
+
+def _pooled_label(corpus: Corpus) -> str:
+    """The transcript column of the pooled rows.
+
+    Two coders' pooled figures leave out each transcript one of them has not coded: the
+    rows then say ``(coded by both)`` (``(selected, coded by both)``), not ``(all)``, so a
+    CSV or JSON row passed on alone does not claim the whole corpus.
+    """
+    if len(corpus.coders) != 2 or all(len(corpus.raters.get(d.id, ())) == 2
+                                      for d in corpus.transcripts):
+        return corpus.pooled
+    if corpus.pooled == "(all)":
+        return "(coded by both)"
+    return corpus.pooled[:-1] + ", coded by both)"
 
 
 def _why_nothing_pooled(corpus: Corpus) -> str | None:
