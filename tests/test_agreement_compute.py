@@ -286,3 +286,18 @@ def test_three_coders_say_no_coder_used_the_theme_in_every_column():
     reasons = {v.reason for v in row.stats.values() if isinstance(v, st.Undefined)}
     assert st.NEITHER_USED not in reasons
     assert row.stats["positive_agreement"] == st.Undefined("no coder used the theme")
+
+
+def test_a_folder_theme_compares_the_themes_under_it(store):
+    """--theme careers (a folder nobody codes) read as a theme "neither coder used",
+    agreement 1.000: it stands for serendipity and winding."""
+    build_project(store)
+    report = compute(collect(store, ["asha", "ben"], theme="careers"))
+    assert [r.theme for r in report.themes] == ["serendipity", "winding"]
+    whole = compute(collect(store, ["asha", "ben"]))
+    assert [r.counts for r in report.themes] == [
+        r.counts for r in whole.themes if r.theme in ("serendipity", "winding")]
+    assert [(d.theme_id, d.start) for d in disagreements(
+        collect(store, ["asha", "ben"], theme="careers"))] == [
+        (d.theme_id, d.start) for d in disagreements(collect(store, ["asha", "ben"]))
+        if d.theme_id != "mandate"]

@@ -106,6 +106,16 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
 
             raise unknown_theme(theme, [t.id for t in store.themes()]) from None
         themes = [(found.id, found.name)]
+        if not found.codable:
+            # A folder is not coded itself: it stands for the themes under it (as
+            # `reconcile log --theme` reads it), never a theme "neither coder used".
+            tree = store.themes()
+            below = {found.id}
+            while grew := {t.id for t in tree if t.parent_id in below} - below:
+                below |= grew
+            themes = [(t.id, t.name) for t in tree if t.id in below and t.codable]
+            if not themes:
+                raise UserError(f"{theme!r} is a folder with no themes under it to compare")
     else:
         themes = [(t.id, t.name) for t in store.themes() if t.codable]
     from qualcoder_ahp.reports.data import find_transcript
@@ -148,7 +158,7 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
                                           f"{store.theme(c.theme_id).name} (retired)"))
                 raw.setdefault((info.id, c.theme_id, name), []).append((c.start, c.end))
         for key, spans in raw.items():
-            if theme is None or key[1] == theme:
+            if theme is None or key[1] in known_themes:
                 corpus.spans[key] = merge(spans)
         corpus.raters[info.id] = tuple(rated)
         if progress:
