@@ -301,3 +301,23 @@ def test_a_folder_theme_compares_the_themes_under_it(store):
         collect(store, ["asha", "ben"], theme="careers"))] == [
         (d.theme_id, d.start) for d in disagreements(collect(store, ["asha", "ben"]))
         if d.theme_id != "mandate"]
+
+
+def test_three_coders_list_the_disagreements_their_figures_count(store):
+    """cai has not coded transcript asha: alpha and Fleiss compare asha and ben there
+    (coded_by_some > 0), so the disagreement list, like the reconcile screen, must show
+    those spans too, with only the coders who coded it as not coding them."""
+    a, _ = build_project(store)
+    corpus = collect(store, ["asha", "ben", "cai"])
+    cells = [r for r in compute(corpus).cells if r.transcript == "asha"]
+    assert sum(r.counts["coded_by_some"] for r in cells) > 0
+    found = [d for d in disagreements(corpus) if d.transcript == "asha"]
+    text = store.transcript_text(a.id)
+    chance = text.index("I fell")
+    assert [(d.theme_id, d.start, d.coded_by, d.not_coded_by) for d in found] == [
+        ("serendipity", chance, ("asha",), ("ben",)),
+        ("mandate", text.index("The board"), ("asha",), ("ben",))]
+    counted = sum(r.counts["coded_by_some"] for r in cells)
+    assert sum(d.end - d.start for d in found) == counted
+    assert {(i.transcript, i.theme_id) for i in reconcile_items(corpus)} >= {
+        (d.transcript, d.theme_id) for d in found}

@@ -513,22 +513,27 @@ def disagreements(corpus: Corpus, unit: str = "character",
 
     ``character``: the maximal runs coded by some but not all coders; ``sentence`` /
     ``turn``: the runs of such units; ``segment``: each segment without a match.
-    Only transcripts every compared coder has coded are listed.
+    Two coders: only transcripts both have coded are listed. Three or more: every
+    transcript two or more of them coded, among the coders who coded it, as agreement
+    (alpha, Fleiss) and the reconcile screen compare them; a coder who has not coded a
+    transcript is not listed as not coding its spans.
     """
     out: list[Disagreement] = []
     coders = corpus.coders
     for data in corpus.transcripts:
-        if len(corpus.raters.get(data.id, ())) < len(coders):
+        rated = corpus.raters.get(data.id, ())
+        compared = [c for c in coders if c in rated]
+        if len(compared) < (2 if len(coders) > 2 else len(coders)):
             continue
         for theme_id, _ in corpus.themes:
-            spans = [corpus.spans.get((data.id, theme_id, c), []) for c in coders]
+            spans = [corpus.spans.get((data.id, theme_id, c), []) for c in compared]
             found: list[tuple[int, int, frozenset[int]]] = []
             if unit == "segment":
                 found = [(s, e, frozenset(agree))
                          for (owner, agree), (s, e) in zip(
                              segment_table(spans, threshold),
                              [seg for lst in spans for seg in lst], strict=True)
-                         if len(agree) < len(coders)]
+                         if len(agree) < len(compared)]
             elif unit in ("sentence", "turn"):
                 bounds = data.sentences if unit == "sentence" else data.turns
                 runs = coverage_runs([to_unit_space(s, bounds) for s in spans])
@@ -536,11 +541,11 @@ def disagreements(corpus: Corpus, unit: str = "character",
             else:
                 found = coverage_runs(spans)
             for start, end, who in sorted(found, key=lambda f: (f[0], f[1])):
-                if len(who) == len(coders):
+                if len(who) == len(compared):
                     continue
                 out.append(Disagreement(
                     data.name, data.id, theme_id, start, end,
-                    tuple(coders[i] for i in sorted(who)),
-                    tuple(c for i, c in enumerate(coders) if i not in who),
+                    tuple(compared[i] for i in sorted(who)),
+                    tuple(c for i, c in enumerate(compared) if i not in who),
                     data.text[start:end]))
     return out
