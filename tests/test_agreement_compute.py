@@ -321,3 +321,12 @@ def test_three_coders_list_the_disagreements_their_figures_count(store):
     assert sum(d.end - d.start for d in found) == counted
     assert {(i.transcript, i.theme_id) for i in reconcile_items(corpus)} >= {
         (d.transcript, d.theme_id) for d in found}
+
+
+def test_an_old_version_nobody_codes_is_not_a_transcript_left_out():
+    corpus = Corpus(("a", "b"), [("t", "T")],
+                    [TranscriptData(1, "x", "z" * 100, interview="x"),
+                     TranscriptData(2, "x@2", "z" * 100, interview="x")],
+                    {(2, "t", "a"): [(0, 10)], (2, "t", "b"): [(0, 20)]},
+                    {1: (), 2: ("a", "b")})
+    assert compute(corpus).overall.transcript == "(all)"

@@ -461,8 +461,14 @@ def _pooled_label(corpus: Corpus) -> str:
     rows then say ``(coded by both)`` (``(selected, coded by both)``), not ``(all)``, so a
     CSV or JSON row passed on alone does not claim the whole corpus.
     """
-    if len(corpus.coders) != 2 or all(len(corpus.raters.get(d.id, ())) == 2
-                                      for d in corpus.transcripts):
+    if len(corpus.coders) != 2:
+        return corpus.pooled
+    # By interview, as the table's note counts them: an older version nobody codes any
+    # more, beside one both coded, is not a transcript left out.
+    interviews = {d.interview or d.name for d in corpus.transcripts}
+    compared = {d.interview or d.name for d in corpus.transcripts
+                if len(corpus.raters.get(d.id, ())) == 2}
+    if compared == interviews:
         return corpus.pooled
     if corpus.pooled == "(all)":
         return "(coded by both)"
