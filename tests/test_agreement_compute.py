@@ -258,3 +258,75 @@ def test_the_mean_row_says_over_how_many_themes_a_mean_was_taken(store):
         sum(defined) / len(defined))
     one = compute(collect(store, ["asha", "ben"], theme="serendipity"))
     assert one.mean.theme == "(mean over 1 theme)"
+
+
+def test_pooled_rows_say_they_cover_only_the_transcripts_both_coded():
+    """b has not coded y: the pooled rows are of x only and must not say "(all)"."""
+    corpus = Corpus(("a", "b"), [("t", "T")],
+                    [TranscriptData(1, "x", "z" * 100), TranscriptData(2, "y", "z" * 100)],
+                    {(1, "t", "a"): [(0, 10)], (1, "t", "b"): [(0, 20)],
+                     (2, "t", "a"): [(0, 50)]},
+                    {1: ("a", "b"), 2: ("a",)})
+    report = compute(corpus)
+    assert {r.transcript for r in [*report.themes, report.overall, report.mean]} == {
+        "(coded by both)"}
+    assert report.overall.units == 100
+    corpus.pooled = "(selected)"
+    assert compute(corpus).overall.transcript == "(selected, coded by both)"
+    corpus.raters[2] = ("a", "b")  # both coded both: the whole corpus again
+    assert compute(corpus).overall.transcript == "(selected)"
+
+
+def test_three_coders_say_no_coder_used_the_theme_in_every_column():
+    corpus = Corpus(("a", "b", "c"), [("t", "T"), ("u", "U")],
+                    [TranscriptData(1, "x", "z" * 100)],
+                    {(1, "t", "a"): [(0, 10)], (1, "t", "b"): [(0, 20)]},
+                    {1: ("a", "b", "c")})
+    row = next(r for r in compute(corpus).themes if r.theme == "u")
+    reasons = {v.reason for v in row.stats.values() if isinstance(v, st.Undefined)}
+    assert st.NEITHER_USED not in reasons
+    assert row.stats["positive_agreement"] == st.Undefined("no coder used the theme")
+
+
+def test_a_folder_theme_compares_the_themes_under_it(store):
+    """--theme careers (a folder nobody codes) read as a theme "neither coder used",
+    agreement 1.000: it stands for serendipity and winding."""
+    build_project(store)
+    report = compute(collect(store, ["asha", "ben"], theme="careers"))
+    assert [r.theme for r in report.themes] == ["serendipity", "winding"]
+    whole = compute(collect(store, ["asha", "ben"]))
+    assert [r.counts for r in report.themes] == [
+        r.counts for r in whole.themes if r.theme in ("serendipity", "winding")]
+    assert [(d.theme_id, d.start) for d in disagreements(
+        collect(store, ["asha", "ben"], theme="careers"))] == [
+        (d.theme_id, d.start) for d in disagreements(collect(store, ["asha", "ben"]))
+        if d.theme_id != "mandate"]
+
+
+def test_three_coders_list_the_disagreements_their_figures_count(store):
+    """cai has not coded transcript asha: alpha and Fleiss compare asha and ben there
+    (coded_by_some > 0), so the disagreement list, like the reconcile screen, must show
+    those spans too, with only the coders who coded it as not coding them."""
+    a, _ = build_project(store)
+    corpus = collect(store, ["asha", "ben", "cai"])
+    cells = [r for r in compute(corpus).cells if r.transcript == "asha"]
+    assert sum(r.counts["coded_by_some"] for r in cells) > 0
+    found = [d for d in disagreements(corpus) if d.transcript == "asha"]
+    text = store.transcript_text(a.id)
+    chance = text.index("I fell")
+    assert [(d.theme_id, d.start, d.coded_by, d.not_coded_by) for d in found] == [
+        ("serendipity", chance, ("asha",), ("ben",)),
+        ("mandate", text.index("The board"), ("asha",), ("ben",))]
+    counted = sum(r.counts["coded_by_some"] for r in cells)
+    assert sum(d.end - d.start for d in found) == counted
+    assert {(i.transcript, i.theme_id) for i in reconcile_items(corpus)} >= {
+        (d.transcript, d.theme_id) for d in found}
+
+
+def test_an_old_version_nobody_codes_is_not_a_transcript_left_out():
+    corpus = Corpus(("a", "b"), [("t", "T")],
+                    [TranscriptData(1, "x", "z" * 100, interview="x"),
+                     TranscriptData(2, "x@2", "z" * 100, interview="x")],
+                    {(2, "t", "a"): [(0, 10)], (2, "t", "b"): [(0, 20)]},
+                    {1: (), 2: ("a", "b")})
+    assert compute(corpus).overall.transcript == "(all)"

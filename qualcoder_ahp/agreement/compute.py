@@ -106,6 +106,16 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
 
             raise unknown_theme(theme, [t.id for t in store.themes()]) from None
         themes = [(found.id, found.name)]
+        if not found.codable:
+            # A folder is not coded itself: it stands for the themes under it (as
+            # `reconcile log --theme` reads it), never a theme "neither coder used".
+            tree = store.themes()
+            below = {found.id}
+            while grew := {t.id for t in tree if t.parent_id in below} - below:
+                below |= grew
+            themes = [(t.id, t.name) for t in tree if t.id in below and t.codable]
+            if not themes:
+                raise UserError(f"{theme!r} is a folder with no themes under it to compare")
     else:
         themes = [(t.id, t.name) for t in store.themes() if t.codable]
     from qualcoder_ahp.reports.data import find_transcript
@@ -148,7 +158,7 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
                                           f"{store.theme(c.theme_id).name} (retired)"))
                 raw.setdefault((info.id, c.theme_id, name), []).append((c.start, c.end))
         for key, spans in raw.items():
-            if theme is None or key[1] == theme:
+            if theme is None or key[1] in known_themes:
                 corpus.spans[key] = merge(spans)
         corpus.raters[info.id] = tuple(rated)
         if progress:
@@ -258,8 +268,8 @@ def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False) -> d
             "brennan_prediger": multi.brennan_prediger,
             "gwet_ac1": multi.gwet_ac1,
             "krippendorff_alpha": alpha,
-            "positive_agreement": st.specific_positive(units) if tally.units else
-            st.Undefined(st.NO_UNITS),
+            "positive_agreement": _with_reason(st.specific_positive(units), tally)
+            if tally.units else st.Undefined(st.NO_UNITS),
             "jaccard": _jaccard(tally),
         }
     if cell:
@@ -289,7 +299,9 @@ def _pattern_reason(tally: Tally) -> str:
 
 
 def _with_reason(value: st.Value, tally: Tally) -> st.Value:
-    if isinstance(value, st.Undefined) and value.reason == "only one category was used":
+    # "neither coder" is the two-coder wording: with three or more it is "no coder".
+    if isinstance(value, st.Undefined) and value.reason in ("only one category was used",
+                                                            st.NEITHER_USED):
         return st.Undefined(_pattern_reason(tally))
     return value
 
@@ -409,15 +421,16 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
                                       tally_stats(tally, corpus.coders, cell=True)))
         if progress:
             progress(data.name)
+    pooled = _pooled_label(corpus)
     theme_rows = [
-        AgreementRow("theme", theme_id, corpus.pooled, t.units, _counts(t, k),
+        AgreementRow("theme", theme_id, pooled, t.units, _counts(t, k),
                      tally_stats(t, corpus.coders))
         for theme_id, t in per_theme.items()
     ]
     total = Tally(k)
     for t in per_theme.values():
         total = total + t
-    overall = AgreementRow("overall", "(pooled)", corpus.pooled, total.units, _counts(total, k),
+    overall = AgreementRow("overall", "(pooled)", pooled, total.units, _counts(total, k),
                            tally_stats(total, corpus.coders))
     averaged = {key: st.mean_defined(r.stats[key] for r in theme_rows)
                 for key in overall.stats}
@@ -431,7 +444,7 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
         label += f", or the {fewer[0]} where defined"
     elif fewer:
         label += ", or those where defined"
-    mean_row = AgreementRow("mean", label + ")", corpus.pooled, total.units, {}, means)
+    mean_row = AgreementRow("mean", label + ")", pooled, total.units, {}, means)
     reason = _why_nothing_pooled(corpus) if k == 2 else None
     if reason:
         # Every transcript was left out (a coder has not coded it): "no units" would
@@ -439,6 +452,27 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
         theme_rows = [_explained(r, reason) for r in theme_rows]
         overall, mean_row = _explained(overall, reason), _explained(mean_row, reason)
     return AgreementReport(corpus.coders, unit, threshold, cells, theme_rows, overall, mean_row)
+
+
+def _pooled_label(corpus: Corpus) -> str:
+    """The transcript column of the pooled rows.
+
+    Two coders' pooled figures leave out each transcript one of them has not coded: the
+    rows then say ``(coded by both)`` (``(selected, coded by both)``), not ``(all)``, so a
+    CSV or JSON row passed on alone does not claim the whole corpus.
+    """
+    if len(corpus.coders) != 2:
+        return corpus.pooled
+    # By interview, as the table's note counts them: an older version nobody codes any
+    # more, beside one both coded, is not a transcript left out.
+    interviews = {d.interview or d.name for d in corpus.transcripts}
+    compared = {d.interview or d.name for d in corpus.transcripts
+                if len(corpus.raters.get(d.id, ())) == 2}
+    if compared == interviews:
+        return corpus.pooled
+    if corpus.pooled == "(all)":
+        return "(coded by both)"
+    return corpus.pooled[:-1] + ", coded by both)"
 
 
 def _why_nothing_pooled(corpus: Corpus) -> str | None:
@@ -485,22 +519,27 @@ def disagreements(corpus: Corpus, unit: str = "character",
 
     ``character``: the maximal runs coded by some but not all coders; ``sentence`` /
     ``turn``: the runs of such units; ``segment``: each segment without a match.
-    Only transcripts every compared coder has coded are listed.
+    Two coders: only transcripts both have coded are listed. Three or more: every
+    transcript two or more of them coded, among the coders who coded it, as agreement
+    (alpha, Fleiss) and the reconcile screen compare them; a coder who has not coded a
+    transcript is not listed as not coding its spans.
     """
     out: list[Disagreement] = []
     coders = corpus.coders
     for data in corpus.transcripts:
-        if len(corpus.raters.get(data.id, ())) < len(coders):
+        rated = corpus.raters.get(data.id, ())
+        compared = [c for c in coders if c in rated]
+        if len(compared) < (2 if len(coders) > 2 else len(coders)):
             continue
         for theme_id, _ in corpus.themes:
-            spans = [corpus.spans.get((data.id, theme_id, c), []) for c in coders]
+            spans = [corpus.spans.get((data.id, theme_id, c), []) for c in compared]
             found: list[tuple[int, int, frozenset[int]]] = []
             if unit == "segment":
                 found = [(s, e, frozenset(agree))
                          for (owner, agree), (s, e) in zip(
                              segment_table(spans, threshold),
                              [seg for lst in spans for seg in lst], strict=True)
-                         if len(agree) < len(coders)]
+                         if len(agree) < len(compared)]
             elif unit in ("sentence", "turn"):
                 bounds = data.sentences if unit == "sentence" else data.turns
                 runs = coverage_runs([to_unit_space(s, bounds) for s in spans])
@@ -508,11 +547,11 @@ def disagreements(corpus: Corpus, unit: str = "character",
             else:
                 found = coverage_runs(spans)
             for start, end, who in sorted(found, key=lambda f: (f[0], f[1])):
-                if len(who) == len(coders):
+                if len(who) == len(compared):
                     continue
                 out.append(Disagreement(
                     data.name, data.id, theme_id, start, end,
-                    tuple(coders[i] for i in sorted(who)),
-                    tuple(c for i, c in enumerate(coders) if i not in who),
+                    tuple(compared[i] for i in sorted(who)),
+                    tuple(c for i, c in enumerate(compared) if i not in who),
                     data.text[start:end]))
     return out

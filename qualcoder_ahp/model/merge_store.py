@@ -334,7 +334,11 @@ class MergeMixin:
                 cmap[oid] = self.ensure_coder(name)
             smap = self._merge_suggestions(other, tmap, counts, remaps)
             first = self._next_coding_id()
-            kmap = self._merge_codings(other, tmap, cmap, smap, counts, remaps)
+            # A copy holding no event that is not here already (the same copy, or an
+            # older one sent again) must not undo what newer work here did: states of
+            # codings and decisions follow a copy only when it brings new events.
+            fresh = self._brings_new_events(other, scrub)
+            kmap = self._merge_codings(other, tmap, cmap, smap, counts, remaps, fresh)
             # Suggestions of a transcript matched by its file are found here only as the
             # merge mapped them (by their sentence), never by the copy's offsets.
             found: dict[int, int | None] = {
@@ -344,7 +348,8 @@ class MergeMixin:
             left_out = {s.coding_id for r in remaps.values() for s in r.stranded}
             emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub,
                                       (smap, found), left_out, remaps)
-            self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps)
+            if fresh:
+                self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone)
             if any(counts.values()):
                 extra: dict[str, Any] = {}
@@ -620,10 +625,34 @@ class MergeMixin:
             return int(at[0])
         return int(candidates[0][0]) if len(candidates) == 1 else None
 
+    def _brings_new_events(self: Store, other: sqlite3.Connection,
+                           scrub: dict[int, tuple[str, dict[str, Any]]]) -> bool:
+        """Whether the copy holds an event (by content, as :meth:`_merge_events` keys
+        them) that is not in this project."""
+        known = {_key_of(coder, at, kind, payload) for coder, at, kind, payload in
+                 self.conn.execute("SELECT k.name, e.at, e.kind, e.payload FROM events e "
+                                   "LEFT JOIN coders k ON k.id = e.coder_id")}
+        for eid, coder, at, kind, payload in other.execute(
+                "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
+                "LEFT JOIN coders k ON k.id = e.coder_id"):
+            if eid in scrub:
+                if scrub[eid][0] == PLACEHOLDER:
+                    continue
+                payload = json.dumps(scrub[eid][1], sort_keys=True)
+            if _key_of(coder, at, kind, payload) not in known:
+                return True
+        return False
+
     def _merge_codings(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
                        cmap: dict[int, int], smap: dict[int, int],
-                       counts: dict[str, int], remaps: dict[int, Remap]) -> dict[int, int]:
-        """Copy codings by GUID; an existing one takes the other copy's active state.
+                       counts: dict[str, int], remaps: dict[int, Remap],
+                       fresh: bool = True) -> dict[int, int]:
+        """Copy codings by GUID; an existing one takes the other copy's active state
+        when the copy brings new events (``fresh``; else it is an older or the same copy).
+
+        A coding the same coder already has here, active, on the same transcript, theme
+        and span (the same CSV imported into two copies, say) is that coding: it does not
+        come in twice.
 
         A coding on a transcript matched by its source file (``remaps``) is re-anchored
         by its words; one whose words are not found here stays out (with its decision
@@ -632,6 +661,9 @@ class MergeMixin:
         record a decision on).
         """
         here = {g: (i, a) for i, g, a in self.conn.execute("SELECT id, guid, active FROM codings")}
+        same_span = {tuple(r[1:]): r[0] for r in self.conn.execute(
+            'SELECT id, transcript_id, theme_id, coder_id, start, "end" FROM codings '
+            "WHERE active = 1")}
         kmap: dict[int, int] = {}
         for row in other.execute(
                 'SELECT id, transcript_id, theme_id, coder_id, start, "end", quote, origin, '
@@ -646,7 +678,7 @@ class MergeMixin:
                 continue
             if guid in here:
                 kmap[oid], was = here[guid]
-                if was != active:
+                if was != active and fresh:
                     self.conn.execute("UPDATE codings SET active = ? WHERE id = ?",
                                       [active, kmap[oid]])
                     counts["codings_updated"] += 1
@@ -666,6 +698,10 @@ class MergeMixin:
                     origin = "manual"
                     remap.as_hand += 1
                 remap.mapped += 1
+            twin = same_span.get((tmap[tid], theme, cmap[coder], start, end))
+            if active and twin is not None:
+                kmap[oid] = twin
+                continue
             cur = self.conn.execute(
                 'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
                 "origin, suggestion_id, active, created_at, guid) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
