@@ -62,3 +62,21 @@ def test_renamed_theme_without_codings_says_nothing_to_move(tmp_path: Path) -> N
     _load(tmp_path, BOOK.format(burnout="burnout"))
     out = _load(tmp_path, BOOK.format(burnout="stress"))
     assert "burnout holds no codings, so nothing to move." in out
+
+
+def test_evaluate_gold_tells_unknown_labels_from_folders(tmp_path: Path) -> None:
+    small = Path(__file__).parent / "data" / "codebooks" / "small.yaml"
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"sentence": "I fell into it.", "themes": ["serendipty"]}\n'
+                    '{"sentence": "The pay was poor.", "themes": ["salary"]}\n'
+                    '{"sentence": "My career went well.", "themes": ["career_pathways"]}\n',
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", "--gold", str(gold), "--codebook",
+                                      str(small)])
+    assert result.exit_code == 0, result.output
+    assert ("Warning: folders of the codebook (not codable: code their themes), left out "
+            "of the scores: career_pathways") in result.output
+    assert ("Warning: not theme ids of the codebook (a sentence with only these counts as "
+            "theme-free), left out of the scores: salary, serendipty (did you mean "
+            "serendipity?)") in result.output
+    assert "not codable themes" not in result.output

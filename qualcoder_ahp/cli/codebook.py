@@ -873,13 +873,20 @@ def _ignored_warning(ignored: list[str], codebook: Any) -> str:
     if by_hand:
         lines.append("Note: themes with no patterns (coded by hand only), left out of the "
                      "scores: " + ", ".join(by_hand))
+    # A folder's id is a theme of the codebook, but not one a sentence is coded with; any
+    # other label ("salary", a typo) is no theme id of the codebook at all.
+    ids = {t.id for t in themes}
+    folders = [t for t in ignored if t in ids and t not in by_hand]
     names = []
     for theme in ignored:
-        if theme in by_hand:
+        if theme in by_hand or theme in ids:
             continue
         close = closest(theme, known)
         names.append(f"{theme} (did you mean {close}?)" if close else theme)
+    if folders:
+        lines.append("Warning: folders of the codebook (not codable: code their themes), "
+                     "left out of the scores: " + ", ".join(folders))
     if names:
-        lines.append("Warning: not codable themes of the codebook, left out of the scores: "
-                     + ", ".join(names))
+        lines.append("Warning: not theme ids of the codebook (a sentence with only these "
+                     "counts as theme-free), left out of the scores: " + ", ".join(names))
     return "\n".join(lines)
