@@ -299,7 +299,8 @@ _threshold = click.option("--threshold", type=Fraction(0, 1, min_open=True),
                           default=0.9, show_default=True, metavar="X",
                           help="segment unit: overlap (intersection / union) needed to match, "
                                "above 0 and up to 1.")
-_theme = click.option("--theme", default=None, metavar="ID", help="Only this theme id.")
+_theme = click.option("--theme", default=None, metavar="ID",
+                      help="Only this theme id; a folder's id takes the themes under it.")
 _transcript = click.option(
     "--transcript", "transcripts", multiple=True, metavar="NAME",
     help="Only this transcript (repeatable; NAME is its latest version, NAME@2 one "
