@@ -45,3 +45,16 @@ def test_a_space_twin_is_named_too(tmp_path: Path) -> None:
 def test_a_new_coder_of_another_name_draws_no_warning(tmp_path: Path) -> None:
     out = _merge(tmp_path, "asha", "ben")
     assert "1 new coder (ben)" in out and "warning" not in out
+
+
+def test_codings_import_echoes_the_stored_coder_name(tmp_path: Path) -> None:
+    _base(tmp_path / "p.db").close()
+    path = tmp_path / "in.csv"
+    path.write_text("transcript,theme,start,end,quote\nasha,serendipity,0,3,How\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "p.db"), "codings", "import",
+                                      str(path), "--coder", "cai "])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Imported 1 coding for cai (0 already present).\n"
+    with open_store(tmp_path / "p.db") as store:
+        assert store.coders() == ["cai"]

@@ -723,7 +723,8 @@ def codings_import(project: Project, file: str, coder: str) -> None:
     with its line number, and nothing is stored; codings already there are skipped.
     """
     counts = project.store().import_codings(file, coder)
-    click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder} "
+    # The name as stored (trimmed, as every command stores a coder's name), not as typed.
+    click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder.strip()} "
                f"({counts['already_present']} already present).")
 
 
