@@ -181,8 +181,8 @@ def test_evaluate_gold_file(tmp_path: Path, project: CliRunner) -> None:
     # Lines 2, 5 and 6 carry no theme of the codebook; the codebook fired on line 5.
     assert (result.theme_free, result.theme_free_suggested) == (3, 1)
     assert "theme-free sentences: 3 of 6; 1 (33%) got a suggestion" in out
-    assert ("Warning: not codable themes of the codebook, left out of the scores: "
-            "not_a_theme") in out
+    assert ("Warning: not theme ids of the codebook (a sentence with only these counts as "
+            "theme-free), left out of the scores: not_a_theme") in out
     typo = tmp_path / "typo.jsonl"
     typo.write_text('{"sentence": "I fell into it.", "themes": ["serendipty"]}\n',
                     encoding="utf-8")

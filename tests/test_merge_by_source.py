@@ -257,7 +257,7 @@ def test_cli_merges_a_copy_imported_by_an_older_parser(tmp_path, monkeypatch):
     assert text != old
     result = run("merge", str(ben))
     assert result.stdout.splitlines() == [
-        f"Merged {ben}: 1 new coder, 2 codings, 3 log events.",
+        f"Merged {ben}: 1 new coder (ben), 2 codings, 3 log events.",
         "Matched by source file, not text (physio): 2 codings mapped onto this project's "
         "text, 1 not mapped."]
     assert "note: 1 coding of" in result.stderr

@@ -161,7 +161,7 @@ def test_merge_says_compactly_what_it_brought_in(tmp_path: Path) -> None:
     assert code == 0, err
     # 5 suggestions accepted (the last undone: its coding comes in, removed) and one
     # coding by hand; a line of what came in, no zeros.
-    assert out == f"Merged {ana}: 1 new coder, 6 codings, 4 decisions, 7 log events.\n"
+    assert out == f"Merged {ana}: 1 new coder (ana), 6 codings, 4 decisions, 7 log events.\n"
     code, out, err = run(path, "merge", str(ana))
     assert (code, out, err) == (0, f"Nothing new in {ana}.\n", "")
 
@@ -305,7 +305,7 @@ def test_a_copy_from_an_earlier_version_merges_and_is_left_as_it_was(
     before = _folder(ana.parent)
     code, out, err = run(path, "merge", str(ana))
     assert code == 0, err
-    assert out.startswith(f"Merged {ana}: 1 new coder, 6 codings")
+    assert out.startswith(f"Merged {ana}: 1 new coder (ana), 6 codings")
     assert err == (f"note: {ana} was made by an earlier version of qualcoder_ahp (schema "
                    "version 3); it was read as this version reads it, and the file was left "
                    "as it was\n")
@@ -341,7 +341,7 @@ def test_a_copy_whose_name_has_uri_characters_is_read(tmp_path: Path) -> None:
     ben.rename(odd)
     code, out, err = run(path, "merge", str(odd))
     assert code == 0, err
-    assert out.startswith(f"Merged {odd}: 1 new coder, 6 codings")
+    assert out.startswith(f"Merged {odd}: 1 new coder (ben), 6 codings")
 
 
 def test_merging_into_an_empty_project_says_what_to_do(tmp_path: Path) -> None:

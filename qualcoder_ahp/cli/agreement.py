@@ -299,7 +299,8 @@ _threshold = click.option("--threshold", type=Fraction(0, 1, min_open=True),
                           default=0.9, show_default=True, metavar="X",
                           help="segment unit: overlap (intersection / union) needed to match, "
                                "above 0 and up to 1.")
-_theme = click.option("--theme", default=None, metavar="ID", help="Only this theme id.")
+_theme = click.option("--theme", default=None, metavar="ID",
+                      help="Only this theme id; a folder's id takes the themes under it.")
 _transcript = click.option(
     "--transcript", "transcripts", multiple=True, metavar="NAME",
     help="Only this transcript (repeatable; NAME is its latest version, NAME@2 one "
@@ -559,11 +560,28 @@ MERGE_WORDS = (("themes", "theme added in the copy", "themes added in the copy")
 """Each count of :meth:`Store.merge_from` in words, singular and plural."""
 
 
-def merge_summary(counts: dict[str, int]) -> str:
-    """What a merge brought in, the counts that are not zero only: ``1 new coder, 108
-    codings, 177 decisions, 177 log events``."""
+def merge_summary(counts: dict[str, int], new_coders: Sequence[str] = ()) -> str:
+    """What a merge brought in, the counts that are not zero only: ``1 new coder (cai),
+    108 codings, 177 decisions, 177 log events``; the new coders by name."""
+    named = f" ({', '.join(new_coders)})" if new_coders else ""
     return ", ".join(f"{counts[key]:,} {one if counts[key] == 1 else many}"
+                     + (named if key == "coders" else "")
                      for key, one, many in MERGE_WORDS if counts.get(key))
+
+
+def _near_coders(new_coders: Sequence[str], before: Sequence[str]) -> list[str]:
+    """``'Cai' differs from the coder 'cai' here only by case`` for each new coder whose
+    name is an existing coder's but for case or spaces: likely one person, two coders."""
+    out = []
+    for name in new_coders:
+        for old in before:
+            if name.casefold() == old.casefold():
+                out.append(f"{name!r} differs from the coder {old!r} here only by case")
+            elif "".join(name.split()).casefold() == "".join(old.split()).casefold():
+                out.append(f"{name!r} differs from the coder {old!r} here only by spaces"
+                           + (" and case" if "".join(name.split()) != "".join(old.split())
+                              else ""))
+    return out
 
 
 def _report_by_source(matches: Sequence[SourceMatch], other: str, verbose: bool) -> None:
@@ -626,11 +644,18 @@ def merge(project: Project, other: str, verbose: bool) -> None:
         raise UserError("merge joins qcahp project databases; bring in a REFI-QDA file with "
                         "`qcahp refi import`", path=other)
     store = project.store()
+    before = store.coders()
     counts = store.merge_from(other)
+    new_coders = [c for c in store.coders() if c not in before]
     if not any(counts.values()):
         click.echo(f"Nothing new in {other}.")
     else:
-        click.echo(f"Merged {other}: {merge_summary(counts)}.")
+        click.echo(f"Merged {other}: {merge_summary(counts, new_coders)}.")
+    near = _near_coders(new_coders, before)
+    if near:
+        # No command renames a coder: two spellings of one person are two coders.
+        say(f"warning: {'; '.join(near)}: if they are one person, they are still counted "
+            "as two coders (in agreement, counts and reports).", fg="yellow")
     if store.merge_by_source:
         _report_by_source(store.merge_by_source, other, verbose)
     if store.merge_upgraded_from is not None:
@@ -698,7 +723,8 @@ def codings_import(project: Project, file: str, coder: str) -> None:
     with its line number, and nothing is stored; codings already there are skipped.
     """
     counts = project.store().import_codings(file, coder)
-    click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder} "
+    # The name as stored (trimmed, as every command stores a coder's name), not as typed.
+    click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder.strip()} "
                f"({counts['already_present']} already present).")
 
 

@@ -154,6 +154,7 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
             say(f"warning: two themes of one name: {listed}. The file has the second "
                 "under another id; give it the first id there and load it again, so "
                 "the codings meet under one theme.", fg="yellow")
+    _renamed_warning(store, diff, coded)
     if coded:
         # Not lost: the codings stay and still count in counts, quotes, charts and
         # agreement (the theme named "... (retired)", reports.data.RETIRED) and in a REFI
@@ -175,8 +176,30 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
             f"{target} --coder NAME`.", fg="yellow")
     if not any(diff.values()) and not kept:
         click.echo("  no changes")
-    elif any(diff[k] for k in ("patterns_added", "patterns_changed", "patterns_retired")):
+    elif any(diff[k] for k in ("patterns_added", "patterns_changed", "patterns_retired",
+                               "exclusion_patterns_added", "exclusion_patterns_changed",
+                               "exclusion_patterns_retired")):
         click.echo("Run `qcahp suggest` to update the suggestions.")
+
+
+def _renamed_warning(store: Any, diff: dict[str, list[str]], coded: dict[str, int]) -> None:
+    """A theme whose id the file changed (burnout -> stress, one name) reads as one theme
+    retired and one added: say that the codings stay under the old id, and how to move
+    them."""
+    themes = {t.id: t for t in store.themes(include_inactive=True)}
+    added = {themes[i].name.casefold(): i for i in diff["themes_added"] if i in themes}
+    for old_id in diff["themes_retired"]:
+        old = themes.get(old_id)
+        new_id = added.get(old.name.casefold()) if old is not None else None
+        if old is None or new_id is None:
+            continue
+        if coded.get(old_id):
+            move = (f"to move them: `qcahp codebook merge-theme {old_id} {new_id} "
+                    "--coder NAME`.")
+        else:
+            move = f"{old_id} holds no codings, so nothing to move."
+        say(f"warning: theme {old_id} renamed {new_id}? Both are named {old.name!r}; "
+            f"codings and decisions stay with {old_id}, not {new_id}: {move}", fg="yellow")
 
 
 def _overwrites(fields: dict[str, tuple[str, str]]) -> str:
@@ -850,13 +873,20 @@ def _ignored_warning(ignored: list[str], codebook: Any) -> str:
     if by_hand:
         lines.append("Note: themes with no patterns (coded by hand only), left out of the "
                      "scores: " + ", ".join(by_hand))
+    # A folder's id is a theme of the codebook, but not one a sentence is coded with; any
+    # other label ("salary", a typo) is no theme id of the codebook at all.
+    ids = {t.id for t in themes}
+    folders = [t for t in ignored if t in ids and t not in by_hand]
     names = []
     for theme in ignored:
-        if theme in by_hand:
+        if theme in by_hand or theme in ids:
             continue
         close = closest(theme, known)
         names.append(f"{theme} (did you mean {close}?)" if close else theme)
+    if folders:
+        lines.append("Warning: folders of the codebook (not codable: code their themes), "
+                     "left out of the scores: " + ", ".join(folders))
     if names:
-        lines.append("Warning: not codable themes of the codebook, left out of the scores: "
-                     + ", ".join(names))
+        lines.append("Warning: not theme ids of the codebook (a sentence with only these "
+                     "counts as theme-free), left out of the scores: " + ", ".join(names))
     return "\n".join(lines)
