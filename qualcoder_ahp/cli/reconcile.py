@@ -52,7 +52,7 @@ QUOTE_CHARS = 60
 """Characters of the disagreement stretch shown in the table's quote column (CSV and JSON
 carry the whole stretch, for citing it in a methods appendix)."""
 NOTHING = "No reconcile decisions recorded in this project yet (decide disagreements in the "\
-          "workbench's reconcile screen, then run this again)."
+          "workbench's reconcile screen, or with `qcahp reconcile decide`, then run this again)."
 
 
 def _short(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -359,9 +359,10 @@ def decide_cmd(project: Project, rule: str, coder: str | None, transcript: str, 
     \b
     Examples:
       qcahp disagreements --coders ana,ben --format json
-      qcahp reconcile decide take ben --transcript physio_helen --theme serendipity \
-            --at 1652 --coders ana,ben --by lead
-      qcahp reconcile decide reject --transcript physio_helen --theme visibility --at 88
+      qcahp reconcile decide take ben --transcript physio_helen
+            --theme serendipity --at 1652 --coders ana,ben --by lead
+      qcahp reconcile decide reject --transcript physio_helen
+            --theme visibility --at 88 --coders ana,ben --replace
     """
     store = project.store()
     if (coder is None) != (rule != "take"):
