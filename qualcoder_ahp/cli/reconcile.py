@@ -330,7 +330,7 @@ def _state(store: Any, item: Any, consensus: str) -> str | None:
 
 
 @reconcile_group.command("decide")
-@click.argument("rule", type=click.Choice(DECIDE_RULES))
+@click.argument("rule", type=click.Choice(DECIDE_RULES), metavar="RULE")
 @click.argument("coder", required=False, metavar="[CODER]")
 @click.option("--transcript", required=True, metavar="NAME",
               help="The transcript (NAME is its latest version, NAME@2 one version).")
