@@ -401,3 +401,17 @@ def test_a_merged_decision_with_ids_it_cannot_place_is_left_out_not_misplaced(co
     forged = [e for e in spare.events() if e["kind"] == "merged" and e.get("key") == "0" * 32]
     assert len(forged) == 1 and "local" not in forged[0]
     spare.close()
+
+
+def test_taking_a_coder_who_coded_nothing_there_is_filtered_as_a_rejection(store):
+    """The event keeps the rule the decider chose (take ben); --rule reject finds it, as the
+    consensus codes nothing there (the screen shows it as rejected too)."""
+    a, _ = build_project(store)
+    board = store.transcript_text(a.id).index("The board")
+    store.reconcile(a.id, "mandate", "consensus", [], rule="take", taken_from="ben",
+                    compared=["asha", "ben"], start=board, end=len(store.transcript_text(a.id)),
+                    decided_by="lead")
+    found = store.reconcile_record(rule="reject").entries
+    assert [(e["rule"], e["taken_from"], e["coding_ids"]) for e in found] == [("take", "ben", [])]
+    assert [e["rule"] for e in store.reconcile_record(rule="take").entries] == ["take"]
+    assert store.events("consensus")[0]["rule"] == "take"  # the logged event is as it was

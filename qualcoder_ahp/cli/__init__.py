@@ -69,7 +69,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("blind", "Show or set blind coding."),
         ("agreement", "Inter-rater agreement (kappa, alpha, AC1...) per theme."),
         ("disagreements", "The spans some coders coded and others did not."),
-        ("reconcile", "`reconcile log`: how each consensus coding was reached."),
+        ("reconcile", "Decide disagreements from a script; `log` of decisions."),
         ("merge", "Bring in the codings of a coder's copy of the project."),
         ("codings", "Import or export codings as CSV."),
     )),

@@ -33,6 +33,7 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.reconcile_store import (
+    CONSENSUS_CODER,
     RECONCILE_RULES,
     STATUSES,
     UNRECORDED,
@@ -51,7 +52,7 @@ QUOTE_CHARS = 60
 """Characters of the disagreement stretch shown in the table's quote column (CSV and JSON
 carry the whole stretch, for citing it in a methods appendix)."""
 NOTHING = "No reconcile decisions recorded in this project yet (decide disagreements in the "\
-          "workbench's reconcile screen, then run this again)."
+          "workbench's reconcile screen, or with `qcahp reconcile decide`, then run this again)."
 
 
 def _short(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -151,7 +152,9 @@ def reconcile_group() -> None:
               help="Only this transcript (a bare name: every version of it).")
 @click.option("--rule", default=None, metavar="RULE",
               help=f"Only this rule: {', '.join(RECONCILE_RULES)}, or {UNRECORDED} "
-                   "(consensus codings without a reconcile record).")
+                   "(consensus codings without a reconcile record). reject also finds "
+                   "take CODER where that coder coded nothing (the consensus codes nothing "
+                   "there either).")
 @click.option("--by", default=None, metavar="CODER", help="Only decisions this coder made.")
 @click.option("--status", default=None, metavar="STATUS",
               help=f"Only decisions {', '.join(repr(s) for s in STATUSES)}.")
@@ -163,8 +166,9 @@ def log_cmd(project: Project, fmt: str | None, output: str | None, theme: str | 
 
     Each row is one decision made in the reconcile screen (here, or in a copy merged
     in with qcahp merge: see "source"), oldest first. "rule" is take CODER, union,
-    intersection, reject (the consensus codes nothing there) or agreed (every coder
-    coded the stretch identically, copied with g). "status" is in effect, replaced
+    intersection, reject (the consensus codes nothing there; --rule reject also lists
+    take CODER where that coder coded nothing) or agreed (every coder coded the
+    stretch identically, copied with g). "status" is in effect, replaced
     (decided again later) or undone. A consensus coding no decision accounts for
     is a row of its own, its rule saying why ("consensus coding (no reconcile
     record: merged from ben.db)"); the last line counts both.
@@ -237,6 +241,222 @@ def _table(rows: list[dict[str, Any]]) -> str:
 def _when(stamp: str) -> str:
     """``2026-11-27T05:17:05.416575+00:00`` as ``2026-11-27 05:17:05``."""
     return stamp[:19].replace("T", " ")
+
+
+# ---------------------------------------------------------------- deciding from a script
+DECIDE_RULES = ("take", "union", "intersection", "reject")
+CODER_SETTING = "coder"
+"""The project setting holding the workbench's remembered coder (``tui.app.CODER_SETTING``;
+not imported from there, which would load Textual for a CLI command)."""
+
+_coders_opt = click.option(
+    "--coders", default=None, metavar="A,B[,C...]",
+    help="The coders compared, as the reconcile screen compares them [default: the two "
+         "coders who have coded, other than the consensus].")
+_by_opt = click.option(
+    "--by", "by", default=None, envvar="QCAHP_CODER", metavar="NAME",
+    help="Who decides (logged as decided_by) [default: $QCAHP_CODER, else the workbench's "
+         "coder remembered in the project].")
+_consensus_opt = click.option(
+    "--consensus", default=CONSENSUS_CODER, show_default=True, metavar="NAME",
+    help="The coder decided into.")
+
+
+def _decider(store: Any, by: str | None) -> str:
+    """``--by``, ``$QCAHP_CODER`` or the workbench's remembered coder, as the screen's."""
+    name = (by or "").strip() or (store.get_setting(CODER_SETTING) or "").strip()
+    if not name:
+        raise UserError("say who decides: --by NAME (or set QCAHP_CODER)")
+    return name
+
+
+def _compared(store: Any, coders: str | None, consensus: str) -> list[str]:
+    """The coders compared: ``--coders``, else as the screen picks them (every coder who
+    has coded but the consensus, when that is two)."""
+    if coders is not None:
+        names = list(dict.fromkeys(c.strip() for c in coders.split(",") if c.strip()))
+        if consensus in names:
+            raise UserError(f"--coders names the consensus coder {consensus!r}: compare the "
+                            "coders, decide into the consensus")
+        return names
+    used = {c.coder for c in store.codings()}
+    found = [c for c in store.coders() if c in used and c != consensus]
+    if len(found) != 2:
+        raise UserError(f"{len(found)} coders have coded ({', '.join(found) or 'none'}): "
+                        "name the ones to compare with --coders A,B")
+    return found
+
+
+def _stretches(store: Any, compared: list[str], theme: str | None,
+               transcript: str | None) -> tuple[list[Any], list[Any]]:
+    """The disagreement and agreed stretches, as the reconcile screen computes them."""
+    from qualcoder_ahp.agreement.compute import collect
+    from qualcoder_ahp.agreement.reconcile import reconcile_items
+
+    if is_blind(store):
+        # The reconcile screen stays closed while coders code blind; so does this.
+        raise UserError("blind coding is on: reconcile after `qcahp blind off`")
+    corpus = collect(store, compared, theme=theme, transcript=transcript)
+    return reconcile_items(corpus), reconcile_items(corpus, agreed=True)
+
+
+def is_blind(store: Any) -> bool:
+    """Whether blind coding is on (``tui.follow.is_blind``, without loading Textual)."""
+    return bool(store.get_setting("blind", "0") == "1")
+
+
+def _spans(spans: Any) -> str:
+    return ", ".join(f"[{s}, {e})" for s, e in spans) or "nothing"
+
+
+def _state(store: Any, item: Any, consensus: str) -> str | None:
+    """What the consensus holds in the stretch now, in words, or None when undecided
+    (the screen's test: a consensus coding there, or a rejection of it in effect)."""
+    spans = [(c.start, c.end) for c in store.codings(transcript_id=item.transcript_id,
+                                                     coder=consensus, theme_id=item.theme_id)
+             if c.start < item.end and c.end > item.start]
+    if spans:
+        return f"{consensus} codes {_spans(sorted(spans))} there"
+    for event in reversed(store.reconcile_log()):
+        if (event["coder"] == consensus and event["status"] == "in effect"
+                and not event["coding_ids"]
+                and (event["transcript_id"], event["theme_id"], event["start"],
+                     event["end"]) == (item.transcript_id, item.theme_id, item.start,
+                                       item.end)):
+            rule = event["rule"] + (f" {event['taken_from']}" if event.get("taken_from")
+                                    else "")
+            return f"rejected ({rule}, event {event['id']})"
+    return None
+
+
+@reconcile_group.command("decide")
+@click.argument("rule", type=click.Choice(DECIDE_RULES), metavar="RULE")
+@click.argument("coder", required=False, metavar="[CODER]")
+@click.option("--transcript", required=True, metavar="NAME",
+              help="The transcript (NAME is its latest version, NAME@2 one version).")
+@click.option("--theme", required=True, metavar="ID", help="The theme.")
+@click.option("--at", "at", required=True, type=click.IntRange(min=0), metavar="N",
+              help="A character offset inside the disagreement: the start column of "
+                   "`qcahp disagreements` (unit character) for that theme and transcript.")
+@_coders_opt
+@_by_opt
+@_consensus_opt
+@click.option("--replace", is_flag=True,
+              help="Decide a stretch already decided again (the screen's second key press).")
+@pass_project
+def decide_cmd(project: Project, rule: str, coder: str | None, transcript: str, theme: str,
+               at: int, coders: str | None, by: str | None, consensus: str,
+               replace: bool) -> None:
+    """Decide one disagreement into the consensus coder, as the reconcile screen does.
+
+    RULE is take CODER (the consensus takes that coder's spans there), union,
+    intersection (what every coder coded; refused when that is nothing) or reject (the
+    consensus codes nothing there). The disagreement is the stretch of overlapping
+    codings of --theme in --transcript that holds character --at. One transaction and
+    one logged reconcile event, read by `qcahp reconcile log` and `qcahp log` as a
+    decision made in the screen; `qcahp undo --coder consensus` takes it back.
+
+    \b
+    Examples:
+      qcahp disagreements --coders ana,ben --format json
+      qcahp reconcile decide take ben --transcript physio_helen
+            --theme serendipity --at 1652 --coders ana,ben --by lead
+      qcahp reconcile decide reject --transcript physio_helen
+            --theme visibility --at 88 --coders ana,ben --replace
+    """
+    store = project.store()
+    if (coder is None) != (rule != "take"):
+        raise UserError("take needs the coder whose spans to take (take CODER)" if coder is None
+                        else f"{rule} takes no coder ({coder!r}); only take CODER does")
+    decider = _decider(store, by)
+    compared = _compared(store, coders, consensus)
+    if coder is not None and coder not in compared:
+        raise UserError(f"take {coder}: not one of the coders compared ({', '.join(compared)})")
+    found = store.theme(theme) if theme in {t.id for t in store.themes()} else None
+    if found is None:
+        raise UserError(f"no theme {theme!r} in the codebook")
+    if not found.codable:
+        raise UserError(f"theme {theme!r} is a folder: name one of the themes under it")
+    items, agreed = _stretches(store, compared, theme, transcript)
+    name = store.transcript(transcript)
+    where = f"{theme} in {transcript}"
+    item = next((it for it in items if it.start <= at < it.end), None)
+    if item is None:
+        same = next((it for it in agreed if it.start <= at < it.end), None)
+        if same is not None:
+            raise UserError(f"no disagreement of {where} at {at}: {', '.join(compared)} coded "
+                            f"[{same.start}, {same.end}) identically (`qcahp reconcile "
+                            "copy-agreed` copies it)")
+        listed = "; ".join(f"[{it.start}, {it.end})" for it in items[:8]) + (
+            " ..." if len(items) > 8 else "")
+        raise UserError(f"no disagreement of {where} at {at} between {', '.join(compared)}"
+                        + (f" (its disagreements: {listed})" if items else
+                           f" ({name.name} has none of that theme)"))
+    stretch = f"{where} [{item.start}, {item.end})"
+    if rule == "take":
+        assert coder is not None
+        if not item.rated(coder):
+            raise UserError(f"{coder} did not code {item.transcript}; choose another coder")
+        spans = list(item.of(coder))
+    elif rule == "union":
+        spans = item.union()
+    elif rule == "intersection":
+        spans = item.intersection()
+        if not spans:
+            raise UserError(f"the coders share no span in {stretch}; choose a coder, union "
+                            "or reject")
+    else:
+        spans = []
+    with store.write():
+        state = _state(store, item, consensus)
+        if state is not None and not replace:
+            raise UserError(f"{stretch} is already decided: {state}; --replace decides it "
+                            "again")
+        store.ensure_coder(decider)  # as the workbench registers its coder
+        made = store.reconcile(item.transcript_id, item.theme_id, consensus, spans, rule=rule,
+                               compared=[c for c, _ in item.spans], start=item.start,
+                               end=item.end, taken_from=coder, decided_by=decider)
+    how = f"{rule} {coder}" if coder else rule
+    result = (", ".join(f"#{cid} [{s}, {e})" for cid, (s, e) in zip(made, spans, strict=True))
+              if made else "nothing (rejected)")
+    again = f" (replacing: {state})" if state is not None else ""
+    click.echo(f"Decided {stretch} by {how} as {decider}: {consensus} codes {result}{again}.")
+
+
+@reconcile_group.command("copy-agreed")
+@click.option("--transcript", default=None, metavar="NAME",
+              help="Only this transcript (its latest version, or NAME@2).")
+@click.option("--theme", default=None, metavar="ID",
+              help="Only this theme (a folder: every theme under it).")
+@_coders_opt
+@_by_opt
+@_consensus_opt
+@pass_project
+def copy_agreed_cmd(project: Project, transcript: str | None, theme: str | None,
+                    coders: str | None, by: str | None, consensus: str) -> None:
+    """Copy every stretch the coders coded identically into the consensus (the screen's g).
+
+    Stretches the consensus already codes are left as they are. One transaction, one
+    logged reconcile event per stretch (rule agreed).
+    """
+    store = project.store()
+    decider = _decider(store, by)
+    compared = _compared(store, coders, consensus)
+    _, agreed = _stretches(store, compared, theme, transcript)
+    with store.write():
+        todo = [it for it in agreed if not any(
+            c.start < it.end and c.end > it.start for c in store.codings(
+                transcript_id=it.transcript_id, coder=consensus, theme_id=it.theme_id))]
+        store.ensure_coder(decider)
+        for item in todo:
+            store.reconcile(item.transcript_id, item.theme_id, consensus, item.union(),
+                            rule="agreed", compared=[c for c, _ in item.spans],
+                            start=item.start, end=item.end, decided_by=decider)
+    noun = "agreed stretch" if len(todo) == 1 else "agreed stretches"
+    click.echo(f"Copied {len(todo)} {noun} into "
+               f"{consensus} as {decider}"
+               + (f" ({len(agreed) - len(todo)} already there)." if len(agreed) > len(todo)
+                  else "."))
 
 
 def register(cli: click.Group) -> None:

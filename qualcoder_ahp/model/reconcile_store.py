@@ -256,7 +256,7 @@ class ReconcileMixin:
         shown = [e for e in entries
                  if (themes is None or e["theme_id"] in themes)
                  and (transcripts is None or e["transcript_id"] in transcripts)
-                 and (rule is None or e["rule"] == rule)
+                 and (rule is None or rule_matches(e, rule))
                  and (by is None or e.get("decided_by") == by)
                  and (status is None or e["status"] == status)]
         return ReconcileRecord(shown, log, unrecorded, len(self._consensus_codings(log)))
@@ -314,6 +314,19 @@ class ReconcileMixin:
             lo, hi = payload.get("coding_range") or (0, -1)
             ranges.append((int(lo), int(hi), payload.get("source")))
         return ranges
+
+
+def rejects(event: dict[str, Any]) -> bool:
+    """Whether a decision left the consensus coding nothing in its stretch: a ``reject``,
+    or ``take CODER`` where that coder coded nothing there (logged as ``take``, as the
+    decider chose it; its effect is a rejection, and the screen shows it as rejected)."""
+    return event["rule"] != UNRECORDED and not event["coding_ids"]
+
+
+def rule_matches(event: dict[str, Any], rule: str) -> bool:
+    """Whether ``--rule RULE`` selects a log entry: its own rule, and for ``reject`` every
+    decision that left the consensus nothing there (read so, the logged event unchanged)."""
+    return event["rule"] == rule or (rule == "reject" and rejects(event))
 
 
 def _reason(creator: str | None, origin: str, source: str | None, merged_any: bool) -> str:
