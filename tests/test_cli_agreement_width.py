@@ -18,8 +18,7 @@ from rich.cells import cell_len
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.model.store import open_store
-
-REPO = Path(__file__).parent.parent
+from tests.helpers.project import bundled_two
 
 
 def run(db: Path, *args: str, columns: int | None = None) -> str:
@@ -31,11 +30,7 @@ def run(db: Path, *args: str, columns: int | None = None) -> str:
 
 @pytest.fixture(scope="module")
 def two_coders(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("two") / "project.db"
-    run(db, "import", *(str(REPO / "transcripts" / f) for f in ("dietitian_grace.md",
-                                                                 "slt_priya.md")))
-    run(db, "codebook", "load", str(REPO / "codebooks" / "ahp-leadership.yaml"))
-    run(db, "suggest")
+    db = bundled_two(tmp_path_factory.mktemp("two") / "project.db", run)
     store = open_store(db)
     for coder, every in (("ana", 5), ("ben", 3)):
         for i, s in enumerate(store.suggestions()):

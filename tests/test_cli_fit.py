@@ -21,6 +21,7 @@ from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.reports import writers
 from qualcoder_ahp.reports.writers import Sheet, fit_widths, shorten, to_table
 from tests.conftest import make_parsed
+from tests.helpers.project import bundled_two
 
 
 def run(db: Path, *args: str, columns: int | None = None) -> str:
@@ -181,18 +182,12 @@ def test_other_tables_fit_by_their_words(db, args):
 
 
 # ---------------------------------------------------------------------- suggestions
-REPO = Path(__file__).parent.parent
 
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory) -> Path:
     """Two bundled transcripts with the shipped codebook's suggestions (as ``qcahp demo``)."""
-    db = tmp_path_factory.mktemp("shipped") / "project.db"
-    run(db, "import", *(str(REPO / "transcripts" / f) for f in ("dietitian_grace.md",
-                                                                 "slt_priya.md")))
-    run(db, "codebook", "load", str(REPO / "codebooks" / "ahp-leadership.yaml"))
-    run(db, "suggest")
-    return db
+    return bundled_two(tmp_path_factory.mktemp("shipped") / "project.db", run)
 
 
 def cells(table: str) -> list[dict[str, str]]:

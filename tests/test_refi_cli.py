@@ -134,6 +134,17 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert f"Imported {path} (project): 2 themes" in result.stdout
 
 
+def _one_source_project(qde: Path, selections: str) -> None:
+    """A project file of one code (C) and one source (S, "Hello world.") holding
+    ``selections``."""
+    qde.write_text(
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook><Codes>'
+        '<Code guid="55555555-0000-4000-8000-000000000001" name="C" isCodable="true"/>'
+        '</Codes></CodeBook><Sources><TextSource guid="55555555-0000-4000-8000-000000000002" '
+        f'name="S"><PlainTextContent>Hello world.</PlainTextContent>{selections}'
+        "</TextSource></Sources></Project>", encoding="utf-8")
+
+
 def test_long_lists_of_mismatches_are_capped(tmp_path: Path) -> None:
     selections = "".join(
         f'<PlainTextSelection guid="33333333-0000-4000-8000-{i:012d}" name="nope {i}" '
@@ -141,12 +152,7 @@ def test_long_lists_of_mismatches_are_capped(tmp_path: Path) -> None:
         '<CodeRef targetGUID="55555555-0000-4000-8000-000000000001"/></Coding>'
         "</PlainTextSelection>" for i in range(30))
     qde = tmp_path / "many.qde"
-    qde.write_text(
-        '<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook><Codes>'
-        '<Code guid="55555555-0000-4000-8000-000000000001" name="C" isCodable="true"/>'
-        '</Codes></CodeBook><Sources><TextSource guid="55555555-0000-4000-8000-000000000002" '
-        f'name="S"><PlainTextContent>Hello world.</PlainTextContent>{selections}'
-        "</TextSource></Sources></Project>", encoding="utf-8")
+    _one_source_project(qde, selections)
     result = CliRunner().invoke(cli, ["refi", "import", str(qde)])
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
@@ -163,12 +169,7 @@ def test_selections_without_a_quote_are_counted_in_the_plural(tmp_path: Path) ->
         '<CodeRef targetGUID="55555555-0000-4000-8000-000000000001"/></Coding>'
         "</PlainTextSelection>" for i, start in enumerate((0, 6)))
     qde = tmp_path / "unquoted.qde"
-    qde.write_text(
-        '<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook><Codes>'
-        '<Code guid="55555555-0000-4000-8000-000000000001" name="C" isCodable="true"/>'
-        '</Codes></CodeBook><Sources><TextSource guid="55555555-0000-4000-8000-000000000002" '
-        f'name="S"><PlainTextContent>Hello world.</PlainTextContent>{selections}'
-        "</TextSource></Sources></Project>", encoding="utf-8")
+    _one_source_project(qde, selections)
     result = CliRunner().invoke(cli, ["refi", "import", str(qde)])
     assert result.exit_code == 0, result.output
     assert "Warning: 2 selections had no quote to check their offsets against" \

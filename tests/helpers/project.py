@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from qualcoder_ahp.model.store import Store, open_store
@@ -138,3 +139,16 @@ def check_consistent(path: Path) -> sqlite3.Connection:
     ):
         assert text[start:end] == quote, f"coding {cid} quote does not match its span"
     return conn
+
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def bundled_two(db: Path, run: Callable[..., object]) -> Path:
+    """Two bundled transcripts with the shipped codebook's suggestions (as ``qcahp demo``),
+    built through a test module's own ``run(db, *args)`` CLI helper."""
+    run(db, "import", *(str(REPO / "transcripts" / f) for f in ("dietitian_grace.md",
+                                                                 "slt_priya.md")))
+    run(db, "codebook", "load", str(REPO / "codebooks" / "ahp-leadership.yaml"))
+    run(db, "suggest")
+    return db

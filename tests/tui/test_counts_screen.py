@@ -40,6 +40,16 @@ async def _settle(app, pilot):
     await pilot.pause()
 
 
+async def _to_view(app, pilot, view):
+    """Press ``v`` until the counts screen shows ``view``; the screen."""
+    await _settle(app, pilot)
+    screen = app.screen
+    for _ in range(screen.views.index(view)):
+        await pilot.press("v")
+    await _settle(app, pilot)
+    return screen
+
+
 def _cells(app):
     grid = app.screen.query_one(DataTable)
     return [[str(v) for v in grid.get_row_at(i)] for i in range(grid.row_count)]
@@ -91,11 +101,7 @@ async def test_theme_view_matches_core_and_keys_switch(project):
 async def test_matrix_view_matches_core(project):
     app = Host(project, None)
     async with app.run_test(size=(160, 30)) as pilot:
-        await _settle(app, pilot)
-        screen = app.screen
-        for _ in range(screen.views.index("attribute:profession")):
-            await pilot.press("v")
-        await _settle(app, pilot)
+        screen = await _to_view(app, pilot, "attribute:profession")
         assert screen.view == "attribute:profession"
         assert screen.shown.columns == ["theme", "physio", "SLT", "(none)", "total"]
         rows = _cells(app)
@@ -207,11 +213,7 @@ async def test_matrix_cell_of_an_uncoded_column_reads_a_dash(project):
         project.remove_coding(coding.id, coding.coder)
     app = Host(project, None)
     async with app.run_test(size=(160, 30)) as pilot:
-        await _settle(app, pilot)
-        screen = app.screen
-        for _ in range(screen.views.index("attribute:profession")):
-            await pilot.press("v")
-        await _settle(app, pilot)
+        screen = await _to_view(app, pilot, "attribute:profession")
         rows = _cells(app)
         assert rows[-1][2] == "0"  # the SLT column: nothing coded
         assert not any("/ %" in cell for row in rows for cell in row), rows
