@@ -17,8 +17,7 @@ from openpyxl import load_workbook
 from rich.cells import cell_len
 
 from qualcoder_ahp.cli import cli
-from qualcoder_ahp.model.store import open_store
-from tests.helpers.project import bundled_two
+from tests.helpers.project import ana_and_ben_disagree, bundled_two
 
 
 def run(db: Path, *args: str, columns: int | None = None) -> str:
@@ -31,13 +30,7 @@ def run(db: Path, *args: str, columns: int | None = None) -> str:
 @pytest.fixture(scope="module")
 def two_coders(tmp_path_factory) -> Path:
     db = bundled_two(tmp_path_factory.mktemp("two") / "project.db", run)
-    store = open_store(db)
-    for coder, every in (("ana", 5), ("ben", 3)):
-        for i, s in enumerate(store.suggestions()):
-            ((store.reject if (i * 7 + len(coder)) % every == 0 else store.accept)
-             (s.id, coder))
-    store.close()
-    return db
+    return ana_and_ben_disagree(db)
 
 
 BY = ("agreement", "--coders", "ana,ben", "--unit", "sentence", "--by", "transcript",

@@ -21,7 +21,7 @@ from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.reports import writers
 from qualcoder_ahp.reports.writers import Sheet, fit_widths, shorten, to_table
 from tests.conftest import make_parsed
-from tests.helpers.project import bundled_two
+from tests.helpers.project import ana_and_ben_disagree, bundled_two
 
 
 def run(db: Path, *args: str, columns: int | None = None) -> str:
@@ -511,13 +511,7 @@ def two_coders(shipped: Path, tmp_path_factory) -> Path:
 
     db = tmp_path_factory.mktemp("two") / "project.db"
     shutil.copy(shipped, db)
-    store = open_store(db)
-    for coder, every in (("ana", 5), ("ben", 3)):
-        for i, s in enumerate(store.suggestions()):
-            ((store.reject if (i * 7 + len(coder)) % every == 0 else store.accept)
-             (s.id, coder))
-    store.close()
-    return db
+    return ana_and_ben_disagree(db)
 
 
 def test_agreement_by_transcript_fits_80_columns_without_the_counts(two_coders):

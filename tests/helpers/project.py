@@ -152,3 +152,15 @@ def bundled_two(db: Path, run: Callable[..., object]) -> Path:
     run(db, "codebook", "load", str(REPO / "codebooks" / "ahp-leadership.yaml"))
     run(db, "suggest")
     return db
+
+
+def ana_and_ben_disagree(db: Path) -> Path:
+    """ana and ben decide every suggestion in ``db``, rejecting different ones, so they
+    disagree on some (the same decisions in every test that uses it)."""
+    store = open_store(db)
+    for coder, every in (("ana", 5), ("ben", 3)):
+        for i, s in enumerate(store.suggestions()):
+            ((store.reject if (i * 7 + len(coder)) % every == 0 else store.accept)
+             (s.id, coder))
+    store.close()
+    return db
