@@ -93,6 +93,12 @@ def import_files(store_path: Path | None, paths: list[str],
         summary += "; failed: " + "; ".join(for_dialog(reason) for _path, reason in failed[:3])
         if len(failed) > 3:
             summary += f"; and {len(failed) - 3} more"
+    withdrawn = getattr(result, "withdrawn", None)
+    if withdrawn:  # a folder still holding a withdrawn interview: say which file was skipped
+        names = ", ".join(Path(path).name for path, _reason in withdrawn[:3])
+        more = f" and {len(withdrawn) - 3} more" if len(withdrawn) > 3 else ""
+        summary += (f"; skipped as withdrawn from this project: {names}{more} "
+                    "(`qcahp import FILE --readmit` brings one back on purpose)")
     if notes:  # what `qcahp import` says in its "note:" lines, the dialog says too
         summary += "; note: " + "; ".join(notes[:3])
         if len(notes) > 3:
