@@ -33,12 +33,11 @@ from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.importers import import_participants, import_paths
 from qualcoder_ahp.importers.turns import UNLABELLED
 from qualcoder_ahp.reports.annotated import FORMATS as SHOW_FORMATS
-from qualcoder_ahp.reports.annotated import WRITERS, AnnotatedTurn, annotate
+from qualcoder_ahp.reports.annotated import WRITERS, annotate, to_text
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.model.withdraw_store import withdrawn_note
-from qualcoder_ahp.records import TranscriptInfo, Turn
+from qualcoder_ahp.records import TranscriptInfo
 from qualcoder_ahp.reports.data import find_transcript, resolve_coder
-from qualcoder_ahp.reports.writers import cells, wrap_cells
 
 
 def _note_earlier_codings(store: Store, info: TranscriptInfo) -> None:
@@ -52,34 +51,6 @@ def _note_earlier_codings(store: Store, info: TranscriptInfo) -> None:
         where = ", ".join(f"{n:,} on v{t.version}" for t, n in coded)
         click.secho(f"note: {info.name}: the codings stay on the text they were made on "
                     f"({where}); v{info.version} starts uncoded", fg="yellow", err=True)
-
-
-def wrap_turns(text: str, turns: list[AnnotatedTurn], width: int) -> str:
-    """``qcahp show``'s text wrapped to ``width`` terminal cells: each turn under its
-    speaker label (a hanging indent; 4 cells when the label takes over half the width),
-    the other lines (the header, codings and memos) with an indent of 4 more cells
-    than their own. Each turn took one line of up to 440 columns."""
-    heads = iter([_turn_head(t.turn) for t in turns])
-    head = next(heads, None)
-    out: list[str] = []
-    for line in text.split("\n"):
-        if head is not None and line.startswith(head):
-            room = cells(head) if cells(head) <= width // 2 else 4
-            out += wrap_cells(line, width, subsequent_indent=" " * room) or [line]
-            head = next(heads, None)
-        elif cells(line) > width:
-            lead = len(line) - len(line.lstrip(" "))
-            out += wrap_cells(line[lead:], width, initial_indent=" " * lead,
-                              subsequent_indent=" " * (lead + 4))
-        else:
-            out.append(line)
-    return "\n".join(out)
-
-
-def _turn_head(turn: Turn) -> str:
-    """A turn's label as :func:`~qualcoder_ahp.reports.annotated.to_text` writes it."""
-    stamp = f"[{turn.time}] " if turn.time else ""
-    return f"{stamp}{turn.speaker} ({turn.role}): "
 
 
 def register(cli: click.Group) -> None:
@@ -231,10 +202,7 @@ def register(cli: click.Group) -> None:
         # stays the plain turns.
         marked = all_coders or coder is not None or fmt != "text"
         doc = annotate(store, info, coder, marked=marked)
-        content = WRITERS[fmt](doc)
-        width = table_width()
-        if fmt == "text" and width is not None:
-            content = wrap_turns(content, doc.turns, width)
+        content = to_text(doc, table_width()) if fmt == "text" else WRITERS[fmt](doc)
         if output:
             what = f"the {'coded ' if marked else ''}transcript {info.name}"
             if marked:

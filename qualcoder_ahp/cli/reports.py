@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
@@ -46,12 +45,14 @@ from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
     cells,
+    stdout_is_terminal,
     to_csv,
     to_markdown,
     to_table,
     to_xlsx,
 )
 
+_stdout_is_terminal = stdout_is_terminal  # where quotes asks (a test stands in a terminal)
 TABLE_FORMATS = ("table", "csv", "xlsx", "json", "md")
 QUOTE_FORMATS = ("text", "csv", "xlsx", "md", "docx", "json")
 MEMO_FORMATS = ("md", "docx", "csv", "xlsx", "json", "table")
@@ -186,13 +187,6 @@ def _output_options(formats: tuple[str, ...]) -> Callable[..., Any]:
                             help="Output format [default: from the -o suffix, else "
                                  f"{formats[0] if formats[0] == 'table' else 'md'}].")(func)
     return wrap
-
-
-def _stdout_is_terminal() -> bool:
-    try:
-        return sys.stdout is not None and sys.stdout.isatty()
-    except ValueError:  # a closed stream
-        return False
 
 
 def _emit(content: str | bytes, output: str | None, what: str) -> None:

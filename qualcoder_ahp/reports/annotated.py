@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding, TranscriptInfo, Turn
 from qualcoder_ahp.reports.data import CONSENSUS, ReportData
-from qualcoder_ahp.reports.writers import md_text
+from qualcoder_ahp.reports.writers import cells, md_text, wrap_cells
 
 FORMATS = ("text", "md", "html", "docx")
 WIDTH = 80
@@ -232,19 +232,34 @@ def shorten(text: str, width: int) -> str:
 
 
 # ---------------------------------------------------------------------------- text
-def to_text(doc: Annotated) -> str:
+def to_text(doc: Annotated, width: int | None = None) -> str:
     """``qcahp show``: the header, then each turn; with a coder selection, each turn's
-    codings beneath it (``↳ Theme (coder): “quote”``) and their memos, in 80 columns."""
+    codings beneath it (``↳ Theme (coder): “quote”``) and their memos, in 80 columns.
+
+    With a ``width`` (a terminal's) each turn wraps to it under its speaker label (a
+    hanging indent; 4 cells when the label takes over half the width), and the other
+    lines (the header, codings and memos) with an indent of 4 more cells than their own.
+    Without one, each turn is one line (up to 440 columns in a long answer)."""
     info = doc.info
     words = f"{info.words:,} word{'' if info.words == 1 else 's'}"
     lines = [f"{info.name} v{info.version} ({info.format}, {words}, "
              f"participant {info.participant or '-'})"]
     if doc.marked:
         lines.append(f"codings: {doc.summary()}")
+    turn_lines: set[int] = set()  # the lines of the turns, wrapped already
     for turn in doc.turns:
         t = turn.turn
         body = "".join(p.text for p in turn.pieces) if turn.pieces else ""
-        lines += ["", f"{_head(t)}{body}"]
+        lines.append("")
+        head = _head(t)
+        if width is None:
+            lines.append(f"{head}{body}")
+        else:
+            room = cells(head) if cells(head) <= width // 2 else 4
+            start = len(lines)
+            lines += wrap_cells(f"{head}{body}", width,
+                                subsequent_indent=" " * room) or [head]
+            turn_lines.update(range(start, len(lines)))
         for i in turn.codings:
             m = doc.codings[i]
             c = m.coding
@@ -255,7 +270,21 @@ def to_text(doc: Annotated) -> str:
                 lines += textwrap.wrap(" ".join(c.memo.split()), WIDTH,
                                        initial_indent="      memo: ",
                                        subsequent_indent=" " * 12, break_long_words=False)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines if width is None else _fit(lines, turn_lines, width)) + "\n"
+
+
+def _fit(lines: list[str], turn_lines: set[int], width: int) -> list[str]:
+    """:func:`to_text`'s lines other than the (wrapped) turns, each wrapped to ``width``
+    with 4 cells more indent than its own where it is wider."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i in turn_lines or cells(line) <= width:
+            out.append(line)
+            continue
+        lead = len(line) - len(line.lstrip(" "))
+        out += wrap_cells(line[lead:], width, initial_indent=" " * lead,
+                          subsequent_indent=" " * (lead + 4))
+    return out
 
 
 # ---------------------------------------------------------------------------- markdown

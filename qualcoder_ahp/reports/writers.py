@@ -328,12 +328,16 @@ def screen_width() -> int | None:
     env = os.environ.get("COLUMNS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
+    return shutil.get_terminal_size().columns if stdout_is_terminal() else None
+
+
+def stdout_is_terminal() -> bool:
+    """Whether stdout is a terminal (not a pipe, a file or a closed stream)."""
     stream = sys.stdout
     try:
-        tty = stream is not None and stream.isatty()
+        return stream is not None and stream.isatty()
     except ValueError:  # a closed stream
-        tty = False
-    return shutil.get_terminal_size().columns if tty else None
+        return False
 
 
 def cells(text: str) -> int:
