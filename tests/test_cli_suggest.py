@@ -204,6 +204,35 @@ def test_evaluate_gold_file(tmp_path: Path, project: CliRunner) -> None:
     assert "line 1: expected" in run(project, "evaluate", "--gold", str(bad), code=1)
 
 
+def test_evaluate_splits_precision_by_the_patterns_behind_a_suggestion(
+        tmp_path: Path, project: CliRunner) -> None:
+    """A suggestion two patterns found is more often right than one a single pattern
+    found; evaluate says how much, so a team knows how far to trust a lone match."""
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(r) for r in [
+        {"sentence": "I fell into it purely by chance.", "themes": ["serendipity"]},
+        {"sentence": "Right place, right time.", "themes": []},
+        {"sentence": "I fell into it, really.", "themes": ["serendipity"]},
+        {"sentence": "I moved into commissioning.", "themes": ["non_traditional_roles"]},
+    ]) + "\n", encoding="utf-8")
+    result = evaluate_gold(load_codebook(DATA / "small.yaml"), gold)
+    assert result.by_support == [
+        {"patterns": "one", "suggestions": 3, "right": 2, "wrong": 1, "precision": 2 / 3},
+        {"patterns": "two", "suggestions": 1, "right": 1, "wrong": 0, "precision": 1.0}]
+    out = run(project, "evaluate", "--gold", str(gold), "--codebook", str(DATA / "small.yaml"))
+    assert ("precision by the patterns behind a suggestion: one 0.667 (2 of 3), "
+            "two 1.000 (1 of 1)") in out
+    data = json.loads(run(project, "evaluate", "--gold", str(gold), "--codebook",
+                          str(DATA / "small.yaml"), "--format", "json"))
+    assert [g["patterns"] for g in data["by_support"]] == ["one", "two"]
+    # With one group only there is nothing to compare: no line.
+    one = tmp_path / "one.jsonl"
+    one.write_text('{"sentence": "I fell into it.", "themes": ["serendipity"]}\n',
+                   encoding="utf-8")
+    out = run(project, "evaluate", "--gold", str(one), "--codebook", str(DATA / "small.yaml"))
+    assert "patterns behind" not in out
+
+
 def test_evaluate_reads_prodigy_textcat_answers(tmp_path: Path, project: CliRunner) -> None:
     """Sentences labelled in Prodigy (choice interface) score without conversion: "text"
     and the "accept" list; rejected and ignored answers are not labels and are skipped."""

@@ -822,6 +822,10 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
         share = result.theme_free_suggested / result.theme_free
         click.echo(f"theme-free sentences: {result.theme_free} of {result.sentences}; "
                    f"{result.theme_free_suggested} ({share:.0%}) got a suggestion")
+    if len(result.by_support) > 1:
+        say("precision by the patterns behind a suggestion: " + ", ".join(
+            f"{g['patterns']} {_pct(g['precision'])} ({g['right']} of {g['suggestions']})"
+            for g in result.by_support), err=False)
     if result.ignored_themes:
         click.echo(_ignored_warning(result.ignored_themes, cb if gold is not None
                                     else project.store().codebook()), err=True)

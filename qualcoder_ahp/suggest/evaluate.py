@@ -100,6 +100,10 @@ class Evaluation:
     theme_free_suggested: int = 0
     """Of those, the sentences that got a suggestion all the same: how often the codebook
     fires on ordinary talk, which most of a real interview is."""
+    by_support: list[dict[str, Any]] = field(default_factory=list)
+    """The suggestions split by how many patterns found them (one, two, three or more),
+    each group with its right and wrong count and precision: how far a suggestion one
+    pattern found can be trusted next to one that several found."""
 
     @property
     def macro_f1(self) -> float | None:
@@ -122,7 +126,8 @@ class Evaluation:
                 "wrong": self.wrong, "ignored_themes": self.ignored_themes,
                 "patterns": self.patterns,
                 "theme_free": {"sentences": self.theme_free,
-                               "suggested": self.theme_free_suggested}}
+                               "suggested": self.theme_free_suggested},
+                "by_support": self.by_support}
 
 
 def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Evaluation:
@@ -135,6 +140,7 @@ def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Eval
     ignored: set[str] = set()
     count = free = free_suggested = 0
     by_pattern: dict[tuple[str, str], list[int]] = {}
+    by_support: dict[int, list[int]] = {}
     for item in items:
         count += 1
         ignored |= (item.gold | item.predicted) - wanted
@@ -145,6 +151,9 @@ def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Eval
         for theme in predicted:
             for pid in item.patterns.get(theme, ()):
                 by_pattern.setdefault((pid, theme), [0, 0])[theme not in gold] += 1
+            behind = len(set(item.patterns.get(theme, ())))
+            if behind:
+                by_support.setdefault(min(behind, 3), [0, 0])[theme not in gold] += 1
         for theme in gold & predicted:
             scores[theme].tp += 1
             micro.tp += 1
@@ -161,8 +170,15 @@ def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Eval
                  "precision": right / (right + bad)}
                 for (pid, theme), (right, bad) in by_pattern.items()]
     patterns.sort(key=lambda p: (-p["wrong"], p["precision"], p["pattern"]))
+    support = [{"patterns": SUPPORT_GROUPS[n], "suggestions": right + bad, "right": right,
+                "wrong": bad, "precision": right / (right + bad)}
+               for n, (right, bad) in sorted(by_support.items())]
     return Evaluation(source, list(scores.values()), micro, count, missed, wrong,
-                      sorted(ignored), patterns, free, free_suggested)
+                      sorted(ignored), patterns, free, free_suggested, support)
+
+
+SUPPORT_GROUPS = {1: "one", 2: "two", 3: "three or more"}
+"""The groups of :attr:`Evaluation.by_support`, by the patterns behind a suggestion."""
 
 
 def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
