@@ -183,9 +183,10 @@ class CodersMixin:
         if row:
             return int(row[0]), str(row[1]), str(row[2])
         known = self.coders()
-        folded = "".join(name.split()).casefold()
-        close = [c for c in known if "".join(c.split()).casefold() == folded] or \
-            difflib.get_close_matches(name, known, n=2, cutoff=0.6)
+        folded = {c: "".join(c.split()).casefold() for c in known}
+        near = difflib.get_close_matches("".join(name.split()).casefold(),
+                                         list(folded.values()), n=3, cutoff=0.5)
+        close = [c for c in known if folded[c] in near]
         hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
         raise UserError(f"no coder named {name!r} in this project{hint}; coders: "
                         f"{', '.join(known) or 'none yet'}")
@@ -225,7 +226,8 @@ class CodersMixin:
                                 "screen decides into; choose another name")
             if self.conn.execute("SELECT 1 FROM coders WHERE name = ?", [new]).fetchone():
                 raise UserError(f"a coder named {new!r} exists already; to make one coder "
-                                f"of the two, `qcahp coders join {shell_arg(old)} {shell_arg(new)}`")
+                                f"of the two, `qcahp coders join {shell_arg(old)} "
+                                f"{shell_arg(new)}`")
             self.conn.execute("UPDATE coders SET name = ? WHERE id = ?", [new, coder_id])
             moved = self._move_settings(old, new)
             event_id = self.log_event(coder_id, "coder_rename", {
