@@ -332,3 +332,30 @@ def test_the_merge_warning_names_the_join(tmp_path: Path) -> None:
     with open_store(db) as store:
         assert store.coders() == ["cai"]
         assert {c.theme_id for c in store.codings(coder="cai")} == {"serendipity", "mandate"}
+
+
+def test_a_theme_merge_of_the_joined_coders_memo_still_undoes(tmp_path: Path) -> None:
+    """A theme merge moves every coder's memos, naming each coder in its changes: after
+    the join those name INTO, so undoing the merge gives INTO the memo back (it failed on
+    the removed coder)."""
+    db = tmp_path / "m.db"
+    store = build_project(db)
+    store.set_memo("Ana", "theme", "serendipity", "luck")
+    store.set_memo("ana", "theme", "mandate", "board")
+    store.merge_theme("serendipity", "winding_route", coder="ben")
+    store.close()
+    assert run(db, "coders", "join", "Ana", "ana")[0] == 0
+    code, out, err = run(db, "undo", "--coder", "ben")
+    assert code == 0, err
+    with open_store(db) as store:
+        assert store.memo("ana", "theme", "serendipity") == "luck"
+        assert store.memo("ana", "theme", "winding_route") is None
+        assert store.integrity_ok()
+
+
+def test_no_project_no_coders(tmp_path: Path) -> None:
+    db = tmp_path / "none.db"
+    for args in (("coders",), ("coders", "rename", "a", "b"), ("coders", "join", "a", "b")):
+        code, out, err = run(db, *args)
+        assert code == 1 and "no project database here" in err
+    assert not db.exists()
