@@ -103,7 +103,7 @@ def test_rename_keeps_the_coder_and_moves_the_settings(
     with open_store(db) as store:
         before = {c.id for c in store.codings(coder="ben")}
         guid = store.find_coder("ben")[2]
-        ben_memo_events = len(store.events(coder="ben"))
+        ben_events = len(store.events(coder="ben"))
     code, out, err = run(db, "coders", "rename", "ben", "Ben Okafor")
     assert code == 0, err
     assert out == (f"Renamed coder 'ben' to 'Ben Okafor' (same coder and GUID {guid}).\n")
@@ -112,7 +112,7 @@ def test_rename_keeps_the_coder_and_moves_the_settings(
         assert {c.id for c in store.codings(coder="Ben Okafor")} == before
         assert store.decision_of(ids["s0"], "Ben Okafor") == "rejected"
         assert store.find_coder("Ben Okafor")[2] == guid
-        assert len(store.events(coder="Ben Okafor")) == ben_memo_events + 1
+        assert len(store.events(coder="Ben Okafor")) == ben_events + 1
         assert store.get_setting("blind") == "1"
     # The remembered coder and the recent themes follow the name.
     code, out, err = run(db, "coders", "rename", "Ana", "Ana Silva")
