@@ -71,6 +71,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("disagreements", "The spans some coders coded and others did not."),
         ("reconcile", "Decide disagreements from a script; `log` of decisions."),
         ("merge", "Bring in the codings of a coder's copy of the project."),
+        ("coders", "List coders; `rename` one, `join` two names of one person."),
         ("codings", "Import or export codings as CSV."),
     )),
     ("Exchange", (
@@ -248,10 +249,10 @@ def _register() -> None:
     from qualcoder_ahp.cli import (
         agreement, audit, codebook, corpus, privacy, reconcile, refi, reports, workbench,
     )
-    from qualcoder_ahp.cli import search, withdraw, words
+    from qualcoder_ahp.cli import coders, search, withdraw, words
 
     for module in (corpus, codebook, workbench, reports, agreement, reconcile, refi, privacy,
-                   search, audit, words, withdraw):
+                   search, audit, words, withdraw, coders):
         module.register(cli)
 
 

@@ -36,6 +36,7 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.cli.reports import selection_about
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.coders_store import shell_arg
 from qualcoder_ahp.model.merge_store import LISTED, SourceMatch
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports.data import label_of
@@ -653,9 +654,14 @@ def merge(project: Project, other: str, verbose: bool) -> None:
         click.echo(f"Merged {other}: {merge_summary(counts, new_coders)}.")
     near = _near_coders(new_coders, before)
     if near:
-        # No command renames a coder: two spellings of one person are two coders.
+        # Two spellings of one person are two coders until `qcahp coders join`.
         say(f"warning: {'; '.join(near)}: if they are one person, they are still counted "
             "as two coders (in agreement, counts and reports).", fg="yellow")
+        fix = "; ".join(f"`qcahp coders join {shell_arg(n)} {shell_arg(o)}`"
+                        for n in new_coders for o in before
+                        if "".join(n.split()).casefold() == "".join(o.split()).casefold())
+        say(f"  to make them one coder: {fix} (--dry-run first says what it would do)",
+            fg="yellow", indent=2)
     if store.merge_by_source:
         _report_by_source(store.merge_by_source, other, verbose)
     if store.merge_upgraded_from is not None:

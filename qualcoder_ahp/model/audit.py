@@ -51,7 +51,8 @@ _FOREIGN = {"accept": "accepted a suggestion", "adjust": "accepted a suggestion 
             "redo": "redid a decision", "reconcile": "reconciled a disagreement",
             "refi_import": "imported a REFI-QDA project", "redact": "redacted a transcript",
             "merge": "merged in a copy", "withdraw": "withdrew transcripts",
-            "withdrawn": "(an event removed by a withdrawal)"}
+            "withdrawn": "(an event removed by a withdrawal)",
+            "coder_rename": "renamed a coder", "coder_join": "joined two coders"}
 """What a merged-in event did, when its ids (the other copy's) cannot be looked up here."""
 
 
@@ -419,7 +420,8 @@ class EventWords:
             verb = "rejected" if kind == "reject" else "accepted"
             return self._suggestion_event({"suggestion_id": decided[0], "kind": kind}, verb,
                                           decided[1])
-        if kind in ("theme_add", "theme_edit", "theme_merge", "merge"):  # no copy's ids
+        if kind in ("theme_add", "theme_edit", "theme_merge", "merge", "coder_rename",
+                    "coder_join"):  # described without the copy's ids
             return self.describe({**original, "kind": kind})
         about = local if local is not None else {}
         if kind == "memo":
@@ -530,6 +532,30 @@ class EventWords:
                              "removed)")
         return Described(f"withdrew {names}{by}: {', '.join(gone)}"
                          f" ({', '.join(counts)} removed)")
+
+    def _coder_rename(self, event: dict[str, Any]) -> Described:
+        by = f" (by {event['by']})" if event.get("by") else ""
+        return Described(f"renamed coder {event['from']!r} to {event['to']!r}{by}")
+
+    def _coder_join(self, event: dict[str, Any]) -> Described:
+        counts = event.get("counts") or {}
+        moved = [_plural(int(counts[key]), word) for key, word in (
+            ("decisions", "decision"), ("codings", "coding"), ("memos", "memo"),
+            ("events", "event")) if counts.get(key)]
+        once = [_plural(int(counts[key]), word) for key, word in (
+            ("identical_decisions", "identical decision"),
+            ("identical_codings", "identical coding")) if counts.get(key)]
+        parts = [f"{', '.join(moved) or 'nothing'} moved"]
+        if once:
+            parts.append(f"{' and '.join(once)} kept once")
+        if counts.get("memos_joined"):
+            parts.append(f"{_plural(int(counts['memos_joined']), 'memo')} joined")
+        if counts.get("conflicts"):
+            parts.append(f"{_plural(int(counts['conflicts']), 'decision conflict')}, "
+                         "the later decision kept")
+        by = f" by {event['by']}" if event.get("by") else ""
+        return Described(f"joined coder {event['from']!r} into {event['into']!r}{by}: "
+                         + "; ".join(parts))
 
     def _withdrawn(self, event: dict[str, Any]) -> Described:
         kind = str(event.get("event_kind", "event")).replace("_", " ")

@@ -28,6 +28,7 @@ from sqlite_utils import Database
 
 from qualcoder_ahp.errors import SchemaTooNew, UserError
 from qualcoder_ahp.model.codebook_store import CodebookMixin
+from qualcoder_ahp.model.coders_store import CodersMixin
 from qualcoder_ahp.model.decisions import DecisionMixin
 from qualcoder_ahp.model.merge_store import MergeMixin
 from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
@@ -118,7 +119,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
 
 class Store(
     CodebookMixin, SuggestionMixin, DecisionMixin, ReportMixin, MergeMixin, RefiMixin,
-    WorkbenchMixin, PrivacyMixin, ThemeMergeMixin, WithdrawMixin,
+    WorkbenchMixin, PrivacyMixin, ThemeMergeMixin, WithdrawMixin, CodersMixin,
 ):
     """Typed access to one project database."""
 

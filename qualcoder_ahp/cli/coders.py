@@ -1,0 +1,184 @@
+"""CLI commands: ``qcahp coders`` (list), ``coders rename`` and ``coders join``."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Sequence
+
+import click
+
+from qualcoder_ahp.cli.common import Project, emit_json, emit_table, plural, say
+from qualcoder_ahp.model.coders_store import CoderSummary, Conflict, JoinResult, shell_arg
+
+LISTED = 8
+"""Conflicts listed one per line; the rest are counted."""
+
+
+def _who() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container): the event says nobody
+        return None
+
+
+def _when(stamp: str | None, seconds: bool = False) -> str:
+    """``2026-11-27T05:17:05.416575+00:00`` as ``2026-11-27 05:17`` (with ``seconds``,
+    ``2026-11-27 05:17:05``)."""
+    return stamp[:19 if seconds else 16].replace("T", " ") if stamp else ""
+
+
+def twins(names: Sequence[str]) -> list[tuple[str, str]]:
+    """Pairs of coders whose names differ only by case or spaces: likely one person."""
+    out = []
+    for k, a in enumerate(names):
+        for b in names[k + 1:]:
+            if "".join(a.split()).casefold() == "".join(b.split()).casefold():
+                out.append((a, b))
+    return out
+
+
+def join_summary(done: JoinResult) -> str:
+    """``12 decisions moved, 3 identical codings kept once, 1 decision conflict: kept
+    the later one`` (the counts that are not zero)."""
+    parts = [plural(done.decisions, "decision") + " moved",
+             plural(done.codings, "coding") + " moved"]
+    if done.inactive_codings:
+        parts[-1] += f" (and {done.inactive_codings:,} removed or undone)"
+    if done.memos:
+        parts.append(plural(done.memos, "memo") + " moved")
+    parts.append(f"{plural(done.events, 'log event')} now {done.into}'s")
+    if done.identical_decisions:
+        parts.append(f"{plural(done.identical_decisions, 'identical decision')} kept once")
+    if done.identical_codings:
+        parts.append(f"{plural(done.identical_codings, 'identical coding')} kept once")
+    if done.memos_joined:
+        parts.append(f"{plural(done.memos_joined, 'memo')} joined with {done.into}'s "
+                     "(both texts kept)")
+    if done.conflicts:
+        parts.append(f"{plural(len(done.conflicts), 'decision conflict')}: kept the later "
+                     "decision")
+    return ", ".join(parts)
+
+
+def conflict_line(conflict: Conflict, transcripts: dict[int, str]) -> str:
+    """``suggestion 12 (serendipity) on helen [0, 22): kept ana's accepted (2026-11-25
+    10:02), not Ana's rejected (2026-11-20 09:00)``."""
+    where = f"{transcripts.get(conflict.transcript_id, conflict.transcript_id)} " \
+            f"[{conflict.start}, {conflict.end})"
+    kept, dropped = conflict.kept, conflict.dropped
+    return (f"suggestion {conflict.suggestion_id} ({conflict.theme_id}) on {where}: kept "
+            f"{kept[0]}'s {kept[1]} ({_when(kept[2], True)}), not {dropped[0]}'s "
+            f"{dropped[1]} ({_when(dropped[2], True)})")
+
+
+def register(cli: click.Group) -> None:
+    """Add this module's commands to the qcahp group."""
+
+    @cli.group("coders", invoke_without_command=True)
+    @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                  show_default=True, help="Output format.")
+    @click.pass_context
+    def coders_group(ctx: click.Context, fmt: str) -> None:
+        """List the coders and their work (or: coders rename, coders join).
+
+        Each coder with their codings in effect, decisions, memos and last activity
+        (the time of their newest event, UTC). Two names that differ only by case or
+        spaces are pointed out: `qcahp coders join` makes one coder of them.
+        """
+        if ctx.invoked_subcommand is not None:
+            return
+        project: Project = ctx.obj
+        rows = project.store().coder_summaries()
+        if fmt == "json":
+            emit_json([{"coder": r.name, "guid": r.guid, "codings": r.codings,
+                        "decisions": r.decisions, "memos": r.memos, "events": r.events,
+                        "last_activity": r.last, "consensus": r.consensus} for r in rows])
+            return
+        if not rows:
+            click.echo("(none)")
+            click.echo("No coders yet: a coder is added by their first decision "
+                       "(`qcahp code --coder NAME`).")
+            return
+        emit_table([_row(r) for r in rows],
+                   ["coder", "codings", "decisions", "memos", "last activity (UTC)"])
+        if any(r.consensus for r in rows):
+            say("note: (consensus) marks the consensus coder, which holds the reconciled "
+                "codings; it is not renamed or joined.", err=False)
+        for a, b in twins([r.name for r in rows]):
+            say(f"note: {a!r} and {b!r} differ only by case or spaces; if they are one "
+                f"person, `qcahp coders join {shell_arg(a)} {shell_arg(b)}` makes them one coder.",
+                fg="yellow")
+
+    @coders_group.command("rename")
+    @click.argument("old")
+    @click.argument("new")
+    @click.pass_obj
+    def rename_cmd(project: Project, old: str, new: str) -> None:
+        """Rename coder OLD to NEW: the same coder, work and REFI-QDA GUID.
+
+        Every coding, decision, memo and log event stays the coder's (they point at
+        the coder, not the name), undo and redo carry on under NEW, and the workbench's
+        remembered coder and recent themes follow. One 'coder_rename' event in `qcahp log`
+        records it. A NEW that is taken is refused: `qcahp coders
+        join` makes one coder of two. The consensus coder is not renamed.
+
+        \b
+        Example:
+          qcahp coders rename anna ana
+        """
+        done = project.store().rename_coder(old, new, by=_who())
+        follows = {"coder": "the workbench's remembered coder",
+                   "recent_themes": "recent themes"}
+        moved = [follows[s] for s in done["settings"]]
+        tail = (f"; {' and '.join(moved)} follow{'s' if len(moved) == 1 else ''}"
+                if moved else "")
+        say(f"Renamed coder {done['from']!r} to {done['to']!r} (same coder and GUID "
+            f"{done['guid']}){tail}.", err=False)
+
+    @coders_group.command("join")
+    @click.argument("source", metavar="FROM")
+    @click.argument("into", metavar="INTO")
+    @click.option("--dry-run", is_flag=True, help="Say what would happen; change nothing.")
+    @click.option("--verbose", is_flag=True, help="List every decision conflict (not 8).")
+    @click.pass_obj
+    def join_cmd(project: Project, source: str, into: str, dry_run: bool,
+                 verbose: bool) -> None:
+        """Move all of coder FROM's work to coder INTO and remove FROM.
+
+        For one person under two names (Ana and ana): their codings, decisions, memos
+        and log events become INTO's, so agreement counts one coder. Where both
+        decided one suggestion, the later decision stands (as when a coder decides
+        again), and each conflict is listed; identical codings (same transcript,
+        theme and span) are kept once; overlapping ones stay as they are; two memos
+        on one target become one holding both texts. INTO keeps its REFI-QDA GUID.
+        One transaction, one 'coder_join' event in `qcahp log`. The
+        consensus coder is not joined.
+
+        \b
+        Examples:
+          qcahp coders join Ana ana --dry-run
+          qcahp coders join Ana ana
+        """
+        store = project.store()
+        done = store.join_coders(source, into, dry_run=dry_run, by=_who())
+        verb = "Would join" if dry_run else "Joined"
+        say(f"{verb} coder {done.source!r} into {done.into!r}: {join_summary(done)}.",
+            err=False)
+        names = {t.id: (t.name if t.version == 1 else f"{t.name}@{t.version}")
+                 for t in store.transcripts()}
+        shown = done.conflicts if verbose else done.conflicts[:LISTED]
+        for conflict in shown:
+            say(f"  {conflict_line(conflict, names)}", err=False, indent=2)
+        if len(shown) < len(done.conflicts):
+            say(f"  and {len(done.conflicts) - len(shown)} more (--verbose lists them all)",
+                err=False)
+        if dry_run:
+            click.echo("Dry run: nothing was changed.")
+
+
+def _row(r: CoderSummary) -> dict[str, object]:
+    return {"coder": r.name + (" (consensus)" if r.consensus else ""), "codings": r.codings,
+            "decisions": r.decisions, "memos": r.memos, "last activity (UTC)": _when(r.last)}
+
+
+__all__ = ["conflict_line", "join_summary", "register", "twins"]
