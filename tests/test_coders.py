@@ -126,6 +126,10 @@ def test_rename_keeps_the_coder_and_moves_the_settings(
         assert store.memo("Ana Silva", "theme", "serendipity") == "luck, not planning"
     code, out, _ = run(db, "log", "--coder", "Ana Silva", "--limit", "1")
     assert "renamed coder 'Ana' to 'Ana Silva'" in out
+    # `log --kind` finds the renames, and nothing else.
+    code, out, err = run(db, "log", "--kind", "coder_rename", "--format", "json")
+    assert code == 0, err
+    assert [e["kind"] for e in json.loads(out)["events"]] == ["coder_rename", "coder_rename"]
     check_consistent(db).close()
 
 

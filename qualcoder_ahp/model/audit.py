@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 EVENT_KINDS = ("accept", "adjust", "reject", "code", "remove", "memo", "undo", "redo",
                "undo_group", "reconcile", "theme_add", "theme_edit", "theme_merge", "merge",
-               "merged", "refi_import", "redact", "withdraw", "withdrawn")
+               "merged", "refi_import", "redact", "withdraw", "withdrawn", "coder_rename",
+               "coder_join")
 """Every kind of event the code writes (``qcahp log --kind`` takes these)."""
 
 FIELD_WORDS = {"name": "name", "description": "definition", "color": "colour",
