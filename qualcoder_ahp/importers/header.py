@@ -1,0 +1,188 @@
+"""A metadata header at the top of a transcript: not spoken, so not a turn.
+
+Researchers' own transcripts open with what the file is about before anyone speaks:
+a Word table of attributes (``Participant ID | P1``, ``Role | District nurse``), or
+lines such as ``Interview 4`` / ``Date: 2 April 2025`` / ``Location: Team base``. Read
+as speech, each ``Key: value`` became a speaker of its own (``Date (other): 2 April
+2025``), its words were counted and exported as the interview's, and ``qcahp
+transcripts`` listed ``Participant ID`` as the first speaker.
+
+:func:`split_header` finds such a header among the first blocks and turns it into
+notes (not spoken), returning its ``(key, value)`` lines. A header is a run of short
+lines before the conversation: ``Key: value`` lines with a short value, and titles
+(short lines with no label). It is a header only when at least two of its keys (or
+one key that names metadata, such as ``Date``) are never used as a speaker's label
+again; a key that is also a speaker (``Interviewer: Dr Price`` above ``Interviewer:
+Could you...``) stays in the header only with a short, name-like value. A
+conversation that opens with short turns is therefore left as it is.
+
+:func:`header_participant` reads the participant id a header names
+(``Participant ID: P1``), so that the participants CSV, keyed by the study's ids,
+meets the transcript.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from qualcoder_ahp.importers.blocks import CUE, NOTE, PARA, Block
+from qualcoder_ahp.importers.turns import ANNOTATIONS, label_role, match_label
+
+_KEY_VALUE = re.compile(r"^(?P<key>[^\W\d_][^\W\d_ .#/&'-]*(?:[ .#/&'-]+[^\W\d_]+){0,4})"
+                        r"[ .#]*:\s*(?P<value>\S.*)$")
+_REACH = 15
+"""Blocks from the top in which a header may start (headings and notes not counted)."""
+_MAX_WORDS = 12
+"""Words of a header value or title at most: more is a sentence someone said."""
+
+META_KEYS = ANNOTATIONS | frozenset({
+    "participant", "participant id", "participant no", "participant number",
+    "participant code", "interviewee", "interviewee id", "respondent", "respondent id",
+    "pid", "case", "case id", "study id", "id", "code", "pseudonym", "interviewer",
+    "interviewers", "role", "job title", "job", "profession", "band", "grade", "age",
+    "gender", "sex", "ethnicity", "setting", "site", "team", "trust", "organisation",
+    "organization", "service", "years qualified", "years in post", "experience",
+    "interview date", "date of interview", "interview", "interview no", "length", "mode",
+    "format", "study", "project", "file", "file name", "filename", "transcribed by",
+    "recorded", "recorded on", "venue", "language", "consent",
+})
+"""Keys (lower case) that name a transcript's metadata: one of them never used as a
+speaker again is enough to make the lines around it a header."""
+
+PARTICIPANT_KEYS = frozenset({
+    "participant", "participant id", "participant no", "participant number",
+    "participant code", "participant ref", "interviewee", "interviewee id",
+    "respondent", "respondent id", "pid", "case", "case id", "study id",
+})
+"""Header keys (lower case, ``.`` and ``#`` dropped) whose value is the participant id."""
+
+_ID = re.compile(r"^[\w][\w.\-/]{0,29}$")
+
+
+def _key(key: str) -> str:
+    return " ".join(key.replace(".", " ").replace("#", " ").split()).lower()
+
+
+def _short(value: str) -> bool:
+    value = value.strip()
+    return bool(value) and len(value.split()) <= _MAX_WORDS and not value.endswith("?")
+
+
+def _name_like(value: str) -> bool:
+    """A value that names someone or something rather than saying something (``Dr
+    Price``, ``HP``, ``P4``): at most four words, no sentence punctuation at the end."""
+    value = value.strip()
+    return len(value.split()) <= 4 and value[-1:] not in ".?!,;"
+
+
+def _lines(block: Block) -> list[tuple[str | None, str]] | None:
+    """A block's ``(key, value)`` header lines (key None for a title), or None when
+    the block is not all header lines."""
+    if block.speaker:  # a row of a Word table, or a bold label: the key is known
+        value = " ".join(x.strip() for x in block.lines if x.strip())
+        return [(block.speaker.strip(), value)] if _short(value) else None
+    out: list[tuple[str | None, str]] = []
+    for line in block.lines:
+        text = line.strip()
+        if not text:
+            continue
+        label = match_label(text)
+        if label is not None and (label.time or label.own_line or not label.rest.strip()):
+            return None  # a timed label ("Jane (00:01) - ..."): a turn, never metadata
+        m = _KEY_VALUE.match(text)
+        if m:
+            if not _short(m.group("value")):
+                return None
+            out.append((m.group("key").strip(), m.group("value").strip()))
+        elif _short(text) and ":" not in text:
+            out.append((None, text))
+        else:
+            return None
+    return out or None
+
+
+def _speaker(key: str, counts: Counter[str]) -> bool:
+    """Whether a header key is (also) a speaker: a label used again, or a role label."""
+    return counts[key.lower()] >= 2 or label_role(key) is not None
+
+
+def _speaker_counts(blocks: list[Block]) -> Counter[str]:
+    """How often each label opens a line or a block (lower case)."""
+    counts: Counter[str] = Counter()
+    for block in blocks:
+        if block.kind not in (PARA, CUE):
+            continue
+        if block.speaker:
+            counts[block.speaker.strip().lower()] += 1
+        for line in block.lines:
+            label = match_label(line)
+            if label is not None:
+                counts[label.name.lower()] += 1
+    return counts
+
+
+def split_header(blocks: list[Block]) -> tuple[list[Block], list[tuple[str | None, str]]]:
+    """The blocks with a metadata header at the top turned into notes, and the header's
+    ``(key, value)`` lines (key None for a title line); the blocks unchanged and ``[]``
+    when there is no header (see the module notes)."""
+    if any(b.kind == CUE for b in blocks):  # subtitles: every cue is spoken
+        return blocks, []
+    counts = _speaker_counts(blocks)
+    start = next((i for i, b in enumerate(blocks[:_REACH]) if b.kind == PARA), None)
+    if start is None:
+        return blocks, []
+    lines: list[tuple[str | None, str]] = []
+    end = start
+    for i in range(start, len(blocks)):
+        block = blocks[i]
+        if block.kind != PARA:
+            end = i + 1
+            continue
+        found = _lines(block)
+        if found is None:
+            break
+        # A key that is also a speaker's label (it recurs, or is a role such as
+        # Interviewer or P1) is metadata only with a short, name-like value
+        # ("Interviewer: Dr Price"); "Interviewer: Thanks for coming." is the
+        # conversation starting.
+        if any(k is not None and _speaker(k, counts) and not _name_like(v)
+               for k, v in found):
+            break
+        lines.extend(found)
+        end = i + 1
+    # The evidence: keys no speaker uses, with values that are not sentences.
+    once = [k for k, v in lines if k is not None and not _speaker(k, counts)
+            and v[-1:] not in ".?!"]
+    rest = blocks[end:]
+    spoken_after = any(b.kind == PARA and (b.speaker or any(match_label(x) for x in b.lines))
+                       for b in rest)
+    if not spoken_after or not (len(once) >= 2 or any(_key(k) in META_KEYS for k in once)):
+        return blocks, []
+    notes = [Block(b.lines, kind=NOTE) if b.kind == PARA else b for b in blocks[:end]]
+    return notes + rest, lines
+
+
+def header_participant(lines: list[tuple[str | None, str]]) -> tuple[str, str] | None:
+    """``(key, id)`` of the first header line naming the participant id
+    (``Participant ID: P1``), if any; a value that is not an id (``Participant: Jane
+    Smith, district nurse``) names none."""
+    for key, value in lines:
+        if key is not None and _key(key) in PARTICIPANT_KEYS and _ID.match(value.strip()):
+            return key, value.strip()
+    return None
+
+
+INTERVIEWER_KEYS = frozenset({"interviewer", "interviewers", "interviewed by", "researcher",
+                              "moderator", "facilitator"})
+"""Header keys (lower case) whose value names the interviewer(s)."""
+
+
+def header_interviewers(lines: list[tuple[str | None, str]]) -> list[str]:
+    """The interviewers a header names (``Interviewer: Dr Price``, ``Interviewers: Ann
+    Lee and Bo Ray``), to be given the interviewer's role as ``--interviewer`` would."""
+    out: list[str] = []
+    for key, value in lines:
+        if key is not None and _key(key) in INTERVIEWER_KEYS:
+            out.extend(n.strip() for n in re.split(r",|;|\band\b|&", value) if n.strip())
+    return out
