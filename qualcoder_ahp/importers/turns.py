@@ -7,6 +7,7 @@ A speaker label starts a line, in any of the forms real transcripts use::
     [10.30 am] Name: text
     Speaker 1 (00:00):   (own line, text below)           Name (00:01:02) - text
     Name  0:03           (own line, as otter.ai writes)
+    [Name] 14:02:37      (own line, as Zoom's saved transcript writes)
 
 or is known from the structure (a bold run in Word, a ``<v Name>`` voice tag). A
 paragraph without a label continues the current speaker's turn, so a subtitle file
@@ -83,6 +84,8 @@ _BOLD = re.compile(
 )
 _DASH = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]*\((?P<t1>{TIME})\)[ \t]*[-\u2013\u2014][ \t]+")
 _OWNLINE = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]+(?P<t1>{TIME})[ \t]*$")
+# "[Hannah Price] 14:02:37" on its own line, the text below: Zoom's saved transcript.
+_BRACKET_OWNLINE = re.compile(rf"^[ \t]*\[(?P<name>{NAME})\][ \t]+(?P<t1>{TIME})[ \t]*$")
 _PLAIN = re.compile(rf"^[ \t]*{_TPRE}(?P<name>{NAME}){_TLAB}[ \t]*:(?:[ \t]+|$)")
 _STAMP = re.compile(rf"[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
 _LEAD_STAMP = re.compile(rf"^[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
@@ -128,17 +131,19 @@ def match_label(line: str) -> _Label | None:
     # time); most lines of speech have none, and skipping them keeps import fast.
     if ":" not in line[:_LABEL_REACH]:
         return None
-    for pattern, strong in ((_BOLD, True), (_DASH, True), (_PLAIN, False), (_OWNLINE, True)):
+    for pattern, strong in ((_BOLD, True), (_DASH, True), (_PLAIN, False), (_OWNLINE, True),
+                            (_BRACKET_OWNLINE, True)):
         m = pattern.match(line)
         if m is None or not _valid_name(m.group("name")):
             continue
         groups = m.groupdict()
         time = groups.get("t0") or groups.get("t1")
         rest = line[m.end():]
-        if pattern is _OWNLINE:
+        own_line = pattern is _OWNLINE or pattern is _BRACKET_OWNLINE
+        if own_line:
             rest = ""
         return _Label(_clean_name(m.group("name")), time, rest, strong or time is not None,
-                      pattern is _BOLD, pattern is _OWNLINE)
+                      pattern is _BOLD, own_line)
     return None
 
 
