@@ -76,6 +76,38 @@ def _name_like(value: str) -> bool:
     return len(value.split()) <= 4 and value[-1:] not in ".?!,;"
 
 
+_TITLE_WORDS = frozenset({"interview", "interviews", "transcript", "transcription"})
+_SPEECH_WORDS = frozenset({"i", "we", "you", "so", "okay", "ok", "yeah", "um", "my", "our",
+                           "re", "m", "s", "ll", "ve", "d", "t"})
+_FOOTER = re.compile(r"^\s*transcribed by\s+(?:https?://)?\S*otter\.ai\S*\s*$", re.I)
+
+
+def _title(text: str) -> bool:
+    """A line that reads as a transcript's title, not speech: no closing punctuation, a
+    number or the word "interview" or "transcript" in it, and no "I", "we", "so"..."""
+    words = re.findall(r"\w+", text.lower())
+    return (text.strip()[-1:] not in ".?!,;:" and len(words) <= 10
+            and any(w.isdigit() or w in _TITLE_WORDS for w in words)
+            and not any(w in _SPEECH_WORDS for w in words))
+
+
+def drop_footer(blocks: list[Block]) -> list[Block]:
+    """The blocks without otter.ai's ``Transcribed by https://otter.ai`` last line,
+    which was stored as the last speaker's words."""
+    for i in range(len(blocks) - 1, -1, -1):
+        block = blocks[i]
+        if block.kind != PARA:
+            continue
+        if block.lines and _FOOTER.match(block.lines[-1]):
+            kept = block.lines[:-1]
+            if any(x.strip() for x in kept):
+                return [*blocks[:i], Block(kept, block.kind, block.speaker, block.time),
+                        *blocks[i + 1:]]
+            return [*blocks[:i], Block(block.lines, kind=NOTE), *blocks[i + 1:]]
+        return blocks
+    return blocks
+
+
 def _lines(block: Block) -> list[tuple[str | None, str]] | None:
     """A block's ``(key, value)`` header lines (key None for a title), or None when
     the block is not all header lines."""
@@ -151,13 +183,16 @@ def split_header(blocks: list[Block]) -> tuple[list[Block], list[tuple[str | Non
             break
         lines.extend(found)
         end = i + 1
-    # The evidence: keys no speaker uses, with values that are not sentences.
+    # The evidence: keys no speaker uses, with values that are not sentences; or a
+    # title alone ("Community nursing interview 3", as otter.ai puts above its export).
     once = [k for k, v in lines if k is not None and not _speaker(k, counts)
             and v[-1:] not in ".?!"]
+    titled = bool(lines) and len(lines) <= 2 and all(k is None and _title(v) for k, v in lines)
     rest = blocks[end:]
     spoken_after = any(b.kind == PARA and (b.speaker or any(match_label(x) for x in b.lines))
                        for b in rest)
-    if not spoken_after or not (len(once) >= 2 or any(_key(k) in META_KEYS for k in once)):
+    if not spoken_after or not (len(once) >= 2 or titled
+                                or any(_key(k) in META_KEYS for k in once)):
         return blocks, []
     notes = [Block(b.lines, kind=NOTE) if b.kind == PARA else b for b in blocks[:end]]
     return notes + rest, lines

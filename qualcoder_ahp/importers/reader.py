@@ -16,8 +16,9 @@ from pathlib import Path
 
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import Block, text_blocks
-from qualcoder_ahp.importers.header import header_interviewers, split_header
+from qualcoder_ahp.importers.header import drop_footer, header_interviewers, split_header
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
+from qualcoder_ahp.importers.pasted_cues import cue_blocks
 from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.importers.turns import assemble, assign_roles, build_turns, merge_aliases
 from qualcoder_ahp.records import ParsedTranscript
@@ -115,12 +116,18 @@ def read_transcript(
     fmt, reader = _formats()[ext]
     blocks = reader(file, max_bytes)
     notes = list(getattr(blocks, "notes", []))
-    blocks, header = split_header(blocks)
+    if fmt not in ("vtt", "srt"):
+        blocks = cue_blocks(blocks)  # a Teams transcript saved as a document
+    blocks, header = split_header(drop_footer(blocks))
     if header:
-        shown = next((f"{k}: {v}" for k, v in header if k is not None), "")
-        notes.append(f"the header above the interview ({len(header)} "
-                     f"line{'s' if len(header) != 1 else ''}, such as {shown!r}) is not "
-                     "spoken: left out of the text")
+        shown = next((f"{k}: {v}" for k, v in header if k is not None), None)
+        if shown is None:  # a title alone
+            notes.append(f"the title above the interview ({header[0][1]!r}) is not "
+                         "spoken: left out of the text")
+        else:
+            notes.append(f"the header above the interview ({len(header)} "
+                         f"line{'s' if len(header) != 1 else ''}, such as {shown!r}) is "
+                         "not spoken: left out of the text")
     # The interviewer a header names ("Interviewer: Dr Price") is one, as if given.
     interviewers = (*interviewers, *header_interviewers(header))
     drafts, questioners, sections = build_turns(blocks, interviewers)

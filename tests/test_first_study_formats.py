@@ -1,0 +1,107 @@
+"""Transcripts as the meeting and transcription tools a researcher uses save them, read
+into the right speakers, times and words (each file written here):
+
+- otter.ai's .txt: a title above, ``Transcribed by https://otter.ai`` below;
+- Zoom's saved transcript: ``[Hannah Price] 14:02:37`` on its own line, words below;
+- Microsoft Teams' transcript download (.docx, or pasted into .txt): each cue a
+  ``0:0:6.0 --> 0:0:9.120`` line, the speaker's name, the words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualcoder_ahp.importers import read_transcript
+
+
+def turns(path: Path) -> list[tuple[str, str | None, str]]:
+    parsed = read_transcript(path)
+    return [(t.speaker, t.time, parsed.text[t.start:t.end]) for t in parsed.turns]
+
+
+def test_otter_title_and_footer_are_not_spoken(tmp_path: Path) -> None:
+    path = tmp_path / "p03_otter.txt"
+    path.write_text("Community nursing interview 3\n\n"
+                    "Speaker 1  0:03\nCan you tell me how long you've been a community nurse?\n\n"
+                    "Speaker 2  0:09\nNearly twenty years.\n\n"
+                    "Speaker 1  1:02:17\nAnd what's changed?\n\n"
+                    "Speaker 2  1:02:21\nThe acuity.\n\n"
+                    "Transcribed by https://otter.ai\n")
+    assert turns(path) == [
+        ("Speaker 1", "0:03", "Can you tell me how long you've been a community nurse?"),
+        ("Speaker 2", "0:09", "Nearly twenty years."),
+        ("Speaker 1", "1:02:17", "And what's changed?"),
+        ("Speaker 2", "1:02:21", "The acuity."),
+    ]
+    parsed = read_transcript(path)
+    assert "otter.ai" not in parsed.text and "interview 3" not in parsed.text
+    assert any("title above the interview ('Community nursing interview 3')" in n
+               for n in parsed.notes)
+    # The footer on the last line of the last turn (no blank line before it) goes too.
+    path.write_text("Speaker 1  0:03\nHow are you?\n\nSpeaker 2  0:09\nTired.\n"
+                    "Transcribed by https://otter.ai\n")
+    assert turns(path)[-1] == ("Speaker 2", "0:09", "Tired.")
+
+
+def test_an_opening_line_of_speech_is_not_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "speech.txt"
+    path.write_text("So we're recording now\n\nInterviewer: How long have you been a nurse?\n\n"
+                    "Ann: Twenty years.\n\nInterviewer: And now?\n\nAnn: Tired.\n")
+    assert turns(path)[0] == ("(unlabelled)", None, "So we're recording now")
+
+
+def test_zoom_saved_transcript(tmp_path: Path) -> None:
+    path = tmp_path / "zoom.txt"
+    path.write_text("[Hannah Price] 14:02:37\nThanks for joining me. Could you start by "
+                    "describing your role?\n\n[Mark Ellis] 14:02:44\nSure. I'm a community "
+                    "matron.\n\n[Hannah Price] 14:02:51\nWhat does a day look like?\n\n"
+                    "[Mark Ellis] 14:02:55\nChaos, mostly.\n")
+    assert turns(path) == [
+        ("Hannah Price", "14:02:37",
+         "Thanks for joining me. Could you start by describing your role?"),
+        ("Mark Ellis", "14:02:44", "Sure. I'm a community matron."),
+        ("Hannah Price", "14:02:51", "What does a day look like?"),
+        ("Mark Ellis", "14:02:55", "Chaos, mostly."),
+    ]
+
+
+TEAMS = ["0:0:0.0 --> 0:0:5.120", "Hannah Price", "Thanks for joining me. Could you start",
+         "by describing your role?",
+         "0:0:6.0 --> 0:0:9.120", "Mark Ellis", "Sure. I'm a community matron and I manage",
+         "0:0:9.120 --> 0:0:12.0", "Mark Ellis", "a team of twelve nurses.",
+         "0:1:10.0 --> 0:1:12.120", "Hannah Price", "What does a typical day look like?"]
+TEAMS_TURNS = [
+    ("Hannah Price", "0:00:00", "Thanks for joining me. Could you start by describing your role?"),
+    # Teams cuts a turn into cues mid-sentence: one speaker's cues in a row are one turn.
+    ("Mark Ellis", "0:00:06",
+     "Sure. I'm a community matron and I manage a team of twelve nurses."),
+    ("Hannah Price", "0:01:10", "What does a typical day look like?"),
+]
+
+
+def test_teams_transcript_docx(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    for line in TEAMS:
+        doc.add_paragraph(line)
+    path = tmp_path / "teams.docx"
+    doc.save(str(path))
+    assert turns(path) == TEAMS_TURNS
+    parsed = read_transcript(path)
+    assert {t.role for t in parsed.turns} == {"interviewer", "participant"}
+    assert "-->" not in parsed.text
+
+
+def test_teams_transcript_pasted_into_text(tmp_path: Path) -> None:
+    path = tmp_path / "teams.txt"
+    cues = [TEAMS[0:4], TEAMS[4:7], TEAMS[7:10], TEAMS[10:13]]
+    path.write_text("\n\n".join("\n".join(c) for c in cues) + "\n")
+    assert turns(path) == TEAMS_TURNS
+
+
+def test_a_lone_timing_line_in_speech_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "arrow.txt"
+    path.write_text("Interviewer: What changed?\n\n"
+                    "Ann: The rota went 7:00 --> 9:30 overnight.\n")
+    assert turns(path)[1] == ("Ann", None, "The rota went 7:00 --> 9:30 overnight.")
