@@ -161,3 +161,25 @@ def test_participants_csv_ids_that_miss_say_which_ids_to_use(tmp_path: Path) -> 
     assert result.exit_code == 0
     assert "no transcript yet for 2 of them: Alice, Bob" in result.stderr
     assert "these have no attributes yet: p02_zoom, p03_otter" in result.stderr
+
+
+def test_changing_roles_says_to_run_suggest_again(tmp_path: Path) -> None:
+    # otter.ai names speakers "Speaker 1" and "Speaker 2"; the researcher fixes the roles
+    # after suggesting. The suggestions on the interviewer's turns stayed open, unsaid.
+    path = tmp_path / "p03.txt"
+    path.write_text("Speaker 1  0:03\nAre you tired, and do you ever feel exhausted at the end "
+                    "of a long week of visits?\n\nSpeaker 2  0:09\nExhausted.\n\n"
+                    "Speaker 1  0:20\nAnd the rota?\n\nSpeaker 2  0:25\nAlso exhausting.\n")
+    book = tmp_path / "book.yaml"
+    book.write_text("name: Burnout\nthemes:\n  - id: exhaustion\n    name: Exhaustion\n"
+                    "    patterns:\n      - id: exh\n        regex: \"exhaust\"\n")
+    assert run("import", str(path)).exit_code == 0
+    assert run("codebook", "load", str(book)).exit_code == 0
+    assert run("suggest").exit_code == 0
+    result = run("import", "--interviewer", "Speaker 1", str(path))
+    assert result.exit_code == 0
+    assert "roles      p03: Speaker 1 -> interviewer, Speaker 2 -> participant" in result.stdout
+    assert "once `qcahp suggest` runs again" in result.stderr
+    # Naming the roles again changes nothing, and says nothing about suggest.
+    result = run("import", "--interviewer", "Speaker 1", str(path))
+    assert "roles" not in result.stdout and "suggest" not in result.stderr

@@ -131,6 +131,11 @@ def register(cli: click.Group) -> None:
         for info, roles in report.roles_updated:
             changes = ", ".join(f"{s} -> {r}" for s, r in roles.items())
             click.echo(f"roles      {info.name}: {changes}")
+        if any(store.suggestions(transcript_id=info.id) for info, _ in report.roles_updated):
+            # Suggestions are made on participants' turns (a pattern's scope): the open
+            # ones still sit on the old roles' turns until suggest runs again.
+            click.secho("note: suggestions follow the new roles once `qcahp suggest` runs "
+                        "again (decisions are kept)", fg="yellow", err=True)
         for _path, reason in report.withdrawn:
             click.secho(f"withdrawn  {reason}", fg="yellow", err=True)
         for _path, reason in report.failed:
