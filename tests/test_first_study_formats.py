@@ -105,3 +105,32 @@ def test_a_lone_timing_line_in_speech_is_left_alone(tmp_path: Path) -> None:
     path.write_text("Interviewer: What changed?\n\n"
                     "Ann: The rota went 7:00 --> 9:30 overnight.\n")
     assert turns(path)[1] == ("Ann", None, "The rota went 7:00 --> 9:30 overnight.")
+
+
+def test_word_table_with_the_time_first(tmp_path: Path) -> None:
+    # Time | Speaker | Text, as transcription services export a table: the speaker was
+    # read as "00:00:01", each turn a speaker of its own.
+    from docx import Document
+
+    doc = Document()
+    rows = [("Time", "Speaker", "Text"),
+            ("00:00:01", "Interviewer", "Can you tell me about your team?"),
+            ("00:00:05", "P5", "We're three posts down."),
+            ("00:00:08", "", "And the agency staff don't know the patients."),
+            ("00:00:12", "Interviewer", "And the paperwork?"),
+            ("00:00:15", "P5", "Endless.")]
+    table = doc.add_table(rows=len(rows), cols=3)
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            table.cell(i, j).text = cell
+    path = tmp_path / "sonix.docx"
+    doc.save(str(path))
+    assert turns(path) == [
+        ("Interviewer", "00:00:01", "Can you tell me about your team?"),
+        ("P5", "00:00:05",
+         "We're three posts down.\nAnd the agency staff don't know the patients."),
+        ("Interviewer", "00:00:12", "And the paperwork?"),
+        ("P5", "00:00:15", "Endless."),
+    ]
+    assert {t.speaker: t.role for t in read_transcript(path).turns} == {
+        "Interviewer": "interviewer", "P5": "participant"}

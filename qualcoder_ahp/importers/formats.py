@@ -191,14 +191,20 @@ def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]) ->
 
 
 def _docx_table(table: Any) -> list[Block]:
-    """Tables as transcription services export them: speaker | [time |] text."""
+    """Tables as transcription services export them: speaker | [time |] text, or
+    time | speaker | text."""
     out: list[Block] = []
     for row in table.rows:
         cells = [normalise(c.text).strip() for c in row.cells]
         cells = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
         if cells and cells[0].lower().rstrip(":") in _TABLE_HEADERS:
             continue
-        if len(cells) >= 2 and len(cells[0].split()) <= 5 and len(cells[0]) <= 40:
+        if len(cells) >= 2 and re.fullmatch(TIME, cells[0]):
+            # Time first (time | speaker | text, as Sonix and Trint export): the speaker
+            # was read as "00:00:01"; a row whose speaker cell is empty continues the turn.
+            speaker = cells[1].rstrip(":") if len(cells) >= 3 else None
+            out.append(Block(cells[-1].split("\n"), speaker=speaker, time=cells[0]))
+        elif len(cells) >= 2 and len(cells[0].split()) <= 5 and len(cells[0]) <= 40:
             time = next((c for c in cells[1:-1] if re.fullmatch(TIME, c)), None)
             out.append(Block(cells[-1].split("\n"), speaker=cells[0].rstrip(":"), time=time))
         else:
