@@ -183,3 +183,35 @@ def test_changing_roles_says_to_run_suggest_again(tmp_path: Path) -> None:
     # Naming the roles again changes nothing, and says nothing about suggest.
     result = run("import", "--interviewer", "Speaker 1", str(path))
     assert "roles" not in result.stdout and "suggest" not in result.stderr
+
+
+def test_rtf_header_lines_run_into_the_first_turns(tmp_path: Path) -> None:
+    # Word's RTF has no blank lines between paragraphs: the header and the turns came
+    # as one block, and the header became an unlabelled turn.
+    path = tmp_path / "p02.rtf"
+    path.write_text(
+        "{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Calibri;}}\n"
+        "\\pard\\b Interview 2 \\endash  community matron\\b0\\par\n"
+        "Date: 20 March 2025\\par\nDuration: 42 minutes\\par\n"
+        "\\b Interviewer:\\b0  How are things in the team at the moment?\\par\n"
+        "\\b P2:\\b0  Honestly? We\\rquote re three posts down.\\par\n"
+        "\\b Interviewer:\\b0  What keeps you going?\\par\n"
+        "\\b P2:\\b0  The team.\\par\n}\n")
+    assert spoken(path) == [
+        ("Interviewer", "interviewer", "How are things in the team at the moment?"),
+        ("P2", "participant", "Honestly? We\u2019re three posts down."),
+        ("Interviewer", "interviewer", "What keeps you going?"),
+        ("P2", "participant", "The team."),
+    ]
+    assert read_transcript(path).header[1:] == [("Date", "20 March 2025"),
+                                                ("Duration", "42 minutes")]
+
+
+def test_one_turn_per_line_with_short_turns_is_left_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "group.txt"
+    text = ("Moderator: Welcome everyone\nCarol: Thanks\nDev: Hello\n"
+            "Moderator: Who wants to start on staffing?\nCarol: Me. We're three down.\n"
+            "Dev: Same here, and the IT is slow.\n")
+    path.write_text(text)
+    assert [s for s, _, _ in spoken(path)] == ["Moderator", "Carol", "Dev"] * 2
+    assert spoken(path)[0][2] == "Welcome everyone"

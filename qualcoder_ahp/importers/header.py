@@ -10,11 +10,14 @@ transcripts`` listed ``Participant ID`` as the first speaker.
 :func:`split_header` finds such a header among the first blocks and turns it into
 notes (not spoken), returning its ``(key, value)`` lines. A header is a run of short
 lines before the conversation: ``Key: value`` lines with a short value, and titles
-(short lines with no label). It is a header only when at least two of its keys (or
-one key that names metadata, such as ``Date``) are never used as a speaker's label
-again; a key that is also a speaker (``Interviewer: Dr Price`` above ``Interviewer:
-Could you...``) stays in the header only with a short, name-like value. A
-conversation that opens with short turns is therefore left as it is.
+(short lines with no label). It is a header only when a key that names metadata
+(``Date``, ``Participant ID``), or two keys that are no one's name (``Years
+qualified``), are never used as a speaker's label again, or when it is a title alone
+(``Community nursing interview 3``); a key that is also a speaker (``Interviewer: Dr
+Price`` above ``Interviewer: Could you...``) stays in the header only with a short,
+name-like value. A conversation that opens with short turns, or with people who speak
+once, is therefore left as it is. A header that runs into the first turns without a
+blank line (Word's RTF) is split off where the conversation starts.
 
 :func:`header_participant` reads the participant id a header names
 (``Participant ID: P1``), so that the participants CSV, keyed by the study's ids,
@@ -27,7 +30,7 @@ import re
 from collections import Counter
 
 from qualcoder_ahp.importers.blocks import CUE, NOTE, PARA, Block
-from qualcoder_ahp.importers.turns import ANNOTATIONS, label_role, match_label
+from qualcoder_ahp.importers.turns import ANNOTATIONS, _valid_name, label_role, match_label
 
 _KEY_VALUE = re.compile(r"^(?P<key>[^\W\d_][^\W\d_ .#/&'-]*(?:[ .#/&'-]+[^\W\d_]+){0,4})"
                         r"[ .#]*:\s*(?P<value>\S.*)$")
@@ -108,30 +111,44 @@ def drop_footer(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
-def _lines(block: Block) -> list[tuple[str | None, str]] | None:
-    """A block's ``(key, value)`` header lines (key None for a title), or None when
-    the block is not all header lines."""
+def _line(text: str) -> tuple[str | None, str] | None:
+    """One line's ``(key, value)`` as a header line (key None for a title), or None
+    when it is not one."""
+    text = text.strip()
+    label = match_label(text)
+    if label is not None and (label.time or label.own_line or not label.rest.strip()):
+        return None  # a timed label ("Jane (00:01) - ..."): a turn, never metadata
+    m = _KEY_VALUE.match(text)
+    if m:
+        return (m.group("key").strip(), m.group("value").strip()) \
+            if _short(m.group("value")) else None
+    return (None, text) if _short(text) and ":" not in text else None
+
+
+def _lines(block: Block, counts: Counter[str]) -> list[tuple[str | None, str]]:
+    """The ``(key, value)`` header lines that open a block (key None for a title): all
+    of its lines when it is all header, else those before the conversation starts.
+
+    A key that is also a speaker's label (it recurs, or is a role such as Interviewer
+    or P1) is metadata only with a short, name-like value ("Interviewer: Dr Price");
+    "Interviewer: Thanks for coming." is the conversation starting.
+    """
     if block.speaker:  # a row of a Word table, or a bold label: the key is known
         value = " ".join(x.strip() for x in block.lines if x.strip())
-        return [(block.speaker.strip(), value)] if _short(value) else None
+        found: tuple[str | None, str] | None = (block.speaker.strip(), value)
+        if not _short(value) or (_speaker(block.speaker, counts) and not _name_like(value)):
+            found = None
+        return [found] if found else []
     out: list[tuple[str | None, str]] = []
     for line in block.lines:
-        text = line.strip()
-        if not text:
+        if not line.strip():
             continue
-        label = match_label(text)
-        if label is not None and (label.time or label.own_line or not label.rest.strip()):
-            return None  # a timed label ("Jane (00:01) - ..."): a turn, never metadata
-        m = _KEY_VALUE.match(text)
-        if m:
-            if not _short(m.group("value")):
-                return None
-            out.append((m.group("key").strip(), m.group("value").strip()))
-        elif _short(text) and ":" not in text:
-            out.append((None, text))
-        else:
-            return None
-    return out or None
+        one = _line(line)
+        if one is None or (one[0] is not None and _speaker(one[0], counts)
+                           and not _name_like(one[1])):
+            break
+        out.append(one)
+    return out
 
 
 def _speaker(key: str, counts: Counter[str]) -> bool:
@@ -166,34 +183,38 @@ def split_header(blocks: list[Block]) -> tuple[list[Block], list[tuple[str | Non
         return blocks, []
     lines: list[tuple[str | None, str]] = []
     end = start
+    original = blocks
     for i in range(start, len(blocks)):
         block = blocks[i]
         if block.kind != PARA:
             end = i + 1
             continue
-        found = _lines(block)
-        if found is None:
-            break
-        # A key that is also a speaker's label (it recurs, or is a role such as
-        # Interviewer or P1) is metadata only with a short, name-like value
-        # ("Interviewer: Dr Price"); "Interviewer: Thanks for coming." is the
-        # conversation starting.
-        if any(k is not None and _speaker(k, counts) and not _name_like(v)
-               for k, v in found):
+        found = _lines(block, counts)
+        if not found:
             break
         lines.extend(found)
         end = i + 1
-    # The evidence: keys no speaker uses, with values that are not sentences; or a
-    # title alone ("Community nursing interview 3", as otter.ai puts above its export).
+        if len(found) < len([x for x in block.lines if x.strip()]):
+            # The header and the first turns in one block (RTF and PDF lines, text
+            # written without blank lines): split it where the conversation starts.
+            kept = [x for x in block.lines if x.strip()]
+            blocks = [*blocks[:i], Block(kept[:len(found)]), Block(kept[len(found):]),
+                      *blocks[i + 1:]]
+            break
+    # The evidence: keys no speaker uses, with values that are not sentences, that name
+    # metadata (Date) or are no one's name (Years qualified); or a title alone
+    # ("Community nursing interview 3", as otter.ai puts above its export). Names that
+    # speak once ("Sam: career") are not evidence: a group's members may speak once.
     once = [k for k, v in lines if k is not None and not _speaker(k, counts)
             and v[-1:] not in ".?!"]
+    unnamed = [k for k in once if not _valid_name(k)]
     titled = bool(lines) and len(lines) <= 2 and all(k is None and _title(v) for k, v in lines)
     rest = blocks[end:]
     spoken_after = any(b.kind == PARA and (b.speaker or any(match_label(x) for x in b.lines))
                        for b in rest)
-    if not spoken_after or not (len(once) >= 2 or titled
+    if not spoken_after or not (len(unnamed) >= 2 or titled
                                 or any(_key(k) in META_KEYS for k in once)):
-        return blocks, []
+        return original, []
     notes = [Block(b.lines, kind=NOTE) if b.kind == PARA else b for b in blocks[:end]]
     return notes + rest, lines
 
