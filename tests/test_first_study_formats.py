@@ -134,3 +134,53 @@ def test_word_table_with_the_time_first(tmp_path: Path) -> None:
     ]
     assert {t.speaker: t.role for t in read_transcript(path).turns} == {
         "Interviewer": "interviewer", "P5": "participant"}
+
+
+ZOOM_LOWER_CASE = """WEBVTT
+
+1
+00:00:02.140 --> 00:00:07.520
+hannah price (she/her): Thanks for joining me. Could you start by describing
+
+2
+00:00:07.600 --> 00:00:09.000
+hannah price (she/her): your role?
+
+3
+00:00:10.010 --> 00:00:15.900
+Mark's iPhone: Sure. I'm a community matron, so I manage a team of twelve nurses.
+
+4
+00:00:16.000 --> 00:00:20.000
+hannah price (she/her): What does a typical day look like?
+
+5
+00:00:21.000 --> 00:00:30.000
+Mark's iPhone: Chaos, mostly. Staffing is the big thing, and so: the rota.
+"""
+
+
+def test_zoom_display_names_not_written_as_names(tmp_path: Path) -> None:
+    # Zoom labels every cue with the display name, often lower case or a device: these
+    # failed the "looks like a name" test, and the interview was one unlabelled turn.
+    path = tmp_path / "zoom.vtt"
+    path.write_text(ZOOM_LOWER_CASE)
+    assert turns(path) == [
+        ("hannah price (she/her)", "00:00:02",
+         "Thanks for joining me. Could you start by describing your role?"),
+        ("Mark's iPhone", "00:00:10",
+         "Sure. I'm a community matron, so I manage a team of twelve nurses."),
+        ("hannah price (she/her)", "00:00:16", "What does a typical day look like?"),
+        ("Mark's iPhone", "00:00:21",
+         "Chaos, mostly. Staffing is the big thing, and so: the rota."),
+    ]
+    assert "hannah" not in read_transcript(path).text
+
+
+def test_subtitles_whose_speech_has_a_colon_are_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "talk.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nso I said: why not\n\n"
+                    "00:00:04.000 --> 00:00:06.000\nand then the rota came out\n\n"
+                    "00:00:07.000 --> 00:00:09.000\nand it was a mess\n")
+    assert [s for s, _, _ in turns(path)] == ["(unlabelled)"]
+    assert read_transcript(path).text.startswith("so I said: why not")

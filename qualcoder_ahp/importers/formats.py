@@ -436,7 +436,48 @@ def read_srt(path: Path, max_bytes: int) -> list[Block]:
             blocks.append(Block(lines, kind=CUE, time=_clock(sub.start)))
     if not blocks:
         raise ImportFailed("no subtitles found in the file", path=str(path))
-    return blocks
+    return _display_names(blocks)
+
+
+_CUE_LABEL = re.compile(r"^[ \t]*(?P<name>[^:\n]{1,40}?)[ \t]*:[ \t]+(?=\S)")
+
+
+def _display_names(blocks: list[Block]) -> list[Block]:
+    """Cues labelled with meeting display names that are not written as names:
+    Zoom's ``hannah price (she/her):``, ``jsmith:``, ``Mark's iPhone:``.
+
+    A label must look like a name to be one (so that "so I said: why not" stays
+    speech), and these did not, so a Zoom interview with them was one unlabelled turn
+    with every name in its text. In subtitles the evidence is the structure instead:
+    when most cues open with ``Something:`` and one such label that is not written as
+    a name opens two or more, every such label is a speaker, and the next cue of the
+    same speaker continues the turn (Zoom names the speaker on every cue).
+    """
+    from qualcoder_ahp.importers.turns import match_label
+
+    found = [(_CUE_LABEL.match(b.lines[0]) if b.kind == CUE and b.lines else None)
+             for b in blocks]
+    names = [m.group("name").strip() for m in found if m is not None
+             and len(m.group("name").split()) <= 5 and m.group("name")[-1] not in ".?!,;"]
+    counts = {n: names.count(n) for n in set(names)}
+    loose = [n for n, c in counts.items() if c >= 2 and match_label(f"{n}: x") is None]
+    if not loose or 2 * len(names) < len(blocks):
+        return blocks
+    out: list[Block] = []
+    last: str | None = None
+    for block, m in zip(blocks, found):
+        name = m.group("name").strip() if m is not None else None
+        if block.kind != CUE or name not in counts:
+            out.append(block)
+            last = block.speaker or last
+            continue
+        lines = [block.lines[0][m.end():], *block.lines[1:]]
+        if name != last:
+            out.append(Block(lines, kind=PARA, speaker=name, time=block.time))
+        else:  # the same speaker's next cue: it continues the turn (and the sentence)
+            out.append(Block(lines, kind=CUE, time=block.time))
+        last = name
+    return out
 
 
 _VTT_TIMING = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}\.\d{3}\s+-->\s+(?:\d+:)?\d{1,2}:\d{2}\.\d{3}"
@@ -507,4 +548,4 @@ def read_vtt(path: Path, max_bytes: int) -> list[Block]:
         last_voice = name or last_voice
     if not blocks:
         raise ImportFailed("no captions found in the file", path=str(path))
-    return blocks
+    return _display_names(blocks)
