@@ -164,8 +164,8 @@ def test_participants_csv_ids_that_miss_say_which_ids_to_use(tmp_path: Path) -> 
 
 
 def test_changing_roles_says_to_run_suggest_again(tmp_path: Path) -> None:
-    # otter.ai names speakers "Speaker 1" and "Speaker 2"; the researcher fixes the roles
-    # after suggesting. The suggestions on the interviewer's turns stayed open, unsaid.
+    # otter.ai names speakers "Speaker 1" and "Speaker 2"; the researcher changes the
+    # roles after suggesting. The suggestions on the old roles' turns stayed, unsaid.
     path = tmp_path / "p03.txt"
     path.write_text("Speaker 1  0:03\nAre you tired, and do you ever feel exhausted at the end "
                     "of a long week of visits?\n\nSpeaker 2  0:09\nExhausted.\n\n"
@@ -176,12 +176,12 @@ def test_changing_roles_says_to_run_suggest_again(tmp_path: Path) -> None:
     assert run("import", str(path)).exit_code == 0
     assert run("codebook", "load", str(book)).exit_code == 0
     assert run("suggest").exit_code == 0
-    result = run("import", "--interviewer", "Speaker 1", str(path))
+    result = run("import", "--interviewer", "Speaker 2", str(path))
     assert result.exit_code == 0
-    assert "roles      p03: Speaker 1 -> interviewer, Speaker 2 -> participant" in result.stdout
+    assert "roles      p03: Speaker 1 -> participant, Speaker 2 -> interviewer" in result.stdout
     assert "once `qcahp suggest` runs again" in result.stderr
     # Naming the roles again changes nothing, and says nothing about suggest.
-    result = run("import", "--interviewer", "Speaker 1", str(path))
+    result = run("import", "--interviewer", "Speaker 2", str(path))
     assert "roles" not in result.stdout and "suggest" not in result.stderr
 
 
@@ -215,3 +215,35 @@ def test_one_turn_per_line_with_short_turns_is_left_as_it_was(tmp_path: Path) ->
     path.write_text(text)
     assert [s for s, _, _ in spoken(path)] == ["Moderator", "Carol", "Dev"] * 2
     assert spoken(path)[0][2] == "Welcome everyone"
+
+
+INITIALS = ("JS: Can you tell me about your team, and how things are going at the moment?\n\n"
+            "KM: Three posts down.\n\n"
+            "JS: And the paperwork, how much of your week does that take, would you say?\n\n"
+            "KM: Endless. A third of it.\n")
+
+
+def test_who_answers_is_the_participant_when_no_label_says(tmp_path: Path) -> None:
+    # JS asks long questions, KM answers briefly: KM spoke fewer words and was taken for
+    # the interviewer, so JS's questions got the suggestions.
+    path = tmp_path / "initials.txt"
+    path.write_text(INITIALS)
+    parsed = read_transcript(path)
+    assert {t.speaker: t.role for t in parsed.turns} == {"JS": "interviewer",
+                                                         "KM": "participant"}
+    assert ("no speaker is labelled interviewer or participant: KM as the participant, "
+            "JS as the interviewer; if that is wrong, import the file again with "
+            "--interviewer NAME") in parsed.notes
+    # Named, or labelled, roles are not guessed: no note.
+    assert not any("labelled" in n for n in read_transcript(path, interviewers=["JS"]).notes)
+    path.write_text(INITIALS.replace("JS:", "Interviewer:"))
+    assert not any("labelled" in n for n in read_transcript(path).notes)
+
+
+def test_the_guessed_roles_note_reaches_the_researcher(tmp_path: Path) -> None:
+    path = tmp_path / "initials.txt"
+    path.write_text(INITIALS)
+    result = run("import", str(path))
+    assert result.exit_code == 0
+    assert ("note: initials: no speaker is labelled interviewer or participant: KM as the "
+            "participant, JS as the interviewer") in result.stderr

@@ -20,7 +20,9 @@ from qualcoder_ahp.importers.header import drop_footer, header_interviewers, spl
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
 from qualcoder_ahp.importers.pasted_cues import cue_blocks
 from qualcoder_ahp.importers.sentences import split_sentences
-from qualcoder_ahp.importers.turns import assemble, assign_roles, build_turns, merge_aliases
+from qualcoder_ahp.importers.turns import (
+    assemble, assign_roles, build_turns, guessed_roles, merge_aliases,
+)
 from qualcoder_ahp.records import ParsedTranscript
 
 Reader = Callable[[Path, int], list[Block]]
@@ -136,6 +138,9 @@ def read_transcript(
         raise ImportFailed("no transcript text found in the file", path=str(file))
     roles = assign_roles(drafts, interviewers=interviewers, participants=participants,
                          questioners=questioners, sections=sections)
+    guess = guessed_roles(roles, interviewers, participants, questioners, sections)
+    if guess is not None:
+        notes.append(guess)
     text, turns = assemble(drafts, roles)
     return ReadTranscript(text, turns, fmt, split_sentences(text, turns), notes, header)
 
