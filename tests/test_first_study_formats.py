@@ -184,3 +184,47 @@ def test_subtitles_whose_speech_has_a_colon_are_left_alone(tmp_path: Path) -> No
                     "00:00:07.000 --> 00:00:09.000\nand it was a mess\n")
     assert [s for s, _, _ in turns(path)] == ["(unlabelled)"]
     assert read_transcript(path).text.startswith("so I said: why not")
+
+
+OTTER_EXPORT = """Community nursing interview 3
+Tue, Apr 02, 2025 2:15PM \u2022 42:31
+
+SUMMARY KEYWORDS
+caseload, staffing, community, nurse, paperwork, visits, laptop, leave
+
+SPEAKERS
+Speaker 1, Speaker 2
+
+Speaker 1  0:03
+Can you tell me how long you've been a community nurse?
+
+Speaker 2  0:09
+Nearly twenty years.
+
+Speaker 1  1:02:17
+And what's changed?
+
+Speaker 2  1:02:21
+The acuity.
+
+
+
+Transcribed by https://otter.ai
+"""
+
+
+def test_otter_export_with_its_summary_keywords_and_speakers(tmp_path: Path) -> None:
+    # otter.ai writes a title, the recording's date, SUMMARY KEYWORDS and SPEAKERS above
+    # the transcript: they were an unlabelled turn of keywords and names.
+    path = tmp_path / "p03.txt"
+    path.write_text(OTTER_EXPORT)
+    assert turns(path) == [
+        ("Speaker 1", "0:03", "Can you tell me how long you've been a community nurse?"),
+        ("Speaker 2", "0:09", "Nearly twenty years."),
+        ("Speaker 1", "1:02:17", "And what's changed?"),
+        ("Speaker 2", "1:02:21", "The acuity."),
+    ]
+    parsed = read_transcript(path)
+    assert [k for k, _ in parsed.header] == [None, None, "SUMMARY KEYWORDS", "SPEAKERS"]
+    assert any("such as 'SPEAKERS: Speaker 1, Speaker 2'" in n for n in parsed.notes)
+    assert "caseload" not in parsed.text and "2025" not in parsed.text

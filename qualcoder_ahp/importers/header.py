@@ -48,7 +48,8 @@ META_KEYS = ANNOTATIONS | frozenset({
     "organization", "service", "years qualified", "years in post", "experience",
     "interview date", "date of interview", "interview", "interview no", "length", "mode",
     "format", "study", "project", "file", "file name", "filename", "transcribed by",
-    "recorded", "recorded on", "venue", "language", "consent",
+    "recorded", "recorded on", "venue", "language", "consent", "summary keywords",
+    "speakers",
 })
 """Keys (lower case) that name a transcript's metadata: one of them never used as a
 speaker again is enough to make the lines around it a header."""
@@ -111,10 +112,25 @@ def drop_footer(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
+_DATE = re.compile(
+    r"(?i)^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,|\b\d{1,2}:\d{2}\s*[ap]m\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b"
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+"""A date or a clock time with am/pm, as a recording's date line has it (otter.ai's
+``Tue, Apr 02, 2025 2:15PM • 42:31``)."""
+_OTTER_SECTIONS = ("SUMMARY KEYWORDS", "SPEAKERS", "KEYWORDS")
+"""The headings of the sections otter.ai writes above a transcript, each with its line
+of keywords or speaker names below."""
+
+
 def _line(text: str) -> tuple[str | None, str] | None:
     """One line's ``(key, value)`` as a header line (key None for a title), or None
     when it is not one."""
     text = text.strip()
+    if _DATE.search(text) and _short(text) and text[-1:] not in ".!":
+        label = match_label(text)
+        if label is None or not _valid_name(label.name):
+            return None, text
     label = match_label(text)
     if label is not None and (label.time or label.own_line or not label.rest.strip()):
         return None  # a timed label ("Jane (00:01) - ..."): a turn, never metadata
@@ -125,20 +141,24 @@ def _line(text: str) -> tuple[str | None, str] | None:
     return (None, text) if _short(text) and ":" not in text else None
 
 
-def _lines(block: Block, counts: Counter[str]) -> list[tuple[str | None, str]]:
+def _lines(block: Block, counts: Counter[str]) -> tuple[list[tuple[str | None, str]], int]:
     """The ``(key, value)`` header lines that open a block (key None for a title): all
-    of its lines when it is all header, else those before the conversation starts.
+    of its lines when it is all header, else those before the conversation starts; and
+    how many of the block's (non-blank) lines they take up.
 
     A key that is also a speaker's label (it recurs, or is a role such as Interviewer
     or P1) is metadata only with a short, name-like value ("Interviewer: Dr Price");
     "Interviewer: Thanks for coming." is the conversation starting.
     """
+    kept = [x.strip() for x in block.lines if x.strip()]
+    if not block.speaker and kept and kept[0] in _OTTER_SECTIONS:
+        return [(kept[0], " ".join(kept[1:]))], len(kept)
     if block.speaker:  # a row of a Word table, or a bold label: the key is known
         value = " ".join(x.strip() for x in block.lines if x.strip())
         found: tuple[str | None, str] | None = (block.speaker.strip(), value)
         if not _short(value) or (_speaker(block.speaker, counts) and not _name_like(value)):
             found = None
-        return [found] if found else []
+        return ([found], len(kept)) if found else ([], 0)
     out: list[tuple[str | None, str]] = []
     for line in block.lines:
         if not line.strip():
@@ -148,7 +168,7 @@ def _lines(block: Block, counts: Counter[str]) -> list[tuple[str | None, str]]:
                            and not _name_like(one[1])):
             break
         out.append(one)
-    return out
+    return out, len(out)
 
 
 def _speaker(key: str, counts: Counter[str]) -> bool:
@@ -189,17 +209,16 @@ def split_header(blocks: list[Block]) -> tuple[list[Block], list[tuple[str | Non
         if block.kind != PARA:
             end = i + 1
             continue
-        found = _lines(block, counts)
+        found, used = _lines(block, counts)
         if not found:
             break
         lines.extend(found)
         end = i + 1
-        if len(found) < len([x for x in block.lines if x.strip()]):
+        kept = [x for x in block.lines if x.strip()]
+        if used < len(kept):
             # The header and the first turns in one block (RTF and PDF lines, text
             # written without blank lines): split it where the conversation starts.
-            kept = [x for x in block.lines if x.strip()]
-            blocks = [*blocks[:i], Block(kept[:len(found)]), Block(kept[len(found):]),
-                      *blocks[i + 1:]]
+            blocks = [*blocks[:i], Block(kept[:used]), Block(kept[used:]), *blocks[i + 1:]]
             break
     # The evidence: keys no speaker uses, with values that are not sentences, that name
     # metadata (Date) or are no one's name (Years qualified); or a title alone

@@ -122,7 +122,7 @@ def read_transcript(
         blocks = cue_blocks(blocks)  # a Teams transcript saved as a document
     blocks, header = split_header(drop_footer(blocks))
     if header:
-        shown = next((f"{k}: {v}" for k, v in header if k is not None), None)
+        shown = min((f"{k}: {v}" for k, v in header if k is not None), key=len, default=None)
         if shown is None:  # a title alone
             notes.append(f"the title above the interview ({header[0][1]!r}) is not "
                          "spoken: left out of the text")
