@@ -228,3 +228,32 @@ def test_otter_export_with_its_summary_keywords_and_speakers(tmp_path: Path) -> 
     assert [k for k, _ in parsed.header] == [None, None, "SUMMARY KEYWORDS", "SPEAKERS"]
     assert any("such as 'SPEAKERS: Speaker 1, Speaker 2'" in n for n in parsed.notes)
     assert "caseload" not in parsed.text and "2025" not in parsed.text
+
+
+def test_otter_export_as_word(tmp_path: Path) -> None:
+    # The .docx export has the section headings in bold, alone: read as speakers
+    # "SUMMARY KEYWORDS" and "SPEAKERS", made interviewers.
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Community nursing interview 3")
+    doc.add_paragraph("Tue, Apr 02, 2025 2:15PM \u2022 42:31")
+    for heading, below in (("SUMMARY KEYWORDS", "caseload, staffing, community"),
+                           ("SPEAKERS", "Speaker 1, Speaker 2")):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(below)
+    for speaker, time, text in (("Speaker 1", "00:03", "How long have you been a nurse?"),
+                                ("Speaker 2", "00:09", "Twenty years."),
+                                ("Speaker 1", "00:15", "And now?"),
+                                ("Speaker 2", "00:19", "Tired, honestly.")):
+        doc.add_paragraph().add_run(f"{speaker}  {time}").bold = True
+        doc.add_paragraph(text)
+    doc.add_paragraph("Transcribed by https://otter.ai")
+    path = tmp_path / "p03.docx"
+    doc.save(str(path))
+    assert turns(path) == [("Speaker 1", "00:03", "How long have you been a nurse?"),
+                           ("Speaker 2", "00:09", "Twenty years."),
+                           ("Speaker 1", "00:15", "And now?"),
+                           ("Speaker 2", "00:19", "Tired, honestly.")]
+    assert {t.speaker: t.role for t in read_transcript(path).turns} == {
+        "Speaker 1": "interviewer", "Speaker 2": "participant"}

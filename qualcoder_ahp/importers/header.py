@@ -197,13 +197,14 @@ def split_header(blocks: list[Block]) -> tuple[list[Block], list[tuple[str | Non
     when there is no header (see the module notes)."""
     if any(b.kind == CUE for b in blocks):  # subtitles: every cue is spoken
         return blocks, []
+    original = blocks
+    blocks = _sections(blocks)
     counts = _speaker_counts(blocks)
     start = next((i for i, b in enumerate(blocks[:_REACH]) if b.kind == PARA), None)
     if start is None:
         return blocks, []
     lines: list[tuple[str | None, str]] = []
     end = start
-    original = blocks
     for i in range(start, len(blocks)):
         block = blocks[i]
         if block.kind != PARA:
@@ -236,6 +237,24 @@ def split_header(blocks: list[Block]) -> tuple[list[Block], list[tuple[str | Non
         return original, []
     notes = [Block(b.lines, kind=NOTE) if b.kind == PARA else b for b in blocks[:end]]
     return notes + rest, lines
+
+
+def _sections(blocks: list[Block]) -> list[Block]:
+    """otter.ai's section headings as a Word file has them (``SUMMARY KEYWORDS`` in bold,
+    alone, read as a speaker label) joined to the paragraph below, as in its text export."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        bare = block.speaker in _OTTER_SECTIONS and not any(x.strip() for x in block.lines)
+        if (bare and i + 1 < len(blocks) and blocks[i + 1].kind == PARA
+                and not blocks[i + 1].speaker):
+            out.append(Block([str(block.speaker), *blocks[i + 1].lines]))
+            i += 2
+            continue
+        out.append(block)
+        i += 1
+    return out
 
 
 def header_participant(lines: list[tuple[str | None, str]]) -> tuple[str, str] | None:
