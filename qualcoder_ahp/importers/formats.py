@@ -25,6 +25,7 @@ from qualcoder_ahp.importers.blocks import (
     CUE, HEADING, NOTE, PARA, TIME, Block, Blocks, clock_of, is_note_text, text_blocks,
 )
 from qualcoder_ahp.importers.normalise import check_format, decode, normalise, read_bytes
+from qualcoder_ahp.importers.turns import match_label
 
 MAX_UNZIPPED = 200 * 1024 * 1024
 """Refuse Office files that would inflate beyond this (a zip bomb, not a transcript)."""
@@ -453,8 +454,6 @@ def _display_names(blocks: list[Block]) -> list[Block]:
     a name opens two or more, every such label is a speaker, and the next cue of the
     same speaker continues the turn (Zoom names the speaker on every cue).
     """
-    from qualcoder_ahp.importers.turns import match_label
-
     found = [(_CUE_LABEL.match(b.lines[0]) if b.kind == CUE and b.lines else None)
              for b in blocks]
     names = [m.group("name").strip() for m in found if m is not None
