@@ -11,6 +11,7 @@ itself is in :mod:`qualcoder_ahp.importers`, which the workbench calls too.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -51,6 +52,16 @@ def _note_earlier_codings(store: Store, info: TranscriptInfo) -> None:
         where = ", ".join(f"{n:,} on v{t.version}" for t, n in coded)
         click.secho(f"note: {info.name}: the codings stay on the text they were made on "
                     f"({where}); v{info.version} starts uncoded", fg="yellow", err=True)
+
+
+def _same_number(code: str, ids: set[str]) -> str | None:
+    """The one id among ``ids`` that carries the same number as ``code`` (``p02_zoom``
+    for ``P2``), else None: a study's ids are numbered, its files often differently."""
+    numbers = {int(n) for n in re.findall(r"\d+", code)}
+    if len(numbers) != 1:
+        return None
+    hits = [p for p in ids if numbers & {int(n) for n in re.findall(r"\d+", p)}]
+    return hits[0] if len(hits) == 1 else None
 
 
 def register(cli: click.Group) -> None:
@@ -120,6 +131,11 @@ def register(cli: click.Group) -> None:
         for info, roles in report.roles_updated:
             changes = ", ".join(f"{s} -> {r}" for s, r in roles.items())
             click.echo(f"roles      {info.name}: {changes}")
+        if any(store.suggestions(transcript_id=info.id) for info, _ in report.roles_updated):
+            # Suggestions are made on participants' turns (a pattern's scope): the open
+            # ones still sit on the old roles' turns until suggest runs again.
+            click.secho("note: suggestions follow the new roles once `qcahp suggest` runs "
+                        "again (decisions are kept)", fg="yellow", err=True)
         for _path, reason in report.withdrawn:
             click.secho(f"withdrawn  {reason}", fg="yellow", err=True)
         for _path, reason in report.failed:
@@ -277,8 +293,18 @@ def register(cli: click.Group) -> None:
             shown = []
             for code in waiting[:10]:
                 same = [p for p in free if p.casefold() == code.casefold()]
-                near = same[0] if len(same) == 1 else closest(code, free)
+                near = (same[0] if len(same) == 1
+                        else closest(code, free) or _same_number(code, free))
                 shown.append(f"{code} (did you mean {near}?)" if near else code)
             click.secho(f"note: no transcript yet for {len(waiting)} of them: "
                         + ", ".join(shown) + (" ..." if len(waiting) > 10 else ""),
                         fg="yellow", err=True)
+            bare = sorted(p for p in free if not store.participants().get(p))
+            if bare and "did you mean" not in " ".join(shown):
+                # Ids match exactly, and none of these is near one: say which ids the
+                # transcripts have (each its file's name unless the import named one).
+                click.secho("note: the transcripts' participant ids are their file names "
+                            "unless set at import; these have no attributes yet: "
+                            + ", ".join(bare[:10]) + (" ..." if len(bare) > 10 else "")
+                            + " (use these ids in the CSV's first column, then import it "
+                            "again)", fg="yellow", err=True)

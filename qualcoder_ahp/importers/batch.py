@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcoder_ahp.errors import UserError, closest
+from qualcoder_ahp.importers.header import header_participant
 from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript, source_hash
 from qualcoder_ahp.model.store import Store, content_hash
 from qualcoder_ahp.records import TranscriptInfo
@@ -124,8 +125,9 @@ def import_paths(
         participants: speaker names to treat as the participant. When either is
             given for a file already stored with the same text, the roles they imply
             are applied to it (text and offsets do not change).
-        participant: the participant id for every file; by default each file's
-            name without its extension.
+        participant: the participant id for every file; by default the id a file's
+            header names (``Participant ID: P1``), else the file's name without its
+            extension.
         new_version: store a file whose name is already used, with new content,
             as a new version instead of refusing it; and an unchanged file that this
             version reads differently (a better parser) as a new version with the new
@@ -169,16 +171,22 @@ def import_paths(
                 raise UserError(f"could not be read ({exc.strerror or exc})",
                                 path=str(file)) from None
             speakers.update(t.speaker for t in parsed.turns)
+            # The participant: --participant, else the id the file's header names
+            # ("Participant ID: P1", as the study's participants CSV has it), else the
+            # file's name.
+            header = getattr(parsed, "header", [])  # (a ParsedTranscript from elsewhere has none)
+            named_by = None if participant else header_participant(header)
+            own = participant or (named_by[1] if named_by else file.stem)
             try:
                 info, written = store.add_transcript(
                     file.stem, parsed, path=str(file),
-                    participant=participant or file.stem, new_version=new_version,
+                    participant=own, new_version=new_version,
                     source_hash=file_hash, readmit=readmit,
                 )
             except UserError as exc:
                 if (not readmit and file.resolve() not in named_files
                         and (store.withdrawn_event(file_hash, content_hash(parsed.text))
-                             or store.withdrawn_participant(participant or file.stem))):
+                             or store.withdrawn_participant(own))):
                     # Found in a folder of the study's interviews: skipped, not a failure.
                     report.withdrawn.append((str(file), _skipped(str(exc))))
                     continue
@@ -205,6 +213,10 @@ def import_paths(
         if written:
             report.imported.append(info)
             report.notes.extend((info, note) for note in parsed.notes)
+            if named_by is not None and info.participant == named_by[1]:
+                report.notes.append((info, f"participant {named_by[1]}, from the header's "
+                                           f"'{named_by[0]}: {named_by[1]}' (--participant "
+                                           "ID sets another)"))
             continue
         report.unchanged.append(info)
         if not store.reads_as_stored(info, parsed.text):

@@ -25,6 +25,7 @@ from qualcoder_ahp.importers.blocks import (
     CUE, HEADING, NOTE, PARA, TIME, Block, Blocks, clock_of, is_note_text, text_blocks,
 )
 from qualcoder_ahp.importers.normalise import check_format, decode, normalise, read_bytes
+from qualcoder_ahp.importers.turns import match_label
 
 MAX_UNZIPPED = 200 * 1024 * 1024
 """Refuse Office files that would inflate beyond this (a zip bomb, not a transcript)."""
@@ -191,14 +192,20 @@ def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]) ->
 
 
 def _docx_table(table: Any) -> list[Block]:
-    """Tables as transcription services export them: speaker | [time |] text."""
+    """Tables as transcription services export them: speaker | [time |] text, or
+    time | speaker | text."""
     out: list[Block] = []
     for row in table.rows:
         cells = [normalise(c.text).strip() for c in row.cells]
         cells = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
         if cells and cells[0].lower().rstrip(":") in _TABLE_HEADERS:
             continue
-        if len(cells) >= 2 and len(cells[0].split()) <= 5 and len(cells[0]) <= 40:
+        if len(cells) >= 2 and re.fullmatch(TIME, cells[0]):
+            # Time first (time | speaker | text, as Sonix and Trint export): the speaker
+            # was read as "00:00:01"; a row whose speaker cell is empty continues the turn.
+            speaker = cells[1].rstrip(":") if len(cells) >= 3 else None
+            out.append(Block(cells[-1].split("\n"), speaker=speaker, time=cells[0]))
+        elif len(cells) >= 2 and len(cells[0].split()) <= 5 and len(cells[0]) <= 40:
             time = next((c for c in cells[1:-1] if re.fullmatch(TIME, c)), None)
             out.append(Block(cells[-1].split("\n"), speaker=cells[0].rstrip(":"), time=time))
         else:
@@ -430,7 +437,46 @@ def read_srt(path: Path, max_bytes: int) -> list[Block]:
             blocks.append(Block(lines, kind=CUE, time=_clock(sub.start)))
     if not blocks:
         raise ImportFailed("no subtitles found in the file", path=str(path))
-    return blocks
+    return _display_names(blocks)
+
+
+_CUE_LABEL = re.compile(r"^[ \t]*(?P<name>[^:\n]{1,40}?)[ \t]*:[ \t]+(?=\S)")
+
+
+def _display_names(blocks: list[Block]) -> list[Block]:
+    """Cues labelled with meeting display names that are not written as names:
+    Zoom's ``hannah price (she/her):``, ``jsmith:``, ``Mark's iPhone:``.
+
+    A label must look like a name to be one (so that "so I said: why not" stays
+    speech), and these did not, so a Zoom interview with them was one unlabelled turn
+    with every name in its text. In subtitles the evidence is the structure instead:
+    when most cues open with ``Something:`` and one such label that is not written as
+    a name opens two or more, every such label is a speaker, and the next cue of the
+    same speaker continues the turn (Zoom names the speaker on every cue).
+    """
+    found = [(_CUE_LABEL.match(b.lines[0]) if b.kind == CUE and b.lines else None)
+             for b in blocks]
+    names = [m.group("name").strip() for m in found if m is not None
+             and len(m.group("name").split()) <= 5 and m.group("name")[-1] not in ".?!,;"]
+    counts = {n: names.count(n) for n in set(names)}
+    loose = [n for n, c in counts.items() if c >= 2 and match_label(f"{n}: x") is None]
+    if not loose or 2 * len(names) < len(blocks):
+        return blocks
+    out: list[Block] = []
+    last: str | None = None
+    for block, m in zip(blocks, found):
+        name = m.group("name").strip() if m is not None else None
+        if block.kind != CUE or name not in counts:
+            out.append(block)
+            last = block.speaker or last
+            continue
+        lines = [block.lines[0][m.end():], *block.lines[1:]]
+        if name != last:
+            out.append(Block(lines, kind=PARA, speaker=name, time=block.time))
+        else:  # the same speaker's next cue: it continues the turn (and the sentence)
+            out.append(Block(lines, kind=CUE, time=block.time))
+        last = name
+    return out
 
 
 _VTT_TIMING = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}\.\d{3}\s+-->\s+(?:\d+:)?\d{1,2}:\d{2}\.\d{3}"
@@ -501,4 +547,4 @@ def read_vtt(path: Path, max_bytes: int) -> list[Block]:
         last_voice = name or last_voice
     if not blocks:
         raise ImportFailed("no captions found in the file", path=str(path))
-    return blocks
+    return _display_names(blocks)

@@ -11,16 +11,31 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import Block, text_blocks
+from qualcoder_ahp.importers.header import drop_footer, header_interviewers, split_header
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
+from qualcoder_ahp.importers.pasted_cues import cue_blocks
 from qualcoder_ahp.importers.sentences import split_sentences
-from qualcoder_ahp.importers.turns import assemble, assign_roles, build_turns, merge_aliases
+from qualcoder_ahp.importers.turns import (
+    assemble, assign_roles, build_turns, guessed_roles, merge_aliases,
+)
 from qualcoder_ahp.records import ParsedTranscript
 
 Reader = Callable[[Path, int], list[Block]]
+
+
+@dataclass(frozen=True)
+class ReadTranscript(ParsedTranscript):
+    """A file's :class:`ParsedTranscript`, with the metadata header left out of its text."""
+
+    header: list[tuple[str | None, str]] = field(default_factory=list)
+    """The ``(key, value)`` lines of the header above the interview (key None for a
+    title such as ``Interview 4``): a Word table of attributes or ``Date: ...`` lines,
+    not spoken (:func:`qualcoder_ahp.importers.header.split_header`)."""
 
 
 def _plain(path: Path, max_bytes: int) -> list[Block]:
@@ -72,7 +87,7 @@ def read_transcript(
     interviewers: Iterable[str] = (),
     participants: Iterable[str] = (),
     max_bytes: int = MAX_BYTES,
-) -> ParsedTranscript:
+) -> ReadTranscript:
     """Read one transcript file into normalised text, speaker turns and sentences.
 
     Args:
@@ -102,16 +117,32 @@ def read_transcript(
         )
     fmt, reader = _formats()[ext]
     blocks = reader(file, max_bytes)
-    interviewers = tuple(interviewers)
+    notes = list(getattr(blocks, "notes", []))
+    if fmt not in ("vtt", "srt"):
+        blocks = cue_blocks(blocks)  # a Teams transcript saved as a document
+    blocks, header = split_header(drop_footer(blocks))
+    if header:
+        shown = min((f"{k}: {v}" for k, v in header if k is not None), key=len, default=None)
+        if shown is None:  # a title alone
+            notes.append(f"the title above the interview ({header[0][1]!r}) is not "
+                         "spoken: left out of the text")
+        else:
+            notes.append(f"the header above the interview ({len(header)} "
+                         f"line{'s' if len(header) != 1 else ''}, such as {shown!r}) is "
+                         "not spoken: left out of the text")
+    # The interviewer a header names ("Interviewer: Dr Price") is one, as if given.
+    interviewers = (*interviewers, *header_interviewers(header))
     drafts, questioners, sections = build_turns(blocks, interviewers)
     drafts = merge_aliases(drafts)
     if not drafts:
         raise ImportFailed("no transcript text found in the file", path=str(file))
     roles = assign_roles(drafts, interviewers=interviewers, participants=participants,
                          questioners=questioners, sections=sections)
+    guess = guessed_roles(roles, interviewers, participants, questioners, sections)
+    if guess is not None:
+        notes.append(guess)
     text, turns = assemble(drafts, roles)
-    return ParsedTranscript(text, turns, fmt, split_sentences(text, turns),
-                            list(getattr(blocks, "notes", [])))
+    return ReadTranscript(text, turns, fmt, split_sentences(text, turns), notes, header)
 
 
 def source_hash(path: str | os.PathLike[str]) -> str:

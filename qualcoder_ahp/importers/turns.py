@@ -7,6 +7,7 @@ A speaker label starts a line, in any of the forms real transcripts use::
     [10.30 am] Name: text
     Speaker 1 (00:00):   (own line, text below)           Name (00:01:02) - text
     Name  0:03           (own line, as otter.ai writes)
+    [Name] 14:02:37      (own line, as Zoom's saved transcript writes)
 
 or is known from the structure (a bold run in Word, a ``<v Name>`` voice tag). A
 paragraph without a label continues the current speaker's turn, so a subtitle file
@@ -83,6 +84,8 @@ _BOLD = re.compile(
 )
 _DASH = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]*\((?P<t1>{TIME})\)[ \t]*[-\u2013\u2014][ \t]+")
 _OWNLINE = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]+(?P<t1>{TIME})[ \t]*$")
+# "[Hannah Price] 14:02:37" on its own line, the text below: Zoom's saved transcript.
+_BRACKET_OWNLINE = re.compile(rf"^[ \t]*\[(?P<name>{NAME})\][ \t]+(?P<t1>{TIME})[ \t]*$")
 _PLAIN = re.compile(rf"^[ \t]*{_TPRE}(?P<name>{NAME}){_TLAB}[ \t]*:(?:[ \t]+|$)")
 _STAMP = re.compile(rf"[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
 _LEAD_STAMP = re.compile(rf"^[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
@@ -128,17 +131,19 @@ def match_label(line: str) -> _Label | None:
     # time); most lines of speech have none, and skipping them keeps import fast.
     if ":" not in line[:_LABEL_REACH]:
         return None
-    for pattern, strong in ((_BOLD, True), (_DASH, True), (_PLAIN, False), (_OWNLINE, True)):
+    for pattern, strong in ((_BOLD, True), (_DASH, True), (_PLAIN, False), (_OWNLINE, True),
+                            (_BRACKET_OWNLINE, True)):
         m = pattern.match(line)
         if m is None or not _valid_name(m.group("name")):
             continue
         groups = m.groupdict()
         time = groups.get("t0") or groups.get("t1")
         rest = line[m.end():]
-        if pattern is _OWNLINE:
+        own_line = pattern is _OWNLINE or pattern is _BRACKET_OWNLINE
+        if own_line:
             rest = ""
         return _Label(_clean_name(m.group("name")), time, rest, strong or time is not None,
-                      pattern is _BOLD, pattern is _OWNLINE)
+                      pattern is _BOLD, own_line)
     return None
 
 
@@ -426,6 +431,7 @@ def assign_roles(
         labelled = sum(words[n] for n, r in roles.items() if r == "participant")
         if rest:
             top = max(rest, key=lambda n: (words[n], -list(words).index(n)))
+            top = _answerer(top, rest, turns, words)
             if words[top] > labelled:
                 roles[top] = "participant"
     has_interviewer = "interviewer" in roles.values()
@@ -438,6 +444,64 @@ def assign_roles(
         else:
             roles[name] = "other" if has_interviewer else "interviewer"
     return roles
+
+
+def guessed_roles(roles: dict[str, str], interviewers: Iterable[str],
+                  participants: Iterable[str], questioners: Iterable[str],
+                  sections: Iterable[str]) -> str | None:
+    """A note naming the roles :func:`assign_roles` had to guess, or None.
+
+    When no speaker is labelled as interviewer or participant (``Speaker 1``, ``Hannah
+    Price``, initials) and none was named, roles come from who answers the questions and
+    speaks most (:func:`_answerer`): right for most interviews, but the researcher
+    should look, as suggestions go on the participant's turns.
+    """
+    named = [x.strip().lower() for x in (*interviewers, *participants) if x.strip()]
+    people = [n for n in roles if n != UNLABELLED]
+    if len(people) < 2 or any(questioners) or any(sections):
+        return None
+    for name in people:
+        low = name.lower()
+        if label_role(name) is not None or any(low == w or low.startswith(w + " ")
+                                               for w in named):
+            return None
+    def named_as(role: str) -> str:
+        names = [n for n in people if roles[n] == role]
+        if not names:
+            return ""
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"{who} as the {role}" if len(names) == 1 else f"{who} as {role}s"
+
+    said = [x for x in (named_as("participant"), named_as("interviewer"), named_as("other"))
+            if x]
+    return (f"no speaker is labelled interviewer or participant: {', '.join(said)}; if that "
+            "is wrong, import the file again with --interviewer NAME")
+
+
+def _answerer(top: str, rest: list[str], turns: list[tuple[str, str | None, str]],
+              words: Counter[str]) -> str:
+    """The participant among unlabelled speakers: the one who speaks most (``top``),
+    unless most of their turns are questions and another's hardly any are.
+
+    An interviewer who asks long questions of a participant who answers briefly spoke
+    more words, and was taken for the participant (``JS`` / ``KM``, otter.ai's ``Speaker
+    1`` / ``Speaker 2``): every question then got suggestions, and every answer none.
+    """
+    asked: Counter[str] = Counter()
+    spoke: Counter[str] = Counter()
+    for speaker, _, text in turns:
+        spoke[speaker] += 1
+        asked[speaker] += "?" in text
+
+    def share(name: str) -> float:
+        return asked[name] / spoke[name]
+
+    if spoke[top] < 2 or share(top) < 0.5:
+        return top
+    answering = [n for n in rest if spoke[n] >= 2 and share(n) <= 0.25]
+    if not answering:
+        return top
+    return max(answering, key=lambda n: (words[n], -list(words).index(n)))
 
 
 def assemble(

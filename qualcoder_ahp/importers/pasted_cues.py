@@ -1,0 +1,87 @@
+"""Subtitle cues written out as a document: Microsoft Teams' transcript download.
+
+Teams saves a meeting transcript as a Word file (or people paste it into a text file)
+with each cue as a timing line, the speaker's name on the next line and the words
+below::
+
+    0:0:0.0 --> 0:0:5.120
+    Hannah Price
+    Thanks for joining me. Could you start by describing your role?
+
+Read as an ordinary document, this had no speaker label, so the whole interview was
+one ``(unlabelled)`` turn with the timings and names in its text. :func:`cue_blocks`
+turns such cues into speaker blocks (the time of the cue on the turn); the cues of
+one speaker in a row are one turn, as Teams cuts a turn into several cues.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qualcoder_ahp.importers.blocks import PARA, Block
+from qualcoder_ahp.importers.turns import _valid_name
+
+_PART = r"\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?"
+_TIMING = re.compile(rf"^\s*(?P<t>{_PART})\s*-->\s*{_PART}\s*$")
+
+
+def _time(stamp: str) -> str:
+    """``0:0:6.0`` as ``0:00:06`` (``12:03.5`` as ``12:03``)."""
+    parts = [int(float(p.replace(",", "."))) for p in stamp.split(":")]
+    if len(parts) == 3:
+        return f"{parts[0]}:{parts[1]:02d}:{parts[2]:02d}"
+    return f"{parts[0]}:{parts[1]:02d}"
+
+
+def _name(line: str) -> str | None:
+    name = line.strip()
+    if (not name or len(name.split()) > 5 or len(name) > 50 or name[-1] in ".?!,;:"
+            or not _valid_name(name)):
+        return None
+    return name
+
+
+def cue_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks with Teams-style cues (timing line, name line, words) made speaker
+    blocks; unchanged unless at least two timing lines open such cues."""
+    lines = [line for b in blocks if b.kind == PARA and not b.speaker for line in b.lines]
+    if sum(1 for x in lines if _TIMING.match(x)) < 2:
+        return blocks
+    out: list[Block] = []
+    cue: Block | None = None  # the cue being read: its speaker is None until named
+    named = 0
+    for block in blocks:
+        if block.kind != PARA or block.speaker:
+            out.append(block)
+            cue = None
+            continue
+        plain: list[str] = []
+        for line in block.lines:
+            m = _TIMING.match(line)
+            if m:
+                if plain:
+                    out.append(Block(plain))
+                    plain = []
+                cue = Block([], speaker=None, time=_time(m.group("t")))
+                continue
+            if cue is None:
+                plain.append(line)
+                continue
+            if cue.speaker is None and not cue.lines:
+                name = _name(line)
+                if name is not None:
+                    cue.speaker = name
+                    named += 1
+                    last = out[-1] if out else None
+                    if last is not None and last.speaker == name and last.time is not None:
+                        cue = last  # the same speaker's next cue continues the turn
+                    else:
+                        out.append(cue)
+                    continue
+                cue = None  # a timing line not followed by a name: leave the text as it is
+                plain.append(line)
+                continue
+            cue.lines.append(line)
+        if plain:
+            out.append(Block(plain))
+    return out if named >= 2 else blocks
