@@ -192,7 +192,7 @@ class CoderNames:
         self._periods[source].append((at, token, seq))
         guid = data.get("guid" if kind == "coder_rename" else "from_guid")
         if isinstance(guid, str):
-            self._guids[guid] = (token, seq)
+            self._guids.setdefault(guid, (token, seq))
         if kind == "coder_rename":
             self._holder[target] = token
             self._name[token] = target
