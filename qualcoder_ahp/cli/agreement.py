@@ -650,7 +650,9 @@ def _clip(text: str, width: int = 40) -> str:
 def merge(project: Project, other: str, verbose: bool) -> None:
     """Merge the coders, codings, decisions, memos and events of another copy.
 
-    Transcripts match by content, themes by id and coders by name. A transcript of
+    Transcripts match by content, themes by id and coders by GUID or name: a copy
+    still using a name renamed or joined here (qcahp coders) merges as the coder it
+    became, and the merge says so. A transcript of
     OTHER whose text differs but whose source file is the same (imported by another
     version, which read the file differently) is matched by the file: its codings are
     mapped onto this project's text by their words, and those whose words are not

@@ -37,6 +37,10 @@ the workbench's remembered coder (``coder``) and each coder's recent themes
     is refused, since undo would then take back the wrong decision;
   * INTO keeps its GUID; FROM's is recorded in the event.
 
+A copy that still calls the coder by the old name (a coder who goes on coding in their
+copy) merges as the coder the name became: :class:`CoderNames` follows the renames
+and joins, and :meth:`~qualcoder_ahp.model.store.Store.merge_from` uses it.
+
 The consensus coder (``consensus``, or any coder a reconcile decision was made into)
 can be neither renamed nor joined: reports find it by that name (``--consensus``)
 and the reconcile log by the coder of its decisions.

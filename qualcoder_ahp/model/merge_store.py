@@ -3,7 +3,9 @@
 A mixin of :class:`qualcoder_ahp.model.store.Store`. Coders who work blind on
 copies of a project bring their work together with :meth:`MergeMixin.merge_from`:
 
-- transcripts match by content hash, themes by id, coders by name; a transcript or
+- transcripts match by content hash, themes by id, coders by GUID or name, following
+  this project's renames and joins of coders (:meth:`MergeMixin._merge_coders`), and
+  events by content under any name their coder had; a transcript or
   theme of the other copy that has no match here is reported and *nothing* is
   merged (the whole merge is one transaction);
 - a transcript whose text matches none here but whose source file (``source_hash``)
