@@ -213,8 +213,10 @@ def test_join_then_merge_twice(tmp_path: Path) -> None:
         story = store.transcript("story0").id
         store.code(story, "mandate", "Ana", 0, 10)
         store.code(story, "mandate", "ana", 0, 10)
-    for _ in range(2):
-        merge(main, ana)
+    out = merge(main, ana)
+    # Only her new work: no decision the join settled is made again.
+    assert out.splitlines()[0] == f"Merged {ana}: 1 coding, 1 decision, 3 log events."
+    assert merge(main, ana).startswith(f"Nothing new in {ana}.")
     assert coders(main) == ["ana"]
     with open_store(main) as store:
         assert [store.decision_of(sid(main, i), "ana") for i in range(5)] == [

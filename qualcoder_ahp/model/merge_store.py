@@ -813,12 +813,19 @@ class MergeMixin:
         """
         theirs: set[tuple[int, int]] = set()
         from_copy = set(emap.values())
-        written: set[tuple[int, int]] = set()
         new_codings = {k for k in kmap.values() if first_new is not None and k >= first_new}
 
         def at(event_id: int) -> str:
             return str(self.conn.execute("SELECT at FROM events WHERE id = ?",
                                          [event_id]).fetchone()[0])
+
+        def drop(values: list[Any]) -> None:
+            """A decision that does not stand: a coding this merge brought for it goes
+            too (made inactive), as in a join."""
+            if values[3] in new_codings:
+                self.conn.execute("UPDATE codings SET active = 0 WHERE id = ?", [values[3]])
+
+        standing: dict[tuple[int, int], list[Any]] = {}
         for sid, coder, status, coding, event, tid in other.execute(
                 "SELECT d.suggestion_id, d.coder_id, d.status, d.coding_id, d.event_id, "
                 "s.transcript_id FROM decisions d JOIN suggestions s ON s.id = d.suggestion_id"):
@@ -831,9 +838,18 @@ class MergeMixin:
                 continue
             if sid not in smap or event not in emap:
                 continue  # on a transcript withdrawn here
-            theirs.add((smap[sid], cmap[coder]))
+            key = (smap[sid], cmap[coder])
+            theirs.add(key)
             values = [smap[sid], cmap[coder], status,
                       kmap.get(coding) if coding is not None else None, emap[event]]
+            other_name = standing.get(key)   # two of the copy's coders, one coder here
+            if other_name is not None and at(other_name[4]) > at(values[4]):
+                drop(values)
+                continue
+            if other_name is not None:
+                drop(other_name)
+            standing[key] = values
+        for key, values in standing.items():
             same = self.conn.execute(
                 "SELECT 1 FROM decisions WHERE suggestion_id = ? AND coder_id = ? AND status = ? "
                 "AND coding_id IS ?", values[:4]).fetchone()
@@ -841,14 +857,10 @@ class MergeMixin:
                 continue
             here = self.conn.execute(
                 "SELECT event_id FROM decisions WHERE suggestion_id = ? AND coder_id = ?",
-                values[:2]).fetchone()
-            if here and (here[0] not in from_copy or tuple(values[:2]) in written) and \
-                    at(here[0]) > at(emap[event]):
-                if values[3] in new_codings:  # its coding goes with it, as in a join
-                    self.conn.execute("UPDATE codings SET active = 0 WHERE id = ?",
-                                      [values[3]])
+                list(key)).fetchone()
+            if here and here[0] not in from_copy and at(here[0]) > at(values[4]):
+                drop(values)
                 continue
-            written.add((values[0], values[1]))
             self.conn.execute(
                 "INSERT INTO decisions (suggestion_id, coder_id, status, coding_id, event_id) "
                 "VALUES (?,?,?,?,?) ON CONFLICT(suggestion_id, coder_id) DO UPDATE SET "
