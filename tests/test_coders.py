@@ -363,3 +363,41 @@ def test_no_project_no_coders(tmp_path: Path) -> None:
         code, out, err = run(db, *args)
         assert code == 1 and "no project database here" in err
     assert not db.exists()
+
+
+# --------------------------------------------------------------------------- old names
+def test_reconcile_log_by_and_log_coder_follow_a_join(
+        twins: tuple[Path, dict[str, int]]) -> None:
+    """Ana decided the reconcile decision; after the join `--by ana` and `--coder ana`
+    find it too, while the record keeps the name it was made under."""
+    db, _ = twins
+    assert run(db, "coders", "join", "Ana", "ana")[0] == 0
+    code, out, err = run(db, "reconcile", "log", "--by", "ana", "--format", "json")
+    assert code == 0, err
+    assert [(d["by"], d["compared"]) for d in json.loads(out)] == [("Ana", "Ana, ben")]
+    code, out, err = run(db, "log", "--coder", "ana", "--kind", "reconcile", "--format",
+                         "json")
+    assert code == 0, err
+    assert [e["kind"] for e in json.loads(out)["events"]] == ["reconcile"]
+    code, out, err = run(db, "reconcile", "log", "--by", "ben", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out) == []
+
+
+def test_reconcile_log_by_follows_a_chain_of_renames(
+        twins: tuple[Path, dict[str, int]]) -> None:
+    db, ids = twins
+    assert run(db, "coders", "join", "ana", "ben")[0] == 0   # one coder to rename on
+    assert run(db, "coders", "rename", "Ana", "Ana S")[0] == 0
+    assert run(db, "coders", "rename", "Ana S", "Ana Silva")[0] == 0
+    with open_store(db) as store:   # a coder called Ana again, who decided nothing
+        store.code(ids["story"], "serendipity", "Ana", 0, 4)
+    for who, found in (("Ana Silva", 1), ("Ana", 1), ("ben", 0)):
+        code, out, err = run(db, "reconcile", "log", "--by", who, "--format", "json")
+        assert (code, len(json.loads(out)) if code == 0 else err) == (0, found), who
+    code, out, err = run(db, "reconcile", "log", "--by", "Ana S")   # a name in between
+    assert code == 1 and err.endswith("'Ana S' was renamed or joined: the coder is 'Ana "
+                                      "Silva' now, and --by 'Ana Silva' finds their "
+                                      "decisions\n"), err
+    code, out, err = run(db, "log", "--coder", "Ana Silva", "--kind", "reconcile")
+    assert code == 0 and "decided by Ana" in out, err

@@ -37,7 +37,7 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.cli.reports import selection_about
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import shell_arg
-from qualcoder_ahp.model.merge_store import LISTED, SourceMatch
+from qualcoder_ahp.model.merge_store import LISTED, CoderMatch, SourceMatch
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports.data import label_of
 from qualcoder_ahp.reports.selection import Selection, select
@@ -618,6 +618,25 @@ def _report_by_source(matches: Sequence[SourceMatch], other: str, verbose: bool)
             "over the same words)", fg="yellow")
 
 
+def _steps(match: CoderMatch) -> str:
+    """``here 'Ana' was renamed 'Ana S' on 2026-11-27 22:50 UTC, then joined into 'ana'
+    on 2026-11-27 22:51 UTC``."""
+    said = []
+    for step in match.steps:
+        verb = "renamed" if step.how == "renamed" else "joined into"
+        said.append(f"{verb} {step.name!r} on {step.at[:16].replace('T', ' ')} UTC")
+    return f"here {match.name!r} was {said[0]}" + "".join(
+        f", then {s}" for s in said[1:]) if said else ""
+
+
+def _how_merged(match: CoderMatch) -> str:
+    """Why a copy's coder's work came in under another coder here."""
+    if match.steps:
+        return _steps(match)
+    return (f"the same coder by GUID; renamed in the copy: `qcahp coders rename "
+            f"{shell_arg(match.here)} {shell_arg(match.name)}` takes that name here")
+
+
 def _clip(text: str, width: int = 40) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[:width - 1] + "…"
@@ -631,7 +650,9 @@ def _clip(text: str, width: int = 40) -> str:
 def merge(project: Project, other: str, verbose: bool) -> None:
     """Merge the coders, codings, decisions, memos and events of another copy.
 
-    Transcripts match by content, themes by id and coders by name. A transcript of
+    Transcripts match by content, themes by id and coders by GUID or name: a copy
+    still using a name renamed or joined here (qcahp coders) merges as the coder it
+    became, and the merge says so. A transcript of
     OTHER whose text differs but whose source file is the same (imported by another
     version, which read the file differently) is matched by the file: its codings are
     mapped onto this project's text by their words, and those whose words are not
@@ -652,6 +673,13 @@ def merge(project: Project, other: str, verbose: bool) -> None:
         click.echo(f"Nothing new in {other}.")
     else:
         click.echo(f"Merged {other}: {merge_summary(counts, new_coders)}.")
+    for match in store.merge_coders_as:
+        click.echo(f"{match.name}'s work merged as {match.here} ({_how_merged(match)}).")
+    for match in store.merge_names_again:
+        say(f"warning: {_steps(match)}, but a coder {match.name!r} is here again, so "
+            f"{match.name}'s work in {other} went to {match.name!r}; if they are one "
+            f"person, `qcahp coders join {shell_arg(match.name)} {shell_arg(match.here)}` "
+            "makes them one coder.", fg="yellow")
     near = _near_coders(new_coders, before)
     if near:
         # Two spellings of one person are two coders until `qcahp coders join`.

@@ -119,8 +119,9 @@ def register(cli: click.Group) -> None:
         Every coding, decision, memo and log event stays the coder's (they point at
         the coder, not the name), undo and redo carry on under NEW, and the workbench's
         remembered coder and recent themes follow. One 'coder_rename' event in `qcahp log`
-        records it. A NEW that is taken is refused: `qcahp coders
-        join` makes one coder of two. The consensus coder is not renamed.
+        records it; a copy still saying OLD merges as NEW (qcahp merge). A NEW that
+        is taken is refused: `qcahp coders join` makes one coder of two. The consensus
+        coder is not renamed.
 
         \b
         Example:
@@ -151,8 +152,8 @@ def register(cli: click.Group) -> None:
         again), and each conflict is listed; identical codings (same transcript,
         theme and span) are kept once; overlapping ones stay as they are; two memos
         on one target become one holding both texts. INTO keeps its REFI-QDA GUID.
-        One transaction, one 'coder_join' event in `qcahp log`. The
-        consensus coder is not joined.
+        One transaction, one 'coder_join' event in `qcahp log`; a copy still saying
+        FROM merges as INTO (qcahp merge). The consensus coder is not joined.
 
         \b
         Examples:

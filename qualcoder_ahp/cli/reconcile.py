@@ -155,7 +155,8 @@ def reconcile_group() -> None:
                    "(consensus codings without a reconcile record). reject also finds "
                    "take CODER where that coder coded nothing (the consensus codes nothing "
                    "there either).")
-@click.option("--by", default=None, metavar="CODER", help="Only decisions this coder made.")
+@click.option("--by", default=None, metavar="CODER",
+              help="Only decisions this coder made (under earlier names too).")
 @click.option("--status", default=None, metavar="STATUS",
               help=f"Only decisions {', '.join(repr(s) for s in STATUSES)}.")
 @pass_project

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.decisions import _payload
+from qualcoder_ahp.model.reconcile_store import decided_by_matcher
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -647,7 +648,8 @@ def audit_log(
 
     Args:
         store: the project.
-        coder: only events this coder made (or, for a reconcile decision, decided).
+        coder: only events this coder made (or, for a reconcile decision, decided,
+            under this name or one they had before: ``decided_by_matcher``).
         transcript_ids: only events about one of these transcripts.
         theme: only events about this theme (a merge of it, into it, its codings...).
         kinds: only events of these kinds (none: every kind).
@@ -677,6 +679,9 @@ def audit_log(
             source = events[event_id].get("source")
         elif kind == "merged" and source:
             words.sources[event_id] = str(source)
+    # A reconcile decision names its decider as they were called then: a coder's own,
+    # made under a name they had before a rename or join, are theirs.
+    decided_by = decided_by_matcher(store, coder)
     wanted_kinds = set(kinds)
     wanted_transcripts = set(transcript_ids) if transcript_ids is not None else None
     entries: list[LogEntry] = []
@@ -684,7 +689,8 @@ def audit_log(
         event = events[event_id]
         if wanted_kinds and kind not in wanted_kinds:
             continue
-        if coder is not None and coder not in (name, _decided_by(event, words)):
+        if coder is not None and coder != name and not decided_by(
+                _decided_by(event, words), at):
             continue
         if since is not None or until is not None:
             when = _time(at)

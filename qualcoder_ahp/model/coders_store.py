@@ -37,6 +37,10 @@ the workbench's remembered coder (``coder``) and each coder's recent themes
     is refused, since undo would then take back the wrong decision;
   * INTO keeps its GUID; FROM's is recorded in the event.
 
+A copy that still calls the coder by the old name (a coder who goes on coding in their
+copy) merges as the coder the name became: :class:`CoderNames` follows the renames
+and joins, and :meth:`~qualcoder_ahp.model.store.Store.merge_from` uses it.
+
 The consensus coder (``consensus``, or any coder a reconcile decision was made into)
 can be neither renamed nor joined: reports find it by that name (``--consensus``)
 and the reconcile log by the coder of its decisions.
@@ -48,6 +52,7 @@ import difflib
 import json
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +132,144 @@ class JoinResult:
     settings: list[str] = field(default_factory=list)
     """The settings that followed the coder (``coder``, ``recent_themes``)."""
     event_id: int | None = None
+
+
+@dataclass(frozen=True)
+class NameStep:
+    """One step in a coder's names: ``renamed`` to a name, or ``joined`` into a coder."""
+
+    how: str
+    name: str
+    at: str
+
+
+class CoderNames:
+    """Who each coder name stands for, following the ``coder_rename`` and ``coder_join``
+    events of one database (:func:`coder_names`).
+
+    A name used before a rename or join belongs, for what was recorded under it until
+    then, to the coder it became: ``Ana`` renamed ``Ana S`` and then joined into ``ana``
+    is ``ana`` now. A name taken again later (a coder of that name made afresh) is that
+    new coder from then on; what was recorded under it before still belongs to the
+    first. A GUID a rename or join recorded finds its coder the same way.
+    """
+
+    def __init__(self) -> None:
+        self._parent: dict[int, int] = {}
+        self._name: dict[int, str] = {}  # a coder (its token, a root) -> its name now
+        self._holder: dict[str, int] = {}  # a name in use -> its coder's token
+        self._periods: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+        """name -> (until, token, seq) for each coder that gave the name up."""
+        self._steps: dict[int, list[tuple[int, NameStep]]] = defaultdict(list)
+        self._guids: dict[str, tuple[int, int]] = {}
+
+    def finish(self, coders: Iterable[str]) -> None:
+        """After the events: the coders there are now (a name given up and taken again
+        is a coder of its own)."""
+        for name in coders:
+            self._token(name)
+
+    def _token(self, name: str) -> int:
+        if name not in self._holder:
+            token = len(self._parent)
+            self._parent[token] = token
+            self._holder[name] = token
+            self._name[token] = name
+        return self._holder[name]
+
+    def _root(self, token: int) -> int:
+        while self._parent[token] != token:
+            token = self._parent[token]
+        return token
+
+    def apply(self, seq: int, at: str, kind: str, data: Any) -> None:
+        """Take one ``coder_rename`` (``from``, ``to``) or ``coder_join`` (``from``,
+        ``into``) event into account; events are applied in the order they were made."""
+        if not isinstance(data, dict) or not isinstance(data.get("from"), str):
+            return
+        source = data["from"]
+        target = data.get("to" if kind == "coder_rename" else "into")
+        if not isinstance(target, str) or target == source:
+            return
+        token = self._token(source)
+        del self._holder[source]
+        self._periods[source].append((at, token, seq))
+        guid = data.get("guid" if kind == "coder_rename" else "from_guid")
+        if isinstance(guid, str):
+            self._guids.setdefault(guid, (token, seq))
+        if kind == "coder_rename":
+            self._holder[target] = token
+            self._name[token] = target
+            self._steps[token].append((seq, NameStep("renamed", target, at)))
+        else:
+            into = self._token(target)
+            self._parent[token] = into
+            self._steps[token].append((seq, NameStep("joined", target, at)))
+
+    def now(self, name: str, at: str | None = None) -> str | None:
+        """The name now of the coder who was ``name`` at time ``at`` (``None``: the
+        coder who has it now, else the last to give it up); ``None`` if none was."""
+        if at is not None:
+            for until, token, _seq in self._periods.get(name, ()):
+                if at <= until:
+                    return self._name[self._root(token)]
+        if name in self._holder:
+            return name
+        periods = self._periods.get(name)
+        return self._name[self._root(periods[-1][1])] if periods else None
+
+    def steps(self, name: str) -> list[NameStep]:
+        """How ``name`` (given up) became the coder it is now, oldest step first."""
+        periods = self._periods.get(name)
+        if not periods:
+            return []
+        return self._chain(periods[-1][1], periods[-1][2])
+
+    def by_guid(self, guid: str) -> tuple[str, list[NameStep]] | None:
+        """The coder now, and the steps, of a GUID a rename or join recorded."""
+        found = self._guids.get(guid)
+        if found is None:
+            return None
+        token, seq = found
+        return self._name[self._root(token)], self._chain(token, seq)
+
+    def _chain(self, token: int, seq: int) -> list[NameStep]:
+        out: list[NameStep] = []
+        while True:
+            later = [(s, step) for s, step in self._steps[token] if s >= seq]
+            out.extend(step for _s, step in later)
+            if self._parent[token] == token:
+                return out
+            seq, token = (later[-1][0] if later else seq), self._parent[token]
+
+    def former(self, name: str) -> list[str]:
+        """The names the coder now called ``name`` had before (renamed or joined)."""
+        if name not in self._holder:
+            return []
+        root = self._root(self._holder[name])
+        return [old for old, periods in self._periods.items() if old != name
+                and any(self._root(token) == root for _u, token, _s in periods)]
+
+    def gave_up(self, name: str) -> str | None:
+        """The coder now of the last one who gave ``name`` up (renamed, or joined into
+        another), ``None`` if none did."""
+        periods = self._periods.get(name)
+        return self._name[self._root(periods[-1][1])] if periods else None
+
+
+def coder_names(conn: sqlite3.Connection) -> CoderNames:
+    """The :class:`CoderNames` of a database: its coders now, and the renames and joins
+    made in it (not those merged in from a copy: a copy's coders are its own)."""
+    names = CoderNames()
+    for seq, at, kind, payload in conn.execute(
+            "SELECT id, at, kind, payload FROM events WHERE kind IN "
+            "('coder_rename', 'coder_join') ORDER BY id"):
+        try:
+            names.apply(int(seq), str(at), str(kind), json.loads(payload))
+        except ValueError:
+            continue
+    names.finish(r[0] for r in conn.execute("SELECT name FROM coders ORDER BY id"))
+    return names
 
 
 class _DryRun(Exception):
@@ -490,4 +633,5 @@ def shell_arg(name: str) -> str:
     return name if name and all(c.isalnum() or c in "._-@" for c in name) else repr(name)
 
 
-__all__ = ["CoderSummary", "CodersMixin", "Conflict", "JoinResult", "shell_arg"]
+__all__ = ["CoderNames", "CoderSummary", "CodersMixin", "Conflict", "JoinResult", "NameStep",
+           "coder_names", "shell_arg"]

@@ -3,7 +3,9 @@
 A mixin of :class:`qualcoder_ahp.model.store.Store`. Coders who work blind on
 copies of a project bring their work together with :meth:`MergeMixin.merge_from`:
 
-- transcripts match by content hash, themes by id, coders by name; a transcript or
+- transcripts match by content hash, themes by id, coders by GUID or name, following
+  this project's renames and joins of coders (:meth:`MergeMixin._merge_coders`), and
+  events by content under any name their coder had; a transcript or
   theme of the other copy that has no match here is reported and *nothing* is
   merged (the whole merge is one transaction);
 - a transcript whose text matches none here but whose source file (``source_hash``)
@@ -59,6 +61,7 @@ from qualcoder_ahp.records import Theme
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.codebook_store import FieldEdits
+    from qualcoder_ahp.model.coders_store import NameStep
     from qualcoder_ahp.model.store import Store
 
 CSV_COLUMNS = ("transcript", "theme", "start", "end", "quote")
@@ -145,6 +148,13 @@ class MergeMixin:
     merge_by_source: list[SourceMatch] = []  # noqa: RUF012 - replaced per merge
     """After :meth:`merge_from`: each transcript of the copy matched here by its source
     file, not its text, with what became of its codings."""
+    merge_coders_as: list[CoderMatch] = []  # noqa: RUF012 - replaced per merge
+    """After :meth:`merge_from`: each coder of the copy whose work came in under another
+    coder here (renamed or joined here, or the same GUID under another name)."""
+    merge_names_again: list[CoderMatch] = []  # noqa: RUF012 - replaced per merge
+    """After :meth:`merge_from`: each coder of the copy whose name a coder here gave up
+    (renamed or joined) and that a coder here has again (``here``: the first holder
+    now), so the work went to the coder of that name."""
     merge_upgraded_from: int | None = None
     """After :meth:`merge_from`: the schema version of a copy made by an earlier version
     of qualcoder_ahp (read as upgraded, in memory; the file is left as it was)."""
@@ -164,6 +174,8 @@ class MergeMixin:
 
         self.merge_withdrawn = {}
         self.merge_by_source = []
+        self.merge_coders_as = []
+        self.merge_names_again = []
         self.merge_upgraded_from = None
         path = Path(other_path)
         if not path.is_file():
@@ -326,18 +338,13 @@ class MergeMixin:
                   for oid, (label_t, here_id) in by_source.items()}
         with self.write():
             counts["themes"] = self._merge_themes(other, bring)
-            known_coders = set(self.coders())
-            cmap: dict[int, int] = {}
-            for oid, name in other.execute("SELECT id, name FROM coders"):
-                if name not in known_coders:
-                    counts["coders"] += 1
-                cmap[oid] = self.ensure_coder(name)
+            cmap, aliases = self._merge_coders(other, counts)
             smap = self._merge_suggestions(other, tmap, counts, remaps)
             first = self._next_coding_id()
             # A copy holding no event that is not here already (the same copy, or an
             # older one sent again) must not undo what newer work here did: states of
             # codings and decisions follow a copy only when it brings new events.
-            fresh = self._brings_new_events(other, scrub)
+            fresh = self._brings_new_events(other, scrub, aliases)
             kmap = self._merge_codings(other, tmap, cmap, smap, counts, remaps, fresh)
             # Suggestions of a transcript matched by its file are found here only as the
             # merge mapped them (by their sentence), never by the copy's offsets.
@@ -347,9 +354,9 @@ class MergeMixin:
             # After the codings, so merged reconcile decisions get their ids translated.
             left_out = {s.coding_id for r in remaps.values() for s in r.stranded}
             emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub,
-                                      (smap, found), left_out, remaps)
+                                      (smap, found), left_out, remaps, aliases)
             if fresh:
-                self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps)
+                self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps, first)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone)
             if any(counts.values()):
                 extra: dict[str, Any] = {}
@@ -365,6 +372,65 @@ class MergeMixin:
         self.merge_by_source = [SourceMatch(r.label, r.mapped, r.as_hand, r.stranded,
                                             r.decisions_out) for r in remaps.values()]
         return counts
+
+    def _merge_coders(self: Store, other: sqlite3.Connection, counts: dict[str, int]
+                      ) -> tuple[dict[int, int], dict[str, tuple[str, ...]]]:
+        """Map the copy's coders to coders here (call inside :meth:`write`); add the new.
+
+        A coder of the copy is, in this order: the coder here with its GUID (the same
+        coder, whatever either database calls it now); the coder a join here moved that
+        GUID into; the coder here of its name; the coder its name became here by renames
+        and joins (``Ana`` renamed ``Ana Silva``: Ana's copy still says ``Ana``); else a
+        new coder, with the copy's GUID. Names only ever match exactly, so two people of
+        one name in two copies are one coder here, as they always were.
+
+        Returns the map (the copy's coder id -> id here) and, for each of the copy's
+        coder names, every name the coder had (there or here), under which events
+        already merged may be keyed. Sets :attr:`merge_coders_as` and
+        :attr:`merge_names_again`.
+        """
+        from qualcoder_ahp.model.coders_store import coder_names
+        from qualcoder_ahp.model.store import new_guid, now
+
+        here = coder_names(self.conn)
+        theirs = coder_names(other)
+        ids = {name: (cid, guid) for cid, name, guid in self.conn.execute(
+            "SELECT id, name, guid FROM coders")}
+        by_guid = {guid: name for name, (_cid, guid) in ids.items()}
+        cmap: dict[int, int] = {}
+        aliases: dict[str, tuple[str, ...]] = {}
+        matched: list[CoderMatch] = []
+        again: list[CoderMatch] = []
+        for oid, name, guid in other.execute("SELECT id, name, guid FROM coders ORDER BY id"):
+            target, steps, same_guid = name, [], False
+            joined = here.by_guid(guid)
+            if guid in by_guid:
+                target = by_guid[guid]
+                same_guid = target != name
+                steps = here.steps(name) if here.now(name) == target else []
+            elif joined is not None and joined[0] in ids:
+                target, steps = joined
+            elif name in ids:
+                first = here.gave_up(name)
+                if first is not None and first != name:  # taken again after a rename
+                    again.append(CoderMatch(name, first, here.steps(name)))
+            elif (became := here.now(name)) is not None and became in ids:
+                target, steps = became, here.steps(name)
+            if target not in ids:
+                cur = self.conn.execute(
+                    "INSERT INTO coders (name, guid, created_at) VALUES (?, ?, ?)",
+                    [target, guid if guid and guid not in by_guid else new_guid(), now()])
+                ids[target] = (int(cur.lastrowid or 0), guid)
+                by_guid[guid] = target
+                counts["coders"] += 1
+            cmap[oid] = ids[target][0]
+            aliases[name] = tuple(dict.fromkeys(
+                [name, *theirs.former(name), target, *here.former(target)]))
+            if target != name:
+                matched.append(CoderMatch(name, target, steps, same_guid))
+        self.merge_coders_as = matched
+        self.merge_names_again = again
+        return cmap, aliases
 
     def _same_source(self: Store, source: str | None, name: str, version: int,
                      taken: set[int] | None = None) -> int | None:
@@ -436,7 +502,8 @@ class MergeMixin:
                       scrub: dict[int, tuple[str, dict[str, Any]]],
                       smaps: tuple[dict[int, int], dict[int, int | None]],
                       left_out: set[int | None] | None = None,
-                      remaps: dict[int, Remap] | None = None) -> dict[int, int]:
+                      remaps: dict[int, Remap] | None = None,
+                      aliases: dict[str, tuple[str, ...]] | None = None) -> dict[int, int]:
         """Append the other copy's events not yet here; map their ids to ours.
 
         ``left_out``: the copy's codings the merge could not re-anchor (:class:`Stranded`);
@@ -463,6 +530,7 @@ class MergeMixin:
                 "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
                 "LEFT JOIN coders k ON k.id = e.coder_id"):
             known[_key_of(coder, at, kind, payload)] = eid
+        aliases = aliases or {}
         emap: dict[int, int] = {}
         for eid, coder_id, coder, at, kind, payload in other.execute(
                 "SELECT e.id, e.coder_id, k.name, e.at, e.kind, e.payload FROM events e "
@@ -474,8 +542,12 @@ class MergeMixin:
                 # same event (a copy made before it has the same ids).
                 payload = json.dumps(scrub[eid][1], sort_keys=True)
             key = _key_of(coder, at, kind, payload)
-            if key in known:
-                emap[eid] = known[key]
+            # Made under another name of the coder (renamed or joined, here or in the
+            # copy): the same event, whose key named the coder as they were called then.
+            same = next((known[k] for k in _keys_of(coder, at, kind, payload, aliases)
+                         if k in known), None)
+            if same is not None:
+                emap[eid] = same
                 continue
             try:
                 data = json.loads(payload)
@@ -626,9 +698,10 @@ class MergeMixin:
         return int(candidates[0][0]) if len(candidates) == 1 else None
 
     def _brings_new_events(self: Store, other: sqlite3.Connection,
-                           scrub: dict[int, tuple[str, dict[str, Any]]]) -> bool:
+                           scrub: dict[int, tuple[str, dict[str, Any]]],
+                           aliases: dict[str, tuple[str, ...]] | None = None) -> bool:
         """Whether the copy holds an event (by content, as :meth:`_merge_events` keys
-        them) that is not in this project."""
+        them, under any name of its coder: ``aliases``) that is not in this project."""
         known = {_key_of(coder, at, kind, payload) for coder, at, kind, payload in
                  self.conn.execute("SELECT k.name, e.at, e.kind, e.payload FROM events e "
                                    "LEFT JOIN coders k ON k.id = e.coder_id")}
@@ -639,7 +712,7 @@ class MergeMixin:
                 if scrub[eid][0] == PLACEHOLDER:
                     continue
                 payload = json.dumps(scrub[eid][1], sort_keys=True)
-            if _key_of(coder, at, kind, payload) not in known:
+            if known.isdisjoint(_keys_of(coder, at, kind, payload, aliases or {})):
                 return True
         return False
 
@@ -659,11 +732,18 @@ class MergeMixin:
         and memo) and is listed. One whose suggestion is not here comes in as a hand
         coding (the coder's judgement on those words is kept; there is nothing here to
         record a decision on).
+
+        A coding a join here kept once (``qcahp coders join``: the same coding under
+        both names, or the coding of a decision that did not stand) stays removed: the
+        copy, still holding it under the old name, does not bring it back. Two codings
+        of the copy's coders who are one coder here, on one span, come in once.
         """
         here = {g: (i, a) for i, g, a in self.conn.execute("SELECT id, guid, active FROM codings")}
         same_span = {tuple(r[1:]): r[0] for r in self.conn.execute(
             'SELECT id, transcript_id, theme_id, coder_id, start, "end" FROM codings '
             "WHERE active = 1")}
+        joined_away = _joined_away(self.conn)
+        made: dict[tuple[Any, ...], int] = {}  # span -> the copy's coder who brought it
         kmap: dict[int, int] = {}
         for row in other.execute(
                 'SELECT id, transcript_id, theme_id, coder_id, start, "end", quote, origin, '
@@ -678,7 +758,7 @@ class MergeMixin:
                 continue
             if guid in here:
                 kmap[oid], was = here[guid]
-                if was != active and fresh:
+                if was != active and fresh and not (active and kmap[oid] in joined_away):
                     self.conn.execute("UPDATE codings SET active = ? WHERE id = ?",
                                       [active, kmap[oid]])
                     counts["codings_updated"] += 1
@@ -698,8 +778,9 @@ class MergeMixin:
                     origin = "manual"
                     remap.as_hand += 1
                 remap.mapped += 1
-            twin = same_span.get((tmap[tid], theme, cmap[coder], start, end))
-            if active and twin is not None:
+            span = (tmap[tid], theme, cmap[coder], start, end)
+            twin = same_span.get(span)
+            if active and twin is not None and made.get(span) != coder:
                 kmap[oid] = twin
                 continue
             cur = self.conn.execute(
@@ -709,18 +790,42 @@ class MergeMixin:
                  sid_here, active, created, guid])
             kmap[oid] = int(cur.lastrowid or 0)
             counts["codings"] += 1
+            if active and span not in same_span:
+                same_span[span], made[span] = kmap[oid], coder
         return kmap
 
     def _merge_decisions(self: Store, other: sqlite3.Connection, cmap: dict[int, int],
                          smap: dict[int, int], kmap: dict[int, int], emap: dict[int, int],
-                         counts: dict[str, int], remaps: dict[int, Remap]) -> None:
-        """Copy each coder's decision unless the same decision is already here.
+                         counts: dict[str, int], remaps: dict[int, Remap],
+                         first_new: int | None = None) -> None:
+        """Copy each coder's decision unless the same decision is already here
+        (``first_new``: the id of the first coding this merge brought in).
 
         A decision that an earlier merge of the copy brought here (made by one of the
         copy's events) and that the copy no longer holds was undone there: it goes here
         too, as its coding did, so the suggestion is undecided again for that coder.
+
+        Where the coder here decided the suggestion otherwise, by an event the copy does
+        not hold (under another name the coder was joined from, or in another copy), or
+        where two of the copy's coders are one coder here, the later decision stands, as
+        :meth:`~qualcoder_ahp.model.store.Store.join_coders` keeps it; a coding this
+        merge brought in for a decision that does not stand is made inactive again.
         """
         theirs: set[tuple[int, int]] = set()
+        from_copy = set(emap.values())
+        new_codings = {k for k in kmap.values() if first_new is not None and k >= first_new}
+
+        def at(event_id: int) -> str:
+            return str(self.conn.execute("SELECT at FROM events WHERE id = ?",
+                                         [event_id]).fetchone()[0])
+
+        def drop(values: list[Any]) -> None:
+            """A decision that does not stand: a coding this merge brought for it goes
+            too (made inactive), as in a join."""
+            if values[3] in new_codings:
+                self.conn.execute("UPDATE codings SET active = 0 WHERE id = ?", [values[3]])
+
+        standing: dict[tuple[int, int], list[Any]] = {}
         for sid, coder, status, coding, event, tid in other.execute(
                 "SELECT d.suggestion_id, d.coder_id, d.status, d.coding_id, d.event_id, "
                 "s.transcript_id FROM decisions d JOIN suggestions s ON s.id = d.suggestion_id"):
@@ -733,13 +838,28 @@ class MergeMixin:
                 continue
             if sid not in smap or event not in emap:
                 continue  # on a transcript withdrawn here
-            theirs.add((smap[sid], cmap[coder]))
+            key = (smap[sid], cmap[coder])
+            theirs.add(key)
             values = [smap[sid], cmap[coder], status,
                       kmap.get(coding) if coding is not None else None, emap[event]]
+            other_name = standing.get(key)   # two of the copy's coders, one coder here
+            if other_name is not None and at(other_name[4]) > at(values[4]):
+                drop(values)
+                continue
+            if other_name is not None:
+                drop(other_name)
+            standing[key] = values
+        for key, values in standing.items():
             same = self.conn.execute(
                 "SELECT 1 FROM decisions WHERE suggestion_id = ? AND coder_id = ? AND status = ? "
                 "AND coding_id IS ?", values[:4]).fetchone()
             if same:
+                continue
+            here = self.conn.execute(
+                "SELECT event_id FROM decisions WHERE suggestion_id = ? AND coder_id = ?",
+                list(key)).fetchone()
+            if here and here[0] not in from_copy and at(here[0]) > at(values[4]):
+                drop(values)
                 continue
             self.conn.execute(
                 "INSERT INTO decisions (suggestion_id, coder_id, status, coding_id, event_id) "
@@ -747,7 +867,6 @@ class MergeMixin:
                 "status = excluded.status, coding_id = excluded.coding_id, "
                 "event_id = excluded.event_id", values)
             counts["decisions"] += 1
-        from_copy = set(emap.values())
         coders = sorted(set(cmap.values()))
         if not from_copy or not coders:
             return
@@ -763,14 +882,16 @@ class MergeMixin:
                      cmap: dict[int, int], kmap: dict[int, int], counts: dict[str, int],
                      gone: Gone) -> None:
         """Copy memos (coding/transcript targets re-pointed); the newer text wins; none on
-        a transcript withdrawn here (``gone``) or its codings."""
+        a transcript withdrawn here (``gone``) or its codings, nor on a coding a join here
+        kept once (its memo went to the coding kept, with the other name's)."""
         from qualcoder_ahp.model.store import new_guid
 
+        joined_away = _joined_away(self.conn)
         for coder, kind, target, text, updated, guid in other.execute(
                 "SELECT coder_id, target_kind, target_id, text, updated_at, guid FROM memos"):
             if kind == "coding":
                 mapped = kmap.get(int(target))
-                if mapped is None:
+                if mapped is None or mapped in joined_away:
                     continue
                 target = str(mapped)
             elif kind == "transcript":
@@ -1101,6 +1222,34 @@ def _key_of(coder: str | None, at: str, kind: str, payload: str) -> str:
     return event_key(coder, at, kind, payload)
 
 
+def _joined_away(conn: sqlite3.Connection) -> set[int]:
+    """The codings a ``coder_join`` here made inactive (kept once, or the coding of a
+    decision that did not stand)."""
+    out: set[int] = set()
+    for (payload,) in conn.execute("SELECT payload FROM events WHERE kind = 'coder_join'"):
+        try:
+            changes = json.loads(payload).get("changes")
+        except (ValueError, AttributeError):
+            continue
+        for change in changes if isinstance(changes, list) else ():
+            if isinstance(change, dict) and change.get("op") == "coding" and \
+                    change.get("after") == 0 and isinstance(change.get("id"), int):
+                out.add(change["id"])
+    return out
+
+
+def _keys_of(coder: str | None, at: str, kind: str, payload: str,
+             aliases: dict[str, tuple[str, ...]]) -> list[str]:
+    """The keys an event of the copy may have here: its own (:func:`_key_of`), then, for
+    an event a coder made (not a merged one: that keeps its key), its key under each
+    other name of the coder (``aliases``: the copy's coder name -> those names)."""
+    keys = [_key_of(coder, at, kind, payload)]
+    if kind != "merged" and coder is not None:
+        keys += [event_key(name, at, kind, payload) for name in aliases.get(coder, ())
+                 if name != coder]
+    return keys
+
+
 def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
     """Rows of a codings CSV with their line numbers; a clear error if it is unusable.
 
@@ -1198,6 +1347,20 @@ def _makes_coding(data: Any, codings: set[int | None]) -> bool:
     return isinstance(changes, list) and any(
         isinstance(c, dict) and c.get("op") == "coding" and c.get("id") in codings
         and not c.get("before") for c in changes)
+
+
+@dataclass(frozen=True)
+class CoderMatch:
+    """A coder of a copy and the coder here whose work it is."""
+
+    name: str
+    """The coder's name in the copy."""
+    here: str
+    """The coder here."""
+    steps: list[NameStep]
+    """How the name became that coder here (renamed, joined), oldest first."""
+    same_guid: bool = False
+    """Found by the coder's GUID under another name (renamed in the copy, say)."""
 
 
 @dataclass(frozen=True)

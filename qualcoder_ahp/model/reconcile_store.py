@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -231,7 +232,9 @@ class ReconcileMixin:
             theme: a theme id; a folder theme also selects the themes under it.
             transcript: a transcript id, ``name`` (every version) or ``name@version``.
             rule: one of :data:`RECONCILE_RULES` or ``unrecorded``.
-            by: the coder who decided (unrecorded codings have no decider).
+            by: the coder who decided (unrecorded codings have no decider); a coder's
+                decisions recorded under a name they had before (renamed, or joined into
+                them) are theirs too (:func:`decided_by_matcher`).
             status: ``in effect``, ``replaced`` or ``undone``.
 
         Raises:
@@ -249,15 +252,21 @@ class ReconcileMixin:
         people = sorted(set(self.coders()) | {e["decided_by"] for e in log
                                               if e.get("decided_by")})
         if by is not None and by not in people:
+            from qualcoder_ahp.model.coders_store import coder_names, shell_arg
+
+            became = coder_names(self.conn).now(by)
+            hint = (f"; {by!r} was renamed or joined: the coder is {became!r} now, and "
+                    f"--by {shell_arg(became)} finds their decisions" if became else "")
             raise UserError(f"no coder {by!r} in this project (coders: "
-                            f"{', '.join(people) or 'none yet'})")
+                            f"{', '.join(people) or 'none yet'}){hint}")
         unrecorded = self.unrecorded_consensus(log)
         entries = sorted(log + unrecorded, key=lambda e: (e["at"], e["id"] is None, e["id"] or 0))
+        decided = decided_by_matcher(self, by)
         shown = [e for e in entries
                  if (themes is None or e["theme_id"] in themes)
                  and (transcripts is None or e["transcript_id"] in transcripts)
                  and (rule is None or rule_matches(e, rule))
-                 and (by is None or e.get("decided_by") == by)
+                 and (by is None or decided(e.get("decided_by"), e["at"]))
                  and (status is None or e["status"] == status)]
         return ReconcileRecord(shown, log, unrecorded, len(self._consensus_codings(log)))
 
@@ -380,3 +389,20 @@ def translate_merged(kind: str, payload: dict[str, Any], source: str,
     except (KeyError, TypeError, AttributeError):
         return {}  # an id the other copy does not have: leave it unplaced, not misplaced
     return {"local": local, "source": source}
+
+
+def decided_by_matcher(store: Store, by: str | None) -> Callable[[str | None, str], bool]:
+    """Whether a record's ``decided_by`` (a name as it was when the record was made, at
+    its time) names ``by``.
+
+    Records keep the names of the time (``decided_by``, ``compared``, ``taken_from``).
+    A record made under ``by`` is ``by``'s; so, when ``by`` is a coder of this project,
+    is one made under a name that coder had then (renamed since, or joined into them:
+    ``qcahp coders rename``/``join``). A former name finds what was recorded under it.
+    """
+    from qualcoder_ahp.model.coders_store import coder_names
+
+    if by is None or by not in store.coders():
+        return lambda name, _at: name == by
+    names = coder_names(store.conn)
+    return lambda name, at: name is not None and (name == by or names.now(name, at) == by)
