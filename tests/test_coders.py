@@ -401,3 +401,8 @@ def test_reconcile_log_by_follows_a_chain_of_renames(
                                       "decisions\n"), err
     code, out, err = run(db, "log", "--coder", "Ana Silva", "--kind", "reconcile")
     assert code == 0 and "decided by Ana" in out, err
+    # `log --coder` with a name given up says whose events they are now.
+    code, out, err = run(db, "log", "--coder", "Ana S")
+    assert code == 1 and err.endswith("'Ana S' was renamed or joined: the coder is 'Ana "
+                                      "Silva' now, and --coder 'Ana Silva' lists their "
+                                      "events, those made as 'Ana S' too\n"), err

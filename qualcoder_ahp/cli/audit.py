@@ -140,6 +140,8 @@ def log_cmd(project: Project, coder: str | None, transcript: str | None, theme: 
     store = project.store()
     if coder is not None:
         coder = coder.strip()  # as the store names coders
+        if coder not in store.coders():
+            _renamed_coder(store, coder)
         store.coder_id(coder)  # a misspelt coder is an error naming the known ones
     check_theme(store, theme)
     start = parse_when(since, "--since") if since else None
@@ -177,6 +179,18 @@ def log_cmd(project: Project, coder: str | None, transcript: str | None, theme: 
     if len(entries) < matched:
         click.echo(f"Showing the newest {len(entries)} of {plural(matched, 'event')} "
                    "(--limit 0 shows all).", err=True)
+
+
+def _renamed_coder(store: Store, coder: str) -> None:
+    """Refuse a coder's earlier name (renamed, or joined into another) by naming the coder
+    it became: their events, those made under the old name too, are under that name now."""
+    from qualcoder_ahp.model.coders_store import coder_names, shell_arg
+
+    became = coder_names(store.conn).now(coder)
+    if became:
+        raise UserError(f"{coder!r} was renamed or joined: the coder is {became!r} now, and "
+                        f"--coder {shell_arg(became)} lists their events, those made as "
+                        f"{coder!r} too")
 
 
 def _filters(coder: str | None, transcript: str | None, theme: str | None,
