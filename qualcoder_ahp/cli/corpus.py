@@ -337,3 +337,63 @@ def register(cli: click.Group) -> None:
                             + ", ".join(bare[:10]) + (" ..." if len(bare) > 10 else "")
                             + " (use these ids in the CSV's first column, then import it "
                             "again)", fg="yellow", err=True)
+
+    @participants_group.command("assign", short_help="Give a transcript to a participant.")
+    @click.argument("transcript")
+    @click.argument("participant")
+    @pass_project
+    def participants_assign(project: Project, transcript: str, participant: str) -> None:
+        """Give TRANSCRIPT (every version of it) to PARTICIPANT.
+
+        TRANSCRIPT is a name, name@version or id; PARTICIPANT an id, created if new
+        (its attributes come from `qcahp participants import`). The participant the
+        transcript had is removed when it is left with no transcript and no
+        attributes (the id an import took from the file name). A participant withdrawn
+        with `qcahp withdraw` is refused.
+
+        \b
+        Example:
+          qcahp participants assign p07_zoom P07
+        """
+        store = project.store()
+        info = find_transcript(store, transcript)
+        participant = participant.strip()
+        known = store.participants()
+        new = participant not in known
+        changed, old, dropped = store.assign_participant(info.name, participant)
+        if not changed:
+            click.echo(f"{info.name} already belongs to participant {participant}; "
+                       "nothing changed")
+            return
+        versions = ", ".join(f"v{v}" for v in changed)
+        was = f" (was {old}{', removed: no transcript or attributes left' if dropped else ''})"
+        click.echo(f"{info.name} ({versions}) now belongs to participant {participant}"
+                   f"{was if old else ''}")
+        if old and not dropped and old != participant and not any(
+                t.participant == old for t in store.transcripts()):
+            click.secho(f"note: {old} has no transcript now; its attributes stay "
+                        f"(`qcahp participants remove {old}` removes it)",
+                        fg="yellow", err=True)
+        if new:
+            near = ([p for p in known if p.casefold() == participant.casefold()]
+                    or [closest(participant, known) or ""])[0]
+            hint = f"; did you mean {near}?" if near and near != old else ""
+            click.secho(f"note: {participant} is a new participant with no attributes yet "
+                        f"(`qcahp participants import FILE.csv` adds them){hint}",
+                        fg="yellow", err=True)
+
+    @participants_group.command("remove", short_help="Remove a participant with no transcript.")
+    @click.argument("participant")
+    @pass_project
+    def participants_remove(project: Project, participant: str) -> None:
+        """Remove PARTICIPANT and their attributes: an id with no transcript (a mistyped
+        row of a participants CSV).
+
+        A participant who still has transcripts is refused: give those to another
+        participant first (`qcahp participants assign`), or withdraw them (`qcahp
+        withdraw`, which removes the interviews themselves).
+        """
+        store = project.store()
+        attributes = store.remove_participant(participant)
+        click.echo(f"removed participant {participant.strip()} "
+                   f"({plural(len(attributes), 'attribute')}, no transcripts)")
