@@ -30,6 +30,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.reports import (
     MEASURES,
+    NO_VALUE,
     UNITS,
     ReportData,
     attribute_matrix,
@@ -284,6 +285,8 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
                 "json": lambda: _json(ex.matrix_json(matrix), chosen),
             }[fmt]()
             _emit(content, output, f"the {attribute} matrix")
+            if matrix.columns == [NO_VALUE]:
+                _note_no_values(data, attribute)
             return
         report = theme_counts(data, by=view, theme=theme, progress=progress)
     content = {
@@ -301,6 +304,25 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
         among = " in the transcripts chosen" if chosen is not None else ""
         say(f"note: nothing is coded{under} by {who}{among}: every figure is 0",
             fg="yellow")
+
+
+def _note_no_values(data: ReportData, attribute: str) -> None:
+    """Say why a matrix has only a ``(none)`` column: no transcript (of those chosen)
+    has a value for the attribute, which came with no error and read like a finding.
+    Usually the participants CSV keys ids the transcripts do not have."""
+    among = " chosen" if data.selection is not None else ""
+    mine = {t.participant for t in data.transcripts.values()}
+    others = sorted(code for code, attrs in data.participants.items()
+                    if attrs.get(attribute) not in (None, "") and code not in mine)
+    held = (f"; the participants with one ({', '.join(others[:5])}"
+            f"{' ...' if len(others) > 5 else ''}) have no transcript{among}"
+            if others else "")
+    say(f"note: no transcript{among} has a value for {attribute}, so every one is in "
+        f"{NO_VALUE}{held}. Attributes reach a transcript through its participant id "
+        "(`qcahp transcripts` shows it: the file name unless set at import): put those ids "
+        "in the participants CSV's first column and import it again, or give a transcript "
+        "to a participant with `qcahp participants assign TRANSCRIPT PARTICIPANT`",
+        fg="yellow")
 
 
 @click.command("quotes")
