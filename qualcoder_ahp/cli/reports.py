@@ -517,6 +517,7 @@ def memos_cmd(project: Project, kind: str | None, theme: str | None, coder: str 
         memos_sheet,
     )
 
+    asked = fmt is not None or output is not None
     fmt = output_format(fmt, output, MEMO_FORMATS, "md")
     store = project.store()
     if coder is not None:
@@ -525,6 +526,19 @@ def memos_cmd(project: Project, kind: str | None, theme: str | None, coder: str 
     chosen = select(store, transcripts, where)
     data = ReportData(store, coder, selection=chosen)
     rows = memos(data, kind=kind, theme=theme)
+    if not rows and not asked and _stdout_is_terminal():
+        # Not a Markdown document of nothing ("# Memos", "No memos match.") on a
+        # terminal: say whether there are none yet, or none of these, and how to write one.
+        every = len(memos(ReportData(store, None)))
+        if every:
+            say(f"No memos match ({plural(every, 'memo')} in the project in all; "
+                "without --coder, --kind, --theme, --transcript and --where `qcahp memos` "
+                "lists every one).", err=False)
+        else:
+            say("No memos yet in this project. Coders write them in the workbench "
+                "(`qcahp code --coder NAME`): M on a coding writes a memo on it, its theme "
+                "or its transcript.", err=False)
+        return
     # One transcript by name, as before; a longer choice is told under the title.
     one = transcripts[0] if len(transcripts) == 1 and not where else None
     title = "Memos" + (f" of {coder}" if coder else "") + (
