@@ -177,7 +177,12 @@ def test_other_tables_fit_by_their_words(db, args):
         # instead (the shared Narrowing.under rule, as the log's words).
         assert "\n        I sit on the trust board.\n" in fitted
     else:
-        assert "\u2026" in fitted
+        # The speakers and their roles, what a researcher checks after an import, are
+        # never cut ("Interview…"): the columns every row shares give way first.
+        assert "\u2026" not in fitted
+        assert fitted.splitlines()[-2] == "In every row: version 1, format txt."
+        for speakers in ("Interviewer (I), Asha (P)", "Interviewer (I), Cara (P)"):
+            assert speakers in whole and speakers in fitted
     assert run(db, *args, columns=500) == whole
 
 

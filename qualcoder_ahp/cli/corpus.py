@@ -21,8 +21,8 @@ from qualcoder_ahp.cli.common import (
     NEW_VERSION_ADVICE,
     Project,
     emit_json,
-    emit_table,
     fitted_table,
+    format_table,
     output_format,
     pass_project,
     plural,
@@ -35,10 +35,38 @@ from qualcoder_ahp.importers import import_participants, import_paths
 from qualcoder_ahp.importers.turns import UNLABELLED
 from qualcoder_ahp.reports.annotated import FORMATS as SHOW_FORMATS
 from qualcoder_ahp.reports.annotated import WRITERS, annotate, to_text
+from qualcoder_ahp.reports.writers import Narrowing, narrow, put_under, wrap_note
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.model.withdraw_store import withdrawn_note
 from qualcoder_ahp.records import TranscriptInfo
 from qualcoder_ahp.reports.data import find_transcript, resolve_coder
+
+
+TRANSCRIPTS_NARROWING = Narrowing(same=("version", "format"), under=("speakers",))
+"""How ``qcahp transcripts`` fits a narrow terminal: the version and format columns go
+when every row shares them, and the speakers go under each row, wrapped, when the rest
+leaves them too little room."""
+
+
+def _transcripts_table(rows: list[dict]) -> str:
+    """The transcripts as :func:`~qualcoder_ahp.cli.common.fitted_table` fits them with
+    :data:`TRANSCRIPTS_NARROWING`, but with the speakers wrapped under a row rather
+    than cut there too (a focus group's eight names and roles are all needed)."""
+    columns = ["id", "name", "version", "participant", "format", "words", "turns",
+               "speakers"]
+    if not rows:
+        return "(none)\n"
+    width = table_width()
+    text = [{c: "" if r[c] is None else str(r[c]) for c in columns} for r in rows]
+    fit = narrow(columns, {c: [t[c] for t in text] for c in columns}, width,
+                 TRANSCRIPTS_NARROWING)
+    table = format_table(rows, fit.columns, fit.headings, wrap=True)
+    if fit.under and width is not None:
+        words = [[t[c] for c in fit.under] for t in text]
+        table = "\n".join(put_under(table.splitlines(), fit.under, words, width,
+                                    wrap=True)) + "\n"
+    return table + "".join(f"{w}\n" for note in fit.notes
+                           for w in wrap_note(note, max(20, width or 80)))
 
 
 def _note_earlier_codings(store: Store, info: TranscriptInfo) -> None:
@@ -170,8 +198,9 @@ def register(cli: click.Group) -> None:
             return
         for row in rows:
             row["speakers"] = ", ".join(f"{s} ({r[0].upper()})" for s, r in row["speakers"].items())
-        emit_table(rows, ["id", "name", "version", "participant", "format", "words", "turns",
-                          "speakers"])
+        # Wrapped, not cut: at 80 columns the speakers were cut to "Interview…", hiding
+        # the roles a researcher checks after an import.
+        click.echo(_transcripts_table(rows), nl=False)
         if rows:
             click.echo("roles: (I) interviewer, (P) participant, (O) other")
         else:
@@ -308,3 +337,63 @@ def register(cli: click.Group) -> None:
                             + ", ".join(bare[:10]) + (" ..." if len(bare) > 10 else "")
                             + " (use these ids in the CSV's first column, then import it "
                             "again)", fg="yellow", err=True)
+
+    @participants_group.command("assign", short_help="Give a transcript to a participant.")
+    @click.argument("transcript")
+    @click.argument("participant")
+    @pass_project
+    def participants_assign(project: Project, transcript: str, participant: str) -> None:
+        """Give TRANSCRIPT (every version of it) to PARTICIPANT.
+
+        TRANSCRIPT is a name, name@version or id; PARTICIPANT an id, created if new
+        (its attributes come from `qcahp participants import`). The participant the
+        transcript had is removed when it is left with no transcript and no
+        attributes (the id an import took from the file name). A participant withdrawn
+        with `qcahp withdraw` is refused.
+
+        \b
+        Example:
+          qcahp participants assign p07_zoom P07
+        """
+        store = project.store()
+        info = find_transcript(store, transcript)
+        participant = participant.strip()
+        known = store.participants()
+        new = participant not in known
+        changed, old, dropped = store.assign_participant(info.name, participant)
+        if not changed:
+            click.echo(f"{info.name} already belongs to participant {participant}; "
+                       "nothing changed")
+            return
+        versions = ", ".join(f"v{v}" for v in changed)
+        was = f" (was {old}{', removed: no transcript or attributes left' if dropped else ''})"
+        click.echo(f"{info.name} ({versions}) now belongs to participant {participant}"
+                   f"{was if old else ''}")
+        if old and not dropped and old != participant and not any(
+                t.participant == old for t in store.transcripts()):
+            click.secho(f"note: {old} has no transcript now; its attributes stay "
+                        f"(`qcahp participants remove {old}` removes it)",
+                        fg="yellow", err=True)
+        if new:
+            near = ([p for p in known if p.casefold() == participant.casefold()]
+                    or [closest(participant, known) or ""])[0]
+            hint = f"; did you mean {near}?" if near and near != old else ""
+            click.secho(f"note: {participant} is a new participant with no attributes yet "
+                        f"(`qcahp participants import FILE.csv` adds them){hint}",
+                        fg="yellow", err=True)
+
+    @participants_group.command("remove", short_help="Remove a participant with no transcript.")
+    @click.argument("participant")
+    @pass_project
+    def participants_remove(project: Project, participant: str) -> None:
+        """Remove PARTICIPANT and their attributes: an id with no transcript (a mistyped
+        row of a participants CSV).
+
+        A participant who still has transcripts is refused: give those to another
+        participant first (`qcahp participants assign`), or withdraw them (`qcahp
+        withdraw`, which removes the interviews themselves).
+        """
+        store = project.store()
+        attributes = store.remove_participant(participant)
+        click.echo(f"removed participant {participant.strip()} "
+                   f"({plural(len(attributes), 'attribute')}, no transcripts)")

@@ -140,7 +140,8 @@ def reconcile_group() -> None:
     """How the consensus coding was reached (reconcile decisions)."""
 
 
-@reconcile_group.command("log")
+@reconcile_group.command(
+    "log", short_help="List the reconcile decisions: rule, coders, stretch, result.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: from the -o suffix, else table).")
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False), default=None,
@@ -330,7 +331,8 @@ def _state(store: Any, item: Any, consensus: str) -> str | None:
     return None
 
 
-@reconcile_group.command("decide")
+@reconcile_group.command(
+    "decide", short_help="Decide one disagreement into the consensus coder.")
 @click.argument("rule", type=click.Choice(DECIDE_RULES), metavar="RULE")
 @click.argument("coder", required=False, metavar="[CODER]")
 @click.option("--transcript", required=True, metavar="NAME",
@@ -424,7 +426,8 @@ def decide_cmd(project: Project, rule: str, coder: str | None, transcript: str, 
     click.echo(f"Decided {stretch} by {how} as {decider}: {consensus} codes {result}{again}.")
 
 
-@reconcile_group.command("copy-agreed")
+@reconcile_group.command(
+    "copy-agreed", short_help="Copy what the coders coded alike into the consensus.")
 @click.option("--transcript", default=None, metavar="NAME",
               help="Only this transcript (its latest version, or NAME@2).")
 @click.option("--theme", default=None, metavar="ID",

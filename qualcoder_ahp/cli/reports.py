@@ -30,6 +30,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.reports import (
     MEASURES,
+    NO_VALUE,
     UNITS,
     ReportData,
     attribute_matrix,
@@ -284,6 +285,8 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
                 "json": lambda: _json(ex.matrix_json(matrix), chosen),
             }[fmt]()
             _emit(content, output, f"the {attribute} matrix")
+            if matrix.columns == [NO_VALUE]:
+                _note_no_values(data, attribute)
             return
         report = theme_counts(data, by=view, theme=theme, progress=progress)
     content = {
@@ -301,6 +304,25 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
         among = " in the transcripts chosen" if chosen is not None else ""
         say(f"note: nothing is coded{under} by {who}{among}: every figure is 0",
             fg="yellow")
+
+
+def _note_no_values(data: ReportData, attribute: str) -> None:
+    """Say why a matrix has only a ``(none)`` column: no transcript (of those chosen)
+    has a value for the attribute, which came with no error and read like a finding.
+    Usually the participants CSV keys ids the transcripts do not have."""
+    among = " chosen" if data.selection is not None else ""
+    mine = {t.participant for t in data.transcripts.values()}
+    others = sorted(code for code, attrs in data.participants.items()
+                    if attrs.get(attribute) not in (None, "") and code not in mine)
+    held = (f"; the participants with one ({', '.join(others[:5])}"
+            f"{' ...' if len(others) > 5 else ''}) have no transcript{among}"
+            if others else "")
+    say(f"note: no transcript{among} has a value for {attribute}, so every one is in "
+        f"{NO_VALUE}{held}. Attributes reach a transcript through its participant id "
+        "(`qcahp transcripts` shows it: the file name unless set at import): put those ids "
+        "in the participants CSV's first column and import it again, or give a transcript "
+        "to a participant with `qcahp participants assign TRANSCRIPT PARTICIPANT`",
+        fg="yellow")
 
 
 @click.command("quotes")
@@ -495,6 +517,7 @@ def memos_cmd(project: Project, kind: str | None, theme: str | None, coder: str 
         memos_sheet,
     )
 
+    asked = fmt is not None or output is not None
     fmt = output_format(fmt, output, MEMO_FORMATS, "md")
     store = project.store()
     if coder is not None:
@@ -503,6 +526,19 @@ def memos_cmd(project: Project, kind: str | None, theme: str | None, coder: str 
     chosen = select(store, transcripts, where)
     data = ReportData(store, coder, selection=chosen)
     rows = memos(data, kind=kind, theme=theme)
+    if not rows and not asked and _stdout_is_terminal():
+        # Not a Markdown document of nothing ("# Memos", "No memos match.") on a
+        # terminal: say whether there are none yet, or none of these, and how to write one.
+        every = len(memos(ReportData(store, None)))
+        if every:
+            say(f"No memos match ({plural(every, 'memo')} in the project in all; "
+                "without --coder, --kind, --theme, --transcript and --where `qcahp memos` "
+                "lists every one).", err=False)
+        else:
+            say("No memos yet in this project. Coders write them in the workbench "
+                "(`qcahp code --coder NAME`): M on a coding writes a memo on it, its theme "
+                "or its transcript.", err=False)
+        return
     # One transcript by name, as before; a longer choice is told under the title.
     one = transcripts[0] if len(transcripts) == 1 and not where else None
     title = "Memos" + (f" of {coder}" if coder else "") + (

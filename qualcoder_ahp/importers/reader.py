@@ -20,6 +20,7 @@ from qualcoder_ahp.importers.header import drop_footer, header_interviewers, spl
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
 from qualcoder_ahp.importers.pasted_cues import cue_blocks
 from qualcoder_ahp.importers.sentences import split_sentences
+from qualcoder_ahp.importers.tabbed import tab_blocks
 from qualcoder_ahp.importers.turns import (
     assemble, assign_roles, build_turns, guessed_roles, merge_aliases,
 )
@@ -120,6 +121,7 @@ def read_transcript(
     notes = list(getattr(blocks, "notes", []))
     if fmt not in ("vtt", "srt"):
         blocks = cue_blocks(blocks)  # a Teams transcript saved as a document
+        blocks = tab_blocks(blocks)  # time<TAB>speaker<TAB>text columns
     blocks, header = split_header(drop_footer(blocks))
     if header:
         shown = min((f"{k}: {v}" for k, v in header if k is not None), key=len, default=None)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from qualcoder_ahp.errors import SchemaTooNew, UserError
+from qualcoder_ahp.errors import SchemaTooNew, UserError, closest
 from qualcoder_ahp.model.codebook_store import CodebookMixin
 from qualcoder_ahp.model.coders_store import CodersMixin
 from qualcoder_ahp.model.decisions import DecisionMixin
@@ -366,6 +366,85 @@ class Store(
         ):
             out[code][name] = value
         return out
+
+    def assign_participant(self, name: str, code: str) -> tuple[list[int], str | None, bool]:
+        """Give every version of the transcript ``name`` to participant ``code`` (one
+        transaction), creating the participant on first use as an import does.
+
+        Returns the versions changed, the participant they had before and whether that
+        participant, left with no transcript and no attributes (the id an import made
+        from a file name), was removed with it.
+
+        Raises:
+            UserError: ``code`` is empty or was withdrawn (``qcahp withdraw``): a
+                withdrawn participant stays out of the project.
+        """
+        code = code.strip()
+        if not code:
+            raise UserError("give a participant id (not empty)")
+        with self.write():
+            rows = self.conn.execute(
+                "SELECT t.version, p.code FROM transcripts t LEFT JOIN participants p "
+                "ON p.id = t.participant_id WHERE t.name = ? ORDER BY t.version",
+                [name]).fetchall()
+            if not rows:
+                raise UserError(f"no transcript {name!r} in this project")
+            self.check_participant_not_withdrawn(
+                code, advice="it is not added again (`qcahp participants import --readmit` "
+                             "brings it back deliberately)")
+            before = {r[1] for r in rows}
+            old = rows[-1][1]
+            pid = self.ensure_participant(code)
+            changed = [int(r[0]) for r in rows if r[1] != code]
+            self.conn.execute("UPDATE transcripts SET participant_id = ? WHERE name = ?",
+                              [pid, name])
+            dropped = False
+            for other in sorted(c for c in before if c and c != code):
+                if not self._participant_transcripts(other) and not self.participants().get(
+                        other):
+                    self.conn.execute("DELETE FROM participants WHERE code = ?", [other])
+                    dropped = dropped or other == old
+        return changed, old, dropped
+
+    def _participant_transcripts(self, code: str) -> list[str]:
+        """The names of participant ``code``'s transcripts (each name once)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT t.name FROM transcripts t JOIN participants p "
+            "ON p.id = t.participant_id WHERE p.code = ? ORDER BY t.name", [code])]
+
+    def remove_participant(self, code: str) -> dict[str, str]:
+        """Remove participant ``code`` and their attributes (one transaction): an id with
+        no transcript, from a mistyped CSV row. Returns the attributes removed.
+
+        Raises:
+            UserError: no such participant, or they still have transcripts (assign those
+                to another participant, or withdraw them, first).
+        """
+        code = code.strip()
+        with self.write():
+            table = self.participants()
+            if code not in table:
+                known = sorted(table)
+                folded = {k.casefold(): k for k in known}
+                near = folded.get(code.casefold()) or folded.get(
+                    closest(code.casefold(), folded) or "")
+                hint = (f"; did you mean {near!r}?" if near else
+                        f" (participants: {', '.join(known[:10]) or 'none yet'}"
+                        f"{' ...' if len(known) > 10 else ''})")
+                raise UserError(f"no participant {code!r} in this project{hint}")
+            names = self._participant_transcripts(code)
+            if names:
+                shown = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+                raise UserError(
+                    f"participant {code!r} still has {len(names)} transcript"
+                    f"{'s' if len(names) > 1 else ''} ({shown}); give "
+                    f"{'them' if len(names) > 1 else 'it'} to another participant first "
+                    "(`qcahp participants assign TRANSCRIPT PARTICIPANT`), or withdraw "
+                    f"{'them' if len(names) > 1 else 'it'} (`qcahp withdraw`)")
+            self.conn.execute("DELETE FROM participant_attributes WHERE participant_id = "
+                              "(SELECT id FROM participants WHERE code = ?)", [code])
+            self.conn.execute("DELETE FROM participants WHERE code = ?", [code])
+        return table[code]
 
     # ------------------------------------------------------------------ transcripts
     def _redacted_from(self, digest: str) -> TranscriptInfo | None:

@@ -32,7 +32,13 @@ from dataclasses import dataclass, field
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Coding
-from qualcoder_ahp.reports.data import NO_VALUE, Progress, ReportData, TranscriptRow
+from qualcoder_ahp.reports.data import (
+    NO_VALUE,
+    Progress,
+    ReportData,
+    TranscriptRow,
+    value_order,
+)
 from qualcoder_ahp.reports.spans import Span, chars_in, merge, words_in
 
 VIEWS = ("theme", "transcript", "participant", "coder")
@@ -113,7 +119,11 @@ class Matrix:
     ``row_pct`` = cell / row total; ``col_pct`` = cell / column total, where the
     column total is the column's sum over the top rows of the selection (the
     top-level themes, or the ``--theme`` chosen), so those rows' column percents
-    add to 100 and a child row shows its share of the same total.
+    add to 100 and a child row shows its share of the same total. For the
+    ``transcripts`` and ``participants`` measures the column total is the number of
+    distinct transcripts (participants) of the column coded with any of those themes,
+    as each cell counts them: a column percent is then the share of them that
+    mention the theme, and the top rows' percents need not add to 100.
     """
 
     attribute: str
@@ -187,8 +197,8 @@ def _group_totals(
 
 
 def _sorted_values(values: set[str] | list[str]) -> list[str]:
-    return sorted((v for v in set(values) if v != NO_VALUE), key=lambda v: (v.casefold(), v)) + (
-        [NO_VALUE] if NO_VALUE in values else [])
+    # Numbers as numbers (9 before 12), dates in date order: see value_order.
+    return value_order(values)
 
 
 def theme_counts(
@@ -248,7 +258,8 @@ def attribute_matrix(
 ) -> Matrix:
     """Theme × value of a participant attribute, with row and column percentages.
 
-    Columns are the attribute's values among the project's transcripts (sorted;
+    Columns are the attribute's values among the project's transcripts (sorted as
+    :func:`~qualcoder_ahp.reports.data.value_order` sorts them: numbers as numbers;
     ``(none)`` last for transcripts whose participant lacks it).
 
     Raises:
@@ -268,7 +279,16 @@ def attribute_matrix(
     }
     top_depth = min((data.depth(t) for t in themes), default=0)
     top = [t for t in themes if data.depth(t) == top_depth]
-    column_totals = [sum(counts[t][i] for t in top) for i in range(len(columns))]
+    if measure in ("transcripts", "participants"):
+        # Distinct, as a theme's own figure is: summed over the themes, an interview
+        # mentioning three themes counted three times (3 3 4 4 14 for seven interviews).
+        who = [set().union(*(getattr(accs[(t, col)], measure) for t in top
+                             if (t, col) in accs)) for col in columns]
+        column_totals = [len(w) for w in who]
+        grand_total = len(set().union(*who))
+    else:
+        column_totals = [sum(counts[t][i] for t in top) for i in range(len(columns))]
+        grand_total = sum(column_totals)
     rows = []
     for theme_id in themes:
         row_total = sum(counts[theme_id])
@@ -279,8 +299,7 @@ def attribute_matrix(
         ]
         rows.append(MatrixRow(theme_id, data.path(theme_id), data.depth(theme_id), cells,
                               row_total))
-    return Matrix(attribute, measure, data.coder, columns, rows, column_totals,
-                  sum(column_totals))
+    return Matrix(attribute, measure, data.coder, columns, rows, column_totals, grand_total)
 
 
 def parse_by(by: str, attributes: Sequence[str] = ()) -> tuple[str, str | None]:

@@ -12,7 +12,8 @@ coder's; :data:`CONSENSUS` is the coder the team's agreed coding is stored under
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,26 @@ NO_VALUE = "(none)"
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)`` callback for long work."""
+
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_PARTS = re.compile(r"(\d+)")
+
+
+def value_order(values: Iterable[str]) -> list[str]:
+    """Attribute values in the order a reader expects, ``(none)`` last: by number when
+    every value is a number (``9 12 19 20``, not ``12 19 20 9`` as text sorts them);
+    otherwise with the runs of digits in them compared as numbers, which puts ISO dates
+    (``2024-03-05``) in date order and NHS bands in theirs (``5 6 8a 8c 9``); text
+    ignoring case."""
+    given = set(values)
+    rest = [v for v in given if v != NO_VALUE]
+    if rest and all(_NUMBER.fullmatch(v.strip()) for v in rest):
+        ordered = sorted(rest, key=lambda v: (float(v), v))
+    else:
+        ordered = sorted(rest, key=lambda v: (
+            [(0, int(p), "") if p.isdigit() else (1, 0, p)
+             for p in _PARTS.split(v.casefold().strip()) if p], v))
+    return ordered + ([NO_VALUE] if NO_VALUE in given else [])
 
 
 @dataclass(frozen=True)

@@ -327,7 +327,8 @@ _FIGURES = {
     "words_pct": "the same share over words",
     "row %": "attribute sheets: the cell as a share of the theme's row total",
     "col %": "attribute sheets: the cell as a share of the column total (sum of the "
-             "top-level rows)",
+             "top-level rows; for transcripts and participants, the distinct ones coded "
+             "with any of them)",
 }
 GLOSSARY: dict[str, dict[str, str]] = {
     "counts": _FIGURES,

@@ -31,7 +31,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError, closest
-from qualcoder_ahp.reports.data import NO_VALUE, attribute_names, label_of, resolve_attribute
+from qualcoder_ahp.reports.data import (
+    NO_VALUE,
+    attribute_names,
+    label_of,
+    resolve_attribute,
+    value_order,
+)
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -241,7 +247,7 @@ def _match_value(attribute: str, wanted: str, known: set[str]) -> str:
     for v in known:
         if v.casefold() == wanted.casefold():
             return v
-    values = sorted((v for v in known if v != NO_VALUE), key=lambda v: (v.casefold(), v))
+    values = value_order(v for v in known if v != NO_VALUE)
     near = _closest_first(wanted, values)
     hint = f"; did you mean {near[0]!r}?" if near else ""
     listed = near + [v for v in values if v not in near]

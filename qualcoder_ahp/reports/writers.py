@@ -204,21 +204,25 @@ never further (a long transcript name would leave the words little room)."""
 
 
 def put_under(lines: Sequence[str], headings: Sequence[str],
-              words: Sequence[Sequence[str]], width: int) -> list[str]:
+              words: Sequence[Sequence[str]], width: int, wrap: bool = False) -> list[str]:
     """A fitted table's ``lines`` (heading, rule, one line per row, then any notes) with
     each row's ``words`` (one text per :attr:`Narrowed.under` column) on lines of their
     own under it, and the ``headings`` of those columns under the table's heading.
 
     The under lines are indented past the table's first column (at most
-    :data:`UNDER_INDENT` cells) and cut to ``width`` cells with ``…``; a text's line
-    breaks and runs of spaces read as one space.
+    :data:`UNDER_INDENT` cells) and cut to ``width`` cells with ``…``, or with ``wrap``
+    wrapped onto as many lines as they need (a list a reader checks whole: the speakers
+    of a focus group); a text's line breaks and runs of spaces read as one space.
     """
     indent = " " * min(len(lines[1].split("  ")[0]) + 2, UNDER_INDENT)
     room = max(1, width - len(indent))
     out = [lines[0], *(indent + shorten(h, room) for h in headings), lines[1]]
     for line, texts in zip(lines[2:2 + len(words)], words, strict=True):
         out.append(line)
-        out += [indent + shorten(" ".join(t.split()), room) for t in texts]
+        if wrap:
+            out += [indent + w for t in texts for w in (wrap_cells(t, room) or [""])]
+        else:
+            out += [indent + shorten(" ".join(t.split()), room) for t in texts]
     return out + list(lines[2 + len(words):])
 
 

@@ -131,6 +131,13 @@ class Checker:
         self.warnings: list[str] = []
         self.has_pipeline = False
         """Whether the codebook names an installed trained pipeline (POS, DEP... work)."""
+        self.text: list[str] = []
+        """The file's lines as typed, for messages about what YAML made of them (a
+        colour read as a comment)."""
+
+    def source(self, line: int) -> str:
+        """Line ``line`` (1-based) of the file as typed, or ``""``."""
+        return self.text[line - 1] if 0 < line <= len(self.text) else ""
 
     def duplicate_keys(self, obj: Any, what: str) -> None:
         """An error for each key this mapping gives twice (reported once per mapping)."""
@@ -233,6 +240,7 @@ def _check_yaml(path: Path) -> CheckResult:
         return CheckResult(None, ck.errors)
     loader = _LineLoader(raw)
     ck.loader = loader
+    ck.text = raw.splitlines()
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
@@ -298,8 +306,19 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
     theme_id = raw.get("id")
     what = f"theme {theme_id}"
     if not isinstance(theme_id, str) or not theme_id:
-        ck.error(line, "theme", "missing `id`")
-        theme_id, what = f"?line{line}", f"theme at line {line}"
+        name = raw.get("name")
+        slug = re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_") if name else ""
+        if theme_id is None and isinstance(name, str) and name.strip():
+            # Named by what the author wrote: "theme: missing `id`" left them to count lines.
+            what = f"theme {name.strip()!r}"
+            ck.error(ck.line(raw, "name") or line, what, "missing `id`: give it one, such "
+                     f"as `id: {slug or 'my_theme'}` (a stable slug the codings keep)")
+        else:
+            what = f"theme at line {line}"
+            ck.error(line, what, "missing `id`: give it one, such as `id: my_theme` (a "
+                     "stable slug the codings keep)" if theme_id is None else
+                     f"`id` is {theme_id!r}: give a slug such as `id: my_theme`")
+        theme_id = f"?line{line}"
     elif not THEME_ID.match(theme_id):
         ck.error(ck.line(raw, "id"), what,
                  "id must be lower-case letters, digits, _ and - (like winding_route)")
@@ -312,7 +331,20 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
         if key not in THEME_KEYS:
             ck.error(ck.line(raw, key), what, f"unknown key {key!r}{_likely(key, THEME_KEYS)}")
     color = raw.get("color", "#888888")
-    if not isinstance(color, str) or not COLOR.match(color):
+    if color is None:
+        at = ck.line(raw, "color")
+        typed = ck.source(at).split("color", 1)[-1].lstrip(" :")
+        hexa = re.match(r"#[0-9A-Fa-f]{3,8}", typed)
+        if hexa:
+            # `color: #CC6677`: YAML starts a comment at " #", so the colour is empty.
+            ck.error(at, what, f"colour {hexa[0]} is read as a YAML comment (a # after a "
+                     f'space starts one), so the theme has none: put it in quotes, '
+                     f'color: "{hexa[0]}"')
+        else:
+            ck.error(at, what, 'the colour is empty: give one as #RRGGBB in quotes, such '
+                     'as color: "#CC6677" (or leave `color` out for grey)')
+        color = "#888888"
+    elif not isinstance(color, str) or not COLOR.match(color):
         ck.error(ck.line(raw, "color"), what, f"bad colour {color!r} (use #RRGGBB)")
         color = "#888888"
     codable = raw.get("codable", True)
@@ -329,7 +361,11 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
             value = str(value)
         texts[key] = value.strip()
     examples = raw.get("examples") or []
-    if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
+    if isinstance(examples, str):
+        ck.error(ck.line(raw, "examples"), what, "`examples` must be a list of strings, "
+                 "even for one: examples: [" + json.dumps(examples, ensure_ascii=False) + "]")
+        examples = []
+    elif not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
         ck.error(ck.line(raw, "examples"), what, "`examples` must be a list of strings")
         examples = []
     theme_patterns: list[Pattern] = []
@@ -436,6 +472,13 @@ def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
         if isinstance(body, (bool, int, float)):
             ck.error(line, what, f"`phrase` is {body!r}, not text ({UNQUOTED}): put the "
                      "phrase in quotes")
+        elif isinstance(body, list):
+            words = [str(b).lower() for b in body if str(b).strip()]
+            # One word each: the IN form is one pattern (several words: one pattern each).
+            one = (' (tokens: [{LOWER: {IN: ' + json.dumps(words, ensure_ascii=False)
+                   + '}}])' if words and all(len(w.split()) == 1 for w in words) else "")
+            ck.error(line, what, f"`phrase` is a list of {len(body)}; one phrase per "
+                     f"pattern: give each its own pattern, or use tokens with IN{one}")
         elif not isinstance(body, str) or not body.strip():
             ck.error(line, what, "`phrase` must be a non-empty string")
     elif kind == "regex":

@@ -1,0 +1,121 @@
+"""Tab-separated transcripts: one turn per line, the cells separated by tabs.
+
+Transcription tools and spreadsheets save a transcript as columns (Sonix, Trint and
+Descript export ``time<TAB>speaker<TAB>text``; a table copied from Word or Excel
+into a text file is ``speaker<TAB>text``)::
+
+    00:00:01	Interviewer	How did your career begin?
+    00:00:06	Helen	I qualified as a physiotherapist in 1996.
+
+Read as ordinary text these lines have no speaker label, so the whole interview was
+one ``(unlabelled)`` turn with the times and names in its text. :func:`tab_blocks`
+reads such lines as speaker blocks, as :mod:`qualcoder_ahp.importers.formats` reads a
+Word table: ``time | speaker | text``, ``speaker | time | text`` or ``speaker |
+text``; a heading row (``Time  Speaker  Text``) is skipped, a row with no speaker (or
+a line with no tab) continues the turn, and one speaker's rows in a row are one turn.
+
+Prose is left alone: only when at least two lines read as such rows, with at least
+two different speakers, and they are most of the lines of the text (an indented
+paragraph, ``1.<TAB>item`` lists or a tab inside a sentence are not rows) does the
+file read as columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qualcoder_ahp.importers.blocks import PARA, TIME, Block
+from qualcoder_ahp.importers.turns import ANNOTATIONS, _valid_name
+
+_TIME = re.compile(rf"^[\[(]?(?P<t>{TIME})[\])]?$")
+_HEADINGS = frozenset({"speaker", "name", "who", "person", "time", "timestamp", "start",
+                       "text", "transcript", "words", "utterance", "content", "said"})
+"""Cells of a heading row (``Time<TAB>Speaker<TAB>Text``), compared in lower case."""
+
+
+@dataclass(frozen=True)
+class _Row:
+    speaker: str | None
+    """``None``: a row with an empty speaker cell, which continues the turn."""
+    time: str | None
+    text: str
+
+
+def _speaker(cell: str) -> str | None:
+    """The cell as a speaker's name (``Helen``, ``Speaker 1``, ``Q:``), else None."""
+    name = cell.strip().rstrip(":").strip()
+    if (not name or not name[0].isalpha() or len(name) > 40 or len(name.split()) > 5
+            or name[-1] in ".?!,;" or name.lower() in ANNOTATIONS or not _valid_name(name)):
+        return None  # ("Date<TAB>12 May 2024" above the interview is no speaker)
+    return name
+
+
+def _row(line: str) -> _Row | None:
+    """The line as a row of cells, or None when it is no such row."""
+    if "\t" not in line:
+        return None
+    cells = [c.strip() for c in line.strip().split("\t")]
+    if len(cells) < 2 or not cells[0] and not cells[1]:
+        return None  # an indented line ("\tI started as..."): prose
+    first, second = _TIME.match(cells[0]), _TIME.match(cells[1]) if len(cells) > 2 else None
+    if first and len(cells) > 2:  # time | speaker | text (an empty speaker continues)
+        who, time, words = cells[1], first.group("t"), cells[2:]
+        if not who:
+            text = " ".join(c for c in words if c)
+            return _Row(None, time, text) if text else None
+    elif second:  # speaker | time | text
+        who, time, words = cells[0], second.group("t"), cells[2:]
+    else:  # speaker | text
+        who, time, words = cells[0], None, cells[1:]
+    text = " ".join(c for c in words if c)
+    speaker = _speaker(who)
+    if speaker is None or not text:
+        return None
+    return _Row(speaker, time, text)
+
+
+def _heading_row(line: str) -> bool:
+    cells = [c.strip().lower().rstrip(":") for c in line.split("\t") if c.strip()]
+    return len(cells) >= 2 and all(c in _HEADINGS for c in cells)
+
+
+def tab_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks with tab-separated rows made speaker blocks (see the module notes);
+    unchanged unless the text reads as such rows."""
+    lines = [line for b in blocks if b.kind == PARA and not b.speaker for line in b.lines]
+    if not any("\t" in line for line in lines):
+        return blocks
+    rows = [r for r in map(_row, lines) if r is not None]
+    named = [r for r in rows if r.speaker is not None]
+    headings = sum(1 for line in lines if _heading_row(line))
+    if (len(named) < 2 or len({r.speaker for r in named}) < 2
+            or 2 * (len(rows) + headings) <= len(lines)):
+        return blocks
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind != PARA or block.speaker:
+            out.append(block)
+            continue
+        plain: list[str] = []
+        for line in block.lines:
+            if _heading_row(line):
+                continue
+            row = _row(line)
+            if row is None:
+                plain.append(line)  # a line with no tab: the turn goes on
+                continue
+            if plain:
+                out.append(Block(plain))
+                plain = []
+            last = out[-1] if out else None
+            if row.speaker is None or (last is not None and last.speaker == row.speaker):
+                if last is not None and last.speaker is not None:
+                    last.lines.append(row.text)  # the same speaker's next row: one turn
+                else:
+                    out.append(Block([row.text], time=row.time))
+                continue
+            out.append(Block([row.text], speaker=row.speaker, time=row.time))
+        if plain:
+            out.append(Block(plain))
+    return out
