@@ -41,7 +41,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("transcripts", "List the imported transcripts, speakers and roles."),
         ("show", "Print one transcript by turns, or with its codings marked."),
         ("search", "Find words or patterns in every transcript, in context."),
-        ("participants", "List participant attributes; `import` loads a CSV."),
+        ("participants", "Participants and attributes: import a CSV, assign, remove."),
         ("redact", "Replace people's names in the stored text, before coding."),
         ("withdraw", "A participant withdraws: remove their interviews, for good."),
     )),

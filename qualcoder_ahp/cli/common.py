@@ -547,7 +547,8 @@ def fit_table(rows: list[dict[str, Any]], columns: Sequence[str],
     left out, the legend), wrapped to the terminal, for a caller with notes of its own.
 
     ``whole`` holds the full text of columns whose cells in ``rows`` are shortened
-    already: a column put under the rows shows that instead.
+    already: a column put under the rows shows that instead. With ``wrap``, the words put
+    under a row are wrapped onto more lines, as the cells are, not cut.
     """
     if not rows:
         return "(none)\n", []
@@ -559,7 +560,8 @@ def fit_table(rows: list[dict[str, Any]], columns: Sequence[str],
     if fit.under and width is not None:
         words = [[(whole or {}).get(c, [_fmt(r.get(c)) for r in rows])[i] for c in fit.under]
                  for i, r in enumerate(rows)]
-        table = "\n".join(put_under(table.splitlines(), fit.under, words, width)) + "\n"
+        table = "\n".join(put_under(table.splitlines(), fit.under, words, width,
+                                    wrap=wrap)) + "\n"
     wrapped = [w for note in fit.notes for w in wrap_note(note, max(20, width or 80))]
     return table, wrapped
 

@@ -22,7 +22,6 @@ from qualcoder_ahp.cli.common import (
     Project,
     emit_json,
     fitted_table,
-    format_table,
     output_format,
     pass_project,
     plural,
@@ -35,7 +34,7 @@ from qualcoder_ahp.importers import import_participants, import_paths
 from qualcoder_ahp.importers.turns import UNLABELLED
 from qualcoder_ahp.reports.annotated import FORMATS as SHOW_FORMATS
 from qualcoder_ahp.reports.annotated import WRITERS, annotate, to_text
-from qualcoder_ahp.reports.writers import Narrowing, narrow, put_under, wrap_note
+from qualcoder_ahp.reports.writers import Narrowing
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.model.withdraw_store import withdrawn_note
 from qualcoder_ahp.records import TranscriptInfo
@@ -46,27 +45,6 @@ TRANSCRIPTS_NARROWING = Narrowing(same=("version", "format"), under=("speakers",
 """How ``qcahp transcripts`` fits a narrow terminal: the version and format columns go
 when every row shares them, and the speakers go under each row, wrapped, when the rest
 leaves them too little room."""
-
-
-def _transcripts_table(rows: list[dict]) -> str:
-    """The transcripts as :func:`~qualcoder_ahp.cli.common.fitted_table` fits them with
-    :data:`TRANSCRIPTS_NARROWING`, but with the speakers wrapped under a row rather
-    than cut there too (a focus group's eight names and roles are all needed)."""
-    columns = ["id", "name", "version", "participant", "format", "words", "turns",
-               "speakers"]
-    if not rows:
-        return "(none)\n"
-    width = table_width()
-    text = [{c: "" if r[c] is None else str(r[c]) for c in columns} for r in rows]
-    fit = narrow(columns, {c: [t[c] for t in text] for c in columns}, width,
-                 TRANSCRIPTS_NARROWING)
-    table = format_table(rows, fit.columns, fit.headings, wrap=True)
-    if fit.under and width is not None:
-        words = [[t[c] for c in fit.under] for t in text]
-        table = "\n".join(put_under(table.splitlines(), fit.under, words, width,
-                                    wrap=True)) + "\n"
-    return table + "".join(f"{w}\n" for note in fit.notes
-                           for w in wrap_note(note, max(20, width or 80)))
 
 
 def _note_earlier_codings(store: Store, info: TranscriptInfo) -> None:
@@ -200,7 +178,11 @@ def register(cli: click.Group) -> None:
             row["speakers"] = ", ".join(f"{s} ({r[0].upper()})" for s, r in row["speakers"].items())
         # Wrapped, not cut: at 80 columns the speakers were cut to "Interview…", hiding
         # the roles a researcher checks after an import.
-        click.echo(_transcripts_table(rows), nl=False)
+        # The speakers wrapped under a row, not cut: a focus group's names and roles are
+        # all needed.
+        click.echo(fitted_table(rows, ["id", "name", "version", "participant", "format",
+                                       "words", "turns", "speakers"],
+                                TRANSCRIPTS_NARROWING, wrap=True), nl=False)
         if rows:
             click.echo("roles: (I) interviewer, (P) participant, (O) other")
         else:
