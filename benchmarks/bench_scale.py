@@ -40,7 +40,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-CODERS = ("ana", "ben", "cat")
+CODERS = ["ana", "ben", "cat"]
+"""The coders whose codings are imported (``--coders N`` takes the first N of ALL_CODERS)."""
+ALL_CODERS = ("ana", "ben", "cat", "dan", "eve", "fay")
 STAGES = ("baseline", "import", "codebook", "suggest", "decide", "codings", "workbench",
           "counts", "quotes", "agreement", "refi")
 # What a study's machine time is made of; "codings" stands in for the coders' own work
@@ -262,7 +264,8 @@ def run_stage(stage: str, work: Path, db: str) -> dict[str, object] | None:
     if not _available(stage):
         return None
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", stage, "--work", str(work), "--db", db],
+        [sys.executable, __file__, "--child", stage, "--work", str(work), "--db", db,
+         "--coders", str(len(CODERS))],
         capture_output=True, text=True, cwd=work)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
@@ -274,6 +277,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transcripts", type=int, default=200)
     parser.add_argument("--words", type=int, default=20_000, help="words per transcript")
+    parser.add_argument("--coders", type=int, default=3, choices=range(2, 7),
+                        help="coders whose codings are imported (default 3)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--only", help="comma-separated stages to run again on a study kept "
                         "with --keep (for example: --only suggest,refi)")
@@ -281,6 +286,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    CODERS[:] = ALL_CODERS[:args.coders]
     if args.child:
         child(args.child, args.work, args.db)
         return

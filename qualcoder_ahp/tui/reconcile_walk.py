@@ -14,9 +14,84 @@ keeping the place. Keeping this free of Textual lets a test drive it directly, a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from qualcoder_ahp.agreement.compute import Corpus, FollowedCorpus
 from qualcoder_ahp.agreement.intervals import Interval
-from qualcoder_ahp.agreement.reconcile import ReconcileItem
+from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
 from qualcoder_ahp.model.store import Store
+
+
+@dataclass(frozen=True)
+class Stretches:
+    """The disagreements and agreed stretches of the whole project, with what the
+    screen shows beside them (what :func:`follow_items` returns)."""
+
+    items: list[ReconcileItem]
+    agreed: list[ReconcileItem]
+    texts: dict[int, str]
+    names: dict[str, str]
+    order: list[int]
+    """The transcript ids in the order of the list of disagreements."""
+
+
+def full_items(corpus: Corpus) -> Stretches:
+    """The stretches of a corpus read whole (:func:`~qualcoder_ahp.agreement.compute.collect`)."""
+    return Stretches(reconcile_items(corpus), reconcile_items(corpus, agreed=True),
+                     {t.id: t.text for t in corpus.transcripts}, dict(corpus.themes),
+                     [t.id for t in corpus.transcripts])
+
+
+class FollowedItems:
+    """The reconcile screen's disagreements, computed again at each poll for only the
+    transcripts whose codings changed (:class:`FollowedCorpus`): each transcript's
+    stretches are kept by theme and put back together in the order a full
+    computation gives (transcript, theme in codebook order, start)."""
+
+    def __init__(self, coders: list[str]) -> None:
+        self.followed = FollowedCorpus(coders)
+        self._by_transcript: dict[int, tuple[dict[str, list[ReconcileItem]],
+                                             dict[str, list[ReconcileItem]]]] = {}
+        self.recomputed: set[int] = set()
+        """The transcripts computed again at the last :meth:`refresh`."""
+
+    def refresh(self, store: Store) -> Stretches:
+        """Bring the stretches up to date with the store (everything the first time).
+
+        Raises:
+            UserError: as :func:`~qualcoder_ahp.agreement.compute.collect`.
+        """
+        followed = self.followed
+        self.recomputed = followed.refresh(store)
+        parts = followed.parts
+        self._by_transcript = {tid: kept for tid, kept in self._by_transcript.items()
+                               if tid in parts and tid not in self.recomputed}
+        for tid in self.recomputed:
+            part = parts[tid]
+            one = Corpus(followed.coders, [*followed.themes,
+                                           *((t, followed.names[t]) for t in part.others)],
+                         [part.data], {(tid, theme, coder): spans
+                                       for (theme, coder), spans in part.spans.items()},
+                         {tid: part.rated})
+            self._by_transcript[tid] = (_by_theme(reconcile_items(one)),
+                                        _by_theme(reconcile_items(one, agreed=True)))
+        corpus = followed.corpus()
+        items: list[ReconcileItem] = []
+        agreed: list[ReconcileItem] = []
+        for tid in followed.order:
+            disagreeing, same = self._by_transcript[tid]
+            for theme_id, _ in corpus.themes:
+                items += disagreeing.get(theme_id, ())
+                agreed += same.get(theme_id, ())
+        return Stretches(items, agreed, {t.id: t.text for t in corpus.transcripts},
+                         dict(corpus.themes), list(followed.order))
+
+
+def _by_theme(items: list[ReconcileItem]) -> dict[str, list[ReconcileItem]]:
+    out: dict[str, list[ReconcileItem]] = {}
+    for item in items:
+        out.setdefault(item.theme_id, []).append(item)
+    return out
 
 
 def match_items(old: list[ReconcileItem], new: list[ReconcileItem]) -> dict[int, int]:

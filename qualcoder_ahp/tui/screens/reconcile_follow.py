@@ -13,16 +13,17 @@ codings of a second coder, hide or open the screen.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
 
-from qualcoder_ahp.agreement.compute import collect
-from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
+from qualcoder_ahp.agreement.reconcile import ReconcileItem
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.follow import FollowsStore, is_blind
+from qualcoder_ahp.tui.reconcile_walk import FollowedItems
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -66,6 +67,12 @@ class ReconcileFollow(FollowsStore):
 
     _generation = 0
     """Counts the computations started at polls: only the newest one's result is used."""
+    _followed: FollowedItems | None = None
+    """The disagreements as last computed at a poll, by transcript: the next poll computes
+    again only the transcripts whose codings changed meanwhile (the first one, all)."""
+    _follow_lock = threading.Lock()
+    """One computation at a time updates ``_followed`` (a newer poll's worker may start
+    before an older one's has finished: a thread cannot be cancelled)."""
 
     def reread(self) -> None:
         """Another connection committed: re-read the consensus coding and the logged
@@ -104,19 +111,32 @@ class ReconcileFollow(FollowsStore):
     def _recompute(self, coders: list[str], generation: int) -> None:
         """Compute the disagreements again off the UI thread (after another commit), on
         a connection of its own, as the search screen's worker: this one runs at polls,
-        while the screen's keys write through the main thread's."""
+        while the screen's keys write through the main thread's. Only the transcripts
+        whose codings changed since the last poll are computed again
+        (:class:`~qualcoder_ahp.tui.reconcile_walk.FollowedItems`)."""
         try:
-            if self.store.path is None:  # in-memory project: only one connection exists
-                corpus = collect(self.store, coders)
-            else:
-                with open_store(self.store.path) as own:
-                    corpus = collect(own, coders)
+            with self._follow_lock:
+                if self._followed is None or list(self._followed.followed.coders) != coders:
+                    self._followed = FollowedItems(coders)
+                if self.store.path is None:  # in-memory project: only one connection exists
+                    found = self._followed.refresh(self.store)
+                else:
+                    with open_store(self.store.path) as own:
+                        # One snapshot: codings committed while this reads wait for the
+                        # next poll, rather than half of them showing now.
+                        own.conn.execute("BEGIN")
+                        try:
+                            found = self._followed.refresh(own)
+                        finally:
+                            own.conn.execute("ROLLBACK")
         except UserError:
+            self._followed = None  # read everything again at the next poll
             return  # a transcript withdrawn as it was read: the poll that follows redoes it
-        self.post_message(self.Recomputed(
-            generation, reconcile_items(corpus), reconcile_items(corpus, agreed=True),
-            {t.id: t.text for t in corpus.transcripts}, dict(corpus.themes),
-            [t.id for t in corpus.transcripts]))
+        except BaseException:
+            self._followed = None  # half taken in: read everything again at the next poll
+            raise
+        self.post_message(self.Recomputed(generation, found.items, found.agreed, found.texts,
+                                          found.names, found.order))
 
     def on_reconcile_follow_recomputed(self, message: Recomputed) -> None:
         """Take in the disagreements computed again: new ones join the walk, vanished
