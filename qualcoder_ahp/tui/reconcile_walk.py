@@ -15,6 +15,7 @@ keeping the place. Keeping this free of Textual lets a test drive it directly, a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from qualcoder_ahp.agreement.compute import Corpus, FollowedCorpus
 from qualcoder_ahp.agreement.intervals import Interval
@@ -123,6 +124,19 @@ class ReconcileWalk:
         self.theme_names: dict[str, str] = {}
         self.index = 0
         self._consensus: dict[tuple[int, str], list[Interval]] = {}
+        self._consensus_read: int | None = None
+        """The newest event when the consensus's codings were last read: every change
+        to a coding logs an event, so with no newer one they are as read."""
+        self._consensus_version = 0
+        """Counts the times the consensus's codings were read and found changed."""
+        self._covered: tuple[object, object, int, list[bool], int] | None = None
+        """For the items and agreed stretches (the lists themselves) and the consensus as
+        last read: which items the consensus codes, and how many agreed stretches it
+        does not (each key press asked again of every one: 0.3 s at 20,000 items)."""
+        self._log: tuple[int, list[dict[str, Any]]] | None = None
+        """The reconcile log as read at the newest event then."""
+        self._decided_cache: tuple[object, object, int, list[bool]] | None = None
+        """The reconcile log as read at the newest event then."""
         self.history: list[tuple[int, list[int], bool]] = []
         """(item index or -1 for a copy of agreed stretches, the ids of the events written,
         was rejected)."""
@@ -146,20 +160,45 @@ class ReconcileWalk:
         undecided disagreement."""
         self.refresh_consensus()
         self.read_rejections()
-        undecided = [k for k in range(len(self.items)) if not self.decided(k)]
+        decided = self._decided()
+        undecided = [k for k in range(len(self.items)) if not decided[k]]
         self.index = undecided[0] if undecided else 0
 
     # ------------------------------------------------------------------ the consensus
     def refresh_consensus(self) -> None:
-        """Read the consensus coder's codings once (not once per item per key press)."""
-        self._consensus = {}
+        """Read the consensus coder's codings once (not once per item per key press), and
+        again only when an event was logged since (here or in another window)."""
+        newest = self.store.report_newest_event()
+        if newest == self._consensus_read:
+            return
+        consensus: dict[tuple[int, str], list[Interval]] = {}
         for c in self.store.codings(coder=self.consensus):
-            self._consensus.setdefault((c.transcript_id, c.theme_id), []).append((c.start, c.end))
+            consensus.setdefault((c.transcript_id, c.theme_id), []).append((c.start, c.end))
+        self._consensus_read = newest
+        if consensus != self._consensus:
+            self._consensus = consensus
+            self._consensus_version += 1
 
     def consensus_spans(self, item: ReconcileItem) -> list[Interval]:
         """The consensus coder's spans in ``item``'s stretch (as last read)."""
         return [(s, e) for s, e in self._consensus.get((item.transcript_id, item.theme_id), [])
                 if s < item.end and e > item.start]
+
+    def _coverage(self) -> tuple[list[bool], int]:
+        """Which items the consensus codes, and how many agreed stretches it does not,
+        worked out again only when the items, the agreed stretches or the consensus
+        changed."""
+        cached = self._covered
+        if (cached is None or cached[0] is not self.items or cached[1] is not self.agreed
+                or cached[2] != self._consensus_version):
+            coded = self._consensus  # most stretches' theme is not coded there at all
+            covered = [(it.transcript_id, it.theme_id) in coded and bool(self.consensus_spans(it))
+                       for it in self.items]
+            missing = sum(1 for it in self.agreed if (it.transcript_id, it.theme_id) not in coded
+                          or not self.consensus_spans(it))
+            cached = self._covered = (self.items, self.agreed, self._consensus_version,
+                                      covered, missing)
+        return cached[3], cached[4]
 
     def read_rejections(self) -> None:
         """Which items the consensus rejected, from the log.
@@ -167,12 +206,16 @@ class ReconcileWalk:
         A rejection leaves no coding, but its logged event does: show it as rejected
         (here, when the screen is opened again, or made in another window), rather than
         as undecided. reconcile_log is what `qcahp reconcile log` lists too, so
-        rejections merged in from a coder's copy count here as they do there.
+        rejections merged in from a coder's copy count here as they do there. The log
+        is read again only when an event was logged since.
         """
+        newest = self.store.report_newest_event()
+        if self._log is None or self._log[0] != newest:
+            self._log = (newest, self.store.reconcile_log())
         where = {(it.transcript_id, it.theme_id, it.start, it.end): k
                  for k, it in enumerate(self.items)}
         self.rejected = set()
-        for event in self.store.reconcile_log():
+        for event in self._log[1]:
             key = (event["transcript_id"], event["theme_id"], event["start"], event["end"])
             if (event["coder"] == self.consensus and event["status"] == "in effect"
                     and not event["coding_ids"] and key in where):
@@ -180,7 +223,19 @@ class ReconcileWalk:
 
     def decided(self, index: int) -> bool:
         """Whether item ``index`` has a consensus coding or was rejected."""
-        return index in self.rejected or bool(self.consensus_spans(self.items[index]))
+        return self._decided()[index]
+
+    def _decided(self) -> list[bool]:
+        """Whether each item has a consensus coding or was rejected (kept while neither
+        the coverage nor the rejections change: the walk asks of every item per key)."""
+        covered = self._coverage()[0]
+        cached = self._decided_cache
+        if (cached is None or cached[0] is not covered or cached[1] is not self.rejected
+                or cached[2] != len(self.rejected)):
+            rejected = self.rejected
+            flags = [done or k in rejected for k, done in enumerate(covered)]
+            cached = self._decided_cache = (covered, rejected, len(rejected), flags)
+        return cached[3]
 
     # ------------------------------------------------------------------ walking
     def in_filter(self, index: int) -> bool:
@@ -192,13 +247,20 @@ class ReconcileWalk:
 
     def shown(self) -> list[int]:
         """The items in the filter, decided or not."""
-        return [k for k in range(len(self.items)) if self.in_filter(k)]
+        theme, transcript = self.theme_filter, self.transcript_filter
+        if theme is None and transcript is None:
+            return list(range(len(self.items)))
+        return [k for k, item in enumerate(self.items)
+                if (theme is None or item.theme_id == theme)
+                and (transcript is None or item.transcript_id == transcript)]
 
     def stops(self) -> list[int]:
         """The items ``n``/``p`` step through: those in the filter, undecided only
         unless ``d`` asked for the decided ones too."""
-        return [k for k in range(len(self.items)) if self.in_filter(k)
-                and (self.show_decided or not self.decided(k))]
+        if self.show_decided:
+            return self.shown()
+        decided = self._decided()
+        return [k for k in self.shown() if not decided[k]]
 
     def move(self, step: int) -> str | None:
         """Go to the next (``1``) or previous (``-1``) disagreement in the filter: the
@@ -235,8 +297,10 @@ class ReconcileWalk:
             themes.setdefault(item.theme_id, []).append(k)
             transcripts.setdefault(item.transcript_id, (item.transcript, []))[1].append(k)
 
+        decided = self._decided()
+
         def label(name: str, indices: list[int]) -> str:
-            undecided = sum(1 for k in indices if not self.decided(k))
+            undecided = sum(1 for k in indices if not decided[k])
             return f"{name}  {undecided}/{len(indices)}"
 
         return ([(t, label(self.theme_names.get(t, t), ks)) for t, ks in themes.items()],
@@ -260,7 +324,8 @@ class ReconcileWalk:
         if self.index not in walk:
             later = [k for k in walk if k > self.index]
             self.index = later[0] if later else walk[0] if walk else shown[0]
-        undecided = sum(1 for k in shown if not self.decided(k))
+        decided = self._decided()
+        undecided = sum(1 for k in shown if not decided[k])
         if (theme, transcript) == (None, None):
             return True, f"Every disagreement: {undecided} of {len(shown)} undecided."
         return True, (f"{len(shown)} disagreement{'' if len(shown) == 1 else 's'} of "
@@ -271,7 +336,7 @@ class ReconcileWalk:
     def status_text(self, compared: list[str]) -> str:
         """The status line: where we are and whether this item is decided."""
         item = self.item
-        missing = sum(1 for it in self.agreed if not self.consensus_spans(it))
+        missing = self._coverage()[1]
         agreed = (f"{missing} agreed {'stretch' if missing == 1 else 'stretches'} not yet "
                   f"in {self.consensus} (g copies {'it' if missing == 1 else 'them'})"
                   if missing else f"every agreed stretch is in {self.consensus}"
@@ -279,7 +344,7 @@ class ReconcileWalk:
         if item is None:
             return ("No disagreements between " + ", ".join(compared) + "; "
                     + agreed + ".")
-        decided = sum(1 for k in range(len(self.items)) if self.decided(k))
+        decided = sum(self._decided())
         state = ("decided" if self.consensus_spans(item) else
                  "rejected" if self.index in self.rejected else "undecided")
         theme = self.theme_names.get(item.theme_id, item.theme_id)
@@ -304,10 +369,11 @@ class ReconcileWalk:
         """What n/p step through now, and the filter (f) with its undecided count."""
         walk = ("n/p: all, decided too (d: undecided only)" if self.show_decided
                 else "n/p: undecided only (d: all)")
-        shown = self.shown()
-        undecided = sum(1 for k in shown if not self.decided(k))
         if self.theme_filter is None and self.transcript_filter is None:
             return f"{walk} · f: filter by theme or transcript"
+        decided = self._decided()
+        shown = self.shown()
+        undecided = sum(1 for k in shown if not decided[k])
         return f"{walk} · filter (f): {self.filter_text()}, {undecided}/{len(shown)} undecided"
 
     # ------------------------------------------------------------------ following
