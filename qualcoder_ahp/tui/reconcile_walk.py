@@ -135,8 +135,10 @@ class ReconcileWalk:
         does not (each key press asked again of every one: 0.3 s at 20,000 items)."""
         self._log: tuple[int, list[dict[str, Any]]] | None = None
         """The reconcile log as read at the newest event then."""
+        self._where: tuple[object, dict[tuple[int, str, int, int], int]] | None = None
+        """Each item's number by its stretch, for the items (the list itself)."""
         self._decided_cache: tuple[object, object, int, list[bool]] | None = None
-        """The reconcile log as read at the newest event then."""
+        """Whether each item is decided, for the coverage and the rejections as then."""
         self.history: list[tuple[int, list[int], bool]] = []
         """(item index or -1 for a copy of agreed stretches, the ids of the events written,
         was rejected)."""
@@ -192,10 +194,11 @@ class ReconcileWalk:
         if (cached is None or cached[0] is not self.items or cached[1] is not self.agreed
                 or cached[2] != self._consensus_version):
             coded = self._consensus  # most stretches' theme is not coded there at all
-            covered = [(it.transcript_id, it.theme_id) in coded and bool(self.consensus_spans(it))
-                       for it in self.items]
-            missing = sum(1 for it in self.agreed if (it.transcript_id, it.theme_id) not in coded
-                          or not self.consensus_spans(it))
+            covered = ([(it.transcript_id, it.theme_id) in coded
+                        and bool(self.consensus_spans(it)) for it in self.items]
+                       if coded else [False] * len(self.items))
+            missing = (sum(1 for it in self.agreed if (it.transcript_id, it.theme_id) not in coded
+                           or not self.consensus_spans(it)) if coded else len(self.agreed))
             cached = self._covered = (self.items, self.agreed, self._consensus_version,
                                       covered, missing)
         return cached[3], cached[4]
@@ -212,14 +215,21 @@ class ReconcileWalk:
         newest = self.store.report_newest_event()
         if self._log is None or self._log[0] != newest:
             self._log = (newest, self.store.reconcile_log())
-        where = {(it.transcript_id, it.theme_id, it.start, it.end): k
-                 for k, it in enumerate(self.items)}
+        if self._where is None or self._where[0] is not self.items:
+            self._where = (self.items, {(it.transcript_id, it.theme_id, it.start, it.end): k
+                                        for k, it in enumerate(self.items)})
+        where = self._where[1]
         self.rejected = set()
         for event in self._log[1]:
             key = (event["transcript_id"], event["theme_id"], event["start"], event["end"])
             if (event["coder"] == self.consensus and event["status"] == "in effect"
                     and not event["coding_ids"] and key in where):
                 self.rejected.add(where[key])
+
+    def take_log(self, newest: int, log: list[dict[str, Any]]) -> None:
+        """The reconcile log read elsewhere (the poll's worker, on its own connection) as
+        at event ``newest``: :meth:`read_rejections` uses it while no event is newer."""
+        self._log = (newest, log)
 
     def decided(self, index: int) -> bool:
         """Whether item ``index`` has a consensus coding or was rejected."""
@@ -430,7 +440,9 @@ class ReconcileWalk:
         moved = match_items(old, items)
         added = len(items) - len(set(moved.values()))
         gone = len(old) - len(moved)
-        changed = sum(1 for i, k in moved.items() if old[i] != items[k])
+        # Items of transcripts not computed again are the same objects: no need to compare.
+        changed = sum(1 for i, k in moved.items() if old[i] is not items[k]
+                      and old[i] != items[k])
         stays = moved.get(self.index) if current is not None else None
         self.items = items
         self._renumber_history(moved)
