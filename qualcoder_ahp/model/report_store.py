@@ -29,6 +29,8 @@ PLACED_KINDS = frozenset({"accept", "adjust", "reject", "code", "remove", "memo"
 a redaction, a REFI import, and whatever a later version adds) cannot be placed."""
 PLACED_OPS = frozenset({"coding", "decision", "memo"})
 """Changes that touch at most one transcript's codings or decisions each (a memo none)."""
+CODINGS_PLACED = "SELECT id, transcript_id FROM codings WHERE id IN "
+SUGGESTIONS_PLACED = "SELECT id, transcript_id FROM suggestions WHERE id IN "
 
 
 class ReportMixin:
@@ -166,13 +168,12 @@ class ReportMixin:
                 elif op == "decision":
                     suggestions.add(int(change["suggestion_id"]))
         found: set[int] = set()
-        for table, ids in (("codings", codings), ("suggestions", suggestions)):
-            listed = sorted(ids)
+        for head in (CODINGS_PLACED, SUGGESTIONS_PLACED):
+            listed = sorted(codings if head == CODINGS_PLACED else suggestions)
             for k in range(0, len(listed), 500):
                 chunk = listed[k:k + 500]
-                rows = self.conn.execute(
-                    f"SELECT id, transcript_id FROM {table} WHERE id IN "
-                    f"({','.join('?' * len(chunk))})", chunk).fetchall()
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(head + "(" + marks + ")", chunk).fetchall()
                 if len(rows) != len(chunk):
                     return None  # withdrawn meanwhile (its withdraw event says so too)
                 found.update(tid for _, tid in rows)
