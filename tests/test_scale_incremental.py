@@ -17,6 +17,7 @@ import pytest
 
 from qualcoder_ahp.agreement.compute import collect
 from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.records import Codebook, Theme
 from qualcoder_ahp.reports.data import label_of
 from qualcoder_ahp.tui.reconcile_walk import FollowedItems, Stretches, full_items
 from tests.helpers.project import THEMES, build_project, parsed_transcript
@@ -119,7 +120,10 @@ def change(store: Store, rng: random.Random) -> set[int] | None:
 def test_random_changes_elsewhere_equal_a_full_computation(project: Store, seed: int):
     rng = random.Random(seed)
     followed = FollowedItems(CODERS)
-    assert same(project, followed) == {t.id for t in project.transcripts()}
+    if seed % 2:  # started from everything read once
+        assert same(project, followed) == {t.id for t in project.transcripts()}
+    else:  # started from what the screen opened with (the first poll is then like any)
+        followed.seed(project, project.report_newest_event(), full(project))
     for _ in range(40):
         touched: set[int] | None = set()
         for _ in range(rng.randint(1, 4)):  # what lands between two polls
@@ -192,3 +196,29 @@ def test_what_the_log_cannot_place_reads_everything_again(project: Store, tmp_pa
         project.log_event(None, "merge", {"source": "copy.db"})
     assert same(project, followed) == {t.id for t in project.transcripts()}
     assert same(project, followed) == set()
+
+
+def test_seeded_from_the_load_takes_in_what_changed_while_it_loaded(project: Store):
+    """The screen notes the newest event before its load reads anything: a coding made
+    while it loaded is computed at the first poll, and a transcript with no
+    disagreement yet keeps its place."""
+    opened_at = project.report_newest_event()
+    loaded = full(project)
+    tid = project.transcripts()[2].id
+    s = project.sentences(tid)[1]
+    project.code(tid, "mandate", "ana", s.start, s.end)  # as the load finished
+    project.code(tid, "mandate", "ben", s.start + 3, s.end)
+    followed = FollowedItems(CODERS)
+    followed.seed(project, opened_at, loaded)
+    assert same(project, followed) == {tid}
+    assert tid in {it.transcript_id for it in followed.refresh(project).items}
+
+
+def test_a_codebook_changed_since_the_load_reads_everything(project: Store):
+    loaded = full(project)
+    opened_at = project.report_newest_event()
+    project.save_codebook(Codebook("test", tuple(
+        Theme(t, t.replace("_", " ").title()) for t in THEMES[:3])))  # one theme dropped
+    followed = FollowedItems(CODERS)
+    followed.seed(project, opened_at, loaded)
+    assert same(project, followed) == {t.id for t in project.transcripts()}

@@ -56,6 +56,35 @@ class FollowedItems:
         self.recomputed: set[int] = set()
         """The transcripts computed again at the last :meth:`refresh`."""
 
+    def seed(self, store: Store, seen: int, loaded: Stretches) -> None:
+        """Start from the stretches the screen computed when it opened (``loaded``, read
+        after event ``seen``), so that the first :meth:`refresh` computes again only the
+        transcripts changed since, not every one.
+
+        Each transcript's label is taken from its stretches (a new version's renaming
+        is then seen). The themes are those of the load, so a codebook changed since (or
+        a retired theme still coded, whose place in the order depends on every
+        transcript) reads everything again at the first refresh."""
+        from qualcoder_ahp.agreement.compute import TranscriptCodings, TranscriptData
+        from qualcoder_ahp.reports.data import label_of
+
+        labels = label_of(store.report_transcripts())
+        for item in [*loaded.items, *loaded.agreed]:
+            labels[item.transcript_id] = item.transcript
+        followed = self.followed
+        followed.parts = {tid: TranscriptCodings(TranscriptData(tid, labels.get(tid, ""), text),
+                                                 {}, (), ())
+                          for tid, text in loaded.texts.items()}
+        followed.order = list(loaded.texts)
+        followed.themes = list(loaded.names.items())
+        followed.names = {}
+        followed.seen = seen
+        self._by_transcript = {tid: ({}, {}) for tid in loaded.texts}
+        for k, kept in enumerate((loaded.items, loaded.agreed)):
+            for item in kept:
+                self._by_transcript[item.transcript_id][k].setdefault(
+                    item.theme_id, []).append(item)
+
     def refresh(self, store: Store) -> Stretches:
         """Bring the stretches up to date with the store (everything the first time).
 

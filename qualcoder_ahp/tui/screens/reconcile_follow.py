@@ -25,7 +25,7 @@ from qualcoder_ahp.agreement.reconcile import ReconcileItem
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.follow import FollowsStore, is_blind
-from qualcoder_ahp.tui.reconcile_walk import FollowedItems
+from qualcoder_ahp.tui.reconcile_walk import FollowedItems, Stretches
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -75,6 +75,12 @@ class ReconcileFollow(FollowsStore):
     _followed: FollowedItems | None = None
     """The disagreements as last computed at a poll, by transcript: the next poll computes
     again only the transcripts whose codings changed meanwhile (the first one, all)."""
+    _loaded_at: int | None = None
+    """The newest event when the screen set out to compute its disagreements (before the
+    load's worker read anything): what changed after it is computed at the first poll."""
+    _seed: tuple[int, Stretches] | None = None
+    """The disagreements the screen opened with, and ``_loaded_at`` then: the first poll
+    starts from them (off the UI thread) instead of computing every transcript again."""
     _follow_lock = threading.Lock()
     """One computation at a time updates ``_followed`` (a newer poll's worker may start
     before an older one's has finished: a thread cannot be cancelled)."""
@@ -101,12 +107,28 @@ class ReconcileFollow(FollowsStore):
         elif self._waiting and not blind:
             self._reopen()
 
+    def on_compose(self) -> None:
+        """Before the screen loads its disagreements (its mount starts the load): note the
+        newest event, so the first poll knows which codings changed since."""
+        self._loaded_at = self.store.report_newest_event()
+
+    def on_reconcile_screen_loaded(self, message: Message) -> None:
+        """The disagreements the screen opened with (its own handler shows them; Textual
+        calls both): the first poll starts from them."""
+        error = getattr(message, "error", None)
+        if error is None and self._loaded_at is not None:
+            self._seed = (self._loaded_at, Stretches(
+                message.items, message.agreed,  # type: ignore[attr-defined]
+                message.texts, message.names,  # type: ignore[attr-defined]
+                list(message.texts)))  # type: ignore[attr-defined]
+
     def _reopen(self) -> None:
         """Blind coding was turned off, or a second coder has coded: open as on mount;
         panels already loaded before blind coding hid them are shown and brought up to
         date, keeping the place and this session's undo."""
         self._waiting = False
         if not self.query(".coder-panel"):
+            self._loaded_at = self.store.report_newest_event()
             self._open(ask=False)
             return
         self.loaded = True
@@ -123,18 +145,27 @@ class ReconcileFollow(FollowsStore):
         (:class:`~qualcoder_ahp.tui.reconcile_walk.FollowedItems`)."""
         try:
             with self._follow_lock:
+                seed = None
                 if self._followed is None or list(self._followed.followed.coders) != coders:
                     self._followed = FollowedItems(coders)
+                    seed, self._seed = self._seed, None
+                followed = self._followed
+
+                def bring(store: Store) -> Stretches:
+                    if seed is not None:
+                        followed.seed(store, *seed)
+                    return followed.refresh(store)
+
                 log: tuple[int, list[dict[str, Any]]] | None = None
                 if self.store.path is None:  # in-memory project: only one connection exists
-                    found = self._followed.refresh(self.store)
+                    found = bring(self.store)
                 else:
                     with open_store(self.store.path) as own:
                         # One snapshot: codings committed while this reads wait for the
                         # next poll, rather than half of them showing now.
                         own.conn.execute("BEGIN")
                         try:
-                            found = self._followed.refresh(own)
+                            found = bring(own)
                             log = (own.report_newest_event(), own.reconcile_log())
                         finally:
                             own.conn.execute("ROLLBACK")
