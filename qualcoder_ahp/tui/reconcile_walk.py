@@ -8,8 +8,9 @@ coder holds in each stretch and which stretches it rejected, and this session's
 decisions for undo. It reads the store but never writes: the screen's keys do
 (:mod:`qualcoder_ahp.tui.screens.reconcile_decide`). It also takes in the
 disagreements computed again after another window's commit (:func:`match_items`),
-keeping the place. Keeping this free of Textual lets a test drive it directly, as
-:mod:`qualcoder_ahp.tui.session` does for the coding screen.
+keeping the place; :class:`FollowedItems` computes them again at each poll for only
+the transcripts whose codings changed. Keeping this free of Textual lets a test drive
+it directly, as :mod:`qualcoder_ahp.tui.session` does for the coding screen.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from qualcoder_ahp.agreement.compute import Corpus, FollowedCorpus
+from qualcoder_ahp.agreement.compute import (
+    Corpus,
+    FollowedCorpus,
+    TranscriptCodings,
+    TranscriptData,
+)
 from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
 from qualcoder_ahp.model.store import Store
@@ -26,7 +32,7 @@ from qualcoder_ahp.model.store import Store
 @dataclass(frozen=True)
 class Stretches:
     """The disagreements and agreed stretches of the whole project, with what the
-    screen shows beside them (what :func:`follow_items` returns)."""
+    screen shows beside them (:func:`full_items`, :meth:`FollowedItems.refresh`)."""
 
     items: list[ReconcileItem]
     agreed: list[ReconcileItem]
@@ -65,7 +71,6 @@ class FollowedItems:
         is then seen). The themes are those of the load, so a codebook changed since (or
         a retired theme still coded, whose place in the order depends on every
         transcript) reads everything again at the first refresh."""
-        from qualcoder_ahp.agreement.compute import TranscriptCodings, TranscriptData
         from qualcoder_ahp.reports.data import label_of
 
         labels = label_of(store.report_transcripts())
