@@ -258,9 +258,11 @@ def main() -> None:
     if args.workbench:
         print(json.dumps(workbench(args.workbench)))
         return
-    scratch = Path(tempfile.mkdtemp(prefix="qcahp-commands-"))
-    small = (args.small or scratch / "x1").resolve()
-    large = (args.large or scratch / "x10").resolve()
+    # A scratch folder only for the studies not given (removed at the end).
+    scratch = (None if args.small and args.large
+               else Path(tempfile.mkdtemp(prefix="qcahp-commands-")))
+    small = (args.small or scratch / "x1").resolve()  # type: ignore[operator]
+    large = (args.large or scratch / "x10").resolve()  # type: ignore[operator]
     build(small, args.transcripts, args.words)
     build(large, args.transcripts * 10, args.words)
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
@@ -273,7 +275,7 @@ def main() -> None:
         print(f"| {label} | {_fmt(seconds)} | {_fmt(big)} | {big / seconds:.1f}× |"
               if seconds > 0 else f"| {label} | {_fmt(seconds)} | {_fmt(big)} | |")
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
-    if not (args.small and args.large):
+    if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
