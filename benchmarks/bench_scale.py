@@ -13,7 +13,9 @@ Stages: baseline, import, codebook, suggest, decide (per-decision latency throug
 the Store), codings (three coders' codings imported, for agreement), workbench
 (Textual Pilot: time to show the transcripts screen, open the largest transcript
 and step to the next suggestion), counts, quotes, agreement (3 coders), refi
-(.qdpx export). A stage whose code has not landed prints "not available".
+(.qdpx export), reconcile (the reconcile screen's computation at a poll: every
+transcript again, as it was, against only the one whose codings changed). A stage
+whose code has not landed prints "not available".
 
 Usage::
 
@@ -40,9 +42,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-CODERS = ("ana", "ben", "cat")
+CODERS = ["ana", "ben", "cat"]
+"""The coders whose codings are imported (``--coders N`` takes the first N of ALL_CODERS)."""
+ALL_CODERS = ("ana", "ben", "cat", "dan", "eve", "fay")
 STAGES = ("baseline", "import", "codebook", "suggest", "decide", "codings", "workbench",
-          "counts", "quotes", "agreement", "refi")
+          "counts", "quotes", "agreement", "refi", "reconcile")
 # What a study's machine time is made of; "codings" stands in for the coders' own work
 # (three coders' codings imported), "decide" and "workbench" measure latency.
 PIPELINE = ("import", "codebook", "suggest", "counts", "quotes", "agreement", "refi")
@@ -231,6 +235,40 @@ def stage_agreement(work: Path, db: str) -> dict[str, object]:
     return {}
 
 
+def stage_reconcile(work: Path, db: str) -> dict[str, object]:
+    """The reconcile screen's computation at a poll after another coder's coding: all
+    of it again (as it was) against only the transcript changed, as a ratio."""
+    from qualcoder_ahp.agreement.compute import collect
+    from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.tui.reconcile_walk import FollowedItems, full_items
+
+    scratch = work / "reconcile.db"
+    shutil.copy(db, scratch)
+    try:
+        with open_store(scratch) as store:
+            full = []
+            for _ in range(3):
+                began = time.perf_counter()
+                found = full_items(collect(store, CODERS))
+                full.append(time.perf_counter() - began)
+            followed = FollowedItems(list(CODERS))
+            followed.refresh(store)
+            tids = [t.id for t in store.transcripts()]
+            rounds = []
+            for k in range(5):
+                s = store.sentences(tids[k])[3]
+                store.code(tids[k], "visibility", CODERS[k % len(CODERS)], s.start, s.end)
+                began = time.perf_counter()
+                followed.refresh(store)
+                rounds.append(time.perf_counter() - began)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(scratch) + suffix).unlink(missing_ok=True)
+    return {"disagreements": len(found.items), "agreed": len(found.agreed),
+            "full_s": round(min(full), 3), "incremental_ms": round(1000 * min(rounds), 1),
+            "ratio": round(min(full) / min(rounds))}
+
+
 def stage_refi(work: Path, db: str) -> dict[str, object]:
     _cli("--db", db, "refi", "export", str(work / "study.qdpx"))
     return {"bytes": (work / "study.qdpx").stat().st_size}
@@ -242,7 +280,8 @@ def _available(stage: str) -> bool:
     needs = {"import": "qualcoder_ahp.importers", "codebook": "qualcoder_ahp.suggest",
              "suggest": "qualcoder_ahp.suggest", "workbench": "qualcoder_ahp.tui.app",
              "counts": "qualcoder_ahp.reports", "quotes": "qualcoder_ahp.reports",
-             "agreement": "qualcoder_ahp.agreement", "refi": "qualcoder_ahp.refi"}
+             "agreement": "qualcoder_ahp.agreement", "refi": "qualcoder_ahp.refi",
+             "reconcile": "qualcoder_ahp.tui.reconcile_walk"}
     return stage not in needs or importlib.util.find_spec(needs[stage]) is not None
 
 
@@ -262,7 +301,8 @@ def run_stage(stage: str, work: Path, db: str) -> dict[str, object] | None:
     if not _available(stage):
         return None
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", stage, "--work", str(work), "--db", db],
+        [sys.executable, __file__, "--child", stage, "--work", str(work), "--db", db,
+         "--coders", str(len(CODERS))],
         capture_output=True, text=True, cwd=work)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
@@ -274,6 +314,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transcripts", type=int, default=200)
     parser.add_argument("--words", type=int, default=20_000, help="words per transcript")
+    parser.add_argument("--coders", type=int, default=3, choices=range(2, 7),
+                        help="coders whose codings are imported (default 3)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--only", help="comma-separated stages to run again on a study kept "
                         "with --keep (for example: --only suggest,refi)")
@@ -281,6 +323,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    CODERS[:] = ALL_CODERS[:args.coders]
     if args.child:
         child(args.child, args.work, args.db)
         return

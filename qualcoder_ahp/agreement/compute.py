@@ -126,44 +126,169 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
         infos = [find_transcript(store, transcript)] if transcript else store.transcripts()
     chosen = transcript is not None or transcript_ids is not None
     corpus = Corpus(names, themes, [], pooled="(selected)" if chosen else "(all)")
-    known_themes = {t for t, _ in themes}
     # Named as every report names them: name@1 too when a later version was imported
     # (the first version was the bare name beside name@2).
     from qualcoder_ahp.reports.data import label_of
 
     labels = label_of(store.report_transcripts())
+    compared = {t for t, _ in themes}
     for info in infos:
-        corpus.transcripts.append(TranscriptData(
-            info.id, labels.get(info.id) or _label(info.name, info.version),
-            store.transcript_text(info.id),
-            tuple((s.start, s.end) for s in store.sentences(info.id)),
-            tuple((t.start, t.end) for t in store.turns(info.id)),
-            interview=info.name,
-        ))
-        raw: dict[tuple[int, str, str], list[Interval]] = {}
-        rated: list[str] = []
-        for name in names:
-            codings = store.codings(transcript_id=info.id, coder=name)
-            # Rejecting a suggestion is coding the transcript too: a coder who rejected
-            # everything another coder accepted used to be "not started", and the
-            # disagreement was left out of agreement, disagreements and reconcile.
-            if codings or store.decisions_for(name, info.id):
-                rated.append(name)
-            for c in codings:
-                if theme is None and c.theme_id not in known_themes:
-                    # A theme used in codings but retired from the codebook still counts,
-                    # named as the reports name it so nobody takes it for a current theme.
-                    known_themes.add(c.theme_id)
-                    corpus.themes.append((c.theme_id,
-                                          f"{store.theme(c.theme_id).name} (retired)"))
-                raw.setdefault((info.id, c.theme_id, name), []).append((c.start, c.end))
-        for key, spans in raw.items():
-            if theme is None or key[1] in known_themes:
-                corpus.spans[key] = merge(spans)
-        corpus.raters[info.id] = tuple(rated)
+        part = collect_transcript(store, info, labels.get(info.id), names, compared)
+        _add_part(corpus, part, keep_others=theme is None, name_of=store)
         if progress:
             progress(info.name)
     return corpus
+
+
+@dataclass(frozen=True)
+class TranscriptCodings:
+    """One transcript's share of a :class:`Corpus`, as :func:`collect` reads it."""
+
+    data: TranscriptData
+    spans: dict[tuple[str, str], list[Interval]]
+    """``(theme id, coder) -> merged intervals``, every theme coded here."""
+    rated: tuple[str, ...]
+    """The compared coders who made a coding or decided a suggestion here."""
+    others: tuple[str, ...]
+    """Themes coded here that are not among the themes compared (retired from the
+    codebook), in the order they were first met (coder by coder, coding by coding)."""
+
+
+def collect_transcript(store: Store, info: Any, label: str | None, coders: Sequence[str],
+                       themes: Collection[str]) -> TranscriptCodings:
+    """Read one transcript's text, bounds and the compared coders' codings (merged).
+
+    Args:
+        info: the transcript (a ``TranscriptInfo``).
+        label: its name as the reports give it (``name@1`` beside ``name@2``).
+        themes: the themes compared; codings of any other are kept and named in
+            ``others``, the caller decides what to do with them.
+    """
+    data = TranscriptData(
+        info.id, label or _label(info.name, info.version), store.transcript_text(info.id),
+        tuple((s.start, s.end) for s in store.sentences(info.id)),
+        tuple((t.start, t.end) for t in store.turns(info.id)),
+        interview=info.name,
+    )
+    raw: dict[tuple[str, str], list[Interval]] = {}
+    rated: list[str] = []
+    others: dict[str, None] = {}
+    for name in coders:
+        codings = store.codings(transcript_id=info.id, coder=name)
+        # Rejecting a suggestion is coding the transcript too: a coder who rejected
+        # everything another coder accepted used to be "not started", and the
+        # disagreement was left out of agreement, disagreements and reconcile.
+        if codings or store.decisions_for(name, info.id):
+            rated.append(name)
+        for c in codings:
+            if c.theme_id not in themes:
+                others.setdefault(c.theme_id)
+            raw.setdefault((c.theme_id, name), []).append((c.start, c.end))
+    return TranscriptCodings(data, {key: merge(spans) for key, spans in raw.items()},
+                             tuple(rated), tuple(others))
+
+
+def _add_part(corpus: Corpus, part: TranscriptCodings, *, keep_others: bool,
+              name_of: Store | dict[str, str]) -> None:
+    """Add one transcript's codings to ``corpus``. ``keep_others``: a theme used in
+    codings but retired from the codebook still counts, named as the reports name it
+    so nobody takes it for a current theme (else its codings are left out)."""
+    tid = part.data.id
+    corpus.transcripts.append(part.data)
+    known = {t for t, _ in corpus.themes}
+    if keep_others:
+        for theme_id in part.others:
+            if theme_id not in known:
+                known.add(theme_id)
+                corpus.themes.append((theme_id, retired_name(name_of, theme_id)))
+    for (theme_id, coder), spans in part.spans.items():
+        if theme_id in known:
+            corpus.spans[tid, theme_id, coder] = spans
+    corpus.raters[tid] = part.rated
+
+
+def retired_name(name_of: Store | dict[str, str], theme_id: str) -> str:
+    """``Old theme (retired)``: a theme coded but no longer in the codebook."""
+    if isinstance(name_of, dict):
+        return name_of[theme_id]
+    return f"{name_of.theme(theme_id).name} (retired)"
+
+
+class FollowedCorpus:
+    """The compared coders' codings, kept up to date by reading again only the
+    transcripts whose codings or decisions changed since the last :meth:`refresh`.
+
+    What changed is read from the event log (every decision appends one event naming
+    the codings and suggestions it touched, see ``Store.report_changed_transcripts``);
+    transcripts imported, renamed (a new version) or withdrawn since are compared
+    with the list of transcripts. A change the log cannot place (a merge, a REFI import,
+    a withdrawal, a theme added, edited or merged, the codebook loaded again) reads
+    everything again. :meth:`corpus` is then what :func:`collect` would return.
+    """
+
+    def __init__(self, coders: Sequence[str]) -> None:
+        self.coders = tuple(dict.fromkeys(c.strip() for c in coders if c.strip()))
+        self.parts: dict[int, TranscriptCodings] = {}
+        self.order: list[int] = []
+        """The transcript ids, in the store's order."""
+        self.themes: list[tuple[str, str]] = []
+        """The codebook's codable themes when last read."""
+        self.seen: int | None = None
+        """The newest event taken in (``None``: nothing read yet)."""
+        self.names: dict[str, str] = {}
+        """The names of themes coded but retired, as the reports give them."""
+
+    def refresh(self, store: Store) -> set[int]:
+        """Take in what changed since the last call.
+
+        Returns:
+            The ids of the transcripts read again (every one, the first time).
+
+        Raises:
+            UserError: as :func:`collect` (fewer than two coders, an unknown one).
+        """
+        from qualcoder_ahp.reports.data import label_of
+
+        # The newest event first: a commit landing while we read is then after it, and
+        # the next refresh reads its transcripts again.
+        newest = store.report_newest_event()
+        changed = (None if self.seen is None
+                   else store.report_changed_transcripts(self.seen, newest))
+        themes = [(t.id, t.name) for t in store.themes() if t.codable]
+        infos = store.transcripts()
+        labels = label_of(store.report_transcripts())
+        if changed is None or themes != self.themes:
+            if len(self.coders) < 2:
+                raise UserError("agreement needs two or more different coders (--coders A,B)")
+            for name in self.coders:
+                store.coder_id(name)
+            self.parts, self.names = {}, {}
+            changed = set()
+        dirty = changed | {
+            info.id for info in infos if info.id not in self.parts
+            or self.parts[info.id].data.name != (labels.get(info.id)
+                                                 or _label(info.name, info.version))}
+        compared = {t for t, _ in themes}
+        ids = {info.id for info in infos}
+        self.parts = {tid: part for tid, part in self.parts.items() if tid in ids}
+        for info in infos:
+            if info.id in dirty:
+                part = collect_transcript(store, info, labels.get(info.id), self.coders,
+                                          compared)
+                self.parts[info.id] = part
+                for theme_id in part.others:
+                    if theme_id not in self.names:
+                        self.names[theme_id] = retired_name(store, theme_id)
+        self.order = [info.id for info in infos]
+        self.themes, self.seen = themes, newest
+        return dirty & ids
+
+    def corpus(self) -> Corpus:
+        """The compared coders' codings, as :func:`collect` of every transcript reads them."""
+        corpus = Corpus(self.coders, list(self.themes), [])
+        for tid in self.order:
+            _add_part(corpus, self.parts[tid], keep_others=True, name_of=self.names)
+        return corpus
 
 
 def _label(name: str, version: int) -> str:

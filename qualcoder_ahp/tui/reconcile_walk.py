@@ -8,15 +8,125 @@ coder holds in each stretch and which stretches it rejected, and this session's
 decisions for undo. It reads the store but never writes: the screen's keys do
 (:mod:`qualcoder_ahp.tui.screens.reconcile_decide`). It also takes in the
 disagreements computed again after another window's commit (:func:`match_items`),
-keeping the place. Keeping this free of Textual lets a test drive it directly, as
-:mod:`qualcoder_ahp.tui.session` does for the coding screen.
+keeping the place; :class:`FollowedItems` computes them again at each poll for only
+the transcripts whose codings changed. Keeping this free of Textual lets a test drive
+it directly, as :mod:`qualcoder_ahp.tui.session` does for the coding screen.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from qualcoder_ahp.agreement.compute import (
+    Corpus,
+    FollowedCorpus,
+    TranscriptCodings,
+    TranscriptData,
+)
 from qualcoder_ahp.agreement.intervals import Interval
-from qualcoder_ahp.agreement.reconcile import ReconcileItem
+from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
 from qualcoder_ahp.model.store import Store
+
+
+@dataclass(frozen=True)
+class Stretches:
+    """The disagreements and agreed stretches of the whole project, with what the
+    screen shows beside them (:func:`full_items`, :meth:`FollowedItems.refresh`)."""
+
+    items: list[ReconcileItem]
+    agreed: list[ReconcileItem]
+    texts: dict[int, str]
+    names: dict[str, str]
+    order: list[int]
+    """The transcript ids in the order of the list of disagreements."""
+
+
+def full_items(corpus: Corpus) -> Stretches:
+    """The stretches of a corpus read whole (:func:`~qualcoder_ahp.agreement.compute.collect`)."""
+    return Stretches(reconcile_items(corpus), reconcile_items(corpus, agreed=True),
+                     {t.id: t.text for t in corpus.transcripts}, dict(corpus.themes),
+                     [t.id for t in corpus.transcripts])
+
+
+class FollowedItems:
+    """The reconcile screen's disagreements, computed again at each poll for only the
+    transcripts whose codings changed (:class:`FollowedCorpus`): each transcript's
+    stretches are kept by theme and put back together in the order a full
+    computation gives (transcript, theme in codebook order, start)."""
+
+    def __init__(self, coders: list[str]) -> None:
+        self.followed = FollowedCorpus(coders)
+        self._by_transcript: dict[int, tuple[dict[str, list[ReconcileItem]],
+                                             dict[str, list[ReconcileItem]]]] = {}
+        self.recomputed: set[int] = set()
+        """The transcripts computed again at the last :meth:`refresh`."""
+
+    def seed(self, store: Store, seen: int, loaded: Stretches) -> None:
+        """Start from the stretches the screen computed when it opened (``loaded``, read
+        after event ``seen``), so that the first :meth:`refresh` computes again only the
+        transcripts changed since, not every one.
+
+        Each transcript's label is taken from its stretches (a new version's renaming
+        is then seen). The themes are those of the load, so a codebook changed since (or
+        a retired theme still coded, whose place in the order depends on every
+        transcript) reads everything again at the first refresh."""
+        from qualcoder_ahp.reports.data import label_of
+
+        labels = label_of(store.report_transcripts())
+        for item in [*loaded.items, *loaded.agreed]:
+            labels[item.transcript_id] = item.transcript
+        followed = self.followed
+        followed.parts = {tid: TranscriptCodings(TranscriptData(tid, labels.get(tid, ""), text),
+                                                 {}, (), ())
+                          for tid, text in loaded.texts.items()}
+        followed.order = list(loaded.texts)
+        followed.themes = list(loaded.names.items())
+        followed.names = {}
+        followed.seen = seen
+        self._by_transcript = {tid: ({}, {}) for tid in loaded.texts}
+        for k, kept in enumerate((loaded.items, loaded.agreed)):
+            for item in kept:
+                self._by_transcript[item.transcript_id][k].setdefault(
+                    item.theme_id, []).append(item)
+
+    def refresh(self, store: Store) -> Stretches:
+        """Bring the stretches up to date with the store (everything the first time).
+
+        Raises:
+            UserError: as :func:`~qualcoder_ahp.agreement.compute.collect`.
+        """
+        followed = self.followed
+        self.recomputed = followed.refresh(store)
+        parts = followed.parts
+        self._by_transcript = {tid: kept for tid, kept in self._by_transcript.items()
+                               if tid in parts and tid not in self.recomputed}
+        for tid in self.recomputed:
+            part = parts[tid]
+            one = Corpus(followed.coders, [*followed.themes,
+                                           *((t, followed.names[t]) for t in part.others)],
+                         [part.data], {(tid, theme, coder): spans
+                                       for (theme, coder), spans in part.spans.items()},
+                         {tid: part.rated})
+            self._by_transcript[tid] = (_by_theme(reconcile_items(one)),
+                                        _by_theme(reconcile_items(one, agreed=True)))
+        corpus = followed.corpus()
+        items: list[ReconcileItem] = []
+        agreed: list[ReconcileItem] = []
+        for tid in followed.order:
+            disagreeing, same = self._by_transcript[tid]
+            for theme_id, _ in corpus.themes:
+                items += disagreeing.get(theme_id, ())
+                agreed += same.get(theme_id, ())
+        return Stretches(items, agreed, {t.id: t.text for t in corpus.transcripts},
+                         dict(corpus.themes), list(followed.order))
+
+
+def _by_theme(items: list[ReconcileItem]) -> dict[str, list[ReconcileItem]]:
+    out: dict[str, list[ReconcileItem]] = {}
+    for item in items:
+        out.setdefault(item.theme_id, []).append(item)
+    return out
 
 
 def match_items(old: list[ReconcileItem], new: list[ReconcileItem]) -> dict[int, int]:
@@ -48,6 +158,21 @@ class ReconcileWalk:
         self.theme_names: dict[str, str] = {}
         self.index = 0
         self._consensus: dict[tuple[int, str], list[Interval]] = {}
+        self._consensus_read: int | None = None
+        """The newest event when the consensus's codings were last read: every change
+        to a coding logs an event, so with no newer one they are as read."""
+        self._consensus_version = 0
+        """Counts the times the consensus's codings were read and found changed."""
+        self._covered: tuple[object, object, int, list[bool], int] | None = None
+        """For the items and agreed stretches (the lists themselves) and the consensus as
+        last read: which items the consensus codes, and how many agreed stretches it
+        does not (each key press asked again of every one: 0.3 s at 20,000 items)."""
+        self._log: tuple[int, list[dict[str, Any]]] | None = None
+        """The reconcile log as read at the newest event then."""
+        self._where: tuple[object, dict[tuple[int, str, int, int], int]] | None = None
+        """Each item's number by its stretch, for the items (the list itself)."""
+        self._decided_cache: tuple[object, object, int, list[bool]] | None = None
+        """Whether each item is decided, for the coverage and the rejections as then."""
         self.history: list[tuple[int, list[int], bool]] = []
         """(item index or -1 for a copy of agreed stretches, the ids of the events written,
         was rejected)."""
@@ -71,20 +196,46 @@ class ReconcileWalk:
         undecided disagreement."""
         self.refresh_consensus()
         self.read_rejections()
-        undecided = [k for k in range(len(self.items)) if not self.decided(k)]
+        decided = self._decided()
+        undecided = [k for k in range(len(self.items)) if not decided[k]]
         self.index = undecided[0] if undecided else 0
 
     # ------------------------------------------------------------------ the consensus
     def refresh_consensus(self) -> None:
-        """Read the consensus coder's codings once (not once per item per key press)."""
-        self._consensus = {}
+        """Read the consensus coder's codings once (not once per item per key press), and
+        again only when an event was logged since (here or in another window)."""
+        newest = self.store.report_newest_event()
+        if newest == self._consensus_read:
+            return
+        consensus: dict[tuple[int, str], list[Interval]] = {}
         for c in self.store.codings(coder=self.consensus):
-            self._consensus.setdefault((c.transcript_id, c.theme_id), []).append((c.start, c.end))
+            consensus.setdefault((c.transcript_id, c.theme_id), []).append((c.start, c.end))
+        self._consensus_read = newest
+        if consensus != self._consensus:
+            self._consensus = consensus
+            self._consensus_version += 1
 
     def consensus_spans(self, item: ReconcileItem) -> list[Interval]:
         """The consensus coder's spans in ``item``'s stretch (as last read)."""
         return [(s, e) for s, e in self._consensus.get((item.transcript_id, item.theme_id), [])
                 if s < item.end and e > item.start]
+
+    def _coverage(self) -> tuple[list[bool], int]:
+        """Which items the consensus codes, and how many agreed stretches it does not,
+        worked out again only when the items, the agreed stretches or the consensus
+        changed."""
+        cached = self._covered
+        if (cached is None or cached[0] is not self.items or cached[1] is not self.agreed
+                or cached[2] != self._consensus_version):
+            coded = self._consensus  # most stretches' theme is not coded there at all
+            covered = ([(it.transcript_id, it.theme_id) in coded
+                        and bool(self.consensus_spans(it)) for it in self.items]
+                       if coded else [False] * len(self.items))
+            missing = (sum(1 for it in self.agreed if (it.transcript_id, it.theme_id) not in coded
+                           or not self.consensus_spans(it)) if coded else len(self.agreed))
+            cached = self._covered = (self.items, self.agreed, self._consensus_version,
+                                      covered, missing)
+        return cached[3], cached[4]
 
     def read_rejections(self) -> None:
         """Which items the consensus rejected, from the log.
@@ -92,20 +243,43 @@ class ReconcileWalk:
         A rejection leaves no coding, but its logged event does: show it as rejected
         (here, when the screen is opened again, or made in another window), rather than
         as undecided. reconcile_log is what `qcahp reconcile log` lists too, so
-        rejections merged in from a coder's copy count here as they do there.
+        rejections merged in from a coder's copy count here as they do there. The log
+        is read again only when an event was logged since.
         """
-        where = {(it.transcript_id, it.theme_id, it.start, it.end): k
-                 for k, it in enumerate(self.items)}
+        newest = self.store.report_newest_event()
+        if self._log is None or self._log[0] != newest:
+            self._log = (newest, self.store.reconcile_log())
+        if self._where is None or self._where[0] is not self.items:
+            self._where = (self.items, {(it.transcript_id, it.theme_id, it.start, it.end): k
+                                        for k, it in enumerate(self.items)})
+        where = self._where[1]
         self.rejected = set()
-        for event in self.store.reconcile_log():
+        for event in self._log[1]:
             key = (event["transcript_id"], event["theme_id"], event["start"], event["end"])
             if (event["coder"] == self.consensus and event["status"] == "in effect"
                     and not event["coding_ids"] and key in where):
                 self.rejected.add(where[key])
 
+    def take_log(self, newest: int, log: list[dict[str, Any]]) -> None:
+        """The reconcile log read elsewhere (the poll's worker, on its own connection) as
+        at event ``newest``: :meth:`read_rejections` uses it while no event is newer."""
+        self._log = (newest, log)
+
     def decided(self, index: int) -> bool:
         """Whether item ``index`` has a consensus coding or was rejected."""
-        return index in self.rejected or bool(self.consensus_spans(self.items[index]))
+        return self._decided()[index]
+
+    def _decided(self) -> list[bool]:
+        """Whether each item has a consensus coding or was rejected (kept while neither
+        the coverage nor the rejections change: the walk asks of every item per key)."""
+        covered = self._coverage()[0]
+        cached = self._decided_cache
+        if (cached is None or cached[0] is not covered or cached[1] is not self.rejected
+                or cached[2] != len(self.rejected)):
+            rejected = self.rejected
+            flags = [done or k in rejected for k, done in enumerate(covered)]
+            cached = self._decided_cache = (covered, rejected, len(rejected), flags)
+        return cached[3]
 
     # ------------------------------------------------------------------ walking
     def in_filter(self, index: int) -> bool:
@@ -117,13 +291,20 @@ class ReconcileWalk:
 
     def shown(self) -> list[int]:
         """The items in the filter, decided or not."""
-        return [k for k in range(len(self.items)) if self.in_filter(k)]
+        theme, transcript = self.theme_filter, self.transcript_filter
+        if theme is None and transcript is None:
+            return list(range(len(self.items)))
+        return [k for k, item in enumerate(self.items)
+                if (theme is None or item.theme_id == theme)
+                and (transcript is None or item.transcript_id == transcript)]
 
     def stops(self) -> list[int]:
         """The items ``n``/``p`` step through: those in the filter, undecided only
         unless ``d`` asked for the decided ones too."""
-        return [k for k in range(len(self.items)) if self.in_filter(k)
-                and (self.show_decided or not self.decided(k))]
+        if self.show_decided:
+            return self.shown()
+        decided = self._decided()
+        return [k for k in self.shown() if not decided[k]]
 
     def move(self, step: int) -> str | None:
         """Go to the next (``1``) or previous (``-1``) disagreement in the filter: the
@@ -160,8 +341,10 @@ class ReconcileWalk:
             themes.setdefault(item.theme_id, []).append(k)
             transcripts.setdefault(item.transcript_id, (item.transcript, []))[1].append(k)
 
+        decided = self._decided()
+
         def label(name: str, indices: list[int]) -> str:
-            undecided = sum(1 for k in indices if not self.decided(k))
+            undecided = sum(1 for k in indices if not decided[k])
             return f"{name}  {undecided}/{len(indices)}"
 
         return ([(t, label(self.theme_names.get(t, t), ks)) for t, ks in themes.items()],
@@ -185,7 +368,8 @@ class ReconcileWalk:
         if self.index not in walk:
             later = [k for k in walk if k > self.index]
             self.index = later[0] if later else walk[0] if walk else shown[0]
-        undecided = sum(1 for k in shown if not self.decided(k))
+        decided = self._decided()
+        undecided = sum(1 for k in shown if not decided[k])
         if (theme, transcript) == (None, None):
             return True, f"Every disagreement: {undecided} of {len(shown)} undecided."
         return True, (f"{len(shown)} disagreement{'' if len(shown) == 1 else 's'} of "
@@ -196,7 +380,7 @@ class ReconcileWalk:
     def status_text(self, compared: list[str]) -> str:
         """The status line: where we are and whether this item is decided."""
         item = self.item
-        missing = sum(1 for it in self.agreed if not self.consensus_spans(it))
+        missing = self._coverage()[1]
         agreed = (f"{missing} agreed {'stretch' if missing == 1 else 'stretches'} not yet "
                   f"in {self.consensus} (g copies {'it' if missing == 1 else 'them'})"
                   if missing else f"every agreed stretch is in {self.consensus}"
@@ -204,7 +388,7 @@ class ReconcileWalk:
         if item is None:
             return ("No disagreements between " + ", ".join(compared) + "; "
                     + agreed + ".")
-        decided = sum(1 for k in range(len(self.items)) if self.decided(k))
+        decided = sum(self._decided())
         state = ("decided" if self.consensus_spans(item) else
                  "rejected" if self.index in self.rejected else "undecided")
         theme = self.theme_names.get(item.theme_id, item.theme_id)
@@ -229,10 +413,11 @@ class ReconcileWalk:
         """What n/p step through now, and the filter (f) with its undecided count."""
         walk = ("n/p: all, decided too (d: undecided only)" if self.show_decided
                 else "n/p: undecided only (d: all)")
-        shown = self.shown()
-        undecided = sum(1 for k in shown if not self.decided(k))
         if self.theme_filter is None and self.transcript_filter is None:
             return f"{walk} · f: filter by theme or transcript"
+        decided = self._decided()
+        shown = self.shown()
+        undecided = sum(1 for k in shown if not decided[k])
         return f"{walk} · filter (f): {self.filter_text()}, {undecided}/{len(shown)} undecided"
 
     # ------------------------------------------------------------------ following
@@ -289,7 +474,9 @@ class ReconcileWalk:
         moved = match_items(old, items)
         added = len(items) - len(set(moved.values()))
         gone = len(old) - len(moved)
-        changed = sum(1 for i, k in moved.items() if old[i] != items[k])
+        # Items of transcripts not computed again are the same objects: no need to compare.
+        changed = sum(1 for i, k in moved.items() if old[i] is not items[k]
+                      and old[i] != items[k])
         stays = moved.get(self.index) if current is not None else None
         self.items = items
         self._renumber_history(moved)

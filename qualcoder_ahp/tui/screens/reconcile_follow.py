@@ -2,10 +2,12 @@
 
 :class:`ReconcileFollow` is mixed into
 :class:`~qualcoder_ahp.tui.screens.reconcile.ReconcileScreen`. At the app's poll
-(:class:`~qualcoder_ahp.tui.follow.FollowsStore`) it re-reads the consensus coding and
-the logged rejections at once, forgets the disagreements of transcripts withdrawn
-meanwhile, and computes the disagreements again in a thread worker on a connection of
-its own; the result is taken in on the main thread
+(:class:`~qualcoder_ahp.tui.follow.FollowsStore`) it re-reads the consensus coding at
+once, forgets the disagreements of transcripts withdrawn meanwhile, and computes the
+disagreements again in a thread worker on a connection of its own - only those of the
+transcripts whose codings changed since the last poll
+(:class:`~qualcoder_ahp.tui.reconcile_walk.FollowedItems`) - with the logged
+rejections; the result is taken in on the main thread
 (:meth:`~qualcoder_ahp.tui.reconcile_walk.ReconcileWalk.take_in`), keeping the item on
 screen and this window's undo. Blind coding turned on or off meanwhile, or the first
 codings of a second coder, hide or open the screen.
@@ -13,16 +15,17 @@ codings of a second coder, hide or open the screen.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.message import Message
 
-from qualcoder_ahp.agreement.compute import collect
-from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
+from qualcoder_ahp.agreement.reconcile import ReconcileItem
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.follow import FollowsStore, is_blind
+from qualcoder_ahp.tui.reconcile_walk import FollowedItems, Stretches
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -54,7 +57,8 @@ class ReconcileFollow(FollowsStore):
 
         def __init__(self, generation: int, items: list[ReconcileItem],
                      agreed: list[ReconcileItem], texts: dict[int, str],
-                     names: dict[str, str], order: list[int]) -> None:
+                     names: dict[str, str], order: list[int],
+                     log: tuple[int, list[dict[str, Any]]] | None = None) -> None:
             super().__init__()
             self.generation = generation
             self.items = items
@@ -63,16 +67,31 @@ class ReconcileFollow(FollowsStore):
             self.names = names
             self.order = order
             """The transcript ids in the order of the list of disagreements."""
+            self.log = log
+            """The reconcile log as at the newest event then (read off the UI thread)."""
 
     _generation = 0
     """Counts the computations started at polls: only the newest one's result is used."""
+    _followed: FollowedItems | None = None
+    """The disagreements as last computed at a poll, by transcript: the next poll computes
+    again only the transcripts whose codings changed meanwhile (the first one, all)."""
+    _loaded_at: int | None = None
+    """The newest event when the screen set out to compute its disagreements (before the
+    load's worker read anything): what changed after it is computed at the first poll."""
+    _seed: tuple[int, Stretches] | None = None
+    """The disagreements the screen opened with, and ``_loaded_at`` then: the first poll
+    starts from them (off the UI thread) instead of computing every transcript again."""
+    _follow_lock = threading.Lock()
+    """One computation at a time updates ``_followed`` (a newer poll's worker may start
+    before an older one's has finished: a thread cannot be cancelled)."""
 
     def reread(self) -> None:
-        """Another connection committed: re-read the consensus coding and the logged
-        rejections at once, so a stretch another window decided (or rejected, or undid)
-        shows as such, and compute the disagreements again in a worker, so that codings
-        another coder made or withdrew meanwhile add or remove disagreements
-        (:meth:`on_reconcile_follow_recomputed`) with the item on screen kept. Blind
+        """Another connection committed: re-read the consensus coding at once, so a
+        stretch another window decided (or undid) shows as such, and compute the
+        disagreements again in a worker with the logged rejections, so that codings
+        another coder made or withdrew meanwhile add or remove disagreements, and a
+        rejection made elsewhere shows as one (:meth:`on_reconcile_follow_recomputed`),
+        with the item on screen kept. Blind
         coding turned on meanwhile hides them all; turned off, or the first codings of a
         second coder, and the screen opens."""
         blind = is_blind(self.store)
@@ -80,12 +99,28 @@ class ReconcileFollow(FollowsStore):
             self._hide_for_blind()
         elif self.loaded:
             self._drop_withdrawn()
-            self.walk.read_rejections()
+            # The rejections are read with the disagreements, off the UI thread (the log
+            # is read whole: 50 ms at 300,000 events), and taken in with them.
             self.show()
             self._generation += 1
             self._recompute(list(self.compared or []), self._generation)
         elif self._waiting and not blind:
             self._reopen()
+
+    def on_compose(self) -> None:
+        """Before the screen loads its disagreements (its mount starts the load): note the
+        newest event, so the first poll knows which codings changed since."""
+        self._loaded_at = self.store.report_newest_event()
+
+    def on_reconcile_screen_loaded(self, message: Message) -> None:
+        """The disagreements the screen opened with (its own handler shows them; Textual
+        calls both): the first poll starts from them."""
+        error = getattr(message, "error", None)
+        if error is None and self._loaded_at is not None:
+            self._seed = (self._loaded_at, Stretches(
+                message.items, message.agreed,  # type: ignore[attr-defined]
+                message.texts, message.names,  # type: ignore[attr-defined]
+                list(message.texts)))  # type: ignore[attr-defined]
 
     def _reopen(self) -> None:
         """Blind coding was turned off, or a second coder has coded: open as on mount;
@@ -93,6 +128,7 @@ class ReconcileFollow(FollowsStore):
         date, keeping the place and this session's undo."""
         self._waiting = False
         if not self.query(".coder-panel"):
+            self._loaded_at = self.store.report_newest_event()
             self._open(ask=False)
             return
         self.loaded = True
@@ -104,19 +140,43 @@ class ReconcileFollow(FollowsStore):
     def _recompute(self, coders: list[str], generation: int) -> None:
         """Compute the disagreements again off the UI thread (after another commit), on
         a connection of its own, as the search screen's worker: this one runs at polls,
-        while the screen's keys write through the main thread's."""
+        while the screen's keys write through the main thread's. Only the transcripts
+        whose codings changed since the last poll are computed again
+        (:class:`~qualcoder_ahp.tui.reconcile_walk.FollowedItems`)."""
         try:
-            if self.store.path is None:  # in-memory project: only one connection exists
-                corpus = collect(self.store, coders)
-            else:
-                with open_store(self.store.path) as own:
-                    corpus = collect(own, coders)
+            with self._follow_lock:
+                seed = None
+                if self._followed is None or list(self._followed.followed.coders) != coders:
+                    self._followed = FollowedItems(coders)
+                    seed, self._seed = self._seed, None
+                followed = self._followed
+
+                def bring(store: Store) -> Stretches:
+                    if seed is not None:
+                        followed.seed(store, *seed)
+                    return followed.refresh(store)
+
+                log: tuple[int, list[dict[str, Any]]] | None = None
+                if self.store.path is None:  # in-memory project: only one connection exists
+                    found = bring(self.store)
+                else:
+                    with open_store(self.store.path) as own:
+                        # One snapshot: codings committed while this reads wait for the
+                        # next poll, rather than half of them showing now.
+                        own.conn.execute("BEGIN")
+                        try:
+                            found = bring(own)
+                            log = (own.report_newest_event(), own.reconcile_log())
+                        finally:
+                            own.conn.execute("ROLLBACK")
         except UserError:
+            self._followed = None  # read everything again at the next poll
             return  # a transcript withdrawn as it was read: the poll that follows redoes it
-        self.post_message(self.Recomputed(
-            generation, reconcile_items(corpus), reconcile_items(corpus, agreed=True),
-            {t.id: t.text for t in corpus.transcripts}, dict(corpus.themes),
-            [t.id for t in corpus.transcripts]))
+        except BaseException:
+            self._followed = None  # half taken in: read everything again at the next poll
+            raise
+        self.post_message(self.Recomputed(generation, found.items, found.agreed, found.texts,
+                                          found.names, found.order, log))
 
     def on_reconcile_follow_recomputed(self, message: Recomputed) -> None:
         """Take in the disagreements computed again: new ones join the walk, vanished
@@ -125,7 +185,10 @@ class ReconcileFollow(FollowsStore):
         if message.generation != self._generation or not self.loaded:
             return  # a newer computation is on its way, or the screen went blind
         self.texts = message.texts
+        if message.log is not None:
+            self.walk.take_log(*message.log)
         note = self.walk.take_in(message.items, message.agreed, message.names, message.order)
+        self.walk.read_rejections()  # a rejection or undo elsewhere changes no disagreement
         if note is not None:
             self.notify(note, markup=False)
         self.show()
