@@ -119,3 +119,25 @@ def test_a_mean_label_cut_to_fit_goes_whole_under_the_table(two_coders, tmp_path
     assert label not in fitted
     assert f"The mean row: {label[1:-1]}." in " ".join(fitted.split())
     assert max(cell_len(line) for line in fitted.splitlines()) <= 80
+
+
+def test_a_disagreement_of_white_space_alone_says_so(two_coders, tmp_path):
+    """ana coded two sentences as one span, ben each on its own: the space between them
+    is a disagreeing span, listed with an empty text cell a reader took for a fault."""
+    db = tmp_path / "gap.db"
+    db.write_bytes(two_coders.read_bytes())
+    with open_store(db) as store:
+        t = store.transcripts()[0]
+        text = store.transcript_text(t.id)
+        gap = text.index(". ", text.index(". ") + 2) + 1  # a space between two sentences
+        store.add_theme("Workload", coder="ana")
+        theme = next(th.id for th in store.codebook().themes if th.name == "Workload")
+        store.code(t.id, theme, "ana", gap - 20, gap + 20)
+        store.code(t.id, theme, "ben", gap - 20, gap)
+        store.code(t.id, theme, "ben", gap + 1, gap + 20)
+    args = ("disagreements", "--coders", "ana,ben", "--theme", theme)
+    out = run(db, *args)
+    assert "(white space only: the gap between one coder's two codings)" in out
+    assert "1 disagreeing span." in out
+    data = json.loads(run(db, *args, "--format", "json"))
+    assert [row["text"] for row in data] == [" "]  # data keeps the text as it is

@@ -529,7 +529,7 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
              **({} if terminal else {"theme_name": names.get(d.theme_id, "")}),
              "start": d.start, "end": d.end,
              "coded_by": ",".join(d.coded_by), "not_coded_by": ",".join(d.not_coded_by),
-             "text": d.text} for d in found]
+             "text": _readable(d.text, fmt)} for d in found]
     if not rows:
         note = coverage_note(corpus)
         kept = " (the old file is left as it was)" if output and Path(output).exists() else ""
@@ -554,6 +554,18 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
         note = coverage_note(corpus)
         click.echo("\n".join(wrap_note(f"{plural(len(rows), 'disagreeing span')}."
                                         + (f" ({note})" if note else ""), table_width())))
+
+
+SPACE_ONLY = "(white space only: the gap between one coder's two codings)"
+"""What the table and Markdown show for a disagreeing span of white space alone: one
+coder coded a turn whole, the other its two sentences, and the space between them
+differs (it counts, as every character does at the character unit)."""
+
+
+def _readable(text: str, fmt: str) -> str:
+    """A span's text, or :data:`SPACE_ONLY` in a table or Markdown for white space alone
+    (an empty cell read as a missing text); data formats keep the text as it is."""
+    return SPACE_ONLY if fmt in ("table", "md") and text and not text.strip() else text
 
 
 MERGE_WORDS = (("themes", "theme added in the copy", "themes added in the copy"),
