@@ -277,6 +277,24 @@ def test_pooled_rows_say_they_cover_only_the_transcripts_both_coded():
     assert compute(corpus).overall.transcript == "(selected)"
 
 
+@pytest.mark.parametrize("coders", [("a", "b"), ("a", "b", "c")])
+def test_the_mean_leaves_out_themes_nobody_coded(coders):
+    """Theme u was never used: it agrees on every unit (1.000) only by not being used,
+    and must not lift the mean agreement; the label says it was left out."""
+    corpus = Corpus(coders, [("t", "T"), ("u", "U")],
+                    [TranscriptData(1, "x", "z" * 100)],
+                    {(1, "t", "a"): [(0, 10)], (1, "t", "b"): [(0, 20)]},
+                    {1: coders})
+    report = compute(corpus)
+    rows = {r.theme: r for r in report.themes}
+    assert float(rows["u"].stats["percent_agreement"]) == 1.0
+    assert report.mean.stats["percent_agreement"] == rows["t"].stats["percent_agreement"]
+    assert report.mean.theme == "(mean over 1 theme coded; 1 nobody coded left out)"
+    nobody = Corpus(coders, [("u", "U")], [TranscriptData(1, "x", "z" * 100)], {},
+                    {1: coders})
+    assert not st.is_defined(compute(nobody).mean.stats["percent_agreement"])
+
+
 def test_three_coders_say_no_coder_used_the_theme_in_every_column():
     corpus = Corpus(("a", "b", "c"), [("t", "T"), ("u", "U")],
                     [TranscriptData(1, "x", "z" * 100)],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from openpyxl import load_workbook
 from rich.cells import cell_len
 
 from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
 from tests.helpers.project import ana_and_ben_disagree, bundled_two
 
 
@@ -100,3 +102,42 @@ def test_disagreements_csv_json_xlsx_md_keep_the_whole_text(two_coders, tmp_path
     assert set(full) <= cells
     md = run(two_coders, *DIS, "--format", "md")
     assert all(t.replace("|", "\\|") in md for t in full if "*" not in t and "_" not in t)
+
+
+def test_a_mean_label_cut_to_fit_goes_whole_under_the_table(two_coders, tmp_path):
+    """At 80 columns the mean row's label was cut to "(mean over 11 themes…", losing
+    which themes the mean is over; it goes whole under the table."""
+    db = tmp_path / "unused.db"
+    db.write_bytes(two_coders.read_bytes())
+    with open_store(db) as store:  # a theme added while coding, which nobody used
+        store.add_theme("Workload", coder="ana")
+    whole = run(db, "agreement", "--coders", "ana,ben")
+    label = re.search(r"\(mean over [^)]*\)", whole).group(0)
+    assert "nobody coded left out" in label
+    assert "The mean row:" not in whole  # whole in a pipe: no need
+    fitted = run(db, "agreement", "--coders", "ana,ben", columns=80)
+    assert label not in fitted
+    assert f"The mean row: {label[1:-1]}." in " ".join(fitted.split())
+    assert max(cell_len(line) for line in fitted.splitlines()) <= 80
+
+
+def test_a_disagreement_of_white_space_alone_says_so(two_coders, tmp_path):
+    """ana coded two sentences as one span, ben each on its own: the space between them
+    is a disagreeing span, listed with an empty text cell a reader took for a fault."""
+    db = tmp_path / "gap.db"
+    db.write_bytes(two_coders.read_bytes())
+    with open_store(db) as store:
+        t = store.transcripts()[0]
+        text = store.transcript_text(t.id)
+        gap = text.index(". ", text.index(". ") + 2) + 1  # a space between two sentences
+        store.add_theme("Workload", coder="ana")
+        theme = next(th.id for th in store.codebook().themes if th.name == "Workload")
+        store.code(t.id, theme, "ana", gap - 20, gap + 20)
+        store.code(t.id, theme, "ben", gap - 20, gap)
+        store.code(t.id, theme, "ben", gap + 1, gap + 20)
+    args = ("disagreements", "--coders", "ana,ben", "--theme", theme)
+    out = run(db, *args)
+    assert "(white space only: the gap between one coder's two codings)" in out
+    assert "1 disagreeing span." in out
+    data = json.loads(run(db, *args, "--format", "json"))
+    assert [row["text"] for row in data] == [" "]  # data keeps the text as it is

@@ -508,6 +508,12 @@ class AgreementReport:
         return [*self.themes, self.overall, self.mean]
 
 
+def _anyone_coded(tally: Tally, k: int) -> bool:
+    """Whether any compared coder coded a unit of this (pooled) tally."""
+    counts = _counts(tally, k)
+    return any(v for key, v in counts.items() if key not in ("n00", "coded_by_none"))
+
+
 def _counts(tally: Tally, k: int) -> dict[str, int]:
     if k == 2:
         c = tally.pairs.get((0, 1), st.Counts2x2())
@@ -557,11 +563,17 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
         total = total + t
     overall = AgreementRow("overall", "(pooled)", pooled, total.units, _counts(total, k),
                            tally_stats(total, corpus.coders))
-    averaged = {key: st.mean_defined(r.stats[key] for r in theme_rows)
-                for key in overall.stats}
+    # A theme nobody coded agrees on every unit (agreement, BP and AC1 1.000) only
+    # because it was not used: in a mean it would lift the figure for nothing the coders
+    # did, so the mean is over the themes someone coded, and says so.
+    used = [r for r, t in zip(theme_rows, per_theme.values(), strict=True)
+            if _anyone_coded(t, k)]
+    averaged = {key: st.mean_defined(r.stats[key] for r in used) for key in overall.stats}
     means = {key: m[0] for key, m in averaged.items()}
-    n = len(theme_rows)
+    n, unused = len(used), len(theme_rows) - len(used)
     label = f"(mean over {n} theme{'' if n == 1 else 's'}"
+    if unused:
+        label += f" coded; {unused} nobody coded left out"
     # A mean of, say, kappa skips the themes where kappa is undefined: say over how
     # many it was taken, or a paper would report it as the mean over every theme.
     fewer = sorted({m[1] for m in averaged.values() if 0 < m[1] < n})

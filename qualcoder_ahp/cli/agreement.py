@@ -236,6 +236,13 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     notes = {reason: number for reason, number in notes.items()
              if any(value == f"undef[{number}]" and heading in kept
                     for row in shown for heading, value in row.items())}
+    # The mean row's label says over which themes the mean was taken; cut to fit
+    # ("(mean over 4 themes…"), it goes whole under the table.
+    cut = [str(row["theme"]) for row in shown if str(row.get("theme", "")).startswith(
+        "(mean over") and str(row["theme"]) not in table]
+    under = [*under, *(line for label in cut
+                       for line in wrap_note(f"The mean row: {label[1:-1]}.",
+                                             max(20, table_width() or 80)))]
     return table + _undefined(notes) + "".join(f"{line}\n" for line in under)
 
 
@@ -522,7 +529,7 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
              **({} if terminal else {"theme_name": names.get(d.theme_id, "")}),
              "start": d.start, "end": d.end,
              "coded_by": ",".join(d.coded_by), "not_coded_by": ",".join(d.not_coded_by),
-             "text": d.text} for d in found]
+             "text": _readable(d.text, fmt)} for d in found]
     if not rows:
         note = coverage_note(corpus)
         kept = " (the old file is left as it was)" if output and Path(output).exists() else ""
@@ -547,6 +554,18 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
         note = coverage_note(corpus)
         click.echo("\n".join(wrap_note(f"{plural(len(rows), 'disagreeing span')}."
                                         + (f" ({note})" if note else ""), table_width())))
+
+
+SPACE_ONLY = "(white space only: the gap between one coder's two codings)"
+"""What the table and Markdown show for a disagreeing span of white space alone: one
+coder coded a turn whole, the other its two sentences, and the space between them
+differs (it counts, as every character does at the character unit)."""
+
+
+def _readable(text: str, fmt: str) -> str:
+    """A span's text, or :data:`SPACE_ONLY` in a table or Markdown for white space alone
+    (an empty cell read as a missing text); data formats keep the text as it is."""
+    return SPACE_ONLY if fmt in ("table", "md") and text and not text.strip() else text
 
 
 MERGE_WORDS = (("themes", "theme added in the copy", "themes added in the copy"),
