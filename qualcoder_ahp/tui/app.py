@@ -27,8 +27,37 @@ from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, key_commands
 
 CODER_SETTING = "coder"
+CONSENSUS_CODER = "consensus"
+"""The coder the reconcile screen (and ``qcahp reconcile``, by default) decides into."""
 POLL_SECONDS = 1.5
 """How often the workbench asks whether another connection committed (one PRAGMA)."""
+
+
+def consensus_coders(store: Store) -> set[str]:
+    """The coders that hold a reconciled result: ``consensus`` and any a decision went into.
+
+    ``qcahp reconcile --consensus NAME`` decides into another name; each reconcile
+    decision in the log names the coder it was made into.
+    """
+    return {CONSENSUS_CODER} | {e["coder"] for e in store.reconcile_log() if e["coder"]}
+
+
+def consensus_problem(store: Store, coder: str) -> str | None:
+    """Why ``coder`` may not code in the workbench, or None when they may.
+
+    The consensus coder's codings are the team's reconciled result: each one comes from
+    a reconcile decision, logged with its rule and the coders compared. Coding by hand
+    under that name would mix unlogged codings into it, so the workbench refuses it.
+    The caller says what to do instead.
+    """
+    if coder not in consensus_coders(store):
+        return None
+    return (f"{coder!r} is the consensus coder, which holds the reconciled result; "
+            "hand coding would mix into it")
+
+
+CONSENSUS_ADVICE = "type your own name, and agree the consensus on the reconcile screen (R)"
+"""What the name dialog says after :func:`consensus_problem`."""
 
 
 class WorkbenchApp(App[None]):
@@ -70,12 +99,26 @@ class WorkbenchApp(App[None]):
         """Start watching the database, ask for the coder once, then show the transcripts."""
         self._seen_version = self.store.data_version()
         self.set_interval(POLL_SECONDS, self.poll_store, name="store-poll")
-        if self.coder:
+        # A name remembered from before the consensus was made (or from an older version,
+        # which let anyone code as it) is asked again, saying why.
+        refused = self._consensus_refusal(self.coder) if self.coder else None
+        if self.coder and refused is None:
             self._start(self.coder)
         else:
             from qualcoder_ahp.tui.screens.modals import CoderModal
 
-            self.push_screen(CoderModal(self.store.coders()), self._start)
+            self.coder = ""
+            self.push_screen(CoderModal(self._possible_coders(), refused,
+                                        self._consensus_refusal), self._start)
+
+    def _consensus_refusal(self, coder: str) -> str | None:
+        problem = consensus_problem(self.store, coder)
+        return None if problem is None else f"{problem}: {CONSENSUS_ADVICE}"
+
+    def _possible_coders(self) -> list[str]:
+        """The coders to offer by name: every coder but the consensus ones."""
+        reserved = consensus_coders(self.store)
+        return [c for c in self.store.coders() if c not in reserved]
 
     def _start(self, coder: str | None) -> None:
         from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen

@@ -26,13 +26,21 @@ from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 
 class CoderModal(ModalScreen[str]):
-    """Ask once for the coder's name (remembered per project by the caller)."""
+    """Ask once for the coder's name (remembered per project by the caller).
+
+    ``check`` says why a name may not code (the consensus coder's, which holds the
+    reconciled result); the refusal shows in the dialog, which stays open with what
+    was typed. ``refused`` is shown from the start: the remembered name was refused.
+    """
 
     BINDINGS = [Binding("escape", "app.quit", "Quit", tooltip="Quit without choosing")]
 
-    def __init__(self, known: list[str]) -> None:
+    def __init__(self, known: list[str], refused: str | None = None,
+                 check: Callable[[str], str | None] | None = None) -> None:
         super().__init__()
         self.known = known
+        self.refused = refused
+        self.check = check
 
     def compose(self) -> ComposeResult:
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
@@ -41,13 +49,28 @@ class CoderModal(ModalScreen[str]):
             if self.known:
                 yield Label(Text("Coders so far: " + ", ".join(self.known)), classes="hint")
             yield Input(placeholder="your name", id="coder-name")
+            yield Label("", id="coder-error")
+
+    def on_mount(self) -> None:
+        self._show_refusal(self.refused)
+
+    def _show_refusal(self, problem: str | None) -> None:
+        error = self.query_one("#coder-error", Label)
+        error.display = problem is not None
+        if problem is not None:
+            error.update(Text(problem[0].upper() + problem[1:] + ".", style="bold red"))
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
-        else:
-            self.notify("A coder needs a name.", severity="warning")
+        name = event.value.strip()
+        if not name:
+            self._show_refusal("a coder needs a name")
+            return
+        problem = self.check(name) if self.check is not None else None
+        if problem is not None:
+            self._show_refusal(problem)
+            return
+        self.dismiss(name)
 
 
 NEW_THEME = "+new:"

@@ -1,0 +1,130 @@
+"""The workbench driven by keyboard alone at 80x24, as a coder spends a day coding: what
+a fifth audit found (the consensus coder open to hand coding, an import failure toast
+that could not be dismissed and sat over the next run, the reconcile filter's counts
+stale while it is open), each pinned on the screen and in the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from textual.widgets import Input, Label, Static
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.modals import CoderModal, SearchModal
+from qualcoder_ahp.tui.screens.reconcile import ReconcileFilter, ReconcileScreen
+from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+from tests.tui.conftest import CODER, press_for_screen
+from tests.tui.test_reconcile_walk import _reconcile, reconciling  # noqa: F401 (a fixture)
+
+SIZE = (80, 24)
+
+
+def drawn(widget: Static) -> str:
+    return str(widget.render())
+
+
+def footer(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {k.key: k.description for k in app.screen.query("FooterKey") if k.display}
+
+
+def snapshot(path: Path) -> tuple[list[str], int, int, str | None]:
+    """Coders, codings, events and the remembered coder: what a refusal must not change."""
+    with open_store(path) as store:
+        return (store.coders(), len(store.codings()), len(store.events()),
+                store.get_setting("coder"))
+
+
+# ---------------------------------------------------------------- the consensus coder
+def reconciled(project: Path, consensus: str = "consensus") -> None:
+    """ana and ben disagree on one sentence; the lead takes ana's coding into ``consensus``."""
+    with open_store(project) as store:
+        first = store.suggestions(transcript_id=1)[0]
+        store.accept(first.id, "ana")
+        store.reject(first.id, "ben")
+        store.reconcile(1, first.theme_id, consensus, [(first.start, first.end)],
+                        rule="take", taken_from="ana", compared=["ana", "ben"],
+                        start=first.start, end=first.end, decided_by="lead")
+
+
+async def test_the_consensus_coder_is_refused_in_the_name_dialog(project: Path):
+    """The workbench opened as the remembered coder ``consensus`` (or took the name when
+    typed) and coded by hand into the reconciled result, unlogged by any decision."""
+    reconciled(project)
+    with open_store(project) as store:
+        store.set_setting("coder", "consensus")
+    before = snapshot(project)
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CoderModal)
+        error = dialog.query_one("#coder-error", Label)
+        assert error.display
+        said = " ".join(drawn(error).split())
+        assert said.startswith("'consensus' is the consensus coder, which holds the "
+                               "reconciled result")
+        assert "reconcile screen (R)" in said
+        # The consensus is not offered as a name to take.
+        hint = " ".join(drawn(w) for w in dialog.query(".hint"))
+        assert "ana" in hint and "consensus" not in hint
+        await pilot.press(*"consensus", "enter")
+        await pilot.pause()
+        assert app.screen is dialog and error.display  # refused again, the name kept
+        assert dialog.query_one(Input).value == "consensus"
+        assert snapshot(project) == before
+        dialog.query_one(Input).value = ""
+        await pilot.press(*"lee", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen) and app.coder == "lee"
+    with open_store(project) as store:
+        assert store.get_setting("coder") == "lee"
+        assert [(c.coder, c.origin) for c in store.codings(coder="consensus")] == [
+            ("consensus", "consensus")]
+
+
+async def test_a_name_decided_into_with_qcahp_reconcile_is_refused_too(project: Path):
+    """``qcahp reconcile --consensus agreed`` decides into another name: it holds a
+    reconciled result as well. An empty name says so in the dialog (it was a toast)."""
+    reconciled(project, consensus="agreed")
+    app = make_app(project, coder="agreed")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CoderModal)
+        assert "'agreed' is the consensus coder" in drawn(dialog.query_one("#coder-error"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert drawn(dialog.query_one("#coder-error")).startswith("A coder needs a name.")
+        await pilot.press(*"consensus", "enter")  # the default consensus name: refused
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "'consensus' is the consensus coder" in drawn(dialog.query_one("#coder-error"))
+    with open_store(project) as store:
+        assert store.get_setting("coder") != "agreed"
+
+
+def test_qcahp_code_refuses_the_consensus_coder(project: Path, monkeypatch):
+    """`qcahp code --coder consensus` opened the workbench as the consensus."""
+    opened = []
+    monkeypatch.setattr("qualcoder_ahp.cli.workbench._has_terminal", lambda: True)
+    monkeypatch.setattr("qualcoder_ahp.tui.app.WorkbenchApp.run", lambda app: opened.append(1))
+    reconciled(project, consensus="agreed")
+    before = snapshot(project)
+    for name in ("consensus", "agreed"):
+        result = CliRunner().invoke(cli, ["--db", str(project), "code", "--coder", name])
+        assert result.exit_code == 1
+        assert result.output.strip().splitlines() == [
+            f"Error: '{name}' is the consensus coder, which holds the reconciled result; hand "
+            "coding would mix into it: give your own name with --coder NAME, and agree the "
+            "consensus on the reconcile screen (R) or with `qcahp reconcile`; nothing was "
+            "changed"]
+    assert not opened and snapshot(project) == before
+    # Nothing is created for a new project either; another name opens as before.
+    new = project.parent / "new.db"
+    result = CliRunner().invoke(cli, ["--db", str(new), "code", "--coder", "consensus"])
+    assert result.exit_code == 1 and not new.exists()
+    result = CliRunner().invoke(cli, ["--db", str(project), "code", "--coder", CODER])
+    assert result.exit_code == 0 and opened == [1]
