@@ -128,3 +128,60 @@ def test_qcahp_code_refuses_the_consensus_coder(project: Path, monkeypatch):
     assert result.exit_code == 1 and not new.exists()
     result = CliRunner().invoke(cli, ["--db", str(project), "code", "--coder", CODER])
     assert result.exit_code == 0 and opened == [1]
+
+
+# ---------------------------------------------------------------- the import report
+async def test_import_failures_stay_until_dismissed_and_a_later_run_replaces_them(
+        project: Path, tmp_path: Path):
+    """The failure toast vanished after 30 s whether read or not, could not be closed
+    from the keyboard, covered the table meanwhile, and a later success sat under it."""
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("")
+    (bad / "gamma.txt").write_text("Interviewer: Hello?\n\nGus: It was luck.\n")
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "delta.txt").write_text("Interviewer: And you?\n\nDee: The board.\n")
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, TranscriptsScreen)
+        report = screen.query_one("#job-report")
+        assert not report.display and "escape" not in footer(app)
+        for folder in (bad, good):
+            await press_for_screen(pilot, "i", SearchModal)
+            app.screen.query_one(Input).value = str(folder)
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.pause()
+            if folder is bad:
+                text = drawn(screen.query_one("#job-report-text", Static))
+                assert report.display
+                head, *lines = text.splitlines()
+                assert head.startswith("Import: 1 imported (")
+                assert head.endswith(", 0 unchanged, 1 failed  (Escape closes this)")
+                assert lines == ["failed:", f"  {bad / 'empty.txt'}: the file is empty"]
+                assert not [n for n in app._notifications if n.severity == "warning"]
+                assert list(footer(app))[:2] == ["question_mark", "escape"]
+                assert footer(app)["escape"] == "Dismiss"
+                assert report.region.bottom <= SIZE[1] - 1  # above the footer, in sight
+                await pilot.pause(0.5)
+                assert report.display  # stays while read, no timer
+        # The second import succeeded: its toast alone, the failure report gone.
+        assert not report.display and "escape" not in footer(app)
+        assert [n.message for n in app._notifications][-1].startswith("1 imported")
+        # Again with a failure, then Escape closes the report.
+        await press_for_screen(pilot, "i", SearchModal)
+        app.screen.query_one(Input).value = str(bad / "empty.txt")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert report.display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and not report.display
+        assert "escape" not in footer(app)
+    with open_store(project) as store:
+        assert sorted(t.name for t in store.transcripts()) == ["alpha", "beta", "delta", "gamma"]

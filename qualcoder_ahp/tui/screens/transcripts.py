@@ -15,8 +15,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label, ProgressBar
+from textual.widgets import DataTable, Header, Label, ProgressBar, Static
 
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui import jobs
@@ -42,6 +43,25 @@ def import_paths_of(value: str) -> list[str] | None:
     except ValueError:
         return None
     return [str(Path(p).expanduser()) for p in parts]
+
+
+def report_text(label: str, summary: str) -> Text:
+    """A job's summary with failures or notes, as the report panel shows it: a heading
+    naming the job and the key that closes it, then the counts and each problem on a
+    line of its own (the summary joins them with "; ")."""
+    heading = {"Importing": "Import", "Suggesting": "Suggestions"}.get(label, label)
+    first, _, rest = summary.partition("; ")
+    text = Text(f"{heading}: {first}", style="bold")
+    text.append("  (Escape closes this)", style="dim")
+    kind = ""
+    for part in rest.split("; ") if rest else ():
+        for word in ("failed", "note", "skipped as withdrawn from this project"):
+            if part.startswith(f"{word}: "):
+                kind, part = word, part[len(word) + 2:]
+                text.append(f"\n{'failed' if kind == 'failed' else kind}:",
+                            style="bold red" if kind == "failed" else "bold yellow")
+        text.append(f"\n  {part}")
+    return text
 
 
 class TranscriptTable(DataTable[object], inherit_bindings=False):
@@ -71,6 +91,8 @@ class TranscriptsScreen(Screen[None]):
                 tooltip="Run the codebook's patterns over every transcript (a worker)"),
         Binding("F", "app.find_all", "Find", tooltip="Search every transcript for a word "
                 "or pattern, read the hits in context, code them"),
+        Binding("escape", "dismiss_report", "Dismiss",
+                tooltip="Close the report of the last import or suggestion run"),
     ]
 
     def __init__(self, store: Store, coder: str) -> None:
@@ -88,6 +110,8 @@ class TranscriptsScreen(Screen[None]):
         yield table
         yield Label("No transcripts yet: press i to import files or folders, then S to run "
                     "the codebook's suggestions.", id="empty-hint")
+        with VerticalScroll(id="job-report"):
+            yield Static(id="job-report-text")
         yield Label("", id="job-label")
         yield ProgressBar(id="job-progress", show_eta=False)
         yield WorkbenchFooter()
@@ -95,6 +119,7 @@ class TranscriptsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#job-progress").display = False
         self.query_one("#job-label").display = False
+        self.query_one("#job-report").display = False
         self.reload()
         self.query_one(DataTable).focus()
 
@@ -176,7 +201,23 @@ class TranscriptsScreen(Screen[None]):
             return self.query_one("#transcripts", DataTable).row_count > 0
         if action in ("import_files", "suggest"):
             return getattr(self.app, "store_path", None) is not None
+        if action == "dismiss_report":
+            return bool(self.query_one("#job-report").display)
         return True
+
+    def footer_first(self) -> tuple[str, ...]:
+        """With a report on screen, the key that closes it comes first (see the footer)."""
+        return ("dismiss_report",)
+
+    def action_dismiss_report(self) -> None:
+        """Close the last job's report (failures stay until read and dismissed)."""
+        self._show_report(None)
+
+    def _show_report(self, report: Text | None) -> None:
+        panel = self.query_one("#job-report", VerticalScroll)
+        panel.display = report is not None
+        self.query_one("#job-report-text", Static).update(report or "")
+        self.refresh_bindings()  # "esc Dismiss" comes and goes with it
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
@@ -279,6 +320,7 @@ class TranscriptsScreen(Screen[None]):
         """
         if self._job_running():
             return
+        self._show_report(None)  # an old failure must not sit over the new run's outcome
 
         def run() -> None:
             try:
@@ -310,12 +352,12 @@ class TranscriptsScreen(Screen[None]):
         self.query_one("#job-progress").display = False
         self.query_one("#job-label").display = False
         if message.summary is not None:
-            # Failures and notes (an unlabelled file) are a warning that stays long
-            # enough to read: the default five seconds hid a dozen lines of them.
+            # Failures and notes (an unlabelled file) stay on the screen until Escape or
+            # the next run: a toast hid a dozen lines of them after 30 s, sat over the
+            # table meanwhile, and stayed over the next run's success.
             trouble = any(f"; {w}: " in message.summary for w in ("failed", "note"))
             if trouble:
-                self.notify(message.summary, title=message.label, markup=False,
-                            severity="warning", timeout=30)
+                self._show_report(report_text(message.label, message.summary))
             else:
                 self.notify(message.summary, title=message.label, markup=False)
         self.reload()
