@@ -185,3 +185,41 @@ async def test_import_failures_stay_until_dismissed_and_a_later_run_replaces_the
         assert "escape" not in footer(app)
     with open_store(project) as store:
         assert sorted(t.name for t in store.transcripts()) == ["alpha", "beta", "delta", "gamma"]
+
+
+# ---------------------------------------------------------------- the reconcile filter
+async def test_the_filter_dialogs_counts_follow_a_decision_made_meanwhile(
+        reconciling):  # noqa: F811
+    """The filter dialog's undecided/all counts were those of when it opened: another
+    window's decisions, taken in at the poll behind it, did not show in them."""
+    path, other = reconciling
+    app = make_app(path, coder="lead")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _reconcile(pilot)
+        assert isinstance(screen, ReconcileScreen)
+        dialog = await press_for_screen(pilot, "f", ReconcileFilter)
+        themes = dialog.query_one("#filter-theme")
+        transcripts = dialog.query_one("#filter-transcript")
+
+        def labels(listing) -> list[str]:  # type: ignore[no-untyped-def]
+            return [str(listing.get_option_at_index(i).prompt)
+                    for i in range(listing.option_count)]
+
+        assert labels(themes) == ["all themes", "Serendipity  2/2", "Board mandate  2/2"]
+        await pilot.press("down", "down")  # Board mandate highlighted
+        await pilot.pause()
+        item = next(i for i in screen.items if i.theme_id == "mandate")
+        other.reconcile(item.transcript_id, item.theme_id, "consensus", [], rule="reject",
+                        compared=["asha", "ben"], start=item.start, end=item.end,
+                        decided_by="ben")
+        assert app.poll_store()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is dialog
+        assert labels(themes) == ["all themes", "Serendipity  2/2", "Board mandate  1/2"]
+        assert sorted(labels(transcripts)[1:]) == ["asha  1/2", "ben  2/2"]
+        assert themes.highlighted == 2  # still on Board mandate
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.walk.theme_filter == "mandate"

@@ -326,6 +326,10 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         """Render the current item into the panels."""
         self.walk.refresh_consensus()
         self.refresh_bindings()  # undo and the item keys come and go
+        dialog = self.app.screen
+        if isinstance(dialog, ReconcileFilter) and self.app.screen_stack[-2] is self:
+            # Open over this screen while a poll took in changes: its counts follow.
+            dialog.update_choices(*self.walk.filter_choices())
         self.query_one("#reconcile-status", Static).update(Text(self.status_text()))
         item = self.item
         consensus = self.query_one("#consensus-text", Static)
