@@ -223,3 +223,52 @@ async def test_the_filter_dialogs_counts_follow_a_decision_made_meanwhile(
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen and screen.walk.theme_filter == "mandate"
+
+
+# ---------------------------------------------------------------- lists in dialogs
+def many_themes(project: Path, count: int = 14) -> list[str]:
+    """Replace the test codebook with ``count`` codable themes under one folder."""
+    from qualcoder_ahp.records import Codebook, Theme
+
+    themes = [Theme("folder", "Folder", None, "", codable=False, position=0)]
+    themes += [Theme(f"t{k:02d}", f"Theme number {k}", "folder", f"Definition {k}.",
+                     position=k) for k in range(1, count + 1)]
+    with open_store(project) as store:
+        store.save_codebook(Codebook("many", tuple(themes), ()))
+    return [t.id for t in themes[1:]]
+
+
+def visible_rows(listing) -> range:  # type: ignore[no-untyped-def]
+    """The option indices a list shows now (one line each)."""
+    top = int(listing.scroll_y)
+    return range(top, top + listing.scrollable_content_region.height)
+
+
+async def test_every_theme_in_the_picker_can_be_seen_at_80x24(project: Path):
+    """The theme picker ran past the bottom of its dialog at 80x24: with eleven themes the
+    last two were cut off without a scrollbar, and ↓ highlighted them out of sight, so
+    Enter coded with a theme the coder could not see."""
+    from textual.widgets import OptionList
+
+    from qualcoder_ahp.tui.screens.modals import ThemePickerModal
+    from tests.tui.conftest import open_alpha
+
+    ids = many_themes(project)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_alpha(pilot)
+        dialog = await press_for_screen(pilot, "c", ThemePickerModal)
+        await pilot.pause()
+        listing = dialog.query_one("#theme-options", OptionList)
+        box = dialog.query_one(".dialog")
+        assert listing.option_count == len(ids)
+        assert listing.region.bottom <= box.content_region.bottom  # not cut off
+        for _ in range(len(ids) - 1):
+            await pilot.press("down")
+        await pilot.pause()
+        assert listing.highlighted == len(ids) - 1
+        assert listing.highlighted in visible_rows(listing)  # scrolled into sight
+        await pilot.press("enter")
+        await pilot.pause()
+    with open_store(project) as store:
+        assert [c.theme_id for c in store.codings(coder=CODER)] == [ids[-1]]

@@ -17,12 +17,63 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from qualcoder_ahp.model.codebook_store import theme_name_problem
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+
+
+class FitsLists:
+    """Mix into a dialog holding lists: they keep to the rows the screen has room for.
+
+    A dialog is at most 90 % of the screen high and its lists at most 14 rows (CSS);
+    a list in a dialog that grows past that is cut off, not scrolled: at 80x24 the
+    theme picker showed 9 of the demo codebook's 11 themes, and ``↓`` highlighted the
+    other two out of sight (Enter coded with a theme not on the screen). So once laid
+    out, a list in a dialog that does not fit loses the rows it is over by (and
+    scrolls); at each resize the lists start again from their CSS height.
+    """
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(fit_lists, self)  # type: ignore[attr-defined]
+
+    def on_resize(self) -> None:
+        for lst in self.query(LIST_KINDS):  # type: ignore[attr-defined]
+            lst.styles.max_height = _css_rows(lst)
+        self.call_after_refresh(fit_lists, self)  # type: ignore[attr-defined]
+
+
+LIST_KINDS = "OptionList, SelectionList"
+"""The widgets :func:`fit_lists` fits."""
+
+
+def _css_rows(lst: Widget) -> int | None:
+    """The list's most rows as the CSS gives it (remembered before fitting changes it)."""
+    if not hasattr(lst, "_css_rows"):
+        height = lst.styles.max_height
+        lst._css_rows = int(height.value) if height is not None else None  # type: ignore
+    return lst._css_rows  # type: ignore[attr-defined, no-any-return]
+
+
+def fit_lists(screen: ModalScreen[object]) -> None:
+    """Shrink each list of a dialog taller than it may be by what it is over (see
+    :class:`FitsLists`); a row of lists side by side shrinks together."""
+    for lst in screen.query(LIST_KINDS):
+        _css_rows(lst)
+        block: Widget = lst
+        while block.parent is not None and not isinstance(block.parent, Vertical):
+            block = block.parent  # type: ignore[assignment]  # a Horizontal of lists
+        dialog = block.parent
+        if not isinstance(dialog, Vertical) or not dialog.size.height:
+            continue
+        needed = dialog.styles.gutter.height + sum(
+            child.outer_size.height for child in dialog.children if child.display)
+        over = needed - dialog.outer_size.height
+        if over > 0:
+            lst.styles.max_height = max(3, lst.outer_size.height - over)
 
 
 class CoderModal(ModalScreen[str]):
@@ -86,7 +137,7 @@ CHOICE_HINT = "↑↓ choose · Enter picks · Escape cancels"
 """The keys line of a :class:`ChoiceModal` unless its opener words it for its choice."""
 
 
-class ThemePickerModal(ModalScreen[str | None]):
+class ThemePickerModal(FitsLists, ModalScreen[str | None]):
     """Pick a theme by fuzzy search over names, paths and descriptions (rapidfuzz).
 
     With ``allow_new``, what was typed can also become a new theme (inductive coding):
@@ -237,7 +288,7 @@ class ThemePickerModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ChoiceModal(ModalScreen[str | None]):
+class ChoiceModal(FitsLists, ModalScreen[str | None]):
     """Choose one of a few labelled options (Enter), or Escape; a line under the title
     says so (``hint``), as every dialog names its keys."""
 
@@ -441,7 +492,7 @@ class SearchModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class FilterModal(ModalScreen[tuple[str, str | None] | None]):
+class FilterModal(FitsLists, ModalScreen[tuple[str, str | None] | None]):
     """Filter suggestions by status and theme: Tab between lists, Enter applies both."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Keep the filter")]

@@ -11,10 +11,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, SelectionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from qualcoder_ahp.tui.screens.modals import FitsLists
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 
-class CoderPicker(ModalScreen[list[str] | None]):
+class CoderPicker(FitsLists, ModalScreen[list[str] | None]):
     """Choose which coders to reconcile when more than two have coded."""
 
     DEFAULT_CSS = """
@@ -59,7 +60,7 @@ ALL = "*"
 """The option of :class:`ReconcileFilter` that filters nothing."""
 
 
-class ReconcileFilter(ModalScreen[tuple[str | None, int | None] | None]):
+class ReconcileFilter(FitsLists, ModalScreen[tuple[str | None, int | None] | None]):
     """Choose a theme and a transcript to reconcile: Tab between the lists, Enter applies
     both (the highlighted one in each), Escape keeps the filter as it was."""
 
