@@ -20,6 +20,7 @@ from pathlib import Path
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -282,17 +283,23 @@ class WorkbenchApp(App[None]):
 
         if not self.coder and action not in ("quit", "help"):
             return False
+        screen = self.screen
+        if isinstance(screen, CommandPalette) and len(self.screen_stack) > 1:
+            # The palette asks which keys apply to the screen under it, where the command
+            # will run once it closes: it is a modal itself, and took them all away (ctrl+p
+            # offered no "Codebook", "Counts", "Reconcile" or "Passages" anywhere).
+            screen = self.screen_stack[-2]
         if action == "help":
             from qualcoder_ahp.tui.screens.help import HelpScreen
 
-            return not isinstance(self.screen, HelpScreen)  # F1 there did nothing
+            return not isinstance(screen, HelpScreen)  # F1 there did nothing
         navigation = ("transcripts", "codebook", "counts", "reconcile", "passages", "find_all")
-        if action in navigation and isinstance(self.screen, ModalScreen):
+        if action in navigation and isinstance(screen, ModalScreen):
             return False  # finish (or Escape) the dialog first; nothing stacks on top of it
         here = {"transcripts": TranscriptsScreen, "codebook": CodebookScreen,
                 "counts": CountsScreen, "reconcile": ReconcileScreen,
                 "passages": PassagesScreen, "find_all": SearchScreen}.get(action)
-        if here is not None and isinstance(self.screen, here):
+        if here is not None and isinstance(screen, here):
             return False
         return True
 

@@ -272,3 +272,34 @@ async def test_every_theme_in_the_picker_can_be_seen_at_80x24(project: Path):
         await pilot.pause()
     with open_store(project) as store:
         assert [c.theme_id for c in store.codings(coder=CODER)] == [ids[-1]]
+
+
+# ---------------------------------------------------------------- the command palette
+async def test_the_palette_offers_the_screens_by_name_and_opens_them(project: Path):
+    """ctrl+p offered no Codebook, Counts, Reconcile, Passages or Transcripts on any
+    screen: the palette is a modal itself, and those keys are hidden under a dialog."""
+    from textual.command import CommandPalette
+
+    from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+    from qualcoder_ahp.tui.screens.counts import CountsScreen
+
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for typed, kind in (("Codebook", CodebookScreen), ("Counts", CountsScreen),
+                            ("Reconcile", ReconcileScreen), ("Transcripts", TranscriptsScreen)):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            palette = app.screen
+            assert isinstance(palette, CommandPalette)
+            titles = [c.title for c in app.get_system_commands(app.screen_stack[-2])]
+            assert any(t.startswith(f"{typed} (") for t in titles), titles
+            await pilot.press(*typed)
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await pilot.pause(0.5)
+            assert isinstance(app.screen, kind), (typed, app.screen)
+        # A dialog still keeps them off (nothing stacks on it), the palette or not.
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.check_action("codebook", ()) is False
