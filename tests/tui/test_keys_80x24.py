@@ -303,3 +303,53 @@ async def test_the_palette_offers_the_screens_by_name_and_opens_them(project: Pa
         await pilot.press("i")
         await pilot.pause()
         assert app.check_action("codebook", ()) is False
+
+
+# ---------------------------------------------------------------- the codebook screen
+async def test_a_adds_a_theme_on_the_codebook_screen_in_the_highlighted_folder(
+        project: Path):
+    """A theme could be added only from the coding screen's picker, which then coded
+    the text under the cursor with it: the codebook screen had no key for it."""
+    from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+    from qualcoder_ahp.tui.screens.help import HelpScreen
+    from qualcoder_ahp.tui.screens.modals import ChoiceModal
+    from tests.tui.conftest import open_codebook
+
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        codebook = await open_codebook(pilot)
+        tree = codebook.query_one("#theme-tree")
+        await pilot.press("down")  # Winding route, in the folder Career paths
+        await pilot.pause()
+        assert tree.cursor_node.data == "winding"
+        await press_for_screen(pilot, "question_mark", HelpScreen)
+        assert ("a", "Add theme") in [(k, d) for k, d, _ in app.screen.rows]
+        await pilot.press("escape")
+        dialog = await press_for_screen(pilot, "a", SearchModal)
+        await pilot.press(*"serendipity", "enter")  # taken (another case): refused
+        await pilot.pause()
+        assert app.screen is codebook
+        assert "There is already a theme named 'Serendipity'" in [
+            n.message for n in app._notifications][-1]
+        await press_for_screen(pilot, "a", SearchModal)
+        await pilot.press(*"Imposter feelings", "enter")
+        await pilot.pause()
+        place = app.screen
+        assert isinstance(place, ChoiceModal)
+        options = place.query_one("#choices")
+        assert options.get_option_at_index(options.highlighted).id == "career"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is codebook
+        with open_store(project) as store:
+            [added] = [t for t in store.themes() if t.name == "Imposter feelings"]
+            assert added.parent_id == "career" and added.codable
+            assert store.theme_added_by(added.id)[0] == CODER
+        assert tree.cursor_node.data == added.id  # highlighted, its details shown
+        assert drawn(codebook.query_one("#theme-detail")).startswith(
+            "Career paths / Imposter feelings")
+        await pilot.press("u")
+        await pilot.pause()
+        assert added.id not in {t.id for t in app.store.themes()}
+        assert added.id not in [n.data for n in tree.root.children[0].children]
+        assert isinstance(app.screen, CodebookScreen) and dialog is not app.screen

@@ -295,11 +295,13 @@ class ChoiceModal(FitsLists, ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Close without choosing")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]],
-                 hint: str = CHOICE_HINT) -> None:
+                 hint: str = CHOICE_HINT, preselect: str | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
         self.hint = hint
+        self.preselect = preselect
+        """The choice highlighted when the dialog opens (else the first)."""
 
     def compose(self) -> ComposeResult:
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
@@ -308,6 +310,14 @@ class ChoiceModal(FitsLists, ModalScreen[str | None]):
             yield Label(Text(self.hint), classes="hint")
             yield OptionList(*[Option(Text(label), id=key) for key, label in self.choices],
                              id="choices")
+
+    def on_mount(self) -> None:
+        if self.preselect is not None:
+            options = self.query_one("#choices", OptionList)
+            try:
+                options.highlighted = options.get_option_index(self.preselect)
+            except OptionDoesNotExist:
+                pass
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -539,10 +549,11 @@ TOP_LEVEL = "+top"
 """The parent choice that puts a new theme at the top level (no theme id has a "+")."""
 
 
-def new_theme_place(name: str, themes: list[Theme], paths: dict[str, str]) -> ChoiceModal:
+def new_theme_place(name: str, themes: list[Theme], paths: dict[str, str],
+                    preselect: str | None = None) -> ChoiceModal:
     """The question where a new theme named ``name`` goes: the top level or one of the
-    codebook's folders (from ``themes``, shown by their ``paths``). Its result is
-    :data:`TOP_LEVEL`, a folder's id, or ``None``."""
+    codebook's folders (from ``themes``, shown by their ``paths``; ``preselect`` a folder
+    to highlight). Its result is :data:`TOP_LEVEL`, a folder's id, or ``None``."""
     folders = [(t.id, f"In {paths.get(t.id, t.name)}") for t in themes if not t.codable]
     return ChoiceModal(f'New theme "{name}": where does it go?',
-                       [(TOP_LEVEL, "At the top level"), *folders])
+                       [(TOP_LEVEL, "At the top level"), *folders], preselect=preselect)
