@@ -353,3 +353,27 @@ async def test_a_adds_a_theme_on_the_codebook_screen_in_the_highlighted_folder(
         assert added.id not in {t.id for t in app.store.themes()}
         assert added.id not in [n.data for n in tree.root.children[0].children]
         assert isinstance(app.screen, CodebookScreen) and dialog is not app.screen
+
+
+# ---------------------------------------------------------------- help
+async def test_end_and_home_reach_the_last_and_first_key_in_the_help(project: Path):
+    """At 80x24 the coding screen's help runs to several pages: End (a DataTable's key
+    for scrolling sideways) did nothing, and nothing in the dialog named the keys that
+    read it."""
+    from qualcoder_ahp.tui.screens.help import HelpScreen
+    from tests.tui.conftest import open_alpha
+
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_alpha(pilot)
+        helper = await press_for_screen(pilot, "question_mark", HelpScreen)
+        table = helper.query_one("#help-table")
+        assert table.row_count == len(helper.rows) and table.max_scroll_y > 0
+        assert "Home End" in " ".join(drawn(w) for w in helper.query(".hint"))
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == table.row_count - 1
+        assert table.scroll_y == table.max_scroll_y  # the last key in sight
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_row == 0 and table.scroll_y == 0
