@@ -377,3 +377,52 @@ async def test_end_and_home_reach_the_last_and_first_key_in_the_help(project: Pa
         await pilot.press("home")
         await pilot.pause()
         assert table.cursor_row == 0 and table.scroll_y == 0
+
+
+# ---------------------------------------------------------------- Escape on the coding screen
+async def test_escape_drops_an_adjusted_span_then_goes_back(project: Path):
+    """On the coding screen Escape with no selection or search did nothing (every other
+    screen goes back with it), and it left a widened span as it was."""
+    from tests.tui.conftest import open_alpha
+
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        session = screen.session
+        suggestion = session.current
+        await pilot.press("w")  # the span widened to the whole turn
+        await pilot.pause()
+        assert session.is_adjusted()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and session.current == suggestion
+        assert (session.span.start, session.span.end) == (suggestion.start, suggestion.end)
+        await pilot.press("v", "down", "escape")  # a selection: dropped, still here
+        await pilot.pause()
+        assert app.screen is screen and session.anchor is None
+        await pilot.press("escape")  # nothing left to drop: back to the transcripts
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+    with open_store(project) as store:
+        assert store.events() == [] and store.codings() == []
+
+
+async def test_escape_on_a_hit_opened_from_the_search_goes_back_to_the_hits(project: Path):
+    from qualcoder_ahp.tui.screens.coding import CodingScreen
+    from qualcoder_ahp.tui.screens.search import SearchScreen
+
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        search = await press_for_screen(pilot, "F", SearchScreen)
+        await pilot.press(*"board", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        coding = await press_for_screen(pilot, "enter", CodingScreen)
+        assert coding.session.search_hits  # the search's words marked there
+        await pilot.press("escape")  # drops the marks first
+        await pilot.pause()
+        assert app.screen is coding and not coding.session.search_hits
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is search
