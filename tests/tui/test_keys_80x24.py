@@ -426,3 +426,25 @@ async def test_escape_on_a_hit_opened_from_the_search_goes_back_to_the_hits(proj
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is search
+
+
+async def test_the_reconcile_screen_does_not_compare_an_earlier_consensus_as_a_coder(
+        project: Path):
+    """After `qcahp reconcile --consensus agreed`, the reconcile screen counted 'agreed'
+    among the coders: three "coders had coded", and the picker offered the agreed result
+    to compare with the coders it came from."""
+    from qualcoder_ahp.tui.screens.reconcile_dialogs import CoderPicker
+
+    reconciled(project, consensus="agreed")
+    with open_store(project) as store:
+        second = store.suggestions(transcript_id=1)[1]
+        store.accept(second.id, "ben")
+    app = make_app(project, coder="lead")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, CoderPicker)
+        assert isinstance(app.screen, ReconcileScreen)
+        assert app.screen.compared == ["ana", "ben"]
