@@ -187,6 +187,33 @@ async def test_import_failures_stay_until_dismissed_and_a_later_run_replaces_the
         assert sorted(t.name for t in store.transcripts()) == ["alpha", "beta", "delta", "gamma"]
 
 
+async def test_a_suggestion_run_refused_says_why_in_the_report(tmp_path: Path):
+    """S on a project without a codebook: a red toast for ten seconds, then nothing."""
+    from tests.conftest import make_parsed
+
+    path = tmp_path / "p.db"
+    with open_store(path) as store:
+        store.add_transcript("alpha", make_parsed([("Int", "interviewer", "Hello?"),
+                                                   ("Pat", "participant", "Luck.")]))
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("S")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#job-report").display
+        head, *lines = drawn(screen.query_one("#job-report-text", Static)).splitlines()
+        assert head == "Suggestions: failed  (Escape closes this)"
+        assert lines[0].startswith("  the project has no codebook patterns: run `qcahp "
+                                   "codebook load FILE` first")
+        assert not app._notifications
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not screen.query_one("#job-report").display
+
+
 # ---------------------------------------------------------------- the reconcile filter
 async def test_the_filter_dialogs_counts_follow_a_decision_made_meanwhile(
         reconciling):  # noqa: F811

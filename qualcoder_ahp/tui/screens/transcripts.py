@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, ProgressBar, Static
 
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui import jobs
 from qualcoder_ahp.tui.follow import withdrawn_meanwhile
@@ -323,13 +324,14 @@ class TranscriptsScreen(Screen[None]):
         self._show_report(None)  # an old failure must not sit over the new run's outcome
 
         def run() -> None:
+            summary: str | None = None
+            error: str | None = None
             try:
-                summary: str | None = job(self._progress(label))
-            except BaseException:
-                summary = None  # the app's Worker.StateChanged handler shows the error
-                raise
-            finally:
-                self.post_message(JobFinished(label, summary))
+                summary = job(self._progress(label))
+            except UserError as exc:  # the user's to fix: said in the report, like failures
+                error = str(exc)
+            finally:  # anything else: the app's Worker.StateChanged handler shows it
+                self.post_message(JobFinished(label, summary, error))
 
         self.app.run_worker(run, thread=True, exclusive=True, group="jobs",
                             exit_on_error=False, description=description)
@@ -351,6 +353,8 @@ class TranscriptsScreen(Screen[None]):
     def _finished(self, message: JobFinished) -> None:
         self.query_one("#job-progress").display = False
         self.query_one("#job-label").display = False
+        if message.error is not None:
+            self._show_report(report_text(message.label, f"failed; {message.error}"))
         if message.summary is not None:
             # Failures and notes (an unlabelled file) stay on the screen until Escape or
             # the next run: a toast hid a dozen lines of them after 30 s, sat over the
