@@ -124,8 +124,10 @@ def test_qcahp_code_refuses_the_consensus_coder(project: Path, monkeypatch):
     assert not opened and snapshot(project) == before
     # Nothing is created for a new project either; another name opens as before.
     new = project.parent / "new.db"
-    result = CliRunner().invoke(cli, ["--db", str(new), "code", "--coder", "consensus"])
-    assert result.exit_code == 1 and not new.exists()
+    for command in ("code", "demo"):
+        result = CliRunner().invoke(cli, ["--db", str(new), command, "--coder", "consensus"])
+        assert result.exit_code == 1 and not new.exists()
+        assert result.output.startswith("Error: 'consensus' is the consensus coder")
     result = CliRunner().invoke(cli, ["--db", str(project), "code", "--coder", CODER])
     assert result.exit_code == 0 and opened == [1]
 
