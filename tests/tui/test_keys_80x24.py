@@ -26,6 +26,12 @@ def drawn(widget: Static) -> str:
     return str(widget.render())
 
 
+def report_lines(screen) -> list[str]:  # type: ignore[no-untyped-def]
+    """The job report under the transcripts table, as drawn (wrapped to its width)."""
+    static = screen.query_one("#job-report-text", Static)
+    return [static.render_line(y).text.rstrip() for y in range(static.size.height)]
+
+
 def footer(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {k.key: k.description for k in app.screen.query("FooterKey") if k.display}
 
@@ -158,12 +164,13 @@ async def test_import_failures_stay_until_dismissed_and_a_later_run_replaces_the
             await pilot.pause()
             await pilot.pause()
             if folder is bad:
-                text = drawn(screen.query_one("#job-report-text", Static))
                 assert report.display
-                head, *lines = text.splitlines()
+                head, *lines = report_lines(screen)
                 assert head.startswith("Import: 1 imported (")
                 assert head.endswith(", 0 unchanged, 1 failed  (Escape closes this)")
-                assert lines == ["failed:", f"  {bad / 'empty.txt'}: the file is empty"]
+                assert lines[0] == "failed:" and all(x.startswith("  ") for x in lines[1:])
+                said = "".join(x.strip() for x in lines[1:])  # a long path wraps anywhere
+                assert said.replace(" ", "") == f"{bad / 'empty.txt'}:thefileisempty"
                 assert not [n for n in app._notifications if n.severity == "warning"]
                 assert list(footer(app))[:2] == ["question_mark", "escape"]
                 assert footer(app)["escape"] == "Dismiss"
@@ -206,10 +213,12 @@ async def test_a_suggestion_run_refused_says_why_in_the_report(tmp_path: Path):
         await pilot.pause()
         screen = app.screen
         assert screen.query_one("#job-report").display
-        head, *lines = drawn(screen.query_one("#job-report-text", Static)).splitlines()
+        head, *lines = report_lines(screen)
         assert head == "Suggestions: failed  (Escape closes this)"
-        assert lines[0].startswith("  the project has no codebook patterns: run `qcahp "
-                                   "codebook load FILE` first")
+        assert " ".join(lines).split() == (
+            "the project has no codebook patterns: run `qcahp codebook load FILE` "
+            "first").split()
+        assert all(line.startswith("  ") for line in lines)  # wrapped lines indented too
         assert not app._notifications
         await pilot.press("escape")
         await pilot.pause()

@@ -11,6 +11,8 @@ import shlex
 from collections.abc import Callable
 from pathlib import Path
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -46,23 +48,23 @@ def import_paths_of(value: str) -> list[str] | None:
     return [str(Path(p).expanduser()) for p in parts]
 
 
-def report_text(label: str, summary: str) -> Text:
+def report_text(label: str, summary: str) -> Group:
     """A job's summary with failures or notes, as the report panel shows it: a heading
-    naming the job and the key that closes it, then the counts and each problem on a
-    line of its own (the summary joins them with "; ")."""
+    naming the job and the key that closes it, then each kind of problem and the
+    problems under it, one to a line and indented as a block when it wraps (the summary
+    joins them with "; ")."""
     heading = {"Importing": "Import", "Suggesting": "Suggestions"}.get(label, label)
     first, _, rest = summary.partition("; ")
-    text = Text(f"{heading}: {first}", style="bold")
-    text.append("  (Escape closes this)", style="dim")
-    kind = ""
+    lines: list[RenderableType] = [Text.assemble((f"{heading}: {first}", "bold"),
+                                                 ("  (Escape closes this)", "dim"))]
     for part in rest.split("; ") if rest else ():
         for word in ("failed", "note", "skipped as withdrawn from this project"):
             if part.startswith(f"{word}: "):
-                kind, part = word, part[len(word) + 2:]
-                text.append(f"\n{'failed' if kind == 'failed' else kind}:",
-                            style="bold red" if kind == "failed" else "bold yellow")
-        text.append(f"\n  {part}")
-    return text
+                part = part[len(word) + 2:]
+                lines.append(Text(f"{word}:", style="bold red" if word == "failed"
+                                  else "bold yellow"))
+        lines.append(Padding(Text(part), (0, 0, 0, 2)))
+    return Group(*lines)
 
 
 class TranscriptTable(DataTable[object], inherit_bindings=False):
@@ -214,7 +216,7 @@ class TranscriptsScreen(Screen[None]):
         """Close the last job's report (failures stay until read and dismissed)."""
         self._show_report(None)
 
-    def _show_report(self, report: Text | None) -> None:
+    def _show_report(self, report: Group | None) -> None:
         panel = self.query_one("#job-report", VerticalScroll)
         panel.display = report is not None
         self.query_one("#job-report-text", Static).update(report or "")
