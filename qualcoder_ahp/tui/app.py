@@ -25,6 +25,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.records import Coding
 from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, key_commands
 
 CODER_SETTING = "coder"
@@ -34,13 +35,26 @@ POLL_SECONDS = 1.5
 """How often the workbench asks whether another connection committed (one PRAGMA)."""
 
 
-def consensus_coders(store: Store) -> set[str]:
+def consensus_coders(store: Store, codings: Iterable[Coding] | None = None) -> set[str]:
     """The coders that hold a reconciled result: ``consensus`` and any a decision went into.
 
-    ``qcahp reconcile --consensus NAME`` decides into another name; each reconcile
-    decision in the log names the coder it was made into.
+    ``qcahp reconcile --consensus NAME`` decides into another name; a reconcile decision
+    makes codings of origin ``consensus`` (kept, inactive, when it is undone), so those
+    name every such coder. ``codings``: every coding, inactive too, if read already.
     """
-    return {CONSENSUS_CODER} | {e["coder"] for e in store.reconcile_log() if e["coder"]}
+    if codings is None:
+        codings = store.codings(include_inactive=True)
+    return {CONSENSUS_CODER} | {c.coder for c in codings if c.origin == "consensus"}
+
+
+def _decided_into(store: Store, coder: str) -> bool:
+    """Whether a reconcile decision (here or merged in) went into ``coder``: it holds a
+    consensus coding, or a logged decision (a rejection makes no coding). Only this
+    coder's codings and events are read."""
+    if any(c.origin == "consensus" for c in store.codings(coder=coder, include_inactive=True)):
+        return True
+    return any(e["kind"] == "reconcile" or e.get("original_kind") == "reconcile"
+               for e in store.events(coder))
 
 
 def consensus_problem(store: Store, coder: str) -> str | None:
@@ -51,7 +65,7 @@ def consensus_problem(store: Store, coder: str) -> str | None:
     under that name would mix unlogged codings into it, so the workbench refuses it.
     The caller says what to do instead.
     """
-    if coder not in consensus_coders(store):
+    if coder != CONSENSUS_CODER and not _decided_into(store, coder):
         return None
     return (f"{coder!r} is the consensus coder, which holds the reconciled result; "
             "hand coding would mix into it")

@@ -118,8 +118,17 @@ def test_qcahp_code_refuses_the_consensus_coder(project: Path, monkeypatch):
     monkeypatch.setattr("qualcoder_ahp.cli.workbench._has_terminal", lambda: True)
     monkeypatch.setattr("qualcoder_ahp.tui.app.WorkbenchApp.run", lambda app: opened.append(1))
     reconciled(project, consensus="agreed")
+    with open_store(project) as store:  # a rejection makes no coding, but is a decision
+        first = store.suggestions(transcript_id=1)[0]
+        store.reconcile(1, first.theme_id, "rejected", [], rule="reject",
+                        compared=["ana", "ben"], start=first.start, end=first.end)
+        second = store.suggestions(transcript_id=1)[1]  # undone: still the consensus's
+        store.reconcile(1, second.theme_id, "undone", [(second.start, second.end)],
+                        rule="union", compared=["ana", "ben"], start=second.start,
+                        end=second.end)
+        store.undo("undone")
     before = snapshot(project)
-    for name in ("consensus", "agreed"):
+    for name in ("consensus", "agreed", "rejected", "undone"):
         result = CliRunner().invoke(cli, ["--db", str(project), "code", "--coder", name])
         assert result.exit_code == 1
         assert result.output.strip().splitlines() == [
