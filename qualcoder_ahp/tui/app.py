@@ -25,7 +25,6 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.model.store import Store, open_store
-from qualcoder_ahp.records import Coding
 from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, key_commands
 
 CODER_SETTING = "coder"
@@ -35,15 +34,15 @@ POLL_SECONDS = 1.5
 """How often the workbench asks whether another connection committed (one PRAGMA)."""
 
 
-def consensus_coders(store: Store, codings: Iterable[Coding] | None = None) -> set[str]:
+def consensus_coders(store: Store) -> set[str]:
     """The coders that hold a reconciled result: ``consensus`` and any a decision went into.
 
     ``qcahp reconcile --consensus NAME`` decides into another name; a reconcile decision
     makes codings of origin ``consensus`` (kept, inactive, when it is undone), so those
-    name every such coder. ``codings``: every coding, inactive too, if read already.
+    name every such coder (one that only rejected, making no coding, is caught by
+    :func:`consensus_problem` when someone tries to code under it).
     """
-    if codings is None:
-        codings = store.codings(include_inactive=True)
+    codings = store.codings(include_inactive=True)
     return {CONSENSUS_CODER} | {c.coder for c in codings if c.origin == "consensus"}
 
 
