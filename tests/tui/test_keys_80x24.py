@@ -205,6 +205,29 @@ async def test_import_failures_stay_until_dismissed_and_a_later_run_replaces_the
         assert sorted(t.name for t in store.transcripts()) == ["alpha", "beta", "delta", "gamma"]
 
 
+async def test_a_withdrawn_file_skipped_is_reported_too(project: Path, monkeypatch):
+    """A folder still holding a withdrawn interview: the summary names the file and how
+    to bring it back, which went by in a five-second toast."""
+    from qualcoder_ahp.tui import jobs
+
+    said = ("0 imported (0 words), 2 unchanged, 1 withdrawn (skipped), 0 failed; skipped "
+            "as withdrawn from this project: bob.txt (`qcahp import FILE --readmit` brings "
+            "one back on purpose)")
+    monkeypatch.setattr(jobs, "import_files", lambda path, paths, progress=None: said)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await press_for_screen(pilot, "i", SearchModal)
+        await pilot.press(*"folder", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        lines = report_lines(app.screen)
+        assert lines[0].startswith("Import: 0 imported (0 words), 2 unchanged, 1 withdrawn")
+        at = lines.index("skipped as withdrawn from this project:")
+        assert " ".join(x.strip() for x in lines[at + 1:]).startswith(
+            "bob.txt (`qcahp import FILE --readmit`")
+
+
 async def test_a_suggestion_run_refused_says_why_in_the_report(tmp_path: Path):
     """S on a project without a codebook: a red toast for ten seconds, then nothing."""
     from tests.conftest import make_parsed

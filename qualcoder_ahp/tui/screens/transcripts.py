@@ -361,7 +361,8 @@ class TranscriptsScreen(Screen[None]):
             # Failures and notes (an unlabelled file) stay on the screen until Escape or
             # the next run: a toast hid a dozen lines of them after 30 s, sat over the
             # table meanwhile, and stayed over the next run's success.
-            trouble = any(f"; {w}: " in message.summary for w in ("failed", "note"))
+            trouble = any(f"; {w}: " in message.summary for w in (
+                "failed", "note", "skipped as withdrawn from this project"))
             if trouble:
                 self._show_report(report_text(message.label, message.summary))
             else:
