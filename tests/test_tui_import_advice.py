@@ -17,6 +17,7 @@ from qualcoder_ahp.tui import jobs
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
 from tests.conftest import make_parsed
+from tests.tui.test_keys_80x24 import report_lines
 
 FIRST = "Interviewer: How did you start?\nAnn: By chance, in a clinic.\n"
 SECOND = "Interviewer: How did you start?\nAnn: I planned it from school.\n"
@@ -46,7 +47,8 @@ async def _import_in_dialog(db: Path, typed: str) -> list[str]:
         await pilot.press(*typed, "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        return [n.message for n in app._notifications]
+        # The job's summary, failures and notes are in the report under the table.
+        return [" ".join(report_lines(app.screen))]
 
 
 async def test_dialog_advice_for_a_name_taken_by_other_text(tmp_path):
@@ -107,6 +109,13 @@ async def test_dialog_failures_and_notes_stay_long_enough_to_read(tmp_path):
         await pilot.press(*str(tmp_path / "more"), "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        [shown] = [n for n in app._notifications if "imported" in n.message]
-        assert "failed: " in shown.message
-        assert shown.severity == "warning" and shown.timeout >= 20
+        # Failures stay in the report under the table until dismissed, not in a toast
+        # that goes before they are read.
+        shown = " ".join(report_lines(app.screen))
+        assert "imported" in shown and "failed: " in shown
+        assert not [n for n in app._notifications if "failed" in n.message]
+        await pilot.pause(1.0)
+        assert app.screen.query_one("#job-report").display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query_one("#job-report").display

@@ -59,6 +59,23 @@ def _refuse_a_study(project: Project) -> None:
                     "this project", path=str(project.path))
 
 
+def _refuse_consensus(project: Project, coder: str | None) -> None:
+    """Refuse ``--coder`` naming a consensus coder, before anything is opened or built.
+
+    The consensus coder's codings are the reconciled result, each logged with the
+    decision that made it; hand coding under that name would mix into it unlogged.
+    """
+    from qualcoder_ahp.tui.app import CONSENSUS_CODER, consensus_problem
+
+    if not coder or (coder != CONSENSUS_CODER and not project.path.exists()):
+        return
+    problem = consensus_problem(project.store(), coder)
+    if problem is not None:
+        raise UserError(f"{problem}: give your own name with --coder NAME, and agree the "
+                        "consensus on the reconcile screen (R) or with `qcahp reconcile`; "
+                        "nothing was changed")
+
+
 def _run(project: Project, coder: str | None) -> None:
     from qualcoder_ahp.tui.app import make_app
 
@@ -75,6 +92,7 @@ def register(cli: click.Group) -> None:
     @pass_project
     def code(project: Project, coder: str | None) -> None:
         """Open the coding workbench on the project (--db, $QCAHP_DB or ./qcahp.db)."""
+        _refuse_consensus(project, coder)
         _require_terminal("code")
         _run(project, coder)
 
@@ -92,10 +110,11 @@ def register(cli: click.Group) -> None:
         from qualcoder_ahp.model.store import remove_database
         from qualcoder_ahp.tui import jobs
 
-        _require_terminal("demo")
         project: Project = ctx.obj
         if project.db_path is None:
             project.db_path = str(Path(DEMO_DB))
+        _refuse_consensus(project, coder)
+        _require_terminal("demo")
         if project.path.exists():
             _refuse_a_study(project)
         if fresh:

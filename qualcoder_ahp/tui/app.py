@@ -20,6 +20,7 @@ from pathlib import Path
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -27,8 +28,50 @@ from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, key_commands
 
 CODER_SETTING = "coder"
+CONSENSUS_CODER = "consensus"
+"""The coder the reconcile screen (and ``qcahp reconcile``, by default) decides into."""
 POLL_SECONDS = 1.5
 """How often the workbench asks whether another connection committed (one PRAGMA)."""
+
+
+def consensus_coders(store: Store) -> set[str]:
+    """The coders that hold a reconciled result: ``consensus`` and any a decision went into.
+
+    ``qcahp reconcile --consensus NAME`` decides into another name; a reconcile decision
+    makes codings of origin ``consensus`` (kept, inactive, when it is undone), so those
+    name every such coder (one that only rejected, making no coding, is caught by
+    :func:`consensus_problem` when someone tries to code under it).
+    """
+    codings = store.codings(include_inactive=True)
+    return {CONSENSUS_CODER} | {c.coder for c in codings if c.origin == "consensus"}
+
+
+def _decided_into(store: Store, coder: str) -> bool:
+    """Whether a reconcile decision (here or merged in) went into ``coder``: it holds a
+    consensus coding, or a logged decision (a rejection makes no coding). Only this
+    coder's codings and events are read."""
+    if any(c.origin == "consensus" for c in store.codings(coder=coder, include_inactive=True)):
+        return True
+    return any(e["kind"] == "reconcile" or e.get("original_kind") == "reconcile"
+               for e in store.events(coder))
+
+
+def consensus_problem(store: Store, coder: str) -> str | None:
+    """Why ``coder`` may not code in the workbench, or None when they may.
+
+    The consensus coder's codings are the team's reconciled result: each one comes from
+    a reconcile decision, logged with its rule and the coders compared. Coding by hand
+    under that name would mix unlogged codings into it, so the workbench refuses it.
+    The caller says what to do instead.
+    """
+    if coder != CONSENSUS_CODER and not _decided_into(store, coder):
+        return None
+    return (f"{coder!r} is the consensus coder, which holds the reconciled result; "
+            "hand coding would mix into it")
+
+
+CONSENSUS_ADVICE = "type your own name, and agree the consensus on the reconcile screen (R)"
+"""What the name dialog says after :func:`consensus_problem`."""
 
 
 class WorkbenchApp(App[None]):
@@ -70,12 +113,26 @@ class WorkbenchApp(App[None]):
         """Start watching the database, ask for the coder once, then show the transcripts."""
         self._seen_version = self.store.data_version()
         self.set_interval(POLL_SECONDS, self.poll_store, name="store-poll")
-        if self.coder:
+        # A name remembered from before the consensus was made (or from an older version,
+        # which let anyone code as it) is asked again, saying why.
+        refused = self._consensus_refusal(self.coder) if self.coder else None
+        if self.coder and refused is None:
             self._start(self.coder)
         else:
             from qualcoder_ahp.tui.screens.modals import CoderModal
 
-            self.push_screen(CoderModal(self.store.coders()), self._start)
+            self.coder = ""
+            self.push_screen(CoderModal(self._possible_coders(), refused,
+                                        self._consensus_refusal), self._start)
+
+    def _consensus_refusal(self, coder: str) -> str | None:
+        problem = consensus_problem(self.store, coder)
+        return None if problem is None else f"{problem}: {CONSENSUS_ADVICE}"
+
+    def _possible_coders(self) -> list[str]:
+        """The coders to offer by name: every coder but the consensus ones."""
+        reserved = consensus_coders(self.store)
+        return [c for c in self.store.coders() if c not in reserved]
 
     def _start(self, coder: str | None) -> None:
         from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
@@ -239,17 +296,23 @@ class WorkbenchApp(App[None]):
 
         if not self.coder and action not in ("quit", "help"):
             return False
+        screen = self.screen
+        if isinstance(screen, CommandPalette) and len(self.screen_stack) > 1:
+            # The palette asks which keys apply to the screen under it, where the command
+            # will run once it closes: it is a modal itself, and took them all away (ctrl+p
+            # offered no "Codebook", "Counts", "Reconcile" or "Passages" anywhere).
+            screen = self.screen_stack[-2]
         if action == "help":
             from qualcoder_ahp.tui.screens.help import HelpScreen
 
-            return not isinstance(self.screen, HelpScreen)  # F1 there did nothing
+            return not isinstance(screen, HelpScreen)  # F1 there did nothing
         navigation = ("transcripts", "codebook", "counts", "reconcile", "passages", "find_all")
-        if action in navigation and isinstance(self.screen, ModalScreen):
+        if action in navigation and isinstance(screen, ModalScreen):
             return False  # finish (or Escape) the dialog first; nothing stacks on top of it
         here = {"transcripts": TranscriptsScreen, "codebook": CodebookScreen,
                 "counts": CountsScreen, "reconcile": ReconcileScreen,
                 "passages": PassagesScreen, "find_all": SearchScreen}.get(action)
-        if here is not None and isinstance(self.screen, here):
+        if here is not None and isinstance(screen, here):
             return False
         return True
 

@@ -22,7 +22,9 @@ class JobProgress(Message):
 
 @dataclass
 class JobFinished(Message):
-    """A long job ended; ``summary`` is one line for a notification, None if it failed."""
+    """A long job ended; ``summary`` is one line for a notification, None if it failed
+    (``error`` then says why, when it was the user's to fix: no codebook, say)."""
 
     label: str
     summary: str | None
+    error: str | None = None

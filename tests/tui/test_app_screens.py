@@ -163,12 +163,13 @@ async def test_counts_and_reconcile_keys_open_their_screens(project: Path):
 
 
 async def test_worker_failure_is_a_notification(project: Path, monkeypatch):
-    from qualcoder_ahp.errors import UserError
+    """An unexpected failure (a refusal the user can act on goes in the job report under
+    the table: tests/tui/test_keys_80x24.py)."""
     from qualcoder_ahp.tui import jobs
 
     def broken(store_path, progress=None):
         progress(1, 3)
-        raise UserError("the codebook is broken")
+        raise RuntimeError("the codebook is broken")
 
     monkeypatch.setattr(jobs, "suggest", broken)
     app = make_app(project, coder=CODER)

@@ -367,7 +367,8 @@ async def test_layout_at_80_by_24(project: Path):
 async def test_random_keys_never_crash_and_screen_matches_database(app):
     import random
 
-    keys = [*"npaxwm[]{}.<>v1234dur;g", "comma", "down", "up", "escape", "pagedown"]
+    # Not Escape: with nothing to clear it goes back to the transcripts (tested apart).
+    keys = [*"npaxwm[]{}.<>v1234dur;g", "comma", "down", "up", "pagedown"]
     rnd = random.Random(7)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_alpha(pilot)

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.codebook_store import theme_name_problem
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.tui.follow import FollowsStore, is_blind
@@ -32,9 +33,9 @@ from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 NO_THEMES = ("No codebook yet. Load one with `qcahp codebook load FILE` (a YAML tree of "
              "themes with definitions and patterns; see docs/codebook.md), then press S on "
-             "the transcripts screen for suggestions. Or code without one: open a "
-             "transcript, press c, type a theme's name and press ctrl+n to add it; the "
-             "themes you add show here.")
+             "the transcripts screen for suggestions. Or code without one: press a here to "
+             "add a theme, or open a transcript, press c, type a theme's name and press "
+             "ctrl+n to add it and code with it; the themes you add show here.")
 """What the details pane says when the project has no themes yet."""
 
 
@@ -53,6 +54,10 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 tooltip="Move the highlighted theme or folder (with what is below it) under "
                         "another, or to the top level (u undoes it)"),
         Binding("M", "memo", "Memo", tooltip="Write your memo on the highlighted theme"),
+        # In the help and the palette: the 80-column footer holds the keys above and q Quit.
+        Binding("a", "add_theme", "Add theme", show=False,
+                tooltip="Add a theme: its name, then the folder it goes in (no patterns: "
+                        "coded by hand; u undoes it)"),
         Binding("w", "keywords", "Words",
                 tooltip="The highlighted theme's key words: the words your passages coded "
                         "with it use more than the rest, and whether a pattern uses them"),
@@ -264,6 +269,52 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         self.app.push_screen(MemoModal(f"Memo on theme {self.themes[theme_id].name}", current),
                              save)
 
+
+    def action_add_theme(self) -> None:
+        """Name a new theme, choose its folder (the highlighted one's, to start with) and
+        add it: one ``theme_add``, stored before the tree shows it."""
+        from qualcoder_ahp.tui.screens.modals import SearchModal
+
+        def named(typed: str | None) -> None:
+            name = " ".join((typed or "").split())
+            if not name:
+                return
+            problem = theme_name_problem(name)
+            taken = [t for t in self.store.themes() if t.name.casefold() == name.casefold()]
+            if problem or taken:
+                why = (problem[0].upper() + problem[1:] + "." if problem else
+                       f"There is already a theme named {taken[0].name!r} "
+                       f"({self.store.theme_path(taken[0].id)}).")
+                self.notify(why, severity="warning", markup=False)
+                return
+            self._ask_place(name)
+
+        self.app.push_screen(SearchModal(
+            "", "the new theme's name",
+            hint="Enter, then choose its folder · Escape cancels"), named)
+
+    def _ask_place(self, name: str) -> None:
+        from qualcoder_ahp.tui.screens.modals import TOP_LEVEL, new_theme_place
+
+        themes = list(self.themes.values())
+        here = self.themes.get(self._selected() or "")
+        folder = None if here is None else here.id if not here.codable else here.parent_id
+        paths = {t.id: self.store.theme_path(t.id) for t in themes}
+
+        def placed(place: str | None) -> None:
+            if place is None:  # Escape: nothing made
+                return
+            done, theme = self.try_change(lambda: self.store.add_theme(
+                name, coder=self.coder, parent_id=None if place == TOP_LEVEL else place))
+            if not done:
+                return
+            self._fill(keep=theme.id)
+            self.follow_here()
+            self.notify(f"Theme added: {self.store.theme_path(theme.id)} (u undoes it). It "
+                        "has no patterns: code with it by hand (c on the coding screen).",
+                        markup=False)
+
+        self.app.push_screen(new_theme_place(name, themes, paths, preselect=folder), placed)
 
     def action_edit(self) -> None:
         """Edit the highlighted theme's name, definition, inclusion and exclusion criteria,

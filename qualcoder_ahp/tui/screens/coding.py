@@ -388,15 +388,36 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         self._do(self.session.toggle_selection)
 
     def action_clear(self) -> None:
-        """Drop the selection and search highlights."""
+        """Drop the selection, a span adjustment and the search highlights; with none of
+        them (and the arrows on the transcript), go back where this screen came from.
+
+        Escape with nothing to drop did nothing here, where it goes back on every other
+        screen; a coder who pressed it to cancel a widened span kept the span.
+        """
+        session = self.session
         if self.panel_keys:  # Escape also gives the arrow keys back to the transcript
             self.action_switch_pane()
+            return
+        if session.anchor is None and not session.search_hits and not session.is_adjusted():
+            self.action_back()
+            return
 
         def clear() -> None:
-            self.session.anchor = None
-            self.session.search_query = ""
-            self.session.search_hits = []
+            session.anchor = None
+            session.search_query = ""
+            session.search_hits = []
+            if session.is_adjusted() and session.current is not None:
+                session.go_to(session.current)  # the suggestion's own segment again
         self._do(clear)
+
+    def action_back(self) -> None:
+        """Back to the search hits or passages this screen was opened from, else to the
+        screen below (the transcripts)."""
+        for action in BACK_KEYS:
+            if self.opened_from(action):
+                getattr(self, f"action_{action}")()
+                return
+        self.dismiss()
 
     def action_next_undecided(self) -> None:
         """Jump to the next undecided suggestion, in this or a later transcript."""

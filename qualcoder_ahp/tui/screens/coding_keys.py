@@ -72,8 +72,9 @@ CODING_BINDINGS = [
             "was opened from (only then; otherwise F searches every transcript)"),
     Binding("P", "back_to_passages", "Passages", tooltip="Back to the list of passages this "
             "transcript was opened from (only then; otherwise P picks a theme's passages)"),
-    Binding("escape", "clear", "Clear", show=False,
-            tooltip="Drop the selection and the search highlights"),
+    Binding("escape", "clear", "Clear/Back", show=False,
+            tooltip="Drop the selection, a span adjustment and the search highlights; "
+                    "with none, back to the screen before"),
     Binding("pagedown", "page(1)", "Page ▼", show=False, tooltip="Scroll down a page"),
     Binding("pageup", "page(-1)", "Page ▲", show=False, tooltip="Scroll up a page"),
     Binding("tab", "switch_pane", "Details", show=False,

@@ -47,6 +47,14 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     return rows
 
 
+class HelpTable(DataTable[Text]):
+    """The keys, read with ↑ ↓ PgUp PgDn, and Home and End to the first and last (a
+    DataTable's own Home and End scroll sideways: End did nothing here)."""
+
+    BINDINGS = [Binding("home", "scroll_top", "First", show=False),
+                Binding("end", "scroll_bottom", "Last", show=False)]
+
+
 class HelpScreen(ModalScreen[None]):
     """List the keys of the screen it was opened from."""
 
@@ -65,7 +73,8 @@ class HelpScreen(ModalScreen[None]):
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog help"):
             yield Label(Text(f"Keys: {self.title_text}  (Escape closes; ctrl+p finds any command)"))
-            yield DataTable(id="help-table", cursor_type="row")
+            yield Label(Text("↑ ↓ PgUp PgDn Home End read the list"), classes="hint")
+            yield HelpTable(id="help-table", cursor_type="row")
 
     def on_mount(self) -> None:
         self._fill()

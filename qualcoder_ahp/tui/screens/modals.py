@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -25,14 +26,72 @@ from qualcoder_ahp.records import Theme
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 
+class FitsLists:
+    """Mix into a dialog holding lists: they keep to the rows the screen has room for.
+
+    A dialog is at most 90 % of the screen high and its lists at most 14 rows (CSS);
+    a list in a dialog that grows past that is cut off, not scrolled: at 80x24 the
+    theme picker showed 9 of the demo codebook's 11 themes, and ``↓`` highlighted the
+    other two out of sight (Enter coded with a theme not on the screen). So once laid
+    out, a list in a dialog that does not fit loses the rows it is over by (and
+    scrolls); at each resize the lists start again from their CSS height.
+    """
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(fit_lists, self)  # type: ignore[attr-defined]
+
+    def on_resize(self) -> None:
+        for lst in self.query(LIST_KINDS):  # type: ignore[attr-defined]
+            lst.styles.max_height = _css_rows(lst)
+        self.call_after_refresh(fit_lists, self)  # type: ignore[attr-defined]
+
+
+LIST_KINDS = "OptionList, SelectionList"
+"""The widgets :func:`fit_lists` fits."""
+
+
+def _css_rows(lst: Widget) -> int | None:
+    """The list's most rows as the CSS gives it (remembered before fitting changes it)."""
+    if not hasattr(lst, "_css_rows"):
+        height = lst.styles.max_height
+        lst._css_rows = int(height.value) if height is not None else None  # type: ignore
+    return lst._css_rows  # type: ignore[attr-defined, no-any-return]
+
+
+def fit_lists(screen: ModalScreen[object]) -> None:
+    """Shrink each list of a dialog taller than it may be by what it is over (see
+    :class:`FitsLists`); a row of lists side by side shrinks together."""
+    for lst in screen.query(LIST_KINDS):
+        _css_rows(lst)
+        block: Widget = lst
+        while block.parent is not None and not isinstance(block.parent, Vertical):
+            block = block.parent  # type: ignore[assignment]  # a Horizontal of lists
+        dialog = block.parent
+        if not isinstance(dialog, Vertical) or not dialog.size.height:
+            continue
+        needed = dialog.styles.gutter.height + sum(
+            child.outer_size.height for child in dialog.children if child.display)
+        over = needed - dialog.outer_size.height
+        if over > 0:
+            lst.styles.max_height = max(3, lst.outer_size.height - over)
+
+
 class CoderModal(ModalScreen[str]):
-    """Ask once for the coder's name (remembered per project by the caller)."""
+    """Ask once for the coder's name (remembered per project by the caller).
+
+    ``check`` says why a name may not code (the consensus coder's, which holds the
+    reconciled result); the refusal shows in the dialog, which stays open with what
+    was typed. ``refused`` is shown from the start: the remembered name was refused.
+    """
 
     BINDINGS = [Binding("escape", "app.quit", "Quit", tooltip="Quit without choosing")]
 
-    def __init__(self, known: list[str]) -> None:
+    def __init__(self, known: list[str], refused: str | None = None,
+                 check: Callable[[str], str | None] | None = None) -> None:
         super().__init__()
         self.known = known
+        self.refused = refused
+        self.check = check
 
     def compose(self) -> ComposeResult:
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
@@ -41,13 +100,28 @@ class CoderModal(ModalScreen[str]):
             if self.known:
                 yield Label(Text("Coders so far: " + ", ".join(self.known)), classes="hint")
             yield Input(placeholder="your name", id="coder-name")
+            yield Label("", id="coder-error")
+
+    def on_mount(self) -> None:
+        self._show_refusal(self.refused)
+
+    def _show_refusal(self, problem: str | None) -> None:
+        error = self.query_one("#coder-error", Label)
+        error.display = problem is not None
+        if problem is not None:
+            error.update(Text(problem[0].upper() + problem[1:] + ".", style="bold red"))
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
-        else:
-            self.notify("A coder needs a name.", severity="warning")
+        name = event.value.strip()
+        if not name:
+            self._show_refusal("a coder needs a name")
+            return
+        problem = self.check(name) if self.check is not None else None
+        if problem is not None:
+            self._show_refusal(problem)
+            return
+        self.dismiss(name)
 
 
 NEW_THEME = "+new:"
@@ -63,7 +137,7 @@ CHOICE_HINT = "↑↓ choose · Enter picks · Escape cancels"
 """The keys line of a :class:`ChoiceModal` unless its opener words it for its choice."""
 
 
-class ThemePickerModal(ModalScreen[str | None]):
+class ThemePickerModal(FitsLists, ModalScreen[str | None]):
     """Pick a theme by fuzzy search over names, paths and descriptions (rapidfuzz).
 
     With ``allow_new``, what was typed can also become a new theme (inductive coding):
@@ -214,18 +288,20 @@ class ThemePickerModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ChoiceModal(ModalScreen[str | None]):
+class ChoiceModal(FitsLists, ModalScreen[str | None]):
     """Choose one of a few labelled options (Enter), or Escape; a line under the title
     says so (``hint``), as every dialog names its keys."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Close without choosing")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]],
-                 hint: str = CHOICE_HINT) -> None:
+                 hint: str = CHOICE_HINT, preselect: str | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
         self.hint = hint
+        self.preselect = preselect
+        """The choice highlighted when the dialog opens (else the first)."""
 
     def compose(self) -> ComposeResult:
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
@@ -234,6 +310,14 @@ class ChoiceModal(ModalScreen[str | None]):
             yield Label(Text(self.hint), classes="hint")
             yield OptionList(*[Option(Text(label), id=key) for key, label in self.choices],
                              id="choices")
+
+    def on_mount(self) -> None:
+        if self.preselect is not None:
+            options = self.query_one("#choices", OptionList)
+            try:
+                options.highlighted = options.get_option_index(self.preselect)
+            except OptionDoesNotExist:
+                pass
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -418,7 +502,7 @@ class SearchModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class FilterModal(ModalScreen[tuple[str, str | None] | None]):
+class FilterModal(FitsLists, ModalScreen[tuple[str, str | None] | None]):
     """Filter suggestions by status and theme: Tab between lists, Enter applies both."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Keep the filter")]
@@ -465,10 +549,11 @@ TOP_LEVEL = "+top"
 """The parent choice that puts a new theme at the top level (no theme id has a "+")."""
 
 
-def new_theme_place(name: str, themes: list[Theme], paths: dict[str, str]) -> ChoiceModal:
+def new_theme_place(name: str, themes: list[Theme], paths: dict[str, str],
+                    preselect: str | None = None) -> ChoiceModal:
     """The question where a new theme named ``name`` goes: the top level or one of the
-    codebook's folders (from ``themes``, shown by their ``paths``). Its result is
-    :data:`TOP_LEVEL`, a folder's id, or ``None``."""
+    codebook's folders (from ``themes``, shown by their ``paths``; ``preselect`` a folder
+    to highlight). Its result is :data:`TOP_LEVEL`, a folder's id, or ``None``."""
     folders = [(t.id, f"In {paths.get(t.id, t.name)}") for t in themes if not t.codable]
     return ChoiceModal(f'New theme "{name}": where does it go?',
-                       [(TOP_LEVEL, "At the top level"), *folders])
+                       [(TOP_LEVEL, "At the top level"), *folders], preselect=preselect)

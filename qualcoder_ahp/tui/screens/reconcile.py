@@ -54,6 +54,7 @@ from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.tui.app import consensus_coders
 from qualcoder_ahp.tui.follow import is_blind
 from qualcoder_ahp.tui.reconcile_walk import ReconcileWalk
 from qualcoder_ahp.tui.screens.reconcile_decide import ReconcileDecisions
@@ -191,7 +192,10 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
             return
         if self.compared is None:
             used = {c.coder for c in self.store.codings()}
-            candidates = [c for c in self.store.coders() if c in used and c != self.consensus]
+            # Not a consensus either: `qcahp reconcile --consensus NAME` decides into
+            # other names, whose codings are a reconciled result, not a coder's.
+            reserved = {self.consensus} | consensus_coders(self.store)
+            candidates = [c for c in self.store.coders() if c in used and c not in reserved]
             status = self.query_one("#reconcile-status", Static)
             if len(candidates) > 2 and ask:
                 # Not "Finding disagreements...": nothing is found until they are chosen.
@@ -326,6 +330,10 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         """Render the current item into the panels."""
         self.walk.refresh_consensus()
         self.refresh_bindings()  # undo and the item keys come and go
+        dialog = self.app.screen
+        if isinstance(dialog, ReconcileFilter) and self.app.screen_stack[-2] is self:
+            # Open over this screen while a poll took in changes: its counts follow.
+            dialog.update_choices(*self.walk.filter_choices())
         self.query_one("#reconcile-status", Static).update(Text(self.status_text()))
         item = self.item
         consensus = self.query_one("#consensus-text", Static)

@@ -9,12 +9,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, SelectionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from qualcoder_ahp.tui.screens.modals import FitsLists
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 
-class CoderPicker(ModalScreen[list[str] | None]):
+class CoderPicker(FitsLists, ModalScreen[list[str] | None]):
     """Choose which coders to reconcile when more than two have coded."""
 
     DEFAULT_CSS = """
@@ -59,7 +60,7 @@ ALL = "*"
 """The option of :class:`ReconcileFilter` that filters nothing."""
 
 
-class ReconcileFilter(ModalScreen[tuple[str | None, int | None] | None]):
+class ReconcileFilter(FitsLists, ModalScreen[tuple[str | None, int | None] | None]):
     """Choose a theme and a transcript to reconcile: Tab between the lists, Enter applies
     both (the highlighted one in each), Escape keeps the filter as it was."""
 
@@ -84,13 +85,36 @@ class ReconcileFilter(ModalScreen[tuple[str | None, int | None] | None]):
             yield Label("Reconcile only: a theme and a transcript (undecided/all). Tab "
                         "switches, Enter applies, Escape cancels")
             with Horizontal():
-                yield OptionList(Option("all themes", id=ALL),
-                                 *[Option(Text(label), id=key) for key, label in self.themes],
-                                 id="filter-theme")
-                yield OptionList(Option("all transcripts", id=ALL),
-                                 *[Option(Text(label), id=str(key))
-                                   for key, label in self.transcripts],
-                                 id="filter-transcript")
+                yield OptionList(*self._theme_options(), id="filter-theme")
+                yield OptionList(*self._transcript_options(), id="filter-transcript")
+
+    def _theme_options(self) -> list[Option]:
+        return [Option("all themes", id=ALL),
+                *[Option(Text(label), id=key) for key, label in self.themes]]
+
+    def _transcript_options(self) -> list[Option]:
+        return [Option("all transcripts", id=ALL),
+                *[Option(Text(label), id=str(key)) for key, label in self.transcripts]]
+
+    def update_choices(self, themes: list[tuple[str, str]],
+                       transcripts: list[tuple[int, str]]) -> None:
+        """Show the counts as they are now (a decision or a coding made in another
+        window, taken in at the poll): each list keeps its highlighted option, or goes
+        to "all" when that one has no disagreement left."""
+        if (themes, transcripts) == (self.themes, self.transcripts):
+            return
+        self.themes, self.transcripts = themes, transcripts
+        for selector, options in (("#filter-theme", self._theme_options()),
+                                  ("#filter-transcript", self._transcript_options())):
+            listing = self.query_one(selector, OptionList)
+            at = listing.highlighted
+            kept = listing.get_option_at_index(at).id if at is not None else ALL
+            listing.clear_options()
+            listing.add_options(options)
+            try:
+                listing.highlighted = listing.get_option_index(kept or ALL)
+            except OptionDoesNotExist:
+                listing.highlighted = 0
 
     def on_mount(self) -> None:
         themes = self.query_one("#filter-theme", OptionList)

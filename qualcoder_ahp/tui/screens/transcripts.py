@@ -11,13 +11,17 @@ import shlex
 from collections.abc import Callable
 from pathlib import Path
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label, ProgressBar
+from textual.widgets import DataTable, Header, Label, ProgressBar, Static
 
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui import jobs
 from qualcoder_ahp.tui.follow import withdrawn_meanwhile
@@ -42,6 +46,25 @@ def import_paths_of(value: str) -> list[str] | None:
     except ValueError:
         return None
     return [str(Path(p).expanduser()) for p in parts]
+
+
+def report_text(label: str, summary: str) -> Group:
+    """A job's summary with failures or notes, as the report panel shows it: a heading
+    naming the job and the key that closes it, then each kind of problem and the
+    problems under it, one to a line and indented as a block when it wraps (the summary
+    joins them with "; ")."""
+    heading = {"Importing": "Import", "Suggesting": "Suggestions"}.get(label, label)
+    first, _, rest = summary.partition("; ")
+    lines: list[RenderableType] = [Text.assemble((f"{heading}: {first}", "bold"),
+                                                 ("  (Escape closes this)", "dim"))]
+    for part in rest.split("; ") if rest else ():
+        for word in ("failed", "note", "skipped as withdrawn from this project"):
+            if part.startswith(f"{word}: "):
+                part = part[len(word) + 2:]
+                lines.append(Text(f"{word}:", style="bold red" if word == "failed"
+                                  else "bold yellow"))
+        lines.append(Padding(Text(part), (0, 0, 0, 2)))
+    return Group(*lines)
 
 
 class TranscriptTable(DataTable[object], inherit_bindings=False):
@@ -71,6 +94,8 @@ class TranscriptsScreen(Screen[None]):
                 tooltip="Run the codebook's patterns over every transcript (a worker)"),
         Binding("F", "app.find_all", "Find", tooltip="Search every transcript for a word "
                 "or pattern, read the hits in context, code them"),
+        Binding("escape", "dismiss_report", "Dismiss",
+                tooltip="Close the report of the last import or suggestion run"),
     ]
 
     def __init__(self, store: Store, coder: str) -> None:
@@ -88,6 +113,8 @@ class TranscriptsScreen(Screen[None]):
         yield table
         yield Label("No transcripts yet: press i to import files or folders, then S to run "
                     "the codebook's suggestions.", id="empty-hint")
+        with VerticalScroll(id="job-report"):
+            yield Static(id="job-report-text")
         yield Label("", id="job-label")
         yield ProgressBar(id="job-progress", show_eta=False)
         yield WorkbenchFooter()
@@ -95,6 +122,7 @@ class TranscriptsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#job-progress").display = False
         self.query_one("#job-label").display = False
+        self.query_one("#job-report").display = False
         self.reload()
         self.query_one(DataTable).focus()
 
@@ -176,7 +204,23 @@ class TranscriptsScreen(Screen[None]):
             return self.query_one("#transcripts", DataTable).row_count > 0
         if action in ("import_files", "suggest"):
             return getattr(self.app, "store_path", None) is not None
+        if action == "dismiss_report":
+            return bool(self.query_one("#job-report").display)
         return True
+
+    def footer_first(self) -> tuple[str, ...]:
+        """With a report on screen, the key that closes it comes first (see the footer)."""
+        return ("dismiss_report",)
+
+    def action_dismiss_report(self) -> None:
+        """Close the last job's report (failures stay until read and dismissed)."""
+        self._show_report(None)
+
+    def _show_report(self, report: Group | None) -> None:
+        panel = self.query_one("#job-report", VerticalScroll)
+        panel.display = report is not None
+        self.query_one("#job-report-text", Static).update(report or "")
+        self.refresh_bindings()  # "esc Dismiss" comes and goes with it
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
@@ -279,15 +323,17 @@ class TranscriptsScreen(Screen[None]):
         """
         if self._job_running():
             return
+        self._show_report(None)  # an old failure must not sit over the new run's outcome
 
         def run() -> None:
+            summary: str | None = None
+            error: str | None = None
             try:
-                summary: str | None = job(self._progress(label))
-            except BaseException:
-                summary = None  # the app's Worker.StateChanged handler shows the error
-                raise
-            finally:
-                self.post_message(JobFinished(label, summary))
+                summary = job(self._progress(label))
+            except UserError as exc:  # the user's to fix: said in the report, like failures
+                error = str(exc)
+            finally:  # anything else: the app's Worker.StateChanged handler shows it
+                self.post_message(JobFinished(label, summary, error))
 
         self.app.run_worker(run, thread=True, exclusive=True, group="jobs",
                             exit_on_error=False, description=description)
@@ -309,13 +355,16 @@ class TranscriptsScreen(Screen[None]):
     def _finished(self, message: JobFinished) -> None:
         self.query_one("#job-progress").display = False
         self.query_one("#job-label").display = False
+        if message.error is not None:
+            self._show_report(report_text(message.label, f"failed; {message.error}"))
         if message.summary is not None:
-            # Failures and notes (an unlabelled file) are a warning that stays long
-            # enough to read: the default five seconds hid a dozen lines of them.
-            trouble = any(f"; {w}: " in message.summary for w in ("failed", "note"))
+            # Failures and notes (an unlabelled file) stay on the screen until Escape or
+            # the next run: a toast hid a dozen lines of them after 30 s, sat over the
+            # table meanwhile, and stayed over the next run's success.
+            trouble = any(f"; {w}: " in message.summary for w in (
+                "failed", "note", "skipped as withdrawn from this project"))
             if trouble:
-                self.notify(message.summary, title=message.label, markup=False,
-                            severity="warning", timeout=30)
+                self._show_report(report_text(message.label, message.summary))
             else:
                 self.notify(message.summary, title=message.label, markup=False)
         self.reload()
