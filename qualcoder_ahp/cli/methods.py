@@ -1,0 +1,109 @@
+"""CLI command: ``qcahp methods``, a draft methods paragraph and the figures behind it.
+
+A thin wrapper over :func:`qualcoder_ahp.reports.methods.methods_report`: the draft as
+plain text (wrapped to the terminal, whole in a pipe or a file), Markdown or JSON,
+printed or written owner-only to ``-o FILE`` like the other reports.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from qualcoder_ahp.cli.agreement import coverage_note
+from qualcoder_ahp.cli.common import (
+    Fraction,
+    Project,
+    format_table,
+    output_format,
+    pass_project,
+    table_width,
+    write_output,
+)
+from qualcoder_ahp.reports.methods import MethodsReport, methods_report
+from qualcoder_ahp.reports.writers import wrap_note
+
+FORMATS = ("text", "md", "json")
+UNITS = ("character", "sentence", "turn", "segment")
+
+
+def methods_text(report: MethodsReport, width: int | None) -> str:
+    """The draft as plain text: a heading, one paragraph per section, the figures."""
+    lines = wrap_note(f"Methods (draft) from {report.database}: edit freely; every figure "
+                      "is in the table below with the command that prints it too.", width)
+    for heading, text in report.paragraphs:
+        lines += [""] + wrap_note(f"{heading}. {text}", width)
+    if report.not_yet:
+        lines += [""] + wrap_note(f"Not there yet: {'; '.join(report.not_yet)}.", width)
+    # Each section named once, and the commands without "qcahp " (said in the heading):
+    # at 80 columns the table then keeps most rows on one line.
+    rows, last = [], None
+    for f in report.figures:
+        command = f.command.removeprefix("qcahp ") if f.command.startswith("qcahp ") \
+            else f"({f.command})"
+        rows.append({"section": f.section if f.section != last else "", "figure": f.label,
+                     "value": f.text, "as in `qcahp ...`": command})
+        last = f.section
+    return "\n".join(lines) + "\n\n" + format_table(rows, wrap=True)
+
+
+@click.command("methods")
+@click.option("--coders", metavar="A,B[,C...]",
+              help="The coders to describe and compare [default: every coder who coded, "
+                   "not the consensus].")
+@click.option("--unit", type=click.Choice(UNITS), default="character", show_default=True,
+              help="The unit of agreement and disagreements, as in `qcahp agreement`.")
+@click.option("--threshold", type=Fraction(0, 1, min_open=True), default=0.9,
+              show_default=True, metavar="X", help="segment unit: overlap needed to match.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Output format [default: from the -o suffix, else text].")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write to FILE (owner-only) instead of the terminal.")
+@pass_project
+def methods_cmd(project: Project, coders: str | None, unit: str, threshold: float,
+                fmt: str | None, output: str | None) -> None:
+    """A draft methods paragraph, and the figures it states, for the write-up.
+
+    The interviews and words, participants, the codebook (name, content hash, themes,
+    themes added while coding), how the suggestions were used (each coder's accepted,
+    adjusted, rejected; codings from a suggestion or by hand), who coded which
+    transcripts, pooled inter-rater agreement, reconciliation, withdrawals (counted,
+    never named) and the software. Every figure is the one the command named beside
+    it prints; a stage not reached yet is said so. No transcript or participant is
+    named.
+
+    \b
+    Examples:
+      qcahp methods
+      qcahp methods --coders ana,ben --unit sentence -o methods.md
+    """
+    if fmt is None and output and Path(output).suffix.lower() == ".txt":
+        fmt = "text"  # a .txt file is the terminal's text, as a table's is
+    fmt = output_format(fmt, output, FORMATS, "text")
+    names = None
+    if coders is not None:
+        names = [c.strip() for c in coders.split(",") if c.strip()]
+        if not names:
+            raise click.BadParameter("name one or more coders, e.g. --coders ana,ben",
+                                     param_hint="'--coders'")
+    store = project.store()
+    report = methods_report(store, coders=names, unit=unit, threshold=threshold,
+                            database=project.path.name, coverage=coverage_note)
+    if fmt == "json":
+        content = json.dumps(report.json(), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "md":
+        content = report.markdown()
+    else:
+        content = methods_text(report, table_width())
+    if output:
+        write_output(output, content, "the methods draft "
+                     f"({len(report.paragraphs)} paragraphs, {len(report.figures)} figures)")
+    else:
+        click.echo(content, nl=False)
+
+
+def register(cli: click.Group) -> None:
+    """Add this module's command to the qcahp group."""
+    cli.add_command(methods_cmd)
