@@ -262,3 +262,28 @@ def test_bad_input_is_one_line_and_changes_nothing(coded, tmp_path):
     err = run(tmp_path / "none.db", "methods", code=1)
     assert "no project database" in err and not (tmp_path / "none.db").exists()
     assert coded.read_bytes() == before
+
+
+def test_three_coders_report_fleiss_kappa_and_alpha_as_agreement_does(coded, tmp_path):
+    db = tmp_path / "three.db"
+    shutil.copy(coded, db)
+    store = open_store(db)
+    grace = store.transcript("dietitian_grace")
+    for i, s in enumerate(store.suggestions(transcript_id=grace.id)):
+        (store.reject if i % 4 == 0 else store.accept)(s.id, "cai")
+    store.close()
+    found = figures(db, "--coders", "ana,ben,cai", "--unit", "sentence")
+    rows = json.loads(run(db, "agreement", "--coders", "ana,ben,cai", "--unit", "sentence",
+                          "--format", "json"))
+    overall = next(r for r in rows if r["view"] == "overall")
+    for key in ("percent_agreement", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1"):
+        assert found[f"agreement.{key}"]["text"] == f"{overall[key]:.3f}", key
+    assert "agreement.cohen_kappa" not in found
+    assert value(found, "agreement.units") == overall["units"]
+    assert value(found, "coder.cai.transcripts") == 1
+    assert value(found, "double_coded") == 2
+    said = {p["heading"]: p["text"] for p in json.loads(run(
+        db, "methods", "--coders", "ana,ben,cai", "--format", "json"))["paragraphs"]}
+    assert "Three coders (ana, ben and cai)" in said["Coders"]
+    assert "Fleiss' kappa" in said["Agreement"] and "two or more of them coded" in said[
+        "Agreement"]

@@ -16,14 +16,13 @@ from qualcoder_ahp.cli.agreement import coverage_note
 from qualcoder_ahp.cli.common import (
     Fraction,
     Project,
-    format_table,
     output_format,
     pass_project,
     table_width,
     write_output,
 )
 from qualcoder_ahp.reports.methods import MethodsReport, methods_report
-from qualcoder_ahp.reports.writers import wrap_note
+from qualcoder_ahp.reports.writers import cells, pad, wrap_cells, wrap_note
 
 FORMATS = ("text", "md", "json")
 UNITS = ("character", "sentence", "turn", "segment")
@@ -37,16 +36,47 @@ def methods_text(report: MethodsReport, width: int | None) -> str:
         lines += [""] + wrap_note(f"{heading}. {text}", width)
     if report.not_yet:
         lines += [""] + wrap_note(f"Not there yet: {'; '.join(report.not_yet)}.", width)
-    # Each section named once, and the commands without "qcahp " (said in the heading):
-    # at 80 columns the table then keeps most rows on one line.
-    rows, last = [], None
+    return "\n".join(lines) + "\n\n" + figures_text(report, width)
+
+
+def figures_text(report: MethodsReport, width: int | None) -> str:
+    """The figures under their sections: each figure's label, its value, and the command
+    that prints it too (``qcahp`` left out, as the heading says).
+
+    On a terminal too narrow for a row the command goes on a line under it, and a value
+    too long for the value column (the pipeline) stands after the label on a line of its
+    own; in a pipe or a file every row is one whole line.
+    """
+    label_w = min(max((cells(f.label) for f in report.figures), default=0), 34)
+    value_w = min(max((cells(f.text) for f in report.figures), default=0), 14)
+    out = ["Figures (as in `qcahp COMMAND`, or the command in brackets):"]
+    section, shared = None, None
     for f in report.figures:
-        command = f.command.removeprefix("qcahp ") if f.command.startswith("qcahp ") \
-            else f"({f.command})"
-        rows.append({"section": f.section if f.section != last else "", "figure": f.label,
-                     "value": f.text, "as in `qcahp ...`": command})
-        last = f.section
-    return "\n".join(lines) + "\n\n" + format_table(rows, wrap=True)
+        if f.section != section:
+            section = f.section
+            commands = {g.command for g in report.figures if g.section == section}
+            shared = commands.pop() if len(commands) == 1 else None
+            out += [""] + wrap_note(f"{section}" + (f" (as in `{shared}`)" if shared and
+                                                    len(report.figures) > 1 else ""), width)
+        command = ("" if shared else f.command.removeprefix("qcahp ")
+                   if f.command.startswith("qcahp ") else f"({f.command})")
+        value = f.text
+        if cells(f.label) > label_w or cells(value) > value_w:
+            row = f"  {f.label}: {value}"
+        else:
+            number = value.replace(",", "").replace(".", "", 1).isdigit()
+            row = (f"  {pad(f.label, label_w)}  "
+                   + (value.rjust(value_w) if number else pad(value, value_w)))
+        whole = f"{row}  {command}".rstrip()
+        if width is None or cells(whole) <= width:
+            out.append(whole)
+        else:
+            out += wrap_cells(row.strip(), width, initial_indent="  ",
+                              subsequent_indent="    ")
+            if command:
+                out += wrap_cells(command, width, initial_indent="      ",
+                                  subsequent_indent="      ")
+    return "\n".join(out) + "\n"
 
 
 @click.command("methods")

@@ -37,7 +37,6 @@ from typing import Any
 
 from qualcoder_ahp import __version__
 from qualcoder_ahp.agreement import stats as st
-from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.reconcile_store import CONSENSUS_CODER
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.reports.writers import Sheet, md_text
@@ -240,7 +239,8 @@ def _data(store: Store, report: MethodsReport) -> list[Any]:
     people = {i.participant for i in latest.values() if i.participant}
     report.add("Data", "participants", "participants with a transcript", len(people),
                "qcahp participants")
-    attributes = sorted({a for code in people for a in store.participants().get(code, {})})
+    known = store.participants()
+    attributes = sorted({a for code in people for a in known.get(code, {})})
     if not interviews:
         report.not_yet.append("no transcripts imported")
         report.paragraphs.append(("Data", "No interview transcripts have been imported yet."))
@@ -376,8 +376,12 @@ def _suggestions(store: Store, report: MethodsReport, coders: Sequence[str]) -> 
     text = (f"The codebook's rule patterns suggested themes on the participants' sentences "
             f"({made:,} suggestions in effect"
             + (f"; {retired:,} more were retired after codebook changes" if retired else "")
-            + "). Coders accepted a suggestion as it was, accepted it with an adjusted "
-            "span, or rejected it, and could code passages by hand.")
+            + ").")
+    if coders:
+        text += (" Coders accepted a suggestion as it was, accepted it with an adjusted "
+                 "span, or rejected it, and could code passages by hand.")
+    else:
+        text += " No coder has decided on them yet."
     if sentences:
         text += " Of these, " + "; ".join(sentences) + "."
     if origins_said:
@@ -417,7 +421,8 @@ def _coders(store: Store, report: MethodsReport, coders: Sequence[str],
         done = {names[t] for t, who in raters.items() if coder in who}
         report.add(section, f"coder.{coder}.transcripts", f"{coder}: transcripts coded",
                    len(done), "qcahp agreement --by transcript")
-        per_coder.append(f"{coder} {len(done)}")
+        per_coder.append(f"{coder} coded {len(done)}" if not per_coder
+                         else f"{coder} {len(done)}")
     double = {names[t] for t, who in raters.items() if len(who) >= 2}
     total = len(interviews)
     if len(coders) >= 2:
@@ -430,10 +435,11 @@ def _coders(store: Store, report: MethodsReport, coders: Sequence[str],
         text = (f"One coder ({coders[0]}) coded {len({names[t] for t in raters})} of the "
                 f"{_n(total, 'transcript')}; no transcript was double-coded.")
     else:
-        text = (f"{_n(len(coders), 'coder').capitalize()} ({_listed(list(coders))}) coded "
-                f"the transcripts; of the {_n(total, 'transcript')}, the number each "
-                f"coded: {', '.join(per_coder)}. {len(double)} of {total} transcripts "
-                f"({_pct(len(double), total)}) were coded by two or more coders.")
+        text = (f"{_n(len(coders), 'coder').capitalize()} ({_listed(list(coders))}) have "
+                f"coded: of the {_n(total, 'transcript')}, {_listed(per_coder)}"
+                f". {len(double)} of {total} transcripts "
+                f"({_pct(len(double), total)}) {'was' if len(double) == 1 else 'were'} coded "
+                "by two or more coders.")
     if store.get_setting("blind", "0") == "1":
         text += (" Blind coding is on in the project: in the workbench each coder sees "
                  "only their own codings.")
@@ -470,8 +476,10 @@ def _agreement(report: MethodsReport, corpus: Any, unit: str, threshold: float,
                     + (" (NVivo's formula)" if key == "cohen_kappa" else ""))
     kappa = "cohen_kappa" if "cohen_kappa" in mean.stats else "fleiss_kappa"
     mean_value = report.add(section, f"agreement.mean_{kappa}",
-                            f"{dict(AGREEMENT_FIGURES)[kappa]} ({mean.theme[1:-1]})",
+                            f"{dict(AGREEMENT_FIGURES)[kappa]} (mean over themes)",
                             mean.stats[kappa], command)
+    report.add(section, "agreement.mean_over", "the mean is over",
+               mean.theme.strip("()").removeprefix("mean over "), command)
     note = coverage(corpus) if coverage is not None else None
     if not overall.units:
         report.not_yet.append("no transcript coded by the coders compared")
@@ -483,15 +491,24 @@ def _agreement(report: MethodsReport, corpus: Any, unit: str, threshold: float,
     text = (f"Inter-rater agreement of {_listed(list(corpus.coders))} was computed with "
             f"qualcoder_ahp per theme, each theme present or absent on each {unit} "
             + (f"(overlap >= {threshold:g}) " if unit == "segment" else "")
-            + f"of the transcripts {'both' if len(corpus.coders) == 2 else 'several'} coded"
+            + "of the transcripts "
+            + ("both coded" if len(corpus.coders) == 2 else "two or more of them coded")
+            + ""
             f", over {_n(len(result.themes), 'theme')} ({overall.units:,} units pooled). "
             f"Pooled over themes: {', '.join(said)}. The mean "
-            f"{dict(AGREEMENT_FIGURES)[kappa]} "
-            f"{mean.theme[1:-1].replace('mean over ', 'over the ')} was "
+            f"{dict(AGREEMENT_FIGURES)[kappa]} {_over(mean.theme)} was "
             f"{st.render(mean_value)}.")
     if note:
         text += " " + _sentence(note.replace(" (--by transcript shows each)", ""))
     report.paragraphs.append((section, text))
+
+
+def _over(label: str) -> str:
+    """``(mean over 11 themes, or the 4 where defined)`` as ``over the 11 themes (or
+    the 4 where defined)``: the mean row's label, said in a sentence."""
+    inner = label.strip("()").removeprefix("mean ").replace("over ", "over the ", 1)
+    head, sep, tail = inner.partition(", ")
+    return f"{head} ({tail})" if sep else head
 
 
 def _reconciliation(store: Store, report: MethodsReport, corpus: Any, unit: str,
@@ -528,16 +545,14 @@ def _reconciliation(store: Store, report: MethodsReport, corpus: Any, unit: str,
                      "listed by qcahp disagreements)")
         report.paragraphs.append((section, text + "."))
         return
-    words = {"agreed": "copied where every coder coded identically", "union": "the union",
-             "intersection": "the intersection", "reject": "rejected (not coded)"}
-    ruled = [f"{n:,} {words.get(r, r if not r.startswith('take ') else 'taken from ' + r[5:])}"
-             for r, n in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))]
+    ruled = [f"{r} {n:,}" for r, n in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))]
     text = ("Disagreements were decided into a consensus coding in qualcoder_ahp's "
             "reconcile step, each decision recorded with its rule: "
             f"{len(live):,} decisions are in effect"
             + (f" (of {len(decisions):,} made; the rest were undone or decided again)"
                if len(decisions) != len(live) else "")
-            + (f" ({', '.join(ruled)})" if ruled else "")
+            + (f" (by rule, as `qcahp reconcile log` names them: {', '.join(ruled)}; "
+               "agreed: copied where every coder coded alike)" if ruled else "")
             + f". The consensus coding holds {record.consensus_codings:,} codings")
     if record.unrecorded:
         text += f", {len(record.unrecorded):,} of them without a reconcile record"
@@ -590,4 +605,4 @@ def _software(store: Store, report: MethodsReport) -> None:
         "downloaded.")))
 
 
-__all__ = ["Figure", "MethodsReport", "UserError", "methods_report", "study_coders"]
+__all__ = ["Figure", "MethodsReport", "methods_report", "study_coders"]
