@@ -31,7 +31,7 @@ UNITS = ("character", "sentence", "turn", "segment")
 def methods_text(report: MethodsReport, width: int | None) -> str:
     """The draft as plain text: a heading, one paragraph per section, the figures."""
     lines = wrap_note(f"Methods (draft) from {report.database}: edit freely; every figure "
-                      "is in the table below with the command that prints it too.", width)
+                      "is listed below with the command that prints it too.", width)
     for heading, text in report.paragraphs:
         lines += [""] + wrap_note(f"{heading}. {text}", width)
     if report.not_yet:

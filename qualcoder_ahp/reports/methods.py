@@ -444,7 +444,7 @@ def _coders(store: Store, report: MethodsReport, coders: Sequence[str],
         text += (" Blind coding is on in the project: in the workbench each coder sees "
                  "only their own codings.")
     else:
-        text += " Blind coding is off in the project (`qcahp blind`)."
+        text += " Blind coding is off in the project (qcahp blind)."
     report.paragraphs.append((section, text))
     return corpus
 
@@ -551,7 +551,7 @@ def _reconciliation(store: Store, report: MethodsReport, corpus: Any, unit: str,
             f"{len(live):,} decisions are in effect"
             + (f" (of {len(decisions):,} made; the rest were undone or decided again)"
                if len(decisions) != len(live) else "")
-            + (f" (by rule, as `qcahp reconcile log` names them: {', '.join(ruled)}; "
+            + (f" (by rule, as qcahp reconcile log names them: {', '.join(ruled)}; "
                "agreed: copied where every coder coded alike)" if ruled else "")
             + f". The consensus coding holds {record.consensus_codings:,} codings")
     if record.unrecorded:
