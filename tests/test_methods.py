@@ -287,3 +287,21 @@ def test_three_coders_report_fleiss_kappa_and_alpha_as_agreement_does(coded, tmp
     assert "Three coders (ana, ben and cai)" in said["Coders"]
     assert "Fleiss' kappa" in said["Agreement"] and "two or more of them coded" in said[
         "Agreement"]
+
+
+def test_two_coders_who_share_no_transcript_get_the_reason_not_figures(tmp_path):
+    db = tmp_path / "apart.db"
+    store = build_project(db)
+    first, *rest = store.suggestions()
+    store.accept(first.id, "ana")
+    store.accept(next(s for s in rest if s.transcript_id != first.transcript_id).id, "ben")
+    store.close()
+    doc = json.loads(run(db, "methods", "--format", "json"))
+    said = {p["heading"]: p["text"] for p in doc["paragraphs"]}
+    assert said["Agreement"] == ("Inter-rater agreement cannot be computed yet: no "
+                                 "transcript was coded by both ana and ben.")
+    assert said["Reconciliation"] == "No disagreements have been reconciled yet."
+    assert "no transcript coded by the coders compared" in doc["not_yet"]
+    found = {f["key"]: f for f in doc["figures"]}
+    assert found["double_coded"]["value"] == 0 and found["agreement.units"]["value"] == 0
+    assert found["agreement.cohen_kappa"]["text"].startswith("undefined (")

@@ -540,7 +540,7 @@ def _reconciliation(store: Store, report: MethodsReport, corpus: Any, unit: str,
     if not decisions and not record.consensus_codings:
         report.not_yet.append("no reconciliation")
         text = "No disagreements have been reconciled yet"
-        if corpus is not None:
+        if corpus is not None and found:
             text += (f" ({len(found):,} disagreeing spans at the {unit} unit are "
                      "listed by qcahp disagreements)")
         report.paragraphs.append((section, text + "."))
