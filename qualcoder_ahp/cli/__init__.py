@@ -64,6 +64,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("chart", "Charts (PNG, SVG, PDF): counts, attributes, co-occurrence."),
         ("memos", "Memos on themes, transcripts and codings, for the write-up."),
         ("log", "The audit trail: every decision, who made it and when."),
+        ("methods", "A draft methods paragraph and its figures, for the paper."),
     )),
     ("Several coders", (
         ("blind", "Show or set blind coding."),
@@ -249,10 +250,10 @@ def _register() -> None:
     from qualcoder_ahp.cli import (
         agreement, audit, codebook, corpus, privacy, reconcile, refi, reports, workbench,
     )
-    from qualcoder_ahp.cli import coders, search, withdraw, words
+    from qualcoder_ahp.cli import coders, methods, search, withdraw, words
 
     for module in (corpus, codebook, workbench, reports, agreement, reconcile, refi, privacy,
-                   search, audit, words, withdraw, coders):
+                   search, audit, words, withdraw, coders, methods):
         module.register(cli)
 
 
