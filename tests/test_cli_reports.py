@@ -291,3 +291,8 @@ def test_quotes_on_a_terminal_are_listed_to_read(db, monkeypatch):
     monkeypatch.setattr("qualcoder_ahp.cli.reports._stdout_is_terminal", lambda: False)
     piped = run(db, "quotes", "--theme", "mandate", "--format", "text").stdout
     assert " ".join(piped.split()) == text
+    # A .txt file is that text too: it was refused ("cannot be written as a .txt file"),
+    # .txt meaning the table format quotes has not got.
+    txt = db.parent / "quotes.txt"
+    run(db, "quotes", "--theme", "mandate", "-o", str(txt))
+    assert txt.read_text(encoding="utf-8") == piped

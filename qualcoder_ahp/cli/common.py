@@ -266,6 +266,8 @@ def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
                         "--format", path=output)
     from_suffix = not fmt and suffix
     fmt = pick_format(fmt, output, default)
+    if from_suffix and suffix == ".txt" and fmt not in allowed and "text" in allowed:
+        fmt = "text"  # a .txt file is the command's plain text (`quotes` has no table)
     if fmt not in allowed and from_suffix:
         # e.g. "quotes -o q.pdf": a chart format, not one this report has. Name the
         # suffix the user typed, not the format it maps to ("-o q.txt" is a "table").
