@@ -185,10 +185,12 @@ def test_a_misspelt_theme_gets_the_same_answer_everywhere(project: None,
 def test_a_suffix_a_report_cannot_write_is_named_as_typed(project: None) -> None:
     sid = _first_suggestion()
     run("decide", str(sid), "accept", "--coder", "ana")
-    result = run("quotes", "-o", "quotes.txt", code=1)
-    # It said "cannot be written as 'table'", a word the user never typed.
-    assert "this report cannot be written as a .txt file: use one of .csv" in result.stderr
-    assert "'table'" not in result.stderr
+    result = run("quotes", "-o", "quotes.png", code=1)
+    # It said "cannot be written as 'png'", a word the user never typed (and for
+    # quotes.txt "'table'": a .txt file is the quotes as text now).
+    assert "this report cannot be written as a .png file: use one of .csv, .xlsx" in (
+        result.stderr)
+    assert "'png'" not in result.stderr and ".docx, .txt, or --format" in result.stderr
     # codings export has no --format option: do not send the user to one.
     for name in ("codings.xlsx", "codings.foo"):
         result = run("codings", "export", "-o", name, code=1)

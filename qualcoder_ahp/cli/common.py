@@ -249,7 +249,9 @@ def output_format(fmt: str | None, output: str | None, allowed: Sequence[str],
     if output:
         refuse_project_database(output)  # before the suffix: that is the real slip
     suffix = Path(output).suffix.lower() if output else ""
-    known = ", ".join(s for s, f in SUFFIX_FORMAT.items() if f in allowed)
+    # A .txt file takes the command's plain text, "table" or (quotes) "text".
+    known = ", ".join(s for s, f in SUFFIX_FORMAT.items()
+                      if f in allowed or (s == ".txt" and "text" in allowed))
     # Only point at --format where the command has one (`codings export` writes CSV only).
     hint = ", or --format" if _has_format_option() else ""
     if not fmt and suffix and suffix not in SUFFIX_FORMAT:
