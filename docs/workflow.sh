@@ -59,6 +59,7 @@ run "qcahp show physio_helen --all-coders -o physio_helen.docx" qcahp show physi
 run "qcahp codebook show --coder ana -o codebook.docx" qcahp codebook show --coder ana -o codebook.docx
 run "qcahp agreement --coders ana,ben --unit sentence" qcahp agreement --coders ana,ben --unit sentence
 run "qcahp disagreements --coders ana,ben | head -6" bash -c "\"\$PY\" -m qualcoder_ahp disagreements --coders ana,ben | head -6"
+run "qcahp methods --coders ana,ben --unit sentence | head -19" bash -c "\"\$PY\" -m qualcoder_ahp methods --coders ana,ben --unit sentence | head -19"
 run "qcahp patterns | head -8" bash -c "\"\$PY\" -m qualcoder_ahp patterns | head -8"
 run "qcahp words --theme improvement_transformation --coder ana --top 8" qcahp words --theme improvement_transformation --coder ana --top 8
 run "qcahp refi export study.qdpx" qcahp refi export study.qdpx
