@@ -104,3 +104,20 @@ def test_one_decision_counts_only_its_theme_again(tmp_path: Path) -> None:
     assert "codings_by_coder_theme" in plan
     assert store.theme_counts("ana") == after  # nothing new: no count at all
     store.close()
+
+
+def test_a_transcripts_counts_read_only_its_codings(tmp_path: Path) -> None:
+    # The index of a coder's codings by theme must not draw the count of one transcript
+    # (asked at every key too) into reading every coding of the coder in theme order.
+    store = build_project(tmp_path / "p.db", transcripts=2)
+    first, second = (t.id for t in store.transcripts())
+    for tid, theme in ((first, "mandate"), (first, "serendipity"), (second, "mandate")):
+        s = store.sentences(tid)[1]
+        store.code(tid, theme, "ana", s.start, s.end)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    assert store.theme_counts("ana", first) == {"mandate": 1, "serendipity": 1}
+    store.conn.set_trace_callback(None)
+    plan = " ".join(r[-1] for r in store.conn.execute("EXPLAIN QUERY PLAN " + statements[-1]))
+    assert "codings_by_coder (coder_id=? AND transcript_id=?" in plan, plan
+    store.close()
