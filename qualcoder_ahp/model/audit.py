@@ -231,7 +231,7 @@ class EventWords:
                 break
             for event in self.load_events(new):
                 scan(event)
-        for event_id in targets:
+        for event_id in list(targets):  # read before: their codings may not be
             scan(self._events.get(event_id))
         wanted = [i for i in codings if i not in self._codings]
         found = self.store.codings_by_id(wanted)
