@@ -443,8 +443,8 @@ class DecisionMixin(ReconcileMixin):
                 elif op == "decision":
                     suggestions.add(int(change["suggestion_id"]))
         found: dict[str, list[tuple[int, ...]]] = {}
-        for name, head, wanted in (("codings", CODINGS_PLACED, codings),
-                                   ("suggestions", SUGGESTIONS_PLACED, suggestions)):
+        for name, wanted in (("codings", codings), ("suggestions", suggestions)):
+            head = CODINGS_PLACED if name == "codings" else SUGGESTIONS_PLACED
             listed = sorted(wanted)
             found[name] = []
             for k in range(0, len(listed), 500):
