@@ -239,7 +239,7 @@ def test_second_version_database_gains_source_hash_and_back_fills_it(tmp_path):
     _make_v2(path, source)
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 5
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 6
     assert store.conn.execute("SELECT name, source_hash FROM transcripts").fetchall() == [
         ("story", None)]
     report = import_paths(store, [source])
@@ -252,13 +252,13 @@ def test_second_version_database_gains_source_hash_and_back_fills_it(tmp_path):
 
 
 def test_a_migrated_project_is_refused_by_the_previous_version(tmp_path, monkeypatch):
-    # A project opened here is at schema 5; a copy of an earlier release (three
+    # A project opened here is at schema 6; a copy of an earlier release (three
     # migrations) elsewhere refuses it before touching it, as for any newer schema.
     path = tmp_path / "shared.db"
     open_store(path).close()
     before = _dump(path)
     monkeypatch.setattr(MIGRATIONS, "_migrations", MIGRATIONS._migrations[:3])
-    with pytest.raises(SchemaTooNew, match=r"version 5 is newer .*understands \(3\)"):
+    with pytest.raises(SchemaTooNew, match=r"version 6 is newer .*understands \(3\)"):
         open_store(path)
     assert _dump(path) == before
 
@@ -303,7 +303,7 @@ def test_fourth_version_database_remembers_its_withdrawn_participants(tmp_path):
     db.close()
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 5
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 6
     assert _fks(store.db, "withdrawn_participants") == {("event_id", "events", "NO ACTION")}
     assert store.conn.execute("SELECT COUNT(*) FROM withdrawn_participants").fetchone()[0] == 1
     assert store.withdrawn_participant("ot_dev")["at"].startswith("2026-11-20")
@@ -321,3 +321,36 @@ def test_fourth_version_database_remembers_its_withdrawn_participants(tmp_path):
     other = open_store(tmp_path / "other.db")
     assert other.get_setting(migrations_module.SALT_SETTING) != salt
     other.close()
+
+
+def test_fifth_version_database_gains_the_log_and_count_indexes(tmp_path):
+    # m006 indexes the event log by kind (the reconcile log, `qcahp log --kind`) and a
+    # coder's codings by theme (the coding screen's counts); a project of the release
+    # before it keeps its data, leaves a backup equal to it, and the queries use them.
+    path = tmp_path / "v5.db"
+    db = Database(str(path))
+    MIGRATIONS.apply(db, stop_before=MIGRATIONS._migrations[5].name)
+    db.execute("PRAGMA user_version = 5")
+    db.execute("INSERT INTO coders (name, guid, created_at) VALUES ('ana', 'g', '2026-01-01')")
+    db.execute("INSERT INTO events (coder_id, at, kind, payload) VALUES (1, '2026-11-20', "
+               "'reconcile', '{}')")
+    db.conn.commit()
+    db.close()
+    old_dump = _dump(path)
+    store = open_store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 6
+    indexes = {i.name: i.columns for t in ("events", "codings")
+               for i in store.db.table(t).indexes}
+    assert indexes["events_by_kind"] == ["kind"]
+    assert indexes["codings_by_coder_theme"] == ["coder_id", "theme_id", "active"]
+    plans = {
+        "events_by_kind": "SELECT id FROM events WHERE kind IN ('reconcile', 'undo')",
+        "codings_by_coder_theme": "SELECT COUNT(*) FROM codings WHERE coder_id = 1 "
+                                  "AND theme_id = 'luck' AND active = 1",
+    }
+    for index, sql in plans.items():
+        plan = " ".join(r[-1] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert index in plan, (sql, plan)
+    assert store.conn.execute("SELECT kind FROM events").fetchall() == [("reconcile",)]
+    store.close()
+    assert _dump(tmp_path / "v5.db.bak-v5") == old_dump

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.decisions import _payload
 from qualcoder_ahp.model.reconcile_store import decided_by_matcher
+from qualcoder_ahp.model.suggestion_store import SUGGESTION_COLUMNS, suggestion_from_row
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -108,14 +108,19 @@ class EventWords:
         self.themes = {t.id: t for t in store.themes(include_inactive=True)}
         self.transcripts = {t.id: (t.name if t.version == 1 else f"{t.name}@{t.version}")
                             for t in store.transcripts()}
-        self._events = events
+        self._events: dict[int, dict[str, Any] | None] = dict(events) if events else {}
+        self._raw: dict[int, Any] = {}
+        """Each event's record as stored (``None`` if not readable JSON), by id."""
+        self._merges: tuple[list[int], list[Any]] | None = None
+        """The ``merge`` events' ids and sources, in order (for :meth:`merge_source`)."""
         self._suggestions: dict[int, Suggestion | None] = {}
         self._codings: dict[int, Coding | None] = {}
         self._decided: dict[int, tuple[int, int | None]] | None = None
         self._created: dict[str, tuple[list[str], list[tuple[Any, ...]]]] | None = None
         """Each coder's codings by creation time (for :meth:`_placed`)."""
         self.sources: dict[int, str] = {}
-        """The copy each merged-in event came from, by event id (see :func:`audit_log`)."""
+        """The copy a merged-in event came from, by event id, where a caller knows
+        better than :meth:`merge_source`."""
 
     # ------------------------------------------------------------------ lookups
     def theme_name(self, theme_id: object) -> str:
@@ -147,9 +152,119 @@ class EventWords:
 
     def event(self, event_id: object) -> dict[str, Any] | None:
         """An event of the log by id, or ``None``."""
-        if self._events is None:
-            self._events = {e["id"]: e for e in self.store.events()}
-        return self._events.get(event_id) if isinstance(event_id, int) else None
+        if not isinstance(event_id, int):
+            return None
+        if event_id not in self._events:
+            self.load_events([event_id])
+        return self._events.get(event_id)
+
+    def load_events(self, event_ids: Iterable[int]) -> list[dict[str, Any]]:
+        """Read these events (those not read yet: one query per 500), as :meth:`event`
+        gives them: the payload's keys (``{}`` if it is not readable JSON) plus ``id``,
+        ``coder``, ``at`` and ``kind``. Returns those found, in the order asked."""
+        wanted = list(dict.fromkeys(event_ids))
+        missing = [i for i in wanted if i not in self._events]
+        for k in range(0, len(missing), 500):
+            chunk = missing[k:k + 500]
+            for event_id, name, at, kind, text in self.store.conn.execute(
+                    "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
+                    "LEFT JOIN coders k ON k.id = e.coder_id WHERE e.id IN ("
+                    + ",".join("?" * len(chunk)) + ")", chunk):
+                self.take(event_id, name, at, kind, text)
+            for event_id in chunk:
+                self._events.setdefault(event_id, None)
+        return [e for e in (self._events[i] for i in wanted) if e is not None]
+
+    def take(self, event_id: int, name: str | None, at: str, kind: str,
+             text: str) -> dict[str, Any]:
+        """Keep an event read from the log (a row of ``events``, its coder's name)."""
+        try:
+            self._raw[event_id] = json.loads(text)
+        except (ValueError, TypeError):
+            self._raw[event_id] = None
+        stored = self._raw[event_id]
+        body = dict(stored) if isinstance(stored, dict) else {}
+        if "kind" in body:  # a memo's target kind, as _payload names it
+            body["target_kind"] = body.pop("kind")
+        event = {**body, "id": event_id, "coder": name, "at": at, "kind": kind}
+        self._events[event_id] = event
+        return event
+
+    def raw(self, event_id: int) -> Any:
+        """An event's record as stored (``None`` if it is not readable JSON)."""
+        return self._raw.get(event_id)
+
+    def prefetch(self, events: Iterable[dict[str, Any]]) -> None:
+        """Read at once what describing these events will look up: the suggestions and
+        codings they name, and the events an undo or redo names (and theirs), a query
+        per 500 of each instead of one per event."""
+        suggestions: set[int] = set()
+        codings: set[int] = set()
+        targets: set[int] = set()
+
+        def scan(record: object) -> None:
+            if not isinstance(record, dict):
+                return
+            for key, found in (("suggestion_id", suggestions), ("coding_id", codings),
+                               ("target", targets)):
+                if isinstance(record.get(key), int):
+                    found.add(record[key])
+            changes = record.get("changes")
+            for change in changes if isinstance(changes, list) else ():
+                if not isinstance(change, dict):
+                    continue
+                if change.get("op") == "coding" and isinstance(change.get("id"), int):
+                    codings.add(change["id"])
+                elif change.get("op") == "memo" and change.get("kind") == "coding":
+                    try:
+                        codings.add(int(change["target"]))
+                    except (KeyError, TypeError, ValueError):
+                        pass
+            scan(record.get("original"))
+            scan(record.get("local"))
+
+        for event in events:
+            scan(event)
+        for _ in range(3):  # an undo of an undo of a decision: as deep as _decided_by goes
+            new = [t for t in targets if t not in self._events]
+            if not new:
+                break
+            for event in self.load_events(new):
+                scan(event)
+        for event_id in list(targets):  # read before: their codings may not be
+            scan(self._events.get(event_id))
+        wanted = [i for i in codings if i not in self._codings]
+        found = self.store.codings_by_id(wanted)
+        self._codings.update({i: found.get(i) for i in wanted})
+        listed = sorted(i for i in suggestions if i not in self._suggestions)
+        for k in range(0, len(listed), 500):
+            chunk = listed[k:k + 500]
+            self._suggestions.update(dict.fromkeys(chunk))
+            for row in self.store.conn.execute(
+                    f"SELECT {SUGGESTION_COLUMNS} FROM suggestions s WHERE s.id IN ("
+                    + ",".join("?" * len(chunk)) + ")", chunk):
+                self._suggestions[row[0]] = suggestion_from_row(row)
+
+    def merge_source(self, event_id: int) -> str | None:
+        """The copy a merged-in event came from: the ``source`` of the merge logged
+        after it (a merge logs its events first, then itself)."""
+        if event_id in self.sources:
+            return self.sources[event_id]
+        if self._merges is None:
+            ids: list[int] = []
+            sources: list[Any] = []
+            for merge_id, text in self.store.conn.execute(
+                    "SELECT id, payload FROM events WHERE kind = 'merge' ORDER BY id"):
+                try:
+                    body = json.loads(text)
+                except ValueError:
+                    body = {}
+                ids.append(merge_id)
+                sources.append(body.get("source") if isinstance(body, dict) else None)
+            self._merges = (ids, sources)
+        ids, sources = self._merges
+        k = bisect.bisect_right(ids, event_id)
+        return str(sources[k]) if k < len(ids) and sources[k] else None
 
     def decided_by_event(self, event_id: int) -> tuple[int, int | None] | None:
         """(suggestion id, coding id) of the decision an event made that still stands.
@@ -382,7 +497,7 @@ class EventWords:
         return Described(f"merged in from copy {event['source']}{tail}")
 
     def _merged(self, event: dict[str, Any]) -> Described:
-        source = event.get("source") or self.sources.get(event["id"]) or "a copy"
+        source = event.get("source") or self.merge_source(event["id"]) or "a copy"
         inner = self._merged_inner(event)
         # A coding the merge could not re-anchor onto this project's text stayed out,
         # and so did a memo on it.
@@ -660,56 +775,111 @@ def audit_log(
     Returns:
         The entries, and how many events matched before ``limit``.
     """
-    rows = store.conn.execute(
-        "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
-        "LEFT JOIN coders k ON k.id = e.coder_id ORDER BY e.id").fetchall()
-    events: dict[int, dict[str, Any]] = {}
-    raw: dict[int, dict[str, Any] | None] = {}
-    for event_id, name, at, kind, text in rows:
-        try:
-            raw[event_id] = json.loads(text)
-            body = _payload(text)
-        except ValueError:
-            raw[event_id], body = None, {}
-        events[event_id] = {**body, "id": event_id, "coder": name, "at": at, "kind": kind}
-    words = EventWords(store, events)
-    source = None
-    for event_id, _name, _at, kind, _text in reversed(rows):  # a merge logs after its events
-        if kind == "merge":
-            source = events[event_id].get("source")
-        elif kind == "merged" and source:
-            words.sources[event_id] = str(source)
-    # A reconcile decision names its decider as they were called then: a coder's own,
-    # made under a name they had before a rename or join, are theirs.
-    decided_by = decided_by_matcher(store, coder)
-    wanted_kinds = set(kinds)
+    words = EventWords(store)
     wanted_transcripts = set(transcript_ids) if transcript_ids is not None else None
-    entries: list[LogEntry] = []
-    for event_id, name, at, kind, _text in rows:
-        event = events[event_id]
-        if wanted_kinds and kind not in wanted_kinds:
-            continue
-        if coder is not None and coder != name and not decided_by(
-                _decided_by(event, words), at):
-            continue
-        if since is not None or until is not None:
-            when = _time(at)
-            if (since is not None and when < since) or (until is not None and when >= until):
+    where, args = _prefilter(store, coder, kinds, since, until)
+    head = "FROM events e LEFT JOIN coders k ON k.id = e.coder_id" + where
+    if coder is None and since is None and until is None and wanted_transcripts is None \
+            and theme is None:  # SQL selects exactly: count, and read the newest only
+        matched = int(store.conn.execute("SELECT COUNT(*) " + head, args).fetchone()[0])
+        shown = matched if limit is None else min(limit, matched)
+        rows = store.conn.execute(
+            "SELECT e.id, k.name, e.at, e.kind, e.payload " + head + " ORDER BY e.id DESC "
+            "LIMIT ?", [*args, shown]).fetchall()
+        chosen = [words.take(*row) for row in reversed(rows)]
+        words.prefetch(chosen)
+        return [_entry(words, event, words.describe(event)) for event in chosen], matched
+    # Newest first: the event's id, coder, time and kind, then what each filter needs.
+    light = store.conn.execute("SELECT e.id, k.name, e.at, e.kind " + head
+                               + " ORDER BY e.id DESC", args).fetchall()
+    if since is not None or until is not None:
+        light = [row for row in light if (since is None or _time(row[2]) >= since)
+                 and (until is None or _time(row[2]) < until)]
+    if coder is not None:
+        # A reconcile decision names its decider as they were called then: a coder's
+        # own, made under a name they had before a rename or join, are theirs.
+        decided_by = decided_by_matcher(store, coder)
+        others = words.load_events(row[0] for row in light if row[1] != coder)
+        words.prefetch(e for e in others if e["kind"] in ("undo", "redo", "merged"))
+        light = [row for row in light if row[1] == coder or decided_by(
+            _decided_by(words.event(row[0]) or {}, words), row[2])]
+    kept: list[tuple[dict[str, Any], Described]] = []
+    if wanted_transcripts is None and theme is None:
+        matched = len(light)
+        light = light if limit is None else light[:limit]
+        chosen = words.load_events(row[0] for row in reversed(light))
+        words.prefetch(chosen)
+        kept = [(event, words.describe(event)) for event in chosen]
+        return [_entry(words, event, described) for event, described in kept], matched
+    for k in range(0, len(light), DESCRIBED_AT_ONCE):  # every one: the words filter
+        chunk = words.load_events(row[0] for row in light[k:k + DESCRIBED_AT_ONCE])
+        words.prefetch(chunk)
+        for event in chunk:
+            described = words.describe(event)
+            if wanted_transcripts is not None and not wanted_transcripts.intersection(
+                    described.transcript_ids):
                 continue
-        described = words.describe(event)
-        if wanted_transcripts is not None and not wanted_transcripts.intersection(
-                described.transcript_ids):
-            continue
-        if theme is not None and theme not in described.theme_ids:
-            continue
-        entries.append(LogEntry(
-            event_id, at, name, kind, described.what,
-            [words.transcripts.get(t, str(t)) for t in dict.fromkeys(described.transcript_ids)],
-            list(dict.fromkeys(described.theme_ids)), raw[event_id]))
-    matched = len(entries)
-    if limit is not None and limit < matched:
-        entries = entries[matched - limit:]
-    return entries, matched
+            if theme is not None and theme not in described.theme_ids:
+                continue
+            kept.append((event, described))
+    matched = len(kept)
+    kept = kept if limit is None else kept[:limit]
+    return [_entry(words, event, described) for event, described in reversed(kept)], matched
+
+
+REASSIGNED_KINDS = ("reconcile", "undo", "redo", "merged")
+"""The kinds of event ``--coder`` can select though another coder's: a reconcile
+decision (logged for the consensus coder, decided by a person: ``decided_by``), an undo
+or redo of one (``target``), and one merged in (its ``original`` and ``local``); see
+:func:`_decided_by`."""
+DESCRIBED_AT_ONCE = 2000
+"""Events read and described together when a filter needs every one's words."""
+
+
+def _prefilter(store: Store, coder: str | None, kinds: Iterable[str],
+               since: dt.datetime | None, until: dt.datetime | None
+               ) -> tuple[str, list[Any]]:
+    """The SQL ``WHERE`` that keeps at least every event the filters select (exactly,
+    for ``kinds``), and its arguments.
+
+    A time is stored as ISO 8601 (``2026-11-27T13:05:42.123456+00:00``; an old or merged
+    record may lack the zone or the time): compared as text with a date a day before
+    ``since`` and two days after ``until``, every event in the range is kept whatever
+    its zone (at most 14 hours from UTC), and :func:`audit_log` compares the times
+    themselves after. ``coder``: the coder's own events and those of
+    :data:`REASSIGNED_KINDS`.
+    """
+    where: list[str] = []
+    args: list[Any] = []
+    wanted = sorted(set(kinds))
+    if wanted:
+        where.append(f"e.kind IN ({','.join('?' * len(wanted))})")
+        args += wanted
+    if since is not None:
+        where.append("e.at >= ?")
+        args.append(_day(since, -1))
+    if until is not None:
+        where.append("e.at < ?")
+        args.append(_day(until, 2))
+    if coder is not None:
+        row = store.conn.execute("SELECT id FROM coders WHERE name = ?", [coder]).fetchone()
+        where.append(f"(e.coder_id = ? OR e.kind IN "
+                     f"({','.join('?' * len(REASSIGNED_KINDS))}))")
+        args += [row[0] if row else None, *REASSIGNED_KINDS]
+    return (" WHERE " + " AND ".join(where) if where else ""), args
+
+
+def _day(when: dt.datetime, days: int) -> str:
+    """``YYYY-MM-DD`` of ``when`` in UTC moved by ``days`` (a bound to compare text with)."""
+    return (when.astimezone(dt.timezone.utc) + dt.timedelta(days=days)).strftime("%Y-%m-%d")
+
+
+def _entry(words: EventWords, event: dict[str, Any], described: Described) -> LogEntry:
+    """An event and its words as a row of the audit trail."""
+    return LogEntry(
+        event["id"], event["at"], event["coder"], event["kind"], described.what,
+        [words.transcripts.get(t, str(t)) for t in dict.fromkeys(described.transcript_ids)],
+        list(dict.fromkeys(described.theme_ids)), words.raw(event["id"]))
 
 
 def _decided_by(event: dict[str, Any], words: EventWords, depth: int = 0) -> str | None:

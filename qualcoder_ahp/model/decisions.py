@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
@@ -55,6 +56,17 @@ THEME_FIELDS = ("name", "description", "inclusion", "exclusion", "examples", "co
 """The theme fields a ``theme_field`` change edits (each a column of ``themes``;
 ``parent_id`` moves the theme in the tree, ``None`` to the top level)."""
 __all__ = ["RECONCILE_RULES", "UNDOABLE", "MEMO_KINDS", "DecisionMixin"]
+
+PLACED_KINDS = frozenset({"accept", "adjust", "reject", "code", "remove", "memo", "undo",
+                          "redo", "undo_group", "reconcile"})
+"""Events whose changes name the codings and suggestions they touched (see
+:meth:`DecisionMixin.changed_since`); any other kind (a merge, a withdrawal, a
+redaction, a REFI import, a theme added, edited or merged, and whatever a later version
+adds) cannot be placed."""
+PLACED_OPS = frozenset({"coding", "decision", "memo"})
+"""Changes that touch at most one coding or decision each (a memo none)."""
+CODINGS_PLACED = "SELECT id, transcript_id, coder_id, theme_id FROM codings WHERE id IN "
+SUGGESTIONS_PLACED = "SELECT id, transcript_id FROM suggestions WHERE id IN "
 
 
 class DecisionMixin(ReconcileMixin):
@@ -378,6 +390,81 @@ class DecisionMixin(ReconcileMixin):
             {**_payload(p), "id": i, "coder": c, "at": at, "kind": k}
             for i, c, at, k, p in self.conn.execute(sql + " ORDER BY e.id", args)
         ]
+
+    def codings_by_id(self: Store, coding_ids: Iterable[int]) -> dict[int, Coding]:
+        """Codings (active or not) by id, as :meth:`coding` gives each, in one query per
+        500 ids; an id not in the project is left out."""
+        listed = sorted(set(coding_ids))
+        found: dict[int, Coding] = {}
+        for k in range(0, len(listed), 500):
+            chunk = listed[k:k + 500]
+            for row in self.conn.execute(
+                    'SELECT c.id, c.transcript_id, c.theme_id, k.name, c.start, c."end", '
+                    "c.quote, c.origin, c.suggestion_id, m.text, c.guid FROM codings c "
+                    "JOIN coders k ON k.id = c.coder_id LEFT JOIN memos m ON "
+                    "m.target_kind = 'coding' AND m.target_id = CAST(c.id AS TEXT) "
+                    "AND m.coder_id = c.coder_id WHERE c.id IN ("
+                    + ",".join("?" * len(chunk)) + ")", chunk):
+                found[row[0]] = Coding(*row)
+        return found
+
+    # ------------------------------------------------------------------ what changed
+    def report_newest_event(self: Store) -> int:
+        """The id of the newest event in the log (0 for none): events only ever append,
+        so every commit after this one that changes codings logs a larger id."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
+    def changed_since(self: Store, after: int, upto: int, limit: int = 2000
+                      ) -> dict[str, list[tuple[int, ...]]] | None:
+        """The codings and suggestions the events ``after < id <= upto`` touched, or
+        ``None`` when that cannot be said: more than ``limit`` events (reading everything
+        again is then as quick), an event of a kind that does not list its changes
+        (:data:`PLACED_KINDS`), or a coding or suggestion no longer in the project.
+
+        Returns:
+            ``{"codings": [(id, transcript_id, coder_id, theme_id), ...],
+            "suggestions": [(id, transcript_id), ...]}``, as they are now.
+        """
+        rows = self.conn.execute("SELECT kind, payload FROM events WHERE id > ? AND id <= ? "
+                                 "ORDER BY id LIMIT ?", [after, upto, limit + 1]).fetchall()
+        if len(rows) > limit:
+            return None
+        codings: set[int] = set()
+        suggestions: set[int] = set()
+        for kind, raw in rows:
+            if kind not in PLACED_KINDS:
+                return None
+            for change in json.loads(raw).get("changes", ()):
+                op = change.get("op")
+                if op not in PLACED_OPS:
+                    return None
+                if op == "coding":
+                    codings.add(int(change["id"]))
+                elif op == "decision":
+                    suggestions.add(int(change["suggestion_id"]))
+        found: dict[str, list[tuple[int, ...]]] = {}
+        for name, wanted in (("codings", codings), ("suggestions", suggestions)):
+            head = CODINGS_PLACED if name == "codings" else SUGGESTIONS_PLACED
+            listed = sorted(wanted)
+            found[name] = []
+            for k in range(0, len(listed), 500):
+                chunk = listed[k:k + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(head + "(" + marks + ")", chunk).fetchall()
+                if len(rows) != len(chunk):
+                    return None  # withdrawn meanwhile (its withdraw event says so too)
+                found[name].extend(tuple(r) for r in rows)
+        return found
+
+    def report_changed_transcripts(self: Store, after: int, upto: int,
+                                   limit: int = 2000) -> set[int] | None:
+        """The transcripts whose codings or decisions the events ``after < id <= upto``
+        changed, or ``None`` when that cannot be said (:meth:`changed_since`): the
+        reconcile screen computes only those again at a poll."""
+        changed = self.changed_since(after, upto, limit)
+        if changed is None:
+            return None
+        return {row[1] for rows in changed.values() for row in rows}
 
     # ------------------------------------------------------------------ internals
     def _event(self: Store, event_id: int) -> dict[str, Any]:

@@ -26,6 +26,7 @@ a decision was made into, or any active coding with origin ``consensus``.
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 from collections.abc import Callable
@@ -172,21 +173,42 @@ class ReconcileMixin:
         rows.sort(key=lambda e: (e["at"], e["id"]))
         for event in rows:
             event["_done"] = undos.get(event["id"], 0) <= 0
-        active = {cid for (cid,) in self.conn.execute(
-            "SELECT id FROM codings WHERE origin = 'consensus' AND active = 1")}
-        for k, event in enumerate(rows):
-            later = [e for e in rows[k + 1:] if e["_done"] and e["coder"] == event["coder"]
-                     and (e["transcript_id"], e["theme_id"]) == (event["transcript_id"],
-                                                                 event["theme_id"])
-                     and e["start"] < event["end"] and e["end"] > event["start"]]
-            # A coding of it still active keeps it in effect: two copies that decided the
-            # same stretch independently both stand after a merge (both codings are active).
-            kept = any(cid in active for cid in event["coding_ids"])
-            event["status"] = ("undone" if not event["_done"] else
-                               "replaced" if later and not kept else "in effect")
+        active = self._active_consensus({cid for e in rows for cid in e["coding_ids"]})
+        # A decision is replaced when a later one in effect, of the same consensus coder,
+        # covers part of its stretch of the theme: by groups of (coder, transcript,
+        # theme), each read from its newest decision back, so that the later ones are
+        # the ones already read (:class:`_LaterStretches`), not the whole log again.
+        groups: dict[tuple[Any, Any, Any], list[dict[str, Any]]] = {}
+        for event in rows:
+            groups.setdefault((event["coder"], event["transcript_id"], event["theme_id"]),
+                              []).append(event)
+        for group in groups.values():
+            later = _LaterStretches([e["start"] for e in group])
+            for event in reversed(group):
+                # A coding of it still active keeps it in effect: two copies that decided
+                # the same stretch independently both stand after a merge (both codings
+                # are active).
+                kept = any(cid in active for cid in event["coding_ids"])
+                covered = later.overlaps(event["start"], event["end"])
+                event["status"] = ("undone" if not event["_done"] else
+                                   "replaced" if covered and not kept else "in effect")
+                if event["_done"]:
+                    later.add(event["start"], event["end"])
         for event in rows:
             del event["_done"]
         return rows
+
+    def _active_consensus(self: Store, coding_ids: set[int]) -> set[int]:
+        """Which of these codings are active consensus codings (origin ``consensus``),
+        looked up by id: the decisions' own codings, not every coding of the study."""
+        listed = sorted(coding_ids)
+        found: set[int] = set()
+        for k in range(0, len(listed), 500):
+            chunk = listed[k:k + 500]
+            found.update(cid for (cid,) in self.conn.execute(
+                "SELECT id FROM codings WHERE origin = 'consensus' AND active = 1 AND id IN ("
+                + ",".join("?" * len(chunk)) + ")", chunk))
+        return found
 
     def unrecorded_consensus(
         self: Store, log: list[dict[str, Any]] | None = None,
@@ -351,6 +373,37 @@ def _reason(creator: str | None, origin: str, source: str | None, merged_any: bo
     if merged_any:
         return "merged from another project"
     return "no event records how it was made"
+
+
+class _LaterStretches:
+    """The stretches ``[start, end)`` of a group's later decisions, asked whether any
+    overlaps a stretch, in O(log n) per question and per stretch added.
+
+    A Fenwick tree over the group's starts keeps, for the starts up to each one, the
+    largest end added: a stretch added overlaps ``[start, end)`` exactly when one with
+    a start before ``end`` ends after ``start``.
+    """
+
+    def __init__(self, starts: list[Any]) -> None:
+        self.starts = sorted(set(starts))
+        self.ends: list[Any] = [None] * (len(self.starts) + 1)
+
+    def add(self, start: Any, end: Any) -> None:
+        """Add a later decision's stretch."""
+        k = bisect.bisect_left(self.starts, start) + 1
+        while k < len(self.ends):
+            if self.ends[k] is None or self.ends[k] < end:
+                self.ends[k] = end
+            k += k & -k
+
+    def overlaps(self, start: Any, end: Any) -> bool:
+        """Whether a stretch added overlaps ``[start, end)``."""
+        k = bisect.bisect_left(self.starts, end)  # the starts before ``end``
+        while k > 0:
+            if self.ends[k] is not None and self.ends[k] > start:
+                return True
+            k -= k & -k
+        return False
 
 
 def translate_merged(kind: str, payload: dict[str, Any], source: str,

@@ -11,7 +11,6 @@ transcript, which keeps a 20,000-coding export well under a second of SQL.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -20,17 +19,6 @@ from qualcoder_ahp.records import Coding, Sentence, Turn
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
-
-
-PLACED_KINDS = frozenset({"accept", "adjust", "reject", "code", "remove", "memo", "undo",
-                          "redo", "undo_group", "reconcile"})
-"""Events whose changes name the codings and suggestions they touched (see
-:meth:`ReportMixin.report_changed_transcripts`); any other kind (a merge, a withdrawal,
-a redaction, a REFI import, and whatever a later version adds) cannot be placed."""
-PLACED_OPS = frozenset({"coding", "decision", "memo"})
-"""Changes that touch at most one transcript's codings or decisions each (a memo none)."""
-CODINGS_PLACED = "SELECT id, transcript_id FROM codings WHERE id IN "
-SUGGESTIONS_PLACED = "SELECT id, transcript_id FROM suggestions WHERE id IN "
 
 
 class ReportMixin:
@@ -137,47 +125,6 @@ class ReportMixin:
         ):
             out.setdefault(tid, []).append(Sentence(start, end, turn_idx))
         return out
-
-    def report_newest_event(self: Store) -> int:
-        """The id of the newest event in the log (0 for none): events only ever append,
-        so every commit after this one that changes codings logs a larger id."""
-        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
-
-    def report_changed_transcripts(self: Store, after: int, upto: int,
-                                   limit: int = 2000) -> set[int] | None:
-        """The transcripts whose codings or decisions the events ``after < id <= upto``
-        changed, or ``None`` when that cannot be said: more than ``limit`` events (reading
-        everything again is then as quick), an event of a kind that does not list its
-        changes (:data:`PLACED_KINDS`), a theme added, edited or merged, or a coding or
-        suggestion no longer in the project."""
-        rows = self.conn.execute("SELECT kind, payload FROM events WHERE id > ? AND id <= ? "
-                                 "ORDER BY id LIMIT ?", [after, upto, limit + 1]).fetchall()
-        if len(rows) > limit:
-            return None
-        codings: set[int] = set()
-        suggestions: set[int] = set()
-        for kind, raw in rows:
-            if kind not in PLACED_KINDS:
-                return None
-            for change in json.loads(raw).get("changes", ()):
-                op = change.get("op")
-                if op not in PLACED_OPS:
-                    return None
-                if op == "coding":
-                    codings.add(int(change["id"]))
-                elif op == "decision":
-                    suggestions.add(int(change["suggestion_id"]))
-        found: set[int] = set()
-        for head in (CODINGS_PLACED, SUGGESTIONS_PLACED):
-            listed = sorted(codings if head == CODINGS_PLACED else suggestions)
-            for k in range(0, len(listed), 500):
-                chunk = listed[k:k + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = self.conn.execute(head + "(" + marks + ")", chunk).fetchall()
-                if len(rows) != len(chunk):
-                    return None  # withdrawn meanwhile (its withdraw event says so too)
-                found.update(tid for _, tid in rows)
-        return found
 
     def report_texts(self: Store, transcript_ids: list[int]) -> Iterator[tuple[int, str]]:
         """Yield ``(id, text)`` for the given transcripts, one row at a time.

@@ -54,14 +54,47 @@ class WorkbenchMixin:
         return {r[0]: TranscriptProgress(r[1], r[2], r[3]) for r in rows}
 
     def theme_counts(self: Store, coder: str, transcript_id: int | None = None) -> dict[str, int]:
-        """This coder's active codings per theme id (in one transcript, or all)."""
-        sql = ("SELECT c.theme_id, COUNT(*) FROM codings c JOIN coders k ON k.id = c.coder_id "
-               "WHERE c.active = 1 AND k.name = ?")
-        args: list[object] = [coder]
+        """This coder's active codings per theme id (in one transcript, or all).
+
+        The counts over the whole study (the coding screen's codebook pane asks at every
+        key) are kept on this store with the newest event they account for, and brought
+        up to date by counting again only the themes whose codings the events since
+        touched, one indexed count each (``codings_by_coder_theme``). Events that cannot
+        be placed (a merge, a withdrawal, a theme merged, a coder renamed or joined, more
+        than 2,000 at once: :meth:`~DecisionMixin.changed_since`) count everything again.
+        The newest event is read before the counts, so a commit landing in between is
+        counted again at the next call, never missed.
+        """
         if transcript_id is not None:
-            sql += " AND c.transcript_id = ?"
-            args.append(transcript_id)
-        return {theme: n for theme, n in self.conn.execute(sql + " GROUP BY c.theme_id", args)}
+            # By the coder's codings of the transcript: left to itself, SQLite reads every
+            # coding of the coder in theme order (codings_by_coder_theme) to skip a sort.
+            return {theme: n for theme, n in self.conn.execute(
+                "SELECT c.theme_id, COUNT(*) FROM codings c INDEXED BY codings_by_coder "
+                "JOIN coders k ON k.id = c.coder_id WHERE c.active = 1 AND k.name = ? "
+                "AND c.transcript_id = ? GROUP BY c.theme_id", [coder, transcript_id])}
+        kept: dict[str, tuple[int, dict[str, int]]] = self.__dict__.setdefault(
+            "_theme_counts_kept", {})
+        newest = self.report_newest_event()
+        seen, counts = kept.get(coder, (-1, {}))
+        changed = self.changed_since(seen, newest) if 0 <= seen <= newest else None
+        if changed is None:
+            counts = {theme: n for theme, n in self.conn.execute(
+                "SELECT c.theme_id, COUNT(*) FROM codings c JOIN coders k ON k.id = c.coder_id "
+                "WHERE c.active = 1 AND k.name = ? GROUP BY c.theme_id", [coder])}
+        elif changed["codings"]:
+            row = self.conn.execute("SELECT id FROM coders WHERE name = ?", [coder]).fetchone()
+            counts = dict(counts)
+            for theme in sorted({r[3] for r in changed["codings"]
+                                 if row is not None and r[2] == row[0]}):
+                n = self.conn.execute(
+                    "SELECT COUNT(*) FROM codings WHERE coder_id = ? AND theme_id = ? "
+                    "AND active = 1", [row[0], theme]).fetchone()[0]  # type: ignore[index]
+                if n:
+                    counts[theme] = n
+                else:
+                    counts.pop(theme, None)
+        kept[coder] = (newest, counts)
+        return dict(sorted(counts.items()))  # in theme id order, as GROUP BY gives
 
     def next_undecided(
         self: Store, coder: str, transcript_id: int, after: int, theme_id: str | None = None,
