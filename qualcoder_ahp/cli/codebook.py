@@ -658,7 +658,9 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
     """Accept or reject a suggestion as a coder (one transaction, undoable).
 
     SUGGESTION_ID is the id column of `qcahp suggestions`. The span is the
-    suggestion's unless --start/--end (character offsets) adjust it.
+    suggestion's unless --start/--end (character offsets) adjust it. The consensus
+    coder (consensus, or any coder a reconcile decision went into) is refused: its
+    codings come from `qcahp reconcile decide` or the reconcile screen only.
 
     \b
     Examples:
@@ -667,8 +669,9 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
       qcahp decide 240 accept --coder ana --start 519 --end 600
     """
     store = project.store()
-    sug = store.suggestion(suggestion_id)
     coder = coder.strip()  # as the store names coders
+    store.refuse_consensus(coder)  # its codings are the reconciled result
+    sug = store.suggestion(suggestion_id)
     if verdict == "reject" and (start is not None or end is not None):
         raise UserError("--start/--end only go with accept")
     s = sug.start if start is None else start
