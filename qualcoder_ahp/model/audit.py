@@ -37,9 +37,9 @@ if TYPE_CHECKING:
     from qualcoder_ahp.records import Coding, Suggestion
 
 EVENT_KINDS = ("accept", "adjust", "reject", "code", "remove", "memo", "undo", "redo",
-               "undo_group", "reconcile", "theme_add", "theme_edit", "theme_merge", "theme_retire",
-               "theme_restore", "merge", "merged", "refi_import", "redact", "withdraw", "withdrawn", "coder_rename",
-               "coder_join")
+               "undo_group", "reconcile", "theme_add", "theme_edit", "theme_merge",
+               "theme_retire", "theme_restore", "merge", "merged", "refi_import", "redact",
+               "withdraw", "withdrawn", "coder_rename", "coder_join")
 """Every kind of event the code writes (``qcahp log --kind`` takes these)."""
 
 FIELD_WORDS = {"name": "name", "description": "definition", "color": "colour",
@@ -438,8 +438,8 @@ class EventWords:
             verb = "rejected" if kind == "reject" else "accepted"
             return self._suggestion_event({"suggestion_id": decided[0], "kind": kind}, verb,
                                           decided[1])
-        if kind in ("theme_add", "theme_edit", "theme_merge", "theme_retire",
-                    "theme_restore", "merge", "coder_rename", "coder_join"):  # described without the copy's ids
+        if kind in ("theme_add", "theme_edit", "theme_merge", "theme_retire", "theme_restore",
+                    "merge", "coder_rename", "coder_join"):  # described without the copy's ids
             return self.describe({**original, "kind": kind})
         about = local if local is not None else {}
         if kind == "memo":
