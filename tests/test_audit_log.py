@@ -155,10 +155,12 @@ def test_log_says_every_kind_in_words(audit_db: tuple[Path, dict[str, int]]) -> 
     assert [(e["kind"], e["coder"], e["what"]) for e in events] == [
         (kind, coder, what.format(**ids)) for kind, coder, what in EXPECTED]
     # Every kind the code writes is known to --kind; only a REFI-QDA import is missing here
-    # (see test_log_describes_a_refi_import), a withdrawal (see test_withdraw.py) and a
-    # coder renamed or joined (see test_coders.py).
+    # (see test_log_describes_a_refi_import), a withdrawal (see test_withdraw.py), a
+    # coder renamed or joined (see test_coders.py) and a theme retired or restored (see
+    # test_guard_retire.py).
     assert {e["kind"] for e in events} == set(EVENT_KINDS) - {
-        "refi_import", "withdraw", "withdrawn", "coder_rename", "coder_join"}
+        "refi_import", "withdraw", "withdrawn", "coder_rename", "coder_join",
+        "theme_retire", "theme_restore"}
     assert [e["event"] for e in events] == sorted(e["event"] for e in events)
 
 

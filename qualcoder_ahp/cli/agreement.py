@@ -774,8 +774,12 @@ def codings_import(project: Project, file: str, coder: str) -> None:
     column, if there is one, must name one coder throughout (`qcahp codings export
     --coder NAME`); the codings go to --coder. The first bad row stops the import
     with its line number, and nothing is stored; codings already there are skipped.
+    The consensus coder (consensus, or any coder a reconcile decision went into) is
+    refused: its codings come from reconcile decisions only.
     """
-    counts = project.store().import_codings(file, coder)
+    store = project.store()
+    store.refuse_consensus(coder)  # its codings are the reconciled result
+    counts = store.import_codings(file, coder)
     # The name as stored (trimmed, as every command stores a coder's name), not as typed.
     click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder.strip()} "
                f"({counts['already_present']} already present).")

@@ -119,6 +119,10 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     # edited in this project that the file has otherwise (the file wins: a new version).
     overwritten = store.edits_overwritten(cb)
     merged = {a: b for a, b in store.merged_into().items() if a in {t.id for t in cb.themes}}
+    back = {a: who for a, who in store.retired_here().items() if a in {t.id for t in cb.themes}}
+    if back:  # not new: retired here, and back with the file (warned below)
+        diff["themes_added"] = [i for i in diff["themes_added"] if i not in back]
+        diff["themes_brought_back"] = list(back)
     store.save_codebook(cb)
     active = {t.id for t in store.themes()}
     kept = [i for i in diff["themes_retired"] if i in active]
@@ -174,7 +178,12 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
             "file brings it back, without the codings it had (they stay with "
             f"{target}). To merge it again: `qcahp codebook merge-theme {theme_id} "
             f"{target} --coder NAME`.", fg="yellow")
-    if not any(diff.values()) and not kept:
+    for theme_id, (who, when) in back.items():
+        # The file is the new version, as for an edit or a merge: it wins, said here.
+        say(f"warning: theme {theme_id} was retired in this project ({who or 'a coder'}, "
+            f"{when[:10]}); the file brings it back. To retire it again: `qcahp codebook "
+            f"retire {theme_id} --coder NAME`, or leave it out of the file.", fg="yellow")
+    if not any(diff.values()) and not kept and not back:
         click.echo("  no changes")
     elif any(diff[k] for k in ("patterns_added", "patterns_changed", "patterns_retired",
                                "exclusion_patterns_added", "exclusion_patterns_changed",
@@ -489,6 +498,56 @@ def codebook_merge_theme(project: Project, source_id: str, target_id: str, coder
                f"{source_id} is retired.")
 
 
+@codebook.command("retire", short_help="Retire a theme: out of the codebook, codings kept.")
+@click.argument("theme_id", metavar="THEME_ID")
+@click.option("--coder", required=True, metavar="NAME", help="Who retires it (kept in the log).")
+@pass_project
+def codebook_retire(project: Project, theme_id: str, coder: str) -> None:
+    """Retire a theme from the stored codebook, as x on the codebook screen does.
+
+    It leaves the tree, the pickers and `qcahp suggest`; its open suggestions are
+    retired. Its codings stay, every coder's: reports and agreement still count them
+    under the theme marked "(retired)", and a REFI export keeps it (Status: retired).
+    A folder retires once nothing active is below it. The coder can undo it (`qcahp
+    undo --coder NAME`, or u in the workbench); `qcahp codebook restore` brings it back
+    later, and so does loading a codebook file that has it (with a warning).
+
+    \b
+    Example:
+      qcahp codebook retire secret_weapon --coder ana
+    """
+    store = project.store()
+    if not store.themes(include_inactive=True):
+        raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    check_theme(store, theme_id)
+    path = store.theme_path(theme_id)
+    counts = store.retire_theme(theme_id, coder=coder.strip())
+    click.echo(f"Retired theme {theme_id} ({path}): {plural(counts['codings'], 'coding')} "
+               f"kept (shown as {store.theme(theme_id).name} {RETIRED}), "
+               f"{plural(counts['suggestions'], 'open suggestion')} retired.")
+
+
+@codebook.command("restore", short_help="Bring a retired theme back into the codebook.")
+@click.argument("theme_id", metavar="THEME_ID")
+@click.option("--coder", required=True, metavar="NAME",
+              help="Who restores it (kept in the log).")
+@pass_project
+def codebook_restore(project: Project, theme_id: str, coder: str) -> None:
+    """Bring a retired theme back: into the tree, the pickers and `qcahp suggest`.
+
+    The suggestions its last retirement retired open again. A theme merged into another
+    is not restored (undo the merge). Undo takes the restore back.
+    """
+    store = project.store()
+    if not store.themes(include_inactive=True):
+        raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    check_theme(store, theme_id)
+    counts = store.restore_theme(theme_id, coder=coder.strip())
+    click.echo(f"Restored theme {theme_id} ({store.theme_path(theme_id)}): "
+               f"{plural(counts['codings'], 'coding')}, "
+               f"{plural(counts['suggestions'], 'suggestion')} open again.")
+
+
 @codebook.command("export", short_help="Write the stored codebook as YAML that loads back.")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True,
@@ -658,7 +717,9 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
     """Accept or reject a suggestion as a coder (one transaction, undoable).
 
     SUGGESTION_ID is the id column of `qcahp suggestions`. The span is the
-    suggestion's unless --start/--end (character offsets) adjust it.
+    suggestion's unless --start/--end (character offsets) adjust it. The consensus
+    coder (consensus, or any coder a reconcile decision went into) is refused: its
+    codings come from `qcahp reconcile decide` or the reconcile screen only.
 
     \b
     Examples:
@@ -667,8 +728,9 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
       qcahp decide 240 accept --coder ana --start 519 --end 600
     """
     store = project.store()
-    sug = store.suggestion(suggestion_id)
     coder = coder.strip()  # as the store names coders
+    store.refuse_consensus(coder)  # its codings are the reconciled result
+    sug = store.suggestion(suggestion_id)
     if verdict == "reject" and (start is not None or end is not None):
         raise UserError("--start/--end only go with accept")
     s = sug.start if start is None else start

@@ -197,6 +197,8 @@ def search_cmd(project: Project, terms: tuple[str, ...], regex: bool, word: bool
             raise UserError("give the theme once: --code ID marks and codes with it")
         theme = code_theme
     store = project.store()
+    if code_theme is not None and coder is not None:
+        store.refuse_consensus(coder)  # its codings are the reconciled result
     if not store.report_transcripts():
         raise UserError("no transcripts in this project yet: import some with "
                         "`qcahp import FILES`", path=str(project.path))

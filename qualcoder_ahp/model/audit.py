@@ -37,9 +37,9 @@ if TYPE_CHECKING:
     from qualcoder_ahp.records import Coding, Suggestion
 
 EVENT_KINDS = ("accept", "adjust", "reject", "code", "remove", "memo", "undo", "redo",
-               "undo_group", "reconcile", "theme_add", "theme_edit", "theme_merge", "merge",
-               "merged", "refi_import", "redact", "withdraw", "withdrawn", "coder_rename",
-               "coder_join")
+               "undo_group", "reconcile", "theme_add", "theme_edit", "theme_merge",
+               "theme_retire", "theme_restore", "merge", "merged", "refi_import", "redact",
+               "withdraw", "withdrawn", "coder_rename", "coder_join")
 """Every kind of event the code writes (``qcahp log --kind`` takes these)."""
 
 FIELD_WORDS = {"name": "name", "description": "definition", "color": "colour",
@@ -304,7 +304,8 @@ class EventWords:
             return f"memo on the {memo.get('kind')}"
         kind = str(event.get("kind"))
         what = {"adjust": "accept with an adjusted span", "theme_add": "new theme",
-                "theme_edit": "theme edit"}.get(kind, kind)
+                "theme_edit": "theme edit", "theme_retire": "theme retired",
+                "theme_restore": "theme restored"}.get(kind, kind)
         if kind == "theme_edit" and isinstance(changes, list) and changes and all(
                 isinstance(c, dict) and c.get("field") == "parent_id" for c in changes):
             what = "move"  # f on the codebook screen: a move in the tree, not an edit
@@ -474,6 +475,21 @@ class EventWords:
         return Described("; ".join(parts) or f"edited theme {self.theme_name(theme_id)}", [],
                          [theme_id])
 
+    def _theme_retire(self, event: dict[str, Any]) -> Described:
+        theme_id = str(event["theme_id"])
+        counts = [f"{_plural(int(event.get('codings', 0)), 'coding')} kept"]
+        if event.get("suggestions"):
+            counts.append(f"{_plural(int(event['suggestions']), 'open suggestion')} retired")
+        return Described(f"retired theme {self.theme_name(theme_id)} ({theme_id}; "
+                         f"{', '.join(counts)})", [], [theme_id])
+
+    def _theme_restore(self, event: dict[str, Any]) -> Described:
+        theme_id = str(event["theme_id"])
+        again = (f"; {_plural(int(event['suggestions']), 'suggestion')} open again"
+                 if event.get("suggestions") else "")
+        return Described(f"restored theme {self.theme_name(theme_id)} ({theme_id}{again})",
+                         [], [theme_id])
+
     def _theme_merge(self, event: dict[str, Any]) -> Described:
         source, into = str(event["theme_id"]), str(event["into"])
         # In the words of `codebook merge-theme`: "3 codings moved, 1 already there" (the
@@ -537,8 +553,8 @@ class EventWords:
             verb = "rejected" if kind == "reject" else "accepted"
             return self._suggestion_event({"suggestion_id": decided[0], "kind": kind}, verb,
                                           decided[1])
-        if kind in ("theme_add", "theme_edit", "theme_merge", "merge", "coder_rename",
-                    "coder_join"):  # described without the copy's ids
+        if kind in ("theme_add", "theme_edit", "theme_merge", "theme_retire", "theme_restore",
+                    "merge", "coder_rename", "coder_join"):  # described without the copy's ids
             return self.describe({**original, "kind": kind})
         about = local if local is not None else {}
         if kind == "memo":

@@ -304,6 +304,149 @@ class CodebookMixin:
                                 {"theme_id": theme_id})
         return self.theme(theme_id)
 
+    def retire_theme(self: Store, theme_id: str, *, coder: str) -> dict[str, int]:
+        """Retire a theme (or an empty folder) from the codebook, keeping its codings.
+
+        What a theme left out of a loaded codebook file becomes, done from the workbench:
+        it leaves the tree, the pickers and ``qcahp suggest`` (its patterns stay stored,
+        unused); its open suggestions are retired (every coder's, decided or not, as a
+        merge retires them), so no coder is offered it again; its codings stay, every
+        coder's, and still count in reports and agreement with the theme named
+        "... (retired)", and a REFI export keeps it (``Status: retired``). One
+        transaction with a ``theme_retire`` event naming the coder, whose changes are the
+        theme's and each suggestion's status before and after, so the coder's undo puts
+        them back and redo retires again. :meth:`restore_theme` brings it back later.
+
+        Returns counts: ``codings`` (active codings kept, every coder's) and
+        ``suggestions`` (open suggestions retired).
+
+        Raises:
+            UserError: no such theme, one already retired, or a theme or folder with
+                active themes below it (retire or move those first: a retired parent
+                would leave them out of the tree).
+        """
+        with self.write():
+            row = self.conn.execute("SELECT name, active FROM themes WHERE id = ?",
+                                    [theme_id]).fetchone()
+            if row is None:
+                raise UserError(f"no theme {theme_id!r} in the codebook")
+            if not row[1]:
+                raise UserError(f"theme {theme_id!r} ({row[0]}) is already retired: nothing "
+                                "to retire")
+            below = [r[0] for r in self.conn.execute(
+                "SELECT id FROM themes WHERE parent_id = ? AND active = 1 ORDER BY position, id",
+                [theme_id])]
+            if below:
+                shown = ", ".join(below[:5]) + (f" and {len(below) - 5} more"
+                                                if len(below) > 5 else "")
+                raise UserError(f"theme {theme_id!r} ({row[0]}) has themes below it ({shown}): "
+                                "retire them or move them out first (`qcahp codebook "
+                                "edit-theme ID --parent ID`, or f on the codebook screen)")
+            counts = {"codings": self.coding_counts_by_theme([theme_id]).get(theme_id, 0),
+                      "suggestions": 0}
+            changes: list[dict[str, object]] = []
+            for (suggestion_id,) in self.conn.execute(
+                    "SELECT id FROM suggestions WHERE theme_id = ? AND status = 'open' "
+                    "ORDER BY id", [theme_id]).fetchall():
+                changes.append({"op": "suggestion", "id": suggestion_id, "before": "open",
+                                "after": "retired"})
+                counts["suggestions"] += 1
+            changes.append({"op": "theme", "id": theme_id, "before": 1, "after": 0})
+            self._apply_and_log(self.ensure_coder(coder), "theme_retire", changes,
+                                {"theme_id": theme_id, **counts})
+        return counts
+
+    def restore_theme(self: Store, theme_id: str, *, coder: str) -> dict[str, int]:
+        """Bring a retired theme back into the codebook (``qcahp codebook restore``).
+
+        The theme returns to the tree, the pickers and ``qcahp suggest``; the suggestions
+        the last :meth:`retire_theme` of it retired, and which are still retired, open
+        again (``qcahp suggest`` reopens any others it finds again). A theme retired by
+        loading a codebook file without it can be restored too (the next load of such a
+        file retires it again). One transaction with a ``theme_restore`` event, undoable.
+
+        Returns counts: ``codings`` (its active codings) and ``suggestions`` (reopened).
+
+        Raises:
+            UserError: no such theme, one not retired, one merged into another (undo the
+                merge instead: its codings went to the other theme), a theme whose parent
+                is retired (restore that first), or one whose name an active theme has.
+        """
+        with self.write():
+            row = self.conn.execute("SELECT name, active, parent_id FROM themes WHERE id = ?",
+                                    [theme_id]).fetchone()
+            if row is None:
+                raise UserError(f"no theme {theme_id!r} in the codebook")
+            if row[1]:
+                raise UserError(f"theme {theme_id!r} ({row[0]}) is not retired: nothing to "
+                                "restore")
+            into = self.merged_into().get(theme_id)
+            if into is not None:
+                raise UserError(f"theme {theme_id!r} ({row[0]}) was merged into {into!r}, "
+                                "which holds its codings: undo the merge instead (`qcahp "
+                                "undo --coder NAME`, or u on the codebook screen)")
+            if row[2] is not None:
+                parent = self.conn.execute("SELECT active FROM themes WHERE id = ?",
+                                           [row[2]]).fetchone()
+                if parent is not None and not parent[0]:
+                    raise UserError(f"theme {theme_id!r} ({row[0]}) is under {row[2]!r}, "
+                                    f"which is retired too: restore {row[2]!r} first")
+            self._check_name_free(row[0], theme_id)
+            changes: list[dict[str, object]] = [
+                {"op": "theme", "id": theme_id, "before": 0, "after": 1}]
+            retired = self._retired_by_last_retire(theme_id)
+            for (suggestion_id,) in self.conn.execute(
+                    "SELECT id FROM suggestions WHERE theme_id = ? AND status = 'retired' "
+                    "ORDER BY id", [theme_id]).fetchall():
+                if suggestion_id in retired:
+                    changes.append({"op": "suggestion", "id": suggestion_id,
+                                    "before": "retired", "after": "open"})
+            counts = {"codings": self.coding_counts_by_theme([theme_id]).get(theme_id, 0),
+                      "suggestions": len(changes) - 1}
+            self._apply_and_log(self.ensure_coder(coder), "theme_restore", changes,
+                                {"theme_id": theme_id, **counts})
+        return counts
+
+    def _retired_by_last_retire(self: Store, theme_id: str) -> set[int]:
+        """The suggestions the last ``theme_retire`` of this theme retired."""
+        for (payload,) in self.conn.execute(
+                "SELECT payload FROM events WHERE kind = 'theme_retire' ORDER BY id DESC"):
+            data = json.loads(payload)
+            if data.get("theme_id") == theme_id:
+                return {int(c["id"]) for c in data.get("changes", [])
+                        if c.get("op") == "suggestion"}
+        return set()
+
+    def retired_here(self: Store) -> dict[str, tuple[str | None, str]]:
+        """``{theme: (coder, when)}`` for each retired theme whose retirement is a
+        ``theme_retire`` in this project still in effect (not undone, not restored): a
+        codebook file that has the theme would bring it back (``qcahp codebook load``
+        warns)."""
+        retired = {r[0] for r in self.conn.execute("SELECT id FROM themes WHERE active = 0")}
+        if not retired:
+            return {}
+        kinds: dict[int, str] = {}
+        last: dict[str, tuple[str | None, str] | None] = {}
+        for event_id, kind, coder, at, payload in self.conn.execute(
+                "SELECT e.id, e.kind, k.name, e.at, e.payload FROM events e "
+                "LEFT JOIN coders k ON k.id = e.coder_id WHERE e.kind IN ('theme_retire', "
+                "'theme_restore', 'theme_add', 'theme_merge', 'undo', 'redo') ORDER BY e.id"):
+            kinds[event_id] = kind
+            try:
+                data = json.loads(payload)
+            except ValueError:
+                continue
+            origin = kinds.get(data.get("target"), "") if kind in ("undo", "redo") else kind
+            for change in data.get("changes", []):
+                if not isinstance(change, dict) or change.get("op") != "theme":
+                    continue
+                # Retired by a retire (or its redo), or by undoing a restore: in effect.
+                here = not change.get("after") and (
+                    (origin == "theme_retire" and kind != "undo")
+                    or (origin == "theme_restore" and kind == "undo"))
+                last[str(change.get("id"))] = (coder, at) if here else None
+        return {t: who for t, who in last.items() if who is not None and t in retired}
+
     def edits_overwritten(self: Store, codebook: Codebook) -> FieldEdits:
         """The project's theme edits that storing ``codebook`` would overwrite.
 

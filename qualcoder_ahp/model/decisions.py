@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
 UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group", "reconcile",
-            "theme_add", "theme_edit", "theme_merge")
+            "theme_add", "theme_edit", "theme_merge", "theme_retire", "theme_restore")
 MEMO_KINDS = ("coding", "theme", "transcript")
 THEME_FIELDS = ("name", "description", "inclusion", "exclusion", "examples", "color",
                 "parent_id")
@@ -355,7 +355,10 @@ class DecisionMixin(ReconcileMixin):
             target = self._event(done[-1])
             inverse = [_invert(c) for c in reversed(target["changes"])]
             for change in inverse:
-                if change["op"] == "theme" and not change["after"]:
+                # Undoing a new theme must not hide codings; undoing a restore retires
+                # the theme as it was, its codings kept (shown as retired).
+                if (change["op"] == "theme" and not change["after"]
+                        and target["kind"] == "theme_add"):
                     self._check_theme_unused(change["id"])
             self._check_theme_fields(inverse, "undo")
             if target["kind"] == "theme_merge":

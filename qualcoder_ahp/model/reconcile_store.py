@@ -87,10 +87,66 @@ class ReconcileRecord:
         return pairs
 
 
+CONSENSUS_PROBLEM = ("{coder!r} is the consensus coder, which holds the reconciled result; "
+                     "hand coding would mix into it")
+"""Why a consensus coder may not code by hand (:meth:`ReconcileMixin.consensus_problem`)."""
+CONSENSUS_CLI_ADVICE = ("give your own name with --coder NAME, and decide the consensus on "
+                        "the reconcile screen (R) or with `qcahp reconcile decide`; "
+                        "nothing was changed")
+"""What a command refusing a consensus coder says to do instead."""
+
+
 class ReconcileMixin:
     """Reconcile methods of :class:`~qualcoder_ahp.model.store.Store`."""
 
     conn: sqlite3.Connection
+
+    # ------------------------------------------------------------------ the consensus guard
+    def consensus_coders(self: Store) -> set[str]:
+        """The coders that hold a reconciled result: ``consensus`` and any coder a
+        reconcile decision (made here or merged in) went into."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT k.name FROM codings c JOIN coders k ON k.id = c.coder_id "
+            "WHERE c.origin = 'consensus' UNION SELECT DISTINCT k.name FROM events e "
+            "JOIN coders k ON k.id = e.coder_id WHERE e.kind = 'reconcile' OR "
+            "(e.kind = 'merged' AND json_valid(e.payload) AND "
+            "json_extract(e.payload, '$.original_kind') = 'reconcile')")
+        return {CONSENSUS_CODER} | {r[0] for r in rows}
+
+    def consensus_problem(self: Store, coder: str) -> str | None:
+        """Why ``coder`` may not code by hand, or None when they may.
+
+        The consensus coder's codings are the team's reconciled result: each comes from
+        a reconcile decision, logged with its rule and the coders compared. Accepting,
+        rejecting, coding or importing codings under that name (``consensus``, or any
+        coder a decision went into: ``qcahp reconcile decide --consensus NAME``) would
+        mix unlogged codings into it. Undo and redo stay open to it: they take back or
+        bring back a logged decision. The caller says what to do instead.
+        """
+        coder = coder.strip()
+        if coder != CONSENSUS_CODER and not self._decided_into(coder):
+            return None
+        return CONSENSUS_PROBLEM.format(coder=coder)
+
+    def refuse_consensus(self: Store, coder: str, advice: str = CONSENSUS_CLI_ADVICE) -> None:
+        """Raise a one-line :class:`UserError` when ``coder`` is a consensus coder
+        (:meth:`consensus_problem`), before anything is written."""
+        problem = self.consensus_problem(coder)
+        if problem is not None:
+            raise UserError(f"{problem}: {advice}")
+
+    def _decided_into(self: Store, coder: str) -> bool:
+        """Whether a reconcile decision (here or merged in) went into ``coder``: it holds
+        a consensus coding (kept, inactive, when undone), or a logged decision (a
+        rejection makes no coding)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM coders k WHERE k.name = ? AND (EXISTS (SELECT 1 FROM codings c "
+            "WHERE c.coder_id = k.id AND c.origin = 'consensus') OR EXISTS (SELECT 1 FROM "
+            "events e WHERE e.coder_id = k.id AND (e.kind = 'reconcile' OR (e.kind = "
+            "'merged' AND json_valid(e.payload) AND "
+            "json_extract(e.payload, '$.original_kind') = 'reconcile'))))",
+            [coder]).fetchone()
+        return row is not None
 
     def reconcile(
         self: Store,

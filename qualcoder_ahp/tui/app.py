@@ -24,50 +24,27 @@ from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from qualcoder_ahp.model.reconcile_store import CONSENSUS_CODER  # noqa: F401 - cli.workbench
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, key_commands
 
 CODER_SETTING = "coder"
-CONSENSUS_CODER = "consensus"
-"""The coder the reconcile screen (and ``qcahp reconcile``, by default) decides into."""
 POLL_SECONDS = 1.5
 """How often the workbench asks whether another connection committed (one PRAGMA)."""
 
 
 def consensus_coders(store: Store) -> set[str]:
-    """The coders that hold a reconciled result: ``consensus`` and any a decision went into.
-
-    ``qcahp reconcile --consensus NAME`` decides into another name; a reconcile decision
-    makes codings of origin ``consensus`` (kept, inactive, when it is undone), so those
-    name every such coder (one that only rejected, making no coding, is caught by
-    :func:`consensus_problem` when someone tries to code under it).
-    """
-    codings = store.codings(include_inactive=True)
-    return {CONSENSUS_CODER} | {c.coder for c in codings if c.origin == "consensus"}
-
-
-def _decided_into(store: Store, coder: str) -> bool:
-    """Whether a reconcile decision (here or merged in) went into ``coder``: it holds a
-    consensus coding, or a logged decision (a rejection makes no coding). Only this
-    coder's codings and events are read."""
-    if any(c.origin == "consensus" for c in store.codings(coder=coder, include_inactive=True)):
-        return True
-    return any(e["kind"] == "reconcile" or e.get("original_kind") == "reconcile"
-               for e in store.events(coder))
+    """The coders that hold a reconciled result (:meth:`Store.consensus_coders`)."""
+    return store.consensus_coders()
 
 
 def consensus_problem(store: Store, coder: str) -> str | None:
     """Why ``coder`` may not code in the workbench, or None when they may.
 
-    The consensus coder's codings are the team's reconciled result: each one comes from
-    a reconcile decision, logged with its rule and the coders compared. Coding by hand
-    under that name would mix unlogged codings into it, so the workbench refuses it.
-    The caller says what to do instead.
+    The check is the store's (:meth:`Store.consensus_problem`), which every command that
+    writes a coder's codings or decisions makes too; the caller says what to do instead.
     """
-    if coder != CONSENSUS_CODER and not _decided_into(store, coder):
-        return None
-    return (f"{coder!r} is the consensus coder, which holds the reconciled result; "
-            "hand coding would mix into it")
+    return store.consensus_problem(coder)
 
 
 CONSENSUS_ADVICE = "type your own name, and agree the consensus on the reconcile screen (R)"

@@ -54,6 +54,9 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 tooltip="Move the highlighted theme or folder (with what is below it) under "
                         "another, or to the top level (u undoes it)"),
         Binding("M", "memo", "Memo", tooltip="Write your memo on the highlighted theme"),
+        Binding("x", "retire", "Retire", show=False,
+                tooltip="Retire the highlighted theme from the codebook: its codings stay "
+                        "(shown as retired), its open suggestions close (u undoes it)"),
         # In the help and the palette: the 80-column footer holds the keys above and q Quit.
         Binding("a", "add_theme", "Add theme", show=False,
                 tooltip="Add a theme: its name, then the folder it goes in (no patterns: "
@@ -216,7 +219,8 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                            f"precision {precision}\n")
         return out
 
-    THEME_ACTIONS = frozenset({"edit", "merge", "move", "memo", "keywords", "switch_pane"})
+    THEME_ACTIONS = frozenset({"edit", "merge", "move", "memo", "keywords", "switch_pane",
+                               "retire"})
     """The keys that act on the highlighted theme (or its details)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -448,6 +452,54 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         self.app.push_screen(ChoiceModal(title, [("merge", f"Merge into {target.name}"),
                                                  ("cancel", "Cancel")],
                                          hint="↑↓ choose · Enter on Merge merges · "
+                                              "Escape cancels"), chosen)
+
+    def action_retire(self) -> None:
+        """Say what retiring the highlighted theme does to its codings and suggestions, and
+        retire it on Enter (one undoable ``theme_retire``)."""
+        from qualcoder_ahp.tui.screens.modals import ChoiceModal
+
+        theme_id = self._selected()
+        if theme_id is None:
+            return
+        theme = self.themes[theme_id]
+        below = [t.name for t in self.themes.values() if t.parent_id == theme_id]
+        if below:
+            self.notify(f"{theme.name} has themes below it ({', '.join(below[:3])}"
+                        f"{', …' if len(below) > 3 else ''}): retire them or move them out "
+                        "first (f).", severity="warning", markup=False)
+            return
+        if self.blind:  # how many the other coders hold would tell what they decided
+            mine = self.mine.get(theme_id, 0)
+            held = (f"Your {mine} coding{'' if mine == 1 else 's'} (and any other coder's) "
+                    "stay")
+        else:
+            n = self.store.coding_counts_by_theme([theme_id]).get(theme_id, 0)
+            held = f"Its {n} coding{'' if n == 1 else 's'} (every coder's) stay{'s' * (n == 1)}"
+        open_ = len(self.store.suggestions(theme_id=theme_id))
+        kind = "folder" if not theme.codable else "theme"
+        title = (f"Retire {kind} {theme.name}? It leaves the codebook, the pickers and the "
+                 f"suggestions. {held}, counted in reports and agreement as "
+                 f'"{theme.name} (retired)"; its {open_} open suggestion'
+                 f"{' closes' if open_ == 1 else 's close'}. u undoes it.")
+
+        def chosen(choice: str | None) -> None:
+            if choice != "retire":
+                return
+            line = self.query_one("#theme-tree", Tree).cursor_line
+            done, counts = self.try_change(
+                lambda: self.store.retire_theme(theme_id, coder=self.coder))
+            if not done:
+                return
+            self._fill(line=line)
+            self.follow_here()
+            self.notify(f"Retired {theme.name}: {counts['suggestions']} open suggestion"
+                        f"{'' if counts['suggestions'] == 1 else 's'} closed, its codings "
+                        "kept (u undoes it).", markup=False)
+
+        self.app.push_screen(ChoiceModal(title, [("retire", f"Retire {theme.name}"),
+                                                 ("cancel", "Cancel")],
+                                         hint="↑↓ choose · Enter on Retire retires · "
                                               "Escape cancels"), chosen)
 
     def _merge(self, source_id: str, target_id: str) -> None:
