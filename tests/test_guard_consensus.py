@@ -97,3 +97,31 @@ def test_undo_and_redo_of_a_reconcile_decision_stay_open(project: Path) -> None:
     assert code == 0 and out.startswith("redid: reconciled Winding route"), out
     with open_store(project) as store:
         assert len(store.codings(coder="consensus")) == 1
+
+
+@pytest.mark.parametrize("args", [
+    ("codebook", "add-theme", "Workload"),
+    ("codebook", "edit-theme", "serendipity", "--name", "Happenstance"),
+    ("codebook", "merge-theme", "serendipity", "mandate"),
+    ("codebook", "retire", "serendipity"),
+    ("codebook", "restore", "serendipity"),
+])
+def test_theme_changes_refuse_the_consensus_coder(project: Path, args: tuple[str, ...]) -> None:
+    """A theme change under the consensus coder's name would sit on its undo stack among
+    the reconcile decisions: `qcahp undo --coder consensus` would take it back instead."""
+    reconciled(project, consensus="agreed")
+    if args[1] == "restore":
+        assert run(project, "codebook", "retire", "serendipity", "--coder", "ana")[0] == 0
+    for coder in ("consensus", "agreed"):
+        before = snapshot(project)
+        with open_store(project) as store:
+            themes = (store.themes(include_inactive=True), store.themes())
+        code, out = run(project, *args, "--coder", coder)
+        lines = [line for line in out.splitlines() if line.strip()]
+        assert code == 1 and len(lines) == 1, out
+        assert (f"'{coder}' is the consensus coder, whose log holds the reconcile decisions: "
+                "change themes under your own name with --coder NAME; nothing was changed"
+                ) in lines[0]
+        assert snapshot(project) == before
+        with open_store(project) as store:
+            assert (store.themes(include_inactive=True), store.themes()) == themes

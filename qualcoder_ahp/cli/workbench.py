@@ -65,15 +65,11 @@ def _refuse_consensus(project: Project, coder: str | None) -> None:
     The consensus coder's codings are the reconciled result, each logged with the
     decision that made it; hand coding under that name would mix into it unlogged.
     """
-    from qualcoder_ahp.tui.app import CONSENSUS_CODER, consensus_problem
+    from qualcoder_ahp.tui.app import CONSENSUS_CODER
 
     if not coder or (coder != CONSENSUS_CODER and not project.path.exists()):
         return
-    problem = consensus_problem(project.store(), coder)
-    if problem is not None:
-        raise UserError(f"{problem}: give your own name with --coder NAME, and agree the "
-                        "consensus on the reconcile screen (R) or with `qcahp reconcile`; "
-                        "nothing was changed")
+    project.store().refuse_consensus(coder)  # the words every command refusing it uses
 
 
 def _run(project: Project, coder: str | None) -> None:

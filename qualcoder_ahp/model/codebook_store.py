@@ -169,6 +169,7 @@ class CodebookMixin:
                 id already in use, a bad id, or a parent that is not an active theme or
                 folder.
         """
+        self.refuse_consensus_theme_change(coder)
         from qualcoder_ahp.model.store import new_guid
 
         name = " ".join(name.split())
@@ -243,6 +244,7 @@ class CodebookMixin:
                 long) or one another active theme has, in any case; a colour that is not
                 ``#RRGGBB``; or nothing to change.
         """
+        self.refuse_consensus_theme_change(coder)
         wanted: dict[str, str] = {}
         if name is not None:
             name = " ".join(name.split())
@@ -325,6 +327,7 @@ class CodebookMixin:
                 active themes below it (retire or move those first: a retired parent
                 would leave them out of the tree).
         """
+        self.refuse_consensus_theme_change(coder)
         with self.write():
             row = self.conn.execute("SELECT name, active FROM themes WHERE id = ?",
                                     [theme_id]).fetchone()
@@ -372,6 +375,7 @@ class CodebookMixin:
                 merge instead: its codings went to the other theme), a theme whose parent
                 is retired (restore that first), or one whose name an active theme has.
         """
+        self.refuse_consensus_theme_change(coder)
         with self.write():
             row = self.conn.execute("SELECT name, active, parent_id FROM themes WHERE id = ?",
                                     [theme_id]).fetchone()

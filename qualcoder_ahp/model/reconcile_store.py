@@ -135,6 +135,16 @@ class ReconcileMixin:
         if problem is not None:
             raise UserError(f"{problem}: {advice}")
 
+    def refuse_consensus_theme_change(self: Store, coder: str) -> None:
+        """Raise a one-line :class:`UserError` when a theme would be added, edited,
+        merged, retired or restored under a consensus coder's name: its log and undo hold
+        the reconcile decisions, and ``qcahp undo --coder consensus`` would take back a
+        theme change instead of the last decision."""
+        if self.consensus_problem(coder) is not None:
+            raise UserError(f"{coder.strip()!r} is the consensus coder, whose log holds the "
+                            "reconcile decisions: change themes under your own name with "
+                            "--coder NAME; nothing was changed")
+
     def _decided_into(self: Store, coder: str) -> bool:
         """Whether a reconcile decision (here or merged in) went into ``coder``: it holds
         a consensus coding (kept, inactive, when undone), or a logged decision (a

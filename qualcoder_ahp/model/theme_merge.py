@@ -54,6 +54,7 @@ class ThemeMergeMixin:
                 retired if it holds codings again) or is a folder, or a theme merged into
                 itself; nothing changes then.
         """
+        self.refuse_consensus_theme_change(coder)
         if source_id == target_id:
             raise UserError(f"cannot merge theme {source_id!r} into itself")
         counts = dict.fromkeys(("moved", "joined", "memos", "suggestions"), 0)

@@ -133,9 +133,9 @@ def test_qcahp_code_refuses_the_consensus_coder(project: Path, monkeypatch):
         assert result.exit_code == 1
         assert result.output.strip().splitlines() == [
             f"Error: '{name}' is the consensus coder, which holds the reconciled result; hand "
-            "coding would mix into it: give your own name with --coder NAME, and agree the "
-            "consensus on the reconcile screen (R) or with `qcahp reconcile`; nothing was "
-            "changed"]
+            "coding would mix into it: give your own name with --coder NAME, and decide the "
+            "consensus on the reconcile screen (R) or with `qcahp reconcile decide`; nothing "
+            "was changed"]
     assert not opened and snapshot(project) == before
     # Nothing is created for a new project either; another name opens as before.
     new = project.parent / "new.db"
