@@ -307,10 +307,14 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         return True
 
     def footer_first(self) -> tuple[str, ...]:
-        """The keys the 80-column footer keeps: walking (n/p, d) and the filter, then the
-        decisions (which the status line names too); the rest are in the help."""
-        return ("move", "show_decided", "hide_decided", "filter", "take", "union",
-                "intersection", "reject", "undo")
+        """The keys the 80-column footer keeps: walking (n/p) and the filter, taking a
+        coder's spans, then undo once there is a decision to undo, then ``d`` and the
+        other decisions (the status line names them all: "u union, i intersection, x
+        reject", "d: all"). At 80 columns ``d Decided too`` gives way to ``z Undo``,
+        what a coder needs after a wrong key, which nothing else on the screen names
+        (it used to be left out there). The rest are in the help."""
+        return ("move", "filter", "take", "undo", "show_decided", "hide_decided", "union",
+                "reject", "intersection")
 
     # ------------------------------------------------------------------ display
     @property
