@@ -63,9 +63,10 @@ class FollowedItems:
         """The transcripts computed again at the last :meth:`refresh`."""
 
     def seed(self, store: Store, seen: int, loaded: Stretches) -> None:
-        """Start from the stretches the screen computed when it opened (``loaded``, read
-        after event ``seen``), so that the first :meth:`refresh` computes again only the
-        transcripts changed since, not every one.
+        """Start from stretches computed elsewhere (``loaded``, read after event
+        ``seen``), so that the first :meth:`refresh` computes again only the transcripts
+        changed since, not every one. (The reconcile screen no longer needs this: its
+        load is this object's first :meth:`refresh`.)
 
         Each transcript's label is taken from its stretches (a new version's renaming
         is then seen). The themes are those of the load, so a codebook changed since (or

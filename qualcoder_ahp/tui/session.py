@@ -263,6 +263,26 @@ class CodingSession:
             raise UserError("there is no segment under the cursor")
         return self.span
 
+    def pending(self) -> tuple[Span, str]:
+        """What ``c`` (code by hand) codes, and its name for the picker's title.
+
+        The pending span, whichever set it: a selection (``v``) first, else the current
+        suggestion's segment as widened, narrowed or moved, else the suggestion's own
+        segment, else the sentence (or span) at the cursor. The picker shows this span,
+        and the coding made from it is of this span (:meth:`code` with ``span``).
+        """
+        span = self._need_span()
+        if self.anchor is not None:
+            n = abs(self.cursor - self.anchor) + 1
+            what = f"the selection ({n} sentences)" if n > 1 else "the selected sentence"
+        elif self.current is not None:
+            what = "the adjusted span" if self.is_adjusted() else "the suggestion's sentence"
+        elif self.sentences and span == self._sentence_span(self.cursor):
+            what = "the sentence at the cursor"
+        else:
+            what = "the marked span"
+        return span, what
+
     def is_adjusted(self) -> bool:
         """Whether the pending span differs from the current suggestion's segment."""
         return (self.current is not None and self.span is not None
@@ -298,9 +318,10 @@ class CodingSession:
         stored = self.store.decision_of(suggestion_id, self.coder)
         return stored if stored and stored != self.decisions.get(suggestion_id) else None
 
-    def code(self, theme_id: str) -> Coding:
-        """Code the pending span (sentence or selection) with a theme, by hand."""
-        span = self._need_span()
+    def code(self, theme_id: str, span: Span | None = None) -> Coding:
+        """Code the pending span (sentence or selection) with a theme, by hand; or
+        ``span``, the one the theme picker showed (:meth:`pending` when it opened)."""
+        span = span if span is not None else self._need_span()
         coding = self.store.code(self.info.id, theme_id, self.coder, span.start, span.end)
         self.remember_theme(theme_id)
         self.anchor = None

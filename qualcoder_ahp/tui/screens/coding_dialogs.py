@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.tui.screens.modals import TOP_LEVEL
-from qualcoder_ahp.tui.session import STATUS_FILTERS
+from qualcoder_ahp.tui.session import STATUS_FILTERS, Span
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -39,35 +40,48 @@ class CodingDialogs:
 
     # ------------------------------------------------------------------ code by hand
     def action_code(self) -> None:
-        """Pick a theme by fuzzy search (or name a new one) and code the pending span."""
+        """Pick a theme by fuzzy search (or name a new one) and code the pending span.
+
+        The picker names and quotes what will be coded (the selection, the adjusted span,
+        the suggestion's sentence or the sentence at the cursor), and the coding is of
+        exactly that span: a coder learnt only afterwards that "the marked text" had been
+        the current suggestion's sentence.
+        """
         from qualcoder_ahp.tui.screens.modals import ThemePickerModal
 
+        try:
+            span, what = self.session.pending()
+        except UserError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
         themes = self.store.themes()
         paths = {t.id: self.store.theme_path(t.id) for t in themes}
-        self.app.push_screen(ThemePickerModal(themes, paths, "Code the marked text with…",
-                                              allow_new=True), self._code_with)
+        self.app.push_screen(
+            ThemePickerModal(themes, paths, f"Code {what} with…", allow_new=True,
+                             quote=self.session.text[span.start:span.end]),
+            lambda theme_id: self._code_with(theme_id, span))
 
-    def _code_with(self, theme_id: str | None) -> None:
+    def _code_with(self, theme_id: str | None, span: Span | None = None) -> None:
         from qualcoder_ahp.tui.screens.modals import NEW_THEME
 
         if theme_id and theme_id.startswith(NEW_THEME):
-            self._ask_parent(theme_id[len(NEW_THEME):])
+            self._ask_parent(theme_id[len(NEW_THEME):], span)
         elif theme_id:
-            coding = self._do(lambda: self.session.code(theme_id), counts=True)
+            coding = self._do(lambda: self.session.code(theme_id, span), counts=True)
             if coding is not None:
                 self.notify(f"Coded: {self.session.themes[theme_id].name}", markup=False)
 
     # ------------------------------------------------------------------ a new theme
-    def _ask_parent(self, name: str) -> None:
+    def _ask_parent(self, name: str, span: Span | None = None) -> None:
         """Where the new theme goes: the top level or one of the codebook's folders."""
         from qualcoder_ahp.tui.screens.modals import new_theme_place
 
         themes = self.store.themes()
         paths = {t.id: self.store.theme_path(t.id) for t in themes}
         self.app.push_screen(new_theme_place(name, themes, paths),
-                             lambda parent: self._add_theme(name, parent))
+                             lambda parent: self._add_theme(name, parent, span))
 
-    def _add_theme(self, name: str, parent: str | None) -> None:
+    def _add_theme(self, name: str, parent: str | None, span: Span | None = None) -> None:
         if parent is None:  # Escape: nothing made
             return
         # Another window (or coder) may have made a theme of this name since the picker
@@ -77,7 +91,8 @@ class CodingDialogs:
                 if t.codable and t.name.casefold() == " ".join(name.split()).casefold()]
         if same:
             self.session.refresh()
-            if self._do(lambda: self.session.code(same[0].id), counts=True) is not None:
+            if self._do(lambda: self.session.code(same[0].id, span),
+                        counts=True) is not None:
                 self.notify(f"{same[0].name!r} was made meanwhile, in another window: "
                             f"coded with it ({self.store.theme_path(same[0].id)}).",
                             markup=False)
@@ -90,7 +105,7 @@ class CodingDialogs:
         if not isinstance(theme, Theme):
             return
         self.session.refresh()
-        coding = self._do(lambda: self.session.code(theme.id), counts=True)
+        coding = self._do(lambda: self.session.code(theme.id, span), counts=True)
         if coding is not None:
             # Say where it went and why it will not come up as a suggestion; the codebook
             # screen (k) tells the rest (who added it, how to give it patterns).

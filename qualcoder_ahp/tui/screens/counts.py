@@ -34,7 +34,7 @@ from qualcoder_ahp.reports import (
     theme_counts,
 )
 from qualcoder_ahp.reports import exports as ex
-from qualcoder_ahp.reports.data import attribute_names
+from qualcoder_ahp.reports.data import attribute_names, value_order
 from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.writers import Sheet, cell_text
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
@@ -97,8 +97,9 @@ def scope_text(selection: Selection | None, total: int) -> str:
 
 def attribute_values(store: Store, attribute: str) -> list[tuple[str, int]]:
     """The values of ``attribute`` among the project's transcripts, with how many
-    interviews have each (two versions of one are one); ``(none)`` (no participant, or
-    no value) last."""
+    interviews have each (two versions of one are one), in the CLI reports' order (by
+    number, date or NHS band: ``9 12 19 20``, not ``12 19 20 9``); ``(none)`` (no
+    participant, or no value) last."""
     participants = store.participants()
     named: dict[str, set[str]] = {}
     for row in store.report_transcripts():
@@ -106,8 +107,7 @@ def attribute_values(store: Store, attribute: str) -> list[tuple[str, int]]:
         value = got if got not in (None, "") else NO_VALUE
         named.setdefault(value, set()).add(row[1])
     counts = {value: len(names) for value, names in named.items()}
-    order = sorted((v for v in counts if v != NO_VALUE), key=lambda v: (v.casefold(), v))
-    return [(v, counts[v]) for v in order + ([NO_VALUE] if NO_VALUE in counts else [])]
+    return [(v, counts[v]) for v in value_order(counts)]
 
 
 def transcript_names(store: Store) -> list[tuple[str, int]]:

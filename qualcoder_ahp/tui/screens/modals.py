@@ -137,12 +137,44 @@ CHOICE_HINT = "↑↓ choose · Enter picks · Escape cancels"
 """The keys line of a :class:`ChoiceModal` unless its opener words it for its choice."""
 
 
+def shortened(text: str, width: int) -> str:
+    """``text`` on one line of at most ``width`` columns, in quotes: white space made
+    single spaces, and a text too long keeps its start and its end with " … " between
+    (where the span begins and where it stops are what a coder checks)."""
+    flat = " ".join(text.split())
+    if len(flat) + 2 <= width:
+        return f"“{flat}”"
+    keep = max(2, width - 5)  # the quotes and " … "
+    cut, back = (keep + 1) // 2, len(flat) - keep // 2
+    head, tail = flat[:cut], flat[back:]
+    # Whole words at the cut, where a word is there to keep ("How did you…", not "How d").
+    if flat[cut] != " " and " " in head.strip():
+        head = head[:head.rstrip().rfind(" ")]
+    if flat[back - 1] != " " and tail[0] != " " and " " in tail.strip():
+        tail = tail[tail.find(" "):]
+    return f"“{head.rstrip()} … {tail.lstrip()}”"
+
+
+class QuoteLine(Widget):
+    """One line quoting a text, shortened in the middle to the line's width."""
+
+    DEFAULT_CSS = "QuoteLine { height: 1; width: 100%; text-style: italic; }"
+
+    def __init__(self, quote: str, **kwargs: str) -> None:
+        super().__init__(**kwargs)
+        self.quote = quote
+
+    def render(self) -> Text:
+        return Text(shortened(self.quote, self.size.width or 60), no_wrap=True)
+
+
 class ThemePickerModal(FitsLists, ModalScreen[str | None]):
     """Pick a theme by fuzzy search over names, paths and descriptions (rapidfuzz).
 
     With ``allow_new``, what was typed can also become a new theme (inductive coding):
     the last option reads ``+ New theme "…"`` (the only one when nothing matches), and
-    ctrl+n takes it at once. The result is then ``NEW_THEME + name``.
+    ctrl+n takes it at once. The result is then ``NEW_THEME + name``. With ``quote``, a
+    line under the title quotes the text that will be coded (shortened to fit).
     """
 
     BINDINGS = [
@@ -155,8 +187,10 @@ class ThemePickerModal(FitsLists, ModalScreen[str | None]):
 
     def __init__(self, themes: list[Theme], paths: dict[str, str], title: str,
                  allow_new: bool = False, preselect: str | None = None,
-                 hint: str = PICK_HINT) -> None:
+                 hint: str = PICK_HINT, quote: str | None = None) -> None:
         super().__init__()
+        self.quote = quote
+        """The text the chosen theme will code, shown under the title (None: no line)."""
         self.hint = hint
         """The keys line under the title (with ``allow_new``, the new-theme one)."""
         self.preselect = preselect
@@ -176,6 +210,8 @@ class ThemePickerModal(FitsLists, ModalScreen[str | None]):
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text))
+            if self.quote is not None:
+                yield QuoteLine(self.quote, id="picker-quote")
             if self.allow_new and not self.themes:
                 yield Label(Text("No themes yet: type the first one's name and press ctrl+n "
                                  "(or Enter) to add it and code with it."), classes="hint")

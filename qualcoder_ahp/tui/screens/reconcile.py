@@ -49,9 +49,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from qualcoder_ahp.agreement.compute import CONSENSUS, collect
+from qualcoder_ahp.agreement.compute import CONSENSUS
 from qualcoder_ahp.agreement.intervals import Interval
-from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
+from qualcoder_ahp.agreement.reconcile import ReconcileItem
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.app import consensus_coders
@@ -241,17 +241,25 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         self.compared = coders
         self._load(list(coders))
 
-    @work(thread=True, exclusive=True, group="reconcile", exit_on_error=False)
     def _load(self, coders: list[str]) -> None:
-        """Compute the disagreement stretches off the UI thread."""
+        """Compute the disagreement stretches off the UI thread; a poll's result computed
+        before is not taken in after them."""
+        self._generation += 1
+        self._compute_all(coders)
+
+    @work(thread=True, exclusive=True, group="reconcile", exit_on_error=False)
+    def _compute_all(self, coders: list[str]) -> None:
+        """Compute every transcript's disagreements, into the
+        :class:`~qualcoder_ahp.tui.reconcile_walk.FollowedItems` the polls then bring up
+        to date (:meth:`_bring_up_to_date`: the first poll computes only the transcripts
+        changed since, not the whole project again)."""
         try:
-            corpus = collect(self.store, coders)
+            found, _ = self._bring_up_to_date(coders, fresh=True)
         except UserError as exc:
             self.post_message(self.Loaded([], {}, {}, str(exc)))
             return
-        texts = {t.id: t.text for t in corpus.transcripts}
-        self.post_message(self.Loaded(reconcile_items(corpus), texts, dict(corpus.themes),
-                                      agreed=reconcile_items(corpus, agreed=True)))
+        self.post_message(self.Loaded(found.items, found.texts, found.names,
+                                      agreed=found.agreed))
 
     def on_reconcile_screen_loaded(self, message: Loaded) -> None:
         """Show the first undecided disagreement."""
@@ -299,10 +307,14 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         return True
 
     def footer_first(self) -> tuple[str, ...]:
-        """The keys the 80-column footer keeps: walking (n/p, d) and the filter, then the
-        decisions (which the status line names too); the rest are in the help."""
-        return ("move", "show_decided", "hide_decided", "filter", "take", "union",
-                "intersection", "reject", "undo")
+        """The keys the 80-column footer keeps: walking (n/p) and the filter, taking a
+        coder's spans, then undo once there is a decision to undo, then ``d`` and the
+        other decisions (the status line names them all: "u union, i intersection, x
+        reject", "d: all"). At 80 columns ``d Decided too`` gives way to ``z Undo``,
+        what a coder needs after a wrong key, which nothing else on the screen names
+        (it used to be left out there). The rest are in the help."""
+        return ("move", "filter", "take", "undo", "show_decided", "hide_decided", "union",
+                "reject", "intersection")
 
     # ------------------------------------------------------------------ display
     @property

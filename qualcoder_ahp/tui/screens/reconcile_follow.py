@@ -5,9 +5,11 @@
 (:class:`~qualcoder_ahp.tui.follow.FollowsStore`) it re-reads the consensus coding at
 once, forgets the disagreements of transcripts withdrawn meanwhile, and computes the
 disagreements again in a thread worker on a connection of its own - only those of the
-transcripts whose codings changed since the last poll
-(:class:`~qualcoder_ahp.tui.reconcile_walk.FollowedItems`) - with the logged
-rejections; the result is taken in on the main thread
+transcripts whose codings changed since the screen loaded them or since the last poll:
+the load and the polls bring one
+:class:`~qualcoder_ahp.tui.reconcile_walk.FollowedItems` up to date
+(:meth:`ReconcileFollow._bring_up_to_date`) - with the logged rejections; the result is
+taken in on the main thread
 (:meth:`~qualcoder_ahp.tui.reconcile_walk.ReconcileWalk.take_in`), keeping the item on
 screen and this window's undo. Blind coding turned on or off meanwhile, or the first
 codings of a second coder, hide or open the screen.
@@ -71,16 +73,11 @@ class ReconcileFollow(FollowsStore):
             """The reconcile log as at the newest event then (read off the UI thread)."""
 
     _generation = 0
-    """Counts the computations started at polls: only the newest one's result is used."""
+    """Counts the computations started at polls (and the loads, which make the polls'
+    results before them stale): only the newest one's result is used."""
     _followed: FollowedItems | None = None
-    """The disagreements as last computed at a poll, by transcript: the next poll computes
-    again only the transcripts whose codings changed meanwhile (the first one, all)."""
-    _loaded_at: int | None = None
-    """The newest event when the screen set out to compute its disagreements (before the
-    load's worker read anything): what changed after it is computed at the first poll."""
-    _seed: tuple[int, Stretches] | None = None
-    """The disagreements the screen opened with, and ``_loaded_at`` then: the first poll
-    starts from them (off the UI thread) instead of computing every transcript again."""
+    """The disagreements as the load or the last poll computed them, by transcript: the
+    next poll computes again only the transcripts whose codings changed meanwhile."""
     _follow_lock = threading.Lock()
     """One computation at a time updates ``_followed`` (a newer poll's worker may start
     before an older one's has finished: a thread cannot be cancelled)."""
@@ -107,28 +104,12 @@ class ReconcileFollow(FollowsStore):
         elif self._waiting and not blind:
             self._reopen()
 
-    def on_compose(self) -> None:
-        """Before the screen loads its disagreements (its mount starts the load): note the
-        newest event, so the first poll knows which codings changed since."""
-        self._loaded_at = self.store.report_newest_event()
-
-    def on_reconcile_screen_loaded(self, message: Message) -> None:
-        """The disagreements the screen opened with (its own handler shows them; Textual
-        calls both): the first poll starts from them."""
-        error = getattr(message, "error", None)
-        if error is None and self._loaded_at is not None:
-            self._seed = (self._loaded_at, Stretches(
-                message.items, message.agreed,  # type: ignore[attr-defined]
-                message.texts, message.names,  # type: ignore[attr-defined]
-                list(message.texts)))  # type: ignore[attr-defined]
-
     def _reopen(self) -> None:
         """Blind coding was turned off, or a second coder has coded: open as on mount;
         panels already loaded before blind coding hid them are shown and brought up to
         date, keeping the place and this session's undo."""
         self._waiting = False
         if not self.query(".coder-panel"):
-            self._loaded_at = self.store.report_newest_event()
             self._open(ask=False)
             return
         self.loaded = True
@@ -136,45 +117,51 @@ class ReconcileFollow(FollowsStore):
         self.query_one("#consensus-panel").display = True  # type: ignore[attr-defined]
         self.reread()
 
+    def _bring_up_to_date(self, coders: list[str], *, fresh: bool = False, log: bool = False,
+                          ) -> tuple[Stretches, tuple[int, list[dict[str, Any]]] | None]:
+        """(In a thread worker.) The disagreements of ``coders`` now, from the screen's
+        :class:`~qualcoder_ahp.tui.reconcile_walk.FollowedItems`: the load starts it
+        (``fresh``: every transcript computed), and each poll after computes again only
+        the transcripts whose codings changed since (every one again for other coders).
+        With ``log``, the reconcile log too, as at the same moment.
+
+        On a connection of its own for an on-disk project, in one snapshot: codings
+        committed while this reads wait for the next poll, rather than half of them
+        showing now (the screen's keys write through the main thread's connection).
+
+        Raises:
+            UserError: as :func:`~qualcoder_ahp.agreement.compute.collect` (or a
+                transcript withdrawn as it was read); the next call reads everything.
+        """
+        with self._follow_lock:
+            if (fresh or self._followed is None
+                    or list(self._followed.followed.coders) != coders):
+                self._followed = FollowedItems(coders)
+            followed = self._followed
+            try:
+                if self.store.path is None:  # in-memory project: only one connection exists
+                    return followed.refresh(self.store), None
+                with open_store(self.store.path) as own:
+                    own.conn.execute("BEGIN")
+                    try:
+                        found = followed.refresh(own)
+                        return found, ((own.report_newest_event(), own.reconcile_log())
+                                       if log else None)
+                    finally:
+                        own.conn.execute("ROLLBACK")
+            except BaseException:
+                self._followed = None  # half taken in: read everything again next time
+                raise
+
     @work(thread=True, exclusive=True, group="reconcile-poll", exit_on_error=False)
     def _recompute(self, coders: list[str], generation: int) -> None:
-        """Compute the disagreements again off the UI thread (after another commit), on
-        a connection of its own, as the search screen's worker: this one runs at polls,
-        while the screen's keys write through the main thread's. Only the transcripts
-        whose codings changed since the last poll are computed again
-        (:class:`~qualcoder_ahp.tui.reconcile_walk.FollowedItems`)."""
+        """Compute the disagreements again off the UI thread (after another commit):
+        only the transcripts whose codings changed since the load or the last poll
+        (:meth:`_bring_up_to_date`), with the reconcile log for the rejections."""
         try:
-            with self._follow_lock:
-                seed = None
-                if self._followed is None or list(self._followed.followed.coders) != coders:
-                    self._followed = FollowedItems(coders)
-                    seed, self._seed = self._seed, None
-                followed = self._followed
-
-                def bring(store: Store) -> Stretches:
-                    if seed is not None:
-                        followed.seed(store, *seed)
-                    return followed.refresh(store)
-
-                log: tuple[int, list[dict[str, Any]]] | None = None
-                if self.store.path is None:  # in-memory project: only one connection exists
-                    found = bring(self.store)
-                else:
-                    with open_store(self.store.path) as own:
-                        # One snapshot: codings committed while this reads wait for the
-                        # next poll, rather than half of them showing now.
-                        own.conn.execute("BEGIN")
-                        try:
-                            found = bring(own)
-                            log = (own.report_newest_event(), own.reconcile_log())
-                        finally:
-                            own.conn.execute("ROLLBACK")
+            found, log = self._bring_up_to_date(coders, log=True)
         except UserError:
-            self._followed = None  # read everything again at the next poll
             return  # a transcript withdrawn as it was read: the poll that follows redoes it
-        except BaseException:
-            self._followed = None  # half taken in: read everything again at the next poll
-            raise
         self.post_message(self.Recomputed(generation, found.items, found.agreed, found.texts,
                                           found.names, found.order, log))
 
