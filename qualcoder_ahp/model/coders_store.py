@@ -330,9 +330,11 @@ class CodersMixin:
         near = difflib.get_close_matches("".join(name.split()).casefold(),
                                          list(folded.values()), n=3, cutoff=0.5)
         close = [c for c in known if folded[c] in near]
-        hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
-        raise UserError(f"no coder named {name!r} in this project{hint}; coders: "
-                        f"{', '.join(known) or 'none yet'}")
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        # In the words of an unknown theme (reports.data.unknown_theme): the likeliest
+        # name, then every one.
+        raise UserError(f"no coder named {name!r} in this project{hint} (coders: "
+                        f"{', '.join(known) or 'none yet'})")
 
     def _check_not_consensus(self: Store, name: str, verb: str) -> None:
         if name in self.consensus_coders():

@@ -345,7 +345,7 @@ class ReconcileMixin:
             became = coder_names(self.conn).now(by)
             hint = (f"; {by!r} was renamed or joined: the coder is {became!r} now, and "
                     f"--by {shell_arg(became)} finds their decisions" if became else "")
-            raise UserError(f"no coder {by!r} in this project (coders: "
+            raise UserError(f"no coder named {by!r} in this project (coders: "
                             f"{', '.join(people) or 'none yet'}){hint}")
         unrecorded = self.unrecorded_consensus(log)
         entries = sorted(log + unrecorded, key=lambda e: (e["at"], e["id"] is None, e["id"] or 0))
