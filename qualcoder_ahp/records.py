@@ -67,6 +67,12 @@ class TranscriptInfo:
     turns: int
     guid: str
 
+    @property
+    def label(self) -> str:
+        """The transcript as commands take and show it: ``helen`` (version 1) or
+        ``helen@2``."""
+        return self.name if self.version == 1 else f"{self.name}@{self.version}"
+
 
 @dataclass(frozen=True)
 class Theme:

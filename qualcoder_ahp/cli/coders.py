@@ -165,8 +165,7 @@ def register(cli: click.Group) -> None:
         verb = "Would join" if dry_run else "Joined"
         say(f"{verb} coder {done.source!r} into {done.into!r}: {join_summary(done)}.",
             err=False)
-        names = {t.id: (t.name if t.version == 1 else f"{t.name}@{t.version}")
-                 for t in store.transcripts()}
+        names = {t.id: t.label for t in store.transcripts()}
         shown = done.conflicts if verbose else done.conflicts[:LISTED]
         for conflict in shown:
             say(f"  {conflict_line(conflict, names)}", err=False, indent=2)

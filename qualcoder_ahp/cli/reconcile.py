@@ -71,8 +71,7 @@ def log_rows(store: Any, entries: list[dict[str, Any]] | None = None) -> list[di
     if entries is None:
         entries = store.reconcile_record().entries
     names = {t.id: t.name for t in store.themes()}
-    transcripts = {t.id: (t.name if t.version == 1 else f"{t.name}@{t.version}")
-                   for t in store.transcripts()}
+    transcripts = {t.id: t.label for t in store.transcripts()}
     texts: dict[int, str] = {}
     rows = []
     for event in entries:

@@ -1040,8 +1040,7 @@ class MergeMixin:
         """Active codings as CSV rows (transcript, theme, start, end, quote, coder, origin)."""
         if coder is not None:
             self.coder_id(coder)
-        names = {t.id: (t.name if t.version == 1 else f"{t.name}@{t.version}")
-                 for t in self.transcripts()}
+        names = {t.id: t.label for t in self.transcripts()}
         return [
             {"transcript": names[c.transcript_id], "theme": c.theme_id, "start": c.start,
              "end": c.end, "quote": c.quote, "coder": c.coder, "origin": c.origin}
