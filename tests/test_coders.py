@@ -213,6 +213,16 @@ def test_every_command_names_an_unknown_coder_alike(twins: tuple[Path, dict[str,
     assert dump(db) == before
 
 
+def test_one_folding_finds_two_names_of_one_person() -> None:
+    """``coders`` (its note), ``find_coder`` (its hint) and ``agreement`` (its warning)
+    fold a name alike: case and spaces aside."""
+    from qualcoder_ahp.cli.coders import twins
+    from qualcoder_ahp.model.coders_store import fold_name
+
+    assert fold_name(" Ana  S ") == fold_name("anas") == "anas"
+    assert twins(["Ana S", "ben", "anas", "Ben "]) == [("Ana S", "anas"), ("ben", "Ben ")]
+
+
 # --------------------------------------------------------------------------- join
 JOINED = ("Joined coder 'Ana' into 'ana': 4 decisions moved, 4 codings moved, 2 memos moved, "
           "{events} log events now ana's, 1 identical decision kept once, 1 identical "

@@ -8,7 +8,13 @@ from collections.abc import Sequence
 import click
 
 from qualcoder_ahp.cli.common import Project, emit_json, emit_table, plural, say
-from qualcoder_ahp.model.coders_store import CoderSummary, Conflict, JoinResult, shell_arg
+from qualcoder_ahp.model.coders_store import (
+    CoderSummary,
+    Conflict,
+    JoinResult,
+    fold_name,
+    shell_arg,
+)
 
 LISTED = 8
 """Conflicts listed one per line; the rest are counted."""
@@ -32,7 +38,7 @@ def twins(names: Sequence[str]) -> list[tuple[str, str]]:
     out = []
     for k, a in enumerate(names):
         for b in names[k + 1:]:
-            if "".join(a.split()).casefold() == "".join(b.split()).casefold():
+            if fold_name(a) == fold_name(b):
                 out.append((a, b))
     return out
 

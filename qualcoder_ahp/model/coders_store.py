@@ -326,8 +326,8 @@ class CodersMixin:
         if row:
             return int(row[0]), str(row[1]), str(row[2])
         known = self.coders()
-        folded = {c: "".join(c.split()).casefold() for c in known}
-        near = difflib.get_close_matches("".join(name.split()).casefold(),
+        folded = {c: fold_name(c) for c in known}
+        near = difflib.get_close_matches(fold_name(name),
                                          list(folded.values()), n=3, cutoff=0.5)
         close = [c for c in known if folded[c] in near]
         hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
@@ -630,10 +630,16 @@ def _ranges(ids: list[int]) -> list[list[int]]:
     return out
 
 
+def fold_name(name: str) -> str:
+    """A coder's name with case and spaces aside: two names that fold alike (``Ana S``,
+    ``ana s``, ``AnaS``) are likely one person."""
+    return "".join(name.split()).casefold()
+
+
 def shell_arg(name: str) -> str:
     """A coder's name as a shell argument in advice (quoted when it has a space)."""
     return name if name and all(c.isalnum() or c in "._-@" for c in name) else repr(name)
 
 
 __all__ = ["CoderNames", "CoderSummary", "CodersMixin", "Conflict", "JoinResult", "NameStep",
-           "coder_names", "shell_arg"]
+           "coder_names", "fold_name", "shell_arg"]
