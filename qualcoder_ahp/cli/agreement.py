@@ -45,6 +45,7 @@ from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
     csv_records,
+    shown_time,
     to_markdown,
     to_xlsx,
     wrap_note,
@@ -643,7 +644,7 @@ def _steps(match: CoderMatch) -> str:
     said = []
     for step in match.steps:
         verb = "renamed" if step.how == "renamed" else "joined into"
-        said.append(f"{verb} {step.name!r} on {step.at[:16].replace('T', ' ')} UTC")
+        said.append(f"{verb} {step.name!r} on {shown_time(step.at)} UTC")
     return f"here {match.name!r} was {said[0]}" + "".join(
         f", then {s}" for s in said[1:]) if said else ""
 
