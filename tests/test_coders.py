@@ -213,6 +213,23 @@ def test_every_command_names_an_unknown_coder_alike(twins: tuple[Path, dict[str,
     assert dump(db) == before
 
 
+def test_a_coder_a_decision_went_into_is_not_renamed_or_joined(
+        twins: tuple[Path, dict[str, int]]) -> None:
+    """Not only ``consensus``: any coder a reconcile decision went into holds a consensus
+    coding, as hand coding and theme changes also see it."""
+    db, ids = twins
+    with open_store(db) as store:
+        store.reconcile(ids["story"], "mandate", "agreed", [(0, 10)], rule="take",
+                        taken_from="ben", compared=["Ana", "ben"], start=0, end=10,
+                        decided_by="ben")
+    before = dump(db)
+    for args in (("rename", "agreed", "team"), ("join", "agreed", "ben"),
+                 ("join", "ben", "agreed")):
+        code, out, err = run(db, "coders", *args)
+        assert (code, out) == (1, "") and "'agreed' is the consensus coder" in err, err
+    assert dump(db) == before
+
+
 def test_one_folding_finds_two_names_of_one_person() -> None:
     """``coders`` (its note), ``find_coder`` (its hint) and ``agreement`` (its warning)
     fold a name alike: case and spaces aside."""

@@ -337,7 +337,9 @@ class CodersMixin:
                         f"{', '.join(known) or 'none yet'})")
 
     def _check_not_consensus(self: Store, name: str, verb: str) -> None:
-        if name in self.consensus_coders():
+        # The one test of a consensus coder (consensus, or any coder a reconcile
+        # decision went into) that hand coding and theme changes use too.
+        if self.consensus_problem(name) is not None:
             raise UserError(
                 f"{name!r} is the consensus coder (the reconciled codings that "
                 "`--consensus` reports and `qcahp reconcile log` read by that name); it "
