@@ -299,20 +299,6 @@ class CodersMixin:
             "FROM coders k ORDER BY k.id").fetchall()
         return [CoderSummary(*row, consensus=row[0] in special) for row in rows]
 
-    def consensus_coders(self: Store) -> set[str]:
-        """The coders that hold a consensus coding: ``consensus``, any coder a reconcile
-        decision was made into (here or in a merged copy), any owner of a coding of
-        origin ``consensus``."""
-        names = {CONSENSUS_CODER}
-        names |= {r[0] for r in self.conn.execute(
-            "SELECT DISTINCT k.name FROM events e JOIN coders k ON k.id = e.coder_id "
-            "WHERE e.kind = 'reconcile' OR (e.kind = 'merged' AND json_valid(e.payload) AND "
-            "json_extract(e.payload, '$.original_kind') = 'reconcile')")}
-        names |= {r[0] for r in self.conn.execute(
-            "SELECT DISTINCT k.name FROM codings c JOIN coders k ON k.id = c.coder_id "
-            "WHERE c.origin = 'consensus'")}
-        return names
-
     def find_coder(self: Store, name: str) -> tuple[int, str, str]:
         """(id, name, guid) of an existing coder.
 

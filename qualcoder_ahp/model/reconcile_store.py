@@ -103,8 +103,9 @@ class ReconcileMixin:
 
     # ------------------------------------------------------------------ the consensus guard
     def consensus_coders(self: Store) -> set[str]:
-        """The coders that hold a reconciled result: ``consensus`` and any coder a
-        reconcile decision (made here or merged in) went into."""
+        """The coders that hold a reconciled result: ``consensus``, any coder a
+        reconcile decision (made here or merged in) went into, and any owner of a coding
+        of origin ``consensus`` (:meth:`consensus_problem` asks the same of one coder)."""
         rows = self.conn.execute(
             "SELECT DISTINCT k.name FROM codings c JOIN coders k ON k.id = c.coder_id "
             "WHERE c.origin = 'consensus' UNION SELECT DISTINCT k.name FROM events e "
