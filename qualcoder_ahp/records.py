@@ -9,6 +9,7 @@ stored text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 ROLES = ("interviewer", "participant", "other")
@@ -17,6 +18,15 @@ THEME_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 """A theme id: lower-case letters, digits, ``_`` and ``-``. The same shape whether it is
 written in a YAML codebook, made by the workbench from a new theme's name, or slugified
 from a REFI-QDA code's name, so every stored codebook can be written out and loaded back."""
+
+
+def theme_slug(name: str) -> str:
+    """A theme id made from a name (``Caring for carers`` -> ``caring_for_carers``,
+    ``Café culture`` -> ``cafe_culture``), at most 50 characters; ``""`` when no letter
+    or digit is left. The workbench names a new theme so, and a codebook check proposes
+    it for a theme without an id."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:50].strip("_")
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,12 @@ class TranscriptInfo:
     words: int
     turns: int
     guid: str
+
+    @property
+    def label(self) -> str:
+        """The transcript as commands take and show it: ``helen`` (version 1) or
+        ``helen@2``."""
+        return self.name if self.version == 1 else f"{self.name}@{self.version}"
 
 
 @dataclass(frozen=True)

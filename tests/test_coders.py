@@ -166,9 +166,10 @@ def test_a_refi_export_keeps_the_renamed_coders_guid(
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("rename", "Anna", "x"), "no coder named 'Anna' in this project (did you mean 'Ana' or "
-                              "'ana'?); coders: Ana, ana, ben, consensus"),
-    (("rename", "bne", "x"), "no coder named 'bne' in this project (did you mean 'ben'?)"),
+    (("rename", "Anna", "x"), "no coder named 'Anna' in this project; did you mean 'Ana' or "
+                              "'ana'? (coders: Ana, ana, ben, consensus)"),
+    (("rename", "bne", "x"), "no coder named 'bne' in this project; did you mean 'ben'? "
+                             "(coders: Ana, ana, ben, consensus)"),
     (("rename", "Ana", "ana"), "a coder named 'ana' exists already; to make one coder of the "
                                "two, `qcahp coders join Ana ana`"),
     (("rename", "Ana", "  "), "a coder needs a name"),
@@ -178,8 +179,8 @@ def test_a_refi_export_keeps_the_renamed_coders_guid(
     (("join", "Ana", "consensus"), "'consensus' is the consensus coder"),
     (("join", "consensus", "ana"), "'consensus' is the consensus coder"),
     (("join", "Ana", "Ana"), "cannot join coder 'Ana' into itself"),
-    (("join", "Ana", "anne"), "no coder named 'anne' in this project (did you mean 'Ana' or "
-                              "'ana'?)"),
+    (("join", "Ana", "anne"), "no coder named 'anne' in this project; did you mean 'Ana' or "
+                              "'ana'? (coders: Ana, ana, ben, consensus)"),
 ])
 def test_refusals_leave_the_database_as_it_was(twins: tuple[Path, dict[str, int]],
                                                args: tuple[str, ...], message: str) -> None:
@@ -190,6 +191,53 @@ def test_refusals_leave_the_database_as_it_was(twins: tuple[Path, dict[str, int]
     assert err.startswith("Error: ") and len(err.splitlines()) == 1, err
     assert message in err
     assert dump(db) == before
+
+
+@pytest.mark.parametrize("args", [("counts", "--coder", "bne"), ("log", "--coder", "bne"),
+                                  ("reconcile", "log", "--by", "bne")])
+def test_every_command_names_an_unknown_coder_alike(twins: tuple[Path, dict[str, int]],
+                                                    args: tuple[str, ...]) -> None:
+    """Every command refuses a coder that is not there in the same words as
+    ``coders rename``: the coders, then the likeliest spelling when one is close."""
+    db, _ = twins
+    before = dump(db)
+    code, out, err = run(db, *args)
+    assert (code, out) == (1, "")
+    assert len(err.splitlines()) == 1 and err.rstrip().endswith(
+        "(coders: Ana, ana, ben, consensus)"), err
+    if args[0] == "reconcile":  # its hint is the rename a name went by: none here
+        assert err.startswith("Error: no coder named 'bne' in this project (coders: ")
+    else:
+        assert err.startswith("Error: no coder named 'bne' in this project; did you mean "
+                              "'ben'? (coders: ")
+    assert dump(db) == before
+
+
+def test_a_coder_a_decision_went_into_is_not_renamed_or_joined(
+        twins: tuple[Path, dict[str, int]]) -> None:
+    """Not only ``consensus``: any coder a reconcile decision went into holds a consensus
+    coding, as hand coding and theme changes also see it."""
+    db, ids = twins
+    with open_store(db) as store:
+        store.reconcile(ids["story"], "mandate", "agreed", [(0, 10)], rule="take",
+                        taken_from="ben", compared=["Ana", "ben"], start=0, end=10,
+                        decided_by="ben")
+    before = dump(db)
+    for args in (("rename", "agreed", "team"), ("join", "agreed", "ben"),
+                 ("join", "ben", "agreed")):
+        code, out, err = run(db, "coders", *args)
+        assert (code, out) == (1, "") and "'agreed' is the consensus coder" in err, err
+    assert dump(db) == before
+
+
+def test_one_folding_finds_two_names_of_one_person() -> None:
+    """``coders`` (its note), ``find_coder`` (its hint) and ``agreement`` (its warning)
+    fold a name alike: case and spaces aside."""
+    from qualcoder_ahp.cli.coders import twins
+    from qualcoder_ahp.model.coders_store import fold_name
+
+    assert fold_name(" Ana  S ") == fold_name("anas") == "anas"
+    assert twins(["Ana S", "ben", "anas", "Ben "]) == [("Ana S", "anas"), ("ben", "Ben ")]
 
 
 # --------------------------------------------------------------------------- join

@@ -217,3 +217,13 @@ def test_no_memos_is_not_called_nothing_coded(project: Store) -> None:
         assert result.exit_code == 0, result.output
         assert result.stdout.splitlines()[0] == "(none: no memos match)"
         assert "nothing is coded" not in result.stdout
+
+
+def test_every_screen_shows_a_stored_time_one_way() -> None:
+    """The memos, coders, log and reconcile-log tables cut a stored UTC time alike."""
+    from qualcoder_ahp.reports.writers import shown_time
+
+    stamp = "2026-11-27T05:17:05.416575+00:00"
+    assert shown_time(stamp) == "2026-11-27 05:17"
+    assert shown_time(stamp, seconds=True) == "2026-11-27 05:17:05"
+    assert shown_time(None) == shown_time("") == ""

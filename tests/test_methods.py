@@ -305,3 +305,22 @@ def test_two_coders_who_share_no_transcript_get_the_reason_not_figures(tmp_path)
     found = {f["key"]: f for f in doc["figures"]}
     assert found["double_coded"]["value"] == 0 and found["agreement.units"]["value"] == 0
     assert found["agreement.cohen_kappa"]["text"].startswith("undefined (")
+
+
+def test_a_consensus_made_before_the_reconcile_log_is_not_a_coder_described(tmp_path):
+    """Consensus codings the reconcile screen wrote before it logged decisions (origin
+    ``consensus``, no reconcile event) are the agreed result: their owner is not a
+    third coder of the methods paragraph, as ``qcahp coders`` marks it."""
+    db = tmp_path / "early.db"
+    store = build_project(db)
+    first, second, *_ = store.suggestions()
+    for coder in ("ana", "ben"):
+        store.accept(first.id, coder)
+    store.accept(second.id, "ben")
+    store.code(first.transcript_id, first.theme_id, "agreed", first.start, first.end,
+               origin="consensus")
+    store.close()
+    assert "agreed (consensus)" in run(db, "coders")
+    doc = json.loads(run(db, "methods", "--format", "json"))
+    found = {f["key"]: f for f in doc["figures"]}
+    assert found["coders"]["value"] == 2, found["coders"]

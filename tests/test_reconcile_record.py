@@ -292,7 +292,7 @@ def test_a_filter_by_transcript_id_and_the_summary_says_what_is_shown(merged):
     (["--transcript", "99"], "Error: no transcript '99' in this project"),
     (["--rule", "coin-toss"], "Error: no reconcile rule 'coin-toss' (rules: take, union, "
                               "intersection, reject, agreed, unrecorded)"),
-    (["--by", "zed"], "Error: no coder 'zed' in this project (coders: asha, ben, cai, "
+    (["--by", "zed"], "Error: no coder named 'zed' in this project (coders: asha, ben, cai, "
                       "consensus, lead)"),
     (["--status", "done"], "Error: no status 'done' (statuses: in effect, replaced, undone)"),
 ])

@@ -79,6 +79,18 @@ def test_a_theme_without_id_is_named_by_its_name_and_line(tmp_path):
                for e in _errors(tmp_path, nameless))
 
 
+def test_the_id_proposed_is_the_one_the_workbench_would_make(tmp_path):
+    """Accents folded as a theme added in the workbench folds them (``café`` is
+    ``cafe``), not dropped."""
+    from qualcoder_ahp.model.codebook_store import unique_slug
+
+    named = MISTAKES.replace("  - name: Heavy workload\n", "  - name: Café culture\n")
+    assert any(e.endswith(":15: theme 'Café culture': missing `id`: give it one, such as "
+                          "`id: cafe_culture` (a stable slug the codings keep)")
+               for e in _errors(tmp_path, named))
+    assert unique_slug("Café culture", set()) == "cafe_culture"
+
+
 def test_examples_as_one_string_shows_the_list(tmp_path):
     assert any(e.endswith(":7: theme exhaustion: `examples` must be a list of strings, even "
                           "for one: examples: [\"I'm exhausted.\"]") for e in _errors(tmp_path))

@@ -103,6 +103,7 @@ def test_same_content_is_a_no_op_and_new_content_needs_new_version(coded):
     assert created and v2.version == 2
     assert store.transcript("asha").version == 2
     assert store.transcript("asha@1").id == info.id
+    assert [t.label for t in store.transcripts()] == ["asha", "asha@2"]
 
 
 def test_accept_reject_undo_redo_are_logged_and_survive_reopen(coded, tmp_path):

@@ -36,7 +36,7 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.cli.reports import selection_about
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.coders_store import shell_arg
+from qualcoder_ahp.model.coders_store import fold_name, shell_arg
 from qualcoder_ahp.model.merge_store import LISTED, CoderMatch, SourceMatch
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports.data import label_of
@@ -45,6 +45,7 @@ from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
     csv_records,
+    shown_time,
     to_markdown,
     to_xlsx,
     wrap_note,
@@ -597,7 +598,7 @@ def _near_coders(new_coders: Sequence[str], before: Sequence[str]) -> list[str]:
         for old in before:
             if name.casefold() == old.casefold():
                 out.append(f"{name!r} differs from the coder {old!r} here only by case")
-            elif "".join(name.split()).casefold() == "".join(old.split()).casefold():
+            elif fold_name(name) == fold_name(old):
                 out.append(f"{name!r} differs from the coder {old!r} here only by spaces"
                            + (" and case" if "".join(name.split()) != "".join(old.split())
                               else ""))
@@ -643,7 +644,7 @@ def _steps(match: CoderMatch) -> str:
     said = []
     for step in match.steps:
         verb = "renamed" if step.how == "renamed" else "joined into"
-        said.append(f"{verb} {step.name!r} on {step.at[:16].replace('T', ' ')} UTC")
+        said.append(f"{verb} {step.name!r} on {shown_time(step.at)} UTC")
     return f"here {match.name!r} was {said[0]}" + "".join(
         f", then {s}" for s in said[1:]) if said else ""
 
@@ -706,7 +707,7 @@ def merge(project: Project, other: str, verbose: bool) -> None:
             "as two coders (in agreement, counts and reports).", fg="yellow")
         fix = "; ".join(f"`qcahp coders join {shell_arg(n)} {shell_arg(o)}`"
                         for n in new_coders for o in before
-                        if "".join(n.split()).casefold() == "".join(o.split()).casefold())
+                        if fold_name(n) == fold_name(o))
         say(f"  to make them one coder: {fix} (--dry-run first says what it would do)",
             fg="yellow", indent=2)
     if store.merge_by_source:

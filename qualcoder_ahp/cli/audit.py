@@ -32,6 +32,7 @@ from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
+    shown_time,
     to_csv,
     to_markdown,
     to_table,
@@ -74,7 +75,7 @@ def log_sheet(entries: list[LogEntry], *, screen: bool) -> Sheet:
         return ", ".join(items)
 
     return Sheet("log", list(COLUMNS), [
-        [e.id, e.at[:19].replace("T", " ") if screen else e.at, e.coder or "", e.kind,
+        [e.id, shown_time(e.at, seconds=True) if screen else e.at, e.coder or "", e.kind,
          names(e.transcripts), names(e.themes), e.what] for e in entries],
         wrap={"what"}, shrink=dict.fromkeys(("what", "transcript", "theme"), "end"),
         narrow=SCREEN_NARROWING if screen else None)

@@ -8,7 +8,14 @@ from collections.abc import Sequence
 import click
 
 from qualcoder_ahp.cli.common import Project, emit_json, emit_table, plural, say
-from qualcoder_ahp.model.coders_store import CoderSummary, Conflict, JoinResult, shell_arg
+from qualcoder_ahp.model.coders_store import (
+    CoderSummary,
+    Conflict,
+    JoinResult,
+    fold_name,
+    shell_arg,
+)
+from qualcoder_ahp.reports.writers import shown_time
 
 LISTED = 8
 """Conflicts listed one per line; the rest are counted."""
@@ -21,18 +28,12 @@ def _who() -> str | None:
         return None
 
 
-def _when(stamp: str | None, seconds: bool = False) -> str:
-    """``2026-11-27T05:17:05.416575+00:00`` as ``2026-11-27 05:17`` (with ``seconds``,
-    ``2026-11-27 05:17:05``)."""
-    return stamp[:19 if seconds else 16].replace("T", " ") if stamp else ""
-
-
 def twins(names: Sequence[str]) -> list[tuple[str, str]]:
     """Pairs of coders whose names differ only by case or spaces: likely one person."""
     out = []
     for k, a in enumerate(names):
         for b in names[k + 1:]:
-            if "".join(a.split()).casefold() == "".join(b.split()).casefold():
+            if fold_name(a) == fold_name(b):
                 out.append((a, b))
     return out
 
@@ -67,8 +68,8 @@ def conflict_line(conflict: Conflict, transcripts: dict[int, str]) -> str:
             f"[{conflict.start}, {conflict.end})"
     kept, dropped = conflict.kept, conflict.dropped
     return (f"suggestion {conflict.suggestion_id} ({conflict.theme_id}) on {where}: kept "
-            f"{kept[0]}'s {kept[1]} ({_when(kept[2], True)}), not {dropped[0]}'s "
-            f"{dropped[1]} ({_when(dropped[2], True)})")
+            f"{kept[0]}'s {kept[1]} ({shown_time(kept[2], seconds=True)}), not {dropped[0]}'s "
+            f"{dropped[1]} ({shown_time(dropped[2], seconds=True)})")
 
 
 def register(cli: click.Group) -> None:
@@ -165,8 +166,7 @@ def register(cli: click.Group) -> None:
         verb = "Would join" if dry_run else "Joined"
         say(f"{verb} coder {done.source!r} into {done.into!r}: {join_summary(done)}.",
             err=False)
-        names = {t.id: (t.name if t.version == 1 else f"{t.name}@{t.version}")
-                 for t in store.transcripts()}
+        names = {t.id: t.label for t in store.transcripts()}
         shown = done.conflicts if verbose else done.conflicts[:LISTED]
         for conflict in shown:
             say(f"  {conflict_line(conflict, names)}", err=False, indent=2)
@@ -179,7 +179,7 @@ def register(cli: click.Group) -> None:
 
 def _row(r: CoderSummary) -> dict[str, object]:
     return {"coder": r.name + (" (consensus)" if r.consensus else ""), "codings": r.codings,
-            "decisions": r.decisions, "memos": r.memos, "last activity (UTC)": _when(r.last)}
+            "decisions": r.decisions, "memos": r.memos, "last activity (UTC)": shown_time(r.last)}
 
 
 __all__ = ["conflict_line", "join_summary", "register", "twins"]

@@ -176,10 +176,9 @@ def register(cli: click.Group) -> None:
             return
         for row in rows:
             row["speakers"] = ", ".join(f"{s} ({r[0].upper()})" for s, r in row["speakers"].items())
-        # Wrapped, not cut: at 80 columns the speakers were cut to "Interview…", hiding
-        # the roles a researcher checks after an import.
-        # The speakers wrapped under a row, not cut: a focus group's names and roles are
-        # all needed.
+        # The speakers wrapped under a row, not cut: at 80 columns they were cut to
+        # "Interview…", hiding the roles a researcher checks after an import (and a
+        # focus group's names and roles are all needed).
         click.echo(fitted_table(rows, ["id", "name", "version", "participant", "format",
                                        "words", "turns", "speakers"],
                                 TRANSCRIPTS_NARROWING, wrap=True), nl=False)

@@ -39,7 +39,13 @@ from qualcoder_ahp.model.reconcile_store import (
     UNRECORDED,
     ReconcileRecord,
 )
-from qualcoder_ahp.reports.writers import csv_records, pick_format, shorten, wrap_note
+from qualcoder_ahp.reports.writers import (
+    csv_records,
+    pick_format,
+    shorten,
+    shown_time,
+    wrap_note,
+)
 
 FORMATS = ("table", "csv", "json")
 COLUMNS = ("time", "by", "consensus", "compared", "theme", "theme_name", "transcript", "span",
@@ -71,8 +77,7 @@ def log_rows(store: Any, entries: list[dict[str, Any]] | None = None) -> list[di
     if entries is None:
         entries = store.reconcile_record().entries
     names = {t.id: t.name for t in store.themes()}
-    transcripts = {t.id: (t.name if t.version == 1 else f"{t.name}@{t.version}")
-                   for t in store.transcripts()}
+    transcripts = {t.id: t.label for t in store.transcripts()}
     texts: dict[int, str] = {}
     rows = []
     for event in entries:
@@ -223,7 +228,7 @@ def _table(rows: list[dict[str, Any]]) -> str:
     # Seconds are enough on screen; CSV and JSON keep the full timestamp for audits.
     sourced = any(row["source"] for row in rows)
     columns = [*COLUMNS, "source"] if sourced else COLUMNS
-    shown = [{**row, "time": _when(row["time"]), "quote": _short(row["quote"])}
+    shown = [{**row, "time": shown_time(row["time"], seconds=True), "quote": _short(row["quote"])}
              for row in rows]
     text = format_table(shown, columns)
     width = table_width()
@@ -238,11 +243,6 @@ def _table(rows: list[dict[str, Any]]) -> str:
         out += [line, shorten(f"    {row['rule']} · {row['status']}{source} · {result} · "
                               f"“{quote}”", width)]
     return "\n".join(out) + "\n"
-
-
-def _when(stamp: str) -> str:
-    """``2026-11-27T05:17:05.416575+00:00`` as ``2026-11-27 05:17:05``."""
-    return stamp[:19].replace("T", " ")
 
 
 # ---------------------------------------------------------------- deciding from a script

@@ -17,6 +17,7 @@ import click
 
 from qualcoder_ahp.cli.common import Project, pass_project, progress_bar, working
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.reconcile_store import CONSENSUS_CODER
 
 DEMO_DB = "qcahp-demo.db"
 
@@ -65,8 +66,6 @@ def _refuse_consensus(project: Project, coder: str | None) -> None:
     The consensus coder's codings are the reconciled result, each logged with the
     decision that made it; hand coding under that name would mix into it unlogged.
     """
-    from qualcoder_ahp.tui.app import CONSENSUS_CODER
-
     if not coder or (coder != CONSENSUS_CODER and not project.path.exists()):
         return
     project.store().refuse_consensus(coder)  # the words every command refusing it uses

@@ -106,8 +106,7 @@ class EventWords:
         """
         self.store = store
         self.themes = {t.id: t for t in store.themes(include_inactive=True)}
-        self.transcripts = {t.id: (t.name if t.version == 1 else f"{t.name}@{t.version}")
-                            for t in store.transcripts()}
+        self.transcripts = {t.id: t.label for t in store.transcripts()}
         self._events: dict[int, dict[str, Any] | None] = dict(events) if events else {}
         self._raw: dict[int, Any] = {}
         """Each event's record as stored (``None`` if not readable JSON), by id."""

@@ -12,13 +12,12 @@ import hashlib
 import json
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Sequence
 from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme
+from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme, theme_slug
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -646,10 +645,8 @@ def distinct_color(used: set[str]) -> str:
 
 
 def unique_slug(name: str, taken: set[str]) -> str:
-    """A theme id from a name (``Caring for carers`` -> ``caring_for_carers``), unique."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:50].strip("_")
-    base = base or "theme"
+    """A theme id from a name (:func:`~qualcoder_ahp.records.theme_slug`), unique."""
+    base = theme_slug(name) or "theme"
     candidate, n = base, 2
     while candidate in taken:
         candidate = f"{base}_{n}"

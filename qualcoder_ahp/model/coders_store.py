@@ -299,20 +299,6 @@ class CodersMixin:
             "FROM coders k ORDER BY k.id").fetchall()
         return [CoderSummary(*row, consensus=row[0] in special) for row in rows]
 
-    def consensus_coders(self: Store) -> set[str]:
-        """The coders that hold a consensus coding: ``consensus``, any coder a reconcile
-        decision was made into (here or in a merged copy), any owner of a coding of
-        origin ``consensus``."""
-        names = {CONSENSUS_CODER}
-        names |= {r[0] for r in self.conn.execute(
-            "SELECT DISTINCT k.name FROM events e JOIN coders k ON k.id = e.coder_id "
-            "WHERE e.kind = 'reconcile' OR (e.kind = 'merged' AND json_valid(e.payload) AND "
-            "json_extract(e.payload, '$.original_kind') = 'reconcile')")}
-        names |= {r[0] for r in self.conn.execute(
-            "SELECT DISTINCT k.name FROM codings c JOIN coders k ON k.id = c.coder_id "
-            "WHERE c.origin = 'consensus'")}
-        return names
-
     def find_coder(self: Store, name: str) -> tuple[int, str, str]:
         """(id, name, guid) of an existing coder.
 
@@ -326,16 +312,20 @@ class CodersMixin:
         if row:
             return int(row[0]), str(row[1]), str(row[2])
         known = self.coders()
-        folded = {c: "".join(c.split()).casefold() for c in known}
-        near = difflib.get_close_matches("".join(name.split()).casefold(),
+        folded = {c: fold_name(c) for c in known}
+        near = difflib.get_close_matches(fold_name(name),
                                          list(folded.values()), n=3, cutoff=0.5)
         close = [c for c in known if folded[c] in near]
-        hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
-        raise UserError(f"no coder named {name!r} in this project{hint}; coders: "
-                        f"{', '.join(known) or 'none yet'}")
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        # In the words of an unknown theme (reports.data.unknown_theme): the likeliest
+        # name, then every one.
+        raise UserError(f"no coder named {name!r} in this project{hint} (coders: "
+                        f"{', '.join(known) or 'none yet'})")
 
     def _check_not_consensus(self: Store, name: str, verb: str) -> None:
-        if name in self.consensus_coders():
+        # The one test of a consensus coder (consensus, or any coder a reconcile
+        # decision went into) that hand coding and theme changes use too.
+        if self.consensus_problem(name) is not None:
             raise UserError(
                 f"{name!r} is the consensus coder (the reconciled codings that "
                 "`--consensus` reports and `qcahp reconcile log` read by that name); it "
@@ -628,10 +618,16 @@ def _ranges(ids: list[int]) -> list[list[int]]:
     return out
 
 
+def fold_name(name: str) -> str:
+    """A coder's name with case and spaces aside: two names that fold alike (``Ana S``,
+    ``ana s``, ``AnaS``) are likely one person."""
+    return "".join(name.split()).casefold()
+
+
 def shell_arg(name: str) -> str:
     """A coder's name as a shell argument in advice (quoted when it has a space)."""
     return name if name and all(c.isalnum() or c in "._-@" for c in name) else repr(name)
 
 
 __all__ = ["CoderNames", "CoderSummary", "CodersMixin", "Conflict", "JoinResult", "NameStep",
-           "coder_names", "shell_arg"]
+           "coder_names", "fold_name", "shell_arg"]

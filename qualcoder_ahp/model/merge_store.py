@@ -55,13 +55,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.coders_store import NameStep, coder_names
 from qualcoder_ahp.model.reconcile_store import translate_merged
 from qualcoder_ahp.model.withdraw_store import PLACEHOLDER, Gone, scrub_events
 from qualcoder_ahp.records import Theme
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.codebook_store import FieldEdits
-    from qualcoder_ahp.model.coders_store import NameStep
     from qualcoder_ahp.model.store import Store
 
 CSV_COLUMNS = ("transcript", "theme", "start", "end", "quote")
@@ -389,7 +389,6 @@ class MergeMixin:
         already merged may be keyed. Sets :attr:`merge_coders_as` and
         :attr:`merge_names_again`.
         """
-        from qualcoder_ahp.model.coders_store import coder_names
         from qualcoder_ahp.model.store import new_guid, now
 
         here = coder_names(self.conn)
@@ -1041,8 +1040,7 @@ class MergeMixin:
         """Active codings as CSV rows (transcript, theme, start, end, quote, coder, origin)."""
         if coder is not None:
             self.coder_id(coder)
-        names = {t.id: (t.name if t.version == 1 else f"{t.name}@{t.version}")
-                 for t in self.transcripts()}
+        names = {t.id: t.label for t in self.transcripts()}
         return [
             {"transcript": names[c.transcript_id], "theme": c.theme_id, "start": c.start,
              "end": c.end, "quote": c.quote, "coder": c.coder, "origin": c.origin}

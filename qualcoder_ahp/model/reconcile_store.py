@@ -103,8 +103,9 @@ class ReconcileMixin:
 
     # ------------------------------------------------------------------ the consensus guard
     def consensus_coders(self: Store) -> set[str]:
-        """The coders that hold a reconciled result: ``consensus`` and any coder a
-        reconcile decision (made here or merged in) went into."""
+        """The coders that hold a reconciled result: ``consensus``, any coder a
+        reconcile decision (made here or merged in) went into, and any owner of a coding
+        of origin ``consensus`` (:meth:`consensus_problem` asks the same of one coder)."""
         rows = self.conn.execute(
             "SELECT DISTINCT k.name FROM codings c JOIN coders k ON k.id = c.coder_id "
             "WHERE c.origin = 'consensus' UNION SELECT DISTINCT k.name FROM events e "
@@ -345,7 +346,7 @@ class ReconcileMixin:
             became = coder_names(self.conn).now(by)
             hint = (f"; {by!r} was renamed or joined: the coder is {became!r} now, and "
                     f"--by {shell_arg(became)} finds their decisions" if became else "")
-            raise UserError(f"no coder {by!r} in this project (coders: "
+            raise UserError(f"no coder named {by!r} in this project (coders: "
                             f"{', '.join(people) or 'none yet'}){hint}")
         unrecorded = self.unrecorded_consensus(log)
         entries = sorted(log + unrecorded, key=lambda e: (e["at"], e["id"] is None, e["id"] or 0))

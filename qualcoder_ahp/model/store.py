@@ -308,14 +308,9 @@ class Store(
         return int(cur.lastrowid or 0)
 
     def coder_id(self, name: str) -> int:
-        """The id of an existing coder (``name`` as stored: trimmed); a clear error if there
-        is none."""
-        name = name.strip()
-        row = self.conn.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
-        if not row:
-            known = ", ".join(self.coders()) or "none yet"
-            raise UserError(f"no coder named {name!r} in this project (coders: {known})")
-        return int(row[0])
+        """The id of an existing coder (``name`` as stored: trimmed); the error of
+        :meth:`find_coder` if there is none."""
+        return self.find_coder(name)[0]
 
     def coders(self) -> list[str]:
         """All coder names, in order of creation."""

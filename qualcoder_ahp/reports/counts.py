@@ -196,11 +196,6 @@ def _group_totals(
     return totals
 
 
-def _sorted_values(values: set[str] | list[str]) -> list[str]:
-    # Numbers as numbers (9 before 12), dates in date order: see value_order.
-    return value_order(values)
-
-
 def theme_counts(
     data: ReportData, *, by: str = "theme", theme: str | None = None,
     progress: Progress | None = None,
@@ -228,7 +223,7 @@ def theme_counts(
     elif by == "participant":
         key = lambda t, c: t.participant or NO_VALUE  # noqa: E731
         totals = _group_totals(data, lambda t: t.participant or NO_VALUE)
-        groups = _sorted_values(list(totals))
+        groups = value_order(totals)  # numbers as numbers (9 before 12)
     elif by == "coder":
         key = lambda t, c: c.coder  # noqa: E731
         groups = data.store.report_coded_coders() if data.coder is None else [data.coder]
@@ -270,7 +265,7 @@ def attribute_matrix(
         raise UserError(f"unknown measure {measure!r} (use {', '.join(MEASURES)})")
     themes = data.selected_themes(theme)
     totals = _group_totals(data, lambda t: data.attribute(t.id, attribute))
-    columns = _sorted_values(list(totals))
+    columns = value_order(totals)
     accs = _accumulate(data, themes, lambda t, c: data.attribute(t.id, attribute), progress)
     counts = {
         theme_id: [getattr(_figures(accs.get((theme_id, col)), totals[col]), measure)

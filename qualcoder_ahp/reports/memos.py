@@ -17,7 +17,7 @@ from typing import Any
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports.data import ReportData, find_transcript
 from qualcoder_ahp.reports.quotes import speaker_at, turn_at
-from qualcoder_ahp.reports.writers import Sheet, md_text
+from qualcoder_ahp.reports.writers import Sheet, md_text, shown_time
 
 KINDS = ("theme", "transcript", "coding")
 HEADINGS = {"theme": "Theme memos", "transcript": "Transcript memos",
@@ -138,13 +138,8 @@ def memos_sheet(rows: list[Memo]) -> Sheet:
                            "coder", "updated", "memo"],
                  [[m.kind, m.about, m.theme_id or "", m.transcript or "", m.speaker or "",
                    "" if m.turn is None else m.turn, m.quote or "", m.coder,
-                   _minute(m.updated), m.text] for m in rows],
+                   shown_time(m.updated), m.text] for m in rows],
                  wrap={"quote", "memo"}, empty="(none: no memos match)")
-
-
-def _minute(stamp: str) -> str:
-    """``2026-11-27 09:23`` from a stored UTC timestamp (JSON keeps it whole)."""
-    return stamp[:16].replace("T", " ")
 
 
 def memos_json(rows: list[Memo]) -> list[dict[str, Any]]:

@@ -37,7 +37,6 @@ from typing import Any
 
 from qualcoder_ahp import __version__
 from qualcoder_ahp.agreement import stats as st
-from qualcoder_ahp.model.reconcile_store import CONSENSUS_CODER
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.reports.writers import Sheet, md_text
 
@@ -172,17 +171,13 @@ def _package(name: str) -> str | None:
 def study_coders(store: Store) -> list[str]:
     """The coders who coded (a coding or a decision on a suggestion), not a consensus.
 
-    The consensus coder, and any coder a reconcile decision was made into, holds the
-    agreed coding, not a coder's own; ``qcahp agreement`` compares the others.
+    The consensus coders (:meth:`Store.consensus_coders`: ``consensus``, any coder a
+    reconcile decision was made into, any owner of a consensus coding made before the
+    reconcile log) hold the agreed coding, not a coder's own; ``qcahp agreement``
+    compares the others.
     """
-    into = {e["coder"] for e in store.reconcile_log() if e.get("coder")} | {CONSENSUS_CODER}
-    out = []
-    for name in store.coders():
-        if name in into:
-            continue
-        if store.codings(coder=name) or store.decisions_for(name):
-            out.append(name)
-    return out
+    return [r.name for r in store.coder_summaries()
+            if not r.consensus and (r.codings or r.decisions)]
 
 
 def methods_report(store: Store, *, coders: Sequence[str] | None = None,

@@ -291,6 +291,13 @@ def check_writable(path: str | os.PathLike[str]) -> None:
 
 
 # ---------------------------------------------------------------------- cells
+def shown_time(stamp: str | None, seconds: bool = False) -> str:
+    """A stored UTC time (``2026-11-27T05:17:05.416575+00:00``) as a screen shows it:
+    ``2026-11-27 05:17`` (with ``seconds``, ``2026-11-27 05:17:05``); blank for none.
+    JSON and CSV keep the stored time whole."""
+    return stamp[:19 if seconds else 16].replace("T", " ") if stamp else ""
+
+
 def cell_text(value: Any, *, pct: bool = False, decimals: int = 1) -> str:
     """A cell as text: blank for ``None``, percentages with ``decimals`` places."""
     if value is None:

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from qualcoder_ahp.errors import CodebookError, closest
-from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme
+from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme, theme_slug
 
 PATTERN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -307,7 +307,7 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
     what = f"theme {theme_id}"
     if not isinstance(theme_id, str) or not theme_id:
         name = raw.get("name")
-        slug = re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_") if name else ""
+        slug = theme_slug(name) if isinstance(name, str) else ""
         if theme_id is None and isinstance(name, str) and name.strip():
             # Named by what the author wrote: "theme: missing `id`" left them to count lines.
             what = f"theme {name.strip()!r}"

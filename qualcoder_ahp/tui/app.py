@@ -24,7 +24,6 @@ from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
-from qualcoder_ahp.model.reconcile_store import CONSENSUS_CODER  # noqa: F401 - cli.workbench
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, key_commands
 
@@ -38,17 +37,9 @@ def consensus_coders(store: Store) -> set[str]:
     return store.consensus_coders()
 
 
-def consensus_problem(store: Store, coder: str) -> str | None:
-    """Why ``coder`` may not code in the workbench, or None when they may.
-
-    The check is the store's (:meth:`Store.consensus_problem`), which every command that
-    writes a coder's codings or decisions makes too; the caller says what to do instead.
-    """
-    return store.consensus_problem(coder)
-
-
 CONSENSUS_ADVICE = "type your own name, and agree the consensus on the reconcile screen (R)"
-"""What the name dialog says after :func:`consensus_problem`."""
+"""What the name dialog says after :meth:`Store.consensus_problem` (the check every
+command that writes a coder's codings or decisions makes too)."""
 
 
 class WorkbenchApp(App[None]):
@@ -103,7 +94,7 @@ class WorkbenchApp(App[None]):
                                         self._consensus_refusal), self._start)
 
     def _consensus_refusal(self, coder: str) -> str | None:
-        problem = consensus_problem(self.store, coder)
+        problem = self.store.consensus_problem(coder)
         return None if problem is None else f"{problem}: {CONSENSUS_ADVICE}"
 
     def _possible_coders(self) -> list[str]:

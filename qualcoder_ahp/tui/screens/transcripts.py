@@ -149,8 +149,7 @@ class TranscriptsScreen(Screen[None]):
         for info in self.store.transcripts():
             p = progress.get(info.id)
             total, decided, codings = (p.suggestions, p.decided, p.codings) if p else (0, 0, 0)
-            label = info.name if info.version == 1 else f"{info.name}@{info.version}"
-            rows.append((info.id, (label, info.participant or "", info.words,
+            rows.append((info.id, (info.label, info.participant or "", info.words,
                                    (decided / total if total else -1.0, decided, total),
                                    codings)))
         rows.sort(key=lambda r: r[1][self.sort_column], reverse=self.sort_reverse)
