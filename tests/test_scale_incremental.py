@@ -123,7 +123,7 @@ def test_random_changes_elsewhere_equal_a_full_computation(project: Store, seed:
     if seed % 2:  # started from everything read once
         assert same(project, followed) == {t.id for t in project.transcripts()}
     else:  # started from what the screen opened with (the first poll is then like any)
-        followed.seed(project, project.report_newest_event(), full(project))
+        followed.seed(project, project.newest_event_id(), full(project))
     for _ in range(40):
         touched: set[int] | None = set()
         for _ in range(rng.randint(1, 4)):  # what lands between two polls
@@ -202,7 +202,7 @@ def test_seeded_from_the_load_takes_in_what_changed_while_it_loaded(project: Sto
     """The screen notes the newest event before its load reads anything: a coding made
     while it loaded is computed at the first poll, and a transcript with no
     disagreement yet keeps its place."""
-    opened_at = project.report_newest_event()
+    opened_at = project.newest_event_id()
     loaded = full(project)
     tid = project.transcripts()[2].id
     s = project.sentences(tid)[1]
@@ -216,7 +216,7 @@ def test_seeded_from_the_load_takes_in_what_changed_while_it_loaded(project: Sto
 
 def test_a_codebook_changed_since_the_load_reads_everything(project: Store):
     loaded = full(project)
-    opened_at = project.report_newest_event()
+    opened_at = project.newest_event_id()
     project.save_codebook(Codebook("test", tuple(
         Theme(t, t.replace("_", " ").title()) for t in THEMES[:3])))  # one theme dropped
     followed = FollowedItems(CODERS)

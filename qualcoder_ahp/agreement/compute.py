@@ -219,7 +219,7 @@ class FollowedCorpus:
     transcripts whose codings or decisions changed since the last :meth:`refresh`.
 
     What changed is read from the event log (every decision appends one event naming
-    the codings and suggestions it touched, see ``Store.report_changed_transcripts``);
+    the codings and suggestions it touched, see ``Store.transcripts_changed_since``);
     transcripts imported, renamed (a new version) or withdrawn since are compared
     with the list of transcripts. A change the log cannot place (a merge, a REFI import,
     a withdrawal, a theme added, edited or merged, the codebook loaded again) reads
@@ -251,9 +251,9 @@ class FollowedCorpus:
 
         # The newest event first: a commit landing while we read is then after it, and
         # the next refresh reads its transcripts again.
-        newest = store.report_newest_event()
+        newest = store.newest_event_id()
         changed = (None if self.seen is None
-                   else store.report_changed_transcripts(self.seen, newest))
+                   else store.transcripts_changed_since(self.seen, newest))
         themes = [(t.id, t.name) for t in store.themes() if t.codable]
         infos = store.transcripts()
         labels = label_of(store.report_transcripts())

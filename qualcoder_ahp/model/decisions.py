@@ -412,7 +412,7 @@ class DecisionMixin(ReconcileMixin):
         return found
 
     # ------------------------------------------------------------------ what changed
-    def report_newest_event(self: Store) -> int:
+    def newest_event_id(self: Store) -> int:
         """The id of the newest event in the log (0 for none): events only ever append,
         so every commit after this one that changes codings logs a larger id."""
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
@@ -459,8 +459,8 @@ class DecisionMixin(ReconcileMixin):
                 found[name].extend(tuple(r) for r in rows)
         return found
 
-    def report_changed_transcripts(self: Store, after: int, upto: int,
-                                   limit: int = 2000) -> set[int] | None:
+    def transcripts_changed_since(self: Store, after: int, upto: int,
+                                  limit: int = 2000) -> set[int] | None:
         """The transcripts whose codings or decisions the events ``after < id <= upto``
         changed, or ``None`` when that cannot be said (:meth:`changed_since`): the
         reconcile screen computes only those again at a poll."""

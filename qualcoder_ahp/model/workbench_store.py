@@ -74,7 +74,7 @@ class WorkbenchMixin:
                 "AND c.transcript_id = ? GROUP BY c.theme_id", [coder, transcript_id])}
         kept: dict[str, tuple[int, dict[str, int]]] = self.__dict__.setdefault(
             "_theme_counts_kept", {})
-        newest = self.report_newest_event()
+        newest = self.newest_event_id()
         seen, counts = kept.get(coder, (-1, {}))
         changed = self.changed_since(seen, newest) if 0 <= seen <= newest else None
         if changed is None:

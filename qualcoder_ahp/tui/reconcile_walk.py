@@ -205,7 +205,7 @@ class ReconcileWalk:
     def refresh_consensus(self) -> None:
         """Read the consensus coder's codings once (not once per item per key press), and
         again only when an event was logged since (here or in another window)."""
-        newest = self.store.report_newest_event()
+        newest = self.store.newest_event_id()
         if newest == self._consensus_read:
             return
         consensus: dict[tuple[int, str], list[Interval]] = {}
@@ -247,7 +247,7 @@ class ReconcileWalk:
         rejections merged in from a coder's copy count here as they do there. The log
         is read again only when an event was logged since.
         """
-        newest = self.store.report_newest_event()
+        newest = self.store.newest_event_id()
         if self._log is None or self._log[0] != newest:
             self._log = (newest, self.store.reconcile_log())
         if self._where is None or self._where[0] is not self.items:

@@ -145,7 +145,7 @@ class ReconcileFollow(FollowsStore):
                     own.conn.execute("BEGIN")
                     try:
                         found = followed.refresh(own)
-                        return found, ((own.report_newest_event(), own.reconcile_log())
+                        return found, ((own.newest_event_id(), own.reconcile_log())
                                        if log else None)
                     finally:
                         own.conn.execute("ROLLBACK")
