@@ -29,6 +29,12 @@ def theme_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:50].strip("_")
 
 
+def plural(n: int, word: str) -> str:
+    """``1 turn``, ``3 turns``, ``1,204 codings``: every count the tool prints reads as
+    English, in the CLI, the workbench, the log and the reports alike."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 @dataclass(frozen=True)
 class Turn:
     """One speaker turn of a transcript."""

@@ -18,6 +18,7 @@ import click
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.records import plural  # noqa: F401 (the commands take it from here)
 from qualcoder_ahp.reports.writers import (
     BINARY,
     SUFFIX_FORMAT,
@@ -417,11 +418,6 @@ def _has_format_option() -> bool:
     if ctx is None:
         return True
     return any("--format" in getattr(param, "opts", ()) for param in ctx.command.params)
-
-
-def plural(n: int, word: str) -> str:
-    """``1 turn``, ``3 turns``, ``1,204 codings``: every CLI count reads as English."""
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def table_width() -> int | None:

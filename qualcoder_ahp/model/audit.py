@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.reconcile_store import decided_by_matcher
 from qualcoder_ahp.model.suggestion_store import SUGGESTION_COLUMNS, suggestion_from_row
+from qualcoder_ahp.records import plural
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -82,10 +83,6 @@ class LogEntry:
     themes: list[str]
     payload: dict[str, Any] | None
     """The event's record as stored (``None`` if it is not readable JSON)."""
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 class EventWords:
@@ -426,7 +423,7 @@ class EventWords:
         theme_id = str(event["theme_id"])
         search = f" {event['search']}" if event.get("search") else ""
         how = " found by search" if event.get("source") == "search" else ""
-        return Described(f"coded {_plural(n, 'sentence')}{how}{search} with "
+        return Described(f"coded {plural(n, 'sentence')}{how}{search} with "
                          f"{self.theme_name(theme_id)}",
                          [int(t) for t in event.get("transcript_ids", [])], [theme_id])
 
@@ -435,7 +432,7 @@ class EventWords:
         rule = str(event["rule"]) + (f" {event['taken_from']}" if event.get("taken_from")
                                      else "")
         made = len(event.get("coding_ids") or [])
-        result = _plural(made, "consensus coding") if made else "no coding (rejected)"
+        result = plural(made, "consensus coding") if made else "no coding (rejected)"
         by = f", decided by {event['decided_by']}" if event.get("decided_by") else ""
         compared = ", ".join(event.get("compared") or [])
         return Described(
@@ -476,15 +473,15 @@ class EventWords:
 
     def _theme_retire(self, event: dict[str, Any]) -> Described:
         theme_id = str(event["theme_id"])
-        counts = [f"{_plural(int(event.get('codings', 0)), 'coding')} kept"]
+        counts = [f"{plural(int(event.get('codings', 0)), 'coding')} kept"]
         if event.get("suggestions"):
-            counts.append(f"{_plural(int(event['suggestions']), 'open suggestion')} retired")
+            counts.append(f"{plural(int(event['suggestions']), 'open suggestion')} retired")
         return Described(f"retired theme {self.theme_name(theme_id)} ({theme_id}; "
                          f"{', '.join(counts)})", [], [theme_id])
 
     def _theme_restore(self, event: dict[str, Any]) -> Described:
         theme_id = str(event["theme_id"])
-        again = (f"; {_plural(int(event['suggestions']), 'suggestion')} open again"
+        again = (f"; {plural(int(event['suggestions']), 'suggestion')} open again"
                  if event.get("suggestions") else "")
         return Described(f"restored theme {self.theme_name(theme_id)} ({theme_id}{again})",
                          [], [theme_id])
@@ -494,16 +491,16 @@ class EventWords:
         # In the words of `codebook merge-theme`: "3 codings moved, 1 already there" (the
         # log said "4 codings", the codings the target already had over the span counted
         # as moved).
-        counts = [f"{_plural(int(event.get('moved', 0)), 'coding')} moved"]
+        counts = [f"{plural(int(event.get('moved', 0)), 'coding')} moved"]
         if event.get("joined"):
             counts.append(f"{int(event['joined']):,} already there")
         if event.get("memos"):
-            counts.append(f"{_plural(int(event['memos']), 'memo')} moved")
+            counts.append(f"{plural(int(event['memos']), 'memo')} moved")
         return Described(f"merged theme {self.theme_name(source)} into "
                          f"{self.theme_name(into)} ({', '.join(counts)})", [], [source, into])
 
     def _merge(self, event: dict[str, Any]) -> Described:
-        counts = [_plural(int(event[key]), word) for key, word in (
+        counts = [plural(int(event[key]), word) for key, word in (
             ("codings", "new coding"), ("codings_updated", "coding updated"),
             ("decisions", "decision"), ("decisions_undone", "undone decision"),
             ("memos", "memo"), ("themes", "theme"),
@@ -566,7 +563,7 @@ class EventWords:
         if kind == "undo_group":
             n = sum(1 for c in original.get("changes", []) if c.get("op") == "coding")
             theme_id = str(original["theme_id"])
-            return Described(f"coded {_plural(n, 'sentence')} found by search with "
+            return Described(f"coded {plural(n, 'sentence')} found by search with "
                              f"{self.theme_name(theme_id)}", [], [theme_id])
         # A suggestion this project lacks: the merge kept its theme and place here.
         theme_id = original.get("theme_id") or about.get("theme_id")
@@ -633,7 +630,7 @@ class EventWords:
         made = [c["id"] for c in event["changes"] if c.get("op") == "coding" and c["after"]]
         memos = sum(1 for c in event["changes"] if c.get("op") == "memo")
         codings = [c for c in (self.coding(i) for i in made) if c is not None]
-        counts = _plural(len(made), "coding") + (f" and {_plural(memos, 'memo')}"
+        counts = plural(len(made), "coding") + (f" and {plural(memos, 'memo')}"
                                                   if memos else "")
         return Described(f"imported {counts} from REFI-QDA {event.get('file')}",
                          sorted({c.transcript_id for c in codings}),
@@ -642,7 +639,7 @@ class EventWords:
     def _redact(self, event: dict[str, Any]) -> Described:
         tid = int(event["transcript_id"])
         n = event.get("replacements")
-        count = f" ({_plural(int(n), 'replacement')})" if isinstance(n, int) else ""
+        count = f" ({plural(int(n), 'replacement')})" if isinstance(n, int) else ""
         return Described(f"redacted names in transcript {self.transcripts.get(tid, tid)}"
                          f"{count}", [tid])
 
@@ -651,16 +648,16 @@ class EventWords:
         who = event.get("participants") or []
         names = (f"participant{'s' if len(who) > 1 else ''} {', '.join(who)}" if who
                  else "transcripts")
-        counts = [_plural(int(event.get("versions", 0)), "transcript version"),
-                  _plural(int(event.get("words", 0)), "word"),
-                  _plural(sum((event.get("codings") or {}).values()), "coding"),
-                  _plural(int(event.get("memos", 0)), "memo"),
-                  _plural(int(event.get("decisions", 0)), "decision")]
+        counts = [plural(int(event.get("versions", 0)), "transcript version"),
+                  plural(int(event.get("words", 0)), "word"),
+                  plural(sum((event.get("codings") or {}).values()), "coding"),
+                  plural(int(event.get("memos", 0)), "memo"),
+                  plural(int(event.get("decisions", 0)), "decision")]
         by = f" by {event['by']}" if event.get("by") else ""
         gone = event.get("transcripts") or []
         if not gone:  # a participant whose transcripts had gone already: attributes only
             return Described(f"withdrew {names}{by}: no transcript left "
-                             f"({_plural(int(event.get('attributes', 0)), 'attribute')} "
+                             f"({plural(int(event.get('attributes', 0)), 'attribute')} "
                              "removed)")
         return Described(f"withdrew {names}{by}: {', '.join(gone)}"
                          f" ({', '.join(counts)} removed)")
@@ -671,19 +668,19 @@ class EventWords:
 
     def _coder_join(self, event: dict[str, Any]) -> Described:
         counts = event.get("counts") or {}
-        moved = [_plural(int(counts[key]), word) for key, word in (
+        moved = [plural(int(counts[key]), word) for key, word in (
             ("decisions", "decision"), ("codings", "coding"), ("memos", "memo"),
             ("events", "event")) if counts.get(key)]
-        once = [_plural(int(counts[key]), word) for key, word in (
+        once = [plural(int(counts[key]), word) for key, word in (
             ("identical_decisions", "identical decision"),
             ("identical_codings", "identical coding")) if counts.get(key)]
         parts = [f"{', '.join(moved) or 'nothing'} moved"]
         if once:
             parts.append(f"{' and '.join(once)} kept once")
         if counts.get("memos_joined"):
-            parts.append(f"{_plural(int(counts['memos_joined']), 'memo')} joined")
+            parts.append(f"{plural(int(counts['memos_joined']), 'memo')} joined")
         if counts.get("conflicts"):
-            parts.append(f"{_plural(int(counts['conflicts']), 'decision conflict')}, "
+            parts.append(f"{plural(int(counts['conflicts']), 'decision conflict')}, "
                          "the later decision kept")
         by = f" by {event['by']}" if event.get("by") else ""
         return Described(f"joined coder {event['from']!r} into {event['into']!r}{by}: "

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from qualcoder_ahp.records import Codebook, Theme
+from qualcoder_ahp.records import Codebook, Theme, plural
 from qualcoder_ahp.reports.counts import Figures, theme_counts
 from qualcoder_ahp.reports.data import ReportData
 from qualcoder_ahp.reports.memos import Memo, memos
@@ -226,8 +226,8 @@ def usage_text(entry: Entry) -> str:
         return ""
     if not f.segments:
         return "not coded" + (" (nor any theme below it)" if not entry.theme.codable else "")
-    text = (f"{_plural(f.segments, 'coded segment')} in {_plural(f.transcripts, 'transcript')}"
-            f" ({_plural(f.participants, 'participant')})")
+    text = (f"{plural(f.segments, 'coded segment')} in {plural(f.transcripts, 'transcript')}"
+            f" ({plural(f.participants, 'participant')})")
     return text + (", with the themes below it" if not entry.theme.codable else "")
 
 
@@ -238,15 +238,11 @@ def selection_words(ids: Sequence[str]) -> str:
             f"themes below {'it' if len(ids) == 1 else 'them'}")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def about_text(report: CodebookReport) -> str:
     """The paragraph under the title: where the codebook comes from, what usage counts."""
-    size = (f"{_plural(sum(1 for e in report.entries if not e.retired), 'theme')}, "
-            f"{_plural(report.patterns, 'pattern')}, "
-            f"{_plural(report.exclusions, 'exclusion pattern')}")
+    size = (f"{plural(sum(1 for e in report.entries if not e.retired), 'theme')}, "
+            f"{plural(report.patterns, 'pattern')}, "
+            f"{plural(report.exclusions, 'exclusion pattern')}")
     if report.selected:
         size = f"{selection_words(report.selected)}: {size}"
     if not report.usage:

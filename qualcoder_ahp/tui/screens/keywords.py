@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports.data import merged_target
 from qualcoder_ahp.reports.search import older_versions
 from qualcoder_ahp.reports.words import (
@@ -109,11 +110,6 @@ def theme_keywords(store: Store, theme_id: str, coder: str,
                 older_versions(store, spans, counted.transcript_ids))
     return ThemeKeywords(theme_id, name, coder, report, counted.running,
                          counted.transcripts, older=older)
-
-
-def plural(n: int, word: str) -> str:
-    """``1 passage``, ``2 passages``."""
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def caption(found: ThemeKeywords) -> str:

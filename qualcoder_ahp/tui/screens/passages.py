@@ -30,6 +30,7 @@ from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports import CONSENSUS, Quote, ReportData, quotes
 from qualcoder_ahp.reports.data import Progress, merged_target
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind, withdrawn_meanwhile
@@ -92,11 +93,6 @@ def collect(store: Store, theme_id: str, coder: str | None,
     rows.sort(key=lambda p: (order[p.transcript_id], p.quote.start, p.quote.end,
                              themes[p.quote.theme_id], p.quote.coder))
     return Passages(theme_id, data.theme(theme_id).name, len(themes), coder, rows)
-
-
-def plural(n: int, word: str) -> str:
-    """``1 passage``, ``2 passages``."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def headline(found: Passages) -> str:
