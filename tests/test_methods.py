@@ -324,3 +324,22 @@ def test_a_consensus_made_before_the_reconcile_log_is_not_a_coder_described(tmp_
     doc = json.loads(run(db, "methods", "--format", "json"))
     found = {f["key"]: f for f in doc["figures"]}
     assert found["coders"]["value"] == 2, found["coders"]
+
+
+def test_the_mean_is_said_over_the_themes_someone_coded(coded, tmp_path):
+    """agreement leaves a theme nobody coded out of its mean and says so in the label;
+    the draft says it in a sentence ("The mean ... over the 4 themes coded; 7 nobody coded
+    left out was" read as a slip)."""
+    db = tmp_path / "unused.db"
+    shutil.copy(coded, db)
+    with open_store(db) as store:
+        store.add_theme("Workload", coder="ana")  # nobody codes it
+    rows = json.loads(run(db, "agreement", "--coders", "ana,ben", "--format", "json"))
+    label = next(r for r in rows if r["view"] == "mean")["theme"]
+    coded_n, unused = map(int, re.match(
+        r"\(mean over (\d+) themes coded; (\d+) nobody coded left out", label).groups())
+    said = {p["heading"]: p["text"] for p in json.loads(run(
+        db, "methods", "--coders", "ana,ben", "--format", "json"))["paragraphs"]}
+    assert (f"The mean Cohen's kappa over the {coded_n} themes coded ({unused} nobody "
+            "coded left out") in said["Agreement"]
+    assert "left out was" not in said["Agreement"]

@@ -500,10 +500,14 @@ def _agreement(report: MethodsReport, corpus: Any, unit: str, threshold: float,
 
 def _over(label: str) -> str:
     """``(mean over 11 themes, or the 4 where defined)`` as ``over the 11 themes (or
-    the 4 where defined)``: the mean row's label, said in a sentence."""
+    the 4 where defined)``, and ``(mean over 4 themes coded; 7 nobody coded left out)``
+    as ``over the 4 themes coded (7 nobody coded left out)``: the mean row's label, said
+    in a sentence."""
     inner = label.strip("()").removeprefix("mean ").replace("over ", "over the ", 1)
-    head, sep, tail = inner.partition(", ")
-    return f"{head} ({tail})" if sep else head
+    head, _, tail = inner.partition(", ")
+    head, _, unused = head.partition("; ")
+    aside = "; ".join(part for part in (unused, tail) if part)
+    return f"{head} ({aside})" if aside else head
 
 
 def _reconciliation(store: Store, report: MethodsReport, corpus: Any, unit: str,
