@@ -200,30 +200,14 @@ def workbench(work: Path) -> dict[str, float]:
 
 def recompute(db: Path) -> dict[str, float]:
     """The reconcile screen's computation at a poll: all of it (as it was) or only the
-    transcript whose codings changed (best of 3 each)."""
-    from qualcoder_ahp.agreement.compute import collect
-    from qualcoder_ahp.model.store import open_store
-    from qualcoder_ahp.tui.reconcile_walk import FollowedItems, full_items
+    transcript whose codings changed (best of 3 each; on a scratch copy, as
+    ``bench_scale.py`` measures it)."""
+    from bench_scale import reconcile_poll
 
-    with open_store(db) as store:
-        full = min(_timed(lambda: full_items(collect(store, list(CODERS)))) for _ in range(3))
-        followed = FollowedItems(list(CODERS))
-        followed.refresh(store)
-        tids = [t.id for t in store.transcripts()]
-        rounds = []
-        for k in range(3):
-            s = store.sentences(tids[k])[3]
-            store.code(tids[k], "visibility", "cat", s.start, s.end)
-            rounds.append(_timed(lambda: followed.refresh(store)))
-            assert followed.recomputed == {tids[k]}
-    return {"reconcile computation at a poll: everything": full,
+    _found, full, rounds = reconcile_poll(db, db.with_name("reconcile.db"), list(CODERS),
+                                          rounds=3)
+    return {"reconcile computation at a poll: everything": min(full),
             "reconcile computation at a poll: the transcript changed": min(rounds)}
-
-
-def _timed(run) -> float:  # type: ignore[no-untyped-def]
-    began = time.perf_counter()
-    run()
-    return time.perf_counter() - began
 
 
 # ---------------------------------------------------------------- driver

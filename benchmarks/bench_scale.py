@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -235,35 +236,46 @@ def stage_agreement(work: Path, db: str) -> dict[str, object]:
     return {}
 
 
-def stage_reconcile(work: Path, db: str) -> dict[str, object]:
-    """The reconcile screen's computation at a poll after another coder's coding: all
-    of it again (as it was) against only the transcript changed, as a ratio."""
+def reconcile_poll(db: Path, scratch: Path, coders: list[str], rounds: int = 5
+                   ) -> tuple[object, list[float], list[float]]:
+    """The reconcile screen's computation at a poll after another coder's coding, on a
+    scratch copy of ``db``: the full computation (three times) and the incremental one
+    after each of ``rounds`` codings in a different transcript, in seconds. Returns the
+    full result too (its disagreements and agreed stretches)."""
     from qualcoder_ahp.agreement.compute import collect
     from qualcoder_ahp.model.store import open_store
     from qualcoder_ahp.tui.reconcile_walk import FollowedItems, full_items
 
-    scratch = work / "reconcile.db"
     shutil.copy(db, scratch)
     try:
         with open_store(scratch) as store:
             full = []
             for _ in range(3):
                 began = time.perf_counter()
-                found = full_items(collect(store, CODERS))
+                found = full_items(collect(store, coders))
                 full.append(time.perf_counter() - began)
-            followed = FollowedItems(list(CODERS))
+            followed = FollowedItems(list(coders))
             followed.refresh(store)
             tids = [t.id for t in store.transcripts()]
-            rounds = []
-            for k in range(5):
+            incremental = []
+            for k in range(rounds):
                 s = store.sentences(tids[k])[3]
-                store.code(tids[k], "visibility", CODERS[k % len(CODERS)], s.start, s.end)
+                store.code(tids[k], "visibility", coders[k % len(coders)], s.start, s.end)
                 began = time.perf_counter()
                 followed.refresh(store)
-                rounds.append(time.perf_counter() - began)
+                incremental.append(time.perf_counter() - began)
+                assert followed.recomputed == {tids[k]}
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(str(scratch) + suffix).unlink(missing_ok=True)
+    return found, full, incremental
+
+
+def stage_reconcile(work: Path, db: str) -> dict[str, object]:
+    """The reconcile screen's computation at a poll after another coder's coding: all
+    of it again (as it was) against only the transcript changed, as a ratio."""
+    found: Any
+    found, full, rounds = reconcile_poll(Path(db), work / "reconcile.db", CODERS)
     return {"disagreements": len(found.items), "agreed": len(found.agreed),
             "full_s": round(min(full), 3), "incremental_ms": round(1000 * min(rounds), 1),
             "ratio": round(min(full) / min(rounds))}

@@ -31,12 +31,6 @@ CODER_SETTING = "coder"
 POLL_SECONDS = 1.5
 """How often the workbench asks whether another connection committed (one PRAGMA)."""
 
-
-def consensus_coders(store: Store) -> set[str]:
-    """The coders that hold a reconciled result (:meth:`Store.consensus_coders`)."""
-    return store.consensus_coders()
-
-
 CONSENSUS_ADVICE = "type your own name, and agree the consensus on the reconcile screen (R)"
 """What the name dialog says after :meth:`Store.consensus_problem` (the check every
 command that writes a coder's codings or decisions makes too)."""
@@ -99,7 +93,7 @@ class WorkbenchApp(App[None]):
 
     def _possible_coders(self) -> list[str]:
         """The coders to offer by name: every coder but the consensus ones."""
-        reserved = consensus_coders(self.store)
+        reserved = self.store.consensus_coders()
         return [c for c in self.store.coders() if c not in reserved]
 
     def _start(self, coder: str | None) -> None:

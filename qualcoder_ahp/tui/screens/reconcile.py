@@ -54,7 +54,6 @@ from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
-from qualcoder_ahp.tui.app import consensus_coders
 from qualcoder_ahp.tui.follow import is_blind
 from qualcoder_ahp.tui.reconcile_walk import ReconcileWalk
 from qualcoder_ahp.tui.screens.reconcile_decide import ReconcileDecisions
@@ -194,7 +193,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
             used = {c.coder for c in self.store.codings()}
             # Not a consensus either: `qcahp reconcile --consensus NAME` decides into
             # other names, whose codings are a reconciled result, not a coder's.
-            reserved = {self.consensus} | consensus_coders(self.store)
+            reserved = {self.consensus} | self.store.consensus_coders()
             candidates = [c for c in self.store.coders() if c in used and c not in reserved]
             status = self.query_one("#reconcile-status", Static)
             if len(candidates) > 2 and ask:
