@@ -91,6 +91,19 @@ class TranscriptInfo:
 
 
 @dataclass(frozen=True)
+class CodebookLoad:
+    """One ``qcahp codebook load`` of a codebook file, as stored."""
+
+    name: str
+    path: str | None
+    content_hash: str
+    """SHA-256 of the file's text."""
+    pipeline: str | None
+    loaded_at: str
+    """UTC timestamp, ISO 8601."""
+
+
+@dataclass(frozen=True)
 class Theme:
     """A codebook theme (a code). ``parent_id`` builds the tree."""
 

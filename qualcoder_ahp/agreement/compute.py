@@ -41,6 +41,7 @@ from qualcoder_ahp.agreement.intervals import (
 from qualcoder_ahp.agreement.unitizing import UnitizingResult, unitizing_alpha
 from qualcoder_ahp.agreement.units import UNITS, segment_table, to_char_span, to_unit_space
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.records import plural
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -321,6 +322,42 @@ class Tally:
     def unit_counts(self) -> list[tuple[dict[int, int], int]]:
         """The patterns as unit value counts (1 = coded, 0 = not) for :mod:`stats`."""
         return [({1: m, 0: r - m}, w) for (m, r), w in self.patterns.items() if w]
+
+
+def coverage_note(corpus: Corpus) -> str | None:
+    """Which transcripts were compared, when not all of them were; else None (the note
+    under ``qcahp agreement``'s table and in ``qcahp methods``).
+
+    A transcript a coder has not touched (no coding, no decision) is left out, which
+    is right, but a table of theme rows pooled over "(all)" transcripts did not say so:
+    ``units 142`` where the project has eight transcripts looked like a bug.
+    """
+    # Interviews, as counts and words count them: two versions of one are one transcript.
+    rated: dict[str, set[str]] = {}  # interview -> the coders who touched some version
+    compared: set[str] = set()  # interviews with a version coded by every coder
+    for d in corpus.transcripts:
+        interview = d.interview or d.name
+        raters = corpus.raters.get(d.id, ())
+        rated.setdefault(interview, set()).update(raters)
+        if len(raters) == len(corpus.coders):
+            compared.add(interview)
+    total, both = len(rated), len(compared)
+    if both == total:
+        return None
+    waiting = []
+    for coder in corpus.coders:
+        n = sum(1 for coders in rated.values() if coder not in coders)
+        if n:
+            waiting.append(f"{coder} in {n}")
+    split = sum(1 for i, coders in rated.items()
+                if i not in compared and len(coders) == len(corpus.coders))
+    every = "both coders" if len(corpus.coders) == 2 else "every coder"
+    parts = [f"{both} of {plural(total, 'transcript')} coded by {every}"]
+    if waiting:
+        parts.append(f"no coding or decision yet: {', '.join(waiting)}")
+    if split:  # agreement compares one version at a time
+        parts.append(f"{split} coded by each on a different version")
+    return "; ".join(parts) + " (--by transcript shows each)"
 
 
 def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,

@@ -410,7 +410,7 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
     With --transcript or --where every figure is of the chosen transcripts only, and
     each output says which (a Selection line, a selection column, the About sheet).
     """
-    from qualcoder_ahp.agreement.compute import collect, compute
+    from qualcoder_ahp.agreement.compute import collect, compute, coverage_note
 
     names = _coders(coders)
     fmt = output_format(fmt, output, FORMATS, "table")
@@ -438,41 +438,6 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
         about["compared"] = note.replace(" (--by transcript shows each)", "")
     write_rows(rows, fmt, output, about=about, noun="row of agreement figures",
                selection=chosen)
-
-
-def coverage_note(corpus: Any) -> str | None:
-    """Which transcripts were compared, when not all of them were; else None.
-
-    A transcript a coder has not touched (no coding, no decision) is left out, which
-    is right, but a table of theme rows pooled over "(all)" transcripts did not say so:
-    ``units 142`` where the project has eight transcripts looked like a bug.
-    """
-    # Interviews, as counts and words count them: two versions of one are one transcript.
-    rated: dict[str, set[str]] = {}  # interview -> the coders who touched some version
-    compared: set[str] = set()  # interviews with a version coded by every coder
-    for d in corpus.transcripts:
-        interview = d.interview or d.name
-        raters = corpus.raters.get(d.id, ())
-        rated.setdefault(interview, set()).update(raters)
-        if len(raters) == len(corpus.coders):
-            compared.add(interview)
-    total, both = len(rated), len(compared)
-    if both == total:
-        return None
-    waiting = []
-    for coder in corpus.coders:
-        n = sum(1 for coders in rated.values() if coder not in coders)
-        if n:
-            waiting.append(f"{coder} in {n}")
-    split = sum(1 for i, coders in rated.items()
-                if i not in compared and len(coders) == len(corpus.coders))
-    every = "both coders" if len(corpus.coders) == 2 else "every coder"
-    parts = [f"{both} of {plural(total, 'transcript')} coded by {every}"]
-    if waiting:
-        parts.append(f"no coding or decision yet: {', '.join(waiting)}")
-    if split:  # agreement compares one version at a time
-        parts.append(f"{split} coded by each on a different version")
-    return "; ".join(parts) + " (--by transcript shows each)"
 
 
 def _with_name(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
@@ -515,7 +480,7 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
 
     --transcript and --where choose the transcripts, as in the reports and agreement.
     """
-    from qualcoder_ahp.agreement.compute import collect, disagreements
+    from qualcoder_ahp.agreement.compute import collect, coverage_note, disagreements
 
     fmt = output_format(fmt, output, FORMATS, "table")
     chosen = chosen_transcripts(project.store(), transcripts, where)
