@@ -166,7 +166,7 @@ def collect_transcript(store: Store, info: Any, label: str | None, coders: Seque
             ``others``, the caller decides what to do with them.
     """
     data = TranscriptData(
-        info.id, label or _label(info.name, info.version), store.transcript_text(info.id),
+        info.id, label or info.label, store.transcript_text(info.id),
         tuple((s.start, s.end) for s in store.sentences(info.id)),
         tuple((t.start, t.end) for t in store.turns(info.id)),
         interview=info.name,
@@ -268,7 +268,7 @@ class FollowedCorpus:
         dirty = changed | {
             info.id for info in infos if info.id not in self.parts
             or self.parts[info.id].data.name != (labels.get(info.id)
-                                                 or _label(info.name, info.version))}
+                                                 or info.label)}
         compared = {t for t, _ in themes}
         ids = {info.id for info in infos}
         self.parts = {tid: part for tid, part in self.parts.items() if tid in ids}
@@ -290,10 +290,6 @@ class FollowedCorpus:
         for tid in self.order:
             _add_part(corpus, self.parts[tid], keep_others=True, name_of=self.names)
         return corpus
-
-
-def _label(name: str, version: int) -> str:
-    return name if version == 1 else f"{name}@{version}"
 
 
 # --------------------------------------------------------------------------- tallies

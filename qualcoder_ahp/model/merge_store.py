@@ -58,7 +58,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import NameStep, coder_names
 from qualcoder_ahp.model.reconcile_store import translate_merged
 from qualcoder_ahp.model.withdraw_store import PLACEHOLDER, Gone, scrub_events
-from qualcoder_ahp.records import Theme
+from qualcoder_ahp.records import Theme, transcript_label
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.codebook_store import FieldEdits
@@ -275,7 +275,7 @@ class MergeMixin:
             if digest in here_hash:  # by text first: a version matched by its file must
                 tmap[oid] = here_hash[digest]  # not take the one another version matches
         for oid, name, version, digest, source in rows:
-            label_t = name if version == 1 else f"{name}@{version}"
+            label_t = transcript_label(name, version)
             if oid in tmap:
                 continue
             versions = {here for there, here in tmap.items() if names[there] == name}
@@ -450,7 +450,7 @@ class MergeMixin:
         """``helen`` (version 1) or ``helen@2``."""
         name, version = self.conn.execute("SELECT name, version FROM transcripts WHERE id = ?",
                                           [transcript_id]).fetchone()
-        return str(name) if version == 1 else f"{name}@{version}"
+        return transcript_label(str(name), version)
 
     def _remap(self: Store, other: sqlite3.Connection, oid: int, label_t: str,
                here_id: int) -> Remap:
