@@ -337,6 +337,7 @@ class MergeMixin:
         remaps = {oid: self._remap(other, oid, label_t, here_id)
                   for oid, (label_t, here_id) in by_source.items()}
         with self.write():
+            newest = self.newest_event_id()
             counts["themes"] = self._merge_themes(other, bring)
             cmap, aliases = self._merge_coders(other, counts)
             smap = self._merge_suggestions(other, tmap, counts, remaps)
@@ -358,6 +359,7 @@ class MergeMixin:
             if fresh:
                 self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps, first)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone)
+            self._record_merged_targets(newest)
             if any(counts.values()):
                 extra: dict[str, Any] = {}
                 if counts["codings"]:
@@ -372,6 +374,14 @@ class MergeMixin:
         self.merge_by_source = [SourceMatch(r.label, r.mapped, r.as_hand, r.stranded,
                                             r.decisions_out) for r in remaps.values()]
         return counts
+
+    def _record_merged_targets(self: Store, newest: int) -> None:
+        """The ``event_targets`` of the events merged in (after ``newest``), from their
+        words in this project's ids (the trigger that writes them leaves these out)."""
+        from qualcoder_ahp.model.audit import record_targets
+
+        record_targets(self, [r[0] for r in self.conn.execute(
+            "SELECT id FROM events WHERE id > ? AND kind = 'merged'", [newest])])
 
     def _merge_coders(self: Store, other: sqlite3.Connection, counts: dict[str, int]
                       ) -> tuple[dict[int, int], dict[str, tuple[str, ...]]]:
