@@ -402,13 +402,26 @@ def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,
     return tally
 
 
-def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False) -> dict[str, Any]:
-    """Every coefficient of a tally, keyed by column name (numbers or Undefined)."""
-    if len(coders) == 2:
+def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False,
+                pooled: bool = False) -> dict[str, Any]:
+    """Every coefficient of a tally, keyed by column name (numbers or Undefined).
+
+    A theme nobody coded (``pooled``: no theme anybody coded) has no figure: its
+    agreement, Brennan-Prediger and AC1 would be 1.000 only because the coders left
+    every unit alone, which a reader takes for perfect agreement (Cohen's kappa, Scott's
+    pi and alpha are undefined there anyway). Every coefficient is then undefined, with
+    the reason: :data:`NOBODY_CODED`.
+    """
+    out: dict[str, Any]
+    if tally.units and not (len(coders) == 2 and tally.missing) and not _anyone_coded(
+            tally, len(coders)):
+        columns = TWO_CODER_COLUMNS if len(coders) == 2 else MULTI_CODER_COLUMNS
+        out = dict.fromkeys(columns, st.Undefined(NOBODY_CODED[len(coders) == 2, pooled]))
+    elif len(coders) == 2:
         if tally.missing:
             reason = (f"{' and '.join(tally.missing)} made no coding or decision in this "
                       "transcript")
-            out: dict[str, Any] = dict.fromkeys(TWO_CODER_COLUMNS, st.Undefined(reason))
+            out = dict.fromkeys(TWO_CODER_COLUMNS, st.Undefined(reason))
         else:
             out = st.two_coder_stats(tally.pairs.get((0, 1), st.Counts2x2()))
     else:
@@ -446,6 +459,12 @@ def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False) -> d
 
 TWO_CODER_COLUMNS = ("percent_agreement", "cohen_kappa", "scott_pi", "brennan_prediger",
                      "gwet_ac1", "krippendorff_alpha", "positive_agreement", "jaccard")
+MULTI_CODER_COLUMNS = ("percent_agreement", "light_kappa", "fleiss_kappa", "brennan_prediger",
+                       "gwet_ac1", "krippendorff_alpha", "positive_agreement", "jaccard")
+NOBODY_CODED = {(True, False): st.NEITHER_USED, (False, False): "no coder used the theme",
+                (True, True): "neither coder used any theme",
+                (False, True): "no coder used any theme"}
+"""Why a row nobody coded has no figures, by (two coders, pooled over themes)."""
 
 
 def _pattern_reason(tally: Tally) -> str:
@@ -595,7 +614,7 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
     for t in per_theme.values():
         total = total + t
     overall = AgreementRow("overall", "(pooled)", pooled, total.units, _counts(total, k),
-                           tally_stats(total, corpus.coders))
+                           tally_stats(total, corpus.coders, pooled=True))
     # A theme nobody coded agrees on every unit (agreement, BP and AC1 1.000) only
     # because it was not used: in a mean it would lift the figure for nothing the coders
     # did, so the mean is over the themes someone coded, and says so.

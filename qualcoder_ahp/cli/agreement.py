@@ -157,17 +157,28 @@ def _shown(rows: list[dict[str, Any]], columns: Sequence[str]
     """The rows as the table shows them, under short headings (:data:`SHORT`), with each
     long undefined reason as a numbered ``undef[N]`` (returned with its number).
 
+    A row nobody coded (:data:`~qualcoder_ahp.agreement.compute.NOBODY_CODED`) shows
+    ``—`` for every figure, with one note under the table (number 0): no figure, and
+    why, where its agreement read 1.000 (a reader took it for perfect agreement).
+
     A text's line breaks read as spaces; its words are never cut here (they were cut to
     60 characters with ``...`` in a pipe and a file too, and at any width): a terminal
     fits them by :func:`_screen_table`, with ``…``."""
+    from qualcoder_ahp.agreement.compute import NOBODY_CODED
+
+    nobody = {f"undefined ({reason})" for reason in NOBODY_CODED.values()}
     notes: dict[str, int] = {}
     shown = []
     for row in rows:
         out = {}
         for col in columns:
             value = row[col]
-            if isinstance(value, str) and value.startswith("undefined ("):
-                number = notes.setdefault(value[len("undefined ("):-1], len(notes) + 1)
+            if value in nobody:
+                notes.setdefault(value[len("undefined ("):-1], 0)
+                value = NO_FIGURE
+            elif isinstance(value, str) and value.startswith("undefined ("):
+                number = notes.setdefault(value[len("undefined ("):-1],
+                                          1 + sum(1 for n in notes.values() if n))
                 value = f"undef[{number}]"
             elif isinstance(value, str):  # whole: a terminal fits it (_screen_table)
                 value = value.replace("\n", " ")
@@ -176,8 +187,13 @@ def _shown(rows: list[dict[str, Any]], columns: Sequence[str]
     return shown, notes
 
 
+NO_FIGURE = "\u2014"
+"""A figure of a row nobody coded, in a table (:func:`_shown`)."""
+
+
 def _undefined(notes: dict[str, int]) -> str:
-    return "".join(f"[{number}] undefined: {reason}\n" for reason, number in notes.items())
+    return "".join(f"[{number}] undefined: {reason}\n" if number else
+                   f"{NO_FIGURE} no figure: {reason}\n" for reason, number in notes.items())
 
 
 def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -235,7 +251,7 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     # (Headings are never cut, so the heading line names the columns kept.)
     kept = set(table.splitlines()[0].split())
     notes = {reason: number for reason, number in notes.items()
-             if any(value == f"undef[{number}]" and heading in kept
+             if any(value == (f"undef[{number}]" if number else NO_FIGURE) and heading in kept
                     for row in shown for heading, value in row.items())}
     # The mean row's label says over which themes the mean was taken; cut to fit
     # ("(mean over 4 themes…"), it goes whole under the table.
