@@ -176,6 +176,15 @@ def test_m008_fills_the_targets_of_an_existing_log_and_keeps_a_backup(
     indexes = {i.name: i.columns for i in store.db.table("event_targets").indexes}
     assert indexes["event_targets_by_transcript"] == ["transcript_id", "event_id"]
     assert indexes["event_targets_by_theme"] == ["theme_id", "event_id"]
+    from qualcoder_ahp.model.audit import _prefilter
+
+    for chosen, index in (({"transcript_ids": [p1]}, "event_targets_by_transcript"),
+                          ({"theme": "board"}, "event_targets_by_theme")):
+        where, args = _prefilter(store, None, (), None, None, **chosen)
+        plan = " ".join(str(r[3]) for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT e.id FROM events e" + where + " ORDER BY e.id DESC "
+            "LIMIT 50", args))
+        assert f"COVERING INDEX {index}" in plan and "SCAN e" not in plan, plan
     # New events get theirs from the trigger again.
     store.code(p1, "board", "anna", 0, 4)
     assert stored(store) == described(store)
