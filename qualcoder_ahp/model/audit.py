@@ -777,7 +777,8 @@ def audit_log(
         store: the project.
         coder: only events this coder made (or, for a reconcile decision, decided,
             under this name or one they had before: ``decided_by_matcher``).
-        transcript_ids: only events about one of these transcripts.
+        transcript_ids: only events about one of these transcripts (as their words
+            name them, stored in ``event_targets``: :func:`record_targets`).
         theme: only events about this theme (a merge of it, into it, its codings...).
         kinds: only events of these kinds (none: every kind).
         since: only events at or after this time.
