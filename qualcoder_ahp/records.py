@@ -29,6 +29,11 @@ def theme_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:50].strip("_")
 
 
+def transcript_label(name: str, version: int) -> str:
+    """A transcript as commands take and show it: ``helen`` (version 1) or ``helen@2``."""
+    return name if version == 1 else f"{name}@{version}"
+
+
 def plural(n: int, word: str) -> str:
     """``1 turn``, ``3 turns``, ``1,204 codings``: every count the tool prints reads as
     English, in the CLI, the workbench, the log and the reports alike."""
@@ -85,9 +90,21 @@ class TranscriptInfo:
 
     @property
     def label(self) -> str:
-        """The transcript as commands take and show it: ``helen`` (version 1) or
-        ``helen@2``."""
-        return self.name if self.version == 1 else f"{self.name}@{self.version}"
+        """The transcript as commands take and show it (:func:`transcript_label`)."""
+        return transcript_label(self.name, self.version)
+
+
+@dataclass(frozen=True)
+class CodebookLoad:
+    """One ``qcahp codebook load`` of a codebook file, as stored."""
+
+    name: str
+    path: str | None
+    content_hash: str
+    """SHA-256 of the file's text."""
+    pipeline: str | None
+    loaded_at: str
+    """UTC timestamp, ISO 8601."""
 
 
 @dataclass(frozen=True)

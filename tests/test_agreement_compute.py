@@ -280,14 +280,16 @@ def test_pooled_rows_say_they_cover_only_the_transcripts_both_coded():
 @pytest.mark.parametrize("coders", [("a", "b"), ("a", "b", "c")])
 def test_the_mean_leaves_out_themes_nobody_coded(coders):
     """Theme u was never used: it agrees on every unit (1.000) only by not being used,
-    and must not lift the mean agreement; the label says it was left out."""
+    and must not lift the mean agreement; the label says it was left out. Its own row
+    has no figure (it read 1.000, which a researcher takes for perfect agreement)."""
     corpus = Corpus(coders, [("t", "T"), ("u", "U")],
                     [TranscriptData(1, "x", "z" * 100)],
                     {(1, "t", "a"): [(0, 10)], (1, "t", "b"): [(0, 20)]},
                     {1: coders})
     report = compute(corpus)
     rows = {r.theme: r for r in report.themes}
-    assert float(rows["u"].stats["percent_agreement"]) == 1.0
+    reason = st.NEITHER_USED if len(coders) == 2 else "no coder used the theme"
+    assert rows["u"].units == 100 and set(rows["u"].stats.values()) == {st.Undefined(reason)}
     assert report.mean.stats["percent_agreement"] == rows["t"].stats["percent_agreement"]
     assert report.mean.theme == "(mean over 1 theme coded; 1 nobody coded left out)"
     nobody = Corpus(coders, [("u", "U")], [TranscriptData(1, "x", "z" * 100)], {},

@@ -62,9 +62,47 @@ def test_agreement_json_by_transcript_and_undefined_reasons(project):
 
 
 def test_agreement_table_numbers_undefined_reasons(project):
-    out = run("agreement", "--coders", "asha,ben", "--by", "transcript").stdout
-    assert "undef[1]" in out
-    assert "[1] undefined: neither coder used the theme" in out
+    out = run("agreement", "--coders", "asha,ben", "--by", "transcript", "--unit",
+              "sentence").stdout
+    assert "undef[1]" in out and "[1] undefined: character unit only" in out
+    # A cell nobody coded: a dash for every figure and one note, not a numbered one.
+    assert "\u2014 no figure: neither coder used the theme" in out
+    assert "undefined: neither coder used the theme" not in out
+
+
+def test_a_theme_nobody_coded_has_no_figure_in_any_format(project, tmp_path):
+    """Its row read agreement 1.000 (and AC1, BP), which a researcher takes for perfect
+    agreement: every format now gives it no figure, and says why."""
+    with open_store(project) as store:
+        store.add_theme("Workload", coder="asha")  # nobody codes it
+    reason = "undefined (neither coder used the theme)"
+    figures = ("percent_agreement", "cohen_kappa", "scott_pi", "brennan_prediger",
+               "gwet_ac1", "krippendorff_alpha", "positive_agreement", "jaccard")
+    rows = json.loads(run("agreement", "--coders", "asha,ben", "--format", "json").stdout)
+    workload = next(r for r in rows if r["theme"] == "workload")
+    assert [workload[f] for f in figures] == [reason] * len(figures)
+    assert workload["units"] > 0 and workload["n00"] == workload["units"]
+    coded = next(r for r in rows if r["theme"] == "serendipity")
+    assert all(isinstance(coded[f], float) for f in figures)
+    csv_rows = list(csv.DictReader(io.StringIO(run(
+        "agreement", "--coders", "asha,ben", "--format", "csv").stdout.lstrip("\ufeff"))))
+    assert [next(r for r in csv_rows if r["theme"] == "workload")[f] for f in figures] == [
+        reason] * len(figures)
+    run("agreement", "--coders", "asha,ben", "-o", str(tmp_path / "a.xlsx"))
+    sheet = load_workbook(tmp_path / "a.xlsx")["agreement"]
+    header = [c.value for c in next(sheet.iter_rows())]
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[1] == "workload")
+    assert [row[header.index(f)] for f in figures] == [reason] * len(figures)
+    table = run("agreement", "--coders", "asha,ben").stdout
+    line = next(x for x in table.splitlines() if x.split()[1:2] == ["workload"])
+    assert "1.000" not in line and line.split()[-len(figures):] == ["\u2014"] * len(figures)
+    assert "\u2014 no figure: neither coder used the theme" in table
+    # The overall and mean rows stand as they were; methods reports those.
+    doc = json.loads(run("methods", "--coders", "asha,ben", "--format", "json").stdout)
+    found = {f["key"]: f["value"] for f in doc["figures"]}
+    overall = next(r for r in rows if r["view"] == "overall")
+    assert found["agreement.percent_agreement"] == overall["percent_agreement"]
+    assert "1 nobody coded left out" in found["agreement.mean_over"]
 
 
 def test_agreement_csv_md_xlsx_to_files(project, tmp_path):

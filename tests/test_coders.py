@@ -213,6 +213,18 @@ def test_every_command_names_an_unknown_coder_alike(twins: tuple[Path, dict[str,
     assert dump(db) == before
 
 
+@pytest.mark.parametrize("args", [("rename", "consensus", "agreed"),
+                                  ("rename", "ben", "consensus"),
+                                  ("join", "Ana", "consensus"),
+                                  ("join", "consensus", "ana")])
+def test_a_consensus_refusal_says_nothing_was_changed(twins: tuple[Path, dict[str, int]],
+                                                      args: tuple[str, ...]) -> None:
+    """Like every other refusal of the consensus coder (hand coding, theme changes)."""
+    db, _ = twins
+    code, _, err = run(db, "coders", *args)
+    assert code == 1 and err.rstrip().endswith("; nothing was changed"), err
+
+
 def test_a_coder_a_decision_went_into_is_not_renamed_or_joined(
         twins: tuple[Path, dict[str, int]]) -> None:
     """Not only ``consensus``: any coder a reconcile decision went into holds a consensus

@@ -41,6 +41,7 @@ from qualcoder_ahp.agreement.intervals import (
 from qualcoder_ahp.agreement.unitizing import UnitizingResult, unitizing_alpha
 from qualcoder_ahp.agreement.units import UNITS, segment_table, to_char_span, to_unit_space
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.records import plural
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -165,7 +166,7 @@ def collect_transcript(store: Store, info: Any, label: str | None, coders: Seque
             ``others``, the caller decides what to do with them.
     """
     data = TranscriptData(
-        info.id, label or _label(info.name, info.version), store.transcript_text(info.id),
+        info.id, label or info.label, store.transcript_text(info.id),
         tuple((s.start, s.end) for s in store.sentences(info.id)),
         tuple((t.start, t.end) for t in store.turns(info.id)),
         interview=info.name,
@@ -267,7 +268,7 @@ class FollowedCorpus:
         dirty = changed | {
             info.id for info in infos if info.id not in self.parts
             or self.parts[info.id].data.name != (labels.get(info.id)
-                                                 or _label(info.name, info.version))}
+                                                 or info.label)}
         compared = {t for t, _ in themes}
         ids = {info.id for info in infos}
         self.parts = {tid: part for tid, part in self.parts.items() if tid in ids}
@@ -289,10 +290,6 @@ class FollowedCorpus:
         for tid in self.order:
             _add_part(corpus, self.parts[tid], keep_others=True, name_of=self.names)
         return corpus
-
-
-def _label(name: str, version: int) -> str:
-    return name if version == 1 else f"{name}@{version}"
 
 
 # --------------------------------------------------------------------------- tallies
@@ -321,6 +318,42 @@ class Tally:
     def unit_counts(self) -> list[tuple[dict[int, int], int]]:
         """The patterns as unit value counts (1 = coded, 0 = not) for :mod:`stats`."""
         return [({1: m, 0: r - m}, w) for (m, r), w in self.patterns.items() if w]
+
+
+def coverage_note(corpus: Corpus) -> str | None:
+    """Which transcripts were compared, when not all of them were; else None (the note
+    under ``qcahp agreement``'s table and in ``qcahp methods``).
+
+    A transcript a coder has not touched (no coding, no decision) is left out, which
+    is right, but a table of theme rows pooled over "(all)" transcripts did not say so:
+    ``units 142`` where the project has eight transcripts looked like a bug.
+    """
+    # Interviews, as counts and words count them: two versions of one are one transcript.
+    rated: dict[str, set[str]] = {}  # interview -> the coders who touched some version
+    compared: set[str] = set()  # interviews with a version coded by every coder
+    for d in corpus.transcripts:
+        interview = d.interview or d.name
+        raters = corpus.raters.get(d.id, ())
+        rated.setdefault(interview, set()).update(raters)
+        if len(raters) == len(corpus.coders):
+            compared.add(interview)
+    total, both = len(rated), len(compared)
+    if both == total:
+        return None
+    waiting = []
+    for coder in corpus.coders:
+        n = sum(1 for coders in rated.values() if coder not in coders)
+        if n:
+            waiting.append(f"{coder} in {n}")
+    split = sum(1 for i, coders in rated.items()
+                if i not in compared and len(coders) == len(corpus.coders))
+    every = "both coders" if len(corpus.coders) == 2 else "every coder"
+    parts = [f"{both} of {plural(total, 'transcript')} coded by {every}"]
+    if waiting:
+        parts.append(f"no coding or decision yet: {', '.join(waiting)}")
+    if split:  # agreement compares one version at a time
+        parts.append(f"{split} coded by each on a different version")
+    return "; ".join(parts) + " (--by transcript shows each)"
 
 
 def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,
@@ -369,13 +402,26 @@ def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,
     return tally
 
 
-def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False) -> dict[str, Any]:
-    """Every coefficient of a tally, keyed by column name (numbers or Undefined)."""
-    if len(coders) == 2:
+def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False,
+                pooled: bool = False) -> dict[str, Any]:
+    """Every coefficient of a tally, keyed by column name (numbers or Undefined).
+
+    A theme nobody coded (``pooled``: no theme anybody coded) has no figure: its
+    agreement, Brennan-Prediger and AC1 would be 1.000 only because the coders left
+    every unit alone, which a reader takes for perfect agreement (Cohen's kappa, Scott's
+    pi and alpha are undefined there anyway). Every coefficient is then undefined, with
+    the reason: :data:`NOBODY_CODED`.
+    """
+    out: dict[str, Any]
+    if tally.units and not (len(coders) == 2 and tally.missing) and not _anyone_coded(
+            tally, len(coders)):
+        columns = TWO_CODER_COLUMNS if len(coders) == 2 else MULTI_CODER_COLUMNS
+        out = dict.fromkeys(columns, st.Undefined(NOBODY_CODED[len(coders) == 2, pooled]))
+    elif len(coders) == 2:
         if tally.missing:
             reason = (f"{' and '.join(tally.missing)} made no coding or decision in this "
                       "transcript")
-            out: dict[str, Any] = dict.fromkeys(TWO_CODER_COLUMNS, st.Undefined(reason))
+            out = dict.fromkeys(TWO_CODER_COLUMNS, st.Undefined(reason))
         else:
             out = st.two_coder_stats(tally.pairs.get((0, 1), st.Counts2x2()))
     else:
@@ -413,6 +459,12 @@ def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False) -> d
 
 TWO_CODER_COLUMNS = ("percent_agreement", "cohen_kappa", "scott_pi", "brennan_prediger",
                      "gwet_ac1", "krippendorff_alpha", "positive_agreement", "jaccard")
+MULTI_CODER_COLUMNS = ("percent_agreement", "light_kappa", "fleiss_kappa", "brennan_prediger",
+                       "gwet_ac1", "krippendorff_alpha", "positive_agreement", "jaccard")
+NOBODY_CODED = {(True, False): st.NEITHER_USED, (False, False): "no coder used the theme",
+                (True, True): "neither coder used any theme",
+                (False, True): "no coder used any theme"}
+"""Why a row nobody coded has no figures, by (two coders, pooled over themes)."""
 
 
 def _pattern_reason(tally: Tally) -> str:
@@ -562,7 +614,7 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
     for t in per_theme.values():
         total = total + t
     overall = AgreementRow("overall", "(pooled)", pooled, total.units, _counts(total, k),
-                           tally_stats(total, corpus.coders))
+                           tally_stats(total, corpus.coders, pooled=True))
     # A theme nobody coded agrees on every unit (agreement, BP and AC1 1.000) only
     # because it was not used: in a mean it would lift the figure for nothing the coders
     # did, so the mean is over the themes someone coded, and says so.

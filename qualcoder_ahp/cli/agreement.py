@@ -157,17 +157,28 @@ def _shown(rows: list[dict[str, Any]], columns: Sequence[str]
     """The rows as the table shows them, under short headings (:data:`SHORT`), with each
     long undefined reason as a numbered ``undef[N]`` (returned with its number).
 
+    A row nobody coded (:data:`~qualcoder_ahp.agreement.compute.NOBODY_CODED`) shows
+    ``—`` for every figure, with one note under the table (number 0): no figure, and
+    why, where its agreement read 1.000 (a reader took it for perfect agreement).
+
     A text's line breaks read as spaces; its words are never cut here (they were cut to
     60 characters with ``...`` in a pipe and a file too, and at any width): a terminal
     fits them by :func:`_screen_table`, with ``…``."""
+    from qualcoder_ahp.agreement.compute import NOBODY_CODED
+
+    nobody = {f"undefined ({reason})" for reason in NOBODY_CODED.values()}
     notes: dict[str, int] = {}
     shown = []
     for row in rows:
         out = {}
         for col in columns:
             value = row[col]
-            if isinstance(value, str) and value.startswith("undefined ("):
-                number = notes.setdefault(value[len("undefined ("):-1], len(notes) + 1)
+            if value in nobody:
+                notes.setdefault(value[len("undefined ("):-1], 0)
+                value = NO_FIGURE
+            elif isinstance(value, str) and value.startswith("undefined ("):
+                number = notes.setdefault(value[len("undefined ("):-1],
+                                          1 + sum(1 for n in notes.values() if n))
                 value = f"undef[{number}]"
             elif isinstance(value, str):  # whole: a terminal fits it (_screen_table)
                 value = value.replace("\n", " ")
@@ -176,8 +187,13 @@ def _shown(rows: list[dict[str, Any]], columns: Sequence[str]
     return shown, notes
 
 
+NO_FIGURE = "\u2014"
+"""A figure of a row nobody coded, in a table (:func:`_shown`)."""
+
+
 def _undefined(notes: dict[str, int]) -> str:
-    return "".join(f"[{number}] undefined: {reason}\n" for reason, number in notes.items())
+    return "".join(f"[{number}] undefined: {reason}\n" if number else
+                   f"{NO_FIGURE} no figure: {reason}\n" for reason, number in notes.items())
 
 
 def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -235,7 +251,7 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     # (Headings are never cut, so the heading line names the columns kept.)
     kept = set(table.splitlines()[0].split())
     notes = {reason: number for reason, number in notes.items()
-             if any(value == f"undef[{number}]" and heading in kept
+             if any(value == (f"undef[{number}]" if number else NO_FIGURE) and heading in kept
                     for row in shown for heading, value in row.items())}
     # The mean row's label says over which themes the mean was taken; cut to fit
     # ("(mean over 4 themes…"), it goes whole under the table.
@@ -410,7 +426,7 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
     With --transcript or --where every figure is of the chosen transcripts only, and
     each output says which (a Selection line, a selection column, the About sheet).
     """
-    from qualcoder_ahp.agreement.compute import collect, compute
+    from qualcoder_ahp.agreement.compute import collect, compute, coverage_note
 
     names = _coders(coders)
     fmt = output_format(fmt, output, FORMATS, "table")
@@ -438,41 +454,6 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
         about["compared"] = note.replace(" (--by transcript shows each)", "")
     write_rows(rows, fmt, output, about=about, noun="row of agreement figures",
                selection=chosen)
-
-
-def coverage_note(corpus: Any) -> str | None:
-    """Which transcripts were compared, when not all of them were; else None.
-
-    A transcript a coder has not touched (no coding, no decision) is left out, which
-    is right, but a table of theme rows pooled over "(all)" transcripts did not say so:
-    ``units 142`` where the project has eight transcripts looked like a bug.
-    """
-    # Interviews, as counts and words count them: two versions of one are one transcript.
-    rated: dict[str, set[str]] = {}  # interview -> the coders who touched some version
-    compared: set[str] = set()  # interviews with a version coded by every coder
-    for d in corpus.transcripts:
-        interview = d.interview or d.name
-        raters = corpus.raters.get(d.id, ())
-        rated.setdefault(interview, set()).update(raters)
-        if len(raters) == len(corpus.coders):
-            compared.add(interview)
-    total, both = len(rated), len(compared)
-    if both == total:
-        return None
-    waiting = []
-    for coder in corpus.coders:
-        n = sum(1 for coders in rated.values() if coder not in coders)
-        if n:
-            waiting.append(f"{coder} in {n}")
-    split = sum(1 for i, coders in rated.items()
-                if i not in compared and len(coders) == len(corpus.coders))
-    every = "both coders" if len(corpus.coders) == 2 else "every coder"
-    parts = [f"{both} of {plural(total, 'transcript')} coded by {every}"]
-    if waiting:
-        parts.append(f"no coding or decision yet: {', '.join(waiting)}")
-    if split:  # agreement compares one version at a time
-        parts.append(f"{split} coded by each on a different version")
-    return "; ".join(parts) + " (--by transcript shows each)"
 
 
 def _with_name(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
@@ -515,7 +496,7 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
 
     --transcript and --where choose the transcripts, as in the reports and agreement.
     """
-    from qualcoder_ahp.agreement.compute import collect, disagreements
+    from qualcoder_ahp.agreement.compute import collect, coverage_note, disagreements
 
     fmt = output_format(fmt, output, FORMATS, "table")
     chosen = chosen_transcripts(project.store(), transcripts, where)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import click
 
-from qualcoder_ahp.cli.agreement import coverage_note
 from qualcoder_ahp.cli.common import (
     Fraction,
     Project,
@@ -120,7 +119,7 @@ def methods_cmd(project: Project, coders: str | None, unit: str, threshold: floa
                                      param_hint="'--coders'")
     store = project.store()
     report = methods_report(store, coders=names, unit=unit, threshold=threshold,
-                            database=project.path.name, coverage=coverage_note)
+                            database=project.path.name)
     if fmt == "json":
         content = json.dumps(report.json(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "md":

@@ -25,12 +25,11 @@ from qualcoder_ahp.importers.blocks import (
     CUE, HEADING, NOTE, PARA, TIME, Block, Blocks, clock_of, is_note_text, text_blocks,
 )
 from qualcoder_ahp.importers.normalise import check_format, decode, normalise, read_bytes
-from qualcoder_ahp.importers.turns import match_label
+from qualcoder_ahp.importers.turns import NAME_AND_TIME, match_label
 
 MAX_UNZIPPED = 200 * 1024 * 1024
 """Refuse Office files that would inflate beyond this (a zip bomb, not a transcript)."""
 
-_LABEL_TAIL = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?\s*$")
 _TABLE_HEADERS = frozenset({"speaker", "name", "who", "person", "time", "timestamp"})
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>")
 # HTML-like cue tags (<i>, <v Name>, <00:01.000> karaoke times) and ASS overrides ({\an8}).
@@ -95,7 +94,7 @@ def _check_parts(data: bytes, path: Path, what: str, parts: tuple[str, ...]) -> 
 
 def _label_block(label: str, rest: str) -> Block | None:
     """A turn block from a bold label run (``Ms Hands:``) and the text after it."""
-    m = _LABEL_TAIL.match(label.strip())
+    m = NAME_AND_TIME.match(label.strip())
     if not m:
         return None
     name = m.group("name").strip().rstrip(":").strip()

@@ -315,7 +315,10 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
     return out, questioners, sections
 
 
-_HEADING_NAME = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?$")
+NAME_AND_TIME = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?\s*$")
+"""A speaker's name, maybe a time after it and a colon (``Jane Doe [00:01:02]:``): a
+heading used as a speaker label (:func:`speaker_headings`) and a bold label run of a
+Word file (``importers.formats``)."""
 
 
 def speaker_headings(blocks: list[Block]) -> dict[str, tuple[str, str | None]]:
@@ -331,7 +334,7 @@ def speaker_headings(blocks: list[Block]) -> dict[str, tuple[str, str | None]]:
         if block.kind != HEADING:
             continue
         heading = " ".join(block.lines).strip()
-        m = _HEADING_NAME.match(heading)
+        m = NAME_AND_TIME.match(heading)
         if m is None or _QUESTIONS_FROM.match(heading):
             continue
         name = _clean_name(m.group("name"))

@@ -777,7 +777,8 @@ def audit_log(
         store: the project.
         coder: only events this coder made (or, for a reconcile decision, decided,
             under this name or one they had before: ``decided_by_matcher``).
-        transcript_ids: only events about one of these transcripts.
+        transcript_ids: only events about one of these transcripts (as their words
+            name them, stored in ``event_targets``: :func:`record_targets`).
         theme: only events about this theme (a merge of it, into it, its codings...).
         kinds: only events of these kinds (none: every kind).
         since: only events at or after this time.
@@ -788,11 +789,10 @@ def audit_log(
         The entries, and how many events matched before ``limit``.
     """
     words = EventWords(store)
-    wanted_transcripts = set(transcript_ids) if transcript_ids is not None else None
-    where, args = _prefilter(store, coder, kinds, since, until)
+    where, args = _prefilter(store, coder, kinds, since, until, transcript_ids, theme)
     head = "FROM events e LEFT JOIN coders k ON k.id = e.coder_id" + where
-    if coder is None and since is None and until is None and wanted_transcripts is None \
-            and theme is None:  # SQL selects exactly: count, and read the newest only
+    if coder is None and since is None and until is None:
+        # SQL selects exactly: count, and read the newest only
         matched = int(store.conn.execute("SELECT COUNT(*) " + head, args).fetchone()[0])
         shown = matched if limit is None else min(limit, matched)
         rows = store.conn.execute(
@@ -815,28 +815,11 @@ def audit_log(
         words.prefetch(e for e in others if e["kind"] in ("undo", "redo", "merged"))
         light = [row for row in light if row[1] == coder or decided_by(
             _decided_by(words.event(row[0]) or {}, words), row[2])]
-    kept: list[tuple[dict[str, Any], Described]] = []
-    if wanted_transcripts is None and theme is None:
-        matched = len(light)
-        light = light if limit is None else light[:limit]
-        chosen = words.load_events(row[0] for row in reversed(light))
-        words.prefetch(chosen)
-        kept = [(event, words.describe(event)) for event in chosen]
-        return [_entry(words, event, described) for event, described in kept], matched
-    for k in range(0, len(light), DESCRIBED_AT_ONCE):  # every one: the words filter
-        chunk = words.load_events(row[0] for row in light[k:k + DESCRIBED_AT_ONCE])
-        words.prefetch(chunk)
-        for event in chunk:
-            described = words.describe(event)
-            if wanted_transcripts is not None and not wanted_transcripts.intersection(
-                    described.transcript_ids):
-                continue
-            if theme is not None and theme not in described.theme_ids:
-                continue
-            kept.append((event, described))
-    matched = len(kept)
-    kept = kept if limit is None else kept[:limit]
-    return [_entry(words, event, described) for event, described in reversed(kept)], matched
+    matched = len(light)
+    light = light if limit is None else light[:limit]
+    chosen = words.load_events(row[0] for row in reversed(light))
+    words.prefetch(chosen)
+    return [_entry(words, event, words.describe(event)) for event in chosen], matched
 
 
 REASSIGNED_KINDS = ("reconcile", "undo", "redo", "merged")
@@ -845,14 +828,16 @@ decision (logged for the consensus coder, decided by a person: ``decided_by``), 
 or redo of one (``target``), and one merged in (its ``original`` and ``local``); see
 :func:`_decided_by`."""
 DESCRIBED_AT_ONCE = 2000
-"""Events read and described together when a filter needs every one's words."""
+"""Events read and described together (:func:`record_targets`)."""
 
 
 def _prefilter(store: Store, coder: str | None, kinds: Iterable[str],
-               since: dt.datetime | None, until: dt.datetime | None
+               since: dt.datetime | None, until: dt.datetime | None,
+               transcript_ids: Iterable[int] | None = None, theme: str | None = None
                ) -> tuple[str, list[Any]]:
     """The SQL ``WHERE`` that keeps at least every event the filters select (exactly,
-    for ``kinds``), and its arguments.
+    for ``kinds``, ``transcript_ids`` and ``theme``: the ``event_targets`` the event's
+    words name, :func:`record_targets`), and its arguments.
 
     A time is stored as ISO 8601 (``2026-11-27T13:05:42.123456+00:00``; an old or merged
     record may lack the zone or the time): compared as text with a date a day before
@@ -873,12 +858,55 @@ def _prefilter(store: Store, coder: str | None, kinds: Iterable[str],
     if until is not None:
         where.append("e.at < ?")
         args.append(_day(until, 2))
+    if transcript_ids is not None:
+        tids = sorted(set(transcript_ids))
+        where.append("e.id IN (SELECT t.event_id FROM event_targets t WHERE t.transcript_id "
+                     f"IN ({','.join('?' * len(tids))}))")
+        args += tids
+    if theme is not None:
+        where.append("e.id IN (SELECT t.event_id FROM event_targets t WHERE t.theme_id = ?)")
+        args.append(theme)
     if coder is not None:
         row = store.conn.execute("SELECT id FROM coders WHERE name = ?", [coder]).fetchone()
         where.append(f"(e.coder_id = ? OR e.kind IN "
                      f"({','.join('?' * len(REASSIGNED_KINDS))}))")
         args += [row[0] if row else None, *REASSIGNED_KINDS]
     return (" WHERE " + " AND ".join(where) if where else ""), args
+
+
+def record_targets(store: Store, event_ids: Iterable[int]) -> None:
+    """(Re)write the ``event_targets`` of these events: the transcripts and themes their
+    words name (:meth:`EventWords.describe`), for ``qcahp log --transcript/--theme``.
+
+    The trigger ``event_targets_on_insert`` writes those of every new event but a
+    ``merged`` one; the merge calls this for the events it brings in, a withdrawal for
+    those it scrubs, and migration m008 for the log as it was. Call inside
+    :meth:`Store.write`.
+    """
+    ids = sorted(set(event_ids))
+    words = EventWords(store)
+    for k in range(0, len(ids), DESCRIBED_AT_ONCE):
+        chunk = ids[k:k + DESCRIBED_AT_ONCE]
+        store.conn.execute("DELETE FROM event_targets WHERE event_id IN ("
+                           + ",".join("?" * len(chunk)) + ")", chunk)
+        events = words.load_events(chunk)
+        words.prefetch(events)
+        rows: list[tuple[int, int | None, str | None]] = []
+        for event in events:
+            rows += target_rows(event["id"], words.describe(event))
+        store.conn.executemany("INSERT INTO event_targets (event_id, transcript_id, theme_id) "
+                               "VALUES (?, ?, ?)", rows)
+
+
+def target_rows(event_id: int, described: Described
+                ) -> list[tuple[int, int | None, str | None]]:
+    """The ``event_targets`` rows of an event: each transcript and theme it names, paired
+    in order while both last (a row's pair says no more than the two rows would)."""
+    tids = [t for t in dict.fromkeys(described.transcript_ids) if isinstance(t, int)]
+    themes = [str(t) for t in dict.fromkeys(described.theme_ids) if t]
+    n = max(len(tids), len(themes))
+    return [(event_id, tids[i] if i < len(tids) else None,
+             themes[i] if i < len(themes) else None) for i in range(n)]
 
 
 def _day(when: dt.datetime, days: int) -> str:
@@ -914,4 +942,5 @@ def _time(stamp: str) -> dt.datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
 
 
-__all__ = ["EVENT_KINDS", "Described", "EventWords", "LogEntry", "audit_log", "parse_when"]
+__all__ = ["EVENT_KINDS", "Described", "EventWords", "LogEntry", "audit_log", "parse_when",
+           "record_targets"]

@@ -17,7 +17,7 @@ from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme, theme_slug
+from qualcoder_ahp.records import THEME_ID, Codebook, CodebookLoad, Pattern, Theme, theme_slug
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -113,6 +113,12 @@ class CodebookMixin:
                 [codebook.name, codebook.source, hashlib.sha256(raw.encode()).hexdigest(),
                  codebook.pipeline, now()])
         return stats
+
+    def codebook_loads(self: Store) -> list[CodebookLoad]:
+        """Each load of a codebook file, oldest first (``qcahp methods`` names the last
+        and counts them)."""
+        return [CodebookLoad(*row) for row in self.conn.execute(
+            "SELECT name, path, content_hash, pipeline, loaded_at FROM codebooks ORDER BY id")]
 
     def added_themes(self: Store) -> set[str]:
         """Ids of the themes coders added while coding (here, or in a copy merged in)."""

@@ -329,7 +329,7 @@ class CodersMixin:
             raise UserError(
                 f"{name!r} is the consensus coder (the reconciled codings that "
                 "`--consensus` reports and `qcahp reconcile log` read by that name); it "
-                f"cannot be {verb}")
+                f"cannot be {verb}; nothing was changed")
 
     # ------------------------------------------------------------------ rename
     def rename_coder(self: Store, old: str, new: str, *, by: str | None = None
@@ -356,7 +356,7 @@ class CodersMixin:
             self._check_not_consensus(old, "renamed")
             if new == CONSENSUS_CODER:
                 raise UserError(f"{new!r} is the name of the consensus coder the reconcile "
-                                "screen decides into; choose another name")
+                                "screen decides into; choose another name; nothing was changed")
             if self.conn.execute("SELECT 1 FROM coders WHERE name = ?", [new]).fetchone():
                 raise UserError(f"a coder named {new!r} exists already; to make one coder "
                                 f"of the two, `qcahp coders join {shell_arg(old)} "

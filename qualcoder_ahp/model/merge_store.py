@@ -58,7 +58,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import NameStep, coder_names
 from qualcoder_ahp.model.reconcile_store import translate_merged
 from qualcoder_ahp.model.withdraw_store import PLACEHOLDER, Gone, scrub_events
-from qualcoder_ahp.records import Theme
+from qualcoder_ahp.records import Theme, transcript_label
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.codebook_store import FieldEdits
@@ -275,7 +275,7 @@ class MergeMixin:
             if digest in here_hash:  # by text first: a version matched by its file must
                 tmap[oid] = here_hash[digest]  # not take the one another version matches
         for oid, name, version, digest, source in rows:
-            label_t = name if version == 1 else f"{name}@{version}"
+            label_t = transcript_label(name, version)
             if oid in tmap:
                 continue
             versions = {here for there, here in tmap.items() if names[there] == name}
@@ -337,6 +337,7 @@ class MergeMixin:
         remaps = {oid: self._remap(other, oid, label_t, here_id)
                   for oid, (label_t, here_id) in by_source.items()}
         with self.write():
+            newest = self.newest_event_id()
             counts["themes"] = self._merge_themes(other, bring)
             cmap, aliases = self._merge_coders(other, counts)
             smap = self._merge_suggestions(other, tmap, counts, remaps)
@@ -358,6 +359,7 @@ class MergeMixin:
             if fresh:
                 self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps, first)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone)
+            self._record_merged_targets(newest)
             if any(counts.values()):
                 extra: dict[str, Any] = {}
                 if counts["codings"]:
@@ -372,6 +374,14 @@ class MergeMixin:
         self.merge_by_source = [SourceMatch(r.label, r.mapped, r.as_hand, r.stranded,
                                             r.decisions_out) for r in remaps.values()]
         return counts
+
+    def _record_merged_targets(self: Store, newest: int) -> None:
+        """The ``event_targets`` of the events merged in (after ``newest``), from their
+        words in this project's ids (the trigger that writes them leaves these out)."""
+        from qualcoder_ahp.model.audit import record_targets
+
+        record_targets(self, [r[0] for r in self.conn.execute(
+            "SELECT id FROM events WHERE id > ? AND kind = 'merged'", [newest])])
 
     def _merge_coders(self: Store, other: sqlite3.Connection, counts: dict[str, int]
                       ) -> tuple[dict[int, int], dict[str, tuple[str, ...]]]:
@@ -450,7 +460,7 @@ class MergeMixin:
         """``helen`` (version 1) or ``helen@2``."""
         name, version = self.conn.execute("SELECT name, version FROM transcripts WHERE id = ?",
                                           [transcript_id]).fetchone()
-        return str(name) if version == 1 else f"{name}@{version}"
+        return transcript_label(str(name), version)
 
     def _remap(self: Store, other: sqlite3.Connection, oid: int, label_t: str,
                here_id: int) -> Remap:

@@ -295,6 +295,111 @@ def m006_add_event_kind_and_coder_theme_indexes(db: Database) -> None:
     db.execute("CREATE INDEX codings_by_coder_theme ON codings (coder_id, theme_id, active)")
 
 
+EVENT_TARGETS_TABLE = """
+CREATE TABLE event_targets (
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    transcript_id INTEGER,
+    theme_id TEXT,
+    CHECK (transcript_id IS NOT NULL OR theme_id IS NOT NULL)
+);
+CREATE INDEX event_targets_by_event ON event_targets (event_id);
+CREATE INDEX event_targets_by_transcript ON event_targets (transcript_id, event_id);
+CREATE INDEX event_targets_by_theme ON event_targets (theme_id, event_id);
+"""
+"""The transcripts and themes each event of the log is about (:func:`m008_add_event_targets`)."""
+
+_MADE = ("(SELECT json_extract(j.value, '$.id') FROM json_each(NEW.payload, '$.changes') j "
+         "WHERE json_extract(j.value, '$.op') = 'coding' AND json_extract(j.value, '$.after') "
+         "= 1 ORDER BY j.key LIMIT 1)")
+_MEMO = ("(SELECT j.value FROM json_each(NEW.payload, '$.changes') j "
+         "WHERE json_extract(j.value, '$.op') = 'memo' ORDER BY j.key LIMIT 1)")
+_INSERT = "INSERT INTO event_targets (event_id, transcript_id, theme_id) "
+EVENT_TARGETS_TRIGGER = (
+    "CREATE TRIGGER event_targets_on_insert AFTER INSERT ON events\n"
+    "WHEN NEW.kind != 'merged' AND json_valid(NEW.payload)\nBEGIN\n"
+    # A decision on a suggestion: its transcript and theme.
+    + _INSERT + "SELECT NEW.id, s.transcript_id, s.theme_id FROM suggestions s "
+    "WHERE NEW.kind IN ('accept', 'adjust', 'reject') "
+    "AND s.id = json_extract(NEW.payload, '$.suggestion_id');\n"
+    # A hand coding: the coding it made (or, not found, the theme it names).
+    + _INSERT + "SELECT NEW.id, c.transcript_id, c.theme_id FROM codings c "
+    f"WHERE NEW.kind = 'code' AND c.id = {_MADE};\n"
+    + _INSERT + "SELECT NEW.id, NULL, json_extract(NEW.payload, '$.theme_id') "
+    "WHERE NEW.kind = 'code' AND COALESCE(json_extract(NEW.payload, '$.theme_id'), '') "
+    f"!= '' AND NOT EXISTS (SELECT 1 FROM codings c WHERE c.id = {_MADE});\n"
+    + _INSERT + "SELECT NEW.id, c.transcript_id, c.theme_id FROM codings c "
+    "WHERE NEW.kind = 'remove' AND c.id = json_extract(NEW.payload, '$.coding_id');\n"
+    # A memo: on a theme, a transcript, or a coding (its transcript and theme).
+    + _INSERT + f"SELECT NEW.id, NULL, json_extract({_MEMO}, '$.target') "
+    f"WHERE NEW.kind = 'memo' AND json_extract({_MEMO}, '$.kind') = 'theme';\n"
+    + _INSERT + f"SELECT NEW.id, CAST(json_extract({_MEMO}, '$.target') AS INTEGER), NULL "
+    f"WHERE NEW.kind = 'memo' AND json_extract({_MEMO}, '$.kind') = 'transcript' "
+    f"AND json_extract({_MEMO}, '$.target') GLOB '[0-9]*' "
+    f"AND json_extract({_MEMO}, '$.target') NOT GLOB '*[^0-9]*';\n"
+    + _INSERT + "SELECT NEW.id, c.transcript_id, c.theme_id FROM codings c "
+    f"WHERE NEW.kind = 'memo' AND json_extract({_MEMO}, '$.kind') = 'coding' "
+    f"AND c.id = CAST(json_extract({_MEMO}, '$.target') AS INTEGER);\n"
+    # An undo or redo: what the event it takes back or brings back was about.
+    + _INSERT + "SELECT NEW.id, t.transcript_id, t.theme_id FROM event_targets t "
+    "WHERE NEW.kind IN ('undo', 'redo') "
+    "AND t.event_id = json_extract(NEW.payload, '$.target');\n"
+    # The codings of a search: its transcripts, one theme.
+    + _INSERT + "SELECT NEW.id, CAST(j.value AS INTEGER), json_extract(NEW.payload, "
+    "'$.theme_id') FROM json_each(NEW.payload, '$.transcript_ids') j "
+    "WHERE NEW.kind = 'undo_group' AND json_extract(NEW.payload, '$.theme_id') IS NOT NULL;\n"
+    + _INSERT + "SELECT NEW.id, NULL, json_extract(NEW.payload, '$.theme_id') "
+    "WHERE NEW.kind = 'undo_group' AND json_extract(NEW.payload, '$.theme_id') IS NOT NULL "
+    "AND COALESCE(json_array_length(NEW.payload, '$.transcript_ids'), 0) = 0;\n"
+    + _INSERT + "SELECT NEW.id, json_extract(NEW.payload, '$.transcript_id'), "
+    "json_extract(NEW.payload, '$.theme_id') WHERE NEW.kind = 'reconcile' "
+    "AND json_extract(NEW.payload, '$.transcript_id') IS NOT NULL "
+    "AND json_extract(NEW.payload, '$.theme_id') IS NOT NULL;\n"
+    # A change of the codebook: its theme (a theme merge: both).
+    + _INSERT + "SELECT NEW.id, NULL, json_extract(NEW.payload, '$.theme_id') "
+    "WHERE NEW.kind IN ('theme_add', 'theme_edit', 'theme_retire', 'theme_restore', "
+    "'theme_merge') AND json_extract(NEW.payload, '$.theme_id') IS NOT NULL;\n"
+    + _INSERT + "SELECT NEW.id, NULL, json_extract(NEW.payload, '$.into') "
+    "WHERE NEW.kind = 'theme_merge' AND json_extract(NEW.payload, '$.theme_id') IS NOT NULL "
+    "AND json_extract(NEW.payload, '$.into') IS NOT NULL;\n"
+    # A REFI-QDA import: the transcripts and themes of the codings it made.
+    + _INSERT + "SELECT DISTINCT NEW.id, c.transcript_id, c.theme_id "
+    "FROM json_each(NEW.payload, '$.changes') j JOIN codings c "
+    "ON c.id = json_extract(j.value, '$.id') WHERE NEW.kind = 'refi_import' "
+    "AND json_extract(j.value, '$.op') = 'coding' AND json_extract(j.value, '$.after');\n"
+    + _INSERT + "SELECT NEW.id, json_extract(NEW.payload, '$.transcript_id'), NULL "
+    "WHERE NEW.kind = 'redact' AND json_extract(NEW.payload, '$.transcript_id') IS NOT NULL;\n"
+    "END")
+"""Writes the ``event_targets`` of each new event in the statement that logs it, as
+:meth:`~qualcoder_ahp.model.audit.EventWords.describe` names its transcripts and themes.
+A ``merged`` event (ids of a copy, translated) is written by the merge
+(:func:`~qualcoder_ahp.model.audit.record_targets`), and a withdrawal rewrites those of
+the events it scrubs."""
+
+
+@MIGRATIONS()
+def m008_add_event_targets(db: Database) -> None:
+    """Store the transcripts and themes each event of the log is about (``event_targets``).
+
+    ``qcahp log --transcript/--theme`` described every event to find those about a
+    transcript or theme (288,000 events at 2M words); with one row per transcript
+    and theme an event names, indexed, the filters and ``--limit`` are SQL. Each row
+    names a transcript, a theme or both; an event is about every transcript and
+    theme its rows name. Existing events are filled in from their words (the same
+    :meth:`~qualcoder_ahp.model.audit.EventWords.describe` the filters used), new ones
+    by the trigger ``event_targets_on_insert`` (merged events by the merge). A new
+    table and trigger only: a version that knows m001-m007 refuses the file anyway
+    (``user_version`` is newer than it understands).
+    """
+    from qualcoder_ahp.model.audit import record_targets
+    from qualcoder_ahp.model.store import Store
+
+    for statement in _split_sql(EVENT_TARGETS_TABLE):
+        db.execute(statement)
+    store = Store(db, None)
+    record_targets(store, [r[0] for r in db.execute("SELECT id FROM events ORDER BY id")])
+    db.execute(EVENT_TARGETS_TRIGGER)
+
+
 def _split_sql(script: str) -> list[str]:
     """Split a DDL script into statements, keeping trigger bodies whole."""
     statements, current = [], []

@@ -436,7 +436,21 @@ class WithdrawMixin:
                 "ON CONFLICT (hash, kind) DO UPDATE SET event_id = excluded.event_id",
                 [(h, k, event_id) for h, k in sorted(plan.hashes)])
             self._rewrite_events(plan.scrub, event_id)
+            self._rewrite_targets(plan.scrub, ids)
         return plan
+
+    def _rewrite_targets(self: Store, scrub: dict[int, tuple[str, dict[str, Any]]],
+                         ids: list[int]) -> None:
+        """The ``event_targets`` of the events scrubbed and of those about a withdrawn
+        transcript, from their words now (a placeholder names nothing): ``qcahp log
+        --transcript/--theme`` find them as they read."""
+        from qualcoder_ahp.model.audit import record_targets
+
+        marks = ",".join("?" * len(ids))
+        about = [r[0] for r in self.conn.execute(
+            f"SELECT DISTINCT event_id FROM event_targets WHERE transcript_id IN ({marks})",
+            ids)] if ids else []
+        record_targets(self, [*scrub, *about])
 
     def _rewrite_events(self: Store, scrub: dict[int, tuple[str, dict[str, Any]]],
                         withdraw_event: int) -> None:

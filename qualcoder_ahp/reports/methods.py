@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import platform
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -182,8 +182,7 @@ def study_coders(store: Store) -> list[str]:
 
 def methods_report(store: Store, *, coders: Sequence[str] | None = None,
                    unit: str = "character", threshold: float = 0.9,
-                   database: str = "",
-                   coverage: Callable[[Any], str | None] | None = None) -> MethodsReport:
+                   database: str = "") -> MethodsReport:
     """Every section of the methods draft, from the project as it stands.
 
     Args:
@@ -193,9 +192,6 @@ def methods_report(store: Store, *, coders: Sequence[str] | None = None,
         unit: the unit of agreement and disagreements (as ``qcahp agreement --unit``).
         threshold: the segment unit's overlap.
         database: the project file's name, for the heading.
-        coverage: says which transcripts agreement compared when not all
-            (``qcahp agreement``'s note under its table:
-            :func:`qualcoder_ahp.cli.agreement.coverage_note`).
 
     Raises:
         UserError: a coder named who is not in the project.
@@ -211,7 +207,7 @@ def methods_report(store: Store, *, coders: Sequence[str] | None = None,
     _codebook(store, report)
     _suggestions(store, report, chosen)
     corpus = _coders(store, report, chosen, infos)
-    _agreement(report, corpus, unit, threshold, coverage)
+    _agreement(report, corpus, unit, threshold)
     _reconciliation(store, report, corpus, unit, threshold)
     _withdrawals(store, report)
     _software(store, report)
@@ -256,7 +252,7 @@ def _codebook(store: Store, report: MethodsReport) -> None:
     from qualcoder_ahp.reports.data import ReportData
 
     cb = store.codebook()
-    loads = _codebook_loads(store)
+    loads = store.codebook_loads()
     entries = codebook_report(cb, ReportData(store)).entries if store.themes() else []
     current = [e for e in entries if not e.retired]
     codable = sum(1 for e in current if e.theme.codable)
@@ -264,7 +260,8 @@ def _codebook(store: Store, report: MethodsReport) -> None:
     added = [e.theme.id for e in current if e.added]
     section, cmd = "Codebook", "qcahp codebook show"
     if loads:
-        name, _path, digest, _pipeline, loaded = loads[-1]
+        last = loads[-1]
+        name, digest, loaded = last.name, last.content_hash, last.loaded_at
         report.add(section, "codebook.name", "codebook", name, cmd)
         report.add(section, "codebook.loaded", "last loaded (UTC)", loaded[:10], cmd)
         report.add(section, "codebook.hash", "content hash (SHA-256, first 12)",
@@ -306,13 +303,6 @@ def _codebook(store: Store, report: MethodsReport) -> None:
         text += (f" {_n(retired, 'theme').capitalize()} no longer in the codebook still "
                  "hold codings and are reported as retired.")
     report.paragraphs.append(("Codebook", text))
-
-
-def _codebook_loads(store: Store) -> list[tuple[str, str | None, str, str | None, str]]:
-    """Each codebook load, oldest first: ``(name, path, content hash, pipeline, loaded
-    at)``, as ``codebook load`` stored them (no store method reads them back yet)."""
-    return [tuple(r) for r in store.conn.execute(
-        "SELECT name, path, content_hash, pipeline, loaded_at FROM codebooks ORDER BY id")]
 
 
 def _suggestions(store: Store, report: MethodsReport, coders: Sequence[str]) -> None:
@@ -444,9 +434,8 @@ def _coders(store: Store, report: MethodsReport, coders: Sequence[str],
     return corpus
 
 
-def _agreement(report: MethodsReport, corpus: Any, unit: str, threshold: float,
-               coverage: Callable[[Any], str | None] | None) -> None:
-    from qualcoder_ahp.agreement.compute import compute
+def _agreement(report: MethodsReport, corpus: Any, unit: str, threshold: float) -> None:
+    from qualcoder_ahp.agreement.compute import compute, coverage_note
 
     section = "Agreement"
     if corpus is None:
@@ -475,7 +464,7 @@ def _agreement(report: MethodsReport, corpus: Any, unit: str, threshold: float,
                             mean.stats[kappa], command)
     report.add(section, "agreement.mean_over", "the mean is over",
                mean.theme.strip("()").removeprefix("mean over "), command)
-    note = coverage(corpus) if coverage is not None else None
+    note = coverage_note(corpus)
     if not overall.units:
         report.not_yet.append("no transcript coded by the coders compared")
         report.paragraphs.append((section, "Inter-rater agreement cannot be computed yet: "

@@ -69,3 +69,36 @@ async def test_x_retires_after_saying_what_happens_and_u_undoes(project: Path) -
         await pilot.pause()
         assert any(label.startswith("Mandate") for label in labels(screen))
     assert mandate(project) == (True, [(CODER, "mandate"), ("bo", "mandate")], 3)
+
+
+async def _retire_title(project: Path, theme_id: str) -> str:
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_codebook(pilot)
+        await _to_theme(pilot, screen, theme_id)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        return " ".join(app.screen.title_text.split())
+
+
+async def test_retiring_a_theme_nobody_coded_says_so_plainly(project: Path) -> None:
+    """It said "Its 0 codings (every coder's) stay, counted in reports and agreement as
+    ...; its 0 open suggestions close"."""
+    said = await _retire_title(project, "secret")
+    assert "Its 0" not in said and "its 0" not in said, said
+    assert said.endswith("the suggestions. Nobody has coded it; it has no open "
+                         "suggestion. u undoes it."), said
+
+
+async def test_retiring_a_theme_of_one_coding_and_one_suggestion_is_singular(
+        project: Path) -> None:
+    with open_store(project) as store:
+        board = store.suggestions(theme_id="mandate")
+        store.accept(board[0].id, CODER)
+        store.reject(board[1].id, CODER)
+    with open_store(project) as store:
+        open_ = len(store.suggestions(theme_id="mandate"))
+    said = await _retire_title(project, "mandate")
+    assert "Its 1 coding (every coder's) stays, counted in reports and agreement as " \
+        f"\"Mandate (retired)\"; its {open_} open suggestion" in said, said

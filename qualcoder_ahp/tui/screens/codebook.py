@@ -469,19 +469,23 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                         f"{', …' if len(below) > 3 else ''}): retire them or move them out "
                         "first (f).", severity="warning", markup=False)
             return
+        counted = f'counted in reports and agreement as "{theme.name} (retired)"'
         if self.blind:  # how many the other coders hold would tell what they decided
             mine = self.mine.get(theme_id, 0)
-            held = (f"Your {mine} coding{'' if mine == 1 else 's'} (and any other coder's) "
-                    "stay")
+            held = (f"You have not coded it; any other coder's codings stay, {counted}"
+                    if mine == 0 else f"Your {mine} coding{'' if mine == 1 else 's'} (and "
+                    f"any other coder's) stay, {counted}")
         else:
             n = self.store.coding_counts_by_theme([theme_id]).get(theme_id, 0)
-            held = f"Its {n} coding{'' if n == 1 else 's'} (every coder's) stay{'s' * (n == 1)}"
+            held = ("Nobody has coded it" if n == 0 else
+                    f"Its {n} coding{'' if n == 1 else 's'} (every coder's) "
+                    f"stay{'s' * (n == 1)}, {counted}")
         open_ = len(self.store.suggestions(theme_id=theme_id))
+        closes = ("it has no open suggestion" if open_ == 0 else
+                  f"its {open_} open suggestion{' closes' if open_ == 1 else 's close'}")
         kind = "folder" if not theme.codable else "theme"
         title = (f"Retire {kind} {theme.name}? It leaves the codebook, the pickers and the "
-                 f"suggestions. {held}, counted in reports and agreement as "
-                 f'"{theme.name} (retired)"; its {open_} open suggestion'
-                 f"{' closes' if open_ == 1 else 's close'}. u undoes it.")
+                 f"suggestions. {held}; {closes}. u undoes it.")
 
         def chosen(choice: str | None) -> None:
             if choice != "retire":
