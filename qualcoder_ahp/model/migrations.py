@@ -295,6 +295,38 @@ def m006_add_event_kind_and_coder_theme_indexes(db: Database) -> None:
     db.execute("CREATE INDEX codings_by_coder_theme ON codings (coder_id, theme_id, active)")
 
 
+@MIGRATIONS()
+def m007_allow_cell_memos(db: Database) -> None:
+    """Let a memo be on a cell of the framework matrix (``target_kind = 'cell'``).
+
+    A cell summary (``qcahp framework summarise``) is one coder's memo on one case and
+    one theme, its target ``participant:<participant id>|<theme id>`` or
+    ``transcript:<transcript name>|<theme id>``
+    (:mod:`qualcoder_ahp.model.framework_store`), so that the log, undo and redo, merge,
+    ``qcahp memos`` and withdrawal treat it as every other memo. SQLite cannot change a
+    CHECK constraint in place: the table is rebuilt with every row, id and GUID kept. A
+    version that knows m001-m006 refuses the file (``user_version`` is newer than it
+    understands) before it could meet a memo kind it does not know.
+    """
+    db.execute(
+        "CREATE TABLE memos_m007 (\n"
+        "    id INTEGER PRIMARY KEY,\n"
+        "    coder_id INTEGER NOT NULL REFERENCES coders(id),\n"
+        "    target_kind TEXT NOT NULL\n"
+        "        CHECK (target_kind IN ('coding', 'theme', 'transcript', 'cell')),\n"
+        "    target_id TEXT NOT NULL,\n"
+        "    text TEXT NOT NULL,\n"
+        "    updated_at TEXT NOT NULL,\n"
+        "    guid TEXT NOT NULL UNIQUE,\n"
+        "    UNIQUE (coder_id, target_kind, target_id)\n"
+        ")")
+    db.execute("INSERT INTO memos_m007 (id, coder_id, target_kind, target_id, text, "
+               "updated_at, guid) SELECT id, coder_id, target_kind, target_id, text, "
+               "updated_at, guid FROM memos")
+    db.execute("DROP TABLE memos")
+    db.execute("ALTER TABLE memos_m007 RENAME TO memos")
+
+
 def _split_sql(script: str) -> list[str]:
     """Split a DDL script into statements, keeping trigger bodies whole."""
     statements, current = [], []
