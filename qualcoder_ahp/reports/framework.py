@@ -92,7 +92,10 @@ def reference(q: Quote, named: bool = False) -> str:
         where += f", {q.coder}"
     text = " ".join(q.quote.split())
     if len(text) > QUOTE_CUT:
-        text = text[:QUOTE_CUT - 1].rstrip() + "\u2026"
+        cut = text[:QUOTE_CUT - 1]
+        if " " in cut[QUOTE_CUT // 2:]:  # at a word's end, not inside one
+            cut = cut.rsplit(" ", 1)[0]
+        text = cut.rstrip(" ,;:") + "\u2026"
     return f"{where}: \u201c{text}\u201d"
 
 
@@ -324,6 +327,9 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
             + (["Quotes"] if mode in ("quotes", "both") else [])
         table = doc.add_table(rows=1, cols=len(columns))
         table.style = "Table Grid"
+        table.autofit = False
+        widths = _column_widths(columns, section.page_width - section.left_margin
+                                - section.right_margin)
         for i, name in enumerate(columns):
             run = table.rows[0].cells[i].paragraphs[0].add_run(name)
             run.bold = True
@@ -341,9 +347,24 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
                 for n, ref in enumerate(cell.references(fw.named)):
                     run = para.add_run(("\n" if n else "") + _safe(ref))
                     run.font.size = Pt(9)
+        for row in table.rows:  # Word takes a column's width from its cells
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = width
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _column_widths(columns: list[str], room: int) -> list[int]:
+    """The table's column widths (EMU) across the page: case and count narrow, the
+    summary and the quotes the rest (the quotes a little wider)."""
+    from docx.shared import Cm
+
+    fixed = {"Case": int(Cm(3.5)), "Codings": int(Cm(1.8))}
+    rest = room - sum(fixed.values())
+    share = {"Summary": 0.42, "Quotes": 0.58} if "Summary" in columns and \
+        "Quotes" in columns else {"Summary": 1.0, "Quotes": 1.0}
+    return [fixed.get(c) or int(rest * share[c]) for c in columns]
 
 
 def _safe(text: str) -> str:
