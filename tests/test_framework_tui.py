@@ -179,3 +179,39 @@ async def test_c_counts_another_coders_codings_but_marks_your_summaries(project)
         assert grid_cells(app)[0][2] == "5 "  # P01 serendipity: alice 3, bob 1, consensus 1
         assert grid_cells(app)[1][3] == "1*"  # P02 mandate: bob's coding, alice's summary
         assert "everyone's codings" in text_of(app, "#fw-caption")
+
+
+async def test_quitting_over_a_changed_summary_says_so_first(project: Path) -> None:
+    app = make_app(project, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_framework(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press(*"Half a thought")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, FrameworkCellScreen)
+        assert any("quit again to leave without it" in str(n.message)
+                   for n in app._notifications)
+        await pilot.press("ctrl+s")  # saved: now it quits at once
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+    with open_store(project) as store:
+        assert ("alice", "participant:P01|winding", "Half a thought") in memo_rows(store)
+
+
+async def test_a_project_without_a_codebook_says_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "bare.db"
+    with open_store(path) as store:
+        from tests.conftest import make_parsed
+
+        store.add_transcript("t1", make_parsed([("P", "participant", "Some words.")]))
+    app = make_app(path, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_framework(app, pilot)
+        assert "Nothing to chart: no codable theme" in text_of(app, "#fw-caption")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FrameworkScreen)

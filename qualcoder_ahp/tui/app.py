@@ -156,6 +156,14 @@ class WorkbenchApp(App[None]):
         self._seen_version = self.store.data_version()
 
     # ------------------------------------------------------------------ actions
+    async def action_quit(self) -> None:
+        """Quit, unless the screen holds unsaved text and says so first (a framework
+        summary being written: a second quit leaves without it)."""
+        holds = getattr(self.screen, "holds_unsaved", None)
+        if holds is not None and holds():
+            return
+        self.exit()
+
     def action_help(self) -> None:
         """Show every key of the current screen."""
         from qualcoder_ahp.tui.screens.help import HelpScreen

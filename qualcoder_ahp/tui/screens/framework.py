@@ -137,12 +137,24 @@ class FrameworkScreen(FollowsStore, Screen[None]):
                 cell.summaries = list(mine.get((key, theme_id), []))
             return fw
 
-        if self.store.path is None:  # in-memory project: only one connection exists
-            fw = chart(self.store)
-        else:
-            with open_store(self.store.path) as own:
-                fw = chart(own)
+        try:
+            if self.store.path is None:  # in-memory project: only one connection exists
+                fw = chart(self.store)
+            else:
+                with open_store(self.store.path) as own:
+                    fw = chart(own)
+        except UserError as error:  # no codebook yet (no codable theme to chart)
+            self.app.call_from_thread(self._nothing, str(error))
+            return
         self.app.call_from_thread(self._show, Shown(fw, counted))
+
+    def _nothing(self, why: str) -> None:
+        self.shown = None
+        self.query_one(DataTable).clear(columns=True)
+        self.query_one("#fw-caption", Label).update(Text(
+            f"Nothing to chart: {why}. Load a codebook (qcahp codebook load FILE) and "
+            "code some transcripts first."))
+        self.query_one("#fw-cell", Label).update("")
 
     def _show(self, shown: Shown) -> None:
         grid = self.query_one(DataTable)
@@ -363,12 +375,24 @@ class FrameworkCellScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to the matrix; a changed summary is not thrown away on the first Escape."""
-        if self.unsaved and not self._discard_warned:
-            self._discard_warned = True
-            self.notify("This summary is not saved: ctrl+s saves it, Escape again "
-                        "discards it.", severity="warning", markup=False)
+        if self._warn_unsaved("Escape again discards it"):
             return
         self.dismiss()
+
+    def holds_unsaved(self) -> bool:
+        """Asked by the app before it quits (q, ctrl+q): a changed summary keeps it open
+        the first time, saying so; a second quit leaves without it."""
+        return self._warn_unsaved("quit again to leave without it")
+
+    def _warn_unsaved(self, then: str) -> bool:
+        """Whether to stay: the summary is changed and not saved, and this is the first
+        try to leave since it changed (the notice says how to save, or leave anyway)."""
+        if not self.unsaved or self._discard_warned:
+            return False
+        self._discard_warned = True
+        self.notify(f"This summary is not saved: ctrl+s saves it, {then}.",
+                    severity="warning", markup=False)
+        return True
 
 
 def _now() -> str:
