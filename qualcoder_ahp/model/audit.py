@@ -419,11 +419,13 @@ class EventWords:
         if cell is None:
             return Described(f"{verb} a framework summary")
         kind, name, theme_id = cell
-        case = next((c for c in self.store.framework_cases()
-                     if c.key == f"{kind}:{name}"), None)
+        cases = self.__dict__.get("_cases")
+        if cases is None:  # read once, for a log of many summaries
+            cases = self.__dict__["_cases"] = {
+                c.key: list(c.transcripts) for c in self.store.framework_cases()}
         return Described(f"{verb} the framework summary of {kind} {name} on "
-                         f"{self.theme_name(theme_id)}",
-                         list(case.transcripts) if case else [], [theme_id])
+                         f"{self.theme_name(theme_id)}", cases.get(f"{kind}:{name}", []),
+                         [theme_id])
 
     def _undo(self, event: dict[str, Any]) -> Described:
         return self._step(event, "undo")

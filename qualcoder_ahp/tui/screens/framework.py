@@ -118,9 +118,17 @@ class FrameworkScreen(FollowsStore, Screen[None]):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        """Back from a cell (its summary may be new) or from another screen."""
-        self.store_stale = False
-        self.reload()
+        """Back from a cell (its summary may be new): the marks read again, at once (the
+        codings are as they were); everything charted again only if another connection
+        committed meanwhile."""
+        if self.store_stale or self.shown is None:
+            self.store_stale = False
+            self.reload()
+            return
+        mine = self.store.cell_summaries(self.coder)
+        for (key, theme_id), cell in self.shown.fw.cells.items():
+            cell.summaries = list(mine.get((key, theme_id), []))
+        self._show(self.shown)
 
     def reload(self) -> None:
         """Chart the matrix again in a worker."""
