@@ -215,3 +215,19 @@ async def test_a_project_without_a_codebook_says_what_to_do(tmp_path: Path) -> N
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, FrameworkScreen)
+
+
+async def test_tab_reaches_the_codings_to_scroll_them(project: Path) -> None:
+    app = make_app(project, "alice")
+    async with app.run_test(size=(80, 16)) as pilot:
+        await open_framework(app, pilot)
+        await pilot.press("right", "enter")  # P01 × serendipity: three codings
+        await settle(app, pilot)
+        assert "Tab: the codings" in text_of(app, "#cell-state")
+        quotes = app.screen.query_one("#cell-quotes")
+        assert quotes.max_scroll_y > 0 and quotes.scroll_y == 0
+        await pilot.press("tab", "pagedown")
+        await pilot.pause()
+        assert app.focused is quotes and quotes.scroll_y > 0
+        await pilot.press("shift+tab", *"typed")
+        assert app.screen.query_one(TextArea).text == "typed"

@@ -358,15 +358,16 @@ class FrameworkCellScreen(Screen[None]):
     def _show_state(self) -> None:
         """Say whether the summary in the box is saved."""
         if self.unsaved:
-            state = "Summary: not saved (ctrl+s saves)"
+            state = "Summary: not saved \u00b7 ctrl+s saves"
         elif self.saved_at is not None:
             state = f"Summary: saved {self.saved_at}" + ("" if self.saved.strip() else
                                                         " (cleared)")
         elif self.saved.strip():
-            state = f"Summary by {self.coder}: saved"
+            state = f"Summary by {self.coder}"
         else:
-            state = f"Summary by {self.coder}: none yet (write it below; ctrl+s saves)"
-        self.query_one("#cell-state", Label).update(Text(state))
+            state = f"Summary by {self.coder}: none yet \u00b7 ctrl+s saves"
+        # Tab moves between the box and the codings (PgUp PgDn read them).
+        self.query_one("#cell-state", Label).update(Text(f"{state} \u00b7 Tab: the codings"))
 
     def action_save(self) -> None:
         """Store the summary (committed before the screen says saved)."""
