@@ -70,6 +70,11 @@ def add_the_rest(path: Path, tmp_path: Path) -> None:
         ("Interviewer", "interviewer", "Who?"), ("P4", "participant", "Helen did.")]))
     redact_transcripts(store, [NameRule("Helen", "[P4]")], ["p4"])
     store.set_memo("ben", "transcript", p4.id, "redacted")
+    # Framework summaries, on every case there is (participants' and lone transcripts').
+    cases = store.framework_cases()
+    assert {c.kind for c in cases} == {"participant", "transcript"}, cases
+    for case in cases:
+        store.set_memo("ben", "cell", f"{case.key}|board", f"summary of {case.name}")
     texts = {n: store.transcript_text(store.transcript(n).id) for n in ("p1", "p2")}
     store.close()
     csv_file = tmp_path / "codings.csv"

@@ -239,7 +239,7 @@ def test_second_version_database_gains_source_hash_and_back_fills_it(tmp_path):
     _make_v2(path, source)
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 7
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 8
     assert store.conn.execute("SELECT name, source_hash FROM transcripts").fetchall() == [
         ("story", None)]
     report = import_paths(store, [source])
@@ -252,13 +252,14 @@ def test_second_version_database_gains_source_hash_and_back_fills_it(tmp_path):
 
 
 def test_a_migrated_project_is_refused_by_the_previous_version(tmp_path, monkeypatch):
-    # A project opened here is at schema 7; a copy of an earlier release (three
+    # A project opened here is at the newest schema; a copy of an earlier release (three
     # migrations) elsewhere refuses it before touching it, as for any newer schema.
     path = tmp_path / "shared.db"
     open_store(path).close()
     before = _dump(path)
+    newest = known_count()
     monkeypatch.setattr(MIGRATIONS, "_migrations", MIGRATIONS._migrations[:3])
-    with pytest.raises(SchemaTooNew, match=r"version 7 is newer .*understands \(3\)"):
+    with pytest.raises(SchemaTooNew, match=rf"version {newest} is newer .*understands \(3\)"):
         open_store(path)
     assert _dump(path) == before
 
@@ -303,7 +304,7 @@ def test_fourth_version_database_remembers_its_withdrawn_participants(tmp_path):
     db.close()
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 7
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 8
     assert _fks(store.db, "withdrawn_participants") == {("event_id", "events", "NO ACTION")}
     assert store.conn.execute("SELECT COUNT(*) FROM withdrawn_participants").fetchone()[0] == 1
     assert store.withdrawn_participant("ot_dev")["at"].startswith("2026-11-20")
@@ -338,7 +339,7 @@ def test_fifth_version_database_gains_the_log_and_count_indexes(tmp_path):
     db.close()
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 7
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 8
     indexes = {i.name: i.columns for t in ("events", "codings")
                for i in store.db.table(t).indexes}
     assert indexes["events_by_kind"] == ["kind"]

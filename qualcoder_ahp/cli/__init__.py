@@ -63,6 +63,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("cooccurrence", "How often themes overlap or share a sentence or turn."),
         ("chart", "Charts (PNG, SVG, PDF): counts, attributes, co-occurrence."),
         ("memos", "Memos on themes, transcripts and codings, for the write-up."),
+        ("framework", "Framework matrix: cases x themes, with cell summaries."),
         ("log", "The audit trail: every decision, who made it and when."),
         ("methods", "A draft methods paragraph and its figures, for the paper."),
     )),
@@ -250,10 +251,10 @@ def _register() -> None:
     from qualcoder_ahp.cli import (
         agreement, audit, codebook, corpus, privacy, reconcile, refi, reports, workbench,
     )
-    from qualcoder_ahp.cli import coders, methods, search, withdraw, words
+    from qualcoder_ahp.cli import coders, framework, methods, search, withdraw, words
 
     for module in (corpus, codebook, workbench, reports, agreement, reconcile, refi, privacy,
-                   search, audit, words, withdraw, coders, methods):
+                   search, audit, words, withdraw, coders, methods, framework):
         module.register(cli)
 
 

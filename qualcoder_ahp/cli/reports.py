@@ -57,7 +57,7 @@ _stdout_is_terminal = stdout_is_terminal  # where quotes asks (a test stands in 
 TABLE_FORMATS = ("table", "csv", "xlsx", "json", "md")
 QUOTE_FORMATS = ("text", "csv", "xlsx", "md", "docx", "json")
 MEMO_FORMATS = ("md", "docx", "csv", "xlsx", "json", "table")
-MEMO_KINDS = ("theme", "transcript", "coding")
+MEMO_KINDS = ("theme", "transcript", "coding", "cell")
 COUNTS_NARROWING = Narrowing(short=(
     ("codings", "cod"), ("segments", "seg"), ("transcripts", "trs"), ("participants", "ppl"),
     ("share_pct", "share%"), ("words_pct", "words%")), optional=("path", "chars"))
@@ -492,7 +492,7 @@ def _check_chart_options(kind: str, by: str | None) -> None:
 
 @click.command("memos")
 @click.option("--kind", type=click.Choice(MEMO_KINDS),
-              help="Only memos on themes, transcripts or codings.")
+              help="Only memos on themes, transcripts, codings or framework cells.")
 @click.option("--theme", metavar="ID",
               help="Only memos on this theme (and those below it) and on their codings.")
 @click.option("--coder", metavar="NAME", help="Only this coder's memos [default: everyone's].")

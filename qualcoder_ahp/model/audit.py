@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.framework_store import parse_cell
 from qualcoder_ahp.model.reconcile_store import decided_by_matcher
 from qualcoder_ahp.model.suggestion_store import SUGGESTION_COLUMNS, suggestion_from_row
 from qualcoder_ahp.records import plural
@@ -296,6 +297,10 @@ class EventWords:
         changes = event.get("changes")
         memo = next((c for c in changes if isinstance(c, dict) and c.get("op") == "memo"),
                     None) if isinstance(changes, list) else None
+        if memo is not None and memo.get("kind") == "cell":
+            cell = parse_cell(memo.get("target"))
+            return ("framework summary" + (f" ({cell[1]}, {self.theme_name(cell[2])})"
+                                           if cell else ""))
         if memo is not None:
             return f"memo on the {memo.get('kind')}"
         kind = str(event.get("kind"))
@@ -390,6 +395,8 @@ class EventWords:
         change = next(c for c in event["changes"] if c.get("op") == "memo")
         verb = _memo_verb(change)
         kind, target = change["kind"], change["target"]
+        if kind == "cell":
+            return self._cell_summary(verb, target)
         if kind == "theme":
             return Described(f"{verb} the memo on theme {self.theme_name(target)}", [],
                              [target])
@@ -404,6 +411,21 @@ class EventWords:
                          f"({self.theme_name(coding.theme_id)}) on "
                          f"{self.where(coding.transcript_id, coding.start, coding.end)}",
                          [coding.transcript_id], [coding.theme_id])
+
+    def _cell_summary(self, verb: str, target: object) -> Described:
+        """``wrote the framework summary of participant p07 on Serendipity``: a cell
+        summary (``qcahp framework summarise``), about the case's transcripts."""
+        cell = parse_cell(target)
+        if cell is None:
+            return Described(f"{verb} a framework summary")
+        kind, name, theme_id = cell
+        cases = self.__dict__.get("_cases")
+        if cases is None:  # read once, for a log of many summaries
+            cases = self.__dict__["_cases"] = {
+                c.key: list(c.transcripts) for c in self.store.framework_cases()}
+        return Described(f"{verb} the framework summary of {kind} {name} on "
+                         f"{self.theme_name(theme_id)}", cases.get(f"{kind}:{name}", []),
+                         [theme_id])
 
     def _undo(self, event: dict[str, Any]) -> Described:
         return self._step(event, "undo")
@@ -557,7 +579,9 @@ class EventWords:
             memo = next(c for c in original["changes"] if c.get("op") == "memo")
             theme = ([memo["target"]] if memo["kind"] == "theme" else
                      [str(about["theme_id"])] if about.get("theme_id") else [])
-            return Described(f"{_memo_verb(memo)} the memo on a {memo['kind']}" + (
+            what = ("a framework summary" if memo["kind"] == "cell" else
+                    f"the memo on a {memo['kind']}")
+            return Described(f"{_memo_verb(memo)} {what}" + (
                 f" ({self.theme_name(theme[0])})" if theme else "") + self._on(about),
                 _ids(about), theme)
         if kind == "undo_group":

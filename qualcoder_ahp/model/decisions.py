@@ -50,7 +50,9 @@ if TYPE_CHECKING:
 
 UNDOABLE = ("accept", "reject", "adjust", "code", "remove", "memo", "undo_group", "reconcile",
             "theme_add", "theme_edit", "theme_merge", "theme_retire", "theme_restore")
-MEMO_KINDS = ("coding", "theme", "transcript")
+MEMO_KINDS = ("coding", "theme", "transcript", "cell")
+"""What a memo is on; a ``cell`` memo is a framework matrix cell's summary
+(:mod:`qualcoder_ahp.model.framework_store`)."""
 THEME_FIELDS = ("name", "description", "inclusion", "exclusion", "examples", "color",
                 "parent_id")
 """The theme fields a ``theme_field`` change edits (each a column of ``themes``;
@@ -274,9 +276,10 @@ class DecisionMixin(ReconcileMixin):
 
         Args:
             coder: the coder's name.
-            kind: ``coding``, ``theme`` or ``transcript``.
+            kind: ``coding``, ``theme``, ``transcript`` or ``cell``.
             target: the coding's or transcript's id (an int, or its digits as text, as the
-                workbench passes it) or the theme's id.
+                workbench passes it), the theme's id, or a framework cell's target
+                (:func:`~qualcoder_ahp.model.framework_store.cell_target`).
             text: the memo; empty or blank clears it.
 
         Raises:
@@ -285,7 +288,8 @@ class DecisionMixin(ReconcileMixin):
                 target and never be found again), or an id with no such row.
         """
         if kind not in MEMO_KINDS:
-            raise UserError(f"a memo is on a coding, theme or transcript, not {kind!r}")
+            raise UserError(f"a memo is on a coding, theme, transcript or framework cell, "
+                            f"not {kind!r}")
         target = self._memo_target(kind, target)
         with self.write():
             coder_id = self.ensure_coder(coder)
@@ -298,6 +302,8 @@ class DecisionMixin(ReconcileMixin):
     def _memo_target(self: Store, kind: str, target: object) -> str:
         """The target of a memo as stored (its id as text), checked to exist."""
         what = type(target).__name__
+        if kind == "cell":  # a framework cell: its case and theme are checked there
+            return self.cell_target(target)
         if kind == "theme":
             if not isinstance(target, str) or not target.strip():
                 raise UserError(f"a theme memo needs the theme's id (text), not {what} "

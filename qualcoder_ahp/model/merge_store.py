@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import NameStep, coder_names
+from qualcoder_ahp.model.framework_store import case_map, cases_gone, map_cell
 from qualcoder_ahp.model.reconcile_store import translate_merged
 from qualcoder_ahp.model.withdraw_store import PLACEHOLDER, Gone, scrub_events
 from qualcoder_ahp.records import Theme, transcript_label
@@ -533,7 +534,8 @@ class MergeMixin:
         database's terms, so the reconcile log can show it as it was made.
         """
         label, tmap, kmap = where
-        maps = _IdMaps(tmap, kmap, smaps[0], cmap, smaps[1], remaps or {})
+        maps = _IdMaps(tmap, kmap, smaps[0], cmap, smaps[1], remaps or {},
+                       case_map(other, self.conn, tmap))
         known: dict[str, int] = {}
         for eid, coder, at, kind, payload in self.conn.execute(
                 "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
@@ -896,6 +898,7 @@ class MergeMixin:
         from qualcoder_ahp.model.store import new_guid
 
         joined_away = _joined_away(self.conn)
+        cases = case_map(other, self.conn, tmap)
         for coder, kind, target, text, updated, guid in other.execute(
                 "SELECT coder_id, target_kind, target_id, text, updated_at, guid FROM memos"):
             if kind == "coding":
@@ -907,6 +910,11 @@ class MergeMixin:
                 if gone.memo_gone(kind, target):
                     continue  # a transcript withdrawn here
                 target = str(tmap.get(int(target), target))
+            elif kind == "cell":
+                mapped_cell = map_cell(target, cases)
+                if mapped_cell is None:
+                    continue  # its case is not here (withdrawn here, or never imported)
+                target = mapped_cell
             row = self.conn.execute(
                 "SELECT text, updated_at FROM memos WHERE coder_id = ? AND target_kind = ? "
                 "AND target_id = ?", [cmap[coder], kind, target]).fetchone()
@@ -1087,6 +1095,8 @@ class _IdMaps:
     """Suggestions no decision or coding brought in, looked up here by span (cached)."""
     remaps: dict[int, Remap] = field(default_factory=dict)
     """Transcripts matched by their file, with the alignment of their words."""
+    cases: dict[str, str] = field(default_factory=dict)
+    """The copy's framework cases -> cases here (:func:`case_map`)."""
 
     def about(self, other: sqlite3.Connection, table: str, oid: Any) -> dict[str, Any]:
         """The theme of the copy's suggestion or coding ``oid`` (one not here), with its
@@ -1153,6 +1163,8 @@ def _memo_target(kind: Any, target: Any, maps: _IdMaps) -> str | None:
     theme id as it is; ``None`` if it cannot be."""
     if kind == "theme":
         return str(target)
+    if kind == "cell":  # a framework cell: its case mapped by its transcripts
+        return map_cell(target, maps.cases)
     ids = maps.codings if kind == "coding" else maps.transcripts if kind == "transcript" \
         else None
     try:
@@ -1212,6 +1224,7 @@ def _withdrawn_in(other: sqlite3.Connection, gone: Gone
         f"SELECT id FROM codings WHERE transcript_id IN ({marks})", ids)}
     gone.decided_by = {r[1] for r in other.execute(
         "SELECT suggestion_id, event_id FROM decisions") if r[0] in gone.suggestions}
+    gone.cases = cases_gone(other, gone.transcripts)
     for kind, target, text in other.execute(
             "SELECT target_kind, target_id, text FROM memos"):
         if gone.memo_gone(kind, target):

@@ -295,6 +295,38 @@ def m006_add_event_kind_and_coder_theme_indexes(db: Database) -> None:
     db.execute("CREATE INDEX codings_by_coder_theme ON codings (coder_id, theme_id, active)")
 
 
+@MIGRATIONS()
+def m007_allow_cell_memos(db: Database) -> None:
+    """Let a memo be on a cell of the framework matrix (``target_kind = 'cell'``).
+
+    A cell summary (``qcahp framework summarise``) is one coder's memo on one case and
+    one theme, its target ``participant:<participant id>|<theme id>`` or
+    ``transcript:<transcript name>|<theme id>``
+    (:mod:`qualcoder_ahp.model.framework_store`), so that the log, undo and redo, merge,
+    ``qcahp memos`` and withdrawal treat it as every other memo. SQLite cannot change a
+    CHECK constraint in place: the table is rebuilt with every row, id and GUID kept. A
+    version that knows m001-m006 refuses the file (``user_version`` is newer than it
+    understands) before it could meet a memo kind it does not know.
+    """
+    db.execute(
+        "CREATE TABLE memos_m007 (\n"
+        "    id INTEGER PRIMARY KEY,\n"
+        "    coder_id INTEGER NOT NULL REFERENCES coders(id),\n"
+        "    target_kind TEXT NOT NULL\n"
+        "        CHECK (target_kind IN ('coding', 'theme', 'transcript', 'cell')),\n"
+        "    target_id TEXT NOT NULL,\n"
+        "    text TEXT NOT NULL,\n"
+        "    updated_at TEXT NOT NULL,\n"
+        "    guid TEXT NOT NULL UNIQUE,\n"
+        "    UNIQUE (coder_id, target_kind, target_id)\n"
+        ")")
+    db.execute("INSERT INTO memos_m007 (id, coder_id, target_kind, target_id, text, "
+               "updated_at, guid) SELECT id, coder_id, target_kind, target_id, text, "
+               "updated_at, guid FROM memos")
+    db.execute("DROP TABLE memos")
+    db.execute("ALTER TABLE memos_m007 RENAME TO memos")
+
+
 EVENT_TARGETS_TABLE = """
 CREATE TABLE event_targets (
     event_id INTEGER NOT NULL REFERENCES events(id),
@@ -314,6 +346,18 @@ _MADE = ("(SELECT json_extract(j.value, '$.id') FROM json_each(NEW.payload, '$.c
 _MEMO = ("(SELECT j.value FROM json_each(NEW.payload, '$.changes') j "
          "WHERE json_extract(j.value, '$.op') = 'memo' ORDER BY j.key LIMIT 1)")
 _INSERT = "INSERT INTO event_targets (event_id, transcript_id, theme_id) "
+# A framework summary's target, ``participant:p07|theme`` or ``transcript:name|theme``:
+# the case is before the last "|" (a name may hold one, a theme id never does), which
+# rtrim finds by stripping every other character of the target from the right.
+_CELL = f"json_extract({_MEMO}, '$.target')"
+_CELL_CASE_BAR = f"rtrim({_CELL}, replace({_CELL}, '|', ''))"
+_CELL_THEME = f"substr({_CELL}, length({_CELL_CASE_BAR}) + 1)"
+_CELL_CASE = f"substr({_CELL_CASE_BAR}, 1, length({_CELL_CASE_BAR}) - 1)"
+_IS_CELL = f"NEW.kind = 'memo' AND json_extract({_MEMO}, '$.kind') = 'cell'"
+_CASE_TRANSCRIPTS = (
+    "SELECT t.id FROM transcripts t LEFT JOIN participants p ON p.id = t.participant_id "
+    f"WHERE (p.code IS NOT NULL AND {_CELL_CASE} = 'participant:' || p.code) "
+    f"OR (p.code IS NULL AND {_CELL_CASE} = 'transcript:' || t.name)")
 EVENT_TARGETS_TRIGGER = (
     "CREATE TRIGGER event_targets_on_insert AFTER INSERT ON events\n"
     "WHEN NEW.kind != 'merged' AND json_valid(NEW.payload)\nBEGIN\n"
@@ -339,6 +383,12 @@ EVENT_TARGETS_TRIGGER = (
     + _INSERT + "SELECT NEW.id, c.transcript_id, c.theme_id FROM codings c "
     f"WHERE NEW.kind = 'memo' AND json_extract({_MEMO}, '$.kind') = 'coding' "
     f"AND c.id = CAST(json_extract({_MEMO}, '$.target') AS INTEGER);\n"
+    # A framework summary: the case's transcripts and the theme (the theme alone when
+    # the case has no transcript left).
+    + _INSERT + f"SELECT NEW.id, id, {_CELL_THEME} FROM ({_CASE_TRANSCRIPTS}) "
+    f"WHERE {_IS_CELL} AND {_CELL_THEME} != '';\n"
+    + _INSERT + f"SELECT NEW.id, NULL, {_CELL_THEME} WHERE {_IS_CELL} "
+    f"AND {_CELL_THEME} != '' AND {_CELL_CASE} != '' AND NOT EXISTS ({_CASE_TRANSCRIPTS});\n"
     # An undo or redo: what the event it takes back or brings back was about.
     + _INSERT + "SELECT NEW.id, t.transcript_id, t.theme_id FROM event_targets t "
     "WHERE NEW.kind IN ('undo', 'redo') "

@@ -30,6 +30,7 @@ from qualcoder_ahp.errors import SchemaTooNew, UserError, closest
 from qualcoder_ahp.model.codebook_store import CodebookMixin
 from qualcoder_ahp.model.coders_store import CodersMixin
 from qualcoder_ahp.model.decisions import DecisionMixin
+from qualcoder_ahp.model.framework_store import FrameworkMixin
 from qualcoder_ahp.model.merge_store import MergeMixin
 from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
 from qualcoder_ahp.model.privacy_store import PrivacyMixin
@@ -119,7 +120,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
 
 class Store(
     CodebookMixin, SuggestionMixin, DecisionMixin, ReportMixin, MergeMixin, RefiMixin,
-    WorkbenchMixin, PrivacyMixin, ThemeMergeMixin, WithdrawMixin, CodersMixin,
+    WorkbenchMixin, PrivacyMixin, ThemeMergeMixin, WithdrawMixin, CodersMixin, FrameworkMixin,
 ):
     """Typed access to one project database."""
 

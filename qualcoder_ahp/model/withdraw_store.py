@@ -4,8 +4,9 @@ A mixin of :class:`qualcoder_ahp.model.store.Store`. A participant who withdraws
 study (UK GDPR, NHS REC approvals) has their interviews and everything derived from
 them removed: every version of the transcripts chosen with its turns and sentences,
 suggestions and every coder's decisions, codings (consensus included) and memos on
-those codings and transcripts, the participant's attributes (when the participant
-withdraws), and the tokenised-doc cache. It is one transaction run by
+those codings and transcripts, the framework summaries of a case left with no
+transcript, the participant's attributes (when the participant withdraws), and the
+tokenised-doc cache. It is one transaction run by
 :meth:`~qualcoder_ahp.model.privacy_store.PrivacyMixin.erasing` (``secure_delete`` on,
 then the WAL checkpointed), so the text does not stay in the file's free pages.
 
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.framework_store import case_key_of, cases_gone
 from qualcoder_ahp.model.migrations import SALT_SETTING, participant_key
 
 if TYPE_CHECKING:
@@ -67,6 +69,9 @@ class Gone:
     memo_texts: set[str] = field(default_factory=set)
     """Texts of memos on withdrawn codings and transcripts (to recognise the merged-in
     events that carry them, whose ids are another copy's)."""
+    cases: set[str] = field(default_factory=set)
+    """Framework cases left with no transcript (``participant:p07``): their cell
+    summaries go (:func:`~qualcoder_ahp.model.framework_store.cases_gone`)."""
 
     def change_gone(self, change: Any) -> bool:
         """Whether one change record of an event is about a withdrawn item."""
@@ -88,6 +93,8 @@ class Gone:
             return _as_int(target) in self.codings
         if kind == "transcript":
             return _as_int(target) in self.transcripts or target in self.transcript_names
+        if kind == "cell":
+            return case_key_of(target) in self.cases
         return False
 
     def top_gone(self, event_id: int, kind: str, payload: dict[str, Any]) -> bool:
@@ -364,9 +371,10 @@ class WithdrawMixin:
                 if isinstance(old, str):
                     plan.hashes.add((old, "text"))
         plan.suggestions = len(gone.suggestions)
+        gone.cases = cases_gone(self.conn, gone.transcripts)
         for target_id, kind, text in self.conn.execute(
                 "SELECT target_id, target_kind, text FROM memos "
-                "WHERE target_kind IN ('coding', 'transcript')"):
+                "WHERE target_kind IN ('coding', 'transcript', 'cell')"):
             if gone.memo_gone(kind, target_id):
                 plan.memos += 1
                 gone.memo_texts.add(text)
@@ -411,6 +419,12 @@ class WithdrawMixin:
                     f"(target_kind = 'transcript' AND (target_id IN ({marks}) OR target_id "
                     f"IN (SELECT name FROM transcripts WHERE id IN ({marks}))))",
                     [*ids, *(str(i) for i in ids), *ids])
+                # The summaries of the cases left with no transcript (framework cells).
+                self.conn.executemany(
+                    "DELETE FROM memos WHERE target_kind = 'cell' AND target_id = ?",
+                    [(t,) for (t,) in self.conn.execute(
+                        "SELECT target_id FROM memos WHERE target_kind = 'cell'").fetchall()
+                     if plan.gone.memo_gone("cell", t)])
                 for table in ("decisions", "codings"):
                     column = "suggestion_id" if table == "decisions" else "transcript_id"
                     inner = ("(SELECT id FROM suggestions WHERE transcript_id IN "

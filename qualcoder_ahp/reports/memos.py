@@ -5,7 +5,8 @@ out to mean, what stands out in one interview, why a passage was coded as it was
 workbench stores them (``M``); this report brings them together: a flat table (CSV,
 XLSX, JSON, the terminal) with one row per memo, or a document (Markdown, Word) in
 three parts — theme memos in codebook order, transcript memos by name, and coding
-memos under their theme with the quote they are about.
+memos under their theme with the quote they are about — and a fourth for the summaries
+of the framework matrix's cells (``qcahp framework``), under their theme by case.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.framework_store import parse_cell
 from qualcoder_ahp.reports.data import ReportData, find_transcript
 from qualcoder_ahp.reports.quotes import speaker_at, turn_at
 from qualcoder_ahp.reports.writers import Sheet, md_text, shown_time
 
-KINDS = ("theme", "transcript", "coding")
+KINDS = ("theme", "transcript", "coding", "cell")
 HEADINGS = {"theme": "Theme memos", "transcript": "Transcript memos",
-            "coding": "Memos on codings"}
+            "coding": "Memos on codings", "cell": "Framework summaries"}
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Memo:
     """One coder's memo, with what it is about."""
 
     kind: str
-    """``theme``, ``transcript`` or ``coding``."""
+    """``theme``, ``transcript``, ``coding`` or ``cell`` (a framework summary)."""
     coder: str
     text: str
     updated: str
@@ -45,6 +47,8 @@ class Memo:
     """The 1-based number of that speaker turn."""
     time: str | None = None
     """That turn's timestamp as written in the source, if any."""
+    case: str | None = None
+    """The participant id or transcript name of a framework summary's case."""
 
     @property
     def where(self) -> str:
@@ -66,6 +70,8 @@ class Memo:
             return self.theme_path or self.theme_id or ""
         if self.kind == "transcript":
             return self.transcript or ""
+        if self.kind == "cell":
+            return f"{self.case}: {self.theme_path}"
         return f"{self.where}: {self.theme_path}"
 
 
@@ -87,7 +93,8 @@ def memos(data: ReportData, *, kind: str | None = None, theme: str | None = None
         UserError: an unknown kind, theme or transcript.
     """
     if kind is not None and kind not in KINDS:
-        raise UserError(f"a memo is on a theme, transcript or coding, not {kind!r}")
+        raise UserError(f"a memo is on a theme, transcript, coding or framework cell, "
+                        f"not {kind!r}")
     store = data.store
     wanted_themes = set(data.selected_themes(theme)) if theme else None
     wanted_transcript = find_transcript(store, transcript).id if transcript else None
@@ -95,15 +102,27 @@ def memos(data: ReportData, *, kind: str | None = None, theme: str | None = None
     names = {t.id: t.label for t in data.transcripts.values()}
     turns = store.report_turns()
     starts = {tid: [t.start for t in rows] for tid, rows in turns.items()}
+    cases = {c.key: c for c in store.framework_cases()}
     out: list[tuple[tuple[Any, ...], Memo]] = []
     for (mkind, target, coder, text, updated, tid, theme_id, start, end,
          quote) in store.report_memos(data.coder):
         if kind is not None and mkind != kind:
             continue
+        case = None
         if mkind == "theme":
             theme_id = target
         elif mkind == "transcript":
             tid = int(target)
+        elif mkind == "cell":
+            cell = parse_cell(target)
+            if cell is None:
+                continue
+            case, theme_id = cell[1], cell[2]
+            # A case is about its transcripts: kept when one of them is chosen.
+            found = cases.get(f"{cell[0]}:{case}")
+            held = found.transcripts if found is not None else ()
+            tid = next((t for t in held if wanted_transcript in (None, t) and (
+                data.selection is None or t in data.selection.ids)), -1)
         if wanted_themes is not None and theme_id not in wanted_themes:
             continue
         if wanted_transcript is not None and tid != wanted_transcript:
@@ -116,10 +135,10 @@ def memos(data: ReportData, *, kind: str | None = None, theme: str | None = None
             speaker = speaker_at(turns[tid], starts[tid], start)
             turn, time = turn_at(turns[tid], starts[tid], start)
         memo = Memo(mkind, coder, text, updated, theme_id, path,
-                    names.get(tid) if tid is not None else None, quote, start, end,
-                    speaker, turn, time)
+                    names.get(tid) if tid is not None and mkind != "cell" else None, quote,
+                    start, end, speaker, turn, time, case)
         key = (KINDS.index(mkind), order.get(theme_id, len(order)) if mkind != "transcript"
-               else 0, memo.transcript or "", start or 0, coder)
+               else 0, memo.transcript or memo.case or "", start or 0, coder)
         out.append((key, memo))
     return [m for _, m in sorted(out, key=lambda pair: pair[0])]
 
@@ -136,7 +155,8 @@ def memos_sheet(rows: list[Memo]) -> Sheet:
     """One row per memo (CSV, XLSX, the terminal)."""
     return Sheet("memos", ["kind", "about", "theme", "transcript", "speaker", "turn", "quote",
                            "coder", "updated", "memo"],
-                 [[m.kind, m.about, m.theme_id or "", m.transcript or "", m.speaker or "",
+                 [[m.kind, m.about, m.theme_id or "", m.transcript or m.case or "",
+                   m.speaker or "",
                    "" if m.turn is None else m.turn, m.quote or "", m.coder,
                    shown_time(m.updated), m.text] for m in rows],
                  wrap={"quote", "memo"}, empty="(none: no memos match)")
@@ -145,7 +165,8 @@ def memos_sheet(rows: list[Memo]) -> Sheet:
 def memos_json(rows: list[Memo]) -> list[dict[str, Any]]:
     """Every memo with all its fields."""
     return [{"kind": m.kind, "about": m.about, "theme": m.theme_id, "theme_path": m.theme_path,
-             "transcript": m.transcript, "speaker": m.speaker, "turn": m.turn,
+             "transcript": m.transcript, "case": m.case, "speaker": m.speaker,
+             "turn": m.turn,
              "time": m.time, "start": m.start, "end": m.end, "quote": m.quote,
              "coder": m.coder, "updated": m.updated, "memo": m.text} for m in rows]
 
@@ -165,6 +186,8 @@ def memos_markdown(rows: list[Memo], title: str, subtitle: str = "") -> str:
             if m.kind == "coding":
                 lines += ["> " + _md_line(m.quote or "", "  \n> "), "",
                           f"*{md_text(m.where)}*", ""]
+            if m.kind == "cell":
+                lines += [f"*{md_text(m.case or '')}*", ""]
             lines += [f"**{md_text(m.coder)}** ({m.updated[:10]}): {_md_line(m.text)}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -190,6 +213,8 @@ def memos_docx(rows: list[Memo], title: str, subtitle: str = "") -> bytes:
                 doc.add_paragraph(f"\u201c{_safe((m.quote or '').strip())}\u201d", style="Quote")
                 where = doc.add_paragraph().add_run(_safe(m.where))
                 where.font.size = Pt(9)
+            if m.kind == "cell":
+                doc.add_paragraph().add_run(_safe(m.case or "")).italic = True
             para = doc.add_paragraph()
             para.add_run(f"{m.coder} ({m.updated[:10]}): ").bold = True
             para.add_run(_safe(m.text))

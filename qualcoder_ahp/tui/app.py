@@ -57,6 +57,8 @@ class WorkbenchApp(App[None]):
         Binding("P", "passages", "Passages", show=False,
                 tooltip="Read every passage coded with a theme, across transcripts "
                         "(from a passage opened there: back to the list)"),
+        Binding("X", "framework", "Framework",
+                tooltip="Framework matrix: cases x themes, your summary of each cell"),
         Binding("F", "find_all", "Find all", show=False,
                 tooltip="Search every transcript for a word or pattern, read the hits in "
                         "context, code them (from a hit opened there: back to the hits)"),
@@ -154,6 +156,14 @@ class WorkbenchApp(App[None]):
         self._seen_version = self.store.data_version()
 
     # ------------------------------------------------------------------ actions
+    async def action_quit(self) -> None:
+        """Quit, unless the screen holds unsaved text and says so first (a framework
+        summary being written: a second quit leaves without it)."""
+        holds = getattr(self.screen, "holds_unsaved", None)
+        if holds is not None and holds():
+            return
+        self.exit()
+
     def action_help(self) -> None:
         """Show every key of the current screen."""
         from qualcoder_ahp.tui.screens.help import HelpScreen
@@ -195,6 +205,18 @@ class WorkbenchApp(App[None]):
             self.notify("The reconcile screen is not available yet.", severity="warning")
             return
         self.push_screen(ReconcileScreen(self.store, self.coder))
+
+    def action_framework(self) -> None:
+        """Open the framework matrix (the working coder's summaries); from a cell opened
+        there, back to the matrix (a changed summary is not left without a word)."""
+        from qualcoder_ahp.tui.screens.framework import FrameworkScreen
+
+        if any(isinstance(s, FrameworkScreen) for s in self.screen_stack[:-1]):
+            back = getattr(self.screen, "action_back", None)
+            if back is not None:
+                back()
+            return
+        self.push_screen(FrameworkScreen(self.store, self.coder))
 
     def action_passages(self) -> None:
         """Pick a theme and read its passages; back to the passages screen if one is open.
@@ -251,6 +273,7 @@ class WorkbenchApp(App[None]):
         """
         from qualcoder_ahp.tui.screens.codebook import CodebookScreen
         from qualcoder_ahp.tui.screens.counts import CountsScreen
+        from qualcoder_ahp.tui.screens.framework import FrameworkScreen
         from qualcoder_ahp.tui.screens.passages import PassagesScreen
         from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
         from qualcoder_ahp.tui.screens.search import SearchScreen
@@ -268,12 +291,14 @@ class WorkbenchApp(App[None]):
             from qualcoder_ahp.tui.screens.help import HelpScreen
 
             return not isinstance(screen, HelpScreen)  # F1 there did nothing
-        navigation = ("transcripts", "codebook", "counts", "reconcile", "passages", "find_all")
+        navigation = ("transcripts", "codebook", "counts", "reconcile", "passages", "find_all",
+                      "framework")
         if action in navigation and isinstance(screen, ModalScreen):
             return False  # finish (or Escape) the dialog first; nothing stacks on top of it
         here = {"transcripts": TranscriptsScreen, "codebook": CodebookScreen,
                 "counts": CountsScreen, "reconcile": ReconcileScreen,
-                "passages": PassagesScreen, "find_all": SearchScreen}.get(action)
+                "passages": PassagesScreen, "find_all": SearchScreen,
+                "framework": FrameworkScreen}.get(action)
         if here is not None and isinstance(screen, here):
             return False
         return True

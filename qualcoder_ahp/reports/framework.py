@@ -1,0 +1,466 @@
+"""The framework matrix (the Framework Method's "charting": Gale et al. 2013, BMC Med Res
+Methodol 13:117; Ritchie and Spencer; NVivo's framework matrices).
+
+One row per **case** (a participant with all their transcripts, or a transcript with no
+participant: :mod:`qualcoder_ahp.model.framework_store`), one column per codable
+**theme** in codebook order, and in each **cell** the codings of that case with that
+theme (quote, transcript, turn and time, coder) and the researcher's **summary** of what
+the case said about the theme (a coder's memo on the cell).
+
+The snapshot is a :class:`~qualcoder_ahp.reports.data.ReportData`: its coder choice
+(one coder, the consensus, or every coder), its ``--transcript`` / ``--where``
+selection and its quotes (:func:`~qualcoder_ahp.reports.quotes.quotes`) are the other
+reports', so the matrix counts what ``qcahp counts`` and ``qcahp quotes`` show. A case
+is in the matrix when one of its transcripts is chosen; its codings are those on its
+chosen transcripts (every version, labelled ``name@2`` as in quotes).
+
+Cells are shown as ``summary``, ``quotes`` (references to each coded passage), ``both``
+(the summary, then the references) or ``count`` (codings); :data:`SUMMARY_MARK` marks a
+cell with a summary in the terminal's grid of counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from qualcoder_ahp.model.framework_store import Case
+from qualcoder_ahp.records import plural
+from qualcoder_ahp.reports.data import Progress, ReportData
+from qualcoder_ahp.reports.quotes import Quote, quotes
+from qualcoder_ahp.reports.selection import Selection
+from qualcoder_ahp.reports.writers import (
+    Narrowing,
+    Sheet,
+    cells as cell_width,
+    md_cell,
+    md_text,
+    to_table,
+    wrap_cells,
+)
+
+CELLS = ("both", "summary", "quotes", "count")
+"""What a cell shows (``--cells``); files default to ``both``."""
+SUMMARY_MARK = "*"
+"""After a count in the terminal's grid: the cell has a summary."""
+QUOTE_CUT = 70
+"""Characters of a quote kept in a cell's reference to it (the quotes sheet has it whole)."""
+
+
+@dataclass(frozen=True)
+class FrameworkTheme:
+    """A column of the matrix."""
+
+    id: str
+    name: str
+    path: str
+
+
+@dataclass
+class Cell:
+    """One case × theme: its codings (as quotes) and its summaries (one per coder)."""
+
+    quotes: list[Quote] = field(default_factory=list)
+    summaries: list[tuple[str, str, str]] = field(default_factory=list)
+    """``(coder, text, updated)``."""
+
+    @property
+    def count(self) -> int:
+        return len(self.quotes)
+
+    def summary_text(self, named: bool) -> str:
+        """The summaries, each headed by its coder when ``named`` (several coders)."""
+        if not named:
+            return "\n\n".join(text for _, text, _ in self.summaries)
+        return "\n\n".join(f"{coder}: {text}" for coder, text, _ in self.summaries)
+
+    def references(self, named: bool) -> list[str]:
+        """One line per coding: ``t1, turn 3 (00:02:10): “I fell into…”`` (with its
+        coder when ``named``)."""
+        return [reference(q, named) for q in self.quotes]
+
+
+def reference(q: Quote, named: bool = False) -> str:
+    """Where a quote is, with its first words: ``t1, turn 3 (00:02:10): “I fell…”``."""
+    where = q.transcript + (f", turn {q.turn}" if q.turn is not None else "")
+    if q.time:
+        where += f" ({q.time})"
+    if named:
+        where += f", {q.coder}"
+    text = " ".join(q.quote.split())
+    if len(text) > QUOTE_CUT:
+        cut = text[:QUOTE_CUT - 1]
+        if " " in cut[QUOTE_CUT // 2:]:  # at a word's end, not inside one
+            cut = cut.rsplit(" ", 1)[0]
+        text = cut.rstrip(" ,;:") + "\u2026"
+    return f"{where}: \u201c{text}\u201d"
+
+
+@dataclass
+class Framework:
+    """The matrix: cases × themes, with what was selected."""
+
+    cases: list[Case]
+    themes: list[FrameworkTheme]
+    cells: dict[tuple[str, str], Cell]
+    """By ``(case key, theme id)``; every pair is present."""
+    coder: str | None
+    """The coder chosen (``None``: every coder)."""
+    attributes: dict[str, dict[str, str]]
+    """Each participant case's attributes, by case key (transcript cases have none)."""
+    attribute_names: list[str]
+    selection: Selection | None = None
+
+    @property
+    def named(self) -> bool:
+        """Whether cells name the coder of each summary and coding (every coder pooled)."""
+        return self.coder is None
+
+    def cell(self, case: Case, theme_id: str) -> Cell:
+        return self.cells[(case.key, theme_id)]
+
+    @property
+    def coded_cells(self) -> int:
+        return sum(1 for c in self.cells.values() if c.quotes)
+
+    @property
+    def summarised_cells(self) -> int:
+        return sum(1 for c in self.cells.values() if c.summaries)
+
+
+def framework_themes(data: ReportData, theme_ids: Sequence[str] = ()) -> list[str]:
+    """The matrix's columns: codable themes in codebook order; with ``theme_ids``, those
+    and the codable themes under them (a folder gives its themes). A retired theme is a
+    column only while codings of the chosen coder use it (as in every report).
+
+    Raises:
+        UserError: an unknown theme (naming the closest), or only folders with no
+            codable theme under them.
+    """
+    if not theme_ids:
+        wanted = {t.id for t in data.themes}
+    else:
+        wanted = set()
+        for theme_id in dict.fromkeys(t.strip() for t in theme_ids):
+            wanted.update(data.selected_themes(theme_id))
+    out = [t.id for t in data.themes if t.codable and t.id in wanted]
+    if not out:
+        from qualcoder_ahp.errors import UserError
+
+        given = ", ".join(theme_ids) if theme_ids else "the codebook"
+        raise UserError(f"no codable theme in {given}: the framework matrix has a column "
+                        "for each codable theme")
+    return out
+
+
+def framework(data: ReportData, theme_ids: Sequence[str] = (),
+              progress: Progress | None = None) -> Framework:
+    """The framework matrix of the snapshot's coder and transcripts.
+
+    Args:
+        data: the snapshot (its coder and selection apply).
+        theme_ids: the columns (``--theme``; folders expand); every codable theme if empty.
+        progress: ``progress(done, total)`` over transcripts, while quotes are read.
+    """
+    columns = framework_themes(data, theme_ids)
+    themes = [FrameworkTheme(t, data.theme(t).name, data.path(t)) for t in columns]
+    cases = []
+    for case in data.store.framework_cases():
+        chosen = tuple(t for t in case.transcripts if t in data.transcripts)
+        if chosen:
+            cases.append(dataclasses.replace(case, transcripts=chosen))
+    case_of = {t: c.key for c in cases for t in c.transcripts}
+    cells = {(c.key, t.id): Cell() for c in cases for t in themes}
+    wanted = set(columns)
+    transcript_of = {c.id: c.transcript_id for c in data.codings}
+    for q in quotes(data, progress=progress):
+        key = case_of.get(transcript_of.get(q.coding_id, -1))
+        if key is not None and q.theme_id in wanted:
+            cells[(key, q.theme_id)].quotes.append(q)
+    for (key, theme_id), written in data.store.cell_summaries(data.coder).items():
+        if (key, theme_id) in cells:
+            cells[(key, theme_id)].summaries.extend(written)
+    attributes = {c.key: data.participants.get(c.name, {}) for c in cases
+                  if c.kind == "participant"}
+    return Framework(cases, themes, cells, data.coder, attributes,
+                     sorted({n for a in attributes.values() for n in a}), data.selection)
+
+
+# ---------------------------------------------------------------------- cells as text
+def cell_value(fw: Framework, cell: Cell, mode: str) -> Any:
+    """A cell as ``--cells`` asks: the count (a number), or text."""
+    if mode == "count":
+        return cell.count
+    parts = []
+    if mode in ("summary", "both") and cell.summaries:
+        parts.append(cell.summary_text(fw.named))
+    if mode in ("quotes", "both") and cell.quotes:
+        parts.append("\n".join(cell.references(fw.named)))
+    return "\n\n".join(parts)
+
+
+def grid_sheet(fw: Framework, mode: str = "both") -> Sheet:
+    """One row per case (its kind and attributes first), one column per theme (headed by
+    its name), each cell as ``mode`` says: the matrix of an XLSX file."""
+    names = [t.name for t in fw.themes]
+    rows = [[case.label, case.kind,
+             *(fw.attributes.get(case.key, {}).get(n, "") for n in fw.attribute_names),
+             *(cell_value(fw, fw.cell(case, t.id), mode) for t in fw.themes)]
+            for case in fw.cases]
+    return Sheet("framework", ["case", "case kind", *fw.attribute_names, *names], rows,
+                 wrap=set() if mode == "count" else set(names),
+                 empty="(none: no transcript is chosen)")
+
+
+def quotes_long_sheet(fw: Framework) -> Sheet:
+    """Every coding of the matrix, one row each: case, theme, where, coder, the quote."""
+    rows = []
+    for t in fw.themes:
+        for case in fw.cases:
+            for q in fw.cell(case, t.id).quotes:
+                rows.append([case.label, t.id, t.path, q.transcript,
+                             q.turn if q.turn is not None else "", q.time or "",
+                             q.speaker or "", q.coder, q.quote, q.coding_id])
+    return Sheet("quotes", ["case", "theme", "theme path", "transcript", "turn", "time",
+                            "speaker", "coder", "quote", "coding"], rows, wrap={"quote"},
+                 empty="(none: nothing is coded in the cases chosen)")
+
+
+def long_sheet(fw: Framework, mode: str = "both") -> Sheet:
+    """One row per cell (case × theme): the CSV, which a spreadsheet or R reads as is."""
+    rows = []
+    for case in fw.cases:
+        attrs = fw.attributes.get(case.key, {})
+        for t in fw.themes:
+            cell = fw.cell(case, t.id)
+            rows.append([case.label, case.kind, *(attrs.get(n, "") for n in fw.attribute_names),
+                         t.id, t.path, cell.count,
+                         cell.summary_text(fw.named) if mode != "quotes" else "",
+                         "\n".join(cell.references(fw.named))
+                         if mode in ("quotes", "both") else ""])
+    return Sheet("framework", ["case", "case kind", *fw.attribute_names, "theme",
+                               "theme path", "codings", "summary", "quotes"], rows,
+                 wrap={"summary", "quotes"})
+
+
+def framework_json(fw: Framework) -> dict[str, Any]:
+    """Everything: cases with attributes, themes, and every cell's codings and summaries."""
+    return {
+        "coder": fw.coder,
+        "cases": [{"case": c.label, "kind": c.kind,
+                   "attributes": fw.attributes.get(c.key, {})} for c in fw.cases],
+        "themes": [{"id": t.id, "name": t.name, "path": t.path} for t in fw.themes],
+        "cells": [{
+            "case": c.label, "theme": t.id, "codings": fw.cell(c, t.id).count,
+            "summaries": [{"coder": who, "summary": text, "updated": updated}
+                          for who, text, updated in fw.cell(c, t.id).summaries],
+            "quotes": [{"coding": q.coding_id, "transcript": q.transcript, "turn": q.turn,
+                        "time": q.time, "speaker": q.speaker, "coder": q.coder,
+                        "start": q.start, "end": q.end, "quote": q.quote}
+                       for q in fw.cell(c, t.id).quotes],
+        } for c in fw.cases for t in fw.themes],
+    }
+
+
+def theme_sheets(fw: Framework, mode: str = "both") -> list[Sheet]:
+    """One table per theme: case | codings | summary | quotes (Markdown)."""
+    out = []
+    for t in fw.themes:
+        columns = ["case", "codings"]
+        if mode in ("summary", "both"):
+            columns.append("summary")
+        if mode in ("quotes", "both"):
+            columns.append("quotes")
+        rows = []
+        for case in fw.cases:
+            cell = fw.cell(case, t.id)
+            row: list[Any] = [case.label, cell.count]
+            if "summary" in columns:
+                row.append(cell.summary_text(fw.named))
+            if "quotes" in columns:
+                row.append("\n".join(cell.references(fw.named)))
+            rows.append(row)
+        out.append(Sheet(t.id, columns, rows, title=t.path))
+    return out
+
+
+def framework_markdown(fw: Framework, title: str, mode: str = "both") -> str:
+    """A section per theme with its table of cases (a matrix is too wide for a page)."""
+    lines = [f"# {md_text(title)}", ""]
+    if fw.selection is not None:
+        lines += [md_text(fw.selection.label), ""]
+    if not fw.cases:
+        lines += ["No transcript is chosen.", ""]
+    for sheet in theme_sheets(fw, mode) if fw.cases else ():
+        lines += [f"## {md_text(sheet.title)}", "",
+                  "| " + " | ".join(sheet.columns) + " |",
+                  "|" + "|".join("---:" if c == "codings" else "---"
+                                 for c in sheet.columns) + "|"]
+        lines += ["| " + " | ".join(md_cell(str(v)) for v in row) + " |" for row in sheet.rows]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
+    """Word, landscape: a section per theme, a table case | summary | quotes."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(1.8))
+    doc.add_heading(_safe(title), level=0)
+    if fw.selection is not None:
+        doc.add_paragraph(_safe(fw.selection.label))
+    if not fw.cases:
+        doc.add_paragraph("No transcript is chosen.")
+    for t in fw.themes:
+        doc.add_heading(_safe(t.path), level=1)
+        columns = ["Case", "Codings"] + (["Summary"] if mode in ("summary", "both") else []) \
+            + (["Quotes"] if mode in ("quotes", "both") else [])
+        table = doc.add_table(rows=1, cols=len(columns))
+        table.style = "Table Grid"
+        table.autofit = False
+        widths = _column_widths(columns, section.page_width - section.left_margin
+                                - section.right_margin)
+        for i, name in enumerate(columns):
+            run = table.rows[0].cells[i].paragraphs[0].add_run(name)
+            run.bold = True
+        for case in fw.cases:
+            cell = fw.cell(case, t.id)
+            row = table.add_row().cells
+            row[0].text = _safe(case.label)
+            row[1].text = str(cell.count)
+            k = 2
+            if "Summary" in columns:
+                row[k].text = _safe(cell.summary_text(fw.named))
+                k += 1
+            if "Quotes" in columns:
+                para = row[k].paragraphs[0]
+                for n, ref in enumerate(cell.references(fw.named)):
+                    run = para.add_run(("\n" if n else "") + _safe(ref))
+                    run.font.size = Pt(9)
+        for row in table.rows:  # Word takes a column's width from its cells
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = width
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _column_widths(columns: list[str], room: int) -> list[int]:
+    """The table's column widths (EMU) across the page: case and count narrow, the
+    summary and the quotes the rest (the quotes a little wider)."""
+    from docx.shared import Cm
+
+    fixed = {"Case": int(Cm(3.5)), "Codings": int(Cm(1.8))}
+    rest = room - sum(fixed.values())
+    share = {"Summary": 0.42, "Quotes": 0.58} if "Summary" in columns and \
+        "Quotes" in columns else {"Summary": 1.0, "Quotes": 1.0}
+    return [fixed.get(c) or int(rest * share[c]) for c in columns]
+
+
+def _safe(text: str) -> str:
+    # Word refuses control characters a transcript or summary can carry.
+    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
+
+
+# ---------------------------------------------------------------------- the terminal
+def letters(n: int) -> str:
+    """The ``n``-th column letter, from 0: ``A`` ... ``Z``, ``AA``..."""
+    return (letters(n // 26 - 1) if n >= 26 else "") + chr(ord("A") + n % 26)
+
+
+def grid_text(fw: Framework, width: int | None) -> str:
+    """The terminal's grid: a row per case, a column per theme, each cell its count of
+    codings with :data:`SUMMARY_MARK` where a summary is written. On a terminal too
+    narrow for the theme ids the columns are headed A, B, C... with a key under the table,
+    then split into groups that each fit, each led by the case."""
+    # Counts right-aligned, the mark after them, so the digits line up in a column.
+    digits = {t.id: max([len(str(fw.cell(c, t.id).count)) for c in fw.cases] or [1])
+              for t in fw.themes}
+    marked = {t.id for t in fw.themes if any(fw.cell(c, t.id).summaries for c in fw.cases)}
+    rows = [[case.label, *(_grid_cell(fw.cell(case, t.id), digits[t.id], t.id in marked)
+                           for t in fw.themes)]
+            for case in fw.cases]
+    note = (f"Each cell: the case's codings of the theme; {SUMMARY_MARK} a summary is "
+            "written" + (" (by any coder)" if fw.named else f" (by {fw.coder})") + ".")
+    sheet = Sheet("framework", ["case", *(t.id for t in fw.themes)], rows, note=note,
+                  footer=fw.selection.label if fw.selection is not None else "",
+                  empty="(none: no transcript is chosen)")
+    if width is None:
+        return to_table([sheet])
+    key = tuple((t.id, letters(i)) for i, t in enumerate(fw.themes))
+    text = ""
+    for short, lead in (((), ()), (key, ()), (key, ("case",))):
+        rules = Narrowing(short=short, lead=lead)
+        text = to_table([dataclasses.replace(sheet, narrow=rules)], width=width)
+        if max(map(cell_width, text.splitlines())) <= width:
+            break
+    return text
+
+
+def _grid_cell(cell: Cell, digits: int, marked: bool) -> str | int:
+    """A count, padded to ``digits`` and followed by the mark (or a space) in a column
+    where some cell has a summary; a plain number elsewhere."""
+    if not marked:
+        return cell.count
+    return str(cell.count).rjust(digits) + (SUMMARY_MARK if cell.summaries else " ")
+
+
+def listing_text(fw: Framework, title: str, mode: str, width: int | None) -> str:
+    """The cells to read on a terminal (``--cells summary``, ``quotes`` or ``both``): a
+    heading per theme, then each case with a summary or codings, wrapped to ``width``."""
+    def block(text: str, indent: str, rest: str | None = None) -> list[str]:
+        if width is None:
+            return [indent + line for line in text.splitlines() or [""]]
+        out: list[str] = []
+        for line in text.splitlines() or [""]:
+            out += wrap_cells(line, max(20, width), indent, rest or indent) or [indent]
+        return out
+
+    lines = block(title, "")
+    if fw.selection is not None:
+        lines += block(fw.selection.label, "")
+    shown = 0
+    for t in fw.themes:
+        entries: list[str] = []
+        for case in fw.cases:
+            cell = fw.cell(case, t.id)
+            summary = mode in ("summary", "both") and cell.summaries
+            refs = mode in ("quotes", "both") and cell.quotes
+            if not (summary or refs):
+                continue
+            entries += ["", *block(f"{case.label} ({plural(cell.count, 'coding')})", "")]
+            if summary:
+                for who, text, _ in cell.summaries:
+                    label = f"Summary ({who}): " if fw.named else "Summary: "
+                    entries += block(label + text, "  ", "    ")
+            elif mode in ("summary", "both"):
+                entries += block("(no summary yet)", "  ")
+            if refs:
+                for ref in cell.references(fw.named):
+                    entries += block("- " + ref, "  ", "    ")
+        if entries:
+            shown += 1
+            lines += ["", *block(t.path, ""), "=" * min(cell_width(t.path), width or 80)]
+            lines += entries
+    if not shown:
+        what = {"summary": "No summary is written", "quotes": "Nothing is coded",
+                "both": "Nothing is coded or summarised"}[mode]
+        lines += ["", f"{what} in these cells."]
+    return "\n".join(lines) + "\n"
+
+
+
+__all__ = ["CELLS", "Cell", "Framework", "FrameworkTheme", "SUMMARY_MARK", "cell_value",
+           "framework", "framework_docx", "framework_json", "framework_markdown",
+           "framework_themes", "grid_sheet", "grid_text", "listing_text", "long_sheet",
+           "quotes_long_sheet", "reference", "theme_sheets"]
