@@ -344,6 +344,7 @@ def test_show_docx_comes_back_as_the_same_codings(project: Store, tmp_path: Path
     across = code("board", "pure luck", "to lead.")  # over three turns
     code("luck", "Yes.", nth=1)  # a repeat: the second "Yes."
     code("board", "board", nth=3)
+    code("board", "it's luck --")  # ends in a "--", folded to one dash
     project.set_memo("ana", "coding", luck, "Chance: said twice\nsecond line")
     project.set_memo("ana", "coding", across, "over the turns")
     shown = CliRunner().invoke(cli, ["--db", "qcahp.db", "show", "ana", "--coder", "ana",
@@ -351,14 +352,14 @@ def test_show_docx_comes_back_as_the_same_codings(project: Store, tmp_path: Path
     assert shown.exit_code == 0, shown.output
     code_, out, err = run("ana.docx", "--coder", "bob")
     assert code_ == 0, err
-    assert out.startswith("Imported 6 codings for bob from 8 comments on ana v1 ")
+    assert out.startswith("Imported 7 codings for bob from 9 comments on ana v1 ")
 
     def spans(coder: str) -> set[tuple[str, int, int, str | None]]:
         return {(c.theme_id, c.start, c.end, c.memo) for c in project.codings(coder=coder)}
 
-    assert spans("bob") == spans("ana") and len(spans("ana")) == 6
+    assert spans("bob") == spans("ana") and len(spans("ana")) == 7
     code_, out, _ = run("ana.docx", "--coder", "ana")
-    assert "Imported 0 codings for ana" in out and "(6 already present)" in out
+    assert "Imported 0 codings for ana" in out and "(7 already present)" in out
 
 
 def test_a_show_docx_of_two_coders_is_refused(project: Store, tmp_path: Path) -> None:
@@ -424,7 +425,10 @@ def test_fold_map_folds_as_fold_does_and_maps_back() -> None:
     alphabet = "ab Ξς\u03a3\u00dfI\u0130 \t\n\u00a0-\u2013\u2014\u2019\u201c\u2026\u00ad."
     for _ in range(500):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(30)))
-        folded, where = fold_map(text)
+        folded, starts, ends = fold_map(text)
         assert folded == fold(text)
-        assert len(where) == len(folded) and where == sorted(where)
-        assert all(0 <= w < len(text) for w in where)
+        assert len(starts) == len(ends) == len(folded) and starts == sorted(starts)
+        assert all(0 <= a < b <= len(text) for a, b in zip(starts, ends, strict=True))
+        for a, b, c in zip(starts, ends, folded, strict=True):
+            # Each folded character stands for a stretch whose folding holds it.
+            assert c in fold(text[a:b])

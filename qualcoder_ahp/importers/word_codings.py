@@ -263,7 +263,7 @@ def _which(store: Store, doc: WordDocument, passages: Passages, comments: list[C
 
 def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
                    index: ThemeIndex, name: str) -> None:
-    folded, where = fold_map(plan.text)
+    folded, where, ends = fold_map(plan.text)
     label = f"{plan.transcript.name} v{plan.transcript.version}"
     coders: dict[str, int] = {}
     # A coding over several turns is one comment per turn, their ids in a row: the
@@ -292,7 +292,7 @@ def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
         elif not passages.passage(c.span):
             problems.append("only a speaker label or spaces are commented")
         else:
-            found = passages.locate(c.span, folded, where)
+            found = passages.locate(c.span, folded, where, ends)
             if found.places == 0:
                 problems.append(f"passage not found in {label}")
             elif found.place is None:

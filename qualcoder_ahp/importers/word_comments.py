@@ -68,22 +68,26 @@ def fold(text: str) -> str:
     return _DASHES.sub("-", _SPACES.sub(" ", text.translate(_FOLD).casefold()))
 
 
-def fold_map(text: str) -> tuple[str, list[int]]:
-    """:func:`fold`'s text and, for each of its characters, the index in ``text`` of the
-    character it came from (the first of a run of whitespace or dashes)."""
+def fold_map(text: str) -> tuple[str, list[int], list[int]]:
+    """:func:`fold`'s text and, for each of its characters, where in ``text`` the
+    characters it stands for start and end (a run of whitespace or dashes folded to one
+    stands for the whole run; each character of ``...`` for the ellipsis)."""
     out: list[str] = []
-    where: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
     last = ""
     for i, ch in enumerate(text):
         for c in ch.translate(_FOLD).casefold():
             if c.isspace():
                 c = " "
             if c in " -" and last == c:
+                ends[-1] = i + 1
                 continue
             out.append(c)
-            where.append(i)
+            starts.append(i)
+            ends.append(i + 1)
             last = c
-    return "".join(out), where
+    return "".join(out), starts, ends
 
 
 # ---------------------------------------------------------------------------- reading
@@ -351,7 +355,7 @@ class Passages:
             self._clean_start.append(size)
             kept.append(para.text[cut:])
             size += len(para.text) - cut + 1
-        self.folded, self._where = fold_map("\n".join(kept))
+        self.folded, self._where, _ = fold_map("\n".join(kept))
 
     def _clean(self, offset: int) -> int:
         """A document offset in the text without labels (one inside a label: its end)."""
@@ -377,12 +381,14 @@ class Passages:
         a, b = self.span(span)
         return self.folded[a:b]
 
-    def locate(self, span: tuple[int, int], stored: str, where: list[int]) -> Found:
+    def locate(self, span: tuple[int, int], stored: str, where: list[int],
+               ends: list[int]) -> Found:
         """Where the passage at ``span`` is in a transcript's text.
 
         Args:
             span: the comment's span in the document.
-            stored: the transcript's text folded (:func:`fold_map`), ``where`` its map.
+            stored: the transcript's text folded, ``where`` and ``ends`` where each
+                of its characters starts and ends in the text (:func:`fold_map`).
 
         A passage in several places goes where the text around it in the document
         (:data:`CONTEXT` characters each side) is most like the text around that place;
@@ -409,7 +415,7 @@ class Passages:
         if len(tied) > 1:
             return Found(None, len(hits), tuple(where[h] for h in tied))
         h = tied[0]
-        return Found(Place(where[h], where[h + len(needle) - 1] + 1), len(hits))
+        return Found(Place(where[h], ends[h + len(needle) - 1]), len(hits))
 
 
 def _common_tail(x: str, y: str) -> int:
