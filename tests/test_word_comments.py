@@ -320,10 +320,49 @@ def test_codings_the_coder_has_are_not_doubled_and_undo_takes_them_back(
     assert project.codings(coder="ana") == []
 
 
-def test_replies_from_a_comment_thread_are_left_out(project: Store, tmp_path: Path) -> None:
-    doc = word(tmp_path / "a.docx", marked(2, "It was luck."), {1: "luck"})
-    read = read_word(doc)
-    assert [(c.number, c.text, c.reply) for c in read.comments] == [(1, "luck", False)]
+def reply_to_first(path: Path) -> None:
+    """Make the document's second comment a reply to its first, as Word marks one: a
+    ``paraId`` on each comment's paragraph and ``commentsExtended.xml`` naming the parent."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    w15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    root = etree.fromstring(parts["word/comments.xml"])
+    for k, comment in enumerate(root.iter(f"{{{w}}}comment")):
+        comment.findall(f"{{{w}}}p")[-1].set(f"{{{w14}}}paraId", f"0000000{k + 1}")
+    parts["word/comments.xml"] = etree.tostring(root)
+    parts["word/commentsExtended.xml"] = (
+        f'<w15:commentsEx xmlns:w15="{w15}"><w15:commentEx w15:paraId="00000001" '
+        'w15:done="0"/><w15:commentEx w15:paraId="00000002" w15:paraIdParent="00000001" '
+        'w15:done="0"/></w15:commentsEx>').encode()
+    rels = "word/_rels/document.xml.rels"
+    parts[rels] = parts[rels].replace(b"</Relationships>", (
+        b'<Relationship Id="rIdReply" Type="http://schemas.microsoft.com/office/2011/'
+        b'relationships/commentsExtended" Target="commentsExtended.xml"/></Relationships>'))
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_replies_in_a_comment_thread_are_left_out(project: Store, tmp_path: Path) -> None:
+    paras = list(ORIGINAL)
+    paras[2] = "**Ana:** {1}{2}It was luck.{/2}{/1} I\u2019d say it\u2019s luck"
+    doc = word(tmp_path / "a.docx", paras, {1: "luck", 2: "Agreed, though not only luck"})
+    assert [(c.text, c.reply) for c in read_word(doc).comments] == [
+        ("luck", False), ("Agreed, though not only luck", False)]
+    reply_to_first(doc)
+    assert [(c.text, c.reply) for c in read_word(doc).comments] == [
+        ("luck", False), ("Agreed, though not only luck", True)]
+    code, out, err = run(str(doc), "--coder", "ana")
+    assert code == 0, err
+    assert out == ("Imported 1 coding for ana from 1 comment on ana v1 (0 already present); "
+                   "1 reply to comments left out.\n")
+    assert codings(project, "ana") == [("luck", "It was luck.", None)]
 
 
 # ---------------------------------------------------------------------------- the round trip

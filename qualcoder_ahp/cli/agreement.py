@@ -824,8 +824,8 @@ def _import_word(store: Store, file: str, coder: str, transcript_ref: str | None
         raise UserError(f"{plural(len(plan.problems), 'problem')} in "
                         f"{plural(comments, 'comment')} on {t.name} v{t.version}; nothing "
                         "was imported", path=file)
-    replies = (f"; {plural(plan.replies, 'reply')} to comments left out" if plan.replies
-               else "")
+    replies = (f"; {plan.replies:,} repl{'y' if plan.replies == 1 else 'ies'} to comments "
+               "left out" if plan.replies else "")
     if dry_run:
         click.echo(f"{file}: {plural(comments, 'comment')} on {t.name} v{t.version} "
                    f"({plan.how}){replies}")
