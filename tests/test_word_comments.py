@@ -21,6 +21,7 @@ THEMES = (
     Theme("winding", "Winding route", "careers", position=2),
     Theme("board", "Mandate: the board", None, position=3),
     Theme("gone", "Old theme", None, position=4),
+    Theme("turning_point", "A moment of change", None, position=5),
 )
 TURNS = [
     ("Interviewer", "interviewer", "How did you get here?", "00:00:05"),
@@ -147,7 +148,7 @@ def test_each_comment_codes_its_passage_with_the_themes_it_names(project: Store,
         1: "  LUCK  and   chance ",  # the name, case and spacing ignored
         2: "luck; Careers/Winding route: told twice\nsee the memo",  # id; path; memo
         3: "Mandate: the board",  # a name with a colon in it
-        4: "board - the turning point",  # a memo after " - "
+        4: "Turning-Point - the turning point",  # the id, spaced; a memo after " - "
     })
     code, out, err = run(str(doc), "--coder", "ana")
     assert code == 0, err
@@ -159,7 +160,7 @@ def test_each_comment_codes_its_passage_with_the_themes_it_names(project: Store,
         ("luck", "it's luck -- pure luck", "told twice\nsee the memo"),
         ("winding", "it's luck -- pure luck", "told twice\nsee the memo"),
         ("board", "the board listened.", None),
-        ("board", "The board was the turning point...", "the turning point"),
+        ("turning_point", "The board was the turning point...", "the turning point"),
     ]
     assert {c.origin for c in project.codings(coder="ana")} == {"imported"}
 

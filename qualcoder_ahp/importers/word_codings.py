@@ -135,8 +135,9 @@ class ThemeIndex:
 
 
 def key(name: str) -> str:
-    """A theme reference as it is compared: folded (:func:`fold`), without spaces."""
-    return "".join(fold(name).split())
+    """A theme reference as it is compared: folded (:func:`fold`), without spaces,
+    underscores or dashes (``board mandate`` names the theme ``board_mandate``)."""
+    return "".join(fold(name).replace("_", " ").replace("-", " ").split())
 
 
 def read_comment(comment: Comment, index: ThemeIndex
