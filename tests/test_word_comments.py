@@ -220,17 +220,18 @@ def test_every_problem_is_listed_and_nothing_is_written(project: Store,
     paras[1] = "**Interviewer:** {1}How did you get here?{/1}"
     paras[2] = ("**Ana:** {2}It was luck.{/2} I\u2019d say {3}it\u2019s luck{/3} \u2014 "
                 "pure luck, and {4}the board listened.{/4}")
-    paras[4] = "**Ana:** Yes. Then {5}the board asked me to lead.{/5}\nA new line, still me."
+    paras[4] = ("**Ana:** Yes. Then {5}the board asked me to lead.{/5}\n{8}A new line, still "
+                "mine.{/8}")  # "me" edited in Word
     paras[6] = "**Ana:** Yes. {6}The board was the turning point\u2026{/6}"
     paras.append("{7}A sentence nobody said.{/7}")
     doc = word(tmp_path / "bad.docx", paras, {
         1: "luck and chanse", 2: "careers", 3: "old theme", 4: "luck; winding", 5: "",
-        6: "board", 7: "luck"})
+        6: "board", 7: "luck", 8: "luck"})
     before = snapshot(tmp_path / "qcahp.db")
     code, out, err = run(str(doc), "--coder", "ana")
     assert code == 1 and out == ""
     lines = err.splitlines()
-    assert lines[:5] == [
+    assert lines[:6] == [
         f"{doc}: comment 1 \u201cHow did you get here?\u201d: no theme 'luck and chanse' in "
         "the codebook; did you mean 'Luck and chance'?",
         f"{doc}: comment 2 \u201cIt was luck.\u201d: theme 'Careers' is a folder, not "
@@ -239,9 +240,12 @@ def test_every_problem_is_listed_and_nothing_is_written(project: Store,
         "codebook restore gone` brings it back)",
         f"{doc}: comment 5 \u201cthe board asked me to lead.\u201d: the comment names no "
         "theme (it is empty)",
-        f"{doc}: comment 7 \u201cA sentence nobody said.\u201d: passage not found in ana v1",
+        f"{doc}: comment 6 \u201cA new line, still mine.\u201d: passage not found in ana v1 "
+        "(the transcript has \u201cA new line, still\u201d but not what follows: was the text "
+        "changed?)",
+        f"{doc}: comment 8 \u201cA sentence nobody said.\u201d: passage not found in ana v1",
     ]
-    assert lines[5] == f"Error: {doc}: 5 problems in 7 comments on ana v1; nothing was imported"
+    assert lines[6] == f"Error: {doc}: 6 problems in 8 comments on ana v1; nothing was imported"
     assert snapshot(tmp_path / "qcahp.db") == before
 
 

@@ -295,7 +295,8 @@ def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
         else:
             found = passages.locate(c.span, folded, where, ends)
             if found.places == 0:
-                problems.append(f"passage not found in {label}")
+                problems.append(f"passage not found in {label}"
+                                + _parted(found.agrees, passage))
             elif found.place is None:
                 at = " and ".join(f"{w:,}" for w in found.where[:3])
                 more_at = " ..." if len(found.where) > 3 else ""
@@ -323,6 +324,16 @@ def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
         raise UserError(f"its comments hold the codings of {len(coders)} coders ({listed}); "
                         "import one coder's at a time (`qcahp show TRANSCRIPT --coder NAME "
                         "-o FILE.docx`)", path=name)
+
+
+def _parted(agrees: str, passage: str) -> str:
+    """Where a passage not found parts from the transcript, when its start is there
+    (in the document's words: ``agrees`` is folded)."""
+    n = len(agrees.split())
+    if n < 2:
+        return ""
+    return (f" (the transcript has {short(' '.join(passage.split()[:n]), 8)} but not what "
+            "follows: was the text changed?)")
 
 
 def _continues(plan: WordPlan, made: dict[int, list[int]], cid: int, themes: list[str],

@@ -337,6 +337,9 @@ class Found:
     """How many places the passage is in (0: not found)."""
     where: tuple[int, ...] = ()
     """Where the places that the text around it could not tell apart start."""
+    agrees: str = ""
+    """For a passage not found: its longest start (in whole words, folded) that is in
+    the text, where the two part (an edit in Word, say)."""
 
 
 class Passages:
@@ -404,7 +407,7 @@ class Passages:
             hits.append(at)
             at = stored.find(needle, at + 1)
         if not hits:
-            return Found(None, 0)
+            return Found(None, 0, agrees=_longest_start(needle, stored))
         before = self.folded[max(a - CONTEXT, 0):a]
         after = self.folded[b:b + CONTEXT]
         scored = sorted(((_common_tail(before, stored[max(h - CONTEXT, 0):h])
@@ -416,6 +419,19 @@ class Passages:
             return Found(None, len(hits), tuple(where[h] for h in tied))
         h = tied[0]
         return Found(Place(where[h], ends[h + len(needle) - 1]), len(hits))
+
+
+def _longest_start(needle: str, stored: str) -> str:
+    """The longest run of ``needle``'s first words that ``stored`` holds ("" for none)."""
+    cuts = [m.start() for m in re.finditer(" ", needle)]
+    low, high = 0, len(cuts)  # cuts[:low] are known to be found
+    while low < high:
+        mid = (low + high + 1) // 2
+        if needle[:cuts[mid - 1]] in stored:
+            low = mid
+        else:
+            high = mid - 1
+    return needle[:cuts[low - 1]] if low else ""
 
 
 def _common_tail(x: str, y: str) -> int:
