@@ -461,6 +461,8 @@ def test_the_consensus_coder_is_refused(project: Store, tmp_path: Path) -> None:
     doc = word(tmp_path / "a.docx", marked(2, "It was luck."), {1: "luck"})
     code, _, err = run(str(doc), "--coder", "consensus")
     assert code == 1 and project.codings() == []
+    code, out, err = run(str(doc), "--coder", " ", "--dry-run")
+    assert (code, out, err) == (1, "", "Error: a coder needs a name: --coder NAME\n")
 
 
 # ---------------------------------------------------------------------------- folding

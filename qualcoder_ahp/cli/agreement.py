@@ -814,6 +814,8 @@ def _import_word(store: Store, file: str, coder: str, transcript_ref: str | None
     )
     from qualcoder_ahp.reports.data import find_transcript
 
+    if not coder:
+        raise UserError("a coder needs a name: --coder NAME")  # --dry-run names none either
     info = find_transcript(store, transcript_ref) if transcript_ref is not None else None
     plan = plan_word_import(store, file, info)
     t = plan.transcript
