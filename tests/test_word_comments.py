@@ -443,6 +443,16 @@ def test_a_document_without_comments(project: Store, tmp_path: Path) -> None:
         "coding is a comment naming its theme on the passage)\n")
 
 
+def test_comments_on_no_text(project: Store, tmp_path: Path) -> None:
+    # On a speaker label only: nothing of the interview is commented.
+    doc = word(tmp_path / "labels.docx", ["{1}**Interviewer:**{/1} How did you get here?"],
+               {1: "luck"})
+    code, _, err = run(str(doc), "--coder", "ana")
+    assert code == 1 and err == (
+        f"Error: {doc}: its comment is on no text of the interview (on nothing, or a speaker "
+        "label only): select the passage, then add the comment\n")
+
+
 def test_passages_in_no_transcript(project: Store, tmp_path: Path) -> None:
     doc = word(tmp_path / "else.docx", ["{1}Another study altogether.{/1}"], {1: "luck"})
     code, _, err = run(str(doc), "--coder", "ana")

@@ -240,6 +240,11 @@ def _which(store: Store, doc: WordDocument, passages: Passages, comments: list[C
     needles = sorted({passages.passage(c.span) for c in comments if c.span}, key=len,
                      reverse=True)
     probes = [n for n in needles if n][:PROBES]
+    if not probes:
+        which = "its comment is" if len(comments) == 1 else "its comments are"
+        raise UserError(f"{which} on no text of the interview (on nothing, or a speaker "
+                        "label only): select the passage, then add the comment",
+                        path=str(doc.path))
     scores = []
     for info in candidates:
         folded = fold(store.transcript_text(info.id))
