@@ -456,8 +456,16 @@ def test_comments_on_no_text(project: Store, tmp_path: Path) -> None:
 def test_passages_in_no_transcript(project: Store, tmp_path: Path) -> None:
     doc = word(tmp_path / "else.docx", ["{1}Another study altogether.{/1}"], {1: "luck"})
     code, _, err = run(str(doc), "--coder", "ana")
-    assert code == 1 and err.startswith(
-        f"Error: {doc}: none of the 1 commented passage is in a transcript of this project")
+    assert code == 1 and err == (
+        f"Error: {doc}: the commented passage is in no transcript of this project (was the "
+        "document's text changed, or is it another project's?); name the transcript with "
+        "--transcript NAME to see each passage's problem\n")
+    doc = word(tmp_path / "else.docx", ["{1}Another study{/1} {2}altogether.{/2}"],
+               {1: "luck", 2: "board"})
+    assert run(str(doc), "--coder", "ana")[2].startswith(
+        f"Error: {doc}: none of the 2 commented passages is in a transcript of this project")
+    code, _, err = run(str(doc), "--coder", "ana", "--transcript", "ana")
+    assert code == 1 and err.count("passage not found in ana v1") == 2
 
 
 def test_csv_options_that_are_for_word_only(project: Store, tmp_path: Path) -> None:

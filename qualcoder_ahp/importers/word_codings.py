@@ -251,8 +251,9 @@ def _which(store: Store, doc: WordDocument, passages: Passages, comments: list[C
         scores.append((sum(1 for n in probes if n in folded), info))
     best = max((s for s, _ in scores), default=0)
     if best == 0:
-        raise UserError(f"none of the {plural(len(probes), 'commented passage')} is in a "
-                        "transcript of this project (was the document's text changed, or is "
+        which = ("the commented passage is in no transcript" if len(probes) == 1 else
+                 f"none of the {len(probes):,} commented passages is in a transcript")
+        raise UserError(f"{which} of this project (was the document's text changed, or is "
                         "it another project's?); name the transcript with --transcript NAME "
                         "to see each passage's problem", path=str(doc.path))
     top = [info for s, info in scores if s == best]
