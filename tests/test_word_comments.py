@@ -306,6 +306,19 @@ def test_dry_run_lists_the_codings_and_writes_nothing(project: Store, tmp_path: 
     assert snapshot(tmp_path / "qcahp.db") == before
 
 
+def test_a_coding_two_comments_make_is_made_once(project: Store, tmp_path: Path) -> None:
+    paras = list(ORIGINAL)
+    paras[2] = "**Ana:** {1}{2}It was luck.{/2}{/1} I\u2019d say it\u2019s luck"
+    doc = word(tmp_path / "a.docx", paras, {1: "luck", 2: "Luck and chance: again"})
+    code, out, _ = run(str(doc), "--coder", "ana", "--dry-run")
+    assert out.endswith("Would import 1 coding for ana (0 already present); nothing was "
+                        "written (--dry-run).\n")
+    code, out, _ = run(str(doc), "--coder", "ana")
+    assert out == ("Imported 1 coding for ana from 2 comments on ana v1 (0 already present, "
+                   "1 memo, 1 repeated in the file).\n")
+    assert codings(project, "ana") == [("luck", "It was luck.", "again")]
+
+
 def test_codings_the_coder_has_are_not_doubled_and_undo_takes_them_back(
         project: Store, tmp_path: Path) -> None:
     doc = word(tmp_path / "a.docx", marked(2, "It was luck."), {1: "luck: first"})

@@ -815,7 +815,7 @@ def _import_word(store: Store, file: str, coder: str, transcript_ref: str | None
     from qualcoder_ahp.reports.data import find_transcript
 
     if not coder:
-        raise UserError("a coder needs a name: --coder NAME")  # --dry-run names none either
+        raise UserError("a coder needs a name: --coder NAME")  # a dry run writes no coder
     info = find_transcript(store, transcript_ref) if transcript_ref is not None else None
     plan = plan_word_import(store, file, info)
     t = plan.transcript
@@ -836,13 +836,15 @@ def _import_word(store: Store, file: str, coder: str, transcript_ref: str | None
             click.echo(f"  comment {p.comment.number}: {plan.theme_label(p.theme_id)}, "
                        f"{p.start}-{p.end} {short(plan.text[p.start:p.end])}{memo}")
         there = already_present(store, plan, coder)
-        click.echo(f"Would import {plural(len(plan.codings) - there, 'coding')} for {coder} "
+        distinct = len({(p.theme_id, p.start, p.end) for p in plan.codings})
+        click.echo(f"Would import {plural(distinct - there, 'coding')} for {coder} "
                    f"({there} already present); nothing was written (--dry-run).")
         return
     counts = import_word_plan(store, plan, coder)
     memos = f", {plural(counts['memos'], 'memo')}" if counts["memos"] else ""
     kept = (f", {plural(counts['memos_kept'], 'coding')} kept the memo it had"
             if counts["memos_kept"] else "")
+    kept += f", {counts['repeated']:,} repeated in the file" if counts["repeated"] else ""
     click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder} from "
                f"{plural(comments, 'comment')} on {t.name} v{t.version} "
                f"({counts['already_present']} already present{memos}{kept}){replies}.")
