@@ -383,6 +383,48 @@ def test_replies_in_a_comment_thread_are_left_out(project: Store, tmp_path: Path
     assert codings(project, "ana") == [("luck", "It was luck.", None)]
 
 
+def test_word_markup_around_the_text_is_read_as_word_shows_it(project: Store,
+                                                                tmp_path: Path) -> None:
+    """Runs split inside a word, proofing marks, bookmarks, a field code, tracked
+    changes (a deletion left out, an insertion kept) and a comment range that starts
+    between paragraphs, as Word writes them."""
+    import zipfile
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = (
+        '<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Ana:</w:t></w:r><w:r><w:t xml:space="preserve">'
+        ' It was </w:t></w:r><w:bookmarkStart w:id="0" w:name="b"/><w:commentRangeStart '
+        'w:id="7"/><w:proofErr w:type="spellStart"/><w:r><w:t>lu</w:t></w:r><w:r><w:rPr><w:i/>'
+        '</w:rPr><w:t>ck</w:t></w:r><w:proofErr w:type="spellEnd"/><w:del w:id="1" '
+        'w:author="Jo"><w:r><w:delText>, sheer chance</w:delText></w:r></w:del><w:r><w:t>.'
+        '</w:t></w:r><w:commentRangeEnd w:id="7"/><w:r><w:commentReference w:id="7"/></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText>'
+        '</w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:bookmarkEnd w:id="0"/></w:p>'
+        '<w:commentRangeStart w:id="8"/><w:p><w:r><w:rPr><w:b w:val="1"/></w:rPr><w:t>Ana:'
+        '</w:t></w:r><w:ins w:id="2" w:author="Jo"><w:r><w:t xml:space="preserve"> Yes.</w:t>'
+        '</w:r></w:ins><w:r><w:t xml:space="preserve"> Then</w:t></w:r>'
+        '<w:commentRangeEnd w:id="8"/></w:p>')
+    comments = ('<w:comment w:id="7" w:author="Jo"><w:p><w:r><w:t>luck</w:t></w:r></w:p>'
+                '</w:comment><w:comment w:id="8" w:author="Jo"><w:p><w:r><w:t>winding</w:t>'
+                '</w:r></w:p></w:comment>')
+    doc = tmp_path / "word.docx"
+    with zipfile.ZipFile(doc, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/'
+                    'package/2006/content-types"/>')
+        zf.writestr("word/document.xml", f'<w:document xmlns:w="{w}"><w:body>{body}'
+                    "</w:body></w:document>")
+        zf.writestr("word/comments.xml", f'<w:comments xmlns:w="{w}">{comments}</w:comments>')
+        zf.writestr("word/_rels/document.xml.rels", (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/comments" Target="comments.xml"/>'
+            "</Relationships>"))
+    assert read_word(doc).text == "Ana: It was luck.\nAna: Yes. Then\n"
+    code, _, err = run(str(doc), "--coder", "ana")
+    assert code == 0, err
+    assert codings(project, "ana") == [("luck", "luck.", None), ("winding", "Yes. Then", None)]
+
+
 # ---------------------------------------------------------------------------- the round trip
 def test_show_docx_comes_back_as_the_same_codings(project: Store, tmp_path: Path) -> None:
     info = project.transcript("ana")
