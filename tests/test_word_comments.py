@@ -490,6 +490,22 @@ def test_a_file_that_is_not_a_word_document(project: Store, tmp_path: Path) -> N
     assert "Traceback" not in err and len(err.splitlines()) == 1
 
 
+def test_a_word_document_under_another_name_and_other_formats(project: Store,
+                                                                tmp_path: Path) -> None:
+    doc = word(tmp_path / "a.docx", marked(2, "It was luck."), {1: "luck"})
+    renamed = tmp_path / "codings.csv"
+    renamed.write_bytes(doc.read_bytes())
+    code, out, err = run(str(renamed), "--coder", "ana", "--dry-run")
+    assert code == 0 and "comment 1: Careers / Luck and chance" in out, err
+    old = tmp_path / "old.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    code, _, err = run(str(old), "--coder", "ana")
+    assert code == 1 and err == (
+        f"Error: {old}: this is an old Office 97-2003 file (.doc) or a password-protected "
+        "Office document, not a CSV file or a Word .docx of codings: open it in Word and "
+        "save it as .docx\n")
+
+
 def test_a_document_without_comments(project: Store, tmp_path: Path) -> None:
     doc = word(tmp_path / "plain.docx", ORIGINAL, {})
     code, _, err = run(str(doc), "--coder", "ana")

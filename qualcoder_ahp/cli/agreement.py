@@ -792,7 +792,9 @@ def codings_import(project: Project, file: str, coder: str, transcript_ref: str 
     """
     store = project.store()
     store.refuse_consensus(coder)  # its codings are the reconciled result
-    if Path(file).suffix.lower() == ".docx":
+    from qualcoder_ahp.importers.word_codings import is_word
+
+    if is_word(file):
         _import_word(store, file, coder.strip(), transcript_ref, dry_run)
         return
     if transcript_ref is not None or dry_run:

@@ -194,6 +194,41 @@ def short(text: str, words: int = 6) -> str:
     return "\u201c" + " ".join(split[:words]) + (" \u2026" if len(split) > words else "") + "\u201d"
 
 
+_NOT_CODINGS = {".doc": ": open it in Word and save it as .docx",
+                ".odt": ": save it as a Word .docx (LibreOffice: File > Save As)",
+                ".xlsx": ": save the sheet as CSV UTF-8", ".ods": ": save the sheet as CSV UTF-8"}
+"""What to do with a file of codings in a format the import does not read."""
+
+
+def is_word(path: str | Path) -> bool:
+    """Whether ``codings import`` should read ``path`` as a Word document: its name
+    says ``.docx``, or its bytes do (a document saved under another name).
+
+    Raises:
+        ImportFailed: the bytes are another binary format (an old ``.doc``, an ``.odt``,
+            a workbook, a PDF...), not a CSV file or a Word document.
+    """
+    from qualcoder_ahp.errors import ImportFailed
+    from qualcoder_ahp.importers.normalise import _FORMAT_NAMES, read_bytes, sniff
+
+    file = Path(path)
+    if file.suffix.lower() == ".docx":
+        return True
+    try:
+        with file.open("rb") as f:
+            head = f.read(8)
+    except OSError:
+        return False  # the CSV reader says what is wrong with it
+    if not head.startswith((b"PK", b"\xd0\xcf\x11\xe0", b"%PDF", b"{\\rtf")):
+        return False
+    kind = sniff(read_bytes(file))
+    if kind in (None, ".docx"):
+        return kind == ".docx"
+    what = _FORMAT_NAMES.get(kind or "", f"a {kind} file")
+    raise ImportFailed(f"this is {what}, not a CSV file or a Word .docx of codings"
+                       f"{_NOT_CODINGS.get(kind or '', '')}", path=str(file))
+
+
 def plan_word_import(store: Store, path: str | Path,
                      transcript: TranscriptInfo | None = None) -> WordPlan:
     """Read ``path`` and work out every coding its comments make, and every problem.
@@ -403,4 +438,4 @@ def import_word_plan(store: Store, plan: WordPlan, coder: str) -> dict[str, int]
 
 
 __all__ = ["Planned", "ThemeIndex", "WordPlan", "already_present", "import_word_plan",
-           "key", "plan_word_import", "read_comment", "short"]
+           "is_word", "key", "plan_word_import", "read_comment", "short"]
