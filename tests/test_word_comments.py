@@ -258,8 +258,9 @@ def test_a_passage_found_twice_with_nothing_to_tell_them_apart(project: Store,
     first, second = text.index("Yes."), text.rindex("Yes.")
     assert code == 1
     assert err.splitlines()[0] == (
-        f"{doc}: comment 1 \u201cYes.\u201d: passage is in 2 places in ana v1 (at {first} and "
-        f"{second}) and the text around it does not tell which")
+        f"{doc}: comment 1 \u201cYes.\u201d: passage is in 2 places in ana v1, at {first} "
+        f"(turn 4) and {second} (turn 6), and the text around it does not tell which: "
+        "select a longer passage")
     assert project.codings(coder="ana") == []
 
 

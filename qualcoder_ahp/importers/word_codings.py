@@ -18,6 +18,7 @@ event, in one transaction.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -263,7 +264,8 @@ def plan_word_import(store: Store, path: str | Path,
     index = ThemeIndex(store.themes(include_inactive=True),
                        {t.id for t in store.themes()}, store.merged_into())
     plan._labels = {i: index.paths[i] for i in index.themes}
-    _plan_comments(plan, passages, own, index, name)
+    _plan_comments(plan, passages, own, index, name,
+                   [t.start for t in store.turns(info.id)])
     return plan
 
 
@@ -304,7 +306,7 @@ def _which(store: Store, doc: WordDocument, passages: Passages, comments: list[C
 
 
 def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
-                   index: ThemeIndex, name: str) -> None:
+                   index: ThemeIndex, name: str, turns: list[int]) -> None:
     folded, where, ends = fold_map(plan.text)
     label = f"{plan.transcript.name} v{plan.transcript.version}"
     coders: dict[str, int] = {}
@@ -339,11 +341,12 @@ def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
                 problems.append(f"passage not found in {label}"
                                 + _parted(found.agrees, passage))
             elif found.place is None:
-                at = " and ".join(f"{w:,}" for w in found.where[:3])
+                at = " and ".join(f"{w:,} (turn {max(bisect_right(turns, w), 1)})"
+                                  for w in found.where[:3])
                 more_at = " ..." if len(found.where) > 3 else ""
-                problems.append(f"passage is in {len(found.where)} places in {label} "
-                                f"(at {at}{more_at}) and the text around it does not tell "
-                                "which")
+                problems.append(f"passage is in {len(found.where)} places in {label}, at "
+                                f"{at}{more_at}, and the text around it does not tell "
+                                "which: select a longer passage")
         if problems:
             plan.problems += [f"{head}: {p}" for p in problems]
             continue
