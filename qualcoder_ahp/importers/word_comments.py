@@ -27,7 +27,7 @@ import re
 import zipfile
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -160,21 +160,20 @@ def read_word(path: str | Path, max_bytes: int = MAX_BYTES) -> WordDocument:
     if comments_xml is None:
         return doc
     replies = _replies(extended_xml)
-    found: list[tuple[tuple[int, int] | None, str, str, bool, int]] = []
+    found: list[Comment] = []
     for elm in _parse(comments_xml).iter(f"{{{W}}}comment"):
         cid = elm.get(f"{{{W}}}id", "")
         start, end = starts.get(cid), ends.get(cid)
-        span = (start, end) if start is not None and end is not None and end >= start else None
         paras = elm.findall(f".//{{{W}}}p")
-        last_id = paras[-1].get(f"{{{W14}}}paraId") if paras else None
-        body_text = "\n".join(_inline_text(p) for p in paras)
-        number = int(cid) if cid.isdecimal() else -1
-        found.append((span, elm.get(f"{{{W}}}author", ""), body_text, last_id in replies,
-                      number))
-    order = sorted(range(len(found)), key=lambda k: (found[k][0] is None,
-                                                    found[k][0] or (0, 0), k))
-    doc.comments = [Comment(n, found[k][1], normalise(found[k][2]), found[k][0], found[k][3],
-                            found[k][4]) for n, k in enumerate(order, start=1)]
+        found.append(Comment(
+            0, elm.get(f"{{{W}}}author", ""),
+            normalise("\n".join(_inline_text(p) for p in paras)),
+            (start, end) if start is not None and end is not None and end >= start else None,
+            bool(paras) and paras[-1].get(f"{{{W14}}}paraId") in replies,
+            int(cid) if cid.isdecimal() else -1))
+    # Numbered down the document, as a reader counts them in the margin.
+    found.sort(key=lambda c: (c.span is None, c.span or (0, 0)))
+    doc.comments = [replace(c, number=n) for n, c in enumerate(found, start=1)]
     return doc
 
 
