@@ -14,6 +14,7 @@ from qualcoder_ahp.cli import cli
 from qualcoder_ahp.importers.word_comments import fold, fold_map, read_word
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import Codebook, ParsedTranscript, Theme, Turn
+from tests.conftest import REPO
 
 THEMES = (
     Theme("careers", "Careers", None, codable=False, position=0),
@@ -474,6 +475,30 @@ def test_a_show_docx_of_two_coders_is_refused(project: Store, tmp_path: Path) ->
         "(comment 2)); import one coder's at a time (`qcahp show TRANSCRIPT --coder NAME -o "
         "FILE.docx`)")
     assert project.codings(coder="cai") == []
+
+
+def test_the_researchers_own_docx_after_qcahp_import(tmp_path: Path) -> None:
+    """The bundled radiographer_sam.docx as `qcahp import` stores it (labels and heading
+    left out of the text), commented in a copy of the very file."""
+    source = REPO / "transcripts" / "radiographer_sam.docx"
+    result = CliRunner().invoke(cli, ["--db", "qcahp.db", "import", str(source)])
+    assert result.exit_code == 0, result.output
+    with open_store(tmp_path / "qcahp.db") as store:
+        store.save_codebook(Codebook("Small", THEMES))
+    doc = Document(str(source))
+    paras = [p for p in doc.paragraphs if p.text.startswith("Sam Okafor:")]
+    # Sam's first answer, label and all, to the end of his second answer.
+    doc.add_comment([paras[0].runs[0], paras[1].runs[-1]], text="winding: the route",
+                    author="Jo")
+    doc.save(tmp_path / "sam-jo.docx")
+    code, out, err = run("sam-jo.docx", "--coder", "jo")
+    assert code == 0, err
+    with open_store(tmp_path / "qcahp.db") as store:
+        info = store.transcript("radiographer_sam")
+        turns = [t for t in store.turns(info.id) if t.speaker == "Sam Okafor"]
+        [coding] = store.codings(coder="jo")
+        assert (coding.theme_id, coding.start, coding.end, coding.memo) == (
+            "winding", turns[0].start, turns[1].end, "the route")
 
 
 # ---------------------------------------------------------------------------- bad files
