@@ -463,6 +463,21 @@ def test_show_docx_comes_back_as_the_same_codings(project: Store, tmp_path: Path
     assert "Imported 0 codings for ana" in out and "(7 already present)" in out
 
 
+def test_show_docx_with_brackets_in_the_theme_and_the_coder(project: Store,
+                                                             tmp_path: Path) -> None:
+    project.edit_theme("luck", coder="lead", name="Luck (chance)")
+    info = project.transcript("ana")
+    text = project.transcript_text(info.id)
+    start = text.index("It was luck.")
+    project.code(info.id, "luck", "Ana (RA)", start, start + 12)
+    assert CliRunner().invoke(cli, ["--db", "qcahp.db", "show", "ana", "--coder", "Ana (RA)",
+                                    "-o", "ra.docx"]).exit_code == 0
+    assert read_word(tmp_path / "ra.docx").comments[0].text == "Careers / Luck (chance) (Ana (RA))"
+    code, out, err = run("ra.docx", "--coder", "bob")
+    assert code == 0, err
+    assert [(c.theme_id, c.start) for c in project.codings(coder="bob")] == [("luck", start)]
+
+
 def test_a_show_docx_of_two_coders_is_refused(project: Store, tmp_path: Path) -> None:
     info = project.transcript("ana")
     project.code(info.id, "luck", "ana", 0, 7)

@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 PROBES = 25
 """Passages (the longest) looked for in every transcript to find the one a document is."""
-_WRITTEN = re.compile(r"(?P<path>.+) \((?P<coder>[^()]+)\)(?P<more>, continued)?")
-"""The first line of a comment ``qcahp show -o .docx`` wrote."""
+_CONTINUED = ", continued"
+"""How ``qcahp show -o .docx`` heads the comment on a coding's next turn."""
 _SEPARATOR = re.compile(r":| [-\u2013\u2014] ")
 """Where the themes end and a memo starts on a comment's first line."""
 
@@ -155,18 +155,31 @@ def read_comment(comment: Comment, index: ThemeIndex
     if not lines:
         return [], None, None, False
     first, rest = lines[0], lines[1:]
-    written = _WRITTEN.fullmatch(first)
-    if (written and written["coder"].strip() == comment.author.strip()
-            and index.find(written["path"])[0] is not None):
+    written = _written(first, comment.author, index)
+    if written is not None:
         if rest and rest[0].startswith("Memo:"):
             rest[0] = rest[0][len("Memo:"):].strip()
-        return ([written["path"]], _memo(rest), written["coder"].strip(),
-                bool(written["more"]))
+        return [written[0]], _memo(rest), written[1], written[2]
     heads = [(first, "")] + [(first[:m.start()], first[m.end():])
                              for m in _SEPARATOR.finditer(first)]
     chosen = next((h for h in heads if all(index.find(r)[0] for r in _refs(h[0], index))
                    and _refs(h[0], index)), heads[1] if len(heads) > 1 else heads[0])
     return _refs(chosen[0], index), _memo([chosen[1].strip(), *rest]), None, False
+
+
+def _written(first: str, author: str, index: ThemeIndex) -> tuple[str, str, bool] | None:
+    """``(theme path, coder, continued)`` when a comment's first line is one ``qcahp show
+    -o .docx`` wrote: ``Theme path (coder)``, its author that coder (whose name, or the
+    theme's, may hold brackets too), else ``None``."""
+    more = first.endswith(_CONTINUED)
+    line = first[:-len(_CONTINUED)] if more else first
+    if not line.endswith(")") or not author.strip():
+        return None
+    for m in re.finditer(r" \(", line):
+        path, coder = line[:m.start()], line[m.end():-1]
+        if coder.strip() == author.strip() and index.find(path)[0] is not None:
+            return path, coder.strip(), more
+    return None
 
 
 def _refs(head: str, index: ThemeIndex) -> list[str]:
