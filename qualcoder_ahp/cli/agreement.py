@@ -6,7 +6,8 @@
 - ``qcahp disagreements --coders A,B`` - each span coded by some coders and not
   others, with its text.
 - ``qcahp merge OTHER.db`` - bring in the codings of a coder's copy of the project.
-- ``qcahp codings import FILE.csv --coder NAME`` / ``qcahp codings export``.
+- ``qcahp codings import FILE.csv --coder NAME`` / ``qcahp codings export``; a Word
+  ``.docx`` whose comments name themes imports too.
 - ``qcahp blind on|off`` - the project setting the workbench respects.
 """
 
@@ -739,16 +740,22 @@ def merge(project: Project, other: str, verbose: bool) -> None:
 
 @click.group()
 def codings() -> None:
-    """Import or export codings as CSV (transcript, theme, start, end, quote)."""
+    """Import or export codings as CSV (transcript, theme, start, end, quote); import
+    them from Word comments."""
 
 
-@codings.command("import", short_help="Import one coder's codings from a CSV file.")
+@codings.command("import", short_help="Import one coder's codings: CSV, or Word comments.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--coder", required=True, metavar="NAME",
               help="Coder the imported codings belong to.")
+@click.option("--transcript", "transcript_ref", default=None, metavar="NAME",
+              help="(.docx) The transcript it is [default: the one holding the passages].")
+@click.option("--dry-run", is_flag=True,
+              help="(.docx) List the codings it would make; change nothing.")
 @pass_project
-def codings_import(project: Project, file: str, coder: str) -> None:
-    """Import codings made elsewhere; each quote must match the transcript text.
+def codings_import(project: Project, file: str, coder: str, transcript_ref: str | None,
+                   dry_run: bool) -> None:
+    """Import codings made elsewhere: a CSV file, or the comments of a Word document.
 
     FILE is a CSV file with the columns transcript, theme, start, end and quote (as
     `qcahp codings export` writes them): start and end are character offsets into
@@ -758,13 +765,75 @@ def codings_import(project: Project, file: str, coder: str) -> None:
     with its line number, and nothing is stored; codings already there are skipped.
     The consensus coder (consensus, or any coder a reconcile decision went into) is
     refused: its codings come from reconcile decisions only.
+
+    Or FILE is a Word .docx (the transcript, or `qcahp show -o FILE.docx`) where each
+    comment names a theme (id, name or path; several with ;) on the passage it codes;
+    text after a : or on later lines is a memo. Every problem is listed, one a line,
+    before anything is written.
     """
     store = project.store()
     store.refuse_consensus(coder)  # its codings are the reconciled result
+    from qualcoder_ahp.importers.word_codings import is_word
+
+    if is_word(file):
+        _import_word(store, file, coder.strip(), transcript_ref, dry_run)
+        return
+    if transcript_ref is not None or dry_run:
+        which = "--transcript" if transcript_ref is not None else "--dry-run"
+        raise UserError(f"{which} is for a Word .docx; a CSV file names each row's "
+                        "transcript and is checked whole before anything is stored",
+                        path=file)
     counts = store.import_codings(file, coder)
     # The name as stored (trimmed, as every command stores a coder's name), not as typed.
     click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder.strip()} "
                f"({counts['already_present']} already present).")
+
+
+def _import_word(store: Store, file: str, coder: str, transcript_ref: str | None,
+                 dry_run: bool) -> None:
+    """``codings import FILE.docx``: plan, list the problems or the codings, store."""
+    from qualcoder_ahp.importers.word_codings import (
+        already_present, import_word_plan, plan_word_import, short,
+    )
+    from qualcoder_ahp.reports.data import find_transcript
+
+    if not coder:
+        raise UserError("a coder needs a name: --coder NAME")  # a dry run writes no coder
+    info = find_transcript(store, transcript_ref) if transcript_ref is not None else None
+    plan = plan_word_import(store, file, info)
+    t = plan.transcript
+    comments = len(plan.doc.comments) - plan.replies
+    if plan.problems:
+        for line in plan.problems:
+            click.echo(line, err=True)
+        raise UserError(f"{plural(len(plan.problems), 'problem')} in "
+                        f"{plural(comments, 'comment')} on {t.name} v{t.version}; nothing "
+                        "was imported", path=file)
+    replies = (f"; {plan.replies:,} repl{'y' if plan.replies == 1 else 'ies'} to comments "
+               "left out" if plan.replies else "")
+    if dry_run:
+        click.echo(f"{file}: {plural(comments, 'comment')} on {t.name} v{t.version} "
+                   f"({plan.how}){replies}")
+        for p in plan.codings:
+            memo = " (memo)" if p.memo else ""
+            click.echo(f"  comment {p.comment.number}: {plan.theme_label(p.theme_id)}, "
+                       f"{p.start}-{p.end} {short(plan.text[p.start:p.end])}{memo}")
+        there = already_present(store, plan, coder)
+        distinct = len({(p.theme_id, p.start, p.end) for p in plan.codings})
+        click.echo(f"Would import {plural(distinct - there, 'coding')} for {coder} "
+                   f"({there} already present); nothing was written (--dry-run).")
+        return
+    counts = import_word_plan(store, plan, coder)
+    memos = f", {plural(counts['memos'], 'memo')}" if counts["memos"] else ""
+    kept = (f", {plural(counts['memos_kept'], 'coding')} kept the memo it had"
+            if counts["memos_kept"] else "")
+    kept += f", {counts['repeated']:,} repeated in the file" if counts["repeated"] else ""
+    click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder} from "
+               f"{plural(comments, 'comment')} on {t.name} v{t.version} "
+               f"({counts['already_present']} already present{memos}{kept}){replies}.")
+    steps = counts["imported"] + counts["memos"]
+    if steps:
+        say(f"To take them back: qcahp undo --coder {shell_arg(coder)} --steps {steps}")
 
 
 @codings.command("export", short_help="Export codings as CSV, to import elsewhere.")
