@@ -81,6 +81,27 @@ def test_merge_moves_every_coders_codings_and_memos(store: Store, tmp_path: Path
         store.code(store.transcripts()[0].id, "caring", "ana", 0, 5)
 
 
+def test_framework_summaries_on_the_merged_theme_follow_it(store: Store,
+                                                           tmp_path: Path) -> None:
+    # A framework summary of a case on the merged theme would otherwise be left on a
+    # column the matrix no longer shows.
+    small_store(store, tmp_path)
+    coded(store)
+    [case] = store.framework_cases()
+    store.set_memo("ana", "cell", f"{case.key}|caring", "Cared for her mother.")
+    store.set_memo("ana", "cell", f"{case.key}|board", "Reports to the board.")
+    store.set_memo("bo", "cell", f"{case.key}|caring", "Family first.")
+    before = everything(store)
+    counts = store.merge_theme("caring", "board", coder="cy")
+    assert counts["memos"] == 6
+    assert store.memo("ana", "cell", f"{case.key}|board") == (
+        "Reports to the board.\n\nCaring: Cared for her mother.")
+    assert store.memo("bo", "cell", f"{case.key}|board") == "Caring: Family first."
+    assert store.memo("ana", "cell", f"{case.key}|caring") is None
+    assert store.undo("cy")["kind"] == "theme_merge"
+    assert everything(store) == before
+
+
 def test_undo_restores_everything_exactly_and_redo_merges_again(store: Store,
                                                                 tmp_path: Path) -> None:
     small_store(store, tmp_path)

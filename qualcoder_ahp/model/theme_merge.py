@@ -12,7 +12,8 @@ The event's changes (see :mod:`qualcoder_ahp.model.decisions`) move every coder'
   active, unless that coder already has an active ``B`` coding with exactly that span;
 - a coding's memo goes with it (appended to the ``B`` coding's memo when there was one);
 - each coder's memo on ``A`` is appended to their memo on ``B``, headed with ``A``'s name,
-  and cleared from ``A``;
+  and cleared from ``A``; so is each framework summary of a case on ``A`` (to the case's
+  summary on ``B``);
 - ``A``'s open suggestions are retired (every coder's, decided or not: an accepted one
   would otherwise still be offered to the coders who had not decided it, and accepting
   it would code the retired theme);
@@ -28,6 +29,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.framework_store import parse_cell
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -90,6 +92,16 @@ class ThemeMergeMixin:
                     "SELECT coder_id, text FROM memos WHERE target_kind = 'theme' "
                     "AND target_id = ? ORDER BY coder_id", [source_id]).fetchall():
                 changes += memos.move(owner, "theme", source_id, target_id,
+                                      f"{source.name}: {text}")
+                counts["memos"] += 1
+            for owner, cell, text in self.conn.execute(
+                    "SELECT coder_id, target_id, text FROM memos WHERE target_kind = 'cell' "
+                    "ORDER BY coder_id, target_id").fetchall():
+                parsed = parse_cell(cell)
+                if parsed is None or parsed[2] != source_id:
+                    continue
+                case = f"{parsed[0]}:{parsed[1]}"
+                changes += memos.move(owner, "cell", cell, f"{case}|{target_id}",
                                       f"{source.name}: {text}")
                 counts["memos"] += 1
             for (suggestion_id,) in self.conn.execute(
