@@ -63,7 +63,7 @@ def test_workbench_tint_keeps_text_legible(colour):
 
 
 def test_workbench_tints_keep_the_shipped_colours_apart():
-    """Drawn as tints the siblings stay as far apart as the colours (old tints: 1.3)."""
+    """Drawn as tints the siblings stay as far apart as the colours (old tints: 2.7)."""
     themes = _shipped()
     tinted = [(i, p, C.to_hex(C.workbench_tint(C.parse(c))[0])) for i, p, c in themes]
     assert C.min_sibling_distance(tinted) >= 10

@@ -168,3 +168,39 @@ async def test_help_says_what_each_mark_means(app):
         marks = {key: details for key, _, details in help_screen.rows}
         assert "▶" in marks and "▌" in marks and "▌▌" in marks and "○ ✓ ✗" in marks
         assert "undecided, accepted or rejected" in marks["○ ✓ ✗"]
+
+
+def _ratio(colour, app) -> float:  # type: ignore[no-untyped-def]
+    """The worst contrast of a Textual colour on the light theme's backgrounds."""
+    return min(C.contrast(C.parse(colour.hex[:7]), back) for back in _backgrounds(app))
+
+
+async def test_light_theme_focus_and_headings_are_visible(app):
+    """The light theme's accent (orange) was 1.4:1 on its background: the focused
+    details pane, the consensus panel and the passages' headings drew in it."""
+    from qualcoder_ahp.tui.screens.passages import PassageList, PassagesScreen
+    from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
+    from tests.tui.conftest import open_codebook
+
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = LIGHT
+        screen = await open_codebook(pilot)
+        pane = screen.query_one("#theme-detail-pane")
+        pane.focus()
+        await pilot.pause()
+        assert _ratio(pane.styles.border_left[1], app) >= 3  # WCAG: a focus indicator
+        await pilot.press("escape")
+        await pilot.pause()
+        app.push_screen(PassagesScreen(app.store, CODER, "winding"))
+        await pilot.pause()
+        await pilot.pause()
+        headings = app.screen.query_one(PassageList).get_component_rich_style(
+            "option-list--option-disabled")
+        assert C.contrast(_rgb(headings.color), _backgrounds(app)[0]) >= 4.5
+        app.pop_screen()
+        await pilot.pause()
+        reconcile = ReconcileScreen(app.store, CODER)
+        app.push_screen(reconcile)
+        await pilot.pause()
+        panel = reconcile.query_one("#consensus-panel")
+        assert _ratio(panel.styles.border_top[1], app) >= 3
