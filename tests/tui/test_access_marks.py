@@ -204,3 +204,51 @@ async def test_light_theme_focus_and_headings_are_visible(app):
         await pilot.pause()
         panel = reconcile.query_one("#consensus-panel")
         assert _ratio(panel.styles.border_top[1], app) >= 3
+
+
+def _inks(text) -> list[Style]:  # type: ignore[no-untyped-def]
+    """The coloured styles of a Text: its own and its spans'."""
+    styles = [Style.parse(s) if isinstance(s, str) else s
+              for s in (text.style, *(span.style for span in text.spans))]
+    return [s for s in styles if s.color is not None]
+
+
+def test_ticks_and_report_words_read_on_both_themes():
+    """The search's ✓ (ANSI green: 3.2:1 on the light theme) and an import's "failed:"
+    (ANSI red: 4.0:1 on the dark theme) keep 4.5:1 on both."""
+    from textual.theme import BUILTIN_THEMES
+
+    from qualcoder_ahp.reports.search import Hit
+    from qualcoder_ahp.tui.screens.search import hit_text
+    from qualcoder_ahp.tui.screens.transcripts import report_text
+
+    hit = Hit(1, "alpha", "P1", 10, 14, 0, 20, "P1", "participant", 2, None, "a ", "luck",
+              " b", True)
+    for dark, name in ((True, "textual-dark"), (False, LIGHT)):
+        variables = BUILTIN_THEMES[name].to_color_system().generate()
+        back = C.parse(variables["surface"][:7])
+        report = report_text("Importing", "1 imported; failed: x.docx; note: y", dark)
+        texts = [hit_text(hit, "Luck", dark), *report.renderables[1::2]]
+        styles = [s for text in texts for s in _inks(text)]
+        assert len(styles) == 3
+        for style in styles:
+            assert C.contrast(_rgb(style.color), back) >= 4.5, (name, style)
+
+
+async def test_a_refusal_in_a_dialog_reads_on_the_light_theme(project):
+    from textual.widgets import Label
+
+    app = make_app(project)  # no coder yet: the name dialog
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = LIGHT
+        await pilot.pause()
+        await pilot.press(*"consensus", "enter")
+        await pilot.pause()
+        error = app.screen.query_one("#coder-error", Label)
+        assert error.display
+        [span] = error.render().spans  # type: ignore[union-attr]
+        colour = span.style.foreground
+        assert colour is not None and colour.ansi is None  # not ANSI red, which themes remap
+        rgb = (colour.r / 255, colour.g / 255, colour.b / 255)
+        for back in _backgrounds(app):
+            assert C.contrast(rgb, back) >= 4.5
