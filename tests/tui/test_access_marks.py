@@ -252,3 +252,21 @@ async def test_a_refusal_in_a_dialog_reads_on_the_light_theme(project):
         rgb = (colour.r / 255, colour.g / 255, colour.b / 255)
         for back in _backgrounds(app):
             assert C.contrast(rgb, back) >= 4.5
+
+
+async def test_switching_theme_redraws_the_panel_colours(app):
+    from textual.widgets import Static
+
+    def inks(screen) -> set[str]:  # type: ignore[no-untyped-def]
+        content = screen.query_one("#suggestion-panel", Static).render()
+        return {span.style.foreground.hex.upper() for span in content.spans
+                if getattr(span.style, "foreground", None) is not None}
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        assert INK["undecided"][0] in inks(screen)
+        app.theme = LIGHT
+        await pilot.pause()
+        await pilot.pause()
+        assert INK["undecided"][1] in inks(screen)
+        assert INK["undecided"][0] not in inks(screen)
