@@ -200,6 +200,15 @@ def _heatmap(values: list[list[float | None]], text: list[list[str]], rows: list
             bold = diagonal_plain and i == j
             ax.text(j, i, text[i][j], ha="center", va="center", fontsize=7.5,
                     color="white" if dark else "black", fontweight="bold" if bold else "normal")
+    # A cell with no figure (parent and child) is hatched as well as grey: grey alone was
+    # the same as a 0 cell's near-white in a greyscale print or to a colour-blind reader.
+    from matplotlib.patches import Rectangle
+
+    for i, row in enumerate(values):
+        for j, v in enumerate(row):
+            if v is None:
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///",
+                                       edgecolor="#888888", linewidth=0))
     ax.set_xticks([x - 0.5 for x in range(1, len(cols))], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, len(rows))], minor=True)
     ax.grid(which="minor", color="white", linewidth=1.5)
@@ -245,6 +254,6 @@ def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DP
     return _heatmap(co.cells, text, labels, columns,
                     title=f"Theme co-occurrence: {unit} ({coder_label(co.coder)})"
                           + _line(selection)
-                          + "\ndiagonal: the theme on its own; grey: parent and child",
+                          + "\ndiagonal: the theme on its own; hatched: parent and child",
                     xlabel="Theme", ylabel="Theme", cbar=unit.capitalize(), dpi=dpi, fmt=fmt,
                     diagonal_plain=True, row_depths=co.depths, col_depths=co.depths)

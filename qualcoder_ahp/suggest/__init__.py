@@ -13,6 +13,8 @@
   regular expressions) and :mod:`~qualcoder_ahp.suggest.sre_tree` (CPython's parser);
 - :mod:`~qualcoder_ahp.suggest.runner`: :func:`run_suggestions` over a project,
   with the doc cache and worker processes;
+- :mod:`~qualcoder_ahp.suggest.colours`: theme colours as coders see them (contrast,
+  colour-vision deficiency, CIEDE2000), for the codebook check and the workbench's tints;
 - :mod:`~qualcoder_ahp.suggest.evaluate`: suggestions against human coding or gold
   sentences (precision, recall, F1).
 

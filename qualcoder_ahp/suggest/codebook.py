@@ -25,6 +25,7 @@ import yaml
 
 from qualcoder_ahp.errors import CodebookError, closest
 from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme, theme_slug
+from qualcoder_ahp.suggest import colours
 
 PATTERN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -131,6 +132,8 @@ class Checker:
         self.warnings: list[str] = []
         self.has_pipeline = False
         """Whether the codebook names an installed trained pipeline (POS, DEP... work)."""
+        self.colour_lines: dict[str, int] = {}
+        """Theme id → line of the colour it gives (themes left grey are not there)."""
         self.text: list[str] = []
         """The file's lines as typed, for messages about what YAML made of them (a
         colour read as a comment)."""
@@ -284,6 +287,7 @@ def _check_yaml(path: Path) -> CheckResult:
         seen_patterns: dict[str, int] = {}
         for theme in themes_raw:
             _theme(ck, theme, None, themes, patterns, seen_themes, seen_patterns)
+        _colour_warnings(ck, themes)
     if ck.loader is not None:  # keys given twice in mappings no check above visited
         for obj_id in list(ck.loader.duplicates):
             ck.duplicate_keys(_ById(obj_id), "")
@@ -295,6 +299,25 @@ def _check_yaml(path: Path) -> CheckResult:
     codebook = Codebook(name, tuple(themes), tuple(patterns), pipeline or None, str(path),
                         None if version is None else str(version))
     return CheckResult(codebook, ck.errors, ck.warnings)
+
+
+def _colour_warnings(ck: Checker, themes: list[Theme]) -> None:
+    """Warn of sibling colours some coder cannot tell apart, and of colours whose tint
+    the workbench's dark or light background swallows (:mod:`.colours`)."""
+    given = [(t.id, t.parent_id, t.color) for t in themes if t.id in ck.colour_lines]
+    for first, second, gap, vision in colours.close_pairs(given):
+        seen = "" if vision == "normal" else f" with {vision}"
+        ck.warn(ck.colour_lines[second], f"theme {second}",
+                f"colour too close to that of its sibling {first} to tell apart{seen} "
+                f"(CIEDE2000 {gap:.1f}, under {colours.CLOSE:g}): choose another, such as "
+                "one of Paul Tol's muted colours")
+    codable = {t.id for t in themes if t.codable}  # a folder is never drawn behind text
+    for theme_id, _, colour in given:
+        faint = colours.faint(colour) if theme_id in codable else None
+        if faint is not None:
+            ck.warn(ck.colour_lines[theme_id], f"theme {theme_id}",
+                    f"colour {colour} is too {faint} to show against the workbench's "
+                    f"{faint} theme: coded text would look uncoded")
 
 
 def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
@@ -347,6 +370,8 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
     elif not isinstance(color, str) or not COLOR.match(color):
         ck.error(ck.line(raw, "color"), what, f"bad colour {color!r} (use #RRGGBB)")
         color = "#888888"
+    elif "color" in raw and isinstance(theme_id, str):
+        ck.colour_lines[theme_id] = ck.line(raw, "color")
     codable = raw.get("codable", True)
     if not isinstance(codable, bool):
         ck.error(ck.line(raw, "codable"), what, "`codable` must be true or false")

@@ -28,6 +28,9 @@ from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, key_commands
 
 CODER_SETTING = "coder"
+THEME_SETTING = "theme:"
+"""Project setting (followed by the coder's name) holding the Textual theme a coder chose
+(ctrl+p "Change theme"), so that a light theme stays light at the next start."""
 POLL_SECONDS = 1.5
 """How often the workbench asks whether another connection committed (one PRAGMA)."""
 
@@ -107,8 +110,19 @@ class WorkbenchApp(App[None]):
         self.coder = coder
         self.store.ensure_coder(coder)
         self.store.set_setting(CODER_SETTING, coder)
+        chosen = self.store.get_setting(THEME_SETTING + coder)
+        if chosen in self.available_themes:
+            self.theme = chosen
+        self._theme_coder = coder  # from now on a change of theme is this coder's choice
         self.sub_title = f"coder: {coder}"
         self.push_screen(TranscriptsScreen(self.store, coder))
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme this coder chose (in the project, as the coder's name is)."""
+        coder = getattr(self, "_theme_coder", "")
+        if coder and self.store.get_setting(THEME_SETTING + coder) != theme:
+            self.store.set_setting(THEME_SETTING + coder, theme)
+            self.mark_store_seen()
 
     def on_unmount(self) -> None:
         """Close the database we opened."""

@@ -36,6 +36,7 @@ from qualcoder_ahp.tui.screens.coding_keys import (
 )
 from qualcoder_ahp.tui.session import CodingSession
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.widgets.marks import LEGEND
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
 from qualcoder_ahp.tui.widgets.transcript_view import Marks, TranscriptView
 
@@ -44,6 +45,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
     """Code one transcript."""
 
     BINDINGS = CODING_BINDINGS
+    MARKS = LEGEND
+    """What the marks of the transcript and the panels mean (listed in the help)."""
 
     def __init__(self, store: Store, coder: str, transcript_id: int,
                  suggestion_id: int | None = None, *,
@@ -82,6 +85,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         if self.opened_from("back_to_hits"):
             self._codings_before = self._last_coding()
         self._show_transcript()
+        # The panels' colours are picked for the dark or the light theme: redraw them.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._update(counts=True))
 
     def _last_coding(self) -> int:
         """The id of this coder's last coding (0: none yet)."""
@@ -210,7 +215,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         panel.update(codebook_text(
             self.store.themes(), self.store.theme_counts(self.coder, session.transcript_id),
             self.store.theme_counts(self.coder), session.recent_themes(),
-            panel.content_region.width), layout=False)
+            panel.content_region.width, self.app.current_theme.dark), layout=False)
 
     def _draw_panel(self) -> None:
         """Draw the suggestion panel from ``panel_offset``, saying what lies beyond.
@@ -222,7 +227,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         """
         session = self.session
         panel = self.query_one("#suggestion-panel", Static)
-        text = suggestion_text(session, self._patterns)
+        text = suggestion_text(session, self._patterns, self.app.current_theme.dark)
         current = session.current.id if session.current else None
         if current != self._panel_for:  # another suggestion is read from the top
             self.panel_offset, self._panel_for = 0, current
@@ -254,7 +259,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         width, height = panel.content_region.width, panel.content_region.height
         if not width or not height:
             return False
-        text = suggestion_text(self.session, self._patterns)
+        text = suggestion_text(self.session, self._patterns, self.app.current_theme.dark)
         return len(text.wrap(self.app.console, width)) > height
 
     def scroll_panel(self, lines: int) -> None:

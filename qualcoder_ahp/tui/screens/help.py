@@ -67,6 +67,9 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, under: Screen, title: str) -> None:
         super().__init__()
         self.rows = binding_rows(under)
+        marks = list(getattr(under, "MARKS", ()))  # what the screen's marks mean, after the keys
+        if marks:
+            self.rows += [("", "Marks", "What the marks on this screen mean:"), *marks]
         self.title_text = title
 
     def compose(self) -> ComposeResult:

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from qualcoder_ahp.model.codebook_store import theme_name_problem
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.widgets.marks import ink
 
 
 class FitsLists:
@@ -109,7 +110,8 @@ class CoderModal(ModalScreen[str]):
         error = self.query_one("#coder-error", Label)
         error.display = problem is not None
         if problem is not None:
-            error.update(Text(problem[0].upper() + problem[1:] + ".", style="bold red"))
+            error.update(Text(problem[0].upper() + problem[1:] + ".",
+                              style=ink("rejected", self.app.current_theme.dark, bold=True)))
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
@@ -488,7 +490,8 @@ class ThemeEditModal(ModalScreen[bool | None]):
         if problem is None:
             self.dismiss(True)
             return
-        error.update(Text(problem[0].upper() + problem[1:] + ".", style="bold red"))
+        error.update(Text(problem[0].upper() + problem[1:] + ".",
+                          style=ink("rejected", self.app.current_theme.dark, bold=True)))
         error.display = True
 
     def action_dismiss_none(self) -> None:

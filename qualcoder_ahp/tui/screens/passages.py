@@ -185,6 +185,7 @@ class PassageList(OptionList, inherit_bindings=False):
     DEFAULT_CSS = """
     PassageList, PassageList:focus { height: 1fr; max-height: 100%; border: none; padding: 0; }
     PassageList > .option-list--option-disabled { color: $accent; text-style: bold; }
+    PassageList:light > .option-list--option-disabled { color: $text-primary; }
     """
 
 

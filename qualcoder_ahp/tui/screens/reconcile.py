@@ -89,6 +89,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
     ReconcileScreen .coder-panel { width: 1fr; border: round $primary-background;
                                    padding: 0 1; }
     ReconcileScreen #consensus-panel { height: 1fr; border: round $accent; padding: 0 1; }
+    ReconcileScreen:light #consensus-panel { border: round $primary; }
     """
 
     BINDINGS = [

@@ -22,6 +22,7 @@ class CoderPicker(FitsLists, ModalScreen[list[str] | None]):
     CoderPicker { align: center middle; }
     CoderPicker > Vertical { width: 60; height: auto; max-height: 80%;
                              border: thick $accent; padding: 1 2; background: $surface; }
+    CoderPicker:light > Vertical { border: thick $primary; }
     CoderPicker SelectionList { height: auto; max-height: 16; }
     """
 

@@ -42,6 +42,7 @@ from qualcoder_ahp.tui.screens.modals import (
 from qualcoder_ahp.tui.undo_keys import UNDO_BINDINGS, UndoKeys
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
+from qualcoder_ahp.tui.widgets.marks import ink
 
 CONTEXT = 30
 """Characters of context either side of a match: a hit's line fits 80 columns."""
@@ -62,8 +63,9 @@ class HitList(OptionList, inherit_bindings=False):
     """
 
 
-def hit_text(hit: Hit, theme_name: str | None) -> Text:
-    """A hit as the list draws it: where and who, then the match in its context."""
+def hit_text(hit: Hit, theme_name: str | None, dark: bool = True) -> Text:
+    """A hit as the list draws it: where and who, then the match in its context (the
+    tick's colour for the dark or the light theme)."""
     where = [hit.transcript]
     if hit.speaker:
         where.append(hit.speaker)
@@ -76,7 +78,7 @@ def hit_text(hit: Hit, theme_name: str | None) -> Text:
     if hit.role and hit.role != "participant":
         out.append(f" ({hit.role})", style="italic")
     if hit.coded and theme_name:
-        out.append(f"  \u2713 {theme_name}", style="bold green")
+        out.append(f"  \u2713 {theme_name}", style=ink("accepted", dark, bold=True))
     out.append("\n")
     out.append(hit.before, style="dim")
     out.append(hit.match, style="bold reverse")
@@ -239,7 +241,8 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
                 found = search(own, query, theme=theme, coder=coder, context=CONTEXT,
                                progress=progress)
         name = self._theme_name(theme)
-        options = [Option(hit_text(h, name), id=str(i))
+        dark = self.app.current_theme.dark
+        options = [Option(hit_text(h, name, dark), id=str(i))
                    for i, h in enumerate(found.hits[:MAX_SHOWN])]
         self.app.call_from_thread(self._show, request, found, options)
 

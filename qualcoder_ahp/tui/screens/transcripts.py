@@ -27,6 +27,7 @@ from qualcoder_ahp.tui import jobs
 from qualcoder_ahp.tui.follow import withdrawn_meanwhile
 from qualcoder_ahp.tui.messages import JobFinished, JobProgress
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.widgets.marks import ink
 
 COLUMNS = ("transcript", "participant", "words", "decided", "codings")
 
@@ -48,11 +49,11 @@ def import_paths_of(value: str) -> list[str] | None:
     return [str(Path(p).expanduser()) for p in parts]
 
 
-def report_text(label: str, summary: str) -> Group:
+def report_text(label: str, summary: str, dark: bool = True) -> Group:
     """A job's summary with failures or notes, as the report panel shows it: a heading
     naming the job and the key that closes it, then each kind of problem and the
     problems under it, one to a line and indented as a block when it wraps (the summary
-    joins them with "; ")."""
+    joins them with "; "). ``dark``: the colours for the dark or the light theme."""
     heading = {"Importing": "Import", "Suggesting": "Suggestions"}.get(label, label)
     first, _, rest = summary.partition("; ")
     lines: list[RenderableType] = [Text.assemble((f"{heading}: {first}", "bold"),
@@ -61,8 +62,8 @@ def report_text(label: str, summary: str) -> Group:
         for word in ("failed", "note", "skipped as withdrawn from this project"):
             if part.startswith(f"{word}: "):
                 part = part[len(word) + 2:]
-                lines.append(Text(f"{word}:", style="bold red" if word == "failed"
-                                  else "bold yellow"))
+                lines.append(Text(f"{word}:", style=ink(
+                    "rejected" if word == "failed" else "undecided", dark, bold=True)))
         lines.append(Padding(Text(part), (0, 0, 0, 2)))
     return Group(*lines)
 
@@ -355,7 +356,8 @@ class TranscriptsScreen(Screen[None]):
         self.query_one("#job-progress").display = False
         self.query_one("#job-label").display = False
         if message.error is not None:
-            self._show_report(report_text(message.label, f"failed; {message.error}"))
+            self._show_report(report_text(message.label, f"failed; {message.error}",
+                                          self.app.current_theme.dark))
         if message.summary is not None:
             # Failures and notes (an unlabelled file) stay on the screen until Escape or
             # the next run: a toast hid a dozen lines of them after 30 s, sat over the
@@ -363,7 +365,8 @@ class TranscriptsScreen(Screen[None]):
             trouble = any(f"; {w}: " in message.summary for w in (
                 "failed", "note", "skipped as withdrawn from this project"))
             if trouble:
-                self._show_report(report_text(message.label, message.summary))
+                self._show_report(report_text(message.label, message.summary,
+                                              self.app.current_theme.dark))
             else:
                 self.notify(message.summary, title=message.label, markup=False)
         self.reload()

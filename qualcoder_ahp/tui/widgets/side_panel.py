@@ -12,6 +12,7 @@ from rich.text import Text
 
 from qualcoder_ahp.records import Pattern, Theme
 from qualcoder_ahp.tui.session import CodingSession
+from qualcoder_ahp.tui.widgets.marks import ink, status_mark
 
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -20,8 +21,13 @@ def _swatch(colour: str) -> str:
     return f"on {colour}" if _HEX.fullmatch(colour) else "on grey50"
 
 
-def suggestion_text(session: CodingSession, patterns: dict[str, Pattern]) -> Text:
-    """The current suggestion (theme, definition, criteria, patterns, status) or the cursor."""
+def suggestion_text(session: CodingSession, patterns: dict[str, Pattern],
+                    dark: bool = True) -> Text:
+    """The current suggestion (theme, definition, criteria, patterns, status) or the cursor.
+
+    The status is a glyph and a word (``○ undecided``, ``✓ accepted``, ``✗ rejected``),
+    coloured for the dark or the light theme (``dark``), so it reads without colour.
+    """
     out = Text()
     sug = session.current
     decided, total = session.progress()
@@ -38,7 +44,7 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern]) -> Tex
     if sug is None:
         span = session.span
         if session.anchor is not None:
-            out.append("Selecting sentences (v to stop)\n", style="bold yellow")
+            out.append("Selecting sentences (v to stop)\n", style=ink("undecided", dark, bold=True))
         elif span is not None:
             out.append(f"Cursor: sentence {session.cursor + 1}/{len(session.sentences)}\n")
         if session.suggestions:
@@ -58,12 +64,12 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern]) -> Tex
         where = f"{index + 1}/{len(visible)}" if index is not None else "(filtered out)"
         status = session.status_of(sug)
         out.append(f"Suggestion {where} · ")
-        out.append(status, style={"undecided": "bold yellow", "rejected": "bold red"}.get(
-            status, "bold green"))
+        out.append(status_mark(status), style=ink(
+            status if status in ("undecided", "rejected") else "accepted", dark, bold=True))
         if session.is_adjusted():
-            out.append(" · span adjusted", style="bold magenta")
+            out.append(" · span adjusted", style=ink("adjusted", dark, bold=True))
         out.append("\n")
-        _theme_name(out, theme, sug.theme_id)
+        _theme_name(out, theme, sug.theme_id, dark)
         words = [session.text[a:b] for a, b in sug.matches]
         out.append("Matched: ", style="bold")
         out.append(", ".join(f"“{w}”" for w in words) or "-")
@@ -84,9 +90,10 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern]) -> Tex
     return out
 
 
-def _theme_name(out: Text, theme: Theme | None, theme_id: str) -> None:
+def _theme_name(out: Text, theme: Theme | None, theme_id: str, dark: bool = True) -> None:
     if theme is None:
-        out.append(f"Theme {theme_id} (not in the codebook)\n", style="bold red")
+        out.append(f"Theme {theme_id} (not in the codebook)\n",
+                   style=ink("rejected", dark, bold=True))
         return
     out.append("  ", style=_swatch(theme.color))
     out.append(" ")
@@ -114,7 +121,7 @@ def _criteria(out: Text, theme: Theme | None, patterns: dict[str, Pattern],
 
 
 def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[str, int],
-                  recent: list[str], width: int = 0) -> Text:
+                  recent: list[str], width: int = 0, dark: bool = True) -> Text:
     """The theme tree with this coder's counts (here / all transcripts) and number keys.
 
     With ``width``, a theme name too long for its line ends in "…" so that each theme
@@ -131,7 +138,7 @@ def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[st
         level = depth[theme.parent_id] + 1 if theme.parent_id in depth else 0
         depth[theme.id] = level
         number = numbers.get(theme.id)
-        out.append(f"{number} " if number else "  ", style="bold cyan")
+        out.append(f"{number} " if number else "  ", style=ink("key", dark, bold=True))
         out.append("  " * level)
         out.append(" ", style=_swatch(theme.color))
         out.append(" ")

@@ -18,16 +18,21 @@ from textual.message import Message
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.color import Color
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcoder_ahp.records import Turn
+from qualcoder_ahp.suggest.colours import parse, to_hex, workbench_tint
 from qualcoder_ahp.tui.layout import BLANK, HEADER, TEXT, Layout, display_text, wrap_transcript
+from qualcoder_ahp.tui.widgets.marks import ink
 
 GUTTER = 2
-_BLACK = Color(0, 0, 0)
+_GREY = "#888888"
+# True colours (ANSI yellow and magenta changed with the theme: black on the light
+# theme's magenta was 3:1), Okabe-Ito's yellow and reddish purple, black text on both.
+_MATCH = Style(color="#000000", bgcolor="#F0E442", dim=False)
+_HIT = Style(color="#000000", bgcolor="#CC79A7", dim=False, bold=True)  # bold: seen sans colour
 
 
 @dataclass
@@ -73,8 +78,9 @@ class TranscriptView(ScrollView, can_focus=False):
         self.interviewer: set[int] = set()
         self.layout_cache: Layout | None = None
         self.marks = Marks()
-        self._style_cache: dict[str, Style] = {}
+        self._style_cache: dict[tuple[str, bool], Style] = {}
         self._base: Style | None = None
+        self._dark = True
 
     # ------------------------------------------------------------------ content
     def set_document(self, text: str, turns: list[Turn]) -> None:
@@ -169,19 +175,27 @@ class TranscriptView(ScrollView, can_focus=False):
 
     # ------------------------------------------------------------------ drawing
     def _colour(self, colour: str) -> Style:
-        style = self._style_cache.get(colour)
+        """The style of text coded with ``colour``: the theme's colour behind black or
+        white text with a 4.5:1 contrast (:func:`~qualcoder_ahp.suggest.colours.
+        workbench_tint`), never dimmed; in italics too under ``NO_COLOR``, where a
+        terminal may show no colour at all."""
+        no_color = bool(getattr(self.app, "no_color", False)) if self.is_attached else False
+        style = self._style_cache.get((colour, no_color))
         if style is None:
             try:
-                base = Color.parse(colour)
-            except Exception:  # a bad colour in a codebook must not break drawing
-                base = Color.parse("#888888")
-            style = Style(bgcolor=base.blend(_BLACK, 0.45).rich_color, color="white")
-            self._style_cache[colour] = style
+                rgb = parse(colour)
+            except ValueError:  # a bad colour in a codebook must not break drawing
+                rgb = parse(_GREY)
+            background, text = workbench_tint(rgb)
+            style = Style(bgcolor=to_hex(background), color=to_hex(text), dim=False,
+                          italic=no_color or None)
+            self._style_cache[(colour, no_color)] = style
         return style
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Compute the base style once per pass, not once per row."""
         self._base = self.rich_style
+        self._dark = self.app.current_theme.dark if self.is_attached else True
         try:
             return super().render_lines(crop)
         finally:
@@ -206,9 +220,8 @@ class TranscriptView(ScrollView, can_focus=False):
 
     def _header(self, turn_index: int, base: Style) -> Strip:
         turn = self.turns[turn_index]
-        role_style = {"interviewer": Style(color="grey62", bold=True),
-                      "participant": Style(color="cyan", bold=True)}.get(
-                          turn.role, Style(color="yellow", bold=True))
+        role = turn.role if turn.role in ("interviewer", "participant") else "other"
+        role_style = ink(role, self._dark, bold=True)
         segments = [Segment(" " * GUTTER, base),
                     Segment(display_text(turn.speaker), base + role_style)]
         if turn.time:
@@ -228,8 +241,7 @@ class TranscriptView(ScrollView, can_focus=False):
             for item in group:
                 cuts.update(p for p in (item[0], item[1]) if start < p < end)
         points = sorted(cuts)
-        gutter = self._gutter(codings, span, base)
-        segments = [gutter]
+        segments = self._gutter(codings, span, base)
         for a, b in zip(points, points[1:], strict=False):
             style = text_style
             for c_start, c_end, colour in codings:
@@ -240,17 +252,23 @@ class TranscriptView(ScrollView, can_focus=False):
                 if marks.selecting:
                     style = style + Style(reverse=True)
             if any(m[0] <= a < m[1] for m in matches):
-                style = style + Style(color="black", bgcolor="yellow", dim=False)
+                style = style + _MATCH
             if any(h[0] <= a < h[1] for h in hits):
-                style = style + Style(color="black", bgcolor="magenta", dim=False)
+                style = style + _HIT
             segments.append(Segment(display_text(self.text[a:b]), style))
         return Strip(segments)
 
     def _gutter(self, codings: list[tuple[int, int, str]], span: tuple[int, int] | None,
-                base: Style) -> Segment:
+                base: Style) -> list[Segment]:
+        """``▶`` on the current span's rows; ``▌`` in the theme's colour on a coded row,
+        ``▌▌`` (the last two themes' colours) where codings of two or more themes meet,
+        so the count shows without colour."""
         if span is not None:
-            return Segment("▶ ", base + Style(color="yellow", bold=True))
-        if codings:
-            colour = codings[-1][2]
-            return Segment("▌ ", base + Style(color=self._colour(colour).bgcolor))
-        return Segment(" " * GUTTER, base)
+            return [Segment("▶ ", base + ink("undecided", self._dark, bold=True))]
+        colours = list(dict.fromkeys(c[2] for c in codings))
+        if len(colours) > 1:
+            return [Segment("▌", base + Style(color=self._colour(c).bgcolor))
+                    for c in colours[-2:]]
+        if colours:
+            return [Segment("▌ ", base + Style(color=self._colour(colours[0]).bgcolor))]
+        return [Segment(" " * GUTTER, base)]
