@@ -119,3 +119,34 @@ def test_every_pair_of_visions_is_compared():
     assert C.VISIONS == ("normal", "protanopia", "deuteranopia", "tritanopia")
     for a, b in itertools.combinations(["#000000", "#FFFFFF"], 2):
         assert C.worst_distance(C.parse(a), C.parse(b))[0] > 90
+
+
+def _closest(colour: str, others) -> float:
+    return min(C.worst_distance(C.parse(colour), C.parse(o))[0] for o in others)
+
+
+def test_a_theme_added_to_the_shipped_codebook_is_told_apart_in_every_vision(tmp_path):
+    # The workbench's `a` (Store.add_theme) picks the new theme's colour. By RGB distance
+    # it took #FFAABB, 1.9 CIEDE2000 from a shipped colour for a colour-blind coder.
+    from qualcoder_ahp.model.store import open_store
+
+    store = open_store(tmp_path / "p.db")
+    store.save_codebook(load_codebook(SHIPPED))
+    shipped = [t.color for t in store.themes()]
+    theme = store.add_theme("Caring for carers", coder="ana")
+    assert theme.color == C.distinct_colour(shipped)
+    assert _closest(theme.color, shipped) >= C.CLOSE
+    store.close()
+
+
+def test_a_patterns_jsonl_gives_its_labels_colours_told_apart(tmp_path):
+    # The labels' palette had #4477AA and #0077BB, 2.0 apart: ten labels clashed.
+    from qualcoder_ahp.suggest.pattern_files import check_jsonl_codebook
+
+    path = tmp_path / "patterns.jsonl"
+    path.write_text("".join(f'{{"label": "THEME{i}", "pattern": "word{i}"}}\n'
+                            for i in range(10)), encoding="utf-8")
+    result = check_jsonl_codebook(path)
+    colours = [t.color for t in result.codebook.themes]
+    assert len(set(colours)) == 10
+    assert min(_closest(a, [b]) for a, b in itertools.combinations(colours, 2)) >= C.CLOSE

@@ -74,7 +74,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("reconcile", "Decide disagreements from a script; `log` of decisions."),
         ("merge", "Bring in the codings of a coder's copy of the project."),
         ("coders", "List coders; `rename` one, `join` two names of one person."),
-        ("codings", "Import or export codings as CSV."),
+        ("codings", "Codings as CSV in and out; from Word comments."),
     )),
     ("Exchange", (
         ("refi", "REFI-QDA .qdpx/.qdc for NVivo, ATLAS.ti, MAXQDA, QualCoder."),

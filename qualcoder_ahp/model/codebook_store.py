@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import THEME_ID, Codebook, CodebookLoad, Pattern, Theme, theme_slug
+from qualcoder_ahp.suggest.colours import distinct_colour
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -205,7 +206,7 @@ class CodebookMixin:
                 if not parent or not parent[0]:
                     raise UserError(f"no theme or folder {parent_id!r} to put the new theme in")
             used = {r[3].upper() for r in rows if r[2]}
-            color = distinct_color(used)
+            color = distinct_colour(used)
             position = self.conn.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM themes").fetchone()[0]
             values = [parent_id, name, description.strip(), color, position]
@@ -549,13 +550,6 @@ class CodebookMixin:
         return Codebook(name, themes, patterns, pipeline, source)
 
 
-# Paul Tol's muted and light qualitative schemes: distinct, colour-blind safe, readable on
-# a dark or light terminal. New themes take the first one not in use.
-PALETTE = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99",
-           "#999933", "#AA4499", "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF",
-           "#44BB99", "#BBCC33", "#AAAA00", "#DDDDDD")
-
-
 NAME_LIMIT = 80
 """The longest theme name a coder can add: it must fit a picker line, a tree row and a
 report heading; the definition is the place for the rest."""
@@ -631,23 +625,6 @@ def _fields(fields: list[str]) -> str:
               "inclusion": "inclusion criteria", "exclusion": "exclusion criteria"}.get(f, f)
              for f in fields]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def distinct_color(used: set[str]) -> str:
-    """The palette colour farthest from every colour in use (RGB distance), so a new
-    theme's highlight is not mistaken for a neighbour's; the first when none is used."""
-    def rgb(color: str) -> tuple[int, int, int]:
-        return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
-
-    taken = [rgb(c) for c in used if re.fullmatch(r"#[0-9A-Fa-f]{6}", c)]
-    if not taken:
-        return PALETTE[0]
-
-    def gap(color: str) -> float:
-        r, g, b = rgb(color)
-        return min((r - x) ** 2 + (g - y) ** 2 + (b - z) ** 2 for x, y, z in taken)
-
-    return max(PALETTE, key=gap)  # the first of equals: deterministic
 
 
 def unique_slug(name: str, taken: set[str]) -> str:

@@ -30,9 +30,6 @@ from qualcoder_ahp.suggest import colours
 PATTERN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 OPERATOR = re.compile(r"^(?:[!?+*]|\{\d+\}|\{\d+,\d*\}|\{\d*,\d+\})$")
-# Paul Tol's colour-blind-safe palette, for themes made from pattern labels.
-PALETTE = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB",
-           "#EE7733", "#0077BB", "#009988")
 SCOPES = ("participant", "interviewer", "all")
 UNITS = ("sentence", "turn")
 BODIES = {"phrase": "phrase", "tokens": "token", "regex": "regex", "dependency": "dependency"}

@@ -223,3 +223,29 @@ def min_sibling_distance(themes: Sequence[tuple[str, str | None, str]]) -> float
     """The smallest distance between sibling theme colours over every vision (inf: none)."""
     pairs = close_pairs(themes, limit=math.inf)
     return min((d for _, _, d, _ in pairs), default=math.inf)
+
+
+# Paul Tol's muted and light qualitative schemes: distinct, colour-blind safe, readable on
+# a dark or light terminal. A new theme (added in the workbench, or a label of a patterns
+# JSONL file) takes the one farthest from the colours in use (:func:`distinct_colour`).
+PALETTE = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99",
+           "#999933", "#AA4499", "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF",
+           "#44BB99", "#BBCC33", "#AAAA00", "#DDDDDD")
+
+
+def distinct_colour(used: Iterable[str]) -> str:
+    """The :data:`PALETTE` colour farthest from every colour in ``used``, as the coder who
+    sees them least apart sees them (:func:`worst_distance`), so a new theme's tint is not
+    mistaken for another's; the first when none is used, the first of equals otherwise."""
+    taken = [parse(c) for c in used if _HEX.fullmatch(c or "")]
+    if not taken:
+        return PALETTE[0]
+    return max(PALETTE, key=lambda c: min(worst_distance(parse(c), t)[0] for t in taken))
+
+
+def distinct_colours(n: int) -> list[str]:
+    """``n`` colours for new themes, each as far from the earlier ones as it can be."""
+    out: list[str] = []
+    for _ in range(n):
+        out.append(distinct_colour(out))
+    return out

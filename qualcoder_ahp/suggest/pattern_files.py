@@ -21,7 +21,6 @@ from typing import Any
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Codebook, Pattern, Theme
 from qualcoder_ahp.suggest.codebook import (
-    PALETTE,
     PATTERN_ID,
     SCOPES,
     UNITS,
@@ -30,6 +29,7 @@ from qualcoder_ahp.suggest.codebook import (
     _likely,
     check_body,
 )
+from qualcoder_ahp.suggest.colours import distinct_colours
 
 LINE_KEYS = {"label", "pattern", "id", "scope", "unit", "exclude"}
 
@@ -109,8 +109,9 @@ def check_jsonl_codebook(path: Path) -> CheckResult:
     labels = list(dict.fromkeys(label for _, label, _ in rows))
     if not rows and not ck.errors:
         ck.error(0, "", "no patterns in the file")
+    colours = distinct_colours(len(labels))
     themes = tuple(Theme(label, label.replace("_", " ").capitalize(),
-                         color=PALETTE[i % len(PALETTE)], position=i)
+                         color=colours[i], position=i)
                    for i, label in enumerate(labels))
     codebook = Codebook(path.stem, themes, tuple(p for _, _, p in rows), None, str(path))
     return CheckResult(codebook, ck.errors, ck.warnings)

@@ -25,12 +25,12 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.model.store import Store, open_store
-from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, key_commands
+from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, RENAMED_COMMANDS, key_commands
 
 CODER_SETTING = "coder"
 THEME_SETTING = "theme:"
 """Project setting (followed by the coder's name) holding the Textual theme a coder chose
-(ctrl+p "Change theme"), so that a light theme stays light at the next start."""
+(ctrl+p "Colour scheme"), so that a light theme stays light at the next start."""
 POLL_SECONDS = 1.5
 """How often the workbench asks whether another connection committed (one PRAGMA)."""
 
@@ -322,10 +322,15 @@ class WorkbenchApp(App[None]):
         """Offer every key that applies on this screen, plus Textual's own commands.
 
         Of Textual's own, :data:`~qualcoder_ahp.tui.commands.LEFT_OUT_COMMANDS` are not
-        offered; the keys are :func:`~qualcoder_ahp.tui.commands.key_commands`.
+        offered and :data:`~qualcoder_ahp.tui.commands.RENAMED_COMMANDS` are renamed; the
+        keys are :func:`~qualcoder_ahp.tui.commands.key_commands`.
         """
-        yield from (command for command in super().get_system_commands(screen)
-                    if command.title not in LEFT_OUT_COMMANDS)
+        for command in super().get_system_commands(screen):
+            if command.title in RENAMED_COMMANDS:
+                title, help_text = RENAMED_COMMANDS[command.title]
+                command = command._replace(title=title, help=help_text)
+            if command.title not in LEFT_OUT_COMMANDS:
+                yield command
         yield from key_commands(self, screen)
 
     # ------------------------------------------------------------------ errors

@@ -22,6 +22,11 @@ workbench's own "Quit (q)"; "Keys" opened a second, different list of keys besid
 "Help (?)"; "Screenshot" wrote the transcript on screen to an SVG file readable by
 anyone on the machine (in ~/Downloads, and failed without one), where everything else
 the tool writes is owner-only."""
+RENAMED_COMMANDS = {"Theme": ("Colour scheme",
+                              "Light or dark colours for the workbench (not a coding theme)")}
+"""Textual's palette commands offered under another title and help: its "Theme" (a
+colour scheme) sat among the coding themes' commands and read as one of them."""
+
 
 
 def key_commands(app: App[Any], screen: Screen[Any]) -> Iterable[SystemCommand]:

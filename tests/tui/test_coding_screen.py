@@ -638,4 +638,6 @@ async def test_palette_has_one_quit_one_help_and_writes_no_screenshot(app):
         assert [t for t in titles if t.startswith("Quit")] == ["Quit (q)"]
         assert "Help (?)" in titles and "Keys" not in titles
         assert not any("screenshot" in t.lower() for t in titles)
-        assert "Theme" in titles  # Textual's others stay
+        # Textual's others stay; its "Theme" (a colour scheme, not a coding theme) is
+        # named so.
+        assert "Theme" not in titles and "Colour scheme" in titles
