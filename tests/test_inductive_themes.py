@@ -172,7 +172,7 @@ def test_cli_add_theme_export_and_load_round_trip(tmp_path: Path) -> None:
                          "--parent", "career_pathways", "--description", "Unpaid care.")
     assert code == 0, err
     assert out == ("Added theme caring_for_carers (Career pathways / Caring for carers), "
-                   "colour #FFAABB.\n")
+                   "colour #77AADD.\n")
     code, out, err = run("codebook", "export", "mine.yaml")
     assert code == 0 and out == ""
     assert err == ("Wrote the codebook (16 themes, 718 patterns, 93 exclusion patterns) "

@@ -230,7 +230,7 @@ def min_sibling_distance(themes: Sequence[tuple[str, str | None, str]]) -> float
 # JSONL file) takes the one farthest from the colours in use (:func:`distinct_colour`).
 PALETTE = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99",
            "#999933", "#AA4499", "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF",
-           "#44BB99", "#BBCC33", "#AAAA00", "#DDDDDD")
+           "#44BB99", "#BBCC33", "#AAAA00")
 
 
 def distinct_colour(used: Iterable[str]) -> str:
