@@ -57,6 +57,9 @@ run "qcahp chart counts --coder ana -o counts.png" qcahp chart counts --coder an
 run "qcahp show physio_helen --coder ana | head -12" bash -c "\"\$PY\" -m qualcoder_ahp show physio_helen --coder ana | head -12"
 run "qcahp show physio_helen --all-coders -o physio_helen.docx" qcahp show physio_helen --all-coders -o physio_helen.docx
 run "qcahp codebook show --coder ana -o codebook.docx" qcahp codebook show --coder ana -o codebook.docx
+run "qcahp framework summarise physio_helen serendipity --coder ana \"Fell into management; each early move an invitation.\"" qcahp framework summarise physio_helen serendipity --coder ana "Fell into management; each early move an invitation."
+run "qcahp framework --coder ana" env COLUMNS=80 "$PY" -m qualcoder_ahp framework --coder ana
+run "qcahp framework --coder ana -o framework.xlsx" qcahp framework --coder ana -o framework.xlsx
 run "qcahp agreement --coders ana,ben --unit sentence" qcahp agreement --coders ana,ben --unit sentence
 run "qcahp disagreements --coders ana,ben | head -6" bash -c "\"\$PY\" -m qualcoder_ahp disagreements --coders ana,ben | head -6"
 run "qcahp methods --coders ana,ben --unit sentence | head -19" bash -c "\"\$PY\" -m qualcoder_ahp methods --coders ana,ben --unit sentence | head -19"
