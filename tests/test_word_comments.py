@@ -155,15 +155,29 @@ def test_each_comment_codes_its_passage_with_the_themes_it_names(project: Store,
     assert code == 0, err
     assert out == ("Imported 5 codings for ana from 4 comments on ana v1 (0 already "
                    "present, 3 memos).\n")
-    assert "qcahp undo --coder ana --steps 8" in err
-    assert codings(project, "ana") == [
+    assert err == "To take it back: qcahp undo --coder ana\n"
+    imported = [
         ("luck", "It was luck.", None),
         ("luck", "it's luck -- pure luck", "told twice\nsee the memo"),
         ("winding", "it's luck -- pure luck", "told twice\nsee the memo"),
         ("board", "the board listened.", None),
         ("turning_point", "The board was the turning point...", "the turning point"),
     ]
+    assert codings(project, "ana") == imported
     assert {c.origin for c in project.codings(coder="ana")} == {"imported"}
+    # The whole import is one decision: one undo takes every coding and memo back, one
+    # redo brings them back, and the log names the file, the transcript and the themes.
+    result = CliRunner().invoke(cli, ["--db", "qcahp.db", "undo", "--coder", "ana"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ("undid: imported 5 codings, 3 memos from the Word comments of "
+                             "ana.docx on ana\n")
+    assert codings(project, "ana") == []
+    assert project.conn.execute("SELECT COUNT(*) FROM memos").fetchone()[0] == 0
+    result = CliRunner().invoke(cli, ["--db", "qcahp.db", "redo", "--coder", "ana"])
+    assert result.exit_code == 0, result.output
+    assert codings(project, "ana") == imported
+    result = CliRunner().invoke(cli, ["--db", "qcahp.db", "log", "--theme", "winding"])
+    assert "imported 5 codings, 3 memos from the Word comments of ana.docx" in result.stdout
 
 
 def test_a_comment_over_two_paragraphs_codes_across_the_speaker_label(

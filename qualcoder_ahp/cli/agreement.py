@@ -831,9 +831,8 @@ def _import_word(store: Store, file: str, coder: str, transcript_ref: str | None
     click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder} from "
                f"{plural(comments, 'comment')} on {t.name} v{t.version} "
                f"({counts['already_present']} already present{memos}{kept}){replies}.")
-    steps = counts["imported"] + counts["memos"]
-    if steps:
-        say(f"To take them back: qcahp undo --coder {shell_arg(coder)} --steps {steps}")
+    if counts["event"]:  # the whole import is one decision
+        say(f"To take it back: qcahp undo --coder {shell_arg(coder)}")
 
 
 @codings.command("export", short_help="Export codings as CSV, to import elsewhere.")

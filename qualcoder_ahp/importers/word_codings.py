@@ -10,9 +10,9 @@ the first line, or after a ``:`` or `` - `` on it, is a memo on the coding. A co
 comes back as the same codings.
 
 Every problem is found before anything is written (:attr:`WordPlan.problems`, one line
-each); :func:`import_word_plan` then stores the codings as the CSV import does (a
-``code`` event each, codings the coder already has skipped) and each memo as a ``memo``
-event, in one transaction.
+each); :func:`import_word_plan` then stores the codings (those the coder already has
+skipped) and their memos as ONE decision: one ``undo_group`` event, which one undo
+takes back whole.
 """
 
 from __future__ import annotations
@@ -413,43 +413,62 @@ def already_present(store: Store, plan: WordPlan, coder: str) -> int:
 
 
 def import_word_plan(store: Store, plan: WordPlan, coder: str) -> dict[str, int]:
-    """Store the planned codings and memos for ``coder``, in one transaction.
+    """Store the planned codings and memos for ``coder`` as ONE decision.
 
-    As the CSV import stores codings (one ``code`` event each, so each can be undone;
-    a coding the coder already has is skipped), then each memo as a ``memo`` event on
-    a coding that has none (one with another memo keeps it).
+    One ``undo_group`` event (``source: "word"``, the file's name, the transcript and
+    the themes) holds every coding made and every memo written, so one ``qcahp undo``
+    (or u in the workbench) takes the whole import back and one redo brings it back.
+    A coding the coder already has is not doubled; its memo is written only if it has
+    none (one with another memo keeps it). Nothing new to store writes no event.
 
     Returns:
-        ``{"imported", "already_present", "repeated", "memos", "memos_kept"}`` counts.
+        ``{"imported", "already_present", "repeated", "memos", "memos_kept", "event"}``
+        counts (``event``: the event's id, 0 when nothing was stored).
     """
     tid = plan.transcript.id
     memos: dict[tuple[str, int, int], list[str]] = {}
-    checked: list[tuple[int, str, int, int]] = []
     for p in plan.codings:
         k = (p.theme_id, p.start, p.end)
-        if k not in memos:
-            checked.append((tid, *k))
-            memos[k] = []
+        memos.setdefault(k, [])
         if p.memo and p.memo not in memos[k]:
             memos[k].append(p.memo)
     counts: dict[str, Any] = {"imported": 0, "already_present": 0,
-                              "repeated": len(plan.codings) - len(checked),
-                              "memos": 0, "memos_kept": 0}
+                              "repeated": len(plan.codings) - len(memos),
+                              "memos": 0, "memos_kept": 0, "event": 0}
     with store.write():
-        store._import_checked(checked, coder, {tid: plan.text}, counts)
-        if any(memos.values()):
-            mine = {(c.theme_id, c.start, c.end): c
-                    for c in store.codings(transcript_id=tid, coder=coder)}
-            for k, texts in memos.items():
-                if not texts:
-                    continue
-                memo = "\n\n".join(texts)
-                have = mine[k].memo
-                if not (have or "").strip():
-                    store.set_memo(coder, "coding", mine[k].id, memo)
-                    counts["memos"] += 1
-                elif have.strip() != memo.strip():
-                    counts["memos_kept"] += 1
+        coder_id = store.ensure_coder(coder)
+        have = {(c.theme_id, c.start, c.end): c
+                for c in store.codings(transcript_id=tid, coder=coder)}
+        changes: list[dict[str, Any]] = []
+        themes: set[str] = set()
+        made: dict[tuple[str, int, int], int] = {}
+        for k in memos:
+            if k in have:
+                counts["already_present"] += 1
+                continue
+            made[k] = store._insert_coding(tid, k[0], coder_id, k[1], k[2], "imported",
+                                           None, text=plan.text)
+            changes.append({"op": "coding", "id": made[k], "before": 0, "after": 1})
+            themes.add(k[0])
+            counts["imported"] += 1
+        for k, texts in memos.items():
+            if not texts:
+                continue
+            memo = "\n\n".join(texts)
+            had = have[k].memo if k in have else None
+            if (had or "").strip():
+                counts["memos_kept"] += int(had.strip() != memo.strip())  # type: ignore[union-attr]
+                continue
+            target = str(made[k] if k in made else have[k].id)
+            changes.append({"op": "memo", "kind": "coding", "target": target,
+                            "before": store.memo(coder, "coding", target) if k in have
+                            else None, "after": memo})
+            themes.add(k[0])
+            counts["memos"] += 1
+        if changes:
+            counts["event"] = store._apply_and_log(coder_id, "undo_group", changes, {
+                "source": "word", "file": Path(plan.doc.path).name, "transcript_ids": [tid],
+                "theme_ids": sorted(themes)})
     return counts
 
 
