@@ -477,6 +477,34 @@ def test_show_docx_comes_back_as_the_same_codings(project: Store, tmp_path: Path
     assert "Imported 0 codings for ana" in out and "(7 already present)" in out
 
 
+def test_a_supervisors_comments_on_a_students_coded_transcript(project: Store,
+                                                               tmp_path: Path) -> None:
+    """The student's codings, which `qcahp show` wrote as comments, stay the student's:
+    imported as the supervisor's they would make the two coders agree on every one."""
+    info = project.transcript("ana")
+    text = project.transcript_text(info.id)
+    start = text.index("It was luck.")
+    project.code(info.id, "luck", "stu", start, start + 12)
+    project.code(info.id, "board", "stu", text.index("the board listened."),
+                 text.index("the board listened.") + 19)
+    assert CliRunner().invoke(cli, ["--db", "qcahp.db", "show", "ana", "--coder", "stu",
+                                    "-o", "stu.docx"]).exit_code == 0
+    doc = Document(str(tmp_path / "stu.docx"))
+    para = next(p for p in doc.paragraphs if "turning point" in p.text)
+    doc.add_comment(para.runs[-1], text="turning point: agreed?", author="Prof Jo")
+    doc.save(tmp_path / "jo.docx")
+    code, out, err = run("jo.docx", "--coder", "jo")
+    assert code == 0, err
+    assert out == ("Imported 1 coding for jo from 1 comment on ana v1 (0 already present, "
+                   "1 memo); 2 comments holding stu's codings (written by `qcahp show`) "
+                   "left out: they are stu's, not jo's.\n")
+    assert [c.theme_id for c in project.codings(coder="jo")] == ["turning_point"]
+    # The student importing the same copy reads their own codings (already there) and
+    # the supervisor's comment, as before.
+    code, out, err = run("jo.docx", "--coder", "stu", "--dry-run")
+    assert code == 0 and "Would import 1 coding for stu (2 already present)" in out, err
+
+
 def test_show_docx_with_brackets_in_the_theme_and_the_coder(project: Store,
                                                              tmp_path: Path) -> None:
     project.edit_theme("luck", coder="lead", name="Luck (chance)")

@@ -64,6 +64,16 @@ class WordPlan:
     """Replies to comments (Word's threads): left out, they answer a comment."""
     how: str = "named with --transcript"
     """How the transcript was chosen (``named with --transcript``, ...)."""
+    others: dict[str, int] = field(default_factory=dict)
+    """Comments ``qcahp show -o .docx`` wrote for another coder than the one importing,
+    by coder, left out because the document holds a reviewer's own comments too (a
+    supervisor commenting a student's coded transcript: the student's codings are not
+    the supervisor's)."""
+
+    @property
+    def comments(self) -> int:
+        """The comments read: not replies, not another coder's left out."""
+        return len(self.doc.comments) - self.replies - sum(self.others.values())
 
     def theme_label(self, theme_id: str) -> str:
         """The theme as the listing names it."""
@@ -244,13 +254,17 @@ def is_word(path: str | Path) -> bool:
 
 
 def plan_word_import(store: Store, path: str | Path,
-                     transcript: TranscriptInfo | None = None) -> WordPlan:
+                     transcript: TranscriptInfo | None = None,
+                     coder: str | None = None) -> WordPlan:
     """Read ``path`` and work out every coding its comments make, and every problem.
 
     Args:
         store: the open project.
         path: the ``.docx``.
         transcript: the transcript it is (``None``: the one its passages are in).
+        coder: who imports; when the document holds comments of its own (a reviewer's)
+            next to those ``qcahp show -o .docx`` wrote for another coder, those are left
+            out (:attr:`WordPlan.others`).
 
     Raises:
         UserError: a problem with the whole file (not a Word document, no comments, no
@@ -277,6 +291,13 @@ def plan_word_import(store: Store, path: str | Path,
     index = ThemeIndex(store.themes(include_inactive=True),
                        {t.id for t in store.themes()}, store.merged_into())
     plan._labels = {i: index.paths[i] for i in index.themes}
+    said = {c.id: read_comment(c, index) for c in own}
+    if coder is not None and any(said[c.id][2] is None for c in own):
+        for c in own:
+            who = said[c.id][2]
+            if who is not None and who != coder:
+                plan.others[who] = plan.others.get(who, 0) + 1
+        own = [c for c in own if said[c.id][2] in (None, coder)]
     _plan_comments(plan, passages, own, index, name,
                    [t.start for t in store.turns(info.id)])
     return plan
