@@ -264,6 +264,22 @@ def test_every_problem_is_listed_and_nothing_is_written(project: Store,
     assert snapshot(tmp_path / "qcahp.db") == before
 
 
+def test_a_comment_on_the_title_or_a_speaker_label_says_what_to_do(project: Store,
+                                                                   tmp_path: Path) -> None:
+    paras = list(ORIGINAL)
+    paras[0] = "{1}Interview with Ana{/1}"
+    paras[2] = "{2}**Ana:**{/2} It was luck."
+    paras[6] = "**Ana:** Yes. {3}The board was the turning point\u2026{/3}"
+    doc = word(tmp_path / "heads.docx", paras, {1: "luck", 2: "board", 3: "board"})
+    code, out, err = run(str(doc), "--coder", "jo")
+    assert code == 1 and out == ""
+    assert err.splitlines()[:2] == [
+        f"{doc}: comment 1 \u201cInterview with Ana\u201d: the comment is on the document's "
+        "title, which is not part of ana v1: put it on the words it codes",
+        f"{doc}: comment 2 \u201cAna:\u201d: only a speaker label or spaces are commented: "
+        "select the words it codes, then add the comment"]
+
+
 def test_a_passage_found_twice_with_nothing_to_tell_them_apart(project: Store,
                                                                tmp_path: Path) -> None:
     # An extract of the interview: only "Yes." and nothing around it to go by.

@@ -349,6 +349,7 @@ def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
     made: dict[int, list[int]] = {}
     for c in comments:
         passage = " ".join(plan.doc.text[c.span[0]:c.span[1]].split()) if c.span else ""
+        passage = passage.lstrip(":;,. ") or passage  # begun just after a speaker label
         head = f"{name}: comment {c.number}" + (f" {short(passage)}" if passage else "")
         refs, memo, coder, more = read_comment(c, index)
         if coder is not None:
@@ -368,10 +369,14 @@ def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
             problems.append("the comment is not on any text (select the passage, then add "
                             "the comment)")
         elif not passages.passage(c.span):
-            problems.append("only a speaker label or spaces are commented")
+            problems.append("only a speaker label or spaces are commented: select the "
+                            "words it codes, then add the comment")
         else:
             found = passages.locate(c.span, folded, where, ends)
-            if found.places == 0:
+            if found.places == 0 and _in_title(plan.doc, c.span, folded):
+                problems.append("the comment is on the document's title, which is not "
+                                f"part of {label}: put it on the words it codes")
+            elif found.places == 0:
                 problems.append(f"passage not found in {label}"
                                 + _parted(found.agrees, passage))
             elif found.place is None:
@@ -402,6 +407,16 @@ def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
         raise UserError(f"its comments hold the codings of {len(coders)} coders ({listed}); "
                         "import one coder's at a time (`qcahp show TRANSCRIPT --coder NAME "
                         "-o FILE.docx`)", path=name)
+
+
+def _in_title(doc: WordDocument, span: tuple[int, int], folded: str) -> bool:
+    """Whether ``span`` lies in the document's title: its first paragraph, when more
+    follow and that one is not in the transcript's ``folded`` text."""
+    if len(doc.paragraphs) < 2:
+        return False
+    first = doc.paragraphs[0]
+    return (first.start <= span[0] and span[1] <= first.start + len(first.text)
+            and fold(first.text) not in folded)
 
 
 def _parted(agrees: str, passage: str) -> str:
