@@ -492,8 +492,8 @@ def import_word_plan(store: Store, plan: WordPlan, coder: str) -> dict[str, int]
                 continue
             memo = "\n\n".join(texts)
             had = have[k].memo if k in have else None
-            if (had or "").strip():
-                counts["memos_kept"] += int(had.strip() != memo.strip())  # type: ignore[union-attr]
+            if had and had.strip():
+                counts["memos_kept"] += int(had.strip() != memo.strip())
                 continue
             target = str(made[k] if k in made else have[k].id)
             changes.append({"op": "memo", "kind": "coding", "target": target,
