@@ -4,8 +4,9 @@ stored (``event_targets``, migration m008) as its words name them, so the filter
 
 The rows are written with the event: by a trigger for every event made here (decisions,
 memos, undo and redo, a search's codings, theme changes, reconcile decisions, codings
-imported, a REFI-QDA import, a redaction), by the merge for the events it brings in, by
-a withdrawal for the events it scrubs, and by m008 for a log written before it. Each is
+imported from a file or from Word comments, a REFI-QDA import, a redaction), by the
+merge for the events it brings in, by a withdrawal for the events it scrubs, and by m008
+for a log written before it. Each is
 checked against the words themselves (:meth:`EventWords.describe`, which the filters
 read before) on a project with an event of every kind.
 """
@@ -56,7 +57,8 @@ def described(store: Store) -> dict[int, tuple[set[int], set[str]]]:
 
 def add_the_rest(path: Path, tmp_path: Path) -> None:
     """What the every-kind project lacks: a REFI-QDA import, codings imported from a
-    file, a memo undone and a redaction (that of p3 went with it)."""
+    file and from Word comments (undone and redone), a memo undone and a redaction (that of
+    p3 went with it)."""
     from qualcoder_ahp.refi import import_file
     from tests.test_refi_support import zip_fixture
 
@@ -83,6 +85,18 @@ def add_the_rest(path: Path, tmp_path: Path) -> None:
                         encoding="utf-8")
     code, _, err = run(path, "codings", "import", str(csv_file), "--coder", "dee")
     assert code == 0, err
+    # Codings from Word comments (one undo_group of several themes), undone and redone.
+    docx = tmp_path / "p1.docx"
+    assert run(path, "show", "p1", "--coder", "anna", "-o", str(docx))[0] == 0
+    for args in (("codings", "import", str(docx), "--coder", "wes"),
+                 ("undo", "--coder", "wes"), ("redo", "--coder", "wes")):
+        code, _, err = run(path, *args)
+        assert code == 0, err
+    store = open_store(path)
+    word = [json.loads(p) for (p,) in store.conn.execute(
+        "SELECT payload FROM events WHERE kind = 'undo_group'")]
+    assert any(e.get("source") == "word" and e["theme_ids"] for e in word), word
+    store.close()
 
 
 def test_every_events_stored_targets_are_those_its_words_name(every_kind: Path,

@@ -155,15 +155,33 @@ def test_each_comment_codes_its_passage_with_the_themes_it_names(project: Store,
     assert code == 0, err
     assert out == ("Imported 5 codings for ana from 4 comments on ana v1 (0 already "
                    "present, 3 memos).\n")
-    assert "qcahp undo --coder ana --steps 8" in err
-    assert codings(project, "ana") == [
+    assert err == "To take it back: qcahp undo --coder ana\n"
+    imported = [
         ("luck", "It was luck.", None),
         ("luck", "it's luck -- pure luck", "told twice\nsee the memo"),
         ("winding", "it's luck -- pure luck", "told twice\nsee the memo"),
         ("board", "the board listened.", None),
         ("turning_point", "The board was the turning point...", "the turning point"),
     ]
+    assert codings(project, "ana") == imported
     assert {c.origin for c in project.codings(coder="ana")} == {"imported"}
+    # The whole import is one decision: one undo takes every coding and memo back, one
+    # redo brings them back, and the log names the file, the transcript and the themes.
+    result = CliRunner().invoke(cli, ["--db", "qcahp.db", "undo", "--coder", "ana"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ("undid: imported 5 codings, 3 memos from the Word comments of "
+                             "ana.docx on ana\n")
+    assert codings(project, "ana") == []
+    assert project.conn.execute("SELECT COUNT(*) FROM memos").fetchone()[0] == 0
+    result = CliRunner().invoke(cli, ["--db", "qcahp.db", "redo", "--coder", "ana"])
+    assert result.exit_code == 0, result.output
+    assert codings(project, "ana") == imported
+    result = CliRunner().invoke(cli, ["--db", "qcahp.db", "log", "--theme", "winding"])
+    assert "imported 5 codings, 3 memos from the Word comments of ana.docx" in result.stdout
+    from qualcoder_ahp.model.audit import EventWords
+
+    [event] = [e for e in project.events("ana") if e["kind"] == "undo_group"]
+    assert EventWords(project).short(event) == "import from Word (5 codings, 3 memos)"  # u
 
 
 def test_a_comment_over_two_paragraphs_codes_across_the_speaker_label(
@@ -248,6 +266,22 @@ def test_every_problem_is_listed_and_nothing_is_written(project: Store,
     ]
     assert lines[6] == f"Error: {doc}: 6 problems in 8 comments on ana v1; nothing was imported"
     assert snapshot(tmp_path / "qcahp.db") == before
+
+
+def test_a_comment_on_the_title_or_a_speaker_label_says_what_to_do(project: Store,
+                                                                   tmp_path: Path) -> None:
+    paras = list(ORIGINAL)
+    paras[0] = "{1}Interview with Ana{/1}"
+    paras[2] = "{2}**Ana:**{/2} It was luck."
+    paras[6] = "**Ana:** Yes. {3}The board was the turning point\u2026{/3}"
+    doc = word(tmp_path / "heads.docx", paras, {1: "luck", 2: "board", 3: "board"})
+    code, out, err = run(str(doc), "--coder", "jo")
+    assert code == 1 and out == ""
+    assert err.splitlines()[:2] == [
+        f"{doc}: comment 1 \u201cInterview with Ana\u201d: the comment is on the document's "
+        "title, which is not part of ana v1: put it on the words it codes",
+        f"{doc}: comment 2 \u201cAna:\u201d: only a speaker label or spaces are commented: "
+        "select the words it codes, then add the comment"]
 
 
 def test_a_passage_found_twice_with_nothing_to_tell_them_apart(project: Store,
@@ -461,6 +495,34 @@ def test_show_docx_comes_back_as_the_same_codings(project: Store, tmp_path: Path
     assert spans("bob") == spans("ana") and len(spans("ana")) == 7
     code_, out, _ = run("ana.docx", "--coder", "ana")
     assert "Imported 0 codings for ana" in out and "(7 already present)" in out
+
+
+def test_a_supervisors_comments_on_a_students_coded_transcript(project: Store,
+                                                               tmp_path: Path) -> None:
+    """The student's codings, which `qcahp show` wrote as comments, stay the student's:
+    imported as the supervisor's they would make the two coders agree on every one."""
+    info = project.transcript("ana")
+    text = project.transcript_text(info.id)
+    start = text.index("It was luck.")
+    project.code(info.id, "luck", "stu", start, start + 12)
+    project.code(info.id, "board", "stu", text.index("the board listened."),
+                 text.index("the board listened.") + 19)
+    assert CliRunner().invoke(cli, ["--db", "qcahp.db", "show", "ana", "--coder", "stu",
+                                    "-o", "stu.docx"]).exit_code == 0
+    doc = Document(str(tmp_path / "stu.docx"))
+    para = next(p for p in doc.paragraphs if "turning point" in p.text)
+    doc.add_comment(para.runs[-1], text="turning point: agreed?", author="Prof Jo")
+    doc.save(tmp_path / "jo.docx")
+    code, out, err = run("jo.docx", "--coder", "jo")
+    assert code == 0, err
+    assert out == ("Imported 1 coding for jo from 1 comment on ana v1 (0 already present, "
+                   "1 memo); 2 comments holding stu's codings (written by `qcahp show`) "
+                   "left out: they are stu's, not jo's.\n")
+    assert [c.theme_id for c in project.codings(coder="jo")] == ["turning_point"]
+    # The student importing the same copy reads their own codings (already there) and
+    # the supervisor's comment, as before.
+    code, out, err = run("jo.docx", "--coder", "stu", "--dry-run")
+    assert code == 0 and "Would import 1 coding for stu (2 already present)" in out, err
 
 
 def test_show_docx_with_brackets_in_the_theme_and_the_coder(project: Store,

@@ -800,9 +800,9 @@ def _import_word(store: Store, file: str, coder: str, transcript_ref: str | None
     if not coder:
         raise UserError("a coder needs a name: --coder NAME")  # a dry run writes no coder
     info = find_transcript(store, transcript_ref) if transcript_ref is not None else None
-    plan = plan_word_import(store, file, info)
+    plan = plan_word_import(store, file, info, coder)
     t = plan.transcript
-    comments = len(plan.doc.comments) - plan.replies
+    comments = plan.comments
     if plan.problems:
         for line in plan.problems:
             click.echo(line, err=True)
@@ -811,6 +811,9 @@ def _import_word(store: Store, file: str, coder: str, transcript_ref: str | None
                         "was imported", path=file)
     replies = (f"; {plan.replies:,} repl{'y' if plan.replies == 1 else 'ies'} to comments "
                "left out" if plan.replies else "")
+    for who, n in plan.others.items():  # a student's codings in the supervisor's copy
+        replies += (f"; {plural(n, 'comment')} holding {who}'s codings (written by "
+                    f"`qcahp show`) left out: they are {who}'s, not {coder}'s")
     if dry_run:
         click.echo(f"{file}: {plural(comments, 'comment')} on {t.name} v{t.version} "
                    f"({plan.how}){replies}")
@@ -831,9 +834,8 @@ def _import_word(store: Store, file: str, coder: str, transcript_ref: str | None
     click.echo(f"Imported {plural(counts['imported'], 'coding')} for {coder} from "
                f"{plural(comments, 'comment')} on {t.name} v{t.version} "
                f"({counts['already_present']} already present{memos}{kept}){replies}.")
-    steps = counts["imported"] + counts["memos"]
-    if steps:
-        say(f"To take them back: qcahp undo --coder {shell_arg(coder)} --steps {steps}")
+    if counts["event"]:  # the whole import is one decision
+        say(f"To take it back: qcahp undo --coder {shell_arg(coder)}")
 
 
 @codings.command("export", short_help="Export codings as CSV, to import elsewhere.")

@@ -10,9 +10,9 @@ the first line, or after a ``:`` or `` - `` on it, is a memo on the coding. A co
 comes back as the same codings.
 
 Every problem is found before anything is written (:attr:`WordPlan.problems`, one line
-each); :func:`import_word_plan` then stores the codings as the CSV import does (a
-``code`` event each, codings the coder already has skipped) and each memo as a ``memo``
-event, in one transaction.
+each); :func:`import_word_plan` then stores the codings (those the coder already has
+skipped) and their memos as ONE decision: one ``undo_group`` event, which one undo
+takes back whole.
 """
 
 from __future__ import annotations
@@ -64,6 +64,16 @@ class WordPlan:
     """Replies to comments (Word's threads): left out, they answer a comment."""
     how: str = "named with --transcript"
     """How the transcript was chosen (``named with --transcript``, ...)."""
+    others: dict[str, int] = field(default_factory=dict)
+    """Comments ``qcahp show -o .docx`` wrote for another coder than the one importing,
+    by coder, left out because the document holds a reviewer's own comments too (a
+    supervisor commenting a student's coded transcript: the student's codings are not
+    the supervisor's)."""
+
+    @property
+    def comments(self) -> int:
+        """The comments read: not replies, not another coder's left out."""
+        return len(self.doc.comments) - self.replies - sum(self.others.values())
 
     def theme_label(self, theme_id: str) -> str:
         """The theme as the listing names it."""
@@ -244,13 +254,17 @@ def is_word(path: str | Path) -> bool:
 
 
 def plan_word_import(store: Store, path: str | Path,
-                     transcript: TranscriptInfo | None = None) -> WordPlan:
+                     transcript: TranscriptInfo | None = None,
+                     coder: str | None = None) -> WordPlan:
     """Read ``path`` and work out every coding its comments make, and every problem.
 
     Args:
         store: the open project.
         path: the ``.docx``.
         transcript: the transcript it is (``None``: the one its passages are in).
+        coder: who imports; when the document holds comments of its own (a reviewer's)
+            next to those ``qcahp show -o .docx`` wrote for another coder, those are left
+            out (:attr:`WordPlan.others`).
 
     Raises:
         UserError: a problem with the whole file (not a Word document, no comments, no
@@ -277,6 +291,13 @@ def plan_word_import(store: Store, path: str | Path,
     index = ThemeIndex(store.themes(include_inactive=True),
                        {t.id for t in store.themes()}, store.merged_into())
     plan._labels = {i: index.paths[i] for i in index.themes}
+    said = {c.id: read_comment(c, index) for c in own}
+    if coder is not None and any(said[c.id][2] is None for c in own):
+        for c in own:
+            who = said[c.id][2]
+            if who is not None and who != coder:
+                plan.others[who] = plan.others.get(who, 0) + 1
+        own = [c for c in own if said[c.id][2] in (None, coder)]
     _plan_comments(plan, passages, own, index, name,
                    [t.start for t in store.turns(info.id)])
     return plan
@@ -328,6 +349,7 @@ def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
     made: dict[int, list[int]] = {}
     for c in comments:
         passage = " ".join(plan.doc.text[c.span[0]:c.span[1]].split()) if c.span else ""
+        passage = passage.lstrip(":;,. ") or passage  # begun just after a speaker label
         head = f"{name}: comment {c.number}" + (f" {short(passage)}" if passage else "")
         refs, memo, coder, more = read_comment(c, index)
         if coder is not None:
@@ -347,10 +369,14 @@ def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
             problems.append("the comment is not on any text (select the passage, then add "
                             "the comment)")
         elif not passages.passage(c.span):
-            problems.append("only a speaker label or spaces are commented")
+            problems.append("only a speaker label or spaces are commented: select the "
+                            "words it codes, then add the comment")
         else:
             found = passages.locate(c.span, folded, where, ends)
-            if found.places == 0:
+            if found.places == 0 and _in_title(plan.doc, c.span, folded):
+                problems.append("the comment is on the document's title, which is not "
+                                f"part of {label}: put it on the words it codes")
+            elif found.places == 0:
                 problems.append(f"passage not found in {label}"
                                 + _parted(found.agrees, passage))
             elif found.place is None:
@@ -383,6 +409,16 @@ def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
                         "-o FILE.docx`)", path=name)
 
 
+def _in_title(doc: WordDocument, span: tuple[int, int], folded: str) -> bool:
+    """Whether ``span`` lies in the document's title: its first paragraph, when more
+    follow and that one is not in the transcript's ``folded`` text."""
+    if len(doc.paragraphs) < 2:
+        return False
+    first = doc.paragraphs[0]
+    return (first.start <= span[0] and span[1] <= first.start + len(first.text)
+            and fold(first.text) not in folded)
+
+
 def _parted(agrees: str, passage: str) -> str:
     """Where a passage not found parts from the transcript, when its start is there
     (in the document's words: ``agrees`` is folded)."""
@@ -413,43 +449,62 @@ def already_present(store: Store, plan: WordPlan, coder: str) -> int:
 
 
 def import_word_plan(store: Store, plan: WordPlan, coder: str) -> dict[str, int]:
-    """Store the planned codings and memos for ``coder``, in one transaction.
+    """Store the planned codings and memos for ``coder`` as ONE decision.
 
-    As the CSV import stores codings (one ``code`` event each, so each can be undone;
-    a coding the coder already has is skipped), then each memo as a ``memo`` event on
-    a coding that has none (one with another memo keeps it).
+    One ``undo_group`` event (``source: "word"``, the file's name, the transcript and
+    the themes) holds every coding made and every memo written, so one ``qcahp undo``
+    (or u in the workbench) takes the whole import back and one redo brings it back.
+    A coding the coder already has is not doubled; its memo is written only if it has
+    none (one with another memo keeps it). Nothing new to store writes no event.
 
     Returns:
-        ``{"imported", "already_present", "repeated", "memos", "memos_kept"}`` counts.
+        ``{"imported", "already_present", "repeated", "memos", "memos_kept", "event"}``
+        counts (``event``: the event's id, 0 when nothing was stored).
     """
     tid = plan.transcript.id
     memos: dict[tuple[str, int, int], list[str]] = {}
-    checked: list[tuple[int, str, int, int]] = []
     for p in plan.codings:
         k = (p.theme_id, p.start, p.end)
-        if k not in memos:
-            checked.append((tid, *k))
-            memos[k] = []
+        memos.setdefault(k, [])
         if p.memo and p.memo not in memos[k]:
             memos[k].append(p.memo)
     counts: dict[str, Any] = {"imported": 0, "already_present": 0,
-                              "repeated": len(plan.codings) - len(checked),
-                              "memos": 0, "memos_kept": 0}
+                              "repeated": len(plan.codings) - len(memos),
+                              "memos": 0, "memos_kept": 0, "event": 0}
     with store.write():
-        store._import_checked(checked, coder, {tid: plan.text}, counts)
-        if any(memos.values()):
-            mine = {(c.theme_id, c.start, c.end): c
-                    for c in store.codings(transcript_id=tid, coder=coder)}
-            for k, texts in memos.items():
-                if not texts:
-                    continue
-                memo = "\n\n".join(texts)
-                have = mine[k].memo
-                if not (have or "").strip():
-                    store.set_memo(coder, "coding", mine[k].id, memo)
-                    counts["memos"] += 1
-                elif have.strip() != memo.strip():
-                    counts["memos_kept"] += 1
+        coder_id = store.ensure_coder(coder)
+        have = {(c.theme_id, c.start, c.end): c
+                for c in store.codings(transcript_id=tid, coder=coder)}
+        changes: list[dict[str, Any]] = []
+        themes: set[str] = set()
+        made: dict[tuple[str, int, int], int] = {}
+        for k in memos:
+            if k in have:
+                counts["already_present"] += 1
+                continue
+            made[k] = store._insert_coding(tid, k[0], coder_id, k[1], k[2], "imported",
+                                           None, text=plan.text)
+            changes.append({"op": "coding", "id": made[k], "before": 0, "after": 1})
+            themes.add(k[0])
+            counts["imported"] += 1
+        for k, texts in memos.items():
+            if not texts:
+                continue
+            memo = "\n\n".join(texts)
+            had = have[k].memo if k in have else None
+            if had and had.strip():
+                counts["memos_kept"] += int(had.strip() != memo.strip())
+                continue
+            target = str(made[k] if k in made else have[k].id)
+            changes.append({"op": "memo", "kind": "coding", "target": target,
+                            "before": store.memo(coder, "coding", target) if k in have
+                            else None, "after": memo})
+            themes.add(k[0])
+            counts["memos"] += 1
+        if changes:
+            counts["event"] = store._apply_and_log(coder_id, "undo_group", changes, {
+                "source": "word", "file": Path(plan.doc.path).name, "transcript_ids": [tid],
+                "theme_ids": sorted(themes)})
     return counts
 
 

@@ -295,6 +295,8 @@ class EventWords:
                 return f"theme merge ({merged.name} into {into.name})"
             return "theme merge"
         changes = event.get("changes")
+        if event.get("kind") == "undo_group" and event.get("source") == "word":
+            return f"import from Word ({_word_counts(changes)})"
         memo = next((c for c in changes if isinstance(c, dict) and c.get("op") == "memo"),
                     None) if isinstance(changes, list) else None
         if memo is not None and memo.get("kind") == "cell":
@@ -441,6 +443,12 @@ class EventWords:
         return self.undo_words(target, step)
 
     def _undo_group(self, event: dict[str, Any]) -> Described:
+        if event.get("source") == "word":  # qcahp codings import FILE.docx
+            tids = [int(t) for t in event.get("transcript_ids", [])]
+            on = f" on {self.transcripts.get(tids[0], tids[0])}" if len(tids) == 1 else ""
+            return Described(f"imported {_word_counts(event['changes'])} from the Word "
+                             f"comments of {event.get('file')}{on}", tids,
+                             [str(t) for t in event.get("theme_ids", [])])
         n = sum(1 for c in event["changes"] if c.get("op") == "coding")
         theme_id = str(event["theme_id"])
         search = f" {event['search']}" if event.get("search") else ""
@@ -584,6 +592,10 @@ class EventWords:
             return Described(f"{_memo_verb(memo)} {what}" + (
                 f" ({self.theme_name(theme[0])})" if theme else "") + self._on(about),
                 _ids(about), theme)
+        if kind == "undo_group" and original.get("source") == "word":
+            return Described(f"imported {_word_counts(original.get('changes'))} from the "
+                             f"Word comments of {original.get('file')}", [],
+                             [str(t) for t in original.get("theme_ids", [])])
         if kind == "undo_group":
             n = sum(1 for c in original.get("changes", []) if c.get("op") == "coding")
             theme_id = str(original["theme_id"])
@@ -745,6 +757,15 @@ def _ids(about: dict[str, Any]) -> list[int]:
     """The transcript a merge kept for a record it did not bring in, as a list."""
     tid = about.get("transcript_id")
     return [tid] if isinstance(tid, int) else []
+
+
+def _word_counts(changes: Any) -> str:
+    """``3 codings, 1 memo``: what a Word comments import (an ``undo_group``) wrote."""
+    ops = [c.get("op") for c in changes if isinstance(c, dict)] if isinstance(
+        changes, list) else []
+    memos = ops.count("memo")
+    return plural(ops.count("coding"), "coding") + (f", {plural(memos, 'memo')}"
+                                                    if memos else "")
 
 
 def _memo_verb(change: dict[str, Any]) -> str:

@@ -23,7 +23,11 @@ A memo change may name its ``coder_id`` (a ``theme_merge`` moves every coder's m
 without one it is the memo of the event's coder.
 
 An ``undo_group`` event is several changes made as one decision (the codings of every
-hit of a search, :meth:`DecisionMixin.code_group`): one undo takes them all back.
+hit of a search, :meth:`DecisionMixin.code_group`, with its ``theme_id``): one undo takes
+them all back. One with ``source: "word"`` is a ``qcahp codings import FILE.docx``
+(:func:`~qualcoder_ahp.importers.word_codings.import_word_plan`): the codings made and
+the memos written on codings, the document's ``file`` name, its ``transcript_ids`` and
+the ``theme_ids`` of those codings (no ``theme_id``).
 
 A ``reconcile`` event is one decision of the reconcile screen: its changes replace
 the consensus coder's codings of one theme in one disagreement stretch, and its

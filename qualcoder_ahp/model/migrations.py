@@ -400,6 +400,10 @@ EVENT_TARGETS_TRIGGER = (
     + _INSERT + "SELECT NEW.id, NULL, json_extract(NEW.payload, '$.theme_id') "
     "WHERE NEW.kind = 'undo_group' AND json_extract(NEW.payload, '$.theme_id') IS NOT NULL "
     "AND COALESCE(json_array_length(NEW.payload, '$.transcript_ids'), 0) = 0;\n"
+    # Codings from Word comments: their transcript and every theme.
+    + _INSERT + "SELECT NEW.id, CAST(j.value AS INTEGER), h.value "
+    "FROM json_each(NEW.payload, '$.transcript_ids') j, json_each(NEW.payload, '$.theme_ids') h "
+    "WHERE NEW.kind = 'undo_group' AND json_extract(NEW.payload, '$.theme_id') IS NULL;\n"
     + _INSERT + "SELECT NEW.id, json_extract(NEW.payload, '$.transcript_id'), "
     "json_extract(NEW.payload, '$.theme_id') WHERE NEW.kind = 'reconcile' "
     "AND json_extract(NEW.payload, '$.transcript_id') IS NOT NULL "

@@ -39,6 +39,10 @@ CONSENSUS_ADVICE = "type your own name, and agree the consensus on the reconcile
 command that writes a coder's codings or decisions makes too)."""
 
 
+COLOUR_SCHEME_PROMPT = "Colour scheme for the workbench (light or dark)…"
+"""The prompt of the "Colour scheme" list (ctrl+p)."""
+
+
 class WorkbenchApp(App[None]):
     """Keyboard-first coding of interview transcripts."""
 
@@ -332,6 +336,14 @@ class WorkbenchApp(App[None]):
             if command.title not in LEFT_OUT_COMMANDS:
                 yield command
         yield from key_commands(self, screen)
+
+    def search_themes(self) -> None:
+        """The "Colour scheme" list, prompting for a colour scheme: Textual's own prompt
+        ("Search for themes…") read as a search of the codebook's themes."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider],
+                                        placeholder=COLOUR_SCHEME_PROMPT))
 
     # ------------------------------------------------------------------ errors
     @on(Worker.StateChanged)

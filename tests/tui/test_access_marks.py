@@ -270,3 +270,19 @@ async def test_switching_theme_redraws_the_panel_colours(app):
         await pilot.pause()
         assert INK["undecided"][1] in inks(screen)
         assert INK["undecided"][0] not in inks(screen)
+
+
+async def test_the_colour_scheme_list_does_not_ask_for_themes(app):
+    """ctrl+p "Colour scheme" opened a list prompting "Search for themes…": in a tool of
+    coding themes that read as a search of the codebook."""
+    from textual.command import CommandPalette
+    from textual.widgets import Input
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_change_theme()
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        prompt = app.screen.query_one(Input).placeholder
+        assert "colour scheme" in prompt.lower() and "theme" not in prompt.lower()
+        await pilot.press("escape")
