@@ -7,7 +7,8 @@ temporary folder, drives the workbench with Pilot as coder ``demo`` and saves:
 - ``coding.svg``: the coding screen (100x30) with codings and the current suggestion;
 - ``coding-80x24.svg``: the same at 80x24;
 - ``codebook.svg``: the codebook screen with counts and pattern precision;
-- ``help.svg``: the help screen of the coding screen.
+- ``help.svg``: the help screen of the coding screen;
+- ``framework.svg``: the framework matrix (cases × themes) after that coding.
 
 Run from the repository root: ``python docs/screenshots/make_screenshots.py``.
 """
@@ -51,6 +52,12 @@ async def shoot(db: Path, size: tuple[int, int], shots: dict[str, str]) -> None:
             await pilot.press("k", "down", "down")
             await pilot.pause()
             app.save_screenshot(shots["codebook"], str(HERE))
+        if "framework" in shots:
+            await pilot.press("X")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            app.save_screenshot(shots["framework"], str(HERE))
 
 
 def main() -> None:
@@ -61,7 +68,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size, shots in (((100, 30), {"coding": "coding.svg", "help": "help.svg",
                                          "transcripts": "transcripts.svg",
-                                         "codebook": "codebook.svg"}),
+                                         "codebook": "codebook.svg",
+                                         "framework": "framework.svg"}),
                             ((80, 24), {"coding": "coding-80x24.svg"})):
             db = Path(tmp) / f"demo-{size[0]}.db"
             store = open_store(db)
