@@ -255,6 +255,50 @@ def test_a_case_keeps_its_summaries_while_one_of_its_transcripts_stays(project) 
     assert [r[1] for r in memo_rows(store)] == ["participant:P01|serendipity"]
 
 
+def test_a_case_given_to_another_participant_takes_its_summaries_along(project) -> None:
+    """``participants assign`` leaving a case with no transcript moves its summaries to
+    the case its transcripts went to (appended, headed with the old case's name): each a
+    logged memo event, undone on its own; nothing is left on a case nobody sees."""
+    store, _ = project
+    store.set_cell_summary("alice", "fg", "weapon", "The group's word for AHPs.")
+    store.set_cell_summary("bob", "fg", "serendipity", "Luck, said once.")
+    store.set_cell_summary("alice", "P02", "weapon", "Untapped, she says.")
+    n = events(store)
+    store.assign_participant("fg", "P02")
+    assert memo_rows(store) == [
+        ("alice", "participant:P02|weapon", "Untapped, she says.\n\nfg: The group's word "
+                                            "for AHPs."),
+        ("bob", "participant:P02|serendipity", "fg: Luck, said once.")]
+    assert events(store) == n + 2
+    said = EventWords(store).describe(store.events("bob")[-1])
+    assert said.what == ("wrote the framework summary of participant P02 on Serendipity "
+                         "(moved from transcript fg, whose transcripts went there)")
+    data = ReportData(store, None)
+    cell = framework(data).cells[("participant:P02", "weapon")]
+    assert [who for who, _, _ in cell.summaries] == ["alice"]
+    store.undo("alice")
+    assert ("alice", "transcript:fg|weapon", "The group's word for AHPs.") in memo_rows(store)
+    # A case that keeps a transcript keeps its summaries: P01 gives t4 away, not t1.
+    store.set_cell_summary("alice", "P01", "serendipity", "Two lucky breaks.")
+    store.assign_participant("t4", "P03")
+    assert ("alice", "participant:P01|serendipity", "Two lucky breaks.") in memo_rows(store)
+    # The last one goes: the summary follows t1 to P03.
+    store.assign_participant("t1", "P03")
+    assert ("alice", "participant:P03|serendipity", "P01: Two lucky breaks.") in memo_rows(
+        store)
+
+
+def test_participants_assign_says_where_the_summaries_went(project) -> None:
+    store, _ = project
+    store.set_cell_summary("alice", "fg", "weapon", "The group's word for AHPs.")
+    result = CliRunner().invoke(cli, ["participants", "assign", "fg", "P02"])
+    assert result.exit_code == 0, result.output
+    assert ("framework summary of fg moved to P02's cells, headed with fg (`qcahp log` "
+            "lists each; `qcahp undo` takes one back)") in result.stdout
+    result = CliRunner().invoke(cli, ["memos", "--kind", "cell"])
+    assert "P02" in result.stdout and "*fg*" not in result.stdout
+
+
 # --------------------------------------------------------------------------- merge
 def test_a_coders_copy_brings_its_summaries_mapped_to_the_cases_here(project,
                                                                      tmp_path: Path) -> None:

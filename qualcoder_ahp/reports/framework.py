@@ -420,10 +420,10 @@ def listing_text(fw: Framework, title: str, mode: str, width: int | None) -> str
     heading per theme, then each case with a summary or codings, wrapped to ``width``."""
     def block(text: str, indent: str, rest: str | None = None) -> list[str]:
         if width is None:
-            return [indent + line for line in text.splitlines() or [""]]
+            return [(indent + line).rstrip() for line in text.splitlines() or [""]]
         out: list[str] = []
         for line in text.splitlines() or [""]:
-            out += wrap_cells(line, max(20, width), indent, rest or indent) or [indent]
+            out += wrap_cells(line, max(20, width), indent, rest or indent) or [""]
         return out
 
     lines = block(title, "")
