@@ -487,7 +487,25 @@ def test_docx_is_landscape_with_a_table_per_theme(project) -> None:
     mandate = doc.tables[2]
     assert [c.text for c in mandate.rows[0].cells] == ["Case", "Codings", "Summary", "Quotes"]
     p02 = [c.text for c in mandate.rows[2].cells]
-    assert p02[:3] == ["P02", "0", "Reports to the chief nurse."]
+    assert p02[:3] == ["P02\nband: 8a\nprofession: SLT", "0", "Reports to the chief nurse."]
+
+
+def test_docx_reads_as_a_chart_to_hand_a_supervisor(project) -> None:
+    """Who each case is beside what they said; a coded cell with no summary says so
+    (an empty one had nothing to summarise); the header row repeats on every page."""
+    store, _ = project
+    store.close()
+    assert run("--coder", "alice", "-o", "fw.docx")[0] == 0
+    table = Document("fw.docx").tables[1]  # Career route / Serendipity
+    rows = {r.cells[0].paragraphs[0].text: r.cells for r in table.rows[1:]}
+    assert [p.text for p in rows["P01"][0].paragraphs] == ["P01", "band: 8c",
+                                                           "profession: physio"]
+    assert rows["P01"][1].text != "0" and rows["P01"][2].text == "(not summarised yet)"
+    assert rows["P01"][2].paragraphs[0].runs[0].italic
+    assert rows["fg"][1].text == "0" and rows["fg"][2].text == ""
+    assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
+    # The case column is wide enough for an attribute, the summary and quotes the rest.
+    assert table.rows[1].cells[0].width > 4 * 360000
 
 
 def test_markdown_csv_and_json(project) -> None:
@@ -497,6 +515,8 @@ def test_markdown_csv_and_json(project) -> None:
     code, md, _ = run("--format", "md", "--theme", "serendipity")
     assert code == 0
     assert "| fg | 1 | bob: Luck \\| matters. | fg, turn 2, bob: \u201cLuck matters.\u201d |" in md
+    # A participant's attributes under the case; a coded cell with no summary says so.
+    assert "| P01<br>band: 8c<br>profession: physio | 5 | (not summarised yet) |" in md
     code, out, _ = run("--format", "csv", "--coder", "bob")
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
     assert len(rows) == 4 * 4
