@@ -401,6 +401,16 @@ def test_errors_are_one_line_and_change_nothing(project, args, message) -> None:
     store.close()
 
 
+def test_summarise_by_a_new_coder_says_so(project) -> None:
+    """A misspelt --coder starts a new coder's summaries: written, and said."""
+    code, out, err = run("summarise", "P01", "serendipity", "--coder", "alcie", "Luck.")
+    assert code == 0 and out.startswith("Wrote alcie's summary of P01 on Serendipity")
+    assert "note: 'alcie' is a new coder in this project (coders so far: alice, bob, " \
+        "consensus)" in err
+    code, _, err = run("summarise", "P01", "serendipity", "--coder", "alice", "Luck.")
+    assert code == 0 and "new coder" not in err
+
+
 def test_the_terminal_grid_marks_summaries(project, monkeypatch) -> None:
     store, _ = project
     store.set_cell_summary("alice", "P01", "serendipity", "Chance.")
