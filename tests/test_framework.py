@@ -293,7 +293,7 @@ def test_participants_assign_says_where_the_summaries_went(project) -> None:
     store.set_cell_summary("alice", "fg", "weapon", "The group's word for AHPs.")
     result = CliRunner().invoke(cli, ["participants", "assign", "fg", "P02"])
     assert result.exit_code == 0, result.output
-    assert ("framework summary of fg moved to P02's cells, headed with fg (`qcahp log` "
+    assert ("1 framework summary of fg moved to P02's cells, headed with fg (`qcahp log` "
             "lists each; `qcahp undo` takes one back)") in result.stdout
     result = CliRunner().invoke(cli, ["memos", "--kind", "cell"])
     assert "P02" in result.stdout and "*fg*" not in result.stdout

@@ -357,9 +357,9 @@ def register(cli: click.Group) -> None:
                    f"{was if old else ''}")
         if moved:
             was_case = ", ".join(gone)
-            what = "framework summary" if moved == 1 else f"{moved} framework summaries"
-            click.echo(f"{what} of {was_case} moved to {participant}'s cells, headed with "
-                       f"{was_case} (`qcahp log` lists each; `qcahp undo` takes one back)")
+            click.echo(f"{moved} framework summar{'y' if moved == 1 else 'ies'} of "
+                       f"{was_case} moved to {participant}'s cells, headed with {was_case} "
+                       "(`qcahp log` lists each; `qcahp undo` takes one back)")
         if old and not dropped and old != participant and not any(
                 t.participant == old for t in store.transcripts()):
             click.secho(f"note: {old} has no transcript now; its attributes stay "
