@@ -480,6 +480,12 @@ def test_xlsx_has_the_matrix_with_attributes_and_a_quotes_sheet(project) -> None
     assert "<t>physio</t>" in first  # P01's attribute
     assert "<t>Luck played a part.</t>" not in second  # bob's, not alice's
     assert "<t>Another lucky break</t>" in second
+    # As a spreadsheet opens it: the case stays in view while the themes scroll by.
+    from openpyxl import load_workbook
+
+    book = load_workbook("fw.xlsx")
+    assert book["framework"].freeze_panes == "B2"
+    assert book["quotes"].freeze_panes == "A2"  # a long list: only its header stays
 
 
 def test_docx_is_landscape_with_a_table_per_theme(project) -> None:

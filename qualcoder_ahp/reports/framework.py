@@ -214,7 +214,7 @@ def grid_sheet(fw: Framework, mode: str = "both") -> Sheet:
             for case in fw.cases]
     return Sheet("framework", ["case", "case kind", *fw.attribute_names, *names], rows,
                  wrap=set() if mode == "count" else set(names),
-                 empty="(none: no transcript is chosen)")
+                 empty="(none: no transcript is chosen)", frozen=1)
 
 
 def quotes_long_sheet(fw: Framework) -> Sheet:
