@@ -255,6 +255,50 @@ def test_a_case_keeps_its_summaries_while_one_of_its_transcripts_stays(project) 
     assert [r[1] for r in memo_rows(store)] == ["participant:P01|serendipity"]
 
 
+def test_a_case_given_to_another_participant_takes_its_summaries_along(project) -> None:
+    """``participants assign`` leaving a case with no transcript moves its summaries to
+    the case its transcripts went to (appended, headed with the old case's name): each a
+    logged memo event, undone on its own; nothing is left on a case nobody sees."""
+    store, _ = project
+    store.set_cell_summary("alice", "fg", "weapon", "The group's word for AHPs.")
+    store.set_cell_summary("bob", "fg", "serendipity", "Luck, said once.")
+    store.set_cell_summary("alice", "P02", "weapon", "Untapped, she says.")
+    n = events(store)
+    store.assign_participant("fg", "P02")
+    assert memo_rows(store) == [
+        ("alice", "participant:P02|weapon", "Untapped, she says.\n\nfg: The group's word "
+                                            "for AHPs."),
+        ("bob", "participant:P02|serendipity", "fg: Luck, said once.")]
+    assert events(store) == n + 2
+    said = EventWords(store).describe(store.events("bob")[-1])
+    assert said.what == ("wrote the framework summary of participant P02 on Serendipity "
+                         "(moved from transcript fg, whose transcripts went there)")
+    data = ReportData(store, None)
+    cell = framework(data).cells[("participant:P02", "weapon")]
+    assert [who for who, _, _ in cell.summaries] == ["alice"]
+    store.undo("alice")
+    assert ("alice", "transcript:fg|weapon", "The group's word for AHPs.") in memo_rows(store)
+    # A case that keeps a transcript keeps its summaries: P01 gives t4 away, not t1.
+    store.set_cell_summary("alice", "P01", "serendipity", "Two lucky breaks.")
+    store.assign_participant("t4", "P03")
+    assert ("alice", "participant:P01|serendipity", "Two lucky breaks.") in memo_rows(store)
+    # The last one goes: the summary follows t1 to P03.
+    store.assign_participant("t1", "P03")
+    assert ("alice", "participant:P03|serendipity", "P01: Two lucky breaks.") in memo_rows(
+        store)
+
+
+def test_participants_assign_says_where_the_summaries_went(project) -> None:
+    store, _ = project
+    store.set_cell_summary("alice", "fg", "weapon", "The group's word for AHPs.")
+    result = CliRunner().invoke(cli, ["participants", "assign", "fg", "P02"])
+    assert result.exit_code == 0, result.output
+    assert ("1 framework summary of fg moved to P02's cells, headed with fg (`qcahp log` "
+            "lists each; `qcahp undo` takes one back)") in result.stdout
+    result = CliRunner().invoke(cli, ["memos", "--kind", "cell"])
+    assert "P02" in result.stdout and "*fg*" not in result.stdout
+
+
 # --------------------------------------------------------------------------- merge
 def test_a_coders_copy_brings_its_summaries_mapped_to_the_cases_here(project,
                                                                      tmp_path: Path) -> None:
@@ -357,6 +401,16 @@ def test_errors_are_one_line_and_change_nothing(project, args, message) -> None:
     store.close()
 
 
+def test_summarise_by_a_new_coder_says_so(project) -> None:
+    """A misspelt --coder starts a new coder's summaries: written, and said."""
+    code, out, err = run("summarise", "P01", "serendipity", "--coder", "alcie", "Luck.")
+    assert code == 0 and out.startswith("Wrote alcie's summary of P01 on Serendipity")
+    assert "note: 'alcie' is a new coder in this project (coders so far: alice, bob, " \
+        "consensus)" in err
+    code, _, err = run("summarise", "P01", "serendipity", "--coder", "alice", "Luck.")
+    assert code == 0 and "new coder" not in err
+
+
 def test_the_terminal_grid_marks_summaries(project, monkeypatch) -> None:
     store, _ = project
     store.set_cell_summary("alice", "P01", "serendipity", "Chance.")
@@ -426,6 +480,12 @@ def test_xlsx_has_the_matrix_with_attributes_and_a_quotes_sheet(project) -> None
     assert "<t>physio</t>" in first  # P01's attribute
     assert "<t>Luck played a part.</t>" not in second  # bob's, not alice's
     assert "<t>Another lucky break</t>" in second
+    # As a spreadsheet opens it: the case stays in view while the themes scroll by.
+    from openpyxl import load_workbook
+
+    book = load_workbook("fw.xlsx")
+    assert book["framework"].freeze_panes == "B2"
+    assert book["quotes"].freeze_panes == "A2"  # a long list: only its header stays
 
 
 def test_docx_is_landscape_with_a_table_per_theme(project) -> None:
@@ -443,7 +503,25 @@ def test_docx_is_landscape_with_a_table_per_theme(project) -> None:
     mandate = doc.tables[2]
     assert [c.text for c in mandate.rows[0].cells] == ["Case", "Codings", "Summary", "Quotes"]
     p02 = [c.text for c in mandate.rows[2].cells]
-    assert p02[:3] == ["P02", "0", "Reports to the chief nurse."]
+    assert p02[:3] == ["P02\nband: 8a\nprofession: SLT", "0", "Reports to the chief nurse."]
+
+
+def test_docx_reads_as_a_chart_to_hand_a_supervisor(project) -> None:
+    """Who each case is beside what they said; a coded cell with no summary says so
+    (an empty one had nothing to summarise); the header row repeats on every page."""
+    store, _ = project
+    store.close()
+    assert run("--coder", "alice", "-o", "fw.docx")[0] == 0
+    table = Document("fw.docx").tables[1]  # Career route / Serendipity
+    rows = {r.cells[0].paragraphs[0].text: r.cells for r in table.rows[1:]}
+    assert [p.text for p in rows["P01"][0].paragraphs] == ["P01", "band: 8c",
+                                                           "profession: physio"]
+    assert rows["P01"][1].text != "0" and rows["P01"][2].text == "(not summarised yet)"
+    assert rows["P01"][2].paragraphs[0].runs[0].italic
+    assert rows["fg"][1].text == "0" and rows["fg"][2].text == ""
+    assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
+    # The case column is wide enough for an attribute, the summary and quotes the rest.
+    assert table.rows[1].cells[0].width > 4 * 360000
 
 
 def test_markdown_csv_and_json(project) -> None:
@@ -453,6 +531,8 @@ def test_markdown_csv_and_json(project) -> None:
     code, md, _ = run("--format", "md", "--theme", "serendipity")
     assert code == 0
     assert "| fg | 1 | bob: Luck \\| matters. | fg, turn 2, bob: \u201cLuck matters.\u201d |" in md
+    # A participant's attributes under the case; a coded cell with no summary says so.
+    assert "| P01<br>band: 8c<br>profession: physio | 5 | (not summarised yet) |" in md
     code, out, _ = run("--format", "csv", "--coder", "bob")
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
     assert len(rows) == 4 * 4

@@ -119,6 +119,30 @@ async def test_a_cell_shows_its_codings_and_saves_the_summary(project: Path) -> 
         assert app.screen.query_one(TextArea).text == "Luck, twice."
 
 
+async def test_u_on_the_matrix_undoes_a_summary_and_the_cell_names_the_participant(
+        project: Path) -> None:
+    app = make_app(project, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_framework(app, pilot)
+        await pilot.press("right", "enter")  # P01 x serendipity
+        await settle(app, pilot)
+        # Who the case is, beside the codings being charted: P01's attributes.
+        assert str(app.screen.query_one("#cell-title", Label).render()).splitlines()[1] \
+            == "8c \u00b7 physio"
+        await pilot.press(*"Luck, twice.", "ctrl+s", "escape")
+        await settle(app, pilot)
+        assert grid_cells(app)[0][2] == "3*"
+        await pilot.press("u")  # where the researcher is, as the save said
+        await settle(app, pilot)
+        assert grid_cells(app)[0][2] == "3 "
+        assert any("Undone: " in str(n.message) for n in app._notifications)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert grid_cells(app)[0][2] == "3*"
+    with open_store(project) as store:
+        assert ("alice", "participant:P01|serendipity", "Luck, twice.") in memo_rows(store)
+
+
 async def test_escape_never_loses_a_changed_summary_silently(project: Path) -> None:
     app = make_app(project, "alice")
     async with app.run_test(size=(80, 24)) as pilot:

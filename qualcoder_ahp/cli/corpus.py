@@ -341,7 +341,12 @@ def register(cli: click.Group) -> None:
         participant = participant.strip()
         known = store.participants()
         new = participant not in known
+        cases = {c.key: c.label for c in store.framework_cases()}
+        written = store.cell_summaries()
         changed, old, dropped = store.assign_participant(info.name, participant)
+        now = {c.key for c in store.framework_cases()}
+        gone = sorted({cases[k] for k, _ in written if k in cases and k not in now})
+        moved = sum(len(v) for (k, _), v in written.items() if k in cases and k not in now)
         if not changed:
             click.echo(f"{info.name} already belongs to participant {participant}; "
                        "nothing changed")
@@ -350,6 +355,11 @@ def register(cli: click.Group) -> None:
         was = f" (was {old}{', removed: no transcript or attributes left' if dropped else ''})"
         click.echo(f"{info.name} ({versions}) now belongs to participant {participant}"
                    f"{was if old else ''}")
+        if moved:
+            was_case = ", ".join(gone)
+            click.echo(f"{moved} framework summar{'y' if moved == 1 else 'ies'} of "
+                       f"{was_case} moved to {participant}'s cells, headed with {was_case} "
+                       "(`qcahp log` lists each; `qcahp undo` takes one back)")
         if old and not dropped and old != participant and not any(
                 t.participant == old for t in store.transcripts()):
             click.secho(f"note: {old} has no transcript now; its attributes stay "

@@ -189,7 +189,12 @@ def summarise_cmd(project: Project, case: str, theme: str, text: str | None,
     if text == "-":
         text = sys.stdin.read()
     text = text.strip("\n")
+    coders = store.coders()
     found, before, after = store.set_cell_summary(coder, case, theme, text)
+    if coders and coder not in coders and after is not None:
+        # A misspelt --coder would silently start a second coder's summaries; say so.
+        say(f"note: {coder!r} is a new coder in this project (coders so far: "
+            f"{', '.join(coders)})", fg="yellow")
     name = store.theme(theme.strip()).name
     where = f"{coder}'s summary of {found.label} on {name}"
     if before == after:

@@ -398,7 +398,11 @@ class EventWords:
         verb = _memo_verb(change)
         kind, target = change["kind"], change["target"]
         if kind == "cell":
-            return self._cell_summary(verb, target)
+            said = self._cell_summary(verb, target)
+            was = parse_cell(event.get("moved_from"))
+            if was is not None:  # its transcripts went to another participant
+                said.what += f" (moved from {was[0]} {was[1]}, whose transcripts went there)"
+            return said
         if kind == "theme":
             return Described(f"{verb} the memo on theme {self.theme_name(target)}", [],
                              [target])

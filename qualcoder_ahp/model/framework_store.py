@@ -135,6 +135,20 @@ def case_map(other: sqlite3.Connection, here: sqlite3.Connection,
     return out
 
 
+def followed_cases(before: list[Case], after: list[Case]) -> dict[str, str]:
+    """The cases gone between ``before`` and ``after`` (their transcripts given to
+    another participant: ``qcahp participants assign``) -> the one case that now holds
+    their transcripts; a case whose transcripts went to several cases maps to nothing."""
+    keys = {c.key for c in after}
+    now = {t: c.key for c in after for t in c.transcripts}
+    out: dict[str, str] = {}
+    for case in before:
+        found = {now[t] for t in case.transcripts if t in now}
+        if case.key not in keys and len(found) == 1:
+            out[case.key] = found.pop()
+    return out
+
+
 def map_cell(target: object, cases: dict[str, str]) -> str | None:
     """A copy's cell target in this database's terms, or ``None`` if its case is not
     here."""
@@ -230,6 +244,38 @@ class FrameworkMixin:
             raise UserError(f"no case {key!r} in this project to write a summary on")
         return cell_target(key, self.framework_theme(theme_id))
 
+    def follow_cases(self: Store, moves: dict[str, str]) -> int:
+        """Move every coder's summaries of each gone case in ``moves`` (case key -> case
+        key, :func:`followed_cases`) to the case its transcripts went to, so that no
+        summary is left on a case nobody sees: each one logged ``memo`` event (``qcahp
+        log`` names it, ``qcahp undo`` takes it back), headed with the old case's name and
+        appended to the coder's summary of that cell when there is one. Call it inside
+        the transaction that moved the transcripts. Returns the summaries moved.
+        """
+        moved = 0
+        for coder_id, target, text in self.conn.execute(
+                "SELECT coder_id, target_id, text FROM memos WHERE target_kind = 'cell' "
+                "ORDER BY coder_id, id").fetchall():
+            parsed = parse_cell(target)
+            key = case_key_of(target)
+            if parsed is None or key not in moves:
+                continue
+            new = cell_target(moves[key], parsed[2])
+            row = self.conn.execute(
+                "SELECT text FROM memos WHERE coder_id = ? AND target_kind = 'cell' "
+                "AND target_id = ?", [coder_id, new]).fetchone()
+            there = row[0] if row else None
+            heading = f"{parsed[1]}: {text}"
+            after = heading if not there else f"{there}\n\n{heading}"
+            changes = [{"op": "memo", "kind": "cell", "target": new, "before": there,
+                        "after": after},
+                       {"op": "memo", "kind": "cell", "target": target, "before": text,
+                        "after": None}]
+            self._apply_and_log(int(coder_id), "memo", changes,
+                                {"kind": "cell", "target": new, "moved_from": target})
+            moved += 1
+        return moved
+
     def cell_summary(self: Store, coder: str, case: Case, theme_id: str) -> str | None:
         """This coder's summary of one cell."""
         return self.memo(coder, "cell", cell_target(case.key, theme_id))
@@ -277,4 +323,4 @@ class FrameworkMixin:
 
 
 __all__ = ["CASE_KINDS", "Case", "FrameworkMixin", "case_key_of", "case_map", "cases_gone",
-           "cell_target", "map_cell", "parse_cell", "read_cases"]
+           "cell_target", "followed_cases", "map_cell", "parse_cell", "read_cases"]

@@ -30,7 +30,7 @@ from qualcoder_ahp.errors import SchemaTooNew, UserError, closest
 from qualcoder_ahp.model.codebook_store import CodebookMixin
 from qualcoder_ahp.model.coders_store import CodersMixin
 from qualcoder_ahp.model.decisions import DecisionMixin
-from qualcoder_ahp.model.framework_store import FrameworkMixin
+from qualcoder_ahp.model.framework_store import FrameworkMixin, followed_cases
 from qualcoder_ahp.model.merge_store import MergeMixin
 from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
 from qualcoder_ahp.model.privacy_store import PrivacyMixin
@@ -369,7 +369,9 @@ class Store(
 
         Returns the versions changed, the participant they had before and whether that
         participant, left with no transcript and no attributes (the id an import made
-        from a file name), was removed with it.
+        from a file name), was removed with it. A framework case left with no
+        transcript has its cell summaries moved to the transcript's new case
+        (:meth:`~qualcoder_ahp.model.framework_store.FrameworkMixin.follow_cases`).
 
         Raises:
             UserError: ``code`` is empty or was withdrawn (``qcahp withdraw``): a
@@ -390,10 +392,13 @@ class Store(
                              "brings it back deliberately)")
             before = {r[1] for r in rows}
             old = rows[-1][1]
+            cases = self.framework_cases()
             pid = self.ensure_participant(code)
             changed = [int(r[0]) for r in rows if r[1] != code]
             self.conn.execute("UPDATE transcripts SET participant_id = ? WHERE name = ?",
                               [pid, name])
+            # A case left with no transcript takes its framework summaries along.
+            self.follow_cases(followed_cases(cases, self.framework_cases()))
             dropped = False
             for other in sorted(c for c in before if c and c != code):
                 if not self._participant_transcripts(other) and not self.participants().get(

@@ -46,6 +46,8 @@ CELLS = ("both", "summary", "quotes", "count")
 """What a cell shows (``--cells``); files default to ``both``."""
 SUMMARY_MARK = "*"
 """After a count in the terminal's grid: the cell has a summary."""
+NOT_SUMMARISED = "(not summarised yet)"
+"""A file's summary of a cell with codings and no summary (a cell with neither is empty)."""
 QUOTE_CUT = 70
 """Characters of a quote kept in a cell's reference to it (the quotes sheet has it whole)."""
 
@@ -212,7 +214,7 @@ def grid_sheet(fw: Framework, mode: str = "both") -> Sheet:
             for case in fw.cases]
     return Sheet("framework", ["case", "case kind", *fw.attribute_names, *names], rows,
                  wrap=set() if mode == "count" else set(names),
-                 empty="(none: no transcript is chosen)")
+                 empty="(none: no transcript is chosen)", frozen=1)
 
 
 def quotes_long_sheet(fw: Framework) -> Sheet:
@@ -266,7 +268,8 @@ def framework_json(fw: Framework) -> dict[str, Any]:
 
 
 def theme_sheets(fw: Framework, mode: str = "both") -> list[Sheet]:
-    """One table per theme: case | codings | summary | quotes (Markdown)."""
+    """One table per theme: case (with the participant's attributes) | codings | summary
+    (:data:`NOT_SUMMARISED` in a coded cell with none) | quotes (Markdown)."""
     out = []
     for t in fw.themes:
         columns = ["case", "codings"]
@@ -277,9 +280,12 @@ def theme_sheets(fw: Framework, mode: str = "both") -> list[Sheet]:
         rows = []
         for case in fw.cases:
             cell = fw.cell(case, t.id)
-            row: list[Any] = [case.label, cell.count]
+            attrs = fw.attributes.get(case.key, {})
+            who = [f"{n}: {attrs[n]}" for n in fw.attribute_names if attrs.get(n)]
+            row: list[Any] = ["\n".join([case.label, *who]), cell.count]
             if "summary" in columns:
-                row.append(cell.summary_text(fw.named))
+                row.append(cell.summary_text(fw.named) if cell.summaries else
+                           NOT_SUMMARISED if cell.quotes else "")
             if "quotes" in columns:
                 row.append("\n".join(cell.references(fw.named)))
             rows.append(row)
@@ -308,7 +314,7 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
     """Word, landscape: a section per theme, a table case | summary | quotes."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Pt, RGBColor
 
     doc = Document()
     section = doc.sections[0]
@@ -333,14 +339,25 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
         for i, name in enumerate(columns):
             run = table.rows[0].cells[i].paragraphs[0].add_run(name)
             run.bold = True
+        _repeat_header(table.rows[0])
         for case in fw.cases:
             cell = fw.cell(case, t.id)
             row = table.add_row().cells
-            row[0].text = _safe(case.label)
+            row[0].paragraphs[0].add_run(_safe(case.label)).bold = True
+            for name in fw.attribute_names:  # who the case is, beside what they said
+                value = fw.attributes.get(case.key, {}).get(name, "")
+                if value:
+                    run = row[0].add_paragraph().add_run(_safe(f"{name}: {value}"))
+                    run.font.size = Pt(8)
             row[1].text = str(cell.count)
             k = 2
             if "Summary" in columns:
-                row[k].text = _safe(cell.summary_text(fw.named))
+                if cell.summaries:
+                    row[k].text = _safe(cell.summary_text(fw.named))
+                elif cell.quotes:  # coded, not yet charted: not the same as nothing said
+                    run = row[k].paragraphs[0].add_run(NOT_SUMMARISED)
+                    run.italic = True
+                    run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
                 k += 1
             if "Quotes" in columns:
                 para = row[k].paragraphs[0]
@@ -355,12 +372,22 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
     return buf.getvalue()
 
 
+def _repeat_header(row: Any) -> None:
+    """Word repeats this row at the top of each page the table runs on to."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    mark = OxmlElement("w:tblHeader")
+    mark.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(mark)
+
+
 def _column_widths(columns: list[str], room: int) -> list[int]:
     """The table's column widths (EMU) across the page: case and count narrow, the
     summary and the quotes the rest (the quotes a little wider)."""
     from docx.shared import Cm
 
-    fixed = {"Case": int(Cm(3.5)), "Codings": int(Cm(1.8))}
+    fixed = {"Case": int(Cm(4.5)), "Codings": int(Cm(1.8))}
     rest = room - sum(fixed.values())
     share = {"Summary": 0.42, "Quotes": 0.58} if "Summary" in columns and \
         "Quotes" in columns else {"Summary": 1.0, "Quotes": 1.0}
@@ -420,10 +447,10 @@ def listing_text(fw: Framework, title: str, mode: str, width: int | None) -> str
     heading per theme, then each case with a summary or codings, wrapped to ``width``."""
     def block(text: str, indent: str, rest: str | None = None) -> list[str]:
         if width is None:
-            return [indent + line for line in text.splitlines() or [""]]
+            return [(indent + line).rstrip() for line in text.splitlines() or [""]]
         out: list[str] = []
         for line in text.splitlines() or [""]:
-            out += wrap_cells(line, max(20, width), indent, rest or indent) or [indent]
+            out += wrap_cells(line, max(20, width), indent, rest or indent) or [""]
         return out
 
     lines = block(title, "")
@@ -463,4 +490,4 @@ def listing_text(fw: Framework, title: str, mode: str, width: int | None) -> str
 __all__ = ["CELLS", "Cell", "Framework", "FrameworkTheme", "SUMMARY_MARK", "cell_value",
            "framework", "framework_docx", "framework_json", "framework_markdown",
            "framework_themes", "grid_sheet", "grid_text", "listing_text", "long_sheet",
-           "quotes_long_sheet", "reference", "theme_sheets"]
+           "NOT_SUMMARISED", "quotes_long_sheet", "reference", "theme_sheets"]

@@ -77,6 +77,9 @@ class Sheet:
     narrow: Narrowing | None = None
     """How the table makes room on a terminal too narrow for it (:func:`narrow`), before
     any cell is cut: columns left out, short headings."""
+    frozen: int = 0
+    """Leading columns an XLSX sheet keeps in view while the rest scroll (a matrix's
+    case)."""
 
 
 @dataclass(frozen=True)
@@ -749,7 +752,7 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
         parts.append((sheet_title(sheet.name, taken), xlsx.sheet_xml(
             sheet.columns, sheet.rows, [_width(sheet, i) for i in range(len(sheet.columns))],
             [c in sheet.percent for c in sheet.columns], [c in sheet.wrap for c in sheet.columns],
-            [c in sheet.decimals for c in sheet.columns],
+            [c in sheet.decimals for c in sheet.columns], frozen_columns=sheet.frozen,
         )))
     return xlsx.workbook(parts)
 

@@ -70,19 +70,26 @@ def _text_cell(ref: str, value: str, style: int) -> str:
 
 def sheet_xml(columns: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
               percent: Sequence[bool], wrap: Sequence[bool],
-              decimals: Sequence[bool] | None = None) -> str:
+              decimals: Sequence[bool] | None = None, frozen_columns: int = 0) -> str:
     """One worksheet part: frozen first row, fixed widths, header in bold.
 
     ``decimals`` marks columns of coefficients shown with three decimals (``0.000``),
-    as the terminal table shows them; the cell keeps its full value.
+    as the terminal table shows them; the cell keeps its full value. ``frozen_columns``
+    keeps that many columns in view too (a matrix's case, while its themes scroll).
     """
     three = decimals or [False] * len(columns)
     letters = [column_letter(i) for i in range(len(columns))]
+    if frozen_columns:
+        corner = f"{column_letter(frozen_columns)}2"
+        pane = (f'<pane xSplit="{frozen_columns}" ySplit="1" topLeftCell="{corner}" '
+                f'activePane="bottomRight" state="frozen"/><selection pane="bottomRight" '
+                f'activeCell="{corner}" sqref="{corner}"/>')
+    else:
+        pane = ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>')
     parts = [
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}">'
-        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-        'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" '
-        'activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
         '<sheetFormatPr defaultRowHeight="15"/><cols>',
         *(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
           for i, w in enumerate(widths, start=1)),

@@ -10,7 +10,8 @@ then each coder; only the working coder while blind coding is on).
 
 Enter opens the cell (:class:`FrameworkCellScreen`): its codings, each with transcript,
 turn and speaker, above a box for the summary. ctrl+s saves the summary (one logged
-decision, committed before "Saved" shows; ``u`` in the workbench and ``qcahp undo``
+decision, committed before "Saved" shows; ``u`` on the matrix or in the workbench and
+``qcahp undo``
 take it back); Escape goes back, but with the summary changed and not saved it first
 says so, and only a second Escape discards the text.
 """
@@ -37,6 +38,7 @@ from qualcoder_ahp.reports.framework import SUMMARY_MARK, Cell, Framework, frame
 from qualcoder_ahp.reports.quotes import Quote
 from qualcoder_ahp.reports.writers import shown_time
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
+from qualcoder_ahp.tui.undo_keys import UNDO_BINDINGS, UndoKeys
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 HEAD_WIDTH = 9
@@ -69,7 +71,7 @@ class FrameworkGrid(DataTable[object], inherit_bindings=False):
                 if not (isinstance(b, Binding) and b.key == "enter")]
 
 
-class FrameworkScreen(FollowsStore, Screen[None]):
+class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
     """Cases × themes: codings per cell, ``*`` where the working coder's summary is."""
 
     BINDINGS = [
@@ -78,6 +80,7 @@ class FrameworkScreen(FollowsStore, Screen[None]):
         Binding("c", "next_coder", "Coder",
                 tooltip="Whose codings are counted: yours, everyone's, then each coder's"),
         Binding("escape", "back", "Back", tooltip="Back to the workbench"),
+        *UNDO_BINDINGS,
     ]
 
     DEFAULT_CSS = """
@@ -250,7 +253,7 @@ class FrameworkScreen(FollowsStore, Screen[None]):
         cell = self.shown.fw.cell(case, theme_id)
         self.app.push_screen(FrameworkCellScreen(
             self.store, self.coder, case, theme.id, theme.path, list(cell.quotes),
-            self.shown.counted))
+            self.shown.counted, self.shown.fw.attributes.get(case.key, {})))
 
     def action_next_coder(self) -> None:
         """Count the next coder's codings: yours, everyone's, then each other coder's."""
@@ -293,8 +296,11 @@ class FrameworkCellScreen(Screen[None]):
     """
 
     def __init__(self, store: Store, coder: str, case: Case, theme_id: str, path: str,
-                 quotes: list[Quote], counted: str | None) -> None:
+                 quotes: list[Quote], counted: str | None,
+                 attributes: dict[str, str] | None = None) -> None:
         super().__init__()
+        self.attributes = dict(attributes or {})
+        """The participant's attributes, shown under the title (what the case is)."""
         self.store = store
         self.coder = coder
         self.case = case
@@ -311,8 +317,12 @@ class FrameworkCellScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         whose = "everyone" if self.counted is None else self.counted
-        yield Label(Text(f"{self.case.label} \u00b7 {self.path} \u00b7 "
-                         f"{plural(len(self.quotes), 'coding')} ({whose})"), id="cell-title")
+        title = Text(f"{self.case.label} \u00b7 {self.path} \u00b7 "
+                     f"{plural(len(self.quotes), 'coding')} ({whose})")
+        values = [v for _, v in sorted(self.attributes.items()) if v.strip()]
+        if values:  # who the case is, as NVivo shows a case's classification
+            title.append("\n" + " \u00b7 ".join(values), style="not bold")
+        yield Label(title, id="cell-title")
         with VerticalScroll(id="cell-quotes"):
             yield Static(self._quotes_text(), id="cell-quotes-text")
         yield Label("", id="cell-state")
