@@ -252,7 +252,10 @@ class FrameworkMixin:
         appended to the coder's summary of that cell when there is one. Call it inside
         the transaction that moved the transcripts. Returns the summaries moved.
         """
+        from qualcoder_ahp.model.theme_merge import MemoMoves  # it imports this module
+
         moved = 0
+        memos = MemoMoves(self.conn)
         for coder_id, target, text in self.conn.execute(
                 "SELECT coder_id, target_id, text FROM memos WHERE target_kind = 'cell' "
                 "ORDER BY coder_id, id").fetchall():
@@ -261,16 +264,9 @@ class FrameworkMixin:
             if parsed is None or key not in moves:
                 continue
             new = cell_target(moves[key], parsed[2])
-            row = self.conn.execute(
-                "SELECT text FROM memos WHERE coder_id = ? AND target_kind = 'cell' "
-                "AND target_id = ?", [coder_id, new]).fetchone()
-            there = row[0] if row else None
-            heading = f"{parsed[1]}: {text}"
-            after = heading if not there else f"{there}\n\n{heading}"
-            changes = [{"op": "memo", "kind": "cell", "target": new, "before": there,
-                        "after": after},
-                       {"op": "memo", "kind": "cell", "target": target, "before": text,
-                        "after": None}]
+            # The summary it lands on first: the event, and the log, are about that cell.
+            changes = memos.move(int(coder_id), "cell", target, new, f"{parsed[1]}: {text}")
+            changes.reverse()
             self._apply_and_log(int(coder_id), "memo", changes,
                                 {"kind": "cell", "target": new, "moved_from": target})
             moved += 1

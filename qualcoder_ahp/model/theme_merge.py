@@ -66,7 +66,7 @@ class ThemeMergeMixin:
             active = self.conn.execute("SELECT active FROM themes WHERE id = ?",
                                        [source_id]).fetchone()[0]
             changes: list[dict[str, Any]] = []
-            memos = _Memos(self.conn)
+            memos = MemoMoves(self.conn)
             into: dict[tuple[int, int, int, int], int] = {
                 (r[0], r[1], r[2], r[3]): r[4] for r in self.conn.execute(
                     'SELECT transcript_id, coder_id, start, "end", id FROM codings '
@@ -205,8 +205,10 @@ class ThemeMergeMixin:
         return row[0] if op == "suggestion" else int(row[0])
 
 
-class _Memos:
-    """Memo texts as one merge leaves them (read from the table, then as changed)."""
+class MemoMoves:
+    """Memo texts as one merge or move leaves them (read from the table, then as changed):
+    a theme merge and a framework case given to another participant append a moved memo
+    to the one already there, headed with where it came from."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
