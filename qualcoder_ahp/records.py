@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 ROLES = ("interviewer", "participant", "other")
@@ -121,6 +122,19 @@ class Theme:
     color: str = "#888888"
     codable: bool = True
     position: int = 0
+
+
+def theme_path(themes: Mapping[str, Theme], theme_id: str) -> str:
+    """The theme's path in the tree, ``Parent / Child``, from ``themes`` by id (a parent
+    not among them ends it; a loop in a damaged tree is followed once)."""
+    names: list[str] = []
+    seen: set[str] = set()
+    current = themes.get(theme_id)
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        names.append(current.name)
+        current = themes.get(current.parent_id) if current.parent_id else None
+    return " / ".join(reversed(names))
 
 
 @dataclass(frozen=True)

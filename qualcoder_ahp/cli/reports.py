@@ -46,6 +46,7 @@ from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
     cells,
+    letters,
     stdout_is_terminal,
     to_csv,
     to_markdown,
@@ -88,10 +89,6 @@ README's project, 293 for seniority) the path goes first, whole or not at all (c
 said "Career pathways /…"); :func:`_matrix_table` then heads the values A, B, C... or
 splits them."""
 
-
-def letters(n: int) -> str:
-    """The ``n``-th column letter, from 0: ``A`` ... ``Z``, ``AA``, ``AB`` ..."""
-    return (letters(n // 26 - 1) if n >= 26 else "") + chr(ord("A") + n % 26)
 
 
 def _matrix_table(sheets: list[Sheet], width: int | None) -> str:

@@ -27,7 +27,7 @@ from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.importers.word_comments import (
     Comment, Passages, WordDocument, fold, fold_map, read_word,
 )
-from qualcoder_ahp.records import Theme, TranscriptInfo, plural
+from qualcoder_ahp.records import Theme, TranscriptInfo, plural, theme_path
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -89,21 +89,11 @@ class ThemeIndex:
         self.themes = {t.id: t for t in themes}
         self.active = active
         self.merged = merged
-        self.paths = {t.id: self._path(t.id) for t in themes}
+        self.paths = {t.id: theme_path(self.themes, t.id) for t in themes}
         self._keys: dict[str, set[str]] = {}
         for t in themes:
             for name in (t.id, t.name, self.paths[t.id]):
                 self._keys.setdefault(key(name), set()).add(t.id)
-
-    def _path(self, theme_id: str) -> str:
-        names: list[str] = []
-        seen: set[str] = set()
-        current: str | None = theme_id
-        while current is not None and current in self.themes and current not in seen:
-            seen.add(current)
-            names.append(self.themes[current].name)
-            current = self.themes[current].parent_id
-        return " / ".join(reversed(names))
 
     def find(self, ref: str) -> tuple[str | None, str | None]:
         """``(theme id, None)`` for a codable theme of the codebook, else ``(None, why)``."""

@@ -17,7 +17,15 @@ from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.records import THEME_ID, Codebook, CodebookLoad, Pattern, Theme, theme_slug
+from qualcoder_ahp.records import (
+    THEME_ID,
+    Codebook,
+    CodebookLoad,
+    Pattern,
+    Theme,
+    theme_path,
+    theme_slug,
+)
 from qualcoder_ahp.suggest.colours import distinct_colour
 
 if TYPE_CHECKING:
@@ -518,12 +526,7 @@ class CodebookMixin:
 
     def theme_path(self: Store, theme_id: str) -> str:
         """The theme's path in the tree, ``Parent / Child``."""
-        names = {t.id: t for t in self.themes(include_inactive=True)}
-        parts, current = [], names.get(theme_id)
-        while current is not None:
-            parts.append(current.name)
-            current = names.get(current.parent_id) if current.parent_id else None
-        return " / ".join(reversed(parts))
+        return theme_path({t.id: t for t in self.themes(include_inactive=True)}, theme_id)
 
     def patterns(self: Store, *, include_inactive: bool = False) -> list[Pattern]:
         """Every stored pattern."""

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding, TranscriptInfo, Turn
 from qualcoder_ahp.reports.data import CONSENSUS, ReportData
-from qualcoder_ahp.reports.writers import cells, md_text, wrap_cells
+from qualcoder_ahp.reports.writers import cells, md_text, word_safe, wrap_cells
 
 FORMATS = ("text", "md", "html", "docx")
 WIDTH = 80
@@ -466,7 +466,7 @@ def to_html(doc: Annotated) -> str:
 
 def _esc(text: str) -> str:
     """HTML text or attribute value, escaped (quotes too); control characters dropped."""
-    return html.escape(_printable(text), quote=True)
+    return html.escape(word_safe(text), quote=True)
 
 
 def _bands(marks: list[Marked]) -> str:
@@ -479,10 +479,6 @@ def _bands(marks: list[Marked]) -> str:
     return f"linear-gradient({stops})"
 
 
-def _printable(text: str) -> str:
-    # Word and XML refuse control characters a transcript or memo can carry.
-    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
-
 
 # ---------------------------------------------------------------------------- docx
 def to_docx(doc: Annotated) -> bytes:
@@ -494,9 +490,9 @@ def to_docx(doc: Annotated) -> bytes:
     from docx.shared import Pt, RGBColor
 
     word = Document()
-    word.add_heading(_printable(doc.title), level=0)
-    word.add_paragraph(_printable(doc.participant()[0].upper() + doc.participant()[1:]))
-    note = word.add_paragraph(_printable(f"Codings: {doc.summary()}."))
+    word.add_heading(word_safe(doc.title), level=0)
+    word.add_paragraph(word_safe(doc.participant()[0].upper() + doc.participant()[1:]))
+    note = word.add_paragraph(word_safe(f"Codings: {doc.summary()}."))
     if doc.codings:
         note.add_run(" Coded text is shaded in its theme's colour (underlined where codings "
                      "overlap); each coding has a comment naming the theme and coder.")
@@ -507,13 +503,13 @@ def to_docx(doc: Annotated) -> bytes:
         t = turn.turn
         para = word.add_paragraph()
         if t.time:
-            stamp = para.add_run(f"[{_printable(t.time)}] ")
+            stamp = para.add_run(f"[{word_safe(t.time)}] ")
             stamp.font.size = Pt(9)
             stamp.font.color.rgb = grey
-        para.add_run(_printable(t.speaker)).bold = True
-        para.add_run(f" ({_printable(t.role)}): ")
+        para.add_run(word_safe(t.speaker)).bold = True
+        para.add_run(f" ({word_safe(t.role)}): ")
         for piece in turn.pieces:
-            run = para.add_run(_printable(piece.text))
+            run = para.add_run(word_safe(piece.text))
             if not piece.marks:
                 continue
             if len(piece.marks) > 1:
@@ -529,7 +525,7 @@ def to_docx(doc: Annotated) -> bytes:
             para = word.add_paragraph()
             swatch = para.add_run("\u25a0 ")
             swatch.font.color.rgb = RGBColor.from_string(color[1:])
-            _shade(para.add_run(_printable(path)), light)
+            _shade(para.add_run(word_safe(path)), light)
             para.add_run(f": {n:,} coding{'' if n == 1 else 's'}")
     buf = io.BytesIO()
     word.save(buf)
@@ -578,15 +574,15 @@ def _comments(word: object, doc: Annotated, first: dict[tuple[int, int], object]
         c = doc.codings[i].coding
         elm = parse_xml(_COMMENT.format(ns=nsdecls("w"), id=next_id))
         root.append(elm)
-        elm.author = _printable(c.coder)
+        elm.author = word_safe(c.coder)
         elm.initials = _initials(c.coder)
         elm.date = today
         comment = Comment(elm, comments._comments_part)
         head = f"{doc.codings[i].path} ({c.coder})" + (", continued" if i in done else "")
-        comment.paragraphs[0].add_run(_printable(head))
+        comment.paragraphs[0].add_run(word_safe(head))
         if c.memo and c.memo.strip() and i not in done:
             for k, line in enumerate(c.memo.strip().splitlines()):
-                comment.add_paragraph(_printable(f"Memo: {line}" if k == 0 else line))
+                comment.add_paragraph(word_safe(f"Memo: {line}" if k == 0 else line))
         first[(i, number)].mark_comment_range(  # type: ignore[attr-defined]
             last[(i, number)], next_id)
         done.add(i)

@@ -23,7 +23,7 @@ from qualcoder_ahp.records import Codebook, Theme, plural
 from qualcoder_ahp.reports.counts import Figures, theme_counts
 from qualcoder_ahp.reports.data import ReportData
 from qualcoder_ahp.reports.memos import Memo, memos
-from qualcoder_ahp.reports.writers import Sheet, md_text
+from qualcoder_ahp.reports.writers import Sheet, md_text, word_safe
 
 USAGE_COLUMNS = ["segments", "transcripts", "participants"]
 TEXT_COLUMNS = ["definition", "include", "exclude", "examples"]
@@ -369,11 +369,11 @@ def codebook_docx(report: CodebookReport, *, brief: bool = False) -> bytes:
     from docx.shared import Cm, Pt
 
     doc = Document()
-    doc.add_heading(_safe(report.title), level=0)
-    doc.add_paragraph(_safe(about_text(report)))
+    doc.add_heading(word_safe(report.title), level=0)
+    doc.add_paragraph(word_safe(about_text(report)))
     for e in report.entries:
-        doc.add_heading(_safe(e.theme.name), level=min(e.depth - e.above + 1, 9))
-        small = doc.add_paragraph().add_run(_safe(_small_print(e)))
+        doc.add_heading(word_safe(e.theme.name), level=min(e.depth - e.above + 1, 9))
+        small = doc.add_paragraph().add_run(word_safe(_small_print(e)))
         small.font.size = Pt(8)
         fields = _fields(e, report, brief)
         if not fields:
@@ -388,21 +388,17 @@ def codebook_docx(report: CodebookReport, *, brief: bool = False) -> bytes:
             label_cell.width, value_cell.width = Cm(3), Cm(13)
             label_cell.paragraphs[0].add_run(label).bold = True
             if isinstance(value, list):
-                value_cell.paragraphs[0].text = _safe(value[0])
+                value_cell.paragraphs[0].text = word_safe(value[0])
                 value_cell.paragraphs[0].style = "List Bullet"
                 for item in value[1:]:
-                    value_cell.add_paragraph(_safe(item), style="List Bullet")
+                    value_cell.add_paragraph(word_safe(item), style="List Bullet")
             else:
-                value_cell.paragraphs[0].text = _safe(value)
+                value_cell.paragraphs[0].text = word_safe(value)
         doc.add_paragraph()
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
-
-def _safe(text: str) -> str:
-    # Word refuses control characters a definition or memo can carry.
-    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
 
 
 def codebook_listing(codebook: Codebook, header: str, *, brief: bool = False,

@@ -14,7 +14,7 @@ from typing import Any
 from qualcoder_ahp.reports.cooccurrence import Cooccurrence
 from qualcoder_ahp.reports.counts import CountsReport, Figures, Matrix
 from qualcoder_ahp.reports.quotes import Quote
-from qualcoder_ahp.reports.writers import Sheet, wrap_cells
+from qualcoder_ahp.reports.writers import Sheet, word_safe, wrap_cells
 
 FIGURE_COLUMNS = ["codings", "segments", "transcripts", "participants", "words", "chars",
                   "share_pct", "words_pct"]
@@ -207,7 +207,7 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "") -> bytes:
     doc = Document()
     doc.add_heading(title, level=0)
     if subtitle:
-        doc.add_paragraph(_docx_safe(subtitle))
+        doc.add_paragraph(word_safe(subtitle))
     if not quotes:
         doc.add_paragraph("No codings match.")
     current = None
@@ -216,14 +216,14 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "") -> bytes:
         if q.theme_path != current:
             current = q.theme_path
             doc.add_heading(q.theme_path, level=1)
-        doc.add_paragraph(f"\u201c{_docx_safe(q.quote.strip())}\u201d", style="Quote")
+        doc.add_paragraph(f"\u201c{word_safe(q.quote.strip())}\u201d", style="Quote")
         para = doc.add_paragraph()
-        run = para.add_run("\u2014 " + _docx_safe(_group_attribution(group)))
+        run = para.add_run("\u2014 " + word_safe(_group_attribution(group)))
         run.font.size = Pt(9)
         for other in group:
             if other.memo:
                 who = f" ({other.coder})" if len(group) > 1 else ""
-                memo = para.add_run(f"\nMemo{who}: " + _docx_safe(other.memo))
+                memo = para.add_run(f"\nMemo{who}: " + word_safe(other.memo))
                 memo.italic = True
                 memo.font.size = Pt(9)
     buf = io.BytesIO()
@@ -281,9 +281,6 @@ def _group_attribution(group: list[Quote]) -> str:
            else " (" + ", ".join(f"{q.coder}: {q.origin}" for q in group) + ")")
     return f"{head}; coders {', '.join(q.coder for q in group)}{how}"
 
-
-def _docx_safe(text: str) -> str:
-    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
 
 
 def cooccurrence_sheet(co: Cooccurrence) -> Sheet:

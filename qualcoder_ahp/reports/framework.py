@@ -36,9 +36,11 @@ from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
     cells as cell_width,
+    letters,
     md_cell,
     md_text,
     to_table,
+    word_safe,
     wrap_cells,
 )
 
@@ -322,13 +324,13 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
     section.page_width, section.page_height = section.page_height, section.page_width
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(1.8))
-    doc.add_heading(_safe(title), level=0)
+    doc.add_heading(word_safe(title), level=0)
     if fw.selection is not None:
-        doc.add_paragraph(_safe(fw.selection.label))
+        doc.add_paragraph(word_safe(fw.selection.label))
     if not fw.cases:
         doc.add_paragraph("No transcript is chosen.")
     for t in fw.themes:
-        doc.add_heading(_safe(t.path), level=1)
+        doc.add_heading(word_safe(t.path), level=1)
         columns = ["Case", "Codings"] + (["Summary"] if mode in ("summary", "both") else []) \
             + (["Quotes"] if mode in ("quotes", "both") else [])
         table = doc.add_table(rows=1, cols=len(columns))
@@ -343,17 +345,17 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
         for case in fw.cases:
             cell = fw.cell(case, t.id)
             row = table.add_row().cells
-            row[0].paragraphs[0].add_run(_safe(case.label)).bold = True
+            row[0].paragraphs[0].add_run(word_safe(case.label)).bold = True
             for name in fw.attribute_names:  # who the case is, beside what they said
                 value = fw.attributes.get(case.key, {}).get(name, "")
                 if value:
-                    run = row[0].add_paragraph().add_run(_safe(f"{name}: {value}"))
+                    run = row[0].add_paragraph().add_run(word_safe(f"{name}: {value}"))
                     run.font.size = Pt(8)
             row[1].text = str(cell.count)
             k = 2
             if "Summary" in columns:
                 if cell.summaries:
-                    row[k].text = _safe(cell.summary_text(fw.named))
+                    row[k].text = word_safe(cell.summary_text(fw.named))
                 elif cell.quotes:  # coded, not yet charted: not the same as nothing said
                     run = row[k].paragraphs[0].add_run(NOT_SUMMARISED)
                     run.italic = True
@@ -362,7 +364,7 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
             if "Quotes" in columns:
                 para = row[k].paragraphs[0]
                 for n, ref in enumerate(cell.references(fw.named)):
-                    run = para.add_run(("\n" if n else "") + _safe(ref))
+                    run = para.add_run(("\n" if n else "") + word_safe(ref))
                     run.font.size = Pt(9)
         for row in table.rows:  # Word takes a column's width from its cells
             for cell, width in zip(row.cells, widths, strict=True):
@@ -394,16 +396,8 @@ def _column_widths(columns: list[str], room: int) -> list[int]:
     return [fixed.get(c) or int(rest * share[c]) for c in columns]
 
 
-def _safe(text: str) -> str:
-    # Word refuses control characters a transcript or summary can carry.
-    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
-
 
 # ---------------------------------------------------------------------- the terminal
-def letters(n: int) -> str:
-    """The ``n``-th column letter, from 0: ``A`` ... ``Z``, ``AA``..."""
-    return (letters(n // 26 - 1) if n >= 26 else "") + chr(ord("A") + n % 26)
-
 
 def grid_text(fw: Framework, width: int | None) -> str:
     """The terminal's grid: a row per case, a column per theme, each cell its count of

@@ -19,7 +19,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.framework_store import parse_cell
 from qualcoder_ahp.reports.data import ReportData, find_transcript
 from qualcoder_ahp.reports.quotes import speaker_at, turn_at
-from qualcoder_ahp.reports.writers import Sheet, md_text, shown_time
+from qualcoder_ahp.reports.writers import Sheet, md_text, shown_time, word_safe
 
 KINDS = ("theme", "transcript", "coding", "cell")
 HEADINGS = {"theme": "Theme memos", "transcript": "Transcript memos",
@@ -200,7 +200,7 @@ def memos_docx(rows: list[Memo], title: str, subtitle: str = "") -> bytes:
     doc = Document()
     doc.add_heading(title, level=0)
     if subtitle:
-        doc.add_paragraph(_safe(subtitle))
+        doc.add_paragraph(word_safe(subtitle))
     if not rows:
         doc.add_paragraph("No memos match.")
     for kind, heading, sub, group in _sections(rows):
@@ -210,14 +210,15 @@ def memos_docx(rows: list[Memo], title: str, subtitle: str = "") -> bytes:
             doc.add_heading(sub, level=2)
         for m in group:
             if m.kind == "coding":
-                doc.add_paragraph(f"\u201c{_safe((m.quote or '').strip())}\u201d", style="Quote")
-                where = doc.add_paragraph().add_run(_safe(m.where))
+                quote = word_safe((m.quote or "").strip())
+                doc.add_paragraph(f"\u201c{quote}\u201d", style="Quote")
+                where = doc.add_paragraph().add_run(word_safe(m.where))
                 where.font.size = Pt(9)
             if m.kind == "cell":
-                doc.add_paragraph().add_run(_safe(m.case or "")).italic = True
+                doc.add_paragraph().add_run(word_safe(m.case or "")).italic = True
             para = doc.add_paragraph()
             para.add_run(f"{m.coder} ({m.updated[:10]}): ").bold = True
-            para.add_run(_safe(m.text))
+            para.add_run(word_safe(m.text))
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -240,7 +241,3 @@ def _md_line(text: str, joint: str = "  \n") -> str:
     """A memo or quote as one Markdown paragraph (its line breaks kept as breaks)."""
     return joint.join(md_text(part.strip()) for part in text.strip().splitlines())
 
-
-def _safe(text: str) -> str:
-    # Word refuses control characters a transcript or memo can carry.
-    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)

@@ -406,6 +406,18 @@ def wrap_cells(text: str, width: int, initial_indent: str = "",
     return lines
 
 
+def word_safe(text: str) -> str:
+    """``text`` without the control characters Word (and XML) refuse, which a transcript,
+    memo, definition or summary can carry; tabs and line breaks stay."""
+    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
+
+
+def letters(n: int) -> str:
+    """The ``n``-th column letter, from 0: ``A`` ... ``Z``, ``AA``, ``AB`` ... (a table too
+    wide for the terminal heads its columns so, with a key under it)."""
+    return (letters(n // 26 - 1) if n >= 26 else "") + chr(ord("A") + n % 26)
+
+
 def pad(text: str, width: int, right: bool = False) -> str:
     """``text`` padded with spaces to ``width`` terminal cells (on its left when
     ``right``): :meth:`str.ljust` counts characters, so wide ones misaligned a column."""
