@@ -29,6 +29,7 @@ from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import ReportData, resolve_coder
 from qualcoder_ahp.reports.framework import (
     CELLS,
+    Framework,
     framework,
     framework_docx,
     framework_json,
@@ -40,7 +41,7 @@ from qualcoder_ahp.reports.framework import (
     quotes_long_sheet,
 )
 from qualcoder_ahp.reports.selection import select
-from qualcoder_ahp.reports.writers import to_xlsx
+from qualcoder_ahp.reports.writers import Sheet, to_xlsx
 
 FORMATS = ("table", "xlsx", "docx", "md", "csv", "json")
 
@@ -105,7 +106,7 @@ def framework_cmd(ctx: click.Context, coder: str | None, consensus: bool, all_co
     content = {
         "table": lambda: (grid_text(fw, table_width()) if mode == "count"
                           else listing_text(fw, title, mode, table_width())),
-        "xlsx": lambda: to_xlsx([grid_sheet(fw, mode), quotes_long_sheet(fw),
+        "xlsx": lambda: to_xlsx([_grid_sheet(fw, mode), quotes_long_sheet(fw),
                                  _about(project, "framework", data,
                                         themes=", ".join(t.id for t in fw.themes),
                                         cells=mode)]),
@@ -214,3 +215,12 @@ def summaries(n: int) -> str:
 def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
     cli.add_command(framework_cmd)
+
+
+def _grid_sheet(fw: Framework, mode: str) -> Sheet:
+    """The matrix's sheet; a cell Excel's limit cuts points at the quotes sheet (each
+    quote whole) and the CSV export (the whole cell)."""
+    sheet = grid_sheet(fw, mode)
+    if mode in ("quotes", "both"):
+        sheet.whole = "the quotes sheet holds its quotes, the CSV export the whole cell"
+    return sheet
