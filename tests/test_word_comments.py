@@ -258,7 +258,8 @@ def test_every_problem_is_listed_and_nothing_is_written(project: Store,
         f"{doc}: comment 3 \u201cit\u2019s luck\u201d: theme 'Old theme' is retired (`qcahp "
         "codebook restore gone` brings it back)",
         f"{doc}: comment 5 \u201cthe board asked me to lead.\u201d: the comment names no "
-        "theme (it is empty)",
+        "theme (it is empty): write the theme in it, or mark it resolved in Word to leave it "
+        "out",
         f"{doc}: comment 6 \u201cA new line, still mine.\u201d: passage not found in ana v1 "
         "(the transcript has \u201cA new line, still\u201d but not what follows: was the text "
         "changed?)",

@@ -752,9 +752,11 @@ def codings() -> None:
               help="(.docx) The transcript it is [default: the one holding the passages].")
 @click.option("--dry-run", is_flag=True,
               help="(.docx) List the codings it would make; change nothing.")
+@click.option("--include-resolved", is_flag=True,
+              help="(.docx) Read comments marked resolved in Word too [default: left out].")
 @pass_project
 def codings_import(project: Project, file: str, coder: str, transcript_ref: str | None,
-                   dry_run: bool) -> None:
+                   dry_run: bool, include_resolved: bool) -> None:
     """Import codings made elsewhere: a CSV file, or the comments of a Word document.
 
     FILE is a CSV file with the columns transcript, theme, start, end and quote (as
@@ -768,18 +770,20 @@ def codings_import(project: Project, file: str, coder: str, transcript_ref: str 
 
     Or FILE is a Word .docx (the transcript, or `qcahp show -o FILE.docx`) where each
     comment names a theme (id, name or path; several with ;) on the passage it codes;
-    text after a : or on later lines is a memo. Every problem is listed, one a line,
-    before anything is written.
+    text after a : or on later lines is a memo. Replies in a comment thread, and
+    comments marked resolved in Word (unless --include-resolved), are left out and
+    counted. Every problem is listed, one a line, before anything is written.
     """
     store = project.store()
     store.refuse_consensus(coder)  # its codings are the reconciled result
     from qualcoder_ahp.importers.word_codings import is_word
 
     if is_word(file):
-        _import_word(store, file, coder.strip(), transcript_ref, dry_run)
+        _import_word(store, file, coder.strip(), transcript_ref, dry_run, include_resolved)
         return
-    if transcript_ref is not None or dry_run:
-        which = "--transcript" if transcript_ref is not None else "--dry-run"
+    if transcript_ref is not None or dry_run or include_resolved:
+        which = ("--transcript" if transcript_ref is not None else
+                 "--dry-run" if dry_run else "--include-resolved")
         raise UserError(f"{which} is for a Word .docx; a CSV file names each row's "
                         "transcript and is checked whole before anything is stored",
                         path=file)
@@ -790,7 +794,7 @@ def codings_import(project: Project, file: str, coder: str, transcript_ref: str 
 
 
 def _import_word(store: Store, file: str, coder: str, transcript_ref: str | None,
-                 dry_run: bool) -> None:
+                 dry_run: bool, include_resolved: bool = False) -> None:
     """``codings import FILE.docx``: plan, list the problems or the codings, store."""
     from qualcoder_ahp.importers.word_codings import (
         already_present, import_word_plan, plan_word_import, short,
@@ -800,7 +804,7 @@ def _import_word(store: Store, file: str, coder: str, transcript_ref: str | None
     if not coder:
         raise UserError("a coder needs a name: --coder NAME")  # a dry run writes no coder
     info = find_transcript(store, transcript_ref) if transcript_ref is not None else None
-    plan = plan_word_import(store, file, info, coder)
+    plan = plan_word_import(store, file, info, coder, include_resolved)
     t = plan.transcript
     comments = plan.comments
     if plan.problems:
@@ -811,6 +815,9 @@ def _import_word(store: Store, file: str, coder: str, transcript_ref: str | None
                         "was imported", path=file)
     replies = (f"; {plan.replies:,} repl{'y' if plan.replies == 1 else 'ies'} to comments "
                "left out" if plan.replies else "")
+    if plan.resolved:
+        replies += (f"; {plural(plan.resolved, 'resolved comment')} left out "
+                    "(--include-resolved reads them)")
     for who, n in plan.others.items():  # a student's codings in the supervisor's copy
         replies += (f"; {plural(n, 'comment')} holding {who}'s codings (written by "
                     f"`qcahp show`) left out: they are {who}'s, not {coder}'s")

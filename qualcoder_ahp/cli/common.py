@@ -23,6 +23,7 @@ from qualcoder_ahp.reports.writers import (
     BINARY,
     SUFFIX_FORMAT,
     Narrowing,
+    Workbook,
     cells,
     check_writable,
     fit_widths,
@@ -329,10 +330,12 @@ def write_output(path: str | Path, data: str | bytes, what: str, tail: str = "")
     if is_special_file(path):
         write_special(path, data)
         report_written(what, path, False, tail)
-        return
-    replaced = Path(path).exists()
-    write_private(path, data)
-    report_written(what, path, replaced, tail)
+    else:
+        replaced = Path(path).exists()
+        write_private(path, data)
+        report_written(what, path, replaced, tail)
+    if isinstance(data, Workbook) and data.cuts:  # Excel's limit on a cell
+        say(data.cut_note(), fg="yellow")
 
 
 def is_special_file(path: str | os.PathLike[str]) -> bool:

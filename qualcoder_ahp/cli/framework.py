@@ -3,7 +3,8 @@
 
 A thin front end over :mod:`qualcoder_ahp.reports.framework` (the matrix) and
 :mod:`qualcoder_ahp.model.framework_store` (cases and summaries); the coder and
-transcript options are the other reports' (:mod:`qualcoder_ahp.cli.reports`).
+transcript options are the other reports'
+(:mod:`qualcoder_ahp.cli.report_options`).
 """
 
 from __future__ import annotations
@@ -23,12 +24,18 @@ from qualcoder_ahp.cli.common import (
     table_width,
     write_output,
 )
-from qualcoder_ahp.cli.reports import _about, _case_options, _csv, _json
+from qualcoder_ahp.cli.report_options import (
+    about,
+    case_options,
+    selection_csv,
+    selection_json_text,
+)
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import ReportData, resolve_coder
 from qualcoder_ahp.reports.framework import (
     CELLS,
+    Framework,
     framework,
     framework_docx,
     framework_json,
@@ -40,7 +47,7 @@ from qualcoder_ahp.reports.framework import (
     quotes_long_sheet,
 )
 from qualcoder_ahp.reports.selection import select
-from qualcoder_ahp.reports.writers import to_xlsx
+from qualcoder_ahp.reports.writers import Sheet, to_xlsx
 
 FORMATS = ("table", "xlsx", "docx", "md", "csv", "json")
 
@@ -53,7 +60,7 @@ FORMATS = ("table", "xlsx", "docx", "md", "csv", "json")
               help="Every coder's codings and summaries, each named [the default].")
 @click.option("--theme", "theme_ids", multiple=True, metavar="ID",
               help="Only this theme; a folder gives its themes (repeatable).")
-@_case_options
+@case_options
 @click.option("--cells", type=click.Choice(CELLS), metavar="WHAT",
               help="What a cell shows: summary, quotes, both or count [default: count "
                    "on the terminal, both in a file].")
@@ -105,14 +112,14 @@ def framework_cmd(ctx: click.Context, coder: str | None, consensus: bool, all_co
     content = {
         "table": lambda: (grid_text(fw, table_width()) if mode == "count"
                           else listing_text(fw, title, mode, table_width())),
-        "xlsx": lambda: to_xlsx([grid_sheet(fw, mode), quotes_long_sheet(fw),
-                                 _about(project, "framework", data,
+        "xlsx": lambda: to_xlsx([_grid_sheet(fw, mode), quotes_long_sheet(fw),
+                                 about(project, "framework", data,
                                         themes=", ".join(t.id for t in fw.themes),
                                         cells=mode)]),
         "docx": lambda: framework_docx(fw, title, mode),
         "md": lambda: framework_markdown(fw, title, mode),
-        "csv": lambda: _csv(long_sheet(fw, mode), chosen),
-        "json": lambda: _json(framework_json(fw), chosen),
+        "csv": lambda: selection_csv(long_sheet(fw, mode), chosen),
+        "json": lambda: selection_json_text(framework_json(fw), chosen),
     }[fmt]()
     what = (f"the framework matrix ({plural(len(fw.cases), 'case')} \u00d7 "
             f"{plural(len(fw.themes), 'theme')}, {summaries(fw.summarised_cells)})")
@@ -214,3 +221,12 @@ def summaries(n: int) -> str:
 def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
     cli.add_command(framework_cmd)
+
+
+def _grid_sheet(fw: Framework, mode: str) -> Sheet:
+    """The matrix's sheet; a cell Excel's limit cuts points at the quotes sheet (each
+    quote whole) and the CSV export (the whole cell)."""
+    sheet = grid_sheet(fw, mode)
+    if mode in ("quotes", "both"):
+        sheet.whole = "the quotes sheet holds its quotes, the CSV export the whole cell"
+    return sheet

@@ -26,6 +26,12 @@ from qualcoder_ahp.cli.common import (
     table_width,
     write_output,
 )
+from qualcoder_ahp.cli.report_options import about as _about
+from qualcoder_ahp.cli.report_options import case_options as _case_options
+from qualcoder_ahp.cli.report_options import dump_json as _dump  # noqa: F401 (codebook)
+from qualcoder_ahp.cli.report_options import selection_about  # noqa: F401 (agreement, search)
+from qualcoder_ahp.cli.report_options import selection_csv as _csv
+from qualcoder_ahp.cli.report_options import selection_json_text as _json
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.reports import (
@@ -41,14 +47,13 @@ from qualcoder_ahp.reports import (
     theme_counts,
 )
 from qualcoder_ahp.reports import exports as ex
-from qualcoder_ahp.reports.selection import Selection, select, selection_json
+from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
     cells,
     letters,
     stdout_is_terminal,
-    to_csv,
     to_markdown,
     to_table,
     to_xlsx,
@@ -141,40 +146,11 @@ def _coder_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Only this coder's codings [default: all coders, pooled].")(func)
 
 
-def _case_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--transcript`` and ``--where``: the interviews a report covers, the same in
-    every report command (:mod:`qualcoder_ahp.reports.selection`)."""
-    func = click.option(
-        "--where", "where", multiple=True, metavar="ATTR=VALUE",
-        help="Only transcripts whose participant has this attribute value (as `qcahp "
-             "participants` shows; case ignored). Repeatable: one attribute twice is "
-             "either value, different attributes must all hold; ATTR!=VALUE leaves a "
-             "value out; ATTR=(none) is the transcripts without one.")(func)
-    return click.option("--transcript", "transcripts", multiple=True, metavar="NAME",
-                        help="Only this transcript (repeatable; NAME@2 for one "
-                             "version).")(func)
-
-
 def _marked(sheets: list[Sheet], selection: Selection | None) -> list[Sheet]:
     """The sheets, the last one saying under it which transcripts they cover."""
     if selection is not None and sheets:
         sheets[-1].footer = selection.label
     return sheets
-
-
-def _csv(sheet: Sheet, selection: Selection | None) -> str:
-    """CSV of ``sheet``; when transcripts were chosen, a last ``selection`` column says
-    which in every row, so a row pasted elsewhere keeps it."""
-    if selection is None:
-        return to_csv(sheet)
-    return to_csv(Sheet(sheet.name, sheet.columns + ["selection"],
-                        [row + [selection.text] for row in sheet.rows],
-                        percent=sheet.percent, decimals=sheet.decimals))
-
-
-def _json(doc: dict[str, Any], selection: Selection | None) -> str:
-    """A JSON report with its ``selection`` (``null``: every transcript)."""
-    return _dump({**doc, "selection": selection_json(selection)})
 
 
 def _output_options(formats: tuple[str, ...]) -> Callable[..., Any]:
@@ -192,24 +168,6 @@ def _emit(content: str | bytes, output: str | None, what: str) -> None:
         write_output(output, content, what)
     else:
         click.echo(content if isinstance(content, str) else content.decode(), nl=False)
-
-
-def _dump(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def _about(project: Project, report: str, data: ReportData, **extra: Any) -> Sheet:
-    return ex.about_sheet({"report": report, "database": str(project.path),
-                           "coders": ex.coder_label(data.coder),
-                           **selection_about(data.selection, len(data.transcripts)),
-                           "exported_at": now(), **extra})
-
-
-def selection_about(selection: Selection | None, transcripts: int) -> dict[str, Any]:
-    """The About sheet's rows on the transcripts covered."""
-    if selection is None:
-        return {"selection": f"all transcripts ({transcripts})"}
-    return selection.about()
 
 
 def _workbook(project: Project, data: ReportData, theme: str | None, measure: str,

@@ -62,6 +62,10 @@ class WordPlan:
     problems: list[str] = field(default_factory=list)
     replies: int = 0
     """Replies to comments (Word's threads): left out, they answer a comment."""
+    resolved: int = 0
+    """Comments marked resolved in Word, left out (unless asked for): a resolved
+    comment is one the reviewers are done with (a question answered, a coding
+    dropped), as Word greys it out."""
     how: str = "named with --transcript"
     """How the transcript was chosen (``named with --transcript``, ...)."""
     others: dict[str, int] = field(default_factory=dict)
@@ -72,8 +76,9 @@ class WordPlan:
 
     @property
     def comments(self) -> int:
-        """The comments read: not replies, not another coder's left out."""
-        return len(self.doc.comments) - self.replies - sum(self.others.values())
+        """The comments read: not replies, not resolved ones or another coder's left out."""
+        return (len(self.doc.comments) - self.replies - self.resolved
+                - sum(self.others.values()))
 
     def theme_label(self, theme_id: str) -> str:
         """The theme as the listing names it."""
@@ -245,7 +250,7 @@ def is_word(path: str | Path) -> bool:
 
 def plan_word_import(store: Store, path: str | Path,
                      transcript: TranscriptInfo | None = None,
-                     coder: str | None = None) -> WordPlan:
+                     coder: str | None = None, include_resolved: bool = False) -> WordPlan:
     """Read ``path`` and work out every coding its comments make, and every problem.
 
     Args:
@@ -255,6 +260,8 @@ def plan_word_import(store: Store, path: str | Path,
         coder: who imports; when the document holds comments of its own (a reviewer's)
             next to those ``qcahp show -o .docx`` wrote for another coder, those are left
             out (:attr:`WordPlan.others`).
+        include_resolved: read the comments marked resolved in Word too (left out by
+            default, and counted: :attr:`WordPlan.resolved`).
 
     Raises:
         UserError: a problem with the whole file (not a Word document, no comments, no
@@ -262,7 +269,12 @@ def plan_word_import(store: Store, path: str | Path,
     """
     doc = read_word(path)
     name = str(path)
-    own = [c for c in doc.comments if not c.reply]
+    threads = [c for c in doc.comments if not c.reply]
+    own = [c for c in threads if include_resolved or not c.resolved]
+    if not own and threads:
+        raise UserError(f"every comment is marked resolved in Word ({len(threads):,}), so "
+                        "there is nothing to import; --include-resolved reads them too",
+                        path=name)
     if not own:
         raise UserError("the document has no comments, so there is nothing to import (each "
                         "coding is a comment naming its theme on the passage)", path=name)
@@ -277,7 +289,8 @@ def plan_word_import(store: Store, path: str | Path,
     passages = Passages(doc, speakers)
     info, how = _which(store, doc, passages, own, candidates, transcript is not None)
     text = store.transcript_text(info.id)
-    plan = WordPlan(doc, info, text, replies=len(doc.comments) - len(own), how=how)
+    plan = WordPlan(doc, info, text, replies=len(doc.comments) - len(threads),
+                    resolved=len(threads) - len(own), how=how)
     index = ThemeIndex(store.themes(include_inactive=True),
                        {t.id for t in store.themes()}, store.merged_into())
     plan._labels = {i: index.paths[i] for i in index.themes}
@@ -347,7 +360,8 @@ def _plan_comments(plan: WordPlan, passages: Passages, comments: list[Comment],
         problems: list[str] = []
         themes: list[str] = []
         if not refs:
-            problems.append("the comment names no theme (it is empty)")
+            problems.append("the comment names no theme (it is empty): write the theme "
+                            "in it, or mark it resolved in Word to leave it out")
         for ref in refs:
             theme_id, why = index.find(ref)
             if why is not None:

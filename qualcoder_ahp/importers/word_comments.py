@@ -6,7 +6,8 @@ add a comment naming the theme. This module reads such a document without a data
 - :func:`read_word` gives the body's text (paragraphs joined by ``\\n``, line breaks and
   tabs kept, deleted text and field codes left out) and each comment with the span of
   body text it is anchored to (``w:commentRangeStart`` .. ``w:commentRangeEnd``, across
-  runs and paragraphs), its author, its text, and whether it is a reply to another.
+  runs and paragraphs), its author, its text, whether it is a reply to another and
+  whether it is marked resolved (``word/commentsExtended.xml``).
 - :func:`fold` / :func:`fold_map` normalise text for matching: whitespace and line
   breaks, curly quotes, dashes, ellipses, case; :func:`fold_map` also maps each folded
   character back to the code point it came from, so a match maps back to half-open
@@ -119,6 +120,8 @@ class Comment:
     """A reply to another comment (Word's threads), not a comment of its own."""
     id: int = -1
     """Its ``w:id`` (``qcahp show -o .docx`` numbers a coding's comments in a row)."""
+    resolved: bool = False
+    """Marked resolved ("done") in Word (``w15:done="1"``), or in a thread that is."""
 
 
 @dataclass
@@ -159,18 +162,19 @@ def read_word(path: str | Path, max_bytes: int = MAX_BYTES) -> WordDocument:
                        title=paragraphs[0].text.strip() if paragraphs else "")
     if comments_xml is None:
         return doc
-    replies = _replies(extended_xml)
+    parents, done = _threads(extended_xml)
     found: list[Comment] = []
     for elm in _parse(comments_xml).iter(f"{{{W}}}comment"):
         cid = elm.get(f"{{{W}}}id", "")
         start, end = starts.get(cid), ends.get(cid)
         paras = elm.findall(f".//{{{W}}}p")
+        para_id = (paras[-1].get(f"{{{W14}}}paraId") or "").upper() if paras else ""
         found.append(Comment(
             0, elm.get(f"{{{W}}}author", ""),
             normalise("\n".join(_inline_text(p) for p in paras)),
             (start, end) if start is not None and end is not None and end >= start else None,
-            bool(paras) and paras[-1].get(f"{{{W14}}}paraId") in replies,
-            int(cid) if cid.isdecimal() else -1))
+            para_id in parents, int(cid) if cid.isdecimal() else -1,
+            bool(para_id) and (para_id in done or parents.get(para_id) in done)))
     # Numbered down the document, as a reader counts them in the margin.
     found.sort(key=lambda c: (c.span is None, c.span or (0, 0)))
     doc.comments = [replace(c, number=n) for n, c in enumerate(found, start=1)]
@@ -204,12 +208,22 @@ def _part(zf: zipfile.ZipFile, names: set[str], part: str | None) -> bytes | Non
     return zf.read(part) if part and part in names else None
 
 
-def _replies(extended: bytes | None) -> set[str]:
-    """The ``paraId`` of each comment that answers another (``commentsExtended.xml``)."""
+def _threads(extended: bytes | None) -> tuple[dict[str, str], set[str]]:
+    """From ``commentsExtended.xml``, by the ``paraId`` of a comment's last paragraph
+    (upper case): the comment each reply answers, and the comments marked resolved
+    (``w15:done="1"``; Word marks a thread's first comment)."""
     if extended is None:
-        return set()
-    return {e.get(f"{{{W15}}}paraId", "") for e in _parse(extended).iter(f"{{{W15}}}commentEx")
-            if e.get(f"{{{W15}}}paraIdParent")}
+        return {}, set()
+    parents: dict[str, str] = {}
+    done: set[str] = set()
+    for e in _parse(extended).iter(f"{{{W15}}}commentEx"):
+        para_id = e.get(f"{{{W15}}}paraId", "").upper()
+        parent = e.get(f"{{{W15}}}paraIdParent", "").upper()
+        if parent:
+            parents[para_id] = parent
+        if e.get(f"{{{W15}}}done", "0").lower() in ("1", "true", "on"):
+            done.add(para_id)
+    return parents, done
 
 
 _SKIP = {f"{{{W}}}{t}" for t in ("delText", "instrText", "commentReference", "footnoteReference",

@@ -41,6 +41,24 @@ class MemoRow:
     updated_at: str
 
 
+@dataclass(frozen=True)
+class SummaryRow:
+    """A framework cell summary (a ``cell`` memo) with what an export writes of it."""
+
+    guid: str
+    coder: str
+    coder_guid: str
+    case_key: str
+    """``participant:P01`` or ``transcript:NAME``."""
+    case_label: str
+    theme_id: str
+    theme_name: str
+    source_guids: tuple[str, ...]
+    """The GUIDs of the case's transcripts (every version)."""
+    text: str
+    updated_at: str
+
+
 @dataclass
 class RefiSnapshot:
     """What an export writes, with stored GUIDs."""
@@ -59,6 +77,8 @@ class RefiSnapshot:
     """``(code, guid, attributes, transcript guids)``."""
     sources: dict[int, tuple[str, list[Turn]]] = field(default_factory=dict)
     """Transcript id -> stored text and turns (only in a snapshot with its codings)."""
+    summaries: list[SummaryRow] = field(default_factory=list)
+    """Framework cell summaries of a case of the project on an exported theme."""
 
 
 class RefiMixin:
@@ -126,6 +146,7 @@ class RefiMixin:
                 if info is not None:
                     snap.memos.append(MemoRow(guid, coder, coder_guid, kind, info.guid,
                                               info.name, text, updated))
+        snap.summaries = self._refi_summaries(snap, all_themes, keep)
         by_participant: dict[str, list[str]] = {}
         for info in snap.transcripts:
             if info.participant:
@@ -135,6 +156,29 @@ class RefiMixin:
             snap.participants.append((code, codes[code], attributes,
                                       by_participant.get(code, [])))
         return snap
+
+    def _refi_summaries(self: Store, snap: RefiSnapshot, themes: dict[str, Theme],
+                        exported: set[str]) -> list[SummaryRow]:
+        """The cell summaries an export writes: those of a case of the project (with
+        its transcripts' GUIDs) on an exported theme, in the order they were written."""
+        from qualcoder_ahp.model.framework_store import parse_cell, read_cases
+
+        guid_of = {t.id: t.guid for t in snap.transcripts}
+        cases = {c.key: c for c in read_cases(self.conn)}
+        out = []
+        for guid, coder, coder_guid, target, text, updated in self.conn.execute(
+            "SELECT m.guid, k.name, k.guid, m.target_id, m.text, m.updated_at FROM memos m "
+            "JOIN coders k ON k.id = m.coder_id WHERE m.target_kind = 'cell' ORDER BY m.id"
+        ):
+            parsed = parse_cell(target)
+            case = cases.get(f"{parsed[0]}:{parsed[1]}") if parsed else None
+            if parsed is None or case is None or parsed[2] not in exported:
+                continue
+            out.append(SummaryRow(guid, coder, coder_guid, case.key, case.label, parsed[2],
+                                  themes[parsed[2]].name,
+                                  tuple(guid_of[t] for t in case.transcripts if t in guid_of),
+                                  text, updated))
+        return out
 
     def refi_codings(self: Store, transcript_id: int) -> list[tuple[Coding, str]]:
         """One transcript's active codings with their ``created_at``, in export order."""
@@ -184,6 +228,7 @@ class RefiMixin:
         """
         stats = dict.fromkeys(("themes", "coders", "transcripts", "codings", "memos",
                                "participants", "attributes"), 0)
+        stats["cell_summaries"] = 0  # of the memos: framework summaries
         stats["skipped"] = []
         stats["notes"] = []
         # What the file held that was here already, and what was left out and why: the
@@ -376,13 +421,16 @@ class RefiMixin:
         from qualcoder_ahp.model.store import new_guid, now
 
         targets: dict[str, list[tuple[str, str, int | None]]] = {}
+        cells = self._refi_cells(data, ctx, stats)
+        for note, target in cells.items():
+            targets[note] = [("cell", target, None)]
         for theme in data.themes:
             for note in theme.note_guids:
-                if theme.guid in ctx.themes:
+                if theme.guid in ctx.themes and note not in cells:
                     targets.setdefault(note, []).append(("theme", ctx.themes[theme.guid], None))
         for source in data.sources:
             for note in source.note_guids:
-                if source.guid in ctx.sources:
+                if source.guid in ctx.sources and note not in cells:
                     targets.setdefault(note, []).append(
                         ("transcript", str(ctx.sources[source.guid]), None))
         for coding in data.codings:
@@ -419,6 +467,49 @@ class RefiMixin:
                     {"op": "memo", "kind": kind, "target": target, "before": None,
                      "after": note.text})
                 stats["memos"] += 1
+                stats["cell_summaries"] += kind == "cell"
+
+    def _refi_cells(self: Store, data: RefiData, ctx: _ImportContext,
+                    stats: dict[str, Any]) -> dict[str, str]:
+        """The file's framework cell summaries (notes :mod:`qualcoder_ahp.refi.export`
+        wrote as such): note GUID -> the cell here (``participant:P01|serendipity``).
+
+        The case is the one here holding the transcripts whose sources refer to the
+        note (a participant's code may differ here), else the case the note names; the
+        theme is the file's code with the theme id the note names (or that theme here).
+        A summary whose case or theme is not here stays a memo on its transcripts.
+        """
+        from qualcoder_ahp.model.framework_store import cell_target, read_cases
+
+        wanted = {n.guid: n for n in data.notes if n.summary is not None}
+        if not wanted:
+            return {}
+        case_of = {tid: case.key for case in read_cases(self.conn) for tid in case.transcripts}
+        keys = set(case_of.values())
+        referred: dict[str, set[str]] = {}
+        for source in data.sources:
+            for note in source.note_guids:
+                if note in wanted and source.guid in ctx.sources:
+                    referred.setdefault(note, set()).add(case_of[ctx.sources[source.guid]])
+        theme_of = {t.theme.id: ctx.themes[t.guid] for t in data.themes
+                    if t.guid and t.guid in ctx.themes}
+        out: dict[str, str] = {}
+        for guid, note in wanted.items():
+            named_case, named_theme = note.summary or ("", "")
+            found = referred.get(guid, set())
+            case = (found.pop() if len(found) == 1 else
+                    named_case if named_case in keys and not found else None)
+            theme = theme_of.get(named_theme)
+            if theme is None and self.conn.execute(
+                    "SELECT 1 FROM themes WHERE id = ?", [named_theme]).fetchone():
+                theme = named_theme
+            if case is None or theme is None:
+                stats["notes"].append(f"note {note.name!r}: a framework summary whose "
+                                      f"{'case' if case is None else 'theme'} is not in this "
+                                      "project; kept as a memo on its transcripts")
+                continue
+            out[guid] = cell_target(case, theme)
+        return out
 
 
 LEFT_OUT = ("withdrawn_sources", "withdrawn_codings", "withdrawn_cases", "codings", "notes",

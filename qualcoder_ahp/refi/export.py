@@ -19,6 +19,11 @@ The rules (DESIGN.md, REFI-QDA section) that this module keeps:
    labelled text, covering the same words as the stored coding.
 7. Each ``Coding`` holds one ``CodeRef``; coders are ``Users/User`` referenced by
    ``creatingUser``; memos are ``Notes/Note`` reached through ``NoteRef``.
+8. A framework cell summary is a ``Note`` named ``Framework summary: <theme> — <case>``
+   whose ``Description`` says its case and theme id (``Case: participant:P01``,
+   ``Theme id: serendipity``), reached through a ``NoteRef`` from each ``TextSource``
+   of its case: the schema's ``Case`` has no ``NoteRef``, and a case's transcripts are
+   where other tools show a memo about it.
 
 Files are written owner-only (0600) via a temporary file and an atomic rename.
 """
@@ -188,6 +193,9 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
     notes_on: dict[str, list[str]] = {}
     for memo in snap.memos:
         notes_on.setdefault(memo.target_guid, []).append(memo.guid)
+    for summary in snap.summaries:
+        for source_guid in summary.source_guids:
+            notes_on.setdefault(source_guid, []).append(summary.guid)
     coder_guid = dict(snap.coders)
     if snap.coders:
         users = b.sub(root, "Users")
@@ -216,13 +224,20 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
                 b.sub(case, "SourceRef", targetGUID=source)
     if snap.transcripts:
         b.sub(root, "Sources").append(etree.Comment(_SOURCES_MARK))
-    if snap.memos:
+    if snap.memos or snap.summaries:
         notes = b.sub(root, "Notes")
         for memo in snap.memos:
             note = b.sub(notes, "Note", guid=memo.guid,
                          name=f"{memo.kind.capitalize()} memo by {memo.coder}: {memo.target_label}",
                          creatingUser=memo.coder_guid, creationDateTime=_datetime(memo.updated_at))
             b.sub(note, "PlainTextContent", memo.text)
+        for summary in snap.summaries:
+            note = b.sub(notes, "Note", guid=summary.guid,
+                         name=summary_name(summary.theme_name, summary.case_label),
+                         creatingUser=summary.coder_guid,
+                         creationDateTime=_datetime(summary.updated_at))
+            b.sub(note, "Description", summary_description(summary.case_key, summary.theme_id))
+            b.sub(note, "PlainTextContent", summary.text)
     head, _, tail = _serialise(root).partition(f"<!--{_SOURCES_MARK}-->".encode())
     out.write(head)
     if not snap.transcripts:
@@ -270,6 +285,22 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
             out.write(b"\n    ")
         out.write(etree.tostring(source, encoding="UTF-8", xml_declaration=False))
     out.write(tail)
+
+
+SUMMARY_NAME = "Framework summary: "
+"""How the name of a framework summary's ``Note`` starts."""
+
+
+def summary_name(theme_name: str, case_label: str) -> str:
+    """A framework summary's ``Note`` name, as another tool lists it:
+    ``Framework summary: Serendipity \u2014 P01``."""
+    return f"{SUMMARY_NAME}{theme_name} \u2014 {case_label}"
+
+
+def summary_description(case_key: str, theme_id: str) -> str:
+    """A framework summary's ``Note`` ``Description``: its case and theme, as
+    :func:`qualcoder_ahp.refi.reader.summary_of` reads them back."""
+    return f"Case: {case_key}\nTheme id: {theme_id}"
 
 
 def _write_private(path: Path, write: Callable[[BinaryIO], None]) -> None:
@@ -355,4 +386,5 @@ def export_project(store: Store, path: str | Path, *, name: str | None = None,
     attrs = {n for _, _, a, _ in snap.participants for n in a}
     return {"codes": len(snap.themes), "users": len(snap.coders),
             "sources": len(snap.transcripts), "selections": selections,
-            "notes": len(snap.memos), "cases": len(snap.participants), "variables": len(attrs)}
+            "notes": len(snap.memos) + len(snap.summaries), "cases": len(snap.participants),
+            "variables": len(attrs)}

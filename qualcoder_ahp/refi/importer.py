@@ -56,6 +56,8 @@ class ImportReport:
     idle_coders: list[str] = field(default_factory=list)
     """Coders the import added who brought nothing with them (every coding and note of
     theirs was here already or left out)."""
+    summaries: int = 0
+    """Of the memos added, the framework cell summaries (``qcahp framework``)."""
 
     @property
     def nothing_added(self) -> bool:
@@ -93,6 +95,11 @@ class ImportReport:
         memos: theirs are here already or left out.``
         """
         out = []
+        if self.summaries:
+            what = ("is a framework summary" if self.summaries == 1
+                    else "are framework summaries")
+            out.append(f"Of the memos, {self.summaries:,} {what} (qcahp framework shows "
+                       "them).")
         here = [_n(self.present.get(key, 0), noun) for key, noun in (
             ("themes", "theme"), ("transcripts", "transcript"), ("codings", "coding"),
             ("memos", "memo"), ("participants", "participant"))]
@@ -161,12 +168,14 @@ def import_file(
     withdrawn = stats.pop("withdrawn_sources", 0)
     present, left_out = stats.pop("present"), stats.pop("left_out")
     idle = stats.pop("idle_coders", [])
+    summaries = stats.pop("cell_summaries", 0)
     held = sum(len(records) for records in (data.themes, data.sources, data.codings,
                                             data.notes, data.cases))
     return ImportReport(data.path, data.kind, stats, data.warnings + skipped + notes,
                         data.mismatches, data.units, data.unchecked, held=held,
                         skipped=len(skipped), withdrawn=withdrawn, sources=len(data.sources),
-                        present=present, left_out=left_out, idle_coders=idle)
+                        present=present, left_out=left_out, idle_coders=idle,
+                        summaries=summaries)
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:

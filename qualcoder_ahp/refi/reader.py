@@ -108,6 +108,29 @@ class ImportNote:
     name: str
     text: str
     created: str | None = None
+    description: str = ""
+
+    @property
+    def summary(self) -> tuple[str, str] | None:
+        """``(case key, file theme id)`` of a framework cell summary (:func:`summary_of`)."""
+        return summary_of(self.name, self.description)
+
+
+def summary_of(name: str, description: str) -> tuple[str, str] | None:
+    """``(case key, theme id)`` when a ``Note`` is a framework cell summary as
+    :mod:`qualcoder_ahp.refi.export` writes one (named ``Framework summary: ...``, its
+    ``Description`` saying ``Case: participant:P01`` and ``Theme id: serendipity``),
+    else ``None``."""
+    from qualcoder_ahp.refi.export import SUMMARY_NAME
+
+    if not name.startswith(SUMMARY_NAME):
+        return None
+    fields = dict(line.partition(":")[::2] for line in description.splitlines())
+    case, theme = fields.get("Case", "").strip(), fields.get("Theme id", "").strip()
+    kind, colon, who = case.partition(":")
+    if not (theme and colon and who and kind in ("participant", "transcript")):
+        return None
+    return case, theme
 
 
 @dataclass(frozen=True)
@@ -377,7 +400,8 @@ def _read_notes(root: etree._Element, archive: SafeZip | None,
         if text:
             notes.append(ImportNote(guid, norm_guid(note.get("creatingUser")), name, text,
                                     _when(note.get("modifiedDateTime")
-                                          or note.get("creationDateTime"))))
+                                          or note.get("creationDateTime")),
+                                    (note.findtext("Description") or "").strip()))
     return notes
 
 

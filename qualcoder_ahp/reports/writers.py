@@ -25,6 +25,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.records import plural
 
 FORMATS = ("table", "csv", "xlsx", "json", "md", "docx")
 SUFFIX_FORMAT = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "md",
@@ -80,6 +81,9 @@ class Sheet:
     frozen: int = 0
     """Leading columns an XLSX sheet keeps in view while the rest scroll (a matrix's
     case)."""
+    whole: str = ""
+    """Where a reader finds the whole text of a cell that Excel's limit cut (``see the
+    quotes sheet``); empty: the CSV export (:data:`xlsx.CUT_MARK`)."""
 
 
 @dataclass(frozen=True)
@@ -751,22 +755,74 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
+@dataclass(frozen=True)
+class Cut:
+    """A cell of an XLSX sheet cut to Excel's limit of 32,767 characters."""
+
+    sheet: str
+    row: int
+    """Its row as Excel numbers it (the heading is row 1)."""
+    label: str
+    """The row's first cell (its case, theme or transcript)."""
+    column: str
+
+
+class Workbook(bytes):
+    """An XLSX file's bytes, and the cells Excel's limit cut (:attr:`cuts`): a command
+    writing it says so (:meth:`cut_note`)."""
+
+    cuts: tuple[Cut, ...] = ()
+
+    def cut_note(self, listed: int = 3) -> str:
+        """One line: how many cells were cut and, sheet by sheet, the rows (the first
+        ``listed`` of each) and columns; ``""`` when nothing was cut."""
+        if not self.cuts:
+            return ""
+        rows: dict[str, dict[tuple[int, str], list[str]]] = {}
+        for c in self.cuts:
+            rows.setdefault(c.sheet, {}).setdefault((c.row, c.label), []).append(c.column)
+        parts = []
+        for sheet, cut in rows.items():
+            shown = [f"row {row} ({label}): {', '.join(columns)}"
+                     for (row, label), columns in list(cut.items())[:listed]]
+            more = f" and {plural(len(cut) - listed, 'more row')}" if len(cut) > listed else ""
+            parts.append(f"sheet {sheet!r} {'; '.join(shown)}{more}")
+        return (f"note: {plural(len(self.cuts), 'cell')} longer than Excel's 32,767 "
+                f"characters cut, each ending in \"[cut: ...]\" saying where the whole "
+                f"text is: {'; '.join(parts)}")
+
+
+def to_xlsx(sheets: Sequence[Sheet]) -> Workbook:
     """An XLSX workbook: one sheet per :class:`Sheet`, bold frozen header, fitted widths.
 
-    Percentages get the ``0.0`` number format; long-text columns are wide and wrap.
+    Percentages get the ``0.0`` number format; long-text columns are wide and wrap. A
+    cell over Excel's limit is cut with a marker saying where the whole text is
+    (:attr:`Sheet.whole`), and listed in the result's :attr:`Workbook.cuts`.
     """
     from qualcoder_ahp.reports import xlsx
 
     taken: set[str] = set()
     parts = []
+    cuts: list[Cut] = []
     for sheet in sheets:
-        parts.append((sheet_title(sheet.name, taken), xlsx.sheet_xml(
+        title = sheet_title(sheet.name, taken)
+        cut: list[tuple[int, int]] = []
+        parts.append((title, xlsx.sheet_xml(
             sheet.columns, sheet.rows, [_width(sheet, i) for i in range(len(sheet.columns))],
             [c in sheet.percent for c in sheet.columns], [c in sheet.wrap for c in sheet.columns],
             [c in sheet.decimals for c in sheet.columns], frozen_columns=sheet.frozen,
+            cut=cut, where=sheet.whole or "the CSV export holds it whole",
         )))
-    return xlsx.workbook(parts)
+        cuts += [Cut(title, r + 2, _label(sheet.rows[r][0] if sheet.rows[r] else ""),
+                     sheet.columns[i]) for r, i in cut]
+    book = Workbook(xlsx.workbook(parts))
+    book.cuts = tuple(cuts)
+    return book
+
+
+def _label(value: Any) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= 40 else text[:39] + "\u2026"
 
 
 def _width(sheet: Sheet, i: int) -> float:

@@ -8,7 +8,9 @@ the minimal valid one (content types, workbook, styles, one XML part per sheet,
 inline strings, no shared-string table). openpyxl still reads it back in the tests.
 
 Strings are written as inline text, never formulas, so a quote that begins with
-``=`` stays a quote; control characters that XML 1.0 cannot hold are dropped.
+``=`` stays a quote; control characters that XML 1.0 cannot hold are dropped. A text
+longer than Excel holds in a cell (:data:`MAX_CELL`) is cut, ending in a marker that
+says so and where the whole text is, and :func:`sheet_xml` lists each cell it cut.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 STYLE_HEADER, STYLE_PCT, STYLE_WRAP, STYLE_DEC3 = 1, 2, 3, 4
 MAX_CELL = 32767
 """Excel's limit on the characters in one cell."""
+CUT_MARK = "\u2026 [cut: Excel's 32,767-character limit; {where}]"
+"""How a cut cell ends: ``where`` says where the whole text is."""
 _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{MAIN_NS}">
 <numFmts count="2"><numFmt numFmtId="164" formatCode="0.0"/>\
@@ -59,9 +63,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def cut_text(value: str, mark: str) -> str:
+    """``value`` cut to :data:`MAX_CELL` characters, ending in ``mark``."""
+    return value[:MAX_CELL - len(mark)] + mark
+
+
 def _text_cell(ref: str, value: str, style: int) -> str:
-    if len(value) > MAX_CELL:  # Excel refuses longer cells
-        value = value[:MAX_CELL - 1] + "\u2026"
+    if len(value) > MAX_CELL:  # Excel refuses longer cells (a heading: never in practice)
+        value = cut_text(value, "\u2026")
     text = escape(_ILLEGAL.sub("", value))
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     s = f' s="{style}"' if style else ""
@@ -70,13 +79,18 @@ def _text_cell(ref: str, value: str, style: int) -> str:
 
 def sheet_xml(columns: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
               percent: Sequence[bool], wrap: Sequence[bool],
-              decimals: Sequence[bool] | None = None, frozen_columns: int = 0) -> str:
+              decimals: Sequence[bool] | None = None, frozen_columns: int = 0,
+              cut: list[tuple[int, int]] | None = None,
+              where: str = "the CSV export holds it whole") -> str:
     """One worksheet part: frozen first row, fixed widths, header in bold.
 
     ``decimals`` marks columns of coefficients shown with three decimals (``0.000``),
     as the terminal table shows them; the cell keeps its full value. ``frozen_columns``
     keeps that many columns in view too (a matrix's case, while its themes scroll).
+    A text over :data:`MAX_CELL` characters is cut to end in :data:`CUT_MARK` (saying
+    ``where`` the whole text is); ``cut`` gets ``(row index, column index)`` of each.
     """
+    mark = CUT_MARK.format(where=where)
     three = decimals or [False] * len(columns)
     letters = [column_letter(i) for i in range(len(columns))]
     if frozen_columns:
@@ -113,7 +127,12 @@ def sheet_xml(columns: Sequence[str], rows: Sequence[Sequence[Any]], widths: Seq
                          else "")
                 cells.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
             else:
-                cells.append(_text_cell(ref, str(value), STYLE_WRAP if wrap[i] else 0))
+                text = str(value)
+                if len(text) > MAX_CELL:
+                    text = cut_text(text, mark)
+                    if cut is not None:
+                        cut.append((r - 2, i))
+                cells.append(_text_cell(ref, text, STYLE_WRAP if wrap[i] else 0))
         cells.append("</row>")
         parts.append("".join(cells))
     parts.append("</sheetData></worksheet>")
