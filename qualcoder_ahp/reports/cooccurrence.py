@@ -17,7 +17,9 @@ Only themes with at least one coding are listed.
 
 from __future__ import annotations
 
+import shlex
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -41,8 +43,9 @@ class Cooccurrence:
     """``cells[i][j]``; ``None`` where one theme is an ancestor of the other."""
 
 
-def _units_touched(spans: list[Span], units: list[Span], starts: list[int]) -> set[int]:
-    """Indexes of the units (sorted, disjoint) that overlap any of the spans."""
+def units_touched(spans: list[Span], units: list[Span], starts: list[int]) -> set[int]:
+    """Indexes of the units (sorted, disjoint) that overlap any of the spans: the
+    sentences or turns a theme touches (``qcahp quotes --near`` asks the same)."""
     hit: set[int] = set()
     for start, end in spans:
         i = max(bisect_right(starts, start) - 1, 0)
@@ -99,7 +102,7 @@ def cooccurrence(
             continue
         units = unit_spans.get(transcript.id, [])
         starts = [u[0] for u in units]
-        touched = {t: _units_touched(spans, units, starts) for t, spans in merged.items()}
+        touched = {t: units_touched(spans, units, starts) for t, spans in merged.items()}
         for t, hit in touched.items():
             _add(cells, index[t], index[t], len(hit))
         for a, b in combinations(sorted(touched, key=index.__getitem__), 2):
@@ -109,6 +112,20 @@ def cooccurrence(
                 _add(cells, index[b], index[a], n)
     return Cooccurrence(unit, data.coder, ids, [data.path(t) for t in ids],
                         [data.depth(t) for t in ids], cells)
+
+
+def passages_command(unit: str, coder: str | None = None, consensus: bool = False,
+                     transcripts: Iterable[str] = (), where: Iterable[str] = ()) -> str:
+    """The sentence under a co-occurrence table naming the ``qcahp quotes`` command that
+    lists the passages behind a cell, with the same unit, coder and transcripts: its
+    ROW theme's codings near a coding of its COLUMN theme (``--near overlap``: a cell
+    counts the stretches both cover, the command lists the codings of ROW that meet them)."""
+    given = [*(["--coder", coder] if coder else []), *(["--consensus"] if consensus else []),
+             *(a for t in transcripts for a in ("--transcript", t)),
+             *(a for w in where for a in ("--where", w))]
+    return ("A cell's passages: qcahp quotes --theme ROW --with COLUMN"
+            + (f" --near {unit}" if unit != "overlap" else "")
+            + "".join(f" {shlex.quote(a)}" for a in given) + ".")
 
 
 def _add(cells: list[list[int | None]], i: int, j: int, n: int) -> None:
