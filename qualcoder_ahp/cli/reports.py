@@ -365,8 +365,8 @@ def quotes_cmd(project: Project, theme: str | None, with_: tuple[str, ...],
     if query is not None:
         title += ("," if theme else "") + f" {query.label(data)}"
     unit = query.near if query else "overlap"
-    asked = {"with": ", ".join(query.with_), "without": ", ".join(query.without),
-             "near": unit} if query else {}
+    asked = {"with": ", ".join(query.with_) or "(none)",
+             "without": ", ".join(query.without) or "(none)", "near": unit} if query else {}
     content = {
         "csv": lambda: _csv(ex.quotes_sheet(rows, attrs, query=query), chosen),
         "md": lambda: to_markdown(_marked([ex.quotes_sheet(

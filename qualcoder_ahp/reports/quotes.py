@@ -98,8 +98,10 @@ class CodingQuery:
         yes, no = {"overlap": ("overlapping ", "not overlapping "),
                    "sentence": ("in a sentence with ", "in no sentence with "),
                    "turn": ("in a turn with ", "in no turn with ")}[self.near]
-        return ", ".join([yes + names(self.with_)] * bool(self.with_)
-                         + [no + names(self.without)] * bool(self.without))
+        parts = [yes + names(self.with_)] if self.with_ else []
+        if self.without:
+            parts.append(no + names(self.without))
+        return ", ".join(parts)
 
     def json(self) -> dict[str, object]:
         """The ``query`` object of a quotes JSON document."""
@@ -141,8 +143,8 @@ def check_query(data: ReportData, theme: str | None, query: CodingQuery) -> None
                         "have it near and not; give the theme once")
     for option, t in given if theme is not None else ():
         if t == theme:
-            raise UserError(f"{option} {t} is the --theme itself: every passage overlaps "
-                            "itself; give another theme")
+            raise UserError(f"{option} {t} is the --theme itself: every passage "
+                            "co-occurs with itself; give another theme")
         if t in data.ancestors(theme) or theme in data.ancestors(t):
             where = "above" if t in data.ancestors(theme) else "below"
             raise UserError(f"{option} {t} is {where} --theme {theme} in the codebook, so "
