@@ -9,6 +9,7 @@ selection.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import random
@@ -20,7 +21,7 @@ from openpyxl import load_workbook
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.records import Codebook, Theme
 from qualcoder_ahp.reports import UNITS, ReportData, cooccurrence, quotes
-from qualcoder_ahp.reports.quotes import CodingQuery
+from qualcoder_ahp.reports.quotes import CodingQuery, cocoded_line
 from qualcoder_ahp.reports.spans import intersect, merge
 from tests.conftest import make_parsed
 from tests.test_reports import build_project
@@ -51,6 +52,12 @@ def test_with_keeps_the_overlapping_codings_and_names_the_words_both_cover(store
     assert found[0].cocoded == (
         ("winding", "Career route / Winding route through non-traditional roles"),)
     assert found[0].shared == "It was"
+    assert cocoded_line(found[0], "overlap") == (
+        "With Career route / Winding route through non-traditional roles; both cover: "
+        "\u201cIt was\u201d")
+    # A passage both cover whole is not quoted twice.
+    whole = dataclasses.replace(found[0], shared="management by chance. It was")
+    assert cocoded_line(whole, "overlap").endswith("non-traditional roles: the whole passage")
     # --without is the rest of the theme's codings: together they are all of them.
     rest = rows(data, "serendipity", without=["winding"])
     assert sorted(q.coding_id for q in found + rest) == sorted(

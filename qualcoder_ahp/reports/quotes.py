@@ -110,12 +110,15 @@ class CodingQuery:
 
 def cocoded_line(q: Quote, near: str) -> str:
     """What a quote is co-coded with, under its attribution: ``With Career route /
-    Serendipity; both cover: “by chance”`` (overlap), ``With Mandate, in the same turn``."""
+    Serendipity; both cover: “by chance”`` (overlap; ``…: the whole passage`` rather
+    than the quote again), ``With Mandate, in the same turn``."""
     if not q.cocoded:
         return ""
     names = "; ".join(path for _, path in q.cocoded)
     if near != "overlap":
         return f"With {names}, in the same {near}"
+    if q.shared == " ".join(q.quote.split()):
+        return f"With {names}: the whole passage"
     return f"With {names}; both cover: \u201c{q.shared or ''}\u201d"
 
 
