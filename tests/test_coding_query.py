@@ -113,11 +113,28 @@ def test_coder_rules_are_the_reports_rules(store):
     assert rows(ReportData(store, "consensus"), "mandate", ["serendipity"], near="turn") == []
 
 
+def test_a_coding_between_two_sentences_shares_neither(store):
+    ids = build_project(store)
+    text = store.transcript_text(ids["t1"])
+    gap = text.index("chance. It") + len("chance.")  # the blank between two sentences
+    store.code(ids["t1"], "weapon", "alice", gap, gap + 1)
+    data = ReportData(store)
+    # Serendipity covers both sentences and the blank: it overlaps it, in its turn...
+    assert len(rows(data, "weapon", ["serendipity"])) == 1
+    assert len(rows(data, "weapon", ["serendipity"], near="turn")) == 1
+    # ... but the blank is in no sentence, as cooccurrence counts it.
+    assert rows(data, "weapon", ["serendipity"], near="sentence") == []
+    co = cooccurrence(data, unit="sentence")
+    row = co.theme_ids.index("weapon")
+    assert co.cells[row][co.theme_ids.index("serendipity")] == 0
+
+
 # ------------------------------------------------------------ agreement with cooccurrence
 def _random_project(store):
     """Three transcripts of twelve sentences in four turns, and 90 codings of six themes
-    by two coders at random (seeded) spans: short ones inside a sentence, long ones
-    across sentences and turns."""
+    by two coders at random (seeded) spans: one or two characters (some in the blank
+    between two sentences or turns), short ones inside a sentence, long ones across
+    sentences and turns."""
     store.save_codebook(Codebook("random", (
         Theme("career", "Career", codable=False, position=0),
         Theme("winding", "Winding", parent_id="career", position=1),
@@ -135,7 +152,7 @@ def _random_project(store):
         tid = rng.choice(ids)
         size = len(store.transcript_text(tid))
         start = rng.randrange(size - 5)
-        end = min(size, start + rng.choice([3, 8, 20, 60, 150]))
+        end = min(size, start + rng.choice([1, 2, 3, 8, 20, 60, 150]))
         store.code(tid, rng.choice(leaves), rng.choice(["ana", "ben"]), start, end)
 
 

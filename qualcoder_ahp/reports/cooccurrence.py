@@ -43,9 +43,8 @@ class Cooccurrence:
     """``cells[i][j]``; ``None`` where one theme is an ancestor of the other."""
 
 
-def units_touched(spans: list[Span], units: list[Span], starts: list[int]) -> set[int]:
-    """Indexes of the units (sorted, disjoint) that overlap any of the spans: the
-    sentences or turns a theme touches (``qcahp quotes --near`` asks the same)."""
+def _units_touched(spans: list[Span], units: list[Span], starts: list[int]) -> set[int]:
+    """Indexes of the units (sorted, disjoint) that overlap any of the spans."""
     hit: set[int] = set()
     for start, end in spans:
         i = max(bisect_right(starts, start) - 1, 0)
@@ -102,7 +101,7 @@ def cooccurrence(
             continue
         units = unit_spans.get(transcript.id, [])
         starts = [u[0] for u in units]
-        touched = {t: units_touched(spans, units, starts) for t, spans in merged.items()}
+        touched = {t: _units_touched(spans, units, starts) for t, spans in merged.items()}
         for t, hit in touched.items():
             _add(cells, index[t], index[t], len(hit))
         for a, b in combinations(sorted(touched, key=index.__getitem__), 2):

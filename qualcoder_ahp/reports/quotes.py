@@ -19,13 +19,13 @@ each coding looks them up by bisection: linear in the codings, never pairwise.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Coding, Sentence, Turn
-from qualcoder_ahp.reports.cooccurrence import UNITS, units_touched
+from qualcoder_ahp.reports.cooccurrence import UNITS
 from qualcoder_ahp.reports.data import Progress, ReportData
 from qualcoder_ahp.reports.spans import Span, merge
 
@@ -292,39 +292,48 @@ class _Near:
 
     def matcher(self, transcript_id: int, text: str, sentences: list[Sentence],
                 turns: list[Turn]) -> Match:
-        """The test for one transcript's codings: merged spans (or the units they touch)
-        of each co-coded theme, looked up by bisection."""
+        """The test for one transcript's codings: each co-coded theme's merged spans
+        (``--near overlap``) or the runs of sentences / turns they touch, which a
+        coding's span (or its run of units) meets when it overlaps one, found by
+        bisection."""
         near = self.query.near
-        units: list[Span] = ([(s.start, s.end) for s in sentences] if near == "sentence"
-                             else [(t.start, t.end) for t in turns])
-        starts = [u[0] for u in units]
         coded = self.spans.get(transcript_id, {})
         merged = {q: {t: merge(s) for t, s in by.items()} for q, by in coded.items()}
-        touched = {q: {t: units_touched(s, units, starts) for t, s in by.items()}
-                   for q, by in merged.items()} if near != "overlap" else {}
-        ends = {q: {t: [e for _, e in s] for t, s in by.items()} for q, by in merged.items()}
+        units = sentences if near == "sentence" else turns
+        starts, ends = [u.start for u in units], [u.end for u in units]
+
+        def place(start: int, end: int) -> Span:
+            """The span itself; by sentence or turn, the units (sorted, disjoint) it
+            touches as cooccurrence counts them: an index range, empty outside them."""
+            if near == "overlap":
+                return start, end
+            return bisect_right(ends, start), bisect_left(starts, end)
+
+        keyed = merged if near == "overlap" else {
+            q: {t: merge(r for r in (place(*sp) for sp in spans) if r[0] < r[1])
+                for t, spans in by.items()} for q, by in merged.items()}
+        stops = {q: {t: [e for _, e in s] for t, s in by.items()} for q, by in keyed.items()}
         union = merge(sp for q in self.query.with_
                       for spans in merged.get(q, {}).values() for sp in spans)
         union_ends = [e for _, e in union]
 
-        def hits(q: str, c: Coding, mine: set[int]) -> list[str]:
-            if near != "overlap":
-                return [t for t, hit in touched.get(q, {}).items() if hit & mine]
-            out = []
-            for t, spans in merged.get(q, {}).items():
-                i = bisect_right(ends[q][t], c.start)
-                if i < len(spans) and spans[i][0] < c.end:
+        def hits(q: str, lo: int, hi: int) -> list[str]:
+            out: list[str] = []
+            if lo >= hi:  # a coding between units (the blank between two turns) meets none
+                return out
+            for t, spans in keyed.get(q, {}).items():
+                i = bisect_right(stops[q][t], lo)
+                if i < len(spans) and spans[i][0] < hi:
                     out.append(t)
             return out
 
         def match(c: Coding) -> tuple[tuple[str, ...], str | None] | None:
-            mine = (units_touched([(c.start, c.end)], units, starts)
-                    if near != "overlap" else set())
-            if any(hits(q, c, mine) for q in self.query.without):
+            lo, hi = place(c.start, c.end)
+            if any(hits(q, lo, hi) for q in self.query.without):
                 return None
             found: set[str] = set()
             for q in self.query.with_:
-                got = hits(q, c, mine)
+                got = hits(q, lo, hi)
                 if not got:
                     return None
                 found.update(got)
