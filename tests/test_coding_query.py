@@ -277,6 +277,19 @@ def test_a_query_that_cannot_be_answered_is_one_line(db, args, message):
     assert db.read_bytes() == before
 
 
+def test_a_merged_theme_names_the_option_to_give(db):
+    from qualcoder_ahp.model.store import open_store
+
+    store = open_store(db)
+    store.merge_theme("serendipity", "winding", coder="alice")
+    store.close()
+    result = run(db, "quotes", "--theme", "mandate", "--without", "serendipity", ok=False)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip() == (
+        "Error: --without serendipity: theme 'serendipity' was merged into 'winding', which "
+        "holds its codings now: give --without winding")
+
+
 def test_the_cooccurrence_table_names_the_quotes_command_of_a_cell(db, tmp_path):
     table = run(db, "cooccurrence", "--unit", "sentence", "--coder", "alice",
                 "--where", "band != 9").stdout

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Coding, Sentence, Turn
 from qualcoder_ahp.reports.cooccurrence import UNITS
-from qualcoder_ahp.reports.data import Progress, ReportData
+from qualcoder_ahp.reports.data import Progress, ReportData, merged_target
 from qualcoder_ahp.reports.spans import Span, merge
 
 
@@ -139,6 +139,10 @@ def check_query(data: ReportData, theme: str | None, query: CodingQuery) -> None
         try:
             data.theme(t)
         except UserError as e:
+            target = merged_target(t, data.store.merged_into())
+            if target is not None:  # not "give --theme ...": it was given as --with
+                raise UserError(f"{option} {t}: theme {t!r} was merged into {target!r}, "
+                                f"which holds its codings now: give {option} {target}") from None
             raise UserError(f"{option} {t}: {e}") from None
     both = [t for t in query.with_ if t in query.without]
     if both:
