@@ -409,7 +409,7 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
     with progress_bar("Counting co-occurrence") as progress:
         co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
     sheet = _marked([ex.cooccurrence_sheet(co)], chosen)[0]
-    sheet.note += " " + passages_command(unit, None if consensus else coder, consensus,
+    sheet.note += " " + passages_command(unit, None if consensus else data.coder, consensus,
                                          transcripts, where)
     content = {
         "table": lambda: _cooccurrence_table(sheet, table_width()),
