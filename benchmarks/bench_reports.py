@@ -5,7 +5,8 @@ and sentences, a two-level codebook, four coders with participant attributes,
 20,000 codings made with ``store.code`` inside one transaction), then times the
 ``qcahp counts`` and ``qcahp quotes`` exports end to end (CLI in-process, database
 on disk), each against a baseline measured in the same run: a plain ``SELECT`` of
-every coding row into a Python list. Run from the repository root::
+every coding row into a Python list; and a coding query (``quotes --theme t0 --with
+t2 --near UNIT``) against the plain quotes of that theme. Run from the repository root::
 
     python benchmarks/bench_reports.py [--transcripts 200] [--codings 20000]
 """
@@ -26,6 +27,7 @@ from click.testing import CliRunner  # noqa: E402
 
 from qualcoder_ahp.cli import cli  # noqa: E402
 from qualcoder_ahp.model.store import open_store  # noqa: E402
+from qualcoder_ahp.reports import UNITS  # noqa: E402
 from qualcoder_ahp.records import Codebook, ParsedTranscript, Sentence, Theme, Turn  # noqa: E402
 
 WORDS = ("career board trust leadership physiotherapy therapist patient service role team "
@@ -139,6 +141,16 @@ def main() -> None:
             "quotes xlsx": timed("quotes -> xlsx (20,000 rows)",
                                  lambda: cmd("quotes", "-o", str(out / "q.xlsx")), base),
         }
+        # A coding query against the plain quotes of the same theme (docs/reports.md,
+        # "Coding queries"): one theme's spans merged per transcript, not pairs of codings.
+        plain = timed("quotes --theme t0 -> csv",
+                      lambda: cmd("quotes", "--theme", "t0", "-o", str(out / "t.csv")), base)
+        for near in UNITS:
+            results[f"query {near}"] = timed(
+                f"  --with t2 --near {near}", lambda: cmd(
+                    "quotes", "--theme", "t0", "--with", "t2", "--near", near,
+                    "-o", str(out / "w.csv")), base)
+            print(f"{'':<44} {results[f'query {near}'] / plain:7.2f} x plain")
         print(f"slowest export: {max(results.values()):.2f} s")
         compare_openpyxl(db)
 

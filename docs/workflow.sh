@@ -53,6 +53,7 @@ run "qcahp counts --coder ana" qcahp counts --coder ana
 run "qcahp counts --coder ana --by attribute:profession --format md | head -8" bash -c "\"\$PY\" -m qualcoder_ahp counts --coder ana --by attribute:profession --format md | head -8"
 run "qcahp counts --coder ana --theme serendipity --where \"board_distance=Board member\"" qcahp counts --coder ana --theme serendipity --where "board_distance=Board member"
 run "qcahp quotes --theme serendipity --coder ana -o serendipity.xlsx" qcahp quotes --theme serendipity --coder ana -o serendipity.xlsx
+run "qcahp quotes --theme serendipity --with non_traditional_roles --near sentence --coder ana --transcript physio_helen" env COLUMNS=80 "$PY" -m qualcoder_ahp quotes --theme serendipity --with non_traditional_roles --near sentence --coder ana --transcript physio_helen --format text
 run "qcahp chart counts --coder ana -o counts.png" qcahp chart counts --coder ana -o counts.png
 run "qcahp show physio_helen --coder ana | head -12" bash -c "\"\$PY\" -m qualcoder_ahp show physio_helen --coder ana | head -12"
 run "qcahp show physio_helen --all-coders -o physio_helen.docx" qcahp show physio_helen --all-coders -o physio_helen.docx

@@ -47,6 +47,8 @@ from qualcoder_ahp.reports import (
     theme_counts,
 )
 from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.cooccurrence import passages_command
+from qualcoder_ahp.reports.quotes import CodingQuery, check_query
 from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.writers import (
     Narrowing,
@@ -282,37 +284,57 @@ def _note_no_values(data: ReportData, attribute: str) -> None:
 
 @click.command("quotes")
 @click.option("--theme", metavar="ID", help="Only this theme and the themes below it.")
+@click.option("--with", "with_", multiple=True, metavar="ID",
+              help="Only codings that overlap (see --near) a coding of this theme or one "
+                   "below it. Repeatable: all must hold.")
+@click.option("--without", multiple=True, metavar="ID",
+              help="Only codings with no coding of this theme (or one below it) near them. "
+                   "Repeatable.")
+@click.option("--near", type=click.Choice(UNITS),
+              help="What --with/--without themes share with the quote: overlapping text, "
+                   "a sentence or a speaker turn [default: overlap].")
 @_coder_options
 @_case_options
 @_output_options(QUOTE_FORMATS)
 @pass_project
-def quotes_cmd(project: Project, theme: str | None, coder: str | None, consensus: bool,
+def quotes_cmd(project: Project, theme: str | None, with_: tuple[str, ...],
+               without: tuple[str, ...], near: str | None, coder: str | None, consensus: bool,
                transcripts: tuple[str, ...], where: tuple[str, ...], fmt: str | None,
                output: str | None) -> None:
     """Quotes: one row per coding with transcript, participant, speaker, context, memo.
 
     On a terminal they are listed to read (theme headings, each passage once with who
     said it and the coders' memos: --format text); in a pipe the default is Markdown.
+    With --with/--without, a coding query: the passages where themes meet, or do not.
     """
+    query = CodingQuery.given(with_, without, near)
     fmt = output_format(fmt, output, QUOTE_FORMATS,
                         "text" if not output and _stdout_is_terminal() else "md")
     store = project.coded_store()
     data = ReportData(store, resolve_coder(store, coder, consensus),
                       selection=select(store, transcripts, where))
     chosen = data.selection
+    if query is not None:
+        check_query(data, theme, query)  # before the progress bar: a typo is one line
     with progress_bar("Collecting quotes") as progress:
-        rows = quotes(data, theme=theme, progress=progress)
+        rows = quotes(data, theme=theme, query=query, progress=progress)
     attrs = data.attribute_names()
     title = f"Quotes ({ex.coder_label(data.coder)})" + (f": {data.path(theme)}" if theme else "")
+    if query is not None:
+        title += ("," if theme else "") + f" {query.label(data)}"
+    unit = query.near if query else "overlap"
+    asked = {"with": ", ".join(query.with_) or "(none)",
+             "without": ", ".join(query.without) or "(none)", "near": unit} if query else {}
     content = {
-        "csv": lambda: _csv(ex.quotes_sheet(rows, attrs), chosen),
-        "md": lambda: to_markdown(_marked([ex.quotes_sheet(rows, attrs, flat=True)], chosen)),
-        "json": lambda: _json(ex.quotes_json(rows, data.coder, theme), chosen),
-        "xlsx": lambda: to_xlsx([ex.quotes_sheet(rows, attrs),
-                                 _about(project, "quotes", data, theme=theme)]),
-        "docx": lambda: ex.quotes_docx(rows, title, chosen.label if chosen else ""),
+        "csv": lambda: _csv(ex.quotes_sheet(rows, attrs, query=query), chosen),
+        "md": lambda: to_markdown(_marked([ex.quotes_sheet(
+            rows, attrs, flat=True, query=query, title=title if query else "")], chosen)),
+        "json": lambda: _json(ex.quotes_json(rows, data.coder, theme, query), chosen),
+        "xlsx": lambda: to_xlsx([ex.quotes_sheet(rows, attrs, query=query),
+                                 _about(project, "quotes", data, theme=theme, **asked)]),
+        "docx": lambda: ex.quotes_docx(rows, title, chosen.label if chosen else "", unit),
         "text": lambda: ex.quotes_text(rows, title, chosen.label if chosen else "",
-                                       table_width()),
+                                       table_width(), unit),
     }[fmt]()
     what = plural(len(rows), "quote")
     if fmt == "docx":
@@ -333,7 +355,10 @@ def quotes_cmd(project: Project, theme: str | None, coder: str | None, consensus
 def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str | None,
                      consensus: bool, transcripts: tuple[str, ...], where: tuple[str, ...],
                      fmt: str | None, output: str | None) -> None:
-    """Theme co-occurrence: how often two themes overlap or share a sentence or turn."""
+    """Theme co-occurrence: how often two themes overlap or share a sentence or turn.
+
+    The passages behind a cell: qcahp quotes --theme ROW --with COLUMN [--near UNIT].
+    """
     fmt = output_format(fmt, output, TABLE_FORMATS, "table")
     store = project.coded_store()
     data = ReportData(store, resolve_coder(store, coder, consensus),
@@ -342,6 +367,8 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
     with progress_bar("Counting co-occurrence") as progress:
         co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
     sheet = _marked([ex.cooccurrence_sheet(co)], chosen)[0]
+    sheet.note += " " + passages_command(unit, None if consensus else data.coder, consensus,
+                                         transcripts, where)
     content = {
         "table": lambda: _cooccurrence_table(sheet, table_width()),
         "csv": lambda: _csv(sheet, chosen),

@@ -17,7 +17,9 @@ Only themes with at least one coding are listed.
 
 from __future__ import annotations
 
+import shlex
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -109,6 +111,20 @@ def cooccurrence(
                 _add(cells, index[b], index[a], n)
     return Cooccurrence(unit, data.coder, ids, [data.path(t) for t in ids],
                         [data.depth(t) for t in ids], cells)
+
+
+def passages_command(unit: str, coder: str | None = None, consensus: bool = False,
+                     transcripts: Iterable[str] = (), where: Iterable[str] = ()) -> str:
+    """The sentence under a co-occurrence table naming the ``qcahp quotes`` command that
+    lists the passages behind a cell, with the same unit, coder and transcripts: its
+    ROW theme's codings near a coding of its COLUMN theme (``--near overlap``: a cell
+    counts the stretches both cover, the command lists the codings of ROW that meet them)."""
+    given = [*(["--coder", coder] if coder else []), *(["--consensus"] if consensus else []),
+             *(a for t in transcripts for a in ("--transcript", t)),
+             *(a for w in where for a in ("--where", w))]
+    return ("A cell's passages: qcahp quotes --theme ROW --with COLUMN"
+            + (f" --near {unit}" if unit != "overlap" else "")
+            + "".join(f" {shlex.quote(a)}" for a in given) + ".")
 
 
 def _add(cells: list[list[int | None]], i: int, j: int, n: int) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from qualcoder_ahp.reports.cooccurrence import Cooccurrence
 from qualcoder_ahp.reports.counts import CountsReport, Figures, Matrix
-from qualcoder_ahp.reports.quotes import Quote
+from qualcoder_ahp.reports.quotes import CodingQuery, Quote, cocoded_line
 from qualcoder_ahp.reports.writers import Sheet, word_safe, wrap_cells
 
 FIGURE_COLUMNS = ["codings", "segments", "transcripts", "participants", "words", "chars",
@@ -118,34 +118,52 @@ QUOTE_TAIL = ["speaker", "turn", "time", "quote", "context", "coder", "origin", 
               "end", "coding_id"]
 
 
-def quotes_sheet(quotes: list[Quote], attributes: list[str], *, flat: bool = False) -> Sheet:
+QUOTE_WITH = ["with", "with_path", "shared"]
+"""Columns of a coding query with ``--with`` themes, after the theme path (``shared``
+only for ``--near overlap``)."""
+
+
+def quotes_sheet(quotes: list[Quote], attributes: list[str], *, flat: bool = False,
+                 query: CodingQuery | None = None, title: str = "") -> Sheet:
     """Quotes as one sheet, one column per participant attribute.
 
-    ``flat`` puts all attributes in one ``attributes`` column (for Markdown).
+    ``flat`` puts all attributes in one ``attributes`` column (for Markdown). A
+    ``query`` with ``--with`` themes adds :data:`QUOTE_WITH`: the co-coded themes' ids
+    and paths and, for ``--near overlap``, the words both cover. ``title`` replaces
+    the sheet's title (a query's title names it).
     """
     attr_cols = ["attributes"] if flat else attributes
+    extra = [] if query is None or not query.with_ else (
+        QUOTE_WITH if query.near == "overlap" else QUOTE_WITH[:2])
     rows = []
     for q in quotes:
         attrs = ([_attr_text(q.attributes)] if flat
                  else [q.attributes.get(a) for a in attributes])
-        rows.append([q.theme_id, q.theme_path, q.transcript, q.participant, *attrs, q.speaker,
-                     q.turn, q.time, q.quote, q.context, q.coder, q.origin, q.memo, q.start, q.end,
-                     q.coding_id])
+        cocoded = ["; ".join(t for t, _ in q.cocoded), "; ".join(p for _, p in q.cocoded),
+                   q.shared][:len(extra)]
+        rows.append([q.theme_id, q.theme_path, *cocoded, q.transcript, q.participant, *attrs,
+                     q.speaker, q.turn, q.time, q.quote, q.context, q.coder, q.origin, q.memo,
+                     q.start, q.end, q.coding_id])
     coders = sorted({q.coder for q in quotes})
     who = (f" (coder {coders[0]})" if len(coders) == 1
            else f" (coders {', '.join(coders)})" if coders else "")
-    return Sheet("Quotes", QUOTE_COLUMNS + attr_cols + QUOTE_TAIL, rows, title=f"Quotes{who}",
-                 wrap={"quote", "context", "memo"})
+    return Sheet("Quotes", QUOTE_COLUMNS[:2] + extra + QUOTE_COLUMNS[2:] + attr_cols
+                 + QUOTE_TAIL, rows, title=title or f"Quotes{who}",
+                 wrap={"quote", "context", "memo", "shared"})
 
 
 def _attr_text(attrs: dict[str, str]) -> str:
     return "; ".join(f"{k}: {v}" for k, v in sorted(attrs.items()))
 
 
-def quotes_json(quotes: list[Quote], coder: str | None, theme: str | None) -> dict[str, Any]:
-    """The JSON document of a quotes export."""
+def quotes_json(quotes: list[Quote], coder: str | None, theme: str | None,
+                query: CodingQuery | None = None) -> dict[str, Any]:
+    """The JSON document of a quotes export (of a coding query: its ``query``, and each
+    quote's co-coded themes, ``with``, and the words they share, ``shared``)."""
+    asked = {"query": query.json()} if query is not None else {}
+    with_ = query is not None and bool(query.with_)
     return {
-        "report": "quotes", "coder": coder, "theme": theme,
+        "report": "quotes", "coder": coder, "theme": theme, **asked,
         "quotes": [{
             "coding_id": q.coding_id, "theme_id": q.theme_id, "theme_path": q.theme_path,
             "transcript": q.transcript, "participant": q.participant,
@@ -153,6 +171,8 @@ def quotes_json(quotes: list[Quote], coder: str | None, theme: str | None) -> di
             "time": q.time, "quote": q.quote,
             "context": q.context, "coder": q.coder, "memo": q.memo, "origin": q.origin,
             "start": q.start, "end": q.end,
+            **({"with": [{"theme_id": t, "theme_path": p} for t, p in q.cocoded],
+                "shared": q.shared} if with_ else {}),
         } for q in quotes],
     }
 
@@ -194,12 +214,15 @@ def same_passage(quotes: list[Quote]) -> list[list[Quote]]:
     return groups
 
 
-def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "") -> bytes:
+def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "",
+                near: str = "overlap") -> bytes:
     """A Word document of quotes grouped by theme: heading, quote, attribution, memo.
 
     A passage several coders coded identically with a theme is printed once, with
     every coder named (a reader of an appendix wants each quote once); the CSV and
     XLSX keep one row per coding. ``subtitle`` (the transcripts chosen) follows the title.
+    A coding query's co-coded themes (:func:`cocoded_line`, ``near`` its unit) follow
+    the attribution.
     """
     from docx import Document
     from docx.shared import Pt
@@ -220,6 +243,9 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "") -> bytes:
         para = doc.add_paragraph()
         run = para.add_run("\u2014 " + word_safe(_group_attribution(group)))
         run.font.size = Pt(9)
+        if q.cocoded:
+            run = para.add_run("\n" + word_safe(cocoded_line(q, near)))
+            run.font.size = Pt(9)
         for other in group:
             if other.memo:
                 who = f" ({other.coder})" if len(group) > 1 else ""
@@ -232,11 +258,12 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "") -> bytes:
 
 
 def quotes_text(quotes: list[Quote], title: str, subtitle: str = "",
-                width: int | None = None) -> str:
+                width: int | None = None, near: str = "overlap") -> str:
     """Quotes to read on a terminal, laid out as the Word document is: a heading per
     theme, each passage once (indented, in quotation marks) with its attribution and
     memos under it, wrapped to ``width`` terminal cells (``None``: lines whole). Each
-    participant's attributes are listed once at the end rather than under every quote."""
+    participant's attributes are listed once at the end rather than under every quote.
+    A coding query's co-coded themes (``near`` its unit) follow the attribution."""
     def block(text: str, indent: str, rest: str | None = None) -> list[str]:
         if width is None:
             return [indent + text]
@@ -260,6 +287,8 @@ def quotes_text(quotes: list[Quote], title: str, subtitle: str = "",
             people.setdefault(q.participant, q.attributes)
         bare = [dataclasses.replace(other, attributes={}) for other in group]
         lines += block("\u2014 " + _group_attribution(bare), "    ")
+        if q.cocoded:
+            lines += block(cocoded_line(q, near), "    ", "      ")
         for other in group:
             if other.memo:
                 who = f" ({other.coder})" if len(group) > 1 else ""
@@ -345,6 +374,10 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "start / end": "character offsets of the quote in the stored transcript text "
                        "(half-open)",
         "coding_id": "the coding's id in the project database",
+        "with": "a coding query (--with): the ids of the themes coded near the quote "
+                "(the themes below a --with theme count as it)",
+        "with_path": "those themes' paths",
+        "shared": "--near overlap: the words the quote shares with those codings",
     },
     "codebook": {
         "path": _FIGURES["path"],
@@ -369,6 +402,8 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "unit sentence / turn": "cell = stored sentences (speaker turns) touched by a coding of "
                            "each theme; diagonal = those the theme touches",
         "blank cell": "a theme and its own parent or child (they co-occur by construction)",
+        "a cell's passages": "qcahp quotes --theme ROW --with COLUMN --near UNIT lists the "
+                             "codings of the row's theme near a coding of the column's",
     },
 }
 """What each column means, written under the About sheet of each workbook, so a
