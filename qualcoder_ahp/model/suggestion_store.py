@@ -248,8 +248,14 @@ class SuggestionMixin:
             args.append(coder)
         sql += " WHERE s.status = 'open'"
         per_suggestion: dict[int, tuple[list[str], list[str]]] = {}
+        decoded: dict[str, list[str]] = {}  # most suggestions share a few pattern-id lists
         for sid, pids, status in self.conn.execute(sql, args):
-            entry = per_suggestion.setdefault(sid, (json.loads(pids), []))
+            entry = per_suggestion.get(sid)
+            if entry is None:
+                ids = decoded.get(pids)
+                if ids is None:
+                    ids = decoded[pids] = json.loads(pids)
+                entry = per_suggestion[sid] = (ids, [])
             if status is not None:
                 entry[1].append(status)
         for pids, statuses in per_suggestion.values():
