@@ -63,9 +63,9 @@ LEGEND = "made: suggestions · acc/rej: decisions · open: undecided · prec: ac
 
 # ---------------------------------------------------------------------- the data (no Textual)
 def pattern_gist(pattern: Pattern) -> str:
-    """A short readable form of a pattern: the phrase in quotes, the regex as written, a
-    token pattern as its words (``a|b`` either, ``x~`` any form of x, ``(x)?`` optional,
-    ``*`` any token)."""
+    """A short readable form of a pattern: the phrase in quotes, a regex as words
+    (:func:`regex_gist`), a token pattern as its words (``a|b`` either, ``x~`` any form
+    of x, ``(x)?`` optional, ``*`` any token)."""
     body = pattern.body
     if pattern.kind == "phrase":
         return f"\u201c{body}\u201d"
