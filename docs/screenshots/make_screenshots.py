@@ -7,6 +7,7 @@ temporary folder, drives the workbench with Pilot as coder ``demo`` and saves:
 - ``coding.svg``: the coding screen (100x30) with codings and the current suggestion;
 - ``coding-80x24.svg``: the same at 80x24;
 - ``codebook.svg``: the codebook screen with counts and pattern precision;
+- ``patterns.svg``: the patterns screen of that theme (``y``);
 - ``help.svg``: the help screen of the coding screen;
 - ``framework.svg``: the framework matrix (cases × themes) after that coding.
 
@@ -52,6 +53,14 @@ async def shoot(db: Path, size: tuple[int, int], shots: dict[str, str]) -> None:
             await pilot.press("k", "down", "down")
             await pilot.pause()
             app.save_screenshot(shots["codebook"], str(HERE))
+        if "patterns" in shots:
+            await pilot.press("y")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            app.save_screenshot(shots["patterns"], str(HERE))
+            await pilot.press("escape")
+            await pilot.pause()
         if "framework" in shots:
             await pilot.press("X")
             await pilot.pause()
@@ -69,6 +78,7 @@ def main() -> None:
         for size, shots in (((100, 30), {"coding": "coding.svg", "help": "help.svg",
                                          "transcripts": "transcripts.svg",
                                          "codebook": "codebook.svg",
+                                         "patterns": "patterns.svg",
                                          "framework": "framework.svg"}),
                             ((80, 24), {"coding": "coding-80x24.svg"})):
             db = Path(tmp) / f"demo-{size[0]}.db"

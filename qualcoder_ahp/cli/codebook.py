@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.cli.reports import _coder_options, _dump, _emit, _output_options
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.model.audit import FIELD_WORDS
+from qualcoder_ahp.model.suggestion_store import PATTERN_ORDERS
 from qualcoder_ahp.reports.data import RETIRED, find_transcript
 from qualcoder_ahp.reports.writers import Narrowing, cells, wrap_cells
 
@@ -789,12 +789,6 @@ PATTERN_NARROWING = Narrowing(same=("theme", "kind"), short=(
 ``theme`` and ``kind`` left out when every row shares them (``--theme``), then short
 headings for the figures, explained in a legend under the table."""
 
-PATTERN_ORDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "pattern": lambda r: r["pattern"],
-    "rejected": lambda r: -r["rejected"],
-    "precision": lambda r: (r["precision"] is None, r["precision"] or 0.0, -r["rejected"]),
-    "suggestions": lambda r: -r["suggestions"],
-}
 
 
 @click.command()

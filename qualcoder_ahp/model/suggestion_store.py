@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.records import Suggestion
@@ -20,6 +21,16 @@ SUGGESTION_COLUMNS = (
     's.id, s.transcript_id, s.theme_id, s.unit, s.start, s."end", s.pattern_ids, s.matches, '
     "s.status"
 )
+
+PATTERN_ORDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "pattern": lambda r: r["pattern"],
+    "rejected": lambda r: -r["rejected"],
+    "precision": lambda r: (r["precision"] is None, r["precision"] or 0.0, -r["rejected"]),
+    "suggestions": lambda r: -r["suggestions"],
+}
+"""Sort keys of :meth:`SuggestionMixin.pattern_stats` rows (``qcahp patterns --sort`` and
+the workbench's patterns screen): by id; most rejected, least precise (undecided last) or
+most suggested first. Sorts are stable, so ties keep the order by pattern id."""
 
 
 def suggestion_from_row(row: tuple[Any, ...]) -> Suggestion:
@@ -237,8 +248,14 @@ class SuggestionMixin:
             args.append(coder)
         sql += " WHERE s.status = 'open'"
         per_suggestion: dict[int, tuple[list[str], list[str]]] = {}
+        decoded: dict[str, list[str]] = {}  # most suggestions share a few pattern-id lists
         for sid, pids, status in self.conn.execute(sql, args):
-            entry = per_suggestion.setdefault(sid, (json.loads(pids), []))
+            entry = per_suggestion.get(sid)
+            if entry is None:
+                ids = decoded.get(pids)
+                if ids is None:
+                    ids = decoded[pids] = json.loads(pids)
+                entry = per_suggestion[sid] = (ids, [])
             if status is not None:
                 entry[1].append(status)
         for pids, statuses in per_suggestion.values():
@@ -260,3 +277,30 @@ class SuggestionMixin:
             st["precision"] = st["accepted"] / decided if decided else None
             out.append(st)
         return out
+
+    def pattern_suggestions(self: Store, pattern_id: str, coder: str | None = None
+                            ) -> list[tuple[Suggestion, dict[str, str]]]:
+        """The open suggestions ``pattern_id`` fired on, in text order, each with its
+        decisions (coder name to status): every coder's, or only ``coder``'s.
+
+        The suggestions and decisions :meth:`pattern_stats` counts for the pattern, so
+        a list of them agrees with its figures.
+        """
+        sql = (f"SELECT {SUGGESTION_COLUMNS}, k.name, d.status FROM suggestions s "
+               "LEFT JOIN decisions d ON d.suggestion_id = s.id")
+        args: list[Any] = []
+        if coder is not None:
+            sql += " AND d.coder_id = (SELECT id FROM coders WHERE name = ?)"
+            args.append(coder)
+        sql += (" LEFT JOIN coders k ON k.id = d.coder_id WHERE s.status = 'open' AND EXISTS "
+                "(SELECT 1 FROM json_each(s.pattern_ids) j WHERE j.value = ?) "
+                'ORDER BY s.transcript_id, s.start, s."end", s.theme_id, k.name')
+        args.append(pattern_id)
+        found: dict[int, tuple[Suggestion, dict[str, str]]] = {}
+        for row in self.conn.execute(sql, args):
+            entry = found.get(row[0])
+            if entry is None:
+                entry = found[row[0]] = (suggestion_from_row(row[:9]), {})
+            if row[10] is not None:
+                entry[1][row[9]] = row[10]
+        return list(found.values())

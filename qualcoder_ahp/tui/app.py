@@ -64,6 +64,10 @@ class WorkbenchApp(App[None]):
         Binding("P", "passages", "Passages", show=False,
                 tooltip="Read every passage coded with a theme, across transcripts "
                         "(from a passage opened there: back to the list)"),
+        Binding("y", "patterns", "Patterns", show=False,
+                tooltip="Every pattern's record: suggestions made, accepted, rejected, open, "
+                        "precision (on the codebook: the highlighted theme's; from a "
+                        "suggestion opened there: back to the list)"),
         Binding("X", "framework", "Framework",
                 tooltip="Framework matrix: cases x themes, your summary of each cell"),
         Binding("F", "find_all", "Find all", show=False,
@@ -266,6 +270,22 @@ class WorkbenchApp(App[None]):
 
         self.push_screen(PassageThemePicker(self.store, preselect), show)
 
+    def action_patterns(self) -> None:
+        """Every pattern's record; back to a pattern's suggestions if they are open."""
+        from qualcoder_ahp.tui.screens.patterns import PatternsScreen, PatternSuggestionsScreen
+
+        lists = (PatternsScreen, PatternSuggestionsScreen)
+        if any(isinstance(s, lists) for s in self.screen_stack[:-1]):
+            # Opened a suggestion (Enter) and now back to the list, not a second table.
+            while not isinstance(self.screen, lists):
+                self.pop_screen()
+            return
+        if not self.store.themes():
+            self.notify("No codebook yet: load one with `qcahp codebook load FILE`.",
+                        severity="warning", markup=False)
+            return
+        self.push_screen(PatternsScreen(self.store, self.coder, None))
+
     def action_find_all(self) -> None:
         """Search every transcript; back to the search screen if one is open.
 
@@ -293,6 +313,7 @@ class WorkbenchApp(App[None]):
         from qualcoder_ahp.tui.screens.counts import CountsScreen
         from qualcoder_ahp.tui.screens.framework import FrameworkScreen
         from qualcoder_ahp.tui.screens.passages import PassagesScreen
+        from qualcoder_ahp.tui.screens.patterns import PatternsScreen, PatternSuggestionsScreen
         from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
         from qualcoder_ahp.tui.screens.search import SearchScreen
         from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
@@ -310,13 +331,14 @@ class WorkbenchApp(App[None]):
 
             return not isinstance(screen, HelpScreen)  # F1 there did nothing
         navigation = ("transcripts", "codebook", "counts", "reconcile", "passages", "find_all",
-                      "framework")
+                      "framework", "patterns")
         if action in navigation and isinstance(screen, ModalScreen):
             return False  # finish (or Escape) the dialog first; nothing stacks on top of it
         here = {"transcripts": TranscriptsScreen, "codebook": CodebookScreen,
                 "counts": CountsScreen, "reconcile": ReconcileScreen,
                 "passages": PassagesScreen, "find_all": SearchScreen,
-                "framework": FrameworkScreen}.get(action)
+                "framework": FrameworkScreen,
+                "patterns": (PatternsScreen, PatternSuggestionsScreen)}.get(action)
         if here is not None and isinstance(screen, here):
             return False
         return True

@@ -7,7 +7,8 @@ on``) the precision counts the working coder's decisions only, and nothing on th
 screen counts other coders' codings, so no coder can infer another's decisions.
 
 ``w`` opens the highlighted theme's key words for the working coder
-(:mod:`qualcoder_ahp.tui.screens.keywords`).
+(:mod:`qualcoder_ahp.tui.screens.keywords`), ``y`` its patterns' records
+(:mod:`qualcoder_ahp.tui.screens.patterns`).
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         Binding("w", "keywords", "Words",
                 tooltip="The highlighted theme's key words: the words your passages coded "
                         "with it use more than the rest, and whether a pattern uses them"),
+        # In the help, the palette and the details pane's "Patterns" heading: in the
+        # 80-column footer it would push out q Quit.
+        Binding("y", "patterns", "Patterns", show=False,
+                tooltip="The highlighted theme's patterns (and those of the themes below it), "
+                        "each with its suggestions made, accepted, rejected, open and "
+                        "precision; Enter lists a pattern's suggestions"),
         # "Pane", not "Details": only so does the 80-column footer hold every key (w
         # Words too) and q Quit, whole.
         Binding("tab", "switch_pane", "Pane",
@@ -210,8 +217,8 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             out.append(memo + "\n")
         if patterns:
             whose = "your decisions: blind coding is on" if self.blind else "all coders"
-            out.append(f"\nPatterns (suggestions, accepted, rejected, precision; {whose}):\n",
-                       style="bold")
+            out.append(f"\nPatterns (suggestions, accepted, rejected, precision; {whose}; "
+                       "y: each one's record and suggestions):\n", style="bold")
             for stat in patterns:
                 precision = "–" if stat["precision"] is None else f"{stat['precision']:.0%}"
                 out.append(f"  {stat['pattern']}: {stat['suggestions']} sugg, "
@@ -220,7 +227,7 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         return out
 
     THEME_ACTIONS = frozenset({"edit", "merge", "move", "memo", "keywords", "switch_pane",
-                               "retire"})
+                               "retire", "patterns"})
     """The keys that act on the highlighted theme (or its details)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -249,6 +256,14 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         if theme_id is None:
             return
         self.app.push_screen(KeywordsScreen(self.store, self.coder, theme_id))
+
+    def action_patterns(self) -> None:
+        """Open the patterns screen on the highlighted theme (and the themes below it)."""
+        from qualcoder_ahp.tui.screens.patterns import PatternsScreen
+
+        theme_id = self._selected()
+        if theme_id is not None:
+            self.app.push_screen(PatternsScreen(self.store, self.coder, theme_id))
 
     def action_memo(self) -> None:
         """Memo on the highlighted theme."""

@@ -285,16 +285,20 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         return (*back, *footer_priority(self.session))
 
     def opened_from(self, action: str) -> bool:
-        """Whether the screen ``action`` goes back to (search or passages) is below this one.
+        """Whether the screen ``action`` goes back to (search, passages or a pattern's
+        suggestions) is below this one.
 
-        The screen was opened with Enter on a hit or a passage, and ``F`` or ``P`` goes back
+        The screen was opened with Enter on a hit, a passage or a suggestion, and ``F``,
+        ``P`` or ``y`` goes back
         to it; the footer says so (the note saying it fades after four seconds, and Escape
         here only clears the selection).
         """
         from qualcoder_ahp.tui.screens.passages import PassagesScreen
+        from qualcoder_ahp.tui.screens.patterns import PatternSuggestionsScreen
         from qualcoder_ahp.tui.screens.search import SearchScreen
 
-        kind = {"back_to_hits": SearchScreen, "back_to_passages": PassagesScreen}[action]
+        kind = {"back_to_hits": SearchScreen, "back_to_passages": PassagesScreen,
+                "back_to_patterns": PatternSuggestionsScreen}[action]
         stack = self.app.screen_stack
         below = stack[:stack.index(self)] if self in stack else []
         return any(isinstance(s, kind) for s in below)
@@ -319,6 +323,10 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
     def action_back_to_passages(self) -> None:
         """Back to the passages screen this transcript was opened from, on the same one."""
         self.app.action_passages()  # type: ignore[attr-defined]
+
+    def action_back_to_patterns(self) -> None:
+        """Back to the pattern's suggestions this transcript was opened from."""
+        self.app.action_patterns()  # type: ignore[attr-defined]
 
     def _do(self, fn: Callable[[], object], counts: bool = False) -> object:
         """Run one session call; a refused or failed decision becomes a notification."""

@@ -16,7 +16,7 @@ NEEDS_SUGGESTION = {"accept", "reject", "narrow"}
 """Actions on the current suggestion."""
 NEEDS_SPAN = {"widen", "move_edge", "code", "code_recent", "select"}
 """Actions on the pending span (the suggestion's, the cursor's or the selection)."""
-BACK_KEYS = ("back_to_hits", "back_to_passages")
+BACK_KEYS = ("back_to_hits", "back_to_passages", "back_to_patterns")
 """Actions back to the screen this one was opened from (the coding screen decides)."""
 
 
@@ -72,6 +72,9 @@ CODING_BINDINGS = [
             "was opened from (only then; otherwise F searches every transcript)"),
     Binding("P", "back_to_passages", "Passages", tooltip="Back to the list of passages this "
             "transcript was opened from (only then; otherwise P picks a theme's passages)"),
+    Binding("y", "back_to_patterns", "Pattern", tooltip="Back to the list of a pattern's "
+            "suggestions this transcript was opened from (only then; otherwise y opens the "
+            "patterns)"),
     Binding("escape", "clear", "Clear/Back", show=False,
             tooltip="Drop the selection, a span adjustment and the search highlights; "
                     "with none, back to the screen before"),

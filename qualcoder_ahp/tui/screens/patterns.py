@@ -1,0 +1,827 @@
+"""The patterns screen: each pattern's record, to judge and prune the codebook's patterns.
+
+Opened with ``y`` on the codebook screen for the highlighted theme and the themes below
+it (``y`` elsewhere: the whole codebook). One row per pattern, the figures of ``qcahp
+patterns`` (:meth:`~qualcoder_ahp.model.suggestion_store.SuggestionMixin.pattern_stats`):
+suggestions made (open ones), accepted (adjusted counts as accepted), rejected, still open
+(no decision), and precision = accepted / (accepted + rejected), "—" while undecided.
+``s`` sorts as ``--sort`` does (pattern, rejected, precision, suggestions); ``c`` counts
+every coder's decisions or only the working coder's. With blind coding on (``qcahp blind
+on``) only the working coder's are counted, as on the codebook screen, and ``c`` does
+nothing. An exclusion pattern makes no suggestions (a segment it matches gets none of its
+theme) and the store does not record what it blocked: its row says "exclusion".
+
+Enter on a pattern lists its open suggestions (:class:`PatternSuggestionsScreen`): the
+sentence with the matched words, the transcript and speaker, and the decision as the
+coding screen marks it (○ ✓ ✗); Enter there opens the coding screen at the suggestion,
+and ``y`` there comes back to the list. Both screens count in a thread worker on their
+own database connection, with a loading indicator, and count again when shown again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Label, OptionList
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.model.suggestion_store import PATTERN_ORDERS
+from qualcoder_ahp.records import Pattern, Suggestion, plural
+from qualcoder_ahp.reports.codebook import subtree_depths
+from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind, withdrawn_meanwhile
+from qualcoder_ahp.tui.screens.passages import BATCH, FIRST_BATCH
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
+from qualcoder_ahp.tui.widgets.marks import STATUS_GLYPH, ink, status_mark
+
+COLUMNS = ("id", "kind", "pattern", "made", "acc", "rej", "open", "prec")
+FIGURES = {"made": "suggestions", "acc": "accepted", "rej": "rejected", "open": "open"}
+"""The figure columns and the :meth:`pattern_stats` key each shows."""
+WIDTHS = {"kind": 6, "made": 4, "acc": 4, "rej": 4, "open": 4, "prec": 4}
+"""Columns of fixed width; the id takes up to :data:`ID_WIDTH`, the pattern the rest."""
+ID_WIDTH = 20
+KINDS = {"dependency": "dep"}
+"""Kinds shortened to fit their column."""
+SORTS = {"pattern": "by id", "rejected": "most rejected first",
+         "precision": "least precise first", "suggestions": "most suggestions first"}
+"""What ``s`` steps through (the keys of ``qcahp patterns --sort``), in words."""
+_SPACES = re.compile(r"\s+")
+LEGEND = "made: suggestions · acc/rej: decisions · open: undecided · prec: acc/(acc+rej)"
+"""The columns' legend (one line at 80 columns)."""
+
+
+# ---------------------------------------------------------------------- the data (no Textual)
+def pattern_gist(pattern: Pattern) -> str:
+    """A short readable form of a pattern: the phrase in quotes, a regex as words
+    (:func:`regex_gist`), a token pattern as its words (``a|b`` either, ``x~`` any form
+    of x, ``(x)?`` optional, ``*`` any token)."""
+    body = pattern.body
+    if pattern.kind == "phrase":
+        return f"\u201c{body}\u201d"
+    if pattern.kind == "regex":
+        return regex_gist(str(body))
+    if pattern.kind == "token" and isinstance(body, list):
+        return " ".join(_token_gist(spec) for spec in body)
+    if pattern.kind == "dependency" and isinstance(body, list):
+        return f"dependency pattern of {plural(len(body), 'node')}"
+    return json.dumps(body, ensure_ascii=False)
+
+
+_LOOKAROUND = re.compile(r"\(\?<?[!=](?:[^()\\]|\\.|\([^()]*\))*\)")
+_REGEX_WORDS = ((re.compile(r"\\b|\^|\$"), ""), (re.compile(r"\(\?:"), "("),
+                (re.compile(r"\\s[+*]?\??"), " "), (re.compile(r"\[[^\]]*['’][^\]]*\]"), "'"),
+                (re.compile(r" {2,}"), " "))
+"""What :func:`regex_gist` leaves out or says more simply, in order."""
+
+
+def regex_gist(regex: str) -> str:
+    """A regular expression as words: without lookarounds, word boundaries and anchors,
+    ``(?:`` as ``(``, ``\\s+`` as a space and an apostrophe class as ``'``
+    (``\\b(?:by|pure)\\s+chance\\b`` reads ``(by|pure) chance``)."""
+    text = _LOOKAROUND.sub("", regex)
+    for pattern, replacement in _REGEX_WORDS:
+        text = pattern.sub(replacement, text)
+    return text.strip() or regex
+
+
+def _token_gist(spec: Any) -> str:
+    if not isinstance(spec, dict):
+        return str(spec)
+    parts = []
+    for key, value in spec.items():
+        if key == "OP":
+            continue
+        if isinstance(value, dict):
+            if "IN" in value:
+                word = "|".join(str(v) for v in value["IN"])
+            elif "NOT_IN" in value:
+                word = "!" + "|".join(str(v) for v in value["NOT_IN"])
+            elif "REGEX" in value:
+                word = f"/{value['REGEX']}/"
+            else:
+                word = json.dumps(value, ensure_ascii=False)
+        elif value is True and key.startswith(("IS_", "LIKE_")):
+            word = key.lower()
+        else:
+            word = str(value)
+        parts.append(word + "~" if key == "LEMMA" else word)
+    word = "&".join(parts) or "*"
+    op = spec.get("OP")
+    if op == "?":
+        return f"({word})?"
+    if op in ("*", "+"):
+        return f"({word}){op}"
+    if op == "!":
+        return f"!({word})"
+    return word
+
+
+@dataclass(frozen=True)
+class PatternRecord:
+    """What the worker counted for a theme (or the whole codebook) and a coder choice."""
+
+    theme_id: str | None
+    """The theme whose subtree is shown; ``None``: the whole codebook."""
+    theme_name: str
+    subtree: int
+    """How many themes the selection covers."""
+    coder: str | None
+    """Whose decisions are counted; ``None``: every coder's."""
+    rows: list[dict[str, Any]]
+    """:meth:`pattern_stats` rows of the selection's patterns, in its order."""
+    gists: dict[str, str]
+    """Each pattern's short readable form (:func:`pattern_gist`)."""
+    theme_paths: dict[str, str]
+    gone: bool = False
+    """The theme is no longer in the codebook (merged or undone away)."""
+
+
+def pattern_record(store: Store, theme_id: str | None, coder: str | None) -> PatternRecord:
+    """The patterns of ``theme_id`` and the themes below it, with their figures (no Textual).
+
+    Args:
+        store: the project.
+        theme_id: the theme; ``None`` for every pattern of the codebook.
+        coder: count only this coder's decisions; ``None`` counts every coder's.
+    """
+    themes = store.themes(include_inactive=True)
+    active = {t.id for t in store.themes()}
+    names = {t.id: t.name for t in themes}
+    if theme_id is None:
+        name, subtree, wanted = "the whole codebook", len(active), None
+    else:
+        name = names.get(theme_id, theme_id)
+        if theme_id not in active:
+            return PatternRecord(theme_id, name, 0, coder, [], {}, {}, gone=True)
+        wanted = set(subtree_depths([t for t in themes if t.id in active], [theme_id]))
+        subtree = len(wanted)
+    rows = [r for r in store.pattern_stats(coder=coder) if wanted is None or r["theme"] in wanted]
+    ids = {r["pattern"] for r in rows}
+    gists = {p.id: pattern_gist(p) for p in store.patterns(include_inactive=True) if p.id in ids}
+    paths = {t: store.theme_path(t) if t in names else t for t in {r["theme"] for r in rows}}
+    return PatternRecord(theme_id, name, subtree, coder, rows, gists, paths)
+
+
+def headline(record: PatternRecord, order: str, blind: bool) -> str:
+    """The line above the table: what is counted, whose decisions, the order."""
+    name = record.theme_name
+    if record.gone:
+        return (f"{name} is no longer in the codebook (merged into another theme or undone): "
+                "Escape, then y on the theme that holds its codings now.")
+    if record.theme_id is not None and record.subtree > 1:
+        name += f" and the {plural(record.subtree - 1, 'theme')} below it"
+    name = name[0].upper() + name[1:]
+    if not record.rows:
+        return f"{name}: no patterns (coded by hand, never suggested)."
+    excluding = sum(r["exclude"] for r in record.rows)
+    whose = ("your decisions (blind coding is on)" if blind else "your decisions"
+             if record.coder is not None else "all coders' decisions")
+    patterns = plural(len(record.rows), "pattern")
+    if excluding:
+        patterns += f" ({excluding} exclusion)"
+    return f"{name}: {patterns}; {whose}; {SORTS[order]}."
+
+
+@dataclass(frozen=True)
+class ListedSuggestion:
+    """One open suggestion of a pattern, as the list draws it."""
+
+    suggestion: Suggestion
+    transcript: str
+    speaker: str | None
+    turn: int | None
+    text: str
+    """The suggestion's segment (its sentence, or turn)."""
+    decisions: dict[str, str]
+    """Coder name to status: every coder's, or only the counted coder's."""
+
+
+@dataclass(frozen=True)
+class PatternSuggestions:
+    """What the worker collected: one pattern's open suggestions."""
+
+    pattern: str
+    theme_path: str
+    body: str
+    """The pattern as written (a regex exactly; a token pattern as :func:`pattern_gist`)."""
+    exclude: bool
+    coder: str | None
+    items: list[ListedSuggestion]
+
+    @property
+    def transcripts(self) -> int:
+        """How many transcripts hold a suggestion."""
+        return len({i.suggestion.transcript_id for i in self.items})
+
+
+SEGMENT_LIMIT = 400
+"""Characters of a long segment (a turn) shown around its first match."""
+
+
+def collect_suggestions(store: Store, pattern_id: str, coder: str | None
+                        ) -> PatternSuggestions:
+    """The open suggestions of one pattern with their decisions (no Textual)."""
+    pattern = next((p for p in store.patterns(include_inactive=True) if p.id == pattern_id),
+                   None)
+    found = store.pattern_suggestions(pattern_id, coder)
+    names = {t.id: t.label for t in store.transcripts()}
+    items: list[ListedSuggestion] = []
+    texts: dict[int, tuple[str, list[Any]]] = {}
+    for sug, decisions in found:
+        if sug.transcript_id not in texts:
+            texts[sug.transcript_id] = (store.transcript_text(sug.transcript_id),
+                                        store.turns(sug.transcript_id))
+        text, turns = texts[sug.transcript_id]
+        turn = next((i for i, t in enumerate(turns) if t.start <= sug.start < t.end), None)
+        items.append(ListedSuggestion(
+            sug, names.get(sug.transcript_id, str(sug.transcript_id)),
+            turns[turn].speaker if turn is not None else None,
+            turn + 1 if turn is not None else None, text[sug.start:sug.end], decisions))
+    theme = pattern.theme_id if pattern is not None else ""
+    try:
+        path = store.theme_path(theme)
+    except UserError:
+        path = theme
+    body = "" if pattern is None else (str(pattern.body) if pattern.kind == "regex"
+                                       else pattern_gist(pattern))
+    return PatternSuggestions(pattern_id, path, body, bool(pattern and pattern.exclude),
+                              coder, items)
+
+
+def decision_marks(item: ListedSuggestion, coder: str | None, dark: bool = True) -> Text:
+    """The decision as the coding screen marks it: ``✓ accepted`` for one coder; for
+    every coder ``ana ✓ · ben ✗``, or ``○ undecided`` when nobody has decided."""
+    out = Text()
+    if coder is not None or not item.decisions:
+        status = item.decisions.get(coder or "", "undecided")
+        out.append(status_mark(status), style=_ink(status, dark))
+        return out
+    for n, (name, status) in enumerate(item.decisions.items()):
+        if n:
+            out.append(" \u00b7 ")
+        out.append(f"{name} ")
+        out.append(STATUS_GLYPH.get(status, "\u2713"), style=_ink(status, dark))
+    return out
+
+
+def _ink(status: str, dark: bool) -> Any:
+    return ink(status if status in ("undecided", "rejected") else "accepted", dark, bold=True)
+
+
+def suggestion_text(item: ListedSuggestion, coder: str | None, dark: bool = True) -> Text:
+    """One suggestion as the list draws it: the decision, where, then the sentence with
+    the matched words reversed."""
+    out = decision_marks(item, coder, dark)
+    where = [item.transcript]
+    if item.speaker:
+        where.append(item.speaker)
+    if item.turn is not None:
+        where.append(f"turn {item.turn}")
+    out.append("  " + " \u00b7 ".join(where), style="bold")
+    out.append("\n")
+    sug = item.suggestion
+    lo, hi = sug.start, sug.end
+    if hi - lo > SEGMENT_LIMIT:  # a turn: the part around the first match
+        first = sug.matches[0][0] if sug.matches else lo
+        lo = max(lo, first - SEGMENT_LIMIT // 4)
+        hi = min(hi, lo + SEGMENT_LIMIT)
+    at = lo
+    out.append("\u2026" if lo > sug.start else "")
+    for a, b in sorted(sug.matches):
+        a, b = max(a, at), min(b, hi)
+        if a >= b:
+            continue
+        out.append(_flat(item.text[at - sug.start:a - sug.start]))
+        out.append(_flat(item.text[a - sug.start:b - sug.start]), style="bold reverse")
+        at = b
+    out.append(_flat(item.text[at - sug.start:hi - sug.start]))
+    if hi < sug.end:
+        out.append("\u2026")
+    return out
+
+
+def _flat(text: str) -> str:
+    """``text`` on one line: line breaks and runs of spaces as one space."""
+    return _SPACES.sub(" ", text)
+
+
+# ---------------------------------------------------------------------- the patterns table
+class PatternTable(DataTable[str | Text]):
+    """The patterns; Enter (the table's own key) lists the highlighted one's suggestions."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Suggestions",
+                        tooltip="List the highlighted pattern's open suggestions"),
+                Binding("home", "scroll_top", "First", show=False),
+                Binding("end", "scroll_bottom", "Last", show=False)]
+
+
+class PatternsScreen(FollowsStore, Screen[None]):
+    """Each pattern of a theme (and those below it) with its record, in a table."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Suggestions",
+                tooltip="List the highlighted pattern's open suggestions, each with its "
+                        "decision; Enter there opens the coding screen at one"),
+        Binding("s", "sort", "Sort",
+                tooltip="Order the patterns by id, most rejected, least precise (undecided "
+                        "last) or most suggestions first"),
+        Binding("c", "coders", "Coders",
+                tooltip="Count every coder's decisions, or only yours (with blind coding "
+                        "on: only yours)"),
+        Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
+        *list_bindings("pattern"),
+    ]
+
+    DEFAULT_CSS = """
+    PatternsScreen #patterns-head { padding: 0 1; width: 100%; height: auto; }
+    PatternsScreen #patterns-table { height: 1fr; }
+    PatternsScreen #patterns-where { padding: 0 1; height: 1; background: $boost; }
+    """
+
+    def __init__(self, store: Store, coder: str, theme_id: str | None) -> None:
+        """Show the patterns of ``theme_id`` (``None``: every pattern) to ``coder``."""
+        super().__init__()
+        self.store = store
+        self.coder = coder
+        self.theme_id = theme_id
+        self.order = "pattern"
+        self.whose: str | None = None
+        """Whose decisions to count when blind coding is off (``None``: every coder's)."""
+        self.shown: PatternRecord | None = None
+        """What the table shows (tests compare it with the core)."""
+        self._listed: list[dict[str, Any]] = []
+        self._request = 0
+        self._opened = False
+        self._name_title()
+
+    def _name_title(self) -> None:
+        if self.theme_id is None:
+            self.title = "Patterns: whole codebook"
+            return
+        try:
+            self.title = f"Patterns: {self.store.theme(self.theme_id).name}"
+        except UserError:
+            self.title = "Patterns"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="patterns-head")
+        yield PatternTable(id="patterns-table", cursor_type="row", zebra_stripes=True)
+        yield Label("", id="patterns-where")
+        yield WorkbenchFooter()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"coder: {self.coder}"
+        self.query_one(DataTable).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        """Back from a pattern's suggestions (where this coder may have decided some, on
+        the coding screen), or a commit came while hidden: count again."""
+        if self._opened or self.store_stale:
+            self._opened = self.store_stale = False
+            self.reload()
+
+    def reread(self) -> None:
+        """Another connection committed: count again, keeping the highlighted pattern."""
+        self.reload()
+
+    def on_unmount(self) -> None:
+        """Gone (Escape): a count still running is shown nowhere."""
+        self._request += 1
+
+    def counted_coder(self) -> str | None:
+        """Whose decisions are counted: the working coder's while blind coding is on."""
+        return self.coder if is_blind(self.store) else self.whose
+
+    # ------------------------------------------------------------------ counting
+    def reload(self) -> None:
+        """Count again in a worker, with the loading indicator over the table."""
+        self._request += 1
+        self.query_one(DataTable).loading = True
+        self._count(self._request, self.counted_coder())
+
+    @work(thread=True, exclusive=True, group="patterns", exit_on_error=False,
+          description="Counting the patterns' decisions")
+    def _count(self, request: int, coder: str | None) -> None:
+        if self.store.path is None:  # in-memory project: only one connection exists
+            found = pattern_record(self.store, self.theme_id, coder)
+        else:
+            with open_store(self.store.path) as own:
+                found = pattern_record(own, self.theme_id, coder)
+        self.app.call_from_thread(self._show, request, found)
+
+    def _show(self, request: int, found: PatternRecord) -> None:
+        """Fill the table (a count asked for before the last one is dropped), keeping the
+        highlighted pattern."""
+        if request != self._request:
+            return
+        keep = self.selected()
+        self.shown = found
+        self._name_title()
+        table = self.query_one(DataTable)
+        table.loading = False
+        self._fill(table, keep["pattern"] if keep else None)
+        table.display = bool(found.rows)
+        if found.rows:
+            table.focus()
+        self._show_head()
+        self._show_where()
+        self.refresh_bindings()
+
+    def _show_head(self) -> None:
+        found = self.shown
+        if found is None:
+            return
+        text = Text(headline(found, self.order, is_blind(self.store)))
+        if found.rows:
+            text.append("\n" + LEGEND, style="dim")
+        self.query_one("#patterns-head", Label).update(text)
+
+    def _fill(self, table: DataTable[str | Text], keep: str | None = None) -> None:
+        """(Re)build the columns and rows, sorted, to fit the terminal's width."""
+        found = self.shown
+        rows = sorted(found.rows, key=PATTERN_ORDERS[self.order]) if found else []
+        self._listed = rows
+        row = table.cursor_row
+        table.clear(columns=True)
+        # Each column has a cell of padding either side; 2 more for the scrollbar.
+        room = (self.size.width or self.app.size.width) - 2 * len(COLUMNS) - 2
+        ids = max([2, *(len(r["pattern"]) for r in rows)])
+        id_w = min(ids, ID_WIDTH, max(8, (room - sum(WIDTHS.values())) // 2))
+        gist_w = max(10, room - sum(WIDTHS.values()) - id_w)
+        for name in COLUMNS:
+            width = {"id": id_w, "pattern": gist_w}.get(name, WIDTHS.get(name, 4))
+            table.add_column(name, width=width, key=name)
+        for r in rows:
+            table.add_row(*self._cells(r, id_w, gist_w), key=r["pattern"])
+        if rows:
+            at = [r["pattern"] for r in rows].index(keep) if keep in {
+                r["pattern"] for r in rows} else min(max(row, 0), len(rows) - 1)
+            table.move_cursor(row=at)
+
+    def _cells(self, r: dict[str, Any], id_w: int, gist_w: int) -> list[str | Text]:
+        found = self.shown
+        assert found is not None
+        gist = found.gists.get(r["pattern"], "")
+        if r["exclude"]:
+            gist, style = "exclusion: " + gist, "italic"
+        elif not r["active"]:
+            gist, style = "removed: " + gist, "dim"
+        else:
+            style = ""
+        # Text, never str: a str cell is parsed as markup (an id with "[" would vanish),
+        # and parsing 800 rows' ids took a third of the time filling the table.
+        cells: list[str | Text] = [Text(_cut(r["pattern"], id_w)),
+                                   Text(KINDS.get(r["kind"], r["kind"])),
+                                   Text(_cut(gist, gist_w), style=style)]
+        if r["exclude"]:  # it makes no suggestions; what it blocked is not stored
+            return [*cells, *(Text("\u00b7", justify="right") for _ in range(4)),
+                    Text("excl", justify="right")]
+        cells += [Text(str(r[key]), justify="right") for key in FIGURES.values()]
+        prec = "\u2014" if r["precision"] is None else f"{r['precision']:.0%}"
+        return [*cells, Text(prec, justify="right")]
+
+    def on_resize(self) -> None:
+        """Wider or narrower: the pattern column takes the width there is."""
+        if self.shown is not None:
+            keep = self.selected()
+            self._fill(self.query_one(DataTable), keep["pattern"] if keep else None)
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "patterns" and event.state == WorkerState.ERROR:
+            self.query_one(DataTable).loading = False
+            self.query_one("#patterns-head", Label).update(
+                Text("Counting the patterns failed.", style="bold"))
+
+    # ------------------------------------------------------------------ position
+    def selected(self) -> dict[str, Any] | None:
+        """The highlighted pattern's row, if any."""
+        if not self._listed:
+            return None
+        row = self.query_one(DataTable).cursor_row
+        return self._listed[row] if 0 <= row < len(self._listed) else None
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_where()
+
+    def _show_where(self) -> None:
+        """The line under the table: the highlighted pattern's theme and whole form."""
+        r = self.selected()
+        found = self.shown
+        label = self.query_one("#patterns-where", Label)
+        if r is None or found is None:
+            label.update(Text("" if found is None else "Escape: back."))
+            return
+        kind = ("exclusion " if r["exclude"] else "") + r["kind"]
+        removed = " (removed from the codebook)" if not r["active"] else ""
+        text = Text(f"{r['pattern']}: {kind} of {found.theme_paths.get(r['theme'], '')}"
+                    f"{removed} \u00b7 {found.gists.get(r['pattern'], '')}")
+        width = self.size.width or self.app.size.width
+        text.truncate(max(1, width - 2), overflow="ellipsis")
+        label.update(text)
+
+    # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Suggestions needs a pattern; Coders is greyed out with blind coding on."""
+        if action == "open":
+            return self.selected() is not None
+        if action == "coders" and is_blind(self.store):
+            return None
+        return True
+
+    @on(DataTable.RowSelected)
+    def _selected_row(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        """List the highlighted pattern's open suggestions."""
+        r = self.selected()
+        if r is None:
+            return
+        self._opened = True
+        self.app.push_screen(PatternSuggestionsScreen(self.store, self.coder, r["pattern"],
+                                                      self.counted_coder()))
+
+    def action_sort(self) -> None:
+        """The next order: pattern id, most rejected, least precise, most suggestions."""
+        orders = list(SORTS)
+        self.order = orders[(orders.index(self.order) + 1) % len(orders)]
+        keep = self.selected()
+        self._fill(self.query_one(DataTable), keep["pattern"] if keep else None)
+        self._show_head()  # it names the order
+
+    def action_coders(self) -> None:
+        """Count every coder's decisions, or only the working coder's."""
+        if is_blind(self.store):
+            self.notify(BLIND_NOTE, severity="warning", markup=False)
+            return
+        self.whose = self.coder if self.whose is None else None
+        self.reload()
+
+    def action_move(self, delta: int) -> None:
+        """The next (1) or previous (-1) pattern."""
+        table = self.query_one(DataTable)
+        table.action_cursor_down() if delta > 0 else table.action_cursor_up()
+
+    def action_page(self, direction: int) -> None:
+        """A page of patterns down (1) or up (-1)."""
+        table = self.query_one(DataTable)
+        table.action_page_down() if direction > 0 else table.action_page_up()
+
+    def action_edge(self, direction: int) -> None:
+        """The last (1) or first (-1) pattern."""
+        table = self.query_one(DataTable)
+        table.action_scroll_bottom() if direction > 0 else table.action_scroll_top()
+
+    def action_back(self) -> None:
+        """Back to the previous screen."""
+        self.dismiss()
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:max(1, width - 1)] + "\u2026"
+
+
+# ---------------------------------------------------------------------- one pattern's list
+class SuggestionList(OptionList, inherit_bindings=False):
+    """A pattern's suggestions; the screen holds the keys, so the help and footer list them."""
+
+    DEFAULT_CSS = """
+    SuggestionList, SuggestionList:focus { height: 1fr; max-height: 100%; border: none;
+                                           padding: 0; }
+    """
+
+
+class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
+    """One pattern's open suggestions, in text order, each with its decision."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", tooltip="Open the coding screen at the suggestion "
+                "(y there comes back here)"),
+        Binding("c", "coders", "Coders",
+                tooltip="Every coder's decisions, or only yours (with blind coding on: only "
+                        "yours)"),
+        Binding("escape", "back", "Back", tooltip="Back to the patterns"),
+        *list_bindings("suggestion"),
+    ]
+
+    WHERE = "#pattern-list-where"
+
+    DEFAULT_CSS = """
+    PatternSuggestionsScreen #pattern-list-head { padding: 0 1; width: 100%; height: auto; }
+    PatternSuggestionsScreen #pattern-list-where { padding: 0 1; height: 1;
+                                                   background: $boost; }
+    """
+
+    def __init__(self, store: Store, coder: str, pattern_id: str,
+                 whose: str | None) -> None:
+        """List ``pattern_id``'s suggestions for ``coder``, with ``whose`` decisions
+        (``None``: every coder's)."""
+        super().__init__()
+        self.store = store
+        self.coder = coder
+        self.pattern_id = pattern_id
+        self.whose = whose
+        self.shown: PatternSuggestions | None = None
+        """What the list shows (tests compare it with the store)."""
+        self._by_id: dict[str, ListedSuggestion] = {}
+        self._want: str | None = None
+        """A suggestion to highlight once its batch is in the list."""
+        self._request = 0
+        self._opened = False
+        self.title = f"Suggestions of {pattern_id}"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="pattern-list-head")
+        yield SuggestionList(id="pattern-list")
+        yield Label("", id="pattern-list-where")
+        yield WorkbenchFooter()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"coder: {self.coder}"
+        self.query_one(SuggestionList).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        """Back from the coding screen (where the suggestion may have been decided), or a
+        commit came while hidden: collect again, on the same suggestion."""
+        if self._opened or self.store_stale:
+            self._opened = self.store_stale = False
+            self.reload()
+
+    def reread(self) -> None:
+        """Another connection committed: collect again."""
+        self.reload()
+
+    def on_unmount(self) -> None:
+        """Gone (Escape): a collection still running is shown nowhere."""
+        self._request += 1
+
+    def listing(self) -> SuggestionList:
+        """The list (for the page and end keys)."""
+        return self.query_one(SuggestionList)
+
+    def counted_coder(self) -> str | None:
+        """Whose decisions are shown: the working coder's while blind coding is on."""
+        return self.coder if is_blind(self.store) else self.whose
+
+    def reload(self) -> None:
+        """Collect the suggestions again in a worker."""
+        self._request += 1
+        self.listing().loading = True
+        self._collect(self._request, self.counted_coder(), self.app.current_theme.dark)
+
+    @work(thread=True, exclusive=True, group="pattern-list", exit_on_error=False,
+          description="Listing the pattern's suggestions")
+    def _collect(self, request: int, coder: str | None, dark: bool) -> None:
+        if self.store.path is None:
+            found = collect_suggestions(self.store, self.pattern_id, coder)
+        else:
+            with open_store(self.store.path) as own:
+                found = collect_suggestions(own, self.pattern_id, coder)
+        options: list[Option | None] = []
+        for item in found.items:  # a faint rule between suggestions
+            options += [Option(suggestion_text(item, coder, dark), id=str(item.suggestion.id)),
+                        None]
+        self.app.call_from_thread(self._show, request, found, options[:-1])
+
+    def _show(self, request: int, found: PatternSuggestions,
+              options: list[Option | None]) -> None:
+        if request != self._request:
+            return
+        listing = self.listing()
+        keep = self.selected()
+        self.shown = found
+        listing.loading = False
+        listing.clear_options()
+        listing.display = bool(options)
+        self._by_id = {str(i.suggestion.id): i for i in found.items}
+        self._want = (str(keep.suggestion.id) if keep is not None
+                      and str(keep.suggestion.id) in self._by_id else None)
+        self.query_one("#pattern-list-head", Label).update(self._head(found))
+        self._add_batch(request, options, 0, FIRST_BATCH)
+        self.refresh_bindings()
+
+    def _add_batch(self, request: int, options: list[Option | None], start: int,
+                   size: int) -> None:
+        """Add ``options[start:start + size]``, then the next batch a refresh later, as
+        the passages screen does: a pattern with thousands of suggestions shows at once."""
+        if request != self._request:
+            return
+        listing = self.listing()
+        batch = options[start:start + size]
+        listing.add_options(batch)
+        if listing.highlighted is None and listing.option_count:
+            listing.highlighted = 0
+        if self._want is not None and self._want in {o.id for o in batch if o is not None}:
+            listing.highlighted = listing.get_option_index(self._want)
+            self._want = None
+        self._show_where()
+        if start + size < len(options):
+            self.call_after_refresh(self._add_batch, request, options, start + size,
+                                    BATCH)
+
+    def _head(self, found: PatternSuggestions) -> Text:
+        out = Text()
+        out.append(f"{found.pattern}", style="bold")
+        out.append(f" of {found.theme_path}: {_cut(found.body, 60)}\n")
+        if found.exclude:
+            out.append("An exclusion pattern: it makes no suggestions (a segment it matches "
+                       "gets none of its theme), and what it blocked is not recorded.")
+            return out
+        if not found.items:
+            out.append("No open suggestions.")
+            return out
+        whose = ("yours (blind coding is on)" if is_blind(self.store) else "yours"
+                 if found.coder is not None else "all coders'")
+        out.append(f"{plural(len(found.items), 'open suggestion')} in "
+                   f"{plural(found.transcripts, 'transcript')}; decisions: {whose}")
+        return out
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "pattern-list" and event.state == WorkerState.ERROR:
+            self.listing().loading = False
+            self.set_where(Text("Listing the suggestions failed.", style="bold"))
+
+    def selected(self) -> ListedSuggestion | None:
+        """The highlighted suggestion, if any."""
+        listing = self.listing()
+        if self.shown is None or listing.highlighted is None or not listing.option_count:
+            return None
+        return self._by_id.get(listing.get_option_at_index(listing.highlighted).id or "")
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self) -> None:
+        self._show_where()
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self) -> None:
+        self.action_open()
+
+    def _show_where(self) -> None:
+        item = self.selected()
+        found = self.shown
+        if found is None or item is None:
+            self.set_where(Text("" if found is None else "Escape: back to the patterns."))
+            return
+        n = (self.listing().highlighted or 0) + 1  # the rules between them are no options
+        self.set_where(Text(f"Suggestion {n} of {len(found.items)} \u00b7 {item.transcript}"
+                            f" \u00b7 Enter opens it, y there comes back"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Open needs a suggestion; Coders is greyed out with blind coding on."""
+        if action == "open":
+            return self.selected() is not None
+        if action == "coders" and is_blind(self.store):
+            return None
+        return True
+
+    def action_move(self, delta: int) -> None:
+        """The next (1) or previous (-1) suggestion."""
+        listing = self.listing()  # the ends do not wrap round
+        if listing.highlighted is not None:
+            listing.highlighted = max(0, min(listing.option_count - 1,
+                                             listing.highlighted + delta))
+
+    def action_coders(self) -> None:
+        """Every coder's decisions, or only the working coder's."""
+        if is_blind(self.store):
+            self.notify(BLIND_NOTE, severity="warning", markup=False)
+            return
+        self.whose = self.coder if self.whose is None else None
+        self.reload()
+
+    def action_open(self) -> None:
+        """Open the coding screen on the suggestion's transcript, at the suggestion."""
+        from qualcoder_ahp.tui.screens.coding import CodingScreen
+
+        item = self.selected()
+        if item is None:
+            return
+        sug = item.suggestion
+        if withdrawn_meanwhile(self, self.store, sug.transcript_id, item.transcript):
+            return
+        self._opened = True
+        self.app.push_screen(CodingScreen(self.store, self.coder, sug.transcript_id, sug.id))
+        self.notify("At the suggestion; y goes back to the list.", timeout=4, markup=False)
+
+    def action_back(self) -> None:
+        """Back to the patterns."""
+        self.dismiss()
