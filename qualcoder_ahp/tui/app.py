@@ -141,10 +141,11 @@ class WorkbenchApp(App[None]):
         one ``PRAGMA data_version`` (our own commits never change it). Returns whether
         the screens were told about a change.
         """
-        # Our own decisions into the database file too, so that a copy of the file made
-        # while the workbench is open (to send to the lead for a merge) holds them.
-        self.store.checkpoint_own_writes()
+        # Decisions into the database file too, so that a copy of the file made while
+        # the workbench is open (to send to the lead for a merge) holds them: our own,
+        # and those of a command or window that committed meanwhile.
         version = self.store.data_version()
+        self.store.checkpoint_own_writes(others=version != self._seen_version)
         if version == self._seen_version:
             return False
         if any(w.group == "jobs" and w.is_running for w in self.workers):
