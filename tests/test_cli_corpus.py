@@ -103,6 +103,21 @@ def test_a_copy_under_another_name_is_unchanged(tmp_path: Path) -> None:
     assert rows("SELECT name FROM transcripts") == [("qa",)]
 
 
+def test_each_copy_in_one_import_names_its_own_file(tmp_path: Path) -> None:
+    """Three copies of one interview in a folder: each "unchanged" line named the last
+    copy (the report mapped the transcript to one file), so two files went unnamed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a_first", "b_copy", "c_copy", "d_copy"):
+        (folder / f"{name}.txt").write_bytes((DATA / "qa.txt").read_bytes())
+    result = run("import", str(folder))
+    assert result.exit_code == 0
+    assert "imported   a_first (v1" in result.stdout
+    assert [line for line in result.stdout.splitlines() if line.startswith("unchanged")] == [
+        f"unchanged  {folder / name}.txt: same text as a_first v1"
+        for name in ("b_copy", "c_copy", "d_copy")]
+
+
 def test_same_name_new_content_needs_new_version(tmp_path: Path) -> None:
     f = tmp_path / "qa.txt"
     f.write_text("Q: First?\n\nA: Yes.\n")
