@@ -134,7 +134,7 @@ def read_transcript(
                          "not spoken: left out of the text")
     # The interviewer a header names ("Interviewer: Dr Price") is one, as if given.
     interviewers = (*interviewers, *header_interviewers(header))
-    drafts, questioners, sections = build_turns(blocks, interviewers)
+    drafts, questioners, sections = build_turns(blocks, interviewers, participants)
     drafts = merge_aliases(drafts)
     if not drafts:
         raise ImportFailed("no transcript text found in the file", path=str(file))
