@@ -209,6 +209,26 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     return sure
 
 
+def unread_labels(blocks: list[Block], speakers: Iterable[str]) -> dict[str, int]:
+    """Line openings such as ``Nurse lead:`` that recur in a labelled source but are
+    read as speech, not being written as names (``{label: lines}``): the researcher is
+    told, since only they can say it is a speaker (``--participant-speaker``)."""
+    known = {s.lower() for s in speakers}
+    if not known:
+        return {}
+    counts: Counter[str] = Counter()
+    for block in blocks:
+        if block.kind not in (PARA, CUE):
+            continue
+        for line in block.lines:
+            m = _PLAIN.match(line)
+            name = _clean_name(m.group("name")) if m is not None else ""
+            if (name and len(name.split()) <= 3 and not _valid_name(name)
+                    and name.lower() not in known and name.lower() not in ANNOTATIONS):
+                counts[name] += 1
+    return {name: n for name, n in counts.items() if n >= 2}
+
+
 def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
                 participants: Iterable[str] = ()) -> tuple[
         list[tuple[str, str | None, str]], set[str], set[str]]:
