@@ -424,3 +424,33 @@ def test_participants_csv_id_headings_that_are_recognised(tmp_path: Path, headin
     assert result.exit_code == 0, result.stderr
     with open_store(db_path()) as store:
         assert store.participants() == {"P1": {"profession": "physio"}}
+
+
+def test_ctrl_c_during_an_import_says_what_was_kept_and_what_to_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Interrupted." alone left a researcher unsure whether the project was damaged or
+    half an interview stored; the interview read before Ctrl+C is whole, the rest not
+    begun, and the same command carries on."""
+    from qualcoder_ahp.importers import batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Q: First?\n\nA: Yes, I fell into it.\n")
+    (folder / "b.txt").write_text("Q: Second?\n\nA: It was never planned.\n")
+    read = batch.read_transcript
+
+    def interrupted(path, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path).name == "b.txt":
+            raise KeyboardInterrupt
+        return read(path, **kwargs)
+
+    monkeypatch.setattr(batch, "read_transcript", interrupted)
+    result = run("import", str(folder))
+    assert result.exit_code == 130
+    assert result.stderr.strip().endswith(
+        "Interrupted: nothing is half-written (each step finished before Ctrl+C is stored "
+        "whole, the rest not begun); run the same command again to carry on.")
+    assert rows("SELECT name FROM transcripts") == [("a",)]
+    monkeypatch.setattr(batch, "read_transcript", read)
+    again = run("import", str(folder))
+    assert "imported   b (v1" in again.stdout and "unchanged  a" in again.stdout
