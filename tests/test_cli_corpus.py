@@ -103,6 +103,21 @@ def test_a_copy_under_another_name_is_unchanged(tmp_path: Path) -> None:
     assert rows("SELECT name FROM transcripts") == [("qa",)]
 
 
+def test_each_copy_in_one_import_names_its_own_file(tmp_path: Path) -> None:
+    """Three copies of one interview in a folder: each "unchanged" line named the last
+    copy (the report mapped the transcript to one file), so two files went unnamed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a_first", "b_copy", "c_copy", "d_copy"):
+        (folder / f"{name}.txt").write_bytes((DATA / "qa.txt").read_bytes())
+    result = run("import", str(folder))
+    assert result.exit_code == 0
+    assert "imported   a_first (v1" in result.stdout
+    assert [line for line in result.stdout.splitlines() if line.startswith("unchanged")] == [
+        f"unchanged  {folder / name}.txt: same text as a_first v1"
+        for name in ("b_copy", "c_copy", "d_copy")]
+
+
 def test_same_name_new_content_needs_new_version(tmp_path: Path) -> None:
     f = tmp_path / "qa.txt"
     f.write_text("Q: First?\n\nA: Yes.\n")
@@ -409,3 +424,33 @@ def test_participants_csv_id_headings_that_are_recognised(tmp_path: Path, headin
     assert result.exit_code == 0, result.stderr
     with open_store(db_path()) as store:
         assert store.participants() == {"P1": {"profession": "physio"}}
+
+
+def test_ctrl_c_during_an_import_says_what_was_kept_and_what_to_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Interrupted." alone left a researcher unsure whether the project was damaged or
+    half an interview stored; the interview read before Ctrl+C is whole, the rest not
+    begun, and the same command carries on."""
+    from qualcoder_ahp.importers import batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Q: First?\n\nA: Yes, I fell into it.\n")
+    (folder / "b.txt").write_text("Q: Second?\n\nA: It was never planned.\n")
+    read = batch.read_transcript
+
+    def interrupted(path, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path).name == "b.txt":
+            raise KeyboardInterrupt
+        return read(path, **kwargs)
+
+    monkeypatch.setattr(batch, "read_transcript", interrupted)
+    result = run("import", str(folder))
+    assert result.exit_code == 130
+    assert result.stderr.strip().endswith(
+        "Interrupted: nothing is half-written (each step finished before Ctrl+C is stored "
+        "whole, the rest not begun); run the same command again to carry on.")
+    assert rows("SELECT name FROM transcripts") == [("a",)]
+    monkeypatch.setattr(batch, "read_transcript", read)
+    again = run("import", str(folder))
+    assert "imported   b (v1" in again.stdout and "unchanged  a" in again.stdout

@@ -320,3 +320,17 @@ def test_a_token_value_with_only_a_curly_quote_warns(tmp_path: Path) -> None:
     assert result.warnings == [f"{path}:7: pattern p1: token 1: LOWER 'n’t' has a curly quote, "
                                "so it misses text typed with straight ones: list both, "
                                "{LOWER: {IN: [\"n’t\", \"n't\"]}}"]
+
+
+def test_a_transcript_given_as_the_codebook_is_named_as_such(tmp_path: Path) -> None:
+    """`qcahp codebook load p01.txt` (the transcript, by mistake): its "Name: ..." lines
+    read as YAML keys, and eight lines of "given twice" and "unknown key" followed."""
+    f = tmp_path / "p01.txt"
+    f.write_text("Interviewer: How did it start?\nRuth: I fell into management.\n"
+                 "Interviewer: And then?\nRuth: It was never planned.\n", encoding="utf-8")
+    result = check_codebook(f)
+    assert result.codebook is None and not result.warnings
+    assert result.errors == [
+        f"{f}:1: not a codebook: it has no `name` or `themes` (a codebook is a YAML file, "
+        ".yaml or .yml, a .jsonl of patterns or a REFI-QDA .qdc; a transcript is read with "
+        "`qcahp import`)"]

@@ -179,7 +179,9 @@ RTF_DAMAGED = {
                       + r"}\par Jane: Hi.\par}", "600 hex digits in a row"),
     "unbroken run": (r"{\rtf1\ansi Interviewer: Hello there.\par {\unknowndest " + "x-" * 600
                      + r"}\par Jane: Hi.\par}", "unbroken run of 1,200 characters"),
-    "not rtf at all": (GOOD_TEXT, r"no {\rtf header"),
+    # A transcript saved as text under an RTF name: said so, not "no header".
+    "not rtf at all": (GOOD_TEXT, "not an RTF file: it holds plain text (rename it to .txt)"),
+    "no header": (r"{\ansi Interviewer: Hello there\par}", r"no {\rtf header"),
 }
 
 
@@ -270,6 +272,8 @@ DAMAGED: dict[str, tuple[Callable[[Path], None], str]] = {
                                                         "OpenDocument .odt file: rename it"),
     "scanned.pdf": (lambda p: p.write_bytes(pdf_bytes()), "no text layer (scanned?"),
     "password.pdf": (lambda p: p.write_bytes(pdf_bytes("secret")), "password-protected"),
+    # A transcript saved as text under a PDF name: said, as for .docx, .odt and .rtf.
+    "text.pdf": (_write(GOOD_TEXT), "not a PDF file: it holds plain text (rename it to .txt)"),
     "truncated.pdf": (lambda p: p.write_bytes(pdf_bytes()[:100]),
                       "not a valid PDF file (damaged or cut short"),
     "pdf.txt": (lambda p: p.write_bytes(pdf_bytes()), "this is a PDF file, not text: rename it "

@@ -353,3 +353,36 @@ def test_other_extensions(tmp_path: Path, ext: str) -> None:
     parsed = read_transcript(f)
     assert [s for s, _, _, _ in turns_of(parsed)] == ["Interviewer", "Jane Doe"] * 2
     assert parsed.format == ("txt" if ext == ".text" else "md")
+
+
+def test_a_speaker_named_on_the_command_line_is_a_label_however_it_is_written(
+        tmp_path: Path) -> None:
+    """A job title as a label ("Nurse lead:") is not capitalised as a name is, so it was
+    read as speech: the participant's answers went into the interviewer's turns. Naming
+    it (--participant-speaker "Nurse lead") matched no speaker, and changed nothing."""
+    f = tmp_path / "p09.txt"
+    f.write_text("Researcher: So tell me.\nNurse lead: I started as a physio.\n"
+                 "Researcher: And then?\nNurse lead: I fell into it.\n", encoding="utf-8")
+    unnamed = read_transcript(f)  # not named: still one speaker (it may be speech)
+    assert [t.speaker for t in unnamed.turns] == ["Researcher", "Researcher"]
+    named = read_transcript(f, participants=["nurse lead"])
+    assert [(t.speaker, t.role) for t in named.turns] == [
+        ("Researcher", "interviewer"), ("Nurse lead", "participant")] * 2
+    assert named.text[named.turns[1].start:named.turns[1].end] == "I started as a physio."
+    as_interviewer = read_transcript(f, interviewers=["Nurse lead"])
+    assert [t.speaker for t in as_interviewer.turns] == ["Researcher", "Nurse lead"] * 2
+
+
+def test_a_recurring_label_read_as_speech_is_noted_with_the_fix(tmp_path: Path) -> None:
+    """Unnamed, "Nurse lead:" stays speech (it may be), but the researcher is told, with
+    the option that makes it a speaker; labels written as names are not noted."""
+    f = tmp_path / "p09.txt"
+    f.write_text("Researcher: So tell me.\nNurse lead: I started as a physio.\n"
+                 "Researcher: And then?\nNurse lead: I fell into it. So I said: fine.\n",
+                 encoding="utf-8")
+    assert read_transcript(f).notes == [
+        "'Nurse lead' opens 2 lines but is read as speech, not as a speaker (a label is "
+        "written as a name); if it is one, import with --participant-speaker 'Nurse lead' "
+        "(or --interviewer)"]
+    assert read_transcript(f, participants=["Nurse lead"]).notes == []
+    assert read_transcript(DATA / "qa.txt").notes == []

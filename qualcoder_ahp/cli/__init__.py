@@ -195,7 +195,11 @@ class _Group(DefaultGroup):
             click.secho(f"Error: {where}{exc.strerror or exc}", fg="red", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
+            # Every write is one transaction, so a Ctrl+C leaves each step whole or not
+            # begun; "Interrupted." alone left researchers fearing a damaged project.
+            click.echo("Interrupted: nothing is half-written (each step finished before "
+                       "Ctrl+C is stored whole, the rest not begun); run the same command "
+                       "again to carry on.", err=True)
             sys.exit(130)
 
 

@@ -125,8 +125,7 @@ def register(cli: click.Group) -> None:
                 click.secho(f"note: {info.name}: {note}", fg="yellow", err=True)
             if info.version > 1:
                 _note_earlier_codings(store, info)
-        for info in report.unchanged:
-            source = report.sources.get(info.id, "")
+        for info, source in zip(report.unchanged, report.unchanged_files, strict=True):
             if Path(source).stem == info.name:
                 click.echo(f"unchanged  {info.name} (already stored as v{info.version})")
             else:  # a copy under another name: say which transcript it duplicates

@@ -47,8 +47,10 @@ class ImportReport:
     transcript was withdrawn from the project (``qcahp withdraw``): a folder of a study's
     interviews still holds the withdrawn one, and the others import. A file named by
     itself is refused instead (:attr:`failed`)."""
-    sources: dict[int, str] = field(default_factory=dict)
-    """The file each imported or unchanged transcript id came from in this batch."""
+    unchanged_files: list[str] = field(default_factory=list)
+    """The file of each :attr:`unchanged` transcript, in the same order: several files of
+    one batch can hold one stored text (copies under other names), and a map from the
+    transcript named the last of them for every one."""
     unmatched: list[tuple[str, str, str | None]] = field(default_factory=list)
     """``(option, name, closest speaker or None)`` for each ``--interviewer`` or
     ``--participant-speaker`` name that matched no speaker of any file read: a typo
@@ -208,7 +210,6 @@ def import_paths(
                 reason = f"{file}: {reason}"
             report.failed.append((str(file), reason))
             continue
-        report.sources[info.id] = str(file)
         named.setdefault(info.name, file)
         if written:
             report.imported.append(info)
@@ -219,6 +220,7 @@ def import_paths(
                                            "ID sets another)"))
             continue
         report.unchanged.append(info)
+        report.unchanged_files.append(str(file))
         if not store.reads_as_stored(info, parsed.text):
             report.notes.append((info, reread_note(file, store.was_redacted(info.id),
                                                    stored_as=info.name)))

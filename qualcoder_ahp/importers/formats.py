@@ -24,7 +24,9 @@ from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import (
     CUE, HEADING, NOTE, PARA, TIME, Block, Blocks, clock_of, is_note_text, text_blocks,
 )
-from qualcoder_ahp.importers.normalise import check_format, decode, normalise, read_bytes
+from qualcoder_ahp.importers.normalise import (
+    check_format, decode, normalise, read_bytes, refuse_plain_text,
+)
 from qualcoder_ahp.importers.turns import NAME_AND_TIME, match_label
 
 MAX_UNZIPPED = 200 * 1024 * 1024
@@ -44,14 +46,8 @@ def _check_zip(data: bytes, path: Path, what: str, part: str) -> None:
     """Refuse a file that is not a whole zip package holding ``part`` (its main XML)."""
     ext = "." + what.rsplit(".", 1)[-1]
     check_format(data, path, ext)
-    if not data.startswith(b"PK"):
-        try:
-            decode(data, path=str(path))
-        except ImportFailed:
-            pass
-        else:  # a transcript saved as text under a Word name: say so, not "corrupt"
-            raise ImportFailed(f"not {_a(what)} file: it holds plain text (rename it to .txt)",
-                               path=str(path))
+    if not data.startswith(b"PK"):  # a transcript saved as text under a Word name?
+        refuse_plain_text(data, path, _a(what))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             total = sum(info.file_size for info in zf.infolist())
@@ -296,6 +292,8 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
 
     data = read_bytes(path, max_bytes=max_bytes)
     check_format(data, path, ".pdf")
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        refuse_plain_text(data, path, "a PDF")
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))

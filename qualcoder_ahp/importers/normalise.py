@@ -164,6 +164,27 @@ def check_format(data: bytes, path: Path, expected: str) -> None:
     raise ImportFailed(f"this is {what}, not {wanted}{hint}", path=str(path))
 
 
+def refuse_plain_text(data: bytes, path: Path, a_what: str) -> None:
+    """Refuse, as such, a transcript saved as plain text under another format's name
+    (``notes.docx``, ``notes.pdf``): the reader's own complaint ("damaged", "no header")
+    sent researchers looking for a broken file.
+
+    Args:
+        data: the file's bytes, already known not to be of the format named.
+        path: the file (for the message).
+        a_what: the format with its article, e.g. ``"a PDF"``.
+
+    Raises:
+        ImportFailed: the bytes read as text.
+    """
+    try:
+        decode(data, path=str(path))
+    except ImportFailed:
+        return
+    raise ImportFailed(f"not {a_what} file: it holds plain text (rename it to .txt)",
+                       path=str(path))
+
+
 def decode(data: bytes, *, path: str | None = None) -> str:
     """Decode transcript bytes: BOM-marked UTF-8/UTF-16, then UTF-8, then cp1252.
 

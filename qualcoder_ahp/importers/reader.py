@@ -22,7 +22,7 @@ from qualcoder_ahp.importers.pasted_cues import cue_blocks
 from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.importers.tabbed import tab_blocks
 from qualcoder_ahp.importers.turns import (
-    assemble, assign_roles, build_turns, guessed_roles, merge_aliases,
+    assemble, assign_roles, build_turns, guessed_roles, merge_aliases, unread_labels,
 )
 from qualcoder_ahp.records import ParsedTranscript
 
@@ -134,10 +134,14 @@ def read_transcript(
                          "not spoken: left out of the text")
     # The interviewer a header names ("Interviewer: Dr Price") is one, as if given.
     interviewers = (*interviewers, *header_interviewers(header))
-    drafts, questioners, sections = build_turns(blocks, interviewers)
+    drafts, questioners, sections = build_turns(blocks, interviewers, participants)
     drafts = merge_aliases(drafts)
     if not drafts:
         raise ImportFailed("no transcript text found in the file", path=str(file))
+    for label, lines in unread_labels(blocks, {d[0] for d in drafts}).items():
+        notes.append(f"{label!r} opens {lines} lines but is read as speech, not as a "
+                     "speaker (a label is written as a name); if it is one, import with "
+                     f"--participant-speaker {label!r} (or --interviewer)")
     roles = assign_roles(drafts, interviewers=interviewers, participants=participants,
                          questioners=questioners, sections=sections)
     guess = guessed_roles(roles, interviewers, participants, questioners, sections)

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import Block, text_blocks
-from qualcoder_ahp.importers.normalise import check_format, decode, normalise, read_bytes
+from qualcoder_ahp.importers.normalise import (
+    check_format, decode, normalise, read_bytes, refuse_plain_text,
+)
 
 
 def _line_of(text: str, pos: int) -> int:
@@ -38,6 +40,8 @@ def read_rtf(path: Path, max_bytes: int) -> list[Block]:
     # WordPad ends its files with a NUL byte after the closing brace: not binary data.
     raw = decode(data.rstrip(b"\x00\r\n"), path=str(path))
     if not raw.lstrip().startswith("{\\rtf"):
+        if not raw.lstrip().startswith("{"):
+            refuse_plain_text(data, path, "an RTF")
         raise ImportFailed("not a valid RTF file (no {\\rtf header)", path=str(path))
     _check_rtf_braces(raw, path)
     try:

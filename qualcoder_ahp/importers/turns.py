@@ -125,8 +125,12 @@ def _valid_name(name: str) -> bool:
     return all(not w[0].islower() or w in PARTICLES for w in words[1:])
 
 
-def match_label(line: str) -> _Label | None:
-    """The speaker label at the start of ``line``, if it has one."""
+def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
+    """The speaker label at the start of ``line``, if it has one.
+
+    ``given``: speaker names the researcher gave (lower case), labels even where they
+    are not capitalised as names are ("Nurse lead:", "Head of therapies:").
+    """
     # Every label form has a colon near the start (after the name or inside the
     # time); most lines of speech have none, and skipping them keeps import fast.
     if ":" not in line[:_LABEL_REACH]:
@@ -134,7 +138,8 @@ def match_label(line: str) -> _Label | None:
     for pattern, strong in ((_BOLD, True), (_DASH, True), (_PLAIN, False), (_OWNLINE, True),
                             (_BRACKET_OWNLINE, True)):
         m = pattern.match(line)
-        if m is None or not _valid_name(m.group("name")):
+        if m is None or not (_valid_name(m.group("name"))
+                             or (given and _clean_name(m.group("name")).lower() in given)):
             continue
         groups = m.groupdict()
         time = groups.get("t0") or groups.get("t1")
@@ -165,7 +170,7 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     for block in blocks:
         if block.kind not in (PARA, CUE) or block.speaker:
             continue
-        labels = [match_label(line) for line in block.lines]
+        labels = [match_label(line, wanted) for line in block.lines]
         # One turn per line ("Interviewer: ...\nBob: ...", no blank lines): when most of a
         # block's lines open with a label, each of those labels opens a turn, so a
         # focus-group member who speaks once is still a speaker.
@@ -204,16 +209,40 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     return sure
 
 
-def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
+def unread_labels(blocks: list[Block], speakers: Iterable[str]) -> dict[str, int]:
+    """Line openings such as ``Nurse lead:`` that recur in a labelled source but are
+    read as speech, not being written as names (``{label: lines}``): the researcher is
+    told, since only they can say it is a speaker (``--participant-speaker``)."""
+    known = {s.lower() for s in speakers}
+    if not known:
+        return {}
+    counts: Counter[str] = Counter()
+    for block in blocks:
+        if block.kind not in (PARA, CUE):
+            continue
+        for line in block.lines:
+            m = _PLAIN.match(line)
+            name = _clean_name(m.group("name")) if m is not None else ""
+            if (name and len(name.split()) <= 3 and not _valid_name(name)
+                    and name.lower() not in known and name.lower() not in ANNOTATIONS):
+                counts[name] += 1
+    return {name: n for name, n in counts.items() if n >= 2}
+
+
+def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
+                participants: Iterable[str] = ()) -> tuple[
         list[tuple[str, str | None, str]], set[str], set[str]]:
-    """Find the turns in ``blocks``.
+    """Find the turns in ``blocks``; the speakers named in ``interviewers`` and
+    ``participants`` are labels however they are written.
 
     Returns:
         ``(speaker, time, text)`` per non-empty turn in order; the speakers named as
         questioners by ``Questions From ...`` headings; and the section headings
         (lower case), which name the witness of a hearing section.
     """
-    accepted = accepted_labels(blocks, interviewers)
+    given = (*interviewers, *participants)
+    accepted = accepted_labels(blocks, given)
+    wanted = {x.strip().lower() for x in given if x.strip()}
     headings = speaker_headings(blocks)
     drafts: list[_Draft] = []
     current: _Draft | None = None
@@ -286,7 +315,7 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = ()) -> tuple[
                 # A timestamp on its own line dates the turn that follows it.
                 pending_time = bare.group("a") or bare.group("b")
                 continue
-            label = match_label(line) if not (block.speaker and i == 0) else None
+            label = match_label(line, wanted) if not (block.speaker and i == 0) else None
             if label is not None and label.name in accepted:
                 if (block.kind == CUE and i == 0 and current is not None
                         and current.speaker == label.name and not label.time):

@@ -312,15 +312,21 @@ class CodersMixin:
         if row:
             return int(row[0]), str(row[1]), str(row[2])
         known = self.coders()
-        folded = {c: fold_name(c) for c in known}
-        near = difflib.get_close_matches(fold_name(name),
-                                         list(folded.values()), n=3, cutoff=0.5)
-        close = [c for c in known if folded[c] in near]
+        close = self.similar_coders(name)
         hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
         # In the words of an unknown theme (reports.data.unknown_theme): the likeliest
         # name, then every one.
         raise UserError(f"no coder named {name!r} in this project{hint} (coders: "
                         f"{', '.join(known) or 'none yet'})")
+
+    def similar_coders(self: Store, name: str) -> list[str]:
+        """The coders whose names are like ``name``, case and spaces aside or spelt
+        closely: who a mistyped name was meant to be (``Ana`` or ``anna`` for ``ana``)."""
+        known = self.coders()
+        folded = {c: fold_name(c) for c in known}
+        near = difflib.get_close_matches(fold_name(name.strip()),
+                                         list(folded.values()), n=3, cutoff=0.5)
+        return [c for c in known if folded[c] in near and c != name.strip()]
 
     def _check_not_consensus(self: Store, name: str, verb: str) -> None:
         # The one test of a consensus coder (consensus, or any coder a reconcile

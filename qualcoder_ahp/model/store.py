@@ -240,7 +240,7 @@ class Store(
         else:
             self.conn.execute("COMMIT")
 
-    def checkpoint_own_writes(self) -> bool:
+    def checkpoint_own_writes(self, *, others: bool = False) -> bool:
         """Copy this connection's committed writes from the ``-wal`` file into the
         database file, if it wrote since the last call (a passive checkpoint: it never
         waits for another connection, and skips what a reader still needs).
@@ -248,9 +248,15 @@ class Store(
         A coder who copies the project file (``cp ana.db to-lead.db``) while the
         workbench is open would otherwise copy a file without their latest decisions,
         and ``qcahp merge`` would find nothing new in it. Returns whether it ran.
+
+        Args:
+            others: run even if this connection wrote nothing, because another one
+                committed: a command (``qcahp decide``, ``search --code``) run while
+                the workbench holds the file open is not the last connection out, so
+                its writes stay in the ``-wal`` file until this one closes.
         """
         changes = self.conn.total_changes
-        if changes == self._checkpointed_at or self.path is None:
+        if (changes == self._checkpointed_at and not others) or self.path is None:
             return False
         if self.conn.in_transaction:
             return False

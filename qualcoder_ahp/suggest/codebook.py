@@ -257,6 +257,13 @@ def _check_yaml(path: Path) -> CheckResult:
     if not isinstance(data, dict):
         ck.error(1, "", "a codebook must be a mapping with `name` and `themes`")
         return CheckResult(None, ck.errors)
+    if not {"name", "themes"} & set(data) and path.suffix.lower() not in (".yaml", ".yml"):
+        # A transcript given by mistake ("Interviewer: ..." lines read as YAML keys): one
+        # line saying so, not a key-by-key list of "given twice" and "unknown key".
+        ck.error(1, "", "not a codebook: it has no `name` or `themes` (a codebook is a YAML "
+                 "file, .yaml or .yml, a .jsonl of patterns or a REFI-QDA .qdc; a "
+                 "transcript is read with `qcahp import`)")
+        return CheckResult(None, ck.errors)
     ck.duplicate_keys(data, "")
     for key in data:
         if key not in TOP_KEYS:

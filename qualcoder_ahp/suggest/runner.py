@@ -26,6 +26,7 @@ from the calling thread, in the same order whichever process did the work.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -147,25 +148,30 @@ def run_suggestions(
     report.processes = processes
     results = (_pooled(store, engine, jobs, plans, processes) if processes > 1
                else _inline(store, engine, jobs, plans))
-    for done, (job, raw, doc_bytes) in enumerate(results, 1):
-        plan = plans[job.transcript_id]
-        found = engine.find_raw(raw, job.turns, job.sentences)
-        with store.write():
-            if doc_bytes is not None:
-                store.doc_cache_put(job.key, doc_bytes)
-            if plan.missing or plan.stale:
-                blob = {engine.match_keys[pid]: raw[pid] for pid in engine.patterns}
-                store.doc_cache_put(job.match_key,
-                                    json.dumps(blob, separators=(",", ":")).encode())
-            stats = store.apply_suggestions(job.transcript_id, found)
-        report.tokenised_docs += doc_bytes is not None
-        report.cached_docs += plan.doc_loaded
-        report.patterns_run += len(plan.missing)
-        for name in ("new", "kept", "reopened", "retired", "decided_kept"):
-            setattr(report, name, getattr(report, name) + stats[name])
-        report.words += job.words
-        if progress is not None:
-            progress(done, len(jobs), job.name)
+    try:
+        for done, (job, raw, doc_bytes) in enumerate(results, 1):
+            plan = plans[job.transcript_id]
+            found = engine.find_raw(raw, job.turns, job.sentences)
+            with store.write():
+                if doc_bytes is not None:
+                    store.doc_cache_put(job.key, doc_bytes)
+                if plan.missing or plan.stale:
+                    blob = {engine.match_keys[pid]: raw[pid] for pid in engine.patterns}
+                    store.doc_cache_put(job.match_key,
+                                        json.dumps(blob, separators=(",", ":")).encode())
+                stats = store.apply_suggestions(job.transcript_id, found)
+            report.tokenised_docs += doc_bytes is not None
+            report.cached_docs += plan.doc_loaded
+            report.patterns_run += len(plan.missing)
+            for name in ("new", "kept", "reopened", "retired", "decided_kept"):
+                setattr(report, name, getattr(report, name) + stats[name])
+            report.words += job.words
+            if progress is not None:
+                progress(done, len(jobs), job.name)
+    finally:
+        # Stopped part-way (Ctrl+C, the workbench quitting): each transcript stored so
+        # far is whole; the pool drops its queue instead of tokenising the rest first.
+        results.close()
     _store_analyses(store, engine)
     if transcript_ids is None:
         # Entries of deleted transcripts, of an older pipeline or of patterns no longer
@@ -325,7 +331,8 @@ def _pooled(store: Store, engine: Engine, jobs: list[_Job], plans: dict[int, _Pl
         init, args = _worker_init, (engine.codebook,)
     try:
         with ProcessPoolExecutor(max(1, processes - 1), mp_context=context,
-                                 initializer=init, initargs=args) as pool:
+                                 initializer=init, initargs=args) as pool, \
+                _dropping_queue(pool):
             # Workers: tokenise, run the token and phrase patterns, serialise the doc.
             futures = {j.transcript_id: pool.submit(
                 _worker_run, j.text, j.turns, j.sentences,
@@ -377,6 +384,19 @@ def _pooled(store: Store, engine: Engine, jobs: list[_Job], plans: dict[int, _Pl
     finally:
         if forked:
             _WORKER.pop("engine", None)
+
+
+@contextlib.contextmanager
+def _dropping_queue(pool: ProcessPoolExecutor) -> Iterator[None]:
+    """On the way out by an error or by the caller closing the results, cancel the
+    transcripts still queued: leaving the pool's ``with`` would otherwise wait for the
+    worker to tokenise every one of them, results nobody reads (the workbench went
+    blank for the rest of the run when quit during `S`)."""
+    try:
+        yield
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
 
 
 STEAL_MIN_WORDS = 40_000

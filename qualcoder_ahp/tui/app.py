@@ -91,14 +91,31 @@ class WorkbenchApp(App[None]):
         # A name remembered from before the consensus was made (or from an older version,
         # which let anyone code as it) is asked again, saying why.
         refused = self._consensus_refusal(self.coder) if self.coder else None
-        if self.coder and refused is None:
+        # A --coder mistyped (Ana for ana) opened an empty workbench as a new coder, as if
+        # the coder's work were lost: asked first, with the name as typed.
+        asked = self._new_coder_question(self.coder) if self.coder and not refused else None
+        if self.coder and refused is None and asked is None:
             self._start(self.coder)
         else:
             from qualcoder_ahp.tui.screens.modals import CoderModal
 
-            self.coder = ""
-            self.push_screen(CoderModal(self._possible_coders(), refused,
-                                        self._consensus_refusal), self._start)
+            typed, self.coder = (self.coder if asked else ""), ""
+            self.push_screen(CoderModal(self._possible_coders(), refused or asked,
+                                        self._consensus_refusal, name=typed,
+                                        confirm=self._new_coder_question), self._start)
+
+    def _new_coder_question(self, coder: str) -> str | None:
+        """What to ask before starting ``coder``, who is new here but named like a coder
+        who is not (a typo?); None when the name is known or like no one."""
+        if coder in self.store.coders():
+            return None
+        reserved = self.store.consensus_coders()
+        near = [c for c in self.store.similar_coders(coder) if c not in reserved]
+        if not near:
+            return None
+        return (f"{coder!r} is not a coder in this project yet: did you mean "
+                f"{' or '.join(map(repr, near))}? Type the name you code under, or press "
+                f"Enter to start as the new coder {coder!r}")
 
     def _consensus_refusal(self, coder: str) -> str | None:
         problem = self.store.consensus_problem(coder)
@@ -145,10 +162,11 @@ class WorkbenchApp(App[None]):
         one ``PRAGMA data_version`` (our own commits never change it). Returns whether
         the screens were told about a change.
         """
-        # Our own decisions into the database file too, so that a copy of the file made
-        # while the workbench is open (to send to the lead for a merge) holds them.
-        self.store.checkpoint_own_writes()
+        # Decisions into the database file too, so that a copy of the file made while
+        # the workbench is open (to send to the lead for a merge) holds them: our own,
+        # and those of a command or window that committed meanwhile.
         version = self.store.data_version()
+        self.store.checkpoint_own_writes(others=version != self._seen_version)
         if version == self._seen_version:
             return False
         if any(w.group == "jobs" and w.is_running for w in self.workers):

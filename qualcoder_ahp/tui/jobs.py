@@ -21,6 +21,12 @@ from qualcoder_ahp.model.store import Store, open_store
 
 ProgressFn = Callable[[int, int], None]
 
+
+class JobStopped(Exception):
+    """Raised by a job's progress callback to stop it between files or transcripts
+    (the workbench is closing): what was stored so far is whole, the rest is left for
+    the next run."""
+
 REPO = Path(qualcoder_ahp.__file__).resolve().parent.parent
 
 

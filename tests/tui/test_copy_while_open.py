@@ -35,3 +35,20 @@ async def test_a_copy_of_the_file_made_while_coding_holds_the_decision(app, proj
             assert store.merge_from(copy)["decisions"] == 1
             assert store.decision_of(first.id, CODER) == "accepted"
         assert app.store.checkpoint_own_writes() is False  # nothing new since
+
+
+async def test_a_copy_holds_a_command_s_decision_made_while_the_workbench_is_open(
+        app, project: Path, tmp_path: Path):
+    """`qcahp decide` in another terminal while the workbench is open: that command is
+    not the last connection out, so its decision stayed in the ``-wal`` file and a copy
+    of the file made then (for `qcahp merge`) left it out."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        first = screen.session.current
+        with open_store(project) as command:  # the other terminal's `qcahp decide`
+            command.accept(first.id, CODER)
+        assert app.poll_store()  # what the workbench does every 1.5 s
+        copy = tmp_path / "to-lead.db"
+        shutil.copy(project, copy)
+        with open_store(copy) as sent:
+            assert sent.decision_of(first.id, CODER) == "accepted"

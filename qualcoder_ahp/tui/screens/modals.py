@@ -82,17 +82,23 @@ class CoderModal(ModalScreen[str]):
 
     ``check`` says why a name may not code (the consensus coder's, which holds the
     reconciled result); the refusal shows in the dialog, which stays open with what
-    was typed. ``refused`` is shown from the start: the remembered name was refused.
+    was typed. ``refused`` is shown from the start: the remembered name was refused,
+    or ``name`` (filled in) was asked about. ``confirm`` asks about a name before it
+    is taken (a new coder named like an existing one); the same name again takes it.
     """
 
     BINDINGS = [Binding("escape", "app.quit", "Quit", tooltip="Quit without choosing")]
 
     def __init__(self, known: list[str], refused: str | None = None,
-                 check: Callable[[str], str | None] | None = None) -> None:
+                 check: Callable[[str], str | None] | None = None, *, name: str = "",
+                 confirm: Callable[[str], str | None] | None = None) -> None:
         super().__init__()
         self.known = known
         self.refused = refused
         self.check = check
+        self.typed = name
+        self.confirm = confirm
+        self._asked = name  # a name filled in was asked about already
 
     def compose(self) -> ComposeResult:
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
@@ -100,7 +106,7 @@ class CoderModal(ModalScreen[str]):
             yield Label("Who is coding? Your name is stored with every decision.")
             if self.known:
                 yield Label(Text("Coders so far: " + ", ".join(self.known)), classes="hint")
-            yield Input(placeholder="your name", id="coder-name")
+            yield Input(self.typed, placeholder="your name", id="coder-name")
             yield Label("", id="coder-error")
 
     def on_mount(self) -> None:
@@ -122,6 +128,11 @@ class CoderModal(ModalScreen[str]):
         problem = self.check(name) if self.check is not None else None
         if problem is not None:
             self._show_refusal(problem)
+            return
+        question = self.confirm(name) if self.confirm is not None else None
+        if question is not None and name != self._asked:
+            self._asked = name
+            self._show_refusal(question)
             return
         self.dismiss(name)
 

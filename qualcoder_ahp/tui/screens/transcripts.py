@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, ProgressBar, Static
+from textual.worker import get_current_worker
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
@@ -332,6 +333,8 @@ class TranscriptsScreen(Screen[None]):
                 summary = job(self._progress(label))
             except UserError as exc:  # the user's to fix: said in the report, like failures
                 error = str(exc)
+            except jobs.JobStopped:  # the workbench is closing: nothing more to say
+                pass
             finally:  # anything else: the app's Worker.StateChanged handler shows it
                 self.post_message(JobFinished(label, summary, error))
 
@@ -340,6 +343,11 @@ class TranscriptsScreen(Screen[None]):
 
     def _progress(self, label: str) -> jobs.ProgressFn:
         def report(done: int, total: int) -> None:
+            # Quitting cancels the worker, but a thread cannot be stopped from outside:
+            # it stops itself here, after the file or transcript in hand. The screen
+            # used to go blank until the whole import or suggestion run had finished.
+            if get_current_worker().is_cancelled:
+                raise jobs.JobStopped
             self.post_message(JobProgress(label, done, total))
         return report
 
