@@ -395,7 +395,7 @@ class ReconcileWalk:
         theme = self.theme_names.get(item.theme_id, item.theme_id)
         return (f"Disagreement {self.index + 1}/{len(self.items)} ({decided} decided) - "
                 f"{theme} in {item.transcript} [{item.start}, {item.end}) - {state}\n"
-                f"{agreed}. {take_keys(len(compared))} take a coder's span, u union, "
+                f"{agreed}. {take_keys(len(compared))} take a coder's span, o union, "
                 f"i intersection, x reject\n{self.walk_text()}")
 
     def filter_text(self) -> str:

@@ -135,7 +135,7 @@ async def test_reconcile_status_shows_both_lines_at_80_columns(project: Path):
         await pilot.pause()
         status = drawn(screen.query_one("#reconcile-status", Static))
         assert status.startswith("Disagreement 1/1 (0 decided)")
-        assert "u union, i intersection, x reject n/p:" in status, status
+        assert "o union, i intersection, x reject n/p:" in status, status
         assert status.endswith("f: filter by theme or transcript"), status  # not cut off
         assert screen.query_one("#consensus-panel").display
         assert {"a", "b", "x"} <= {k.key for k in footer_keys(app)}

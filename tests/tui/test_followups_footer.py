@@ -1,4 +1,4 @@
-"""At 80 columns the reconcile footer keeps ``z Undo`` once there is a decision to undo:
+"""At 80 columns the reconcile footer keeps ``u Undo`` once there is a decision to undo:
 it used to leave it out (after Intersection and Reject it no longer fitted), when undo
 is what a coder needs after a wrong key. ``d Decided too``, which the status line names
 ("d: all"), gives way to it."""
@@ -12,7 +12,7 @@ from tests.tui.test_reconcile_walk import reconciling  # noqa: F401 (a fixture)
 
 
 def shown(app) -> list[str]:  # type: ignore[no-untyped-def]
-    """The footer's keys as drawn, left to right: ``"z Undo"``."""
+    """The footer's keys as drawn, left to right: ``"u Undo"``."""
     return [f"{k.key_display} {k.description}" for k in footer_keys(app) if k.display]
 
 
@@ -24,15 +24,15 @@ async def test_undo_stays_in_the_footer_at_80x24(reconciling):  # noqa: F811
         await pilot.press("R")
         await _ready(pilot)
         before = shown(app)
-        assert not any(k.startswith("z ") for k in before)  # nothing to undo yet
+        assert not any(k.startswith("u ") for k in before)  # nothing to undo yet
         assert "d Decided too" in before
         await pilot.press("a")  # a wrong key: the consensus takes coder A
         await _ready(pilot)
         after = shown(app)
         # d gives way (the status line says "d: all"); the walk and taking a coder stay.
         assert after == ["? Help", "n Next", "p Previous", "f Filter", "a Take A",
-                         "b Take B", "z Undo", "^p palette"], after
+                         "b Take B", "u Undo", "^p palette"], after
         assert footer_keys(app)[-1].region.right <= 80
-        await pilot.press("z")
+        await pilot.press("u")
         await _ready(pilot)
         assert shown(app) == before

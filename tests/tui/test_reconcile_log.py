@@ -107,7 +107,7 @@ async def test_each_decision_is_one_logged_event_read_back_by_the_cli(store, tmp
 async def test_redeciding_marks_the_earlier_decision_replaced(store, tmp_path):
     build_project(store)
     # take asha on item 1, then (d: step through decided ones too) union instead
-    await _decide(store, "a", "d", "p", "u")
+    await _decide(store, "a", "d", "p", "o")
     log = store.reconcile_log()
     assert [(e["rule"], e["status"]) for e in log] == [("take", "replaced"),
                                                        ("union", "in effect")]

@@ -81,7 +81,7 @@ async def test_redeciding_replaces_and_reject_removes(store):
     async with app.run_test(size=(120, 36)) as pilot:
         await _ready(pilot)
         await pilot.press("d")  # n/p step through the decided ones too
-        await pilot.press("u")  # union on the first item
+        await pilot.press("o")  # union on the first item
         await pilot.press("p")
         await pilot.pause()
         assert "decided" in _text(app, "#reconcile-status")
@@ -162,7 +162,7 @@ async def test_blind_coding_hides_the_other_coders(store):
         await _ready(pilot)
         assert "Blind coding is on" in _text(app, "#reconcile-status")
         assert not app.screen.query(".coder-panel")
-        await pilot.press("a", "u", "g")
+        await pilot.press("a", "o", "g")
         await pilot.pause()
     assert store.codings(coder="consensus") == []
 
@@ -208,7 +208,7 @@ async def test_undo_restores_the_previous_consensus(store):
         await pilot.press("a", "b")  # item 1: asha's span; item 2: ben has nothing -> reject
         await pilot.pause()
         assert len(store.codings(coder="consensus")) == 1
-        await pilot.press("z")  # undo the rejection of item 2 (its event, no coding)
+        await pilot.press("u")  # undo the rejection of item 2 (its event, no coding)
         await pilot.press("z")  # undo taking asha's span on item 1
         await pilot.pause()
         assert store.codings(coder="consensus") == []
@@ -323,7 +323,7 @@ async def test_blind_coding_turned_on_while_open_hides_the_other_coders(store):
         assert "Blind coding is on" in _text(app, "#reconcile-status")
         assert not app.screen.query_one("#coder-panels").display
         assert not app.screen.query_one("#consensus-panel").display
-        await pilot.press("a", "u", "g")
+        await pilot.press("a", "o", "g")
         await pilot.pause()
     assert store.codings(coder="consensus") == []
 

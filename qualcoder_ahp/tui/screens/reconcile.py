@@ -8,11 +8,11 @@ them what the consensus coder has there now. A key decides the item into the
 consensus coder (``consensus`` by default):
 
 - ``a`` / ``b`` (or ``1``-``9``): take that coder's spans;
-- ``u``: the union of every coder's spans; ``i``: what every coder coded;
+- ``o``: the union of every coder's spans; ``i``: what every coder coded;
 - ``x``: reject - the consensus codes nothing here; ``n`` / ``p``: the next / previous
   undecided disagreement (``d`` makes them step through the decided ones too, to
   revisit them); ``f``: only one theme's or one transcript's disagreements;
-- ``z``: undo the last decision (through the store's undo, so it is logged too);
+- ``u`` (or ``z``): undo the last decision (through the store's undo, so it is logged too);
 - ``g``: copy every stretch the coders coded identically into the consensus too,
   so the consensus coder ends up with the full agreed coding, not only the
   decided disagreements.
@@ -95,14 +95,16 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
     BINDINGS = [
         Binding("a", "take(0)", "Take A", tooltip="Consensus takes the first coder's span(s)"),
         Binding("b", "take(1)", "Take B", tooltip="Consensus takes the second coder's span(s)"),
-        Binding("u", "union", "Union", tooltip="Consensus codes everything any coder coded"),
+        # o for union: u undoes, as on every other screen (u here used to write a union).
+        Binding("o", "union", "Union", tooltip="Consensus codes everything any coder coded"),
         Binding("i", "intersection", "Intersection",
                 tooltip="Consensus codes only what every coder coded"),
         Binding("x", "reject", "Reject", tooltip="Consensus codes nothing in this stretch"),
         Binding("g", "copy_agreed", "Copy agreed",
                 tooltip="Copy every stretch all coders coded identically into the consensus"),
-        Binding("z", "undo", "Undo", tooltip="Undo this window's last consensus decision "
+        Binding("u", "undo", "Undo", tooltip="Undo this window's last consensus decision "
                 "(another window's is undone there)"),
+        Binding("z", "undo", "Undo", show=False, tooltip="Undo, as u (its key in earlier versions)"),
         Binding("n", "move(1)", "Next",
                 tooltip="The next undecided disagreement (every one, decided too, after d)"),
         Binding("p", "move(-1)", "Previous",
@@ -309,8 +311,8 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
     def footer_first(self) -> tuple[str, ...]:
         """The keys the 80-column footer keeps: walking (n/p) and the filter, taking a
         coder's spans, then undo once there is a decision to undo, then ``d`` and the
-        other decisions (the status line names them all: "u union, i intersection, x
-        reject", "d: all"). At 80 columns ``d Decided too`` gives way to ``z Undo``,
+        other decisions (the status line names them all: "o union, i intersection, x
+        reject", "d: all"). At 80 columns ``d Decided too`` gives way to ``u Undo``,
         what a coder needs after a wrong key, which nothing else on the screen names
         (it used to be left out there). The rest are in the help."""
         return ("move", "filter", "take", "undo", "show_decided", "hide_decided", "union",

@@ -5,7 +5,7 @@
 item on screen into the consensus coder through :meth:`Store.reconcile
 <qualcoder_ahp.model.reconcile_store.ReconcileMixin.reconcile>`, one transaction and
 one logged ``reconcile`` event per decision (``g`` copies every agreed stretch in one
-transaction); ``z`` undoes this window's last decision through the store's undo. A
+transaction); ``u`` (or ``z``) undoes this window's last decision through the store's undo. A
 stretch decided meanwhile in another window is shown first rather than silently
 replaced, and undo refuses while another window's decision is on top of the consensus
 coder's undo stack. Only the main thread writes.
