@@ -61,7 +61,20 @@ SHORT = {
 }
 
 
-def _coders(value: str) -> list[str]:
+def _coders(value: str | None, store: Store) -> list[str]:
+    """The coders named by ``--coders``; without it, every coder who coded (a consensus
+    coder left out), said on stderr, when there are two or more."""
+    if value is None:
+        from qualcoder_ahp.reports.methods import study_coders
+
+        found = study_coders(store)
+        if len(found) < 2:
+            have = f"only {found[0]} has coded" if found else "nobody has coded yet"
+            raise UserError(f"comparing coders needs two or more and {have}: a second coder "
+                            "codes a copy of the project (qcahp merge brings it in), or name "
+                            "them with --coders A,B")
+        say(f"Comparing {', '.join(found)}: every coder who coded (--coders A,B to choose).")
+        return found
     names = [c.strip() for c in value.split(",") if c.strip()]
     if len(set(names)) < 2:
         raise click.BadParameter("name two or more different coders, e.g. --coders ana,ben",
@@ -368,8 +381,9 @@ def chosen_transcripts(store: Store, transcripts: Sequence[str],
     labels = label_of(rows)
     names = tuple(labels[r[0]] for r in rows if r[0] in ids)
     return dataclasses.replace(chosen, ids=frozenset(ids), names=names)
-_coders_option = click.option("--coders", required=True, metavar="A,B[,C...]",
-                              help="Two or more coder names, comma-separated.")
+_coders_option = click.option("--coders", metavar="A,B[,C...]",
+                              help="Two or more coder names, comma-separated [default: every "
+                                   "coder who coded, a consensus coder left out].")
 _output = click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
                        default=None, help="Write to FILE (owner-only) instead of the terminal.")
 _format = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
@@ -406,7 +420,8 @@ def _bar(project: Project, chosen: Selection | None) -> Iterator[Callable[[int],
 @_format
 @_output
 @pass_project
-def agreement(project: Project, coders: str, unit: str, threshold: float, theme: str | None,
+def agreement(project: Project, coders: str | None, unit: str, threshold: float,
+              theme: str | None,
               transcripts: tuple[str, ...], where: tuple[str, ...], by: str, fmt: str,
               output: str | None) -> None:
     """Inter-rater agreement of coders, per theme, per transcript and overall.
@@ -429,8 +444,8 @@ def agreement(project: Project, coders: str, unit: str, threshold: float, theme:
     """
     from qualcoder_ahp.agreement.compute import collect, compute, coverage_note
 
-    names = _coders(coders)
     fmt = output_format(fmt, output, FORMATS, "table")
+    names = _coders(coders, project.store())
     chosen = chosen_transcripts(project.store(), transcripts, where)
     with _bar(project, chosen) as bar:
         corpus = collect(project.store(), names, theme=theme,
@@ -490,7 +505,7 @@ DISAGREEMENT_COLUMNS = ("transcript", "theme", "theme_name", "start", "end", "co
 @_format
 @_output
 @pass_project
-def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float,
+def disagreements_cmd(project: Project, coders: str | None, unit: str, threshold: float,
                       theme: str | None, transcripts: tuple[str, ...], where: tuple[str, ...],
                       fmt: str, output: str | None) -> None:
     """List each span coded by some of the coders and not by the others, with its text.
@@ -501,8 +516,9 @@ def disagreements_cmd(project: Project, coders: str, unit: str, threshold: float
 
     fmt = output_format(fmt, output, FORMATS, "table")
     chosen = chosen_transcripts(project.store(), transcripts, where)
+    names = _coders(coders, project.store())
     with _bar(project, chosen) as bar:
-        corpus = collect(project.store(), _coders(coders), theme=theme,
+        corpus = collect(project.store(), names, theme=theme,
                          transcript_ids=chosen.ids if chosen is not None else None,
                          progress=lambda _name: bar(2))
         found = disagreements(corpus, unit, threshold)
