@@ -424,10 +424,13 @@ def orders_lines(sat: Saturation) -> list[str]:
     for o in sat.orders:
         def at(v: int | None) -> str:
             return "not reached" if v is None else str(v)
-        never = f"; never reached in {o.never}" if o.never else ""
+        never = f"; never reached in {o.never:,}" if o.never else ""
+        median = "not reached" if o.median is None else f"{o.median} {sat.noun}s"
+        spread = (f"5th-95th percentile {o.p5}-{o.p95}" if None not in (o.p5, o.p95) else
+                  f"5th percentile {at(o.p5)}, 95th {at(o.p95)}")
         out.append(f"Over {sat.order_count:,} random orders (seed {sat.seed}), ≤ "
-                   f"{pct(o.threshold)}: median {at(o.median)} {sat.noun}s, 5th-95th "
-                   f"percentile {at(o.p5)}-{at(o.p95)}; reached in {o.reached:,}{never}.")
+                   f"{pct(o.threshold)}: median {median}, {spread}; reached in "
+                   f"{o.reached:,}{never}.")
     return out
 
 
