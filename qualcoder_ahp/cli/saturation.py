@@ -17,6 +17,7 @@ from qualcoder_ahp.cli.common import (
     output_format,
     pass_project,
     plural,
+    progress_bar,
     table_width,
     write_output,
 )
@@ -91,18 +92,19 @@ def saturation_cmd(project: Project, unit: str, coder: str | None, consensus: bo
     Examples:
       qcahp saturation --coder ana
       qcahp saturation --consensus --order-by interview_date
-      qcahp saturation --coder ana --base 6 --run 3 --threshold 0 -o saturation.docx
+      qcahp saturation --coder ana --base 6 --run 3 -o saturation.docx
       qcahp chart saturation --coder ana -o saturation.png
     """
     fmt = output_format(fmt, output, FORMATS, "table")
     store = project.coded_store()
     data = ReportData(store, resolve_coder(store, coder, consensus),
                       selection=select(store, transcripts, where))
-    sat = saturation(data, unit=unit, theme=theme, orders=orders, seed=seed,
-                     base=method["base"], run=method["run_length"],
-                     threshold=method["threshold"], min_codings=method["min_codings"],
-                     level=method["level"], order_by=method["order_by"],
-                     order=method["order"])
+    with progress_bar("Trying random orders") as progress:
+        sat = saturation(data, unit=unit, theme=theme, orders=orders, seed=seed,
+                         base=method["base"], run=method["run_length"],
+                         threshold=method["threshold"], min_codings=method["min_codings"],
+                         level=method["level"], order_by=method["order_by"],
+                         order=method["order"], progress=progress)
     chosen = data.selection
     content = {
         "table": lambda: saturation_text(sat, table_width()),

@@ -46,7 +46,7 @@ def saturation_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Order the cases by this participant attribute (an interview "
                           "date: dates and numbers sort as such) [default: import order]."),
         click.option("--order", multiple=True, metavar="NAME,NAME,...",
-                     help="Order the cases as given (every case, comma-separated)."),
+                     help="Order the cases as given: every case, its name, commas between."),
         click.option("--min-codings", type=click.IntRange(1), default=1, show_default=True,
                      metavar="N", help="Coded passages of a theme a case needs for the "
                                        "theme to count as present."),

@@ -46,8 +46,8 @@ from typing import Any
 
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.records import plural
-from qualcoder_ahp.reports.data import NO_VALUE, ReportData, value_order
-from qualcoder_ahp.reports.selection import Selection
+from qualcoder_ahp.reports.data import NO_VALUE, Progress, ReportData, value_order
+from qualcoder_ahp.reports.selection import NAMES_SHOWN, Selection
 from qualcoder_ahp.reports.spans import merge
 from qualcoder_ahp.reports.writers import Sheet, md_text, to_markdown, word_safe
 
@@ -302,14 +302,16 @@ def _percentile(sorted_counts: list[float], p: float) -> int | None:
 
 
 def random_orders(themes: list[set[str]], base: int, run: int,
-                  thresholds: Sequence[float], orders: int, seed: int) -> list[OrdersResult]:
-    """Saturation over ``orders`` random orders of the cases (``random.Random(seed)``)."""
+                  thresholds: Sequence[float], orders: int, seed: int,
+                  progress: Progress | None = None) -> list[OrdersResult]:
+    """Saturation over ``orders`` random orders of the cases (``random.Random(seed)``),
+    saying ``progress(done, orders)`` every 500 orders."""
     index = {t: i for i, t in enumerate(sorted(set().union(*themes)))}
     masks = [sum(1 << index[t] for t in s) for s in themes]
     rng = random.Random(seed)
     at: dict[float, list[float]] = {t: [] for t in thresholds}
     order = list(range(len(masks)))
-    for _ in range(orders):
+    for done in range(1, orders + 1):
         rng.shuffle(order)
         seen, news = 0, []
         for k in order:
@@ -318,6 +320,8 @@ def random_orders(themes: list[set[str]], base: int, run: int,
         for t in thresholds:
             found = first_saturation(news, base, run, t)
             at[t].append(math.inf if found is None else found)
+        if progress is not None and (done % 500 == 0 or done == orders):
+            progress(done, orders)
     out = []
     for t in thresholds:
         counts = sorted(at[t])
@@ -336,7 +340,8 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
                run: int = RUN, threshold: float = THRESHOLD, min_codings: int = 1,
                level: int | None = None, theme: str | None = None,
                order_by: str | None = None, order: Sequence[str] = (),
-               orders: int = ORDERS, seed: int = SEED) -> Saturation:
+               orders: int = ORDERS, seed: int = SEED,
+               progress: Progress | None = None) -> Saturation:
     """Assess thematic saturation over the snapshot's cases (see the module's docstring).
 
     Raises:
@@ -380,7 +385,7 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
     sat.verdicts = [_verdict(sat, t) for t in thresholds]
     if not sat.reason and orders > 0:
         sat.orders = random_orders([present[u.case] for u in units], base, run,
-                                   thresholds, orders, seed)
+                                   thresholds, orders, seed, progress)
         sat.order_count = orders
     return sat
 
@@ -427,7 +432,7 @@ def orders_lines(sat: Saturation) -> list[str]:
         never = f"; never reached in {o.never:,}" if o.never else ""
         median = "not reached" if o.median is None else f"{o.median} {sat.noun}s"
         spread = (f"5th-95th percentile {o.p5}-{o.p95}" if None not in (o.p5, o.p95) else
-                  f"5th percentile {at(o.p5)}, 95th {at(o.p95)}")
+                  f"5th percentile {at(o.p5)}, 95th percentile {at(o.p95)}")
         out.append(f"Over {sat.order_count:,} random orders (seed {sat.seed}), ≤ "
                    f"{pct(o.threshold)}: median {median}, {spread}; reached in "
                    f"{o.reached:,}{never}.")
@@ -448,8 +453,11 @@ def notes(sat: Saturation) -> list[str]:
     """The cases left out or put last, said under the report."""
     out = []
     if sat.uncoded:
+        more = len(sat.uncoded) - NAMES_SHOWN
         out.append(f"Left out, nothing coded ({who_coded(sat)}): "
-                   f"{plural(len(sat.uncoded), 'case')}: {', '.join(sat.uncoded)}.")
+                   f"{plural(len(sat.uncoded), 'case')}: "
+                   f"{', '.join(sat.uncoded[:NAMES_SHOWN])}"
+                   f"{f' and {more} more' if more > 0 else ''}.")
     if sat.unordered:
         out.append(f"No {sat.order_attribute}, so put last (in import order): "
                    f"{', '.join(sat.unordered)}.")
