@@ -246,6 +246,7 @@ def test_nothing_coded_and_too_few_cases_are_explained(tmp_path: Path) -> None:
                         "interview_date=11/11/2023")
     assert code_ == 0
     assert "cannot be assessed: no case is coded in this selection" in out
+    assert out.count("cannot be assessed") == 1  # not once per threshold
     code_, out, _ = run("--db", db, "saturation", "--coder", "ana", "--transcript", "int01",
                         "--transcript", "int02", "--transcript", "int03")
     assert code_ == 0 and "3 coded cases: the method needs at least base + run = 6" in out

@@ -409,7 +409,7 @@ def _verdict(sat: Saturation, threshold: float) -> Verdict:
     """The verdict line for one threshold (Guest et al.'s "base + run" wording)."""
     head = f"Saturation (new information ≤ {pct(threshold)})"
     if sat.reason:
-        return Verdict(threshold, None, None, f"{head}: cannot be assessed: {sat.reason}.")
+        return Verdict(threshold, None, None, f"Saturation cannot be assessed: {sat.reason}.")
     for r in sat.runs:
         if _meets(len(r.new), sat.base_themes, threshold):
             return Verdict(threshold, r.last, r, (
@@ -511,7 +511,7 @@ def runs_sheet(sat: Saturation) -> Sheet:
 
 def summary_lines(sat: Saturation) -> list[str]:
     """The verdicts, the random orders and the notes, one line each."""
-    return [v.text for v in sat.verdicts] + orders_lines(sat) + notes(sat)
+    return list(dict.fromkeys(v.text for v in sat.verdicts)) + orders_lines(sat) + notes(sat)
 
 
 def saturation_json(sat: Saturation) -> dict[str, Any]:
