@@ -35,6 +35,7 @@ from qualcoder_ahp.records import Codebook, Theme
 from qualcoder_ahp.reports.data import ReportData
 from qualcoder_ahp.reports.saturation import (
     first_saturation,
+    notes,
     orders_lines,
     random_orders,
     saturation,
@@ -115,6 +116,10 @@ def test_pooled_coders_and_one_coder_differ_as_worked_out(project: Store) -> Non
     pooled = saturation(ReportData(project, None), orders=0)
     assert pooled.base_themes == 21 and pooled.steps[1].new[-1] == "t21"
     assert [(v.threshold, v.at) for v in pooled.verdicts] == [(5.0, 6), (0.0, 8)]
+    # Pooled over coders who coded different cases: said, since a case's themes are then
+    # those of whoever coded it.
+    assert pooled.coverage == {"ana": 10, "ben": 1}
+    assert "Pooled: the coders coded different cases (ana 10, ben 1)" in notes(pooled)[0]
     ben = saturation(ReportData(project, "ben"), orders=0)
     # ben coded one interview: his other nine cases are left out, not read as "nothing new".
     assert [s.case for s in ben.steps] == ["P02"] and len(ben.uncoded) == 9

@@ -152,6 +152,8 @@ class Saturation:
     """Cases without the ``--order-by`` attribute, put last."""
     order_attribute: str | None = None
     selection: Selection | None = None
+    coverage: dict[str, int] = field(default_factory=dict)
+    """Pooled coders who coded different cases: the cases each coded (else empty)."""
 
     @property
     def noun(self) -> str:
@@ -381,6 +383,8 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
                      uncoded=uncoded, unordered=[c for c in lacking if c in present],
                      order_attribute=how.removeprefix("order of ") if order_by else None,
                      selection=data.selection)
+    if data.coder is None:
+        sat.coverage = _coverage(data, units)
     sat.reason = _reason(sat)
     sat.verdicts = [_verdict(sat, t) for t in thresholds]
     if not sat.reason and orders > 0:
@@ -388,6 +392,19 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
                                    thresholds, orders, seed, progress)
         sat.order_count = orders
     return sat
+
+
+def _coverage(data: ReportData, units: list[_Unit]) -> dict[str, int]:
+    """The cases each coder coded, when the coders pooled did not all code the same
+    cases (a case then holds the themes of whoever coded it); else ``{}``."""
+    case_of = {t: u.case for u in units for t in u.ids}
+    cases: dict[str, set[str]] = {}
+    for c in data.codings:
+        if c.transcript_id in case_of:
+            cases.setdefault(c.coder, set()).add(case_of[c.transcript_id])
+    if len(cases) < 2 or len({frozenset(v) for v in cases.values()}) == 1:
+        return {}
+    return {coder: len(v) for coder, v in sorted(cases.items())}
 
 
 def _reason(sat: Saturation) -> str:
@@ -454,10 +471,16 @@ def notes(sat: Saturation) -> list[str]:
     out = []
     if sat.uncoded:
         more = len(sat.uncoded) - NAMES_SHOWN
-        out.append(f"Left out, nothing coded ({who_coded(sat)}): "
+        under = f" under {sat.theme}" if sat.theme else ""
+        out.append(f"Left out, nothing coded{under} ({who_coded(sat)}): "
                    f"{plural(len(sat.uncoded), 'case')}: "
                    f"{', '.join(sat.uncoded[:NAMES_SHOWN])}"
                    f"{f' and {more} more' if more > 0 else ''}.")
+    if sat.coverage:
+        each = ", ".join(f"{coder} {n}" for coder, n in sat.coverage.items())
+        out.append(f"Pooled: the coders coded different cases ({each}), so a case's themes "
+                   "are those of whoever coded it; --coder or --consensus assesses one "
+                   "coding.")
     if sat.unordered:
         out.append(f"No {sat.order_attribute}, so put last (in import order): "
                    f"{', '.join(sat.unordered)}.")
@@ -541,6 +564,7 @@ def saturation_json(sat: Saturation) -> dict[str, Any]:
                          "median": o.median, "p5": o.p5, "p95": o.p95}
                         for o in sat.orders]},
         "left_out": sat.uncoded, "put_last": sat.unordered,
+        "cases_coded_by": sat.coverage or None,
         "themes": sat.names, "method": CITATION,
     }
 
