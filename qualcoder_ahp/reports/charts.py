@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import io
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.reports.cooccurrence import Cooccurrence
 from qualcoder_ahp.reports.counts import CountsReport, Matrix
 from qualcoder_ahp.reports.exports import coder_label
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.reports.saturation import Saturation
 
 DPI = 200
 DEFAULT_THEME_COLOR = "#888888"
@@ -260,13 +263,13 @@ def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DP
                     diagonal_plain=True, row_depths=co.depths, col_depths=co.depths)
 
 
-def saturation_chart(sat: Any, *, dpi: int = DPI, fmt: str = "png",
+def saturation_chart(sat: Saturation, *, dpi: int = DPI, fmt: str = "png",
                      selection: str = "") -> bytes:
     """The saturation curve of a :class:`~qualcoder_ahp.reports.saturation.Saturation`."""
     return _png(saturation_figure(sat, selection=selection), dpi, fmt)
 
 
-def saturation_figure(sat: Any, *, selection: str = "") -> Any:
+def saturation_figure(sat: Saturation, *, selection: str = "") -> Any:
     """Cumulative themes (a line with markers) over the themes new in each case (bars,
     hatched in the base), in order, with a dashed line at each threshold's saturation
     point, named in words, so that nothing is told by colour alone (tests read it)."""
