@@ -33,13 +33,8 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import Codebook, Theme
 from qualcoder_ahp.reports.data import ReportData
-from qualcoder_ahp.reports.saturation import (
-    first_saturation,
-    notes,
-    orders_lines,
-    random_orders,
-    saturation,
-)
+from qualcoder_ahp.reports.saturation import first_saturation, random_orders, saturation
+from qualcoder_ahp.reports.saturation_output import notes, orders_lines
 from tests.conftest import make_parsed
 
 THEMES = [f"t{k:02d}" for k in range(1, 23)]

@@ -1,7 +1,8 @@
 """CLI command ``saturation``: did the interviews stop bringing new themes?
 
 A thin front end over :mod:`qualcoder_ahp.reports.saturation` (Guest et al. 2020's
-base, run and new-information threshold; the Guest et al. 2006 curve; random orders).
+base, run and new-information threshold; the Guest et al. 2006 curve; random orders) and
+:mod:`qualcoder_ahp.reports.saturation_output` (its words and files).
 The coder, theme and transcript options are the other reports'
 (:mod:`qualcoder_ahp.cli.reports`); the chart is ``qcahp chart saturation``.
 """
@@ -36,11 +37,13 @@ from qualcoder_ahp.reports.saturation import (
     SEED,
     UNITS,
     Saturation,
+    pct,
+    saturation,
+)
+from qualcoder_ahp.reports.saturation_output import (
     curve_sheet,
     describe,
-    pct,
     runs_sheet,
-    saturation,
     saturation_docx,
     saturation_json,
     saturation_markdown,
