@@ -61,6 +61,7 @@ run "qcahp codebook show --coder ana -o codebook.docx" qcahp codebook show --cod
 run "qcahp framework summarise physio_helen serendipity --coder ana \"Fell into management; each early move an invitation.\"" qcahp framework summarise physio_helen serendipity --coder ana "Fell into management; each early move an invitation."
 run "qcahp framework --coder ana" env COLUMNS=80 "$PY" -m qualcoder_ahp framework --coder ana
 run "qcahp framework --coder ana -o framework.xlsx" qcahp framework --coder ana -o framework.xlsx
+run "qcahp saturation --coder ana --min-codings 5" env COLUMNS=80 "$PY" -m qualcoder_ahp saturation --coder ana --min-codings 5
 run "qcahp agreement --coders ana,ben --unit sentence" qcahp agreement --coders ana,ben --unit sentence
 run "qcahp disagreements --coders ana,ben | head -6" bash -c "\"\$PY\" -m qualcoder_ahp disagreements --coders ana,ben | head -6"
 run "qcahp methods --coders ana,ben --unit sentence | head -19" bash -c "\"\$PY\" -m qualcoder_ahp methods --coders ana,ben --unit sentence | head -19"

@@ -61,9 +61,10 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("quotes", "Coded quotes with context and attribution."),
         ("words", "Word frequencies; a theme's key words its patterns miss."),
         ("cooccurrence", "How often themes overlap or share a sentence or turn."),
-        ("chart", "Charts (PNG, SVG, PDF): counts, attributes, co-occurrence."),
+        ("chart", "Charts (PNG, SVG, PDF): counts, attributes, co-occurrence, saturation."),
         ("memos", "Memos on themes, transcripts and codings, for the write-up."),
         ("framework", "Framework matrix: cases x themes, with cell summaries."),
+        ("saturation", "Thematic saturation: did later interviews bring new themes?"),
         ("log", "The audit trail: every decision, who made it and when."),
         ("methods", "A draft methods paragraph and its figures, for the paper."),
     )),
@@ -256,9 +257,10 @@ def _register() -> None:
         agreement, audit, codebook, corpus, privacy, reconcile, refi, reports, workbench,
     )
     from qualcoder_ahp.cli import coders, framework, methods, search, withdraw, words
+    from qualcoder_ahp.cli import saturation
 
     for module in (corpus, codebook, workbench, reports, agreement, reconcile, refi, privacy,
-                   search, audit, words, withdraw, coders, methods, framework):
+                   search, audit, words, withdraw, coders, methods, framework, saturation):
         module.register(cli)
 
 

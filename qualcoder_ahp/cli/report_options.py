@@ -36,6 +36,14 @@ def case_options(func: Callable[..., Any]) -> Callable[..., Any]:
                              "version).")(func)
 
 
+def coder_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--coder NAME`` and ``--consensus``: whose codings a report reads."""
+    func = click.option("--consensus", is_flag=True,
+                        help="Only the agreed codings (the coder named 'consensus').")(func)
+    return click.option("--coder", metavar="NAME",
+                        help="Only this coder's codings [default: all coders, pooled].")(func)
+
+
 def selection_csv(sheet: Sheet, selection: Selection | None) -> str:
     """CSV of ``sheet``; when transcripts were chosen, a last ``selection`` column says
     which in every row, so a row pasted elsewhere keeps it."""
@@ -72,5 +80,5 @@ def selection_about(selection: Selection | None, transcripts: int) -> dict[str, 
     return selection.about()
 
 
-__all__ = ["about", "case_options", "dump_json", "selection_about", "selection_csv",
-           "selection_json_text"]
+__all__ = ["about", "case_options", "coder_options", "dump_json", "selection_about",
+           "selection_csv", "selection_json_text"]

@@ -28,10 +28,12 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.cli.report_options import about as _about
 from qualcoder_ahp.cli.report_options import case_options as _case_options
+from qualcoder_ahp.cli.report_options import coder_options as _coder_options
 from qualcoder_ahp.cli.report_options import dump_json as _dump  # noqa: F401 (codebook)
 from qualcoder_ahp.cli.report_options import selection_about  # noqa: F401 (agreement, search)
 from qualcoder_ahp.cli.report_options import selection_csv as _csv
 from qualcoder_ahp.cli.report_options import selection_json_text as _json
+from qualcoder_ahp.cli.saturation_options import SATURATION_OPTIONS, saturation_options
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.reports import (
@@ -139,13 +141,6 @@ def _cooccurrence_table(sheet: Sheet, width: int | None) -> str:
         narrow=Narrowing(optional=("path",), lead=("#", "theme")),
         note=f"Columns 1-{n}: the themes, numbered as in the # column. {sheet.note}")
     return to_table([numbered], width=width)
-
-
-def _coder_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--consensus", is_flag=True,
-                        help="Only the agreed codings (the coder named 'consensus').")(func)
-    return click.option("--coder", metavar="NAME",
-                        help="Only this coder's codings [default: all coders, pooled].")(func)
 
 
 def _marked(sheets: list[Sheet], selection: Selection | None) -> list[Sheet]:
@@ -380,11 +375,13 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
 
 
 @click.command("chart")
-@click.argument("kind", type=click.Choice(("counts", "matrix", "cooccurrence")))
+@click.argument("kind", type=click.Choice(("counts", "matrix", "cooccurrence", "saturation")))
 @click.option("-o", "--output", metavar="FILE", required=True,
               type=click.Path(dir_okay=False),
               help="The chart to write (owner-only): FILE.png, FILE.svg or FILE.pdf.")
-@click.option("--by", metavar="attribute:NAME", help="The attribute of a matrix chart.")
+@click.option("--by", metavar="attribute:NAME",
+              help="The attribute of a matrix chart; a saturation chart's case: participant "
+                   "(the default) or transcript.")
 @click.option("--measure", type=click.Choice(MEASURES), default="segments", show_default=True,
               help="The figure charted (counts and matrix).")
 @click.option("--unit", type=click.Choice(UNITS), default="overlap", show_default=True,
@@ -394,14 +391,18 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
               metavar="N", help="Resolution, 50-600 (300 for print).")
 @_coder_options
 @_case_options
+@saturation_options
 @pass_project
 def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure: str, unit: str,
               theme: str | None, dpi: int, coder: str | None, consensus: bool,
-              transcripts: tuple[str, ...], where: tuple[str, ...]) -> None:
-    """Charts for a paper: counts as bars, matrix and co-occurrence as heatmaps.
+              transcripts: tuple[str, ...], where: tuple[str, ...], **method: Any) -> None:
+    """Charts for a paper: counts as bars, matrix and co-occurrence as heatmaps,
+    saturation as the cumulative themes over the new ones per case.
 
     The -o suffix picks the format: .png (raster, --dpi), or .svg / .pdf (vector, as
     journals ask for; --dpi then sets only the resolution of a heatmap's cells).
+    The saturation chart takes `qcahp saturation`'s options (--base, --run,
+    --threshold, --order-by...) and marks where saturation is reached.
     """
     from qualcoder_ahp.reports import charts
 
@@ -435,6 +436,15 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
             matrix = attribute_matrix(data, attribute, measure=measure, theme=theme,
                                       progress=progress)
             png = charts.matrix_chart(matrix, names, dpi=dpi, fmt=fmt, selection=chosen)
+        elif kind == "saturation":
+            from qualcoder_ahp.reports.saturation import saturation
+
+            sat = saturation(data, unit=by or "participant", theme=theme, orders=0,
+                             base=method["base"], run=method["run_length"],
+                             threshold=method["threshold"], min_codings=method["min_codings"],
+                             level=method["level"], order_by=method["order_by"],
+                             order=method["order"])
+            png = charts.saturation_chart(sat, dpi=dpi, fmt=fmt, selection=chosen)
         else:
             co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
             png = charts.cooccurrence_chart(co, names, dpi=dpi, fmt=fmt, selection=chosen)
@@ -462,14 +472,19 @@ def _check_chart_options(kind: str, by: str | None) -> None:
     """Refuse an option the chart does not use: `chart counts --by attribute:profession`
     drew the plain counts, as if the breakdown had been asked for and was not there."""
     ctx = click.get_current_context()
-    uses = {"counts": ("measure",), "matrix": ("by", "measure"), "cooccurrence": ("unit",)}
-    hint = {"by": " (a breakdown by attribute is `chart matrix --by attribute:NAME`)",
-            "measure": "", "unit": ""}
-    for name in ("by", "measure", "unit"):
+    uses = {"counts": ("measure",), "matrix": ("by", "measure"), "cooccurrence": ("unit",),
+            "saturation": ("by", *SATURATION_OPTIONS)}
+    hint = {"by": " (a breakdown by attribute is `chart matrix --by attribute:NAME`)"}
+    for name in ("by", "measure", "unit", *SATURATION_OPTIONS):
         given = (by is not None if name == "by" else
-                 ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT)
+                 ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT,
+                                                        None))
         if given and name not in uses[kind]:
-            raise UserError(f"--{name} does not go with a {kind} chart{hint[name]}")
+            flag = "--run" if name == "run_length" else "--" + name.replace("_", "-")
+            raise UserError(f"--{flag[2:]} does not go with a {kind} chart"
+                            f"{hint.get(name, '')}")
+    if kind == "saturation" and by is not None and by not in ("participant", "transcript"):
+        raise UserError(f"a saturation chart is by participant or transcript, not --by {by}")
 
 
 @click.command("memos")

@@ -1,4 +1,5 @@
-"""Charts for papers: theme counts as horizontal bars, matrices as labelled heatmaps.
+"""Charts for papers: theme counts as horizontal bars, matrices as labelled heatmaps,
+thematic saturation as a cumulative curve over bars.
 
 Matplotlib with the Agg backend only (no display is needed, so charts work over
 SSH). Every chart has a title, axis labels, the value written on each bar or cell,
@@ -12,11 +13,14 @@ from __future__ import annotations
 
 import io
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.reports.cooccurrence import Cooccurrence
 from qualcoder_ahp.reports.counts import CountsReport, Matrix
 from qualcoder_ahp.reports.exports import coder_label
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.reports.saturation import Saturation
 
 DPI = 200
 DEFAULT_THEME_COLOR = "#888888"
@@ -257,3 +261,72 @@ def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DP
                           + "\ndiagonal: the theme on its own; hatched: parent and child",
                     xlabel="Theme", ylabel="Theme", cbar=unit.capitalize(), dpi=dpi, fmt=fmt,
                     diagonal_plain=True, row_depths=co.depths, col_depths=co.depths)
+
+
+def saturation_chart(sat: Saturation, *, dpi: int = DPI, fmt: str = "png",
+                     selection: str = "") -> bytes:
+    """The saturation curve of a :class:`~qualcoder_ahp.reports.saturation.Saturation`."""
+    return _png(saturation_figure(sat, selection=selection), dpi, fmt)
+
+
+def saturation_figure(sat: Saturation, *, selection: str = "") -> Any:
+    """Cumulative themes (a line with markers) over the themes new in each case (bars,
+    hatched in the base), in order, with a dashed line at each threshold's saturation
+    point, named in words, so that nothing is told by colour alone (tests read it)."""
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
+
+    plt = _pyplot()
+    steps = sat.steps
+    n = len(steps)
+    fig, ax = plt.subplots(figsize=(max(6.0, min(16.0, 0.32 * n + 3)) + 2.6, 4.2))
+    xs = list(range(1, n + 1))
+    news = [len(s.new) for s in steps]
+    bars = ax.bar(xs, news, color=["#9ecae1" if x <= sat.base else "#4C72B0" for x in xs],
+                  edgecolor="#333333", linewidth=0.5)
+    for bar, x in zip(bars, xs, strict=True):
+        if x <= sat.base:  # the base, told by hatching as well as its lighter colour
+            bar.set_hatch("///")
+    line, = ax.plot(xs, [s.cumulative for s in steps], color="#222222", marker="o",
+                    markersize=3.5, linewidth=1.6)
+    top = max([s.cumulative for s in steps], default=0) or 1
+    styles = ("--", ":")
+    for verdict, style in zip(sat.verdicts, styles, strict=False):
+        if verdict.at is None:
+            continue
+        ax.axvline(verdict.at, color="#b2182b", linestyle=style, linewidth=1.3)
+        left = verdict.at > 0.6 * n  # the words on the side with room
+        ax.text(verdict.at + (-0.12 if left else 0.12), top * (1.28 if style == "--" else 1.18),
+                f"saturation, \u2264{verdict.threshold:g}% new: {verdict.at}",
+                fontsize=8, color="#b2182b", va="top", ha="right" if left else "left")
+    ax.set_xlim(0.4, max(n, 1) + 0.6)
+    ax.set_ylim(0, top * 1.3)  # room above the curve for the saturation marks' words
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if n <= 12:  # each case named, at an angle so that names never overlap
+        ax.set_xticks(xs, [f"{x} {shorten(s.case, 20)}" for x, s in zip(xs, steps, strict=True)],
+                      fontsize=7, rotation=35, ha="right", rotation_mode="anchor")
+    elif n <= 30:
+        ax.set_xticks(xs, [str(x) for x in xs], fontsize=8)
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(f"{sat.noun.capitalize()}s in {sat.order}")
+    ax.set_ylabel("Themes")
+    ax.legend([line, Patch(facecolor="#4C72B0", edgecolor="#333333"),
+               Patch(facecolor="#9ecae1", edgecolor="#333333", hatch="///")],
+              ["themes found so far", "themes new in the case",
+               f"themes new in the base ({sat.base} cases: {sat.base_themes})"],
+              fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    head = f"Thematic saturation ({coder_label(sat.coder)}): base {sat.base}, run {sat.run}"
+    reached = [f"\u2264{v.threshold:g}%: {v.at}" if v.at is not None
+               else f"\u2264{v.threshold:g}%: not reached" for v in sat.verdicts]
+    ax.set_title(head + ("; " + ", ".join(reached) if not sat.reason else "")
+                 + _line(selection), fontsize=10)
+    if sat.reason:
+        ax.text(0.5, 0.5, _wrap("Saturation cannot be assessed: " + sat.reason, 70),
+                transform=ax.transAxes, ha="center", va="center", fontsize=9,
+                color="#555555")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,256 @@
+"""Thematic saturation (``qcahp saturation``, ``qcahp chart saturation``) on a project
+whose answer is known by hand.
+
+Ten participants P01..P10, one interview each, imported in that order, and 22 themes
+t01..t22 in two folders (f1: t01-t11, f2: t12-t22). Coder ana codes:
+
+    P01 t01-t05   P02 t06-t10   P03 t11-t15   P04 t16-t20    (the base: 20 themes)
+    P05 t01 t21   P06 t02 t22   P07 t03       P08 t04   P09 t05   P10 t06
+
+so the new themes per interview are 5 5 5 5 1 1 0 0 0 0. Guest et al. (2020), base 4,
+run 2: run 5-6 brings 2 new themes (10% of 20), run 6-7 one (5%), run 7-8 none (0%):
+saturation at 7 interviews at <= 5% new information and at 8 at 0%.
+
+Coder ben codes t21 in P02 only: pooled, the base holds 21 themes and t21 is no longer
+new in P05, so run 5-6 brings one (t22, 4.8%): saturation at 6 at <= 5%, still 8 at 0%.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from openpyxl import load_workbook
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.records import Codebook, Theme
+from qualcoder_ahp.reports.data import ReportData
+from qualcoder_ahp.reports.saturation import first_saturation, random_orders, saturation
+from qualcoder_ahp.reports.saturation_output import notes, orders_lines
+from tests.conftest import make_parsed
+
+THEMES = [f"t{k:02d}" for k in range(1, 23)]
+ANA = {1: THEMES[0:5], 2: THEMES[5:10], 3: THEMES[10:15], 4: THEMES[15:20],
+       5: ["t01", "t21"], 6: ["t02", "t22"], 7: ["t03"], 8: ["t04"], 9: ["t05"], 10: ["t06"]}
+DATES = {1: "03/02/2024", 2: "15/01/2024", 3: "01/03/2024", 4: "20/12/2023", 5: "10/01/2024",
+         6: "02/02/2024", 7: "28/02/2024", 8: "05/03/2024", 9: "11/11/2023"}
+"""Interview dates, day first; P10 has none. By date: P09 P04 P05 P02 P06 P01 P07 P03 P08."""
+
+
+def build(store: Store) -> dict[int, int]:
+    """The project above; returns {participant number: transcript id}."""
+    themes = [Theme("f1", "Folder one", codable=False, position=0),
+              Theme("f2", "Folder two", codable=False, position=1)]
+    themes += [Theme(t, f"Theme {t}", parent_id="f1" if k < 11 else "f2", position=k + 2)
+               for k, t in enumerate(THEMES)]
+    store.save_codebook(Codebook("saturation test", tuple(themes)))
+    ids = {}
+    for n in range(1, 11):
+        body = ". ".join(f"Sentence {k} of interview {n}" for k in range(1, 8)) + "."
+        info, _ = store.add_transcript(f"int{n:02d}", make_parsed(
+            [("Interviewer", "interviewer", "Tell me."), ("P", "participant", body)]),
+            participant=f"P{n:02d}")
+        ids[n] = info.id
+        if n in DATES:
+            store.set_participant_attributes(f"P{n:02d}", {"interview_date": DATES[n]})
+        for k, theme in enumerate(ANA[n], start=1):
+            code(store, ids[n], theme, "ana", k)
+    code(store, ids[2], "t21", "ben", 6)
+    return ids
+
+
+def code(store: Store, transcript: int, theme: str, coder: str, sentence: int) -> None:
+    text = store.transcript_text(transcript)
+    phrase = f"Sentence {sentence} of"
+    start = text.index(phrase)
+    store.code(transcript, theme, coder, start, start + len(phrase))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Store:
+    store = open_store(tmp_path / "qcahp.db")
+    build(store)
+    yield store
+    store.close()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --------------------------------------------------------------------------- the method
+def test_guest_2020_arithmetic_on_a_known_project(project: Store) -> None:
+    sat = saturation(ReportData(project, "ana"), orders=0)
+    assert [s.case for s in sat.steps] == [f"P{n:02d}" for n in range(1, 11)]
+    assert [len(s.new) for s in sat.steps] == [5, 5, 5, 5, 1, 1, 0, 0, 0, 0]
+    assert [s.cumulative for s in sat.steps] == [5, 10, 15, 20, 21, 22, 22, 22, 22, 22]
+    assert sat.steps[4].new == ("t21",) and sat.steps[3].cumulative_pct == pytest.approx(
+        100 * 20 / 22)
+    assert (sat.base_themes, sat.total_themes) == (20, 22)
+    assert [(r.label, len(r.new), r.pct_of_base) for r in sat.runs] == [
+        ("5-6", 2, 10.0), ("6-7", 1, 5.0), ("7-8", 0, 0.0), ("8-9", 0, 0.0), ("9-10", 0, 0.0)]
+    assert [(v.threshold, v.at) for v in sat.verdicts] == [(5.0, 7), (0.0, 8)]
+    assert sat.verdicts[1].text.startswith(
+        "Saturation (new information ≤ 0%): reached at 8 participants (base 4, run 2, "
+        "new information 0.0%)")
+    # Base 6, run 3 (other sizes): runs 7-9, 8-10 bring nothing.
+    other = saturation(ReportData(project, "ana"), base=6, run=3, threshold=0, orders=0)
+    assert [(v.threshold, v.at) for v in other.verdicts] == [(0.0, 9)]
+
+
+def test_pooled_coders_and_one_coder_differ_as_worked_out(project: Store) -> None:
+    pooled = saturation(ReportData(project, None), orders=0)
+    assert pooled.base_themes == 21 and pooled.steps[1].new[-1] == "t21"
+    assert [(v.threshold, v.at) for v in pooled.verdicts] == [(5.0, 6), (0.0, 8)]
+    # Pooled over coders who coded different cases: said, since a case's themes are then
+    # those of whoever coded it.
+    assert pooled.coverage == {"ana": 10, "ben": 1}
+    assert "Pooled: the coders coded different cases (ana 10, ben 1)" in notes(pooled)[0]
+    ben = saturation(ReportData(project, "ben"), orders=0)
+    # ben coded one interview: his other nine cases are left out, not read as "nothing new".
+    assert [s.case for s in ben.steps] == ["P02"] and len(ben.uncoded) == 9
+    assert ben.verdicts[0].at is None and "needs at least base + run = 6" in ben.reason
+
+
+def test_level_and_min_codings(project: Store) -> None:
+    top = saturation(ReportData(project, "ana"), level=1, orders=0)
+    assert [s.themes for s in top.steps[:4]] == [("f1",), ("f1",), ("f1", "f2"), ("f2",)]
+    assert top.verdicts[0].at == 6  # nothing new after the base
+    # A second, overlapping coding of t02 is one passage; a second sentence of t01 is two.
+    ids = {t.name: t.id for t in project.transcripts()}
+    code(project, ids["int01"], "t01", "ana", 7)
+    text = project.transcript_text(ids["int01"])
+    start = text.index("Sentence 2 of")
+    project.code(ids["int01"], "t02", "ana", start, start + 5)
+    two = saturation(ReportData(project, "ana"), min_codings=2, orders=0)
+    assert two.steps[0].themes == ("t01",)
+    assert all(s.themes == () for s in two.steps[1:]) and not two.uncoded
+
+
+def test_order_by_dates_puts_cases_without_one_last(project: Store) -> None:
+    sat = saturation(ReportData(project, "ana"), order_by="interview date", orders=0)
+    assert [s.case for s in sat.steps] == ["P09", "P04", "P05", "P02", "P06", "P01", "P07",
+                                           "P03", "P08", "P10"]
+    assert sat.steps[0].order_value == "11/11/2023" and sat.unordered == ["P10"]
+    assert sat.order == "order of interview_date"
+    given = saturation(ReportData(project, "ana"), orders=0,
+                       order=["P10,P09,P08", "P07,P06,P05,P04,P03,P02,P01"])
+    assert [s.case for s in given.steps][:3] == ["P10", "P09", "P08"]
+    with pytest.raises(UserError, match=r"no participant attribute 'interview_dat'; did you "
+                                        r"mean 'interview_date'\?"):
+        saturation(ReportData(project, "ana"), order_by="interview_dat")
+    with pytest.raises(UserError, match=r"no case 'P1O'.*did you mean 'P10'"):
+        saturation(ReportData(project, "ana"), order=["P1O"])
+    with pytest.raises(UserError, match=r"leaves out 8 cases: P03, P04"):
+        saturation(ReportData(project, "ana"), order=["P01,P02"])
+
+
+def test_random_orders_are_seeded_and_summarised() -> None:
+    same = [{"a", "b"}] * 8  # every order: nothing new after the base, saturation at 6
+    [five, zero] = random_orders(same, 4, 2, (5.0, 0.0), 50, 1)
+    assert (five.reached, five.never, five.median, five.p5, five.p95) == (50, 0, 6, 6, 6)
+    fresh = [{f"x{k}"} for k in range(8)]  # every case a new theme: never saturated
+    [never] = random_orders(fresh, 4, 2, (0.0,), 20, 1)
+    assert (never.reached, never.never, never.median) == (0, 20, None)
+    assert first_saturation([5, 5, 5, 5, 1, 1, 0, 0], 4, 2, 5) == 7
+
+
+def test_random_orders_on_the_project(project: Store) -> None:
+    one = saturation(ReportData(project, "ana"), orders=200, seed=7)
+    again = saturation(ReportData(project, "ana"), orders=200, seed=7)
+    assert one.orders == again.orders and one.order_count == 200
+    five = one.orders[0]
+    # Order matters here: a base of four late interviews holds few themes, and then
+    # any new theme is far over 5% of it. Most orders never reach saturation.
+    assert (five.reached, five.never, five.median, five.p5, five.p95) == (87, 113, None, 7,
+                                                                        None)
+    assert "median not reached" in orders_lines(one)[0]
+    assert "never reached in 113" in orders_lines(one)[0]
+    assert saturation(ReportData(project, "ana"), orders=200, seed=8).orders[0].reached == 71
+
+
+# --------------------------------------------------------------------------- the command
+def test_terminal_table_fits_80_columns(project: Store, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    db = str(tmp_path / "qcahp.db")
+    code_, out, _ = run("--db", db, "saturation", "--coder", "ana", "--orders", "100",
+                        "--order-by", "interview_date")
+    assert code_ == 0
+    assert max(len(line) for line in out.splitlines()) <= 80
+    lines = out.splitlines()
+    assert lines[5].split() == ["1", "P09", "11/11/2023", "1", "1", "1", "4.5", "t05"]
+    assert lines[14].split() == ["10", "P10", "1", "0", "22", "100.0"]
+    flat = " ".join(out.split())
+    assert "Saturation (new information ≤ 5%): reached at 10 participants (base 4, run 2, " \
+        "new information 0.0%): run 9-10 brought 0 new themes, of the base's 13." in flat
+    assert "Over 100 random orders (seed 1), ≤ 5%: median not reached" in flat
+    assert "No interview_date, so put last (in import order): P10." in flat
+    # Too narrow for the new themes beside the figures: they go under their case's row.
+    monkeypatch.setenv("COLUMNS", "50")
+    code_, out, _ = run("--db", db, "saturation", "--coder", "ana", "--orders", "0")
+    assert max(len(line) for line in out.splitlines()) <= 50
+    assert "\n 5  P05        2    1     21    95.5\n    new: t21\n" in out
+
+
+def test_every_file_format_parses(project: Store, tmp_path: Path) -> None:
+    db = str(tmp_path / "qcahp.db")
+    for suffix in ("csv", "json", "xlsx", "md", "docx"):
+        code_, _, err = run("--db", db, "saturation", "--coder", "ana", "--orders", "20",
+                            "-o", str(tmp_path / f"s.{suffix}"))
+        assert code_ == 0 and "saturation at 7 participants" in err
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "s.csv").read_text("utf-8-sig"))))
+    assert [r["new"] for r in rows] == ["5", "5", "5", "5", "1", "1", "0", "0", "0", "0"]
+    assert (rows[6]["run"], rows[6]["run_new"], rows[6]["run_pct_of_base"]) == ("6-7", "1",
+                                                                                 "5.00")
+    doc = json.loads((tmp_path / "s.json").read_text())
+    assert [v["reached_at"] for v in doc["verdicts"]] == [7, 8]
+    assert doc["random_orders"]["orders"] == 20 and doc["selection"] is None
+    book = load_workbook(tmp_path / "s.xlsx")
+    assert book.sheetnames == ["curve", "runs", "verdict", "About"]
+    assert book["runs"]["A3"].value == "6-7"
+    assert "| 7 | P07 |" in (tmp_path / "s.md").read_text()
+    text = "\n".join(p.text for p in Document(str(tmp_path / "s.docx")).paragraphs)
+    assert "reached at 7 participants" in text and "Guest G, Namey E, Chen M" in text
+    assert zipfile.is_zipfile(tmp_path / "s.docx")
+
+
+def test_chart_is_written_and_marks_saturation(project: Store, tmp_path: Path) -> None:
+    db = str(tmp_path / "qcahp.db")
+    code_, _, err = run("--db", db, "chart", "saturation", "--coder", "ana", "-o",
+                        str(tmp_path / "s.svg"), "--threshold", "0")
+    assert code_ == 0 and "Wrote a saturation chart" in err
+    svg = (tmp_path / "s.svg").read_text()
+    assert "saturation, ≤0% new: 8" in svg and "base 4, run 2" in svg
+    code_, _, err = run("--db", db, "chart", "counts", "-o", str(tmp_path / "c.png"),
+                        "--base", "3")
+    assert code_ == 1 and "--base does not go with a counts chart" in err
+    assert not (tmp_path / "c.png").exists()
+
+
+def test_nothing_coded_and_too_few_cases_are_explained(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "qcahp.db")
+    build(store)
+    store.close()
+    db = str(tmp_path / "qcahp.db")
+    code_, out, _ = run("--db", db, "saturation", "--coder", "ben", "--where",
+                        "interview_date=11/11/2023")
+    assert code_ == 0
+    assert "cannot be assessed: no case is coded in this selection" in out
+    assert out.count("cannot be assessed") == 1  # not once per threshold
+    code_, out, _ = run("--db", db, "saturation", "--coder", "ana", "--transcript", "int01",
+                        "--transcript", "int02", "--transcript", "int03")
+    assert code_ == 0 and "3 coded cases: the method needs at least base + run = 6" in out
+    code_, _, err = run("--db", db, "saturation", "--order-by", "interviewdate")
+    assert code_ == 1 and err.count("\n") == 1 and "did you mean 'interview_date'" in err
+    code_, _, err = run("--db", db, "saturation", "--threshold", "lots")
+    assert code_ == 2 and "'lots' is not a percentage" in err
