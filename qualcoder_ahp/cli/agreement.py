@@ -61,13 +61,13 @@ SHORT = {
 }
 
 
-def _coders(value: str | None, store: Store) -> list[str]:
+def _coders(value: str | None, project: Project) -> list[str]:
     """The coders named by ``--coders``; without it, every coder who coded (a consensus
     coder left out), said on stderr, when there are two or more."""
     if value is None:
         from qualcoder_ahp.reports.methods import study_coders
 
-        found = study_coders(store)
+        found = study_coders(project.store())
         if len(found) < 2:
             have = f"only {found[0]} has coded" if found else "nobody has coded yet"
             raise UserError(f"comparing coders needs two or more and {have}: a second coder "
@@ -444,8 +444,8 @@ def agreement(project: Project, coders: str | None, unit: str, threshold: float,
     """
     from qualcoder_ahp.agreement.compute import collect, compute, coverage_note
 
+    names = _coders(coders, project)  # a bad --coders before the project is opened
     fmt = output_format(fmt, output, FORMATS, "table")
-    names = _coders(coders, project.store())
     chosen = chosen_transcripts(project.store(), transcripts, where)
     with _bar(project, chosen) as bar:
         corpus = collect(project.store(), names, theme=theme,
@@ -515,8 +515,8 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str, threshold
     from qualcoder_ahp.agreement.compute import collect, coverage_note, disagreements
 
     fmt = output_format(fmt, output, FORMATS, "table")
+    names = _coders(coders, project)
     chosen = chosen_transcripts(project.store(), transcripts, where)
-    names = _coders(coders, project.store())
     with _bar(project, chosen) as bar:
         corpus = collect(project.store(), names, theme=theme,
                          transcript_ids=chosen.ids if chosen is not None else None,
