@@ -321,7 +321,7 @@ class PatternTable(DataTable[str | Text]):
     """The patterns; Enter (the table's own key) lists the highlighted one's suggestions."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Suggestions",
-                        tooltip="List the highlighted pattern's open suggestions"),
+                        tooltip="List the highlighted pattern's suggestions"),
                 Binding("home", "scroll_top", "First", show=False),
                 Binding("end", "scroll_bottom", "Last", show=False)]
 
@@ -331,7 +331,7 @@ class PatternsScreen(FollowsStore, Screen[None]):
 
     BINDINGS = [
         Binding("enter", "open", "Suggestions",
-                tooltip="List the highlighted pattern's open suggestions, each with its "
+                tooltip="List the highlighted pattern's suggestions, each with its "
                         "decision; Enter there opens the coding screen at one"),
         Binding("s", "sort", "Sort",
                 tooltip="Order the patterns by id, most rejected, least precise (undecided "
@@ -746,11 +746,11 @@ class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
                        "gets none of its theme), and what it blocked is not recorded.")
             return out
         if not found.items:
-            out.append("No open suggestions.")
+            out.append("No suggestions.")
             return out
         whose = ("yours (blind coding is on)" if is_blind(self.store) else "yours"
                  if found.coder is not None else "all coders'")
-        out.append(f"{plural(len(found.items), 'open suggestion')} in "
+        out.append(f"{plural(len(found.items), 'suggestion')} in "
                    f"{plural(found.transcripts, 'transcript')}; decisions: {whose}")
         return out
 
