@@ -52,3 +52,68 @@ def test_refi_import_counts_a_new_coders_work_here_already_and_left_out(
     assert out.splitlines()[-1] == (
         "bob, a new coder, brings no new codings or memos: 1 coding here already; "
         "2 codings and 1 memo left out (see the warnings).")
+
+
+# --------------------------------------------------------------------------- participants
+def _three_interviews(tmp_path: Path) -> Path:
+    """A project with transcripts P10, P11 and P12 (each its own participant)."""
+    db = tmp_path / "study.db"
+    files = []
+    for pid in ("P10", "P11", "P12"):
+        path = tmp_path / f"{pid}.txt"
+        path.write_text(f"Interviewer: How did you get here?\n{pid}: It was luck for {pid}, "
+                        "pure luck. The board noticed.\n")
+        files.append(str(path))
+    assert run(db, "import", *files)[0] == 0
+    return db
+
+
+def _people(db: Path) -> dict[str, dict[str, str]]:
+    from qualcoder_ahp.model.store import open_store
+
+    with open_store(db) as store:
+        return store.participants()
+
+
+def test_participants_csv_mistyped_id_names_the_participant_it_likely_means(
+        tmp_path: Path) -> None:
+    """P1O (letter O) for P10 was a stray participant whose note guessed P11 or P12 (a
+    tie broken by the alphabet), or nothing; P1 is as near P10 as P11: no guess."""
+    db = _three_interviews(tmp_path)
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text("participant,profession\nP1O,physio\nP1,OT\nP12,SLT\n")
+    code, out, err = run(db, "participants", "import", str(csv_file))
+    assert code == 0, err
+    assert out == f"3 participants updated from {csv_file}\n"
+    assert err == (
+        "note: no transcript yet for 2 of them: P1O (did you mean P10?), P1; fix the CSV "
+        "and import it again, or `qcahp participants assign TRANSCRIPT ID`; `qcahp "
+        "participants remove ID` removes a stray id\n")
+    # A transcript's name is recognised too, naming the participant it belongs to.
+    assert run(db, "participants", "assign", "P12", "Helen")[0] == 0
+    csv_file.write_text("participant,profession\nP-l2,SLT\n")
+    code, _out, err = run(db, "participants", "import", str(csv_file))
+    assert code == 0, err
+    assert err.startswith("note: no transcript yet for 1 of them: P-l2 (did you mean "
+                          "Helen, whose transcript is P12?); ")
+
+
+def test_participants_csv_id_differing_only_in_case_is_that_participant(
+        tmp_path: Path) -> None:
+    """p11 for P11 made a stray participant p11, its attributes in no report."""
+    db = _three_interviews(tmp_path)
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text("participant,profession\np11,OT\nP12,SLT\n")
+    code, out, err = run(db, "participants", "import", str(csv_file))
+    assert code == 0, err
+    assert out == f"2 participants updated from {csv_file}\n"
+    assert err == "note: p11 taken as P11 (ids that differ only in case are one participant)\n"
+    assert _people(db) == {"P10": {}, "P11": {"profession": "OT"},
+                           "P12": {"profession": "SLT"}}
+    # Two rows for one participant, differing only in case: refused, nothing written.
+    csv_file.write_text("participant,profession\nP10,OT\np10,SLT\n")
+    code, out, err = run(db, "participants", "import", str(csv_file))
+    assert code == 1 and out == ""
+    assert err == (f"Error: {csv_file}: line 3 repeats participant 'P10' (line 2) as "
+                   "'p10': ids that differ only in case are one participant\n")
+    assert _people(db)["P10"] == {}
