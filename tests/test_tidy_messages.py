@@ -117,3 +117,28 @@ def test_participants_csv_id_differing_only_in_case_is_that_participant(
     assert err == (f"Error: {csv_file}: line 3 repeats participant 'P10' (line 2) as "
                    "'p10': ids that differ only in case are one participant\n")
     assert _people(db)["P10"] == {}
+
+
+# --------------------------------------------------------------------------- merge
+def test_merge_says_a_joined_coders_work_merged_only_when_some_came_in(
+        tmp_path: Path) -> None:
+    """After `coders join Ana ana`, merging Ana's copy said "Ana's work merged as ana"
+    even when the copy held nothing new of hers (only ben's new work, or nothing)."""
+    from tests.test_merge_renamed_coders import copy, decide, merge, project
+
+    main = project(tmp_path)
+    ana = copy(main, "ana.db")
+    decide(main, "ana", (0, "accept"))
+    decide(ana, "Ana", (1, "accept"))
+    merge(main, ana)
+    assert run(main, "coders", "join", "Ana", "ana")[0] == 0
+    decide(ana, "ben", (2, "accept"))     # the copy brings ben's work, none of Ana's
+    assert merge(main, ana).splitlines() == [
+        f"Merged {ana}: 1 new coder (ben), 1 coding, 1 decision, 1 log event.",
+        "Nothing new from Ana (ana here)."]
+    assert merge(main, ana).splitlines() == [f"Nothing new in {ana}.",
+                                             "Nothing new from Ana (ana here)."]
+    decide(ana, "Ana", (3, "accept"))     # now something of hers
+    lines = merge(main, ana).splitlines()
+    assert lines[0] == f"Merged {ana}: 1 coding, 1 decision, 1 log event."
+    assert lines[1].startswith("Ana's work merged as ana (here 'Ana' was joined into 'ana' ")
