@@ -142,3 +142,43 @@ def test_merge_says_a_joined_coders_work_merged_only_when_some_came_in(
     lines = merge(main, ana).splitlines()
     assert lines[0] == f"Merged {ana}: 1 coding, 1 decision, 1 log event."
     assert lines[1].startswith("Ana's work merged as ana (here 'Ana' was joined into 'ana' ")
+
+
+# --------------------------------------------------------------------------- reconcile
+def _reconcile(db: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--db", str(db), "reconcile", *args],
+                                env={"QCAHP_CODER": "lead"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_reconcile_without_coders_picks_who_coded_as_agreement_does(tmp_path: Path) -> None:
+    """Agreement compared ana and ben (ben only rejected suggestions), while reconcile
+    said "1 coders have coded (ana)"; after a decision into `--consensus agreed`, it
+    counted agreed as a third coder."""
+    path, store, alpha, _beta = _two_transcripts(tmp_path)
+    sugs = store.suggestions(transcript_id=alpha)
+    store.accept(sugs[0].id, "ana")
+    store.reject(sugs[0].id, "ben")
+    store.close()
+    code, _out, err = run(path, "agreement")
+    assert code == 0 and err.startswith("Comparing ana, ben: every coder who coded")
+    code, out, err = _reconcile(path, "copy-agreed")
+    assert (code, err) == (0, "")
+    assert out == "Copied 0 agreed stretches into consensus as lead.\n"
+    code, out, err = _reconcile(path, "decide", "take", "ana", "--transcript", "alpha",
+                                "--theme", sugs[0].theme_id, "--at", str(sugs[0].start),
+                                "--consensus", "agreed")
+    assert code == 0, err
+    assert out.startswith(f"Decided {sugs[0].theme_id} in alpha [{sugs[0].start}, "
+                          f"{sugs[0].end}) by take ana as lead")
+    code, out, err = _reconcile(path, "copy-agreed")
+    assert (code, err) == (0, "")
+    # One coder is not two: said as agreement says it, with what to do.
+    path2, store, alpha, _beta = _two_transcripts(tmp_path / "one")
+    store.accept(store.suggestions(transcript_id=alpha)[0].id, "ana")
+    store.close()
+    code, _out, err = _reconcile(path2, "copy-agreed")
+    assert code == 1
+    assert err == ("Error: reconciling needs two coders and only ana has coded: a second "
+                   "coder codes a copy of the project (qcahp merge brings it in), or name "
+                   "them with --coders A,B\n")
