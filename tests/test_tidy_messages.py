@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from qualcoder_ahp.cli import cli
@@ -117,6 +118,20 @@ def test_participants_csv_id_differing_only_in_case_is_that_participant(
     assert err == (f"Error: {csv_file}: line 3 repeats participant 'P10' (line 2) as "
                    "'p10': ids that differ only in case are one participant\n")
     assert _people(db)["P10"] == {}
+
+
+@pytest.mark.parametrize(("typed", "ids", "meant"), [
+    ("P1O", {"P10": "P10", "P11": "P11", "P12": "P12"}, ["P10"]),
+    ("p-l0", {"P10": "P10", "P11": "P11"}, ["P10"]),
+    ("P1", {"P10": "P10", "P11": "P11"}, []),            # as near both: no guess
+    ("helen_imt", {"helen_int": "P03", "P03": "P03"}, ["helen_int"]),
+    # The participant and its transcript both carry the number: one participant.
+    ("P2", {"P02x": "P02x", "p02_zoom": "P02x", "p03": "p03"}, ["P02x"]),
+])
+def test_likely_ids(typed: str, ids: dict[str, str], meant: list[str]) -> None:
+    from qualcoder_ahp.importers.participants import likely_ids
+
+    assert likely_ids(typed, ids) == meant
 
 
 # --------------------------------------------------------------------------- merge

@@ -219,11 +219,11 @@ def likely_ids(code: str, ids: dict[str, str]) -> list[str]:
 
     ``ids`` maps each name a researcher may have typed (a participant id, or a
     transcript's name) to the participant id it stands for; one name is returned per
-    participant. Tried in turn: the same
-    letters with case, separators and look-alike characters aside (``P1O`` and
-    ``p-10`` for ``P10``: O for 0, I or l for 1), the closest spelling when one
-    participant's is closer than every other's (``P1`` is as near ``P10`` as ``P11``: no
-    guess), then the one name that carries the same number (``P2`` for ``p02_zoom``).
+    participant. Tried in turn: the same letters with case, separators and look-alike
+    characters aside (``P1O`` and ``p-10`` for ``P10``: O for 0, I or l for 1), the
+    closest spelling when one participant's is closer than every other's (``P1`` is as
+    near ``P10`` as ``P11``: no guess), then the one participant whose name carries the
+    same number (``P2`` for ``p02_zoom``).
     """
     import difflib  # only when an id has no transcript: kept out of start-up
 
@@ -239,7 +239,7 @@ def likely_ids(code: str, ids: dict[str, str]) -> list[str]:
         numbers = {int(n) for n in re.findall(r"\d+", code)}
         hits = [name for name in ids
                 if len(numbers) == 1 and numbers & {int(n) for n in re.findall(r"\d+", name)}]
-        found = hits if len(hits) == 1 else []
+        found = hits if len({ids[name] for name in hits}) == 1 else []
     chosen: dict[str, str] = {}
     for name in sorted(found, key=lambda n: n != ids[n]):  # a participant's own id first
         chosen.setdefault(ids[name], name)
