@@ -215,14 +215,19 @@ def test_naming_interviewers_again_fixes_roles_only() -> None:
 
 def test_participants_csv_ids_that_differ_from_a_transcript_say_which(tmp_path: Path) -> None:
     # "QA" for the transcript's participant qa: the attributes went to a new participant
-    # without a transcript, and the note did not say which one was meant.
+    # without a transcript. Ids that differ only in case are one participant now (as
+    # withdrawal takes them), and the note says so.
     csv_file = tmp_path / "people.csv"
     csv_file.write_text("participant,profession\nQA,physio\nP09,dietitian\n")
     assert run("import", str(DATA / "qa.txt")).exit_code == 0
     result = run("participants", "import", str(csv_file))
     assert result.exit_code == 0
-    assert result.stderr == ("note: no transcript yet for 2 of them: QA (did you mean qa?), "
-                             "P09\n")
+    assert result.stderr == (
+        "note: QA taken as qa (ids that differ only in case are one participant)\n"
+        "note: no transcript yet for 1 of them: P09\n")
+    with open_store(db_path()) as store:
+        assert store.participants() == {"P09": {"profession": "dietitian"},
+                                        "qa": {"profession": "physio"}}
 
 
 def test_participants_csv(tmp_path: Path) -> None:

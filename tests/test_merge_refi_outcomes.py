@@ -93,7 +93,8 @@ def test_refi_import_that_adds_only_a_coder_says_what_was_left_out(tmp_path: Pat
         "Already here: 5 themes, 1 transcript, 1 participant.",
         "Left out: 1 transcript withdrawn from this project (qcahp withdraw), with its 2 "
         "codings; 1 participant withdrawn from this project (see the warnings).",
-        "bob, a new coder, brings no codings or memos: theirs are here already or left out."]
+        "bob, a new coder, brings no new codings or memos: 2 codings left out (see the "
+        "warnings)."]
     assert "source 'alpha': withdrawn from this project" in err
     # Part new, part here already: the new part is named, and the rest too.
     fresh = tmp_path / "fresh.db"

@@ -692,7 +692,10 @@ def merge(project: Project, other: str, verbose: bool) -> None:
     else:
         click.echo(f"Merged {other}: {merge_summary(counts, new_coders)}.")
     for match in store.merge_coders_as:
-        click.echo(f"{match.name}'s work merged as {match.here} ({_how_merged(match)}).")
+        if store.merge_events_by.get(match.name):
+            click.echo(f"{match.name}'s work merged as {match.here} ({_how_merged(match)}).")
+        else:  # the copy brought nothing of theirs: "merged as" read as if it had
+            click.echo(f"Nothing new from {match.name} ({match.here} here).")
     for match in store.merge_names_again:
         say(f"warning: {_steps(match)}, but a coder {match.name!r} is here again, so "
             f"{match.name}'s work in {other} went to {match.name!r}; if they are one "

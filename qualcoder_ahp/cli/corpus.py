@@ -11,7 +11,6 @@ itself is in :mod:`qualcoder_ahp.importers`, which the workbench calls too.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.importers import import_participants, import_paths
+from qualcoder_ahp.importers.participants import likely_ids
 from qualcoder_ahp.importers.turns import UNLABELLED
 from qualcoder_ahp.reports.annotated import FORMATS as SHOW_FORMATS
 from qualcoder_ahp.reports.annotated import WRITERS, annotate, to_text
@@ -60,14 +60,13 @@ def _note_earlier_codings(store: Store, info: TranscriptInfo) -> None:
                     f"({where}); v{info.version} starts uncoded", fg="yellow", err=True)
 
 
-def _same_number(code: str, ids: set[str]) -> str | None:
-    """The one id among ``ids`` that carries the same number as ``code`` (``p02_zoom``
-    for ``P2``), else None: a study's ids are numbered, its files often differently."""
-    numbers = {int(n) for n in re.findall(r"\d+", code)}
-    if len(numbers) != 1:
-        return None
-    hits = [p for p in ids if numbers & {int(n) for n in re.findall(r"\d+", p)}]
-    return hits[0] if len(hits) == 1 else None
+def _did_you_mean(code: str, ids: dict[str, str]) -> str:
+    """``P1O (did you mean P10?)``, ``helen (did you mean P03, whose transcript is
+    helen_int?)``, or the bare id: what a CSV id with no transcript most likely meant
+    (:func:`~qualcoder_ahp.importers.participants.likely_ids`)."""
+    near = [ids[name] if name == ids[name] else f"{ids[name]}, whose transcript is {name}"
+            for name in likely_ids(code, ids)]
+    return f"{code} (did you mean {' or '.join(near)}?)" if near else code
 
 
 def register(cli: click.Group) -> None:
@@ -274,9 +273,11 @@ def register(cli: click.Group) -> None:
         the participant id (by default a transcript's file name without extension); a
         file whose first heading names no id is refused. The other columns are
         attributes such as profession,
-        seniority, trust_type or board_distance. Existing values are replaced. The
-        row of a participant withdrawn from the project (`qcahp withdraw`) is skipped,
-        with a line saying so; --readmit imports it again.
+        seniority, trust_type or board_distance. Existing values are replaced. An id
+        that differs from a participant's only in case (p11 for P11) is that
+        participant; an id with no transcript is named, with the id it likely means.
+        The row of a participant withdrawn from the project (`qcahp withdraw`) is
+        skipped, with a line saying so; --readmit imports it again.
         """
         store = project.store()
         report = import_participants(store, csv_file, readmit=readmit)
@@ -290,26 +291,33 @@ def register(cli: click.Group) -> None:
                 if report.readmitted else "")
         click.echo(f"{plural(len(codes), 'participant')} updated from {csv_file}{back}"
                    f"{skipped}")
-        with_transcripts = {t.participant for t in store.transcripts()}
+        if report.case_matched:
+            # p10 for P10: one participant (as withdrawal takes it), not a stray new one.
+            click.secho("note: " + ", ".join(f"{typed} taken as {here}" for typed, here
+                                             in report.case_matched)
+                        + " (ids that differ only in case are one participant)",
+                        fg="yellow", err=True)
+        transcripts = store.transcripts()
+        with_transcripts = {t.participant for t in transcripts}
         waiting = [code for code in codes if code not in with_transcripts]
         if waiting and with_transcripts:
             # Usually a typo or a file name that differs from the id in the CSV. On
             # stderr in yellow, as import's notes are.
-            # Name the transcript's participant each id most likely means ("Physio_Helen"
-            # for physio_helen, "P7" for P07): ids match exactly, so these attributes
+            # Name the transcript's participant each id most likely means ("P10" for
+            # P1O, "P7" for P07): ids match exactly (case aside), so these attributes
             # went to a new participant with no transcript, and the reports missed them.
             free = {p for p in with_transcripts if p is not None} - set(codes)
-            shown = []
-            for code in waiting[:10]:
-                same = [p for p in free if p.casefold() == code.casefold()]
-                near = (same[0] if len(same) == 1
-                        else closest(code, free) or _same_number(code, free))
-                shown.append(f"{code} (did you mean {near}?)" if near else code)
+            ids = {t.name: t.participant for t in transcripts if t.participant in free}
+            ids.update({p: p for p in free})
+            shown = [_did_you_mean(code, ids) for code in waiting[:10]]
+            guessed = "did you mean" in " ".join(shown)
             click.secho(f"note: no transcript yet for {len(waiting)} of them: "
-                        + ", ".join(shown) + (" ..." if len(waiting) > 10 else ""),
-                        fg="yellow", err=True)
+                        + ", ".join(shown) + (" ..." if len(waiting) > 10 else "")
+                        + ("; fix the CSV and import it again, or `qcahp participants "
+                           "assign TRANSCRIPT ID`; `qcahp participants remove ID` removes "
+                           "a stray id" if guessed else ""), fg="yellow", err=True)
             bare = sorted(p for p in free if not store.participants().get(p))
-            if bare and "did you mean" not in " ".join(shown):
+            if bare and not guessed:
                 # Ids match exactly, and none of these is near one: say which ids the
                 # transcripts have (each its file's name unless the import named one).
                 click.secho("note: the transcripts' participant ids are their file names "

@@ -253,8 +253,8 @@ not imported from there, which would load Textual for a CLI command)."""
 
 _coders_opt = click.option(
     "--coders", default=None, metavar="A,B[,C...]",
-    help="The coders compared, as the reconcile screen compares them [default: the two "
-         "coders who have coded, other than the consensus].")
+    help="The coders compared [default: the two coders who coded, as `qcahp agreement` "
+         "picks them: a coding or a decision, the consensus left out].")
 _by_opt = click.option(
     "--by", "by", default=None, envvar="QCAHP_CODER", metavar="NAME",
     help="Who decides (logged as decided_by) [default: $QCAHP_CODER, else the workbench's "
@@ -273,19 +273,29 @@ def _decider(store: Any, by: str | None) -> str:
 
 
 def _compared(store: Any, coders: str | None, consensus: str) -> list[str]:
-    """The coders compared: ``--coders``, else as the screen picks them (every coder who
-    has coded but the consensus, when that is two)."""
+    """The coders compared: ``--coders``, else every coder who coded, as ``qcahp
+    agreement`` and ``qcahp methods`` pick them (a coding or a decision on a suggestion;
+    no consensus coder: :func:`~qualcoder_ahp.reports.methods.study_coders`), when that
+    is two. By a rule of its own, a coder who only rejected suggestions was left out, and
+    a consensus decided into under another name (``--consensus agreed``) was one of "3
+    coders have coded" where the agreement had compared two."""
     if coders is not None:
         names = list(dict.fromkeys(c.strip() for c in coders.split(",") if c.strip()))
         if consensus in names:
             raise UserError(f"--coders names the consensus coder {consensus!r}: compare the "
                             "coders, decide into the consensus")
         return names
-    used = {c.coder for c in store.codings()}
-    found = [c for c in store.coders() if c in used and c != consensus]
-    if len(found) != 2:
-        raise UserError(f"{len(found)} coders have coded ({', '.join(found) or 'none'}): "
-                        "name the ones to compare with --coders A,B")
+    from qualcoder_ahp.reports.methods import study_coders
+
+    found = [c for c in study_coders(store) if c != consensus]
+    if len(found) > 2:
+        raise UserError(f"{len(found)} coders have coded ({', '.join(found)}): name the "
+                        "ones to compare with --coders A,B")
+    if len(found) < 2:
+        have = f"only {found[0]} has coded" if found else "nobody has coded yet"
+        raise UserError(f"reconciling needs two coders and {have}: a second coder codes a "
+                        "copy of the project (qcahp merge brings it in), or name them with "
+                        "--coders A,B")
     return found
 
 

@@ -8,6 +8,14 @@ profession or theme × distance from the trust board. The whole file is checked
 before anything is written, so a bad row leaves the project as it was. A participant
 withdrawn from the project (``qcahp withdraw``) does not come back with their row
 unless readmitted on purpose.
+
+Ids are matched exactly, except that a row whose id differs only in case from one
+participant here (``p10`` for ``P10``) is that participant, as withdrawal already
+takes it (:func:`~qualcoder_ahp.model.migrations.participant_key`): a study never means
+two people by ``p10`` and ``P10``, and the attributes of a stray ``p10`` missed every
+report. Two rows whose ids differ only in case are refused, as a repeated id is. An id
+that is still new is likely a typo: :func:`likely_ids` names the id it most likely
+means (``P10`` for ``P1O``), for the note that says it has no transcript.
 """
 
 from __future__ import annotations
@@ -127,6 +135,7 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
         dup = next(h for h in header if header.count(h) > 1)
         raise ImportFailed(f"the header names column {dup!r} twice", path=name)
     out: dict[str, dict[str, str]] = {}
+    lines: dict[str, tuple[int, str]] = {}  # folded id -> its line and id as written
     for line_no, row in numbered[1:]:
         if len(row) > len(header):
             raise ImportFailed(
@@ -142,6 +151,11 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
                                path=name)
         if code in out:
             raise ImportFailed(f"line {line_no} repeats participant {code!r}", path=name)
+        first = lines.setdefault(code.casefold(), (line_no, code))
+        if first[1] != code:
+            raise ImportFailed(
+                f"line {line_no} repeats participant {first[1]!r} (line {first[0]}) as "
+                f"{code!r}: ids that differ only in case are one participant", path=name)
         out[code] = {
             header[i]: cell.strip() for i, cell in enumerate(row[1:], start=1) if cell.strip()
         }
@@ -159,6 +173,9 @@ class ParticipantsImport:
     from the project (``qcahp withdraw``)."""
     readmitted: list[str] = field(default_factory=list)
     """Withdrawn participants brought back on purpose (``readmit``)."""
+    case_matched: list[tuple[str, str]] = field(default_factory=list)
+    """``(id in the file, participant here)`` for each row whose id differs from a
+    participant's only in case, whose attributes went to that participant."""
 
 
 def import_participants(store: Store, path: str | os.PathLike[str], *,
@@ -171,7 +188,15 @@ def import_participants(store: Store, path: str | os.PathLike[str], *,
     table = read_participants_csv(path)
     report = ParticipantsImport()
     with store.write():
+        here = set(store.participants())
+        folded: dict[str, list[str]] = {}
+        for known in sorted(here):
+            folded.setdefault(known.casefold(), []).append(known)
         for code, attributes in table.items():
+            same = folded.get(code.casefold(), [])
+            if code not in here and len(same) == 1:
+                report.case_matched.append((code, same[0]))
+                code = same[0]
             event = store.withdrawn_participant(code)
             if event is not None:
                 if not readmit:
@@ -183,3 +208,39 @@ def import_participants(store: Store, path: str | os.PathLike[str], *,
             store.set_participant_attributes(code, attributes)
             report.updated.append(code)
     return report
+
+
+_LOOKALIKE = str.maketrans({"o": "0", "i": "1", "l": "1", " ": None, "_": None, "-": None,
+                            ".": None})
+
+
+def likely_ids(code: str, ids: dict[str, str]) -> list[str]:
+    """The names among ``ids`` a mistyped ``code`` most likely means, or ``[]``.
+
+    ``ids`` maps each name a researcher may have typed (a participant id, or a
+    transcript's name) to the participant id it stands for; one name is returned per
+    participant. Tried in turn: the same letters with case, separators and look-alike
+    characters aside (``P1O`` and ``p-10`` for ``P10``: O for 0, I or l for 1), the
+    closest spelling when one participant's is closer than every other's (``P1`` is as
+    near ``P10`` as ``P11``: no guess), then the one participant whose name carries the
+    same number (``P2`` for ``p02_zoom``).
+    """
+    import difflib  # only when an id has no transcript: kept out of start-up
+
+    key = code.casefold().translate(_LOOKALIKE)
+    found = [name for name in sorted(ids) if name.casefold().translate(_LOOKALIKE) == key]
+    if not found:
+        score = {name: difflib.SequenceMatcher(None, code.casefold(), name.casefold()).ratio()
+                 for name in ids}
+        best = max(score.values(), default=0.0)
+        found = [name for name in sorted(ids) if score[name] == best >= 0.6]
+        found = found if len({ids[name] for name in found}) == 1 else []
+    if not found:
+        numbers = {int(n) for n in re.findall(r"\d+", code)}
+        hits = [name for name in ids
+                if len(numbers) == 1 and numbers & {int(n) for n in re.findall(r"\d+", name)}]
+        found = hits if len({ids[name] for name in hits}) == 1 else []
+    chosen: dict[str, str] = {}
+    for name in sorted(found, key=lambda n: n != ids[n]):  # a participant's own id first
+        chosen.setdefault(ids[name], name)
+    return list(chosen.values())

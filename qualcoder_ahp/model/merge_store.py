@@ -156,6 +156,10 @@ class MergeMixin:
     """After :meth:`merge_from`: each coder of the copy whose name a coder here gave up
     (renamed or joined) and that a coder here has again (``here``: the first holder
     now), so the work went to the coder of that name."""
+    merge_events_by: dict[str, int] = {}  # noqa: RUF012 - replaced per merge
+    """After :meth:`merge_from`: the copy's coder names, each with how many of their log
+    events came in (none: nothing new of theirs), so "Ana's work merged as ana" is said
+    only when some did."""
     merge_upgraded_from: int | None = None
     """After :meth:`merge_from`: the schema version of a copy made by an earlier version
     of qualcoder_ahp (read as upgraded, in memory; the file is left as it was)."""
@@ -177,6 +181,7 @@ class MergeMixin:
         self.merge_by_source = []
         self.merge_coders_as = []
         self.merge_names_again = []
+        self.merge_events_by = {}
         self.merge_upgraded_from = None
         path = Path(other_path)
         if not path.is_file():
@@ -586,6 +591,8 @@ class MergeMixin:
                 [cmap.get(coder_id) if coder_id is not None else None, at, body])
             known[key] = emap[eid] = int(cur.lastrowid or 0)
             counts["events"] += 1
+            if coder is not None:
+                self.merge_events_by[coder] = self.merge_events_by.get(coder, 0) + 1
         return emap
 
     def _local_ids(self: Store, other: sqlite3.Connection, kind: str, data: Any,

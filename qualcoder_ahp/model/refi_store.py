@@ -59,6 +59,18 @@ class SummaryRow:
     updated_at: str
 
 
+@dataclass(frozen=True)
+class IdleCoder:
+    """A coder an import added who brought no codings or memos, and why: the file held
+    none of theirs, or what it held is here already or was left out (counted)."""
+
+    name: str
+    here_codings: int = 0
+    here_memos: int = 0
+    gone_codings: int = 0
+    gone_memos: int = 0
+
+
 @dataclass
 class RefiSnapshot:
     """What an export writes, with stored GUIDs."""
@@ -257,8 +269,10 @@ class RefiMixin:
                 self._import_cases(data, sources, stats, withdrawn)
                 self._import_notes(data, ctx, stats)
                 stats["left_out"]["withdrawn_codings"] = sum(withdrawn.values())
-                stats["idle_coders"] = [name for coder_id, name in stats.pop(
-                    "new_coders").items() if coder_id not in ctx.changes]
+                stats["idle_coders"] = [
+                    IdleCoder(name, **ctx.tally.get(coder_id, {}))
+                    for coder_id, name in stats.pop("new_coders").items()
+                    if coder_id not in ctx.changes]
                 for coder_id, changes in ctx.changes.items():
                     self.log_event(coder_id, "refi_import", {"changes": changes,
                                                              "file": data.path})
@@ -344,12 +358,14 @@ class RefiMixin:
                 theme_id = row[0] if row else None
             if tid is None and coding.source_guid in ctx.withdrawn:
                 ctx.withdrawn[coding.source_guid] += 1  # said once for the source
+                ctx.count(ctx.coders.get(coding.user_guid or ""), "gone_codings")
                 continue
             if tid is None or theme_id is None:
                 what = ("source was not imported" if tid is None
                         else "code is in neither the file nor this project")
                 stats["skipped"].append(f"coding {coding.guid}: its {what}")
                 stats["left_out"]["codings"] += 1
+                ctx.count(ctx.coders.get(coding.user_guid or ""), "gone_codings")
                 continue
             row = self.conn.execute("SELECT id FROM codings WHERE guid = ?",
                                     [coding.guid]).fetchone()
@@ -362,6 +378,7 @@ class RefiMixin:
             if row is not None:
                 ctx.codings[coding.guid] = (int(row[0]), coder_id)
                 stats["present"]["codings"] += 1
+                ctx.count(coder_id, "here_codings")
                 continue
             cur = self.conn.execute(
                 'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
@@ -442,6 +459,7 @@ class RefiMixin:
             if note.guid not in targets:
                 stats["skipped"].append(f"note {note.name!r}: attached to nothing imported")
                 stats["left_out"]["notes"] += 1
+                ctx.count(ctx.coders.get(note.user_guid or ""), "gone_memos")
             for kind, target, owner in targets.get(note.guid, []):
                 coder_id = (self._coder_for(note.user_guid, ctx) if note.user_guid
                             else owner or self._coder_for(None, ctx))
@@ -453,8 +471,10 @@ class RefiMixin:
                         stats["skipped"].append(f"note {note.name!r}: a different memo is "
                                                 "already there; kept")
                         stats["left_out"]["memos_kept"] += 1
+                        ctx.count(coder_id, "gone_memos")
                     else:
                         stats["present"]["memos"] += 1
+                        ctx.count(coder_id, "here_memos")
                     continue
                 taken = self.conn.execute("SELECT 1 FROM memos WHERE guid = ?",
                                           [note.guid]).fetchone()
@@ -535,6 +555,16 @@ class _ImportContext:
     withdrawn: dict[str, int] = field(default_factory=dict)
     """GUIDs of the file's sources withdrawn from this project (``qcahp withdraw``), with
     how many of their codings were left out."""
+    tally: dict[int, dict[str, int]] = field(default_factory=dict)
+    """Coder id -> the file's codings and memos of theirs here already or left out
+    (:class:`IdleCoder`'s counts), so a coder who brings nothing is told apart from
+    one the file names with no work at all."""
+
+    def count(self, coder_id: int | None, what: str) -> None:
+        """Count one of the file's codings or memos, by its coder, as ``what``."""
+        if coder_id is not None:
+            mine = self.tally.setdefault(coder_id, {})
+            mine[what] = mine.get(what, 0) + 1
 
 
 class _ThemeMatcher:

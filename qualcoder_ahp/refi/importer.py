@@ -25,6 +25,7 @@ from qualcoder_ahp.refi.reader import RefiData, read_refi
 from qualcoder_ahp.refi.speakers import OffsetMap, label_text
 
 if TYPE_CHECKING:
+    from qualcoder_ahp.model.refi_store import IdleCoder
     from qualcoder_ahp.model.store import Store
 
 
@@ -53,9 +54,9 @@ class ImportReport:
     memos, participants), matched and not copied."""
     left_out: dict[str, int] = field(default_factory=dict)
     """What was left out, by reason (:data:`~qualcoder_ahp.model.refi_store.LEFT_OUT`)."""
-    idle_coders: list[str] = field(default_factory=list)
-    """Coders the import added who brought nothing with them (every coding and note of
-    theirs was here already or left out)."""
+    idle_coders: list[IdleCoder] = field(default_factory=list)
+    """Coders the import added who brought nothing with them: the file held no work of
+    theirs, or every coding and note of theirs was here already or left out (counted)."""
     summaries: int = 0
     """Of the memos added, the framework cell summaries (``qcahp framework``)."""
 
@@ -91,8 +92,9 @@ class ImportReport:
 
         ``Already here: 1 transcript, 2 codings.``, ``Left out: 1 transcript withdrawn
         from this project (qcahp withdraw), with its 2 codings; 1 participant withdrawn
-        from this project (see the warnings).``, ``bob, a new coder, brings no codings or
-        memos: theirs are here already or left out.``
+        from this project (see the warnings).``, ``Ana, a new coder: named in the file,
+        with no codings or memos in it.``, ``bob, a new coder, brings no new codings or
+        memos: 2 codings here already; 1 memo left out (see the warnings).``
         """
         out = []
         if self.summaries:
@@ -123,10 +125,22 @@ class ImportReport:
                 parts.append(f"{_n(gone[key], words[0])} {words[1]}")
         if parts:
             out.append(f"Left out: {'; '.join(parts)} (see the warnings).")
-        for name in self.idle_coders:
-            out.append(f"{name}, a new coder, brings no codings or memos: theirs are here "
-                       "already or left out.")
+        out.extend(_idle_line(coder) for coder in self.idle_coders)
         return out
+
+
+def _idle_line(coder: IdleCoder) -> str:
+    """What a new coder who brought nothing had in the file: nothing at all, or how many
+    codings and memos of theirs are here already and how many were left out."""
+    here = " and ".join(n for n in (_n(coder.here_codings, "coding"),
+                                    _n(coder.here_memos, "memo")) if n)
+    gone = " and ".join(n for n in (_n(coder.gone_codings, "coding"),
+                                    _n(coder.gone_memos, "memo")) if n)
+    if not here and not gone:
+        return f"{coder.name}, a new coder: named in the file, with no codings or memos in it."
+    why = [f"{here} here already"] if here else []
+    why += [f"{gone} left out (see the warnings)"] if gone else []
+    return f"{coder.name}, a new coder, brings no new codings or memos: {'; '.join(why)}."
 
 
 def _n(count: int, noun: str) -> str:
