@@ -65,9 +65,7 @@ def _coders(value: str | None, project: Project) -> list[str]:
     """The coders named by ``--coders``; without it, every coder who coded (a consensus
     coder left out), said on stderr, when there are two or more."""
     if value is None:
-        from qualcoder_ahp.reports.methods import study_coders
-
-        found = study_coders(project.store())
+        found = project.store().coders_who_coded()
         if len(found) < 2:
             have = f"only {found[0]} has coded" if found else "nobody has coded yet"
             raise UserError(f"comparing coders needs two or more and {have}: a second coder "

@@ -275,7 +275,7 @@ def _decider(store: Any, by: str | None) -> str:
 def _compared(store: Any, coders: str | None, consensus: str) -> list[str]:
     """The coders compared: ``--coders``, else every coder who coded, as ``qcahp
     agreement`` and ``qcahp methods`` pick them (a coding or a decision on a suggestion;
-    no consensus coder: :func:`~qualcoder_ahp.reports.methods.study_coders`), when that
+    no consensus coder: :meth:`Store.coders_who_coded`), when that
     is two. By a rule of its own, a coder who only rejected suggestions was left out, and
     a consensus decided into under another name (``--consensus agreed``) was one of "3
     coders have coded" where the agreement had compared two."""
@@ -285,9 +285,7 @@ def _compared(store: Any, coders: str | None, consensus: str) -> list[str]:
             raise UserError(f"--coders names the consensus coder {consensus!r}: compare the "
                             "coders, decide into the consensus")
         return names
-    from qualcoder_ahp.reports.methods import study_coders
-
-    found = [c for c in study_coders(store) if c != consensus]
+    found = [c for c in store.coders_who_coded() if c != consensus]
     if len(found) > 2:
         raise UserError(f"{len(found)} coders have coded ({', '.join(found)}): name the "
                         "ones to compare with --coders A,B")

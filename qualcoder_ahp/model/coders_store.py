@@ -286,6 +286,23 @@ class CodersMixin:
     conn: sqlite3.Connection
 
     # ------------------------------------------------------------------ reads
+    def coders_who_coded(self: Store) -> list[str]:
+        """The coders who coded (a coding, or a decision on a suggestion: a coder who only
+        rejected read the text and disagrees), in order of creation, no consensus coder.
+
+        The consensus coders (:meth:`consensus_coders`: ``consensus``, any coder a
+        reconcile decision was made into, any owner of a consensus coding made before
+        the reconcile log) hold the agreed coding, not a coder's own. ``qcahp
+        agreement``, ``qcahp methods``, ``qcahp reconcile`` and the reconcile screen
+        compare these.
+        """
+        special = self.consensus_coders()
+        rows = self.conn.execute(
+            "SELECT k.name FROM coders k WHERE EXISTS (SELECT 1 FROM codings c "
+            "WHERE c.coder_id = k.id AND c.active = 1) OR EXISTS (SELECT 1 FROM decisions d "
+            "WHERE d.coder_id = k.id) ORDER BY k.id").fetchall()
+        return [name for (name,) in rows if name not in special]
+
     def coder_summaries(self: Store) -> list[CoderSummary]:
         """Every coder with their work, in order of creation."""
         special = self.consensus_coders()

@@ -168,18 +168,6 @@ def _package(name: str) -> str | None:
         return None
 
 
-def study_coders(store: Store) -> list[str]:
-    """The coders who coded (a coding or a decision on a suggestion), not a consensus.
-
-    The consensus coders (:meth:`Store.consensus_coders`: ``consensus``, any coder a
-    reconcile decision was made into, any owner of a consensus coding made before the
-    reconcile log) hold the agreed coding, not a coder's own; ``qcahp agreement``
-    compares the others.
-    """
-    return [r.name for r in store.coder_summaries()
-            if not r.consensus and (r.codings or r.decisions)]
-
-
 def methods_report(store: Store, *, coders: Sequence[str] | None = None,
                    unit: str = "character", threshold: float = 0.9,
                    database: str = "") -> MethodsReport:
@@ -201,7 +189,7 @@ def methods_report(store: Store, *, coders: Sequence[str] | None = None,
             store.coder_id(name)  # a one-line error naming the coders there are
         chosen = list(dict.fromkeys(coders))
     else:
-        chosen = study_coders(store)
+        chosen = store.coders_who_coded()
     report = MethodsReport(database, unit, tuple(chosen))
     infos = _data(store, report)
     _codebook(store, report)
@@ -593,4 +581,4 @@ def _software(store: Store, report: MethodsReport) -> None:
         "downloaded.")))
 
 
-__all__ = ["Figure", "MethodsReport", "methods_report", "study_coders"]
+__all__ = ["Figure", "MethodsReport", "methods_report"]

@@ -345,3 +345,22 @@ async def test_help_says_how_to_read_a_stretch_longer_than_its_panel(store):
         await pilot.pause()
         assert isinstance(app.focused, VerticalScroll)
         assert app.focused.has_class("coder-panel")
+
+
+async def test_a_coder_who_only_rejected_is_compared_as_agreement_compares(tmp_path):
+    """asha accepted a suggestion that ben rejected: `qcahp agreement` and `qcahp
+    reconcile` compare them, but the screen counted only coders with codings and said
+    "only asha has coded"."""
+    from tests.helpers.project import build_project as suggested_project
+
+    store = suggested_project(tmp_path / "project.db", transcripts=1)
+    [first, *_] = [s.id for s in store.suggestions()]
+    store.accept(first, "asha")
+    store.reject(first, "ben")
+    assert store.coders_who_coded() == ["asha", "ben"]
+    app = Host(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        assert app.screen.compared == ["asha", "ben"]
+        assert _text(app, "#reconcile-status").startswith("Disagreement 1/1 (0 decided)")
+    store.close()

@@ -193,11 +193,10 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
             self._hide_for_blind()
             return
         if self.compared is None:
-            used = {c.coder for c in self.store.codings()}
-            # Not a consensus either: `qcahp reconcile --consensus NAME` decides into
-            # other names, whose codings are a reconciled result, not a coder's.
-            reserved = {self.consensus} | self.store.consensus_coders()
-            candidates = [c for c in self.store.coders() if c in used and c not in reserved]
+            # Who coded, as `qcahp agreement` and `qcahp reconcile` pick them: a coding or
+            # a decision on a suggestion (a coder who only rejected disagrees too), never
+            # a consensus (`--consensus NAME` decides into other names).
+            candidates = [c for c in self.store.coders_who_coded() if c != self.consensus]
             status = self.query_one("#reconcile-status", Static)
             if len(candidates) > 2 and ask:
                 # Not "Finding disagreements...": nothing is found until they are chosen.
