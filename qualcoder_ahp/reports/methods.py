@@ -1,9 +1,10 @@
 """The methods paragraph: what was done in a project, in words and figures, for a paper.
 
-A methods section (and the COREQ items on coders, coding tree, derivation of themes,
-software and participant checking) reports the interviews and words, the codebook,
-how the machine suggestions were used, who coded what, inter-rater agreement,
-reconciliation, withdrawals and the software. :func:`methods_report` gathers each
+A methods section (and the COREQ items on data saturation, coders, coding tree,
+derivation of themes, software and participant checking) reports the interviews and
+words, the codebook, how the machine suggestions were used, who coded what,
+inter-rater agreement, reconciliation, thematic saturation, withdrawals and the
+software. :func:`methods_report` gathers each
 figure from the function the command that reports it uses, so it never disagrees
 with them:
 
@@ -18,6 +19,9 @@ with them:
   :func:`~qualcoder_ahp.agreement.compute.collect`, ``compute`` and ``disagreements``
   (``qcahp agreement`` and ``qcahp disagreements``);
 - reconciliation: ``Store.reconcile_record`` (``qcahp reconcile log``);
+- thematic saturation: :func:`~qualcoder_ahp.reports.saturation.saturation` (``qcahp
+  saturation``) with its defaults, on the consensus or the coders' codings pooled
+  (:mod:`qualcoder_ahp.reports.methods_saturation` says which and why);
 - withdrawals: :func:`~qualcoder_ahp.model.audit.audit_log` (``qcahp log --kind
   withdraw``), counted only: the names in those events are never read out.
 
@@ -36,6 +40,7 @@ from collections.abc import Sequence
 
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.reports.methods_draft import Figure, MethodsReport
+from qualcoder_ahp.reports.methods_saturation import saturation_section
 from qualcoder_ahp.reports.methods_sections import (
     agreement_section,
     codebook_section,
@@ -70,13 +75,17 @@ def methods_report(store: Store, *, coders: Sequence[str] | None = None,
         chosen = list(dict.fromkeys(coders))
     else:
         chosen = store.coders_who_coded()
+    from qualcoder_ahp.reports.data import ReportData
+
     report = MethodsReport(database, unit, tuple(chosen))
+    snapshot = ReportData(store)  # every coder's codings, read once for two sections
     infos = data_section(store, report)
-    codebook_section(store, report)
+    codebook_section(store, report, snapshot)
     suggestions_section(store, report, chosen)
     corpus = coders_section(store, report, chosen, infos)
     agreement_section(report, corpus, unit, threshold)
     reconciliation_section(store, report, corpus, unit, threshold)
+    saturation_section(store, report, chosen, snapshot)
     withdrawals_section(store, report)
     software_section(store, report)
     return report

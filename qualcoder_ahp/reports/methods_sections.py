@@ -10,7 +10,7 @@ import platform
 from collections import Counter
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp import __version__
 from qualcoder_ahp.agreement import stats as st
@@ -22,6 +22,9 @@ from qualcoder_ahp.reports.methods_draft import (
     percent_of,
     sentence,
 )
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.reports.data import ReportData
 
 DECISIONS = ("accepted", "adjusted", "rejected", "undecided")
 """A coder's decisions on the open suggestions, as ``qcahp suggestions --decision`` names
@@ -78,14 +81,14 @@ def data_section(store: Store, report: MethodsReport) -> list[Any]:
     return infos
 
 
-def codebook_section(store: Store, report: MethodsReport) -> None:
-    """The codebook loaded (name, hash, loads), its themes and patterns."""
+def codebook_section(store: Store, report: MethodsReport, snapshot: ReportData) -> None:
+    """The codebook loaded (name, hash, loads), its themes and patterns (``snapshot``:
+    every coder's codings, as ``qcahp codebook show`` counts them)."""
     from qualcoder_ahp.reports.codebook import codebook_report
-    from qualcoder_ahp.reports.data import ReportData
 
     cb = store.codebook()
     loads = store.codebook_loads()
-    entries = codebook_report(cb, ReportData(store)).entries if store.themes() else []
+    entries = codebook_report(cb, snapshot).entries if store.themes() else []
     current = [e for e in entries if not e.retired]
     codable = sum(1 for e in current if e.theme.codable)
     folders = sum(1 for e in current if not e.theme.codable)
