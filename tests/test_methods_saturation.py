@@ -158,6 +158,12 @@ def test_not_reached_is_said_with_the_last_run(db: Path, tmp_path: Path) -> None
         "(not yet)")
     assert found["saturation.orders_reached"]["value"] == 0
     same_as_saturation(copy, found)
+    # --coders leaving cai out pools ana and ben only (saturation at 6, 8 at 0%, as
+    # worked out), and the command beside the figures says it would pool cai too.
+    said, found = methods(copy, "--coders", "ana,ben")
+    assert "on the codings of ana and ben pooled" in said
+    assert (found["saturation.at"]["value"], found["saturation.at_0"]["value"]) == (6, 8)
+    assert found["saturation.at"]["command"] == "qcahp saturation (it pools cai too)"
 
 
 def test_reached_in_every_random_order(db: Path, tmp_path: Path) -> None:

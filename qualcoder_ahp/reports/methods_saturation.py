@@ -134,7 +134,8 @@ def coding_assessed(store: Store, snapshot: ReportData, coders: Sequence[str],
     for c in snapshot.codings:
         transcripts.setdefault(c.coder, set()).add(c.transcript_id)
     described = set().union(*(transcripts.get(name, set()) for name in coders))
-    agreed = [name for name in transcripts if name in store.consensus_coders()]
+    special = store.consensus_coders()
+    agreed = [name for name in transcripts if name in special]
     if len(agreed) == 1 and described and described <= transcripts[agreed[0]]:
         name = agreed[0]
         flag = "--consensus" if name == CONSENSUS else f"--coder {shlex.quote(name)}"
@@ -150,8 +151,7 @@ def coding_assessed(store: Store, snapshot: ReportData, coders: Sequence[str],
     # A consensus of the coders' own transcripts takes, joins or drops their codings and
     # adds no theme to a case; any other coder's codings would.
     others = sorted(name for name in set(transcripts) - set(coders)
-                    if name not in store.consensus_coders()
-                    or not transcripts[name] <= described)
+                    if name not in special or not transcripts[name] <= described)
     command = "qcahp saturation"
     data = snapshot
     if others:
