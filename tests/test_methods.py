@@ -149,7 +149,7 @@ def test_the_text_draft_states_the_figures_and_fits_80_columns(coded):
     found = figures(coded)
     assert max(len(line) for line in text.splitlines()) <= 80
     for heading in ("Data.", "Codebook.", "Suggestions.", "Coders.", "Agreement.",
-                    "Reconciliation.", "Withdrawals.", "Software."):
+                    "Reconciliation.", "Saturation.", "Withdrawals.", "Software."):
         assert f"\n{heading} " in text
     whole = " ".join(text.split())
     assert f"({found['words']['text']} words)" in whole
@@ -166,10 +166,12 @@ def test_json_shape_and_markdown(coded, tmp_path):
                          "--unit", "turn"))
     assert set(doc) == {"report", "database", "unit", "coders", "paragraphs", "figures",
                         "not_yet"}
-    assert doc["report"] == "methods" and doc["unit"] == "turn" and doc["not_yet"] == []
+    # Two interviews: too few for saturation (tests/test_methods_saturation.py).
+    assert doc["report"] == "methods" and doc["unit"] == "turn" and doc["not_yet"] == [
+        "saturation cannot be assessed yet"]
     assert [p["heading"] for p in doc["paragraphs"]] == [
         "Data", "Codebook", "Suggestions", "Coders", "Agreement", "Reconciliation",
-        "Withdrawals", "Software"]
+        "Saturation", "Withdrawals", "Software"]
     assert all(set(f) == {"section", "key", "label", "value", "text", "command"}
                for f in doc["figures"])
     out = tmp_path / "methods.md"

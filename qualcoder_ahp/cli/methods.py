@@ -98,8 +98,10 @@ def methods_cmd(project: Project, coders: str | None, unit: str, threshold: floa
     The interviews and words, participants, the codebook (name, content hash, themes,
     themes added while coding), how the suggestions were used (each coder's accepted,
     adjusted, rejected; codings from a suggestion or by hand), who coded which
-    transcripts, pooled inter-rater agreement, reconciliation, withdrawals (counted,
-    never named) and the software. Every figure is the one the command named beside
+    transcripts, pooled inter-rater agreement, reconciliation, thematic saturation (as
+    `qcahp saturation` with its defaults, on the consensus when it covers every coded
+    transcript, else the coders' codings pooled), withdrawals (counted, never named) and
+    the software. Every figure is the one the command named beside
     it prints; a stage not reached yet is said so. No transcript or participant is
     named.
 

@@ -1,9 +1,10 @@
 """The methods paragraph: what was done in a project, in words and figures, for a paper.
 
-A methods section (and the COREQ items on coders, coding tree, derivation of themes,
-software and participant checking) reports the interviews and words, the codebook,
-how the machine suggestions were used, who coded what, inter-rater agreement,
-reconciliation, withdrawals and the software. :func:`methods_report` gathers each
+A methods section (and the COREQ items on data saturation, coders, coding tree,
+derivation of themes, software and participant checking) reports the interviews and
+words, the codebook, how the machine suggestions were used, who coded what,
+inter-rater agreement, reconciliation, thematic saturation, withdrawals and the
+software. :func:`methods_report` gathers each
 figure from the function the command that reports it uses, so it never disagrees
 with them:
 
@@ -18,154 +19,38 @@ with them:
   :func:`~qualcoder_ahp.agreement.compute.collect`, ``compute`` and ``disagreements``
   (``qcahp agreement`` and ``qcahp disagreements``);
 - reconciliation: ``Store.reconcile_record`` (``qcahp reconcile log``);
+- thematic saturation: :func:`~qualcoder_ahp.reports.saturation.saturation` (``qcahp
+  saturation``) with its defaults, on the consensus or the coders' codings pooled
+  (:mod:`qualcoder_ahp.reports.methods_saturation` says which and why);
 - withdrawals: :func:`~qualcoder_ahp.model.audit.audit_log` (``qcahp log --kind
   withdraw``), counted only: the names in those events are never read out.
 
 No transcript or participant is ever named (in the bundled study a transcript is named
 after its participant); coders and themes are. A stage not reached yet (no codebook,
 one coder, nothing reconciled) is said in words instead of a figure.
+
+Each section is a function of :mod:`qualcoder_ahp.reports.methods_sections`; the
+report they fill, its figures and its JSON and Markdown are
+:mod:`qualcoder_ahp.reports.methods_draft`.
 """
 
 from __future__ import annotations
 
-import platform
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
-from qualcoder_ahp import __version__
-from qualcoder_ahp.agreement import stats as st
 from qualcoder_ahp.model.store import Store
-from qualcoder_ahp.reports.writers import Sheet, md_text
-
-FIGURE_COLUMNS = ["section", "figure", "value", "as in"]
-DECISIONS = ("accepted", "adjusted", "rejected", "undecided")
-"""A coder's decisions on the open suggestions, as ``qcahp suggestions --decision`` names
-them (``accepted``: as suggested; ``adjusted``: accepted with its span changed)."""
-FROM_SUGGESTION = ("suggested", "adjusted")
-"""Coding origins that come from a suggestion (accepted as suggested, or adjusted)."""
-AGREEMENT_FIGURES = (
-    ("percent_agreement", "percent agreement"), ("cohen_kappa", "Cohen's kappa"),
-    ("fleiss_kappa", "Fleiss' kappa"), ("krippendorff_alpha", "Krippendorff's alpha"),
-    ("gwet_ac1", "Gwet's AC1"), ("positive_agreement", "positive agreement"))
-"""The pooled coefficients the methods paragraph reports, in ``qcahp agreement``'s
-names (Cohen's kappa with two coders, Fleiss' kappa with more)."""
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure of the methods report."""
-
-    section: str
-    key: str
-    """A stable name for scripts (``agreement.cohen_kappa``, ``coder.ana.accepted``)."""
-    label: str
-    value: Any
-    """A number, a text, or ``None`` (not there yet)."""
-    command: str
-    """The command that prints the same figure."""
-    digits: int = 3
-    """Decimals of a fractional value (coefficients 3, as ``qcahp agreement``; a
-    percentage 1, as ``qcahp counts``)."""
-
-    @property
-    def text(self) -> str:
-        """The value as the other commands print it (coefficients at three decimals)."""
-        if self.value is None:
-            return "(not yet)"
-        if isinstance(self.value, st.Undefined):
-            return str(self.value)
-        if isinstance(self.value, float):
-            return f"{self.value:.{self.digits}f}"
-        if isinstance(self.value, int) and not isinstance(self.value, bool):
-            return f"{self.value:,}"
-        return str(self.value)
-
-
-@dataclass
-class MethodsReport:
-    """The draft paragraphs and the figures they state."""
-
-    database: str
-    unit: str
-    coders: tuple[str, ...]
-    paragraphs: list[tuple[str, str]] = field(default_factory=list)
-    """``(heading, text)`` in the order of a methods section."""
-    figures: list[Figure] = field(default_factory=list)
-    not_yet: list[str] = field(default_factory=list)
-    """The stages the project has not reached, in words."""
-
-    def add(self, section: str, key: str, label: str, value: Any, command: str,
-            digits: int = 3) -> Any:
-        """Record a figure; returns its value."""
-        self.figures.append(Figure(section, key, label, value, command, digits))
-        return value
-
-    def value(self, key: str) -> Any:
-        """A figure's value by key (``None`` if the report has none)."""
-        return next((f.value for f in self.figures if f.key == key), None)
-
-    def sheet(self) -> Sheet:
-        """The figures as a table."""
-        return Sheet("figures", list(FIGURE_COLUMNS),
-                     [[f.section, f.label, f.text, f.command] for f in self.figures])
-
-    def json(self) -> dict[str, Any]:
-        """The report as a JSON document."""
-        def plain(value: Any) -> Any:
-            return str(value) if isinstance(value, st.Undefined) else value
-
-        return {"report": "methods", "database": self.database, "unit": self.unit,
-                "coders": list(self.coders),
-                "paragraphs": [{"heading": h, "text": t} for h, t in self.paragraphs],
-                "figures": [{"section": f.section, "key": f.key, "label": f.label,
-                             "value": plain(f.value), "text": f.text, "command": f.command}
-                            for f in self.figures],
-                "not_yet": list(self.not_yet)}
-
-    def markdown(self) -> str:
-        """A Markdown document: the paragraphs, then the figures' table."""
-        out = ["# Methods (draft)", ""]
-        for heading, text in self.paragraphs:
-            out += [f"**{md_text(heading)}.** {md_text(text)}", ""]
-        out += ["## Figures", "",
-                "| " + " | ".join(FIGURE_COLUMNS) + " |",
-                "| " + " | ".join("---" for _ in FIGURE_COLUMNS) + " |"]
-        for f in self.figures:
-            cells = [f.section, f.label, f.text, f"`{f.command}`"]
-            out.append("| " + " | ".join(c if c.startswith("`") else
-                                         md_text(c).replace("|", "\\|") for c in cells) + " |")
-        return "\n".join(out) + "\n"
-
-
-def number_word(n: int) -> str:
-    """Small counts in words as a paper writes them (``seven``), larger as digits."""
-    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-    return words[n] if 0 <= n < len(words) else f"{n:,}"
-
-
-def _n(n: int, word: str, plural: str | None = None) -> str:
-    return f"{number_word(n)} {word if n == 1 else (plural or word + 's')}"
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{100.0 * part / whole:.1f}%" if whole else "-"
-
-
-def _listed(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _package(name: str) -> str | None:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return None
+from qualcoder_ahp.reports.methods_draft import Figure, MethodsReport
+from qualcoder_ahp.reports.methods_saturation import saturation_section
+from qualcoder_ahp.reports.methods_sections import (
+    agreement_section,
+    codebook_section,
+    coders_section,
+    data_section,
+    reconciliation_section,
+    software_section,
+    suggestions_section,
+    withdrawals_section,
+)
 
 
 def methods_report(store: Store, *, coders: Sequence[str] | None = None,
@@ -190,395 +75,20 @@ def methods_report(store: Store, *, coders: Sequence[str] | None = None,
         chosen = list(dict.fromkeys(coders))
     else:
         chosen = store.coders_who_coded()
+    from qualcoder_ahp.reports.data import ReportData
+
     report = MethodsReport(database, unit, tuple(chosen))
-    infos = _data(store, report)
-    _codebook(store, report)
-    _suggestions(store, report, chosen)
-    corpus = _coders(store, report, chosen, infos)
-    _agreement(report, corpus, unit, threshold)
-    _reconciliation(store, report, corpus, unit, threshold)
-    _withdrawals(store, report)
-    _software(store, report)
+    snapshot = ReportData(store)  # every coder's codings, read once for two sections
+    infos = data_section(store, report)
+    codebook_section(store, report, snapshot)
+    suggestions_section(store, report, chosen)
+    corpus = coders_section(store, report, chosen, infos)
+    agreement_section(report, corpus, unit, threshold)
+    reconciliation_section(store, report, corpus, unit, threshold)
+    saturation_section(store, report, chosen, snapshot)
+    withdrawals_section(store, report)
+    software_section(store, report)
     return report
-
-
-def _data(store: Store, report: MethodsReport) -> list[Any]:
-    infos = store.transcripts()
-    latest: dict[str, Any] = {}
-    for info in infos:
-        if info.name not in latest or info.version > latest[info.name].version:
-            latest[info.name] = info
-    interviews = report.add("Data", "transcripts", "interview transcripts", len(latest),
-                            "qcahp transcripts")
-    if len(infos) != len(latest):
-        report.add("Data", "transcript_versions", "transcript versions stored", len(infos),
-                   "qcahp transcripts")
-    words = report.add("Data", "words", "words (latest version of each)",
-                       sum(i.words for i in latest.values()), "qcahp transcripts")
-    people = {i.participant for i in latest.values() if i.participant}
-    report.add("Data", "participants", "participants with a transcript", len(people),
-               "qcahp participants")
-    known = store.participants()
-    attributes = sorted({a for code in people for a in known.get(code, {})})
-    if not interviews:
-        report.not_yet.append("no transcripts imported")
-        report.paragraphs.append(("Data", "No interview transcripts have been imported yet."))
-        return infos
-    text = (f"The analysis covers {_n(interviews, 'interview transcript')} "
-            f"({words:,} words) from {_n(len(people), 'participant')}.")
-    if len(infos) != len(latest):
-        text += (f" Some interviews were imported again as a new version "
-                 f"({len(infos)} versions in all); words are those of the latest version.")
-    if attributes:
-        text += f" Participant attributes recorded: {_listed(attributes)}."
-    report.paragraphs.append(("Data", text))
-    return infos
-
-
-def _codebook(store: Store, report: MethodsReport) -> None:
-    from qualcoder_ahp.reports.codebook import codebook_report
-    from qualcoder_ahp.reports.data import ReportData
-
-    cb = store.codebook()
-    loads = store.codebook_loads()
-    entries = codebook_report(cb, ReportData(store)).entries if store.themes() else []
-    current = [e for e in entries if not e.retired]
-    codable = sum(1 for e in current if e.theme.codable)
-    folders = sum(1 for e in current if not e.theme.codable)
-    added = [e.theme.id for e in current if e.added]
-    section, cmd = "Codebook", "qcahp codebook show"
-    if loads:
-        last = loads[-1]
-        name, digest, loaded = last.name, last.content_hash, last.loaded_at
-        report.add(section, "codebook.name", "codebook", name, cmd)
-        report.add(section, "codebook.loaded", "last loaded (UTC)", loaded[:10], cmd)
-        report.add(section, "codebook.hash", "content hash (SHA-256, first 12)",
-                   digest[:12], "qcahp methods")
-        report.add(section, "codebook.loads", "times loaded (versions)", len(loads),
-                   "qcahp methods")
-    report.add(section, "themes", "codable themes", codable, cmd)
-    report.add(section, "theme_folders", "folders (grouping themes)", folders, cmd)
-    report.add(section, "themes_added", "themes added while coding", len(added), cmd)
-    retired = sum(1 for e in entries if e.retired)
-    if retired:
-        report.add(section, "themes_retired", "retired themes still coded", retired, cmd)
-    patterns = sum(e.patterns for e in current)
-    exclusions = sum(e.exclusions for e in current)
-    if loads:
-        report.add(section, "patterns", "suggestion patterns", patterns, "qcahp codebook show")
-        report.add(section, "exclusions", "exclusion patterns", exclusions,
-                   "qcahp codebook show")
-    if not loads and not current:
-        report.not_yet.append("no codebook loaded")
-        report.paragraphs.append(("Codebook", "No codebook has been loaded yet, and no theme "
-                                              "has been added while coding."))
-        return
-    if loads:
-        again = (f", loaded {_n(len(loads), 'time')} (the last on {loaded[:10]})"
-                 if len(loads) > 1 else f", loaded on {loaded[:10]}")
-        text = (f"Coding used the codebook \u201c{name}\u201d (content hash "
-                f"{digest[:12]}{again}): {_n(codable, 'codable theme')}"
-                + (f" in {_n(folders, 'folder')}" if folders else "")
-                + f", with {patterns:,} spaCy rule patterns that suggest them "
-                f"({exclusions:,} exclusion patterns).")
-    else:
-        text = (f"No codebook file was loaded: the {_n(codable, 'theme')} were "
-                "created while coding.")
-    if added and loads:
-        text += (f" Coders added {_n(len(added), 'theme')} while coding "
-                 f"({_listed(added)}).")
-    if retired:
-        text += (f" {_n(retired, 'theme').capitalize()} no longer in the codebook still "
-                 "hold codings and are reported as retired.")
-    report.paragraphs.append(("Codebook", text))
-
-
-def _suggestions(store: Store, report: MethodsReport, coders: Sequence[str]) -> None:
-    from qualcoder_ahp.reports.data import ReportData
-
-    section = "Suggestions"
-    made = report.add(section, "suggestions", "open suggestions", len(store.suggestions()),
-                      "qcahp suggestions")
-    retired = len(store.suggestions(status="retired"))
-    if retired:
-        report.add(section, "suggestions_retired", "retired suggestions", retired,
-                   "qcahp suggestions --status retired")
-    sentences = []
-    origins_said = []
-    for coder in coders:
-        counts = {d: len(store.suggestions(coder=coder, decision=d)) for d in DECISIONS}
-        for d in DECISIONS:
-            report.add(section, f"coder.{coder}.{d}", f"{coder}: {d}", counts[d],
-                       f"qcahp suggestions --coder {coder} --decision {d}")
-        if made:
-            sentences.append(
-                f"{coder} accepted {counts['accepted']:,} as suggested and "
-                f"{counts['adjusted']:,} with an adjusted span, rejected "
-                f"{counts['rejected']:,} and left {counts['undecided']:,} undecided")
-
-        codings = ReportData(store, coder).codings
-        by_origin = Counter(c.origin for c in codings)
-        suggested = sum(by_origin[o] for o in FROM_SUGGESTION)
-        hand = by_origin["manual"]
-        other = len(codings) - suggested - hand
-        report.add(section, f"coder.{coder}.codings", f"{coder}: codings", len(codings),
-                   f"qcahp counts --coder {coder}")
-        report.add(section, f"coder.{coder}.from_suggestions",
-                   f"{coder}: codings from a suggestion", suggested,
-                   f"qcahp quotes --coder {coder} (origin)")
-        report.add(section, f"coder.{coder}.by_hand", f"{coder}: codings by hand", hand,
-                   f"qcahp quotes --coder {coder} (origin)")
-        if other:
-            report.add(section, f"coder.{coder}.other_origin",
-                       f"{coder}: codings imported or merged", other,
-                       f"qcahp quotes --coder {coder} (origin)")
-        if codings:
-            said = (f"of {coder}'s {len(codings):,} codings in effect, {suggested:,} "
-                    f"({_pct(suggested, len(codings))}) came from a suggestion and {hand:,} "
-                    f"({_pct(hand, len(codings))}) {'was' if hand == 1 else 'were'} coded by hand")
-            if other:
-                said += f", {other:,} imported or merged in"
-            origins_said.append(said)
-    if not made and not retired:
-        report.not_yet.append("no suggestions made")
-        text = "No theme suggestions have been made (the codebook's patterns were not run)."
-        if origins_said:
-            text += " " + _sentence("; ".join(origins_said))
-        report.paragraphs.append((section, text))
-        return
-    text = (f"The codebook's rule patterns suggested themes on the participants' sentences "
-            f"({made:,} suggestions in effect"
-            + (f"; {retired:,} more were retired after codebook changes" if retired else "")
-            + ").")
-    if coders:
-        text += (" Coders accepted a suggestion as it was, accepted it with an adjusted "
-                 "span, or rejected it, and could code passages by hand.")
-    else:
-        text += " No coder has decided on them yet."
-    if sentences:
-        text += " Of these, " + "; ".join(sentences) + "."
-    if origins_said:
-        text += " " + _sentence("; ".join(origins_said))
-    report.paragraphs.append((section, text))
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
-
-
-def _coders(store: Store, report: MethodsReport, coders: Sequence[str],
-            infos: list[Any]) -> Any:
-    """Which transcripts each coder worked on: ``collect``'s raters, as ``qcahp
-    agreement`` counts them (a coding, or a decision on a suggestion). Returns the
-    corpus (``None`` with fewer than two coders)."""
-    from qualcoder_ahp.agreement.compute import collect
-
-    section = "Coders"
-    report.add(section, "coders", "coders", len(coders), "qcahp coders")
-    interviews = {i.name for i in infos}
-    if not coders:
-        report.not_yet.append("no coding yet")
-        report.paragraphs.append((section, "No coder has coded a transcript yet."))
-        return None
-    if len(coders) >= 2:
-        corpus = collect(store, coders)
-        raters = {d.id: set(corpus.raters.get(d.id, ())) for d in corpus.transcripts}
-    else:
-        corpus = None
-        raters = {i.id: {coders[0]} for i in infos
-                  if store.codings(transcript_id=i.id, coder=coders[0])
-                  or store.decisions_for(coders[0], i.id)}
-    names = {i.id: i.name for i in infos}
-    per_coder = []
-    for coder in coders:
-        done = {names[t] for t, who in raters.items() if coder in who}
-        report.add(section, f"coder.{coder}.transcripts", f"{coder}: transcripts coded",
-                   len(done), "qcahp agreement --by transcript")
-        per_coder.append(f"{coder} coded {len(done)}" if not per_coder
-                         else f"{coder} {len(done)}")
-    double = {names[t] for t, who in raters.items() if len(who) >= 2}
-    total = len(interviews)
-    if len(coders) >= 2:
-        report.add(section, "double_coded", "transcripts coded by two or more", len(double),
-                   "qcahp agreement --by transcript")
-        report.add(section, "double_coded_pct", "share double-coded (%)",
-                   round(100.0 * len(double) / total, 1) if total else None,
-                   "qcahp agreement --by transcript", digits=1)
-    if len(coders) == 1:
-        text = (f"One coder ({coders[0]}) coded {len({names[t] for t in raters})} of the "
-                f"{_n(total, 'transcript')}; no transcript was double-coded.")
-    else:
-        text = (f"{_n(len(coders), 'coder').capitalize()} ({_listed(list(coders))}) have "
-                f"coded: of the {_n(total, 'transcript')}, {_listed(per_coder)}"
-                f". {len(double)} of {total} transcripts "
-                f"({_pct(len(double), total)}) {'was' if len(double) == 1 else 'were'} coded "
-                "by two or more coders.")
-    if store.get_setting("blind", "0") == "1":
-        text += (" Blind coding is on in the project: in the workbench each coder sees "
-                 "only their own codings.")
-    else:
-        text += " Blind coding is off in the project (qcahp blind)."
-    report.paragraphs.append((section, text))
-    return corpus
-
-
-def _agreement(report: MethodsReport, corpus: Any, unit: str, threshold: float) -> None:
-    from qualcoder_ahp.agreement.compute import compute, coverage_note
-
-    section = "Agreement"
-    if corpus is None:
-        report.not_yet.append("agreement needs two coders")
-        report.paragraphs.append((section, "Inter-rater agreement is not yet available: it "
-                                           "needs two or more coders."))
-        return
-    result = compute(corpus, unit, threshold)
-    overall, mean = result.overall, result.mean
-    unit_said = unit + (f" (overlap >= {threshold:g})" if unit == "segment" else "")
-    command = f"qcahp agreement --coders {','.join(corpus.coders)} --unit {unit}"
-    report.add(section, "agreement.unit", "unit", unit_said, command)
-    report.add(section, "agreement.themes", "themes compared", len(result.themes), command)
-    report.add(section, "agreement.units", "units compared (pooled)", overall.units, command)
-    said = []
-    for key, label in AGREEMENT_FIGURES:
-        if key not in overall.stats:
-            continue
-        value = overall.stats[key]
-        report.add(section, f"agreement.{key}", f"{label} (pooled)", value, command)
-        said.append(f"{label} {st.render(value)}"
-                    + (" (NVivo's formula)" if key == "cohen_kappa" else ""))
-    kappa = "cohen_kappa" if "cohen_kappa" in mean.stats else "fleiss_kappa"
-    mean_value = report.add(section, f"agreement.mean_{kappa}",
-                            f"{dict(AGREEMENT_FIGURES)[kappa]} (mean over themes)",
-                            mean.stats[kappa], command)
-    report.add(section, "agreement.mean_over", "the mean is over",
-               mean.theme.strip("()").removeprefix("mean over "), command)
-    note = coverage_note(corpus)
-    if not overall.units:
-        report.not_yet.append("no transcript coded by the coders compared")
-        report.paragraphs.append((section, "Inter-rater agreement cannot be computed yet: "
-                                           + (str(overall.stats.get('percent_agreement'))
-                                              .removeprefix("undefined (").rstrip(")"))
-                                           + "."))
-        return
-    text = (f"Inter-rater agreement of {_listed(list(corpus.coders))} was computed with "
-            f"qualcoder_ahp per theme, each theme present or absent on each {unit} "
-            + (f"(overlap >= {threshold:g}) " if unit == "segment" else "")
-            + "of the transcripts "
-            + ("both coded" if len(corpus.coders) == 2 else "two or more of them coded")
-            + ""
-            f", over {_n(len(result.themes), 'theme')} ({overall.units:,} units pooled). "
-            f"Pooled over themes: {', '.join(said)}. The mean "
-            f"{dict(AGREEMENT_FIGURES)[kappa]} {_over(mean.theme)} was "
-            f"{st.render(mean_value)}.")
-    if note:
-        text += " " + _sentence(note.replace(" (--by transcript shows each)", ""))
-    report.paragraphs.append((section, text))
-
-
-def _over(label: str) -> str:
-    """``(mean over 11 themes, or the 4 where defined)`` as ``over the 11 themes (or
-    the 4 where defined)``, and ``(mean over 4 themes coded; 7 nobody coded left out)``
-    as ``over the 4 themes coded (7 nobody coded left out)``: the mean row's label, said
-    in a sentence."""
-    inner = label.strip("()").removeprefix("mean ").replace("over ", "over the ", 1)
-    head, _, tail = inner.partition(", ")
-    head, _, unused = head.partition("; ")
-    aside = "; ".join(part for part in (unused, tail) if part)
-    return f"{head} ({aside})" if aside else head
-
-
-def _reconciliation(store: Store, report: MethodsReport, corpus: Any, unit: str,
-                    threshold: float) -> None:
-    from qualcoder_ahp.agreement.compute import disagreements
-
-    section = "Reconciliation"
-    record = store.reconcile_record()
-    if corpus is not None:
-        found = disagreements(corpus, unit, threshold)
-        report.add(section, "disagreements", f"disagreeing spans ({unit})", len(found),
-                   f"qcahp disagreements --coders {','.join(corpus.coders)} --unit {unit}")
-    decisions = record.decisions
-    live = [d for d in decisions if d["status"] == "in effect"]
-    report.add(section, "reconcile.decisions", "reconcile decisions", len(decisions),
-               "qcahp reconcile log")
-    report.add(section, "reconcile.in_effect", "decisions in effect", len(live),
-               "qcahp reconcile log --status 'in effect'")
-    rules = Counter(d["rule"] + (f" {d['taken_from']}" if d.get("taken_from") else "")
-                    for d in live)
-    for rule, n in sorted(rules.items()):
-        report.add(section, f"reconcile.rule.{rule.replace(' ', '.')}", f"rule: {rule}", n,
-                   f"qcahp reconcile log --rule {rule.split()[0]}")
-    report.add(section, "consensus_codings", "consensus codings", record.consensus_codings,
-               "qcahp reconcile log")
-    if record.unrecorded:
-        report.add(section, "consensus_unrecorded", "consensus codings without a record",
-                   len(record.unrecorded), "qcahp reconcile log --rule unrecorded")
-    if not decisions and not record.consensus_codings:
-        report.not_yet.append("no reconciliation")
-        text = "No disagreements have been reconciled yet"
-        if corpus is not None and found:
-            text += (f" ({len(found):,} disagreeing spans at the {unit} unit are "
-                     "listed by qcahp disagreements)")
-        report.paragraphs.append((section, text + "."))
-        return
-    ruled = [f"{r} {n:,}" for r, n in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))]
-    text = ("Disagreements were decided into a consensus coding in qualcoder_ahp's "
-            "reconcile step, each decision recorded with its rule: "
-            f"{len(live):,} decisions are in effect"
-            + (f" (of {len(decisions):,} made; the rest were undone or decided again)"
-               if len(decisions) != len(live) else "")
-            + (f" (by rule, as qcahp reconcile log names them: {', '.join(ruled)}; "
-               "agreed: copied where every coder coded alike)" if ruled else "")
-            + f". The consensus coding holds {record.consensus_codings:,} codings")
-    if record.unrecorded:
-        text += f", {len(record.unrecorded):,} of them without a reconcile record"
-    text += "."
-    if corpus is not None:
-        text += (f" {len(found):,} disagreeing spans remain between the coders' own codings "
-                 f"at the {unit} unit.")
-    report.paragraphs.append((section, text))
-
-
-def _withdrawals(store: Store, report: MethodsReport) -> None:
-    from qualcoder_ahp.model.audit import audit_log
-
-    entries, _ = audit_log(store, kinds=("withdraw",))
-    transcripts = sum(len((e.payload or {}).get("transcripts") or [])
-                      if isinstance(e.payload, dict) else 0 for e in entries)
-    report.add("Withdrawals", "withdrawals", "withdrawals", len(entries),
-               "qcahp log --kind withdraw")
-    report.add("Withdrawals", "withdrawn_transcripts", "transcripts withdrawn", transcripts,
-               "qcahp log --kind withdraw")
-    if not entries:
-        text = "No participant withdrew from the study."
-    else:
-        text = (f"{_n(len(entries), 'withdrawal').capitalize()} "
-                f"{'was' if len(entries) == 1 else 'were'} recorded: "
-                f"{_n(transcripts, 'transcript')} and everything made from "
-                f"{'it' if transcripts == 1 else 'them'} (codings, decisions, memos) were "
-                "removed from the project and are not in any figure here.")
-    report.paragraphs.append(("Withdrawals", text))
-
-
-def _software(store: Store, report: MethodsReport) -> None:
-    section = "Software"
-    spacy = _package("spacy")
-    lookups = _package("spacy-lookups-data")
-    named = store.codebook().pipeline
-    pipeline = (f"{named} {_package(named) or '(not installed)'}" if named else
-                f"spacy.blank('en') + lookup lemmatizer (spacy-lookups-data {lookups})")
-    report.add(section, "software.qualcoder_ahp", "qualcoder_ahp", __version__,
-               "qcahp --version")
-    report.add(section, "software.spacy", "spaCy", spacy or "(not installed)", "pip show spacy")
-    report.add(section, "software.pipeline", "spaCy pipeline", pipeline, "qcahp codebook show")
-    report.add(section, "software.python", "Python", platform.python_version(),
-               "python --version")
-    report.paragraphs.append((section, (
-        f"This draft was made with qualcoder_ahp {__version__} (Python "
-        f"{platform.python_version()}); its theme suggestions use spaCy "
-        f"{spacy or '(not installed)'} rule matching with {pipeline}. qualcoder_ahp "
-        "works offline: no transcript text goes to a network service, and no model is "
-        "downloaded.")))
 
 
 __all__ = ["Figure", "MethodsReport", "methods_report"]
