@@ -154,6 +154,24 @@ def test_order_by_dates_puts_cases_without_one_last(project: Store) -> None:
         saturation(ReportData(project, "ana"), order=["P01,P02"])
 
 
+def test_order_by_dates_in_several_formats_sorts_as_dates(project: Store) -> None:
+    # A team types dates as each likes: ISO, day first, in words (same dates as DATES).
+    mixed = {1: "2024-02-03", 2: "15 January 2024", 3: "1 Mar 2024", 4: "2023-12-20",
+             6: "February 2, 2024"}
+    for n, date in mixed.items():
+        project.set_participant_attributes(f"P{n:02d}", {"interview_date": date})
+    sat = saturation(ReportData(project, "ana"), order_by="interview_date", orders=0)
+    assert [s.case for s in sat.steps] == ["P09", "P04", "P05", "P02", "P06", "P01", "P07",
+                                           "P03", "P08", "P10"]
+    assert sat.not_dates == []
+    # A value that is no date makes the order text's, and the report says which value.
+    project.set_participant_attributes("P03", {"interview_date": "1st March"})
+    sat = saturation(ReportData(project, "ana"), order_by="interview_date", orders=0)
+    assert sat.not_dates == ["1st March"]
+    assert ("Ordered as text, not as dates: interview_date has 1 value that is not a date "
+            "('1st March')") in " ".join(notes(sat))
+
+
 def test_random_orders_are_seeded_and_summarised() -> None:
     same = [{"a", "b"}] * 8  # every order: nothing new after the base, saturation at 6
     [five, zero] = random_orders(same, 4, 2, (5.0, 0.0), 50, 1)

@@ -55,6 +55,14 @@ def notes(sat: Saturation) -> list[str]:
         out.append(f"Pooled: the coders coded different cases ({each}), so a case's themes "
                    "are those of whoever coded it; --coder or --consensus assesses one "
                    "coding.")
+    if sat.not_dates:
+        shown = ", ".join(repr(v) for v in sat.not_dates[:3])
+        out.append(f"Ordered as text, not as dates: {sat.order_attribute} has "
+                   f"{plural(len(sat.not_dates), 'value')} that "
+                   f"{'is' if len(sat.not_dates) == 1 else 'are'} not a date ({shown}"
+                   f"{' ...' if len(sat.not_dates) > 3 else ''}); correct "
+                   f"{'it' if len(sat.not_dates) == 1 else 'them'} (2024-03-05, "
+                   "05/03/2024, 5 March 2024) to order by date.")
     if sat.unordered:
         out.append(f"No {sat.order_attribute}, so put last (in import order): "
                    f"{', '.join(sat.unordered)}.")
@@ -138,6 +146,7 @@ def saturation_json(sat: Saturation) -> dict[str, Any]:
                          "median": o.median, "p5": o.p5, "p95": o.p95}
                         for o in sat.orders]},
         "left_out": sat.uncoded, "put_last": sat.unordered,
+        "not_dates": sat.not_dates,
         "cases_coded_by": sat.coverage or None,
         "themes": sat.names, "method": CITATION,
     }
