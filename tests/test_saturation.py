@@ -34,7 +34,7 @@ from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import Codebook, Theme
 from qualcoder_ahp.reports.data import ReportData
 from qualcoder_ahp.reports.saturation import first_saturation, random_orders, saturation
-from qualcoder_ahp.reports.saturation_output import notes, orders_lines
+from qualcoder_ahp.reports.saturation_output import notes, orders_lines, summary_lines
 from tests.conftest import make_parsed
 
 THEMES = [f"t{k:02d}" for k in range(1, 23)]
@@ -172,6 +172,28 @@ def test_order_by_dates_in_several_formats_sorts_as_dates(project: Store) -> Non
             "('1st March')") in " ".join(notes(sat))
 
 
+def test_the_same_verdict_for_both_thresholds_is_said_once(project: Store,
+                                                           tmp_path: Path) -> None:
+    sat = saturation(ReportData(project, "ana"), level=1, orders=50)
+    assert [(v.threshold, v.at) for v in sat.verdicts] == [(5.0, 6), (0.0, 6)]
+    lines = summary_lines(sat)
+    assert lines[0] == ("Saturation (new information ≤ 5% and ≤ 0%): reached at 6 "
+                        "participants (base 4, run 2, new information 0.0%): run 5-6 brought "
+                        "0 new themes, of the base's 2.")
+    assert lines[1].startswith("Over 50 random orders (seed 1), ≤ 5% and ≤ 0%: median")
+    assert len(lines) == 2
+    # Different verdicts stay one line each.
+    apart = summary_lines(saturation(ReportData(project, "ana"), orders=0))
+    assert [line[:40] for line in apart] == ["Saturation (new information ≤ 5%): reach",
+                                             "Saturation (new information ≤ 0%): reach"]
+    db = str(tmp_path / "qcahp.db")
+    code_, _, _ = run("--db", db, "chart", "saturation", "--coder", "ana", "--level", "1",
+                      "-o", str(tmp_path / "s.svg"))
+    svg = (tmp_path / "s.svg").read_text()
+    assert code_ == 0 and svg.count("saturation, ≤5% and ≤0% new: 6") == 1
+    assert "≤5% new: 6" not in svg and "cases 1-4: 2 themes" in svg
+
+
 def test_random_orders_are_seeded_and_summarised() -> None:
     same = [{"a", "b"}] * 8  # every order: nothing new after the base, saturation at 6
     [five, zero] = random_orders(same, 4, 2, (5.0, 0.0), 50, 1)
@@ -209,9 +231,9 @@ def test_terminal_table_fits_80_columns(project: Store, tmp_path: Path,
     assert lines[5].split() == ["1", "P09", "11/11/2023", "1", "1", "1", "4.5", "t05"]
     assert lines[14].split() == ["10", "P10", "1", "0", "22", "100.0"]
     flat = " ".join(out.split())
-    assert "Saturation (new information ≤ 5%): reached at 10 participants (base 4, run 2, " \
-        "new information 0.0%): run 9-10 brought 0 new themes, of the base's 13." in flat
-    assert "Over 100 random orders (seed 1), ≤ 5%: median not reached" in flat
+    assert "Saturation (new information ≤ 5% and ≤ 0%): reached at 10 participants (base 4, " \
+        "run 2, new information 0.0%): run 9-10 brought 0 new themes, of the base's 13." in flat
+    assert "Over 100 random orders (seed 1), ≤ 5% and ≤ 0%: median not reached" in flat
     assert "No interview_date, so put last (in import order): P10." in flat
     # Too narrow for the new themes beside the figures: they go under their case's row.
     monkeypatch.setenv("COLUMNS", "50")
