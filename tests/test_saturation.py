@@ -131,6 +131,10 @@ def test_level_and_min_codings(project: Store) -> None:
     text = project.transcript_text(ids["int01"])
     start = text.index("Sentence 2 of")
     project.code(ids["int01"], "t02", "ana", start, start + 5)
+    # A level deeper than the codebook is refused, not "22 themes at level 3".
+    with pytest.raises(UserError, match=r"^--level 3: the codebook's themes go 2 levels "
+                                        r"deep \(1: the top-level themes\)$"):
+        saturation(ReportData(project, "ana"), level=3, orders=0)
     two = saturation(ReportData(project, "ana"), min_codings=2, orders=0)
     assert two.steps[0].themes == ("t01",)
     assert all(s.themes == () for s in two.steps[1:]) and not two.uncoded

@@ -365,7 +365,7 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
     """Assess thematic saturation over the snapshot's cases (see the module's docstring).
 
     Raises:
-        UserError: a bad base, run or threshold; an unknown theme or attribute; an
+        UserError: a bad base, run, threshold or level; an unknown theme or attribute; an
             ``order`` naming an unknown case, a case twice, or leaving one out.
     """
     if base < 1 or run < 1:
@@ -373,6 +373,11 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
     if not 0 <= threshold <= 100:
         raise UserError(f"--threshold must be between 0 and 100 (%), not {threshold:g}")
     thresholds = (threshold,) if threshold == 0 else (threshold, 0.0)
+    deepest = 1 + max((data.depth(t.id) for t in data.themes), default=0)
+    if level is not None and level > deepest:
+        # Else "11 themes at level 7 found": the themes as coded, under a level's name.
+        raise UserError(f"--level {level}: the codebook's themes go {deepest} "
+                        f"level{'s' if deepest > 1 else ''} deep (1: the top-level themes)")
     units = _units(data, unit)
     present = _presence(data, units, theme, level, max(1, min_codings))
     units, values, lacking, how = _ordered(data, units, order_by, order)
