@@ -102,6 +102,14 @@ def test_guest_2020_arithmetic_on_a_known_project(project: Store) -> None:
     assert sat.verdicts[1].text.startswith(
         "Saturation (new information ≤ 0%): reached at 8 participants (base 4, run 2, "
         "new information 0.0%)")
+    # The method stops at the first run that meets the threshold; what came after is said.
+    early = saturation(ReportData(project, "ana"), base=2, run=1, threshold=0, orders=0,
+                       order=["P01,P02,P07,P03,P04,P05,P06,P08,P09,P10"])
+    assert early.verdicts[0].at == 3
+    assert early.verdicts[0].text.endswith(
+        "run 3 brought 0 new themes, of the base's 10. After it, participants 4, 5, 6 and 7 "
+        "still brought 12 new themes.")
+    assert sat.verdicts[0].text.endswith("of the base's 20.")  # nothing new after 7
     # Base 6, run 3 (other sizes): runs 7-9, 8-10 bring nothing.
     other = saturation(ReportData(project, "ana"), base=6, run=3, threshold=0, orders=0)
     assert [(v.threshold, v.at) for v in other.verdicts] == [(0.0, 9)]

@@ -460,12 +460,28 @@ def _verdict(sat: Saturation, threshold: float) -> Verdict:
             return Verdict(threshold, r.last, r, (
                 f"{head}: reached at {r.last} {sat.noun}s (base {sat.base}, run {sat.run}, "
                 f"new information {r.pct_of_base:.1f}%): run {r.label} brought "
-                f"{plural(len(r.new), 'new theme')}, of the base's {sat.base_themes}."))
+                f"{plural(len(r.new), 'new theme')}, of the base's {sat.base_themes}."
+                + _after(sat, r.last)))
     last = sat.runs[-1]
     return Verdict(threshold, None, None, (
         f"{head}: not reached in {len(sat.steps)} {sat.noun}s: the last run, "
         f"{last.label}, brought {plural(len(last.new), 'new theme')} "
         f"({last.pct_of_base:.1f}% of the base's {sat.base_themes})."))
+
+
+def _after(sat: Saturation, last: int) -> str:
+    """`` After it, participants 6 and 7 still brought 3 new themes.``: the method stops
+    at the first run that meets the threshold, so say what the cases after it brought
+    (``""``: nothing new)."""
+    later = [s for s in sat.steps[last:] if s.new]
+    if not later:
+        return ""
+    where = [str(s.position) for s in later]
+    cases = (where[0] if len(where) == 1 else
+             f"{', '.join(where[:-1])} and {where[-1]}" if len(where) <= 5 else
+             f"{', '.join(where[:4])} and {len(where) - 4} more")
+    return (f" After it, {sat.noun}{'s' if len(later) > 1 else ''} {cases} still brought "
+            f"{plural(sum(len(s.new) for s in later), 'new theme')}.")
 
 
 __all__ = ["BASE", "CITATION", "ORDERS", "RUN", "SEED", "THRESHOLD", "UNITS",
