@@ -409,7 +409,7 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
     if order_by and values and _date_key(list(values.values())) is None:
         day_first = [f for f in DATE_FORMATS if f != "%m/%d/%Y"]
         odd = sorted({v for v in values.values() if _date(v.strip(), day_first) is None})
-        if len(odd) < len(set(values.values())):
+        if 2 * len(odd) <= len(set(values.values())):  # most are dates: a slip
             sat.not_dates = odd
     if data.coder is None:
         sat.coverage = _coverage(data, units)
