@@ -182,6 +182,11 @@ def test_order_by_dates_in_several_formats_sorts_as_dates(project: Store) -> Non
     assert sat.not_dates == ["1st March"]
     assert ("Ordered as text, not as dates: interview_date has 1 value that is not a date "
             "('1st March')") in " ".join(notes(sat))
+    # Mostly numbers (an interview number) and one date: no note about dates.
+    for n in range(1, 9):
+        project.set_participant_attributes(f"P{n:02d}", {"interview_date": str(n)})
+    sat = saturation(ReportData(project, "ana"), order_by="interview_date", orders=0)
+    assert sat.not_dates == [] and [s.case for s in sat.steps][:2] == ["P01", "P02"]
 
 
 def test_the_same_verdict_for_both_thresholds_is_said_once(project: Store,
