@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.records import Codebook, Theme
 from qualcoder_ahp.reports import UNITS, ReportData, cooccurrence, quotes
+from qualcoder_ahp.reports.cooccurrence import passages_command
 from qualcoder_ahp.reports.quotes import CodingQuery, cocoded_line
 from qualcoder_ahp.reports.spans import intersect, merge
 from tests.conftest import make_parsed
@@ -293,10 +294,15 @@ def test_a_merged_theme_names_the_option_to_give(db):
 def test_the_cooccurrence_table_names_the_quotes_command_of_a_cell(db, tmp_path):
     table = run(db, "cooccurrence", "--unit", "sentence", "--coder", "alice",
                 "--where", "band != 9").stdout
-    assert ("A cell's passages: qcahp quotes --theme ROW --with COLUMN --near sentence "
-            "--coder alice --where 'band != 9'.") in " ".join(table.split())
+    # The command on a line of its own with no full stop: a copy of the line runs as is
+    # (a full stop after --coder alice made the coder 'alice.').
+    assert ("\nqcahp quotes --theme ROW --with COLUMN --near sentence --coder alice "
+            "--where 'band != 9'\n") in table
     md = run(db, "cooccurrence", "--format", "md").stdout
-    assert "A cell's passages: qcahp quotes --theme ROW --with COLUMN." in md
+    assert "ids):<br>qcahp quotes --theme ROW --with COLUMN\n" in md
+    # A coder's name with an apostrophe in double quotes, as a researcher would type it.
+    assert passages_command("overlap", "Mary O'Neil").endswith(
+        "\nqcahp quotes --theme ROW --with COLUMN --coder \"Mary O'Neil\"")
     assert "passages" not in run(db, "cooccurrence", "--format", "csv").stdout
     run(db, "cooccurrence", "-o", str(tmp_path / "co.xlsx"))
     about = {r[0].value for r in load_workbook(tmp_path / "co.xlsx")["About"].iter_rows()}

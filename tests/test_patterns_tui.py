@@ -156,6 +156,21 @@ async def test_rows_are_pattern_stats_of_the_theme_and_those_below(project: Path
         assert rows(screen)["board"][3:] == ["3", "1", "1", "1", "50%"]
 
 
+async def test_sorting_shows_the_top_of_the_new_order(project: Path) -> None:
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_patterns(pilot, "career")
+        table = screen.query_one(DataTable)
+        await pilot.press("end")  # on winding-route, the last by id (no rejection)
+        await pilot.pause()
+        assert table.cursor_row == 3
+        await pilot.press("s")  # most rejected first: the cursor on the first, luck
+        await pilot.pause()
+        assert "most rejected first" in head(screen)
+        assert table.cursor_row == 0 and list(rows(screen))[0] == "luck"
+        assert screen.selected()["pattern"] == "luck"
+
+
 async def test_accepting_in_the_coding_screen_moves_the_accepted_count(
         project: Path) -> None:
     """Enter on a pattern lists its suggestions; Enter opens the coding screen at one; a

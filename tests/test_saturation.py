@@ -34,7 +34,7 @@ from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import Codebook, Theme
 from qualcoder_ahp.reports.data import ReportData
 from qualcoder_ahp.reports.saturation import first_saturation, random_orders, saturation
-from qualcoder_ahp.reports.saturation_output import notes, orders_lines
+from qualcoder_ahp.reports.saturation_output import notes, orders_lines, summary_lines
 from tests.conftest import make_parsed
 
 THEMES = [f"t{k:02d}" for k in range(1, 23)]
@@ -102,6 +102,14 @@ def test_guest_2020_arithmetic_on_a_known_project(project: Store) -> None:
     assert sat.verdicts[1].text.startswith(
         "Saturation (new information ≤ 0%): reached at 8 participants (base 4, run 2, "
         "new information 0.0%)")
+    # The method stops at the first run that meets the threshold; what came after is said.
+    early = saturation(ReportData(project, "ana"), base=2, run=1, threshold=0, orders=0,
+                       order=["P01,P02,P07,P03,P04,P05,P06,P08,P09,P10"])
+    assert early.verdicts[0].at == 3
+    assert early.verdicts[0].text.endswith(
+        "run 3 brought 0 new themes, of the base's 10. After it, participants 4, 5, 6 and 7 "
+        "still brought 12 new themes.")
+    assert sat.verdicts[0].text.endswith("of the base's 20.")  # nothing new after 7
     # Base 6, run 3 (other sizes): runs 7-9, 8-10 bring nothing.
     other = saturation(ReportData(project, "ana"), base=6, run=3, threshold=0, orders=0)
     assert [(v.threshold, v.at) for v in other.verdicts] == [(0.0, 9)]
@@ -131,6 +139,10 @@ def test_level_and_min_codings(project: Store) -> None:
     text = project.transcript_text(ids["int01"])
     start = text.index("Sentence 2 of")
     project.code(ids["int01"], "t02", "ana", start, start + 5)
+    # A level deeper than the codebook is refused, not "22 themes at level 3".
+    with pytest.raises(UserError, match=r"^--level 3: the codebook's themes go 2 levels "
+                                        r"deep \(1: the top-level themes\)$"):
+        saturation(ReportData(project, "ana"), level=3, orders=0)
     two = saturation(ReportData(project, "ana"), min_codings=2, orders=0)
     assert two.steps[0].themes == ("t01",)
     assert all(s.themes == () for s in two.steps[1:]) and not two.uncoded
@@ -152,6 +164,51 @@ def test_order_by_dates_puts_cases_without_one_last(project: Store) -> None:
         saturation(ReportData(project, "ana"), order=["P1O"])
     with pytest.raises(UserError, match=r"leaves out 8 cases: P03, P04"):
         saturation(ReportData(project, "ana"), order=["P01,P02"])
+
+
+def test_order_by_dates_in_several_formats_sorts_as_dates(project: Store) -> None:
+    # A team types dates as each likes: ISO, day first, in words (same dates as DATES).
+    mixed = {1: "2024-02-03", 2: "15 January 2024", 3: "1 Mar 2024", 4: "2023-12-20",
+             6: "February 2, 2024"}
+    for n, date in mixed.items():
+        project.set_participant_attributes(f"P{n:02d}", {"interview_date": date})
+    sat = saturation(ReportData(project, "ana"), order_by="interview_date", orders=0)
+    assert [s.case for s in sat.steps] == ["P09", "P04", "P05", "P02", "P06", "P01", "P07",
+                                           "P03", "P08", "P10"]
+    assert sat.not_dates == []
+    # A value that is no date makes the order text's, and the report says which value.
+    project.set_participant_attributes("P03", {"interview_date": "1st March"})
+    sat = saturation(ReportData(project, "ana"), order_by="interview_date", orders=0)
+    assert sat.not_dates == ["1st March"]
+    assert ("Ordered as text, not as dates: interview_date has 1 value that is not a date "
+            "('1st March')") in " ".join(notes(sat))
+    # Mostly numbers (an interview number) and one date: no note about dates.
+    for n in range(1, 9):
+        project.set_participant_attributes(f"P{n:02d}", {"interview_date": str(n)})
+    sat = saturation(ReportData(project, "ana"), order_by="interview_date", orders=0)
+    assert sat.not_dates == [] and [s.case for s in sat.steps][:2] == ["P01", "P02"]
+
+
+def test_the_same_verdict_for_both_thresholds_is_said_once(project: Store,
+                                                           tmp_path: Path) -> None:
+    sat = saturation(ReportData(project, "ana"), level=1, orders=50)
+    assert [(v.threshold, v.at) for v in sat.verdicts] == [(5.0, 6), (0.0, 6)]
+    lines = summary_lines(sat)
+    assert lines[0] == ("Saturation (new information ≤ 5% and ≤ 0%): reached at 6 "
+                        "participants (base 4, run 2, new information 0.0%): run 5-6 brought "
+                        "0 new themes, of the base's 2.")
+    assert lines[1].startswith("Over 50 random orders (seed 1), ≤ 5% and ≤ 0%: median")
+    assert len(lines) == 2
+    # Different verdicts stay one line each.
+    apart = summary_lines(saturation(ReportData(project, "ana"), orders=0))
+    assert [line[:40] for line in apart] == ["Saturation (new information ≤ 5%): reach",
+                                             "Saturation (new information ≤ 0%): reach"]
+    db = str(tmp_path / "qcahp.db")
+    code_, _, _ = run("--db", db, "chart", "saturation", "--coder", "ana", "--level", "1",
+                      "-o", str(tmp_path / "s.svg"))
+    svg = (tmp_path / "s.svg").read_text()
+    assert code_ == 0 and svg.count("saturation, ≤5% and ≤0% new: 6") == 1
+    assert "≤5% new: 6" not in svg and "cases 1-4: 2 themes" in svg
 
 
 def test_random_orders_are_seeded_and_summarised() -> None:
@@ -191,9 +248,9 @@ def test_terminal_table_fits_80_columns(project: Store, tmp_path: Path,
     assert lines[5].split() == ["1", "P09", "11/11/2023", "1", "1", "1", "4.5", "t05"]
     assert lines[14].split() == ["10", "P10", "1", "0", "22", "100.0"]
     flat = " ".join(out.split())
-    assert "Saturation (new information ≤ 5%): reached at 10 participants (base 4, run 2, " \
-        "new information 0.0%): run 9-10 brought 0 new themes, of the base's 13." in flat
-    assert "Over 100 random orders (seed 1), ≤ 5%: median not reached" in flat
+    assert "Saturation (new information ≤ 5% and ≤ 0%): reached at 10 participants (base 4, " \
+        "run 2, new information 0.0%): run 9-10 brought 0 new themes, of the base's 13." in flat
+    assert "Over 100 random orders (seed 1), ≤ 5% and ≤ 0%: median not reached" in flat
     assert "No interview_date, so put last (in import order): P10." in flat
     # Too narrow for the new themes beside the figures: they go under their case's row.
     monkeypatch.setenv("COLUMNS", "50")

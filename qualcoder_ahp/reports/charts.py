@@ -15,6 +15,7 @@ import io
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports.cooccurrence import Cooccurrence
 from qualcoder_ahp.reports.counts import CountsReport, Matrix
 from qualcoder_ahp.reports.exports import coder_label
@@ -291,13 +292,17 @@ def saturation_figure(sat: Saturation, *, selection: str = "") -> Any:
                     markersize=3.5, linewidth=1.6)
     top = max([s.cumulative for s in steps], default=0) or 1
     styles = ("--", ":")
+    marks: dict[int, list[tuple[float, str]]] = {}  # one mark where both thresholds meet
     for verdict, style in zip(sat.verdicts, styles, strict=False):
-        if verdict.at is None:
-            continue
-        ax.axvline(verdict.at, color="#b2182b", linestyle=style, linewidth=1.3)
-        left = verdict.at > 0.6 * n  # the words on the side with room
-        ax.text(verdict.at + (-0.12 if left else 0.12), top * (1.28 if style == "--" else 1.18),
-                f"saturation, \u2264{verdict.threshold:g}% new: {verdict.at}",
+        if verdict.at is not None:
+            marks.setdefault(verdict.at, []).append((verdict.threshold, style))
+    for at, both in marks.items():
+        style = both[0][1]
+        ax.axvline(at, color="#b2182b", linestyle=style, linewidth=1.3)
+        left = at > 0.6 * n  # the words on the side with room
+        said = " and ".join(f"\u2264{t:g}%" for t, _ in both)
+        ax.text(at + (-0.12 if left else 0.12), top * (1.28 if style == "--" else 1.18),
+                f"saturation, {said} new: {at}",
                 fontsize=8, color="#b2182b", va="top", ha="right" if left else "left")
     ax.set_xlim(0.4, max(n, 1) + 0.6)
     ax.set_ylim(0, top * 1.3)  # room above the curve for the saturation marks' words
@@ -314,7 +319,8 @@ def saturation_figure(sat: Saturation, *, selection: str = "") -> Any:
     ax.legend([line, Patch(facecolor="#4C72B0", edgecolor="#333333"),
                Patch(facecolor="#9ecae1", edgecolor="#333333", hatch="///")],
               ["themes found so far", "themes new in the case",
-               f"themes new in the base ({sat.base} cases: {sat.base_themes})"],
+               f"themes new in the base (case{'s 1-' if sat.base > 1 else ' '}{sat.base}: "
+               f"{plural(sat.base_themes, 'theme')})"],
               fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     head = f"Thematic saturation ({coder_label(sat.coder)}): base {sat.base}, run {sat.run}"
     reached = [f"\u2264{v.threshold:g}%: {v.at}" if v.at is not None

@@ -118,13 +118,24 @@ def passages_command(unit: str, coder: str | None = None, consensus: bool = Fals
     """The sentence under a co-occurrence table naming the ``qcahp quotes`` command that
     lists the passages behind a cell, with the same unit, coder and transcripts: its
     ROW theme's codings near a coding of its COLUMN theme (``--near overlap``: a cell
-    counts the stretches both cover, the command lists the codings of ROW that meet them)."""
+    counts the stretches both cover, the command lists the codings of ROW that meet them).
+    The command is on a line of its own, with no full stop after it, so that a copy of the
+    line runs as it is."""
     given = [*(["--coder", coder] if coder else []), *(["--consensus"] if consensus else []),
              *(a for t in transcripts for a in ("--transcript", t)),
              *(a for w in where for a in ("--where", w))]
-    return ("A cell's passages: qcahp quotes --theme ROW --with COLUMN"
+    return ("A cell's passages (ROW and COLUMN: the two themes' ids):\n"
+            "qcahp quotes --theme ROW --with COLUMN"
             + (f" --near {unit}" if unit != "overlap" else "")
-            + "".join(f" {shlex.quote(a)}" for a in given) + ".")
+            + "".join(f" {_shell_word(a)}" for a in given))
+
+
+def _shell_word(word: str) -> str:
+    """``word`` as a shell reads it: ``shlex.quote``'s, but a name with an apostrophe and
+    nothing else a shell treats specially in double quotes as ``"Mary O'Neil"``."""
+    if "'" in word and not any(c in word for c in '"$`\\!'):
+        return f'"{word}"'
+    return shlex.quote(word)
 
 
 def _add(cells: list[list[int | None]], i: int, j: int, n: int) -> None:

@@ -60,8 +60,9 @@ CITATION = ("Guest G, Namey E, Chen M (2020) A simple method to assess and repor
             "thematic saturation in qualitative research. PLoS ONE 15(5): e0232076")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y",
                 "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %Y", "%b %Y", "%Y-%m")
-"""Dates an ``--order-by`` attribute may hold; the first format every value fits is
-used, so day first (UK) wins over month first when both fit."""
+"""Dates an ``--order-by`` attribute may hold, in any mix (a team types them as each
+likes: ``2024-03-05``, ``05/03/2024``, ``5 March 2024``). Numeric dates with ``/`` are
+read day first (UK) unless one of them can only be month first (``03/25/2024``)."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,8 @@ class Saturation:
     """Cases chosen that have no coding in the snapshot, left out."""
     unordered: list[str] = field(default_factory=list)
     """Cases without the ``--order-by`` attribute, put last."""
+    not_dates: list[str] = field(default_factory=list)
+    """``--order-by`` values that are not dates when others are (so all sort as text)."""
     order_attribute: str | None = None
     selection: Selection | None = None
     coverage: dict[str, int] = field(default_factory=dict)
@@ -223,14 +226,26 @@ def _presence(data: ReportData, units: list[_Unit], theme: str | None, level: in
 
 
 def _date_key(values: list[str]) -> dict[str, Any] | None:
-    """Each value as a date, when every one parses with one format; else ``None``."""
-    for fmt in DATE_FORMATS:
+    """Each value as a date, when every one is a date in one of :data:`DATE_FORMATS` (the
+    formats may differ from value to value, but not day and month first); else ``None``."""
+    day_first = [f for f in DATE_FORMATS if f != "%m/%d/%Y"]
+    month_first = [f for f in DATE_FORMATS if f != "%d/%m/%Y"]
+    for formats in (day_first, month_first):
+        dates = {v: _date(v.strip(), formats) for v in values}
+        if None not in dates.values():
+            return dates
+    return None
+
+
+def _date(value: str, formats: list[str]) -> datetime | None:
+    """``value`` read with the first of ``formats`` it fits (or as ISO 8601), else ``None``."""
+    for fmt in formats:
         try:
-            return {v: datetime.strptime(v.strip(), fmt) for v in values}
+            return datetime.strptime(value, fmt)
         except ValueError:
             continue
     try:
-        return {v: datetime.fromisoformat(v.strip()) for v in values}
+        return datetime.fromisoformat(value).replace(tzinfo=None)
     except ValueError:
         return None
 
@@ -350,7 +365,7 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
     """Assess thematic saturation over the snapshot's cases (see the module's docstring).
 
     Raises:
-        UserError: a bad base, run or threshold; an unknown theme or attribute; an
+        UserError: a bad base, run, threshold or level; an unknown theme or attribute; an
             ``order`` naming an unknown case, a case twice, or leaving one out.
     """
     if base < 1 or run < 1:
@@ -358,6 +373,11 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
     if not 0 <= threshold <= 100:
         raise UserError(f"--threshold must be between 0 and 100 (%), not {threshold:g}")
     thresholds = (threshold,) if threshold == 0 else (threshold, 0.0)
+    deepest = 1 + max((data.depth(t.id) for t in data.themes), default=0)
+    if level is not None and level > deepest:
+        # Else "11 themes at level 7 found": the themes as coded, under a level's name.
+        raise UserError(f"--level {level}: the codebook's themes go {deepest} "
+                        f"level{'s' if deepest > 1 else ''} deep (1: the top-level themes)")
     units = _units(data, unit)
     present = _presence(data, units, theme, level, max(1, min_codings))
     units, values, lacking, how = _ordered(data, units, order_by, order)
@@ -386,6 +406,11 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
                      uncoded=uncoded, unordered=[c for c in lacking if c in present],
                      order_attribute=how.removeprefix("order of ") if order_by else None,
                      selection=data.selection)
+    if order_by and values and _date_key(list(values.values())) is None:
+        day_first = [f for f in DATE_FORMATS if f != "%m/%d/%Y"]
+        odd = sorted({v for v in values.values() if _date(v.strip(), day_first) is None})
+        if 2 * len(odd) <= len(set(values.values())):  # most are dates: a slip
+            sat.not_dates = odd
     if data.coder is None:
         sat.coverage = _coverage(data, units)
     sat.reason = _reason(sat)
@@ -435,12 +460,28 @@ def _verdict(sat: Saturation, threshold: float) -> Verdict:
             return Verdict(threshold, r.last, r, (
                 f"{head}: reached at {r.last} {sat.noun}s (base {sat.base}, run {sat.run}, "
                 f"new information {r.pct_of_base:.1f}%): run {r.label} brought "
-                f"{plural(len(r.new), 'new theme')}, of the base's {sat.base_themes}."))
+                f"{plural(len(r.new), 'new theme')}, of the base's {sat.base_themes}."
+                + _after(sat, r.last)))
     last = sat.runs[-1]
     return Verdict(threshold, None, None, (
         f"{head}: not reached in {len(sat.steps)} {sat.noun}s: the last run, "
         f"{last.label}, brought {plural(len(last.new), 'new theme')} "
         f"({last.pct_of_base:.1f}% of the base's {sat.base_themes})."))
+
+
+def _after(sat: Saturation, last: int) -> str:
+    """`` After it, participants 6 and 7 still brought 3 new themes.``: the method stops
+    at the first run that meets the threshold, so say what the cases after it brought
+    (``""``: nothing new)."""
+    later = [s for s in sat.steps[last:] if s.new]
+    if not later:
+        return ""
+    where = [str(s.position) for s in later]
+    cases = (where[0] if len(where) == 1 else
+             f"{', '.join(where[:-1])} and {where[-1]}" if len(where) <= 5 else
+             f"{', '.join(where[:4])} and {len(where) - 4} more")
+    return (f" After it, {sat.noun}{'s' if len(later) > 1 else ''} {cases} still brought "
+            f"{plural(sum(len(s.new) for s in later), 'new theme')}.")
 
 
 __all__ = ["BASE", "CITATION", "ORDERS", "RUN", "SEED", "THRESHOLD", "UNITS",

@@ -15,8 +15,9 @@ from qualcoder_ahp.reports.writers import Sheet, md_text, to_markdown, word_safe
 
 
 def orders_lines(sat: Saturation) -> list[str]:
-    """The random orders in words, one line per threshold."""
-    out = []
+    """The random orders in words, one line per threshold (one for both when the
+    results are the same)."""
+    said: dict[str, list[float]] = {}
     for o in sat.orders:
         def at(v: int | None) -> str:
             return "not reached" if v is None else str(v)
@@ -24,10 +25,27 @@ def orders_lines(sat: Saturation) -> list[str]:
         median = "not reached" if o.median is None else f"{o.median} {sat.noun}s"
         spread = (f"5th-95th percentile {o.p5}-{o.p95}" if None not in (o.p5, o.p95) else
                   f"5th percentile {at(o.p5)}, 95th percentile {at(o.p95)}")
-        out.append(f"Over {sat.order_count:,} random orders (seed {sat.seed}), ≤ "
-                   f"{pct(o.threshold)}: median {median}, {spread}; reached in "
-                   f"{o.reached:,}{never}.")
-    return out
+        said.setdefault(f"median {median}, {spread}; reached in {o.reached:,}{never}.",
+                        []).append(o.threshold)
+    return [f"Over {sat.order_count:,} random orders (seed {sat.seed}), "
+            f"{_thresholds(ts)}: {words}" for words, ts in said.items()]
+
+
+def verdict_lines(sat: Saturation) -> list[str]:
+    """The verdicts, one line per threshold, or one for both where they say the same
+    (reached at the same run, or neither reached)."""
+    said: dict[str, list[float]] = {}
+    for v in sat.verdicts:
+        head = f"Saturation (new information {_thresholds([v.threshold])})"
+        said.setdefault(v.text.removeprefix(head) if v.text.startswith(head) else v.text,
+                        []).append(v.threshold)
+    return [f"Saturation (new information {_thresholds(ts)}){words}"
+            if words.startswith(":") else words for words, ts in said.items()]
+
+
+def _thresholds(thresholds: list[float]) -> str:
+    """``≤ 5%``, or ``≤ 5% and ≤ 0%``."""
+    return " and ".join(f"≤ {pct(t)}" for t in thresholds)
 
 
 def describe(sat: Saturation) -> str:
@@ -55,6 +73,14 @@ def notes(sat: Saturation) -> list[str]:
         out.append(f"Pooled: the coders coded different cases ({each}), so a case's themes "
                    "are those of whoever coded it; --coder or --consensus assesses one "
                    "coding.")
+    if sat.not_dates:
+        shown = ", ".join(repr(v) for v in sat.not_dates[:3])
+        out.append(f"Ordered as text, not as dates: {sat.order_attribute} has "
+                   f"{plural(len(sat.not_dates), 'value')} that "
+                   f"{'is' if len(sat.not_dates) == 1 else 'are'} not a date ({shown}"
+                   f"{' ...' if len(sat.not_dates) > 3 else ''}); correct "
+                   f"{'it' if len(sat.not_dates) == 1 else 'them'} (2024-03-05, "
+                   "05/03/2024, 5 March 2024) to order by date.")
     if sat.unordered:
         out.append(f"No {sat.order_attribute}, so put last (in import order): "
                    f"{', '.join(sat.unordered)}.")
@@ -108,7 +134,7 @@ def runs_sheet(sat: Saturation) -> Sheet:
 
 def summary_lines(sat: Saturation) -> list[str]:
     """The verdicts, the random orders and the notes, one line each."""
-    return list(dict.fromkeys(v.text for v in sat.verdicts)) + orders_lines(sat) + notes(sat)
+    return verdict_lines(sat) + orders_lines(sat) + notes(sat)
 
 
 def saturation_json(sat: Saturation) -> dict[str, Any]:
@@ -138,6 +164,7 @@ def saturation_json(sat: Saturation) -> dict[str, Any]:
                          "median": o.median, "p5": o.p5, "p95": o.p95}
                         for o in sat.orders]},
         "left_out": sat.uncoded, "put_last": sat.unordered,
+        "not_dates": sat.not_dates,
         "cases_coded_by": sat.coverage or None,
         "themes": sat.names, "method": CITATION,
     }
@@ -192,4 +219,4 @@ def saturation_docx(sat: Saturation) -> bytes:
 
 __all__ = ["curve_sheet", "describe", "notes", "orders_lines", "runs_sheet",
            "saturation_docx", "saturation_json", "saturation_markdown", "summary_lines",
-           "title", "who_coded"]
+           "title", "verdict_lines", "who_coded"]

@@ -557,11 +557,15 @@ class PatternsScreen(FollowsStore, Screen[None]):
                                                       self.counted_coder()))
 
     def action_sort(self) -> None:
-        """The next order: pattern id, most rejected, least precise, most suggestions."""
+        """The next order: pattern id, most rejected, least precise, most suggestions;
+        the cursor on the first row, the one the order puts first (kept on the pattern
+        it was on, the list opened mid-way, where a pattern that had moved down was)."""
         orders = list(SORTS)
         self.order = orders[(orders.index(self.order) + 1) % len(orders)]
-        keep = self.selected()
-        self._fill(self.query_one(DataTable), keep["pattern"] if keep else None)
+        table = self.query_one(DataTable)
+        self._fill(table)
+        if table.row_count:
+            table.move_cursor(row=0)
         self._show_head()  # it names the order
 
     def action_coders(self) -> None:

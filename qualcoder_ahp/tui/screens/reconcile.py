@@ -48,6 +48,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
+from textual.widget import AwaitMount
 
 from qualcoder_ahp.agreement.compute import CONSENSUS
 from qualcoder_ahp.agreement.intervals import Interval
@@ -274,10 +275,15 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         self.loaded = True
         self.query_one("#consensus-panel").display = True
         panels = self.query_one("#coder-panels", Horizontal)
-        for k in range(len(self.compared or [])):
-            panels.mount(VerticalScroll(Static(id=f"coder-text-{k}"), classes="coder-panel"))
+        mounted = panels.mount_all(VerticalScroll(Static(id=f"coder-text-{k}"),
+                                                  classes="coder-panel")
+                                   for k in range(len(self.compared or [])))
         walk.begin()
-        self.call_after_refresh(self.show)
+        self.call_after_refresh(self._show_mounted, mounted)
+
+    async def _show_mounted(self, mounted: AwaitMount) -> None:
+        await mounted
+        self.show()
 
     loaded = False
     """Whether the disagreements are on screen (not blind, not still computing, no error)."""
