@@ -63,7 +63,6 @@ from qualcoder_ahp.suggest.prefilter import (
     analysis_to_bytes,
     token_anchor_specs,
 )
-from qualcoder_ahp.suggest.sre_tree import gc_paused
 
 # Re-exported: callers and tests reach the pipeline and the result type through here.
 __all__ = ["DOC_ATTRS", "SCOPE_ROLES", "_PIPELINES", "Engine", "Found", "Pipeline",
@@ -104,9 +103,8 @@ class Engine:
     def _analyse(self, regex_ids: list[str]) -> dict[str, AnchorIndex]:
         """Analyse these regex patterns (once each) and index their anchors, one index
         per unit the patterns run on (so each unit's scan looks only for its anchors)."""
-        with gc_paused():
-            for pid in regex_ids:
-                self._analyse_one(pid)
+        for pid in regex_ids:
+            self._analyse_one(pid)
         key = frozenset(regex_ids)
         if key not in self._anchor_indexes:
             sets: dict[str, list[tuple[str, ...]]] = {}
@@ -156,21 +154,19 @@ class Engine:
         """
         keys = self.analysis_keys
         pids = self.analysed | self.uncompiled if compile_twins else self.analysed
-        with gc_paused():
-            return {keys[pid]: analysis_to_bytes(self.regex_anchors[pid],
-                                                 self.lowered_regexes[pid],
-                                                 compile_twin=compile_twins)
-                    for pid in sorted(pids) if pid in keys}
+        return {keys[pid]: analysis_to_bytes(self.regex_anchors[pid],
+                                             self.lowered_regexes[pid],
+                                             compile_twin=compile_twins)
+                for pid in sorted(pids) if pid in keys}
 
     def analyse_all(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Analyse every regular expression not analysed yet (at codebook load)."""
         todo = [pid for pid in self.regexes if pid not in self.regex_anchors]
-        with gc_paused():
-            for done, pid in enumerate(todo, 1):
-                with self.lock:
-                    self._analyse_one(pid)
-                if progress is not None:
-                    progress(done, len(todo))
+        for done, pid in enumerate(todo, 1):
+            with self.lock:
+                self._analyse_one(pid)
+            if progress is not None:
+                progress(done, len(todo))
 
     @property
     def nlp(self) -> Any:
