@@ -623,6 +623,7 @@ def suggest(project: Project, names: tuple[str, ...], processes: int | None) -> 
     if total == 0:
         raise UserError("no transcripts in this project: import some first")
     with progress_bar("Suggesting") as bar:
+        bar(0, total)  # at once: loading spaCy and the matchers comes before the first transcript
         report = run_suggestions(store, transcript_ids=ids, progress=bar, processes=processes)
     click.echo(report.summary())
     if report.skipped_patterns:

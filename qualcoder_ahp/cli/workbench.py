@@ -122,7 +122,13 @@ def register(cli: click.Group) -> None:
                 else contextlib.nullcontext(), \
                 progress_bar("Importing transcripts") as imported, \
                 progress_bar("Suggesting") as suggested:
-            built = jobs.build_demo(store, imported, suggested)
+
+            def import_then_suggest(done: int, total: int, *current: str) -> None:
+                imported(done, total, *current)
+                if done >= total:  # every transcript is in: the suggesting starts now, and
+                    suggested(0, total)  # loading spaCy comes before its first transcript
+
+            built = jobs.build_demo(store, import_then_suggest, suggested)
         if built:
             store.set_setting(DEMO_SETTING, "1")
         n = len(store.transcripts())

@@ -26,6 +26,7 @@ from qualcoder_ahp.suggest.sre_tree import (
     POSSESSIVE_REPEAT,
     SUBPATTERN,
     _sre_parse,
+    parsed_tree,
 )
 from qualcoder_ahp.suggest.twin import Twin
 
@@ -70,7 +71,7 @@ def analyse_regex(pattern: str) -> tuple[Anchors, Twin | None]:
     if _sre_parse is None:
         return (), None
     try:
-        tree = _sre_parse.parse(pattern, re.IGNORECASE)
+        tree = parsed_tree(pattern)
     except Exception:  # noqa: BLE001 - validated elsewhere; no anchors means a full scan
         return (), None
     return _anchor_alternatives(list(tree)), Twin(tree)

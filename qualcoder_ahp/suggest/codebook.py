@@ -26,6 +26,14 @@ import yaml
 from qualcoder_ahp.errors import CodebookError, closest
 from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme, theme_slug
 from qualcoder_ahp.suggest import colours
+from qualcoder_ahp.suggest.sre_tree import (
+    IGNORECASE,
+    _sre_compile,
+    _sre_parse,
+    forget_trees,
+    gc_paused,
+    keep_tree,
+)
 
 PATTERN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -179,16 +187,18 @@ def check_codebook(path: str | Path, *, patterns: str | Path | None = None) -> C
     """
     from qualcoder_ahp.suggest import pattern_files
 
+    forget_trees()  # an earlier check's regex parse trees (see _compile_checked)
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".json"):
-        result = pattern_files.check_jsonl_codebook(path)
-    elif suffix == ".qdc":
-        result = pattern_files.read_qdc_codebook(path)
-    else:
-        result = _check_yaml(path)
-    if patterns is not None and result.codebook is not None:
-        result = pattern_files.merge_jsonl(result, Path(patterns))
+    with gc_paused():  # the regexes' parse trees (see gc_paused)
+        if suffix in (".jsonl", ".json"):
+            result = pattern_files.check_jsonl_codebook(path)
+        elif suffix == ".qdc":
+            result = pattern_files.read_qdc_codebook(path)
+        else:
+            result = _check_yaml(path)
+        if patterns is not None and result.codebook is not None:
+            result = pattern_files.merge_jsonl(result, Path(patterns))
     if result.errors:
         result.codebook = None
     return result
@@ -484,15 +494,17 @@ def _compile_checked(body: str) -> tuple[re.Pattern[str], bool]:
     A pattern made only of lookarounds and anchors matches no text; the engine keeps only
     matches that cover some text (a suggestion needs a span), so such a pattern, or
     exclusion, would silently do nothing. One parse serves both answers: parsing is most
-    of the cost of checking a codebook of hundreds of regexes.
+    of the cost of checking a codebook of hundreds of regexes, so the tree goes on to
+    the prefilter's analysis of the pattern when the codebook is loaded
+    (:func:`~.sre_tree.keep_tree`). Flags are a plain int (:data:`~.sre_tree.IGNORECASE`).
     """
-    try:
-        from re import _compiler, _parser  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - another Python: compile, skip the width check
+    if _sre_parse is None:  # pragma: no cover - another Python: compile, skip the width check
         return re.compile(body, re.IGNORECASE), False
-    tree = _parser.parse(body, re.IGNORECASE)
+    tree = _sre_parse.parse(body, IGNORECASE)
     empty = tree.getwidth()[1] == 0
-    return _compiler.compile(tree, re.IGNORECASE), empty
+    compiled = _sre_compile.compile(tree, IGNORECASE)
+    keep_tree(body, tree)
+    return compiled, empty
 
 
 def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:

@@ -24,6 +24,7 @@ from qualcoder_ahp.suggest.sre_tree import (
     BRANCH,
     CATEGORY,
     GROUPREF_EXISTS,
+    IGNORECASE,
     IN,
     INFO,
     LITERAL,
@@ -109,10 +110,10 @@ def _compile_lowered(source: Any) -> tuple[re.Pattern[str] | None, StoredCode | 
             # The C engine validates the code it is given ("invalid SRE code").
             return _sre.compile(None, flags, words.tolist(), groups, groupindex,
                                 tuple(indexgroup)), None
-        tree = _sre_parse.parse(source, re.IGNORECASE) if isinstance(source, str) else source
+        tree = _sre_parse.parse(source, IGNORECASE) if isinstance(source, str) else source
         if not _lower_nodes(tree):  # rewrites the tree in place
             return None, None
-        tree.state.flags &= ~re.IGNORECASE
+        tree.state.flags &= ~IGNORECASE
     except Exception:  # noqa: BLE001 - any surprise: use the original pattern
         return None, None
     try:  # as re._compiler.compile does, keeping the code to store
@@ -227,7 +228,7 @@ def _lower_nodes(items: Any) -> bool:
                     return False
             av.extend(x for x in dict.fromkeys(extra) if x not in av)
         elif op is SUBPATTERN:
-            if av[2] & re.IGNORECASE:  # (?-i:...): a case-sensitive part
+            if av[2] & IGNORECASE:  # (?-i:...): a case-sensitive part
                 return False
             if not _lower_nodes(av[3]):
                 return False
