@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -266,14 +267,7 @@ class WorkbenchApp(App[None]):
         from qualcoder_ahp.tui.screens.coding import CodingScreen
         from qualcoder_ahp.tui.screens.passages import PassagesScreen, PassageThemePicker
 
-        if any(isinstance(s, PassagesScreen) for s in self.screen_stack[:-1]):
-            # Opened a passage (Enter) and now back to the list, not a second list.
-            while not isinstance(self.screen, PassagesScreen):
-                self.pop_screen()
-            return
-        if not self.store.themes():
-            self.notify("No codebook yet: load one with `qcahp codebook load FILE`.",
-                        severity="warning", markup=False)
+        if self._back_to(PassagesScreen) or not self._has_codebook():
             return
         preselect = None
         screen = self.screen
@@ -292,17 +286,27 @@ class WorkbenchApp(App[None]):
         """Every pattern's record; back to a pattern's suggestions if they are open."""
         from qualcoder_ahp.tui.screens.patterns import PatternsScreen, PatternSuggestionsScreen
 
-        lists = (PatternsScreen, PatternSuggestionsScreen)
-        if any(isinstance(s, lists) for s in self.screen_stack[:-1]):
-            # Opened a suggestion (Enter) and now back to the list, not a second table.
-            while not isinstance(self.screen, lists):
-                self.pop_screen()
-            return
-        if not self.store.themes():
-            self.notify("No codebook yet: load one with `qcahp codebook load FILE`.",
-                        severity="warning", markup=False)
+        if self._back_to(PatternsScreen, PatternSuggestionsScreen) or not self._has_codebook():
             return
         self.push_screen(PatternsScreen(self.store, self.coder, None))
+
+    def _back_to(self, *lists: type[Screen[Any]]) -> bool:
+        """Back to a list screen below this one, if one is open (a passage, hit or
+        suggestion opened from it with Enter): the key returns to it rather than stacking
+        a second list. Whether it did."""
+        if not any(isinstance(s, lists) for s in self.screen_stack[:-1]):
+            return False
+        while not isinstance(self.screen, lists):
+            self.pop_screen()
+        return True
+
+    def _has_codebook(self) -> bool:
+        """Whether a codebook is loaded; if not, a notice says how to load one."""
+        if self.store.themes():
+            return True
+        self.notify("No codebook yet: load one with `qcahp codebook load FILE`.",
+                    severity="warning", markup=False)
+        return False
 
     def action_find_all(self) -> None:
         """Search every transcript; back to the search screen if one is open.
@@ -312,10 +316,7 @@ class WorkbenchApp(App[None]):
         from qualcoder_ahp.tui.screens.coding import CodingScreen
         from qualcoder_ahp.tui.screens.search import SearchScreen
 
-        if any(isinstance(s, SearchScreen) for s in self.screen_stack[:-1]):
-            # Opened a hit (Enter) and now back to the hits, not a second search.
-            while not isinstance(self.screen, SearchScreen):
-                self.pop_screen()
+        if self._back_to(SearchScreen):
             return
         screen = self.screen
         query = screen.session.search_query if isinstance(screen, CodingScreen) else ""
