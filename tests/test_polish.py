@@ -1,0 +1,70 @@
+"""Finishing touches of session 17: a long pattern readable in full on the patterns
+screen, a saturation chart that says why it assesses nothing, an empty coding query that
+says why, and a mistyped participant id guessed only when likely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Label, Static
+
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.records import Codebook, Pattern
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.pattern_view import PatternViewModal
+from qualcoder_ahp.tui.screens.patterns import PatternsScreen, PatternSuggestionsScreen
+from tests.conftest import make_parsed
+from tests.tui.conftest import CODER, PATTERNS, THEMES, TURNS_A, open_codebook, press_for_screen
+from tests.tui.test_codebook_blind import to_theme
+
+LONG = ("\\b(?:" + "|".join(f"secondment{n:02d}" for n in range(30))
+        + ")\\s+(?:as|into)\\s+(?:a\\s+)?(?:director|lead|head)\\b")
+"""A regex far wider than an 80-column screen (the shipped codebook has ones of 6,000)."""
+
+
+@pytest.fixture
+def long_project(tmp_path: Path) -> Path:
+    path = tmp_path / "long.db"
+    with open_store(path) as store:
+        pattern = Pattern("zz-long", "serendipity", "regex", LONG)
+        store.save_codebook(Codebook("test", THEMES, (*PATTERNS, pattern)))
+        store.add_transcript("alpha", make_parsed(TURNS_A), participant="P1")
+    return path
+
+
+async def test_a_long_regex_can_be_read_whole_at_80x24(long_project: Path) -> None:
+    app = make_app(long_project, coder=CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        codebook = await open_codebook(pilot)
+        await to_theme(pilot, codebook, "serendipity")
+        screen = await press_for_screen(pilot, "y", PatternsScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("end")  # zz-long, the last by id
+        await pilot.pause()
+        assert screen.selected()["pattern"] == "zz-long"
+        where = screen.query_one("#patterns-where", Label)
+        line = str(where.render())
+        assert line.endswith("(v: all)") and len(line) <= 78  # cut, and says how to see it
+        assert where.region.bottom <= 23  # the footer still below it
+        assert "v" in app.active_bindings
+        modal = await press_for_screen(pilot, "v", PatternViewModal)
+        await pilot.pause()
+        shown = str(modal.query_one("#pattern-view-text", Static).render())
+        assert LONG in shown  # the pattern as written, every character
+        assert "regex pattern of Career paths / Serendipity" in shown
+        dialog = modal.query_one(".dialog")
+        assert dialog.region.right <= 80 and dialog.region.bottom <= 24
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        # The pattern's suggestion list: its header cut with the hint, v shows it all.
+        listing = await press_for_screen(pilot, "enter", PatternSuggestionsScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        head = str(listing.query_one("#pattern-list-head", Label).render()).splitlines()
+        assert head[0].startswith("zz-long of ") and head[0].endswith("(v: all)")
+        modal = await press_for_screen(pilot, "v", PatternViewModal)
+        await pilot.pause()
+        assert LONG in str(modal.query_one("#pattern-view-text", Static).render())
