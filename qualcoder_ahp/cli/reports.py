@@ -416,6 +416,7 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
                       selection=select(store, transcripts, where))
     chosen = data.selection.label if data.selection is not None else ""
     names = {t.id: t.name for t in data.themes}
+    unassessed = ""  # why a saturation chart assesses nothing: `qcahp saturation`'s line
     with progress_bar("Charting") as progress:
         if kind == "counts":
             report = theme_counts(data, theme=theme, progress=progress)
@@ -438,6 +439,7 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
             png = charts.matrix_chart(matrix, names, dpi=dpi, fmt=fmt, selection=chosen)
         elif kind == "saturation":
             from qualcoder_ahp.reports.saturation import saturation
+            from qualcoder_ahp.reports.saturation_output import verdict_lines
 
             sat = saturation(data, unit=by or "participant", theme=theme, orders=0,
                              base=method["base"], run=method["run_length"],
@@ -445,10 +447,13 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
                              level=method["level"], order_by=method["order_by"],
                              order=method["order"])
             png = charts.saturation_chart(sat, dpi=dpi, fmt=fmt, selection=chosen)
+            unassessed = verdict_lines(sat)[0] if sat.reason else ""
         else:
             co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
             png = charts.cooccurrence_chart(co, names, dpi=dpi, fmt=fmt, selection=chosen)
     _emit(png, output, "a co-occurrence chart" if kind == "cooccurrence" else f"a {kind} chart")
+    if unassessed:  # the chart only says so, and a script sees only this line
+        say(unassessed, fg="yellow")
 
 
 def _memos_table(sheet: Sheet) -> str:
