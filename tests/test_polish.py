@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label, Static
 
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.records import Codebook, Pattern
 from qualcoder_ahp.tui.app import make_app
@@ -68,3 +71,45 @@ async def test_a_long_regex_can_be_read_whole_at_80x24(long_project: Path) -> No
         modal = await press_for_screen(pilot, "v", PatternViewModal)
         await pilot.pause()
         assert LONG in str(modal.query_one("#pattern-view-text", Static).render())
+
+
+# --------------------------------------------------------------------- an empty coding query
+QUERY_TURNS = [("Interviewer", "interviewer", "How did you get here?"),
+               ("P1", "participant", "It was luck really. I report to the board now."),
+               ("Interviewer", "interviewer", "And then?"),
+               ("P1", "participant", "Pure luck got me onto the board. Nothing else.")]
+"""Serendipity on each "luck", Mandate on each "board": never overlapping; sharing a
+sentence once (the fourth turn), a turn twice."""
+
+
+def test_a_coding_query_that_finds_nothing_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "query.db"
+    with open_store(path) as store:
+        store.save_codebook(Codebook("test", THEMES, PATTERNS))
+        info, _ = store.add_transcript("alpha", make_parsed(QUERY_TURNS), participant="P1")
+        text = store.transcript_text(info.id)
+        for theme, word in (("serendipity", "luck"), ("mandate", "board")):
+            at = -1
+            while (at := text.find(word, at + 1)) != -1:
+                store.code(info.id, theme, CODER, at, at + len(word))
+
+    def quotes(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(cli, ["--db", str(path), "quotes", "--theme",
+                                          "serendipity", *args])
+        return result.exit_code, result.stdout, result.stderr
+
+    code, out, _ = quotes("--with", "mandate", "--format", "text")
+    assert code == 0
+    assert ("No codings match: Career paths / Serendipity has 2 codings; none is "
+            "overlapping Mandate (by sentence: 1 would).") in out
+    code, out, err = quotes("--with", "mandate", "--near", "sentence", "--format", "csv")
+    assert code == 0 and out.count("\n") == 2  # the one the hint counted
+    assert "No codings match" not in err
+    code, out, err = quotes("--with", "secret", "--format", "csv")
+    assert code == 0 and out.count("\n") == 1  # the header only; why, on stderr
+    assert "No codings match: Secret weapon has no codings here." in err
+    code, out, _ = quotes("--without", "mandate", "--near", "turn", "--format", "text")
+    assert code == 0
+    assert ("No codings match: Career paths / Serendipity has 2 codings; every one is "
+            "in a turn with Mandate.") in " ".join(out.split())
+

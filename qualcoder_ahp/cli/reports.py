@@ -50,7 +50,7 @@ from qualcoder_ahp.reports import (
 )
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.cooccurrence import passages_command
-from qualcoder_ahp.reports.quotes import CodingQuery, check_query
+from qualcoder_ahp.reports.quotes import CodingQuery, check_query, why_no_quotes
 from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.writers import (
     Narrowing,
@@ -318,6 +318,11 @@ def quotes_cmd(project: Project, theme: str | None, with_: tuple[str, ...],
     if query is not None:
         title += ("," if theme else "") + f" {query.label(data)}"
     unit = query.near if query else "overlap"
+    empty = "No codings match."  # a query that found nothing says why (one line)
+    if query is not None and not rows:
+        empty = f"No codings match: {why_no_quotes(data, theme, query)}."
+        if fmt not in ("text", "docx"):  # those print it where the quotes would be
+            say(empty, fg="yellow")
     asked = {"with": ", ".join(query.with_) or "(none)",
              "without": ", ".join(query.without) or "(none)", "near": unit} if query else {}
     content = {
@@ -327,9 +332,10 @@ def quotes_cmd(project: Project, theme: str | None, with_: tuple[str, ...],
         "json": lambda: _json(ex.quotes_json(rows, data.coder, theme, query), chosen),
         "xlsx": lambda: to_xlsx([ex.quotes_sheet(rows, attrs, query=query),
                                  _about(project, "quotes", data, theme=theme, **asked)]),
-        "docx": lambda: ex.quotes_docx(rows, title, chosen.label if chosen else "", unit),
+        "docx": lambda: ex.quotes_docx(rows, title, chosen.label if chosen else "", unit,
+                                       empty),
         "text": lambda: ex.quotes_text(rows, title, chosen.label if chosen else "",
-                                       table_width(), unit),
+                                       table_width(), unit, empty),
     }[fmt]()
     what = plural(len(rows), "quote")
     if fmt == "docx":
