@@ -1,15 +1,14 @@
 """Finishing touches of session 17: a long pattern readable in full on the patterns
-screen, a saturation chart that says why it assesses nothing, an empty coding query that
-says why, and a mistyped participant id guessed only when likely."""
+screen, an empty coding query that says why, and a mistyped participant id guessed only
+when likely (the saturation chart that says why it assesses nothing: test_saturation)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from textual.widgets import Label, Static
-
 from click.testing import CliRunner
+from textual.widgets import Label, Static
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.model.store import open_store
@@ -113,3 +112,26 @@ def test_a_coding_query_that_finds_nothing_says_why(tmp_path: Path) -> None:
     assert ("No codings match: Career paths / Serendipity has 2 codings; every one is "
             "in a turn with Mandate.") in " ".join(out.split())
 
+
+# --------------------------------------------------------------------- participants assign
+def test_assign_to_a_new_id_guesses_only_a_likely_one(tmp_path: Path) -> None:
+    """A new P03 is as near P01 as P10: no guess (difflib's tie-break said P10); P1O is
+    P10 with an O for the 0, as the participants CSV import guesses."""
+    db, folder = tmp_path / "p.db", tmp_path / "in"
+    folder.mkdir()
+    for name in ("P01", "P10", "int3"):
+        (folder / f"{name}.txt").write_text(
+            f"Interviewer: How did it start?\n\nAnn: I fell into it ({name}).\n",
+            encoding="utf-8")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(cli, ["--db", str(db), *args])
+        return result.exit_code, result.stdout, result.stderr
+
+    assert run("import", str(folder))[0] == 0
+    code, out, err = run("participants", "assign", "int3", "P03")
+    assert code == 0 and "now belongs to participant P03" in out
+    assert "note: P03 is a new participant with no attributes yet" in err
+    assert "did you mean" not in err
+    code, out, err = run("participants", "assign", "int3", "P1O")
+    assert code == 0 and "did you mean P10?" in " ".join(err.split())
