@@ -311,3 +311,25 @@ def test_nothing_coded_and_too_few_cases_are_explained(tmp_path: Path) -> None:
     assert code_ == 1 and err.count("\n") == 1 and "did you mean 'interview_date'" in err
     code_, _, err = run("--db", db, "saturation", "--threshold", "lots")
     assert code_ == 2 and "'lots' is not a percentage" in err
+
+
+def test_a_chart_that_assesses_nothing_says_why_as_saturation_does(tmp_path: Path) -> None:
+    """The chart is written, as `chart counts` writes an empty one, and stderr carries
+    the one line `qcahp saturation` prints (it said only "Wrote a saturation chart")."""
+    store = open_store(tmp_path / "qcahp.db")
+    build(store)
+    store.close()
+    db = str(tmp_path / "qcahp.db")
+    for case in (["--coder", "ben", "--where", "interview_date=11/11/2023"],
+                 ["--coder", "ana", "--transcript", "int01", "--transcript", "int02"]):
+        _, out, _ = run("--db", db, "saturation", *case)
+        said = [line for line in out.splitlines() if "cannot be assessed" in line]
+        assert len(said) == 1
+        chart = tmp_path / "s.png"
+        code_, _, err = run("--db", db, "chart", "saturation", *case, "-o", str(chart))
+        assert code_ == 0 and chart.stat().st_size > 0
+        assert "Wrote a saturation chart" in err
+        assert said[0] in err.splitlines() and err.count("cannot be assessed") == 1
+    code_, _, err = run("--db", db, "chart", "saturation", "--coder", "ana", "-o",
+                        str(tmp_path / "s.png"))
+    assert code_ == 0 and "cannot be assessed" not in err

@@ -28,7 +28,7 @@ from qualcoder_ahp.cli.common import (
     table_width,
     write_output,
 )
-from qualcoder_ahp.errors import UserError, closest
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.importers import import_participants, import_paths
 from qualcoder_ahp.importers.participants import likely_ids
 from qualcoder_ahp.importers.turns import UNLABELLED
@@ -373,9 +373,10 @@ def register(cli: click.Group) -> None:
                         f"(`qcahp participants remove {old}` removes it)",
                         fg="yellow", err=True)
         if new:
-            near = ([p for p in known if p.casefold() == participant.casefold()]
-                    or [closest(participant, known) or ""])[0]
-            hint = f"; did you mean {near}?" if near and near != old else ""
+            # Only a likely id, as the participants CSV import guesses (P1O for P10, p-10):
+            # difflib's alphabetical tie-break took P10 for a new P03.
+            near = likely_ids(participant, {p: p for p in known if p != old})
+            hint = f"; did you mean {' or '.join(near)}?" if near else ""
             click.secho(f"note: {participant} is a new participant with no attributes yet "
                         f"(`qcahp participants import FILE.csv` adds them){hint}",
                         fg="yellow", err=True)

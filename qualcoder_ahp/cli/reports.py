@@ -50,7 +50,7 @@ from qualcoder_ahp.reports import (
 )
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.cooccurrence import passages_command
-from qualcoder_ahp.reports.quotes import CodingQuery, check_query
+from qualcoder_ahp.reports.quotes import CodingQuery, check_query, why_no_quotes
 from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.writers import (
     Narrowing,
@@ -318,6 +318,11 @@ def quotes_cmd(project: Project, theme: str | None, with_: tuple[str, ...],
     if query is not None:
         title += ("," if theme else "") + f" {query.label(data)}"
     unit = query.near if query else "overlap"
+    empty = "No codings match."  # a query that found nothing says why (one line)
+    if query is not None and not rows:
+        empty = f"No codings match: {why_no_quotes(data, theme, query)}."
+        if fmt not in ("text", "docx"):  # those print it where the quotes would be
+            say(empty, fg="yellow")
     asked = {"with": ", ".join(query.with_) or "(none)",
              "without": ", ".join(query.without) or "(none)", "near": unit} if query else {}
     content = {
@@ -327,9 +332,10 @@ def quotes_cmd(project: Project, theme: str | None, with_: tuple[str, ...],
         "json": lambda: _json(ex.quotes_json(rows, data.coder, theme, query), chosen),
         "xlsx": lambda: to_xlsx([ex.quotes_sheet(rows, attrs, query=query),
                                  _about(project, "quotes", data, theme=theme, **asked)]),
-        "docx": lambda: ex.quotes_docx(rows, title, chosen.label if chosen else "", unit),
+        "docx": lambda: ex.quotes_docx(rows, title, chosen.label if chosen else "", unit,
+                                       empty),
         "text": lambda: ex.quotes_text(rows, title, chosen.label if chosen else "",
-                                       table_width(), unit),
+                                       table_width(), unit, empty),
     }[fmt]()
     what = plural(len(rows), "quote")
     if fmt == "docx":
@@ -416,6 +422,7 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
                       selection=select(store, transcripts, where))
     chosen = data.selection.label if data.selection is not None else ""
     names = {t.id: t.name for t in data.themes}
+    unassessed = ""  # why a saturation chart assesses nothing: `qcahp saturation`'s line
     with progress_bar("Charting") as progress:
         if kind == "counts":
             report = theme_counts(data, theme=theme, progress=progress)
@@ -438,6 +445,7 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
             png = charts.matrix_chart(matrix, names, dpi=dpi, fmt=fmt, selection=chosen)
         elif kind == "saturation":
             from qualcoder_ahp.reports.saturation import saturation
+            from qualcoder_ahp.reports.saturation_output import verdict_lines
 
             sat = saturation(data, unit=by or "participant", theme=theme, orders=0,
                              base=method["base"], run=method["run_length"],
@@ -445,10 +453,13 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
                              level=method["level"], order_by=method["order_by"],
                              order=method["order"])
             png = charts.saturation_chart(sat, dpi=dpi, fmt=fmt, selection=chosen)
+            unassessed = verdict_lines(sat)[0] if sat.reason else ""
         else:
             co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
             png = charts.cooccurrence_chart(co, names, dpi=dpi, fmt=fmt, selection=chosen)
     _emit(png, output, "a co-occurrence chart" if kind == "cooccurrence" else f"a {kind} chart")
+    if unassessed:  # the chart only says so, and a script sees only this line
+        say(unassessed, fg="yellow")
 
 
 def _memos_table(sheet: Sheet) -> str:

@@ -215,7 +215,7 @@ def same_passage(quotes: list[Quote]) -> list[list[Quote]]:
 
 
 def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "",
-                near: str = "overlap") -> bytes:
+                near: str = "overlap", empty: str = "No codings match.") -> bytes:
     """A Word document of quotes grouped by theme: heading, quote, attribution, memo.
 
     A passage several coders coded identically with a theme is printed once, with
@@ -232,7 +232,7 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "",
     if subtitle:
         doc.add_paragraph(word_safe(subtitle))
     if not quotes:
-        doc.add_paragraph("No codings match.")
+        doc.add_paragraph(empty)
     current = None
     for group in same_passage(quotes):
         q = group[0]
@@ -258,7 +258,8 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "",
 
 
 def quotes_text(quotes: list[Quote], title: str, subtitle: str = "",
-                width: int | None = None, near: str = "overlap") -> str:
+                width: int | None = None, near: str = "overlap",
+                empty: str = "No codings match.") -> str:
     """Quotes to read on a terminal, laid out as the Word document is: a heading per
     theme, each passage once (indented, in quotation marks) with its attribution and
     memos under it, wrapped to ``width`` terminal cells (``None``: lines whole). Each
@@ -273,7 +274,7 @@ def quotes_text(quotes: list[Quote], title: str, subtitle: str = "",
     if subtitle:
         lines += block(subtitle, "")
     if not quotes:
-        lines.append("No codings match.")
+        lines += block(empty, "")
     current = None
     people: dict[str, dict[str, str]] = {}
     for group in same_passage(quotes):

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.records import Coding, Sentence, Turn
+from qualcoder_ahp.records import Coding, Sentence, Turn, plural
 from qualcoder_ahp.reports.cooccurrence import UNITS
 from qualcoder_ahp.reports.data import Progress, ReportData, merged_target
 from qualcoder_ahp.reports.spans import Span, merge
@@ -273,6 +273,41 @@ Match = Callable[[Coding], "tuple[tuple[str, ...], str | None] | None"]
 """A coding's co-coded themes and shared words, or ``None`` when the query drops it."""
 
 
+def why_no_quotes(data: ReportData, theme: str | None, query: CodingQuery) -> str:
+    """Why a coding query found nothing, in one line: a side has no codings, or
+    ``Serendipity has 57 codings; none is overlapping Mandate (by sentence: 3 would)``.
+
+    The looser units are counted only where a ``--with`` theme could meet more, by the
+    same test :func:`quotes` makes, without building the quotes.
+    """
+    near = _Near(data, query)
+    themes = {t for t in data.selected_themes(theme) if not near.related(t)}
+    mine = [c for c in data.codings if c.theme_id in themes]
+    subject = data.path(theme) if theme else "the themes outside the query's"
+    if not mine:
+        return f"{subject} {'has' if theme else 'have'} no codings here"
+    for q in query.with_:
+        if not any(q in by for by in near.spans.values()):
+            return f"{data.path(q)} has no codings here"
+    said = f"{subject} {'has' if theme else 'have'} {plural(len(mine), 'coding')}; "
+    if not query.with_:  # only --without: each coding has one of those themes near it
+        return said + f"every one is {CodingQuery(query.without, (), query.near).label(data)}"
+    said += f"none is {query.label(data)}"
+    sentences, turns = data.store.report_sentences(), data.store.report_turns()
+    by_transcript: dict[int, list[Coding]] = {}
+    for c in mine:
+        by_transcript.setdefault(c.transcript_id, []).append(c)
+    for unit in UNITS[UNITS.index(query.near) + 1:]:
+        looser = _Near(data, CodingQuery(query.with_, query.without, unit))
+        found = 0
+        for tid, codings in by_transcript.items():  # no text: only the overlap quotes it
+            match = looser.matcher(tid, "", sentences.get(tid, []), turns.get(tid, []))
+            found += sum(match(c) is not None for c in codings)
+        if found:
+            return said + f" (by {unit}: {found} would)"
+    return said
+
+
 class _Near:
     """The co-coded themes' codings by transcript, and the test a coding must pass."""
 
@@ -354,4 +389,4 @@ class _Near:
 
 
 __all__ = ["CodingQuery", "Quote", "check_query", "cocoded_line", "context_of", "quotes",
-           "speaker_at", "turn_at"]
+           "speaker_at", "turn_at", "why_no_quotes"]

@@ -16,6 +16,8 @@ sentence with the matched words, the transcript and speaker, and the decision as
 coding screen marks it (○ ✓ ✗); Enter there opens the coding screen at the suggestion,
 and ``y`` there comes back to the list. Both screens count in a thread worker on their
 own database connection, with a loading indicator, and count again when shown again.
+``v`` on either shows the whole pattern (:mod:`~qualcoder_ahp.tui.screens.pattern_view`):
+the line under the table and the list's header end "(v: all)" when they cut it short.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from qualcoder_ahp.records import Pattern, Suggestion, plural
 from qualcoder_ahp.reports.codebook import subtree_depths
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind, withdrawn_meanwhile
 from qualcoder_ahp.tui.screens.passages import BATCH, FIRST_BATCH
+from qualcoder_ahp.tui.screens.pattern_view import PatternViewModal
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
 from qualcoder_ahp.tui.widgets.marks import STATUS_GLYPH, ink, status_mark
@@ -339,6 +342,8 @@ class PatternsScreen(FollowsStore, Screen[None]):
         Binding("c", "coders", "Coders",
                 tooltip="Count every coder's decisions, or only yours (with blind coding "
                         "on: only yours)"),
+        Binding("v", "view", "Whole pattern", show=False,  # "(v: all)" under the table
+                tooltip="The highlighted pattern in full, as written, in a scrollable dialog"),
         Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
         *list_bindings("pattern"),
     ]
@@ -530,14 +535,13 @@ class PatternsScreen(FollowsStore, Screen[None]):
         removed = " (removed from the codebook)" if not r["active"] else ""
         text = Text(f"{r['pattern']}: {kind} of {found.theme_paths.get(r['theme'], '')}"
                     f"{removed} \u00b7 {found.gists.get(r['pattern'], '')}")
-        width = self.size.width or self.app.size.width
-        text.truncate(max(1, width - 2), overflow="ellipsis")
-        label.update(text)
+        label.update(cut_with_hint(text, self.size.width or self.app.size.width))
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Suggestions needs a pattern; Coders is greyed out with blind coding on."""
-        if action == "open":
+        """Suggestions and Whole pattern need a pattern; Coders is greyed out with blind
+        coding on."""
+        if action in ("open", "view"):
             return self.selected() is not None
         if action == "coders" and is_blind(self.store):
             return None
@@ -555,6 +559,12 @@ class PatternsScreen(FollowsStore, Screen[None]):
         self._opened = True
         self.app.push_screen(PatternSuggestionsScreen(self.store, self.coder, r["pattern"],
                                                       self.counted_coder()))
+
+    def action_view(self) -> None:
+        """The highlighted pattern in full, in a dialog."""
+        r = self.selected()
+        if r is not None:
+            self.app.push_screen(PatternViewModal(self.store, r["pattern"]))
 
     def action_sort(self) -> None:
         """The next order: pattern id, most rejected, least precise, most suggestions;
@@ -596,6 +606,21 @@ class PatternsScreen(FollowsStore, Screen[None]):
         self.dismiss()
 
 
+VIEW_HINT = " (v: all)"
+"""Ends a line cut short: ``v`` shows the whole pattern."""
+
+
+def cut_with_hint(text: Text, width: int) -> Text:
+    """``text`` on one line of ``width`` columns (less 2 of padding): as it is if it fits,
+    else cut with an ellipsis and :data:`VIEW_HINT`."""
+    room = max(1, width - 2)
+    if text.cell_len <= room:
+        return text
+    text.truncate(max(1, room - len(VIEW_HINT)), overflow="ellipsis")
+    text.append(VIEW_HINT, style="dim")
+    return text
+
+
 def _cut(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[:max(1, width - 1)] + "\u2026"
@@ -620,6 +645,8 @@ class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
         Binding("c", "coders", "Coders",
                 tooltip="Every coder's decisions, or only yours (with blind coding on: only "
                         "yours)"),
+        Binding("v", "view", "Whole pattern",
+                tooltip="The pattern in full, as written, in a scrollable dialog"),
         Binding("escape", "back", "Back", tooltip="Back to the patterns"),
         *list_bindings("suggestion"),
     ]
@@ -744,7 +771,10 @@ class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
     def _head(self, found: PatternSuggestions) -> Text:
         out = Text()
         out.append(f"{found.pattern}", style="bold")
-        out.append(f" of {found.theme_path}: {_cut(found.body, 60)}\n")
+        line = Text(f" of {found.theme_path}: {' '.join(found.body.split())}")
+        width = (self.size.width or self.app.size.width) - len(found.pattern)
+        out.append_text(cut_with_hint(line, width))
+        out.append("\n")
         if found.exclude:
             out.append("An exclusion pattern: it makes no suggestions (a segment it matches "
                        "gets none of its theme), and what it blocked is not recorded.")
@@ -790,9 +820,12 @@ class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
                             f" \u00b7 Enter opens it, y there comes back"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Open needs a suggestion; Coders is greyed out with blind coding on."""
+        """Open needs a suggestion, Whole pattern the list; Coders is greyed out with
+        blind coding on."""
         if action == "open":
             return self.selected() is not None
+        if action == "view":
+            return self.shown is not None
         if action == "coders" and is_blind(self.store):
             return None
         return True
@@ -811,6 +844,10 @@ class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
             return
         self.whose = self.coder if self.whose is None else None
         self.reload()
+
+    def action_view(self) -> None:
+        """The pattern in full, in a dialog."""
+        self.app.push_screen(PatternViewModal(self.store, self.pattern_id))
 
     def action_open(self) -> None:
         """Open the coding screen on the suggestion's transcript, at the suggestion."""
