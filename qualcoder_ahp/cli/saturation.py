@@ -137,7 +137,8 @@ def saturation_cmd(project: Project, unit: str, coder: str | None, consensus: bo
 
 def _settings(sat: Saturation) -> dict[str, Any]:
     """The About sheet's rows: how saturation was assessed."""
-    return {"coders": coders_label(sat), "case": sat.unit, "order": sat.order, "base": sat.base, "run": sat.run,
+    return {"coders": coders_label(sat), "case": sat.unit, "order": sat.order,
+            "base": sat.base, "run": sat.run,
             "thresholds": ", ".join(pct(t) for t in sat.thresholds),
             "min_codings": sat.min_codings, "level": sat.level or "as coded",
             "theme": sat.theme, "random_orders": f"{sat.order_count} (seed {sat.seed})",

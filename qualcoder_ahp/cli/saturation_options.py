@@ -26,8 +26,8 @@ def _threshold(_ctx: click.Context, _param: click.Parameter, value: str) -> floa
     return number
 
 
-SATURATION_OPTIONS = ("coders", "level", "min_codings", "base", "run_length", "threshold", "order_by",
-                      "order")
+SATURATION_OPTIONS = ("coders", "level", "min_codings", "base", "run_length", "threshold",
+                      "order_by", "order")
 """The parameters :func:`saturation_options` adds (``chart`` refuses them for its other
 kinds)."""
 

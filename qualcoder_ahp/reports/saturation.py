@@ -374,7 +374,8 @@ def pct(threshold: float) -> str:
 
 
 def saturation(data: ReportData, *, coders: Sequence[str] | None = None,
-               unit: str = "participant", base: int = BASE, run: int = RUN, threshold: float = THRESHOLD, min_codings: int = 1,
+               unit: str = "participant", base: int = BASE, run: int = RUN,
+               threshold: float = THRESHOLD, min_codings: int = 1,
                level: int | None = None, theme: str | None = None,
                order_by: str | None = None, order: Sequence[str] = (),
                orders: int = ORDERS, seed: int = SEED,
