@@ -90,9 +90,10 @@ def saturation_cmd(project: Project, unit: str, coder: str | None, consensus: bo
 
     \b
     Cases come in import order, or --order-by an attribute (interview_date), or
-    --order as given; a case with nothing coded is left out (and named). Without
-    --coder, --consensus or --coders, every coder's codings are pooled but a consensus
-    coder's (named when left out).
+    --order as given; a case with nothing coded is left out (and named).
+
+    --coders A,B pools exactly those coders' codings; without --coder, --consensus or
+    --coders, every coder's are pooled but a consensus coder's (named when left out).
 
     \b
     Examples:
