@@ -10,6 +10,7 @@ the coders' codings pooled.
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def same_as_saturation(db: Path, found: dict[str, dict]) -> dict:
     """Assert the figures are those of the command named beside them; returns its JSON."""
     command = found["saturation.at"]["command"]
     assert command.startswith("qcahp saturation")
-    args = command.removeprefix("qcahp saturation").split(" (")[0].split()
+    args = shlex.split(command.removeprefix("qcahp saturation"))  # the whole command
     doc = json.loads(run(db, "saturation", *args, "--format", "json"))
     assert all(f["command"] == command for k, f in found.items() if k.startswith("saturation."))
     five, zero = doc["verdicts"]
@@ -117,6 +118,8 @@ def test_a_consensus_of_every_coded_transcript_is_the_coding_assessed(
     said, found = methods(copy)
     assert found["saturation.at"]["command"] == "qcahp saturation"
     assert "ana and ben pooled" in said
+    # ... which, like `qcahp saturation`, leaves the consensus out of the pool.
+    assert same_as_saturation(copy, found)["not_pooled"] == ["consensus"]
     # A consensus in every transcript the coders coded: it is the coding of record.
     store = open_store(copy)
     for n, themes in ANA.items():
@@ -159,11 +162,19 @@ def test_not_reached_is_said_with_the_last_run(db: Path, tmp_path: Path) -> None
     assert found["saturation.orders_reached"]["value"] == 0
     same_as_saturation(copy, found)
     # --coders leaving cai out pools ana and ben only (saturation at 6, 8 at 0%, as
-    # worked out), and the command beside the figures says it would pool cai too.
+    # worked out), and the command beside the figures pools exactly them (it said
+    # "qcahp saturation (it pools cai too)", which no command reproduced).
     said, found = methods(copy, "--coders", "ana,ben")
     assert "on the codings of ana and ben pooled" in said
     assert (found["saturation.at"]["value"], found["saturation.at_0"]["value"]) == (6, 8)
-    assert found["saturation.at"]["command"] == "qcahp saturation (it pools cai too)"
+    assert found["saturation.at"]["command"] == "qcahp saturation --coders ana,ben"
+    doc = same_as_saturation(copy, found)
+    assert doc["coders"] == ["ana", "ben"] and doc["base_themes"] == 21
+    # Every coder who coded (ana, ben, cai) is what `qcahp saturation` pools.
+    said, found = methods(copy)
+    assert "on the codings of ana, ben and cai pooled" in said
+    assert found["saturation.at"]["command"] == "qcahp saturation"
+    same_as_saturation(copy, found)
 
 
 def test_reached_in_every_random_order(db: Path, tmp_path: Path) -> None:

@@ -333,3 +333,99 @@ def test_a_chart_that_assesses_nothing_says_why_as_saturation_does(tmp_path: Pat
     code_, _, err = run("--db", db, "chart", "saturation", "--coder", "ana", "-o",
                         str(tmp_path / "s.png"))
     assert code_ == 0 and "cannot be assessed" not in err
+
+
+# --------------------------------------------------------------------------- --coders
+def sat_json(db: str, *args: str) -> dict:
+    code_, out, err = run("--db", db, "saturation", "--orders", "0", "--format", "json",
+                          *args)
+    assert code_ == 0, err
+    return json.loads(out)
+
+
+def test_coders_pools_exactly_the_coders_named(project: Store, tmp_path: Path) -> None:
+    """cai codes t22 in P03, a case of the base. By hand:
+
+    - ana, ben (cai left out): as worked out above, base 21, saturation at 6 (8 at 0%);
+    - ana, cai: base 20 + t22 = 21, run 5-6 brings t21 (4.8%), run 6-7 none: 6 (7 at 0%);
+    - everyone (ana, ben, cai): base 22, run 5-6 brings nothing: 6 at both thresholds.
+    """
+    ids = {t.participant: t.id for t in project.transcripts()}
+    code(project, ids["P03"], "t22", "cai", 7)
+    db = str(tmp_path / "qcahp.db")
+    figures = {}
+    for coders in ("ana,ben", "ana,cai", None):
+        doc = sat_json(db, *(["--coders", coders] if coders else []))
+        figures[coders] = (doc["base_themes"], [v["reached_at"] for v in doc["verdicts"]],
+                           doc["coders"], doc["cases_coded_by"])
+    assert figures == {
+        "ana,ben": (21, [6, 8], ["ana", "ben"], {"ana": 10, "ben": 1}),
+        "ana,cai": (21, [6, 7], ["ana", "cai"], {"ana": 10, "cai": 1}),
+        None: (22, [6, 6], None, {"ana": 10, "ben": 1, "cai": 1})}
+    # One coder named is that coder's coding, as --coder gives it (7, 8 at 0%).
+    one = sat_json(db, "--coders", " ana ,ana")
+    assert [v["reached_at"] for v in one["verdicts"]] == [7, 8] and one["coders"] == ["ana"]
+    assert one["cases"] == sat_json(db, "--coder", "ana")["cases"]
+    # The terminal, the chart and the workbook say whose coding was pooled.
+    code_, out, _ = run("--db", db, "saturation", "--coders", "ana,cai", "--orders", "0")
+    assert code_ == 0 and out.startswith("Thematic saturation (coders ana, cai pooled): ")
+    code_, _, err = run("--db", db, "chart", "saturation", "--coders", "ana,cai",
+                        "--threshold", "0", "-o", str(tmp_path / "s.svg"))
+    svg = (tmp_path / "s.svg").read_text()
+    assert code_ == 0 and "coders ana, cai pooled" in svg and "saturation, ≤0% new: 7" in svg
+    code_, _, _ = run("--db", db, "saturation", "--coders", "ana,cai", "--orders", "0",
+                      "-o", str(tmp_path / "s.xlsx"))
+    about = dict(load_workbook(tmp_path / "s.xlsx")["About"].iter_rows(values_only=True))
+    assert code_ == 0 and about["coders"] == "coders ana, cai pooled"
+
+
+@pytest.mark.parametrize(("args", "status", "said"), [
+    (["--coders", "ana,bne"], 1,
+     "--coders: no coder named 'bne' in this project; did you mean 'ben'? (coders: ana, ben)"),
+    (["--coders", "ana,ben", "--coder", "ana"], 1, "give either --coders or --coder, not both"),
+    (["--coders", "ana", "--consensus"], 1, "give either --coders or --consensus, not both"),
+    (["--coders", " , "], 2, "name one or more coders, e.g. --coders ana,ben"),
+])
+def test_coders_errors_are_one_line(tmp_path: Path, args: list[str], status: int,
+                                    said: str) -> None:
+    store = open_store(tmp_path / "qcahp.db")
+    build(store)
+    store.close()
+    db = str(tmp_path / "qcahp.db")
+    for command in (["saturation"], ["chart", "saturation", "-o", str(tmp_path / "s.png")]):
+        code_, out, err = run("--db", db, *command, *args)
+        assert (code_, out) == (status, "") and said in err, (command, err)
+        if status == 1:
+            assert err.count("\n") == 1
+        assert not (tmp_path / "s.png").exists()
+    code_, _, err = run("--db", db, "chart", "counts", "--coders", "ana", "-o",
+                        str(tmp_path / "c.png"))
+    assert code_ == 1 and "--coders does not go with a counts chart" in err
+
+
+def test_every_coder_pooled_leaves_the_consensus_out(project: Store, tmp_path: Path) -> None:
+    """The consensus codes t01 in P01 once more (sentence 7), beside ana's (sentence 1):
+    with --min-codings 2 it is the second passage that makes t01 present. The pool of
+    every coder leaves the consensus out and says so; --coders can name it; --consensus
+    alone has one passage. Other reports still read every coder's codings."""
+    ids = {t.participant: t.id for t in project.transcripts()}
+    code(project, ids["P01"], "t01", "consensus", 7)
+    db = str(tmp_path / "qcahp.db")
+    pooled = sat_json(db, "--min-codings", "2")
+    assert (pooled["themes_found"], pooled["coders"]) == (0, None)
+    assert pooled["not_pooled"] == ["consensus"]
+    named = sat_json(db, "--min-codings", "2", "--coders", "ana,ben,consensus")
+    assert named["themes_found"] == 1 and named["cases"][0]["themes"] == ["t01"]
+    assert sat_json(db, "--min-codings", "2", "--consensus")["themes_found"] == 0
+    # Without --min-codings the consensus adds no theme; it is no longer a coder of
+    # fewer cases in the coverage note, and the note says what assesses it.
+    sat = saturation(ReportData(project), orders=0)
+    assert sat.coverage == {"ana": 10, "ben": 1} and sat.not_pooled == ("consensus",)
+    assert [(v.threshold, v.at) for v in sat.verdicts] == [(5.0, 6), (0.0, 8)]
+    assert ("Not pooled: the consensus coding (consensus); --consensus assesses it, "
+            "--coders pools exactly the coders named.") in notes(sat)
+    code_, out, _ = run("--db", db, "saturation", "--orders", "0")
+    assert out.startswith("Thematic saturation (all coders but consensus): ")
+    code_, out, _ = run("--db", db, "counts", "--by", "coder", "--theme", "t01", "--format",
+                        "json")
+    assert code_ == 0 and [r["group"] for r in json.loads(out)["rows"]] == ["ana", "consensus"]

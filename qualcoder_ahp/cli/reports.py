@@ -33,7 +33,11 @@ from qualcoder_ahp.cli.report_options import dump_json as _dump  # noqa: F401 (c
 from qualcoder_ahp.cli.report_options import selection_about  # noqa: F401 (agreement, search)
 from qualcoder_ahp.cli.report_options import selection_csv as _csv
 from qualcoder_ahp.cli.report_options import selection_json_text as _json
-from qualcoder_ahp.cli.saturation_options import SATURATION_OPTIONS, saturation_options
+from qualcoder_ahp.cli.saturation_options import (
+    SATURATION_OPTIONS,
+    saturation_coders,
+    saturation_options,
+)
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.reports import (
@@ -418,8 +422,8 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
     fmt = output_format(None, output, charts.FORMATS, "png")
     _check_chart_options(kind, by)
     store = project.coded_store()
-    data = ReportData(store, resolve_coder(store, coder, consensus),
-                      selection=select(store, transcripts, where))
+    one, pooled = saturation_coders(store, coder, consensus, method["coders"])
+    data = ReportData(store, one, selection=select(store, transcripts, where))
     chosen = data.selection.label if data.selection is not None else ""
     names = {t.id: t.name for t in data.themes}
     unassessed = ""  # why a saturation chart assesses nothing: `qcahp saturation`'s line
@@ -447,8 +451,8 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
             from qualcoder_ahp.reports.saturation import saturation
             from qualcoder_ahp.reports.saturation_output import verdict_lines
 
-            sat = saturation(data, unit=by or "participant", theme=theme, orders=0,
-                             base=method["base"], run=method["run_length"],
+            sat = saturation(data, coders=pooled, unit=by or "participant", theme=theme,
+                             orders=0, base=method["base"], run=method["run_length"],
                              threshold=method["threshold"], min_codings=method["min_codings"],
                              level=method["level"], order_by=method["order_by"],
                              order=method["order"])

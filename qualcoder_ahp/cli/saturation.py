@@ -29,8 +29,8 @@ from qualcoder_ahp.cli.report_options import (
     selection_csv,
     selection_json_text,
 )
-from qualcoder_ahp.cli.saturation_options import saturation_options
-from qualcoder_ahp.reports.data import ReportData, resolve_coder
+from qualcoder_ahp.cli.saturation_options import saturation_coders, saturation_options
+from qualcoder_ahp.reports.data import ReportData
 from qualcoder_ahp.reports.saturation import (
     CITATION,
     ORDERS,
@@ -41,6 +41,7 @@ from qualcoder_ahp.reports.saturation import (
     saturation,
 )
 from qualcoder_ahp.reports.saturation_output import (
+    coders_label,
     curve_sheet,
     describe,
     runs_sheet,
@@ -91,19 +92,23 @@ def saturation_cmd(project: Project, unit: str, coder: str | None, consensus: bo
     Cases come in import order, or --order-by an attribute (interview_date), or
     --order as given; a case with nothing coded is left out (and named).
 
+    --coders A,B pools exactly those coders' codings; without --coder, --consensus or
+    --coders, every coder's are pooled but a consensus coder's (named when left out).
+
     \b
     Examples:
       qcahp saturation --coder ana
       qcahp saturation --consensus --order-by interview_date
+      qcahp saturation --coders ana,ben
       qcahp saturation --coder ana --base 6 --run 3 -o saturation.docx
       qcahp chart saturation --coder ana -o saturation.png
     """
     fmt = output_format(fmt, output, FORMATS, "table")
     store = project.coded_store()
-    data = ReportData(store, resolve_coder(store, coder, consensus),
-                      selection=select(store, transcripts, where))
+    one, pooled = saturation_coders(store, coder, consensus, method["coders"])
+    data = ReportData(store, one, selection=select(store, transcripts, where))
     with progress_bar("Trying random orders") as progress:
-        sat = saturation(data, unit=unit, theme=theme, orders=orders, seed=seed,
+        sat = saturation(data, coders=pooled, unit=unit, theme=theme, orders=orders, seed=seed,
                          base=method["base"], run=method["run_length"],
                          threshold=method["threshold"], min_codings=method["min_codings"],
                          level=method["level"], order_by=method["order_by"],
@@ -133,7 +138,8 @@ def saturation_cmd(project: Project, unit: str, coder: str | None, consensus: bo
 
 def _settings(sat: Saturation) -> dict[str, Any]:
     """The About sheet's rows: how saturation was assessed."""
-    return {"case": sat.unit, "order": sat.order, "base": sat.base, "run": sat.run,
+    return {"coders": coders_label(sat), "case": sat.unit, "order": sat.order,
+            "base": sat.base, "run": sat.run,
             "thresholds": ", ".join(pct(t) for t in sat.thresholds),
             "min_codings": sat.min_codings, "level": sat.level or "as coded",
             "theme": sat.theme, "random_orders": f"{sat.order_count} (seed {sat.seed})",

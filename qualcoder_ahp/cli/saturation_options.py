@@ -5,9 +5,14 @@ saturation`` and ``qcahp chart saturation`` (:mod:`qualcoder_ahp.cli.saturation`
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from qualcoder_ahp.errors import UserError
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
 
 
 def _threshold(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
@@ -21,8 +26,8 @@ def _threshold(_ctx: click.Context, _param: click.Parameter, value: str) -> floa
     return number
 
 
-SATURATION_OPTIONS = ("level", "min_codings", "base", "run_length", "threshold", "order_by",
-                      "order")
+SATURATION_OPTIONS = ("coders", "level", "min_codings", "base", "run_length", "threshold",
+                      "order_by", "order")
 """The parameters :func:`saturation_options` adds (``chart`` refuses them for its other
 kinds)."""
 
@@ -33,6 +38,9 @@ def saturation_options(func: Callable[..., Any]) -> Callable[..., Any]:
     from qualcoder_ahp.reports.saturation import BASE, RUN, THRESHOLD
 
     for option in reversed((
+        click.option("--coders", metavar="A,B[,C...]",
+                     help="Pool exactly these coders' codings (comma-separated) [default: "
+                          "every coder's, a consensus coder's left out]."),
         click.option("--base", type=click.IntRange(1), default=BASE, show_default=True,
                      metavar="N", help="Cases in the base: its themes are the denominator."),
         click.option("--run", "run_length", type=click.IntRange(1), default=RUN,
@@ -56,3 +64,31 @@ def saturation_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )):
         func = option(func)
     return func
+
+
+def saturation_coders(store: Store, coder: str | None, consensus: bool, coders: str | None,
+                      ) -> tuple[str | None, tuple[str, ...] | None]:
+    """``--coder``/``--consensus`` or ``--coders``: ``(the one coder read, or None; the
+    coders pooled, or None for every coder but a consensus coder)``.
+
+    Raises:
+        UserError: ``--coders`` beside ``--coder`` or ``--consensus``, or naming an
+            unknown coder (with the likeliest name, as ``--coder`` says it).
+    """
+    from qualcoder_ahp.reports.data import resolve_coder
+
+    if coders is None:
+        return resolve_coder(store, coder, consensus), None
+    if coder is not None or consensus:
+        other = "--coder" if coder is not None else "--consensus"
+        raise UserError(f"give either --coders or {other}, not both")
+    names = tuple(dict.fromkeys(c.strip() for c in coders.split(",") if c.strip()))
+    if not names:
+        raise click.BadParameter("name one or more coders, e.g. --coders ana,ben",
+                                 param_hint="'--coders'")
+    for name in names:
+        try:
+            store.coder_id(name)
+        except UserError as e:
+            raise UserError(f"--coders: {e}") from None
+    return None, names

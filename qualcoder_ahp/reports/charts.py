@@ -322,7 +322,9 @@ def saturation_figure(sat: Saturation, *, selection: str = "") -> Any:
                f"themes new in the base (case{'s 1-' if sat.base > 1 else ' '}{sat.base}: "
                f"{plural(sat.base_themes, 'theme')})"],
               fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    head = f"Thematic saturation ({coder_label(sat.coder)}): base {sat.base}, run {sat.run}"
+    from qualcoder_ahp.reports.saturation_output import title
+
+    head = f"{title(sat)}: base {sat.base}, run {sat.run}"
     reached = [f"\u2264{v.threshold:g}%: {v.at}" if v.at is not None
                else f"\u2264{v.threshold:g}%: not reached" for v in sat.verdicts]
     ax.set_title(head + ("; " + ", ".join(reached) if not sat.reason else "")

@@ -13,12 +13,10 @@ on the coding of record:
   every transcript the coders described coded (``qcahp saturation --consensus``);
 - else, with one coder, that coder's coding (``--coder NAME``);
 - else the coders' codings **pooled**: a theme counts in a case when any of them coded
-  it there (``qcahp saturation``, whose pool also holds a partial consensus: a
-  reconcile decision takes, joins or drops the coders' own codings, so it adds no
-  theme to a case). A consensus of only some transcripts (the double-coded ones) would
-  leave the others out, as if their themes were not found. When ``--coders`` leaves
-  out a coder who coded, the pool is the coders described only; the command then says
-  that ``qcahp saturation`` pools every coder.
+  it there (``qcahp saturation``, which pools every coder but a consensus coder, when
+  the coders described are every coder who coded; else ``qcahp saturation --coders
+  ana,ben``, which pools exactly them). A consensus of only some transcripts (the
+  double-coded ones) would leave the others out, as if their themes were not found.
 
 **Order.** The cases come in import order, as the command's default: import order is
 usually the order the interviews were done, and a date attribute may be missing or
@@ -28,7 +26,6 @@ attribute looks like an interview date or order, names ``--order-by`` with it.
 
 from __future__ import annotations
 
-import copy
 import re
 import shlex
 from collections.abc import Sequence
@@ -61,8 +58,8 @@ def saturation_section(store: Store, report: MethodsReport, coders: Sequence[str
     """
     from qualcoder_ahp.reports.saturation import saturation
 
-    data, said, who, command = coding_assessed(store, snapshot, coders)
-    sat = saturation(data)
+    data, pooled, said, who, command = coding_assessed(store, snapshot, coders)
+    sat = saturation(data, coders=pooled)
     nouns = sat.noun + "s"
     five = sat.verdicts[0]
     zero = next((v for v in sat.verdicts if v.threshold == 0), None)
@@ -124,10 +121,11 @@ def saturation_section(store: Store, report: MethodsReport, coders: Sequence[str
 
 
 def coding_assessed(store: Store, snapshot: ReportData, coders: Sequence[str],
-                    ) -> tuple[ReportData, str, str, str]:
+                    ) -> tuple[ReportData, tuple[str, ...] | None, str, str, str]:
     """The coding saturation is assessed on (see the module's docstring): ``(its
-    snapshot, its words, with ``{noun}`` for what a case is, its figure, the command
-    that prints the same)``."""
+    snapshot, the coders pooled (``None``: every coder but a consensus coder), its
+    words, with ``{noun}`` for what a case is, its figure, the command that prints the
+    same)``."""
     from qualcoder_ahp.reports.data import CONSENSUS, ReportData
 
     transcripts: dict[str, set[int]] = {}
@@ -139,29 +137,26 @@ def coding_assessed(store: Store, snapshot: ReportData, coders: Sequence[str],
     if len(agreed) == 1 and described and described <= transcripts[agreed[0]]:
         name = agreed[0]
         flag = "--consensus" if name == CONSENSUS else f"--coder {shlex.quote(name)}"
-        return (ReportData(store, name), "the consensus coding",
+        return (ReportData(store, name), None, "the consensus coding",
                 name if name == CONSENSUS else f"consensus ({name})",
                 f"qcahp saturation {flag}")
     if len(coders) == 1:
         name = coders[0]
-        return (ReportData(store, name), f"{name}'s coding", name,
+        return (ReportData(store, name), None, f"{name}'s coding", name,
                 f"qcahp saturation --coder {shlex.quote(name)}")
     if not coders:
-        return snapshot, "the codings", "(none)", "qcahp saturation"
-    # A consensus of the coders' own transcripts takes, joins or drops their codings and
-    # adds no theme to a case; any other coder's codings would.
-    others = sorted(name for name in set(transcripts) - set(coders)
-                    if name not in special or not transcripts[name] <= described)
-    command = "qcahp saturation"
-    data = snapshot
-    if others:
-        data = copy.copy(snapshot)  # the snapshot's themes and tree, these coders' codings
-        data.codings = [c for c in snapshot.codings if c.coder in coders]
-        command += f" (it pools {listed(others)} too)"
+        return snapshot, None, "the codings", "(none)", "qcahp saturation"
+    # `qcahp saturation` pools every coder but a consensus coder: the coders described,
+    # when no other coder coded; else --coders names them.
+    everyone = {name for name in transcripts if name not in special}
+    pooled, command = None, "qcahp saturation"
+    if {name for name in coders if name in transcripts} != everyone:
+        pooled = tuple(coders)
+        command += f" --coders {shlex.quote(','.join(coders))}"
     either = "either" if len(coders) == 2 else "any of them"
-    return (data, f"the codings of {listed(list(coders))} pooled (a theme counts for a "
-                  f"{{noun}} when {either} coded it there)", f"{', '.join(coders)} (pooled)",
-            command)
+    return (snapshot, pooled, f"the codings of {listed(list(coders))} pooled (a theme counts "
+                              f"for a {{noun}} when {either} coded it there)",
+            f"{', '.join(coders)} (pooled)", command)
 
 
 def _new(themes: Sequence[str]) -> str:

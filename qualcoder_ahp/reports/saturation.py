@@ -28,6 +28,17 @@ tree (1: the top-level themes). Coder choice, ``--transcript``/``--where`` and r
 themes are the snapshot's (:class:`~qualcoder_ahp.reports.data.ReportData`), as in
 every report; a merged theme's codings are the theme they went to.
 
+**Pooled coders.** A snapshot of every coder (``coder=None``) is pooled: a theme is
+present in a case when any coder pooled coded it there. ``coders`` pools exactly those
+coders (``qcahp saturation --coders ana,ben``); without it the pool is every coder but
+a consensus coder (:meth:`~qualcoder_ahp.model.store.Store.consensus_coders`), whose
+codings are named as left out (``--consensus`` assesses them). The consensus is the
+coders' codings taken, joined or dropped: pooled with them it adds no theme a coder did
+not code, but its spans are passages too, so ``min_codings`` would count the
+reconciliation's passages beside the coders', and it read as one more coder in the
+coverage note.
+Other reports still pool every coder.
+
 **Order** matters, so cases come in import order (a case's first transcript), in the
 order of a participant attribute (dates and numbers as such, cases without it last),
 or in an order given; and ``orders`` random orders (seeded) give the median and the
@@ -40,6 +51,7 @@ The verdicts in words and the files (sheets, JSON, Markdown, Word) are
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 from collections.abc import Sequence
@@ -159,6 +171,11 @@ class Saturation:
     selection: Selection | None = None
     coverage: dict[str, int] = field(default_factory=dict)
     """Pooled coders who coded different cases: the cases each coded (else empty)."""
+    coders: tuple[str, ...] = ()
+    """The coders pooled by ``coders`` (``--coders``); empty: not chosen."""
+    not_pooled: tuple[str, ...] = ()
+    """Consensus coders with codings in the selection that the pool of every coder left
+    out."""
 
     @property
     def noun(self) -> str:
@@ -356,13 +373,17 @@ def pct(threshold: float) -> str:
     return f"{threshold:g}%"
 
 
-def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
-               run: int = RUN, threshold: float = THRESHOLD, min_codings: int = 1,
+def saturation(data: ReportData, *, coders: Sequence[str] | None = None,
+               unit: str = "participant", base: int = BASE, run: int = RUN,
+               threshold: float = THRESHOLD, min_codings: int = 1,
                level: int | None = None, theme: str | None = None,
                order_by: str | None = None, order: Sequence[str] = (),
                orders: int = ORDERS, seed: int = SEED,
                progress: Progress | None = None) -> Saturation:
     """Assess thematic saturation over the snapshot's cases (see the module's docstring).
+
+    ``coders``: pool exactly these coders' codings, from a snapshot of every coder's
+    (``None``: every coder's but a consensus coder's; ignored for one coder's snapshot).
 
     Raises:
         UserError: a bad base, run, threshold or level; an unknown theme or attribute; an
@@ -378,6 +399,7 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
         # Else "11 themes at level 7 found": the themes as coded, under a level's name.
         raise UserError(f"--level {level}: the codebook's themes go {deepest} "
                         f"level{'s' if deepest > 1 else ''} deep (1: the top-level themes)")
+    data, not_pooled = _pool(data, coders)
     units = _units(data, unit)
     present = _presence(data, units, theme, level, max(1, min_codings))
     units, values, lacking, how = _ordered(data, units, order_by, order)
@@ -405,7 +427,9 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
                      names={t: data.path(t) for t in found}, order_count=0, seed=seed,
                      uncoded=uncoded, unordered=[c for c in lacking if c in present],
                      order_attribute=how.removeprefix("order of ") if order_by else None,
-                     selection=data.selection)
+                     selection=data.selection,
+                     coders=tuple(coders) if data.coder is None and coders is not None
+                     else (), not_pooled=not_pooled)
     if order_by and values and _date_key(list(values.values())) is None:
         day_first = [f for f in DATE_FORMATS if f != "%m/%d/%Y"]
         odd = sorted({v for v in values.values() if _date(v.strip(), day_first) is None})
@@ -420,6 +444,26 @@ def saturation(data: ReportData, *, unit: str = "participant", base: int = BASE,
                                    thresholds, orders, seed, progress)
         sat.order_count = orders
     return sat
+
+
+def _pool(data: ReportData, coders: Sequence[str] | None,
+          ) -> tuple[ReportData, tuple[str, ...]]:
+    """The snapshot of the coders pooled (see the module's docstring) and the consensus
+    coders left out of the pool of every coder."""
+    if data.coder is not None:
+        return data, ()
+    left: tuple[str, ...] = ()
+    if coders is None:
+        special = data.store.consensus_coders()
+        left = tuple(sorted({c.coder for c in data.codings if c.coder in special}))
+        if not left:
+            return data, ()
+        wanted = {c.coder for c in data.codings} - set(left)
+    else:
+        wanted = set(coders)
+    pooled = copy.copy(data)  # the snapshot's themes and transcripts, these codings
+    pooled.codings = [c for c in data.codings if c.coder in wanted]
+    return pooled, left
 
 
 def _coverage(data: ReportData, units: list[_Unit]) -> dict[str, int]:

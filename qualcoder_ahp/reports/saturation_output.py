@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 from qualcoder_ahp.records import plural
+from qualcoder_ahp.reports.data import CONSENSUS
 from qualcoder_ahp.reports.saturation import CITATION, Saturation, meets, pct
 from qualcoder_ahp.reports.selection import NAMES_SHOWN
 from qualcoder_ahp.reports.writers import Sheet, md_text, to_markdown, word_safe
@@ -73,6 +74,11 @@ def notes(sat: Saturation) -> list[str]:
         out.append(f"Pooled: the coders coded different cases ({each}), so a case's themes "
                    "are those of whoever coded it; --coder or --consensus assesses one "
                    "coding.")
+    if sat.not_pooled:
+        how = " or ".join("--consensus" if n == CONSENSUS else f"--coder {n}"
+                          for n in sat.not_pooled)
+        out.append(f"Not pooled: the consensus coding ({', '.join(sat.not_pooled)}); "
+                   f"{how} assesses it, --coders pools exactly the coders named.")
     if sat.not_dates:
         shown = ", ".join(repr(v) for v in sat.not_dates[:3])
         out.append(f"Ordered as text, not as dates: {sat.order_attribute} has "
@@ -88,7 +94,20 @@ def notes(sat: Saturation) -> list[str]:
 
 
 def who_coded(sat: Saturation) -> str:
+    if sat.coders:
+        return "by " + " or ".join(sat.coders)
     return "by any coder" if sat.coder is None else f"by {sat.coder}"
+
+
+def coders_label(sat: Saturation) -> str:
+    """Whose coding was assessed, as a title says it: ``coder ana``, ``coders ana, ben
+    pooled``, ``all coders`` (a consensus left out: ``all coders but consensus``)."""
+    if sat.coders:
+        return f"coder{'s' if len(sat.coders) > 1 else ''} {', '.join(sat.coders)}" + (
+            " pooled" if len(sat.coders) > 1 else "")
+    if sat.coder is not None:
+        return f"coder {sat.coder}"
+    return "all coders" + (f" but {', '.join(sat.not_pooled)}" if sat.not_pooled else "")
 
 
 # --------------------------------------------------------------------------- sheets
@@ -142,7 +161,9 @@ def saturation_json(sat: Saturation) -> dict[str, Any]:
     def rnd(v: float | None) -> float | None:
         return None if v is None else round(v, 4)
     return {
-        "report": "saturation", "unit": sat.unit, "coder": sat.coder, "base": sat.base,
+        "report": "saturation", "unit": sat.unit, "coder": sat.coder,
+        "coders": list(sat.coders) or None, "not_pooled": list(sat.not_pooled),
+        "base": sat.base,
         "run": sat.run, "thresholds": list(sat.thresholds), "min_codings": sat.min_codings,
         "level": sat.level, "theme": sat.theme, "order": sat.order,
         "order_attribute": sat.order_attribute, "base_themes": sat.base_themes,
@@ -171,8 +192,7 @@ def saturation_json(sat: Saturation) -> dict[str, Any]:
 
 
 def title(sat: Saturation) -> str:
-    who = "all coders" if sat.coder is None else f"coder {sat.coder}"
-    return f"Thematic saturation ({who})"
+    return f"Thematic saturation ({coders_label(sat)})"
 
 
 def saturation_markdown(sat: Saturation) -> str:
@@ -217,6 +237,6 @@ def saturation_docx(sat: Saturation) -> bytes:
     return buf.getvalue()
 
 
-__all__ = ["curve_sheet", "describe", "notes", "orders_lines", "runs_sheet",
+__all__ = ["coders_label", "curve_sheet", "describe", "notes", "orders_lines", "runs_sheet",
            "saturation_docx", "saturation_json", "saturation_markdown", "summary_lines",
            "title", "verdict_lines", "who_coded"]
