@@ -35,7 +35,7 @@ from qualcoder_ahp.cli.common import (
     table_width,
     write_output,
 )
-from qualcoder_ahp.cli.reports import selection_about
+from qualcoder_ahp.cli.report_options import selection_about
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import fold_name, shell_arg
 from qualcoder_ahp.model.merge_store import LISTED, CoderMatch, SourceMatch

@@ -29,7 +29,7 @@ from qualcoder_ahp.cli.common import (
     working,
     write_output,
 )
-from qualcoder_ahp.cli.reports import _coder_options, _dump, _emit, _output_options
+from qualcoder_ahp.cli.report_options import coder_options, dump_json, emit, output_options
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.model.audit import FIELD_WORDS
 from qualcoder_ahp.model.suggestion_store import PATTERN_ORDERS
@@ -238,8 +238,8 @@ SHOW_FORMATS = ("table", "md", "docx", "csv", "xlsx", "json")
               help="Add each theme's memos (documents and tables).")
 @click.option("--theme", "theme_ids", multiple=True, metavar="ID",
               help="Only this theme and the themes below it (repeatable).")
-@_coder_options
-@_output_options(SHOW_FORMATS)
+@coder_options
+@output_options(SHOW_FORMATS)
 @pass_project
 def codebook_show(project: Project, path: str | None, brief: bool, with_memos: bool,
                   theme_ids: tuple[str, ...], coder: str | None, consensus: bool,
@@ -296,7 +296,7 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
             header += f"; {cbr.selection_words(theme_ids)} ({plural(shown, 'theme')})"
         listing = _wrapped(cbr.codebook_listing(cb, header, brief=brief, selected=theme_ids),
                            table_width())
-        _emit(listing, output, f"the codebook ({_sizes(cb)})" if not theme_ids else
+        emit(listing, output, f"the codebook ({_sizes(cb)})" if not theme_ids else
               f"part of the codebook ({plural(shown, 'theme')})")
         return
     data = None
@@ -326,9 +326,9 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
         "csv": lambda: to_csv(cbr.codebook_sheet(report, brief=brief)),
         "xlsx": lambda: to_xlsx([cbr.codebook_sheet(report, brief=brief),
                                  ex.about_sheet(about)]),
-        "json": lambda: _dump(cbr.codebook_json(report, brief=brief)),
+        "json": lambda: dump_json(cbr.codebook_json(report, brief=brief)),
     }[fmt]()
-    _emit(content, output, f"{'part of ' if theme_ids else ''}the codebook "
+    emit(content, output, f"{'part of ' if theme_ids else ''}the codebook "
                            f"({plural(len(report.entries), 'theme')})")
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from qualcoder_ahp.cli.common import Project
+from qualcoder_ahp.cli.common import Project, write_output
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.reports import ReportData
 from qualcoder_ahp.reports import exports as ex
@@ -42,6 +42,36 @@ def coder_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Only the agreed codings (the coder named 'consensus').")(func)
     return click.option("--coder", metavar="NAME",
                         help="Only this coder's codings [default: all coders, pooled].")(func)
+
+
+TABLE_FORMATS = ("table", "csv", "xlsx", "json", "md")
+"""The formats of a table report (the terminal table first, the default)."""
+
+
+def output_options(formats: tuple[str, ...]) -> Callable[..., Any]:
+    """``--format`` (one of ``formats``) and ``-o/--output FILE``."""
+    def wrap(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
+                            help="Write to FILE (owner-only) instead of the terminal.")(func)
+        return click.option("--format", "fmt", type=click.Choice(formats),
+                            help="Output format [default: from the -o suffix, else "
+                                 f"{formats[0] if formats[0] == 'table' else 'md'}].")(func)
+    return wrap
+
+
+def emit(content: str | bytes, output: str | None, what: str) -> None:
+    """``content`` to ``output`` (owner-only, saying what was written) or to stdout."""
+    if output:
+        write_output(output, content, what)
+    else:
+        click.echo(content if isinstance(content, str) else content.decode(), nl=False)
+
+
+def marked(sheets: list[Sheet], selection: Selection | None) -> list[Sheet]:
+    """The sheets, the last one saying under it which transcripts they cover."""
+    if selection is not None and sheets:
+        sheets[-1].footer = selection.label
+    return sheets
 
 
 def selection_csv(sheet: Sheet, selection: Selection | None) -> str:
@@ -80,5 +110,6 @@ def selection_about(selection: Selection | None, transcripts: int) -> dict[str, 
     return selection.about()
 
 
-__all__ = ["about", "case_options", "coder_options", "dump_json", "selection_about",
-           "selection_csv", "selection_json_text"]
+__all__ = ["TABLE_FORMATS", "about", "case_options", "coder_options", "dump_json", "emit",
+           "marked", "output_options", "selection_about", "selection_csv",
+           "selection_json_text"]

@@ -24,13 +24,15 @@ from qualcoder_ahp.cli.common import (
     progress_bar,
     say,
     table_width,
-    write_output,
 )
+from qualcoder_ahp.cli.report_options import TABLE_FORMATS
 from qualcoder_ahp.cli.report_options import about as _about
 from qualcoder_ahp.cli.report_options import case_options as _case_options
 from qualcoder_ahp.cli.report_options import coder_options as _coder_options
-from qualcoder_ahp.cli.report_options import dump_json as _dump  # noqa: F401 (codebook)
-from qualcoder_ahp.cli.report_options import selection_about  # noqa: F401 (agreement, search)
+from qualcoder_ahp.cli.report_options import emit as _emit
+from qualcoder_ahp.cli.report_options import marked as _marked
+from qualcoder_ahp.cli.report_options import output_options as _output_options
+from qualcoder_ahp.cli.report_options import selection_about
 from qualcoder_ahp.cli.report_options import selection_csv as _csv
 from qualcoder_ahp.cli.report_options import selection_json_text as _json
 from qualcoder_ahp.cli.saturation_options import (
@@ -55,7 +57,7 @@ from qualcoder_ahp.reports import (
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.cooccurrence import passages_command
 from qualcoder_ahp.reports.quotes import CodingQuery, check_query, why_no_quotes
-from qualcoder_ahp.reports.selection import Selection, select
+from qualcoder_ahp.reports.selection import select
 from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
@@ -68,7 +70,6 @@ from qualcoder_ahp.reports.writers import (
 )
 
 _stdout_is_terminal = stdout_is_terminal  # where quotes asks (a test stands in a terminal)
-TABLE_FORMATS = ("table", "csv", "xlsx", "json", "md")
 QUOTE_FORMATS = ("text", "csv", "xlsx", "md", "docx", "json")
 MEMO_FORMATS = ("md", "docx", "csv", "xlsx", "json", "table")
 MEMO_KINDS = ("theme", "transcript", "coding", "cell")
@@ -145,30 +146,6 @@ def _cooccurrence_table(sheet: Sheet, width: int | None) -> str:
         narrow=Narrowing(optional=("path",), lead=("#", "theme")),
         note=f"Columns 1-{n}: the themes, numbered as in the # column. {sheet.note}")
     return to_table([numbered], width=width)
-
-
-def _marked(sheets: list[Sheet], selection: Selection | None) -> list[Sheet]:
-    """The sheets, the last one saying under it which transcripts they cover."""
-    if selection is not None and sheets:
-        sheets[-1].footer = selection.label
-    return sheets
-
-
-def _output_options(formats: tuple[str, ...]) -> Callable[..., Any]:
-    def wrap(func: Callable[..., Any]) -> Callable[..., Any]:
-        func = click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-                            help="Write to FILE (owner-only) instead of the terminal.")(func)
-        return click.option("--format", "fmt", type=click.Choice(formats),
-                            help="Output format [default: from the -o suffix, else "
-                                 f"{formats[0] if formats[0] == 'table' else 'md'}].")(func)
-    return wrap
-
-
-def _emit(content: str | bytes, output: str | None, what: str) -> None:
-    if output:
-        write_output(output, content, what)
-    else:
-        click.echo(content if isinstance(content, str) else content.decode(), nl=False)
 
 
 def _workbook(project: Project, data: ReportData, theme: str | None, measure: str,

@@ -25,7 +25,7 @@ from qualcoder_ahp.cli.common import (
     table_width,
     write_output,
 )
-from qualcoder_ahp.cli.reports import _case_options, selection_about
+from qualcoder_ahp.cli.report_options import case_options, selection_about
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports import exports as ex
@@ -148,7 +148,7 @@ def _markdown(result: SearchResult) -> str:
 @click.option("--case-sensitive", is_flag=True, help="Match case exactly [default: ignore case].")
 @click.option("--role", type=click.Choice(ROLES), default="all", show_default=True,
               help="Only hits in this speaker role's turns.")
-@_case_options
+@case_options
 @click.option("--theme", metavar="ID",
               help="Mark the hits whose sentence is coded with this theme.")
 @click.option("--coder", metavar="NAME",

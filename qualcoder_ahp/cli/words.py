@@ -25,15 +25,15 @@ from qualcoder_ahp.cli.common import (
     say,
     table_width,
 )
-from qualcoder_ahp.cli.reports import (
+from qualcoder_ahp.cli.report_options import (
     TABLE_FORMATS,
-    _case_options,
-    _csv,
-    _emit,
-    _json,
-    _marked,
-    _output_options,
+    case_options,
+    emit,
+    marked,
+    output_options,
     selection_about,
+    selection_csv,
+    selection_json_text,
 )
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
@@ -175,7 +175,7 @@ def _markdown_sheet(sheet: Sheet, title: str) -> Sheet:
               help="With --theme: only the agreed codings (the coder named 'consensus').")
 @click.option("--role", type=click.Choice(ROLES), default="participant", show_default=True,
               help="Whose turns are counted.")
-@_case_options
+@case_options
 @click.option("--top", type=click.IntRange(min=0), default=30, show_default=True, metavar="N",
               help="List at most N words (0: all).")
 @click.option("--min-count", type=click.IntRange(min=1), default=None, metavar="N",
@@ -191,7 +191,7 @@ def _markdown_sheet(sheet: Sheet, title: str) -> Sheet:
               help="Leave this word out too, in all its forms (repeatable).")
 @click.option("--keep-stop-words", is_flag=True,
               help="Count stop words (the, and, I...) and fillers (um, yeah...) too.")
-@_output_options(TABLE_FORMATS)
+@output_options(TABLE_FORMATS)
 @pass_project
 def words_cmd(project: Project, theme: str | None, coder: str | None, consensus: bool,
               role: str, transcripts: tuple[str, ...], where: tuple[str, ...], top: int,
@@ -306,7 +306,7 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
                       output: str | None, top: int, min_count: int = 1,
                       chosen: Selection | None = None) -> None:
     if fmt == "json":
-        content: str | bytes = _json({
+        content: str | bytes = selection_json_text({
             "report": "words", "role": counted.role, "transcripts": counted.transcripts,
             "running_words": counted.running, "distinct_words": len(counted.words),
             "words": [{"word": r.word, "count": r.count, "transcripts": r.transcripts,
@@ -315,22 +315,22 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
     elif fmt == "table":
         sheet = frequency_sheet(rows, terminal=True)
         sheet.shrink = {"forms": "end"}
-        content = to_table(_marked([sheet], chosen), width=table_width())
+        content = to_table(marked([sheet], chosen), width=table_width())
     elif fmt == "md":
-        content = to_markdown(_marked([_markdown_sheet(
+        content = to_markdown(marked([_markdown_sheet(
             frequency_sheet(rows), f"Word frequencies ({_selection(counted)})")], chosen))
     elif fmt == "csv":
-        content = _csv(frequency_sheet(rows), chosen)
+        content = selection_csv(frequency_sheet(rows), chosen)
     else:
         content = to_xlsx([frequency_sheet(rows, numbers=True), _about(project, counted, {
             "report": "words", "role": counted.role}, FREQUENCY_GLOSSARY, chosen)])
     role = "every speaker's" if counted.role == "all" else counted.role
-    empty = _empty_text(fmt, _marked([_markdown_sheet(
+    empty = _empty_text(fmt, marked([_markdown_sheet(
         frequency_sheet(rows), f"Word frequencies ({_selection(counted)})")], chosen)[0],
                         f"(no words: no {role} speech in the transcripts counted)"
                         if not counted.running else
                         f"(no words: none is seen at least {plural(min_count, 'time')})")
-    _emit(empty or content, output, plural(len(rows), "word"))
+    emit(empty or content, output, plural(len(rows), "word"))
     shown = (f"the top {len(rows):,} (--top 0 lists all)" if top and len(rows) == top
              and len(counted.words) > top else f"{len(rows):,} listed")
     after = " after stop words" if counted.stop_words else ", stop words kept"
@@ -343,7 +343,7 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
                   chosen: Selection | None = None) -> None:
     who = "every coder" if report.coder is None else report.coder
     if fmt == "json":
-        content: str | bytes = _json({
+        content: str | bytes = selection_json_text({
             "report": "words", "theme": report.theme_id, "coder": report.coder,
             "role": role, "transcripts": counted.transcripts,
             "coded_words": report.coded_words, "other_words": report.other_words,
@@ -355,14 +355,14 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
                        "transcripts": r.transcripts, "patterns": list(r.patterns),
                        "forms": list(r.forms)} for r in report.rows]}, chosen)
     elif fmt == "table":
-        content = to_table(_marked([keyness_sheet(report, compact=True, terminal=True)],
+        content = to_table(marked([keyness_sheet(report, compact=True, terminal=True)],
                                    chosen), width=table_width())
     elif fmt == "md":
-        content = to_markdown(_marked([_markdown_sheet(
+        content = to_markdown(marked([_markdown_sheet(
             keyness_sheet(report, compact=True), f"Key words of {report.theme_id} ({who})")],
             chosen))
     elif fmt == "csv":
-        content = _csv(keyness_sheet(report), chosen)
+        content = selection_csv(keyness_sheet(report), chosen)
     else:
         content = to_xlsx([keyness_sheet(report, numbers=True), _about(project, counted, {
             "report": "words (keyness)", "theme": report.theme_id,
@@ -372,9 +372,9 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
             {**FREQUENCY_GLOSSARY, **KEYNESS_GLOSSARY}, chosen)])
     if report.coded_words and why:  # coded, but no word passed the filters
         title = f"Key words of {report.theme_id} ({who})"
-        content = _empty_text(fmt, _marked([_markdown_sheet(keyness_sheet(report), title)],
+        content = _empty_text(fmt, marked([_markdown_sheet(keyness_sheet(report), title)],
                                            chosen)[0], why) or content
-    _emit(content, output, plural(len(report.rows), "key word"))
+    emit(content, output, plural(len(report.rows), "key word"))
     if not report.coded_words:
         say(f"Nothing to compare: no {role} text is coded with {report.theme_id} by "
             f"{who} (in the transcripts counted).")
