@@ -37,11 +37,12 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.model.suggestion_store import PATTERN_ORDERS
 from qualcoder_ahp.records import Pattern, Suggestion, plural
 from qualcoder_ahp.reports.codebook import subtree_depths
-from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind, withdrawn_meanwhile
+from qualcoder_ahp.tui.follow import BLIND_NOTE, is_blind, withdrawn_meanwhile
+from qualcoder_ahp.tui.screens.list_screen import ListScreen, at
 from qualcoder_ahp.tui.screens.passages import BATCH, FIRST_BATCH
 from qualcoder_ahp.tui.screens.pattern_view import PatternViewModal
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
@@ -329,8 +330,9 @@ class PatternTable(DataTable[str | Text]):
                 Binding("end", "scroll_bottom", "Last", show=False)]
 
 
-class PatternsScreen(FollowsStore, Screen[None]):
-    """Each pattern of a theme (and those below it) with its record, in a table."""
+class PatternsScreen(ListScreen, Screen[None]):
+    """Each pattern of a theme (and those below it) with its record, in a table (counted
+    again when back from a pattern's suggestions, or after another connection's commit)."""
 
     BINDINGS = [
         Binding("enter", "open", "Suggestions",
@@ -366,8 +368,6 @@ class PatternsScreen(FollowsStore, Screen[None]):
         self.shown: PatternRecord | None = None
         """What the table shows (tests compare it with the core)."""
         self._listed: list[dict[str, Any]] = []
-        self._request = 0
-        self._opened = False
         self._name_title()
 
     def _name_title(self) -> None:
@@ -391,21 +391,6 @@ class PatternsScreen(FollowsStore, Screen[None]):
         self.query_one(DataTable).focus()
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        """Back from a pattern's suggestions (where this coder may have decided some, on
-        the coding screen), or a commit came while hidden: count again."""
-        if self._opened or self.store_stale:
-            self._opened = self.store_stale = False
-            self.reload()
-
-    def reread(self) -> None:
-        """Another connection committed: count again, keeping the highlighted pattern."""
-        self.reload()
-
-    def on_unmount(self) -> None:
-        """Gone (Escape): a count still running is shown nowhere."""
-        self._request += 1
-
     def counted_coder(self) -> str | None:
         """Whose decisions are counted: the working coder's while blind coding is on."""
         return self.coder if is_blind(self.store) else self.whose
@@ -413,24 +398,20 @@ class PatternsScreen(FollowsStore, Screen[None]):
     # ------------------------------------------------------------------ counting
     def reload(self) -> None:
         """Count again in a worker, with the loading indicator over the table."""
-        self._request += 1
+        request = self.next_request()
         self.query_one(DataTable).loading = True
-        self._count(self._request, self.counted_coder())
+        self._count(request, self.counted_coder())
 
     @work(thread=True, exclusive=True, group="patterns", exit_on_error=False,
           description="Counting the patterns' decisions")
     def _count(self, request: int, coder: str | None) -> None:
-        if self.store.path is None:  # in-memory project: only one connection exists
-            found = pattern_record(self.store, self.theme_id, coder)
-        else:
-            with open_store(self.store.path) as own:
-                found = pattern_record(own, self.theme_id, coder)
+        found = self.on_own_connection(pattern_record, self.theme_id, coder)
         self.app.call_from_thread(self._show, request, found)
 
     def _show(self, request: int, found: PatternRecord) -> None:
         """Fill the table (a count asked for before the last one is dropped), keeping the
         highlighted pattern."""
-        if request != self._request:
+        if not self.is_current(request):
             return
         keep = self.selected()
         self.shown = found
@@ -516,12 +497,7 @@ class PatternsScreen(FollowsStore, Screen[None]):
         """The highlighted pattern's row, if any."""
         if not self._listed:
             return None
-        row = self.query_one(DataTable).cursor_row
-        return self._listed[row] if 0 <= row < len(self._listed) else None
-
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self) -> None:
-        self._show_where()
+        return at(self._listed, self.query_one(DataTable).cursor_row)
 
     def _show_where(self) -> None:
         """The line under the table: the highlighted pattern's theme and whole form."""
@@ -546,10 +522,6 @@ class PatternsScreen(FollowsStore, Screen[None]):
         if action == "coders" and is_blind(self.store):
             return None
         return True
-
-    @on(DataTable.RowSelected)
-    def _selected_row(self) -> None:
-        self.action_open()
 
     def action_open(self) -> None:
         """List the highlighted pattern's open suggestions."""
@@ -636,8 +608,9 @@ class SuggestionList(OptionList, inherit_bindings=False):
     """
 
 
-class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
-    """One pattern's open suggestions, in text order, each with its decision."""
+class PatternSuggestionsScreen(ListKeys, ListScreen, Screen[None]):
+    """One pattern's open suggestions, in text order, each with its decision (collected
+    again when back from the coding screen, or after another connection's commit)."""
 
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Open the coding screen at the suggestion "
@@ -673,8 +646,6 @@ class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
         self._by_id: dict[str, ListedSuggestion] = {}
         self._want: str | None = None
         """A suggestion to highlight once its batch is in the list."""
-        self._request = 0
-        self._opened = False
         self.title = f"Suggestions of {pattern_id}"
 
     def compose(self) -> ComposeResult:
@@ -689,21 +660,6 @@ class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
         self.query_one(SuggestionList).focus()
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        """Back from the coding screen (where the suggestion may have been decided), or a
-        commit came while hidden: collect again, on the same suggestion."""
-        if self._opened or self.store_stale:
-            self._opened = self.store_stale = False
-            self.reload()
-
-    def reread(self) -> None:
-        """Another connection committed: collect again."""
-        self.reload()
-
-    def on_unmount(self) -> None:
-        """Gone (Escape): a collection still running is shown nowhere."""
-        self._request += 1
-
     def listing(self) -> SuggestionList:
         """The list (for the page and end keys)."""
         return self.query_one(SuggestionList)
@@ -714,18 +670,14 @@ class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
 
     def reload(self) -> None:
         """Collect the suggestions again in a worker."""
-        self._request += 1
+        request = self.next_request()
         self.listing().loading = True
-        self._collect(self._request, self.counted_coder(), self.app.current_theme.dark)
+        self._collect(request, self.counted_coder(), self.app.current_theme.dark)
 
     @work(thread=True, exclusive=True, group="pattern-list", exit_on_error=False,
           description="Listing the pattern's suggestions")
     def _collect(self, request: int, coder: str | None, dark: bool) -> None:
-        if self.store.path is None:
-            found = collect_suggestions(self.store, self.pattern_id, coder)
-        else:
-            with open_store(self.store.path) as own:
-                found = collect_suggestions(own, self.pattern_id, coder)
+        found = self.on_own_connection(collect_suggestions, self.pattern_id, coder)
         options: list[Option | None] = []
         for item in found.items:  # a faint rule between suggestions
             options += [Option(suggestion_text(item, coder, dark), id=str(item.suggestion.id)),
@@ -734,7 +686,7 @@ class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
 
     def _show(self, request: int, found: PatternSuggestions,
               options: list[Option | None]) -> None:
-        if request != self._request:
+        if not self.is_current(request):
             return
         listing = self.listing()
         keep = self.selected()
@@ -753,7 +705,7 @@ class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
                    size: int) -> None:
         """Add ``options[start:start + size]``, then the next batch a refresh later, as
         the passages screen does: a pattern with thousands of suggestions shows at once."""
-        if request != self._request:
+        if not self.is_current(request):
             return
         listing = self.listing()
         batch = options[start:start + size]
@@ -796,18 +748,10 @@ class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
 
     def selected(self) -> ListedSuggestion | None:
         """The highlighted suggestion, if any."""
-        listing = self.listing()
-        if self.shown is None or listing.highlighted is None or not listing.option_count:
+        index = self.highlighted_index()
+        if index is None:
             return None
-        return self._by_id.get(listing.get_option_at_index(listing.highlighted).id or "")
-
-    @on(OptionList.OptionHighlighted)
-    def _highlighted(self) -> None:
-        self._show_where()
-
-    @on(OptionList.OptionSelected)
-    def _clicked(self) -> None:
-        self.action_open()
+        return self._by_id.get(self.listing().get_option_at_index(index).id or "")
 
     def _show_where(self) -> None:
         item = self.selected()
