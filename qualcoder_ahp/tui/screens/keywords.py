@@ -46,7 +46,7 @@ from qualcoder_ahp.reports.words import (
     patterns_label,
     tally,
 )
-from qualcoder_ahp.tui.screens.list_screen import ListScreen, at
+from qualcoder_ahp.tui.screens.list_screen import ListScreen, TableKeys, at
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.list_keys import list_bindings
 
@@ -163,7 +163,7 @@ class KeywordTable(DataTable[str | Text]):
                 Binding("end", "scroll_bottom", "Last", show=False)]
 
 
-class KeywordsScreen(ListScreen, Screen[None]):
+class KeywordsScreen(TableKeys, ListScreen, Screen[None]):
     """A theme's key words for the working coder, in a table (counted again on another
     connection's commit, or when shown again after one; Enter searches for a word)."""
 
@@ -334,21 +334,6 @@ class KeywordsScreen(ListScreen, Screen[None]):
         screen = SearchScreen(self.store, self.coder, search_terms(row))
         screen.regex, screen.word, screen.role = True, True, "participant"
         self.app.push_screen(screen)
-
-    def action_move(self, delta: int) -> None:
-        """The next (1) or previous (-1) word."""
-        table = self.query_one(DataTable)
-        table.action_cursor_down() if delta > 0 else table.action_cursor_up()
-
-    def action_page(self, direction: int) -> None:
-        """A page of words down (1) or up (-1)."""
-        table = self.query_one(DataTable)
-        table.action_page_down() if direction > 0 else table.action_page_up()
-
-    def action_edge(self, direction: int) -> None:
-        """The last (1) or first (-1) word."""
-        table = self.query_one(DataTable)
-        table.action_scroll_bottom() if direction > 0 else table.action_scroll_top()
 
     def action_back(self) -> None:
         """Back to the codebook screen."""

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from textual.widgets import DataTable
+
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui.follow import FollowsStore
 
@@ -106,6 +108,30 @@ class ListScreen(FollowsStore):
     def open_highlighted(self) -> None:
         """Enter or a click on a row: open it."""
         self.action_open()  # type: ignore[attr-defined]
+
+
+class TableKeys:
+    """Mix into a screen of one table (key words, patterns): the moving keys of
+    :func:`~qualcoder_ahp.tui.widgets.list_keys.list_bindings`, on its DataTable."""
+
+    def _table(self) -> DataTable[object]:
+        table: DataTable[object] = self.query_one(DataTable)  # type: ignore[attr-defined]
+        return table
+
+    def action_move(self, delta: int) -> None:
+        """The next (1) or previous (-1) row."""
+        table = self._table()
+        table.action_cursor_down() if delta > 0 else table.action_cursor_up()
+
+    def action_page(self, direction: int) -> None:
+        """A page of rows down (1) or up (-1)."""
+        table = self._table()
+        table.action_page_down() if direction > 0 else table.action_page_up()
+
+    def action_edge(self, direction: int) -> None:
+        """The last (1) or first (-1) row."""
+        table = self._table()
+        table.action_scroll_bottom() if direction > 0 else table.action_scroll_top()
 
 
 def at(rows: list[T], index: int | None) -> T | None:
