@@ -26,7 +26,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label
+from textual.widgets import DataTable, Label
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
@@ -46,8 +46,7 @@ from qualcoder_ahp.reports.words import (
     patterns_label,
     tally,
 )
-from qualcoder_ahp.tui.screens.list_screen import ListScreen, TableKeys, at
-from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.screens.list_screen import ListScreen, TableKeys, at, list_layout
 from qualcoder_ahp.tui.widgets.list_keys import list_bindings
 
 COLUMNS = ("word", "coded", "elsewhere", "G²", "in patterns", "forms")
@@ -197,16 +196,11 @@ class KeywordsScreen(TableKeys, ListScreen, Screen[None]):
             self.title = "Key words"
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Label("", id="keywords-head")
-        yield KeywordTable(id="keywords-table", cursor_type="row", zebra_stripes=True)
-        yield Label("", id="keywords-where")
-        yield WorkbenchFooter()
+        table = KeywordTable(id="keywords-table", cursor_type="row", zebra_stripes=True)
+        yield from list_layout("keywords", table)
 
     def on_mount(self) -> None:
-        self.sub_title = f"coder: {self.coder}"
-        self.query_one(DataTable).focus()
-        self.reload()
+        self.first_read(self.query_one(DataTable))
 
     # ------------------------------------------------------------------ counting
     def reload(self) -> None:

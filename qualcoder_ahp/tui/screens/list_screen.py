@@ -15,10 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from textual.widgets import DataTable
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import DataTable, Header, Label
 
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 T = TypeVar("T")
 
@@ -32,6 +35,8 @@ class ListScreen(FollowsStore):
     """
 
     store: Store
+    coder: str
+    sub_title: str
 
     RELOAD_ON_RESUME = False
     """Reload every time the screen is shown again (the passages screen), not only after
@@ -46,6 +51,13 @@ class ListScreen(FollowsStore):
     def reload(self) -> None:
         """Read again from the store, in a worker."""
         raise NotImplementedError
+
+    def first_read(self, keys: Widget) -> None:
+        """Mounted: the working coder in the header, the keys to ``keys`` (the list), and
+        the first read (a screen that reads on every resume has no need of it)."""
+        self.sub_title = f"coder: {self.coder}"
+        keys.focus()
+        self.reload()
 
     def next_request(self) -> int:
         """A new request's number: every result asked for before it is dropped."""
@@ -132,6 +144,16 @@ class TableKeys:
         """The last (1) or first (-1) row."""
         table = self._table()
         table.action_scroll_bottom() if direction > 0 else table.action_scroll_top()
+
+
+def list_layout(name: str, body: Widget) -> ComposeResult:
+    """A list screen's widgets: the header, the caption (``#NAME-head``), the list or
+    table ``body``, the line under it (``#NAME-where``) and the footer."""
+    yield Header()
+    yield Label("", id=f"{name}-head")
+    yield body
+    yield Label("", id=f"{name}-where")
+    yield WorkbenchFooter()
 
 
 def at(rows: list[T], index: int | None) -> T | None:

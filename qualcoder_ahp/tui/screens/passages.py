@@ -24,7 +24,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -34,9 +34,8 @@ from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports import CONSENSUS, Quote, ReportData, quotes
 from qualcoder_ahp.reports.data import Progress, merged_target
 from qualcoder_ahp.tui.follow import BLIND_NOTE, is_blind, withdrawn_meanwhile
-from qualcoder_ahp.tui.screens.list_screen import ListScreen
+from qualcoder_ahp.tui.screens.list_screen import ListScreen, list_layout
 from qualcoder_ahp.tui.screens.modals import ThemePickerModal
-from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
 
 ORIGIN_WORDS = {"suggested": "accepted suggestion", "adjusted": "adjusted suggestion",
@@ -266,11 +265,7 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
             self.title = "Passages"
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Label("", id="passages-head")
-        yield PassageList(id="passages")
-        yield Label("", id="passages-where")
-        yield WorkbenchFooter()
+        yield from list_layout("passages", PassageList(id="passages"))
 
     def on_mount(self) -> None:
         self.query_one(PassageList).focus()

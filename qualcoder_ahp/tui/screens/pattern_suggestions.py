@@ -21,7 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -29,11 +29,10 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Suggestion, plural
 from qualcoder_ahp.tui.follow import is_blind, withdrawn_meanwhile
-from qualcoder_ahp.tui.screens.list_screen import ListScreen
+from qualcoder_ahp.tui.screens.list_screen import ListScreen, list_layout
 from qualcoder_ahp.tui.screens.passages import BATCH, FIRST_BATCH
 from qualcoder_ahp.tui.screens.pattern_view import PatternViewModal
 from qualcoder_ahp.tui.screens.patterns import CoderChoice, cut_with_hint, pattern_gist
-from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
 from qualcoder_ahp.tui.widgets.marks import STATUS_GLYPH, ink, status_mark
 
@@ -215,16 +214,10 @@ class PatternSuggestionsScreen(CoderChoice, ListKeys, ListScreen, Screen[None]):
         self.title = f"Suggestions of {pattern_id}"
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Label("", id="pattern-list-head")
-        yield SuggestionList(id="pattern-list")
-        yield Label("", id="pattern-list-where")
-        yield WorkbenchFooter()
+        yield from list_layout("pattern-list", SuggestionList(id="pattern-list"))
 
     def on_mount(self) -> None:
-        self.sub_title = f"coder: {self.coder}"
-        self.query_one(SuggestionList).focus()
-        self.reload()
+        self.first_read(self.query_one(SuggestionList))
 
     def listing(self) -> SuggestionList:
         """The list (for the page and end keys)."""

@@ -33,7 +33,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label
+from textual.widgets import DataTable, Label
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
@@ -42,9 +42,8 @@ from qualcoder_ahp.model.suggestion_store import PATTERN_ORDERS
 from qualcoder_ahp.records import Pattern, plural
 from qualcoder_ahp.reports.codebook import subtree_depths
 from qualcoder_ahp.tui.follow import BLIND_NOTE, is_blind
-from qualcoder_ahp.tui.screens.list_screen import ListScreen, TableKeys, at
+from qualcoder_ahp.tui.screens.list_screen import ListScreen, TableKeys, at, list_layout
 from qualcoder_ahp.tui.screens.pattern_view import PatternViewModal
-from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.list_keys import list_bindings
 
 COLUMNS = ("id", "kind", "pattern", "made", "acc", "rej", "open", "prec")
@@ -275,16 +274,11 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
             self.title = "Patterns"
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Label("", id="patterns-head")
-        yield PatternTable(id="patterns-table", cursor_type="row", zebra_stripes=True)
-        yield Label("", id="patterns-where")
-        yield WorkbenchFooter()
+        table = PatternTable(id="patterns-table", cursor_type="row", zebra_stripes=True)
+        yield from list_layout("patterns", table)
 
     def on_mount(self) -> None:
-        self.sub_title = f"coder: {self.coder}"
-        self.query_one(DataTable).focus()
-        self.reload()
+        self.first_read(self.query_one(DataTable))
 
     # ------------------------------------------------------------------ counting
     def reload(self) -> None:
