@@ -22,7 +22,8 @@ from qualcoder_ahp.tui.commands import key_commands
 from qualcoder_ahp.tui.follow import BLIND_NOTE
 from qualcoder_ahp.tui.screens.coding import CodingScreen
 from qualcoder_ahp.tui.screens.help import HelpScreen
-from qualcoder_ahp.tui.screens.patterns import PatternsScreen, PatternSuggestionsScreen
+from qualcoder_ahp.tui.screens.pattern_suggestions import PatternSuggestionsScreen
+from qualcoder_ahp.tui.screens.patterns import PatternsScreen
 from tests.conftest import make_parsed
 from tests.tui.conftest import (
     CODER,

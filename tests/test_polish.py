@@ -15,7 +15,8 @@ from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.records import Codebook, Pattern
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.pattern_view import PatternViewModal
-from qualcoder_ahp.tui.screens.patterns import PatternsScreen, PatternSuggestionsScreen
+from qualcoder_ahp.tui.screens.pattern_suggestions import PatternSuggestionsScreen
+from qualcoder_ahp.tui.screens.patterns import PatternsScreen
 from tests.conftest import make_parsed
 from tests.tui.conftest import CODER, PATTERNS, THEMES, TURNS_A, open_codebook, press_for_screen
 from tests.tui.test_codebook_blind import to_theme

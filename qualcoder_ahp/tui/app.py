@@ -284,7 +284,8 @@ class WorkbenchApp(App[None]):
 
     def action_patterns(self) -> None:
         """Every pattern's record; back to a pattern's suggestions if they are open."""
-        from qualcoder_ahp.tui.screens.patterns import PatternsScreen, PatternSuggestionsScreen
+        from qualcoder_ahp.tui.screens.pattern_suggestions import PatternSuggestionsScreen
+        from qualcoder_ahp.tui.screens.patterns import PatternsScreen
 
         if self._back_to(PatternsScreen, PatternSuggestionsScreen) or not self._has_codebook():
             return
@@ -332,7 +333,8 @@ class WorkbenchApp(App[None]):
         from qualcoder_ahp.tui.screens.counts import CountsScreen
         from qualcoder_ahp.tui.screens.framework import FrameworkScreen
         from qualcoder_ahp.tui.screens.passages import PassagesScreen
-        from qualcoder_ahp.tui.screens.patterns import PatternsScreen, PatternSuggestionsScreen
+        from qualcoder_ahp.tui.screens.pattern_suggestions import PatternSuggestionsScreen
+        from qualcoder_ahp.tui.screens.patterns import PatternsScreen
         from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
         from qualcoder_ahp.tui.screens.search import SearchScreen
         from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen

@@ -294,7 +294,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         here only clears the selection).
         """
         from qualcoder_ahp.tui.screens.passages import PassagesScreen
-        from qualcoder_ahp.tui.screens.patterns import PatternSuggestionsScreen
+        from qualcoder_ahp.tui.screens.pattern_suggestions import PatternSuggestionsScreen
         from qualcoder_ahp.tui.screens.search import SearchScreen
 
         kind = {"back_to_hits": SearchScreen, "back_to_passages": PassagesScreen,

@@ -26,11 +26,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label
+from textual.widgets import DataTable, Label
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports.data import merged_target
 from qualcoder_ahp.reports.search import older_versions
@@ -46,8 +46,7 @@ from qualcoder_ahp.reports.words import (
     patterns_label,
     tally,
 )
-from qualcoder_ahp.tui.follow import FollowsStore
-from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.screens.list_screen import ListScreen, TableKeys, at, list_layout
 from qualcoder_ahp.tui.widgets.list_keys import list_bindings
 
 COLUMNS = ("word", "coded", "elsewhere", "G²", "in patterns", "forms")
@@ -163,8 +162,9 @@ class KeywordTable(DataTable[str | Text]):
                 Binding("end", "scroll_bottom", "Last", show=False)]
 
 
-class KeywordsScreen(FollowsStore, Screen[None]):
-    """A theme's key words for the working coder, in a table."""
+class KeywordsScreen(TableKeys, ListScreen, Screen[None]):
+    """A theme's key words for the working coder, in a table (counted again on another
+    connection's commit, or when shown again after one; Enter searches for a word)."""
 
     BINDINGS = [
         Binding("enter", "search", "Search",
@@ -190,40 +190,25 @@ class KeywordsScreen(FollowsStore, Screen[None]):
         self.theme_id = theme_id
         self.shown: ThemeKeywords | None = None
         """What the table shows (tests compare it with the core)."""
-        self._request = 0
         try:
             self.title = f"Key words: {store.theme(theme_id).name}"
         except UserError:
             self.title = "Key words"
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Label("", id="keywords-head")
-        yield KeywordTable(id="keywords-table", cursor_type="row", zebra_stripes=True)
-        yield Label("", id="keywords-where")
-        yield WorkbenchFooter()
+        table = KeywordTable(id="keywords-table", cursor_type="row", zebra_stripes=True)
+        yield from list_layout("keywords", table)
 
     def on_mount(self) -> None:
-        self.sub_title = f"coder: {self.coder}"
-        self.query_one(DataTable).focus()
-        self.reload()
-
-    def reread(self) -> None:
-        """Another connection committed (this coder coding in another window): count
-        again, keeping the highlighted word."""
-        self.reload()
-
-    def on_unmount(self) -> None:
-        """Gone (Escape): a count still running is shown nowhere."""
-        self._request += 1
+        self.first_read(self.query_one(DataTable))
 
     # ------------------------------------------------------------------ counting
     def reload(self) -> None:
         """Find the key words again, in a worker."""
-        self._request += 1
+        request = self.next_request()
         self.query_one(DataTable).loading = True
         self._head(Text("Counting words…", style="italic"))
-        self._count(self._request)
+        self._count(request)
 
     @work(thread=True, exclusive=True, group="keywords", exit_on_error=False,
           description="Finding the key words")
@@ -231,22 +216,18 @@ class KeywordsScreen(FollowsStore, Screen[None]):
         def progress(done: int, total: int, name: str) -> None:
             self.app.call_from_thread(self._progress, request, done, total, name)
 
-        if self.store.path is None:  # in-memory project: only one connection exists
-            found = theme_keywords(self.store, self.theme_id, self.coder, progress)
-        else:
-            with open_store(self.store.path) as own:
-                found = theme_keywords(own, self.theme_id, self.coder, progress)
+        found = self.on_own_connection(theme_keywords, self.theme_id, self.coder, progress)
         self.app.call_from_thread(self._show, request, found)
 
     def _progress(self, request: int, done: int, total: int, name: str) -> None:
-        if request == self._request:
+        if self.is_current(request):
             self._head(Text(f"Counting words… {done}/{total} transcripts ({name})",
                             style="italic"))
 
     def _show(self, request: int, found: ThemeKeywords) -> None:
         """Fill the table (a count asked for before the last one is dropped), keeping
         the highlighted word when it is still listed."""
-        if request != self._request:
+        if not self.is_current(request):
             return
         table: DataTable[str | Text] = self.query_one(DataTable)
         keep = self.selected()
@@ -302,13 +283,7 @@ class KeywordsScreen(FollowsStore, Screen[None]):
         found = self.shown
         if found is None or found.report is None or not found.report.rows:
             return None
-        row = self.query_one(DataTable).cursor_row
-        rows = found.report.rows
-        return rows[row] if 0 <= row < len(rows) else None
-
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self) -> None:
-        self._show_where()
+        return at(found.report.rows, self.query_one(DataTable).cursor_row)
 
     def _show_where(self) -> None:
         """The line under the table: the highlighted word's every pattern and form."""
@@ -338,8 +313,8 @@ class KeywordsScreen(FollowsStore, Screen[None]):
             return self.selected() is not None
         return True
 
-    @on(DataTable.RowSelected)
-    def _selected_row(self) -> None:
+    def open_highlighted(self) -> None:
+        """Enter on the table (its own key) or a click on a word: search for it."""
         self.action_search()
 
     def action_search(self) -> None:
@@ -353,21 +328,6 @@ class KeywordsScreen(FollowsStore, Screen[None]):
         screen = SearchScreen(self.store, self.coder, search_terms(row))
         screen.regex, screen.word, screen.role = True, True, "participant"
         self.app.push_screen(screen)
-
-    def action_move(self, delta: int) -> None:
-        """The next (1) or previous (-1) word."""
-        table = self.query_one(DataTable)
-        table.action_cursor_down() if delta > 0 else table.action_cursor_up()
-
-    def action_page(self, direction: int) -> None:
-        """A page of words down (1) or up (-1)."""
-        table = self.query_one(DataTable)
-        table.action_page_down() if direction > 0 else table.action_page_up()
-
-    def action_edge(self, direction: int) -> None:
-        """The last (1) or first (-1) word."""
-        table = self.query_one(DataTable)
-        table.action_scroll_bottom() if direction > 0 else table.action_scroll_top()
 
     def action_back(self) -> None:
         """Back to the codebook screen."""

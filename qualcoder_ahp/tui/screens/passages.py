@@ -24,18 +24,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports import CONSENSUS, Quote, ReportData, quotes
 from qualcoder_ahp.reports.data import Progress, merged_target
-from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind, withdrawn_meanwhile
+from qualcoder_ahp.tui.follow import BLIND_NOTE, is_blind, withdrawn_meanwhile
+from qualcoder_ahp.tui.screens.list_screen import ListScreen, list_layout
 from qualcoder_ahp.tui.screens.modals import ThemePickerModal
-from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
 
 ORIGIN_WORDS = {"suggested": "accepted suggestion", "adjusted": "adjusted suggestion",
@@ -205,8 +205,12 @@ class PassageThemePicker(ThemePickerModal):
                          preselect=preselect)
 
 
-class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
+class PassagesScreen(ListKeys, ListScreen, Screen[None]):
     """Every passage coded with one theme (and those below it), transcript by transcript."""
+
+    RELOAD_ON_RESUME = True
+    """Shown (pushed, or back from the coding screen, where this coder may have coded,
+    moved or removed passages): collect the passages. It reads nothing when mounted."""
 
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Code that transcript, with the span on "
@@ -248,7 +252,6 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         self._number: dict[str, int] = {}
         self._want: str | None = None
         """A passage to highlight once its batch is in the list."""
-        self._request = 0
         self._merged_note = ""
         """Said above the counts once the theme shown was merged away and the screen
         followed its codings to the theme they went to."""
@@ -262,28 +265,10 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
             self.title = "Passages"
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Label("", id="passages-head")
-        yield PassageList(id="passages")
-        yield Label("", id="passages-where")
-        yield WorkbenchFooter()
+        yield from list_layout("passages", PassageList(id="passages"))
 
     def on_mount(self) -> None:
         self.query_one(PassageList).focus()
-
-    def on_screen_resume(self) -> None:
-        """Shown (pushed, or back from the coding screen, where this coder may have coded,
-        moved or removed passages): collect the passages."""
-        self.store_stale = False
-        self.reload()
-
-    def reread(self) -> None:
-        """Another connection committed: collect again, keeping the highlighted passage."""
-        self.reload()
-
-    def on_unmount(self) -> None:
-        """Gone (Escape): a collection still running is shown nowhere."""
-        self._request += 1
 
     # ------------------------------------------------------------------ collecting
     def reload(self) -> None:
@@ -296,7 +281,7 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
             self.coders = [None, *self.store.report_coded_coders()]
         if self.show_coder not in self.coders:
             self.coders.append(self.show_coder)
-        self._request += 1
+        request = self.next_request()
         active = {t.id: t.name for t in self.store.themes()}
         if self.theme_id not in active:
             target = merged_target(self.theme_id, self.store.merged_into())
@@ -305,7 +290,7 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
                 return
             self._follow(target or "", active[target or ""])
         self.set_where(Text("Collecting passages…", style="italic"))
-        self._collect(self._request, self.theme_id, self.show_coder)
+        self._collect(request, self.theme_id, self.show_coder)
 
     def _follow(self, target: str, target_name: str) -> None:
         """The theme was merged into ``target`` (here or in another window): show
@@ -342,16 +327,12 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, request, done, total)
 
-        if self.store.path is None:  # in-memory project: only one connection exists
-            found = collect(self.store, theme_id, coder, progress)
-        else:
-            with open_store(self.store.path) as own:
-                found = collect(own, theme_id, coder, progress)
+        found = self.on_own_connection(collect, theme_id, coder, progress)
         groups = passage_options(found)
         self.app.call_from_thread(self._show, request, found, groups)
 
     def _progress(self, request: int, done: int, total: int) -> None:
-        if request == self._request:  # not a collection the last c, n or P replaced
+        if self.is_current(request):  # not a collection the last c, n or P replaced
             self.set_where(Text(f"Collecting passages… {done}/{total} transcripts",
                                  style="italic"))
 
@@ -362,7 +343,7 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
         The highlighted passage stays highlighted when it is still listed (after a
         coder switch, a return from the coding screen or another window's commit).
         """
-        if request != self._request:
+        if not self.is_current(request):
             return
         listing = self.query_one(PassageList)
         keep = self.selected()
@@ -382,7 +363,7 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
     def _add_batch(self, request: int, groups: list[list[Option | None]], start: int,
                    size: int) -> None:
         """Add passages ``start`` to ``start + size``, then schedule the next batch."""
-        if request != self._request:
+        if not self.is_current(request):
             return
         listing = self.query_one(PassageList)
         batch = groups[start:start + size]
@@ -405,19 +386,10 @@ class PassagesScreen(ListKeys, FollowsStore, Screen[None]):
     # ------------------------------------------------------------------ position
     def selected(self) -> Passage | None:
         """The highlighted passage, if any."""
-        listing = self.query_one(PassageList)
-        if self.shown is None or listing.highlighted is None or not listing.option_count:
+        index = self.highlighted_index()
+        if index is None:
             return None
-        option = listing.get_option_at_index(listing.highlighted)
-        return self._by_id.get(option.id or "")
-
-    @on(OptionList.OptionHighlighted)
-    def _highlighted(self) -> None:
-        self._show_where()
-
-    @on(OptionList.OptionSelected)
-    def _clicked(self) -> None:
-        self.action_open()
+        return self._by_id.get(self.listing().get_option_at_index(index).id or "")
 
     def _show_where(self) -> None:
         """The line under the list: which passage of how many, and where it is."""

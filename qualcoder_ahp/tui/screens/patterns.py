@@ -11,10 +11,11 @@ on``) only the working coder's are counted, as on the codebook screen, and ``c``
 nothing. An exclusion pattern makes no suggestions (a segment it matches gets none of its
 theme) and the store does not record what it blocked: its row says "exclusion".
 
-Enter on a pattern lists its open suggestions (:class:`PatternSuggestionsScreen`): the
-sentence with the matched words, the transcript and speaker, and the decision as the
-coding screen marks it (○ ✓ ✗); Enter there opens the coding screen at the suggestion,
-and ``y`` there comes back to the list. Both screens count in a thread worker on their
+Enter on a pattern lists its open suggestions
+(:mod:`~qualcoder_ahp.tui.screens.pattern_suggestions`): the sentence with the matched
+words, the transcript and speaker, and the decision as the coding screen marks it
+(○ ✓ ✗); Enter there opens the coding screen at the suggestion, and ``y`` there comes
+back to the list. Both screens count in a thread worker on their
 own database connection, with a loading indicator, and count again when shown again.
 ``v`` on either shows the whole pattern (:mod:`~qualcoder_ahp.tui.screens.pattern_view`):
 the line under the table and the list's header end "(v: all)" when they cut it short.
@@ -32,21 +33,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Label
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.model.suggestion_store import PATTERN_ORDERS
-from qualcoder_ahp.records import Pattern, Suggestion, plural
+from qualcoder_ahp.records import Pattern, plural
 from qualcoder_ahp.reports.codebook import subtree_depths
-from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind, withdrawn_meanwhile
-from qualcoder_ahp.tui.screens.passages import BATCH, FIRST_BATCH
+from qualcoder_ahp.tui.follow import BLIND_NOTE, is_blind
+from qualcoder_ahp.tui.screens.list_screen import ListScreen, TableKeys, at, list_layout
 from qualcoder_ahp.tui.screens.pattern_view import PatternViewModal
-from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
-from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
-from qualcoder_ahp.tui.widgets.marks import STATUS_GLYPH, ink, status_mark
+from qualcoder_ahp.tui.widgets.list_keys import list_bindings
 
 COLUMNS = ("id", "kind", "pattern", "made", "acc", "rej", "open", "prec")
 FIGURES = {"made": "suggestions", "acc": "accepted", "rej": "rejected", "open": "open"}
@@ -59,7 +57,6 @@ KINDS = {"dependency": "dep"}
 SORTS = {"pattern": "by id", "rejected": "most rejected first",
          "precision": "least precise first", "suggestions": "most suggestions first"}
 """What ``s`` steps through (the keys of ``qcahp patterns --sort``), in words."""
-_SPACES = re.compile(r"\s+")
 LEGEND = "made: suggestions · acc/rej: decisions · open: undecided · prec: acc/(acc+rej)"
 """The columns' legend (one line at 80 columns)."""
 
@@ -196,130 +193,28 @@ def headline(record: PatternRecord, order: str, blind: bool) -> str:
     return f"{name}: {patterns}; {whose}; {SORTS[order]}."
 
 
-@dataclass(frozen=True)
-class ListedSuggestion:
-    """One open suggestion of a pattern, as the list draws it."""
-
-    suggestion: Suggestion
-    transcript: str
-    speaker: str | None
-    turn: int | None
-    text: str
-    """The suggestion's segment (its sentence, or turn)."""
-    decisions: dict[str, str]
-    """Coder name to status: every coder's, or only the counted coder's."""
-
-
-@dataclass(frozen=True)
-class PatternSuggestions:
-    """What the worker collected: one pattern's open suggestions."""
-
-    pattern: str
-    theme_path: str
-    body: str
-    """The pattern as written (a regex exactly; a token pattern as :func:`pattern_gist`)."""
-    exclude: bool
-    coder: str | None
-    items: list[ListedSuggestion]
-
-    @property
-    def transcripts(self) -> int:
-        """How many transcripts hold a suggestion."""
-        return len({i.suggestion.transcript_id for i in self.items})
-
-
-SEGMENT_LIMIT = 400
-"""Characters of a long segment (a turn) shown around its first match."""
-
-
-def collect_suggestions(store: Store, pattern_id: str, coder: str | None
-                        ) -> PatternSuggestions:
-    """The open suggestions of one pattern with their decisions (no Textual)."""
-    pattern = next((p for p in store.patterns(include_inactive=True) if p.id == pattern_id),
-                   None)
-    found = store.pattern_suggestions(pattern_id, coder)
-    names = {t.id: t.label for t in store.transcripts()}
-    items: list[ListedSuggestion] = []
-    texts: dict[int, tuple[str, list[Any]]] = {}
-    for sug, decisions in found:
-        if sug.transcript_id not in texts:
-            texts[sug.transcript_id] = (store.transcript_text(sug.transcript_id),
-                                        store.turns(sug.transcript_id))
-        text, turns = texts[sug.transcript_id]
-        turn = next((i for i, t in enumerate(turns) if t.start <= sug.start < t.end), None)
-        items.append(ListedSuggestion(
-            sug, names.get(sug.transcript_id, str(sug.transcript_id)),
-            turns[turn].speaker if turn is not None else None,
-            turn + 1 if turn is not None else None, text[sug.start:sug.end], decisions))
-    theme = pattern.theme_id if pattern is not None else ""
-    try:
-        path = store.theme_path(theme)
-    except UserError:
-        path = theme
-    body = "" if pattern is None else (str(pattern.body) if pattern.kind == "regex"
-                                       else pattern_gist(pattern))
-    return PatternSuggestions(pattern_id, path, body, bool(pattern and pattern.exclude),
-                              coder, items)
-
-
-def decision_marks(item: ListedSuggestion, coder: str | None, dark: bool = True) -> Text:
-    """The decision as the coding screen marks it: ``✓ accepted`` for one coder; for
-    every coder ``ana ✓ · ben ✗``, or ``○ undecided`` when nobody has decided."""
-    out = Text()
-    if coder is not None or not item.decisions:
-        status = item.decisions.get(coder or "", "undecided")
-        out.append(status_mark(status), style=_ink(status, dark))
-        return out
-    for n, (name, status) in enumerate(item.decisions.items()):
-        if n:
-            out.append(" \u00b7 ")
-        out.append(f"{name} ")
-        out.append(STATUS_GLYPH.get(status, "\u2713"), style=_ink(status, dark))
-    return out
-
-
-def _ink(status: str, dark: bool) -> Any:
-    return ink(status if status in ("undecided", "rejected") else "accepted", dark, bold=True)
-
-
-def suggestion_text(item: ListedSuggestion, coder: str | None, dark: bool = True) -> Text:
-    """One suggestion as the list draws it: the decision, where, then the sentence with
-    the matched words reversed."""
-    out = decision_marks(item, coder, dark)
-    where = [item.transcript]
-    if item.speaker:
-        where.append(item.speaker)
-    if item.turn is not None:
-        where.append(f"turn {item.turn}")
-    out.append("  " + " \u00b7 ".join(where), style="bold")
-    out.append("\n")
-    sug = item.suggestion
-    lo, hi = sug.start, sug.end
-    if hi - lo > SEGMENT_LIMIT:  # a turn: the part around the first match
-        first = sug.matches[0][0] if sug.matches else lo
-        lo = max(lo, first - SEGMENT_LIMIT // 4)
-        hi = min(hi, lo + SEGMENT_LIMIT)
-    at = lo
-    out.append("\u2026" if lo > sug.start else "")
-    for a, b in sorted(sug.matches):
-        a, b = max(a, at), min(b, hi)
-        if a >= b:
-            continue
-        out.append(_flat(item.text[at - sug.start:a - sug.start]))
-        out.append(_flat(item.text[a - sug.start:b - sug.start]), style="bold reverse")
-        at = b
-    out.append(_flat(item.text[at - sug.start:hi - sug.start]))
-    if hi < sug.end:
-        out.append("\u2026")
-    return out
-
-
-def _flat(text: str) -> str:
-    """``text`` on one line: line breaks and runs of spaces as one space."""
-    return _SPACES.sub(" ", text)
-
-
 # ---------------------------------------------------------------------- the patterns table
+class CoderChoice:
+    """Mix into the patterns screens: ``c`` counts every coder's decisions or only the
+    working coder's (``whose``), only theirs while blind coding is on."""
+
+    store: Store
+    coder: str
+    whose: str | None
+
+    def counted_coder(self) -> str | None:
+        """Whose decisions are counted: the working coder's while blind coding is on."""
+        return self.coder if is_blind(self.store) else self.whose
+
+    def action_coders(self) -> None:
+        """Count every coder's decisions, or only the working coder's."""
+        if is_blind(self.store):
+            self.notify(BLIND_NOTE, severity="warning", markup=False)  # type: ignore[attr-defined]
+            return
+        self.whose = self.coder if self.whose is None else None
+        self.reload()  # type: ignore[attr-defined]
+
+
 class PatternTable(DataTable[str | Text]):
     """The patterns; Enter (the table's own key) lists the highlighted one's suggestions."""
 
@@ -329,8 +224,9 @@ class PatternTable(DataTable[str | Text]):
                 Binding("end", "scroll_bottom", "Last", show=False)]
 
 
-class PatternsScreen(FollowsStore, Screen[None]):
-    """Each pattern of a theme (and those below it) with its record, in a table."""
+class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
+    """Each pattern of a theme (and those below it) with its record, in a table (counted
+    again when back from a pattern's suggestions, or after another connection's commit)."""
 
     BINDINGS = [
         Binding("enter", "open", "Suggestions",
@@ -366,8 +262,6 @@ class PatternsScreen(FollowsStore, Screen[None]):
         self.shown: PatternRecord | None = None
         """What the table shows (tests compare it with the core)."""
         self._listed: list[dict[str, Any]] = []
-        self._request = 0
-        self._opened = False
         self._name_title()
 
     def _name_title(self) -> None:
@@ -380,57 +274,29 @@ class PatternsScreen(FollowsStore, Screen[None]):
             self.title = "Patterns"
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Label("", id="patterns-head")
-        yield PatternTable(id="patterns-table", cursor_type="row", zebra_stripes=True)
-        yield Label("", id="patterns-where")
-        yield WorkbenchFooter()
+        table = PatternTable(id="patterns-table", cursor_type="row", zebra_stripes=True)
+        yield from list_layout("patterns", table)
 
     def on_mount(self) -> None:
-        self.sub_title = f"coder: {self.coder}"
-        self.query_one(DataTable).focus()
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        """Back from a pattern's suggestions (where this coder may have decided some, on
-        the coding screen), or a commit came while hidden: count again."""
-        if self._opened or self.store_stale:
-            self._opened = self.store_stale = False
-            self.reload()
-
-    def reread(self) -> None:
-        """Another connection committed: count again, keeping the highlighted pattern."""
-        self.reload()
-
-    def on_unmount(self) -> None:
-        """Gone (Escape): a count still running is shown nowhere."""
-        self._request += 1
-
-    def counted_coder(self) -> str | None:
-        """Whose decisions are counted: the working coder's while blind coding is on."""
-        return self.coder if is_blind(self.store) else self.whose
+        self.first_read(self.query_one(DataTable))
 
     # ------------------------------------------------------------------ counting
     def reload(self) -> None:
         """Count again in a worker, with the loading indicator over the table."""
-        self._request += 1
+        request = self.next_request()
         self.query_one(DataTable).loading = True
-        self._count(self._request, self.counted_coder())
+        self._count(request, self.counted_coder())
 
     @work(thread=True, exclusive=True, group="patterns", exit_on_error=False,
           description="Counting the patterns' decisions")
     def _count(self, request: int, coder: str | None) -> None:
-        if self.store.path is None:  # in-memory project: only one connection exists
-            found = pattern_record(self.store, self.theme_id, coder)
-        else:
-            with open_store(self.store.path) as own:
-                found = pattern_record(own, self.theme_id, coder)
+        found = self.on_own_connection(pattern_record, self.theme_id, coder)
         self.app.call_from_thread(self._show, request, found)
 
     def _show(self, request: int, found: PatternRecord) -> None:
         """Fill the table (a count asked for before the last one is dropped), keeping the
         highlighted pattern."""
-        if request != self._request:
+        if not self.is_current(request):
             return
         keep = self.selected()
         self.shown = found
@@ -516,12 +382,7 @@ class PatternsScreen(FollowsStore, Screen[None]):
         """The highlighted pattern's row, if any."""
         if not self._listed:
             return None
-        row = self.query_one(DataTable).cursor_row
-        return self._listed[row] if 0 <= row < len(self._listed) else None
-
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self) -> None:
-        self._show_where()
+        return at(self._listed, self.query_one(DataTable).cursor_row)
 
     def _show_where(self) -> None:
         """The line under the table: the highlighted pattern's theme and whole form."""
@@ -547,12 +408,10 @@ class PatternsScreen(FollowsStore, Screen[None]):
             return None
         return True
 
-    @on(DataTable.RowSelected)
-    def _selected_row(self) -> None:
-        self.action_open()
-
     def action_open(self) -> None:
         """List the highlighted pattern's open suggestions."""
+        from qualcoder_ahp.tui.screens.pattern_suggestions import PatternSuggestionsScreen
+
         r = self.selected()
         if r is None:
             return
@@ -578,29 +437,6 @@ class PatternsScreen(FollowsStore, Screen[None]):
             table.move_cursor(row=0)
         self._show_head()  # it names the order
 
-    def action_coders(self) -> None:
-        """Count every coder's decisions, or only the working coder's."""
-        if is_blind(self.store):
-            self.notify(BLIND_NOTE, severity="warning", markup=False)
-            return
-        self.whose = self.coder if self.whose is None else None
-        self.reload()
-
-    def action_move(self, delta: int) -> None:
-        """The next (1) or previous (-1) pattern."""
-        table = self.query_one(DataTable)
-        table.action_cursor_down() if delta > 0 else table.action_cursor_up()
-
-    def action_page(self, direction: int) -> None:
-        """A page of patterns down (1) or up (-1)."""
-        table = self.query_one(DataTable)
-        table.action_page_down() if direction > 0 else table.action_page_up()
-
-    def action_edge(self, direction: int) -> None:
-        """The last (1) or first (-1) pattern."""
-        table = self.query_one(DataTable)
-        table.action_scroll_bottom() if direction > 0 else table.action_scroll_top()
-
     def action_back(self) -> None:
         """Back to the previous screen."""
         self.dismiss()
@@ -624,245 +460,3 @@ def cut_with_hint(text: Text, width: int) -> Text:
 def _cut(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[:max(1, width - 1)] + "\u2026"
-
-
-# ---------------------------------------------------------------------- one pattern's list
-class SuggestionList(OptionList, inherit_bindings=False):
-    """A pattern's suggestions; the screen holds the keys, so the help and footer list them."""
-
-    DEFAULT_CSS = """
-    SuggestionList, SuggestionList:focus { height: 1fr; max-height: 100%; border: none;
-                                           padding: 0; }
-    """
-
-
-class PatternSuggestionsScreen(ListKeys, FollowsStore, Screen[None]):
-    """One pattern's open suggestions, in text order, each with its decision."""
-
-    BINDINGS = [
-        Binding("enter", "open", "Open", tooltip="Open the coding screen at the suggestion "
-                "(y there comes back here)"),
-        Binding("c", "coders", "Coders",
-                tooltip="Every coder's decisions, or only yours (with blind coding on: only "
-                        "yours)"),
-        Binding("v", "view", "Whole pattern",
-                tooltip="The pattern in full, as written, in a scrollable dialog"),
-        Binding("escape", "back", "Back", tooltip="Back to the patterns"),
-        *list_bindings("suggestion"),
-    ]
-
-    WHERE = "#pattern-list-where"
-
-    DEFAULT_CSS = """
-    PatternSuggestionsScreen #pattern-list-head { padding: 0 1; width: 100%; height: auto; }
-    PatternSuggestionsScreen #pattern-list-where { padding: 0 1; height: 1;
-                                                   background: $boost; }
-    """
-
-    def __init__(self, store: Store, coder: str, pattern_id: str,
-                 whose: str | None) -> None:
-        """List ``pattern_id``'s suggestions for ``coder``, with ``whose`` decisions
-        (``None``: every coder's)."""
-        super().__init__()
-        self.store = store
-        self.coder = coder
-        self.pattern_id = pattern_id
-        self.whose = whose
-        self.shown: PatternSuggestions | None = None
-        """What the list shows (tests compare it with the store)."""
-        self._by_id: dict[str, ListedSuggestion] = {}
-        self._want: str | None = None
-        """A suggestion to highlight once its batch is in the list."""
-        self._request = 0
-        self._opened = False
-        self.title = f"Suggestions of {pattern_id}"
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Label("", id="pattern-list-head")
-        yield SuggestionList(id="pattern-list")
-        yield Label("", id="pattern-list-where")
-        yield WorkbenchFooter()
-
-    def on_mount(self) -> None:
-        self.sub_title = f"coder: {self.coder}"
-        self.query_one(SuggestionList).focus()
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        """Back from the coding screen (where the suggestion may have been decided), or a
-        commit came while hidden: collect again, on the same suggestion."""
-        if self._opened or self.store_stale:
-            self._opened = self.store_stale = False
-            self.reload()
-
-    def reread(self) -> None:
-        """Another connection committed: collect again."""
-        self.reload()
-
-    def on_unmount(self) -> None:
-        """Gone (Escape): a collection still running is shown nowhere."""
-        self._request += 1
-
-    def listing(self) -> SuggestionList:
-        """The list (for the page and end keys)."""
-        return self.query_one(SuggestionList)
-
-    def counted_coder(self) -> str | None:
-        """Whose decisions are shown: the working coder's while blind coding is on."""
-        return self.coder if is_blind(self.store) else self.whose
-
-    def reload(self) -> None:
-        """Collect the suggestions again in a worker."""
-        self._request += 1
-        self.listing().loading = True
-        self._collect(self._request, self.counted_coder(), self.app.current_theme.dark)
-
-    @work(thread=True, exclusive=True, group="pattern-list", exit_on_error=False,
-          description="Listing the pattern's suggestions")
-    def _collect(self, request: int, coder: str | None, dark: bool) -> None:
-        if self.store.path is None:
-            found = collect_suggestions(self.store, self.pattern_id, coder)
-        else:
-            with open_store(self.store.path) as own:
-                found = collect_suggestions(own, self.pattern_id, coder)
-        options: list[Option | None] = []
-        for item in found.items:  # a faint rule between suggestions
-            options += [Option(suggestion_text(item, coder, dark), id=str(item.suggestion.id)),
-                        None]
-        self.app.call_from_thread(self._show, request, found, options[:-1])
-
-    def _show(self, request: int, found: PatternSuggestions,
-              options: list[Option | None]) -> None:
-        if request != self._request:
-            return
-        listing = self.listing()
-        keep = self.selected()
-        self.shown = found
-        listing.loading = False
-        listing.clear_options()
-        listing.display = bool(options)
-        self._by_id = {str(i.suggestion.id): i for i in found.items}
-        self._want = (str(keep.suggestion.id) if keep is not None
-                      and str(keep.suggestion.id) in self._by_id else None)
-        self.query_one("#pattern-list-head", Label).update(self._head(found))
-        self._add_batch(request, options, 0, FIRST_BATCH)
-        self.refresh_bindings()
-
-    def _add_batch(self, request: int, options: list[Option | None], start: int,
-                   size: int) -> None:
-        """Add ``options[start:start + size]``, then the next batch a refresh later, as
-        the passages screen does: a pattern with thousands of suggestions shows at once."""
-        if request != self._request:
-            return
-        listing = self.listing()
-        batch = options[start:start + size]
-        listing.add_options(batch)
-        if listing.highlighted is None and listing.option_count:
-            listing.highlighted = 0
-        if self._want is not None and self._want in {o.id for o in batch if o is not None}:
-            listing.highlighted = listing.get_option_index(self._want)
-            self._want = None
-        self._show_where()
-        if start + size < len(options):
-            self.call_after_refresh(self._add_batch, request, options, start + size,
-                                    BATCH)
-
-    def _head(self, found: PatternSuggestions) -> Text:
-        out = Text()
-        out.append(f"{found.pattern}", style="bold")
-        line = Text(f" of {found.theme_path}: {' '.join(found.body.split())}")
-        width = (self.size.width or self.app.size.width) - len(found.pattern)
-        out.append_text(cut_with_hint(line, width))
-        out.append("\n")
-        if found.exclude:
-            out.append("An exclusion pattern: it makes no suggestions (a segment it matches "
-                       "gets none of its theme), and what it blocked is not recorded.")
-            return out
-        if not found.items:
-            out.append("No suggestions.")
-            return out
-        whose = ("yours (blind coding is on)" if is_blind(self.store) else "yours"
-                 if found.coder is not None else "all coders'")
-        out.append(f"{plural(len(found.items), 'suggestion')} in "
-                   f"{plural(found.transcripts, 'transcript')}; decisions: {whose}")
-        return out
-
-    @on(Worker.StateChanged)
-    def _failed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "pattern-list" and event.state == WorkerState.ERROR:
-            self.listing().loading = False
-            self.set_where(Text("Listing the suggestions failed.", style="bold"))
-
-    def selected(self) -> ListedSuggestion | None:
-        """The highlighted suggestion, if any."""
-        listing = self.listing()
-        if self.shown is None or listing.highlighted is None or not listing.option_count:
-            return None
-        return self._by_id.get(listing.get_option_at_index(listing.highlighted).id or "")
-
-    @on(OptionList.OptionHighlighted)
-    def _highlighted(self) -> None:
-        self._show_where()
-
-    @on(OptionList.OptionSelected)
-    def _clicked(self) -> None:
-        self.action_open()
-
-    def _show_where(self) -> None:
-        item = self.selected()
-        found = self.shown
-        if found is None or item is None:
-            self.set_where(Text("" if found is None else "Escape: back to the patterns."))
-            return
-        n = (self.listing().highlighted or 0) + 1  # the rules between them are no options
-        self.set_where(Text(f"Suggestion {n} of {len(found.items)} \u00b7 {item.transcript}"
-                            f" \u00b7 Enter opens it, y there comes back"))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Open needs a suggestion, Whole pattern the list; Coders is greyed out with
-        blind coding on."""
-        if action == "open":
-            return self.selected() is not None
-        if action == "view":
-            return self.shown is not None
-        if action == "coders" and is_blind(self.store):
-            return None
-        return True
-
-    def action_move(self, delta: int) -> None:
-        """The next (1) or previous (-1) suggestion."""
-        listing = self.listing()  # the ends do not wrap round
-        if listing.highlighted is not None:
-            listing.highlighted = max(0, min(listing.option_count - 1,
-                                             listing.highlighted + delta))
-
-    def action_coders(self) -> None:
-        """Every coder's decisions, or only the working coder's."""
-        if is_blind(self.store):
-            self.notify(BLIND_NOTE, severity="warning", markup=False)
-            return
-        self.whose = self.coder if self.whose is None else None
-        self.reload()
-
-    def action_view(self) -> None:
-        """The pattern in full, in a dialog."""
-        self.app.push_screen(PatternViewModal(self.store, self.pattern_id))
-
-    def action_open(self) -> None:
-        """Open the coding screen on the suggestion's transcript, at the suggestion."""
-        from qualcoder_ahp.tui.screens.coding import CodingScreen
-
-        item = self.selected()
-        if item is None:
-            return
-        sug = item.suggestion
-        if withdrawn_meanwhile(self, self.store, sug.transcript_id, item.transcript):
-            return
-        self._opened = True
-        self.app.push_screen(CodingScreen(self.store, self.coder, sug.transcript_id, sug.id))
-        self.notify("At the suggestion; y goes back to the list.", timeout=4, markup=False)
-
-    def action_back(self) -> None:
-        """Back to the patterns."""
-        self.dismiss()

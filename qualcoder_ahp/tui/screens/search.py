@@ -29,10 +29,11 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, search
-from qualcoder_ahp.tui.follow import FollowsStore, withdrawn_meanwhile
+from qualcoder_ahp.tui.follow import withdrawn_meanwhile
+from qualcoder_ahp.tui.screens.list_screen import ListScreen, at
 from qualcoder_ahp.tui.screens.modals import (
     NEW_THEME,
     TOP_LEVEL,
@@ -96,7 +97,7 @@ class HitThemePicker(ThemePickerModal):
                          preselect=preselect)
 
 
-class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
+class SearchScreen(UndoKeys, ListKeys, ListScreen, Screen[None]):
     """Search every transcript; the hits in context; open or code each one."""
 
     BINDINGS = [
@@ -140,9 +141,6 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
         """What the list shows (tests compare it with the core)."""
         self._listed: list[Hit] = []
         self._want: tuple[int, int] | None = None
-        self._request = 0
-        self._opened = False
-        """A hit was opened on the coding screen (search again when back)."""
         self._give_keys = False
         """Enter was pressed in the box: the hits take the keys when they arrive."""
 
@@ -166,22 +164,12 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
             self.set_where(Text("Type a word or phrase and press Enter."))
             self.query_one(Input).focus()
 
-    def reread(self) -> None:
-        """Another connection committed (codings may have changed): search again."""
+    def reload(self) -> None:
+        """Search again, if a search was shown: on another connection's commit (codings
+        may have changed), or back from the coding screen (where hits may have been coded
+        or undone), or a commit came while hidden. Not after a dialog or the help."""
         if self.shown is not None:
             self.run_search()
-
-    def on_screen_resume(self) -> None:
-        """Back from the coding screen (where hits may have been coded or undone), or a
-        commit came while hidden: search again. Not after a dialog or the help."""
-        if self._opened or self.store_stale:
-            self._opened = self.store_stale = False
-            if self.shown is not None:
-                self.run_search()
-
-    def on_unmount(self) -> None:
-        """Gone (Escape): a search still running is shown nowhere."""
-        self._request += 1
 
     # ------------------------------------------------------------------ searching
     def query_text(self) -> str:
@@ -205,9 +193,9 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
         self._follow_mark()
         keep = self.selected()
         self._want = (keep.transcript_id, keep.start) if keep is not None else None
-        self._request += 1
+        request = self.next_request()
         self.set_where(Text("Searching\u2026", style="italic"))
-        self._search(self._request, query, self.mark_theme)
+        self._search(request, query, self.mark_theme)
 
     def _follow_mark(self) -> None:
         """The theme last coded with was merged into another since (on the codebook
@@ -233,13 +221,8 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
             self.app.call_from_thread(self._progress, request, done, total)
 
         coder = self.coder if theme is not None else None
-        if self.store.path is None:  # in-memory project: only one connection exists
-            found = search(self.store, query, theme=theme, coder=coder, context=CONTEXT,
-                           progress=progress)
-        else:
-            with open_store(self.store.path) as own:
-                found = search(own, query, theme=theme, coder=coder, context=CONTEXT,
-                               progress=progress)
+        found = self.on_own_connection(search, query, theme=theme, coder=coder,
+                                       context=CONTEXT, progress=progress)
         name = self._theme_name(theme)
         dark = self.app.current_theme.dark
         options = [Option(hit_text(h, name, dark), id=str(i))
@@ -247,12 +230,12 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
         self.app.call_from_thread(self._show, request, found, options)
 
     def _progress(self, request: int, done: int, total: int) -> None:
-        if request == self._request:
+        if self.is_current(request):
             self.set_where(Text(f"Searching\u2026 {done}/{total} transcripts", style="italic"))
 
     def _show(self, request: int, found: SearchResult, options: list[Option]) -> None:
         """Fill the list (a result asked for before the last search is dropped)."""
-        if request != self._request:
+        if not self.is_current(request):
             return
         listing = self.query_one(HitList)
         self.shown = found
@@ -271,7 +254,7 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
 
     def _add_batch(self, request: int, options: list[Option], start: int, size: int) -> None:
         """Add hits ``start`` to ``start + size``, then schedule the next batch."""
-        if request != self._request:
+        if not self.is_current(request):
             return
         listing = self.query_one(HitList)
         listing.add_options(options[start:start + size])
@@ -333,19 +316,7 @@ class SearchScreen(UndoKeys, ListKeys, FollowsStore, Screen[None]):
     # ------------------------------------------------------------------ position
     def selected(self) -> Hit | None:
         """The highlighted hit, if any."""
-        listing = self.query_one(HitList)
-        if self.shown is None or listing.highlighted is None or not listing.option_count:
-            return None
-        index = listing.highlighted
-        return self._listed[index] if index < len(self._listed) else None
-
-    @on(OptionList.OptionHighlighted)
-    def _highlighted(self) -> None:
-        self._show_where()
-
-    @on(OptionList.OptionSelected)
-    def _clicked(self) -> None:
-        self.action_open()
+        return at(self._listed, self.highlighted_index())
 
     def _show_where(self) -> None:
         """The line under the list: which hit of how many, and the keys for it."""
