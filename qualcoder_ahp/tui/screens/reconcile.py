@@ -105,7 +105,8 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
                 tooltip="Copy every stretch all coders coded identically into the consensus"),
         Binding("u", "undo", "Undo", tooltip="Undo this window's last consensus decision "
                 "(another window's is undone there)"),
-        Binding("z", "undo", "Undo", show=False, tooltip="Undo, as u (its key in earlier versions)"),
+        Binding("z", "undo", "Undo", show=False,
+                tooltip="Undo, as u (its key in earlier versions)"),
         Binding("n", "move(1)", "Next",
                 tooltip="The next undecided disagreement (every one, decided too, after d)"),
         Binding("p", "move(-1)", "Previous",
