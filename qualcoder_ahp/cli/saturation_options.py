@@ -39,8 +39,8 @@ def saturation_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
     for option in reversed((
         click.option("--coders", metavar="A,B[,C...]",
-                     help="Pool exactly these coders' codings (comma-separated) [default: "
-                          "every coder's, a consensus coder's left out]."),
+                     help="Pool exactly these coders' codings, names separated by commas "
+                          "[default: every coder's, a consensus coder's left out]."),
         click.option("--base", type=click.IntRange(1), default=BASE, show_default=True,
                      metavar="N", help="Cases in the base: its themes are the denominator."),
         click.option("--run", "run_length", type=click.IntRange(1), default=RUN,
