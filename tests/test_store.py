@@ -227,10 +227,10 @@ def test_checkpoint_mark_is_an_attribute_from_the_start(store):
     """The last checkpoint's change count is set in ``__init__`` (it was read with a
     ``getattr`` default, so a typo in its name would have gone unnoticed)."""
     assert vars(store)["_checkpointed_at"] == 0
-    store.checkpoint_own_writes()  # what opening wrote (the schema)
-    assert store.checkpoint_own_writes() is False  # nothing new since
+    store.checkpoint_writes()  # what opening wrote (the schema)
+    assert store.checkpoint_writes() is False  # nothing new since
     with store.write():
         store.conn.execute("INSERT INTO settings (key, value) VALUES ('probe', '1')")
-    assert store.checkpoint_own_writes() is True
+    assert store.checkpoint_writes() is True
     assert store._checkpointed_at == store.conn.total_changes
-    assert store.checkpoint_own_writes() is False
+    assert store.checkpoint_writes() is False

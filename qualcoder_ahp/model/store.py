@@ -134,7 +134,7 @@ class Store(
         self.path = path
         self.conn: sqlite3.Connection = db.conn
         self._checkpointed_at = 0
-        """``conn.total_changes`` at the last :meth:`checkpoint_own_writes` that ran."""
+        """``conn.total_changes`` at the last :meth:`checkpoint_writes` that ran."""
 
     # ------------------------------------------------------------------ lifecycle
     def _prepare(self, *, migrate: bool) -> None:
@@ -240,10 +240,11 @@ class Store(
         else:
             self.conn.execute("COMMIT")
 
-    def checkpoint_own_writes(self, *, others: bool = False) -> bool:
-        """Copy this connection's committed writes from the ``-wal`` file into the
-        database file, if it wrote since the last call (a passive checkpoint: it never
-        waits for another connection, and skips what a reader still needs).
+    def checkpoint_writes(self, *, others: bool = False) -> bool:
+        """Copy the committed writes from the ``-wal`` file into the database file, if
+        this connection wrote since the last call or ``others`` did (a passive
+        checkpoint: it never waits for another connection, and skips what a reader
+        still needs).
 
         A coder who copies the project file (``cp ana.db to-lead.db``) while the
         workbench is open would otherwise copy a file without their latest decisions,

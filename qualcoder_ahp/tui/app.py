@@ -167,7 +167,7 @@ class WorkbenchApp(App[None]):
         # the workbench is open (to send to the lead for a merge) holds them: our own,
         # and those of a command or window that committed meanwhile.
         version = self.store.data_version()
-        self.store.checkpoint_own_writes(others=version != self._seen_version)
+        self.store.checkpoint_writes(others=version != self._seen_version)
         if version == self._seen_version:
             return False
         if any(w.group == "jobs" and w.is_running for w in self.workers):

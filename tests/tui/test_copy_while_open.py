@@ -34,7 +34,7 @@ async def test_a_copy_of_the_file_made_while_coding_holds_the_decision(app, proj
         with open_store(lead) as store:
             assert store.merge_from(copy)["decisions"] == 1
             assert store.decision_of(first.id, CODER) == "accepted"
-        assert app.store.checkpoint_own_writes() is False  # nothing new since
+        assert app.store.checkpoint_writes() is False  # nothing new since
 
 
 async def test_a_copy_holds_a_command_s_decision_made_while_the_workbench_is_open(
