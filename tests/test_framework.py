@@ -22,7 +22,7 @@ from docx import Document
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.audit import EventWords
+from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.model.migrations import MIGRATIONS
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import Codebook, Theme
