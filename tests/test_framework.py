@@ -449,7 +449,7 @@ def test_eleven_themes_fit_a_narrow_terminal(tmp_path: Path, monkeypatch, width)
     eleven_themes(store)
     store.close()
     monkeypatch.setenv("COLUMNS", str(width))
-    monkeypatch.setattr("qualcoder_ahp.reports.writers.stdout_is_terminal", lambda: True)
+    monkeypatch.setattr("qualcoder_ahp.reports.text_table.stdout_is_terminal", lambda: True)
     code, out, err = run("--coder", "ana")
     assert code == 0, err
     lines = out.splitlines()

@@ -30,13 +30,15 @@ from qualcoder_ahp.model.audit import EVENT_KINDS, LogEntry, audit_log, parse_wh
 from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.text_table import (
+    to_table,
+)
 from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
     shown_time,
     to_csv,
     to_markdown,
-    to_table,
     to_xlsx,
 )
 
