@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.suggestion_store import SUGGESTION_COLUMNS, suggestion_from_row
@@ -20,6 +20,8 @@ from qualcoder_ahp.model.suggestion_store import SUGGESTION_COLUMNS, suggestion_
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
     from qualcoder_ahp.records import Coding, Suggestion
+
+T = TypeVar("T")
 
 
 class EventLookups:
@@ -63,25 +65,11 @@ class EventLookups:
 
     def suggestion(self, suggestion_id: object) -> Suggestion | None:
         """A suggestion by id, or ``None`` (not an id, or deleted since)."""
-        if not isinstance(suggestion_id, int):
-            return None
-        if suggestion_id not in self._suggestions:
-            try:
-                self._suggestions[suggestion_id] = self.store.suggestion(suggestion_id)
-            except UserError:
-                self._suggestions[suggestion_id] = None
-        return self._suggestions[suggestion_id]
+        return _cached(self._suggestions, suggestion_id, self.store.suggestion)
 
     def coding(self, coding_id: object) -> Coding | None:
         """A coding (active or not) by id, or ``None``."""
-        if not isinstance(coding_id, int):
-            return None
-        if coding_id not in self._codings:
-            try:
-                self._codings[coding_id] = self.store.coding(coding_id)
-            except UserError:
-                self._codings[coding_id] = None
-        return self._codings[coding_id]
+        return _cached(self._codings, coding_id, self.store.coding)
 
     def event(self, event_id: object) -> dict[str, Any] | None:
         """An event of the log by id, or ``None``."""
@@ -214,3 +202,16 @@ class EventLookups:
         """``physio_helen [460, 493)``."""
         name = self.transcripts.get(transcript_id, str(transcript_id))  # type: ignore[arg-type]
         return f"{name} [{start}, {end})"
+
+
+def _cached(cache: dict[int, T | None], key: object, read: Callable[[int], T]) -> T | None:
+    """``read(key)``, kept in ``cache``: ``None`` for a key that is not an id, or one
+    ``read`` refuses (:class:`~qualcoder_ahp.errors.UserError`: deleted since)."""
+    if not isinstance(key, int):
+        return None
+    if key not in cache:
+        try:
+            cache[key] = read(key)
+        except UserError:
+            cache[key] = None
+    return cache[key]
