@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.framework_store import case_map, cases_gone, map_cell
 from qualcoder_ahp.model.merge_remap import Remap
+from qualcoder_ahp.model.merge_rows import suggestion_at
 from qualcoder_ahp.model.reconcile_store import translate_merged
 from qualcoder_ahp.model.withdraw_store import PLACEHOLDER, Gone, scrub_events
 
@@ -233,12 +234,7 @@ class _IdMaps:
             key = int(oid)
         except (TypeError, ValueError):
             return {}
-        if table == "suggestions":
-            row = other.execute('SELECT transcript_id, theme_id, start, "end" FROM '
-                                "suggestions WHERE id = ?", [key]).fetchone()
-        else:
-            row = other.execute('SELECT transcript_id, theme_id, start, "end" FROM codings '
-                                "WHERE id = ?", [key]).fetchone()
+        row = _span_of(other, "suggestions" if table == "suggestions" else "codings", key)
         if row is None:
             return {}
         tid, theme, start, end = row
@@ -258,17 +254,20 @@ class _IdMaps:
         if not isinstance(oid, int):
             return None
         if oid not in self.found:
-            row = other.execute('SELECT transcript_id, theme_id, start, "end" FROM '
-                                "suggestions WHERE id = ?", [oid]).fetchone()
+            row = _span_of(other, "suggestions", oid)
             here = None
             if row is not None and row[0] in self.transcripts:
-                here = store.conn.execute(
-                    "SELECT id FROM suggestions WHERE transcript_id = ? AND theme_id = ? "
-                    'AND start = ? AND "end" = ?',
-                    [self.transcripts[row[0]], row[1], row[2], row[3]]).fetchone()
-            self.found[oid] = int(here[0]) if here else None
+                here = suggestion_at(store.conn, self.transcripts[row[0]], row[1], row[2],
+                                     row[3])
+            self.found[oid] = here
         return self.found[oid]
 
+
+def _span_of(other: sqlite3.Connection, table: str, oid: int) -> Any:
+    """``(transcript_id, theme_id, start, end)`` of the copy's suggestion or coding ``oid``
+    (``table``: ``suggestions`` or ``codings``), or ``None``."""
+    return other.execute(f'SELECT transcript_id, theme_id, start, "end" FROM {table} '
+                         "WHERE id = ?", [oid]).fetchone()
 
 def _carried(ids: dict[str, Any], maps: _IdMaps) -> dict[str, Any]:
     """What the copy's own merge kept of a record it did not bring in either (``ids``: that

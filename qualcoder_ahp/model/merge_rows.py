@@ -83,11 +83,9 @@ class MergeRowsMixin:
                 if mapped is not None:
                     smap[oid] = mapped
                 continue
-            here = self.conn.execute(
-                "SELECT id FROM suggestions WHERE transcript_id = ? AND theme_id = ? "
-                'AND start = ? AND "end" = ?', [tmap[tid], theme, start, end]).fetchone()
-            if here:
-                smap[oid] = int(here[0])
+            here = suggestion_at(self.conn, tmap[tid], theme, start, end)
+            if here is not None:
+                smap[oid] = here
                 continue
             cur = self.conn.execute(
                 'INSERT INTO suggestions (transcript_id, theme_id, unit, start, "end", '
@@ -319,6 +317,15 @@ class MergeRowsMixin:
                 [cmap[coder], kind, target, text, updated, guid])
             counts["memos"] += 1
 
+
+def suggestion_at(conn: sqlite3.Connection, transcript_id: int, theme: str, start: int,
+                  end: int) -> int | None:
+    """The id of the suggestion of ``theme`` at [start, end) of a transcript in ``conn``, or
+    ``None``: where a copy's suggestion is here (the same transcript, theme and span)."""
+    row = conn.execute("SELECT id FROM suggestions WHERE transcript_id = ? AND theme_id = ? "
+                       'AND start = ? AND "end" = ?', [transcript_id, theme, start, end]
+                       ).fetchone()
+    return int(row[0]) if row else None
 
 def _joined_away(conn: sqlite3.Connection) -> set[int]:
     """The codings a ``coder_join`` here made inactive (kept once, or the coding of a
