@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from qualcoder_ahp.model.framework_store import case_map, map_cell
 from qualcoder_ahp.model.merge_remap import Remap, Stranded, norm_space
 from qualcoder_ahp.model.withdraw_store import Gone
+from qualcoder_ahp.records import transcript_label
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -150,7 +151,7 @@ class MergeRowsMixin:
             if tid not in tmap:  # a transcript withdrawn here: none of its codings come in
                 name = other.execute("SELECT name, version FROM transcripts WHERE id = ?",
                                      [tid]).fetchone()
-                label_t = name[0] if name[1] == 1 else f"{name[0]}@{name[1]}"
+                label_t = transcript_label(name[0], name[1])
                 self.merge_withdrawn = {**self.merge_withdrawn,
                                         label_t: self.merge_withdrawn.get(label_t, 0) + 1}
                 continue
