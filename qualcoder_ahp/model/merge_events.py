@@ -69,22 +69,16 @@ class MergeEventsMixin:
         label, tmap, kmap = where
         maps = _IdMaps(tmap, kmap, smaps[0], cmap, smaps[1], remaps or {},
                        case_map(other, self.conn, tmap))
-        known: dict[str, int] = {}
-        for eid, coder, at, kind, payload in self.conn.execute(
-                "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
-                "LEFT JOIN coders k ON k.id = e.coder_id"):
-            known[_key_of(coder, at, kind, payload)] = eid
+        known = _known_keys(self.conn)
         aliases = aliases or {}
         emap: dict[int, int] = {}
         for eid, coder_id, coder, at, kind, payload in other.execute(
                 "SELECT e.id, e.coder_id, k.name, e.at, e.kind, e.payload FROM events e "
                 "LEFT JOIN coders k ON k.id = e.coder_id ORDER BY e.id"):
-            if eid in scrub and scrub[eid][0] == PLACEHOLDER:
+            kept = _kept_payload(eid, payload, scrub)
+            if kept is None:
                 continue  # about a transcript withdrawn here: it stays out
-            if eid in scrub:
-                # Its other changes come in, keyed as the withdrawal here rewrote the
-                # same event (a copy made before it has the same ids).
-                payload = json.dumps(scrub[eid][1], sort_keys=True)
+            payload = kept
             key = _key_of(coder, at, kind, payload)
             # Made under another name of the coder (renamed or joined, here or in the
             # copy): the same event, whose key named the coder as they were called then.
@@ -190,17 +184,14 @@ class MergeEventsMixin:
                            aliases: dict[str, tuple[str, ...]] | None = None) -> bool:
         """Whether the copy holds an event (by content, as :meth:`_merge_events` keys
         them, under any name of its coder: ``aliases``) that is not in this project."""
-        known = {_key_of(coder, at, kind, payload) for coder, at, kind, payload in
-                 self.conn.execute("SELECT k.name, e.at, e.kind, e.payload FROM events e "
-                                   "LEFT JOIN coders k ON k.id = e.coder_id")}
+        known = _known_keys(self.conn).keys()
         for eid, coder, at, kind, payload in other.execute(
                 "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
                 "LEFT JOIN coders k ON k.id = e.coder_id"):
-            if eid in scrub:
-                if scrub[eid][0] == PLACEHOLDER:
-                    continue
-                payload = json.dumps(scrub[eid][1], sort_keys=True)
-            if known.isdisjoint(_keys_of(coder, at, kind, payload, aliases or {})):
+            kept = _kept_payload(eid, payload, scrub)
+            if kept is None:
+                continue
+            if known.isdisjoint(_keys_of(coder, at, kind, kept, aliases or {})):
                 return True
         return False
 
@@ -368,6 +359,25 @@ def _key_of(coder: str | None, at: str, kind: str, payload: str) -> str:
             pass
     return event_key(coder, at, kind, payload)
 
+
+def _known_keys(conn: sqlite3.Connection) -> dict[str, int]:
+    """The key of each event of ``conn`` (:func:`_key_of`), with its id."""
+    return {_key_of(coder, at, kind, payload): eid for eid, coder, at, kind, payload in
+            conn.execute("SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
+                         "LEFT JOIN coders k ON k.id = e.coder_id")}
+
+
+def _kept_payload(eid: int, payload: str,
+                  scrub: dict[int, tuple[str, dict[str, Any]]]) -> str | None:
+    """The payload of the copy's event ``eid`` as a merge keys it: ``None`` for one about a
+    transcript withdrawn here (it stays out); one that touched other transcripts too keeps
+    its other changes, keyed as the withdrawal here rewrote the same event (a copy made
+    before it has the same ids)."""
+    if eid not in scrub:
+        return payload
+    if scrub[eid][0] == PLACEHOLDER:
+        return None
+    return json.dumps(scrub[eid][1], sort_keys=True)
 
 def _keys_of(coder: str | None, at: str, kind: str, payload: str,
              aliases: dict[str, tuple[str, ...]]) -> list[str]:
