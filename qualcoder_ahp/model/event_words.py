@@ -318,11 +318,11 @@ class EventWords(EventLookups):
                          f"{self.theme_name(into)} ({', '.join(counts)})", [], [source, into])
 
     def _merge(self, event: dict[str, Any]) -> Described:
-        counts = [plural(int(event[key]), word) for key, word in (
+        counts = _counted(event, (
             ("codings", "new coding"), ("codings_updated", "coding updated"),
             ("decisions", "decision"), ("decisions_undone", "undone decision"),
             ("memos", "memo"), ("themes", "theme"),
-            ("coders", "new coder"), ("events", "event")) if event.get(key)]
+            ("coders", "new coder"), ("events", "event")))
         tail = f" ({', '.join(counts)})" if counts else ""
         return Described(f"merged in from copy {event['source']}{tail}")
 
@@ -492,12 +492,10 @@ class EventWords(EventLookups):
 
     def _coder_join(self, event: dict[str, Any]) -> Described:
         counts = event.get("counts") or {}
-        moved = [plural(int(counts[key]), word) for key, word in (
-            ("decisions", "decision"), ("codings", "coding"), ("memos", "memo"),
-            ("events", "event")) if counts.get(key)]
-        once = [plural(int(counts[key]), word) for key, word in (
-            ("identical_decisions", "identical decision"),
-            ("identical_codings", "identical coding")) if counts.get(key)]
+        moved = _counted(counts, (("decisions", "decision"), ("codings", "coding"),
+                                  ("memos", "memo"), ("events", "event")))
+        once = _counted(counts, (("identical_decisions", "identical decision"),
+                                 ("identical_codings", "identical coding")))
         parts = [f"{', '.join(moved) or 'nothing'} moved"]
         if once:
             parts.append(f"{' and '.join(once)} kept once")
@@ -555,6 +553,11 @@ def _word_counts(changes: Any) -> str:
     return plural(ops.count("coding"), "coding") + (f", {plural(memos, 'memo')}"
                                                     if memos else "")
 
+
+def _counted(record: dict[str, Any], words: tuple[tuple[str, str], ...]) -> list[str]:
+    """``3 codings`` for each ``(key, word)`` of ``words`` that ``record`` counts (not
+    zero), in their order."""
+    return [plural(int(record[key]), word) for key, word in words if record.get(key)]
 
 def _memo_verb(change: dict[str, Any]) -> str:
     """What a memo change did: wrote (a new memo), edited or cleared it."""
