@@ -27,7 +27,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("QCAHP_DB", str(tmp_path / "qcahp.db"))
-    # An exported $COLUMNS fits every table to it (reports.writers.screen_width).
+    # An exported $COLUMNS fits every table to it (reports.text_table.screen_width).
     monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.chdir(tmp_path)
 

@@ -23,7 +23,8 @@ from openpyxl import load_workbook
 
 import qualcoder_ahp.model.store as store_module
 from qualcoder_ahp.cli import cli
-from qualcoder_ahp.model.audit import EVENT_KINDS, EventWords
+from qualcoder_ahp.model.audit import EVENT_KINDS
+from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.privacy import NameRule, redact_transcripts
 from qualcoder_ahp.reports.search import SearchQuery, code_hits, search

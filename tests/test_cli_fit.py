@@ -18,8 +18,9 @@ from rich.cells import cell_len as cell_width
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.model.store import open_store
-from qualcoder_ahp.reports import writers
-from qualcoder_ahp.reports.writers import Sheet, fit_widths, shorten, to_table
+from qualcoder_ahp.reports import text_table, writers
+from qualcoder_ahp.reports.text_table import fit_widths, shorten, to_table
+from qualcoder_ahp.reports.writers import Sheet
 from tests.conftest import make_parsed
 from tests.helpers.project import ana_and_ben_disagree, bundled_two
 
@@ -83,15 +84,15 @@ def test_to_table_without_a_width_is_untouched():
 
 
 def test_screen_width_honours_columns_then_the_terminal(monkeypatch):
-    monkeypatch.setattr(writers.sys, "stdout", _Stream(tty=False))
-    assert writers.screen_width() is None  # a pipe or a file: never cut
+    monkeypatch.setattr(text_table.sys, "stdout", _Stream(tty=False))
+    assert text_table.screen_width() is None  # a pipe or a file: never cut
     monkeypatch.setenv("COLUMNS", "72")
-    assert writers.screen_width() == 72
+    assert text_table.screen_width() == 72
     monkeypatch.delenv("COLUMNS")
-    monkeypatch.setattr(writers.sys, "stdout", _Stream(tty=True))
-    monkeypatch.setattr(writers.shutil, "get_terminal_size",
+    monkeypatch.setattr(text_table.sys, "stdout", _Stream(tty=True))
+    monkeypatch.setattr(text_table.shutil, "get_terminal_size",
                         lambda: __import__("os").terminal_size((91, 30)))
-    assert writers.screen_width() == 91
+    assert text_table.screen_width() == 91
 
 
 class _Stream:
@@ -322,7 +323,7 @@ def aligned(table: str) -> bool:
     for dashes in lines[rule].split("  "):
         starts.append(at)
         at += len(dashes) + 2
-    under = " " * min(starts[1], writers.UNDER_INDENT)  # words put under a row
+    under = " " * min(starts[1], text_table.UNDER_INDENT)  # words put under a row
     for line in [lines[0], *(r for r in lines[rule + 1:] if not r.startswith(under))]:
         edges, at = {}, 0  # cell offset -> the character starting there
         for ch in line:
@@ -454,10 +455,10 @@ def test_codebook_show_wraps_wide_characters_by_cells(shipped, tmp_path):
 
 def test_wrap_cells_is_textwrap_for_ascii_and_keeps_the_spaces_between_words():
     text = "non_traditional_roles  Non-traditional roles  [#117733] (82 patterns, 14 excl)"
-    assert writers.wrap_cells(text, 40, "  ", "    ") == [
+    assert text_table.wrap_cells(text, 40, "  ", "    ") == [
         "  non_traditional_roles  Non-traditional", "    roles  [#117733] (82 patterns, 14",
         "    excl)"]
-    assert writers.wrap_cells("a " + "字" * 30, 21, "", "  ") == [
+    assert text_table.wrap_cells("a " + "字" * 30, 21, "", "  ") == [
         "a 字字字字字字字字字", "  字字字字字字字字字", "  字字字字字字字字字", "  字字字"]
 
 
@@ -480,11 +481,11 @@ def test_under_rule_of_the_shared_narrowing():
     rules = writers.Narrowing(under=("text",))
     texts = {"id": ["インタビュー_田中"], "text": ["x " * 30]}
     # 17 cells of name (9 characters): 60 - 17 - 2 leaves 41 cells, room enough.
-    assert writers.narrow(["id", "text"], texts, 60, rules).under == []
+    assert text_table.narrow(["id", "text"], texts, 60, rules).under == []
     # 57 - 17 - 2 leaves 38: under the row (len() counted 9 and kept it in).
-    fit = writers.narrow(["id", "text"], texts, 57, rules)
+    fit = text_table.narrow(["id", "text"], texts, 57, rules)
     assert fit.columns == ["id"] and fit.under == ["text"]
-    lines = writers.put_under(["id", "-----------------", "インタビュー_田中"], ["text"],
+    lines = text_table.put_under(["id", "-----------------", "インタビュー_田中"], ["text"],
                               [["a  long\nwords " * 9]], 30)
     assert lines[:3] == ["id", " " * 8 + "text", "-" * 17]
     assert lines[4].startswith(" " * 8 + "a long words a long") and lines[4].endswith("\u2026")
@@ -564,12 +565,12 @@ def test_a_legend_breaks_between_its_items_and_names_only_columns_shown():
     """A legend wrapped as words put "E:" at the end of one line and "Podiatrist" at the
     start of the next; three coders' agreement explained "n_none", a heading of a column
     then left out."""
-    assert writers.pack(["A: Diagnostic radiographer", "B: Dietitian", "E: Podiatrist"],
+    assert text_table.pack(["A: Diagnostic radiographer", "B: Dietitian", "E: Podiatrist"],
                         30) == "A: Diagnostic radiographer,\nB: Dietitian, E: Podiatrist"
-    assert writers.pack(["sug: suggestions", "acc: accepted"], 80) == (
+    assert text_table.pack(["sug: suggestions", "acc: accepted"], 80) == (
         "sug: suggestions, acc: accepted")
     rules = writers.Narrowing(short=(("count", "n"), ("extra", "x")), optional=("extra",))
     texts = {"id": ["a_long_identifier"], "count": ["1"], "extra": ["x" * 30]}
-    fit = writers.narrow(["id", "count", "extra"], texts, 30, rules)
+    fit = text_table.narrow(["id", "count", "extra"], texts, 30, rules)
     assert fit.columns == ["id", "count"]
     assert fit.notes[0] == "n: count"

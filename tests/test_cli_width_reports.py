@@ -19,8 +19,9 @@ from rich.cells import cell_len
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.model.store import open_store
-from qualcoder_ahp.reports import writers
-from qualcoder_ahp.reports.writers import Narrowing, Sheet, to_table
+from qualcoder_ahp.reports import text_table
+from qualcoder_ahp.reports.text_table import to_table
+from qualcoder_ahp.reports.writers import Narrowing, Sheet
 
 REPO = Path(__file__).parent.parent
 WHERE = ("--where", "board_distance=Board member", "--where", "profession=Paramedic")
@@ -155,9 +156,9 @@ def test_column_groups_lead_every_group_and_keep_every_cell():
     assert [t[0] for t in found] == [["theme", "first long heading"],
                                      ["theme", "second long heading", "third"]]
     assert found[1][1] == ["career_pathways", "22", "333"]
-    assert writers.column_groups([15, 18, 19, 5], [0], 45) == [[0, 1], [0, 2, 3]]
+    assert text_table.column_groups([15, 18, 19, 5], [0], 45) == [[0, 1], [0, 2, 3]]
     # One column wider than the room still gets a group of its own.
-    assert writers.column_groups([15, 50, 3], [0], 40) == [[0, 1], [0, 2]]
+    assert text_table.column_groups([15, 50, 3], [0], 40) == [[0, 1], [0, 2]]
 
 
 def test_a_copy_of_the_study_with_a_long_attribute_value_still_fits(study, tmp_path):

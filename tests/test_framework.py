@@ -22,7 +22,7 @@ from docx import Document
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.audit import EventWords
+from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.model.migrations import MIGRATIONS
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import Codebook, Theme
@@ -449,7 +449,7 @@ def test_eleven_themes_fit_a_narrow_terminal(tmp_path: Path, monkeypatch, width)
     eleven_themes(store)
     store.close()
     monkeypatch.setenv("COLUMNS", str(width))
-    monkeypatch.setattr("qualcoder_ahp.reports.writers.stdout_is_terminal", lambda: True)
+    monkeypatch.setattr("qualcoder_ahp.reports.text_table.stdout_is_terminal", lambda: True)
     code, out, err = run("--coder", "ana")
     assert code == 0, err
     lines = out.splitlines()

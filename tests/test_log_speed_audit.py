@@ -22,7 +22,9 @@ from typing import Any
 
 import pytest
 
-from qualcoder_ahp.model.audit import EventWords, LogEntry, _decided_by, _time, audit_log
+from qualcoder_ahp.model.audit import LogEntry, _decided_by, audit_log
+from qualcoder_ahp.model.event_words import EventWords
+from qualcoder_ahp.model.event_words import stored_time as _time
 from qualcoder_ahp.model.reconcile_store import decided_by_matcher
 from qualcoder_ahp.model.store import Store, open_store
 from tests.test_audit_log import audit_db, suggestion  # noqa: F401 (a fixture)

@@ -20,7 +20,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from qualcoder_ahp.model.audit import EventWords, audit_log
+from qualcoder_ahp.model.audit import audit_log
+from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.model.migrations import MIGRATIONS
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.privacy import NameRule, redact_transcripts

@@ -14,7 +14,7 @@ import sqlite3
 import pytest
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.merge_store import Remap
+from qualcoder_ahp.model.merge_remap import Remap
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.records import Codebook, Theme
 from tests.conftest import make_parsed

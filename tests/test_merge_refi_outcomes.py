@@ -225,7 +225,7 @@ def test_merged_events_read_in_the_log_like_local_ones(tmp_path: Path) -> None:
 def _as_merged_before(path: Path) -> None:
     """Make the merged events as an earlier version stored them: the copy's ids only
     (``local`` was kept for reconcile decisions and undo/redo alone)."""
-    from qualcoder_ahp.model.merge_store import TRANSLATED
+    from qualcoder_ahp.model.merge_events import TRANSLATED
     from qualcoder_ahp.model.withdraw_store import EVENTS_NO_UPDATE
 
     conn = sqlite3.connect(path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 
-from qualcoder_ahp.model import merge_store
+from qualcoder_ahp.model import codings_csv_store
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.records import Codebook, Theme
 from tests.conftest import make_parsed
@@ -64,7 +64,7 @@ def _state(store):
 
 
 def test_bulk_import_writes_what_code_per_row_writes(tmp_path, monkeypatch):
-    monkeypatch.setattr(merge_store, "IMPORT_BATCH", 7)  # several batches
+    monkeypatch.setattr(codings_csv_store, "IMPORT_BATCH", 7)  # several batches
     bulk = _project(tmp_path / "bulk.db")
     rows = _rows(bulk)
     rows.append(rows[0])  # a repeated row in the file is "already present"

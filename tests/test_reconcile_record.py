@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model import merge_store
+from qualcoder_ahp.model import merge_events
 from qualcoder_ahp.model.store import Store, open_store
 from tests.test_agreement_compute import build_project
 
@@ -218,7 +218,7 @@ def test_decisions_merged_by_an_earlier_version_still_account_for_their_codings(
         copies, monkeypatch):
     main_path, lead_path, _ = copies
     # What a merge before this version stored: no translated ids, no coding range.
-    monkeypatch.setattr(merge_store, "translate_merged", lambda *args: {})
+    monkeypatch.setattr(merge_events, "translate_merged", lambda *args: {})
     log_event = Store.log_event
 
     def old_log_event(self, coder_id, kind, payload):

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports import ReportData, attribute_matrix, cooccurrence, quotes, theme_counts
 from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.text_table import to_table
 from qualcoder_ahp.reports.writers import (
     Sheet,
     check_writable,
@@ -21,7 +22,6 @@ from qualcoder_ahp.reports.writers import (
     sheet_title,
     to_csv,
     to_markdown,
-    to_table,
     to_xlsx,
     write_private,
 )

@@ -178,7 +178,7 @@ def test_each_comment_codes_its_passage_with_the_themes_it_names(project: Store,
     assert codings(project, "ana") == imported
     result = CliRunner().invoke(cli, ["--db", "qcahp.db", "log", "--theme", "winding"])
     assert "imported 5 codings, 3 memos from the Word comments of ana.docx" in result.stdout
-    from qualcoder_ahp.model.audit import EventWords
+    from qualcoder_ahp.model.event_words import EventWords
 
     [event] = [e for e in project.events("ana") if e["kind"] == "undo_group"]
     assert EventWords(project).short(event) == "import from Word (5 codings, 3 memos)"  # u

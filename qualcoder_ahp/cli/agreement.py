@@ -38,10 +38,14 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.cli.report_options import selection_about
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import fold_name, shell_arg
-from qualcoder_ahp.model.merge_store import LISTED, CoderMatch, SourceMatch
+from qualcoder_ahp.model.merge_remap import SourceMatch
+from qualcoder_ahp.model.merge_store import LISTED, CoderMatch
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports.data import label_of
 from qualcoder_ahp.reports.selection import Selection, select
+from qualcoder_ahp.reports.text_table import (
+    wrap_note,
+)
 from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
@@ -49,7 +53,6 @@ from qualcoder_ahp.reports.writers import (
     shown_time,
     to_markdown,
     to_xlsx,
-    wrap_note,
 )
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")

@@ -26,16 +26,19 @@ from qualcoder_ahp.cli.common import (
     write_output,
 )
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.audit import EVENT_KINDS, EventWords, LogEntry, audit_log, parse_when
+from qualcoder_ahp.model.audit import EVENT_KINDS, LogEntry, audit_log, parse_when
+from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports import exports as ex
+from qualcoder_ahp.reports.text_table import (
+    to_table,
+)
 from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
     shown_time,
     to_csv,
     to_markdown,
-    to_table,
     to_xlsx,
 )
 

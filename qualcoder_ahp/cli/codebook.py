@@ -31,10 +31,11 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.cli.report_options import coder_options, dump_json, emit, output_options
 from qualcoder_ahp.errors import UserError, closest
-from qualcoder_ahp.model.audit import FIELD_WORDS
+from qualcoder_ahp.model.event_words import FIELD_WORDS
 from qualcoder_ahp.model.suggestion_store import PATTERN_ORDERS
 from qualcoder_ahp.reports.data import RETIRED, find_transcript
-from qualcoder_ahp.reports.writers import Narrowing, cells, wrap_cells
+from qualcoder_ahp.reports.text_table import cells, wrap_cells
+from qualcoder_ahp.reports.writers import Narrowing
 
 FORMATS = click.Choice(["table", "json"])
 

@@ -19,24 +19,26 @@ import click
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import plural  # noqa: F401 (the commands take it from here)
-from qualcoder_ahp.reports.writers import (
-    BINARY,
-    SUFFIX_FORMAT,
-    Narrowing,
-    Workbook,
+from qualcoder_ahp.reports.text_table import (
     cells,
-    check_writable,
     fit_widths,
-    is_number,
     name_columns,
     narrow,
     pad,
-    pick_format,
     put_under,
     screen_width,
     shorten,
     wrap_cells,
     wrap_note,
+)
+from qualcoder_ahp.reports.writers import (
+    BINARY,
+    SUFFIX_FORMAT,
+    Narrowing,
+    Workbook,
+    check_writable,
+    is_number,
+    pick_format,
     write_private,
 )
 

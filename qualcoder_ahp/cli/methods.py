@@ -21,7 +21,7 @@ from qualcoder_ahp.cli.common import (
     write_output,
 )
 from qualcoder_ahp.reports.methods import MethodsReport, methods_report
-from qualcoder_ahp.reports.writers import cells, pad, wrap_cells, wrap_note
+from qualcoder_ahp.reports.text_table import cells, pad, wrap_cells, wrap_note
 
 FORMATS = ("text", "md", "json")
 UNITS = ("character", "sentence", "turn", "segment")

@@ -39,12 +39,14 @@ from qualcoder_ahp.model.reconcile_store import (
     UNRECORDED,
     ReconcileRecord,
 )
+from qualcoder_ahp.reports.text_table import (
+    shorten,
+    wrap_note,
+)
 from qualcoder_ahp.reports.writers import (
     csv_records,
     pick_format,
-    shorten,
     shown_time,
-    wrap_note,
 )
 
 FORMATS = ("table", "csv", "json")

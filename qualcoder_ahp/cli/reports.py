@@ -58,14 +58,16 @@ from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.cooccurrence import passages_command
 from qualcoder_ahp.reports.quotes import CodingQuery, check_query, why_no_quotes
 from qualcoder_ahp.reports.selection import select
-from qualcoder_ahp.reports.writers import (
-    Narrowing,
-    Sheet,
+from qualcoder_ahp.reports.text_table import (
     cells,
     letters,
     stdout_is_terminal,
-    to_markdown,
     to_table,
+)
+from qualcoder_ahp.reports.writers import (
+    Narrowing,
+    Sheet,
+    to_markdown,
     to_xlsx,
 )
 

@@ -52,7 +52,8 @@ from qualcoder_ahp.reports.saturation_output import (
     title,
 )
 from qualcoder_ahp.reports.selection import select
-from qualcoder_ahp.reports.writers import Sheet, cells, to_table, to_xlsx, wrap_cells, wrap_note
+from qualcoder_ahp.reports.text_table import cells, to_table, wrap_cells, wrap_note
+from qualcoder_ahp.reports.writers import Sheet, to_xlsx
 
 FORMATS = ("table", "csv", "xlsx", "md", "json", "docx")
 

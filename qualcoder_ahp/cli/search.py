@@ -40,14 +40,16 @@ from qualcoder_ahp.reports.search import (
     search,
 )
 from qualcoder_ahp.reports.selection import select, selection_json
+from qualcoder_ahp.reports.text_table import (
+    to_table,
+    wrap_note,
+)
 from qualcoder_ahp.reports.writers import (
     Sheet,
     md_cell,
     to_csv,
     to_markdown,
-    to_table,
     to_xlsx,
-    wrap_note,
 )
 
 FORMATS = ("table", "csv", "xlsx", "json", "md")

@@ -41,6 +41,11 @@ from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.data import resolve_coder
 from qualcoder_ahp.reports.search import ROLES, older_versions, one_version
 from qualcoder_ahp.reports.selection import Selection, select
+from qualcoder_ahp.reports.text_table import (
+    cells,
+    to_table,
+    wrap_note,
+)
 from qualcoder_ahp.reports.words import (
     DIRECTIONS,
     FrequencyRow,
@@ -58,11 +63,8 @@ from qualcoder_ahp.reports.words import (
 )
 from qualcoder_ahp.reports.writers import (
     Sheet,
-    cells,
     to_markdown,
-    to_table,
     to_xlsx,
-    wrap_note,
 )
 
 WORD_WIDTH = 18

@@ -424,7 +424,7 @@ EVENT_TARGETS_TRIGGER = (
     "WHERE NEW.kind = 'redact' AND json_extract(NEW.payload, '$.transcript_id') IS NOT NULL;\n"
     "END")
 """Writes the ``event_targets`` of each new event in the statement that logs it, as
-:meth:`~qualcoder_ahp.model.audit.EventWords.describe` names its transcripts and themes.
+:meth:`~qualcoder_ahp.model.event_words.EventWords.describe` names its transcripts and themes.
 A ``merged`` event (ids of a copy, translated) is written by the merge
 (:func:`~qualcoder_ahp.model.audit.record_targets`), and a withdrawal rewrites those of
 the events it scrubs."""
@@ -439,7 +439,7 @@ def m008_add_event_targets(db: Database) -> None:
     and theme an event names, indexed, the filters and ``--limit`` are SQL. Each row
     names a transcript, a theme or both; an event is about every transcript and
     theme its rows name. Existing events are filled in from their words (the same
-    :meth:`~qualcoder_ahp.model.audit.EventWords.describe` the filters used), new ones
+    :meth:`~qualcoder_ahp.model.event_words.EventWords.describe` the filters used), new ones
     by the trigger ``event_targets_on_insert`` (merged events by the merge). A new
     table and trigger only: a version that knows m001-m007 refuses the file anyway
     (``user_version`` is newer than it understands).

@@ -29,6 +29,7 @@ from sqlite_utils import Database
 from qualcoder_ahp.errors import SchemaTooNew, UserError, closest
 from qualcoder_ahp.model.codebook_store import CodebookMixin
 from qualcoder_ahp.model.coders_store import CodersMixin
+from qualcoder_ahp.model.codings_csv_store import CodingsCsvMixin
 from qualcoder_ahp.model.decisions import DecisionMixin
 from qualcoder_ahp.model.framework_store import FrameworkMixin, followed_cases
 from qualcoder_ahp.model.merge_store import MergeMixin
@@ -121,6 +122,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
 class Store(
     CodebookMixin, SuggestionMixin, DecisionMixin, ReportMixin, MergeMixin, RefiMixin,
     WorkbenchMixin, PrivacyMixin, ThemeMergeMixin, WithdrawMixin, CodersMixin, FrameworkMixin,
+    CodingsCsvMixin,
 ):
     """Typed access to one project database."""
 

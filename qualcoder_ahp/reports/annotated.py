@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding, TranscriptInfo, Turn
 from qualcoder_ahp.reports.data import CONSENSUS, ReportData
-from qualcoder_ahp.reports.writers import cells, md_text, word_safe, wrap_cells
+from qualcoder_ahp.reports.text_table import cells, wrap_cells
+from qualcoder_ahp.reports.writers import md_text, word_safe
 
 FORMATS = ("text", "md", "html", "docx")
 WIDTH = 80

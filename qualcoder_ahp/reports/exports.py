@@ -14,7 +14,8 @@ from typing import Any
 from qualcoder_ahp.reports.cooccurrence import Cooccurrence
 from qualcoder_ahp.reports.counts import CountsReport, Figures, Matrix
 from qualcoder_ahp.reports.quotes import CodingQuery, Quote, cocoded_line
-from qualcoder_ahp.reports.writers import Sheet, word_safe, wrap_cells
+from qualcoder_ahp.reports.text_table import wrap_cells
+from qualcoder_ahp.reports.writers import Sheet, word_safe
 
 FIGURE_COLUMNS = ["codings", "segments", "transcripts", "participants", "words", "chars",
                   "share_pct", "words_pct"]

@@ -32,16 +32,18 @@ from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports.data import Progress, ReportData
 from qualcoder_ahp.reports.quotes import Quote, quotes
 from qualcoder_ahp.reports.selection import Selection
+from qualcoder_ahp.reports.text_table import (
+    cells as cell_width,
+    letters,
+    to_table,
+    wrap_cells,
+)
 from qualcoder_ahp.reports.writers import (
     Narrowing,
     Sheet,
-    cells as cell_width,
-    letters,
     md_cell,
     md_text,
-    to_table,
     word_safe,
-    wrap_cells,
 )
 
 CELLS = ("both", "summary", "quotes", "count")

@@ -53,7 +53,7 @@ from qualcoder_ahp.records import Pattern
 from qualcoder_ahp.reports.data import unknown_theme
 from qualcoder_ahp.reports.search import ROLES, reading_rows
 from qualcoder_ahp.reports.spans import merge
-from qualcoder_ahp.reports.writers import cell_head
+from qualcoder_ahp.reports.text_table import cell_head
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store

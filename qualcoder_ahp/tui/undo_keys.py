@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.audit import EventWords
+from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.tui.follow import FollowsStore
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.audit import EventWords
+from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.screens.coding_dialogs import CodingDialogs

@@ -1,0 +1,358 @@
+"""The merge's rows: a copy's themes, suggestions, codings, decisions and memos copied here.
+
+A mixin of :class:`~qualcoder_ahp.model.merge_store.MergeMixin`, called inside its one
+write transaction with the maps it found (the copy's transcript, coder, suggestion and
+coding ids -> this database's). Codings match by GUID, so a second merge adds nothing;
+on a transcript matched by its source file they are re-anchored by their words
+(:class:`~qualcoder_ahp.model.merge_remap.Remap`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from qualcoder_ahp.model.framework_store import case_map, map_cell
+from qualcoder_ahp.model.merge_remap import Remap, Stranded, norm_space
+from qualcoder_ahp.model.withdraw_store import Gone
+from qualcoder_ahp.records import transcript_label
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+
+
+class MergeRowsMixin:
+    """The row-copying part of :class:`~qualcoder_ahp.model.merge_store.MergeMixin`."""
+
+    conn: sqlite3.Connection
+
+    def _merge_themes(self: Store, other: sqlite3.Connection, ids: list[str]) -> int:
+        """Copy the themes the other coder added while coding (parents first, same GUIDs)."""
+        if not ids:
+            return 0
+        columns = ("id, parent_id, name, description, inclusion, exclusion, examples, color, "
+                   "codable, position, active, guid")
+        rows = {r[0]: r for r in other.execute(
+            f"SELECT {columns} FROM themes WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        here = {r[0] for r in self.conn.execute("SELECT id FROM themes")}
+        position = self.conn.execute(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM themes").fetchone()[0]
+        pending = list(ids)
+        while pending:  # parents first: a theme added under another added theme
+            ready = [i for i in pending if rows[i][1] is None or rows[i][1] in here
+                     or rows[i][1] not in rows]
+            for theme_id in ready or pending:
+                row = list(rows[theme_id])
+                if row[1] is not None and row[1] not in here:
+                    row[1] = None  # its folder is not in this codebook: top level
+                row[9] = position
+                position += 1
+                self.conn.execute(f"INSERT INTO themes ({columns}) VALUES "
+                                  f"({','.join('?' * len(row))})", row)
+                here.add(theme_id)
+            pending = [i for i in pending if i not in here]
+        return len(ids)
+
+    def _next_coding_id(self: Store) -> int:
+        """The id SQLite gives the next coding (no AUTOINCREMENT; we hold the write lock)."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM codings")
+                   .fetchone()[0])
+
+    def _merge_suggestions(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
+                           counts: dict[str, int], remaps: dict[int, Remap]) -> dict[int, int]:
+        """Map the other copy's suggestions that carry codings or decisions; copy missing ones.
+
+        On a transcript matched by its source file (``remaps``) a suggestion is mapped
+        only to one here of the same theme and patterns over the same words (the one at
+        its re-anchored place, or the only one with those words); none is copied: this
+        project's suggestions are made from its own reading of the file.
+        """
+        from qualcoder_ahp.model.store import now
+
+        smap: dict[int, int] = {}
+        rows = other.execute(
+            'SELECT id, transcript_id, theme_id, unit, start, "end", pattern_ids, matches, '
+            "status, created_at FROM suggestions WHERE id IN (SELECT suggestion_id FROM "
+            "decisions UNION SELECT suggestion_id FROM codings WHERE suggestion_id IS NOT NULL)")
+        for oid, tid, theme, unit, start, end, pids, matches, status, created in rows:
+            if tid not in tmap:
+                continue  # a transcript withdrawn here
+            if tid in remaps:
+                mapped = self._suggestion_by_words(remaps[tid], tmap[tid], theme, pids,
+                                                   start, end)
+                if mapped is not None:
+                    smap[oid] = mapped
+                continue
+            here = suggestion_at(self.conn, tmap[tid], theme, start, end)
+            if here is not None:
+                smap[oid] = here
+                continue
+            cur = self.conn.execute(
+                'INSERT INTO suggestions (transcript_id, theme_id, unit, start, "end", '
+                "pattern_ids, matches, status, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                [tmap[tid], theme, unit, start, end, pids, matches, status, created or now()])
+            smap[oid] = int(cur.lastrowid or 0)
+            counts["suggestions"] += 1
+        return smap
+
+    def _suggestion_by_words(self: Store, remap: Remap, tid: int, theme: str, pids: str,
+                             start: int, end: int) -> int | None:
+        """This project's suggestion of ``theme`` with the same patterns over the words the
+        copy's suggestion [start, end) covers: the one at the re-anchored place, else the
+        only one with those words; ``None`` if there is none or it is ambiguous."""
+        words = norm_space(remap.old[start:end])
+        patterns = _patterns(pids)
+        candidates = [
+            (i, s, e) for i, s, e, p in self.conn.execute(
+                'SELECT id, start, "end", pattern_ids FROM suggestions WHERE '
+                "transcript_id = ? AND theme_id = ?", [tid, theme])
+            if _patterns(p) == patterns and norm_space(remap.new[s:e]) == words]
+        place = remap.span(start, end)
+        at = [i for i, s, e in candidates
+              if place is not None and s <= place[0] and place[1] <= e]
+        if len(at) == 1:
+            return int(at[0])
+        return int(candidates[0][0]) if len(candidates) == 1 else None
+
+    def _merge_codings(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
+                       cmap: dict[int, int], smap: dict[int, int],
+                       counts: dict[str, int], remaps: dict[int, Remap],
+                       fresh: bool = True) -> dict[int, int]:
+        """Copy codings by GUID; an existing one takes the other copy's active state
+        when the copy brings new events (``fresh``; else it is an older or the same copy).
+
+        A coding the same coder already has here, active, on the same transcript, theme
+        and span (the same CSV imported into two copies, say) is that coding: it does not
+        come in twice.
+
+        A coding on a transcript matched by its source file (``remaps``) is re-anchored
+        by its words; one whose words are not found here stays out (with its decision
+        and memo) and is listed. One whose suggestion is not here comes in as a hand
+        coding (the coder's judgement on those words is kept; there is nothing here to
+        record a decision on).
+
+        A coding a join here kept once (``qcahp coders join``: the same coding under
+        both names, or the coding of a decision that did not stand) stays removed: the
+        copy, still holding it under the old name, does not bring it back. Two codings
+        of the copy's coders who are one coder here, on one span, come in once.
+        """
+        here = {g: (i, a) for i, g, a in self.conn.execute("SELECT id, guid, active FROM codings")}
+        same_span = {tuple(r[1:]): r[0] for r in self.conn.execute(
+            'SELECT id, transcript_id, theme_id, coder_id, start, "end" FROM codings '
+            "WHERE active = 1")}
+        joined_away = _joined_away(self.conn)
+        made: dict[tuple[Any, ...], int] = {}  # span -> the copy's coder who brought it
+        kmap: dict[int, int] = {}
+        for row in other.execute(
+                'SELECT id, transcript_id, theme_id, coder_id, start, "end", quote, origin, '
+                "suggestion_id, active, created_at, guid FROM codings ORDER BY id"):
+            oid, tid, theme, coder, start, end, quote, origin, sid, active, created, guid = row
+            if tid not in tmap:  # a transcript withdrawn here: none of its codings come in
+                name = other.execute("SELECT name, version FROM transcripts WHERE id = ?",
+                                     [tid]).fetchone()
+                label_t = transcript_label(name[0], name[1])
+                self.merge_withdrawn = {**self.merge_withdrawn,
+                                        label_t: self.merge_withdrawn.get(label_t, 0) + 1}
+                continue
+            if guid in here:
+                kmap[oid], was = here[guid]
+                if was != active and fresh and not (active and kmap[oid] in joined_away):
+                    self.conn.execute("UPDATE codings SET active = ? WHERE id = ?",
+                                      [active, kmap[oid]])
+                    counts["codings_updated"] += 1
+                continue
+            sid_here = smap.get(sid) if sid is not None else None
+            remap = remaps.get(tid)
+            if remap is not None:
+                place = remap.span(start, end)
+                if place is None:
+                    remap.stranded.append(
+                        Stranded(theme, start, end, quote, _coder_name(other, coder),
+                                 bool(active), oid))
+                    continue
+                start, end = place
+                quote = remap.new[start:end]
+                if sid is not None and sid_here is None:
+                    origin = "manual"
+                    remap.as_hand += 1
+                remap.mapped += 1
+            span = (tmap[tid], theme, cmap[coder], start, end)
+            twin = same_span.get(span)
+            if active and twin is not None and made.get(span) != coder:
+                kmap[oid] = twin
+                continue
+            cur = self.conn.execute(
+                'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
+                "origin, suggestion_id, active, created_at, guid) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [tmap[tid], theme, cmap[coder], start, end, quote, origin,
+                 sid_here, active, created, guid])
+            kmap[oid] = int(cur.lastrowid or 0)
+            counts["codings"] += 1
+            if active and span not in same_span:
+                same_span[span], made[span] = kmap[oid], coder
+        return kmap
+
+    def _merge_decisions(self: Store, other: sqlite3.Connection, cmap: dict[int, int],
+                         smap: dict[int, int], kmap: dict[int, int], emap: dict[int, int],
+                         counts: dict[str, int], remaps: dict[int, Remap],
+                         first_new: int | None = None) -> None:
+        """Copy each coder's decision unless the same decision is already here
+        (``first_new``: the id of the first coding this merge brought in).
+
+        A decision that an earlier merge of the copy brought here (made by one of the
+        copy's events) and that the copy no longer holds was undone there: it goes here
+        too, as its coding did, so the suggestion is undecided again for that coder.
+
+        Where the coder here decided the suggestion otherwise, by an event the copy does
+        not hold (under another name the coder was joined from, or in another copy), or
+        where two of the copy's coders are one coder here, the later decision stands, as
+        :meth:`~qualcoder_ahp.model.store.Store.join_coders` keeps it; a coding this
+        merge brought in for a decision that does not stand is made inactive again.
+        """
+        theirs: set[tuple[int, int]] = set()
+        from_copy = set(emap.values())
+        new_codings = {k for k in kmap.values() if first_new is not None and k >= first_new}
+
+        def at(event_id: int) -> str:
+            return str(self.conn.execute("SELECT at FROM events WHERE id = ?",
+                                         [event_id]).fetchone()[0])
+
+        def drop(values: list[Any]) -> None:
+            """A decision that does not stand: a coding this merge brought for it goes
+            too (made inactive), as in a join."""
+            if values[3] in new_codings:
+                self.conn.execute("UPDATE codings SET active = 0 WHERE id = ?", [values[3]])
+
+        standing: dict[tuple[int, int], list[Any]] = {}
+        for sid, coder, status, coding, event, tid in other.execute(
+                "SELECT d.suggestion_id, d.coder_id, d.status, d.coding_id, d.event_id, "
+                "s.transcript_id FROM decisions d JOIN suggestions s ON s.id = d.suggestion_id"):
+            if tid in remaps and (sid not in smap or (coding is not None
+                                                      and coding not in kmap)):
+                # Matched by its file: a decision on a suggestion not here, or whose
+                # coding's words were not found here, stays out (never half of one).
+                if sid not in smap:
+                    remaps[tid].decisions_out += 1
+                continue
+            if sid not in smap or event not in emap:
+                continue  # on a transcript withdrawn here
+            key = (smap[sid], cmap[coder])
+            theirs.add(key)
+            values = [smap[sid], cmap[coder], status,
+                      kmap.get(coding) if coding is not None else None, emap[event]]
+            other_name = standing.get(key)   # two of the copy's coders, one coder here
+            if other_name is not None and at(other_name[4]) > at(values[4]):
+                drop(values)
+                continue
+            if other_name is not None:
+                drop(other_name)
+            standing[key] = values
+        for key, values in standing.items():
+            same = self.conn.execute(
+                "SELECT 1 FROM decisions WHERE suggestion_id = ? AND coder_id = ? AND status = ? "
+                "AND coding_id IS ?", values[:4]).fetchone()
+            if same:
+                continue
+            here = self.conn.execute(
+                "SELECT event_id FROM decisions WHERE suggestion_id = ? AND coder_id = ?",
+                list(key)).fetchone()
+            if here and here[0] not in from_copy and at(here[0]) > at(values[4]):
+                drop(values)
+                continue
+            self.conn.execute(
+                "INSERT INTO decisions (suggestion_id, coder_id, status, coding_id, event_id) "
+                "VALUES (?,?,?,?,?) ON CONFLICT(suggestion_id, coder_id) DO UPDATE SET "
+                "status = excluded.status, coding_id = excluded.coding_id, "
+                "event_id = excluded.event_id", values)
+            counts["decisions"] += 1
+        coders = sorted(set(cmap.values()))
+        if not from_copy or not coders:
+            return
+        for sid, coder_id, event in self.conn.execute(
+                "SELECT suggestion_id, coder_id, event_id FROM decisions WHERE coder_id IN "
+                f"({','.join('?' * len(coders))})", coders).fetchall():
+            if event in from_copy and (sid, coder_id) not in theirs:
+                self.conn.execute("DELETE FROM decisions WHERE suggestion_id = ? AND "
+                                  "coder_id = ?", [sid, coder_id])
+                counts["decisions_undone"] += 1
+
+    def _merge_memos(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
+                     cmap: dict[int, int], kmap: dict[int, int], counts: dict[str, int],
+                     gone: Gone) -> None:
+        """Copy memos (coding/transcript targets re-pointed); the newer text wins; none on
+        a transcript withdrawn here (``gone``) or its codings, nor on a coding a join here
+        kept once (its memo went to the coding kept, with the other name's)."""
+        from qualcoder_ahp.model.store import new_guid
+
+        joined_away = _joined_away(self.conn)
+        cases = case_map(other, self.conn, tmap)
+        for coder, kind, target, text, updated, guid in other.execute(
+                "SELECT coder_id, target_kind, target_id, text, updated_at, guid FROM memos"):
+            if kind == "coding":
+                mapped = kmap.get(int(target))
+                if mapped is None or mapped in joined_away:
+                    continue
+                target = str(mapped)
+            elif kind == "transcript":
+                if gone.memo_gone(kind, target):
+                    continue  # a transcript withdrawn here
+                target = str(tmap.get(int(target), target))
+            elif kind == "cell":
+                mapped_cell = map_cell(target, cases)
+                if mapped_cell is None:
+                    continue  # its case is not here (withdrawn here, or never imported)
+                target = mapped_cell
+            row = self.conn.execute(
+                "SELECT text, updated_at FROM memos WHERE coder_id = ? AND target_kind = ? "
+                "AND target_id = ?", [cmap[coder], kind, target]).fetchone()
+            if row and (row[0] == text or row[1] >= updated):
+                continue
+            if not row and self.conn.execute("SELECT 1 FROM memos WHERE guid = ?",
+                                             [guid]).fetchone():
+                guid = new_guid()
+            self.conn.execute(
+                "INSERT INTO memos (coder_id, target_kind, target_id, text, updated_at, guid) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT(coder_id, target_kind, target_id) DO UPDATE SET "
+                "text = excluded.text, updated_at = excluded.updated_at",
+                [cmap[coder], kind, target, text, updated, guid])
+            counts["memos"] += 1
+
+
+def suggestion_at(conn: sqlite3.Connection, transcript_id: int, theme: str, start: int,
+                  end: int) -> int | None:
+    """The id of the suggestion of ``theme`` at [start, end) of a transcript in ``conn``, or
+    ``None``: where a copy's suggestion is here (the same transcript, theme and span)."""
+    row = conn.execute("SELECT id FROM suggestions WHERE transcript_id = ? AND theme_id = ? "
+                       'AND start = ? AND "end" = ?', [transcript_id, theme, start, end]
+                       ).fetchone()
+    return int(row[0]) if row else None
+
+def _joined_away(conn: sqlite3.Connection) -> set[int]:
+    """The codings a ``coder_join`` here made inactive (kept once, or the coding of a
+    decision that did not stand)."""
+    out: set[int] = set()
+    for (payload,) in conn.execute("SELECT payload FROM events WHERE kind = 'coder_join'"):
+        try:
+            changes = json.loads(payload).get("changes")
+        except (ValueError, AttributeError):
+            continue
+        for change in changes if isinstance(changes, list) else ():
+            if isinstance(change, dict) and change.get("op") == "coding" and \
+                    change.get("after") == 0 and isinstance(change.get("id"), int):
+                out.add(change["id"])
+    return out
+
+
+def _patterns(pids: str | None) -> list[str]:
+    """A suggestion's pattern ids, sorted (``[]`` for a record that is not a JSON list)."""
+    try:
+        ids = json.loads(pids or "[]")
+    except ValueError:
+        return []
+    return sorted(map(str, ids)) if isinstance(ids, list) else []
+
+
+def _coder_name(other: sqlite3.Connection, coder_id: int) -> str:
+    row = other.execute("SELECT name FROM coders WHERE id = ?", [coder_id]).fetchone()
+    return str(row[0]) if row else "?"
