@@ -50,7 +50,7 @@ COLUMNS = ["event", "time", "coder", "kind", "transcript", "theme", "what"]
 terminal instead of pushing them off it."""
 SCREEN_NARROWING = Narrowing(under=("what",))
 """On a terminal too narrow for a "what" column of
-:data:`~qualcoder_ahp.reports.writers.UNDER_LEAST` cells, each event's words go on a line
+:data:`~qualcoder_ahp.reports.text_table.UNDER_LEAST` cells, each event's words go on a line
 of their own under its row (the shared rule of the fitted tables)."""
 
 
@@ -88,7 +88,7 @@ def log_table(entries: list[LogEntry], width: int | None) -> str:
     """The terminal's log, fitted to ``width`` (``None``: as wide as it takes).
 
     "what" gives way first (cut with ``…``); where it would be narrower than
-    :data:`~qualcoder_ahp.reports.writers.UNDER_LEAST` cells (an 80-column terminal),
+    :data:`~qualcoder_ahp.reports.text_table.UNDER_LEAST` cells (an 80-column terminal),
     each event takes two lines, its words under its row (:data:`SCREEN_NARROWING`), so
     that a narrow terminal still reads what was decided.
     """

@@ -427,7 +427,7 @@ def _has_format_option() -> bool:
 
 def table_width() -> int | None:
     """The width the running command's table must fit: ``None`` when it writes to a
-    file (``-o``), else :func:`~qualcoder_ahp.reports.writers.screen_width`."""
+    file (``-o``), else :func:`~qualcoder_ahp.reports.text_table.screen_width`."""
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.params.get("output"):
         return None
@@ -446,7 +446,7 @@ def format_table(rows: list[dict[str, Any]], columns: Sequence[str] | None = Non
     columns under another heading (a short one, explained in a legend); ``names`` are
     columns cut as names though a cell holds spaces (:attr:`Narrowing.names`). With
     ``wrap``, the columns of words are wrapped onto more lines of their row
-    (:func:`~qualcoder_ahp.reports.writers.wrap_cells`) instead of cut: a row then
+    (:func:`~qualcoder_ahp.reports.text_table.wrap_cells`) instead of cut: a row then
     takes as many lines as its longest cell, the first holding the row's other cells.
     """
     cols = list(columns or rows[0].keys())
@@ -499,7 +499,7 @@ def note_width() -> int | None:
 
 def say(text: str, fg: str | None = None, *, err: bool = True, indent: int = 0) -> None:
     """A summary or a note on stderr, wrapped to :func:`note_width` by terminal cells as
-    the notes under a table are (:func:`~qualcoder_ahp.reports.writers.wrap_note`):
+    the notes under a table are (:func:`~qualcoder_ahp.reports.text_table.wrap_note`):
     ``search`` and ``words`` printed lines of 100-180 columns at 80, a search's terms
     and the transcripts chosen in full.
 
@@ -534,7 +534,7 @@ def fitted_table(rows: list[dict[str, Any]], columns: Sequence[str],
     """The table of :func:`format_table`, made to fit a terminal too narrow for it.
 
     Only when the whole table is wider than :func:`table_width` (never in a file or a
-    pipe), it gives up what ``rules`` allow (:func:`~qualcoder_ahp.reports.writers.narrow`:
+    pipe), it gives up what ``rules`` allow (:func:`~qualcoder_ahp.reports.text_table.narrow`:
     the columns every row shares, named under the table; short headings, with a legend
     line; words put under each row; optional columns); what is still too wide is cut as
     :func:`format_table` cuts (words, then names), or, with ``wrap``, its words are

@@ -83,7 +83,7 @@ def _sentence(texts: dict[int, str], h: Hit) -> str:
 def kwic_table(result: SearchResult, width: int | None = None) -> str:
     """The terminal's keyword-in-context table: the matches in one column, lined up.
 
-    Fitted to ``width`` (see :func:`~qualcoder_ahp.reports.writers.to_table`), the
+    Fitted to ``width`` (see :func:`~qualcoder_ahp.reports.text_table.to_table`), the
     context gives way, the text before a match cut on its left and the text after
     it on its right, so the match stays whole and in line.
     """
