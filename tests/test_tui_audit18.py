@@ -104,3 +104,81 @@ async def test_d_asks_which_coding_where_two_themes_code_the_cursors_sentence(
     with open_store(path) as store:
         assert [c.theme_id for c in store.codings(coder=CODER)] == ["mandate"]
         assert store.events(CODER)[-1]["kind"] == "remove"
+
+
+# ---------------------------------------------------------------- counts under other screens
+async def _settled(pilot):  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return pilot.app.screen
+
+
+def _codings_shown(counts, name: str) -> str:  # type: ignore[no-untyped-def]
+    """The codings figure the counts table shows for theme ``name``."""
+    from textual.widgets import DataTable
+
+    table = counts.query_one(DataTable)
+    labels = [str(c.label).strip() for c in table.columns.values()]
+    for index in range(table.row_count):
+        row = [str(cell).strip() for cell in table.get_row_at(index)]
+        if row[0] == name:
+            return row[labels.index("codings")]
+    raise AssertionError(f"no row {name!r}")
+
+
+async def test_counts_follow_a_coding_removed_on_a_screen_opened_over_them(tmp_path: Path):
+    """C, then P, a passage, Enter, d: back on the counts (two Escapes) the theme's
+    figure was the old one. The app's poll sees other connections' commits only."""
+    from qualcoder_ahp.tui.screens.counts import CountsScreen
+
+    path, board_id, _ = _two_themes_on_one_sentence(tmp_path)
+    with open_store(path) as store:
+        store.accept(board_id, CODER)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("C")
+        counts = await _settled(pilot)
+        assert isinstance(counts, CountsScreen)
+        assert _codings_shown(counts, "Mandate") == "1"
+        await pilot.press("P", *"mandate", "enter")
+        await _settled(pilot)
+        await pilot.press("enter")  # the coding screen, on the passage
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        with open_store(path) as store:
+            assert store.codings(coder=CODER) == []
+        await pilot.press("escape", "escape")
+        assert await _settled(pilot) is counts
+        assert _codings_shown(counts, "Mandate") == "0"
+
+
+async def test_counts_offer_the_consensus_decided_after_they_opened(tmp_path: Path):
+    """C, then R and a decision, Escape: n (consensus) stayed greyed out, 'No consensus
+    coding yet', until the counts screen was opened again."""
+    path, board_id, _ = _two_themes_on_one_sentence(tmp_path)
+    with open_store(path) as store:
+        store.accept(board_id, CODER)
+        store.reject(board_id, "ben")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("C")
+        counts = await _settled(pilot)
+        assert counts.check_action("consensus", ()) is None
+        await pilot.press("R")
+        await _settled(pilot)
+        await pilot.press("a")  # take ana's coding into the consensus
+        await _settled(pilot)
+        with open_store(path) as store:
+            assert [c.theme_id for c in store.codings(coder="consensus")] == ["mandate"]
+        await pilot.press("escape")
+        assert await _settled(pilot) is counts
+        assert counts.check_action("consensus", ()) is True
+        await pilot.press("n")
+        await _settled(pilot)
+        assert "consensus" in str(counts.query_one("#counts-caption").render())
+        assert _codings_shown(counts, "Mandate") == "1"
+        assert _codings_shown(counts, "Secret weapon") == "0"
