@@ -182,3 +182,32 @@ async def test_counts_offer_the_consensus_decided_after_they_opened(tmp_path: Pa
         assert "consensus" in str(counts.query_one("#counts-caption").render())
         assert _codings_shown(counts, "Mandate") == "1"
         assert _codings_shown(counts, "Secret weapon") == "0"
+
+
+async def test_m_on_a_suggestion_offers_its_theme_beside_another_themes_coding(
+        tmp_path: Path):
+    """On an undecided Secret weapon suggestion whose sentence holds your Mandate coding,
+    ``M`` offered a memo on the coding and on Mandate, never on Secret weapon."""
+    path, board_id, secret_id = _two_themes_on_one_sentence(tmp_path)
+    with open_store(path) as store:
+        store.accept(board_id, CODER)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        session = screen.session
+        session.go_to(next(s for s in session.suggestions if s.id == secret_id))
+        screen._update()
+        await pilot.press("M")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        labels = [label for _, label in app.screen.choices]
+        assert [label.split(" — ")[0] for label in labels] == [
+            "Coding: Mandate", "Theme: Secret weapon", "Theme: Mandate", "Transcript: alpha"]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MemoModal)
+        await pilot.press(*"hidden", "ctrl+s")
+        await pilot.pause()
+    with open_store(path) as store:
+        assert store.memo(CODER, "theme", "secret") == "hidden"
+        assert store.memo(CODER, "theme", "mandate") is None

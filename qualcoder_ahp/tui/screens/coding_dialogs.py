@@ -152,13 +152,13 @@ class CodingDialogs:
 
         session = self.session
         under = session.codings_under_cursor()
-        theme_id = under[0].theme_id if under else (
-            session.current.theme_id if session.current else None)
         # Every coding of yours here (two themes often code one sentence), the one the
-        # screen is on first.
+        # screen is on first; then their themes, the current suggestion's first.
         choices = [(f"coding:{c.id}", _coding_label(session, c)) for c in under]
-        if theme_id is not None and theme_id in session.themes:
-            choices.append((f"theme:{theme_id}", f"Theme: {session.themes[theme_id].name}"))
+        themes = [session.current.theme_id] if session.current else []
+        for theme_id in [*themes, *(c.theme_id for c in under)]:
+            if theme_id in session.themes and f"theme:{theme_id}" not in dict(choices):
+                choices.append((f"theme:{theme_id}", f"Theme: {session.themes[theme_id].name}"))
         choices.append((f"transcript:{session.transcript_id}",
                         f"Transcript: {session.info.name}"))
         self.app.push_screen(ChoiceModal("Memo on…", choices), self._memo_on)
