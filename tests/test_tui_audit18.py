@@ -211,3 +211,30 @@ async def test_m_on_a_suggestion_offers_its_theme_beside_another_themes_coding(
     with open_store(path) as store:
         assert store.memo(CODER, "theme", "secret") == "hidden"
         assert store.memo(CODER, "theme", "mandate") is None
+
+
+async def test_coding_a_passage_again_with_its_theme_stores_nothing(tmp_path: Path):
+    """``a`` then ``c`` (or a recent theme's number) with the same theme on the same
+    sentence stored a second and a third identical coding: counted and quoted thrice."""
+    path = tmp_path / "project.db"
+    build_project(path)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        first = screen.session.current
+        name = screen.session.themes[first.theme_id].name
+        await pilot.press("a", "p")  # accepted; back on it
+        await pilot.pause()
+        await pilot.press("c", *name.lower(), "enter")
+        await pilot.pause()
+        number = str(screen.session.recent_themes().index(first.theme_id) + 1)
+        await pilot.press(number)
+        await pilot.pause()
+        refused = (f"already coded with {name} here (a coding of yours covers it): "
+                   "nothing was stored")
+        assert _messages(app).count(refused) == 2
+        assert "codings 1" in screen_text(app)
+    with open_store(path) as store:
+        assert [(c.theme_id, c.origin) for c in store.codings(coder=CODER)] == [
+            (first.theme_id, "suggested")]
+        assert [e["kind"] for e in store.events(CODER)] == ["accept"]

@@ -348,6 +348,13 @@ class CodingSession:
         """Code the pending span (sentence or selection) with a theme, by hand; or
         ``span``, the one the theme picker showed (:meth:`pending` when it opened)."""
         span = span if span is not None else self._need_span()
+        if any(c.theme_id == theme_id and c.start <= span.start and span.end <= c.end
+               for c in self.codings):
+            # A second press of 1, or c on a suggestion just accepted, stored the same
+            # passage again: counted twice, quoted twice in every export.
+            theme = self.themes.get(theme_id)
+            raise UserError(f"already coded with {theme.name if theme else theme_id} here "
+                            "(a coding of yours covers it): nothing was stored")
         coding = self.store.code(self.info.id, theme_id, self.coder, span.start, span.end)
         self.remember_theme(theme_id)
         self.anchor = None
