@@ -52,10 +52,15 @@ class FollowsStore:
     def on_screen_suspend(self) -> None:
         """Another screen opened over this one: note the app's own changes so far. Not for
         a dialog, whose answer this screen itself stores (and shows)."""
+        from textual.app import ScreenStackError
         from textual.screen import ModalScreen
 
-        modal = isinstance(getattr(self, "app").screen, ModalScreen)
-        self._changes_seen = None if modal else _own_changes(self)
+        try:
+            over = getattr(self, "app").screen
+        except ScreenStackError:  # the app closing
+            over = None
+        mine = over is None or isinstance(over, ModalScreen)
+        self._changes_seen = None if mine else _own_changes(self)
 
     def on_screen_resume(self) -> None:
         """Back from another screen: catch up with commits made while hidden. (Textual
