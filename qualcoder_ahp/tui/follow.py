@@ -21,16 +21,53 @@ def is_blind(store: object) -> bool:
     return store.get_setting("blind", "0") == "1"  # type: ignore[attr-defined]
 
 
+def _own_changes(screen: object) -> int | None:
+    """Rows changed so far through the screen's store connection (the app's own)."""
+    conn = getattr(getattr(screen, "store", None), "conn", None)
+    return conn.total_changes if conn is not None else None
+
+
 class FollowsStore:
     """Mix into a Screen: re-read on the app's poll, or on resume if a commit came while hidden."""
 
-    store_stale: bool = False
-    """Another connection committed while this screen was hidden."""
+    _stale: bool = False
+    _changes_seen: int | None = None
+    """The app's own changes when a screen was opened over this one (see store_stale)."""
+
+    @property
+    def store_stale(self) -> bool:
+        """Another connection committed while this screen was hidden, or this window did,
+        on a screen opened over it: the app's poll sees only other connections' commits,
+        so counts under a coding screen opened from the passages, say, stayed as they
+        were when you came back."""
+        return self._stale or (self._changes_seen is not None
+                               and self._changes_seen != _own_changes(self))
+
+    @store_stale.setter
+    def store_stale(self, stale: bool) -> None:
+        self._stale = stale
+        if not stale:
+            self._changes_seen = None
+
+    def on_screen_suspend(self) -> None:
+        """Another screen opened over this one: note the app's own changes so far. Not for
+        a dialog, whose answer this screen itself stores (and shows)."""
+        from textual.app import ScreenStackError
+        from textual.screen import ModalScreen
+
+        try:
+            over = getattr(self, "app").screen
+        except ScreenStackError:  # the app closing
+            over = None
+        mine = over is None or isinstance(over, ModalScreen)
+        self._changes_seen = None if mine else _own_changes(self)
 
     def on_screen_resume(self) -> None:
-        """Back from another screen: catch up with commits made while hidden."""
+        """Back from another screen: catch up with commits made while hidden. (Textual
+        calls this after a screen's own on_screen_resume, which may have re-read.)"""
         if self.store_stale:
             self.store_changed()
+        self._changes_seen = None  # this screen's own changes from now on
 
     def store_changed(self) -> None:
         """Another connection committed (the app's poll): re-read what this screen shows.

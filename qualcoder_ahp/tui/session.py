@@ -133,20 +133,46 @@ class CodingSession:
         return Span(s.start, s.end)
 
     def coding_under_cursor(self) -> Coding | None:
-        """This coder's innermost coding at the start of the pending span."""
+        """This coder's coding the screen is on: the first of :meth:`codings_under_cursor`."""
+        under = self.codings_under_cursor()
+        return under[0] if under else None
+
+    def coding_in_focus(self) -> Coding | None:
+        """The coding the screen is plainly about, if any: the passage it was opened at
+        (:meth:`go_to_span`), else this coder's coding of the current suggestion."""
         if self.span is None:
             return None
-        at = self.span.start
         exact = [c for c in self.codings if c.theme_id == self.span_theme
                  and (c.start, c.end) == (self.span.start, self.span.end)]
         if exact:  # the passage opened from the passages screen
             return exact[0]
+        if self.current is not None:
+            own = [c for c in self.codings if c.suggestion_id == self.current.id
+                   and c.start < self.span.end and self.span.start < c.end]
+            if own:
+                return own[0]
+        return None
+
+    def codings_under_cursor(self) -> list[Coding]:
+        """This coder's codings at the pending span, the one in focus first.
+
+        Then those covering the span's start, innermost first, those of the current
+        suggestion's theme before others (two themes often code one sentence: on a
+        suggestion of one, ``d`` and ``M`` must not act on the other's coding); failing
+        those, the codings of the current suggestion, then any overlapping the span.
+        """
+        if self.span is None:
+            return []
+        focus = self.coding_in_focus()
+        at = self.span.start
+        theme = self.current.theme_id if self.current is not None else None
         hits = [c for c in self.codings if c.start <= at < c.end]
         if not hits and self.current is not None:
             hits = [c for c in self.codings if c.suggestion_id == self.current.id]
         if not hits:
             hits = [c for c in self.codings if c.start < self.span.end and self.span.start < c.end]
-        return min(hits, key=lambda c: c.end - c.start) if hits else None
+        hits.sort(key=lambda c: (c.theme_id != theme, c.end - c.start, c.id))
+        return ([focus] if focus else []) + [c for c in hits if focus is None or c.id != focus.id]
 
     # ------------------------------------------------------------------ navigation
     def go_to(self, suggestion: Suggestion) -> None:
@@ -322,15 +348,22 @@ class CodingSession:
         """Code the pending span (sentence or selection) with a theme, by hand; or
         ``span``, the one the theme picker showed (:meth:`pending` when it opened)."""
         span = span if span is not None else self._need_span()
+        if any(c.theme_id == theme_id and c.start <= span.start and span.end <= c.end
+               for c in self.codings):
+            # A second press of 1, or c on a suggestion just accepted, stored the same
+            # passage again: counted twice, quoted twice in every export.
+            theme = self.themes.get(theme_id)
+            raise UserError(f"already coded with {theme.name if theme else theme_id} here "
+                            "(a coding of yours covers it): nothing was stored")
         coding = self.store.code(self.info.id, theme_id, self.coder, span.start, span.end)
         self.remember_theme(theme_id)
         self.anchor = None
         self.reload()
         return coding
 
-    def remove(self) -> Coding:
-        """Remove this coder's coding under the cursor."""
-        coding = self.coding_under_cursor()
+    def remove(self, coding: Coding | None = None) -> Coding:
+        """Remove this coder's ``coding`` (by default the coding under the cursor)."""
+        coding = coding or self.coding_under_cursor()
         if coding is None:
             raise UserError("there is no coding of yours under the cursor")
         if not self.store.codings(coding_id=coding.id):

@@ -88,7 +88,8 @@ async def test_footer_shows_the_keys_of_the_current_state_first(project: Path):
         await pilot.pause()
         with open_store(project) as store:
             assert store.codings(coder=CODER) == []
-        assert "Coding removed (u undoes)." in messages(app)
+        name = app.store.theme_path(theme_1)
+        assert f"Removed your coding of {name} (u undoes)." in messages(app)
 
 
 async def test_footer_leaves_out_whole_keys_that_do_not_fit(project: Path):

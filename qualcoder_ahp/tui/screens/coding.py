@@ -26,6 +26,7 @@ from textual.widgets import Header, Static
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.records import Coding
 from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.screens.coding_dialogs import CodingDialogs
 from qualcoder_ahp.tui.screens.coding_keys import (
@@ -489,10 +490,14 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         self._do(lambda: self.session.move_edge(edge, unit, direction))
 
     def action_remove(self) -> None:
-        """Remove the coding under the cursor."""
-        coding = self._do(self.session.remove, counts=True)
-        if coding is not None:
-            self.notify("Coding removed (u undoes).")
+        """Remove the coding under the cursor (asked which, where several themes code it)."""
+        self.remove_which(self._remove)
+
+    def _remove(self, coding: Coding | None) -> None:
+        removed = self._do(lambda: self.session.remove(coding), counts=True)
+        if isinstance(removed, Coding):
+            name = self.store.theme_path(removed.theme_id)
+            self.notify(f"Removed your coding of {name} (u undoes).", markup=False)
 
     def action_undo(self) -> None:
         """Undo the last decision (persisted), showing the suggestion it was about."""

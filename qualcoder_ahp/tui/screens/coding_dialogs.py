@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.records import Theme
+from qualcoder_ahp.records import Coding, Theme
 from qualcoder_ahp.tui.screens.modals import TOP_LEVEL
 from qualcoder_ahp.tui.session import STATUS_FILTERS, Span
 
@@ -121,21 +121,44 @@ class CodingDialogs:
             return
         self._code_with(recent[number - 1])
 
+    # ------------------------------------------------------------------ remove, memo
+    def remove_which(self, remove: Callable[[Coding | None], None]) -> None:
+        """Call ``remove`` with the coding ``d`` should remove: the one the screen is on
+        (a passage opened here, the current suggestion's coding) or the only one here;
+        where the cursor's sentence holds codings of several themes and none is in
+        focus, ask which (``d`` took the innermost, a theme the coder may not have meant).
+        With none here, ``remove(None)`` says so."""
+        from qualcoder_ahp.tui.screens.modals import ChoiceModal
+
+        session = self.session
+        under = session.codings_under_cursor()
+        if session.coding_in_focus() is not None or len(under) < 2:
+            remove(under[0] if under else None)
+            return
+        by_id = {str(c.id): c for c in under}
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                remove(by_id[key])
+
+        self.app.push_screen(ChoiceModal("Remove which of your codings here?",
+                                         [(key, _coding_label(session, c))
+                                          for key, c in by_id.items()]), chosen)
+
     # ------------------------------------------------------------------ memo, search, filter
     def action_memo(self) -> None:
         """Choose what to write a memo on (coding, theme, transcript), then write it."""
         from qualcoder_ahp.tui.screens.modals import ChoiceModal
 
         session = self.session
-        coding = session.coding_under_cursor()
-        theme_id = coding.theme_id if coding else (
-            session.current.theme_id if session.current else None)
-        choices: list[tuple[str, str]] = []
-        if coding is not None:
-            choices.append((f"coding:{coding.id}", f"Coding: {session.themes[coding.theme_id].name}"
-                            f" — “{_quote(coding.quote, 40)}”"))
-        if theme_id is not None and theme_id in session.themes:
-            choices.append((f"theme:{theme_id}", f"Theme: {session.themes[theme_id].name}"))
+        under = session.codings_under_cursor()
+        # Every coding of yours here (two themes often code one sentence), the one the
+        # screen is on first; then their themes, the current suggestion's first.
+        choices = [(f"coding:{c.id}", _coding_label(session, c)) for c in under]
+        themes = [session.current.theme_id] if session.current else []
+        for theme_id in [*themes, *(c.theme_id for c in under)]:
+            if theme_id in session.themes and f"theme:{theme_id}" not in dict(choices):
+                choices.append((f"theme:{theme_id}", f"Theme: {session.themes[theme_id].name}"))
         choices.append((f"transcript:{session.transcript_id}",
                         f"Transcript: {session.info.name}"))
         self.app.push_screen(ChoiceModal("Memo on…", choices), self._memo_on)
@@ -199,6 +222,13 @@ class CodingDialogs:
 
         self.app.push_screen(FilterModal(STATUS_FILTERS, themes, session.status_filter,
                                          session.theme_filter), apply)
+
+
+def _coding_label(session: CodingSession, coding: Coding) -> str:
+    """A coding in a dialog's list: "Coding: Theme — “the start of its quote…”"."""
+    theme = session.themes.get(coding.theme_id)
+    name = theme.name if theme else coding.theme_id
+    return f"Coding: {name} — “{_quote(coding.quote, 40)}”"
 
 
 def _quote(text: str, limit: int) -> str:

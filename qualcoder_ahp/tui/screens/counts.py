@@ -223,13 +223,10 @@ class CountsScreen(FollowsStore, Screen[None]):
         self.store = store
         self.blind = coder is not None and is_blind(store)
         """Blind coding is on: only the working coder's counts (no pooled, others', consensus)."""
-        names = store.report_coded_coders()
-        self.coders: list[str | None] = [coder] if self.blind else [None, *names]
-        if coder is not None and coder not in self.coders:
-            self.coders.append(coder)
         self.coder = coder
         self.working = coder
         """The workbench's coder (``None`` when opened for everyone's counts)."""
+        self.coders: list[str | None] = self._coders()
         self.views = [*BASE_VIEWS,
                       *(f"attribute:{n}" for n in attribute_names(store.participants()))]
         self.view = "theme"
@@ -259,14 +256,28 @@ class CountsScreen(FollowsStore, Screen[None]):
         self.reload()
         self.query_one(DataTable).focus()
 
+    def _coders(self) -> list[str | None]:
+        """Whose counts ``c`` steps through: everyone pooled, then each coder who coded
+        (the consensus too, once there is one); only the working coder's while blind."""
+        if self.blind:
+            return [self.working]
+        coders: list[str | None] = [None, *self.store.report_coded_coders()]
+        if self.working is not None and self.working not in coders:
+            coders.append(self.working)
+        return coders
+
     def reread(self) -> None:
         """Another connection committed: count again, same view and row (only the
-        working coder's, if blind coding was turned on meanwhile)."""
+        working coder's, if blind coding was turned on meanwhile). The coders are read
+        again too: a coder's first coding, or the first consensus decision, made since
+        the screen opened is then offered by ``c`` and ``n``."""
         if self.working is not None and not self.blind and is_blind(self.store):
             self.blind = True
-            self.coders = [self.working]
             self.coder = self.working
-            self.refresh_bindings()
+        self.coders = self._coders()
+        if self.coder not in self.coders:
+            self.coder = self.working
+        self.refresh_bindings()
         self.reload()
 
     def reload(self) -> None:

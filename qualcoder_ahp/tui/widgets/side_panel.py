@@ -76,12 +76,16 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern],
         out.append("\nPatterns: ", style="bold")
         out.append(", ".join(sug.pattern_ids) or "-")
         out.append("\n")
-    coding = session.coding_under_cursor()
-    if coding is not None:
+    under = session.codings_under_cursor()
+    if under:
+        coding = under[0]
         theme = session.themes.get(coding.theme_id)
         out.append("Your coding here: ", style="bold")
         out.append(theme.name if theme else coding.theme_id)
-        out.append(f" ({coding.origin})\n")
+        out.append(f" ({coding.origin})")
+        others = [session.themes[c.theme_id].name if c.theme_id in session.themes
+                  else c.theme_id for c in under[1:]]
+        out.append(f"; also {', '.join(others)}\n" if others else "\n")
         if coding.memo:
             out.append("Memo: ", style="bold")
             out.append(_short(coding.memo, 200) + "\n")
