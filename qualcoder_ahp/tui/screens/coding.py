@@ -526,7 +526,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
 
     def _event_words(self, event: dict[str, object]) -> str:
         """An undone or redone decision in words: "accept (Winding route)", "memo on the coding"
-        (:meth:`~qualcoder_ahp.model.audit.EventWords.short`, shared with ``qcahp log``)."""
+        (:meth:`~qualcoder_ahp.model.event_words.EventWords.short`, shared with ``qcahp log``)."""
         return EventWords(self.store).short(dict(event))
 
     def _show_event(self, event: dict[str, object] | None) -> dict[str, object] | None:
