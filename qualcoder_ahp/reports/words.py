@@ -50,7 +50,7 @@ from rich.cells import cell_len
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Pattern
-from qualcoder_ahp.reports.data import unknown_theme
+from qualcoder_ahp.reports.data import pooled_default, unknown_theme
 from qualcoder_ahp.reports.search import ROLES, reading_rows
 from qualcoder_ahp.reports.spans import merge
 from qualcoder_ahp.reports.writers import cell_head
@@ -419,7 +419,7 @@ class KeynessReport:
 def coded_spans(store: Store, theme_id: str, coder: str | None,
                 ) -> tuple[list[str], dict[int, list[tuple[int, int]]]]:
     """The theme and the themes below it, and their active codings (by ``coder``, or
-    every coder's) per transcript, merged and sorted.
+    pooled: every coder's but a consensus coder's) per transcript, merged and sorted.
 
     Raises:
         UserError: the theme is not in the codebook.
@@ -439,9 +439,12 @@ def coded_spans(store: Store, theme_id: str, coder: str | None,
             subtree.append(current)
             todo.extend(children.get(current, []))
     spans: dict[int, list[tuple[int, int]]] = {}
+    # Pooled (no coder), the consensus coders are left out, as in every report.
+    left_out = pooled_default(store) if coder is None else set()
     for tid_theme in subtree:
         for c in store.codings(coder=coder, theme_id=tid_theme):
-            spans.setdefault(c.transcript_id, []).append((c.start, c.end))
+            if c.coder not in left_out:
+                spans.setdefault(c.transcript_id, []).append((c.start, c.end))
     if not spans and theme_id not in active:
         # Merged away: its codings are the other theme's now, so "nothing is coded
         # with it" (exit 0) would send the researcher looking for lost codings.
