@@ -549,13 +549,13 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str, threshold
                noun="disagreeing span", selection=chosen)
     if fmt == "table" and not output:
         note = coverage_note(corpus)
-        width, stretches = table_width(), _stretches(project.store(), corpus)
+        width, stretches = table_width(), _reconcile_line(project.store(), corpus)
         click.echo("\n".join([*(wrap_note(stretches, width) if stretches else []),
                               *wrap_note(f"{plural(len(rows), 'disagreeing span')}."
                                          + (f" ({note})" if note else ""), width)]))
 
 
-def _stretches(store: Store, corpus: Any) -> str:
+def _reconcile_line(store: Store, corpus: Any) -> str:
     """``Reconcile screen: 97 stretches, 97 decided into consensus, none undecided.``, on
     the line above the spans' count: the disagreements as the reconcile screen counts and
     decides them (a stretch is a theme's overlapping codings, so it can hold several

@@ -70,7 +70,7 @@ def report_data(store: Store, coder: str | None, consensus: bool,
                 coders: Collection[str] | None = None) -> ReportData:
     """The snapshot a report reads: ``--coder``/``--consensus``'s coder, or ``coders``
     pooled, or the pooled default of every report
-    (:func:`~qualcoder_ahp.reports.data.pooled_default`: a consensus coder left out).
+    (:func:`~qualcoder_ahp.reports.data.left_out_of_pool`: a consensus coder left out).
 
     When the default left a consensus coding out, :func:`say_not_pooled` says so on
     stderr, as ``qcahp agreement`` says whom it compares, with the option that reports

@@ -7,9 +7,10 @@ co-occurrence are plain functions over this snapshot, so the CLI and the workben
 compute exactly the same numbers.
 
 Coder selection: a name keeps one coder's codings; ``coders`` pools exactly those
-coders'; neither is the pooled default, :func:`pooled_default`, the one rule every report
-follows: every coder's codings but the consensus coders' (:data:`CONSENSUS`, the coder
-the team's agreed coding is stored under, or any coder a reconcile decision went into).
+coders'; neither is the pooled default, the one rule every report follows
+(:func:`left_out_of_pool`): every coder's codings but the consensus coders'
+(:data:`CONSENSUS`, the coder the team's agreed coding is stored under, or any coder a
+reconcile decision went into).
 """
 
 from __future__ import annotations
@@ -161,10 +162,10 @@ def resolve_coder(store: Store, coder: str | None, consensus: bool = False) -> s
     return coder
 
 
-def pooled_default(store: Store) -> set[str]:
-    """The coders a report pools when no coder is named: the one rule of every report
-    (counts, quotes, co-occurrence, charts, framework, saturation, words, the workbench's
-    counts): the coders left out, the consensus coders
+def left_out_of_pool(store: Store) -> set[str]:
+    """The coders a report leaves out of its pool when no coder is named, the one rule of
+    every report (counts, quotes, co-occurrence, charts, framework, saturation, words,
+    the workbench's counts): the consensus coders
     (:meth:`~qualcoder_ahp.model.store.Store.consensus_coders`).
 
     The consensus is the coders' own codings taken, joined or dropped; pooled with them
@@ -180,11 +181,11 @@ def pooled_default(store: Store) -> set[str]:
 def _pooled(store: Store, codings: list[Coding], coders: Collection[str] | None,
             ) -> tuple[list[Coding], list[Coding]]:
     """``(the codings pooled, the consensus coders' codings the default left out)``:
-    exactly ``coders``' codings, or every coder's but :func:`pooled_default`'s."""
+    exactly ``coders``' codings, or every coder's but :func:`left_out_of_pool`'s."""
     if coders is not None:
         wanted = set(coders)
         return [c for c in codings if c.coder in wanted], []
-    drop = pooled_default(store)
+    drop = left_out_of_pool(store)
     if not drop & {c.coder for c in codings}:
         return codings, []
     return ([c for c in codings if c.coder not in drop],
@@ -204,7 +205,7 @@ class ReportData:
             store: the open project.
             coder: keep only this coder's codings (``None``: the pooled codings).
             coders: with no ``coder``, pool exactly these coders' codings (``None``:
-                :func:`pooled_default`, every coder's but the consensus coders', who
+                :func:`left_out_of_pool`, every coder's but the consensus coders', who
                 are then named in :attr:`not_pooled` when they have codings here).
             transcript_id: keep only this transcript's codings (``None``: every one's),
                 for a report on one transcript (the annotated transcript).
@@ -258,7 +259,7 @@ class ReportData:
 
     def pooled(self, coders: Collection[str] | None = None) -> ReportData:
         """This snapshot of the pooled codings narrowed to a pool: exactly ``coders``, or
-        (``None``) :func:`pooled_default`'s (``self`` when that changes nothing); a
+        (``None``) :func:`left_out_of_pool`'s (``self`` when that changes nothing); a
         snapshot of one coder is returned as it is."""
         if self.coder is not None:
             return self

@@ -31,7 +31,7 @@ every report; a merged theme's codings are the theme they went to.
 **Pooled coders.** A snapshot of the pooled codings (``coder=None``) is pooled: a theme
 is present in a case when any coder pooled coded it there. ``coders`` pools exactly those
 coders (``qcahp saturation --coders ana,ben``); without it the pool is every report's
-default (:func:`~qualcoder_ahp.reports.data.pooled_default`): every coder but a
+default (:func:`~qualcoder_ahp.reports.data.left_out_of_pool`): every coder but a
 consensus coder, whose codings are named as left out (``--consensus`` assesses them).
 The consensus is the coders' codings taken, joined or dropped: pooled with them it adds
 no theme a coder did not code, but its spans are passages too, so ``min_codings`` would
@@ -397,7 +397,7 @@ def saturation(data: ReportData, *, coders: Sequence[str] | None = None,
         # Else "11 themes at level 7 found": the themes as coded, under a level's name.
         raise UserError(f"--level {level}: the codebook's themes go {deepest} "
                         f"level{'s' if deepest > 1 else ''} deep (1: the top-level themes)")
-    data = data.pooled(coders)  # the rule of every report (reports.data.pooled_default)
+    data = data.pooled(coders)  # the rule of every report (reports.data.left_out_of_pool)
     units = _units(data, unit)
     present = _presence(data, units, theme, level, max(1, min_codings))
     units, values, lacking, how = _ordered(data, units, order_by, order)

@@ -50,7 +50,7 @@ from rich.cells import cell_len
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Pattern
-from qualcoder_ahp.reports.data import pooled_default, unknown_theme
+from qualcoder_ahp.reports.data import left_out_of_pool, unknown_theme
 from qualcoder_ahp.reports.search import ROLES, reading_rows
 from qualcoder_ahp.reports.spans import merge
 from qualcoder_ahp.reports.writers import cell_head
@@ -440,7 +440,7 @@ def coded_spans(store: Store, theme_id: str, coder: str | None,
             todo.extend(children.get(current, []))
     spans: dict[int, list[tuple[int, int]]] = {}
     # Pooled (no coder), the consensus coders are left out, as in every report.
-    left_out = pooled_default(store) if coder is None else set()
+    left_out = left_out_of_pool(store) if coder is None else set()
     for tid_theme in subtree:
         for c in store.codings(coder=coder, theme_id=tid_theme):
             if c.coder not in left_out:
