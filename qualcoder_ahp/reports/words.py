@@ -32,7 +32,8 @@ them.
 Running words are spaCy tokens holding a letter or a digit ("didn't" is two: ``did``
 and ``n't``); a token belongs to the speaker turn its first character falls in, and to
 the coded text when its first character lies inside a coding of the theme (or of a
-theme below it) by the chosen coder (every coder's, pooled, without one).
+theme below it) by the chosen coder (without one, every coder's but a consensus coder's,
+pooled, as in every report).
 """
 
 from __future__ import annotations
@@ -463,7 +464,7 @@ def keyness(counted: Tally, patterns: PatternWords, *, theme_id: str, coder: str
         counted: a :func:`tally` with the theme's coded spans.
         patterns: the theme's pattern words (:class:`PatternWords`).
         theme_id: the theme, for the report.
-        coder: the coder, for the report (``None``: every coder's codings).
+        coder: the coder, for the report (``None``: the pooled codings).
         passages: merged coded passages, for the report.
         direction: ``over`` (the default) lists words over-represented in the coded text,
             ``under`` those under-represented, ``both`` both (by the size of G²).
