@@ -301,7 +301,7 @@ def _grid(text: str, keep: Callable[[str], bool] = lambda line: True
 
 
 # ---------------------------------------------------------------------- wide characters
-NOTES = re.compile(r"roles:|sug:|cod:|In every row|Left out|\d+ disagreeing")
+NOTES = re.compile(r"roles:|sug:|cod:|In every row|Left out|\d+ disagreeing|Reconcile screen:")
 """The lines that end a table (its notes follow)."""
 
 

@@ -22,12 +22,18 @@ def run(db, *args, ok=True):
     return result
 
 
+POOLED = ("Pooling alice, bob: every coder who coded, the consensus coding (consensus) "
+          "left out (--consensus reports it).\n")
+"""What a pooled report says on stderr in this project (it has a consensus coding)."""
+
+
 def test_counts_table_default(db):
     out = run(db, "counts").stdout.splitlines()
     assert out[0].split() == ["theme", "path", "codings", "segments", "transcripts",
                               "participants", "words", "chars", "share_pct", "words_pct"]
     career = out[2].split()
-    assert career[0] == "career" and career[3:8] == ["8", "4", "3", "3", "24"]
+    # alice's and bob's codings pooled; the consensus coder's left out (session 18)
+    assert career[0] == "career" and career[3:8] == ["7", "4", "3", "3", "24"]
     assert out[3].startswith("  winding")
 
 
@@ -68,7 +74,7 @@ def test_counts_xlsx_has_every_view(db, tmp_path):
     assert [c.value for c in wb["By coder"][1]][:3] == ["theme", "path", "coder"]
     assert wb["Themes"]["E2"].value == 3  # career: transcripts
     about = {r[0].value: r[1].value for r in wb["About"].iter_rows(min_row=2)}
-    assert about["report"] == "counts" and about["coders"] == "all coders"
+    assert about["report"] == "counts" and about["coders"] == "all coders but consensus"
 
 
 def test_quotes_formats(db, tmp_path):
@@ -98,12 +104,13 @@ def test_quotes_docx_reports_codings_and_the_passages_word_prints(db, tmp_path):
     quoted = [p.text for p in Document(str(word)).paragraphs if p.text.startswith("\u201c")]
     codings = len(json.loads(run(db, "quotes", "--theme", "serendipity",
                                  "--format", "json").stdout)["quotes"])
-    assert (codings, len(quoted)) == (6, 4)  # alice, bob and consensus share one passage
-    assert result.stderr == f"Wrote 6 quotes (4 passages) to {word}\n"
+    assert (codings, len(quoted)) == (5, 4)  # alice and bob share one passage
+    assert result.stderr.startswith(f"Wrote 5 quotes (4 passages) to {word}\n")
     one = run(db, "quotes", "--theme", "mandate", "--coder", "bob", "-o", str(word))
     assert one.stderr == f"Wrote 1 quote (1 passage) to {word} (replaced the old file)\n"
     csv_out = run(db, "quotes", "--theme", "serendipity", "-o", str(tmp_path / "q.csv"))
-    assert csv_out.stderr == f"Wrote 6 quotes to {tmp_path / 'q.csv'}\n"  # one row per coding
+    # one row per coding
+    assert csv_out.stderr == f"Wrote 5 quotes to {tmp_path / 'q.csv'}\n" + POOLED
 
 
 def test_cooccurrence_command(db, tmp_path):
@@ -139,7 +146,7 @@ def test_chart_svg_and_pdf_for_journals(db, tmp_path, kind):
     for out in (svg, pdf):
         result = run(db, "chart", kind, "--dpi", "80", "-o", str(out))
         named = {"cooccurrence": "co-occurrence"}.get(kind, kind)  # as the matrix says it
-        assert result.stderr == f"Wrote a {named} chart to {out}\n"
+        assert result.stderr == f"Wrote a {named} chart to {out}\n" + POOLED
         assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     root = ElementTree.parse(svg).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
@@ -234,11 +241,12 @@ def test_counts_of_nothing_coded_say_so(db):
     # A table of zeros and nothing else read like a fault in the counting.
     result = run(db, "counts", "--theme", "weapon")
     assert result.stdout.splitlines()[2].split()[-8:-6] == ["0", "0"]
-    assert result.stderr == "note: nothing is coded under weapon by any coder: every figure is 0\n"
+    assert result.stderr == ("note: nothing is coded under weapon by any coder: every figure "
+                             "is 0\n" + POOLED)
     csv_out = run(db, "counts", "--theme", "weapon", "--coder", "alice", "--format", "csv")
     assert "nothing is coded under weapon by alice" in csv_out.stderr
     assert "nothing is coded" not in csv_out.stdout
-    assert run(db, "counts", "--theme", "career").stderr == ""
+    assert run(db, "counts", "--theme", "career").stderr == POOLED
 
 
 def test_output_into_a_pipe_or_device_writes_into_it(db, tmp_path):

@@ -69,12 +69,12 @@ def test_with_keeps_the_overlapping_codings_and_names_the_words_both_cover(store
 def test_every_with_must_hold_and_without_removes(store):
     build_project(store)
     data = ReportData(store)
-    # Serendipity in a turn that also has winding and mandate: t1 (all four of its
-    # codings, three coders) and t2 (bob's); in t3 there is no winding.
+    # Serendipity in a turn that also has winding and mandate: t1 (its three codings by
+    # the coders pooled, the consensus coding left out) and t2 (bob's); in t3 no winding.
     both = rows(data, "serendipity", ["winding", "mandate"], near="turn")
     assert sorted({(q.transcript, q.coder) for q in both}) == [
-        ("t1", "alice"), ("t1", "bob"), ("t1", "consensus"), ("t2", "bob")]
-    assert len(both) == 5
+        ("t1", "alice"), ("t1", "bob"), ("t2", "bob")]
+    assert len(both) == 4
     assert {q.cocoded for q in both} == {(
         ("winding", "Career route / Winding route through non-traditional roles"),
         ("mandate", "Mandate: closeness to the trust board"))}

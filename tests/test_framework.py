@@ -206,7 +206,7 @@ def test_cells_hold_the_codings_of_each_case_and_theme(project) -> None:
     every = framework(ReportData(store, None))
     both = every.cell(every.cases[0], "serendipity")
     assert both.summary_text(True) == "alice: Chance.\n\nbob: Luck twice."
-    assert both.count == 5
+    assert both.count == 4  # alice's and bob's: the consensus coding is not pooled
 
 
 def test_themes_and_transcripts_are_chosen_as_in_every_report(project) -> None:
@@ -532,7 +532,7 @@ def test_markdown_csv_and_json(project) -> None:
     assert code == 0
     assert "| fg | 1 | bob: Luck \\| matters. | fg, turn 2, bob: \u201cLuck matters.\u201d |" in md
     # A participant's attributes under the case; a coded cell with no summary says so.
-    assert "| P01<br>band: 8c<br>profession: physio | 5 | (not summarised yet) |" in md
+    assert "| P01<br>band: 8c<br>profession: physio | 4 | (not summarised yet) |" in md
     code, out, _ = run("--format", "csv", "--coder", "bob")
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
     assert len(rows) == 4 * 4

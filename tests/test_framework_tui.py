@@ -200,7 +200,7 @@ async def test_c_counts_another_coders_codings_but_marks_your_summaries(project)
         await pilot.press("c")  # everyone
         await settle(app, pilot)
         assert screen.shown is not None and screen.shown.counted is None
-        assert grid_cells(app)[0][2] == "5 "  # P01 serendipity: alice 3, bob 1, consensus 1
+        assert grid_cells(app)[0][2] == "4 "  # P01 serendipity: alice 3, bob 1 (pooled)
         assert grid_cells(app)[1][3] == "1*"  # P02 mandate: bob's coding, alice's summary
         assert "everyone's codings" in text_of(app, "#fw-caption")
 

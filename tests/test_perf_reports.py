@@ -21,7 +21,7 @@ def test_report_codings_equal_store_codings_with_shared_strings(store):
         by_theme: dict[str, str] = {}
         for c in light:  # one string object per distinct theme id
             assert by_theme.setdefault(c.theme_id, c.theme_id) is c.theme_id
-    data = ReportData(store)
+    data = ReportData(store, coders=store.coders())  # every coder, the consensus too
     assert data.codings == store.codings()
 
 

@@ -31,7 +31,9 @@ from tests.test_reports import FELL, build_project
 @pytest.fixture
 def data(store):
     build_project(store)
-    return ReportData(store)
+    # Every coder's codings, the consensus's among them (the pooled default leaves it
+    # out): these tests are of the formats, with three coders on one passage.
+    return ReportData(store, coders=store.coders())
 
 
 def _md_rows(text):
@@ -287,8 +289,8 @@ def test_docx_prints_a_passage_coded_by_several_coders_once(store):
     build_project(store)
     from docx import Document
 
-    doc = Document(io.BytesIO(ex.quotes_docx(quotes(ReportData(store), theme="serendipity"),
-                                             "Quotes")))
+    every = ReportData(store, coders=store.coders())  # the consensus too, as pooled once
+    doc = Document(io.BytesIO(ex.quotes_docx(quotes(every, theme="serendipity"), "Quotes")))
     texts = [p.text for p in doc.paragraphs]
     assert texts.count(f"\u201c{FELL}\u201d") == 1
     assert ("\u2014 P01 (band: 8c; profession: physio), transcript t1, turn 2, speaker Asha; "

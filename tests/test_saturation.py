@@ -407,7 +407,7 @@ def test_every_coder_pooled_leaves_the_consensus_out(project: Store, tmp_path: P
     """The consensus codes t01 in P01 once more (sentence 7), beside ana's (sentence 1):
     with --min-codings 2 it is the second passage that makes t01 present. The pool of
     every coder leaves the consensus out and says so; --coders can name it; --consensus
-    alone has one passage. Other reports still read every coder's codings."""
+    alone has one passage. The other reports pool the same coders (session 18)."""
     ids = {t.participant: t.id for t in project.transcripts()}
     code(project, ids["P01"], "t01", "consensus", 7)
     db = str(tmp_path / "qcahp.db")
@@ -428,4 +428,4 @@ def test_every_coder_pooled_leaves_the_consensus_out(project: Store, tmp_path: P
     assert out.startswith("Thematic saturation (all coders but consensus): ")
     code_, out, _ = run("--db", db, "counts", "--by", "coder", "--theme", "t01", "--format",
                         "json")
-    assert code_ == 0 and [r["group"] for r in json.loads(out)["rows"]] == ["ana", "consensus"]
+    assert code_ == 0 and [r["group"] for r in json.loads(out)["rows"]] == ["ana"]

@@ -41,7 +41,7 @@ from qualcoder_ahp.model.coders_store import fold_name, shell_arg
 from qualcoder_ahp.model.merge_remap import SourceMatch
 from qualcoder_ahp.model.merge_store import LISTED, CoderMatch
 from qualcoder_ahp.model.store import Store, now
-from qualcoder_ahp.reports.data import label_of
+from qualcoder_ahp.reports.data import CONSENSUS, label_of
 from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.text_table import (
     wrap_note,
@@ -552,8 +552,31 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str, threshold
                noun="disagreeing span", selection=chosen)
     if fmt == "table" and not output:
         note = coverage_note(corpus)
-        click.echo("\n".join(wrap_note(f"{plural(len(rows), 'disagreeing span')}."
-                                        + (f" ({note})" if note else ""), table_width())))
+        width, stretches = table_width(), _reconcile_line(project.store(), corpus)
+        click.echo("\n".join([*(wrap_note(stretches, width) if stretches else []),
+                              *wrap_note(f"{plural(len(rows), 'disagreeing span')}."
+                                         + (f" ({note})" if note else ""), width)]))
+
+
+def _reconcile_line(store: Store, corpus: Any) -> str:
+    """``Reconcile screen: 97 stretches, 97 decided into consensus, none undecided.``, on
+    the line above the spans' count: the disagreements as the reconcile screen counts and
+    decides them (a stretch is a theme's overlapping codings, so it can hold several
+    disagreeing spans; at the sentence unit the spans are sentences), so the spans
+    listed are not taken for disagreements still to decide. Nothing when a coder
+    compared is a consensus coder (the coders are then not being reconciled)."""
+    from qualcoder_ahp.agreement.reconcile import reconcile_items
+    from qualcoder_ahp.reports.reconcile_state import undecided
+
+    if set(corpus.coders) & store.consensus_coders():
+        return ""
+    items = reconcile_items(corpus)
+    head = f"Reconcile screen: {len(items):,} stretch{'' if len(items) == 1 else 'es'}"
+    left = len(undecided(store, items, CONSENSUS)) if CONSENSUS in store.coders() else 0
+    if CONSENSUS not in store.coders() or left == len(items):
+        return head + ", none decided yet."
+    return (head + f", {len(items) - left:,} decided into {CONSENSUS}, "
+            + (f"{left:,} undecided." if left else "none undecided."))
 
 
 SPACE_ONLY = "(white space only: the gap between one coder's two codings)"

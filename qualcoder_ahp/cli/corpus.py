@@ -191,7 +191,8 @@ def register(cli: click.Group) -> None:
     @click.option("--consensus", is_flag=True,
                   help="Mark the agreed codings (the coder named 'consensus').")
     @click.option("--all-coders", is_flag=True,
-                  help="Mark every coder's codings, each with its coder's name.")
+                  help="Mark every coder's codings but a consensus coder's (as every "
+                       "report pools them), each with its coder's name.")
     @click.option("--format", "fmt", type=click.Choice(SHOW_FORMATS),
                   help="Output format [default: from the -o suffix, else text].")
     @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),

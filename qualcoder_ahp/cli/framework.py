@@ -27,12 +27,13 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.cli.report_options import (
     about,
     case_options,
+    report_data,
+    say_not_pooled,
     selection_csv,
     selection_json_text,
 )
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.reports import exports as ex
-from qualcoder_ahp.reports.data import ReportData, resolve_coder
 from qualcoder_ahp.reports.framework import (
     CELLS,
     Framework,
@@ -57,7 +58,8 @@ FORMATS = ("table", "xlsx", "docx", "md", "csv", "json")
 @click.option("--consensus", is_flag=True,
               help="Only the agreed codings (the coder named 'consensus').")
 @click.option("--all-coders", is_flag=True,
-              help="Every coder's codings and summaries, each named [the default].")
+              help="Every coder's codings and summaries, each named, but a consensus "
+                   "coder's (--consensus shows them) [the default].")
 @click.option("--theme", "theme_ids", multiple=True, metavar="ID",
               help="Only this theme; a folder gives its themes (repeatable).")
 @case_options
@@ -101,8 +103,8 @@ def framework_cmd(ctx: click.Context, coder: str | None, consensus: bool, all_co
     if all_coders and (coder is not None or consensus):
         raise UserError("give one of --coder, --consensus or --all-coders")
     store = project.coded_store()
-    data = ReportData(store, resolve_coder(store, coder, consensus),
-                      selection=select(store, transcripts, where))
+    data = report_data(store, coder, consensus,
+                       selection=select(store, transcripts, where))
     mode = cells or ("count" if fmt == "table" else "both")
     with progress_bar("Charting the framework") as progress:
         fw = framework(data, theme_ids, progress=progress)
@@ -127,6 +129,7 @@ def framework_cmd(ctx: click.Context, coder: str | None, consensus: bool, all_co
         write_output(output, content, what)
     else:
         click.echo(content if isinstance(content, str) else content.decode(), nl=False)
+    say_not_pooled()
     if not fw.coded_cells and fw.cases:
         among = " in the transcripts chosen" if chosen is not None else ""
         say(f"note: nothing is coded by {'any coder' if data.coder is None else data.coder}"

@@ -317,28 +317,14 @@ def is_blind(store: Any) -> bool:
     return bool(store.get_setting("blind", "0") == "1")
 
 
-def _spans(spans: Any) -> str:
-    return ", ".join(f"[{s}, {e})" for s, e in spans) or "nothing"
-
-
 def _state(store: Any, item: Any, consensus: str) -> str | None:
     """What the consensus holds in the stretch now, in words, or None when undecided
-    (the screen's test: a consensus coding there, or a rejection of it in effect)."""
-    spans = [(c.start, c.end) for c in store.codings(transcript_id=item.transcript_id,
-                                                     coder=consensus, theme_id=item.theme_id)
-             if c.start < item.end and c.end > item.start]
-    if spans:
-        return f"{consensus} codes {_spans(sorted(spans))} there"
-    for event in reversed(store.reconcile_log()):
-        if (event["coder"] == consensus and event["status"] == "in effect"
-                and not event["coding_ids"]
-                and (event["transcript_id"], event["theme_id"], event["start"],
-                     event["end"]) == (item.transcript_id, item.theme_id, item.start,
-                                       item.end)):
-            rule = event["rule"] + (f" {event['taken_from']}" if event.get("taken_from")
-                                    else "")
-            return f"rejected ({rule}, event {event['id']})"
-    return None
+    (the screen's test: :func:`~qualcoder_ahp.reports.reconcile_state.stretch_state`)."""
+    from qualcoder_ahp.reports.reconcile_state import stretch_state
+
+    return stretch_state(item, consensus, store.codings(
+        transcript_id=item.transcript_id, coder=consensus, theme_id=item.theme_id),
+        store.reconcile_log())
 
 
 @reconcile_group.command(

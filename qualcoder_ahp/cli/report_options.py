@@ -1,5 +1,7 @@
-"""What the report commands share: the ``--transcript``/``--where`` options, CSV and
-JSON that say which transcripts they cover, and the About sheet of a workbook.
+"""What the report commands share: the ``--transcript``/``--where`` options, whose
+codings they read (``--coder``/``--consensus``, and the pooled default's note on stderr:
+:func:`report_data`), CSV and JSON that say which transcripts they cover, and the About
+sheet of a workbook.
 
 Used by ``counts``, ``quotes``, ``cooccurrence``, ``memos`` (:mod:`.reports`),
 ``framework`` (:mod:`.framework`), ``search`` and ``words``, so every report chooses
@@ -8,18 +10,23 @@ its interviews, and says which it covers, the same way.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from qualcoder_ahp.cli.common import Project, write_output
+from qualcoder_ahp.cli.common import Project, say, write_output
+from qualcoder_ahp.model.coders_store import shell_arg
 from qualcoder_ahp.model.store import now
-from qualcoder_ahp.reports import ReportData
+from qualcoder_ahp.reports import CONSENSUS, ReportData, resolve_coder
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.selection import Selection, selection_json
 from qualcoder_ahp.reports.writers import Sheet, to_csv
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
 
 
 def case_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -36,12 +43,73 @@ def case_options(func: Callable[..., Any]) -> Callable[..., Any]:
                              "version).")(func)
 
 
+POOLED_HELP = "every coder's, pooled, but a consensus coder's"
+"""What a report reads with no coder named (:func:`report_data`), in ``--help``."""
+
+
 def coder_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--coder NAME`` and ``--consensus``: whose codings a report reads."""
-    func = click.option("--consensus", is_flag=True,
-                        help="Only the agreed codings (the coder named 'consensus').")(func)
+    """``--coder NAME`` and ``--consensus``: whose codings a report reads; once the
+    report is written, what the pooled default left out is said (:func:`report_data`)."""
+    command = func
+
+    @functools.wraps(command)
+    def report(*args: Any, **kwargs: Any) -> Any:
+        result = command(*args, **kwargs)
+        say_not_pooled()
+        return result
+
+    with_flag = click.option("--consensus", is_flag=True,
+                             help="Only the agreed codings (the coder named "
+                                  "'consensus').")(report)
     return click.option("--coder", metavar="NAME",
-                        help="Only this coder's codings [default: all coders, pooled].")(func)
+                        help=f"Only this coder's codings [default: {POOLED_HELP}].")(with_flag)
+
+
+def report_data(store: Store, coder: str | None, consensus: bool,
+                selection: Selection | None = None, *,
+                coders: Collection[str] | None = None) -> ReportData:
+    """The snapshot a report reads: ``--coder``/``--consensus``'s coder, or ``coders``
+    pooled, or the pooled default of every report
+    (:func:`~qualcoder_ahp.reports.data.left_out_of_pool`: a consensus coder left out).
+
+    When the default left a consensus coding out, :func:`say_not_pooled` says so on
+    stderr, as ``qcahp agreement`` says whom it compares, with the option that reports
+    it: once the report is written (a command with :func:`coder_options` says it then),
+    so that an error stays one line.
+
+    Raises:
+        UserError: both ``--coder`` and ``--consensus``, or an unknown coder.
+    """
+    data = ReportData(store, resolve_coder(store, coder, consensus), selection=selection,
+                      coders=coders)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[NOT_POOLED] = data
+    return data
+
+
+NOT_POOLED = "qcahp.report_data"
+"""The key of the snapshot :func:`report_data` made in the click context's ``meta``."""
+
+
+def say_not_pooled() -> None:
+    """Say on stderr who the report pooled and which consensus coding the pooled
+    default left out (nothing when it left none out)."""
+    ctx = click.get_current_context(silent=True)
+    data = ctx.meta.pop(NOT_POOLED, None) if ctx is not None else None
+    if data is None or not data.not_pooled:
+        return
+    coded = {c.coder for c in data.codings}
+    pooled = [name for name in data.store.coders() if name in coded]
+    how = " or ".join("--consensus" if n == CONSENSUS else f"--coder {shell_arg(n)}"
+                      for n in data.not_pooled)
+    left = f"the consensus coding ({', '.join(data.not_pooled)})"
+    if pooled:
+        say(f"Pooling {', '.join(pooled)}: every coder who coded, {left} left out "
+            f"({how} reports it).")
+    else:
+        say(f"Pooling nobody: only {left} is coded here, and a pooled report leaves it out "
+            f"({how} reports it).")
 
 
 TABLE_FORMATS = ("table", "csv", "xlsx", "json", "md")
@@ -97,8 +165,9 @@ def selection_json_text(doc: dict[str, Any], selection: Selection | None) -> str
 def about(project: Project, report: str, data: ReportData, **extra: Any) -> Sheet:
     """A workbook's About sheet: the report, the database, the coders, the transcripts
     covered, the time, and ``extra`` rows."""
+    left = f" but {', '.join(data.not_pooled)}" if data.not_pooled else ""
     return ex.about_sheet({"report": report, "database": str(project.path),
-                           "coders": ex.coder_label(data.coder),
+                           "coders": ex.coder_label(data.coder) + left,
                            **selection_about(data.selection, len(data.transcripts)),
                            "exported_at": now(), **extra})
 
@@ -110,6 +179,6 @@ def selection_about(selection: Selection | None, transcripts: int) -> dict[str, 
     return selection.about()
 
 
-__all__ = ["TABLE_FORMATS", "about", "case_options", "coder_options", "dump_json", "emit",
-           "marked", "output_options", "selection_about", "selection_csv",
-           "selection_json_text"]
+__all__ = ["POOLED_HELP", "TABLE_FORMATS", "about", "case_options", "coder_options",
+           "dump_json", "emit", "marked", "output_options", "report_data", "say_not_pooled",
+           "selection_about", "selection_csv", "selection_json_text"]

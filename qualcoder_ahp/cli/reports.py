@@ -32,6 +32,7 @@ from qualcoder_ahp.cli.report_options import coder_options as _coder_options
 from qualcoder_ahp.cli.report_options import emit as _emit
 from qualcoder_ahp.cli.report_options import marked as _marked
 from qualcoder_ahp.cli.report_options import output_options as _output_options
+from qualcoder_ahp.cli.report_options import report_data as _report_data
 from qualcoder_ahp.cli.report_options import selection_about
 from qualcoder_ahp.cli.report_options import selection_csv as _csv
 from qualcoder_ahp.cli.report_options import selection_json_text as _json
@@ -51,7 +52,6 @@ from qualcoder_ahp.reports import (
     cooccurrence,
     parse_by,
     quotes,
-    resolve_coder,
     theme_counts,
 )
 from qualcoder_ahp.reports import exports as ex
@@ -193,8 +193,8 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
     """
     fmt = output_format(fmt, output, TABLE_FORMATS, "table")
     store = project.coded_store()
-    data = ReportData(store, resolve_coder(store, coder, consensus),
-                      selection=select(store, transcripts, where))
+    data = _report_data(store, coder, consensus,
+                        selection=select(store, transcripts, where))
     chosen = data.selection
     view, attribute = parse_by(by, data.attribute_names())
     if attribute is not None:
@@ -289,8 +289,8 @@ def quotes_cmd(project: Project, theme: str | None, with_: tuple[str, ...],
     fmt = output_format(fmt, output, QUOTE_FORMATS,
                         "text" if not output and _stdout_is_terminal() else "md")
     store = project.coded_store()
-    data = ReportData(store, resolve_coder(store, coder, consensus),
-                      selection=select(store, transcripts, where))
+    data = _report_data(store, coder, consensus,
+                        selection=select(store, transcripts, where))
     chosen = data.selection
     if query is not None:
         check_query(data, theme, query)  # before the progress bar: a typo is one line
@@ -345,8 +345,8 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
     """
     fmt = output_format(fmt, output, TABLE_FORMATS, "table")
     store = project.coded_store()
-    data = ReportData(store, resolve_coder(store, coder, consensus),
-                      selection=select(store, transcripts, where))
+    data = _report_data(store, coder, consensus,
+                        selection=select(store, transcripts, where))
     chosen = data.selection
     with progress_bar("Counting co-occurrence") as progress:
         co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
@@ -402,7 +402,7 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
     _check_chart_options(kind, by)
     store = project.coded_store()
     one, pooled = saturation_coders(store, coder, consensus, method["coders"])
-    data = ReportData(store, one, selection=select(store, transcripts, where))
+    data = _report_data(store, one, False, select(store, transcripts, where), coders=pooled)
     chosen = data.selection.label if data.selection is not None else ""
     names = {t.id: t.name for t in data.themes}
     unassessed = ""  # why a saturation chart assesses nothing: `qcahp saturation`'s line

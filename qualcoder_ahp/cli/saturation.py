@@ -26,11 +26,11 @@ from qualcoder_ahp.cli.report_options import (
     about,
     case_options,
     coder_options,
+    report_data,
     selection_csv,
     selection_json_text,
 )
 from qualcoder_ahp.cli.saturation_options import saturation_coders, saturation_options
-from qualcoder_ahp.reports.data import ReportData
 from qualcoder_ahp.reports.saturation import (
     CITATION,
     ORDERS,
@@ -107,7 +107,7 @@ def saturation_cmd(project: Project, unit: str, coder: str | None, consensus: bo
     fmt = output_format(fmt, output, FORMATS, "table")
     store = project.coded_store()
     one, pooled = saturation_coders(store, coder, consensus, method["coders"])
-    data = ReportData(store, one, selection=select(store, transcripts, where))
+    data = report_data(store, one, False, select(store, transcripts, where), coders=pooled)
     with progress_bar("Trying random orders") as progress:
         sat = saturation(data, coders=pooled, unit=unit, theme=theme, orders=orders, seed=seed,
                          base=method["base"], run=method["run_length"],

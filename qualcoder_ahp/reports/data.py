@@ -6,14 +6,18 @@ asks: a theme's path, depth, ancestors and subtree. Counts, quotes and
 co-occurrence are plain functions over this snapshot, so the CLI and the workbench
 compute exactly the same numbers.
 
-Coder selection: ``coder=None`` pools every coder's codings; a name keeps one
-coder's; :data:`CONSENSUS` is the coder the team's agreed coding is stored under.
+Coder selection: a name keeps one coder's codings; ``coders`` pools exactly those
+coders'; neither is the pooled default, the one rule every report follows
+(:func:`left_out_of_pool`): every coder's codings but the consensus coders'
+(:data:`CONSENSUS`, the coder the team's agreed coding is stored under, or any coder a
+reconcile decision went into).
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -158,17 +162,51 @@ def resolve_coder(store: Store, coder: str | None, consensus: bool = False) -> s
     return coder
 
 
+def left_out_of_pool(store: Store) -> set[str]:
+    """The coders a report leaves out of its pool when no coder is named, the one rule of
+    every report (counts, quotes, co-occurrence, charts, framework, saturation, words,
+    the workbench's counts): the consensus coders
+    (:meth:`~qualcoder_ahp.model.store.Store.consensus_coders`).
+
+    The consensus is the coders' own codings taken, joined or dropped; pooled with them
+    it counted every agreed passage a second (or third) time in ``codings``, its spans
+    became passages beside the coders', and in a by-coder view it read as one more
+    coder. ``qcahp agreement`` compares the same coders
+    (:meth:`~qualcoder_ahp.model.store.Store.coders_who_coded`). ``--consensus`` (or
+    ``--coder NAME``) reads the consensus; saturation's ``--coders`` pools it on purpose.
+    """
+    return store.consensus_coders()
+
+
+def _pooled(store: Store, codings: list[Coding], coders: Collection[str] | None,
+            ) -> tuple[list[Coding], list[Coding]]:
+    """``(the codings pooled, the consensus coders' codings the default left out)``:
+    exactly ``coders``' codings, or every coder's but :func:`left_out_of_pool`'s."""
+    if coders is not None:
+        wanted = set(coders)
+        return [c for c in codings if c.coder in wanted], []
+    drop = left_out_of_pool(store)
+    if not drop & {c.coder for c in codings}:
+        return codings, []
+    return ([c for c in codings if c.coder not in drop],
+            [c for c in codings if c.coder in drop])
+
+
 class ReportData:
     """Themes, transcripts, participants and the selected codings of one project."""
 
     def __init__(self, store: Store, coder: str | None = None,
                  transcript_id: int | None = None,
-                 selection: Selection | None = None) -> None:
+                 selection: Selection | None = None, *,
+                 coders: Collection[str] | None = None) -> None:
         """Load the snapshot.
 
         Args:
             store: the open project.
-            coder: keep only this coder's codings (``None``: every coder's).
+            coder: keep only this coder's codings (``None``: the pooled codings).
+            coders: with no ``coder``, pool exactly these coders' codings (``None``:
+                :func:`left_out_of_pool`, every coder's but the consensus coders', who
+                are then named in :attr:`not_pooled` when they have codings here).
             transcript_id: keep only this transcript's codings (``None``: every one's),
                 for a report on one transcript (the annotated transcript).
             selection: keep only these transcripts (``--transcript``, ``--where``):
@@ -180,10 +218,17 @@ class ReportData:
         self.selection = selection
         # Active, in text order.
         self.codings: list[Coding] = store.report_codings(coder, transcript_id)
+        left: list[Coding] = []
+        if coder is None:
+            self.codings, left = _pooled(store, self.codings, coders)
         # Themes are decided before the selection, so every selection lists the same rows.
         used = {c.theme_id for c in self.codings}
         if selection is not None:
             self.codings = [c for c in self.codings if c.transcript_id in selection.ids]
+            left = [c for c in left if c.transcript_id in selection.ids]
+        self.not_pooled: tuple[str, ...] = tuple(sorted({c.coder for c in left}))
+        """The consensus coders whose codings (in the transcripts chosen) the pooled
+        default left out: said under the report or on stderr."""
         # Retired themes stay in the report only while codings still use them.
         all_themes = store.themes(include_inactive=True)
         active = {t.id for t in store.themes()}
@@ -211,6 +256,20 @@ class ReportData:
         self.participants: dict[str, dict[str, str]] = store.participants()
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._paths: dict[str, str] = {}
+
+    def pooled(self, coders: Collection[str] | None = None) -> ReportData:
+        """This snapshot of the pooled codings narrowed to a pool: exactly ``coders``, or
+        (``None``) :func:`left_out_of_pool`'s (``self`` when that changes nothing); a
+        snapshot of one coder is returned as it is."""
+        if self.coder is not None:
+            return self
+        kept, left = _pooled(self.store, self.codings, coders)
+        if not left and len(kept) == len(self.codings):
+            return self
+        narrowed = copy.copy(self)  # the same themes and transcripts, these codings
+        narrowed.codings = kept
+        narrowed.not_pooled = tuple(sorted({c.coder for c in left} | set(self.not_pooled)))
+        return narrowed
 
     # ------------------------------------------------------------------ tree
     def theme(self, theme_id: str) -> Theme:

@@ -78,9 +78,10 @@ def methods_report(store: Store, *, coders: Sequence[str] | None = None,
     from qualcoder_ahp.reports.data import ReportData
 
     report = MethodsReport(database, unit, tuple(chosen))
-    snapshot = ReportData(store)  # every coder's codings, read once for two sections
+    # Every coder's codings, the consensus among them, read once for two sections.
+    snapshot = ReportData(store, coders=store.coders())
     infos = data_section(store, report)
-    codebook_section(store, report, snapshot)
+    codebook_section(store, report, snapshot.pooled())  # as `qcahp codebook show`
     suggestions_section(store, report, chosen)
     corpus = coders_section(store, report, chosen, infos)
     agreement_section(report, corpus, unit, threshold)

@@ -53,8 +53,8 @@ def saturation_section(store: Store, report: MethodsReport, coders: Sequence[str
         store: the project.
         report: the draft to add to.
         coders: the coders the draft describes.
-        snapshot: every coder's codings (``ReportData(store)``), shared with the
-            codebook section.
+        snapshot: every coder's codings, the consensus coders' among them
+            (``ReportData(store, coders=store.coders())``).
     """
     from qualcoder_ahp.reports.saturation import saturation
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp import __version__
 from qualcoder_ahp.agreement import stats as st
+from qualcoder_ahp.model.reconcile_store import CONSENSUS_CODER, rule_matches
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.reports.methods_draft import (
     MethodsReport,
@@ -83,7 +84,7 @@ def data_section(store: Store, report: MethodsReport) -> list[Any]:
 
 def codebook_section(store: Store, report: MethodsReport, snapshot: ReportData) -> None:
     """The codebook loaded (name, hash, loads), its themes and patterns (``snapshot``:
-    every coder's codings, as ``qcahp codebook show`` counts them)."""
+    the pooled codings, as ``qcahp codebook show`` counts them)."""
     from qualcoder_ahp.reports.codebook import codebook_report
 
     cb = store.codebook()
@@ -340,10 +341,25 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
 
     section = "Reconciliation"
     record = store.reconcile_record()
+    stretches: list[Any] = []
+    left: list[Any] = []
     if corpus is not None:
+        from qualcoder_ahp.agreement.reconcile import reconcile_items
+        from qualcoder_ahp.reports.reconcile_state import undecided
+
         found = disagreements(corpus, unit, threshold)
+        command = f"qcahp disagreements --coders {','.join(corpus.coders)}"
         report.add(section, "disagreements", f"disagreeing spans ({unit})", len(found),
-                   f"qcahp disagreements --coders {','.join(corpus.coders)} --unit {unit}")
+                   f"{command} --unit {unit}")
+        # The reconcile screen's disagreements (a theme's overlapping codings, which can
+        # hold several spans), and how many the consensus has not decided: "98
+        # disagreeing spans remain" read as 98 left to decide when none was.
+        stretches = reconcile_items(corpus)
+        left = undecided(store, stretches, CONSENSUS_CODER)
+        report.add(section, "reconcile.stretches", "stretches to reconcile", len(stretches),
+                   command)
+        report.add(section, "reconcile.undecided", "stretches not yet decided", len(left),
+                   command)
     decisions = record.decisions
     live = [d for d in decisions if d["status"] == "in effect"]
     report.add(section, "reconcile.decisions", "reconcile decisions", len(decisions),
@@ -352,9 +368,20 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
                "qcahp reconcile log --status 'in effect'")
     rules = Counter(d["rule"] + (f" {d['taken_from']}" if d.get("taken_from") else "")
                     for d in live)
+    # `--rule reject` lists a take of a coder who coded nothing there too (its effect is
+    # a rejection): the rule rows are the rules as logged (the log's rule column), so
+    # they add up to the decisions, and the rejections are a row of their own, the
+    # figure that command shows (it cited 93 where the command listed 94).
+    rejections = sum(1 for d in live if rule_matches(d, "reject"))
+    wider = rejections != rules.get("reject", 0)
     for rule, n in sorted(rules.items()):
+        first = rule.split()[0]
+        shown = "" if wider and first == "reject" else f" --rule {first}"
         report.add(section, f"reconcile.rule.{rule.replace(' ', '.')}", f"rule: {rule}", n,
-                   f"qcahp reconcile log --rule {rule.split()[0]}")
+                   f"qcahp reconcile log{shown} --status 'in effect'")
+    if wider:
+        report.add(section, "reconcile.rejections", "rejections (--rule reject)",
+                   rejections, "qcahp reconcile log --rule reject --status 'in effect'")
     report.add(section, "consensus_codings", "consensus codings", record.consensus_codings,
                "qcahp reconcile log")
     if record.unrecorded:
@@ -381,8 +408,11 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
         text += f", {len(record.unrecorded):,} of them without a reconcile record"
     text += "."
     if corpus is not None:
-        text += (f" {len(found):,} disagreeing spans remain between the coders' own codings "
-                 f"at the {unit} unit.")
+        text += (f" The coders' own codings differ in {len(found):,} spans at the {unit} "
+                 f"unit; of the {len(stretches):,} stretches of differing codings the "
+                 "reconcile step decides, "
+                 + (f"{len(left):,} are not yet decided." if left else
+                    "every one is decided."))
     report.paragraphs.append((section, text))
 
 

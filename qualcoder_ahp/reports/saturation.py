@@ -28,16 +28,15 @@ tree (1: the top-level themes). Coder choice, ``--transcript``/``--where`` and r
 themes are the snapshot's (:class:`~qualcoder_ahp.reports.data.ReportData`), as in
 every report; a merged theme's codings are the theme they went to.
 
-**Pooled coders.** A snapshot of every coder (``coder=None``) is pooled: a theme is
-present in a case when any coder pooled coded it there. ``coders`` pools exactly those
-coders (``qcahp saturation --coders ana,ben``); without it the pool is every coder but
-a consensus coder (:meth:`~qualcoder_ahp.model.store.Store.consensus_coders`), whose
-codings are named as left out (``--consensus`` assesses them). The consensus is the
-coders' codings taken, joined or dropped: pooled with them it adds no theme a coder did
-not code, but its spans are passages too, so ``min_codings`` would count the
-reconciliation's passages beside the coders', and it read as one more coder in the
-coverage note.
-Other reports still pool every coder.
+**Pooled coders.** A snapshot of the pooled codings (``coder=None``) is pooled: a theme
+is present in a case when any coder pooled coded it there. ``coders`` pools exactly those
+coders (``qcahp saturation --coders ana,ben``); without it the pool is every report's
+default (:func:`~qualcoder_ahp.reports.data.left_out_of_pool`): every coder but a
+consensus coder, whose codings are named as left out (``--consensus`` assesses them).
+The consensus is the coders' codings taken, joined or dropped: pooled with them it adds
+no theme a coder did not code, but its spans are passages too, so ``min_codings`` would
+count the reconciliation's passages beside the coders', and it read as one more coder in
+the coverage note.
 
 **Order** matters, so cases come in import order (a case's first transcript), in the
 order of a participant attribute (dates and numbers as such, cases without it last),
@@ -51,7 +50,6 @@ The verdicts in words and the files (sheets, JSON, Markdown, Word) are
 
 from __future__ import annotations
 
-import copy
 import math
 import random
 from collections.abc import Sequence
@@ -399,7 +397,7 @@ def saturation(data: ReportData, *, coders: Sequence[str] | None = None,
         # Else "11 themes at level 7 found": the themes as coded, under a level's name.
         raise UserError(f"--level {level}: the codebook's themes go {deepest} "
                         f"level{'s' if deepest > 1 else ''} deep (1: the top-level themes)")
-    data, not_pooled = _pool(data, coders)
+    data = data.pooled(coders)  # the rule of every report (reports.data.left_out_of_pool)
     units = _units(data, unit)
     present = _presence(data, units, theme, level, max(1, min_codings))
     units, values, lacking, how = _ordered(data, units, order_by, order)
@@ -429,7 +427,7 @@ def saturation(data: ReportData, *, coders: Sequence[str] | None = None,
                      order_attribute=how.removeprefix("order of ") if order_by else None,
                      selection=data.selection,
                      coders=tuple(coders) if data.coder is None and coders is not None
-                     else (), not_pooled=not_pooled)
+                     else (), not_pooled=data.not_pooled)
     if order_by and values and _date_key(list(values.values())) is None:
         day_first = [f for f in DATE_FORMATS if f != "%m/%d/%Y"]
         odd = sorted({v for v in values.values() if _date(v.strip(), day_first) is None})
@@ -444,26 +442,6 @@ def saturation(data: ReportData, *, coders: Sequence[str] | None = None,
                                    thresholds, orders, seed, progress)
         sat.order_count = orders
     return sat
-
-
-def _pool(data: ReportData, coders: Sequence[str] | None,
-          ) -> tuple[ReportData, tuple[str, ...]]:
-    """The snapshot of the coders pooled (see the module's docstring) and the consensus
-    coders left out of the pool of every coder."""
-    if data.coder is not None:
-        return data, ()
-    left: tuple[str, ...] = ()
-    if coders is None:
-        special = data.store.consensus_coders()
-        left = tuple(sorted({c.coder for c in data.codings if c.coder in special}))
-        if not left:
-            return data, ()
-        wanted = {c.coder for c in data.codings} - set(left)
-    else:
-        wanted = set(coders)
-    pooled = copy.copy(data)  # the snapshot's themes and transcripts, these codings
-    pooled.codings = [c for c in data.codings if c.coder in wanted]
-    return pooled, left
 
 
 def _coverage(data: ReportData, units: list[_Unit]) -> dict[str, int]:

@@ -32,7 +32,8 @@ them.
 Running words are spaCy tokens holding a letter or a digit ("didn't" is two: ``did``
 and ``n't``); a token belongs to the speaker turn its first character falls in, and to
 the coded text when its first character lies inside a coding of the theme (or of a
-theme below it) by the chosen coder (every coder's, pooled, without one).
+theme below it) by the chosen coder (without one, every coder's but a consensus coder's,
+pooled, as in every report).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from rich.cells import cell_len
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Pattern
-from qualcoder_ahp.reports.data import unknown_theme
+from qualcoder_ahp.reports.data import left_out_of_pool, unknown_theme
 from qualcoder_ahp.reports.search import ROLES, reading_rows
 from qualcoder_ahp.reports.spans import merge
 from qualcoder_ahp.reports.text_table import cell_head
@@ -419,7 +420,7 @@ class KeynessReport:
 def coded_spans(store: Store, theme_id: str, coder: str | None,
                 ) -> tuple[list[str], dict[int, list[tuple[int, int]]]]:
     """The theme and the themes below it, and their active codings (by ``coder``, or
-    every coder's) per transcript, merged and sorted.
+    pooled: every coder's but a consensus coder's) per transcript, merged and sorted.
 
     Raises:
         UserError: the theme is not in the codebook.
@@ -439,9 +440,12 @@ def coded_spans(store: Store, theme_id: str, coder: str | None,
             subtree.append(current)
             todo.extend(children.get(current, []))
     spans: dict[int, list[tuple[int, int]]] = {}
+    # Pooled (no coder), the consensus coders are left out, as in every report.
+    left_out = left_out_of_pool(store) if coder is None else set()
     for tid_theme in subtree:
         for c in store.codings(coder=coder, theme_id=tid_theme):
-            spans.setdefault(c.transcript_id, []).append((c.start, c.end))
+            if c.coder not in left_out:
+                spans.setdefault(c.transcript_id, []).append((c.start, c.end))
     if not spans and theme_id not in active:
         # Merged away: its codings are the other theme's now, so "nothing is coded
         # with it" (exit 0) would send the researcher looking for lost codings.
@@ -460,7 +464,7 @@ def keyness(counted: Tally, patterns: PatternWords, *, theme_id: str, coder: str
         counted: a :func:`tally` with the theme's coded spans.
         patterns: the theme's pattern words (:class:`PatternWords`).
         theme_id: the theme, for the report.
-        coder: the coder, for the report (``None``: every coder's codings).
+        coder: the coder, for the report (``None``: the pooled codings).
         passages: merged coded passages, for the report.
         direction: ``over`` (the default) lists words over-represented in the coded text,
             ``under`` those under-represented, ``both`` both (by the size of G²).

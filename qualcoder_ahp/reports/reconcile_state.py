@@ -1,0 +1,70 @@
+"""Whether the reconcile stretches are decided in the consensus, as the screen reads it.
+
+A disagreement stretch (:func:`~qualcoder_ahp.agreement.reconcile.reconcile_items`: the
+coders' overlapping codings of a theme, where they differ) is decided when the consensus
+coder codes something there, or a decision that left it nothing (a rejection) is in
+effect for exactly that stretch: the reconcile screen's test, and ``qcahp reconcile
+decide``'s. ``qcahp disagreements`` and ``qcahp methods`` count the stretches still
+undecided with it, so "98 disagreeing spans" is not read as 98 disagreements left to
+decide when the screen says every one of its 97 is decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.agreement.reconcile import ReconcileItem
+    from qualcoder_ahp.model.store import Store
+    from qualcoder_ahp.records import Coding
+
+
+def _spans(spans: Iterable[tuple[int, int]]) -> str:
+    return ", ".join(f"[{s}, {e})" for s, e in spans) or "nothing"
+
+
+def stretch_state(item: ReconcileItem, consensus: str, codings: Iterable[Coding],
+                  log: Sequence[dict[str, Any]]) -> str | None:
+    """What the consensus holds in the stretch, in words, or None when undecided.
+
+    Args:
+        item: the stretch.
+        consensus: the consensus coder's name.
+        codings: the consensus coder's active codings (of this theme and transcript,
+            or more: the others are passed over).
+        log: :meth:`~qualcoder_ahp.model.store.Store.reconcile_log`.
+    """
+    spans = sorted((c.start, c.end) for c in codings
+                   if c.transcript_id == item.transcript_id and c.theme_id == item.theme_id
+                   and c.start < item.end and c.end > item.start)
+    if spans:
+        return f"{consensus} codes {_spans(spans)} there"
+    for event in reversed(log):
+        if (event["coder"] == consensus and event["status"] == "in effect"
+                and not event["coding_ids"]
+                and (event["transcript_id"], event["theme_id"], event["start"],
+                     event["end"]) == (item.transcript_id, item.theme_id, item.start,
+                                       item.end)):
+            rule = event["rule"] + (f" {event['taken_from']}" if event.get("taken_from")
+                                    else "")
+            return f"rejected ({rule}, event {event['id']})"
+    return None
+
+
+def undecided(store: Store, items: Sequence[ReconcileItem], consensus: str,
+              ) -> list[ReconcileItem]:
+    """The stretches the consensus has not decided (the consensus codings and the
+    reconcile log read once for them all)."""
+    if consensus not in store.coders():
+        return list(items)
+    mine: dict[tuple[int, str], list[Coding]] = {}
+    for c in store.codings(coder=consensus):
+        mine.setdefault((c.transcript_id, c.theme_id), []).append(c)
+    log = store.reconcile_log()
+    return [item for item in items
+            if stretch_state(item, consensus, mine.get((item.transcript_id, item.theme_id),
+                                                       []), log) is None]
+
+
+__all__ = ["stretch_state", "undecided"]
