@@ -54,7 +54,7 @@ def test_counts_json_theme_filter(db):
 
 def test_counts_matrix_md_and_json(db):
     md = run(db, "counts", "--by", "attribute:profession", "--format", "md").stdout
-    assert "## Matrix: segments by profession (all coders)" in md
+    assert "## Matrix: segments by profession (all coders but consensus)" in md
     assert "| career | Career route | 1 | 2 | 1 | 4 |" in md
     assert "| career | Career route | 50.0 | 66.7 | 50.0 | 57.1 |" in md
     doc = json.loads(run(db, "counts", "--by", "attribute:band", "--measure", "participants",
@@ -285,7 +285,8 @@ def test_quotes_on_a_terminal_are_listed_to_read(db, monkeypatch):
     out = run(db, "quotes", "--theme", "mandate").stdout
     lines = out.splitlines()
     assert max(cell_len(line) for line in lines) <= 50, out
-    assert " ".join(lines[:2]) == "Quotes (all coders): Mandate: closeness to the trust board"
+    assert " ".join(lines[:2]) == ("Quotes (all coders but consensus): "
+                                   "Mandate: closeness to the trust board")
     assert "Mandate: closeness to the trust board" in lines and "|" not in out
     assert "  \u201cI report to the chief nurse.\u201d" in lines
     text = " ".join(out.split())

@@ -224,8 +224,9 @@ def test_every_format_names_the_co_coded_themes(db, tmp_path, monkeypatch):
         "theme_path": "Career route / Winding route through non-traditional roles"}]
     assert doc["quotes"][0]["shared"] == "It was"
     md = run(db, *args, "--format", "md").stdout
-    assert md.startswith("## Quotes (all coders): Career route / Serendipity, overlapping "
-                         "Career route / Winding route through non-traditional roles\n")
+    assert md.startswith("## Quotes (all coders but consensus): Career route / Serendipity, "
+                         "overlapping Career route / Winding route through non-traditional "
+                         "roles\n")
     assert "| with | with_path | shared |" in md
     run(db, *args, "-o", str(tmp_path / "q.xlsx"))
     book = load_workbook(tmp_path / "q.xlsx")
@@ -250,8 +251,9 @@ def test_every_format_names_the_co_coded_themes(db, tmp_path, monkeypatch):
               "turn").stdout
     assert max(cell_len(line) for line in out.splitlines()) <= 80, out
     assert out.count("    With Career route / Serendipity, in the same turn") == 3
-    assert " ".join(out.split()[:17]) == ("Quotes (all coders): Mandate: closeness to the trust "
-                                          "board, in a turn with Career route / Serendipity")
+    assert " ".join(out.split()[:19]) == (
+        "Quotes (all coders but consensus): Mandate: closeness to the trust board, in a turn "
+        "with Career route / Serendipity")
 
 
 @pytest.mark.parametrize(("args", "message"), [

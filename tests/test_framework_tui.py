@@ -202,7 +202,7 @@ async def test_c_counts_another_coders_codings_but_marks_your_summaries(project)
         assert screen.shown is not None and screen.shown.counted is None
         assert grid_cells(app)[0][2] == "4 "  # P01 serendipity: alice 3, bob 1 (pooled)
         assert grid_cells(app)[1][3] == "1*"  # P02 mandate: bob's coding, alice's summary
-        assert "everyone's codings" in text_of(app, "#fw-caption")
+        assert "everyone's codings but consensus's" in text_of(app, "#fw-caption")
 
 
 async def test_quitting_over_a_changed_summary_says_so_first(project: Path) -> None:

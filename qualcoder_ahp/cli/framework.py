@@ -109,7 +109,7 @@ def framework_cmd(ctx: click.Context, coder: str | None, consensus: bool, all_co
     with progress_bar("Charting the framework") as progress:
         fw = framework(data, theme_ids, progress=progress)
     chosen = data.selection
-    who = ex.coder_label(data.coder)
+    who = ex.coder_label(data.coder, data.not_pooled)
     title = f"Framework matrix ({who})"
     content = {
         "table": lambda: (grid_text(fw, table_width()) if mode == "count"

@@ -165,9 +165,8 @@ def selection_json_text(doc: dict[str, Any], selection: Selection | None) -> str
 def about(project: Project, report: str, data: ReportData, **extra: Any) -> Sheet:
     """A workbook's About sheet: the report, the database, the coders, the transcripts
     covered, the time, and ``extra`` rows."""
-    left = f" but {', '.join(data.not_pooled)}" if data.not_pooled else ""
     return ex.about_sheet({"report": report, "database": str(project.path),
-                           "coders": ex.coder_label(data.coder) + left,
+                           "coders": ex.coder_label(data.coder, data.not_pooled),
                            **selection_about(data.selection, len(data.transcripts)),
                            "exported_at": now(), **extra})
 

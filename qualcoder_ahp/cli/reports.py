@@ -297,7 +297,8 @@ def quotes_cmd(project: Project, theme: str | None, with_: tuple[str, ...],
     with progress_bar("Collecting quotes") as progress:
         rows = quotes(data, theme=theme, query=query, progress=progress)
     attrs = data.attribute_names()
-    title = f"Quotes ({ex.coder_label(data.coder)})" + (f": {data.path(theme)}" if theme else "")
+    title = (f"Quotes ({ex.coder_label(data.coder, data.not_pooled)})"
+             + (f": {data.path(theme)}" if theme else ""))
     if query is not None:
         title += ("," if theme else "") + f" {query.label(data)}"
     unit = query.near if query else "overlap"

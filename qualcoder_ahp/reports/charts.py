@@ -144,7 +144,8 @@ def counts_figure(report: CountsReport, names: dict[str, str], *, measure: str =
     label = MEASURE_LABEL.get(measure, measure)
     ax.set_xlabel(label)
     ax.set_ylabel("Theme")
-    ax.set_title(f"{label} per theme ({coder_label(report.coder)})" + _line(selection))
+    who = coder_label(report.coder, report.not_pooled)
+    ax.set_title(f"{label} per theme ({who})" + _line(selection))
     if not any(values):
         # An all-zero chart looks like a rendering fault; say what it means.
         ax.text(0.5, 0.5, "No codings yet" if rows else "No themes", transform=ax.transAxes,
@@ -240,7 +241,8 @@ def matrix_chart(matrix: Matrix, names: dict[str, str], *, dpi: int = DPI,
     rows = [_theme_label(names.get(r.theme_id, r.theme_id), r.depth) for r in matrix.rows]
     attribute = matrix.attribute.replace("_", " ")  # board_distance reads as "board distance"
     return _heatmap(values, text, rows, matrix.columns,
-                    title=f"{label} by {attribute} ({coder_label(matrix.coder)})"
+                    title=(f"{label} by {attribute} "
+                           f"({coder_label(matrix.coder, matrix.not_pooled)})")
                           + _line(selection) + "\ncell: count (row %)",
                     xlabel=attribute, ylabel="Theme", cbar=label, dpi=dpi, fmt=fmt,
                     row_depths=[r.depth for r in matrix.rows])
@@ -257,7 +259,7 @@ def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DP
     columns = [("\u2013 " * d) + names.get(t, t) for t, d in zip(co.theme_ids, co.depths,
                                                                     strict=True)]
     return _heatmap(co.cells, text, labels, columns,
-                    title=f"Theme co-occurrence: {unit} ({coder_label(co.coder)})"
+                    title=f"Theme co-occurrence: {unit} ({coder_label(co.coder, co.not_pooled)})"
                           + _line(selection)
                           + "\ndiagonal: the theme on its own; hatched: parent and child",
                     xlabel="Theme", ylabel="Theme", cbar=unit.capitalize(), dpi=dpi, fmt=fmt,

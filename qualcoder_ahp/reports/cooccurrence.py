@@ -41,6 +41,8 @@ class Cooccurrence:
     depths: list[int]
     cells: list[list[int | None]]
     """``cells[i][j]``; ``None`` where one theme is an ancestor of the other."""
+    not_pooled: tuple[str, ...] = ()
+    """The consensus coders the pooled default left out (named in titles)."""
 
 
 def _units_touched(spans: list[Span], units: list[Span], starts: list[int]) -> set[int]:
@@ -110,7 +112,7 @@ def cooccurrence(
                 _add(cells, index[a], index[b], n)
                 _add(cells, index[b], index[a], n)
     return Cooccurrence(unit, data.coder, ids, [data.path(t) for t in ids],
-                        [data.depth(t) for t in ids], cells)
+                        [data.depth(t) for t in ids], cells, data.not_pooled)
 
 
 def passages_command(unit: str, coder: str | None = None, consensus: bool = False,

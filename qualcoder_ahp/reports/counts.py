@@ -90,6 +90,8 @@ class CountsReport:
     view: str
     coder: str | None
     rows: list[CountRow]
+    not_pooled: tuple[str, ...] = ()
+    """The consensus coders the pooled default left out (named in titles)."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,8 @@ class Matrix:
     rows: list[MatrixRow]
     column_totals: list[int]
     grand_total: int
+    not_pooled: tuple[str, ...] = ()
+    """The consensus coders the pooled default left out (named in titles)."""
 
 
 @dataclass
@@ -244,7 +248,7 @@ def theme_counts(
             rows.append(CountRow(theme_id, data.path(theme_id), data.depth(theme_id),
                                  None if by == "theme" else group,
                                  _figures(acc, totals.get(group, (0, 0)))))
-    return CountsReport(by, data.coder, rows)
+    return CountsReport(by, data.coder, rows, data.not_pooled)
 
 
 def attribute_matrix(
@@ -294,7 +298,8 @@ def attribute_matrix(
         ]
         rows.append(MatrixRow(theme_id, data.path(theme_id), data.depth(theme_id), cells,
                               row_total))
-    return Matrix(attribute, measure, data.coder, columns, rows, column_totals, grand_total)
+    return Matrix(attribute, measure, data.coder, columns, rows, column_totals, grand_total,
+                  data.not_pooled)
 
 
 def parse_by(by: str, attributes: Sequence[str] = ()) -> tuple[str, str | None]:

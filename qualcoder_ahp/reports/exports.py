@@ -24,9 +24,13 @@ VIEW_TITLE = {"theme": "Themes", "transcript": "By transcript",
               "participant": "By participant", "coder": "By coder"}
 
 
-def coder_label(coder: str | None) -> str:
-    """How a coder selection reads in titles."""
-    return "all coders" if coder is None else f"coder {coder}"
+def coder_label(coder: str | None, not_pooled: tuple[str, ...] = ()) -> str:
+    """How a coder selection reads in titles; ``not_pooled``: the consensus coders the
+    pooled default left out (:attr:`~qualcoder_ahp.reports.data.ReportData.not_pooled`),
+    named after "but"."""
+    if coder is not None:
+        return f"coder {coder}"
+    return "all coders" + (f" but {', '.join(not_pooled)}" if not_pooled else "")
 
 
 def _figure_values(f: Figures) -> list[Any]:
@@ -45,7 +49,8 @@ def counts_sheet(report: CountsReport, *, indent: bool = False) -> Sheet:
     view = VIEW_TITLE[report.view]
     kind = "" if report.view == "theme" else f", {view.lower()}"
     return Sheet(view, columns, rows,
-                 title=f"Theme counts{kind} ({coder_label(report.coder)})",
+                 title=(f"Theme counts{kind} "
+                        f"({coder_label(report.coder, report.not_pooled)})"),
                  percent={"share_pct", "words_pct"})
 
 
@@ -67,7 +72,8 @@ def counts_json(report: CountsReport) -> dict[str, Any]:
 def matrix_sheets(matrix: Matrix, *, indent: bool = False) -> list[Sheet]:
     """The attribute matrix as three wide sheets: counts, row %, column %."""
     head = ["theme", "path"] + matrix.columns + ["total"]
-    label = f"{matrix.measure} by {matrix.attribute} ({coder_label(matrix.coder)})"
+    who = coder_label(matrix.coder, matrix.not_pooled)
+    label = f"{matrix.measure} by {matrix.attribute} ({who})"
 
     def theme(r: Any) -> str:
         return ("  " * r.depth + r.theme_id) if indent else r.theme_id
@@ -318,7 +324,7 @@ def cooccurrence_sheet(co: Cooccurrence) -> Sheet:
     """The co-occurrence matrix as a sheet (``None`` cells = ancestor/descendant pairs)."""
     rows = [[t, p, *row] for t, p, row in zip(co.theme_ids, co.paths, co.cells, strict=True)]
     return Sheet(f"Co-occurrence {co.unit}", ["theme", "path", *co.theme_ids], rows,
-                 title=f"Co-occurrence by {co.unit} ({coder_label(co.coder)})",
+                 title=f"Co-occurrence by {co.unit} ({coder_label(co.coder, co.not_pooled)})",
                  note=COOCCURRENCE_NOTE[co.unit])
 
 

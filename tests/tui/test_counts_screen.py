@@ -88,6 +88,7 @@ async def test_theme_view_matches_core_and_keys_switch(project):
         await _settle(app, pilot)
         # alice's and bob's pooled, the consensus coding left out as in `qcahp counts`
         assert screen.coder is None and _cells(app)[0][1:3] == ["7", "4"]
+        assert "(all coders but consensus)" in screen.shown.caption  # says who is left out
 
         await pilot.press("v")  # by transcript
         await _settle(app, pilot)

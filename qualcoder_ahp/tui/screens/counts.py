@@ -150,7 +150,7 @@ def counts_table(store: Store, view: str, coder: str | None,
     # Interviews, each once: two versions of one are one (as the counts' figures).
     scope = (scope_text(selection, len({t.name for t in data.transcripts.values()})),
              selection.label if selection is not None else "")
-    who = ex.coder_label(coder)
+    who = ex.coder_label(coder, data.not_pooled)
     if view.startswith("attribute:"):
         matrix = attribute_matrix(data, view.split(":", 1)[1])
         rows = []

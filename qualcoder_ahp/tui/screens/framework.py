@@ -62,6 +62,8 @@ class Shown:
     fw: Framework
     counted: str | None
     """The coder whose codings are counted (``None``: everyone's)."""
+    not_pooled: tuple[str, ...] = ()
+    """The consensus coders "everyone" leaves out (as every report's pooled default)."""
 
 
 class FrameworkGrid(DataTable[object], inherit_bindings=False):
@@ -140,24 +142,25 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
 
     @work(thread=True, exclusive=True, group="framework", exit_on_error=False)
     def _compute(self, counted: str | None) -> None:
-        def chart(store: Store) -> Framework:
-            fw = framework(ReportData(store, counted))
+        def chart(store: Store) -> Shown:
+            data = ReportData(store, counted)
+            fw = framework(data)
             # The marks are the working coder's summaries, whoever's codings are counted.
             mine = store.cell_summaries(self.coder)
             for (key, theme_id), cell in fw.cells.items():
                 cell.summaries = list(mine.get((key, theme_id), []))
-            return fw
+            return Shown(fw, counted, data.not_pooled)
 
         try:
             if self.store.path is None:  # in-memory project: only one connection exists
-                fw = chart(self.store)
+                shown = chart(self.store)
             else:
                 with open_store(self.store.path) as own:
-                    fw = chart(own)
+                    shown = chart(own)
         except UserError as error:  # no codebook yet (no codable theme to chart)
             self.app.call_from_thread(self._nothing, str(error))
             return
-        self.app.call_from_thread(self._show, Shown(fw, counted))
+        self.app.call_from_thread(self._show, shown)
 
     def _nothing(self, why: str) -> None:
         self.shown = None
@@ -186,7 +189,8 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
             grid.move_cursor(row=min(place.row, len(shown.fw.cases) - 1), column=place.column)
         elif shown.fw.cases and shown.fw.themes:
             grid.move_cursor(row=0, column=1)
-        whose = ("everyone's codings" if shown.counted is None else
+        but = f" but {', '.join(shown.not_pooled)}'s" if shown.not_pooled else ""
+        whose = (f"everyone's codings{but}" if shown.counted is None else
                  "your codings" if shown.counted == self.coder else
                  f"{shown.counted}'s codings")
         caption = (f"Cell: {whose}; {SUMMARY_MARK} your summary ({self.coder}). "
