@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import math
 import os
 import shutil
+import sqlite3
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -54,6 +57,9 @@ class Project:
     _store: Store | None = field(default=None, repr=False)
     created: bool = False
     """Whether this command created the database file (it did not exist before)."""
+    _new_folders: list[Path] = field(default_factory=list, repr=False)
+    """The folders of ``--db`` that did not exist before it was created, innermost
+    first: a command that fails removes them with the file it created."""
 
     @property
     def path(self) -> Path:
@@ -69,11 +75,19 @@ class Project:
         codings, blind) create it.
         """
         if self._store is None:
-            if not self.path.exists() and not _creates_project():
+            creates = _creates_project()
+            existed = self.path.exists()
+            if not existed and _link_loop(self.path):
+                raise UserError("a loop of symbolic links: point --db at the project "
+                                "file itself", path=str(self.path))
+            if not existed and not creates:
                 raise UserError(
                     "no project database here; create one with `qcahp import FILES` "
                     "(or check --db / $QCAHP_DB)", path=str(self.path))
-            existed = self.path.exists()
+            if existed:
+                refuse_other_file(self.path, creates)
+            else:
+                self._new_folders = _missing_folders(self.path)
             self._store = open_store(self.path)
             self.created = not existed  # only once the file is really there
         return self._store
@@ -92,6 +106,9 @@ class Project:
             self.close()
             remove_database(self.path)
             self.created = False
+            for folder in self._new_folders:  # (`--db new/study.db` made them: go too)
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only while empty
 
     def coded_store(self) -> Store:
         """The project database, refusing one without a codebook.
@@ -140,6 +157,72 @@ def _creates_project() -> bool:
         names.insert(0, ctx.info_name or "")
         ctx = ctx.parent
     return not names or tuple(names) in CREATING_COMMANDS
+
+
+def _link_loop(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link that leads back to itself (SQLite then said
+    "unable to open database file", which reads as damage)."""
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def _missing_folders(path: Path) -> list[Path]:
+    """The folders above ``path`` that do not exist yet, innermost first."""
+    missing = []
+    for folder in path.absolute().parents:
+        if folder.exists():
+            break
+        missing.append(folder)
+    return missing
+
+
+def refuse_other_file(path: Path, creates: bool) -> None:
+    """Refuse a ``--db`` file that is not a project, before SQLite opens it to migrate.
+
+    Opening runs the migrations, which wrote the project's twenty tables into whatever
+    SQLite file ``--db`` named (another program's database, a reference manager's
+    library), even for a command that only lists; and a listing command turned an
+    empty file (``touch study.db``) into a project, as if it had been created. A file
+    that is not SQLite at all is left to :func:`~qualcoder_ahp.model.store.open_store`
+    ("not a qualcoder_ahp database, or damaged").
+
+    Raises:
+        UserError: the file is empty and this command does not create projects, or it
+            is an SQLite database with tables and none of a project's.
+    """
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise UserError("not a project database: not a regular file (a folder, a "
+                            "named pipe or a device)", path=str(path))
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return  # a file that cannot be read: opening says what is wrong
+    if not head:
+        if not creates:
+            raise UserError("the file is empty, not a project database yet; create one "
+                            "with `qcahp import FILES` (or check --db / $QCAHP_DB)",
+                            path=str(path))
+        return
+    if head != b"SQLite format 3\x00":
+        return
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        finally:
+            conn.close()
+    except (sqlite3.Error, UnicodeDecodeError):  # (a damaged schema can fail to decode)
+        return  # damaged: opening says so
+    if tables and "_sqlite_migrations" not in tables:
+        shown = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
+        raise UserError(f"not a qualcoder_ahp project: an SQLite database of another "
+                        f"program (tables {shown}); nothing was changed: give --db a "
+                        "project file, or a new file name", path=str(path))
 
 
 ProgressCallback = Callable[..., None]
@@ -314,8 +397,15 @@ def refuse_project_database(path: str | Path) -> None:
     project = ctx.find_object(Project) if ctx is not None else None
     if project is None:
         return
-    target = Path(path).resolve()
-    db = project.path.resolve()
+    try:
+        target = Path(path).resolve()
+    except (OSError, RuntimeError):  # a link to itself: RuntimeError, and a traceback
+        raise UserError("cannot write the output file (a loop of symbolic links)",
+                        path=str(path)) from None
+    try:
+        db = project.path.resolve()
+    except (OSError, RuntimeError):
+        return  # opening the project says what is wrong with it
     same = target.exists() and db.exists() and os.path.samefile(target, db)  # a hard link
     if same or target in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         raise UserError("that is the project database: give the output another file name",

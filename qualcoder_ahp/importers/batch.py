@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qualcoder_ahp.errors import UserError, closest
+from qualcoder_ahp.errors import UserError, closest, shown_path
 from qualcoder_ahp.importers.header import header_participant
 from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript, source_hash
 from qualcoder_ahp.model.store import Store, content_hash
@@ -100,7 +100,7 @@ def collect_files(paths: Iterable[str | os.PathLike[str]],
         else:
             found = [path]
         for p in found:
-            key = p.resolve() if p.exists() else p
+            key = _resolved(p)
             if key not in seen:
                 seen.add(key)
                 out.append(p)
@@ -146,13 +146,13 @@ def import_paths(
     """
     empty: list[Path] = []
     files = collect_files(paths, empty)
-    named_files = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
+    named_files = {_resolved(Path(p)) for p in paths if not Path(p).is_dir()}
     interviewers = tuple(interviewers)
     participants = tuple(participants)
     report = ImportReport()
     for folder in empty:
-        report.failed.append((str(folder), f"{folder}: no supported transcript files in this "
-                                           "folder"))
+        report.failed.append((str(folder), f"{shown_path(folder)}: no supported transcript "
+                                           "files in this folder"))
     speakers: set[str] = set()  # every speaker of the files read, to check the names given
     named: dict[str, Path] = {}  # transcript name -> the first file of this batch stored so
     for done, file in enumerate(files):
@@ -186,7 +186,7 @@ def import_paths(
                     source_hash=file_hash, readmit=readmit,
                 )
             except UserError as exc:
-                if (not readmit and file.resolve() not in named_files
+                if (not readmit and _resolved(file) not in named_files
                         and (store.withdrawn_event(file_hash, content_hash(parsed.text))
                              or store.withdrawn_participant(own))):
                     # Found in a folder of the study's interviews: skipped, not a failure.
@@ -207,7 +207,7 @@ def import_paths(
         except UserError as exc:
             reason = str(exc)
             if exc.path is None:
-                reason = f"{file}: {reason}"
+                reason = f"{shown_path(file)}: {reason}"
             report.failed.append((str(file), reason))
             continue
         named.setdefault(info.name, file)
@@ -240,6 +240,17 @@ def import_paths(
                 if name.strip() and not any(_names(speaker, name) for speaker in speakers):
                     report.unmatched.append((option, name, closest(name, speakers)))
     return report
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` with its symbolic links followed, or as given when they cannot be: a
+    link that points at itself (or a loop of links) raised RuntimeError from
+    :meth:`Path.resolve` and ended the whole import in a traceback; reading it then
+    fails in one line, as any unreadable file does."""
+    try:
+        return path.resolve() if path.exists() else path
+    except (OSError, RuntimeError):
+        return path
 
 
 def _skipped(refused: str) -> str:

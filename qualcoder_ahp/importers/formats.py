@@ -289,6 +289,7 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
     import logging
 
     from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError
 
     data = read_bytes(path, max_bytes=max_bytes)
     check_format(data, path, ".pdf")
@@ -302,6 +303,12 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
         pages = [page.extract_text() or "" for page in reader.pages]
     except ImportFailed:
         raise
+    except LimitReachedError:
+        # Was "damaged or cut short: LimitReachedError", which sent people looking for
+        # a broken copy; the Word and OpenDocument readers say the same of a zip bomb.
+        raise ImportFailed("a compressed part of the PDF would unpack to more than the "
+                           "reader's limit; refused (a decompression bomb, or a damaged "
+                           "file)", path=str(path)) from None
     except Exception as exc:  # pypdf raises PdfReadError and others on broken files
         raise ImportFailed(f"not a valid PDF file (damaged or cut short: {type(exc).__name__})",
                            path=str(path)) from None

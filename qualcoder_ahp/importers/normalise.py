@@ -3,8 +3,8 @@
 Every transcript's stored text follows one set of rules (DESIGN.md, "Text, offsets
 and units"), so that offsets mean the same thing in every project and every tool:
 decoded from UTF-8 (with or without a BOM), UTF-16 LE/BE (with a BOM, or without
-one when the byte pattern is unmistakable), or cp1252 as a last resort; the BOM
-stripped; ``\\r\\n`` and lone ``\\r`` turned into ``\\n``; Unicode NFC. Files that
+one when the byte pattern is unmistakable), UTF-32 with a BOM, or cp1252 as a last
+resort; the BOM stripped; ``\\r\\n`` and lone ``\\r`` turned into ``\\n``; Unicode NFC. Files that
 are too big, empty, binary or unreadable are refused here with one line naming the
 file and the problem, before any parsing starts; so are files whose bytes show
 another format than their extension (:func:`check_format`: a PDF named ``.txt``),
@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import stat
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -29,12 +30,36 @@ mistaken drop of a video or an archive should fail fast instead of filling memor
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
+    # UTF-32's little-endian mark begins with UTF-16's: it was read as UTF-16 and every
+    # other character of the stored text was a NUL.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # Control characters that never appear in a text transcript (tab, newline, form
 # feed and carriage return do).
 _BAD_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def refuse_special(path: Path, mode: int | None = None) -> None:
+    """Refuse a named pipe, a device or a socket given as a file to read.
+
+    A named pipe with nothing writing to it made ``import`` (and ``codings import``)
+    wait for ever; a device (``/dev/zero`` under a ``.txt`` name) read until the size
+    limit. A folder or a missing file is left to the caller's own message.
+
+    Raises:
+        ImportFailed: ``path`` is there and is neither a regular file nor a folder.
+    """
+    if mode is None:
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            return
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise ImportFailed("not a regular file (a named pipe, device or socket)",
+                           path=str(path))
 
 
 def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES) -> bytes:
@@ -45,11 +70,13 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES) -> bytes:
     """
     name = str(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise ImportFailed("no such file", path=name) from None
     except OSError as exc:
         raise ImportFailed(f"cannot read the file ({exc.strerror or exc})", path=name) from None
+    size = info.st_size
+    refuse_special(path, info.st_mode)
     if size > max_bytes:
         raise ImportFailed(
             f"file is too large ({size / 1024 / 1024:.1f} MB; the limit is "
@@ -186,7 +213,7 @@ def refuse_plain_text(data: bytes, path: Path, a_what: str) -> None:
 
 
 def decode(data: bytes, *, path: str | None = None) -> str:
-    """Decode transcript bytes: BOM-marked UTF-8/UTF-16, then UTF-8, then cp1252.
+    """Decode transcript bytes: BOM-marked UTF-8/UTF-16/UTF-32, then UTF-8, then cp1252.
 
     Raises:
         ImportFailed: the bytes are binary (NUL or other control bytes), not text;
@@ -195,7 +222,7 @@ def decode(data: bytes, *, path: str | None = None) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(encoding)
+                return _refuse_controls(data[len(bom):].decode(encoding), path)
             except UnicodeDecodeError:
                 raise ImportFailed(
                     f"not valid {encoding.upper()} text despite its byte-order mark", path=path
@@ -205,7 +232,7 @@ def decode(data: bytes, *, path: str | None = None) -> str:
         if encoding is None:
             raise ImportFailed("binary file, not text (contains NUL bytes)", path=path)
         try:
-            return data.decode(encoding)
+            return _refuse_controls(data.decode(encoding), path)
         except UnicodeDecodeError:
             raise ImportFailed("binary file, not text (contains NUL bytes)", path=path) from None
     try:
@@ -218,6 +245,15 @@ def decode(data: bytes, *, path: str | None = None) -> str:
             raise ImportFailed("not text in a known encoding (UTF-8, UTF-16, Windows-1252); "
                                "if it is text, save the file as UTF-8", path=path) from None
         _refuse_other_code_page(text, path)
+    return _refuse_controls(text, path)
+
+
+def _refuse_controls(text: str, path: str | None) -> str:
+    """``text``, unless it holds NUL characters or more than a stray few other control
+    characters: binary data, whatever the encoding it was decoded from (a file that
+    starts with a UTF-16 byte-order mark and holds anything after it)."""
+    if "\x00" in text:
+        raise ImportFailed("binary file, not text (contains NUL characters)", path=path)
     sample = text[:65536]
     bad = len(_BAD_CONTROLS.findall(sample))
     if bad > max(2, len(sample) // 1000):

@@ -126,6 +126,14 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
             f"the first column's heading {rows[0][0].strip()!r} does not name the "
             "participant id: head it 'participant' (or participant_id, id, case), with "
             "ids such as a transcript's file name below", path=name)
+    if len(header) == 1:
+        # "participant|profession" (a separator the sniffer does not take) was one
+        # column: each row became a participant named "P01|physio", with no attributes.
+        other = next((c for c in "|:^~#/" if c in rows[0][0]), None)
+        hint = (f" (this file seems to separate them with {other!r})" if other else "")
+        raise ImportFailed("only one column found: the participant ids need attribute "
+                           "columns beside them, separated by commas, semicolons or tabs"
+                           + hint, path=name)
     if not header[0]:
         header[0] = "participant"
     if any(not h for h in header[1:]):

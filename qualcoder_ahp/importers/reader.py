@@ -106,7 +106,8 @@ def read_transcript(
     file = Path(path)
     ext = file.suffix.lower()
     if not file.exists():
-        raise ImportFailed("no such file", path=str(file))
+        raise ImportFailed("a symbolic link to nothing (a missing file, or a loop of links)"
+                           if file.is_symlink() else "no such file", path=str(file))
     if file.is_dir():
         raise ImportFailed("is a folder, not a file", path=str(file))
     if ext not in SUPPORTED:

@@ -380,10 +380,16 @@ def merge_aliases(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, s
     ``Speaker 1`` never merges with ``Speaker 10`` and ``Dr`` with nobody.
     """
     names = list(dict.fromkeys(s for s, _, _ in turns))
+    # Every label under each of its word prefixes: a file of thousands of labels (a chat
+    # log named .txt) compared every label with every other, and took minutes.
+    words = {name: tuple(name.split(" ")) for name in names}
+    starting: dict[tuple[str, ...], list[str]] = {}
+    for name, split in words.items():
+        for k in range(1, len(split) + 1):
+            starting.setdefault(split[:k], []).append(name)
     rename: dict[str, str] = {}
     for short in names:
-        words = short.split(" ")
-        longer = [n for n in names if n != short and n.split(" ")[:len(words)] == words]
+        longer = [n for n in starting[words[short]] if n != short]
         if len(longer) == 1 and short != UNLABELLED:
             rename[short] = longer[0]
     if not rename:
@@ -462,7 +468,8 @@ def assign_roles(
         rest = [n for n in words if n not in roles and n != UNLABELLED]
         labelled = sum(words[n] for n, r in roles.items() if r == "participant")
         if rest:
-            top = max(rest, key=lambda n: (words[n], -list(words).index(n)))
+            first = {n: k for k, n in enumerate(words)}  # ties: the first to speak
+            top = max(rest, key=lambda n: (words[n], -first[n]))
             top = _answerer(top, rest, turns, words)
             if words[top] > labelled:
                 roles[top] = "participant"

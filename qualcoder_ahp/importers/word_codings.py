@@ -228,11 +228,14 @@ def is_word(path: str | Path) -> bool:
             a workbook, a PDF...), not a CSV file or a Word document.
     """
     from qualcoder_ahp.errors import ImportFailed
-    from qualcoder_ahp.importers.normalise import _FORMAT_NAMES, read_bytes, sniff
+    from qualcoder_ahp.importers.normalise import (
+        _FORMAT_NAMES, read_bytes, refuse_special, sniff,
+    )
 
     file = Path(path)
     if file.suffix.lower() == ".docx":
         return True
+    refuse_special(file)  # (the first to read it: a named pipe waited for ever)
     try:
         with file.open("rb") as f:
             head = f.read(8)

@@ -102,8 +102,8 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
         if not file.exists():
             _create_private(file)
         else:
-            with contextlib.suppress(OSError):
-                os.chmod(file, 0o600)
+            with contextlib.suppress(OSError):  # owner only, never writable if it was not
+                os.chmod(file, file.stat().st_mode & 0o700)
         conn = sqlite3.connect(str(file), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         store = Store(Database(conn), file)
     try:

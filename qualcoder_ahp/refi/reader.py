@@ -28,7 +28,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from qualcoder_ahp.errors import ImportFailed
-from qualcoder_ahp.importers.normalise import MAX_BYTES
+from qualcoder_ahp.importers.normalise import MAX_BYTES, refuse_special
 from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.records import ParsedTranscript, Turn
 from qualcoder_ahp.refi.codes import ImportTheme, read_codes
@@ -178,6 +178,7 @@ def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
     where = str(file)
     if file.is_dir():
         raise ImportFailed("is a folder, not a .qdc or .qdpx file", path=where)
+    refuse_special(file)  # (a named pipe was called "no such file")
     if not file.is_file():
         raise ImportFailed("no such file", path=where)
     try:

@@ -205,6 +205,9 @@ def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
         except json.JSONDecodeError as exc:
             problems.append(f"line {number}: not valid JSON ({exc.msg})")
             continue
+        except RecursionError:  # (was a traceback)
+            problems.append(f"line {number}: not valid JSON (nested too deeply)")
+            continue
         labelled = _gold_row(row)
         if labelled is _BINARY:
             problems.append(f'line {number}: a Prodigy answer on one "label" cannot be '

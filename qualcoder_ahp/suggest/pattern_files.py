@@ -57,6 +57,9 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         except json.JSONDecodeError as exc:
             ck.error(number, "", f"not valid JSON: {exc.msg}")
             continue
+        except RecursionError:  # (was a traceback)
+            ck.error(number, "", "not valid JSON: nested too deeply")
+            continue
         if not isinstance(row, dict) or "label" not in row or "pattern" not in row:
             ck.error(number, "", 'each line needs {"label": ..., "pattern": ...}')
             continue
