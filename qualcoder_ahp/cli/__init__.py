@@ -257,10 +257,11 @@ def _register() -> None:
         agreement, audit, codebook, corpus, privacy, reconcile, refi, reports, workbench,
     )
     from qualcoder_ahp.cli import coders, framework, methods, search, withdraw, words
-    from qualcoder_ahp.cli import saturation
+    from qualcoder_ahp.cli import saturation, suggestions
 
-    for module in (corpus, codebook, workbench, reports, agreement, reconcile, refi, privacy,
-                   search, audit, words, withdraw, coders, methods, framework, saturation):
+    for module in (corpus, codebook, suggestions, workbench, reports, agreement, reconcile,
+                   refi, privacy, search, audit, words, withdraw, coders, methods, framework,
+                   saturation):
         module.register(cli)
 
 

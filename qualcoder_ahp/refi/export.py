@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 import time
 import uuid
 import zipfile
@@ -49,6 +47,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.refi.codes import compose_description
 from qualcoder_ahp.refi.safe import norm_color, xml_safe
 from qualcoder_ahp.refi.speakers import OffsetMap, describe_speakers, label_text
+from qualcoder_ahp.reports.writers import replace_private
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.refi_store import RefiSnapshot
@@ -304,28 +303,15 @@ def summary_description(case_key: str, theme_id: str) -> str:
 
 
 def _write_private(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Write a file readable by its owner only, atomically (temp file + rename).
+    """Write a file readable by its owner only, atomically (temp file + rename;
+    :func:`~qualcoder_ahp.reports.writers.replace_private`), making its folder.
 
     Raises:
         UserError: the folder cannot be written or the target is a folder.
     """
     if path.is_dir():
         raise UserError("is a folder; give a file name to write", path=str(path))
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise UserError(f"cannot write the file ({exc.strerror or exc})",
-                        path=str(path)) from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+    replace_private(path, write, what="the file", make_folder=True)
 
 
 def export_codebook(store: Store, path: str | Path) -> dict[str, int]:

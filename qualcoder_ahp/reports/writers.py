@@ -16,10 +16,10 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import plural
@@ -143,26 +143,48 @@ def write_private(path: str | os.PathLike[str], data: bytes | str) -> Path:
         data = BOM + data
     if target.is_dir():
         raise UserError("cannot write the output file (it is a directory)", path=str(target))
+
+    def write(fh: BinaryIO) -> None:
+        if isinstance(data, bytes):
+            fh.write(data)
+        else:  # encoded a slice at a time: no second copy of a large report
+            for i in range(0, len(data), WRITE_CHUNK):
+                fh.write(data[i:i + WRITE_CHUNK].encode("utf-8"))
+
+    replace_private(target, write)
+    return target
+
+
+def replace_private(target: Path, write: Callable[[BinaryIO], None], *,
+                    what: str = "the output file", make_folder: bool = False) -> None:
+    """Fill a temporary file owner-only (mode 0600) with ``write`` and let it replace
+    ``target`` in one step (:func:`os.replace`): :func:`write_private`'s way, and a REFI
+    export's (which streams a zip into the file and makes its folder, ``make_folder``).
+
+    A write that fails half-way leaves the old file as it was and no temporary file
+    behind.
+
+    Raises:
+        UserError: ``cannot write {what} (...)``, naming ``target``, on any OSError.
+    """
     tmp: str | None = None
     try:
+        if make_folder:
+            target.parent.mkdir(parents=True, exist_ok=True)
         folder = target.parent if str(target.parent) else Path(".")
         # mkstemp creates the file owner-only (0600) before any byte is in it.
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        os.fchmod(fd, 0o600)  # and so it stays, whatever the umask
         with os.fdopen(fd, "wb") as fh:
-            if isinstance(data, bytes):
-                fh.write(data)
-            else:  # encoded a slice at a time: no second copy of a large report
-                for i in range(0, len(data), WRITE_CHUNK):
-                    fh.write(data[i:i + WRITE_CHUNK].encode("utf-8"))
+            write(fh)
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
-        raise UserError(f"cannot write the output file ({exc.strerror or exc})",
+        raise UserError(f"cannot write {what} ({exc.strerror or exc})",
                         path=str(target)) from None
     finally:
         if tmp is not None:  # failed or interrupted: the old file stays, no debris
             Path(tmp).unlink(missing_ok=True)
-    return target
 
 
 def check_writable(path: str | os.PathLike[str]) -> None:

@@ -2,7 +2,9 @@
 
 - :mod:`~qualcoder_ahp.suggest.codebook`: read and validate codebook YAML files (and,
   through :mod:`~qualcoder_ahp.suggest.pattern_files`, pattern JSONL and REFI-QDA
-  ``.qdc``), reporting every error with file, line and id;
+  ``.qdc``), reporting every error with file, line and id
+  (:mod:`~qualcoder_ahp.suggest.checker`), each pattern's body checked by
+  :mod:`~qualcoder_ahp.suggest.pattern_check`;
 - :mod:`~qualcoder_ahp.suggest.engine`: the matchers of one codebook, with
   :mod:`~qualcoder_ahp.suggest.pipeline` (the shared spaCy pipeline and the doc
   cache's format), :mod:`~qualcoder_ahp.suggest.matching` (segment by segment) and

@@ -2,42 +2,35 @@
 
 A codebook is checked in full before anything is stored: every problem found is
 collected as one line ``FILE:LINE: pattern <id>: problem`` (or ``theme <id>``), so a
-researcher fixes a file in one pass instead of one error per run. Line numbers come
-from the YAML node marks: a small SafeLoader subclass records, for every mapping it
-builds, the line of the mapping and of each of its keys.
+researcher fixes a file in one pass instead of one error per run
+(:class:`~qualcoder_ahp.suggest.checker.Checker`, with the line of every YAML mapping
+and key).
 
-Token patterns are checked by our own rules first (attribute names, operators,
-regular expressions inside ``REGEX``) for clear messages, and then by spaCy's own
-schema (:func:`spacy.schemas.validate_token_pattern`) and a ``Matcher`` with
-``validate=True`` to catch anything our rules miss.
+This module is the public API (:func:`check_codebook`, :func:`load_codebook`,
+:func:`diff_codebooks`) and the reader of the YAML theme tree: the codebook's keys,
+each theme (id, colour, texts, examples, children) and each pattern's id, scope, unit
+and kind. Each pattern's body is checked by :mod:`~qualcoder_ahp.suggest.pattern_check`;
+pattern JSONL and ``.qdc`` files are read by :mod:`~qualcoder_ahp.suggest.pattern_files`.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from qualcoder_ahp.errors import CodebookError, closest
+from qualcoder_ahp.errors import CodebookError
 from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme, theme_slug
 from qualcoder_ahp.suggest import colours
-from qualcoder_ahp.suggest.sre_tree import (
-    IGNORECASE,
-    _sre_compile,
-    _sre_parse,
-    forget_trees,
-    gc_paused,
-    keep_tree,
-)
+from qualcoder_ahp.suggest.checker import Checker, CheckResult, _ById, _likely, _LineLoader
+from qualcoder_ahp.suggest.pattern_check import check_body
+from qualcoder_ahp.suggest.sre_tree import forget_trees, gc_paused
 
 PATTERN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-OPERATOR = re.compile(r"^(?:[!?+*]|\{\d+\}|\{\d+,\d*\}|\{\d*,\d+\})$")
 SCOPES = ("participant", "interviewer", "all")
 UNITS = ("sentence", "turn")
 BODIES = {"phrase": "phrase", "tokens": "token", "regex": "regex", "dependency": "dependency"}
@@ -45,27 +38,6 @@ PATTERN_KEYS = {"id", "scope", "unit", *BODIES}
 THEME_KEYS = {"id", "name", "codable", "color", "description", "inclusion", "exclusion",
               "examples", "patterns", "exclude", "children"}
 TOP_KEYS = {"name", "version", "pipeline", "themes", "description"}
-
-# Token attributes spaCy's Matcher understands (see spacy.schemas.TokenPattern).
-TOKEN_ATTRS = {
-    "ORTH", "TEXT", "NORM", "LOWER", "LEMMA", "SHAPE", "PREFIX", "SUFFIX", "LENGTH",
-    "POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID", "SENT_START",
-    "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
-    "IS_SPACE", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY",
-    "IS_STOP", "IS_SENT_START", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "SPACY", "OP", "_",
-}
-# Attributes whose values are text: a YAML ``no``, ``off`` or ``2019`` left unquoted is not.
-TEXT_ATTRS = {"ORTH", "TEXT", "NORM", "LOWER", "LEMMA", "SHAPE", "PREFIX", "SUFFIX", "POS",
-              "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID"}
-# Attributes compared with one token's text: a value spaCy splits into several never matches.
-ONE_TOKEN_ATTRS = {"ORTH", "TEXT", "NORM", "LOWER"}
-UNQUOTED = ("YAML reads unquoted yes, no, on, off, true and false as true or false, and "
-            "digits as a number")
-# Attributes only a trained pipeline sets; with blank("en") they never match.
-TRAINED_ATTRS = {"POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID"}
-PREDICATES = {"REGEX", "IN", "NOT_IN", "IS_SUBSET", "IS_SUPERSET", "INTERSECTS", "FUZZY",
-              "==", "!=", ">=", "<=", ">", "<"}
-PREDICATES_FUZZY = re.compile(r"^FUZZY\d?$")
 
 
 class CodebookInvalid(CodebookError):
@@ -75,101 +47,6 @@ class CodebookInvalid(CodebookError):
         self.errors = list(errors)
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(f"{errors[0]}{more}" if errors else "invalid codebook")
-
-
-@dataclass
-class CheckResult:
-    """What :func:`check_codebook` found: the codebook (if valid), errors and warnings."""
-
-    codebook: Codebook | None
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when the codebook has no errors."""
-        return not self.errors
-
-
-# libyaml's parser (PyYAML's C extension, when built with it) reads a codebook of hundreds
-# of patterns several times faster; its nodes carry the same line marks.
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _LineLoader(_SafeLoader):  # type: ignore[misc, valid-type]
-    """A SafeLoader that remembers the line of every mapping and of each key in it."""
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
-        self.lines: dict[int, int] = {}
-        self.key_lines: dict[tuple[int, str], int] = {}
-        self.duplicates: dict[int, list[tuple[str, int, int]]] = {}
-        """Per mapping: each key given twice, its line and the first one's (YAML keeps
-        only the last value, so the first, often a whole list of patterns, is lost)."""
-
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
-    data: dict[Any, Any] = {}
-    loader.lines[id(data)] = node.start_mark.line + 1
-    yield data
-    first: dict[str, int] = {}
-    for key_node, _ in node.value:
-        if isinstance(key_node, yaml.ScalarNode):
-            line = key_node.start_mark.line + 1
-            if key_node.value in first:
-                loader.duplicates.setdefault(id(data), []).append(
-                    (key_node.value, line, first[key_node.value]))
-            first.setdefault(key_node.value, line)
-            loader.key_lines[(id(data), key_node.value)] = line
-    data.update(loader.construct_mapping(node, deep=True))
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-
-
-class Checker:
-    """Collects errors and warnings with file and line while building records."""
-
-    def __init__(self, path: str, loader: _LineLoader | None = None) -> None:
-        self.path = path
-        self.loader = loader
-        self.errors: list[str] = []
-        self.warnings: list[str] = []
-        self.has_pipeline = False
-        """Whether the codebook names an installed trained pipeline (POS, DEP... work)."""
-        self.colour_lines: dict[str, int] = {}
-        """Theme id → line of the colour it gives (themes left grey are not there)."""
-        self.text: list[str] = []
-        """The file's lines as typed, for messages about what YAML made of them (a
-        colour read as a comment)."""
-
-    def source(self, line: int) -> str:
-        """Line ``line`` (1-based) of the file as typed, or ``""``."""
-        return self.text[line - 1] if 0 < line <= len(self.text) else ""
-
-    def duplicate_keys(self, obj: Any, what: str) -> None:
-        """An error for each key this mapping gives twice (reported once per mapping)."""
-        if self.loader is None:
-            return
-        for key, line, first in self.loader.duplicates.pop(id(obj), []):
-            self.error(line, what, f"key {key!r} given twice (first at line {first}): YAML "
-                       "keeps only the last one and drops the first without a word")
-
-    def line(self, obj: Any, key: str | None = None) -> int:
-        if self.loader is None:
-            return 0
-        if key is not None and (id(obj), key) in self.loader.key_lines:
-            return self.loader.key_lines[(id(obj), key)]
-        return self.loader.lines.get(id(obj), 0)
-
-    def error(self, line: int, what: str, problem: str) -> None:
-        # Line 0 means the whole file (it could not be read or parsed at all).
-        where = f"{self.path}:{line}" if line else self.path
-        self.errors.append(f"{where}: {what + ': ' if what else ''}{problem}")
-
-    def warn(self, line: int, what: str, problem: str) -> None:
-        where = f"{self.path}:{line}" if line else self.path
-        self.warnings.append(f"{where}: {what + ': ' if what else ''}{problem}")
 
 
 # --------------------------------------------------------------------------- public API
@@ -187,7 +64,7 @@ def check_codebook(path: str | Path, *, patterns: str | Path | None = None) -> C
     """
     from qualcoder_ahp.suggest import pattern_files
 
-    forget_trees()  # an earlier check's regex parse trees (see _compile_checked)
+    forget_trees()  # an earlier check's regex parse trees (see pattern_check._compile_checked)
     path = Path(path)
     suffix = path.suffix.lower()
     with gc_paused():  # the regexes' parse trees (see gc_paused)
@@ -488,215 +365,6 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
     return Pattern(pattern_id, theme_id, kind, body, str(scope), str(unit), exclude)
 
 
-def _compile_checked(body: str) -> tuple[re.Pattern[str], bool]:
-    """Compile a regex (raising ``re.error``) and say whether every match of it is empty.
-
-    A pattern made only of lookarounds and anchors matches no text; the engine keeps only
-    matches that cover some text (a suggestion needs a span), so such a pattern, or
-    exclusion, would silently do nothing. One parse serves both answers: parsing is most
-    of the cost of checking a codebook of hundreds of regexes, so the tree goes on to
-    the prefilter's analysis of the pattern when the codebook is loaded
-    (:func:`~.sre_tree.keep_tree`). Flags are a plain int (:data:`~.sre_tree.IGNORECASE`).
-    """
-    if _sre_parse is None:  # pragma: no cover - another Python: compile, skip the width check
-        return re.compile(body, re.IGNORECASE), False
-    tree = _sre_parse.parse(body, IGNORECASE)
-    empty = tree.getwidth()[1] == 0
-    compiled = _sre_compile.compile(tree, IGNORECASE)
-    keep_tree(body, tree)
-    return compiled, empty
-
-
-def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
-    """Validate one pattern body of the given kind, recording problems on ``ck``."""
-    if kind == "phrase":
-        if isinstance(body, (bool, int, float)):
-            ck.error(line, what, f"`phrase` is {body!r}, not text ({UNQUOTED}): put the "
-                     "phrase in quotes")
-        elif isinstance(body, list):
-            words = [str(b).lower() for b in body if str(b).strip()]
-            # One word each: the IN form is one pattern (several words: one pattern each).
-            one = (' (tokens: [{LOWER: {IN: ' + json.dumps(words, ensure_ascii=False)
-                   + '}}])' if words and all(len(w.split()) == 1 for w in words) else "")
-            ck.error(line, what, f"`phrase` is a list of {len(body)}; one phrase per "
-                     f"pattern: give each its own pattern, or use tokens with IN{one}")
-        elif not isinstance(body, str) or not body.strip():
-            ck.error(line, what, "`phrase` must be a non-empty string")
-    elif kind == "regex":
-        if not isinstance(body, str) or not body:
-            ck.error(line, what, "`regex` must be a non-empty string")
-            return
-        try:
-            compiled, matches_no_text = _compile_checked(body)
-        except (re.error, RecursionError, OverflowError) as exc:
-            ck.error(line, what, f"bad regex: {exc}")
-            return
-        for curly, plain, both in (("\u2019", "'", "['\u2019]"), ("\u201c", '"', '["\u201c]'),
-                                   ("\u201d", '"', '["\u201d]')):
-            escaped = (f"\\x{ord(plain):02x}", f"\\u{ord(plain):04x}")  # \x22 is "
-            if curly in body and plain not in body and not any(
-                    e in body.lower() for e in escaped):
-                # A codebook typed in a word processor; transcripts often have straight ones.
-                ck.warn(line, what, f"the regex has {curly} but not {plain}, so it misses "
-                        f"text typed with {plain}: write {both} for either")
-                break
-        if compiled.match(""):
-            ck.error(line, what, "regex matches the empty string (it would match everywhere)")
-        elif matches_no_text:
-            ck.error(line, what, "regex only looks around (lookaheads, lookbehinds, anchors) and "
-                                 "matches no text, so it never fires; end it with text to match, "
-                                 "such as `.+`")
-    elif kind == "token":
-        _check_tokens(ck, body, line, what)
-    elif kind == "dependency":
-        _check_dependency(ck, body, line, what)
-
-
-def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
-    if not isinstance(body, list) or not body:
-        ck.error(line, what, "`tokens` must be a non-empty list of token specs")
-        return
-    own_errors = len(ck.errors)
-    for i, token in enumerate(body):
-        tline = ck.line(token) or line
-        if not isinstance(token, dict):
-            ck.error(tline, what, f"token {i}: must be a mapping like {{LOWER: word}}")
-            continue
-        ck.duplicate_keys(token, what)
-        for attr, value in token.items():
-            name = str(attr).upper()
-            if name not in TOKEN_ATTRS:
-                ck.error(tline, what, f"token {i}: unknown token attribute {attr!r}")
-                continue
-            if name == "OP":
-                if not isinstance(value, str) or not OPERATOR.match(value):
-                    ck.error(tline, what, f"token {i}: bad operator OP {value!r} "
-                             "(use !, ?, +, *, {n}, {n,m}, {n,} or {,m})")
-                continue
-            if name in TRAINED_ATTRS and not ck.has_pipeline:
-                ck.warn(tline, what, f"token {i}: {name} needs a trained pipeline; with "
-                        "blank('en') it never matches")
-            if name in TEXT_ATTRS:
-                _check_text_value(ck, tline, what, i, name, value)
-            if isinstance(value, dict):
-                for pred, arg in value.items():
-                    pname = str(pred).upper()
-                    if pname not in PREDICATES and not PREDICATES_FUZZY.match(pname):
-                        ck.error(tline, what, f"token {i}: unknown predicate {pred!r} on {name}")
-                    elif pname == "REGEX":
-                        try:
-                            re.compile(str(arg))
-                        except re.error as exc:
-                            ck.error(tline, what, f"token {i}: bad regex in {name}.REGEX: {exc}")
-    if len(ck.errors) > own_errors:
-        return
-    # Our rules passed: let spaCy's own schema and Matcher have the last word.
-    from spacy.schemas import validate_token_pattern
-
-    problems = validate_token_pattern(body)
-    if problems:
-        # A union-typed field yields one problem per alternative: one line for all.
-        ck.error(line, what, "spaCy: " + "; ".join(problems))
-    if len(ck.errors) > own_errors:
-        return
-    try:
-        from spacy.matcher import Matcher
-
-        Matcher(_blank_vocab(), validate=True).add("check", [body])
-    except Exception as exc:  # spaCy raises MatchPatternError, ValueError or KeyError
-        ck.error(line, what, f"spaCy refuses the pattern: {str(exc).splitlines()[0]}")
-
-
-_STRAIGHT = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
-
-
-def _check_text_value(ck: Checker, line: int, what: str, i: int, name: str,
-                      value: Any) -> None:
-    """A text attribute's value: text (an unquoted ``no`` is false), and for ORTH, LOWER...
-    one token as spaCy splits words (``couldn't`` is two, ``could`` and ``n't``)."""
-    values = value.get("IN", value.get("in")) if isinstance(value, dict) else [value]
-    if isinstance(value, dict) and not isinstance(values, list):
-        return  # another predicate, or a bad IN: the rules below and spaCy's schema say
-    wrong = [v for v in values if isinstance(v, (bool, int, float))]
-    if wrong:
-        word = "no" if isinstance(wrong[0], bool) else str(wrong[0])
-        ck.error(line, what, f"token {i}: {name} {'value ' if len(values) > 1 else ''}is "
-                 f"{wrong[0]!r}, not text ({UNQUOTED}): put the word in quotes, e.g. "
-                 f"{{{name}: \"{word}\"}}")
-        return
-    if not values:
-        return
-    texts = [v for v in values if isinstance(v, str)]
-    for v in texts:
-        plain = v.translate(_STRAIGHT)
-        if plain != v and plain not in texts:
-            ck.warn(line, what, f"token {i}: {name} {v!r} has a curly quote, so it misses "
-                    f"text typed with straight ones: list both, {{{name}: {{IN: "
-                    f"[{json.dumps(v, ensure_ascii=False)}, {json.dumps(plain)}]}}}}")
-            break
-    if name not in ONE_TOKEN_ATTRS:
-        return
-    split = [(v, parts) for v in values if isinstance(v, str)
-             for parts in [_tokens_of(v)] if len(parts) > 1]
-    if len(split) == len(values):  # every value: the token can never match
-        v, parts = split[0]
-        ck.warn(line, what, f"token {i}: {name} {v!r} is {len(parts)} tokens to spaCy "
-                f"({', '.join(repr(p) for p in parts)}), so it never matches one token: give "
-                "each part its own token spec")
-
-
-@functools.lru_cache(maxsize=65536)
-def _tokens_of(text: str) -> tuple[str, ...]:
-    """How blank('en')'s tokenizer splits a text (as the engine tokenises transcripts)."""
-    nlp = _blank_nlp()
-    if text.isalpha() and text not in _special_cases(nlp):
-        return (text,)  # most values: a plain word, one token (no need to tokenise)
-    return tuple(t.text for t in nlp.make_doc(text))
-
-
-@functools.lru_cache(maxsize=1)
-def _special_cases(nlp: Any) -> frozenset[str]:
-    """The tokenizer's exceptions (``cannot`` is ``can`` + ``not``), the plain words it splits."""
-    return frozenset(nlp.tokenizer.rules or ())
-
-
-def _check_dependency(ck: Checker, body: Any, line: int, what: str) -> None:
-    if not isinstance(body, list) or not body or not all(isinstance(n, dict) for n in body):
-        ck.error(line, what, "`dependency` must be a non-empty list of DependencyMatcher nodes")
-        return
-    try:
-        from spacy.matcher import DependencyMatcher
-
-        DependencyMatcher(_blank_vocab(), validate=True).add("check", [body])
-    except Exception as exc:
-        ck.error(line, what, f"spaCy refuses the dependency pattern: {str(exc).splitlines()[0]}")
-
-
-_NLP: list[Any] = []
-
-
-def _blank_nlp() -> Any:
-    if not _NLP:
-        import spacy
-
-        _NLP.append(spacy.blank("en"))
-    return _NLP[0]
-
-
-def _blank_vocab() -> Any:
-    return _blank_nlp().vocab
-
-
-class _ById:
-    """Stands for a parsed mapping known only by its id (for :meth:`Checker.duplicate_keys`)."""
-
-    def __init__(self, obj_id: int) -> None:
-        self.obj_id = obj_id
-
-    def __hash__(self) -> int:
-        return self.obj_id
-
-
 def _yaml_hint(raw: str, exc: yaml.YAMLError) -> str:
     """Where, and the likely slip behind, a YAML syntax error: a tab, an unquoted colon in
     a value, a line indented too far or not far enough, an unclosed quote."""
@@ -729,9 +397,3 @@ def _pipeline_installed(name: str) -> bool:
     import spacy.util
 
     return bool(spacy.util.is_package(name))
-
-
-def _likely(key: object, known: set[str]) -> str:
-    """``" (did you mean 'description'?)"`` for a misspelt key, else nothing."""
-    close = closest(str(key), known, cutoff=0.75)
-    return f" (did you mean {close!r}?)" if close else ""

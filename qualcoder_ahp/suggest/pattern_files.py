@@ -20,15 +20,9 @@ from typing import Any
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Codebook, Pattern, Theme
-from qualcoder_ahp.suggest.codebook import (
-    PATTERN_ID,
-    SCOPES,
-    UNITS,
-    Checker,
-    CheckResult,
-    _likely,
-    check_body,
-)
+from qualcoder_ahp.suggest.checker import Checker, CheckResult, _likely
+from qualcoder_ahp.suggest.codebook import PATTERN_ID, SCOPES, UNITS
+from qualcoder_ahp.suggest.pattern_check import check_body
 from qualcoder_ahp.suggest.colours import distinct_colours
 
 LINE_KEYS = {"label", "pattern", "id", "scope", "unit", "exclude"}

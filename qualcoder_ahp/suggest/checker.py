@@ -1,0 +1,134 @@
+"""Where a codebook's problems are: file and line for every error and warning.
+
+:class:`Checker` collects every problem found while a codebook is read, each as one
+line ``FILE:LINE: pattern <id>: problem`` (or ``theme <id>``), so a researcher fixes a
+file in one pass instead of one error per run. Line numbers come from the YAML node
+marks: a small SafeLoader subclass (:class:`_LineLoader`) records, for every mapping it
+builds, the line of the mapping and of each of its keys, and each key given twice.
+:class:`CheckResult` is what a check returns. Used by the YAML reader
+(:mod:`~qualcoder_ahp.suggest.codebook`), the pattern body checks
+(:mod:`~qualcoder_ahp.suggest.pattern_check`) and the JSONL and ``.qdc`` readers
+(:mod:`~qualcoder_ahp.suggest.pattern_files`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from qualcoder_ahp.errors import closest
+from qualcoder_ahp.records import Codebook
+
+
+@dataclass
+class CheckResult:
+    """What :func:`~qualcoder_ahp.suggest.codebook.check_codebook` found: the codebook
+    (if valid), errors and warnings."""
+
+    codebook: Codebook | None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the codebook has no errors."""
+        return not self.errors
+
+
+# libyaml's parser (PyYAML's C extension, when built with it) reads a codebook of hundreds
+# of patterns several times faster; its nodes carry the same line marks.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """A SafeLoader that remembers the line of every mapping and of each key in it."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.lines: dict[int, int] = {}
+        self.key_lines: dict[tuple[int, str], int] = {}
+        self.duplicates: dict[int, list[tuple[str, int, int]]] = {}
+        """Per mapping: each key given twice, its line and the first one's (YAML keeps
+        only the last value, so the first, often a whole list of patterns, is lost)."""
+
+
+def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
+    data: dict[Any, Any] = {}
+    loader.lines[id(data)] = node.start_mark.line + 1
+    yield data
+    first: dict[str, int] = {}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            line = key_node.start_mark.line + 1
+            if key_node.value in first:
+                loader.duplicates.setdefault(id(data), []).append(
+                    (key_node.value, line, first[key_node.value]))
+            first.setdefault(key_node.value, line)
+            loader.key_lines[(id(data), key_node.value)] = line
+    data.update(loader.construct_mapping(node, deep=True))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+
+
+class Checker:
+    """Collects errors and warnings with file and line while building records."""
+
+    def __init__(self, path: str, loader: _LineLoader | None = None) -> None:
+        self.path = path
+        self.loader = loader
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+        self.has_pipeline = False
+        """Whether the codebook names an installed trained pipeline (POS, DEP... work)."""
+        self.colour_lines: dict[str, int] = {}
+        """Theme id → line of the colour it gives (themes left grey are not there)."""
+        self.text: list[str] = []
+        """The file's lines as typed, for messages about what YAML made of them (a
+        colour read as a comment)."""
+
+    def source(self, line: int) -> str:
+        """Line ``line`` (1-based) of the file as typed, or ``""``."""
+        return self.text[line - 1] if 0 < line <= len(self.text) else ""
+
+    def duplicate_keys(self, obj: Any, what: str) -> None:
+        """An error for each key this mapping gives twice (reported once per mapping)."""
+        if self.loader is None:
+            return
+        for key, line, first in self.loader.duplicates.pop(id(obj), []):
+            self.error(line, what, f"key {key!r} given twice (first at line {first}): YAML "
+                       "keeps only the last one and drops the first without a word")
+
+    def line(self, obj: Any, key: str | None = None) -> int:
+        if self.loader is None:
+            return 0
+        if key is not None and (id(obj), key) in self.loader.key_lines:
+            return self.loader.key_lines[(id(obj), key)]
+        return self.loader.lines.get(id(obj), 0)
+
+    def error(self, line: int, what: str, problem: str) -> None:
+        # Line 0 means the whole file (it could not be read or parsed at all).
+        where = f"{self.path}:{line}" if line else self.path
+        self.errors.append(f"{where}: {what + ': ' if what else ''}{problem}")
+
+    def warn(self, line: int, what: str, problem: str) -> None:
+        where = f"{self.path}:{line}" if line else self.path
+        self.warnings.append(f"{where}: {what + ': ' if what else ''}{problem}")
+
+
+class _ById:
+    """Stands for a parsed mapping known only by its id (for :meth:`Checker.duplicate_keys`)."""
+
+    def __init__(self, obj_id: int) -> None:
+        self.obj_id = obj_id
+
+    def __hash__(self) -> int:
+        return self.obj_id
+
+
+def _likely(key: object, known: set[str]) -> str:
+    """``" (did you mean 'description'?)"`` for a misspelt key, else nothing."""
+    close = closest(str(key), known, cutoff=0.75)
+    return f" (did you mean {close!r}?)" if close else ""

@@ -1,0 +1,243 @@
+"""Validate one pattern body: a phrase, a regular expression, token specs or a dependency tree.
+
+Token patterns are checked by our own rules first (attribute names, operators,
+regular expressions inside ``REGEX``, YAML's unquoted ``no`` read as false, a value
+spaCy splits into several tokens) for clear messages, and then by spaCy's own schema
+(:func:`spacy.schemas.validate_token_pattern`) and a ``Matcher`` with
+``validate=True`` to catch anything our rules miss. Problems go to a
+:class:`~qualcoder_ahp.suggest.checker.Checker` with the pattern's line; the YAML
+codebook (:mod:`~qualcoder_ahp.suggest.codebook`) and pattern JSONL
+(:mod:`~qualcoder_ahp.suggest.pattern_files`) readers call :func:`check_body`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from typing import Any
+
+from qualcoder_ahp.suggest.checker import Checker
+from qualcoder_ahp.suggest.sre_tree import IGNORECASE, _sre_compile, _sre_parse, keep_tree
+
+OPERATOR = re.compile(r"^(?:[!?+*]|\{\d+\}|\{\d+,\d*\}|\{\d*,\d+\})$")
+
+# Token attributes spaCy's Matcher understands (see spacy.schemas.TokenPattern).
+TOKEN_ATTRS = {
+    "ORTH", "TEXT", "NORM", "LOWER", "LEMMA", "SHAPE", "PREFIX", "SUFFIX", "LENGTH",
+    "POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID", "SENT_START",
+    "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
+    "IS_SPACE", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY",
+    "IS_STOP", "IS_SENT_START", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "SPACY", "OP", "_",
+}
+# Attributes whose values are text: a YAML ``no``, ``off`` or ``2019`` left unquoted is not.
+TEXT_ATTRS = {"ORTH", "TEXT", "NORM", "LOWER", "LEMMA", "SHAPE", "PREFIX", "SUFFIX", "POS",
+              "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID"}
+# Attributes compared with one token's text: a value spaCy splits into several never matches.
+ONE_TOKEN_ATTRS = {"ORTH", "TEXT", "NORM", "LOWER"}
+UNQUOTED = ("YAML reads unquoted yes, no, on, off, true and false as true or false, and "
+            "digits as a number")
+# Attributes only a trained pipeline sets; with blank("en") they never match.
+TRAINED_ATTRS = {"POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID"}
+PREDICATES = {"REGEX", "IN", "NOT_IN", "IS_SUBSET", "IS_SUPERSET", "INTERSECTS", "FUZZY",
+              "==", "!=", ">=", "<=", ">", "<"}
+PREDICATES_FUZZY = re.compile(r"^FUZZY\d?$")
+
+
+def _compile_checked(body: str) -> tuple[re.Pattern[str], bool]:
+    """Compile a regex (raising ``re.error``) and say whether every match of it is empty.
+
+    A pattern made only of lookarounds and anchors matches no text; the engine keeps only
+    matches that cover some text (a suggestion needs a span), so such a pattern, or
+    exclusion, would silently do nothing. One parse serves both answers: parsing is most
+    of the cost of checking a codebook of hundreds of regexes, so the tree goes on to
+    the prefilter's analysis of the pattern when the codebook is loaded
+    (:func:`~.sre_tree.keep_tree`). Flags are a plain int (:data:`~.sre_tree.IGNORECASE`).
+    """
+    if _sre_parse is None:  # pragma: no cover - another Python: compile, skip the width check
+        return re.compile(body, re.IGNORECASE), False
+    tree = _sre_parse.parse(body, IGNORECASE)
+    empty = tree.getwidth()[1] == 0
+    compiled = _sre_compile.compile(tree, IGNORECASE)
+    keep_tree(body, tree)
+    return compiled, empty
+
+
+def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
+    """Validate one pattern body of the given kind, recording problems on ``ck``."""
+    if kind == "phrase":
+        if isinstance(body, (bool, int, float)):
+            ck.error(line, what, f"`phrase` is {body!r}, not text ({UNQUOTED}): put the "
+                     "phrase in quotes")
+        elif isinstance(body, list):
+            words = [str(b).lower() for b in body if str(b).strip()]
+            # One word each: the IN form is one pattern (several words: one pattern each).
+            one = (' (tokens: [{LOWER: {IN: ' + json.dumps(words, ensure_ascii=False)
+                   + '}}])' if words and all(len(w.split()) == 1 for w in words) else "")
+            ck.error(line, what, f"`phrase` is a list of {len(body)}; one phrase per "
+                     f"pattern: give each its own pattern, or use tokens with IN{one}")
+        elif not isinstance(body, str) or not body.strip():
+            ck.error(line, what, "`phrase` must be a non-empty string")
+    elif kind == "regex":
+        if not isinstance(body, str) or not body:
+            ck.error(line, what, "`regex` must be a non-empty string")
+            return
+        try:
+            compiled, matches_no_text = _compile_checked(body)
+        except (re.error, RecursionError, OverflowError) as exc:
+            ck.error(line, what, f"bad regex: {exc}")
+            return
+        for curly, plain, both in (("\u2019", "'", "['\u2019]"), ("\u201c", '"', '["\u201c]'),
+                                   ("\u201d", '"', '["\u201d]')):
+            escaped = (f"\\x{ord(plain):02x}", f"\\u{ord(plain):04x}")  # \x22 is "
+            if curly in body and plain not in body and not any(
+                    e in body.lower() for e in escaped):
+                # A codebook typed in a word processor; transcripts often have straight ones.
+                ck.warn(line, what, f"the regex has {curly} but not {plain}, so it misses "
+                        f"text typed with {plain}: write {both} for either")
+                break
+        if compiled.match(""):
+            ck.error(line, what, "regex matches the empty string (it would match everywhere)")
+        elif matches_no_text:
+            ck.error(line, what, "regex only looks around (lookaheads, lookbehinds, anchors) and "
+                                 "matches no text, so it never fires; end it with text to match, "
+                                 "such as `.+`")
+    elif kind == "token":
+        _check_tokens(ck, body, line, what)
+    elif kind == "dependency":
+        _check_dependency(ck, body, line, what)
+
+
+def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
+    if not isinstance(body, list) or not body:
+        ck.error(line, what, "`tokens` must be a non-empty list of token specs")
+        return
+    own_errors = len(ck.errors)
+    for i, token in enumerate(body):
+        tline = ck.line(token) or line
+        if not isinstance(token, dict):
+            ck.error(tline, what, f"token {i}: must be a mapping like {{LOWER: word}}")
+            continue
+        ck.duplicate_keys(token, what)
+        for attr, value in token.items():
+            name = str(attr).upper()
+            if name not in TOKEN_ATTRS:
+                ck.error(tline, what, f"token {i}: unknown token attribute {attr!r}")
+                continue
+            if name == "OP":
+                if not isinstance(value, str) or not OPERATOR.match(value):
+                    ck.error(tline, what, f"token {i}: bad operator OP {value!r} "
+                             "(use !, ?, +, *, {n}, {n,m}, {n,} or {,m})")
+                continue
+            if name in TRAINED_ATTRS and not ck.has_pipeline:
+                ck.warn(tline, what, f"token {i}: {name} needs a trained pipeline; with "
+                        "blank('en') it never matches")
+            if name in TEXT_ATTRS:
+                _check_text_value(ck, tline, what, i, name, value)
+            if isinstance(value, dict):
+                for pred, arg in value.items():
+                    pname = str(pred).upper()
+                    if pname not in PREDICATES and not PREDICATES_FUZZY.match(pname):
+                        ck.error(tline, what, f"token {i}: unknown predicate {pred!r} on {name}")
+                    elif pname == "REGEX":
+                        try:
+                            re.compile(str(arg))
+                        except re.error as exc:
+                            ck.error(tline, what, f"token {i}: bad regex in {name}.REGEX: {exc}")
+    if len(ck.errors) > own_errors:
+        return
+    # Our rules passed: let spaCy's own schema and Matcher have the last word.
+    from spacy.schemas import validate_token_pattern
+
+    problems = validate_token_pattern(body)
+    if problems:
+        # A union-typed field yields one problem per alternative: one line for all.
+        ck.error(line, what, "spaCy: " + "; ".join(problems))
+    if len(ck.errors) > own_errors:
+        return
+    try:
+        from spacy.matcher import Matcher
+
+        Matcher(_blank_vocab(), validate=True).add("check", [body])
+    except Exception as exc:  # spaCy raises MatchPatternError, ValueError or KeyError
+        ck.error(line, what, f"spaCy refuses the pattern: {str(exc).splitlines()[0]}")
+
+
+_STRAIGHT = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _check_text_value(ck: Checker, line: int, what: str, i: int, name: str,
+                      value: Any) -> None:
+    """A text attribute's value: text (an unquoted ``no`` is false), and for ORTH, LOWER...
+    one token as spaCy splits words (``couldn't`` is two, ``could`` and ``n't``)."""
+    values = value.get("IN", value.get("in")) if isinstance(value, dict) else [value]
+    if isinstance(value, dict) and not isinstance(values, list):
+        return  # another predicate, or a bad IN: the rules below and spaCy's schema say
+    wrong = [v for v in values if isinstance(v, (bool, int, float))]
+    if wrong:
+        word = "no" if isinstance(wrong[0], bool) else str(wrong[0])
+        ck.error(line, what, f"token {i}: {name} {'value ' if len(values) > 1 else ''}is "
+                 f"{wrong[0]!r}, not text ({UNQUOTED}): put the word in quotes, e.g. "
+                 f"{{{name}: \"{word}\"}}")
+        return
+    if not values:
+        return
+    texts = [v for v in values if isinstance(v, str)]
+    for v in texts:
+        plain = v.translate(_STRAIGHT)
+        if plain != v and plain not in texts:
+            ck.warn(line, what, f"token {i}: {name} {v!r} has a curly quote, so it misses "
+                    f"text typed with straight ones: list both, {{{name}: {{IN: "
+                    f"[{json.dumps(v, ensure_ascii=False)}, {json.dumps(plain)}]}}}}")
+            break
+    if name not in ONE_TOKEN_ATTRS:
+        return
+    split = [(v, parts) for v in values if isinstance(v, str)
+             for parts in [_tokens_of(v)] if len(parts) > 1]
+    if len(split) == len(values):  # every value: the token can never match
+        v, parts = split[0]
+        ck.warn(line, what, f"token {i}: {name} {v!r} is {len(parts)} tokens to spaCy "
+                f"({', '.join(repr(p) for p in parts)}), so it never matches one token: give "
+                "each part its own token spec")
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens_of(text: str) -> tuple[str, ...]:
+    """How blank('en')'s tokenizer splits a text (as the engine tokenises transcripts)."""
+    nlp = _blank_nlp()
+    if text.isalpha() and text not in _special_cases(nlp):
+        return (text,)  # most values: a plain word, one token (no need to tokenise)
+    return tuple(t.text for t in nlp.make_doc(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _special_cases(nlp: Any) -> frozenset[str]:
+    """The tokenizer's exceptions (``cannot`` is ``can`` + ``not``), the plain words it splits."""
+    return frozenset(nlp.tokenizer.rules or ())
+
+
+def _check_dependency(ck: Checker, body: Any, line: int, what: str) -> None:
+    if not isinstance(body, list) or not body or not all(isinstance(n, dict) for n in body):
+        ck.error(line, what, "`dependency` must be a non-empty list of DependencyMatcher nodes")
+        return
+    try:
+        from spacy.matcher import DependencyMatcher
+
+        DependencyMatcher(_blank_vocab(), validate=True).add("check", [body])
+    except Exception as exc:
+        ck.error(line, what, f"spaCy refuses the dependency pattern: {str(exc).splitlines()[0]}")
+
+
+_NLP: list[Any] = []
+
+
+def _blank_nlp() -> Any:
+    if not _NLP:
+        import spacy
+
+        _NLP.append(spacy.blank("en"))
+    return _NLP[0]
+
+
+def _blank_vocab() -> Any:
+    return _blank_nlp().vocab
