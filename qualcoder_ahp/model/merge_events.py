@@ -257,8 +257,12 @@ class _IdMaps:
 def _span_of(other: sqlite3.Connection, table: str, oid: int) -> Any:
     """``(transcript_id, theme_id, start, end)`` of the copy's suggestion or coding ``oid``
     (``table``: ``suggestions`` or ``codings``), or ``None``."""
-    return other.execute(f'SELECT transcript_id, theme_id, start, "end" FROM {table} '
+    if table == "codings":  # two literal queries: no table name formatted into SQL
+        return other.execute('SELECT transcript_id, theme_id, start, "end" FROM codings '
+                             "WHERE id = ?", [oid]).fetchone()
+    return other.execute('SELECT transcript_id, theme_id, start, "end" FROM suggestions '
                          "WHERE id = ?", [oid]).fetchone()
+
 
 def _carried(ids: dict[str, Any], maps: _IdMaps) -> dict[str, Any]:
     """What the copy's own merge kept of a record it did not bring in either (``ids``: that
