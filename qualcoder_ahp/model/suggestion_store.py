@@ -41,6 +41,38 @@ def suggestion_from_row(row: tuple[Any, ...]) -> Suggestion:
     )
 
 
+def _suggestions_where(transcript_id: int | None, theme_id: str | None, status: str | None,
+                       coder: str | None, decision: str | None) -> tuple[str, list[Any]]:
+    """The join and ``WHERE`` of :meth:`SuggestionMixin.suggestions`' filters, with their
+    arguments."""
+    sql = ""
+    args: list[Any] = []
+    where: list[str] = []
+    if coder is not None and decision is not None:
+        sql += (" LEFT JOIN decisions d ON d.suggestion_id = s.id AND d.coder_id = "
+                "(SELECT id FROM coders WHERE name = ?)")
+        args.append(coder)
+        if decision == "undecided":
+            where.append("d.status IS NULL")
+        elif decision == "decided":
+            where.append("d.status IS NOT NULL")
+        else:
+            where.append("d.status = ?")
+            args.append(decision)
+    if transcript_id is not None:
+        where.append("s.transcript_id = ?")
+        args.append(transcript_id)
+    if theme_id is not None:
+        where.append("s.theme_id = ?")
+        args.append(theme_id)
+    if status is not None:
+        where.append("s.status = ?")
+        args.append(status)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return sql, args
+
+
 class SuggestionMixin:
     """Suggestion methods of :class:`~qualcoder_ahp.model.store.Store`."""
 
@@ -65,33 +97,26 @@ class SuggestionMixin:
             decision: ``undecided``, ``accepted``, ``rejected``, ``adjusted`` or
                 ``decided`` (any of the last three); needs ``coder``.
         """
-        sql = f"SELECT {SUGGESTION_COLUMNS} FROM suggestions s"
-        args: list[Any] = []
-        where: list[str] = []
-        if coder is not None and decision is not None:
-            sql += (" LEFT JOIN decisions d ON d.suggestion_id = s.id AND d.coder_id = "
-                    "(SELECT id FROM coders WHERE name = ?)")
-            args.append(coder)
-            if decision == "undecided":
-                where.append("d.status IS NULL")
-            elif decision == "decided":
-                where.append("d.status IS NOT NULL")
-            else:
-                where.append("d.status = ?")
-                args.append(decision)
-        if transcript_id is not None:
-            where.append("s.transcript_id = ?")
-            args.append(transcript_id)
-        if theme_id is not None:
-            where.append("s.theme_id = ?")
-            args.append(theme_id)
-        if status is not None:
-            where.append("s.status = ?")
-            args.append(status)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += ' ORDER BY s.transcript_id, s.start, s."end", s.theme_id'
+        sql, args = _suggestions_where(transcript_id, theme_id, status, coder, decision)
+        sql = (f"SELECT {SUGGESTION_COLUMNS} FROM suggestions s{sql} "
+               'ORDER BY s.transcript_id, s.start, s."end", s.theme_id')
         return [suggestion_from_row(r) for r in self.conn.execute(sql, args)]
+
+    def count_suggestions(
+        self: Store,
+        *,
+        transcript_id: int | None = None,
+        theme_id: str | None = None,
+        status: str | None = "open",
+        coder: str | None = None,
+        decision: str | None = None,
+    ) -> int:
+        """How many suggestions :meth:`suggestions` with the same filters lists, counted
+        in the database (the methods draft built all 100,000 of a large study six times
+        over to count them: two thirds of its time)."""
+        sql, args = _suggestions_where(transcript_id, theme_id, status, coder, decision)
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM suggestions s{sql}",
+                                     args).fetchone()[0])
 
     def suggestion(self: Store, suggestion_id: int) -> Suggestion:
         """One suggestion by id."""
