@@ -157,3 +157,71 @@ def test_count_suggestions_counts_what_suggestions_lists(tmp_path: Path) -> None
             assert store.count_suggestions(**kwargs) == want, kwargs  # type: ignore[arg-type]
             counts.add(want)
         assert len(counts) > 4  # the filters tell the suggestions apart
+
+
+def _counted_row_by_row(store: Store, coder: str | None) -> dict[str, dict[str, int]]:
+    """Each pattern's counts as pattern_stats counted them before: every open suggestion
+    and its decisions, one row at a time in Python."""
+    counts: dict[str, dict[str, int]] = {}
+    per: dict[int, tuple[list[str], list[str]]] = {}
+    for s in store.suggestions():
+        per[s.id] = (list(s.pattern_ids), [])
+    for sid, (_, statuses) in per.items():
+        for name in ([coder] if coder else CODERS):
+            status = store.decision_of(sid, name)
+            if status is not None:
+                statuses.append(status)
+    for pids, statuses in per.values():
+        for pid in pids:
+            st = counts.setdefault(pid, dict.fromkeys(
+                ("suggestions", "accepted", "rejected", "undecided"), 0))
+            st["suggestions"] += 1
+            st["undecided"] += not statuses
+            for status in statuses:
+                st["rejected" if status == "rejected" else "accepted"] += 1
+    return counts
+
+
+def test_pattern_stats_count_as_row_by_row(tmp_path: Path) -> None:
+    """Counted in SQLite per list of pattern ids, as before per suggestion: shared lists,
+    a pattern twice in a list, an unknown id, retired suggestions, three coders'
+    accepted, adjusted and rejected decisions, a removed pattern."""
+    import json
+
+    from qualcoder_ahp.records import Codebook, Pattern, Theme
+
+    with _coded(tmp_path) as store:
+        ids = ["p1", "p2", "p3", "gone"]
+        store.save_codebook(Codebook("test", tuple(Theme(t, t.title()) for t in THEMES),
+                                     tuple(Pattern(p, THEMES[k % 2], "regex", p)
+                                           for k, p in enumerate(ids))))
+        store.save_codebook(Codebook("test", tuple(Theme(t, t.title()) for t in THEMES),
+                                     tuple(Pattern(p, THEMES[k % 2], "regex", p)
+                                           for k, p in enumerate(ids[:3]))))
+        rng = random.Random(3)
+        lists = [["p1"], ["p2", "p1"], ["p3"], ["p1", "p1"], ["unknown", "p2"], ["gone"]]
+        with store.write():
+            for s in store.suggestions():
+                store.conn.execute("UPDATE suggestions SET pattern_ids = ? WHERE id = ?",
+                                   [json.dumps(rng.choice(lists)), s.id])
+        suggestions = store.suggestions()
+        for s in suggestions:
+            for coder in CODERS:
+                roll = rng.random()
+                if roll < 0.3:
+                    store.accept(s.id, coder)
+                elif roll < 0.4:
+                    store.accept(s.id, coder, start=s.start, end=s.end - 1)
+                elif roll < 0.6:
+                    store.reject(s.id, coder)
+        with store.write():
+            store.conn.execute("UPDATE suggestions SET status = 'retired' WHERE id = ?",
+                               [suggestions[0].id])
+        for coder in (None, "ana", "cat"):
+            got = {st["pattern"]: {k: st[k] for k in ("suggestions", "accepted", "rejected",
+                                                       "undecided")}
+                   for st in store.pattern_stats(coder)}
+            want = _counted_row_by_row(store, coder)
+            assert got == {p: c for p, c in want.items() if p in ids}
+            assert got["p1"]["accepted"] and got["p1"]["rejected"] and got["p1"]["undecided"]
+            assert "gone" in got  # removed, still with suggestions
