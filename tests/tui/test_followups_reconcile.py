@@ -36,17 +36,20 @@ def manual_poll(monkeypatch):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def computed(monkeypatch) -> Counter[tuple[int, bool]]:  # type: ignore[no-untyped-def]
     """How often each transcript's stretches were computed: ``(id, agreed) -> times``,
-    wherever the screen computes them (its own module did, at the load)."""
+    wherever the screen computes them (its own module did, at the load). The
+    disagreements and the agreed stretches come in one pass (``reconcile_stretches``),
+    which counts for both."""
     seen: Counter[tuple[int, bool]] = Counter()
-    real = reconcile_module.reconcile_items
+    real = reconcile_module.reconcile_stretches
 
-    def spy(corpus, *args, agreed=False, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(corpus, *args, **kwargs):  # type: ignore[no-untyped-def]
         for t in corpus.transcripts:
-            seen[(t.id, agreed)] += 1
-        return real(corpus, *args, agreed=agreed, **kwargs)
+            for agreed in (False, True):
+                seen[(t.id, agreed)] += 1
+        return real(corpus, *args, **kwargs)
 
-    monkeypatch.setattr(reconcile_walk, "reconcile_items", spy)
-    monkeypatch.setattr(screen_module, "reconcile_items", spy, raising=False)
+    monkeypatch.setattr(reconcile_walk, "reconcile_stretches", spy)
+    monkeypatch.setattr(screen_module, "reconcile_stretches", spy, raising=False)
     return seen
 
 
