@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -67,26 +68,30 @@ def commands(work: Path, coders: list[str]) -> list[tuple[str, list[str]]]:
     ]
 
 
-def time_command(db: Path, args: list[str], code: Path = REPO) -> float:
-    """Wall time of one ``qcahp`` run in a fresh process, by the code in ``code``."""
+def time_command(db: Path, args: list[str], code: Path = REPO) -> tuple[float, float]:
+    """Wall and CPU time (user and system) of one ``qcahp`` run in a fresh process, by the
+    code in ``code``."""
     env = {**os.environ, "PYTHONPATH": str(code), "COLUMNS": "120"}
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "qualcoder_ahp", "--db", str(db), *args],
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                           cwd=db.parent, env=env)
     seconds = time.perf_counter() - began
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"qcahp {' '.join(args)} failed: {proc.stderr.strip()[-300:]}")
-    return seconds
+    return seconds, now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
 
 
-def baseline(db: Path) -> float:
-    """Read every transcript's text from the database and split it into words (best of 5)."""
+def baseline(db: Path) -> tuple[float, float]:
+    """Read every transcript's text from the database and split it into words (best of 5,
+    wall and CPU time)."""
     import sqlite3
 
-    best = float("inf")
+    best = (float("inf"), float("inf"))
     for _ in range(5):
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         conn = sqlite3.connect(db)
         try:
             words = sum(len(text.split()) for (text,) in conn.execute(
@@ -94,7 +99,8 @@ def baseline(db: Path) -> float:
         finally:
             conn.close()
         assert words
-        best = min(best, time.perf_counter() - began)
+        best = min(best[0], time.perf_counter() - began), min(best[1],
+                                                               time.process_time() - cpu)
     return best
 
 
@@ -108,8 +114,14 @@ def compared(store) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 # ---------------------------------------------------------------- the screens
-def screens(db: Path, repeat: int) -> dict[str, float]:
-    """Best-of-``repeat`` time to open each screen until its figures are on screen."""
+def clock() -> tuple[float, float]:
+    """Wall time and this process's CPU time (every thread's), in seconds."""
+    return time.perf_counter(), time.process_time()
+
+
+def screens(db: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    """Best-of-``repeat`` wall and CPU time to open each screen until its figures are on
+    screen."""
     from qualcoder_ahp.model.store import open_store
     from qualcoder_ahp.tui import app as app_module
     from qualcoder_ahp.tui.app import make_app
@@ -127,10 +139,18 @@ def screens(db: Path, repeat: int) -> dict[str, float]:
         largest = max(store.transcripts(), key=lambda t: t.words)
         coders = compared(store)
         coder = coders[0]
-    best: dict[str, float] = {}
+    best: dict[str, tuple[float, float]] = {}
 
-    def keep(label: str, seconds: float) -> None:
-        best[label] = min(best.get(label, seconds), seconds)
+    def keep(label: str, began: tuple[float, float] | None = None,
+             taken: tuple[float, float] | None = None) -> None:
+        """The best wall and the best CPU time (every thread's) of ``label``: since
+        ``began`` (``clock()`` then), or ``taken``."""
+        if taken is None:
+            assert began is not None
+            now = clock()
+            taken = (now[0] - began[0], now[1] - began[1])
+        was = best.get(label, taken)
+        best[label] = (min(was[0], taken[0]), min(was[1], taken[1]))
 
     async def settle(pilot, app) -> None:  # type: ignore[no-untyped-def]
         """Until no worker runs and the screen has drawn what they posted."""
@@ -142,14 +162,14 @@ def screens(db: Path, repeat: int) -> dict[str, float]:
 
     async def run() -> None:
         for _ in range(repeat):
-            keep("baseline: read and split every word", baseline(db))
-            began = time.perf_counter()
+            keep("baseline: read and split every word", taken=baseline(db))
+            began = clock()
             app = make_app(db, coder=coder)
             async with app.run_test(size=(120, 40)) as pilot:
                 while not isinstance(app.screen, TranscriptsScreen):
                     await pilot.pause()
                 await settle(pilot, app)
-                keep("transcripts", time.perf_counter() - began)
+                keep("transcripts", began)
                 home = app.screen
                 made = {
                     "coding screen (longest transcript)": None,
@@ -162,7 +182,7 @@ def screens(db: Path, repeat: int) -> dict[str, float]:
                         lambda: ReconcileScreen(app.store, coder, coders=list(coders)),
                 }
                 for label, make in made.items():
-                    began = time.perf_counter()
+                    began = clock()
                     if make is None:
                         home.open_transcript(largest.id)
                         while not isinstance(app.screen, CodingScreen):
@@ -175,7 +195,7 @@ def screens(db: Path, repeat: int) -> dict[str, float]:
                         while isinstance(screen, ReconcileScreen) and not screen.loaded:
                             await pilot.pause(0.01)
                     await settle(pilot, app)
-                    keep(label, time.perf_counter() - began)
+                    keep(label, began)
                     app.pop_screen()
                     await settle(pilot, app)
 
@@ -184,7 +204,7 @@ def screens(db: Path, repeat: int) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------- driver
-def screens_by(code: Path, work: Path, repeat: int) -> dict[str, float]:
+def screens_by(code: Path, work: Path, repeat: int) -> dict[str, tuple[float, float]]:
     """The screens' figures by the code in ``code``, in a child process."""
     env = {**os.environ, "PYTHONPATH": str(code)}
     proc = subprocess.run([sys.executable, __file__, str(work), "--screens", "--code", str(code),
@@ -192,20 +212,35 @@ def screens_by(code: Path, work: Path, repeat: int) -> dict[str, float]:
                           capture_output=True, text=True, check=False, env=env)
     if proc.returncode:
         raise SystemExit(f"screens failed: {proc.stderr.strip()[-800:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return {k: tuple(v) for k, v in json.loads(proc.stdout.strip().splitlines()[-1]).items()}
 
 
-def table(kind: str, runs: dict[str, dict[str, float]], base_label: str) -> None:
-    """One table: each figure by each code, as a ratio to its baseline, and before/after."""
+Runs = dict[str, dict[str, tuple[float, float]]]
+
+
+def kept(runs: Runs, name: str, label: str, taken: tuple[float, float]) -> None:
+    """Keep the best wall and the best CPU time of ``label`` by the code ``name``."""
+    was = runs[name].get(label, taken)
+    runs[name][label] = (min(was[0], taken[0]), min(was[1], taken[1]))
+
+
+def table(kind: str, runs: Runs, base_label: str) -> None:
+    """One table: each figure's wall and CPU time by each code, the CPU time as a ratio
+    to the baseline's, and (two codes) before/after of the CPU and of the wall time."""
     codes = list(runs)
-    head = " | ".join(f"{c} | {c} × baseline" for c in codes)
-    print(f"\n| {kind} | {head} |" + (" before/after |" if len(codes) == 2 else ""))
-    print("|---|" + "---:|---:|" * len(codes) + ("---:|" if len(codes) == 2 else ""))
+    head = " | ".join(f"{c}: wall | {c}: CPU | {c}: CPU × baseline" for c in codes)
+    two = len(codes) == 2
+    print(f"\n| {kind} | {head} |" + (" before/after, CPU | before/after, wall |"
+                                      if two else ""))
+    print("|---|" + "---:|---:|---:|" * len(codes) + ("---:|---:|" if two else ""))
     for label in runs[codes[-1]]:
-        cells = " | ".join(f"{_fmt(runs[c][label])} | {runs[c][label] / runs[c][base_label]:.1f}×"
-                           for c in codes)
-        ratio = (f" {runs[codes[0]][label] / runs[codes[1]][label]:.2f}× |"
-                 if len(codes) == 2 else "")
+        cells = " | ".join(
+            f"{_fmt(runs[c][label][0])} | {_fmt(runs[c][label][1])} | "
+            f"{runs[c][label][1] / runs[c][base_label][1]:.1f}×" for c in codes)
+        ratio = ""
+        if two:
+            (w0, c0), (w1, c1) = runs[codes[0]][label], runs[codes[1]][label]
+            ratio = f" {c0 / c1:.2f}× | {w0 / w1:.2f}× |"
         print(f"| {label} | {cells} |{ratio}")
 
 
@@ -244,19 +279,18 @@ def main() -> None:
     if args.before:
         codes = {"before": args.before.resolve(), "after": REPO}
     if args.only != "commands":
-        runs: dict[str, dict[str, float]] = {name: {} for name in codes}
+        runs: Runs = {name: {} for name in codes}
         for _ in range(args.repeat):  # in turn, so that load on the machine hits both alike
             for name, code in codes.items():
-                for label, seconds in screens_by(code, work, 1).items():
-                    runs[name][label] = min(runs[name].get(label, seconds), seconds)
+                for label, taken in screens_by(code, work, 1).items():
+                    kept(runs, name, label, taken)
         table("screen opened", runs, "baseline: read and split every word")
     if args.only != "screens":
         runs = {name: {} for name in codes}
         for _ in range(args.repeat):
             for label, cmd in commands(work, coders):
                 for name, code in codes.items():
-                    seconds = time_command(db, cmd, code)
-                    runs[name][label] = min(runs[name].get(label, seconds), seconds)
+                    kept(runs, name, label, time_command(db, cmd, code))
         table("command", runs, "qcahp --version (baseline)")
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
     shutil.rmtree(work, ignore_errors=True)
