@@ -68,7 +68,8 @@ def reconcile_stretches(corpus: Corpus) -> tuple[list[ReconcileItem], list[Recon
     Each coder's spans are merged (sorted and disjoint, as :class:`Corpus` holds them),
     so each lies inside exactly one stretch and the stretches come in the same order:
     one pointer per coder hands each stretch its spans, rather than every stretch
-    asking every span of the cell (2.2 s of the reconcile screen's 2.4 s at 2M words).
+    asking every span of the cell, twice (0.98 s of CPU at 2M words, now 0.64 s; 0.57 s
+    and 0.26 s of it without the garbage collector's passes).
     """
     items: list[ReconcileItem] = []
     agreed: list[ReconcileItem] = []
