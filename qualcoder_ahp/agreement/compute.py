@@ -165,26 +165,22 @@ def collect_transcript(store: Store, info: Any, label: str | None, coders: Seque
         themes: the themes compared; codings of any other are kept and named in
             ``others``, the caller decides what to do with them.
     """
-    data = TranscriptData(
-        info.id, label or info.label, store.transcript_text(info.id),
-        tuple((s.start, s.end) for s in store.sentences(info.id)),
-        tuple((t.start, t.end) for t in store.turns(info.id)),
-        interview=info.name,
-    )
+    data = TranscriptData(info.id, label or info.label, store.transcript_text(info.id),
+                          *store.unit_bounds(info.id), interview=info.name)
     raw: dict[tuple[str, str], list[Interval]] = {}
     rated: list[str] = []
     others: dict[str, None] = {}
     for name in coders:
-        codings = store.codings(transcript_id=info.id, coder=name)
+        codings = store.coding_spans(info.id, name)
         # Rejecting a suggestion is coding the transcript too: a coder who rejected
         # everything another coder accepted used to be "not started", and the
         # disagreement was left out of agreement, disagreements and reconcile.
         if codings or store.decisions_for(name, info.id):
             rated.append(name)
-        for c in codings:
-            if c.theme_id not in themes:
-                others.setdefault(c.theme_id)
-            raw.setdefault((c.theme_id, name), []).append((c.start, c.end))
+        for theme_id, start, end in codings:
+            if theme_id not in themes:
+                others.setdefault(theme_id)
+            raw.setdefault((theme_id, name), []).append((start, end))
     return TranscriptCodings(data, {key: merge(spans) for key, spans in raw.items()},
                              tuple(rated), tuple(others))
 

@@ -303,13 +303,13 @@ def _stretches(store: Any, compared: list[str], theme: str | None,
                transcript: str | None) -> tuple[list[Any], list[Any]]:
     """The disagreement and agreed stretches, as the reconcile screen computes them."""
     from qualcoder_ahp.agreement.compute import collect
-    from qualcoder_ahp.agreement.reconcile import reconcile_items
+    from qualcoder_ahp.agreement.reconcile import reconcile_stretches
 
     if is_blind(store):
         # The reconcile screen stays closed while coders code blind; so does this.
         raise UserError("blind coding is on: reconcile after `qcahp blind off`")
     corpus = collect(store, compared, theme=theme, transcript=transcript)
-    return reconcile_items(corpus), reconcile_items(corpus, agreed=True)
+    return reconcile_stretches(corpus)
 
 
 def is_blind(store: Any) -> bool:

@@ -667,6 +667,16 @@ class Store(
         )
         return [Sentence(*r) for r in rows]
 
+    def unit_bounds(self, transcript_id: int) -> tuple[tuple[tuple[int, int], ...],
+                                                       tuple[tuple[int, int], ...]]:
+        """A transcript's sentences and turns as ``(start, end)`` pairs, in order: what
+        agreement's sentence and turn units need of them (building the ``Sentence`` and
+        ``Turn`` of :meth:`sentences` and :meth:`turns` first cost it a quarter of a
+        second at 2M words)."""
+        sql = 'SELECT start, "end" FROM {} WHERE transcript_id = ? ORDER BY idx'
+        return (tuple(self.conn.execute(sql.format("sentences"), [transcript_id])),
+                tuple(self.conn.execute(sql.format("turns"), [transcript_id])))
+
     def speakers(self, transcript_id: int) -> dict[str, str]:
         """Each speaker of a transcript with their role."""
         rows = self.conn.execute(

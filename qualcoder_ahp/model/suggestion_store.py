@@ -41,6 +41,38 @@ def suggestion_from_row(row: tuple[Any, ...]) -> Suggestion:
     )
 
 
+def _suggestions_where(transcript_id: int | None, theme_id: str | None, status: str | None,
+                       coder: str | None, decision: str | None) -> tuple[str, list[Any]]:
+    """The join and ``WHERE`` of :meth:`SuggestionMixin.suggestions`' filters, with their
+    arguments."""
+    sql = ""
+    args: list[Any] = []
+    where: list[str] = []
+    if coder is not None and decision is not None:
+        sql += (" LEFT JOIN decisions d ON d.suggestion_id = s.id AND d.coder_id = "
+                "(SELECT id FROM coders WHERE name = ?)")
+        args.append(coder)
+        if decision == "undecided":
+            where.append("d.status IS NULL")
+        elif decision == "decided":
+            where.append("d.status IS NOT NULL")
+        else:
+            where.append("d.status = ?")
+            args.append(decision)
+    if transcript_id is not None:
+        where.append("s.transcript_id = ?")
+        args.append(transcript_id)
+    if theme_id is not None:
+        where.append("s.theme_id = ?")
+        args.append(theme_id)
+    if status is not None:
+        where.append("s.status = ?")
+        args.append(status)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return sql, args
+
+
 class SuggestionMixin:
     """Suggestion methods of :class:`~qualcoder_ahp.model.store.Store`."""
 
@@ -65,33 +97,26 @@ class SuggestionMixin:
             decision: ``undecided``, ``accepted``, ``rejected``, ``adjusted`` or
                 ``decided`` (any of the last three); needs ``coder``.
         """
-        sql = f"SELECT {SUGGESTION_COLUMNS} FROM suggestions s"
-        args: list[Any] = []
-        where: list[str] = []
-        if coder is not None and decision is not None:
-            sql += (" LEFT JOIN decisions d ON d.suggestion_id = s.id AND d.coder_id = "
-                    "(SELECT id FROM coders WHERE name = ?)")
-            args.append(coder)
-            if decision == "undecided":
-                where.append("d.status IS NULL")
-            elif decision == "decided":
-                where.append("d.status IS NOT NULL")
-            else:
-                where.append("d.status = ?")
-                args.append(decision)
-        if transcript_id is not None:
-            where.append("s.transcript_id = ?")
-            args.append(transcript_id)
-        if theme_id is not None:
-            where.append("s.theme_id = ?")
-            args.append(theme_id)
-        if status is not None:
-            where.append("s.status = ?")
-            args.append(status)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += ' ORDER BY s.transcript_id, s.start, s."end", s.theme_id'
+        sql, args = _suggestions_where(transcript_id, theme_id, status, coder, decision)
+        sql = (f"SELECT {SUGGESTION_COLUMNS} FROM suggestions s{sql} "
+               'ORDER BY s.transcript_id, s.start, s."end", s.theme_id')
         return [suggestion_from_row(r) for r in self.conn.execute(sql, args)]
+
+    def count_suggestions(
+        self: Store,
+        *,
+        transcript_id: int | None = None,
+        theme_id: str | None = None,
+        status: str | None = "open",
+        coder: str | None = None,
+        decision: str | None = None,
+    ) -> int:
+        """How many suggestions :meth:`suggestions` with the same filters lists, counted
+        in the database (the methods draft built all 100,000 of a large study six times
+        over to count them: two thirds of its time)."""
+        sql, args = _suggestions_where(transcript_id, theme_id, status, coder, decision)
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM suggestions s{sql}",
+                                     args).fetchone()[0])
 
     def suggestion(self: Store, suggestion_id: int) -> Suggestion:
         """One suggestion by id."""
@@ -240,34 +265,28 @@ class SuggestionMixin:
         stats = {r[0]: {"pattern": r[0], "theme": r[1], "kind": r[2], "active": bool(r[3]),
                         "exclude": bool(r[4]), "suggestions": 0, "accepted": 0, "rejected": 0,
                         "undecided": 0} for r in rows}
-        sql = ("SELECT s.id, s.pattern_ids, d.status FROM suggestions s LEFT JOIN decisions d "
-               "ON d.suggestion_id = s.id")
+        # Counted per suggestion, then per list of pattern ids, in SQLite: a large study's
+        # 100,000 suggestions share a few hundred lists (the codebook screen asks twice as
+        # it opens, on the UI thread: 0.7 s at 2M words counted row by row in Python).
+        join = ""
         args: list[Any] = []
         if coder is not None:
-            sql += " AND d.coder_id = (SELECT id FROM coders WHERE name = ?)"
+            join = " AND d.coder_id = (SELECT id FROM coders WHERE name = ?)"
             args.append(coder)
-        sql += " WHERE s.status = 'open'"
-        per_suggestion: dict[int, tuple[list[str], list[str]]] = {}
-        decoded: dict[str, list[str]] = {}  # most suggestions share a few pattern-id lists
-        for sid, pids, status in self.conn.execute(sql, args):
-            entry = per_suggestion.get(sid)
-            if entry is None:
-                ids = decoded.get(pids)
-                if ids is None:
-                    ids = decoded[pids] = json.loads(pids)
-                entry = per_suggestion[sid] = (ids, [])
-            if status is not None:
-                entry[1].append(status)
-        for pids, statuses in per_suggestion.values():
-            for pid in pids:
+        sql = ("SELECT pattern_ids, COUNT(*), SUM(n = 0), SUM(n - rejected), SUM(rejected) "
+               "FROM (SELECT s.pattern_ids AS pattern_ids, COUNT(d.status) AS n, "
+               "TOTAL(d.status = 'rejected') AS rejected FROM suggestions s "
+               f"LEFT JOIN decisions d ON d.suggestion_id = s.id{join} "
+               "WHERE s.status = 'open' GROUP BY s.id) GROUP BY pattern_ids")
+        for pids, suggestions, undecided, accepted, rejected in self.conn.execute(sql, args):
+            for pid in json.loads(pids):
                 st = stats.get(pid)
                 if st is None:
                     continue
-                st["suggestions"] += 1
-                if not statuses:
-                    st["undecided"] += 1
-                for status in statuses:
-                    st["rejected" if status == "rejected" else "accepted"] += 1
+                st["suggestions"] += suggestions
+                st["undecided"] += undecided
+                st["accepted"] += int(accepted)
+                st["rejected"] += int(rejected)
         out = []
         for st in stats.values():
             if not st["active"] and not st["suggestions"]:

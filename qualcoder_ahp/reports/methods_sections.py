@@ -146,16 +146,16 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
     from qualcoder_ahp.reports.data import ReportData
 
     section = "Suggestions"
-    made = report.add(section, "suggestions", "open suggestions", len(store.suggestions()),
+    made = report.add(section, "suggestions", "open suggestions", store.count_suggestions(),
                       "qcahp suggestions")
-    retired = len(store.suggestions(status="retired"))
+    retired = store.count_suggestions(status="retired")
     if retired:
         report.add(section, "suggestions_retired", "retired suggestions", retired,
                    "qcahp suggestions --status retired")
     sentences = []
     origins_said = []
     for coder in coders:
-        counts = {d: len(store.suggestions(coder=coder, decision=d)) for d in DECISIONS}
+        counts = {d: store.count_suggestions(coder=coder, decision=d) for d in DECISIONS}
         for d in DECISIONS:
             report.add(section, f"coder.{coder}.{d}", f"{coder}: {d}", counts[d],
                        f"qcahp suggestions --coder {coder} --decision {d}")

@@ -25,7 +25,7 @@ from qualcoder_ahp.agreement.compute import (
     TranscriptData,
 )
 from qualcoder_ahp.agreement.intervals import Interval
-from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_items
+from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_stretches
 from qualcoder_ahp.model.store import Store
 
 
@@ -44,7 +44,7 @@ class Stretches:
 
 def full_items(corpus: Corpus) -> Stretches:
     """The stretches of a corpus read whole (:func:`~qualcoder_ahp.agreement.compute.collect`)."""
-    return Stretches(reconcile_items(corpus), reconcile_items(corpus, agreed=True),
+    return Stretches(*reconcile_stretches(corpus),
                      {t.id: t.text for t in corpus.transcripts}, dict(corpus.themes),
                      [t.id for t in corpus.transcripts])
 
@@ -109,8 +109,8 @@ class FollowedItems:
                          [part.data], {(tid, theme, coder): spans
                                        for (theme, coder), spans in part.spans.items()},
                          {tid: part.rated})
-            self._by_transcript[tid] = (_by_theme(reconcile_items(one)),
-                                        _by_theme(reconcile_items(one, agreed=True)))
+            disagreeing, same = reconcile_stretches(one)
+            self._by_transcript[tid] = (_by_theme(disagreeing), _by_theme(same))
         corpus = followed.corpus()
         items: list[ReconcileItem] = []
         agreed: list[ReconcileItem] = []

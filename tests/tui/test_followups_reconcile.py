@@ -36,17 +36,20 @@ def manual_poll(monkeypatch):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def computed(monkeypatch) -> Counter[tuple[int, bool]]:  # type: ignore[no-untyped-def]
     """How often each transcript's stretches were computed: ``(id, agreed) -> times``,
-    wherever the screen computes them (its own module did, at the load)."""
+    wherever the screen computes them (its own module did, at the load). The
+    disagreements and the agreed stretches come in one pass (``reconcile_stretches``),
+    which counts for both."""
     seen: Counter[tuple[int, bool]] = Counter()
-    real = reconcile_module.reconcile_items
+    real = reconcile_module.reconcile_stretches
 
-    def spy(corpus, *args, agreed=False, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(corpus, *args, **kwargs):  # type: ignore[no-untyped-def]
         for t in corpus.transcripts:
-            seen[(t.id, agreed)] += 1
-        return real(corpus, *args, agreed=agreed, **kwargs)
+            for agreed in (False, True):
+                seen[(t.id, agreed)] += 1
+        return real(corpus, *args, **kwargs)
 
-    monkeypatch.setattr(reconcile_walk, "reconcile_items", spy)
-    monkeypatch.setattr(screen_module, "reconcile_items", spy, raising=False)
+    monkeypatch.setattr(reconcile_walk, "reconcile_stretches", spy)
+    monkeypatch.setattr(screen_module, "reconcile_stretches", spy, raising=False)
     return seen
 
 
@@ -89,5 +92,43 @@ async def test_opening_then_polling_computes_the_opening_result_once(
             assert computed[(ids[2], False)] == 2 and computed[(ids[0], False)] == 1
             again = full_items(collect(other, CODERS))
             assert screen.items == again.items and screen.agreed == again.agreed
+        finally:
+            other.close()
+
+
+async def test_the_load_computes_with_the_collector_paused_a_poll_does_not(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening the screen computes every transcript with Python's cyclic garbage
+    collector paused (a million small objects at 2M words, each collection walking them
+    and the workbench again), and collects once after; a poll's few transcripts are not
+    worth that collection, and compute with it running. The results are the same."""
+    import gc
+
+    path = tmp_path / "project.db"
+    seeded(path).close()
+    with open_store(path) as store:
+        ids = [t.id for t in store.transcripts()]
+    collecting: list[bool] = []
+    real = reconcile_walk.FollowedItems.refresh
+
+    def spy(self, store):  # type: ignore[no-untyped-def]
+        collecting.append(gc.isenabled())
+        return real(self, store)
+
+    monkeypatch.setattr(reconcile_walk.FollowedItems, "refresh", spy)
+    app = make_app(path, coder="lead")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await press_for_screen(pilot, "R", ReconcileScreen)
+        await _ready(pilot)
+        assert collecting == [False] and gc.isenabled()
+        other = open_store(path)
+        try:
+            s = other.sentences(ids[1])[1]
+            other.code(ids[1], THEMES[0], "ben", s.start, s.end - 2)
+            assert app.poll_store()
+            await _ready(pilot)
+            assert collecting == [False, True] and gc.isenabled()
+            want = full_items(collect(other, CODERS))
+            assert screen.items == want.items and screen.agreed == want.agreed
         finally:
             other.close()

@@ -17,6 +17,7 @@ codings of a second coder, hide or open the screen.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from textual.message import Message
 from qualcoder_ahp.agreement.reconcile import ReconcileItem
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.suggest.sre_tree import gc_paused
 from qualcoder_ahp.tui.follow import FollowsStore, is_blind
 from qualcoder_ahp.tui.reconcile_walk import FollowedItems, Stretches
 
@@ -134,24 +136,35 @@ class ReconcileFollow(FollowsStore):
                 transcript withdrawn as it was read); the next call reads everything.
         """
         with self._follow_lock:
-            if (fresh or self._followed is None
-                    or list(self._followed.followed.coders) != coders):
+            everything = (fresh or self._followed is None
+                          or list(self._followed.followed.coders) != coders)
+            if everything:
                 self._followed = FollowedItems(coders)
             followed = self._followed
+            # Every transcript computed makes a million small objects that live on (2M
+            # words): each collection they set off walked them and the whole workbench
+            # again, a fifth of the load's time. Paused, one collection does it at the end.
+            # (A poll's few transcripts are not worth that collection.)
             try:
-                if self.store.path is None:  # in-memory project: only one connection exists
-                    return followed.refresh(self.store), None
-                with open_store(self.store.path) as own:
-                    own.conn.execute("BEGIN")
-                    try:
-                        found = followed.refresh(own)
-                        return found, ((own.newest_event_id(), own.reconcile_log())
-                                       if log else None)
-                    finally:
-                        own.conn.execute("ROLLBACK")
+                with gc_paused() if everything else contextlib.nullcontext():
+                    return self._refresh(followed, log)
             except BaseException:
                 self._followed = None  # half taken in: read everything again next time
                 raise
+
+    def _refresh(self, followed: FollowedItems, log: bool,
+                 ) -> tuple[Stretches, tuple[int, list[dict[str, Any]]] | None]:
+        """:meth:`_bring_up_to_date`'s reading, on the screen's own connection."""
+        if self.store.path is None:  # in-memory project: only one connection exists
+            return followed.refresh(self.store), None
+        with open_store(self.store.path) as own:
+            own.conn.execute("BEGIN")
+            try:
+                found = followed.refresh(own)
+                return found, ((own.newest_event_id(), own.reconcile_log())
+                               if log else None)
+            finally:
+                own.conn.execute("ROLLBACK")
 
     @work(thread=True, exclusive=True, group="reconcile-poll", exit_on_error=False)
     def _recompute(self, coders: list[str], generation: int) -> None:
