@@ -99,11 +99,19 @@ class Checker:
         ``{IN: [a], IN: [b]}``, that no other check visits)."""
         if self.loader is None or not self.loader.duplicates:
             return
-        self.duplicate_keys_of(id(obj), what)
-        if nested and isinstance(obj, (dict, list)):
-            for value in obj.values() if isinstance(obj, dict) else obj:
-                if isinstance(value, (dict, list)):
-                    self.duplicate_keys(value, what, nested=True)
+        if not nested:
+            self.duplicate_keys_of(id(obj), what)
+            return
+        # Each mapping and list once: YAML anchors share them, even within themselves.
+        stack, seen = [obj], set()
+        while stack:
+            item = stack.pop()
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            self.duplicate_keys_of(id(item), what)
+            values = item.values() if isinstance(item, dict) else item
+            stack.extend(v for v in values if isinstance(v, (dict, list)))
 
     def duplicate_keys_of(self, obj_id: int, what: str) -> None:
         """:meth:`duplicate_keys` of the mapping whose ``id()`` is ``obj_id``."""
