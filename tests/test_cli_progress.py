@@ -90,12 +90,12 @@ def test_working_line_on_a_terminal_is_erased_and_absent_in_pipes(
 
 def test_codebook_check_says_what_it_is_doing_on_a_terminal(
         monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    from qualcoder_ahp.cli.codebook import _check
+    from qualcoder_ahp.cli.codebook import checked_codebook
 
     book = tmp_path / "cb.yaml"
     book.write_text("name: cb\nthemes:\n  - id: luck\n    name: Luck\n"
                     "    patterns:\n      - id: luck_phrase\n        phrase: lucky break\n")
     err = _Tty()
     monkeypatch.setattr("sys.stderr", err)
-    assert [t.id for t in _check(str(book), None).themes] == ["luck"]
+    assert [t.id for t in checked_codebook(str(book), None).themes] == ["luck"]
     assert err.getvalue().startswith(f"Checking {book}...")

@@ -51,7 +51,9 @@ for _command in THEME_COMMANDS:
     codebook.add_command(_command)
 
 
-def _check(path: str, patterns_file: str | None, storing: bool = False) -> Any:
+def checked_codebook(path: str, patterns_file: str | None, storing: bool = False) -> Any:
+    """The codebook of ``path`` (with ``patterns_file``'s patterns), its warnings on stderr;
+    if it fails, every error (file, line, pattern id) on stderr and exit 1."""
     from qualcoder_ahp.suggest.codebook import check_codebook
 
     with working(f"Checking {path}"):
@@ -74,7 +76,7 @@ def _check(path: str, patterns_file: str | None, storing: bool = False) -> Any:
               help="Also merge this spaCy/Prodigy patterns JSONL (labels = theme ids).")
 def codebook_check(path: str, patterns_file: str | None) -> None:
     """Validate a codebook (YAML, patterns JSONL or .qdc); list every error with its line."""
-    cb = _check(path, patterns_file)
+    cb = checked_codebook(path, patterns_file)
     click.echo(f"{path}: OK: {_sizes(cb)}")
 
 
@@ -112,7 +114,7 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     """Store a codebook; a new version keeps theme ids, GUIDs and every coding."""
     from qualcoder_ahp.suggest.codebook import diff_codebooks
 
-    cb = _check(path, patterns_file, storing=True)
+    cb = checked_codebook(path, patterns_file, storing=True)
     store = project.store()
     diff = _by_kind(diff_codebooks(store.codebook(), cb), store.codebook(), cb)
     # Read before the file replaces them: the names, definitions and colours coders
@@ -283,7 +285,7 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
         raise UserError(f"{' and '.join(asked)} {'goes' if one else 'go'} with a document "
                         "or table (--format md, docx, csv, xlsx or json): the terminal "
                         "listing has no usage or memos")
-    cb = _check(path, None) if path else project.store().codebook()
+    cb = checked_codebook(path, None) if path else project.store().codebook()
     if not cb.themes:
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
     _check_show_themes(project, cb, theme_ids, stored=not path and fmt != "table",

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from qualcoder_ahp.cli.codebook import _check
+from qualcoder_ahp.cli.codebook import checked_codebook
 from qualcoder_ahp.cli.common import (
     InputFile,
     Project,
@@ -304,7 +304,7 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
         with working(f"Comparing the suggestions with {coder}'s codings"):
             result = evaluate_coder(project.store(), coder)
     else:
-        cb = _check(codebook_path, None) if codebook_path else _stored_codebook(project)
+        cb = checked_codebook(codebook_path, None) if codebook_path else _stored_codebook(project)
         assert gold is not None
         with working(f"Suggesting on the sentences of {gold}"):
             result = evaluate_gold(cb, gold)

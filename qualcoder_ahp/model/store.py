@@ -673,9 +673,12 @@ class Store(
         agreement's sentence and turn units need of them (building the ``Sentence`` and
         ``Turn`` of :meth:`sentences` and :meth:`turns` first cost it a quarter of a
         second at 2M words)."""
-        sql = 'SELECT start, "end" FROM {} WHERE transcript_id = ? ORDER BY idx'
-        return (tuple(self.conn.execute(sql.format("sentences"), [transcript_id])),
-                tuple(self.conn.execute(sql.format("turns"), [transcript_id])))
+        return (tuple(self.conn.execute(
+                    'SELECT start, "end" FROM sentences WHERE transcript_id = ? ORDER BY idx',
+                    [transcript_id])),
+                tuple(self.conn.execute(
+                    'SELECT start, "end" FROM turns WHERE transcript_id = ? ORDER BY idx',
+                    [transcript_id])))
 
     def speakers(self, transcript_id: int) -> dict[str, str]:
         """Each speaker of a transcript with their role."""
