@@ -1,0 +1,60 @@
+"""Small defects from session 18's audits (helper ``polish``).
+
+1. A consensus decided into another name (``qcahp reconcile decide --consensus agreed``):
+   ``qcahp disagreements``' reconcile line said "none decided yet", and the counts
+   screen's ``n`` knew only a coder named ``consensus``; both now ask the store's one rule,
+   ``Store.consensus_coders()``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.tui.screens.counts import CountsScreen
+from tests.test_team_s18 import run, team
+from tests.tui.test_counts_screen import Host
+
+__all__ = ["team"]  # the fixture, shared with test_team_s18
+
+
+def _agreed(db: Path, at: dict[str, int]) -> None:
+    run(db, "reconcile", "decide", "intersection", "--transcript", "p01", "--theme",
+        "serendipity", "--at", str(at["fell"]), "--by", "lead", "--consensus", "agreed")
+
+
+def test_disagreements_count_a_consensus_decided_into_another_name(team):
+    db, at = team
+    _agreed(db, at)
+    assert run(db, "disagreements").stdout.rstrip().endswith(
+        "Reconcile screen: 2 stretches, 1 decided into agreed, 1 undecided.\n"
+        "3 disagreeing spans.")
+    run(db, "reconcile", "decide", "reject", "--transcript", "p01", "--theme", "mandate",
+        "--at", str(at["board"]), "--by", "lead")
+    assert run(db, "disagreements").stdout.rstrip().endswith(
+        "Reconcile screen: 2 stretches, 2 decided into agreed, consensus, none undecided.\n"
+        "3 disagreeing spans.")
+
+
+async def test_the_counts_screen_n_key_shows_a_consensus_under_another_name(team):
+    db, at = team
+    _agreed(db, at)
+    store = open_store(db)
+    try:
+        app = Host(store, "ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, CountsScreen)
+            assert screen.check_action("consensus", ()) is True
+            await pilot.press("n")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert screen.coder == "agreed" and screen.shown is not None
+            assert "coder agreed" in screen.shown.caption
+            codings = screen.shown.columns.index("codings")
+            assert {r[0]: r[codings] for r in screen.shown.rows} == {
+                "Board mandate": "0", "Serendipity": "1"}
+    finally:
+        store.close()
