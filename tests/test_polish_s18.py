@@ -58,3 +58,26 @@ async def test_the_counts_screen_n_key_shows_a_consensus_under_another_name(team
                 "Board mandate": "0", "Serendipity": "1"}
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------- 2. refi export -o FILE
+def test_refi_export_takes_the_file_as_o_too(team, tmp_path):
+    import zipfile
+
+    db, _ = team
+    out = tmp_path / "study.qdpx"
+    assert f"to {out}" in run(db, "refi", "export", "-o", str(out)).output
+    assert "project.qde" in zipfile.ZipFile(out).namelist()
+    assert "(replaced the old file)" in run(db, "refi", "export", "--output", str(out)).output
+    run(db, "refi", "export", str(out), "-o", str(out))  # the same file, twice: fine
+    codebook = tmp_path / "study.qdc"
+    run(db, "refi", "export-codebook", "-o", str(codebook))
+    assert codebook.read_text(encoding="utf-8").count("<Code ") == 2
+    other = tmp_path / "other.qdpx"
+    for args in ([str(other), "-o", str(out)], []):
+        result = run(db, "refi", "export", *args, code=2)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: Invalid value for "), lines
+    assert "differ" in run(db, "refi", "export", str(other), "-o", str(out), code=2).output
+    assert not other.exists()
+    assert "FILE.qdpx or -o FILE.qdpx" in run(db, "refi", "export", code=2).output
