@@ -317,8 +317,8 @@ CASES: list[tuple[str, list[str], dict[str, Any], str, str]] = [
     *[(f"codings csv {label}", ["codings", "import", "{dir}/c.csv", "--coder", "zed"],
        {"c.csv": data}, "c.csv", says)
       for label, data, says in (
-          ("empty", b"", "missing column"),
-          ("binary", bytes(range(256)) * 3, "not UTF-8"),
+          ("empty", b"", "the file is empty"),
+          ("binary", bytes(range(256)) * 3, "binary file"),
           ("start not a number", codings_row("start", "abc"), "whole numbers"),
           ("start huge", codings_row("start", "9" * 30), "outside the transcript"),
           ("end 1e400", codings_row("end", "1e400"), "whole numbers"),

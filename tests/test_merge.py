@@ -214,7 +214,7 @@ def test_missing_columns_and_empty_files_are_refused(tmp_path):
     with pytest.raises(UserError, match="no codings"):
         store.import_codings(path, "ben")
     path.write_bytes(b"\xff\xfe\x00binary")
-    with pytest.raises(UserError, match="UTF-8"):
+    with pytest.raises(UserError, match="not valid UTF-16"):
         store.import_codings(path, "ben")
     store.close()
 
@@ -276,12 +276,14 @@ def test_a_csv_saved_by_a_spreadsheet_imports(tmp_path, style):
     store.close()
 
 
-def test_a_csv_not_in_utf8_names_the_line(tmp_path):
+def test_a_csv_part_utf8_part_not_names_the_line(tmp_path):
+    # A CSV wholly in Windows-1252 is read as such (as `participants import` reads it).
     store = _base(tmp_path / "p.db")
     path = tmp_path / "in.csv"
-    path.write_bytes("transcript,theme,start,end,quote\nasha,serendipity,0,3,How\n"
-                     "asha,serendipity,0,3,Ho\u2019\n".encode("cp1252"))
-    with pytest.raises(UserError, match=r"in\.csv: line 3: not UTF-8 text .*CSV UTF-8"):
+    path.write_bytes("transcript,theme,start,end,quote\nasha,serendipity,0,3,Ho\u2019\n"
+                     .encode() + "asha,serendipity,0,3,Ho\u2019\n".encode("cp1252"))
+    with pytest.raises(UserError, match=r"in\.csv: mixed text encodings: line 2 is UTF-8 "
+                       "but line 3 is not"):
         store.import_codings(path, "ben")
     assert store.codings() == []
     store.close()

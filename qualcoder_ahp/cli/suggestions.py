@@ -157,7 +157,9 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
     """Accept or reject a suggestion as a coder (one transaction, undoable).
 
     SUGGESTION_ID is the id column of `qcahp suggestions`. The span is the
-    suggestion's unless --start/--end (character offsets) adjust it. The consensus
+    suggestion's unless --start/--end (character offsets) adjust it; an adjusted span
+    must overlap the suggestion's. Your own hand coding of exactly the accepted span
+    with the theme is replaced by the accepted coding (no passage coded twice). The consensus
     coder (consensus, or any coder a reconcile decision went into) is refused: its
     codings come from `qcahp reconcile decide` or the reconcile screen only.
 
@@ -180,6 +182,10 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
         if not 0 <= s < e <= text_len:
             raise UserError(f"bad span [{s}, {e}): it must lie inside the transcript "
                             f"(0-{text_len}) with start < end")
+        if not (s < sug.end and sug.start < e):  # a typo in an offset, not an adjustment
+            raise UserError(f"bad span [{s}, {e}): it does not overlap suggestion "
+                            f"{suggestion_id}'s text [{sug.start}, {sug.end}); an adjusted "
+                            "span must keep some of it")
     coders = store.coders()
     if coders and coder not in coders:
         # A misspelt --coder would silently start a second coder; say so (the decision

@@ -311,6 +311,18 @@ def _refuse_other_code_page(text: str, path: str | None) -> None:
             "Asian text in an old encoding?); save the file as UTF-8", path=path)
 
 
+def wide_encoding(data: bytes) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` when ``data`` is text in one of them, told by its
+    byte-order mark or (UTF-16 saved without one) by its NUL bytes; else None. For
+    readers of UTF-8 only, to name the encoding they refuse: UTF-16 text without a mark
+    is valid UTF-8 with a NUL after each letter, and was called "unacceptable
+    character #x0000"."""
+    for bom, encoding in _BOMS[1:]:
+        if data.startswith(bom):
+            return encoding.upper()[:6]
+    return "UTF-16" if _utf16_without_bom(data) else None
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """``utf-16-le``/``-be`` when the NUL bytes fall on every other byte, as in text
     saved as UTF-16 without a byte-order mark; None for any other binary data."""

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
 CSV_COLUMNS = ("transcript", "theme", "start", "end", "quote")
+MAX_CSV_BYTES = 1024 * 1024 * 1024
+"""A codings CSV above this size is refused (a study's file of hundreds of thousands of
+rows, each with its quote, is well under it)."""
 IMPORT_BATCH = 10_000
 """Imported codings inserted per ``executemany`` (bounds the rows held at once)."""
 
@@ -177,21 +180,13 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
     codings export`` puts before a text that would start a formula ("-p01", "=x") is
     taken off again (:func:`~qualcoder_ahp.reports.writers.csv_unquote`).
     """
+    from qualcoder_ahp.importers.normalise import read_text
     from qualcoder_ahp.reports.writers import csv_unquote
 
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise UserError("no such file", path=str(file)) from None
-    except OSError as exc:
-        raise UserError(f"cannot read ({exc.strerror or exc.__class__.__name__})",
-                        path=str(file)) from None
-    try:
-        raw = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise UserError(f"line {line}: not UTF-8 text (in a spreadsheet, save it as "
-                        "\"CSV UTF-8\")", path=str(file)) from None
+    # Decoded as ``participants import`` decodes its CSV (and ``import`` a transcript):
+    # UTF-8, UTF-16 or UTF-32 with or without a byte order mark, else Windows-1252; a
+    # UTF-16 file from Excel's "Unicode text" was refused as "line 1: not UTF-8".
+    raw = read_text(file, max_bytes=MAX_CSV_BYTES)
     first = raw.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count) if first else ","
     reader = csv.DictReader(io.StringIO(raw, newline=""), delimiter=delimiter)
@@ -200,6 +195,12 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
     except csv.Error as exc:
         raise UserError(f"line 1: {exc}", path=str(file)) from None
     reader.fieldnames = header
+    named = [h for h in header if h]
+    if len(set(named)) != len(named):
+        # DictReader kept the last of them: a file with two `start` columns was read
+        # by one and failed on a row with a misleading "quote does not match".
+        dup = next(h for h in named if named.count(h) > 1)
+        raise UserError(f"line 1: the header names column {dup!r} twice", path=str(file))
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise UserError(f"line 1: missing column(s) {', '.join(missing)} "

@@ -166,7 +166,10 @@ class DecisionMixin(ReconcileMixin):
     ) -> Coding:
         """Accept a suggestion (optionally with an adjusted span) as a coding.
 
-        A previous decision of this coder on the same suggestion is replaced.
+        A previous decision of this coder on the same suggestion is replaced. The coder's
+        own coding of exactly this span with this theme made by hand (or imported) is
+        replaced by the accepted one, its memos moving with it, so that the passage is
+        coded once, not counted and quoted twice (undo brings the hand coding back).
         """
         sug = self._suggestion_row(suggestion_id)
         self._check_theme_active(sug["theme_id"], "accepted")
@@ -181,6 +184,9 @@ class DecisionMixin(ReconcileMixin):
                 sug["transcript_id"], sug["theme_id"], coder_id, span_start, span_end,
                 "adjusted" if adjusted else "suggested", suggestion_id,
             )
+            changes += self._replace_same_coding(
+                sug["transcript_id"], sug["theme_id"], coder_id, span_start, span_end,
+                coding_id)
             after = {"status": "adjusted" if adjusted else "accepted", "coding_id": coding_id}
             changes += [
                 {"op": "coding", "id": coding_id, "before": 0, "after": 1},
@@ -571,6 +577,27 @@ class DecisionMixin(ReconcileMixin):
             [suggestion_id, coder_id],
         ).fetchone()
         return {"status": row[0], "coding_id": row[1]} if row else None
+
+    def _replace_same_coding(
+        self: Store, transcript_id: int, theme_id: str, coder_id: int, start: int, end: int,
+        new_id: int,
+    ) -> list[dict[str, Any]]:
+        """Changes that retire this coder's active codings of exactly this span and theme
+        that no suggestion made (coded by hand, imported), moving every memo on them to
+        the coding ``new_id`` that takes their place."""
+        same = [r[0] for r in self.conn.execute(
+            'SELECT id FROM codings WHERE transcript_id = ? AND theme_id = ? AND coder_id = ? '
+            'AND start = ? AND "end" = ? AND active = 1 AND suggestion_id IS NULL',
+            [transcript_id, theme_id, coder_id, start, end])]
+        changes: list[dict[str, Any]] = []
+        for old_id in same:
+            changes.append({"op": "coding", "id": old_id, "before": 1, "after": 0})
+            for memo_coder, text in self.conn.execute(
+                    "SELECT coder_id, text FROM memos WHERE target_kind = 'coding' AND "
+                    "target_id = ? ORDER BY coder_id", [str(old_id)]):
+                changes.append({"op": "memo", "kind": "coding", "target": str(new_id),
+                                "coder_id": memo_coder, "before": None, "after": text})
+        return changes
 
     def _clear_decision(self: Store, suggestion_id: int, coder_id: int) -> list[dict[str, Any]]:
         """Changes that withdraw this coder's current decision on a suggestion."""

@@ -164,6 +164,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin):
                 its transcripts (by content hash) or themes (by id) is not in this
                 project; nothing is merged then.
         """
+        from qualcoder_ahp.importers.normalise import refuse_special
         from qualcoder_ahp.model.migrations import known_count
 
         self.merge_withdrawn = {}
@@ -173,6 +174,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin):
         self.merge_events_by = {}
         self.merge_upgraded_from = None
         path = Path(other_path)
+        refuse_special(path)  # a named pipe was called "no such project database"
         if not path.is_file():
             raise UserError("no such project database", path=str(path))
         if self.path is not None and path.resolve() == Path(self.path).resolve():

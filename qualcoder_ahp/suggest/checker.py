@@ -93,11 +93,31 @@ class Checker:
         """Line ``line`` (1-based) of the file as typed, or ``""``."""
         return self.text[line - 1] if 0 < line <= len(self.text) else ""
 
-    def duplicate_keys(self, obj: Any, what: str) -> None:
-        """An error for each key this mapping gives twice (reported once per mapping)."""
+    def duplicate_keys(self, obj: Any, what: str, *, nested: bool = False) -> None:
+        """An error for each key this mapping gives twice (reported once per mapping);
+        with ``nested``, also for every mapping inside it (a pattern's token predicates,
+        ``{IN: [a], IN: [b]}``, that no other check visits)."""
+        if self.loader is None or not self.loader.duplicates:
+            return
+        if not nested:
+            self.duplicate_keys_of(id(obj), what)
+            return
+        # Each mapping and list once: YAML anchors share them, even within themselves.
+        stack, seen = [obj], set()
+        while stack:
+            item = stack.pop()
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            self.duplicate_keys_of(id(item), what)
+            values = item.values() if isinstance(item, dict) else item
+            stack.extend(v for v in values if isinstance(v, (dict, list)))
+
+    def duplicate_keys_of(self, obj_id: int, what: str) -> None:
+        """:meth:`duplicate_keys` of the mapping whose ``id()`` is ``obj_id``."""
         if self.loader is None:
             return
-        for key, line, first in self.loader.duplicates.pop(id(obj), []):
+        for key, line, first in self.loader.duplicates.pop(obj_id, []):
             self.error(line, what, f"key {key!r} given twice (first at line {first}): YAML "
                        "keeps only the last one and drops the first without a word")
 
@@ -116,16 +136,6 @@ class Checker:
     def warn(self, line: int, what: str, problem: str) -> None:
         where = f"{self.path}:{line}" if line else self.path
         self.warnings.append(f"{where}: {what + ': ' if what else ''}{problem}")
-
-
-class _ById:
-    """Stands for a parsed mapping known only by its id (for :meth:`Checker.duplicate_keys`)."""
-
-    def __init__(self, obj_id: int) -> None:
-        self.obj_id = obj_id
-
-    def __hash__(self) -> int:
-        return self.obj_id
 
 
 def _likely(key: object, known: set[str]) -> str:

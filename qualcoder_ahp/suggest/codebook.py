@@ -25,7 +25,7 @@ import yaml
 from qualcoder_ahp.errors import CodebookError
 from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme, theme_slug
 from qualcoder_ahp.suggest import colours
-from qualcoder_ahp.suggest.checker import Checker, CheckResult, _ById, _likely, _LineLoader
+from qualcoder_ahp.suggest.checker import Checker, CheckResult, _likely, _LineLoader
 from qualcoder_ahp.suggest.pattern_check import check_body
 from qualcoder_ahp.suggest.sre_tree import forget_trees, gc_paused
 
@@ -117,13 +117,22 @@ def diff_codebooks(old: Codebook, new: Codebook) -> dict[str, list[str]]:
 def _check_yaml(path: Path) -> CheckResult:
     ck = Checker(str(path))
     try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        ck.error(0, "", "cannot read the file: it is not UTF-8 text (a codebook is a YAML "
-                 "text file; a .jsonl of patterns or a REFI-QDA .qdc also work)")
-        return CheckResult(None, ck.errors)
+        data = path.read_bytes()
     except OSError as exc:
         ck.error(0, "", f"cannot read the file: {exc.strerror or exc}")
+        return CheckResult(None, ck.errors)
+    try:
+        raw = data.decode("utf-8-sig")
+        if "\x00" in raw:  # UTF-16 without a byte-order mark decodes, NULs and all
+            raise UnicodeError
+    except UnicodeError:
+        from qualcoder_ahp.importers.normalise import wide_encoding
+
+        wide = wide_encoding(data)
+        ck.error(0, "", f"cannot read the file: it is {wide} text, not UTF-8 (save it as "
+                 "UTF-8)" if wide else "cannot read the file: it is not UTF-8 text (a "
+                 "codebook is a YAML text file; a .jsonl of patterns or a REFI-QDA .qdc "
+                 "also work)")
         return CheckResult(None, ck.errors)
     loader = _LineLoader(raw)
     ck.loader = loader
@@ -181,7 +190,7 @@ def _check_yaml(path: Path) -> CheckResult:
         _colour_warnings(ck, themes)
     if ck.loader is not None:  # keys given twice in mappings no check above visited
         for obj_id in list(ck.loader.duplicates):
-            ck.duplicate_keys(_ById(obj_id), "")
+            ck.duplicate_keys_of(obj_id, "")
     version = data.get("version")
     if isinstance(version, (dict, list)):
         ck.warn(ck.line(data, "version"), "", "`version` should be a number or a short label: "
@@ -335,7 +344,7 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
                      f"duplicate pattern id (first at line {seen[pattern_id]})")
         else:
             seen[pattern_id] = ck.line(raw, "id")
-    ck.duplicate_keys(raw, what)
+    ck.duplicate_keys(raw, what, nested=True)  # and in its body: {IN: [a], IN: [b]}
     for key in raw:
         if key not in PATTERN_KEYS:
             ck.error(ck.line(raw, key), what,
