@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.screens.counts import CountsScreen
 from tests.test_team_s18 import run, team
@@ -81,3 +83,39 @@ def test_refi_export_takes_the_file_as_o_too(team, tmp_path):
     assert "differ" in run(db, "refi", "export", str(other), "-o", str(out), code=2).output
     assert not other.exists()
     assert "FILE.qdpx or -o FILE.qdpx" in run(db, "refi", "export", code=2).output
+
+
+# ---------------------------------------------------------------- 3. UTF-16 .jsonl files
+PATTERN_LINE = '{"label": "serendipity", "pattern": [{"LOWER": "luck"}]}\n'
+GOLD_LINE = '{"sentence": "I was lucky", "themes": ["serendipity"]}\n'
+CODEBOOK = Path(__file__).parent / "data" / "codebooks" / "small.yaml"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16"])
+def test_a_utf16_patterns_file_is_named_as_utf16(team, tmp_path, encoding):
+    db, _ = team
+    patterns = tmp_path / "p.jsonl"
+    patterns.write_text(PATTERN_LINE, encoding=encoding)
+    with open_store(db) as store:
+        before = store.codebook()
+    out = run(db, "codebook", "load", str(CODEBOOK), "--patterns", str(patterns),
+              code=1).output
+    assert out.splitlines()[0] == (
+        f"{patterns}: cannot read the file: it is UTF-16 text, not UTF-8 (save it as UTF-8)")
+    assert "JSON" not in out
+    with open_store(db) as store:
+        assert store.codebook() == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16"])
+def test_a_utf16_gold_file_is_named_as_utf16(team, tmp_path, encoding):
+    db, _ = team
+    gold = tmp_path / "g.jsonl"
+    gold.write_text(GOLD_LINE, encoding=encoding)
+    out = run(db, "evaluate", "--gold", str(gold), "--codebook", str(CODEBOOK),
+              code=1).output
+    assert out == (f"Error: {gold}: cannot read the gold file: it is UTF-16 text, not UTF-8 "
+                   "(save it as UTF-8)\n")
+    gold.write_text(GOLD_LINE, encoding="utf-8")
+    assert "1 labelled sentence" in run(db, "evaluate", "--gold", str(gold), "--codebook",
+                                        str(CODEBOOK)).output
