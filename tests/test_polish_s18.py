@@ -119,3 +119,17 @@ def test_a_utf16_gold_file_is_named_as_utf16(team, tmp_path, encoding):
     gold.write_text(GOLD_LINE, encoding="utf-8")
     assert "1 labelled sentence" in run(db, "evaluate", "--gold", str(gold), "--codebook",
                                         str(CODEBOOK)).output
+
+
+# ---------------------------------------------------------------- 4. show: coders + consensus
+def test_show_marks_every_coder_and_the_consensus_together(team):
+    db, at = team
+    _agreed(db, at)
+    pooled = run(db, "show", "p01", "--all-coders").stdout
+    assert "(agreed)" not in pooled and "(all coders: ana 2, ben 1)" in pooled
+    both = run(db, "show", "p01", "--all-coders", "--consensus").stdout
+    assert "codings: 4 codings (all coders: ana 2, ben 1, agreed 1)" in both
+    assert "  ↳ Serendipity (agreed): “l into management by pure”" in both
+    assert both.count("  ↳ ") == 4
+    out = run(db, "show", "p01", "--all-coders", "--coder", "ana", code=1).output
+    assert len(out.splitlines()) == 1 and out.startswith("Error: give one of")
