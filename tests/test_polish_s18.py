@@ -133,3 +133,13 @@ def test_show_marks_every_coder_and_the_consensus_together(team):
     assert both.count("  ↳ ") == 4
     out = run(db, "show", "p01", "--all-coders", "--coder", "ana", code=1).output
     assert len(out.splitlines()) == 1 and out.startswith("Error: give one of")
+
+
+def test_methods_counts_a_stretch_decided_into_another_name_as_decided(team):
+    import json
+
+    db, at = team
+    _agreed(db, at)
+    figures = {f["key"]: f["value"] for f in json.loads(
+        run(db, "methods", "--format", "json").stdout)["figures"]}
+    assert (figures["reconcile.stretches"], figures["reconcile.undecided"]) == (2, 1)
