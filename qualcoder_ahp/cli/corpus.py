@@ -208,11 +208,11 @@ def register(cli: click.Group) -> None:
 
         With --coder, --consensus or --all-coders, each turn is followed by its codings
         (theme, coder, quote) and their memos; --all-coders --consensus marks every
-        coder's and the consensus coders' codings together, each named. --format md, html or docx (or -o FILE.md,
-        .html, .docx) writes the coded transcript as a document to share or print: coded
-        text marked in its theme's colour, theme and coder named beside it (in Word, as a
-        comment), memos, and a legend of the themes; without a coder option these mark
-        every coder's codings.
+        coder's and the consensus coders' codings together, each named. --format md,
+        html or docx (or -o FILE.md, .html, .docx) writes the coded transcript as a
+        document to share or print: coded text marked in its theme's colour, theme and
+        coder named beside it (in Word, as a comment), memos, and a legend of the themes;
+        without a coder option these mark every coder's codings (as --all-coders).
 
         \b
         Examples:
