@@ -110,7 +110,9 @@ def register(cli: click.Group) -> None:
     @_target_options
     @pass_project
     def export_codebook_cmd(project: Project, file: str | None, output: str | None) -> None:
-        """Write the codebook as a REFI-QDA .qdc file (FILE, or -o FILE)."""
+        """Write the codebook as a REFI-QDA .qdc file.
+
+        The file is FILE, or -o FILE as the report commands take it."""
         from qualcoder_ahp.refi import export_codebook
 
         file = _target(file, output, ".qdc")
@@ -128,8 +130,9 @@ def register(cli: click.Group) -> None:
     @pass_project
     def export_cmd(project: Project, file: str | None, output: str | None,
                    name: str | None) -> None:
-        """Write the whole project as a REFI-QDA .qdpx archive (FILE, or -o FILE as the
-        report commands take it)."""
+        """Write the whole project as a REFI-QDA .qdpx archive.
+
+        The file is FILE, or -o FILE as the report commands take it."""
         from qualcoder_ahp.refi import export_project
 
         file = _target(file, output, ".qdpx")
