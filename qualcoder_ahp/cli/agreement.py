@@ -41,7 +41,7 @@ from qualcoder_ahp.model.coders_store import fold_name, shell_arg
 from qualcoder_ahp.model.merge_remap import SourceMatch
 from qualcoder_ahp.model.merge_store import LISTED, CoderMatch
 from qualcoder_ahp.model.store import Store, now
-from qualcoder_ahp.reports.data import CONSENSUS, label_of
+from qualcoder_ahp.reports.data import label_of
 from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.text_table import (
     wrap_note,
@@ -566,16 +566,17 @@ def _reconcile_line(store: Store, corpus: Any) -> str:
     listed are not taken for disagreements still to decide. Nothing when a coder
     compared is a consensus coder (the coders are then not being reconciled)."""
     from qualcoder_ahp.agreement.reconcile import reconcile_items
-    from qualcoder_ahp.reports.reconcile_state import undecided
+    from qualcoder_ahp.reports.reconcile_state import decided_into
 
     if set(corpus.coders) & store.consensus_coders():
         return ""
     items = reconcile_items(corpus)
     head = f"Reconcile screen: {len(items):,} stretch{'' if len(items) == 1 else 'es'}"
-    left = len(undecided(store, items, CONSENSUS)) if CONSENSUS in store.coders() else 0
-    if CONSENSUS not in store.coders() or left == len(items):
+    undecided, names = decided_into(store, items)
+    left = len(undecided)
+    if left == len(items):
         return head + ", none decided yet."
-    return (head + f", {len(items) - left:,} decided into {CONSENSUS}, "
+    return (head + f", {len(items) - left:,} decided into {', '.join(names)}, "
             + (f"{left:,} undecided." if left else "none undecided."))
 
 

@@ -189,10 +189,12 @@ def register(cli: click.Group) -> None:
     @click.argument("transcript")
     @click.option("--coder", metavar="NAME", help="Mark this coder's codings.")
     @click.option("--consensus", is_flag=True,
-                  help="Mark the agreed codings (the coder named 'consensus').")
+                  help="Mark the agreed codings (the coder named 'consensus'); with "
+                       "--all-coders, beside every coder's.")
     @click.option("--all-coders", is_flag=True,
                   help="Mark every coder's codings but a consensus coder's (as every "
-                       "report pools them), each with its coder's name.")
+                       "report pools them), each with its coder's name; add --consensus "
+                       "for the consensus coders' too.")
     @click.option("--format", "fmt", type=click.Choice(SHOW_FORMATS),
                   help="Output format [default: from the -o suffix, else text].")
     @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
@@ -205,28 +207,34 @@ def register(cli: click.Group) -> None:
         TRANSCRIPT is a name (latest version), name@version, or id.
 
         With --coder, --consensus or --all-coders, each turn is followed by its codings
-        (theme, coder, quote) and their memos. --format md, html or docx (or -o FILE.md,
-        .html, .docx) writes the coded transcript as a document to share or print: coded
-        text marked in its theme's colour, theme and coder named beside it (in Word, as a
-        comment), memos, and a legend of the themes; without a coder option these mark
-        every coder's codings.
+        (theme, coder, quote) and their memos; --all-coders --consensus marks every
+        coder's and the consensus coders' codings together, each named. --format md,
+        html or docx (or -o FILE.md, .html, .docx) writes the coded transcript as a
+        document to share or print: coded text marked in its theme's colour, theme and
+        coder named beside it (in Word, as a comment), memos, and a legend of the themes;
+        without a coder option these mark every coder's codings (as --all-coders).
 
         \b
         Examples:
           qcahp show physio_helen --coder ana
           qcahp show physio_helen --consensus -o physio_helen.docx
+          qcahp show physio_helen --all-coders --consensus
         """
         fmt = output_format(fmt, output, (*SHOW_FORMATS, "table"), "text")
         fmt = "text" if fmt == "table" else fmt  # -o FILE.txt
         store = project.store()
         info = find_transcript(store, transcript)
-        if all_coders and (coder is not None or consensus):
-            raise UserError("give one of --coder, --consensus or --all-coders")
-        coder = resolve_coder(store, coder, consensus)
+        if all_coders and coder is not None:
+            raise UserError("give one of --coder, --consensus or --all-coders (--all-coders "
+                            "--consensus marks every coder's and the consensus codings)")
+        # Every coder's codings and the consensus coders' (a consensus decided into
+        # another name too), each with its coder's name.
+        everyone = store.coders() if all_coders and consensus else None
+        coder = None if everyone else resolve_coder(store, coder, consensus)
         # A document is for the codings (every coder's, unless one is named); the text
         # stays the plain turns.
         marked = all_coders or coder is not None or fmt != "text"
-        doc = annotate(store, info, coder, marked=marked)
+        doc = annotate(store, info, coder, marked=marked, coders=everyone)
         content = to_text(doc, table_width()) if fmt == "text" else WRITERS[fmt](doc)
         if output:
             what = f"the {'coded ' if marked else ''}transcript {info.name}"

@@ -80,6 +80,25 @@ def _not_refi(file: str, exc: UserError) -> UserError:
                      "codebooks that NVivo, ATLAS.ti, MAXQDA and QualCoder export)", path=file)
 
 
+def _target_options(func):  # type: ignore[no-untyped-def]
+    """FILE as an argument, or ``-o/--output FILE`` as every report command takes it."""
+    func = click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
+                        default=None, help="The file to write (the same as FILE).")(func)
+    return click.argument("file", required=False, type=click.Path(dir_okay=False))(func)
+
+
+def _target(file: str | None, output: str | None, suffix: str) -> str:
+    """The file to write: FILE or ``-o FILE`` (both, when the same; one-line usage
+    errors when neither is given or they differ)."""
+    if file and output and file != output:
+        raise click.BadParameter(f"FILE {file!r} and -o {output!r} differ: give the file "
+                                 "once", param_hint="'-o'")
+    if not (file or output):
+        raise click.BadParameter(f"give the file to write: FILE{suffix} or -o FILE{suffix}",
+                                 param_hint="'FILE'")
+    return str(file or output)
+
+
 def register(cli: click.Group) -> None:
     """Add the ``refi`` command group to the qcahp group."""
 
@@ -88,12 +107,15 @@ def register(cli: click.Group) -> None:
         """Exchange with NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette (REFI-QDA)."""
 
     @refi.command("export-codebook")
-    @click.argument("file", type=click.Path(dir_okay=False))
+    @_target_options
     @pass_project
-    def export_codebook_cmd(project: Project, file: str) -> None:
-        """Write the codebook as a REFI-QDA .qdc file."""
+    def export_codebook_cmd(project: Project, file: str | None, output: str | None) -> None:
+        """Write the codebook as a REFI-QDA .qdc file.
+
+        The file is FILE, or -o FILE as the report commands take it."""
         from qualcoder_ahp.refi import export_codebook
 
+        file = _target(file, output, ".qdc")
         _check_target(file, ".qdc", "a REFI-QDA codebook")
         store = project.store()
         replaced = Path(file).exists()
@@ -102,14 +124,18 @@ def register(cli: click.Group) -> None:
                        replaced)
 
     @refi.command("export")
-    @click.argument("file", type=click.Path(dir_okay=False))
+    @_target_options
     @click.option("--name", default=None, metavar="NAME",
                   help="Project name inside the file [default: the database's name].")
     @pass_project
-    def export_cmd(project: Project, file: str, name: str | None) -> None:
-        """Write the whole project as a REFI-QDA .qdpx archive."""
+    def export_cmd(project: Project, file: str | None, output: str | None,
+                   name: str | None) -> None:
+        """Write the whole project as a REFI-QDA .qdpx archive.
+
+        The file is FILE, or -o FILE as the report commands take it."""
         from qualcoder_ahp.refi import export_project
 
+        file = _target(file, output, ".qdpx")
         _check_target(file, ".qdpx", "a REFI-QDA project")
         store = project.store()
         replaced = Path(file).exists()

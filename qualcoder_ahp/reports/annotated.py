@@ -27,6 +27,7 @@ import re
 import textwrap
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from qualcoder_ahp.model.store import Store
@@ -132,7 +133,7 @@ def tint(color: str, white: float = TINT) -> str:
 
 
 def annotate(store: Store, info: TranscriptInfo, coder: str | None = None, *,
-             marked: bool = True) -> Annotated:
+             marked: bool = True, coders: Collection[str] | None = None) -> Annotated:
     """A transcript cut into pieces at every boundary of the selected codings.
 
     Args:
@@ -141,6 +142,8 @@ def annotate(store: Store, info: TranscriptInfo, coder: str | None = None, *,
         coder: mark this coder's codings (``None``: every coder's), a name checked by
             :func:`~qualcoder_ahp.reports.data.resolve_coder` as the reports do.
         marked: ``False`` for no codings at all (the plain transcript).
+        coders: with no ``coder``, mark exactly these coders' codings (``None``: every
+            coder's but the consensus coders', as every report pools them).
     """
     text = store.transcript_text(info.id)
     turns = store.turns(info.id)
@@ -148,7 +151,7 @@ def annotate(store: Store, info: TranscriptInfo, coder: str | None = None, *,
     codings_shown: list[Marked] = []
     legend: list[tuple[str, str, str, int]] = []
     if marked:
-        data = ReportData(store, coder, info.id)
+        data = ReportData(store, coder, info.id, coders=coders)
         # Outer codings first where several start together: a piece lists its codings
         # outermost first, so the last is the innermost (whose colour a Word run takes).
         codings = sorted(data.codings, key=lambda c: (c.start, -c.end, c.id))

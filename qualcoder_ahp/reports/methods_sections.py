@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp import __version__
 from qualcoder_ahp.agreement import stats as st
-from qualcoder_ahp.model.reconcile_store import CONSENSUS_CODER, rule_matches
+from qualcoder_ahp.model.reconcile_store import rule_matches
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.reports.methods_draft import (
     MethodsReport,
@@ -345,7 +345,7 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
     left: list[Any] = []
     if corpus is not None:
         from qualcoder_ahp.agreement.reconcile import reconcile_items
-        from qualcoder_ahp.reports.reconcile_state import undecided
+        from qualcoder_ahp.reports.reconcile_state import decided_into
 
         found = disagreements(corpus, unit, threshold)
         command = f"qcahp disagreements --coders {','.join(corpus.coders)}"
@@ -355,7 +355,7 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
         # hold several spans), and how many the consensus has not decided: "98
         # disagreeing spans remain" read as 98 left to decide when none was.
         stretches = reconcile_items(corpus)
-        left = undecided(store, stretches, CONSENSUS_CODER)
+        left, _ = decided_into(store, stretches)  # by any consensus coder
         report.add(section, "reconcile.stretches", "stretches to reconcile", len(stretches),
                    command)
         report.add(section, "reconcile.undecided", "stretches not yet decided", len(left),

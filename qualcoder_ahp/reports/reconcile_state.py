@@ -53,18 +53,35 @@ def stretch_state(item: ReconcileItem, consensus: str, codings: Iterable[Coding]
 
 
 def undecided(store: Store, items: Sequence[ReconcileItem], consensus: str,
-              ) -> list[ReconcileItem]:
+              log: Sequence[dict[str, Any]] | None = None) -> list[ReconcileItem]:
     """The stretches the consensus has not decided (the consensus codings and the
-    reconcile log read once for them all)."""
+    reconcile log read once for them all; ``log`` when the caller has read it)."""
     if consensus not in store.coders():
         return list(items)
     mine: dict[tuple[int, str], list[Coding]] = {}
     for c in store.codings(coder=consensus):
         mine.setdefault((c.transcript_id, c.theme_id), []).append(c)
-    log = store.reconcile_log()
+    log = store.reconcile_log() if log is None else log
     return [item for item in items
             if stretch_state(item, consensus, mine.get((item.transcript_id, item.theme_id),
                                                        []), log) is None]
 
 
-__all__ = ["stretch_state", "undecided"]
+def decided_into(store: Store, items: Sequence[ReconcileItem],
+                 ) -> tuple[list[ReconcileItem], list[str]]:
+    """The stretches no consensus coder has decided, and the consensus coders (by
+    :meth:`~qualcoder_ahp.model.store.Store.consensus_coders`: ``consensus``, or the
+    name a decision went into, ``qcahp reconcile decide --consensus agreed``) that
+    decided one or more of them, by name."""
+    log = store.reconcile_log()
+    left = list(items)
+    names = []
+    for name in sorted(store.consensus_coders() & set(store.coders())):
+        still = undecided(store, left, name, log)
+        if len(still) < len(left):
+            names.append(name)
+        left = still
+    return left, names
+
+
+__all__ = ["decided_into", "stretch_state", "undecided"]

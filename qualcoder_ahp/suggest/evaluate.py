@@ -189,12 +189,18 @@ def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
     a line whose ``"answer"`` is ``"reject"`` or ``"ignore"`` was not labelled and is
     skipped.
     """
+    from qualcoder_ahp.suggest.pattern_files import wide_text
+
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        data = path.read_bytes()
+        wide = wide_text(data, "the gold file")
+        lines = [] if wide else data.decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"cannot read the gold file ({exc.__class__.__name__})",
                         path=str(path)) from exc
+    if wide:
+        raise UserError(wide, path=str(path))
     out = []
     problems: list[str] = []  # every bad line, so the file is fixed in one pass
     for number, line in enumerate(lines, 1):

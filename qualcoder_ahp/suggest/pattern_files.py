@@ -34,13 +34,30 @@ def derived_pattern_id(label: str, pattern: Any) -> str:
     return f"{label}_{digest[:8]}"
 
 
+def wide_text(data: bytes, what: str = "the file") -> str | None:
+    """``cannot read the file: it is UTF-16 text, not UTF-8 (save it as UTF-8)`` for a
+    JSONL file saved as UTF-16 or UTF-32 (:func:`~qualcoder_ahp.importers.normalise.
+    wide_encoding`), else None: without a byte-order mark it decoded, NULs and all, and
+    each line was "not valid JSON: Expecting property name"."""
+    from qualcoder_ahp.importers.normalise import wide_encoding
+
+    wide = wide_encoding(data)
+    return f"cannot read {what}: it is {wide} text, not UTF-8 (save it as UTF-8)" if wide \
+        else None
+
+
 def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
     """Read pattern JSONL lines into (line, label, Pattern); labels become theme ids."""
     out: list[tuple[int, str, Pattern]] = []
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        data = path.read_bytes()
+        wide = wide_text(data)
+        lines = [] if wide else data.decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         ck.error(0, "", f"cannot read the file ({exc.__class__.__name__}: {exc})")
+        return out
+    if wide:
+        ck.error(0, "", wide)
         return out
     seen: dict[str, int] = {}
     for number, text in enumerate(lines, 1):

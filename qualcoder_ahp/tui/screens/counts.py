@@ -2,7 +2,8 @@
 
 Keys (in the footer): ``v`` switches the view (by theme, transcript, participant,
 coder, then one matrix per participant attribute), ``c`` steps through the coders
-(all coders pooled, then each coder), ``n`` jumps to the consensus coding, ``i``
+(all coders pooled, then each coder), ``n`` jumps to the consensus coding (pressed again,
+the next consensus coder's: ``Store.consensus_coders()``, e.g. ``agreed``), ``i``
 chooses the interviews counted (a participant attribute's value, as ``qcahp counts
 --where ATTR=VALUE``, one transcript, or all; the title line says which), Escape goes
 back. The numbers come from :mod:`qualcoder_ahp.reports` and are formatted like the
@@ -227,6 +228,9 @@ class CountsScreen(FollowsStore, Screen[None]):
         self.working = coder
         """The workbench's coder (``None`` when opened for everyone's counts)."""
         self.coders: list[str | None] = self._coders()
+        self.consensus = self._consensus()
+        """The consensus coders with a coding, ``n`` steps through them (``consensus``, or
+        the name decided into: ``qcahp reconcile decide --consensus agreed``)."""
         self.views = [*BASE_VIEWS,
                       *(f"attribute:{n}" for n in attribute_names(store.participants()))]
         self.view = "theme"
@@ -266,6 +270,13 @@ class CountsScreen(FollowsStore, Screen[None]):
             coders.append(self.working)
         return coders
 
+    def _consensus(self) -> list[str]:
+        """The consensus coders among :attr:`coders`, by the store's one rule
+        (:meth:`~qualcoder_ahp.model.store.Store.consensus_coders`), ``consensus`` first."""
+        special = self.store.consensus_coders()
+        return sorted((c for c in self.coders if c in special),
+                      key=lambda c: (c != CONSENSUS, c))
+
     def reread(self) -> None:
         """Another connection committed: count again, same view and row (only the
         working coder's, if blind coding was turned on meanwhile). The coders are read
@@ -275,6 +286,7 @@ class CountsScreen(FollowsStore, Screen[None]):
             self.blind = True
             self.coder = self.working
         self.coders = self._coders()
+        self.consensus = self._consensus()
         if self.coder not in self.coders:
             self.coder = self.working
         self.refresh_bindings()
@@ -371,14 +383,16 @@ class CountsScreen(FollowsStore, Screen[None]):
         self.reload()
 
     def action_consensus(self) -> None:
-        """Show the consensus coding's counts."""
+        """Show the consensus coding's counts (pressed again: the next consensus coder's,
+        when decisions went into more than one name)."""
         if self.blind:
             self.notify(BLIND_NOTE, severity="warning", markup=False)
             return
-        if CONSENSUS not in self.coders:
+        if not self.consensus:
             self.notify("No consensus coding yet.", severity="warning")
             return
-        self.coder = CONSENSUS
+        at = self.consensus.index(self.coder) + 1 if self.coder in self.consensus else 0
+        self.coder = self.consensus[at % len(self.consensus)]
         self.reload()
 
     def action_choose_interviews(self) -> None:
@@ -432,7 +446,7 @@ class CountsScreen(FollowsStore, Screen[None]):
         Consensus while blind coding is on."""
         if action in ("next_coder", "consensus") and self.blind:
             return None
-        if action == "consensus" and CONSENSUS not in self.coders:
+        if action == "consensus" and not self.consensus:
             return None
         return True
 
