@@ -32,7 +32,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports import CONSENSUS, Quote, ReportData, quotes
-from qualcoder_ahp.reports.data import Progress, merged_target
+from qualcoder_ahp.reports.data import Progress, merged_target, theme_subtree
 from qualcoder_ahp.tui.follow import BLIND_NOTE, is_blind, withdrawn_meanwhile
 from qualcoder_ahp.tui.screens.list_screen import ListScreen, list_layout
 from qualcoder_ahp.tui.screens.modals import ThemePickerModal
@@ -83,7 +83,8 @@ def collect(store: Store, theme_id: str, coder: str | None,
         coder: one coder's codings, :data:`CONSENSUS`, or ``None`` for every coder's.
         progress: ``progress(done, total)`` over transcripts.
     """
-    data = ReportData(store, coder)
+    # Only the theme's codings (and those below it): a study's other themes are most of it.
+    data = ReportData(store, coder, themes=theme_subtree(store, theme_id))
     found = quotes(data, theme=theme_id, progress=progress)
     ids = {row.label: row.id for row in data.transcripts.values()}
     order = {tid: i for i, tid in enumerate(data.transcripts)}
