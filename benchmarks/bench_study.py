@@ -8,9 +8,9 @@ times:
   it computes is on screen (its workers done): the transcripts screen, the coding screen
   on the longest transcript, the codebook, patterns, counts, framework, one theme's
   passages (until every one is in the list) and the reconcile screen (every coder but
-  the consensus compared). Each is given as a ratio against a baseline measured in the same process just before:
-  reading every transcript's text from the database and splitting it into words (the
-  least anything that looks at the whole study does);
+  the consensus compared). Each is given as a ratio against a baseline measured in
+  the same process just before: reading every transcript's text from the database and
+  splitting it into words (the least anything that looks at the whole study does);
 - each report command in a fresh process, as a researcher runs it, as a ratio against
   ``qcahp --version`` (starting Python and loading the tool) timed in the same run.
 
