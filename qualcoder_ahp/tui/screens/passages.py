@@ -12,7 +12,9 @@ Keys (in the footer and the help): ↑ ↓ PgUp PgDn move between passages, Ente
 the coding screen on that transcript with the span on the passage, ``c`` steps
 through the coders (all pooled, then each), ``n`` shows the consensus coding, ``P``
 picks another theme, Escape goes back. Collecting runs in a thread worker on its own
-database connection (a study holds thousands of codings), with a progress line.
+database connection (a study holds thousands of codings; only the theme's are read),
+with a progress line; the worker also lays the passages out (their wrapped heights)
+and posts them a batch at a time, so the UI thread only adds them.
 """
 
 from __future__ import annotations
@@ -358,8 +360,10 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
         groups = passage_options(found)
         # The list is filled a batch at a time, each laid out here first (wrapping
         # thousands of passages is the slow part), so the UI thread only adds them.
-        listing = self.query_one(PassageList)
-        width = self.app.call_from_thread(listing.text_width)
+        target = self.app.call_from_thread(self._list_width, request)
+        if target is None:  # replaced by another collection, or the screen left
+            return
+        listing, width = target
         start, size = 0, FIRST_BATCH
         while self.is_current(request):
             batch = groups[start:start + size]
@@ -372,6 +376,14 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
             size = MEASURED_BATCH if width else BATCH
             if start >= len(groups):
                 return
+
+    def _list_width(self, request: int) -> tuple[PassageList, int] | None:
+        """The list and the width its passages wrap to (on the UI thread), while
+        ``request`` is the last asked for."""
+        if not self.is_current(request):
+            return None
+        listing = self.query_one(PassageList)
+        return listing, listing.text_width()
 
     def _progress(self, request: int, done: int, total: int) -> None:
         if self.is_current(request):  # not a collection the last c, n or P replaced
