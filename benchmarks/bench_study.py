@@ -7,10 +7,10 @@ times:
 - opening each workbench screen, driven by Textual's Pilot in one process, until what
   it computes is on screen (its workers done): the transcripts screen, the coding screen
   on the longest transcript, the codebook, patterns, counts, framework, one theme's
-  passages and the reconcile screen (every coder but the consensus compared). Each is
-  given as a ratio against a baseline measured in the same process just before:
-  reading every transcript's text from the database and splitting it into words (the
-  least anything that looks at the whole study does);
+  passages (until every one is in the list) and the reconcile screen (every coder but
+  the consensus compared). Each is given as a ratio against a baseline measured in
+  the same process just before: reading every transcript's text from the database and
+  splitting it into words (the least anything that looks at the whole study does);
 - each report command in a fresh process, as a researcher runs it, as a ratio against
   ``qcahp --version`` (starting Python and loading the tool) timed in the same run.
 
@@ -55,6 +55,7 @@ def commands(work: Path, coders: list[str]) -> list[tuple[str, list[str]]]:
         ("counts", ["counts", "--format", "csv", "-o", str(out / "counts.csv")]),
         ("quotes", ["quotes", "--format", "csv", "-o", str(out / "quotes.csv")]),
         ("framework", ["framework", "--format", "csv", "-o", str(out / "framework.csv")]),
+        ("framework (the terminal's grid of counts)", ["framework"]),
         (f"agreement ({len(coders)} coders)",
          ["agreement", "--coders", pair, "--format", "csv", "-o", str(out / "agree.csv")]),
         (f"disagreements ({len(coders)} coders)",
@@ -122,6 +123,8 @@ def clock() -> tuple[float, float]:
 def screens(db: Path, repeat: int) -> dict[str, tuple[float, float]]:
     """Best-of-``repeat`` wall and CPU time to open each screen until its figures are on
     screen."""
+    from textual.widgets import OptionList
+
     from qualcoder_ahp.model.store import open_store
     from qualcoder_ahp.tui import app as app_module
     from qualcoder_ahp.tui.app import make_app
@@ -160,6 +163,13 @@ def screens(db: Path, repeat: int) -> dict[str, tuple[float, float]]:
             await pilot.pause()
         await pilot.pause()
 
+    def filled(screen: PassagesScreen) -> bool:
+        """Whether every passage (and its transcript's heading) is in the list: it is
+        filled a batch at a time, after its worker or (now) by it."""
+        shown = screen.shown
+        return shown is not None and screen.query_one(OptionList).option_count >= (
+            len(shown.passages) + shown.transcripts)
+
     async def run() -> None:
         for _ in range(repeat):
             keep("baseline: read and split every word", taken=baseline(db))
@@ -193,6 +203,8 @@ def screens(db: Path, repeat: int) -> dict[str, tuple[float, float]]:
                         while app.screen is not screen:
                             await pilot.pause()
                         while isinstance(screen, ReconcileScreen) and not screen.loaded:
+                            await pilot.pause(0.01)
+                        while isinstance(screen, PassagesScreen) and not filled(screen):
                             await pilot.pause(0.01)
                     await settle(pilot, app)
                     keep(label, began)

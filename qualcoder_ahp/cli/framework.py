@@ -107,7 +107,8 @@ def framework_cmd(ctx: click.Context, coder: str | None, consensus: bool, all_co
                        selection=select(store, transcripts, where))
     mode = cells or ("count" if fmt == "table" else "both")
     with progress_bar("Charting the framework") as progress:
-        fw = framework(data, theme_ids, progress=progress)
+        fw = framework(data, theme_ids, progress=progress,  # a grid of counts: no quote
+                       quoted=mode != "count" or fmt in ("xlsx", "json"))
     chosen = data.selection
     who = ex.coder_label(data.coder, data.not_pooled)
     title = f"Framework matrix ({who})"

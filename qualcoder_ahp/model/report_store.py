@@ -12,7 +12,7 @@ transcript, which keeps a 20,000-coding export well under a second of SQL.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.records import Coding, Sentence, Turn
@@ -74,9 +74,10 @@ class ReportMixin:
         return [r[0] for r in rows]
 
     def report_codings(self: Store, coder: str | None = None,
-                       transcript_id: int | None = None) -> list[Coding]:
-        """Active codings (of one coder, or all; of one transcript, or all) in text order,
-        as ``Store.codings()`` gives.
+                       transcript_id: int | None = None,
+                       themes: Collection[str] | None = None) -> list[Coding]:
+        """Active codings (of one coder, or all; of one transcript, or all; of these
+        ``themes``, or all) in text order, as ``Store.codings()`` gives.
 
         The same :class:`Coding` values, built straight from the cursor with the few
         distinct theme ids, coder names and origins shared between rows (instead of
@@ -91,13 +92,17 @@ class ReportMixin:
             "LEFT JOIN memos m ON m.target_kind = 'coding' AND m.target_id = CAST(c.id AS TEXT) "
             "AND m.coder_id = c.coder_id WHERE c.active = 1"
         )
-        args: list[str] = []
+        args: list[str | int] = []
         if coder is not None:
             sql += " AND k.name = ?"
             args.append(coder)
         if transcript_id is not None:
             sql += " AND c.transcript_id = ?"
             args.append(transcript_id)
+        if themes is not None:  # one theme's passages: its index, not every coding
+            wanted = sorted(set(themes))
+            sql += f" AND c.theme_id IN ({', '.join('?' * len(wanted))})"
+            args.extend(wanted)
         sql += " ORDER BY c.transcript_id, c.start, c.id"
         shared: dict[str, str] = {}
         keep = shared.setdefault

@@ -198,7 +198,8 @@ class ReportData:
     def __init__(self, store: Store, coder: str | None = None,
                  transcript_id: int | None = None,
                  selection: Selection | None = None, *,
-                 coders: Collection[str] | None = None) -> None:
+                 coders: Collection[str] | None = None,
+                 themes: Collection[str] | None = None) -> None:
         """Load the snapshot.
 
         Args:
@@ -217,7 +218,7 @@ class ReportData:
         self.coder = coder
         self.selection = selection
         # Active, in text order.
-        self.codings: list[Coding] = store.report_codings(coder, transcript_id)
+        self.codings: list[Coding] = store.report_codings(coder, transcript_id, themes)
         left: list[Coding] = []
         if coder is None:
             self.codings, left = _pooled(store, self.codings, coders)
@@ -407,6 +408,21 @@ def resolve_attribute(name: str, names: list[str]) -> str:
 def attribute_names(participants: dict[str, dict[str, str]]) -> list[str]:
     """Every attribute name of ``Store.participants()``, sorted."""
     return sorted({n for attrs in participants.values() for n in attrs})
+
+
+def theme_subtree(store: Store, theme_id: str) -> set[str]:
+    """A theme and every theme below it, retired ones too (whose codings a report on
+    it rolls up): what :class:`ReportData`'s ``themes`` reads for one theme."""
+    children: dict[str | None, list[str]] = {}
+    for t in store.themes(include_inactive=True):
+        children.setdefault(t.parent_id, []).append(t.id)
+    out, todo = set(), [theme_id]
+    while todo:
+        current = todo.pop()
+        if current not in out:
+            out.add(current)
+            todo.extend(children.get(current, []))
+    return out
 
 
 def _with_ancestors(ids: set[str], themes: list[Theme]) -> set[str]:

@@ -34,7 +34,13 @@ from qualcoder_ahp.model.framework_store import Case
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports.data import ReportData
-from qualcoder_ahp.reports.framework import SUMMARY_MARK, Cell, Framework, framework
+from qualcoder_ahp.reports.framework import (
+    SUMMARY_MARK,
+    Cell,
+    Framework,
+    cell_quotes,
+    framework,
+)
 from qualcoder_ahp.reports.quotes import Quote
 from qualcoder_ahp.reports.writers import shown_time
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
@@ -144,7 +150,7 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
     def _compute(self, counted: str | None) -> None:
         def chart(store: Store) -> Shown:
             data = ReportData(store, counted)
-            fw = framework(data)
+            fw = framework(data, quoted=False)  # a grid of counts: a cell quoted on Enter
             # The marks are the working coder's summaries, whoever's codings are counted.
             mine = store.cell_summaries(self.coder)
             for (key, theme_id), cell in fw.cells.items():
@@ -240,7 +246,10 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
+        if event.state == WorkerState.ERROR and event.worker.group == "framework-cell":
+            self.notify(f"Opening the cell failed: {event.worker.error}", severity="error",
+                        markup=False)
+        elif event.state == WorkerState.ERROR:
             self.query_one("#fw-caption", Label).update("Charting failed.")
             self.notify(f"Charting failed: {event.worker.error}", severity="error",
                         markup=False)
@@ -253,11 +262,31 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
                         severity="warning")
             return
         case, theme_id = here
-        theme = next(t for t in self.shown.fw.themes if t.id == theme_id)
-        cell = self.shown.fw.cell(case, theme_id)
+        self._open_cell(self.shown, case, theme_id)
+
+    @work(thread=True, exclusive=True, group="framework-cell", exit_on_error=False)
+    def _open_cell(self, shown: Shown, case: Case, theme_id: str) -> None:
+        """Quote the cell's codings (the grid holds only their count) in a worker, on
+        a connection of its own, then open the cell."""
+        def read(store: Store) -> list[Quote]:
+            data = ReportData(store, shown.counted, themes=[theme_id])
+            return cell_quotes(data, case, theme_id)
+
+        if self.store.path is None:
+            found = read(self.store)
+        else:
+            with open_store(self.store.path) as own:
+                found = read(own)
+        self.app.call_from_thread(self._push_cell, shown, case, theme_id, found)
+
+    def _push_cell(self, shown: Shown, case: Case, theme_id: str,
+                   found: list[Quote]) -> None:
+        if self.shown is not shown or self.app.screen is not self:
+            return  # charted again, or left, meanwhile
+        theme = next(t for t in shown.fw.themes if t.id == theme_id)
         self.app.push_screen(FrameworkCellScreen(
-            self.store, self.coder, case, theme.id, theme.path, list(cell.quotes),
-            self.shown.counted, self.shown.fw.attributes.get(case.key, {})))
+            self.store, self.coder, case, theme.id, theme.path, found,
+            shown.counted, shown.fw.attributes.get(case.key, {})))
 
     def action_next_coder(self) -> None:
         """Count the next coder's codings: yours, everyone's, then each other coder's."""
