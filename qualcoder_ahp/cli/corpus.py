@@ -212,7 +212,7 @@ def register(cli: click.Group) -> None:
         html or docx (or -o FILE.md, .html, .docx) writes the coded transcript as a
         document to share or print: coded text marked in its theme's colour, theme and
         coder named beside it (in Word, as a comment), memos, and a legend of the themes;
-        without a coder option these mark every coder's codings (as --all-coders).
+        without a coder option these mark every coder's codings, as with --all-coders.
 
         \b
         Examples:
