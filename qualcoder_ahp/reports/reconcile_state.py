@@ -24,6 +24,18 @@ def _spans(spans: Iterable[tuple[int, int]]) -> str:
     return ", ".join(f"[{s}, {e})" for s, e in spans) or "nothing"
 
 
+def rejected_stretch(event: dict[str, Any], consensus: str,
+                     ) -> tuple[int, str, int, int] | None:
+    """``(transcript_id, theme_id, start, end)`` of the stretch a reconcile log ``event``
+    left with nothing in the consensus (a rejection of ``consensus`` still in effect),
+    else None: how the screen and the commands tell a rejected stretch from an undecided
+    one, though no coding marks it."""
+    if (event["coder"] == consensus and event["status"] == "in effect"
+            and not event["coding_ids"]):
+        return (event["transcript_id"], event["theme_id"], event["start"], event["end"])
+    return None
+
+
 def stretch_state(item: ReconcileItem, consensus: str, codings: Iterable[Coding],
                   log: Sequence[dict[str, Any]]) -> str | None:
     """What the consensus holds in the stretch, in words, or None when undecided.
@@ -40,12 +52,9 @@ def stretch_state(item: ReconcileItem, consensus: str, codings: Iterable[Coding]
                    and c.start < item.end and c.end > item.start)
     if spans:
         return f"{consensus} codes {_spans(spans)} there"
+    key = (item.transcript_id, item.theme_id, item.start, item.end)
     for event in reversed(log):
-        if (event["coder"] == consensus and event["status"] == "in effect"
-                and not event["coding_ids"]
-                and (event["transcript_id"], event["theme_id"], event["start"],
-                     event["end"]) == (item.transcript_id, item.theme_id, item.start,
-                                       item.end)):
+        if rejected_stretch(event, consensus) == key:
             rule = event["rule"] + (f" {event['taken_from']}" if event.get("taken_from")
                                     else "")
             return f"rejected ({rule}, event {event['id']})"

@@ -27,6 +27,7 @@ from qualcoder_ahp.agreement.compute import (
 from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_stretches
 from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.reports.reconcile_state import rejected_stretch
 
 
 @dataclass(frozen=True)
@@ -256,9 +257,8 @@ class ReconcileWalk:
         where = self._where[1]
         self.rejected = set()
         for event in self._log[1]:
-            key = (event["transcript_id"], event["theme_id"], event["start"], event["end"])
-            if (event["coder"] == self.consensus and event["status"] == "in effect"
-                    and not event["coding_ids"] and key in where):
+            key = rejected_stretch(event, self.consensus)
+            if key is not None and key in where:
                 self.rejected.add(where[key])
 
     def take_log(self, newest: int, log: list[dict[str, Any]]) -> None:
