@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from qualcoder_ahp.importers.blocks import PARA, Block
-from qualcoder_ahp.importers.turns import _valid_name
+from qualcoder_ahp.importers.turns import _valid_name, loose_label
 
 _PART = r"\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?"
 _TIMING = re.compile(rf"^\s*(?P<t>{_PART})\s*-->\s*{_PART}\s*$")
@@ -36,7 +36,7 @@ def _time(stamp: str) -> str:
 def _name(line: str) -> str | None:
     name = line.strip()
     if (not name or len(name.split()) > 5 or len(name) > 50 or name[-1] in ".?!,;:"
-            or not _valid_name(name)):
+            or not (_valid_name(name) or loose_label(name))):
         return None
     return name
 

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from qualcoder_ahp.importers.blocks import PARA, TIME, Block
-from qualcoder_ahp.importers.turns import ANNOTATIONS, _valid_name
+from qualcoder_ahp.importers.turns import ANNOTATIONS, _valid_name, loose_label
 
 _TIME = re.compile(rf"^[\[(]?(?P<t>{TIME})[\])]?$")
 _HEADINGS = frozenset({"speaker", "name", "who", "person", "time", "timestamp", "start",
@@ -46,7 +46,8 @@ def _speaker(cell: str) -> str | None:
     """The cell as a speaker's name (``Helen``, ``Speaker 1``, ``Q:``), else None."""
     name = cell.strip().rstrip(":").strip()
     if (not name or not name[0].isalpha() or len(name) > 40 or len(name.split()) > 5
-            or name[-1] in ".?!,;" or name.lower() in ANNOTATIONS or not _valid_name(name)):
+            or name[-1] in ".?!,;" or name.lower() in ANNOTATIONS
+            or not (_valid_name(name) or loose_label(name))):
         return None  # ("Date<TAB>12 May 2024" above the interview is no speaker)
     return name
 
