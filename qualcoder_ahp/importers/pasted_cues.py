@@ -85,3 +85,44 @@ def cue_blocks(blocks: list[Block]) -> list[Block]:
         if plain:
             out.append(Block(plain))
     return out if named >= 2 else blocks
+
+
+_BARE = re.compile(rf"^\s*[\[(]?(?P<t>{_PART})[\])]?\s*$")
+
+
+def name_time_lines(blocks: list[Block]) -> list[Block]:
+    """The blocks with a speaker's name on one line and the time on the next (Teams'
+    transcript as a Word file or copied from the browser: ``Hannah Price`` / ``0:03`` /
+    the words) joined into one ``Hannah Price  0:03`` line, the form otter.ai writes and
+    :func:`~qualcoder_ahp.importers.turns.match_label` reads; unchanged unless two such
+    pairs are found. (The whole interview was one ``(unlabelled)`` turn with the names
+    and times in its text.)"""
+    pairs = 0
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind != PARA or block.speaker:
+            out.append(block)
+            continue
+        lines = list(block.lines)
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == PARA and not prev.speaker
+                and len(prev.lines) == 1 and lines and _BARE.match(lines[0])
+                and _name(prev.lines[0]) is not None):
+            # The name and the time in paragraphs of their own.
+            out.pop()
+            lines[0] = f"{_name(prev.lines[0])}  {_BARE.match(lines[0]).group('t')}"
+            pairs += 1
+        joined: list[str] = []
+        i = 0
+        while i < len(lines):
+            time = _BARE.match(lines[i + 1]) if i + 1 < len(lines) else None
+            name = _name(lines[i]) if time is not None else None
+            if name is not None and time is not None:
+                joined.append(f"{name}  {time.group('t')}")
+                pairs += 1
+                i += 2
+                continue
+            joined.append(lines[i])
+            i += 1
+        out.append(Block(joined, block.kind, block.speaker, block.time))
+    return out if pairs >= 2 else blocks

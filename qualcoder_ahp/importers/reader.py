@@ -16,9 +16,10 @@ from pathlib import Path
 
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import Block, text_blocks
+from qualcoder_ahp.importers.chat import chat_blocks
 from qualcoder_ahp.importers.header import drop_footer, header_interviewers, split_header
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
-from qualcoder_ahp.importers.pasted_cues import cue_blocks
+from qualcoder_ahp.importers.pasted_cues import cue_blocks, name_time_lines
 from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.importers.tabbed import tab_blocks
 from qualcoder_ahp.importers.turns import (
@@ -121,7 +122,9 @@ def read_transcript(
     blocks = reader(file, max_bytes)
     notes = list(getattr(blocks, "notes", []))
     if fmt not in ("vtt", "srt"):
+        blocks = chat_blocks(blocks)  # a Zoom chat saved as text
         blocks = cue_blocks(blocks)  # a Teams transcript saved as a document
+        blocks = name_time_lines(blocks)  # Teams: the name, the time below
         blocks = tab_blocks(blocks)  # time<TAB>speaker<TAB>text columns
     blocks, header = split_header(drop_footer(blocks))
     if header:

@@ -95,7 +95,9 @@ _BRACKET_OWNLINE = re.compile(rf"^[ \t]*\[(?P<name>{NAME})\][ \t]+(?P<t1>{TIME})
 _TIME_OWNLINE = re.compile(rf"^[ \t]*(?:\[(?P<t0>{TIME})\]|\((?P<t2>{TIME})\)|(?P<t3>{TIME}))"
                            rf"[ \t]+(?P<name>{NAME})[ \t]*$")
 _PLAIN = re.compile(rf"^[ \t]*{_TPRE}(?P<name>{NAME}){_TLAB}[ \t]*:(?:[ \t]+|$)")
-_STAMP = re.compile(rf"[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
+_STAMP = re.compile(rf"[ \t]*(?:[\[(](?P<t>{TIME})[\])]|#(?P<f>{TIME})(?:-\d{{1,2}})?#)[ \t]*")
+"""A timestamp inside a turn: ``[00:01:02]``, ``(01:46)``, or f4/f5transcript's
+``#00:01:02-5#`` (the form NVivo and MAXQDA read), which is not spoken."""
 _LEAD_STAMP = re.compile(rf"^[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
 _BARE_TIME = re.compile(rf"^[ \t]*(?:[\[(](?P<a>{TIME})[\])]|(?P<b>{TIME}))[ \t]*$")
 _LABEL_REACH = 160
@@ -350,7 +352,7 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
             m = _LEAD_STAMP.match(piece)
             if m:
                 draft.time = draft.time or m.group("t")
-        if "[" in piece or "(" in piece:
+        if "[" in piece or "(" in piece or "#" in piece:
             piece = _STAMP.sub(" ", piece).strip()
         if not piece:
             return
