@@ -1,0 +1,46 @@
+"""Rev, Trint and otter.ai exports: ``Speaker 1 (00:00:03):`` lines, ``[00:00:03]
+Speaker 1`` lines (Trint) and ``Hannah Price  0:03`` lines (otter.ai), with the words
+below, in text and Word files. Before, Trint's form was a turn per stamp with "Speaker 1"
+in the words of an ``(unlabelled)`` speaker; the other forms already read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.imported import TEXTS, imported
+
+TIMES = ["00:00:03", "00:00:10", "00:01:02", "00:01:15"]
+
+
+@pytest.mark.parametrize("form", ["[{t}] {n}", "{t} {n}"])
+@pytest.mark.parametrize("suffix", [".txt", ".docx"])
+def test_trint_time_then_name(tmp_path: Path, form: str, suffix: str) -> None:
+    names = ["Speaker 1", "Speaker 2"] * 2
+    path = tmp_path / f"trint{suffix}"
+    if suffix == ".txt":
+        path.write_text("".join(form.format(t=t, n=n) + f"\n{w}\n\n"
+                                for t, n, w in zip(TIMES, names, TEXTS)), encoding="utf-8")
+    else:
+        from docx import Document
+
+        doc = Document()
+        for t, n, w in zip(TIMES, names, TEXTS):
+            doc.add_paragraph(form.format(t=t, n=n))
+            doc.add_paragraph(w)
+        doc.save(str(path))
+    rows = imported(tmp_path, path)
+    assert [(s, r, t) for s, r, t, _ in rows] == [
+        ("Speaker 1", "interviewer", "00:00:03"), ("Speaker 2", "participant", "00:00:10"),
+        ("Speaker 1", "interviewer", "00:01:02"), ("Speaker 2", "participant", "00:01:15")]
+    assert [x for *_, x in rows] == TEXTS
+
+
+def test_rev_labels_in_lower_case(tmp_path: Path) -> None:
+    path = tmp_path / "rev.txt"
+    path.write_text("".join(f"speaker {1 + k % 2} ({t}):\n{w}\n\n"
+                            for k, (t, w) in enumerate(zip(TIMES, TEXTS))), encoding="utf-8")
+    rows = imported(tmp_path, path)
+    assert [(s, t) for s, _, t, _ in rows] == list(zip(["speaker 1", "speaker 2"] * 2, TIMES))
+    assert [x for *_, x in rows] == TEXTS
