@@ -44,3 +44,18 @@ def test_rev_labels_in_lower_case(tmp_path: Path) -> None:
     rows = imported(tmp_path, path)
     assert [(s, t) for s, _, t, _ in rows] == list(zip(["speaker 1", "speaker 2"] * 2, TIMES))
     assert [x for *_, x in rows] == TEXTS
+
+
+@pytest.mark.parametrize("form", ["{n} [{t}]", "{n} ({t})", "{n}, {t}", "{n} - {t}",
+                                  "{t} - {n}", "{N} ({t})"])
+def test_name_and_time_on_their_own_line_in_other_forms(tmp_path: Path, form: str) -> None:
+    """As Descript, Happy Scribe, Temi and transcribers write the line above each turn.
+    Before: one ``(unlabelled)`` turn, or the speaker named ``Hannah Price -``."""
+    names = ["Hannah Price", "Mark Ellis"] * 2
+    path = tmp_path / "p.txt"
+    path.write_text("".join(form.format(n=n, N=n.upper(), t=t) + f"\n{w}\n\n"
+                            for t, n, w in zip(TIMES, names, TEXTS)), encoding="utf-8")
+    rows = imported(tmp_path, path)
+    said = [n.upper() if "{N}" in form else n for n in names]
+    assert [(s, t) for s, _, t, _ in rows] == list(zip(said, TIMES))
+    assert [x for *_, x in rows] == TEXTS

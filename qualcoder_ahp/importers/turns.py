@@ -86,14 +86,16 @@ _BOLD = re.compile(
     r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"
 )
 _DASH = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]*\((?P<t1>{TIME})\)[ \t]*[-\u2013\u2014][ \t]+")
-_OWNLINE = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]+(?P<t1>{TIME})[ \t]*$")
+# "Jane Doe  0:03" (otter.ai), "Speaker 1 (00:00:03)", "Jane Doe [00:03]", "Jane Doe - 0:03"
+_OWNLINE = re.compile(rf"^[ \t]*(?P<name>{NAME})(?:[ \t]*[-\u2013\u2014,])?[ \t]+"
+                      rf"(?:(?P<t1>{TIME})|[\[(](?P<t0>{TIME})[\])])[ \t]*$")
 # "[Hannah Price] 14:02:37" on its own line, the text below: Zoom's saved transcript.
 _BRACKET_OWNLINE = re.compile(rf"^[ \t]*\[(?P<name>{NAME})\][ \t]+(?P<t1>{TIME})[ \t]*$")
 # "00:00:03 Speaker 1" or "[00:00:03] Speaker 1" on its own line, the text below: NVivo's
 # and Trint's text exports. Only a name that heads two such lines counts (a stamped line
 # of speech, "[00:00:05] Right", is not a label).
 _TIME_OWNLINE = re.compile(rf"^[ \t]*(?:\[(?P<t0>{TIME})\]|\((?P<t2>{TIME})\)|(?P<t3>{TIME}))"
-                           rf"[ \t]+(?P<name>{NAME})[ \t]*$")
+                           rf"(?:[ \t]*[-\u2013\u2014])?[ \t]+(?P<name>{NAME})[ \t]*$")
 _PLAIN = re.compile(rf"^[ \t]*{_TPRE}(?P<name>{NAME}){_TLAB}[ \t]*:(?:[ \t]+|$)")
 _STAMP = re.compile(rf"[ \t]*(?:[\[(](?P<t>{TIME})[\])]|#(?P<f>{TIME})(?:-\d{{1,2}})?#)[ \t]*")
 """A timestamp inside a turn: ``[00:01:02]``, ``(01:46)``, or f4/f5transcript's
@@ -129,7 +131,8 @@ class _Draft:
 
 
 def _clean_name(name: str) -> str:
-    return " ".join(name.replace("*", "").replace("_", " ").split()).strip(" .")
+    return " ".join(name.replace("*", "").replace("_", " ").split()).rstrip(
+        " -\u2013\u2014,").strip(" .")
 
 
 def _valid_name(name: str) -> bool:
