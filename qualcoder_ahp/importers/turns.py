@@ -36,6 +36,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qualcoder_ahp.importers.blocks import CLOCK, CUE, HEADING, NOTE, PARA, TIME, Block
 from qualcoder_ahp.records import Turn
@@ -143,15 +144,18 @@ def _valid_name(name: str) -> bool:
     return all(not w[0].islower() or w in PARTICLES for w in words[1:])
 
 
-_LOOSE_PARTICIPANT = re.compile(
-    r"^(?:participant|respondent|interviewee|speaker|person|member)[ _-]?"
-    r"(?:\d{1,3}|[a-z]|one|two|three|four|five|six|seven|eight|nine|ten)$|^user$")
-_NUMBERED_INTERVIEWER = re.compile(
-    r"^(?:i|int|iv|interviewer|researcher|mod|moderator|fac|facilitator)[ _-]?\d{1,2}$")
+_ROLE_WORD = re.compile(
+    r"^(?:(?:p|pt|participant|respondent|resp|r|interviewee|ie)[ _-]?\d{1,3}"
+    r"|(?:participant|respondent|interviewee|speaker|person|member)[ _-]?"
+    r"(?:\d{1,3}|[a-z]|one|two|three|four|five|six|seven|eight|nine|ten)|user"
+    r"|(?:i|int|iv|interviewer|researcher|mod|moderator|fac|facilitator)[ _-]?\d{1,2})$")
+"""Numbered and lettered role labels, in lower case (``p1``, ``participant b``, ``int2``,
+``speaker 3``)."""
 _SURNAME_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "le", "la", "du",
                                 "di", "bin", "al"})
 
 
+@lru_cache(maxsize=4096)
 def loose_label(name: str) -> bool:
     """A label not written as a name that real transcripts use all the same: a role label
     in lower case (``interviewer``, ``int``, ``resp``, ``p1``, ``participant 2``,
@@ -159,17 +163,28 @@ def loose_label(name: str) -> bool:
     low = name.lower()
     if low in ANNOTATIONS:
         return False
-    m = _QUALIFIER.match(low)
-    for label in ([low, m.group("q").strip()] if m else [low]):
-        if (label in DEFAULT_INTERVIEWERS or label in DEFAULT_PARTICIPANTS
-                or _NUMBERED_PARTICIPANT.match(label) or _LOOSE_PARTICIPANT.match(label)
-                or _NUMBERED_INTERVIEWER.match(label)):
+    if _is_role_word(low):
+        return True
+    if "(" in low:
+        m = _QUALIFIER.match(low)
+        if m is not None and _is_role_word(m.group("q").strip()):
             return True
     words = name.split("(")[0].split()
+    if not words or words[0] not in _SURNAME_PARTICLES:
+        return False
     lead = 0
     while lead < len(words) - 1 and words[lead] in _SURNAME_PARTICLES:
         lead += 1
-    return lead > 0 and len(words) <= 4 and _valid_name(" ".join(words[lead:]))
+    return len(words) <= 4 and _valid_name(" ".join(words[lead:]))
+
+
+def _is_role_word(low: str) -> bool:
+    return (low in DEFAULT_INTERVIEWERS or low in DEFAULT_PARTICIPANTS
+            or _ROLE_WORD.match(low) is not None)
+
+
+_TIME_END = frozenset("0123456789)]")
+_TIME_START = frozenset("0123456789[(")
 
 
 def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
@@ -182,8 +197,15 @@ def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
     # time); most lines of speech have none, and skipping them keeps import fast.
     if ":" not in line[:_LABEL_REACH]:
         return None
+    # Cheap tests first: a label line of each form has its tell-tale character.
+    ends_in_time = line.rstrip()[-1:] in _TIME_END
     for pattern, strong in ((_BOLD, True), (_DASH, True), (_PLAIN, False), (_OWNLINE, True),
                             (_BRACKET_OWNLINE, True), (_TIME_OWNLINE, True)):
+        if ((pattern is _OWNLINE or pattern is _BRACKET_OWNLINE) and not ends_in_time
+                or pattern is _BOLD and "*" not in line and "_" not in line
+                or pattern is _DASH and "(" not in line
+                or pattern is _TIME_OWNLINE and line.lstrip()[:1] not in _TIME_START):
+            continue
         m = pattern.match(line)
         if m is None:
             continue
