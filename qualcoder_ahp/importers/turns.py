@@ -4,10 +4,11 @@ A speaker label starts a line, in any of the forms real transcripts use::
 
     Name: text                      **Name:** text        **Name**: text
     Q: / A:  Interviewer: / Participant:                  [00:01:02] Name: text
-    [10.30 am] Name: text
+    [10.30 am] Name: text           00:00:05 Name: text
     Speaker 1 (00:00):   (own line, text below)           Name (00:01:02) - text
-    Name  0:03           (own line, as otter.ai writes)
+    Name  0:03           (own line, as otter.ai writes; also Name (00:03), Name - 0:03)
     [Name] 14:02:37      (own line, as Zoom's saved transcript writes)
+    00:00:03 Speaker 1   (own line, as NVivo and Trint write; also [00:00:03] Speaker 1)
 
 or is known from the structure (a bold run in Word, a ``<v Name>`` voice tag). A
 paragraph without a label continues the current speaker's turn, so a subtitle file
@@ -20,14 +21,18 @@ line (``\\n\\n``), so each turn's ``[start, end)`` slices exactly its words and
 ``text.split("\\n\\n")`` gives the turns back.
 
 Speech must not be read as labels, so: a name with a lower-case word is not a
-name (``So I said: ...``); a plain ``Name:`` that appears only once in the middle
-of a paragraph is speech (``Note: ...``), unless the paragraph is one turn per line
-(most of its lines open with a label) and the name is not an annotation word; in a
-source labelled in bold, plain ``Question: ...`` lines are speech; ``Name  0:03``
-lines count only when the source uses them more than once. The strong forms (bold,
-timestamped, structural) and the usual role labels are always labels. Shortened names
-are merged into the full name they abbreviate, and roles are decided last
-(:func:`assign_roles`).
+name (``So I said: ...``), except a role label as transcribers type it (``int:``,
+``resp:``, ``p1:``, ``interviewer:``, ``speaker 1:``) or a surname with a particle
+(``van Dijk:``), which is a label where it opens two or more lines, or opens a paragraph
+of a conversation whose other labels are certain (:func:`loose_label`); a plain
+``Name:`` that appears only once in the middle of a paragraph is speech (``Note:
+...``), unless the paragraph is one turn per line (most of its lines open with a label)
+and the name is not an annotation word; in a source labelled in bold, plain ``Question:
+...`` lines are speech; ``Name  0:03`` lines count only when the source uses them more
+than once, and ``00:00:03 Name`` lines only for a name that heads two. The strong forms
+(bold, timestamped, structural) and the usual role labels are always labels. Shortened
+names are merged into the full name they abbreviate, and labels that differ only in case
+into one; roles are decided last (:func:`assign_roles`).
 """
 
 from __future__ import annotations
