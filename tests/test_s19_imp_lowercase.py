@@ -129,3 +129,14 @@ def test_real_transcripts_with_lower_case_labels_read_as_the_originals(
     original, now = _turns(source), _turns(lowered)
     assert [(s.lower(), r, x) for s, r, x in now] == [(s.lower(), r, x) for s, r, x in original]
     assert len(now) > 20
+
+
+def test_options_read_out_are_not_speakers(tmp_path: Path) -> None:
+    """A lower-case letter opening a paragraph once ("a: stay") is speech, while the same
+    file's lower-case role labels ("int:", "resp:") open turns."""
+    f = tmp_path / "p.txt"
+    f.write_text("int: What were the choices?\n\nresp: There were two.\n\na: stay in post\n\n"
+                 "b: leave\n\nint: And you chose?\n\nresp: To stay.\n", encoding="utf-8")
+    turns = _turns(f)
+    assert [s for s, _, _ in turns] == ["int", "resp", "int", "resp"]
+    assert turns[1][2] == "There were two.\na: stay in post\nb: leave"

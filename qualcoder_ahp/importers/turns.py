@@ -299,12 +299,13 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     for name, n in counts.items():
         lines_of[name.lower()] += n
     # A role label used once ("assistant:" greeting, then "ai:") is one where it opens a
-    # paragraph of a conversation whose other labels are certain.
+    # paragraph of a conversation whose other labels are certain; not a single letter
+    # ("a: stay in post" / "b: leave", options read out, are speech).
     once: set[str] = set()
     for name in loose | time_first:
         if lines_of[name.lower()] >= 2:
             strong.add(name)
-        elif name in loose and name in heads:
+        elif name in loose and name in heads and len(name) > 1:
             once.add(name)
         else:
             counts.pop(name, None)
