@@ -79,3 +79,14 @@ def test_f4_timestamps_are_not_spoken(tmp_path: Path) -> None:
     rows = imported(tmp_path, path)
     assert [(s, r) for s, r, _, _ in rows] == [("I", "interviewer"), ("B", "participant")] * 2
     assert _texts(rows) == [Q1, A1, Q2, A2]
+
+
+def test_f4_timestamps_before_the_labels(tmp_path: Path) -> None:
+    path = tmp_path / "f4.txt"
+    path.write_text("".join(f"#{t}-1# {who}: {w}\n\n" for t, who, w in
+                            zip(TIMES, ["I", "B", "I", "B"], TEXTS)), encoding="utf-8")
+    rows = imported(tmp_path, path)
+    assert [(s, r, t) for s, r, t, _ in rows] == [
+        ("I", "interviewer", "00:00:03"), ("B", "participant", "00:00:10"),
+        ("I", "interviewer", "00:01:02"), ("B", "participant", "00:01:15")]
+    assert _texts(rows) == TEXTS

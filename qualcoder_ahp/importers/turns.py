@@ -81,10 +81,12 @@ NAME = (r"[^\W\d_][\w.'\u2019\-]*(?:[ \t][\w.'\u2019\-&]+){0,4}"
 LABEL_TIME = rf"(?:{TIME}|{CLOCK})"
 """A time in brackets before a label: a timestamp (``[00:01:02] Name:``) or a clock
 time (``[10.30 am] Name:``, the form REFI-QDA export writes a hearing's note time in)."""
-# A time before a label, in brackets or bare ("00:00:05 Hannah Price: ...", as Zoom's and
-# NVivo's text exports and many transcribers write it); a bare one (t2) makes the label no
-# surer than a plain one: "12:30 Lunch: ..." in notes is not a turn.
-_TPRE = rf"(?:(?:[\[(](?P<t0>{LABEL_TIME})[\])][ \t]*|(?P<t2>{TIME})[ \t]+))?"
+# A time before a label, in brackets, as f4/f5transcript writes it ("#00:00:05-1# I: ...")
+# or bare ("00:00:05 Hannah Price: ...", as Zoom's and NVivo's text exports and many
+# transcribers write it); a bare one (t2) makes the label no surer than a plain one:
+# "12:30 Lunch: ..." in notes is not a turn.
+_TPRE = (rf"(?:(?:[\[(](?P<t0>{LABEL_TIME})[\])][ \t]*|#(?P<t4>{TIME})(?:-\d{{1,2}})?#[ \t]*"
+         rf"|(?P<t2>{TIME})[ \t]+))?")
 _TLAB = rf"(?:[ \t]*[\[(](?P<t1>{TIME})[\])])?"
 
 _BOLD = re.compile(
@@ -221,7 +223,7 @@ def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
             if not loose:
                 continue
         groups = m.groupdict()
-        time = groups.get("t0") or groups.get("t1")
+        time = groups.get("t0") or groups.get("t1") or groups.get("t4")
         bare_time = groups.get("t2") or groups.get("t3")
         rest = line[m.end():]
         time_first = pattern is _TIME_OWNLINE
