@@ -49,7 +49,7 @@ META_KEYS = ANNOTATIONS | frozenset({
     "interview date", "date of interview", "interview", "interview no", "length", "mode",
     "format", "study", "project", "file", "file name", "filename", "transcribed by",
     "recorded", "recorded on", "venue", "language", "consent", "summary keywords",
-    "speakers",
+    "speakers", "attendees",
 })
 """Keys (lower case) that name a transcript's metadata: one of them never used as a
 speaker again is enough to make the lines around it a header."""
@@ -83,7 +83,11 @@ def _name_like(value: str) -> bool:
 _TITLE_WORDS = frozenset({"interview", "interviews", "transcript", "transcription"})
 _SPEECH_WORDS = frozenset({"i", "we", "you", "so", "okay", "ok", "yeah", "um", "my", "our",
                            "re", "m", "s", "ll", "ve", "d", "t"})
-_FOOTER = re.compile(r"^\s*transcribed by\s+(?:https?://)?\S*otter\.ai\S*\s*$", re.I)
+_FOOTER = re.compile(r"^\s*(?:transcribed by\s+(?:https?://)?\S*otter\.ai\S*"
+                     r"|this editable transcript was computer generated\b.*)\s*$", re.I)
+"""The last line a tool writes below its transcript: otter.ai's ``Transcribed by
+https://otter.ai``, Google Meet's ``This editable transcript was computer generated and
+might contain errors...``."""
 
 
 def _title(text: str) -> bool:
@@ -146,9 +150,9 @@ _DATE = re.compile(
     r"|^(?:\d{1,2}h ?)?\d{1,3}m ?\d{1,2}s$")
 """A date or a clock time with am/pm, as a recording's date line has it (otter.ai's
 ``Tue, Apr 02, 2025 2:15PM • 42:31``), or a recording's length (Teams' ``45m 12s``)."""
-_OTTER_SECTIONS = ("SUMMARY KEYWORDS", "SPEAKERS", "KEYWORDS")
-"""The headings of the sections otter.ai writes above a transcript, each with its line
-of keywords or speaker names below."""
+_OTTER_SECTIONS = ("SUMMARY KEYWORDS", "SPEAKERS", "KEYWORDS", "Attendees")
+"""The headings of the sections otter.ai (and Google Meet: ``Attendees``) writes above a
+transcript, each with its line of keywords or speaker names below."""
 
 
 def _line(text: str) -> tuple[str | None, str] | None:
@@ -276,6 +280,9 @@ def _sections(blocks: list[Block]) -> list[Block]:
     while i < len(blocks):
         block = blocks[i]
         bare = block.speaker in _OTTER_SECTIONS and not any(x.strip() for x in block.lines)
+        if (block.kind == PARA and not block.speaker
+                and [x.strip() for x in block.lines if x.strip()] == ["Attendees"]):
+            block, bare = Block([], speaker="Attendees"), True  # Google Meet's, not bold
         if (bare and i + 1 < len(blocks) and blocks[i + 1].kind == PARA
                 and not blocks[i + 1].speaker):
             out.append(Block([str(block.speaker), *blocks[i + 1].lines]))
