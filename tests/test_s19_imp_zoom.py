@@ -54,7 +54,8 @@ def test_zoom_chat_reactions_and_reply_lines_are_not_said(tmp_path: Path) -> Non
     path.write_text(
         f"14:02:37 From Hannah Price to Everyone:\n\t{Q1}\n\n"
         f"14:02:45 From Mark Ellis to Everyone:\n\t{A1}\n\n"
-        f"14:02:50 From Hannah Price to Everyone:\n\tReacted to \"Sure. I'm a...\" with \U0001F44D\n\n"
+        f"14:02:50 From Hannah Price to Everyone:\n"
+        f"\tReacted to \"Sure. I'm a...\" with \U0001F44D\n\n"
         f"14:03:10 From Hannah Price to Everyone:\n\t{Q2}\n\n"
         f"14:03:20 From Mark Ellis to Everyone:\n\tReplying to \"What does a...\":\n\t{A2}\n",
         encoding="utf-8")

@@ -152,12 +152,11 @@ def _valid_name(name: str) -> bool:
 
 
 _ROLE_WORD = re.compile(
-    r"^(?:(?:p|pt|participant|respondent|resp|r|interviewee|ie)[ _-]?\d{1,3}"
-    r"|(?:participant|respondent|interviewee|speaker|person|member)[ _-]?"
+    r"^(?:(?:participant|respondent|interviewee|speaker|person|member)[ _-]?"
     r"(?:\d{1,3}|[a-z]|one|two|three|four|five|six|seven|eight|nine|ten)|user"
     r"|(?:i|int|iv|interviewer|researcher|mod|moderator|fac|facilitator)[ _-]?\d{1,2})$")
-"""Numbered and lettered role labels, in lower case (``p1``, ``participant b``, ``int2``,
-``speaker 3``)."""
+"""Role labels with a number or letter, in lower case, besides the numbered participants
+(``participant b``, ``speaker 3``, ``int2``, ``user``)."""
 _SURNAME_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "le", "la", "du",
                                 "di", "bin", "al"})
 
@@ -187,7 +186,7 @@ def loose_label(name: str) -> bool:
 
 def _is_role_word(low: str) -> bool:
     return (low in DEFAULT_INTERVIEWERS or low in DEFAULT_PARTICIPANTS
-            or _ROLE_WORD.match(low) is not None)
+            or _NUMBERED_PARTICIPANT.match(low) is not None or _ROLE_WORD.match(low) is not None)
 
 
 _TIME_END = frozenset("0123456789)]")
