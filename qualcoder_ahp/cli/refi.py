@@ -197,6 +197,8 @@ def register(cli: click.Group) -> None:
             their = "its" if report.unchecked == 1 else "their"
             say(f"Warning: {plural(report.unchecked, 'selection')} had no quote to check "
                 f"{their} offsets against")
+        for line in report.not_imported:  # one line per kind: PDF sources, sets...
+            say(f"Not imported: {line}.")
         _echo_capped("Warning", report.warnings)
         _echo_capped("Mismatch", report.mismatches)
         if report.mismatches:

@@ -59,6 +59,9 @@ class ImportReport:
     theirs, or every coding and note of theirs was here already or left out (counted)."""
     summaries: int = 0
     """Of the memos added, the framework cell summaries (``qcahp framework``)."""
+    not_imported: list[str] = field(default_factory=list)
+    """What a text tool cannot bring in, one line per kind
+    (:attr:`~qualcoder_ahp.refi.reader.RefiData.not_imported`)."""
 
     @property
     def nothing_added(self) -> bool:
@@ -189,7 +192,7 @@ def import_file(
                         data.mismatches, data.units, data.unchecked, held=held,
                         skipped=len(skipped), withdrawn=withdrawn, sources=len(data.sources),
                         present=present, left_out=left_out, idle_coders=idle,
-                        summaries=summaries)
+                        summaries=summaries, not_imported=data.not_imported)
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:

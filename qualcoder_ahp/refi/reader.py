@@ -163,7 +163,60 @@ class RefiData:
     unchecked: int = 0
     """Selections without a quote to check, placed by the unit the others used."""
     origin: str = ""
+    not_imported: list[str] = field(default_factory=list)
+    """What a text tool cannot bring in, one line per kind (PDF sources, sets, links...),
+    with the names and how many codings went with them."""
+    dropped: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Kind -> the names of its records left out (gathered into :attr:`not_imported`)."""
+    dropped_codings: dict[str, int] = field(default_factory=dict, repr=False)
 
+    def drop(self, kind: str, name: str, codings: int = 0) -> None:
+        """Leave out one record of ``kind`` (a key of :data:`DROPPED`), named ``name``,
+        with the codings that go with it."""
+        self.dropped.setdefault(kind, []).append(name)
+        self.dropped_codings[kind] = self.dropped_codings.get(kind, 0) + codings
+
+
+_TEXT_ONLY = "only text sources can be coded here"
+_MEMOS_HERE = "memos here are on themes, transcripts, codings and framework cells"
+DROPPED: dict[str, tuple[str, str, str]] = {
+    "PDFSource": ("PDF source", "PDF sources", _TEXT_ONLY),
+    "AudioSource": ("audio source", "audio sources", _TEXT_ONLY),
+    "VideoSource": ("video source", "video sources", _TEXT_ONLY),
+    "PictureSource": ("picture source", "picture sources", _TEXT_ONLY),
+    "whole": ("source coded as a whole", "sources coded as a whole",
+              "codings here are of passages of text"),
+    "set": ("set", "sets", "there are no sets of codes or documents here"),
+    "link": ("link", "links", "there are no links between codes or memos here"),
+    "graph": ("graph", "graphs", "there are no network views here"),
+    "project-note": ("note on the whole project", "notes on the whole project", _MEMOS_HERE),
+    "free-note": ("note that nothing refers to", "notes that nothing refers to", _MEMOS_HERE),
+    "case-part": ("case made of parts of sources (SelectionRef)",
+                  "cases made of parts of sources (SelectionRef)",
+                  "a participant here has whole transcripts"),
+    "case-code": ("case linked to codes (CodeRef)", "cases linked to codes (CodeRef)",
+                  "participants here are not linked to themes"),
+    "unknown": ("element the REFI-QDA schema does not define",
+                "elements the REFI-QDA schema does not define", "skipped"),
+}
+"""What :meth:`RefiData.drop` may leave out: kind -> (one, several, why)."""
+
+
+def _name_list(names: list[str], shown: int = 3) -> str:
+    """``'a', 'b', 'c' and 2 more``."""
+    listed = ", ".join(repr(n) for n in names[:shown])
+    return listed + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
+def _summarise_dropped(data: RefiData) -> None:
+    """One line per kind of record left out: how many, which, with how many codings."""
+    for kind, names in data.dropped.items():
+        one, several, why = DROPPED[kind]
+        codings = data.dropped_codings.get(kind, 0)
+        with_codings = (f", with {'its' if len(names) == 1 else 'their'} {codings} "
+                        f"coding{'' if codings == 1 else 's'}" if codings else "")
+        data.not_imported.append(f"{len(names)} {one if len(names) == 1 else several} "
+                                 f"({_name_list(names)}){with_codings}: {why}")
 
 Progress = Callable[[int, int], None]
 
@@ -192,7 +245,7 @@ def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
             # The zip directory sits at the end of the file: a copy cut short loses it.
             raise ImportFailed("not a readable .qdpx archive: it is damaged or cut short (its "
                                "zip directory is missing); copy or export it again", path=where)
-        archive = open_zip(file)
+        archive = _inside_top_folder(open_zip(file))
         try:
             qde = _project_entry(archive)
             if archive.entries[qde].file_size > MAX_XML_BYTES:
@@ -237,10 +290,35 @@ def read_entry(archive: SafeZip, name: str) -> bytes:
                            "or export it again", path=archive.path) from None
 
 
+def _inside_top_folder(archive: SafeZip) -> SafeZip:
+    """The archive seen from inside its one top folder, when the project is there.
+
+    A .qdpx unpacked and zipped again by hand (the Finder's or Explorer's "compress")
+    holds ``Study/project.qde`` and ``Study/sources/...`` rather than the files at the
+    root, often beside a ``__MACOSX/`` folder of resource forks. Such an archive used
+    to be refused as having no project file.
+    """
+    names = [n for n in archive.entries if not n.startswith("__MACOSX/")]
+    if any("/" not in n and n.lower().endswith(".qde") for n in names):
+        return archive
+    tops = {n.split("/", 1)[0] for n in names}
+    if len(tops) != 1 or not all("/" in n for n in names):
+        return archive
+    prefix = tops.pop() + "/"
+    if not any("/" not in n[len(prefix):] and n.lower().endswith(".qde") for n in names):
+        return archive
+    return SafeZip(archive.path, {n[len(prefix):]: archive.entries[n] for n in names},
+                   archive.archive)
+
+
 def _project_entry(archive: SafeZip) -> str:
     roots = [n for n in archive.entries if "/" not in n and n.lower().endswith(".qde")]
     if not roots:
-        raise ImportFailed("no .qde project file at the root of the archive", path=archive.path)
+        deeper = sorted(n for n in archive.entries if n.lower().endswith(".qde"))
+        where = (f" (it holds {deeper[0]!r}: zip the folder that holds the .qde, or that "
+                 "folder's contents)" if deeper else "")
+        raise ImportFailed(f"no .qde project file at the root of the archive{where}",
+                           path=archive.path)
     if len(roots) > 1:
         named = [n for n in roots if n.lower() == "project.qde"]
         if len(named) != 1:
@@ -265,15 +343,17 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
             data.warnings.append(f"empty <{element.tag}/> ignored")
     codes = root.find("Codes") if root.tag == "CodeBook" else root.find("CodeBook/Codes")
     data.themes = read_codes(codes, data.warnings)
+    _check_elements(root, data)
     if root.tag == "CodeBook":
         _check_sets(root, data)
+        _summarise_dropped(data)
         return data
     for user in root.findall("Users/User"):
         guid = norm_guid(user.get("guid"))
         if guid:
             data.users.append(ImportUser(guid, (user.get("name") or user.get("id") or guid)))
     data.notes = _read_notes(root, archive, data)
-    data.cases = _read_cases(root)
+    data.cases = _read_cases(root, data)
     _check_sets(root, data)
     sources = list(root.findall("Sources/*"))
     deferred: list[tuple[etree._Element, str, str, OffsetResolver]] = []
@@ -281,9 +361,9 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
     for index, element in enumerate(sources):
         if element.tag == "TextSource":
             _read_source(element, archive, data, deferred, votes)
-        else:
-            data.warnings.append(f"{element.tag} {element.get('name') or ''!r} skipped "
-                                 "(only text sources are imported)")
+        elif element.tag in DROPPED:  # PDF, audio, video, picture
+            data.drop(element.tag, element.get("name") or norm_guid(element.get("guid")) or "",
+                      len(element.findall(".//Coding")))
         if progress:
             progress(index + 1, len(sources))
     # Selections without a quote in sources without any quote: the unit the whole
@@ -296,6 +376,10 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
     for selection, guid, name, resolver in deferred:
         _read_selection(selection, guid, name, resolver, data, default)
     _into_stored_text(data)
+    for kind, tag in (("link", "Links/Link"), ("graph", "Graphs/Graph")):
+        for element in root.findall(tag):
+            data.drop(kind, element.get("name") or norm_guid(element.get("guid")) or "")
+    _summarise_dropped(data)
     return data
 
 
@@ -327,6 +411,44 @@ def _into_stored_text(data: RefiData) -> None:
     data.codings = kept
 
 
+_TEXT = ("Description", "PlainTextContent", "PlainTextSelection", "Coding", "NoteRef",
+         "VariableValue")
+_CHILDREN: dict[str, tuple[str, ...]] = {
+    "Project": ("Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links",
+                "Sets", "Graphs", "Description", "NoteRef"),
+    "Users": ("User",), "CodeBook": ("Codes", "Sets"), "Codes": ("Code",),
+    "Code": ("Description", "NoteRef", "Code"), "Variables": ("Variable",),
+    "Variable": ("Description",), "Cases": ("Case",),
+    "Case": ("Description", "CodeRef", "VariableValue", "SourceRef", "SelectionRef"),
+    "VariableValue": ("VariableRef", "TextValue", "BooleanValue", "IntegerValue",
+                      "FloatValue", "DateValue", "DateTimeValue"),
+    "Sources": ("TextSource", "PictureSource", "PDFSource", "AudioSource", "VideoSource"),
+    "TextSource": _TEXT, "Notes": ("Note",), "Note": _TEXT,
+    "PlainTextSelection": ("Description", "Coding", "NoteRef"),
+    "Coding": ("CodeRef", "NoteRef"), "Sets": ("Set",),
+    "Set": ("Description", "MemberCode", "MemberSource", "MemberNote"),
+    "Links": ("Link",), "Graphs": ("Graph",),
+}
+"""The children the two schemas allow in the parts of a file that are read (what is
+inside a PDF source, a link or a graph is left out with it)."""
+_LEAVES = ("User", "CodeRef", "NoteRef", "SourceRef", "SelectionRef", "VariableRef",
+           "MemberCode", "MemberSource", "MemberNote", "Description", "PlainTextContent")
+
+
+def _check_elements(root: etree._Element, data: RefiData) -> None:
+    """Name the elements the schemas do not define (another tool's extensions), so
+    that what they held is not dropped without a word."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        allowed = _CHILDREN.get(element.tag)
+        if allowed is None and element.tag not in _LEAVES:
+            continue  # left out whole (a PDF source, a link...) or itself unknown
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in (allowed or ()):
+                data.drop("unknown", f"<{child.tag}> in <{element.tag}>")
+
+
 def _check_sets(root: etree._Element, data: RefiData) -> None:
     """Sets are not imported, but their member references are checked (either form)."""
     known = {t.guid for t in data.themes}
@@ -334,8 +456,8 @@ def _check_sets(root: etree._Element, data: RefiData) -> None:
         guid = norm_guid(member.get("targetGUID") or member.get("guid"))
         if guid and guid not in known:
             data.warnings.append(f"set member {guid} names no code in the file")
-    if root.findall("Sets/Set"):
-        data.warnings.append("code sets are not imported (no equivalent here)")
+    for member_set in root.findall("Sets/Set"):
+        data.drop("set", member_set.get("name") or norm_guid(member_set.get("guid")) or "")
 
 
 def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
@@ -389,11 +511,18 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
 def _read_notes(root: etree._Element, archive: SafeZip | None,
                 data: RefiData) -> list[ImportNote]:
     notes = []
+    on_project = set(_note_refs(root))
+    referred = {norm_guid(r.get("targetGUID")) for r in root.iter("NoteRef")
+                if r.getparent() is not root}
     for note in root.findall("Notes/Note"):
         guid = norm_guid(note.get("guid"))
         if not guid:
             continue
         name = note.get("name") or guid
+        if guid not in referred:
+            # A project memo, or a free memo (ATLAS.ti): nowhere to put it here.
+            data.drop("project-note" if guid in on_project else "free-note", name)
+            continue
         text = _text_of(note, archive, f"note {name!r}", data)
         if text is None:
             continue
@@ -413,27 +542,44 @@ def _value_of(variable_value: etree._Element) -> str | None:
     return None
 
 
-def _read_cases(root: etree._Element) -> list[ImportCase]:
+def _variable_names(root: etree._Element) -> dict[str, str]:
+    """Variable GUID -> its name."""
     names = {}
     for variable in root.findall("Variables/Variable"):
         guid = norm_guid(variable.get("guid"))
         if guid and variable.get("name"):
             names[guid] = variable.get("name").strip()
+    return names
+
+
+def _values(element: etree._Element, names: dict[str, str]) -> dict[str, str]:
+    """The ``VariableValue`` children of a case or a source, by variable name."""
+    attributes: dict[str, str] = {}
+    for vv in element.findall("VariableValue"):
+        ref = vv.find("VariableRef")
+        var = names.get(norm_guid(ref.get("targetGUID")) or "") if ref is not None else None
+        value = _value_of(vv)
+        if var and value is not None:
+            attributes[var] = value
+    return attributes
+
+
+def _read_cases(root: etree._Element, data: RefiData) -> list[ImportCase]:
+    names = _variable_names(root)
     cases = []
     for case in root.findall("Cases/Case"):
         guid = norm_guid(case.get("guid"))
         if not guid:
             continue
-        attributes: dict[str, str] = {}
-        for vv in case.findall("VariableValue"):
-            ref = vv.find("VariableRef")
-            var = names.get(norm_guid(ref.get("targetGUID")) or "") if ref is not None else None
-            value = _value_of(vv)
-            if var and value is not None:
-                attributes[var] = value
+        attributes = _values(case, names)
         sources = tuple(g for g in (norm_guid(r.get("targetGUID"))
                                     for r in case.findall("SourceRef")) if g)
-        cases.append(ImportCase(guid, (case.get("name") or guid).strip(), attributes, sources))
+        name = (case.get("name") or guid).strip()
+        if case.findall("SelectionRef"):
+            data.drop("case-part", name)
+        if case.findall("CodeRef"):
+            data.drop("case-code", name)
+        cases.append(ImportCase(guid, name, attributes, sources))
     return cases
 
 
@@ -498,10 +644,48 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
             else:
                 deferred.append((selection, guid, name, resolver))
     if element.findall("VariableValue"):
-        data.warnings.append(f"{label}: attributes of the source itself skipped (only case "
-                             "attributes are imported)")
+        _source_values(element, guid, name, data)
     if element.findall("Coding"):
-        data.warnings.append(f"{label}: codings of the whole source skipped")
+        data.drop("whole", name, len(element.findall("Coding")))
+
+
+def _source_values(element: etree._Element, guid: str, name: str, data: RefiData) -> None:
+    """A source's own variables (MAXQDA's document variables): attributes of its case.
+
+    Attributes here belong to participants. The values go to the case the file gives
+    the source (a value the case has too stays the case's), else to a case of the
+    source's own name, made for it, which becomes the transcript's participant.
+    """
+    values = _values(element, _variable_names(element.getroottree().getroot()))
+    if not values:
+        return
+    owners = [i for i, case in enumerate(data.cases) if guid in case.source_guids]
+    if owners:
+        case = data.cases[owners[0]]
+        merged = {**values, **case.attributes}
+        data.cases[owners[0]] = replace(case, attributes=merged)
+        who = case.name
+    else:
+        data.cases.append(ImportCase(str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-case:{guid}")),
+                                     name, values, (guid,)))
+        who = name
+    data.warnings.append(
+        f"source {name!r}: its variables ({', '.join(values)}) are kept as attributes of "
+        f"participant {who!r} (attributes here belong to participants)")
+
+
+def _comment(selection: etree._Element, sel_guid: str, quote: str | None,
+             data: RefiData) -> tuple[str, ...]:
+    """A selection's ``Description`` (ATLAS.ti's quotation comment) as a note on its
+    codings: each becomes a memo of the coding's coder. Returns the note's GUID."""
+    text = (selection.findtext("Description") or "").replace("\r\n", "\n").strip()
+    if not text:
+        return ()
+    guid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-comment:{sel_guid}"))
+    when = _when(selection.get("modifiedDateTime") or selection.get("creationDateTime"))
+    data.notes.append(ImportNote(guid, None, f"Comment on {(quote or sel_guid)[:40]!r}", text,
+                                 when))
+    return (guid,)
 
 
 def _read_selection(selection: etree._Element, source_guid: str, source_name: str,
@@ -548,7 +732,7 @@ def _read_selection(selection: etree._Element, source_guid: str, source_name: st
             f"the text ({placed.found[:60]!r}); not imported")
         return
     data.units[placed.unit] = data.units.get(placed.unit, 0) + 1
-    shared_notes = _note_refs(selection)
+    shared_notes = _note_refs(selection) + _comment(selection, sel_guid, quote, data)
     text = resolver.text[placed.start:placed.end]
     for coding in codings:
         ref = coding.find("CodeRef")

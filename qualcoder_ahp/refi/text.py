@@ -175,14 +175,14 @@ class OffsetResolver:
         """
         if quote:
             wanted = xml_safe(normalise_quote(quote))
-            for exact in (True, False):
+            for match in (_same, _same_spaced, _truncated_match):
                 placed: Resolved | None = None
                 for unit in self.UNITS:
                     span = self._convert(unit, start, end)
                     if span is None or span[0] >= span[1]:
                         continue
                     got = self._slice(span)
-                    if got == wanted or (not exact and _truncated_match(got, wanted)):
+                    if match(got, wanted):
                         self.votes[unit] = self.votes.get(unit, 0) + 1
                         placed = placed or Resolved(span[0], span[1], unit, True)
                 if placed:
@@ -204,10 +204,25 @@ class OffsetResolver:
         return max(self.UNITS, key=lambda u: (self.votes.get(u, 0), -self.UNITS.index(u)))
 
 
+def _same(got: str, wanted: str) -> bool:
+    return got == wanted
+
+
+_ATTRIBUTE_SPACES = str.maketrans("\t\n\r", "   ")
+
+
+def _same_spaced(got: str, wanted: str) -> bool:
+    """The quote of a selection across a line break, written into the ``name``
+    attribute with a raw line break rather than ``&#10;``: XML reads every line break
+    and tab in an attribute as a space, so such a quote never matched its text."""
+    return " " in wanted and got.translate(_ATTRIBUTE_SPACES) == wanted
+
+
 def _truncated_match(got: str, wanted: str) -> bool:
     """Some tools store only the beginning of a long quote as the selection's name."""
     stem = wanted.rstrip(".…").rstrip()
-    return len(stem) >= 12 and len(stem) < len(got) and got.startswith(stem)
+    return (len(stem) >= 12 and len(stem) < len(got)
+            and got.translate(_ATTRIBUTE_SPACES).startswith(stem))
 
 
 def segment(text: str, fmt: str = "refi") -> ParsedTranscript:
