@@ -1,0 +1,335 @@
+"""REFI-QDA files written by hand the way NVivo, ATLAS.ti, MAXQDA and QualCoder write
+them, imported as a researcher would, checked, and exported back (session 19).
+
+Each test covers one thing the import lost or got wrong before: a zip with a top
+folder, what a text tool cannot bring in named one line per kind, MAXQDA's document
+variables, ATLAS.ti's quotation comments, quotes with raw line breaks in their
+``name`` attribute, and NVivo's variable types on the way back.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+from lxml import etree
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.refi import export_project, import_file
+from tests.test_refi_import import table_counts
+from tests.test_refi_support import validate_both
+
+NS = "{urn:QDA-XML:project:1.0}"
+SAM = "A1B2C3D4-0000-4000-8000-000000000001"
+KIM = "{A1B2C3D4-0000-4000-8000-000000000002}"
+
+
+def qdpx(path: Path, entries: dict[str, str | bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def u16(text: str, quote: str) -> tuple[int, int]:
+    """NVivo's offsets of ``quote``: UTF-16 code units (an emoji counts two, CRLF two)."""
+    start = text.index(quote)
+    return (len(text[:start].encode("utf-16-le")) // 2,
+            len(text[:start + len(quote)].encode("utf-16-le")) // 2)
+
+
+def cp(text: str, quote: str) -> tuple[int, int]:
+    start = text.index(quote)
+    return start, start + len(quote)
+
+
+def selection(n: int, quote: str | None, span: tuple[int, int], code: int,
+              user: str | None = SAM, inner: str = "") -> str:
+    name = f' name="{quote}"' if quote is not None else ""
+    who = f' creatingUser="{user}"' if user else ""
+    return (f'<PlainTextSelection guid="5E100000-0000-4000-8000-0000000000{n:02d}"{name} '
+            f'startPosition="{span[0]}" endPosition="{span[1]}"{who}>{inner}'
+            f'<Coding guid="C0D10000-0000-4000-8000-0000000000{n:02d}"{who}>'
+            f'<CodeRef targetGUID="C0DE0000-0000-4000-8000-0000000000{code:02d}"/></Coding>'
+            "</PlainTextSelection>")
+
+
+# NVivo: a BOM and CRLF, an emoji and a non-BMP letter, UTF-16 offsets, a selection
+# that ends at the very end of the text, a .docx source with its converted text, deep
+# codes, variables of every type, notes on a code, a source and a selection, and what
+# a text tool cannot take: PDF, audio and picture sources, sets, a project memo.
+AMIRA = ("Interviewer: How did you get here?\r\nAmira: Honestly 😀 it was luck.\r\n"
+         "Interviewer: And the board?\r\nAmira: The board 🤝 listens now. I lead 𝒜ll of it")
+BEN = "Interviewer: What changed?\nBen: Everything changed when the trust merged."
+VALUES = (("Profession", "Text", "Paramedic"), ("On board", "Boolean", "true"),
+          ("Years", "Integer", "22"), ("FTE", "Float", "0.8"),
+          ("Interviewed", "Date", "2024-02-29"),
+          ("Recorded", "DateTime", "2024-02-29T14:30:00+00:00"))
+
+
+LUCK_NOTE = '<NoteRef targetGUID="A07E0000-0000-4000-8000-000000000002"/>'
+
+
+def _variables() -> tuple[str, str]:
+    declared = "".join(f'<Variable guid="7A000000-0000-4000-8000-00000000000{i}" name="{n}" '
+                       f'typeOfVariable="{t}"/>' for i, (n, t, _) in enumerate(VALUES))
+    values = "".join(f'<VariableValue><VariableRef targetGUID="7A000000-0000-4000-8000-'
+                     f'00000000000{i}"/><{t}Value>{v}</{t}Value></VariableValue>'
+                     for i, (_, t, v) in enumerate(VALUES))
+    return declared, values
+
+
+def nvivo_qde() -> str:
+    declared, values = _variables()
+    return f'''<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Leadership (NVivo)" origin="NVivo 14.23.0">
+ <Users><User guid="{SAM}" name="Sam Researcher"/><User guid="{KIM}" name="Kim Analyst"/></Users>
+ <CodeBook><Codes>
+  <Code guid="C0DE0000-0000-4000-8000-000000000001" name="Career" isCodable="false"
+        color="#1F77B4"><Description>Everything about careers.</Description>
+   <NoteRef targetGUID="A07E0000-0000-4000-8000-000000000001"/>
+   <Code guid="C0DE0000-0000-4000-8000-000000000002" name="Routes" isCodable="true">
+    <Code guid="C0DE0000-0000-4000-8000-000000000003" name="Chance" isCodable="true">
+     <Code guid="C0DE0000-0000-4000-8000-000000000004" name="Luck" isCodable="true">
+      <Code guid="C0DE0000-0000-4000-8000-000000000005" name="Pure luck" isCodable="true"
+            color="#D62728"/>
+     </Code></Code></Code></Code>
+  <Code guid="C0DE0000-0000-4000-8000-000000000006" name="Board" isCodable="true"/>
+ </Codes></CodeBook>
+ <Variables>{declared}</Variables>
+ <Cases>
+  <Case guid="CA5E0000-0000-4000-8000-000000000001" name="Amira">{values}
+   <SourceRef targetGUID="7A4E2C10-9B1D-4F2E-8C3A-5D6E7F801234"/></Case>
+  <Case guid="CA5E0000-0000-4000-8000-000000000002" name="Ben">
+   <SourceRef targetGUID="D0C00000-0000-4000-8000-000000000001"/></Case>
+  <Case guid="CA5E0000-0000-4000-8000-000000000003" name="Focus group speaker">
+   <SelectionRef targetGUID="5E100000-0000-4000-8000-000000000001"/></Case>
+ </Cases>
+ <Sources>
+  <TextSource guid="7A4E2C10-9B1D-4F2E-8C3A-5D6E7F801234" name="Amira interview"
+      plainTextPath="internal://7A4E2C10-9B1D-4F2E-8C3A-5D6E7F801234.txt">
+   {selection(1, "it was luck", u16(AMIRA, "it was luck"), 5, inner=LUCK_NOTE)}
+   {selection(2, "The board 🤝 listens", u16(AMIRA, "The board 🤝 listens"), 6, KIM)}
+   {selection(3, "I lead 𝒜ll of it", u16(AMIRA, "I lead 𝒜ll of it"), 6, KIM)}
+   <NoteRef targetGUID="A07E0000-0000-4000-8000-000000000003"/>
+  </TextSource>
+  <TextSource guid="D0C00000-0000-4000-8000-000000000001" name="Ben interview"
+      richTextPath="internal://D0C00000-0000-4000-8000-000000000001.docx"
+      plainTextPath="internal://D0C00000-0000-4000-8000-000000000001.txt">
+   {selection(4, "Everything changed", cp(BEN, "Everything changed"), 2)}
+  </TextSource>
+  <PDFSource guid="0DF00000-0000-4000-8000-000000000001" name="Policy paper"
+      path="internal://0DF00000-0000-4000-8000-000000000001.pdf">
+   <PDFSelection guid="0DF00000-0000-4000-8000-000000000011" page="2" firstX="10"
+       firstY="10" secondX="200" secondY="80">
+    <Coding guid="C0D10000-0000-4000-8000-000000000011">
+     <CodeRef targetGUID="C0DE0000-0000-4000-8000-000000000006"/></Coding>
+   </PDFSelection>
+  </PDFSource>
+  <AudioSource guid="A0D10000-0000-4000-8000-000000000001" name="Focus group recording"/>
+  <PictureSource guid="B1C00000-0000-4000-8000-000000000001" name="Org chart"/>
+  <PictureSource guid="B1C00000-0000-4000-8000-000000000002" name="Whiteboard"/>
+ </Sources>
+ <Notes>
+  <Note guid="A07E0000-0000-4000-8000-000000000001" name="About careers" creatingUser="{SAM}">
+   <PlainTextContent>Code memo on Career.</PlainTextContent></Note>
+  <Note guid="A07E0000-0000-4000-8000-000000000002" name="Annotation" creatingUser="{SAM}">
+   <PlainTextContent>Luck again 🍀.</PlainTextContent></Note>
+  <Note guid="A07E0000-0000-4000-8000-000000000003" name="Interview notes" creatingUser="{KIM}"
+      plainTextPath="internal://A07E0000-0000-4000-8000-000000000003.txt"/>
+  <Note guid="A07E0000-0000-4000-8000-000000000004" name="Project journal" creatingUser="{SAM}">
+   <PlainTextContent>Started coding in March.</PlainTextContent></Note>
+ </Notes>
+ <Sets>
+  <Set guid="5E700000-0000-4000-8000-000000000001" name="Leaders">
+   <MemberSource targetGUID="7A4E2C10-9B1D-4F2E-8C3A-5D6E7F801234"/></Set>
+  <Set guid="5E700000-0000-4000-8000-000000000002" name="Key codes">
+   <MemberCode targetGUID="C0DE0000-0000-4000-8000-000000000006"/></Set>
+ </Sets>
+ <NoteRef targetGUID="A07E0000-0000-4000-8000-000000000004"/>
+</Project>'''
+
+
+def nvivo(tmp_path: Path) -> Path:
+    return qdpx(tmp_path / "nvivo.qdpx", {
+        "project.qde": nvivo_qde(),
+        "sources/7A4E2C10-9B1D-4F2E-8C3A-5D6E7F801234.txt":
+            b"\xef\xbb\xbf" + AMIRA.encode("utf-8"),
+        "sources/D0C00000-0000-4000-8000-000000000001.txt": BEN,
+        "sources/D0C00000-0000-4000-8000-000000000001.docx": b"PK\x03\x04 not read",
+        "sources/0DF00000-0000-4000-8000-000000000001.pdf": b"%PDF-1.4 not read",
+        "sources/A07E0000-0000-4000-8000-000000000003.txt": "Recorded at the trust.\r\n"})
+
+
+def _cli(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_nvivo_project_names_what_a_text_tool_cannot_take(tmp_path: Path) -> None:
+    """PDF, audio and picture sources, sets, a project memo and a case made of a
+    selection are each named in one line per kind, with the codings they held; the
+    text, codings, memos and attributes are all there."""
+    result = _cli("refi", "import", str(nvivo(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert ("Imported " + str(tmp_path / "nvivo.qdpx") + " (project): 6 themes, 2 coders, "
+            "2 transcripts, 4 codings, 3 memos, 3 participants, 6 attributes.") in result.stdout
+    said = [line for line in result.stderr.splitlines() if line.startswith("Not imported")]
+    assert said == [
+        "Not imported: 1 note on the whole project ('Project journal'): memos here are on "
+        "themes, transcripts, codings and framework cells.",
+        "Not imported: 1 case made of parts of sources (SelectionRef) ('Focus group "
+        "speaker'): a participant here has whole transcripts.",
+        "Not imported: 2 sets ('Leaders', 'Key codes'): there are no sets of codes or "
+        "documents here.",
+        "Not imported: 1 PDF source ('Policy paper'), with its 1 coding: only text sources "
+        "can be coded here.",
+        "Not imported: 1 audio source ('Focus group recording'): only text sources can be "
+        "coded here.",
+        "Not imported: 2 picture sources ('Org chart', 'Whiteboard'): only text sources can "
+        "be coded here.",
+    ]
+    assert "Mismatch" not in result.output
+    store = open_store(tmp_path / "qcahp.db")
+    try:
+        quotes = sorted((c.quote, c.theme_id, c.coder) for c in store.codings())
+        assert quotes == [("Everything changed", "routes", "Sam Researcher"),
+                          ("I lead 𝒜ll of it", "board", "Kim Analyst"),  # at the very end
+                          ("The board 🤝 listens", "board", "Kim Analyst"),
+                          ("it was luck", "pure-luck", "Sam Researcher")]
+        assert [(t.id, t.parent_id) for t in store.themes()][:5] == [
+            ("career", None), ("routes", "career"), ("chance", "routes"), ("luck", "chance"),
+            ("pure-luck", "luck")]
+        assert store.participants()["Amira"] == {n: v for n, _, v in VALUES}
+        assert store.memo("Sam Researcher", "theme", "career") == "Code memo on Career."
+        luck = next(c for c in store.codings() if c.quote == "it was luck")
+        assert luck.memo == "Luck again 🍀."
+        amira = store.transcript("Amira interview")
+        assert store.memo("Kim Analyst", "transcript", amira.id) == "Recorded at the trust."
+        assert amira.participant == "Amira"
+    finally:
+        store.close()
+
+
+def test_zip_with_a_top_folder(tmp_path: Path) -> None:
+    """A .qdpx unpacked and zipped again by hand has its files in one top folder
+    (and a __MACOSX folder beside it on a Mac): it was refused as having no project."""
+    text = "I: Tell me about your role.\r\nR: I run the AHP council. 🚑 It took years."
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="Trial" origin="ATLAS.ti 23.2">'
+           '<CodeBook><Codes><Code guid="C0DE0000-0000-4000-8000-000000000002" name="Councils" '
+           'isCodable="true"/></Codes></CodeBook><Sources>'
+           '<TextSource guid="B3C2A1D0-1111-4222-8333-444455556666" name="Council lead" '
+           'plainTextPath="internal://B3C2A1D0-1111-4222-8333-444455556666.txt">'
+           f'{selection(1, "🚑 It took years", cp(text, "🚑 It took years"), 2, None)}'
+           "</TextSource></Sources></Project>")
+    path = qdpx(tmp_path / "atlas.qdpx", {
+        "Trial Project/Trial.qde": qde,
+        "Trial Project/sources/B3C2A1D0-1111-4222-8333-444455556666.txt": text,
+        "__MACOSX/Trial Project/._Trial.qde": b"\x00\x05\x16\x07"})
+    result = _cli("refi", "import", str(path))
+    assert result.exit_code == 0, result.output
+    store = open_store(tmp_path / "qcahp.db")
+    try:
+        assert [c.quote for c in store.codings()] == ["🚑 It took years"]
+        assert [t.name for t in store.transcripts()] == ["Council lead"]
+    finally:
+        store.close()
+
+
+ATLAS_TEXT = "I: Tell me about your role.\r\nR: I run the AHP council.\r\nI: Thanks."
+
+
+def test_atlas_quotation_comment_becomes_the_coding_memo(store, tmp_path: Path) -> None:
+    """ATLAS.ti writes a quotation's comment as the selection's Description: it was
+    dropped without a word."""
+    comment = "<Description>A formal role.\r\nSee the council minutes.</Description>"
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="Trial" origin="ATLAS.ti 23.2">'
+           f'<Users><User guid="{SAM}" name="Admin"/></Users>'
+           '<CodeBook><Codes><Code guid="C0DE0000-0000-4000-8000-000000000002" name="Councils" '
+           'isCodable="true"/></Codes></CodeBook><Sources>'
+           '<TextSource guid="B3C2A1D0-1111-4222-8333-444455556666" name="Council lead" '
+           'plainTextPath="internal://B3C2A1D0-1111-4222-8333-444455556666.txt">'
+           + selection(1, "I run the AHP council", cp(ATLAS_TEXT, "I run the AHP council"), 2,
+                       inner=comment)
+           + "</TextSource></Sources></Project>")
+    path = qdpx(tmp_path / "atlas.qdpx", {
+        "Trial.qde": qde, "sources/B3C2A1D0-1111-4222-8333-444455556666.txt": ATLAS_TEXT})
+    report = import_file(store, path)
+    [coding] = store.codings()
+    assert report.added["memos"] == 1
+    assert store.memo("Admin", "coding", coding.id) == ("A formal role.\n"
+                                                        "See the council minutes.")
+    counts = table_counts(store)
+    assert import_file(store, path).nothing_added and table_counts(store) == counts
+
+
+def test_maxqda_document_variables_become_participant_attributes(store,
+                                                                 tmp_path: Path) -> None:
+    """MAXQDA keeps attributes as document variables (VariableValue on the source) and
+    writes no cases: they were skipped, and counts by attribute had nothing to use."""
+    text = "Q: What do you lead?\nA: The therapies service.\nQ: And?\nA: It's fine"
+    qde = f'''<Project xmlns="urn:QDA-XML:project:1.0" name="Study" origin="MAXQDA 2022">
+ <CodeBook><Codes><Code guid="C0DE0000-0000-4000-8000-000000000001" name="Services"
+   isCodable="true"/></Codes></CodeBook>
+ <Variables>
+  <Variable guid="9B000000-0000-4000-8000-000000000001" name="Gender" typeOfVariable="Text"/>
+  <Variable guid="9B000000-0000-4000-8000-000000000002" name="Age" typeOfVariable="Integer"/>
+ </Variables>
+ <Sources><TextSource guid="ABCDEF00-0000-4000-8000-000000000001" name="Interview 3">
+  <PlainTextContent>{text}</PlainTextContent>
+  {selection(1, None, cp(text, "The therapies service"), 1)}
+  <VariableValue><VariableRef targetGUID="9B000000-0000-4000-8000-000000000001"/>
+   <TextValue>female</TextValue></VariableValue>
+  <VariableValue><VariableRef targetGUID="9B000000-0000-4000-8000-000000000002"/>
+   <IntegerValue>47</IntegerValue></VariableValue>
+ </TextSource></Sources></Project>'''
+    path = qdpx(tmp_path / "maxqda.qdpx", {"project.qde": qde})
+    report = import_file(store, path)
+    assert store.participants() == {"Interview 3": {"Gender": "female", "Age": "47"}}
+    assert [(t.name, t.participant) for t in store.transcripts()] == [
+        ("Interview 3", "Interview 3")]
+    assert [c.quote for c in store.codings()] == ["The therapies service"]
+    assert ("source 'Interview 3': its variables (Gender, Age) are kept as attributes of "
+            "participant 'Interview 3' (attributes here belong to participants)"
+            in report.warnings)
+    counts = table_counts(store)
+    assert import_file(store, path).nothing_added and table_counts(store) == counts
+
+
+def test_quote_with_a_raw_line_break_in_its_attribute(store, tmp_path: Path) -> None:
+    """A tool that writes the selected text into ``name`` without escaping its line
+    break: XML reads it as a space, and the selection was refused as a mismatch."""
+    text = "Dee: I lead the programme.\r\nAnd the\r\nimprovement work."
+    start, end = text.index("And the"), len(text)
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="qc" origin="QualCoder 3.5">'
+           '<CodeBook><Codes><Code guid="C0DE0000-0000-4000-8000-000000000001" name="Work" '
+           'isCodable="true"/></Codes></CodeBook><Sources>'
+           '<TextSource guid="0D0D0D0D-0000-4000-8000-000000000001" name="Dee" '
+           'plainTextPath="internal://dee.txt">'
+           + selection(1, text[start:end], (start, end), 1)
+           + "</TextSource></Sources></Project>")
+    report = import_file(store, qdpx(tmp_path / "qc.qdpx", {"project.qde": qde,
+                                                             "sources/dee.txt": text}))
+    assert report.mismatches == []
+    assert [c.quote for c in store.codings()] == ["And the\nimprovement work."]
+
+
+def test_variable_types_go_back_out(tmp_path: Path) -> None:
+    """NVivo's Boolean, Integer, Float, Date and DateTime variables came back as Text,
+    so NVivo could no longer sort or filter its cases by them."""
+    store = open_store(tmp_path / "in.db")
+    try:
+        import_file(store, nvivo(tmp_path))
+        export_project(store, tmp_path / "back.qdpx")
+    finally:
+        store.close()
+    with zipfile.ZipFile(tmp_path / "back.qdpx") as archive:
+        qde = archive.read("project.qde")
+    validate_both(qde, "Project.xsd")
+    root = etree.fromstring(qde)
+    types = {v.get("name"): v.get("typeOfVariable") for v in root.iter(f"{NS}Variable")}
+    assert types == {name: kind for name, kind, _ in VALUES}
+    amira = next(c for c in root.iter(f"{NS}Case") if c.get("name") == "Amira")
+    assert sorted(v[1].tag.removeprefix(NS) for v in amira.iter(f"{NS}VariableValue")) == \
+        sorted(f"{kind}Value" for _, kind, _ in VALUES)
