@@ -333,3 +333,20 @@ def test_variable_types_go_back_out(tmp_path: Path) -> None:
     amira = next(c for c in root.iter(f"{NS}Case") if c.get("name") == "Amira")
     assert sorted(v[1].tag.removeprefix(NS) for v in amira.iter(f"{NS}VariableValue")) == \
         sorted(f"{kind}Value" for _, kind, _ in VALUES)
+
+
+def test_a_file_of_only_pdf_and_audio_says_so(tmp_path: Path) -> None:
+    """A project of PDFs and recordings was "nothing imported: the file holds no codes
+    or sources", as if it were empty."""
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="NVivo 14"><Sources>'
+           '<PDFSource guid="0DF00000-0000-4000-8000-000000000001" name="Policy paper"/>'
+           '<AudioSource guid="0DF00000-0000-4000-8000-000000000002" name="Recording"/>'
+           "</Sources></Project>")
+    path = qdpx(tmp_path / "media.qdpx", {"project.qde": qde})
+    result = _cli("refi", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (f"{path}: nothing imported: the file holds no codes or text "
+                             "sources (see what was not imported).\n")
+    assert result.stderr == (
+        "Not imported: 1 PDF source ('Policy paper'): only text sources can be coded here.\n"
+        "Not imported: 1 audio source ('Recording'): only text sources can be coded here.\n")

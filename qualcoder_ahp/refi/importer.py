@@ -76,6 +76,9 @@ class ImportReport:
         ``already imported``.
         """
         if not self.held:
+            if self.not_imported and self.kind != "codebook":  # only PDFs, pictures...
+                return ("nothing imported: the file holds no codes or text sources (see "
+                        "what was not imported)")
             return ("nothing imported: the file holds no codes" if self.kind == "codebook"
                     else "nothing imported: the file holds no codes or sources")
         if self.sources and self.withdrawn == self.sources:
