@@ -350,3 +350,63 @@ def test_a_file_of_only_pdf_and_audio_says_so(tmp_path: Path) -> None:
     assert result.stderr == (
         "Not imported: 1 PDF source ('Policy paper'): only text sources can be coded here.\n"
         "Not imported: 1 audio source ('Recording'): only text sources can be coded here.\n")
+
+
+def test_pdf_text_and_audio_transcript_come_in_as_transcripts(store, tmp_path: Path) -> None:
+    """A PDF's text (its Representation) and a recording's Transcript are text a
+    researcher codes: they were dropped with the PDF and the recording. Codings of
+    page areas and time spans have no place in text, and are named."""
+    paper = "Policy: AHP leaders sit on the board.\r\nThey report to the CEO 😀."
+    spoken = "Interviewer: Hello.\nAmira: We meet 😀 every week."
+    start, end = cp(spoken, "every week")
+    code = '<Coding guid="C0D10000-0000-4000-8000-0000000000{n}"><CodeRef targetGUID=' \
+           '"C0DE0000-0000-4000-8000-000000000001"/></Coding>'
+    qde = f'''<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="NVivo 14">
+<CodeBook><Codes><Code guid="C0DE0000-0000-4000-8000-000000000001" name="Board"
+ isCodable="true"/></Codes></CodeBook>
+<Cases><Case guid="CA5E0000-0000-4000-8000-000000000001" name="Amira">
+ <SourceRef targetGUID="A0D10000-0000-4000-8000-000000000001"/></Case></Cases>
+<Sources>
+<PDFSource guid="0DF00000-0000-4000-8000-000000000001" name="Policy paper">
+ <PDFSelection guid="0DF00000-0000-4000-8000-000000000011" page="1" firstX="1" firstY="1"
+  secondX="2" secondY="2">{code.format(n=11)}</PDFSelection>
+ <Representation guid="0DF00000-0000-4000-8000-000000000012"
+  plainTextPath="internal://0DF00000-0000-4000-8000-000000000012.txt">
+  {selection(12, "sit on the board", u16(paper, "sit on the board"), 1, None)}
+ </Representation>
+ <NoteRef targetGUID="A07E0000-0000-4000-8000-000000000001"/>
+</PDFSource>
+<AudioSource guid="A0D10000-0000-4000-8000-000000000001" name="Amira recording">
+ <Transcript guid="A0D10000-0000-4000-8000-000000000002">
+  <PlainTextContent>{spoken}</PlainTextContent>
+  <SyncPoint guid="5F000000-0000-4000-8000-000000000001" timeStamp="1000" position="{start}"/>
+  <SyncPoint guid="5F000000-0000-4000-8000-000000000002" timeStamp="3000" position="{end}"/>
+  <TranscriptSelection guid="A0D10000-0000-4000-8000-000000000003" name="every week"
+   fromSyncPoint="5F000000-0000-4000-8000-000000000001"
+   toSyncPoint="5F000000-0000-4000-8000-000000000002">{code.format(n=13)}</TranscriptSelection>
+ </Transcript>
+ <AudioSelection guid="A0D10000-0000-4000-8000-000000000004" begin="0" end="500"
+  >{code.format(n=14)}</AudioSelection>
+</AudioSource>
+</Sources>
+<Notes><Note guid="A07E0000-0000-4000-8000-000000000001" name="n">
+ <PlainTextContent>About the paper.</PlainTextContent></Note></Notes>
+</Project>'''
+    path = qdpx(tmp_path / "media.qdpx", {
+        "project.qde": qde, "sources/0DF00000-0000-4000-8000-000000000012.txt": paper})
+    report = import_file(store, path)
+    assert report.mismatches == []
+    shown = {t.name: t for t in store.transcripts()}
+    assert sorted(shown) == ["Amira recording", "Policy paper"]
+    assert shown["Amira recording"].participant == "Amira"
+    assert sorted((store.transcript(c.transcript_id).name, c.quote)
+                  for c in store.codings()) == [("Amira recording", "every week"),
+                                                ("Policy paper", "sit on the board")]
+    assert store.memo("imported", "transcript", shown["Policy paper"].id) == "About the paper."
+    assert report.not_imported == [
+        "1 PDF source whose text came in without its page areas ('Policy paper'), with its "
+        "1 coding: an area of a page has no place in a transcript",
+        "1 recording whose transcript came in without its time spans ('Amira recording'), "
+        "with its 1 coding: a stretch of a recording has no place in a transcript"]
+    counts = table_counts(store)
+    assert import_file(store, path).nothing_added and table_counts(store) == counts

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from copy import deepcopy
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -169,6 +170,8 @@ class RefiData:
     dropped: dict[str, list[str]] = field(default_factory=dict, repr=False)
     """Kind -> the names of its records left out (gathered into :attr:`not_imported`)."""
     dropped_codings: dict[str, int] = field(default_factory=dict, repr=False)
+    variables: dict[str, str] = field(default_factory=dict, repr=False)
+    """Variable GUID -> name (for the sources' own values)."""
 
     def drop(self, kind: str, name: str, codings: int = 0) -> None:
         """Leave out one record of ``kind`` (a key of :data:`DROPPED`), named ``name``,
@@ -184,6 +187,12 @@ DROPPED: dict[str, tuple[str, str, str]] = {
     "AudioSource": ("audio source", "audio sources", _TEXT_ONLY),
     "VideoSource": ("video source", "video sources", _TEXT_ONLY),
     "PictureSource": ("picture source", "picture sources", _TEXT_ONLY),
+    "pdf-areas": ("PDF source whose text came in without its page areas",
+                  "PDF sources whose text came in without their page areas",
+                  "an area of a page has no place in a transcript"),
+    "media-spans": ("recording whose transcript came in without its time spans",
+                    "recordings whose transcripts came in without their time spans",
+                    "a stretch of a recording has no place in a transcript"),
     "whole": ("source coded as a whole", "sources coded as a whole",
               "codings here are of passages of text"),
     "set": ("set", "sets", "there are no sets of codes or documents here"),
@@ -353,6 +362,7 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
         if guid:
             data.users.append(ImportUser(guid, (user.get("name") or user.get("id") or guid)))
     data.notes = _read_notes(root, archive, data)
+    data.variables = _variable_names(root)
     data.cases = _read_cases(root, data)
     _check_sets(root, data)
     sources = list(root.findall("Sources/*"))
@@ -362,8 +372,7 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
         if element.tag == "TextSource":
             _read_source(element, archive, data, deferred, votes)
         elif element.tag in DROPPED:  # PDF, audio, video, picture
-            data.drop(element.tag, element.get("name") or norm_guid(element.get("guid")) or "",
-                      len(element.findall(".//Coding")))
+            _read_media(element, archive, data, deferred, votes)
         if progress:
             progress(index + 1, len(sources))
     # Selections without a quote in sources without any quote: the unit the whole
@@ -601,6 +610,68 @@ def _note_refs(element: etree._Element) -> tuple[str, ...]:
                              for r in element.findall("NoteRef")) if g)
 
 
+def _read_media(element: etree._Element, archive: SafeZip | None, data: RefiData,
+                deferred: list[tuple[etree._Element, str, str, OffsetResolver]],
+                votes: dict[str, int]) -> None:
+    """A PDF, audio, video or picture source: its text, when the file gives one, comes
+    in as a transcript; the rest is named in a ``Not imported`` line.
+
+    A PDF's text is its ``Representation``; a recording's is each ``Transcript``, whose
+    selections run between sync points that give their text positions. Either is read
+    as a ``TextSource`` of the same GUID (so cases and notes that name the PDF or the
+    recording find it), with the source's own notes and variables.
+    """
+    name = element.get("name") or norm_guid(element.get("guid")) or ""
+    texts = element.findall("Representation" if element.tag == "PDFSource" else "Transcript")
+    if not texts:
+        data.drop(element.tag, name, len(element.findall(".//Coding")))
+        return
+    before = len(data.sources)
+    for inner in texts:
+        source = etree.Element("TextSource", {
+            k: v for k, v in inner.attrib.items() if k in ("plainTextPath", "richTextPath")})
+        source.set("guid", element.get("guid", "") if len(texts) == 1
+                   else inner.get("guid", ""))
+        source.set("name", name if len(texts) == 1 else f"{name} ({inner.get('name') or ''})")
+        for child in inner:
+            if child.tag in _TEXT:
+                source.append(deepcopy(child))
+        _sync_selections(inner, source, name, data)
+        for child in element:
+            if child.tag in ("NoteRef", "VariableValue"):
+                source.append(deepcopy(child))
+        _read_source(source, archive, data, deferred, votes)
+    lost = len(element.findall("Coding")) + sum(
+        len(part.findall("Coding")) for part in element
+        if part.tag in ("PDFSelection", "AudioSelection", "VideoSelection"))
+    if len(data.sources) > before and lost:
+        data.drop("pdf-areas" if element.tag == "PDFSource" else "media-spans", name, lost)
+    elif len(data.sources) == before:
+        data.drop(element.tag, name, len(element.findall(".//Coding")))
+
+
+def _sync_selections(transcript: etree._Element, source: etree._Element, name: str,
+                     data: RefiData) -> None:
+    """A transcript's selections, placed by the positions of their sync points, as
+    ``PlainTextSelection`` children of ``source``."""
+    positions = {norm_guid(p.get("guid")): p.get("position")
+                 for p in transcript.findall("SyncPoint")}
+    for selection in transcript.findall("TranscriptSelection"):
+        start = positions.get(norm_guid(selection.get("fromSyncPoint")))
+        end = positions.get(norm_guid(selection.get("toSyncPoint")))
+        if start is None or end is None:
+            data.mismatches.append(f"{name}: selection {norm_guid(selection.get('guid'))}: "
+                                   "its sync points give no text positions; not imported")
+            continue
+        placed = etree.SubElement(source, "PlainTextSelection", {
+            k: v for k, v in selection.attrib.items()
+            if k in ("guid", "name", "creatingUser", "creationDateTime", "modifiedDateTime")})
+        placed.set("startPosition", start)
+        placed.set("endPosition", end)
+        for child in selection:
+            placed.append(deepcopy(child))
+
+
 def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiData,
                  deferred: list[tuple[etree._Element, str, str, OffsetResolver]],
                  votes: dict[str, int]) -> None:
@@ -656,7 +727,7 @@ def _source_values(element: etree._Element, guid: str, name: str, data: RefiData
     the source (a value the case has too stays the case's), else to a case of the
     source's own name, made for it, which becomes the transcript's participant.
     """
-    values = _values(element, _variable_names(element.getroottree().getroot()))
+    values = _values(element, data.variables)
     if not values:
         return
     owners = [i for i, case in enumerate(data.cases) if guid in case.source_guids]
