@@ -410,3 +410,42 @@ def test_pdf_text_and_audio_transcript_come_in_as_transcripts(store, tmp_path: P
         "with its 1 coding: a stretch of a recording has no place in a transcript"]
     counts = table_counts(store)
     assert import_file(store, path).nothing_added and table_counts(store) == counts
+
+
+def test_descriptions_of_sources_become_memos_and_the_rest_are_named(store,
+                                                                     tmp_path: Path) -> None:
+    """NVivo's file description (a source's Description) was dropped without a word,
+    as were the descriptions of cases, variables and the project, and codings inside a
+    note."""
+    text = "Interviewer: Hello.\nAmira: Hello to you."
+    qde = f'''<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="NVivo 14">
+<Users><User guid="{SAM}" name="Sam"/></Users>
+<Variables><Variable guid="7A000000-0000-4000-8000-000000000001" name="Age"
+ typeOfVariable="Integer"><Description>Age at interview</Description></Variable></Variables>
+<Cases><Case guid="CA5E0000-0000-4000-8000-000000000001" name="Amira">
+ <Description>Met at the conference.</Description>
+ <SourceRef targetGUID="7A4E2C10-9B1D-4F2E-8C3A-5D6E7F801234"/></Case></Cases>
+<Sources><TextSource guid="7A4E2C10-9B1D-4F2E-8C3A-5D6E7F801234" name="Amira interview"
+  creatingUser="{SAM}"><Description>Recorded in the car park.\r\nNoisy.</Description>
+ <PlainTextContent>{text}</PlainTextContent>
+ <NoteRef targetGUID="A07E0000-0000-4000-8000-000000000001"/></TextSource></Sources>
+<Notes><Note guid="A07E0000-0000-4000-8000-000000000001" name="Field note" creatingUser="{SAM}">
+ <PlainTextContent>Seemed tired.</PlainTextContent>
+ <PlainTextSelection guid="5E100000-0000-4000-8000-000000000009" startPosition="0"
+  endPosition="6"><Coding guid="C0D10000-0000-4000-8000-000000000009"><CodeRef
+  targetGUID="C0DE0000-0000-4000-8000-000000000001"/></Coding></PlainTextSelection></Note>
+</Notes><Description>A study of AHP leaders.</Description></Project>'''
+    report = import_file(store, qdpx(tmp_path / "d.qdpx", {"project.qde": qde}))
+    amira = store.transcript("Amira interview")
+    # One coder's two notes on one transcript (its description and a linked memo) are
+    # one memo here, as each coder has one memo on a transcript.
+    assert store.memo("Sam", "transcript", amira.id) == ("Seemed tired.\n\n"
+                                                         "Recorded in the car park.\nNoisy.")
+    assert report.not_imported == [
+        "1 note coded inside ('Field note'), with its 1 coding: memos here are not coded",
+        "3 descriptions ('variable Age', 'the project', 'case Amira'): participants, "
+        "attributes and projects have no descriptions here"]
+    assert report.warnings == []
+    counts = table_counts(store)
+    assert import_file(store, tmp_path / "d.qdpx").nothing_added
+    assert table_counts(store) == counts

@@ -438,6 +438,7 @@ class RefiMixin:
         from qualcoder_ahp.model.store import new_guid, now
 
         targets: dict[str, list[tuple[str, str, int | None]]] = {}
+        written: dict[tuple[int, str, str], int] = {}  # memos this import wrote: row id
         cells = self._refi_cells(data, ctx, stats)
         for note, target in cells.items():
             targets[note] = [("cell", target, None)]
@@ -464,8 +465,18 @@ class RefiMixin:
                 coder_id = (self._coder_for(note.user_guid, ctx) if note.user_guid
                             else owner or self._coder_for(None, ctx))
                 old = self.conn.execute(
-                    "SELECT text, guid FROM memos WHERE coder_id = ? AND target_kind = ? "
+                    "SELECT text, guid, id FROM memos WHERE coder_id = ? AND target_kind = ? "
                     "AND target_id = ?", [coder_id, kind, target]).fetchone()
+                if old is not None and written.get((coder_id, kind, target)) == old[2] \
+                        and note.text not in old[0]:
+                    # Two notes of one coder on one thing in this file (a source's
+                    # description and a memo linked to it, say): one memo holds both.
+                    both = f"{old[0]}\n\n{note.text}"
+                    self.conn.execute("UPDATE memos SET text = ? WHERE id = ?", [both, old[2]])
+                    ctx.changes.setdefault(coder_id, []).append(
+                        {"op": "memo", "kind": kind, "target": target, "before": old[0],
+                         "after": both})
+                    continue
                 if old is not None:
                     if old[0] != note.text and note.text not in old[0]:
                         stats["skipped"].append(f"note {note.name!r}: a different memo is "
@@ -478,11 +489,12 @@ class RefiMixin:
                     continue
                 taken = self.conn.execute("SELECT 1 FROM memos WHERE guid = ?",
                                           [note.guid]).fetchone()
-                self.conn.execute(
+                cur = self.conn.execute(
                     "INSERT INTO memos (coder_id, target_kind, target_id, text, updated_at, "
                     "guid) VALUES (?,?,?,?,?,?)",
                     [coder_id, kind, target, note.text, note.created or now(),
                      new_guid() if taken else note.guid])
+                written[(coder_id, kind, target)] = int(cur.lastrowid or 0)
                 ctx.changes.setdefault(coder_id, []).append(
                     {"op": "memo", "kind": kind, "target": target, "before": None,
                      "after": note.text})

@@ -42,7 +42,13 @@ from qualcoder_ahp.refi.safe import (
     open_zip,
     parse_xml,
 )
-from qualcoder_ahp.refi.speakers import OffsetMap, read_speakers, strip_labels
+from qualcoder_ahp.refi.speakers import (
+    ROLES,
+    SPEAKERS_HEADING,
+    OffsetMap,
+    read_speakers,
+    strip_labels,
+)
 from qualcoder_ahp.refi.text import OffsetResolver, decode, segment
 
 CONTAINERS = ("Users", "CodeBook", "Codes", "Variables", "Cases", "Sources", "Notes", "Links",
@@ -205,6 +211,10 @@ DROPPED: dict[str, tuple[str, str, str]] = {
                   "a participant here has whole transcripts"),
     "case-code": ("case linked to codes (CodeRef)", "cases linked to codes (CodeRef)",
                   "participants here are not linked to themes"),
+    "description": ("description", "descriptions",
+                    "participants, attributes and projects have no descriptions here"),
+    "note-codings": ("note coded inside", "notes coded inside",
+                     "memos here are not coded"),
     "unknown": ("element the REFI-QDA schema does not define",
                 "elements the REFI-QDA schema does not define", "skipped"),
 }
@@ -363,6 +373,11 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
             data.users.append(ImportUser(guid, (user.get("name") or user.get("id") or guid)))
     data.notes = _read_notes(root, archive, data)
     data.variables = _variable_names(root)
+    for variable in root.findall("Variables/Variable"):
+        if (variable.findtext("Description") or "").strip():
+            data.drop("description", f"variable {variable.get('name') or ''}")
+    if (root.findtext("Description") or "").strip():
+        data.drop("description", "the project")
     data.cases = _read_cases(root, data)
     _check_sets(root, data)
     sources = list(root.findall("Sources/*"))
@@ -528,6 +543,9 @@ def _read_notes(root: etree._Element, archive: SafeZip | None,
         if not guid:
             continue
         name = note.get("name") or guid
+        coded = len(note.findall("PlainTextSelection/Coding"))
+        if coded:
+            data.drop("note-codings", name, coded)
         if guid not in referred:
             # A project memo, or a free memo (ATLAS.ti): nowhere to put it here.
             data.drop("project-note" if guid in on_project else "free-note", name)
@@ -588,6 +606,8 @@ def _read_cases(root: etree._Element, data: RefiData) -> list[ImportCase]:
             data.drop("case-part", name)
         if case.findall("CodeRef"):
             data.drop("case-code", name)
+        if (case.findtext("Description") or "").strip():
+            data.drop("description", f"case {name}")
         cases.append(ImportCase(guid, name, attributes, sources))
     return cases
 
@@ -672,6 +692,32 @@ def _sync_selections(transcript: etree._Element, source: etree._Element, name: s
             placed.append(deepcopy(child))
 
 
+def _description_note(element: etree._Element, guid: str, name: str,
+                      data: RefiData) -> tuple[str, ...]:
+    """A source's ``Description`` (NVivo's file description, a MAXQDA document's
+    comment) as a note on it: it becomes a transcript memo. The speakers and roles our
+    export lists there are not a description (they are read into the turns). Returns
+    the note's GUID."""
+    kept, ours = [], False
+    for line in (element.findtext("Description") or "").replace("\r\n", "\n").split("\n"):
+        if line.strip() == SPEAKERS_HEADING:
+            ours = True
+            continue
+        if ours and line.rpartition(":")[2].strip() in ROLES:
+            continue
+        ours = False
+        kept.append(line)
+    text = "\n".join(kept).strip()
+    if not text:
+        return ()
+    note = str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-description:{guid}"))
+    data.notes.append(ImportNote(note, norm_guid(element.get("creatingUser")),
+                                 f"Description of {name!r}", text,
+                                 _when(element.get("modifiedDateTime")
+                                       or element.get("creationDateTime"))))
+    return (note,)
+
+
 def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiData,
                  deferred: list[tuple[etree._Element, str, str, OffsetResolver]],
                  votes: dict[str, int]) -> None:
@@ -697,11 +743,12 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
     stripped = strip_labels(resolver.text,
                             ours=data.origin.lower().startswith("qualcoder_ahp"),
                             roles=read_speakers(element.findtext("Description")))
+    notes = _note_refs(element) + _description_note(element, guid, name, data)
     if stripped is None:
-        data.sources.append(ImportSource(guid, name, resolver.text, _note_refs(element)))
+        data.sources.append(ImportSource(guid, name, resolver.text, notes))
     else:
-        data.sources.append(ImportSource(guid, name, stripped.text, _note_refs(element),
-                                         resolver.text, stripped.turns, stripped.offsets))
+        data.sources.append(ImportSource(guid, name, stripped.text, notes, resolver.text,
+                                         stripped.turns, stripped.offsets))
     selections = element.findall("PlainTextSelection")
     for selection in selections:
         if selection.get("name"):
