@@ -449,3 +449,22 @@ def test_descriptions_of_sources_become_memos_and_the_rest_are_named(store,
     counts = table_counts(store)
     assert import_file(store, tmp_path / "d.qdpx").nothing_added
     assert table_counts(store) == counts
+
+
+def test_selections_without_guids_keep_every_coding(store, tmp_path: Path) -> None:
+    """Selections and codings without the GUIDs the schema asks for: every coding of
+    one code got the same derived GUID, and all but the first were dropped unsaid."""
+    text = "A: one two three four five"
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="p"><CodeBook><Codes>'
+           '<Code guid="99999999-0000-4000-8000-000000000001" name="L" isCodable="true"/>'
+           '</Codes></CodeBook><Sources><TextSource guid="66666666-0000-4000-8000-'
+           f'000000000001" name="S"><PlainTextContent>{text}</PlainTextContent>'
+           + "".join(f'<PlainTextSelection name="{word}" startPosition="{cp(text, word)[0]}" '
+                     f'endPosition="{cp(text, word)[1]}"><Coding><CodeRef targetGUID='
+                     '"99999999-0000-4000-8000-000000000001"/></Coding></PlainTextSelection>'
+                     for word in ("one", "three", "five"))
+           + "</TextSource></Sources></Project>")
+    path = qdpx(tmp_path / "noguid.qdpx", {"project.qde": qde})
+    import_file(store, path)
+    assert [c.quote for c in store.codings()] == ["one", "three", "five"]
+    assert import_file(store, path).nothing_added

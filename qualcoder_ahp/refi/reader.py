@@ -850,19 +850,23 @@ def _read_selection(selection: etree._Element, source_guid: str, source_name: st
             f"the text ({placed.found[:60]!r}); not imported")
         return
     data.units[placed.unit] = data.units.get(placed.unit, 0) + 1
-    shared_notes = _note_refs(selection) + _comment(selection, sel_guid, quote, data)
+    key = sel_guid or f"{source_guid}:{start}:{end}"  # a selection without a GUID
+    shared_notes = _note_refs(selection) + _comment(selection, key, quote, data)
     text = resolver.text[placed.start:placed.end]
     for coding in codings:
         ref = coding.find("CodeRef")
         theme_guid = norm_guid(ref.get("targetGUID")) if ref is not None else None
-        # Coding@guid is required; without one, derive a stable one per (selection, code).
-        coding_guid = norm_guid(coding.get("guid")) or str(
-            uuid.uuid5(uuid.NAMESPACE_URL, f"refi:{sel_guid}:{theme_guid}"))
+        user = norm_guid(coding.get("creatingUser") or selection.get("creatingUser"))
+        # Coding@guid is required; without one, derive a stable one per (selection, code,
+        # coder). A selection without a GUID of its own is known by its source and span:
+        # every such coding of one code once had the same GUID, and all but the first
+        # were taken for it and dropped without a word.
+        coding_guid = norm_guid(coding.get("guid")) or str(uuid.uuid5(
+            uuid.NAMESPACE_URL, f"refi:{key}:{theme_guid}" + (f":{user}" if user else "")))
         if not theme_guid or not coding_guid:
             data.warnings.append(f"{source_name}: a coding of selection {sel_guid} has no "
                                  "code reference or GUID; skipped")
             continue
-        user = norm_guid(coding.get("creatingUser") or selection.get("creatingUser"))
         when = _when(coding.get("creationDateTime") or selection.get("creationDateTime"))
         data.codings.append(ImportCoding(coding_guid, source_guid, theme_guid, user,
                                          placed.start, placed.end, text,
