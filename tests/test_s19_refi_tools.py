@@ -468,3 +468,22 @@ def test_selections_without_guids_keep_every_coding(store, tmp_path: Path) -> No
     import_file(store, path)
     assert [c.quote for c in store.codings()] == ["one", "three", "five"]
     assert import_file(store, path).nothing_added
+
+
+def test_two_sources_with_one_guid_keep_their_own_codings(store, tmp_path: Path) -> None:
+    """Two sources sharing a GUID: the first one's coding was stored on the second's
+    text, at the right offsets of the wrong words ("alpha" over "delta")."""
+    def source(name: str, text: str, word: str, n: int) -> str:
+        return (f'<TextSource guid="66666666-0000-4000-8000-000000000001" name="{name}">'
+                f"<PlainTextContent>{text}</PlainTextContent>"
+                + selection(n, word, cp(text, word), 1) + "</TextSource>")
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="p"><CodeBook><Codes>'
+           '<Code guid="C0DE0000-0000-4000-8000-000000000001" name="L" isCodable="true"/>'
+           "</Codes></CodeBook><Sources>" + source("S1", "alpha beta gamma", "alpha", 1)
+           + source("S2", "delta epsilon", "delta", 2) + "</Sources></Project>")
+    report = import_file(store, qdpx(tmp_path / "dup.qdpx", {"project.qde": qde}))
+    placed = {(store.transcript(c.transcript_id).name, c.quote,
+               store.transcript_text(c.transcript_id)[c.start:c.end]) for c in store.codings()}
+    assert placed == {("S1", "alpha", "alpha"), ("S2", "delta", "delta")}
+    assert ("source 'S2': its GUID repeats that of source 'S1'; imported under a GUID of "
+            "its own") in report.warnings

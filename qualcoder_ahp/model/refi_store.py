@@ -349,6 +349,7 @@ class RefiMixin:
                         stats: dict[str, Any]) -> None:
         from qualcoder_ahp.model.store import now
 
+        texts: dict[int, str] = {}
         for coding in data.codings:
             tid = ctx.sources.get(coding.source_guid)
             theme_id = ctx.themes.get(coding.theme_guid)
@@ -364,6 +365,17 @@ class RefiMixin:
                 what = ("source was not imported" if tid is None
                         else "code is in neither the file nor this project")
                 stats["skipped"].append(f"coding {coding.guid}: its {what}")
+                stats["left_out"]["codings"] += 1
+                ctx.count(ctx.coders.get(coding.user_guid or ""), "gone_codings")
+                continue
+            if tid not in texts:
+                texts[tid] = self.transcript_text(tid)
+            if texts[tid][coding.start:coding.end] != coding.quote:
+                # Never a coding in the wrong place: the words there must be the words
+                # the file selected (a file whose sources share a GUID did this).
+                stats["skipped"].append(
+                    f"coding {coding.guid}: [{coding.start}, {coding.end}) of its transcript "
+                    f"is not the text the file selected ({coding.quote[:60]!r}); not imported")
                 stats["left_out"]["codings"] += 1
                 ctx.count(ctx.coders.get(coding.user_guid or ""), "gone_codings")
                 continue

@@ -733,6 +733,13 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
     if not guid:
         data.warnings.append(f"{label}: no valid GUID; skipped")
         return
+    first = next((s.name for s in data.sources if s.guid == guid), None)
+    if first is not None:
+        # Its codings were stored on the other source's text (at the right offsets of
+        # the wrong text): it is read as a source of its own.
+        guid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-repeat:{guid}:{len(data.sources)}"))
+        data.warnings.append(f"{label}: its GUID repeats that of source {first!r}; "
+                             "imported under a GUID of its own")
     raw = _text_of(element, archive, label, data)
     if raw is None:
         return
