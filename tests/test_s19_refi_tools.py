@@ -487,3 +487,23 @@ def test_two_sources_with_one_guid_keep_their_own_codings(store, tmp_path: Path)
     assert placed == {("S1", "alpha", "alpha"), ("S2", "delta", "delta")}
     assert ("source 'S2': its GUID repeats that of source 'S1'; imported under a GUID of "
             "its own") in report.warnings
+
+
+def test_offsets_are_said_in_the_unit_the_file_counts_in(store, tmp_path: Path) -> None:
+    """ATLAS.ti counts code points over CRLF text. A selection before the first emoji
+    matches UTF-16 (CRLF counts two there too) as well, and the import said "2 in crlf,
+    1 in utf16" of a file that has no UTF-16 offsets at all."""
+    text = ("I: Tell me about your role.\r\nR: I run the AHP council. 🚑 It took years.\r\n"
+            "I: Thanks.\r\nR: My pleasure, truly")
+    quotes = ("I run the AHP council", "🚑 It took years", "My pleasure, truly")
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="Trial" origin="ATLAS.ti 23.2">'
+           '<CodeBook><Codes><Code guid="C0DE0000-0000-4000-8000-000000000001" name="Roles" '
+           'isCodable="true"/></Codes></CodeBook><Sources>'
+           '<TextSource guid="B3C2A1D0-1111-4222-8333-444455556666" name="Council lead" '
+           'plainTextPath="internal://lead.txt">'
+           + "".join(selection(n, q, cp(text, q), 1) for n, q in enumerate(quotes))
+           + "</TextSource></Sources></Project>")
+    report = import_file(store, qdpx(tmp_path / "atlas.qdpx", {
+        "Trial.qde": qde, "sources/lead.txt": text}))
+    assert report.units == {"crlf": 3}
+    assert [c.quote for c in store.codings()] == list(quotes)

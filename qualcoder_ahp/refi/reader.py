@@ -177,6 +177,8 @@ class RefiData:
     """Kind -> the names of its records left out (gathered into :attr:`not_imported`)."""
     dropped_codings: dict[str, int] = field(default_factory=dict, repr=False)
     variables: dict[str, str] = field(default_factory=dict, repr=False)
+    matched: list[tuple[tuple[str, ...], str | None]] = field(default_factory=list, repr=False)
+    """The units each quoted selection matched, with its source's best unit."""
     """Variable GUID -> name (for the sources' own values)."""
 
     def drop(self, kind: str, name: str, codings: int = 0) -> None:
@@ -399,12 +401,27 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
         default = "utf16" if "nvivo" in data.origin.lower() else "codepoints"
     for selection, guid, name, resolver in deferred:
         _read_selection(selection, guid, name, resolver, data, default)
+    _count_units(data, default)
     _into_stored_text(data)
     for kind, tag in (("link", "Links/Link"), ("graph", "Graphs/Graph")):
         for element in root.findall(tag):
             data.drop(kind, element.get("name") or norm_guid(element.get("guid")) or "")
     _summarise_dropped(data)
     return data
+
+
+def _count_units(data: RefiData, best: str) -> None:
+    """Count each quoted selection in the unit the file counts in, when it matched
+    that unit too; else in its source's, else in the first it matched.
+
+    Before the first emoji or line break every unit matches: an ATLAS.ti selection
+    there was said to be in UTF-16 (the first of them) in a file that counts code
+    points over CRLF text, and an NVivo source without emoji in code points.
+    """
+    for units, source_best in data.matched:
+        unit = next(u for u in (best, source_best, units[0]) if u in units)
+        data.units[unit] = data.units.get(unit, 0) + 1
+    data.matched.clear()
 
 
 def _into_stored_text(data: RefiData) -> None:
@@ -762,6 +779,7 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
             _read_selection(selection, guid, name, resolver, data)
     for unit, n in resolver.votes.items():
         votes[unit] = votes.get(unit, 0) + n
+    data.matched.extend((units, resolver.best_unit()) for units in resolver.matched)
     for selection in selections:
         if not selection.get("name"):
             if resolver.votes:
@@ -856,7 +874,8 @@ def _read_selection(selection: etree._Element, source_guid: str, source_name: st
             f"{source_name}: selection {sel_guid} [{start}, {end}){expected} does not match "
             f"the text ({placed.found[:60]!r}); not imported")
         return
-    data.units[placed.unit] = data.units.get(placed.unit, 0) + 1
+    if not quote:  # a quoted one is counted once the file is read (_count_units)
+        data.units[placed.unit] = data.units.get(placed.unit, 0) + 1
     key = sel_guid or f"{source_guid}:{start}:{end}"  # a selection without a GUID
     shared_notes = _note_refs(selection) + _comment(selection, key, quote, data)
     text = resolver.text[placed.start:placed.end]

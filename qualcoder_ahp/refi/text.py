@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from qualcoder_ahp.importers.normalise import decode as store_decode
@@ -124,6 +124,9 @@ class Resolved:
     """``codepoints``, ``utf16``, ``crlf`` or ``utf16-lf``: how the file counted."""
     ok: bool
     found: str = ""
+    units: tuple[str, ...] = ()
+    """Every unit under which a quoted selection matched (before the first emoji or
+    line break they all do)."""
 
 
 class OffsetResolver:
@@ -138,6 +141,8 @@ class OffsetResolver:
         self._u16_raw: list[int] | range | None = None
         self._u16_norm: list[int] | range | None = None
         self.votes: dict[str, int] = {}
+        self.matched: list[tuple[str, ...]] = []
+        """The units each quoted selection placed so far matched (see :meth:`counted`)."""
 
     def _convert(self, unit: str, start: int, end: int) -> tuple[int, int] | None:
         if unit == "codepoints":
@@ -177,6 +182,7 @@ class OffsetResolver:
             wanted = xml_safe(normalise_quote(quote))
             for match in (_same, _same_spaced, _truncated_match):
                 placed: Resolved | None = None
+                units: list[str] = []
                 for unit in self.UNITS:
                     span = self._convert(unit, start, end)
                     if span is None or span[0] >= span[1]:
@@ -184,9 +190,11 @@ class OffsetResolver:
                     got = self._slice(span)
                     if match(got, wanted):
                         self.votes[unit] = self.votes.get(unit, 0) + 1
+                        units.append(unit)
                         placed = placed or Resolved(span[0], span[1], unit, True)
                 if placed:
-                    return placed
+                    self.matched.append(tuple(units))
+                    return replace(placed, units=tuple(units))
             first = self._convert("codepoints", start, end)
             found = self._slice(first) if first else ""
             return Resolved(start, end, "codepoints", False, found)
