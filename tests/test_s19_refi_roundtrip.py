@@ -1,8 +1,8 @@
 """The demo study out and back: export, import into a fresh project, export again.
 
 The two exports must describe the same project: the same codes, codings and offsets,
-notes, cases and variables (with their types), and the fresh project must show what
-the first one showed (session 19).
+notes, cases and variables (with their types), and the project's name; and the fresh
+project must show what the first one showed (session 19).
 """
 
 from __future__ import annotations
@@ -90,6 +90,7 @@ def describe(path: Path) -> dict[str, object]:
                   for c in root.iter(f"{NS}Case")],
         "variables": sorted(variables.values()),
         "texts": texts,
+        "project": (root.get("name"), root.get("origin")),
     }
 
 
@@ -98,10 +99,10 @@ def test_demo_study_out_and_back(tmp_path: Path) -> None:
     fresh = open_store(tmp_path / "fresh.db")
     try:
         build_demo_study(first)
-        export_project(first, tmp_path / "one.qdpx", name="study")
+        export_project(first, tmp_path / "one.qdpx")  # named "demo", after demo.db
         report = import_file(fresh, tmp_path / "one.qdpx")
         assert report.mismatches == [] and report.not_imported == []
-        export_project(fresh, tmp_path / "two.qdpx", name="study")
+        export_project(fresh, tmp_path / "two.qdpx")  # fresh.db, made from "demo"
         one, two = describe(tmp_path / "one.qdpx"), describe(tmp_path / "two.qdpx")
         assert one == two
         with zipfile.ZipFile(tmp_path / "one.qdpx") as a, zipfile.ZipFile(
@@ -114,6 +115,7 @@ def test_demo_study_out_and_back(tmp_path: Path) -> None:
             "trust_type": "Text"}
         assert len(one["selections"]) == len(first.codings()) > 100
         assert len(one["notes"]) == 4 and len(one["cases"]) == 7
+        assert two["project"][0] == "demo"  # it was "fresh", after the database
         # The fresh project shows what the first one showed.
         for store in (first, fresh):
             assert store is first or _shown(store) == _shown(first)

@@ -507,3 +507,27 @@ def test_offsets_are_said_in_the_unit_the_file_counts_in(store, tmp_path: Path) 
         "Trial.qde": qde, "sources/lead.txt": text}))
     assert report.units == {"crlf": 3}
     assert [c.quote for c in store.codings()] == list(quotes)
+
+
+def test_a_project_made_from_a_file_keeps_its_name(tmp_path: Path) -> None:
+    """Moved in from NVivo and sent back, the study was renamed after the database; a
+    file imported into a study of one's own does not rename it."""
+    made = open_store(tmp_path / "made.db")
+    own = open_store(tmp_path / "own.db")
+    try:
+        import_file(made, nvivo(tmp_path))
+        export_project(made, tmp_path / "back.qdpx")
+        import_file(own, qdpx(tmp_path / "qc.qdpx", {"project.qde": (
+            '<Project xmlns="urn:QDA-XML:project:1.0" name="Theirs"><Sources><TextSource '
+            'guid="0D0D0D0D-0000-4000-8000-000000000001" name="Dee"><PlainTextContent>Hi.'
+            "</PlainTextContent></TextSource></Sources></Project>")}))
+        import_file(own, tmp_path / "back.qdpx")
+        export_project(own, tmp_path / "own.qdpx")
+    finally:
+        made.close()
+        own.close()
+    names = []
+    for path in ("back.qdpx", "own.qdpx"):
+        with zipfile.ZipFile(tmp_path / path) as archive:
+            names.append(etree.fromstring(archive.read("project.qde")).get("name"))
+    assert names == ["Leadership (NVivo)", "Theirs"]

@@ -251,6 +251,13 @@ class RefiMixin:
         stats["new_coders"] = {}
         try:
             with self.write():
+                if data.kind == "project" and data.name and not self.conn.execute(
+                        "SELECT 1 FROM themes UNION ALL SELECT 1 FROM transcripts "
+                        "UNION ALL SELECT 1 FROM settings WHERE key = ? LIMIT 1",
+                        [PROJECT_NAME]).fetchone():
+                    # A project made from this file keeps its name when it goes back out.
+                    self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
+                                      [PROJECT_NAME, data.name])
                 themes = _ThemeMatcher(self).run(data, stats)
                 coders = self._import_users(data, coder_map or {}, stats)
                 withdrawn: dict[str, int] = {}
@@ -555,6 +562,10 @@ class RefiMixin:
             out[guid] = cell_target(case, theme)
         return out
 
+
+PROJECT_NAME = "refi_project_name"
+"""The setting holding the name of the REFI project a project was made from: its
+export's name, unless ``--name`` gives another."""
 
 LEFT_OUT = ("withdrawn_sources", "withdrawn_codings", "withdrawn_cases", "codings", "notes",
             "memos_kept", "attributes")

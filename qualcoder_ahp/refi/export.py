@@ -381,7 +381,10 @@ def export_project(store: Store, path: str | Path, *, name: str | None = None,
     snap = store.refi_snapshot(codings=False)
     if not (snap.themes or snap.transcripts):
         raise UserError("the project is empty: nothing to export")
-    project_name = name or (store.path.stem if store.path else "qualcoder_ahp project")
+    from qualcoder_ahp.model.refi_store import PROJECT_NAME
+
+    project_name = (name or store.get_setting(PROJECT_NAME)
+                    or (store.path.stem if store.path else "qualcoder_ahp project"))
     selections = 0
 
     def codings_of(transcript_id: int) -> list[tuple[Coding, str]]:

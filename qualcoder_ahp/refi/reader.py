@@ -170,6 +170,8 @@ class RefiData:
     unchecked: int = 0
     """Selections without a quote to check, placed by the unit the others used."""
     origin: str = ""
+    name: str = ""
+    """The project's name in the file (``Project@name``)."""
     not_imported: list[str] = field(default_factory=list)
     """What a text tool cannot bring in, one line per kind (PDF sources, sets, links...),
     with the names and how many codings went with them."""
@@ -356,7 +358,7 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
     if root.tag not in ("Project", "CodeBook"):
         raise ImportFailed(f"not a REFI-QDA file (root element {root.tag!r})", path=where)
     data = RefiData(where, "codebook" if root.tag == "CodeBook" else "project",
-                    origin=root.get("origin") or "")
+                    origin=root.get("origin") or "", name=(root.get("name") or "").strip())
     if namespace and namespace not in NAMESPACES:
         data.warnings.append(f"unexpected namespace {namespace!r}; read anyway")
     for element in root.iter(*CONTAINERS):
