@@ -11,16 +11,23 @@ listed in :attr:`RefiData.mismatches` and not imported. A text that carries spea
 labels (ours, or another tool's transcript) then has them taken out
 (:func:`~qualcoder_ahp.refi.speakers.strip_labels`): the source's text is the one
 to store, with its turns, and every selection is moved into it.
+
+What has no place here is not dropped without a word: :meth:`RefiData.drop` gathers
+it by kind (PDF and picture sources, sets, links, project notes, another tool's
+elements...) into :attr:`RefiData.not_imported`, one line per kind. What can come in
+by another road does: a PDF's text and a recording's transcript as transcripts, a
+source's own variables as its case's attributes, a source's or a selection's
+``Description`` as a memo, and a zip whose files sit in one top folder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from copy import deepcopy
 import zipfile
 import zlib
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -179,9 +186,9 @@ class RefiData:
     """Kind -> the names of its records left out (gathered into :attr:`not_imported`)."""
     dropped_codings: dict[str, int] = field(default_factory=dict, repr=False)
     variables: dict[str, str] = field(default_factory=dict, repr=False)
+    """Variable GUID -> name (for the sources' own values)."""
     matched: list[tuple[tuple[str, ...], str | None]] = field(default_factory=list, repr=False)
     """The units each quoted selection matched, with its source's best unit."""
-    """Variable GUID -> name (for the sources' own values)."""
 
     def drop(self, kind: str, name: str, codings: int = 0) -> None:
         """Leave out one record of ``kind`` (a key of :data:`DROPPED`), named ``name``,
