@@ -72,10 +72,12 @@ def derived_guid(kind: str, key: str) -> str:
     return str(uuid.uuid5(GUID_NS, f"{kind}:{key}"))
 
 
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")  # "007" stays text: NVivo would show 7
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+")
 _TYPES = (  # the first whose pattern every value of an attribute matches
     ("Boolean", re.compile(r"true|false")),
-    ("Integer", re.compile(r"-?(0|[1-9][0-9]*)")),  # "007" stays text: NVivo shows 7
-    ("Float", re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+")),
+    ("Integer", _INTEGER),
+    ("Float", _DECIMAL),
     ("Date", re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")),
     ("DateTime", re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
                             r"(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")),
@@ -95,7 +97,7 @@ def variable_type(values: list[str]) -> str:
     for name, pattern in _TYPES:
         if all(pattern.fullmatch(v) for v in values) and _valid(name, values):
             return name
-    if all(_TYPES[1][1].fullmatch(v) or _TYPES[2][1].fullmatch(v) for v in values):
+    if all(_INTEGER.fullmatch(v) or _DECIMAL.fullmatch(v) for v in values):
         return "Float"
     return "Text"
 
