@@ -178,15 +178,18 @@ def test_cases_and_variables(exported) -> None:
     cases = {}
     for case in root.iter(_q("Case")):
         values = {variables[v.find(_q("VariableRef")).get("targetGUID")]:
-                  v.findtext(_q("TextValue")) for v in case.findall(_q("VariableValue"))}
+                  (v[1].tag.split("}")[1], v[1].text) for v in case.findall(_q("VariableValue"))}
         refs = [sources[r.get("targetGUID")] for r in case.findall(_q("SourceRef"))]
         cases[case.get("name")] = (values, refs)
     assert cases == {
-        "P01": ({"board_distance": "1", "profession": "Speech & language therapist"},
+        "P01": ({"board_distance": ("IntegerValue", "1"),
+                 "profession": ("TextValue", "Speech & language therapist")},
                 ["p01-interview"]),
-        "P02": ({"profession": "Paramedic"}, ["p02-interview"]),
-        "P03": ({"profession": "Dietitian"}, []),
+        "P02": ({"profession": ("TextValue", "Paramedic")}, ["p02-interview"]),
+        "P03": ({"profession": ("TextValue", "Dietitian")}, []),
     }
+    types = {v.get("name"): v.get("typeOfVariable") for v in root.iter(_q("Variable"))}
+    assert types == {"board_distance": "Integer", "profession": "Text"}
 
 
 def test_retired_theme_still_coded_is_exported(exported) -> None:

@@ -129,8 +129,12 @@ def test_archive_without_or_with_several_qde(project, tmp_path: Path) -> None:
     _refused(project, _zip(tmp_path / "none.qdpx", {"sources/a.txt": b"x"}), "no .qde")
     _refused(project, _zip(tmp_path / "two.qdpx", {"a.qde": QDE, "b.qde": QDE}),
              "several .qde")
-    nested = _zip(tmp_path / "nested.qdpx", {"folder/project.qde": QDE})
-    _refused(project, nested, "no .qde project file at the root")
+    # One top folder is looked into (test_s19_refi_tools); two levels down is not.
+    nested = _zip(tmp_path / "nested.qdpx", {"a/folder/project.qde": QDE})
+    _refused(project, nested, "no .qde project file at the root of the archive \\(it holds "
+             "'a/folder/project.qde'")
+    two = _zip(tmp_path / "two-tops.qdpx", {"a/project.qde": QDE, "b/sources/x.txt": b"x"})
+    _refused(project, two, "no .qde project file at the root")
 
 
 def test_missing_file(project, tmp_path: Path) -> None:

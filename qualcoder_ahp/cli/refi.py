@@ -126,7 +126,8 @@ def register(cli: click.Group) -> None:
     @refi.command("export")
     @_target_options
     @click.option("--name", default=None, metavar="NAME",
-                  help="Project name inside the file [default: the database's name].")
+                  help="Project name inside the file [default: the name of the REFI "
+                  "project this one was made from, else the database's name].")
     @pass_project
     def export_cmd(project: Project, file: str | None, output: str | None,
                    name: str | None) -> None:
@@ -197,6 +198,8 @@ def register(cli: click.Group) -> None:
             their = "its" if report.unchecked == 1 else "their"
             say(f"Warning: {plural(report.unchecked, 'selection')} had no quote to check "
                 f"{their} offsets against")
+        for line in report.not_imported:  # one line per kind: PDF sources, sets...
+            say(f"Not imported: {line}.")
         _echo_capped("Warning", report.warnings)
         _echo_capped("Mismatch", report.mismatches)
         if report.mismatches:

@@ -251,6 +251,13 @@ class RefiMixin:
         stats["new_coders"] = {}
         try:
             with self.write():
+                if data.kind == "project" and data.name and not self.conn.execute(
+                        "SELECT 1 FROM themes UNION ALL SELECT 1 FROM transcripts "
+                        "UNION ALL SELECT 1 FROM settings WHERE key = ? LIMIT 1",
+                        [PROJECT_NAME]).fetchone():
+                    # A project made from this file keeps its name when it goes back out.
+                    self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
+                                      [PROJECT_NAME, data.name])
                 themes = _ThemeMatcher(self).run(data, stats)
                 coders = self._import_users(data, coder_map or {}, stats)
                 withdrawn: dict[str, int] = {}
@@ -349,6 +356,7 @@ class RefiMixin:
                         stats: dict[str, Any]) -> None:
         from qualcoder_ahp.model.store import now
 
+        texts: dict[int, str] = {}
         for coding in data.codings:
             tid = ctx.sources.get(coding.source_guid)
             theme_id = ctx.themes.get(coding.theme_guid)
@@ -364,6 +372,17 @@ class RefiMixin:
                 what = ("source was not imported" if tid is None
                         else "code is in neither the file nor this project")
                 stats["skipped"].append(f"coding {coding.guid}: its {what}")
+                stats["left_out"]["codings"] += 1
+                ctx.count(ctx.coders.get(coding.user_guid or ""), "gone_codings")
+                continue
+            if tid not in texts:
+                texts[tid] = self.transcript_text(tid)
+            if texts[tid][coding.start:coding.end] != coding.quote:
+                # Never a coding in the wrong place: the words there must be the words
+                # the file selected (a file whose sources share a GUID did this).
+                stats["skipped"].append(
+                    f"coding {coding.guid}: [{coding.start}, {coding.end}) of its transcript "
+                    f"is not the text the file selected ({coding.quote[:60]!r}); not imported")
                 stats["left_out"]["codings"] += 1
                 ctx.count(ctx.coders.get(coding.user_guid or ""), "gone_codings")
                 continue
@@ -438,6 +457,7 @@ class RefiMixin:
         from qualcoder_ahp.model.store import new_guid, now
 
         targets: dict[str, list[tuple[str, str, int | None]]] = {}
+        written: dict[tuple[int, str, str], int] = {}  # memos this import wrote: row id
         cells = self._refi_cells(data, ctx, stats)
         for note, target in cells.items():
             targets[note] = [("cell", target, None)]
@@ -464,8 +484,18 @@ class RefiMixin:
                 coder_id = (self._coder_for(note.user_guid, ctx) if note.user_guid
                             else owner or self._coder_for(None, ctx))
                 old = self.conn.execute(
-                    "SELECT text, guid FROM memos WHERE coder_id = ? AND target_kind = ? "
+                    "SELECT text, guid, id FROM memos WHERE coder_id = ? AND target_kind = ? "
                     "AND target_id = ?", [coder_id, kind, target]).fetchone()
+                if old is not None and written.get((coder_id, kind, target)) == old[2] \
+                        and note.text not in old[0]:
+                    # Two notes of one coder on one thing in this file (a source's
+                    # description and a memo linked to it, say): one memo holds both.
+                    both = f"{old[0]}\n\n{note.text}"
+                    self.conn.execute("UPDATE memos SET text = ? WHERE id = ?", [both, old[2]])
+                    ctx.changes.setdefault(coder_id, []).append(
+                        {"op": "memo", "kind": kind, "target": target, "before": old[0],
+                         "after": both})
+                    continue
                 if old is not None:
                     if old[0] != note.text and note.text not in old[0]:
                         stats["skipped"].append(f"note {note.name!r}: a different memo is "
@@ -478,11 +508,12 @@ class RefiMixin:
                     continue
                 taken = self.conn.execute("SELECT 1 FROM memos WHERE guid = ?",
                                           [note.guid]).fetchone()
-                self.conn.execute(
+                cur = self.conn.execute(
                     "INSERT INTO memos (coder_id, target_kind, target_id, text, updated_at, "
                     "guid) VALUES (?,?,?,?,?,?)",
                     [coder_id, kind, target, note.text, note.created or now(),
                      new_guid() if taken else note.guid])
+                written[(coder_id, kind, target)] = int(cur.lastrowid or 0)
                 ctx.changes.setdefault(coder_id, []).append(
                     {"op": "memo", "kind": kind, "target": target, "before": None,
                      "after": note.text})
@@ -531,6 +562,10 @@ class RefiMixin:
             out[guid] = cell_target(case, theme)
         return out
 
+
+PROJECT_NAME = "refi_project_name"
+"""The setting holding the name of the REFI project a project was made from: its
+export's name, unless ``--name`` gives another."""
 
 LEFT_OUT = ("withdrawn_sources", "withdrawn_codings", "withdrawn_cases", "codings", "notes",
             "memos_kept", "attributes")

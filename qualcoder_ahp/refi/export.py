@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import time
 import uuid
 import zipfile
@@ -69,6 +70,48 @@ description listing its speakers' roles."""
 def derived_guid(kind: str, key: str) -> str:
     """A GUID that is the same in every export: uuid5 of ``kind:key``."""
     return str(uuid.uuid5(GUID_NS, f"{kind}:{key}"))
+
+
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")  # "007" stays text: NVivo would show 7
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+")
+_TYPES = (  # the first whose pattern every value of an attribute matches
+    ("Boolean", re.compile(r"true|false")),
+    ("Integer", _INTEGER),
+    ("Float", _DECIMAL),
+    ("Date", re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")),
+    ("DateTime", re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                            r"(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")),
+)
+
+
+def variable_type(values: list[str]) -> str:
+    """The ``typeOfVariable`` of an attribute, from its values: ``Boolean``, ``Integer``,
+    ``Float``, ``Date``, ``DateTime`` when every value is written so, else ``Text``.
+
+    Attributes are stored as text, so a variable that came from NVivo as an integer or
+    a date would otherwise go back as text, and the other tool could no longer sort or
+    filter its cases by it. Integers and decimals mixed are ``Float``.
+    """
+    if not values or any(not v for v in values):
+        return "Text"
+    for name, pattern in _TYPES:
+        if all(pattern.fullmatch(v) for v in values) and _valid(name, values):
+            return name
+    if all(_INTEGER.fullmatch(v) or _DECIMAL.fullmatch(v) for v in values):
+        return "Float"
+    return "Text"
+
+
+def _valid(name: str, values: list[str]) -> bool:
+    """Dates and times that the calendar has (a pattern alone lets 2024-02-30 by)."""
+    if name not in ("Date", "DateTime"):
+        return True
+    try:
+        for value in values:
+            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
 def _datetime(value: str | None) -> str | None:
@@ -204,11 +247,14 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
         _codes(b, b.sub(root, "CodeBook"), snap, notes_on)
     theme_guid = {theme.id: guid for theme, guid in snap.themes}
     attribute_names = sorted({n for _, _, attrs, _ in snap.participants for n in attrs})
+    types = {attr: variable_type([attrs[attr] for _, _, attrs, _ in snap.participants
+                                  if attrs.get(attr) is not None])
+             for attr in attribute_names}
     if attribute_names:
         variables = b.sub(root, "Variables")
         for attr in attribute_names:
             b.sub(variables, "Variable", guid=derived_guid("variable", attr), name=attr,
-                  typeOfVariable="Text")
+                  typeOfVariable=types[attr])
     if snap.participants:
         cases = b.sub(root, "Cases")
         for code, guid, attrs, sources in snap.participants:
@@ -218,7 +264,7 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
                     continue
                 value = b.sub(case, "VariableValue")
                 b.sub(value, "VariableRef", targetGUID=derived_guid("variable", attr))
-                b.sub(value, "TextValue", attrs[attr])
+                b.sub(value, f"{types[attr]}Value", attrs[attr])
             for source in sources:
                 b.sub(case, "SourceRef", targetGUID=source)
     if snap.transcripts:
@@ -337,7 +383,10 @@ def export_project(store: Store, path: str | Path, *, name: str | None = None,
     snap = store.refi_snapshot(codings=False)
     if not (snap.themes or snap.transcripts):
         raise UserError("the project is empty: nothing to export")
-    project_name = name or (store.path.stem if store.path else "qualcoder_ahp project")
+    from qualcoder_ahp.model.refi_store import PROJECT_NAME
+
+    project_name = (name or store.get_setting(PROJECT_NAME)
+                    or (store.path.stem if store.path else "qualcoder_ahp project"))
     selections = 0
 
     def codings_of(transcript_id: int) -> list[tuple[Coding, str]]:

@@ -59,6 +59,9 @@ class ImportReport:
     theirs, or every coding and note of theirs was here already or left out (counted)."""
     summaries: int = 0
     """Of the memos added, the framework cell summaries (``qcahp framework``)."""
+    not_imported: list[str] = field(default_factory=list)
+    """What a text tool cannot bring in, one line per kind
+    (:attr:`~qualcoder_ahp.refi.reader.RefiData.not_imported`)."""
 
     @property
     def nothing_added(self) -> bool:
@@ -73,6 +76,9 @@ class ImportReport:
         ``already imported``.
         """
         if not self.held:
+            if self.not_imported and self.kind != "codebook":  # only PDFs, pictures...
+                return ("nothing imported: the file holds no codes or text sources (see "
+                        "what was not imported)")
             return ("nothing imported: the file holds no codes" if self.kind == "codebook"
                     else "nothing imported: the file holds no codes or sources")
         if self.sources and self.withdrawn == self.sources:
@@ -189,7 +195,7 @@ def import_file(
                         data.mismatches, data.units, data.unchecked, held=held,
                         skipped=len(skipped), withdrawn=withdrawn, sources=len(data.sources),
                         present=present, left_out=left_out, idle_coders=idle,
-                        summaries=summaries)
+                        summaries=summaries, not_imported=data.not_imported)
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:

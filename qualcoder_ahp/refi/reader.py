@@ -11,6 +11,13 @@ listed in :attr:`RefiData.mismatches` and not imported. A text that carries spea
 labels (ours, or another tool's transcript) then has them taken out
 (:func:`~qualcoder_ahp.refi.speakers.strip_labels`): the source's text is the one
 to store, with its turns, and every selection is moved into it.
+
+What has no place here is not dropped without a word: :meth:`RefiData.drop` gathers
+it by kind (PDF and picture sources, sets, links, project notes, another tool's
+elements...) into :attr:`RefiData.not_imported`, one line per kind. What can come in
+by another road does: a PDF's text and a recording's transcript as transcripts, a
+source's own variables as its case's attributes, a source's or a selection's
+``Description`` as a memo, and a zip whose files sit in one top folder.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import uuid
 import zipfile
 import zlib
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -41,7 +49,13 @@ from qualcoder_ahp.refi.safe import (
     open_zip,
     parse_xml,
 )
-from qualcoder_ahp.refi.speakers import OffsetMap, read_speakers, strip_labels
+from qualcoder_ahp.refi.speakers import (
+    ROLES,
+    SPEAKERS_HEADING,
+    OffsetMap,
+    read_speakers,
+    strip_labels,
+)
 from qualcoder_ahp.refi.text import OffsetResolver, decode, segment
 
 CONTAINERS = ("Users", "CodeBook", "Codes", "Variables", "Cases", "Sources", "Notes", "Links",
@@ -163,7 +177,76 @@ class RefiData:
     unchecked: int = 0
     """Selections without a quote to check, placed by the unit the others used."""
     origin: str = ""
+    name: str = ""
+    """The project's name in the file (``Project@name``)."""
+    not_imported: list[str] = field(default_factory=list)
+    """What a text tool cannot bring in, one line per kind (PDF sources, sets, links...),
+    with the names and how many codings went with them."""
+    dropped: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Kind -> the names of its records left out (gathered into :attr:`not_imported`)."""
+    dropped_codings: dict[str, int] = field(default_factory=dict, repr=False)
+    variables: dict[str, str] = field(default_factory=dict, repr=False)
+    """Variable GUID -> name (for the sources' own values)."""
+    matched: list[tuple[tuple[str, ...], str | None]] = field(default_factory=list, repr=False)
+    """The units each quoted selection matched, with its source's best unit."""
 
+    def drop(self, kind: str, name: str, codings: int = 0) -> None:
+        """Leave out one record of ``kind`` (a key of :data:`DROPPED`), named ``name``,
+        with the codings that go with it."""
+        self.dropped.setdefault(kind, []).append(name)
+        self.dropped_codings[kind] = self.dropped_codings.get(kind, 0) + codings
+
+
+_TEXT_ONLY = "only text sources can be coded here"
+_MEMOS_HERE = "memos here are on themes, transcripts, codings and framework cells"
+DROPPED: dict[str, tuple[str, str, str]] = {
+    "PDFSource": ("PDF source", "PDF sources", _TEXT_ONLY),
+    "AudioSource": ("audio source", "audio sources", _TEXT_ONLY),
+    "VideoSource": ("video source", "video sources", _TEXT_ONLY),
+    "PictureSource": ("picture source", "picture sources", _TEXT_ONLY),
+    "pdf-areas": ("PDF source whose text came in without its page areas",
+                  "PDF sources whose text came in without their page areas",
+                  "an area of a page has no place in a transcript"),
+    "media-spans": ("recording whose transcript came in without its time spans",
+                    "recordings whose transcripts came in without their time spans",
+                    "a stretch of a recording has no place in a transcript"),
+    "whole": ("source coded as a whole", "sources coded as a whole",
+              "codings here are of passages of text"),
+    "set": ("set", "sets", "there are no sets of codes or documents here"),
+    "link": ("link", "links", "there are no links between codes or memos here"),
+    "graph": ("graph", "graphs", "there are no network views here"),
+    "project-note": ("note on the whole project", "notes on the whole project", _MEMOS_HERE),
+    "free-note": ("note that nothing refers to", "notes that nothing refers to", _MEMOS_HERE),
+    "case-part": ("case made of parts of sources (SelectionRef)",
+                  "cases made of parts of sources (SelectionRef)",
+                  "a participant here has whole transcripts"),
+    "case-code": ("case linked to codes (CodeRef)", "cases linked to codes (CodeRef)",
+                  "participants here are not linked to themes"),
+    "description": ("description", "descriptions",
+                    "participants, attributes and projects have no descriptions here"),
+    "note-codings": ("note coded inside", "notes coded inside",
+                     "memos here are not coded"),
+    "unknown": ("element the REFI-QDA schema does not define",
+                "elements the REFI-QDA schema does not define", "skipped"),
+}
+"""What :meth:`RefiData.drop` may leave out: kind -> (one, several, why)."""
+
+
+def _name_list(names: list[str], shown: int = 3) -> str:
+    """``'a', 'b', 'c' and 2 more``."""
+    listed = ", ".join(repr(n) for n in names[:shown])
+    return listed + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
+def _summarise_dropped(data: RefiData) -> None:
+    """One line per kind of record left out: how many, which, with how many codings."""
+    for kind, names in data.dropped.items():
+        one, several, why = DROPPED[kind]
+        codings = data.dropped_codings.get(kind, 0)
+        with_codings = (f", with {'its' if len(names) == 1 else 'their'} {codings} "
+                        f"coding{'' if codings == 1 else 's'}" if codings else "")
+        data.not_imported.append(f"{len(names)} {one if len(names) == 1 else several} "
+                                 f"({_name_list(names)}){with_codings}: {why}")
 
 Progress = Callable[[int, int], None]
 
@@ -192,7 +275,7 @@ def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
             # The zip directory sits at the end of the file: a copy cut short loses it.
             raise ImportFailed("not a readable .qdpx archive: it is damaged or cut short (its "
                                "zip directory is missing); copy or export it again", path=where)
-        archive = open_zip(file)
+        archive = _inside_top_folder(open_zip(file))
         try:
             qde = _project_entry(archive)
             if archive.entries[qde].file_size > MAX_XML_BYTES:
@@ -237,10 +320,35 @@ def read_entry(archive: SafeZip, name: str) -> bytes:
                            "or export it again", path=archive.path) from None
 
 
+def _inside_top_folder(archive: SafeZip) -> SafeZip:
+    """The archive seen from inside its one top folder, when the project is there.
+
+    A .qdpx unpacked and zipped again by hand (the Finder's or Explorer's "compress")
+    holds ``Study/project.qde`` and ``Study/sources/...`` rather than the files at the
+    root, often beside a ``__MACOSX/`` folder of resource forks. Such an archive used
+    to be refused as having no project file.
+    """
+    names = [n for n in archive.entries if not n.startswith("__MACOSX/")]
+    if any("/" not in n and n.lower().endswith(".qde") for n in names):
+        return archive
+    tops = {n.split("/", 1)[0] for n in names}
+    if len(tops) != 1 or not all("/" in n for n in names):
+        return archive
+    prefix = tops.pop() + "/"
+    if not any("/" not in n[len(prefix):] and n.lower().endswith(".qde") for n in names):
+        return archive
+    return SafeZip(archive.path, {n[len(prefix):]: archive.entries[n] for n in names},
+                   archive.archive)
+
+
 def _project_entry(archive: SafeZip) -> str:
     roots = [n for n in archive.entries if "/" not in n and n.lower().endswith(".qde")]
     if not roots:
-        raise ImportFailed("no .qde project file at the root of the archive", path=archive.path)
+        deeper = sorted(n for n in archive.entries if n.lower().endswith(".qde"))
+        where = (f" (it holds {deeper[0]!r}: zip the folder that holds the .qde, or that "
+                 "folder's contents)" if deeper else "")
+        raise ImportFailed(f"no .qde project file at the root of the archive{where}",
+                           path=archive.path)
     if len(roots) > 1:
         named = [n for n in roots if n.lower() == "project.qde"]
         if len(named) != 1:
@@ -257,7 +365,7 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
     if root.tag not in ("Project", "CodeBook"):
         raise ImportFailed(f"not a REFI-QDA file (root element {root.tag!r})", path=where)
     data = RefiData(where, "codebook" if root.tag == "CodeBook" else "project",
-                    origin=root.get("origin") or "")
+                    origin=root.get("origin") or "", name=(root.get("name") or "").strip())
     if namespace and namespace not in NAMESPACES:
         data.warnings.append(f"unexpected namespace {namespace!r}; read anyway")
     for element in root.iter(*CONTAINERS):
@@ -265,15 +373,23 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
             data.warnings.append(f"empty <{element.tag}/> ignored")
     codes = root.find("Codes") if root.tag == "CodeBook" else root.find("CodeBook/Codes")
     data.themes = read_codes(codes, data.warnings)
+    _check_elements(root, data)
     if root.tag == "CodeBook":
         _check_sets(root, data)
+        _summarise_dropped(data)
         return data
     for user in root.findall("Users/User"):
         guid = norm_guid(user.get("guid"))
         if guid:
             data.users.append(ImportUser(guid, (user.get("name") or user.get("id") or guid)))
     data.notes = _read_notes(root, archive, data)
-    data.cases = _read_cases(root)
+    data.variables = _variable_names(root)
+    for variable in root.findall("Variables/Variable"):
+        if (variable.findtext("Description") or "").strip():
+            data.drop("description", f"variable {variable.get('name') or ''}")
+    if (root.findtext("Description") or "").strip():
+        data.drop("description", "the project")
+    data.cases = _read_cases(root, data)
     _check_sets(root, data)
     sources = list(root.findall("Sources/*"))
     deferred: list[tuple[etree._Element, str, str, OffsetResolver]] = []
@@ -281,9 +397,8 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
     for index, element in enumerate(sources):
         if element.tag == "TextSource":
             _read_source(element, archive, data, deferred, votes)
-        else:
-            data.warnings.append(f"{element.tag} {element.get('name') or ''!r} skipped "
-                                 "(only text sources are imported)")
+        elif element.tag in DROPPED:  # PDF, audio, video, picture
+            _read_media(element, archive, data, deferred, votes)
         if progress:
             progress(index + 1, len(sources))
     # Selections without a quote in sources without any quote: the unit the whole
@@ -295,8 +410,27 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
         default = "utf16" if "nvivo" in data.origin.lower() else "codepoints"
     for selection, guid, name, resolver in deferred:
         _read_selection(selection, guid, name, resolver, data, default)
+    _count_units(data, default)
     _into_stored_text(data)
+    for kind, tag in (("link", "Links/Link"), ("graph", "Graphs/Graph")):
+        for element in root.findall(tag):
+            data.drop(kind, element.get("name") or norm_guid(element.get("guid")) or "")
+    _summarise_dropped(data)
     return data
+
+
+def _count_units(data: RefiData, best: str) -> None:
+    """Count each quoted selection in the unit the file counts in, when it matched
+    that unit too; else in its source's, else in the first it matched.
+
+    Before the first emoji or line break every unit matches: an ATLAS.ti selection
+    there was said to be in UTF-16 (the first of them) in a file that counts code
+    points over CRLF text, and an NVivo source without emoji in code points.
+    """
+    for units, source_best in data.matched:
+        unit = next(u for u in (best, source_best, units[0]) if u in units)
+        data.units[unit] = data.units.get(unit, 0) + 1
+    data.matched.clear()
 
 
 def _into_stored_text(data: RefiData) -> None:
@@ -327,6 +461,44 @@ def _into_stored_text(data: RefiData) -> None:
     data.codings = kept
 
 
+_TEXT = ("Description", "PlainTextContent", "PlainTextSelection", "Coding", "NoteRef",
+         "VariableValue")
+_CHILDREN: dict[str, tuple[str, ...]] = {
+    "Project": ("Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links",
+                "Sets", "Graphs", "Description", "NoteRef"),
+    "Users": ("User",), "CodeBook": ("Codes", "Sets"), "Codes": ("Code",),
+    "Code": ("Description", "NoteRef", "Code"), "Variables": ("Variable",),
+    "Variable": ("Description",), "Cases": ("Case",),
+    "Case": ("Description", "CodeRef", "VariableValue", "SourceRef", "SelectionRef"),
+    "VariableValue": ("VariableRef", "TextValue", "BooleanValue", "IntegerValue",
+                      "FloatValue", "DateValue", "DateTimeValue"),
+    "Sources": ("TextSource", "PictureSource", "PDFSource", "AudioSource", "VideoSource"),
+    "TextSource": _TEXT, "Notes": ("Note",), "Note": _TEXT,
+    "PlainTextSelection": ("Description", "Coding", "NoteRef"),
+    "Coding": ("CodeRef", "NoteRef"), "Sets": ("Set",),
+    "Set": ("Description", "MemberCode", "MemberSource", "MemberNote"),
+    "Links": ("Link",), "Graphs": ("Graph",),
+}
+"""The children the two schemas allow in the parts of a file that are read (what is
+inside a PDF source, a link or a graph is left out with it)."""
+_LEAVES = ("User", "CodeRef", "NoteRef", "SourceRef", "SelectionRef", "VariableRef",
+           "MemberCode", "MemberSource", "MemberNote", "Description", "PlainTextContent")
+
+
+def _check_elements(root: etree._Element, data: RefiData) -> None:
+    """Name the elements the schemas do not define (another tool's extensions), so
+    that what they held is not dropped without a word."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        allowed = _CHILDREN.get(element.tag)
+        if allowed is None and element.tag not in _LEAVES:
+            continue  # left out whole (a PDF source, a link...) or itself unknown
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in (allowed or ()):
+                data.drop("unknown", f"<{child.tag}> in <{element.tag}>")
+
+
 def _check_sets(root: etree._Element, data: RefiData) -> None:
     """Sets are not imported, but their member references are checked (either form)."""
     known = {t.guid for t in data.themes}
@@ -334,8 +506,8 @@ def _check_sets(root: etree._Element, data: RefiData) -> None:
         guid = norm_guid(member.get("targetGUID") or member.get("guid"))
         if guid and guid not in known:
             data.warnings.append(f"set member {guid} names no code in the file")
-    if root.findall("Sets/Set"):
-        data.warnings.append("code sets are not imported (no equivalent here)")
+    for member_set in root.findall("Sets/Set"):
+        data.drop("set", member_set.get("name") or norm_guid(member_set.get("guid")) or "")
 
 
 def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
@@ -389,11 +561,21 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
 def _read_notes(root: etree._Element, archive: SafeZip | None,
                 data: RefiData) -> list[ImportNote]:
     notes = []
+    on_project = set(_note_refs(root))
+    referred = {norm_guid(r.get("targetGUID")) for r in root.iter("NoteRef")
+                if r.getparent() is not root}
     for note in root.findall("Notes/Note"):
         guid = norm_guid(note.get("guid"))
         if not guid:
             continue
         name = note.get("name") or guid
+        coded = len(note.findall("PlainTextSelection/Coding"))
+        if coded:
+            data.drop("note-codings", name, coded)
+        if guid not in referred:
+            # A project memo, or a free memo (ATLAS.ti): nowhere to put it here.
+            data.drop("project-note" if guid in on_project else "free-note", name)
+            continue
         text = _text_of(note, archive, f"note {name!r}", data)
         if text is None:
             continue
@@ -413,27 +595,46 @@ def _value_of(variable_value: etree._Element) -> str | None:
     return None
 
 
-def _read_cases(root: etree._Element) -> list[ImportCase]:
+def _variable_names(root: etree._Element) -> dict[str, str]:
+    """Variable GUID -> its name."""
     names = {}
     for variable in root.findall("Variables/Variable"):
         guid = norm_guid(variable.get("guid"))
         if guid and variable.get("name"):
             names[guid] = variable.get("name").strip()
+    return names
+
+
+def _values(element: etree._Element, names: dict[str, str]) -> dict[str, str]:
+    """The ``VariableValue`` children of a case or a source, by variable name."""
+    attributes: dict[str, str] = {}
+    for vv in element.findall("VariableValue"):
+        ref = vv.find("VariableRef")
+        var = names.get(norm_guid(ref.get("targetGUID")) or "") if ref is not None else None
+        value = _value_of(vv)
+        if var and value is not None:
+            attributes[var] = value
+    return attributes
+
+
+def _read_cases(root: etree._Element, data: RefiData) -> list[ImportCase]:
+    names = _variable_names(root)
     cases = []
     for case in root.findall("Cases/Case"):
         guid = norm_guid(case.get("guid"))
         if not guid:
             continue
-        attributes: dict[str, str] = {}
-        for vv in case.findall("VariableValue"):
-            ref = vv.find("VariableRef")
-            var = names.get(norm_guid(ref.get("targetGUID")) or "") if ref is not None else None
-            value = _value_of(vv)
-            if var and value is not None:
-                attributes[var] = value
+        attributes = _values(case, names)
         sources = tuple(g for g in (norm_guid(r.get("targetGUID"))
                                     for r in case.findall("SourceRef")) if g)
-        cases.append(ImportCase(guid, (case.get("name") or guid).strip(), attributes, sources))
+        name = (case.get("name") or guid).strip()
+        if case.findall("SelectionRef"):
+            data.drop("case-part", name)
+        if case.findall("CodeRef"):
+            data.drop("case-code", name)
+        if (case.findtext("Description") or "").strip():
+            data.drop("description", f"case {name}")
+        cases.append(ImportCase(guid, name, attributes, sources))
     return cases
 
 
@@ -455,6 +656,94 @@ def _note_refs(element: etree._Element) -> tuple[str, ...]:
                              for r in element.findall("NoteRef")) if g)
 
 
+def _read_media(element: etree._Element, archive: SafeZip | None, data: RefiData,
+                deferred: list[tuple[etree._Element, str, str, OffsetResolver]],
+                votes: dict[str, int]) -> None:
+    """A PDF, audio, video or picture source: its text, when the file gives one, comes
+    in as a transcript; the rest is named in a ``Not imported`` line.
+
+    A PDF's text is its ``Representation``; a recording's is each ``Transcript``, whose
+    selections run between sync points that give their text positions. Either is read
+    as a ``TextSource`` of the same GUID (so cases and notes that name the PDF or the
+    recording find it), with the source's own notes and variables.
+    """
+    name = element.get("name") or norm_guid(element.get("guid")) or ""
+    texts = element.findall("Representation" if element.tag == "PDFSource" else "Transcript")
+    if not texts:
+        data.drop(element.tag, name, len(element.findall(".//Coding")))
+        return
+    before = len(data.sources)
+    for inner in texts:
+        source = etree.Element("TextSource", {
+            k: v for k, v in inner.attrib.items() if k in ("plainTextPath", "richTextPath")})
+        source.set("guid", element.get("guid", "") if len(texts) == 1
+                   else inner.get("guid", ""))
+        source.set("name", name if len(texts) == 1 else f"{name} ({inner.get('name') or ''})")
+        for child in inner:
+            if child.tag in _TEXT:
+                source.append(deepcopy(child))
+        _sync_selections(inner, source, name, data)
+        for child in element:
+            if child.tag in ("NoteRef", "VariableValue"):
+                source.append(deepcopy(child))
+        _read_source(source, archive, data, deferred, votes)
+    lost = len(element.findall("Coding")) + sum(
+        len(part.findall("Coding")) for part in element
+        if part.tag in ("PDFSelection", "AudioSelection", "VideoSelection"))
+    if len(data.sources) > before and lost:
+        data.drop("pdf-areas" if element.tag == "PDFSource" else "media-spans", name, lost)
+    elif len(data.sources) == before:
+        data.drop(element.tag, name, len(element.findall(".//Coding")))
+
+
+def _sync_selections(transcript: etree._Element, source: etree._Element, name: str,
+                     data: RefiData) -> None:
+    """A transcript's selections, placed by the positions of their sync points, as
+    ``PlainTextSelection`` children of ``source``."""
+    positions = {norm_guid(p.get("guid")): p.get("position")
+                 for p in transcript.findall("SyncPoint")}
+    for selection in transcript.findall("TranscriptSelection"):
+        start = positions.get(norm_guid(selection.get("fromSyncPoint")))
+        end = positions.get(norm_guid(selection.get("toSyncPoint")))
+        if start is None or end is None:
+            data.mismatches.append(f"{name}: selection {norm_guid(selection.get('guid'))}: "
+                                   "its sync points give no text positions; not imported")
+            continue
+        placed = etree.SubElement(source, "PlainTextSelection", {
+            k: v for k, v in selection.attrib.items()
+            if k in ("guid", "name", "creatingUser", "creationDateTime", "modifiedDateTime")})
+        placed.set("startPosition", start)
+        placed.set("endPosition", end)
+        for child in selection:
+            placed.append(deepcopy(child))
+
+
+def _description_note(element: etree._Element, guid: str, name: str,
+                      data: RefiData) -> tuple[str, ...]:
+    """A source's ``Description`` (NVivo's file description, a MAXQDA document's
+    comment) as a note on it: it becomes a transcript memo. The speakers and roles our
+    export lists there are not a description (they are read into the turns). Returns
+    the note's GUID."""
+    kept, ours = [], False
+    for line in (element.findtext("Description") or "").replace("\r\n", "\n").split("\n"):
+        if line.strip() == SPEAKERS_HEADING:
+            ours = True
+            continue
+        if ours and line.rpartition(":")[2].strip() in ROLES:
+            continue
+        ours = False
+        kept.append(line)
+    text = "\n".join(kept).strip()
+    if not text:
+        return ()
+    note = str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-description:{guid}"))
+    data.notes.append(ImportNote(note, norm_guid(element.get("creatingUser")),
+                                 f"Description of {name!r}", text,
+                                 _when(element.get("modifiedDateTime")
+                                       or element.get("creationDateTime"))))
+    return (note,)
+
+
 def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiData,
                  deferred: list[tuple[etree._Element, str, str, OffsetResolver]],
                  votes: dict[str, int]) -> None:
@@ -470,6 +759,13 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
     if not guid:
         data.warnings.append(f"{label}: no valid GUID; skipped")
         return
+    first = next((s.name for s in data.sources if s.guid == guid), None)
+    if first is not None:
+        # Its codings were stored on the other source's text (at the right offsets of
+        # the wrong text): it is read as a source of its own.
+        guid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-repeat:{guid}:{len(data.sources)}"))
+        data.warnings.append(f"{label}: its GUID repeats that of source {first!r}; "
+                             "imported under a GUID of its own")
     raw = _text_of(element, archive, label, data)
     if raw is None:
         return
@@ -480,17 +776,19 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
     stripped = strip_labels(resolver.text,
                             ours=data.origin.lower().startswith("qualcoder_ahp"),
                             roles=read_speakers(element.findtext("Description")))
+    notes = _note_refs(element) + _description_note(element, guid, name, data)
     if stripped is None:
-        data.sources.append(ImportSource(guid, name, resolver.text, _note_refs(element)))
+        data.sources.append(ImportSource(guid, name, resolver.text, notes))
     else:
-        data.sources.append(ImportSource(guid, name, stripped.text, _note_refs(element),
-                                         resolver.text, stripped.turns, stripped.offsets))
+        data.sources.append(ImportSource(guid, name, stripped.text, notes, resolver.text,
+                                         stripped.turns, stripped.offsets))
     selections = element.findall("PlainTextSelection")
     for selection in selections:
         if selection.get("name"):
             _read_selection(selection, guid, name, resolver, data)
     for unit, n in resolver.votes.items():
         votes[unit] = votes.get(unit, 0) + n
+    data.matched.extend((units, resolver.best_unit()) for units in resolver.matched)
     for selection in selections:
         if not selection.get("name"):
             if resolver.votes:
@@ -498,10 +796,48 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
             else:
                 deferred.append((selection, guid, name, resolver))
     if element.findall("VariableValue"):
-        data.warnings.append(f"{label}: attributes of the source itself skipped (only case "
-                             "attributes are imported)")
+        _source_values(element, guid, name, data)
     if element.findall("Coding"):
-        data.warnings.append(f"{label}: codings of the whole source skipped")
+        data.drop("whole", name, len(element.findall("Coding")))
+
+
+def _source_values(element: etree._Element, guid: str, name: str, data: RefiData) -> None:
+    """A source's own variables (MAXQDA's document variables): attributes of its case.
+
+    Attributes here belong to participants. The values go to the case the file gives
+    the source (a value the case has too stays the case's), else to a case of the
+    source's own name, made for it, which becomes the transcript's participant.
+    """
+    values = _values(element, data.variables)
+    if not values:
+        return
+    owners = [i for i, case in enumerate(data.cases) if guid in case.source_guids]
+    if owners:
+        case = data.cases[owners[0]]
+        merged = {**values, **case.attributes}
+        data.cases[owners[0]] = replace(case, attributes=merged)
+        who = case.name
+    else:
+        data.cases.append(ImportCase(str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-case:{guid}")),
+                                     name, values, (guid,)))
+        who = name
+    data.warnings.append(
+        f"source {name!r}: its variables ({', '.join(values)}) are kept as attributes of "
+        f"participant {who!r} (attributes here belong to participants)")
+
+
+def _comment(selection: etree._Element, sel_guid: str, quote: str | None,
+             data: RefiData) -> tuple[str, ...]:
+    """A selection's ``Description`` (ATLAS.ti's quotation comment) as a note on its
+    codings: each becomes a memo of the coding's coder. Returns the note's GUID."""
+    text = (selection.findtext("Description") or "").replace("\r\n", "\n").strip()
+    if not text:
+        return ()
+    guid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-comment:{sel_guid}"))
+    when = _when(selection.get("modifiedDateTime") or selection.get("creationDateTime"))
+    data.notes.append(ImportNote(guid, None, f"Comment on {(quote or sel_guid)[:40]!r}", text,
+                                 when))
+    return (guid,)
 
 
 def _read_selection(selection: etree._Element, source_guid: str, source_name: str,
@@ -547,20 +883,25 @@ def _read_selection(selection: etree._Element, source_guid: str, source_name: st
             f"{source_name}: selection {sel_guid} [{start}, {end}){expected} does not match "
             f"the text ({placed.found[:60]!r}); not imported")
         return
-    data.units[placed.unit] = data.units.get(placed.unit, 0) + 1
-    shared_notes = _note_refs(selection)
+    if not quote:  # a quoted one is counted once the file is read (_count_units)
+        data.units[placed.unit] = data.units.get(placed.unit, 0) + 1
+    key = sel_guid or f"{source_guid}:{start}:{end}"  # a selection without a GUID
+    shared_notes = _note_refs(selection) + _comment(selection, key, quote, data)
     text = resolver.text[placed.start:placed.end]
     for coding in codings:
         ref = coding.find("CodeRef")
         theme_guid = norm_guid(ref.get("targetGUID")) if ref is not None else None
-        # Coding@guid is required; without one, derive a stable one per (selection, code).
-        coding_guid = norm_guid(coding.get("guid")) or str(
-            uuid.uuid5(uuid.NAMESPACE_URL, f"refi:{sel_guid}:{theme_guid}"))
+        user = norm_guid(coding.get("creatingUser") or selection.get("creatingUser"))
+        # Coding@guid is required; without one, derive a stable one per (selection, code,
+        # coder). A selection without a GUID of its own is known by its source and span:
+        # every such coding of one code once had the same GUID, and all but the first
+        # were taken for it and dropped without a word.
+        coding_guid = norm_guid(coding.get("guid")) or str(uuid.uuid5(
+            uuid.NAMESPACE_URL, f"refi:{key}:{theme_guid}" + (f":{user}" if user else "")))
         if not theme_guid or not coding_guid:
             data.warnings.append(f"{source_name}: a coding of selection {sel_guid} has no "
                                  "code reference or GUID; skipped")
             continue
-        user = norm_guid(coding.get("creatingUser") or selection.get("creatingUser"))
         when = _when(coding.get("creationDateTime") or selection.get("creationDateTime"))
         data.codings.append(ImportCoding(coding_guid, source_guid, theme_guid, user,
                                          placed.start, placed.end, text,

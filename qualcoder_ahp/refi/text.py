@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from qualcoder_ahp.importers.normalise import decode as store_decode
@@ -124,6 +124,9 @@ class Resolved:
     """``codepoints``, ``utf16``, ``crlf`` or ``utf16-lf``: how the file counted."""
     ok: bool
     found: str = ""
+    units: tuple[str, ...] = ()
+    """Every unit under which a quoted selection matched (before the first emoji or
+    line break they all do)."""
 
 
 class OffsetResolver:
@@ -138,6 +141,8 @@ class OffsetResolver:
         self._u16_raw: list[int] | range | None = None
         self._u16_norm: list[int] | range | None = None
         self.votes: dict[str, int] = {}
+        self.matched: list[tuple[str, ...]] = []
+        """The units each quoted selection placed so far matched (see :meth:`counted`)."""
 
     def _convert(self, unit: str, start: int, end: int) -> tuple[int, int] | None:
         if unit == "codepoints":
@@ -175,18 +180,21 @@ class OffsetResolver:
         """
         if quote:
             wanted = xml_safe(normalise_quote(quote))
-            for exact in (True, False):
+            for match in (_same, _same_spaced, _truncated_match):
                 placed: Resolved | None = None
+                units: list[str] = []
                 for unit in self.UNITS:
                     span = self._convert(unit, start, end)
                     if span is None or span[0] >= span[1]:
                         continue
                     got = self._slice(span)
-                    if got == wanted or (not exact and _truncated_match(got, wanted)):
+                    if match(got, wanted):
                         self.votes[unit] = self.votes.get(unit, 0) + 1
+                        units.append(unit)
                         placed = placed or Resolved(span[0], span[1], unit, True)
                 if placed:
-                    return placed
+                    self.matched.append(tuple(units))
+                    return replace(placed, units=tuple(units))
             first = self._convert("codepoints", start, end)
             found = self._slice(first) if first else ""
             return Resolved(start, end, "codepoints", False, found)
@@ -204,10 +212,25 @@ class OffsetResolver:
         return max(self.UNITS, key=lambda u: (self.votes.get(u, 0), -self.UNITS.index(u)))
 
 
+def _same(got: str, wanted: str) -> bool:
+    return got == wanted
+
+
+_ATTRIBUTE_SPACES = str.maketrans("\t\n\r", "   ")
+
+
+def _same_spaced(got: str, wanted: str) -> bool:
+    """The quote of a selection across a line break, written into the ``name``
+    attribute with a raw line break rather than ``&#10;``: XML reads every line break
+    and tab in an attribute as a space, so such a quote never matched its text."""
+    return " " in wanted and got.translate(_ATTRIBUTE_SPACES) == wanted
+
+
 def _truncated_match(got: str, wanted: str) -> bool:
     """Some tools store only the beginning of a long quote as the selection's name."""
     stem = wanted.rstrip(".…").rstrip()
-    return len(stem) >= 12 and len(stem) < len(got) and got.startswith(stem)
+    return (len(stem) >= 12 and len(stem) < len(got)
+            and got.translate(_ATTRIBUTE_SPACES).startswith(stem))
 
 
 def segment(text: str, fmt: str = "refi") -> ParsedTranscript:
