@@ -46,6 +46,9 @@ def test_teams_docx_download(tmp_path: Path) -> None:
                                          "Mark Ellis": "participant"}
     code, out = run(tmp_path / "p.db", "show", "teams")
     assert code == 0 and "transcription" not in out and "Meeting Recording" not in out
+    code, out = run(tmp_path / "again.db", "import", str(path))
+    assert ("the title above the interview (3 lines, such as 'Interview with Mark-"
+            in " ".join(out.split()))
 
 
 def test_teams_docx_with_names_and_times_in_paragraphs_of_their_own(tmp_path: Path) -> None:

@@ -130,8 +130,9 @@ def read_transcript(
     blocks, header = split_header(drop_footer(blocks))
     if header:
         shown = min((f"{k}: {v}" for k, v in header if k is not None), key=len, default=None)
-        if shown is None:  # a title alone
-            notes.append(f"the title above the interview ({header[0][1]!r}) is not "
+        if shown is None:  # a title alone (Teams: the meeting, its date and length)
+            lines = "" if len(header) == 1 else f"{len(header)} lines, such as "
+            notes.append(f"the title above the interview ({lines}{header[0][1]!r}) is not "
                          "spoken: left out of the text")
         else:
             notes.append(f"the header above the interview ({len(header)} "
