@@ -77,9 +77,12 @@ def test_otter_without_timestamps(tmp_path: Path, suffix: str) -> None:
         from docx import Document
 
         doc = Document()
+        doc.add_paragraph("Nursing study interview 3")
+        doc.add_paragraph("Tue, Apr 02, 2025 2:15PM")
         for n, w in zip(names, TEXTS):
             doc.add_paragraph(n)
             doc.add_paragraph(w)
+        doc.add_paragraph("Transcribed by https://otter.ai")
         doc.save(str(path))
     rows = imported(tmp_path, path)
     assert [(s, r) for s, r, _, _ in rows] == [("Hannah Price", "interviewer"),

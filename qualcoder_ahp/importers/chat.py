@@ -22,8 +22,8 @@ from qualcoder_ahp.importers.blocks import PARA, TIME, Block
 
 _FROM = re.compile(rf"^\s*(?P<t>{TIME})\s+From\s+(?P<name>.+?)"
                    r"(?:\s+to\s+(?P<to>[^:]+?))?\s*:(?:\s+(?P<rest>\S.*))?\s*$")
-
-
+"""A message's first line: the time, ``From``, the sender, ``to`` whom, and maybe the
+text (older Zoom versions put it on the same line)."""
 _NOT_SAID = re.compile(r'^\s*(?:Reacted to ".*" with \S+|Removed a \S+ reaction from ".*"'
                        r'|Replying to ".*":?)\s*$', re.S)
 """What Zoom writes in a chat for a reaction or above a reply: no one typed it."""

@@ -159,7 +159,8 @@ def name_lines(blocks: list[Block]) -> list[Block]:
     heads: dict[str, int] = {}
     for _, name, _ in found:
         heads[name] = heads.get(name, 0) + 1
-    if (sum(1 for n in heads.values() if n >= 2) < 2 or 2 * len(found) < len(paras)
+    covered = sum(1 if below else 2 for _, _, below in found)  # paragraphs of the turns
+    if (sum(1 for n in heads.values() if n >= 2) < 2 or 2 * covered < len(paras)
             or accepted_labels(paras)):  # labelled otherwise: the names are speech
         return blocks
     out: list[Block] = []
