@@ -189,9 +189,20 @@ def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]) ->
 def _docx_table(table: Any) -> list[Block]:
     """Tables as transcription services export them: speaker | [time |] text, or
     time | speaker | text."""
+    from qualcoder_ahp.importers.tabbed import column_row, columns_named
+
     out: list[Block] = []
+    columns = None
     for row in table.rows:
         cells = [normalise(c.text).strip() for c in row.cells]
+        if columns is None and (columns := columns_named(cells)) is not None:
+            continue  # a heading row naming the columns (NVivo's Timespan | Content | Speaker)
+        if columns is not None:
+            found = column_row(cells, columns)
+            if found is not None:  # (a row with no speaker continues the turn)
+                out.append(Block(found.text.split("\n"), speaker=found.speaker,
+                                 time=found.time))
+                continue
         cells = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
         if cells and cells[0].lower().rstrip(":") in _TABLE_HEADERS:
             continue

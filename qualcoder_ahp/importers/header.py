@@ -49,7 +49,7 @@ META_KEYS = ANNOTATIONS | frozenset({
     "interview date", "date of interview", "interview", "interview no", "length", "mode",
     "format", "study", "project", "file", "file name", "filename", "transcribed by",
     "recorded", "recorded on", "venue", "language", "consent", "summary keywords",
-    "speakers",
+    "speakers", "attendees",
 })
 """Keys (lower case) that name a transcript's metadata: one of them never used as a
 speaker again is enough to make the lines around it a header."""
@@ -83,7 +83,11 @@ def _name_like(value: str) -> bool:
 _TITLE_WORDS = frozenset({"interview", "interviews", "transcript", "transcription"})
 _SPEECH_WORDS = frozenset({"i", "we", "you", "so", "okay", "ok", "yeah", "um", "my", "our",
                            "re", "m", "s", "ll", "ve", "d", "t"})
-_FOOTER = re.compile(r"^\s*transcribed by\s+(?:https?://)?\S*otter\.ai\S*\s*$", re.I)
+_FOOTER = re.compile(r"^\s*(?:transcribed by\s+(?:https?://)?\S*otter\.ai\S*"
+                     r"|this editable transcript was computer generated\b.*)\s*$", re.I)
+"""The last line a tool writes below its transcript: otter.ai's ``Transcribed by
+https://otter.ai``, Google Meet's ``This editable transcript was computer generated and
+might contain errors...``."""
 
 
 def _title(text: str) -> bool:
@@ -91,13 +95,40 @@ def _title(text: str) -> bool:
     number or the word "interview" or "transcript" in it, and no "I", "we", "so"..."""
     words = re.findall(r"\w+", text.lower())
     return (text.strip()[-1:] not in ".?!,;:" and len(words) <= 10
-            and any(w.isdigit() or w in _TITLE_WORDS for w in words)
+            and (any(w.isdigit() or w in _TITLE_WORDS for w in words)
+                 or _DATE.search(text.strip()) is not None)
             and not any(w in _SPEECH_WORDS for w in words))
+
+
+_TRANSCRIPTION = re.compile(r"^\s*\S.{0,60}?\s+(?:started|stopped) transcription\s*$", re.I)
+"""Microsoft Teams' ``Hannah Price started transcription`` and ``... stopped
+transcription`` lines, which are no one's words."""
+
+
+def drop_tool_lines(blocks: list[Block]) -> list[Block]:
+    """The blocks without the lines a meeting tool writes that no one said: Teams'
+    ``Hannah Price started transcription`` (it kept a Teams transcript's title and date
+    above it in the text as an ``(unlabelled)`` turn) and ``... stopped transcription``
+    (stored as the last speaker's words)."""
+    if not any(_TRANSCRIPTION.match(x) for b in blocks if b.kind == PARA for x in b.lines):
+        return blocks
+    out: list[Block] = []
+    for block in blocks:
+        kept = [x for x in block.lines if not _TRANSCRIPTION.match(x)]
+        if block.kind != PARA or len(kept) == len(block.lines):
+            out.append(block)
+        elif any(x.strip() for x in kept):
+            out.append(Block(kept, block.kind, block.speaker, block.time))
+        elif block.speaker is None:
+            out.append(Block(block.lines, kind=NOTE))
+    return out
 
 
 def drop_footer(blocks: list[Block]) -> list[Block]:
     """The blocks without otter.ai's ``Transcribed by https://otter.ai`` last line,
-    which was stored as the last speaker's words."""
+    which was stored as the last speaker's words, and without Teams' transcription
+    lines (:func:`drop_tool_lines`)."""
+    blocks = drop_tool_lines(blocks)
     for i in range(len(blocks) - 1, -1, -1):
         block = blocks[i]
         if block.kind != PARA:
@@ -115,12 +146,13 @@ def drop_footer(blocks: list[Block]) -> list[Block]:
 _DATE = re.compile(
     r"(?i)^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,|\b\d{1,2}:\d{2}\s*[ap]m\b"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b"
-    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+    r"|^(?:\d{1,2}h ?)?\d{1,3}m ?\d{1,2}s$")
 """A date or a clock time with am/pm, as a recording's date line has it (otter.ai's
-``Tue, Apr 02, 2025 2:15PM • 42:31``)."""
-_OTTER_SECTIONS = ("SUMMARY KEYWORDS", "SPEAKERS", "KEYWORDS")
-"""The headings of the sections otter.ai writes above a transcript, each with its line
-of keywords or speaker names below."""
+``Tue, Apr 02, 2025 2:15PM • 42:31``), or a recording's length (Teams' ``45m 12s``)."""
+_OTTER_SECTIONS = ("SUMMARY KEYWORDS", "SPEAKERS", "KEYWORDS", "Attendees")
+"""The headings of the sections otter.ai (and Google Meet: ``Attendees``) writes above a
+transcript, each with its line of keywords or speaker names below."""
 
 
 def _line(text: str) -> tuple[str | None, str] | None:
@@ -228,7 +260,8 @@ def split_header(blocks: list[Block]) -> tuple[list[Block], list[tuple[str | Non
     once = [k for k, v in lines if k is not None and not _speaker(k, counts)
             and v[-1:] not in ".?!"]
     unnamed = [k for k in once if not _valid_name(k)]
-    titled = bool(lines) and len(lines) <= 2 and all(k is None and _title(v) for k, v in lines)
+    # (Teams puts three such lines above its transcript: the meeting, its date, its length.)
+    titled = bool(lines) and len(lines) <= 3 and all(k is None and _title(v) for k, v in lines)
     rest = blocks[end:]
     spoken_after = any(b.kind == PARA and (b.speaker or any(match_label(x) for x in b.lines))
                        for b in rest)
@@ -247,6 +280,9 @@ def _sections(blocks: list[Block]) -> list[Block]:
     while i < len(blocks):
         block = blocks[i]
         bare = block.speaker in _OTTER_SECTIONS and not any(x.strip() for x in block.lines)
+        if (block.kind == PARA and not block.speaker
+                and [x.strip() for x in block.lines if x.strip()] == ["Attendees"]):
+            block, bare = Block([], speaker="Attendees"), True  # Google Meet's, not bold
         if (bare and i + 1 < len(blocks) and blocks[i + 1].kind == PARA
                 and not blocks[i + 1].speaker):
             out.append(Block([str(block.speaker), *blocks[i + 1].lines]))

@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 
 from qualcoder_ahp.importers.blocks import PARA, Block
-from qualcoder_ahp.importers.turns import _valid_name
+from qualcoder_ahp.importers.turns import (
+    _valid_name, accepted_labels, label_role, loose_label,
+)
 
 _PART = r"\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?"
 _TIMING = re.compile(rf"^\s*(?P<t>{_PART})\s*-->\s*{_PART}\s*$")
@@ -36,7 +38,7 @@ def _time(stamp: str) -> str:
 def _name(line: str) -> str | None:
     name = line.strip()
     if (not name or len(name.split()) > 5 or len(name) > 50 or name[-1] in ".?!,;:"
-            or not _valid_name(name)):
+            or not (_valid_name(name) or loose_label(name))):
         return None
     return name
 
@@ -85,3 +87,95 @@ def cue_blocks(blocks: list[Block]) -> list[Block]:
         if plain:
             out.append(Block(plain))
     return out if named >= 2 else blocks
+
+
+_BARE = re.compile(rf"^\s*[\[(]?(?P<t>{_PART})[\])]?\s*$")
+
+
+def name_time_lines(blocks: list[Block]) -> list[Block]:
+    """The blocks with a speaker's name on one line and the time on the next (Teams'
+    transcript as a Word file or copied from the browser: ``Hannah Price`` / ``0:03`` /
+    the words) joined into one ``Hannah Price  0:03`` line, the form otter.ai writes and
+    :func:`~qualcoder_ahp.importers.turns.match_label` reads; unchanged unless two such
+    pairs are found. (The whole interview was one ``(unlabelled)`` turn with the names
+    and times in its text.)"""
+    pairs = 0
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind != PARA or block.speaker:
+            out.append(block)
+            continue
+        lines = list(block.lines)
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == PARA and not prev.speaker
+                and len(prev.lines) == 1 and lines and _BARE.match(lines[0])
+                and _name(prev.lines[0]) is not None):
+            # The name and the time in paragraphs of their own.
+            out.pop()
+            lines[0] = f"{_name(prev.lines[0])}  {_BARE.match(lines[0]).group('t')}"
+            pairs += 1
+        joined: list[str] = []
+        i = 0
+        while i < len(lines):
+            time = _BARE.match(lines[i + 1]) if i + 1 < len(lines) else None
+            name = _name(lines[i]) if time is not None else None
+            if name is not None and time is not None:
+                joined.append(f"{name}  {time.group('t')}")
+                pairs += 1
+                i += 2
+                continue
+            joined.append(lines[i])
+            i += 1
+        out.append(Block(joined, block.kind, block.speaker, block.time))
+    return out if pairs >= 2 else blocks
+
+
+def name_lines(blocks: list[Block]) -> list[Block]:
+    """The blocks with a speaker's name alone on the line above the words made speaker
+    blocks, in a source with no other labels: otter.ai's export without timestamps
+    (``Hannah Price`` / the words / a blank line), or a transcriber's ``Interviewer`` /
+    the words. Unchanged unless two names each head two or more paragraphs and such
+    paragraphs are most of the text (a title or a line of speech is not a name), and a
+    name is a role label or has two to four words (``Monday`` above a day's notes is no
+    one). They were one ``(unlabelled)`` turn with the names in its text."""
+    paras = [b for b in blocks if b.kind == PARA]
+    if len(paras) < 4 or any(b.speaker for b in blocks):
+        return blocks
+    found: list[tuple[int, str, bool]] = []  # (block index, name, the words are below it)
+    for i, block in enumerate(blocks):
+        if block.kind != PARA or not block.lines or ":" in block.lines[0]:
+            continue
+        name = _name(block.lines[0])
+        # A person's full name (otter.ai writes them), "Speaker 2", or a role label: one
+        # word alone may head a paragraph of notes ("Monday" / the day's notes).
+        if (name is None or len(name.split()) > 4
+                or len(name.split()) < 2 and label_role(name) is None):
+            continue
+        if len(block.lines) > 1:
+            found.append((i, name, True))
+        elif (i + 1 < len(blocks) and blocks[i + 1].kind == PARA and blocks[i + 1].lines
+              and _name(blocks[i + 1].lines[0]) is None):
+            found.append((i, name, False))
+    heads: dict[str, int] = {}
+    for _, name, _ in found:
+        heads[name] = heads.get(name, 0) + 1
+    covered = sum(1 if below else 2 for _, _, below in found)  # paragraphs of the turns
+    if (sum(1 for n in heads.values() if n >= 2) < 2 or 2 * covered < len(paras)
+            or accepted_labels(paras)):  # labelled otherwise: the names are speech
+        return blocks
+    out: list[Block] = []
+    skip = -1
+    names = {i: (name, below) for i, name, below in found if heads[name] >= 2}
+    for i, block in enumerate(blocks):
+        if i == skip:
+            continue
+        if i not in names:
+            out.append(block)
+            continue
+        name, below = names[i]
+        if below:
+            out.append(Block(block.lines[1:], speaker=name))
+        else:  # the name in a paragraph of its own (a Word file), the words in the next
+            out.append(Block(list(blocks[i + 1].lines), speaker=name))
+            skip = i + 1
+    return out

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import Block, text_blocks
+from qualcoder_ahp.importers.chat import chat_blocks
 from qualcoder_ahp.importers.header import drop_footer, header_interviewers, split_header
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
-from qualcoder_ahp.importers.pasted_cues import cue_blocks
+from qualcoder_ahp.importers.pasted_cues import cue_blocks, name_lines, name_time_lines
 from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.importers.tabbed import tab_blocks
 from qualcoder_ahp.importers.turns import (
@@ -121,13 +122,17 @@ def read_transcript(
     blocks = reader(file, max_bytes)
     notes = list(getattr(blocks, "notes", []))
     if fmt not in ("vtt", "srt"):
+        blocks = chat_blocks(blocks)  # a Zoom chat saved as text
         blocks = cue_blocks(blocks)  # a Teams transcript saved as a document
+        blocks = name_time_lines(blocks)  # Teams: the name, the time below
         blocks = tab_blocks(blocks)  # time<TAB>speaker<TAB>text columns
+        blocks = name_lines(blocks)  # a name alone above the words (otter.ai)
     blocks, header = split_header(drop_footer(blocks))
     if header:
         shown = min((f"{k}: {v}" for k, v in header if k is not None), key=len, default=None)
-        if shown is None:  # a title alone
-            notes.append(f"the title above the interview ({header[0][1]!r}) is not "
+        if shown is None:  # a title alone (Teams: the meeting, its date and length)
+            lines = "" if len(header) == 1 else f"{len(header)} lines, such as "
+            notes.append(f"the title above the interview ({lines}{header[0][1]!r}) is not "
                          "spoken: left out of the text")
         else:
             notes.append(f"the header above the interview ({len(header)} "

@@ -26,11 +26,14 @@ import re
 from dataclasses import dataclass
 
 from qualcoder_ahp.importers.blocks import PARA, TIME, Block
-from qualcoder_ahp.importers.turns import ANNOTATIONS, _valid_name
+from qualcoder_ahp.importers.turns import ANNOTATIONS, _valid_name, loose_label
 
-_TIME = re.compile(rf"^[\[(]?(?P<t>{TIME})[\])]?$")
-_HEADINGS = frozenset({"speaker", "name", "who", "person", "time", "timestamp", "start",
-                       "text", "transcript", "words", "utterance", "content", "said"})
+# A time, or a span as NVivo writes it ("0:00:03.0 - 0:00:09.1": the start is kept).
+_TIME = re.compile(rf"^[\[(]?(?P<t>{TIME})(?:[ \t]*[-\u2013][ \t]*{TIME})?[\])]?$")
+_SPEAKER_HEADINGS = frozenset({"speaker", "name", "who", "person"})
+_TIME_HEADINGS = frozenset({"time", "timestamp", "start", "timespan", "time span"})
+_HEADINGS = _SPEAKER_HEADINGS | _TIME_HEADINGS | frozenset({
+    "text", "transcript", "words", "utterance", "content", "said"})
 """Cells of a heading row (``Time<TAB>Speaker<TAB>Text``), compared in lower case."""
 
 
@@ -46,18 +49,50 @@ def _speaker(cell: str) -> str | None:
     """The cell as a speaker's name (``Helen``, ``Speaker 1``, ``Q:``), else None."""
     name = cell.strip().rstrip(":").strip()
     if (not name or not name[0].isalpha() or len(name) > 40 or len(name.split()) > 5
-            or name[-1] in ".?!,;" or name.lower() in ANNOTATIONS or not _valid_name(name)):
+            or name[-1] in ".?!,;" or name.lower() in ANNOTATIONS
+            or not (_valid_name(name) or loose_label(name))):
         return None  # ("Date<TAB>12 May 2024" above the interview is no speaker)
     return name
 
 
-def _row(line: str) -> _Row | None:
-    """The line as a row of cells, or None when it is no such row."""
+def columns_named(cells: list[str]) -> tuple[int, int | None, int] | None:
+    """``(speaker, time, text)`` column indexes a heading row's cells name, if they name
+    a speaker column (NVivo's ``Timespan | Content | Speaker`` puts the speaker last)."""
+    cells = [c.strip().lower().rstrip(":") for c in cells]
+    who = next((i for i, c in enumerate(cells) if c in _SPEAKER_HEADINGS), None)
+    if who is None or not all(c in _HEADINGS for c in cells if c):
+        return None
+    time = next((i for i, c in enumerate(cells) if c in _TIME_HEADINGS), None)
+    text = next((i for i, c in enumerate(cells) if c in _HEADINGS
+                 and c not in _SPEAKER_HEADINGS | _TIME_HEADINGS), None)
+    return None if text is None else (who, time, text)
+
+
+def column_row(cells: list[str], columns: tuple[int, int | None, int]) -> _Row | None:
+    """A row's cells read by the columns a heading row named; None when the row has
+    too few cells or no text (a row with an empty speaker continues the turn)."""
+    cells = [c.strip() for c in cells]
+    who_at, time_at, text_at = columns
+    if len(cells) <= max(i for i in columns if i is not None) or not cells[text_at]:
+        return None
+    stamp = _TIME.match(cells[time_at]) if time_at is not None else None
+    time = stamp.group("t") if stamp else None
+    if not cells[who_at]:
+        return _Row(None, time, cells[text_at])
+    speaker = _speaker(cells[who_at])
+    return _Row(speaker, time, cells[text_at]) if speaker else None
+
+
+def _row(line: str, columns: tuple[int, int | None, int] | None = None) -> _Row | None:
+    """The line as a row of cells, or None when it is no such row; ``columns`` are the
+    ones a heading row named."""
     if "\t" not in line:
         return None
     cells = [c.strip() for c in line.strip().split("\t")]
     if len(cells) < 2 or not cells[0] and not cells[1]:
         return None  # an indented line ("\tI started as..."): prose
+    if columns is not None:
+        return column_row(line.split("\t"), columns)
     first, second = _TIME.match(cells[0]), _TIME.match(cells[1]) if len(cells) > 2 else None
     if first and len(cells) > 2:  # time | speaker | text (an empty speaker continues)
         who, time, words = cells[1], first.group("t"), cells[2:]
@@ -86,7 +121,9 @@ def tab_blocks(blocks: list[Block]) -> list[Block]:
     lines = [line for b in blocks if b.kind == PARA and not b.speaker for line in b.lines]
     if not any("\t" in line for line in lines):
         return blocks
-    rows = [r for r in map(_row, lines) if r is not None]
+    columns = next((c for c in (columns_named(x.split("\t")) for x in lines if "\t" in x)
+                    if c is not None), None)
+    rows = [r for r in (_row(line, columns) for line in lines) if r is not None]
     named = [r for r in rows if r.speaker is not None]
     headings = sum(1 for line in lines if _heading_row(line))
     if (len(named) < 2 or len({r.speaker for r in named}) < 2
@@ -101,7 +138,7 @@ def tab_blocks(blocks: list[Block]) -> list[Block]:
         for line in block.lines:
             if _heading_row(line):
                 continue
-            row = _row(line)
+            row = _row(line, columns)
             if row is None:
                 plain.append(line)  # a line with no tab: the turn goes on
                 continue

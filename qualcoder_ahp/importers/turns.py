@@ -4,10 +4,11 @@ A speaker label starts a line, in any of the forms real transcripts use::
 
     Name: text                      **Name:** text        **Name**: text
     Q: / A:  Interviewer: / Participant:                  [00:01:02] Name: text
-    [10.30 am] Name: text
+    [10.30 am] Name: text           00:00:05 Name: text
     Speaker 1 (00:00):   (own line, text below)           Name (00:01:02) - text
-    Name  0:03           (own line, as otter.ai writes)
+    Name  0:03           (own line, as otter.ai writes; also Name (00:03), Name - 0:03)
     [Name] 14:02:37      (own line, as Zoom's saved transcript writes)
+    00:00:03 Speaker 1   (own line, as NVivo and Trint write; also [00:00:03] Speaker 1)
 
 or is known from the structure (a bold run in Word, a ``<v Name>`` voice tag). A
 paragraph without a label continues the current speaker's turn, so a subtitle file
@@ -20,14 +21,18 @@ line (``\\n\\n``), so each turn's ``[start, end)`` slices exactly its words and
 ``text.split("\\n\\n")`` gives the turns back.
 
 Speech must not be read as labels, so: a name with a lower-case word is not a
-name (``So I said: ...``); a plain ``Name:`` that appears only once in the middle
-of a paragraph is speech (``Note: ...``), unless the paragraph is one turn per line
-(most of its lines open with a label) and the name is not an annotation word; in a
-source labelled in bold, plain ``Question: ...`` lines are speech; ``Name  0:03``
-lines count only when the source uses them more than once. The strong forms (bold,
-timestamped, structural) and the usual role labels are always labels. Shortened names
-are merged into the full name they abbreviate, and roles are decided last
-(:func:`assign_roles`).
+name (``So I said: ...``), except a role label as transcribers type it (``int:``,
+``resp:``, ``p1:``, ``interviewer:``, ``speaker 1:``) or a surname with a particle
+(``van Dijk:``), which is a label where it opens two or more lines, or opens a paragraph
+of a conversation whose other labels are certain (:func:`loose_label`); a plain
+``Name:`` that appears only once in the middle of a paragraph is speech (``Note:
+...``), unless the paragraph is one turn per line (most of its lines open with a label)
+and the name is not an annotation word; in a source labelled in bold, plain ``Question:
+...`` lines are speech; ``Name  0:03`` lines count only when the source uses them more
+than once, and ``00:00:03 Name`` lines only for a name that heads two. The strong forms
+(bold, timestamped, structural) and the usual role labels are always labels. Shortened
+names are merged into the full name they abbreviate, and labels that differ only in case
+into one; roles are decided last (:func:`assign_roles`).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qualcoder_ahp.importers.blocks import CLOCK, CUE, HEADING, NOTE, PARA, TIME, Block
 from qualcoder_ahp.records import Turn
@@ -45,7 +51,7 @@ UNLABELLED = "(unlabelled)"
 DEFAULT_INTERVIEWERS = frozenset({
     "interviewer", "int", "i", "q", "ai", "assistant", "counsel",
     "counsel inquiry", "counsel to the inquiry", "host", "moderator", "facilitator",
-    "researcher", "iv", "interviewer 1", "interviewer 2",
+    "researcher", "iv", "interviewer 1", "interviewer 2", "mod",
 })
 """Labels taken as interviewers when no names are given (compared case-insensitively)."""
 
@@ -75,7 +81,12 @@ NAME = (r"[^\W\d_][\w.'\u2019\-]*(?:[ \t][\w.'\u2019\-&]+){0,4}"
 LABEL_TIME = rf"(?:{TIME}|{CLOCK})"
 """A time in brackets before a label: a timestamp (``[00:01:02] Name:``) or a clock
 time (``[10.30 am] Name:``, the form REFI-QDA export writes a hearing's note time in)."""
-_TPRE = rf"(?:[\[(](?P<t0>{LABEL_TIME})[\])][ \t]*)?"
+# A time before a label, in brackets, as f4/f5transcript writes it ("#00:00:05-1# I: ...")
+# or bare ("00:00:05 Hannah Price: ...", as Zoom's and NVivo's text exports and many
+# transcribers write it); a bare one (t2) makes the label no surer than a plain one:
+# "12:30 Lunch: ..." in notes is not a turn.
+_TPRE = (rf"(?:(?:[\[(](?P<t0>{LABEL_TIME})[\])][ \t]*|#(?P<t4>{TIME})(?:-\d{{1,2}})?#[ \t]*"
+         rf"|(?P<t2>{TIME})[ \t]+))?")
 _TLAB = rf"(?:[ \t]*[\[(](?P<t1>{TIME})[\])])?"
 
 _BOLD = re.compile(
@@ -83,11 +94,20 @@ _BOLD = re.compile(
     r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"
 )
 _DASH = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]*\((?P<t1>{TIME})\)[ \t]*[-\u2013\u2014][ \t]+")
-_OWNLINE = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]+(?P<t1>{TIME})[ \t]*$")
+# "Jane Doe  0:03" (otter.ai), "Speaker 1 (00:00:03)", "Jane Doe [00:03]", "Jane Doe - 0:03"
+_OWNLINE = re.compile(rf"^[ \t]*(?P<name>{NAME})(?:[ \t]*[-\u2013\u2014,])?[ \t]+"
+                      rf"(?:(?P<t1>{TIME})|[\[(](?P<t0>{TIME})[\])])[ \t]*$")
 # "[Hannah Price] 14:02:37" on its own line, the text below: Zoom's saved transcript.
 _BRACKET_OWNLINE = re.compile(rf"^[ \t]*\[(?P<name>{NAME})\][ \t]+(?P<t1>{TIME})[ \t]*$")
+# "00:00:03 Speaker 1" or "[00:00:03] Speaker 1" on its own line, the text below: NVivo's
+# and Trint's text exports. Only a name that heads two such lines counts (a stamped line
+# of speech, "[00:00:05] Right", is not a label).
+_TIME_OWNLINE = re.compile(rf"^[ \t]*(?:\[(?P<t0>{TIME})\]|\((?P<t2>{TIME})\)|(?P<t3>{TIME}))"
+                           rf"(?:[ \t]*[-\u2013\u2014])?[ \t]+(?P<name>{NAME})[ \t]*$")
 _PLAIN = re.compile(rf"^[ \t]*{_TPRE}(?P<name>{NAME}){_TLAB}[ \t]*:(?:[ \t]+|$)")
-_STAMP = re.compile(rf"[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
+_STAMP = re.compile(rf"[ \t]*(?:[\[(](?P<t>{TIME})[\])]|#(?P<f>{TIME})(?:-\d{{1,2}})?#)[ \t]*")
+"""A timestamp inside a turn: ``[00:01:02]``, ``(01:46)``, or f4/f5transcript's
+``#00:01:02-5#`` (the form NVivo and MAXQDA read), which is not spoken."""
 _LEAD_STAMP = re.compile(rf"^[ \t]*[\[(](?P<t>{TIME})[\])][ \t]*")
 _BARE_TIME = re.compile(rf"^[ \t]*(?:[\[(](?P<a>{TIME})[\])]|(?P<b>{TIME}))[ \t]*$")
 _LABEL_REACH = 160
@@ -102,6 +122,11 @@ class _Label:
     strong: bool
     bold: bool = False
     own_line: bool = False
+    loose: bool = False
+    """Not written as a name (``int:``, ``resp:``, ``p1:``): a role label in lower case,
+    a speaker only where it opens two or more lines (:func:`accepted_labels`)."""
+    time_first: bool = False
+    """``00:00:03 Speaker 1`` on its own line: a speaker only when the name heads two."""
 
 
 @dataclass
@@ -114,7 +139,8 @@ class _Draft:
 
 
 def _clean_name(name: str) -> str:
-    return " ".join(name.replace("*", "").replace("_", " ").split()).strip(" .")
+    return " ".join(name.replace("*", "").replace("_", " ").split()).rstrip(
+        " -\u2013\u2014,").strip(" .")
 
 
 def _valid_name(name: str) -> bool:
@@ -123,6 +149,48 @@ def _valid_name(name: str) -> bool:
     if not words or words[0][0].islower():
         return False
     return all(not w[0].islower() or w in PARTICLES for w in words[1:])
+
+
+_ROLE_WORD = re.compile(
+    r"^(?:(?:participant|respondent|interviewee|speaker|person|member)[ _-]?"
+    r"(?:\d{1,3}|[a-z]|one|two|three|four|five|six|seven|eight|nine|ten)|user"
+    r"|(?:i|int|iv|interviewer|researcher|mod|moderator|fac|facilitator)[ _-]?\d{1,2})$")
+"""Role labels with a number or letter, in lower case, besides the numbered participants
+(``participant b``, ``speaker 3``, ``int2``, ``user``)."""
+_SURNAME_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "le", "la", "du",
+                                "di", "bin", "al"})
+
+
+@lru_cache(maxsize=4096)
+def loose_label(name: str) -> bool:
+    """A label not written as a name that real transcripts use all the same: a role label
+    in lower case (``interviewer``, ``int``, ``resp``, ``p1``, ``participant 2``,
+    ``speaker one``), or a surname with a lower-case particle (``van Dijk``)."""
+    low = name.lower()
+    if low in ANNOTATIONS:
+        return False
+    if _is_role_word(low):
+        return True
+    if "(" in low:
+        m = _QUALIFIER.match(low)
+        if m is not None and _is_role_word(m.group("q").strip()):
+            return True
+    words = name.split("(")[0].split()
+    if not words or words[0] not in _SURNAME_PARTICLES:
+        return False
+    lead = 0
+    while lead < len(words) - 1 and words[lead] in _SURNAME_PARTICLES:
+        lead += 1
+    return len(words) <= 4 and _valid_name(" ".join(words[lead:]))
+
+
+def _is_role_word(low: str) -> bool:
+    return (low in DEFAULT_INTERVIEWERS or low in DEFAULT_PARTICIPANTS
+            or _NUMBERED_PARTICIPANT.match(low) is not None or _ROLE_WORD.match(low) is not None)
+
+
+_TIME_END = frozenset("0123456789)]")
+_TIME_START = frozenset("0123456789[(")
 
 
 def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
@@ -135,20 +203,37 @@ def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
     # time); most lines of speech have none, and skipping them keeps import fast.
     if ":" not in line[:_LABEL_REACH]:
         return None
+    # Cheap tests first: a label line of each form has its tell-tale character.
+    ends_in_time = line.rstrip()[-1:] in _TIME_END
     for pattern, strong in ((_BOLD, True), (_DASH, True), (_PLAIN, False), (_OWNLINE, True),
-                            (_BRACKET_OWNLINE, True)):
-        m = pattern.match(line)
-        if m is None or not (_valid_name(m.group("name"))
-                             or (given and _clean_name(m.group("name")).lower() in given)):
+                            (_BRACKET_OWNLINE, True), (_TIME_OWNLINE, True)):
+        if ((pattern is _OWNLINE or pattern is _BRACKET_OWNLINE) and not ends_in_time
+                or pattern is _BOLD and "*" not in line and "_" not in line
+                or pattern is _DASH and "(" not in line
+                or pattern is _TIME_OWNLINE and line.lstrip()[:1] not in _TIME_START):
             continue
+        m = pattern.match(line)
+        if m is None:
+            continue
+        name = _clean_name(m.group("name"))
+        loose = False
+        if not (_valid_name(m.group("name")) or (given and name.lower() in given)):
+            loose = loose_label(name)
+            if not loose:
+                continue
         groups = m.groupdict()
-        time = groups.get("t0") or groups.get("t1")
+        time = groups.get("t0") or groups.get("t1") or groups.get("t4")
+        bare_time = groups.get("t2") or groups.get("t3")
         rest = line[m.end():]
-        own_line = pattern is _OWNLINE or pattern is _BRACKET_OWNLINE
+        time_first = pattern is _TIME_OWNLINE
+        own_line = pattern in (_OWNLINE, _BRACKET_OWNLINE, _TIME_OWNLINE)
         if own_line:
             rest = ""
-        return _Label(_clean_name(m.group("name")), time, rest, strong or time is not None,
-                      pattern is _BOLD, own_line)
+        if time_first and m.group("name").rstrip()[-1:] in ".?!,;":
+            continue  # "[00:00:05] Right." is a stamped line of speech
+        return _Label(name, time or bare_time, rest,
+                      (strong or time is not None) and not loose, pattern is _BOLD, own_line,
+                      loose, time_first)
     return None
 
 
@@ -164,6 +249,9 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     strong: set[str] = set()
     at_start: set[str] = set()
     own_line: set[str] = set()
+    time_first: set[str] = set()
+    loose: set[str] = set()
+    heads: set[str] = set()  # labels that open a block (a paragraph, a cue)
     # A source labelled in bold (Markdown ``**Name**:``, Word bold runs) speaks any
     # plain "Question: ..." line; only role labels stay labels there.
     bold_style = any(b.speaker for b in blocks if b.kind == PARA)
@@ -177,6 +265,8 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
         labelled = sum(x is not None for x in labels)
         per_line = labelled >= 2 and 2 * labelled > len(labels)
         opens = True  # the first line, or a line after a bare timestamp line
+        if labels and labels[0] is not None:
+            heads.add(labels[0].name)
         for line, label in zip(block.lines, labels):
             if label is None:
                 opens = _BARE_TIME.match(line) is not None
@@ -184,7 +274,11 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
             opens = opens or (per_line and label.name.lower() not in ANNOTATIONS)
             counts[label.name] += 1
             bold_style = bold_style or label.bold
-            if label.own_line:
+            if label.loose:
+                loose.add(label.name)
+            elif label.time_first:
+                time_first.add(label.name)
+            elif label.own_line:
                 own_line.add(label.name)
             elif label.strong:
                 strong.add(label.name)
@@ -199,12 +293,31 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
         for name in own_line - strong:
             counts.pop(name, None)
             at_start.discard(name)
+    # A label not written as a name ("int:", "resp:", "p1:", in any case) is a speaker
+    # where it opens two or more lines, and so is a time and a name on their own line
+    # ("00:00:03 Speaker 1"): once, either may be speech ("i: ...", "[00:05] Right").
+    lines_of: Counter[str] = Counter()
+    for name, n in counts.items():
+        lines_of[name.lower()] += n
+    # A role label used once ("assistant:" greeting, then "ai:") is one where it opens a
+    # paragraph of a conversation whose other labels are certain; not a single letter
+    # ("a: stay in post" / "b: leave", options read out, are speech).
+    once: set[str] = set()
+    for name in loose | time_first:
+        if lines_of[name.lower()] >= 2:
+            strong.add(name)
+        elif name in loose and name in heads and len(name) > 1:
+            once.add(name)
+        else:
+            counts.pop(name, None)
+            at_start.discard(name)
     if bold_style:
-        return {n for n in counts if n in strong or _known(n, wanted)}
-    sure = {n for n in counts if n in strong or counts[n] >= 2 or _known(n, wanted)}
+        return {n for n in counts if n in strong or n not in once and _known(n, wanted)}
+    sure = {n for n in counts
+            if n in strong or n not in once and (counts[n] >= 2 or _known(n, wanted))}
     # Labels opening paragraphs are speakers once the source is clearly a
     # conversation: another label is certain, or several different ones open paragraphs.
-    if sure or len(at_start) >= 2:
+    if sure or len(at_start - once) >= 2:
         sure |= at_start
     return sure
 
@@ -271,7 +384,7 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
             m = _LEAD_STAMP.match(piece)
             if m:
                 draft.time = draft.time or m.group("t")
-        if "[" in piece or "(" in piece:
+        if "[" in piece or "(" in piece or "#" in piece:
             piece = _STAMP.sub(" ", piece).strip()
         if not piece:
             return
@@ -379,6 +492,7 @@ def merge_aliases(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, s
     Only a label whose words begin exactly one longer label is renamed, so
     ``Speaker 1`` never merges with ``Speaker 10`` and ``Dr`` with nobody.
     """
+    turns = _merge_case(turns)
     names = list(dict.fromkeys(s for s, _, _ in turns))
     # Every label under each of its word prefixes: a file of thousands of labels (a chat
     # log named .txt) compared every label with every other, and took minutes.
@@ -392,6 +506,20 @@ def merge_aliases(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, s
         longer = [n for n in starting[words[short]] if n != short]
         if len(longer) == 1 and short != UNLABELLED:
             rename[short] = longer[0]
+    if not rename:
+        return turns
+    return [(rename.get(s, s), t, x) for s, t, x in turns]
+
+
+def _merge_case(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, str | None, str]]:
+    """One speaker for labels that differ only in case (``Interviewer``, ``INTERVIEWER``,
+    ``interviewer`` as a transcriber typed them): the form used in most turns (the first
+    on a tie), where they were two or three speakers."""
+    forms: dict[str, Counter[str]] = {}
+    for speaker, _, _ in turns:
+        forms.setdefault(speaker.lower(), Counter())[speaker] += 1
+    rename = {name: used.most_common(1)[0][0] for used in forms.values() if len(used) > 1
+              for name in used}
     if not rename:
         return turns
     return [(rename.get(s, s), t, x) for s, t, x in turns]
