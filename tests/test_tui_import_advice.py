@@ -119,3 +119,27 @@ async def test_dialog_failures_and_notes_stay_long_enough_to_read(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert not app.screen.query_one("#job-report").display
+
+
+def test_dialog_notes_on_roles_give_the_command_not_a_flag(tmp_path):
+    # The importer's notes on guessed roles and unread labels said "import the file
+    # again with --interviewer NAME", a flag the dialog does not have.
+    db = tmp_path / "p.db"
+    (tmp_path / "p03.txt").write_text(
+        "Anna: How did you start your career?\n"
+        "Ben: I fell into it, really, by chance, and then I stayed on.\n"
+        "Anna: And then?\nBen: I became a manager of the service after some years.\n",
+        encoding="utf-8")
+    summary = jobs.import_files(db, [str(tmp_path / "p03.txt")])
+    assert "Anna as the interviewer" in summary
+    assert "again with --interviewer" not in summary
+    assert "in a terminal: qcahp import FILE --interviewer NAME" in summary
+
+
+def test_note_for_dialog_names_the_command_for_an_unread_label():
+    note = ("'Coach' opens 3 lines but is read as speech, not as a speaker (a label is "
+            "written as a name); if it is one, import with --participant-speaker 'Coach' "
+            "(or --interviewer)")
+    shown = jobs.note_for_dialog(note)
+    assert "import with --participant-speaker" not in shown
+    assert "in a terminal: qcahp import FILE --participant-speaker 'Coach'" in shown

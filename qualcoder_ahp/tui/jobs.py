@@ -73,6 +73,24 @@ _CLI_FLAG_HERE = "import it with `qcahp import --new-version FILE`"
 _CLI_FLAG_STORES = "`qcahp import --new-version FILE` stores"
 
 
+_ROLE_FLAGS = (
+    ("import the file again with --interviewer NAME",
+     "import it again in a terminal: qcahp import FILE --interviewer NAME"),
+    ("if it is one, import with --participant-speaker",
+     "if it is one, import it again in a terminal: qcahp import FILE --participant-speaker"),
+)
+"""The importer's notes on speakers' roles name flags of ``qcahp import``, which the
+dialog does not have: here they become the command to run (the roles of a file
+imported already change when it is imported again with them)."""
+
+
+def note_for_dialog(note: str) -> str:
+    """An importer's note as the dialog shows it: a flag becomes the command to run."""
+    for cli, here in _ROLE_FLAGS:
+        note = note.replace(cli, here)
+    return note.replace("--new-version stores", _CLI_FLAG_STORES)
+
+
 def for_dialog(reason: str) -> str:
     """An import failure as the dialog shows it: no flag the dialog does not have.
 
@@ -123,13 +141,13 @@ def _import_notes(store: Store, result: Any) -> list[str]:
             notes.append(f"{info.name}: no speaker labels found, so all of it is read as "
                          "the participant's, questions included (label turns as "
                          "'Name: ...' to tell the interviewer apart)")
-        notes += [f"{info.name}: {note}" for t, note in getattr(result, "notes", ())
-                  if t.id == info.id]
+        notes += [f"{info.name}: {note_for_dialog(note)}"
+                  for t, note in getattr(result, "notes", ()) if t.id == info.id]
     imported = {info.id for info in getattr(result, "imported", ())}
     for info in getattr(result, "unchanged", ()):  # an unchanged file read differently
         if info.id in imported:
             continue
-        notes += [f"{info.name}: {note}".replace("--new-version stores", _CLI_FLAG_STORES)
+        notes += [f"{info.name}: {note_for_dialog(note)}"
                   for t, note in getattr(result, "notes", ()) if t.id == info.id]
     return notes
 
