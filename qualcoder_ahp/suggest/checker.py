@@ -85,6 +85,8 @@ class Checker:
         """Whether the codebook names an installed trained pipeline (POS, DEP... work)."""
         self.colour_lines: dict[str, int] = {}
         """Theme id → line of the colour it gives (themes left grey are not there)."""
+        self.theme_ids: dict[str, int] = {}
+        """Every theme id in the file, with its line (for a `parent:` key's message)."""
         self.text: list[str] = []
         """The file's lines as typed, for messages about what YAML made of them (a
         colour read as a comment)."""

@@ -142,8 +142,8 @@ def _check_yaml(path: Path) -> CheckResult:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        ck.error(mark.line + 1 if mark else 0, "",
-                 f"not valid YAML: {problem}{_yaml_hint(raw, exc)}")
+        line, hint = _yaml_hint(raw, exc)
+        ck.error(line, "", f"not valid YAML: {problem}{hint}")
         return CheckResult(None, ck.errors)
     finally:
         loader.dispose()
@@ -185,8 +185,10 @@ def _check_yaml(path: Path) -> CheckResult:
     else:
         seen_themes: dict[str, int] = {}
         seen_patterns: dict[str, int] = {}
-        for theme in themes_raw:
-            _theme(ck, theme, None, themes, patterns, seen_themes, seen_patterns)
+        ck.theme_ids = _theme_ids(ck, themes_raw)
+        for i, theme in enumerate(themes_raw):
+            _theme(ck, theme, None, themes, patterns, seen_themes, seen_patterns,
+                   themes_raw[i + 1] if i + 1 < len(themes_raw) else None)
         _colour_warnings(ck, themes)
     if ck.loader is not None:  # keys given twice in mappings no check above visited
         for obj_id in list(ck.loader.duplicates):
@@ -220,8 +222,47 @@ def _colour_warnings(ck: Checker, themes: list[Theme]) -> None:
                     f"{faint} theme: coded text would look uncoded")
 
 
+def _theme_ids(ck: Checker, raw: Any) -> dict[str, int]:
+    """Every theme id the file gives, anywhere in the tree, with its line."""
+    out: dict[str, int] = {}
+    stack = list(raw) if isinstance(raw, list) else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("id"), str):
+                out.setdefault(item["id"], ck.line(item, "id"))
+            if isinstance(item.get("children"), list):
+                stack.extend(item["children"])
+    return out
+
+
+def _unknown_theme_key(ck: Checker, raw: dict[Any, Any], key: Any, theme_id: Any) -> str:
+    """What an unknown key of a theme is likely to be, and the fix."""
+    value = raw[key]
+    if key == "parent":
+        # A flat list with parent references, as a spreadsheet codebook has: YAML nests.
+        named = ck.theme_ids.get(value) if isinstance(value, str) else None
+        where = (f"move it into the `children:` list of theme {value} (line {named})"
+                 if named else f"there is no theme {value!r} in this file: add it, then move "
+                 "this theme into its `children:` list")
+        return ("unknown key 'parent': a theme goes in its parent's `children:` list, "
+                f"indented under it, not named by `parent:`; {where}")
+    if key in BODIES or key in ("scope", "unit"):
+        return (f"unknown key {key!r}: `{key}` belongs to a pattern; is this meant to be an "
+                "item of the `patterns:` list above? Indent it under `patterns:`")
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if any(k in BODIES for v in value for k in v):
+            # A list of patterns under a misspelt key: `exclusions:` is not `exclusion:`
+            # (the criteria, text) but `exclude:` (the exclusion patterns).
+            right = "exclude" if str(key).lower().startswith("excl") else "patterns"
+            return (f"unknown key {key!r}: a list of patterns goes under `patterns:`, or "
+                    f"under `exclude:` for exclusion patterns (did you mean {right!r}?)")
+    return f"unknown key {key!r}{_likely(key, THEME_KEYS)}"
+
+
 def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
-           patterns: list[Pattern], seen: dict[str, int], seen_patterns: dict[str, int]) -> None:
+           patterns: list[Pattern], seen: dict[str, int], seen_patterns: dict[str, int],
+           after: Any = None) -> None:
     if not isinstance(raw, dict):
         ck.error(0, "", f"a theme must be a mapping, not {type(raw).__name__}")
         return
@@ -252,7 +293,7 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
     ck.duplicate_keys(raw, what)
     for key in raw:
         if key not in THEME_KEYS:
-            ck.error(ck.line(raw, key), what, f"unknown key {key!r}{_likely(key, THEME_KEYS)}")
+            ck.error(ck.line(raw, key), what, _unknown_theme_key(ck, raw, key, theme_id))
     color = raw.get("color", "#888888")
     if color is None:
         at = ck.line(raw, "color")
@@ -282,7 +323,13 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
         if value is None:
             value = ""
         if not isinstance(value, str):
-            ck.error(ck.line(raw, key), what, f"`{key}` must be text")
+            looks_like_patterns = isinstance(value, list) and any(
+                isinstance(v, dict) and any(k in BODIES for k in v) for v in value)
+            if key == "exclusion" and looks_like_patterns:
+                ck.error(ck.line(raw, key), what, "`exclusion` is the exclusion criteria, "
+                         "as text; exclusion patterns go in an `exclude:` list")
+            else:
+                ck.error(ck.line(raw, key), what, f"`{key}` must be text")
             value = str(value)
         texts[key] = value.strip()
     examples = raw.get("examples") or []
@@ -316,12 +363,22 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
                         texts["inclusion"], texts["exclusion"], tuple(examples), color.upper(),
                         codable, len(themes)))
     patterns.extend(theme_patterns)
+    if "children" in raw and raw["children"] is None:
+        # `children:` and then the themes meant for it in line with this one: they are
+        # read as its siblings and the tree is wrong, with no error but this.
+        beside = ""
+        if isinstance(after, dict) and isinstance(after.get("id"), str):
+            beside = (f"; theme {after['id']} (line {ck.line(after, 'id')}) is in line with "
+                      f"{theme_id}, so it is beside it, not in it")
+        ck.error(ck.line(raw, "children"), what, "`children:` has nothing under it: indent "
+                 f"the themes that belong in it further than `children:`{beside}")
     children = raw.get("children") or []
     if not isinstance(children, list):
         ck.error(ck.line(raw, "children"), what, "`children` must be a list of themes")
         return
-    for child in children:
-        _theme(ck, child, theme_id, themes, patterns, seen, seen_patterns)
+    for i, child in enumerate(children):
+        _theme(ck, child, theme_id, themes, patterns, seen, seen_patterns,
+               children[i + 1] if i + 1 < len(children) else None)
 
 
 def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
@@ -346,7 +403,12 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
             seen[pattern_id] = ck.line(raw, "id")
     ck.duplicate_keys(raw, what, nested=True)  # and in its body: {IN: [a], IN: [b]}
     for key in raw:
-        if key not in PATTERN_KEYS:
+        if key == "exclude":
+            # The JSONL form (`"exclude": true`); in YAML a theme holds an `exclude:` list.
+            ck.error(ck.line(raw, key), what, "unknown key 'exclude': in a YAML codebook an "
+                     "exclusion pattern goes in its theme's `exclude:` list, beside "
+                     "`patterns:`")
+        elif key not in PATTERN_KEYS:
             ck.error(ck.line(raw, key), what,
                      f"unknown key {key!r}{_likely(key, PATTERN_KEYS)}")
     bodies = [k for k in BODIES if k in raw]
@@ -374,12 +436,13 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
     return Pattern(pattern_id, theme_id, kind, body, str(scope), str(unit), exclude)
 
 
-def _yaml_hint(raw: str, exc: yaml.YAMLError) -> str:
-    """Where, and the likely slip behind, a YAML syntax error: a tab, an unquoted colon in
-    a value, a line indented too far or not far enough, an unclosed quote."""
+def _yaml_hint(raw: str, exc: yaml.YAMLError) -> tuple[int, str]:
+    """The line to name for a YAML syntax error, and where and the likely slip behind it:
+    a tab, a key without its colon, an unquoted colon in a value, a line indented too far
+    or not far enough, an unclosed quote."""
     mark = getattr(exc, "problem_mark", None)
     if mark is None:
-        return ""
+        return 0, ""
     out = f" (column {mark.column + 1})"
     context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     if context and context_mark is not None and context_mark.line != mark.line:
@@ -389,17 +452,47 @@ def _yaml_hint(raw: str, exc: yaml.YAMLError) -> str:
     indent = text[:len(text) - len(text.lstrip())]
     problem = str(getattr(exc, "problem", "") or "")
     if "\t" in indent or text[mark.column:mark.column + 1] == "\t":
-        return out + ": the line holds a tab; YAML indents with spaces only"
+        return mark.line + 1, out + ": the line holds a tab; YAML indents with spaces only"
+    # `name Physical health`: YAML reads on to the next line looking for the colon, and
+    # names that line; the slip is on the key's own line (or the line above).
+    suspects = [context_mark.line] if context_mark is not None else []
+    suspects += [i for i in (mark.line, mark.line - 1) if i >= 0]
+    for i in suspects:
+        fixed = _colon_missing(lines[i] if i < len(lines) else "")
+        if fixed:
+            return i + 1, (f": `{lines[i].strip()}` has no colon after its key; write "
+                           f"`{fixed}`")
     if "mapping values are not allowed" in problem:
         pair = re.match(r"^\s*(?:-\s+)?([^\s:#'\"][^:#]*):\s+(.*\S)\s*$", text)
         if pair and re.search(r":(?:\s|$)", pair.group(2)):
             key, value = pair.groups()
             shown = value.replace('"', '\\"')
-            return (out + f": the value of `{key}` holds a colon and a space; put it in "
-                    f'quotes: {key}: "{shown}"')
-        return (out + ": check this line's indentation: the keys of one theme or pattern "
-                "start in the same column")
-    return out
+            return mark.line + 1, (out + f": the value of `{key}` holds a colon and a space; "
+                                   f'put it in quotes: {key}: "{shown}"')
+        return mark.line + 1, (out + ": check this line's indentation: the keys of one "
+                               "theme or pattern start in the same column")
+    if "expected '-' indicator" in problem and context_mark is not None:
+        # A key in line with the list's `-`: it belongs to the item above (indent it to
+        # that item's keys) or starts a new one (`- `).
+        item = lines[context_mark.line] if context_mark.line < len(lines) else ""
+        dash = re.match(r"^(\s*-\s+)", item)
+        if dash:
+            return mark.line + 1, (out + ": check this line's indentation: a key of the item "
+                                   f"above starts in column {len(dash.group(1)) + 1}, in line "
+                                   "with its first key; a new item starts with `- `")
+    return mark.line + 1, out
+
+
+_KNOWN_KEYS = THEME_KEYS | PATTERN_KEYS | TOP_KEYS
+
+
+def _colon_missing(text: str) -> str:
+    """``name: Physical health`` for a line typed ``name Physical health`` (a key of a
+    codebook without its colon), else ``""``."""
+    typed = re.match(r"^\s*(-\s+)?([A-Za-z_]+)\s+(\S.*)$", text)
+    if not typed or typed.group(2) not in _KNOWN_KEYS or re.search(r":(\s|$)", typed.group(3)):
+        return ""  # not a key, or a colon further on (a value holding one, another slip)
+    return f"{typed.group(1) or ''}{typed.group(2)}: {typed.group(3).rstrip()}"
 
 
 def _pipeline_installed(name: str) -> bool:

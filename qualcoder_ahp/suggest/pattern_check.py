@@ -17,6 +17,7 @@ import json
 import re
 from typing import Any
 
+from qualcoder_ahp.errors import closest
 from qualcoder_ahp.suggest.checker import Checker
 from qualcoder_ahp.suggest.sre_tree import IGNORECASE, _sre_compile, _sre_parse, keep_tree
 
@@ -122,7 +123,9 @@ def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
         for attr, value in token.items():
             name = str(attr).upper()
             if name not in TOKEN_ATTRS:
-                ck.error(tline, what, f"token {i}: unknown token attribute {attr!r}")
+                close = closest(name, TOKEN_ATTRS)
+                ck.error(tline, what, f"token {i}: unknown token attribute {attr!r}"
+                         + (f" (did you mean {close}?)" if close else ""))
                 continue
             if name == "OP":
                 if not isinstance(value, str) or not OPERATOR.match(value):

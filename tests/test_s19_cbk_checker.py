@@ -1,0 +1,155 @@
+"""A first codebook of a new study, written by hand: the slips `codebook check` must name.
+
+Session 19's audit wrote a codebook for a study of nurses' night shifts from the docs
+alone. Each test is a slip that got no error, or an error that sent the researcher the
+wrong way: an empty `children:` (the themes meant for it in line with the folder, so the
+tree was silently wrong), `exclusions:` answered with "did you mean 'exclusion'" (the
+criteria text, another error), a `parent:` key, a key without its colon named on the
+wrong line, a key in line with a list's `-`, and `LOWERCASE` with no "did you mean".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualcoder_ahp.suggest.codebook import check_codebook
+
+HEAD = "name: Nights\nthemes:\n"
+
+
+def _check(tmp_path: Path, body: str) -> list[str]:
+    path = tmp_path / "nights.yaml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    result = check_codebook(path)
+    return [e.split("nights.yaml", 1)[1] for e in result.errors]
+
+
+def test_empty_children_with_the_children_in_line_is_an_error(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - id: organisation
+    name: The organisation
+    codable: false
+    children:
+  - id: invisible
+    name: Invisible to the organisation
+""")
+    assert errors == [":6: theme organisation: `children:` has nothing under it: indent the "
+                      "themes that belong in it further than `children:`; theme invisible "
+                      "(line 7) is in line with organisation, so it is beside it, not in it"]
+
+
+def test_a_list_of_patterns_under_exclusions_points_to_exclude(tmp_path: Path) -> None:
+    body = """\
+  - id: sleep
+    name: Sleep
+    patterns:
+      - id: s1
+        phrase: sleep
+    {key}:
+      - id: s_x
+        phrase: sleep apnoea
+"""
+    assert _check(tmp_path, body.format(key="exclusions")) == [
+        ":8: theme sleep: unknown key 'exclusions': a list of patterns goes under "
+        "`patterns:`, or under `exclude:` for exclusion patterns (did you mean 'exclude'?)"]
+    assert _check(tmp_path, body.format(key="exclusion")) == [
+        ":8: theme sleep: `exclusion` is the exclusion criteria, as text; exclusion patterns "
+        "go in an `exclude:` list"]
+
+
+def test_parent_key_says_to_nest_and_names_a_missing_parent(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - id: organisation
+    name: The organisation
+    codable: false
+  - id: invisible
+    name: Invisible
+    parent: organisation
+  - id: managers
+    name: Managers
+    parent: management
+""")
+    assert errors == [
+        ":8: theme invisible: unknown key 'parent': a theme goes in its parent's `children:` "
+        "list, indented under it, not named by `parent:`; move it into the `children:` list "
+        "of theme organisation (line 3)",
+        ":11: theme managers: unknown key 'parent': a theme goes in its parent's `children:` "
+        "list, indented under it, not named by `parent:`; there is no theme 'management' in "
+        "this file: add it, then move this theme into its `children:` list"]
+
+
+def test_pattern_keys_on_a_theme_and_exclude_on_a_pattern(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - id: team
+    name: Team
+    patterns:
+      - id: t1
+        phrase: each other
+        exclude: true
+  - id: t2
+    phrase: back each other up
+""")
+    assert errors == [
+        ":8: pattern t1: unknown key 'exclude': in a YAML codebook an exclusion pattern goes "
+        "in its theme's `exclude:` list, beside `patterns:`",
+        ":10: theme t2: unknown key 'phrase': `phrase` belongs to a pattern; is this meant to "
+        "be an item of the `patterns:` list above? Indent it under `patterns:`"]
+
+
+def test_a_key_without_its_colon_is_named_on_its_own_line(tmp_path: Path) -> None:
+    body = """\
+  - id: fatigue
+    name Fatigue
+    patterns:
+      - id: f1
+        phrase: tired
+"""
+    assert _check(tmp_path, body) == [
+        ":4: not valid YAML: could not find expected ':': `name Fatigue` has no colon after "
+        "its key; write `name: Fatigue`"]
+    body = """\
+  - id: fatigue
+    name: Fatigue
+    patterns:
+      - id f1
+        phrase: tired
+"""
+    assert _check(tmp_path, body) == [
+        ":6: not valid YAML: mapping values are not allowed in this context: `- id f1` has no "
+        "colon after its key; write `- id: f1`"]
+    # A value's next line that starts with a key's word is not a missing colon.
+    errors = _check(tmp_path, """\
+  - id: fatigue
+    name: Fatigue
+    description: Tired
+      examples of it: running on empty
+""")
+    assert len(errors) == 1 and "has no colon" not in errors[0]
+
+
+def test_a_key_in_line_with_the_dash_names_the_column(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - id: fatigue
+    name: Fatigue
+    patterns:
+      - id: f1
+      phrase: tired
+""")
+    assert len(errors) == 1
+    assert errors[0].startswith(":7: not valid YAML: did not find expected '-' indicator")
+    assert errors[0].endswith("check this line's indentation: a key of the item above starts "
+                              "in column 9, in line with its first key; a new item starts "
+                              "with `- `")
+
+
+def test_a_misspelt_token_attribute_gets_did_you_mean(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - id: fatigue
+    name: Fatigue
+    patterns:
+      - id: f1
+        tokens: [{LOWERCASE: tired}]
+""")
+    assert errors == [":7: pattern f1: token 0: unknown token attribute 'LOWERCASE' (did you "
+                      "mean LOWER?)"]
+
