@@ -39,6 +39,9 @@ def codebook_add_theme(project: Project, name: str, coder: str, parent_id: str |
     theme = store.add_theme(name, coder=coder, parent_id=parent_id, theme_id=theme_id,
                             description=description)
     click.echo(f"Added theme {theme.id} ({store.theme_path(theme.id)}), colour {theme.color}.")
+    note = store.namesake_note(theme.id, coder)
+    if note:
+        click.echo(note, err=True)
 
 
 @click.command("edit-theme",
