@@ -153,3 +153,19 @@ def test_a_misspelt_token_attribute_gets_did_you_mean(tmp_path: Path) -> None:
     assert errors == [":7: pattern f1: token 0: unknown token attribute 'LOWERCASE' (did you "
                       "mean LOWER?)"]
 
+
+
+def test_pattern_jsonl_slips_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "extra.jsonl"
+    path.write_text(
+        '{"label": "fatigue", "pattern": {"LOWER": "shattered"}, "id": "f_shat"}\n'
+        '{"label": "fatigue", "pattern": "exhausted", "id": "f_ex",}\n'
+        "{'label': 'sleep', 'pattern': 'nap'}\n", encoding="utf-8")
+    errors = [e.split("extra.jsonl", 1)[1] for e in check_codebook(path).errors]
+    assert errors == [
+        ":1: pattern f_shat: a token pattern is a list of token specs; this is one token "
+        "spec: put it in brackets, [{...}]",
+        ":2: not valid JSON: Expecting property name enclosed in double quotes (column 59): a "
+        "comma after the last item; JSON allows none before } or ]",
+        ":3: not valid JSON: Expecting property name enclosed in double quotes: JSON needs "
+        "double quotes, \"label\", not 'label'"]

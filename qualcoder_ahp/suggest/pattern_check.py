@@ -110,6 +110,11 @@ def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
 
 
 def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
+    if isinstance(body, dict) and body:
+        # {LOWER: shattered} for [{LOWER: shattered}]: one token, not yet a list of them.
+        ck.error(line, what, "a token pattern is a list of token specs; this is one token "
+                 "spec: put it in brackets, [{...}]")
+        return
     if not isinstance(body, list) or not body:
         ck.error(line, what, "`tokens` must be a non-empty list of token specs")
         return

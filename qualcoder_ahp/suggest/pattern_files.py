@@ -66,7 +66,7 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         try:
             row = json.loads(text)
         except json.JSONDecodeError as exc:
-            ck.error(number, "", f"not valid JSON: {exc.msg}")
+            ck.error(number, "", f"not valid JSON: {exc.msg}{_json_hint(text, exc)}")
             continue
         except RecursionError:  # (was a traceback)
             ck.error(number, "", "not valid JSON: nested too deeply")
@@ -168,3 +168,15 @@ def read_qdc_codebook(path: Path) -> CheckResult:
     except UserError as exc:
         return CheckResult(None, [str(exc)])
     return CheckResult(codebook)
+
+
+def _json_hint(text: str, exc: json.JSONDecodeError) -> str:
+    """The slip behind a pattern line's JSON error, as Python or a YAML habit makes it:
+    single quotes, or a comma after the last item."""
+    if re.search(r",\s*[}\]]", text[:exc.pos + 1]):
+        return (f" (column {exc.colno}): a comma after the last item; JSON allows none "
+                "before } or ]")
+    quoted = re.match(r"'([^'\"]*)'", text[exc.pos:])
+    if "Expecting property name" in exc.msg and quoted:
+        return f": JSON needs double quotes, \"{quoted[1]}\", not '{quoted[1]}'"
+    return ""
