@@ -169,3 +169,18 @@ def test_pattern_jsonl_slips_are_named(tmp_path: Path) -> None:
         "comma after the last item; JSON allows none before } or ]",
         ":3: not valid JSON: Expecting property name enclosed in double quotes: JSON needs "
         "double quotes, \"label\", not 'label'"]
+
+
+def test_errors_are_listed_in_file_order(tmp_path: Path) -> None:
+    """A theme's unknown key below its patterns was listed above the patterns' errors."""
+    errors = _check(tmp_path, """\
+  - id: fatigue
+    name: Fatigue
+    patterns:
+      - id: fat_words
+        tokens: [{LOWERCASE: tired}]
+    exclusions:
+      - id: fat_not_tired
+        regex: "not tired"
+""")
+    assert [e.split(":")[1] for e in errors] == ["7", "8"]

@@ -200,7 +200,17 @@ def _check_yaml(path: Path) -> CheckResult:
         version = None
     codebook = Codebook(name, tuple(themes), tuple(patterns), pipeline or None, str(path),
                         None if version is None else str(version))
-    return CheckResult(codebook, ck.errors, ck.warnings)
+    return CheckResult(codebook, _in_file_order(ck, ck.errors), ck.warnings)
+
+
+def _in_file_order(ck: Checker, lines: list[str]) -> list[str]:
+    """Errors by line (a theme's keys are checked before its patterns, so an unknown key
+    below the patterns was listed above them); the same line keeps its order."""
+    def line_of(message: str) -> int:
+        number = message[len(ck.path) + 1:].split(":", 1)[0]
+        return int(number) if number.isdigit() else 0
+
+    return sorted(lines, key=line_of)
 
 
 def _colour_warnings(ck: Checker, themes: list[Theme]) -> None:
