@@ -57,7 +57,7 @@ def test_add_theme_with_a_retired_name_says_how_the_two_join(tmp_path: Path) -> 
     code, out, err = _run(db, "codebook", "restore", "mandate", "--coder", "ben")
     assert code == 1
     assert "cannot come back while 'mandate_2' has its name: move its codings into " \
-        "mandate_2 instead (`qcahp codebook merge-theme mandate mandate_2" in err
+        "mandate_2 instead (`qcahp codebook merge-theme mandate mandate_2 --coder ben`)" in err
     code, out, err = _run(db, "codebook", "merge-theme", "mandate", "mandate_2",
                           "--coder", "ben")
     assert code == 0, err

@@ -416,8 +416,9 @@ class CodebookMixin:
                 raise UserError(
                     f"theme {theme_id!r} ({row[0]}) cannot come back while {twin[0]!r} has "
                     f"its name: move its codings into {twin[0]} instead (`qcahp codebook "
-                    f"merge-theme {theme_id} {twin[0]} --coder NAME`), or rename {twin[0]} "
-                    "first (`qcahp codebook edit-theme ID --name NAME`)")
+                    f"merge-theme {theme_id} {twin[0]} --coder {coder}`), or rename "
+                    f"{twin[0]} first (`qcahp codebook edit-theme {twin[0]} --name NAME "
+                    f"--coder {coder}`)")
             changes: list[dict[str, object]] = [
                 {"op": "theme", "id": theme_id, "before": 0, "after": 1}]
             retired = self._retired_by_last_retire(theme_id)
