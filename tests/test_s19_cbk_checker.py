@@ -184,3 +184,43 @@ def test_errors_are_listed_in_file_order(tmp_path: Path) -> None:
         regex: "not tired"
 """)
     assert [e.split(":")[1] for e in errors] == ["7", "8"]
+
+
+def test_a_backslash_read_as_an_escape_is_named(tmp_path: Path) -> None:
+    """"\\bnot tired\\b" in double quotes is a backspace to YAML: the regex never matched,
+    and the check said OK. "\\d" in double quotes is a YAML error with no hint."""
+    errors = _check(tmp_path, """\
+  - id: fatigue
+    name: Fatigue
+    patterns:
+      - id: f1
+        regex: "\\bnot tired\\b"
+      - id: f2
+        tokens: [{TEXT: {REGEX: "\\bnap"}}]
+""")
+    assert errors == [
+        ":7: pattern f1: the regex holds a control character where \\b was typed: in double "
+        "quotes YAML and JSON read a backslash as an escape (\\b is a backspace, not a word "
+        "boundary), so it never matches; in YAML put the regex in single quotes, "
+        "'\\bnot tired\\b', or double each backslash",
+        ":9: pattern f2: token 0: TEXT.REGEX holds a control character where \\b was typed: "
+        "in double quotes YAML and JSON read a backslash as an escape (\\b is a backspace, "
+        "not a word boundary), so it never matches; in YAML put the regex in single quotes, "
+        "'\\bnap', or double each backslash"]
+    errors = _check(tmp_path, """\
+  - id: fatigue
+    name: Fatigue
+    patterns:
+      - id: f3
+        regex: "\\d+ hours"
+""")
+    assert errors == [
+        ":7: not valid YAML: found unknown escape character (column 17): in double quotes a "
+        "backslash starts a YAML escape; put a regular expression in single quotes: regex: "
+        "'\\d+ hours'"]
+    path = tmp_path / "esc.jsonl"
+    path.write_text('{"label": "f", "pattern": [{"TEXT": {"REGEX": "\\d+"}}]}\n',
+                    encoding="utf-8")
+    [error] = check_codebook(path).errors
+    assert error.endswith(":1: not valid JSON: Invalid \\escape (column 48): a backslash in "
+                          "JSON is written twice, \\\\d")

@@ -481,6 +481,13 @@ def _yaml_hint(raw: str, exc: yaml.YAMLError) -> tuple[int, str]:
                                    f'put it in quotes: {key}: "{shown}"')
         return mark.line + 1, (out + ": check this line's indentation: the keys of one "
                                "theme or pattern start in the same column")
+    if "unknown escape character" in problem:
+        # "\d+ hours": in double quotes a backslash starts a YAML escape, and \d is none.
+        typed = re.match(r'^\s*(?:-\s+)?(\w+):\s*"(.*)"\s*$', text)
+        fix = (f": {typed[1]}: '{typed[2]}'" if typed and "'" not in typed[2]
+               and "\\\\" not in typed[2] else "")
+        return mark.line + 1, (out + ": in double quotes a backslash starts a YAML escape; "
+                               f"put a regular expression in single quotes{fix}")
     if "expected '-' indicator" in problem and context_mark is not None:
         # A key in line with the list's `-`: it belongs to the item above (indent it to
         # that item's keys) or starts a new one (`- `).

@@ -64,6 +64,30 @@ def _compile_checked(body: str) -> tuple[re.Pattern[str], bool]:
     return compiled, empty
 
 
+_ESCAPES = {"\b": "\\b", "\a": "\\a", "\f": "\\f", "\v": "\\v", "\x1b": "\\e",
+            "\x00": "\\0"}
+
+
+def _escape_slip(regex: str) -> str:
+    """What a regex typed in double quotes became, when YAML or JSON read its backslash.
+
+    ``"\bnot tired\b"`` in double quotes is a backspace, "not tired", a backspace: a
+    regex no transcript ever matches, and no error from Python. ``""`` when the regex
+    holds no such control character (a tab or line break may be meant).
+    """
+    found = [c for c in dict.fromkeys(regex) if c in _ESCAPES]
+    if not found:
+        return ""
+    meant = regex
+    for char in found:
+        meant = meant.replace(char, _ESCAPES[char])
+    names = ", ".join(_ESCAPES[c] for c in found)
+    return (f"holds a control character where {names} was typed: in double quotes YAML and "
+            "JSON read a backslash as an escape (\\b is a backspace, not a word boundary), "
+            "so it never matches; in YAML put the regex in single quotes, "
+            f"'{meant}', or double each backslash")
+
+
 def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
     """Validate one pattern body of the given kind, recording problems on ``ck``."""
     if kind == "phrase":
@@ -82,6 +106,10 @@ def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
     elif kind == "regex":
         if not isinstance(body, str) or not body:
             ck.error(line, what, "`regex` must be a non-empty string")
+            return
+        slip = _escape_slip(body)
+        if slip:
+            ck.error(line, what, f"the regex {slip}")
             return
         try:
             compiled, matches_no_text = _compile_checked(body)
@@ -148,6 +176,10 @@ def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
                     if pname not in PREDICATES and not PREDICATES_FUZZY.match(pname):
                         ck.error(tline, what, f"token {i}: unknown predicate {pred!r} on {name}")
                     elif pname == "REGEX":
+                        slip = _escape_slip(str(arg))
+                        if slip:
+                            ck.error(tline, what, f"token {i}: {name}.REGEX {slip}")
+                            continue
                         try:
                             re.compile(str(arg))
                         except re.error as exc:

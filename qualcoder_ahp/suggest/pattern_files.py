@@ -176,6 +176,9 @@ def _json_hint(text: str, exc: json.JSONDecodeError) -> str:
     if re.search(r",\s*[}\]]", text[:exc.pos + 1]):
         return (f" (column {exc.colno}): a comma after the last item; JSON allows none "
                 "before } or ]")
+    if exc.msg.startswith("Invalid \\escape"):
+        return (f" (column {exc.colno}): a backslash in JSON is written twice, "
+                f"{text[exc.pos:exc.pos + 2].replace(chr(92), chr(92) * 2)}")
     quoted = re.match(r"'([^'\"]*)'", text[exc.pos:])
     if "Expecting property name" in exc.msg and quoted:
         return f": JSON needs double quotes, \"{quoted[1]}\", not '{quoted[1]}'"
