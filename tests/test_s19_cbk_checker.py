@@ -224,3 +224,21 @@ def test_a_backslash_read_as_an_escape_is_named(tmp_path: Path) -> None:
     [error] = check_codebook(path).errors
     assert error.endswith(":1: not valid JSON: Invalid \\escape (column 48): a backslash in "
                           "JSON is written twice, \\\\d")
+
+
+def test_two_themes_of_one_name_are_warned_and_a_bad_id_gets_its_slug(tmp_path: Path) -> None:
+    path = tmp_path / "names.yaml"
+    path.write_text(HEAD + """\
+  - id: fatigue
+    name: Fatigue
+  - id: tiredness
+    name: fatigue
+  - id: Sleep
+    name: Sleep
+""", encoding="utf-8")
+    result = check_codebook(path)
+    assert [e.split("names.yaml", 1)[1] for e in result.errors] == [
+        ":7: theme Sleep: id must be lower-case letters, digits, _ and - (such as sleep)"]
+    assert [w.split("names.yaml", 1)[1] for w in result.warnings] == [
+        ":5: theme tiredness: its name 'fatigue' is also theme fatigue's (line 3), in the "
+        "same place: the pickers and reports would show two of it; give one another name"]

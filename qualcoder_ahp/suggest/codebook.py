@@ -190,6 +190,7 @@ def _check_yaml(path: Path) -> CheckResult:
             _theme(ck, theme, None, themes, patterns, seen_themes, seen_patterns,
                    themes_raw[i + 1] if i + 1 < len(themes_raw) else None)
         _colour_warnings(ck, themes)
+        _name_warnings(ck, themes)
     if ck.loader is not None:  # keys given twice in mappings no check above visited
         for obj_id in list(ck.loader.duplicates):
             ck.duplicate_keys_of(obj_id, "")
@@ -211,6 +212,24 @@ def _in_file_order(ck: Checker, lines: list[str]) -> list[str]:
         return int(number) if number.isdigit() else 0
 
     return sorted(lines, key=line_of)
+
+
+def _name_warnings(ck: Checker, themes: list[Theme]) -> None:
+    """Warn of two themes of one name (in any case): the pickers, the tree and every
+    report would show the name twice, and a coder could not tell which is which. Only a
+    warning: under two folders one name can be meant (a REFI codebook has them)."""
+    first: dict[str, Theme] = {}
+    for theme in themes:
+        key = theme.name.casefold()
+        if key in first:
+            other = first[key]
+            where = "another folder" if other.parent_id != theme.parent_id else "the same place"
+            ck.warn(ck.theme_ids.get(theme.id, 0), f"theme {theme.id}",
+                    f"its name {theme.name!r} is also theme {other.id}'s (line "
+                    f"{ck.theme_ids.get(other.id, 0)}), in {where}: the pickers and reports "
+                    "would show two of it; give one another name")
+        else:
+            first[key] = theme
 
 
 def _colour_warnings(ck: Checker, themes: list[Theme]) -> None:
@@ -294,8 +313,9 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
                      f"`id` is {theme_id!r}: give a slug such as `id: my_theme`")
         theme_id = f"?line{line}"
     elif not THEME_ID.match(theme_id):
+        slug = theme_slug(theme_id) or "winding_route"
         ck.error(ck.line(raw, "id"), what,
-                 "id must be lower-case letters, digits, _ and - (like winding_route)")
+                 f"id must be lower-case letters, digits, _ and - (such as {slug})")
     elif theme_id in seen:
         ck.error(ck.line(raw, "id"), what, f"duplicate theme id (first at line {seen[theme_id]})")
     else:
