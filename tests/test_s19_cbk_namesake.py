@@ -58,6 +58,12 @@ def test_add_theme_with_a_retired_name_says_how_the_two_join(tmp_path: Path) -> 
     assert code == 1
     assert "cannot come back while 'mandate_2' has its name: move its codings into " \
         "mandate_2 instead (`qcahp codebook merge-theme mandate mandate_2 --coder ben`)" in err
+    code, out, err = _run(db, "codebook", "add-theme", "Board access", "--id", "mandate",
+                          "--coder", "ben")
+    assert code == 1
+    assert ("theme id 'mandate' belongs to the retired theme 'Mandate': bring it back with "
+            "`qcahp codebook restore mandate --coder ben`, or give the new theme another id"
+            in err)
     code, out, err = _run(db, "codebook", "merge-theme", "mandate", "mandate_2",
                           "--coder", "ben")
     assert code == 0, err
@@ -66,6 +72,12 @@ def test_add_theme_with_a_retired_name_says_how_the_two_join(tmp_path: Path) -> 
         assert [c.theme_id for c in store.codings(coder=CODER)] == ["mandate_2"]
     finally:
         store.close()
+    # The retired theme's id is not taken for another theme; the refusal says why.
+    code, out, err = _run(db, "codebook", "add-theme", "Board access", "--id", "mandate",
+                          "--coder", "ben")
+    assert code == 1
+    assert ("theme id 'mandate' belongs to the theme 'Mandate', merged into mandate_2: give "
+            "the new theme another id" in err)
     # A name no retired theme has gets no note.
     code, out, err = _run(db, "codebook", "add-theme", "Night team", "--coder", "ben")
     assert code == 0 and err == ""

@@ -207,6 +207,18 @@ class CodebookMixin:
                 raise UserError(f"bad theme id {theme_id!r}: use lower-case letters, digits, "
                                 "_ and -, starting with a letter or digit")
             elif theme_id in taken:
+                retired = [r for r in rows if r[0] == theme_id and not r[2]]
+                into = self.merged_into().get(theme_id) if retired else None
+                if into is not None:
+                    raise UserError(
+                        f"theme id {theme_id!r} belongs to the theme {retired[0][1]!r}, "
+                        f"merged into {into}: give the new theme another id")
+                if retired:  # ids are never reused: the log and its codings refer to it
+                    raise UserError(
+                        f"theme id {theme_id!r} belongs to the retired theme "
+                        f"{retired[0][1]!r}: "
+                        f"bring it back with `qcahp codebook restore {theme_id} --coder "
+                        f"{coder}`, or give the new theme another id")
                 raise UserError(f"theme id {theme_id!r} is already used in this codebook")
             if parent_id is not None:
                 parent = self.conn.execute(
