@@ -242,3 +242,25 @@ def test_two_themes_of_one_name_are_warned_and_a_bad_id_gets_its_slug(tmp_path: 
     assert [w.split("names.yaml", 1)[1] for w in result.warnings] == [
         ":5: theme tiredness: its name 'fatigue' is also theme fatigue's (line 3), in the "
         "same place: the pickers and reports would show two of it; give one another name"]
+
+
+def test_a_patterns_jsonl_label_the_codebook_lacks_gets_the_fix(tmp_path: Path) -> None:
+    book = tmp_path / "nights.yaml"
+    book.write_text(HEAD + """\
+  - id: fatigue
+    name: Fatigue
+  - id: family
+    name: Family life
+""", encoding="utf-8")
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text('{"label": "fatigeu", "pattern": "knackered", "id": "a"}\n'
+                     '{"label": "Family life", "pattern": "bedtime", "id": "b"}\n'
+                     '{"label": "money", "pattern": "enhancement", "id": "c"}\n',
+                     encoding="utf-8")
+    errors = [e.split("extra.jsonl", 1)[1] for e in check_codebook(book, patterns=extra).errors]
+    assert errors == [
+        f":1: pattern a: label 'fatigeu' is not a theme id of {book} (did you mean 'fatigue'?)",
+        f":2: pattern b: label 'family_life' is not a theme id of {book}: theme family is "
+        "named 'Family life'; a label is a theme id: use 'family'",
+        f":3: pattern c: label 'money' is not a theme id of {book}: add a theme with `id: "
+        "money` to it first, or label the pattern with one it has"]
