@@ -25,7 +25,13 @@ import yaml
 from qualcoder_ahp.errors import CodebookError
 from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme, theme_slug
 from qualcoder_ahp.suggest import colours
-from qualcoder_ahp.suggest.checker import Checker, CheckResult, _likely, _LineLoader
+from qualcoder_ahp.suggest.checker import (
+    Checker,
+    CheckResult,
+    _likely,
+    _LineLoader,
+    yaml_hint,
+)
 from qualcoder_ahp.suggest.pattern_check import check_body
 from qualcoder_ahp.suggest.sre_tree import forget_trees, gc_paused
 
@@ -142,7 +148,7 @@ def _check_yaml(path: Path) -> CheckResult:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        line, hint = _yaml_hint(raw, exc)
+        line, hint = yaml_hint(raw, exc, THEME_KEYS | PATTERN_KEYS | TOP_KEYS)
         ck.error(line, "", f"not valid YAML: {problem}{hint}")
         return CheckResult(None, ck.errors)
     finally:
@@ -265,7 +271,7 @@ def _theme_ids(ck: Checker, raw: Any) -> dict[str, int]:
     return out
 
 
-def _unknown_theme_key(ck: Checker, raw: dict[Any, Any], key: Any, theme_id: Any) -> str:
+def _unknown_theme_key(ck: Checker, raw: dict[Any, Any], key: Any) -> str:
     """What an unknown key of a theme is likely to be, and the fix."""
     value = raw[key]
     if key == "parent":
@@ -323,7 +329,7 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
     ck.duplicate_keys(raw, what)
     for key in raw:
         if key not in THEME_KEYS:
-            ck.error(ck.line(raw, key), what, _unknown_theme_key(ck, raw, key, theme_id))
+            ck.error(ck.line(raw, key), what, _unknown_theme_key(ck, raw, key))
     color = raw.get("color", "#888888")
     if color is None:
         at = ck.line(raw, "color")
@@ -464,72 +470,6 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
         ck.warn(body_line, what,
                 "dependency pattern skipped: the codebook names no installed trained pipeline")
     return Pattern(pattern_id, theme_id, kind, body, str(scope), str(unit), exclude)
-
-
-def _yaml_hint(raw: str, exc: yaml.YAMLError) -> tuple[int, str]:
-    """The line to name for a YAML syntax error, and where and the likely slip behind it:
-    a tab, a key without its colon, an unquoted colon in a value, a line indented too far
-    or not far enough, an unclosed quote."""
-    mark = getattr(exc, "problem_mark", None)
-    if mark is None:
-        return 0, ""
-    out = f" (column {mark.column + 1})"
-    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    if context and context_mark is not None and context_mark.line != mark.line:
-        out += f", {context} that starts at line {context_mark.line + 1}"
-    lines = raw.splitlines()
-    text = lines[mark.line] if mark.line < len(lines) else ""
-    indent = text[:len(text) - len(text.lstrip())]
-    problem = str(getattr(exc, "problem", "") or "")
-    if "\t" in indent or text[mark.column:mark.column + 1] == "\t":
-        return mark.line + 1, out + ": the line holds a tab; YAML indents with spaces only"
-    # `name Physical health`: YAML reads on to the next line looking for the colon, and
-    # names that line; the slip is on the key's own line (or the line above).
-    suspects = [context_mark.line] if context_mark is not None else []
-    suspects += [i for i in (mark.line, mark.line - 1) if i >= 0]
-    for i in suspects:
-        fixed = _colon_missing(lines[i] if i < len(lines) else "")
-        if fixed:
-            return i + 1, (f": `{lines[i].strip()}` has no colon after its key; write "
-                           f"`{fixed}`")
-    if "mapping values are not allowed" in problem:
-        pair = re.match(r"^\s*(?:-\s+)?([^\s:#'\"][^:#]*):\s+(.*\S)\s*$", text)
-        if pair and re.search(r":(?:\s|$)", pair.group(2)):
-            key, value = pair.groups()
-            shown = value.replace('"', '\\"')
-            return mark.line + 1, (out + f": the value of `{key}` holds a colon and a space; "
-                                   f'put it in quotes: {key}: "{shown}"')
-        return mark.line + 1, (out + ": check this line's indentation: the keys of one "
-                               "theme or pattern start in the same column")
-    if "unknown escape character" in problem:
-        # "\d+ hours": in double quotes a backslash starts a YAML escape, and \d is none.
-        typed = re.match(r'^\s*(?:-\s+)?(\w+):\s*"(.*)"\s*$', text)
-        fix = (f": {typed[1]}: '{typed[2]}'" if typed and "'" not in typed[2]
-               and "\\\\" not in typed[2] else "")
-        return mark.line + 1, (out + ": in double quotes a backslash starts a YAML escape; "
-                               f"put a regular expression in single quotes{fix}")
-    if "expected '-' indicator" in problem and context_mark is not None:
-        # A key in line with the list's `-`: it belongs to the item above (indent it to
-        # that item's keys) or starts a new one (`- `).
-        item = lines[context_mark.line] if context_mark.line < len(lines) else ""
-        dash = re.match(r"^(\s*-\s+)", item)
-        if dash:
-            return mark.line + 1, (out + ": check this line's indentation: a key of the item "
-                                   f"above starts in column {len(dash.group(1)) + 1}, in line "
-                                   "with its first key; a new item starts with `- `")
-    return mark.line + 1, out
-
-
-_KNOWN_KEYS = THEME_KEYS | PATTERN_KEYS | TOP_KEYS
-
-
-def _colon_missing(text: str) -> str:
-    """``name: Physical health`` for a line typed ``name Physical health`` (a key of a
-    codebook without its colon), else ``""``."""
-    typed = re.match(r"^\s*(-\s+)?([A-Za-z_]+)\s+(\S.*)$", text)
-    if not typed or typed.group(2) not in _KNOWN_KEYS or re.search(r":(\s|$)", typed.group(3)):
-        return ""  # not a key, or a colon further on (a value holding one, another slip)
-    return f"{typed.group(1) or ''}{typed.group(2)}: {typed.group(3).rstrip()}"
 
 
 def _pipeline_installed(name: str) -> bool:
