@@ -510,38 +510,6 @@ class CodebookMixin:
                 raise UserError(f"theme {theme_id!r} cannot move under {what}")
             node = parents.get(node)
 
-    def namesake_note(self: Store, theme_id: str, coder: str = "NAME") -> str:
-        """What a researcher should know when a new theme takes a retired theme's name.
-
-        A retired theme keeps its id (its codings, suggestions and the log refer to it),
-        so a new theme of the same name gets another (``guilt_2``) and starts empty: the
-        old theme's codings stay apart, reported as "Guilt (retired)". Adding the name
-        again is allowed (the team may have retired the old theme for its definition, not
-        its name); this note says that the two are apart and how to join them. ``""``
-        when no retired theme has this theme's name.
-        """
-        row = self.conn.execute("SELECT name FROM themes WHERE id = ?", [theme_id]).fetchone()
-        if row is None:
-            return ""
-        twins = [r for r in self.conn.execute(
-            "SELECT id, name FROM themes WHERE active = 0 AND id != ? ORDER BY id", [theme_id])
-            if r[1].casefold() == row[0].casefold()]
-        if not twins:
-            return ""
-        old, old_name = twins[0]
-        into = self.merged_into().get(old)
-        codings = self.coding_counts_by_theme([old]).get(old, 0)
-        if into is not None and not codings:
-            return (f"note: a theme of this name, {old}, was merged into {into} earlier (its "
-                    f"codings are there); {theme_id} is a new theme, apart from it.")
-        held = (f"{codings} coding{'s' if codings != 1 else ''}, reported as "
-                f"{old_name + ' (retired)'!r}" if codings else "no codings")
-        join = (f"to move its codings into {theme_id}: `qcahp codebook merge-theme {old} "
-                f"{theme_id} --coder {coder}`; " if codings else "")
-        return (f"note: the retired theme {old} has this name too ({held}), kept apart from "
-                f"the new {theme_id}: {join}to use {old} instead, undo this (u, or `qcahp "
-                f"undo --coder {coder}`) and `qcahp codebook restore {old} --coder {coder}`.")
-
     def _check_name_free(self: Store, name: str, theme_id: str) -> None:
         """Refuse ``name`` for ``theme_id`` when another active theme has it (any case)."""
         taken = [r for r in self.conn.execute(
