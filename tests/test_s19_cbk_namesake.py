@@ -103,3 +103,14 @@ async def test_the_workbench_picker_says_so_too(tmp_path: Path) -> None:
         toasts = " ".join(toasts.split())
         assert "Note: the retired theme mandate has this name too (1 coding" in toasts
         assert "`qcahp codebook merge-theme mandate mandate_2 --coder ana`" in toasts
+
+
+def test_a_retired_theme_as_the_place_to_move_to_says_it_is_retired(tmp_path: Path) -> None:
+    db = tmp_path / "project.db"
+    build_project(db)
+    _retire_coded_mandate(db)
+    code, out, err = _run(db, "codebook", "edit-theme", "secret", "--parent", "mandate",
+                          "--coder", "ben")
+    assert code == 1
+    assert err.strip() == ("Error: no theme or folder 'mandate' to move 'secret' under (it is "
+                           "retired: `qcahp codebook restore` brings it back)")

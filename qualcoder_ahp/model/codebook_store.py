@@ -224,7 +224,8 @@ class CodebookMixin:
                 parent = self.conn.execute(
                     "SELECT active FROM themes WHERE id = ?", [parent_id]).fetchone()
                 if not parent or not parent[0]:
-                    raise UserError(f"no theme or folder {parent_id!r} to put the new theme in")
+                    raise UserError(f"no theme or folder {parent_id!r} to put the new theme in"
+                                    + (" (it is retired)" if parent else ""))
             used = {r[3].upper() for r in rows if r[2]}
             color = distinct_colour(used)
             position = self.conn.execute(
@@ -502,7 +503,11 @@ class CodebookMixin:
         theme or folder, and not one below ``theme_id`` (the tree would become a loop)."""
         parents = dict(self.conn.execute("SELECT id, parent_id FROM themes WHERE active = 1"))
         if parent_id not in parents:
-            raise UserError(f"no theme or folder {parent_id!r} to move {theme_id!r} under")
+            retired = self.conn.execute("SELECT 1 FROM themes WHERE id = ?",
+                                        [parent_id]).fetchone()
+            raise UserError(f"no theme or folder {parent_id!r} to move {theme_id!r} under"
+                            + (" (it is retired: `qcahp codebook restore` brings it back)"
+                               if retired else ""))
         node: str | None = parent_id
         while node is not None:
             if node == theme_id:
