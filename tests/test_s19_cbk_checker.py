@@ -264,3 +264,19 @@ def test_a_patterns_jsonl_label_the_codebook_lacks_gets_the_fix(tmp_path: Path) 
         "named 'Family life'; a label is a theme id: use 'family'",
         f":3: pattern c: label 'money' is not a theme id of {book}: add a theme with `id: "
         "money` to it first, or label the pattern with one it has"]
+
+
+def test_an_empty_children_at_the_end_is_only_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "nights.yaml"
+    path.write_text(HEAD + """\
+  - id: fatigue
+    name: Fatigue
+  - id: organisation
+    name: The organisation
+    codable: false
+    children:
+""", encoding="utf-8")
+    result = check_codebook(path)
+    assert result.errors == []
+    assert [w.split("nights.yaml", 1)[1] for w in result.warnings] == [
+        ":8: theme organisation: `children:` has nothing under it"]

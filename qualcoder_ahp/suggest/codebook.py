@@ -402,12 +402,15 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
     if "children" in raw and raw["children"] is None:
         # `children:` and then the themes meant for it in line with this one: they are
         # read as its siblings and the tree is wrong, with no error but this.
-        beside = ""
-        if isinstance(after, dict) and isinstance(after.get("id"), str):
-            beside = (f"; theme {after['id']} (line {ck.line(after, 'id')}) is in line with "
-                      f"{theme_id}, so it is beside it, not in it")
-        ck.error(ck.line(raw, "children"), what, "`children:` has nothing under it: indent "
-                 f"the themes that belong in it further than `children:`{beside}")
+        if isinstance(after, dict):
+            beside = (f"theme {after['id']} (line {ck.line(after, 'id')})"
+                      if isinstance(after.get("id"), str) else f"the theme at line "
+                      f"{ck.line(after)}")
+            ck.error(ck.line(raw, "children"), what, "`children:` has nothing under it: "
+                     "indent the themes that belong in it further than `children:`; "
+                     f"{beside} is in line with {theme_id}, so it is beside it, not in it")
+        else:  # the last of its list: a folder left to fill later, perhaps
+            ck.warn(ck.line(raw, "children"), what, "`children:` has nothing under it")
     children = raw.get("children") or []
     if not isinstance(children, list):
         ck.error(ck.line(raw, "children"), what, "`children` must be a list of themes")
