@@ -280,3 +280,21 @@ def test_an_empty_children_at_the_end_is_only_a_warning(tmp_path: Path) -> None:
     assert result.errors == []
     assert [w.split("nights.yaml", 1)[1] for w in result.warnings] == [
         ":8: theme organisation: `children:` has nothing under it"]
+
+
+def test_an_unclosed_bracket_or_quote_is_named_where_it_opens(tmp_path: Path) -> None:
+    body = """\
+  - id: fatigue
+    name: Fatigue
+    patterns:
+      - id: f1
+{line}
+      - id: f2
+        phrase: tired
+"""
+    assert _check(tmp_path, body.format(line="        tokens: [{LOWER: worn}, {LOWER: out}")) == [
+        ":7: not valid YAML: did not find expected ',' or ']' (line 8): the [ opened in "
+        "column 17 of this line is never closed: end it with ]"]
+    assert _check(tmp_path, body.format(line='        phrase: "worn out')) == [
+        ':7: not valid YAML: found unexpected end of stream (line 10): the " opened in '
+        'column 17 of this line is never closed: end it with "']

@@ -176,6 +176,19 @@ def yaml_hint(raw: str, exc: yaml.YAMLError, keys: set[str]) -> tuple[int, str]:
         if fixed:
             return i + 1, (f": `{lines[i].strip()}` has no colon after its key; write "
                            f"`{fixed}`")
+    if context_mark is not None and context_mark.line < mark.line and context in (
+            "while parsing a flow sequence", "while parsing a flow mapping",
+            "while scanning a quoted scalar"):
+        # `tokens: [{LOWER: worn}` or `phrase: "worn out`: YAML reads on to a later line
+        # (or the end of the file) and names that; the slip is where it opened.
+        opened = lines[context_mark.line] if context_mark.line < len(lines) else ""
+        char = opened[context_mark.column:context_mark.column + 1] or "["
+        closer = {"[": "]", "{": "}"}.get(char, char)
+        if closer in text and char in "[{":  # closed later: a comma missing, say
+            return mark.line + 1, out
+        return context_mark.line + 1, (f" (line {mark.line + 1}): the {char} opened in column "
+                                       f"{context_mark.column + 1} of this line is never "
+                                       f"closed: end it with {closer}")
     if "mapping values are not allowed" in problem:
         pair = re.match(r"^\s*(?:-\s+)?([^\s:#'\"][^:#]*):\s+(.*\S)\s*$", text)
         if pair and re.search(r":(?:\s|$)", pair.group(2)):
