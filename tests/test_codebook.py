@@ -137,7 +137,8 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
     path = write(tmp_path, "name: t\nthemes:\n  - id: a\n    name: [unclosed\n")
     result = check_codebook(path)
     assert len(result.errors) == 1
-    assert result.errors[0].startswith(f"{path}:5: not valid YAML")
+    # The line where the [ opens (YAML gave up at the end of the file, line 5).
+    assert result.errors[0].startswith(f"{path}:4: not valid YAML")
 
 
 def test_unreadable_or_empty_file_is_one_plain_error(tmp_path: Path) -> None:

@@ -87,8 +87,8 @@ def test_a_misindented_key_says_check_the_indentation(tmp_path: Path) -> None:
 def test_an_unclosed_quote_names_the_line_it_starts_on(tmp_path: Path) -> None:
     errors = _errors(tmp_path, 'name: T\nthemes:\n  - id: a\n    name: "Unclosed\n'
                      "    patterns: []\n")
-    assert errors == ["cb.yaml:6: not valid YAML: found unexpected end of stream (column 1), "
-                      "while scanning a quoted scalar that starts at line 4"]
+    assert errors == ['cb.yaml:4: not valid YAML: found unexpected end of stream (line 6): the '
+                      '" opened in column 11 of this line is never closed: end it with "']
 
 
 def test_a_key_given_twice_is_an_error_not_a_silent_loss(tmp_path: Path) -> None:

@@ -285,7 +285,7 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
         raise UserError(f"{' and '.join(asked)} {'goes' if one else 'go'} with a document "
                         "or table (--format md, docx, csv, xlsx or json): the terminal "
                         "listing has no usage or memos")
-    cb = checked_codebook(path, None) if path else project.store().codebook()
+    cb = checked_codebook(path, None) if path else _stored_codebook(project)
     if not cb.themes:
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
     _check_show_themes(project, cb, theme_ids, stored=not path and fmt != "table",
@@ -392,8 +392,7 @@ def codebook_export(project: Project, file: str | None, force: bool) -> None:
         raise UserError("the file exists and `qcahp codebook export` did not write it: "
                         "export to a new file (then compare or copy across), or add --force "
                         "to replace it, losing its comments and layout", path=file)
-    store = project.store()
-    cb = store.codebook()
+    cb = _stored_codebook(project)
     if not cb.themes:
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
     header = (f"{cb.name}: the codebook stored in {project.path.name}, written by "
@@ -405,6 +404,18 @@ def codebook_export(project: Project, file: str | None, force: bool) -> None:
         click.echo(text, nl=False)
         return
     write_output(file, text, f"the codebook ({_sizes(cb)})")
+
+
+def _stored_codebook(project: Project) -> Any:
+    """The stored codebook; named after the project when no file was ever loaded (an
+    inductive study's themes, all added while coding), not "(none)"."""
+    from dataclasses import replace
+
+    store = project.store()
+    cb = store.codebook()
+    if cb.themes and not store.codebook_loads():
+        cb = replace(cb, name=f"{project.path.stem} codebook")
+    return cb
 
 
 EXPORT_MARK = "written by `qcahp codebook export`"

@@ -32,13 +32,16 @@ def codebook_add_theme(project: Project, name: str, coder: str, parent_id: str |
     export` writes the codebook with it, to edit and load as the next version.
     """
     store = project.store()
-    if not store.themes():
-        raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    # No codebook yet is fine: an inductive study's first theme, as ctrl+n makes it in
+    # the workbench (the command used to send the researcher off to write a file).
     if parent_id is not None:
         check_theme(store, parent_id)
     theme = store.add_theme(name, coder=coder, parent_id=parent_id, theme_id=theme_id,
                             description=description)
     click.echo(f"Added theme {theme.id} ({store.theme_path(theme.id)}), colour {theme.color}.")
+    note = store.namesake_note(theme.id, coder)
+    if note:
+        click.echo(note, err=True)
 
 
 @click.command("edit-theme",

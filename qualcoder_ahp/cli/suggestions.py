@@ -328,8 +328,17 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
             f"{g['patterns']} {_pct(g['precision'])} ({g['right']} of {g['suggestions']})"
             for g in result.by_support), err=False)
     if result.ignored_themes:
+        retired: set[str] = set()
+        if gold is None:  # a coder's codings of themes retired since: kept, not scored
+            store = project.store()
+            retired = ({t.id for t in store.themes(include_inactive=True)}
+                       - {t.id for t in store.themes()})
         click.echo(_ignored_warning(result.ignored_themes, cb if gold is not None
-                                    else project.store().codebook()), err=True)
+                                    else project.store().codebook(), retired), err=True)
+    if coder is not None:
+        note = _undecided_note(project.store(), coder)
+        if note:
+            click.echo(note, err=True)
     if by_pattern:
         click.echo(f"\nPatterns that fired ({len(result.patterns)}; most wrong first):")
         emit_table([{**p, "precision": _pct(p["precision"])} for p in result.patterns],
@@ -341,6 +350,26 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
                 excerpt = _excerpt(item["sentence"], 100)
                 by = f" ({', '.join(item['patterns'])})" if item.get("patterns") else ""
                 click.echo(f"  [{item['theme']}] {item['where']}{by}: {excerpt}")
+
+
+def _undecided_note(store: Any, coder: str) -> str:
+    """How many suggestions in the compared transcripts the coder has not decided yet.
+
+    Each counts as wrong unless the coder coded its theme there, so a coder halfway
+    through a transcript sees good patterns at precision 0 in `--by-pattern`; a
+    researcher pruning patterns on that would remove them. Empty when all are decided.
+    """
+    read = {c.transcript_id for c in store.codings(coder=coder)}
+    read |= {store.suggestion(sid).transcript_id for sid in store.decisions_for(coder)}
+    total = sum(store.count_suggestions(transcript_id=t) for t in read)
+    undecided = sum(store.count_suggestions(transcript_id=t, coder=coder,
+                                            decision="undecided") for t in read)
+    if not undecided:
+        return ""
+    return (f"Note: {coder} has not decided {undecided} of the {total} suggestions in these "
+            f"transcripts; each counts as wrong unless {coder} coded its theme there. To "
+            f"prune patterns on {coder}'s decisions only: `qcahp patterns --coder {coder} "
+            "--sort precision`.")
 
 
 def _stored_codebook(project: Project) -> Any:
@@ -366,10 +395,12 @@ def _pct(value: float | None) -> str:
     return "undefined" if value is None else f"{value:.3f}"
 
 
-def _ignored_warning(ignored: list[str], codebook: Any) -> str:
+def _ignored_warning(ignored: list[str], codebook: Any,
+                    retired: set[str] | frozenset[str] = frozenset()) -> str:
     """One line naming labels the scores left out, each with its likely theme id.
 
-    A typo in a gold file ("serendipty") would otherwise only lower recall quietly.
+    A typo in a gold file ("serendipty") would otherwise only lower recall quietly. A
+    coder's codings of a theme retired since are named as that, not as a typo.
     """
     themes = list(codebook.themes) if codebook is not None else []
     by_hand = [t.id for t in themes if t.codable and t.id in ignored]
@@ -378,6 +409,11 @@ def _ignored_warning(ignored: list[str], codebook: Any) -> str:
     if by_hand:
         lines.append("Note: themes with no patterns (coded by hand only), left out of the "
                      "scores: " + ", ".join(by_hand))
+    gone = [t for t in ignored if t in retired]
+    if gone:
+        lines.append("Note: retired themes (their codings kept, never suggested), left out "
+                     "of the scores: " + ", ".join(gone))
+        ignored = [t for t in ignored if t not in retired]
     # A folder's id is a theme of the codebook, but not one a sentence is coded with; any
     # other label ("salary", a typo) is no theme id of the codebook at all.
     ids = {t.id for t in themes}

@@ -207,12 +207,25 @@ class CodebookMixin:
                 raise UserError(f"bad theme id {theme_id!r}: use lower-case letters, digits, "
                                 "_ and -, starting with a letter or digit")
             elif theme_id in taken:
+                retired = [r for r in rows if r[0] == theme_id and not r[2]]
+                into = self.merged_into().get(theme_id) if retired else None
+                if into is not None:
+                    raise UserError(
+                        f"theme id {theme_id!r} belongs to the theme {retired[0][1]!r}, "
+                        f"merged into {into}: give the new theme another id")
+                if retired:  # ids are never reused: the log and its codings refer to it
+                    raise UserError(
+                        f"theme id {theme_id!r} belongs to the retired theme "
+                        f"{retired[0][1]!r}: "
+                        f"bring it back with `qcahp codebook restore {theme_id} --coder "
+                        f"{coder}`, or give the new theme another id")
                 raise UserError(f"theme id {theme_id!r} is already used in this codebook")
             if parent_id is not None:
                 parent = self.conn.execute(
                     "SELECT active FROM themes WHERE id = ?", [parent_id]).fetchone()
                 if not parent or not parent[0]:
-                    raise UserError(f"no theme or folder {parent_id!r} to put the new theme in")
+                    raise UserError(f"no theme or folder {parent_id!r} to put the new theme in"
+                                    + (" (it is retired)" if parent else ""))
             used = {r[3].upper() for r in rows if r[2]}
             color = distinct_colour(used)
             position = self.conn.execute(
@@ -409,7 +422,16 @@ class CodebookMixin:
                 if parent is not None and not parent[0]:
                     raise UserError(f"theme {theme_id!r} ({row[0]}) is under {row[2]!r}, "
                                     f"which is retired too: restore {row[2]!r} first")
-            self._check_name_free(row[0], theme_id)
+            twin = [r[0] for r in self.conn.execute(
+                "SELECT id, name FROM themes WHERE active = 1") if r[1].casefold() ==
+                row[0].casefold()]
+            if twin:
+                raise UserError(
+                    f"theme {theme_id!r} ({row[0]}) cannot come back while {twin[0]!r} has "
+                    f"its name: move its codings into {twin[0]} instead (`qcahp codebook "
+                    f"merge-theme {theme_id} {twin[0]} --coder {coder}`), or rename "
+                    f"{twin[0]} first (`qcahp codebook edit-theme {twin[0]} --name NAME "
+                    f"--coder {coder}`)")
             changes: list[dict[str, object]] = [
                 {"op": "theme", "id": theme_id, "before": 0, "after": 1}]
             retired = self._retired_by_last_retire(theme_id)
@@ -481,7 +503,11 @@ class CodebookMixin:
         theme or folder, and not one below ``theme_id`` (the tree would become a loop)."""
         parents = dict(self.conn.execute("SELECT id, parent_id FROM themes WHERE active = 1"))
         if parent_id not in parents:
-            raise UserError(f"no theme or folder {parent_id!r} to move {theme_id!r} under")
+            retired = self.conn.execute("SELECT 1 FROM themes WHERE id = ?",
+                                        [parent_id]).fetchone()
+            raise UserError(f"no theme or folder {parent_id!r} to move {theme_id!r} under"
+                            + (" (it is retired: `qcahp codebook restore` brings it back)"
+                               if retired else ""))
         node: str | None = parent_id
         while node is not None:
             if node == theme_id:

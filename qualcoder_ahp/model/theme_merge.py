@@ -20,6 +20,9 @@ The event's changes (see :mod:`qualcoder_ahp.model.decisions`) move every coder'
 - ``A`` is retired, as undoing a new theme retires it: it leaves the pickers, counts and
   reports, and its patterns no longer suggest (:meth:`codebook` leaves out the patterns
   of retired themes).
+
+:meth:`ThemeMergeMixin.namesake_note` is what a coder is told when a new theme takes a
+retired theme's name: the two stay apart, and a merge is how they join.
 """
 
 from __future__ import annotations
@@ -142,6 +145,38 @@ class ThemeMergeMixin:
         merged = self.merged_into()
         held = self.coding_counts_by_theme(merged)
         return {a: (merged[a], n) for a, n in held.items()}
+
+    def namesake_note(self: Store, theme_id: str, coder: str = "NAME") -> str:
+        """What a researcher should know when a new theme takes a retired theme's name.
+
+        A retired theme keeps its id (its codings, suggestions and the log refer to it),
+        so a new theme of the same name gets another (``guilt_2``) and starts empty: the
+        old theme's codings stay apart, reported as "Guilt (retired)". Adding the name
+        again is allowed (the team may have retired the old theme for its definition, not
+        its name); this note says that the two are apart and how to join them. ``""``
+        when no retired theme has this theme's name.
+        """
+        row = self.conn.execute("SELECT name FROM themes WHERE id = ?", [theme_id]).fetchone()
+        if row is None:
+            return ""
+        twins = [r for r in self.conn.execute(
+            "SELECT id, name FROM themes WHERE active = 0 AND id != ? ORDER BY id", [theme_id])
+            if r[1].casefold() == row[0].casefold()]
+        if not twins:
+            return ""
+        old, old_name = twins[0]
+        into = self.merged_into().get(old)
+        codings = self.coding_counts_by_theme([old]).get(old, 0)
+        if into is not None and not codings:
+            return (f"note: a theme of this name, {old}, was merged into {into} earlier (its "
+                    f"codings are there); {theme_id} is a new theme, apart from it.")
+        held = (f"{codings} coding{'s' if codings != 1 else ''}, reported as "
+                f"{old_name + ' (retired)'!r}" if codings else "no codings")
+        join = (f"to move its codings into {theme_id}: `qcahp codebook merge-theme {old} "
+                f"{theme_id} --coder {coder}`; " if codings else "")
+        return (f"note: the retired theme {old} has this name too ({held}), kept apart from "
+                f"the new {theme_id}: {join}to use {old} instead, undo this (u, or `qcahp "
+                f"undo --coder {coder}`) and `qcahp codebook restore {old} --coder {coder}`.")
 
     def merged_into(self: Store) -> dict[str, str]:
         """``{merged theme: target}`` for each retired theme a ``theme_merge`` retired (the

@@ -5,7 +5,9 @@ line ``FILE:LINE: pattern <id>: problem`` (or ``theme <id>``), so a researcher f
 file in one pass instead of one error per run. Line numbers come from the YAML node
 marks: a small SafeLoader subclass (:class:`_LineLoader`) records, for every mapping it
 builds, the line of the mapping and of each of its keys, and each key given twice.
-:class:`CheckResult` is what a check returns. Used by the YAML reader
+:class:`CheckResult` is what a check returns; :func:`yaml_hint` names the line and the
+likely slip behind a YAML syntax error (a tab, a key without its colon, a backslash in
+double quotes...). Used by the YAML reader
 (:mod:`~qualcoder_ahp.suggest.codebook`), the pattern body checks
 (:mod:`~qualcoder_ahp.suggest.pattern_check`) and the JSONL and ``.qdc`` readers
 (:mod:`~qualcoder_ahp.suggest.pattern_files`).
@@ -13,6 +15,7 @@ builds, the line of the mapping and of each of its keys, and each key given twic
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +88,8 @@ class Checker:
         """Whether the codebook names an installed trained pipeline (POS, DEP... work)."""
         self.colour_lines: dict[str, int] = {}
         """Theme id → line of the colour it gives (themes left grey are not there)."""
+        self.theme_ids: dict[str, int] = {}
+        """Every theme id in the file, with its line (for a `parent:` key's message)."""
         self.text: list[str] = []
         """The file's lines as typed, for messages about what YAML made of them (a
         colour read as a comment)."""
@@ -142,3 +147,80 @@ def _likely(key: object, known: set[str]) -> str:
     """``" (did you mean 'description'?)"`` for a misspelt key, else nothing."""
     close = closest(str(key), known, cutoff=0.75)
     return f" (did you mean {close!r}?)" if close else ""
+
+
+def yaml_hint(raw: str, exc: yaml.YAMLError, keys: set[str]) -> tuple[int, str]:
+    """The line to name for a YAML syntax error, and where and the likely slip behind it:
+    a tab, a key without its colon, an unquoted colon in a value, a line indented too far
+    or not far enough, an unclosed quote, a backslash in double quotes. ``keys`` are the
+    codebook's keys (a line starting with one and no colon is a missing colon)."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return 0, ""
+    out = f" (column {mark.column + 1})"
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark is not None and context_mark.line != mark.line:
+        out += f", {context} that starts at line {context_mark.line + 1}"
+    lines = raw.splitlines()
+    text = lines[mark.line] if mark.line < len(lines) else ""
+    indent = text[:len(text) - len(text.lstrip())]
+    problem = str(getattr(exc, "problem", "") or "")
+    if "\t" in indent or text[mark.column:mark.column + 1] == "\t":
+        return mark.line + 1, out + ": the line holds a tab; YAML indents with spaces only"
+    # `name Physical health`: YAML reads on to the next line looking for the colon, and
+    # names that line; the slip is on the key's own line (or the line above).
+    suspects = [context_mark.line] if context_mark is not None else []
+    suspects += [i for i in (mark.line, mark.line - 1) if i >= 0]
+    for i in suspects:
+        fixed = _colon_missing(lines[i] if i < len(lines) else "", keys)
+        if fixed:
+            return i + 1, (f": `{lines[i].strip()}` has no colon after its key; write "
+                           f"`{fixed}`")
+    if context_mark is not None and context_mark.line < mark.line and context in (
+            "while parsing a flow sequence", "while parsing a flow mapping",
+            "while scanning a quoted scalar"):
+        # `tokens: [{LOWER: worn}` or `phrase: "worn out`: YAML reads on to a later line
+        # (or the end of the file) and names that; the slip is where it opened.
+        opened = lines[context_mark.line] if context_mark.line < len(lines) else ""
+        char = opened[context_mark.column:context_mark.column + 1] or "["
+        closer = {"[": "]", "{": "}"}.get(char, char)
+        if closer in text and char in "[{":  # closed later: a comma missing, say
+            return mark.line + 1, out
+        return context_mark.line + 1, (f" (line {mark.line + 1}): the {char} opened in column "
+                                       f"{context_mark.column + 1} of this line is never "
+                                       f"closed: end it with {closer}")
+    if "mapping values are not allowed" in problem:
+        pair = re.match(r"^\s*(?:-\s+)?([^\s:#'\"][^:#]*):\s+(.*\S)\s*$", text)
+        if pair and re.search(r":(?:\s|$)", pair.group(2)):
+            key, value = pair.groups()
+            shown = value.replace('"', '\\"')
+            return mark.line + 1, (out + f": the value of `{key}` holds a colon and a space; "
+                                   f'put it in quotes: {key}: "{shown}"')
+        return mark.line + 1, (out + ": check this line's indentation: the keys of one "
+                               "theme or pattern start in the same column")
+    if "unknown escape character" in problem:
+        # "\d+ hours": in double quotes a backslash starts a YAML escape, and \d is none.
+        typed = re.match(r'^\s*(?:-\s+)?(\w+):\s*"(.*)"\s*$', text)
+        fix = (f": {typed[1]}: '{typed[2]}'" if typed and "'" not in typed[2]
+               and "\\\\" not in typed[2] else "")
+        return mark.line + 1, (out + ": in double quotes a backslash starts a YAML escape; "
+                               f"put a regular expression in single quotes{fix}")
+    if "expected '-' indicator" in problem and context_mark is not None:
+        # A key in line with the list's `-`: it belongs to the item above (indent it to
+        # that item's keys) or starts a new one (`- `).
+        item = lines[context_mark.line] if context_mark.line < len(lines) else ""
+        dash = re.match(r"^(\s*-\s+)", item)
+        if dash:
+            return mark.line + 1, (out + ": check this line's indentation: a key of the item "
+                                   f"above starts in column {len(dash.group(1)) + 1}, in line "
+                                   "with its first key; a new item starts with `- `")
+    return mark.line + 1, out
+
+
+def _colon_missing(text: str, keys: set[str]) -> str:
+    """``name: Physical health`` for a line typed ``name Physical health`` (a key of a
+    codebook without its colon), else ``""``."""
+    typed = re.match(r"^\s*(-\s+)?([A-Za-z_]+)\s+(\S.*)$", text)
+    if not typed or typed.group(2) not in keys or re.search(r":(\s|$)", typed.group(3)):
+        return ""  # not a key, or a colon further on (a value holding one, another slip)
+    return f"{typed.group(1) or ''}{typed.group(2)}: {typed.group(3).rstrip()}"

@@ -25,7 +25,13 @@ import yaml
 from qualcoder_ahp.errors import CodebookError
 from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme, theme_slug
 from qualcoder_ahp.suggest import colours
-from qualcoder_ahp.suggest.checker import Checker, CheckResult, _likely, _LineLoader
+from qualcoder_ahp.suggest.checker import (
+    Checker,
+    CheckResult,
+    _likely,
+    _LineLoader,
+    yaml_hint,
+)
 from qualcoder_ahp.suggest.pattern_check import check_body
 from qualcoder_ahp.suggest.sre_tree import forget_trees, gc_paused
 
@@ -142,8 +148,8 @@ def _check_yaml(path: Path) -> CheckResult:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        ck.error(mark.line + 1 if mark else 0, "",
-                 f"not valid YAML: {problem}{_yaml_hint(raw, exc)}")
+        line, hint = yaml_hint(raw, exc, THEME_KEYS | PATTERN_KEYS | TOP_KEYS)
+        ck.error(line, "", f"not valid YAML: {problem}{hint}")
         return CheckResult(None, ck.errors)
     finally:
         loader.dispose()
@@ -185,9 +191,12 @@ def _check_yaml(path: Path) -> CheckResult:
     else:
         seen_themes: dict[str, int] = {}
         seen_patterns: dict[str, int] = {}
-        for theme in themes_raw:
-            _theme(ck, theme, None, themes, patterns, seen_themes, seen_patterns)
+        ck.theme_ids = _theme_ids(ck, themes_raw)
+        for i, theme in enumerate(themes_raw):
+            _theme(ck, theme, None, themes, patterns, seen_themes, seen_patterns,
+                   themes_raw[i + 1] if i + 1 < len(themes_raw) else None)
         _colour_warnings(ck, themes)
+        _name_warnings(ck, themes)
     if ck.loader is not None:  # keys given twice in mappings no check above visited
         for obj_id in list(ck.loader.duplicates):
             ck.duplicate_keys_of(obj_id, "")
@@ -198,7 +207,35 @@ def _check_yaml(path: Path) -> CheckResult:
         version = None
     codebook = Codebook(name, tuple(themes), tuple(patterns), pipeline or None, str(path),
                         None if version is None else str(version))
-    return CheckResult(codebook, ck.errors, ck.warnings)
+    return CheckResult(codebook, _in_file_order(ck, ck.errors), ck.warnings)
+
+
+def _in_file_order(ck: Checker, lines: list[str]) -> list[str]:
+    """Errors by line (a theme's keys are checked before its patterns, so an unknown key
+    below the patterns was listed above them); the same line keeps its order."""
+    def line_of(message: str) -> int:
+        number = message[len(ck.path) + 1:].split(":", 1)[0]
+        return int(number) if number.isdigit() else 0
+
+    return sorted(lines, key=line_of)
+
+
+def _name_warnings(ck: Checker, themes: list[Theme]) -> None:
+    """Warn of two themes of one name (in any case): the pickers, the tree and every
+    report would show the name twice, and a coder could not tell which is which. Only a
+    warning: under two folders one name can be meant (a REFI codebook has them)."""
+    first: dict[str, Theme] = {}
+    for theme in themes:
+        key = theme.name.casefold()
+        if key in first:
+            other = first[key]
+            where = "another folder" if other.parent_id != theme.parent_id else "the same place"
+            ck.warn(ck.theme_ids.get(theme.id, 0), f"theme {theme.id}",
+                    f"its name {theme.name!r} is also theme {other.id}'s (line "
+                    f"{ck.theme_ids.get(other.id, 0)}), in {where}: the pickers and reports "
+                    "would show two of it; give one another name")
+        else:
+            first[key] = theme
 
 
 def _colour_warnings(ck: Checker, themes: list[Theme]) -> None:
@@ -220,8 +257,47 @@ def _colour_warnings(ck: Checker, themes: list[Theme]) -> None:
                     f"{faint} theme: coded text would look uncoded")
 
 
+def _theme_ids(ck: Checker, raw: Any) -> dict[str, int]:
+    """Every theme id the file gives, anywhere in the tree, with its line."""
+    out: dict[str, int] = {}
+    stack = list(raw) if isinstance(raw, list) else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("id"), str):
+                out.setdefault(item["id"], ck.line(item, "id"))
+            if isinstance(item.get("children"), list):
+                stack.extend(item["children"])
+    return out
+
+
+def _unknown_theme_key(ck: Checker, raw: dict[Any, Any], key: Any) -> str:
+    """What an unknown key of a theme is likely to be, and the fix."""
+    value = raw[key]
+    if key == "parent":
+        # A flat list with parent references, as a spreadsheet codebook has: YAML nests.
+        named = ck.theme_ids.get(value) if isinstance(value, str) else None
+        where = (f"move it into the `children:` list of theme {value} (line {named})"
+                 if named else f"there is no theme {value!r} in this file: add it, then move "
+                 "this theme into its `children:` list")
+        return ("unknown key 'parent': a theme goes in its parent's `children:` list, "
+                f"indented under it, not named by `parent:`; {where}")
+    if key in BODIES or key in ("scope", "unit"):
+        return (f"unknown key {key!r}: `{key}` belongs to a pattern; is this meant to be an "
+                "item of the `patterns:` list above? Indent it under `patterns:`")
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if any(k in BODIES for v in value for k in v):
+            # A list of patterns under a misspelt key: `exclusions:` is not `exclusion:`
+            # (the criteria, text) but `exclude:` (the exclusion patterns).
+            right = "exclude" if str(key).lower().startswith("excl") else "patterns"
+            return (f"unknown key {key!r}: a list of patterns goes under `patterns:`, or "
+                    f"under `exclude:` for exclusion patterns (did you mean {right!r}?)")
+    return f"unknown key {key!r}{_likely(key, THEME_KEYS)}"
+
+
 def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
-           patterns: list[Pattern], seen: dict[str, int], seen_patterns: dict[str, int]) -> None:
+           patterns: list[Pattern], seen: dict[str, int], seen_patterns: dict[str, int],
+           after: Any = None) -> None:
     if not isinstance(raw, dict):
         ck.error(0, "", f"a theme must be a mapping, not {type(raw).__name__}")
         return
@@ -243,8 +319,9 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
                      f"`id` is {theme_id!r}: give a slug such as `id: my_theme`")
         theme_id = f"?line{line}"
     elif not THEME_ID.match(theme_id):
+        slug = theme_slug(theme_id) or "winding_route"
         ck.error(ck.line(raw, "id"), what,
-                 "id must be lower-case letters, digits, _ and - (like winding_route)")
+                 f"id must be lower-case letters, digits, _ and - (such as {slug})")
     elif theme_id in seen:
         ck.error(ck.line(raw, "id"), what, f"duplicate theme id (first at line {seen[theme_id]})")
     else:
@@ -252,7 +329,7 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
     ck.duplicate_keys(raw, what)
     for key in raw:
         if key not in THEME_KEYS:
-            ck.error(ck.line(raw, key), what, f"unknown key {key!r}{_likely(key, THEME_KEYS)}")
+            ck.error(ck.line(raw, key), what, _unknown_theme_key(ck, raw, key))
     color = raw.get("color", "#888888")
     if color is None:
         at = ck.line(raw, "color")
@@ -282,7 +359,13 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
         if value is None:
             value = ""
         if not isinstance(value, str):
-            ck.error(ck.line(raw, key), what, f"`{key}` must be text")
+            looks_like_patterns = isinstance(value, list) and any(
+                isinstance(v, dict) and any(k in BODIES for k in v) for v in value)
+            if key == "exclusion" and looks_like_patterns:
+                ck.error(ck.line(raw, key), what, "`exclusion` is the exclusion criteria, "
+                         "as text; exclusion patterns go in an `exclude:` list")
+            else:
+                ck.error(ck.line(raw, key), what, f"`{key}` must be text")
             value = str(value)
         texts[key] = value.strip()
     examples = raw.get("examples") or []
@@ -316,12 +399,25 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
                         texts["inclusion"], texts["exclusion"], tuple(examples), color.upper(),
                         codable, len(themes)))
     patterns.extend(theme_patterns)
+    if "children" in raw and raw["children"] is None:
+        # `children:` and then the themes meant for it in line with this one: they are
+        # read as its siblings and the tree is wrong, with no error but this.
+        if isinstance(after, dict):
+            beside = (f"theme {after['id']} (line {ck.line(after, 'id')})"
+                      if isinstance(after.get("id"), str) else f"the theme at line "
+                      f"{ck.line(after)}")
+            ck.error(ck.line(raw, "children"), what, "`children:` has nothing under it: "
+                     "indent the themes that belong in it further than `children:`; "
+                     f"{beside} is in line with {theme_id}, so it is beside it, not in it")
+        else:  # the last of its list: a folder left to fill later, perhaps
+            ck.warn(ck.line(raw, "children"), what, "`children:` has nothing under it")
     children = raw.get("children") or []
     if not isinstance(children, list):
         ck.error(ck.line(raw, "children"), what, "`children` must be a list of themes")
         return
-    for child in children:
-        _theme(ck, child, theme_id, themes, patterns, seen, seen_patterns)
+    for i, child in enumerate(children):
+        _theme(ck, child, theme_id, themes, patterns, seen, seen_patterns,
+               children[i + 1] if i + 1 < len(children) else None)
 
 
 def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
@@ -346,7 +442,12 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
             seen[pattern_id] = ck.line(raw, "id")
     ck.duplicate_keys(raw, what, nested=True)  # and in its body: {IN: [a], IN: [b]}
     for key in raw:
-        if key not in PATTERN_KEYS:
+        if key == "exclude":
+            # The JSONL form (`"exclude": true`); in YAML a theme holds an `exclude:` list.
+            ck.error(ck.line(raw, key), what, "unknown key 'exclude': in a YAML codebook an "
+                     "exclusion pattern goes in its theme's `exclude:` list, beside "
+                     "`patterns:`")
+        elif key not in PATTERN_KEYS:
             ck.error(ck.line(raw, key), what,
                      f"unknown key {key!r}{_likely(key, PATTERN_KEYS)}")
     bodies = [k for k in BODIES if k in raw]
@@ -372,34 +473,6 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
         ck.warn(body_line, what,
                 "dependency pattern skipped: the codebook names no installed trained pipeline")
     return Pattern(pattern_id, theme_id, kind, body, str(scope), str(unit), exclude)
-
-
-def _yaml_hint(raw: str, exc: yaml.YAMLError) -> str:
-    """Where, and the likely slip behind, a YAML syntax error: a tab, an unquoted colon in
-    a value, a line indented too far or not far enough, an unclosed quote."""
-    mark = getattr(exc, "problem_mark", None)
-    if mark is None:
-        return ""
-    out = f" (column {mark.column + 1})"
-    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    if context and context_mark is not None and context_mark.line != mark.line:
-        out += f", {context} that starts at line {context_mark.line + 1}"
-    lines = raw.splitlines()
-    text = lines[mark.line] if mark.line < len(lines) else ""
-    indent = text[:len(text) - len(text.lstrip())]
-    problem = str(getattr(exc, "problem", "") or "")
-    if "\t" in indent or text[mark.column:mark.column + 1] == "\t":
-        return out + ": the line holds a tab; YAML indents with spaces only"
-    if "mapping values are not allowed" in problem:
-        pair = re.match(r"^\s*(?:-\s+)?([^\s:#'\"][^:#]*):\s+(.*\S)\s*$", text)
-        if pair and re.search(r":(?:\s|$)", pair.group(2)):
-            key, value = pair.groups()
-            shown = value.replace('"', '\\"')
-            return (out + f": the value of `{key}` holds a colon and a space; put it in "
-                    f'quotes: {key}: "{shown}"')
-        return (out + ": check this line's indentation: the keys of one theme or pattern "
-                "start in the same column")
-    return out
 
 
 def _pipeline_installed(name: str) -> bool:

@@ -17,6 +17,7 @@ import json
 import re
 from typing import Any
 
+from qualcoder_ahp.errors import closest
 from qualcoder_ahp.suggest.checker import Checker
 from qualcoder_ahp.suggest.sre_tree import IGNORECASE, _sre_compile, _sre_parse, keep_tree
 
@@ -63,6 +64,30 @@ def _compile_checked(body: str) -> tuple[re.Pattern[str], bool]:
     return compiled, empty
 
 
+_ESCAPES = {"\b": "\\b", "\a": "\\a", "\f": "\\f", "\v": "\\v", "\x1b": "\\e",
+            "\x00": "\\0"}
+
+
+def _escape_slip(regex: str) -> str:
+    """What a regex typed in double quotes became, when YAML or JSON read its backslash.
+
+    ``"\bnot tired\b"`` in double quotes is a backspace, "not tired", a backspace: a
+    regex no transcript ever matches, and no error from Python. ``""`` when the regex
+    holds no such control character (a tab or line break may be meant).
+    """
+    found = [c for c in dict.fromkeys(regex) if c in _ESCAPES]
+    if not found:
+        return ""
+    meant = regex
+    for char in found:
+        meant = meant.replace(char, _ESCAPES[char])
+    names = ", ".join(_ESCAPES[c] for c in found)
+    return (f"holds a control character where {names} was typed: in double quotes YAML and "
+            "JSON read a backslash as an escape (\\b is a backspace, not a word boundary), "
+            "so it never matches; in YAML put the regex in single quotes, "
+            f"'{meant}', or double each backslash")
+
+
 def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
     """Validate one pattern body of the given kind, recording problems on ``ck``."""
     if kind == "phrase":
@@ -81,6 +106,10 @@ def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
     elif kind == "regex":
         if not isinstance(body, str) or not body:
             ck.error(line, what, "`regex` must be a non-empty string")
+            return
+        slip = _escape_slip(body)
+        if slip:
+            ck.error(line, what, f"the regex {slip}")
             return
         try:
             compiled, matches_no_text = _compile_checked(body)
@@ -109,6 +138,11 @@ def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
 
 
 def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
+    if isinstance(body, dict) and body:
+        # {LOWER: shattered} for [{LOWER: shattered}]: one token, not yet a list of them.
+        ck.error(line, what, "a token pattern is a list of token specs; this is one token "
+                 "spec: put it in brackets, [{...}]")
+        return
     if not isinstance(body, list) or not body:
         ck.error(line, what, "`tokens` must be a non-empty list of token specs")
         return
@@ -122,7 +156,9 @@ def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
         for attr, value in token.items():
             name = str(attr).upper()
             if name not in TOKEN_ATTRS:
-                ck.error(tline, what, f"token {i}: unknown token attribute {attr!r}")
+                close = closest(name, TOKEN_ATTRS)
+                ck.error(tline, what, f"token {i}: unknown token attribute {attr!r}"
+                         + (f" (did you mean {close}?)" if close else ""))
                 continue
             if name == "OP":
                 if not isinstance(value, str) or not OPERATOR.match(value):
@@ -140,6 +176,10 @@ def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
                     if pname not in PREDICATES and not PREDICATES_FUZZY.match(pname):
                         ck.error(tline, what, f"token {i}: unknown predicate {pred!r} on {name}")
                     elif pname == "REGEX":
+                        slip = _escape_slip(str(arg))
+                        if slip:
+                            ck.error(tline, what, f"token {i}: {name}.REGEX {slip}")
+                            continue
                         try:
                             re.compile(str(arg))
                         except re.error as exc:

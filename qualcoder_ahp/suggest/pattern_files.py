@@ -18,8 +18,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.records import Codebook, Pattern, Theme
+from qualcoder_ahp.errors import UserError, closest
+from qualcoder_ahp.records import Codebook, Pattern, Theme, theme_slug
 from qualcoder_ahp.suggest.checker import Checker, CheckResult, _likely
 from qualcoder_ahp.suggest.codebook import PATTERN_ID, SCOPES, UNITS
 from qualcoder_ahp.suggest.pattern_check import check_body
@@ -66,7 +66,7 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         try:
             row = json.loads(text)
         except json.JSONDecodeError as exc:
-            ck.error(number, "", f"not valid JSON: {exc.msg}")
+            ck.error(number, "", f"not valid JSON: {exc.msg}{_json_hint(text, exc)}")
             continue
         except RecursionError:  # (was a traceback)
             ck.error(number, "", "not valid JSON: nested too deeply")
@@ -142,7 +142,7 @@ def merge_jsonl(result: CheckResult, path: Path) -> CheckResult:
     for number, label, pattern in rows:
         if label not in themes:
             ck.error(number, f"pattern {pattern.id}", f"label {label!r} is not a theme id of "
-                     f"{result.codebook.source}")
+                     f"{result.codebook.source}{_label_hint(str(label), themes)}")
         elif not themes[label].codable and not pattern.exclude:
             ck.error(number, f"pattern {pattern.id}", f"theme {label!r} is a folder")
         elif pattern.id in taken:
@@ -168,3 +168,31 @@ def read_qdc_codebook(path: Path) -> CheckResult:
     except UserError as exc:
         return CheckResult(None, [str(exc)])
     return CheckResult(codebook)
+
+
+def _json_hint(text: str, exc: json.JSONDecodeError) -> str:
+    """The slip behind a pattern line's JSON error, as Python or a YAML habit makes it:
+    single quotes, or a comma after the last item."""
+    if re.search(r",\s*[}\]]", text[:exc.pos + 1]):
+        return (f" (column {exc.colno}): a comma after the last item; JSON allows none "
+                "before } or ]")
+    if exc.msg.startswith("Invalid \\escape"):
+        return (f" (column {exc.colno}): a backslash in JSON is written twice, "
+                f"{text[exc.pos:exc.pos + 2].replace(chr(92), chr(92) * 2)}")
+    quoted = re.match(r"'([^'\"]*)'", text[exc.pos:])
+    if "Expecting property name" in exc.msg and quoted:
+        return f": JSON needs double quotes, \"{quoted[1]}\", not '{quoted[1]}'"
+    return ""
+
+
+def _label_hint(label: str, themes: dict[str, Any]) -> str:
+    """A theme's name given as the label, a likely typo, or the theme still to add."""
+    named = [t for t in themes.values() if label.casefold() in (
+        t.name.casefold(), theme_slug(t.name))]  # the label as read is already a slug
+    if named:
+        return (f": theme {named[0].id} is named {named[0].name!r}; a label is a theme id: "
+                f"use {named[0].id!r}")
+    close = closest(label, themes)
+    if close:
+        return f" (did you mean {close!r}?)"
+    return f": add a theme with `id: {label}` to it first, or label the pattern with one it has"

@@ -329,9 +329,11 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 return
             self._fill(keep=theme.id)
             self.follow_here()
+            note = self.store.namesake_note(theme.id, self.coder)
             self.notify(f"Theme added: {self.store.theme_path(theme.id)} (u undoes it). It "
-                        "has no patterns: code with it by hand (c on the coding screen).",
-                        markup=False)
+                        "has no patterns: code with it by hand (c on the coding screen)."
+                        + (f" {note[0].upper()}{note[1:]}" if note else ""),
+                        markup=False, timeout=20 if note else None)
 
         self.app.push_screen(new_theme_place(name, themes, paths, preselect=folder), placed)
 

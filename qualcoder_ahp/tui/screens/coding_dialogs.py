@@ -109,9 +109,11 @@ class CodingDialogs:
         if coding is not None:
             # Say where it went and why it will not come up as a suggestion; the codebook
             # screen (k) tells the rest (who added it, how to give it patterns).
+            note = self.store.namesake_note(theme.id, self.coder)
             self.notify(f"Coded with the new theme {self.store.theme_path(theme.id)!r}. It "
-                        "has no patterns, so it is never suggested (k: the codebook).",
-                        markup=False)
+                        "has no patterns, so it is never suggested (k: the codebook)."
+                        + (f" {note[0].upper()}{note[1:]}" if note else ""),
+                        markup=False, timeout=20 if note else None)
 
     def action_code_recent(self, number: int) -> None:
         """Code the pending span with recent theme ``number``."""
