@@ -87,7 +87,8 @@ def collect(store: Store, theme_id: str, coder: str | None,
     """
     # Only the theme's codings (and those below it): a study's other themes are most of it.
     data = ReportData(store, coder, themes=theme_subtree(store, theme_id))
-    found = quotes(data, theme=theme_id, progress=progress)
+    # A passage shows its quote whole, never its context: no sentence is read for it.
+    found = quotes(data, theme=theme_id, progress=progress, context=False)
     ids = {row.label: row.id for row in data.transcripts.values()}
     order = {tid: i for i, tid in enumerate(data.transcripts)}
     themes = {t: i for i, t in enumerate(data.subtree(theme_id))}
