@@ -42,23 +42,44 @@ from qualcoder_ahp.reports.framework import (
     framework,
 )
 from qualcoder_ahp.reports.quotes import Quote
+from qualcoder_ahp.reports.theme_heading import heading, whole_width
 from qualcoder_ahp.reports.writers import shown_time
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
 from qualcoder_ahp.tui.undo_keys import UNDO_BINDINGS, UndoKeys
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
-HEAD_WIDTH = 9
-"""Widest theme heading in the grid: a name cut to this many cells with ``…`` (11 themes
-at 80 columns scroll sideways; the line under the grid names the cell's theme whole)."""
+HEAD_LINES = 2
+"""Lines of a theme's column heading (:func:`~qualcoder_ahp.reports.theme_heading.heading`)."""
+HEAD_WIDTH = 10
+"""Widest theme column when the grid is wider than the screen (11 themes at 80 or 100
+columns): the themes scroll sideways under the case column, each name whole over two
+lines where it fits in this width, else abbreviated readably (``Visibility`` /
+``untapped…``); the line under the grid names the cell's theme whole."""
+WIDEST = 24
+"""Widest theme column when the screen holds the whole grid (each name then whole)."""
 CASE_WIDTH = 18
 """Widest case label in the fixed first column."""
 EVERYONE = "(everyone)"
 """The coder choice that counts every coder's codings."""
 
 
-def abbreviated(name: str, width: int = HEAD_WIDTH) -> str:
-    """``Serendipity`` as is; ``Beyond uni-professional roles`` as ``Beyond u…``."""
+def abbreviated(name: str, width: int = CASE_WIDTH) -> str:
+    """``physio_helen`` as is; a longer case label cut to ``width`` with ``…``."""
     return name if len(name) <= width else name[:width - 1].rstrip() + "\u2026"
+
+
+def theme_widths(names: list[str], least: list[int], room: int) -> list[int]:
+    """Each theme column's width (cells, without the DataTable's padding of one either
+    side): as wide as its name needs to stand whole over :data:`HEAD_LINES` lines, up to
+    the widest cap (of :data:`WIDEST` down to :data:`HEAD_WIDTH`) at which every column
+    fits in ``room``; :data:`HEAD_WIDTH` when even that does not fit (the grid scrolls
+    sideways). Never narrower than ``least`` (a column's counts and mark)."""
+    whole = [whole_width(n, HEAD_LINES) for n in names]
+    for cap in range(WIDEST, HEAD_WIDTH - 1, -1):
+        widths = [max(lo, min(cap, w)) for w, lo in zip(whole, least, strict=True)]
+        if sum(w + 2 for w in widths) <= room:
+            return widths
+    return [max(lo, min(HEAD_WIDTH, w)) for w, lo in zip(whole, least, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -106,6 +127,8 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
         self.counted: str | None = coder
         """Whose codings are counted (``None``: everyone's)."""
         self.shown: Shown | None = None
+        self._widths: list[int] = []
+        """The theme columns' widths, fitted to the screen (:func:`theme_widths`)."""
         self.title = "Framework matrix"
 
     def compose(self) -> ComposeResult:
@@ -182,18 +205,25 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
                 and [t.id for t in self.shown.fw.themes] == [t.id for t in shown.fw.themes])
         place = grid.cursor_coordinate if same else None
         grid.clear(columns=True)
-        grid.add_column(Text("case"), width=min(CASE_WIDTH, max(
-            [4, *(len(c.label) for c in shown.fw.cases)])), key="case")
-        for theme in shown.fw.themes:
-            grid.add_column(Text(abbreviated(theme.name), justify="right"), key=theme.id)
-        for case in shown.fw.cases:
+        fw = shown.fw
+        case_width = self._case_width(fw)
+        grid.add_column(Text("case"), width=case_width, key="case")
+        self._widths = self._fit(fw)
+        heads = [heading(t.name, w, HEAD_LINES)
+                 for t, w in zip(fw.themes, self._widths, strict=True)]
+        grid.header_height = max([1, *(len(h) for h in heads)])
+        for theme, head, width in zip(fw.themes, heads, self._widths, strict=True):
+            grid.add_column(Text("\n".join(head), justify="right"), width=width,
+                            key=theme.id)
+        for case in fw.cases:
             grid.add_row(Text(abbreviated(case.label, CASE_WIDTH)),
-                         *(self._cell_text(shown.fw.cell(case, t.id)) for t in shown.fw.themes),
+                         *(self._cell_text(fw.cell(case, t.id), w)
+                           for t, w in zip(fw.themes, self._widths, strict=True)),
                          key=case.key)
         self.shown = shown
-        if place is not None and shown.fw.cases:
-            grid.move_cursor(row=min(place.row, len(shown.fw.cases) - 1), column=place.column)
-        elif shown.fw.cases and shown.fw.themes:
+        if place is not None and fw.cases:
+            grid.move_cursor(row=min(place.row, len(fw.cases) - 1), column=place.column)
+        elif fw.cases and fw.themes:
             grid.move_cursor(row=0, column=1)
         but = f" but {', '.join(shown.not_pooled)}'s" if shown.not_pooled else ""
         whose = (f"everyone's codings{but}" if shown.counted is None else
@@ -201,18 +231,43 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
                  f"{shown.counted}'s codings")
         caption = (f"Cell: {whose}; {SUMMARY_MARK} your summary ({self.coder}). "
                    "Enter opens a cell.")
-        if not shown.fw.cases:
+        if not fw.cases:
             caption = "No transcripts yet: import interviews first (i on the transcripts)."
         self.query_one("#fw-caption", Label).update(Text(caption))
-        done = shown.fw.summarised_cells
-        self.sub_title = (f"{plural(len(shown.fw.cases), 'case')} \u00d7 "
-                          f"{plural(len(shown.fw.themes), 'theme')}, {done} summar"
+        done = fw.summarised_cells
+        self.sub_title = (f"{plural(len(fw.cases), 'case')} \u00d7 "
+                          f"{plural(len(fw.themes), 'theme')}, {done} summar"
                           f"{'y' if done == 1 else 'ies'}")
         self._show_cell()
 
     @staticmethod
-    def _cell_text(cell: Cell) -> Text:
-        return Text(f"{cell.count}{SUMMARY_MARK if cell.summaries else ' '}", justify="right")
+    def _case_width(fw: Framework) -> int:
+        return min(CASE_WIDTH, max([4, *(len(c.label) for c in fw.cases)]))
+
+    def _fit(self, fw: Framework) -> list[int]:
+        """The theme columns' widths on the grid as wide as it is now."""
+        grid = self.query_one(DataTable)
+        # A column holds its counts and the summary mark after them.
+        least = [max([1, *(len(str(fw.cell(c, t.id).count)) for c in fw.cases)]) + 1
+                 for t in fw.themes]
+        room = ((grid.size.width or self.app.size.width) - self._case_width(fw) - 2
+                - grid.styles.scrollbar_size_vertical)
+        return theme_widths([t.name for t in fw.themes], least, room)
+
+    def on_resize(self) -> None:
+        """A wider or narrower terminal: the theme columns fitted to it again."""
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        if self.shown is not None and self._fit(self.shown.fw) != self._widths:
+            self._show(self.shown)
+
+    @staticmethod
+    def _cell_text(cell: Cell, width: int) -> Text:
+        """The count right-aligned, then the mark or a space, so that the digits of a
+        column line up whether or not a cell is marked."""
+        return Text(str(cell.count).rjust(width - 1)
+                    + (SUMMARY_MARK if cell.summaries else " "))
 
     def current(self) -> tuple[Case, str] | None:
         """The case and theme id under the cursor, or ``None`` (the case column, or an

@@ -1,0 +1,172 @@
+"""The framework matrix's theme headings, and the quotes it reads.
+
+The shipped codebook's eleven codable themes (``codebooks/ahp-leadership.yaml``) head
+the framework screen's columns: readable and told apart at 80x24 (abbreviated over two
+lines, never cut blind to nine characters), whole where the terminal is wide enough.
+The matrix never shows a quote's context, so it reads no sentence for one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from textual.widgets import DataTable
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.reports.data import ReportData
+from qualcoder_ahp.reports.framework import cell_quotes, framework
+from qualcoder_ahp.reports.text_table import cells
+from qualcoder_ahp.reports.theme_heading import heading, whole_width
+from qualcoder_ahp.suggest.codebook import load_codebook
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.framework import FrameworkScreen
+from tests.conftest import make_parsed
+from tests.test_framework import extend
+
+SHIPPED = Path(__file__).resolve().parents[1] / "codebooks" / "ahp-leadership.yaml"
+
+
+def shipped_project(path: Path) -> list[str]:
+    """Two participants coded with every codable theme of the shipped codebook; their
+    names, in codebook order."""
+    store = open_store(path)
+    store.save_codebook(load_codebook(SHIPPED))
+    names = [t.name for t in store.themes() if t.codable]
+    ids = [t.id for t in store.themes() if t.codable]
+    for n in (1, 2):
+        info, _ = store.add_transcript(f"interview_{n}", make_parsed(
+            [("P", "participant", f"Interview {n}: words enough to code here. " * 3)]),
+            participant=f"P0{n}")
+        for i, theme in enumerate(ids):
+            for k in range((i + n) % 3):
+                store.code(info.id, theme, "ana", 10 * k, 10 * k + 5)
+    store.set_cell_summary("ana", "P01", ids[1], "Luck.")
+    store.close()
+    return names
+
+
+def test_each_ahp_theme_is_told_apart_in_ten_cells() -> None:
+    names = [t.name for t in load_codebook(SHIPPED).themes if t.codable]
+    assert len(names) == 11
+    heads = {n: heading(n, 10) for n in names}
+    assert all(1 <= len(h) <= 2 and all(cells(line) <= 10 for line in h)
+               for h in heads.values())
+    assert len({tuple(h) for h in heads.values()}) == 11
+    # Abbreviated by words, from the start of each word, never cut inside the first one.
+    assert heads["Beyond uni-professional roles"] == ["Beyond", "uni-profe\u2026"]
+    assert heads["Board mandate and seniority"] == ["Board", "mandate\u2026"]
+    assert heads["Visibility and untapped potential"] == ["Visibility", "untapped\u2026"]
+    assert heads["Role ambiguity"] == ["Role", "ambiguity"]  # whole where it fits
+    assert heading("Serendipity", 9) == ["Serendip-", "ity"]
+    assert heading("System perspective", 9) == ["System", "perspect."]
+    for name in names:  # whole at the width it needs
+        assert " ".join(heading(name, whole_width(name))).replace("- ", "-") == name
+
+
+async def test_the_screen_heads_its_columns_readably_at_every_width(tmp_path: Path) -> None:
+    path = tmp_path / "ahp.db"
+    names = shipped_project(path)
+    app = make_app(path, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("X")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, FrameworkScreen)
+        grid = app.screen.query_one(DataTable)
+
+        def headings() -> list[str]:
+            return [str(c.label) for c in grid.ordered_columns][1:]
+
+        def in_view() -> int:  # theme columns wholly on the screen, beside the cases
+            room = grid.scrollable_content_region.width
+            used, n = grid.ordered_columns[0].get_render_width(grid), 0
+            for column in grid.ordered_columns[1:]:
+                used += column.get_render_width(grid)
+                n += used <= room
+            return n
+
+        narrow = headings()
+        assert len(set(narrow)) == 11 and grid.header_height == 2
+        assert "Beyond\nuni-profe\u2026" in narrow and "Board\nmandate\u2026" in narrow
+        assert all(cells(line) <= 10 for h in narrow for line in h.split("\n"))
+        seen_at_80 = in_view()
+        # Counts right-aligned, the mark after them: the digits of a column line up.
+        column = [str(v) for v in grid.get_column_at(2)]
+        assert column == [" " * 8 + "2*", " " * 8 + "0 "]
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert in_view() > seen_at_80
+        await pilot.resize_terminal(200, 30)
+        await pilot.pause()
+        await pilot.pause()
+        wide = headings()
+        assert [" ".join(h.split("\n")).replace("- ", "-") for h in wide] == names
+        assert in_view() == 11
+        await pilot.resize_terminal(80, 24)  # back: abbreviated again
+        await pilot.pause()
+        await pilot.pause()
+        assert headings() == narrow
+
+
+# --------------------------------------------------------------- no context is read
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    path = tmp_path / "qcahp.db"
+    store = open_store(path)
+    extend(store)
+    store.set_cell_summary("bob", "fg", "serendipity", "Luck matters.")
+    store.close()
+    return path
+
+
+def no_sentences(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(_store: Store) -> None:
+        raise AssertionError("sentences read for a context nobody shows")
+    monkeypatch.setattr(Store, "report_sentences", refuse)
+
+
+def test_framework_reads_no_sentence_and_writes_the_same_csv(project: Path, monkeypatch
+                                                            ) -> None:
+    def csv_rows() -> list[dict[str, str]]:
+        result = CliRunner().invoke(cli, ["--db", str(project), "framework", "--format",
+                                          "csv", "--all-coders"])
+        assert result.exit_code == 0, result.output
+        return list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+
+    before = csv_rows()
+    assert any("Luck matters." in r["quotes"] for r in before)
+    with open_store(project) as store:
+        data = ReportData(store, None)
+        quoted = framework(data)
+        case = next(c for c in quoted.cases if c.label == "P01")
+        core = cell_quotes(data, case, "serendipity")
+    no_sentences(monkeypatch)
+    assert csv_rows() == before
+    with open_store(project) as store:
+        data = ReportData(store, None)
+        fw = framework(data)
+        assert {k: c.references(True) for k, c in fw.cells.items()} == {
+            k: c.references(True) for k, c in quoted.cells.items()}
+        again = cell_quotes(data, case, "serendipity")
+    assert [q.coding_id for q in again] == [q.coding_id for q in core] and len(core) == 4
+    assert all(q.context == "" for c in fw.cells.values() for q in c.quotes)
+
+
+def test_the_passages_screen_collects_without_reading_sentences(project: Path,
+                                                               monkeypatch) -> None:
+    from qualcoder_ahp.tui.screens.passages import collect, passage_text
+
+    with open_store(project) as store:
+        before = collect(store, "career", None)
+        no_sentences(monkeypatch)
+        after = collect(store, "career", None)
+    assert [str(passage_text(p, True)) for p in after.passages] == [
+        str(passage_text(p, True)) for p in before.passages]
+    assert len(after.passages) > 3
