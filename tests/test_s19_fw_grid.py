@@ -170,3 +170,69 @@ def test_the_passages_screen_collects_without_reading_sentences(project: Path,
     assert [str(passage_text(p, True)) for p in after.passages] == [
         str(passage_text(p, True)) for p in before.passages]
     assert len(after.passages) > 3
+
+
+# --------------------------------------------------------------- passages on a resize
+def many_passages(path: Path) -> None:
+    """The workbench project with a long interview whose 40 answers are coded."""
+    from tests.tui.conftest import CODER
+
+    words = ("I moved from the ward into a service improvement role and then, more by "
+             "luck than by any plan, into a job at the trust board, answer {n}.")
+    turns = [("P9", "participant", words.format(n=n) * 2) for n in range(40)]
+    with open_store(path) as store:
+        info, _ = store.add_transcript("long_interview", make_parsed(turns))
+        for turn in store.turns(info.id):
+            store.code(info.id, "serendipity", CODER, turn.start, turn.end)
+
+
+async def test_a_resize_rewraps_the_passages_in_the_worker(project: Path,
+                                                          monkeypatch) -> None:
+    """Resized, the passages screen measures its passages in a worker, not on the UI
+    thread, and lays them out as OptionList would have (the same heights)."""
+    import threading
+
+    from textual.content import Content
+    from textual.visual import visualize
+
+    from qualcoder_ahp.tui.screens.passages import PassageList
+    from tests.tui.conftest import CODER
+    from tests.tui.test_passages_screen import open_passages, settle
+
+    many_passages(project)
+    measured_here: list[int] = []
+    get_height = Content.get_height
+
+    def counted(self: Content, rules, width: int) -> int:  # type: ignore[no-untyped-def]
+        before = self._height_cache
+        height = get_height(self, rules, width)
+        if self._height_cache is not before and \
+                threading.current_thread() is threading.main_thread():
+            measured_here.append(id(self))  # wrapped here, on the UI thread
+        return height
+
+    monkeypatch.setattr(Content, "get_height", counted)
+    app = make_app(project, CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_passages(pilot, "serendipity")
+        listing = app.screen.query_one(PassageList)
+        assert listing.option_count > 40  # 40 passages of the long interview, and more
+        passage = listing.get_option_index(str(app.screen.shown.passages[30]
+                                               .quote.coding_id))
+        listing.highlighted = passage
+        await pilot.pause()
+        narrow = dict(listing._heights)
+        measured_here.clear()
+        await pilot.resize_terminal(130, 30)
+        await settle(pilot)
+        await pilot.pause()
+        mine = {id(o._visual) for o in listing.options}
+        assert not mine & set(measured_here)
+        width = (listing.scrollable_content_region.width
+                 - listing.get_component_styles("option-list--option").padding.width)
+        fresh = {i: visualize(listing, o.prompt).get_height(listing.styles, width)
+                 + o._divider for i, o in enumerate(listing.options)}
+        assert listing._heights == fresh != narrow
+        assert listing.highlighted == passage
+        top = listing._index_to_line[passage]
+        assert listing.scroll_y <= top < listing.scroll_y + listing.size.height

@@ -20,15 +20,18 @@ and posts them a batch at a time, so the UI thread only adds them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Self
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
@@ -183,11 +186,32 @@ adding them is then cheap on the UI thread. :data:`BATCH` when it cannot (the sc
 not laid out yet), and the list measures them as it adds them."""
 
 
+REWRAP_STEP = 500
+"""Passages measured between two looks at whether a resize's layout is still wanted."""
+
+
 class PassageList(OptionList, inherit_bindings=False):
     """The passages; the screen holds the keys, so the help and the footer list them.
 
     A transcript's heading is a disabled option, which the cursor skips.
     """
+
+    @dataclass
+    class Rewrapped(Message):
+        """The list's text width changed (a terminal resized): its passages are to be
+        measured again at ``width``, in a worker, before the list lays them out."""
+
+        listing: PassageList
+        width: int
+
+        @property
+        def control(self) -> PassageList:
+            return self.listing
+
+    laid_out = 0
+    """The width (cells) the passages were measured at in a worker (0: none yet)."""
+    rewrapping = 0
+    """The width a worker is measuring them at after a resize (0: none)."""
 
     # No border: at 80x24 every column and row is for the text.
     DEFAULT_CSS = """
@@ -204,6 +228,36 @@ class PassageList(OptionList, inherit_bindings=False):
         padding = self.get_component_styles("option-list--option").padding
         return max(0, outer - self.styles.scrollbar_size_vertical
                    - self._get_left_gutter_width() - padding.width)
+
+    def _on_resize(self, event: Resize) -> None:
+        """A resize that changes the text width would wrap every passage again here, on
+        the UI thread (OptionList measures them all at the next paint): the lines laid
+        out stay until a worker has measured them at the new width
+        (:class:`Rewrapped`). The passages are drawn at the new width meanwhile."""
+        width = self.text_width()
+        if not (self.option_count and self.laid_out and width) or (
+                width == self.laid_out and not self.rewrapping):
+            return  # OptionList's own: the heights at this width are known (or few)
+        event.prevent_default()
+        self._option_render_cache.clear()
+        self.refresh()
+        self.rewrapping = width
+        self.post_message(self.Rewrapped(self, width))
+
+    def clear_options(self) -> Self:
+        """Empty the list (another collection fills it, measured at the width then)."""
+        self.laid_out = self.rewrapping = 0
+        return super().clear_options()
+
+    def laid_out_at(self, width: int) -> None:
+        """The worker measured every passage at ``width``: lay them out (their heights
+        are known now, so this is quick) if the list still wraps to it."""
+        if width != self.text_width() or width != self.rewrapping:
+            return  # resized again meanwhile: that resize's worker follows
+        self.laid_out, self.rewrapping = width, 0
+        self._clear_caches()
+        self._update_lines()
+        self.scroll_to_highlight()
 
     def measure(self, options: list[Option | None], width: int) -> None:
         """Lay out ``options`` ahead, in a worker thread, before they are added: each
@@ -360,23 +414,44 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
         found = self.on_own_connection(collect, theme_id, coder, progress)
         groups = passage_options(found)
         # The list is filled a batch at a time, each laid out here first (wrapping
-        # thousands of passages is the slow part), so the UI thread only adds them.
-        target = self.app.call_from_thread(self._list_width, request)
-        if target is None:  # replaced by another collection, or the screen left
-            return
-        listing, width = target
+        # thousands of passages is the slow part), so the UI thread only adds them;
+        # the width is asked again for each batch (the terminal may be resized).
         start, size = 0, FIRST_BATCH
-        while self.is_current(request):
+        while (target := self.app.call_from_thread(self._list_width, request)) is not None:
+            listing, width = target
             batch = groups[start:start + size]
             listing.measure([o for group in batch for o in group], width)
             if start == 0:
-                self.app.call_from_thread(self._show, request, found, batch)
+                self.app.call_from_thread(self._show, request, found, batch, width)
             else:
-                self.app.call_from_thread(self._add_batch, request, batch)
+                self.app.call_from_thread(self._add_batch, request, batch, width)
             start += size
             size = MEASURED_BATCH if width else BATCH
             if start >= len(groups):
                 return
+
+    @on(PassageList.Rewrapped)
+    def _rewrapped(self, event: PassageList.Rewrapped) -> None:
+        """The terminal resized: measure every passage at the new width in a worker."""
+        self._rewrap(self._request, event.listing, list(event.listing.options), event.width)
+
+    @work(thread=True, exclusive=True, group="passages-rewrap", exit_on_error=False,
+          description="Laying out passages")
+    def _rewrap(self, request: int, listing: PassageList, options: list[Option],
+                width: int) -> None:
+        """Measure ``options`` at ``width`` (a resize's), then have the list lay them out;
+        a later resize, or another collection, makes this one stop."""
+        worker = get_current_worker()
+        for start in range(0, len(options), REWRAP_STEP):
+            if worker.is_cancelled or not self.is_current(request):
+                return
+            listing.measure(list(options[start:start + REWRAP_STEP]), width)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._rewrapped_at, request, listing, width)
+
+    def _rewrapped_at(self, request: int, listing: PassageList, width: int) -> None:
+        if self.is_current(request):
+            listing.laid_out_at(width)
 
     def _list_width(self, request: int) -> tuple[PassageList, int] | None:
         """The list and the width its passages wrap to (on the UI thread), while
@@ -392,7 +467,7 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
                                  style="italic"))
 
     def _show(self, request: int, found: Passages,
-              first: list[list[Option | None]]) -> None:
+              first: list[list[Option | None]], width: int = 0) -> None:
         """Fill the list with its ``first`` batch (a result asked for before the last
         c, n or P is dropped); the worker adds the others (:meth:`_add_batch`).
 
@@ -413,14 +488,17 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
         note = f"{self._merged_note}\n" if self._merged_note else ""
         self.query_one("#passages-head", Label).update(Text(note + headline(found)))
         listing.display = bool(found.passages)
-        self._add_batch(request, first)
+        self._add_batch(request, first, width)
         self.refresh_bindings()
 
-    def _add_batch(self, request: int, batch: list[list[Option | None]]) -> None:
-        """Add a batch of passages (each a group: its transcript's heading first)."""
+    def _add_batch(self, request: int, batch: list[list[Option | None]],
+                   width: int = 0) -> None:
+        """Add a batch of passages (each a group: its transcript's heading first),
+        measured at ``width`` in the worker."""
         if not self.is_current(request):
             return
         listing = self.query_one(PassageList)
+        listing.laid_out = width
         listing.add_options([item for group in batch for item in group])
         if listing.highlighted is None and listing.option_count:
             listing.highlighted = 1  # the first passage (0 is its transcript's heading)
