@@ -236,3 +236,61 @@ async def test_a_resize_rewraps_the_passages_in_the_worker(project: Path,
         assert listing.highlighted == passage
         top = listing._index_to_line[passage]
         assert listing.scroll_y <= top < listing.scroll_y + listing.size.height
+
+
+async def test_the_line_under_the_passages_is_made_again_for_a_new_width(tmp_path: Path
+                                                                        ) -> None:
+    """Resized, the where-line fits the new width: the theme's path where it fits, its
+    own name where not (never the old width's line, cut blind)."""
+    from textual.widgets import Label
+
+    from tests.tui.conftest import CODER, build_project
+    from tests.tui.test_passages_screen import code_project, open_passages
+
+    path = tmp_path / "project.db"
+    build_project(path)
+    code_project(path)
+    app = make_app(path, CODER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_passages(pilot, "serendipity")
+
+        def where() -> str:
+            return str(app.screen.query_one("#passages-where", Label).render())
+
+        assert where() == "Passage 1 of 3 \u00b7 alpha \u00b7 Career paths / Serendipity"
+        await pilot.resize_terminal(44, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert where() == "Passage 1 of 3 \u00b7 alpha \u00b7 Serendipity"
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.pause()
+        assert where() == "Passage 1 of 3 \u00b7 alpha \u00b7 Career paths / Serendipity"
+
+
+async def test_p_on_the_matrix_picks_the_passages_of_the_column_under_the_cursor(
+        project: Path) -> None:
+    from textual.widgets import OptionList
+
+    from qualcoder_ahp.tui.screens.passages import PassagesScreen, PassageThemePicker
+
+    app = make_app(project, "alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("X")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("right")  # winding -> serendipity
+        await pilot.pause()
+        assert app.screen.theme_under_cursor() == "serendipity"
+        await pilot.press("P")
+        await pilot.pause()
+        assert isinstance(app.screen, PassageThemePicker)
+        options = app.screen.query_one("#theme-options", OptionList)
+        assert options.highlighted_option.id == "serendipity"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PassagesScreen)
+        assert app.screen.theme_id == "serendipity"

@@ -280,6 +280,11 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
         return (self.shown.fw.cases[coordinate.row],
                 self.shown.fw.themes[coordinate.column - 1].id)
 
+    def theme_under_cursor(self) -> str | None:
+        """The theme of the column under the cursor (P starts its picker there)."""
+        here = self.current()
+        return here[1] if here is not None else None
+
     @on(DataTable.CellHighlighted)
     def _highlighted(self, _event: DataTable.CellHighlighted) -> None:
         self._show_cell()
