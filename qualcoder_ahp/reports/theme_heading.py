@@ -19,6 +19,8 @@ from qualcoder_ahp.reports.text_table import cell_head, cells
 
 SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
 """Words a heading leaves out first when the name does not fit."""
+VOWELS = frozenset("aeiouy")
+"""A shortened word does not end on one of these (``trad.``, not ``tradi.``)."""
 FLOORS = (5, 3)
 """Letters a shortened word keeps at least: first tried with five, then with three."""
 
@@ -47,9 +49,13 @@ def _wrap(pieces: list[Piece], width: int) -> list[str] | None:
 
 
 def _shorter(text: str) -> str:
-    """One cell shorter: ``professional`` -> ``profession.`` -> ``professio.``."""
+    """Shorter, cut before a vowel as abbreviations are: ``perspective`` ->
+    ``perspectiv.`` -> ``perspect.`` (not ``perspecti.``)."""
     stem = text[:-1] if text.endswith(".") else text
-    return stem[:len(text) - 2] + "."
+    stem = stem[:len(text) - 2]
+    while len(stem) > 3 and stem[-1].lower() in VOWELS:
+        stem = stem[:-1]
+    return stem + "."
 
 
 def _ended(pieces: list[Piece]) -> list[Piece]:
@@ -83,6 +89,8 @@ def heading(name: str, width: int, lines: int = 2) -> list[str]:
         word, split = name, []  # one long word: hyphenated over the lines, not shortened
         while cells(word) > width:
             head = cell_head(word, width - 1) or word[0]
+            if len(word) - len(head) < 3 < len(head):  # 'Serendip-' 'ity', not '-ty'
+                head = word[:len(word) - 3]
             split.append(head + "-")
             word = word[len(head):]
         return [*split, word]
