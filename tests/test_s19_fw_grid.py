@@ -99,6 +99,13 @@ async def test_the_screen_heads_its_columns_readably_at_every_width(tmp_path: Pa
         assert "Beyond\nuni-prof\u2026" in narrow and "Board\nmandate\u2026" in narrow
         assert all(cells(line) <= 10 for h in narrow for line in h.split("\n"))
         seen_at_80 = in_view()
+        await pilot.press("question_mark")  # the help says what a shortened name is
+        await pilot.pause()
+        assert [r[1] for r in app.screen.rows if r[1] in ("summary", "shortened")] == [
+            "summary", "shortened"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, FrameworkScreen)
         # Counts right-aligned, the mark after them: the digits of a column line up.
         column = [str(v) for v in grid.get_column_at(2)]
         assert column == [" " * 8 + "2*", " " * 8 + "0 "]

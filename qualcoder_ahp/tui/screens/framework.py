@@ -112,6 +112,16 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
         *UNDO_BINDINGS,
     ]
 
+    MARKS = [
+        ("*", "summary", "Your summary of the cell is written (Enter reads and edits it)"),
+        ("trad.  \u2026", "shortened", "A theme's name shortened to fit its column (the "
+                                     "line under the grid names the cell's theme whole; "
+                                     "a wider terminal shows more of it)"),
+        ("\u2190 \u2192", "themes", "Move between the themes' columns; the case column "
+                            "stays while they scroll"),
+    ]
+    """What the grid's marks mean (listed in the help, after the keys)."""
+
     DEFAULT_CSS = """
     FrameworkScreen #fw-caption { padding: 0 1; color: $text-muted; height: 1; }
     FrameworkScreen DataTable { height: 1fr; }
