@@ -303,3 +303,32 @@ async def test_p_on_the_matrix_picks_the_passages_of_the_column_under_the_cursor
         await pilot.pause()
         assert isinstance(app.screen, PassagesScreen)
         assert app.screen.theme_id == "serendipity"
+
+
+async def test_a_summary_is_saved_without_the_spaces_around_it(project: Path) -> None:
+    from textual.widgets import TextArea
+
+    from qualcoder_ahp.tui.screens.framework import FrameworkCellScreen
+    from tests.test_framework import memo_rows
+
+    app = make_app(project, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("X")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("right", "enter")  # P01 · serendipity
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, FrameworkCellScreen)
+        app.screen.query_one(TextArea).insert("  Luck, twice.\n\nThen a plan. \n\n")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "saved" in str(app.screen.query_one("#cell-state").render())
+        await pilot.press("escape")  # nothing unsaved: straight back
+        await pilot.pause()
+        assert not isinstance(app.screen, FrameworkCellScreen)
+    with open_store(project) as store:
+        assert ("alice", "participant:P01|serendipity", "Luck, twice.\n\nThen a plan.") in \
+            memo_rows(store)

@@ -483,8 +483,9 @@ class FrameworkCellScreen(Screen[None]):
         self.query_one("#cell-state", Label).update(Text(f"{state} \u00b7 Tab: the codings"))
 
     def action_save(self) -> None:
-        """Store the summary (committed before the screen says saved)."""
-        text = self.text()
+        """Store the summary (committed before the screen says saved), without the
+        blank lines and spaces around it (a stray space would start it in every export)."""
+        text = self.text().strip()
         try:
             self.store.set_cell_summary(self.coder, self.case.key, self.theme_id, text)
         except UserError as error:  # the case withdrawn meanwhile, a theme merged away
