@@ -332,3 +332,40 @@ async def test_a_summary_is_saved_without_the_spaces_around_it(project: Path) ->
     with open_store(project) as store:
         assert ("alice", "participant:P01|serendipity", "Luck, twice.\n\nThen a plan.") in \
             memo_rows(store)
+
+
+async def test_c_keeps_the_readers_place_in_another_coders_passages(project: Path
+                                                                     ) -> None:
+    """Switching coder on a long list: the passage highlighted stays if that coder has
+    it, else the first of theirs from the same place (not the list's top); another
+    theme (P) starts at its first passage."""
+    from qualcoder_ahp.tui.screens.passages import PassageList
+    from tests.tui.test_passages_screen import open_passages, settle
+
+    many_passages(project)  # ana: the 40 answers of long_interview
+    with open_store(project) as store:
+        tid = next(t.id for t in store.transcripts() if t.name == "long_interview")
+        turns = store.turns(tid)
+        for turn in turns[::10]:  # bob: answers 0, 10, 20 and 30
+            store.code(tid, "serendipity", "bob", turn.start, turn.end)
+    app = make_app(project, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_passages(pilot, "serendipity")
+        listing = screen.query_one(PassageList)
+        answer_25 = next(p for p in screen.shown.passages if p.quote.coder == "ana"
+                         and p.quote.start == turns[25].start)
+        listing.highlighted = listing.get_option_index(str(answer_25.quote.coding_id))
+        await pilot.pause()
+        while screen.show_coder != "bob":
+            await pilot.press("c")
+            screen = await settle(pilot)
+        assert screen.selected().quote.coder == "bob"
+        assert screen.selected().quote.start == turns[30].start  # not answer 0
+        while screen.show_coder is not None:  # round to everyone's: back at answer 25
+            await pilot.press("c")
+            screen = await settle(pilot)
+        assert screen.selected().quote.coding_id == answer_25.quote.coding_id
+        await pilot.press("P", *"mandate", "enter")
+        screen = await settle(pilot)
+        assert screen.theme_id == "mandate"
+        assert screen.selected() == screen.shown.passages[0]

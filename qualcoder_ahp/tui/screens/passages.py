@@ -53,6 +53,13 @@ class Passage:
 
     quote: Quote
     transcript_id: int
+    rank: int = 0
+    """Its transcript's place in the project's order (the list's order, then offsets)."""
+
+    @property
+    def place(self) -> tuple[int, int]:
+        """Where it is, in the list's order: its transcript's rank, then its start."""
+        return self.rank, self.quote.start
 
 
 @dataclass(frozen=True)
@@ -94,9 +101,9 @@ def collect(store: Store, theme_id: str, coder: str | None,
     ids = {row.label: row.id for row in data.transcripts.values()}
     order = {tid: i for i, tid in enumerate(data.transcripts)}
     themes = {t: i for i, t in enumerate(data.subtree(theme_id))}
-    rows = [Passage(q, ids[q.transcript]) for q in found]
+    rows = [Passage(q, ids[q.transcript], order[ids[q.transcript]]) for q in found]
     # The core groups by theme first; a reader follows each interview in order.
-    rows.sort(key=lambda p: (order[p.transcript_id], p.quote.start, p.quote.end,
+    rows.sort(key=lambda p: (p.rank, p.quote.start, p.quote.end,
                              themes[p.quote.theme_id], p.quote.coder))
     return Passages(theme_id, data.theme(theme_id).name, len(themes), coder, rows)
 
@@ -248,6 +255,11 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
         self._number: dict[str, int] = {}
         self._want: str | None = None
         """A passage to highlight once its batch is in the list."""
+        self._stand_in: str | None = None
+        """The passage highlighted in place of one this coder's list lacks (``c``)..."""
+        self._place: tuple[int, int] | None = None
+        """...and where the reader was, kept while the stand-in stays highlighted, so
+        that stepping through the coders comes back to the same place."""
         self._merged_note = ""
         """Said above the counts once the theme shown was merged away and the screen
         followed its codings to the theme they went to."""
@@ -384,18 +396,33 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
         c, n or P is dropped); the worker adds the others (:meth:`_add_batch`).
 
         The highlighted passage stays highlighted when it is still listed (after a
-        coder switch, a return from the coding screen or another window's commit).
+        coder switch, a return from the coding screen or another window's commit);
+        when it is not (another coder's list), the first passage from where it was
+        is, so that the reader keeps their place in a long list.
         """
         if not self.is_current(request):
             return
         listing = self.query_one(PassageList)
         keep = self.selected()
+        # Another coder's list of the same theme: the place is kept, not the passage.
+        near = self.shown is not None and self.shown.theme_id == found.theme_id
         self.shown = found
         self._by_id = {str(p.quote.coding_id): p for p in found.passages}
         self._number = {str(p.quote.coding_id): n
                         for n, p in enumerate(found.passages, start=1)}
-        self._want = (str(keep.quote.coding_id) if keep is not None
-                      and str(keep.quote.coding_id) in self._by_id else None)
+        place = keep.place if keep is not None else None
+        if keep is not None and str(keep.quote.coding_id) == self._stand_in:
+            place = self._place  # not moved from the stand-in: the reader's own place
+        self._want, self._stand_in = None, None
+        if keep is not None and str(keep.quote.coding_id) in self._by_id \
+                and place == keep.place:
+            self._want = str(keep.quote.coding_id)
+        elif place is not None and near and found.passages:
+            here = next((p for p in found.passages if p.place >= place),
+                        found.passages[-1])
+            self._want = str(here.quote.coding_id)
+            if here.place != place:
+                self._stand_in, self._place = self._want, place
         listing.clear_options()
         note = f"{self._merged_note}\n" if self._merged_note else ""
         self.query_one("#passages-head", Label).update(Text(note + headline(found)))
