@@ -369,3 +369,24 @@ async def test_c_keeps_the_readers_place_in_another_coders_passages(project: Pat
         screen = await settle(pilot)
         assert screen.theme_id == "mandate"
         assert screen.selected() == screen.shown.passages[0]
+
+
+async def test_names_stand_whole_on_one_line_where_they_all_fit(project: Path) -> None:
+    app = make_app(project, "alice")
+    async with app.run_test(size=(160, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("X")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        grid = app.screen.query_one(DataTable)
+        assert grid.header_height == 1
+        assert [str(c.label) for c in grid.ordered_columns] == [
+            "case", "Winding route through non-traditional roles", "Serendipity",
+            "Mandate: closeness to the trust board", "Untapped secret weapon"]
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.pause()
+        assert grid.header_height == 2
+        assert str(grid.ordered_columns[2].label) == "Serendipity"
+        assert all(len(str(c.label).split("\n")) <= 2 for c in grid.ordered_columns)

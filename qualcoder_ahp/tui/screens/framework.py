@@ -42,6 +42,7 @@ from qualcoder_ahp.reports.framework import (
     framework,
 )
 from qualcoder_ahp.reports.quotes import Quote
+from qualcoder_ahp.reports.text_table import cells
 from qualcoder_ahp.reports.theme_heading import heading, whole_width
 from qualcoder_ahp.reports.writers import shown_time
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
@@ -68,18 +69,23 @@ def abbreviated(name: str, width: int = CASE_WIDTH) -> str:
     return name if len(name) <= width else name[:width - 1].rstrip() + "\u2026"
 
 
-def theme_widths(names: list[str], least: list[int], room: int) -> list[int]:
+def theme_widths(names: list[str], least: list[int], room: int) -> tuple[list[int], int]:
     """Each theme column's width (cells, without the DataTable's padding of one either
-    side): as wide as its name needs to stand whole over :data:`HEAD_LINES` lines, up to
-    the widest cap (of :data:`WIDEST` down to :data:`HEAD_WIDTH`) at which every column
-    fits in ``room``; :data:`HEAD_WIDTH` when even that does not fit (the grid scrolls
+    side) and the heading's lines: every name whole on one line when they all fit in
+    ``room``; else as wide as each name needs to stand whole over :data:`HEAD_LINES`
+    lines, up to the widest cap (of :data:`WIDEST` down to :data:`HEAD_WIDTH`) at which
+    every column fits; :data:`HEAD_WIDTH` when even that does not fit (the grid scrolls
     sideways). Never narrower than ``least`` (a column's counts and mark)."""
+    one = [max(lo, cells(n)) for n, lo in zip(names, least, strict=True)]
+    if sum(w + 2 for w in one) <= room:
+        return one, 1
     whole = [whole_width(n, HEAD_LINES) for n in names]
     for cap in range(WIDEST, HEAD_WIDTH - 1, -1):
         widths = [max(lo, min(cap, w)) for w, lo in zip(whole, least, strict=True)]
         if sum(w + 2 for w in widths) <= room:
-            return widths
-    return [max(lo, min(HEAD_WIDTH, w)) for w, lo in zip(whole, least, strict=True)]
+            return widths, HEAD_LINES
+    return [max(lo, min(HEAD_WIDTH, w)) for w, lo in zip(whole, least, strict=True)], \
+        HEAD_LINES
 
 
 @dataclass(frozen=True)
@@ -137,8 +143,9 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
         self.counted: str | None = coder
         """Whose codings are counted (``None``: everyone's)."""
         self.shown: Shown | None = None
-        self._widths: list[int] = []
-        """The theme columns' widths, fitted to the screen (:func:`theme_widths`)."""
+        self._fitted: tuple[list[int], int] = ([], 1)
+        """The theme columns' widths and heading lines, fitted to the screen
+        (:func:`theme_widths`)."""
         self.title = "Framework matrix"
 
     def compose(self) -> ComposeResult:
@@ -218,17 +225,16 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
         fw = shown.fw
         case_width = self._case_width(fw)
         grid.add_column(Text("case"), width=case_width, key="case")
-        self._widths = self._fit(fw)
-        heads = [heading(t.name, w, HEAD_LINES)
-                 for t, w in zip(fw.themes, self._widths, strict=True)]
+        self._fitted = widths, lines = self._fit(fw)
+        heads = [heading(t.name, w, lines) for t, w in zip(fw.themes, widths, strict=True)]
         grid.header_height = max([1, *(len(h) for h in heads)])
-        for theme, head, width in zip(fw.themes, heads, self._widths, strict=True):
+        for theme, head, width in zip(fw.themes, heads, widths, strict=True):
             grid.add_column(Text("\n".join(head), justify="right"), width=width,
                             key=theme.id)
         for case in fw.cases:
             grid.add_row(Text(abbreviated(case.label, CASE_WIDTH)),
                          *(self._cell_text(fw.cell(case, t.id), w)
-                           for t, w in zip(fw.themes, self._widths, strict=True)),
+                           for t, w in zip(fw.themes, widths, strict=True)),
                          key=case.key)
         self.shown = shown
         if place is not None and fw.cases:
@@ -254,7 +260,7 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
     def _case_width(fw: Framework) -> int:
         return min(CASE_WIDTH, max([4, *(len(c.label) for c in fw.cases)]))
 
-    def _fit(self, fw: Framework) -> list[int]:
+    def _fit(self, fw: Framework) -> tuple[list[int], int]:
         """The theme columns' widths on the grid as wide as it is now."""
         grid = self.query_one(DataTable)
         # A column holds its counts and the summary mark after them.
@@ -269,7 +275,7 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
         self.call_after_refresh(self._refit)
 
     def _refit(self) -> None:
-        if self.shown is not None and self._fit(self.shown.fw) != self._widths:
+        if self.shown is not None and self._fit(self.shown.fw) != self._fitted:
             self._show(self.shown)
 
     @staticmethod
