@@ -13,16 +13,17 @@ import io
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from textual.widgets import DataTable
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.records import Codebook, Theme
 from qualcoder_ahp.reports.data import ReportData
 from qualcoder_ahp.reports.framework import cell_quotes, framework
 from qualcoder_ahp.reports.text_table import cells
 from qualcoder_ahp.reports.theme_heading import heading, whole_width
-from qualcoder_ahp.suggest.codebook import load_codebook
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.framework import FrameworkScreen
 from tests.conftest import make_parsed
@@ -31,11 +32,26 @@ from tests.test_framework import extend
 SHIPPED = Path(__file__).resolve().parents[1] / "codebooks" / "ahp-leadership.yaml"
 
 
+def shipped_themes() -> list[Theme]:
+    """The shipped codebook's themes, read as YAML (its patterns, which take spaCy a
+    second to check, are not needed here)."""
+    out: list[Theme] = []
+
+    def walk(nodes: list[dict], parent: str | None) -> None:
+        for node in nodes:
+            out.append(Theme(node["id"], node["name"], parent,
+                             codable=node.get("codable", True), position=len(out)))
+            walk(node.get("children", []), node["id"])
+
+    walk(yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))["themes"], None)
+    return out
+
+
 def shipped_project(path: Path) -> list[str]:
     """Two participants coded with every codable theme of the shipped codebook; their
     names, in codebook order."""
     store = open_store(path)
-    store.save_codebook(load_codebook(SHIPPED))
+    store.save_codebook(Codebook("ahp", tuple(shipped_themes())))
     names = [t.name for t in store.themes() if t.codable]
     ids = [t.id for t in store.themes() if t.codable]
     for n in (1, 2):
@@ -51,7 +67,7 @@ def shipped_project(path: Path) -> list[str]:
 
 
 def test_each_ahp_theme_is_told_apart_in_ten_cells() -> None:
-    names = [t.name for t in load_codebook(SHIPPED).themes if t.codable]
+    names = [t.name for t in shipped_themes() if t.codable]
     assert len(names) == 11
     heads = {n: heading(n, 10) for n in names}
     assert all(1 <= len(h) <= 2 and all(cells(line) <= 10 for line in h)
@@ -183,12 +199,12 @@ def test_the_passages_screen_collects_without_reading_sentences(project: Path,
 
 # --------------------------------------------------------------- passages on a resize
 def many_passages(path: Path) -> None:
-    """The workbench project with a long interview whose 40 answers are coded."""
+    """The project with a long interview whose 20 answers ana coded."""
     from tests.tui.conftest import CODER
 
     words = ("I moved from the ward into a service improvement role and then, more by "
              "luck than by any plan, into a job at the trust board, answer {n}.")
-    turns = [("P9", "participant", words.format(n=n) * 2) for n in range(40)]
+    turns = [("P9", "participant", words.format(n=n) * 2) for n in range(20)]
     with open_store(path) as store:
         info, _ = store.add_transcript("long_interview", make_parsed(turns))
         for turn in store.turns(info.id):
@@ -225,8 +241,8 @@ async def test_a_resize_rewraps_the_passages_in_the_worker(project: Path,
     async with app.run_test(size=(80, 24)) as pilot:
         await open_passages(pilot, "serendipity")
         listing = app.screen.query_one(PassageList)
-        assert listing.option_count > 40  # 40 passages of the long interview, and more
-        passage = listing.get_option_index(str(app.screen.shown.passages[30]
+        assert listing.option_count > 20  # 20 passages of the long interview, and more
+        passage = listing.get_option_index(str(app.screen.shown.passages[15]
                                                .quote.coding_id))
         listing.highlighted = passage
         await pilot.pause()
@@ -342,29 +358,29 @@ async def test_c_keeps_the_readers_place_in_another_coders_passages(project: Pat
     from qualcoder_ahp.tui.screens.passages import PassageList
     from tests.tui.test_passages_screen import open_passages, settle
 
-    many_passages(project)  # ana: the 40 answers of long_interview
+    many_passages(project)  # ana: the 20 answers of long_interview
     with open_store(project) as store:
         tid = next(t.id for t in store.transcripts() if t.name == "long_interview")
         turns = store.turns(tid)
-        for turn in turns[::10]:  # bob: answers 0, 10, 20 and 30
+        for turn in turns[::5]:  # bob: answers 0, 5, 10 and 15
             store.code(tid, "serendipity", "bob", turn.start, turn.end)
     app = make_app(project, "ana")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_passages(pilot, "serendipity")
         listing = screen.query_one(PassageList)
-        answer_25 = next(p for p in screen.shown.passages if p.quote.coder == "ana"
-                         and p.quote.start == turns[25].start)
-        listing.highlighted = listing.get_option_index(str(answer_25.quote.coding_id))
+        answer_12 = next(p for p in screen.shown.passages if p.quote.coder == "ana"
+                         and p.quote.start == turns[12].start)
+        listing.highlighted = listing.get_option_index(str(answer_12.quote.coding_id))
         await pilot.pause()
         while screen.show_coder != "bob":
             await pilot.press("c")
             screen = await settle(pilot)
         assert screen.selected().quote.coder == "bob"
-        assert screen.selected().quote.start == turns[30].start  # not answer 0
-        while screen.show_coder is not None:  # round to everyone's: back at answer 25
+        assert screen.selected().quote.start == turns[15].start  # not answer 0
+        while screen.show_coder is not None:  # round to everyone's: back at answer 12
             await pilot.press("c")
             screen = await settle(pilot)
-        assert screen.selected().quote.coding_id == answer_25.quote.coding_id
+        assert screen.selected().quote.coding_id == answer_12.quote.coding_id
         await pilot.press("P", *"mandate", "enter")
         screen = await settle(pilot)
         assert screen.theme_id == "mandate"

@@ -14,7 +14,8 @@ through the coders (all pooled, then each), ``n`` shows the consensus coding, ``
 picks another theme, Escape goes back. Collecting runs in a thread worker on its own
 database connection (a study holds thousands of codings; only the theme's are read),
 with a progress line; the worker also lays the passages out (their wrapped heights)
-and posts them a batch at a time, so the UI thread only adds them.
+and posts them a batch at a time, so the UI thread only adds them; after a resize a
+worker measures them again (:mod:`qualcoder_ahp.tui.widgets.passage_list`).
 """
 
 from __future__ import annotations
@@ -256,10 +257,10 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
         self._want: str | None = None
         """A passage to highlight once its batch is in the list."""
         self._stand_in: str | None = None
-        """The passage highlighted in place of one this coder's list lacks (``c``)..."""
+        """The passage highlighted in place of one the next coder's list lacks (``c``)."""
         self._place: tuple[int, int] | None = None
-        """...and where the reader was, kept while the stand-in stays highlighted, so
-        that stepping through the coders comes back to the same place."""
+        """Where the reader was before that stand-in, kept while it stays highlighted, so
+        that a round of the coders comes back to the same place."""
         self._merged_note = ""
         """Said above the counts once the theme shown was merged away and the screen
         followed its codings to the theme they went to."""
