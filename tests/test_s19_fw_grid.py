@@ -406,3 +406,29 @@ async def test_names_stand_whole_on_one_line_where_they_all_fit(project: Path) -
         assert grid.header_height == 2
         assert str(grid.ordered_columns[2].label) == "Serendipity"
         assert all(len(str(c.label).split("\n")) <= 2 for c in grid.ordered_columns)
+
+
+async def test_a_failed_layout_worker_leaves_the_list_laid_out_on_the_ui_thread(
+        project: Path, monkeypatch) -> None:
+    from qualcoder_ahp.tui.screens.passages import PassageList
+    from tests.tui.test_passages_screen import open_passages, settle
+
+    many_passages(project)
+    app = make_app(project, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_passages(pilot, "serendipity")
+        listing = app.screen.query_one(PassageList)
+
+        def broken(self, options, width):  # type: ignore[no-untyped-def]
+            raise RuntimeError("no layout")
+
+        monkeypatch.setattr(PassageList, "measure", broken)
+        await pilot.resize_terminal(130, 30)
+        await settle(pilot)
+        await pilot.pause()
+        assert listing.rewrapping == 0 and listing.laid_out == listing.text_width()
+        width = (listing.scrollable_content_region.width
+                 - listing.get_component_styles("option-list--option").padding.width)
+        assert all(h == listing._get_visual(o).get_height(listing.styles, width) + o._divider
+                   for (i, h), o in zip(sorted(listing._heights.items()), listing.options,
+                                        strict=True))

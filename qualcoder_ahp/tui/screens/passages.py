@@ -452,6 +452,8 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
     def _failed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "passages" and event.state == WorkerState.ERROR:
             self.set_where(Text("Collecting the passages failed.", style="bold"))
+        elif event.worker.group == "passages-rewrap" and event.state == WorkerState.ERROR:
+            self.query_one(PassageList).laid_out_here()  # the list measures them itself
 
     # ------------------------------------------------------------------ position
     def selected(self) -> Passage | None:

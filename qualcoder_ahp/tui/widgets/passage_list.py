@@ -85,6 +85,11 @@ class PassageList(OptionList, inherit_bindings=False):
         self._update_lines()
         self.scroll_to_highlight()
 
+    def laid_out_here(self) -> None:
+        """No worker measured them (it failed): lay them out here, as OptionList does."""
+        self.laid_out, self.rewrapping = self.text_width(), 0
+        self._clear_caches()
+
     def measure(self, options: list[Option | None], width: int) -> None:
         """Lay out ``options`` ahead, in a worker thread, before they are added: each
         one's visual and its height at ``width`` (:meth:`text_width`) are kept on it,
