@@ -41,8 +41,10 @@ async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 def grid_cells(app) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """Each row's cells as drawn, less the padding that right-aligns a count (the mark,
+    or the space in its place, stays)."""
     grid = app.screen.query_one(DataTable)
-    return [[str(v) for v in grid.get_row_at(i)] for i in range(grid.row_count)]
+    return [[str(v).lstrip() for v in grid.get_row_at(i)] for i in range(grid.row_count)]
 
 
 def text_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]

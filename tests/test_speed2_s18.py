@@ -157,7 +157,8 @@ async def test_the_framework_screen_shows_the_full_paths_counts_and_quotes(
         await _settle(app, pilot)
         assert isinstance(app.screen, FrameworkScreen)
         grid = app.screen.query_one(DataTable)
-        rows = [[str(v) for v in grid.get_row_at(i)][1:] for i in range(grid.row_count)]
+        rows = [[str(v).lstrip() for v in grid.get_row_at(i)][1:]
+                for i in range(grid.row_count)]
         assert rows == [[f"{full.cell(case, t.id).count}"
                          f"{'*' if full.cell(case, t.id).summaries else ' '}"
                          for t in full.themes] for case in full.cases]

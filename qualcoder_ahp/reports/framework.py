@@ -186,7 +186,8 @@ def framework(data: ReportData, theme_ids: Sequence[str] = (),
     wanted = set(columns)
     if quoted:
         transcript_of = {c.id: c.transcript_id for c in data.codings}
-        for q in quotes(data, progress=progress):
+        # A cell's references never show a quote's context: no sentence is read for it.
+        for q in quotes(data, progress=progress, context=False):
             key = case_of.get(transcript_of.get(q.coding_id, -1))
             if key is not None and q.theme_id in wanted:
                 cells[(key, q.theme_id)].quotes.append(q)
@@ -213,7 +214,7 @@ def cell_quotes(data: ReportData, case: Case, theme_id: str) -> list[Quote]:
     chosen = set(case.transcripts)
     transcript_of = {c.id: c.transcript_id for c in data.codings
                      if c.theme_id == theme_id and c.transcript_id in chosen}
-    return [q for q in quotes(data, theme=theme_id)
+    return [q for q in quotes(data, theme=theme_id, context=False)
             if q.theme_id == theme_id and transcript_of.get(q.coding_id) in chosen]
 
 

@@ -209,7 +209,7 @@ def context_of(
 
 def quotes(
     data: ReportData, *, theme: str | None = None, query: CodingQuery | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, context: bool = True,
 ) -> list[Quote]:
     """Every selected coding as a :class:`Quote`, by theme, transcript and offset.
 
@@ -219,6 +219,9 @@ def quotes(
         query: keep only the codings with (and without) these themes near them; without
             ``theme``, of every theme outside their lines (not above or below them).
         progress: ``progress(done, total)`` over transcripts.
+        context: each quote's :attr:`Quote.context` (its sentences); ``False``: left
+            empty, and no sentence read, for a report that never shows it (the
+            framework matrix's references).
 
     Raises:
         UserError: an unknown theme, or a query :func:`check_query` refuses.
@@ -232,7 +235,7 @@ def quotes(
     order = {t: i for i, t in enumerate(themes)}
     selected = [c for c in data.codings if c.theme_id in order]
     turns_all = data.store.report_turns()
-    sentences_all = data.store.report_sentences()
+    sentences_all = data.store.report_sentences() if context or near else {}
     out: list[tuple[int, Quote]] = []
     for transcript, text, codings in data.by_transcript(selected, progress=progress):
         turns = turns_all.get(transcript.id, [])
@@ -250,7 +253,8 @@ def quotes(
                                                    speaker_at(turns, starts, c.start),
                                                    turn_at(turns, starts, c.start),
                                                    context_of(text, sentences, ends, turns,
-                                                              starts, c.start, c.end),
+                                                              starts, c.start, c.end)
+                                                   if context else "",
                                                    found)))
     # by_transcript keeps transcript/offset order; a stable sort groups by theme.
     out.sort(key=lambda pair: pair[0])

@@ -262,9 +262,11 @@ class WorkbenchApp(App[None]):
     def action_passages(self) -> None:
         """Pick a theme and read its passages; back to the passages screen if one is open.
 
-        On the coding screen the picker starts on the theme under the cursor.
+        On the coding screen the picker starts on the theme under the cursor, on the
+        framework matrix on the theme of the column under it.
         """
         from qualcoder_ahp.tui.screens.coding import CodingScreen
+        from qualcoder_ahp.tui.screens.framework import FrameworkScreen
         from qualcoder_ahp.tui.screens.passages import PassagesScreen, PassageThemePicker
 
         if self._back_to(PassagesScreen) or not self._has_codebook():
@@ -275,6 +277,8 @@ class WorkbenchApp(App[None]):
             session = screen.session
             under = session.current or session.coding_under_cursor()
             preselect = under.theme_id if under is not None else None
+        elif isinstance(screen, FrameworkScreen):  # the theme of the column under the cursor
+            preselect = screen.theme_under_cursor()
 
         def show(theme_id: str | None) -> None:
             if theme_id:

@@ -42,23 +42,50 @@ from qualcoder_ahp.reports.framework import (
     framework,
 )
 from qualcoder_ahp.reports.quotes import Quote
+from qualcoder_ahp.reports.text_table import cells
+from qualcoder_ahp.reports.theme_heading import heading, whole_width
 from qualcoder_ahp.reports.writers import shown_time
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
 from qualcoder_ahp.tui.undo_keys import UNDO_BINDINGS, UndoKeys
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
-HEAD_WIDTH = 9
-"""Widest theme heading in the grid: a name cut to this many cells with ``…`` (11 themes
-at 80 columns scroll sideways; the line under the grid names the cell's theme whole)."""
+HEAD_LINES = 2
+"""Lines of a theme's column heading (:func:`~qualcoder_ahp.reports.theme_heading.heading`)."""
+HEAD_WIDTH = 10
+"""Widest theme column when the grid is wider than the screen (11 themes at 80 or 100
+columns): the themes scroll sideways under the case column, each name whole over two
+lines where it fits in this width, else abbreviated readably (``Visibility`` /
+``untapped…``); the line under the grid names the cell's theme whole."""
+WIDEST = 24
+"""Widest theme column when the screen holds the whole grid (each name then whole)."""
 CASE_WIDTH = 18
 """Widest case label in the fixed first column."""
 EVERYONE = "(everyone)"
 """The coder choice that counts every coder's codings."""
 
 
-def abbreviated(name: str, width: int = HEAD_WIDTH) -> str:
-    """``Serendipity`` as is; ``Beyond uni-professional roles`` as ``Beyond u…``."""
+def abbreviated(name: str, width: int = CASE_WIDTH) -> str:
+    """``physio_helen`` as is; a longer case label cut to ``width`` with ``…``."""
     return name if len(name) <= width else name[:width - 1].rstrip() + "\u2026"
+
+
+def theme_widths(names: list[str], least: list[int], room: int) -> tuple[list[int], int]:
+    """Each theme column's width (cells, without the DataTable's padding of one either
+    side) and the heading's lines: every name whole on one line when they all fit in
+    ``room``; else as wide as each name needs to stand whole over :data:`HEAD_LINES`
+    lines, up to the widest cap (of :data:`WIDEST` down to :data:`HEAD_WIDTH`) at which
+    every column fits; :data:`HEAD_WIDTH` when even that does not fit (the grid scrolls
+    sideways). Never narrower than ``least`` (a column's counts and mark)."""
+    one = [max(lo, cells(n)) for n, lo in zip(names, least, strict=True)]
+    if sum(w + 2 for w in one) <= room:
+        return one, 1
+    whole = [whole_width(n, HEAD_LINES) for n in names]
+    for cap in range(WIDEST, HEAD_WIDTH - 1, -1):
+        widths = [max(lo, min(cap, w)) for w, lo in zip(whole, least, strict=True)]
+        if sum(w + 2 for w in widths) <= room:
+            return widths, HEAD_LINES
+    return [max(lo, min(HEAD_WIDTH, w)) for w, lo in zip(whole, least, strict=True)], \
+        HEAD_LINES
 
 
 @dataclass(frozen=True)
@@ -91,6 +118,16 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
         *UNDO_BINDINGS,
     ]
 
+    MARKS = [
+        ("*", "summary", "Your summary of the cell is written (Enter reads and edits it)"),
+        ("trad.  \u2026", "shortened", "A theme's name shortened to fit its column (the "
+                                     "line under the grid names the cell's theme whole; "
+                                     "a wider terminal shows more of it)"),
+        ("\u2190 \u2192", "themes", "Move between the themes' columns; the case column "
+                            "stays while they scroll"),
+    ]
+    """What the grid's marks mean (listed in the help, after the keys)."""
+
     DEFAULT_CSS = """
     FrameworkScreen #fw-caption { padding: 0 1; color: $text-muted; height: 1; }
     FrameworkScreen DataTable { height: 1fr; }
@@ -106,6 +143,9 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
         self.counted: str | None = coder
         """Whose codings are counted (``None``: everyone's)."""
         self.shown: Shown | None = None
+        self._fitted: tuple[list[int], int] = ([], 1)
+        """The theme columns' widths and heading lines, fitted to the screen
+        (:func:`theme_widths`)."""
         self.title = "Framework matrix"
 
     def compose(self) -> ComposeResult:
@@ -182,18 +222,24 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
                 and [t.id for t in self.shown.fw.themes] == [t.id for t in shown.fw.themes])
         place = grid.cursor_coordinate if same else None
         grid.clear(columns=True)
-        grid.add_column(Text("case"), width=min(CASE_WIDTH, max(
-            [4, *(len(c.label) for c in shown.fw.cases)])), key="case")
-        for theme in shown.fw.themes:
-            grid.add_column(Text(abbreviated(theme.name), justify="right"), key=theme.id)
-        for case in shown.fw.cases:
+        fw = shown.fw
+        case_width = self._case_width(fw)
+        grid.add_column(Text("case"), width=case_width, key="case")
+        self._fitted = widths, lines = self._fit(fw)
+        heads = [heading(t.name, w, lines) for t, w in zip(fw.themes, widths, strict=True)]
+        grid.header_height = max([1, *(len(h) for h in heads)])
+        for theme, head, width in zip(fw.themes, heads, widths, strict=True):
+            grid.add_column(Text("\n".join(head), justify="right"), width=width,
+                            key=theme.id)
+        for case in fw.cases:
             grid.add_row(Text(abbreviated(case.label, CASE_WIDTH)),
-                         *(self._cell_text(shown.fw.cell(case, t.id)) for t in shown.fw.themes),
+                         *(self._cell_text(fw.cell(case, t.id), w)
+                           for t, w in zip(fw.themes, widths, strict=True)),
                          key=case.key)
         self.shown = shown
-        if place is not None and shown.fw.cases:
-            grid.move_cursor(row=min(place.row, len(shown.fw.cases) - 1), column=place.column)
-        elif shown.fw.cases and shown.fw.themes:
+        if place is not None and fw.cases:
+            grid.move_cursor(row=min(place.row, len(fw.cases) - 1), column=place.column)
+        elif fw.cases and fw.themes:
             grid.move_cursor(row=0, column=1)
         but = f" but {', '.join(shown.not_pooled)}'s" if shown.not_pooled else ""
         whose = (f"everyone's codings{but}" if shown.counted is None else
@@ -201,18 +247,43 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
                  f"{shown.counted}'s codings")
         caption = (f"Cell: {whose}; {SUMMARY_MARK} your summary ({self.coder}). "
                    "Enter opens a cell.")
-        if not shown.fw.cases:
+        if not fw.cases:
             caption = "No transcripts yet: import interviews first (i on the transcripts)."
         self.query_one("#fw-caption", Label).update(Text(caption))
-        done = shown.fw.summarised_cells
-        self.sub_title = (f"{plural(len(shown.fw.cases), 'case')} \u00d7 "
-                          f"{plural(len(shown.fw.themes), 'theme')}, {done} summar"
+        done = fw.summarised_cells
+        self.sub_title = (f"{plural(len(fw.cases), 'case')} \u00d7 "
+                          f"{plural(len(fw.themes), 'theme')}, {done} summar"
                           f"{'y' if done == 1 else 'ies'}")
         self._show_cell()
 
     @staticmethod
-    def _cell_text(cell: Cell) -> Text:
-        return Text(f"{cell.count}{SUMMARY_MARK if cell.summaries else ' '}", justify="right")
+    def _case_width(fw: Framework) -> int:
+        return min(CASE_WIDTH, max([4, *(len(c.label) for c in fw.cases)]))
+
+    def _fit(self, fw: Framework) -> tuple[list[int], int]:
+        """The theme columns' widths on the grid as wide as it is now."""
+        grid = self.query_one(DataTable)
+        # A column holds its counts and the summary mark after them.
+        least = [max([1, *(len(str(fw.cell(c, t.id).count)) for c in fw.cases)]) + 1
+                 for t in fw.themes]
+        room = ((grid.size.width or self.app.size.width) - self._case_width(fw) - 2
+                - grid.styles.scrollbar_size_vertical)
+        return theme_widths([t.name for t in fw.themes], least, room)
+
+    def on_resize(self) -> None:
+        """A wider or narrower terminal: the theme columns fitted to it again."""
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        if self.shown is not None and self._fit(self.shown.fw) != self._fitted:
+            self._show(self.shown)
+
+    @staticmethod
+    def _cell_text(cell: Cell, width: int) -> Text:
+        """The count right-aligned, then the mark or a space, so that the digits of a
+        column line up whether or not a cell is marked."""
+        return Text(str(cell.count).rjust(width - 1)
+                    + (SUMMARY_MARK if cell.summaries else " "))
 
     def current(self) -> tuple[Case, str] | None:
         """The case and theme id under the cursor, or ``None`` (the case column, or an
@@ -224,6 +295,11 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
             return None
         return (self.shown.fw.cases[coordinate.row],
                 self.shown.fw.themes[coordinate.column - 1].id)
+
+    def theme_under_cursor(self) -> str | None:
+        """The theme of the column under the cursor (P starts its picker there)."""
+        here = self.current()
+        return here[1] if here is not None else None
 
     @on(DataTable.CellHighlighted)
     def _highlighted(self, _event: DataTable.CellHighlighted) -> None:
@@ -413,8 +489,9 @@ class FrameworkCellScreen(Screen[None]):
         self.query_one("#cell-state", Label).update(Text(f"{state} \u00b7 Tab: the codings"))
 
     def action_save(self) -> None:
-        """Store the summary (committed before the screen says saved)."""
-        text = self.text()
+        """Store the summary (committed before the screen says saved), without the
+        blank lines and spaces around it (a stray space would start it in every export)."""
+        text = self.text().strip()
         try:
             self.store.set_cell_summary(self.coder, self.case.key, self.theme_id, text)
         except UserError as error:  # the case withdrawn meanwhile, a theme merged away

@@ -14,7 +14,8 @@ through the coders (all pooled, then each), ``n`` shows the consensus coding, ``
 picks another theme, Escape goes back. Collecting runs in a thread worker on its own
 database connection (a study holds thousands of codings; only the theme's are read),
 with a progress line; the worker also lays the passages out (their wrapped heights)
-and posts them a batch at a time, so the UI thread only adds them.
+and posts them a batch at a time, so the UI thread only adds them; after a resize a
+worker measures them again (:mod:`qualcoder_ahp.tui.widgets.passage_list`).
 """
 
 from __future__ import annotations
@@ -26,19 +27,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Label, OptionList
+from textual.widgets import Label
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports import CONSENSUS, Quote, ReportData, quotes
 from qualcoder_ahp.reports.data import Progress, merged_target, theme_subtree
+from qualcoder_ahp.reports.text_table import cells
 from qualcoder_ahp.tui.follow import BLIND_NOTE, is_blind, withdrawn_meanwhile
 from qualcoder_ahp.tui.screens.list_screen import ListScreen, list_layout
 from qualcoder_ahp.tui.screens.modals import ThemePickerModal
 from qualcoder_ahp.tui.widgets.list_keys import ListKeys, list_bindings
+from qualcoder_ahp.tui.widgets.passage_list import REWRAP_STEP, PassageList
 
 ORIGIN_WORDS = {"suggested": "accepted suggestion", "adjusted": "adjusted suggestion",
                 "manual": "coded by hand", "imported": "imported", "consensus": "consensus"}
@@ -51,6 +54,13 @@ class Passage:
 
     quote: Quote
     transcript_id: int
+    rank: int = 0
+    """Its transcript's place in the project's order (the list's order, then offsets)."""
+
+    @property
+    def place(self) -> tuple[int, int]:
+        """Where it is, in the list's order: its transcript's rank, then its start."""
+        return self.rank, self.quote.start
 
 
 @dataclass(frozen=True)
@@ -87,13 +97,14 @@ def collect(store: Store, theme_id: str, coder: str | None,
     """
     # Only the theme's codings (and those below it): a study's other themes are most of it.
     data = ReportData(store, coder, themes=theme_subtree(store, theme_id))
-    found = quotes(data, theme=theme_id, progress=progress)
+    # A passage shows its quote whole, never its context: no sentence is read for it.
+    found = quotes(data, theme=theme_id, progress=progress, context=False)
     ids = {row.label: row.id for row in data.transcripts.values()}
     order = {tid: i for i, tid in enumerate(data.transcripts)}
     themes = {t: i for i, t in enumerate(data.subtree(theme_id))}
-    rows = [Passage(q, ids[q.transcript]) for q in found]
+    rows = [Passage(q, ids[q.transcript], order[ids[q.transcript]]) for q in found]
     # The core groups by theme first; a reader follows each interview in order.
-    rows.sort(key=lambda p: (order[p.transcript_id], p.quote.start, p.quote.end,
+    rows.sort(key=lambda p: (p.rank, p.quote.start, p.quote.end,
                              themes[p.quote.theme_id], p.quote.coder))
     return Passages(theme_id, data.theme(theme_id).name, len(themes), coder, rows)
 
@@ -182,42 +193,6 @@ adding them is then cheap on the UI thread. :data:`BATCH` when it cannot (the sc
 not laid out yet), and the list measures them as it adds them."""
 
 
-class PassageList(OptionList, inherit_bindings=False):
-    """The passages; the screen holds the keys, so the help and the footer list them.
-
-    A transcript's heading is a disabled option, which the cursor skips.
-    """
-
-    # No border: at 80x24 every column and row is for the text.
-    DEFAULT_CSS = """
-    PassageList, PassageList:focus { height: 1fr; max-height: 100%; border: none; padding: 0; }
-    PassageList > .option-list--option-disabled { color: $accent; text-style: bold; }
-    PassageList:light > .option-list--option-disabled { color: $text-primary; }
-    """
-
-    def text_width(self) -> int:
-        """The width (cells) an option's text wraps to once the list is longer than the
-        screen (a vertical scrollbar beside it), as :class:`OptionList` measures it;
-        0 before the screen is laid out."""
-        outer = self.outer_size.width if self.display else self.screen.size.width
-        padding = self.get_component_styles("option-list--option").padding
-        return max(0, outer - self.styles.scrollbar_size_vertical
-                   - self._get_left_gutter_width() - padding.width)
-
-    def measure(self, options: list[Option | None], width: int) -> None:
-        """Lay out ``options`` ahead, in a worker thread, before they are added: each
-        one's visual and its height at ``width`` (:meth:`text_width`) are kept on it,
-        which the list reads back as it adds them, on the UI thread, instead of
-        wrapping thousands of passages there (1.8 s at 26,582 passages). At another
-        width (a resize meanwhile, a short list with no scrollbar) the list measures
-        as it always does."""
-        if width <= 0:
-            return
-        for option in options:
-            if option is not None:
-                self._get_visual(option).get_height(self.styles, width)
-
-
 class PassageThemePicker(ThemePickerModal):
     """The workbench's theme picker, listing every theme (grouping themes too).
 
@@ -281,6 +256,11 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
         self._number: dict[str, int] = {}
         self._want: str | None = None
         """A passage to highlight once its batch is in the list."""
+        self._stand_in: str | None = None
+        """The passage highlighted in place of one the next coder's list lacks (``c``)."""
+        self._place: tuple[int, int] | None = None
+        """Where the reader was before that stand-in, kept while it stays highlighted, so
+        that a round of the coders comes back to the same place."""
         self._merged_note = ""
         """Said above the counts once the theme shown was merged away and the screen
         followed its codings to the theme they went to."""
@@ -359,23 +339,44 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
         found = self.on_own_connection(collect, theme_id, coder, progress)
         groups = passage_options(found)
         # The list is filled a batch at a time, each laid out here first (wrapping
-        # thousands of passages is the slow part), so the UI thread only adds them.
-        target = self.app.call_from_thread(self._list_width, request)
-        if target is None:  # replaced by another collection, or the screen left
-            return
-        listing, width = target
+        # thousands of passages is the slow part), so the UI thread only adds them;
+        # the width is asked again for each batch (the terminal may be resized).
         start, size = 0, FIRST_BATCH
-        while self.is_current(request):
+        while (target := self.app.call_from_thread(self._list_width, request)) is not None:
+            listing, width = target
             batch = groups[start:start + size]
             listing.measure([o for group in batch for o in group], width)
             if start == 0:
-                self.app.call_from_thread(self._show, request, found, batch)
+                self.app.call_from_thread(self._show, request, found, batch, width)
             else:
-                self.app.call_from_thread(self._add_batch, request, batch)
+                self.app.call_from_thread(self._add_batch, request, batch, width)
             start += size
             size = MEASURED_BATCH if width else BATCH
             if start >= len(groups):
                 return
+
+    @on(PassageList.Rewrapped)
+    def _rewrapped(self, event: PassageList.Rewrapped) -> None:
+        """The terminal resized: measure every passage at the new width in a worker."""
+        self._rewrap(self._request, event.listing, list(event.listing.options), event.width)
+
+    @work(thread=True, exclusive=True, group="passages-rewrap", exit_on_error=False,
+          description="Laying out passages")
+    def _rewrap(self, request: int, listing: PassageList, options: list[Option],
+                width: int) -> None:
+        """Measure ``options`` at ``width`` (a resize's), then have the list lay them out;
+        a later resize, or another collection, makes this one stop."""
+        worker = get_current_worker()
+        for start in range(0, len(options), REWRAP_STEP):
+            if worker.is_cancelled or not self.is_current(request):
+                return
+            listing.measure(list(options[start:start + REWRAP_STEP]), width)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._rewrapped_at, request, listing, width)
+
+    def _rewrapped_at(self, request: int, listing: PassageList, width: int) -> None:
+        if self.is_current(request):
+            listing.laid_out_at(width)
 
     def _list_width(self, request: int) -> tuple[PassageList, int] | None:
         """The list and the width its passages wrap to (on the UI thread), while
@@ -391,35 +392,53 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
                                  style="italic"))
 
     def _show(self, request: int, found: Passages,
-              first: list[list[Option | None]]) -> None:
+              first: list[list[Option | None]], width: int = 0) -> None:
         """Fill the list with its ``first`` batch (a result asked for before the last
         c, n or P is dropped); the worker adds the others (:meth:`_add_batch`).
 
         The highlighted passage stays highlighted when it is still listed (after a
-        coder switch, a return from the coding screen or another window's commit).
+        coder switch, a return from the coding screen or another window's commit);
+        when it is not (another coder's list), the first passage from where it was
+        is, so that the reader keeps their place in a long list.
         """
         if not self.is_current(request):
             return
         listing = self.query_one(PassageList)
         keep = self.selected()
+        # Another coder's list of the same theme: the place is kept, not the passage.
+        near = self.shown is not None and self.shown.theme_id == found.theme_id
         self.shown = found
         self._by_id = {str(p.quote.coding_id): p for p in found.passages}
         self._number = {str(p.quote.coding_id): n
                         for n, p in enumerate(found.passages, start=1)}
-        self._want = (str(keep.quote.coding_id) if keep is not None
-                      and str(keep.quote.coding_id) in self._by_id else None)
+        place = keep.place if keep is not None else None
+        if keep is not None and str(keep.quote.coding_id) == self._stand_in:
+            place = self._place  # not moved from the stand-in: the reader's own place
+        self._want, self._stand_in = None, None
+        if keep is not None and str(keep.quote.coding_id) in self._by_id \
+                and place == keep.place:
+            self._want = str(keep.quote.coding_id)
+        elif place is not None and near and found.passages:
+            here = next((p for p in found.passages if p.place >= place),
+                        found.passages[-1])
+            self._want = str(here.quote.coding_id)
+            if here.place != place:
+                self._stand_in, self._place = self._want, place
         listing.clear_options()
         note = f"{self._merged_note}\n" if self._merged_note else ""
         self.query_one("#passages-head", Label).update(Text(note + headline(found)))
         listing.display = bool(found.passages)
-        self._add_batch(request, first)
+        self._add_batch(request, first, width)
         self.refresh_bindings()
 
-    def _add_batch(self, request: int, batch: list[list[Option | None]]) -> None:
-        """Add a batch of passages (each a group: its transcript's heading first)."""
+    def _add_batch(self, request: int, batch: list[list[Option | None]],
+                   width: int = 0) -> None:
+        """Add a batch of passages (each a group: its transcript's heading first),
+        measured at ``width`` in the worker."""
         if not self.is_current(request):
             return
         listing = self.query_one(PassageList)
+        listing.laid_out = width
         listing.add_options([item for group in batch for item in group])
         if listing.highlighted is None and listing.option_count:
             listing.highlighted = 1  # the first passage (0 is its transcript's heading)
@@ -433,6 +452,8 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
     def _failed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "passages" and event.state == WorkerState.ERROR:
             self.set_where(Text("Collecting the passages failed.", style="bold"))
+        elif event.worker.group == "passages-rewrap" and event.state == WorkerState.ERROR:
+            self.query_one(PassageList).laid_out_here()  # the list measures them itself
 
     # ------------------------------------------------------------------ position
     def selected(self) -> Passage | None:
@@ -454,9 +475,20 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
         if found is None or passage is None:
             self.set_where(Text(""))
             return
-        n = self._number[str(passage.quote.coding_id)]
-        self.set_where(Text(f"Passage {n} of {len(found.passages)} \u00b7 "
-                             f"{passage.quote.transcript} \u00b7 {passage.quote.theme_path}"))
+        q = passage.quote
+        at = (f"Passage {self._number[str(q.coding_id)]:,} of {len(found.passages):,} "
+              f"\u00b7 {q.transcript} \u00b7 ")
+        # The theme's own name is what tells passages apart: its path only if it fits.
+        theme = q.theme_path
+        if cells(at + theme) > (self.size.width or self.app.size.width) - 2:
+            theme = theme.rsplit(" / ", 1)[-1]
+        self.set_where(Text(at + theme))
+
+    def on_resize(self) -> None:
+        """The line under the list is cut to the screen's width: made again for the new
+        width (a resize meanwhile would leave it cut short, or cut blind)."""
+        if self.shown is not None:
+            self.call_after_refresh(self._show_where)
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
