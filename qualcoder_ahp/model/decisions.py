@@ -393,6 +393,24 @@ class DecisionMixin(ReconcileMixin):
             self._apply_and_log(coder_id, "undo", inverse, {"target": done[-1]})
         return target
 
+    def undo_elsewhere(self: Store, coder: str) -> dict[str, Any] | None:
+        """The decision :meth:`undo` would take back, when it was made elsewhere (another
+        window or a command, on another connection) after this connection's first
+        decision; else None.
+
+        The undo log is the coder's, wherever they decided: with the workbench open in
+        two windows, ``u`` in one undid the other's newest decision, out of sight, not
+        the one just made there. A connection that has decided nothing yet (a window
+        just opened, after a restart) undoes the coder's newest decision, as always.
+        """
+        own: set[int] = self.__dict__.get("_own_events", set())
+        if not own:
+            return None
+        done, _ = self.undo_stack(coder)
+        if not done or done[-1] in own or done[-1] < min(own):
+            return None
+        return self._event(done[-1])
+
     def redo(self: Store, coder: str) -> dict[str, Any] | None:
         """Redo the last undone decision of this coder; returns it, or None."""
         with self.write():
@@ -638,6 +656,7 @@ class DecisionMixin(ReconcileMixin):
     ) -> int:
         del skip_first_coding  # new codings are inserted inactive; the change activates them
         event_id = self.log_event(coder_id, kind, {"changes": changes, **info})
+        self.__dict__.setdefault("_own_events", set()).add(event_id)
         for change in changes:
             self._apply_change(coder_id, change, event_id)
         return event_id
