@@ -245,6 +245,13 @@ its row rather than be cut to a few characters, then :data:`NARROW_LEAVE_OUT`; a
 id is cut last, as a name (it was cut to ten characters first, as words)."""
 
 
+SEGMENT_NOTE = ("Segment unit: every unit is a coded segment, none uncoded by every coder "
+                "(n00 = 0), so kappa, pi, Fleiss' kappa and alpha come out low or negative "
+                "whatever the agreement; read agree, pos_agr and BP (chance 1/2, MAXQDA's "
+                "model). qcahp methods cites those.")
+"""Under the terminal table at the segment unit (docs/agreement.md, which unit to use)."""
+
+
 def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     """:func:`_table` on the terminal, fitted to its width (:data:`SCREEN_NARROWING`).
 
@@ -460,6 +467,9 @@ def agreement(project: Project, coders: str | None, unit: str, threshold: float,
                               table_width()):
             click.echo(line)
         write_rows([r.record(3) for r in report.rows(by)], fmt, output, selection=chosen)
+        if unit == "segment":  # kappa -0.044 beside agreement 0.882 read as a failure
+            for line in wrap_note(SEGMENT_NOTE, table_width()):
+                click.echo(line)
         return
     names = dict(corpus.themes)
     rows = [_with_name(r.record(None if fmt in ("json", "xlsx") else 6), names)
