@@ -125,8 +125,7 @@ class ReconcileDecisions:
                             severity="warning", markup=False)
                 self.show()  # and show that newer decision
                 return
-            for _ in written:
-                self.store.undo(self.consensus)
+            self.store.undo_steps(self.consensus, len(written))  # the log read once
         walk.history.pop()
         if index >= 0:
             walk.index = index
