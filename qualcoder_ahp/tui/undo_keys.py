@@ -44,8 +44,8 @@ def undo_here(screen: Any, store: Store, coder: str) -> bool:
         return True
     screen.undo_pending = event["id"]
     what = EventWords(store).describe(dict(event)).what
-    screen.notify(f"{coder}'s newest decision was made in another window or by a command "
-                  f"({what}): u here would undo that one, not your last one here. Nothing "
+    screen.notify(f"{coder}'s newest decision was made in another window or by a command: "
+                  f"{what}. u here would undo that one, not your last one here, so nothing "
                   "was undone; press u again to undo it.", severity="warning", markup=False)
     return False
 
