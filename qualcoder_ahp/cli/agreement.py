@@ -618,8 +618,12 @@ def merge_summary(counts: dict[str, int], new_coders: Sequence[str] = ()) -> str
     """What a merge brought in, the counts that are not zero only: ``1 new coder (cai),
     108 codings, 177 decisions, 177 log events``; the new coders by name."""
     named = f" ({', '.join(new_coders)})" if new_coders else ""
+    # "482 codings" where `qcahp coders` then counted 481: one was undone in the copy.
+    off = counts.get("codings_inactive", 0)
+    inactive = (f" ({off:,} of them undone or removed in the copy, kept for its log)"
+                if off else "")
     return ", ".join(f"{counts[key]:,} {one if counts[key] == 1 else many}"
-                     + (named if key == "coders" else "")
+                     + (named if key == "coders" else inactive if key == "codings" else "")
                      for key, one, many in MERGE_WORDS if counts.get(key))
 
 
