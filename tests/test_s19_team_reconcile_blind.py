@@ -5,6 +5,8 @@ coding blind; it said so and hid everything. ``qcahp blind off`` in another term
 then opened the disagreements at the next poll, "Disagreement 1/107", with the decision
 keys in the footer, but the coders' panels stayed hidden: the lead took A's or B's spans
 without seeing either. They show now, as when the screen is opened with blind coding off.
+
+Also: ``3`` with two coders compared did nothing and said nothing; it says why now.
 """
 
 from __future__ import annotations
@@ -50,3 +52,17 @@ async def test_blind_coding_turned_off_shows_the_coders_panels(store):
         first = str(screen.query_one("#coder-text-0", Static).render())
         assert first.startswith("A: asha  [23, 55)")
         assert screen.query_one("#coder-text-1", Static).region.height > 0
+
+
+async def test_a_coder_number_beyond_those_compared_says_so(store):
+    build_project(store)
+    app = Host(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said == ["3 takes coder 3's spans, and 2 coders are compared here "
+                        "(A: asha, B: ben)."]
+        assert store.codings(coder="consensus") == []

@@ -135,9 +135,16 @@ class ReconcileDecisions:
     def action_take(self, k: int) -> None:
         """Consensus takes coder ``k``'s spans (nothing, if that coder did not code here)."""
         item = self.item
-        if item is None or k >= len(self.compared or []):
+        compared = self.compared or []
+        if item is not None and k >= len(compared):
+            # It did nothing, without a word: a third coder's key with two compared.
+            panels = ", ".join(f"{chr(ord('A') + n)}: {c}" for n, c in enumerate(compared))
+            self.notify(f"{k + 1} takes coder {k + 1}'s spans, and {len(compared)} coders are "
+                        f"compared here ({panels}).", severity="warning", markup=False)
             return
-        coder = (self.compared or [])[k]
+        if item is None:
+            return
+        coder = compared[k]
         if not item.rated(coder):
             self.notify(f"{coder} did not code {item.transcript}; choose another coder.",
                         severity="warning")
