@@ -1,6 +1,9 @@
 """Session 19 team audit: ``qcahp agreement --unit segment`` on the terminal says why its
 kappa, pi and alpha are low or negative (no unit is uncoded by every coder), next to
 percent agreement 0.882: kappa -0.044 read as a failed study. Files keep every figure.
+
+Also: an error (an unknown ``--theme``, ``--format xlsx`` without ``-o``) came second,
+under "Comparing ana, ben: every coder who coded": one line now, the note only with output.
 """
 
 from __future__ import annotations
@@ -25,3 +28,18 @@ def test_the_segment_table_says_which_figures_to_read(store):
     assert "Segment unit" not in plain.stdout
     csv = CliRunner().invoke(cli, [*args, "--unit", "segment", "--format", "csv"])
     assert "Segment unit" not in csv.stdout
+
+
+def test_an_error_is_one_line_without_the_coders_chosen_above_it(store):
+    build_project(store)
+    path = str(store.path)
+    store.close()
+    for command in ("agreement", "disagreements"):
+        for bad in (["--theme", "nosuch"], ["--format", "xlsx"]):
+            result = CliRunner().invoke(cli, ["--db", path, command, *bad])
+            assert result.exit_code == 1
+            assert len(result.stderr.splitlines()) == 1, result.stderr
+            assert result.stderr.startswith("Error: ")
+        good = CliRunner().invoke(cli, ["--db", path, command])
+        assert good.exit_code == 0
+        assert "Comparing asha, ben, cai: every coder who coded" in good.stderr

@@ -66,7 +66,7 @@ SHORT = {
 
 def _coders(value: str | None, project: Project) -> list[str]:
     """The coders named by ``--coders``; without it, every coder who coded (a consensus
-    coder left out), said on stderr, when there are two or more."""
+    coder left out), when there are two or more (:func:`_say_chosen` says so)."""
     if value is None:
         found = project.store().coders_who_coded()
         if len(found) < 2:
@@ -74,13 +74,19 @@ def _coders(value: str | None, project: Project) -> list[str]:
             raise UserError(f"comparing coders needs two or more and {have}: a second coder "
                             "codes a copy of the project (qcahp merge brings it in), or name "
                             "them with --coders A,B")
-        say(f"Comparing {', '.join(found)}: every coder who coded (--coders A,B to choose).")
         return found
     names = [c.strip() for c in value.split(",") if c.strip()]
     if len(set(names)) < 2:
         raise click.BadParameter("name two or more different coders, e.g. --coders ana,ben",
                                  param_hint="'--coders'")
     return names
+
+
+def _say_chosen(value: str | None, names: Sequence[str]) -> None:
+    """On stderr, which coders were compared when ``--coders`` did not say: once the
+    options are found good (it stood above the one line of an error, two lines)."""
+    if value is None:
+        say(f"Comparing {', '.join(names)}: every coder who coded (--coders A,B to choose).")
 
 
 def coders_label(coders: Sequence[str]) -> str:
@@ -452,14 +458,15 @@ def agreement(project: Project, coders: str | None, unit: str, threshold: float,
     """
     from qualcoder_ahp.agreement.compute import collect, compute, coverage_note
 
-    names = _coders(coders, project)  # a bad --coders before the project is opened
     fmt = output_format(fmt, output, FORMATS, "table")
+    names = _coders(coders, project)  # a bad --coders before the project is opened
     chosen = chosen_transcripts(project.store(), transcripts, where)
     with _bar(project, chosen) as bar:
         corpus = collect(project.store(), names, theme=theme,
                          transcript_ids=chosen.ids if chosen is not None else None,
                          progress=lambda _name: bar(1))
         report = compute(corpus, unit, threshold, progress=lambda _name: bar(1))
+    _say_chosen(coders, names)
     if fmt == "table" and not output:
         # Wrapped to the terminal as the table under them (the note ran to 105 at 80).
         heading = f"Coders: {', '.join(report.coders)}   unit: {unit_label(unit, threshold)}"
@@ -533,6 +540,7 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str, threshold
                          transcript_ids=chosen.ids if chosen is not None else None,
                          progress=lambda _name: bar(2))
         found = disagreements(corpus, unit, threshold)
+    _say_chosen(coders, names)
     terminal = fmt == "table" and not output
     names = dict(corpus.themes)
     rows = [{"transcript": d.transcript, "theme": d.theme_id,
