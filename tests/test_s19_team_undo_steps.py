@@ -94,10 +94,15 @@ async def test_g_on_many_stretches_says_what_it_is_doing_before_it_writes(store,
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        await pilot.press("g")
+        await pilot.press("g", "g")  # twice, the second before the first has written
         for _ in range(3):
             await pilot.pause()
         assert seen and seen[0].startswith("Copying 5 agreed stretches into consensus")
+        assert [e["kind"] for e in store.events("consensus")] == ["reconcile"] * 5
         assert len(store.codings(coder="consensus")) == 5
-        assert [n.message for n in app._notifications][-1] == (
+        assert [n.message for n in app._notifications][0] == (
             "Copied 5 agreed stretches into consensus.")
+        await pilot.press("g", "g")  # copied already: nothing more, however often
+        for _ in range(3):
+            await pilot.pause()
+        assert [e["kind"] for e in store.events("consensus")] == ["reconcile"] * 5

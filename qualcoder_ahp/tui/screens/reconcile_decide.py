@@ -110,6 +110,9 @@ class ReconcileDecisions:
     def _copy_agreed(self, todo: list[ReconcileItem]) -> None:
         """Write ``todo`` into the consensus (``g``), then say so and show the walk."""
         walk = self.walk
+        if len(todo) >= SAY_FIRST:  # g pressed again while the first was said: once only
+            walk.refresh_consensus()
+            todo = [it for it in todo if not walk.consensus_spans(it)]
         with self.store.write():
             for item in todo:
                 self.store.reconcile(item.transcript_id, item.theme_id, self.consensus,
