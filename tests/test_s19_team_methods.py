@@ -89,3 +89,19 @@ def test_saturation_waits_for_a_whole_consensus(store):
     whole = methods_report(store, coders=["asha", "ben"])
     assert whole.value("reconcile.undecided") == 0
     assert _figure(whole, "saturation.coding").value == "consensus"
+
+
+def test_the_reconciliation_sentence_reads_as_english(store):
+    asha, _ = build_project(store)
+    text = store.transcript_text(asha.id)
+    board = text.index("The board")
+    args = dict(compared=["asha", "ben"], start=board, end=len(text), decided_by="lead")
+    store.reconcile(asha.id, "mandate", "consensus", [(board, len(text))], rule="take",
+                    taken_from="asha", **args)
+    store.undo("consensus")
+    store.reconcile(asha.id, "mandate", "consensus", [], rule="reject", **args)
+    said = _paragraph(methods_report(store, coders=["asha", "ben"]), "Reconciliation")
+    assert ("each decision recorded with its rule: 1 decision is in effect, of 2 made (the "
+            "rest were undone or decided again); by rule, as qcahp reconcile log names "
+            "them: reject 1. The consensus") in said
+    assert ") (" not in said

@@ -17,6 +17,7 @@ from qualcoder_ahp import __version__
 from qualcoder_ahp.agreement import stats as st
 from qualcoder_ahp.model.reconcile_store import rule_matches
 from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports.methods_draft import (
     MethodsReport,
     counted,
@@ -422,11 +423,14 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
     ruled = [f"{r} {n:,}" for r, n in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))]
     text = ("Disagreements were decided into a consensus coding in qualcoder_ahp's "
             "reconcile step, each decision recorded with its rule: "
-            f"{len(live):,} decisions are in effect"
-            + (f" (of {len(decisions):,} made; the rest were undone or decided again)"
+            + (f"{plural(len(live), 'decision')} "
+               f"{'is' if len(live) == 1 else 'are'} in effect")
+            + (f", of {len(decisions):,} made (the rest were undone or decided again)"
                if len(decisions) != len(live) else "")
-            + (f" (by rule, as qcahp reconcile log names them: {', '.join(ruled)}; "
-               "agreed: copied where every coder coded alike)" if ruled else "")
+            # One bracket after another read "... again) (by rule, ...": a clause now.
+            + (f"; by rule, as qcahp reconcile log names them: {', '.join(ruled)}"
+               + (" (agreed: copied where every coder coded alike)" if "agreed" in rules
+                  else "") if ruled else "")
             + f". The consensus coding holds {record.consensus_codings:,} codings")
     if record.unrecorded:
         text += f", {len(record.unrecorded):,} of them without a reconcile record"
