@@ -105,3 +105,9 @@ def test_the_reconciliation_sentence_reads_as_english(store):
             "rest were undone or decided again); by rule, as qcahp reconcile log names "
             "them: reject 1. The consensus") in said
     assert ") (" not in said
+
+
+def test_the_suggestions_figure_is_not_called_open(store):
+    build_project(store)
+    report = methods_report(store, coders=["asha", "ben"])
+    assert _figure(report, "suggestions").label == "suggestions in effect (not retired)"

@@ -155,8 +155,9 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
     from qualcoder_ahp.reports.data import ReportData
 
     section = "Suggestions"
-    made = report.add(section, "suggestions", "open suggestions", store.count_suggestions(),
-                      "qcahp suggestions")
+    # "open suggestions 551" read as 551 still to decide, beside "undecided 0".
+    made = report.add(section, "suggestions", "suggestions in effect (not retired)",
+                      store.count_suggestions(), "qcahp suggestions")
     retired = store.count_suggestions(status="retired")
     if retired:
         report.add(section, "suggestions_retired", "retired suggestions", retired,
