@@ -219,7 +219,12 @@ def _undo_or_redo(project: Project, coder: str, steps: int, step: str) -> None:
         click.echo(EventWords(store).undo_words(target, step).what)
         done += 1
     if done == 0:
-        click.echo(f"Nothing to {step} for {coder}.", err=True)
+        merged = store.merged_decisions(coder)
+        # "Nothing to undo for ana" beside her 551 merged decisions read as lost work.
+        why = (f" here: {plural(merged, 'event')} of theirs came in with qcahp merge, and "
+               f"{'is' if merged == 1 else 'are'} {step}ne in their copy (then merge it "
+               "again)" if merged else "")
+        click.echo(f"Nothing to {step} for {coder}{why}.", err=True)
         sys.exit(1)
     if done < steps:
         click.echo(f"Nothing more to {step} for {coder} ({done} of {steps} steps).", err=True)

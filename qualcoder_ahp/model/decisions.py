@@ -414,6 +414,13 @@ class DecisionMixin(ReconcileMixin):
                 taken.append(target)
         return taken
 
+    def merged_decisions(self: Store, coder: str) -> int:
+        """How many of this coder's decisions came in with ``qcahp merge`` (a copy's
+        events, which undo here never replays: they are undone in the copy)."""
+        return int(self.conn.execute(
+            "SELECT COUNT(*) FROM events e JOIN coders k ON k.id = e.coder_id "
+            "WHERE k.name = ? AND e.kind = 'merged'", [coder]).fetchone()[0])
+
     def undo_elsewhere(self: Store, coder: str) -> dict[str, Any] | None:
         """The decision :meth:`undo` would take back, when it was made elsewhere (another
         window or a command, on another connection) after this connection's first
