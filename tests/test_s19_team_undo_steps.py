@@ -4,7 +4,8 @@
 logged decision each, and ``u`` takes them all back. Each was undone through
 :meth:`Store.undo`, which reads the consensus coder's whole log again: after ``g`` on a
 1M-word study (33,259 stretches) ``u`` froze the workbench for many minutes (the log
-read 33,259 times). :meth:`Store.undo_steps` reads it once (5.2 s for all of them).
+read 33,259 times). :meth:`Store.undo_steps` reads it once (5.2 s for all of them), and
+so does ``qcahp undo --steps N``.
 """
 
 from __future__ import annotations
@@ -106,3 +107,27 @@ async def test_g_on_many_stretches_says_what_it_is_doing_before_it_writes(store,
         for _ in range(3):
             await pilot.pause()
         assert [e["kind"] for e in store.events("consensus")] == ["reconcile"] * 5
+
+
+def test_qcahp_undo_steps_reads_the_log_once(store, monkeypatch):
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+
+    _agreed_project(store)
+    for start in (0, 10, 20):
+        store.code(1, "mandate", "lead", start, start + 5)
+    path = str(store.path)
+    store.close()
+    reads = []
+    real = Store.undo_stack
+    monkeypatch.setattr(Store, "undo_stack",
+                        lambda self, coder: reads.append(coder) or real(self, coder))
+    result = CliRunner().invoke(cli, ["--db", path, "undo", "--coder", "lead", "--steps", "5"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "undid: coded by hand: Board mandate on asha [20, 25)",
+        "undid: coded by hand: Board mandate on asha [10, 15)",
+        "undid: coded by hand: Board mandate on asha [0, 5)"]
+    assert result.stderr == "Nothing more to undo for lead (3 of 5 steps).\n"
+    assert reads == ["lead"]
