@@ -162,7 +162,8 @@ def test_merge_says_compactly_what_it_brought_in(tmp_path: Path) -> None:
     assert code == 0, err
     # 5 suggestions accepted (the last undone: its coding comes in, removed) and one
     # coding by hand; a line of what came in, no zeros.
-    assert out == f"Merged {ana}: 1 new coder (ana), 6 codings, 4 decisions, 7 log events.\n"
+    assert out == (f"Merged {ana}: 1 new coder (ana), 6 codings (1 of them undone or removed "
+                   "in the copy, kept for its log), 4 decisions, 7 log events.\n")
     code, out, err = run(path, "merge", str(ana))
     assert (code, out, err) == (0, f"Nothing new in {ana}.\n", "")
 

@@ -66,7 +66,7 @@ SHORT = {
 
 def _coders(value: str | None, project: Project) -> list[str]:
     """The coders named by ``--coders``; without it, every coder who coded (a consensus
-    coder left out), said on stderr, when there are two or more."""
+    coder left out), when there are two or more (:func:`_say_chosen` says so)."""
     if value is None:
         found = project.store().coders_who_coded()
         if len(found) < 2:
@@ -74,13 +74,19 @@ def _coders(value: str | None, project: Project) -> list[str]:
             raise UserError(f"comparing coders needs two or more and {have}: a second coder "
                             "codes a copy of the project (qcahp merge brings it in), or name "
                             "them with --coders A,B")
-        say(f"Comparing {', '.join(found)}: every coder who coded (--coders A,B to choose).")
         return found
     names = [c.strip() for c in value.split(",") if c.strip()]
     if len(set(names)) < 2:
         raise click.BadParameter("name two or more different coders, e.g. --coders ana,ben",
                                  param_hint="'--coders'")
     return names
+
+
+def _say_chosen(value: str | None, names: Sequence[str]) -> None:
+    """On stderr, which coders were compared when ``--coders`` did not say: once the
+    options are found good (it stood above the one line of an error, two lines)."""
+    if value is None:
+        say(f"Comparing {', '.join(names)}: every coder who coded (--coders A,B to choose).")
 
 
 def coders_label(coders: Sequence[str]) -> str:
@@ -243,6 +249,13 @@ of :func:`~qualcoder_ahp.cli.common.fitted_table`: a transcript column that says
 (``theme x transcript`` in every row, 20 columns), a disagreeing span's words go under
 its row rather than be cut to a few characters, then :data:`NARROW_LEAVE_OUT`; a theme
 id is cut last, as a name (it was cut to ten characters first, as words)."""
+
+
+SEGMENT_NOTE = ("Segment unit: every unit is a coded segment, none uncoded by every coder "
+                "(n00 = 0), so kappa, pi, Fleiss' kappa and alpha come out low or negative "
+                "whatever the agreement; read agree, pos_agr and BP (chance 1/2, MAXQDA's "
+                "model). qcahp methods cites those.")
+"""Under the terminal table at the segment unit (docs/agreement.md, which unit to use)."""
 
 
 def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -445,14 +458,15 @@ def agreement(project: Project, coders: str | None, unit: str, threshold: float,
     """
     from qualcoder_ahp.agreement.compute import collect, compute, coverage_note
 
-    names = _coders(coders, project)  # a bad --coders before the project is opened
     fmt = output_format(fmt, output, FORMATS, "table")
+    names = _coders(coders, project)  # a bad --coders before the project is opened
     chosen = chosen_transcripts(project.store(), transcripts, where)
     with _bar(project, chosen) as bar:
         corpus = collect(project.store(), names, theme=theme,
                          transcript_ids=chosen.ids if chosen is not None else None,
                          progress=lambda _name: bar(1))
         report = compute(corpus, unit, threshold, progress=lambda _name: bar(1))
+    _say_chosen(coders, names)
     if fmt == "table" and not output:
         # Wrapped to the terminal as the table under them (the note ran to 105 at 80).
         heading = f"Coders: {', '.join(report.coders)}   unit: {unit_label(unit, threshold)}"
@@ -460,6 +474,9 @@ def agreement(project: Project, coders: str | None, unit: str, threshold: float,
                               table_width()):
             click.echo(line)
         write_rows([r.record(3) for r in report.rows(by)], fmt, output, selection=chosen)
+        if unit == "segment":  # kappa -0.044 beside agreement 0.882 read as a failure
+            for line in wrap_note(SEGMENT_NOTE, table_width()):
+                click.echo(line)
         return
     names = dict(corpus.themes)
     rows = [_with_name(r.record(None if fmt in ("json", "xlsx") else 6), names)
@@ -523,6 +540,7 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str, threshold
                          transcript_ids=chosen.ids if chosen is not None else None,
                          progress=lambda _name: bar(2))
         found = disagreements(corpus, unit, threshold)
+    _say_chosen(coders, names)
     terminal = fmt == "table" and not output
     names = dict(corpus.themes)
     rows = [{"transcript": d.transcript, "theme": d.theme_id,
@@ -608,8 +626,12 @@ def merge_summary(counts: dict[str, int], new_coders: Sequence[str] = ()) -> str
     """What a merge brought in, the counts that are not zero only: ``1 new coder (cai),
     108 codings, 177 decisions, 177 log events``; the new coders by name."""
     named = f" ({', '.join(new_coders)})" if new_coders else ""
+    # "482 codings" where `qcahp coders` then counted 481: one was undone in the copy.
+    off = counts.get("codings_inactive", 0)
+    inactive = (f" ({off:,} of them undone or removed in the copy, kept for its log)"
+                if off else "")
     return ", ".join(f"{counts[key]:,} {one if counts[key] == 1 else many}"
-                     + (named if key == "coders" else "")
+                     + (named if key == "coders" else inactive if key == "codings" else "")
                      for key, one, many in MERGE_WORDS if counts.get(key))
 
 

@@ -189,6 +189,8 @@ class MergeRowsMixin:
                  sid_here, active, created, guid])
             kmap[oid] = int(cur.lastrowid or 0)
             counts["codings"] += 1
+            if not active:  # brought for the log it explains; said apart from those in effect
+                counts["codings_inactive"] = counts.get("codings_inactive", 0) + 1
             if active and span not in same_span:
                 same_span[span], made[span] = kmap[oid], coder
         return kmap

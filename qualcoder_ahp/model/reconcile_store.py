@@ -190,9 +190,13 @@ class ReconcileMixin:
         self._check_theme(theme_id)
         with self.write():
             coder_id = self.ensure_coder(consensus)
-            removed = [c.id for c in self.codings(transcript_id=transcript_id, coder=consensus,
-                                                  theme_id=theme_id)
-                       if c.start < end and c.end > start]
+            # The ids alone, by the coder's index (codings() names the coder and reads the
+            # memos, and SQLite chose the transcript's index, every coder's codings: a
+            # third of `qcahp reconcile copy-agreed`'s time went here).
+            removed = [int(row[0]) for row in self.conn.execute(
+                "SELECT id FROM codings INDEXED BY codings_by_coder WHERE coder_id = ? AND "
+                'transcript_id = ? AND active = 1 AND theme_id = ? AND start < ? AND "end" > ? '
+                "ORDER BY start, id", [coder_id, transcript_id, theme_id, end, start])]
             changes: list[dict[str, Any]] = [
                 {"op": "coding", "id": cid, "before": 1, "after": 0} for cid in removed]
             created = [self._insert_coding(transcript_id, theme_id, coder_id, s, e,

@@ -58,7 +58,9 @@ def saturation_section(store: Store, report: MethodsReport, coders: Sequence[str
     """
     from qualcoder_ahp.reports.saturation import saturation
 
-    data, pooled, said, who, command = coding_assessed(store, snapshot, coders)
+    data, pooled, said, who, command = coding_assessed(
+        store, snapshot, coders, undecided=report.value("reconcile.undecided") or 0,
+        stretches=report.value("reconcile.stretches") or 0)
     sat = saturation(data, coders=pooled)
     nouns = sat.noun + "s"
     five = sat.verdicts[0]
@@ -120,12 +122,19 @@ def saturation_section(store: Store, report: MethodsReport, coders: Sequence[str
     report.paragraphs.append((SECTION, text))
 
 
-def coding_assessed(store: Store, snapshot: ReportData, coders: Sequence[str],
+def coding_assessed(store: Store, snapshot: ReportData, coders: Sequence[str], *,
+                    undecided: int = 0, stretches: int = 0,
                     ) -> tuple[ReportData, tuple[str, ...] | None, str, str, str]:
     """The coding saturation is assessed on (see the module's docstring): ``(its
     snapshot, the coders pooled (``None``: every coder but a consensus coder), its
     words, with ``{noun}`` for what a case is, its figure, the command that prints the
-    same)``."""
+    same)``.
+
+    A consensus with ``undecided`` of the coders' ``stretches`` of disagreement still
+    undecided is not the coding of record yet: a theme only one coder saw there is in
+    neither it nor the saturation figures (``qcahp reconcile copy-agreed`` alone made a
+    consensus in every transcript, and the draft assessed saturation on it). The coders'
+    codings are pooled then, and the words say why."""
     from qualcoder_ahp.reports.data import CONSENSUS, ReportData
 
     transcripts: dict[str, set[int]] = {}
@@ -134,7 +143,12 @@ def coding_assessed(store: Store, snapshot: ReportData, coders: Sequence[str],
     described = set().union(*(transcripts.get(name, set()) for name in coders))
     special = store.consensus_coders()
     agreed = [name for name in transcripts if name in special]
-    if len(agreed) == 1 and described and described <= transcripts[agreed[0]]:
+    everywhere = len(agreed) == 1 and described and described <= transcripts[agreed[0]]
+    partial = ""
+    if everywhere and undecided:
+        partial = (f", not the consensus coding, in which {undecided:,} of the coders' "
+                   f"{stretches:,} stretches of disagreement are not yet decided")
+    elif everywhere:
         name = agreed[0]
         flag = "--consensus" if name == CONSENSUS else f"--coder {shlex.quote(name)}"
         return (ReportData(store, name), None, "the consensus coding",
@@ -155,7 +169,7 @@ def coding_assessed(store: Store, snapshot: ReportData, coders: Sequence[str],
         command += f" --coders {shlex.quote(','.join(coders))}"
     either = "either" if len(coders) == 2 else "any of them"
     return (snapshot, pooled, f"the codings of {listed(list(coders))} pooled (a theme counts "
-                              f"for a {{noun}} when {either} coded it there)",
+                              f"for a {{noun}} when {either} coded it there){partial}",
             f"{', '.join(coders)} (pooled)", command)
 
 

@@ -7,6 +7,7 @@ beside them uses (see :mod:`qualcoder_ahp.reports.methods`).
 from __future__ import annotations
 
 import platform
+import shlex
 from collections import Counter
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -16,6 +17,7 @@ from qualcoder_ahp import __version__
 from qualcoder_ahp.agreement import stats as st
 from qualcoder_ahp.model.reconcile_store import rule_matches
 from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports.methods_draft import (
     MethodsReport,
     counted,
@@ -38,6 +40,13 @@ AGREEMENT_FIGURES = (
     ("gwet_ac1", "Gwet's AC1"), ("positive_agreement", "positive agreement"))
 """The pooled coefficients the methods paragraph reports, in ``qcahp agreement``'s
 names (Cohen's kappa with two coders, Fleiss' kappa with more)."""
+FROM_RATES = ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha")
+"""Coefficients whose chance agreement comes from the coders' own rates: at the segment
+unit, where no unit is left uncoded by both coders, they come out low or negative by
+construction (kappa -0.044 beside percent agreement 0.882), a figure no methods section
+can cite; the draft reports Brennan-Prediger there instead, as MAXQDA does."""
+SEGMENT_REASON = ("segment unit: no unit is uncoded by every coder, so chance agreement "
+                  "from the coders' own rates has no meaning")
 
 
 def package_version(name: str) -> str | None:
@@ -146,8 +155,9 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
     from qualcoder_ahp.reports.data import ReportData
 
     section = "Suggestions"
-    made = report.add(section, "suggestions", "open suggestions", store.count_suggestions(),
-                      "qcahp suggestions")
+    # "open suggestions 551" read as 551 still to decide, beside "undecided 0".
+    made = report.add(section, "suggestions", "suggestions in effect (not retired)",
+                      store.count_suggestions(), "qcahp suggestions")
     retired = store.count_suggestions(status="retired")
     if retired:
         report.add(section, "suggestions_retired", "retired suggestions", retired,
@@ -158,7 +168,7 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
         counts = {d: store.count_suggestions(coder=coder, decision=d) for d in DECISIONS}
         for d in DECISIONS:
             report.add(section, f"coder.{coder}.{d}", f"{coder}: {d}", counts[d],
-                       f"qcahp suggestions --coder {coder} --decision {d}")
+                       f"qcahp suggestions --coder {shlex.quote(coder)} --decision {d}")
         if made:
             sentences.append(
                 f"{coder} accepted {counts['accepted']:,} as suggested and "
@@ -171,16 +181,16 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
         hand = by_origin["manual"]
         other = len(codings) - suggested - hand
         report.add(section, f"coder.{coder}.codings", f"{coder}: codings", len(codings),
-                   f"qcahp counts --coder {coder}")
+                   f"qcahp counts --coder {shlex.quote(coder)}")
         report.add(section, f"coder.{coder}.from_suggestions",
                    f"{coder}: codings from a suggestion", suggested,
-                   f"qcahp quotes --coder {coder} (origin)")
+                   f"qcahp quotes --coder {shlex.quote(coder)} (origin)")
         report.add(section, f"coder.{coder}.by_hand", f"{coder}: codings by hand", hand,
-                   f"qcahp quotes --coder {coder} (origin)")
+                   f"qcahp quotes --coder {shlex.quote(coder)} (origin)")
         if other:
             report.add(section, f"coder.{coder}.other_origin",
                        f"{coder}: codings imported or merged", other,
-                       f"qcahp quotes --coder {coder} (origin)")
+                       f"qcahp quotes --coder {shlex.quote(coder)} (origin)")
         if codings:
             said = (f"of {coder}'s {len(codings):,} codings in effect, {suggested:,} "
                     f"({percent_of(suggested, len(codings))}) came from a suggestion and "
@@ -281,21 +291,29 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
     result = compute(corpus, unit, threshold)
     overall, mean = result.overall, result.mean
     unit_said = unit + (f" (overlap >= {threshold:g})" if unit == "segment" else "")
-    command = f"qcahp agreement --coders {','.join(corpus.coders)} --unit {unit}"
+    command = f"qcahp agreement --coders {shlex.quote(','.join(corpus.coders))} --unit {unit}"
     report.add(section, "agreement.unit", "unit", unit_said, command)
     report.add(section, "agreement.themes", "themes compared", len(result.themes), command)
     report.add(section, "agreement.units", "units compared (pooled)", overall.units, command)
     said = []
-    for key, label in AGREEMENT_FIGURES:
+    segment = unit == "segment"
+    figures = AGREEMENT_FIGURES + ((("brennan_prediger", "Brennan-Prediger kappa"),)
+                                   if segment else ())
+    for key, label in figures:
         if key not in overall.stats:
             continue
         value = overall.stats[key]
+        if segment and key in FROM_RATES:
+            value = st.Undefined(SEGMENT_REASON)
         report.add(section, f"agreement.{key}", f"{label} (pooled)", value, command)
-        said.append(f"{label} {st.render(value)}"
-                    + (" (NVivo's formula)" if key == "cohen_kappa" else ""))
-    kappa = "cohen_kappa" if "cohen_kappa" in mean.stats else "fleiss_kappa"
+        if not (segment and key in FROM_RATES):
+            said.append(f"{label} {st.render(value)}"
+                        + (" (NVivo's formula)" if key == "cohen_kappa" else "")
+                        + (" (chance 1/2, MAXQDA's model)" if key == "brennan_prediger" else ""))
+    kappa = ("percent_agreement" if segment
+             else "cohen_kappa" if "cohen_kappa" in mean.stats else "fleiss_kappa")
     mean_value = report.add(section, f"agreement.mean_{kappa}",
-                            f"{dict(AGREEMENT_FIGURES)[kappa]} (mean over themes)",
+                            f"{dict(figures)[kappa]} (mean over themes)",
                             mean.stats[kappa], command)
     report.add(section, "agreement.mean_over", "the mean is over",
                mean.theme.strip("()").removeprefix("mean over "), command)
@@ -315,8 +333,16 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
             + ""
             f", over {counted(len(result.themes), 'theme')} ({overall.units:,} units pooled). "
             f"Pooled over themes: {', '.join(said)}. The mean "
-            f"{dict(AGREEMENT_FIGURES)[kappa]} {_over(mean.theme)} was "
+            f"{dict(figures)[kappa]} {_over(mean.theme)} was "
             f"{st.render(mean_value)}.")
+    if segment:
+        two = len(corpus.coders) == 2
+        kappa_name = "Cohen's kappa" if two else "Fleiss' kappa"
+        text += (f" {kappa_name} and Krippendorff's alpha are not "
+                 "reported at the segment unit: every unit is a coded segment and none is "
+                 f"uncoded by {'both coders' if two else 'every coder'}, so their chance "
+                 "agreement, taken from the coders' own rates, leaves them low or negative "
+                 "whatever the agreement.")
     if note:
         text += " " + sentence(note.replace(" (--by transcript shows each)", ""))
     report.paragraphs.append((section, text))
@@ -348,7 +374,7 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
         from qualcoder_ahp.reports.reconcile_state import decided_into
 
         found = disagreements(corpus, unit, threshold)
-        command = f"qcahp disagreements --coders {','.join(corpus.coders)}"
+        command = f"qcahp disagreements --coders {shlex.quote(','.join(corpus.coders))}"
         report.add(section, "disagreements", f"disagreeing spans ({unit})", len(found),
                    f"{command} --unit {unit}")
         # The reconcile screen's disagreements (a theme's overlapping codings, which can
@@ -398,11 +424,14 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
     ruled = [f"{r} {n:,}" for r, n in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))]
     text = ("Disagreements were decided into a consensus coding in qualcoder_ahp's "
             "reconcile step, each decision recorded with its rule: "
-            f"{len(live):,} decisions are in effect"
-            + (f" (of {len(decisions):,} made; the rest were undone or decided again)"
+            + (f"{plural(len(live), 'decision')} "
+               f"{'is' if len(live) == 1 else 'are'} in effect")
+            + (f", of {len(decisions):,} made (the rest were undone or decided again)"
                if len(decisions) != len(live) else "")
-            + (f" (by rule, as qcahp reconcile log names them: {', '.join(ruled)}; "
-               "agreed: copied where every coder coded alike)" if ruled else "")
+            # One bracket after another read "... again) (by rule, ...": a clause now.
+            + (f"; by rule, as qcahp reconcile log names them: {', '.join(ruled)}"
+               + (" (agreed: copied where every coder coded alike)" if "agreed" in rules
+                  else "") if ruled else "")
             + f". The consensus coding holds {record.consensus_codings:,} codings")
     if record.unrecorded:
         text += f", {len(record.unrecorded):,} of them without a reconcile record"

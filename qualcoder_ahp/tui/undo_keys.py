@@ -30,6 +30,26 @@ UNDO_BINDINGS = [
 """Hidden from the footer (listed in the help): the coding screen shows them."""
 
 
+def undo_here(screen: Any, store: Store, coder: str) -> bool:
+    """Whether ``u`` on ``screen`` may undo now; if not, the screen says why.
+
+    The coder's newest decision, made since this window's first in another window or by
+    a command (:meth:`~qualcoder_ahp.model.store.Store.undo_elsewhere`), is what the
+    store's undo would take back: out of sight, and not the decision just made here. The
+    first ``u`` names it and undoes nothing; ``u`` again undoes it.
+    """
+    event = store.undo_elsewhere(coder)
+    pending, screen.undo_pending = getattr(screen, "undo_pending", None), None
+    if event is None or pending == event["id"]:
+        return True
+    screen.undo_pending = event["id"]
+    what = EventWords(store).describe(dict(event)).what
+    screen.notify(f"{coder}'s newest decision was made in another window or by a command: "
+                  f"{what}. u here would undo that one, not your last one here, so nothing "
+                  "was undone; press u again to undo it.", severity="warning", markup=False)
+    return False
+
+
 class UndoKeys:
     """Mix into a screen with :data:`UNDO_BINDINGS`; it says how to re-read in ``reread``."""
 
@@ -43,8 +63,10 @@ class UndoKeys:
                    ) -> None: ...
 
     def action_undo(self) -> None:
-        """Undo this coder's last decision, wherever it was made."""
-        self._step(self.store.undo, "Undone", "Nothing to undo.")
+        """Undo this coder's last decision; one made since in another window or by a
+        command is named first (:func:`undo_here`)."""
+        if undo_here(self, self.store, self.coder):
+            self._step(self.store.undo, "Undone", "Nothing to undo.")
 
     def action_redo(self) -> None:
         """Redo this coder's last undone decision."""

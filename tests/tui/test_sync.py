@@ -170,7 +170,11 @@ async def test_undo_acts_on_the_log_as_it_is_now(app, theirs):
         theirs.accept(later.id, CODER)  # same coder, second window; not polled yet
         await pilot.press("u")
         await pilot.pause()
-        # The latest decision in the log is the other window's, so that is undone.
+        # The latest decision in the log is the other window's: the first u names it
+        # (tests/test_s19_team_undo_windows.py), the second undoes it.
+        assert app.store.decision_of(later.id, CODER) == "accepted"
+        await pilot.press("u")
+        await pilot.pause()
         assert app.store.decision_of(later.id, CODER) is None
         assert app.store.decision_of(first.id, CODER) == "accepted"
         assert screen.session.current.id == later.id
@@ -225,7 +229,7 @@ async def test_removing_a_coding_already_removed_elsewhere_is_refused(app, their
         assert "that coding was already removed in another window" in messages(app)
         assert len(app.store.events(CODER)) == events  # no second remove logged
         assert screen.session.codings == []
-        await pilot.press("u")  # undoes the other window's remove, once
+        await pilot.press("u", "u")  # names the other window's remove, then undoes it
         await pilot.pause()
         assert [c.id for c in app.store.codings(coder=CODER)] == [coding.id]
 

@@ -36,6 +36,7 @@ from qualcoder_ahp.tui.screens.coding_keys import (
     key_applies,
 )
 from qualcoder_ahp.tui.session import CodingSession
+from qualcoder_ahp.tui.undo_keys import undo_here
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.marks import LEGEND
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
@@ -500,8 +501,10 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self.notify(f"Removed your coding of {name} (u undoes).", markup=False)
 
     def action_undo(self) -> None:
-        """Undo the last decision (persisted), showing the suggestion it was about."""
-        self._undo_or_redo(self.session.undo, "Undone", "Nothing to undo.")
+        """Undo the last decision (persisted), showing the suggestion it was about; one
+        made since in another window or by a command is named first."""
+        if undo_here(self, self.store, self.coder):
+            self._undo_or_redo(self.session.undo, "Undone", "Nothing to undo.")
 
     def action_redo(self) -> None:
         """Redo the last undone decision."""

@@ -276,6 +276,9 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         self.loaded = True
         self.query_one("#consensus-panel").display = True
         panels = self.query_one("#coder-panels", Horizontal)
+        # Opened under blind coding, the panels were hidden; with blind coding now off
+        # they stayed hidden while a/b/o/i/x decided, unseen, what the coders coded.
+        panels.display = True
         mounted = panels.mount_all(VerticalScroll(Static(id=f"coder-text-{k}"),
                                                   classes="coder-panel")
                                    for k in range(len(self.compared or [])))
