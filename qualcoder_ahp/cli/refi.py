@@ -149,15 +149,16 @@ def register(cli: click.Group) -> None:
     @click.argument("file", type=click.Path(dir_okay=False))
     @click.option("--coder-map", "coder_map", multiple=True, metavar="FILE_USER=CODER",
                   help="Store a user of the file under another coder name (repeatable).")
-    @click.option("--default-coder", default="imported", show_default=True, metavar="NAME",
-                  help="Coder for codings and notes that name no user.")
+    @click.option("--default-coder", default=None, metavar="NAME",
+                  help="Coder for codings and notes that name no user [default: the "
+                  "file's only user, else imported].")
     @click.option("--new-version", is_flag=True,
                   help="Store a source whose name is taken by other text as a new version.")
     @click.option("--dry-run", is_flag=True,
                   help="Check the file and show what would be added; write nothing.")
     @pass_project
     def import_cmd(project: Project, file: str, coder_map: tuple[str, ...],
-                   default_coder: str, new_version: bool, dry_run: bool) -> None:
+                   default_coder: str | None, new_version: bool, dry_run: bool) -> None:
         """Import a REFI-QDA .qdc codebook or .qdpx project.
 
         Transcripts already here (same text) are matched, not copied; codes become
@@ -180,8 +181,10 @@ def register(cli: click.Group) -> None:
                                      dry_run=dry_run, progress=bar)
         except UserError as exc:
             raise _not_refi(file, exc) from None
-        if dry_run:
-            project.discard_if_created()  # "write nothing": not even an empty project
+        if dry_run or report.nothing_added:
+            # "Write nothing", and a file with nothing to import: not even an empty
+            # project (the next command would find "a project" with nothing in it).
+            project.discard_if_created()
         # The summary wraps to the terminal (130 columns at 80 for a --dry-run).
         if report.nothing_added:
             say(f"{file}: {report.nothing_why()}.", err=False)
@@ -191,6 +194,8 @@ def register(cli: click.Group) -> None:
             say(f"{verb} {file} ({report.kind}): {added}.", err=False)
             for line in report.details():  # what was here already, and what was left out
                 say(line, err=False)
+        for line in report.notices:  # where data went that has another place here
+            say(line, err=False)
         if report.units and set(report.units) != {"codepoints"}:
             units = ", ".join(f"{n} in {u}" for u, n in sorted(report.units.items()))
             say(f"Offsets converted to code points: {units}.", err=False)

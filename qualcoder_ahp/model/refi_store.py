@@ -24,7 +24,7 @@ from qualcoder_ahp.records import Coding, Theme, TranscriptInfo, Turn
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
-    from qualcoder_ahp.refi.reader import RefiData
+    from qualcoder_ahp.refi.reader import ImportSource, RefiData
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ class RefiMixin:
         data: RefiData,
         *,
         coder_map: dict[str, str] | None = None,
-        default_coder: str = "imported",
+        default_coder: str | None = None,
         new_version: bool = False,
         dry_run: bool = False,
     ) -> dict[str, Any]:
@@ -233,7 +233,9 @@ class RefiMixin:
         Args:
             data: what :func:`qualcoder_ahp.refi.reader.read_refi` read.
             coder_map: file user name (or GUID) -> coder name here.
-            default_coder: coder for codings and notes that name no known user.
+            default_coder: coder for codings and notes that name no known user. None:
+                the file's only user for those that name no user at all, when it has
+                one user, else :data:`DEFAULT_CODER`.
             new_version: store a source whose name is taken by other content as a new
                 version instead of refusing the import.
             dry_run: do everything, count it, then roll the transaction back.
@@ -262,8 +264,12 @@ class RefiMixin:
                 coders = self._import_users(data, coder_map or {}, stats)
                 withdrawn: dict[str, int] = {}
                 sources = self._import_sources(data, new_version, stats, withdrawn)
-                ctx = _ImportContext(themes, coders, sources, default_coder, {}, {},
-                                     withdrawn)
+                ctx = _ImportContext(themes, coders, sources, default_coder or DEFAULT_CODER,
+                                     {}, {}, withdrawn)
+                if default_coder is None and len(data.users) == 1:
+                    # A one-user file whose codings name no user (creatingUser is
+                    # optional) is that user's work, not an anonymous "imported" coder's.
+                    ctx.sole = coders.get(data.users[0].guid)
                 self._import_codings(data, ctx, stats)
                 for source in data.sources:
                     if source.guid in withdrawn:
@@ -276,6 +282,8 @@ class RefiMixin:
                 self._import_cases(data, sources, stats, withdrawn)
                 self._import_notes(data, ctx, stats)
                 stats["left_out"]["withdrawn_codings"] = sum(withdrawn.values())
+                if ctx.sole is not None and any(ctx.attributed.values()):
+                    stats["attributed"] = (self._coder_name(ctx.sole), ctx.attributed)
                 stats["idle_coders"] = [
                     IdleCoder(name, **ctx.tally.get(coder_id, {}))
                     for coder_id, name in stats.pop("new_coders").items()
@@ -321,20 +329,28 @@ class RefiMixin:
         from qualcoder_ahp.model.store import content_hash
 
         out: dict[str, int] = {}
-        for source in data.sources:
-            same = self.conn.execute("SELECT id FROM transcripts WHERE content_hash = ?",
+        versioned: set[str] = set()  # transcripts an earlier version in the file is of
+        for source in _in_version_order(data.sources):
+            name = source.version[0] if source.version else source.name
+            same = self.conn.execute("SELECT id, name FROM transcripts WHERE content_hash = ?",
                                      [content_hash(source.text)]).fetchone()
             if same:  # this text is here already (with its turns): nothing to parse
                 out[source.guid] = int(same[0])
                 stats["present"]["transcripts"] += 1
+                if source.version and same[1] == name:
+                    versioned.add(name)
                 continue
             if self.withdrawn_event(content_hash(source.text)) is not None:
                 withdrawn[source.guid] = 0  # a participant withdrew it: it stays out
                 continue
             guid_taken = self.conn.execute("SELECT 1 FROM transcripts WHERE guid = ?",
                                            [source.guid]).fetchone()
-            info, _ = self.add_transcript(source.name, source.parsed, path=data.path,
-                                          new_version=new_version)
+            # A later version of a transcript whose earlier one the file brought (ours:
+            # "Helen (v2)" after "Helen (v1)") is a new version of it, not a name clash.
+            info, _ = self.add_transcript(name, source.parsed, path=data.path,
+                                          new_version=new_version or name in versioned)
+            if source.version:
+                versioned.add(name)
             out[source.guid] = info.id
             stats["transcripts"] += 1
             if not guid_taken:  # keep the other tool's GUID so a second import matches it
@@ -342,7 +358,16 @@ class RefiMixin:
                                   [source.guid, info.id])
         return out
 
+    def _coder_name(self: Store, coder_id: int) -> str:
+        return str(self.conn.execute("SELECT name FROM coders WHERE id = ?",
+                                     [coder_id]).fetchone()[0])
+
     def _coder_for(self: Store, user_guid: str | None, ctx: _ImportContext) -> int:
+        """The coder of a coding or note: its user's, else (naming no user) the file's
+        only user, else the default coder. A user the file does not list is not the
+        file's only user: theirs go to the default coder."""
+        if not user_guid and ctx.sole is not None:
+            return ctx.sole
         if user_guid and user_guid in ctx.coders:
             return ctx.coders[user_guid]
         if user_guid:
@@ -366,14 +391,14 @@ class RefiMixin:
                 theme_id = row[0] if row else None
             if tid is None and coding.source_guid in ctx.withdrawn:
                 ctx.withdrawn[coding.source_guid] += 1  # said once for the source
-                ctx.count(ctx.coders.get(coding.user_guid or ""), "gone_codings")
+                ctx.count(ctx.owner(coding.user_guid), "gone_codings")
                 continue
             if tid is None or theme_id is None:
                 what = ("source was not imported" if tid is None
                         else "code is in neither the file nor this project")
                 stats["skipped"].append(f"coding {coding.guid}: its {what}")
                 stats["left_out"]["codings"] += 1
-                ctx.count(ctx.coders.get(coding.user_guid or ""), "gone_codings")
+                ctx.count(ctx.owner(coding.user_guid), "gone_codings")
                 continue
             if tid not in texts:
                 texts[tid] = self.transcript_text(tid)
@@ -384,7 +409,7 @@ class RefiMixin:
                     f"coding {coding.guid}: [{coding.start}, {coding.end}) of its transcript "
                     f"is not the text the file selected ({coding.quote[:60]!r}); not imported")
                 stats["left_out"]["codings"] += 1
-                ctx.count(ctx.coders.get(coding.user_guid or ""), "gone_codings")
+                ctx.count(ctx.owner(coding.user_guid), "gone_codings")
                 continue
             row = self.conn.execute("SELECT id FROM codings WHERE guid = ?",
                                     [coding.guid]).fetchone()
@@ -411,6 +436,7 @@ class RefiMixin:
             ctx.changes.setdefault(coder_id, []).append(
                 {"op": "coding", "id": coding_id, "before": 0, "after": 1})
             stats["codings"] += 1
+            ctx.attributed["codings"] += not coding.user_guid and ctx.sole is not None
 
     def _import_cases(self: Store, data: RefiData, sources: dict[str, int],
                       stats: dict[str, Any], withdrawn: dict[str, int]) -> None:
@@ -479,7 +505,7 @@ class RefiMixin:
             if note.guid not in targets:
                 stats["skipped"].append(f"note {note.name!r}: attached to nothing imported")
                 stats["left_out"]["notes"] += 1
-                ctx.count(ctx.coders.get(note.user_guid or ""), "gone_memos")
+                ctx.count(ctx.owner(note.user_guid), "gone_memos")
             for kind, target, owner in targets.get(note.guid, []):
                 coder_id = (self._coder_for(note.user_guid, ctx) if note.user_guid
                             else owner or self._coder_for(None, ctx))
@@ -519,6 +545,8 @@ class RefiMixin:
                      "after": note.text})
                 stats["memos"] += 1
                 stats["cell_summaries"] += kind == "cell"
+                ctx.attributed["memos"] += (not note.user_guid and owner is None
+                                            and ctx.sole is not None)
 
     def _refi_cells(self: Store, data: RefiData, ctx: _ImportContext,
                     stats: dict[str, Any]) -> dict[str, str]:
@@ -563,6 +591,9 @@ class RefiMixin:
         return out
 
 
+DEFAULT_CODER = "imported"
+"""The coder of codings and notes that name no user, in a file of no user or several."""
+
 PROJECT_NAME = "refi_project_name"
 """The setting holding the name of the REFI project a project was made from: its
 export's name, unless ``--name`` gives another."""
@@ -590,10 +621,19 @@ class _ImportContext:
     withdrawn: dict[str, int] = field(default_factory=dict)
     """GUIDs of the file's sources withdrawn from this project (``qcahp withdraw``), with
     how many of their codings were left out."""
+    sole: int | None = None
+    """The coder of the file's only user, who is given the codings and notes that name
+    no user (None: they go to :attr:`default_coder`)."""
+    attributed: dict[str, int] = field(default_factory=lambda: {"codings": 0, "memos": 0})
+    """Codings and memos added that named no user and were given to :attr:`sole`."""
     tally: dict[int, dict[str, int]] = field(default_factory=dict)
     """Coder id -> the file's codings and memos of theirs here already or left out
     (:class:`IdleCoder`'s counts), so a coder who brings nothing is told apart from
     one the file names with no work at all."""
+
+    def owner(self, user_guid: str | None) -> int | None:
+        """The coder a record of ``user_guid`` (None: naming no user) is counted for."""
+        return self.coders.get(user_guid) if user_guid else self.sole
 
     def count(self, coder_id: int | None, what: str) -> None:
         """Count one of the file's codings or memos, by its coder, as ``what``."""
@@ -669,6 +709,19 @@ class _ThemeMatcher:
                 out[item.guid] = theme_id
             stats["themes"] += 1
         return out
+
+
+def _in_version_order(sources: list[ImportSource]) -> list[ImportSource]:
+    """The file's sources in its order, but the versions of one transcript together, in
+    version order, where the first of them is (so version 1 is stored first)."""
+    first: dict[str, int] = {}
+    keys = []
+    for index, source in enumerate(sources):
+        if source.version:
+            keys.append((first.setdefault(source.version[0], index), source.version[1]))
+        else:
+            keys.append((index, 0))
+    return [s for _, s in sorted(zip(keys, sources, strict=True), key=lambda pair: pair[0])]
 
 
 def _same(row: tuple[Any, ...], theme: Theme) -> bool:

@@ -45,6 +45,8 @@ from qualcoder_ahp.records import Codebook, Theme
 from qualcoder_ahp.refi.safe import norm_color, norm_guid, parse_xml
 
 DEFAULT_COLOR = "#888888"
+"""The grey a theme without a colour has (a code whose file gives none, a YAML theme
+without ``color``); it is exported as no colour (:func:`export_color`)."""
 _SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _LABELS = {"inclusion": "Inclusion:", "exclusion": "Exclusion:", "examples": "Examples:",
            "id": "Theme id:", "status": "Status:"}
@@ -66,6 +68,14 @@ def unique_id(base: str, taken: set[str]) -> str:
         candidate = f"{base}-{n}"
         n += 1
     return candidate
+
+
+def export_color(color: str) -> str | None:
+    """A theme's ``Code@color``: ``#RRGGBB``, or None for the grey of a theme that has
+    no colour (:data:`DEFAULT_COLOR`), so the other tool gives it its own default
+    rather than a grey it never had."""
+    found = norm_color(color)
+    return None if found is None or found.upper() == DEFAULT_COLOR else found
 
 
 def compose_description(theme: Theme, *, retired: bool = False) -> str:

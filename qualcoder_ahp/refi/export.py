@@ -11,7 +11,7 @@ The rules (DESIGN.md, REFI-QDA section) that this module keeps:
    tools show who said what; every offset is moved into that labelled text.
 3. No empty container is ever written.
 4. Every ``Code`` has ``guid``, ``name``, ``isCodable``; hierarchy by nesting;
-   ``color`` only ``#RRGGBB``.
+   ``color`` only ``#RRGGBB``, and none for a theme that has no colour (grey here).
 5. GUIDs are the stored ones (themes, coders, transcripts, participants, codings,
    memos); things without a stored GUID (variables, selections) get a uuid5 of a
    stable key, so two exports of the same project carry the same GUIDs.
@@ -24,6 +24,9 @@ The rules (DESIGN.md, REFI-QDA section) that this module keeps:
    ``Theme id: serendipity``), reached through a ``NoteRef`` from each ``TextSource``
    of its case: the schema's ``Case`` has no ``NoteRef``, and a case's transcripts are
    where other tools show a memo about it.
+9. Versions of one transcript are sources named ``Helen (v1)``, ``Helen (v2)``, whose
+   ``Description`` opens with ``Transcript: Helen`` and ``Version: 2``, so that our
+   import stores them as versions of ``Helen`` again.
 
 Files are written owner-only (0600) via a temporary file and an atomic rename.
 """
@@ -45,8 +48,8 @@ from lxml import etree
 
 from qualcoder_ahp import __version__
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.refi.codes import compose_description
-from qualcoder_ahp.refi.safe import norm_color, xml_safe
+from qualcoder_ahp.refi.codes import compose_description, export_color
+from qualcoder_ahp.refi.safe import xml_safe
 from qualcoder_ahp.refi.speakers import OffsetMap, describe_speakers, label_text
 from qualcoder_ahp.reports.writers import replace_private
 
@@ -162,7 +165,7 @@ def _codes(b: _Builder, parent: etree._Element, snap: RefiSnapshot,
         for theme, guid in children.get(parent_id, []):
             code = b.sub(element, "Code", guid=guid, name=theme.name,
                          isCodable="true" if theme.codable else "false",
-                         color=norm_color(theme.color))
+                         color=export_color(theme.color))
             b.sub(code, "Description",
                   compose_description(theme, retired=theme.id in snap.retired))
             for note in theme_notes.get(guid, []):
@@ -296,10 +299,13 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
     sub = etree.SubElement
     named = Counter(t.name for t in snap.transcripts)
     for n, info in enumerate(snap.transcripts):
-        label = info.name if named[info.name] == 1 else f"{info.name} (v{info.version})"
+        label = info.name if named[info.name] == 1 else version_label(info.name, info.version)
         source = etree.Element("TextSource", _clean({
             "guid": info.guid, "name": label, "plainTextPath": f"internal://{info.guid}.txt"}))
         labelled, offsets, description = labelled_of(info.id)
+        if named[info.name] > 1:  # our import makes it a version of its transcript again
+            description = "\n\n".join(
+                d for d in (version_description(info.name, info.version), description) if d)
         if description:
             sub(source, "Description").text = xml_safe(description)
         for coding, created in codings_of(info.id):
@@ -330,6 +336,23 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
             out.write(b"\n    ")
         out.write(etree.tostring(source, encoding="UTF-8", xml_declaration=False))
     out.write(tail)
+
+
+def version_label(name: str, version: int) -> str:
+    """The source name of one of several versions of a transcript: ``Helen (v2)``
+    (another tool has no versions, and its sources need names of their own)."""
+    return f"{name} (v{version})"
+
+
+VERSION_LINES = ("Transcript: ", "Version: ")
+"""How the two lines start that open the ``Description`` of such a source."""
+
+
+def version_description(name: str, version: int) -> str:
+    """The lines that say which transcript and version a source named by
+    :func:`version_label` is (``Transcript: Helen`` and ``Version: 2``), as
+    :func:`qualcoder_ahp.refi.reader.version_of` reads them back."""
+    return f"{VERSION_LINES[0]}{name}\n{VERSION_LINES[1]}{version}"
 
 
 SUMMARY_NAME = "Framework summary: "

@@ -62,6 +62,12 @@ class ImportReport:
     not_imported: list[str] = field(default_factory=list)
     """What a text tool cannot bring in, one line per kind
     (:attr:`~qualcoder_ahp.refi.reader.RefiData.not_imported`)."""
+    attributed: tuple[str, dict[str, int]] | None = None
+    """The coder of a one-user file's only user, with the codings and memos added that
+    named no user and were given to them (None when there were none)."""
+    notices: list[str] = field(default_factory=list)
+    """Information, not warnings: where the file's data went when it has another place
+    here (:attr:`~qualcoder_ahp.refi.reader.RefiData.notices`)."""
 
     @property
     def nothing_added(self) -> bool:
@@ -103,6 +109,14 @@ class ImportReport:
         memos: 2 codings here already; 1 memo left out (see the warnings).``
         """
         out = []
+        if self.attributed:
+            name, counts = self.attributed
+            what = " and ".join(n for n in (_n(counts["codings"], "coding"),
+                                            _n(counts["memos"], "memo")) if n)
+            them = "it" if counts["codings"] + counts["memos"] == 1 else "them"
+            out.append(f"{what[0].upper()}{what[1:]} name{'s' if them == 'it' else ''} no "
+                       f"coder: attributed to {name}, the file's only user (--default-coder "
+                       f"NAME gives {them} to another coder).")
         if self.summaries:
             what = ("is a framework summary" if self.summaries == 1
                     else "are framework summaries")
@@ -159,7 +173,7 @@ def import_file(
     path: str | Path,
     *,
     coder_map: dict[str, str] | None = None,
-    default_coder: str = "imported",
+    default_coder: str | None = None,
     new_version: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
@@ -170,7 +184,8 @@ def import_file(
         store: the project.
         path: the file.
         coder_map: file user name (or GUID) -> coder name in this project.
-        default_coder: the coder of codings and notes that name no user.
+        default_coder: the coder of codings and notes that name no user (None: the
+            file's only user when it has one, else ``imported``).
         new_version: store a source whose name is taken by different text as a new
             version (otherwise the whole import is refused).
         dry_run: report what would be added, and write nothing.
@@ -195,7 +210,8 @@ def import_file(
                         data.mismatches, data.units, data.unchecked, held=held,
                         skipped=len(skipped), withdrawn=withdrawn, sources=len(data.sources),
                         present=present, left_out=left_out, idle_coders=idle,
-                        summaries=summaries, not_imported=data.not_imported)
+                        summaries=summaries, not_imported=data.not_imported,
+                        attributed=stats.pop("attributed", None), notices=data.notices)
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from lxml import etree
@@ -85,6 +85,9 @@ class ImportSource:
     """The turns the labels gave (None: no labels, found from paragraphs)."""
     offsets: OffsetMap | None = field(default=None, compare=False)
     """Labelled-text offsets -> :attr:`text` offsets (None without labels)."""
+    version: tuple[str, int] | None = None
+    """The transcript and version of one of several versions our export wrote
+    (:func:`version_of`): stored under that transcript's name, as a version of it."""
 
     @cached_property
     def parsed(self) -> ParsedTranscript:
@@ -147,6 +150,31 @@ def summary_of(name: str, description: str) -> tuple[str, str] | None:
     return case, theme
 
 
+def version_of(name: str, description: str | None) -> tuple[str, int] | None:
+    """``(transcript name, version)`` of a source our export wrote as one of several
+    versions of a transcript (named ``Helen (v2)``, its ``Description`` opening with
+    ``Transcript: Helen`` and ``Version: 2``), else None: also when the source has been
+    renamed since, in the other tool (its new name is kept)."""
+    from qualcoder_ahp.refi.export import VERSION_LINES, version_label
+
+    lines = (description or "").replace("\r\n", "\n").split("\n")
+    if not _opens_with_version(lines):
+        return None
+    base = lines[0].removeprefix(VERSION_LINES[0]).strip()
+    number = lines[1].removeprefix(VERSION_LINES[1]).strip()
+    if not (base and number.isdigit() and version_label(base, int(number)) == name):
+        return None
+    return base, int(number)
+
+
+def _opens_with_version(lines: list[str]) -> bool:
+    """Whether a ``Description``'s lines open with the two of :func:`version_of`."""
+    from qualcoder_ahp.refi.export import VERSION_LINES
+
+    return len(lines) >= len(VERSION_LINES) and all(
+        line.startswith(start) for line, start in zip(lines, VERSION_LINES, strict=False))
+
+
 @dataclass(frozen=True)
 class ImportCase:
     """A ``Case``: becomes a participant with attributes and transcripts."""
@@ -182,6 +210,9 @@ class RefiData:
     not_imported: list[str] = field(default_factory=list)
     """What a text tool cannot bring in, one line per kind (PDF sources, sets, links...),
     with the names and how many codings went with them."""
+    notices: list[str] = field(default_factory=list)
+    """Information, not warnings: data that came in by another road (a source's own
+    variables as its participant's attributes)."""
     dropped: dict[str, list[str]] = field(default_factory=dict, repr=False)
     """Kind -> the names of its records left out (gathered into :attr:`not_imported`)."""
     dropped_codings: dict[str, int] = field(default_factory=dict, repr=False)
@@ -396,9 +427,9 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
     votes: dict[str, int] = {}
     for index, element in enumerate(sources):
         if element.tag == "TextSource":
-            _read_source(element, archive, data, deferred, votes)
+            _read_source(element, archive, data, deferred, votes, index + 1)
         elif element.tag in DROPPED:  # PDF, audio, video, picture
-            _read_media(element, archive, data, deferred, votes)
+            _read_media(element, archive, data, deferred, votes, index + 1)
         if progress:
             progress(index + 1, len(sources))
     # Selections without a quote in sources without any quote: the unit the whole
@@ -658,7 +689,7 @@ def _note_refs(element: etree._Element) -> tuple[str, ...]:
 
 def _read_media(element: etree._Element, archive: SafeZip | None, data: RefiData,
                 deferred: list[tuple[etree._Element, str, str, OffsetResolver]],
-                votes: dict[str, int]) -> None:
+                votes: dict[str, int], position: int) -> None:
     """A PDF, audio, video or picture source: its text, when the file gives one, comes
     in as a transcript; the rest is named in a ``Not imported`` line.
 
@@ -667,7 +698,7 @@ def _read_media(element: etree._Element, archive: SafeZip | None, data: RefiData
     as a ``TextSource`` of the same GUID (so cases and notes that name the PDF or the
     recording find it), with the source's own notes and variables.
     """
-    name = element.get("name") or norm_guid(element.get("guid")) or ""
+    name = (element.get("name") or "").strip() or _unnamed(element, position)
     texts = element.findall("Representation" if element.tag == "PDFSource" else "Transcript")
     if not texts:
         data.drop(element.tag, name, len(element.findall(".//Coding")))
@@ -686,7 +717,7 @@ def _read_media(element: etree._Element, archive: SafeZip | None, data: RefiData
         for child in element:
             if child.tag in ("NoteRef", "VariableValue"):
                 source.append(deepcopy(child))
-        _read_source(source, archive, data, deferred, votes)
+        _read_source(source, archive, data, deferred, votes, position)
     lost = len(element.findall("Coding")) + sum(
         len(part.findall("Coding")) for part in element
         if part.tag in ("PDFSelection", "AudioSelection", "VideoSelection"))
@@ -722,10 +753,14 @@ def _description_note(element: etree._Element, guid: str, name: str,
                       data: RefiData) -> tuple[str, ...]:
     """A source's ``Description`` (NVivo's file description, a MAXQDA document's
     comment) as a note on it: it becomes a transcript memo. The speakers and roles our
-    export lists there are not a description (they are read into the turns). Returns
-    the note's GUID."""
+    export lists there are not a description (they are read into the turns), nor is
+    the version of a transcript it opens with (:func:`version_of`). Returns the note's
+    GUID."""
     kept, ours = [], False
-    for line in (element.findtext("Description") or "").replace("\r\n", "\n").split("\n"):
+    lines = (element.findtext("Description") or "").replace("\r\n", "\n").split("\n")
+    if _opens_with_version(lines):
+        lines = lines[2:]  # which version of a transcript it is (version_of), ours
+    for line in lines:
         if line.strip() == SPEAKERS_HEADING:
             ours = True
             continue
@@ -744,17 +779,30 @@ def _description_note(element: etree._Element, guid: str, name: str,
     return (note,)
 
 
+def _unnamed(element: etree._Element, position: int) -> str:
+    """The name of a source the file gives none: the file name of its text
+    (``interview-3`` for ``internal://interview-3.txt``) or of a PDF or recording
+    (``path``), else ``source N`` (N its place among the file's sources). A GUID, as
+    ``internal://<guid>.txt`` would give, names nothing a researcher would know."""
+    for attribute in ("plainTextPath", "richTextPath", "path"):
+        stem = PurePosixPath(unquote(element.get(attribute) or "").replace("\\", "/")).stem
+        if stem.strip() and not norm_guid(stem):
+            return stem.strip()
+    return f"source {position}"
+
+
 def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiData,
                  deferred: list[tuple[etree._Element, str, str, OffsetResolver]],
-                 votes: dict[str, int]) -> None:
-    """Read one text source and its selections.
+                 votes: dict[str, int], position: int) -> None:
+    """Read one text source (the ``position``-th of the file's, from 1) and its
+    selections.
 
     Quoted selections are checked first, so that the unit they show places this
     source's unquoted ones; a source with no quote at all is deferred until the
     whole file's quotes have been seen (only those sources stay in memory).
     """
     guid = norm_guid(element.get("guid"))
-    name = (element.get("name") or "").strip() or (guid or "source")
+    name = (element.get("name") or "").strip() or _unnamed(element, position)
     label = f"source {name!r}"
     if not guid:
         data.warnings.append(f"{label}: no valid GUID; skipped")
@@ -777,11 +825,12 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
                             ours=data.origin.lower().startswith("qualcoder_ahp"),
                             roles=read_speakers(element.findtext("Description")))
     notes = _note_refs(element) + _description_note(element, guid, name, data)
+    version = version_of(name, element.findtext("Description"))
     if stripped is None:
-        data.sources.append(ImportSource(guid, name, resolver.text, notes))
+        data.sources.append(ImportSource(guid, name, resolver.text, notes, version=version))
     else:
         data.sources.append(ImportSource(guid, name, stripped.text, notes, resolver.text,
-                                         stripped.turns, stripped.offsets))
+                                         stripped.turns, stripped.offsets, version))
     selections = element.findall("PlainTextSelection")
     for selection in selections:
         if selection.get("name"):
@@ -821,9 +870,9 @@ def _source_values(element: etree._Element, guid: str, name: str, data: RefiData
         data.cases.append(ImportCase(str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-case:{guid}")),
                                      name, values, (guid,)))
         who = name
-    data.warnings.append(
-        f"source {name!r}: its variables ({', '.join(values)}) are kept as attributes of "
-        f"participant {who!r} (attributes here belong to participants)")
+    data.notices.append(
+        f"Source {name!r}: its variables ({', '.join(values)}) are kept as attributes of "
+        f"participant {who!r} (attributes here belong to participants).")
 
 
 def _comment(selection: etree._Element, sel_guid: str, quote: str | None,
