@@ -106,6 +106,8 @@ class CodebookLoad:
     pipeline: str | None
     loaded_at: str
     """UTC timestamp, ISO 8601."""
+    version: str | None = None
+    """The file's own ``version:``, if it had one."""
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,10 @@ def test_evaluate_with_coder(project: CliRunner) -> None:
     other = json.loads(run(project, "suggestions", "--transcript", "other", "--format", "json"))
     run(project, "decide", str(other[0]["id"]), "reject", "--coder", "cy")
     data = json.loads(run(project, "evaluate", "--coder", "cy", "--format", "json"))
+    assert (data["micro"]["tp"], data["micro"]["fp"], data["micro"]["fn"]) == (0, 1, 0)
+    # The suggestion cy has not decided there counts as wrong only with --scope all.
+    data = json.loads(run(project, "evaluate", "--coder", "cy", "--scope", "all", "--format",
+                          "json"))
     assert (data["micro"]["tp"], data["micro"]["fp"], data["micro"]["fn"]) == (0, 2, 0)
     assert "no coder named 'zed'" in run(project, "evaluate", "--coder", "zed", code=1)
 

@@ -239,12 +239,18 @@ def test_jsonl_errors_name_the_line(tmp_path: Path) -> None:
     result = check_codebook(BLOG, patterns=path)
     assert result.codebook is None
     errors = [e.replace(str(path), "P") for e in result.errors]
-    assert errors[0] == "P:2: not valid JSON: Expecting property name enclosed in double quotes"
-    assert errors[1].startswith("P:4: pattern p_op: token 0: bad operator")
-    assert errors[2].startswith("P:5: each line needs")
-    assert errors[3] == "P:6: pattern ser pure luck: id must be letters, digits, _ . : -"
-    assert errors[4] == "P:1: pattern ser_fell_into: pattern id already used in the codebook"
-    assert errors[5].startswith("P:3: pattern p_nope: label 'nope' is not a theme id")
+    # In the file's line order; a reused id says where the codebook has it.
+    line = next(n for n, text in enumerate(BLOG.read_text().splitlines(), 1)
+                if "id: ser_fell_into" in text)
+    assert errors[0] == (f"P:1: pattern ser_fell_into: pattern id already used in the "
+                         f"codebook, at {BLOG}:{line} (theme serendipity): give this one "
+                         "another id")
+    assert errors[1] == "P:2: not valid JSON: Expecting property name enclosed in double quotes"
+    assert errors[2].startswith("P:3: pattern p_nope: label 'nope' is not a theme id")
+    assert errors[3].startswith("P:4: pattern p_op: token 0: bad operator")
+    assert errors[4] == ('P:5: missing `label` (each line needs {"label": ..., '
+                         '"pattern": ...})')
+    assert errors[5] == "P:6: pattern ser pure luck: id must be letters, digits, _ . : -"
 
 
 def test_qdc_without_refi_module_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,

@@ -81,7 +81,9 @@ def test_m007_lets_memos_be_on_cells_and_keeps_every_memo(tmp_path: Path) -> Non
     path = tmp_path / "old.db"
     newest = MIGRATIONS._migrations
     try:
-        MIGRATIONS._migrations = newest[:6]  # as the previous release made it
+        # As the release before m007 made it, with m009's columns, which today's Store
+        # writes when it saves a codebook (m007 and m008 are then applied on reopening).
+        MIGRATIONS._migrations = newest[:6] + newest[8:9]
         store = open_store(path)
         ids = build_project(store)
         store.set_memo("bob", "transcript", ids["t2"], "Careful, measured.")
@@ -94,7 +96,7 @@ def test_m007_lets_memos_be_on_cells_and_keeps_every_memo(tmp_path: Path) -> Non
     finally:
         MIGRATIONS._migrations = newest
     store = open_store(path)
-    assert (tmp_path / "old.db.bak-v6").exists()  # the backup before the migration
+    assert (tmp_path / "old.db.bak-v7").exists()  # the backup before the migration
     assert store.conn.execute("SELECT * FROM memos ORDER BY id").fetchall() == before
     store.set_cell_summary("alice", "P01", "serendipity", "Chance, twice.")
     assert memo_rows(store) == [("alice", "participant:P01|serendipity", "Chance, twice.")]

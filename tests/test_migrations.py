@@ -239,7 +239,7 @@ def test_second_version_database_gains_source_hash_and_back_fills_it(tmp_path):
     _make_v2(path, source)
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 8
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 9
     assert store.conn.execute("SELECT name, source_hash FROM transcripts").fetchall() == [
         ("story", None)]
     report = import_paths(store, [source])
@@ -304,7 +304,7 @@ def test_fourth_version_database_remembers_its_withdrawn_participants(tmp_path):
     db.close()
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 8
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 9
     assert _fks(store.db, "withdrawn_participants") == {("event_id", "events", "NO ACTION")}
     assert store.conn.execute("SELECT COUNT(*) FROM withdrawn_participants").fetchone()[0] == 1
     assert store.withdrawn_participant("ot_dev")["at"].startswith("2026-11-20")
@@ -339,7 +339,7 @@ def test_fifth_version_database_gains_the_log_and_count_indexes(tmp_path):
     db.close()
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 8
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 9
     indexes = {i.name: i.columns for t in ("events", "codings")
                for i in store.db.table(t).indexes}
     assert indexes["events_by_kind"] == ["kind"]
@@ -355,3 +355,29 @@ def test_fifth_version_database_gains_the_log_and_count_indexes(tmp_path):
     assert store.conn.execute("SELECT kind FROM events").fetchall() == [("reconcile",)]
     store.close()
     assert _dump(tmp_path / "v5.db.bak-v5") == old_dump
+
+
+def test_eighth_version_database_keeps_its_pattern_order_and_gains_a_version(tmp_path):
+    # m009 stores each pattern's place in the codebook file (an export wrote them sorted
+    # by id) and the file's `version:`. A project of the release before it takes the
+    # patterns' row order, which is the order of the file first loaded, not their ids'.
+    path = tmp_path / "v8.db"
+    db = Database(str(path))
+    MIGRATIONS.apply(db, stop_before=MIGRATIONS._migrations[8].name)
+    db.execute("PRAGMA user_version = 8")
+    db.execute("INSERT INTO themes (id, name, guid) VALUES ('luck', 'Luck', 'g-th')")
+    for pid in ("zz_fell_into", "aa_by_chance", "mm_asked"):
+        db.execute("INSERT INTO patterns (id, theme_id, kind, body, body_hash) VALUES "
+                   "(?, 'luck', 'phrase', ?, 'h')", [pid, f'"{pid}"'])
+    db.execute("INSERT INTO codebooks (name, path, content_hash, loaded_at) VALUES "
+               "('c', 'c.yaml', 'h', '2026-11-01')")
+    db.conn.commit()
+    db.close()
+    old_dump = _dump(path)
+    store = open_store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 9
+    assert store.db.table("patterns").columns_dict["position"] is int
+    assert [p.id for p in store.patterns()] == ["zz_fell_into", "aa_by_chance", "mm_asked"]
+    assert [load.version for load in store.codebook_loads()] == [None]
+    store.close()
+    assert _dump(tmp_path / "v8.db.bak-v8") == old_dump

@@ -39,7 +39,7 @@ def test_evaluate_coder_names_the_undecided_and_the_retired(tmp_path: Path) -> N
     finally:
         store.close()
     assert _run(db, "decide", str(first), "accept", "--coder", CODER)[0] == 0
-    code, out, err = _run(db, "evaluate", "--coder", CODER, "--by-pattern")
+    code, out, err = _run(db, "evaluate", "--coder", CODER, "--by-pattern", "--scope", "all")
     assert code == 0
     assert ("Note: retired themes (their codings kept, never suggested), left out of the "
             "scores: secret") in err

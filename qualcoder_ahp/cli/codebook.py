@@ -385,6 +385,8 @@ def codebook_export(project: Project, file: str | None, force: bool) -> None:
     A FILE that exists is replaced only if an earlier export wrote it (or with --force):
     the team's own codebook file keeps its comments and layout.
     """
+    from dataclasses import replace
+
     from qualcoder_ahp.model.store import now
     from qualcoder_ahp.suggest.codebook_yaml import codebook_yaml
 
@@ -395,6 +397,9 @@ def codebook_export(project: Project, file: str | None, force: bool) -> None:
     cb = _stored_codebook(project)
     if not cb.themes:
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
+    loads = project.store().codebook_loads()
+    if loads:  # the file's own version: a round trip keeps it (show dates a stored one)
+        cb = replace(cb, version=loads[-1].version)
     header = (f"{cb.name}: the codebook stored in {project.path.name}, written by "
               f"`qcahp codebook export` on {now()[:10]}.\n"
               f"Loaded from: {cb.source or 'no file'}. Theme ids are what codings refer to: "

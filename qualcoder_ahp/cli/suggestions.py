@@ -279,6 +279,13 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
               '(or Prodigy\'s "text" and "accept").')
 @click.option("--codebook", "codebook_path", type=InputFile(),
               help="With --gold: judge this codebook file instead of the stored one.")
+@click.option("--scope", type=click.Choice(["decided", "finished", "all"]),
+              help="With --coder, what is scored: 'decided' (the default) the coder's "
+                   "decisions and codings, leaving out suggestions not decided yet; "
+                   "'finished' only the transcripts where the coder decided every "
+                   "suggestion; 'all' every suggestion in the transcripts the coder "
+                   "started, an undecided one counting as wrong unless its theme is coded "
+                   "there.")
 @click.option("--show-errors", is_flag=True, help="List the sentences missed and wrongly "
               "suggested.")
 @click.option("--by-pattern", is_flag=True, help="Also list each pattern that fired: the "
@@ -287,12 +294,16 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
               help="Output format.")
 @pass_project
 def evaluate(project: Project, coder: str | None, gold: str | None, codebook_path: str | None,
-             show_errors: bool, by_pattern: bool, fmt: str) -> None:
+             scope: str | None, show_errors: bool, by_pattern: bool, fmt: str) -> None:
     """Sentence-level precision, recall and F1 of the suggestions, per theme and micro.
 
     With --show-errors, each wrongly suggested sentence names the patterns behind it; with
     --by-pattern, every pattern's right and wrong suggestions on these sentences are
     listed, so the patterns to narrow or remove stand out before anyone codes with them.
+
+    Against a coder, only what the coder has judged is scored (--scope decided): a
+    suggestion the coder has not decided yet is left out, not counted as wrong, unless
+    the coder coded its theme there. The line under the heading says what was scored.
     """
     from qualcoder_ahp.suggest.evaluate import evaluate_coder, evaluate_gold, format_table
 
@@ -302,7 +313,9 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
         if codebook_path:
             raise UserError("--codebook goes with --gold (--coder uses the stored suggestions)")
         with working(f"Comparing the suggestions with {coder}'s codings"):
-            result = evaluate_coder(project.store(), coder)
+            result = evaluate_coder(project.store(), coder, scope or "decided")
+    elif scope is not None:
+        raise UserError("--scope goes with --coder (a gold file labels every sentence)")
     else:
         cb = checked_codebook(codebook_path, None) if codebook_path else _stored_codebook(project)
         assert gold is not None
@@ -311,9 +324,12 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     if fmt == "json":
         emit_json(result.as_dict())
         return
-    what = (plural(result.sentences, "sentence") + " with a coding or a suggestion" if coder
+    what = (plural(result.sentences, "sentence") + " with a coding or a suggestion"
+            + (f" {coder} decided" if result.scope == "decided" else "") if coder
             else plural(result.sentences, "labelled sentence"))
     click.echo(f"{result.source}: {what}")
+    if coder is not None:
+        click.echo(_scope_line(result, coder))
     emit_table(format_table(result),
                ["theme", "support", "tp", "fp", "fn", "precision", "recall", "f1"])
     m = result.micro
@@ -335,7 +351,7 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
                        - {t.id for t in store.themes()})
         click.echo(_ignored_warning(result.ignored_themes, cb if gold is not None
                                     else project.store().codebook(), retired), err=True)
-    if coder is not None:
+    if result.scope == "all":
         note = _undecided_note(project.store(), coder)
         if note:
             click.echo(note, err=True)
@@ -350,6 +366,26 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
                 excerpt = _excerpt(item["sentence"], 100)
                 by = f" ({', '.join(item['patterns'])})" if item.get("patterns") else ""
                 click.echo(f"  [{item['theme']}] {item['where']}{by}: {excerpt}")
+
+
+def _scope_line(result: Any, coder: str) -> str:
+    """What an evaluation against ``coder`` scored, and what the other scopes would."""
+    if result.scope == "finished":
+        left = (f"; left out, not finished: {', '.join(result.unfinished)}"
+                if result.unfinished else "")
+        return (f"Scored: the {plural(result.transcripts, 'transcript')} {coder} finished "
+                f"(every suggestion decided){left}.")
+    if result.scope == "all":
+        return (f"Scored: every suggestion in the {plural(result.transcripts, 'transcript')} "
+                f"{coder} coded or decided on; one {coder} has not decided counts as wrong "
+                f"unless {coder} coded its theme there.")
+    scored = (f"Scored: {coder}'s decisions and codings in "
+              f"{plural(result.transcripts, 'transcript')}")
+    if not result.left_out:
+        return f"{scored}; no suggestion there is left undecided and uncoded."
+    return (f"{scored}; {plural(result.left_out, 'suggestion')} {coder} has not decided "
+            f"{'is' if result.left_out == 1 else 'are'} left out (--scope all counts them as "
+            f"wrong; --scope finished scores only the transcripts {coder} finished).")
 
 
 def _undecided_note(store: Any, coder: str) -> str:

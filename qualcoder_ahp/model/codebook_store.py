@@ -94,20 +94,23 @@ class CodebookMixin:
             old = {r[0]: (r[1], r[2]) for r in
                    self.conn.execute("SELECT id, body_hash, active FROM patterns")}
             seen = set()
-            for pattern in codebook.patterns:
+            # Each pattern's place in the file: an export writes them in it (m009).
+            for position, pattern in enumerate(codebook.patterns):
                 seen.add(pattern.id)
                 digest = pattern_hash(pattern)
                 row = [pattern.theme_id, pattern.kind, json.dumps(pattern.body), pattern.scope,
-                       pattern.unit, int(pattern.exclude), digest]
+                       pattern.unit, int(pattern.exclude), digest, position]
                 if pattern.id not in old:
                     self.conn.execute(
                         "INSERT INTO patterns (theme_id, kind, body, scope, unit, exclude, "
-                        "body_hash, active, id) VALUES (?,?,?,?,?,?,?,1,?)", [*row, pattern.id])
+                        "body_hash, position, active, id) VALUES (?,?,?,?,?,?,?,?,1,?)",
+                        [*row, pattern.id])
                     stats["patterns_added"] += 1
                 else:
                     self.conn.execute(
                         "UPDATE patterns SET theme_id=?, kind=?, body=?, scope=?, unit=?, "
-                        "exclude=?, body_hash=?, active=1 WHERE id=?", [*row, pattern.id])
+                        "exclude=?, body_hash=?, position=?, active=1 WHERE id=?",
+                        [*row, pattern.id])
                     unchanged = old[pattern.id] == (digest, 1)
                     stats["patterns_unchanged" if unchanged else "patterns_changed"] += 1
             for pattern_id, (_, active) in old.items():
@@ -117,17 +120,18 @@ class CodebookMixin:
             raw = json.dumps([codebook.name, [t.id for t in codebook.themes],
                               [pattern_hash(p) for p in codebook.patterns]])
             self.conn.execute(
-                "INSERT INTO codebooks (name, path, content_hash, pipeline, loaded_at) "
-                "VALUES (?,?,?,?,?)",
+                "INSERT INTO codebooks (name, path, content_hash, pipeline, loaded_at, "
+                "version) VALUES (?,?,?,?,?,?)",
                 [codebook.name, codebook.source, hashlib.sha256(raw.encode()).hexdigest(),
-                 codebook.pipeline, now()])
+                 codebook.pipeline, now(), codebook.version])
         return stats
 
     def codebook_loads(self: Store) -> list[CodebookLoad]:
         """Each load of a codebook file, oldest first (``qcahp methods`` names the last
         and counts them)."""
         return [CodebookLoad(*row) for row in self.conn.execute(
-            "SELECT name, path, content_hash, pipeline, loaded_at FROM codebooks ORDER BY id")]
+            "SELECT name, path, content_hash, pipeline, loaded_at, version FROM codebooks "
+            "ORDER BY id")]
 
     def added_themes(self: Store) -> set[str]:
         """Ids of the themes coders added while coding (here, or in a copy merged in)."""
@@ -555,13 +559,13 @@ class CodebookMixin:
         return theme_path({t.id: t for t in self.themes(include_inactive=True)}, theme_id)
 
     def patterns(self: Store, *, include_inactive: bool = False) -> list[Pattern]:
-        """Every stored pattern."""
+        """Every stored pattern, each theme's in the order of the file last loaded."""
         sql = "SELECT id, theme_id, kind, body, scope, unit, exclude FROM patterns"
         if not include_inactive:
             sql += " WHERE active = 1"
         return [
             Pattern(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], bool(r[6]))
-            for r in self.conn.execute(sql + " ORDER BY theme_id, id")
+            for r in self.conn.execute(sql + " ORDER BY theme_id, position, id")
         ]
 
     def codebook(self: Store) -> Codebook:

@@ -454,6 +454,24 @@ def m008_add_event_targets(db: Database) -> None:
     db.execute(EVENT_TARGETS_TRIGGER)
 
 
+@MIGRATIONS()
+def m009_add_pattern_position_and_codebook_version(db: Database) -> None:
+    """Keep each pattern's place in its codebook file, and the file's ``version:``.
+
+    ``qcahp codebook export`` wrote each theme's patterns sorted by id and without the
+    file's ``version:``, so a researcher who groups patterns by idea lost the grouping in
+    an export, edit and reload. ``patterns.position`` is the pattern's place in the file
+    last loaded (each load writes it; row order is the first load's, and a reordered or
+    edited file keeps its rows); ``codebooks.version`` is that load's ``version:`` (NULL
+    when the file had none). Existing patterns take their row order, which is the file's
+    unless a later load reordered them. New columns only: a version that knows m001-m008
+    refuses the file anyway (``user_version`` is newer than it understands).
+    """
+    db.execute("ALTER TABLE patterns ADD COLUMN position INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE patterns SET position = rowid")
+    db.execute("ALTER TABLE codebooks ADD COLUMN version TEXT")
+
+
 def _split_sql(script: str) -> list[str]:
     """Split a DDL script into statements, keeping trigger bodies whole."""
     statements, current = [], []

@@ -33,6 +33,9 @@ class CheckResult:
     codebook: Codebook | None
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    pattern_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Pattern id → (theme id, line) in a YAML codebook: a patterns JSONL merged into it
+    that reuses an id is told where the id is."""
 
     @property
     def ok(self) -> bool:

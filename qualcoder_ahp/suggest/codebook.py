@@ -186,11 +186,11 @@ def _check_yaml(path: Path) -> CheckResult:
     themes_raw = data.get("themes")
     themes: list[Theme] = []
     patterns: list[Pattern] = []
+    seen_patterns: dict[str, int] = {}
     if not isinstance(themes_raw, list) or not themes_raw:
         ck.error(ck.line(data, "themes") or 1, "", "the codebook needs a non-empty `themes` list")
     else:
         seen_themes: dict[str, int] = {}
-        seen_patterns: dict[str, int] = {}
         ck.theme_ids = _theme_ids(ck, themes_raw)
         for i, theme in enumerate(themes_raw):
             _theme(ck, theme, None, themes, patterns, seen_themes, seen_patterns,
@@ -207,7 +207,8 @@ def _check_yaml(path: Path) -> CheckResult:
         version = None
     codebook = Codebook(name, tuple(themes), tuple(patterns), pipeline or None, str(path),
                         None if version is None else str(version))
-    return CheckResult(codebook, _in_file_order(ck, ck.errors), ck.warnings)
+    return CheckResult(codebook, _in_file_order(ck, ck.errors), ck.warnings,
+                       {p.id: (p.theme_id, seen_patterns.get(p.id, 0)) for p in patterns})
 
 
 def _in_file_order(ck: Checker, lines: list[str]) -> list[str]:

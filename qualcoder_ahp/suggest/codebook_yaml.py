@@ -6,8 +6,9 @@ coding (inductive themes), a codebook that came from NVivo or MAXQDA as a REFI-Q
 export`` writes it out so the team can edit definitions, move themes, write patterns
 and load it as the next version: every theme id is kept, so every coding stays
 attached. Reading the written file gives back the same themes (tree, texts, colours)
-and patterns (kinds, bodies, scopes, units, exclusions); the tests check this on the
-shipped codebook.
+and patterns (kinds, bodies, scopes, units, exclusions), each theme's patterns in the
+order of the file last loaded, and its ``version:``; the tests check this on the
+shipped codebook, and that exporting a loaded export writes the same file.
 """
 
 from __future__ import annotations
@@ -82,12 +83,28 @@ def codebook_yaml(codebook: Codebook, header: str = "") -> str:
             node["children"] = [theme_node(child) for child in children]
         return node
 
-    data = {"name": codebook.name, "pipeline": codebook.pipeline,
-            "themes": [theme_node(theme) for theme in by_parent.get(None, [])]}
+    data: dict[str, Any] = {"name": codebook.name}
+    if codebook.version is not None:
+        data["version"] = _version(codebook.version)
+    data["pipeline"] = codebook.pipeline
+    data["themes"] = [theme_node(theme) for theme in by_parent.get(None, [])]
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
     comments = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     return comments + body
+
+
+def _version(version: str) -> str | int | float:
+    """``version: 2`` as the file had it, not ``version: '2'``: a version YAML reads as a
+    number that prints back the same is written as that number; ``2.10`` (which would read
+    back as 2.1) and labels stay text."""
+    try:
+        value = yaml.safe_load(version)
+    except yaml.YAMLError:
+        return version
+    if isinstance(value, int | float) and not isinstance(value, bool) and str(value) == version:
+        return value
+    return version
 
 
 def _pattern_node(pattern: Pattern) -> dict[str, Any]:

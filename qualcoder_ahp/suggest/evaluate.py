@@ -6,7 +6,8 @@ Two sources of truth:
   labelled with a theme when one of the coder's codings of that theme overlaps it
   (by at least one non-space character); it is predicted with a theme when an open
   suggestion of that theme covers or overlaps it (a turn suggestion counts for every
-  sentence of the turn). Only transcripts the coder has coded or decided on are compared;
+  sentence of the turn). Only transcripts the coder has coded or decided on are compared,
+  and by default only the suggestions the coder has decided (:data:`CODER_SCOPES`);
 - a gold file (:func:`evaluate_gold`), JSONL lines ``{"sentence": ..., "themes": [...]}``
   (or Prodigy's ``{"text": ..., "accept": [...], "answer": "accept"}``): each sentence is
   run through the engine as one participant sentence.
@@ -104,6 +105,14 @@ class Evaluation:
     """The suggestions split by how many patterns found them (one, two, three or more),
     each group with its right and wrong count and precision: how far a suggestion one
     pattern found can be trusted next to one that several found."""
+    scope: str | None = None
+    """Against a coder: what was scored (:data:`CODER_SCOPES`); None against a gold file."""
+    transcripts: int = 0
+    """Against a coder: the transcripts scored."""
+    left_out: int = 0
+    """With scope ``decided``: the suggestions left out, undecided and not coded."""
+    unfinished: list[str] = field(default_factory=list)
+    """With scope ``finished``: the transcripts left out (``name (3 of 40 decided)``)."""
 
     @property
     def macro_f1(self) -> float | None:
@@ -127,7 +136,11 @@ class Evaluation:
                 "patterns": self.patterns,
                 "theme_free": {"sentences": self.theme_free,
                                "suggested": self.theme_free_suggested},
-                "by_support": self.by_support}
+                "by_support": self.by_support,
+                **({} if self.scope is None else {
+                    "scope": self.scope, "transcripts": self.transcripts,
+                    "undecided_left_out": self.left_out,
+                    "unfinished_left_out": self.unfinished})}
 
 
 def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Evaluation:
@@ -301,19 +314,49 @@ def evaluate_gold(codebook: Codebook, gold: str | Path | list[tuple[int, str, se
     return score(items, evaluated_themes(codebook), source)
 
 
-def evaluate_coder(store: Store, coder: str) -> Evaluation:
-    """Score the project's open suggestions against one coder's codings, by sentence."""
+CODER_SCOPES = ("decided", "finished", "all")
+"""What ``evaluate --coder`` scores: ``decided`` (the default) the coder's decisions and
+codings, leaving out the suggestions the coder has not decided yet (unless the coder coded
+their theme there: then they were right); ``finished`` only the transcripts where the
+coder decided every suggestion; ``all`` every suggestion in every transcript the coder
+coded or decided on, an undecided one counting as wrong unless its theme was coded."""
+
+
+def evaluate_coder(store: Store, coder: str, scope: str = "decided") -> Evaluation:
+    """Score the project's open suggestions against one coder's codings, by sentence.
+
+    ``scope`` is one of :data:`CODER_SCOPES`. A coder halfway through a transcript has
+    not judged what is below: with ``all`` each suggestion there counted as wrong, and a
+    researcher pruning patterns on that would remove good ones.
+    """
+    if scope not in CODER_SCOPES:
+        raise ValueError(scope)
     store.coder_id(coder)  # a clear error naming the known coders
     codings = store.codings(coder=coder)
     by_transcript: dict[int, list[Any]] = {}
     for coding in codings:
         by_transcript.setdefault(coding.transcript_id, []).append(coding)
     # A transcript where the coder only rejected suggestions was read too.
-    for suggestion_id in store.decisions_for(coder):
+    decided = store.decisions_for(coder)
+    for suggestion_id in decided:
         by_transcript.setdefault(store.suggestion(suggestion_id).transcript_id, [])
     if not by_transcript:
         raise UserError(f"coder {coder!r} has no codings or decisions to compare with")
+    unfinished: list[str] = []
+    if scope == "finished":
+        progress = store.transcript_progress(coder)
+        for tid in sorted(by_transcript, key=lambda t: store.transcript(t).name):
+            done = progress[tid]
+            if done.decided < done.suggestions:
+                unfinished.append(f"{store.transcript(tid).name} ({done.decided} of "
+                                  f"{done.suggestions} decided)")
+                del by_transcript[tid]
+        if not by_transcript:
+            raise UserError(f"{coder} has finished no transcript yet (decided every "
+                            f"suggestion in it): {', '.join(unfinished)}; `--scope decided` "
+                            f"scores {coder}'s decisions and codings so far")
     items: list[Labelled] = []
+    left_out = 0
     for tid, coded in by_transcript.items():
         info = store.transcript(tid)
         text = store.transcript_text(tid)
@@ -327,7 +370,12 @@ def evaluate_coder(store: Store, coder: str) -> Evaluation:
             for i in _overlapping(starts, sentences, coding.start, coding.end, text):
                 gold.setdefault(i, set()).add(coding.theme_id)
         for sug in store.suggestions(transcript_id=tid):
-            for i in _overlapping(starts, sentences, sug.start, sug.end, text):
+            where = _overlapping(starts, sentences, sug.start, sug.end, text)
+            if scope == "decided" and sug.id not in decided:
+                # Not judged yet: it counts only where the coder coded its theme anyway.
+                where = [i for i in where if sug.theme_id in gold.get(i, ())]
+                left_out += not where
+            for i in where:
                 predicted.setdefault(i, {}).setdefault(sug.theme_id, set()).update(
                     sug.pattern_ids)
         for i in sorted(set(gold) | set(predicted)):
@@ -336,7 +384,10 @@ def evaluate_coder(store: Store, coder: str) -> Evaluation:
             items.append(Labelled(text[s.start:s.end], gold.get(i, set()), set(found),
                                   f"{info.name}:{s.start}-{s.end}",
                                   {t: tuple(sorted(ids)) for t, ids in found.items()}))
-    return score(items, evaluated_themes(store.codebook()), f"coder {coder}")
+    result = score(items, evaluated_themes(store.codebook()), f"coder {coder}")
+    result.scope, result.left_out, result.unfinished = scope, left_out, unfinished
+    result.transcripts = len(by_transcript)
+    return result
 
 
 def _overlapping(starts: list[int], sentences: list[Any], start: int, end: int,
@@ -361,4 +412,4 @@ def format_table(evaluation: Evaluation) -> list[dict[str, Any]]:
 
 
 __all__ = ["Score", "Labelled", "Evaluation", "score", "read_gold", "evaluate_gold",
-           "evaluate_coder", "evaluated_themes", "format_table"]
+           "evaluate_coder", "evaluated_themes", "format_table", "CODER_SCOPES"]

@@ -71,8 +71,21 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         except RecursionError:  # (was a traceback)
             ck.error(number, "", "not valid JSON: nested too deeply")
             continue
-        if not isinstance(row, dict) or "label" not in row or "pattern" not in row:
-            ck.error(number, "", 'each line needs {"label": ..., "pattern": ...}')
+        if not isinstance(row, dict):
+            ck.error(number, "", 'each line must be one JSON object, {"label": ..., '
+                     f'"pattern": ...}}, not a {_json_kind(row)}')
+            continue
+        missing = [key for key in ("label", "pattern") if key not in row]
+        if missing:
+            # Name the key: "needs label and pattern" on a line that has one sent the
+            # researcher looking for what was wrong with both.
+            what = f"pattern {row['id']}" if isinstance(row.get("id"), str) else ""
+            typos = [(key, closest(str(key), missing, cutoff=0.75)) for key in row
+                     if key not in LINE_KEYS]
+            typo = "".join(f"; the line has {key!r}: spell it {meant!r}"
+                           for key, meant in typos if meant)
+            ck.error(number, what, f"missing {' and '.join(f'`{k}`' for k in missing)}{typo} "
+                     '(each line needs {"label": ..., "pattern": ...})')
             continue
         label = _slug(str(row["label"]))
         body = row["pattern"]
@@ -137,7 +150,7 @@ def merge_jsonl(result: CheckResult, path: Path) -> CheckResult:
     ck = Checker(str(path))
     rows = _jsonl_patterns(ck, path)
     themes = {t.id: t for t in result.codebook.themes}
-    taken = {p.id for p in result.codebook.patterns}
+    taken = {p.id: p.theme_id for p in result.codebook.patterns}
     added: list[Pattern] = []
     for number, label, pattern in rows:
         if label not in themes:
@@ -146,13 +159,28 @@ def merge_jsonl(result: CheckResult, path: Path) -> CheckResult:
         elif not themes[label].codable and not pattern.exclude:
             ck.error(number, f"pattern {pattern.id}", f"theme {label!r} is a folder")
         elif pattern.id in taken:
-            ck.error(number, f"pattern {pattern.id}", "pattern id already used in the codebook")
+            theme, line = result.pattern_lines.get(pattern.id, (taken[pattern.id], 0))
+            at = f"{result.codebook.source}:{line}" if line else f"{result.codebook.source}"
+            ck.error(number, f"pattern {pattern.id}", f"pattern id already used in the "
+                     f"codebook, at {at} (theme {theme}): give this one another id")
         else:
             added.append(pattern)
     cb = result.codebook
     merged = Codebook(cb.name, cb.themes, cb.patterns + tuple(added), cb.pipeline, cb.source,
                       cb.version)
-    return CheckResult(merged, result.errors + ck.errors, result.warnings + ck.warnings)
+    errors = sorted(ck.errors, key=lambda e: _line_of(e, ck.path))  # the file's line order
+    return CheckResult(merged, result.errors + errors, result.warnings + ck.warnings)
+
+
+def _line_of(message: str, path: str) -> int:
+    number = message[len(path) + 1:].split(":", 1)[0]
+    return int(number) if number.isdigit() else 0
+
+
+def _json_kind(value: object) -> str:
+    """``list`` as JSON names it: an array (a Prodigy task, or a bare token pattern)."""
+    return {list: "JSON array", str: "string", int: "number", float: "number",
+            bool: "true or false"}.get(type(value), "null" if value is None else "value")
 
 
 # --------------------------------------------------------------------------- REFI-QDA

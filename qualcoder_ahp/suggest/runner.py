@@ -76,8 +76,14 @@ class SuggestReport:
 
     def summary(self) -> str:
         """One line for the CLI and the workbench."""
-        kept_decided = (f" ({self.decided_kept} no longer matched but kept because a coder "
-                        "decided on them)" if self.decided_kept else "")
+        # Apart from the retired ones: "5 retired (1 ... kept ...)" read as if one of the
+        # five was kept. These stay open, with the pattern ids they had.
+        n = self.decided_kept
+        kept_decided = ("" if not n else
+                        "; 1 suggestion no pattern finds any more stays open because a "
+                        "coder decided on it" if n == 1 else
+                        f"; {n} suggestions no pattern finds any more stay open because a "
+                        "coder decided on each")
         return (f"{self.transcripts:,} transcript{'' if self.transcripts == 1 else 's'}, "
                 f"{self.words:,} words in {self.seconds:.1f}s: {self.new} new, {self.kept} "
                 f"kept, {self.reopened} reopened, {self.retired} retired{kept_decided}")

@@ -96,8 +96,8 @@ async def test_edit_key_is_in_the_footer_and_help_and_folders_edit_too(project: 
         screen = await open_codebook(pilot)
         await pilot.pause()
         footer_keys = [k.key for k in screen.query("FooterKey") if k.display]
-        assert {"e", "m", "M"} <= set(footer_keys)
-        assert ("e", "Edit") in [(k, d) for k, d, _ in binding_rows(screen)]
+        assert {"e", "m"} <= set(footer_keys)
+        assert {("e", "Edit"), ("M", "Memo")} <= {(k, d) for k, d, _ in binding_rows(screen)}
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

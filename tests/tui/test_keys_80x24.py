@@ -393,7 +393,7 @@ async def test_a_adds_a_theme_on_the_codebook_screen_in_the_highlighted_folder(
         await pilot.pause()
         assert tree.cursor_node.data == "winding"
         await press_for_screen(pilot, "question_mark", HelpScreen)
-        assert ("a", "Add theme") in [(k, d) for k, d, _ in app.screen.rows]
+        assert ("a", "Add") in [(k, d) for k, d, _ in app.screen.rows]
         await pilot.press("escape")
         dialog = await press_for_screen(pilot, "a", SearchModal)
         await pilot.press(*"serendipity", "enter")  # taken (another case): refused

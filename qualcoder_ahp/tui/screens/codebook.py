@@ -55,11 +55,10 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 tooltip="Move the highlighted theme or folder (with what is below it) under "
                         "another, or to the top level (u undoes it)"),
         Binding("M", "memo", "Memo", tooltip="Write your memo on the highlighted theme"),
-        Binding("x", "retire", "Retire", show=False,
+        Binding("x", "retire", "Retire",
                 tooltip="Retire the highlighted theme from the codebook: its codings stay "
                         "(shown as retired), its open suggestions close (u undoes it)"),
-        # In the help and the palette: the 80-column footer holds the keys above and q Quit.
-        Binding("a", "add_theme", "Add theme", show=False,
+        Binding("a", "add_theme", "Add",
                 tooltip="Add a theme: its name, then the folder it goes in (no patterns: "
                         "coded by hand; u undoes it)"),
         Binding("w", "keywords", "Words",
@@ -84,6 +83,14 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         self.store = store
         self.coder = coder
         self.title = "Codebook"
+
+    def footer_first(self) -> tuple[str, ...]:
+        """The keys of keeping a codebook first, so the 80-column footer holds them and q
+        Quit: add, edit, retire, merge, move (a and x were only under ?, and a researcher
+        writing a codebook looked for them). M Memo and w Words come after q Quit: a
+        wider terminal shows them, and they are in the help and the palette."""
+        return ("switch_pane", "close", "add_theme", "edit", "retire", "merge", "move",
+                "quit")
 
     def compose(self) -> ComposeResult:
         yield Header()
