@@ -445,20 +445,10 @@ def copy_agreed_cmd(project: Project, transcript: str | None, theme: str | None,
     compared = _compared(store, coders, consensus)
     _, agreed = _stretches(store, compared, theme, transcript)
     with store.write():
-        there: dict[tuple[int, str], list[tuple[int, int]]] = {}
-        for c in store.codings(coder=consensus):  # read once, not once a stretch
-            there.setdefault((c.transcript_id, c.theme_id), []).append((c.start, c.end))
-        todo = [it for it in agreed if not any(
-            s < it.end and e > it.start for s, e in there.get((it.transcript_id, it.theme_id),
-                                                               ()))]
         store.ensure_coder(decider)
         with progress_bar("Copying agreed stretches") as update:
-            for done, item in enumerate(todo, start=1):
-                store.reconcile(item.transcript_id, item.theme_id, consensus, item.union(),
-                                rule="agreed", compared=[c for c, _ in item.spans],
-                                start=item.start, end=item.end, decided_by=decider)
-                if done % 500 == 0 or done == len(todo):
-                    update(done, len(todo))
+            todo, _ = store.copy_agreed(agreed, consensus, decided_by=decider,
+                                        progress=update)
     noun = "agreed stretch" if len(todo) == 1 else "agreed stretches"
     click.echo(f"Copied {len(todo):,} {noun} into "
                f"{consensus} as {decider}"

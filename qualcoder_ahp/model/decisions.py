@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
@@ -377,7 +377,9 @@ class DecisionMixin(ReconcileMixin):
         undone = self.undo_steps(coder, 1)
         return undone[0] if undone else None
 
-    def undo_steps(self: Store, coder: str, steps: int) -> list[dict[str, Any]]:
+    def undo_steps(self: Store, coder: str, steps: int,
+                   progress: Callable[[int, int], None] | None = None,
+                   ) -> list[dict[str, Any]]:
         """Undo this coder's last ``steps`` decisions, newest first, in one transaction
         (each its own ``undo`` event, as :meth:`undo` logs it); returns what was undone,
         fewer when fewer are left.
@@ -387,6 +389,12 @@ class DecisionMixin(ReconcileMixin):
         reading the consensus coder's whole log again, and the workbench froze for
         many minutes.
 
+        Args:
+            coder: whose decisions.
+            steps: how many.
+            progress: called ``(done, total)`` every 500 steps and at the end; it may
+                raise to stop, and then nothing is undone.
+
         Raises:
             UserError: a step refused (a theme in use, edited again since): nothing is
                 undone.
@@ -394,6 +402,7 @@ class DecisionMixin(ReconcileMixin):
         taken: list[dict[str, Any]] = []
         with self.write():
             done, _ = self.undo_stack(coder)
+            total = min(steps, len(done))
             coder_id: int | None = None
             while done and len(taken) < steps:
                 target_id = done.pop()
@@ -412,6 +421,8 @@ class DecisionMixin(ReconcileMixin):
                     coder_id = self.ensure_coder(coder)
                 self._apply_and_log(coder_id, "undo", inverse, {"target": target_id})
                 taken.append(target)
+                if progress is not None and (len(taken) % 500 == 0 or len(taken) == total):
+                    progress(len(taken), total)
         return taken
 
     def merged_decisions(self: Store, coder: str) -> int:
