@@ -119,14 +119,14 @@ def summary(record: ReconcileRecord, filters: dict[str, str]) -> str:
     these decisions, 3 without a reconcile record (listed).`` With filters, how many
     of each are shown comes first.
     """
-    states = [f"{sum(e['status'] == s for e in record.decisions)} {s}" for s in STATUSES
+    states = [f"{sum(e['status'] == s for e in record.decisions):,} {s}" for s in STATUSES
               if any(e["status"] == s for e in record.decisions)]
     unrecorded = len(record.unrecorded)
     line = (f"{plural(len(record.decisions), 'reconcile decision')}"
             + (f" ({', '.join(states)})" if states else "")
             + f"; {plural(record.consensus_codings, 'consensus coding')}: "
-            f"{record.consensus_codings - unrecorded} made by these decisions, "
-            f"{unrecorded} without a reconcile record"
+            f"{record.consensus_codings - unrecorded:,} made by these decisions, "
+            f"{unrecorded:,} without a reconcile record"
             + (" (listed)." if unrecorded and not filters else "."))
     clash = record.conflicts
     if clash:
@@ -138,9 +138,10 @@ def summary(record: ReconcileRecord, filters: dict[str, str]) -> str:
         return line
     shown = sum(e["rule"] != UNRECORDED for e in record.entries)
     how = ", ".join(f"--{k} {v}" for k, v in filters.items())
-    return (f"Shown ({how}): {shown} of {plural(len(record.decisions), 'reconcile decision')}, "
-            f"{len(record.entries) - shown} of {unrecorded} consensus codings without a record. "
-            f"In all: {line}")
+    return (f"Shown ({how}): {shown:,} of "
+            f"{plural(len(record.decisions), 'reconcile decision')}, "
+            f"{len(record.entries) - shown:,} of {unrecorded:,} consensus codings without a "
+            f"record. In all: {line}")
 
 
 @click.group("reconcile")
@@ -211,7 +212,7 @@ def log_cmd(project: Project, fmt: str | None, output: str | None, theme: str | 
     elif not rows:
         text = wrapped(f"No reconcile decisions or consensus codings match.\n{line}")
     else:
-        text = _table(rows) + "\n" + line + "\n"
+        text = _table(rows) + "\n" + wrapped(line)  # it ran to 143 columns at 80
     if output:
         write_output(output, text, plural(len(rows), "row"), tail=line)
     else:
