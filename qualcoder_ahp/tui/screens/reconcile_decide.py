@@ -248,7 +248,10 @@ class ReconcileDecisions:
 
         return report
 
-    @work(thread=True, exclusive=True, group="reconcile-write", exit_on_error=False)
+    # In the group of the workbench's long jobs: the app's poll waits for them (a write
+    # this large changed PRAGMA data_version before it was committed, and the screen said
+    # "Updated: changes from another window"), and an import or suggestion run waits too.
+    @work(thread=True, group="jobs", exit_on_error=False, description="Writing the consensus")
     def _write(self, job: str, todo: list[ReconcileItem], written: list[int]) -> None:
         """(In a thread worker, on a connection of its own.) One transaction; the result
         is posted only once it is committed."""
