@@ -140,3 +140,18 @@ async def test_u_after_g_in_a_worker_refuses_when_another_window_decided(store,
             "consensus has a newer decision from another window or command")
         assert [e["kind"] for e in store.events("consensus")] == ["reconcile"] * 6
         assert len(store.codings(coder="consensus")) == 5
+
+
+def test_the_status_line_counts_a_large_study_with_separators(store):
+    from qualcoder_ahp.agreement.reconcile import ReconcileItem
+    from qualcoder_ahp.tui.reconcile_walk import ReconcileWalk
+
+    def item(k: int) -> ReconcileItem:
+        return ReconcileItem("t", 1, "serendipity", k, k + 1, (("ana", ()), ("ben", ())))
+
+    walk = ReconcileWalk(store, "consensus")
+    walk.items = [item(k) for k in range(8500)]
+    walk.agreed = [item(k) for k in range(32684)]
+    status = walk.status_text(["ana", "ben"])  # it read "1/8500" and "32684 agreed"
+    assert status.startswith("Disagreement 1/8,500 (0 decided)")
+    assert "32,684 agreed stretches not yet in consensus (g copies them)" in status
