@@ -320,8 +320,9 @@ class ReconcileDecisions:
 
         bar = self.query_one("#reconcile-progress", ProgressBar)
         done = int(bar.progress)
+        word = "undone" if self.writing.startswith("Undoing") else "written"
         return (f"{self.writing}, in one transaction: {done:,} of {int(bar.total or 0):,} "
-                "written. Keys wait until it is done.")
+                f"{word}. Keys wait until it is done.")
 
     def action_take(self, k: int) -> None:
         """Consensus takes coder ``k``'s spans (nothing, if that coder did not code here)."""
