@@ -63,8 +63,7 @@ def _step_here(screen: Any, store: Store, coder: str, step: str) -> bool:
                 f"{what}. u here would undo that one, not your last one here")
     else:
         said = (f"{coder}'s last undone decision was undone in another window or by a "
-                f"command: {what}. r here would bring that one back, not your last undone "
-                "one here")
+                f"command: {what}. r here would bring that one back, out of sight")
     screen.notify(f"{said}, so nothing was {step}ne; press {key} again to {step} it.",
                   severity="warning", markup=False)
     return False
