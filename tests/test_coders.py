@@ -83,11 +83,12 @@ def test_coders_lists_each_coder_with_their_work(twins: tuple[Path, dict[str, in
     assert lines[0].split() == ["coder", "codings", "decisions", "memos", "last", "activity",
                                 "(UTC)"]
     rows = {line.split()[0]: line.split()[1:] for line in lines[2:] if line[:1] != "n"}
-    assert rows["Ana"][:3] == ["4", "4", "2"]   # s0, s2, s3, [0, 10); 4 decisions; 2 memos
+    # s0, s2, s3, [0, 10); 4 decisions and the reconcile decision Ana made; 2 memos
+    assert rows["Ana"][:6] == ["4", "4", "+", "1", "reconcile", "2"]
     assert rows["ana"][:3] == ["4", "3", "1"]   # s0, s1, [0, 10), [5, 15)
     assert rows["ben"][:3] == ["1", "5", "0"]
     assert rows["consensus"][:4] == ["(consensus)", "1", "0", "0"]
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d", rows["Ana"][3])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", rows["Ana"][6])
     assert all(len(line) <= 80 for line in lines)
     assert "'Ana' and 'ana' differ only by case or spaces" in err
     assert "`qcahp coders join Ana ana`" in err

@@ -75,40 +75,6 @@ async def test_u_after_g_undoes_every_copied_stretch_reading_the_log_once(store,
         assert kinds == ["reconcile"] * 5 + ["undo"] * 5
 
 
-async def test_g_on_many_stretches_says_what_it_is_doing_before_it_writes(store,
-                                                                          monkeypatch):
-    from textual.widgets import Static
-
-    from qualcoder_ahp.tui.screens import reconcile_decide
-
-    _agreed_project(store)
-    monkeypatch.setattr(reconcile_decide, "SAY_FIRST", 3)
-    app = Host(store)
-    seen = []
-    real = ReconcileScreen._copy_agreed
-
-    def copying(self, todo):  # type: ignore[no-untyped-def]
-        seen.append(str(self.query_one("#reconcile-status", Static).render()))
-        real(self, todo)
-
-    monkeypatch.setattr(ReconcileScreen, "_copy_agreed", copying)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.press("g", "g")  # twice, the second before the first has written
-        for _ in range(3):
-            await pilot.pause()
-        assert seen and seen[0].startswith("Copying 5 agreed stretches into consensus")
-        assert [e["kind"] for e in store.events("consensus")] == ["reconcile"] * 5
-        assert len(store.codings(coder="consensus")) == 5
-        assert [n.message for n in app._notifications][0] == (
-            "Copied 5 agreed stretches into consensus.")
-        await pilot.press("g", "g")  # copied already: nothing more, however often
-        for _ in range(3):
-            await pilot.pause()
-        assert [e["kind"] for e in store.events("consensus")] == ["reconcile"] * 5
-
-
 def test_qcahp_undo_steps_reads_the_log_once(store, monkeypatch):
     from click.testing import CliRunner
 

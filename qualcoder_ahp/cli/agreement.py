@@ -117,7 +117,8 @@ COLUMN_NOTES = {
 
 def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
                sheet: str = "agreement", about: dict[str, Any] | None = None,
-               noun: str = "row", selection: Selection | None = None) -> None:
+               noun: str = "row", selection: Selection | None = None,
+               segment: bool = False) -> None:
     """Write rows (dicts with the same keys) in a format, to a file or stdout.
 
     ``fmt`` comes from :func:`~qualcoder_ahp.cli.common.output_format`, which has
@@ -150,7 +151,7 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
         if selection is not None:  # wrapped to the terminal, as the notes above it
             footer = "\n" + "".join(f"{w}\n" for w in wrap_note(selection.label,
                                                                   table_width()))
-        click.echo(_screen_table(rows, columns) + footer, nl=False)
+        click.echo(_screen_table(rows, columns, segment) + footer, nl=False)
         return
     if fmt == "xlsx":
         write_output(output or "", _xlsx(rows, columns, sheet, about),
@@ -256,15 +257,24 @@ SEGMENT_NOTE = ("Segment unit: every unit is a coded segment, none uncoded by ev
                 "whatever the agreement; read agree, pos_agr and BP (chance 1/2, MAXQDA's "
                 "model). qcahp methods cites those.")
 """Under the terminal table at the segment unit (docs/agreement.md, which unit to use)."""
+SEGMENT_READ = ("agree", "pos_agr", "BP")
+"""The columns :data:`SEGMENT_NOTE` says to read: kept at the segment unit on a narrow
+terminal (BP was the third left out, at 80 columns, under a note pointing to it)."""
+SEGMENT_LEAVE_OUT = ("kappa", "fleiss", "pi", "alpha")
+"""Left out at the segment unit after :data:`NARROW_LEAVE_OUT` but BP, before any
+column the note points to: the figures it says come out low or negative there."""
 
 
-def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
+def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str],
+                  segment: bool = False) -> str:
     """:func:`_table` on the terminal, fitted to its width (:data:`SCREEN_NARROWING`).
 
     The agreement table is some 130 characters of figures, which are never cut, so an
     80-column terminal wrapped every row in two; the disagreements' words were cut to
     ten characters. Lines under the table say what was left out, as the other fitted
-    tables say it (a pipe or ``-o FILE`` keeps all).
+    tables say it (a pipe or ``-o FILE`` keeps all). At the segment unit (``segment``)
+    the columns :data:`SEGMENT_NOTE` points to stay, the others going first
+    (:data:`SEGMENT_LEAVE_OUT`).
     """
     if not rows or table_width() is None:
         return _table(rows, columns)
@@ -273,6 +283,9 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     rules = (BY_TRANSCRIPT_NARROWING if "transcript" in columns
              and ("n11" in columns or "coded_by_all" in columns)
              and len({str(row.get("transcript")) for row in rows}) > 1 else SCREEN_NARROWING)
+    if segment:
+        rules = dataclasses.replace(rules, optional=tuple(
+            c for c in rules.optional if c not in SEGMENT_READ) + SEGMENT_LEAVE_OUT)
     table, under = fit_table(shown, [SHORT.get(c, c) for c in columns], rules, whole)
     # A note only for a column still shown: "[1] undefined: character unit only" stayed
     # under a table fitted without u_alpha, the one column that said undef[1].
@@ -473,7 +486,8 @@ def agreement(project: Project, coders: str | None, unit: str, threshold: float,
         for line in wrap_note("\n".join(filter(None, (heading, coverage_note(corpus)))),
                               table_width()):
             click.echo(line)
-        write_rows([r.record(3) for r in report.rows(by)], fmt, output, selection=chosen)
+        write_rows([r.record(3) for r in report.rows(by)], fmt, output, selection=chosen,
+                   segment=unit == "segment")
         if unit == "segment":  # kappa -0.044 beside agreement 0.882 read as a failure
             for line in wrap_note(SEGMENT_NOTE, table_width()):
                 click.echo(line)

@@ -211,21 +211,14 @@ def _undo_or_redo(project: Project, coder: str, steps: int, step: str) -> None:
     store = project.store()
     coder = coder.strip()  # as the store names coders
     store.coder_id(coder)  # an unknown coder is an error naming the known ones
-    done = 0
-    if step == "undo":
-        # In one transaction, the log read once: --steps 33259 (a copy-agreed taken back)
-        # read the consensus coder's whole log once a step, for half an hour.
-        undone = store.undo_steps(coder, steps)
-        words = EventWords(store)
-        for target in undone:
-            click.echo(words.undo_words(target, step).what)
-        done = len(undone)
-    for _ in range(steps if step == "redo" else 0):
-        target = store.redo(coder)
-        if target is None:
-            break
-        click.echo(EventWords(store).undo_words(target, step).what)
-        done += 1
+    # In one transaction, the log read once: --steps 33259 (a copy-agreed taken back)
+    # read the consensus coder's whole log once a step, for half an hour.
+    taken = (store.undo_steps(coder, steps) if step == "undo"
+             else store.redo_steps(coder, steps))
+    words = EventWords(store)
+    for target in taken:
+        click.echo(words.undo_words(target, step).what)
+    done = len(taken)
     if done == 0:
         merged = store.merged_decisions(coder)
         # "Nothing to undo for ana" beside her 551 merged decisions read as lost work.

@@ -83,7 +83,9 @@ def register(cli: click.Group) -> None:
         """List the coders and their work (or: coders rename, coders join).
 
         Each coder with their codings in effect, decisions, memos and last activity
-        (the time of their newest event, UTC). Two names that differ only by case or
+        (the time of their newest event, UTC). Reconcile decisions a coder made are
+        counted as theirs ("402 reconcile"), and a note says which consensus they went
+        into: the codings they made are the consensus coder's. Two names that differ only by case or
         spaces are pointed out: `qcahp coders join` makes one coder of them.
         """
         if ctx.invoked_subcommand is not None:
@@ -93,7 +95,10 @@ def register(cli: click.Group) -> None:
         if fmt == "json":
             emit_json([{"coder": r.name, "guid": r.guid, "codings": r.codings,
                         "decisions": r.decisions, "memos": r.memos, "events": r.events,
-                        "last_activity": r.last, "consensus": r.consensus} for r in rows])
+                        "last_activity": r.last, "consensus": r.consensus,
+                        "reconcile_decisions": r.reconciled,
+                        "reconcile_in_effect": r.reconciled_in_effect,
+                        "decided_into": list(r.decided_into)} for r in rows])
             return
         if not rows:
             click.echo("(none)")
@@ -102,6 +107,9 @@ def register(cli: click.Group) -> None:
             return
         emit_table([_row(r) for r in rows],
                    ["coder", "codings", "decisions", "memos", "last activity (UTC)"])
+        for r in rows:
+            if r.reconciled:
+                say(reconciled_note(r), err=False)
         if any(r.consensus for r in rows):
             say("note: (consensus) marks the consensus coder, which holds the reconciled "
                 "codings; it is not renamed or joined.", err=False)
@@ -178,8 +186,23 @@ def register(cli: click.Group) -> None:
 
 
 def _row(r: CoderSummary) -> dict[str, object]:
-    return {"coder": r.name + (" (consensus)" if r.consensus else ""), "codings": r.codings,
-            "decisions": r.decisions, "memos": r.memos, "last activity (UTC)": shown_time(r.last)}
+    decisions = f"{r.decisions:,}"
+    if r.reconciled:  # a lead who only reconciled read 0 codings, 0 decisions
+        decisions = (f"{r.decisions:,} + " if r.decisions else "") + f"{r.reconciled:,} reconcile"
+    return {"coder": r.name + (" (consensus)" if r.consensus else ""),
+            "codings": f"{r.codings:,}", "decisions": decisions, "memos": f"{r.memos:,}",
+            "last activity (UTC)": shown_time(r.last)}
 
 
-__all__ = ["conflict_line", "join_summary", "register", "twins"]
+def reconciled_note(r: CoderSummary) -> str:
+    """``note: lead decided 402 reconcile stretches into consensus (400 in effect): ...``"""
+    into = " and ".join(r.decided_into)
+    own = ("made no codings of their own: they " if not r.codings and not r.decisions
+           else "")
+    return (f"note: {r.name} {own}decided {r.reconciled:,} reconcile "
+            f"{'stretch' if r.reconciled == 1 else 'stretches'} into "
+            f"{into} ({r.reconciled_in_effect:,} in effect), whose codings are {into}'s "
+            f"(`qcahp reconcile log --by {shell_arg(r.name)}` lists them).")
+
+
+__all__ = ["conflict_line", "join_summary", "reconciled_note", "register", "twins"]

@@ -119,14 +119,14 @@ def summary(record: ReconcileRecord, filters: dict[str, str]) -> str:
     these decisions, 3 without a reconcile record (listed).`` With filters, how many
     of each are shown comes first.
     """
-    states = [f"{sum(e['status'] == s for e in record.decisions)} {s}" for s in STATUSES
+    states = [f"{sum(e['status'] == s for e in record.decisions):,} {s}" for s in STATUSES
               if any(e["status"] == s for e in record.decisions)]
     unrecorded = len(record.unrecorded)
     line = (f"{plural(len(record.decisions), 'reconcile decision')}"
             + (f" ({', '.join(states)})" if states else "")
             + f"; {plural(record.consensus_codings, 'consensus coding')}: "
-            f"{record.consensus_codings - unrecorded} made by these decisions, "
-            f"{unrecorded} without a reconcile record"
+            f"{record.consensus_codings - unrecorded:,} made by these decisions, "
+            f"{unrecorded:,} without a reconcile record"
             + (" (listed)." if unrecorded and not filters else "."))
     clash = record.conflicts
     if clash:
@@ -138,9 +138,10 @@ def summary(record: ReconcileRecord, filters: dict[str, str]) -> str:
         return line
     shown = sum(e["rule"] != UNRECORDED for e in record.entries)
     how = ", ".join(f"--{k} {v}" for k, v in filters.items())
-    return (f"Shown ({how}): {shown} of {plural(len(record.decisions), 'reconcile decision')}, "
-            f"{len(record.entries) - shown} of {unrecorded} consensus codings without a record. "
-            f"In all: {line}")
+    return (f"Shown ({how}): {shown:,} of "
+            f"{plural(len(record.decisions), 'reconcile decision')}, "
+            f"{len(record.entries) - shown:,} of {unrecorded:,} consensus codings without a "
+            f"record. In all: {line}")
 
 
 @click.group("reconcile")
@@ -211,7 +212,7 @@ def log_cmd(project: Project, fmt: str | None, output: str | None, theme: str | 
     elif not rows:
         text = wrapped(f"No reconcile decisions or consensus codings match.\n{line}")
     else:
-        text = _table(rows) + "\n" + line + "\n"
+        text = _table(rows) + "\n" + wrapped(line)  # it ran to 143 columns at 80
     if output:
         write_output(output, text, plural(len(rows), "row"), tail=line)
     else:
@@ -445,20 +446,10 @@ def copy_agreed_cmd(project: Project, transcript: str | None, theme: str | None,
     compared = _compared(store, coders, consensus)
     _, agreed = _stretches(store, compared, theme, transcript)
     with store.write():
-        there: dict[tuple[int, str], list[tuple[int, int]]] = {}
-        for c in store.codings(coder=consensus):  # read once, not once a stretch
-            there.setdefault((c.transcript_id, c.theme_id), []).append((c.start, c.end))
-        todo = [it for it in agreed if not any(
-            s < it.end and e > it.start for s, e in there.get((it.transcript_id, it.theme_id),
-                                                               ()))]
         store.ensure_coder(decider)
         with progress_bar("Copying agreed stretches") as update:
-            for done, item in enumerate(todo, start=1):
-                store.reconcile(item.transcript_id, item.theme_id, consensus, item.union(),
-                                rule="agreed", compared=[c for c, _ in item.spans],
-                                start=item.start, end=item.end, decided_by=decider)
-                if done % 500 == 0 or done == len(todo):
-                    update(done, len(todo))
+            todo, _ = store.copy_agreed(agreed, consensus, decided_by=decider,
+                                        progress=update)
     noun = "agreed stretch" if len(todo) == 1 else "agreed stretches"
     click.echo(f"Copied {len(todo):,} {noun} into "
                f"{consensus} as {decider}"

@@ -88,6 +88,14 @@ class CoderSummary:
     """Time of the coder's newest event (UTC, ISO 8601), ``None`` if none."""
     consensus: bool
     """The consensus coder (reconciled codings): not renamed or joined."""
+    reconciled: int = 0
+    """Reconcile decisions this coder made (``decided_by``, under a name they had then):
+    logged as the consensus coder's events, whose codings they are, so a lead who only
+    reconciled counted 0 codings and 0 decisions."""
+    reconciled_in_effect: int = 0
+    """Of :attr:`reconciled`, those in effect (not undone, not decided again)."""
+    decided_into: tuple[str, ...] = ()
+    """The consensus coders those decisions went into."""
 
 
 @dataclass(frozen=True)
@@ -314,7 +322,30 @@ class CodersMixin:
             "(SELECT COUNT(*) FROM events e WHERE e.coder_id = k.id), "
             "(SELECT MAX(e.at) FROM events e WHERE e.coder_id = k.id) "
             "FROM coders k ORDER BY k.id").fetchall()
-        return [CoderSummary(*row, consensus=row[0] in special) for row in rows]
+        made = self._reconciled_by()
+        out = []
+        for row in rows:
+            mine = made.get(row[0], [])
+            last = max([t for t in (row[6], *(e["at"] for e in mine)) if t], default=None)
+            out.append(CoderSummary(
+                *row[:6], last, consensus=row[0] in special, reconciled=len(mine),
+                reconciled_in_effect=sum(e["status"] == "in effect" for e in mine),
+                decided_into=tuple(dict.fromkeys(str(e["coder"]) for e in mine))))
+        return out
+
+    def _reconciled_by(self: Store) -> dict[str, list[dict[str, Any]]]:
+        """The reconcile decisions (here and merged in) by the coder who made them, under
+        their name now (a decision keeps the name of its time)."""
+        if self.conn.execute("SELECT 1 FROM events WHERE kind IN ('reconcile', 'merged') "
+                             "LIMIT 1").fetchone() is None:
+            return {}
+        names = coder_names(self.conn)
+        made: dict[str, list[dict[str, Any]]] = {}
+        for event in self.reconcile_log():
+            by = event.get("decided_by")
+            if by:
+                made.setdefault(names.now(by, event["at"]) or by, []).append(event)
+        return made
 
     def find_coder(self: Store, name: str) -> tuple[int, str, str]:
         """(id, name, guid) of an existing coder.

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
@@ -346,8 +346,15 @@ class DecisionMixin(ReconcileMixin):
     # ------------------------------------------------------------------ undo / redo
     def undo_stack(self: Store, coder: str) -> tuple[list[int], list[int]]:
         """(done, undone) event ids for this coder, rebuilt from the log."""
+        done, undone, _ = self._undo_history(coder)
+        return done, undone
+
+    def _undo_history(self: Store, coder: str) -> tuple[list[int], list[int], list[int]]:
+        """:meth:`undo_stack`, with the id of the ``undo`` event that put each undone
+        decision there (in the same order as ``undone``)."""
         done: list[int] = []
         undone: list[int] = []
+        undone_by: list[int] = []
         rows = self.conn.execute(
             "SELECT e.id, e.kind, e.payload FROM events e JOIN coders k ON k.id = e.coder_id "
             "WHERE k.name = ? ORDER BY e.id",
@@ -357,27 +364,33 @@ class DecisionMixin(ReconcileMixin):
             if kind == "undo":
                 if done:
                     undone.append(done.pop())
+                    undone_by.append(event_id)
             elif kind == "redo":
                 if undone:
                     done.append(undone.pop())
+                    undone_by.pop()
             elif kind in UNDOABLE:
                 done.append(event_id)
                 undone.clear()
+                undone_by.clear()
             elif kind == "withdrawn":
                 # A decision on a withdrawn transcript (qcahp withdraw): there is nothing
                 # to undo or redo, but when it was made it ended what could be redone.
                 # (Its undo and redo became placeholders too, and pass over.)
                 if _payload(payload).get("event_kind") in UNDOABLE:
                     undone.clear()
+                    undone_by.clear()
             del payload
-        return done, undone
+        return done, undone, undone_by
 
     def undo(self: Store, coder: str) -> dict[str, Any] | None:
         """Undo this coder's last decision; returns what was undone, or None."""
         undone = self.undo_steps(coder, 1)
         return undone[0] if undone else None
 
-    def undo_steps(self: Store, coder: str, steps: int) -> list[dict[str, Any]]:
+    def undo_steps(self: Store, coder: str, steps: int,
+                   progress: Callable[[int, int], None] | None = None,
+                   ) -> list[dict[str, Any]]:
         """Undo this coder's last ``steps`` decisions, newest first, in one transaction
         (each its own ``undo`` event, as :meth:`undo` logs it); returns what was undone,
         fewer when fewer are left.
@@ -387,6 +400,12 @@ class DecisionMixin(ReconcileMixin):
         reading the consensus coder's whole log again, and the workbench froze for
         many minutes.
 
+        Args:
+            coder: whose decisions.
+            steps: how many.
+            progress: called ``(done, total)`` every 500 steps and at the end; it may
+                raise to stop, and then nothing is undone.
+
         Raises:
             UserError: a step refused (a theme in use, edited again since): nothing is
                 undone.
@@ -394,6 +413,7 @@ class DecisionMixin(ReconcileMixin):
         taken: list[dict[str, Any]] = []
         with self.write():
             done, _ = self.undo_stack(coder)
+            total = min(steps, len(done))
             coder_id: int | None = None
             while done and len(taken) < steps:
                 target_id = done.pop()
@@ -412,6 +432,8 @@ class DecisionMixin(ReconcileMixin):
                     coder_id = self.ensure_coder(coder)
                 self._apply_and_log(coder_id, "undo", inverse, {"target": target_id})
                 taken.append(target)
+                if progress is not None and (len(taken) % 500 == 0 or len(taken) == total):
+                    progress(len(taken), total)
         return taken
 
     def merged_decisions(self: Store, coder: str) -> int:
@@ -441,17 +463,48 @@ class DecisionMixin(ReconcileMixin):
 
     def redo(self: Store, coder: str) -> dict[str, Any] | None:
         """Redo the last undone decision of this coder; returns it, or None."""
+        redone = self.redo_steps(coder, 1)
+        return redone[0] if redone else None
+
+    def redo_steps(self: Store, coder: str, steps: int) -> list[dict[str, Any]]:
+        """Redo this coder's last ``steps`` undone decisions, the last undone first, in
+        one transaction (each its own ``redo`` event, as :meth:`redo` logs it), reading
+        the log once, as :meth:`undo_steps` does; returns what was redone, fewer when
+        fewer are left.
+
+        Raises:
+            UserError: a step refused (a theme edited again since): nothing is redone.
+        """
+        taken: list[dict[str, Any]] = []
         with self.write():
             _, undone = self.undo_stack(coder)
-            if not undone:
-                return None
-            target = self._event(undone[-1])
-            self._check_theme_fields(target["changes"], "redo")
-            if target["kind"] == "theme_merge":
-                self.check_merge_state(target, target["changes"], "redo")
-            coder_id = self.ensure_coder(coder)
-            self._apply_and_log(coder_id, "redo", target["changes"], {"target": undone[-1]})
-        return target
+            coder_id: int | None = None
+            while undone and len(taken) < steps:
+                target_id = undone.pop()
+                target = self._event(target_id)
+                self._check_theme_fields(target["changes"], "redo")
+                if target["kind"] == "theme_merge":
+                    self.check_merge_state(target, target["changes"], "redo")
+                if coder_id is None:
+                    coder_id = self.ensure_coder(coder)
+                self._apply_and_log(coder_id, "redo", target["changes"], {"target": target_id})
+                taken.append(target)
+        return taken
+
+    def redo_elsewhere(self: Store, coder: str) -> dict[str, Any] | None:
+        """The decision :meth:`redo` would bring back, when it was undone elsewhere
+        (another window or a command) after this connection's first decision; else None.
+
+        As :meth:`undo_elsewhere`: with the workbench open in two windows, ``r`` in one
+        brought back what the other had just undone, out of sight.
+        """
+        own: set[int] = self.__dict__.get("_own_events", set())
+        if not own:
+            return None
+        _, undone, undone_by = self._undo_history(coder)
+        if not undone or undone_by[-1] in own or undone_by[-1] < min(own):
+            return None
+        return self._event(undone[-1])
 
     def events(self: Store, coder: str | None = None) -> list[dict[str, Any]]:
         """The event log (oldest first), optionally for one coder."""

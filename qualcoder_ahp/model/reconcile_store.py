@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -208,6 +208,46 @@ class ReconcileMixin:
                     "end": end, "coding_ids": created, "removed_ids": removed}
             self._apply_and_log(coder_id, "reconcile", changes, info)
         return created
+
+    def copy_agreed(self: Store, stretches: Sequence[Any], consensus: str, *,
+                    decided_by: str | None,
+                    progress: Callable[[int, int], None] | None = None,
+                    ) -> tuple[list[Any], list[int]]:
+        """Copy each stretch every compared coder coded identically into the consensus,
+        in one transaction: one ``reconcile`` event each (rule ``agreed``), as
+        ``qcahp reconcile copy-agreed`` and the reconcile screen's ``g`` do.
+
+        A stretch the consensus already codes (a coding of the theme overlapping it) is
+        left as it is; the consensus is read once, inside the transaction, so a second
+        copy made meanwhile (another window, a second ``g``) copies nothing twice.
+
+        Args:
+            stretches: :class:`~qualcoder_ahp.agreement.reconcile.ReconcileItem` of the
+                agreed stretches.
+            consensus: the coder to copy into.
+            decided_by: who decides (recorded in each event).
+            progress: called ``(done, total)`` every 500 stretches and at the end; it may
+                raise to stop, and then nothing is copied.
+
+        Returns:
+            The stretches copied and their events' ids, in the same order.
+        """
+        events: list[int] = []
+        with self.write():
+            there: dict[tuple[int, str], list[tuple[int, int]]] = {}
+            for c in self.codings(coder=consensus):  # read once, not once a stretch
+                there.setdefault((c.transcript_id, c.theme_id), []).append((c.start, c.end))
+            todo = [it for it in stretches if not any(
+                s < it.end and e > it.start
+                for s, e in there.get((it.transcript_id, it.theme_id), ()))]
+            for done, item in enumerate(todo, start=1):
+                self.reconcile(item.transcript_id, item.theme_id, consensus, item.union(),
+                               rule="agreed", compared=[c for c, _ in item.spans],
+                               start=item.start, end=item.end, decided_by=decided_by)
+                events.append(self.newest_event_id())
+                if progress is not None and (done % 500 == 0 or done == len(todo)):
+                    progress(done, len(todo))
+        return todo, events
 
     def reconcile_log(self: Store) -> list[dict[str, Any]]:
         """Every reconcile decision here or merged in, oldest first, each with its ``status``.

@@ -382,7 +382,7 @@ class ReconcileWalk:
         """The status line: where we are and whether this item is decided."""
         item = self.item
         missing = self._coverage()[1]
-        agreed = (f"{missing} agreed {'stretch' if missing == 1 else 'stretches'} not yet "
+        agreed = (f"{missing:,} agreed {'stretch' if missing == 1 else 'stretches'} not yet "
                   f"in {self.consensus} (g copies {'it' if missing == 1 else 'them'})"
                   if missing else f"every agreed stretch is in {self.consensus}"
                   if self.agreed else "no stretch is coded the same by all of them")
@@ -393,7 +393,7 @@ class ReconcileWalk:
         state = ("decided" if self.consensus_spans(item) else
                  "rejected" if self.index in self.rejected else "undecided")
         theme = self.theme_names.get(item.theme_id, item.theme_id)
-        return (f"Disagreement {self.index + 1}/{len(self.items)} ({decided} decided) - "
+        return (f"Disagreement {self.index + 1:,}/{len(self.items):,} ({decided:,} decided) - "
                 f"{theme} in {item.transcript} [{item.start}, {item.end}) - {state}\n"
                 f"{agreed}. {take_keys(len(compared))} take a coder's span, o union, "
                 f"i intersection, x reject\n{self.walk_text()}")

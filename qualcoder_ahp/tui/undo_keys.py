@@ -38,15 +38,34 @@ def undo_here(screen: Any, store: Store, coder: str) -> bool:
     store's undo would take back: out of sight, and not the decision just made here. The
     first ``u`` names it and undoes nothing; ``u`` again undoes it.
     """
-    event = store.undo_elsewhere(coder)
-    pending, screen.undo_pending = getattr(screen, "undo_pending", None), None
+    return _step_here(screen, store, coder, "undo")
+
+
+def redo_here(screen: Any, store: Store, coder: str) -> bool:
+    """Whether ``r`` on ``screen`` may redo now, as :func:`undo_here`: a decision undone
+    since this window's first decision in another window or by a command
+    (:meth:`~qualcoder_ahp.model.store.Store.redo_elsewhere`) is what the store's redo
+    would bring back, out of sight. The first ``r`` names it; ``r`` again redoes it."""
+    return _step_here(screen, store, coder, "redo")
+
+
+def _step_here(screen: Any, store: Store, coder: str, step: str) -> bool:
+    event = (store.undo_elsewhere(coder) if step == "undo" else store.redo_elsewhere(coder))
+    pending = getattr(screen, f"{step}_pending", None)
+    setattr(screen, f"{step}_pending", None)
     if event is None or pending == event["id"]:
         return True
-    screen.undo_pending = event["id"]
+    setattr(screen, f"{step}_pending", event["id"])
     what = EventWords(store).describe(dict(event)).what
-    screen.notify(f"{coder}'s newest decision was made in another window or by a command: "
-                  f"{what}. u here would undo that one, not your last one here, so nothing "
-                  "was undone; press u again to undo it.", severity="warning", markup=False)
+    key = step[0]
+    if step == "undo":
+        said = (f"{coder}'s newest decision was made in another window or by a command: "
+                f"{what}. u here would undo that one, not your last one here")
+    else:
+        said = (f"{coder}'s last undone decision was undone in another window or by a "
+                f"command: {what}. r here would bring that one back, out of sight")
+    screen.notify(f"{said}, so nothing was {step}ne; press {key} again to {step} it.",
+                  severity="warning", markup=False)
     return False
 
 
@@ -69,8 +88,10 @@ class UndoKeys:
             self._step(self.store.undo, "Undone", "Nothing to undo.")
 
     def action_redo(self) -> None:
-        """Redo this coder's last undone decision."""
-        self._step(self.store.redo, "Redone", "Nothing to redo.")
+        """Redo this coder's last undone decision; one undone since in another window or
+        by a command is named first (:func:`redo_here`)."""
+        if redo_here(self, self.store, self.coder):
+            self._step(self.store.redo, "Redone", "Nothing to redo.")
 
     def _step(self, step: Callable[[str], dict[str, Any] | None], word: str,
               nothing: str) -> None:

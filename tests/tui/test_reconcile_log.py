@@ -239,4 +239,6 @@ def test_the_log_fits_an_80_column_terminal(store, tmp_path, monkeypatch):
     assert "mandate" in table[2] and "asha" in table[2]
     assert table[3].split(" · ")[:2] == ["    take asha", "in effect"]
     assert "\u201cThe board" in table[3]
-    assert lines[-1].startswith("1 reconcile decision")
+    summary = lines[lines.index("") + 1:]  # wrapped to the terminal too
+    assert " ".join(summary).startswith("1 reconcile decision")
+    assert max(map(len, summary)) <= 80

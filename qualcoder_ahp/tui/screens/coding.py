@@ -36,7 +36,7 @@ from qualcoder_ahp.tui.screens.coding_keys import (
     key_applies,
 )
 from qualcoder_ahp.tui.session import CodingSession
-from qualcoder_ahp.tui.undo_keys import undo_here
+from qualcoder_ahp.tui.undo_keys import redo_here, undo_here
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.marks import LEGEND
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
@@ -507,8 +507,10 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self._undo_or_redo(self.session.undo, "Undone", "Nothing to undo.")
 
     def action_redo(self) -> None:
-        """Redo the last undone decision."""
-        self._undo_or_redo(self.session.redo, "Redone", "Nothing to redo.")
+        """Redo the last undone decision; one undone since in another window or by a
+        command is named first."""
+        if redo_here(self, self.store, self.coder):
+            self._undo_or_redo(self.session.redo, "Redone", "Nothing to redo.")
 
     def _undo_or_redo(self, step: Callable[[], dict[str, object] | None], done_word: str,
                       nothing: str) -> None:

@@ -47,7 +47,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Header, ProgressBar, Static
 from textual.widget import AwaitMount
 
 from qualcoder_ahp.agreement.compute import CONSENSUS
@@ -86,6 +86,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
     DEFAULT_CSS = """
     ReconcileScreen #reconcile-status { height: auto; max-height: 8; padding: 0 1;
                                         background: $boost; }
+    ReconcileScreen #reconcile-progress { height: 1; padding: 0 1; }
     ReconcileScreen #coder-panels { height: 2fr; }
     ReconcileScreen .coder-panel { width: 1fr; border: round $primary-background;
                                    padding: 0 1; }
@@ -174,6 +175,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         """Status line, one panel per coder (mounted once loaded), the consensus panel."""
         yield Header()
         yield Static("Finding disagreements...", id="reconcile-status")
+        yield ProgressBar(id="reconcile-progress", show_eta=False)  # g on a large study
         with Vertical():
             yield Horizontal(id="coder-panels")
             with VerticalScroll(id="consensus-panel"):
@@ -185,6 +187,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         self.sub_title = f"coder: {self.coder} · deciding into: {self.consensus}"
         # An empty bordered box under "nothing to reconcile" looked like a broken screen.
         self.query_one("#consensus-panel").display = False
+        self.query_one("#reconcile-progress").display = False
         self._open(ask=True)
 
     def _open(self, *, ask: bool) -> None:
@@ -357,7 +360,8 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         if isinstance(dialog, ReconcileFilter) and self.app.screen_stack[-2] is self:
             # Open over this screen while a poll took in changes: its counts follow.
             dialog.update_choices(*self.walk.filter_choices())
-        self.query_one("#reconcile-status", Static).update(Text(self.status_text()))
+        self.query_one("#reconcile-status", Static).update(
+            Text(self.writing_line() or self.status_text()))
         item = self.item
         consensus = self.query_one("#consensus-text", Static)
         for k, coder in enumerate(self.compared or []):
@@ -415,6 +419,8 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
 
     def action_filter(self) -> None:
         """Choose the theme and the transcript whose disagreements to reconcile."""
+        if self.refused_while_writing():
+            return
         themes, transcripts = self.walk.filter_choices()
         self.app.push_screen(ReconcileFilter(themes, transcripts, self.walk.theme_filter,
                                              self.walk.transcript_filter), self._filtered)
@@ -429,5 +435,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
             self.show()
 
     def action_close(self) -> None:
-        """Back to the previous screen."""
+        """Back to the previous screen (once a ``g`` being written is committed)."""
+        if self.refused_while_writing():
+            return
         self.dismiss()
