@@ -9,12 +9,11 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
-from textual.app import App
 from textual.widgets import Static
 
 from qualcoder_ahp.cli import cli
 from qualcoder_ahp.model.store import Store, open_store
-from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
+from tests.helpers.reconcile_host import ReconcileHost
 from tests.test_agreement_compute import build_project
 
 TWO = ["--coders", "asha,ben"]
@@ -212,15 +211,9 @@ def test_copy_agreed_copies_each_agreed_stretch_once(project):
     assert [(r["rule"], r["by"]) for r in rows] == [("agreed", "lead")]
 
 
-class Host(App[None]):
-    """A bare app that shows only the reconcile screen."""
-
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-
-    def on_mount(self) -> None:
-        self.push_screen(ReconcileScreen(self.store, "lead", coders=["asha", "ben"]))
+def Host(store: Store) -> ReconcileHost:
+    """The reconcile screen for lead, asha and ben compared."""
+    return ReconcileHost(store, "lead", coders=["asha", "ben"])
 
 
 async def test_the_reconcile_screen_shows_script_decisions_as_decided(project):

@@ -11,23 +11,16 @@ Also: ``3`` with two coders compared did nothing and said nothing; it says why n
 
 from __future__ import annotations
 
-from textual.app import App
 from textual.widgets import Static
 
 from qualcoder_ahp.model.store import Store
-from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
+from tests.helpers.reconcile_host import ReconcileHost
 from tests.test_agreement_compute import build_project
 
 
-class Host(App[None]):
-    """A bare app showing only the reconcile screen (asha and ben compared)."""
-
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-
-    def on_mount(self) -> None:
-        self.push_screen(ReconcileScreen(self.store, "lead", coders=["asha", "ben"]))
+def Host(store: Store) -> ReconcileHost:
+    """The reconcile screen for lead, asha and ben compared."""
+    return ReconcileHost(store, "lead", coders=["asha", "ben"])
 
 
 async def test_blind_coding_turned_off_shows_the_coders_panels(store):

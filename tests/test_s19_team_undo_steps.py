@@ -10,20 +10,14 @@ so does ``qcahp undo --steps N``.
 
 from __future__ import annotations
 
-from textual.app import App
-
 from qualcoder_ahp.model.store import Store
-from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
+from tests.helpers.reconcile_host import ReconcileHost
 from tests.test_agreement_compute import build_project
 
 
-class Host(App[None]):
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-
-    def on_mount(self) -> None:
-        self.push_screen(ReconcileScreen(self.store, "lead", coders=["asha", "ben"]))
+def Host(store: Store) -> ReconcileHost:
+    """The reconcile screen for lead, asha and ben compared."""
+    return ReconcileHost(store, "lead", coders=["asha", "ben"])
 
 
 def _agreed_project(store: Store) -> None:

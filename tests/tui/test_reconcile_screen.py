@@ -7,19 +7,13 @@ from textual.widgets import Static
 
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
+from tests.helpers.reconcile_host import ReconcileHost
 from tests.test_agreement_compute import build_project
 
 
-class Host(App[None]):
-    """A bare app that shows only the reconcile screen."""
-
-    def __init__(self, store: Store, **options) -> None:
-        super().__init__()
-        self.store = store
-        self.options = options
-
-    def on_mount(self) -> None:
-        self.push_screen(ReconcileScreen(self.store, "asha", **self.options))
+def Host(store: Store, **options) -> ReconcileHost:
+    """The reconcile screen for asha."""
+    return ReconcileHost(store, "asha", **options)
 
 
 def _text(app: App, selector: str) -> str:
