@@ -17,10 +17,11 @@ one speaker in a row are one turn, as Teams cuts a turn into several cues.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from qualcoder_ahp.importers.blocks import PARA, Block
 from qualcoder_ahp.importers.turns import (
-    _valid_name, accepted_labels, label_role, loose_label,
+    _valid_name, accepted_labels, heading_like, label_role, loose_label,
 )
 
 _PART = r"\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?"
@@ -130,14 +131,17 @@ def name_time_lines(blocks: list[Block]) -> list[Block]:
     return out if pairs >= 2 else blocks
 
 
-def name_lines(blocks: list[Block]) -> list[Block]:
+def name_lines(blocks: list[Block], given: Iterable[str] = ()) -> list[Block]:
     """The blocks with a speaker's name alone on the line above the words made speaker
     blocks, in a source with no other labels: otter.ai's export without timestamps
     (``Hannah Price`` / the words / a blank line), or a transcriber's ``Interviewer`` /
     the words. Unchanged unless two names each head two or more paragraphs and such
     paragraphs are most of the text (a title or a line of speech is not a name), and a
     name is a role label or has two to four words (``Monday`` above a day's notes is no
-    one). They were one ``(unlabelled)`` turn with the names in its text."""
+    one). They were one ``(unlabelled)`` turn with the names in its text. Section headings
+    that recur (``Morning Shift`` / ``Night Shift``, ``Part One`` / ``Part Two``:
+    :func:`~qualcoder_ahp.importers.turns.heading_like`) are not names, unless ``given``
+    (the speakers the researcher named) has them."""
     paras = [b for b in blocks if b.kind == PARA]
     if len(paras) < 4 or any(b.speaker for b in blocks):
         return blocks
@@ -159,6 +163,14 @@ def name_lines(blocks: list[Block]) -> list[Block]:
     heads: dict[str, int] = {}
     for _, name, _ in found:
         heads[name] = heads.get(name, 0) + 1
+    # A speaker the researcher named makes the file a conversation (a couple: "John
+    # Smith" / "Mary Smith" share a word, as headings do).
+    named = {x.strip().lower() for x in given}
+    sections = (set() if any(n.lower() in named for n in heads)
+                else heading_like(n for n, k in heads.items() if k >= 2))
+    found = [x for x in found if x[1] not in sections]
+    for name in sections:
+        del heads[name]
     covered = sum(1 if below else 2 for _, _, below in found)  # paragraphs of the turns
     if (sum(1 for n in heads.values() if n >= 2) < 2 or 2 * covered < len(paras)
             or accepted_labels(paras)):  # labelled otherwise: the names are speech

@@ -126,7 +126,8 @@ def read_transcript(
         blocks = cue_blocks(blocks)  # a Teams transcript saved as a document
         blocks = name_time_lines(blocks)  # Teams: the name, the time below
         blocks = tab_blocks(blocks)  # time<TAB>speaker<TAB>text columns
-        blocks = name_lines(blocks)  # a name alone above the words (otter.ai)
+        # a name alone above the words (otter.ai)
+        blocks = name_lines(blocks, (*interviewers, *participants))
     blocks, header = split_header(drop_footer(blocks))
     if header:
         shown = min((f"{k}: {v}" for k, v in header if k is not None), key=len, default=None)
