@@ -357,7 +357,9 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
 
 def _seconds(stamp: str) -> int:
     parts = [int(p) for p in re.split(r"[.,]", stamp)[0].split(":")]
-    return parts[0] * 3600 + parts[1] * 60 + parts[2] if len(parts) == 3 else parts[0] * 60 + parts[1]
+    if len(parts) == 3:
+        return parts[0] * 3600 + parts[1] * 60 + parts[2]
+    return parts[0] * 60 + parts[1]
 
 
 def _schedule(times: list[str | None]) -> bool:
