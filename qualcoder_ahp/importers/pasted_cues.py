@@ -19,21 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from qualcoder_ahp.importers.blocks import PARA, Block
+from qualcoder_ahp.importers.blocks import PARA, Block, clock_time
 from qualcoder_ahp.importers.turns import (
     ANNOTATIONS, _valid_name, accepted_labels, heading_like, label_role, loose_label,
 )
 
 _PART = r"\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?"
 _TIMING = re.compile(rf"^\s*(?P<t>{_PART})\s*-->\s*{_PART}\s*$")
-
-
-def _time(stamp: str) -> str:
-    """``0:0:6.0`` as ``0:00:06`` (``12:03.5`` as ``12:03``)."""
-    parts = [int(float(p.replace(",", "."))) for p in stamp.split(":")]
-    if len(parts) == 3:
-        return f"{parts[0]}:{parts[1]:02d}:{parts[2]:02d}"
-    return f"{parts[0]}:{parts[1]:02d}"
 
 
 def _name(line: str) -> str | None:
@@ -65,7 +57,7 @@ def cue_blocks(blocks: list[Block]) -> list[Block]:
                 if plain:
                     out.append(Block(plain))
                     plain = []
-                cue = Block([], speaker=None, time=_time(m.group("t")))
+                cue = Block([], speaker=None, time=clock_time(m.group("t")))
                 continue
             if cue is None:
                 plain.append(line)
