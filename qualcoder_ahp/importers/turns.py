@@ -78,6 +78,8 @@ MINUTES = frozenset({
 })
 """Words that open the lines of meeting minutes (``Present:``, ``Apologies:``, ``Action:``):
 where two of them do, the plain ``Name:`` lines are reported speech, not turns."""
+_MINUTES_ANY_CASE = frozenset(f(m) for m in MINUTES for f in (str.lower, str.capitalize,
+                                                              str.title, str.upper))
 
 _COUNT = (r"(?:\d{1,3}[a-z]?|one|two|three|four|five|six|seven|eight|nine|ten|first|second"
           r"|third|fourth|fifth")
@@ -88,6 +90,11 @@ _ENUMERATED = re.compile(
     rf"|recommendation|finding|rq)[ .#]*{_NUMBER}$", re.I)
 """A numbered item (``Q1``, ``Question 2``, ``Item 3``, ``Part One``): a survey's or an
 agenda's, never a speaker unless the researcher names it one."""
+@lru_cache(maxsize=4096)
+def _enumerated(name: str) -> bool:
+    return _ENUMERATED.match(name) is not None
+
+
 _NUMBERED_HEADING = re.compile(rf"^\S.*\s{_COUNT})$", re.I)
 _QUESTION_WORDS = frozenset({"what", "how", "why", "when", "where", "which", "who", "whose"})
 
@@ -239,7 +246,7 @@ def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
         if m is None:
             continue
         name = _clean_name(m.group("name"))
-        if _ENUMERATED.match(name) and name.lower() not in given:
+        if _enumerated(name) and name.lower() not in given:
             continue  # "Q1: How long have you worked here?" is a survey's item
         loose = False
         if not (_valid_name(m.group("name")) or (given and name.lower() in given)):
@@ -282,14 +289,23 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     bold_style = any(b.speaker for b in blocks if b.kind == PARA)
     found = [(block, [match_label(line, wanted) for line in block.lines]) for block in blocks
              if block.kind in (PARA, CUE) and not block.speaker]
-    every = [x for _, labels in found for x in labels if x is not None]
-    if _schedule([x.time for x in every if x.led_by_time and x.name.lower() not in wanted]):
+    timed: list[str | None] = []
+    markers: set[str] = set()
+    for _, labels in found:
+        for x in labels:
+            if x is None:
+                continue
+            if x.led_by_time and x.name.lower() not in wanted:
+                timed.append(x.time)
+            if x.name in _MINUTES_ANY_CASE:
+                markers.add(x.name.lower())
+    if _schedule(timed):
         # "12:30 Lunch" / "15:00 Coffee": a diary's or an agenda's times, not a recording's.
         found = [(block, [None if x is not None and x.led_by_time and x.name.lower()
                           not in wanted else x for x in labels]) for block, labels in found]
     # Meeting minutes ("Present:", "Apologies:", "Action:"): "Ann Lee: ..." reports what
     # was said; only a role label or a name the researcher gave is a speaker there.
-    minutes = len({x.name.lower() for x in every if x.name.lower() in MINUTES}) >= 2
+    minutes = len(markers) >= 2
     for block, labels in found:
         # One turn per line ("Interviewer: ...\nBob: ...", no blank lines): when most of a
         # block's lines open with a label, each of those labels opens a turn, so a
