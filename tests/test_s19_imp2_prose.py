@@ -91,6 +91,13 @@ def test_headings_in_a_docx_are_not_speakers(tmp_path: Path) -> None:
     rows = imported(tmp_path, path, "--interviewer", "John Smith")
     assert [(s, r) for s, r, _, _ in rows] == [("John Smith", "interviewer"),
                                                ("Mary Smith", "participant")] * 2
+    for first, second in [("Dr Price", "Dr Ellis"), ("Guest 1", "Guest 2")]:
+        folder = tmp_path / first.replace(" ", "")
+        folder.mkdir()
+        path = folder / "people.txt"
+        path.write_text(f"{first}\nHow did you start?\n\n{second}\nOn a ward.\n\n{first}\n"
+                        f"And then?\n\n{second}\nThe community.\n", encoding="utf-8")
+        assert [s for s, *_ in imported(folder, path)] == [first, second] * 2
 
 
 def test_a_days_times_are_not_a_recordings(tmp_path: Path) -> None:
@@ -108,6 +115,12 @@ def test_a_days_times_are_not_a_recordings(tmp_path: Path) -> None:
                     "ward.\n00:00:20 Hannah Price: And then?\n00:00:32 Mark Ellis: The "
                     "community.\n", encoding="utf-8")
     assert [s for s, *_ in imported(tmp_path, path)] == ["Hannah Price", "Mark Ellis"] * 2
+    # A second recording in the same file starts again from its first minute.
+    path.write_text("00:00:05 Ann Lee: How did you start?\n00:00:11 Bo Ray: On a ward.\n"
+                    "00:00:03 Ann Lee: Part two. And then?\n00:00:09 Bo Ray: The community.\n",
+                    encoding="utf-8")
+    (tmp_path / "p.db").unlink()
+    assert [s for s, *_ in imported(tmp_path, path)] == ["Ann Lee", "Bo Ray"] * 2
     other = tmp_path / "o"
     other.mkdir()
     path = other / "otter.txt"

@@ -96,6 +96,14 @@ def _enumerated(name: str) -> bool:
 
 
 _NUMBERED_HEADING = re.compile(rf"^\S.*\s{_COUNT})$", re.I)
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir",
+                     "dame", "lady", "lord", "rev", "cllr", "judge", "kc", "qc"})
+_PEOPLE = frozenset({"guest", "caller", "student", "patient", "nurse", "doctor", "parent",
+                     "teacher", "panellist", "panelist", "voice", "man", "woman", "child",
+                     "pupil", "client", "carer", "staff", "member", "user", "person", "host",
+                     "presenter", "audience", "dr", "mr", "mrs", "ms", "miss", "prof"})
+"""First words of labels that name people (``Guest 2``, ``Dr Price``): speakers, however
+numbered or alike."""
 _QUESTION_WORDS = frozenset({"what", "how", "why", "when", "where", "which", "who", "whose"})
 
 PARTICLES = frozenset({"of", "the", "to", "de", "da", "del", "der", "van", "von", "le", "la",
@@ -380,13 +388,15 @@ def _seconds(stamp: str) -> int:
 
 def _schedule(times: list[str | None]) -> bool:
     """Times before names that are a diary's or an agenda's (``09:00 Clinic: ...``,
-    ``12:30 Lunch``), not a recording's: they go back (a new day), or every one is on a
+    ``12:30 Lunch``), not a recording's: they go back (a new day; not to the first minute,
+    as a second recording's do), or every one is on a
     quarter hour (a recording's seconds hardly ever are)."""
     stamps = [t for t in times if t]
     if len(stamps) < 2:
         return False
     secs = [_seconds(t) for t in stamps]
-    if any(b < a for a, b in zip(secs, secs[1:])):
+    # (A recording restarted, a second part from 00:00:00, goes back to its first minute.)
+    if any(b < a and b >= 60 for a, b in zip(secs, secs[1:])):
         return True
     return all(re.split(r"[.,]", t)[0].split(":")[-1] in ("00", "15", "30", "45")
                for t in stamps)
@@ -396,12 +406,15 @@ def heading_like(names: Iterable[str]) -> set[str]:
     """The names among ``names`` (each heading two or more paragraphs) that are a document's
     section headings, not speakers: a numbered item (``Part One``, ``Week 2``), a question
     (``What Happened``), or names that all share a word (``Morning Shift`` / ``Night
-    Shift``; people who share a surname are rarer than such headings). Role labels
-    (``Speaker 1``, ``Interviewer``) are speakers however they are written."""
-    names = [n for n in names if label_role(n) is None and not _is_role_word(n.lower())]
+    Shift``; people who share a surname are rarer than such headings; a title such as
+    ``Dr`` is no shared word). Role labels (``Speaker 1``, ``Interviewer``) and people
+    (``Guest 2``, ``Dr Price``) are speakers however they are written."""
+    names = [n for n in names if label_role(n) is None and not _is_role_word(n.lower())
+             and n.split()[0].lower().rstrip(".") not in _PEOPLE]
     out = {n for n in names if _ENUMERATED.match(n) or _NUMBERED_HEADING.match(n)
            or n.split()[0].lower() in _QUESTION_WORDS}
-    if len(names) >= 2 and set.intersection(*(set(n.lower().split()) for n in names)):
+    words = [set(n.lower().replace(".", "").split()) - _TITLES for n in names]
+    if len(names) >= 2 and set.intersection(*words):
         out.update(names)
     return out
 
