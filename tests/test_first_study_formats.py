@@ -71,11 +71,11 @@ TEAMS = ["0:0:0.0 --> 0:0:5.120", "Hannah Price", "Thanks for joining me. Could 
          "0:0:9.120 --> 0:0:12.0", "Mark Ellis", "a team of twelve nurses.",
          "0:1:10.0 --> 0:1:12.120", "Hannah Price", "What does a typical day look like?"]
 TEAMS_TURNS = [
-    ("Hannah Price", "0:00:00", "Thanks for joining me. Could you start by describing your role?"),
+    ("Hannah Price", "00:00:00", "Thanks for joining me. Could you start by describing your role?"),
     # Teams cuts a turn into cues mid-sentence: one speaker's cues in a row are one turn.
-    ("Mark Ellis", "0:00:06",
+    ("Mark Ellis", "00:00:06",
      "Sure. I'm a community matron and I manage a team of twelve nurses."),
-    ("Hannah Price", "0:01:10", "What does a typical day look like?"),
+    ("Hannah Price", "00:01:10", "What does a typical day look like?"),
 ]
 
 

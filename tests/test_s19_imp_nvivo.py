@@ -50,8 +50,8 @@ def test_nvivo_timespan_columns(tmp_path: Path) -> None:
         f"{s}\t{w}\t{n}\n" for s, w, n in zip(SPANS, TEXTS, WHO)), encoding="utf-8")
     rows = imported(tmp_path, path)
     assert [(s, r, t) for s, r, t, _ in rows] == [
-        ("Interviewer", "interviewer", "0:00:03.0"), ("Mark", "participant", "0:00:10.0"),
-        ("Interviewer", "interviewer", "0:01:02.0"), ("Mark", "participant", "0:01:15.0")]
+        ("Interviewer", "interviewer", "00:00:03"), ("Mark", "participant", "00:00:10"),
+        ("Interviewer", "interviewer", "00:01:02"), ("Mark", "participant", "00:01:15")]
     assert _texts(rows) == TEXTS
 
 

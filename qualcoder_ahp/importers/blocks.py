@@ -27,6 +27,17 @@ CUE = "cue"
 TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 """A transcript timestamp: ``01:46``, ``00:01:02``, ``00:00:03,883``."""
 
+
+
+def clock_time(stamp: str) -> str:
+    """A timing's start as subtitles store it, ``HH:MM:SS`` without the fraction
+    (``0:00:03.0`` and ``0:0:3.0`` as ``00:00:03``, ``12:03.5`` as ``00:12:03``), so a time
+    read from NVivo's spans or Teams' cues shows as one from a ``.vtt`` file does."""
+    parts = [int(float(p.replace(",", "."))) for p in stamp.strip().split(":")]
+    hours, minutes, seconds = ([0] * (3 - len(parts)) + parts)[-3:]
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+
+
 CLOCK = r"\d{1,2}[.:]\d{2}\s*(?i:am|pm|a\.m\.|p\.m\.)?"
 """A clock time as a hearing transcript writes it: ``10.30 am``, ``2.05 pm``, ``11.50``."""
 

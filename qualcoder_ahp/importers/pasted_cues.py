@@ -17,22 +17,15 @@ one speaker in a row are one turn, as Teams cuts a turn into several cues.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from qualcoder_ahp.importers.blocks import PARA, Block
+from qualcoder_ahp.importers.blocks import PARA, Block, clock_time
 from qualcoder_ahp.importers.turns import (
-    _valid_name, accepted_labels, label_role, loose_label,
+    ANNOTATIONS, _valid_name, accepted_labels, heading_like, label_role, loose_label,
 )
 
 _PART = r"\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?"
 _TIMING = re.compile(rf"^\s*(?P<t>{_PART})\s*-->\s*{_PART}\s*$")
-
-
-def _time(stamp: str) -> str:
-    """``0:0:6.0`` as ``0:00:06`` (``12:03.5`` as ``12:03``)."""
-    parts = [int(float(p.replace(",", "."))) for p in stamp.split(":")]
-    if len(parts) == 3:
-        return f"{parts[0]}:{parts[1]:02d}:{parts[2]:02d}"
-    return f"{parts[0]}:{parts[1]:02d}"
 
 
 def _name(line: str) -> str | None:
@@ -64,7 +57,7 @@ def cue_blocks(blocks: list[Block]) -> list[Block]:
                 if plain:
                     out.append(Block(plain))
                     plain = []
-                cue = Block([], speaker=None, time=_time(m.group("t")))
+                cue = Block([], speaker=None, time=clock_time(m.group("t")))
                 continue
             if cue is None:
                 plain.append(line)
@@ -130,14 +123,17 @@ def name_time_lines(blocks: list[Block]) -> list[Block]:
     return out if pairs >= 2 else blocks
 
 
-def name_lines(blocks: list[Block]) -> list[Block]:
+def name_lines(blocks: list[Block], given: Iterable[str] = ()) -> list[Block]:
     """The blocks with a speaker's name alone on the line above the words made speaker
     blocks, in a source with no other labels: otter.ai's export without timestamps
     (``Hannah Price`` / the words / a blank line), or a transcriber's ``Interviewer`` /
     the words. Unchanged unless two names each head two or more paragraphs and such
     paragraphs are most of the text (a title or a line of speech is not a name), and a
     name is a role label or has two to four words (``Monday`` above a day's notes is no
-    one). They were one ``(unlabelled)`` turn with the names in its text."""
+    one). They were one ``(unlabelled)`` turn with the names in its text. Section headings
+    that recur (``Morning Shift`` / ``Night Shift``, ``Part One`` / ``Part Two``:
+    :func:`~qualcoder_ahp.importers.turns.heading_like`) are not names, unless ``given``
+    (the speakers the researcher named) has them."""
     paras = [b for b in blocks if b.kind == PARA]
     if len(paras) < 4 or any(b.speaker for b in blocks):
         return blocks
@@ -159,6 +155,14 @@ def name_lines(blocks: list[Block]) -> list[Block]:
     heads: dict[str, int] = {}
     for _, name, _ in found:
         heads[name] = heads.get(name, 0) + 1
+    # A speaker the researcher named makes the file a conversation (a couple: "John
+    # Smith" / "Mary Smith" share a word, as headings do).
+    named = {x.strip().lower() for x in given}
+    sections = (set() if any(n.lower() in named for n in heads)
+                else heading_like(n for n, k in heads.items() if k >= 2))
+    found = [x for x in found if x[1] not in sections]
+    for name in sections:
+        del heads[name]
     covered = sum(1 if below else 2 for _, _, below in found)  # paragraphs of the turns
     if (sum(1 for n in heads.values() if n >= 2) < 2 or 2 * covered < len(paras)
             or accepted_labels(paras)):  # labelled otherwise: the names are speech
@@ -179,3 +183,71 @@ def name_lines(blocks: list[Block]) -> list[Block]:
             out.append(Block(list(blocks[i + 1].lines), speaker=name))
             skip = i + 1
     return out
+
+
+_DASH_LABEL = re.compile(r"^(?P<lead>[ \t]*)(?P<name>[^\W\d_][\w.'\u2019 ]{0,40}?)[ \t]+"
+                         r"(?:--?|\u2013|\u2014)[ \t]+(?=\S)")
+_CALENDAR = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+    "yesterday", "tomorrow", "morning", "afternoon", "evening", "night", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+})
+
+
+def dash_lines(blocks: list[Block], given: Iterable[str] = ()) -> list[Block]:
+    """The blocks with ``Int - So how did you start?`` labels (a name, a dash, the words;
+    no time) written ``Int: So how did you start?``, the form
+    :func:`~qualcoder_ahp.importers.turns.match_label` reads; unchanged unless the source
+    has no other labels and two names each open two or more lines that way, their lines
+    opening most of the paragraphs (or of the lines, one turn per line). A dash in prose
+    (``Well - I don't know``, a day's notes ``Monday - clinic``) is left as it is: such a
+    name opens few lines, a day or a heading is no speaker. The whole interview was one
+    ``(unlabelled)`` turn with the labels in its text."""
+    paras = [b for b in blocks if b.kind == PARA and not b.speaker and b.lines]
+    if len(paras) < 1 or any(b.speaker for b in blocks):
+        return blocks
+    named = {x.strip().lower() for x in given}
+    opens: dict[str, int] = {}
+    for block in paras:
+        for line in block.lines:
+            name = _dash_name(line, named)
+            if name is not None:
+                opens[name] = opens.get(name, 0) + 1
+    names = {n for n, k in opens.items() if k >= 2}
+    names -= heading_like(names) - {n for n in names if n.lower() in named}
+    if len(names) < 2 and not (names and named):
+        return blocks
+    firsts = sum(1 for b in paras if _dash_name(b.lines[0], named) in names)
+    lines = sum(1 for b in paras for x in b.lines if _dash_name(x, named) in names)
+    if (2 * firsts < len(paras) and 2 * lines < sum(len(b.lines) for b in paras)
+            or accepted_labels(paras, tuple(given))):  # labelled otherwise: dashes are prose
+        return blocks
+    out: list[Block] = []
+    for block in blocks:
+        if block not in paras:
+            out.append(block)
+            continue
+        rewritten = []
+        for line in block.lines:
+            m = _DASH_LABEL.match(line)
+            if m is not None and _dash_name(line, named) in names:
+                line = f"{m.group('lead')}{m.group('name').strip()}: {line[m.end():]}"
+            rewritten.append(line)
+        out.append(Block(rewritten, block.kind, block.speaker, block.time))
+    return out
+
+
+def _dash_name(line: str, named: set[str]) -> str | None:
+    m = _DASH_LABEL.match(line) if "-" in line or "\u2013" in line or "\u2014" in line else None
+    if m is None:
+        return None
+    name = m.group("name").strip()
+    low = name.lower()
+    if low in named:
+        return name
+    if (len(name.split()) > 4 or _name(name) is None or low in ANNOTATIONS
+            or low in _CALENDAR or len(name.split()) == 1 and len(name) == 1
+            and label_role(name) is None):
+        return None
+    return name

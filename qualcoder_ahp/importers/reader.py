@@ -19,7 +19,9 @@ from qualcoder_ahp.importers.blocks import Block, text_blocks
 from qualcoder_ahp.importers.chat import chat_blocks
 from qualcoder_ahp.importers.header import drop_footer, header_interviewers, split_header
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
-from qualcoder_ahp.importers.pasted_cues import cue_blocks, name_lines, name_time_lines
+from qualcoder_ahp.importers.pasted_cues import (
+    cue_blocks, dash_lines, name_lines, name_time_lines,
+)
 from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.importers.tabbed import tab_blocks
 from qualcoder_ahp.importers.turns import (
@@ -126,7 +128,9 @@ def read_transcript(
         blocks = cue_blocks(blocks)  # a Teams transcript saved as a document
         blocks = name_time_lines(blocks)  # Teams: the name, the time below
         blocks = tab_blocks(blocks)  # time<TAB>speaker<TAB>text columns
-        blocks = name_lines(blocks)  # a name alone above the words (otter.ai)
+        blocks = dash_lines(blocks, (*interviewers, *participants))  # "Int - text"
+        # a name alone above the words (otter.ai)
+        blocks = name_lines(blocks, (*interviewers, *participants))
     blocks, header = split_header(drop_footer(blocks))
     if header:
         shown = min((f"{k}: {v}" for k, v in header if k is not None), key=len, default=None)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qualcoder_ahp.importers.blocks import PARA, TIME, Block
+from qualcoder_ahp.importers.blocks import PARA, TIME, Block, clock_time
 from qualcoder_ahp.importers.turns import ANNOTATIONS, _valid_name, loose_label
 
 # A time, or a span as NVivo writes it ("0:00:03.0 - 0:00:09.1": the start is kept).
@@ -75,12 +75,21 @@ def column_row(cells: list[str], columns: tuple[int, int | None, int]) -> _Row |
     who_at, time_at, text_at = columns
     if len(cells) <= max(i for i in columns if i is not None) or not cells[text_at]:
         return None
-    stamp = _TIME.match(cells[time_at]) if time_at is not None else None
-    time = stamp.group("t") if stamp else None
+    time = _start(_TIME.match(cells[time_at])) if time_at is not None else None
     if not cells[who_at]:
         return _Row(None, time, cells[text_at])
     speaker = _speaker(cells[who_at])
     return _Row(speaker, time, cells[text_at]) if speaker else None
+
+
+def _start(stamp: re.Match[str] | None) -> str | None:
+    """A time cell's time; a span's start, or a time with a fraction, as subtitles store it
+    (NVivo's ``0:00:03.0 - 0:00:09.1`` as ``00:00:03``, as a ``.vtt`` cue's time shows)."""
+    if stamp is None:
+        return None
+    time = stamp.group("t")
+    span = re.search(r"\d[ \t]*[-\u2013]", stamp.group(0)) is not None
+    return clock_time(time) if span or re.search(r"[.,]", time) else time
 
 
 def _row(line: str, columns: tuple[int, int | None, int] | None = None) -> _Row | None:
@@ -95,12 +104,12 @@ def _row(line: str, columns: tuple[int, int | None, int] | None = None) -> _Row 
         return column_row(line.split("\t"), columns)
     first, second = _TIME.match(cells[0]), _TIME.match(cells[1]) if len(cells) > 2 else None
     if first and len(cells) > 2:  # time | speaker | text (an empty speaker continues)
-        who, time, words = cells[1], first.group("t"), cells[2:]
+        who, time, words = cells[1], _start(first), cells[2:]
         if not who:
             text = " ".join(c for c in words if c)
             return _Row(None, time, text) if text else None
     elif second:  # speaker | time | text
-        who, time, words = cells[0], second.group("t"), cells[2:]
+        who, time, words = cells[0], _start(second), cells[2:]
     else:  # speaker | text
         who, time, words = cells[0], None, cells[1:]
     text = " ".join(c for c in words if c)

@@ -71,6 +71,41 @@ ANNOTATIONS = frozenset({
 """Words that open annotation lines, not speech (``Note: ...``); never promoted to a speaker
 by the one-turn-per-line rule (a recurring or role label is still a label)."""
 
+MINUTES = frozenset({
+    "present", "apologies", "apologies for absence", "attendees", "in attendance", "absent",
+    "action", "actions", "action point", "agenda", "aob", "minutes", "decision", "decisions",
+    "agreed", "resolved",
+})
+"""Words that open the lines of meeting minutes (``Present:``, ``Apologies:``, ``Action:``):
+where two of them do, the plain ``Name:`` lines are reported speech, not turns."""
+_MINUTES_ANY_CASE = frozenset(f(m) for m in MINUTES for f in (str.lower, str.capitalize,
+                                                              str.title, str.upper))
+
+_COUNT = (r"(?:\d{1,3}[a-z]?|one|two|three|four|five|six|seven|eight|nine|ten|first|second"
+          r"|third|fourth|fifth")
+_NUMBER = rf"{_COUNT}|i|ii|iii|iv|v|vi|vii|viii|ix|x)"
+_ENUMERATED = re.compile(
+    r"^(?:q|qu|question|item|agenda item|section|part|step|task|point|no|number|objective"
+    r"|aim|theme|topic|week|day|phase|stage|session|module|chapter|unit|issue|risk"
+    rf"|recommendation|finding|rq)[ .#]*{_NUMBER}$", re.I)
+"""A numbered item (``Q1``, ``Question 2``, ``Item 3``, ``Part One``): a survey's or an
+agenda's, never a speaker unless the researcher names it one."""
+@lru_cache(maxsize=4096)
+def _enumerated(name: str) -> bool:
+    return _ENUMERATED.match(name) is not None
+
+
+_NUMBERED_HEADING = re.compile(rf"^\S.*\s{_COUNT})$", re.I)
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir",
+                     "dame", "lady", "lord", "rev", "cllr", "judge", "kc", "qc"})
+_PEOPLE = frozenset({"guest", "caller", "student", "patient", "nurse", "doctor", "parent",
+                     "teacher", "panellist", "panelist", "voice", "man", "woman", "child",
+                     "pupil", "client", "carer", "staff", "member", "user", "person", "host",
+                     "presenter", "audience", "dr", "mr", "mrs", "ms", "miss", "prof"})
+"""First words of labels that name people (``Guest 2``, ``Dr Price``): speakers, however
+numbered or alike."""
+_QUESTION_WORDS = frozenset({"what", "how", "why", "when", "where", "which", "who", "whose"})
+
 PARTICLES = frozenset({"of", "the", "to", "de", "da", "del", "der", "van", "von", "le", "la",
                        "du", "di", "bin", "al", "y", "and", "&"})
 """Lower-case words allowed inside a speaker name (``Counsel to the Inquiry``)."""
@@ -127,6 +162,9 @@ class _Label:
     a speaker only where it opens two or more lines (:func:`accepted_labels`)."""
     time_first: bool = False
     """``00:00:03 Speaker 1`` on its own line: a speaker only when the name heads two."""
+    led_by_time: bool = False
+    """A time with no brackets before the name (``00:00:05 Name: ...``) or a time-first own
+    line: read only where the times run as a recording's (:func:`_schedule`)."""
 
 
 @dataclass
@@ -216,6 +254,8 @@ def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
         if m is None:
             continue
         name = _clean_name(m.group("name"))
+        if _enumerated(name) and name.lower() not in given:
+            continue  # "Q1: How long have you worked here?" is a survey's item
         loose = False
         if not (_valid_name(m.group("name")) or (given and name.lower() in given)):
             loose = loose_label(name)
@@ -233,7 +273,7 @@ def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
             continue  # "[00:00:05] Right." is a stamped line of speech
         return _Label(name, time or bare_time, rest,
                       (strong or time is not None) and not loose, pattern is _BOLD, own_line,
-                      loose, time_first)
+                      loose, time_first, time_first or bare_time is not None)
     return None
 
 
@@ -255,10 +295,26 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     # A source labelled in bold (Markdown ``**Name**:``, Word bold runs) speaks any
     # plain "Question: ..." line; only role labels stay labels there.
     bold_style = any(b.speaker for b in blocks if b.kind == PARA)
-    for block in blocks:
-        if block.kind not in (PARA, CUE) or block.speaker:
-            continue
-        labels = [match_label(line, wanted) for line in block.lines]
+    found = [(block, [match_label(line, wanted) for line in block.lines]) for block in blocks
+             if block.kind in (PARA, CUE) and not block.speaker]
+    timed: list[str | None] = []
+    markers: set[str] = set()
+    for _, labels in found:
+        for x in labels:
+            if x is None:
+                continue
+            if x.led_by_time and x.name.lower() not in wanted:
+                timed.append(x.time)
+            if x.name in _MINUTES_ANY_CASE:
+                markers.add(x.name.lower())
+    if _schedule(timed):
+        # "12:30 Lunch" / "15:00 Coffee": a diary's or an agenda's times, not a recording's.
+        found = [(block, [None if x is not None and x.led_by_time and x.name.lower()
+                          not in wanted else x for x in labels]) for block, labels in found]
+    # Meeting minutes ("Present:", "Apologies:", "Action:"): "Ann Lee: ..." reports what
+    # was said; only a role label or a name the researcher gave is a speaker there.
+    minutes = len(markers) >= 2
+    for block, labels in found:
         # One turn per line ("Interviewer: ...\nBob: ...", no blank lines): when most of a
         # block's lines open with a label, each of those labels opens a turn, so a
         # focus-group member who speaks once is still a speaker.
@@ -311,8 +367,9 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
         else:
             counts.pop(name, None)
             at_start.discard(name)
-    if bold_style:
-        return {n for n in counts if n in strong or n not in once and _known(n, wanted)}
+    if bold_style or minutes:
+        return {n for n in counts if (n in strong and not minutes)
+                or n not in once and _known(n, wanted)}
     sure = {n for n in counts
             if n in strong or n not in once and (counts[n] >= 2 or _known(n, wanted))}
     # Labels opening paragraphs are speakers once the source is clearly a
@@ -320,6 +377,46 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     if sure or len(at_start - once) >= 2:
         sure |= at_start
     return sure
+
+
+def _seconds(stamp: str) -> int:
+    parts = [int(p) for p in re.split(r"[.,]", stamp)[0].split(":")]
+    if len(parts) == 3:
+        return parts[0] * 3600 + parts[1] * 60 + parts[2]
+    return parts[0] * 60 + parts[1]
+
+
+def _schedule(times: list[str | None]) -> bool:
+    """Times before names that are a diary's or an agenda's (``09:00 Clinic: ...``,
+    ``12:30 Lunch``), not a recording's: they go back (a new day; not to the first minute,
+    as a second recording's do), or every one is on a
+    quarter hour (a recording's seconds hardly ever are)."""
+    stamps = [t for t in times if t]
+    if len(stamps) < 2:
+        return False
+    secs = [_seconds(t) for t in stamps]
+    # (A recording restarted, a second part from 00:00:00, goes back to its first minute.)
+    if any(b < a and b >= 60 for a, b in zip(secs, secs[1:])):
+        return True
+    return all(re.split(r"[.,]", t)[0].split(":")[-1] in ("00", "15", "30", "45")
+               for t in stamps)
+
+
+def heading_like(names: Iterable[str]) -> set[str]:
+    """The names among ``names`` (each heading two or more paragraphs) that are a document's
+    section headings, not speakers: a numbered item (``Part One``, ``Week 2``), a question
+    (``What Happened``), or names that all share a word (``Morning Shift`` / ``Night
+    Shift``; people who share a surname are rarer than such headings; a title such as
+    ``Dr`` is no shared word). Role labels (``Speaker 1``, ``Interviewer``) and people
+    (``Guest 2``, ``Dr Price``) are speakers however they are written."""
+    names = [n for n in names if label_role(n) is None and not _is_role_word(n.lower())
+             and n.split()[0].lower().rstrip(".") not in _PEOPLE]
+    out = {n for n in names if _ENUMERATED.match(n) or _NUMBERED_HEADING.match(n)
+           or n.split()[0].lower() in _QUESTION_WORDS}
+    words = [set(n.lower().replace(".", "").split()) - _TITLES for n in names]
+    if len(names) >= 2 and set.intersection(*words):
+        out.update(names)
+    return out
 
 
 def unread_labels(blocks: list[Block], speakers: Iterable[str]) -> dict[str, int]:
@@ -483,7 +580,9 @@ def speaker_headings(blocks: list[Block]) -> dict[str, tuple[str, str | None]]:
         if 0 < len(name.split()) <= 4 and _valid_name(name):
             names[heading] = (name, m.group("t"))
             counts[name] += 1
-    return {h: v for h, v in names.items() if counts[v[0]] >= 2}
+    # "## What Happened" / "## What I Learned" above each part of an essay are sections.
+    sections = heading_like(n for n, k in counts.items() if k >= 2)
+    return {h: v for h, v in names.items() if counts[v[0]] >= 2 and v[0] not in sections}
 
 
 def merge_aliases(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, str | None, str]]:
