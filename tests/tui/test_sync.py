@@ -152,7 +152,12 @@ async def test_undo_in_another_window_shows_up(app, theirs):
         await pilot.pause()
         assert screen.session.codings == [] and first.id not in screen.session.decisions
         assert "decided 0/5" in screen_text(app)
-        # redo here acts on the log as it is now: it redoes the other window's undo
+        # redo here acts on the log as it is now: the first r names the other window's
+        # undo (tests/test_s19_team2_redo_steps.py), the second redoes it
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.store.decision_of(first.id, CODER) is None
+        assert any("undone in another window or by a command" in m for m in messages(app))
         await pilot.press("r")
         await pilot.pause()
         assert app.store.decision_of(first.id, CODER) == "accepted"
