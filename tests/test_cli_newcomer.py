@@ -138,8 +138,9 @@ def test_check_load_and_show_count_patterns_alike(tmp_path: Path) -> None:
     # load and show said "N patterns" with the exclusions counted in, check did not.
     assert f"Loaded 'Small test codebook' from {book}: {sizes}." in run(
         "codebook", "load", book).stdout
-    assert run("codebook", "show").stdout.startswith(f"Small test codebook  ({sizes})")
-    assert run("codebook", "show", book).stdout.startswith(f"Small test codebook  ({sizes})")
+    title = f"Small test codebook, version 1  ({sizes})"  # the file's version:, stored too
+    assert run("codebook", "show").stdout.startswith(title)
+    assert run("codebook", "show", book).stdout.startswith(title)
 
 
 @pytest.mark.parametrize("args", [

@@ -123,10 +123,13 @@ def counts_figures(db: Path, coder: str | None) -> dict[str, tuple[int, ...]]:
 def test_markdown_document_in_tree_order(db: Path) -> None:
     out = run(db, "--format", "md").stdout
     day = out.split("last loaded ", 1)[1][:10]
-    assert out.startswith(f"# Career codebook, version of {day}\n\nThe codebook stored in "
+    # The stored codebook carries its file's version: (2.1); a file without one is
+    # dated by its load (tests/test_s19_codebook_version.py).
+    assert out.startswith(f"# Career codebook, version 2.1 (loaded {day})\n\nThe codebook "
+                          "stored in "
                           "project.db, last loaded ")
     assert [line for line in out.splitlines() if line.startswith("#")] == [
-        f"# Career codebook, version of {day}", "## Career route", "### Luck",
+        f"# Career codebook, version 2.1 (loaded {day})", "## Career route", "### Luck",
         "### Planned moves", "### Out of my depth", "## Board"]
     luck = out.split("### Luck\n", 1)[1].split("### Planned moves", 1)[0]
     assert luck == """
@@ -160,7 +163,7 @@ def test_word_document_has_a_table_per_theme(db: Path, tmp_path: Path) -> None:
     doc = Document(str(target))
     paras = doc.paragraphs
     assert paras[0].style.name == "Title" and paras[0].text.startswith(
-        "Career codebook, version of ")
+        "Career codebook, version 2.1 (loaded ")
     headings = [(p.style.name, p.text) for p in paras if p.style.name.startswith("Heading")]
     assert headings == [("Heading 1", "Career route"), ("Heading 2", "Luck"),
                         ("Heading 2", "Planned moves"), ("Heading 2", "Out of my depth"),
@@ -243,7 +246,7 @@ def test_usage_figures_by_hand(db: Path) -> None:
 def test_json_marks_themes_added_while_coding_and_brief_leaves_out_the_texts(db: Path) -> None:
     doc = json.loads(run(db, "--format", "json").stdout)
     assert doc["report"] == "codebook" and doc["name"] == "Career codebook"
-    assert doc["version"] is None and doc["loaded"]  # a stored codebook is dated by its load
+    assert doc["version"] == "2.1" and doc["loaded"]  # the file's version:, and its load
     themes = {t["id"]: t for t in doc["themes"]}
     assert themes["out_of_my_depth"]["added_while_coding"]["coder"] == "ann"
     assert themes["luck"]["added_while_coding"] is None
@@ -283,7 +286,7 @@ def test_a_retired_theme_with_codings_stays_marked(db: Path, book: Path) -> None
 # ---------------------------------------------------------------------- the terminal
 def test_terminal_listing_is_unchanged(db: Path, book: Path) -> None:
     listing = """\
-Career codebook  (4 themes, 2 patterns, 1 exclusion pattern)
+Career codebook, version 2.1  (4 themes, 2 patterns, 1 exclusion pattern)
 career  Career route  [#4477AA] (folder)
     definition: How careers unfold.
   luck  Luck  [#CC6677] (1 pattern, 1 exclusion)

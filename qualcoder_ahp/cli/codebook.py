@@ -292,7 +292,8 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
                        own=not path)
     if fmt == "table":
         pipeline = ", pipeline " + cb.pipeline if cb.pipeline else ""
-        header = f"{cb.name}  ({_sizes(cb)}{pipeline})"
+        header = (f"{cb.name}{f', version {cb.version}' if cb.version else ''}  "
+                  f"({_sizes(cb)}{pipeline})")
         if theme_ids:
             shown = len(cbr.subtree_depths(cb.themes, theme_ids))
             header += f"; {cbr.selection_words(theme_ids)} ({plural(shown, 'theme')})"
@@ -385,8 +386,6 @@ def codebook_export(project: Project, file: str | None, force: bool) -> None:
     A FILE that exists is replaced only if an earlier export wrote it (or with --force):
     the team's own codebook file keeps its comments and layout.
     """
-    from dataclasses import replace
-
     from qualcoder_ahp.model.store import now
     from qualcoder_ahp.suggest.codebook_yaml import codebook_yaml
 
@@ -397,9 +396,6 @@ def codebook_export(project: Project, file: str | None, force: bool) -> None:
     cb = _stored_codebook(project)
     if not cb.themes:
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
-    loads = project.store().codebook_loads()
-    if loads:  # the file's own version: a round trip keeps it (show dates a stored one)
-        cb = replace(cb, version=loads[-1].version)
     header = (f"{cb.name}: the codebook stored in {project.path.name}, written by "
               f"`qcahp codebook export` on {now()[:10]}.\n"
               f"Loaded from: {cb.source or 'no file'}. Theme ids are what codings refer to: "
@@ -412,13 +408,17 @@ def codebook_export(project: Project, file: str | None, force: bool) -> None:
 
 
 def _stored_codebook(project: Project) -> Any:
-    """The stored codebook; named after the project when no file was ever loaded (an
+    """The stored codebook, with the ``version:`` of the file last loaded (a round trip
+    through export keeps it); named after the project when no file was ever loaded (an
     inductive study's themes, all added while coding), not "(none)"."""
     from dataclasses import replace
 
     store = project.store()
     cb = store.codebook()
-    if cb.themes and not store.codebook_loads():
+    loads = store.codebook_loads()
+    if loads:
+        cb = replace(cb, version=loads[-1].version)
+    elif cb.themes:
         cb = replace(cb, name=f"{project.path.stem} codebook")
     return cb
 

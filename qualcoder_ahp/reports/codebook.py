@@ -109,7 +109,12 @@ class CodebookReport:
     @property
     def title(self) -> str:
         """``AHP leadership career stories, version 2`` from a file's ``version:``; the
-        stored codebook is dated by its last load (``..., version of 2026-11-27``)."""
+        stored codebook can change after its load (themes added, edited or merged while
+        coding), so it is dated by its last load too (``..., version 2 (loaded
+        2026-11-27)``), or by that alone when its file had no version (``..., version of
+        2026-11-27``)."""
+        if self.version and self.loaded:
+            return f"{self.name}, version {self.version} (loaded {self.loaded[:10]})"
         if self.version:
             return f"{self.name}, version {self.version}"
         if self.loaded:
@@ -157,7 +162,9 @@ def codebook_report(codebook: Codebook, data: ReportData | None = None, *,
             retired=t.id in data.retired, added_by=by[0] if by else None,
             added_at=by[1] if by else None, added=t.id in added, usage=figures.get(t.id),
             memos=tuple(notes.get(t.id, ()))))
-    return CodebookReport(codebook.name, None, codebook.source, entries, positive, negative,
+    loads = store.codebook_loads()  # the file's own version: (a version of) a date else
+    version = loads[-1].version if loads else None
+    return CodebookReport(codebook.name, version, codebook.source, entries, positive, negative,
                           coder=data.coder, usage=True, loaded=store.report_codebook_loaded(),
                           database=database, with_memos=with_memos)
 

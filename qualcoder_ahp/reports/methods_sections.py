@@ -108,6 +108,8 @@ def codebook_section(store: Store, report: MethodsReport, snapshot: ReportData) 
         last = loads[-1]
         name, digest, loaded = last.name, last.content_hash, last.loaded_at
         report.add(section, "codebook.name", "codebook", name, cmd)
+        if last.version:  # the file's own version: (codebook show titles it so)
+            report.add(section, "codebook.version", "version", last.version, cmd)
         report.add(section, "codebook.loaded", "last loaded (UTC)", loaded[:10], cmd)
         report.add(section, "codebook.hash", "content hash (SHA-256, first 12)",
                    digest[:12], "qcahp methods")
@@ -133,7 +135,8 @@ def codebook_section(store: Store, report: MethodsReport, snapshot: ReportData) 
     if loads:
         again = (f", loaded {counted(len(loads), 'time')} (the last on {loaded[:10]})"
                  if len(loads) > 1 else f", loaded on {loaded[:10]}")
-        text = (f"Coding used the codebook \u201c{name}\u201d (content hash "
+        version = f"version {loads[-1].version}, " if loads[-1].version else ""
+        text = (f"Coding used the codebook \u201c{name}\u201d ({version}content hash "
                 f"{digest[:12]}{again}): {counted(codable, 'codable theme')}"
                 + (f" in {counted(folders, 'folder')}" if folders else "")
                 + f", with {patterns:,} spaCy rule patterns that suggest them "
