@@ -453,13 +453,14 @@ class DecisionMixin(ReconcileMixin):
         the one just made there. A connection that has decided nothing yet (a window
         just opened, after a restart) undoes the coder's newest decision, as always.
         """
-        own: set[int] = self.__dict__.get("_own_events", set())
-        if not own:
+        if not self._own_events:
             return None
         done, _ = self.undo_stack(coder)
-        if not done or done[-1] in own or done[-1] < min(own):
-            return None
-        return self._event(done[-1])
+        return self._event(done[-1]) if done and self._logged_elsewhere(done[-1]) else None
+
+    def _logged_elsewhere(self: Store, event_id: int) -> bool:
+        """Whether an event was logged on another connection since this one's first."""
+        return event_id not in self._own_events and event_id > min(self._own_events)
 
     def redo(self: Store, coder: str) -> dict[str, Any] | None:
         """Redo the last undone decision of this coder; returns it, or None."""
@@ -498,13 +499,11 @@ class DecisionMixin(ReconcileMixin):
         As :meth:`undo_elsewhere`: with the workbench open in two windows, ``r`` in one
         brought back what the other had just undone, out of sight.
         """
-        own: set[int] = self.__dict__.get("_own_events", set())
-        if not own:
+        if not self._own_events:
             return None
         _, undone, undone_by = self._undo_history(coder)
-        if not undone or undone_by[-1] in own or undone_by[-1] < min(own):
-            return None
-        return self._event(undone[-1])
+        return (self._event(undone[-1]) if undone and self._logged_elsewhere(undone_by[-1])
+                else None)
 
     def events(self: Store, coder: str | None = None) -> list[dict[str, Any]]:
         """The event log (oldest first), optionally for one coder."""
@@ -737,7 +736,7 @@ class DecisionMixin(ReconcileMixin):
     ) -> int:
         del skip_first_coding  # new codings are inserted inactive; the change activates them
         event_id = self.log_event(coder_id, kind, {"changes": changes, **info})
-        self.__dict__.setdefault("_own_events", set()).add(event_id)
+        self._own_events.add(event_id)
         for change in changes:
             self._apply_change(coder_id, change, event_id)
         return event_id

@@ -137,6 +137,9 @@ class Store(
         self.conn: sqlite3.Connection = db.conn
         self._checkpointed_at = 0
         """``conn.total_changes`` at the last :meth:`checkpoint_writes` that ran."""
+        self._own_events: set[int] = set()
+        """The decision events this connection logged (``undo_elsewhere``/``redo_elsewhere``
+        tell them from another window's)."""
 
     # ------------------------------------------------------------------ lifecycle
     def _prepare(self, *, migrate: bool) -> None:
