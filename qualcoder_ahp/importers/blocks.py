@@ -33,9 +33,15 @@ def clock_time(stamp: str) -> str:
     """A timing's start as subtitles store it, ``HH:MM:SS`` without the fraction
     (``0:00:03.0`` and ``0:0:3.0`` as ``00:00:03``, ``12:03.5`` as ``00:12:03``), so a time
     read from NVivo's spans or Teams' cues shows as one from a ``.vtt`` file does."""
+    seconds = stamp_seconds(stamp)
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def stamp_seconds(stamp: str) -> int:
+    """A timestamp's whole seconds: ``00:01:02,5`` is 62, ``12:03`` (minutes) 723."""
     parts = [int(float(p.replace(",", "."))) for p in stamp.strip().split(":")]
     hours, minutes, seconds = ([0] * (3 - len(parts)) + parts)[-3:]
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+    return hours * 3600 + minutes * 60 + seconds
 
 
 CLOCK = r"\d{1,2}[.:]\d{2}\s*(?i:am|pm|a\.m\.|p\.m\.)?"

@@ -43,7 +43,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from qualcoder_ahp.importers.blocks import CLOCK, CUE, HEADING, NOTE, PARA, TIME, Block
+from qualcoder_ahp.importers.blocks import (CLOCK, CUE, HEADING, NOTE, PARA, TIME, Block,
+                                            stamp_seconds)
 from qualcoder_ahp.records import Turn
 
 UNLABELLED = "(unlabelled)"
@@ -379,13 +380,6 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     return sure
 
 
-def _seconds(stamp: str) -> int:
-    parts = [int(p) for p in re.split(r"[.,]", stamp)[0].split(":")]
-    if len(parts) == 3:
-        return parts[0] * 3600 + parts[1] * 60 + parts[2]
-    return parts[0] * 60 + parts[1]
-
-
 def _schedule(times: list[str | None]) -> bool:
     """Times before names that are a diary's or an agenda's (``09:00 Clinic: ...``,
     ``12:30 Lunch``), not a recording's: they go back (a new day; not to the first minute,
@@ -394,7 +388,7 @@ def _schedule(times: list[str | None]) -> bool:
     stamps = [t for t in times if t]
     if len(stamps) < 2:
         return False
-    secs = [_seconds(t) for t in stamps]
+    secs = [stamp_seconds(t) for t in stamps]
     # (A recording restarted, a second part from 00:00:00, goes back to its first minute.)
     if any(b < a and b >= 60 for a, b in zip(secs, secs[1:])):
         return True
