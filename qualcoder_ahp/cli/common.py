@@ -8,6 +8,7 @@ import json
 import math
 import os
 import shutil
+import signal
 import sqlite3
 import stat
 import sys
@@ -19,7 +20,7 @@ from typing import Any
 
 import click
 
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import Stopped, UserError
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import plural  # noqa: F401 (the commands take it from here)
 from qualcoder_ahp.reports.text_table import (
@@ -223,6 +224,46 @@ def refuse_other_file(path: Path, creates: bool) -> None:
         raise UserError(f"not a qualcoder_ahp project: an SQLite database of another "
                         f"program (tables {shown}); nothing was changed: give --db a "
                         "project file, or a new file name", path=str(path))
+
+
+@contextmanager
+def sigterm_stops() -> Iterator[None]:
+    """While the block runs, SIGTERM stops the command as Ctrl+C does (:class:`Stopped`).
+
+    Python's default for SIGTERM ends the process at once: the database was safe (SQLite
+    rolls back the open transaction), but ``qcahp suggest``'s worker processes were left
+    running with no parent, a half-written output file stayed behind as a hidden
+    ``.NAME.tmp``, and nothing was said. Raised instead, it unwinds like Ctrl+C (the
+    pool stopped, the temporary file removed) and the CLI says so in one line.
+
+    A forked worker inherits the handler, and ``concurrent.futures`` would hand an
+    exception raised there back as its result and carry on: there SIGTERM ends the
+    process as before. Outside the main thread (signals cannot be set there) and
+    when SIGTERM is ignored (``nohup``-style launchers), nothing changes.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def stop(signum: int, _frame: object) -> None:
+        if os.getpid() != owner:  # a forked worker: end as SIGTERM always did
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Stopped
+
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous == signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 ProgressCallback = Callable[..., None]

@@ -1,0 +1,171 @@
+"""Session 20's reliability audit: a command stopped by SIGTERM, a full disk, a project
+in a read-only folder, the words of a database error.
+
+SIGTERM is a real signal, sent by the process to itself at an exact step
+(``tests/helpers/sigterm_at.py``), so nothing depends on timing.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.conftest import REPO
+
+SAMPLES = REPO / "transcripts"
+CODEBOOK = REPO / "tests" / "data" / "codebooks" / "small.yaml"
+STOPPED = ("Stopped (SIGTERM): nothing is half-written (each step finished before it came "
+           "is stored whole, the rest not begun); run the same command again to carry on.")
+
+
+def _qcahp(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "qualcoder_ahp", *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def _sigterm_at(step: str, nth: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``qcahp ARGS`` that sends itself SIGTERM at the ``nth`` call of ``step``.
+
+    The timeout catches a run that never ends: SIGTERM used to end ``qcahp suggest``
+    at once and leave its forked worker waiting for work, forever, holding the pipes.
+    """
+    return subprocess.run([sys.executable, "-m", "tests.helpers.sigterm_at", step, str(nth),
+                           "--", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=90)
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def _whole(db: Path) -> None:
+    """The file is sound and every transcript has its turns and sentences."""
+    assert _rows(db, "PRAGMA integrity_check") == [("ok",)]
+    assert _rows(db, "PRAGMA foreign_key_check") == []
+    assert _rows(db, "SELECT name FROM transcripts t WHERE NOT EXISTS (SELECT 1 FROM turns "
+                     "WHERE transcript_id = t.id) OR NOT EXISTS (SELECT 1 FROM sentences "
+                     "WHERE transcript_id = t.id)") == []
+
+
+def test_sigterm_during_import_says_so_and_the_same_command_carries_on(tmp_path):
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    for name in ("physio_helen.txt", "paramedic_marcus.txt", "podiatrist_tom.txt"):
+        shutil.copy(SAMPLES / name, folder / name)
+    db = tmp_path / "study.db"
+    # Before the second file is read: the first is stored whole, the rest not begun.
+    result = _sigterm_at("qualcoder_ahp.importers.batch:read_transcript", 2,
+                         "--db", str(db), "import", str(folder))
+    assert result.returncode == 143, result.stderr  # was -15: no message at all
+    assert result.stderr.strip().splitlines() == [STOPPED]
+    assert _rows(db, "SELECT name FROM transcripts") == [("paramedic_marcus",)]
+    _whole(db)
+    again = _qcahp("--db", str(db), "import", str(folder))
+    assert again.returncode == 0, again.stderr
+    assert "unchanged  paramedic_marcus" in again.stdout
+    assert sorted(_rows(db, "SELECT name FROM transcripts")) == [
+        ("paramedic_marcus",), ("physio_helen",), ("podiatrist_tom",)]
+    _whole(db)
+
+
+def test_sigterm_during_suggest_stops_the_workers_and_stores_whole_transcripts(tmp_path):
+    db = tmp_path / "study.db"
+    three = [str(SAMPLES / n) for n in ("physio_helen.txt", "slt_priya.md", "ot_dev.vtt")]
+    for args in (["import", *three], ["codebook", "load", str(CODEBOOK)]):
+        assert _qcahp("--db", str(db), *args).returncode == 0
+    # A forked worker tokenises while this process stores; SIGTERM before the second
+    # transcript's suggestions are stored. The old code died at once and left the
+    # worker running with no parent (the run below then never ended: the timeout).
+    result = _sigterm_at(
+        "qualcoder_ahp.model.suggestion_store:SuggestionMixin.apply_suggestions", 2,
+        "--db", str(db), "suggest", "--processes", "2")
+    assert result.returncode == 143, result.stderr
+    assert result.stderr.strip().splitlines() == [STOPPED]
+    partial = dict(_rows(db, "SELECT transcript_id, COUNT(*) FROM suggestions "
+                             "GROUP BY transcript_id"))
+    assert len(partial) == 1  # the first transcript, whole; nothing of the second
+    assert _rows(db, "SELECT COUNT(*) FROM suggestions WHERE pattern_ids IN ('', '[]') "
+                     "OR matches IN ('', '[]')") == [(0,)]
+    again = _qcahp("--db", str(db), "suggest", "--processes", "1")
+    assert again.returncode == 0, again.stderr
+    full = dict(_rows(db, "SELECT transcript_id, COUNT(*) FROM suggestions "
+                          "GROUP BY transcript_id"))
+    assert len(full) == 3
+    assert {t: full[t] for t in partial} == partial  # the stored one was whole
+    _whole(db)
+
+
+def test_sigterm_while_writing_a_report_leaves_no_half_file_or_debris(tmp_path):
+    db = tmp_path / "study.db"
+    assert _qcahp("--db", str(db), "import", str(SAMPLES / "physio_helen.txt")).returncode == 0
+    out = tmp_path / "reports" / "log.csv"
+    out.parent.mkdir()
+    out.write_text("the old report\n", encoding="utf-8")
+    # Between the temporary file being filled and its taking the report's name.
+    result = _sigterm_at("qualcoder_ahp.reports.writers:os.replace", 1,
+                         "--db", str(db), "log", "-o", str(out))
+    assert result.returncode == 143, result.stderr
+    assert result.stderr.strip().splitlines() == [STOPPED]
+    assert [p.name for p in out.parent.iterdir()] == ["log.csv"]  # was: a .log.csv.*.tmp too
+    assert out.read_text(encoding="utf-8") == "the old report\n"
+
+
+def _limit_file_size(limit: int):  # noqa: ANN202 - a preexec_fn
+    def limit_it() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return limit_it
+
+
+def test_a_full_disk_during_import_is_not_sent_to_a_backup(tmp_path):
+    """A file size limit (``ulimit -f``) stands in for a full disk: SQLite gets EFBIG."""
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    text = (SAMPLES / "physio_helen.txt").read_text(encoding="utf-8")
+    for k in range(40):  # each its own text, so each is stored
+        (folder / f"p{k:02}.txt").write_text(text.replace("Thank you", f"Thank you ({k})"),
+                                             encoding="utf-8")
+    db = tmp_path / "study.db"
+    assert _qcahp("--db", str(db), "import", str(folder / "p00.txt")).returncode == 0
+    size = db.stat().st_size + (Path(f"{db}-wal").stat().st_size
+                                if Path(f"{db}-wal").exists() else 0)
+    result = _qcahp("--db", str(db), "import", str(folder),
+                    preexec_fn=_limit_file_size(size + 600_000))
+    assert result.returncode == 1
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1 and line.startswith(f"Error: {db}: could not write")
+    # was: "database problem: disk I/O error (if the file is damaged, restore a .bak copy...)"
+    assert "restore" not in line and "nothing was half-written" in line
+    stored = _rows(db, "SELECT COUNT(*) FROM transcripts")[0][0]
+    assert 1 < stored < 40
+    _whole(db)
+    again = _qcahp("--db", str(db), "import", str(folder))
+    assert again.returncode == 0 and _rows(db, "SELECT COUNT(*) FROM transcripts") == [(40,)]
+
+
+@pytest.mark.parametrize(("error", "says", "never"), [
+    (sqlite3.OperationalError("database or disk is full"), "the disk is full", "restore"),
+    (sqlite3.OperationalError("disk I/O error"), "could not write to the disk", "restore"),
+    (sqlite3.OperationalError("database is locked"), "the project is busy", "restore"),
+    (sqlite3.OperationalError("attempt to write a readonly database"), "read-only",
+     "restore"),
+    (sqlite3.DatabaseError("database disk image is malformed"), "restore a .bak copy",
+     "nothing was half-written"),
+])
+def test_database_problems_say_what_happened(error, says, never):
+    from qualcoder_ahp.errors import database_problem, problem_text
+
+    line = database_problem(error)
+    assert says in line and never not in line
+    # The workbench's notification for a failed decision uses the same words.
+    assert problem_text(error) == line
+    assert problem_text(ValueError("x")) == "ValueError: x"
