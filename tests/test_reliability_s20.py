@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import REPO
+from tests.helpers.project import build_project
 
 SAMPLES = REPO / "transcripts"
 CODEBOOK = REPO / "tests" / "data" / "codebooks" / "small.yaml"
@@ -169,3 +170,70 @@ def test_database_problems_say_what_happened(error, says, never):
     # The workbench's notification for a failed decision uses the same words.
     assert problem_text(error) == line
     assert problem_text(ValueError("x")) == "ValueError: x"
+
+
+def _without_root() -> list[str]:
+    """The command prefix that makes file permissions count: none for a normal user;
+    ``unshare -U`` for root (a user namespace: root's override of permissions goes)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("unshare") and subprocess.run(["unshare", "-U", "true"],
+                                                  capture_output=True).returncode == 0:
+        return ["unshare", "-U"]
+    pytest.skip("root ignores file permissions here, and unshare -U is not available")
+
+
+def _as_user(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*_without_root(), sys.executable, "-m", "qualcoder_ahp", *args],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def shared_read_only(tmp_path):
+    """A project with one coding, in a folder this user may only read (a colleague's
+    folder on a shared drive); the folder is made writable again afterwards."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    db = folder / "study.db"
+    store = build_project(db, transcripts=1)
+    store.accept(store.suggestions()[0].id, "ana")
+    store.close()
+    assert not Path(f"{db}-wal").exists()  # every command closed it: all in the file
+    before = db.read_bytes()
+    folder.chmod(0o555)
+    yield db, before
+    folder.chmod(0o755)
+
+
+def test_a_project_in_a_read_only_folder_is_read_and_never_called_damaged(shared_read_only):
+    db, before = shared_read_only
+    # was: "not a qualcoder_ahp database, or damaged (attempt to write a readonly
+    # database)" for every command, reports included
+    listed = _as_user("--db", str(db), "transcripts", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert '"story0"' in listed.stdout
+    counts = _as_user("--db", str(db), "counts", "--coder", "ana", "--format", "csv")
+    assert counts.returncode == 0, counts.stderr
+    decided = _as_user("--db", str(db), "decide", "2", "accept", "--coder", "ana")
+    assert decided.returncode == 1
+    assert decided.stderr.strip().splitlines() == [
+        f"Error: {db}: the project database is read-only, so nothing was changed (check the "
+        "permissions of the file and its folder)"]
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in db.parent.iterdir()) == ["study.db"]
+
+
+@pytest.mark.parametrize("where", ["file", "folder"])
+def test_the_workbench_on_a_read_only_project_is_one_line_not_a_traceback(
+        shared_read_only, where):
+    db, before = shared_read_only
+    if where == "file":
+        db.parent.chmod(0o755)
+        db.chmod(0o444)
+    # was: the workbench opened, wrote its coder, and Textual showed a traceback, exit 0
+    result = _as_user("--db", str(db), "code", "--coder", "zed")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {db}: the project database is read-only (check the permissions of the file "
+        "and its folder, or copy it to a folder you can write to); nothing can be saved to it"]
+    assert db.read_bytes() == before

@@ -87,6 +87,12 @@ class Project:
                     "(or check --db / $QCAHP_DB)", path=str(self.path))
             if existed:
                 refuse_other_file(self.path, creates)
+                if creates and not _writable(self.path):
+                    # The workbench wrote its coder on opening and showed a traceback.
+                    raise UserError("the project database is read-only (check the "
+                                    "permissions of the file and its folder, or copy it to "
+                                    "a folder you can write to); nothing can be saved to it",
+                                    path=str(self.path))
             else:
                 self._new_folders = _missing_folders(self.path)
             self._store = open_store(self.path)
@@ -168,6 +174,12 @@ def _link_loop(path: Path) -> bool:
     except OSError as exc:
         return exc.errno == errno.ELOOP
     return False
+
+
+def _writable(path: Path) -> bool:
+    """Whether this user may write the project file and make its -wal and -shm files."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
 
 
 def _missing_folders(path: Path) -> list[Path]:

@@ -32,7 +32,7 @@ from qualcoder_ahp.model.coders_store import CodersMixin
 from qualcoder_ahp.model.codings_csv_store import CodingsCsvMixin
 from qualcoder_ahp.model.decisions import DecisionMixin
 from qualcoder_ahp.model.framework_store import FrameworkMixin, followed_cases
-from qualcoder_ahp.model.merge_store import MergeMixin
+from qualcoder_ahp.model.merge_store import MergeMixin, read_only_uri
 from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
 from qualcoder_ahp.model.privacy_store import PrivacyMixin
 from qualcoder_ahp.model.refi_store import RefiMixin
@@ -99,13 +99,20 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
         store = Store(Database(conn), None)
     else:
         file = Path(path)
+        read_only = file.exists() and not os.access(file.parent, os.W_OK)
         if not file.exists():
             _create_private(file)
-        else:
+        elif not read_only:
             with contextlib.suppress(OSError):  # owner only, never writable if it was not
                 os.chmod(file, file.stat().st_mode & 0o700)
-        conn = sqlite3.connect(str(file), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        # In a read-only folder SQLite cannot make the -wal and -shm files it needs to
+        # read a WAL database, and every command said "not a qualcoder_ahp database, or
+        # damaged": there the project is read as it is, and a write says "read-only".
+        conn = sqlite3.connect(read_only_uri(file) if read_only else str(file),
+                               timeout=BUSY_TIMEOUT_S, check_same_thread=False,
+                               uri=read_only)
         store = Store(Database(conn), file)
+        store.read_only = read_only
     try:
         store._prepare(migrate=migrate)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
@@ -126,6 +133,9 @@ class Store(
 ):
     """Typed access to one project database."""
 
+    read_only: bool = False
+    """Whether the project was opened read-only, as it is (it lies in a read-only folder)."""
+
     name_clash_advice: str = "import it as a new version of that transcript, or under another name"
     """What :meth:`add_transcript` tells the user to do when a name is taken by other
     text. The store cannot know how it was reached: the CLI names its ``--new-version``
@@ -145,7 +155,7 @@ class Store(
     def _prepare(self, *, migrate: bool) -> None:
         self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         self.conn.execute("PRAGMA foreign_keys = ON")
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._set_wal()
             # FULL sync: a decision reported committed survives power loss, not just a crash.
             self.conn.execute("PRAGMA synchronous = FULL")
@@ -157,6 +167,10 @@ class Store(
                 path=str(self.path),
             )
         if migrate and (version != known_count() or MIGRATIONS.pending(self.db)):
+            if self.read_only:
+                raise UserError("the project is in a read-only folder and was made by an "
+                                "earlier version, which this one must first upgrade; copy "
+                                "it to a folder you can write to", path=str(self.path))
             self._migrate()
 
     def _set_wal(self) -> None:
