@@ -1,0 +1,128 @@
+"""Session 20's leftovers, each checked the way a researcher meets it.
+
+1. A codebook's own top-level ``description:`` was accepted by ``codebook check`` and
+   ``load`` but not stored (migration m010 stores it): ``codebook show`` prints it under
+   the title, ``codebook export`` writes it back, and a version without one clears it.
+2. ``qcahp coders`` listed the consensus coder with 0 decisions however many stretches
+   the lead had reconciled into it.
+3. ``qcahp framework --cells quotes`` cut each quote at 70 characters on a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+
+DESCRIBED = """\
+name: Night shifts
+version: 2
+description: >-
+  Themes for interviews with nurses and allied health professionals about working
+  night shifts: how tiredness builds, what keeps people going, and what the trust
+  could change.
+themes:
+  - id: fatigue
+    name: Fatigue
+    color: "#CC6677"
+    description: Feeling drained.
+    patterns:
+      - id: fat_exhausted
+        phrase: exhausted
+  - id: autonomy
+    name: Autonomy
+    color: "#117733"
+    patterns:
+      - id: aut_my_call
+        phrase: my call
+"""
+ABOUT = ("Themes for interviews with nurses and allied health professionals about working "
+         "night shifts: how tiredness builds, what keeps people going, and what the trust "
+         "could change.")
+
+
+def _run(db: Path, *args: str, columns: int | None = None) -> tuple[int, str, str]:
+    env = {"COLUMNS": str(columns)} if columns else {}
+    result = CliRunner().invoke(cli, ["--db", str(db), *args], env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _described(tmp_path: Path) -> tuple[Path, Path]:
+    source = tmp_path / "nights.yaml"
+    source.write_text(DESCRIBED, encoding="utf-8")
+    db = tmp_path / "nights.db"
+    code, out, err = _run(db, "codebook", "load", str(source))
+    assert code == 0, err
+    assert "  description added" in out
+    return db, source
+
+
+# --------------------------------------------------------------------------- 1. description
+def test_the_codebook_description_is_stored_shown_and_exported(tmp_path: Path) -> None:
+    db, _ = _described(tmp_path)
+    code, out, err = _run(db, "codebook", "show", columns=60)
+    assert code == 0, err
+    title, about, tree = out.split("\n\n")
+    assert title == "Night shifts, version 2  (2 themes, 2 patterns, 0 exclusion\n  patterns)"
+    # Under the title, a paragraph of its own, wrapped to the terminal as the rest of
+    # `show` is.
+    lines = about.splitlines()
+    assert len(lines) > 1 and all(len(line) <= 60 for line in lines), lines
+    assert " ".join(lines) == ABOUT
+    assert tree.startswith("fatigue  Fatigue")
+    code, out, _ = _run(db, "codebook", "show", "--brief")
+    assert ABOUT not in out  # --brief: only the tree
+    code, out, _ = _run(db, "codebook", "show", "--format", "md")
+    assert out.splitlines()[2] == ABOUT
+    code, out, _ = _run(db, "codebook", "show", "--format", "json")
+    assert json.loads(out)["description"] == ABOUT
+    # Written back, read back: load -> export -> load -> export gives the same file.
+    first, second = tmp_path / "one.yaml", tmp_path / "two.yaml"
+    assert _run(db, "codebook", "export", str(first))[0] == 0
+    assert yaml.safe_load(first.read_text(encoding="utf-8"))["description"] == ABOUT
+    code, out, err = _run(db, "codebook", "load", str(first))
+    assert code == 0 and "no changes" in out, out + err
+    assert _run(db, "codebook", "export", str(second))[0] == 0
+    body = [x.splitlines()[2:] for x in (first.read_text(), second.read_text())]
+    assert body[0] == body[1]  # but for the comment naming the file last loaded
+
+
+def test_a_version_without_a_description_clears_it(tmp_path: Path) -> None:
+    db, source = _described(tmp_path)
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(DESCRIBED.replace(DESCRIBED[DESCRIBED.index("description: >-"):
+                                                DESCRIBED.index("themes:")], ""))
+    code, out, err = _run(db, "codebook", "load", str(bare))
+    assert code == 0, err
+    assert "  description removed (this file has none)" in out
+    assert "no changes" not in out
+    assert ABOUT not in _run(db, "codebook", "show")[1]
+    assert "description" not in yaml.safe_load(_run(db, "codebook", "export")[1])
+    code, out, _ = _run(db, "codebook", "load", str(source))
+    assert "  description added" in out and ABOUT in " ".join(_run(db, "codebook",
+                                                                    "show")[1].split())
+
+
+def test_a_merged_patterns_file_keeps_the_description(tmp_path: Path) -> None:
+    source = tmp_path / "nights.yaml"
+    source.write_text(DESCRIBED, encoding="utf-8")
+    extra = tmp_path / "more.jsonl"
+    extra.write_text('{"label": "fatigue", "pattern": "shattered", "id": "fat_shattered"}\n')
+    db = tmp_path / "nights.db"
+    assert _run(db, "codebook", "load", str(source), "--patterns", str(extra))[0] == 0
+    exported = yaml.safe_load(_run(db, "codebook", "export")[1])
+    assert exported["description"] == ABOUT
+
+
+def test_a_description_that_is_not_text_is_an_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(DESCRIBED.replace("description: >-", "description:\n  - one\n  - two\n"
+                                     "notes: >-", 1))
+    code, _, err = _run(tmp_path / "x.db", "codebook", "check", str(bad))
+    assert code == 1
+    assert f"{bad}:3: `description` must be text" in err
+
