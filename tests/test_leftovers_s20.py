@@ -126,3 +126,74 @@ def test_a_description_that_is_not_text_is_an_error(tmp_path: Path) -> None:
     assert code == 1
     assert f"{bad}:3: `description` must be text" in err
 
+
+# --------------------------------------------------------------------------- 2. consensus row
+def _reconciled(store) -> str:  # noqa: ANN001 - the conftest's store
+    """lead decides three stretches into consensus (one a rejection, one undone and
+    decided again), asha one: four decisions in effect, three of them coding."""
+    from tests.test_agreement_compute import build_project
+
+    a, b = build_project(store)
+    store.ensure_coder("lead")
+    route = store.transcript_text(b.id).index("It was")
+    store.reconcile(b.id, "winding", "consensus", [(route, route + 23)], rule="agreed",
+                    compared=["asha", "ben"], start=route, end=route + 23, decided_by="lead")
+    text = store.transcript_text(a.id)
+    chance, board = text.index("I fell"), text.index("The board")
+    store.reconcile(a.id, "serendipity", "consensus", [(chance, chance + 32)], rule="take",
+                    taken_from="asha", compared=["asha", "ben"], start=chance,
+                    end=chance + 32, decided_by="lead")
+    store.undo("consensus")
+    store.reconcile(a.id, "serendipity", "consensus", [(chance + 2, chance + 32)],
+                    rule="take", taken_from="ben", compared=["asha", "ben"], start=chance,
+                    end=chance + 32, decided_by="lead")
+    store.reconcile(a.id, "mandate", "consensus", [], rule="reject", compared=["asha", "ben"],
+                    start=board, end=len(text), decided_by="asha")
+    path = str(store.path)
+    store.close()
+    return path
+
+
+def test_the_consensus_row_counts_the_decisions_that_made_its_codings(store) -> None:
+    path = _reconciled(store)
+    result = CliRunner().invoke(cli, ["--db", path, "coders"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    rows = {line.split("  ")[0]: line.split() for line in result.stdout.splitlines()}
+    # It read "2  0": two codings and no decisions, beside a lead with three.
+    assert rows["consensus (consensus)"][2:6] == ["2", "from", "4", "reconcile"]
+    assert rows["lead"][2:4] == ["3", "reconcile"]
+    assert rows["asha"][2:4] == ["1", "reconcile"]
+    said = " ".join(result.stdout.split())
+    assert ("note: consensus holds the reconciled codings: its 2 codings in effect were "
+            "made by 4 reconcile decisions (3 in effect, 1 of them coding nothing), decided "
+            "by lead (3) and asha (1). `qcahp reconcile log` lists them. As the consensus "
+            "coder it is not renamed or joined.") in said
+    assert "(consensus) marks the consensus coder" not in said  # said above, of consensus
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    data = {r["coder"]: r for r in json.loads(CliRunner().invoke(
+        cli, ["--db", path, "coders", "--format", "json"]).stdout)}
+    into = data["consensus"]["reconciled_into"]
+    assert into == {"decisions": 4, "in_effect": 3, "in_effect_coding_nothing": 1,
+                    "decided_by": [{"coder": "lead", "decisions": 3},
+                                   {"coder": "asha", "decisions": 1}],
+                    "codings_made_by_them": 2, "codings_without_a_reconcile_record": 0}
+    # The two views agree: what the deciders' rows count is what went into consensus.
+    assert sum(r["reconcile_decisions"] for r in data.values()) == into["decisions"]
+    assert data["lead"]["reconciled_into"] is None
+
+
+def test_a_consensus_coding_without_a_record_is_counted_apart(store) -> None:
+    from tests.test_agreement_compute import build_project
+
+    a, _ = build_project(store)
+    store.code(a.id, "mandate", "agreed", 0, 5, origin="consensus")  # before the log
+    path = str(store.path)
+    store.close()
+    result = CliRunner().invoke(cli, ["--db", path, "coders"], env={"COLUMNS": "80"})
+    rows = {line.split("  ")[0]: line.split() for line in result.stdout.splitlines()}
+    assert rows["agreed (consensus)"][2:4] == ["1", "0"]
+    assert "(consensus) marks the consensus coder" in " ".join(result.stdout.split())
+    data = {r["coder"]: r for r in json.loads(CliRunner().invoke(
+        cli, ["--db", path, "coders", "--format", "json"]).stdout)}
+    assert data["agreed"]["reconciled_into"]["codings_without_a_reconcile_record"] == 1
+
