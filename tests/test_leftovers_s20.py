@@ -197,3 +197,42 @@ def test_a_consensus_coding_without_a_record_is_counted_apart(store) -> None:
         cli, ["--db", path, "coders", "--format", "json"]).stdout)}
     assert data["agreed"]["reconciled_into"]["codings_without_a_reconcile_record"] == 1
 
+
+# --------------------------------------------------------------------------- 3. framework quotes
+LONG = ("My band 7 post was in critical care, and the therapy manager went off on long-term "
+        "sick leave, and the head of therapies tapped me on the shoulder one Friday "
+        "afternoon and asked whether I would hold the fort for a few months")
+
+
+def _quoted(store) -> str:  # noqa: ANN001 - the conftest's store
+    from qualcoder_ahp.records import Codebook, Theme
+    from tests.conftest import make_parsed
+
+    store.save_codebook(Codebook("c", (Theme("serendipity", "Serendipity"),)))
+    t, _ = store.add_transcript("helen", make_parsed([
+        ("Interviewer", "interviewer", "How did it start?"),
+        ("Helen", "participant", LONG + ". Honestly, I fell into it.")]))
+    start = store.transcript_text(t.id).index("My band")
+    store.code(t.id, "serendipity", "ann", start, start + len(LONG))
+    path = str(store.path)
+    store.close()
+    return path
+
+
+def test_framework_cells_show_each_quote_whole_wrapped_to_the_terminal(store) -> None:
+    path = _quoted(store)
+    args = ["--db", path, "framework", "--coder", "ann", "--cells", "quotes"]
+    result = CliRunner().invoke(cli, args, env={"COLUMNS": "60"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  - helen"))
+    ref = [lines[at]] + [x for x in lines[at + 1:] if x.startswith("    ")]
+    # It was "“My band 7 post was in critical care, and the therapy manager went…”".
+    assert " ".join(x.strip() for x in ref) == f"- helen, turn 2: \u201c{LONG}\u201d"
+    assert len(ref) > 2 and all(len(x) <= 60 for x in lines), lines
+    # In a pipe (no width) the line is whole, not cut either.
+    piped = CliRunner().invoke(cli, args, env={"COLUMNS": ""}).stdout
+    assert f"  - helen, turn 2: \u201c{LONG}\u201d\n" in piped
+    # The files keep their cell references as they were (the quotes sheet has them whole).
+    csv_text = CliRunner().invoke(cli, [*args, "--format", "csv"]).stdout
+    assert LONG not in csv_text and "went\u2026\u201d" in csv_text
