@@ -105,6 +105,14 @@ def test_a_version_without_a_description_clears_it(tmp_path: Path) -> None:
     code, out, _ = _run(db, "codebook", "load", str(source))
     assert "  description added" in out and ABOUT in " ".join(_run(db, "codebook",
                                                                     "show")[1].split())
+    source.write_text(DESCRIBED.replace("could change.", "could change. Coded blind."))
+    code, out, _ = _run(db, "codebook", "load", str(source))
+    assert "  description changed" in out and "no changes" not in out
+    assert _run(db, "codebook", "show", "-o", str(tmp_path / "cb.docx"))[0] == 0
+    from docx import Document
+
+    title, about = (p.text for p in Document(str(tmp_path / "cb.docx")).paragraphs[:2])
+    assert title.startswith("Night shifts, version 2") and about == ABOUT + " Coded blind."
 
 
 def test_a_merged_patterns_file_keeps_the_description(tmp_path: Path) -> None:
