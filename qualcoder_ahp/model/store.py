@@ -118,6 +118,12 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         # (A damaged file can fail to decode its own schema or migration names.)
         store.close()
+        if "READONLY" in (getattr(exc, "sqlite_errorname", "") or ""):
+            # Upgrading an earlier version's project failed: not damage.
+            raise UserError("the project database is read-only, and this version must "
+                            "upgrade it before reading it (check the permissions of the file "
+                            "and its folder, or copy it to a folder you can write to)",
+                            path=str(path)) from None
         raise UserError(f"not a qualcoder_ahp database, or damaged ({exc})",
                         path=str(path)) from None
     except BaseException:
