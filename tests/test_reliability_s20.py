@@ -237,3 +237,25 @@ def test_the_workbench_on_a_read_only_project_is_one_line_not_a_traceback(
         f"Error: {db}: the project database is read-only (check the permissions of the file "
         "and its folder, or copy it to a folder you can write to); nothing can be saved to it"]
     assert db.read_bytes() == before
+
+
+def test_an_output_file_that_is_a_link_is_written_through(tmp_path):
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+
+    db = tmp_path / "study.db"
+    store = build_project(db, transcripts=1)
+    store.accept(store.suggestions()[0].id, "ana")
+    store.close()
+    shared = tmp_path / "team" / "audit.csv"
+    shared.parent.mkdir()
+    shared.write_text("last week's log\n", encoding="utf-8")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(shared)
+    result = CliRunner().invoke(cli, ["--db", str(db), "log", "-o", str(link)])
+    assert result.exit_code == 0, result.output
+    # was: the link replaced by a new file, and the team's file still last week's
+    assert link.is_symlink() and link.resolve() == shared
+    assert "accepted suggestion 1" in shared.read_text(encoding="utf-8-sig")
+    assert sorted(p.name for p in shared.parent.iterdir()) == ["audit.csv"]
