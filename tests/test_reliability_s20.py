@@ -259,3 +259,38 @@ def test_an_output_file_that_is_a_link_is_written_through(tmp_path):
     assert link.is_symlink() and link.resolve() == shared
     assert "accepted suggestion 1" in shared.read_text(encoding="utf-8-sig")
     assert sorted(p.name for p in shared.parent.iterdir()) == ["audit.csv"]
+
+
+def test_a_full_disk_during_an_upgrade_keeps_the_good_backup_and_leaves_no_cut_one(tmp_path):
+    """The backup made before a migration, on a disk that fills (a file size limit)."""
+    from sqlite_utils import Database
+
+    from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
+
+    db = tmp_path / "old.db"
+    old = Database(str(db))
+    MIGRATIONS.apply(old, stop_before=MIGRATIONS._migrations[-1].name)
+    old.execute(f"PRAGMA user_version = {known_count() - 1}")
+    old.execute("INSERT INTO settings (key, value) VALUES ('notes', ?)", ["x" * 400_000])
+    old.conn.commit()
+    old.close()
+    before = db.read_bytes()
+    backup = tmp_path / f"old.db.bak-v{known_count() - 1}"
+    shutil.copy(db, backup)  # made by an earlier try, whose migration then failed
+    result = _qcahp("--db", str(db), "transcripts",
+                    preexec_fn=_limit_file_size(len(before) // 2))
+    assert result.returncode == 1
+    line = result.stderr.strip()
+    # was: "not a qualcoder_ahp database, or damaged (disk I/O error)", the good backup
+    # deleted and a cut one in its place
+    assert len(line.splitlines()) == 1 and "could not write to the disk" in line, line
+    assert "damaged" not in line
+    assert backup.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert _rows(db, "PRAGMA user_version") == [(known_count() - 1,)]  # not upgraded
+    assert _rows(db, "SELECT COUNT(*) FROM _sqlite_migrations") == [(known_count() - 1,)]
+    again = _qcahp("--db", str(db), "transcripts")
+    assert again.returncode == 0, again.stderr
+    assert _rows(backup, "PRAGMA integrity_check") == [("ok",)]
+    assert _rows(backup, "SELECT length(value) FROM settings WHERE key = 'notes'") == [
+        (400_000,)]

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from qualcoder_ahp.errors import SchemaTooNew, UserError, closest
+from qualcoder_ahp.errors import SchemaTooNew, UserError, closest, database_problem
 from qualcoder_ahp.model.codebook_store import CodebookMixin
 from qualcoder_ahp.model.coders_store import CodersMixin
 from qualcoder_ahp.model.codings_csv_store import CodingsCsvMixin
@@ -118,7 +118,10 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         # (A damaged file can fail to decode its own schema or migration names.)
         store.close()
-        if "READONLY" in (getattr(exc, "sqlite_errorname", "") or ""):
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if "FULL" in name or "IOERR" in name:  # (upgrading it: the backup or a migration)
+            raise UserError(database_problem(exc), path=str(path)) from None
+        if "READONLY" in name:
             # Upgrading an earlier version's project failed: not damage.
             raise UserError("the project database is read-only, and this version must "
                             "upgrade it before reading it (check the permissions of the file "
@@ -215,22 +218,32 @@ class Store(
             self.conn.execute(f"PRAGMA user_version = {known_count()}")
 
     def backup(self, target: Path) -> Path:
-        """Write a consistent, owner-only copy of the database (SQLite backup API)."""
-        if target.exists():
-            target.unlink()
-        _create_private(target)
+        """Write a consistent, owner-only copy of the database (SQLite backup API).
+
+        The copy is made under a temporary name that replaces ``target`` only once it is
+        whole: a full disk left a truncated ``.bak-v9`` beside the project, the very file
+        a researcher would restore, and had deleted the good one made by an earlier try.
+        """
+        partial = target.with_name(f".{target.name}.partial")
+        for leftover in (partial, Path(f"{partial}-journal")):
+            leftover.unlink(missing_ok=True)
+        _create_private(partial)
         source = self.conn
         if self.conn.in_transaction and self.path is not None:
             # The backup API spins on a connection that holds the write lock; a
             # second connection reads the last committed state (the pre-migration one).
             source = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S)
-        dest = sqlite3.connect(str(target))
+        dest = sqlite3.connect(str(partial))
         try:
             source.backup(dest)
+            dest.close()
+            os.replace(partial, target)
         finally:
             dest.close()
             if source is not self.conn:
                 source.close()
+            for leftover in (partial, Path(f"{partial}-journal")):
+                leftover.unlink(missing_ok=True)
         return target
 
     def close(self) -> None:
