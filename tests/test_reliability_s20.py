@@ -294,3 +294,20 @@ def test_a_full_disk_during_an_upgrade_keeps_the_good_backup_and_leaves_no_cut_o
     assert _rows(backup, "PRAGMA integrity_check") == [("ok",)]
     assert _rows(backup, "SELECT length(value) FROM settings WHERE key = 'notes'") == [
         (400_000,)]
+
+
+def test_ctrl_c_before_anything_is_stored_leaves_no_empty_new_project(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+    from qualcoder_ahp.importers import batch
+
+    def interrupted(path, **kwargs):  # noqa: ANN001, ANN003, ANN202 - Ctrl+C while reading
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "read_transcript", interrupted)
+    db = tmp_path / "new" / "study.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(SAMPLES)])
+    assert result.exit_code == 130
+    # was: an empty project left behind, which later commands took for the study
+    assert not db.parent.exists()

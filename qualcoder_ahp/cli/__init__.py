@@ -201,6 +201,8 @@ class _Group(DefaultGroup):
             # begun; "Interrupted." alone left researchers fearing a damaged project.
             # SIGTERM (``kill``, a time limit) unwinds the same way (sigterm_stops).
             stopped = isinstance(exc, Stopped)
+            if ctx.obj is not None:
+                ctx.obj.discard_if_unused()
             what = "Stopped (SIGTERM)" if stopped else "Interrupted"
             key = "it came" if stopped else "Ctrl+C"
             click.echo(f"{what}: nothing is half-written (each step finished before {key} "

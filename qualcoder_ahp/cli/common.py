@@ -117,6 +117,15 @@ class Project:
                 with contextlib.suppress(OSError):
                     folder.rmdir()  # only while empty
 
+    def discard_if_unused(self) -> None:
+        """After Ctrl+C or SIGTERM: delete the database this command created if nothing
+        got into it (``qcahp --db new.db refi import study.qdpx`` stopped at once left an
+        empty project behind); one holding what a stopped import stored stays."""
+        store = self._store
+        if self.created and store is not None and not store.conn.in_transaction and not (
+                store.transcripts() or store.themes(include_inactive=True) or store.coders()):
+            self.discard_if_created()
+
     def coded_store(self) -> Store:
         """The project database, refusing one without a codebook.
 
