@@ -148,3 +148,18 @@ def test_every_screen_binding_is_in_the_key_table():
             if not any(f"`{form}`" in shown for form in forms):
                 missing.append(f"{word}: {key}")
     assert not missing, "\n".join(missing)
+
+
+def test_the_newer_schema_refusals_shown_name_todays_schema():
+    # The pages showed "version 9 ... understands (8)" after m009 made it 9.
+    from qualcoder_ahp.model.migrations import known_count
+
+    now = known_count()
+    shown = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        shown += re.findall(r"schema version (\d+) is newer than this qualcoder_ahp "
+                            r"understands \((\d+)\)", text)
+        shown += re.findall(r"schema version (\d+); this one knows (\d+)", text)
+    assert shown
+    assert all((int(newer), int(known)) == (now + 1, now) for newer, known in shown), shown
