@@ -108,6 +108,8 @@ class CodebookLoad:
     """UTC timestamp, ISO 8601."""
     version: str | None = None
     """The file's own ``version:``, if it had one."""
+    description: str | None = None
+    """The file's own top-level ``description:``, if it had one."""
 
 
 @dataclass(frozen=True)
@@ -205,3 +207,5 @@ class Codebook:
     """The file it was read from."""
     version: str | None = None
     """The file's own ``version:`` (as written, e.g. ``2`` or ``2.1``), if it has one."""
+    description: str = ""
+    """The file's own top-level ``description:`` (what the codebook is for), if any."""
