@@ -311,3 +311,24 @@ def test_ctrl_c_before_anything_is_stored_leaves_no_empty_new_project(tmp_path, 
     assert result.exit_code == 130
     # was: an empty project left behind, which later commands took for the study
     assert not db.parent.exists()
+
+
+def test_ctrl_c_while_qcahp_starts_is_one_line(tmp_path):
+    # Ctrl+C while sqlite-utils is being imported (the command line takes ~0.4 s to load).
+    script = tmp_path / "start.py"
+    script.write_text(
+        "import os, signal, sys\n"
+        "class Hook:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'sqlite_utils':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.meta_path.insert(0, Hook())\n"
+        "from qualcoder_ahp.cli import cli\n"
+        "cli(['--version'])\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], cwd=REPO, capture_output=True,
+                            text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    # was: some thirty lines of KeyboardInterrupt traceback from inside an import
+    assert result.returncode == 130
+    assert result.stderr == "Interrupted while starting: nothing was done.\n"
+    assert result.stdout == ""

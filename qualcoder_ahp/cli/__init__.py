@@ -18,6 +18,7 @@ import click
 from click_default_group import DefaultGroup
 
 from qualcoder_ahp import __version__
+from qualcoder_ahp.cli import starting  # first: Ctrl+C while loading is one line
 from qualcoder_ahp.cli.common import Project, sigterm_stops
 from qualcoder_ahp.errors import Stopped, UserError, database_problem
 
@@ -262,5 +263,6 @@ def _register() -> None:
 
 
 _register()
+starting.started()
 
 __all__ = ["cli"]
