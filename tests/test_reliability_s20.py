@@ -332,3 +332,19 @@ def test_ctrl_c_while_qcahp_starts_is_one_line(tmp_path):
     assert result.returncode == 130
     assert result.stderr == "Interrupted while starting: nothing was done.\n"
     assert result.stdout == ""
+
+
+def test_a_new_project_that_a_full_disk_stopped_before_anything_is_taken_away(tmp_path):
+    text = (SAMPLES / "physio_helen.txt").read_text(encoding="utf-8")
+    long = tmp_path / "long.txt"  # one interview of some 60,000 words
+    long.write_text(text + "".join(text.split("\n", 2)[2].replace("Thank you", f"Thanks {k}")
+                                   for k in range(40)), encoding="utf-8")
+    db = tmp_path / "new" / "study.db"
+    # The new project's tables fit under the limit; the interview does not.
+    result = _qcahp("--db", str(db), "import", str(long),
+                    preexec_fn=_limit_file_size(320_000))
+    assert result.returncode == 1
+    assert "could not write to the disk" in result.stderr
+    # was: the empty project left behind, its -wal holding the failed write (on a full
+    # disk, keeping it full)
+    assert not db.parent.exists()

@@ -187,6 +187,8 @@ class _Group(DefaultGroup):
             # A damaged project file, or one locked for longer than the busy timeout.
             if ctx.obj is not None and ctx.obj.debug:
                 raise
+            if ctx.obj is not None:
+                ctx.obj.discard_if_unused()
             click.secho(f"Error: {_database_problem(ctx, exc)}", fg="red", err=True)
             sys.exit(1)
         except OSError as exc:

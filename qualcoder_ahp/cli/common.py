@@ -118,12 +118,19 @@ class Project:
                     folder.rmdir()  # only while empty
 
     def discard_if_unused(self) -> None:
-        """After Ctrl+C or SIGTERM: delete the database this command created if nothing
-        got into it (``qcahp --db new.db refi import study.qdpx`` stopped at once left an
-        empty project behind); one holding what a stopped import stored stays."""
+        """After Ctrl+C, SIGTERM or a full disk: delete the database this command created
+        if nothing got into it (``qcahp --db new.db refi import study.qdpx`` stopped at
+        once left an empty project behind, and on a full disk its ``-wal`` kept the disk
+        full); one holding what a stopped import stored stays."""
         store = self._store
-        if self.created and store is not None and not store.conn.in_transaction and not (
-                store.transcripts() or store.themes(include_inactive=True) or store.coders()):
+        if not self.created or store is None:
+            return
+        try:
+            unused = not store.conn.in_transaction and not (
+                store.transcripts() or store.themes(include_inactive=True) or store.coders())
+        except sqlite3.Error:  # (the disk or the file failing: leave it be)
+            return
+        if unused:
             self.discard_if_created()
 
     def coded_store(self) -> Store:
