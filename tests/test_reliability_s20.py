@@ -30,6 +30,15 @@ def _qcahp(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120, **kwargs)
 
 
+def _here(*args: str):  # noqa: ANN202 - click's Result
+    """Run ``qcahp ARGS`` in this process (the steps around the one under test)."""
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
 def _sigterm_at(step: str, nth: int, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``qcahp ARGS`` that sends itself SIGTERM at the ``nth`` call of ``step``.
 
@@ -71,8 +80,8 @@ def test_sigterm_during_import_says_so_and_the_same_command_carries_on(tmp_path)
     assert result.stderr.strip().splitlines() == [STOPPED]
     assert _rows(db, "SELECT name FROM transcripts") == [("paramedic_marcus",)]
     _whole(db)
-    again = _qcahp("--db", str(db), "import", str(folder))
-    assert again.returncode == 0, again.stderr
+    again = _here("--db", str(db), "import", str(folder))
+    assert again.exit_code == 0, again.output
     assert "unchanged  paramedic_marcus" in again.stdout
     assert sorted(_rows(db, "SELECT name FROM transcripts")) == [
         ("paramedic_marcus",), ("physio_helen",), ("podiatrist_tom",)]
@@ -83,7 +92,7 @@ def test_sigterm_during_suggest_stops_the_workers_and_stores_whole_transcripts(t
     db = tmp_path / "study.db"
     three = [str(SAMPLES / n) for n in ("physio_helen.txt", "slt_priya.md", "ot_dev.vtt")]
     for args in (["import", *three], ["codebook", "load", str(CODEBOOK)]):
-        assert _qcahp("--db", str(db), *args).returncode == 0
+        assert _here("--db", str(db), *args).exit_code == 0
     # A forked worker tokenises while this process stores; SIGTERM before the second
     # transcript's suggestions are stored. The old code died at once and left the
     # worker running with no parent (the run below then never ended: the timeout).
@@ -97,8 +106,8 @@ def test_sigterm_during_suggest_stops_the_workers_and_stores_whole_transcripts(t
     assert len(partial) == 1  # the first transcript, whole; nothing of the second
     assert _rows(db, "SELECT COUNT(*) FROM suggestions WHERE pattern_ids IN ('', '[]') "
                      "OR matches IN ('', '[]')") == [(0,)]
-    again = _qcahp("--db", str(db), "suggest", "--processes", "1")
-    assert again.returncode == 0, again.stderr
+    again = _here("--db", str(db), "suggest", "--processes", "1")
+    assert again.exit_code == 0, again.output
     full = dict(_rows(db, "SELECT transcript_id, COUNT(*) FROM suggestions "
                           "GROUP BY transcript_id"))
     assert len(full) == 3
@@ -108,7 +117,7 @@ def test_sigterm_during_suggest_stops_the_workers_and_stores_whole_transcripts(t
 
 def test_sigterm_while_writing_a_report_leaves_no_half_file_or_debris(tmp_path):
     db = tmp_path / "study.db"
-    assert _qcahp("--db", str(db), "import", str(SAMPLES / "physio_helen.txt")).returncode == 0
+    assert _here("--db", str(db), "import", str(SAMPLES / "physio_helen.txt")).exit_code == 0
     out = tmp_path / "reports" / "log.csv"
     out.parent.mkdir()
     out.write_text("the old report\n", encoding="utf-8")
@@ -132,11 +141,11 @@ def test_a_full_disk_during_import_is_not_sent_to_a_backup(tmp_path):
     folder = tmp_path / "interviews"
     folder.mkdir()
     text = (SAMPLES / "physio_helen.txt").read_text(encoding="utf-8")
-    for k in range(40):  # each its own text, so each is stored
+    for k in range(25):  # each its own text, so each is stored
         (folder / f"p{k:02}.txt").write_text(text.replace("Thank you", f"Thank you ({k})"),
                                              encoding="utf-8")
     db = tmp_path / "study.db"
-    assert _qcahp("--db", str(db), "import", str(folder / "p00.txt")).returncode == 0
+    assert _here("--db", str(db), "import", str(folder / "p00.txt")).exit_code == 0
     size = db.stat().st_size + (Path(f"{db}-wal").stat().st_size
                                 if Path(f"{db}-wal").exists() else 0)
     result = _qcahp("--db", str(db), "import", str(folder),
@@ -147,10 +156,10 @@ def test_a_full_disk_during_import_is_not_sent_to_a_backup(tmp_path):
     # was: "database problem: disk I/O error (if the file is damaged, restore a .bak copy...)"
     assert "restore" not in line and "nothing was half-written" in line
     stored = _rows(db, "SELECT COUNT(*) FROM transcripts")[0][0]
-    assert 1 < stored < 40
+    assert 1 < stored < 25
     _whole(db)
-    again = _qcahp("--db", str(db), "import", str(folder))
-    assert again.returncode == 0 and _rows(db, "SELECT COUNT(*) FROM transcripts") == [(40,)]
+    again = _here("--db", str(db), "import", str(folder))
+    assert again.exit_code == 0 and _rows(db, "SELECT COUNT(*) FROM transcripts") == [(25,)]
 
 
 @pytest.mark.parametrize(("error", "says", "never"), [
@@ -212,8 +221,6 @@ def test_a_project_in_a_read_only_folder_is_read_and_never_called_damaged(shared
     listed = _as_user("--db", str(db), "transcripts", "--format", "json")
     assert listed.returncode == 0, listed.stderr
     assert '"story0"' in listed.stdout
-    counts = _as_user("--db", str(db), "counts", "--coder", "ana", "--format", "csv")
-    assert counts.returncode == 0, counts.stderr
     decided = _as_user("--db", str(db), "decide", "2", "accept", "--coder", "ana")
     assert decided.returncode == 1
     assert decided.stderr.strip().splitlines() == [
@@ -289,8 +296,8 @@ def test_a_full_disk_during_an_upgrade_keeps_the_good_backup_and_leaves_no_cut_o
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     assert _rows(db, "PRAGMA user_version") == [(known_count() - 1,)]  # not upgraded
     assert _rows(db, "SELECT COUNT(*) FROM _sqlite_migrations") == [(known_count() - 1,)]
-    again = _qcahp("--db", str(db), "transcripts")
-    assert again.returncode == 0, again.stderr
+    again = _here("--db", str(db), "transcripts")
+    assert again.exit_code == 0, again.output
     assert _rows(backup, "PRAGMA integrity_check") == [("ok",)]
     assert _rows(backup, "SELECT length(value) FROM settings WHERE key = 'notes'") == [
         (400_000,)]
