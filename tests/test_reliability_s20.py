@@ -355,3 +355,25 @@ def test_a_new_project_that_a_full_disk_stopped_before_anything_is_taken_away(tm
     # was: the empty project left behind, its -wal holding the failed write (on a full
     # disk, keeping it full)
     assert not db.parent.exists()
+
+
+def test_a_read_only_folder_with_a_wal_file_is_said_not_called_damaged(shared_read_only):
+    db, _before = shared_read_only
+    db.parent.chmod(0o755)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("INSERT INTO settings (key, value) VALUES ('k', 'v')")
+    conn.commit()
+    wal = Path(f"{db}-wal")
+    kept = wal.read_bytes()  # a -wal not yet in the file (a coder's copy, sent with it)
+    conn.close()
+    wal.write_bytes(kept)
+    Path(f"{db}-shm").unlink(missing_ok=True)
+    db.parent.chmod(0o555)
+    result = _as_user("--db", str(db), "transcripts")
+    assert result.returncode == 1
+    # was: "not a qualcoder_ahp database, or damaged (unable to open database file)"
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {db}: the project is in a read-only folder with a -wal file beside it, which "
+        "SQLite cannot read there; open it once where the folder can be written, or copy the "
+        "project with its -wal file to a folder you can write to"]

@@ -121,6 +121,11 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
         name = getattr(exc, "sqlite_errorname", "") or ""
         if "FULL" in name or "IOERR" in name:  # (upgrading it: the backup or a migration)
             raise UserError(database_problem(exc), path=str(path)) from None
+        if store.read_only and "CANTOPEN" in name:
+            raise UserError("the project is in a read-only folder with a -wal file beside "
+                            "it, which SQLite cannot read there; open it once where the "
+                            "folder can be written, or copy the project with its -wal file "
+                            "to a folder you can write to", path=str(path)) from None
         if "READONLY" in name:
             # Upgrading an earlier version's project failed: not damage.
             raise UserError("the project database is read-only, and this version must "
