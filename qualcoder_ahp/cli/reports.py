@@ -200,6 +200,12 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
     if attribute is not None:
         attribute = data.resolve_attribute(attribute)  # "Trust type" is trust_type
         by = f"attribute:{attribute}"
+    elif fmt != "xlsx" and _given("measure"):
+        # `counts --measure words` printed the same table as without it: the measure
+        # picks a matrix's cells (a workbook's attribute sheets); these rows show all.
+        raise UserError(f"--measure {measure} is the figure in the cells of an attribute "
+                        f"matrix: give --by attribute:NAME too (--by {view} shows every "
+                        "figure as a column)")
     with progress_bar("Counting") as progress:
         if fmt == "xlsx":
             if attribute:
@@ -463,17 +469,21 @@ def _memos_table(sheet: Sheet) -> str:
     return to_table([compact], width=width)
 
 
+def _given(name: str) -> bool:
+    """Whether the option ``name`` was given on the command line (or the environment),
+    not left at its default."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source not in (click.core.ParameterSource.DEFAULT, None)
+
+
 def _check_chart_options(kind: str, by: str | None) -> None:
     """Refuse an option the chart does not use: `chart counts --by attribute:profession`
     drew the plain counts, as if the breakdown had been asked for and was not there."""
-    ctx = click.get_current_context()
     uses = {"counts": ("measure",), "matrix": ("by", "measure"), "cooccurrence": ("unit",),
             "saturation": ("by", *SATURATION_OPTIONS)}
     hint = {"by": " (a breakdown by attribute is `chart matrix --by attribute:NAME`)"}
     for name in ("by", "measure", "unit", *SATURATION_OPTIONS):
-        given = (by is not None if name == "by" else
-                 ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT,
-                                                        None))
+        given = by is not None if name == "by" else _given(name)
         if given and name not in uses[kind]:
             flag = "--run" if name == "run_length" else "--" + name.replace("_", "-")
             raise UserError(f"--{flag[2:]} does not go with a {kind} chart"
