@@ -117,3 +117,19 @@ def test_a_coder_who_only_reconciled_is_pointed_to_the_consensus(db, command):
     assert ("note: lead has no codings of their own: they decided 1 reconcile stretch "
             "into consensus, whose codings --consensus reports.") in result.stderr
     assert "lead has no codings" not in ok(db, *command, "--coder", "alice").stderr
+
+
+def test_key_words_title_names_the_theme_and_whose_codings(db, tmp_path):
+    """The Markdown said "Key words of serendipity (every coder)": the theme's id where a
+    reader sees it, and "every coder" for a pool that leaves the consensus out."""
+    pooled = ok(db, "words", "--theme", "serendipity", "--format", "md")
+    assert pooled.stdout.splitlines()[0] == (
+        "## Key words of Career route / Serendipity (all coders but consensus)")
+    assert pooled.stderr.startswith("serendipity (all coders but consensus): ")
+    alice = ok(db, "words", "--theme", "serendipity", "--coder", "alice", "--format", "md")
+    assert alice.stdout.splitlines()[0] == "## Key words of Career route / Serendipity (alice)"
+    book = tmp_path / "words.xlsx"
+    ok(db, "words", "--theme", "serendipity", "-o", str(book))
+    about = dict(openpyxl.load_workbook(book)["About"].iter_rows(values_only=True))
+    assert about["coders"] == "all coders but consensus"
+    assert about["theme"] == "serendipity"
