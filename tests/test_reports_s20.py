@@ -133,3 +133,23 @@ def test_key_words_title_names_the_theme_and_whose_codings(db, tmp_path):
     about = dict(openpyxl.load_workbook(book)["About"].iter_rows(values_only=True))
     assert about["coders"] == "all coders but consensus"
     assert about["theme"] == "serendipity"
+
+
+def test_saturation_documents_name_the_new_themes(db, tmp_path):
+    """The Word and Markdown saturation reports listed each case's new themes by id
+    ("serendipity, mandate"); a document names them as the codebook does. CSV keeps ids."""
+    doc = json.loads(ok(db, "saturation", "--format", "json").stdout)
+    first = doc["cases"][0]
+    assert first["new_themes"]
+    named = "; ".join(doc["themes"][t] for t in first["new_themes"])
+    assert "Career route / " in named
+    md = ok(db, "saturation", "--format", "md").stdout
+    row = next(line for line in md.splitlines() if line.startswith("| 1 |"))
+    assert row.endswith(f"| {named} |")
+    out = tmp_path / "saturation.docx"
+    ok(db, "saturation", "-o", str(out))
+    table = docx.Document(str(out)).tables[0]
+    assert table.rows[0].cells[-1].text == "new_themes"
+    assert table.rows[1].cells[-1].text == named
+    csv_text = ok(db, "saturation", "--format", "csv").stdout
+    assert ", ".join(first["new_themes"]) in csv_text
