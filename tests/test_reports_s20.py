@@ -153,3 +153,15 @@ def test_saturation_documents_name_the_new_themes(db, tmp_path):
     assert table.rows[1].cells[-1].text == named
     csv_text = ok(db, "saturation", "--format", "csv").stdout
     assert ", ".join(first["new_themes"]) in csv_text
+
+
+def test_cooccurrence_of_one_theme_alone_says_where_its_pairs_are(db):
+    """`cooccurrence --theme serendipity` printed a 1 x 1 table (its own segments) with
+    nothing to say it pairs with no theme because the others were filtered out."""
+    result = ok(db, "cooccurrence", "--theme", "serendipity", "--format", "csv")
+    assert result.stdout.splitlines()[0].split(",")[2:] == ["serendipity"]
+    assert ("note: --theme serendipity keeps only serendipity and the themes below it, so "
+            "it is paired with no other theme") in " ".join(result.stderr.split())
+    assert "`qcahp quotes --theme serendipity --with ID`" in " ".join(result.stderr.split())
+    folder = ok(db, "cooccurrence", "--theme", "career", "--format", "csv")
+    assert "paired with no other theme" not in folder.stderr

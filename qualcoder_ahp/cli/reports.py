@@ -368,6 +368,13 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
         "xlsx": lambda: to_xlsx([sheet, _about(project, "cooccurrence", data, unit=unit)]),
     }[fmt]()
     _emit(content, output, f"the co-occurrence matrix ({len(co.theme_ids)} themes)")
+    if theme is not None and len(co.theme_ids) == 1:
+        # A theme with nothing below it pairs with nothing: its 1 x 1 table read as if
+        # it co-occurred with no theme at all.
+        say(f"note: --theme {theme} keeps only {theme} and the themes below it, so it is "
+            f"paired with no other theme; its row of `qcahp cooccurrence` (without "
+            f"--theme) pairs it with each theme, and `qcahp quotes --theme {theme} --with "
+            "ID` lists the passages", fg="yellow")
 
 
 @click.command("chart")
