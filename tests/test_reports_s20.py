@@ -165,3 +165,6 @@ def test_cooccurrence_of_one_theme_alone_says_where_its_pairs_are(db):
     assert "`qcahp quotes --theme serendipity --with ID`" in " ".join(result.stderr.split())
     folder = ok(db, "cooccurrence", "--theme", "career", "--format", "csv")
     assert "paired with no other theme" not in folder.stderr
+    chart = ok(db, "chart", "cooccurrence", "--theme", "serendipity", "-o",
+               str(db.parent / "co.png"))
+    assert "note: --theme serendipity keeps only serendipity" in chart.stderr

@@ -47,6 +47,7 @@ from qualcoder_ahp.reports import (
     MEASURES,
     NO_VALUE,
     UNITS,
+    Cooccurrence,
     ReportData,
     attribute_matrix,
     cooccurrence,
@@ -368,9 +369,13 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
         "xlsx": lambda: to_xlsx([sheet, _about(project, "cooccurrence", data, unit=unit)]),
     }[fmt]()
     _emit(content, output, f"the co-occurrence matrix ({len(co.theme_ids)} themes)")
+    _note_paired_with_none(theme, co)
+
+
+def _note_paired_with_none(theme: str | None, co: Cooccurrence) -> None:
+    """A theme with nothing below it pairs with nothing: its 1 x 1 table (or chart) read
+    as if it co-occurred with no theme at all, so say where its pairs are."""
     if theme is not None and len(co.theme_ids) == 1:
-        # A theme with nothing below it pairs with nothing: its 1 x 1 table read as if
-        # it co-occurred with no theme at all.
         say(f"note: --theme {theme} keeps only {theme} and the themes below it, so it is "
             f"paired with no other theme; its row of `qcahp cooccurrence` (without "
             f"--theme) pairs it with each theme, and `qcahp quotes --theme {theme} --with "
@@ -455,6 +460,8 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
             co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
             png = charts.cooccurrence_chart(co, names, dpi=dpi, fmt=fmt, selection=chosen)
     _emit(png, output, "a co-occurrence chart" if kind == "cooccurrence" else f"a {kind} chart")
+    if kind == "cooccurrence":
+        _note_paired_with_none(theme, co)
     if unassessed:  # the chart only says so, and a script sees only this line
         say(unassessed, fg="yellow")
 
