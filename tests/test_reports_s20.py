@@ -168,3 +168,14 @@ def test_cooccurrence_of_one_theme_alone_says_where_its_pairs_are(db):
     chart = ok(db, "chart", "cooccurrence", "--theme", "serendipity", "-o",
                str(db.parent / "co.png"))
     assert "note: --theme serendipity keeps only serendipity" in chart.stderr
+
+
+def test_saturation_chart_says_where_it_was_reached_in_words(db, tmp_path):
+    """The chart's title said "≤5%: 2, ≤0%: 2" and its mark "saturation, ≤5% and ≤0%
+    new: 2": two of what, a figure's reader could not tell."""
+    out = tmp_path / "saturation.svg"
+    ok(db, "chart", "saturation", "--base", "1", "--run", "1", "-o", str(out))
+    svg = out.read_text(encoding="utf-8")
+    assert "saturation (≤ 5% and ≤ 0% new information) at 2 participants" in svg
+    assert "saturation at 2 (≤5% and ≤0% new)" in svg
+    assert "≤5%: 2" not in svg
