@@ -179,3 +179,14 @@ def test_saturation_chart_says_where_it_was_reached_in_words(db, tmp_path):
     assert "saturation (≤ 5% and ≤ 0% new information) at 2 participants" in svg
     assert "saturation at 2 (≤5% and ≤0% new)" in svg
     assert "≤5%: 2" not in svg
+
+
+def test_methods_figures_keep_their_column_for_a_long_label(db):
+    """"suggestions in effect (not retired)" (35 characters, over the label column's
+    cap of 34) stood apart as "label: value", out of line with the figures around it."""
+    lines = ok(db, "methods").stdout.splitlines()
+    first = next(line for line in lines if line.startswith("  interview transcripts "))
+    long = next(line for line in lines if line.startswith("  suggestions in effect"))
+    assert re.fullmatch(r"  suggestions in effect \(not retired\) +\d+  suggestions", long)
+    end = re.match(r"  interview transcripts +\d+", first).end()
+    assert re.match(r"  suggestions in effect \(not retired\) +\d+", long).end() == end

@@ -46,7 +46,10 @@ def figures_text(report: MethodsReport, width: int | None) -> str:
     too long for the value column (the pipeline) stands after the label on a line of its
     own; in a pipe or a file every row is one whole line.
     """
-    label_w = min(max((cells(f.label) for f in report.figures), default=0), 34)
+    # 40: "suggestions in effect (not retired)" and a coder's "Mary O'Neil: codings from
+    # a suggestion" stay in the column (at 34 they stood apart, "label: value", out of
+    # line with the figures around them); label and value still fit 80 columns.
+    label_w = min(max((cells(f.label) for f in report.figures), default=0), 40)
     value_w = min(max((cells(f.text) for f in report.figures), default=0), 14)
     out = ["Figures (as in `qcahp COMMAND`, or the command in brackets):"]
     section, shared = None, None
