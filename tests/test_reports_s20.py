@@ -190,3 +190,16 @@ def test_methods_figures_keep_their_column_for_a_long_label(db):
     assert re.fullmatch(r"  suggestions in effect \(not retired\) +\d+  suggestions", long)
     end = re.match(r"  interview transcripts +\d+", first).end()
     assert re.match(r"  suggestions in effect \(not retired\) +\d+", long).end() == end
+
+
+def test_saturation_says_once_that_the_consensus_is_not_pooled(db):
+    """The terminal's saturation ended "Not pooled: the consensus coding (consensus)..."
+    and then, on stderr, "Pooling alice, bob: ... the consensus coding (consensus) left
+    out": the same thing twice. A CSV (which has no such note) still gets the line."""
+    table = ok(db, "saturation", "--base", "1", "--run", "1")
+    assert "Not pooled: the consensus coding (consensus)" in table.stdout
+    assert "Pooling" not in table.stderr
+    csv_run = ok(db, "saturation", "--base", "1", "--run", "1", "--format", "csv")
+    assert "Not pooled" not in csv_run.stdout
+    assert csv_run.stderr.startswith("Pooling alice, bob: every coder who coded, the "
+                                     "consensus coding (consensus) left out")

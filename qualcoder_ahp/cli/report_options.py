@@ -114,6 +114,15 @@ def say_not_pooled() -> None:
             f"({how} reports it).")
 
 
+def said_who_was_pooled() -> None:
+    """The report itself said which consensus coding it left out (saturation's "Not
+    pooled: ..." note on the terminal): :func:`say_not_pooled` need not say it again."""
+    ctx = click.get_current_context(silent=True)
+    data = ctx.meta.get(NOT_POOLED) if ctx is not None else None
+    if data is not None and data.coder is None:  # pooled: no reconciler's note to keep
+        del ctx.meta[NOT_POOLED]
+
+
 def say_reconciler(store: Store, coder: str) -> None:
     """Say where the work of a coder who only reconciled is: ``--coder lead`` gave a
     report of zeros with nothing to tell the lead's decisions are the consensus's
