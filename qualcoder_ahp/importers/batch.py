@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcoder_ahp.errors import UserError, closest, shown_path
+from qualcoder_ahp.importers.blocks import same_times
 from qualcoder_ahp.importers.header import header_participant
 from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript, source_hash
 from qualcoder_ahp.model.store import Store, content_hash
-from qualcoder_ahp.records import TranscriptInfo
+from qualcoder_ahp.records import TranscriptInfo, Turn
 
 SKIPPED_IN_FOLDERS = frozenset({"readme", "license", "licence", "changelog", "contributing",
                                 "sources", "authors", "copying"})
@@ -224,6 +225,10 @@ def import_paths(
         if not store.reads_as_stored(info, parsed.text):
             report.notes.append((info, reread_note(file, store.was_redacted(info.id),
                                                    stored_as=info.name)))
+        elif (rewritten := _times_rewritten(store, info, parsed.turns)) is not None:
+            report.notes.append((info, f"{file.name}: unchanged file; its turns' times are "
+                                       f"now stored as every format's are ({rewritten[1]}, "
+                                       f"not {rewritten[0]}); nothing else changed"))
         if interviewers or participants:
             # Same text, but the researcher named speakers: apply the roles they imply.
             new = {t.speaker: t.role for t in parsed.turns}
@@ -240,6 +245,25 @@ def import_paths(
                 if name.strip() and not any(_names(speaker, name) for speaker in speakers):
                     report.unmatched.append((option, name, closest(name, speakers)))
     return report
+
+
+def _times_rewritten(store: Store, info: TranscriptInfo,
+                     turns: Sequence[Turn]) -> tuple[str, str] | None:
+    """Store the times of an unchanged file's turns as this version writes them, where
+    they are the same times written another way (``0:03`` stored by an older version,
+    ``00:00:03`` now): the same file, read the same, is not a different reading, and its
+    times then show and sort as a new import's do. The first time rewritten, as
+    ``(stored, new)``, or None when none was (times that differ as times are kept)."""
+    stored = store.turns(info.id)
+    if len(stored) != len(turns) or any(
+            (a.speaker, a.start, a.end) != (b.speaker, b.start, b.end)
+            or not same_times(a.time, b.time) for a, b in zip(stored, turns, strict=True)):
+        return None
+    first = next(((a.time, b.time) for a, b in zip(stored, turns, strict=True)
+                  if a.time != b.time and a.time is not None and b.time is not None), None)
+    if first is None or not store.set_turn_times(info.id, [t.time for t in turns]):
+        return None
+    return first
 
 
 def _resolved(path: Path) -> Path:

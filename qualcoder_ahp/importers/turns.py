@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from qualcoder_ahp.importers.blocks import (CLOCK, CUE, HEADING, NOTE, PARA, TIME, Block,
-                                            stamp_seconds)
+                                            stamp_seconds, stored_time)
 from qualcoder_ahp.records import Turn
 
 UNLABELLED = "(unlabelled)"
@@ -538,14 +538,53 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
                 # No labels, but stamped lines: each stamp opens a turn, so every turn
                 # keeps its own time (a quote can be cited by it).
                 current = start(UNLABELLED, None)
+            # Unlabelled text: a heading line ("Part 2: Moving into management") is a
+            # paragraph of its own, not the start of the sentence below it.
+            titled = (block.kind == PARA and current.speaker == UNLABELLED
+                      and (_heading_line(block.lines, i) or _heading_line(block.lines, i - 1)))
             add(current, line, new_paragraph and (i == 0 or block.kind == PARA and
-                                                  _BARE_TIME.match(block.lines[i - 1]) is not None))
+                                                  _BARE_TIME.match(block.lines[i - 1]) is not None)
+                or titled)
     out: list[tuple[str, str | None, str]] = []
     for d in drafts:
         text = "\n".join(" ".join(p) for p in d.paragraphs if p)
         if text:
-            out.append((d.speaker, d.time, text))
+            out.append((d.speaker, stored_time(d.time), text))
     return out, questioners, sections
+
+
+_SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "nor", "of", "in", "into",
+                          "on", "onto", "at", "to", "for", "with", "from", "by", "as", "vs",
+                          "per", "via", "up", "out", "over", "is", "my", "our", "your"})
+_TITLED = re.compile(
+    r"^(?:part|section|chapter|interview|session|transcript|appendix|theme|topic|question"
+    rf"|stage|phase|week|day|module|unit|q)[ .#]*{_NUMBER}[ \t]*(?::|[-\u2013\u2014][ \t]|$)",
+    re.I)
+"""A numbered title: ``Part 2: Moving into management``, ``Interview 3 — Band 8a
+physiotherapist``."""
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
+
+
+def _heading_line(lines: list[str], i: int) -> bool:
+    """Whether ``lines[i]`` is a heading above the next line of its paragraph, in text
+    without speaker labels: short, no full stop or comma at its end, numbered (``Part 2:
+    Moving into management``) or in Title Case (``Why I Stayed``), after the end of a
+    sentence (or at the top) and before a line that starts one. A hard-wrapped line of
+    a sentence fails one of these."""
+    if i < 0 or i + 1 >= len(lines):
+        return False
+    line, below = lines[i].strip(), lines[i + 1].strip()
+    words = line.split()
+    if (not words or len(words) > 10 or len(line) > 70 or not below
+            or line[-1] in ".,;:!?\u2026-\u2013\u2014(\"'\u201c\u2018\u2019\u201d"
+            or not (below[0].isupper() or below[0].isdigit() or below[0] in "\"'\u201c\u2018")
+            or i > 0 and _SENTENCE_END.search(lines[i - 1].rstrip()) is None):
+        return False
+    if _TITLED.match(line):
+        return True
+    cased = [w for w in words if any(c.isalpha() for c in w)]
+    return len(cased) >= 2 and all(w[0].isupper() or not w[0].isalpha()
+                                   or w.lower() in _SMALL_WORDS for w in cased)
 
 
 NAME_AND_TIME = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?\s*$")

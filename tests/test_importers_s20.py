@@ -1,0 +1,144 @@
+"""Session 20 import fixes: headings in unlabelled text are paragraphs of their own, a
+recording's times are stored as ``HH:MM:SS`` whichever tool wrote them, and re-importing an
+unchanged file whose stored times an older version wrote another way brings them up to
+date without calling it a different reading."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+from qualcoder_ahp.importers import batch, import_paths, read_transcript
+from qualcoder_ahp.model.store import open_store
+from tests.helpers.imported import run
+
+ESSAY = ("Interview 3 \u2014 Band 8a physiotherapist\n"
+         "I qualified in 1996 and worked on the wards for years. It was hard work.\n\n"
+         "Part 2: Moving into management\n"
+         "I started as a team lead in 2005. Nobody trained me for it.\n"
+         "Why I Stayed With It\n"
+         "The patients, mostly. I went to see\n"
+         "Dr Ellis about it and she said\n"
+         "Stay.\n")
+
+
+def _sentences(path: Path) -> list[str]:
+    parsed = read_transcript(path)
+    return [parsed.text[s.start:s.end] for s in parsed.sentences]
+
+
+def test_a_heading_in_unlabelled_text_is_not_the_start_of_the_sentence_below(
+        tmp_path: Path) -> None:
+    path = tmp_path / "p3.txt"
+    path.write_text(ESSAY, encoding="utf-8")
+    assert _sentences(path) == [
+        "Interview 3 \u2014 Band 8a physiotherapist",
+        "I qualified in 1996 and worked on the wards for years.", "It was hard work.",
+        "Part 2: Moving into management",  # was "Part 2: ... management I started as ..."
+        "I started as a team lead in 2005.", "Nobody trained me for it.",
+        "Why I Stayed With It",
+        # hard-wrapped lines of a sentence stay one sentence, capitals or not
+        "The patients, mostly.", "I went to see Dr Ellis about it and she said Stay."]
+    parsed = read_transcript(path)
+    assert [t.speaker for t in parsed.turns] == ["(unlabelled)"]
+    assert "\nPart 2: Moving into management\nI started" in parsed.text
+    # Short lines of speech are not headings.
+    path = tmp_path / "notes.txt"
+    path.write_text("Yes\nI think so. We Did\nwhat we could.\nMaybe\nNot.\n", encoding="utf-8")
+    assert _sentences(path) == ["Yes I think so.", "We Did what we could.", "Maybe Not."]
+    # In a labelled transcript a heading line stays where it was (only unlabelled text).
+    labelled = tmp_path / "l.txt"
+    labelled.write_text("Interviewer: How did it start?\nMark: On a ward.\n"
+                        "Part Two Moving On\nIt was hard.\n", encoding="utf-8")
+    parsed = read_transcript(labelled)
+    assert parsed.text.endswith("On a ward. Part Two Moving On It was hard.")
+
+
+def test_a_recordings_times_are_stored_as_hh_mm_ss(tmp_path: Path) -> None:
+    forms = {
+        "otter.txt": "Hannah Price  0:03\nHow did you start?\n\nMark Ellis  1:02\nOn a ward.\n"
+                     "\nHannah Price  1:15\nAnd then?\n",
+        "trint.txt": "[00:03] Speaker 1\nHow did you start?\n\n[01:02] Speaker 2\nOn a ward."
+                     "\n\n[01:15] Speaker 1\nAnd then?\n\n[01:20] Speaker 2\nMore.\n",
+        "rev.txt": "Speaker 1 (00:03):\nHow did you start?\n\nSpeaker 2 (01:02):\nOn a ward."
+                   "\n\nSpeaker 1 (01:15):\nAnd then?\n",
+        "long.txt": "Speaker 1  1:02:03\nHow did you start?\n\nSpeaker 2  1:02:09,5\n"
+                    "On a ward.\n\nSpeaker 1  1:02:15\nAnd then?\n",
+    }
+    for name, text in forms.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        times = [t.time for t in read_transcript(tmp_path / name).turns][:3]
+        expected = (["01:02:03", "01:02:09", "01:02:15"] if name == "long.txt"
+                    else ["00:00:03", "00:01:02", "00:01:15"])
+        assert times == expected, name
+    # A hearing's clock times are not a recording's: kept as written.
+    hearing = tmp_path / "hearing.md"
+    hearing.write_text("*(10.30 am)*\n\n**Lady Hallett**: Good morning.\n\n"
+                       "**Ms Hands**: Thank you.\n\n*(2.05 pm)*\n\n**Lady Hallett**: Yes.\n",
+                       encoding="utf-8")
+    assert [t.time for t in read_transcript(hearing).turns] == ["10.30 am", None, "2.05 pm"]
+
+
+OTTER = ("Hannah Price  0:03\nHow did you start?\n\nMark Ellis  0:10\nOn a ward, in 1996.\n\n"
+         "Hannah Price  1:02\nAnd then?\n\nMark Ellis  1:15\nManagement.\n")
+
+
+def _as_an_older_version_read_it(path, **kwargs):
+    """An older version's reading: the same text and turns, otter's times as written."""
+    parsed = read_transcript(path, **kwargs)
+    old = {"00:00:03": "0:03", "00:00:10": "0:10", "00:01:02": "1:02", "00:01:15": "1:15"}
+    return replace(parsed, turns=[replace(t, time=old.get(t.time, t.time))
+                                  for t in parsed.turns])
+
+
+def _times(db: Path) -> list[str | None]:
+    conn = sqlite3.connect(str(db))
+    try:
+        return [r[0] for r in conn.execute("SELECT time FROM turns ORDER BY idx")]
+    finally:
+        conn.close()
+
+
+def test_reimporting_an_unchanged_file_brings_its_times_up_to_date(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    path = folder / "p1.txt"
+    path.write_text(OTTER, encoding="utf-8")
+    db = tmp_path / "p.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(batch, "read_transcript", _as_an_older_version_read_it)
+        with open_store(db) as store:
+            import_paths(store, [path])
+    assert _times(db) == ["0:03", "0:10", "1:02", "1:15"]
+    code, out = run(db, "import", str(folder))
+    assert code == 0, out
+    assert "unchanged  p1 (already stored as v1)" in out
+    assert "reads it differently" not in out
+    assert ("p1.txt: unchanged file; its turns' times are now stored as every format's are "
+            "(00:00:03, not 0:03); nothing else changed") in out
+    assert _times(db) == ["00:00:03", "00:00:10", "00:01:02", "00:01:15"]
+    code, again = run(db, "import", str(folder))
+    assert code == 0 and "times are now stored" not in again
+    # A real change of the text is still one.
+    path.write_text(OTTER.replace("1996", "1997"), encoding="utf-8")
+    code, out = run(db, "import", str(path))
+    assert code == 1 and "a different transcript named 'p1' is already stored" in out
+
+
+    # Times that differ as times (not only as written) are kept.
+    path.write_text(OTTER, encoding="utf-8")
+    db = tmp_path / "q.db"
+
+    def shifted(p, **kwargs):
+        parsed = read_transcript(p, **kwargs)
+        return replace(parsed, turns=[replace(t, time="0:04") for t in parsed.turns])
+
+    with monkeypatch.context() as patch:
+        patch.setattr(batch, "read_transcript", shifted)
+        with open_store(db) as store:
+            import_paths(store, [path])
+    code, out = run(db, "import", str(path))
+    assert code == 0 and "unchanged  p1" in out and "times are now stored" not in out
+    assert _times(db) == ["0:04"] * 4
