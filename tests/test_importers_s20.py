@@ -142,3 +142,64 @@ def test_reimporting_an_unchanged_file_brings_its_times_up_to_date(tmp_path: Pat
     code, out = run(db, "import", str(path))
     assert code == 0 and "unchanged  p1" in out and "times are now stored" not in out
     assert _times(db) == ["0:04"] * 4
+
+
+def test_a_label_followed_by_a_no_break_space_is_a_label(tmp_path: Path) -> None:
+    """Word's French spacing and text pasted from a web page put U+00A0 after the colon
+    (or before it); the first turn was an ``(unlabelled)`` one with the label in its
+    words."""
+    path = tmp_path / "p14.txt"
+    path.write_bytes(("\ufeffInterviewer:\u00a0How\u2019s the job?\r\n\r\nParticipant\u202f: "
+                      "\u201cHonestly?\u201d Good\u00a0\U0001F600.\r\n\r\nInterviewer: And "
+                      "the team?\r\n\r\nParticipant: Brilliant.\r\n").encode("utf-8"))
+    parsed = read_transcript(path)
+    assert [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns] == [
+        ("Interviewer", "How\u2019s the job?"),
+        ("Participant", "\u201cHonestly?\u201d Good\u00a0\U0001F600."),  # its own spaces kept
+        ("Interviewer", "And the team?"), ("Participant", "Brilliant.")]
+
+
+def test_one_interviewer_written_several_ways_is_one_speaker(tmp_path: Path) -> None:
+    path = tmp_path / "p15.txt"
+    path.write_text("Dr Sarah Price: Shall we start?\n\nMark: Yes.\n\n"
+                    "Sarah Price: How did you start?\n\nMark: Rugby.\n\n"
+                    "SARAH: And management?\n\nMark: Later.\n\nSarah: Why?\n\n"
+                    "Mark: My boss retired.\n\nS. Price: Thanks.\n\nSP: One more thing?\n\n"
+                    "Mark: Say yes.\n", encoding="utf-8")
+    parsed = read_transcript(path)
+    assert {t.speaker: t.role for t in parsed.turns} == {"Dr Sarah Price": "interviewer",
+                                                         "Mark": "participant"}
+    # Two people whose names only a title tells apart, and initials that fit two, stay
+    # apart; so do role labels.
+    other = tmp_path / "p16.txt"
+    other.write_text("Mr Lee: Hello.\n\nMrs Lee: Hi.\n\nMr Lee: Well?\n\nMrs Lee: Fine.\n\n"
+                     "Ann Lee: And me.\n\nAmy Lowe: Me too.\n\nAL: Who am I?\n\n"
+                     "AI: A question?\n\nUser: An answer.\n", encoding="utf-8")
+    assert list(dict.fromkeys(t.speaker for t in read_transcript(other).turns)) == [
+        "Mr Lee", "Mrs Lee", "Ann Lee", "Amy Lowe", "AL", "AI", "User"]
+
+
+def test_a_two_page_pdfs_running_header_is_not_spoken(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    pages = [["Interviewer: How did you start?", "Priya: As a speech and language therapist.",
+              "Interviewer: What happened next?"],
+             ["Priya: I applied for a band 8a post.", "Interviewer: And you got it?",
+              "Priya: I did."]]
+    path = tmp_path / "p11.pdf"
+    with PdfPages(path) as pdf:
+        for n, lines in enumerate(pages, 1):
+            fig = Figure(figsize=(8.5, 11))
+            fig.text(0.1, 0.95, "AHP leadership study \u2013 confidential", fontsize=9)
+            for i, line in enumerate(lines):
+                fig.text(0.1, 0.88 - i * 0.03, line, fontsize=11)
+            fig.text(0.5, 0.04, f"Page {n} of 2", fontsize=9)
+            pdf.savefig(fig)
+    parsed = read_transcript(path)
+    assert "confidential" not in parsed.text
+    assert [t.speaker for t in parsed.turns] == ["Interviewer", "Priya"] * 3
+    assert parsed.text.split("\n\n")[2] == "What happened next?"

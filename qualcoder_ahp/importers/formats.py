@@ -372,9 +372,9 @@ def _drop_running_lines(pages: list[str]) -> tuple[list[str], tuple[str, int] | 
     words, joined to the last sentence of each page ("...I said yes. Page 1 of 3"), and
     were coded, counted and suggested on. Dropped: a line at the top or foot of a page
     (the first or last two) that recurs there, numbers aside, on at least three pages
-    and 60% of the pages with text (a line that reads as a turn: on every page); and a
-    line there that is only a page number ("Page 2 of 9", "- 4 -"). A PDF of one page
-    keeps every line.
+    (both, of two) and 60% of the pages with text (a line that reads as a turn: on every
+    page of three or more); and a line there that is only a page number ("Page 2 of
+    9", "- 4 -"). A PDF of one page keeps every line.
     """
     split = [page.split("\n") for page in pages]
     with_text = [lines for lines in split if any(x.strip() for x in lines)]
@@ -384,11 +384,15 @@ def _drop_running_lines(pages: list[str]) -> tuple[list[str], tuple[str, int] | 
     for lines in with_text:
         for key in {_running_key(lines[i]) for i in _edge_lines(lines)}:
             seen[key] = seen.get(key, 0) + 1
-    need = max(3, math.ceil(0.6 * len(with_text)))
+    # (A PDF of two pages: a line at the edge of both; it kept "Study X - confidential" as
+    # a turn of its own on page 1 and in the middle of a turn on page 2.)
+    need = max(min(3, len(with_text)), math.ceil(0.6 * len(with_text)))
     # A line that reads as a turn ("Interviewer: And then?") repeats at a page edge by
-    # chance more easily than a header: it counts only on every page.
+    # chance more easily than a header: it counts only on every page of three or more.
+    # Of two pages, a line of speech that ends both ("Thank you.") is no header either.
     running = {k for k, n in seen.items() if k.strip() and n >= need
-               and (not _LABEL_LIKE.match(k) or n == len(with_text))}
+               and (not _LABEL_LIKE.match(k) or n == len(with_text) >= 3)
+               and (len(with_text) >= 3 or k.rstrip()[-1:] not in ".?!\u2026\"\u201d")}
     example, dropped, out = "", 0, []
     for lines in split:
         drop = {i for i in _edge_lines(lines)

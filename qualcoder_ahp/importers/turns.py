@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -228,6 +228,7 @@ def _is_role_word(low: str) -> bool:
             or _NUMBERED_PARTICIPANT.match(low) is not None or _ROLE_WORD.match(low) is not None)
 
 
+_NO_BREAK = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 _TIME_END = frozenset("0123456789)]")
 _TIME_START = frozenset("0123456789[(")
 
@@ -242,6 +243,10 @@ def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
     # time); most lines of speech have none, and skipping them keeps import fast.
     if ":" not in line[:_LABEL_REACH]:
         return None
+    # A no-break space after the colon or inside the name (Word's French spacing, text
+    # pasted from a web page or Teams: "Sarah Price:\u00a0Thanks") separates as a space
+    # does; the words after the label keep theirs (the same length, so the same offsets).
+    said, line = line, line.translate(_NO_BREAK)
     # Cheap tests first: a label line of each form has its tell-tale character.
     ends_in_time = line.rstrip()[-1:] in _TIME_END
     for pattern, strong in ((_BOLD, True), (_DASH, True), (_PLAIN, False), (_OWNLINE, True),
@@ -265,7 +270,7 @@ def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
         groups = m.groupdict()
         time = groups.get("t0") or groups.get("t1") or groups.get("t4")
         bare_time = groups.get("t2") or groups.get("t3")
-        rest = line[m.end():]
+        rest = said[m.end():]
         time_first = pattern is _TIME_OWNLINE
         own_line = pattern in (_OWNLINE, _BRACKET_OWNLINE, _TIME_OWNLINE)
         if own_line:
@@ -638,9 +643,63 @@ def merge_aliases(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, s
         longer = [n for n in starting[words[short]] if n != short]
         if len(longer) == 1 and short != UNLABELLED:
             rename[short] = longer[0]
+    rename.update(_same_person(names, rename))
     if not rename:
         return turns
     return [(rename.get(s, s), t, x) for s, t, x in turns]
+
+
+def _same_person(names: list[str], renamed: dict[str, str]) -> dict[str, str]:
+    """The full name that another way of writing one person's name stands for, where
+    exactly one speaker's name fits it: without a title or in another case (``Sarah
+    Price``, ``SARAH`` for ``Dr Sarah Price``), then with an initial (``S. Price``), then
+    as initials (``SP``). One interviewer written five ways was five speakers. Role
+    labels (``AI``, ``P1``, ``Speaker 2``) are never merged."""
+    people = [n for n in names if n not in renamed and n != UNLABELLED
+              and label_role(n) is None and not _is_role_word(n.lower())]
+    keys = {n: _person_words(n) for n in people}
+    out: dict[str, str] = {}
+
+    def merge(index: Callable[[tuple[str, ...]], Iterable[tuple[str, ...]]],
+              wanted: Callable[[str], tuple[str, ...] | None]) -> None:
+        left = [n for n in people if n not in out]
+        found: dict[tuple[str, ...], set[str]] = {}
+        for name in left:
+            for k in index(keys[name]):
+                found.setdefault(k, set()).add(name)
+        for name in left:
+            want = wanted(name)
+            fits = found.get(want, set()) - {name} if want is not None else set()
+            longest = max(fits, key=lambda n: (len(keys[n]), len(n)), default=None)
+            # (Names alike but for a title are one person only where one has none: Mr
+            # Price and Mrs Price are two.)
+            if longest is None or keys[longest] == keys[name] and (
+                    len(longest) <= len(name) or len(name.split()) > len(keys[name])):
+                continue
+            # One person: every name that fits is the longest one, shortened.
+            if all(keys[longest][:len(keys[n])] == keys[n] for n in fits):
+                out[name] = longest
+
+    def full(key: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+        return [key[:k] for k in range(1, len(key) + 1)] if len(key) >= 2 else [key]
+
+    merge(full, lambda n: keys[n])
+    merge(lambda key: [(key[0][0], key[-1], str(len(key)))] if len(key) >= 2 else [],
+          lambda n: ((keys[n][0], keys[n][-1], str(len(keys[n])))
+                     if len(keys[n]) >= 2 and len(keys[n][0]) == 1 else None))
+    merge(lambda key: [("".join(w[0] for w in key),)] if len(key) >= 2 else [],
+          lambda n: (n.lower(),) if 2 <= len(n) <= 3 and n.isalpha() and n.isupper()
+          else None)
+    return out
+
+
+def _person_words(name: str) -> tuple[str, ...]:
+    """A name's words in lower case, without a title before them (``Dr Sarah Price`` and
+    ``sarah price`` are ``("sarah", "price")``) or full stops (``S. Price``)."""
+    words = name.lower().replace(".", " ").split()
+    while len(words) > 1 and words[0] in _TITLES:
+        words = words[1:]
+    return tuple(words)
 
 
 def _merge_case(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, str | None, str]]:
