@@ -203,3 +203,55 @@ def test_a_two_page_pdfs_running_header_is_not_spoken(tmp_path: Path) -> None:
     assert "confidential" not in parsed.text
     assert [t.speaker for t in parsed.turns] == ["Interviewer", "Priya"] * 3
     assert parsed.text.split("\n\n")[2] == "What happened next?"
+
+
+TURNS = [("Interviewer", "How did you start?"), ("Helen", "In 1996, on the wards."),
+         ("Interviewer", "And then?"), ("Helen", "Management, by accident.")]
+
+
+def _turns(path: Path) -> list[tuple[str, str]]:
+    parsed = read_transcript(path)
+    return [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns]
+
+
+def test_labels_after_other_line_breaks(tmp_path: Path) -> None:
+    """pdftotext's form feed before a page's first line, a vertical tab (Word's Shift+Enter,
+    pasted) and Unicode's line and paragraph separators break lines: the label after one
+    was speech in the turn above."""
+    for name, text in {
+        "pdftotext.txt": "Interviewer: How did you start?\n\nHelen: In 1996, on the wards.\n"
+                         "\f\nInterviewer: And then?\n\n\fHelen: Management, by accident.\n",
+        "pasted.txt": "Interviewer: How did you start?\x0bHelen: In 1996, on the wards.\n\n"
+                      "Interviewer: And then?\u2028Helen: Management, by accident.\u2029",
+    }.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert _turns(tmp_path / name) == TURNS, name
+
+
+def test_word_labels_after_a_line_break_and_bold_subheadings(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("Interviewer:").bold = True
+    p.add_run(" How did you start?")
+    p.add_run().add_break()  # Shift+Enter: the next turn typed in the same paragraph
+    p.add_run("Helen:").bold = True
+    p.add_run(" In 1996, on the wards.")
+    for who, said in TURNS[2:]:
+        p = d.add_paragraph()
+        p.add_run(f"{who}:").bold = True
+        p.add_run(f" {said}")
+    d.save(str(tmp_path / "p1.docx"))
+    assert _turns(tmp_path / "p1.docx") == TURNS  # was Helen's words in a question
+    # A reflective account with bold subheadings: no speakers (they were two, one of them
+    # made the interviewer); the subheadings are left out, as Word's Heading styles are.
+    d = docx.Document()
+    for heading, said in (("Early career", "I qualified in 2004. The first years were hard."),
+                          ("Becoming a manager", "Nobody trained me.")):
+        d.add_paragraph().add_run(heading).bold = True
+        d.add_paragraph(said)
+    d.save(str(tmp_path / "p2.docx"))
+    parsed = read_transcript(tmp_path / "p2.docx")
+    assert {(t.speaker, t.role) for t in parsed.turns} == {("(unlabelled)", "participant")}
+    assert "career" not in parsed.text and "Nobody trained me." in parsed.text

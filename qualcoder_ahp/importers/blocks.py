@@ -70,6 +70,10 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _EMPHASIS_PARA = re.compile(r"^(?:\*(?P<a>[^*]+)\*|_(?P<b>[^_]+)_)$")
 _PAREN = re.compile(r"^[(\[](?P<inner>[^()\[\]]+)[)\]]$")
 _HEADER_WINDOW = 12
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n"})
+"""Line breaks besides ``\\n``: a vertical tab (Word's Shift+Enter, pasted), a form feed
+(``pdftotext``'s page break, before a page's first line), Unicode's line and paragraph
+separators. A label after one was read as speech, in the turn above."""
 
 
 @dataclass
@@ -222,7 +226,7 @@ def text_blocks(text: str, *, markdown: bool = False) -> list[Block]:
         markdown: also drop YAML front matter and remove backslash escapes (for
             ``.md``). ``# Title`` lines are headings in every text format.
     """
-    lines = text.split("\n")
+    lines = text.translate(_BREAKS).split("\n")
     if markdown:
         lines = _strip_front_matter(lines)
     blocks: list[Block] = []

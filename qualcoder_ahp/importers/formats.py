@@ -27,7 +27,9 @@ from qualcoder_ahp.importers.blocks import (
 from qualcoder_ahp.importers.normalise import (
     check_format, decode, normalise, read_bytes, refuse_plain_text,
 )
-from qualcoder_ahp.importers.turns import NAME_AND_TIME, match_label
+from qualcoder_ahp.importers.turns import (
+    NAME_AND_TIME, _clean_name, _valid_name, loose_label, match_label,
+)
 
 MAX_UNZIPPED = 200 * 1024 * 1024
 """Refuse Office files that would inflate beyond this (a zip bomb, not a transcript)."""
@@ -103,6 +105,12 @@ def _label_block(label: str, rest: str) -> Block | None:
     return Block([rest], kind=PARA, speaker=name, time=m.group("t"))
 
 
+def _name_like(name: str | None) -> bool:
+    """Whether a bold line alone reads as a speaker's name (``Helen``, ``Speaker 1``,
+    ``int``), not a subheading with a lower-case word (``Early career``)."""
+    return bool(name) and (_valid_name(name) or loose_label(_clean_name(name)))
+
+
 def _paragraph_block(text: str, bold_prefix: str, all_italic: bool, heading: bool) -> Block | None:
     """Classify one word-processor paragraph given its leading bold text."""
     text = normalise(text)
@@ -119,8 +127,12 @@ def _paragraph_block(text: str, bold_prefix: str, all_italic: bool, heading: boo
         whole = not rest.strip()
         if ends_label or (whole and len(bold_prefix.split()) <= 5):
             block = _label_block(bold_prefix, rest)
-            if block is not None:
+            if block is not None and (ends_label or block.time or _name_like(block.speaker)):
                 return block
+            if whole:
+                # A short bold line that is no name ("Early career", "Becoming a
+                # manager"): a subheading, as Word's Heading styles are; it was a speaker.
+                return Block([text.strip()], kind=HEADING)
     if all_italic and is_note_text(text):
         return Block([text.strip()], kind=NOTE, time=clock_of(text))
     lines = text.split("\n")
@@ -150,7 +162,9 @@ def read_docx(path: Path, max_bytes: int) -> list[Block]:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             block = _docx_paragraph(Paragraph(child, document), cache)
-            if block is not None:
+            if isinstance(block, list):
+                blocks.extend(block)
+            elif block is not None:
                 blocks.append(block)
         elif tag == "tbl":
             blocks.extend(_docx_table(Table(child, document)))
@@ -170,7 +184,8 @@ def _run_flag(run: Any, attr: str, cache: dict[tuple[str, str | None], Any]) -> 
     return bool(value)
 
 
-def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]) -> Block | None:
+def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]
+                    ) -> Block | list[Block] | None:
     key = ("paragraph", paragraph._p.style)
     if key not in cache:
         cache[key] = (paragraph.style.name if paragraph.style is not None else "") or ""
@@ -183,7 +198,40 @@ def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]) ->
         bold_prefix += run.text
     all_italic = bool(runs) and all(
         _run_flag(r, "italic", cache) or not r.text.strip() for r in runs)
+    if "\n" in paragraph.text and not heading:
+        lines = _bold_lines(runs, cache)
+        if len(lines) > 1:
+            blocks = [_paragraph_block(text, bold, all_italic, heading) for text, bold in lines]
+            return [b for b in blocks if b is not None] or None
     return _paragraph_block(paragraph.text, bold_prefix, all_italic, heading)
+
+
+def _bold_lines(runs: list[Any], cache: dict[tuple[str, str | None], Any]
+                ) -> list[tuple[str, str]]:
+    """A paragraph cut before each line (after a Shift+Enter line break) that opens with
+    a bold label (``Helen:``), as ``(text, bold prefix)``: the turns typed in one
+    paragraph were one speaker's. Lines without a bold label stay with the line above."""
+    lines: list[list[Any]] = [["", "", True]]  # text, bold prefix, still in that prefix
+    for run in runs:
+        bold = _run_flag(run, "bold", cache)
+        for k, piece in enumerate(run.text.split("\n")):
+            if k:
+                lines.append(["", "", True])
+            line = lines[-1]
+            if line[2] and bold:
+                line[1] += piece
+            elif piece:
+                line[2] = False
+            line[0] += piece
+    out: list[tuple[str, str]] = []
+    for text, lead, _ in lines:
+        label = bool(lead.strip()) and (lead.rstrip().endswith(":")
+                                        or text[len(lead):].lstrip().startswith(":"))
+        if out and not label:
+            out[-1] = (out[-1][0] + "\n" + text, out[-1][1])
+        else:
+            out.append((text, lead))
+    return out
 
 
 def _docx_table(table: Any) -> list[Block]:
