@@ -255,3 +255,39 @@ def test_word_labels_after_a_line_break_and_bold_subheadings(tmp_path: Path) -> 
     parsed = read_transcript(tmp_path / "p2.docx")
     assert {(t.speaker, t.role) for t in parsed.turns} == {("(unlabelled)", "participant")}
     assert "career" not in parsed.text and "Nobody trained me." in parsed.text
+
+
+YOUTUBE = """WEBVTT
+Kind: captions
+Language: en
+
+00:00:00.000 --> 00:00:02.310 align:start position:0%
+ 
+so<00:00:00.320><c> how</c><00:00:00.480><c> did</c><00:00:00.640><c> you</c><c> start</c>
+
+00:00:02.310 --> 00:00:02.320 align:start position:0%
+so how did you start
+ 
+
+00:00:02.320 --> 00:00:05.190 align:start position:0%
+so how did you start
+I<00:00:02.720><c> was</c><00:00:02.880><c> a</c><00:00:03.040><c> physio</c><c> first</c>
+
+00:00:05.190 --> 00:00:05.200 align:start position:0%
+I was a physio first
+ 
+
+00:00:05.200 --> 00:00:08.000 align:start position:0%
+I was a physio first
+and<00:00:05.500><c> then</c><00:00:05.800><c> management</c>
+"""
+
+
+def test_youtubes_automatic_captions(tmp_path: Path) -> None:
+    """Refused before ("the cue at line 7 has no readable timing": a line of one space
+    opens each cue); each line is said once, not two or three times (rolling cues)."""
+    path = tmp_path / "talk.en.vtt"
+    path.write_text(YOUTUBE, encoding="utf-8")
+    parsed = read_transcript(path)
+    assert parsed.text == "so how did you start I was a physio first and then management"
+    assert [t.time for t in parsed.turns] == ["00:00:00"]

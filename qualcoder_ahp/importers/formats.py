@@ -546,6 +546,26 @@ def _display_names(blocks: list[Block]) -> list[Block]:
     return out
 
 
+_YOUTUBE_SPACE = re.compile(r"(-->[^\n]*\n)[ \t]+\n(?=[^\n]*\S)")
+
+
+def _rolling(cues: list[list[str]]) -> bool:
+    """Whether cues are rolling captions (YouTube's automatic ones): most repeat the line
+    above as their first, so each line would be stored two or three times."""
+    lines = [[x.strip() for x in cue if x.strip()] for cue in cues]
+    repeats = sum(1 for a, b in zip(lines, lines[1:]) if a and b and b[0] == a[-1])
+    return repeats >= 3 and 2 * repeats >= len(cues)
+
+
+def _new_lines(lines: list[str], shown: list[str]) -> list[str]:
+    """A rolling cue's lines not already shown by the cues before it."""
+    out = [x for x in lines if x.strip()]
+    while out and shown and out[0].strip() == shown[-1]:
+        out = out[1:]
+    shown.extend(x.strip() for x in out)
+    return out
+
+
 _VTT_TIMING = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}\.\d{3}\s+-->\s+(?:\d+:)?\d{1,2}:\d{2}\.\d{3}"
                          r"(?:\s|$)")
 _VTT_OTHER_BLOCKS = ("NOTE", "STYLE", "REGION")
@@ -590,6 +610,9 @@ def read_vtt(path: Path, max_bytes: int) -> list[Block]:
                 if re.match(r"\s*\d+\n\d", text) and "-->" in text else "")
         raise ImportFailed(f"not a valid WebVTT .vtt file (its first line must be WEBVTT{hint})",
                            path=str(path))
+    # YouTube's captions open each cue with a line of one space (cue text, not the blank
+    # line that ends a cue): the file was refused as a cue without a timing line.
+    text = _YOUTUBE_SPACE.sub(r"\1", text)
     _check_vtt_cues(text, path)
     try:
         captions = webvtt.WebVTT.from_string(text).captions
@@ -598,10 +621,15 @@ def read_vtt(path: Path, max_bytes: int) -> list[Block]:
                            path=str(path)) from None
     blocks: list[Block] = []
     last_voice: str | None = None
-    for cap in captions:
+    cues = [[html.unescape(_TAG.sub("", x)) for x in cap.raw_text.split("\n")]
+            for cap in captions]
+    rolling = _rolling(cues)
+    shown: list[str] = []  # the lines of the cues so far, for rolling captions
+    for cap, lines in zip(captions, cues, strict=True):
         raw = cap.raw_text
         voice = _VOICE.search(raw)
-        lines = [html.unescape(_TAG.sub("", x)) for x in raw.split("\n")]
+        if rolling:
+            lines = _new_lines(lines, shown)
         if not any(x.strip() for x in lines):
             continue
         start = cap.start.split(".")[0]
