@@ -244,6 +244,27 @@ def test_word_labels_after_a_line_break_and_bold_subheadings(tmp_path: Path) -> 
         p.add_run(f" {said}")
     d.save(str(tmp_path / "p1.docx"))
     assert _turns(tmp_path / "p1.docx") == TURNS  # was Helen's words in a question
+    # The same in OpenDocument (a text:line-break between the turns).
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style, TextProperties
+    from odf.text import LineBreak, P, Span
+
+    odt = OpenDocumentText()
+    bold = Style(name="B", family="text")
+    bold.addElement(TextProperties(fontweight="bold"))
+    odt.automaticstyles.addElement(bold)
+    p = P()
+    for k, (who, said) in enumerate(TURNS):
+        if k in (1, 3):
+            p.addElement(LineBreak())
+        p.addElement(Span(stylename=bold, text=f"{who}:"))
+        p.addText(f" {said}")
+        if k == 1:
+            odt.text.addElement(p)
+            p = P()
+    odt.text.addElement(p)
+    odt.save(str(tmp_path / "p1.odt"))
+    assert _turns(tmp_path / "p1.odt") == TURNS
     # A reflective account with bold subheadings: no speakers (they were two, one of them
     # made the interviewer); the subheadings are left out, as Word's Heading styles are.
     d = docx.Document()

@@ -199,22 +199,25 @@ def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]
     all_italic = bool(runs) and all(
         _run_flag(r, "italic", cache) or not r.text.strip() for r in runs)
     if "\n" in paragraph.text and not heading:
-        lines = _bold_lines(runs, cache)
+        lines = _bold_lines([(r.text, _run_flag(r, "bold", cache)) for r in runs])
         if len(lines) > 1:
-            blocks = [_paragraph_block(text, bold, all_italic, heading) for text, bold in lines]
-            return [b for b in blocks if b is not None] or None
+            return _line_blocks(lines, all_italic)
     return _paragraph_block(paragraph.text, bold_prefix, all_italic, heading)
 
 
-def _bold_lines(runs: list[Any], cache: dict[tuple[str, str | None], Any]
-                ) -> list[tuple[str, str]]:
-    """A paragraph cut before each line (after a Shift+Enter line break) that opens with
-    a bold label (``Helen:``), as ``(text, bold prefix)``: the turns typed in one
-    paragraph were one speaker's. Lines without a bold label stay with the line above."""
+def _line_blocks(lines: list[tuple[str, str]], all_italic: bool) -> list[Block] | None:
+    blocks = [_paragraph_block(text, bold, all_italic, False) for text, bold in lines]
+    return [b for b in blocks if b is not None] or None
+
+
+def _bold_lines(runs: list[tuple[str, bool]]) -> list[tuple[str, str]]:
+    """A paragraph's runs (``(text, bold)``) cut before each line (after a Shift+Enter
+    line break) that opens with a bold label (``Helen:``), as ``(text, bold prefix)``:
+    the turns typed in one paragraph were one speaker's. Lines without a bold label stay
+    with the line above."""
     lines: list[list[Any]] = [["", "", True]]  # text, bold prefix, still in that prefix
-    for run in runs:
-        bold = _run_flag(run, "bold", cache)
-        for k, piece in enumerate(run.text.split("\n")):
+    for text, bold in runs:
+        for k, piece in enumerate(text.split("\n")):
             if k:
                 lines.append(["", "", True])
             line = lines[-1]
@@ -308,7 +311,9 @@ def read_odt(path: Path, max_bytes: int) -> list[Block]:
             qname = getattr(child, "qname", None)
             if qname in ((TEXTNS, "p"), (TEXTNS, "h")):
                 block = _odt_paragraph(child, qname[1] == "h", bold, italic, teletype)
-                if block is not None:
+                if isinstance(block, list):
+                    blocks.extend(block)
+                elif block is not None:
                     blocks.append(block)
             elif qname is not None:
                 walk(child)
@@ -318,7 +323,7 @@ def read_odt(path: Path, max_bytes: int) -> list[Block]:
 
 
 def _odt_paragraph(p: Any, heading: bool, bold: set[str], italic: set[str],
-                   teletype: Any) -> Block | None:
+                   teletype: Any) -> Block | list[Block] | None:
     from odf.namespaces import TEXTNS
 
     para_style = p.getAttrNS(TEXTNS, "style-name")
@@ -339,7 +344,31 @@ def _odt_paragraph(p: Any, heading: bool, bold: set[str], italic: set[str],
     all_italic = para_style in italic or (
         bool(spans) and all(s.getAttrNS(TEXTNS, "style-name") in italic for s in spans)
         and not any(c.nodeType == c.TEXT_NODE and str(c).strip() for c in p.childNodes))
-    return _paragraph_block(teletype.extractText(p), bold_prefix, all_italic, heading)
+    text = teletype.extractText(p)
+    if "\n" in text and not heading and para_style not in bold:
+        lines = _bold_lines([(_odt_text(c, teletype), getattr(c, "qname", None) ==
+                              (TEXTNS, "span") and c.getAttrNS(TEXTNS, "style-name") in bold)
+                             for c in p.childNodes])
+        if len(lines) > 1:
+            return _line_blocks(lines, all_italic)
+    return _paragraph_block(text, bold_prefix, all_italic, heading)
+
+
+def _odt_text(node: Any, teletype: Any) -> str:
+    """A paragraph's child node's text as the paragraph's own text has it (a line break,
+    a tab or spaces element alone gives none: the paragraph's text holds them)."""
+    from odf.namespaces import TEXTNS
+
+    if node.nodeType == node.TEXT_NODE:
+        return str(node)
+    kind = getattr(node, "qname", None)
+    if kind == (TEXTNS, "line-break"):
+        return "\n"
+    if kind == (TEXTNS, "tab"):
+        return "\t"
+    if kind == (TEXTNS, "s"):
+        return " " * int(node.getAttrNS(TEXTNS, "c") or 1)
+    return str(teletype.extractText(node))
 
 
 # ---------------------------------------------------------------------- PDF
