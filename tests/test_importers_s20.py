@@ -169,6 +169,12 @@ def test_one_interviewer_written_several_ways_is_one_speaker(tmp_path: Path) -> 
     parsed = read_transcript(path)
     assert {t.speaker: t.role for t in parsed.turns} == {"Dr Sarah Price": "interviewer",
                                                          "Mark": "participant"}
+    # The name as the researcher gives it names her, title or not (it named only the
+    # 'Sarah Price' turns, and said the roles were a guess).
+    with open_store(tmp_path / "p.db") as store:
+        report = import_paths(store, [path], interviewers=["Sarah Price"])
+    assert report.unmatched == [] and [n for _, n in report.notes] == []
+    assert read_transcript(path, participants=["sarah price"]).turns[0].role == "participant"
     # Two people whose names only a title tells apart, and initials that fit two, stay
     # apart; so do role labels.
     other = tmp_path / "p16.txt"

@@ -21,6 +21,7 @@ from qualcoder_ahp.errors import UserError, closest, shown_path
 from qualcoder_ahp.importers.blocks import same_times
 from qualcoder_ahp.importers.header import header_participant
 from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript, source_hash
+from qualcoder_ahp.importers.turns import names_speaker
 from qualcoder_ahp.model.store import Store, content_hash
 from qualcoder_ahp.records import TranscriptInfo, Turn
 
@@ -242,7 +243,7 @@ def import_paths(
         for option, names in (("--interviewer", interviewers),
                                ("--participant-speaker", participants)):
             for name in names:
-                if name.strip() and not any(_names(speaker, name) for speaker in speakers):
+                if name.strip() and not any(names_speaker(speaker, name) for speaker in speakers):
                     report.unmatched.append((option, name, closest(name, speakers)))
     return report
 
@@ -304,9 +305,3 @@ def reread_note(file: Path, redacted: bool = False, stored_as: str | None = None
             f"text is kept; {REREAD_ADVICE})")
 
 
-def _names(speaker: str, name: str) -> bool:
-    """Whether ``--interviewer NAME`` names this speaker, by the rule roles are given
-    with (:func:`qualcoder_ahp.importers.turns.assign_roles`): the same name, or its
-    first words (``Bo`` names ``Bo Guest``), ignoring case."""
-    low, wanted = speaker.lower(), name.strip().lower()
-    return low == wanted or low.startswith(wanted + " ")

@@ -693,6 +693,18 @@ def _same_person(names: list[str], renamed: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def names_speaker(speaker: str, name: str) -> bool:
+    """Whether a name the researcher gave (``--interviewer NAME``) names this speaker: the
+    same name or its first words (``Bo`` names ``Bo Guest``), ignoring case and a title
+    (``Sarah Price`` names ``Dr Sarah Price``, the speaker ``SARAH`` and ``S. Price``
+    became)."""
+    low, wanted = speaker.lower(), name.strip().lower()
+    if low == wanted or low.startswith(wanted + " "):
+        return True
+    words = _person_words(wanted)
+    return bool(words) and _person_words(low)[:len(words)] == words
+
+
 def _person_words(name: str) -> tuple[str, ...]:
     """A name's words in lower case, without a title before them (``Dr Sarah Price`` and
     ``sarah price`` are ``("sarah", "price")``) or full stops (``S. Price``)."""
@@ -767,8 +779,7 @@ def assign_roles(
     headed = {x.lower() for x in sections}
 
     def matches(name: str, wanted: set[str]) -> bool:
-        low = name.lower()
-        return any(low == w or low.startswith(w + " ") for w in wanted)
+        return any(names_speaker(name, w) for w in wanted)
 
     roles: dict[str, str] = {}
     for name in words:
@@ -819,9 +830,7 @@ def guessed_roles(roles: dict[str, str], interviewers: Iterable[str],
     if len(people) < 2 or any(questioners) or any(sections):
         return None
     for name in people:
-        low = name.lower()
-        if label_role(name) is not None or any(low == w or low.startswith(w + " ")
-                                               for w in named):
+        if label_role(name) is not None or any(names_speaker(name, w) for w in named):
             return None
     def named_as(role: str) -> str:
         names = [n for n in people if roles[n] == role]
