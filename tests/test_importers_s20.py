@@ -318,3 +318,25 @@ def test_youtubes_automatic_captions(tmp_path: Path) -> None:
     parsed = read_transcript(path)
     assert parsed.text == "so how did you start I was a physio first and then management"
     assert [t.time for t in parsed.turns] == ["00:00:00"]
+
+
+def test_a_markdown_table_transcript(tmp_path: Path) -> None:
+    """As Notion, Obsidian or pandoc write a Word table: one ``(unlabelled)`` turn of pipes
+    before. A table of figures in notes stays text."""
+    rows = "".join(f"| {who} | {said} |\n" for who, said in TURNS)
+    for name, text in {"notion.md": "| Speaker | Text |\n|---|---|\n" + rows,
+                       "pandoc.md": rows.replace("\n", "\n|:--|:--|\n", 1)}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert _turns(tmp_path / name) == TURNS, name
+    notes = tmp_path / "notes.md"
+    notes.write_text("Staffing.\n\n| Site | Staff |\n|---|---|\n| Leeds | 12 |\n| York | 9 |\n",
+                     encoding="utf-8")
+    assert [t.speaker for t in read_transcript(notes).turns] == ["(unlabelled)"]
+
+
+def test_a_name_in_a_role_labels_brackets_is_that_speaker(tmp_path: Path) -> None:
+    path = tmp_path / "p.txt"
+    path.write_text("Interviewer (Sarah): How did you start?\n\nHelen: In 1996.\n\n"
+                    "Sarah: And then?\n\nHelen: Management.\n", encoding="utf-8")
+    assert [(t.speaker, t.role) for t in read_transcript(path).turns] == [
+        ("Interviewer (Sarah)", "interviewer"), ("Helen", "participant")] * 2  # was "other"

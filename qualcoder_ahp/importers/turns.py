@@ -659,6 +659,20 @@ def _same_person(names: list[str], renamed: dict[str, str]) -> dict[str, str]:
               and label_role(n) is None and not _is_role_word(n.lower())]
     keys = {n: _person_words(n) for n in people}
     out: dict[str, str] = {}
+    # "Interviewer (Sarah)" and "Sarah": the name in a role label's brackets, or before
+    # them ("Ann Lee (P3)"), is the same speaker.
+    qualified: dict[tuple[str, ...], set[str]] = {}
+    for name in names:
+        m = _QUALIFIER.match(name) if "(" in name else None
+        if m is None or name in renamed:
+            continue
+        for role, person in ((m.group("name"), m.group("q")), (m.group("q"), m.group("name"))):
+            if label_role(role.strip()) is not None and _valid_name(person.strip()):
+                qualified.setdefault(_person_words(person), set()).add(name)
+    for name in people:
+        fits = qualified.get(keys[name], set())
+        if len(fits) == 1:
+            out[name] = next(iter(fits))
 
     def merge(index: Callable[[tuple[str, ...]], Iterable[tuple[str, ...]]],
               wanted: Callable[[str], tuple[str, ...] | None]) -> None:
