@@ -43,6 +43,16 @@ def test_a_heading_in_unlabelled_text_is_not_the_start_of_the_sentence_below(
     parsed = read_transcript(path)
     assert [t.speaker for t in parsed.turns] == ["(unlabelled)"]
     assert "\nPart 2: Moving into management\nI started" in parsed.text
+    # A one-word section heading, a numbered question, and each item of a list.
+    path = tmp_path / "p4.md"
+    path.write_text("Background\nI have worked in the NHS for twenty years.\n"
+                    "Q1 How did you start\nIn Leeds.\nKey Learning Points\n- listen first\n"
+                    "- ask for help\nNext Steps\nI will apply for the 8b post.\n",
+                    encoding="utf-8")
+    assert _sentences(path) == [
+        "Background", "I have worked in the NHS for twenty years.", "Q1 How did you start",
+        "In Leeds.", "Key Learning Points", "- listen first", "- ask for help", "Next Steps",
+        "I will apply for the 8b post."]
     # Short lines of speech are not headings.
     path = tmp_path / "notes.txt"
     path.write_text("Yes\nI think so. We Did\nwhat we could.\nMaybe\nNot.\n", encoding="utf-8")

@@ -545,8 +545,10 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
                 current = start(UNLABELLED, None)
             # Unlabelled text: a heading line ("Part 2: Moving into management") is a
             # paragraph of its own, not the start of the sentence below it.
+            # So is each item of a list ("- listen first" / "- ask for help").
             titled = (block.kind == PARA and current.speaker == UNLABELLED
-                      and (_heading_line(block.lines, i) or _heading_line(block.lines, i - 1)))
+                      and (_heading_line(block.lines, i) or _heading_line(block.lines, i - 1)
+                           or i > 0 and _LIST_ITEM.match(line) is not None))
             add(current, line, new_paragraph and (i == 0 or block.kind == PARA and
                                                   _BARE_TIME.match(block.lines[i - 1]) is not None)
                 or titled)
@@ -562,12 +564,19 @@ _SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "nor", "of", "in
                           "on", "onto", "at", "to", "for", "with", "from", "by", "as", "vs",
                           "per", "via", "up", "out", "over", "is", "my", "our", "your"})
 _TITLED = re.compile(
-    r"^(?:part|section|chapter|interview|session|transcript|appendix|theme|topic|question"
-    rf"|stage|phase|week|day|module|unit|q)[ .#]*{_NUMBER}[ \t]*(?::|[-\u2013\u2014][ \t]|$)",
-    re.I)
+    r"^(?:(?:part|section|chapter|interview|session|transcript|appendix|theme|topic|question"
+    rf"|stage|phase|week|day|module|unit|q)[ .#]*{_NUMBER}[ \t]*(?::|[-\u2013\u2014][ \t]|$)"
+    rf"|(?:part|section|chapter|question|q)[ .#]*{_NUMBER}[ \t]+(?-i:[A-Z]))", re.I)
 """A numbered title: ``Part 2: Moving into management``, ``Interview 3 — Band 8a
 physiotherapist``."""
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+\u2022\u2013]|\d{1,2}[.)])[ \t]+\S")
+_SECTION_WORDS = frozenset({
+    "background", "introduction", "summary", "conclusion", "conclusions", "reflection",
+    "reflections", "context", "overview", "abstract", "findings", "discussion", "method",
+    "methods", "recommendations", "actions", "objectives", "aims", "notes", "afterword"})
+"""One-word headings (``Background``); any other line of one word (``Yes``) may be
+speech."""
 
 
 def _heading_line(lines: list[str], i: int) -> bool:
@@ -582,10 +591,13 @@ def _heading_line(lines: list[str], i: int) -> bool:
     words = line.split()
     if (not words or len(words) > 10 or len(line) > 70 or not below
             or line[-1] in ".,;:!?\u2026-\u2013\u2014(\"'\u201c\u2018\u2019\u201d"
-            or not (below[0].isupper() or below[0].isdigit() or below[0] in "\"'\u201c\u2018")
-            or i > 0 and _SENTENCE_END.search(lines[i - 1].rstrip()) is None):
+            or _LIST_ITEM.match(line)
+            or not (below[0].isupper() or below[0].isdigit() or below[0] in "\"'\u201c\u2018"
+                    or _LIST_ITEM.match(below))
+            or i > 0 and _SENTENCE_END.search(lines[i - 1].rstrip()) is None
+            and not _LIST_ITEM.match(lines[i - 1])):
         return False
-    if _TITLED.match(line):
+    if _TITLED.match(line) or line.lower() in _SECTION_WORDS:
         return True
     cased = [w for w in words if any(c.isalpha() for c in w)]
     return len(cased) >= 2 and all(w[0].isupper() or not w[0].isalpha()
