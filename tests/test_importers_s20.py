@@ -350,3 +350,19 @@ def test_a_name_in_a_role_labels_brackets_is_that_speaker(tmp_path: Path) -> Non
                     "Sarah: And then?\n\nHelen: Management.\n", encoding="utf-8")
     assert [(t.speaker, t.role) for t in read_transcript(path).turns] == [
         ("Interviewer (Sarah)", "interviewer"), ("Helen", "participant")] * 2  # was "other"
+
+
+def test_broadcast_captions_speaker_marks(tmp_path: Path) -> None:
+    """``>>`` opens a new speaker's caption: it was read into the name (``>> HELEN``), so
+    ``>> INTERVIEWER`` was no interviewer and the roles were a guess."""
+    cues = [(f"00:00:0{2 * k + 1}", f">> {who.upper()}: {said}") for k, (who, said)
+            in enumerate(TURNS)]
+    srt = "".join(f"{k + 1}\n{t},000 --> {t},900\n{x}\n\n" for k, (t, x) in enumerate(cues))
+    vtt = "WEBVTT\n\n" + "".join(f"{t}.000 --> {t}.900\n{x.replace('>', '&gt;')}\n\n"
+                                  for t, x in cues)
+    for name, text in {"p.srt": srt, "p.vtt": vtt}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        parsed = read_transcript(tmp_path / name)
+        assert [(t.speaker, t.role) for t in parsed.turns] == [
+            ("INTERVIEWER", "interviewer"), ("HELEN", "participant")] * 2, name
+        assert parsed.notes == [] and ">" not in parsed.text

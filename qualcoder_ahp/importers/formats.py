@@ -528,7 +528,8 @@ def read_srt(path: Path, max_bytes: int) -> list[Block]:
         raise ImportFailed(f"not a valid SubRip .srt file ({exc})", path=str(path)) from None
     blocks = []
     for sub in subtitles:
-        lines = [_TAG.sub("", html.unescape(x)) for x in sub.content.split("\n")]
+        lines = [_CHEVRONS.sub("", _TAG.sub("", html.unescape(x)))
+                 for x in sub.content.split("\n")]
         if any(x.strip() for x in lines):
             blocks.append(Block(lines, kind=CUE, time=_clock(sub.start)))
     if not blocks:
@@ -536,6 +537,9 @@ def read_srt(path: Path, max_bytes: int) -> list[Block]:
     return _display_names(blocks)
 
 
+_CHEVRONS = re.compile(r"^[ \t]*>>+[ \t]*")
+"""Broadcast captions' mark of a new speaker (``>> HELEN: ...``), not spoken: it was read
+into the speaker's name (``>> HELEN``), which then matched no role."""
 _CUE_LABEL = re.compile(r"^[ \t]*(?P<name>[^:\n]{1,40}?)[ \t]*:[ \t]+(?=\S)")
 
 
@@ -650,7 +654,7 @@ def read_vtt(path: Path, max_bytes: int) -> list[Block]:
                            path=str(path)) from None
     blocks: list[Block] = []
     last_voice: str | None = None
-    cues = [[html.unescape(_TAG.sub("", x)) for x in cap.raw_text.split("\n")]
+    cues = [[_CHEVRONS.sub("", html.unescape(_TAG.sub("", x))) for x in cap.raw_text.split("\n")]
             for cap in captions]
     rolling = _rolling(cues)
     shown: list[str] = []  # the lines of the cues so far, for rolling captions
