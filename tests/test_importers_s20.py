@@ -366,3 +366,22 @@ def test_broadcast_captions_speaker_marks(tmp_path: Path) -> None:
         assert [(t.speaker, t.role) for t in parsed.turns] == [
             ("INTERVIEWER", "interviewer"), ("HELEN", "participant")] * 2, name
         assert parsed.notes == [] and ">" not in parsed.text
+
+
+def test_what_to_do_with_files_that_are_no_transcript(tmp_path: Path) -> None:
+    folder = tmp_path / "recordings"
+    folder.mkdir()
+    for name in ("p1.m4a", "p2.m4a", "p1.xlsx"):
+        (folder / name).write_bytes(b"x")
+    (tmp_path / "p3.tsv").write_text("Interviewer\tHow?\nHelen\tFine.\n", encoding="utf-8")
+    code, out = run(tmp_path / "p.db", "import", str(folder), str(folder / "p1.xlsx"),
+                    str(folder / "p1.m4a"), str(tmp_path / "p3.tsv"))
+    assert code == 1
+    assert ("recordings: no supported transcript files in this folder (it holds 2 .m4a "
+            "files, 1 .xlsx file; supported: .txt") in out
+    assert "'.xlsx' (a spreadsheet: save it as tab-separated text, .txt," in out
+    assert "'.m4a' (a recording: import its transcript, .docx, .txt, .vtt or .srt)" in out
+    assert "'.tsv' (tab-separated text: rename it to .txt;" in out
+    (tmp_path / "p3.tsv").rename(tmp_path / "p3.txt")  # as advised: it reads
+    code, out = run(tmp_path / "p.db", "import", str(tmp_path / "p3.txt"))
+    assert code == 0 and "imported   p3 (v1, 2 words, 2 turns)" in out

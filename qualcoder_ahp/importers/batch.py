@@ -154,7 +154,7 @@ def import_paths(
     report = ImportReport()
     for folder in empty:
         report.failed.append((str(folder), f"{shown_path(folder)}: no supported transcript "
-                                           "files in this folder"))
+                                           f"files in this folder{_found_instead(folder)}"))
     speakers: set[str] = set()  # every speaker of the files read, to check the names given
     named: dict[str, Path] = {}  # transcript name -> the first file of this batch stored so
     for done, file in enumerate(files):
@@ -265,6 +265,25 @@ def _times_rewritten(store: Store, info: TranscriptInfo,
     if first is None or not store.set_turn_times(info.id, [t.time for t in turns]):
         return None
     return first
+
+
+def _found_instead(folder: Path) -> str:
+    """What a folder without transcripts holds, by extension (``(it holds 3 .m4a files
+    and 1 .xlsx file; supported: ...)``), so the researcher sees why."""
+    found: dict[str, int] = {}
+    try:
+        for p in folder.rglob("*"):
+            if p.is_file() and not any(x.startswith(".") for x in p.relative_to(folder).parts):
+                ext = p.suffix.lower() or "(no extension)"
+                found[ext] = found.get(ext, 0) + 1
+    except OSError:
+        return ""
+    if not found:
+        return " (it is empty)"
+    kinds = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    held = ", ".join(f"{n} {ext} file{'s' if n != 1 else ''}" for ext, n in kinds[:4])
+    more = f" and {len(kinds) - 4} other kinds" if len(kinds) > 4 else ""
+    return f" (it holds {held}{more}; supported: {' '.join(SUPPORTED)})"
 
 
 def _resolved(path: Path) -> Path:

@@ -69,6 +69,9 @@ def _formats() -> dict[str, tuple[str, Reader]]:
     }
 
 
+_SPREADSHEET = (" (a spreadsheet: save it as tab-separated text, .txt, with a speaker "
+                "column and a text column; participant attributes go in with `qcahp "
+                "participants import` as .csv)")
 SAVE_AS = {
     ".doc": " (an old Word file: save it as .docx in Word or LibreOffice)",
     ".pages": " (export it from Pages as .docx)",
@@ -77,6 +80,16 @@ SAVE_AS = {
     ".qdpx": " (a REFI-QDA project: bring it in with `qcahp refi import`)",
     ".qdc": " (a REFI-QDA codebook: bring it in with `qcahp refi import`)",
     ".yaml": " (a codebook? load it with `qcahp codebook load`)",
+    ".tsv": " (tab-separated text: rename it to .txt; a speaker column and a text column, "
+            "with or without a time column, read as turns)",
+    ".xlsx": _SPREADSHEET,
+    ".xls": _SPREADSHEET,
+    ".ods": _SPREADSHEET,
+    ".json": " (a transcription service's data file: export the transcript from it as "
+             ".docx, .txt or .vtt)",
+    **{ext: " (a recording: import its transcript, .docx, .txt, .vtt or .srt)"
+       for ext in (".mp3", ".m4a", ".wav", ".aac", ".ogg", ".flac", ".mp4", ".mov", ".m4v",
+                   ".webm", ".avi")},
 }
 """What to do with a file people give ``import`` that is not a transcript it reads."""
 
