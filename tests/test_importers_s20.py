@@ -385,3 +385,18 @@ def test_what_to_do_with_files_that_are_no_transcript(tmp_path: Path) -> None:
     (tmp_path / "p3.tsv").rename(tmp_path / "p3.txt")  # as advised: it reads
     code, out = run(tmp_path / "p.db", "import", str(tmp_path / "p3.txt"))
     assert code == 0 and "imported   p3 (v1, 2 words, 2 turns)" in out
+
+
+def test_an_emoji_in_rtf(tmp_path: Path) -> None:
+    """Word and TextEdit write an emoji as its UTF-16 halves (``\\u-10179?\\u-8704?``):
+    stored as two lone halves, they ended the whole import in a traceback."""
+    path = tmp_path / "p.rtf"
+    path.write_text("{\\rtf1\\ansi\\uc1 {\\b Interviewer:} How was it?\\par\\par {\\b Helen:} "
+                    "Fine \\u-10179?\\u-8704? thanks.\\par\\par {\\b Interviewer:} And then?"
+                    "\\par\\par {\\b Helen:} Odd \\u-10179? half.\\par}", encoding="ascii")
+    code, out = run(tmp_path / "p.db", "import", str(path))
+    assert code == 0, out
+    with open_store(tmp_path / "p.db") as store:
+        (info,) = store.transcripts()
+        text = store.transcript_text(info.id)
+    assert "Fine \U0001F600 thanks." in text and "Odd \ufffd half." in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +137,7 @@ def read_transcript(
     fmt, reader = _formats()[ext]
     blocks = reader(file, max_bytes)
     notes = list(getattr(blocks, "notes", []))
+    _whole_characters(blocks)
     if fmt not in ("vtt", "srt"):
         blocks = chat_blocks(blocks)  # a Zoom chat saved as text
         blocks = cue_blocks(blocks)  # a Teams transcript saved as a document
@@ -172,6 +174,21 @@ def read_transcript(
         notes.append(guess)
     text, turns = assemble(drafts, roles)
     return ReadTranscript(text, turns, fmt, split_sentences(text, turns), notes, header)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(blocks: list[Block]) -> None:
+    """Join the halves of characters written as UTF-16 pairs (an emoji in RTF is
+    ``\\u-10179?\\u-8704?``; a PDF's text can hold them too) into one, in place; a
+    half without its other half becomes U+FFFD. They could not be stored, and the
+    traceback ended the whole import."""
+    for block in blocks:
+        if any(_SURROGATE.search(line) for line in block.lines):
+            block.lines = [line.encode("utf-16-le", "surrogatepass").decode(
+                "utf-16-le", "replace") if _SURROGATE.search(line) else line
+                for line in block.lines]
 
 
 def source_hash(path: str | os.PathLike[str]) -> str:
