@@ -400,3 +400,30 @@ def test_an_emoji_in_rtf(tmp_path: Path) -> None:
         (info,) = store.transcripts()
         text = store.transcript_text(info.id)
     assert "Fine \U0001F600 thanks." in text and "Odd \ufffd half." in text
+
+
+def test_words_inserted_with_track_changes_are_read(tmp_path: Path) -> None:
+    """A transcript corrected with Track Changes on (a participant's member check):
+    the inserted words were lost (python-docx reads no run inside ``w:ins``); deleted
+    words stay out."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    for who, said in TURNS:
+        p = d.add_paragraph()
+        p.add_run(f"{who}:").bold = True
+        p.add_run(f" {said}")
+    for tag, text, kind in (("w:ins", " Then Leeds.", "w:t"), ("w:del", " Wrong.", "w:delText")):
+        change = OxmlElement(tag)
+        for key, value in (("w:id", "1"), ("w:author", "P1"), ("w:date", "2025-01-01T00:00:00Z")):
+            change.set(qn(key), value)
+        run, words = OxmlElement("w:r"), OxmlElement(kind)
+        words.text = text
+        words.set(qn("xml:space"), "preserve")
+        run.append(words)
+        change.append(run)
+        d.paragraphs[1]._p.append(change)
+    d.save(str(tmp_path / "p1.docx"))
+    assert _turns(tmp_path / "p1.docx")[1] == ("Helen", "In 1996, on the wards. Then Leeds.")

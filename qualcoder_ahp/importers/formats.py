@@ -190,7 +190,8 @@ def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]
     if key not in cache:
         cache[key] = (paragraph.style.name if paragraph.style is not None else "") or ""
     heading = cache[key].startswith(("Heading", "Title"))
-    runs = [r for r in paragraph.runs if r.text]
+    runs, text = _tracked_runs(paragraph)
+    runs = [r for r in runs if r.text]
     bold_prefix = ""
     for run in runs:
         if not _run_flag(run, "bold", cache):
@@ -198,11 +199,35 @@ def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]
         bold_prefix += run.text
     all_italic = bool(runs) and all(
         _run_flag(r, "italic", cache) or not r.text.strip() for r in runs)
-    if "\n" in paragraph.text and not heading:
+    if "\n" in text and not heading:
         lines = _bold_lines([(r.text, _run_flag(r, "bold", cache)) for r in runs])
         if len(lines) > 1:
             return _line_blocks(lines, all_italic)
-    return _paragraph_block(paragraph.text, bold_prefix, all_italic, heading)
+    return _paragraph_block(text, bold_prefix, all_italic, heading)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_NOT_SHOWN = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent"})
+
+
+def _tracked_runs(paragraph: Any) -> tuple[list[Any], str]:
+    """A Word paragraph's runs and text as Word shows it with its tracked changes: the
+    words inserted (``w:ins``, ``w:moveTo``) in, the words deleted out. python-docx reads
+    only the runs outside a tracked insertion, so a transcript corrected with Track
+    Changes on (a participant's member check) lost every word added."""
+    p = paragraph._p
+    if p.find(f".//{_W}ins") is None and p.find(f".//{_W}moveTo") is None:
+        return list(paragraph.runs), paragraph.text
+    from docx.text.run import Run
+
+    runs = []
+    for r in p.iter(f"{_W}r"):
+        up = r.getparent()
+        while up is not None and up is not p and up.tag not in _NOT_SHOWN:
+            up = up.getparent()
+        if up is p:
+            runs.append(Run(r, paragraph))
+    return runs, "".join(r.text for r in runs)
 
 
 def _line_blocks(lines: list[tuple[str, str]], all_italic: bool) -> list[Block] | None:
