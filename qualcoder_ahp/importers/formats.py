@@ -270,7 +270,8 @@ def _docx_table(table: Any) -> list[Block]:
     out: list[Block] = []
     columns = None
     for row in table.rows:
-        cells = [normalise(c.text).strip() for c in row.cells]
+        cells = [normalise("\n".join(_tracked_runs(p)[1] for p in c.paragraphs)).strip()
+                 for c in row.cells]
         if columns is None and (columns := columns_named(cells)) is not None:
             continue  # a heading row naming the columns (NVivo's Timespan | Content | Speaker)
         if columns is not None:
