@@ -415,15 +415,27 @@ def test_words_inserted_with_track_changes_are_read(tmp_path: Path) -> None:
         p = d.add_paragraph()
         p.add_run(f"{who}:").bold = True
         p.add_run(f" {said}")
-    for tag, text, kind in (("w:ins", " Then Leeds.", "w:t"), ("w:del", " Wrong.", "w:delText")):
+    def change_of(tag: str, text: str) -> OxmlElement:
         change = OxmlElement(tag)
         for key, value in (("w:id", "1"), ("w:author", "P1"), ("w:date", "2025-01-01T00:00:00Z")):
             change.set(qn(key), value)
-        run, words = OxmlElement("w:r"), OxmlElement(kind)
+        run, words = OxmlElement("w:r"), OxmlElement("w:t" if tag == "w:ins" else "w:delText")
         words.text = text
         words.set(qn("xml:space"), "preserve")
         run.append(words)
         change.append(run)
-        d.paragraphs[1]._p.append(change)
+        return change
+
+    d.paragraphs[1]._p.append(change_of("w:ins", " Then Leeds."))
+    d.paragraphs[1]._p.append(change_of("w:del", " Wrong."))
     d.save(str(tmp_path / "p1.docx"))
     assert _turns(tmp_path / "p1.docx")[1] == ("Helen", "In 1996, on the wards. Then Leeds.")
+    # In a table transcript's cell too.
+    d = docx.Document()
+    table = d.add_table(rows=0, cols=2)
+    for who, said in TURNS:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = who, said
+    table.rows[1].cells[1].paragraphs[0]._p.append(change_of("w:ins", " Then Leeds."))
+    d.save(str(tmp_path / "p2.docx"))
+    assert _turns(tmp_path / "p2.docx")[1] == ("Helen", "In 1996, on the wards. Then Leeds.")
