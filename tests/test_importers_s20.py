@@ -439,3 +439,20 @@ def test_words_inserted_with_track_changes_are_read(tmp_path: Path) -> None:
     table.rows[1].cells[1].paragraphs[0]._p.append(change_of("w:ins", " Then Leeds."))
     d.save(str(tmp_path / "p2.docx"))
     assert _turns(tmp_path / "p2.docx")[1] == ("Helen", "In 1996, on the wards. Then Leeds.")
+
+
+def test_q_dot_and_a_dot_labels(tmp_path: Path) -> None:
+    """``Q. ...`` / ``A. ...``, as depositions and older transcripts are typed: one
+    ``(unlabelled)`` turn before, the questions read as the participant's."""
+    path = tmp_path / "p.txt"
+    path.write_text("Q. How did you start?\n\nA. In 1996, on the wards.\nIt was busy.\n\n"
+                    "Q. And then?\n\nA. Management, by accident.\n", encoding="utf-8")
+    parsed = read_transcript(path)
+    assert [(t.speaker, t.role, parsed.text[t.start:t.end]) for t in parsed.turns] == [
+        ("Q", "interviewer", "How did you start?"),
+        ("A", "participant", "In 1996, on the wards. It was busy."),
+        ("Q", "interviewer", "And then?"), ("A", "participant", "Management, by accident.")]
+    prose = tmp_path / "notes.txt"
+    prose.write_text("Ward notes.\n\nA. Smith said the rota was late.\n\nA. Jones agreed.\n\n"
+                     "Q. Lee was off.\n", encoding="utf-8")
+    assert [t.speaker for t in read_transcript(prose).turns] == ["(unlabelled)"]

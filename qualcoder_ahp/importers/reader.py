@@ -21,7 +21,7 @@ from qualcoder_ahp.importers.chat import chat_blocks
 from qualcoder_ahp.importers.header import drop_footer, header_interviewers, split_header
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
 from qualcoder_ahp.importers.pasted_cues import (
-    cue_blocks, dash_lines, name_lines, name_time_lines,
+    cue_blocks, dash_lines, dotted_qa, name_lines, name_time_lines,
 )
 from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.importers.tabbed import tab_blocks
@@ -144,6 +144,7 @@ def read_transcript(
         blocks = name_time_lines(blocks)  # Teams: the name, the time below
         blocks = tab_blocks(blocks)  # time<TAB>speaker<TAB>text columns
         blocks = dash_lines(blocks, (*interviewers, *participants))  # "Int - text"
+        blocks = dotted_qa(blocks)  # "Q. text" / "A. text"
         # a name alone above the words (otter.ai)
         blocks = name_lines(blocks, (*interviewers, *participants))
     blocks, header = split_header(drop_footer(blocks))
