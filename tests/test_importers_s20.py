@@ -344,6 +344,14 @@ def test_a_markdown_table_transcript(tmp_path: Path) -> None:
     assert [t.speaker for t in read_transcript(notes).turns] == ["(unlabelled)"]
 
 
+def test_a_mistyped_role_label_is_that_role(tmp_path: Path) -> None:
+    path = tmp_path / "p.txt"
+    path.write_text("Interviewer: How did you start?\n\nHelen: In 1996.\n\nInterveiwer: And "
+                    "then?\n\nHelen: Management.\n\nIntervewer: Thanks.\n", encoding="utf-8")
+    assert {(t.speaker, t.role) for t in read_transcript(path).turns} == {
+        ("Interviewer", "interviewer"), ("Helen", "participant")}  # the slips were "other"
+
+
 def test_a_name_in_a_role_labels_brackets_is_that_speaker(tmp_path: Path) -> None:
     path = tmp_path / "p.txt"
     path.write_text("Interviewer (Sarah): How did you start?\n\nHelen: In 1996.\n\n"

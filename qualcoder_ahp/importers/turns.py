@@ -686,6 +686,13 @@ def _same_person(names: list[str], renamed: dict[str, str]) -> dict[str, str]:
         if len(fits) == 1:
             out[name] = next(iter(fits))
 
+    # "Interveiwer" for "Interviewer": a role word mistyped is that role's label.
+    roles_used = {n.lower(): n for n in names if n.lower() in _TYPED_ROLES}
+    for name in people:
+        word = _mistyped_role(name.lower())
+        if word is not None and word in roles_used:
+            out[name] = roles_used[word]
+
     def merge(index: Callable[[tuple[str, ...]], Iterable[tuple[str, ...]]],
               wanted: Callable[[str], tuple[str, ...] | None]) -> None:
         left = [n for n in people if n not in out]
@@ -729,6 +736,30 @@ def names_speaker(speaker: str, name: str) -> bool:
         return True
     words = _person_words(wanted)
     return bool(words) and _person_words(low)[:len(words)] == words
+
+
+_TYPED_ROLES = frozenset({"interviewer", "participant", "respondent", "interviewee",
+                          "moderator", "facilitator", "researcher"})
+
+
+def _mistyped_role(low: str) -> str | None:
+    """The role word ``low`` is a typing slip of (one letter wrong, missing, extra, or two
+    swapped: ``interveiwer``, ``intervewer``, ``particpant``), else None. Role words only:
+    two people's names can be that close (Christina, Christine)."""
+    if low in _TYPED_ROLES:
+        return None
+    fits = []
+    for word in _TYPED_ROLES:
+        if abs(len(word) - len(low)) > 1 or low[:1] != word[:1]:
+            continue
+        i = 0
+        while i < min(len(low), len(word)) and low[i] == word[i]:
+            i += 1
+        a, b = low[i:], word[i:]
+        if (a[1:] == b[1:] or a == b[1:] or a[1:] == b
+                or len(a) == len(b) >= 2 and a[:2] == b[1::-1] and a[2:] == b[2:]):
+            fits.append(word)
+    return fits[0] if len(fits) == 1 else None  # ("interviewe": -er or -ee?)
 
 
 def _person_words(name: str) -> tuple[str, ...]:
