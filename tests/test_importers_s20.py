@@ -185,6 +185,10 @@ def test_one_interviewer_written_several_ways_is_one_speaker(tmp_path: Path) -> 
         report = import_paths(store, [path], interviewers=["Sarah Price"])
     assert report.unmatched == [] and [n for _, n in report.notes] == []
     assert read_transcript(path, participants=["sarah price"]).turns[0].role == "participant"
+    from qualcoder_ahp.importers.turns import merge_aliases
+
+    turns = [("Dan", None, "a"), ("Dan Ott", None, "b"), ("Dr Dan Ott", None, "c")]
+    assert {s for s, _, _ in merge_aliases(turns)} == {"Dr Dan Ott"}
     # Two people whose names only a title tells apart, and initials that fit two, stay
     # apart; so do role labels.
     other = tmp_path / "p16.txt"

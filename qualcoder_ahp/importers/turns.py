@@ -656,6 +656,12 @@ def merge_aliases(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, s
         if len(longer) == 1 and short != UNLABELLED:
             rename[short] = longer[0]
     rename.update(_same_person(names, rename))
+    for short, full in rename.items():  # "Dan" -> "Dan Ott" -> "Dr Dan Ott"
+        seen = {short}
+        while full in rename and full not in seen:
+            seen.add(full)
+            full = rename[full]
+        rename[short] = full
     if not rename:
         return turns
     return [(rename.get(s, s), t, x) for s, t, x in turns]
