@@ -9,6 +9,7 @@ the workbench shows it as a notification.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterable
 
 
@@ -53,3 +54,49 @@ class CodebookError(UserError):
 
 class SchemaTooNew(UserError):
     """The database was written by a newer version of qualcoder_ahp."""
+
+
+class Stopped(KeyboardInterrupt):
+    """A command stopped by SIGTERM (``kill``, a scheduler's time limit, a shutdown).
+
+    Raised by the CLI's SIGTERM handler (:func:`~qualcoder_ahp.cli.common.sigterm_stops`)
+    so that it unwinds as Ctrl+C does: the open transaction rolls back, a half-written
+    output file is removed and ``qcahp suggest``'s worker processes are stopped (they
+    were left running, orphaned, when SIGTERM ended the command at once).
+    """
+
+
+def database_problem(exc: sqlite3.Error) -> str:
+    """One line for an SQLite error: what happened, whether anything changed, what to do.
+
+    Every write is one transaction, so a failed one changed nothing: that is said, and
+    a full disk or a lock is not sent to a backup ("if the file is damaged, restore a
+    .bak copy" after a full disk would have cost every decision since the backup).
+    """
+    text = str(exc)
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if "READONLY" in name or "readonly" in text or "read-only" in text:
+        return ("the project database is read-only, so nothing was changed (check the "
+                "permissions of the file and its folder)")
+    if "BUSY" in name or "LOCKED" in name or "locked" in text or "busy" in text:
+        return (f"the project is busy: another process (a qcahp command, another coder) "
+                f"held it longer than the busy timeout, so nothing was changed; try again "
+                f"({text})")
+    if "FULL" in name or "disk is full" in text:
+        return (f"the disk is full ({text}): nothing was half-written (each step is stored "
+                "whole or not at all); free some space and run the same command again")
+    if "IOERR" in name or "disk I/O error" in text:
+        return (f"could not write to the disk ({text}: a full disk, a file size limit or a "
+                "failing drive): nothing was half-written (each step is stored whole or not "
+                "at all); free some space or check the drive, then run the same command again")
+    return f"database problem: {text} (if the file is damaged, restore a .bak copy; --debug " \
+           "shows details)"
+
+
+def problem_text(exc: BaseException) -> str:
+    """An unexpected failure as the workbench notifies it: an SQLite error in the words of
+    :func:`database_problem` (not "OperationalError: database is locked"), anything else
+    as its type and message."""
+    if isinstance(exc, sqlite3.Error):
+        return database_problem(exc)
+    return f"{type(exc).__name__}: {exc}"

@@ -18,8 +18,9 @@ import click
 from click_default_group import DefaultGroup
 
 from qualcoder_ahp import __version__
-from qualcoder_ahp.cli.common import Project
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.cli import starting  # first: Ctrl+C while loading is one line
+from qualcoder_ahp.cli.common import Project, sigterm_stops
+from qualcoder_ahp.errors import Stopped, UserError, database_problem
 
 
 def _one_line(exc: click.BadParameter) -> click.UsageError:
@@ -171,7 +172,8 @@ class _Group(DefaultGroup):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with sigterm_stops():
+                return super().invoke(ctx)
         except click.BadParameter as exc:
             raise _one_line(exc) from None
         except UserError as exc:
@@ -185,6 +187,8 @@ class _Group(DefaultGroup):
             # A damaged project file, or one locked for longer than the busy timeout.
             if ctx.obj is not None and ctx.obj.debug:
                 raise
+            if ctx.obj is not None:
+                ctx.obj.discard_if_unused()
             click.secho(f"Error: {_database_problem(ctx, exc)}", fg="red", err=True)
             sys.exit(1)
         except OSError as exc:
@@ -195,31 +199,26 @@ class _Group(DefaultGroup):
             where = f"{exc.filename}: " if exc.filename else ""
             click.secho(f"Error: {where}{exc.strerror or exc}", fg="red", err=True)
             sys.exit(1)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             # Every write is one transaction, so a Ctrl+C leaves each step whole or not
             # begun; "Interrupted." alone left researchers fearing a damaged project.
-            click.echo("Interrupted: nothing is half-written (each step finished before "
-                       "Ctrl+C is stored whole, the rest not begun); run the same command "
-                       "again to carry on.", err=True)
-            sys.exit(130)
+            # SIGTERM (``kill``, a time limit) unwinds the same way (sigterm_stops).
+            stopped = isinstance(exc, Stopped)
+            if ctx.obj is not None:
+                ctx.obj.discard_if_unused()
+            what = "Stopped (SIGTERM)" if stopped else "Interrupted"
+            key = "it came" if stopped else "Ctrl+C"
+            click.echo(f"{what}: nothing is half-written (each step finished before {key} "
+                       "is stored whole, the rest not begun); run the same command again "
+                       "to carry on.", err=True)
+            sys.exit(143 if stopped else 130)
 
 
 def _database_problem(ctx: click.Context, exc: sqlite3.DatabaseError) -> str:
-    """One line for an SQLite error, naming the project file and what to do.
-
-    A read-only file is the commonest case (a copy from a shared drive, a project
-    opened by another user) and is not damage: it must not send anyone to a backup.
-    """
+    """One line for an SQLite error, naming the project file and what to do
+    (:func:`~qualcoder_ahp.errors.database_problem`)."""
     where = f"{ctx.obj.path}: " if ctx.obj is not None else ""
-    text = str(exc)
-    if "readonly" in text or "read-only" in text:
-        return (f"{where}the project database is read-only, so nothing was changed "
-                "(check the permissions of the file and its folder)")
-    if "locked" in text or "busy" in text:
-        hint = "another process held it longer than the busy timeout; try again"
-    else:
-        hint = "if the file is damaged, restore a .bak copy; --debug shows details"
-    return f"{where}database problem: {text} ({hint})"
+    return where + database_problem(exc)
 
 
 @click.group(cls=_Group, default="code", default_if_no_args=True)
@@ -266,5 +265,6 @@ def _register() -> None:
 
 
 _register()
+starting.started()
 
 __all__ = ["cli"]

@@ -8,6 +8,7 @@ import json
 import math
 import os
 import shutil
+import signal
 import sqlite3
 import stat
 import sys
@@ -19,7 +20,7 @@ from typing import Any
 
 import click
 
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import Stopped, UserError
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import plural  # noqa: F401 (the commands take it from here)
 from qualcoder_ahp.reports.text_table import (
@@ -86,6 +87,12 @@ class Project:
                     "(or check --db / $QCAHP_DB)", path=str(self.path))
             if existed:
                 refuse_other_file(self.path, creates)
+                if creates and not _writable(self.path):
+                    # The workbench wrote its coder on opening and showed a traceback.
+                    raise UserError("the project database is read-only (check the "
+                                    "permissions of the file and its folder, or copy it to "
+                                    "a folder you can write to); nothing can be saved to it",
+                                    path=str(self.path))
             else:
                 self._new_folders = _missing_folders(self.path)
             self._store = open_store(self.path)
@@ -109,6 +116,22 @@ class Project:
             for folder in self._new_folders:  # (`--db new/study.db` made them: go too)
                 with contextlib.suppress(OSError):
                     folder.rmdir()  # only while empty
+
+    def discard_if_unused(self) -> None:
+        """After Ctrl+C, SIGTERM or a full disk: delete the database this command created
+        if nothing got into it (``qcahp --db new.db refi import study.qdpx`` stopped at
+        once left an empty project behind, and on a full disk its ``-wal`` kept the disk
+        full); one holding what a stopped import stored stays."""
+        store = self._store
+        if not self.created or store is None:
+            return
+        try:
+            unused = not store.conn.in_transaction and not (
+                store.transcripts() or store.themes(include_inactive=True) or store.coders())
+        except sqlite3.Error:  # (the disk or the file failing: leave it be)
+            return
+        if unused:
+            self.discard_if_created()
 
     def coded_store(self) -> Store:
         """The project database, refusing one without a codebook.
@@ -169,6 +192,12 @@ def _link_loop(path: Path) -> bool:
     return False
 
 
+def _writable(path: Path) -> bool:
+    """Whether this user may write the project file and make its -wal and -shm files."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+
+
 def _missing_folders(path: Path) -> list[Path]:
     """The folders above ``path`` that do not exist yet, innermost first."""
     missing = []
@@ -223,6 +252,46 @@ def refuse_other_file(path: Path, creates: bool) -> None:
         raise UserError(f"not a qualcoder_ahp project: an SQLite database of another "
                         f"program (tables {shown}); nothing was changed: give --db a "
                         "project file, or a new file name", path=str(path))
+
+
+@contextmanager
+def sigterm_stops() -> Iterator[None]:
+    """While the block runs, SIGTERM stops the command as Ctrl+C does (:class:`Stopped`).
+
+    Python's default for SIGTERM ends the process at once: the database was safe (SQLite
+    rolls back the open transaction), but ``qcahp suggest``'s worker processes were left
+    running with no parent, a half-written output file stayed behind as a hidden
+    ``.NAME.tmp``, and nothing was said. Raised instead, it unwinds like Ctrl+C (the
+    pool stopped, the temporary file removed) and the CLI says so in one line.
+
+    A forked worker inherits the handler, and ``concurrent.futures`` would hand an
+    exception raised there back as its result and carry on: there SIGTERM ends the
+    process as before. Outside the main thread (signals cannot be set there) and
+    when SIGTERM is ignored (``nohup``-style launchers), nothing changes.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def stop(signum: int, _frame: object) -> None:
+        if os.getpid() != owner:  # a forked worker: end as SIGTERM always did
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Stopped
+
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous == signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 ProgressCallback = Callable[..., None]

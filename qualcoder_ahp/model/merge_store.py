@@ -84,6 +84,13 @@ def added_theme_ids(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in rows if isinstance(r[0], str)}
 
 
+def read_only_uri(path: Path) -> str:
+    """The ``file:`` URI that reads a project without writing beside it: ``mode=ro``
+    with its ``-wal`` when it has one, else ``immutable`` (no lock, no side file)."""
+    live = Path(f"{path}-wal").exists()
+    return path.resolve().as_uri() + ("?mode=ro" if live else "?mode=ro&immutable=1")
+
+
 @contextmanager
 def read_copy(path: Path) -> Iterator[sqlite3.Connection]:
     """Open a coder's copy of the project read-only, leaving its folder as it was.
@@ -96,11 +103,10 @@ def read_copy(path: Path) -> Iterator[sqlite3.Connection]:
     is read with it, and the ``-shm`` SQLite made for that is removed again. The path
     goes in as a ``file:`` URI, so a name with ``?``, ``#`` or ``%`` opens that file.
     """
-    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    shm = Path(f"{path}-shm")
     had_shm = shm.exists()
-    live = wal.exists()
-    uri = path.resolve().as_uri() + ("?mode=ro" if live else "?immutable=1")
-    conn = sqlite3.connect(uri, uri=True)
+    live = Path(f"{path}-wal").exists()
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         yield conn
     finally:

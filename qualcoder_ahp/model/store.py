@@ -26,13 +26,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from qualcoder_ahp.errors import SchemaTooNew, UserError, closest
+from qualcoder_ahp.errors import SchemaTooNew, UserError, closest, database_problem
 from qualcoder_ahp.model.codebook_store import CodebookMixin
 from qualcoder_ahp.model.coders_store import CodersMixin
 from qualcoder_ahp.model.codings_csv_store import CodingsCsvMixin
 from qualcoder_ahp.model.decisions import DecisionMixin
 from qualcoder_ahp.model.framework_store import FrameworkMixin, followed_cases
-from qualcoder_ahp.model.merge_store import MergeMixin
+from qualcoder_ahp.model.merge_store import MergeMixin, read_only_uri
 from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
 from qualcoder_ahp.model.privacy_store import PrivacyMixin
 from qualcoder_ahp.model.refi_store import RefiMixin
@@ -99,18 +99,39 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
         store = Store(Database(conn), None)
     else:
         file = Path(path)
+        read_only = file.exists() and not os.access(file.parent, os.W_OK)
         if not file.exists():
             _create_private(file)
-        else:
+        elif not read_only:
             with contextlib.suppress(OSError):  # owner only, never writable if it was not
                 os.chmod(file, file.stat().st_mode & 0o700)
-        conn = sqlite3.connect(str(file), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        # In a read-only folder SQLite cannot make the -wal and -shm files it needs to
+        # read a WAL database, and every command said "not a qualcoder_ahp database, or
+        # damaged": there the project is read as it is, and a write says "read-only".
+        conn = sqlite3.connect(read_only_uri(file) if read_only else str(file),
+                               timeout=BUSY_TIMEOUT_S, check_same_thread=False,
+                               uri=read_only)
         store = Store(Database(conn), file)
+        store.read_only = read_only
     try:
         store._prepare(migrate=migrate)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         # (A damaged file can fail to decode its own schema or migration names.)
         store.close()
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if "FULL" in name or "IOERR" in name:  # (upgrading it: the backup or a migration)
+            raise UserError(database_problem(exc), path=str(path)) from None
+        if store.read_only and "CANTOPEN" in name:
+            raise UserError("the project is in a read-only folder with a -wal file beside "
+                            "it, which SQLite cannot read there; open it once where the "
+                            "folder can be written, or copy the project with its -wal file "
+                            "to a folder you can write to", path=str(path)) from None
+        if "READONLY" in name:
+            # Upgrading an earlier version's project failed: not damage.
+            raise UserError("the project database is read-only, and this version must "
+                            "upgrade it before reading it (check the permissions of the file "
+                            "and its folder, or copy it to a folder you can write to)",
+                            path=str(path)) from None
         raise UserError(f"not a qualcoder_ahp database, or damaged ({exc})",
                         path=str(path)) from None
     except BaseException:
@@ -125,6 +146,9 @@ class Store(
     CodingsCsvMixin,
 ):
     """Typed access to one project database."""
+
+    read_only: bool = False
+    """Whether the project was opened read-only, as it is (it lies in a read-only folder)."""
 
     name_clash_advice: str = "import it as a new version of that transcript, or under another name"
     """What :meth:`add_transcript` tells the user to do when a name is taken by other
@@ -145,7 +169,7 @@ class Store(
     def _prepare(self, *, migrate: bool) -> None:
         self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         self.conn.execute("PRAGMA foreign_keys = ON")
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._set_wal()
             # FULL sync: a decision reported committed survives power loss, not just a crash.
             self.conn.execute("PRAGMA synchronous = FULL")
@@ -157,6 +181,10 @@ class Store(
                 path=str(self.path),
             )
         if migrate and (version != known_count() or MIGRATIONS.pending(self.db)):
+            if self.read_only:
+                raise UserError("the project is in a read-only folder and was made by an "
+                                "earlier version, which this one must first upgrade; copy "
+                                "it to a folder you can write to", path=str(self.path))
             self._migrate()
 
     def _set_wal(self) -> None:
@@ -195,22 +223,32 @@ class Store(
             self.conn.execute(f"PRAGMA user_version = {known_count()}")
 
     def backup(self, target: Path) -> Path:
-        """Write a consistent, owner-only copy of the database (SQLite backup API)."""
-        if target.exists():
-            target.unlink()
-        _create_private(target)
+        """Write a consistent, owner-only copy of the database (SQLite backup API).
+
+        The copy is made under a temporary name that replaces ``target`` only once it is
+        whole: a full disk left a truncated ``.bak-v9`` beside the project, the very file
+        a researcher would restore, and had deleted the good one made by an earlier try.
+        """
+        partial = target.with_name(f".{target.name}.partial")
+        for leftover in (partial, Path(f"{partial}-journal")):
+            leftover.unlink(missing_ok=True)
+        _create_private(partial)
         source = self.conn
         if self.conn.in_transaction and self.path is not None:
             # The backup API spins on a connection that holds the write lock; a
             # second connection reads the last committed state (the pre-migration one).
             source = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S)
-        dest = sqlite3.connect(str(target))
+        dest = sqlite3.connect(str(partial))
         try:
             source.backup(dest)
+            dest.close()
+            os.replace(partial, target)
         finally:
             dest.close()
             if source is not self.conn:
                 source.close()
+            for leftover in (partial, Path(f"{partial}-journal")):
+                leftover.unlink(missing_ok=True)
         return target
 
     def close(self) -> None:

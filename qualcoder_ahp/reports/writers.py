@@ -162,11 +162,17 @@ def replace_private(target: Path, write: Callable[[BinaryIO], None], *,
     export's (which streams a zip into the file and makes its folder, ``make_folder``).
 
     A write that fails half-way leaves the old file as it was and no temporary file
-    behind.
+    behind. A symbolic link is written through: the file it points to is replaced and
+    the link stays.
 
     Raises:
         UserError: ``cannot write {what} (...)``, naming ``target``, on any OSError.
     """
+    shown = target
+    if target.is_symlink():
+        # `-o latest.csv`, a link to the team's shared file: the link itself was replaced
+        # by a new file, and the file it points to kept the old report. Write through it.
+        target = Path(os.path.realpath(target))
     tmp: str | None = None
     try:
         if make_folder:
@@ -181,7 +187,7 @@ def replace_private(target: Path, write: Callable[[BinaryIO], None], *,
         tmp = None
     except OSError as exc:
         raise UserError(f"cannot write {what} ({exc.strerror or exc})",
-                        path=str(target)) from None
+                        path=str(shown)) from None
     finally:
         if tmp is not None:  # failed or interrupted: the old file stays, no debris
             Path(tmp).unlink(missing_ok=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import UserError, problem_text
 from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.tui.follow import FollowsStore
 
@@ -113,7 +113,7 @@ class UndoKeys:
         except UserError as exc:  # refused (a later edit, a theme in use): say why
             self.notify(str(exc), severity="warning", markup=False)
         except Exception as exc:  # a failed write is reported, not fatal
-            self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
+            self.notify(problem_text(exc), severity="error", markup=False)
         return False, None
 
     def follow_here(self) -> None:

@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import UserError, problem_text
 from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding
@@ -344,7 +344,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self._update(counts=True)
             return None
         except Exception as exc:  # the screen must survive any failure of one decision
-            self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
+            self.notify(problem_text(exc), severity="error", markup=False)
             self._update(counts=True)
             return None
         self._update(counts=counts)
@@ -522,7 +522,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self.notify(str(exc), severity="warning", markup=False)
             return
         except Exception as exc:  # the screen must survive any failure, as in _do
-            self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
+            self.notify(problem_text(exc), severity="error", markup=False)
             self._update(counts=True)
             return
         self._update(counts=True)

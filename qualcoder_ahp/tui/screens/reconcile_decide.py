@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from qualcoder_ahp.agreement.intervals import Interval
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import UserError, problem_text
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.jobs import JobStopped
 
@@ -277,7 +277,7 @@ class ReconcileDecisions:
         except UserError as exc:
             error = str(exc)
         except Exception as exc:  # said, and the keys free again
-            error = f"{type(exc).__name__}: {exc}"
+            error = problem_text(exc)
         self.post_message(self.Written(job, result, error, log))
 
     def on_reconcile_decisions_write_progress(self, message: WriteProgress) -> None:
