@@ -346,3 +346,11 @@ def ex_quote(**fields):
                 time=None, quote="I fell into it.", context="", coder="ana", memo=None,
                 origin="suggestion", start=0, end=15)
     return Quote(**{**base, **fields})
+
+
+def test_markdown_aligns_an_empty_column_left_and_numbers_right():
+    """A memo column nobody wrote in was right-aligned (``---:``) as if it held numbers."""
+    from qualcoder_ahp.reports.writers import Sheet, to_markdown
+    md = to_markdown([Sheet("t", ["theme", "codings", "memo"],
+                            [["luck", 3, ""], ["roles", 12, None]])])
+    assert "|---|---:|---|" in md

@@ -355,7 +355,9 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
             out += [sheet.empty or EMPTY, ""]
             out += [_md_escape(sheet.footer), ""] if sheet.footer else []
             continue
-        numeric = [all(is_number(r[i]) for r in rows) for i in range(len(sheet.columns))]
+        # A column of numbers is right-aligned; one with nothing in it (no memos) is not.
+        numeric = [all(is_number(r[i]) for r in rows) and any(r[i] for r in rows)
+                   for i in range(len(sheet.columns))]
         ready = [c in sheet.markdown for c in sheet.columns]
         out.append("| " + " | ".join(md_cell(c) for c in sheet.columns) + " |")
         out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
