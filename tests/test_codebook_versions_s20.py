@@ -1,0 +1,75 @@
+"""A codebook's life across versions (session 20): what ``qcahp codebook load`` says when
+a file brings back themes and patterns the project kept all along, or changes only its
+``version:``; and what ``qcahp suggest`` keeps, adds and retires after each change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+
+SMALL = Path(__file__).parent / "data" / "codebooks" / "small.yaml"
+
+
+def run(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    return result.exit_code, result.output
+
+
+def load(db: Path, tmp_path: Path, text: str, name: str = "cb.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    code, out = run(db, "codebook", "load", str(path))
+    assert code == 0, out
+    return " ".join(out.split())
+
+
+def test_loading_the_file_again_after_a_retire_restores_rather_than_adds(
+        tmp_path: Path) -> None:
+    """The bug: the retired theme's patterns, stored all along, were listed as added."""
+    db, text = tmp_path / "p.db", SMALL.read_text()
+    load(db, tmp_path, text)
+    code, out = run(db, "codebook", "retire", "serendipity", "--coder", "ana")
+    assert code == 0, out
+    out = load(db, tmp_path, text)
+    assert "added" not in out, out
+    assert "themes brought back: serendipity" in out
+    assert ("patterns restored: ser_fell_into, ser_right_place, ser_by_chance, "
+            "ser_ask_lemma") in out
+    assert "exclusion patterns restored: ser_not_by_chance" in out
+    assert "Run `qcahp suggest`" in out
+    assert load(db, tmp_path, text).endswith("no changes")
+
+
+def test_a_theme_or_pattern_a_version_left_out_comes_back_restored_or_changed(
+        tmp_path: Path) -> None:
+    db, text = tmp_path / "p.db", SMALL.read_text()
+    load(db, tmp_path, text)
+    lines = text[:text.index("  - id: interviewing")].splitlines(keepends=True)
+    at = lines.index("          - id: ser_by_chance\n")
+    without = "".join(lines[:at] + lines[at + 2:])
+    assert "ser_by_chance" not in without and "int_career" not in without
+    out = load(db, tmp_path, without)
+    assert "themes retired: interviewing" in out
+    assert "patterns retired: int_career, ser_by_chance" in out
+    out = load(db, tmp_path, text.replace("tell me about your career", "your career"))
+    assert "added" not in out, out
+    assert "themes brought back: interviewing" in out
+    assert "patterns changed: int_career" in out  # back, and not as it was stored
+    assert "patterns restored: ser_by_chance" in out
+
+
+def test_a_version_that_changes_only_its_version_number_says_so(tmp_path: Path) -> None:
+    db, text = tmp_path / "p.db", SMALL.read_text()
+    first = load(db, tmp_path, text)
+    assert "version 1" not in first  # a first load: nothing to compare with
+    out = load(db, tmp_path, text.replace("version: 1", "version: 2"))
+    assert out.endswith("version 1 -> 2") and "no changes" not in out, out
+    out = load(db, tmp_path, text.replace("version: 1\n", ""))
+    assert out.endswith("version 2 removed (this file has none)"), out
+    out = load(db, tmp_path, text.replace("version: 1", "version: 3"))
+    assert out.endswith("version 3 (the last file had none)"), out
+    assert load(db, tmp_path, text.replace("version: 1", "version: 3")).endswith(
+        "no changes")
