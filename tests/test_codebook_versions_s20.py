@@ -73,3 +73,22 @@ def test_a_version_that_changes_only_its_version_number_says_so(tmp_path: Path) 
     assert out.endswith("version 3 (the last file had none)"), out
     assert load(db, tmp_path, text.replace("version: 1", "version: 3")).endswith(
         "no changes")
+
+
+def test_themes_changed_says_what_changed_in_each(tmp_path: Path) -> None:
+    """A rename, a move and a reworded definition all read "themes changed: ID" alone."""
+    db, text = tmp_path / "p.db", SMALL.read_text()
+    load(db, tmp_path, text)
+    edited = text.replace("name: Serendipity", "name: Chance and invitation").replace(
+        '"#CC6677"', '"#AA4499"').replace("Moves that arose from chance",
+                                          "Moves that came from chance")
+    edited = edited.replace("  - id: interviewing\n", "      - id: interviewing\n").replace(
+        "    name: Interviewer prompts", "        name: Interviewer prompts")
+    lines = edited.splitlines(keepends=True)
+    at = lines.index("      - id: interviewing\n")
+    edited = "".join(lines[:at + 2] + ["    " + line for line in lines[at + 2:]])
+    out = load(db, tmp_path, edited)
+    assert ("themes changed: serendipity (name 'Serendipity' -> 'Chance and invitation', "
+            "definition, colour #CC6677 -> #AA4499), interviewing (place under (top level) "
+            "-> career_pathways)") in out, out
+    assert "patterns" not in out.split("themes changed")[1]  # the same patterns, moved

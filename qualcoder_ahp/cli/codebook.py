@@ -144,7 +144,11 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
         analyse_codebook(store, bar)
     # Wrapped to the terminal: 122 columns at 80, and each list line twice that.
     say(f"Loaded {cb.name!r} from {path}: {_sizes(cb)}.", err=False, indent=4)
+    olds = {t.id: t for t in before.themes}
+    news = {t.id: t for t in cb.themes}
     for key, ids in diff.items():
+        if key == "themes_changed":  # which fields: a rename reads otherwise as a reword
+            ids = [f"{i} ({_theme_changes(olds[i], news[i])})" for i in ids]
         if ids:
             label = key.replace("_", " ")
             shown = ", ".join(ids[:12]) + (f", ... ({len(ids)} in all)" if len(ids) > 12 else "")
@@ -239,6 +243,21 @@ def _renamed_warning(store: Any, diff: dict[str, list[str]], coded: dict[str, in
             move = f"{old_id} holds no codings, so nothing to move."
         say(f"warning: theme {old_id} renamed {new_id}? Both are named {old.name!r}; "
             f"codings and decisions stay with {old_id}, not {new_id}: {move}", fg="yellow")
+
+
+def _theme_changes(old: Any, new: Any) -> str:
+    """``name 'Serendipity' -> 'Chance', definition``: what a loaded file changes in one
+    theme (``themes changed: serendipity (...)``)."""
+    fields = {}
+    for field in ("name", "description", "inclusion", "exclusion", "examples", "color",
+                  "parent_id"):
+        mine, theirs = getattr(old, field), getattr(new, field)
+        if (mine.upper() != theirs.upper()) if field == "color" else mine != theirs:
+            fields[field] = (mine, theirs)
+    words = [_overwrites(fields)] if fields else []
+    if old.codable != new.codable:
+        words.append("now codable" if new.codable else "now a folder")
+    return ", ".join(words)
 
 
 def _overwrites(fields: dict[str, tuple[str, str]]) -> str:
