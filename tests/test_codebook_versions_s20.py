@@ -92,3 +92,14 @@ def test_themes_changed_says_what_changed_in_each(tmp_path: Path) -> None:
             "definition, colour #CC6677 -> #AA4499), interviewing (place under (top level) "
             "-> career_pathways)") in out, out
     assert "patterns" not in out.split("themes changed")[1]  # the same patterns, moved
+
+
+def test_patterns_changed_names_a_new_scope_or_unit(tmp_path: Path) -> None:
+    db, text = tmp_path / "p.db", SMALL.read_text()
+    load(db, tmp_path, text)
+    edited = text.replace("            unit: turn\n", "").replace(
+        "scope: interviewer", "scope: all").replace('phrase: "fell into"',
+                                                    'phrase: "fall into"')
+    out = load(db, tmp_path, edited)
+    assert ("patterns changed: ser_fell_into, ntr_ops_turn (unit turn -> sentence), "
+            "int_career (scope interviewer -> all)") in out, out

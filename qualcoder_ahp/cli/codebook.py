@@ -145,10 +145,14 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     # Wrapped to the terminal: 122 columns at 80, and each list line twice that.
     say(f"Loaded {cb.name!r} from {path}: {_sizes(cb)}.", err=False, indent=4)
     olds = {t.id: t for t in before.themes}
+    stored_patterns = {p.id: p for p in stored.patterns}
+    new_patterns = {p.id: p for p in cb.patterns}
     news = {t.id: t for t in cb.themes}
     for key, ids in diff.items():
         if key == "themes_changed":  # which fields: a rename reads otherwise as a reword
             ids = [f"{i} ({_theme_changes(olds[i], news[i])})" for i in ids]
+        elif key.endswith("patterns_changed"):  # its scope, unit or theme: not in its body
+            ids = [_pattern_changes(stored_patterns[i], new_patterns[i]) for i in ids]
         if ids:
             label = key.replace("_", " ")
             shown = ", ".join(ids[:12]) + (f", ... ({len(ids)} in all)" if len(ids) > 12 else "")
@@ -258,6 +262,15 @@ def _theme_changes(old: Any, new: Any) -> str:
     if old.codable != new.codable:
         words.append("now codable" if new.codable else "now a folder")
     return ", ".join(words)
+
+
+def _pattern_changes(old: Any, new: Any) -> str:
+    """``ser_by_chance (scope participant -> all)``: a changed pattern, with what changed
+    besides its body (a bare id: what it matches)."""
+    moves = [f"{word} {getattr(old, field)} -> {getattr(new, field)}"
+             for field, word in (("theme_id", "theme"), ("scope", "scope"), ("unit", "unit"))
+             if getattr(old, field) != getattr(new, field)]
+    return f"{new.id} ({', '.join(moves)})" if moves else new.id
 
 
 def _overwrites(fields: dict[str, tuple[str, str]]) -> str:
