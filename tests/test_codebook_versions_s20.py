@@ -103,3 +103,37 @@ def test_patterns_changed_names_a_new_scope_or_unit(tmp_path: Path) -> None:
     out = load(db, tmp_path, edited)
     assert ("patterns changed: ser_fell_into, ntr_ops_turn (unit turn -> sentence), "
             "int_career (scope interviewer -> all)") in out, out
+
+
+def test_a_pattern_moved_to_another_theme_counts_only_the_new_themes_suggestions(
+        tmp_path: Path) -> None:
+    """The moved pattern's record took in the decisions on the old theme's suggestion:
+    "2 suggestions, 1 accepted" for a pattern whose new theme had one, undecided."""
+    from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.suggest.codebook import load_codebook
+    from qualcoder_ahp.suggest.runner import run_suggestions
+    from tests.test_engine import transcript
+
+    text = SMALL.read_text()
+    lines = text.splitlines(keepends=True)
+    at = lines.index("          - id: ser_by_chance\n")
+    moved = lines[:at] + lines[at + 2:]
+    into = moved.index("          - id: ntr_ops_turn\n")
+    moved[into:into] = lines[at:at + 2]
+    (tmp_path / "v2.yaml").write_text("".join(moved), encoding="utf-8")
+    with open_store(tmp_path / "p.db") as store:
+        store.save_codebook(load_codebook(SMALL))
+        store.add_transcript("t", transcript([("P", "participant", "I got it by chance.")]))
+        run_suggestions(store)
+        (first,) = store.suggestions()
+        store.accept(first.id, "ana")
+        store.save_codebook(load_codebook(tmp_path / "v2.yaml"))
+        run_suggestions(store)
+        assert {(s.theme_id, s.pattern_ids) for s in store.suggestions()} == {
+            ("serendipity", ("ser_by_chance",)),  # decided: kept, with its decision
+            ("non_traditional_roles", ("ser_by_chance",))}
+        (record,) = [r for r in store.pattern_stats() if r["pattern"] == "ser_by_chance"]
+        assert (record["theme"], record["suggestions"], record["accepted"],
+                record["open"]) == ("non_traditional_roles", 1, 0, 1)
+        assert [s.theme_id for s, _ in store.pattern_suggestions("ser_by_chance")] == [
+            "non_traditional_roles"]
