@@ -137,3 +137,31 @@ def test_a_pattern_moved_to_another_theme_counts_only_the_new_themes_suggestions
                 record["open"]) == ("non_traditional_roles", 1, 0, 1)
         assert [s.theme_id for s, _ in store.pattern_suggestions("ser_by_chance")] == [
             "non_traditional_roles"]
+
+
+def test_a_theme_a_version_makes_a_folder_retires_its_decided_suggestions(
+        tmp_path: Path) -> None:
+    """They stayed open in every other coder's queue, and accepting one failed: "theme
+    'serendipity' is a folder and cannot be coded"."""
+    from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.suggest.codebook import load_codebook
+    from qualcoder_ahp.suggest.runner import run_suggestions
+    from tests.test_engine import transcript
+
+    text = SMALL.read_text()
+    start = text.index("        patterns:\n          - id: ser_fell_into")
+    end = text.index("      - id: non_traditional_roles")
+    folder = text[:start] + "        codable: false\n" + text[end:]
+    (tmp_path / "v2.yaml").write_text(folder, encoding="utf-8")
+    with open_store(tmp_path / "p.db") as store:
+        store.save_codebook(load_codebook(SMALL))
+        store.add_transcript("t", transcript([("P", "participant", "I fell into it.")]))
+        run_suggestions(store)
+        (first,) = store.suggestions()
+        store.accept(first.id, "ana")
+        store.save_codebook(load_codebook(tmp_path / "v2.yaml"))
+        report = run_suggestions(store)
+        assert (report.retired, report.decided_kept) == (1, 0)
+        assert store.suggestions(coder="ben", decision="undecided") == []
+        assert store.decision_of(first.id, "ana") == "accepted"
+        assert [c.theme_id for c in store.codings()] == ["serendipity"]

@@ -149,7 +149,7 @@ class SuggestionMixin:
         current pattern ids and matches; a retired one found again is reopened; a new
         one is inserted. An open suggestion no longer found is retired when no coder
         has decided on it, and kept (with its last pattern ids) when someone has, unless
-        its theme was retired from the codebook.
+        its theme was retired from the codebook or made a folder.
         One transaction. Returns counts: new, kept, reopened, retired, decided_kept.
         """
         from qualcoder_ahp.model.store import now
@@ -192,10 +192,12 @@ class SuggestionMixin:
             decided = {r[0] for r in self.conn.execute(
                 "SELECT DISTINCT d.suggestion_id FROM decisions d JOIN suggestions s "
                 "ON s.id = d.suggestion_id WHERE s.transcript_id = ?", [transcript_id])}
-            # A theme the codebook no longer has cannot be accepted: its suggestions
-            # retire even when a coder decided on them (the decisions and codings stay),
-            # or they would wait in every other coder's queue, as a merged theme's do not.
-            active = {r[0] for r in self.conn.execute("SELECT id FROM themes WHERE active = 1")}
+            # A theme the codebook no longer has cannot be accepted, nor one a version made
+            # a folder: its suggestions retire even when a coder decided on them (the
+            # decisions and codings stay), or they would wait in every other coder's
+            # queue, as a merged theme's do not.
+            active = {r[0] for r in self.conn.execute(
+                "SELECT id FROM themes WHERE active = 1 AND codable = 1")}
             for (theme_id, _, _), (sid, status, _, _) in existing.items():
                 if sid in seen or status != "open":
                     continue
