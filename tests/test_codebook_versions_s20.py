@@ -54,9 +54,11 @@ def test_a_theme_or_pattern_a_version_left_out_comes_back_restored_or_changed(
     out = load(db, tmp_path, without)
     assert "themes retired: interviewing" in out
     assert "patterns retired: int_career, ser_by_chance" in out
-    out = load(db, tmp_path, text.replace("tell me about your career", "your career"))
+    out = load(db, tmp_path, text.replace("tell me about your career", "your career")
+               .replace("Interviewer prompts", "Interviewer questions"))
     assert "added" not in out, out
-    assert "themes brought back: interviewing" in out
+    assert ("themes brought back: interviewing (name 'Interviewer prompts' -> "
+            "'Interviewer questions')") in out
     assert "patterns changed: int_career" in out  # back, and not as it was stored
     assert "patterns restored: ser_by_chance" in out
 

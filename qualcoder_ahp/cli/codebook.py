@@ -144,13 +144,14 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
         analyse_codebook(store, bar)
     # Wrapped to the terminal: 122 columns at 80, and each list line twice that.
     say(f"Loaded {cb.name!r} from {path}: {_sizes(cb)}.", err=False, indent=4)
-    olds = {t.id: t for t in before.themes}
+    olds = {t.id: t for t in stored.themes}
     stored_patterns = {p.id: p for p in stored.patterns}
     new_patterns = {p.id: p for p in cb.patterns}
     news = {t.id: t for t in cb.themes}
     for key, ids in diff.items():
-        if key == "themes_changed":  # which fields: a rename reads otherwise as a reword
-            ids = [f"{i} ({_theme_changes(olds[i], news[i])})" for i in ids]
+        if key in ("themes_changed", "themes_brought_back"):  # which fields, if any
+            ids = [f"{i} ({changes})" if (changes := _theme_changes(olds[i], news[i])) else i
+                   for i in ids]
         elif key.endswith("patterns_changed"):  # its scope, unit or theme: not in its body
             ids = [_pattern_changes(stored_patterns[i], new_patterns[i]) for i in ids]
         if ids:
