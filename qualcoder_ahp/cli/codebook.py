@@ -253,7 +253,7 @@ def _renamed_warning(store: Any, diff: dict[str, list[str]], coded: dict[str, in
 def _theme_changes(old: Any, new: Any) -> str:
     """``name 'Serendipity' -> 'Chance', definition``: what a loaded file changes in one
     theme (``themes changed: serendipity (...)``)."""
-    fields = {}
+    fields: dict[str, tuple[str, str]] = {}
     for field in ("name", "description", "inclusion", "exclusion", "examples", "color",
                   "parent_id"):
         mine, theirs = getattr(old, field), getattr(new, field)
