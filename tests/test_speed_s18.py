@@ -161,11 +161,12 @@ def test_count_suggestions_counts_what_suggestions_lists(tmp_path: Path) -> None
 
 def _counted_row_by_row(store: Store, coder: str | None) -> dict[str, dict[str, int]]:
     """Each pattern's counts as pattern_stats counted them before: every open suggestion
-    and its decisions, one row at a time in Python."""
+    and its decisions, one row at a time in Python (each for the patterns of its theme)."""
     counts: dict[str, dict[str, int]] = {}
     per: dict[int, tuple[list[str], list[str]]] = {}
+    theme_of = {p.id: p.theme_id for p in store.patterns(include_inactive=True)}
     for s in store.suggestions():
-        per[s.id] = (list(s.pattern_ids), [])
+        per[s.id] = ([p for p in s.pattern_ids if theme_of.get(p) == s.theme_id], [])
     for sid, (_, statuses) in per.items():
         for name in ([coder] if coder else CODERS):
             status = store.decision_of(sid, name)

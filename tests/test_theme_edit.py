@@ -277,7 +277,8 @@ def test_loading_a_file_with_the_old_values_warns_for_each_edit_it_overwrites(
     store.undo("ana")  # undone: board is "Board" again, nothing to warn about
     store.close()
     code, out, err = run("codebook", "load", str(path))
-    assert code == 0 and "themes changed: careers, luck" in out
+    assert code == 0 and ("themes changed: careers (definition, inclusion criteria), luck "
+                          "(name 'Happy accidents' -> 'Luck', colour #AA4499 -> #1F77B4)") in out
     assert err == (
         "warning: theme careers: the file replaces this project's edit: definition, inclusion "
         "criteria. To keep "

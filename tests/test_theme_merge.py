@@ -237,7 +237,7 @@ def test_loading_a_file_that_holds_the_merged_theme_brings_it_back_with_a_warnin
     store.merge_theme("luck", "board", coder="ana")
     store.close()
     code, out, err = run("codebook", "load", str(path))
-    assert code == 0 and "themes added: luck" in out
+    assert code == 0 and "themes brought back: luck" in out  # not added: stored all along
     assert err == ("warning: theme luck was merged into board in this project; the file "
                    "brings it back, without the codings it had (they stay with board). To "
                    "merge it again: `qcahp codebook merge-theme luck board --coder NAME`.\n")

@@ -112,21 +112,25 @@ def _by_kind(diff: dict[str, list[str]], old: Any, new: Any) -> dict[str, list[s
 @pass_project
 def codebook_load(project: Project, path: str, patterns_file: str | None) -> None:
     """Store a codebook; a new version keeps theme ids, GUIDs and every coding."""
+    from qualcoder_ahp.records import Codebook
     from qualcoder_ahp.suggest.codebook import diff_codebooks
 
     cb = checked_codebook(path, patterns_file, storing=True)
     store = project.store()
     before = store.codebook()
-    diff = _by_kind(diff_codebooks(before, cb), before, cb)
-    described = _description_change(before.description, cb.description)
+    # Retired themes and patterns too: one the file brings back is not new.
+    stored = Codebook(before.name, tuple(store.themes(include_inactive=True)),
+                      tuple(store.patterns(include_inactive=True)))
+    diff = _by_kind(diff_codebooks(before, cb, stored), before, cb)
+    loads = store.codebook_loads()
+    described = [change for change in (
+        _version_change(loads, cb.version),
+        _description_change(before.description, cb.description)) if change]
     # Read before the file replaces them: the names, definitions and colours coders
     # edited in this project that the file has otherwise (the file wins: a new version).
     overwritten = store.edits_overwritten(cb)
     merged = {a: b for a, b in store.merged_into().items() if a in {t.id for t in cb.themes}}
     back = {a: who for a, who in store.retired_here().items() if a in {t.id for t in cb.themes}}
-    if back:  # not new: retired here, and back with the file (warned below)
-        diff["themes_added"] = [i for i in diff["themes_added"] if i not in back]
-        diff["themes_brought_back"] = list(back)
     store.save_codebook(cb)
     active = {t.id for t in store.themes()}
     kept = [i for i in diff["themes_retired"] if i in active]
@@ -140,13 +144,22 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
         analyse_codebook(store, bar)
     # Wrapped to the terminal: 122 columns at 80, and each list line twice that.
     say(f"Loaded {cb.name!r} from {path}: {_sizes(cb)}.", err=False, indent=4)
+    olds = {t.id: t for t in stored.themes}
+    stored_patterns = {p.id: p for p in stored.patterns}
+    new_patterns = {p.id: p for p in cb.patterns}
+    news = {t.id: t for t in cb.themes}
     for key, ids in diff.items():
+        if key in ("themes_changed", "themes_brought_back"):  # which fields, if any
+            ids = [f"{i} ({changes})" if (changes := _theme_changes(olds[i], news[i])) else i
+                   for i in ids]
+        elif key.endswith("patterns_changed"):  # its scope, unit or theme: not in its body
+            ids = [_pattern_changes(stored_patterns[i], new_patterns[i]) for i in ids]
         if ids:
             label = key.replace("_", " ")
             shown = ", ".join(ids[:12]) + (f", ... ({len(ids)} in all)" if len(ids) > 12 else "")
             say(f"  {label}: {shown}", err=False, indent=4)
-    if described:
-        click.echo(f"  {described}")
+    for change in described:
+        click.echo(f"  {change}")
     if kept:
         counts = store.coding_counts_by_theme(kept)
         say("  themes added while coding, kept (not in the file; they hold codings): "
@@ -191,10 +204,20 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
             f"retire {theme_id} --coder NAME`, or leave it out of the file.", fg="yellow")
     if not any(diff.values()) and not kept and not back and not described:
         click.echo("  no changes")
-    elif any(diff[k] for k in ("patterns_added", "patterns_changed", "patterns_retired",
-                               "exclusion_patterns_added", "exclusion_patterns_changed",
-                               "exclusion_patterns_retired")):
+    elif any(ids for k, ids in diff.items() if "patterns_" in k):
         click.echo("Run `qcahp suggest` to update the suggestions.")
+
+
+def _version_change(loads: list[Any], new: str | None) -> str | None:
+    """What a load does to the codebook's ``version:`` (``None``: nothing, or a first
+    load): ``version 1 -> 2``, said even when nothing else in the file changed."""
+    old = loads[-1].version if loads else new
+    if old == new:
+        return None
+    if new is None:
+        return f"version {old} removed (this file has none)"
+    return f"version {new} (the last file had none)" if old is None else (
+        f"version {old} -> {new}")
 
 
 def _description_change(old: str, new: str) -> str | None:
@@ -225,6 +248,30 @@ def _renamed_warning(store: Any, diff: dict[str, list[str]], coded: dict[str, in
             move = f"{old_id} holds no codings, so nothing to move."
         say(f"warning: theme {old_id} renamed {new_id}? Both are named {old.name!r}; "
             f"codings and decisions stay with {old_id}, not {new_id}: {move}", fg="yellow")
+
+
+def _theme_changes(old: Any, new: Any) -> str:
+    """``name 'Serendipity' -> 'Chance', definition``: what a loaded file changes in one
+    theme (``themes changed: serendipity (...)``)."""
+    fields: dict[str, tuple[str, str]] = {}
+    for field in ("name", "description", "inclusion", "exclusion", "examples", "color",
+                  "parent_id"):
+        mine, theirs = getattr(old, field), getattr(new, field)
+        if (mine.upper() != theirs.upper()) if field == "color" else mine != theirs:
+            fields[field] = (mine, theirs)
+    words = [_overwrites(fields)] if fields else []
+    if old.codable != new.codable:
+        words.append("now codable" if new.codable else "now a folder")
+    return ", ".join(words)
+
+
+def _pattern_changes(old: Any, new: Any) -> str:
+    """``ser_by_chance (scope participant -> all)``: a changed pattern, with what changed
+    besides its body (a bare id: what it matches)."""
+    moves = [f"{word} {getattr(old, field)} -> {getattr(new, field)}"
+             for field, word in (("theme_id", "theme"), ("scope", "scope"), ("unit", "unit"))
+             if getattr(old, field) != getattr(new, field)]
+    return f"{new.id} ({', '.join(moves)})" if moves else new.id
 
 
 def _overwrites(fields: dict[str, tuple[str, str]]) -> str:

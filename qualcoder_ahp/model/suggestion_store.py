@@ -149,7 +149,7 @@ class SuggestionMixin:
         current pattern ids and matches; a retired one found again is reopened; a new
         one is inserted. An open suggestion no longer found is retired when no coder
         has decided on it, and kept (with its last pattern ids) when someone has, unless
-        its theme was retired from the codebook.
+        its theme was retired from the codebook or made a folder.
         One transaction. Returns counts: new, kept, reopened, retired, decided_kept.
         """
         from qualcoder_ahp.model.store import now
@@ -192,10 +192,12 @@ class SuggestionMixin:
             decided = {r[0] for r in self.conn.execute(
                 "SELECT DISTINCT d.suggestion_id FROM decisions d JOIN suggestions s "
                 "ON s.id = d.suggestion_id WHERE s.transcript_id = ?", [transcript_id])}
-            # A theme the codebook no longer has cannot be accepted: its suggestions
-            # retire even when a coder decided on them (the decisions and codings stay),
-            # or they would wait in every other coder's queue, as a merged theme's do not.
-            active = {r[0] for r in self.conn.execute("SELECT id FROM themes WHERE active = 1")}
+            # A theme the codebook no longer has cannot be accepted, nor one a version made
+            # a folder: its suggestions retire even when a coder decided on them (the
+            # decisions and codings stay), or they would wait in every other coder's
+            # queue, as a merged theme's do not.
+            active = {r[0] for r in self.conn.execute(
+                "SELECT id FROM themes WHERE active = 1 AND codable = 1")}
             for (theme_id, _, _), (sid, status, _, _) in existing.items():
                 if sid in seen or status != "open":
                     continue
@@ -255,9 +257,11 @@ class SuggestionMixin:
     def pattern_stats(self: Store, coder: str | None = None) -> list[dict[str, Any]]:
         """Per pattern: suggestions made (open), accepted, rejected, undecided.
 
-        A suggestion counts for every pattern that fired on it. Decisions are counted
-        across coders, or only ``coder``'s; ``adjusted`` counts as accepted. Inactive
-        (removed) patterns are listed when they still have suggestions.
+        A suggestion counts for every pattern that fired on it, while the pattern is of
+        the suggestion's theme (one a new codebook version moved to another theme made
+        its suggestions for the old theme: they are not the new theme's). Decisions are
+        counted across coders, or only ``coder``'s; ``adjusted`` counts as accepted.
+        Inactive (removed) patterns are listed when they still have suggestions.
         """
         rows = list(self.conn.execute(
             "SELECT p.id, p.theme_id, p.kind, p.active, p.exclude FROM patterns p "
@@ -273,15 +277,16 @@ class SuggestionMixin:
         if coder is not None:
             join = " AND d.coder_id = (SELECT id FROM coders WHERE name = ?)"
             args.append(coder)
-        sql = ("SELECT pattern_ids, COUNT(*), SUM(n = 0), SUM(n - rejected), SUM(rejected) "
-               "FROM (SELECT s.pattern_ids AS pattern_ids, COUNT(d.status) AS n, "
-               "TOTAL(d.status = 'rejected') AS rejected FROM suggestions s "
-               f"LEFT JOIN decisions d ON d.suggestion_id = s.id{join} "
-               "WHERE s.status = 'open' GROUP BY s.id) GROUP BY pattern_ids")
-        for pids, suggestions, undecided, accepted, rejected in self.conn.execute(sql, args):
+        sql = ("SELECT pattern_ids, theme_id, COUNT(*), SUM(n = 0), SUM(n - rejected), "
+               "SUM(rejected) FROM (SELECT s.pattern_ids AS pattern_ids, s.theme_id AS "
+               "theme_id, COUNT(d.status) AS n, TOTAL(d.status = 'rejected') AS rejected "
+               f"FROM suggestions s LEFT JOIN decisions d ON d.suggestion_id = s.id{join} "
+               "WHERE s.status = 'open' GROUP BY s.id) GROUP BY pattern_ids, theme_id")
+        for pids, theme, suggestions, undecided, accepted, rejected in self.conn.execute(
+                sql, args):
             for pid in json.loads(pids):
                 st = stats.get(pid)
-                if st is None:
+                if st is None or st["theme"] != theme:
                     continue
                 st["suggestions"] += suggestions
                 st["undecided"] += undecided
@@ -312,9 +317,10 @@ class SuggestionMixin:
             sql += " AND d.coder_id = (SELECT id FROM coders WHERE name = ?)"
             args.append(coder)
         sql += (" LEFT JOIN coders k ON k.id = d.coder_id WHERE s.status = 'open' AND EXISTS "
-                "(SELECT 1 FROM json_each(s.pattern_ids) j WHERE j.value = ?) "
+                "(SELECT 1 FROM json_each(s.pattern_ids) j WHERE j.value = ?) AND s.theme_id = "
+                "(SELECT theme_id FROM patterns WHERE id = ?) "
                 'ORDER BY s.transcript_id, s.start, s."end", s.theme_id, k.name')
-        args.append(pattern_id)
+        args += [pattern_id, pattern_id]
         found: dict[int, tuple[Suggestion, dict[str, str]]] = {}
         for row in self.conn.execute(sql, args):
             entry = found.get(row[0])

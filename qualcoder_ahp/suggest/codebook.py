@@ -95,8 +95,16 @@ def load_codebook(path: str | Path, *, patterns: str | Path | None = None) -> Co
     return result.codebook
 
 
-def diff_codebooks(old: Codebook, new: Codebook) -> dict[str, list[str]]:
-    """What loading ``new`` over ``old`` adds, changes and retires (theme and pattern ids)."""
+def diff_codebooks(old: Codebook, new: Codebook,
+                   stored: Codebook | None = None) -> dict[str, list[str]]:
+    """What loading ``new`` over ``old`` adds, changes and retires (theme and pattern ids).
+
+    ``stored`` has every theme and pattern the project keeps, retired ones too (``old``
+    has only those in use). An id of ``new`` that ``old`` lacks and ``stored`` has is not
+    added but brought back: a retired (or merged) theme, a retired pattern, or a pattern
+    of such a theme, stored all along (``patterns_restored``; ``patterns_changed`` when
+    the file changes it). Without ``stored``, every such id counts as added.
+    """
     def theme_key(t: Theme) -> tuple[Any, ...]:
         return (t.name, t.parent_id, t.description, t.inclusion, t.exclusion, t.examples,
                 t.color.upper(), t.codable)
@@ -105,17 +113,25 @@ def diff_codebooks(old: Codebook, new: Codebook) -> dict[str, list[str]]:
         return json.dumps([p.theme_id, p.kind, p.body, p.scope, p.unit, p.exclude],
                           sort_keys=True)
 
+    every = stored or Codebook(old.name, (), ())
     out: dict[str, list[str]] = {}
-    for kind, before, after, key in (
-        ("themes", {t.id: t for t in old.themes}, {t.id: t for t in new.themes}, theme_key),
+    for kind, before, after, kept, key in (
+        ("themes", {t.id: t for t in old.themes}, {t.id: t for t in new.themes},
+         {t.id: t for t in every.themes}, theme_key),
         ("patterns", {p.id: p for p in old.patterns}, {p.id: p for p in new.patterns},
-         pattern_key),
+         {p.id: p for p in every.patterns}, pattern_key),
     ):
-        out[f"{kind}_added"] = [i for i in after if i not in before]
+        back = [i for i in after if i not in before and i in kept]
+        out[f"{kind}_added"] = [i for i in after if i not in before and i not in kept]
         out[f"{kind}_changed"] = [
-            i for i in after
-            if i in before and key(after[i]) != key(before[i])]  # type: ignore[operator]
+            i for i in after if (i in before and key(after[i]) != key(before[i]))
+            or (i in back and kind == "patterns"
+                and key(after[i]) != key(kept[i]))]  # type: ignore[operator]
         out[f"{kind}_retired"] = [i for i in before if i not in after]
+        if kind == "themes":
+            out["themes_brought_back"] = back
+        else:
+            out["patterns_restored"] = [i for i in back if i not in out["patterns_changed"]]
     return out
 
 
