@@ -354,3 +354,26 @@ def test_markdown_aligns_an_empty_column_left_and_numbers_right():
     md = to_markdown([Sheet("t", ["theme", "codings", "memo"],
                             [["luck", 3, ""], ["roles", 12, None]])])
     assert "|---|---:|---|" in md
+
+
+def test_xlsx_times_are_date_time_cells(tmp_path):
+    """The log's and memos' times were ISO text in XLSX, which a spreadsheet cannot sort
+    or filter by date; they are date-time cells in UTC (text that is no time stays text)."""
+    from datetime import datetime
+
+    from qualcoder_ahp.reports.writers import Sheet, to_xlsx
+    sheet = Sheet("log", ["event", "time", "what"],
+                  [[1, "2026-11-27T05:17:05.416575+00:00", "accepted"],
+                   [2, "2026-11-27T06:17:05+01:00", "rejected"],
+                   [3, "2026-11-27 07:01", "memo"], [4, "not a time", "odd"]],
+                  times={"time"})
+    path = tmp_path / "log.xlsx"
+    path.write_bytes(to_xlsx([sheet]))
+    ws = load_workbook(path).active
+    # a spreadsheet keeps times to the millisecond
+    assert abs(ws["B2"].value - datetime(2026, 11, 27, 5, 17, 5, 416575)).total_seconds() < 1e-3
+    assert ws["B2"].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert ws["B3"].value == datetime(2026, 11, 27, 5, 17, 5)
+    assert ws["B4"].value == datetime(2026, 11, 27, 7, 1)
+    assert ws["B5"].value == "not a time"
+    assert ws.column_dimensions["B"].width == 21

@@ -81,7 +81,7 @@ def log_sheet(entries: list[LogEntry], *, screen: bool) -> Sheet:
         [e.id, shown_time(e.at, seconds=True) if screen else e.at, e.coder or "", e.kind,
          names(e.transcripts), names(e.themes), e.what] for e in entries],
         wrap={"what"}, shrink=dict.fromkeys(("what", "transcript", "theme"), "end"),
-        narrow=SCREEN_NARROWING if screen else None)
+        narrow=SCREEN_NARROWING if screen else None, times={"time"})
 
 
 def log_table(entries: list[LogEntry], width: int | None) -> str:

@@ -159,7 +159,7 @@ def memos_sheet(rows: list[Memo]) -> Sheet:
                    m.speaker or "",
                    "" if m.turn is None else m.turn, m.quote or "", m.coder,
                    shown_time(m.updated), m.text] for m in rows],
-                 wrap={"quote", "memo"}, empty="(none: no memos match)")
+                 wrap={"quote", "memo"}, empty="(none: no memos match)", times={"updated"})
 
 
 def memos_json(rows: list[Memo]) -> list[dict[str, Any]]:

@@ -78,6 +78,8 @@ class Sheet:
     frozen: int = 0
     """Leading columns an XLSX sheet keeps in view while the rest scroll (a matrix's
     case)."""
+    times: set[str] = field(default_factory=set)
+    """Columns of stored times: date-time cells in XLSX (text in the other formats)."""
     whole: str = ""
     """Where a reader finds the whole text of a cell that Excel's limit cut (``see the
     quotes sheet``); empty: the CSV export (:data:`xlsx.CUT_MARK`)."""
@@ -444,6 +446,7 @@ def to_xlsx(sheets: Sequence[Sheet]) -> Workbook:
             [c in sheet.percent for c in sheet.columns], [c in sheet.wrap for c in sheet.columns],
             [c in sheet.decimals for c in sheet.columns], frozen_columns=sheet.frozen,
             cut=cut, where=sheet.whole or "the CSV export holds it whole",
+            times=[c in sheet.times for c in sheet.columns],
         )))
         cuts += [Cut(title, r + 2, _label(sheet.rows[r][0] if sheet.rows[r] else ""),
                      sheet.columns[i]) for r, i in cut]
@@ -461,6 +464,8 @@ def _width(sheet: Sheet, i: int) -> float:
     column = sheet.columns[i]
     if column in sheet.wrap:
         return WIDE_WIDTH
+    if column in sheet.times:  # shown as yyyy-mm-dd hh:mm:ss, however the text is stored
+        return float(max(len(column), 19) + 2)
     longest = len(column)
     for row in sheet.rows[:2000]:  # a sample is enough to size a column
         value = row[i]

@@ -20,6 +20,7 @@ import math
 import re
 import zipfile
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -28,27 +29,29 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-STYLE_HEADER, STYLE_PCT, STYLE_WRAP, STYLE_DEC3 = 1, 2, 3, 4
+STYLE_HEADER, STYLE_PCT, STYLE_WRAP, STYLE_DEC3, STYLE_TIME = 1, 2, 3, 4, 5
 MAX_CELL = 32767
 """Excel's limit on the characters in one cell."""
 CUT_MARK = "\u2026 [cut: Excel's 32,767-character limit; {where}]"
 """How a cut cell ends: ``where`` says where the whole text is."""
 _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{MAIN_NS}">
-<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0"/>\
-<numFmt numFmtId="165" formatCode="0.000"/></numFmts>
+<numFmts count="3"><numFmt numFmtId="164" formatCode="0.0"/>\
+<numFmt numFmtId="165" formatCode="0.000"/>\
+<numFmt numFmtId="166" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>
 <fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
 <font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>
 <fills count="2"><fill><patternFill patternType="none"/></fill>\
 <fill><patternFill patternType="gray125"/></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">\
 <alignment vertical="top" wrapText="1"/></xf>\
-<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>
+<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
 
@@ -77,11 +80,28 @@ def _text_cell(ref: str, value: str, style: int) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def excel_time(stamp: str) -> float | None:
+    """A stored time (``2026-11-27T05:17:05.416575+00:00``, or ``2026-11-27 05:17`` as a
+    screen shows it) as Excel's serial date-time, in UTC as the database keeps it;
+    ``None`` for text that is no time."""
+    try:
+        at = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if at.tzinfo is not None:
+        at = at.astimezone(timezone.utc).replace(tzinfo=None)
+    return (at - _EXCEL_EPOCH).total_seconds() / 86400
+
+
 def sheet_xml(columns: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
               percent: Sequence[bool], wrap: Sequence[bool],
               decimals: Sequence[bool] | None = None, frozen_columns: int = 0,
               cut: list[tuple[int, int]] | None = None,
-              where: str = "the CSV export holds it whole") -> str:
+              where: str = "the CSV export holds it whole",
+              times: Sequence[bool] | None = None) -> str:
     """One worksheet part: frozen first row, fixed widths, header in bold.
 
     ``decimals`` marks columns of coefficients shown with three decimals (``0.000``),
@@ -89,9 +109,12 @@ def sheet_xml(columns: Sequence[str], rows: Sequence[Sequence[Any]], widths: Seq
     keeps that many columns in view too (a matrix's case, while its themes scroll).
     A text over :data:`MAX_CELL` characters is cut to end in :data:`CUT_MARK` (saying
     ``where`` the whole text is); ``cut`` gets ``(row index, column index)`` of each.
+    ``times`` marks columns of stored times, written as date-time cells (sortable and
+    filterable by date in a spreadsheet) when the text reads as one.
     """
     mark = CUT_MARK.format(where=where)
     three = decimals or [False] * len(columns)
+    stamps = times or [False] * len(columns)
     letters = [column_letter(i) for i in range(len(columns))]
     if frozen_columns:
         corner = f"{column_letter(frozen_columns)}2"
@@ -126,6 +149,8 @@ def sheet_xml(columns: Sequence[str], rows: Sequence[Sequence[Any]], widths: Seq
                          else f' s="{STYLE_DEC3}"' if three[i] and isinstance(value, float)
                          else "")
                 cells.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
+            elif stamps[i] and (serial := excel_time(str(value))) is not None:
+                cells.append(f'<c r="{ref}" s="{STYLE_TIME}"><v>{serial!r}</v></c>')
             else:
                 text = str(value)
                 if len(text) > MAX_CELL:
