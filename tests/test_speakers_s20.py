@@ -103,8 +103,8 @@ def test_join_two_speakers_into_one_takes_its_role(db: Path) -> None:
     out = run(db, "speakers", "rename", "p01", "Speaker 2", "Helen")
     assert out.splitlines() == [
         "Joined speaker 'Speaker 2' into 'Helen' in p01 (1 turn, now participant).",
-        "Run `qcahp suggest` next: participant turns of p01 now include Speaker 2 (now "
-        "Helen)'s, and it matches them."]
+        "Run `qcahp suggest` next: it matches participant-scope patterns in the turns that "
+        "were Speaker 2's in p01 too."]
     assert run(db, "transcripts").splitlines()[2].endswith("Interviewer (I), Helen (P)")
     what = [e["what"] for e in json.loads(run(db, "log", "--format", "json",
                                                "--kind", "speaker_rename"))["events"]]
@@ -118,7 +118,7 @@ def test_role_change_says_run_suggest_which_keeps_decisions(db: Path) -> None:
     out = run(db, "speakers", "role", "p02", "Mary", "interviewer")
     assert out.splitlines() == [
         "Speaker 'Mary' of p02 is now interviewer (was participant; 1 turn).",
-        "Run `qcahp suggest` next: Mary's turns of p02 are no longer a participant's, so it "
+        "Run `qcahp suggest` next: Mary's turns in p02 are no longer a participant's, so it "
         "retires their undecided suggestions (decisions and codings are kept)."]
     assert turns(db, "p02")[1][:2] == ("Mary", "interviewer")
     # The role change of Helen (accepted suggestion) keeps ana's coding and decision.

@@ -62,16 +62,16 @@ def _next_steps(project: Project, done: list[dict[str, object]]) -> None:
         tid = int(str(d["transcript_id"]))
         if d["role"] == d["role_was"] or not store.suggestions(transcript_id=tid):
             continue
-        who, where = d["speaker"], labels.get(tid, tid)
-        if "to" in d:
-            who = f"{who} (now {d['to']})"
+        where = labels.get(tid, tid)
+        turns = (f"the turns that were {d['speaker']}'s in {where}" if "to" in d
+                 else f"{d['speaker']}'s turns in {where}")
         if d["role_was"] == "participant":
-            then = (f"{who}'s turns of {where} are no longer a participant's, so it retires "
-                    "their undecided suggestions (decisions and codings are kept)")
+            then = (f"{turns} are no longer a participant's, so it retires their undecided "
+                    "suggestions (decisions and codings are kept)")
         elif d["role"] == "participant":
-            then = f"participant turns of {where} now include {who}'s, and it matches them"
+            then = f"it matches participant-scope patterns in {turns} too"
         else:
-            then = f"interviewer-scope patterns then follow {who}'s new role in {where}"
+            then = f"interviewer-scope patterns then follow the new role of {turns}"
         say(f"Run `qcahp suggest` next: {then}.", err=False)
 
 
