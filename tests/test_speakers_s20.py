@@ -171,3 +171,15 @@ def test_bad_names_change_nothing(db: Path, args: list[str], error: str) -> None
     out = run(db, "speakers", *args, code=1)
     assert out.splitlines() == [error]
     assert snapshot(db) == before
+
+
+def test_a_copys_speaker_change_merged_in_says_it_was_not_applied(db: Path,
+                                                                   tmp_path: Path) -> None:
+    copy = tmp_path / "ben.db"
+    shutil.copy(db, copy)
+    run(copy, "speakers", "rename", "p02", "Mary", "Mary Ng")
+    run(db, "merge", "ben.db")  # (the test runs in tmp_path)
+    assert turns(db, "p02")[1][0] == "Mary"  # the merge brings codings, not speakers
+    log = json.loads(run(db, "log", "--format", "json", "--kind", "merged"))["events"]
+    assert [e["what"] for e in log] == [
+        "merged in from copy ben.db: renamed a speaker in that copy (not applied here)"]

@@ -43,7 +43,9 @@ _FOREIGN = {"accept": "accepted a suggestion", "adjust": "accepted a suggestion 
             "merge": "merged in a copy", "withdraw": "withdrew transcripts",
             "withdrawn": "(an event removed by a withdrawal)",
             "coder_rename": "renamed a coder", "coder_join": "joined two coders",
-            "speaker_rename": "renamed a speaker", "speaker_role": "changed a speaker's role"}
+            # A merge brings in codings, not the copy's speakers: said so.
+            "speaker_rename": "renamed a speaker in that copy (not applied here)",
+            "speaker_role": "changed a speaker's role in that copy (not applied here)"}
 """What a merged-in event did, when its ids (the other copy's) cannot be looked up here."""
 
 
