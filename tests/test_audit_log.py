@@ -157,11 +157,11 @@ def test_log_says_every_kind_in_words(audit_db: tuple[Path, dict[str, int]]) -> 
         (kind, coder, what.format(**ids)) for kind, coder, what in EXPECTED]
     # Every kind the code writes is known to --kind; only a REFI-QDA import is missing here
     # (see test_log_describes_a_refi_import), a withdrawal (see test_withdraw.py), a
-    # coder renamed or joined (see test_coders.py) and a theme retired or restored (see
-    # test_guard_retire.py).
+    # coder renamed or joined (see test_coders.py), a theme retired or restored (see
+    # test_guard_retire.py) and a speaker renamed or given a role (test_speakers_s20.py).
     assert {e["kind"] for e in events} == set(EVENT_KINDS) - {
         "refi_import", "withdraw", "withdrawn", "coder_rename", "coder_join",
-        "theme_retire", "theme_restore"}
+        "theme_retire", "theme_restore", "speaker_rename", "speaker_role"}
     assert [e["event"] for e in events] == sorted(e["event"] for e in events)
 
 

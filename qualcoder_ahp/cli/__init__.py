@@ -40,6 +40,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("demo", "Open a ready-made demo project (bundled interviews)."),
         ("import", "Import transcripts: files or folders (.txt .docx .vtt ...)."),
         ("transcripts", "List the imported transcripts, speakers and roles."),
+        ("speakers", "Fix speakers after import: rename, join two, set a role."),
         ("show", "Print one transcript by turns, or with its codings marked."),
         ("search", "Find words or patterns in every transcript, in context."),
         ("participants", "Participants and attributes: import a CSV, assign, remove."),
@@ -256,11 +257,11 @@ def _register() -> None:
         agreement, audit, codebook, corpus, privacy, reconcile, refi, reports, workbench,
     )
     from qualcoder_ahp.cli import coders, framework, methods, search, withdraw, words
-    from qualcoder_ahp.cli import saturation, suggestions
+    from qualcoder_ahp.cli import saturation, speakers, suggestions
 
     for module in (corpus, codebook, suggestions, workbench, reports, agreement, reconcile,
                    refi, privacy, search, audit, words, withdraw, coders, methods, framework,
-                   saturation):
+                   saturation, speakers):
         module.register(cli)
 
 

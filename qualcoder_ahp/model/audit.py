@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 EVENT_KINDS = ("accept", "adjust", "reject", "code", "remove", "memo", "undo", "redo",
                "undo_group", "reconcile", "theme_add", "theme_edit", "theme_merge",
                "theme_retire", "theme_restore", "merge", "merged", "refi_import", "redact",
-               "withdraw", "withdrawn", "coder_rename", "coder_join")
+               "withdraw", "withdrawn", "coder_rename", "coder_join", "speaker_rename",
+               "speaker_role")
 """Every kind of event the code writes (``qcahp log --kind`` takes these)."""
 
 

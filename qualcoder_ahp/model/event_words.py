@@ -42,7 +42,10 @@ _FOREIGN = {"accept": "accepted a suggestion", "adjust": "accepted a suggestion 
             "refi_import": "imported a REFI-QDA project", "redact": "redacted a transcript",
             "merge": "merged in a copy", "withdraw": "withdrew transcripts",
             "withdrawn": "(an event removed by a withdrawal)",
-            "coder_rename": "renamed a coder", "coder_join": "joined two coders"}
+            "coder_rename": "renamed a coder", "coder_join": "joined two coders",
+            # A merge brings in codings, not the copy's speakers: said so.
+            "speaker_rename": "renamed a speaker in that copy (not applied here)",
+            "speaker_role": "changed a speaker's role in that copy (not applied here)"}
 """What a merged-in event did, when its ids (the other copy's) cannot be looked up here."""
 
 
@@ -467,6 +470,22 @@ class EventWords(EventLookups):
         return Described(f"redacted names in transcript {self.transcripts.get(tid, tid)}"
                          f"{count}", [tid])
 
+
+    def _speaker_rename(self, event: dict[str, Any]) -> Described:
+        tid = int(event["transcript_id"])
+        into = "joined speaker {speaker!r} into {to!r}" if event.get("joined") \
+            else "renamed speaker {speaker!r} to {to!r}"
+        role = (f", now {event['role']}" if event.get("role") != event.get("role_was")
+                else "")
+        return Described(f"{into.format(**event)} in transcript "
+                         f"{self.transcripts.get(tid, tid)} "
+                         f"({plural(int(event['turns']), 'turn')}{role})", [tid])
+
+    def _speaker_role(self, event: dict[str, Any]) -> Described:
+        tid = int(event["transcript_id"])
+        return Described(f"made speaker {event['speaker']!r} {event['role']} (was "
+                         f"{event['role_was']}) in transcript {self.transcripts.get(tid, tid)} "
+                         f"({plural(int(event['turns']), 'turn')})", [tid])
 
     def _withdraw(self, event: dict[str, Any]) -> Described:
         who = event.get("participants") or []

@@ -746,6 +746,52 @@ class Store(
                 changed += cur.rowcount
         return changed
 
+    def change_speaker(self, infos: Sequence[TranscriptInfo], speaker: str, *,
+                       name: str | None = None, role: str | None = None,
+                       by: str | None = None) -> list[dict[str, object]]:
+        """Rename one speaker (``name``; a speaker of that name already there: the two
+        become one, with its role) or set their ``role``, in each of these transcripts.
+
+        Only ``turns.speaker`` and ``turns.role`` change: the text, offsets and codings
+        stay as they are. One transaction, one ``speaker_rename`` or ``speaker_role``
+        event per transcript changed. Returns those events' records (a role already so
+        changes nothing and is left out).
+
+        Raises:
+            UserError: a transcript has no speaker ``speaker`` (nothing is changed).
+        """
+        from qualcoder_ahp.model.audit import record_targets  # audit reads the store
+
+        done: list[dict[str, object]] = []
+        with self.write():
+            for info in infos:
+                speakers = self.speakers(info.id)
+                if speaker not in speakers:
+                    close = closest(speaker, speakers)
+                    hint = f"; did you mean {close!r}?" if close else ""
+                    raise UserError(f"{info.label}: no speaker {speaker!r}{hint} (its "
+                                    f"speakers: {', '.join(speakers)})")
+                was = speakers[speaker]
+                to_role = role or (speakers.get(name, was) if name is not None else was)
+                if name is None and to_role == was:
+                    continue
+                turns = self.conn.execute(
+                    "UPDATE turns SET speaker = ?, role = ? WHERE transcript_id = ? "
+                    "AND speaker = ?", [name if name is not None else speaker, to_role,
+                                        info.id, speaker]).rowcount
+                record: dict[str, object] = {"transcript_id": info.id, "speaker": speaker,
+                                             "turns": turns, "by": by}
+                if name is not None:
+                    record.update({"to": name, "joined": name in speakers,
+                                   "role": to_role, "role_was": was})
+                else:
+                    record.update({"role": to_role, "role_was": was})
+                kind = "speaker_rename" if name is not None else "speaker_role"
+                done.append({"kind": kind, **record,
+                             "event": self.log_event(None, kind, record)})
+            record_targets(self, [int(str(d["event"])) for d in done])
+        return done
+
     def set_turn_times(self, transcript_id: int, times: Sequence[str | None]) -> int:
         """Rewrite the times of a transcript's turns, in turn order (text, offsets and
         codings stay as they are): the same times written as this version stores them.

@@ -1,0 +1,177 @@
+"""CLI commands: ``qcahp speakers`` (list), ``speakers rename`` and ``speakers role``.
+
+A speaker read wrongly at import (the interviewer typed "Dan" in some turns and "Dr Dan
+Ott" in others; a transcriber's "Speaker 2" who is the participant Helen) is put right
+here, after coding too: a speaker's name and role are stored per turn, apart from the
+text and its offsets, so the codings stay where they are
+(:meth:`~qualcoder_ahp.model.store.Store.change_speaker`).
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections import Counter
+from collections.abc import Sequence
+
+import click
+
+from qualcoder_ahp.cli.common import Project, emit_json, emit_table, plural, say
+from qualcoder_ahp.errors import UserError, closest
+from qualcoder_ahp.records import TranscriptInfo
+from qualcoder_ahp.reports.data import find_transcript
+
+ROLES = ("interviewer", "participant", "other")
+
+
+def _who() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container): the event says nobody
+        return None
+
+
+def _targets(project: Project, args: Sequence[str], every: bool, usage: str
+             ) -> tuple[list[TranscriptInfo], list[str]]:
+    """The transcripts a change applies to and its two other arguments (``usage``):
+    ``TRANSCRIPT A B``, or with ``--all`` every transcript (every version) that has
+    the speaker ``A``."""
+    if len(args) != (2 if every else 3):
+        got = f"{len(args)} argument{'' if len(args) == 1 else 's'}"
+        shown = f"--all {usage}" if every else f"TRANSCRIPT {usage} (or --all {usage})"
+        raise UserError(f"expected {shown}, got {got}")
+    store = project.store()
+    if not every:
+        return [find_transcript(store, args[0])], list(args[1:])
+    speaker = args[0]
+    infos = [t for t in store.transcripts() if speaker in store.speakers(t.id)]
+    if not infos:
+        names = {s for t in store.transcripts() for s in store.speakers(t.id)}
+        close = closest(speaker, names)
+        hint = f"; did you mean {close!r}?" if close else ""
+        raise UserError(f"no transcript has a speaker {speaker!r}{hint} (`qcahp speakers` "
+                        "lists them)")
+    return infos, list(args)
+
+
+def _next_steps(project: Project, done: list[dict[str, object]]) -> None:
+    """What a role change means for suggestions (``qcahp suggest`` matches a pattern in
+    the turns of its scope's role), where the transcript has any: what to run next."""
+    store = project.store()
+    labels = {t.id: t.label for t in store.transcripts()}
+    for d in done:
+        tid = int(str(d["transcript_id"]))
+        if d["role"] == d["role_was"] or not store.suggestions(transcript_id=tid):
+            continue
+        where = labels.get(tid, tid)
+        turns = (f"the turns that were {d['speaker']}'s in {where}" if "to" in d
+                 else f"{d['speaker']}'s turns in {where}")
+        if d["role_was"] == "participant":
+            then = (f"{turns} are no longer a participant's, so it retires their undecided "
+                    "suggestions (decisions and codings are kept)")
+        elif d["role"] == "participant":
+            then = f"it matches participant-scope patterns in {turns} too"
+        else:
+            then = f"interviewer-scope patterns then follow the new role of {turns}"
+        say(f"Run `qcahp suggest` next: {then}.", err=False)
+
+
+def register(cli: click.Group) -> None:
+    """Add this module's commands to the qcahp group."""
+
+    @cli.group("speakers", invoke_without_command=True)
+    @click.option("--transcript", "-t", "ref", metavar="TRANSCRIPT",
+                  help="Only this transcript's speakers.")
+    @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                  show_default=True, help="Output format.")
+    @click.pass_context
+    def speakers_group(ctx: click.Context, ref: str | None, fmt: str) -> None:
+        """List speakers with role and turns (or: speakers rename, speakers role).
+
+        Each transcript's speakers, in order of their first turn, with their role and
+        number of turns: a speaker read twice ("Dan" and "Dr Dan Ott") shows as two.
+        `qcahp speakers rename` renames one or makes two into one, `qcahp speakers role`
+        sets a role; codings stay where they are.
+        """
+        if ctx.invoked_subcommand is not None:
+            return
+        project: Project = ctx.obj
+        store = project.store()
+        infos = [find_transcript(store, ref)] if ref else store.transcripts()
+        rows = []
+        for info in infos:
+            turns = Counter(t.speaker for t in store.turns(info.id))
+            rows += [{"transcript": info.label, "speaker": s, "role": r, "turns": turns[s]}
+                     for s, r in store.speakers(info.id).items()]
+        if fmt == "json":
+            emit_json(rows)
+        elif rows:
+            emit_table(rows, ["transcript", "speaker", "role", "turns"])
+        else:
+            click.echo("No transcripts in this project yet: `qcahp import FILES` adds them.")
+
+    @speakers_group.command("rename")
+    @click.argument("args", nargs=-1, metavar="[TRANSCRIPT] OLD NEW")
+    @click.option("--all", "every", is_flag=True,
+                  help="In every transcript that has speaker OLD (give no TRANSCRIPT).")
+    @click.pass_obj
+    def rename_cmd(project: Project, args: tuple[str, ...], every: bool) -> None:
+        """Rename speaker OLD to NEW in TRANSCRIPT (or, with --all, everywhere).
+
+        A NEW that is already a speaker of the transcript makes the two one speaker,
+        with NEW's role. Only the turns' speaker changes: the text, offsets and codings
+        stay as they are, and quotes, show and REFI-QDA export use the new name. One
+        transaction; one 'speaker_rename' event per transcript in `qcahp log`.
+
+        \b
+        Examples:
+          qcahp speakers rename p01 Dan "Dr Dan Ott"
+          qcahp speakers rename --all "Speaker 2" Helen
+        """
+        infos, (old, new) = _targets(project, args, every, "OLD NEW")
+        new = new.strip()
+        if not new or new == old:
+            raise UserError(f"speaker {old!r}: give a new name (got {new!r})")
+        done = project.store().change_speaker(infos, old, name=new, by=_who())
+        for d in done:
+            verb = "Joined speaker {!r} into {!r}" if d["joined"] else \
+                "Renamed speaker {!r} to {!r}"
+            role = f", now {d['role']}" if d["role"] != d["role_was"] else ""
+            label = next(i.label for i in infos if i.id == d["transcript_id"])
+            say(f"{verb.format(old, new)} in {label} ({plural(int(str(d['turns'])), 'turn')}"
+                f"{role}).", err=False)
+        _next_steps(project, done)
+
+    @speakers_group.command("role")
+    @click.argument("args", nargs=-1, metavar="[TRANSCRIPT] NAME ROLE")
+    @click.option("--all", "every", is_flag=True,
+                  help="In every transcript that has speaker NAME (give no TRANSCRIPT).")
+    @click.pass_obj
+    def role_cmd(project: Project, args: tuple[str, ...], every: bool) -> None:
+        """Make speaker NAME of TRANSCRIPT the interviewer, a participant or other.
+
+        ROLE is interviewer, participant or other. `qcahp suggest` matches
+        participant-scope patterns in participants' turns only, so run it next: it
+        then follows the new role (decisions are kept). One transaction; one
+        'speaker_role' event per transcript in `qcahp log`.
+
+        \b
+        Examples:
+          qcahp speakers role p01 "Dr Dan Ott" interviewer
+          qcahp speakers role --all "Dr Dan Ott" interviewer
+        """
+        infos, (name, role) = _targets(project, args, every, "NAME ROLE")
+        if role not in ROLES:
+            raise UserError(f"speaker {name!r}: role {role!r} is not one of {', '.join(ROLES)}")
+        done = project.store().change_speaker(infos, name, role=role, by=_who())
+        for d in done:
+            label = next(i.label for i in infos if i.id == d["transcript_id"])
+            say(f"Speaker {name!r} of {label} is now {role} (was {d['role_was']}; "
+                f"{plural(int(str(d['turns'])), 'turn')}).", err=False)
+        for info in infos:
+            if info.id not in {d["transcript_id"] for d in done}:
+                say(f"Speaker {name!r} of {info.label} is already {role}: nothing changed.",
+                    err=False)
+        _next_steps(project, done)
+
+
+__all__ = ["register"]
