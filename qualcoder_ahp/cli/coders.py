@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Sequence
 
 import click
 
-from qualcoder_ahp.cli.common import Project, emit_json, emit_table, plural, say
+from qualcoder_ahp.cli.common import Project, emit_json, emit_table, login_name, plural, say
 from qualcoder_ahp.model.coders_store import (
     CoderSummary,
     Conflict,
@@ -19,13 +18,6 @@ from qualcoder_ahp.reports.writers import shown_time
 
 LISTED = 8
 """Conflicts listed one per line; the rest are counted."""
-
-
-def _who() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (a container): the event says nobody
-        return None
 
 
 def twins(names: Sequence[str]) -> list[tuple[str, str]]:
@@ -147,7 +139,7 @@ def register(cli: click.Group) -> None:
         Example:
           qcahp coders rename anna ana
         """
-        done = project.store().rename_coder(old, new, by=_who())
+        done = project.store().rename_coder(old, new, by=login_name())
         follows = {"coder": "the workbench's remembered coder",
                    "recent_themes": "recent themes"}
         moved = [follows[s] for s in done["settings"]]
@@ -181,7 +173,7 @@ def register(cli: click.Group) -> None:
           qcahp coders join Ana ana
         """
         store = project.store()
-        done = store.join_coders(source, into, dry_run=dry_run, by=_who())
+        done = store.join_coders(source, into, dry_run=dry_run, by=login_name())
         verb = "Would join" if dry_run else "Joined"
         say(f"{verb} coder {done.source!r} into {done.into!r}: {join_summary(done)}.",
             err=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import getpass
 import json
 import math
 import os
@@ -170,6 +171,15 @@ empty ``qcahp.db`` behind.
 NEW_VERSION_ADVICE = "use --new-version to store this as a new version"
 """The advice of a taken transcript name in ``import`` and ``refi import``, which have
 the flag (see :attr:`~qualcoder_ahp.model.store.Store.name_clash_advice`)."""
+
+
+def login_name() -> str | None:
+    """Who ran the command, for an event that is nobody's coding (a withdrawal, a rename):
+    the login name, ``None`` where there is none (a container)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
 
 
 def _creates_project() -> bool:

@@ -9,25 +9,17 @@ text and its offsets, so the codings stay where they are
 
 from __future__ import annotations
 
-import getpass
 from collections import Counter
 from collections.abc import Sequence
 
 import click
 
-from qualcoder_ahp.cli.common import Project, emit_json, emit_table, plural, say
+from qualcoder_ahp.cli.common import Project, emit_json, emit_table, login_name, plural, say
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.records import TranscriptInfo
 from qualcoder_ahp.reports.data import find_transcript
 
 ROLES = ("interviewer", "participant", "other")
-
-
-def _who() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (a container): the event says nobody
-        return None
 
 
 def _targets(project: Project, args: Sequence[str], every: bool, usage: str
@@ -131,7 +123,7 @@ def register(cli: click.Group) -> None:
         new = new.strip()
         if not new or new == old:
             raise UserError(f"speaker {old!r}: give a new name (got {new!r})")
-        done = project.store().change_speaker(infos, old, name=new, by=_who())
+        done = project.store().change_speaker(infos, old, name=new, by=login_name())
         for d in done:
             verb = "Joined speaker {!r} into {!r}" if d["joined"] else \
                 "Renamed speaker {!r} to {!r}"
@@ -162,7 +154,7 @@ def register(cli: click.Group) -> None:
         infos, (name, role) = _targets(project, args, every, "NAME ROLE")
         if role not in ROLES:
             raise UserError(f"speaker {name!r}: role {role!r} is not one of {', '.join(ROLES)}")
-        done = project.store().change_speaker(infos, name, role=role, by=_who())
+        done = project.store().change_speaker(infos, name, role=role, by=login_name())
         for d in done:
             label = next(i.label for i in infos if i.id == d["transcript_id"])
             say(f"Speaker {name!r} of {label} is now {role} (was {d['role_was']}; "

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 
 import click
 
-from qualcoder_ahp.cli.common import Project, pass_project, plural, say
+from qualcoder_ahp.cli.common import Project, login_name, pass_project, plural, say
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.withdraw_store import WithdrawPlan
 
@@ -41,13 +40,6 @@ def backups(db: Path) -> list[Path]:
 def at_terminal() -> bool:
     """Whether someone can answer the confirmation (stdin is a terminal)."""
     return sys.stdin.isatty()
-
-
-def _who() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (a container): the event says nobody
-        return None
 
 
 def register(cli: click.Group) -> None:
@@ -118,7 +110,7 @@ def register(cli: click.Group) -> None:
             # Not click's bare "Aborted!": say that nothing happened.
             click.echo("Nothing was withdrawn.", err=True)
             raise SystemExit(1)
-        done = store.withdraw(participants, transcripts, by=by or _who())
+        done = store.withdraw(participants, transcripts, by=by or login_name())
         coded = sum(done.codings.values())
         if not done.transcripts:
             click.echo(f"withdrew {plural(len(done.participants), 'participant')} "
