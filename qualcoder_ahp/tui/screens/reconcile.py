@@ -38,6 +38,7 @@ the coder picker and the filter dialog are :mod:`~qualcoder_ahp.tui.screens.reco
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.text import Text
@@ -63,7 +64,23 @@ from qualcoder_ahp.tui.screens.reconcile_follow import ReconcileFollow
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 CONTEXT = 120
-"""Characters of context shown before and after each stretch."""
+"""Characters of context shown before and after each stretch (to a word's edge)."""
+
+
+def context_bounds(text: str, start: int, end: int, before: int = CONTEXT) -> tuple[int, int]:
+    """Where the context around the stretch ``[start, end)`` of ``text`` begins and ends:
+    at most ``before`` characters before it, from its own turn (the lines between turns
+    took the room of the stretch), and :data:`CONTEXT` after, cut between words
+    ("...ee in the morning" began mid-word)."""
+    lo, hi = max(0, start - min(before, CONTEXT)), min(len(text), end + CONTEXT)
+    turn = text.rfind("\n", 0, start) + 1  # the context before stays in the stretch's turn
+    if turn > lo:
+        lo = turn
+    elif lo and (gap := re.search(r"\s+", text[lo:start])):
+        lo += gap.end()
+    if hi < len(text) and (gap := re.search(r"\s+\S*$", text[end:hi])):
+        hi = end + gap.start()
+    return lo, hi
 
 
 class _OnWalk:
@@ -341,13 +358,24 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         return self.walk.status_text(self.compared or [])
 
     def _excerpt(self, item: ReconcileItem, spans: list[Interval] | tuple[Interval, ...],
-                 style: str) -> Text:
+                 style: str, panel: Static) -> Text:
+        """The stretch in ``panel`` with the context around it, ``spans`` in ``style``.
+
+        The context before is what about a line or two of the panel holds, so that the
+        stretch starts near the panel's top: at 80x24 a coder's panel shows six lines,
+        and 120 characters before the stretch filled them, so both panels showed the same
+        words and neither the spans to decide between.
+        """
         text = self.texts.get(item.transcript_id, "")
-        lo = max(0, item.start - CONTEXT)
-        hi = min(len(text), item.end + CONTEXT)
+        holder = panel.parent if isinstance(panel.parent, VerticalScroll) else panel
+        width = panel.size.width or max(20, self.app.size.width // max(
+            1, len(self.compared or []) if panel.id != "consensus-text" else 1) - 6)
+        lines = 2 if holder.scrollable_content_region.height >= 10 else 1
+        lo, hi = context_bounds(text, item.start, item.end, before=lines * (width - 3))
         # Text() never parses markup, so a transcript's "[bold]" shows literally.
-        out = Text(("..." if lo else "") + text[lo:hi] + ("..." if hi < len(text) else ""))
-        shift = 3 if lo else 0
+        cut = lo and text[lo - 1] != "\n"  # "..." where a turn's text is left out
+        out = Text(("..." if cut else "") + text[lo:hi] + ("..." if hi < len(text) else ""))
+        shift = 3 if cut else 0
         for start, end in spans:
             out.stylize(style, start - lo + shift, end - lo + shift)
         return out
@@ -377,8 +405,8 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
             head.append(", ".join(f"[{s}, {e})" for s, e in spans) or (
                 "(not coded)" if item.rated(coder) else "(did not code this transcript)"),
                 style="dim")
-            panel.first(Static).update(Text("\n").join(
-                [head, self._excerpt(item, spans, "reverse")]))
+            static = panel.first(Static)
+            static.update(Text("\n").join([head, self._excerpt(item, spans, "reverse", static)]))
         if item is None:
             consensus.update(Text(""))
             return
@@ -394,8 +422,8 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         head.append(", ".join(f"[{s}, {e})" for s, e in mine) or
                     ("(rejected)" if self.walk.index in self.walk.rejected else "(undecided)"),
                     style="dim")
-        consensus.update(Text("\n").join([head, self._excerpt(item, mine, "reverse"), Text(""),
-                                          definition]))
+        consensus.update(Text("\n").join([head, self._excerpt(item, mine, "reverse", consensus),
+                                          Text(""), definition]))
 
     # ------------------------------------------------------------------ walking
     def action_move(self, step: int) -> None:
