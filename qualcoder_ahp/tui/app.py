@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, RENAMED_COMMANDS, key_commands
+from qualcoder_ahp.tui.jobs import NO_CODEBOOK
 
 CODER_SETTING = "coder"
 THEME_SETTING = "theme:"
@@ -71,6 +72,9 @@ class WorkbenchApp(App[None]):
                         "suggestion opened there: back to the list)"),
         Binding("X", "framework", "Framework",
                 tooltip="Framework matrix: cases x themes, your summary of each cell"),
+        Binding("L", "load_codebook", "Load codebook", show=False,
+                tooltip="Load a codebook file into a project without one (on the "
+                        "transcripts screen)"),
         Binding("F", "find_all", "Find all", show=False,
                 tooltip="Search every transcript for a word or pattern, read the hits in "
                         "context, code them (from a hit opened there: back to the hits)"),
@@ -309,9 +313,16 @@ class WorkbenchApp(App[None]):
         """Whether a codebook is loaded; if not, a notice says how to load one."""
         if self.store.themes():
             return True
-        self.notify("No codebook yet: load one with `qcahp codebook load FILE`.",
-                    severity="warning", markup=False)
+        self.notify(NO_CODEBOOK, severity="warning", markup=False)
         return False
+
+    def action_load_codebook(self) -> None:
+        """Load a codebook: on the transcripts screen, where jobs show their progress."""
+        from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+
+        self.action_transcripts()
+        if isinstance(self.screen, TranscriptsScreen):
+            self.screen.action_load_codebook()
 
     def action_find_all(self) -> None:
         """Search every transcript; back to the search screen if one is open.
@@ -356,7 +367,7 @@ class WorkbenchApp(App[None]):
 
             return not isinstance(screen, HelpScreen)  # F1 there did nothing
         navigation = ("transcripts", "codebook", "counts", "reconcile", "passages", "find_all",
-                      "framework", "patterns")
+                      "framework", "patterns", "load_codebook")
         if action in navigation and isinstance(screen, ModalScreen):
             return False  # finish (or Escape) the dialog first; nothing stacks on top of it
         here = {"transcripts": TranscriptsScreen, "codebook": CodebookScreen,

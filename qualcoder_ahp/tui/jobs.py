@@ -160,6 +160,39 @@ def suggest(store_path: Path | None, progress: ProgressFn | None = None) -> str:
     return _summary("suggestions", result)
 
 
+NO_CODEBOOK = "No codebook yet: press L to load one (a YAML file; see docs/codebook.md)."
+"""What a key that needs themes says in a project without any."""
+
+
+def load_first_codebook(store_path: Path | None, path: str,
+                        progress: ProgressFn | None = None) -> str:
+    """Check the codebook file ``path`` and store it in a project that has no themes yet,
+    its patterns analysed; returns the summary the workbench shows.
+
+    A file with errors stores nothing: the summary lists each error ("; failed: ...",
+    as an import's failed files), its warnings as notes. A new version over a codebook
+    is ``qcahp codebook load``'s, which says what it changes (themes retired, edits
+    replaced); this refuses it.
+    """
+    codebook = _core("qualcoder_ahp.suggest.codebook")
+    if progress is not None:
+        progress(0, 1)  # "Loading codebook… 0/1" while the file is read and checked
+    result = codebook.check_codebook(path)
+    notes = "".join(f"; note: {warning}" for warning in result.warnings)
+    if result.errors or result.codebook is None:
+        return (f"{path} not loaded (nothing stored); failed: "
+                + "; ".join(result.errors) + notes)
+    with _open(store_path) as store:
+        if store.themes(include_inactive=True):
+            raise UserError("this project has a codebook already: load a new version in a "
+                            "terminal with `qcahp codebook load FILE`, which says what it "
+                            "changes", path=path)
+        store.save_codebook(result.codebook)
+        _core("qualcoder_ahp.suggest.runner").analyse_codebook(store, progress)
+    return (f"Loaded {result.codebook.name!r} from {path}: {result.codebook.sizes()}. "
+            "Press S to run its suggestions." + notes)
+
+
 def load_codebook(store: Store, path: Path) -> None:
     """Read a codebook file and store it (ids and GUIDs of known themes are kept)."""
     codebook = _core("qualcoder_ahp.suggest.codebook")

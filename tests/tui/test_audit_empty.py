@@ -74,7 +74,7 @@ async def test_codebook_screen_without_themes_says_how_to_start(tmp_path: Path):
     async with app.run_test(size=NARROW) as pilot:
         screen = await press_for_screen(pilot, "k", CodebookScreen)
         text = drawn(screen.query_one("#theme-detail", Static))
-        assert text.startswith("No codebook yet. Load one with `qcahp codebook load FILE`")
+        assert text.startswith("No codebook yet. Press L to load one")
         assert text.endswith("the themes you add show here."), text  # not cut off
         keys = bottom_keys(app)
         assert not keys.keys() & {"e", "m", "f", "M", "w", "tab"}, keys

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.geometry import Region
 from textual.widgets import Static
+from textual.widgets._footer import FooterKey
 
+from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.records import Codebook, Theme
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
 from tests.conftest import make_parsed
 from tests.helpers.reconcile_host import ReconcileHost
+from tests.tui.conftest import CODER, screen_text
+from tests.tui.test_keys_80x24 import report_lines
 
 QUESTION = ("I would like to hear about the years after you qualified, the posts you held "
             "on the wards and in the community, and whether any of it was planned. So what "
@@ -46,3 +54,66 @@ async def test_reconcile_panels_show_the_stretch_at_80x24(store):
         # The context that is shown starts on a word, not "...ee in the morning".
         assert not any(word.startswith("...") and word[3:4].islower()
                        for word in shown(app, "#consensus-text").split())
+
+
+CODEBOOK = """name: Leadership study
+themes:
+  - id: careers
+    name: Careers
+    codable: false
+    children:
+      - id: serendipity
+        name: Serendipity
+        description: Chance rather than planning.
+        patterns:
+          - id: luck
+            phrase: "luck"
+"""
+
+
+async def test_a_new_project_loads_its_codebook_in_the_workbench(tmp_path: Path,
+                                                                 monkeypatch):
+    """A new project's first screen sent the researcher to a terminal for the codebook
+    (`qcahp codebook load FILE`): L loads one, a bad file says each error and stores
+    nothing, and with a codebook L says where a new version is loaded."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(CODEBOOK.replace("phrase: \"luck\"", "regex: \"(luck\""), encoding="utf-8")
+    good = tmp_path / "my codebook.yaml"
+    good.write_text(CODEBOOK, encoding="utf-8")
+    path = tmp_path / "new.db"
+    monkeypatch.chdir(tmp_path)  # a relative path starts here (the dialog says so)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "press L to load one" in screen_text(app)
+        keys = [k.description for k in sorted(
+            (k for k in app.screen.query(FooterKey) if k.display), key=lambda k: k.region.x)]
+        assert keys[:2] == ["Help", "Load codebook"], keys  # in sight at 80 columns
+        for typed in ("bad.yaml", "my codebook.yaml"):
+            await pilot.press("L")
+            await pilot.pause()
+            await pilot.press(*typed, "enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if typed == "bad.yaml":
+                report = " ".join(" ".join(report_lines(app.screen)).split())
+                assert report.startswith("Codebook: bad.yaml not loaded (nothing stored)"), report
+                assert "failed: bad.yaml:12: pattern luck: bad regex" in report, report
+                with open_store(path) as store:
+                    assert store.themes(include_inactive=True) == []
+        messages = [n.message for n in app._notifications]
+        assert ("Loaded 'Leadership study' from my codebook.yaml: 2 themes, 1 pattern, 0 exclusion "
+                "patterns. Press S to run its suggestions.") in messages, messages
+        with open_store(path) as store:
+            assert [t.id for t in store.themes()] == ["careers", "serendipity"]
+        assert "press L" not in screen_text(app)
+        keys = [k.description for k in app.screen.query(FooterKey) if k.display]
+        assert "Load codebook" not in keys
+        await pilot.press("L")  # a new version is the terminal's: it says what changes
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        assert any(n.message.startswith("This project has a codebook: load a new version in "
+                                        "a terminal with `qcahp codebook load FILE`")
+                   for n in app._notifications)
+    with open_store(path) as store:
+        assert len(store.themes()) == 2

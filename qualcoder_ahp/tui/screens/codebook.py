@@ -32,9 +32,9 @@ from qualcoder_ahp.tui.undo_keys import UNDO_BINDINGS, UndoKeys
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 
-NO_THEMES = ("No codebook yet. Load one with `qcahp codebook load FILE` (a YAML tree of "
-             "themes with definitions and patterns; see docs/codebook.md), then press S on "
-             "the transcripts screen for suggestions. Or code without one: press a here to "
+NO_THEMES = ("No codebook yet. Press L to load one (a YAML tree of themes with "
+             "definitions and patterns; see docs/codebook.md), then S on the transcripts "
+             "screen for suggestions. Or code without one: press a here to "
              "add a theme, or open a transcript, press c, type a theme's name and press "
              "ctrl+n to add it and code with it; the themes you add show here.")
 """What the details pane says when the project has no themes yet."""

@@ -33,6 +33,7 @@ from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, search
 from qualcoder_ahp.tui.follow import withdrawn_meanwhile
+from qualcoder_ahp.tui.jobs import NO_CODEBOOK
 from qualcoder_ahp.tui.screens.list_screen import ListScreen, at
 from qualcoder_ahp.tui.screens.modals import (
     NEW_THEME,
@@ -408,8 +409,7 @@ class SearchScreen(UndoKeys, ListKeys, ListScreen, Screen[None]):
             return
         themes = self.store.themes()
         if not themes:
-            self.notify("No codebook yet: load one with `qcahp codebook load FILE`.",
-                        severity="warning", markup=False)
+            self.notify(NO_CODEBOOK, severity="warning", markup=False)
             return
         paths = {t.id: self.store.theme_path(t.id) for t in themes}
 
