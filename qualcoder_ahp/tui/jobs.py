@@ -144,6 +144,12 @@ def _import_notes(store: Store, result: Any) -> list[str]:
         notes += [f"{info.name}: {note_for_dialog(note)}"
                   for t, note in getattr(result, "notes", ()) if t.id == info.id]
     imported = {info.id for info in getattr(result, "imported", ())}
+    for info, source in zip(getattr(result, "unchanged", ()),
+                            getattr(result, "unchanged_files", ()), strict=False):
+        if Path(source).stem != info.name:  # a copy under another name, as `qcahp import`
+            # says: "1 unchanged" alone left the researcher looking for the file's name.
+            notes.append(f"{Path(source).name}: not imported: same text as the transcript "
+                         f"{info.name}")
     for info in getattr(result, "unchanged", ()):  # an unchanged file read differently
         if info.id in imported:
             continue

@@ -117,3 +117,28 @@ async def test_a_new_project_loads_its_codebook_in_the_workbench(tmp_path: Path,
                    for n in app._notifications)
     with open_store(path) as store:
         assert len(store.themes()) == 2
+
+
+async def test_a_copy_under_another_name_is_named_in_the_import_report(tmp_path: Path,
+                                                                     monkeypatch):
+    """A file with the text of another (a copy renamed) was counted "1 unchanged" in a
+    passing toast: the researcher could not tell which file was not imported, nor why."""
+    text = "Interviewer: How did you start?\n\nHelen: I fell into management by luck.\n"
+    (tmp_path / "helen.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "helen_copy.txt").write_text(text, encoding="utf-8")
+    path = tmp_path / "p.db"
+    monkeypatch.chdir(tmp_path)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*"helen.txt helen_copy.txt", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        report = " ".join(" ".join(report_lines(app.screen)).split())
+        assert report.startswith("Import: 1 imported"), report
+        assert ("note: helen_copy.txt: not imported: same text as the transcript helen"
+                in report), report
+    with open_store(path) as store:
+        assert [t.name for t in store.transcripts()] == ["helen"]
