@@ -142,3 +142,47 @@ async def test_a_copy_under_another_name_is_named_in_the_import_report(tmp_path:
                 in report), report
     with open_store(path) as store:
         assert [t.name for t in store.transcripts()] == ["helen"]
+
+
+async def test_a_refused_theme_name_stays_in_the_dialog_to_correct(project: Path):
+    """A new theme's name that is taken or too long closed the dialog, with a toast saying
+    why: the researcher typed it all again. The refusal is said in the dialog, which keeps
+    the text; corrected, it goes on to the folder."""
+    from textual.widgets import Input, Label
+
+    from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+    from qualcoder_ahp.tui.screens.modals import SearchModal
+
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SearchModal)
+        box = dialog.query_one(Input)
+        box.value = "Caught between clinical identity and corporate expectations in the " \
+                    "first board role"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog  # still open, the text kept
+        error = str(dialog.query_one("#search-error", Label).render())
+        assert error.startswith("A theme name has at most 80 characters (this one has 83)")
+        box.value = ""
+        await pilot.press(*"serendipity", "enter")
+        await pilot.pause()
+        assert app.screen is dialog and box.value == "serendipity"
+        assert str(dialog.query_one("#search-error", Label).render()) == (
+            "There is already a theme named 'Serendipity' (Career paths / Serendipity).")
+        await pilot.press(*" luck", "enter")  # corrected: on to its folder
+        await pilot.pause()
+        assert app.screen is not dialog
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+    with open_store(project) as store:
+        assert [t.name for t in store.themes() if t.name.lower().startswith("seren")] == [
+            "Serendipity", "serendipity luck"]

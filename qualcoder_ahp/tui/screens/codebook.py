@@ -301,23 +301,28 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         add it: one ``theme_add``, stored before the tree shows it."""
         from qualcoder_ahp.tui.screens.modals import SearchModal
 
-        def named(typed: str | None) -> None:
-            name = " ".join((typed or "").split())
+        def refused(typed: str) -> str | None:
+            """Why the name typed cannot be taken: said in the dialog, which keeps it."""
+            name = " ".join(typed.split())
             if not name:
-                return
+                return None  # Enter on nothing closes the dialog, as before
             problem = theme_name_problem(name)
             taken = [t for t in self.store.themes() if t.name.casefold() == name.casefold()]
-            if problem or taken:
-                why = (problem[0].upper() + problem[1:] + "." if problem else
-                       f"There is already a theme named {taken[0].name!r} "
-                       f"({self.store.theme_path(taken[0].id)}).")
-                self.notify(why, severity="warning", markup=False)
-                return
-            self._ask_place(name)
+            if problem:
+                return problem[0].upper() + problem[1:] + "."
+            if taken:
+                return (f"There is already a theme named {taken[0].name!r} "
+                        f"({self.store.theme_path(taken[0].id)}).")
+            return None
+
+        def named(typed: str | None) -> None:
+            name = " ".join((typed or "").split())
+            if name:
+                self._ask_place(name)
 
         self.app.push_screen(SearchModal(
             "", "the new theme's name",
-            hint="Enter, then choose its folder · Escape cancels"), named)
+            hint="Enter, then choose its folder · Escape cancels", check=refused), named)
 
     def _ask_place(self, name: str) -> None:
         from qualcoder_ahp.tui.screens.modals import TOP_LEVEL, new_theme_place

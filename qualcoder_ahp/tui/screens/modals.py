@@ -524,17 +524,24 @@ def discard_confirmed(dialog: ModalScreen[object], what: str) -> bool:
 
 
 class SearchModal(ModalScreen[str | None]):
-    """Ask for a search text."""
+    """Ask for a search text (or a name, or paths).
+
+    ``check`` says why what was typed cannot be taken (a theme name too long, or taken):
+    the refusal shows in the dialog, which stays open with the text to correct, as the
+    name dialog's does (the dialog closed, and a toast said why, the text gone).
+    """
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Close, doing nothing")]
 
     def __init__(self, initial: str = "", placeholder: str = "search the transcript",
-                 hint: str = "Enter searches · Escape cancels") -> None:
+                 hint: str = "Enter searches · Escape cancels",
+                 check: Callable[[str], str | None] | None = None) -> None:
         super().__init__()
         self.initial = initial
         self.placeholder = placeholder
         self.hint = hint
         """The keys line under the title (the import dialog says where paths start)."""
+        self.check = check
 
     def compose(self) -> ComposeResult:
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
@@ -542,9 +549,20 @@ class SearchModal(ModalScreen[str | None]):
             yield Label(Text(self.placeholder.capitalize()))
             yield Label(Text(self.hint), classes="hint")
             yield Input(self.initial, placeholder=self.placeholder, id="search-query")
+            yield Label("", id="search-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#search-error", Label).display = False
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
+        problem = self.check(event.value) if self.check is not None else None
+        if problem is not None:
+            error = self.query_one("#search-error", Label)
+            error.display = True
+            error.update(Text(problem, style=ink("rejected", self.app.current_theme.dark,
+                                                 bold=True)))
+            return
         self.dismiss(event.value)
 
     def action_dismiss_none(self) -> None:
