@@ -216,7 +216,11 @@ class WorkbenchApp(App[None]):
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(screen, screen.title or self.title))
+        # A screen titled with what it shows (the coding screen: the transcript's name)
+        # names itself in HELP_TITLE: "Keys: 05_uk-covid-inquiry_m3_2024-09-23_coll / ege"
+        # said neither which screen the keys were of, nor fitted at 80 columns.
+        self.push_screen(HelpScreen(screen, getattr(screen, "HELP_TITLE", None)
+                                    or screen.title or self.title))
 
     def action_transcripts(self) -> None:
         """Return to the transcripts screen (refreshing its progress)."""

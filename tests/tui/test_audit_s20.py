@@ -186,3 +186,28 @@ async def test_a_refused_theme_name_stays_in_the_dialog_to_correct(project: Path
     with open_store(project) as store:
         assert [t.name for t in store.themes() if t.name.lower().startswith("seren")] == [
             "Serendipity", "serendipity luck"]
+
+
+async def test_the_coding_screens_help_names_the_screen(tmp_path: Path):
+    """The coding screen's help was headed "Keys: " and the transcript's name, which a
+    long file name broke mid-word over two lines at 80 columns."""
+    from textual.widgets import Label
+
+    from qualcoder_ahp.tui.screens.help import HelpScreen
+    from tests.tui.conftest import TURNS_A
+
+    path = tmp_path / "p.db"
+    with open_store(path) as store:
+        store.add_transcript("05_uk-covid-inquiry_m3_2024-09-23_college-of-paramedics_tracy",
+                             make_parsed(TURNS_A))
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        title = app.screen.query(Label).first()
+        lines = [title.render_line(y).text.strip() for y in range(title.size.height)]
+        assert lines == ["Keys: Coding a transcript  (Escape closes; ctrl+p finds any command)"]
