@@ -211,3 +211,24 @@ async def test_the_coding_screens_help_names_the_screen(tmp_path: Path):
         title = app.screen.query(Label).first()
         lines = [title.render_line(y).text.strip() for y in range(title.size.height)]
         assert lines == ["Keys: Coding a transcript  (Escape closes; ctrl+p finds any command)"]
+
+
+async def test_the_memo_list_cuts_a_quote_between_words(project: Path):
+    """M listed a coding as "“It was a winding route really. I never p…”": the quote is
+    cut where a word ends."""
+    from textual.widgets import OptionList
+
+    with open_store(project) as store:
+        text = store.transcript_text(1)
+        start = text.index("It was a winding")
+        store.code(1, "mandate", CODER, start, text.index("Then I had"))
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("M")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert "Coding: Mandate — “It was a winding route really. I never…”" in labels, labels
