@@ -232,3 +232,46 @@ async def test_the_memo_list_cuts_a_quote_between_words(project: Path):
         options = app.screen.query_one(OptionList)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert "Coding: Mandate — “It was a winding route really. I never…”" in labels, labels
+
+
+async def test_the_import_dialog_completes_file_and_folder_names(tmp_path: Path,
+                                                                  monkeypatch):
+    """Every path in the import dialog was typed whole (Tab did nothing): Tab (or →)
+    completes a folder's or file's name, as a shell does."""
+    from textual.widgets import Input
+
+    from qualcoder_ahp.tui.screens.modals import SearchModal
+
+    folder = tmp_path / "interviews 2024"
+    folder.mkdir()
+    (folder / "helen.txt").write_text("Interviewer: How did you start?\n\nHelen: By luck.\n",
+                                      encoding="utf-8")
+    (folder / "helen-notes.md").write_text("notes", encoding="utf-8")
+    (folder / "marcus.txt").write_text("Interviewer: And you?\n\nMarcus: Planned it.\n",
+                                       encoding="utf-8")
+    path = tmp_path / "p.db"
+    monkeypatch.chdir(tmp_path)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchModal)
+        box = app.screen.query_one(Input)
+        await pilot.press(*"int")
+        await pilot.pause()
+        await pilot.press("tab")
+        assert box.value == "interviews 2024/"  # a name with a space, whole
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press("tab")  # helen.txt and helen-notes.md agree as far as "helen"
+        assert box.value == "interviews 2024/helen"
+        await pilot.press(".")
+        await pilot.pause()
+        await pilot.press("tab")
+        assert box.value == "interviews 2024/helen.txt"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    with open_store(path) as store:
+        assert [t.name for t in store.transcripts()] == ["helen"]

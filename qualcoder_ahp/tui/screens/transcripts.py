@@ -292,7 +292,7 @@ class TranscriptsScreen(Screen[None]):
 
     def action_import_files(self) -> None:
         """Ask for files or folders and import them in a worker."""
-        from qualcoder_ahp.tui.screens.modals import SearchModal
+        from qualcoder_ahp.tui.screens.modals import PathSuggester, SearchModal
 
         if self._job_running():
             return
@@ -312,12 +312,13 @@ class TranscriptsScreen(Screen[None]):
         here = Path.cwd()
         self.app.push_screen(SearchModal(
             "", "files or folders to import",
-            hint=f"Enter imports · Escape cancels · a relative path starts in {here}; "
-                 "several paths: spaces between, a name with spaces in double quotes"), start)
+            hint=f"Enter imports · Tab completes a name · Escape cancels · a relative path "
+                 f"starts in {here}; several paths: spaces between, a name with spaces in "
+                 "double quotes", suggester=PathSuggester()), start)
 
     def action_load_codebook(self) -> None:
         """Ask for a codebook file and store it in a worker (a project without one)."""
-        from qualcoder_ahp.tui.screens.modals import SearchModal
+        from qualcoder_ahp.tui.screens.modals import PathSuggester, SearchModal
 
         if self._job_running():
             return
@@ -343,8 +344,9 @@ class TranscriptsScreen(Screen[None]):
         here = Path.cwd()
         self.app.push_screen(SearchModal(
             "", "codebook file (.yaml, .jsonl or .qdc)",
-            hint=f"Enter loads it · Escape cancels · a relative path starts in {here}; "
-                 "see docs/codebook.md for writing one"), start)
+            hint=f"Enter loads it · Tab completes a name · Escape cancels · a relative path "
+                 f"starts in {here}; see docs/codebook.md for writing one",
+            suggester=PathSuggester()), start)
 
     def action_suggest(self) -> None:
         """Run suggestions over the corpus in a worker."""
