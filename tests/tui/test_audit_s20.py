@@ -275,3 +275,37 @@ async def test_the_import_dialog_completes_file_and_folder_names(tmp_path: Path,
         await pilot.pause()
     with open_store(path) as store:
         assert [t.name for t in store.transcripts()] == ["helen"]
+
+
+async def test_a_merge_says_that_the_merged_themes_open_suggestions_close(project: Path):
+    """m closed the merged theme's undecided suggestions without a word: neither the
+    confirmation nor the message after it said so (x, retire, does)."""
+    from textual.widgets import Tree
+
+    from qualcoder_ahp.tui.screens.modals import ChoiceModal
+
+    with open_store(project) as store:
+        assert len(store.suggestions(theme_id="serendipity", status="open")) == 2
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        tree = app.screen.query_one("#theme-tree", Tree)
+        line = next(i for i in range(tree.last_line + 1)
+                    if tree.get_node_at_line(i).data == "serendipity")
+        tree.move_cursor_to_line(line)
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press(*"mandate", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        assert app.screen.title_text.endswith(
+            "Serendipity leaves the codebook; its 2 open suggestions close. u undoes it.")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert ("Merged Serendipity into Mandate: 0 codings, 0 memos, 2 open suggestions "
+                "closed (u undoes it).") in [n.message for n in app._notifications]
+    with open_store(project) as store:
+        assert store.suggestions(theme_id="serendipity", status="open") == []

@@ -469,10 +469,12 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             n = self.store.coding_counts_by_theme([source_id]).get(source_id, 0)
             held = (f"Its {n} coding{'' if n == 1 else 's'} (every coder's) "
                     f"become{'s' if n == 1 else ''}")
+        # Its open suggestions close with it, as a retired theme's do: said here too (a
+        # merge closed dozens unannounced, with nothing to decide them by afterwards).
         title = (f"Merge {source.name} into {target.name}? {held} "
                  f"{'a coding' if n == 1 else 'codings'} of "
                  f"{target.name}, memos on it are added to theirs, and {source.name} leaves "
-                 "the codebook. u undoes it.")
+                 f"the codebook; {self._closes(source_id)}. u undoes it.")
 
         def chosen(choice: str | None) -> None:
             if choice == "merge":
@@ -509,12 +511,9 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             held = ("Nobody has coded it" if n == 0 else
                     f"Its {n} coding{'' if n == 1 else 's'} (every coder's) "
                     f"stay{'s' * (n == 1)}, {counted}")
-        open_ = len(self.store.suggestions(theme_id=theme_id))
-        closes = ("it has no open suggestion" if open_ == 0 else
-                  f"its {open_} open suggestion{' closes' if open_ == 1 else 's close'}")
         kind = "folder" if not theme.codable else "theme"
         title = (f"Retire {kind} {theme.name}? It leaves the codebook, the pickers and the "
-                 f"suggestions. {held}; {closes}. u undoes it.")
+                 f"suggestions. {held}; {self._closes(theme_id)}. u undoes it.")
 
         def chosen(choice: str | None) -> None:
             if choice != "retire":
@@ -535,6 +534,13 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                                          hint="↑↓ choose · Enter on Retire retires · "
                                               "Escape cancels"), chosen)
 
+    def _closes(self, theme_id: str) -> str:
+        """``its 48 open suggestions close``: what retiring or merging a theme does to
+        the suggestions nobody has decided yet."""
+        open_ = len(self.store.suggestions(theme_id=theme_id))
+        return ("it has no open suggestion" if open_ == 0 else
+                f"its {open_} open suggestion{' closes' if open_ == 1 else 's close'}")
+
     def _merge(self, source_id: str, target_id: str) -> None:
         """Merge (one transaction), then show the target with its new counts."""
         name = self.themes[source_id].name
@@ -550,9 +556,10 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             self.notify(f"{into}: your {mine} coding{'' if mine == 1 else 's'} (and any "
                         "other coder's).", markup=False)
             return
-        moved = counts["moved"] + counts["joined"]
+        moved, closed = counts["moved"] + counts["joined"], counts["suggestions"]
         self.notify(f"{into}: {moved} coding{'' if moved == 1 else 's'}, {counts['memos']} "
-                    f"memo{'' if counts['memos'] == 1 else 's'}.", markup=False)
+                    f"memo{'' if counts['memos'] == 1 else 's'}, {closed} open suggestion"
+                    f"{'' if closed == 1 else 's'} closed (u undoes it).", markup=False)
 
 
 def _pattern_stats(store: Store, coder: str | None = None) -> list[dict[str, Any]]:
