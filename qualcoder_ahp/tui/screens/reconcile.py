@@ -67,16 +67,26 @@ CONTEXT = 120
 """Characters of context shown before and after each stretch (to a word's edge)."""
 
 
-def context_bounds(text: str, start: int, end: int, before: int = CONTEXT) -> tuple[int, int]:
+def context_bounds(text: str, start: int, end: int, before: int = CONTEXT,
+                   line: int = 0) -> tuple[int, int]:
     """Where the context around the stretch ``[start, end)`` of ``text`` begins and ends:
-    at most ``before`` characters before it, from its own turn (the lines between turns
-    took the room of the stretch), and :data:`CONTEXT` after, cut between words
-    ("...ee in the morning" began mid-word)."""
+    at most ``before`` characters before it and :data:`CONTEXT` after, cut between words
+    ("...ee in the morning" began mid-word).
+
+    With ``line`` (the characters a panel's line holds), the blank line between turns
+    counts as a line of them, and the turn before (the question the stretch answers) is
+    shown only where room is left for a good part of a line of it: the lines between
+    turns took the room of the stretch at 80x24.
+    """
     lo, hi = max(0, start - min(before, CONTEXT)), min(len(text), end + CONTEXT)
-    turn = text.rfind("\n", 0, start) + 1  # the context before stays in the stretch's turn
-    if turn > lo:
-        lo = turn
-    elif lo and (gap := re.search(r"\s+", text[lo:start])):
+    turn = text.rfind("\n", 0, start) + 1
+    spare = before - (start - turn) - line  # what is left past the line between turns
+    if line and turn > lo and (turn < 2 or spare < line // 2):
+        lo = turn  # no room for the turn before: the context starts with the stretch's turn
+    elif line and turn > lo:
+        last = len(text[:turn].rstrip("\n"))  # where the turn before ends
+        lo = max(text.rfind("\n", 0, last) + 1, last - spare)
+    if lo and text[lo - 1] != "\n" and (gap := re.search(r"\s+", text[lo:start])):
         lo += gap.end()
     if hi < len(text) and (gap := re.search(r"\s+\S*$", text[end:hi])):
         hi = end + gap.start()
@@ -371,7 +381,8 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         width = panel.size.width or max(20, self.app.size.width // max(
             1, len(self.compared or []) if panel.id != "consensus-text" else 1) - 6)
         lines = 2 if holder.scrollable_content_region.height >= 10 else 1
-        lo, hi = context_bounds(text, item.start, item.end, before=lines * (width - 3))
+        lo, hi = context_bounds(text, item.start, item.end, before=lines * (width - 3),
+                                line=width)
         # Text() never parses markup, so a transcript's "[bold]" shows literally.
         cut = lo and text[lo - 1] != "\n"  # "..." where a turn's text is left out
         out = Text(("..." if cut else "") + text[lo:hi] + ("..." if hi < len(text) else ""))
