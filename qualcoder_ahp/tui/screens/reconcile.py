@@ -377,10 +377,14 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         words and neither the spans to decide between.
         """
         text = self.texts.get(item.transcript_id, "")
-        holder = panel.parent if isinstance(panel.parent, VerticalScroll) else panel
-        width = panel.size.width or max(20, self.app.size.width // max(
-            1, len(self.compared or []) if panel.id != "consensus-text" else 1) - 6)
-        lines = 2 if holder.scrollable_content_region.height >= 10 else 1
+        # The panel's size as the terminal's gives it (the same before the panels are
+        # laid out as after, so the first disagreement reads as it does after n and p):
+        # the coders' panels share the width and two thirds of the height under the
+        # status line, the consensus panel has the rest.
+        size, coders = self.app.size, panel.id != "consensus-text"
+        width = max(20, size.width // (max(1, len(self.compared or [])) if coders else 1) - 4)
+        height = (size.height - 8) * (2 if coders else 1) // 3 - 2
+        lines = 2 if height >= 10 else 1
         lo, hi = context_bounds(text, item.start, item.end, before=lines * (width - 3),
                                 line=width)
         # Text() never parses markup, so a transcript's "[bold]" shows literally.
