@@ -309,3 +309,29 @@ async def test_a_merge_says_that_the_merged_themes_open_suggestions_close(projec
                 "closed (u undoes it).") in [n.message for n in app._notifications]
     with open_store(project) as store:
         assert store.suggestions(theme_id="serendipity", status="open") == []
+
+
+async def test_coding_a_search_hit_quotes_the_sentence_it_codes(project: Path):
+    """c on a search hit opened a picker over the list that did not say which sentence it
+    would code; it quotes it, as the coding screen's picker does."""
+    from qualcoder_ahp.tui.screens.modals import QuoteLine, ThemePickerModal
+
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("F")
+        await pilot.pause()
+        await pilot.press(*"pure luck", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ThemePickerModal)
+        quote = app.screen.query_one(QuoteLine)
+        assert quote.render().plain == "“Pure luck got me the job.”"
+        await pilot.press(*"serendipity", "enter")
+        await pilot.pause()
+    with open_store(project) as store:
+        text = store.transcript_text(2)
+        assert [text[c.start:c.end] for c in store.codings(coder=CODER)] == [
+            "Pure luck got me the job."]

@@ -93,9 +93,9 @@ class HitThemePicker(ThemePickerModal):
     ``c`` Enter codes hit after hit with the same theme."""
 
     def __init__(self, themes: list[Theme], paths: dict[str, str],
-                 preselect: str | None) -> None:
+                 preselect: str | None, quote: str | None = None) -> None:
         super().__init__(themes, paths, "Code the hit's sentence with…", allow_new=True,
-                         preselect=preselect)
+                         preselect=preselect, quote=quote)
 
 
 class SearchScreen(UndoKeys, ListKeys, ListScreen, Screen[None]):
@@ -422,7 +422,11 @@ class SearchScreen(UndoKeys, ListKeys, ListScreen, Screen[None]):
                 self._code_with(hit, theme_id)
 
         self._follow_mark()  # a merge the list has not caught up with yet
-        self.app.push_screen(HitThemePicker(themes, paths, self.mark_theme), picked)
+        # The sentence that will be coded, quoted under the title as the coding screen's
+        # picker quotes its text (the dialog hid the list, and with it which hit it was).
+        sentence = self.store.transcript_text(hit.transcript_id)[
+            hit.sentence_start:hit.sentence_end]
+        self.app.push_screen(HitThemePicker(themes, paths, self.mark_theme, sentence), picked)
 
     def _add_theme(self, hit: Hit, name: str, parent: str | None) -> None:
         """Make the theme named in the picker (ctrl+n) and code the hit's sentence with it.
