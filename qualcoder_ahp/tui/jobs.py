@@ -162,6 +162,9 @@ def suggest(store_path: Path | None, progress: ProgressFn | None = None) -> str:
     """Run the stored codebook's patterns over every transcript; returns a summary."""
     engine = _core("qualcoder_ahp.suggest.runner")
     with _open(store_path) as store:
+        if not store.themes(include_inactive=True):  # L is the workbench's way to one
+            raise UserError("the project has no codebook: press L to load one (a YAML "
+                            "file), then S")
         result = engine.run_suggestions(store, progress=_adapt(progress))
     return _summary("suggestions", result)
 

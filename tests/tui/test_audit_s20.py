@@ -335,3 +335,28 @@ async def test_coding_a_search_hit_quotes_the_sentence_it_codes(project: Path):
         text = store.transcript_text(2)
         assert [text[c.start:c.end] for c in store.codings(coder=CODER)] == [
             "Pure luck got me the job."]
+
+
+async def test_the_reconcile_panel_that_tab_focuses_shows_it(store):
+    """Tab gives ↑ ↓ to a coder's panel or the consensus panel, and none looked any
+    different: the one that scrolls has a heavy border."""
+    from textual.containers import VerticalScroll
+
+    store.save_codebook(Codebook("ahp", (Theme("roles", "Non-traditional roles"),)))
+    info, _ = store.add_transcript("helen", make_parsed([
+        ("Interviewer", "interviewer", QUESTION), ("Helen", "participant", ANSWER)]))
+    text = store.transcript_text(info.id)
+    store.code(info.id, "roles", "asha", text.index("Honestly"), text.index("My band"))
+    store.code(info.id, "roles", "ben", text.index("Honestly"), text.index(" There was"))
+    app = ReconcileHost(store, "asha", coders=["asha", "ben"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panels = [*app.screen.query(".coder-panel"), app.screen.query_one("#consensus-panel")]
+        for _ in panels:
+            await pilot.press("tab")
+            await pilot.pause()
+            focused = app.focused
+            assert isinstance(focused, VerticalScroll) and focused in panels
+            assert [p.styles.border_top[0] for p in panels] == [
+                "heavy" if p is focused else "round" for p in panels]

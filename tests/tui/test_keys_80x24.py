@@ -248,8 +248,8 @@ async def test_a_suggestion_run_refused_says_why_in_the_report(tmp_path: Path):
         head, *lines = report_lines(screen)
         assert head == "Suggestions: failed  (Escape closes this)"
         assert " ".join(lines).split() == (
-            "the project has no codebook patterns: run `qcahp codebook load FILE` "
-            "first").split()
+            "the project has no codebook: press L to load one (a YAML file), then "
+            "S").split()
         assert all(line.startswith("  ") for line in lines)  # wrapped lines indented too
         assert not app._notifications
         await pilot.press("escape")

@@ -119,6 +119,11 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
                                    padding: 0 1; }
     ReconcileScreen #consensus-panel { height: 1fr; border: round $accent; padding: 0 1; }
     ReconcileScreen:light #consensus-panel { border: round $primary; }
+    /* The panel Tab gave the arrow keys to (nothing showed which one scrolled). */
+    ReconcileScreen .coder-panel:focus, ReconcileScreen #consensus-panel:focus {
+        border: heavy $accent; }
+    ReconcileScreen:light .coder-panel:focus, ReconcileScreen:light #consensus-panel:focus {
+        border: heavy $primary; }
     """
 
     BINDINGS = [
