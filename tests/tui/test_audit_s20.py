@@ -258,17 +258,11 @@ async def test_the_import_dialog_completes_file_and_folder_names(tmp_path: Path,
         await pilot.pause()
         assert isinstance(app.screen, SearchModal)
         box = app.screen.query_one(Input)
-        await pilot.press(*"int")
-        await pilot.pause()
-        await pilot.press("tab")
+        await pilot.press(*"int", "tab")  # at once, as a shell's user types
         assert box.value == "interviews 2024/"  # a name with a space, whole
-        await pilot.press("h")
-        await pilot.pause()
-        await pilot.press("tab")  # helen.txt and helen-notes.md agree as far as "helen"
+        await pilot.press("h", "tab")  # helen.txt and helen-notes.md agree as far as "helen"
         assert box.value == "interviews 2024/helen"
-        await pilot.press(".")
-        await pilot.pause()
-        await pilot.press("tab")
+        await pilot.press(".", "tab")
         assert box.value == "interviews 2024/helen.txt"
         await pilot.press("enter")
         await app.workers.wait_for_complete()

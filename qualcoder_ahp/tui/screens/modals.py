@@ -608,8 +608,13 @@ class SearchModal(ModalScreen[str | None]):
         self.query_one("#search-error", Label).display = False
 
     def action_complete(self) -> None:
-        """Take the completion shown after the text, as → at its end does."""
+        """Take the completion shown after the text, as → at its end does; a path is
+        completed here and now (Tab typed right after a letter came before the
+        suggestion, which is made in a task, and did nothing)."""
         box = self.query_one("#search-query", Input)
+        done = complete_path(box.value) if isinstance(self.suggester, PathSuggester) else None
+        if done is not None:
+            box.value = done
         box.cursor_position = len(box.value)
         box.action_cursor_right()
 
