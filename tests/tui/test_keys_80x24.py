@@ -398,9 +398,10 @@ async def test_a_adds_a_theme_on_the_codebook_screen_in_the_highlighted_folder(
         dialog = await press_for_screen(pilot, "a", SearchModal)
         await pilot.press(*"serendipity", "enter")  # taken (another case): refused
         await pilot.pause()
-        assert app.screen is codebook
-        assert "There is already a theme named 'Serendipity'" in [
-            n.message for n in app._notifications][-1]
+        assert app.screen is dialog  # said in the dialog, which keeps the text
+        assert "There is already a theme named 'Serendipity'" in str(
+            dialog.query_one("#search-error").render())
+        await pilot.press("escape")
         await press_for_screen(pilot, "a", SearchModal)
         await pilot.press(*"Imposter feelings", "enter")
         await pilot.pause()
