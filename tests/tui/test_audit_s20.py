@@ -231,7 +231,8 @@ async def test_the_memo_list_cuts_a_quote_between_words(project: Path):
         await pilot.pause()
         options = app.screen.query_one(OptionList)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert "Coding: Mandate — “It was a winding route really. I never…”" in labels, labels
+        shown = "Coding: Mandate — “It was a winding route really. I never…”"
+        assert shown in labels, labels
 
 
 async def test_the_import_dialog_completes_file_and_folder_names(tmp_path: Path,
