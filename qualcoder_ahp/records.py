@@ -108,6 +108,8 @@ class CodebookLoad:
     """UTC timestamp, ISO 8601."""
     version: str | None = None
     """The file's own ``version:``, if it had one."""
+    description: str | None = None
+    """The file's own top-level ``description:``, if it had one."""
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,8 @@ class Codebook:
     """The file it was read from."""
     version: str | None = None
     """The file's own ``version:`` (as written, e.g. ``2`` or ``2.1``), if it has one."""
+    description: str = ""
+    """The file's own top-level ``description:`` (what the codebook is for), if any."""
 
     def sizes(self) -> str:
         """``15 themes, 718 patterns, 93 exclusion patterns``: check, load and show count

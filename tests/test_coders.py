@@ -87,7 +87,7 @@ def test_coders_lists_each_coder_with_their_work(twins: tuple[Path, dict[str, in
     assert rows["Ana"][:6] == ["4", "4", "+", "1", "reconcile", "2"]
     assert rows["ana"][:3] == ["4", "3", "1"]   # s0, s1, [0, 10), [5, 15)
     assert rows["ben"][:3] == ["1", "5", "0"]
-    assert rows["consensus"][:4] == ["(consensus)", "1", "0", "0"]
+    assert rows["consensus"][:6] == ["(consensus)", "1", "from", "1", "reconcile", "0"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", rows["Ana"][6])
     assert all(len(line) <= 80 for line in lines)
     assert "'Ana' and 'ana' differ only by case or spaces" in err

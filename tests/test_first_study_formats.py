@@ -28,10 +28,10 @@ def test_otter_title_and_footer_are_not_spoken(tmp_path: Path) -> None:
                     "Speaker 2  1:02:21\nThe acuity.\n\n"
                     "Transcribed by https://otter.ai\n")
     assert turns(path) == [
-        ("Speaker 1", "0:03", "Can you tell me how long you've been a community nurse?"),
-        ("Speaker 2", "0:09", "Nearly twenty years."),
-        ("Speaker 1", "1:02:17", "And what's changed?"),
-        ("Speaker 2", "1:02:21", "The acuity."),
+        ("Speaker 1", "00:00:03", "Can you tell me how long you've been a community nurse?"),
+        ("Speaker 2", "00:00:09", "Nearly twenty years."),
+        ("Speaker 1", "01:02:17", "And what's changed?"),
+        ("Speaker 2", "01:02:21", "The acuity."),
     ]
     parsed = read_transcript(path)
     assert "otter.ai" not in parsed.text and "interview 3" not in parsed.text
@@ -40,7 +40,7 @@ def test_otter_title_and_footer_are_not_spoken(tmp_path: Path) -> None:
     # The footer on the last line of the last turn (no blank line before it) goes too.
     path.write_text("Speaker 1  0:03\nHow are you?\n\nSpeaker 2  0:09\nTired.\n"
                     "Transcribed by https://otter.ai\n")
-    assert turns(path)[-1] == ("Speaker 2", "0:09", "Tired.")
+    assert turns(path)[-1] == ("Speaker 2", "00:00:09", "Tired.")
 
 
 def test_an_opening_line_of_speech_is_not_a_title(tmp_path: Path) -> None:
@@ -219,10 +219,10 @@ def test_otter_export_with_its_summary_keywords_and_speakers(tmp_path: Path) -> 
     path = tmp_path / "p03.txt"
     path.write_text(OTTER_EXPORT)
     assert turns(path) == [
-        ("Speaker 1", "0:03", "Can you tell me how long you've been a community nurse?"),
-        ("Speaker 2", "0:09", "Nearly twenty years."),
-        ("Speaker 1", "1:02:17", "And what's changed?"),
-        ("Speaker 2", "1:02:21", "The acuity."),
+        ("Speaker 1", "00:00:03", "Can you tell me how long you've been a community nurse?"),
+        ("Speaker 2", "00:00:09", "Nearly twenty years."),
+        ("Speaker 1", "01:02:17", "And what's changed?"),
+        ("Speaker 2", "01:02:21", "The acuity."),
     ]
     parsed = read_transcript(path)
     assert [k for k, _ in parsed.header] == [None, None, "SUMMARY KEYWORDS", "SPEAKERS"]
@@ -251,9 +251,9 @@ def test_otter_export_as_word(tmp_path: Path) -> None:
     doc.add_paragraph("Transcribed by https://otter.ai")
     path = tmp_path / "p03.docx"
     doc.save(str(path))
-    assert turns(path) == [("Speaker 1", "00:03", "How long have you been a nurse?"),
-                           ("Speaker 2", "00:09", "Twenty years."),
-                           ("Speaker 1", "00:15", "And now?"),
-                           ("Speaker 2", "00:19", "Tired, honestly.")]
+    assert turns(path) == [("Speaker 1", "00:00:03", "How long have you been a nurse?"),
+                           ("Speaker 2", "00:00:09", "Twenty years."),
+                           ("Speaker 1", "00:00:15", "And now?"),
+                           ("Speaker 2", "00:00:19", "Tired, honestly.")]
     assert {t.speaker: t.role for t in read_transcript(path).turns} == {
         "Speaker 1": "interviewer", "Speaker 2": "participant"}

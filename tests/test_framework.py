@@ -81,9 +81,10 @@ def test_m007_lets_memos_be_on_cells_and_keeps_every_memo(tmp_path: Path) -> Non
     path = tmp_path / "old.db"
     newest = MIGRATIONS._migrations
     try:
-        # As the release before m007 made it, with m009's columns, which today's Store
-        # writes when it saves a codebook (m007 and m008 are then applied on reopening).
-        MIGRATIONS._migrations = newest[:6] + newest[8:9]
+        # As the release before m007 made it, with m009's and m010's columns, which
+        # today's Store writes when it saves a codebook (m007 and m008 are then applied
+        # on reopening).
+        MIGRATIONS._migrations = newest[:6] + newest[8:10]
         store = open_store(path)
         ids = build_project(store)
         store.set_memo("bob", "transcript", ids["t2"], "Careful, measured.")
@@ -96,7 +97,7 @@ def test_m007_lets_memos_be_on_cells_and_keeps_every_memo(tmp_path: Path) -> Non
     finally:
         MIGRATIONS._migrations = newest
     store = open_store(path)
-    assert (tmp_path / "old.db.bak-v7").exists()  # the backup before the migration
+    assert (tmp_path / "old.db.bak-v8").exists()  # the backup before the migration
     assert store.conn.execute("SELECT * FROM memos ORDER BY id").fetchall() == before
     store.set_cell_summary("alice", "P01", "serendipity", "Chance, twice.")
     assert memo_rows(store) == [("alice", "participant:P01|serendipity", "Chance, twice.")]

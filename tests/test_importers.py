@@ -64,8 +64,8 @@ def test_markdown_bold_labels_both_forms_and_inline_timestamps() -> None:
 def test_speaker_with_time_on_its_own_line() -> None:
     parsed = read_transcript(DATA / "speaker_own_line.txt")
     check_invariants(parsed)
-    assert [(s, t) for s, _, _, t in turns_of(parsed)] == [("Speaker 1", "00:00"),
-                                                           ("Speaker 2", "00:05")]
+    assert [(s, t) for s, _, _, t in turns_of(parsed)] == [("Speaker 1", "00:00:00"),
+                                                           ("Speaker 2", "00:00:05")]
     assert turns_of(parsed)[1][2] == "In a hospital in Leeds, as a dietitian. Then a lot happened."
     # No interviewer label: the other speaker of a two-person interview is the interviewer.
     assert [r for _, r, _, _ in turns_of(parsed)] == ["interviewer", "participant"]
@@ -232,9 +232,9 @@ def test_sentence_splitter_rules() -> None:
 def test_otter_style_name_and_time_on_own_line() -> None:
     parsed = read_transcript(DATA / "otter.txt")
     assert turns_of(parsed) == [
-        ("Jane Smith", "participant", "Hello there, thanks for having me.", "0:03"),
-        ("John Doe", "interviewer", "Sure. Tell me about your route?", "0:10"),
-        ("Jane Smith", "participant", "It was winding.", "0:15"),
+        ("Jane Smith", "participant", "Hello there, thanks for having me.", "00:00:03"),
+        ("John Doe", "interviewer", "Sure. Tell me about your route?", "00:00:10"),
+        ("Jane Smith", "participant", "It was winding.", "00:00:15"),
     ]
 
 

@@ -253,10 +253,10 @@ def test_docx_bold_name_and_time_on_own_paragraph(tmp_path: Path) -> None:
     d.save(str(tmp_path / "otter.docx"))
     parsed = read_transcript(tmp_path / "otter.docx")
     assert turns_of(parsed) == [
-        ("Jo Bloggs", "interviewer", "How did it start?", "0:03"),
-        ("Ali Khan", "participant", "By chance, in 2004.", "0:09"),
-        ("Jo Bloggs", "interviewer", "And then?", "0:15"),
-        ("Ali Khan", "participant", "Then I moved to the board.", "0:18"),
+        ("Jo Bloggs", "interviewer", "How did it start?", "00:00:03"),
+        ("Ali Khan", "participant", "By chance, in 2004.", "00:00:09"),
+        ("Jo Bloggs", "interviewer", "And then?", "00:00:15"),
+        ("Ali Khan", "participant", "Then I moved to the board.", "00:00:18"),
     ]
 
 

@@ -137,7 +137,7 @@ def test_stored_text_is_the_spoken_source(parsed_real: dict, key: str) -> None:
 def test_markdown_timestamps_kept_on_turns(parsed_real: dict) -> None:
     _, parsed = parsed_real["01_"]
     times = {t.time for t in parsed.turns if t.time}
-    assert "12:08" in times
+    assert "00:12:08" in times  # [12:08] in the text, stored as HH:MM:SS
     assert "Break" not in roles_of(parsed)
     assert "[laughs]" in parsed.text  # Markdown escapes removed, the note itself kept
 
@@ -146,7 +146,7 @@ def test_crlf_speaker_own_line(real_dir: Path, parsed_real: dict) -> None:
     path, parsed = parsed_real["10_"]
     assert b"\r\n" in path.read_bytes()
     assert "\r" not in parsed.text
-    assert [t.time for t in parsed.turns[:3]] == ["00:00", "00:33", "00:40"]
+    assert [t.time for t in parsed.turns[:3]] == ["00:00:00", "00:00:33", "00:00:40"]
     assert Counter(t.speaker for t in parsed.turns) == {"Speaker 1": 38, "Speaker 2": 29}
 
 

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from qualcoder_ahp.importers.blocks import stored_time
 from qualcoder_ahp.importers.reader import read_transcript
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.records import Codebook, Theme, Turn
@@ -77,7 +78,9 @@ def test_every_stored_time_survives_the_labels(tmp_path: Path) -> None:
         assert [(t.speaker, t.start, t.end, t.time) for t in stripped.turns] == [
             (t.speaker, t.start, t.end, t.time) for t in turns]
     (tmp_path / "x.txt").write_text(labelled, encoding="utf-8")
-    assert [t.time for t in read_transcript(tmp_path / "x.txt").turns] == CLOCKS + [None]
+    # (qcahp import stores a recording's times as HH:MM:SS: 00:00:03,883 as 00:00:03.)
+    assert [t.time for t in read_transcript(tmp_path / "x.txt").turns] == [
+        stored_time(c) for c in CLOCKS] + [None]
 
 
 def test_text_without_labels_is_unchanged() -> None:

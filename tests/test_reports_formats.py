@@ -328,3 +328,21 @@ def test_same_passage_groups_identical_codings_of_a_theme(data):
     assert sum(len(g) for g in groups) == len(rows) == 6
     assert [len(g) for g in groups] == [3, 1, 1, 1]  # alice, bob, consensus: one passage
     assert {q.coder for q in groups[0]} == {"alice", "bob", "consensus"}
+
+
+def test_attribution_names_a_transcript_named_after_its_participant_once():
+    """``physio_helen, transcript physio_helen, turn 4`` said the name twice; a
+    participant's second interview, named otherwise, is still named."""
+    q = ex_quote(transcript="physio_helen", participant="physio_helen")
+    assert ex.attribution(q) == "physio_helen, turn 4, speaker Helen; coder ana, suggestion"
+    second = ex_quote(transcript="physio_helen_2", participant="physio_helen")
+    assert ex.attribution(second).startswith("physio_helen, transcript physio_helen_2, turn 4")
+
+
+def ex_quote(**fields):
+    from qualcoder_ahp.reports.quotes import Quote
+    base = dict(coding_id=1, theme_id="serendipity", theme_path="career/serendipity",
+                transcript="t1", participant="P01", attributes={}, speaker="Helen", turn=4,
+                time=None, quote="I fell into it.", context="", coder="ana", memo=None,
+                origin="suggestion", start=0, end=15)
+    return Quote(**{**base, **fields})

@@ -65,8 +65,8 @@ def test_speaker_time_text_and_windows_line_ends(tmp_path):
     text = ("Q\t0:01\tWhat happened next?\r\nAnn Lee\t0:04\tI said yes.\r\n"
             "Q\t0:09\tWhy?\r\nAnn Lee\t0:10\tNobody else would.\r\n")
     assert [t[:3] for t in turns(tmp_path, text)] == [
-        ("Q", "interviewer", "0:01"), ("Ann Lee", "participant", "0:04"),
-        ("Q", "interviewer", "0:09"), ("Ann Lee", "participant", "0:10")]
+        ("Q", "interviewer", "00:00:01"), ("Ann Lee", "participant", "00:00:04"),
+        ("Q", "interviewer", "00:00:09"), ("Ann Lee", "participant", "00:00:10")]
 
 
 @pytest.mark.parametrize("text", [

@@ -21,8 +21,8 @@ HEAD = ["Interview with Mark-20261127_090212-Meeting Recording",
 
 def _check(rows: list[tuple[str, str, str | None, str]]) -> None:
     assert [(s, r, t) for s, r, t, _ in rows] == [
-        ("Hannah Price", "interviewer", "0:03"), ("Mark Ellis", "participant", "0:10"),
-        ("Hannah Price", "interviewer", "1:02"), ("Mark Ellis", "participant", "1:15")]
+        ("Hannah Price", "interviewer", "00:00:03"), ("Mark Ellis", "participant", "00:00:10"),
+        ("Hannah Price", "interviewer", "00:01:02"), ("Mark Ellis", "participant", "00:01:15")]
     assert [x for *_, x in rows] == TEXTS
 
 

@@ -207,7 +207,7 @@ def test_the_same_verdict_for_both_thresholds_is_said_once(project: Store,
     code_, _, _ = run("--db", db, "chart", "saturation", "--coder", "ana", "--level", "1",
                       "-o", str(tmp_path / "s.svg"))
     svg = (tmp_path / "s.svg").read_text()
-    assert code_ == 0 and svg.count("saturation, ≤5% and ≤0% new: 6") == 1
+    assert code_ == 0 and svg.count("saturation at 6 (≤5% and ≤0% new)") == 1
     assert "≤5% new: 6" not in svg and "cases 1-4: 2 themes" in svg
 
 
@@ -287,7 +287,7 @@ def test_chart_is_written_and_marks_saturation(project: Store, tmp_path: Path) -
                         str(tmp_path / "s.svg"), "--threshold", "0")
     assert code_ == 0 and "Wrote a saturation chart" in err
     svg = (tmp_path / "s.svg").read_text()
-    assert "saturation, ≤0% new: 8" in svg and "base 4, run 2" in svg
+    assert "saturation at 8 (≤0% new)" in svg and "base 4, run 2" in svg
     code_, _, err = run("--db", db, "chart", "counts", "-o", str(tmp_path / "c.png"),
                         "--base", "3")
     assert code_ == 1 and "--base does not go with a counts chart" in err
@@ -372,7 +372,7 @@ def test_coders_pools_exactly_the_coders_named(project: Store, tmp_path: Path) -
     code_, _, err = run("--db", db, "chart", "saturation", "--coders", "ana,cai",
                         "--threshold", "0", "-o", str(tmp_path / "s.svg"))
     svg = (tmp_path / "s.svg").read_text()
-    assert code_ == 0 and "coders ana, cai pooled" in svg and "saturation, ≤0% new: 7" in svg
+    assert code_ == 0 and "coders ana, cai pooled" in svg and "saturation at 7 (≤0% new)" in svg
     code_, _, _ = run("--db", db, "saturation", "--coders", "ana,cai", "--orders", "0",
                       "-o", str(tmp_path / "s.xlsx"))
     about = dict(load_workbook(tmp_path / "s.xlsx")["About"].iter_rows(values_only=True))

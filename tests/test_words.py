@@ -417,7 +417,7 @@ def test_cli_no_word_passing_the_filters_is_not_called_uncoded(db):
     assert result.stdout.startswith("(no key words: no word seen at least 3 times in the "
                                     "coded text is over-represented at p <= 0;")
     md = run(db, "--theme", "luck", "--coder", "ana", "--max-p", "0", "--format", "md").stdout
-    assert md.startswith("## Key words of luck (ana)\n\n(no key words:")
+    assert md.startswith("## Key words of Career / Luck (ana)\n\n(no key words:")
     under = run(db, "--theme", "luck", "--direction", "under", "--min-count", "99").stdout
     assert "seen at least 99 times in all the speech is under-represented" in under
     # A frequency list has nothing to do with coding either.

@@ -108,7 +108,9 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
 
     cb = checked_codebook(path, patterns_file, storing=True)
     store = project.store()
-    diff = _by_kind(diff_codebooks(store.codebook(), cb), store.codebook(), cb)
+    before = store.codebook()
+    diff = _by_kind(diff_codebooks(before, cb), before, cb)
+    described = _description_change(before.description, cb.description)
     # Read before the file replaces them: the names, definitions and colours coders
     # edited in this project that the file has otherwise (the file wins: a new version).
     overwritten = store.edits_overwritten(cb)
@@ -135,6 +137,8 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
             label = key.replace("_", " ")
             shown = ", ".join(ids[:12]) + (f", ... ({len(ids)} in all)" if len(ids) > 12 else "")
             say(f"  {label}: {shown}", err=False, indent=4)
+    if described:
+        click.echo(f"  {described}")
     if kept:
         counts = store.coding_counts_by_theme(kept)
         say("  themes added while coding, kept (not in the file; they hold codings): "
@@ -177,12 +181,22 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
         say(f"warning: theme {theme_id} was retired in this project ({who or 'a coder'}, "
             f"{when[:10]}); the file brings it back. To retire it again: `qcahp codebook "
             f"retire {theme_id} --coder NAME`, or leave it out of the file.", fg="yellow")
-    if not any(diff.values()) and not kept and not back:
+    if not any(diff.values()) and not kept and not back and not described:
         click.echo("  no changes")
     elif any(diff[k] for k in ("patterns_added", "patterns_changed", "patterns_retired",
                                "exclusion_patterns_added", "exclusion_patterns_changed",
                                "exclusion_patterns_retired")):
         click.echo("Run `qcahp suggest` to update the suggestions.")
+
+
+def _description_change(old: str, new: str) -> str | None:
+    """What a load does to the codebook's own ``description:`` (``None``: nothing). The
+    stored codebook is the file: a version without one clears the one stored."""
+    if old == new:
+        return None
+    if not new:
+        return "description removed (this file has none)"
+    return "description added" if not old else "description changed"
 
 
 def _renamed_warning(store: Any, diff: dict[str, list[str]], coded: dict[str, int]) -> None:
@@ -289,8 +303,12 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
         if theme_ids:
             shown = len(cbr.subtree_depths(cb.themes, theme_ids))
             header += f"; {cbr.selection_words(theme_ids)} ({plural(shown, 'theme')})"
+        width = table_width()
+        if cb.description and not brief:  # what the codebook is for, under its title
+            header += "".join(f"\n{line}" for line in
+                              ["", *_paragraphs(cb.description, width), ""])
         listing = _wrapped(cbr.codebook_listing(cb, header, brief=brief, selected=theme_ids),
-                           table_width())
+                           width)
         emit(listing, output, f"the codebook ({cb.sizes()})" if not theme_ids else
               f"part of the codebook ({plural(shown, 'theme')})")
         return
@@ -344,6 +362,21 @@ def _wrapped(listing: str, width: int | None) -> str:
         out += wrap_cells(line.lstrip(" "), max(20, width), initial_indent=lead,
                           subsequent_indent=lead + "  ")
     return "\n".join(out) + ("\n" if listing.endswith("\n") else "")
+
+
+def _paragraphs(text: str, width: int | None) -> list[str]:
+    """A codebook's description for under the listing's title: each of its lines as the
+    file has them, wrapped flush to ``width`` (a title that wraps carries on two
+    columns in, so an indented paragraph read as more of it); whole without a width."""
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if width is None:
+            out.append(line.strip())
+        else:
+            out += wrap_cells(line.strip(), max(20, width))
+    return out
 
 
 def _check_show_themes(project: Project, cb: Any, theme_ids: tuple[str, ...],

@@ -98,7 +98,15 @@ def register(cli: click.Group) -> None:
                         "last_activity": r.last, "consensus": r.consensus,
                         "reconcile_decisions": r.reconciled,
                         "reconcile_in_effect": r.reconciled_in_effect,
-                        "decided_into": list(r.decided_into)} for r in rows])
+                        "decided_into": list(r.decided_into),
+                        "reconciled_into": None if r.into is None else {
+                            "decisions": r.into.decisions, "in_effect": r.into.in_effect,
+                            "in_effect_coding_nothing": r.into.coding_nothing,
+                            "decided_by": [{"coder": who, "decisions": n}
+                                           for who, n in r.into.deciders],
+                            "codings_made_by_them": r.codings - r.into.unrecorded,
+                            "codings_without_a_reconcile_record": r.into.unrecorded}}
+                       for r in rows])
             return
         if not rows:
             click.echo("(none)")
@@ -110,7 +118,10 @@ def register(cli: click.Group) -> None:
         for r in rows:
             if r.reconciled:
                 say(reconciled_note(r), err=False)
-        if any(r.consensus for r in rows):
+        for r in rows:
+            if r.into is not None and r.into.decisions:
+                say(consensus_note(r), err=False)
+        if any(r.into is not None and not r.into.decisions for r in rows):
             say("note: (consensus) marks the consensus coder, which holds the reconciled "
                 "codings; it is not renamed or joined.", err=False)
         for a, b in twins([r.name for r in rows]):
@@ -189,6 +200,11 @@ def _row(r: CoderSummary) -> dict[str, object]:
     decisions = f"{r.decisions:,}"
     if r.reconciled:  # a lead who only reconciled read 0 codings, 0 decisions
         decisions = (f"{r.decisions:,} + " if r.decisions else "") + f"{r.reconciled:,} reconcile"
+    elif r.into is not None and r.into.decisions:
+        # The consensus decides nothing: its codings come from the decisions made into it
+        # (the deciders' rows count them as theirs), so it read 0 beside 400 codings.
+        decisions = (f"{r.decisions:,} + " if r.decisions else "") + \
+            f"from {r.into.decisions:,} reconcile"
     return {"coder": r.name + (" (consensus)" if r.consensus else ""),
             "codings": f"{r.codings:,}", "decisions": decisions, "memos": f"{r.memos:,}",
             "last activity (UTC)": shown_time(r.last)}
@@ -205,4 +221,27 @@ def reconciled_note(r: CoderSummary) -> str:
             f"(`qcahp reconcile log --by {shell_arg(r.name)}` lists them).")
 
 
-__all__ = ["conflict_line", "join_summary", "reconciled_note", "register", "twins"]
+def consensus_note(r: CoderSummary) -> str:
+    """``note: consensus holds the reconciled codings: its 302 codings in effect were made
+    by 306 reconcile decisions (306 in effect, 4 of them coding nothing), decided by lead
+    (303) and ana (3); ...``: what the consensus row counts, in the deciders' terms."""
+    got = r.into
+    assert got is not None
+    made = r.codings - got.unrecorded
+    nothing = f", {got.coding_nothing:,} of them coding nothing" if got.coding_nothing else ""
+    who = [f"{name} ({n:,})" if name else f"nobody named ({n:,})"
+           for name, n in got.deciders]
+    by = ", ".join(who[:-1]) + (" and " if len(who) > 1 else "") + who[-1]
+    note = (f"note: {r.name} holds the reconciled codings: its {plural(made, 'coding')} "
+            f"in effect {'was' if made == 1 else 'were'} made by "
+            f"{plural(got.decisions, 'reconcile decision')} ({got.in_effect:,} in effect"
+            f"{nothing}), decided by {by}")
+    if got.unrecorded:
+        note += (f"; {plural(got.unrecorded, 'coding')} more without a reconcile record "
+                 "(`qcahp reconcile log --rule unrecorded` says where from)")
+    return note + (". `qcahp reconcile log` lists them. As the consensus coder it is not "
+                   "renamed or joined.")
+
+
+__all__ = ["conflict_line", "consensus_note", "join_summary", "reconciled_note", "register",
+           "twins"]

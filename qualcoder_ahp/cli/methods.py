@@ -1,7 +1,7 @@
 """CLI command: ``qcahp methods``, a draft methods paragraph and the figures behind it.
 
 A thin wrapper over :func:`qualcoder_ahp.reports.methods.methods_report`: the draft as
-plain text (wrapped to the terminal, whole in a pipe or a file), Markdown or JSON,
+plain text (wrapped to the terminal, whole in a pipe or a file), Markdown, Word or JSON,
 printed or written owner-only to ``-o FILE`` like the other reports.
 """
 
@@ -23,7 +23,7 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.reports.methods import MethodsReport, methods_report
 from qualcoder_ahp.reports.text_table import cells, pad, wrap_cells, wrap_note
 
-FORMATS = ("text", "md", "json")
+FORMATS = ("text", "md", "docx", "json")
 UNITS = ("character", "sentence", "turn", "segment")
 
 
@@ -34,7 +34,7 @@ def methods_text(report: MethodsReport, width: int | None) -> str:
     for heading, text in report.paragraphs:
         lines += [""] + wrap_note(f"{heading}. {text}", width)
     if report.not_yet:
-        lines += [""] + wrap_note(f"Not there yet: {'; '.join(report.not_yet)}.", width)
+        lines += [""] + wrap_note(report.not_yet_line(), width)
     return "\n".join(lines) + "\n\n" + figures_text(report, width)
 
 
@@ -46,7 +46,10 @@ def figures_text(report: MethodsReport, width: int | None) -> str:
     too long for the value column (the pipeline) stands after the label on a line of its
     own; in a pipe or a file every row is one whole line.
     """
-    label_w = min(max((cells(f.label) for f in report.figures), default=0), 34)
+    # 40: "suggestions in effect (not retired)" and a coder's "Mary O'Neil: codings from
+    # a suggestion" stay in the column (at 34 they stood apart, "label: value", out of
+    # line with the figures around them); label and value still fit 80 columns.
+    label_w = min(max((cells(f.label) for f in report.figures), default=0), 40)
     value_w = min(max((cells(f.text) for f in report.figures), default=0), 14)
     out = ["Figures (as in `qcahp COMMAND`, or the command in brackets):"]
     section, shared = None, None
@@ -109,6 +112,7 @@ def methods_cmd(project: Project, coders: str | None, unit: str, threshold: floa
     Examples:
       qcahp methods
       qcahp methods --coders ana,ben --unit sentence -o methods.md
+      qcahp methods --coders ana,ben --unit sentence -o methods.docx
     """
     if fmt is None and output and Path(output).suffix.lower() == ".txt":
         fmt = "text"  # a .txt file is the terminal's text, as a table's is
@@ -126,6 +130,8 @@ def methods_cmd(project: Project, coders: str | None, unit: str, threshold: floa
         content = json.dumps(report.json(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "md":
         content = report.markdown()
+    elif fmt == "docx":
+        content = report.docx()
     else:
         content = methods_text(report, table_width())
     if output:

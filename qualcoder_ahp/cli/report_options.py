@@ -97,6 +97,8 @@ def say_not_pooled() -> None:
     default left out (nothing when it left none out)."""
     ctx = click.get_current_context(silent=True)
     data = ctx.meta.pop(NOT_POOLED, None) if ctx is not None else None
+    if data is not None and data.coder is not None and not data.codings:
+        say_reconciler(data.store, data.coder)
     if data is None or not data.not_pooled:
         return
     coded = {c.coder for c in data.codings}
@@ -110,6 +112,29 @@ def say_not_pooled() -> None:
     else:
         say(f"Pooling nobody: only {left} is coded here, and a pooled report leaves it out "
             f"({how} reports it).")
+
+
+def said_who_was_pooled() -> None:
+    """The report itself said which consensus coding it left out (saturation's "Not
+    pooled: ..." note on the terminal): :func:`say_not_pooled` need not say it again."""
+    ctx = click.get_current_context(silent=True)
+    data = ctx.meta.get(NOT_POOLED) if ctx is not None else None
+    if data is not None and data.coder is None:  # pooled: no reconciler's note to keep
+        del ctx.meta[NOT_POOLED]
+
+
+def say_reconciler(store: Store, coder: str) -> None:
+    """Say where the work of a coder who only reconciled is: ``--coder lead`` gave a
+    report of zeros with nothing to tell the lead's decisions are the consensus's
+    codings (``qcahp coders`` lists the lead among the coders)."""
+    mine = next((s for s in store.coder_summaries() if s.name == coder), None)
+    if mine is None or mine.codings or not mine.reconciled or not mine.decided_into:
+        return
+    how = " or ".join("--consensus" if n == CONSENSUS else f"--coder {shell_arg(n)}"
+                      for n in mine.decided_into)
+    say(f"note: {coder} has no codings of their own: they decided "
+        f"{mine.reconciled:,} reconcile stretch{'' if mine.reconciled == 1 else 'es'} "
+        f"into {', '.join(mine.decided_into)}, whose codings {how} reports.", fg="yellow")
 
 
 TABLE_FORMATS = ("table", "csv", "xlsx", "json", "md")

@@ -47,6 +47,7 @@ from qualcoder_ahp.reports import (
     MEASURES,
     NO_VALUE,
     UNITS,
+    Cooccurrence,
     ReportData,
     attribute_matrix,
     cooccurrence,
@@ -200,6 +201,12 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
     if attribute is not None:
         attribute = data.resolve_attribute(attribute)  # "Trust type" is trust_type
         by = f"attribute:{attribute}"
+    elif fmt != "xlsx" and _given("measure"):
+        # `counts --measure words` printed the same table as without it: the measure
+        # picks a matrix's cells (a workbook's attribute sheets); these rows show all.
+        raise UserError(f"--measure {measure} is the figure in the cells of an attribute "
+                        f"matrix: give --by attribute:NAME too (--by {view} shows every "
+                        "figure as a column)")
     with progress_bar("Counting") as progress:
         if fmt == "xlsx":
             if attribute:
@@ -362,6 +369,17 @@ def cooccurrence_cmd(project: Project, unit: str, theme: str | None, coder: str 
         "xlsx": lambda: to_xlsx([sheet, _about(project, "cooccurrence", data, unit=unit)]),
     }[fmt]()
     _emit(content, output, f"the co-occurrence matrix ({len(co.theme_ids)} themes)")
+    _note_paired_with_none(theme, co)
+
+
+def _note_paired_with_none(theme: str | None, co: Cooccurrence) -> None:
+    """A theme with nothing below it pairs with nothing: its 1 x 1 table (or chart) read
+    as if it co-occurred with no theme at all, so say where its pairs are."""
+    if theme is not None and len(co.theme_ids) == 1:
+        say(f"note: --theme {theme} keeps only {theme} and the themes below it, so it is "
+            f"paired with no other theme; its row of `qcahp cooccurrence` (without "
+            f"--theme) pairs it with each theme, and `qcahp quotes --theme {theme} --with "
+            "ID` lists the passages", fg="yellow")
 
 
 @click.command("chart")
@@ -442,6 +460,8 @@ def chart_cmd(project: Project, kind: str, output: str, by: str | None, measure:
             co = cooccurrence(data, unit=unit, theme=theme, progress=progress)
             png = charts.cooccurrence_chart(co, names, dpi=dpi, fmt=fmt, selection=chosen)
     _emit(png, output, "a co-occurrence chart" if kind == "cooccurrence" else f"a {kind} chart")
+    if kind == "cooccurrence":
+        _note_paired_with_none(theme, co)
     if unassessed:  # the chart only says so, and a script sees only this line
         say(unassessed, fg="yellow")
 
@@ -463,17 +483,21 @@ def _memos_table(sheet: Sheet) -> str:
     return to_table([compact], width=width)
 
 
+def _given(name: str) -> bool:
+    """Whether the option ``name`` was given on the command line (or the environment),
+    not left at its default."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source not in (click.core.ParameterSource.DEFAULT, None)
+
+
 def _check_chart_options(kind: str, by: str | None) -> None:
     """Refuse an option the chart does not use: `chart counts --by attribute:profession`
     drew the plain counts, as if the breakdown had been asked for and was not there."""
-    ctx = click.get_current_context()
     uses = {"counts": ("measure",), "matrix": ("by", "measure"), "cooccurrence": ("unit",),
             "saturation": ("by", *SATURATION_OPTIONS)}
     hint = {"by": " (a breakdown by attribute is `chart matrix --by attribute:NAME`)"}
     for name in ("by", "measure", "unit", *SATURATION_OPTIONS):
-        given = (by is not None if name == "by" else
-                 ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT,
-                                                        None))
+        given = by is not None if name == "by" else _given(name)
         if given and name not in uses[kind]:
             flag = "--run" if name == "run_length" else "--" + name.replace("_", "-")
             raise UserError(f"--{flag[2:]} does not go with a {kind} chart"

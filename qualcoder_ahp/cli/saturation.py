@@ -27,6 +27,7 @@ from qualcoder_ahp.cli.report_options import (
     case_options,
     coder_options,
     report_data,
+    said_who_was_pooled,
     selection_csv,
     selection_json_text,
 )
@@ -135,6 +136,8 @@ def saturation_cmd(project: Project, unit: str, coder: str | None, consensus: bo
         write_output(output, content, f"the saturation assessment ({said})")
     else:
         click.echo(content if isinstance(content, str) else content.decode(), nl=False)
+        if fmt == "table" and sat.not_pooled:
+            said_who_was_pooled()  # its notes end "Not pooled: the consensus coding ..."
 
 
 def _settings(sat: Saturation) -> dict[str, Any]:

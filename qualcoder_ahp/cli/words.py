@@ -38,7 +38,7 @@ from qualcoder_ahp.cli.report_options import (
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.reports import exports as ex
-from qualcoder_ahp.reports.data import resolve_coder
+from qualcoder_ahp.reports.data import left_out_of_pool, resolve_coder
 from qualcoder_ahp.reports.search import ROLES, older_versions, one_version
 from qualcoder_ahp.reports.selection import Selection, select
 from qualcoder_ahp.reports.text_table import (
@@ -261,7 +261,12 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
         # is to blame, and "--max-p 1 lists more" sent the researcher the wrong way.
         why = (f"(no key words: all the {role} speech counted is coded with {theme}, so "
                "there is no other text to compare it with; choose more transcripts)")
-    _emit_keyness(project, counted, report, fmt, output, role, why, chosen)
+    # Pooled, the consensus is left out (coded_spans): say so, as every report's title
+    # does ("every coder" read as if the consensus were in).
+    out = sorted(left_out_of_pool(store)) if who is None else []
+    pool = "all coders" + (f" but {', '.join(out)}" if out else "")
+    _emit_keyness(project, counted, report, fmt, output, role, why, chosen,
+                  who=pool if who is None else who, path=store.theme_path(theme))
     older = older_versions(store, spans, counted.transcript_ids)
     if older:
         # The text read is each interview's latest version: codings left on an older one
@@ -342,8 +347,10 @@ def _emit_frequencies(project: Project, counted: Tally, rows: list[FrequencyRow]
 
 def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: str,
                   output: str | None, role: str, why: str = "",
-                  chosen: Selection | None = None) -> None:
-    who = "every coder" if report.coder is None else report.coder
+                  chosen: Selection | None = None, *, who: str, path: str) -> None:
+    # A document's title names the theme as the codebook does; the line on stderr keeps
+    # the id that --theme takes.
+    title = f"Key words of {path} ({who})"
     if fmt == "json":
         content: str | bytes = selection_json_text({
             "report": "words", "theme": report.theme_id, "coder": report.coder,
@@ -361,19 +368,17 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
                                    chosen), width=table_width())
     elif fmt == "md":
         content = to_markdown(marked([_markdown_sheet(
-            keyness_sheet(report, compact=True), f"Key words of {report.theme_id} ({who})")],
-            chosen))
+            keyness_sheet(report, compact=True), title)], chosen))
     elif fmt == "csv":
         content = selection_csv(keyness_sheet(report), chosen)
     else:
         content = to_xlsx([keyness_sheet(report, numbers=True), _about(project, counted, {
             "report": "words (keyness)", "theme": report.theme_id,
-            "coders": ex.coder_label(report.coder), "role": role,
+            "coders": ex.coder_label(report.coder) if report.coder else who, "role": role,
             "coded words": report.coded_words, "other words": report.other_words,
             "coded passages": report.passages},
             {**FREQUENCY_GLOSSARY, **KEYNESS_GLOSSARY}, chosen)])
     if report.coded_words and why:  # coded, but no word passed the filters
-        title = f"Key words of {report.theme_id} ({who})"
         content = _empty_text(fmt, marked([_markdown_sheet(keyness_sheet(report), title)],
                                            chosen)[0], why) or content
     emit(content, output, plural(len(report.rows), "key word"))

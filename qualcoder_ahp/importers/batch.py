@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcoder_ahp.errors import UserError, closest, shown_path
+from qualcoder_ahp.importers.blocks import same_times
 from qualcoder_ahp.importers.header import header_participant
 from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript, source_hash
+from qualcoder_ahp.importers.turns import names_speaker
 from qualcoder_ahp.model.store import Store, content_hash
-from qualcoder_ahp.records import TranscriptInfo
+from qualcoder_ahp.records import TranscriptInfo, Turn
 
 SKIPPED_IN_FOLDERS = frozenset({"readme", "license", "licence", "changelog", "contributing",
                                 "sources", "authors", "copying"})
@@ -152,7 +154,7 @@ def import_paths(
     report = ImportReport()
     for folder in empty:
         report.failed.append((str(folder), f"{shown_path(folder)}: no supported transcript "
-                                           "files in this folder"))
+                                           f"files in this folder{_found_instead(folder)}"))
     speakers: set[str] = set()  # every speaker of the files read, to check the names given
     named: dict[str, Path] = {}  # transcript name -> the first file of this batch stored so
     for done, file in enumerate(files):
@@ -224,6 +226,10 @@ def import_paths(
         if not store.reads_as_stored(info, parsed.text):
             report.notes.append((info, reread_note(file, store.was_redacted(info.id),
                                                    stored_as=info.name)))
+        elif (rewritten := _times_rewritten(store, info, parsed.turns)) is not None:
+            report.notes.append((info, f"{file.name}: unchanged file; its turns' times are "
+                                       f"now stored as every format's are ({rewritten[1]}, "
+                                       f"not {rewritten[0]}); nothing else changed"))
         if interviewers or participants:
             # Same text, but the researcher named speakers: apply the roles they imply.
             new = {t.speaker: t.role for t in parsed.turns}
@@ -237,9 +243,47 @@ def import_paths(
         for option, names in (("--interviewer", interviewers),
                                ("--participant-speaker", participants)):
             for name in names:
-                if name.strip() and not any(_names(speaker, name) for speaker in speakers):
+                if name.strip() and not any(names_speaker(speaker, name) for speaker in speakers):
                     report.unmatched.append((option, name, closest(name, speakers)))
     return report
+
+
+def _times_rewritten(store: Store, info: TranscriptInfo,
+                     turns: Sequence[Turn]) -> tuple[str, str] | None:
+    """Store the times of an unchanged file's turns as this version writes them, where
+    they are the same times written another way (``0:03`` stored by an older version,
+    ``00:00:03`` now): the same file, read the same, is not a different reading, and its
+    times then show and sort as a new import's do. The first time rewritten, as
+    ``(stored, new)``, or None when none was (times that differ as times are kept)."""
+    stored = store.turns(info.id)
+    if len(stored) != len(turns) or any(
+            (a.speaker, a.start, a.end) != (b.speaker, b.start, b.end)
+            or not same_times(a.time, b.time) for a, b in zip(stored, turns, strict=True)):
+        return None
+    first = next(((a.time, b.time) for a, b in zip(stored, turns, strict=True)
+                  if a.time != b.time and a.time is not None and b.time is not None), None)
+    if first is None or not store.set_turn_times(info.id, [t.time for t in turns]):
+        return None
+    return first
+
+
+def _found_instead(folder: Path) -> str:
+    """What a folder without transcripts holds, by extension (``(it holds 3 .m4a files
+    and 1 .xlsx file; supported: ...)``), so the researcher sees why."""
+    found: dict[str, int] = {}
+    try:
+        for p in folder.rglob("*"):
+            if p.is_file() and not any(x.startswith(".") for x in p.relative_to(folder).parts):
+                ext = p.suffix.lower() or "(no extension)"
+                found[ext] = found.get(ext, 0) + 1
+    except OSError:
+        return ""
+    if not found:
+        return " (it is empty)"
+    kinds = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    held = ", ".join(f"{n} {ext} file{'s' if n != 1 else ''}" for ext, n in kinds[:4])
+    more = f" and {len(kinds) - 4} other kinds" if len(kinds) > 4 else ""
+    return f" (it holds {held}{more}; supported: {' '.join(SUPPORTED)})"
 
 
 def _resolved(path: Path) -> Path:
@@ -280,9 +324,3 @@ def reread_note(file: Path, redacted: bool = False, stored_as: str | None = None
             f"text is kept; {REREAD_ADVICE})")
 
 
-def _names(speaker: str, name: str) -> bool:
-    """Whether ``--interviewer NAME`` names this speaker, by the rule roles are given
-    with (:func:`qualcoder_ahp.importers.turns.assign_roles`): the same name, or its
-    first words (``Bo`` names ``Bo Guest``), ignoring case."""
-    low, wanted = speaker.lower(), name.strip().lower()
-    return low == wanted or low.startswith(wanted + " ")

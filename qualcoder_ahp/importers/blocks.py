@@ -26,7 +26,21 @@ CUE = "cue"
 
 TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 """A transcript timestamp: ``01:46``, ``00:01:02``, ``00:00:03,883``."""
+_TIME = re.compile(TIME)
 
+
+def stored_time(time: str | None) -> str | None:
+    """A turn's time as it is stored: a recording's timestamp as ``HH:MM:SS``
+    (:func:`clock_time`), whichever tool wrote it (otter.ai's ``0:03``, Trint's and Rev's
+    ``00:03``, ``0:01:02.5``), so every transcript's times read and sort alike; anything
+    else (a hearing's ``10.30 am``) as written."""
+    return clock_time(time) if time and _TIME.fullmatch(time.strip()) else time
+
+
+def same_times(a: str | None, b: str | None) -> bool:
+    """Whether two stored times are the same time, however each is written (``0:03``
+    and ``00:00:03``)."""
+    return a == b or a is not None and b is not None and stored_time(a) == stored_time(b)
 
 
 def clock_time(stamp: str) -> str:
@@ -56,6 +70,10 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _EMPHASIS_PARA = re.compile(r"^(?:\*(?P<a>[^*]+)\*|_(?P<b>[^_]+)_)$")
 _PAREN = re.compile(r"^[(\[](?P<inner>[^()\[\]]+)[)\]]$")
 _HEADER_WINDOW = 12
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n"})
+"""Line breaks besides ``\\n``: a vertical tab (Word's Shift+Enter, pasted), a form feed
+(``pdftotext``'s page break, before a page's first line), Unicode's line and paragraph
+separators. A label after one was read as speech, in the turn above."""
 
 
 @dataclass
@@ -208,7 +226,7 @@ def text_blocks(text: str, *, markdown: bool = False) -> list[Block]:
         markdown: also drop YAML front matter and remove backslash escapes (for
             ``.md``). ``# Title`` lines are headings in every text format.
     """
-    lines = text.split("\n")
+    lines = text.translate(_BREAKS).split("\n")
     if markdown:
         lines = _strip_front_matter(lines)
     blocks: list[Block] = []

@@ -27,7 +27,9 @@ from qualcoder_ahp.importers.blocks import (
 from qualcoder_ahp.importers.normalise import (
     check_format, decode, normalise, read_bytes, refuse_plain_text,
 )
-from qualcoder_ahp.importers.turns import NAME_AND_TIME, match_label
+from qualcoder_ahp.importers.turns import (
+    NAME_AND_TIME, _clean_name, _valid_name, loose_label, match_label,
+)
 
 MAX_UNZIPPED = 200 * 1024 * 1024
 """Refuse Office files that would inflate beyond this (a zip bomb, not a transcript)."""
@@ -103,6 +105,12 @@ def _label_block(label: str, rest: str) -> Block | None:
     return Block([rest], kind=PARA, speaker=name, time=m.group("t"))
 
 
+def _name_like(name: str | None) -> bool:
+    """Whether a bold line alone reads as a speaker's name (``Helen``, ``Speaker 1``,
+    ``int``), not a subheading with a lower-case word (``Early career``)."""
+    return bool(name) and (_valid_name(name) or loose_label(_clean_name(name)))
+
+
 def _paragraph_block(text: str, bold_prefix: str, all_italic: bool, heading: bool) -> Block | None:
     """Classify one word-processor paragraph given its leading bold text."""
     text = normalise(text)
@@ -119,8 +127,12 @@ def _paragraph_block(text: str, bold_prefix: str, all_italic: bool, heading: boo
         whole = not rest.strip()
         if ends_label or (whole and len(bold_prefix.split()) <= 5):
             block = _label_block(bold_prefix, rest)
-            if block is not None:
+            if block is not None and (ends_label or block.time or _name_like(block.speaker)):
                 return block
+            if whole:
+                # A short bold line that is no name ("Early career", "Becoming a
+                # manager"): a subheading, as Word's Heading styles are; it was a speaker.
+                return Block([text.strip()], kind=HEADING)
     if all_italic and is_note_text(text):
         return Block([text.strip()], kind=NOTE, time=clock_of(text))
     lines = text.split("\n")
@@ -150,7 +162,9 @@ def read_docx(path: Path, max_bytes: int) -> list[Block]:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             block = _docx_paragraph(Paragraph(child, document), cache)
-            if block is not None:
+            if isinstance(block, list):
+                blocks.extend(block)
+            elif block is not None:
                 blocks.append(block)
         elif tag == "tbl":
             blocks.extend(_docx_table(Table(child, document)))
@@ -170,12 +184,14 @@ def _run_flag(run: Any, attr: str, cache: dict[tuple[str, str | None], Any]) -> 
     return bool(value)
 
 
-def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]) -> Block | None:
+def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]
+                    ) -> Block | list[Block] | None:
     key = ("paragraph", paragraph._p.style)
     if key not in cache:
         cache[key] = (paragraph.style.name if paragraph.style is not None else "") or ""
     heading = cache[key].startswith(("Heading", "Title"))
-    runs = [r for r in paragraph.runs if r.text]
+    runs, text = _tracked_runs(paragraph)
+    runs = [r for r in runs if r.text]
     bold_prefix = ""
     for run in runs:
         if not _run_flag(run, "bold", cache):
@@ -183,7 +199,67 @@ def _docx_paragraph(paragraph: Any, cache: dict[tuple[str, str | None], Any]) ->
         bold_prefix += run.text
     all_italic = bool(runs) and all(
         _run_flag(r, "italic", cache) or not r.text.strip() for r in runs)
-    return _paragraph_block(paragraph.text, bold_prefix, all_italic, heading)
+    if "\n" in text and not heading:
+        lines = _bold_lines([(r.text, _run_flag(r, "bold", cache)) for r in runs])
+        if len(lines) > 1:
+            return _line_blocks(lines, all_italic)
+    return _paragraph_block(text, bold_prefix, all_italic, heading)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_NOT_SHOWN = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent"})
+
+
+def _tracked_runs(paragraph: Any) -> tuple[list[Any], str]:
+    """A Word paragraph's runs and text as Word shows it with its tracked changes: the
+    words inserted (``w:ins``, ``w:moveTo``) in, the words deleted out. python-docx reads
+    only the runs outside a tracked insertion, so a transcript corrected with Track
+    Changes on (a participant's member check) lost every word added."""
+    p = paragraph._p
+    if p.find(f".//{_W}ins") is None and p.find(f".//{_W}moveTo") is None:
+        return list(paragraph.runs), paragraph.text
+    from docx.text.run import Run
+
+    runs = []
+    for r in p.iter(f"{_W}r"):
+        up = r.getparent()
+        while up is not None and up is not p and up.tag not in _NOT_SHOWN:
+            up = up.getparent()
+        if up is p:
+            runs.append(Run(r, paragraph))
+    return runs, "".join(r.text for r in runs)
+
+
+def _line_blocks(lines: list[tuple[str, str]], all_italic: bool) -> list[Block] | None:
+    blocks = [_paragraph_block(text, bold, all_italic, False) for text, bold in lines]
+    return [b for b in blocks if b is not None] or None
+
+
+def _bold_lines(runs: list[tuple[str, bool]]) -> list[tuple[str, str]]:
+    """A paragraph's runs (``(text, bold)``) cut before each line (after a Shift+Enter
+    line break) that opens with a bold label (``Helen:``), as ``(text, bold prefix)``:
+    the turns typed in one paragraph were one speaker's. Lines without a bold label stay
+    with the line above."""
+    lines: list[list[Any]] = [["", "", True]]  # text, bold prefix, still in that prefix
+    for text, bold in runs:
+        for k, piece in enumerate(text.split("\n")):
+            if k:
+                lines.append(["", "", True])
+            line = lines[-1]
+            if line[2] and bold:
+                line[1] += piece
+            elif piece:
+                line[2] = False
+            line[0] += piece
+    out: list[tuple[str, str]] = []
+    for text, lead, _ in lines:
+        label = bool(lead.strip()) and (lead.rstrip().endswith(":")
+                                        or text[len(lead):].lstrip().startswith(":"))
+        if out and not label:
+            out[-1] = (out[-1][0] + "\n" + text, out[-1][1])
+        else:
+            out.append((text, lead))
+    return out
 
 
 def _docx_table(table: Any) -> list[Block]:
@@ -194,7 +270,8 @@ def _docx_table(table: Any) -> list[Block]:
     out: list[Block] = []
     columns = None
     for row in table.rows:
-        cells = [normalise(c.text).strip() for c in row.cells]
+        cells = [normalise("\n".join(_tracked_runs(p)[1] for p in c.paragraphs)).strip()
+                 for c in row.cells]
         if columns is None and (columns := columns_named(cells)) is not None:
             continue  # a heading row naming the columns (NVivo's Timespan | Content | Speaker)
         if columns is not None:
@@ -260,7 +337,9 @@ def read_odt(path: Path, max_bytes: int) -> list[Block]:
             qname = getattr(child, "qname", None)
             if qname in ((TEXTNS, "p"), (TEXTNS, "h")):
                 block = _odt_paragraph(child, qname[1] == "h", bold, italic, teletype)
-                if block is not None:
+                if isinstance(block, list):
+                    blocks.extend(block)
+                elif block is not None:
                     blocks.append(block)
             elif qname is not None:
                 walk(child)
@@ -270,7 +349,7 @@ def read_odt(path: Path, max_bytes: int) -> list[Block]:
 
 
 def _odt_paragraph(p: Any, heading: bool, bold: set[str], italic: set[str],
-                   teletype: Any) -> Block | None:
+                   teletype: Any) -> Block | list[Block] | None:
     from odf.namespaces import TEXTNS
 
     para_style = p.getAttrNS(TEXTNS, "style-name")
@@ -291,7 +370,31 @@ def _odt_paragraph(p: Any, heading: bool, bold: set[str], italic: set[str],
     all_italic = para_style in italic or (
         bool(spans) and all(s.getAttrNS(TEXTNS, "style-name") in italic for s in spans)
         and not any(c.nodeType == c.TEXT_NODE and str(c).strip() for c in p.childNodes))
-    return _paragraph_block(teletype.extractText(p), bold_prefix, all_italic, heading)
+    text = teletype.extractText(p)
+    if "\n" in text and not heading and para_style not in bold:
+        lines = _bold_lines([(_odt_text(c, teletype), getattr(c, "qname", None) ==
+                              (TEXTNS, "span") and c.getAttrNS(TEXTNS, "style-name") in bold)
+                             for c in p.childNodes])
+        if len(lines) > 1:
+            return _line_blocks(lines, all_italic)
+    return _paragraph_block(text, bold_prefix, all_italic, heading)
+
+
+def _odt_text(node: Any, teletype: Any) -> str:
+    """A paragraph's child node's text as the paragraph's own text has it (a line break,
+    a tab or spaces element alone gives none: the paragraph's text holds them)."""
+    from odf.namespaces import TEXTNS
+
+    if node.nodeType == node.TEXT_NODE:
+        return str(node)
+    kind = getattr(node, "qname", None)
+    if kind == (TEXTNS, "line-break"):
+        return "\n"
+    if kind == (TEXTNS, "tab"):
+        return "\t"
+    if kind == (TEXTNS, "s"):
+        return " " * int(node.getAttrNS(TEXTNS, "c") or 1)
+    return str(teletype.extractText(node))
 
 
 # ---------------------------------------------------------------------- PDF
@@ -372,9 +475,9 @@ def _drop_running_lines(pages: list[str]) -> tuple[list[str], tuple[str, int] | 
     words, joined to the last sentence of each page ("...I said yes. Page 1 of 3"), and
     were coded, counted and suggested on. Dropped: a line at the top or foot of a page
     (the first or last two) that recurs there, numbers aside, on at least three pages
-    and 60% of the pages with text (a line that reads as a turn: on every page); and a
-    line there that is only a page number ("Page 2 of 9", "- 4 -"). A PDF of one page
-    keeps every line.
+    (both, of two) and 60% of the pages with text (a line that reads as a turn: on every
+    page of three or more); and a line there that is only a page number ("Page 2 of
+    9", "- 4 -"). A PDF of one page keeps every line.
     """
     split = [page.split("\n") for page in pages]
     with_text = [lines for lines in split if any(x.strip() for x in lines)]
@@ -384,11 +487,15 @@ def _drop_running_lines(pages: list[str]) -> tuple[list[str], tuple[str, int] | 
     for lines in with_text:
         for key in {_running_key(lines[i]) for i in _edge_lines(lines)}:
             seen[key] = seen.get(key, 0) + 1
-    need = max(3, math.ceil(0.6 * len(with_text)))
+    # (A PDF of two pages: a line at the edge of both; it kept "Study X - confidential" as
+    # a turn of its own on page 1 and in the middle of a turn on page 2.)
+    need = max(min(3, len(with_text)), math.ceil(0.6 * len(with_text)))
     # A line that reads as a turn ("Interviewer: And then?") repeats at a page edge by
-    # chance more easily than a header: it counts only on every page.
+    # chance more easily than a header: it counts only on every page of three or more.
+    # Of two pages, a line of speech that ends both ("Thank you.") is no header either.
     running = {k for k, n in seen.items() if k.strip() and n >= need
-               and (not _LABEL_LIKE.match(k) or n == len(with_text))}
+               and (not _LABEL_LIKE.match(k) or n == len(with_text) >= 3)
+               and (len(with_text) >= 3 or k.rstrip()[-1:] not in ".?!\u2026\"\u201d")}
     example, dropped, out = "", 0, []
     for lines in split:
         drop = {i for i in _edge_lines(lines)
@@ -447,7 +554,8 @@ def read_srt(path: Path, max_bytes: int) -> list[Block]:
         raise ImportFailed(f"not a valid SubRip .srt file ({exc})", path=str(path)) from None
     blocks = []
     for sub in subtitles:
-        lines = [_TAG.sub("", html.unescape(x)) for x in sub.content.split("\n")]
+        lines = [_CHEVRONS.sub("", _TAG.sub("", html.unescape(x)))
+                 for x in sub.content.split("\n")]
         if any(x.strip() for x in lines):
             blocks.append(Block(lines, kind=CUE, time=_clock(sub.start)))
     if not blocks:
@@ -455,6 +563,9 @@ def read_srt(path: Path, max_bytes: int) -> list[Block]:
     return _display_names(blocks)
 
 
+_CHEVRONS = re.compile(r"^[ \t]*>>+[ \t]*")
+"""Broadcast captions' mark of a new speaker (``>> HELEN: ...``), not spoken: it was read
+into the speaker's name (``>> HELEN``), which then matched no role."""
 _CUE_LABEL = re.compile(r"^[ \t]*(?P<name>[^:\n]{1,40}?)[ \t]*:[ \t]+(?=\S)")
 
 
@@ -491,6 +602,26 @@ def _display_names(blocks: list[Block]) -> list[Block]:
         else:  # the same speaker's next cue: it continues the turn (and the sentence)
             out.append(Block(lines, kind=CUE, time=block.time))
         last = name
+    return out
+
+
+_YOUTUBE_SPACE = re.compile(r"(-->[^\n]*\n)[ \t]+\n(?=[^\n]*\S)")
+
+
+def _rolling(cues: list[list[str]]) -> bool:
+    """Whether cues are rolling captions (YouTube's automatic ones): most repeat the line
+    above as their first, so each line would be stored two or three times."""
+    lines = [[x.strip() for x in cue if x.strip()] for cue in cues]
+    repeats = sum(1 for a, b in zip(lines, lines[1:]) if a and b and b[0] == a[-1])
+    return repeats >= 3 and 2 * repeats >= len(cues)
+
+
+def _new_lines(lines: list[str], shown: list[str]) -> list[str]:
+    """A rolling cue's lines not already shown by the cues before it."""
+    out = [x for x in lines if x.strip()]
+    while out and shown and out[0].strip() == shown[-1]:
+        out = out[1:]
+    shown.extend(x.strip() for x in out)
     return out
 
 
@@ -538,6 +669,9 @@ def read_vtt(path: Path, max_bytes: int) -> list[Block]:
                 if re.match(r"\s*\d+\n\d", text) and "-->" in text else "")
         raise ImportFailed(f"not a valid WebVTT .vtt file (its first line must be WEBVTT{hint})",
                            path=str(path))
+    # YouTube's captions open each cue with a line of one space (cue text, not the blank
+    # line that ends a cue): the file was refused as a cue without a timing line.
+    text = _YOUTUBE_SPACE.sub(r"\1", text)
     _check_vtt_cues(text, path)
     try:
         captions = webvtt.WebVTT.from_string(text).captions
@@ -546,10 +680,15 @@ def read_vtt(path: Path, max_bytes: int) -> list[Block]:
                            path=str(path)) from None
     blocks: list[Block] = []
     last_voice: str | None = None
-    for cap in captions:
+    cues = [[_CHEVRONS.sub("", html.unescape(_TAG.sub("", x))) for x in cap.raw_text.split("\n")]
+            for cap in captions]
+    rolling = _rolling(cues)
+    shown: list[str] = []  # the lines of the cues so far, for rolling captions
+    for cap, lines in zip(captions, cues, strict=True):
         raw = cap.raw_text
         voice = _VOICE.search(raw)
-        lines = [html.unescape(_TAG.sub("", x)) for x in raw.split("\n")]
+        if rolling:
+            lines = _new_lines(lines, shown)
         if not any(x.strip() for x in lines):
             continue
         start = cap.start.split(".")[0]

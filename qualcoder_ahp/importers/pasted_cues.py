@@ -238,6 +238,35 @@ def dash_lines(blocks: list[Block], given: Iterable[str] = ()) -> list[Block]:
     return out
 
 
+_DOTTED_QA = re.compile(r"^(?P<lead>[ \t]*)(?P<name>[QA])\.[ \t]+(?=\S)")
+
+
+def dotted_qa(blocks: list[Block]) -> list[Block]:
+    """The blocks with ``Q. How did you start?`` / ``A. In 1996.`` (as depositions, older
+    transcripts and typists write them) written ``Q: ...`` / ``A: ...``; unchanged
+    unless the source has no other labels, ``Q.`` and ``A.`` each open two or more lines
+    and such lines open most of the paragraphs (or of the lines). The whole interview was
+    one ``(unlabelled)`` turn, the questions read as the participant's."""
+    paras = [b for b in blocks if b.kind == PARA and not b.speaker and b.lines]
+    if not paras or any(b.speaker for b in blocks):
+        return blocks
+    opens = {"Q": 0, "A": 0}
+    for block in paras:
+        for line in block.lines:
+            m = _DOTTED_QA.match(line) if line[:8].lstrip()[:2] in ("Q.", "A.") else None
+            if m is not None:
+                opens[m.group("name")] += 1
+    if min(opens.values()) < 2:
+        return blocks
+    firsts = sum(1 for b in paras if _DOTTED_QA.match(b.lines[0]))
+    lines = sum(opens.values())
+    if (2 * firsts < len(paras) and 2 * lines < sum(len(b.lines) for b in paras)
+            or accepted_labels(paras)):  # labelled otherwise: "A. Smith said" is speech
+        return blocks
+    return [Block([_DOTTED_QA.sub(r"\g<lead>\g<name>: ", x, count=1) for x in b.lines],
+                  b.kind, b.speaker, b.time) if b in paras else b for b in blocks]
+
+
 def _dash_name(line: str, named: set[str]) -> str | None:
     m = _DASH_LABEL.match(line) if "-" in line or "\u2013" in line or "\u2014" in line else None
     if m is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from qualcoder_ahp.importers.chat import chat_blocks
 from qualcoder_ahp.importers.header import drop_footer, header_interviewers, split_header
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
 from qualcoder_ahp.importers.pasted_cues import (
-    cue_blocks, dash_lines, name_lines, name_time_lines,
+    cue_blocks, dash_lines, dotted_qa, name_lines, name_time_lines,
 )
 from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.importers.tabbed import tab_blocks
@@ -69,6 +70,9 @@ def _formats() -> dict[str, tuple[str, Reader]]:
     }
 
 
+_SPREADSHEET = (" (a spreadsheet: save it as tab-separated text, .txt, with a speaker "
+                "column and a text column; participant attributes go in with `qcahp "
+                "participants import` as .csv)")
 SAVE_AS = {
     ".doc": " (an old Word file: save it as .docx in Word or LibreOffice)",
     ".pages": " (export it from Pages as .docx)",
@@ -77,6 +81,16 @@ SAVE_AS = {
     ".qdpx": " (a REFI-QDA project: bring it in with `qcahp refi import`)",
     ".qdc": " (a REFI-QDA codebook: bring it in with `qcahp refi import`)",
     ".yaml": " (a codebook? load it with `qcahp codebook load`)",
+    ".tsv": " (tab-separated text: rename it to .txt; a speaker column and a text column, "
+            "with or without a time column, read as turns)",
+    ".xlsx": _SPREADSHEET,
+    ".xls": _SPREADSHEET,
+    ".ods": _SPREADSHEET,
+    ".json": " (a transcription service's data file: export the transcript from it as "
+             ".docx, .txt or .vtt)",
+    **{ext: " (a recording: import its transcript, .docx, .txt, .vtt or .srt)"
+       for ext in (".mp3", ".m4a", ".wav", ".aac", ".ogg", ".flac", ".mp4", ".mov", ".m4v",
+                   ".webm", ".avi")},
 }
 """What to do with a file people give ``import`` that is not a transcript it reads."""
 
@@ -123,12 +137,14 @@ def read_transcript(
     fmt, reader = _formats()[ext]
     blocks = reader(file, max_bytes)
     notes = list(getattr(blocks, "notes", []))
+    _whole_characters(blocks)
     if fmt not in ("vtt", "srt"):
         blocks = chat_blocks(blocks)  # a Zoom chat saved as text
         blocks = cue_blocks(blocks)  # a Teams transcript saved as a document
         blocks = name_time_lines(blocks)  # Teams: the name, the time below
         blocks = tab_blocks(blocks)  # time<TAB>speaker<TAB>text columns
         blocks = dash_lines(blocks, (*interviewers, *participants))  # "Int - text"
+        blocks = dotted_qa(blocks)  # "Q. text" / "A. text"
         # a name alone above the words (otter.ai)
         blocks = name_lines(blocks, (*interviewers, *participants))
     blocks, header = split_header(drop_footer(blocks))
@@ -159,6 +175,21 @@ def read_transcript(
         notes.append(guess)
     text, turns = assemble(drafts, roles)
     return ReadTranscript(text, turns, fmt, split_sentences(text, turns), notes, header)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(blocks: list[Block]) -> None:
+    """Join the halves of characters written as UTF-16 pairs (an emoji in RTF is
+    ``\\u-10179?\\u-8704?``; a PDF's text can hold them too) into one, in place; a
+    half without its other half becomes U+FFFD. They could not be stored, and the
+    traceback ended the whole import."""
+    for block in blocks:
+        if any(_SURROGATE.search(line) for line in block.lines):
+            block.lines = [line.encode("utf-16-le", "surrogatepass").decode(
+                "utf-16-le", "replace") if _SURROGATE.search(line) else line
+                for line in block.lines]
 
 
 def source_hash(path: str | os.PathLike[str]) -> str:

@@ -124,9 +124,53 @@ def _heading_row(line: str) -> bool:
     return len(cells) >= 2 and all(c in _HEADINGS for c in cells)
 
 
+_PIPE_ROW = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?(?:\s*:?-+:?\s*\|)+(?:\s*:?-+:?\s*)?\|?\s*$")
+
+
+def _pipe_rows(blocks: list[Block]) -> list[Block] | None:
+    """The blocks with a Markdown table's rows (``| Helen | In 1996. |``, as Notion,
+    Obsidian and pandoc write a Word table) as tab-separated ones and its ``|---|---|``
+    rule left out; None when no line is such a row."""
+    if not any(_PIPE_ROW.match(x) for b in blocks if b.kind == PARA for x in b.lines):
+        return None
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind != PARA or block.speaker:
+            out.append(block)
+            continue
+        lines = [x for x in block.lines if not _PIPE_RULE.match(x)]
+        lines = ["\t".join(c.strip() for c in m.group("cells").split("|"))
+                 if (m := _PIPE_ROW.match(x)) else x for x in lines]
+        if lines:
+            out.append(Block(lines, block.kind, block.speaker, block.time))
+    return out
+
+
 def tab_blocks(blocks: list[Block]) -> list[Block]:
     """The blocks with tab-separated rows made speaker blocks (see the module notes);
-    unchanged unless the text reads as such rows."""
+    unchanged unless the text reads as such rows. A Markdown table's rows count as such
+    rows."""
+    piped = _pipe_rows(blocks)
+    if piped is not None and _conversation(piped):
+        read = _tab_blocks(piped)
+        if read is not piped:
+            return read
+    return _tab_blocks(blocks)
+
+
+def _conversation(blocks: list[Block]) -> bool:
+    """Whether a Markdown table is a transcript's: its heading row names the columns
+    (``| Speaker | Text |``), or two speakers each have two rows or more (a table of
+    figures, ``| Leeds | 12 |`` / ``| York | 9 |``, is no conversation)."""
+    lines = [x for b in blocks if b.kind == PARA and not b.speaker for x in b.lines]
+    if any(_heading_row(x) for x in lines):
+        return True
+    speakers = [r.speaker for r in (_row(x) for x in lines) if r is not None and r.speaker]
+    return sum(1 for n in set(speakers) if speakers.count(n) >= 2) >= 2
+
+
+def _tab_blocks(blocks: list[Block]) -> list[Block]:
     lines = [line for b in blocks if b.kind == PARA and not b.speaker for line in b.lines]
     if not any("\t" in line for line in lines):
         return blocks

@@ -39,12 +39,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from qualcoder_ahp.importers.blocks import (CLOCK, CUE, HEADING, NOTE, PARA, TIME, Block,
-                                            stamp_seconds)
+                                            stamp_seconds, stored_time)
 from qualcoder_ahp.records import Turn
 
 UNLABELLED = "(unlabelled)"
@@ -228,6 +228,7 @@ def _is_role_word(low: str) -> bool:
             or _NUMBERED_PARTICIPANT.match(low) is not None or _ROLE_WORD.match(low) is not None)
 
 
+_NO_BREAK = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 _TIME_END = frozenset("0123456789)]")
 _TIME_START = frozenset("0123456789[(")
 
@@ -242,6 +243,10 @@ def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
     # time); most lines of speech have none, and skipping them keeps import fast.
     if ":" not in line[:_LABEL_REACH]:
         return None
+    # A no-break space after the colon or inside the name (Word's French spacing, text
+    # pasted from a web page or Teams: "Sarah Price:\u00a0Thanks") separates as a space
+    # does; the words after the label keep theirs (the same length, so the same offsets).
+    said, line = line, line.translate(_NO_BREAK)
     # Cheap tests first: a label line of each form has its tell-tale character.
     ends_in_time = line.rstrip()[-1:] in _TIME_END
     for pattern, strong in ((_BOLD, True), (_DASH, True), (_PLAIN, False), (_OWNLINE, True),
@@ -265,7 +270,7 @@ def match_label(line: str, given: Iterable[str] = ()) -> _Label | None:
         groups = m.groupdict()
         time = groups.get("t0") or groups.get("t1") or groups.get("t4")
         bare_time = groups.get("t2") or groups.get("t3")
-        rest = line[m.end():]
+        rest = said[m.end():]
         time_first = pattern is _TIME_OWNLINE
         own_line = pattern in (_OWNLINE, _BRACKET_OWNLINE, _TIME_OWNLINE)
         if own_line:
@@ -538,14 +543,65 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
                 # No labels, but stamped lines: each stamp opens a turn, so every turn
                 # keeps its own time (a quote can be cited by it).
                 current = start(UNLABELLED, None)
+            # Unlabelled text: a heading line ("Part 2: Moving into management") is a
+            # paragraph of its own, not the start of the sentence below it.
+            # So is each item of a list ("- listen first" / "- ask for help").
+            titled = (block.kind == PARA and current.speaker == UNLABELLED
+                      and (_heading_line(block.lines, i) or _heading_line(block.lines, i - 1)
+                           or i > 0 and _LIST_ITEM.match(line) is not None))
             add(current, line, new_paragraph and (i == 0 or block.kind == PARA and
-                                                  _BARE_TIME.match(block.lines[i - 1]) is not None))
+                                                  _BARE_TIME.match(block.lines[i - 1]) is not None)
+                or titled)
     out: list[tuple[str, str | None, str]] = []
     for d in drafts:
         text = "\n".join(" ".join(p) for p in d.paragraphs if p)
         if text:
-            out.append((d.speaker, d.time, text))
+            out.append((d.speaker, stored_time(d.time), text))
     return out, questioners, sections
+
+
+_SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "nor", "of", "in", "into",
+                          "on", "onto", "at", "to", "for", "with", "from", "by", "as", "vs",
+                          "per", "via", "up", "out", "over", "is", "my", "our", "your"})
+_TITLED = re.compile(
+    r"^(?:(?:part|section|chapter|interview|session|transcript|appendix|theme|topic|question"
+    rf"|stage|phase|week|day|module|unit|q)[ .#]*{_NUMBER}[ \t]*(?::|[-\u2013\u2014][ \t]|$)"
+    rf"|(?:part|section|chapter|question|q)[ .#]*{_NUMBER}[ \t]+(?-i:[A-Z]))", re.I)
+"""A numbered title: ``Part 2: Moving into management``, ``Interview 3 — Band 8a
+physiotherapist``."""
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+\u2022\u2013]|\d{1,2}[.)])[ \t]+\S")
+_SECTION_WORDS = frozenset({
+    "background", "introduction", "summary", "conclusion", "conclusions", "reflection",
+    "reflections", "context", "overview", "abstract", "findings", "discussion", "method",
+    "methods", "recommendations", "actions", "objectives", "aims", "notes", "afterword"})
+"""One-word headings (``Background``); any other line of one word (``Yes``) may be
+speech."""
+
+
+def _heading_line(lines: list[str], i: int) -> bool:
+    """Whether ``lines[i]`` is a heading above the next line of its paragraph, in text
+    without speaker labels: short, no full stop or comma at its end, numbered (``Part 2:
+    Moving into management``) or in Title Case (``Why I Stayed``), after the end of a
+    sentence (or at the top) and before a line that starts one. A hard-wrapped line of
+    a sentence fails one of these."""
+    if i < 0 or i + 1 >= len(lines):
+        return False
+    line, below = lines[i].strip(), lines[i + 1].strip()
+    words = line.split()
+    if (not words or len(words) > 10 or len(line) > 70 or not below
+            or line[-1] in ".,;:!?\u2026-\u2013\u2014(\"'\u201c\u2018\u2019\u201d"
+            or _LIST_ITEM.match(line)
+            or not (below[0].isupper() or below[0].isdigit() or below[0] in "\"'\u201c\u2018"
+                    or _LIST_ITEM.match(below))
+            or i > 0 and _SENTENCE_END.search(lines[i - 1].rstrip()) is None
+            and not _LIST_ITEM.match(lines[i - 1])):
+        return False
+    if _TITLED.match(line) or line.lower() in _SECTION_WORDS:
+        return True
+    cased = [w for w in words if any(c.isalpha() for c in w)]
+    return len(cased) >= 2 and all(w[0].isupper() or not w[0].isalpha()
+                                   or w.lower() in _SMALL_WORDS for w in cased)
 
 
 NAME_AND_TIME = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?\s*$")
@@ -599,9 +655,126 @@ def merge_aliases(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, s
         longer = [n for n in starting[words[short]] if n != short]
         if len(longer) == 1 and short != UNLABELLED:
             rename[short] = longer[0]
+    rename.update(_same_person(names, rename))
+    for short, full in rename.items():  # "Dan" -> "Dan Ott" -> "Dr Dan Ott"
+        seen = {short}
+        while full in rename and full not in seen:
+            seen.add(full)
+            full = rename[full]
+        rename[short] = full
     if not rename:
         return turns
     return [(rename.get(s, s), t, x) for s, t, x in turns]
+
+
+def _same_person(names: list[str], renamed: dict[str, str]) -> dict[str, str]:
+    """The full name that another way of writing one person's name stands for, where
+    exactly one speaker's name fits it: without a title or in another case (``Sarah
+    Price``, ``SARAH`` for ``Dr Sarah Price``), then with an initial (``S. Price``), then
+    as initials (``SP``). One interviewer written five ways was five speakers. Role
+    labels (``AI``, ``P1``, ``Speaker 2``) are never merged."""
+    people = [n for n in names if n not in renamed and n != UNLABELLED
+              and label_role(n) is None and not _is_role_word(n.lower())]
+    keys = {n: _person_words(n) for n in people}
+    out: dict[str, str] = {}
+    # "Interviewer (Sarah)" and "Sarah": the name in a role label's brackets, or before
+    # them ("Ann Lee (P3)"), is the same speaker.
+    qualified: dict[tuple[str, ...], set[str]] = {}
+    for name in names:
+        m = _QUALIFIER.match(name) if "(" in name else None
+        if m is None or name in renamed:
+            continue
+        for role, person in ((m.group("name"), m.group("q")), (m.group("q"), m.group("name"))):
+            if label_role(role.strip()) is not None and _valid_name(person.strip()):
+                qualified.setdefault(_person_words(person), set()).add(name)
+    for name in people:
+        fits = qualified.get(keys[name], set())
+        if len(fits) == 1:
+            out[name] = next(iter(fits))
+
+    # "Interveiwer" for "Interviewer": a role word mistyped is that role's label.
+    roles_used = {n.lower(): n for n in names if n.lower() in _TYPED_ROLES}
+    for name in people:
+        word = _mistyped_role(name.lower())
+        if word is not None and word in roles_used:
+            out[name] = roles_used[word]
+
+    def merge(index: Callable[[tuple[str, ...]], Iterable[tuple[str, ...]]],
+              wanted: Callable[[str], tuple[str, ...] | None]) -> None:
+        left = [n for n in people if n not in out]
+        found: dict[tuple[str, ...], set[str]] = {}
+        for name in left:
+            for k in index(keys[name]):
+                found.setdefault(k, set()).add(name)
+        for name in left:
+            want = wanted(name)
+            fits = found.get(want, set()) - {name} if want is not None else set()
+            longest = max(fits, key=lambda n: (len(keys[n]), len(n)), default=None)
+            # (Names alike but for a title are one person only where one has none: Mr
+            # Price and Mrs Price are two.)
+            if longest is None or keys[longest] == keys[name] and (
+                    len(longest) <= len(name) or len(name.split()) > len(keys[name])):
+                continue
+            # One person: every name that fits is the longest one, shortened.
+            if all(keys[longest][:len(keys[n])] == keys[n] for n in fits):
+                out[name] = longest
+
+    def full(key: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+        return [key[:k] for k in range(1, len(key) + 1)] if len(key) >= 2 else [key]
+
+    merge(full, lambda n: keys[n])
+    merge(lambda key: [(key[0][0], key[-1], str(len(key)))] if len(key) >= 2 else [],
+          lambda n: ((keys[n][0], keys[n][-1], str(len(keys[n])))
+                     if len(keys[n]) >= 2 and len(keys[n][0]) == 1 else None))
+    merge(lambda key: [("".join(w[0] for w in key),)] if len(key) >= 2 else [],
+          lambda n: (n.lower(),) if 2 <= len(n) <= 3 and n.isalpha() and n.isupper()
+          else None)
+    return out
+
+
+def names_speaker(speaker: str, name: str) -> bool:
+    """Whether a name the researcher gave (``--interviewer NAME``) names this speaker: the
+    same name or its first words (``Bo`` names ``Bo Guest``), ignoring case and a title
+    (``Sarah Price`` names ``Dr Sarah Price``, the speaker ``SARAH`` and ``S. Price``
+    became)."""
+    low, wanted = speaker.lower(), name.strip().lower()
+    if low == wanted or low.startswith(wanted + " "):
+        return True
+    words = _person_words(wanted)
+    return bool(words) and _person_words(low)[:len(words)] == words
+
+
+_TYPED_ROLES = frozenset({"interviewer", "participant", "respondent", "interviewee",
+                          "moderator", "facilitator", "researcher"})
+
+
+def _mistyped_role(low: str) -> str | None:
+    """The role word ``low`` is a typing slip of (one letter wrong, missing, extra, or two
+    swapped: ``interveiwer``, ``intervewer``, ``particpant``), else None. Role words only:
+    two people's names can be that close (Christina, Christine)."""
+    if low in _TYPED_ROLES:
+        return None
+    fits = []
+    for word in _TYPED_ROLES:
+        if abs(len(word) - len(low)) > 1 or low[:1] != word[:1]:
+            continue
+        i = 0
+        while i < min(len(low), len(word)) and low[i] == word[i]:
+            i += 1
+        a, b = low[i:], word[i:]
+        if (a[1:] == b[1:] or a == b[1:] or a[1:] == b
+                or len(a) == len(b) >= 2 and a[:2] == b[1::-1] and a[2:] == b[2:]):
+            fits.append(word)
+    return fits[0] if len(fits) == 1 else None  # ("interviewe": -er or -ee?)
+
+
+def _person_words(name: str) -> tuple[str, ...]:
+    """A name's words in lower case, without a title before them (``Dr Sarah Price`` and
+    ``sarah price`` are ``("sarah", "price")``) or full stops (``S. Price``)."""
+    words = name.lower().replace(".", " ").split()
+    while len(words) > 1 and words[0] in _TITLES:
+        words = words[1:]
+    return tuple(words)
 
 
 def _merge_case(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, str | None, str]]:
@@ -669,8 +842,7 @@ def assign_roles(
     headed = {x.lower() for x in sections}
 
     def matches(name: str, wanted: set[str]) -> bool:
-        low = name.lower()
-        return any(low == w or low.startswith(w + " ") for w in wanted)
+        return any(names_speaker(name, w) for w in wanted)
 
     roles: dict[str, str] = {}
     for name in words:
@@ -721,9 +893,7 @@ def guessed_roles(roles: dict[str, str], interviewers: Iterable[str],
     if len(people) < 2 or any(questioners) or any(sections):
         return None
     for name in people:
-        low = name.lower()
-        if label_role(name) is not None or any(low == w or low.startswith(w + " ")
-                                               for w in named):
+        if label_role(name) is not None or any(names_speaker(name, w) for w in named):
             return None
     def named_as(role: str) -> str:
         names = [n for n in people if roles[n] == role]

@@ -119,19 +119,21 @@ class CodebookMixin:
                     stats["patterns_retired"] += 1
             raw = json.dumps([codebook.name, [t.id for t in codebook.themes],
                               [pattern_hash(p) for p in codebook.patterns]])
+            # The file's description: (m010), NULL when it has none: the stored codebook
+            # is the file, so a version without one clears the last one's.
             self.conn.execute(
                 "INSERT INTO codebooks (name, path, content_hash, pipeline, loaded_at, "
-                "version) VALUES (?,?,?,?,?,?)",
+                "version, description) VALUES (?,?,?,?,?,?,?)",
                 [codebook.name, codebook.source, hashlib.sha256(raw.encode()).hexdigest(),
-                 codebook.pipeline, now(), codebook.version])
+                 codebook.pipeline, now(), codebook.version, codebook.description or None])
         return stats
 
     def codebook_loads(self: Store) -> list[CodebookLoad]:
         """Each load of a codebook file, oldest first (``qcahp methods`` names the last
         and counts them)."""
         return [CodebookLoad(*row) for row in self.conn.execute(
-            "SELECT name, path, content_hash, pipeline, loaded_at, version FROM codebooks "
-            "ORDER BY id")]
+            "SELECT name, path, content_hash, pipeline, loaded_at, version, description "
+            "FROM codebooks ORDER BY id")]
 
     def added_themes(self: Store) -> set[str]:
         """Ids of the themes coders added while coding (here, or in a copy merged in)."""
@@ -569,18 +571,21 @@ class CodebookMixin:
         ]
 
     def codebook(self: Store) -> Codebook:
-        """The codebook currently stored (active themes and their active patterns).
+        """The codebook currently stored (active themes and their active patterns), with
+        the ``description:`` of the file last loaded.
 
         A theme merged into another is retired with its patterns still active (undo
         brings both back): they are left out, so ``qcahp suggest`` does not suggest it.
         """
         row = self.conn.execute(
-            "SELECT name, pipeline, path FROM codebooks ORDER BY id DESC LIMIT 1").fetchone()
-        name, pipeline, source = row if row else ("(none)", None, None)
+            "SELECT name, pipeline, path, description FROM codebooks ORDER BY id DESC "
+            "LIMIT 1").fetchone()
+        name, pipeline, source, description = row if row else ("(none)", None, None, None)
         themes = tuple(self.themes())
         ids = {t.id for t in themes}
         patterns = tuple(p for p in self.patterns() if p.theme_id in ids)
-        return Codebook(name, themes, patterns, pipeline, source)
+        return Codebook(name, themes, patterns, pipeline, source,
+                        description=description or "")
 
 
 NAME_LIMIT = 80

@@ -96,6 +96,30 @@ class CoderSummary:
     """Of :attr:`reconciled`, those in effect (not undone, not decided again)."""
     decided_into: tuple[str, ...] = ()
     """The consensus coders those decisions went into."""
+    into: Received | None = None
+    """For a consensus coder: the reconcile decisions made into it, which made its
+    codings (``None`` for any other coder)."""
+
+
+@dataclass(frozen=True)
+class Received:
+    """What a consensus coder holds and how it came to: the reconcile decisions made into
+    it (logged as its events, ``decided_by`` the person) and the codings they made. Its
+    own :attr:`CoderSummary.decisions` (suggestions) are none: it decides nothing."""
+
+    decisions: int = 0
+    """Reconcile decisions made into it, here or merged in, undone ones included."""
+    in_effect: int = 0
+    """Of :attr:`decisions`, those in effect (not undone, not decided again)."""
+    coding_nothing: int = 0
+    """Of those in effect, the ones that leave the stretch uncoded (reject, or take a
+    coder who coded nothing there)."""
+    deciders: tuple[tuple[str | None, int], ...] = ()
+    """Who decided them, under their name now, with how many (most first); ``None``:
+    decisions that name nobody."""
+    unrecorded: int = 0
+    """Its codings in effect that no reconcile decision made (``qcahp reconcile log``
+    lists them as unrecorded)."""
 
 
 @dataclass(frozen=True)
@@ -322,7 +346,7 @@ class CodersMixin:
             "(SELECT COUNT(*) FROM events e WHERE e.coder_id = k.id), "
             "(SELECT MAX(e.at) FROM events e WHERE e.coder_id = k.id) "
             "FROM coders k ORDER BY k.id").fetchall()
-        made = self._reconciled_by()
+        made, into, unrecorded = self._reconciled_by(special)
         out = []
         for row in rows:
             mine = made.get(row[0], [])
@@ -330,22 +354,35 @@ class CodersMixin:
             out.append(CoderSummary(
                 *row[:6], last, consensus=row[0] in special, reconciled=len(mine),
                 reconciled_in_effect=sum(e["status"] == "in effect" for e in mine),
-                decided_into=tuple(dict.fromkeys(str(e["coder"]) for e in mine))))
+                decided_into=tuple(dict.fromkeys(str(e["coder"]) for e in mine)),
+                into=_received(into.get(row[0], []), unrecorded.get(row[0], 0))
+                if row[0] in special else None))
         return out
 
-    def _reconciled_by(self: Store) -> dict[str, list[dict[str, Any]]]:
+    def _reconciled_by(self: Store, special: set[str]) -> tuple[
+            dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]], dict[str, int]]:
         """The reconcile decisions (here and merged in) by the coder who made them, under
-        their name now (a decision keeps the name of its time)."""
-        if self.conn.execute("SELECT 1 FROM events WHERE kind IN ('reconcile', 'merged') "
-                             "LIMIT 1").fetchone() is None:
-            return {}
-        names = coder_names(self.conn)
+        their name now (a decision keeps the name of its time), each ``decided_by`` made
+        a name now too; the same decisions by the consensus coder they went into; and
+        how many codings of each consensus coder no decision made."""
+        logged = self.conn.execute("SELECT 1 FROM events WHERE kind IN ('reconcile', "
+                                   "'merged') LIMIT 1").fetchone() is not None
+        log = self.reconcile_log() if logged else []
+        names = coder_names(self.conn) if log else None
         made: dict[str, list[dict[str, Any]]] = {}
-        for event in self.reconcile_log():
+        into: dict[str, list[dict[str, Any]]] = {}
+        for event in log:
             by = event.get("decided_by")
-            if by:
-                made.setdefault(names.now(by, event["at"]) or by, []).append(event)
-        return made
+            if by and names is not None:
+                by = names.now(by, event["at"]) or by
+                made.setdefault(by, []).append(event)
+            into.setdefault(str(event["coder"]), []).append({**event, "decided_by": by})
+        unrecorded: dict[str, int] = {}
+        if self.conn.execute("SELECT 1 FROM coders WHERE name IN (" + ",".join(
+                "?" * len(special)) + ") LIMIT 1", sorted(special)).fetchone():
+            for entry in self.unrecorded_consensus(log):
+                unrecorded[entry["coder"]] = unrecorded.get(entry["coder"], 0) + 1
+        return made, into, unrecorded
 
     def find_coder(self: Store, name: str) -> tuple[int, str, str]:
         """(id, name, guid) of an existing coder.
@@ -628,6 +665,17 @@ class CodersMixin:
         self.conn.executemany("UPDATE events SET payload = ? WHERE id = ?", named)
         self.conn.execute(EVENTS_NO_UPDATE)
         return ids
+
+
+def _received(events: list[dict[str, Any]], unrecorded: int) -> Received:
+    """A consensus coder's :class:`Received`, from the reconcile decisions made into it."""
+    live = [e for e in events if e["status"] == "in effect"]
+    deciders: dict[str | None, int] = {}
+    for event in events:
+        deciders[event.get("decided_by")] = deciders.get(event.get("decided_by"), 0) + 1
+    ranked = sorted(deciders.items(), key=lambda item: (-item[1], item[0] is None))
+    return Received(len(events), len(live), sum(not e["coding_ids"] for e in live),
+                    tuple(ranked), unrecorded)
 
 
 def _name_coder(payload: Any, fid: int, iid: int) -> bool:

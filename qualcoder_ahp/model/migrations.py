@@ -472,6 +472,21 @@ def m009_add_pattern_position_and_codebook_version(db: Database) -> None:
     db.execute("ALTER TABLE codebooks ADD COLUMN version TEXT")
 
 
+@MIGRATIONS()
+def m010_add_codebook_description(db: Database) -> None:
+    """Keep the codebook file's own ``description:`` (what the codebook is for).
+
+    A codebook's top-level ``description:`` was accepted by ``qcahp codebook check`` and
+    ``load`` but not stored, so ``qcahp codebook export`` dropped it and ``qcahp codebook
+    show`` never showed it. ``codebooks.description`` is that load's ``description:``
+    (NULL when the file had none): the stored codebook is the file last loaded, so a
+    new version without one clears it. Loads made before this migration keep NULL (their
+    file's description was never read). A new column only: a version that knows
+    m001-m009 refuses the file anyway (``user_version`` is newer than it understands).
+    """
+    db.execute("ALTER TABLE codebooks ADD COLUMN description TEXT")
+
+
 def _split_sql(script: str) -> list[str]:
     """Split a DDL script into statements, keeping trigger bodies whole."""
     statements, current = [], []

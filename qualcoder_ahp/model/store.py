@@ -21,7 +21,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -705,6 +705,21 @@ class Store(
                     "AND role != ?",
                     [role, transcript_id, speaker, role],
                 )
+                changed += cur.rowcount
+        return changed
+
+    def set_turn_times(self, transcript_id: int, times: Sequence[str | None]) -> int:
+        """Rewrite the times of a transcript's turns, in turn order (text, offsets and
+        codings stay as they are): the same times written as this version stores them.
+
+        Returns the number of turns whose time changed.
+        """
+        changed = 0
+        with self.write():
+            for idx, time in enumerate(times):
+                cur = self.conn.execute(
+                    "UPDATE turns SET time = ? WHERE transcript_id = ? AND idx = ? "
+                    "AND time IS NOT ?", [time, transcript_id, idx, time])
                 changed += cur.rowcount
         return changed
 

@@ -266,6 +266,19 @@ def cooccurrence_chart(co: Cooccurrence, names: dict[str, str], *, dpi: int = DP
                     diagonal_plain=True, row_depths=co.depths, col_depths=co.depths)
 
 
+def _reached(sat: Saturation) -> str:
+    """Where saturation was reached, in words a figure's reader follows: "saturation
+    (\u2264 5% and \u2264 0% new information) at 6 participants" (the title said
+    "\u22645%: 6, \u22640%: 6", six of what left unsaid)."""
+    at: dict[int | None, list[str]] = {}
+    for v in sat.verdicts:
+        at.setdefault(v.at, []).append(f"\u2264 {v.threshold:g}%")
+    parts = [f"saturation ({' and '.join(ts)} new information) "
+             + (f"at {plural(n, sat.noun)}" if n is not None else "not reached")
+             for n, ts in at.items()]
+    return "; ".join(parts)
+
+
 def saturation_chart(sat: Saturation, *, dpi: int = DPI, fmt: str = "png",
                      selection: str = "") -> bytes:
     """The saturation curve of a :class:`~qualcoder_ahp.reports.saturation.Saturation`."""
@@ -304,7 +317,7 @@ def saturation_figure(sat: Saturation, *, selection: str = "") -> Any:
         left = at > 0.6 * n  # the words on the side with room
         said = " and ".join(f"\u2264{t:g}%" for t, _ in both)
         ax.text(at + (-0.12 if left else 0.12), top * (1.28 if style == "--" else 1.18),
-                f"saturation, {said} new: {at}",
+                f"saturation at {at} ({said} new)",
                 fontsize=8, color="#b2182b", va="top", ha="right" if left else "left")
     ax.set_xlim(0.4, max(n, 1) + 0.6)
     ax.set_ylim(0, top * 1.3)  # room above the curve for the saturation marks' words
@@ -327,10 +340,8 @@ def saturation_figure(sat: Saturation, *, selection: str = "") -> Any:
     from qualcoder_ahp.reports.saturation_output import title
 
     head = f"{title(sat)}: base {sat.base}, run {sat.run}"
-    reached = [f"\u2264{v.threshold:g}%: {v.at}" if v.at is not None
-               else f"\u2264{v.threshold:g}%: not reached" for v in sat.verdicts]
-    ax.set_title(head + ("; " + ", ".join(reached) if not sat.reason else "")
-                 + _line(selection), fontsize=10)
+    ax.set_title(head + ("" if sat.reason else "\n" + _reached(sat)) + _line(selection),
+                 fontsize=10)
     if sat.reason:
         ax.text(0.5, 0.5, _wrap("Saturation cannot be assessed: " + sat.reason, 70),
                 transform=ax.transAxes, ha="center", va="center", fontsize=9,

@@ -15,6 +15,7 @@ table (one row per theme: CSV, XLSX, JSON).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -105,6 +106,8 @@ class CodebookReport:
     selected: tuple[str, ...] = ()
     """The themes asked for (``--theme``): the report holds them and the themes below
     them; empty: the whole codebook."""
+    description: str = ""
+    """The codebook's own ``description:`` (of the file, or of the file last loaded)."""
 
     @property
     def title(self) -> str:
@@ -146,7 +149,7 @@ def codebook_report(codebook: Codebook, data: ReportData | None = None, *,
         entries = [Entry(t, path, depth, *counts.get(t.id, (0, 0)))
                    for t, path, depth in _tree(codebook.themes)]
         return CodebookReport(codebook.name, codebook.version, codebook.source, entries,
-                              positive, negative)
+                              positive, negative, description=codebook.description)
     store = data.store
     figures = {r.theme_id: r.figures for r in theme_counts(data).rows}
     added = store.added_themes()
@@ -166,7 +169,8 @@ def codebook_report(codebook: Codebook, data: ReportData | None = None, *,
     version = loads[-1].version if loads else None
     return CodebookReport(codebook.name, version, codebook.source, entries, positive, negative,
                           coder=data.coder, usage=True, loaded=store.report_codebook_loaded(),
-                          database=database, with_memos=with_memos)
+                          database=database, with_memos=with_memos,
+                          description=codebook.description)
 
 
 def subtree_depths(themes: Iterable[Theme], roots: Sequence[str]) -> dict[str, int]:
@@ -245,6 +249,14 @@ def selection_words(ids: Sequence[str]) -> str:
             f"themes below {'it' if len(ids) == 1 else 'them'}")
 
 
+def description_paragraphs(report: CodebookReport) -> list[str]:
+    """The codebook's own description as paragraphs, for under the document's title:
+    split at blank lines, each paragraph's lines joined (a YAML ``|`` block keeps the
+    author's line breaks, which a page does not need)."""
+    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", report.description)
+            if part.strip()]
+
+
 def about_text(report: CodebookReport) -> str:
     """The paragraph under the title: where the codebook comes from, what usage counts."""
     size = (f"{plural(sum(1 for e in report.entries if not e.retired), 'theme')}, "
@@ -320,7 +332,8 @@ def codebook_json(report: CodebookReport, *, brief: bool = False) -> dict[str, A
                              for m in e.memos]
         themes.append(item)
     return {"report": "codebook", "name": report.name, "version": report.version,
-            "loaded": report.loaded, "source": report.source, "usage": report.usage,
+            "description": report.description, "loaded": report.loaded,
+            "source": report.source, "usage": report.usage,
             **({"selected": list(report.selected)} if report.selected else {}),
             "coder": report.coder if report.usage else None, "themes": themes}
 
@@ -357,7 +370,9 @@ def _small_print(e: Entry) -> str:
 
 def codebook_markdown(report: CodebookReport, *, brief: bool = False) -> str:
     """The codebook as a Markdown document: a heading per theme, nested as the tree is."""
-    lines = [f"# {md_text(report.title)}", "", md_text(about_text(report)), ""]
+    lines = [f"# {md_text(report.title)}", ""]
+    lines += [x for p in description_paragraphs(report) for x in (md_text(p), "")]
+    lines += [md_text(about_text(report)), ""]
     for e in report.entries:
         lines += [f"{'#' * min(e.depth - e.above + 2, 6)} {md_text(e.theme.name)}", "",
                   f"`{e.theme.id}`" + md_text(_small_print(e)[len(e.theme.id):]), ""]
@@ -377,6 +392,8 @@ def codebook_docx(report: CodebookReport, *, brief: bool = False) -> bytes:
 
     doc = Document()
     doc.add_heading(word_safe(report.title), level=0)
+    for paragraph in description_paragraphs(report):
+        doc.add_paragraph(word_safe(paragraph))
     doc.add_paragraph(word_safe(about_text(report)))
     for e in report.entries:
         doc.add_heading(word_safe(e.theme.name), level=min(e.depth - e.above + 1, 9))

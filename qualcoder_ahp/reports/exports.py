@@ -194,15 +194,20 @@ def attribution(q: Quote) -> str:
 
 
 def _source(q: Quote) -> str:
-    """Participant, attributes, transcript, turn, time and speaker of a quote."""
+    """Participant, attributes, transcript, turn, time and speaker of a quote.
+
+    A transcript named after its participant (``physio_helen``'s interview ``physio_helen``)
+    is named once: ``physio_helen (profession: physio), turn 4``.
+    """
     who = q.participant or "no participant"
     if q.attributes:
         who += f" ({_attr_text(q.attributes)})"
+    transcript = "" if q.transcript == q.participant else f", transcript {q.transcript}"
     where = f", turn {q.turn}" if q.turn is not None else ""
     if q.time:
         where += f" ({q.time})"
     speaker = f", speaker {q.speaker}" if q.speaker else ""
-    return f"{who}, transcript {q.transcript}{where}{speaker}"
+    return f"{who}{transcript}{where}{speaker}"
 
 
 def same_passage(quotes: list[Quote]) -> list[list[Quote]]:

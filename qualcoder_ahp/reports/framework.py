@@ -53,7 +53,8 @@ SUMMARY_MARK = "*"
 NOT_SUMMARISED = "(not summarised yet)"
 """A file's summary of a cell with codings and no summary (a cell with neither is empty)."""
 QUOTE_CUT = 70
-"""Characters of a quote kept in a cell's reference to it (the quotes sheet has it whole)."""
+"""Characters of a quote kept in a file's cell reference to it (the quotes sheet of an
+XLSX and the JSON have it whole; the terminal's ``--cells`` listing shows it whole)."""
 
 
 @dataclass(frozen=True)
@@ -82,21 +83,22 @@ class Cell:
             return "\n\n".join(text for _, text, _ in self.summaries)
         return "\n\n".join(f"{coder}: {text}" for coder, text, _ in self.summaries)
 
-    def references(self, named: bool) -> list[str]:
+    def references(self, named: bool, whole: bool = False) -> list[str]:
         """One line per coding: ``t1, turn 3 (00:02:10): “I fell into…”`` (with its
-        coder when ``named``)."""
-        return [reference(q, named) for q in self.quotes]
+        coder when ``named``; the quote whole when ``whole``)."""
+        return [reference(q, named, whole) for q in self.quotes]
 
 
-def reference(q: Quote, named: bool = False) -> str:
-    """Where a quote is, with its first words: ``t1, turn 3 (00:02:10): “I fell…”``."""
+def reference(q: Quote, named: bool = False, whole: bool = False) -> str:
+    """Where a quote is, with its first words: ``t1, turn 3 (00:02:10): “I fell…”``; or
+    with all of them (``whole``: the terminal's listing, which wraps it to the width)."""
     where = q.transcript + (f", turn {q.turn}" if q.turn is not None else "")
     if q.time:
         where += f" ({q.time})"
     if named:
         where += f", {q.coder}"
     text = " ".join(q.quote.split())
-    if len(text) > QUOTE_CUT:
+    if len(text) > QUOTE_CUT and not whole:
         cut = text[:QUOTE_CUT - 1]
         if " " in cut[QUOTE_CUT // 2:]:  # at a word's end, not inside one
             cut = cut.rsplit(" ", 1)[0]
@@ -463,7 +465,8 @@ def _grid_cell(cell: Cell, digits: int, marked: bool) -> str | int:
 
 def listing_text(fw: Framework, title: str, mode: str, width: int | None) -> str:
     """The cells to read on a terminal (``--cells summary``, ``quotes`` or ``both``): a
-    heading per theme, then each case with a summary or codings, wrapped to ``width``."""
+    heading per theme, then each case with a summary or codings, wrapped to ``width``
+    (each quote whole, wrapped under its reference; in a pipe, on one line)."""
     def block(text: str, indent: str, rest: str | None = None) -> list[str]:
         if width is None:
             return [(indent + line).rstrip() for line in text.splitlines() or [""]]
@@ -491,8 +494,8 @@ def listing_text(fw: Framework, title: str, mode: str, width: int | None) -> str
                     entries += block(label + text, "  ", "    ")
             elif mode in ("summary", "both"):
                 entries += block("(no summary yet)", "  ")
-            if refs:
-                for ref in cell.references(fw.named):
+            if refs:  # each quote whole: read here, wrapped under its reference
+                for ref in cell.references(fw.named, whole=True):
                     entries += block("- " + ref, "  ", "    ")
         if entries:
             shown += 1

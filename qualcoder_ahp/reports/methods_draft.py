@@ -7,12 +7,13 @@ section by section (:mod:`qualcoder_ahp.reports.methods_sections`).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from qualcoder_ahp.agreement import stats as st
-from qualcoder_ahp.reports.writers import Sheet, md_text
+from qualcoder_ahp.reports.writers import Sheet, md_cell, md_text, word_safe
 
 FIGURE_COLUMNS = ["section", "figure", "value", "as in"]
 
@@ -93,14 +94,48 @@ class MethodsReport:
         out = ["# Methods (draft)", ""]
         for heading, text in self.paragraphs:
             out += [f"**{md_text(heading)}.** {md_text(text)}", ""]
+        if self.not_yet:
+            out += [md_text(self.not_yet_line()), ""]
         out += ["## Figures", "",
                 "| " + " | ".join(FIGURE_COLUMNS) + " |",
                 "| " + " | ".join("---" for _ in FIGURE_COLUMNS) + " |"]
         for f in self.figures:
-            cells = [f.section, f.label, f.text, f"`{f.command}`"]
-            out.append("| " + " | ".join(c if c.startswith("`") else
-                                         md_text(c).replace("|", "\\|") for c in cells) + " |")
+            # md_cell, not md_text: a cell starts no list, so "0.974" stays as typed
+            # (md_text made it "0\\.974" in the file a researcher opens).
+            cells = [md_cell(f.section), md_cell(f.label), md_cell(f.text),
+                     f"`{f.command}`"]
+            out.append("| " + " | ".join(cells) + " |")
         return "\n".join(out) + "\n"
+
+    def not_yet_line(self) -> str:
+        """The stages not reached yet, in one sentence (empty when there are none)."""
+        return f"Not there yet: {'; '.join(self.not_yet)}." if self.not_yet else ""
+
+    def docx(self) -> bytes:
+        """A Word document to paste into the paper: the paragraphs, each led by its
+        heading in bold, then the figures as a table under a heading."""
+        from docx import Document
+
+        doc = Document()
+        doc.add_heading("Methods (draft)", level=1)
+        for heading, text in self.paragraphs:
+            para = doc.add_paragraph()
+            para.add_run(word_safe(heading) + ". ").bold = True
+            para.add_run(word_safe(text))
+        if self.not_yet:
+            doc.add_paragraph(word_safe(self.not_yet_line()))
+        doc.add_heading("Figures", level=2)
+        table = doc.add_table(rows=1, cols=len(FIGURE_COLUMNS))
+        table.style = "Table Grid"
+        for cell, name in zip(table.rows[0].cells, FIGURE_COLUMNS, strict=True):
+            cell.paragraphs[0].add_run(name).bold = True
+        for f in self.figures:
+            for cell, value in zip(table.add_row().cells,
+                                   (f.section, f.label, f.text, f.command), strict=True):
+                cell.text = word_safe(value)
+        buf = io.BytesIO()
+        doc.save(buf)
+        return buf.getvalue()
 
 
 def number_word(n: int) -> str:

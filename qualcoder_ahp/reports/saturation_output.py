@@ -6,6 +6,7 @@ Word. The assessment itself is :mod:`qualcoder_ahp.reports.saturation`.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from qualcoder_ahp.records import plural
@@ -111,9 +112,19 @@ def coders_label(sat: Saturation) -> str:
 
 
 # --------------------------------------------------------------------------- sheets
-def curve_sheet(sat: Saturation, *, runs: bool = True) -> Sheet:
+def new_themes(sat: Saturation, ids: Sequence[str], named: bool) -> str:
+    """The new themes of a case or run: their ids (a table to sort and filter, the
+    terminal's, where --theme takes them), or for a document their paths in the
+    codebook (``Career pathways / Serendipity``), which a reader knows them by."""
+    if not named:
+        return ", ".join(ids)
+    return "; ".join(sat.names.get(t, t) for t in ids)
+
+
+def curve_sheet(sat: Saturation, *, runs: bool = True, named: bool = False) -> Sheet:
     """A row per case: new themes, cumulative number and share; with ``runs``, the run
-    ending at that case, its new themes and their share of the base (CSV, XLSX)."""
+    ending at that case, its new themes and their share of the base (CSV, XLSX); with
+    ``named``, the new themes by name (:func:`new_themes`)."""
     ending = {r.last: r for r in sat.runs}
     columns = ["#", "case", *([sat.order_attribute] if sat.order_attribute else []),
                "themes", "new", "cumulative", "cumulative_pct"]
@@ -131,20 +142,20 @@ def curve_sheet(sat: Saturation, *, runs: bool = True) -> Sheet:
             row += ["yes" if s.position <= sat.base else "",
                     r.label if r else "", len(r.new) if r else None,
                     r.pct_of_base if r else None]
-        row.append(", ".join(s.new))
+        row.append(new_themes(sat, s.new, named))
         rows.append(row)
     return Sheet("curve", columns, rows, percent={"cumulative_pct", "run_pct_of_base"},
                  wrap={"new_themes"}, title="Themes per case, in order (Guest et al. 2006)",
                  empty="(none: no case is coded in this selection)")
 
 
-def runs_sheet(sat: Saturation) -> Sheet:
+def runs_sheet(sat: Saturation, *, named: bool = False) -> Sheet:
     """A row per run: its cases, new themes, share of the base, thresholds met."""
     columns = ["run", "new", "pct_of_base", *(f"≤ {pct(t)}" for t in sat.thresholds),
                "new_themes"]
     rows = [[r.label, len(r.new), r.pct_of_base,
              *("yes" if meets(len(r.new), sat.base_themes, t) else "" for t in sat.thresholds),
-             ", ".join(r.new)] for r in sat.runs]
+             new_themes(sat, r.new, named)] for r in sat.runs]
     return Sheet("runs", columns, rows, percent={"pct_of_base"}, wrap={"new_themes"},
                  title=f"Runs of {sat.run} after a base of {sat.base} "
                        f"({plural(sat.base_themes, 'theme')}; Guest et al. 2020)",
@@ -201,7 +212,8 @@ def saturation_markdown(sat: Saturation) -> str:
     if sat.selection is not None:
         lines += [md_text(sat.selection.label), ""]
     lines += [f"- {md_text(t)}" for t in summary_lines(sat)] + [""]
-    lines.append(to_markdown([curve_sheet(sat, runs=False), runs_sheet(sat)]))
+    lines.append(to_markdown([curve_sheet(sat, runs=False, named=True),
+                              runs_sheet(sat, named=True)]))
     lines += [f"Method: {md_text(CITATION)}.", ""]
     return "\n".join(lines)
 
@@ -217,7 +229,7 @@ def saturation_docx(sat: Saturation) -> bytes:
         doc.add_paragraph(word_safe(sat.selection.label))
     for line in summary_lines(sat):
         doc.add_paragraph(word_safe(line), style="List Bullet")
-    for sheet in (curve_sheet(sat, runs=False), runs_sheet(sat)):
+    for sheet in (curve_sheet(sat, runs=False, named=True), runs_sheet(sat, named=True)):
         doc.add_heading(word_safe(sheet.title), level=1)
         if not sheet.rows:
             doc.add_paragraph(sheet.empty)

@@ -206,9 +206,22 @@ def _check_yaml(path: Path) -> CheckResult:
                 "ignored")
         version = None
     codebook = Codebook(name, tuple(themes), tuple(patterns), pipeline or None, str(path),
-                        None if version is None else str(version))
+                        None if version is None else str(version), _description(ck, data))
     return CheckResult(codebook, _in_file_order(ck, ck.errors), ck.warnings,
                        {p.id: (p.theme_id, seen_patterns.get(p.id, 0)) for p in patterns})
+
+
+def _description(ck: Checker, data: dict[str, Any]) -> str:
+    """The codebook's own ``description:`` (what it is for, whom it serves), as text: a
+    list or mapping is an error, as for a theme's description."""
+    value = data.get("description")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        ck.error(ck.line(data, "description"), "", "`description` must be text (what the "
+                 "codebook is for); put it in quotes if YAML reads it as something else")
+        return ""
+    return value.strip()
 
 
 def _in_file_order(ck: Checker, lines: list[str]) -> list[str]:

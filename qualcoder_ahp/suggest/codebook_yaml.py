@@ -7,8 +7,9 @@ export`` writes it out so the team can edit definitions, move themes, write patt
 and load it as the next version: every theme id is kept, so every coding stays
 attached. Reading the written file gives back the same themes (tree, texts, colours)
 and patterns (kinds, bodies, scopes, units, exclusions), each theme's patterns in the
-order of the file last loaded, and its ``version:``; the tests check this on the
-shipped codebook, and that exporting a loaded export writes the same file.
+order of the file last loaded, and its ``version:`` and ``description:``; the tests
+check this on the shipped codebook, and that exporting a loaded export writes the same
+file.
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ def codebook_yaml(codebook: Codebook, header: str = "") -> str:
     data: dict[str, Any] = {"name": codebook.name}
     if codebook.version is not None:
         data["version"] = _version(codebook.version)
+    if codebook.description:
+        data["description"] = codebook.description
     data["pipeline"] = codebook.pipeline
     data["themes"] = [theme_node(theme) for theme in by_parent.get(None, [])]
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,

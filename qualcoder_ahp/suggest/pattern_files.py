@@ -12,6 +12,7 @@ theme ids its labels must then name. ``.qdc`` codebooks are read by
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -166,8 +167,7 @@ def merge_jsonl(result: CheckResult, path: Path) -> CheckResult:
         else:
             added.append(pattern)
     cb = result.codebook
-    merged = Codebook(cb.name, cb.themes, cb.patterns + tuple(added), cb.pipeline, cb.source,
-                      cb.version)
+    merged = dataclasses.replace(cb, patterns=cb.patterns + tuple(added))
     errors = sorted(ck.errors, key=lambda e: _line_of(e, ck.path))  # the file's line order
     return CheckResult(merged, result.errors + errors, result.warnings + ck.warnings)
 
