@@ -209,3 +209,11 @@ class Codebook:
     """The file's own ``version:`` (as written, e.g. ``2`` or ``2.1``), if it has one."""
     description: str = ""
     """The file's own top-level ``description:`` (what the codebook is for), if any."""
+
+    def sizes(self) -> str:
+        """``15 themes, 718 patterns, 93 exclusion patterns``: check, load and show count
+        the same way, in the CLI and the workbench (load and show used to say "811
+        patterns" where check said 718)."""
+        positive = sum(1 for p in self.patterns if not p.exclude)
+        return (f"{plural(len(self.themes), 'theme')}, {plural(positive, 'pattern')}, "
+                f"{plural(len(self.patterns) - positive, 'exclusion pattern')}")

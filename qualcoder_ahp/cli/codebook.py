@@ -77,20 +77,12 @@ def checked_codebook(path: str, patterns_file: str | None, storing: bool = False
 def codebook_check(path: str, patterns_file: str | None) -> None:
     """Validate a codebook (YAML, patterns JSONL or .qdc); list every error with its line."""
     cb = checked_codebook(path, patterns_file)
-    click.echo(f"{path}: OK: {_sizes(cb)}")
-
-
-def _sizes(cb: Any) -> str:
-    """``15 themes, 718 patterns, 93 exclusion patterns``: check, load and show count
-    the same way (load and show used to say "811 patterns" where check said 718)."""
-    positive = sum(1 for p in cb.patterns if not p.exclude)
-    return (f"{plural(len(cb.themes), 'theme')}, {plural(positive, 'pattern')}, "
-            f"{plural(len(cb.patterns) - positive, 'exclusion pattern')}")
+    click.echo(f"{path}: OK: {cb.sizes()}")
 
 
 def _by_kind(diff: dict[str, list[str]], old: Any, new: Any) -> dict[str, list[str]]:
     """The diff with exclusion patterns apart from suggesting ones (``patterns added`` and
-    ``exclusion patterns added``), as :func:`_sizes` counts them: load said "718
+    ``exclusion patterns added``), as :meth:`Codebook.sizes` counts them: load said "718
     patterns, 93 exclusion patterns" and then "patterns added: ... (811 in all)"."""
     excluding = ({p.id for p in new.patterns if p.exclude},
                  {p.id for p in old.patterns if p.exclude})
@@ -143,7 +135,7 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     with progress_bar("Preparing patterns") as bar:
         analyse_codebook(store, bar)
     # Wrapped to the terminal: 122 columns at 80, and each list line twice that.
-    say(f"Loaded {cb.name!r} from {path}: {_sizes(cb)}.", err=False, indent=4)
+    say(f"Loaded {cb.name!r} from {path}: {cb.sizes()}.", err=False, indent=4)
     olds = {t.id: t for t in stored.themes}
     stored_patterns = {p.id: p for p in stored.patterns}
     new_patterns = {p.id: p for p in cb.patterns}
@@ -354,7 +346,7 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
     if fmt == "table":
         pipeline = ", pipeline " + cb.pipeline if cb.pipeline else ""
         header = (f"{cb.name}{f', version {cb.version}' if cb.version else ''}  "
-                  f"({_sizes(cb)}{pipeline})")
+                  f"({cb.sizes()}{pipeline})")
         if theme_ids:
             shown = len(cbr.subtree_depths(cb.themes, theme_ids))
             header += f"; {cbr.selection_words(theme_ids)} ({plural(shown, 'theme')})"
@@ -364,7 +356,7 @@ def codebook_show(project: Project, path: str | None, brief: bool, with_memos: b
                               ["", *_paragraphs(cb.description, width), ""])
         listing = _wrapped(cbr.codebook_listing(cb, header, brief=brief, selected=theme_ids),
                            width)
-        emit(listing, output, f"the codebook ({_sizes(cb)})" if not theme_ids else
+        emit(listing, output, f"the codebook ({cb.sizes()})" if not theme_ids else
               f"part of the codebook ({plural(shown, 'theme')})")
         return
     data = None
@@ -484,7 +476,7 @@ def codebook_export(project: Project, file: str | None, force: bool) -> None:
     if file is None:
         click.echo(text, nl=False)
         return
-    write_output(file, text, f"the codebook ({_sizes(cb)})")
+    write_output(file, text, f"the codebook ({cb.sizes()})")
 
 
 def _stored_codebook(project: Project) -> Any:

@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, RENAMED_COMMANDS, key_commands
+from qualcoder_ahp.tui.jobs import NO_CODEBOOK
 
 CODER_SETTING = "coder"
 THEME_SETTING = "theme:"
@@ -71,6 +72,9 @@ class WorkbenchApp(App[None]):
                         "suggestion opened there: back to the list)"),
         Binding("X", "framework", "Framework",
                 tooltip="Framework matrix: cases x themes, your summary of each cell"),
+        Binding("L", "load_codebook", "Load codebook", show=False,
+                tooltip="Load a codebook file into a project without one (on the "
+                        "transcripts screen)"),
         Binding("F", "find_all", "Find all", show=False,
                 tooltip="Search every transcript for a word or pattern, read the hits in "
                         "context, code them (from a hit opened there: back to the hits)"),
@@ -212,7 +216,11 @@ class WorkbenchApp(App[None]):
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(screen, screen.title or self.title))
+        # A screen titled with what it shows (the coding screen: the transcript's name)
+        # names itself in HELP_TITLE: "Keys: 05_uk-covid-inquiry_m3_2024-09-23_coll / ege"
+        # said neither which screen the keys were of, nor fitted at 80 columns.
+        self.push_screen(HelpScreen(screen, getattr(screen, "HELP_TITLE", None)
+                                    or screen.title or self.title))
 
     def action_transcripts(self) -> None:
         """Return to the transcripts screen (refreshing its progress)."""
@@ -309,9 +317,16 @@ class WorkbenchApp(App[None]):
         """Whether a codebook is loaded; if not, a notice says how to load one."""
         if self.store.themes():
             return True
-        self.notify("No codebook yet: load one with `qcahp codebook load FILE`.",
-                    severity="warning", markup=False)
+        self.notify(NO_CODEBOOK, severity="warning", markup=False)
         return False
+
+    def action_load_codebook(self) -> None:
+        """Load a codebook: on the transcripts screen, where jobs show their progress."""
+        from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+
+        self.action_transcripts()
+        if isinstance(self.screen, TranscriptsScreen):
+            self.screen.action_load_codebook()
 
     def action_find_all(self) -> None:
         """Search every transcript; back to the search screen if one is open.
@@ -356,7 +371,7 @@ class WorkbenchApp(App[None]):
 
             return not isinstance(screen, HelpScreen)  # F1 there did nothing
         navigation = ("transcripts", "codebook", "counts", "reconcile", "passages", "find_all",
-                      "framework", "patterns")
+                      "framework", "patterns", "load_codebook")
         if action in navigation and isinstance(screen, ModalScreen):
             return False  # finish (or Escape) the dialog first; nothing stacks on top of it
         here = {"transcripts": TranscriptsScreen, "codebook": CodebookScreen,

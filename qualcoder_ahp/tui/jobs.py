@@ -144,6 +144,12 @@ def _import_notes(store: Store, result: Any) -> list[str]:
         notes += [f"{info.name}: {note_for_dialog(note)}"
                   for t, note in getattr(result, "notes", ()) if t.id == info.id]
     imported = {info.id for info in getattr(result, "imported", ())}
+    for info, source in zip(getattr(result, "unchanged", ()),
+                            getattr(result, "unchanged_files", ()), strict=False):
+        if Path(source).stem != info.name:  # a copy under another name, as `qcahp import`
+            # says: "1 unchanged" alone left the researcher looking for the file's name.
+            notes.append(f"{Path(source).name}: not imported: same text as the transcript "
+                         f"{info.name}")
     for info in getattr(result, "unchanged", ()):  # an unchanged file read differently
         if info.id in imported:
             continue
@@ -156,8 +162,44 @@ def suggest(store_path: Path | None, progress: ProgressFn | None = None) -> str:
     """Run the stored codebook's patterns over every transcript; returns a summary."""
     engine = _core("qualcoder_ahp.suggest.runner")
     with _open(store_path) as store:
+        if not store.themes(include_inactive=True):  # L is the workbench's way to one
+            raise UserError("the project has no codebook: press L to load one (a YAML "
+                            "file), then S")
         result = engine.run_suggestions(store, progress=_adapt(progress))
     return _summary("suggestions", result)
+
+
+NO_CODEBOOK = "No codebook yet: press L to load one (a YAML file; see docs/codebook.md)."
+"""What a key that needs themes says in a project without any."""
+
+
+def load_first_codebook(store_path: Path | None, path: str,
+                        progress: ProgressFn | None = None) -> str:
+    """Check the codebook file ``path`` and store it in a project that has no themes yet,
+    its patterns analysed; returns the summary the workbench shows.
+
+    A file with errors stores nothing: the summary lists each error ("; failed: ...",
+    as an import's failed files), its warnings as notes. A new version over a codebook
+    is ``qcahp codebook load``'s, which says what it changes (themes retired, edits
+    replaced); this refuses it.
+    """
+    codebook = _core("qualcoder_ahp.suggest.codebook")
+    if progress is not None:
+        progress(0, 1)  # "Loading codebook… 0/1" while the file is read and checked
+    result = codebook.check_codebook(path)
+    notes = "".join(f"; note: {warning}" for warning in result.warnings)
+    if result.errors or result.codebook is None:
+        return (f"{path} not loaded (nothing stored); failed: "
+                + "; ".join(result.errors) + notes)
+    with _open(store_path) as store:
+        if store.themes(include_inactive=True):
+            raise UserError("this project has a codebook already: load a new version in a "
+                            "terminal with `qcahp codebook load FILE`, which says what it "
+                            "changes", path=path)
+        store.save_codebook(result.codebook)
+        _core("qualcoder_ahp.suggest.runner").analyse_codebook(store, progress)
+    return (f"Loaded {result.codebook.name!r} from {path}: {result.codebook.sizes()}. "
+            "Press S to run its suggestions." + notes)
 
 
 def load_codebook(store: Store, path: Path) -> None:

@@ -213,7 +213,7 @@ async def test_empty_project_shows_what_to_do(tmp_path: Path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "No transcripts yet: press i to import" in screen_text(app)
-        assert "There is no codebook either: load one with" in screen_text(app)
+        assert "There is no codebook either: press L to load one" in screen_text(app)
         assert app.screen.check_action("open", ()) is False
         await pilot.press("enter", "g")
         await pilot.pause()

@@ -176,11 +176,11 @@ async def test_project_without_codebook_says_so_instead_of_an_empty_picker(tmp_p
         await pilot.press("g")
         await pilot.pause()
         messages = [n.message for n in app._notifications]
-        assert "No suggestions yet: load a codebook (`qcahp codebook load FILE`), then press S " \
+        assert "No suggestions yet: load a codebook (L), then press S " \
                "to run the codebook's patterns." in messages, messages
         screen = await open_alpha(pilot)
         text = " ".join(screen_text(app).split())
-        assert "No codebook loaded yet: load one with `qcahp codebook load FILE`" in text
+        assert "No codebook loaded yet: press L to load one" in text
         assert "No themes yet" in text
         shown = {k.key for k in footer_keys(app)}
         assert not shown & {"1", "f", "n"}, shown  # c makes the first theme: test_audit_empty

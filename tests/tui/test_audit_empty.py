@@ -74,7 +74,7 @@ async def test_codebook_screen_without_themes_says_how_to_start(tmp_path: Path):
     async with app.run_test(size=NARROW) as pilot:
         screen = await press_for_screen(pilot, "k", CodebookScreen)
         text = drawn(screen.query_one("#theme-detail", Static))
-        assert text.startswith("No codebook yet. Load one with `qcahp codebook load FILE`")
+        assert text.startswith("No codebook yet. Press L to load one")
         assert text.endswith("the themes you add show here."), text  # not cut off
         keys = bottom_keys(app)
         assert not keys.keys() & {"e", "m", "f", "M", "w", "tab"}, keys
@@ -131,7 +131,8 @@ async def test_import_dialog_says_what_enter_does_and_where_paths_start(
     async with app.run_test(size=NARROW) as pilot:
         dialog = await press_for_screen(pilot, "i", SearchModal)
         hint = drawn(dialog.query_one(".hint", Static))
-        assert hint.startswith("Enter imports · Escape cancels · a relative path starts in")
+        assert hint.startswith("Enter imports · Tab completes a name · Escape cancels · a "
+                               "relative path starts in")
         assert str(tmp_path)[-20:] in hint.replace(" ", "")  # wrapped, not cut off
         await pilot.press(*"p2.txt", "enter")
         await app.workers.wait_for_complete()

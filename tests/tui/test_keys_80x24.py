@@ -248,8 +248,8 @@ async def test_a_suggestion_run_refused_says_why_in_the_report(tmp_path: Path):
         head, *lines = report_lines(screen)
         assert head == "Suggestions: failed  (Escape closes this)"
         assert " ".join(lines).split() == (
-            "the project has no codebook patterns: run `qcahp codebook load FILE` "
-            "first").split()
+            "the project has no codebook: press L to load one (a YAML file), then "
+            "S").split()
         assert all(line.startswith("  ") for line in lines)  # wrapped lines indented too
         assert not app._notifications
         await pilot.press("escape")
@@ -398,9 +398,10 @@ async def test_a_adds_a_theme_on_the_codebook_screen_in_the_highlighted_folder(
         dialog = await press_for_screen(pilot, "a", SearchModal)
         await pilot.press(*"serendipity", "enter")  # taken (another case): refused
         await pilot.pause()
-        assert app.screen is codebook
-        assert "There is already a theme named 'Serendipity'" in [
-            n.message for n in app._notifications][-1]
+        assert app.screen is dialog  # said in the dialog, which keeps the text
+        assert "There is already a theme named 'Serendipity'" in str(
+            dialog.query_one("#search-error").render())
+        await pilot.press("escape")
         await press_for_screen(pilot, "a", SearchModal)
         await pilot.press(*"Imposter feelings", "enter")
         await pilot.pause()

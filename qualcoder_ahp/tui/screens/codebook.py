@@ -32,9 +32,9 @@ from qualcoder_ahp.tui.undo_keys import UNDO_BINDINGS, UndoKeys
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 
-NO_THEMES = ("No codebook yet. Load one with `qcahp codebook load FILE` (a YAML tree of "
-             "themes with definitions and patterns; see docs/codebook.md), then press S on "
-             "the transcripts screen for suggestions. Or code without one: press a here to "
+NO_THEMES = ("No codebook yet. Press L to load one (a YAML tree of themes with "
+             "definitions and patterns; see docs/codebook.md), then S on the transcripts "
+             "screen for suggestions. Or code without one: press a here to "
              "add a theme, or open a transcript, press c, type a theme's name and press "
              "ctrl+n to add it and code with it; the themes you add show here.")
 """What the details pane says when the project has no themes yet."""
@@ -301,23 +301,28 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         add it: one ``theme_add``, stored before the tree shows it."""
         from qualcoder_ahp.tui.screens.modals import SearchModal
 
-        def named(typed: str | None) -> None:
-            name = " ".join((typed or "").split())
+        def refused(typed: str) -> str | None:
+            """Why the name typed cannot be taken: said in the dialog, which keeps it."""
+            name = " ".join(typed.split())
             if not name:
-                return
+                return None  # Enter on nothing closes the dialog, as before
             problem = theme_name_problem(name)
             taken = [t for t in self.store.themes() if t.name.casefold() == name.casefold()]
-            if problem or taken:
-                why = (problem[0].upper() + problem[1:] + "." if problem else
-                       f"There is already a theme named {taken[0].name!r} "
-                       f"({self.store.theme_path(taken[0].id)}).")
-                self.notify(why, severity="warning", markup=False)
-                return
-            self._ask_place(name)
+            if problem:
+                return problem[0].upper() + problem[1:] + "."
+            if taken:
+                return (f"There is already a theme named {taken[0].name!r} "
+                        f"({self.store.theme_path(taken[0].id)}).")
+            return None
+
+        def named(typed: str | None) -> None:
+            name = " ".join((typed or "").split())
+            if name:
+                self._ask_place(name)
 
         self.app.push_screen(SearchModal(
             "", "the new theme's name",
-            hint="Enter, then choose its folder · Escape cancels"), named)
+            hint="Enter, then choose its folder · Escape cancels", check=refused), named)
 
     def _ask_place(self, name: str) -> None:
         from qualcoder_ahp.tui.screens.modals import TOP_LEVEL, new_theme_place
@@ -464,10 +469,12 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             n = self.store.coding_counts_by_theme([source_id]).get(source_id, 0)
             held = (f"Its {n} coding{'' if n == 1 else 's'} (every coder's) "
                     f"become{'s' if n == 1 else ''}")
+        # Its open suggestions close with it, as a retired theme's do: said here too (a
+        # merge closed dozens unannounced, with nothing to decide them by afterwards).
         title = (f"Merge {source.name} into {target.name}? {held} "
                  f"{'a coding' if n == 1 else 'codings'} of "
                  f"{target.name}, memos on it are added to theirs, and {source.name} leaves "
-                 "the codebook. u undoes it.")
+                 f"the codebook; {self._closes(source_id)}. u undoes it.")
 
         def chosen(choice: str | None) -> None:
             if choice == "merge":
@@ -504,12 +511,9 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             held = ("Nobody has coded it" if n == 0 else
                     f"Its {n} coding{'' if n == 1 else 's'} (every coder's) "
                     f"stay{'s' * (n == 1)}, {counted}")
-        open_ = len(self.store.suggestions(theme_id=theme_id))
-        closes = ("it has no open suggestion" if open_ == 0 else
-                  f"its {open_} open suggestion{' closes' if open_ == 1 else 's close'}")
         kind = "folder" if not theme.codable else "theme"
         title = (f"Retire {kind} {theme.name}? It leaves the codebook, the pickers and the "
-                 f"suggestions. {held}; {closes}. u undoes it.")
+                 f"suggestions. {held}; {self._closes(theme_id)}. u undoes it.")
 
         def chosen(choice: str | None) -> None:
             if choice != "retire":
@@ -530,6 +534,13 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                                          hint="↑↓ choose · Enter on Retire retires · "
                                               "Escape cancels"), chosen)
 
+    def _closes(self, theme_id: str) -> str:
+        """``its 48 open suggestions close``: what retiring or merging a theme does to
+        the suggestions nobody has decided yet."""
+        open_ = len(self.store.suggestions(theme_id=theme_id))
+        return ("it has no open suggestion" if open_ == 0 else
+                f"its {open_} open suggestion{' closes' if open_ == 1 else 's close'}")
+
     def _merge(self, source_id: str, target_id: str) -> None:
         """Merge (one transaction), then show the target with its new counts."""
         name = self.themes[source_id].name
@@ -545,9 +556,10 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             self.notify(f"{into}: your {mine} coding{'' if mine == 1 else 's'} (and any "
                         "other coder's).", markup=False)
             return
-        moved = counts["moved"] + counts["joined"]
+        moved, closed = counts["moved"] + counts["joined"], counts["suggestions"]
         self.notify(f"{into}: {moved} coding{'' if moved == 1 else 's'}, {counts['memos']} "
-                    f"memo{'' if counts['memos'] == 1 else 's'}.", markup=False)
+                    f"memo{'' if counts['memos'] == 1 else 's'}, {closed} open suggestion"
+                    f"{'' if closed == 1 else 's'} closed (u undoes it).", markup=False)
 
 
 def _pattern_stats(store: Store, coder: str | None = None) -> list[dict[str, Any]]:

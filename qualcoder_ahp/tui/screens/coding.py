@@ -46,6 +46,9 @@ from qualcoder_ahp.tui.widgets.transcript_view import Marks, TranscriptView
 class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
     """Code one transcript."""
 
+    HELP_TITLE = "Coding a transcript"
+    """The help's title (the screen's is the transcript's name)."""
+
     BINDINGS = CODING_BINDINGS
     MARKS = LEGEND
     """What the marks of the transcript and the panels mean (listed in the help)."""

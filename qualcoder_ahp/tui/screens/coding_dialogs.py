@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Coding, Theme
+from qualcoder_ahp.reports.text_table import shorten
 from qualcoder_ahp.tui.screens.modals import TOP_LEVEL
 from qualcoder_ahp.tui.session import STATUS_FILTERS, Span
 
@@ -230,10 +231,5 @@ def _coding_label(session: CodingSession, coding: Coding) -> str:
     """A coding in a dialog's list: "Coding: Theme — “the start of its quote…”"."""
     theme = session.themes.get(coding.theme_id)
     name = theme.name if theme else coding.theme_id
-    return f"Coding: {name} — “{_quote(coding.quote, 40)}”"
-
-
-def _quote(text: str, limit: int) -> str:
-    """The start of a quote on one line, with "…" when it goes on."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+    # Cut between words where one is near ("nobody else would. Th…" read as a typo).
+    return f"Coding: {name} — “{shorten(' '.join(coding.quote.split()), 41)}”"

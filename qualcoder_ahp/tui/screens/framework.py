@@ -212,8 +212,8 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
         self.shown = None
         self.query_one(DataTable).clear(columns=True)
         self.query_one("#fw-caption", Label).update(Text(
-            f"Nothing to chart: {why}. Load a codebook (qcahp codebook load FILE) and "
-            "code some transcripts first."))
+            f"Nothing to chart: {why}. Load a codebook (L) and code some transcripts "
+            "first."))
         self.query_one("#fw-cell", Label).update("")
 
     def _show(self, shown: Shown) -> None:

@@ -7,8 +7,10 @@ the result, so every decision stays one transaction made in one place.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 from rich.text import Text
@@ -17,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -523,28 +526,107 @@ def discard_confirmed(dialog: ModalScreen[object], what: str) -> bool:
     return False
 
 
-class SearchModal(ModalScreen[str | None]):
-    """Ask for a search text."""
+def complete_path(value: str) -> str | None:
+    """``value`` with the file or folder name it ends with completed, or None.
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Close, doing nothing")]
+    The whole text is taken as one path first (a name with spaces needs no quotes), then
+    its last word (several paths, spaces between). Several names that begin so complete
+    as far as they agree, else to the first of them; a folder ends in "/". Hidden files
+    only when a "." is typed.
+    """
+    for at in dict.fromkeys((0, value.rfind(" ") + 1)):
+        typed = value[at:]
+        if not typed.strip():
+            continue
+        path = Path(typed).expanduser()
+        folder, stem = (path, "") if typed.endswith(("/", os.sep)) else (path.parent, path.name)
+        try:
+            names = sorted((entry.name, entry.is_dir()) for entry in os.scandir(folder)
+                           if entry.name.startswith(stem)
+                           and (stem.startswith(".") or not entry.name.startswith(".")))
+        except OSError:
+            continue
+        if not names:
+            continue
+        common = os.path.commonprefix([name for name, _ in names])
+        if len(names) == 1:
+            common += "/" if names[0][1] else ""
+        elif len(common) == len(stem):
+            common = names[0][0] + ("/" if names[0][1] else "")
+        if len(common) > len(stem):
+            return value + common[len(stem):]
+    return None
+
+
+class PathSuggester(Suggester):
+    """Inline completion of file and folder names (:func:`complete_path`): → or Tab
+    takes it. The import and codebook dialogs had none, so every path was typed whole."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)  # the folder may change
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The completed text, or None."""
+        return complete_path(value)
+
+
+class SearchModal(ModalScreen[str | None]):
+    """Ask for a search text (or a name, or paths).
+
+    ``check`` says why what was typed cannot be taken (a theme name too long, or taken):
+    the refusal shows in the dialog, which stays open with the text to correct, as the
+    name dialog's does (the dialog closed, and a toast said why, the text gone).
+    """
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", tooltip="Close, doing nothing"),
+                Binding("tab", "complete", "Complete", show=False,
+                        tooltip="Take the completion shown after the text (→ too)")]
 
     def __init__(self, initial: str = "", placeholder: str = "search the transcript",
-                 hint: str = "Enter searches · Escape cancels") -> None:
+                 hint: str = "Enter searches · Escape cancels",
+                 check: Callable[[str], str | None] | None = None,
+                 suggester: Suggester | None = None) -> None:
         super().__init__()
         self.initial = initial
         self.placeholder = placeholder
         self.hint = hint
         """The keys line under the title (the import dialog says where paths start)."""
+        self.check = check
+        self.suggester = suggester
+        """Completes what is typed (file and folder names: :class:`PathSuggester`)."""
 
     def compose(self) -> ComposeResult:
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog"):
             yield Label(Text(self.placeholder.capitalize()))
             yield Label(Text(self.hint), classes="hint")
-            yield Input(self.initial, placeholder=self.placeholder, id="search-query")
+            yield Input(self.initial, placeholder=self.placeholder, id="search-query",
+                        suggester=self.suggester)
+            yield Label("", id="search-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#search-error", Label).display = False
+
+    def action_complete(self) -> None:
+        """Take the completion shown after the text, as → at its end does; a path is
+        completed here and now (Tab typed right after a letter came before the
+        suggestion, which is made in a task, and did nothing)."""
+        box = self.query_one("#search-query", Input)
+        done = complete_path(box.value) if isinstance(self.suggester, PathSuggester) else None
+        if done is not None:
+            box.value = done
+        box.cursor_position = len(box.value)
+        box.action_cursor_right()
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
+        problem = self.check(event.value) if self.check is not None else None
+        if problem is not None:
+            error = self.query_one("#search-error", Label)
+            error.display = True
+            error.update(Text(problem, style=ink("rejected", self.app.current_theme.dark,
+                                                 bold=True)))
+            return
         self.dismiss(event.value)
 
     def action_dismiss_none(self) -> None:

@@ -38,6 +38,7 @@ the coder picker and the filter dialog are :mod:`~qualcoder_ahp.tui.screens.reco
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.text import Text
@@ -63,7 +64,33 @@ from qualcoder_ahp.tui.screens.reconcile_follow import ReconcileFollow
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
 CONTEXT = 120
-"""Characters of context shown before and after each stretch."""
+"""Characters of context shown before and after each stretch (to a word's edge)."""
+
+
+def context_bounds(text: str, start: int, end: int, before: int = CONTEXT,
+                   line: int = 0) -> tuple[int, int]:
+    """Where the context around the stretch ``[start, end)`` of ``text`` begins and ends:
+    at most ``before`` characters before it and :data:`CONTEXT` after, cut between words
+    ("...ee in the morning" began mid-word).
+
+    With ``line`` (the characters a panel's line holds), the blank line between turns
+    counts as a line of them, and the turn before (the question the stretch answers) is
+    shown only where room is left for a good part of a line of it: the lines between
+    turns took the room of the stretch at 80x24.
+    """
+    lo, hi = max(0, start - min(before, CONTEXT)), min(len(text), end + CONTEXT)
+    turn = text.rfind("\n", 0, start) + 1
+    spare = before - (start - turn) - line  # what is left past the line between turns
+    if line and turn > lo and (turn < 2 or spare < line // 2):
+        lo = turn  # no room for the turn before: the context starts with the stretch's turn
+    elif line and turn > lo:
+        last = len(text[:turn].rstrip("\n"))  # where the turn before ends
+        lo = max(text.rfind("\n", 0, last) + 1, last - spare)
+    if lo and text[lo - 1] != "\n" and (gap := re.search(r"\s+", text[lo:start])):
+        lo += gap.end()
+    if hi < len(text) and (gap := re.search(r"\s+\S*$", text[end:hi])):
+        hi = end + gap.start()
+    return lo, hi
 
 
 class _OnWalk:
@@ -92,6 +119,11 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
                                    padding: 0 1; }
     ReconcileScreen #consensus-panel { height: 1fr; border: round $accent; padding: 0 1; }
     ReconcileScreen:light #consensus-panel { border: round $primary; }
+    /* The panel Tab gave the arrow keys to (nothing showed which one scrolled). */
+    ReconcileScreen .coder-panel:focus, ReconcileScreen #consensus-panel:focus {
+        border: heavy $accent; }
+    ReconcileScreen:light .coder-panel:focus, ReconcileScreen:light #consensus-panel:focus {
+        border: heavy $primary; }
     """
 
     BINDINGS = [
@@ -341,13 +373,29 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         return self.walk.status_text(self.compared or [])
 
     def _excerpt(self, item: ReconcileItem, spans: list[Interval] | tuple[Interval, ...],
-                 style: str) -> Text:
+                 style: str, panel: Static) -> Text:
+        """The stretch in ``panel`` with the context around it, ``spans`` in ``style``.
+
+        The context before is what about a line or two of the panel holds, so that the
+        stretch starts near the panel's top: at 80x24 a coder's panel shows six lines,
+        and 120 characters before the stretch filled them, so both panels showed the same
+        words and neither the spans to decide between.
+        """
         text = self.texts.get(item.transcript_id, "")
-        lo = max(0, item.start - CONTEXT)
-        hi = min(len(text), item.end + CONTEXT)
+        # The panel's size as the terminal's gives it (the same before the panels are
+        # laid out as after, so the first disagreement reads as it does after n and p):
+        # the coders' panels share the width and two thirds of the height under the
+        # status line, the consensus panel has the rest.
+        size, coders = self.app.size, panel.id != "consensus-text"
+        width = max(20, size.width // (max(1, len(self.compared or [])) if coders else 1) - 4)
+        height = (size.height - 8) * (2 if coders else 1) // 3 - 2
+        lines = 2 if height >= 10 else 1
+        lo, hi = context_bounds(text, item.start, item.end, before=lines * (width - 3),
+                                line=width)
         # Text() never parses markup, so a transcript's "[bold]" shows literally.
-        out = Text(("..." if lo else "") + text[lo:hi] + ("..." if hi < len(text) else ""))
-        shift = 3 if lo else 0
+        cut = lo and text[lo - 1] != "\n"  # "..." where a turn's text is left out
+        out = Text(("..." if cut else "") + text[lo:hi] + ("..." if hi < len(text) else ""))
+        shift = 3 if cut else 0
         for start, end in spans:
             out.stylize(style, start - lo + shift, end - lo + shift)
         return out
@@ -377,8 +425,8 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
             head.append(", ".join(f"[{s}, {e})" for s, e in spans) or (
                 "(not coded)" if item.rated(coder) else "(did not code this transcript)"),
                 style="dim")
-            panel.first(Static).update(Text("\n").join(
-                [head, self._excerpt(item, spans, "reverse")]))
+            static = panel.first(Static)
+            static.update(Text("\n").join([head, self._excerpt(item, spans, "reverse", static)]))
         if item is None:
             consensus.update(Text(""))
             return
@@ -394,8 +442,8 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         head.append(", ".join(f"[{s}, {e})" for s, e in mine) or
                     ("(rejected)" if self.walk.index in self.walk.rejected else "(undecided)"),
                     style="dim")
-        consensus.update(Text("\n").join([head, self._excerpt(item, mine, "reverse"), Text(""),
-                                          definition]))
+        consensus.update(Text("\n").join([head, self._excerpt(item, mine, "reverse", consensus),
+                                          Text(""), definition]))
 
     # ------------------------------------------------------------------ walking
     def action_move(self, step: int) -> None:

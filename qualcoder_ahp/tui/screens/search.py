@@ -33,6 +33,7 @@ from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.reports.search import ROLES, Hit, SearchQuery, SearchResult, search
 from qualcoder_ahp.tui.follow import withdrawn_meanwhile
+from qualcoder_ahp.tui.jobs import NO_CODEBOOK
 from qualcoder_ahp.tui.screens.list_screen import ListScreen, at
 from qualcoder_ahp.tui.screens.modals import (
     NEW_THEME,
@@ -92,9 +93,9 @@ class HitThemePicker(ThemePickerModal):
     ``c`` Enter codes hit after hit with the same theme."""
 
     def __init__(self, themes: list[Theme], paths: dict[str, str],
-                 preselect: str | None) -> None:
+                 preselect: str | None, quote: str | None = None) -> None:
         super().__init__(themes, paths, "Code the hit's sentence with…", allow_new=True,
-                         preselect=preselect)
+                         preselect=preselect, quote=quote)
 
 
 class SearchScreen(UndoKeys, ListKeys, ListScreen, Screen[None]):
@@ -408,8 +409,7 @@ class SearchScreen(UndoKeys, ListKeys, ListScreen, Screen[None]):
             return
         themes = self.store.themes()
         if not themes:
-            self.notify("No codebook yet: load one with `qcahp codebook load FILE`.",
-                        severity="warning", markup=False)
+            self.notify(NO_CODEBOOK, severity="warning", markup=False)
             return
         paths = {t.id: self.store.theme_path(t.id) for t in themes}
 
@@ -422,7 +422,11 @@ class SearchScreen(UndoKeys, ListKeys, ListScreen, Screen[None]):
                 self._code_with(hit, theme_id)
 
         self._follow_mark()  # a merge the list has not caught up with yet
-        self.app.push_screen(HitThemePicker(themes, paths, self.mark_theme), picked)
+        # The sentence that will be coded, quoted under the title as the coding screen's
+        # picker quotes its text (the dialog hid the list, and with it which hit it was).
+        sentence = self.store.transcript_text(hit.transcript_id)[
+            hit.sentence_start:hit.sentence_end]
+        self.app.push_screen(HitThemePicker(themes, paths, self.mark_theme, sentence), picked)
 
     def _add_theme(self, hit: Hit, name: str, parent: str | None) -> None:
         """Make the theme named in the picker (ctrl+n) and code the hit's sentence with it.

@@ -55,7 +55,8 @@ def report_text(label: str, summary: str, dark: bool = True) -> Group:
     naming the job and the key that closes it, then each kind of problem and the
     problems under it, one to a line and indented as a block when it wraps (the summary
     joins them with "; "). ``dark``: the colours for the dark or the light theme."""
-    heading = {"Importing": "Import", "Suggesting": "Suggestions"}.get(label, label)
+    heading = {"Importing": "Import", "Suggesting": "Suggestions",
+               "Loading codebook": "Codebook"}.get(label, label)
     first, _, rest = summary.partition("; ")
     lines: list[RenderableType] = [Text.assemble((f"{heading}: {first}", "bold"),
                                                  ("  (Escape closes this)", "dim"))]
@@ -96,6 +97,9 @@ class TranscriptsScreen(Screen[None]):
                 tooltip="Run the codebook's patterns over every transcript (a worker)"),
         Binding("F", "app.find_all", "Find", tooltip="Search every transcript for a word "
                 "or pattern, read the hits in context, code them"),
+        Binding("L", "load_codebook", "Load codebook",
+                tooltip="Load a codebook file (YAML, patterns JSONL or REFI-QDA .qdc) into a "
+                        "project without one (a worker); a new version: qcahp codebook load"),
         Binding("escape", "dismiss_report", "Dismiss",
                 tooltip="Close the report of the last import or suggestion run"),
     ]
@@ -180,14 +184,15 @@ class TranscriptsScreen(Screen[None]):
                           f"{'' if count == 1 else 's'}")
         hint = self.query_one("#empty-hint", Label)
         hint.display = not rows
+        # L comes to the front of the footer without one (refresh_bindings below).
+        self.has_codebook = codebook = bool(self.store.themes(include_inactive=True))
         if not rows:
             # Name the codebook step too when it is missing: S needs one.
-            codebook = any(t.codable for t in self.store.themes())
             hint.update("No transcripts yet: press i to import files or folders, then S to run "
                         "the codebook's suggestions." if codebook else
                         "No transcripts yet: press i to import files or folders. There is no "
-                        "codebook either: load one with `qcahp codebook load FILE`, then press "
-                        "S to run its suggestions.")
+                        "codebook either: press L to load one (a YAML file), then press S to run "
+                        "its suggestions.")
         table.display = bool(rows)
         self.refresh_bindings()  # Open and Sort appear with the first transcript
 
@@ -205,13 +210,22 @@ class TranscriptsScreen(Screen[None]):
             return self.query_one("#transcripts", DataTable).row_count > 0
         if action in ("import_files", "suggest"):
             return getattr(self.app, "store_path", None) is not None
+        if action == "load_codebook":
+            # Shown (footer, palette) only without a codebook; with one, L is the app's,
+            # which says that a new version is loaded in a terminal.
+            return getattr(self.app, "store_path", None) is not None and not self.has_codebook
         if action == "dismiss_report":
             return bool(self.query_one("#job-report").display)
         return True
 
     def footer_first(self) -> tuple[str, ...]:
-        """With a report on screen, the key that closes it comes first (see the footer)."""
-        return ("dismiss_report",)
+        """With a report on screen, the key that closes it comes first (see the footer);
+        in a project without a codebook, L (load one) next: at 80 columns it came after
+        the keys that fit, and the screen sent a new user to a terminal for it."""
+        return ("dismiss_report",) + (() if self.has_codebook else ("load_codebook",))
+
+    has_codebook = True
+    """Whether the project has a theme (set by :meth:`reload`)."""
 
     def action_dismiss_report(self) -> None:
         """Close the last job's report (failures stay until read and dismissed)."""
@@ -259,7 +273,7 @@ class TranscriptsScreen(Screen[None]):
                 if not self.store.transcripts():
                     steps.append("import transcripts (i)")
                 if not any(t.codable for t in self.store.themes()):
-                    steps.append("load a codebook (`qcahp codebook load FILE`)")
+                    steps.append("load a codebook (L)")
                 steps.append("press S to run the codebook's patterns")
                 self.notify("No suggestions yet: " + ", then ".join(steps) + ".", markup=False)
                 return
@@ -278,7 +292,7 @@ class TranscriptsScreen(Screen[None]):
 
     def action_import_files(self) -> None:
         """Ask for files or folders and import them in a worker."""
-        from qualcoder_ahp.tui.screens.modals import SearchModal
+        from qualcoder_ahp.tui.screens.modals import PathSuggester, SearchModal
 
         if self._job_running():
             return
@@ -298,8 +312,41 @@ class TranscriptsScreen(Screen[None]):
         here = Path.cwd()
         self.app.push_screen(SearchModal(
             "", "files or folders to import",
-            hint=f"Enter imports · Escape cancels · a relative path starts in {here}; "
-                 "several paths: spaces between, a name with spaces in double quotes"), start)
+            hint=f"Enter imports · Tab completes a name · Escape cancels · a relative path "
+                 f"starts in {here}; several paths: spaces between, a name with spaces in "
+                 "double quotes", suggester=PathSuggester()), start)
+
+    def action_load_codebook(self) -> None:
+        """Ask for a codebook file and store it in a worker (a project without one)."""
+        from qualcoder_ahp.tui.screens.modals import PathSuggester, SearchModal
+
+        if self._job_running():
+            return
+        if self.store.themes(include_inactive=True):
+            self.notify("This project has a codebook: load a new version in a terminal with "
+                        "`qcahp codebook load FILE`, which says what it changes.",
+                        severity="warning", markup=False)
+            return
+
+        def start(value: str | None) -> None:
+            if not value or not value.strip():
+                return
+            paths = import_paths_of(value)
+            if paths is None or len(paths) != 1:
+                self.notify("Type one codebook file (a name with spaces needs no quotes).",
+                            severity="warning", markup=False)
+                return
+            path = paths[0]
+            self._start_job("Loading codebook", "Codebook",
+                            lambda report: jobs.load_first_codebook(self.app.store_path, path,
+                                                                    report))
+
+        here = Path.cwd()
+        self.app.push_screen(SearchModal(
+            "", "codebook file (.yaml, .jsonl or .qdc)",
+            hint=f"Enter loads it · Tab completes a name · Escape cancels · a relative path "
+                 f"starts in {here}; see docs/codebook.md for writing one",
+            suggester=PathSuggester()), start)
 
     def action_suggest(self) -> None:
         """Run suggestions over the corpus in a worker."""

@@ -51,8 +51,8 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern],
             out.append("No suggestion selected: n/p to walk them, c to code by hand.\n",
                        style="dim")
         elif not any(t.codable for t in session.themes.values()):
-            out.append("No codebook loaded yet: load one with `qcahp codebook load FILE`, "
-                       "then press S on the transcripts screen (t).\n", style="dim")
+            out.append("No codebook loaded yet: press L to load one, then S on the "
+                       "transcripts screen (t).\n", style="dim")
         else:
             out.append("No suggestions in this transcript (no pattern matched, or S has "
                        "not been run since it was imported): c codes by hand.\n",
@@ -134,8 +134,8 @@ def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[st
     out = Text()
     out.append("Codebook (here/all)\n", style="bold")
     if not themes:
-        out.append("No themes yet: `qcahp codebook load FILE`, or c names one as "
-                   "you code.\n", style="dim")
+        out.append("No themes yet: L loads a codebook, or c names a theme as you "
+                   "code.\n", style="dim")
     depth: dict[str, int] = {}
     numbers = {theme_id: i + 1 for i, theme_id in enumerate(recent)}
     for theme in themes:
