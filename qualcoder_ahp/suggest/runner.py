@@ -100,12 +100,14 @@ class SuggestReport:
         parts = [f"{gone} no pattern finds any more"] if gone else []
         if self.retired_excluded:
             parts.append(f"{self.retired_excluded} ruled out by an exclusion")
+        why = ", ".join(parts)
         if self.retired_decided:
             # 29 of "35 retired" were decided ones, of a theme the version deleted.
-            parts.append(f"{self.retired_decided} decided on, of themes the codebook no "
-                         "longer suggests: their decisions and codings are kept, and a "
-                         "version that brings the theme back reopens them")
-        return f" ({'; '.join(parts)})"
+            why += ("; " if why else "") + (
+                f"{self.retired_decided} decided on, of retired themes or folders: their "
+                "decisions and codings are kept, and a codebook that brings the theme back "
+                "reopens them")
+        return f" ({why})"
 
     def _decided_kept(self) -> str:
         # Apart from the retired ones: "5 retired (1 ... kept ...)" read as if one of the
