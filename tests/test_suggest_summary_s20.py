@@ -133,3 +133,5 @@ def test_decided_suggestions_kept_open_for_both_reasons_are_counted_apart() -> N
     assert report.summary().endswith(
         " 0 retired; 3 suggestions stay open because a coder decided on each (2 no pattern "
         "finds any more, 1 ruled out by an exclusion)")
+    assert SuggestReport(retired=3, retired_excluded=3).summary().endswith(
+        " 3 retired (ruled out by an exclusion)")

@@ -97,17 +97,17 @@ class SuggestReport:
         gone = self.retired - self.retired_excluded - self.retired_decided
         if gone == self.retired:
             return ""
-        parts = [f"{gone} no pattern finds any more"] if gone else []
-        if self.retired_excluded:
-            parts.append(f"{self.retired_excluded} ruled out by an exclusion")
-        why = ", ".join(parts)
-        if self.retired_decided:
-            # 29 of "35 retired" were decided ones, of a theme the version deleted.
-            why += ("; " if why else "") + (
-                f"{self.retired_decided} decided on, of retired themes or folders: their "
-                "decisions and codings are kept, and a codebook that brings the theme back "
-                "reopens them")
-        return f" ({why})"
+        # 29 of "35 retired" were decided ones, of a theme the version deleted.
+        parts = [(n, why) for n, why in (
+            (gone, "no pattern finds any more"),
+            (self.retired_excluded, "ruled out by an exclusion"),
+            (self.retired_decided, "decided on, of retired themes or folders: their "
+             "decisions and codings are kept, and a codebook that brings the theme back "
+             "reopens them")) if n]
+        if len(parts) == 1:
+            return f" ({parts[0][1]})"
+        said = [f"{n} {why}" for n, why in parts]
+        return f" ({', '.join(said[:-1])}{'; ' if self.retired_decided else ', '}{said[-1]})"
 
     def _decided_kept(self) -> str:
         # Apart from the retired ones: "5 retired (1 ... kept ...)" read as if one of the
