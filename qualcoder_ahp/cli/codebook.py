@@ -150,6 +150,9 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
             label = key.replace("_", " ")
             shown = ", ".join(ids[:12]) + (f", ... ({len(ids)} in all)" if len(ids) > 12 else "")
             say(f"  {label}: {shown}", err=False, indent=4)
+    reordered = _order_changes(before, cb)
+    if reordered:
+        say(f"  order changed: {reordered}", err=False, indent=4)
     for change in described:
         click.echo(f"  {change}")
     if kept:
@@ -194,10 +197,36 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
         say(f"warning: theme {theme_id} was retired in this project ({who or 'a coder'}, "
             f"{when[:10]}); the file brings it back. To retire it again: `qcahp codebook "
             f"retire {theme_id} --coder NAME`, or leave it out of the file.", fg="yellow")
-    if not any(diff.values()) and not kept and not back and not described:
+    if not any(diff.values()) and not kept and not back and not described and not reordered:
         click.echo("  no changes")
     elif any(ids for k, ids in diff.items() if "patterns_" in k):
         click.echo("Run `qcahp suggest` to update the suggestions.")
+
+
+def _order_changes(old: Any, new: Any) -> str:
+    """``themes under career_pathways, patterns of serendipity``: the parents whose child
+    themes, and the themes whose patterns, the file puts in another order (the stored
+    order follows it: `codebook show`, the pickers, an export). Only the ids in both
+    versions count: an added or removed one is said as that. Reordering was "no changes"."""
+    def groups(cb: Any) -> dict[tuple[str, str], list[str]]:
+        out: dict[tuple[str, str], list[str]] = {}
+        for theme in cb.themes:
+            out.setdefault(("themes", theme.parent_id or ""), []).append(theme.id)
+        for pattern in cb.patterns:
+            out.setdefault(("patterns", pattern.theme_id), []).append(pattern.id)
+        return out
+
+    before, after = groups(old), groups(new)
+    changed = []
+    for key, ids in after.items():
+        was = before.get(key, [])
+        both = set(ids) & set(was)
+        if [i for i in ids if i in both] != [i for i in was if i in both]:
+            kind, parent = key
+            changed.append(f"patterns of {parent}" if kind == "patterns" else
+                           f"themes under {parent}" if parent else "top-level themes")
+    return ", ".join(changed[:12]) + (f", ... ({len(changed)} in all)"
+                                       if len(changed) > 12 else "")
 
 
 def _version_change(loads: list[Any], new: str | None) -> str | None:

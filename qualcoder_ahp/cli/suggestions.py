@@ -64,7 +64,8 @@ def suggest(project: Project, names: tuple[str, ...], processes: int | None) -> 
     with progress_bar("Suggesting") as bar:
         bar(0, total)  # at once: loading spaCy and the matchers comes before the first transcript
         report = run_suggestions(store, transcript_ids=ids, progress=bar, processes=processes)
-    click.echo(report.summary())
+    # Wrapped on a terminal: after a new version it names why suggestions retired.
+    say(report.summary(), err=False, indent=4)
     if report.skipped_patterns:
         click.echo(f"Skipped (need a trained pipeline): {', '.join(report.skipped_patterns)}")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.records import Suggestion
@@ -141,7 +141,8 @@ class SuggestionMixin:
         return {sid: status for sid, status in self.conn.execute(sql, args)}
 
     # ------------------------------------------------------------------ suggestion runs
-    def apply_suggestions(self: Store, transcript_id: int, found: list[Any]) -> dict[str, int]:
+    def apply_suggestions(self: Store, transcript_id: int, found: list[Any],
+                          ruled_out: Collection[tuple[str, int, int]] = ()) -> dict[str, int]:
         """Make a transcript's stored suggestions agree with what the engine found now.
 
         ``found`` items have ``theme_id, unit, start, end, pattern_ids, matches``. A
@@ -150,11 +151,17 @@ class SuggestionMixin:
         one is inserted. An open suggestion no longer found is retired when no coder
         has decided on it, and kept (with its last pattern ids) when someone has, unless
         its theme was retired from the codebook or made a folder.
-        One transaction. Returns counts: new, kept, reopened, retired, decided_kept.
+        ``ruled_out`` holds the ``(theme_id, start, end)`` a pattern still finds but an
+        exclusion pattern rules out.
+        One transaction. Returns counts: new, kept, reopened, retired, decided_kept; and
+        of those, retired_excluded and decided_kept_excluded (in ``ruled_out``) and
+        retired_decided (a coder decided on it: its theme is retired or a folder).
         """
         from qualcoder_ahp.model.store import now
 
-        stats = dict.fromkeys(("new", "kept", "reopened", "retired", "decided_kept"), 0)
+        stats = dict.fromkeys(("new", "kept", "reopened", "retired", "decided_kept",
+                               "retired_excluded", "decided_kept_excluded",
+                               "retired_decided"), 0)
         with self.write():
             existing = {
                 (r[1], r[2], r[3]): (r[0], r[4], r[5], r[6])
@@ -198,15 +205,19 @@ class SuggestionMixin:
             # queue, as a merged theme's do not.
             active = {r[0] for r in self.conn.execute(
                 "SELECT id FROM themes WHERE active = 1 AND codable = 1")}
-            for (theme_id, _, _), (sid, status, _, _) in existing.items():
+            for key, (sid, status, _, _) in existing.items():
                 if sid in seen or status != "open":
                     continue
-                if sid in decided and theme_id in active:
+                ruled = key in ruled_out
+                if sid in decided and key[0] in active:
                     stats["decided_kept"] += 1
+                    stats["decided_kept_excluded"] += ruled
                 else:
                     self.conn.execute(
                         "UPDATE suggestions SET status = 'retired' WHERE id = ?", [sid])
                     stats["retired"] += 1
+                    stats["retired_excluded"] += ruled
+                    stats["retired_decided"] += sid in decided
         return stats
 
     def doc_cache_get(self: Store, keys: list[str]) -> dict[str, bytes]:

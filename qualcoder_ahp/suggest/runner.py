@@ -37,7 +37,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from qualcoder_ahp.records import Codebook, Sentence, Turn
+from qualcoder_ahp.records import Codebook, Sentence, Turn, plural
 from qualcoder_ahp.suggest.engine import Engine, engine_for
 
 if TYPE_CHECKING:
@@ -60,6 +60,15 @@ class SuggestReport:
     reopened: int = 0
     retired: int = 0
     decided_kept: int = 0
+    """Open suggestions no pattern finds (or an exclusion rules out) that a coder decided
+    on: they stay open."""
+    retired_excluded: int = 0
+    """Of the retired: a pattern still finds them, but an exclusion pattern rules them out."""
+    decided_kept_excluded: int = 0
+    """Of the decided ones kept open: ruled out by an exclusion pattern."""
+    retired_decided: int = 0
+    """Of the retired: a coder decided on them, and their theme is retired or a folder (the
+    decisions and codings are kept; a version that brings the theme back reopens them)."""
     cached_docs: int = 0
     """Tokenised docs read from the cache (only when a pattern had to be run)."""
     tokenised_docs: int = 0
@@ -76,17 +85,44 @@ class SuggestReport:
 
     def summary(self) -> str:
         """One line for the CLI and the workbench."""
-        # Apart from the retired ones: "5 retired (1 ... kept ...)" read as if one of the
-        # five was kept. These stay open, with the pattern ids they had.
-        n = self.decided_kept
-        kept_decided = ("" if not n else
-                        "; 1 suggestion no pattern finds any more stays open because a "
-                        "coder decided on it" if n == 1 else
-                        f"; {n} suggestions no pattern finds any more stay open because a "
-                        "coder decided on each")
         return (f"{self.transcripts:,} transcript{'' if self.transcripts == 1 else 's'}, "
                 f"{self.words:,} words in {self.seconds:.1f}s: {self.new} new, {self.kept} "
-                f"kept, {self.reopened} reopened, {self.retired} retired{kept_decided}")
+                f"kept, {self.reopened} reopened, {self.retired} retired"
+                f"{self._retired_why()}{self._decided_kept()}")
+
+    def _retired_why(self) -> str:
+        """`` (2 no pattern finds any more, 3 ruled out by an exclusion)``; nothing when no
+        pattern finds any of them (a bare "3 retired", as ever). A suggestion an exclusion
+        added by the new version blocks was said to be one no pattern finds any more."""
+        gone = self.retired - self.retired_excluded - self.retired_decided
+        if gone == self.retired:
+            return ""
+        # 29 of "35 retired" were decided ones, of a theme the version deleted.
+        parts = [(n, why) for n, why in (
+            (gone, "no pattern finds any more"),
+            (self.retired_excluded, "ruled out by an exclusion"),
+            (self.retired_decided, "decided on, of retired themes or folders: their "
+             "decisions and codings are kept, and a codebook that brings the theme back "
+             "reopens them")) if n]
+        if len(parts) == 1:
+            return f" ({parts[0][1]})"
+        said = [f"{n} {why}" for n, why in parts]
+        return f" ({', '.join(said[:-1])}{'; ' if self.retired_decided else ', '}{said[-1]})"
+
+    def _decided_kept(self) -> str:
+        # Apart from the retired ones: "5 retired (1 ... kept ...)" read as if one of the
+        # five was kept. These stay open, with the pattern ids they had.
+        n, ruled = self.decided_kept, self.decided_kept_excluded
+        if not n:
+            return ""
+        why = ("an exclusion now rules out" if ruled == n else "no pattern finds any more"
+               if not ruled else "")
+        stays = ("stays open because a coder decided on it" if n == 1 else
+                 "stay open because a coder decided on each")
+        if why:
+            return f"; {plural(n, 'suggestion')} {why} {stays}"
+        return (f"; {n} suggestions {stays} ({n - ruled} no pattern finds any more, "
+                f"{ruled} ruled out by an exclusion)")
 
 
 @dataclass(frozen=True)
@@ -158,6 +194,7 @@ def run_suggestions(
         for done, (job, raw, doc_bytes) in enumerate(results, 1):
             plan = plans[job.transcript_id]
             found = engine.find_raw(raw, job.turns, job.sentences)
+            ruled_out = _ruled_out(engine, raw, job, found)
             with store.write():
                 if doc_bytes is not None:
                     store.doc_cache_put(job.key, doc_bytes)
@@ -165,12 +202,12 @@ def run_suggestions(
                     blob = {engine.match_keys[pid]: raw[pid] for pid in engine.patterns}
                     store.doc_cache_put(job.match_key,
                                         json.dumps(blob, separators=(",", ":")).encode())
-                stats = store.apply_suggestions(job.transcript_id, found)
+                stats = store.apply_suggestions(job.transcript_id, found, ruled_out)
             report.tokenised_docs += doc_bytes is not None
             report.cached_docs += plan.doc_loaded
             report.patterns_run += len(plan.missing)
-            for name in ("new", "kept", "reopened", "retired", "decided_kept"):
-                setattr(report, name, getattr(report, name) + stats[name])
+            for name, count in stats.items():
+                setattr(report, name, getattr(report, name) + count)
             report.words += job.words
             if progress is not None:
                 progress(done, len(jobs), job.name)
@@ -186,6 +223,18 @@ def run_suggestions(
                               | set(engine.analysis_keys.values()))
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _ruled_out(engine: Engine, raw: dict[str, list[tuple[int, int]]], job: _Job,
+               found: list[Any]) -> set[tuple[str, int, int]]:
+    """The ``(theme_id, start, end)`` a pattern finds that an exclusion pattern rules out
+    (so ``suggest`` can tell them from suggestions no pattern finds any more)."""
+    if not any(hits for pid, hits in raw.items() if engine.patterns[pid].exclude):
+        return set()
+    finding = {pid: hits for pid, hits in raw.items() if not engine.patterns[pid].exclude}
+    made = {(f.theme_id, f.start, f.end) for f in found}
+    return {(f.theme_id, f.start, f.end)
+            for f in engine.find_raw(finding, job.turns, job.sentences)} - made
 
 
 def analyse_codebook(store: Store, progress: Callable[[int, int], None] | None = None,
