@@ -107,7 +107,7 @@ def register(cli: click.Group) -> None:
                   help="In every transcript that has speaker OLD (give no TRANSCRIPT).")
     @click.pass_obj
     def rename_cmd(project: Project, args: tuple[str, ...], every: bool) -> None:
-        """Rename speaker OLD to NEW in TRANSCRIPT (or, with --all, everywhere).
+        """Rename a speaker, or make two speakers one (--all: everywhere).
 
         A NEW that is already a speaker of the transcript makes the two one speaker,
         with NEW's role. Only the turns' speaker changes: the text, offsets and codings
@@ -139,7 +139,7 @@ def register(cli: click.Group) -> None:
                   help="In every transcript that has speaker NAME (give no TRANSCRIPT).")
     @click.pass_obj
     def role_cmd(project: Project, args: tuple[str, ...], every: bool) -> None:
-        """Make speaker NAME of TRANSCRIPT the interviewer, a participant or other.
+        """Set a speaker's role: interviewer, participant or other.
 
         ROLE is interviewer, participant or other. `qcahp suggest` matches
         participant-scope patterns in participants' turns only, so run it next: it
