@@ -1,0 +1,63 @@
+"""Session 20's small fixes in the CLI and model: redaction scrubs the names from the
+log (a speaker rename logged the old name), a --db in a missing folder is refused, the
+theme-name advice names the field the researcher sees, retiring a theme says its real
+number of codings, and a re-import notes speakers that now read differently."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+
+P01 = ("Interviewer: How was the ward?\n"
+       "Helen: Busy. We were short again.\n"
+       "Interviewer: And then?\n"
+       "Helen: Mark left in May.\n")
+
+
+def run(db: Path, *args: str, code: int = 0) -> str:
+    res = CliRunner().invoke(cli, ["--db", str(db), *args])
+    assert res.exit_code == code, res.output
+    return res.output
+
+
+def events_text(db: Path) -> str:
+    with sqlite3.connect(db) as conn:
+        return "\n".join(r[0] for r in conn.execute("SELECT payload FROM events"))
+
+
+def test_redact_scrubs_a_renamed_speakers_old_name_from_the_log(tmp_path: Path) -> None:
+    (tmp_path / "p01.txt").write_text(P01)
+    db = tmp_path / "p.db"
+    run(db, "import", str(tmp_path / "p01.txt"))
+    run(db, "speakers", "rename", "p01", "Helen", "Helen Smith")
+    assert "Helen" in events_text(db)
+    (tmp_path / "names.txt").write_text("Helen Smith\nHelen\n")
+    dry = run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all", "--dry-run")
+    assert "Would scrub the names from 1 log event about them too." in dry
+    assert "Helen" in events_text(db)
+    out = run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all")
+    assert "Scrubbed the names from 1 log event about them too." in out
+    assert "Helen" not in events_text(db)
+    assert "Helen" not in run(db, "log")
+    assert "Helen" not in run(db, "speakers")
+
+
+def test_redact_scrubs_the_log_when_only_the_log_names_them(tmp_path: Path) -> None:
+    """The speaker was renamed to a code before redaction: text and labels hold no name,
+    the rename event does; it is scrubbed all the same (and the log still reads)."""
+    (tmp_path / "p01.txt").write_text(P01.replace("Mark", "a colleague"))
+    db = tmp_path / "p.db"
+    run(db, "import", str(tmp_path / "p01.txt"))
+    run(db, "speakers", "rename", "p01", "Helen", "P01")
+    (tmp_path / "names.txt").write_text("Helen,[P01]\n")
+    out = run(db, "redact", "--names", str(tmp_path / "names.txt"), "--transcript", "p01")
+    assert "0 transcripts redacted; 1 had none of the names." in out
+    assert "Scrubbed the names from 1 log event about them too." in out
+    assert "Helen" not in events_text(db)
+    log = run(db, "log")
+    assert "renamed speaker 'P01' to 'P01' in transcript p01" in log
+    assert "redact" in log
