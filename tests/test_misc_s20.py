@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from qualcoder_ahp.cli import cli
 
+SMALL = Path(__file__).parent / "data" / "codebooks" / "small.yaml"
+
 P01 = ("Interviewer: How was the ward?\n"
        "Helen: Busy. We were short again.\n"
        "Interviewer: And then?\n"
@@ -61,3 +63,18 @@ def test_redact_scrubs_the_log_when_only_the_log_names_them(tmp_path: Path) -> N
     log = run(db, "log")
     assert "renamed speaker 'P01' to 'P01' in transcript p01" in log
     assert "redact" in log
+
+
+def test_a_db_in_a_missing_folder_is_refused_and_nothing_is_made(tmp_path: Path) -> None:
+    """``qcahp --db /tmp/typo/x.db import ...`` made the folder and a new project: a typo
+    gave an empty workbench. Now one line, exit 1, nothing created; a new file in a
+    folder that exists is still a new project."""
+    (tmp_path / "p01.txt").write_text(P01)
+    for args in (["import", str(tmp_path / "p01.txt")], ["codebook", "load", str(SMALL)],
+                 ["transcripts"]):
+        res = CliRunner().invoke(cli, ["--db", str(tmp_path / "typo" / "x.db"), *args])
+        assert res.exit_code == 1, res.output
+        assert res.stderr == (f"Error: no folder {tmp_path / 'typo'} for the project x.db: "
+                              "create it first, or check the path\n")
+        assert not (tmp_path / "typo").exists()
+    assert "1 imported" in run(tmp_path / "x.db", "import", str(tmp_path / "p01.txt"))
