@@ -78,3 +78,24 @@ def test_a_db_in_a_missing_folder_is_refused_and_nothing_is_made(tmp_path: Path)
                               "create it first, or check the path\n")
         assert not (tmp_path / "typo").exists()
     assert "1 imported" in run(tmp_path / "x.db", "import", str(tmp_path / "p01.txt"))
+
+
+LONG = ("How nurses came to lead the ward after the restructuring of the trust in the "
+        "years before the pandemic")
+
+
+def test_a_long_theme_name_is_told_the_field_the_researcher_sees(tmp_path: Path) -> None:
+    """"put the rest in its description": the workbench's form calls it Definition, the
+    command line --description."""
+    from qualcoder_ahp.model.codebook_store import theme_name_problem
+
+    assert theme_name_problem(LONG) == ("a theme name has at most 80 characters (this one "
+                                        "has 102): put the rest in its definition")
+    db = tmp_path / "p.db"
+    (tmp_path / "p01.txt").write_text(P01)
+    run(db, "import", str(tmp_path / "p01.txt"))
+    out = run(db, "codebook", "add-theme", LONG, "--coder", "ana", code=1)
+    assert out.endswith("put the rest in its definition (--description)\n")
+    run(db, "codebook", "add-theme", "Luck", "--coder", "ana")
+    out = run(db, "codebook", "edit-theme", "luck", "--name", LONG, "--coder", "ana", code=1)
+    assert out.endswith("put the rest in its definition (--description)\n")
