@@ -99,3 +99,27 @@ def test_a_long_theme_name_is_told_the_field_the_researcher_sees(tmp_path: Path)
     run(db, "codebook", "add-theme", "Luck", "--coder", "ana")
     out = run(db, "codebook", "edit-theme", "luck", "--name", LONG, "--coder", "ana", code=1)
     assert out.endswith("put the rest in its definition (--description)\n")
+
+
+def test_retiring_a_theme_says_nothing_of_codings_it_never_had(tmp_path: Path) -> None:
+    """"0 codings kept (shown as Luck (retired))" for a theme nobody coded; with codings,
+    their number, every coder's."""
+    from qualcoder_ahp.model.store import open_store
+
+    db = tmp_path / "p.db"
+    (tmp_path / "p01.txt").write_text(P01)
+    run(db, "import", str(tmp_path / "p01.txt"))
+    run(db, "codebook", "add-theme", "Luck", "--coder", "ana")
+    run(db, "codebook", "add-theme", "Staffing", "--coder", "ana")
+    with open_store(db) as store:
+        tid = store.transcripts()[0].id
+        store.code(tid, "staffing", "ana", 0, 12)
+        store.code(tid, "staffing", "ben", 13, 30)
+    out = run(db, "codebook", "retire", "luck", "--coder", "ana")
+    assert out == "Retired theme luck (Luck): nobody had coded it, 0 open suggestions retired.\n"
+    out = run(db, "codebook", "retire", "staffing", "--coder", "ana")
+    assert out == ("Retired theme staffing (Staffing): 2 codings kept (shown as Staffing "
+                   "(retired)), 0 open suggestions retired.\n")
+    log = run(db, "log")
+    assert "retired theme Luck (luck; nobody had coded it)" in log
+    assert "retired theme Staffing (staffing; 2 codings kept)" in log

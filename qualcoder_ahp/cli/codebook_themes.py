@@ -11,7 +11,7 @@ import click
 
 from qualcoder_ahp.cli.common import Project, check_theme, pass_project, plural
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.codebook_store import theme_name_problem
+from qualcoder_ahp.model.codebook_store import codings_kept, theme_name_problem
 from qualcoder_ahp.reports.data import RETIRED
 
 
@@ -185,8 +185,9 @@ def codebook_retire(project: Project, theme_id: str, coder: str) -> None:
     check_theme(store, theme_id)
     path = store.theme_path(theme_id)
     counts = store.retire_theme(theme_id, coder=coder.strip())
-    click.echo(f"Retired theme {theme_id} ({path}): {plural(counts['codings'], 'coding')} "
-               f"kept (shown as {store.theme(theme_id).name} {RETIRED}), "
+    shown = (f" (shown as {store.theme(theme_id).name} {RETIRED})" if counts["codings"]
+             else "")
+    click.echo(f"Retired theme {theme_id} ({path}): {codings_kept(counts['codings'])}{shown}, "
                f"{plural(counts['suggestions'], 'open suggestion')} retired.")
 
 

@@ -593,6 +593,14 @@ NAME_LIMIT = 80
 report heading; the definition is the place for the rest."""
 
 
+def codings_kept(n: int) -> str:
+    """What retiring a theme did with its ``n`` codings, in words (the command line and
+    the codebook screen's x): ``3 codings kept``, or ``nobody had coded it``."""
+    from qualcoder_ahp.records import plural
+
+    return f"{plural(n, 'coding')} kept" if n else "nobody had coded it"
+
+
 def theme_name_problem(name: str, rest: str = "its definition") -> str | None:
     """Why ``name`` cannot be a new theme's name (``None`` when it can).
 
