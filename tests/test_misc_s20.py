@@ -123,3 +123,26 @@ def test_retiring_a_theme_says_nothing_of_codings_it_never_had(tmp_path: Path) -
     log = run(db, "log")
     assert "retired theme Luck (luck; nobody had coded it)" in log
     assert "retired theme Staffing (staffing; 2 codings kept)" in log
+
+
+def test_reimport_notes_speakers_that_now_read_differently(tmp_path: Path) -> None:
+    """The re-import check compares the text only: "Helen:" made "Helen Smith:" in the
+    file said "unchanged" and kept Helen silently. Now a note names the difference and
+    the command; nothing changes. A rename made here is not such a difference."""
+    file = tmp_path / "p01.txt"
+    file.write_text(P01)
+    db = tmp_path / "p.db"
+    run(db, "import", str(file))
+    file.write_text(P01.replace("Helen:", "Helen Smith:"))
+    res = CliRunner().invoke(cli, ["--db", str(db), "import", str(file)])
+    assert res.exit_code == 0, res.output
+    assert "0 imported (0 words), 1 unchanged, 0 failed" in res.stdout
+    assert ("note: p01: p01.txt: unchanged text, but its speakers read differently now "
+            "('Helen' is 'Helen Smith' in the file); the stored speakers are kept: "
+            "`qcahp speakers rename p01 Helen 'Helen Smith'` applies it\n") in res.stderr
+    assert "Helen Smith" not in run(db, "speakers")  # nothing changed
+    run(db, "speakers", "rename", "p01", "Helen", "Helen Smith")
+    for text in (P01, P01.replace("Helen:", "Helen Smith:")):  # the researcher's rename
+        file.write_text(text)
+        res = CliRunner().invoke(cli, ["--db", str(db), "import", str(file)])
+        assert res.exit_code == 0 and "note:" not in res.stderr, res.stderr
