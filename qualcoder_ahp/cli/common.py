@@ -78,9 +78,9 @@ class Project:
             creates = _creates_project()
             existed = self.path.exists()
             folder = self.path.absolute().parent
-            if not existed and not folder.exists():
-                raise UserError(f"no folder {folder} for the project {self.path.name}: "
-                                "create it first, or check the path")
+            if not existed and creates and not folder.exists():
+                raise UserError(f"no folder {folder} for the project: create it first, or "
+                                "check the path", path=str(self.path))
             if not existed and _link_loop(self.path):
                 raise UserError("a loop of symbolic links: point --db at the project "
                                 "file itself", path=str(self.path))
