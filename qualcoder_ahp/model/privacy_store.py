@@ -126,8 +126,8 @@ class PrivacyMixin:
                 "event_targets WHERE transcript_id = ?) OR (json_valid(payload) AND "
                 "json_extract(payload, '$.transcript_id') = ?) ORDER BY id",
                 [transcript_id, transcript_id]):
-            if kind in NEVER_SCRUBBED:
-                continue
+            if kind in NEVER_SCRUBBED or kind == "memo":
+                continue  # (memo text is the researcher's, not redacted: see the docs)
             try:
                 payload = json.loads(text)
             except ValueError:
