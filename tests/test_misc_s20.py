@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from qualcoder_ahp.cli import cli
@@ -48,18 +49,21 @@ def test_redact_scrubs_a_renamed_speakers_old_name_from_the_log(tmp_path: Path) 
     assert "Helen" not in run(db, "speakers")
 
 
-def test_redact_scrubs_the_log_when_only_the_log_names_them(tmp_path: Path) -> None:
+def test_redact_scrubs_the_log_when_only_the_log_names_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The speaker was renamed to a code before redaction: text and labels hold no name,
-    the rename event does; it is scrubbed all the same (and the log still reads)."""
+    the rename event does; it is scrubbed all the same (and the log still reads). Who
+    renamed it (a login that happens to be a listed name) is the audit trail's: kept."""
     (tmp_path / "p01.txt").write_text(P01.replace("Mark", "a colleague"))
     db = tmp_path / "p.db"
     run(db, "import", str(tmp_path / "p01.txt"))
+    monkeypatch.setattr("qualcoder_ahp.cli.common.getpass.getuser", lambda: "helen")
     run(db, "speakers", "rename", "p01", "Helen", "P01")
     (tmp_path / "names.txt").write_text("Helen,[P01]\n")
     out = run(db, "redact", "--names", str(tmp_path / "names.txt"), "--transcript", "p01")
     assert "0 transcripts redacted; 1 had none of the names." in out
     assert "Scrubbed the names from 1 log event about them too." in out
-    assert "Helen" not in events_text(db)
+    assert "Helen" not in events_text(db) and '"by": "helen"' in events_text(db)
     log = run(db, "log")
     assert "renamed speaker 'P01' to 'P01' in transcript p01" in log
     assert "redact" in log

@@ -33,6 +33,8 @@ Rewrite = Callable[[str, bool], str]
 """Redacts one string of an event (``True``: it is a speaker label, ``[P01]`` as ``P01``)."""
 SPEAKER_KEYS = frozenset({"speaker", "to", "speakers"})
 """An event's keys whose strings are speaker labels (redacted as the turns' labels are)."""
+WHO_KEYS = frozenset({"by", "coder"})
+"""An event's keys naming who did it (a login, a coder): the audit trail's, kept."""
 
 
 class PrivacyMixin:
@@ -191,7 +193,7 @@ def _rewritten(value: Any, rewrite: Rewrite, label: bool) -> Any:
         return [_rewritten(v, rewrite, label) for v in value]
     if isinstance(value, dict):
         # A key may be a speaker's name too ({"speakers": {"Helen": "participant"}}).
-        return {rewrite(k, True) if label else k: _rewritten(v, rewrite, label or k in
-                                                              SPEAKER_KEYS)
+        return {rewrite(k, True) if label else k:
+                v if k in WHO_KEYS else _rewritten(v, rewrite, label or k in SPEAKER_KEYS)
                 for k, v in value.items()}
     return value
