@@ -150,3 +150,18 @@ def test_reimport_notes_speakers_that_now_read_differently(tmp_path: Path) -> No
         file.write_text(text)
         res = CliRunner().invoke(cli, ["--db", str(db), "import", str(file)])
         assert res.exit_code == 0 and "note:" not in res.stderr, res.stderr
+
+
+def test_reimport_notes_a_speaker_now_read_as_two(tmp_path: Path) -> None:
+    """One stored speaker is two in the file: no rename applies it, so the note says the
+    stored speakers are kept and how to store the new reading."""
+    file = tmp_path / "p01.txt"
+    file.write_text(P01)
+    db = tmp_path / "p.db"
+    run(db, "import", str(file))
+    file.write_text(P01.replace("Helen: Mark", "Nurse: Mark"))
+    res = CliRunner().invoke(cli, ["--db", str(db), "import", str(file)])
+    assert res.exit_code == 0, res.output
+    assert ("note: p01: p01.txt: unchanged text, but its speakers read differently now "
+            "('Helen' is 'Helen' and 'Nurse' in the file); the stored speakers are kept "
+            "(--new-version stores the new reading)\n") in res.stderr

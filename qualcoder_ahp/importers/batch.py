@@ -280,18 +280,22 @@ def _speakers_note(store: Store, info: TranscriptInfo, file: Path,
     stored = store.turns(info.id)
     if len(stored) != len(turns) or store.was_redacted(info.id):
         return None
-    pairs = {(a.speaker, b.speaker) for a, b in zip(stored, turns, strict=True)
-             if store.speaker_renamed(info.id, b.speaker) != a.speaker}
+    every = {(a.speaker, b.speaker) for a, b in zip(stored, turns, strict=True)}
+    pairs = {(a, b) for a, b in every if a != b and store.speaker_renamed(info.id, b) != a}
     if not pairs:
         return None
-    olds = [a for a, _ in pairs]
-    if len(set(olds)) != len(olds):  # one stored speaker is two in the file: no one command
-        return None
     said = ", ".join(f"{old!r} is {new!r}" for old, new in sorted(pairs))
+    olds = [a for a, _ in every]
+    if any(olds.count(a) > 1 for a, _ in pairs):  # one stored speaker is two in the file
+        said = ", ".join(f"{a!r} is " + " and ".join(repr(b) for b in sorted(
+            {b for a2, b in every if a2 == a})) for a in sorted({a for a, _ in pairs}))
+        return (f"{file.name}: unchanged text, but its speakers read differently now ({said} "
+                f"in the file); the stored speakers are kept ({REREAD_ADVICE})")
     commands = "; ".join(f"`qcahp speakers rename {shlex.quote(info.label)} "
                          f"{shlex.quote(old)} {shlex.quote(new)}`" for old, new in sorted(pairs))
     return (f"{file.name}: unchanged text, but its speakers read differently now ({said} in "
-            f"the file); the stored speakers are kept: {commands} applies it")
+            f"the file); the stored speakers are kept: {commands} "
+            f"{'applies it' if len(pairs) == 1 else 'apply it'}")
 
 
 def _found_instead(folder: Path) -> str:
