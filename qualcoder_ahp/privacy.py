@@ -74,6 +74,8 @@ class RedactReport:
     dry_run: bool = False
     lowercase: Counter[str] = field(default_factory=Counter)
     """Matches in lower case of a name listed with a capital, per name, in all."""
+    log_scrubbed: int = 0
+    """Events of the log about those transcripts that named a name (rewritten too)."""
 
 
 def read_names(path: str | os.PathLike[str]) -> list[NameRule]:
@@ -117,6 +119,23 @@ def _pattern(rules: Sequence[NameRule], match_case: bool = False) -> re.Pattern[
     names = sorted({r.name for r in rules}, key=lambda n: (-len(n), n))
     alternatives = "|".join(r"\s+".join(re.escape(part) for part in n.split()) for n in names)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", 0 if match_case else re.IGNORECASE)
+
+
+def name_rewriter(rules: Sequence[NameRule], default: str, *, match_case: bool = False
+                  ) -> Callable[[str, bool], str]:
+    """Redacts a string as :func:`redact_text` redacts the text (``label``: as it
+    redacts a speaker label, ``P01`` for ``[P01]``): for the log's events."""
+    pattern = _pattern(rules, match_case)
+    by_name = {r.name.casefold(): r for r in rules}
+
+    def rewrite(value: str, label: bool) -> str:
+        def one(match: re.Match[str]) -> str:
+            rule = by_name[" ".join(match.group().split()).casefold()]
+            if label:
+                return (rule.replacement or default).strip("[]")
+            return rule.replacement if rule.replacement is not None else default
+        return pattern.sub(one, value)
+    return rewrite
 
 
 def redact_text(
@@ -169,11 +188,10 @@ def redact_text(
                 break
         return offset + delta
 
+    label = name_rewriter(rules, default, match_case=match_case)
     new_turns = []
     for turn in turns:
-        speaker = pattern.sub(
-            lambda m: (rule_for(m.group()).replacement or default).strip("[]"), turn.speaker)
-        new_turns.append(Turn(speaker, turn.role, moved(turn.start, False),
+        new_turns.append(Turn(label(turn.speaker, True), turn.role, moved(turn.start, False),
                               moved(turn.end, True), turn.time))
     return Redacted(new_text, new_turns, split_sentences(new_text, new_turns), counts,
                     lowercase)
@@ -219,15 +237,23 @@ def redact_transcripts(
                              default, match_case=match_case)
         speakers_changed = [t.speaker for t in result.turns] != [
             t.speaker for t in store.turns(info.id)]
+        # The log's events about it may name them too (a speaker renamed since import).
+        rewrite = name_rewriter(rules, default, match_case=match_case)
+        summary = {"replacements": result.replacements, "names": len(rules)}
         if not result.replacements and not speakers_changed:
+            if dry_run:
+                scrubbed = len(store.log_scrub(info.id, rewrite))
+            else:
+                scrubbed = store.scrub_log(info.id, rewrite, summary)
+            report.log_scrubbed += scrubbed
             report.unchanged.append(info.name)
             continue
         report.redacted[info.name] = result.counts
         report.lowercase.update(result.lowercase)
+        report.log_scrubbed += len(store.log_scrub(info.id, rewrite))
         if not dry_run:
-            store.replace_transcript_text(
-                info.id, result.text, result.turns, result.sentences,
-                {"replacements": result.replacements, "names": len(rules)})
+            store.replace_transcript_text(info.id, result.text, result.turns,
+                                          result.sentences, summary, rewrite)
     if progress is not None:
         progress(len(infos), len(infos), "")
     return report

@@ -455,10 +455,10 @@ def test_other_encodings_import_as_their_text(tmp_path: Path, name: str, data: b
     assert text == TEXT.replace("chance", "chance, café")
 
 
-def test_a_failed_command_takes_away_the_folders_it_made_for_the_database(
+def test_a_failed_command_leaves_no_folder_for_the_database(
         tmp_path: Path) -> None:
-    """``--db new/sub/study.db import bad.txt``: the empty database went, its folders
-    stayed (was: ``new/sub/`` left behind)."""
+    """``--db new/sub/study.db import bad.txt``: its folders stayed (was: ``new/sub/``
+    left behind); a --db in a missing folder is now refused before anything is made."""
     (tmp_path / "bad.txt").write_bytes(b"")
     result = run("--db", str(tmp_path / "new" / "sub" / "study.db"), "import",
                  str(tmp_path / "bad.txt"))

@@ -313,11 +313,11 @@ def test_ctrl_c_before_anything_is_stored_leaves_no_empty_new_project(tmp_path, 
         raise KeyboardInterrupt
 
     monkeypatch.setattr(batch, "read_transcript", interrupted)
-    db = tmp_path / "new" / "study.db"
+    db = tmp_path / "study.db"
     result = CliRunner().invoke(cli, ["--db", str(db), "import", str(SAMPLES)])
     assert result.exit_code == 130
     # was: an empty project left behind, which later commands took for the study
-    assert not db.parent.exists()
+    assert not db.exists()
 
 
 def test_ctrl_c_while_qcahp_starts_is_one_line(tmp_path):
@@ -346,7 +346,7 @@ def test_a_new_project_that_a_full_disk_stopped_before_anything_is_taken_away(tm
     long = tmp_path / "long.txt"  # one interview of some 60,000 words
     long.write_text(text + "".join(text.split("\n", 2)[2].replace("Thank you", f"Thanks {k}")
                                    for k in range(40)), encoding="utf-8")
-    db = tmp_path / "new" / "study.db"
+    db = tmp_path / "study.db"
     # The new project's tables fit under the limit; the interview does not.
     result = _qcahp("--db", str(db), "import", str(long),
                     preexec_fn=_limit_file_size(320_000))
@@ -354,7 +354,7 @@ def test_a_new_project_that_a_full_disk_stopped_before_anything_is_taken_away(tm
     assert "could not write to the disk" in result.stderr
     # was: the empty project left behind, its -wal holding the failed write (on a full
     # disk, keeping it full)
-    assert not db.parent.exists()
+    assert not db.exists() and not Path(f"{db}-wal").exists()
 
 
 def test_a_read_only_folder_with_a_wal_file_is_said_not_called_damaged(shared_read_only):

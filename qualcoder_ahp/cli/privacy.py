@@ -36,7 +36,8 @@ def register(cli: click.Group) -> None:
         code, such as [P01]. Names match as whole words, ignoring case (--match-case:
         only as written, for a name that is also a word, such as Will); speaker
         labels are redacted too. The text is changed in place (the unredacted text
-        does not stay in the database) with a 'redact' event in the log. Refused
+        does not stay in the database) with a 'redact' event in the log, and the
+        log's events about the transcript (a speaker rename) are scrubbed of the names. Refused
         for transcripts that already have codings or decided suggestions, because
         their offsets would move; undecided suggestions are dropped (run
         'qcahp suggest' again).
@@ -63,6 +64,11 @@ def register(cli: click.Group) -> None:
         verb = "would be redacted" if dry_run else "redacted"
         click.echo(f"{plural(len(report.redacted), 'transcript')} {verb}; "
                    f"{len(report.unchanged)} had none of the names.")
+        if report.log_scrubbed:
+            # `qcahp speakers rename` logs the old name: the log keeps no name either.
+            did = "Would scrub" if dry_run else "Scrubbed"
+            click.echo(f"{did} the names from {plural(report.log_scrubbed, 'log event')} "
+                       "about them too.")
         for name, n in sorted(report.lowercase.items()):
             # "Will", "Hope", "Mark": every "will" of the text would become [P01], and
             # the redacted text is all the database keeps.

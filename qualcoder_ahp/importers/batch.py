@@ -13,6 +13,7 @@ what failed, with a one-line reason for each.
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,6 +227,8 @@ def import_paths(
         if not store.reads_as_stored(info, parsed.text):
             report.notes.append((info, reread_note(file, store.was_redacted(info.id),
                                                    stored_as=info.name)))
+        elif (note := _speakers_note(store, info, file, parsed.turns)) is not None:
+            report.notes.append((info, note))
         elif (rewritten := _times_rewritten(store, info, parsed.turns)) is not None:
             report.notes.append((info, f"{file.name}: unchanged file; its turns' times are "
                                        f"now stored as every format's are ({rewritten[1]}, "
@@ -265,6 +268,34 @@ def _times_rewritten(store: Store, info: TranscriptInfo,
     if first is None or not store.set_turn_times(info.id, [t.time for t in turns]):
         return None
     return first
+
+
+def _speakers_note(store: Store, info: TranscriptInfo, file: Path,
+                   turns: Sequence[Turn]) -> str | None:
+    """The note on an unchanged file whose speakers read differently from the stored
+    ones (the text is compared, not the labels: ``Helen:`` made ``Helen Smith:`` in the
+    file kept ``Helen`` silently), naming the command that applies it; nothing changes.
+    A speaker renamed here since (``qcahp speakers rename``) or by ``qcahp redact`` is
+    the researcher's doing, not a difference."""
+    stored = store.turns(info.id)
+    if len(stored) != len(turns) or store.was_redacted(info.id):
+        return None
+    every = {(a.speaker, b.speaker) for a, b in zip(stored, turns, strict=True)}
+    pairs = {(a, b) for a, b in every if a != b and store.speaker_renamed(info.id, b) != a}
+    if not pairs:
+        return None
+    said = ", ".join(f"{old!r} is {new!r}" for old, new in sorted(pairs))
+    olds = [a for a, _ in every]
+    if any(olds.count(a) > 1 for a, _ in pairs):  # one stored speaker is two in the file
+        said = ", ".join(f"{a!r} is " + " and ".join(repr(b) for b in sorted(
+            {b for a2, b in every if a2 == a})) for a in sorted({a for a, _ in pairs}))
+        return (f"{file.name}: unchanged text, but its speakers read differently now ({said} "
+                f"in the file); the stored speakers are kept ({REREAD_ADVICE})")
+    commands = "; ".join(f"`qcahp speakers rename {shlex.quote(info.label)} "
+                         f"{shlex.quote(old)} {shlex.quote(new)}`" for old, new in sorted(pairs))
+    return (f"{file.name}: unchanged text, but its speakers read differently now ({said} in "
+            f"the file); the stored speakers are kept: {commands} "
+            f"{'applies it' if len(pairs) == 1 else 'apply it'}")
 
 
 def _found_instead(folder: Path) -> str:

@@ -593,11 +593,21 @@ NAME_LIMIT = 80
 report heading; the definition is the place for the rest."""
 
 
-def theme_name_problem(name: str) -> str | None:
+def codings_kept(n: int) -> str:
+    """What retiring a theme did with its ``n`` codings, in words (the command line and
+    the codebook screen's x): ``3 codings kept``, or ``nobody had coded it``."""
+    from qualcoder_ahp.records import plural
+
+    return f"{plural(n, 'coding')} kept" if n else "nobody had coded it"
+
+
+def theme_name_problem(name: str, rest: str = "its definition") -> str | None:
     """Why ``name`` cannot be a new theme's name (``None`` when it can).
 
     Shared by the Store and the workbench's picker, so the picker refuses a name before
-    asking for its folder rather than after.
+    asking for its folder rather than after. ``rest``: the field a long name's rest goes
+    in, as the researcher sees it (the workbench's edit form says "Definition"; the
+    command line passes its ``--description``).
     """
     name = " ".join(name.split())
     if not name:
@@ -606,7 +616,7 @@ def theme_name_problem(name: str) -> str | None:
         return f"a theme name needs a letter or a digit, not only {name!r}"
     if len(name) > NAME_LIMIT:
         return (f"a theme name has at most {NAME_LIMIT} characters (this one has "
-                f"{len(name)}): put the rest in its description")
+                f"{len(name)}): put the rest in {rest}")
     return None
 
 

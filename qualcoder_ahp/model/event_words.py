@@ -294,7 +294,9 @@ class EventWords(EventLookups):
 
     def _theme_retire(self, event: dict[str, Any]) -> Described:
         theme_id = str(event["theme_id"])
-        counts = [f"{plural(int(event.get('codings', 0)), 'coding')} kept"]
+        from qualcoder_ahp.model.codebook_store import codings_kept
+
+        counts = [codings_kept(int(event.get("codings", 0)))]
         if event.get("suggestions"):
             counts.append(f"{plural(int(event['suggestions']), 'open suggestion')} retired")
         return Described(f"retired theme {self.theme_name(theme_id)} ({theme_id}; "

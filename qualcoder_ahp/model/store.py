@@ -730,6 +730,18 @@ class Store(
         )
         return {speaker: role for speaker, role in rows}
 
+    def speaker_renamed(self, transcript_id: int, speaker: str) -> str:
+        """What ``qcahp speakers rename`` made of ``speaker`` in this transcript since
+        import (its renames in order: ``Dan`` -> ``Dr Dan Ott``), or ``speaker``."""
+        for (payload,) in self.conn.execute(
+                "SELECT payload FROM events WHERE kind = 'speaker_rename' AND json_valid("
+                "payload) AND json_extract(payload, '$.transcript_id') = ? ORDER BY id",
+                [transcript_id]):
+            rename = json.loads(payload)
+            if rename.get("speaker") == speaker and isinstance(rename.get("to"), str):
+                speaker = rename["to"]
+        return speaker
+
     def set_speaker_roles(self, transcript_id: int, roles: dict[str, str]) -> int:
         """Change speakers' roles in one transcript (text and offsets stay as they are).
 

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.codebook_store import theme_name_problem
+from qualcoder_ahp.model.codebook_store import codings_kept, theme_name_problem
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
 from qualcoder_ahp.tui.follow import FollowsStore, is_blind
@@ -526,8 +526,8 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             self._fill(line=line)
             self.follow_here()
             self.notify(f"Retired {theme.name}: {counts['suggestions']} open suggestion"
-                        f"{'' if counts['suggestions'] == 1 else 's'} closed, its codings "
-                        "kept (u undoes it).", markup=False)
+                        f"{'' if counts['suggestions'] == 1 else 's'} closed, "
+                        f"{codings_kept(counts['codings'])} (u undoes it).", markup=False)
 
         self.app.push_screen(ChoiceModal(title, [("retire", f"Retire {theme.name}"),
                                                  ("cancel", "Cancel")],
