@@ -28,6 +28,7 @@ from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding
 from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.messages import notify_replacing
 from qualcoder_ahp.tui.screens.coding_dialogs import CodingDialogs
 from qualcoder_ahp.tui.screens.coding_keys import (
     BACK_KEYS,
@@ -529,8 +530,9 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self._update(counts=True)
             return
         self._update(counts=True)
-        self.notify(f"{done_word}: {self._event_words(event)}" if event else nothing,
-                    markup=False)
+        # One undo/redo toast at a time: after u u r, three covered the side panel.
+        notify_replacing(self, "undo", f"{done_word}: {self._event_words(event)}"
+                         if event else nothing)
 
     def _event_words(self, event: dict[str, object]) -> str:
         """An undone or redone decision in words: "accept (Winding route)", "memo on the coding"
