@@ -3,7 +3,11 @@ decision took and where, in turns; one undo toast at a time; the search's hit nu
 
 from __future__ import annotations
 
+from qualcoder_ahp.records import Codebook, Theme
+from tests.conftest import make_parsed
+from tests.helpers.reconcile_host import ReconcileHost
 from tests.tui.conftest import CODER, open_alpha
+from tests.tui.test_audit_s20 import shown
 
 SMALL = (80, 24)
 
@@ -23,3 +27,43 @@ async def test_undo_and_redo_keep_one_toast(app):
         steps = [n for n in notes(app) if n.startswith(("Undone", "Redone"))]
         assert len(steps) == 1 and steps[0].startswith("Redone: accept"), notes(app)
         assert len(app.store.codings(coder=CODER)) == 1  # the first accept, redone
+
+
+def reconcile_project(store):  # type: ignore[no-untyped-def]
+    """p01: four timed turns; ana and ben code Serendipity differently in turn 4."""
+    store.save_codebook(Codebook("ahp", (Theme("serendipity", "Serendipity"),)))
+    info, _ = store.add_transcript("p01", make_parsed([
+        ("Interviewer", "interviewer", "How did you come to the post?"),
+        ("Helen", "participant", "I trained as a physiotherapist."),
+        ("Interviewer", "interviewer", "And then?"),
+        ("Helen", "participant", "Honestly, I fell into management. There was no plan."),
+    ]))
+    store.set_turn_times(info.id, [None, None, None, "00:12:30"])
+    text = store.transcript_text(info.id)
+    start = text.index("Honestly")
+    store.code(info.id, "serendipity", "ana", start, text.index(" There was"))
+    store.code(info.id, "serendipity", "ben", text.index("I fell"), len(text))
+    return info, text
+
+
+async def test_reconcile_says_what_a_key_took_and_where_in_turns(store):
+    """a moved on without a word; the panel heads said "[460, 512)". Now the heads say
+    the turn, its speaker and time, and a says what it took, of what, where."""
+    info, text = reconcile_project(store)
+    app = ReconcileHost(store, "ana", coders=["ana", "ben"])
+    async with app.run_test(size=SMALL) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        head = shown(app, "#coder-text-0")
+        assert head.startswith("A: ana turn 4 (Helen, 00:12:30)"), head
+        assert shown(app, "#coder-text-1").startswith("B: ben turn 4 (Helen, 00:12:30)")
+        assert shown(app, "#consensus-text").startswith("consensus: (undecided)")
+        assert not any("[" in shown(app, f"#coder-text-{k}") for k in (0, 1))
+        await pilot.press("a")
+        await pilot.pause()
+        assert notes(app)[0] == (
+            "Took ana's coding of Serendipity on p01, turn 4 (Helen, 00:12:30).")
+        assert shown(app, "#consensus-text").startswith("consensus: turn 4 (Helen, 00:12:30)")
+    [coding] = store.codings(coder="consensus")
+    assert text[coding.start:coding.end] == "Honestly, I fell into management."

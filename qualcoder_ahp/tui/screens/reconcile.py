@@ -56,6 +56,8 @@ from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.records import Turn
+from qualcoder_ahp.reports.quotes import turn_at
 from qualcoder_ahp.tui.follow import is_blind
 from qualcoder_ahp.tui.reconcile_walk import ReconcileWalk
 from qualcoder_ahp.tui.screens.reconcile_decide import ReconcileDecisions
@@ -198,6 +200,8 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         self.walk = ReconcileWalk(store, consensus)
         """The disagreements, the one on screen, the filter and the consensus's codings."""
         self.texts: dict[int, str] = {}
+        self._turns: dict[int, list[Turn]] = {}
+        """Each transcript's turns, read once it is shown (:meth:`place`)."""
         self._waiting = False
         """Showing why there is nothing to reconcile (blind coding on, one coder so far):
         the poll looks again, and opens the disagreements once there are some."""
@@ -304,6 +308,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         walk = self.walk
         walk.items, self.texts, walk.theme_names = message.items, message.texts, message.names
         walk.agreed = message.agreed
+        self._turns.clear()
         if message.error:
             self.query_one("#reconcile-status", Static).update(
                 Text(f"Cannot reconcile: {message.error}"))
@@ -368,6 +373,27 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         """The disagreement on screen."""
         return self.walk.item
 
+    def place(self, item: ReconcileItem,
+              spans: list[Interval] | tuple[Interval, ...] = ()) -> str:
+        """Where ``spans`` (the item's stretch when none) are, in the researcher's terms:
+        ``turn 4 (Helen, 00:12:30)``, ``turns 4-5 (Helen)``, ``2 spans in turn 4 (Helen)``.
+        The panel heads said ``[460, 512)``, character offsets that meant nothing to a
+        researcher (``qcahp reconcile log`` keeps them)."""
+        turns = self._turns.get(item.transcript_id)
+        if turns is None:
+            turns = self._turns[item.transcript_id] = self.store.turns(item.transcript_id)
+        lo, hi = (spans[0][0], spans[-1][1]) if spans else (item.start, item.end)
+        starts = [t.start for t in turns]
+        first, time = turn_at(turns, starts, lo)
+        last, _ = turn_at(turns, starts, max(lo, hi - 1))
+        if first is None or last is None:  # no turns stored: where it is in the text
+            where = f"characters {lo + 1:,}-{hi:,}"
+        else:
+            who = ", ".join(part for part in (turns[first - 1].speaker, time) if part)
+            where = f"turn {first}" if first == last else f"turns {first}-{last}"
+            where += f" ({who})" if who else ""
+        return f"{len(spans)} spans in {where}" if len(spans) > 1 else where
+
     def status_text(self) -> str:
         """The status line: where we are and whether this item is decided."""
         return self.walk.status_text(self.compared or [])
@@ -422,7 +448,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
                 continue
             spans = item.of(coder)
             head = Text(f"{label}: {coder}  ", style="bold")
-            head.append(", ".join(f"[{s}, {e})" for s, e in spans) or (
+            head.append(self.place(item, spans) if spans else (
                 "(not coded)" if item.rated(coder) else "(did not code this transcript)"),
                 style="dim")
             static = panel.first(Static)
@@ -439,7 +465,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
                                                      f"Exclude: {theme.exclusion}") if part)
                           or "(no definition)", style="italic")
         head = Text(f"{self.consensus}: ", style="bold")
-        head.append(", ".join(f"[{s}, {e})" for s, e in mine) or
+        head.append(self.place(item, mine) if mine else
                     ("(rejected)" if self.walk.index in self.walk.rejected else "(undecided)"),
                     style="dim")
         consensus.update(Text("\n").join([head, self._excerpt(item, mine, "reverse", consensus),
