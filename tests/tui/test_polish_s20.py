@@ -3,13 +3,24 @@ decision took and where, in turns; one undo toast at a time; the search's hit nu
 
 from __future__ import annotations
 
+from textual.widgets._footer import FooterKey
+
+from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.records import Codebook, Theme
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
 from tests.conftest import make_parsed
 from tests.helpers.reconcile_host import ReconcileHost
 from tests.tui.conftest import CODER, open_alpha
 from tests.tui.test_audit_s20 import shown
 
 SMALL = (80, 24)
+
+
+def drawn(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The footer's keys as drawn, left to right."""
+    return [f"{k.key_display} {k.description}" for k in app.screen.query(FooterKey)
+            if k.display]
 
 
 def notes(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -60,6 +71,8 @@ async def test_reconcile_says_what_a_key_took_and_where_in_turns(store):
         assert shown(app, "#coder-text-1").startswith("B: ben turn 4 (Helen, 00:12:30)")
         assert shown(app, "#consensus-text").startswith("consensus: (undecided)")
         assert not any("[" in shown(app, f"#coder-text-{k}") for k in (0, 1))
+        status = shown(app, "#reconcile-status")
+        assert "Serendipity in p01, turn 4 (Helen, 00:12:30) - undecided" in status, status
         await pilot.press("a")
         await pilot.pause()
         assert notes(app)[0] == (
@@ -67,3 +80,35 @@ async def test_reconcile_says_what_a_key_took_and_where_in_turns(store):
         assert shown(app, "#consensus-text").startswith("consensus: turn 4 (Helen, 00:12:30)")
     [coding] = store.codings(coder="consensus")
     assert text[coding.start:coding.end] == "Honestly, I fell into management."
+
+
+async def test_reconcile_footer_at_80_columns_says_how_to_leave(tmp_path):
+    """At 80 columns the footer left out esc Back; now it keeps the walk, taking a
+    coder's spans, undo and Back (d, f, o, i, x are named on the status line and in
+    the help)."""
+    path = tmp_path / "p.db"
+    with open_store(path) as store:
+        info, text = reconcile_project(store)
+        early = text.index("I trained")  # a second disagreement: n and p apply
+        store.code(info.id, "serendipity", "ben", early, early + 10)
+    app = make_app(path, coder="ana")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, ReconcileScreen)
+        assert drawn(app) == ["? Help", "n Next", "p Previous", "a Take A", "b Take B",
+                              "esc Back", "d Decided too", "^p palette"]
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.pause()
+        assert drawn(app) == ["? Help", "n Next", "p Previous", "a Take A", "b Take B",
+                              "u Undo", "esc Back", "^p palette"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReconcileScreen)
+    with open_store(path) as store:
+        [event] = store.events("consensus")  # a took ana's (no) coding of turn 2
+        assert (event["rule"], event["taken_from"], event["start"]) == ("take", "ana", early)

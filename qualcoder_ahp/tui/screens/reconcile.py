@@ -56,8 +56,6 @@ from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
-from qualcoder_ahp.records import Turn
-from qualcoder_ahp.reports.quotes import turn_at
 from qualcoder_ahp.tui.follow import is_blind
 from qualcoder_ahp.tui.reconcile_walk import ReconcileWalk
 from qualcoder_ahp.tui.screens.reconcile_decide import ReconcileDecisions
@@ -200,8 +198,6 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         self.walk = ReconcileWalk(store, consensus)
         """The disagreements, the one on screen, the filter and the consensus's codings."""
         self.texts: dict[int, str] = {}
-        self._turns: dict[int, list[Turn]] = {}
-        """Each transcript's turns, read once it is shown (:meth:`place`)."""
         self._waiting = False
         """Showing why there is nothing to reconcile (blind coding on, one coder so far):
         the poll looks again, and opens the disagreements once there are some."""
@@ -308,7 +304,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         walk = self.walk
         walk.items, self.texts, walk.theme_names = message.items, message.texts, message.names
         walk.agreed = message.agreed
-        self._turns.clear()
+        walk.turns.clear()
         if message.error:
             self.query_one("#reconcile-status", Static).update(
                 Text(f"Cannot reconcile: {message.error}"))
@@ -358,14 +354,14 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         return True
 
     def footer_first(self) -> tuple[str, ...]:
-        """The keys the 80-column footer keeps: walking (n/p) and the filter, taking a
-        coder's spans, then undo once there is a decision to undo, then ``d`` and the
-        other decisions (the status line names them all: "o union, i intersection, x
-        reject", "d: all"). At 80 columns ``d Decided too`` gives way to ``u Undo``,
-        what a coder needs after a wrong key, which nothing else on the screen names
-        (it used to be left out there). The rest are in the help."""
-        return ("move", "filter", "take", "undo", "show_decided", "hide_decided", "union",
-                "reject", "intersection")
+        """The keys the 80-column footer keeps: walking (n/p), taking a coder's spans,
+        undo once there is a decision to undo, and ``esc Back`` (left out at 80 columns,
+        where nothing on the screen said how to leave); then ``d``, what it does now,
+        where it fits, and the filter and the other decisions. At 80 columns ``d`` gives
+        way to ``u Undo`` and ``f`` to ``esc Back``: the status line names them all
+        ("o union, i intersection, x reject", "d: all", "f: filter"), the help too."""
+        return ("move", "take", "undo", "close", "show_decided", "hide_decided", "filter",
+                "reject", "union", "intersection")
 
     # ------------------------------------------------------------------ display
     @property
@@ -375,24 +371,9 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
 
     def place(self, item: ReconcileItem,
               spans: list[Interval] | tuple[Interval, ...] = ()) -> str:
-        """Where ``spans`` (the item's stretch when none) are, in the researcher's terms:
-        ``turn 4 (Helen, 00:12:30)``, ``turns 4-5 (Helen)``, ``2 spans in turn 4 (Helen)``.
-        The panel heads said ``[460, 512)``, character offsets that meant nothing to a
-        researcher (``qcahp reconcile log`` keeps them)."""
-        turns = self._turns.get(item.transcript_id)
-        if turns is None:
-            turns = self._turns[item.transcript_id] = self.store.turns(item.transcript_id)
-        lo, hi = (spans[0][0], spans[-1][1]) if spans else (item.start, item.end)
-        starts = [t.start for t in turns]
-        first, time = turn_at(turns, starts, lo)
-        last, _ = turn_at(turns, starts, max(lo, hi - 1))
-        if first is None or last is None:  # no turns stored: where it is in the text
-            where = f"characters {lo + 1:,}-{hi:,}"
-        else:
-            who = ", ".join(part for part in (turns[first - 1].speaker, time) if part)
-            where = f"turn {first}" if first == last else f"turns {first}-{last}"
-            where += f" ({who})" if who else ""
-        return f"{len(spans)} spans in {where}" if len(spans) > 1 else where
+        """Where ``spans`` (the item's stretch when none) are, in turns
+        (:meth:`ReconcileWalk.place`)."""
+        return self.walk.place(item, spans)
 
     def status_text(self) -> str:
         """The status line: where we are and whether this item is decided."""
