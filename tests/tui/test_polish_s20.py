@@ -112,3 +112,27 @@ async def test_reconcile_footer_at_80_columns_says_how_to_leave(tmp_path):
     with open_store(path) as store:
         [event] = store.events("consensus")  # a took ana's (no) coding of turn 2
         assert (event["rule"], event["taken_from"], event["start"]) == ("take", "ana", early)
+
+
+async def test_search_says_which_hit_the_cursor_is_on(app):
+    """/ said "3 hits" and ; moved on without saying which: now "hit 2 of 3", and the
+    count alone once the cursor leaves the hit."""
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("/")
+        await pilot.pause()
+        await pilot.press(*"board", "enter")
+        await pilot.pause()
+        status = str(screen.query_one("#status-line").render())
+        assert status.endswith("search “board”: hit 1 of 3"), status
+        await pilot.press("semicolon")
+        await pilot.pause()
+        status = str(screen.query_one("#status-line").render())
+        assert status.endswith("search “board”: hit 2 of 3"), status
+        assert len(status) <= 80
+        text = app.store.transcript_text(screen.session.info.id)
+        assert screen.session.span.start <= text.index("board now") < screen.session.span.end
+        await pilot.press("up", "up")
+        await pilot.pause()
+        status = str(screen.query_one("#status-line").render())
+        assert status.endswith("search “board”: 3 hits"), status

@@ -193,8 +193,10 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         name = session.info.name
         if session.search_query:
             query = session.search_query
-            found = len(session.search_hits)
-            hits = f"”: {found} hit{'' if found == 1 else 's'}"
+            found, number = len(session.search_hits), session.hit_number()
+            # Which hit the cursor is on ("5 hits" said how many, not where ; had got to).
+            hits = (f"”: hit {number} of {found}" if number is not None and found > 1
+                    else f"”: {found} hit{'' if found == 1 else 's'}")
             # What the search's words may take, the name keeping its 12 columns.
             room = width - 2 - min(len(name), 12) - len(rest) - len(" · search “") - len(hits)
             if len(query) > room:
