@@ -13,6 +13,8 @@ from tests.conftest import make_parsed
 from tests.helpers.reconcile_host import ReconcileHost
 from tests.tui.conftest import CODER, open_alpha
 from tests.tui.test_audit_s20 import shown
+from tests.tui.test_passages_screen import drawn as passage_lines
+from tests.tui.test_passages_screen import open_passages
 
 SMALL = (80, 24)
 
@@ -136,3 +138,31 @@ async def test_search_says_which_hit_the_cursor_is_on(app):
         await pilot.pause()
         status = str(screen.query_one("#status-line").render())
         assert status.endswith("search “board”: 3 hits"), status
+
+
+LONG = "physiotherapy_lead_helen_second_interview_after_the_restructure_2024"
+
+
+async def test_a_long_transcript_name_keeps_its_count_on_the_heading(tmp_path):
+    """The heading's name pushed "· 1 passage" onto a line of its own at 80 columns:
+    the name is cut with … and the count stays; the line under the list names it whole."""
+    path = tmp_path / "p.db"
+    with open_store(path) as store:
+        store.save_codebook(Codebook("ahp", (Theme("serendipity", "Serendipity"),)))
+        info, _ = store.add_transcript(LONG, make_parsed([
+            ("Interviewer", "interviewer", "How did you come to the post?"),
+            ("Helen", "participant", "Honestly, I fell into management by luck.")]))
+        text = store.transcript_text(info.id)
+        store.code(info.id, "serendipity", CODER, text.index("Honestly"), len(text))
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_passages(pilot, "seren")
+        lines = passage_lines(app)
+        [heading] = [line for line in lines if line.startswith("\u2500\u2500 ")]
+        assert heading.endswith("\u2026 (Helen) \u00b7 1 passage") or heading.endswith(
+            "\u2026 \u00b7 1 passage"), heading
+        assert heading.startswith("\u2500\u2500 physiotherapy_lead_helen") and len(heading) <= 80
+        assert not any(line.strip() == "\u00b7 1 passage" for line in lines)
+        assert lines[-1] == f"Passage 1 of 1 \u00b7 Serendipity\n{LONG}"  # whole, below
+    with open_store(path) as store:
+        assert len(store.codings(coder=CODER)) == 1  # reading passages wrote nothing
