@@ -68,8 +68,8 @@ async def test_the_first_disagreement_is_drawn_in_both_coder_panels_at_80x24(sto
             assert status.startswith("Disagreement 1/2 (0 decided) - Serendipity in asha")
             # No key pressed: both panels already show the first disagreement.
             first, second = _panel(app, 0), _panel(app, 1)
-            assert first.startswith("A: asha  [23, 55)") and passage in first
-            assert second.startswith("B: ben  [25, 55)") and passage[2:] in second
+            assert first.startswith("A: asha  turn 2 (Asha)") and passage in first
+            assert second.startswith("B: ben  turn 2 (Asha)") and passage[2:] in second
             # n then p come back to it, and show the same (what had to be pressed).
             await pilot.press("n", "p")
             await pilot.pause()

@@ -43,7 +43,7 @@ async def test_blind_coding_turned_off_shows_the_coders_panels(store):
         panels = screen.query_one("#coder-panels")
         assert panels.display and panels.region.height > 0
         first = str(screen.query_one("#coder-text-0", Static).render())
-        assert first.startswith("A: asha  [23, 55)")
+        assert first.startswith("A: asha  turn 2 (Asha)")
         assert screen.query_one("#coder-text-1", Static).region.height > 0
 
 

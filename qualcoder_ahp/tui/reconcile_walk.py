@@ -27,6 +27,8 @@ from qualcoder_ahp.agreement.compute import (
 from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_stretches
 from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.records import Turn
+from qualcoder_ahp.reports.quotes import turn_at
 from qualcoder_ahp.reports.reconcile_state import rejected_stretch
 
 
@@ -173,6 +175,8 @@ class ReconcileWalk:
         """The reconcile log as read at the newest event then."""
         self._where: tuple[object, dict[tuple[int, str, int, int], int]] | None = None
         """Each item's number by its stretch, for the items (the list itself)."""
+        self.turns: dict[int, list[Turn]] = {}
+        """Each transcript's turns, read once one of its stretches is shown (:meth:`place`)."""
         self._decided_cache: tuple[object, object, int, list[bool]] | None = None
         """Whether each item is decided, for the coverage and the rejections as then."""
         self.history: list[tuple[int, list[int], bool]] = []
@@ -378,6 +382,27 @@ class ReconcileWalk:
                       + ("" if walk else ": d steps through the decided ones") + ".")
 
     # ------------------------------------------------------------------ in words
+    def place(self, item: ReconcileItem,
+              spans: list[Interval] | tuple[Interval, ...] = ()) -> str:
+        """Where ``spans`` (the item's stretch when none) are, in the researcher's terms:
+        ``turn 4 (Helen, 00:12:30)``, ``turns 4-5 (Helen)``, ``2 spans in turn 4 (Helen)``.
+        The panel heads said ``[460, 512)``, character offsets that meant nothing to a
+        researcher (``qcahp reconcile log`` keeps them)."""
+        turns = self.turns.get(item.transcript_id)
+        if turns is None:
+            turns = self.turns[item.transcript_id] = self.store.turns(item.transcript_id)
+        lo, hi = (spans[0][0], spans[-1][1]) if spans else (item.start, item.end)
+        starts = [t.start for t in turns]
+        first, time = turn_at(turns, starts, lo)
+        last, _ = turn_at(turns, starts, max(lo, hi - 1))
+        if first is None or last is None:  # no turns stored: where it is in the text
+            where = f"characters {lo + 1:,}-{hi:,}"
+        else:
+            who = ", ".join(part for part in (turns[first - 1].speaker, time) if part)
+            where = f"turn {first}" if first == last else f"turns {first}-{last}"
+            where += f" ({who})" if who else ""
+        return f"{len(spans)} spans in {where}" if len(spans) > 1 else where
+
     def status_text(self, compared: list[str]) -> str:
         """The status line: where we are and whether this item is decided."""
         item = self.item
@@ -394,7 +419,7 @@ class ReconcileWalk:
                  "rejected" if self.index in self.rejected else "undecided")
         theme = self.theme_names.get(item.theme_id, item.theme_id)
         return (f"Disagreement {self.index + 1:,}/{len(self.items):,} ({decided:,} decided) - "
-                f"{theme} in {item.transcript} [{item.start}, {item.end}) - {state}\n"
+                f"{theme} in {item.transcript}, {self.place(item)} - {state}\n"
                 f"{agreed}. {take_keys(len(compared))} take a coder's span, o union, "
                 f"i intersection, x reject\n{self.walk_text()}")
 

@@ -426,6 +426,15 @@ class CodingSession:
                 i = folded.find(needle, i + 1)
         return self.next_hit()
 
+    def hit_number(self) -> int | None:
+        """Which search hit (1 for the first) the cursor is on: the one last gone to,
+        while the cursor's span still holds it; None elsewhere."""
+        last, span = self._last_hit, self.span
+        if last is None or span is None or not span.start <= last < span.end:
+            return None
+        i = bisect_left(self.search_hits, last)
+        return i + 1 if i < len(self.search_hits) and self.search_hits[i] == last else None
+
     def next_hit(self) -> int | None:
         """Go to the next search hit after the cursor (wrapping); None if there is none."""
         if not self.search_hits:

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from qualcoder_ahp.errors import UserError, problem_text
 from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.messages import notify_replacing
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -99,11 +100,11 @@ class UndoKeys:
         if not done:
             return
         if event is None:
-            self.notify(nothing, markup=False)
+            notify_replacing(self, "undo", nothing)
             return
         self.reread()
         self.follow_here()
-        self.notify(f"{word}: {EventWords(self.store).short(dict(event))}", markup=False)
+        notify_replacing(self, "undo", f"{word}: {EventWords(self.store).short(dict(event))}")
 
     def try_change(self, change: Callable[[], Any]) -> tuple[bool, Any]:
         """Make one change through the store: ``(True, its result)``, or ``(False, None)``

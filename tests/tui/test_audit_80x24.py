@@ -435,4 +435,4 @@ async def test_status_line_keeps_the_hit_count_of_a_long_search(project: Path):
         assert "search “the board" in line and "…" in line
         await pilot.press("slash", *"board", "enter")
         await pilot.pause()
-        assert drawn(status).endswith("codings 0 · search “board”: 3 hits")
+        assert drawn(status).endswith("codings 0 · search “board”: hit 1 of 3")

@@ -302,7 +302,7 @@ async def test_search_and_next_hit(app):
         await pilot.press("semicolon")
         await pilot.pause()
         assert session.span != first and "board" in sentence_text(screen).lower()
-        assert "search “board”: 3 hits" in screen_text(app)
+        assert "search “board”: hit 2 of 3" in screen_text(app)
         await pilot.press("escape")
         assert session.search_hits == []
 

@@ -29,9 +29,10 @@ async def test_undo_stays_in_the_footer_at_80x24(reconciling):  # noqa: F811
         await pilot.press("a")  # a wrong key: the consensus takes coder A
         await _ready(pilot)
         after = shown(app)
-        # d gives way (the status line says "d: all"); the walk and taking a coder stay.
-        assert after == ["? Help", "n Next", "p Previous", "f Filter", "a Take A",
-                         "b Take B", "u Undo", "^p palette"], after
+        # d gives way (the status line says "d: all"); the walk and taking a coder stay,
+        # and esc Back (f gave way to it: the status line says "f: filter").
+        assert after == ["? Help", "n Next", "p Previous", "a Take A", "b Take B",
+                         "u Undo", "esc Back", "^p palette"], after
         assert footer_keys(app)[-1].region.right <= 80
         await pilot.press("u")
         await _ready(pilot)

@@ -50,7 +50,7 @@ async def test_decide_two_disagreements_into_consensus(store):
         assert "decided" in _text(app, "#reconcile-status")
         assert "(2 decided)" in _text(app, "#reconcile-status")
         consensus = _text(app, "#consensus-text")
-        assert consensus.startswith("consensus: [")
+        assert consensus.startswith("consensus: turn 2 (Asha)")
     codings = store.codings(coder="consensus")
     board = text.index("The board")
     chance = text.index("I fell")
@@ -248,7 +248,7 @@ async def test_a_consensus_decision_from_another_window_shows(store):
         await pilot.pause()
         status = _text(app, "#reconcile-status")
         assert status.startswith("Disagreement 1/2 (1 decided)") and "- decided" in status
-        assert _text(app, "#consensus-text").startswith("consensus: [")
+        assert _text(app, "#consensus-text").startswith("consensus: turn")
 
 
 async def test_help_lists_the_coder_number_keys_once(store):

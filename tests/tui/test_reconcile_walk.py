@@ -58,8 +58,9 @@ async def test_n_and_p_walk_the_undecided_and_d_revisits_the_decided(store):
         screen = app.screen
         assert len(screen.items) == 4
         keys = footer_keys(app)
-        assert keys.get("d") == "Decided too" and keys.get("f") == "Filter"
-        assert "n/p: undecided only (d: all)" in _text(app, "#reconcile-status")
+        # f gives way to esc Back at 80 columns; the status line names it.
+        assert keys.get("d") == "Decided too" and keys.get("escape") == "Back"
+        assert "n/p: undecided only (d: all) · f: filter" in _text(app, "#reconcile-status")
         await pilot.press("a")  # item 1 decided; on to item 2
         await pilot.press("n", "x")  # item 3 rejected; on to item 4
         await pilot.pause()
@@ -207,8 +208,9 @@ async def test_another_windows_rejection_shows_at_the_next_poll(reconciling):
         assert screen.index == 1 and "- undecided" in _text(app, "#reconcile-status")
         # The workbench's footer and help (?) show the new keys at 80x24.
         keys = footer_keys(app)
-        # (d after the takes: with a decision of this window's to undo, z goes there.)
-        assert list(keys)[:7] == ["question_mark", "n", "p", "f", "a", "b", "d"]
+        # (esc after the takes, then d: with a decision of this window's to undo, u goes
+        # before esc, and d gives way.)
+        assert list(keys)[:7] == ["question_mark", "n", "p", "a", "b", "escape", "d"]
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

@@ -28,6 +28,7 @@ from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding
 from qualcoder_ahp.tui.follow import FollowsStore
+from qualcoder_ahp.tui.messages import notify_replacing
 from qualcoder_ahp.tui.screens.coding_dialogs import CodingDialogs
 from qualcoder_ahp.tui.screens.coding_keys import (
     BACK_KEYS,
@@ -192,8 +193,10 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         name = session.info.name
         if session.search_query:
             query = session.search_query
-            found = len(session.search_hits)
-            hits = f"”: {found} hit{'' if found == 1 else 's'}"
+            found, number = len(session.search_hits), session.hit_number()
+            # Which hit the cursor is on ("5 hits" said how many, not where ; had got to).
+            hits = (f"”: hit {number} of {found}" if number is not None and found > 1
+                    else f"”: {found} hit{'' if found == 1 else 's'}")
             # What the search's words may take, the name keeping its 12 columns.
             room = width - 2 - min(len(name), 12) - len(rest) - len(" · search “") - len(hits)
             if len(query) > room:
@@ -529,8 +532,9 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self._update(counts=True)
             return
         self._update(counts=True)
-        self.notify(f"{done_word}: {self._event_words(event)}" if event else nothing,
-                    markup=False)
+        # One undo/redo toast at a time: after u u r, three covered the side panel.
+        notify_replacing(self, "undo", f"{done_word}: {self._event_words(event)}"
+                         if event else nothing)
 
     def _event_words(self, event: dict[str, object]) -> str:
         """An undone or redone decision in words: "accept (Winding route)", "memo on the coding"

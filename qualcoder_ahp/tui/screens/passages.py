@@ -26,7 +26,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.screen import Screen
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import Label
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -36,7 +41,7 @@ from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports import CONSENSUS, Quote, ReportData, quotes
 from qualcoder_ahp.reports.data import Progress, merged_target, theme_subtree
-from qualcoder_ahp.reports.text_table import cells
+from qualcoder_ahp.reports.text_table import cells, shorten
 from qualcoder_ahp.tui.follow import BLIND_NOTE, is_blind, withdrawn_meanwhile
 from qualcoder_ahp.tui.screens.list_screen import ListScreen, list_layout
 from qualcoder_ahp.tui.screens.modals import ThemePickerModal
@@ -149,12 +154,46 @@ def passage_text(passage: Passage, show_theme: bool) -> Text:
     return out
 
 
-def transcript_heading(passage: Passage, count: int) -> Text:
+class Heading(Visual):
+    """The line above a transcript's passages, one line at any width: the name is cut
+    with … so that its count stays on it (a long name pushed "· 1 passage" onto a line
+    of its own); the line under the list names the highlighted passage's transcript whole.
+    A Visual, so that the list lays it out at the width it has (after a resize too), in
+    the worker that measures the passages as well (a Rich renderable needs the app's
+    console, which a worker thread has not)."""
+
+    def __init__(self, name: str, tail: str) -> None:
+        self.name = name
+        self.tail = tail
+
+    @property
+    def plain(self) -> str:
+        """The whole line, uncut."""
+        return f"\u2500\u2500 {self.name}{self.tail}"
+
+    def __str__(self) -> str:
+        return self.plain
+
+    def _at(self, width: int) -> Content:
+        room = max(1, width - cells(f"\u2500\u2500 {self.tail}"))
+        return Content.styled(f"\u2500\u2500 {shorten(self.name, room)}{self.tail}", "bold")
+
+    def render_strips(self, width: int, height: int | None, style: Style,
+                      options: RenderOptions) -> list[Strip]:
+        return self._at(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return min(container_width, cells(self.plain))
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 1
+
+
+def transcript_heading(passage: Passage, count: int) -> Heading:
     """The line above a transcript's passages."""
     q = passage.quote
     who = f" ({q.participant})" if q.participant and q.participant != q.transcript else ""
-    return Text(f"\u2500\u2500 {q.transcript}{who} \u00b7 {plural(count, 'passage')}",
-                style="bold")
+    return Heading(q.transcript + who, f" \u00b7 {plural(count, 'passage')}")
 
 
 def passage_options(found: Passages) -> list[list[Option | None]]:
@@ -231,7 +270,8 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
     DEFAULT_CSS = """
     PassagesScreen #passages-head { padding: 0 1; width: 100%; height: auto;
                                     text-style: bold; }
-    PassagesScreen #passages-where { padding: 0 1; height: 1; background: $boost; }
+    PassagesScreen #passages-where { padding: 0 1; height: auto; max-height: 2;
+                                     background: $boost; }
     """
 
     def __init__(self, store: Store, coder: str, theme_id: str,
@@ -476,12 +516,19 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
             self.set_where(Text(""))
             return
         q = passage.quote
-        at = (f"Passage {self._number[str(q.coding_id)]:,} of {len(found.passages):,} "
-              f"\u00b7 {q.transcript} \u00b7 ")
+        number = f"Passage {self._number[str(q.coding_id)]:,} of {len(found.passages):,}"
+        at = f"{number} \u00b7 {q.transcript} \u00b7 "
         # The theme's own name is what tells passages apart: its path only if it fits.
-        theme = q.theme_path
-        if cells(at + theme) > (self.size.width or self.app.size.width) - 2:
+        theme, width = q.theme_path, (self.size.width or self.app.size.width) - 2
+        if cells(at + theme) > width:
             theme = theme.rsplit(" / ", 1)[-1]
+        if cells(at + theme) > width:
+            # A name too long for the line goes whole on a second one: the list's
+            # heading cuts it with … (so that its count stays on the line).
+            label = self.query_one(self.WHERE, Label)
+            label.update(Text(f"{number} \u00b7 {shorten(theme, width - len(number) - 3)}\n"
+                              f"{shorten(q.transcript, width)}"))
+            return
         self.set_where(Text(at + theme))
 
     def on_resize(self) -> None:

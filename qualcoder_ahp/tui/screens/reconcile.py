@@ -304,6 +304,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         walk = self.walk
         walk.items, self.texts, walk.theme_names = message.items, message.texts, message.names
         walk.agreed = message.agreed
+        walk.turns.clear()
         if message.error:
             self.query_one("#reconcile-status", Static).update(
                 Text(f"Cannot reconcile: {message.error}"))
@@ -353,20 +354,26 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         return True
 
     def footer_first(self) -> tuple[str, ...]:
-        """The keys the 80-column footer keeps: walking (n/p) and the filter, taking a
-        coder's spans, then undo once there is a decision to undo, then ``d`` and the
-        other decisions (the status line names them all: "o union, i intersection, x
-        reject", "d: all"). At 80 columns ``d Decided too`` gives way to ``u Undo``,
-        what a coder needs after a wrong key, which nothing else on the screen names
-        (it used to be left out there). The rest are in the help."""
-        return ("move", "filter", "take", "undo", "show_decided", "hide_decided", "union",
-                "reject", "intersection")
+        """The keys the 80-column footer keeps: walking (n/p), taking a coder's spans,
+        undo once there is a decision to undo, and ``esc Back`` (left out at 80 columns,
+        where nothing on the screen said how to leave); then ``d``, what it does now,
+        where it fits, and the filter and the other decisions. At 80 columns ``d`` gives
+        way to ``u Undo`` and ``f`` to ``esc Back``: the status line names them all
+        ("o union, i intersection, x reject", "d: all", "f: filter"), the help too."""
+        return ("move", "take", "undo", "close", "show_decided", "hide_decided", "filter",
+                "reject", "union", "intersection")
 
     # ------------------------------------------------------------------ display
     @property
     def item(self) -> ReconcileItem | None:
         """The disagreement on screen."""
         return self.walk.item
+
+    def place(self, item: ReconcileItem,
+              spans: list[Interval] | tuple[Interval, ...] = ()) -> str:
+        """Where ``spans`` (the item's stretch when none) are, in turns
+        (:meth:`ReconcileWalk.place`)."""
+        return self.walk.place(item, spans)
 
     def status_text(self) -> str:
         """The status line: where we are and whether this item is decided."""
@@ -422,7 +429,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
                 continue
             spans = item.of(coder)
             head = Text(f"{label}: {coder}  ", style="bold")
-            head.append(", ".join(f"[{s}, {e})" for s, e in spans) or (
+            head.append(self.place(item, spans) if spans else (
                 "(not coded)" if item.rated(coder) else "(did not code this transcript)"),
                 style="dim")
             static = panel.first(Static)
@@ -439,7 +446,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
                                                      f"Exclude: {theme.exclusion}") if part)
                           or "(no definition)", style="italic")
         head = Text(f"{self.consensus}: ", style="bold")
-        head.append(", ".join(f"[{s}, {e})" for s, e in mine) or
+        head.append(self.place(item, mine) if mine else
                     ("(rejected)" if self.walk.index in self.walk.rejected else "(undecided)"),
                     style="dim")
         consensus.update(Text("\n").join([head, self._excerpt(item, mine, "reverse", consensus),

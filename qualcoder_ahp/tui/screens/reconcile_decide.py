@@ -29,6 +29,7 @@ from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.errors import UserError, problem_text
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.jobs import JobStopped
+from qualcoder_ahp.tui.messages import notify_replacing
 
 if TYPE_CHECKING:
     from qualcoder_ahp.agreement.reconcile import ReconcileItem
@@ -56,6 +57,8 @@ class ReconcileDecisions:
         @property
         def item(self) -> ReconcileItem | None: ...
         def show(self) -> None: ...
+        def place(self, item: ReconcileItem,
+                  spans: list[Interval] | tuple[Interval, ...] = ()) -> str: ...
         def query_one(self, selector: str, expect_type: Any = ...) -> Any: ...
         def post_message(self, message: Message) -> bool: ...
         def action_move(self, step: int) -> None: ...
@@ -126,7 +129,7 @@ class ReconcileDecisions:
             walk.read_rejections()
             now = (walk.consensus_spans(item), walk.index in walk.rejected)
             if now != shown:
-                state = (", ".join(f"[{s}, {e})" for s, e in now[0]) if now[0]
+                state = (self.place(item, now[0]) if now[0]
                          else "rejected" if now[1] else "undecided")
                 self.notify(f"This disagreement was decided meanwhile in another window "
                             f"(now {state}); nothing was changed here. Press the key again "
@@ -140,7 +143,21 @@ class ReconcileDecisions:
             written = self._last_events(1)
         walk.history.append((walk.index, written, walk.index in walk.rejected))
         walk.read_rejections()
+        # The keys moved on without a word of what was taken, and where (the coding
+        # screen's decisions say theirs); one such toast at a time.
+        notify_replacing(self, "reconcile", self.decision_words(item, rule, taken_from))
         self.action_move(1)
+
+    def decision_words(self, item: ReconcileItem, rule: str, taken_from: str | None) -> str:
+        """A decision in words: "Took ana's coding of Serendipity on p01, turn 4 (Ana)."."""
+        theme = self.walk.theme_names.get(item.theme_id, item.theme_id)
+        where = f"{theme} on {item.transcript}, {self.place(item)}"
+        if rule == "reject":
+            return f"Rejected {where}: {self.consensus} codes nothing there."
+        taken = {"take": f"{taken_from}'s coding",
+                 "union": "everything any coder coded (union)",
+                 "intersection": "what every coder coded (intersection)"}.get(rule, rule)
+        return f"Took {taken} of {where}."
 
     def action_copy_agreed(self) -> None:
         """Copy every identically coded stretch not yet in the consensus, in one transaction."""
