@@ -34,7 +34,7 @@ def test_database_under_a_file_is_refused_in_one_line(tmp_path: Path) -> None:
     _one_line_error(result, "afile/x.db", "cannot create the project database")
     result = run("--db", str(tmp_path / "afile" / "sub" / "x.db"), "participants", "import",
                  "p.csv")
-    _one_line_error(result, "afile/sub/x.db", "cannot create the project database")
+    _one_line_error(result, "afile/sub/x.db", "no folder", "create it first")
 
 
 def test_database_in_an_unwritable_place_is_refused_in_one_line(tmp_path: Path,
