@@ -42,9 +42,12 @@ def notify_replacing(widget: Any, kind: str, message: str, *,
     app = widget.app
     shown: dict[str, Notification] = app.__dict__.setdefault("_notes_by_kind", {})
     previous = shown.get(kind)
-    # Textual has no public call to withdraw one notification (only all of them).
-    if previous is not None and previous in app._notifications:
-        app._unnotify(previous, refresh=False)
+    # Textual has no public call to withdraw one notification (only all of them): its
+    # private one is used where it exists; a Textual without it just stacks the toasts.
+    unnotify = getattr(app, "_unnotify", None)
+    if previous is not None and unnotify is not None and previous in getattr(
+            app, "_notifications", ()):
+        unnotify(previous, refresh=False)
     note = Notification(message, "", severity, app.NOTIFICATION_TIMEOUT, markup=False)
     shown[kind] = note
     app.post_message(Notify(note))
