@@ -135,3 +135,30 @@ def test_decided_suggestions_kept_open_for_both_reasons_are_counted_apart() -> N
         "finds any more, 1 ruled out by an exclusion)")
     assert SuggestReport(retired=3, retired_excluded=3).summary().endswith(
         " 3 retired (ruled out by an exclusion)")
+
+
+def test_a_rerun_that_retires_nothing_does_not_look_for_exclusions_again(
+        tmp_path: Path, monkeypatch) -> None:
+    """Telling "ruled out by an exclusion" apart runs the patterns a second time; it was
+    done for every transcript an exclusion matched in, which made a re-run after a
+    one-pattern edit ~30% slower (bench_suggest.py, 518k words). Only a suggestion that
+    is no longer found needs it."""
+    from qualcoder_ahp.suggest import runner
+
+    db, _ = project(tmp_path, ["I fell into it.", "It was not by chance at all.",
+                               "It was by chance."], accept=[])
+    calls = []
+    real = runner._ruled_out
+    monkeypatch.setattr(runner, "_ruled_out", lambda *a: calls.append(1) or real(*a))
+    # an edit that finds the same: the run matches again (the exclusion matches too)
+    edited = load(db, tmp_path, SMALL.read_text().replace(
+        'phrase: "fell into"', 'tokens: [{LOWER: fell}, {LOWER: into}]'))
+    assert "patterns changed: ser_fell_into" in edited
+    said = run(db, "suggest")
+    assert " 0 retired" in said and calls == []
+    # an exclusion that now rules out one: asked for, and said
+    load(db, tmp_path, SMALL.read_text().replace(
+        "        exclude:\n", "        exclude:\n          - id: ser_x_fell\n"
+        "            phrase: \"fell into\"\n"))
+    said = run(db, "suggest")
+    assert calls and "ruled out by an exclusion" in said

@@ -142,7 +142,8 @@ class SuggestionMixin:
 
     # ------------------------------------------------------------------ suggestion runs
     def apply_suggestions(self: Store, transcript_id: int, found: list[Any],
-                          ruled_out: Collection[tuple[str, int, int]] = ()) -> dict[str, int]:
+                          ruled_out: Callable[[], Collection[tuple[str, int, int]]] | None
+                          = None) -> dict[str, int]:
         """Make a transcript's stored suggestions agree with what the engine found now.
 
         ``found`` items have ``theme_id, unit, start, end, pattern_ids, matches``. A
@@ -151,8 +152,10 @@ class SuggestionMixin:
         one is inserted. An open suggestion no longer found is retired when no coder
         has decided on it, and kept (with its last pattern ids) when someone has, unless
         its theme was retired from the codebook or made a folder.
-        ``ruled_out`` holds the ``(theme_id, start, end)`` a pattern still finds but an
-        exclusion pattern rules out.
+        ``ruled_out`` gives the ``(theme_id, start, end)`` a pattern still finds but an
+        exclusion pattern rules out; it is called only when an open suggestion is no
+        longer found (finding them runs the patterns again: a re-run that retires nothing
+        should not pay for it).
         One transaction. Returns counts: new, kept, reopened, retired, decided_kept; and
         of those, retired_excluded and decided_kept_excluded (in ``ruled_out``) and
         retired_decided (a coder decided on it: its theme is retired or a folder).
@@ -205,10 +208,13 @@ class SuggestionMixin:
             # queue, as a merged theme's do not.
             active = {r[0] for r in self.conn.execute(
                 "SELECT id FROM themes WHERE active = 1 AND codable = 1")}
+            excluded: Collection[tuple[str, int, int]] | None = None
             for key, (sid, status, _, _) in existing.items():
                 if sid in seen or status != "open":
                     continue
-                ruled = key in ruled_out
+                if excluded is None:
+                    excluded = ruled_out() if ruled_out is not None else ()
+                ruled = key in excluded
                 if sid in decided and key[0] in active:
                     stats["decided_kept"] += 1
                     stats["decided_kept_excluded"] += ruled

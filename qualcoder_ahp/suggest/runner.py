@@ -27,6 +27,7 @@ from the calling thread, in the same order whichever process did the work.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -194,7 +195,6 @@ def run_suggestions(
         for done, (job, raw, doc_bytes) in enumerate(results, 1):
             plan = plans[job.transcript_id]
             found = engine.find_raw(raw, job.turns, job.sentences)
-            ruled_out = _ruled_out(engine, raw, job, found)
             with store.write():
                 if doc_bytes is not None:
                     store.doc_cache_put(job.key, doc_bytes)
@@ -202,7 +202,8 @@ def run_suggestions(
                     blob = {engine.match_keys[pid]: raw[pid] for pid in engine.patterns}
                     store.doc_cache_put(job.match_key,
                                         json.dumps(blob, separators=(",", ":")).encode())
-                stats = store.apply_suggestions(job.transcript_id, found, ruled_out)
+                stats = store.apply_suggestions(job.transcript_id, found, functools.partial(
+                    _ruled_out, engine, raw, job, found))
             report.tokenised_docs += doc_bytes is not None
             report.cached_docs += plan.doc_loaded
             report.patterns_run += len(plan.missing)
