@@ -87,7 +87,7 @@ def matrix_sheets(matrix: Matrix, *, indent: bool = False) -> list[Sheet]:
                for r in matrix.rows]
     pct = set(matrix.columns) | {"total"}
     return [
-        Sheet(f"{matrix.attribute} n", head, counts, title=f"Matrix: {label}"),
+        Sheet(f"{matrix.attribute} n", head, counts, title=f"Matrix: {label}", totals=1),
         Sheet(f"{matrix.attribute} row %", head, row_pct,
               title=f"Row % (of the theme's total): {label}", percent=pct),
         Sheet(f"{matrix.attribute} col %", head, col_pct,

@@ -1,0 +1,58 @@
+"""Session 21, reports a researcher pastes into a paper: XLSX filters, the Word quotes'
+attributes, one word count, and who moved a framework summary."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from qualcoder_ahp.cli import cli
+
+
+def run(db: Path, *args: str):
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result
+
+
+# ------------------------------------------------------------------ XLSX: filter, frozen header
+def test_every_sheet_of_an_export_has_filter_buttons_and_a_frozen_header(db: Path,
+                                                                         tmp_path: Path) -> None:
+    """A researcher opening counts.xlsx or quotes.xlsx sorts and filters by the header
+    row, which stays in view; a matrix's column total stays out of the filter (sorting
+    would bury it among the themes)."""
+    for name, args in (("counts.xlsx", ("counts", "--by", "attribute:profession")),
+                       ("quotes.xlsx", ("quotes",)), ("memos.xlsx", ("memos",)),
+                       ("log.xlsx", ("log",)), ("co.xlsx", ("cooccurrence",))):
+        out = tmp_path / name
+        run(db, *args, "-o", str(out))
+        book = load_workbook(out)
+        for sheet in book:
+            assert sheet.freeze_panes == "A2", (name, sheet.title)
+            last = sheet.max_row - (1 if sheet.title.endswith(" n") else 0)
+            width = sheet.max_column
+            expected = f"A1:{sheet.cell(1, width).column_letter}{last}"
+            assert sheet.auto_filter.ref == expected, (name, sheet.title)
+        if name == "counts.xlsx":
+            total = book["profession n"]
+            assert total.cell(total.max_row, 1).value == "column total"
+        # The workbook names each filter as Excel does (its hidden _FilterDatabase).
+        with zipfile.ZipFile(out) as zf:
+            names = re.findall(r'<definedName name="_xlnm._FilterDatabase" '
+                               r'localSheetId="(\d+)" hidden="1">([^<]*)</definedName>',
+                               zf.read("xl/workbook.xml").decode())
+        assert len(names) == len(book.sheetnames), name
+        first = book.worksheets[0]
+        assert names[0] == ("0", f"'{first.title}'!$A$1:$"
+                            + re.sub(r"(\d+)$", r"$\1", first.auto_filter.ref.split(":")[1]))
+
+
+def test_an_empty_export_still_filters_its_header(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "none.xlsx"
+    run(db, "quotes", "--theme", "weapon", "-o", str(out))
+    sheet = load_workbook(out)["Quotes"]
+    assert sheet.max_row == 1 and sheet.auto_filter.ref == "A1:Q1"
