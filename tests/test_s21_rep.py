@@ -56,3 +56,25 @@ def test_an_empty_export_still_filters_its_header(db: Path, tmp_path: Path) -> N
     run(db, "quotes", "--theme", "weapon", "-o", str(out))
     sheet = load_workbook(out)["Quotes"]
     assert sheet.max_row == 1 and sheet.auto_filter.ref == "A1:Q1"
+
+
+# ------------------------------------------------------------------ Word: attributes once
+def test_word_quotes_give_each_participants_attributes_once(db: Path, tmp_path: Path) -> None:
+    """An appendix of quotes named every participant's attributes under every quote;
+    each quote now names its participant, transcript, turn and speaker, and a table at
+    the end gives each participant's attributes once."""
+    from docx import Document
+
+    out = tmp_path / "quotes.docx"
+    run(db, "quotes", "--coder", "alice", "-o", str(out))
+    doc = Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    credits = [t for t in texts if t.startswith("\u2014 ")]
+    assert credits and not any("profession" in t or "band" in t for t in credits)
+    assert "\u2014 P01, transcript t1, turn 2, speaker Asha; coder alice, manual" in credits
+    assert texts.count("Participants") == 1
+    table = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
+    quoted = sorted({t.split(",")[0][2:] for t in credits})
+    assert table[0] == ["participant", "transcripts", "band", "profession"]
+    assert [row[0] for row in table[1:]] == quoted
+    assert ["P01", "t1", "8c", "physio"] in table
