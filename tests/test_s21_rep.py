@@ -78,3 +78,39 @@ def test_word_quotes_give_each_participants_attributes_once(db: Path, tmp_path: 
     assert table[0] == ["participant", "transcripts", "band", "profession"]
     assert [row[0] for row in table[1:]] == quoted
     assert ["P01", "t1", "8c", "physio"] in table
+
+
+# ------------------------------------------------------------------ who moved a summary
+def test_a_summary_moved_by_participants_assign_is_logged_for_who_ran_it(
+        tmp_path: Path, monkeypatch) -> None:
+    """The audit trail said the summary's coder moved it, and that coder's undo took
+    the move back: it is the doing of whoever ran ``qcahp participants assign``."""
+    import csv
+    import io
+
+    from qualcoder_ahp.model.store import open_store
+    from tests.test_framework import extend
+
+    db = tmp_path / "qcahp.db"
+    store = open_store(db)
+    extend(store)
+    store.set_cell_summary("alice", "fg", "weapon", "The group's word for AHPs.")
+    store.close()
+    monkeypatch.setenv("LOGNAME", "hana")
+    result = run(db, "participants", "assign", "fg", "P02")
+    assert "1 framework summary of fg moved to P02's cells" in result.stdout
+    assert "qcahp undo" not in result.stdout
+    rows = list(csv.DictReader(io.StringIO(run(db, "log", "--format", "csv").stdout)))
+    last = rows[-1]
+    assert (last["coder"], last["kind"]) == ("", "memo")
+    assert last["what"] == ("moved alice's framework summary of transcript fg on Untapped "
+                            "secret weapon to participant P02, whose transcripts went there "
+                            "(qcahp participants assign, by hana)")
+    # alice's undo is hers: the summary stays where the transcripts went.
+    run(db, "undo", "--coder", "alice")
+    store = open_store(db)
+    try:
+        assert store.memo("alice", "cell", "participant:P02|weapon") == (
+            "fg: The group's word for AHPs.")
+    finally:
+        store.close()
