@@ -114,3 +114,59 @@ def test_a_summary_moved_by_participants_assign_is_logged_for_who_ran_it(
             "fg: The group's word for AHPs.")
     finally:
         store.close()
+
+
+# ------------------------------------------------------------------ words: one word count
+def test_words_counts_words_as_counts_and_the_transcript_list_do(tmp_path: Path) -> None:
+    """``qcahp words`` counted spaCy tokens ("didn't" two, a dash none) where ``qcahp
+    counts`` and the transcript list count whitespace-separated words: the same coded
+    text had two word counts. Now they agree, and a key-word summary over the
+    participants' turns says what ``qcahp counts`` counts besides."""
+    import json
+
+    from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.records import Codebook, Theme
+    from tests.conftest import make_parsed
+
+    db = tmp_path / "w.db"
+    store = open_store(db)
+    store.save_codebook(Codebook("w", (Theme("luck", "Luck", position=0),)))
+    turns = [("Int", "interviewer", "Didn't you plan it - the well-known route?"),
+             ("Ann", "participant", "I didn't plan it. It wasn't planned \u2014 "
+                                    "it's luck, a by-chance move."),
+             ("Int", "interviewer", "And then?"),
+             ("Ann", "participant", "Then the board. I'd say I got lucky, twice.")]
+    info, _ = store.add_transcript("t1", make_parsed(turns), participant="P1")
+    text = store.transcript_text(info.id)
+    start, end = text.index("Didn't"), text.index("a by-chance move.") + 17
+    store.code(info.id, "luck", "ana", start, end)
+    total = store.transcript(info.id).words
+    store.close()
+
+    counts = json.loads(run(db, "counts", "--coder", "ana", "--format", "json").stdout)
+    coded = counts["rows"][0]["words"]
+    every = json.loads(run(db, "words", "--theme", "luck", "--coder", "ana", "--role", "all",
+                           "--min-count", "1", "--max-p", "1", "--format", "json").stdout)
+    assert every["coded_words"] == coded == every["coded_words_every_speaker"] == 21
+    whole = json.loads(run(db, "words", "--role", "all", "--format", "json").stdout)
+    assert whole["running_words"] == total == 32
+    # The participants' turns only: their share of the passage, and the summary says
+    # what qcahp counts counts.
+    result = run(db, "words", "--theme", "luck", "--coder", "ana", "--min-count", "1",
+                 "--max-p", "1", "--format", "json")
+    theirs = json.loads(result.stdout)
+    assert (theirs["coded_words"], theirs["coded_words_every_speaker"]) == (13, 21)
+    assert theirs["coded_words"] + theirs["other_words"] == 13 + 9
+    assert ("luck (ana): 13 coded words in 1 passage (21 with every speaker's, "
+            "as `qcahp counts` counts them) vs 9 other participant words") in result.stderr
+
+
+def test_word_starts_split_as_a_transcripts_word_count_does() -> None:
+    from qualcoder_ahp.reports.spans import count_words
+    from qualcoder_ahp.reports.words import word_starts
+
+    for text in ("", "   ", "one", " didn't  well-known \u2014 x ",
+                 "a\u00a0b\u2028c\u3000d\x1ce\tf\U0001F600 g\r\nh\x85i\u200bj"):
+        starts = word_starts(text).tolist()
+        assert len(starts) == count_words(text), text
+        assert [text[s:].split(maxsplit=1)[0] for s in starts] == text.split()
