@@ -170,3 +170,17 @@ def test_word_starts_split_as_a_transcripts_word_count_does() -> None:
         starts = word_starts(text).tolist()
         assert len(starts) == count_words(text), text
         assert [text[s:].split(maxsplit=1)[0] for s in starts] == text.split()
+
+
+# ------------------------------------------------------------------ empty selections
+def test_a_coding_query_that_finds_nothing_says_why_in_markdown_too(db: Path) -> None:
+    """Text and Word said why a coding query found nothing; the Markdown (the default
+    in a pipe) said "nothing is coded in this selection", which is untrue: the theme is
+    coded, none of its codings meets the other theme."""
+    result = run(db, "quotes", "--theme", "mandate", "--with", "serendipity", "--format", "md")
+    assert "nothing is coded" not in result.stdout
+    said = next(line for line in result.stderr.splitlines()
+                if line.startswith("No codings match: "))
+    why = said.removeprefix("No codings match: ").removesuffix(".")
+    assert why and f"(none: {why})" in result.stdout
+    assert "Mandate: closeness to the trust board has" in why
