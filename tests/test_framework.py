@@ -261,26 +261,29 @@ def test_a_case_keeps_its_summaries_while_one_of_its_transcripts_stays(project) 
 def test_a_case_given_to_another_participant_takes_its_summaries_along(project) -> None:
     """``participants assign`` leaving a case with no transcript moves its summaries to
     the case its transcripts went to (appended, headed with the old case's name): each a
-    logged memo event, undone on its own; nothing is left on a case nobody sees."""
+    logged memo event, by whoever moved the transcripts (session 21: no coder's, so in
+    no coder's undo); nothing is left on a case nobody sees."""
     store, _ = project
     store.set_cell_summary("alice", "fg", "weapon", "The group's word for AHPs.")
     store.set_cell_summary("bob", "fg", "serendipity", "Luck, said once.")
     store.set_cell_summary("alice", "P02", "weapon", "Untapped, she says.")
     n = events(store)
-    store.assign_participant("fg", "P02")
+    store.assign_participant("fg", "P02", by="hana")
     assert memo_rows(store) == [
         ("alice", "participant:P02|weapon", "Untapped, she says.\n\nfg: The group's word "
                                             "for AHPs."),
         ("bob", "participant:P02|serendipity", "fg: Luck, said once.")]
     assert events(store) == n + 2
-    said = EventWords(store).describe(store.events("bob")[-1])
-    assert said.what == ("wrote the framework summary of participant P02 on Serendipity "
-                         "(moved from transcript fg, whose transcripts went there)")
+    moved = store.events()[-1]
+    assert moved["coder"] is None and moved["by"] == "hana"
+    said = EventWords(store).describe(moved)
+    assert said.what == ("moved bob's framework summary of transcript fg on Serendipity to "
+                         "participant P02, whose transcripts went there (qcahp participants "
+                         "assign, by hana)")
     data = ReportData(store, None)
     cell = framework(data).cells[("participant:P02", "weapon")]
     assert [who for who, _, _ in cell.summaries] == ["alice"]
-    store.undo("alice")
-    assert ("alice", "transcript:fg|weapon", "The group's word for AHPs.") in memo_rows(store)
+    assert store.undo_stack("bob")[0][-1] < moved["id"]
     # A case that keeps a transcript keeps its summaries: P01 gives t4 away, not t1.
     store.set_cell_summary("alice", "P01", "serendipity", "Two lucky breaks.")
     store.assign_participant("t4", "P03")
@@ -297,7 +300,7 @@ def test_participants_assign_says_where_the_summaries_went(project) -> None:
     result = CliRunner().invoke(cli, ["participants", "assign", "fg", "P02"])
     assert result.exit_code == 0, result.output
     assert ("1 framework summary of fg moved to P02's cells, headed with fg (`qcahp log` "
-            "lists each; `qcahp undo` takes one back)") in result.stdout
+            "lists each, and who moved it)") in result.stdout
     result = CliRunner().invoke(cli, ["memos", "--kind", "cell"])
     assert "P02" in result.stdout and "*fg*" not in result.stdout
 

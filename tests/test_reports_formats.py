@@ -170,13 +170,16 @@ def test_docx_groups_quotes_by_theme(data):
     raw = ex.quotes_docx(quotes(data, theme="career"), "Quotes")
     doc = Document(io.BytesIO(raw))
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    # The participants' attributes follow the quotes once, in a table (session 21).
     assert headings == ["Career route / Winding route through non-traditional roles",
-                        "Career route / Serendipity"]
+                        "Career route / Serendipity", "Participants"]
     quoted = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
     # 8 codings; "I fell into management by chance." was coded by 3 coders: printed once
     assert quoted[0] == "\u201cIt was a winding road.\u201d" and len(quoted) == 6
-    assert any("P01 (band: 8c; profession: physio), transcript t1, turn 2, speaker Asha; "
+    assert any("P01, transcript t1, turn 2, speaker Asha; "
                "coder alice, manual" in p.text for p in doc.paragraphs)
+    assert [[c.text for c in r.cells] for r in doc.tables[0].rows][:2] == [
+        ["participant", "transcripts", "band", "profession"], ["P01", "t1", "8c", "physio"]]
 
 
 def test_write_private_is_owner_only(tmp_path):
@@ -268,8 +271,9 @@ def test_quotes_carry_turn_and_timestamp_in_every_format(store, tmp_path):
     texts = [p.text for p in word.paragraphs]
     assert "Sérendipité ’chance’" in texts
     assert "\u201cI fell into it by chance 😊, honestly.\u201d" in texts
-    assert any(t.startswith("\u2014 P9 (profession: Ergothérapeute), transcript zoé, turn 2 "
+    assert any(t.startswith("\u2014 P9, transcript zoé, turn 2 "
                             "(00:14:05), speaker Zoé O’Neill; coder Benoît, manual") for t in texts)
+    assert [c.text for c in word.tables[0].rows[1].cells] == ["P9", "zoé", "Ergothérapeute"]
 
 
 def test_empty_reports_say_so_in_text_formats(store):
@@ -293,7 +297,7 @@ def test_docx_prints_a_passage_coded_by_several_coders_once(store):
     doc = Document(io.BytesIO(ex.quotes_docx(quotes(every, theme="serendipity"), "Quotes")))
     texts = [p.text for p in doc.paragraphs]
     assert texts.count(f"\u201c{FELL}\u201d") == 1
-    assert ("\u2014 P01 (band: 8c; profession: physio), transcript t1, turn 2, speaker Asha; "
+    assert ("\u2014 P01, transcript t1, turn 2, speaker Asha; "
             "coders alice, bob, consensus (alice: manual, bob: manual, consensus: consensus)"
             in texts)
     quoted = [t for t in texts if t.startswith("\u201c")]

@@ -21,6 +21,7 @@ from qualcoder_ahp.cli.common import (
     Project,
     emit_json,
     fitted_table,
+    login_name,
     output_format,
     pass_project,
     plural,
@@ -359,7 +360,8 @@ def register(cli: click.Group) -> None:
         new = participant not in known
         cases = {c.key: c.label for c in store.framework_cases()}
         written = store.cell_summaries()
-        changed, old, dropped = store.assign_participant(info.name, participant)
+        changed, old, dropped = store.assign_participant(info.name, participant,
+                                                         by=login_name())
         now = {c.key for c in store.framework_cases()}
         gone = sorted({cases[k] for k, _ in written if k in cases and k not in now})
         moved = sum(len(v) for (k, _), v in written.items() if k in cases and k not in now)
@@ -375,7 +377,7 @@ def register(cli: click.Group) -> None:
             was_case = ", ".join(gone)
             click.echo(f"{moved} framework summar{'y' if moved == 1 else 'ies'} of "
                        f"{was_case} moved to {participant}'s cells, headed with {was_case} "
-                       "(`qcahp log` lists each; `qcahp undo` takes one back)")
+                       "(`qcahp log` lists each, and who moved it)")
         if old and not dropped and old != participant and not any(
                 t.participant == old for t in store.transcripts()):
             click.secho(f"note: {old} has no transcript now; its attributes stay "

@@ -310,16 +310,19 @@ def quotes_cmd(project: Project, theme: str | None, with_: tuple[str, ...],
         title += ("," if theme else "") + f" {query.label(data)}"
     unit = query.near if query else "overlap"
     empty = "No codings match."  # a query that found nothing says why (one line)
+    table_empty = ""  # the Markdown table's own words: "nothing is coded" is untrue here
     if query is not None and not rows:
-        empty = f"No codings match: {why_no_quotes(data, theme, query)}."
+        why = why_no_quotes(data, theme, query)
+        empty, table_empty = f"No codings match: {why}.", f"(none: {why})"
         if fmt not in ("text", "docx"):  # those print it where the quotes would be
             say(empty, fg="yellow")
     asked = {"with": ", ".join(query.with_) or "(none)",
              "without": ", ".join(query.without) or "(none)", "near": unit} if query else {}
     content = {
         "csv": lambda: _csv(ex.quotes_sheet(rows, attrs, query=query), chosen),
-        "md": lambda: to_markdown(_marked([ex.quotes_sheet(
-            rows, attrs, flat=True, query=query, title=title if query else "")], chosen)),
+        "md": lambda: to_markdown(_marked([dataclasses.replace(ex.quotes_sheet(
+            rows, attrs, flat=True, query=query, title=title if query else ""),
+            empty=table_empty)], chosen)),
         "json": lambda: _json(ex.quotes_json(rows, data.coder, theme, query), chosen),
         "xlsx": lambda: to_xlsx([ex.quotes_sheet(rows, attrs, query=query),
                                  _about(project, "quotes", data, theme=theme, **asked)]),

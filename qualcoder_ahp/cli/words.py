@@ -75,7 +75,8 @@ FREQUENCY_GLOSSARY = {
     "word": "the word's lemma (fell, falling and fall are one word), lower-cased",
     "count": "occurrences in the selected speakers' turns",
     "transcripts": "transcripts in which it occurs",
-    "per_1000": "occurrences per 1,000 running words of the selection",
+    "per_1000": "occurrences per 1,000 running words of the selection (words as a "
+                "transcript's word count and qcahp counts count them: separated by spaces)",
     "forms": "its commonest forms as spoken, most frequent first",
 }
 KEYNESS_GLOSSARY = {
@@ -356,6 +357,7 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
             "report": "words", "theme": report.theme_id, "coder": report.coder,
             "role": role, "transcripts": counted.transcripts,
             "coded_words": report.coded_words, "other_words": report.other_words,
+            "coded_words_every_speaker": counted.coded_every_speaker,
             "passages": report.passages, "candidates": report.candidates,
             "words": [{"word": r.word, "coded": r.coded, "elsewhere": r.elsewhere,
                        "coded_per_1000": round(r.coded_per_1000, 4),
@@ -376,6 +378,7 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
             "report": "words (keyness)", "theme": report.theme_id,
             "coders": ex.coder_label(report.coder) if report.coder else who, "role": role,
             "coded words": report.coded_words, "other words": report.other_words,
+            "coded words, every speaker's (qcahp counts' words)": counted.coded_every_speaker,
             "coded passages": report.passages},
             {**FREQUENCY_GLOSSARY, **KEYNESS_GLOSSARY}, chosen)])
     if report.coded_words and why:  # coded, but no word passed the filters
@@ -388,10 +391,15 @@ def _emit_keyness(project: Project, counted: Tally, report: KeynessReport, fmt: 
         return
     speech = "" if role == "all" else f" {role}"
     among = "" if chosen is None else f" [{chosen.criteria}]"
+    # qcahp counts' words of the theme are every speaker's in the passages: say so when
+    # the speech compared here is a part of them, so the two figures do not look at odds.
+    every = ("" if counted.coded_every_speaker == report.coded_words else
+             f" ({counted.coded_every_speaker:,} with every speaker's, as `qcahp counts` "
+             "counts them)")
     say(f"{report.theme_id} ({who}){among}: {report.coded_words:,} coded words in "
-        f"{plural(report.passages, 'passage')} vs {report.other_words:,} other{speech} "
-        f"words; {plural(len(report.rows), 'key word')}, {report.candidates:,} used by "
-        "no pattern")
+        f"{plural(report.passages, 'passage')}{every} vs {report.other_words:,} "
+        f"other{speech} words; {plural(len(report.rows), 'key word')}, "
+        f"{report.candidates:,} used by no pattern")
 
 
 def _about(project: Project, counted: Tally, items: dict[str, Any],

@@ -187,7 +187,16 @@ class EventWords(EventLookups):
         if kind == "cell":
             said = self._cell_summary(verb, target)
             was = parse_cell(event.get("moved_from"))
-            if was is not None:  # its transcripts went to another participant
+            now = parse_cell(target)
+            if was is not None and now is not None and not event.get("coder"):
+                # Logged for whoever gave its transcripts to another participant (since
+                # session 21), not for the coder whose summary it is.
+                by = f", by {event['by']}" if event.get("by") else ""
+                said.what = (f"moved {self._coder_name(change)}'s framework summary of "
+                             f"{was[0]} {was[1]} on {self.theme_name(now[2])} to {now[0]} "
+                             f"{now[1]}, whose transcripts went there (qcahp participants "
+                             f"assign{by})")
+            elif was is not None:  # its transcripts went to another participant
                 said.what += f" (moved from {was[0]} {was[1]}, whose transcripts went there)"
             return said
         if kind == "theme":
@@ -204,6 +213,13 @@ class EventWords(EventLookups):
                          f"({self.theme_name(coding.theme_id)}) on "
                          f"{self.where(coding.transcript_id, coding.start, coding.end)}",
                          [coding.transcript_id], [coding.theme_id])
+
+    def _coder_name(self, change: dict[str, Any]) -> str:
+        """The name of the coder whose memo a change is (``coder_id``): ``a coder`` when
+        it names none or one that is gone."""
+        row = self.store.conn.execute("SELECT name FROM coders WHERE id = ?",
+                                      [change.get("coder_id")]).fetchone()
+        return str(row[0]) if row else "a coder"
 
     def _cell_summary(self, verb: str, target: object) -> Described:
         """``wrote the framework summary of participant p07 on Serendipity``: a cell

@@ -244,13 +244,18 @@ class FrameworkMixin:
             raise UserError(f"no case {key!r} in this project to write a summary on")
         return cell_target(key, self.framework_theme(theme_id))
 
-    def follow_cases(self: Store, moves: dict[str, str]) -> int:
+    def follow_cases(self: Store, moves: dict[str, str], *, by: str | None = None) -> int:
         """Move every coder's summaries of each gone case in ``moves`` (case key -> case
         key, :func:`followed_cases`) to the case its transcripts went to, so that no
-        summary is left on a case nobody sees: each one logged ``memo`` event (``qcahp
-        log`` names it, ``qcahp undo`` takes it back), headed with the old case's name and
-        appended to the coder's summary of that cell when there is one. Call it inside
-        the transaction that moved the transcripts. Returns the summaries moved.
+        summary is left on a case nobody sees: each one logged ``memo`` event, headed
+        with the old case's name and appended to the coder's summary of that cell when
+        there is one. Call it inside the transaction that moved the transcripts. Returns
+        the summaries moved.
+
+        The event is the doing of whoever moved the transcripts (``by``, their login
+        name, as a withdrawal records it), not of the summary's coder: it is logged for
+        no coder (``qcahp log`` names both), so it is in no coder's undo (a coder's
+        ``u`` in the workbench took back a move someone else had made).
         """
         from qualcoder_ahp.model.theme_merge import MemoMoves  # it imports this module
 
@@ -267,8 +272,8 @@ class FrameworkMixin:
             # The summary it lands on first: the event, and the log, are about that cell.
             changes = memos.move(int(coder_id), "cell", target, new, f"{parsed[1]}: {text}")
             changes.reverse()
-            self._apply_and_log(int(coder_id), "memo", changes,
-                                {"kind": "cell", "target": new, "moved_from": target})
+            self._apply_and_log(None, "memo", changes, {  # type: ignore[arg-type]
+                "kind": "cell", "target": new, "moved_from": target, "by": by})
             moved += 1
         return moved
 

@@ -413,7 +413,8 @@ class Store(
             out[code][name] = value
         return out
 
-    def assign_participant(self, name: str, code: str) -> tuple[list[int], str | None, bool]:
+    def assign_participant(self, name: str, code: str, *, by: str | None = None,
+                           ) -> tuple[list[int], str | None, bool]:
         """Give every version of the transcript ``name`` to participant ``code`` (one
         transaction), creating the participant on first use as an import does.
 
@@ -421,7 +422,8 @@ class Store(
         participant, left with no transcript and no attributes (the id an import made
         from a file name), was removed with it. A framework case left with no
         transcript has its cell summaries moved to the transcript's new case
-        (:meth:`~qualcoder_ahp.model.framework_store.FrameworkMixin.follow_cases`).
+        (:meth:`~qualcoder_ahp.model.framework_store.FrameworkMixin.follow_cases`),
+        logged as done ``by`` whoever gave the transcript (a login name).
 
         Raises:
             UserError: ``code`` is empty or was withdrawn (``qcahp withdraw``): a
@@ -448,7 +450,7 @@ class Store(
             self.conn.execute("UPDATE transcripts SET participant_id = ? WHERE name = ?",
                               [pid, name])
             # A case left with no transcript takes its framework summaries along.
-            self.follow_cases(followed_cases(cases, self.framework_cases()))
+            self.follow_cases(followed_cases(cases, self.framework_cases()), by=by)
             dropped = False
             for other in sorted(c for c in before if c and c != code):
                 if not self._participant_transcripts(other) and not self.participants().get(

@@ -87,7 +87,7 @@ def matrix_sheets(matrix: Matrix, *, indent: bool = False) -> list[Sheet]:
                for r in matrix.rows]
     pct = set(matrix.columns) | {"total"}
     return [
-        Sheet(f"{matrix.attribute} n", head, counts, title=f"Matrix: {label}"),
+        Sheet(f"{matrix.attribute} n", head, counts, title=f"Matrix: {label}", totals=1),
         Sheet(f"{matrix.attribute} row %", head, row_pct,
               title=f"Row % (of the theme's total): {label}", percent=pct),
         Sheet(f"{matrix.attribute} col %", head, col_pct,
@@ -234,7 +234,9 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "",
     every coder named (a reader of an appendix wants each quote once); the CSV and
     XLSX keep one row per coding. ``subtitle`` (the transcripts chosen) follows the title.
     A coding query's co-coded themes (:func:`cocoded_line`, ``near`` its unit) follow
-    the attribution.
+    the attribution. Each quote names its participant, transcript, turn and speaker;
+    the participants' attributes are given once, in a table at the end
+    (:func:`_participants_table`), as :func:`quotes_text` lists them.
     """
     from docx import Document
     from docx.shared import Pt
@@ -253,7 +255,8 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "",
             doc.add_heading(q.theme_path, level=1)
         doc.add_paragraph(f"\u201c{word_safe(q.quote.strip())}\u201d", style="Quote")
         para = doc.add_paragraph()
-        run = para.add_run("\u2014 " + word_safe(_group_attribution(group)))
+        bare = [dataclasses.replace(other, attributes={}) for other in group]
+        run = para.add_run("\u2014 " + word_safe(_group_attribution(bare)))
         run.font.size = Pt(9)
         if q.cocoded:
             run = para.add_run("\n" + word_safe(cocoded_line(q, near)))
@@ -264,9 +267,40 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "",
                 memo = para.add_run(f"\nMemo{who}: " + word_safe(other.memo))
                 memo.italic = True
                 memo.font.size = Pt(9)
+    _participants_table(doc, quotes)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _participants_table(doc: Any, quotes: list[Quote]) -> None:
+    """A "Participants" heading and table at the end of a Word document of quotes: a
+    row per participant quoted (the transcripts quoted, then one column per attribute),
+    so that the quotes above need not repeat the attributes. Nothing when no
+    participant quoted has an attribute."""
+    people: dict[str, dict[str, str]] = {}
+    transcripts: dict[str, list[str]] = {}
+    for q in quotes:
+        if q.participant:
+            people.setdefault(q.participant, q.attributes)
+            names = transcripts.setdefault(q.participant, [])
+            if q.transcript not in names:
+                names.append(q.transcript)
+    names = sorted({a for attrs in people.values() for a in attrs})
+    if not names:
+        return
+    doc.add_heading("Participants", level=1)
+    table = doc.add_table(rows=1, cols=2 + len(names))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ["participant", "transcripts", *names],
+                          strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(word_safe(text)).bold = True
+    for person in sorted(people):
+        values = [person, ", ".join(sorted(transcripts[person])),
+                  *(people[person].get(a, "") for a in names)]
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = word_safe(text)
 
 
 def quotes_text(quotes: list[Quote], title: str, subtitle: str = "",

@@ -29,11 +29,19 @@ not cached yet is tokenised here. A report only reads the project (another coder
 be writing to it), so the docs it tokenises are not stored; ``qcahp suggest`` caches
 them.
 
-Running words are spaCy tokens holding a letter or a digit ("didn't" is two: ``did``
-and ``n't``); a token belongs to the speaker turn its first character falls in, and to
-the coded text when its first character lies inside a coding of the theme (or of a
-theme below it) by the chosen coder (without one, every coder's but a consensus coder's,
-pooled, as in every report).
+Words are counted as the rest of qcahp counts them (a transcript's word count, the
+``words`` of ``qcahp counts``): the running words, the denominators of ``per_1000`` and
+of keyness, are the whitespace-separated words (:func:`~qualcoder_ahp.reports.spans.count_words`;
+"didn't" and "well-known" are one each, "—" alone is one). A running word belongs to the
+speaker turn its first character falls in; the coded text's words are those of the
+passages coded with the theme (or a theme below it) by the chosen coder (without one,
+every coder's but a consensus coder's, pooled, as in every report) within the chosen
+speakers' turns, counted as ``qcahp counts`` counts a passage's words. So with ``--role
+all`` a theme's coded words are its ``words`` in ``qcahp counts``; by default only the
+participants' share of the passages counts (:attr:`Tally.coded_every_speaker` holds the
+other figure). The words listed are counted by spaCy token, each token in the turn and
+the coded text its first character lies in ("didn't" gives ``do`` and ``n't``, both stop
+words).
 """
 
 from __future__ import annotations
@@ -53,7 +61,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import Pattern
 from qualcoder_ahp.reports.data import left_out_of_pool, unknown_theme
 from qualcoder_ahp.reports.search import ROLES, reading_rows
-from qualcoder_ahp.reports.spans import merge
+from qualcoder_ahp.reports.spans import intersect, merge, words_in
 from qualcoder_ahp.reports.text_table import cell_head
 
 if TYPE_CHECKING:
@@ -107,9 +115,14 @@ class Tally:
 
     words: dict[str, WordCount]
     running: int
-    """Running words (tokens with a letter or digit, stop words included) selected."""
+    """Running words selected: whitespace-separated words, stop words included, as a
+    transcript's word count counts them."""
     coded_running: int = 0
-    """Running words inside the coded text."""
+    """Running words of the coded text within the selected speakers' turns (counted as
+    ``qcahp counts`` counts a passage's words)."""
+    coded_every_speaker: int = 0
+    """Words of the whole coded passages, every speaker's: ``qcahp counts``' ``words``
+    of the theme in the transcripts counted."""
     transcripts: int = 0
     """Transcripts counted."""
     tokenised: int = 0
@@ -211,7 +224,8 @@ def tally(
             :func:`~qualcoder_ahp.reports.search.one_version`).
         role: ``participant`` (the default), ``interviewer`` or ``all``.
         coded: merged, sorted coded spans per transcript id: each word's ``coded``
-            count and :attr:`Tally.coded_running` count the tokens inside them.
+            count counts the tokens inside them, :attr:`Tally.coded_running` their
+            words in the role's turns.
         exclude: more words to leave out, each with every form of its lemma.
         keep_stop_words: count stop words and fillers too.
         progress: called after each transcript.
@@ -251,16 +265,14 @@ def tally(
                 out.tokenised += 1
             array = doc.to_array([ORTH, IDX]) if len(doc) else numpy.zeros((0, 2), "uint64")
             starts = array[:, 1].astype(numpy.int64)
-            keep = _in_spans(starts, _role_spans(store.turns(tid), role, len(text)))
-            inside = _in_spans(starts, coded.get(tid, []) if coded is not None else [])
+            spoken = _role_spans(store.turns(tid), role, len(text))
+            passages = coded.get(tid, []) if coded is not None else []
+            keep = _in_spans(starts, spoken)
+            inside = _in_spans(starts, passages)
             for mask, is_coded in ((keep & ~inside, False), (keep & inside, True)):
                 orths, counts = numpy.unique(array[mask, 0], return_counts=True)
                 for orth, n in zip(orths.tolist(), counts.tolist(), strict=True):
-                    word, form, running = vocab.lookup(orth)
-                    if running:
-                        out.running += n
-                        if is_coded:
-                            out.coded_running += n
+                    word, form, _ = vocab.lookup(orth)
                     if word is None:
                         continue
                     entry = words.get(word)
@@ -272,6 +284,10 @@ def tally(
                         entry.coded_in.add(tid)
                     entry.transcripts.add(tid)
                     entry.forms[form] += n
+        out.running += int(_in_spans(word_starts(text), spoken).sum())
+        if passages:
+            out.coded_running += words_in(text, intersect(spoken, passages))
+            out.coded_every_speaker += words_in(text, passages)
         if progress is not None:
             progress(done, len(rows), names[tid])
     return out
@@ -288,6 +304,33 @@ def lemmatiser(store: Store) -> Callable[[str], str]:
             return _Vocabulary(pipeline, None)._lemma(word)
 
     return lemma
+
+
+_SPACE = tuple(ord(ch) for ch in map(chr, range(0x3001)) if ch.isspace())
+"""The code points ``str.split()`` splits on (none lies above U+3000)."""
+
+
+@functools.cache
+def _space_table() -> Any:
+    """A numpy lookup table: ``True`` at each code point of :data:`_SPACE`."""
+    import numpy
+
+    table = numpy.zeros(0x3002, dtype=bool)
+    table[list(_SPACE)] = True
+    return table
+
+
+def word_starts(text: str) -> Any:
+    """Where each whitespace-separated word of ``text`` starts (a numpy array): the
+    words :func:`~qualcoder_ahp.reports.spans.count_words` counts, found at numpy's
+    speed rather than a regular expression's (a study is millions of words)."""
+    import numpy
+
+    points = numpy.frombuffer(text.encode("utf-32-le"), dtype=numpy.uint32)
+    # Every code point above U+3000 is looked up as U+3001, which is no space.
+    space = _space_table()[numpy.minimum(points, 0x3001)]
+    before = numpy.concatenate(([True], space[:-1]))
+    return numpy.flatnonzero(~space & before).astype(numpy.int64)
 
 
 def _role_spans(turns: Sequence[Any], role: str, length: int) -> list[tuple[int, int]]:

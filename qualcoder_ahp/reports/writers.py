@@ -83,6 +83,9 @@ class Sheet:
     whole: str = ""
     """Where a reader finds the whole text of a cell that Excel's limit cut (``see the
     quotes sheet``); empty: the CSV export (:data:`xlsx.CUT_MARK`)."""
+    totals: int = 0
+    """Trailing rows that sum up the others (a matrix's column total): an XLSX sheet's
+    autofilter leaves them out, so sorting or filtering the rows keeps them last."""
 
 
 @dataclass(frozen=True)
@@ -429,6 +432,8 @@ class Workbook(bytes):
 def to_xlsx(sheets: Sequence[Sheet]) -> Workbook:
     """An XLSX workbook: one sheet per :class:`Sheet`, bold frozen header, fitted widths.
 
+    Every sheet's header row has Excel's filter buttons (an autofilter over its rows, but
+    the :attr:`Sheet.totals`), to sort and filter the rows while the header stays in view.
     Percentages get the ``0.0`` number format; long-text columns are wide and wrap. A
     cell over Excel's limit is cut with a marker saying where the whole text is
     (:attr:`Sheet.whole`), and listed in the result's :attr:`Workbook.cuts`.
@@ -437,20 +442,23 @@ def to_xlsx(sheets: Sequence[Sheet]) -> Workbook:
 
     taken: set[str] = set()
     parts = []
+    filters = []
     cuts: list[Cut] = []
     for sheet in sheets:
         title = sheet_title(sheet.name, taken)
         cut: list[tuple[int, int]] = []
+        filters.append(xlsx.filter_range(len(sheet.columns),
+                                         max(0, len(sheet.rows) - sheet.totals)))
         parts.append((title, xlsx.sheet_xml(
             sheet.columns, sheet.rows, [_width(sheet, i) for i in range(len(sheet.columns))],
             [c in sheet.percent for c in sheet.columns], [c in sheet.wrap for c in sheet.columns],
             [c in sheet.decimals for c in sheet.columns], frozen_columns=sheet.frozen,
             cut=cut, where=sheet.whole or "the CSV export holds it whole",
-            times=[c in sheet.times for c in sheet.columns],
+            times=[c in sheet.times for c in sheet.columns], filtered=filters[-1],
         )))
         cuts += [Cut(title, r + 2, _label(sheet.rows[r][0] if sheet.rows[r] else ""),
                      sheet.columns[i]) for r, i in cut]
-    book = Workbook(xlsx.workbook(parts))
+    book = Workbook(xlsx.workbook(parts, filters))
     book.cuts = tuple(cuts)
     return book
 
