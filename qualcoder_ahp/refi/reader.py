@@ -207,6 +207,9 @@ class RefiData:
     origin: str = ""
     name: str = ""
     """The project's name in the file (``Project@name``)."""
+    consensus: set[str] = field(default_factory=set)
+    """Names of the users the project's ``Description`` names as consensus coders (our
+    export's ``Consensus coder: NAME`` lines): their codings are the reconciled ones."""
     not_imported: list[str] = field(default_factory=list)
     """What a text tool cannot bring in, one line per kind (PDF sources, sets, links...),
     with the names and how many codings went with them."""
@@ -418,7 +421,8 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
     for variable in root.findall("Variables/Variable"):
         if (variable.findtext("Description") or "").strip():
             data.drop("description", f"variable {variable.get('name') or ''}")
-    if (root.findtext("Description") or "").strip():
+    description = _project_description(root.findtext("Description") or "", data)
+    if description:
         data.drop("description", "the project")
     data.cases = _read_cases(root, data)
     _check_sets(root, data)
@@ -448,6 +452,21 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
             data.drop(kind, element.get("name") or norm_guid(element.get("guid")) or "")
     _summarise_dropped(data)
     return data
+
+
+def _project_description(text: str, data: RefiData) -> str:
+    """The project's ``Description`` without the ``Consensus coder: NAME`` lines our
+    export writes (:data:`~qualcoder_ahp.refi.export.CONSENSUS_LINE`), whose names go
+    to :attr:`RefiData.consensus`; what is left is the other tool's description."""
+    from qualcoder_ahp.refi.export import CONSENSUS_INTRO, CONSENSUS_LINE
+
+    kept = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.startswith(CONSENSUS_LINE) and line[len(CONSENSUS_LINE):].strip():
+            data.consensus.add(line[len(CONSENSUS_LINE):].strip())
+        elif line.strip() != CONSENSUS_INTRO:
+            kept.append(line)
+    return "\n".join(kept).strip()
 
 
 def _count_units(data: RefiData, best: str) -> None:
