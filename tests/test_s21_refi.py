@@ -333,3 +333,61 @@ def test_a_project_description_beside_the_consensus_lines_is_named(tmp_path: Pat
         assert import_file(open_store(tmp_path / "q.db"), ours).not_imported == []
     finally:
         store.close()
+
+
+# ------------------------------------------------------------ 4. damaged files
+def _export(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    store = open_store(tmp_path / "src.db")
+    try:
+        from tests.test_refi_support import build_coded_project
+
+        build_coded_project(store)
+        export_project(store, tmp_path / "src.qdpx")
+    finally:
+        store.close()
+    with zipfile.ZipFile(tmp_path / "src.qdpx") as archive:
+        return tmp_path / "src.qdpx", {n: archive.read(n) for n in archive.namelist()}
+
+
+def test_an_archive_without_a_source_text_is_refused(tmp_path: Path) -> None:
+    """A .qdpx zipped again without its sources/ folder was imported without its
+    transcripts, and every coding of them left out, said only in warnings."""
+    _, entries = _export(tmp_path)
+    lost = next(n for n in entries if n.startswith("sources/"))
+    path = qdpx(tmp_path / "cut.qdpx", {n: d for n, d in entries.items() if n != lost})
+    db = tmp_path / "p.db"
+    store = open_store(db)
+    try:
+        store.ensure_coder("lead")
+        before = table_counts(store)
+    finally:
+        store.close()
+    result = _cli("--db", str(db), "refi", "import", str(path))
+    assert result.exit_code == 1
+    guid = lost.removeprefix("sources/")
+    assert result.stderr.splitlines() == [
+        f"Error: {path}: the archive is damaged: the text of source 'p01-interview' (internal://"
+        f"{guid}) is missing from it; copy or export it again"]
+    store = open_store(db)
+    try:
+        assert table_counts(store) == before
+    finally:
+        store.close()
+
+
+def test_a_source_skipped_says_how_many_codings_went_with_it(tmp_path: Path) -> None:
+    """A source whose text is binary is skipped with a warning that now counts its
+    codings, and no longer also calls it 'read as Windows-1252'."""
+    _, entries = _export(tmp_path)
+    bad = next(n for n in entries if n.startswith("sources/"))
+    path = qdpx(tmp_path / "bin.qdpx", {**entries, bad: b"\x00\xff\x00 not text" * 8})
+    store = open_store(tmp_path / "p.db")
+    try:
+        report = import_file(store, path)
+    finally:
+        store.close()
+    skipped = [w for w in report.warnings if "binary" in w or "Windows-1252" in w]
+    assert len(skipped) == 1
+    assert skipped[0].startswith("source 'p01-interview': ")
+    assert skipped[0].endswith("binary file, not text (contains NUL bytes); skipped, with "
+                               "its 4 codings")

@@ -561,8 +561,13 @@ def _check_sets(root: etree._Element, data: RefiData) -> None:
 
 
 def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
-             data: RefiData) -> str | None:
-    """The raw decoded text of a TextSource or Note (inline or in the archive)."""
+             data: RefiData, *, required: bool = False) -> str | None:
+    """The raw decoded text of a TextSource or Note (inline or in the archive).
+
+    Raises:
+        ImportFailed: ``required`` (a ``TextSource`` of the file) and its
+            ``internal://`` text is not in the archive: the archive is damaged.
+    """
     inline = element.find("PlainTextContent")
     if inline is not None:
         return inline.text or ""
@@ -593,17 +598,24 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
                                      f"{MAX_BYTES // 2**20} MiB, the transcript limit; skipped")
                 return None
             raw = read_entry(archive, stored)
+            try:
+                text = decode(raw, path=stored)
+            except ImportFailed as exc:  # (a binary file is not "read as Windows-1252")
+                data.warnings.append(f"{label}: {exc}; skipped")
+                return None
             if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                 try:
                     raw.decode("utf-8")
                 except UnicodeDecodeError:
                     data.warnings.append(f"{label}: {stored!r} is not UTF-8; read as "
                                          "Windows-1252")
-            try:
-                return decode(raw, path=stored)
-            except ImportFailed as exc:
-                data.warnings.append(f"{label}: {exc}; skipped")
-                return None
+            return text
+    if required and path.lower().startswith("internal://"):
+        # Inside the archive by the file's own word: a .qdpx zipped again without its
+        # sources/ folder, or copied in part. Importing the rest would leave this
+        # transcript and its codings out, said only in a warning.
+        raise ImportFailed(f"the archive is damaged: the text of {label} ({path}) is "
+                           "missing from it; copy or export it again", path=archive.path)
     data.warnings.append(f"{label}: {path!r} is missing from the archive; skipped")
     return None
 
@@ -833,13 +845,19 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
         guid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-repeat:{guid}:{len(data.sources)}"))
         data.warnings.append(f"{label}: its GUID repeats that of source {first!r}; "
                              "imported under a GUID of its own")
-    raw = _text_of(element, archive, label, data)
+    # A PDF's or a recording's text (made into a TextSource with no parent by
+    # _read_media) may be left out of an archive; a text source's may not.
+    raw = _text_of(element, archive, label, data, required=element.getparent() is not None)
+    if raw is not None and not OffsetResolver(raw).text.strip():
+        data.warnings.append(f"{label}: empty text; skipped")
+        raw = None
     if raw is None:
+        coded = len(element.findall("PlainTextSelection/Coding"))
+        if coded and data.warnings and data.warnings[-1].endswith("skipped"):
+            # Its codings go with it: say how many (they were left out without a word).
+            data.warnings[-1] += f", with its {coded:,} coding{'' if coded == 1 else 's'}"
         return
     resolver = OffsetResolver(raw)
-    if not resolver.text.strip():
-        data.warnings.append(f"{label}: empty text; skipped")
-        return
     stripped = strip_labels(resolver.text,
                             ours=data.origin.lower().startswith("qualcoder_ahp"),
                             roles=read_speakers(element.findtext("Description")))
