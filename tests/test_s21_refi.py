@@ -124,11 +124,11 @@ def test_a_user_the_file_does_not_list_is_a_coder_of_their_own(tmp_path: Path) -
     assert result.stdout.splitlines() == [
         f"Imported {path} (project): 2 themes, 3 coders, 1 transcript, 3 codings, 1 memo.",
         f"1 coding and 1 memo name a user the file does not list ({ghost}): kept apart as "
-        f"the new coder 'unknown user b2000000' (--coder-map \"{ghost}=NAME\" gives them "
-        "to another coder).",
+        "the new coder 'unknown user b2000000' (name the coder with qcahp coders rename, "
+        f"or give them to a coder of yours with --coder-map \"{ghost}=NAME\").",
         f"1 coding names a user the file does not list ({other}): kept apart as the new "
-        f"coder 'unknown user {other}' (--coder-map \"{other}=NAME\" gives it to another "
-        "coder)."]
+        f"coder 'unknown user {other}' (name the coder with qcahp coders rename, or give "
+        f"it to a coder of yours with --coder-map \"{other}=NAME\")."]
     with sqlite3.connect(tmp_path / "p.db") as conn:
         coders = dict(conn.execute("SELECT name, guid FROM coders"))
         assert coders == {"Sam": SAM.lower(), "unknown user b2000000": ghost,
@@ -173,10 +173,10 @@ def test_an_unlisted_user_can_be_given_to_a_coder(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == (f"Imported {path} (project): 2 themes, 2 coders, 1 transcript, "
                         "2 codings.")  # Sam, listed with no work of theirs, and lee
-    assert lines[1].startswith(f"1 coding names a user the file does not list "
-                               f"({GHOST.lower()}): given to the coder 'kim' here")
-    assert lines[2].startswith(f"1 coding names a user the file does not list "
-                               f"({OTHER.lower()}): kept apart as the new coder 'lee'")
+    assert lines[1] == (f"1 coding names a user the file does not list ({GHOST.lower()}): "
+                        "given to the coder 'kim' here.")
+    assert lines[2] == (f"1 coding names a user the file does not list ({OTHER.lower()}): "
+                        "given to the new coder 'lee' (--coder-map).")
     with sqlite3.connect(db) as conn:
         assert sorted(conn.execute("SELECT k.name, c.quote FROM codings c JOIN coders k "
                                    "ON k.id = c.coder_id")) == [("kim", "By chance"),

@@ -82,6 +82,8 @@ class UnlistedUser:
     name: str
     new: bool
     """The import made the coder (else it was here: by the GUID, or the mapped name)."""
+    mapped: bool = False
+    """``--coder-map`` named the coder."""
     codings: int = 0
     memos: int = 0
 
@@ -454,9 +456,9 @@ class RefiMixin:
         row = self.conn.execute("SELECT id, name FROM coders WHERE lower(guid) = ?",
                                 [user_guid]).fetchone()
         new = False
+        mapped = ctx.coder_map.get(user_guid) or ctx.coder_map.get(stand_in)
         if row is None:
-            name = (ctx.coder_map.get(user_guid) or ctx.coder_map.get(stand_in)
-                    or stand_in).strip()
+            name = (mapped or stand_in).strip()
             row = self.conn.execute("SELECT id, name FROM coders WHERE name = ?",
                                     [name]).fetchone()
             if row is not None and name == stand_in:  # another GUID with the same start
@@ -468,7 +470,7 @@ class RefiMixin:
                     "INSERT INTO coders (name, guid, created_at) VALUES (?, ?, ?)",
                     [name, user_guid, now()])
                 row, new = (int(cur.lastrowid or 0), name), True
-        found = UnlistedUser(user_guid, int(row[0]), str(row[1]), new)
+        found = UnlistedUser(user_guid, int(row[0]), str(row[1]), new, bool(mapped))
         ctx.unlisted[user_guid] = found
         return found
 

@@ -170,14 +170,20 @@ def _idle_line(coder: IdleCoder) -> str:
 def _unlisted_line(user: UnlistedUser) -> str:
     """Whose the codings and memos of a user the file does not list became:
     ``2 codings and 1 memo name a user the file does not list (3f2a9c1e-...): kept
-    apart as the new coder 'unknown user 3f2a9c1e' (--coder-map ...=NAME ...).``"""
+    apart as the new coder 'unknown user 3f2a9c1e' (...).``"""
     what = " and ".join(n for n in (_n(user.codings, "coding"), _n(user.memos, "memo")) if n)
     verb = "names" if user.codings + user.memos == 1 else "name"
     them = "it" if user.codings + user.memos == 1 else "them"
-    whose = (f"kept apart as the new coder {user.name!r}" if user.new
-             else f"given to the coder {user.name!r} here")
-    return (f"{what[0].upper()}{what[1:]} {verb} a user the file does not list ({user.guid}): "
-            f"{whose} (--coder-map \"{user.guid}=NAME\" gives {them} to another coder).")
+    if user.new and not user.mapped:
+        whose = (f"kept apart as the new coder {user.name!r} (name the coder with qcahp "
+                 f"coders rename, or give {them} to a coder of yours with --coder-map "
+                 f"\"{user.guid}=NAME\")")
+    elif user.new:
+        whose = f"given to the new coder {user.name!r} (--coder-map)"
+    else:
+        whose = f"given to the coder {user.name!r} here"
+    return (f"{what[0].upper()}{what[1:]} {verb} a user the file does not list "
+            f"({user.guid}): {whose}.")
 
 
 def _n(count: int, noun: str) -> str:
