@@ -391,3 +391,32 @@ def test_a_source_skipped_says_how_many_codings_went_with_it(tmp_path: Path) -> 
     assert skipped[0].startswith("source 'p01-interview': ")
     assert skipped[0].endswith("binary file, not text (contains NUL bytes); skipped, with "
                                "its 4 codings")
+
+
+def test_two_users_of_one_name_are_said_to_be_one_coder(tmp_path: Path) -> None:
+    """Two users of the file called alike (ATLAS.ti's "Admin") became one coder without
+    a word; a warning says so, and --coder-map by GUID keeps them apart."""
+    two = "A1B2C3D4-0000-4000-8000-000000000002"
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="ATLAS.ti 23">'
+           f'<Users><User guid="{SAM}" name="Admin"/><User guid="{two}" name="Admin"/>'
+           f"</Users>{CODES}<Sources>"
+           '<TextSource guid="0D0D0D0D-0000-4000-8000-000000000001" name="Amira">'
+           f"<PlainTextContent>{TEXT}</PlainTextContent>"
+           f"{_select(1, 'By chance', SAM)}{_select(2, 'By chance', two)}"
+           "</TextSource></Sources></Project>")
+    path = qdpx(tmp_path / "in.qdpx", {"project.qde": qde})
+    store = open_store(tmp_path / "p.db")
+    try:
+        report = import_file(store, path)
+        assert f"users {SAM.lower()} and {two.lower()} of the file are both called 'Admin': " \
+               f"their work is one coder's here, Admin (--coder-map \"{two.lower()}=NAME\" " \
+               "keeps them apart)" in report.warnings
+    finally:
+        store.close()
+    store = open_store(tmp_path / "q.db")
+    try:
+        report = import_file(store, path, coder_map={two: "Admin 2"})
+        assert not any("both called" in w for w in report.warnings)
+        assert sorted(c.coder for c in store.codings()) == ["Admin", "Admin 2"]
+    finally:
+        store.close()

@@ -375,6 +375,15 @@ class RefiMixin:
             row = self.conn.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
             if row:
                 out[user.guid] = int(row[0])
+                first = next((g for g, c in out.items() if c == row[0] and g != user.guid),
+                             None)
+                if first is not None and user.guid not in coder_map:
+                    # Two people called "Admin" (ATLAS.ti's first user) became one coder
+                    # without a word: their agreement is lost.
+                    stats["notes"].append(
+                        f"users {first} and {user.guid} of the file are both called "
+                        f"{user.name!r}: their work is one coder's here, {name} (--coder-map "
+                        f'"{user.guid}=NAME" keeps them apart)')
                 continue
             taken = self.conn.execute("SELECT 1 FROM coders WHERE lower(guid) = ?",
                                       [user.guid]).fetchone()
