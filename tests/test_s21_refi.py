@@ -96,6 +96,19 @@ def test_a_grey_chosen_on_purpose_goes_out_grey(tmp_path: Path) -> None:
         fresh.close()
     with zipfile.ZipFile(tmp_path / "two.qdpx") as archive:
         assert _codes(archive.read("project.qde")) == want
+    # Given a colour here, even the grey again after another, it is a colour.
+    store = open_store(tmp_path / "fresh.db")
+    try:
+        plain = next(t.id for t in store.themes() if t.name == "Plain")
+        store.edit_theme(plain, coder="sam", color="#CC6677")
+        store.edit_theme(plain, coder="sam", color="#888888")
+        assert store.refi_uncoloured() == set()
+        export_codebook(store, tmp_path / "three.qdc")
+    finally:
+        store.close()
+    three = etree.fromstring((tmp_path / "three.qdc").read_bytes())
+    assert {c.get("name"): c.get("color") for c in three.iter(
+        "{urn:QDA-XML:codebook:1.0}Code")} == {**want, "Plain": "#888888"}
 
 
 def test_a_dry_run_remembers_no_colourless_code(tmp_path: Path) -> None:

@@ -239,12 +239,20 @@ class RefiMixin:
 
     def refi_uncoloured(self: Store) -> set[str]:
         """The GUIDs of the themes made from REFI codes that had no colour
-        (:data:`UNCOLOURED`)."""
+        (:data:`UNCOLOURED`), and not given one here since (a logged colour change: red,
+        then back to grey, is a grey chosen on purpose)."""
         try:
             found = json.loads(self.get_setting(UNCOLOURED) or "[]")
         except ValueError:
             return set()
-        return {g for g in found if isinstance(g, str)} if isinstance(found, list) else set()
+        if not isinstance(found, list) or not found:
+            return set()
+        coloured = {row[0] for row in self.conn.execute(
+            "SELECT t.guid FROM events e, json_each(e.payload, '$.changes') c JOIN themes t "
+            "ON t.id = json_extract(c.value, '$.id') WHERE e.kind = 'theme_edit' AND "
+            "json_valid(e.payload) AND json_extract(c.value, '$.op') = 'theme_field' AND "
+            "json_extract(c.value, '$.field') = 'color'")}
+        return {g for g in found if isinstance(g, str)} - coloured
 
     def refi_codings(self: Store, transcript_id: int) -> list[tuple[Coding, str]]:
         """One transcript's active codings with their ``created_at``, in export order."""
