@@ -14,10 +14,12 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from lxml import etree
 
 from qualcoder_ahp.cli import cli
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.importers import import_paths
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.refi import export_codebook, export_project, import_file
@@ -124,7 +126,7 @@ def test_a_dry_run_remembers_no_colourless_code(tmp_path: Path) -> None:
 def test_a_user_the_file_does_not_list_is_a_coder_of_their_own(tmp_path: Path) -> None:
     """Their codings went to the coder "imported" without a word, with any other
     unlisted user's: two people's work became one coder's."""
-    note = f'<NoteRef targetGUID="A07E0000-0000-4000-8000-000000000001"/>'
+    note = '<NoteRef targetGUID="A07E0000-0000-4000-8000-000000000001"/>'
     path = _file(tmp_path / "in.qdpx",
                  _select(1, "By chance", SAM) + _select(2, "By chance", GHOST, note=note)
                  + _select(3, "by choice", OTHER, PLAIN),
@@ -206,12 +208,8 @@ def test_a_refused_file_with_unlisted_users_changes_nothing(tmp_path: Path) -> N
         store.add_transcript("Amira", make_parsed([("Amira", "participant", "Other words.")]))
         before = table_counts(store)
         path = _file(tmp_path / "in.qdpx", _select(1, "By chance", GHOST))
-        try:
+        with pytest.raises(UserError, match="Amira"):
             import_file(store, path)
-        except Exception as exc:  # noqa: BLE001 - the message is checked below
-            assert "Amira" in str(exc)
-        else:
-            raise AssertionError("the name clash was not refused")
         assert table_counts(store) == before
         assert [r[0] for r in store.conn.execute("SELECT name FROM coders")] == []
     finally:
