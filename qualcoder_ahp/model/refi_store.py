@@ -247,11 +247,17 @@ class RefiMixin:
             return set()
         if not isinstance(found, list) or not found:
             return set()
-        coloured = {row[0] for row in self.conn.execute(
-            "SELECT t.guid FROM events e, json_each(e.payload, '$.changes') c JOIN themes t "
-            "ON t.id = json_extract(c.value, '$.id') WHERE e.kind = 'theme_edit' AND "
-            "json_valid(e.payload) AND json_extract(c.value, '$.op') = 'theme_field' AND "
-            "json_extract(c.value, '$.field') = 'color'")}
+        recoloured: set[str] = set()
+        for (payload,) in self.conn.execute(
+                "SELECT payload FROM events WHERE kind = 'theme_edit'"):
+            try:
+                changes = json.loads(payload).get("changes") or []
+            except (ValueError, AttributeError):
+                continue
+            recoloured |= {c.get("id") for c in changes if isinstance(c, dict)
+                           and c.get("op") == "theme_field" and c.get("field") == "color"}
+        guids = dict(self.conn.execute("SELECT id, guid FROM themes"))
+        coloured = {guids[t] for t in recoloured if t in guids}
         return {g for g in found if isinstance(g, str)} - coloured
 
     def refi_codings(self: Store, transcript_id: int) -> list[tuple[Coding, str]]:
