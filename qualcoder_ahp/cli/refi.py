@@ -148,7 +148,8 @@ def register(cli: click.Group) -> None:
     @refi.command("import")
     @click.argument("file", type=click.Path(dir_okay=False))
     @click.option("--coder-map", "coder_map", multiple=True, metavar="FILE_USER=CODER",
-                  help="Store a user of the file under another coder name (repeatable).")
+                  help="Store a user of the file (by name, or by GUID) under another "
+                  "coder name (repeatable).")
     @click.option("--default-coder", default=None, metavar="NAME",
                   help="Coder for codings and notes that name no user [default: the "
                   "file's only user, else imported].")

@@ -15,6 +15,7 @@ every coding; the kind is not undoable by the coder's undo key.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -72,6 +73,38 @@ class IdleCoder:
 
 
 @dataclass
+class UnlistedUser:
+    """A ``creatingUser`` the file's ``Users`` does not list: the coder whose codings
+    and memos they became (:meth:`RefiMixin._unlisted_user`), and how many were added."""
+
+    guid: str
+    coder_id: int
+    name: str
+    new: bool
+    """The import made the coder (else it was here: by the GUID, or the mapped name)."""
+    mapped: bool = False
+    """``--coder-map`` named the coder."""
+    codings: int = 0
+    memos: int = 0
+
+
+def coding_label(theme_name: str, quote: str) -> str:
+    """How a coding memo's ``Note`` names its coding, in the other tool's list of notes:
+    ``Serendipity: "It was by chance, really"`` (the quote cut at 60 characters, on one
+    line). It named the coding by its row number here (``coding 272``), which means
+    nothing in NVivo, and changed from one project to the next."""
+    words = " ".join(quote.split())
+    if len(words) > 60:
+        words = words[:59] + "\u2026"
+    return f'{theme_name}: "{words}"'
+
+
+def unlisted_name(guid: str) -> str:
+    """The coder name of a user known only by a GUID: ``unknown user 3f2a9c1e``."""
+    return f"unknown user {guid[:8]}"
+
+
+@dataclass
 class RefiSnapshot:
     """What an export writes, with stored GUIDs."""
 
@@ -91,6 +124,12 @@ class RefiSnapshot:
     """Transcript id -> stored text and turns (only in a snapshot with its codings)."""
     summaries: list[SummaryRow] = field(default_factory=list)
     """Framework cell summaries of a case of the project on an exported theme."""
+    consensus: list[str] = field(default_factory=list)
+    """The coders holding the team's reconciled codings (``consensus``, or any coder a
+    reconcile decision went into), which the project's ``Description`` names."""
+    uncoloured: set[str] = field(default_factory=set)
+    """GUIDs of the themes that came from a REFI file without a colour
+    (:data:`UNCOLOURED`): still grey, they go back without one."""
 
 
 class RefiMixin:
@@ -126,9 +165,12 @@ class RefiMixin:
                 theme_id = all_themes[theme_id].parent_id
         snap.themes = [(t, guids[t.id]) for t in all_themes.values() if t.id in keep]
         snap.retired = keep - active
+        snap.uncoloured = self.refi_uncoloured()
         if codebook_only:
             return snap
         snap.coders = list(self.conn.execute("SELECT name, guid FROM coders ORDER BY id"))
+        special = self.consensus_coders()
+        snap.consensus = [name for name, _ in snap.coders if name in special]
         snap.transcripts = self.transcripts()
         if codings:
             created = dict(self.conn.execute(
@@ -136,20 +178,23 @@ class RefiMixin:
             snap.codings = [(c, created[c.id]) for c in coded]
             snap.sources = {t.id: (self.transcript_text(t.id), self.turns(t.id))
                             for t in snap.transcripts}
-            coding_guids = {str(c.id): c.guid for c in coded}
+            coding_guids = {str(c.id): (c.guid, c.theme_id, c.quote) for c in coded}
         else:
             # Only the codings memos are written on (active ones, as above).
-            coding_guids = dict(self.conn.execute(
-                "SELECT CAST(id AS TEXT), guid FROM codings WHERE active = 1 AND "
-                "CAST(id AS TEXT) IN (SELECT target_id FROM memos WHERE target_kind = 'coding')"))
+            coding_guids = {row[0]: tuple(row[1:]) for row in self.conn.execute(
+                "SELECT CAST(id AS TEXT), guid, theme_id, quote FROM codings WHERE active = 1 "
+                "AND CAST(id AS TEXT) IN (SELECT target_id FROM memos WHERE target_kind = "
+                "'coding')")}
         transcript_guids = {str(t.id): t for t in snap.transcripts}
         for guid, coder, coder_guid, kind, target, text, updated in self.conn.execute(
             "SELECT m.guid, k.name, k.guid, m.target_kind, m.target_id, m.text, m.updated_at "
             "FROM memos m JOIN coders k ON k.id = m.coder_id ORDER BY m.id"
         ):
             if kind == "coding" and target in coding_guids:
-                snap.memos.append(MemoRow(guid, coder, coder_guid, kind, coding_guids[target],
-                                          f"coding {target}", text, updated))
+                coding_guid, theme_id, quote = coding_guids[target]
+                snap.memos.append(MemoRow(guid, coder, coder_guid, kind, coding_guid,
+                                          coding_label(all_themes[theme_id].name, quote),
+                                          text, updated))
             elif kind == "theme" and target in guids and target in keep:
                 snap.memos.append(MemoRow(guid, coder, coder_guid, kind, guids[target],
                                           all_themes[target].name, text, updated))
@@ -191,6 +236,29 @@ class RefiMixin:
                                   tuple(guid_of[t] for t in case.transcripts if t in guid_of),
                                   text, updated))
         return out
+
+    def refi_uncoloured(self: Store) -> set[str]:
+        """The GUIDs of the themes made from REFI codes that had no colour
+        (:data:`UNCOLOURED`), and not given one here since (a logged colour change: red,
+        then back to grey, is a grey chosen on purpose)."""
+        try:
+            found = json.loads(self.get_setting(UNCOLOURED) or "[]")
+        except ValueError:
+            return set()
+        if not isinstance(found, list) or not found:
+            return set()
+        recoloured: set[str] = set()
+        for (payload,) in self.conn.execute(
+                "SELECT payload FROM events WHERE kind = 'theme_edit'"):
+            try:
+                changes = json.loads(payload).get("changes") or []
+            except (ValueError, AttributeError):
+                continue
+            recoloured |= {c.get("id") for c in changes if isinstance(c, dict)
+                           and c.get("op") == "theme_field" and c.get("field") == "color"}
+        guids = dict(self.conn.execute("SELECT id, guid FROM themes"))
+        coloured = {guids[t] for t in recoloured if t in guids}
+        return {g for g in found if isinstance(g, str)} - coloured
 
     def refi_codings(self: Store, transcript_id: int) -> list[tuple[Coding, str]]:
         """One transcript's active codings with their ``created_at``, in export order."""
@@ -240,6 +308,11 @@ class RefiMixin:
                 version instead of refusing the import.
             dry_run: do everything, count it, then roll the transaction back.
         """
+        from qualcoder_ahp.refi.safe import norm_guid
+
+        # A user's GUID as --coder-map gives it: any case, with or without braces.
+        coder_map = {**(coder_map or {}), **{norm_guid(k): v for k, v in (
+            coder_map or {}).items() if norm_guid(k)}}
         stats = dict.fromkeys(("themes", "coders", "transcripts", "codings", "memos",
                                "participants", "attributes"), 0)
         stats["cell_summaries"] = 0  # of the memos: framework summaries
@@ -261,11 +334,11 @@ class RefiMixin:
                     self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
                                       [PROJECT_NAME, data.name])
                 themes = _ThemeMatcher(self).run(data, stats)
-                coders = self._import_users(data, coder_map or {}, stats)
+                coders = self._import_users(data, coder_map, stats)
                 withdrawn: dict[str, int] = {}
                 sources = self._import_sources(data, new_version, stats, withdrawn)
                 ctx = _ImportContext(themes, coders, sources, default_coder or DEFAULT_CODER,
-                                     {}, {}, withdrawn)
+                                     {}, {}, withdrawn, coder_map=coder_map)
                 if default_coder is None and len(data.users) == 1:
                     # A one-user file whose codings name no user (creatingUser is
                     # optional) is that user's work, not an anonymous "imported" coder's.
@@ -284,6 +357,9 @@ class RefiMixin:
                 stats["left_out"]["withdrawn_codings"] = sum(withdrawn.values())
                 if ctx.sole is not None and any(ctx.attributed.values()):
                     stats["attributed"] = (self._coder_name(ctx.sole), ctx.attributed)
+                stats["coders"] += sum(u.new for u in ctx.unlisted.values())
+                stats["unlisted"] = [u for u in ctx.unlisted.values()
+                                     if u.codings or u.memos]
                 stats["idle_coders"] = [
                     IdleCoder(name, **ctx.tally.get(coder_id, {}))
                     for coder_id, name in stats.pop("new_coders").items()
@@ -313,6 +389,15 @@ class RefiMixin:
             row = self.conn.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
             if row:
                 out[user.guid] = int(row[0])
+                first = next((g for g, c in out.items() if c == row[0] and g != user.guid),
+                             None)
+                if first is not None and user.guid not in coder_map:
+                    # Two people called "Admin" (ATLAS.ti's first user) became one coder
+                    # without a word: their agreement is lost.
+                    stats["notes"].append(
+                        f"users {first} and {user.guid} of the file are both called "
+                        f"{user.name!r}: their work is one coder's here, {name} (--coder-map "
+                        f'"{user.guid}=NAME" keeps them apart)')
                 continue
             taken = self.conn.execute("SELECT 1 FROM coders WHERE lower(guid) = ?",
                                       [user.guid]).fetchone()
@@ -364,24 +449,60 @@ class RefiMixin:
 
     def _coder_for(self: Store, user_guid: str | None, ctx: _ImportContext) -> int:
         """The coder of a coding or note: its user's, else (naming no user) the file's
-        only user, else the default coder. A user the file does not list is not the
-        file's only user: theirs go to the default coder."""
+        only user, else the default coder. A user the file does not list is a coder of
+        their own (:meth:`_unlisted_user`), never the default coder."""
         if not user_guid and ctx.sole is not None:
             return ctx.sole
         if user_guid and user_guid in ctx.coders:
             return ctx.coders[user_guid]
         if user_guid:
-            row = self.conn.execute("SELECT id FROM coders WHERE lower(guid) = ?",
-                                    [user_guid]).fetchone()
-            if row:
-                return int(row[0])
+            return self._unlisted_user(user_guid, ctx).coder_id
         return self.ensure_coder(ctx.default_coder)
+
+    def _unlisted_user(self: Store, user_guid: str, ctx: _ImportContext) -> UnlistedUser:
+        """The coder of a ``creatingUser`` the file's ``Users`` does not list.
+
+        Such codings used to go to the default coder without a word, mixed with the
+        codings that name no user: two people's work became one coder's, and agreement
+        between them was lost. Each unlisted GUID is a coder of its own instead: the
+        coder here with that GUID, else the one ``--coder-map GUID=NAME`` (or
+        ``"unknown user 3f2a9c1e=NAME"``) names, else a new coder ``unknown user
+        3f2a9c1e`` (the GUID's first eight digits) holding the GUID, so that a later
+        import matches them and a file that lists the user finds the same coder. The
+        report says whose they became (:class:`UnlistedUser`).
+        """
+        from qualcoder_ahp.model.store import now
+
+        if user_guid in ctx.unlisted:
+            return ctx.unlisted[user_guid]
+        stand_in = unlisted_name(user_guid)
+        row = self.conn.execute("SELECT id, name FROM coders WHERE lower(guid) = ?",
+                                [user_guid]).fetchone()
+        new = False
+        mapped = ctx.coder_map.get(user_guid) or ctx.coder_map.get(stand_in)
+        if row is None:
+            name = (mapped or stand_in).strip()
+            row = self.conn.execute("SELECT id, name FROM coders WHERE name = ?",
+                                    [name]).fetchone()
+            if row is not None and name == stand_in:  # another GUID with the same start
+                name = f"unknown user {user_guid}"
+                row = self.conn.execute("SELECT id, name FROM coders WHERE name = ?",
+                                        [name]).fetchone()
+            if row is None:
+                cur = self.conn.execute(
+                    "INSERT INTO coders (name, guid, created_at) VALUES (?, ?, ?)",
+                    [name, user_guid, now()])
+                row, new = (int(cur.lastrowid or 0), name), True
+        found = UnlistedUser(user_guid, int(row[0]), str(row[1]), new, bool(mapped))
+        ctx.unlisted[user_guid] = found
+        return found
 
     def _import_codings(self: Store, data: RefiData, ctx: _ImportContext,
                         stats: dict[str, Any]) -> None:
         from qualcoder_ahp.model.store import now
 
         texts: dict[int, str] = {}
+        consensus = {u.guid for u in data.users if u.name in data.consensus}
         for coding in data.codings:
             tid = ctx.sources.get(coding.source_guid)
             theme_id = ctx.themes.get(coding.theme_guid)
@@ -424,19 +545,24 @@ class RefiMixin:
                 stats["present"]["codings"] += 1
                 ctx.count(coder_id, "here_codings")
                 continue
+            # A consensus coder's codings are the team's reconciled result: origin
+            # "consensus" keeps them one (reports leave them out of agreement, and no
+            # one codes into them by hand), whatever the coder is called here.
+            origin = "consensus" if coding.user_guid in consensus else "imported"
             cur = self.conn.execute(
                 'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
                 "origin, suggestion_id, active, created_at, guid) "
-                "VALUES (?,?,?,?,?,?,'imported',NULL,1,?,?)",
-                [tid, theme_id, coder_id, coding.start, coding.end, coding.quote,
-                 coding.created or now(),
-                 coding.guid])
+                "VALUES (?,?,?,?,?,?,?,NULL,1,?,?)",
+                [tid, theme_id, coder_id, coding.start, coding.end, coding.quote, origin,
+                 coding.created or now(), coding.guid])
             coding_id = int(cur.lastrowid or 0)
             ctx.codings[coding.guid] = (coding_id, coder_id)
             ctx.changes.setdefault(coder_id, []).append(
                 {"op": "coding", "id": coding_id, "before": 0, "after": 1})
             stats["codings"] += 1
             ctx.attributed["codings"] += not coding.user_guid and ctx.sole is not None
+            if coding.user_guid in ctx.unlisted:
+                ctx.unlisted[coding.user_guid].codings += 1
 
     def _import_cases(self: Store, data: RefiData, sources: dict[str, int],
                       stats: dict[str, Any], withdrawn: dict[str, int]) -> None:
@@ -547,6 +673,8 @@ class RefiMixin:
                 stats["cell_summaries"] += kind == "cell"
                 ctx.attributed["memos"] += (not note.user_guid and owner is None
                                             and ctx.sole is not None)
+                if note.user_guid in ctx.unlisted:
+                    ctx.unlisted[note.user_guid].memos += 1
 
     def _refi_cells(self: Store, data: RefiData, ctx: _ImportContext,
                     stats: dict[str, Any]) -> dict[str, str]:
@@ -594,6 +722,11 @@ class RefiMixin:
 DEFAULT_CODER = "imported"
 """The coder of codings and notes that name no user, in a file of no user or several."""
 
+UNCOLOURED = "refi_uncoloured_themes"
+"""The setting listing (JSON) the GUIDs of themes an import made from codes that had no
+colour. They are shown grey (``#888888``) like a theme given that grey on purpose; the
+list tells them apart, so that only they go back without a colour."""
+
 PROJECT_NAME = "refi_project_name"
 """The setting holding the name of the REFI project a project was made from: its
 export's name, unless ``--name`` gives another."""
@@ -626,6 +759,10 @@ class _ImportContext:
     no user (None: they go to :attr:`default_coder`)."""
     attributed: dict[str, int] = field(default_factory=lambda: {"codings": 0, "memos": 0})
     """Codings and memos added that named no user and were given to :attr:`sole`."""
+    coder_map: dict[str, str] = field(default_factory=dict)
+    """``--coder-map``: file user name or GUID -> coder name here."""
+    unlisted: dict[str, UnlistedUser] = field(default_factory=dict)
+    """The users that codings or notes name and the file does not list, by GUID."""
     tally: dict[int, dict[str, int]] = field(default_factory=dict)
     """Coder id -> the file's codings and memos of theirs here already or left out
     (:class:`IdleCoder`'s counts), so a coder who brings nothing is told apart from
@@ -660,6 +797,7 @@ class _ThemeMatcher:
         by_guid = {r[3]: r[0] for r in existing.values()}
         position = self.conn.execute("SELECT COALESCE(MAX(position), -1) FROM themes "
                                      "WHERE parent_id IS NULL").fetchone()[0] + 1
+        uncoloured: list[str] = []  # new themes of codes the file gave no colour
         for item in data.themes:
             theme = item.theme
             parent = local.get(theme.parent_id) if theme.parent_id else None
@@ -707,7 +845,14 @@ class _ThemeMatcher:
             local[theme.id] = theme_id
             if item.guid:
                 out[item.guid] = theme_id
+            if not item.coloured:
+                uncoloured.append(guid)
             stats["themes"] += 1
+        if uncoloured:
+            listed = sorted(self.store.refi_uncoloured() | set(uncoloured))
+            self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) "
+                              "DO UPDATE SET value = excluded.value",
+                              [UNCOLOURED, json.dumps(listed)])
         return out
 
 
@@ -729,6 +874,4 @@ def _same(row: tuple[Any, ...], theme: Theme) -> bool:
 
 
 def _json(values: tuple[str, ...]) -> str:
-    import json
-
     return json.dumps(list(values))

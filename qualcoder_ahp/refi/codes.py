@@ -46,7 +46,8 @@ from qualcoder_ahp.refi.safe import norm_color, norm_guid, parse_xml
 
 DEFAULT_COLOR = "#888888"
 """The grey a theme without a colour has (a code whose file gives none, a YAML theme
-without ``color``); it is exported as no colour (:func:`export_color`)."""
+without ``color``). Only a code that came from a REFI file without a colour goes back
+without one (:func:`export_color`); any other grey is a colour like the rest."""
 _SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _LABELS = {"inclusion": "Inclusion:", "exclusion": "Exclusion:", "examples": "Examples:",
            "id": "Theme id:", "status": "Status:"}
@@ -70,12 +71,16 @@ def unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def export_color(color: str) -> str | None:
-    """A theme's ``Code@color``: ``#RRGGBB``, or None for the grey of a theme that has
-    no colour (:data:`DEFAULT_COLOR`), so the other tool gives it its own default
-    rather than a grey it never had."""
+def export_color(color: str, *, uncoloured: bool = False) -> str | None:
+    """A theme's ``Code@color``: ``#RRGGBB``; None when ``uncoloured`` (the code came
+    from a REFI file without a colour) and the theme still has the grey it was given
+    (:data:`DEFAULT_COLOR`), so the other tool gives it its own default rather than a
+    grey it never had. A grey chosen here (or in the other tool) is a colour: it goes
+    out as ``#888888`` (it used to go out as no colour at all)."""
     found = norm_color(color)
-    return None if found is None or found.upper() == DEFAULT_COLOR else found
+    if found is None or (uncoloured and found.upper() == DEFAULT_COLOR):
+        return None
+    return found
 
 
 def compose_description(theme: Theme, *, retired: bool = False) -> str:
@@ -145,6 +150,9 @@ class ImportTheme:
     note_guids: tuple[str, ...] = ()
     retired: bool = False
     """Retired from the codebook where the file was made, kept for its codings."""
+    coloured: bool = True
+    """The file gave the code a colour (one that could be read): False for a code
+    shown in :data:`DEFAULT_COLOR` only because it had none, which goes back without."""
 
 
 def read_codes(codes_parent: etree._Element | None, warnings: list[str]) -> list[ImportTheme]:
@@ -182,7 +190,8 @@ def read_codes(codes_parent: etree._Element | None, warnings: list[str]) -> list
             theme = Theme(theme_id, name, parent_id, parsed.description, parsed.inclusion,
                           parsed.exclusion, tuple(parsed.examples), color or DEFAULT_COLOR,
                           codable, position)
-            out.append(ImportTheme(guid, theme, explicit, notes, parsed.retired))
+            out.append(ImportTheme(guid, theme, explicit, notes, parsed.retired,
+                                   color is not None))
             walk(code, theme_id)
 
     if codes_parent is not None:

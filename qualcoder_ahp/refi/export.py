@@ -11,7 +11,8 @@ The rules (DESIGN.md, REFI-QDA section) that this module keeps:
    tools show who said what; every offset is moved into that labelled text.
 3. No empty container is ever written.
 4. Every ``Code`` has ``guid``, ``name``, ``isCodable``; hierarchy by nesting;
-   ``color`` only ``#RRGGBB``, and none for a theme that has no colour (grey here).
+   ``color`` only ``#RRGGBB``, and none for a theme made from a REFI code that had no
+   colour and is still the grey it was shown in here.
 5. GUIDs are the stored ones (themes, coders, transcripts, participants, codings,
    memos); things without a stored GUID (variables, selections) get a uuid5 of a
    stable key, so two exports of the same project carry the same GUIDs.
@@ -27,6 +28,10 @@ The rules (DESIGN.md, REFI-QDA section) that this module keeps:
 9. Versions of one transcript are sources named ``Helen (v1)``, ``Helen (v2)``, whose
    ``Description`` opens with ``Transcript: Helen`` and ``Version: 2``, so that our
    import stores them as versions of ``Helen`` again.
+10. The consensus coders (whose codings are the team's reconciled result) are named in
+    the project's ``Description``, ``Consensus coder: agreed``, one a line: a ``User``
+    has no role, and a consensus coder not called ``consensus`` came back an ordinary
+    coder, counted in agreement like the coders it reconciled.
 
 Files are written owner-only (0600) via a temporary file and an atomic rename.
 """
@@ -165,7 +170,8 @@ def _codes(b: _Builder, parent: etree._Element, snap: RefiSnapshot,
         for theme, guid in children.get(parent_id, []):
             code = b.sub(element, "Code", guid=guid, name=theme.name,
                          isCodable="true" if theme.codable else "false",
-                         color=export_color(theme.color))
+                         color=export_color(theme.color,
+                                            uncoloured=guid in snap.uncoloured))
             b.sub(code, "Description",
                   compose_description(theme, retired=theme.id in snap.retired))
             for note in theme_notes.get(guid, []):
@@ -286,6 +292,8 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
                          creationDateTime=_datetime(summary.updated_at))
             b.sub(note, "Description", summary_description(summary.case_key, summary.theme_id))
             b.sub(note, "PlainTextContent", summary.text)
+    if snap.consensus:
+        b.sub(root, "Description", consensus_description(snap.consensus))
     head, _, tail = _serialise(root).partition(f"<!--{_SOURCES_MARK}-->".encode())
     out.write(head)
     if not snap.transcripts:
@@ -353,6 +361,19 @@ def version_description(name: str, version: int) -> str:
     :func:`version_label` is (``Transcript: Helen`` and ``Version: 2``), as
     :func:`qualcoder_ahp.refi.reader.version_of` reads them back."""
     return f"{VERSION_LINES[0]}{name}\n{VERSION_LINES[1]}{version}"
+
+
+CONSENSUS_INTRO = "The team's reconciled codings (qcahp reconcile) are those of:"
+CONSENSUS_LINE = "Consensus coder: "
+"""How each line starts that names a consensus coder in the project's ``Description``."""
+
+
+def consensus_description(coders: list[str]) -> str:
+    """The project's ``Description`` naming its consensus coders, one a line, which the
+    other tool shows as the project's description and our import reads back
+    (:func:`qualcoder_ahp.refi.reader._project_description`): REFI has no other place
+    to say which user's codings are the reconciled result rather than a coder's own."""
+    return "\n".join([CONSENSUS_INTRO, *(f"{CONSENSUS_LINE}{name}" for name in coders)])
 
 
 SUMMARY_NAME = "Framework summary: "

@@ -25,7 +25,7 @@ from qualcoder_ahp.refi.reader import RefiData, read_refi
 from qualcoder_ahp.refi.speakers import OffsetMap, label_text
 
 if TYPE_CHECKING:
-    from qualcoder_ahp.model.refi_store import IdleCoder
+    from qualcoder_ahp.model.refi_store import IdleCoder, UnlistedUser
     from qualcoder_ahp.model.store import Store
 
 
@@ -68,6 +68,9 @@ class ImportReport:
     notices: list[str] = field(default_factory=list)
     """Information, not warnings: where the file's data went when it has another place
     here (:attr:`~qualcoder_ahp.refi.reader.RefiData.notices`)."""
+    unlisted: list[UnlistedUser] = field(default_factory=list)
+    """Users that codings or memos name (``creatingUser``) but the file does not list,
+    with the coder whose work they became and how much was added."""
 
     @property
     def nothing_added(self) -> bool:
@@ -117,6 +120,7 @@ class ImportReport:
             out.append(f"{what[0].upper()}{what[1:]} name{'s' if them == 'it' else ''} no "
                        f"coder: attributed to {name}, the file's only user (--default-coder "
                        f"NAME gives {them} to another coder).")
+        out.extend(_unlisted_line(user) for user in self.unlisted)
         if self.summaries:
             what = ("is a framework summary" if self.summaries == 1
                     else "are framework summaries")
@@ -163,6 +167,25 @@ def _idle_line(coder: IdleCoder) -> str:
     return f"{coder.name}, a new coder, brings no new codings or memos: {'; '.join(why)}."
 
 
+def _unlisted_line(user: UnlistedUser) -> str:
+    """Whose the codings and memos of a user the file does not list became:
+    ``2 codings and 1 memo name a user the file does not list (3f2a9c1e-...): kept
+    apart as the new coder 'unknown user 3f2a9c1e' (...).``"""
+    what = " and ".join(n for n in (_n(user.codings, "coding"), _n(user.memos, "memo")) if n)
+    verb = "names" if user.codings + user.memos == 1 else "name"
+    them = "it" if user.codings + user.memos == 1 else "them"
+    if user.new and not user.mapped:
+        whose = (f"kept apart as the new coder {user.name!r} (name the coder with qcahp "
+                 f"coders rename, or give {them} to a coder of yours with --coder-map "
+                 f"\"{user.guid}=NAME\")")
+    elif user.new:
+        whose = f"given to the new coder {user.name!r} (--coder-map)"
+    else:
+        whose = f"given to the coder {user.name!r} here"
+    return (f"{what[0].upper()}{what[1:]} {verb} a user the file does not list "
+            f"({user.guid}): {whose}.")
+
+
 def _n(count: int, noun: str) -> str:
     """``1 transcript``, ``2 codings``; ``""`` for none."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}" if count else ""
@@ -204,6 +227,7 @@ def import_file(
     present, left_out = stats.pop("present"), stats.pop("left_out")
     idle = stats.pop("idle_coders", [])
     summaries = stats.pop("cell_summaries", 0)
+    unlisted = stats.pop("unlisted", [])
     held = sum(len(records) for records in (data.themes, data.sources, data.codings,
                                             data.notes, data.cases))
     return ImportReport(data.path, data.kind, stats, data.warnings + skipped + notes,
@@ -211,7 +235,8 @@ def import_file(
                         skipped=len(skipped), withdrawn=withdrawn, sources=len(data.sources),
                         present=present, left_out=left_out, idle_coders=idle,
                         summaries=summaries, not_imported=data.not_imported,
-                        attributed=stats.pop("attributed", None), notices=data.notices)
+                        attributed=stats.pop("attributed", None), notices=data.notices,
+                        unlisted=unlisted)
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:

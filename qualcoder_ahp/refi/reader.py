@@ -207,6 +207,9 @@ class RefiData:
     origin: str = ""
     name: str = ""
     """The project's name in the file (``Project@name``)."""
+    consensus: set[str] = field(default_factory=set)
+    """Names of the users the project's ``Description`` names as consensus coders (our
+    export's ``Consensus coder: NAME`` lines): their codings are the reconciled ones."""
     not_imported: list[str] = field(default_factory=list)
     """What a text tool cannot bring in, one line per kind (PDF sources, sets, links...),
     with the names and how many codings went with them."""
@@ -418,7 +421,8 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
     for variable in root.findall("Variables/Variable"):
         if (variable.findtext("Description") or "").strip():
             data.drop("description", f"variable {variable.get('name') or ''}")
-    if (root.findtext("Description") or "").strip():
+    description = _project_description(root.findtext("Description") or "", data)
+    if description:
         data.drop("description", "the project")
     data.cases = _read_cases(root, data)
     _check_sets(root, data)
@@ -448,6 +452,21 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
             data.drop(kind, element.get("name") or norm_guid(element.get("guid")) or "")
     _summarise_dropped(data)
     return data
+
+
+def _project_description(text: str, data: RefiData) -> str:
+    """The project's ``Description`` without the ``Consensus coder: NAME`` lines our
+    export writes (:data:`~qualcoder_ahp.refi.export.CONSENSUS_LINE`), whose names go
+    to :attr:`RefiData.consensus`; what is left is the other tool's description."""
+    from qualcoder_ahp.refi.export import CONSENSUS_INTRO, CONSENSUS_LINE
+
+    kept = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.startswith(CONSENSUS_LINE) and line[len(CONSENSUS_LINE):].strip():
+            data.consensus.add(line[len(CONSENSUS_LINE):].strip())
+        elif line.strip() != CONSENSUS_INTRO:
+            kept.append(line)
+    return "\n".join(kept).strip()
 
 
 def _count_units(data: RefiData, best: str) -> None:
@@ -542,8 +561,13 @@ def _check_sets(root: etree._Element, data: RefiData) -> None:
 
 
 def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
-             data: RefiData) -> str | None:
-    """The raw decoded text of a TextSource or Note (inline or in the archive)."""
+             data: RefiData, *, required: bool = False) -> str | None:
+    """The raw decoded text of a TextSource or Note (inline or in the archive).
+
+    Raises:
+        ImportFailed: ``required`` (a ``TextSource`` of the file) and its
+            ``internal://`` text is not in the archive: the archive is damaged.
+    """
     inline = element.find("PlainTextContent")
     if inline is not None:
         return inline.text or ""
@@ -574,17 +598,24 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
                                      f"{MAX_BYTES // 2**20} MiB, the transcript limit; skipped")
                 return None
             raw = read_entry(archive, stored)
+            try:
+                text = decode(raw, path=stored)
+            except ImportFailed as exc:  # (a binary file is not "read as Windows-1252")
+                data.warnings.append(f"{label}: {exc}; skipped")
+                return None
             if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                 try:
                     raw.decode("utf-8")
                 except UnicodeDecodeError:
                     data.warnings.append(f"{label}: {stored!r} is not UTF-8; read as "
                                          "Windows-1252")
-            try:
-                return decode(raw, path=stored)
-            except ImportFailed as exc:
-                data.warnings.append(f"{label}: {exc}; skipped")
-                return None
+            return text
+    if required and path.lower().startswith("internal://"):
+        # Inside the archive by the file's own word: a .qdpx zipped again without its
+        # sources/ folder, or copied in part. Importing the rest would leave this
+        # transcript and its codings out, said only in a warning.
+        raise ImportFailed(f"the archive is damaged: the text of {label} ({path}) is "
+                           "missing from it; copy or export it again", path=archive.path)
     data.warnings.append(f"{label}: {path!r} is missing from the archive; skipped")
     return None
 
@@ -814,13 +845,19 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
         guid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-repeat:{guid}:{len(data.sources)}"))
         data.warnings.append(f"{label}: its GUID repeats that of source {first!r}; "
                              "imported under a GUID of its own")
-    raw = _text_of(element, archive, label, data)
+    # A PDF's or a recording's text (made into a TextSource with no parent by
+    # _read_media) may be left out of an archive; a text source's may not.
+    raw = _text_of(element, archive, label, data, required=element.getparent() is not None)
+    if raw is not None and not OffsetResolver(raw).text.strip():
+        data.warnings.append(f"{label}: empty text; skipped")
+        raw = None
     if raw is None:
+        coded = len(element.findall("PlainTextSelection/Coding"))
+        if coded and data.warnings and data.warnings[-1].endswith("skipped"):
+            # Its codings go with it: say how many (they were left out without a word).
+            data.warnings[-1] += f", with its {coded:,} coding{'' if coded == 1 else 's'}"
         return
     resolver = OffsetResolver(raw)
-    if not resolver.text.strip():
-        data.warnings.append(f"{label}: empty text; skipped")
-        return
     stripped = strip_labels(resolver.text,
                             ours=data.origin.lower().startswith("qualcoder_ahp"),
                             roles=read_speakers(element.findtext("Description")))
