@@ -36,6 +36,7 @@ from qualcoder_ahp.cli.common import (
     write_output,
 )
 from qualcoder_ahp.cli.report_options import selection_about
+from qualcoder_ahp.cli.speakers import report_merged
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import fold_name, shell_arg
 from qualcoder_ahp.model.merge_remap import SourceMatch
@@ -762,6 +763,7 @@ def merge(project: Project, other: str, verbose: bool) -> None:
             f"{match.name}'s work in {other} went to {match.name!r}; if they are one "
             f"person, `qcahp coders join {shell_arg(match.name)} {shell_arg(match.here)}` "
             "makes them one coder.", fg="yellow")
+    report_merged(project, store.merge_speakers, other)  # the copy's speaker changes
     near = _near_coders(new_coders, before)
     if near:
         # Two spellings of one person are two coders until `qcahp coders join`.

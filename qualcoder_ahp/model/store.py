@@ -731,15 +731,20 @@ class Store(
         return {speaker: role for speaker, role in rows}
 
     def speaker_renamed(self, transcript_id: int, speaker: str) -> str:
-        """What ``qcahp speakers rename`` made of ``speaker`` in this transcript since
-        import (its renames in order: ``Dan`` -> ``Dr Dan Ott``), or ``speaker``."""
+        """What ``qcahp speakers rename`` (or ``swap``, or a merge that applied a copy's)
+        made of ``speaker`` in this transcript since import (its renames in order:
+        ``Dan`` -> ``Dr Dan Ott``), or ``speaker``."""
         for (payload,) in self.conn.execute(
                 "SELECT payload FROM events WHERE kind = 'speaker_rename' AND json_valid("
                 "payload) AND json_extract(payload, '$.transcript_id') = ? ORDER BY id",
                 [transcript_id]):
             rename = json.loads(payload)
-            if rename.get("speaker") == speaker and isinstance(rename.get("to"), str):
+            if not isinstance(rename.get("to"), str):
+                continue
+            if rename.get("speaker") == speaker:
                 speaker = rename["to"]
+            elif rename.get("swapped") and rename["to"] == speaker:
+                speaker = str(rename.get("speaker"))
         return speaker
 
     def set_speaker_roles(self, transcript_id: int, roles: dict[str, str]) -> int:
@@ -760,49 +765,126 @@ class Store(
 
     def change_speaker(self, infos: Sequence[TranscriptInfo], speaker: str, *,
                        name: str | None = None, role: str | None = None,
-                       by: str | None = None) -> list[dict[str, object]]:
+                       by: str | None = None, origin: str | None = None
+                       ) -> list[dict[str, object]]:
         """Rename one speaker (``name``; a speaker of that name already there: the two
-        become one, with its role) or set their ``role``, in each of these transcripts.
+        become one, with its role or ``role``) or set their ``role``, in each of these
+        transcripts.
 
         Only ``turns.speaker`` and ``turns.role`` change: the text, offsets and codings
         stay as they are. One transaction, one ``speaker_rename`` or ``speaker_role``
-        event per transcript changed. Returns those events' records (a role already so
-        changes nothing and is left out).
+        event per transcript changed (a join also records the turns that were
+        ``speaker``'s, ``idx``; ``origin``: the copy a merge applied it from). Returns
+        those events' records (a role already so changes nothing and is left out).
 
         Raises:
-            UserError: a transcript has no speaker ``speaker`` (nothing is changed).
+            UserError: a transcript has no speaker ``speaker``, or a join of two speakers
+                whose roles differ would make a participant's or an interviewer's turns
+                another role's and no ``role`` says so (nothing is changed).
         """
-        from qualcoder_ahp.model.audit import record_targets  # audit reads the store
-
         done: list[dict[str, object]] = []
         with self.write():
             for info in infos:
-                speakers = self.speakers(info.id)
-                if speaker not in speakers:
-                    close = closest(speaker, speakers)
-                    hint = f"; did you mean {close!r}?" if close else ""
-                    raise UserError(f"{info.label}: no speaker {speaker!r}{hint} (its "
-                                    f"speakers: {', '.join(speakers)})")
+                speakers = self._speakers_of(info, speaker)
                 was = speakers[speaker]
-                to_role = role or (speakers.get(name, was) if name is not None else was)
+                joined = name is not None and name in speakers
+                if joined and role is None and speakers[str(name)] != was != "other":
+                    # A participant's turns joined into an interviewer's (or the other way
+                    # round) would change which turns get suggestions: the coder says so.
+                    into = speakers[str(name)]
+                    raise UserError(f"{info.label}: {speaker!r} is {was} and {name!r} {into}: "
+                                    "say which role the joined speaker has, with --role "
+                                    f"{into} or --role {was} (nothing changed)")
+                to_role = role or (speakers[str(name)] if joined else was)
                 if name is None and to_role == was:
                     continue
-                turns = self.conn.execute(
+                moved = [r[0] for r in self.conn.execute(
+                    "SELECT idx FROM turns WHERE transcript_id = ? AND speaker = ? "
+                    "ORDER BY idx", [info.id, speaker])]
+                self.conn.execute(
                     "UPDATE turns SET speaker = ?, role = ? WHERE transcript_id = ? "
                     "AND speaker = ?", [name if name is not None else speaker, to_role,
-                                        info.id, speaker]).rowcount
+                                        info.id, speaker])
+                if joined and to_role != speakers[str(name)]:  # --role: the joined speaker's
+                    self.conn.execute("UPDATE turns SET role = ? WHERE transcript_id = ? "
+                                      "AND speaker = ?", [to_role, info.id, name])
                 record: dict[str, object] = {"transcript_id": info.id, "speaker": speaker,
-                                             "turns": turns, "by": by}
+                                             "turns": len(moved), "by": by}
                 if name is not None:
-                    record.update({"to": name, "joined": name in speakers,
+                    record.update({"to": name, "joined": joined,
                                    "role": to_role, "role_was": was})
+                    if joined:
+                        record.update({"idx": moved, "to_role_was": speakers[str(name)]})
                 else:
                     record.update({"role": to_role, "role_was": was})
-                kind = "speaker_rename" if name is not None else "speaker_role"
-                done.append({"kind": kind, **record,
-                             "event": self.log_event(None, kind, record)})
-            record_targets(self, [int(str(d["event"])) for d in done])
+                done.append(self._speaker_event(
+                    "speaker_rename" if name is not None else "speaker_role", record, origin))
+            self._speaker_targets(done)
         return done
+
+    def swap_speakers(self, info: TranscriptInfo, first: str, second: str, *,
+                      by: str | None = None, origin: str | None = None
+                      ) -> dict[str, object]:
+        """Exchange two speakers' names in one transcript: ``first``'s turns become
+        ``second``'s and the other way round, each name keeping its role (a transcriber
+        who put Helen's name on the interviewer's turns and the interviewer's on hers).
+
+        Only ``turns.speaker`` and ``turns.role`` change. One transaction and one
+        ``speaker_rename`` event (``swapped``); returns its record.
+
+        Raises:
+            UserError: the transcript lacks either speaker, or they are one (nothing is
+                changed).
+        """
+        if first == second:
+            raise UserError(f"{info.label}: give two different speakers to swap (got "
+                            f"{first!r} twice)")
+        with self.write():
+            self._speakers_of(info, first)
+            speakers = self._speakers_of(info, second)
+            turns = {name: [r[0] for r in self.conn.execute(
+                "SELECT idx FROM turns WHERE transcript_id = ? AND speaker = ? ORDER BY idx",
+                [info.id, name])] for name in (first, second)}
+            for name, other in ((first, second), (second, first)):
+                marks = ",".join("?" * len(turns[name]))
+                self.conn.execute(f"UPDATE turns SET speaker = ?, role = ? WHERE "
+                                  f"transcript_id = ? AND idx IN ({marks})",
+                                  [other, speakers[other], info.id, *turns[name]])
+            record: dict[str, object] = {
+                "transcript_id": info.id, "speaker": first, "to": second, "swapped": True,
+                "turns": len(turns[first]), "turns_to": len(turns[second]),
+                "role": speakers[second], "role_was": speakers[first], "by": by}
+            done = [self._speaker_event("speaker_rename", record, origin)]
+            self._speaker_targets(done)
+        return done[0]
+
+    def _speakers_of(self, info: TranscriptInfo, speaker: str) -> dict[str, str]:
+        """The speakers of a transcript with their roles, ``speaker`` among them.
+
+        Raises:
+            UserError: it has no speaker ``speaker``.
+        """
+        speakers = self.speakers(info.id)
+        if speaker not in speakers:
+            close = closest(speaker, speakers)
+            hint = f"; did you mean {close!r}?" if close else ""
+            raise UserError(f"{info.label}: no speaker {speaker!r}{hint} (its "
+                            f"speakers: {', '.join(speakers)})")
+        return speakers
+
+    def _speaker_event(self, kind: str, record: dict[str, object],
+                       origin: str | None) -> dict[str, object]:
+        """Log one speaker change (call inside :meth:`write`); its record, with ``kind``
+        and ``event`` (the event's id). ``origin``: the copy a merge applied it from."""
+        if origin is not None:
+            record = {**record, "from": origin}
+        return {"kind": kind, **record, "event": self.log_event(None, kind, record)}
+
+    def _speaker_targets(self, done: list[dict[str, object]]) -> None:
+        """The ``event_targets`` of speaker changes just logged (call inside :meth:`write`)."""
+        from qualcoder_ahp.model.audit import record_targets  # audit reads the store
+
+        record_targets(self, [int(str(d["event"])) for d in done])
 
     def set_turn_times(self, transcript_id: int, times: Sequence[str | None]) -> int:
         """Rewrite the times of a transcript's turns, in turn order (text, offsets and
