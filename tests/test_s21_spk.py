@@ -235,3 +235,61 @@ def test_swap_keeps_each_names_role_and_refuses_bad_names(main: Path) -> None:
                          "'Helen'? (its speakers: Interviewer, Speaker 2, Dan, Helen)")):
         assert run(main, "speakers", "swap", "p01", *args, code=1).splitlines() == [error]
     assert state(main) == before
+
+
+def test_speakers_undo_takes_changes_back_newest_first(main: Path) -> None:
+    """A mistaken join could not be taken back: the turns were one speaker's for good."""
+    start = speakers(main, "p01")
+    run(main, "speakers", "rename", "p01", "Helen", "Helen Ash")
+    run(main, "speakers", "rename", "p01", "Dan", "Interviewer")
+    run(main, "speakers", "swap", "p01", "Helen Ash", "Speaker 2")
+    run(main, "speakers", "role", "p01", "Interviewer", "other")
+    out = [run(main, "speakers", "undo", "p01").splitlines()[0] for _ in range(4)]
+    assert out == [
+        "Undid: made speaker 'Interviewer' other (was interviewer) in transcript p01 "
+        "(3 turns).",
+        "Undid: swapped speakers 'Helen Ash' and 'Speaker 2' in transcript p01 (1 turn and "
+        "1 turn).",
+        "Undid: joined speaker 'Dan' into 'Interviewer' in transcript p01 (1 turn, now "
+        "interviewer).",
+        "Undid: renamed speaker 'Helen' to 'Helen Ash' in transcript p01 (1 turn)."]
+    assert speakers(main, "p01") == start
+    assert run(main, "speakers", "undo", "p01", code=1) == (
+        "Error: p01: no speaker change to undo (`qcahp log --kind speaker_rename --kind "
+        "speaker_role --transcript p01` lists them)\n")
+    what = [e["what"] for e in json.loads(run(main, "log", "--format", "json", "--kind",
+                                               "speaker_rename"))["events"]]
+    assert what[-1] == ("undid: renamed speaker 'Helen' to 'Helen Ash' in transcript p01 "
+                        "(1 turn)")
+    # After the undo the file's own names are no difference to note.
+    (main.parent / "p01.txt").write_text(P01)
+    assert "note:" not in invoke(main, "import", "p01.txt").stderr
+
+
+def test_a_join_with_role_undone_gives_both_speakers_their_roles_back(main: Path) -> None:
+    start = speakers(main, "p01")
+    run(main, "speakers", "rename", "p01", "Helen", "Speaker 2", "--role", "participant")
+    assert run(main, "speakers", "undo", "p01").splitlines()[0] == (
+        "Undid: joined speaker 'Helen' into 'Speaker 2' in transcript p01 (1 turn).")
+    assert speakers(main, "p01") == start
+
+
+def test_a_copys_undo_is_made_here_when_its_change_is_the_last_here(main: Path) -> None:
+    ben = main.parent / "ben.db"
+    run(ben, "speakers", "rename", "p02", "Mary", "Mary Ng")
+    run(ben, "speakers", "rename", "p01", "Dan", "Interviewer")
+    run(main, "merge", "ben.db")
+    run(ben, "speakers", "undo", "p01")  # ben takes the join back
+    run(ben, "speakers", "undo", "p02")
+    run(main, "speakers", "rename", "p02", "Dr Dan Ott", "Dan Ott")  # a change here since
+    res = invoke(main, "merge", "ben.db")
+    assert res.stdout.splitlines()[1] == (
+        "Undid: joined speaker 'Dan' into 'Interviewer' in transcript p01 (1 turn, now "
+        "interviewer), as in ben.db.")
+    assert res.stderr.splitlines() == [
+        "note: p02: ben.db undid: renamed speaker 'Mary' to 'Mary Ng' (1 turn), but here "
+        "that is not the last change of its speakers (`qcahp speakers undo` undoes the last "
+        "one): this project's stands."]
+    assert speakers(main, "p01") == speakers(ben, "p01")
+    assert speakers(main, "p02") == [("Dan Ott", "interviewer"), ("Mary Ng", "participant")]
+    assert invoke(main, "merge", "ben.db").output == "Nothing new in ben.db.\n"

@@ -60,6 +60,8 @@ def next_steps(project: Project, done: Sequence[dict[str, object]]) -> None:
         where = labels.get(tid, tid)
         turns = (f"the turns that were {d['speaker']}'s in {where}" if "to" in d
                  else f"{d['speaker']}'s turns in {where}")
+        if d.get("split"):  # a join undone: those turns are the other speaker's again
+            turns = f"the turns that are {d['to']}'s again in {where}"
         if joined:
             turns = (f"{d['to']}'s turns in {where}" if not moved else
                      f"{d['to']}'s turns in {where} (now with {d['speaker']}'s)")
@@ -101,7 +103,9 @@ def report_merged(project: Project, merged: Sequence[SpeakerMerged], other: str)
                 f"project's stands{take}.", fg="yellow")
             continue
         turns = plural(int(str(d["turns"])), "turn")
-        if d.get("swapped"):
+        if d.get("undid"):
+            said = f"Undid: {undid_said(project, d)}"
+        elif d.get("swapped"):
             said = (f"Swapped speakers {d['speaker']!r} and {d['to']!r} in {m.transcript}: "
                     f"{swap_said(d, str(d['speaker']), str(d['to']))}")
         elif d["kind"] == "speaker_role":
@@ -114,6 +118,17 @@ def report_merged(project: Project, merged: Sequence[SpeakerMerged], other: str)
             said = f"{verb.format(d['speaker'], d['to'])} in {m.transcript} ({turns}{now})"
         say(f"{said}, as in {other}.", err=False)
     next_steps(project, [m.done for m in merged if m.done is not None])
+
+
+def undid_said(project: Project, d: dict[str, object]) -> str:
+    """The change ``qcahp speakers undo`` undid (``d``: the undo's record), in the words
+    of ``qcahp log``."""
+    from qualcoder_ahp.model.event_words import EventWords
+
+    undid = d["undid"]
+    assert isinstance(undid, dict)
+    return EventWords(project.store()).describe(
+        {**undid, "transcript_id": d["transcript_id"]}).what
 
 
 def _elsewhere(project: Project, infos: Sequence[TranscriptInfo], name: str) -> None:
@@ -140,12 +155,14 @@ def register(cli: click.Group) -> None:
                   show_default=True, help="Output format.")
     @click.pass_context
     def speakers_group(ctx: click.Context, ref: str | None, fmt: str) -> None:
-        """List speakers with role and turns (or: speakers rename, speakers role).
+        """List speakers with role and turns (or: rename, swap, role, undo).
 
         Each transcript's speakers, in order of their first turn, with their role and
         number of turns: a speaker read twice ("Dan" and "Dr Dan Ott") shows as two.
-        `qcahp speakers rename` renames one or makes two into one, `qcahp speakers role`
-        sets a role; codings stay where they are.
+        `qcahp speakers rename` renames one or makes two into one, `swap` exchanges two
+        names put on each other's turns, `role` sets a role and `undo` takes the last
+        change back; codings stay where they are. `qcahp merge` makes a coder's
+        speaker changes in their copy here too.
         """
         if ctx.invoked_subcommand is not None:
             return
@@ -229,6 +246,27 @@ def register(cli: click.Group) -> None:
         d = store.swap_speakers(info, first, second, by=login_name())
         say(f"Swapped speakers {first!r} and {second!r} in {info.label}: "
             f"{swap_said(d, first, second)}.", err=False)
+        next_steps(project, [d])
+
+    @speakers_group.command("undo")
+    @click.argument("ref", metavar="TRANSCRIPT")
+    @click.pass_obj
+    def undo_cmd(project: Project, ref: str) -> None:
+        """Undo the last speaker change of a transcript (again: the one before).
+
+        A rename is renamed back, a join split again (its turns get their own name
+        and role back), a swap swapped back, a role set back; a change a merge made
+        from a copy too. The undo is one more event in `qcahp log`; codings stay
+        where they are. (`qcahp undo` undoes a coder's decisions, not speakers.)
+
+        \b
+        Example:
+          qcahp speakers undo p01
+        """
+        store = project.store()
+        info = find_transcript(store, ref)
+        d = store.undo_speaker_change(info, by=login_name())
+        say(f"Undid: {undid_said(project, d)}.", err=False)
         next_steps(project, [d])
 
     @speakers_group.command("role")

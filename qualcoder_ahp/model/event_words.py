@@ -478,7 +478,18 @@ class EventWords(EventLookups):
                          f"{count}", [tid])
 
 
+    def _speaker_undo(self, event: dict[str, Any]) -> Described | None:
+        """``undid: renamed speaker ...`` for ``qcahp speakers undo``'s event (the change
+        it undid is in its record, so a merged one reads as well)."""
+        undid = event.get("undid")
+        if not isinstance(undid, dict):
+            return None
+        inner = self.describe({**undid, "transcript_id": event["transcript_id"]})
+        return Described(f"undid: {inner.what}{_from(event)}", inner.transcript_ids)
+
     def _speaker_rename(self, event: dict[str, Any]) -> Described:
+        if (undo := self._speaker_undo(event)) is not None:
+            return undo
         tid = int(event["transcript_id"])
         where = self.transcripts.get(tid, tid)
         if event.get("swapped"):
@@ -495,6 +506,8 @@ class EventWords(EventLookups):
                          [tid])
 
     def _speaker_role(self, event: dict[str, Any]) -> Described:
+        if (undo := self._speaker_undo(event)) is not None:
+            return undo
         tid = int(event["transcript_id"])
         return Described(f"made speaker {event['speaker']!r} {event['role']} (was "
                          f"{event['role_was']}) in transcript {self.transcripts.get(tid, tid)} "

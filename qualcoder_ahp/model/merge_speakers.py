@@ -27,6 +27,7 @@ from qualcoder_ahp.model.merge_events import _keys_of, _known_keys, _kept_payloa
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
+    from qualcoder_ahp.records import TranscriptInfo
 
 SPEAKER_KINDS = ("speaker_rename", "speaker_role")
 
@@ -119,6 +120,8 @@ class MergeSpeakersMixin:
         role, was = str(data.get("role")), str(data.get("role_was"))
         by = data.get("by") if isinstance(data.get("by"), str) else None
         t = info.label
+        if isinstance(data.get("undid"), dict):  # `qcahp speakers undo` in the copy
+            return self._speaker_undo(info, data["undid"], by, label)
         if kind == "speaker_role":
             did = f"made speaker {speaker!r} {role} (was {was})"
             name = speaker if speaker in here else self.speaker_renamed(tid, speaker)
@@ -130,7 +133,7 @@ class MergeSpeakersMixin:
                 return _kept(info.label, did, f"here {name!r} was made {here[name]}",
                              ["role", t, name, role],
                              speaker=name, role=here[name])
-            done = self.change_speaker([info], name, role=role, by=by, origin=label)
+            done = self.change_speaker([info], name, role=role, by=by, extra={"from": label})
             return _applied(info.label, did, done[0])
         assert isinstance(to, str)
         if data.get("swapped"):
@@ -140,7 +143,7 @@ class MergeSpeakersMixin:
             if speaker not in here or to not in here:
                 missing = speaker if speaker not in here else to
                 return _kept(info.label, did, f"{info.label} has no speaker {missing!r} here")
-            done1 = self.swap_speakers(info, speaker, to, by=by, origin=label)
+            done1 = self.swap_speakers(info, speaker, to, by=by, extra={"from": label})
             return _applied(info.label, did, done1)
         joined = bool(data.get("joined"))
         did = (f"joined speaker {speaker!r} into {to!r}" if joined
@@ -169,8 +172,30 @@ class MergeSpeakersMixin:
         # A rename that set a role too (--role) sets it where the role is still the old.
         new_role = role if joined or (role != was and here[speaker] == was) else None
         done = self.change_speaker([info], speaker, name=target, role=new_role, by=by,
-                                   origin=label)
+                                   extra={"from": label})
         return _applied(info.label, did, done[0])
+
+    def _speaker_undo(self: Store, info: TranscriptInfo, undid: dict[str, Any],
+                      by: str | None, label: str
+                      ) -> tuple[dict[str, Any], SpeakerMerged | None]:
+        """A copy's undo of a speaker change: made here when the same change is the last
+        one here still in force (the merge made it, or this project did too)."""
+        from qualcoder_ahp.model.event_words import EventWords
+
+        did = "undid: " + EventWords(self).describe({**undid, "transcript_id": info.id}).what
+        did = did.replace(f" in transcript {info.label}", "")
+        changes = self.speaker_changes(info.id)
+        if changes and _same_change({"kind": changes[-1][1], **changes[-1][2]}, undid):
+            done = self.undo_speaker_change(info, by=by, extra={"from": label})
+            return _applied(info.label, did, done)
+        for (payload,) in self.conn.execute(
+                "SELECT payload FROM events WHERE kind IN ('speaker_rename', 'speaker_role') "
+                "AND json_valid(payload) AND json_extract(payload, '$.transcript_id') = ? "
+                "AND json_type(payload, '$.undid') = 'object'", [info.id]):
+            if _same_change(json.loads(payload)["undid"], undid):
+                return {"outcome": "same"}, None  # undone here too
+        return _kept(info.label, did, "here that is not the last change of its speakers "
+                     "(`qcahp speakers undo` undoes the last one)")
 
     def _swapped_here(self: Store, tid: int, first: str, second: str,
                       copy_keys: set[str]) -> bool:
@@ -185,6 +210,12 @@ class MergeSpeakersMixin:
                     None, at, "speaker_rename", payload) not in copy_keys:
                 return True
         return False
+
+
+def _same_change(here: dict[str, Any], there: dict[str, Any]) -> bool:
+    """Whether two speaker change records (``kind`` in them) made the same change."""
+    keys = ("kind", "speaker", "to", "role", "role_was", "joined", "swapped")
+    return all(here.get(k) == there.get(k) for k in keys)
 
 
 def _applied(transcript: str, did: str, done: dict[str, object]

@@ -733,19 +733,36 @@ class Store(
     def speaker_renamed(self, transcript_id: int, speaker: str) -> str:
         """What ``qcahp speakers rename`` (or ``swap``, or a merge that applied a copy's)
         made of ``speaker`` in this transcript since import (its renames in order:
-        ``Dan`` -> ``Dr Dan Ott``), or ``speaker``."""
-        for (payload,) in self.conn.execute(
-                "SELECT payload FROM events WHERE kind = 'speaker_rename' AND json_valid("
-                "payload) AND json_extract(payload, '$.transcript_id') = ? ORDER BY id",
-                [transcript_id]):
-            rename = json.loads(payload)
-            if not isinstance(rename.get("to"), str):
+        ``Dan`` -> ``Dr Dan Ott``; one undone, and its undo, left out), or ``speaker``."""
+        for _eid, _kind, rename in self.speaker_changes(transcript_id):
+            to = rename.get("to")
+            if _kind != "speaker_rename" or not isinstance(to, str):
                 continue
             if rename.get("speaker") == speaker:
-                speaker = rename["to"]
-            elif rename.get("swapped") and rename["to"] == speaker:
+                speaker = to
+            elif rename.get("swapped") and to == speaker:
                 speaker = str(rename.get("speaker"))
         return speaker
+
+    def speaker_changes(self, transcript_id: int
+                        ) -> list[tuple[int, str, dict[str, object]]]:
+        """The speaker changes of a transcript in force, oldest first: ``(event id, kind,
+        record)`` of each ``speaker_rename`` and ``speaker_role`` not undone since
+        (``qcahp speakers undo``; the undo itself is left out too)."""
+        changes: list[tuple[int, str, dict[str, object]]] = []
+        undone: set[int] = set()
+        for eid, kind, payload in self.conn.execute(
+                "SELECT id, kind, payload FROM events WHERE kind IN ('speaker_rename', "
+                "'speaker_role') AND json_valid(payload) AND json_extract(payload, "
+                "'$.transcript_id') = ? ORDER BY id", [transcript_id]):
+            record = json.loads(payload)
+            if not isinstance(record, dict):
+                continue
+            if isinstance(record.get("undoes"), int):
+                undone.add(record["undoes"])
+            else:
+                changes.append((int(eid), str(kind), record))
+        return [c for c in changes if c[0] not in undone]
 
     def set_speaker_roles(self, transcript_id: int, roles: dict[str, str]) -> int:
         """Change speakers' roles in one transcript (text and offsets stay as they are).
@@ -765,7 +782,7 @@ class Store(
 
     def change_speaker(self, infos: Sequence[TranscriptInfo], speaker: str, *,
                        name: str | None = None, role: str | None = None,
-                       by: str | None = None, origin: str | None = None
+                       by: str | None = None, extra: dict[str, object] | None = None
                        ) -> list[dict[str, object]]:
         """Rename one speaker (``name``; a speaker of that name already there: the two
         become one, with its role or ``role``) or set their ``role``, in each of these
@@ -774,7 +791,8 @@ class Store(
         Only ``turns.speaker`` and ``turns.role`` change: the text, offsets and codings
         stay as they are. One transaction, one ``speaker_rename`` or ``speaker_role``
         event per transcript changed (a join also records the turns that were
-        ``speaker``'s, ``idx``; ``origin``: the copy a merge applied it from). Returns
+        ``speaker``'s, ``idx``; ``extra`` goes in the record too: ``from``, the copy a
+        merge applied it from, ``undoes``). Returns
         those events' records (a role already so changes nothing and is left out).
 
         Raises:
@@ -818,12 +836,12 @@ class Store(
                 else:
                     record.update({"role": to_role, "role_was": was})
                 done.append(self._speaker_event(
-                    "speaker_rename" if name is not None else "speaker_role", record, origin))
+                    "speaker_rename" if name is not None else "speaker_role", record, extra))
             self._speaker_targets(done)
         return done
 
     def swap_speakers(self, info: TranscriptInfo, first: str, second: str, *,
-                      by: str | None = None, origin: str | None = None
+                      by: str | None = None, extra: dict[str, object] | None = None
                       ) -> dict[str, object]:
         """Exchange two speakers' names in one transcript: ``first``'s turns become
         ``second``'s and the other way round, each name keeping its role (a transcriber
@@ -854,7 +872,68 @@ class Store(
                 "transcript_id": info.id, "speaker": first, "to": second, "swapped": True,
                 "turns": len(turns[first]), "turns_to": len(turns[second]),
                 "role": speakers[second], "role_was": speakers[first], "by": by}
-            done = [self._speaker_event("speaker_rename", record, origin)]
+            done = [self._speaker_event("speaker_rename", record, extra)]
+            self._speaker_targets(done)
+        return done[0]
+
+    def undo_speaker_change(self, info: TranscriptInfo, *, by: str | None = None,
+                            extra: dict[str, object] | None = None) -> dict[str, object]:
+        """Undo the newest speaker change of a transcript still in force (a rename,
+        join, swap or role: :meth:`speaker_changes`), as one more event: a rename
+        renamed back, a join split again (its turns, ``idx``, get their name and role
+        back, and the speaker joined into its role), a swap swapped back, a role set
+        back. Returns the undo's record (``undid``: the change undone).
+
+        Raises:
+            UserError: nothing to undo, or a join made before joins recorded their
+                turns, or a name given up that another speaker has taken since.
+        """
+        import shlex  # only for the command the refusal names
+
+        with self.write():
+            changes = self.speaker_changes(info.id)
+            if not changes:
+                raise UserError(f"{info.label}: no speaker change to undo (`qcahp log --kind "
+                                "speaker_rename --kind speaker_role --transcript "
+                                f"{shlex.quote(info.label)}` lists them)")
+            eid, kind, rec = changes[-1]
+            undid = {k: v for k, v in rec.items() if k not in ("idx", "by", "from")}
+            more = {**(extra or {}), "undoes": eid, "undid": {"kind": kind, **undid}}
+            old, to = str(rec.get("speaker")), rec.get("to")
+            if rec.get("swapped"):
+                return self.swap_speakers(info, str(to), old, by=by, extra=more)
+            if kind == "speaker_role":
+                back = self.change_speaker([info], old, role=str(rec["role_was"]), by=by,
+                                           extra=more)
+                if not back:  # set so since by a re-import's --interviewer
+                    raise UserError(f"{info.label}: {old!r} is {rec['role_was']} already: "
+                                    "nothing to undo")
+                return back[0]
+            speakers = self._speakers_of(info, str(to))
+            if not rec.get("joined"):
+                if old in speakers:
+                    raise UserError(f"{info.label}: cannot rename {to!r} back to {old!r}: "
+                                    f"another speaker is called {old!r} now")
+                back = str(rec["role_was"]) if rec.get("role") != rec.get("role_was") else None
+                return self.change_speaker([info], str(to), name=old, role=back, by=by,
+                                           extra=more)[0]
+            idx = rec.get("idx")
+            if not isinstance(idx, list) or old in speakers:
+                why = ("it was made before joins recorded their turns" if old not in speakers
+                       else f"another speaker is called {old!r} now")
+                raise UserError(f"{info.label}: the join of {old!r} into {to!r} cannot be "
+                                f"undone: {why} (nothing changed)")
+            marks = ",".join("?" * len(idx))
+            self.conn.execute(f"UPDATE turns SET speaker = ?, role = ? WHERE transcript_id = ? "
+                              f"AND speaker = ? AND idx IN ({marks})",
+                              [old, rec["role_was"], info.id, to, *idx])
+            if rec.get("to_role_was") not in (None, rec.get("role")):
+                self.conn.execute("UPDATE turns SET role = ? WHERE transcript_id = ? AND "
+                                  "speaker = ?", [rec["to_role_was"], info.id, to])
+            record: dict[str, object] = {
+                "transcript_id": info.id, "speaker": to, "to": old, "split": True,
+                "turns": len(idx), "role": rec["role_was"], "role_was": rec["role"], "by": by}
+            done = [self._speaker_event("speaker_rename", record, more)]
             self._speaker_targets(done)
         return done[0]
 
@@ -873,11 +952,11 @@ class Store(
         return speakers
 
     def _speaker_event(self, kind: str, record: dict[str, object],
-                       origin: str | None) -> dict[str, object]:
+                       extra: dict[str, object] | None) -> dict[str, object]:
         """Log one speaker change (call inside :meth:`write`); its record, with ``kind``
-        and ``event`` (the event's id). ``origin``: the copy a merge applied it from."""
-        if origin is not None:
-            record = {**record, "from": origin}
+        and ``event`` (the event's id). ``extra``: more of its record (``from``, the copy
+        a merge applied it from; ``undoes``, ``undid``)."""
+        record = {**record, **(extra or {})}
         return {"kind": kind, **record, "event": self.log_event(None, kind, record)}
 
     def _speaker_targets(self, done: list[dict[str, object]]) -> None:
