@@ -740,7 +740,9 @@ def merge(project: Project, other: str, verbose: bool) -> None:
     come in with their codings; any other transcript or theme of OTHER that is not in
     this project stops the merge with nothing changed. Merging the same copy again
     adds nothing. A transcript withdrawn here (`qcahp withdraw`) brings none of its
-    codings in, and a note says so.
+    codings in, and a note says so. Speaker renames, swaps and roles set in OTHER
+    (`qcahp speakers`) are made here too, unless this project changed that speaker
+    otherwise: then its change stands, and a note says so.
     """
     if Path(other).suffix.lower() in (".qdpx", ".qdc"):
         raise UserError("merge joins qcahp project databases; bring in a REFI-QDA file with "
