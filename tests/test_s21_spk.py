@@ -293,3 +293,27 @@ def test_a_copys_undo_is_made_here_when_its_change_is_the_last_here(main: Path) 
     assert speakers(main, "p01") == speakers(ben, "p01")
     assert speakers(main, "p02") == [("Dan Ott", "interviewer"), ("Mary Ng", "participant")]
     assert invoke(main, "merge", "ben.db").output == "Nothing new in ben.db.\n"
+
+
+def test_a_role_set_by_a_reimport_is_logged_merged_and_undone(main: Path) -> None:
+    """A re-import naming the interviewer changed roles with no event: the log did not
+    show it, and a merge of that copy left the main project's roles as they were."""
+    ben = main.parent / "ben.db"
+    (main.parent / "p02.txt").write_text(P02)
+    invoke(ben, "import", "p02.txt", "--interviewer", "Mary")
+    assert speakers(ben, "p02") == [("Dr Dan Ott", "participant"), ("Mary", "interviewer")]
+    log = json.loads(run(ben, "log", "--format", "json", "--kind", "speaker_role"))["events"]
+    assert [e["what"] for e in log] == [
+        "made speaker 'Dr Dan Ott' participant (was interviewer) in transcript p02 (1 turn), "
+        "by a re-import",
+        "made speaker 'Mary' interviewer (was participant) in transcript p02 (1 turn), by a "
+        "re-import"]
+    res = invoke(main, "merge", "ben.db")
+    assert res.stdout.splitlines()[1:3] == [
+        "Speaker 'Dr Dan Ott' of p02 is now participant (was interviewer; 1 turn), as in "
+        "ben.db.",
+        "Speaker 'Mary' of p02 is now interviewer (was participant; 1 turn), as in ben.db."]
+    assert speakers(main, "p02") == speakers(ben, "p02")
+    run(main, "speakers", "undo", "p02")
+    run(main, "speakers", "undo", "p02")
+    assert speakers(main, "p02") == [("Dr Dan Ott", "interviewer"), ("Mary", "participant")]

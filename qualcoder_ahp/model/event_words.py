@@ -43,7 +43,8 @@ _FOREIGN = {"accept": "accepted a suggestion", "adjust": "accepted a suggestion 
             "merge": "merged in a copy", "withdraw": "withdrew transcripts",
             "withdrawn": "(an event removed by a withdrawal)",
             "coder_rename": "renamed a coder", "coder_join": "joined two coders",
-            # A merge brings in codings, not the copy's speakers: said so.
+            # Merged by an earlier version, which did not make a copy's speaker changes
+            # here (a merge now does, and its event says so: _speaker_here).
             "speaker_rename": "renamed a speaker in that copy (not applied here)",
             "speaker_role": "changed a speaker's role in that copy (not applied here)"}
 """What a merged-in event did, when its ids (the other copy's) cannot be looked up here."""
@@ -598,8 +599,11 @@ def _speaker_here(here: dict[str, Any]) -> str:
 
 
 def _from(event: dict[str, Any]) -> str:
-    """``, as in copy ben.db`` for a speaker change a merge applied from a copy."""
-    return f", as in copy {event['from']}" if event.get("from") else ""
+    """``, as in copy ben.db`` for a speaker change a merge applied from a copy, ``, by
+    a re-import`` for a role a re-import's ``--interviewer`` set."""
+    if event.get("from"):
+        return f", as in copy {event['from']}"
+    return ", by a re-import" if event.get("via") == "import" else ""
 
 
 def _ids(about: dict[str, Any]) -> list[int]:

@@ -765,12 +765,18 @@ class Store(
         return [c for c in changes if c[0] not in undone]
 
     def set_speaker_roles(self, transcript_id: int, roles: dict[str, str]) -> int:
-        """Change speakers' roles in one transcript (text and offsets stay as they are).
+        """Change speakers' roles in one transcript (text and offsets stay as they are),
+        as a re-import naming interviewers or participants does: one ``speaker_role``
+        event per speaker changed (``via``: ``import``), so the log shows it, a merge of
+        this copy makes it in the main project too, and ``qcahp speakers undo`` takes it
+        back.
 
         Returns the number of turns whose role changed.
         """
         changed = 0
+        done: list[dict[str, object]] = []
         with self.write():
+            was = self.speakers(transcript_id)
             for speaker, role in roles.items():
                 cur = self.conn.execute(
                     "UPDATE turns SET role = ? WHERE transcript_id = ? AND speaker = ? "
@@ -778,6 +784,12 @@ class Store(
                     [role, transcript_id, speaker, role],
                 )
                 changed += cur.rowcount
+                if cur.rowcount:
+                    done.append(self._speaker_event("speaker_role", {
+                        "transcript_id": transcript_id, "speaker": speaker, "role": role,
+                        "role_was": was.get(speaker), "turns": cur.rowcount, "by": None,
+                        "via": "import"}, None))
+            self._speaker_targets(done)
         return changed
 
     def change_speaker(self, infos: Sequence[TranscriptInfo], speaker: str, *,
