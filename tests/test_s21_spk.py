@@ -317,3 +317,15 @@ def test_a_role_set_by_a_reimport_is_logged_merged_and_undone(main: Path) -> Non
     run(main, "speakers", "undo", "p02")
     run(main, "speakers", "undo", "p02")
     assert speakers(main, "p02") == [("Dr Dan Ott", "interviewer"), ("Mary", "participant")]
+
+
+def test_a_role_kept_out_does_not_keep_out_a_later_rename(main: Path) -> None:
+    ben = main.parent / "ben.db"
+    run(ben, "speakers", "role", "p02", "Mary", "interviewer")
+    run(ben, "speakers", "rename", "p02", "Mary", "Mary Ng")
+    run(main, "speakers", "role", "p02", "Mary", "other")
+    res = invoke(main, "merge", "ben.db")
+    assert res.stdout.splitlines()[1:] == [
+        "Renamed speaker 'Mary' to 'Mary Ng' in p02 (1 turn), as in ben.db."]
+    assert len(res.stderr.splitlines()) == 1  # the role: this project's stands
+    assert speakers(main, "p02")[1] == ("Mary Ng", "other")

@@ -70,16 +70,20 @@ class MergeSpeakersMixin:
         :meth:`_merge_events` logs them). Returns, by the copy's event id, what became of
         each (``{"outcome": "applied" | "kept" | "same", ...}``), for its merged event."""
         self.merge_speakers = []
+        rows = other.execute(
+            "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e LEFT JOIN "
+            "coders k ON k.id = e.coder_id WHERE e.kind IN ('speaker_rename', "
+            "'speaker_role') ORDER BY e.id").fetchall()
+        if not rows:  # most copies: no key of this project's log worked out for nothing
+            return {}
         known = _known_keys(self.conn)
+        # The copy's events (swaps only are told apart by them, not by the turns).
         copy_keys = {event_key(c, at, k, p) for c, at, k, p in other.execute(
             "SELECT k.name, e.at, e.kind, e.payload FROM events e "
-            "LEFT JOIN coders k ON k.id = e.coder_id")}
+            "LEFT JOIN coders k ON k.id = e.coder_id WHERE e.kind = 'speaker_rename'")}
         outcomes: dict[int, dict[str, Any]] = {}
         kept: dict[tuple[int, str], SpeakerMerged] = {}  # (transcript here, copy's name)
-        for eid, coder, at, kind, payload in other.execute(
-                "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e LEFT JOIN "
-                "coders k ON k.id = e.coder_id WHERE e.kind IN ('speaker_rename', "
-                "'speaker_role') ORDER BY e.id"):
+        for eid, coder, at, kind, payload in rows:
             body = _kept_payload(eid, payload, scrub)
             if body is None or not known.keys().isdisjoint(
                     _keys_of(coder, at, kind, body, aliases)):
@@ -105,7 +109,10 @@ class MergeSpeakersMixin:
             outcomes[eid] = outcome
             if merged is not None:
                 self.merge_speakers.append(merged)
-                if merged.kept is not None:
+                if merged.kept is not None and kind == "speaker_rename":
+                    # The copy's names for this speaker are not this project's now: its
+                    # later changes of them are this one's, kept out with it. (A role
+                    # kept out leaves the names alike: a later rename is made.)
                     for name in {speaker, data.get("to")} - {None}:
                         kept[(tid, str(name))] = merged
         return outcomes
