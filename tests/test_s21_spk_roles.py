@@ -100,3 +100,24 @@ def test_a_new_name_that_is_another_transcripts_participant_gets_a_note(db: Path
         "transcript's participant's (`qcahp participants assign` gives a transcript to "
         "another).\n")
     assert invoke(db, "speakers", "rename", "p01", "Dan", "Ola").stderr == ""
+
+
+def test_a_join_made_before_joins_recorded_their_turns_is_not_undone(db: Path) -> None:
+    """Session 20's joins recorded how many turns, not which: the undo cannot split them."""
+    from qualcoder_ahp.model.store import open_store
+
+    store = open_store(db)
+    try:
+        with store.write():
+            store.conn.execute("UPDATE turns SET speaker = 'Interviewer', role = "
+                               "'interviewer' WHERE speaker = 'Dan'")
+            store.log_event(None, "speaker_rename", {
+                "transcript_id": 1, "speaker": "Dan", "to": "Interviewer", "joined": True,
+                "role": "interviewer", "role_was": "other", "turns": 1, "by": "ana"})
+    finally:
+        store.close()
+    before = dump(db)
+    assert invoke(db, "speakers", "undo", "p01", code=1).output == (
+        "Error: p01: the join of 'Dan' into 'Interviewer' cannot be undone: it was made "
+        "before joins recorded their turns (nothing changed)\n")
+    assert dump(db) == before
