@@ -173,13 +173,15 @@ def test_bad_names_change_nothing(db: Path, args: list[str], error: str) -> None
     assert snapshot(db) == before
 
 
-def test_a_copys_speaker_change_merged_in_says_it_was_not_applied(db: Path,
-                                                                   tmp_path: Path) -> None:
+def test_a_copys_speaker_change_merged_in_is_made_here_too(db: Path, tmp_path: Path) -> None:
+    """(Session 21: the merge makes a copy's speaker changes here; it used to log them
+    "not applied here".)"""
     copy = tmp_path / "ben.db"
     shutil.copy(db, copy)
     run(copy, "speakers", "rename", "p02", "Mary", "Mary Ng")
     run(db, "merge", "ben.db")  # (the test runs in tmp_path)
-    assert turns(db, "p02")[1][0] == "Mary"  # the merge brings codings, not speakers
+    assert turns(db, "p02")[1][0] == "Mary Ng"
     log = json.loads(run(db, "log", "--format", "json", "--kind", "merged"))["events"]
     assert [e["what"] for e in log] == [
-        "merged in from copy ben.db: renamed a speaker in that copy (not applied here)"]
+        "merged in from copy ben.db: renamed speaker 'Mary' to 'Mary Ng' in transcript p02 "
+        "(1 turn), made here too"]

@@ -40,7 +40,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("demo", "Open a ready-made demo project (bundled interviews)."),
         ("import", "Import transcripts: files or folders (.txt .docx .vtt ...)."),
         ("transcripts", "List the imported transcripts, speakers and roles."),
-        ("speakers", "Fix speakers after import: rename, join two, set a role."),
+        ("speakers", "Fix speakers after import: rename, join, swap, set a role."),
         ("show", "Print one transcript by turns, or with its codings marked."),
         ("search", "Find words or patterns in every transcript, in context."),
         ("participants", "Participants and attributes: import a CSV, assign, remove."),

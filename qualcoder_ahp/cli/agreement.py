@@ -36,6 +36,7 @@ from qualcoder_ahp.cli.common import (
     write_output,
 )
 from qualcoder_ahp.cli.report_options import selection_about
+from qualcoder_ahp.cli.speakers import report_merged
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import fold_name, shell_arg
 from qualcoder_ahp.model.merge_remap import SourceMatch
@@ -739,7 +740,9 @@ def merge(project: Project, other: str, verbose: bool) -> None:
     come in with their codings; any other transcript or theme of OTHER that is not in
     this project stops the merge with nothing changed. Merging the same copy again
     adds nothing. A transcript withdrawn here (`qcahp withdraw`) brings none of its
-    codings in, and a note says so.
+    codings in, and a note says so. Speaker renames, swaps and roles set in OTHER
+    (`qcahp speakers`) are made here too, unless this project changed that speaker
+    otherwise: then its change stands, and a note says so.
     """
     if Path(other).suffix.lower() in (".qdpx", ".qdc"):
         raise UserError("merge joins qcahp project databases; bring in a REFI-QDA file with "
@@ -762,6 +765,7 @@ def merge(project: Project, other: str, verbose: bool) -> None:
             f"{match.name}'s work in {other} went to {match.name!r}; if they are one "
             f"person, `qcahp coders join {shell_arg(match.name)} {shell_arg(match.here)}` "
             "makes them one coder.", fg="yellow")
+    report_merged(project, store.merge_speakers, other)  # the copy's speaker changes
     near = _near_coders(new_coders, before)
     if near:
         # Two spellings of one person are two coders until `qcahp coders join`.

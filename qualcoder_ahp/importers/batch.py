@@ -291,11 +291,43 @@ def _speakers_note(store: Store, info: TranscriptInfo, file: Path,
             {b for a2, b in every if a2 == a})) for a in sorted({a for a, _ in pairs}))
         return (f"{file.name}: unchanged text, but its speakers read differently now ({said} "
                 f"in the file); the stored speakers are kept ({REREAD_ADVICE})")
-    commands = "; ".join(f"`qcahp speakers rename {shlex.quote(info.label)} "
-                         f"{shlex.quote(old)} {shlex.quote(new)}`" for old, new in sorted(pairs))
+    commands = [f"`qcahp speakers {step} {shlex.quote(info.label)} {shlex.quote(a)} "
+                f"{shlex.quote(b)}`" for step, a, b in speaker_steps(dict(pairs))]
+    said_commands = (f"{commands[0]} applies it" if len(commands) == 1 else
+                     "run " + ", then ".join(commands) + " to apply it (in this order)")
     return (f"{file.name}: unchanged text, but its speakers read differently now ({said} in "
-            f"the file); the stored speakers are kept: {commands} "
-            f"{'applies it' if len(pairs) == 1 else 'apply it'}")
+            f"the file); the stored speakers are kept: {said_commands}")
+
+
+def speaker_steps(renamed: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The ``qcahp speakers`` commands that give each stored speaker (a key) the name the
+    file now reads (its value), in the order to run them: ``("rename", a, b)`` or
+    ``("swap", a, b)``.
+
+    Renaming one at a time joins a speaker into the next one's old name: Helen and
+    Speaker 2 read the other way round (Helen -> Speaker 2, Speaker 2 -> Helen) would
+    end as one speaker. So a name another speaker still has to give up is renamed to
+    only after that one has moved (B -> C before A -> B), and names that go round in a
+    circle are swapped. Two stored speakers the file reads as one name become one (a
+    join, as the file reads them).
+    """
+    now = {a: a for a in renamed}  # each stored speaker's name as the steps go
+    pending = {a for a, b in renamed.items() if a != b}
+    steps: list[tuple[str, str, str]] = []
+    while pending:
+        free = sorted(a for a in pending if not any(
+            now[o] == renamed[a] for o in pending if o != a))
+        if free:  # its new name is no other pending speaker's now
+            a = free[0]
+            steps.append(("rename", now[a], renamed[a]))
+            now[a] = renamed[a]
+        else:  # every new name is held by another pending speaker: a circle
+            a = min(pending)
+            holder = next(o for o in pending if o != a and now[o] == renamed[a])
+            steps.append(("swap", now[a], renamed[a]))
+            now[holder], now[a] = now[a], renamed[a]
+        pending = {o for o in pending if now[o] != renamed[o]}
+    return steps
 
 
 def _found_instead(folder: Path) -> str:

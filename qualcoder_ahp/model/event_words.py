@@ -43,7 +43,8 @@ _FOREIGN = {"accept": "accepted a suggestion", "adjust": "accepted a suggestion 
             "merge": "merged in a copy", "withdraw": "withdrew transcripts",
             "withdrawn": "(an event removed by a withdrawal)",
             "coder_rename": "renamed a coder", "coder_join": "joined two coders",
-            # A merge brings in codings, not the copy's speakers: said so.
+            # Merged by an earlier version, which did not make a copy's speaker changes
+            # here (a merge now does, and its event says so: _speaker_here).
             "speaker_rename": "renamed a speaker in that copy (not applied here)",
             "speaker_role": "changed a speaker's role in that copy (not applied here)"}
 """What a merged-in event did, when its ids (the other copy's) cannot be looked up here."""
@@ -375,6 +376,11 @@ class EventWords(EventLookups):
                 # Only ids of this project: none of the copy's is read in their place.
                 mine = {k: v for k, v in original.items() if k not in ID_KEYS}
                 return self.describe({**mine, **here, "kind": kind})
+        if kind in ("speaker_rename", "speaker_role") and local is not None and isinstance(
+                local.get("transcript_id"), int) and isinstance(event.get("here"), dict):
+            # Made here too by the merge, or kept out (this project had changed it).
+            inner = self.describe({**original, **local, "kind": kind})
+            return Described(inner.what + _speaker_here(event["here"]), inner.transcript_ids)
         if kind in ("undo", "redo") and local is not None:
             target = self.event(local.get("target"))
             if target is not None and target.get("kind") == "merged":
@@ -489,21 +495,40 @@ class EventWords(EventLookups):
                          f"{count}", [tid])
 
 
+    def _speaker_undo(self, event: dict[str, Any]) -> Described | None:
+        """``undid: renamed speaker ...`` for ``qcahp speakers undo``'s event (the change
+        it undid is in its record, so a merged one reads as well)."""
+        undid = event.get("undid")
+        if not isinstance(undid, dict):
+            return None
+        inner = self.describe({**undid, "transcript_id": event["transcript_id"]})
+        return Described(f"undid: {inner.what}{_from(event)}", inner.transcript_ids)
+
     def _speaker_rename(self, event: dict[str, Any]) -> Described:
+        if (undo := self._speaker_undo(event)) is not None:
+            return undo
         tid = int(event["transcript_id"])
+        where = self.transcripts.get(tid, tid)
+        if event.get("swapped"):
+            return Described(f"swapped speakers {event['speaker']!r} and {event['to']!r} in "
+                             f"transcript {where} ({plural(int(event['turns']), 'turn')} "
+                             f"and {plural(int(event.get('turns_to') or 0), 'turn')})"
+                             f"{_from(event)}", [tid])
         into = "joined speaker {speaker!r} into {to!r}" if event.get("joined") \
             else "renamed speaker {speaker!r} to {to!r}"
         role = (f", now {event['role']}" if event.get("role") != event.get("role_was")
                 else "")
-        return Described(f"{into.format(**event)} in transcript "
-                         f"{self.transcripts.get(tid, tid)} "
-                         f"({plural(int(event['turns']), 'turn')}{role})", [tid])
+        return Described(f"{into.format(**event)} in transcript {where} "
+                         f"({plural(int(event['turns']), 'turn')}{role}){_from(event)}",
+                         [tid])
 
     def _speaker_role(self, event: dict[str, Any]) -> Described:
+        if (undo := self._speaker_undo(event)) is not None:
+            return undo
         tid = int(event["transcript_id"])
         return Described(f"made speaker {event['speaker']!r} {event['role']} (was "
                          f"{event['role_was']}) in transcript {self.transcripts.get(tid, tid)} "
-                         f"({plural(int(event['turns']), 'turn')})", [tid])
+                         f"({plural(int(event['turns']), 'turn')}){_from(event)}", [tid])
 
     def _withdraw(self, event: dict[str, Any]) -> Described:
         who = event.get("participants") or []
@@ -574,6 +599,27 @@ def _complete(kind: str, local: dict[str, Any]) -> bool:
     if kind == "undo_group":
         return "changes" in local and "transcript_ids" in local
     return "changes" in local  # code, refi_import: the coding made
+
+
+def _speaker_here(here: dict[str, Any]) -> str:
+    """What became here of a copy's speaker change a merge brought in."""
+    if here.get("outcome") == "applied":
+        return ", made here too"
+    if here.get("outcome") == "same":
+        return ", as here already"
+    if here.get("role") and here.get("speaker"):
+        return f", not made here: {here['speaker']!r} is {here['role']} in this project"
+    if here.get("speaker"):
+        return f", not made here: this project's {here['speaker']!r} stands"
+    return ", not made here: this project's speakers stand"
+
+
+def _from(event: dict[str, Any]) -> str:
+    """``, as in copy ben.db`` for a speaker change a merge applied from a copy, ``, by
+    a re-import`` for a role a re-import's ``--interviewer`` set."""
+    if event.get("from"):
+        return f", as in copy {event['from']}"
+    return ", by a re-import" if event.get("via") == "import" else ""
 
 
 def _ids(about: dict[str, Any]) -> list[int]:

@@ -46,8 +46,13 @@ class MergeEventsMixin:
                       smaps: tuple[dict[int, int], dict[int, int | None]],
                       left_out: set[int | None] | None = None,
                       remaps: dict[int, Remap] | None = None,
-                      aliases: dict[str, tuple[str, ...]] | None = None) -> dict[int, int]:
+                      aliases: dict[str, tuple[str, ...]] | None = None,
+                      speakers: dict[int, dict[str, Any]] | None = None) -> dict[int, int]:
         """Append the other copy's events not yet here; map their ids to ours.
+
+        ``speakers``: what became here of the copy's speaker changes, by its event id
+        (:meth:`~qualcoder_ahp.model.merge_speakers.MergeSpeakersMixin._merge_speakers`),
+        kept in their merged events (``here``).
 
         ``left_out``: the copy's codings the merge could not re-anchor (:class:`Stranded`);
         the event that made one, or wrote a memo on one, is stored with ``"left_out":
@@ -107,6 +112,8 @@ class MergeEventsMixin:
                 if left_out and (_makes_coding(data, left_out)
                                  or _memo_on(data, left_out)):
                     out["left_out"] = True
+                if speakers and eid in speakers:
+                    out["here"] = speakers[eid]
                 body = json.dumps(out, sort_keys=True)
             cur = self.conn.execute(
                 "INSERT INTO events (coder_id, at, kind, payload) VALUES (?, ?, 'merged', ?)",
@@ -197,7 +204,7 @@ class MergeEventsMixin:
 
 
 TRANSLATED = ("accept", "adjust", "reject", "code", "remove", "memo", "undo_group",
-              "refi_import")
+              "refi_import", "speaker_rename", "speaker_role")
 """Kinds of merged event whose ids a merge translates with :meth:`MergeEventsMixin._local_ids`
 (``reconcile``, ``undo`` and ``redo`` by :func:`translate_merged`; theme ids are shared)."""
 

@@ -27,6 +27,10 @@ copies of a project bring their work together with :meth:`MergeMixin.merge_from`
   ``source`` file, so ``qcahp reconcile log`` and ``qcahp log`` read it as it was made;
 - the copy is only read, its folder left as it was (:func:`read_copy`); one made by an
   earlier version is read upgraded in memory, one by a newer version refused;
+- the copy's speaker renames, joins, swaps and role changes are made here too where this
+  project's turns still carry the old name or role; where this project changed that
+  speaker otherwise, its change stands and :attr:`merge_speakers` says so
+  (:mod:`~qualcoder_ahp.model.merge_speakers`);
 - suggestions that coders decided on are copied when missing (matched by
   transcript, theme and span), then decisions and memos;
 - a transcript withdrawn from this project (``qcahp withdraw``, known by its hashes)
@@ -57,6 +61,7 @@ from qualcoder_ahp.model.coders_store import NameStep, coder_names
 from qualcoder_ahp.model.merge_events import MergeEventsMixin, withdrawn_in
 from qualcoder_ahp.model.merge_remap import Remap, SourceMatch
 from qualcoder_ahp.model.merge_rows import MergeRowsMixin
+from qualcoder_ahp.model.merge_speakers import MergeSpeakersMixin
 from qualcoder_ahp.model.withdraw_store import Gone
 from qualcoder_ahp.records import Theme, transcript_label
 
@@ -134,7 +139,7 @@ def _upgraded(other: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         memory.close()
 
 
-class MergeMixin(MergeEventsMixin, MergeRowsMixin):
+class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin):
     """Merge and CSV-exchange methods of :class:`~qualcoder_ahp.model.store.Store`."""
 
     conn: sqlite3.Connection
@@ -179,6 +184,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin):
         self.merge_names_again = []
         self.merge_events_by = {}
         self.merge_upgraded_from = None
+        self.merge_speakers = []
         path = Path(other_path)
         refuse_special(path)  # a named pipe was called "no such project database"
         if not path.is_file():
@@ -357,8 +363,11 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin):
                     "SELECT id, transcript_id FROM suggestions") if r[1] in remaps}
             # After the codings, so merged reconcile decisions get their ids translated.
             left_out = {s.coding_id for r in remaps.values() for s in r.stranded}
+            # The copy's speaker changes, made here before their events are logged (a
+            # merge copies codings, not turns: the names and roles would stay behind).
+            speakers = self._merge_speakers(other, tmap, label, scrub, aliases)
             emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub,
-                                      (smap, found), left_out, remaps, aliases)
+                                      (smap, found), left_out, remaps, aliases, speakers)
             if fresh:
                 self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps, first)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone)

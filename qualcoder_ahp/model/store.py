@@ -733,24 +733,52 @@ class Store(
         return {speaker: role for speaker, role in rows}
 
     def speaker_renamed(self, transcript_id: int, speaker: str) -> str:
-        """What ``qcahp speakers rename`` made of ``speaker`` in this transcript since
-        import (its renames in order: ``Dan`` -> ``Dr Dan Ott``), or ``speaker``."""
-        for (payload,) in self.conn.execute(
-                "SELECT payload FROM events WHERE kind = 'speaker_rename' AND json_valid("
-                "payload) AND json_extract(payload, '$.transcript_id') = ? ORDER BY id",
-                [transcript_id]):
-            rename = json.loads(payload)
-            if rename.get("speaker") == speaker and isinstance(rename.get("to"), str):
-                speaker = rename["to"]
+        """What ``qcahp speakers rename`` (or ``swap``, or a merge that applied a copy's)
+        made of ``speaker`` in this transcript since import (its renames in order:
+        ``Dan`` -> ``Dr Dan Ott``; one undone, and its undo, left out), or ``speaker``."""
+        for _eid, _kind, rename in self.speaker_changes(transcript_id):
+            to = rename.get("to")
+            if _kind != "speaker_rename" or not isinstance(to, str):
+                continue
+            if rename.get("speaker") == speaker:
+                speaker = to
+            elif rename.get("swapped") and to == speaker:
+                speaker = str(rename.get("speaker"))
         return speaker
 
+    def speaker_changes(self, transcript_id: int
+                        ) -> list[tuple[int, str, dict[str, object]]]:
+        """The speaker changes of a transcript in force, oldest first: ``(event id, kind,
+        record)`` of each ``speaker_rename`` and ``speaker_role`` not undone since
+        (``qcahp speakers undo``; the undo itself is left out too)."""
+        changes: list[tuple[int, str, dict[str, object]]] = []
+        undone: set[int] = set()
+        for eid, kind, payload in self.conn.execute(
+                "SELECT id, kind, payload FROM events WHERE kind IN ('speaker_rename', "
+                "'speaker_role') AND json_valid(payload) AND json_extract(payload, "
+                "'$.transcript_id') = ? ORDER BY id", [transcript_id]):
+            record = json.loads(payload)
+            if not isinstance(record, dict):
+                continue
+            if isinstance(record.get("undoes"), int):
+                undone.add(record["undoes"])
+            else:
+                changes.append((int(eid), str(kind), record))
+        return [c for c in changes if c[0] not in undone]
+
     def set_speaker_roles(self, transcript_id: int, roles: dict[str, str]) -> int:
-        """Change speakers' roles in one transcript (text and offsets stay as they are).
+        """Change speakers' roles in one transcript (text and offsets stay as they are),
+        as a re-import naming interviewers or participants does: one ``speaker_role``
+        event per speaker changed (``via``: ``import``), so the log shows it, a merge of
+        this copy makes it in the main project too, and ``qcahp speakers undo`` takes it
+        back.
 
         Returns the number of turns whose role changed.
         """
         changed = 0
+        done: list[dict[str, object]] = []
         with self.write():
+            was = self.speakers(transcript_id)
             for speaker, role in roles.items():
                 cur = self.conn.execute(
                     "UPDATE turns SET role = ? WHERE transcript_id = ? AND speaker = ? "
@@ -758,53 +786,198 @@ class Store(
                     [role, transcript_id, speaker, role],
                 )
                 changed += cur.rowcount
+                if cur.rowcount:
+                    done.append(self._speaker_event("speaker_role", {
+                        "transcript_id": transcript_id, "speaker": speaker, "role": role,
+                        "role_was": was.get(speaker), "turns": cur.rowcount, "by": None,
+                        "via": "import"}, None))
+            self._speaker_targets(done)
         return changed
 
     def change_speaker(self, infos: Sequence[TranscriptInfo], speaker: str, *,
                        name: str | None = None, role: str | None = None,
-                       by: str | None = None) -> list[dict[str, object]]:
+                       by: str | None = None, extra: dict[str, object] | None = None
+                       ) -> list[dict[str, object]]:
         """Rename one speaker (``name``; a speaker of that name already there: the two
-        become one, with its role) or set their ``role``, in each of these transcripts.
+        become one, with its role or ``role``) or set their ``role``, in each of these
+        transcripts.
 
         Only ``turns.speaker`` and ``turns.role`` change: the text, offsets and codings
         stay as they are. One transaction, one ``speaker_rename`` or ``speaker_role``
-        event per transcript changed. Returns those events' records (a role already so
-        changes nothing and is left out).
+        event per transcript changed (a join also records the turns that were
+        ``speaker``'s, ``idx``; ``extra`` goes in the record too: ``from``, the copy a
+        merge applied it from, ``undoes``). Returns
+        those events' records (a role already so changes nothing and is left out).
 
         Raises:
-            UserError: a transcript has no speaker ``speaker`` (nothing is changed).
+            UserError: a transcript has no speaker ``speaker``, or a join of two speakers
+                whose roles differ would make a participant's or an interviewer's turns
+                another role's and no ``role`` says so (nothing is changed).
         """
-        from qualcoder_ahp.model.audit import record_targets  # audit reads the store
-
         done: list[dict[str, object]] = []
         with self.write():
             for info in infos:
-                speakers = self.speakers(info.id)
-                if speaker not in speakers:
-                    close = closest(speaker, speakers)
-                    hint = f"; did you mean {close!r}?" if close else ""
-                    raise UserError(f"{info.label}: no speaker {speaker!r}{hint} (its "
-                                    f"speakers: {', '.join(speakers)})")
+                speakers = self._speakers_of(info, speaker)
                 was = speakers[speaker]
-                to_role = role or (speakers.get(name, was) if name is not None else was)
+                joined = name is not None and name in speakers
+                if joined and role is None and speakers[str(name)] != was != "other":
+                    # A participant's turns joined into an interviewer's (or the other way
+                    # round) would change which turns get suggestions: the coder says so.
+                    into = speakers[str(name)]
+                    raise UserError(f"{info.label}: {speaker!r} is {was} and {name!r} {into}: "
+                                    "say which role the joined speaker has, with --role "
+                                    f"{into} or --role {was} (nothing changed)")
+                to_role = role or (speakers[str(name)] if joined else was)
                 if name is None and to_role == was:
                     continue
-                turns = self.conn.execute(
+                moved = [r[0] for r in self.conn.execute(
+                    "SELECT idx FROM turns WHERE transcript_id = ? AND speaker = ? "
+                    "ORDER BY idx", [info.id, speaker])]
+                self.conn.execute(
                     "UPDATE turns SET speaker = ?, role = ? WHERE transcript_id = ? "
                     "AND speaker = ?", [name if name is not None else speaker, to_role,
-                                        info.id, speaker]).rowcount
+                                        info.id, speaker])
+                if joined and to_role != speakers[str(name)]:  # --role: the joined speaker's
+                    self.conn.execute("UPDATE turns SET role = ? WHERE transcript_id = ? "
+                                      "AND speaker = ?", [to_role, info.id, name])
                 record: dict[str, object] = {"transcript_id": info.id, "speaker": speaker,
-                                             "turns": turns, "by": by}
+                                             "turns": len(moved), "by": by}
                 if name is not None:
-                    record.update({"to": name, "joined": name in speakers,
+                    record.update({"to": name, "joined": joined,
                                    "role": to_role, "role_was": was})
+                    if joined:
+                        record.update({"idx": moved, "to_role_was": speakers[str(name)]})
                 else:
                     record.update({"role": to_role, "role_was": was})
-                kind = "speaker_rename" if name is not None else "speaker_role"
-                done.append({"kind": kind, **record,
-                             "event": self.log_event(None, kind, record)})
-            record_targets(self, [int(str(d["event"])) for d in done])
+                done.append(self._speaker_event(
+                    "speaker_rename" if name is not None else "speaker_role", record, extra))
+            self._speaker_targets(done)
         return done
+
+    def swap_speakers(self, info: TranscriptInfo, first: str, second: str, *,
+                      by: str | None = None, extra: dict[str, object] | None = None
+                      ) -> dict[str, object]:
+        """Exchange two speakers' names in one transcript: ``first``'s turns become
+        ``second``'s and the other way round, each name keeping its role (a transcriber
+        who put Helen's name on the interviewer's turns and the interviewer's on hers).
+
+        Only ``turns.speaker`` and ``turns.role`` change. One transaction and one
+        ``speaker_rename`` event (``swapped``); returns its record.
+
+        Raises:
+            UserError: the transcript lacks either speaker, or they are one (nothing is
+                changed).
+        """
+        if first == second:
+            raise UserError(f"{info.label}: give two different speakers to swap (got "
+                            f"{first!r} twice)")
+        with self.write():
+            self._speakers_of(info, first)
+            speakers = self._speakers_of(info, second)
+            turns = {name: [r[0] for r in self.conn.execute(
+                "SELECT idx FROM turns WHERE transcript_id = ? AND speaker = ? ORDER BY idx",
+                [info.id, name])] for name in (first, second)}
+            for name, other in ((first, second), (second, first)):
+                marks = ",".join("?" * len(turns[name]))
+                self.conn.execute(f"UPDATE turns SET speaker = ?, role = ? WHERE "
+                                  f"transcript_id = ? AND idx IN ({marks})",
+                                  [other, speakers[other], info.id, *turns[name]])
+            record: dict[str, object] = {
+                "transcript_id": info.id, "speaker": first, "to": second, "swapped": True,
+                "turns": len(turns[first]), "turns_to": len(turns[second]),
+                "role": speakers[second], "role_was": speakers[first], "by": by}
+            done = [self._speaker_event("speaker_rename", record, extra)]
+            self._speaker_targets(done)
+        return done[0]
+
+    def undo_speaker_change(self, info: TranscriptInfo, *, by: str | None = None,
+                            extra: dict[str, object] | None = None) -> dict[str, object]:
+        """Undo the newest speaker change of a transcript still in force (a rename,
+        join, swap or role: :meth:`speaker_changes`), as one more event: a rename
+        renamed back, a join split again (its turns, ``idx``, get their name and role
+        back, and the speaker joined into its role), a swap swapped back, a role set
+        back. Returns the undo's record (``undid``: the change undone).
+
+        Raises:
+            UserError: nothing to undo, or a join made before joins recorded their
+                turns, or a name given up that another speaker has taken since.
+        """
+        import shlex  # only for the command the refusal names
+
+        with self.write():
+            changes = self.speaker_changes(info.id)
+            if not changes:
+                raise UserError(f"{info.label}: no speaker change to undo (`qcahp log --kind "
+                                "speaker_rename --kind speaker_role --transcript "
+                                f"{shlex.quote(info.label)}` lists them)")
+            eid, kind, rec = changes[-1]
+            undid = {k: v for k, v in rec.items() if k not in ("idx", "by", "from")}
+            more = {**(extra or {}), "undoes": eid, "undid": {"kind": kind, **undid}}
+            old, to = str(rec.get("speaker")), rec.get("to")
+            if rec.get("swapped"):
+                return self.swap_speakers(info, str(to), old, by=by, extra=more)
+            if kind == "speaker_role":
+                back = self.change_speaker([info], old, role=str(rec["role_was"]), by=by,
+                                           extra=more)
+                if not back:  # set so since by a re-import's --interviewer
+                    raise UserError(f"{info.label}: {old!r} is {rec['role_was']} already: "
+                                    "nothing to undo")
+                return back[0]
+            speakers = self._speakers_of(info, str(to))
+            if not rec.get("joined"):
+                if old in speakers:
+                    raise UserError(f"{info.label}: cannot rename {to!r} back to {old!r}: "
+                                    f"another speaker is called {old!r} now")
+                back = str(rec["role_was"]) if rec.get("role") != rec.get("role_was") else None
+                return self.change_speaker([info], str(to), name=old, role=back, by=by,
+                                           extra=more)[0]
+            idx = rec.get("idx")
+            if not isinstance(idx, list) or old in speakers:
+                why = ("it was made before joins recorded their turns" if old not in speakers
+                       else f"another speaker is called {old!r} now")
+                raise UserError(f"{info.label}: the join of {old!r} into {to!r} cannot be "
+                                f"undone: {why} (nothing changed)")
+            marks = ",".join("?" * len(idx))
+            self.conn.execute(f"UPDATE turns SET speaker = ?, role = ? WHERE transcript_id = ? "
+                              f"AND speaker = ? AND idx IN ({marks})",
+                              [old, rec["role_was"], info.id, to, *idx])
+            if rec.get("to_role_was") not in (None, rec.get("role")):
+                self.conn.execute("UPDATE turns SET role = ? WHERE transcript_id = ? AND "
+                                  "speaker = ?", [rec["to_role_was"], info.id, to])
+            record: dict[str, object] = {
+                "transcript_id": info.id, "speaker": to, "to": old, "split": True,
+                "turns": len(idx), "role": rec["role_was"], "role_was": rec["role"], "by": by}
+            done = [self._speaker_event("speaker_rename", record, more)]
+            self._speaker_targets(done)
+        return done[0]
+
+    def _speakers_of(self, info: TranscriptInfo, speaker: str) -> dict[str, str]:
+        """The speakers of a transcript with their roles, ``speaker`` among them.
+
+        Raises:
+            UserError: it has no speaker ``speaker``.
+        """
+        speakers = self.speakers(info.id)
+        if speaker not in speakers:
+            close = closest(speaker, speakers)
+            hint = f"; did you mean {close!r}?" if close else ""
+            raise UserError(f"{info.label}: no speaker {speaker!r}{hint} (its "
+                            f"speakers: {', '.join(speakers)})")
+        return speakers
+
+    def _speaker_event(self, kind: str, record: dict[str, object],
+                       extra: dict[str, object] | None) -> dict[str, object]:
+        """Log one speaker change (call inside :meth:`write`); its record, with ``kind``
+        and ``event`` (the event's id). ``extra``: more of its record (``from``, the copy
+        a merge applied it from; ``undoes``, ``undid``)."""
+        record = {**record, **(extra or {})}
+        return {"kind": kind, **record, "event": self.log_event(None, kind, record)}
+
+    def _speaker_targets(self, done: list[dict[str, object]]) -> None:
+        """The ``event_targets`` of speaker changes just logged (call inside :meth:`write`)."""
+        from qualcoder_ahp.model.audit import record_targets  # audit reads the store
+
+        record_targets(self, [int(str(d["event"])) for d in done])
 
     def set_turn_times(self, transcript_id: int, times: Sequence[str | None]) -> int:
         """Rewrite the times of a transcript's turns, in turn order (text, offsets and
