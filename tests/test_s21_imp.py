@@ -1,0 +1,89 @@
+"""Session 21 import fixes: transcripts read as the researcher typed them. A speaker's
+label in the middle of a line opens a turn, and a heading in sentence case above its
+paragraph is a line of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualcoder_ahp.importers import read_transcript
+from tests.test_importers import check_invariants
+
+
+def _turns(path: Path) -> list[tuple[str, str]]:
+    parsed = read_transcript(path)
+    check_invariants(parsed)
+    return [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns]
+
+
+def test_a_known_speakers_label_in_the_middle_of_a_line_opens_a_turn(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text(
+        "Interviewer: How did you start out?\n\n"
+        "Helen: I qualified in 1996 and that was that. Interviewer: And then? Helen: And "
+        "then I moved into management. The aim: to run it by 10:30 each day. I told Dr "
+        "Ellis: no.\n\nInterviewer: Why did you stay?\n\nHelen: Nobody else would. Note: "
+        "she laughed.\n", encoding="utf-8")
+    assert _turns(path) == [
+        ("Interviewer", "How did you start out?"),
+        ("Helen", "I qualified in 1996 and that was that."),
+        ("Interviewer", "And then?"),
+        # prose with colons stays speech: no speaker of this transcript is named there
+        ("Helen", "And then I moved into management. The aim: to run it by 10:30 each day. "
+                  "I told Dr Ellis: no."),
+        ("Interviewer", "Why did you stay?"),
+        ("Helen", "Nobody else would. Note: she laughed."),
+    ]
+
+
+def test_a_transcript_typed_as_one_paragraph_is_read_as_turns(tmp_path: Path) -> None:
+    path = tmp_path / "one.txt"
+    path.write_text(
+        "INTERVIEWER: How did you start? HELEN: In 1996, at 10:30 on a Monday. "
+        "INTERVIEWER: And then? [00:01:05] HELEN: The aim: to manage. INTERVIEWER: Why? "
+        "HELEN: Nobody else would.\n", encoding="utf-8")
+    parsed = read_transcript(path)
+    check_invariants(parsed)
+    assert [(t.speaker, t.role, t.time, parsed.text[t.start:t.end]) for t in parsed.turns] == [
+        ("INTERVIEWER", "interviewer", None, "How did you start?"),
+        ("HELEN", "participant", None, "In 1996, at 10:30 on a Monday."),
+        ("INTERVIEWER", "interviewer", None, "And then?"),
+        ("HELEN", "participant", "00:01:05", "The aim: to manage."),
+        ("INTERVIEWER", "interviewer", None, "Why?"),
+        ("HELEN", "participant", None, "Nobody else would."),
+    ]
+
+
+def test_capitalised_words_after_a_sentence_are_not_a_speaker(tmp_path: Path) -> None:
+    # A name that is a label once, mid-line, with no label of the transcript in its line,
+    # is speech: "Then: ..." and "Result: ..." in an unlabelled or labelled text.
+    path = tmp_path / "prose.txt"
+    path.write_text("Interviewer: How?\n\nHelen: It was hard. Then: the move. Result: "
+                    "none.\nAnd again. Then: the move.\n", encoding="utf-8")
+    assert _turns(path) == [("Interviewer", "How?"),
+                            ("Helen", "It was hard. Then: the move. Result: none. And again. "
+                                      "Then: the move.")]
+    path = tmp_path / "plain.txt"
+    path.write_text("I went. Helen: yes. Then. Helen: no.\n", encoding="utf-8")
+    assert [s for s, _ in _turns(path)] == ["(unlabelled)"]
+
+
+def test_a_sentence_case_heading_above_its_paragraph_is_a_line_of_its_own(
+        tmp_path: Path) -> None:
+    path = tmp_path / "account.txt"
+    path.write_text(
+        "Early career\nI qualified as a physiotherapist in 1996 and worked in Leeds for ten "
+        "years.\nI liked it there.\n\nBecoming a manager\nNobody else would do it, so I "
+        "applied for the band 7 post and got it.\n", encoding="utf-8")
+    parsed = read_transcript(path)
+    assert parsed.text.split("\n") == [
+        "Early career",  # was "Early career I qualified as a physiotherapist..."
+        "I qualified as a physiotherapist in 1996 and worked in Leeds for ten years. "
+        "I liked it there.",
+        "Becoming a manager",
+        "Nobody else would do it, so I applied for the band 7 post and got it."]
+    # A hard-wrapped sentence is not cut: its lines break where the next word did not fit.
+    path.write_text("I went to the hospital in Leeds and then I worked as a\nPhysio there "
+                    "for a long time. Then I moved to the\nManchester team and stayed.\n",
+                    encoding="utf-8")
+    assert "\n" not in read_transcript(path).text
