@@ -87,3 +87,43 @@ def test_a_sentence_case_heading_above_its_paragraph_is_a_line_of_its_own(
                     "for a long time. Then I moved to the\nManchester team and stayed.\n",
                     encoding="utf-8")
     assert "\n" not in read_transcript(path).text
+
+
+def _pdf(path: Path, lines: list[str]) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8.5, 11))
+    for i, line in enumerate(lines):
+        fig.text(0.1, 0.9 - i * 0.04, line, fontsize=12)
+    fig.savefig(str(path), format="pdf")
+    return path
+
+
+def test_a_word_a_pdf_broke_over_a_line_is_one_word_again(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "p07.pdf", [
+        "Interviewer: How did you start?",
+        "Alex Reed: I went into manage-", "ment in 2004, for my well-",
+        "being. I was self-employed, in multi-", "professional work and non-",
+        "clinical posts, a long-term organisa-", "tion plan. I was going to-",
+        "and then COVID-", "19 came.", "Interviewer: And then?",
+        "Alex Reed: The full- and part-time staff left."])
+    parsed = read_transcript(path)
+    check_invariants(parsed)
+    assert [parsed.text[t.start:t.end] for t in parsed.turns] == [
+        "How did you start?",
+        # was "manage- ment", "well- being", "multi- professional", "organisa- tion"
+        "I went into management in 2004, for my well-being. I was self-employed, in "
+        "multi-professional work and non-clinical posts, a long-term organisation plan. "
+        "I was going to- and then COVID-19 came.",
+        "And then?", "The full- and part-time staff left."]
+
+
+def test_a_compound_the_pdf_writes_elsewhere_keeps_its_form(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "p08.pdf", [
+        "Staff wellbeing matters. Our well-", "being team and the follow-",
+        "up clinic: the follow-up is weekly."])
+    assert read_transcript(path).text == ("Staff wellbeing matters. Our wellbeing team and "
+                                          "the follow-up clinic: the follow-up is weekly.")

@@ -24,6 +24,7 @@ from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import (
     CUE, HEADING, NOTE, PARA, TIME, Block, Blocks, clock_of, is_note_text, text_blocks,
 )
+from qualcoder_ahp.importers.hyphens import join_broken_words
 from qualcoder_ahp.importers.normalise import (
     check_format, decode, normalise, read_bytes, refuse_plain_text,
 )
@@ -427,7 +428,8 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
         raise ImportFailed(f"not a valid PDF file (damaged or cut short: {type(exc).__name__})",
                            path=str(path)) from None
     pages, running = _drop_running_lines(pages)
-    text = normalise("\n\n".join(pages))
+    # "manage-" / "ment" at a line end is the word "management" (not "manage- ment").
+    text = join_broken_words(normalise("\n\n".join(pages)))
     if not text.strip():
         raise ImportFailed("the PDF has no text layer (scanned? run OCR first)",
                            path=str(path))
