@@ -127,3 +127,66 @@ def test_a_compound_the_pdf_writes_elsewhere_keeps_its_form(tmp_path: Path) -> N
         "up clinic: the follow-up is weekly."])
     assert read_transcript(path).text == ("Staff wellbeing matters. Our wellbeing team and "
                                           "the follow-up clinic: the follow-up is weekly.")
+
+
+def _srt(path: Path, cues: list[str]) -> Path:
+    path.write_text("\n\n".join(
+        f"{n}\n00:00:{2 * n:02d},000 --> 00:00:{2 * n + 1:02d},500\n{cue}"
+        for n, cue in enumerate(cues, start=1)) + "\n", encoding="utf-8")
+    return path
+
+
+def _timed(path: Path) -> list[tuple[str, str, str | None, str]]:
+    parsed = read_transcript(path)
+    check_invariants(parsed)
+    return [(t.speaker, t.role, t.time, parsed.text[t.start:t.end]) for t in parsed.turns]
+
+
+def test_names_in_brackets_open_subtitle_turns_and_sounds_do_not(tmp_path: Path) -> None:
+    path = _srt(tmp_path / "p09.srt", [
+        "[INTERVIEWER] How did you start?", "[HELEN] I qualified in 1996.",
+        "(LAUGHS) On a Monday.", "(INTERVIEWER) Why?", "(HELEN) Nobody else would.\nThen I "
+        "stayed as a mod", "[moderator]. So, trying to give\nback.", "[HELEN] [MUSIC PLAYING]"
+        " It was fun."])
+    assert _timed(path) == [
+        ("INTERVIEWER", "interviewer", "00:00:02", "How did you start?"),
+        ("HELEN", "participant", "00:00:04", "I qualified in 1996. (LAUGHS) On a Monday."),
+        ("INTERVIEWER", "interviewer", "00:00:08", "Why?"),
+        ("HELEN", "participant", "00:00:10", "Nobody else would. Then I stayed as a mod "
+                                             "[moderator]. So, trying to give back. "
+                                             "[MUSIC PLAYING] It was fun.")]
+
+
+def test_dialogue_dashes_are_two_speakers_in_one_cue(tmp_path: Path) -> None:
+    path = tmp_path / "p10.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nInterviewer: How did you start?\n\n"
+        "00:00:04.000 --> 00:00:06.000\nHelen: I qualified in 1996.\n\n"
+        "00:00:06.000 --> 00:00:08.000\n- Did you plan it?\n- Helen: No, I fell into it.\n\n"
+        "00:00:08.000 --> 00:00:10.000\n- [Interviewer] Why?\n- Nobody else would.\n\n"
+        "00:00:10.000 --> 00:00:12.000\nIt was - well - fun.\n", encoding="utf-8")
+    assert _timed(path) == [
+        ("Interviewer", "interviewer", "00:00:01", "How did you start?"),
+        ("Helen", "participant", "00:00:04", "I qualified in 1996."),
+        # the other of the two speakers asks, where the cue names the one who answers
+        ("Interviewer", "interviewer", "00:00:06", "Did you plan it?"),
+        ("Helen", "participant", "00:00:06", "No, I fell into it."),
+        ("Interviewer", "interviewer", "00:00:08", "Why?"),
+        ("Helen", "participant", "00:00:08", "Nobody else would. It was - well - fun.")]
+
+
+def test_dialogue_dashes_naming_nobody_are_turns_of_their_own(tmp_path: Path) -> None:
+    path = _srt(tmp_path / "p11.srt", [
+        "INTERVIEWER: How did you start?", "HELEN: I qualified in 1996.",
+        "- Did you plan it?\n- No, I fell into it.", "-and then I stayed."])
+    parsed = read_transcript(path)
+    check_invariants(parsed)
+    assert [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns] == [
+        ("INTERVIEWER", "How did you start?"), ("HELEN", "I qualified in 1996."),
+        ("(unlabelled)", "Did you plan it?"),
+        # a dash opening a cue alone is no second speaker
+        ("(unlabelled)", "No, I fell into it. -and then I stayed.")]
+    assert parsed.notes == [
+        "1 cue holds two speakers' lines (each opening with '-') that name neither: read as "
+        "turns of (unlabelled); to have them read as the speakers', write the name after the "
+        "dash ('- HELEN: No.') and import the file again"]

@@ -29,7 +29,7 @@ from qualcoder_ahp.importers.normalise import (
     check_format, decode, normalise, read_bytes, refuse_plain_text,
 )
 from qualcoder_ahp.importers.turns import (
-    NAME_AND_TIME, _clean_name, _valid_name, loose_label, match_label,
+    NAME_AND_TIME, UNLABELLED, _clean_name, _valid_name, label_role, loose_label, match_label,
 )
 
 MAX_UNZIPPED = 200 * 1024 * 1024
@@ -562,7 +562,144 @@ def read_srt(path: Path, max_bytes: int) -> list[Block]:
             blocks.append(Block(lines, kind=CUE, time=_clock(sub.start)))
     if not blocks:
         raise ImportFailed("no subtitles found in the file", path=str(path))
-    return _display_names(blocks)
+    cues = _cue_speakers(blocks)
+    return Blocks(_display_names(cues), getattr(cues, "notes", []))
+
+
+_BRACKET_LABEL = re.compile(r"^[ \t]*(?:\[(?P<a>[^\[\]\n]{1,40})\]|\((?P<b>[^()\n]{1,40})\))"
+                            r"[ \t]*:?[ \t]*")
+_DIALOGUE_DASH = re.compile(r"^[ \t]*[-\u2010\u2013](?![-\u2010\u2013])[ \t]*(?=\S)")
+SOUNDS = frozenset({
+    "laugh", "laughs", "laughing", "laughter", "chuckles", "chuckling", "giggles", "sighs",
+    "sigh", "sighing", "coughs", "cough", "coughing", "music", "applause", "cheering",
+    "cheers", "inaudible", "indistinct", "crosstalk", "silence", "pause", "pauses",
+    "unintelligible", "overlapping", "background", "noise", "noises", "sniffs", "gasps",
+    "groans", "phone", "ringing", "rings", "beeps", "beep", "door", "knocking", "static",
+    "break", "intro", "outro", "theme", "sound", "sounds", "audio", "video", "both", "all",
+    "together", "crying", "cries", "whispers", "whispering", "mumbles", "mumbling",
+    "muffled", "foreign", "speaking", "language", "playing", "plays", "continues", "ends",
+    "clears", "throat", "exhales", "inhales", "breathes", "typing", "clapping", "silent",
+    "upbeat", "dramatic", "soft", "gentle", "tense", "no", "none", "off", "screen", "sobs",
+    "sobbing", "yawns", "groaning", "humming", "hums", "singing", "sings", "chatter",
+    "chattering", "indistinctly", "distorted", "garbled", "unclear", "redacted", "sic",
+})
+"""Words of a sound description in a subtitle (``[LAUGHS]``, ``(MUSIC PLAYING)``,
+``[INAUDIBLE]``): not a speaker's name in brackets."""
+
+
+def _bracket_name(line: str) -> tuple[str, int] | None:
+    """The name in ``[HELEN]`` or ``(HELEN)`` opening a subtitle line, and where the words
+    after it start; None for a sound (``[LAUGHS]``), a time or anything not a name."""
+    m = _BRACKET_LABEL.match(line)
+    if m is None:
+        return None
+    name = _clean_name((m.group("a") or m.group("b")).strip().rstrip(":"))
+    words = name.split()
+    if (not words or len(words) > 4 or not name[0].isalpha()
+            or any(w.lower().strip(".,!?'") in SOUNDS for w in words)
+            or not _valid_name(name) or line[m.end():m.end() + 1] in tuple(".,;:!?)]")):
+        return None  # "...as a mod / [moderator]. So," is a transcriber's insert
+    return name, m.end()
+
+
+def _dialogue(lines: list[str]) -> list[list[str]]:
+    """A cue's lines by speaker: the dialogue dashes of two speakers in one cue (``- Did
+    you plan it?`` / ``- No, I fell into it.``, also with a dash on the second line
+    only) start a speaker's lines, the dash left out; a cue without them is one part."""
+    dashed = [i for i, x in enumerate(lines) if _DIALOGUE_DASH.match(x)]
+    if not (len(dashed) >= 2 or dashed and dashed[0] > 0):
+        return [lines]
+    cuts = sorted({0, *dashed})
+    parts = [lines[a:b] for a, b in zip(cuts, [*cuts[1:], len(lines)])]
+    return [[_DIALOGUE_DASH.sub("", p[0], count=1), *p[1:]] if _DIALOGUE_DASH.match(p[0])
+            else p for p in parts]
+
+
+def _cue_speakers(blocks: list[Block]) -> list[Block]:
+    """Subtitles' own ways of naming speakers: a name in brackets opening a cue or a line
+    (``[HELEN] I qualified in 1996.``, ``(INTERVIEWER) Why?``, as broadcast captions and
+    transcribers write them), and dialogue dashes, two speakers in one cue (``- Did you
+    plan it?`` / ``- No, I fell into it.``). Both were read as speech: the names in the
+    text, two speakers' lines in one turn.
+
+    A bracketed name is a speaker where it opens two or more lines or is a role label (and
+    then so is any other opening a line); sounds (``[LAUGHS]``, ``(MUSIC PLAYING)``) never
+    are. Each dash opens a turn: of the speaker its line names (``- HELEN: No.``, ``-
+    [HELEN] No.``); else, where the file has two speakers and another line of the cue
+    names one, of the other; else of no known speaker, ``(unlabelled)``.
+    """
+    cues = [(b, _dialogue(b.lines)) if b.kind == CUE and not b.speaker else (b, None)
+            for b in blocks]
+    counts: dict[str, int] = {}
+    labelled: dict[str, int] = {}
+    for _, parts in cues:
+        for part in parts or ():
+            found = _bracket_name(part[0]) if part else None
+            if found is not None:
+                counts[found[0]] = counts.get(found[0], 0) + 1
+            elif part and (label := match_label(part[0])) is not None:
+                labelled[label.name] = labelled.get(label.name, 0) + 1
+    names = {n for n, k in counts.items() if k >= 2 or label_role(n) is not None}
+    if names:
+        names |= set(counts)
+    if not names and not any(parts is not None and len(parts) > 1 for _, parts in cues):
+        return blocks
+    pair = names | {n for n, k in labelled.items() if k >= 2 or label_role(n) is not None}
+    out: list[Block] = []
+    last: str | None = None
+    unnamed = 0  # cues of two speakers with no name for either
+    for block, parts in cues:
+        if parts is None:
+            out.append(block)
+            last = block.speaker or last
+            continue
+        said: list[tuple[str | None, list[str], bool]] = []  # speaker, lines, label-led
+        for part in parts:
+            found = _bracket_name(part[0]) if part else None
+            if found is not None and found[0] in names:
+                rest = part[0][found[1]:]
+                said.append((found[0], [rest, *part[1:]] if rest.strip() else part[1:],
+                             False))
+            else:
+                label = match_label(part[0]) if part else None
+                if label is not None and len(parts) > 1 and label.name in pair:
+                    said.append((label.name, [label.rest, *part[1:]], False))
+                else:
+                    said.append((label.name if label is not None else None, part,
+                                 label is not None))
+        if len(said) > 1 and len(pair) == 2:  # two speakers: the other one answers
+            for k in [*range(1, len(said)), *range(len(said) - 2, -1, -1)]:
+                near = said[k - 1][0] if k >= 1 and said[k - 1][0] else (
+                    said[k + 1][0] if k + 1 < len(said) else None)
+                if said[k][0] is None and near in pair:
+                    said[k] = (next(iter(pair - {near})), said[k][1], False)
+        unnamed += len(said) > 1 and all(who is None for who, _, _ in said)
+        for k, (who, lines, led) in enumerate(said):
+            if not any(x.strip() for x in lines):
+                continue
+            if led and len(said) == 1:  # "HELEN: ..." opening a cue: the turn rules read it
+                out.append(block)
+                last = who
+            elif led:  # "- Note: ...": no speaker of the file, so the words of a new one
+                out.append(Block(lines, kind=CUE, speaker=UNLABELLED, time=block.time))
+                last = None
+            elif who is None and len(said) == 1:
+                out.append(block)  # a cue of no named speaker continues the turn
+            elif who is not None and who == last and (k > 0 or len(said) == 1):
+                out.append(Block(lines, kind=CUE, time=block.time))
+            else:
+                # (A cue, not a paragraph: a file with speakers known from its structure
+                # takes only strong labels, and "HELEN:" cues are as much its labels.)
+                out.append(Block(lines, kind=CUE, speaker=who or UNLABELLED,
+                                 time=block.time))
+                last = who
+    notes = []
+    if unnamed and pair:
+        notes.append(f"{unnamed} cue{'s' if unnamed != 1 else ''} hold{'s' if unnamed == 1 else ''}"
+                     " two speakers' lines (each opening with '-') that name neither: read as "
+                     f"turns of {UNLABELLED}; to have them read as the speakers', write the "
+                     "name after the dash ('- HELEN: No.') and import the file again")
+    return Blocks(out, notes)
 
 
 _CHEVRONS = re.compile(r"^[ \t]*>>+[ \t]*")
@@ -582,7 +719,8 @@ def _display_names(blocks: list[Block]) -> list[Block]:
     a name opens two or more, every such label is a speaker, and the next cue of the
     same speaker continues the turn (Zoom names the speaker on every cue).
     """
-    found = [(_CUE_LABEL.match(b.lines[0]) if b.kind == CUE and b.lines else None)
+    found = [(_CUE_LABEL.match(b.lines[0]) if b.kind == CUE and b.lines and not b.speaker
+              else None)
              for b in blocks]
     names = [m.group("name").strip() for m in found if m is not None
              and len(m.group("name").split()) <= 5 and m.group("name")[-1] not in ".?!,;"]
@@ -703,4 +841,5 @@ def read_vtt(path: Path, max_bytes: int) -> list[Block]:
         last_voice = name or last_voice
     if not blocks:
         raise ImportFailed("no captions found in the file", path=str(path))
-    return _display_names(blocks)
+    cues = _cue_speakers(blocks)
+    return Blocks(_display_names(cues), getattr(cues, "notes", []))
