@@ -266,7 +266,7 @@ def _bold_lines(runs: list[tuple[str, bool]]) -> list[tuple[str, str]]:
 def _docx_table(table: Any) -> list[Block]:
     """Tables as transcription services export them: speaker | [time |] text, or
     time | speaker | text."""
-    from qualcoder_ahp.importers.tabbed import column_row, columns_named
+    from qualcoder_ahp.importers.tabbed import column_row, columns_named, speaker_and_time
 
     out: list[Block] = []
     columns = None
@@ -278,23 +278,35 @@ def _docx_table(table: Any) -> list[Block]:
         if columns is not None:
             found = column_row(cells, columns)
             if found is not None:  # (a row with no speaker continues the turn)
-                out.append(Block(found.text.split("\n"), speaker=found.speaker,
-                                 time=found.time))
+                out.extend(_cell_blocks(found.text, found.speaker, found.time))
                 continue
         cells = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
         if cells and cells[0].lower().rstrip(":") in _TABLE_HEADERS:
             continue
+        if len(cells) >= 3 and cells[0].isdigit():
+            cells = cells[1:]  # a row number (# | time | speaker | text)
+        if len(cells) >= 3 and re.fullmatch(TIME, cells[0]) and re.fullmatch(TIME, cells[1]):
+            cells = cells[:1] + cells[2:]  # start | end | speaker | text: the start is kept
         if len(cells) >= 2 and re.fullmatch(TIME, cells[0]):
             # Time first (time | speaker | text, as Sonix and Trint export): the speaker
             # was read as "00:00:01"; a row whose speaker cell is empty continues the turn.
             speaker = cells[1].rstrip(":") if len(cells) >= 3 else None
-            out.append(Block(cells[-1].split("\n"), speaker=speaker, time=cells[0]))
-        elif len(cells) >= 2 and len(cells[0].split()) <= 5 and len(cells[0]) <= 40:
-            time = next((c for c in cells[1:-1] if re.fullmatch(TIME, c)), None)
-            out.append(Block(cells[-1].split("\n"), speaker=cells[0].rstrip(":"), time=time))
+            out.extend(_cell_blocks(cells[-1], speaker, cells[0]))
+        elif len(cells) >= 2 and len(cells[0].split()) <= 7 and len(cells[0]) <= 60:
+            # "Helen Ash (00:00:03)", or the time below the name: the time goes on the turn
+            speaker, time = speaker_and_time(cells[0])
+            time = next((c for c in cells[1:-1] if re.fullmatch(TIME, c)), time)
+            out.extend(_cell_blocks(cells[-1], speaker, time))
         else:
             out.extend(Block(c.split("\n")) for c in cells)
     return out
+
+
+def _cell_blocks(text: str, speaker: str | None, time: str | None) -> list[Block]:
+    """A table row's turn: a block for each paragraph of its text cell, the first with
+    the speaker and time (the paragraphs of a cell were joined into one)."""
+    first, *more = text.split("\n")
+    return [Block([first], speaker=speaker, time=time), *(Block([x]) for x in more if x)]
 
 
 # ---------------------------------------------------------------------- OpenDocument
