@@ -618,7 +618,8 @@ def _dialogue(lines: list[str]) -> list[list[str]]:
     """A cue's lines by speaker: the dialogue dashes of two speakers in one cue (``- Did
     you plan it?`` / ``- No, I fell into it.``, also with a dash on the second line
     only) start a speaker's lines, the dash left out; a cue without them is one part."""
-    dashed = [i for i, x in enumerate(lines) if _DIALOGUE_DASH.match(x)]
+    dashed = [i for i, x in enumerate(lines)
+              if x.lstrip()[:1] in "-\u2010\u2013" and _DIALOGUE_DASH.match(x)]
     if not (len(dashed) >= 2 or dashed and dashed[0] > 0):
         return [lines]
     cuts = sorted({0, *dashed})
@@ -643,19 +644,22 @@ def _cue_speakers(blocks: list[Block]) -> list[Block]:
     cues = [(b, _dialogue(b.lines)) if b.kind == CUE and not b.speaker else (b, None)
             for b in blocks]
     counts: dict[str, int] = {}
-    labelled: dict[str, int] = {}
     for _, parts in cues:
         for part in parts or ():
-            found = _bracket_name(part[0]) if part else None
+            found = _bracket_name(part[0]) if part and part[0].lstrip()[:1] in "[(" else None
             if found is not None:
                 counts[found[0]] = counts.get(found[0], 0) + 1
-            elif part and (label := match_label(part[0])) is not None:
-                labelled[label.name] = labelled.get(label.name, 0) + 1
     names = {n for n, k in counts.items() if k >= 2 or label_role(n) is not None}
     if names:
         names |= set(counts)
-    if not names and not any(parts is not None and len(parts) > 1 for _, parts in cues):
+    dialogue = any(parts is not None and len(parts) > 1 for _, parts in cues)
+    if not names and not dialogue:
         return blocks
+    labelled: dict[str, int] = {}  # "HELEN: ..." opening cues, for dialogue dashes
+    for _, parts in cues if dialogue else ():
+        for part in parts or ():
+            if part and ":" in part[0] and (label := match_label(part[0])) is not None:
+                labelled[label.name] = labelled.get(label.name, 0) + 1
     pair = names | {n for n, k in labelled.items() if k >= 2 or label_role(n) is not None}
     out: list[Block] = []
     last: str | None = None
@@ -667,13 +671,13 @@ def _cue_speakers(blocks: list[Block]) -> list[Block]:
             continue
         said: list[tuple[str | None, list[str], bool]] = []  # speaker, lines, label-led
         for part in parts:
-            found = _bracket_name(part[0]) if part else None
+            found = _bracket_name(part[0]) if part and part[0].lstrip()[:1] in "[(" else None
             if found is not None and found[0] in names:
                 rest = part[0][found[1]:]
                 said.append((found[0], [rest, *part[1:]] if rest.strip() else part[1:],
                              False))
             else:
-                label = match_label(part[0]) if part else None
+                label = match_label(part[0]) if part and ":" in part[0] else None
                 if label is not None and len(parts) > 1 and label.name in pair:
                     said.append((label.name, [label.rest, *part[1:]], False))
                 else:
@@ -707,10 +711,11 @@ def _cue_speakers(blocks: list[Block]) -> list[Block]:
                 last = who
     notes = []
     if unnamed and pair:
-        notes.append(f"{unnamed} cue{'s' if unnamed != 1 else ''} hold{'s' if unnamed == 1 else ''}"
-                     " two speakers' lines (each opening with '-') that name neither: read as "
-                     f"turns of {UNLABELLED}; to have them read as the speakers', write the "
-                     "name after the dash ('- HELEN: No.') and import the file again")
+        cues_hold = f"{unnamed} cue holds" if unnamed == 1 else f"{unnamed} cues hold"
+        notes.append(f"{cues_hold} two speakers' lines (each opening with '-') that name "
+                     f"neither: read as turns of {UNLABELLED}; to have them read as the "
+                     "speakers', write the name after the dash ('- HELEN: No.') and import "
+                     "the file again")
     return Blocks(out, notes)
 
 

@@ -604,7 +604,8 @@ def _midline_pattern(blocks: list[Block], accepted: set[str]) -> re.Pattern[str]
         if block.kind not in (PARA, CUE):
             continue
         for line in block.lines:
-            if ": " not in line and ":\t" not in line:
+            # (Two labels in the line, a known one and the new one: two colons at least.)
+            if line.count(":") < 2:
                 continue
             names = [_clean_name(m.group("name")) for m in _MID_LABEL.finditer(line)
                      if _valid_name(m.group("name"))]
