@@ -54,6 +54,19 @@ def test_a_transcript_typed_as_one_paragraph_is_read_as_turns(tmp_path: Path) ->
     ]
 
 
+def test_a_label_after_an_interruption_or_a_note_opens_a_turn(tmp_path: Path) -> None:
+    path = tmp_path / "cut.txt"
+    path.write_text("Interviewer: How did you start?\n\nHelen: I was going to -- Interviewer: "
+                    "Sorry. Helen: [laughs] Interviewer: Go on. Helen: I moved\u2014 "
+                    "Interviewer: Where? Helen: Leeds. It was - as they say - fun.\n",
+                    encoding="utf-8")
+    assert _turns(path) == [
+        ("Interviewer", "How did you start?"), ("Helen", "I was going to --"),
+        ("Interviewer", "Sorry."), ("Helen", "[laughs]"), ("Interviewer", "Go on."),
+        ("Helen", "I moved\u2014"), ("Interviewer", "Where?"),
+        ("Helen", "Leeds. It was - as they say - fun.")]
+
+
 def test_capitalised_words_after_a_sentence_are_not_a_speaker(tmp_path: Path) -> None:
     # A name that is a label once, mid-line, with no label of the transcript in its line,
     # is speech: "Then: ..." and "Result: ..." in an unlabelled or labelled text.

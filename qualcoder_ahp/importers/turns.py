@@ -577,7 +577,9 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
     return out, questioners, sections
 
 
-_MID_END = r"(?P<end>[.?!\u2026][\"'\u201d\u2019)\]]*)[ \t]+"
+# The end of a sentence, of an interruption ("I was going to -- HELEN: ..."), or of a note
+# in brackets ("[laughs] HELEN: ...") before a label in the middle of a line.
+_MID_END = r"(?P<end>(?:[.?!\u2026\])]|--|[-\u2013\u2014])[\"'\u201d\u2019)\]]*)[ \t]+"
 _MID_TIME = rf"(?:[\[(](?P<t>{TIME})[\])][ \t]*)?"
 _MID_LABEL = re.compile(rf"{_MID_END}{_MID_TIME}(?:\*\*|__)?(?P<name>{NAME})(?:\*\*|__)?"
                         r"[ \t]*:(?:\*\*|__)?[ \t]+(?=\S)")
