@@ -76,3 +76,47 @@ def test_tab_separated_rows_with_numbers_spans_and_times_by_the_name(tmp_path: P
     path.write_text("".join(f"{s} (00:00:0{i})\t{t}\n" for i, (s, t) in enumerate(flat)),
                     encoding="utf-8")
     assert _read(path) == expected
+
+
+def _odt(path: Path, rows: list[list[str]], after: list[str] = ()) -> Path:
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableColumn, TableHeaderRows, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentText()
+    table = Table(name="T")
+    table.addElement(TableColumn(numbercolumnsrepeated=len(rows[0])))
+    for n, cells in enumerate(rows):
+        row = TableRow()
+        for text in cells:
+            cell = TableCell()
+            for paragraph in text.split("\n"):
+                cell.addElement(P(text=paragraph))
+            row.addElement(cell)
+        if n == 0:  # a heading row, as LibreOffice writes one
+            head = TableHeaderRows()
+            head.addElement(row)
+            table.addElement(head)
+        else:
+            table.addElement(row)
+    doc.text.addElement(table)
+    for line in after:
+        doc.text.addElement(P(text=line))
+    doc.save(str(path))
+    return path
+
+
+def test_opendocument_tables_are_read_as_word_tables_are(tmp_path: Path) -> None:
+    rows = [["Time", "Speaker", "Text"]] + [[f"00:00:0{i}", s, t]
+                                             for i, (s, t) in enumerate(CONV)]
+    # The heading row's words were a turn of their own ("Time\nSpeaker\nText"), the times
+    # part of the text.
+    assert _read(_odt(tmp_path / "t.odt", rows)) == EXPECTED
+    # A table of attributes above the interview is its header, as in a Word file: it was
+    # an unlabelled turn "Participant\nP07\nDate\n12 May 2024".
+    path = _odt(tmp_path / "h.odt", [["Participant", "P07"], ["Date", "12 May 2024"]],
+                ["Interviewer: How did you start?", "Helen Ash: I qualified in 1996."])
+    parsed = read_transcript(path)
+    assert parsed.header == [("Participant", "P07"), ("Date", "12 May 2024")]
+    assert [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns] == [
+        ("Interviewer", "How did you start?"), ("Helen Ash", "I qualified in 1996.")]

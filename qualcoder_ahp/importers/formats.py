@@ -264,15 +264,21 @@ def _bold_lines(runs: list[tuple[str, bool]]) -> list[tuple[str, str]]:
 
 
 def _docx_table(table: Any) -> list[Block]:
-    """Tables as transcription services export them: speaker | [time |] text, or
-    time | speaker | text."""
+    """A Word table read as :func:`table_blocks` reads one."""
+    return table_blocks([[normalise("\n".join(_tracked_runs(p)[1] for p in c.paragraphs))
+                          for c in row.cells] for row in table.rows])
+
+
+def table_blocks(rows: list[list[str]]) -> list[Block]:
+    """Tables as transcription services export them (each row's cells, a cell's
+    paragraphs joined by ``\n``): speaker | [time |] text, or time | speaker | text; a
+    heading row may name the columns, and a row number or an end time is left out."""
     from qualcoder_ahp.importers.tabbed import column_row, columns_named, speaker_and_time
 
     out: list[Block] = []
     columns = None
-    for row in table.rows:
-        cells = [normalise("\n".join(_tracked_runs(p)[1] for p in c.paragraphs)).strip()
-                 for c in row.cells]
+    for row in rows:
+        cells = [c.strip() for c in row]
         if columns is None and (columns := columns_named(cells)) is not None:
             continue  # a heading row naming the columns (NVivo's Timespan | Content | Speaker)
         if columns is not None:
@@ -313,7 +319,7 @@ def _cell_blocks(text: str, speaker: str | None, time: str | None) -> list[Block
 def read_odt(path: Path, max_bytes: int) -> list[Block]:
     """OpenDocument ``.odt``: paragraphs and headings in order, bold speaker spans."""
     from odf import teletype
-    from odf.namespaces import STYLENS, TEXTNS
+    from odf.namespaces import STYLENS, TABLENS, TEXTNS
     from odf.opendocument import load
 
     data = read_bytes(path, max_bytes=max_bytes)
@@ -354,11 +360,38 @@ def read_odt(path: Path, max_bytes: int) -> list[Block]:
                     blocks.extend(block)
                 elif block is not None:
                     blocks.append(block)
+            elif qname == (TABLENS, "table"):
+                # A table read as a Word table is (speaker | text rows): its cells were
+                # paragraphs, the heading row's words a turn of their own.
+                blocks.extend(table_blocks(_odt_rows(child, teletype)))
             elif qname is not None:
                 walk(child)
 
     walk(doc.text)
     return blocks
+
+
+def _odt_rows(table: Any, teletype: Any) -> list[list[str]]:
+    """An OpenDocument table's rows (in header-rows and row-groups too), each cell's
+    paragraphs joined by ``\n``; a cell repeated (``number-columns-repeated``) once."""
+    from odf.namespaces import TABLENS, TEXTNS
+
+    rows: list[list[str]] = []
+    for node in table.childNodes:
+        qname = getattr(node, "qname", None)
+        if qname == (TABLENS, "table-row"):
+            cells = []
+            for cell in node.childNodes:
+                if getattr(cell, "qname", None) != (TABLENS, "table-cell"):
+                    continue
+                paragraphs = [normalise(teletype.extractText(p)) for p in cell.childNodes
+                              if getattr(p, "qname", None) in ((TEXTNS, "p"), (TEXTNS, "h"))]
+                cells.append("\n".join(paragraphs))
+            rows.append(cells)
+        elif qname is not None and qname[0] == TABLENS and qname[1] in (
+                "table-header-rows", "table-rows", "table-row-group"):
+            rows.extend(_odt_rows(node, teletype))
+    return rows
 
 
 def _odt_paragraph(p: Any, heading: bool, bold: set[str], italic: set[str],
