@@ -40,8 +40,8 @@ def test_a_transcript_typed_as_one_paragraph_is_read_as_turns(tmp_path: Path) ->
     path = tmp_path / "one.txt"
     path.write_text(
         "INTERVIEWER: How did you start? HELEN: In 1996, at 10:30 on a Monday. "
-        "INTERVIEWER: And then? [00:01:05] HELEN: The aim: to manage. INTERVIEWER: Why? "
-        "HELEN: Nobody else would.\n", encoding="utf-8")
+        "INTERVIEWER: And then? [00:01:05] HELEN: The aim: to manage. INTERVIEWER: Why? Go "
+        "on. HELEN: Nobody else would.\n", encoding="utf-8")
     parsed = read_transcript(path)
     check_invariants(parsed)
     assert [(t.speaker, t.role, t.time, parsed.text[t.start:t.end]) for t in parsed.turns] == [
@@ -49,7 +49,7 @@ def test_a_transcript_typed_as_one_paragraph_is_read_as_turns(tmp_path: Path) ->
         ("HELEN", "participant", None, "In 1996, at 10:30 on a Monday."),
         ("INTERVIEWER", "interviewer", None, "And then?"),
         ("HELEN", "participant", "00:01:05", "The aim: to manage."),
-        ("INTERVIEWER", "interviewer", None, "Why?"),
+        ("INTERVIEWER", "interviewer", None, "Why? Go on."),  # (not "Go on. HELEN")
         ("HELEN", "participant", None, "Nobody else would."),
     ]
 

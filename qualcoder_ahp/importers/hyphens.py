@@ -58,7 +58,8 @@ _SPOKEN = _SUSPENDED | frozenset({"but", "so", "then", "i", "the", "a", "we", "y
 def english_words() -> frozenset[str]:
     """English words (lower case): the forms and lemmas of spacy-lookups-data's English
     tables, about 100,000. Empty when the tables cannot be read (every break is then
-    decided by the document alone)."""
+    decided by the document alone). Read once, when a PDF first has a hyphen at a line end
+    that its own words do not explain (about 0.1 s)."""
     try:
         import spacy_lookups_data
     except ImportError:
@@ -75,7 +76,7 @@ def english_words() -> frozenset[str]:
                 words.update(forms)
     except (OSError, ValueError):
         return frozenset()
-    return frozenset(w.lower() for w in words)
+    return frozenset(words)  # (looked up in lower case: a few names with capitals never are)
 
 
 def join_broken_words(text: str) -> str:
@@ -86,7 +87,6 @@ def join_broken_words(text: str) -> str:
     if not found:
         return text
     seen = {w for w in _WORD.findall(text.lower())}
-    words = english_words()
     out: list[str] = []
     pos = 0
     for m in found:
@@ -99,9 +99,9 @@ def join_broken_words(text: str) -> str:
         if text[m.end():m.end() + 1] == ":":
             joined = None  # "...going to-" above "int: Sorry": a label, not a word's end
         elif "\n" in m.group("gap"):
-            joined = _join(left, right, mark, seen, words)
+            joined = _join(left, right, mark, seen)
         else:  # "manage- ment": lines joined before the text was extracted
-            joined = _join_inline(left, right, seen, words)
+            joined = _join_inline(left, right, seen)
         out.append(text[pos:m.start()])
         out.append(joined if joined is not None else m.group(0))
         pos = m.end()
@@ -109,8 +109,7 @@ def join_broken_words(text: str) -> str:
     return "".join(out)
 
 
-def _join(left: str, right: str, mark: str, seen: set[str], words: frozenset[str]
-          ) -> str | None:
+def _join(left: str, right: str, mark: str, seen: set[str]) -> str | None:
     """``left`` and ``right`` as one word, with the hyphen or without; None to keep the
     line break (a dash, or nothing to tell)."""
     low_left, low_right = left.lower(), right.lower()
@@ -121,6 +120,7 @@ def _join(left: str, right: str, mark: str, seen: set[str], words: frozenset[str
         return f"{left}-{right}"
     if whole in seen:
         return left + right
+    words = english_words()  # (read only when the document's own words do not tell)
     if low_left in COMPOUND_FIRST and low_right in words:
         return f"{left}-{right}"
     if whole in words:
@@ -138,8 +138,7 @@ def _join(left: str, right: str, mark: str, seen: set[str], words: frozenset[str
 
 
 
-def _join_inline(left: str, right: str, seen: set[str], words: frozenset[str]
-                 ) -> str | None:
+def _join_inline(left: str, right: str, seen: set[str]) -> str | None:
     """``left- right`` within a line (a PDF's lines run together on extraction) as one
     word, only where that is surely what it is: the document or the dictionary has the
     word, and the hyphen opens no suspended compound (``full- and part-time``)."""
@@ -147,6 +146,7 @@ def _join_inline(left: str, right: str, seen: set[str], words: frozenset[str]
     if low_right in _SUSPENDED:
         return None
     whole = low_left + low_right
+    words = english_words()
     if f"{low_left}-{low_right}" in seen or (low_left in COMPOUND_FIRST | PREFIXES
                                              and low_right in words):
         return f"{left}-{right}"

@@ -452,7 +452,8 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
     given = (*interviewers, *participants)
     accepted = accepted_labels(blocks, given)
     wanted = {x.strip().lower() for x in given if x.strip()}
-    mid = _midline_pattern(blocks, accepted)
+    mid = _midline_speakers(blocks, accepted)
+    mid_names = tuple(mid or ())
     headings = speaker_headings(blocks)
     drafts: list[_Draft] = []
     current: _Draft | None = None
@@ -496,14 +497,15 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
         """``add``, opening a new turn at each label of a known speaker in the middle
         of the line (``...that was that. HELEN: And then I moved``); the draft the
         line ends in."""
-        if mid is not None and ":" in piece:
+        if mid is not None and ":" in piece and _named_colon(piece, mid_names):
             pos = 0
-            for m in mid.finditer(piece):
-                if m.group("name") == draft.speaker:
-                    continue  # the speaker's own name: no new turn, kept as written
+            for m in _MID_LABEL.finditer(piece):
+                name = _clean_name(m.group("name"))
+                if name not in mid or name == draft.speaker or m.start() < pos:
+                    continue  # prose, or the speaker's own name: kept as written
                 add(draft, piece[pos:m.end("end")], new_paragraph)
-                draft = start(m.group("name"), m.group("t"))
-                new_paragraph, pos = True, m.end()
+                draft = start(name, m.group("t"))
+                new_paragraph, pos = True, m.end("all")
             piece = piece[pos:]
         add(draft, piece, new_paragraph)
         return draft
@@ -581,13 +583,35 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
 # in brackets ("[laughs] HELEN: ...") before a label in the middle of a line.
 _MID_END = r"(?P<end>(?:[.?!\u2026\])]|--|[-\u2013\u2014])[\"'\u201d\u2019)\]]*)[ \t]+"
 _MID_TIME = rf"(?:[\[(](?P<t>{TIME})[\])][ \t]*)?"
-_MID_LABEL = re.compile(rf"{_MID_END}{_MID_TIME}(?:\*\*|__)?(?P<name>{NAME})(?:\*\*|__)?"
-                        r"[ \t]*:(?:\*\*|__)?[ \t]+(?=\S)")
+# (A look-ahead, so that matches overlap: in "ok? Sure. HELEN: yes" the "name" after "ok?"
+# is "Sure. HELEN", and the label after "Sure." is found too.)
+_MID_LABEL = re.compile(rf"(?=(?P<all>{_MID_END}{_MID_TIME}(?:\*\*|__)?(?P<name>{NAME})"
+                        r"(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]+(?=\S)))")
 
 
-def _midline_pattern(blocks: list[Block], accepted: set[str]) -> re.Pattern[str] | None:
-    """What finds a speaker's label in the middle of a line, after the end of a sentence
-    (``...that was that. HELEN: And then I moved``, as notes are typed by hand), or None.
+_SENTENCE_INSIDE = re.compile(r"[.?!\u2026][ \t]")
+# What a new label in the middle of a line needs, found without trying every position of
+# the line: a sentence's end, then a colon after words that each start with a capital.
+_MID_HINT = re.compile(r"(?:[.?!\u2026\])]|--|[-\u2013\u2014])[\"'\u201d\u2019)\]]*[ \t]+"
+                       r"(?:[\[(][\d:.,]+[\])][ \t]*)?(?:\*\*|__)?[^\W\d_a-z][^\s:]*"
+                       r"(?:[ \t]+[^\Wa-z][^\s:]*){0,4}(?:\*\*|__)?[ \t]*:[ \t]")
+
+
+def _named_colon(text: str, names: tuple[str, ...]) -> bool:
+    """Whether a colon in ``text`` comes right after one of ``names`` (``HELEN:``,
+    ``**HELEN**:``): the cheap test before the labels are looked for."""
+    i = text.find(":")
+    while i != -1:
+        if text[max(0, i - 80):i].rstrip(" \t*_").endswith(names):
+            return True
+        i = text.find(":", i + 1)
+    return False
+
+
+def _midline_speakers(blocks: list[Block], accepted: set[str]) -> set[str] | None:
+    """The speakers whose labels open a turn in the middle of a line, after the end of a
+    sentence (``...that was that. HELEN: And then I moved``, as notes are typed by hand),
+    or None.
 
     Only the labels of this transcript's speakers count: those that open lines (and
     structural ones, a Word bold run), and a name that is a label twice in the middle
@@ -607,19 +631,18 @@ def _midline_pattern(blocks: list[Block], accepted: set[str]) -> re.Pattern[str]
             continue
         for line in block.lines:
             # (Two labels in the line, a known one and the new one: two colons at least.)
-            if line.count(":") < 2:
+            if line.count(":") < 2 or _MID_HINT.search(line) is None:
                 continue
             names = [_clean_name(m.group("name")) for m in _MID_LABEL.finditer(line)
-                     if _valid_name(m.group("name"))]
+                     if _valid_name(m.group("name")) and not _SENTENCE_INSIDE.search(
+                         m.group("name"))]
             if names and (any(n in known for n in names) or
                           (lab := match_label(line)) is not None and lab.name in known):
                 found.update(n for n in names if n not in known)
     known.update(n for n, k in found.items()
                  if k >= 2 and len(n.split()) <= 3 and n.lower() not in ANNOTATIONS
                  and n not in _MINUTES_ANY_CASE and not _enumerated(n))
-    names = "|".join(re.escape(n) for n in sorted(known, key=len, reverse=True))
-    return re.compile(rf"{_MID_END}{_MID_TIME}(?:\*\*|__)?(?P<name>{names})(?:\*\*|__)?"
-                      r"[ \t]*:(?:\*\*|__)?[ \t]+(?=\S)")
+    return known
 
 
 _SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "nor", "of", "in", "into",
