@@ -203,3 +203,26 @@ def test_dialogue_dashes_naming_nobody_are_turns_of_their_own(tmp_path: Path) ->
         "1 cue holds two speakers' lines (each opening with '-') that name neither: read as "
         "turns of (unlabelled); to have them read as the speakers', write the name after the "
         "dash ('- HELEN: No.') and import the file again"]
+
+
+def test_a_word_broken_over_a_page_is_one_word_again(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    pages = [["Interviewer: How did you start?", "Alex Reed: I went into manage-"],
+             ["ment in 2004.", "Interviewer: And then?"], ["Alex Reed: I moved."]]
+    path = tmp_path / "p12.pdf"
+    with PdfPages(str(path)) as pdf:
+        for n, lines in enumerate(pages, start=1):
+            fig = Figure(figsize=(8.5, 11))
+            fig.text(0.1, 0.95, "Confidential - Study X", fontsize=9)
+            for i, line in enumerate(lines):
+                fig.text(0.1, 0.88 - i * 0.05, line, fontsize=11)
+            fig.text(0.45, 0.04, f"Page {n} of 3", fontsize=9)
+            pdf.savefig(fig)
+    parsed = read_transcript(path)
+    assert [parsed.text[t.start:t.end] for t in parsed.turns] == [
+        "How did you start?", "I went into management in 2004.", "And then?", "I moved."]
