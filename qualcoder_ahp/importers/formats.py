@@ -24,11 +24,12 @@ from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import (
     CUE, HEADING, NOTE, PARA, TIME, Block, Blocks, clock_of, is_note_text, text_blocks,
 )
+from qualcoder_ahp.importers.hyphens import join_broken_words
 from qualcoder_ahp.importers.normalise import (
     check_format, decode, normalise, read_bytes, refuse_plain_text,
 )
 from qualcoder_ahp.importers.turns import (
-    NAME_AND_TIME, _clean_name, _valid_name, loose_label, match_label,
+    NAME_AND_TIME, UNLABELLED, _clean_name, _valid_name, label_role, loose_label, match_label,
 )
 
 MAX_UNZIPPED = 200 * 1024 * 1024
@@ -263,44 +264,62 @@ def _bold_lines(runs: list[tuple[str, bool]]) -> list[tuple[str, str]]:
 
 
 def _docx_table(table: Any) -> list[Block]:
-    """Tables as transcription services export them: speaker | [time |] text, or
-    time | speaker | text."""
-    from qualcoder_ahp.importers.tabbed import column_row, columns_named
+    """A Word table read as :func:`table_blocks` reads one."""
+    return table_blocks([[normalise("\n".join(_tracked_runs(p)[1] for p in c.paragraphs))
+                          for c in row.cells] for row in table.rows])
+
+
+def table_blocks(rows: list[list[str]]) -> list[Block]:
+    """Tables as transcription services export them (each row's cells, a cell's
+    paragraphs joined by ``\n``): speaker | [time |] text, or time | speaker | text; a
+    heading row may name the columns, and a row number or an end time is left out."""
+    from qualcoder_ahp.importers.tabbed import column_row, columns_named, speaker_and_time
 
     out: list[Block] = []
     columns = None
-    for row in table.rows:
-        cells = [normalise("\n".join(_tracked_runs(p)[1] for p in c.paragraphs)).strip()
-                 for c in row.cells]
+    for row in rows:
+        cells = [c.strip() for c in row]
         if columns is None and (columns := columns_named(cells)) is not None:
             continue  # a heading row naming the columns (NVivo's Timespan | Content | Speaker)
         if columns is not None:
             found = column_row(cells, columns)
             if found is not None:  # (a row with no speaker continues the turn)
-                out.append(Block(found.text.split("\n"), speaker=found.speaker,
-                                 time=found.time))
+                out.extend(_cell_blocks(found.text, found.speaker, found.time))
                 continue
         cells = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
         if cells and cells[0].lower().rstrip(":") in _TABLE_HEADERS:
             continue
+        if len(cells) >= 3 and cells[0].isdigit():
+            cells = cells[1:]  # a row number (# | time | speaker | text)
+        if len(cells) >= 3 and re.fullmatch(TIME, cells[0]) and re.fullmatch(TIME, cells[1]):
+            cells = cells[:1] + cells[2:]  # start | end | speaker | text: the start is kept
         if len(cells) >= 2 and re.fullmatch(TIME, cells[0]):
             # Time first (time | speaker | text, as Sonix and Trint export): the speaker
             # was read as "00:00:01"; a row whose speaker cell is empty continues the turn.
             speaker = cells[1].rstrip(":") if len(cells) >= 3 else None
-            out.append(Block(cells[-1].split("\n"), speaker=speaker, time=cells[0]))
-        elif len(cells) >= 2 and len(cells[0].split()) <= 5 and len(cells[0]) <= 40:
-            time = next((c for c in cells[1:-1] if re.fullmatch(TIME, c)), None)
-            out.append(Block(cells[-1].split("\n"), speaker=cells[0].rstrip(":"), time=time))
+            out.extend(_cell_blocks(cells[-1], speaker, cells[0]))
+        elif len(cells) >= 2 and len(cells[0].split()) <= 7 and len(cells[0]) <= 60:
+            # "Helen Ash (00:00:03)", or the time below the name: the time goes on the turn
+            speaker, time = speaker_and_time(cells[0])
+            time = next((c for c in cells[1:-1] if re.fullmatch(TIME, c)), time)
+            out.extend(_cell_blocks(cells[-1], speaker, time))
         else:
             out.extend(Block(c.split("\n")) for c in cells)
     return out
+
+
+def _cell_blocks(text: str, speaker: str | None, time: str | None) -> list[Block]:
+    """A table row's turn: a block for each paragraph of its text cell, the first with
+    the speaker and time (the paragraphs of a cell were joined into one)."""
+    first, *more = text.split("\n")
+    return [Block([first], speaker=speaker, time=time), *(Block([x]) for x in more if x)]
 
 
 # ---------------------------------------------------------------------- OpenDocument
 def read_odt(path: Path, max_bytes: int) -> list[Block]:
     """OpenDocument ``.odt``: paragraphs and headings in order, bold speaker spans."""
     from odf import teletype
-    from odf.namespaces import STYLENS, TEXTNS
+    from odf.namespaces import STYLENS, TABLENS, TEXTNS
     from odf.opendocument import load
 
     data = read_bytes(path, max_bytes=max_bytes)
@@ -341,11 +360,38 @@ def read_odt(path: Path, max_bytes: int) -> list[Block]:
                     blocks.extend(block)
                 elif block is not None:
                     blocks.append(block)
+            elif qname == (TABLENS, "table"):
+                # A table read as a Word table is (speaker | text rows): its cells were
+                # paragraphs, the heading row's words a turn of their own.
+                blocks.extend(table_blocks(_odt_rows(child, teletype)))
             elif qname is not None:
                 walk(child)
 
     walk(doc.text)
     return blocks
+
+
+def _odt_rows(table: Any, teletype: Any) -> list[list[str]]:
+    """An OpenDocument table's rows (in header-rows and row-groups too), each cell's
+    paragraphs joined by ``\n``; a cell repeated (``number-columns-repeated``) once."""
+    from odf.namespaces import TABLENS, TEXTNS
+
+    rows: list[list[str]] = []
+    for node in table.childNodes:
+        qname = getattr(node, "qname", None)
+        if qname == (TABLENS, "table-row"):
+            cells = []
+            for cell in node.childNodes:
+                if getattr(cell, "qname", None) != (TABLENS, "table-cell"):
+                    continue
+                paragraphs = [normalise(teletype.extractText(p)) for p in cell.childNodes
+                              if getattr(p, "qname", None) in ((TEXTNS, "p"), (TEXTNS, "h"))]
+                cells.append("\n".join(paragraphs))
+            rows.append(cells)
+        elif qname is not None and qname[0] == TABLENS and qname[1] in (
+                "table-header-rows", "table-rows", "table-row-group"):
+            rows.extend(_odt_rows(node, teletype))
+    return rows
 
 
 def _odt_paragraph(p: Any, heading: bool, bold: set[str], italic: set[str],
@@ -427,7 +473,8 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
         raise ImportFailed(f"not a valid PDF file (damaged or cut short: {type(exc).__name__})",
                            path=str(path)) from None
     pages, running = _drop_running_lines(pages)
-    text = normalise("\n\n".join(pages))
+    # "manage-" / "ment" at a line end is the word "management" (not "manage- ment").
+    text = join_broken_words(normalise("\n\n".join(pages)))
     if not text.strip():
         raise ImportFailed("the PDF has no text layer (scanned? run OCR first)",
                            path=str(path))
@@ -560,7 +607,149 @@ def read_srt(path: Path, max_bytes: int) -> list[Block]:
             blocks.append(Block(lines, kind=CUE, time=_clock(sub.start)))
     if not blocks:
         raise ImportFailed("no subtitles found in the file", path=str(path))
-    return _display_names(blocks)
+    cues = _cue_speakers(blocks)
+    return Blocks(_display_names(cues), getattr(cues, "notes", []))
+
+
+_BRACKET_LABEL = re.compile(r"^[ \t]*(?:\[(?P<a>[^\[\]\n]{1,40})\]|\((?P<b>[^()\n]{1,40})\))"
+                            r"[ \t]*:?[ \t]*")
+_DIALOGUE_DASH = re.compile(r"^[ \t]*[-\u2010\u2013](?![-\u2010\u2013])[ \t]*(?=\S)")
+SOUNDS = frozenset({
+    "laugh", "laughs", "laughing", "laughter", "chuckles", "chuckling", "giggles", "sighs",
+    "sigh", "sighing", "coughs", "cough", "coughing", "music", "applause", "cheering",
+    "cheers", "inaudible", "indistinct", "crosstalk", "silence", "pause", "pauses",
+    "unintelligible", "overlapping", "background", "noise", "noises", "sniffs", "gasps",
+    "groans", "phone", "ringing", "rings", "beeps", "beep", "door", "knocking", "static",
+    "break", "intro", "outro", "theme", "sound", "sounds", "audio", "video", "both", "all",
+    "together", "crying", "cries", "whispers", "whispering", "mumbles", "mumbling",
+    "muffled", "foreign", "speaking", "language", "playing", "plays", "continues", "ends",
+    "clears", "throat", "exhales", "inhales", "breathes", "typing", "clapping", "silent",
+    "upbeat", "dramatic", "soft", "gentle", "tense", "no", "none", "off", "screen", "sobs",
+    "sobbing", "yawns", "groaning", "humming", "hums", "singing", "sings", "chatter",
+    "chattering", "indistinctly", "distorted", "garbled", "unclear", "redacted", "sic",
+})
+"""Words of a sound description in a subtitle (``[LAUGHS]``, ``(MUSIC PLAYING)``,
+``[INAUDIBLE]``): not a speaker's name in brackets."""
+
+
+def _bracket_name(line: str) -> tuple[str, int] | None:
+    """The name in ``[HELEN]`` or ``(HELEN)`` opening a subtitle line, and where the words
+    after it start; None for a sound (``[LAUGHS]``), a time or anything not a name."""
+    m = _BRACKET_LABEL.match(line)
+    if m is None:
+        return None
+    name = _clean_name((m.group("a") or m.group("b")).strip().rstrip(":"))
+    words = name.split()
+    if (not words or len(words) > 4 or not name[0].isalpha()
+            or any(w.lower().strip(".,!?'") in SOUNDS for w in words)
+            or not _valid_name(name) or line[m.end():m.end() + 1] in tuple(".,;:!?)]")):
+        return None  # "...as a mod / [moderator]. So," is a transcriber's insert
+    return name, m.end()
+
+
+def _dialogue(lines: list[str]) -> list[list[str]]:
+    """A cue's lines by speaker: the dialogue dashes of two speakers in one cue (``- Did
+    you plan it?`` / ``- No, I fell into it.``, also with a dash on the second line
+    only) start a speaker's lines, the dash left out; a cue without them is one part."""
+    dashed = [i for i, x in enumerate(lines)
+              if x.lstrip()[:1] in "-\u2010\u2013" and _DIALOGUE_DASH.match(x)]
+    if not (len(dashed) >= 2 or dashed and dashed[0] > 0):
+        return [lines]
+    cuts = sorted({0, *dashed})
+    parts = [lines[a:b] for a, b in zip(cuts, [*cuts[1:], len(lines)])]
+    return [[_DIALOGUE_DASH.sub("", p[0], count=1), *p[1:]] if _DIALOGUE_DASH.match(p[0])
+            else p for p in parts]
+
+
+def _cue_speakers(blocks: list[Block]) -> list[Block]:
+    """Subtitles' own ways of naming speakers: a name in brackets opening a cue or a line
+    (``[HELEN] I qualified in 1996.``, ``(INTERVIEWER) Why?``, as broadcast captions and
+    transcribers write them), and dialogue dashes, two speakers in one cue (``- Did you
+    plan it?`` / ``- No, I fell into it.``). Both were read as speech: the names in the
+    text, two speakers' lines in one turn.
+
+    A bracketed name is a speaker where it opens two or more lines or is a role label (and
+    then so is any other opening a line); sounds (``[LAUGHS]``, ``(MUSIC PLAYING)``) never
+    are. Each dash opens a turn: of the speaker its line names (``- HELEN: No.``, ``-
+    [HELEN] No.``); else, where the file has two speakers and another line of the cue
+    names one, of the other; else of no known speaker, ``(unlabelled)``.
+    """
+    cues = [(b, _dialogue(b.lines)) if b.kind == CUE and not b.speaker else (b, None)
+            for b in blocks]
+    counts: dict[str, int] = {}
+    for _, parts in cues:
+        for part in parts or ():
+            found = _bracket_name(part[0]) if part and part[0].lstrip()[:1] in "[(" else None
+            if found is not None:
+                counts[found[0]] = counts.get(found[0], 0) + 1
+    names = {n for n, k in counts.items() if k >= 2 or label_role(n) is not None}
+    if names:
+        names |= set(counts)
+    dialogue = any(parts is not None and len(parts) > 1 for _, parts in cues)
+    if not names and not dialogue:
+        return blocks
+    labelled: dict[str, int] = {}  # "HELEN: ..." opening cues, for dialogue dashes
+    for _, parts in cues if dialogue else ():
+        for part in parts or ():
+            if part and ":" in part[0] and (label := match_label(part[0])) is not None:
+                labelled[label.name] = labelled.get(label.name, 0) + 1
+    pair = names | {n for n, k in labelled.items() if k >= 2 or label_role(n) is not None}
+    out: list[Block] = []
+    last: str | None = None
+    unnamed = 0  # cues of two speakers with no name for either
+    for block, parts in cues:
+        if parts is None:
+            out.append(block)
+            last = block.speaker or last
+            continue
+        said: list[tuple[str | None, list[str], bool]] = []  # speaker, lines, label-led
+        for part in parts:
+            found = _bracket_name(part[0]) if part and part[0].lstrip()[:1] in "[(" else None
+            if found is not None and found[0] in names:
+                rest = part[0][found[1]:]
+                said.append((found[0], [rest, *part[1:]] if rest.strip() else part[1:],
+                             False))
+            else:
+                label = match_label(part[0]) if part and ":" in part[0] else None
+                if label is not None and len(parts) > 1 and label.name in pair:
+                    said.append((label.name, [label.rest, *part[1:]], False))
+                else:
+                    said.append((label.name if label is not None else None, part,
+                                 label is not None))
+        if len(said) > 1 and len(pair) == 2:  # two speakers: the other one answers
+            for k in [*range(1, len(said)), *range(len(said) - 2, -1, -1)]:
+                near = said[k - 1][0] if k >= 1 and said[k - 1][0] else (
+                    said[k + 1][0] if k + 1 < len(said) else None)
+                if said[k][0] is None and near in pair:
+                    said[k] = (next(iter(pair - {near})), said[k][1], False)
+        unnamed += len(said) > 1 and all(who is None for who, _, _ in said)
+        for k, (who, lines, led) in enumerate(said):
+            if not any(x.strip() for x in lines):
+                continue
+            if led and len(said) == 1:  # "HELEN: ..." opening a cue: the turn rules read it
+                out.append(block)
+                last = who
+            elif led:  # "- Note: ...": no speaker of the file, so the words of a new one
+                out.append(Block(lines, kind=CUE, speaker=UNLABELLED, time=block.time))
+                last = None
+            elif who is None and len(said) == 1:
+                out.append(block)  # a cue of no named speaker continues the turn
+            elif who is not None and who == last and (k > 0 or len(said) == 1):
+                out.append(Block(lines, kind=CUE, time=block.time))
+            else:
+                # (A cue, not a paragraph: a file with speakers known from its structure
+                # takes only strong labels, and "HELEN:" cues are as much its labels.)
+                out.append(Block(lines, kind=CUE, speaker=who or UNLABELLED,
+                                 time=block.time))
+                last = who
+    notes = []
+    if unnamed and pair:
+        cues_hold = f"{unnamed} cue holds" if unnamed == 1 else f"{unnamed} cues hold"
+        notes.append(f"{cues_hold} two speakers' lines (each opening with '-') that name "
+                     f"neither: read as turns of {UNLABELLED}; to have them read as the "
+                     "speakers', write the name after the dash ('- HELEN: No.') and import "
+                     "the file again")
+    return Blocks(out, notes)
 
 
 _CHEVRONS = re.compile(r"^[ \t]*>>+[ \t]*")
@@ -580,7 +769,8 @@ def _display_names(blocks: list[Block]) -> list[Block]:
     a name opens two or more, every such label is a speaker, and the next cue of the
     same speaker continues the turn (Zoom names the speaker on every cue).
     """
-    found = [(_CUE_LABEL.match(b.lines[0]) if b.kind == CUE and b.lines else None)
+    found = [(_CUE_LABEL.match(b.lines[0]) if b.kind == CUE and b.lines and not b.speaker
+              else None)
              for b in blocks]
     names = [m.group("name").strip() for m in found if m is not None
              and len(m.group("name").split()) <= 5 and m.group("name")[-1] not in ".?!,;"]
@@ -701,4 +891,5 @@ def read_vtt(path: Path, max_bytes: int) -> list[Block]:
         last_voice = name or last_voice
     if not blocks:
         raise ImportFailed("no captions found in the file", path=str(path))
-    return _display_names(blocks)
+    cues = _cue_speakers(blocks)
+    return Blocks(_display_names(cues), getattr(cues, "notes", []))

@@ -30,11 +30,19 @@ from qualcoder_ahp.importers.turns import ANNOTATIONS, _valid_name, loose_label
 
 # A time, or a span as NVivo writes it ("0:00:03.0 - 0:00:09.1": the start is kept).
 _TIME = re.compile(rf"^[\[(]?(?P<t>{TIME})(?:[ \t]*[-\u2013][ \t]*{TIME})?[\])]?$")
-_SPEAKER_HEADINGS = frozenset({"speaker", "name", "who", "person"})
-_TIME_HEADINGS = frozenset({"time", "timestamp", "start", "timespan", "time span"})
-_HEADINGS = _SPEAKER_HEADINGS | _TIME_HEADINGS | frozenset({
-    "text", "transcript", "words", "utterance", "content", "said"})
+_SPEAKER_HEADINGS = frozenset({"speaker", "name", "who", "person", "speaker name"})
+_TIME_HEADINGS = frozenset({"time", "timestamp", "start", "timespan", "time span",
+                            "start time", "begin", "in", "time in", "timecode"})
+_OTHER_HEADINGS = frozenset({"#", "no", "no.", "number", "row", "line", "id", "end",
+                             "end time", "stop", "out", "time out", "duration", "length"})
+"""Columns a transcription tool adds that hold no words: a row number, the end of a
+span (``# | Start | End | Speaker | Text``). A heading row with one was read as a turn
+of a speaker ``#`` or ``Start``, and every row's number or start time as its speaker."""
+_HEADINGS = _SPEAKER_HEADINGS | _TIME_HEADINGS | _OTHER_HEADINGS | frozenset({
+    "text", "transcript", "words", "utterance", "content", "said", "dialogue", "speech",
+    "transcription", "caption", "captions"})
 """Cells of a heading row (``Time<TAB>Speaker<TAB>Text``), compared in lower case."""
+_NAME_TIME = re.compile(rf"^(?P<name>.*?\S)[ \t\n]*(?:[\[(](?P<a>{TIME})[\])]|(?P<b>{TIME}))$")
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,17 @@ class _Row:
     """``None``: a row with an empty speaker cell, which continues the turn."""
     time: str | None
     text: str
+
+
+def speaker_and_time(cell: str) -> tuple[str, str | None]:
+    """A speaker cell's name and the time written with it, if any (``Helen Ash
+    (00:00:03)``, ``Helen Ash 0:03``, or the time in a paragraph of its own below the
+    name): the time was read into the speaker's name, so each turn was a new speaker."""
+    cell = cell.strip().rstrip(":").strip()
+    m = _NAME_TIME.match(cell)
+    if m is None or not any(c.isalpha() for c in m.group("name")):
+        return cell, None
+    return m.group("name").rstrip(" \t\n:-\u2013,").strip(), m.group("a") or m.group("b")
 
 
 def _speaker(cell: str) -> str | None:
@@ -64,7 +83,7 @@ def columns_named(cells: list[str]) -> tuple[int, int | None, int] | None:
         return None
     time = next((i for i, c in enumerate(cells) if c in _TIME_HEADINGS), None)
     text = next((i for i, c in enumerate(cells) if c in _HEADINGS
-                 and c not in _SPEAKER_HEADINGS | _TIME_HEADINGS), None)
+                 and c not in _SPEAKER_HEADINGS | _TIME_HEADINGS | _OTHER_HEADINGS), None)
     return None if text is None else (who, time, text)
 
 
@@ -78,8 +97,9 @@ def column_row(cells: list[str], columns: tuple[int, int | None, int]) -> _Row |
     time = _start(_TIME.match(cells[time_at])) if time_at is not None else None
     if not cells[who_at]:
         return _Row(None, time, cells[text_at])
-    speaker = _speaker(cells[who_at])
-    return _Row(speaker, time, cells[text_at]) if speaker else None
+    who, said_at = speaker_and_time(cells[who_at])
+    speaker = _speaker(who)
+    return _Row(speaker, time or said_at, cells[text_at]) if speaker else None
 
 
 def _start(stamp: re.Match[str] | None) -> str | None:
@@ -102,6 +122,10 @@ def _row(line: str, columns: tuple[int, int | None, int] | None = None) -> _Row 
         return None  # an indented line ("\tI started as..."): prose
     if columns is not None:
         return column_row(line.split("\t"), columns)
+    if len(cells) >= 4 and cells[0].isdigit():
+        cells = cells[1:]  # a row number (# | time | speaker | text)
+    if len(cells) >= 4 and _TIME.match(cells[0]) and _TIME.match(cells[1]):
+        cells = cells[:1] + cells[2:]  # start | end | speaker | text: the start is kept
     first, second = _TIME.match(cells[0]), _TIME.match(cells[1]) if len(cells) > 2 else None
     if first and len(cells) > 2:  # time | speaker | text (an empty speaker continues)
         who, time, words = cells[1], _start(first), cells[2:]
@@ -113,10 +137,11 @@ def _row(line: str, columns: tuple[int, int | None, int] | None = None) -> _Row 
     else:  # speaker | text
         who, time, words = cells[0], None, cells[1:]
     text = " ".join(c for c in words if c)
+    who, said_at = speaker_and_time(who)
     speaker = _speaker(who)
     if speaker is None or not text:
         return None
-    return _Row(speaker, time, text)
+    return _Row(speaker, time or said_at, text)
 
 
 def _heading_row(line: str) -> bool:

@@ -452,6 +452,8 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
     given = (*interviewers, *participants)
     accepted = accepted_labels(blocks, given)
     wanted = {x.strip().lower() for x in given if x.strip()}
+    mid = _midline_speakers(blocks, accepted)
+    mid_names = tuple(mid or ())
     headings = speaker_headings(blocks)
     drafts: list[_Draft] = []
     current: _Draft | None = None
@@ -490,6 +492,23 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
             draft.paragraphs[-1].append(piece)
         draft.break_next = False
         draft.had_text = True
+
+    def feed(draft: _Draft, piece: str, new_paragraph: bool) -> _Draft:
+        """``add``, opening a new turn at each label of a known speaker in the middle
+        of the line (``...that was that. HELEN: And then I moved``); the draft the
+        line ends in."""
+        if mid is not None and ":" in piece and _named_colon(piece, mid_names):
+            pos = 0
+            for m in _MID_LABEL.finditer(piece):
+                name = _clean_name(m.group("name"))
+                if name not in mid or name == draft.speaker or m.start() < pos:
+                    continue  # prose, or the speaker's own name: kept as written
+                add(draft, piece[pos:m.end("end")], new_paragraph)
+                draft = start(name, m.group("t"))
+                new_paragraph, pos = True, m.end("all")
+            piece = piece[pos:]
+        add(draft, piece, new_paragraph)
+        return draft
 
     for block in blocks:
         if block.kind == HEADING:
@@ -532,10 +551,10 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
                     # mid-sentence: the same speaker's next cue continues the turn, as
                     # an unlabelled cue does (each cue was a turn, and "...and then I" /
                     # "fell into management" two sentences no pattern could match).
-                    add(current, label.rest, False)
+                    current = feed(current, label.rest, False)
                     continue
                 current = start(label.name, label.time or (block.time if i == 0 else None))
-                add(current, label.rest, True)
+                current = feed(current, label.rest, True)
                 continue
             if current is None:
                 current = start(UNLABELLED, block.time)
@@ -549,7 +568,7 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
             titled = (block.kind == PARA and current.speaker == UNLABELLED
                       and (_heading_line(block.lines, i) or _heading_line(block.lines, i - 1)
                            or i > 0 and _LIST_ITEM.match(line) is not None))
-            add(current, line, new_paragraph and (i == 0 or block.kind == PARA and
+            current = feed(current, line, new_paragraph and (i == 0 or block.kind == PARA and
                                                   _BARE_TIME.match(block.lines[i - 1]) is not None)
                 or titled)
     out: list[tuple[str, str | None, str]] = []
@@ -558,6 +577,72 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
         if text:
             out.append((d.speaker, stored_time(d.time), text))
     return out, questioners, sections
+
+
+# The end of a sentence, of an interruption ("I was going to -- HELEN: ..."), or of a note
+# in brackets ("[laughs] HELEN: ...") before a label in the middle of a line.
+_MID_END = r"(?P<end>(?:[.?!\u2026\])]|--|[-\u2013\u2014])[\"'\u201d\u2019)\]]*)[ \t]+"
+_MID_TIME = rf"(?:[\[(](?P<t>{TIME})[\])][ \t]*)?"
+# (A look-ahead, so that matches overlap: in "ok? Sure. HELEN: yes" the "name" after "ok?"
+# is "Sure. HELEN", and the label after "Sure." is found too.)
+_MID_LABEL = re.compile(rf"(?=(?P<all>{_MID_END}{_MID_TIME}(?:\*\*|__)?(?P<name>{NAME})"
+                        r"(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]+(?=\S)))")
+
+
+_SENTENCE_INSIDE = re.compile(r"[.?!\u2026][ \t]")
+# What a new label in the middle of a line needs, found without trying every position of
+# the line: a sentence's end, then a colon after words that each start with a capital.
+_MID_HINT = re.compile(r"(?:[.?!\u2026\])]|--|[-\u2013\u2014])[\"'\u201d\u2019)\]]*[ \t]+"
+                       r"(?:[\[(][\d:.,]+[\])][ \t]*)?(?:\*\*|__)?[^\W\d_a-z][^\s:]*"
+                       r"(?:[ \t]+[^\Wa-z][^\s:]*){0,4}(?:\*\*|__)?[ \t]*:[ \t]")
+
+
+def _named_colon(text: str, names: tuple[str, ...]) -> bool:
+    """Whether a colon in ``text`` comes right after one of ``names`` (``HELEN:``,
+    ``**HELEN**:``): the cheap test before the labels are looked for."""
+    i = text.find(":")
+    while i != -1:
+        if text[max(0, i - 80):i].rstrip(" \t*_").endswith(names):
+            return True
+        i = text.find(":", i + 1)
+    return False
+
+
+def _midline_speakers(blocks: list[Block], accepted: set[str]) -> set[str] | None:
+    """The speakers whose labels open a turn in the middle of a line, after the end of a
+    sentence (``...that was that. HELEN: And then I moved``, as notes are typed by hand),
+    or None.
+
+    Only the labels of this transcript's speakers count: those that open lines (and
+    structural ones, a Word bold run), and a name that is a label twice in the middle
+    of lines that hold one of theirs (a transcript typed as one long paragraph). Prose
+    ("The aim: to...", "at 10:30") names no speaker, and a label must follow the end
+    of a sentence, so "I told Helen: no" stays speech.
+    """
+    known = set(accepted)
+    known.update(_clean_name(b.speaker) for b in blocks if b.speaker)
+    if not known:
+        return None
+    # Names that are labels only in the middle of lines: a transcript typed as one
+    # paragraph ("Interviewer: How? Helen: In 1996. Interviewer: And? Helen: ...").
+    found: Counter[str] = Counter()
+    for block in blocks:
+        if block.kind not in (PARA, CUE):
+            continue
+        for line in block.lines:
+            # (Two labels in the line, a known one and the new one: two colons at least.)
+            if line.count(":") < 2 or _MID_HINT.search(line) is None:
+                continue
+            names = [_clean_name(m.group("name")) for m in _MID_LABEL.finditer(line)
+                     if _valid_name(m.group("name")) and not _SENTENCE_INSIDE.search(
+                         m.group("name"))]
+            if names and (any(n in known for n in names) or
+                          (lab := match_label(line)) is not None and lab.name in known):
+                found.update(n for n in names if n not in known)
+    known.update(n for n, k in found.items()
+                 if k >= 2 and len(n.split()) <= 3 and n.lower() not in ANNOTATIONS
+                 and n not in _MINUTES_ANY_CASE and not _enumerated(n))
+    return known
 
 
 _SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "nor", "of", "in", "into",
@@ -600,8 +685,17 @@ def _heading_line(lines: list[str], i: int) -> bool:
     if _TITLED.match(line) or line.lower() in _SECTION_WORDS:
         return True
     cased = [w for w in words if any(c.isalpha() for c in w)]
-    return len(cased) >= 2 and all(w[0].isupper() or not w[0].isalpha()
-                                   or w.lower() in _SMALL_WORDS for w in cased)
+    if len(cased) >= 2 and all(w[0].isupper() or not w[0].isalpha()
+                               or w.lower() in _SMALL_WORDS for w in cased):
+        return True
+    # A heading in sentence case ("Early career" above the paragraph it heads, with no
+    # blank line between) was read into the sentence below it. A line of a hard-wrapped
+    # sentence breaks only where the next word did not fit; a heading is short where it
+    # did, so the line must end well before the width of the lines around it.
+    if not (2 <= len(cased) <= 6 and line[0].isupper() and len(line) <= 50):
+        return False
+    width = max(len(x.rstrip()) for x in lines[max(i - 1, 0):i + 3])
+    return len(line) + 1 + len(below.split()[0]) < 0.6 * width
 
 
 NAME_AND_TIME = re.compile(rf"^(?P<name>.+?)(?:\s*[\[(]?(?P<t>{TIME})[\])]?)?\s*:?\s*$")
