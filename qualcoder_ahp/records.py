@@ -174,6 +174,9 @@ class Suggestion:
     matches: tuple[tuple[int, int], ...]
     status: str = "open"
     """``open`` or ``retired`` (its patterns were removed from the codebook)."""
+    found: bool = True
+    """False when the codebook's patterns no longer find it: kept open only because a
+    coder decided on it (its ``pattern_ids`` are those that last found it)."""
 
 
 @dataclass(frozen=True)

@@ -65,11 +65,18 @@ class PatternSuggestions:
     exclude: bool
     coder: str | None
     items: list[ListedSuggestion]
+    """The pattern's suggestions, then those it no longer finds (kept for their decisions:
+    ``suggestion.found`` is False), each group in text order."""
+
+    @property
+    def current(self) -> list[ListedSuggestion]:
+        """The suggestions the pattern finds (those ``qcahp patterns`` counts for it)."""
+        return [i for i in self.items if i.suggestion.found]
 
     @property
     def transcripts(self) -> int:
-        """How many transcripts hold a suggestion."""
-        return len({i.suggestion.transcript_id for i in self.items})
+        """How many transcripts hold a suggestion the pattern finds."""
+        return len({i.suggestion.transcript_id for i in self.current})
 
 
 SEGMENT_LIMIT = 400
@@ -81,7 +88,8 @@ def collect_suggestions(store: Store, pattern_id: str, coder: str | None
     """The open suggestions of one pattern with their decisions (no Textual)."""
     pattern = next((p for p in store.patterns(include_inactive=True) if p.id == pattern_id),
                    None)
-    found = store.pattern_suggestions(pattern_id, coder)
+    found = [*store.pattern_suggestions(pattern_id, coder),
+             *store.pattern_suggestions(pattern_id, coder, found=False)]
     names = {t.id: t.label for t in store.transcripts()}
     items: list[ListedSuggestion] = []
     texts: dict[int, tuple[str, list[Any]]] = {}
@@ -136,6 +144,8 @@ def suggestion_text(item: ListedSuggestion, coder: str | None, dark: bool = True
     if item.turn is not None:
         where.append(f"turn {item.turn}")
     out.append("  " + " \u00b7 ".join(where), style="bold")
+    if not item.suggestion.found:
+        out.append("  no longer found", style="italic")
     out.append("\n")
     sug = item.suggestion
     lo, hi = sug.start, sug.end
@@ -291,8 +301,12 @@ class PatternSuggestionsScreen(CoderChoice, ListKeys, ListScreen, Screen[None]):
             return out
         whose = ("yours (blind coding is on)" if is_blind(self.store) else "yours"
                  if found.coder is not None else "all coders'")
-        out.append(f"{plural(len(found.items), 'suggestion')} in "
+        out.append(f"{plural(len(found.current), 'suggestion')} in "
                    f"{plural(found.transcripts, 'transcript')}; decisions: {whose}")
+        gone = len(found.items) - len(found.current)
+        if gone:
+            out.append(f"\nThen {gone} decided that it no longer finds (kept for the "
+                       "decisions, not counted)", style="dim")
         return out
 
     @on(Worker.StateChanged)

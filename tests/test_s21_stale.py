@@ -1,0 +1,157 @@
+"""A decided suggestion that a changed pattern no longer finds (session 21).
+
+``qcahp suggest`` keeps it open for its decisions, but ``qcahp patterns`` went on
+counting it, and its decisions, for the pattern: a team pruning its codebook read a
+record the current pattern no longer has. It is now marked (``suggestions.found``,
+migration m011) and shown apart as "decided, no longer found" in ``qcahp patterns``,
+``qcahp suggestions``, ``qcahp evaluate`` and the workbench's patterns screen.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from textual.widgets import Label, OptionList
+
+from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.pattern_suggestions import PatternSuggestionsScreen
+from tests.test_migrations import _dump
+from tests.test_patterns_tui import head, open_patterns, rows, settle
+from tests.test_s21_stale_versions import BY_CHANCE, SMALL, build, load, patterns_json, run
+from tests.tui.conftest import press_for_screen
+
+NARROWED = r'regex: "\\bby pure chance\\b"'
+
+
+def changed(tmp_path: Path) -> Path:
+    """The project of the versions test after ser_by_chance stopped finding "by chance":
+    transcript two's suggestion (ben accepted it) is kept, found by no pattern."""
+    db = build(tmp_path)
+    load(db, tmp_path, SMALL.read_text().replace(BY_CHANCE, NARROWED))
+    return db
+
+
+def test_patterns_no_longer_counts_what_a_changed_pattern_does_not_find(
+        tmp_path: Path) -> None:
+    db = changed(tmp_path)
+    rows_ = patterns_json(db)
+    assert (rows_["ser_by_chance"]["suggestions"], rows_["ser_by_chance"]["accepted"],
+            rows_["ser_by_chance"]["rejected"], rows_["ser_by_chance"]["precision"]) == (
+        0, 0, 0, None)
+    assert rows_["ser_by_chance"]["no_longer_found"] == {
+        "suggestions": 1, "accepted": 1, "rejected": 0, "open": 0}
+    # ana has not decided it: for her it is open, still not counted for the pattern.
+    assert patterns_json(db, "--coder", "ana")["ser_by_chance"]["no_longer_found"] == {
+        "suggestions": 1, "accepted": 0, "rejected": 0, "open": 1}
+    table = " ".join(run(db, "patterns").split())
+    assert ("Decided, no longer found (kept open for their decisions, not counted above; a "
+            "pattern's accepted ones here are what a change made it miss): ser_by_chance 1 "
+            "(1 accepted).") in table
+    # The decision is kept, and the suggestion says it is found by no pattern.
+    listed = json.loads(run(db, "suggestions", "--format", "json"))
+    (kept,) = [s for s in listed if not s["found"]]
+    assert (kept["transcript"], kept["patterns"], kept["status"]) == (
+        "two", ["ser_by_chance"], "open")
+    assert "open*" in run(db, "suggestions")
+    with open_store(db) as store:
+        assert store.decision_of(kept["id"], "ben") == "accepted"
+        assert [s.id for s, _ in store.pattern_suggestions("ser_by_chance")] == []
+        assert [s.id for s, _ in store.pattern_suggestions("ser_by_chance", found=False)] == [
+            kept["id"]]
+    # Changed back: found again, it counts for the pattern again.
+    load(db, tmp_path, SMALL.read_text())
+    rows_ = patterns_json(db)
+    assert (rows_["ser_by_chance"]["suggestions"], rows_["ser_by_chance"]["accepted"]) == (
+        2, 2)
+    assert rows_["ser_by_chance"]["no_longer_found"]["suggestions"] == 0
+    assert all(s["found"] for s in json.loads(run(db, "suggestions", "--format", "json")))
+
+
+def test_evaluate_judges_todays_patterns_and_says_what_it_left_out(tmp_path: Path) -> None:
+    """ben accepted transcript two's "by chance": it was credited to ser_by_chance by
+    --by-pattern, which no longer finds it; now it is left out, and his coding there is
+    a sentence today's codebook misses."""
+    db = changed(tmp_path)
+    result = json.loads(run(db, "evaluate", "--coder", "ben", "--by-pattern",
+                            "--format", "json"))
+    assert "ser_by_chance" not in {p["pattern"] for p in result["patterns"]}
+    assert result["no_longer_found_left_out"] == 1
+    assert any(m["where"] == "two:0-22" for m in result["missed"]), result["missed"]
+    out = " ".join(run(db, "evaluate", "--coder", "ben").split())
+    assert ("Left out too: 1 suggestion no pattern finds any more (kept open for the "
+            "decisions on it;") in out
+
+
+def test_a_tenth_version_database_marks_the_suggestions_no_pattern_finds(
+        tmp_path: Path) -> None:
+    """m011: an open suggestion none of whose patterns is an active one of its theme is
+    marked not found; the others (and retired ones) keep found = 1, the next suggest run
+    sets the rest. The backup opens as it was."""
+    from sqlite_utils import Database
+
+    path = tmp_path / "v10.db"
+    db = Database(str(path))
+    MIGRATIONS.apply(db, stop_before=MIGRATIONS._migrations[10].name)
+    db.execute("PRAGMA user_version = 10")
+    db.execute("INSERT INTO transcripts (name, format, content_hash, text, words, "
+               "imported_at, guid) VALUES ('t', 'txt', 'h', 'luck here and there', 4, "
+               "'2026-11-01', 'g-t')")
+    for theme in ("luck", "place"):
+        db.execute("INSERT INTO themes (id, name, guid) VALUES (?, ?, ?)",
+                   [theme, theme.title(), f"g-{theme}"])
+    for pid, theme, active, exclude in (("lucky", "luck", 1, 0), ("gone", "luck", 0, 0),
+                                        ("moved", "place", 1, 0), ("not", "luck", 1, 1)):
+        db.execute("INSERT INTO patterns (id, theme_id, kind, body, body_hash, active, "
+                   "exclude) VALUES (?, ?, 'phrase', '\"x\"', 'h', ?, ?)",
+                   [pid, theme, active, exclude])
+    for start, pids, status in ((0, '["lucky", "gone"]', "open"), (1, '["gone"]', "open"),
+                                (2, '["moved"]', "open"), (3, '["not"]', "open"),
+                                (4, '["gone"]', "retired")):
+        db.execute('INSERT INTO suggestions (transcript_id, theme_id, unit, start, "end", '
+                   "pattern_ids, matches, status, created_at) VALUES (1, 'luck', 'sentence', "
+                   "?, 9, ?, '[]', ?, '2026-11-01')", [start, pids, status])
+    db.conn.commit()
+    db.close()
+    old_dump = _dump(path)
+    store = open_store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 11
+    assert [(s.start, s.found) for s in store.suggestions(status=None)] == [
+        (0, True), (1, False), (2, False), (3, False), (4, True)]
+    store.close()
+    assert _dump(tmp_path / "v10.db.bak-v10") == old_dump
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA table_info(suggestions)").fetchall()[-1][1:5] == (
+            "found", "INTEGER", 1, "1")
+    finally:
+        conn.close()
+
+
+async def test_the_patterns_screen_shows_the_current_record_and_the_history_apart(
+        tmp_path: Path) -> None:
+    db = changed(tmp_path)
+    app = make_app(db, coder="ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_patterns(pilot, "serendipity")
+        assert rows(screen)["ser_by_chance"][3:] == ["0", "0", "0", "0", "\u2014"]
+        assert ("Not counted: 1 decided suggestion these patterns no longer find "
+                "(1 accepted)") in head(screen)
+        while screen.selected()["pattern"] != "ser_by_chance":
+            await pilot.press("down")
+        await pilot.pause()
+        where = str(screen.query_one("#patterns-where", Label).render())
+        assert where.startswith("ser_by_chance (1 decided, no longer found): regex of")
+        listing = await press_for_screen(pilot, "enter", PatternSuggestionsScreen)
+        await settle(pilot)
+        found = listing.shown
+        assert found is not None and [i.suggestion.found for i in found.items] == [False]
+        assert found.current == []
+        listed = str(listing.query_one("#pattern-list-head", Label).render())
+        assert "0 suggestions in 0 transcripts" in listed
+        assert "Then 1 decided that it no longer finds" in listed
+        drawn = listing.query_one(OptionList).get_option_at_index(0).prompt.plain
+        assert drawn.startswith("ben \u2713  two") and "no longer found" in drawn

@@ -1,0 +1,223 @@
+"""The figures a team prunes its codebook by, across codebook versions (session 21).
+
+One small project (two coders, decisions, a hand coding) goes through a codebook's life
+one edit at a time: a pattern changed, one removed, one moved to another theme, a theme
+retired and brought back, a pattern's id renamed; ``qcahp suggest`` after each. After
+every step ``qcahp patterns`` (table and JSON), ``qcahp suggestions --format json``,
+``qcahp evaluate --coder X --by-pattern`` and the workbench's patterns screen agree with
+each other and with the database.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.suggest.codebook import load_codebook
+from qualcoder_ahp.suggest.runner import run_suggestions
+from tests.test_engine import transcript
+
+SMALL = Path(__file__).parent / "data" / "codebooks" / "small.yaml"
+BY_CHANCE = r'regex: "\\bby (?:pure )?chance\\b"'
+RIGHT_PLACE = '          - id: ser_right_place\n' \
+    '            tokens: [{LOWER: right}, {LOWER: place}, {LOWER: at, OP: "?"}]\n'
+COMMISSIONING = ('          - id: ntr_commissioning\n'
+                 '            tokens: [{LEMMA: {IN: [commission, commissioning]}}]\n')
+
+
+def run(db: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def patterns_json(db: Path, *args: str) -> dict[str, dict[str, Any]]:
+    return {r["pattern"]: r for r in json.loads(run(db, "patterns", "--format", "json",
+                                                    *args))}
+
+
+def build(tmp_path: Path) -> Path:
+    """Two transcripts; ana and ben decide, ana codes a passage by hand."""
+    db = tmp_path / "p.db"
+    with open_store(db) as store:
+        store.save_codebook(load_codebook(SMALL))
+        store.add_transcript("one", transcript([
+            ("Q", "interviewer", "Tell me about your career."),
+            ("P", "participant", "I fell into it by chance. I was in the right place at the "
+             "right time. They asked me to lead commissioning.")]))
+        store.add_transcript("two", transcript([
+            ("P", "participant", "It happened by chance. Later I became operational "
+             "manager.")]))
+        run_suggestions(store)
+        text = {t.id: store.transcript_text(t.id) for t in store.transcripts()}
+        by = {(s.theme_id, text[s.transcript_id][s.start:s.end].split()[-1]): s.id
+              for s in store.suggestions() if s.transcript_id == 1}
+        store.accept(by["serendipity", "chance."], "ana")  # one: fell into + by chance
+        store.reject(by["serendipity", "chance."], "ben")
+        store.reject(by["serendipity", "time."], "ana")  # right place
+        store.accept(by["non_traditional_roles", "commissioning."], "ana")
+        store.accept(by["serendipity", "commissioning."], "ben")  # asked me to
+        two = [s for s in store.suggestions() if s.transcript_id == 2]
+        store.accept(next(s.id for s in two if s.theme_id == "serendipity"), "ben")
+        store.reject(next(s.id for s in two if s.theme_id == "non_traditional_roles"), "ana")
+        one = text[1]
+        at = one.index("the right time")
+        store.code(1, "serendipity", "ana", at, at + len("the right time"))
+    return db
+
+
+def expected_from_db(db: Path, coder: str | None = None) -> dict[str, dict[str, Any]]:
+    """Each pattern's figures worked out from the rows themselves."""
+    conn = sqlite3.connect(db)
+    try:
+        themes = dict(conn.execute("SELECT id, theme_id FROM patterns"))
+        out: dict[str, dict[str, Any]] = {}
+        for sid, theme, pids, found in conn.execute(
+                "SELECT id, theme_id, pattern_ids, found FROM suggestions "
+                "WHERE status = 'open'"):
+            sql = ("SELECT d.status FROM decisions d JOIN coders k ON k.id = d.coder_id "
+                   "WHERE d.suggestion_id = ?")
+            args: list[Any] = [sid]
+            if coder is not None:
+                sql += " AND k.name = ?"
+                args.append(coder)
+            statuses = [r[0] for r in conn.execute(sql, args)]
+            for pid in json.loads(pids):
+                row = out.setdefault(pid, {"suggestions": 0, "accepted": 0, "rejected": 0,
+                                           "open": 0, "gone": [0, 0, 0, 0]})
+                if found and themes[pid] == theme:
+                    row["suggestions"] += 1
+                    row["open"] += not statuses
+                    row["rejected"] += statuses.count("rejected")
+                    row["accepted"] += len(statuses) - statuses.count("rejected")
+                elif not found:
+                    gone = row["gone"]
+                    gone[0] += 1
+                    gone[3] += not statuses
+                    gone[2] += statuses.count("rejected")
+                    gone[1] += len(statuses) - statuses.count("rejected")
+        return out
+    finally:
+        conn.close()
+
+
+def check_agree(db: Path) -> dict[str, dict[str, Any]]:
+    """Every surface's figures agree; returns ``qcahp patterns --format json`` by id."""
+    from qualcoder_ahp.tui.screens.patterns import pattern_record
+
+    for coder in (None, "ana", "ben"):
+        args = () if coder is None else ("--coder", coder)
+        shown = patterns_json(db, *args)
+        want = expected_from_db(db, coder)
+        for pid, row in shown.items():
+            exp = want.get(pid, {"suggestions": 0, "accepted": 0, "rejected": 0, "open": 0,
+                                 "gone": [0, 0, 0, 0]})
+            got = {k: row[k] for k in ("suggestions", "accepted", "rejected", "open")}
+            assert got == {k: exp[k] for k in got}, (pid, coder, got, exp)
+            gone = row["no_longer_found"]
+            assert [gone[k] for k in ("suggestions", "accepted", "rejected", "open")] == \
+                exp["gone"], (pid, coder, gone, exp)
+            decided = row["accepted"] + row["rejected"]
+            assert row["precision"] == (row["accepted"] / decided if decided else None)
+        with open_store(db) as store:
+            assert pattern_record(store, None, coder).rows == list(shown.values()) or \
+                {r["pattern"]: r for r in pattern_record(store, None, coder).rows} == shown
+    shown = patterns_json(db)
+    # The suggestions list: the same suggestions, found or not, with their patterns.
+    listed = json.loads(run(db, "suggestions", "--status", "all", "--format", "json"))
+    for pid, row in shown.items():
+        mine = [s for s in listed if s["status"] == "open" and pid in s["patterns"]]
+        assert sum(s["found"] and s["theme"] == row["theme"] for s in mine) == \
+            row["suggestions"], pid
+        assert sum(not s["found"] for s in mine) == row["no_longer_found"]["suggestions"], pid
+    # The table says what the JSON says.
+    table = run(db, "patterns")
+    for pid, row in shown.items():
+        line = next(x for x in table.splitlines() if x.split() and x.split()[0] == pid)
+        cells = line.split()
+        assert str(row["suggestions"]) in cells and str(row["open"]) in cells, line
+    gone = [f"{pid} {row['no_longer_found']['suggestions']}" for pid, row in shown.items()
+            if row["no_longer_found"]["suggestions"]]
+    flat = " ".join(table.split())
+    for said in gone:
+        assert said in flat, (said, table)
+    if not gone:
+        assert "no longer found" not in flat
+    # evaluate --by-pattern credits only patterns that find suggestions now, each for the
+    # theme it is of now.
+    for coder in ("ana", "ben"):
+        result = json.loads(run(db, "evaluate", "--coder", coder, "--by-pattern",
+                                "--format", "json"))
+        for p in result["patterns"]:
+            assert p["pattern"] in shown and shown[p["pattern"]]["active"], p
+            assert p["theme"] == shown[p["pattern"]]["theme"], p
+            assert shown[p["pattern"]]["suggestions"] > 0, p
+    return shown
+
+
+def load(db: Path, tmp_path: Path, text: str) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_text(text, encoding="utf-8")
+    run(db, "codebook", "load", str(path))
+    run(db, "suggest")
+
+
+def test_every_figure_agrees_across_a_codebooks_versions(tmp_path: Path) -> None:
+    db = build(tmp_path)
+    text = SMALL.read_text()
+    first = check_agree(db)
+    assert (first["ser_by_chance"]["suggestions"], first["ser_by_chance"]["accepted"]) == (2, 2)
+    # 1. A changed pattern: "by chance" alone no longer counts.
+    text = text.replace(BY_CHANCE, r'regex: "\\bby pure chance\\b"')
+    load(db, tmp_path, text)
+    rows = check_agree(db)
+    assert rows["ser_by_chance"]["suggestions"] == 0
+    assert rows["ser_by_chance"]["no_longer_found"] == {  # two's, which ben accepted
+        "suggestions": 1, "accepted": 1, "rejected": 0, "open": 0}
+    assert rows["ser_fell_into"]["suggestions"] == 1  # one's first sentence, still found
+    # 2. A removed pattern: its decided suggestion stays, counted apart.
+    text = text.replace(RIGHT_PLACE, "")
+    load(db, tmp_path, text)
+    rows = check_agree(db)
+    assert not rows["ser_right_place"]["active"]
+    assert rows["ser_right_place"]["suggestions"] == 0
+    assert rows["ser_right_place"]["no_longer_found"]["rejected"] == 1
+    # 3. A pattern moved to another theme.
+    text = text.replace(COMMISSIONING, "")
+    text = text.replace("          - id: ser_ask_lemma\n",
+                        COMMISSIONING + "          - id: ser_ask_lemma\n")
+    load(db, tmp_path, text)
+    rows = check_agree(db)
+    assert rows["ntr_commissioning"]["theme"] == "serendipity"
+    assert rows["ntr_commissioning"]["no_longer_found"]["accepted"] == 1  # ana's, for ntr
+    assert rows["ntr_commissioning"]["accepted"] == 1  # ben's, of serendipity
+    # 4. A theme retired, then brought back.
+    run(db, "codebook", "retire", "non_traditional_roles", "--coder", "ana")
+    run(db, "suggest")
+    rows = check_agree(db)
+    assert rows["ntr_ops_turn"]["suggestions"] == 0
+    assert rows["ntr_commissioning"]["no_longer_found"]["suggestions"] == 0  # retired too
+    run(db, "codebook", "restore", "non_traditional_roles", "--coder", "ana")
+    run(db, "suggest")
+    rows = check_agree(db)
+    assert (rows["ntr_ops_turn"]["suggestions"], rows["ntr_ops_turn"]["rejected"]) == (1, 1)
+    assert rows["ntr_commissioning"]["no_longer_found"]["accepted"] == 1
+    # 5. A pattern's id renamed: the same suggestions and decisions, under the new id.
+    text = text.replace("id: ser_fell_into", "id: ser_fell")
+    load(db, tmp_path, text)
+    rows = check_agree(db)
+    assert "ser_fell_into" not in rows
+    assert (rows["ser_fell"]["suggestions"], rows["ser_fell"]["accepted"],
+            rows["ser_fell"]["rejected"]) == (1, 1, 1)
+    # 6. The changed pattern changed back: its suggestion counts for it again.
+    text = text.replace(r'regex: "\\bby pure chance\\b"', BY_CHANCE)
+    load(db, tmp_path, text)
+    rows = check_agree(db)
+    assert rows["ser_by_chance"]["suggestions"] == 2
+    assert rows["ser_by_chance"]["no_longer_found"]["suggestions"] == 0
