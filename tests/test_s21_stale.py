@@ -155,3 +155,23 @@ async def test_the_patterns_screen_shows_the_current_record_and_the_history_apar
         assert "Then 1 decided that it no longer finds" in listed
         drawn = listing.query_one(OptionList).get_option_at_index(0).prompt.plain
         assert drawn.startswith("ben \u2713  two") and "no longer found" in drawn
+
+
+def test_the_coding_screens_side_panel_says_no_pattern_finds_it(tmp_path: Path) -> None:
+    """ana, who has not decided transcript two's kept suggestion, reads which patterns
+    last found it, and that they no longer do."""
+    from qualcoder_ahp.tui.session import CodingSession
+    from qualcoder_ahp.tui.widgets.side_panel import suggestion_text
+
+    db = changed(tmp_path)
+    with open_store(db) as store:
+        session = CodingSession(store, "ana", 2)
+        kept = next(s for s in session.suggestions if not s.found)
+        session.go_to(kept)
+        text = suggestion_text(session, {p.id: p for p in store.patterns()}).plain
+        assert ("Patterns: ser_by_chance (no pattern finds it now: kept for its decisions)"
+                in text)
+        found = next(s for s in session.suggestions if s.found)
+        session.go_to(found)
+        assert "no longer" not in suggestion_text(
+            session, {p.id: p for p in store.patterns()}).plain

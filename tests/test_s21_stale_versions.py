@@ -202,11 +202,15 @@ def test_every_figure_agrees_across_a_codebooks_versions(tmp_path: Path) -> None
     run(db, "suggest")
     rows = check_agree(db)
     assert rows["ntr_ops_turn"]["suggestions"] == 0
+    assert rows["ntr_ops_turn"]["theme_retired"] and rows["ntr_ops_turn"]["active"]
+    assert "ntr_ops_turn non_traditional_roles phrase (theme retired) 0 0 0 0" in " ".join(
+        run(db, "patterns").split())
     assert rows["ntr_commissioning"]["no_longer_found"]["suggestions"] == 0  # retired too
     run(db, "codebook", "restore", "non_traditional_roles", "--coder", "ana")
     run(db, "suggest")
     rows = check_agree(db)
     assert (rows["ntr_ops_turn"]["suggestions"], rows["ntr_ops_turn"]["rejected"]) == (1, 1)
+    assert not rows["ntr_ops_turn"]["theme_retired"]
     assert rows["ntr_commissioning"]["no_longer_found"]["accepted"] == 1
     # 5. A pattern's id renamed: the same suggestions and decisions, under the new id.
     text = text.replace("id: ser_fell_into", "id: ser_fell")
@@ -221,3 +225,21 @@ def test_every_figure_agrees_across_a_codebooks_versions(tmp_path: Path) -> None
     rows = check_agree(db)
     assert rows["ser_by_chance"]["suggestions"] == 2
     assert rows["ser_by_chance"]["no_longer_found"]["suggestions"] == 0
+
+
+def test_figures_agree_after_a_theme_merge_and_an_undone_decision(tmp_path: Path) -> None:
+    db = build(tmp_path)
+    load(db, tmp_path, SMALL.read_text().replace(BY_CHANCE, r'regex: "\\bby pure chance\\b"'))
+    check_agree(db)
+    # ben takes back his accept of the suggestion no pattern finds: nobody has decided it.
+    run(db, "undo", "--coder", "ben")
+    rows = check_agree(db)
+    assert rows["ser_by_chance"]["no_longer_found"]["open"] == 1
+    run(db, "suggest")  # undecided and found by no pattern: retired
+    rows = check_agree(db)
+    assert rows["ser_by_chance"]["no_longer_found"]["suggestions"] == 0
+    run(db, "codebook", "merge-theme", "non_traditional_roles", "serendipity",
+        "--coder", "ana")
+    run(db, "suggest")
+    rows = check_agree(db)
+    assert rows["ntr_ops_turn"]["suggestions"] == 0 and rows["ntr_ops_turn"]["theme_retired"]

@@ -273,7 +273,8 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
         emit_json(rows)
         return
     emit_fitted([{**r, "kind": r["kind"] + (" (excl)" if r["exclude"] else "")
-                  + ("" if r["active"] else " (removed)"),
+                  + ("" if r["active"] else " (removed)")
+                  + (" (theme retired)" if r["active"] and r["theme_retired"] else ""),
                   "open": r["undecided"]} for r in rows],
                 PATTERN_COLUMNS, PATTERN_NARROWING)
     gone = no_longer_found_line(rows)

@@ -298,12 +298,15 @@ class SuggestionMixin:
         them: it is in ``no_longer_found`` (suggestions, accepted, rejected, open) of
         each pattern that last found it, so the figures are the current pattern's and the
         history stays in sight (its accepted ones are what a change made it miss).
-        Inactive (removed) patterns are listed when they still have either.
+        Inactive (removed) patterns are listed when they still have either; the patterns
+        of a retired (or merged) theme, which suggest nothing, say ``theme_retired``.
         """
         rows = list(self.conn.execute(
-            "SELECT p.id, p.theme_id, p.kind, p.active, p.exclude FROM patterns p "
+            "SELECT p.id, p.theme_id, p.kind, p.active, p.exclude, COALESCE(t.active, 0) "
+            "FROM patterns p LEFT JOIN themes t ON t.id = p.theme_id "
             "ORDER BY p.theme_id, p.id"))
         stats = {r[0]: {"pattern": r[0], "theme": r[1], "kind": r[2], "active": bool(r[3]),
+                        "theme_retired": not r[5],
                         "exclude": bool(r[4]), "suggestions": 0, "accepted": 0, "rejected": 0,
                         "undecided": 0, "no_longer_found": dict.fromkeys(
                             ("suggestions", "accepted", "rejected", "open"), 0)}

@@ -369,6 +369,8 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
             gist, style = "exclusion: " + gist, "italic"
         elif not r["active"]:
             gist, style = "removed: " + gist, "dim"
+        elif r["theme_retired"]:  # it suggests nothing while its theme is retired
+            gist, style = "theme retired: " + gist, "dim"
         else:
             style = ""
         # Text, never str: a str cell is parsed as markup (an id with "[" would vanish),
@@ -412,7 +414,8 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
             label.update(Text("" if found is None else "Escape: back."))
             return
         kind = ("exclusion " if r["exclude"] else "") + r["kind"]
-        removed = " (removed from the codebook)" if not r["active"] else ""
+        removed = (" (removed from the codebook)" if not r["active"] else
+                   " (theme retired: it suggests nothing)" if r["theme_retired"] else "")
         gone = r["no_longer_found"]["suggestions"]
         # First, where a long theme path or pattern cannot push it out of the line.
         lost = f" ({gone} decided, no longer found)" if gone else ""
