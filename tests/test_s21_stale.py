@@ -175,3 +175,25 @@ def test_the_coding_screens_side_panel_says_no_pattern_finds_it(tmp_path: Path) 
         session.go_to(found)
         assert "no longer" not in suggestion_text(
             session, {p.id: p for p in store.patterns()}).plain
+
+
+def test_a_merged_copys_suggestion_no_pattern_finds_stays_apart(tmp_path: Path) -> None:
+    """A copy's decided suggestion that its patterns no longer find, copied by a merge
+    into a project that lacks it, came in marked as found: counted for its pattern."""
+    import shutil
+
+    from tests.test_merge import _base, _suggest
+
+    main = _base(tmp_path / "main.db")
+    asha = main.transcript("asha")
+    main.close()
+    shutil.copy(tmp_path / "main.db", tmp_path / "ben.db")
+    with open_store(tmp_path / "ben.db") as ben:
+        sid = _suggest(ben, asha.id, "mandate", 72, 97)
+        ben.accept(sid, "ben")
+        ben.conn.execute("UPDATE suggestions SET found = 0 WHERE id = ?", [sid])
+        ben.conn.commit()
+    with open_store(tmp_path / "main.db") as store:
+        assert store.merge_from(tmp_path / "ben.db")["suggestions"] == 1
+        (copied,) = store.suggestions(theme_id="mandate")
+        assert not copied.found and store.decision_of(copied.id, "ben") == "accepted"

@@ -73,9 +73,9 @@ class MergeRowsMixin:
         smap: dict[int, int] = {}
         rows = other.execute(
             'SELECT id, transcript_id, theme_id, unit, start, "end", pattern_ids, matches, '
-            "status, created_at FROM suggestions WHERE id IN (SELECT suggestion_id FROM "
+            "status, created_at, found FROM suggestions WHERE id IN (SELECT suggestion_id FROM "
             "decisions UNION SELECT suggestion_id FROM codings WHERE suggestion_id IS NOT NULL)")
-        for oid, tid, theme, unit, start, end, pids, matches, status, created in rows:
+        for oid, tid, theme, unit, start, end, pids, matches, status, created, found in rows:
             if tid not in tmap:
                 continue  # a transcript withdrawn here
             if tid in remaps:
@@ -90,8 +90,9 @@ class MergeRowsMixin:
                 continue
             cur = self.conn.execute(
                 'INSERT INTO suggestions (transcript_id, theme_id, unit, start, "end", '
-                "pattern_ids, matches, status, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                [tmap[tid], theme, unit, start, end, pids, matches, status, created or now()])
+                "pattern_ids, matches, status, created_at, found) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [tmap[tid], theme, unit, start, end, pids, matches, status, created or now(),
+                 found])
             smap[oid] = int(cur.lastrowid or 0)
             counts["suggestions"] += 1
         return smap
