@@ -243,3 +243,41 @@ def test_figures_agree_after_a_theme_merge_and_an_undone_decision(tmp_path: Path
     run(db, "suggest")
     rows = check_agree(db)
     assert rows["ntr_ops_turn"]["suggestions"] == 0 and rows["ntr_ops_turn"]["theme_retired"]
+
+
+async def test_the_workbench_patterns_screen_agrees_after_the_edits(tmp_path: Path) -> None:
+    """The whole codebook's patterns screen (y on the transcripts screen) shows what
+    `qcahp patterns --format json` gives, after a changed, a removed and a moved pattern
+    and a retired theme."""
+    from qualcoder_ahp.tui.app import make_app
+    from qualcoder_ahp.tui.screens.patterns import PatternsScreen
+    from tests.test_patterns_tui import head, rows, settle
+    from tests.tui.conftest import press_for_screen
+
+    db = build(tmp_path)
+    text = SMALL.read_text().replace(BY_CHANCE, r'regex: "\\bby pure chance\\b"')
+    text = text.replace(RIGHT_PLACE, "").replace(COMMISSIONING, "").replace(
+        "          - id: ser_ask_lemma\n", COMMISSIONING + "          - id: ser_ask_lemma\n")
+    load(db, tmp_path, text)
+    run(db, "codebook", "retire", "interviewing", "--coder", "ana")
+    run(db, "suggest")
+    want = check_agree(db)
+    app = make_app(db, coder="ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await press_for_screen(pilot, "y", PatternsScreen)
+        await settle(pilot)
+        shown = rows(screen)
+        assert set(shown) == set(want)
+        for pid, row in want.items():
+            if row["exclude"]:
+                continue
+            prec = "\u2014" if row["precision"] is None else f"{row['precision']:.0%}"
+            assert shown[pid][3:] == [str(row["suggestions"]), str(row["accepted"]),
+                                      str(row["rejected"]), str(row["open"]), prec], pid
+        gone = sum(r["no_longer_found"]["suggestions"] for r in want.values())
+        assert gone == 3
+        assert ("Not counted: 3 decided suggestions these patterns no longer find "
+                "(2 accepted, 1 rejected)") in head(screen)
+        assert shown["ser_right_place"][2].startswith("removed:")
+        assert shown["int_career"][2].startswith("theme retired:")
