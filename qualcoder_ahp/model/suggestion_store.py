@@ -21,6 +21,8 @@ SUGGESTION_COLUMNS = (
     's.id, s.transcript_id, s.theme_id, s.unit, s.start, s."end", s.pattern_ids, s.matches, '
     "s.status, s.found"
 )
+_SUGGESTION_WIDTH = len(SUGGESTION_COLUMNS.split(","))
+"""How many columns :data:`SUGGESTION_COLUMNS` selects."""
 
 PATTERN_ORDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "pattern": lambda r: r["pattern"],
@@ -381,7 +383,7 @@ class SuggestionMixin:
             sql += "s.found = 0 "
         sql += 'ORDER BY s.transcript_id, s.start, s."end", s.theme_id, k.name'
         listed: dict[int, tuple[Suggestion, dict[str, str]]] = {}
-        width = len(SUGGESTION_COLUMNS.split(","))
+        width = _SUGGESTION_WIDTH
         for row in self.conn.execute(sql, args):
             entry = listed.get(row[0])
             if entry is None:
