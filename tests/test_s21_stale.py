@@ -169,7 +169,7 @@ def test_the_coding_screens_side_panel_says_no_pattern_finds_it(tmp_path: Path) 
         kept = next(s for s in session.suggestions if not s.found)
         session.go_to(kept)
         text = suggestion_text(session, {p.id: p for p in store.patterns()}).plain
-        assert ("Patterns: ser_by_chance (no pattern finds it now: kept for its decisions)"
+        assert ("Patterns: ser_by_chance (no longer found: kept for its decisions)"
                 in text)
         found = next(s for s in session.suggestions if s.found)
         session.go_to(found)
