@@ -69,6 +69,10 @@ def test_patterns_no_longer_counts_what_a_changed_pattern_does_not_find(
         2, 2)
     assert rows_["ser_by_chance"]["no_longer_found"]["suggestions"] == 0
     assert all(s["found"] for s in json.loads(run(db, "suggestions", "--format", "json")))
+    # A retired suggestion is made by no pattern of today's codebook.
+    run(db, "codebook", "retire", "interviewing", "--coder", "ana")
+    retired = json.loads(run(db, "suggestions", "--status", "retired", "--format", "json"))
+    assert [(s["theme"], s["found"]) for s in retired] == [("interviewing", False)]
 
 
 def test_evaluate_judges_todays_patterns_and_says_what_it_left_out(tmp_path: Path) -> None:

@@ -129,7 +129,9 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
             texts[s.transcript_id] = store.transcript_text(s.transcript_id)
         rows.append({"id": s.id, "transcript": names.get(s.transcript_id, s.transcript_id),
                      "theme": s.theme_id, "unit": s.unit, "start": s.start, "end": s.end,
-                     "status": s.status, "found": s.found, "patterns": list(s.pattern_ids),
+                     # Whether today's patterns make it: only an open one can say yes.
+                     "status": s.status, "found": s.found and s.status == "open",
+                     "patterns": list(s.pattern_ids),
                      "matches": [list(m) for m in s.matches],
                      "text": texts[s.transcript_id][s.start:s.end]})
     if fmt == "json":
