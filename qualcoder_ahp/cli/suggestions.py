@@ -261,7 +261,9 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     """Each pattern's record: suggestions made, accepted, rejected, open, precision.
 
     Sort with --sort rejected or --sort precision to see the patterns to narrow or
-    remove first.
+    remove first. After a new codebook version, a decided suggestion that a pattern no
+    longer finds is not counted for it: a line under the table names them
+    (no_longer_found in the JSON).
     """
     store = project.coded_store()
     check_theme(store, theme_id)
