@@ -82,6 +82,7 @@ def test_blank_database_migrates_to_the_full_schema():
     assert db.table("suggestions").columns_dict == {
         "id": int, "transcript_id": int, "theme_id": str, "unit": str, "start": int, "end": int,
         "pattern_ids": str, "matches": str, "status": str, "created_at": str, "found": int,
+        "lost_pattern_ids": str,
     }
     assert {("coder_id", "coders", "NO ACTION"), ("suggestion_id", "suggestions", "NO ACTION"),
             ("transcript_id", "transcripts", "CASCADE"), ("theme_id", "themes", "NO ACTION")} \

@@ -29,7 +29,8 @@ NARROWED = r'regex: "\\bby pure chance\\b"'
 
 def changed(tmp_path: Path) -> Path:
     """The project of the versions test after ser_by_chance stopped finding "by chance":
-    transcript two's suggestion (ben accepted it) is kept, found by no pattern."""
+    transcript two's suggestion (ben accepted it) is kept, found by no pattern; one's
+    first sentence (ana accepted, ben rejected) is still found, by ser_fell_into."""
     db = build(tmp_path)
     load(db, tmp_path, SMALL.read_text().replace(BY_CHANCE, NARROWED))
     return db
@@ -43,32 +44,38 @@ def test_patterns_no_longer_counts_what_a_changed_pattern_does_not_find(
             rows_["ser_by_chance"]["rejected"], rows_["ser_by_chance"]["precision"]) == (
         0, 0, 0, None)
     assert rows_["ser_by_chance"]["no_longer_found"] == {
-        "suggestions": 1, "accepted": 1, "rejected": 0, "open": 0}
-    # ana has not decided it: for her it is open, still not counted for the pattern.
+        "suggestions": 2, "accepted": 2, "rejected": 1, "open": 0}
+    assert (rows_["ser_fell_into"]["suggestions"], rows_["ser_fell_into"]["accepted"],
+            rows_["ser_fell_into"]["rejected"]) == (1, 1, 1)
+    # ana has not decided two's: for her it is open, still not counted for the pattern.
     assert patterns_json(db, "--coder", "ana")["ser_by_chance"]["no_longer_found"] == {
-        "suggestions": 1, "accepted": 0, "rejected": 0, "open": 1}
+        "suggestions": 2, "accepted": 1, "rejected": 0, "open": 1}
     table = " ".join(run(db, "patterns").split())
-    assert ("Decided, no longer found (kept open for their decisions, not counted above; a "
-            "pattern's accepted ones here are what a change made it miss): ser_by_chance 1 "
-            "(1 accepted).") in table
+    assert ("Decided, no longer found (a coder decided on them; the pattern found them once "
+            "and no longer does: not counted above; the accepted ones are what a change made "
+            "it miss): ser_by_chance 2 (2 accepted, 1 rejected).") in table
     # The decision is kept, and the suggestion says it is found by no pattern.
     listed = json.loads(run(db, "suggestions", "--format", "json"))
     (kept,) = [s for s in listed if not s["found"]]
     assert (kept["transcript"], kept["patterns"], kept["status"]) == (
         "two", ["ser_by_chance"], "open")
+    (first,) = [s for s in listed if s["lost_patterns"]]
+    assert (first["transcript"], first["patterns"], first["lost_patterns"], first["found"]
+            ) == ("one", ["ser_fell_into"], ["ser_by_chance"], True)
     assert "open*" in run(db, "suggestions")
     with open_store(db) as store:
         assert store.decision_of(kept["id"], "ben") == "accepted"
         assert [s.id for s, _ in store.pattern_suggestions("ser_by_chance")] == []
         assert [s.id for s, _ in store.pattern_suggestions("ser_by_chance", found=False)] == [
-            kept["id"]]
+            first["id"], kept["id"]]
     # Changed back: found again, it counts for the pattern again.
     load(db, tmp_path, SMALL.read_text())
     rows_ = patterns_json(db)
     assert (rows_["ser_by_chance"]["suggestions"], rows_["ser_by_chance"]["accepted"]) == (
         2, 2)
     assert rows_["ser_by_chance"]["no_longer_found"]["suggestions"] == 0
-    assert all(s["found"] for s in json.loads(run(db, "suggestions", "--format", "json")))
+    assert all(s["found"] and not s["lost_patterns"]
+               for s in json.loads(run(db, "suggestions", "--format", "json")))
     # A retired suggestion is made by no pattern of today's codebook.
     run(db, "codebook", "retire", "interviewing", "--coder", "ana")
     retired = json.loads(run(db, "suggestions", "--status", "retired", "--format", "json"))
@@ -123,14 +130,14 @@ def test_a_tenth_version_database_marks_the_suggestions_no_pattern_finds(
     old_dump = _dump(path)
     store = open_store(path)
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 11
-    assert [(s.start, s.found) for s in store.suggestions(status=None)] == [
-        (0, True), (1, False), (2, False), (3, False), (4, True)]
+    assert [(s.start, s.found, s.lost_pattern_ids) for s in store.suggestions(status=None)] == [
+        (0, True, ()), (1, False, ()), (2, False, ()), (3, False, ()), (4, True, ())]
     store.close()
     assert _dump(tmp_path / "v10.db.bak-v10") == old_dump
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("PRAGMA table_info(suggestions)").fetchall()[-1][1:5] == (
-            "found", "INTEGER", 1, "1")
+        assert [c[1:5] for c in conn.execute("PRAGMA table_info(suggestions)").fetchall()[-2:]
+                ] == [("found", "INTEGER", 1, "1"), ("lost_pattern_ids", "TEXT", 1, "'[]'")]
     finally:
         conn.close()
 
@@ -142,22 +149,25 @@ async def test_the_patterns_screen_shows_the_current_record_and_the_history_apar
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_patterns(pilot, "serendipity")
         assert rows(screen)["ser_by_chance"][3:] == ["0", "0", "0", "0", "\u2014"]
-        assert ("Not counted: 1 decided suggestion these patterns no longer find "
-                "(1 accepted)") in head(screen)
+        assert ("Not counted: 2 decided suggestions these patterns no longer find "
+                "(2 accepted, 1 rejected)") in head(screen)
         while screen.selected()["pattern"] != "ser_by_chance":
             await pilot.press("down")
         await pilot.pause()
         where = str(screen.query_one("#patterns-where", Label).render())
-        assert where.startswith("ser_by_chance (1 decided, no longer found): regex of")
+        assert where.startswith("ser_by_chance (2 decided, no longer found): regex of")
         listing = await press_for_screen(pilot, "enter", PatternSuggestionsScreen)
         await settle(pilot)
         found = listing.shown
-        assert found is not None and [i.suggestion.found for i in found.items] == [False]
-        assert found.current == []
+        assert found is not None and [i.suggestion.found for i in found.items] == [
+            True, False]  # one's, still found by ser_fell_into; two's, by no pattern
+        assert [i.gone for i in found.items] == [True, True] and found.current == []
         listed = str(listing.query_one("#pattern-list-head", Label).render())
         assert "0 suggestions in 0 transcripts" in listed
-        assert "Then 1 decided that it no longer finds" in listed
+        assert "Then 2 decided that it found once and no longer finds" in listed
         drawn = listing.query_one(OptionList).get_option_at_index(0).prompt.plain
+        assert drawn.startswith("ana \u2713 \u00b7 ben \u2717  one") and "no longer found" in drawn
+        drawn = listing.query_one(OptionList).get_option_at_index(1).prompt.plain
         assert drawn.startswith("ben \u2713  two") and "no longer found" in drawn
 
 

@@ -132,6 +132,7 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
                      # Whether today's patterns make it: only an open one can say yes.
                      "status": s.status, "found": s.found and s.status == "open",
                      "patterns": list(s.pattern_ids),
+                     "lost_patterns": list(s.lost_pattern_ids),
                      "matches": [list(m) for m in s.matches],
                      "text": texts[s.transcript_id][s.start:s.end]})
     if fmt == "json":
@@ -301,9 +302,9 @@ def no_longer_found_line(rows: list[dict[str, Any]]) -> str:
         said.append(f"{r['pattern']} {gone['suggestions']}" + (f" ({how})" if how else ""))
     if not said:
         return ""
-    return ("Decided, no longer found (kept open for their decisions, not counted above; "
-            "a pattern's accepted ones here are what a change made it miss): "
-            + ", ".join(said) + ".")
+    return ("Decided, no longer found (a coder decided on them; the pattern found them "
+            "once and no longer does: not counted above; the accepted ones are what a change "
+            "made it miss): " + ", ".join(said) + ".")
 
 
 @click.command()

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 SUGGESTION_COLUMNS = (
     's.id, s.transcript_id, s.theme_id, s.unit, s.start, s."end", s.pattern_ids, s.matches, '
-    "s.status, s.found"
+    "s.status, s.found, s.lost_pattern_ids"
 )
 _SUGGESTION_WIDTH = len(SUGGESTION_COLUMNS.split(","))
 """How many columns :data:`SUGGESTION_COLUMNS` selects."""
@@ -40,7 +40,7 @@ def suggestion_from_row(row: tuple[Any, ...]) -> Suggestion:
     return Suggestion(
         row[0], row[1], row[2], row[3], row[4], row[5],
         tuple(json.loads(row[6])), tuple(tuple(m) for m in json.loads(row[7])), row[8],
-        bool(row[9]),
+        bool(row[9]), tuple(json.loads(row[10])),
     )
 
 
@@ -78,6 +78,21 @@ def _suggestions_where(transcript_id: int | None, theme_id: str | None, status: 
     if where:
         sql += " WHERE " + " AND ".join(where)
     return sql, args
+
+
+def _add(gone: dict[str, int], suggestions: int, undecided: int, accepted: int,
+         rejected: int) -> None:
+    gone["suggestions"] += suggestions
+    gone["open"] += undecided
+    gone["accepted"] += accepted
+    gone["rejected"] += rejected
+
+
+def _lost_patterns(old_pids: str, old_lost: str, now: tuple[str, ...]) -> str:
+    """``lost_pattern_ids`` of a suggestion found again by the patterns ``now``: those
+    lost before and those that found it last time, less the ones finding it now (JSON)."""
+    lost = (set(json.loads(old_lost)) | set(json.loads(old_pids))) - set(now)
+    return json.dumps(sorted(lost))
 
 
 class SuggestionMixin:
@@ -178,10 +193,11 @@ class SuggestionMixin:
                                "retired_decided"), 0)
         with self.write():
             existing = {
-                (r[1], r[2], r[3]): (r[0], r[4], r[5], r[6], r[7])
+                (r[1], r[2], r[3]): (r[0], r[4], r[5], r[6], r[7], r[8])
                 for r in self.conn.execute(
-                    'SELECT id, theme_id, start, "end", status, pattern_ids, matches, found '
-                    "FROM suggestions WHERE transcript_id = ?", [transcript_id])
+                    'SELECT id, theme_id, start, "end", status, pattern_ids, matches, found, '
+                    "lost_pattern_ids FROM suggestions WHERE transcript_id = ?",
+                    [transcript_id])
             }
             seen: set[int] = set()
             stamp = now()
@@ -194,16 +210,20 @@ class SuggestionMixin:
                 pids = json.dumps(list(f.pattern_ids))
                 matches = json.dumps([list(m) for m in f.matches])
                 if key in existing:
-                    sid, status, old_pids, old_matches, was_found = existing[key]
+                    sid, status, old_pids, old_matches, was_found, old_lost = existing[key]
                     seen.add(sid)
                     if status == "retired":
                         stats["reopened"] += 1
                     else:
                         stats["kept"] += 1
-                    if (status, old_pids, old_matches, was_found) != ("open", pids, matches, 1):
+                    lost = (old_lost if old_pids == pids else
+                            _lost_patterns(old_pids, old_lost, f.pattern_ids))
+                    if (status, old_pids, old_matches, was_found, old_lost) != (
+                            "open", pids, matches, 1, lost):
                         self.conn.execute(
                             "UPDATE suggestions SET status = 'open', unit = ?, pattern_ids = ?, "
-                            "matches = ?, found = 1 WHERE id = ?", [f.unit, pids, matches, sid])
+                            "matches = ?, found = 1, lost_pattern_ids = ? WHERE id = ?",
+                            [f.unit, pids, matches, lost, sid])
                 else:
                     self.conn.execute(
                         'INSERT INTO suggestions (transcript_id, theme_id, unit, start, "end", '
@@ -220,7 +240,7 @@ class SuggestionMixin:
             active = {r[0] for r in self.conn.execute(
                 "SELECT id FROM themes WHERE active = 1 AND codable = 1")}
             excluded: Collection[tuple[str, int, int]] | None = None
-            for key, (sid, status, _, _, was_found) in existing.items():
+            for key, (sid, status, _, _, was_found, _) in existing.items():
                 if sid in seen or status != "open":
                     continue
                 if excluded is None:
@@ -298,8 +318,10 @@ class SuggestionMixin:
         A suggestion kept open only for its decisions, which no pattern finds any more
         (``found = 0``: the pattern was changed, removed or moved), counts for none of
         them: it is in ``no_longer_found`` (suggestions, accepted, rejected, open) of
-        each pattern that last found it, so the figures are the current pattern's and the
-        history stays in sight (its accepted ones are what a change made it miss).
+        each pattern that last found it; so is a decided one other patterns still find,
+        for each active pattern that found it once and no longer does
+        (``lost_pattern_ids``). The figures are the current patterns', and the history
+        stays in sight (the accepted ones are what a change made a pattern miss).
         Inactive (removed) patterns are listed when they still have either; the patterns
         of a retired (or merged) theme, which suggest nothing, say ``theme_retired``.
         """
@@ -321,26 +343,32 @@ class SuggestionMixin:
         if coder is not None:
             join = " AND d.coder_id = (SELECT id FROM coders WHERE name = ?)"
             args.append(coder)
-        sql = ("SELECT pattern_ids, theme_id, found, COUNT(*), SUM(n = 0), SUM(n - rejected), "
-               "SUM(rejected) FROM (SELECT s.pattern_ids AS pattern_ids, s.theme_id AS "
-               "theme_id, s.found AS found, COUNT(d.status) AS n, "
-               "TOTAL(d.status = 'rejected') AS rejected "
+        sql = ("SELECT pattern_ids, theme_id, found, lost, anyone, COUNT(*), SUM(n = 0), "
+               "SUM(n - rejected), SUM(rejected) FROM (SELECT s.pattern_ids AS pattern_ids, "
+               "s.theme_id AS theme_id, s.found AS found, s.lost_pattern_ids AS lost, "
+               "EXISTS (SELECT 1 FROM decisions a WHERE a.suggestion_id = s.id) AS anyone, "
+               "COUNT(d.status) AS n, TOTAL(d.status = 'rejected') AS rejected "
                f"FROM suggestions s LEFT JOIN decisions d ON d.suggestion_id = s.id{join} "
-               "WHERE s.status = 'open' GROUP BY s.id) GROUP BY pattern_ids, theme_id, found")
-        for pids, theme, found, suggestions, undecided, accepted, rejected in self.conn.execute(
-                sql, args):
+               "WHERE s.status = 'open' GROUP BY s.id) "
+               "GROUP BY pattern_ids, theme_id, found, lost, anyone")
+        for (pids, theme, found, lost, anyone, suggestions, undecided, accepted,
+             rejected) in self.conn.execute(sql, args):
+            figures = (suggestions, undecided, int(accepted), int(rejected))
+            # Found by none of them now: every pattern that last found it (of whichever
+            # theme the pattern is of now). Still found by others: the active patterns
+            # that found it once, if a coder decided on it (a renamed or removed pattern's
+            # suggestions are their successors' or nobody's).
+            gone = ([*json.loads(pids)] if not found else []) + (
+                [pid for pid in json.loads(lost) if pid in stats and stats[pid]["active"]]
+                if anyone else [])
+            for pid in gone:
+                if pid in stats:
+                    _add(stats[pid]["no_longer_found"], *figures)
+            if not found:
+                continue
             for pid in json.loads(pids):
                 st = stats.get(pid)
-                if st is None:
-                    continue
-                if not found:  # whichever theme the pattern is of now
-                    gone = st["no_longer_found"]
-                    gone["suggestions"] += suggestions
-                    gone["open"] += undecided
-                    gone["accepted"] += int(accepted)
-                    gone["rejected"] += int(rejected)
-                    continue
-                if st["theme"] != theme:
+                if st is None or st["theme"] != theme:
                     continue
                 st["suggestions"] += suggestions
                 st["undecided"] += undecided
@@ -364,8 +392,8 @@ class SuggestionMixin:
 
         The suggestions and decisions :meth:`pattern_stats` counts for the pattern, so
         a list of them agrees with its figures; with ``found=False``, those it counts in
-        the pattern's ``no_longer_found`` instead (kept for their decisions, which no
-        pattern finds any more).
+        the pattern's ``no_longer_found`` instead (decided ones it found once: no pattern
+        finds them any more, or, while the pattern is active, others still do).
         """
         sql = (f"SELECT {SUGGESTION_COLUMNS}, k.name, d.status FROM suggestions s "
                "LEFT JOIN decisions d ON d.suggestion_id = s.id")
@@ -373,14 +401,18 @@ class SuggestionMixin:
         if coder is not None:
             sql += " AND d.coder_id = (SELECT id FROM coders WHERE name = ?)"
             args.append(coder)
-        sql += (" LEFT JOIN coders k ON k.id = d.coder_id WHERE s.status = 'open' AND EXISTS "
-                "(SELECT 1 FROM json_each(s.pattern_ids) j WHERE j.value = ?) AND ")
-        args.append(pattern_id)
+        sql += " LEFT JOIN coders k ON k.id = d.coder_id WHERE s.status = 'open' AND "
+        fired = "EXISTS (SELECT 1 FROM json_each(s.pattern_ids) j WHERE j.value = ?)"
         if found:
-            sql += "s.found = 1 AND s.theme_id = (SELECT theme_id FROM patterns WHERE id = ?) "
-            args.append(pattern_id)
+            sql += (f"{fired} AND s.found = 1 AND s.theme_id = "
+                    "(SELECT theme_id FROM patterns WHERE id = ?) ")
+            args += [pattern_id, pattern_id]
         else:
-            sql += "s.found = 0 "
+            sql += (f"(({fired} AND s.found = 0) OR (EXISTS (SELECT 1 FROM "
+                    "json_each(s.lost_pattern_ids) j WHERE j.value = ?) AND EXISTS (SELECT 1 "
+                    "FROM decisions a WHERE a.suggestion_id = s.id) AND EXISTS (SELECT 1 FROM "
+                    "patterns p WHERE p.id = ? AND p.active = 1))) ")
+            args += [pattern_id, pattern_id, pattern_id]
         sql += 'ORDER BY s.transcript_id, s.start, s."end", s.theme_id, k.name'
         listed: dict[int, tuple[Suggestion, dict[str, str]]] = {}
         width = _SUGGESTION_WIDTH

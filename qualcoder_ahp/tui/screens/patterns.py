@@ -9,7 +9,10 @@ suggestions made (open ones), accepted (adjusted counts as accepted), rejected, 
 every coder's decisions or only the working coder's. With blind coding on (``qcahp blind
 on``) only the working coder's are counted, as on the codebook screen, and ``c`` does
 nothing. An exclusion pattern makes no suggestions (a segment it matches gets none of its
-theme) and the store does not record what it blocked: its row says "exclusion".
+theme) and the store does not record what it blocked: its row says "exclusion". Decided
+suggestions a pattern found once and no longer finds (after a new codebook version) are
+not in its figures: a line under the legend counts them, the line under the table gives
+the highlighted pattern's, and its list shows them last.
 
 Enter on a pattern lists its open suggestions
 (:mod:`~qualcoder_ahp.tui.screens.pattern_suggestions`): the sentence with the matched
