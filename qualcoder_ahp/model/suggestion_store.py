@@ -346,7 +346,9 @@ class SuggestionMixin:
         sql = ("SELECT pattern_ids, theme_id, found, lost, anyone, COUNT(*), SUM(n = 0), "
                "SUM(n - rejected), SUM(rejected) FROM (SELECT s.pattern_ids AS pattern_ids, "
                "s.theme_id AS theme_id, s.found AS found, s.lost_pattern_ids AS lost, "
-               "EXISTS (SELECT 1 FROM decisions a WHERE a.suggestion_id = s.id) AS anyone, "
+               # Asked only where a pattern lost it (the common case costs no lookup).
+               "s.lost_pattern_ids != '[]' AND EXISTS (SELECT 1 FROM decisions a "
+               "WHERE a.suggestion_id = s.id) AS anyone, "
                "COUNT(d.status) AS n, TOTAL(d.status = 'rejected') AS rejected "
                f"FROM suggestions s LEFT JOIN decisions d ON d.suggestion_id = s.id{join} "
                "WHERE s.status = 'open' GROUP BY s.id) "
