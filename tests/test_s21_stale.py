@@ -205,9 +205,11 @@ def test_a_merged_copys_suggestion_no_pattern_finds_stays_apart(tmp_path: Path) 
     with open_store(tmp_path / "ben.db") as ben:
         sid = _suggest(ben, asha.id, "mandate", 72, 97)
         ben.accept(sid, "ben")
-        ben.conn.execute("UPDATE suggestions SET found = 0 WHERE id = ?", [sid])
+        ben.conn.execute("UPDATE suggestions SET found = 0, lost_pattern_ids = '[\"p0\"]' "
+                         "WHERE id = ?", [sid])
         ben.conn.commit()
     with open_store(tmp_path / "main.db") as store:
         assert store.merge_from(tmp_path / "ben.db")["suggestions"] == 1
         (copied,) = store.suggestions(theme_id="mandate")
         assert not copied.found and store.decision_of(copied.id, "ben") == "accepted"
+        assert copied.lost_pattern_ids == ("p0",)
