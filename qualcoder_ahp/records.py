@@ -174,6 +174,11 @@ class Suggestion:
     matches: tuple[tuple[int, int], ...]
     status: str = "open"
     """``open`` or ``retired`` (its patterns were removed from the codebook)."""
+    found: bool = True
+    """False when the codebook's patterns no longer find it: kept open only because a
+    coder decided on it (its ``pattern_ids`` are those that last found it)."""
+    lost_pattern_ids: tuple[str, ...] = ()
+    """Patterns that found it in an earlier run and no longer do, while others still do."""
 
 
 @dataclass(frozen=True)

@@ -129,16 +129,25 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
             texts[s.transcript_id] = store.transcript_text(s.transcript_id)
         rows.append({"id": s.id, "transcript": names.get(s.transcript_id, s.transcript_id),
                      "theme": s.theme_id, "unit": s.unit, "start": s.start, "end": s.end,
-                     "status": s.status, "patterns": list(s.pattern_ids),
+                     # Whether today's patterns make it: only an open one can say yes.
+                     "status": s.status, "found": s.found and s.status == "open",
+                     "patterns": list(s.pattern_ids),
+                     "lost_patterns": list(s.lost_pattern_ids),
                      "matches": [list(m) for m in s.matches],
                      "text": texts[s.transcript_id][s.start:s.end]})
     if fmt == "json":
         emit_json(rows)
         return
     emit_fitted([{**r, "patterns": _patterns_cell(r["patterns"]),
+                  "status": r["status"] + ("" if r["found"] or r["status"] != "open" else "*"),
                   "text": _excerpt(r["text"])} for r in rows],
                 ["id", "transcript", "theme", "unit", "start", "end", "status", "patterns",
                  "text"], Narrowing(same=SAME_COLUMNS))
+    kept = sum(not r["found"] and r["status"] == "open" for r in rows)
+    if kept:
+        say(f"open*: no pattern finds {'it' if kept == 1 else 'these'} any more (patterns "
+            f"named: those that last did); kept open because a coder decided on "
+            f"{'it' if kept == 1 else 'each'}.", err=False)
     if not rows and not store.suggestions(status=None):
         # An empty list is not an answer when suggest has never run: say what to do.
         click.echo("No suggestions in this project yet: run `qcahp suggest`.")
@@ -253,7 +262,9 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     """Each pattern's record: suggestions made, accepted, rejected, open, precision.
 
     Sort with --sort rejected or --sort precision to see the patterns to narrow or
-    remove first.
+    remove first. After a new codebook version, a decided suggestion that a pattern no
+    longer finds is not counted for it: a line under the table names them
+    (no_longer_found in the JSON).
     """
     store = project.coded_store()
     check_theme(store, theme_id)
@@ -267,9 +278,33 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
         emit_json(rows)
         return
     emit_fitted([{**r, "kind": r["kind"] + (" (excl)" if r["exclude"] else "")
-                  + ("" if r["active"] else " (removed)"),
+                  + ("" if r["active"] else " (removed)")
+                  + (" (theme retired)" if r["active"] and r["theme_retired"] else ""),
                   "open": r["undecided"]} for r in rows],
                 PATTERN_COLUMNS, PATTERN_NARROWING)
+    gone = no_longer_found_line(rows)
+    if gone:
+        say(gone, err=False)
+
+
+def no_longer_found_line(rows: list[dict[str, Any]]) -> str:
+    """The line under ``qcahp patterns``' table naming the suggestions each pattern no
+    longer finds that are kept open for their decisions (not counted in the table), or
+    "" when there are none: ``Decided, no longer found (...): ser_by_chance 2 (1
+    accepted, 2 rejected)``."""
+    said = []
+    for r in rows:
+        gone = r["no_longer_found"]
+        if not gone["suggestions"]:
+            continue
+        how = ", ".join(f"{gone[key]} {key}" for key in ("accepted", "rejected", "open")
+                        if gone[key])
+        said.append(f"{r['pattern']} {gone['suggestions']}" + (f" ({how})" if how else ""))
+    if not said:
+        return ""
+    return ("Decided, no longer found (a coder decided on them; the pattern found them "
+            "once and no longer does: not counted above; the accepted ones are what a change "
+            "made it miss): " + ", ".join(said) + ".")
 
 
 @click.command()
@@ -331,6 +366,11 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     click.echo(f"{result.source}: {what}")
     if coder is not None:
         click.echo(_scope_line(result, coder))
+        if result.no_longer_found:
+            them = "it" if result.no_longer_found == 1 else "them"
+            say(f"Left out too: {plural(result.no_longer_found, 'suggestion')} no pattern "
+                f"finds any more (kept open for the decisions on {them}; `qcahp patterns` "
+                f"lists {them} as decided, no longer found).", err=False)
     emit_table(format_table(result),
                ["theme", "support", "tp", "fp", "fn", "precision", "recall", "f1"])
     m = result.micro
@@ -398,9 +438,9 @@ def _undecided_note(store: Any, coder: str) -> str:
     """
     read = {c.transcript_id for c in store.codings(coder=coder)}
     read |= {store.suggestion(sid).transcript_id for sid in store.decisions_for(coder)}
-    total = sum(store.count_suggestions(transcript_id=t) for t in read)
+    total = sum(store.count_suggestions(transcript_id=t, found=True) for t in read)
     undecided = sum(store.count_suggestions(transcript_id=t, coder=coder,
-                                            decision="undecided") for t in read)
+                                            decision="undecided", found=True) for t in read)
     if not undecided:
         return ""
     return (f"Note: {coder} has not decided {undecided} of the {total} suggestions in these "

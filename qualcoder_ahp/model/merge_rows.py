@@ -73,9 +73,11 @@ class MergeRowsMixin:
         smap: dict[int, int] = {}
         rows = other.execute(
             'SELECT id, transcript_id, theme_id, unit, start, "end", pattern_ids, matches, '
-            "status, created_at FROM suggestions WHERE id IN (SELECT suggestion_id FROM "
-            "decisions UNION SELECT suggestion_id FROM codings WHERE suggestion_id IS NOT NULL)")
-        for oid, tid, theme, unit, start, end, pids, matches, status, created in rows:
+            "status, created_at, found, lost_pattern_ids FROM suggestions WHERE id IN (SELECT "
+            "suggestion_id FROM decisions UNION SELECT suggestion_id FROM codings WHERE "
+            "suggestion_id IS NOT NULL)")
+        for (oid, tid, theme, unit, start, end, pids, matches, status, created, found,
+             lost) in rows:
             if tid not in tmap:
                 continue  # a transcript withdrawn here
             if tid in remaps:
@@ -90,8 +92,10 @@ class MergeRowsMixin:
                 continue
             cur = self.conn.execute(
                 'INSERT INTO suggestions (transcript_id, theme_id, unit, start, "end", '
-                "pattern_ids, matches, status, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                [tmap[tid], theme, unit, start, end, pids, matches, status, created or now()])
+                "pattern_ids, matches, status, created_at, found, lost_pattern_ids) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [tmap[tid], theme, unit, start, end, pids, matches, status, created or now(),
+                 found, lost])
             smap[oid] = int(cur.lastrowid or 0)
             counts["suggestions"] += 1
         return smap

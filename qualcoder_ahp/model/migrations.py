@@ -487,6 +487,37 @@ def m010_add_codebook_description(db: Database) -> None:
     db.execute("ALTER TABLE codebooks ADD COLUMN description TEXT")
 
 
+@MIGRATIONS()
+def m011_add_suggestion_found_and_lost_patterns(db: Database) -> None:
+    """Keep whether the codebook's patterns still find each suggestion
+    (``suggestions.found``), and which patterns found it once and no longer do
+    (``suggestions.lost_pattern_ids``).
+
+    ``qcahp suggest`` keeps a suggestion open when a coder decided on it, even once no
+    pattern finds it any more (a changed, removed or moved pattern): the decisions stay.
+    It kept its last pattern ids, and ``qcahp patterns`` went on counting it, and its
+    decisions, for patterns that no longer find it. ``found`` is 1 when the last run made
+    the suggestion, 0 when it is kept open only for its decisions; ``lost_pattern_ids``
+    (a JSON list, ``[]`` by default) holds the patterns that found it in an earlier run
+    and not in the last, while others still do (a changed pattern's record would
+    otherwise lose its decisions there without a trace). ``qcahp patterns`` counts both
+    apart from the figures, as "decided, no longer found". Existing open suggestions none
+    of whose patterns is still an active, non-exclusion pattern of their theme take
+    ``found = 0`` here; the first ``suggest`` run after the upgrade sets the rest (a
+    pattern whose words changed can only be told by running it). New columns only: a
+    version that knows m001-m010 refuses the file anyway (``user_version`` is newer than
+    it understands).
+    """
+    db.execute("ALTER TABLE suggestions ADD COLUMN found INTEGER NOT NULL DEFAULT 1 "
+               "CHECK (found IN (0, 1))")
+    db.execute("ALTER TABLE suggestions ADD COLUMN lost_pattern_ids TEXT NOT NULL "
+               "DEFAULT '[]'")
+    db.execute("UPDATE suggestions SET found = 0 WHERE status = 'open' AND json_valid("
+               "pattern_ids) AND NOT EXISTS (SELECT 1 FROM json_each(suggestions.pattern_ids) "
+               "j JOIN patterns p ON p.id = j.value WHERE p.theme_id = suggestions.theme_id "
+               "AND p.active = 1 AND p.exclude = 0)")
+
+
 def _split_sql(script: str) -> list[str]:
     """Split a DDL script into statements, keeping trigger bodies whole."""
     statements, current = [], []

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 SUGGESTION_COLUMNS = (
     's.id, s.transcript_id, s.theme_id, s.unit, s.start, s."end", s.pattern_ids, s.matches, '
-    "s.status"
+    "s.status, s.found, s.lost_pattern_ids"
 )
+_SUGGESTION_WIDTH = len(SUGGESTION_COLUMNS.split(","))
+"""How many columns :data:`SUGGESTION_COLUMNS` selects."""
 
 PATTERN_ORDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "pattern": lambda r: r["pattern"],
@@ -38,11 +40,13 @@ def suggestion_from_row(row: tuple[Any, ...]) -> Suggestion:
     return Suggestion(
         row[0], row[1], row[2], row[3], row[4], row[5],
         tuple(json.loads(row[6])), tuple(tuple(m) for m in json.loads(row[7])), row[8],
+        bool(row[9]), tuple(json.loads(row[10])),
     )
 
 
 def _suggestions_where(transcript_id: int | None, theme_id: str | None, status: str | None,
-                       coder: str | None, decision: str | None) -> tuple[str, list[Any]]:
+                       coder: str | None, decision: str | None, found: bool | None = None,
+                       ) -> tuple[str, list[Any]]:
     """The join and ``WHERE`` of :meth:`SuggestionMixin.suggestions`' filters, with their
     arguments."""
     sql = ""
@@ -68,9 +72,27 @@ def _suggestions_where(transcript_id: int | None, theme_id: str | None, status: 
     if status is not None:
         where.append("s.status = ?")
         args.append(status)
+    if found is not None:
+        where.append("s.found = ?")
+        args.append(int(found))
     if where:
         sql += " WHERE " + " AND ".join(where)
     return sql, args
+
+
+def _add(gone: dict[str, int], suggestions: int, undecided: int, accepted: int,
+         rejected: int) -> None:
+    gone["suggestions"] += suggestions
+    gone["open"] += undecided
+    gone["accepted"] += accepted
+    gone["rejected"] += rejected
+
+
+def _lost_patterns(old_pids: str, old_lost: str, now: tuple[str, ...]) -> str:
+    """``lost_pattern_ids`` of a suggestion found again by the patterns ``now``: those
+    lost before and those that found it last time, less the ones finding it now (JSON)."""
+    lost = (set(json.loads(old_lost)) | set(json.loads(old_pids))) - set(now)
+    return json.dumps(sorted(lost))
 
 
 class SuggestionMixin:
@@ -86,6 +108,7 @@ class SuggestionMixin:
         status: str | None = "open",
         coder: str | None = None,
         decision: str | None = None,
+        found: bool | None = None,
     ) -> list[Suggestion]:
         """Suggestions in text order, filtered.
 
@@ -96,8 +119,10 @@ class SuggestionMixin:
             coder: with ``decision``, filter on this coder's decision.
             decision: ``undecided``, ``accepted``, ``rejected``, ``adjusted`` or
                 ``decided`` (any of the last three); needs ``coder``.
+            found: only those the codebook's patterns find (True), or only those kept
+                open for their decisions that no pattern finds any more (False).
         """
-        sql, args = _suggestions_where(transcript_id, theme_id, status, coder, decision)
+        sql, args = _suggestions_where(transcript_id, theme_id, status, coder, decision, found)
         sql = (f"SELECT {SUGGESTION_COLUMNS} FROM suggestions s{sql} "
                'ORDER BY s.transcript_id, s.start, s."end", s.theme_id')
         return [suggestion_from_row(r) for r in self.conn.execute(sql, args)]
@@ -110,11 +135,12 @@ class SuggestionMixin:
         status: str | None = "open",
         coder: str | None = None,
         decision: str | None = None,
+        found: bool | None = None,
     ) -> int:
         """How many suggestions :meth:`suggestions` with the same filters lists, counted
         in the database (the methods draft built all 100,000 of a large study six times
         over to count them: two thirds of its time)."""
-        sql, args = _suggestions_where(transcript_id, theme_id, status, coder, decision)
+        sql, args = _suggestions_where(transcript_id, theme_id, status, coder, decision, found)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM suggestions s{sql}",
                                      args).fetchone()[0])
 
@@ -150,8 +176,8 @@ class SuggestionMixin:
         suggestion found again keeps its id (and every decision on it) and gets the
         current pattern ids and matches; a retired one found again is reopened; a new
         one is inserted. An open suggestion no longer found is retired when no coder
-        has decided on it, and kept (with its last pattern ids) when someone has, unless
-        its theme was retired from the codebook or made a folder.
+        has decided on it, and kept (with its last pattern ids, marked ``found = 0``) when
+        someone has, unless its theme was retired from the codebook or made a folder.
         ``ruled_out`` gives the ``(theme_id, start, end)`` a pattern still finds but an
         exclusion pattern rules out; it is called only when an open suggestion is no
         longer found (finding them runs the patterns again: a re-run that retires nothing
@@ -167,10 +193,11 @@ class SuggestionMixin:
                                "retired_decided"), 0)
         with self.write():
             existing = {
-                (r[1], r[2], r[3]): (r[0], r[4], r[5], r[6])
+                (r[1], r[2], r[3]): (r[0], r[4], r[5], r[6], r[7], r[8])
                 for r in self.conn.execute(
-                    'SELECT id, theme_id, start, "end", status, pattern_ids, matches '
-                    "FROM suggestions WHERE transcript_id = ?", [transcript_id])
+                    'SELECT id, theme_id, start, "end", status, pattern_ids, matches, found, '
+                    "lost_pattern_ids FROM suggestions WHERE transcript_id = ?",
+                    [transcript_id])
             }
             seen: set[int] = set()
             stamp = now()
@@ -183,16 +210,20 @@ class SuggestionMixin:
                 pids = json.dumps(list(f.pattern_ids))
                 matches = json.dumps([list(m) for m in f.matches])
                 if key in existing:
-                    sid, status, old_pids, old_matches = existing[key]
+                    sid, status, old_pids, old_matches, was_found, old_lost = existing[key]
                     seen.add(sid)
                     if status == "retired":
                         stats["reopened"] += 1
                     else:
                         stats["kept"] += 1
-                    if (status, old_pids, old_matches) != ("open", pids, matches):
+                    lost = (old_lost if old_pids == pids else
+                            _lost_patterns(old_pids, old_lost, f.pattern_ids))
+                    if (status, old_pids, old_matches, was_found, old_lost) != (
+                            "open", pids, matches, 1, lost):
                         self.conn.execute(
                             "UPDATE suggestions SET status = 'open', unit = ?, pattern_ids = ?, "
-                            "matches = ? WHERE id = ?", [f.unit, pids, matches, sid])
+                            "matches = ?, found = 1, lost_pattern_ids = ? WHERE id = ?",
+                            [f.unit, pids, matches, lost, sid])
                 else:
                     self.conn.execute(
                         'INSERT INTO suggestions (transcript_id, theme_id, unit, start, "end", '
@@ -209,13 +240,18 @@ class SuggestionMixin:
             active = {r[0] for r in self.conn.execute(
                 "SELECT id FROM themes WHERE active = 1 AND codable = 1")}
             excluded: Collection[tuple[str, int, int]] | None = None
-            for key, (sid, status, _, _) in existing.items():
+            for key, (sid, status, _, _, was_found, _) in existing.items():
                 if sid in seen or status != "open":
                     continue
                 if excluded is None:
                     excluded = ruled_out() if ruled_out is not None else ()
                 ruled = key in excluded
                 if sid in decided and key[0] in active:
+                    # Kept for its decisions, with the pattern ids that last found it; no
+                    # longer counted for them (pattern_stats shows it apart).
+                    if was_found:
+                        self.conn.execute("UPDATE suggestions SET found = 0 WHERE id = ?",
+                                          [sid])
                     stats["decided_kept"] += 1
                     stats["decided_kept_excluded"] += ruled
                 else:
@@ -278,14 +314,27 @@ class SuggestionMixin:
         the suggestion's theme (one a new codebook version moved to another theme made
         its suggestions for the old theme: they are not the new theme's). Decisions are
         counted across coders, or only ``coder``'s; ``adjusted`` counts as accepted.
-        Inactive (removed) patterns are listed when they still have suggestions.
+
+        A suggestion kept open only for its decisions, which no pattern finds any more
+        (``found = 0``: the pattern was changed, removed or moved), counts for none of
+        them: it is in ``no_longer_found`` (suggestions, accepted, rejected, open) of
+        each pattern that last found it; so is a decided one other patterns still find,
+        for each active pattern that found it once and no longer does
+        (``lost_pattern_ids``). The figures are the current patterns', and the history
+        stays in sight (the accepted ones are what a change made a pattern miss).
+        Inactive (removed) patterns are listed when they still have either; the patterns
+        of a retired (or merged) theme, which suggest nothing, say ``theme_retired``.
         """
         rows = list(self.conn.execute(
-            "SELECT p.id, p.theme_id, p.kind, p.active, p.exclude FROM patterns p "
+            "SELECT p.id, p.theme_id, p.kind, p.active, p.exclude, COALESCE(t.active, 0) "
+            "FROM patterns p LEFT JOIN themes t ON t.id = p.theme_id "
             "ORDER BY p.theme_id, p.id"))
         stats = {r[0]: {"pattern": r[0], "theme": r[1], "kind": r[2], "active": bool(r[3]),
+                        "theme_retired": not r[5],
                         "exclude": bool(r[4]), "suggestions": 0, "accepted": 0, "rejected": 0,
-                        "undecided": 0} for r in rows}
+                        "undecided": 0, "no_longer_found": dict.fromkeys(
+                            ("suggestions", "accepted", "rejected", "open"), 0)}
+                 for r in rows}
         # Counted per suggestion, then per list of pattern ids, in SQLite: a large study's
         # 100,000 suggestions share a few hundred lists (the codebook screen asks twice as
         # it opens, on the UI thread: 0.7 s at 2M words counted row by row in Python).
@@ -294,13 +343,31 @@ class SuggestionMixin:
         if coder is not None:
             join = " AND d.coder_id = (SELECT id FROM coders WHERE name = ?)"
             args.append(coder)
-        sql = ("SELECT pattern_ids, theme_id, COUNT(*), SUM(n = 0), SUM(n - rejected), "
-               "SUM(rejected) FROM (SELECT s.pattern_ids AS pattern_ids, s.theme_id AS "
-               "theme_id, COUNT(d.status) AS n, TOTAL(d.status = 'rejected') AS rejected "
+        sql = ("SELECT pattern_ids, theme_id, found, lost, anyone, COUNT(*), SUM(n = 0), "
+               "SUM(n - rejected), SUM(rejected) FROM (SELECT s.pattern_ids AS pattern_ids, "
+               "s.theme_id AS theme_id, s.found AS found, s.lost_pattern_ids AS lost, "
+               # Asked only where a pattern lost it (the common case costs no lookup).
+               "s.lost_pattern_ids != '[]' AND EXISTS (SELECT 1 FROM decisions a "
+               "WHERE a.suggestion_id = s.id) AS anyone, "
+               "COUNT(d.status) AS n, TOTAL(d.status = 'rejected') AS rejected "
                f"FROM suggestions s LEFT JOIN decisions d ON d.suggestion_id = s.id{join} "
-               "WHERE s.status = 'open' GROUP BY s.id) GROUP BY pattern_ids, theme_id")
-        for pids, theme, suggestions, undecided, accepted, rejected in self.conn.execute(
-                sql, args):
+               "WHERE s.status = 'open' GROUP BY s.id) "
+               "GROUP BY pattern_ids, theme_id, found, lost, anyone")
+        for (pids, theme, found, lost, anyone, suggestions, undecided, accepted,
+             rejected) in self.conn.execute(sql, args):
+            figures = (suggestions, undecided, int(accepted), int(rejected))
+            # Found by none of them now: every pattern that last found it (of whichever
+            # theme the pattern is of now). Still found by others: the active patterns
+            # that found it once, if a coder decided on it (a renamed or removed pattern's
+            # suggestions are their successors' or nobody's).
+            gone = ([*json.loads(pids)] if not found else []) + (
+                [pid for pid in json.loads(lost) if pid in stats and stats[pid]["active"]]
+                if anyone else [])
+            for pid in gone:
+                if pid in stats:
+                    _add(stats[pid]["no_longer_found"], *figures)
+            if not found:
+                continue
             for pid in json.loads(pids):
                 st = stats.get(pid)
                 if st is None or st["theme"] != theme:
@@ -311,7 +378,8 @@ class SuggestionMixin:
                 st["rejected"] += int(rejected)
         out = []
         for st in stats.values():
-            if not st["active"] and not st["suggestions"]:
+            if not st["active"] and not st["suggestions"] \
+                    and not st["no_longer_found"]["suggestions"]:
                 continue
             decided = st["accepted"] + st["rejected"]
             st["open"] = st["undecided"]
@@ -319,13 +387,15 @@ class SuggestionMixin:
             out.append(st)
         return out
 
-    def pattern_suggestions(self: Store, pattern_id: str, coder: str | None = None
-                            ) -> list[tuple[Suggestion, dict[str, str]]]:
+    def pattern_suggestions(self: Store, pattern_id: str, coder: str | None = None,
+                            found: bool = True) -> list[tuple[Suggestion, dict[str, str]]]:
         """The open suggestions ``pattern_id`` fired on, in text order, each with its
         decisions (coder name to status): every coder's, or only ``coder``'s.
 
         The suggestions and decisions :meth:`pattern_stats` counts for the pattern, so
-        a list of them agrees with its figures.
+        a list of them agrees with its figures; with ``found=False``, those it counts in
+        the pattern's ``no_longer_found`` instead (decided ones it found once: no pattern
+        finds them any more, or, while the pattern is active, others still do).
         """
         sql = (f"SELECT {SUGGESTION_COLUMNS}, k.name, d.status FROM suggestions s "
                "LEFT JOIN decisions d ON d.suggestion_id = s.id")
@@ -333,16 +403,25 @@ class SuggestionMixin:
         if coder is not None:
             sql += " AND d.coder_id = (SELECT id FROM coders WHERE name = ?)"
             args.append(coder)
-        sql += (" LEFT JOIN coders k ON k.id = d.coder_id WHERE s.status = 'open' AND EXISTS "
-                "(SELECT 1 FROM json_each(s.pattern_ids) j WHERE j.value = ?) AND s.theme_id = "
-                "(SELECT theme_id FROM patterns WHERE id = ?) "
-                'ORDER BY s.transcript_id, s.start, s."end", s.theme_id, k.name')
-        args += [pattern_id, pattern_id]
-        found: dict[int, tuple[Suggestion, dict[str, str]]] = {}
+        sql += " LEFT JOIN coders k ON k.id = d.coder_id WHERE s.status = 'open' AND "
+        fired = "EXISTS (SELECT 1 FROM json_each(s.pattern_ids) j WHERE j.value = ?)"
+        if found:
+            sql += (f"{fired} AND s.found = 1 AND s.theme_id = "
+                    "(SELECT theme_id FROM patterns WHERE id = ?) ")
+            args += [pattern_id, pattern_id]
+        else:
+            sql += (f"(({fired} AND s.found = 0) OR (EXISTS (SELECT 1 FROM "
+                    "json_each(s.lost_pattern_ids) j WHERE j.value = ?) AND EXISTS (SELECT 1 "
+                    "FROM decisions a WHERE a.suggestion_id = s.id) AND EXISTS (SELECT 1 FROM "
+                    "patterns p WHERE p.id = ? AND p.active = 1))) ")
+            args += [pattern_id, pattern_id, pattern_id]
+        sql += 'ORDER BY s.transcript_id, s.start, s."end", s.theme_id, k.name'
+        listed: dict[int, tuple[Suggestion, dict[str, str]]] = {}
+        width = _SUGGESTION_WIDTH
         for row in self.conn.execute(sql, args):
-            entry = found.get(row[0])
+            entry = listed.get(row[0])
             if entry is None:
-                entry = found[row[0]] = (suggestion_from_row(row[:9]), {})
-            if row[10] is not None:
-                entry[1][row[9]] = row[10]
-        return list(found.values())
+                entry = listed[row[0]] = (suggestion_from_row(row[:width]), {})
+            if row[width + 1] is not None:
+                entry[1][row[width]] = row[width + 1]
+        return list(listed.values())

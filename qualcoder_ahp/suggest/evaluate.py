@@ -113,6 +113,9 @@ class Evaluation:
     """With scope ``decided``: the suggestions left out, undecided and not coded."""
     unfinished: list[str] = field(default_factory=list)
     """With scope ``finished``: the transcripts left out (``name (3 of 40 decided)``)."""
+    no_longer_found: int = 0
+    """Against a coder: open suggestions in the scored transcripts that no pattern finds
+    any more (kept for their decisions), left out: the codebook judged is today's."""
 
     @property
     def macro_f1(self) -> float | None:
@@ -140,7 +143,8 @@ class Evaluation:
                 **({} if self.scope is None else {
                     "scope": self.scope, "transcripts": self.transcripts,
                     "undecided_left_out": self.left_out,
-                    "unfinished_left_out": self.unfinished})}
+                    "unfinished_left_out": self.unfinished,
+                    "no_longer_found_left_out": self.no_longer_found})}
 
 
 def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Evaluation:
@@ -356,7 +360,7 @@ def evaluate_coder(store: Store, coder: str, scope: str = "decided") -> Evaluati
                             f"suggestion in it): {', '.join(unfinished)}; `--scope decided` "
                             f"scores {coder}'s decisions and codings so far")
     items: list[Labelled] = []
-    left_out = 0
+    left_out = no_longer_found = 0
     for tid, coded in by_transcript.items():
         info = store.transcript(tid)
         text = store.transcript_text(tid)
@@ -370,6 +374,11 @@ def evaluate_coder(store: Store, coder: str, scope: str = "decided") -> Evaluati
             for i in _overlapping(starts, sentences, coding.start, coding.end, text):
                 gold.setdefault(i, set()).add(coding.theme_id)
         for sug in store.suggestions(transcript_id=tid):
+            if not sug.found:
+                # Kept open for its decisions, but today's patterns do not make it: the
+                # codebook judged is today's (as `qcahp patterns` counts it).
+                no_longer_found += 1
+                continue
             where = _overlapping(starts, sentences, sug.start, sug.end, text)
             if scope == "decided" and sug.id not in decided:
                 # Not judged yet: it counts only where the coder coded its theme anyway.
@@ -386,6 +395,7 @@ def evaluate_coder(store: Store, coder: str, scope: str = "decided") -> Evaluati
                                   {t: tuple(sorted(ids)) for t, ids in found.items()}))
     result = score(items, evaluated_themes(store.codebook()), f"coder {coder}")
     result.scope, result.left_out, result.unfinished = scope, left_out, unfinished
+    result.no_longer_found = no_longer_found
     result.transcripts = len(by_transcript)
     return result
 

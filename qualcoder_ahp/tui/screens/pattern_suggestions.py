@@ -1,6 +1,7 @@
 """A pattern's open suggestions: the list that Enter on the patterns screen opens.
 
-:class:`PatternSuggestionsScreen` lists one pattern's open suggestions in text order: the
+:class:`PatternSuggestionsScreen` lists one pattern's open suggestions in text order (then
+the decided ones it found once and no longer finds, marked "no longer found"): the
 sentence with the matched words, the transcript and speaker, and the decision as the
 coding screen marks it (○ ✓ ✗); ``c`` shows every coder's decisions or only the working
 coder's (only theirs with blind coding on), Enter opens the coding screen at the
@@ -52,6 +53,8 @@ class ListedSuggestion:
     """The suggestion's segment (its sentence, or turn)."""
     decisions: dict[str, str]
     """Coder name to status: every coder's, or only the counted coder's."""
+    gone: bool = False
+    """A decided suggestion the pattern found once and no longer finds (not counted)."""
 
 
 @dataclass(frozen=True)
@@ -65,11 +68,18 @@ class PatternSuggestions:
     exclude: bool
     coder: str | None
     items: list[ListedSuggestion]
+    """The pattern's suggestions, then the decided ones it no longer finds (``gone``),
+    each group in text order."""
+
+    @property
+    def current(self) -> list[ListedSuggestion]:
+        """The suggestions the pattern finds (those ``qcahp patterns`` counts for it)."""
+        return [i for i in self.items if not i.gone]
 
     @property
     def transcripts(self) -> int:
-        """How many transcripts hold a suggestion."""
-        return len({i.suggestion.transcript_id for i in self.items})
+        """How many transcripts hold a suggestion the pattern finds."""
+        return len({i.suggestion.transcript_id for i in self.current})
 
 
 SEGMENT_LIMIT = 400
@@ -81,11 +91,13 @@ def collect_suggestions(store: Store, pattern_id: str, coder: str | None
     """The open suggestions of one pattern with their decisions (no Textual)."""
     pattern = next((p for p in store.patterns(include_inactive=True) if p.id == pattern_id),
                    None)
-    found = store.pattern_suggestions(pattern_id, coder)
+    found = [(*entry, False) for entry in store.pattern_suggestions(pattern_id, coder)]
+    found += [(*entry, True) for entry in store.pattern_suggestions(pattern_id, coder,
+                                                                     found=False)]
     names = {t.id: t.label for t in store.transcripts()}
     items: list[ListedSuggestion] = []
     texts: dict[int, tuple[str, list[Any]]] = {}
-    for sug, decisions in found:
+    for sug, decisions, gone in found:
         if sug.transcript_id not in texts:
             texts[sug.transcript_id] = (store.transcript_text(sug.transcript_id),
                                         store.turns(sug.transcript_id))
@@ -94,7 +106,8 @@ def collect_suggestions(store: Store, pattern_id: str, coder: str | None
         items.append(ListedSuggestion(
             sug, names.get(sug.transcript_id, str(sug.transcript_id)),
             turns[turn].speaker if turn is not None else None,
-            turn + 1 if turn is not None else None, text[sug.start:sug.end], decisions))
+            turn + 1 if turn is not None else None, text[sug.start:sug.end], decisions,
+            gone))
     theme = pattern.theme_id if pattern is not None else ""
     try:
         path = store.theme_path(theme)
@@ -136,6 +149,8 @@ def suggestion_text(item: ListedSuggestion, coder: str | None, dark: bool = True
     if item.turn is not None:
         where.append(f"turn {item.turn}")
     out.append("  " + " \u00b7 ".join(where), style="bold")
+    if item.gone:
+        out.append("  no longer found", style="italic")
     out.append("\n")
     sug = item.suggestion
     lo, hi = sug.start, sug.end
@@ -291,8 +306,12 @@ class PatternSuggestionsScreen(CoderChoice, ListKeys, ListScreen, Screen[None]):
             return out
         whose = ("yours (blind coding is on)" if is_blind(self.store) else "yours"
                  if found.coder is not None else "all coders'")
-        out.append(f"{plural(len(found.items), 'suggestion')} in "
+        out.append(f"{plural(len(found.current), 'suggestion')} in "
                    f"{plural(found.transcripts, 'transcript')}; decisions: {whose}")
+        gone = len(found.items) - len(found.current)
+        if gone:
+            out.append(f"\nThen {gone} decided that it found once and no longer finds "
+                       "(not counted)", style="dim")
         return out
 
     @on(Worker.StateChanged)

@@ -9,7 +9,10 @@ suggestions made (open ones), accepted (adjusted counts as accepted), rejected, 
 every coder's decisions or only the working coder's. With blind coding on (``qcahp blind
 on``) only the working coder's are counted, as on the codebook screen, and ``c`` does
 nothing. An exclusion pattern makes no suggestions (a segment it matches gets none of its
-theme) and the store does not record what it blocked: its row says "exclusion".
+theme) and the store does not record what it blocked: its row says "exclusion". Decided
+suggestions a pattern found once and no longer finds (after a new codebook version) are
+not in its figures: a line under the legend counts them, the line under the table gives
+the highlighted pattern's, and its list shows them last.
 
 Enter on a pattern lists its open suggestions
 (:mod:`~qualcoder_ahp.tui.screens.pattern_suggestions`): the sentence with the matched
@@ -193,6 +196,22 @@ def headline(record: PatternRecord, order: str, blind: bool) -> str:
     return f"{name}: {patterns}; {whose}; {SORTS[order]}."
 
 
+def no_longer_found(rows: list[dict[str, Any]]) -> str:
+    """The line under the legend when some suggestions of these patterns are kept open
+    only for their decisions, no pattern finding them any more (not in the figures), or
+    "": ``Not counted: 3 decided suggestions these patterns no longer find (1 accepted, 2
+    rejected)`` (a suggestion counts for each pattern that last found it, as in the
+    figures; the line under the table gives the highlighted pattern's)."""
+    gone = [r["no_longer_found"] for r in rows if r["no_longer_found"]["suggestions"]]
+    if not gone:
+        return ""
+    total = sum(g["suggestions"] for g in gone)
+    how = ", ".join(f"{n} {key}" for key in ("accepted", "rejected", "open")
+                    if (n := sum(g[key] for g in gone)))
+    return (f"Not counted: {plural(total, 'decided suggestion')} these patterns no longer "
+            f"find ({how})")
+
+
 # ---------------------------------------------------------------------- the patterns table
 class CoderChoice:
     """Mix into the patterns screens: ``c`` counts every coder's decisions or only the
@@ -318,6 +337,9 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
         text = Text(headline(found, self.order, is_blind(self.store)))
         if found.rows:
             text.append("\n" + LEGEND, style="dim")
+            gone = no_longer_found(found.rows)
+            if gone:
+                text.append("\n" + gone, style="dim")
         self.query_one("#patterns-head", Label).update(text)
 
     def _fill(self, table: DataTable[str | Text], keep: str | None = None) -> None:
@@ -350,6 +372,8 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
             gist, style = "exclusion: " + gist, "italic"
         elif not r["active"]:
             gist, style = "removed: " + gist, "dim"
+        elif r["theme_retired"]:  # it suggests nothing while its theme is retired
+            gist, style = "theme retired: " + gist, "dim"
         else:
             style = ""
         # Text, never str: a str cell is parsed as markup (an id with "[" would vanish),
@@ -393,8 +417,12 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
             label.update(Text("" if found is None else "Escape: back."))
             return
         kind = ("exclusion " if r["exclude"] else "") + r["kind"]
-        removed = " (removed from the codebook)" if not r["active"] else ""
-        text = Text(f"{r['pattern']}: {kind} of {found.theme_paths.get(r['theme'], '')}"
+        removed = (" (removed from the codebook)" if not r["active"] else
+                   " (theme retired: it suggests nothing)" if r["theme_retired"] else "")
+        gone = r["no_longer_found"]["suggestions"]
+        # First, where a long theme path or pattern cannot push it out of the line.
+        lost = f" ({gone} decided, no longer found)" if gone else ""
+        text = Text(f"{r['pattern']}{lost}: {kind} of {found.theme_paths.get(r['theme'], '')}"
                     f"{removed} \u00b7 {found.gists.get(r['pattern'], '')}")
         label.update(cut_with_hint(text, self.size.width or self.app.size.width))
 

@@ -75,6 +75,8 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern],
         out.append(", ".join(f"“{w}”" for w in words) or "-")
         out.append("\nPatterns: ", style="bold")
         out.append(", ".join(sug.pattern_ids) or "-")
+        if not sug.found:  # kept open for the decisions on it
+            out.append(" (no longer found: kept for its decisions)", style="italic")
         out.append("\n")
     under = session.codings_under_cursor()
     if under:
