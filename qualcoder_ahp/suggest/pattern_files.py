@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from qualcoder_ahp.errors import UserError, closest
-from qualcoder_ahp.records import Codebook, Pattern, Theme, theme_slug
+from qualcoder_ahp.records import (
+    NAME_LIMIT,
+    Codebook,
+    Pattern,
+    Theme,
+    theme_name_problem,
+    theme_slug,
+)
 from qualcoder_ahp.suggest.checker import Checker, CheckResult, _likely
 from qualcoder_ahp.suggest.codebook import PATTERN_ID, SCOPES, UNITS
 from qualcoder_ahp.suggest.pattern_check import check_body
@@ -141,8 +148,20 @@ def check_jsonl_codebook(path: Path) -> CheckResult:
     themes = tuple(Theme(label, label.replace("_", " ").capitalize(),
                          color=colours[i], position=i)
                    for i, label in enumerate(labels))
+    first = {}
+    for number, label, pattern in rows:
+        first.setdefault(label, (number, pattern.id))
+    for theme in themes:
+        if len(theme.name) > NAME_LIMIT:
+            # The theme's id and name are made from the label: the rule add-theme and
+            # the workbench apply to a name (it must fit a picker line) applies to it.
+            number, pattern_id = first[theme.id]
+            ck.error(number, f"pattern {pattern_id}", f"its label makes a theme name of "
+                     f"{len(theme.name)} characters; a theme name has at most {NAME_LIMIT}: "
+                     "give a shorter label (a label is the theme's id, such as fatigue)")
+    errors = sorted(ck.errors, key=lambda e: _line_of(e, ck.path))
     codebook = Codebook(path.stem, themes, tuple(p for _, _, p in rows), None, str(path))
-    return CheckResult(codebook, ck.errors, ck.warnings)
+    return CheckResult(codebook, errors, ck.warnings)
 
 
 def merge_jsonl(result: CheckResult, path: Path) -> CheckResult:
@@ -195,7 +214,31 @@ def read_qdc_codebook(path: Path) -> CheckResult:
         codebook = read_qdc(path)
     except UserError as exc:
         return CheckResult(None, [str(exc)])
-    return CheckResult(codebook)
+    # #RRGGBB in capitals, as a YAML codebook's are stored: an export of it loads back the same.
+    codebook = dataclasses.replace(codebook, themes=tuple(
+        dataclasses.replace(t, color=t.color.upper()) for t in codebook.themes))
+    ck = Checker(str(path))
+    lines: list[str] | None = None
+    for theme in codebook.themes:
+        problem = theme_name_problem(theme.name, "its description")
+        if problem:
+            if lines is None:
+                lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            ck.error(_qdc_line(lines, theme.name), f"theme {theme.id}",
+                     f"{problem} (rename the code in the tool that wrote the file, or in "
+                     "the file)")
+    return CheckResult(codebook, ck.errors)
+
+
+def _qdc_line(lines: list[str], name: str) -> int:
+    """The line of a ``.qdc`` holding the code named ``name`` (0: not found)."""
+    from xml.sax.saxutils import quoteattr
+
+    typed = quoteattr(name, {"'": "&apos;"})[1:-1]
+    for number, text in enumerate(lines, 1):
+        if f'name="{typed}"' in text or f"name='{typed}'" in text:
+            return number
+    return 0
 
 
 def _json_hint(text: str, exc: json.JSONDecodeError) -> str:

@@ -1,0 +1,248 @@
+"""A study team's own codebook, written from scratch: what `codebook check` must say.
+
+Session 21's audit wrote small codebooks as a team new to spaCy and YAML would: a theme
+name longer than the workbench and `add-theme` allow (the file took it), themes and
+patterns given as bare names (an error with no line), ids YAML reads as numbers (`id:
+010` stored as pattern 8), keys from other tools (`desc`, `inclusion_criteria`,
+`title`, a JSONL `pattern:` in YAML) and a second error for the same slip.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.suggest.codebook import check_codebook
+
+HEAD = "name: Nights\nthemes:\n"
+NAME_LIMIT = 80  # records.NAME_LIMIT, the same for a file, add-theme and the workbench
+LONG = ("Feeling exhausted after a run of night shifts, and what the ward does or does "
+        "not do about it")
+
+
+def _check(tmp_path: Path, body: str, head: str = HEAD) -> list[str]:
+    path = tmp_path / "nights.yaml"
+    path.write_text(head + body, encoding="utf-8")
+    result = check_codebook(path)
+    assert result.errors or result.codebook is not None
+    return [e.split("nights.yaml", 1)[1] for e in result.errors]
+
+
+def _warnings(tmp_path: Path, body: str, head: str = HEAD) -> list[str]:
+    path = tmp_path / "nights.yaml"
+    path.write_text(head + body, encoding="utf-8")
+    return [w.split("nights.yaml", 1)[1] for w in check_codebook(path).warnings]
+
+
+# --------------------------------------------------------------------------- name limit
+def test_a_theme_name_over_the_limit_is_refused_with_line_id_and_limit(tmp_path: Path) -> None:
+    assert len(LONG) > NAME_LIMIT
+    errors = _check(tmp_path, f"""\
+  - id: fatigue
+    name: {LONG}
+  - id: sleep
+    name: "!!!"
+""")
+    assert errors == [
+        f":4: theme fatigue: a theme name has at most {NAME_LIMIT} characters (this one has "
+        f"{len(LONG)}): put the rest in its `description:`",
+        ":6: theme sleep: a theme name needs a letter or a digit, not only '!!!'"]
+
+
+def test_file_add_theme_and_workbench_share_one_rule(tmp_path: Path) -> None:
+    from qualcoder_ahp import records
+    from qualcoder_ahp.model import codebook_store
+
+    assert records.NAME_LIMIT == NAME_LIMIT
+    assert codebook_store.theme_name_problem is records.theme_name_problem
+    assert not hasattr(codebook_store, "NAME_LIMIT")
+    db = tmp_path / "p.db"
+    path = tmp_path / "cb.yaml"
+    path.write_text(HEAD + f"  - id: fatigue\n    name: {LONG}\n", encoding="utf-8")
+    runner = CliRunner()
+    load = runner.invoke(cli, ["--db", str(db), "codebook", "load", str(path)])
+    added = runner.invoke(cli, ["--db", str(db), "codebook", "add-theme", LONG,
+                                "--coder", "ana"])
+    assert load.exit_code == 1 and added.exit_code == 1
+    assert f"at most {NAME_LIMIT} characters" in load.output
+    assert f"at most {NAME_LIMIT} characters" in added.output
+    assert "nothing stored" in load.output
+    with open_store(db) as store:
+        assert store.themes() == []
+
+
+def test_a_jsonl_label_making_a_long_name_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    label = LONG.replace(" ", "_").replace(",", "")
+    path.write_text('{"label": "FATIGUE", "pattern": "tired"}\n'
+                    f'{{"label": "{label}", "pattern": "knackered", "id": "k1"}}\n',
+                    encoding="utf-8")
+    errors = check_codebook(path).errors
+    assert len(errors) == 1 and errors[0].startswith(f"{path}:2: pattern k1: its label makes "
+                                                     "a theme name of ")
+    assert f"at most {NAME_LIMIT}" in errors[0]
+
+
+def test_a_qdc_code_name_over_the_limit_is_refused_with_its_line(tmp_path: Path) -> None:
+    source = (Path(__file__).parent / "data" / "refi" / "maxqda.qdc").read_text("utf-8")
+    path = tmp_path / "long.qdc"
+    path.write_text(source.replace('name="Mandate"', f'name="{LONG}"'), encoding="utf-8")
+    errors = check_codebook(path).errors
+    assert len(errors) == 1 and errors[0].startswith(f"{path}:7: theme ")
+    assert f"at most {NAME_LIMIT} characters (this one has {len(LONG)})" in errors[0]
+
+
+def test_a_qdc_exports_and_loads_back_the_same(tmp_path: Path) -> None:
+    qdc = Path(__file__).parent / "data" / "refi" / "maxqda.qdc"
+    runner = CliRunner()
+    out = tmp_path / "back.yaml"
+    for args in (["--db", str(tmp_path / "a.db"), "codebook", "load", str(qdc)],
+                 ["--db", str(tmp_path / "a.db"), "codebook", "export", str(out)],
+                 ["--db", str(tmp_path / "b.db"), "codebook", "load", str(out)]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    with open_store(tmp_path / "a.db") as a, open_store(tmp_path / "b.db") as b:
+        # The colour as the qdc wrote it (#0f0): the same, in capitals, both ways.
+        assert [(t.id, t.name, t.parent_id, t.color) for t in a.themes()] == \
+            [(t.id, t.name, t.parent_id, t.color) for t in b.themes()]
+
+
+def test_a_multi_line_name_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_text(HEAD + "  - id: fatigue\n    name: |\n      Fatigue\n      and sleep\n",
+                    encoding="utf-8")
+    assert check_codebook(path).codebook.themes[0].name == "Fatigue and sleep"
+
+
+# --------------------------------------------------------------------------- bare items
+def test_bare_names_for_themes_and_patterns_have_a_line_and_the_fix(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - Fatigue
+  - id: workload
+    name: Workload
+    patterns:
+      - caseload
+      - id: w2
+        phrase: rota
+  - id: pay
+    name: Pay
+    patterns:
+      id: p1
+      phrase: money
+  - id: sleep
+    name: Sleep
+    patterns: insomnia
+""")
+    assert errors == [
+        ":3: theme 'Fatigue': only a name: a theme is a mapping of keys, such as `- id: "
+        "fatigue` and, on the next line in line with `id`, `name: Fatigue`",
+        ":7: theme workload: 'caseload' is only text: a pattern is a mapping with an id and a "
+        "body, such as `- id: workload_caseload` and, on the next line in line with `id`, "
+        "`phrase: caseload`",
+        ":12: theme pay: `patterns` must be a list: start each pattern with `- ` (`- id: p1`, "
+        "then `phrase: tired` on the next line, in line with `id`)",
+        ":17: theme sleep: `patterns` must be a list of patterns, not the text 'insomnia': "
+        "under `patterns:` start each pattern with `- ` (`- id: p1`, then `phrase: insomnia` "
+        "on the next line, in line with `id`)"]
+
+
+# --------------------------------------------------------------------------- ids
+def test_ids_yaml_reads_as_numbers_are_named_with_the_quoted_fix(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - id: 42
+    name: Numbered
+  - id: sleep
+    name: Sleep
+    patterns:
+      - id: 010
+        phrase: restructure
+      - id: 7
+        phrase: seven
+      - id: yes
+        phrase: agree
+      - id: 1.10
+        phrase: rota
+""")
+    assert errors == [
+        ':3: theme at line 3: `id` is the number 42, not text: put it in quotes, id: "42"',
+        ':8: pattern 010: `id` is the number 8, not the text typed: put it in quotes, '
+        'id: "010"',
+        ':12: pattern yes: `id` is true (YAML reads yes, no, on and off as true or false), not '
+        'the text typed: put it in quotes, id: "yes"',
+        ':14: pattern 1.10: `id` is the number 1.1, not the text typed: put it in quotes, '
+        'id: "1.10"']
+
+
+def test_a_version_yaml_changes_is_warned_about(tmp_path: Path) -> None:
+    body = "  - id: sleep\n    name: Sleep\n"
+    assert _warnings(tmp_path, body, "name: Nights\nversion: 2.10\nthemes:\n") == [
+        ':2: `version: 2.10` is the number 2.1 to YAML, so it is kept as \'2.1\': put it in '
+        'quotes, version: "2.10"']
+    assert _warnings(tmp_path, body, "name: Nights\nversion: 2  # second\nthemes:\n") == []
+
+
+# --------------------------------------------------------------------------- keys
+def test_keys_from_other_tools_name_the_key_meant(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - id: fatigue
+    name: Fatigue
+    desc: Feeling drained.
+    inclusion_criteria: Tiredness after a shift.
+    exclusion criteria: Boredom.
+    subthemes:
+      - id: sleep
+        name: Sleep
+""")
+    assert errors == [
+        ":5: theme fatigue: unknown key 'desc' (did you mean 'description'?)",
+        ":6: theme fatigue: unknown key 'inclusion_criteria' (did you mean 'inclusion'?)",
+        ":7: theme fatigue: unknown key 'exclusion criteria' (did you mean 'exclusion'?)",
+        ":8: theme fatigue: unknown key 'subthemes' (did you mean 'children'?)"]
+
+
+def test_a_missing_top_key_under_another_word_is_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "nights.yaml"
+    path.write_text("title: Nights\ncodes:\n  - id: a\n    name: A\n", encoding="utf-8")
+    result = check_codebook(path)
+    assert result.warnings == []
+    assert result.errors == [
+        f"{path}:1: the codebook needs a `name`: the file has 'title'; the key is `name:`",
+        f"{path}:2: the codebook needs a non-empty `themes` list: the file has 'codes'; the "
+        "key is `themes:`"]
+
+
+def test_a_pattern_body_under_another_key_is_one_error_each(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - id: fatigue
+    name: Fatigue
+    patterns:
+      - id: f1
+        pattern: tired
+      - id: f2
+        pattern: [{LOWER: tired}]
+      - id: f3
+        phrases: burnt out
+      - id: f4
+        lemma: exhaust
+      - id: f5
+        phrase: rota
+        regex: 'rota'
+        scope: everybody
+""")
+    assert errors == [
+        ":7: pattern f1: unknown key 'pattern': `pattern` is the key of a JSONL line; in a "
+        "YAML codebook the body is `phrase:`, `tokens:`, `regex:` or `dependency:` (here "
+        "'phrase')",
+        ":9: pattern f2: unknown key 'pattern': `pattern` is the key of a JSONL line; in a "
+        "YAML codebook the body is `phrase:`, `tokens:`, `regex:` or `dependency:` (here "
+        "'tokens')",
+        ":11: pattern f3: unknown key 'phrases' (did you mean 'phrase'?)",
+        ":13: pattern f4: unknown key 'lemma': a token attribute goes inside a token "
+        "pattern, tokens: [{LEMMA: exhaust}]",
+        # Both problems of f5, not only the first.
+        ":14: pattern f5: has 2 bodies (phrase, regex): give exactly one of phrase, tokens, "
+        "regex, dependency",
+        ":17: pattern f5: bad scope 'everybody' (use participant, interviewer, all)"]
