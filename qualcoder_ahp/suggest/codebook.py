@@ -524,9 +524,9 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
 
     # One space between words, as the store keeps a name typed in the workbench: a
     # `name: |` block's line break would split the theme's row in the tree and pickers.
-    themes.append(Theme(theme_id, " ".join(texts["name"].split()) or theme_id, parent, texts["description"],
-                        texts["inclusion"], texts["exclusion"], tuple(examples), color.upper(),
-                        codable, len(themes)))
+    themes.append(Theme(theme_id, " ".join(texts["name"].split()) or theme_id, parent,
+                        texts["description"], texts["inclusion"], texts["exclusion"],
+                        tuple(examples), color.upper(), codable, len(themes)))
     patterns.extend(theme_patterns)
     if "children" in raw and raw["children"] is None:
         # `children:` and then the themes meant for it in line with this one: they are
