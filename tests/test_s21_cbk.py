@@ -246,3 +246,83 @@ def test_a_pattern_body_under_another_key_is_one_error_each(tmp_path: Path) -> N
         ":14: pattern f5: has 2 bodies (phrase, regex): give exactly one of phrase, tokens, "
         "regex, dependency",
         ":17: pattern f5: bad scope 'everybody' (use participant, interviewer, all)"]
+
+
+# --------------------------------------------------------------------------- token values
+def test_a_lemma_the_lemmatizer_never_gives_is_warned_with_the_lemma(tmp_path: Path) -> None:
+    warnings = _warnings(tmp_path, """\
+  - id: planning
+    name: Planning
+    patterns:
+      - id: pl1
+        tokens: [{LEMMA: planned}, {LOWER: it}]
+      - id: pl2
+        tokens: [{LEMMA: {IN: [planned, shifts, arrange]}}]
+      - id: pl3
+        tokens: [{LEMMA: {IN: [lose, lost, losing]}}]
+      - id: pl4
+        tokens: [{LEMMA: plan}]
+""")
+    assert warnings == [
+        ":7: pattern pl1: token 0: LEMMA 'planned' is not a lemma: the lemma of 'planned' is "
+        "'plan', so this never matches; write {LEMMA: plan}, which matches plan, planned, "
+        "planning, plans",
+        ":9: pattern pl2: token 0: LEMMA values 'planned' (lemma 'plan'), 'shifts' (lemma "
+        "'shift') are not lemmas, so they never match: write the lemmas, which match every "
+        "form of the word"]
+
+
+def test_the_lemma_check_reads_the_engines_own_table() -> None:
+    from qualcoder_ahp.suggest.pattern_check import _lemma_lookup
+    from qualcoder_ahp.suggest.pipeline import pipeline_for
+
+    lookup = _lemma_lookup()
+    assert lookup is not None
+    table, forms = lookup
+    engine = pipeline_for(None).lemma_table
+    for word in ("planned", "shifts", "was", "fell", "data", "knackered", "better"):
+        assert table.get(word, word) == engine.get(word, word), word
+    assert "fell" in forms  # a lemma too (of "felled"): {LEMMA: fell} can match
+
+
+def test_a_lower_value_with_capitals_is_warned_about(tmp_path: Path) -> None:
+    warnings = _warnings(tmp_path, """\
+  - id: fatigue
+    name: Fatigue
+    patterns:
+      - id: f1
+        tokens: [{LOWER: Tired}]
+      - id: f2
+        tokens: [{LOWER: {IN: [NHS, trust]}}, {ORTH: NHS}]
+""")
+    assert warnings == [
+        ":7: pattern f1: token 0: LOWER 'Tired' has capitals, and LOWER is the word in lower "
+        "case, so it never matches: write 'tired' (it matches any case)",
+        ":9: pattern f2: token 0: LOWER 'NHS' has capitals, and LOWER is the word in lower "
+        "case, so it never matches: write 'nhs' (it matches any case)"]
+
+
+def test_the_shipped_codebook_gets_no_new_warning() -> None:
+    shipped = Path(__file__).parent.parent / "codebooks" / "ahp-leadership.yaml"
+    result = check_codebook(shipped)
+    assert result.errors == [] and result.warnings == []
+
+
+def test_a_phrase_in_capitals_that_spacy_splits_otherwise_is_warned_about(
+        tmp_path: Path) -> None:
+    warnings = _warnings(tmp_path, """\
+  - id: pay
+    name: Pay
+    patterns:
+      - id: p1
+        phrase: "CAN'T AFFORD"
+      - id: p2
+        phrase: NHS Trust
+      - id: p3
+        phrase: "Can't cope"
+""")
+    assert warnings == [
+        ":7: pattern p1: the phrase \"CAN'T AFFORD\" in capitals is split by spaCy into "
+        "\"can't\", 'afford', but the same words in lower case into 'ca', \"n't\", 'afford', "
+        "so it misses them: write it in lower case, \"can't afford\" (a phrase matches in any "
+        "case)"]
