@@ -326,3 +326,104 @@ def test_a_phrase_in_capitals_that_spacy_splits_otherwise_is_warned_about(
         "\"can't\", 'afford', but the same words in lower case into 'ca', \"n't\", 'afford', "
         "so it misses them: write it in lower case, \"can't afford\" (a phrase matches in any "
         "case)"]
+
+
+# --------------------------------------------------------------------------- colours, types
+def test_a_colour_name_or_short_hex_gets_the_colour_to_write(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - id: a
+    name: A
+    color: red
+  - id: b
+    name: B
+    color: "#F00"
+  - id: c
+    name: C
+    color: CC6677
+  - id: d
+    name: D
+    color: "#CC6677FF"
+  - id: e
+    name: E
+    color: mauve
+""")
+    assert errors == [
+        ':5: theme a: bad colour \'red\': a colour name is not read: write color: "#FF0000", '
+        "or \"#EE8866\", the nearest of Paul Tol's colour-blind-safe colours",
+        ':8: theme b: bad colour \'#F00\': write all six digits, color: "#FF0000"',
+        ':11: theme c: bad colour \'CC6677\': write it with its # and in quotes, color: '
+        '"#CC6677"',
+        ':14: theme d: bad colour \'#CC6677FF\': write it without the transparency, color: '
+        '"#CC6677"',
+        ':17: theme e: bad colour \'mauve\' (use #RRGGBB in quotes, such as color: "#CC6677")']
+
+
+def test_tokens_given_as_text_say_how_to_write_them(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - id: a
+    name: A
+    patterns:
+      - id: t1
+        tokens: "[{LOWER: busy}]"
+      - id: t2
+        tokens: burnt out
+""")
+    assert errors == [
+        ":7: pattern t1: `tokens` is text in quotes, not a list of token specs: take the "
+        "quotes away from around the [...]",
+        ":9: pattern t2: `tokens` must be a non-empty list of token specs, not the text "
+        "'burnt out': write tokens: [{LOWER: burnt}, {LOWER: out}], or phrase: burnt out"]
+
+
+# --------------------------------------------------------------------------- files
+def test_a_codebook_saved_as_windows_1252_names_line_and_character(tmp_path: Path) -> None:
+    path = tmp_path / "nights.yaml"
+    path.write_bytes("name: Nights\nthemes:\n  - id: cafe\n    name: Café culture\n"
+                     .encode("cp1252"))
+    assert check_codebook(path).errors == [
+        f"{path}:4: cannot read the file: it is not UTF-8 text: byte 0xE9 in column 14 ('é' "
+        "in Windows-1252, as Word, Excel and older editors save text); save it as UTF-8"]
+    jsonl = tmp_path / "p.jsonl"
+    jsonl.write_bytes('{"label": "fatigue", "pattern": "tired"}\n{"label": "fatigue", '
+                      '"pattern": "\u201cknackered\u201d"}\n'.encode("cp1252"))
+    assert check_codebook(jsonl).errors == [
+        f"{jsonl}:2: cannot read the file: it is not UTF-8 text: byte 0x93 in column 34 "
+        "('\u201c' in Windows-1252, as Word, Excel and older editors save text); save it as "
+        "UTF-8"]
+    word = tmp_path / "codebook.yaml"
+    word.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    assert check_codebook(word).errors == [
+        f"{word}: cannot read the file: it is not UTF-8 text (a codebook is a YAML text file; "
+        "a .jsonl of patterns or a REFI-QDA .qdc also work)"]
+
+
+def test_windows_line_endings_read_as_any_other(tmp_path: Path) -> None:
+    path = tmp_path / "nights.yaml"
+    text = (HEAD + "  - id: fatigue\n    name: Fatigue\n    colour: red\n    patterns:\n"
+            "      - id: f1\n        regex: '\\btired$'\n")
+    path.write_bytes(text.replace("\n", "\r\n").encode())
+    result = check_codebook(path)
+    assert result.errors == [f"{path}:5: theme fatigue: unknown key 'colour' (did you mean "
+                             "'color'?)"]
+    path.write_bytes(text.replace("    colour: red\n", "").replace("\n", "\r\n").encode())
+    result = check_codebook(path)
+    assert result.codebook is not None and result.codebook.patterns[0].body == "\\btired$"
+
+
+def test_a_jsonl_line_lists_all_its_problems_and_a_yaml_line_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"label": "fatigue", "pattern": "tired", "id": "f 1", "scope": "ward"}\n'
+                    "label: fatigue, pattern: knackered\n"
+                    '{"label": "fatigue", "pattern": [{"LEMMA": "planned"}], "id": "f 1"}\n',
+                    encoding="utf-8")
+    result = check_codebook(path)
+    assert [e.replace(str(path), "P") for e in result.errors] == [
+        "P:1: pattern f 1: id must be letters, digits, _ . : -",
+        "P:1: pattern f 1: bad scope 'ward' (use participant, interviewer, all)",
+        'P:2: not a JSON object: each line of a patterns file is one {"label": ..., '
+        '"pattern": ...} in braces, with double quotes (a YAML codebook is a .yaml file)',
+        "P:3: pattern f 1: id must be letters, digits, _ . : -"]
+    assert [w.replace(str(path), "P") for w in result.warnings] == [
+        "P:3: pattern f 1: token 0: LEMMA 'planned' is not a lemma: the lemma of 'planned' is "
+        "'plan', so this never matches; write {LEMMA: plan}, which matches plan, planned, "
+        "planning, plans"]

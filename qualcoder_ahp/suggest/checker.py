@@ -170,6 +170,26 @@ class Checker:
         self.warnings.append(f"{where}: {what + ': ' if what else ''}{problem}")
 
 
+def not_utf8(data: bytes, what: str = "the file") -> tuple[int, str]:
+    """The line and the one-line message for a file that is not UTF-8 (and not UTF-16
+    or UTF-32, which :func:`~qualcoder_ahp.importers.normalise.wide_encoding` names):
+    where the first byte that is not UTF-8 is, and what it likely was, as Word, Excel or
+    an old editor save ``é`` (Windows-1252)."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    else:
+        return 0, f"cannot read {what}: it is not UTF-8 text"
+    line = data.count(b"\n", 0, start) + 1
+    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    char = data[start:start + 1].decode("cp1252", errors="replace")
+    was = f" ({char!r} in Windows-1252, as Word, Excel and older editors save " \
+        "text)" if char.isprintable() and char != "\ufffd" else ""
+    return line, (f"cannot read {what}: it is not UTF-8 text: byte 0x{data[start]:02X} in "
+                  f"column {column}{was}; save it as UTF-8")
+
+
 def _likely(key: object, known: set[str]) -> str:
     """``" (did you mean 'description'?)"`` for a misspelt key, else nothing."""
     close = closest(str(key), known, cutoff=0.75)

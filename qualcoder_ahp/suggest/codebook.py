@@ -37,6 +37,7 @@ from qualcoder_ahp.suggest.checker import (
     CheckResult,
     _likely,
     _LineLoader,
+    not_utf8,
     yaml_hint,
 )
 from qualcoder_ahp.suggest.pattern_check import check_body
@@ -181,10 +182,15 @@ def _check_yaml(path: Path) -> CheckResult:
         from qualcoder_ahp.importers.normalise import wide_encoding
 
         wide = wide_encoding(data)
-        ck.error(0, "", f"cannot read the file: it is {wide} text, not UTF-8 (save it as "
-                 "UTF-8)" if wide else "cannot read the file: it is not UTF-8 text (a "
-                 "codebook is a YAML text file; a .jsonl of patterns or a REFI-QDA .qdc "
-                 "also work)")
+        if wide:
+            ck.error(0, "", f"cannot read the file: it is {wide} text, not UTF-8 (save it as "
+                     "UTF-8)")
+        elif data.count(b"\x00") > len(data) // 100 or _binary(data):
+            ck.error(0, "", "cannot read the file: it is not UTF-8 text (a codebook is a YAML "
+                     "text file; a .jsonl of patterns or a REFI-QDA .qdc also work)")
+        else:
+            line, problem = not_utf8(data)
+            ck.error(line, "", problem)
         return CheckResult(None, ck.errors)
     loader = _LineLoader(raw)
     ck.loader = loader
@@ -278,6 +284,14 @@ def _check_yaml(path: Path) -> CheckResult:
                         None if version is None else str(version), _description(ck, data))
     return CheckResult(codebook, _in_file_order(ck, ck.errors), ck.warnings,
                        {p.id: (p.theme_id, seen_patterns.get(p.id, 0)) for p in patterns})
+
+
+def _binary(data: bytes) -> bool:
+    """Whether a file that is not UTF-8 is not text at all (a .docx, a .xlsx: a zip, or
+    control bytes): then "byte 0x.. in column .." would only puzzle."""
+    head = data[:4096]
+    return head.startswith(b"PK\x03\x04") or sum(
+        b < 32 and b not in b"\t\r\n\f" for b in head) > len(head) // 50
 
 
 def _description(ck: Checker, data: dict[str, Any]) -> str:
@@ -465,7 +479,9 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
                      'as color: "#CC6677" (or leave `color` out for grey)')
         color = "#888888"
     elif not isinstance(color, str) or not COLOR.match(color):
-        ck.error(ck.line(raw, "color"), what, f"bad colour {color!r} (use #RRGGBB)")
+        advice = colours.colour_advice(str(color)) if isinstance(color, (str, int)) else ""
+        fix = f": {advice}" if advice else ' (use #RRGGBB in quotes, such as color: "#CC6677")'
+        ck.error(ck.line(raw, "color"), what, f"bad colour {color!r}{fix}")
         color = "#888888"
     elif "color" in raw and isinstance(theme_id, str):
         ck.colour_lines[theme_id] = ck.line(raw, "color")

@@ -159,6 +159,15 @@ def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
         ck.error(line, what, "a token pattern is a list of token specs; this is one token "
                  "spec: put it in brackets, [{...}]")
         return
+    if isinstance(body, str) and body.strip():
+        text = body.strip()
+        ck.error(line, what, "`tokens` is text in quotes, not a list of token specs: take the "
+                 "quotes away from around the [...]" if text.startswith("[") else
+                 f"`tokens` must be a non-empty list of token specs, not the text {text!r}: "
+                 "write tokens: "
+                 "[" + ", ".join(f"{{LOWER: {w.lower()}}}" for w in text.split()) + "], or "
+                 f"phrase: {text}")
+        return
     if not isinstance(body, list) or not body:
         ck.error(line, what, "`tokens` must be a non-empty list of token specs")
         return

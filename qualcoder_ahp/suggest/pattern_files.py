@@ -28,7 +28,7 @@ from qualcoder_ahp.records import (
     theme_name_problem,
     theme_slug,
 )
-from qualcoder_ahp.suggest.checker import Checker, CheckResult, _likely
+from qualcoder_ahp.suggest.checker import Checker, CheckResult, _likely, not_utf8
 from qualcoder_ahp.suggest.codebook import PATTERN_ID, SCOPES, UNITS
 from qualcoder_ahp.suggest.pattern_check import check_body
 from qualcoder_ahp.suggest.colours import distinct_colours
@@ -61,8 +61,12 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         data = path.read_bytes()
         wide = wide_text(data)
         lines = [] if wide else data.decode("utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        ck.error(0, "", f"cannot read the file ({exc.__class__.__name__}: {exc})")
+    except OSError as exc:
+        ck.error(0, "", f"cannot read the file: {exc.strerror or exc}")
+        return out
+    except UnicodeDecodeError:
+        line, problem = not_utf8(data)
+        ck.error(line, "", problem)
         return out
     if wide:
         ck.error(0, "", wide)
@@ -74,6 +78,12 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         try:
             row = json.loads(text)
         except json.JSONDecodeError as exc:
+            if not text.lstrip().startswith(("{", "[")):
+                # `label: FATIGUE, pattern: tired`, or a YAML codebook's line: not JSON at all.
+                ck.error(number, "", "not a JSON object: each line of a patterns file is one "
+                         '{"label": ..., "pattern": ...} in braces, with double quotes '
+                         '(a YAML codebook is a .yaml file)')
+                continue
             ck.error(number, "", f"not valid JSON: {exc.msg}{_json_hint(text, exc)}")
             continue
         except RecursionError:  # (was a traceback)
@@ -99,14 +109,14 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         body = row["pattern"]
         pattern_id = str(row.get("id") or derived_pattern_id(label, body))
         what = f"pattern {pattern_id}"
+        before = len(ck.errors)  # every problem of the line, not only the first
         if not PATTERN_ID.match(pattern_id):
             # As in a YAML codebook, so `qcahp codebook export` writes a file that loads back.
             ck.error(number, what, "id must be letters, digits, _ . : -")
-            continue
-        if pattern_id in seen:
+        elif pattern_id in seen:
             ck.error(number, what, f"duplicate pattern id (first at line {seen[pattern_id]})")
-            continue
-        seen[pattern_id] = number
+        else:
+            seen[pattern_id] = number
         kind = "phrase" if isinstance(body, str) else "token"
         for key in row:
             if key not in LINE_KEYS:
@@ -123,7 +133,6 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
             ck.error(number, what, f"bad scope {scope!r} (use {', '.join(SCOPES)})")
         if unit not in UNITS:
             ck.error(number, what, f"bad unit {unit!r} (use {', '.join(UNITS)})")
-        before = len(ck.errors)
         check_body(ck, kind, body, number, what)
         if len(ck.errors) == before:
             out.append((number, label,
