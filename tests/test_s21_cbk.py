@@ -427,3 +427,84 @@ def test_a_jsonl_line_lists_all_its_problems_and_a_yaml_line_says_so(tmp_path: P
         "P:3: pattern f 1: token 0: LEMMA 'planned' is not a lemma: the lemma of 'planned' is "
         "'plan', so this never matches; write {LEMMA: plan}, which matches plan, planned, "
         "planning, plans"]
+
+
+# --------------------------------------------------------------------------- help, round trip
+def test_check_and_load_help_explain_the_format_and_point_to_the_docs() -> None:
+    runner = CliRunner()
+    for command in (["codebook"], ["codebook", "check"], ["codebook", "load"]):
+        out = runner.invoke(cli, [*command, "--help"], terminal_width=80).output
+        assert "docs/codebook.md" in out, command
+        assert ".jsonl" in out and ".qdc" in out, command
+        assert max(len(line) for line in out.splitlines()) <= 80
+    out = runner.invoke(cli, ["codebook", "check", "--help"], terminal_width=80).output
+    for key in ("`themes`", "`children`", "`exclude`", "`phrase`", "`tokens`", "`regex`",
+                "codable: false", "#RRGGBB"):
+        assert key in out, key
+
+
+def test_a_teams_codebook_exports_checks_and_loads_back_the_same(tmp_path: Path) -> None:
+    source = tmp_path / "nights.yaml"
+    source.write_text("""\
+# Our night-shift study
+name: "Night shifts: nurses' stories"
+version: "2.10"
+description: |
+  Themes for interviews with nurses
+  who work nights.
+themes:
+  - id: wellbeing
+    name: Wellbeing
+    codable: false
+    color: "#332288"
+    description: Everything about how nurses feel.
+    children:
+      - id: fatigue
+        name: Fatigue
+        color: "#CC6677"
+        description: "Feeling drained: physically or mentally."
+        inclusion: Any mention of tiredness after a shift.
+        exclusion: Boredom.
+        examples: ["I'm shattered after nights.", "Knackered, honestly"]
+        patterns:
+          - id: fat_burnt
+            phrase: "burnt out"
+          - id: fat_tok
+            tokens: [{LEMMA: exhaust}, {IS_PUNCT: true, OP: "?"}]
+            unit: turn
+          - id: fat_rx
+            regex: '\\bknackered\\b'
+            scope: all
+          - id: FAT.in
+            tokens: [{LOWER: {IN: ["tired", "sleepy", "no"]}}]
+        exclude:
+          - id: fat_not
+            regex: '\\bnot (?:that )?tired\\b'
+      - id: sleep
+        name: Sleep
+        color: "#117733"
+  - id: "2019"
+    name: "2019 restructure"
+    color: "#DDCC77"
+    patterns:
+      - id: "010"
+        phrase: restructure
+""", encoding="utf-8")
+    runner = CliRunner()
+    first, second, out = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "export.yaml"
+    for args in (["--db", str(first), "codebook", "load", str(source)],
+                 ["--db", str(first), "codebook", "export", str(out)],
+                 ["codebook", "check", str(out)],
+                 ["--db", str(second), "codebook", "load", str(out)]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, (args, result.output)
+        assert "warning" not in result.output, result.output
+    with open_store(first) as a, open_store(second) as b:
+        assert a.codebook().themes == b.codebook().themes
+        assert sorted(a.patterns(), key=lambda p: p.id) == sorted(b.patterns(),
+                                                                  key=lambda p: p.id)
+        assert [x.version for x in a.codebook_loads()] == ["2.10"]
+        assert [x.version for x in b.codebook_loads()] == ["2.10"]
+        assert a.codebook().description == b.codebook().description
+    assert {p.id for p in check_codebook(source).codebook.patterns} == {
+        "fat_burnt", "fat_tok", "fat_rx", "FAT.in", "010", "fat_not"}
