@@ -245,7 +245,8 @@ def test_a_pattern_body_under_another_key_is_one_error_each(tmp_path: Path) -> N
         # Both problems of f5, not only the first.
         ":14: pattern f5: has 2 bodies (phrase, regex): give exactly one of phrase, tokens, "
         "regex, dependency",
-        ":17: pattern f5: bad scope 'everybody' (use participant, interviewer, all)"]
+        ":17: pattern f5: bad scope 'everybody' (use participant, interviewer, all; did you "
+        "mean 'all'?)"]
 
 
 # --------------------------------------------------------------------------- token values
@@ -508,3 +509,45 @@ themes:
         assert a.codebook().description == b.codebook().description
     assert {p.id for p in check_codebook(source).codebook.patterns} == {
         "fat_burnt", "fat_tok", "fat_rx", "FAT.in", "010", "fat_not"}
+
+
+def test_a_token_value_of_several_words_is_warned_about_in_an_in_list_too(
+        tmp_path: Path) -> None:
+    warnings = _warnings(tmp_path, """\
+  - id: fatigue
+    name: Fatigue
+    patterns:
+      - id: f1
+        tokens: [{LOWER: {IN: [tired, "worn out"]}}]
+      - id: f2
+        tokens: [{LEMMA: "night shift"}]
+      - id: f3
+        tokens: [{LOWER: {IN: [tired, "couldn't"]}}]
+""")
+    assert warnings == [
+        ":7: pattern f1: token 0: LOWER 'worn out' is several words, and a token is one word, "
+        "so it never matches: give each its own pattern (a phrase, or a token spec per word)",
+        ":9: pattern f2: token 0: LEMMA 'night shift' is 2 tokens to spaCy ('night', 'shift'), "
+        "so it never matches one token: give each part its own token spec"]
+
+
+def test_a_scope_or_unit_in_other_words_names_the_one_meant(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - id: fatigue
+    name: Fatigue
+    patterns:
+      - id: f1
+        phrase: tired
+        scope: participants
+        unit: paragraph
+""")
+    assert errors == [
+        ":8: pattern f1: bad scope 'participants' (use participant, interviewer, all; did you "
+        "mean 'participant'?)",
+        ":9: pattern f1: bad unit 'paragraph' (use sentence, turn; did you mean 'turn'?)"]
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"label": "fatigue", "pattern": "tired", "id": "f1", "scope": "Interviewers"}\n',
+                    encoding="utf-8")
+    assert check_codebook(path).errors == [
+        f"{path}:1: pattern f1: bad scope 'Interviewers' (use participant, "
+        "interviewer, all; did you mean 'interviewer'?)"]

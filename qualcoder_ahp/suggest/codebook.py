@@ -613,9 +613,9 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
     scope = raw.get("scope", "participant")
     unit = raw.get("unit", "sentence")
     if scope not in SCOPES:
-        ck.error(ck.line(raw, "scope"), what, f"bad scope {scope!r} (use {', '.join(SCOPES)})")
+        ck.error(ck.line(raw, "scope"), what, bad_choice("scope", scope, SCOPES))
     if unit not in UNITS:
-        ck.error(ck.line(raw, "unit"), what, f"bad unit {unit!r} (use {', '.join(UNITS)})")
+        ck.error(ck.line(raw, "unit"), what, bad_choice("unit", unit, UNITS))
     bodies = [k for k in BODIES if k in raw]
     if len(bodies) != 1:
         if not bodies and body_named:
@@ -635,6 +635,24 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
         ck.warn(body_line, what,
                 "dependency pattern skipped: the codebook names no installed trained pipeline")
     return Pattern(pattern_id, theme_id, kind, body, str(scope), str(unit), exclude)
+
+
+# Words a team uses for a scope or a unit: each is named with the one meant.
+CHOICE_WORDS = {"participants": "participant", "interviewee": "participant",
+                "interviewees": "participant", "respondent": "participant",
+                "respondents": "participant", "interviewers": "interviewer",
+                "everyone": "all", "everybody": "all", "both": "all", "any": "all",
+                "sentences": "sentence", "turns": "turn", "paragraph": "turn",
+                "answer": "turn", "utterance": "turn"}
+
+
+def bad_choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
+    """``bad scope 'everyone' (use participant, interviewer, all; did you mean 'all'?)``."""
+    meant = CHOICE_WORDS.get(str(value).lower()) if not isinstance(value, bool) else None
+    if meant not in choices:
+        meant = closest(str(value).lower(), choices, cutoff=0.75)
+    hint = f"; did you mean {meant!r}?" if meant else ""
+    return f"bad {key} {value!r} (use {', '.join(choices)}{hint})"
 
 
 def _not_a_theme(raw: Any) -> str:

@@ -259,15 +259,22 @@ def _check_text_value(ck: Checker, line: int, what: str, i: int, name: str,
         _capitals(ck, line, what, i, texts)
     elif name == "LEMMA" and not ck.has_pipeline:
         _never_lemmas(ck, line, what, i, texts)
-    if name not in ONE_TOKEN_ATTRS:
+    if name not in ONE_TOKEN_ATTRS and name != "LEMMA":
         return
     split = [(v, parts) for v in values if isinstance(v, str)
-             for parts in [_tokens_of(v)] if len(parts) > 1]
-    if len(split) == len(values):  # every value: the token can never match
+             for parts in [_tokens_of(v) if name != "LEMMA" else tuple(v.split())]
+             if len(parts) > 1]
+    if split and len(split) == len(values):  # every value: the token can never match
         v, parts = split[0]
         ck.warn(line, what, f"token {i}: {name} {v!r} is {len(parts)} tokens to spaCy "
                 f"({', '.join(repr(p) for p in parts)}), so it never matches one token: give "
                 "each part its own token spec")
+    elif spaced := [v for v, _ in split if len(v.split()) > 1]:
+        # `{IN: [tired, "worn out"]}`: "worn out" is dead, though the token matches tired.
+        ck.warn(line, what, f"token {i}: {name} {', '.join(repr(v) for v in spaced)} "
+                f"{'is several words' if len(spaced) == 1 else 'are several words each'}, "
+                "and a token is one word, so it never matches: give each its own pattern "
+                "(a phrase, or a token spec per word)")
 
 
 def _capitals(ck: Checker, line: int, what: str, i: int, texts: list[str]) -> None:

@@ -29,7 +29,7 @@ from qualcoder_ahp.records import (
     theme_slug,
 )
 from qualcoder_ahp.suggest.checker import Checker, CheckResult, _likely, not_utf8
-from qualcoder_ahp.suggest.codebook import PATTERN_ID, SCOPES, UNITS
+from qualcoder_ahp.suggest.codebook import PATTERN_ID, SCOPES, UNITS, bad_choice
 from qualcoder_ahp.suggest.pattern_check import check_body
 from qualcoder_ahp.suggest.colours import distinct_colours
 
@@ -130,9 +130,9 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         scope = row.get("scope", "participant")
         unit = row.get("unit", "sentence")
         if scope not in SCOPES:
-            ck.error(number, what, f"bad scope {scope!r} (use {', '.join(SCOPES)})")
+            ck.error(number, what, bad_choice("scope", scope, SCOPES))
         if unit not in UNITS:
-            ck.error(number, what, f"bad unit {unit!r} (use {', '.join(UNITS)})")
+            ck.error(number, what, bad_choice("unit", unit, UNITS))
         check_body(ck, kind, body, number, what)
         if len(ck.errors) == before:
             out.append((number, label,
