@@ -546,8 +546,8 @@ def test_a_scope_or_unit_in_other_words_names_the_one_meant(tmp_path: Path) -> N
         "mean 'participant'?)",
         ":9: pattern f1: bad unit 'paragraph' (use sentence, turn; did you mean 'turn'?)"]
     path = tmp_path / "p.jsonl"
-    path.write_text('{"label": "fatigue", "pattern": "tired", "id": "f1", "scope": "Interviewers"}\n',
-                    encoding="utf-8")
+    path.write_text('{"label": "fatigue", "pattern": "tired", "id": "f1", '
+                    '"scope": "Interviewers"}\n', encoding="utf-8")
     assert check_codebook(path).errors == [
         f"{path}:1: pattern f1: bad scope 'Interviewers' (use participant, "
         "interviewer, all; did you mean 'interviewer'?)"]
