@@ -561,3 +561,21 @@ def test_a_file_of_only_comments_says_so(tmp_path: Path) -> None:
     path.write_text("\n  \n", encoding="utf-8")
     assert check_codebook(path).errors == [
         f"{path}: the file is empty (a codebook needs a `name` and `themes`)"]
+
+
+def test_a_colour_the_tool_picks_is_never_one_the_check_warns_about(tmp_path: Path) -> None:
+    from qualcoder_ahp.suggest import colours
+
+    picked = colours.distinct_colours(len(colours.PALETTE))
+    assert "#FFAABB" in colours.PALETTE and colours.faint("#FFAABB") == "light"
+    assert [c for c in picked if colours.faint(c)] == []
+    db, out = tmp_path / "p.db", tmp_path / "export.yaml"
+    open_store(db).close()
+    runner = CliRunner()
+    for i in range(len(colours.PALETTE)):
+        assert runner.invoke(cli, ["--db", str(db), "codebook", "add-theme", f"Theme {i}",
+                                   "--coder", "ana"]).exit_code == 0
+    assert runner.invoke(cli, ["--db", str(db), "codebook", "export", str(out)]).exit_code == 0
+    result = check_codebook(out)
+    assert result.errors == [] and not [w for w in result.warnings if "too light" in w
+                                        or "too dark" in w]

@@ -12,6 +12,7 @@ its text keeps a 4.5:1 contrast whatever colour a codebook chose.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -238,9 +239,19 @@ def distinct_colour(used: Iterable[str]) -> str:
     sees them least apart sees them (:func:`worst_distance`), so a new theme's tint is not
     mistaken for another's; the first when none is used, the first of equals otherwise."""
     taken = [parse(c) for c in used if _HEX.fullmatch(c or "")]
+    usable = _usable()
     if not taken:
-        return PALETTE[0]
-    return max(PALETTE, key=lambda c: min(worst_distance(parse(c), t)[0] for t in taken))
+        return usable[0]
+    return max(usable, key=lambda c: min(worst_distance(parse(c), t)[0] for t in taken))
+
+
+@functools.cache
+def _usable() -> tuple[str, ...]:
+    """The :data:`PALETTE` colours whose tint shows in both workbench themes: #FFAABB is
+    too light for the light theme (:func:`faint`), so a theme given it was coded text
+    that looked uncoded, and an export of the codebook checked with a warning about a
+    colour the tool itself had chosen."""
+    return tuple(c for c in PALETTE if faint(c) is None)
 
 
 def distinct_colours(n: int) -> list[str]:
