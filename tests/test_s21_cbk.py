@@ -579,3 +579,16 @@ def test_a_colour_the_tool_picks_is_never_one_the_check_warns_about(tmp_path: Pa
     result = check_codebook(out)
     assert result.errors == [] and not [w for w in result.warnings if "too light" in w
                                         or "too dark" in w]
+
+
+def test_a_key_given_twice_on_a_jsonl_line_is_an_error_as_in_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"label": "fatigue", "pattern": "tired", "label": "sleep", "id": "p1"}\n'
+                    '{"label": "sleep", "pattern": [{"LOWER": "nap", "LOWER": "doze"}], '
+                    '"id": "p2"}\n'
+                    '{"label": "sleep", "pattern": "insomnia", "id": "p3"}\n', encoding="utf-8")
+    assert [e.replace(str(path), "P") for e in check_codebook(path).errors] == [
+        "P:1: pattern p1: key 'label' given twice: JSON keeps only the last one and drops the "
+        "first without a word",
+        "P:2: pattern p2: key 'LOWER' given twice: JSON keeps only the last one and drops the "
+        "first without a word"]

@@ -75,8 +75,9 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
     for number, text in enumerate(lines, 1):
         if not text.strip():
             continue
+        twice: list[str] = []
         try:
-            row = json.loads(text)
+            row = json.loads(text, object_pairs_hook=_keeping_track(twice))
         except json.JSONDecodeError as exc:
             if not text.lstrip().startswith(("{", "[")):
                 # `label: FATIGUE, pattern: tired`, or a YAML codebook's line: not JSON at all.
@@ -110,6 +111,10 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         pattern_id = str(row.get("id") or derived_pattern_id(label, body))
         what = f"pattern {pattern_id}"
         before = len(ck.errors)  # every problem of the line, not only the first
+        for key in dict.fromkeys(twice):
+            # As in YAML: `{"label": "a", ..., "label": "b"}` keeps "b" without a word.
+            ck.error(number, what, f"key {key!r} given twice: JSON keeps only the last one "
+                     "and drops the first without a word")
         if not PATTERN_ID.match(pattern_id):
             # As in a YAML codebook, so `qcahp codebook export` writes a file that loads back.
             ck.error(number, what, "id must be letters, digits, _ . : -")
@@ -138,6 +143,20 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
             out.append((number, label,
                         Pattern(pattern_id, label, kind, body, scope, unit, exclude is True)))
     return out
+
+
+def _keeping_track(twice: list[str]) -> Any:
+    """A ``json.loads`` hook that builds each object as usual and adds to ``twice`` each
+    key an object of the line gives twice (in the line itself or in a token spec)."""
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                twice.append(key)
+            seen.add(key)
+        return dict(pairs)
+
+    return hook
 
 
 def _slug(label: str) -> str:
