@@ -553,16 +553,6 @@ def test_a_scope_or_unit_in_other_words_names_the_one_meant(tmp_path: Path) -> N
         "interviewer, all; did you mean 'interviewer'?)"]
 
 
-def test_a_file_of_only_comments_says_so(tmp_path: Path) -> None:
-    path = tmp_path / "nights.yaml"
-    path.write_text("# Night shifts codebook: to be written\n", encoding="utf-8")
-    assert check_codebook(path).errors == [
-        f"{path}: the file is only comments (a codebook needs a `name` and `themes`)"]
-    path.write_text("\n  \n", encoding="utf-8")
-    assert check_codebook(path).errors == [
-        f"{path}: the file is empty (a codebook needs a `name` and `themes`)"]
-
-
 def test_a_colour_the_tool_picks_is_never_one_the_check_warns_about(tmp_path: Path) -> None:
     from qualcoder_ahp.suggest import colours
 

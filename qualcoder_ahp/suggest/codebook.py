@@ -206,8 +206,7 @@ def _check_yaml(path: Path) -> CheckResult:
     finally:
         loader.dispose()
     if data is None:
-        only = "only comments" if raw.strip() else "empty"
-        ck.error(0, "", f"the file is {only} (a codebook needs a `name` and `themes`)")
+        ck.error(0, "", "the file is empty (a codebook needs a `name` and `themes`)")
         return CheckResult(None, ck.errors)
     if not isinstance(data, dict):
         ck.error(1, "", "a codebook must be a mapping with `name` and `themes`")
