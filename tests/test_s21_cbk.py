@@ -582,3 +582,14 @@ def test_a_key_given_twice_on_a_jsonl_line_is_an_error_as_in_yaml(tmp_path: Path
         "first without a word",
         "P:2: pattern p2: key 'LOWER' given twice: JSON keeps only the last one and drops the "
         "first without a word"]
+
+
+def test_an_empty_or_odd_jsonl_pattern_is_named_as_the_line_has_it(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"label": "a", "pattern": "", "id": "p1"}\n'
+                    '{"label": "a", "pattern": 5, "id": "p2"}\n'
+                    '{"label": "a", "pattern": "tired", "id": "p3"}\n', encoding="utf-8")
+    shape = ('`pattern` must be a phrase (text) or a token pattern (a list of token specs '
+             'such as [{"LOWER": "tired"}])')
+    assert [e.replace(str(path), "P") for e in check_codebook(path).errors] == [
+        f"P:1: pattern p1: {shape}: it is empty", f"P:2: pattern p2: {shape}: it is a number"]

@@ -138,7 +138,17 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
             ck.error(number, what, bad_choice("scope", scope, SCOPES))
         if unit not in UNITS:
             ck.error(number, what, bad_choice("unit", unit, UNITS))
-        check_body(ck, kind, body, number, what)
+        if isinstance(body, str) and not body.strip() or body in ([], {}, None) \
+                or isinstance(body, (bool, int, float)):
+            # Said as the file has it: "`phrase` must be a non-empty string" named a key
+            # the line does not have.
+            shape = _json_kind(body)
+            given = ("empty" if body in ("", [], {}) or not str(body).strip() else
+                     f"a {shape}" if shape == "number" else shape)
+            ck.error(number, what, "`pattern` must be a phrase (text) or a token pattern (a "
+                     f"list of token specs such as [{{\"LOWER\": \"tired\"}}]): it is {given}")
+        else:
+            check_body(ck, kind, body, number, what)
         if len(ck.errors) == before:
             out.append((number, label,
                         Pattern(pattern_id, label, kind, body, scope, unit, exclude is True)))
