@@ -593,3 +593,18 @@ def test_an_empty_or_odd_jsonl_pattern_is_named_as_the_line_has_it(tmp_path: Pat
              'such as [{"LOWER": "tired"}])')
     assert [e.replace(str(path), "P") for e in check_codebook(path).errors] == [
         f"P:1: pattern p1: {shape}: it is empty", f"P:2: pattern p2: {shape}: it is a number"]
+
+
+def test_a_folder_with_patterns_names_them(tmp_path: Path) -> None:
+    errors = _check(tmp_path, """\
+  - id: wellbeing
+    name: Wellbeing
+    codable: false
+    patterns:
+      - id: wb1
+        phrase: wellbeing
+      - id: wb2
+        phrase: well-being
+""")
+    assert errors == [":6: theme wellbeing: a folder theme (codable: false) cannot have "
+                      "patterns (wb1, wb2); move them to a child theme, or make it codable"]

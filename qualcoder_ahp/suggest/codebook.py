@@ -531,8 +531,10 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
                 theme_patterns.append(pattern)
     if not codable and any(not p.exclude for p in theme_patterns):
         # A folder cannot be coded, so a suggestion of it could never be accepted.
-        ck.error(ck.line(raw, "patterns"), what,
-                 "a folder theme (codable: false) cannot have patterns; move them to a child theme")
+        ids = [p.id for p in theme_patterns if not p.exclude]
+        shown = ", ".join(ids[:5]) + (f", ... ({len(ids)} in all)" if len(ids) > 5 else "")
+        ck.error(ck.line(raw, "patterns"), what, f"a folder theme (codable: false) cannot have "
+                 f"patterns ({shown}); move them to a child theme, or make it codable")
     elif not codable and theme_patterns:
         # An exclusion suppresses its own theme's suggestions, and a folder gets none.
         ck.warn(ck.line(raw, "exclude"), what, "a folder's exclusion patterns exclude "
