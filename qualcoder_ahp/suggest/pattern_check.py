@@ -2,7 +2,8 @@
 
 Token patterns are checked by our own rules first (attribute names, operators,
 regular expressions inside ``REGEX``, YAML's unquoted ``no`` read as false, a value
-spaCy splits into several tokens) for clear messages, and then by spaCy's own schema
+spaCy splits into several tokens, a ``LOWER`` value with capitals, a ``LEMMA`` the
+lookup lemmatizer never gives) for clear messages, and then by spaCy's own schema
 (:func:`spacy.schemas.validate_token_pattern`) and a ``Matcher`` with
 ``validate=True`` to catch anything our rules miss. Problems go to a
 :class:`~qualcoder_ahp.suggest.checker.Checker` with the pattern's line; the YAML
