@@ -30,6 +30,33 @@ def theme_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:50].strip("_")
 
 
+NAME_LIMIT = 80
+"""The longest theme name: it must fit a picker line, a tree row and a report heading;
+the definition is the place for the rest. The same limit whether the name is typed in
+the workbench, given to ``qcahp codebook add-theme``/``edit-theme`` or written in a
+codebook file."""
+
+
+def theme_name_problem(name: str, rest: str = "its definition") -> str | None:
+    """Why ``name`` cannot be a theme's name (``None`` when it can).
+
+    One rule for every way a name arrives: the Store (``add-theme``, ``edit-theme``), the
+    workbench's picker and edit form (which refuse a name before asking for its folder
+    rather than after) and a codebook file's check. ``rest``: the field a long name's rest
+    goes in, as the researcher sees it (the workbench's edit form says "Definition"; the
+    command line passes its ``--description``; a codebook file its ``description:``).
+    """
+    name = " ".join(name.split())
+    if not name:
+        return "a new theme needs a name"
+    if not any(ch.isalnum() for ch in name):
+        return f"a theme name needs a letter or a digit, not only {name!r}"
+    if len(name) > NAME_LIMIT:
+        return (f"a theme name has at most {NAME_LIMIT} characters (this one has "
+                f"{len(name)}): put the rest in {rest}")
+    return None
+
+
 def transcript_label(name: str, version: int) -> str:
     """A transcript as commands take and show it: ``helen`` (version 1) or ``helen@2``."""
     return name if version == 1 else f"{name}@{version}"

@@ -44,7 +44,13 @@ def register(cli: click.Group) -> None:
 # --------------------------------------------------------------------------- codebook
 @click.group()
 def codebook() -> None:
-    """Check, load and show the codebook (themes and their spaCy patterns)."""
+    """Check, load and show the codebook (themes and their spaCy patterns).
+
+    A codebook is a YAML file the team writes (a tree of themes with definitions and the
+    patterns that suggest them), a spaCy/Prodigy patterns .jsonl or a REFI-QDA .qdc;
+    `qcahp codebook check FILE` lists every problem in it. The format, with an example:
+    docs/codebook.md.
+    """
 
 
 for _command in THEME_COMMANDS:
@@ -75,7 +81,33 @@ def checked_codebook(path: str, patterns_file: str | None, storing: bool = False
 @click.option("--patterns", "patterns_file", type=InputFile(),
               help="Also merge this spaCy/Prodigy patterns JSONL (labels = theme ids).")
 def codebook_check(path: str, patterns_file: str | None) -> None:
-    """Validate a codebook (YAML, patterns JSONL or .qdc); list every error with its line."""
+    """Validate a codebook (YAML, patterns JSONL or .qdc); list every error with its line.
+
+    Every problem is listed in one run, one line each: FILE:LINE: theme or pattern ID:
+    what is wrong and the fix. Warnings (patterns that would never match, colours too
+    close to tell apart) do not stop a load. Nothing is stored.
+
+    \b
+    PATH is one of:
+      .yaml/.yml  a codebook the team writes: `name`, then `themes`, each
+                  with `id`, `name`, `description`, `inclusion`, `exclusion`,
+                  `examples`, `color: "#RRGGBB"`, `codable: false` for a
+                  folder, `children` (the themes under it), `patterns` and
+                  `exclude` (exclusion patterns). A pattern has an `id` and one
+                  of `phrase`, `tokens` (a spaCy Matcher token pattern),
+                  `regex` or `dependency`; `scope` and `unit` are optional.
+      .jsonl      spaCy/Prodigy patterns, {"label": ..., "pattern": ...} a
+                  line: one theme per label
+      .qdc        a REFI-QDA codebook (NVivo, ATLAS.ti, MAXQDA...)
+
+    The format, with a worked example and the slips the check names:
+    docs/codebook.md ("The codebook file").
+
+    \b
+    Examples:
+      qcahp codebook check nights.yaml
+      qcahp codebook check nights.yaml --patterns more.jsonl
+    """
     cb = checked_codebook(path, patterns_file)
     click.echo(f"{path}: OK: {cb.sizes()}")
 
@@ -103,7 +135,19 @@ def _by_kind(diff: dict[str, list[str]], old: Any, new: Any) -> dict[str, list[s
               help="Also merge this spaCy/Prodigy patterns JSONL (labels = theme ids).")
 @pass_project
 def codebook_load(project: Project, path: str, patterns_file: str | None) -> None:
-    """Store a codebook; a new version keeps theme ids, GUIDs and every coding."""
+    """Store a codebook; a new version keeps theme ids, GUIDs and every coding.
+
+    PATH is a YAML codebook, a spaCy/Prodigy patterns .jsonl or a REFI-QDA .qdc, checked
+    first as `qcahp codebook check` does: if it has any error, every one is listed and
+    nothing is stored. Loading a new version of the file keeps the theme ids codings refer
+    to; themes and patterns it no longer has are retired, not deleted, and it says what
+    it added, changed and retired. The format: docs/codebook.md.
+
+    \b
+    Examples:
+      qcahp codebook load nights.yaml
+      qcahp codebook load nights.yaml --patterns more.jsonl
+    """
     from qualcoder_ahp.records import Codebook
     from qualcoder_ahp.suggest.codebook import diff_codebooks
 

@@ -23,6 +23,7 @@ from qualcoder_ahp.records import (
     CodebookLoad,
     Pattern,
     Theme,
+    theme_name_problem,
     theme_path,
     theme_slug,
 )
@@ -588,36 +589,12 @@ class CodebookMixin:
                         description=description or "")
 
 
-NAME_LIMIT = 80
-"""The longest theme name a coder can add: it must fit a picker line, a tree row and a
-report heading; the definition is the place for the rest."""
-
-
 def codings_kept(n: int) -> str:
     """What retiring a theme did with its ``n`` codings, in words (the command line and
     the codebook screen's x): ``3 codings kept``, or ``nobody had coded it``."""
     from qualcoder_ahp.records import plural
 
     return f"{plural(n, 'coding')} kept" if n else "nobody had coded it"
-
-
-def theme_name_problem(name: str, rest: str = "its definition") -> str | None:
-    """Why ``name`` cannot be a new theme's name (``None`` when it can).
-
-    Shared by the Store and the workbench's picker, so the picker refuses a name before
-    asking for its folder rather than after. ``rest``: the field a long name's rest goes
-    in, as the researcher sees it (the workbench's edit form says "Definition"; the
-    command line passes its ``--description``).
-    """
-    name = " ".join(name.split())
-    if not name:
-        return "a new theme needs a name"
-    if not any(ch.isalnum() for ch in name):
-        return f"a theme name needs a letter or a digit, not only {name!r}"
-    if len(name) > NAME_LIMIT:
-        return (f"a theme name has at most {NAME_LIMIT} characters (this one has "
-                f"{len(name)}): put the rest in {rest}")
-    return None
 
 
 def edited_fields(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:

@@ -58,6 +58,9 @@ class _LineLoader(_SafeLoader):  # type: ignore[misc, valid-type]
         self.duplicates: dict[int, list[tuple[str, int, int]]] = {}
         """Per mapping: each key given twice, its line and the first one's (YAML keeps
         only the last value, so the first, often a whole list of patterns, is lost)."""
+        self.item_lines: dict[int, list[int]] = {}
+        """Per list: the line of each item (a bare name where a theme or a pattern, a
+        mapping, was meant has no line of its own otherwise)."""
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
@@ -76,7 +79,15 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
     data.update(loader.construct_mapping(node, deep=True))
 
 
+def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> Any:
+    data: list[Any] = []
+    loader.item_lines[id(data)] = [item.start_mark.line + 1 for item in node.value]
+    yield data
+    data.extend(loader.construct_sequence(node, deep=True))
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
 class Checker:
@@ -100,6 +111,14 @@ class Checker:
     def source(self, line: int) -> str:
         """Line ``line`` (1-based) of the file as typed, or ``""``."""
         return self.text[line - 1] if 0 < line <= len(self.text) else ""
+
+    def typed(self, obj: Any, key: str) -> str:
+        """The value of ``key`` in the mapping ``obj`` as typed on its line (``2.10``
+        where YAML read the number 2.1), or ``""`` when it is not on one line."""
+        text = self.source(self.line(obj, key))
+        found = re.match(rf"^\s*(?:-\s+)?{re.escape(key)}\s*:\s*([^\s#'\"][^#]*?)\s*(?:#.*)?$",
+                         text)
+        return found[1] if found else ""
 
     def duplicate_keys(self, obj: Any, what: str, *, nested: bool = False) -> None:
         """An error for each key this mapping gives twice (reported once per mapping);
@@ -136,6 +155,11 @@ class Checker:
             return self.loader.key_lines[(id(obj), key)]
         return self.loader.lines.get(id(obj), 0)
 
+    def item_line(self, items: Any, index: int) -> int:
+        """The line of item ``index`` of the list ``items`` (0: not known)."""
+        lines = self.loader.item_lines.get(id(items), []) if self.loader is not None else []
+        return lines[index] if index < len(lines) else 0
+
     def error(self, line: int, what: str, problem: str) -> None:
         # Line 0 means the whole file (it could not be read or parsed at all).
         where = f"{self.path}:{line}" if line else self.path
@@ -144,6 +168,26 @@ class Checker:
     def warn(self, line: int, what: str, problem: str) -> None:
         where = f"{self.path}:{line}" if line else self.path
         self.warnings.append(f"{where}: {what + ': ' if what else ''}{problem}")
+
+
+def not_utf8(data: bytes, what: str = "the file") -> tuple[int, str]:
+    """The line and the one-line message for a file that is not UTF-8 (and not UTF-16
+    or UTF-32, which :func:`~qualcoder_ahp.importers.normalise.wide_encoding` names):
+    where the first byte that is not UTF-8 is, and what it likely was, as Word, Excel or
+    an old editor save ``é`` (Windows-1252)."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    else:
+        return 0, f"cannot read {what}: it is not UTF-8 text"
+    line = data.count(b"\n", 0, start) + 1
+    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    char = data[start:start + 1].decode("cp1252", errors="replace")
+    was = f" ({char!r} in Windows-1252, as Word, Excel and older editors save " \
+        "text)" if char.isprintable() and char != "\ufffd" else ""
+    return line, (f"cannot read {what}: it is not UTF-8 text: byte 0x{data[start]:02X} in "
+                  f"column {column}{was}; save it as UTF-8")
 
 
 def _likely(key: object, known: set[str]) -> str:

@@ -22,14 +22,22 @@ from typing import Any
 
 import yaml
 
-from qualcoder_ahp.errors import CodebookError
-from qualcoder_ahp.records import THEME_ID, Codebook, Pattern, Theme, theme_slug
+from qualcoder_ahp.errors import CodebookError, closest
+from qualcoder_ahp.records import (
+    THEME_ID,
+    Codebook,
+    Pattern,
+    Theme,
+    theme_name_problem,
+    theme_slug,
+)
 from qualcoder_ahp.suggest import colours
 from qualcoder_ahp.suggest.checker import (
     Checker,
     CheckResult,
     _likely,
     _LineLoader,
+    not_utf8,
     yaml_hint,
 )
 from qualcoder_ahp.suggest.pattern_check import check_body
@@ -44,6 +52,29 @@ PATTERN_KEYS = {"id", "scope", "unit", *BODIES}
 THEME_KEYS = {"id", "name", "codable", "color", "description", "inclusion", "exclusion",
               "examples", "patterns", "exclude", "children"}
 TOP_KEYS = {"name", "version", "pipeline", "themes", "description"}
+# Other words for a theme's keys, from other tools, codebook templates and habit: each
+# is named with the key meant, as a misspelling is (`desc` is too far from
+# `description` for "did you mean" to find it).
+THEME_KEY_WORDS = {
+    "desc": "description", "definition": "description", "define": "description",
+    "descr": "description", "summary": "description", "memo": "description",
+    "inclusion_criteria": "inclusion", "include": "inclusion", "inclusions": "inclusion",
+    "inclusion_criterion": "inclusion", "includes": "inclusion", "when_to_use": "inclusion",
+    "exclusion_criteria": "exclusion", "exclusion_criterion": "exclusion",
+    "excludes": "exclusion", "when_not_to_use": "exclusion",
+    "colour": "color", "colours": "color", "colors": "color", "hex": "color",
+    "label": "name", "title": "name", "theme": "name", "code": "name", "theme_name": "name",
+    "example": "examples", "quote": "examples", "quotes": "examples",
+    "subthemes": "children", "sub_themes": "children", "subcodes": "children",
+    "sub_codes": "children", "child": "children", "themes": "children", "codes": "children",
+    "folder": "codable", "is_codable": "codable", "iscodable": "codable",
+    "theme_id": "id", "code_id": "id", "key": "id",
+}
+# And for the codebook's own keys.
+TOP_KEY_WORDS = {"title": "name", "label": "name", "codebook": "name", "codebook_name": "name",
+                 "theme": "themes", "codes": "themes", "categories": "themes",
+                 "nodes": "themes", "tree": "themes", "desc": "description",
+                 "model": "pipeline", "spacy_model": "pipeline", "nlp": "pipeline"}
 
 
 class CodebookInvalid(CodebookError):
@@ -151,10 +182,15 @@ def _check_yaml(path: Path) -> CheckResult:
         from qualcoder_ahp.importers.normalise import wide_encoding
 
         wide = wide_encoding(data)
-        ck.error(0, "", f"cannot read the file: it is {wide} text, not UTF-8 (save it as "
-                 "UTF-8)" if wide else "cannot read the file: it is not UTF-8 text (a "
-                 "codebook is a YAML text file; a .jsonl of patterns or a REFI-QDA .qdc "
-                 "also work)")
+        if wide:
+            ck.error(0, "", f"cannot read the file: it is {wide} text, not UTF-8 (save it as "
+                     "UTF-8)")
+        elif data.count(b"\x00") > len(data) // 100 or _binary(data):
+            ck.error(0, "", "cannot read the file: it is not UTF-8 text (a codebook is a YAML "
+                     "text file; a .jsonl of patterns or a REFI-QDA .qdc also work)")
+        else:
+            line, problem = not_utf8(data)
+            ck.error(line, "", problem)
         return CheckResult(None, ck.errors)
     loader = _LineLoader(raw)
     ck.loader = loader
@@ -183,12 +219,28 @@ def _check_yaml(path: Path) -> CheckResult:
                  "transcript is read with `qcahp import`)")
         return CheckResult(None, ck.errors)
     ck.duplicate_keys(data, "")
+    instead: dict[str, Any] = {}  # `title:` where `name:` is missing: one line, the error
     for key in data:
         if key not in TOP_KEYS:
-            ck.warn(ck.line(data, key), "", f"unknown key {key!r}{_likely(key, TOP_KEYS)} ignored")
+            meant = TOP_KEY_WORDS.get(str(key).lower()) or closest(str(key), TOP_KEYS,
+                                                                  cutoff=0.75)
+            if meant in ("name", "themes") and meant not in data and meant not in instead:
+                instead[meant] = key
+                continue
+            ck.warn(ck.line(data, key), "", f"unknown key {key!r}"
+                    + (f" (did you mean {meant!r}?)" if meant else "") + " ignored")
+
+    def needs(key: str, problem: str) -> None:
+        if key in instead:
+            given = instead[key]
+            ck.error(ck.line(data, given), "", f"{problem}: the file has {given!r}; the key is "
+                     f"`{key}:`")
+        else:
+            ck.error(ck.line(data, key) or 1, "", problem)
+
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        ck.error(ck.line(data, "name") or 1, "", "the codebook needs a `name`")
+        needs("name", "the codebook needs a `name`")
         name = path.stem
     pipeline = data.get("pipeline")
     if pipeline is not None and not isinstance(pipeline, str):
@@ -204,13 +256,14 @@ def _check_yaml(path: Path) -> CheckResult:
     patterns: list[Pattern] = []
     seen_patterns: dict[str, int] = {}
     if not isinstance(themes_raw, list) or not themes_raw:
-        ck.error(ck.line(data, "themes") or 1, "", "the codebook needs a non-empty `themes` list")
+        needs("themes", "the codebook needs a non-empty `themes` list")
     else:
         seen_themes: dict[str, int] = {}
         ck.theme_ids = _theme_ids(ck, themes_raw)
         for i, theme in enumerate(themes_raw):
             _theme(ck, theme, None, themes, patterns, seen_themes, seen_patterns,
-                   themes_raw[i + 1] if i + 1 < len(themes_raw) else None)
+                   themes_raw[i + 1] if i + 1 < len(themes_raw) else None,
+                   ck.item_line(themes_raw, i))
         _colour_warnings(ck, themes)
         _name_warnings(ck, themes)
     if ck.loader is not None:  # keys given twice in mappings no check above visited
@@ -221,10 +274,24 @@ def _check_yaml(path: Path) -> CheckResult:
         ck.warn(ck.line(data, "version"), "", "`version` should be a number or a short label: "
                 "ignored")
         version = None
+    elif isinstance(version, (bool, int, float)) and ck.typed(data, "version") not in (
+            "", str(version)):
+        typed = ck.typed(data, "version")
+        ck.warn(ck.line(data, "version"), "", f"`version: {typed}` is {_yaml_kind(version)} "
+                f'to YAML, so it is kept as {str(version)!r}: put it in quotes, version: '
+                f'"{typed}"')
     codebook = Codebook(name, tuple(themes), tuple(patterns), pipeline or None, str(path),
                         None if version is None else str(version), _description(ck, data))
     return CheckResult(codebook, _in_file_order(ck, ck.errors), ck.warnings,
                        {p.id: (p.theme_id, seen_patterns.get(p.id, 0)) for p in patterns})
+
+
+def _binary(data: bytes) -> bool:
+    """Whether a file that is not UTF-8 is not text at all (a .docx, a .xlsx: a zip, or
+    control bytes): then "byte 0x.. in column .." would only puzzle."""
+    head = data[:4096]
+    return head.startswith(b"PK\x03\x04") or sum(
+        b < 32 and b not in b"\t\r\n\f" for b in head) > len(head) // 50
 
 
 def _description(ck: Checker, data: dict[str, Any]) -> str:
@@ -322,14 +389,46 @@ def _unknown_theme_key(ck: Checker, raw: dict[Any, Any], key: Any) -> str:
             right = "exclude" if str(key).lower().startswith("excl") else "patterns"
             return (f"unknown key {key!r}: a list of patterns goes under `patterns:`, or "
                     f"under `exclude:` for exclusion patterns (did you mean {right!r}?)")
+    meant = THEME_KEY_WORDS.get(str(key).lower().replace(" ", "_").replace("-", "_"))
+    if meant and meant != key:
+        return f"unknown key {key!r} (did you mean {meant!r}?)"
     return f"unknown key {key!r}{_likely(key, THEME_KEYS)}"
+
+
+# Keys a first codebook uses for a pattern's body: other tools' words, or a plural.
+PATTERN_KEY_WORDS = {"pattern": "", "text": "phrase", "phrases": "phrase", "words": "phrase",
+                     "word": "phrase", "term": "phrase", "terms": "phrase",
+                     "keyword": "phrase", "keywords": "phrase", "token": "tokens",
+                     "regexp": "regex", "re": "regex", "regular_expression": "regex",
+                     "label": "", "theme": "", "name": ""}
+
+
+def _unknown_pattern_key(key: Any, value: Any) -> tuple[str, str]:
+    """The message for an unknown key of a pattern, and the key likely meant."""
+    word = str(key).lower()
+    if word in ("pattern", "phrase_pattern", "token_pattern"):
+        # The JSONL key: there a string is a phrase and a list a token pattern.
+        meant = "tokens" if isinstance(value, list) else "phrase"
+        return (f"unknown key {key!r}: `pattern` is the key of a JSONL line; in a YAML "
+                f"codebook the body is `phrase:`, `tokens:`, `regex:` or `dependency:` "
+                f"(here {meant!r})", meant)
+    if word in ("label", "theme", "name"):
+        return (f"unknown key {key!r}: a pattern belongs to the theme whose `patterns:` list "
+                "it is in; it has no name or label of its own, only its `id`", "")
+    meant = PATTERN_KEY_WORDS.get(word) or closest(str(key), PATTERN_KEYS, cutoff=0.75) or ""
+    if word in ("lemma", "lower", "orth") and isinstance(value, str):
+        meant = "tokens"
+        return (f"unknown key {key!r}: a token attribute goes inside a token pattern, "
+                f"tokens: [{{{word.upper()}: {value}}}]", meant)
+    return f"unknown key {key!r}" + (f" (did you mean {meant!r}?)" if meant else ""), meant
 
 
 def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
            patterns: list[Pattern], seen: dict[str, int], seen_patterns: dict[str, int],
-           after: Any = None) -> None:
+           after: Any = None, at: int = 0) -> None:
     if not isinstance(raw, dict):
-        ck.error(0, "", f"a theme must be a mapping, not {type(raw).__name__}")
+        ck.error(at, f"theme {raw.strip()!r}" if isinstance(raw, str) and raw.strip() else "",
+                 _not_a_theme(raw))
         return
     line = ck.line(raw)
     theme_id = raw.get("id")
@@ -344,9 +443,14 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
                      f"as `id: {slug or 'my_theme'}` (a stable slug the codings keep)")
         else:
             what = f"theme at line {line}"
+            typed = ck.typed(raw, "id") or str(theme_id)
             ck.error(line, what, "missing `id`: give it one, such as `id: my_theme` (a "
                      "stable slug the codings keep)" if theme_id is None else
-                     f"`id` is {theme_id!r}: give a slug such as `id: my_theme`")
+                     f"`id` is {_yaml_kind(theme_id)}, not text: put it in quotes, "
+                     f'id: "{typed}"' if isinstance(theme_id, (int, float))
+                     and THEME_ID.match(typed) else
+                     f"`id` is {_yaml_kind(theme_id)}: give a slug such as `id: "
+                     f"{slug or 'my_theme'}`")
         theme_id = f"?line{line}"
     elif not THEME_ID.match(theme_id):
         slug = theme_slug(theme_id) or "winding_route"
@@ -375,7 +479,9 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
                      'as color: "#CC6677" (or leave `color` out for grey)')
         color = "#888888"
     elif not isinstance(color, str) or not COLOR.match(color):
-        ck.error(ck.line(raw, "color"), what, f"bad colour {color!r} (use #RRGGBB)")
+        advice = colours.colour_advice(str(color)) if isinstance(color, (str, int)) else ""
+        fix = f": {advice}" if advice else ' (use #RRGGBB in quotes, such as color: "#CC6677")'
+        ck.error(ck.line(raw, "color"), what, f"bad colour {color!r}{fix}")
         color = "#888888"
     elif "color" in raw and isinstance(theme_id, str):
         ck.colour_lines[theme_id] = ck.line(raw, "color")
@@ -398,6 +504,11 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
                 ck.error(ck.line(raw, key), what, f"`{key}` must be text")
             value = str(value)
         texts[key] = value.strip()
+    if texts["name"]:
+        # The rule add-theme and the workbench apply: a name fits a picker line.
+        problem = theme_name_problem(texts["name"], "its `description:`")
+        if problem:
+            ck.error(ck.line(raw, "name"), what, problem)
     examples = raw.get("examples") or []
     if isinstance(examples, str):
         ck.error(ck.line(raw, "examples"), what, "`examples` must be a list of strings, "
@@ -410,24 +521,30 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
     for key, exclude in (("patterns", False), ("exclude", True)):
         items = raw.get(key) or []
         if not isinstance(items, list):
-            ck.error(ck.line(raw, key), what, f"`{key}` must be a list of patterns")
+            ck.error(ck.line(raw, key), what, _not_a_list(key, items, "pattern",
+                                                          "id: p1", "phrase: tired"))
             continue
-        for item in items:
-            pattern = _pattern(ck, item, theme_id, exclude, seen_patterns)
+        for i, item in enumerate(items):
+            pattern = _pattern(ck, item, theme_id, exclude, seen_patterns,
+                               ck.item_line(items, i))
             if pattern is not None:
                 theme_patterns.append(pattern)
     if not codable and any(not p.exclude for p in theme_patterns):
         # A folder cannot be coded, so a suggestion of it could never be accepted.
-        ck.error(ck.line(raw, "patterns"), what,
-                 "a folder theme (codable: false) cannot have patterns; move them to a child theme")
+        ids = [p.id for p in theme_patterns if not p.exclude]
+        shown = ", ".join(ids[:5]) + (f", ... ({len(ids)} in all)" if len(ids) > 5 else "")
+        ck.error(ck.line(raw, "patterns"), what, f"a folder theme (codable: false) cannot have "
+                 f"patterns ({shown}); move them to a child theme, or make it codable")
     elif not codable and theme_patterns:
         # An exclusion suppresses its own theme's suggestions, and a folder gets none.
         ck.warn(ck.line(raw, "exclude"), what, "a folder's exclusion patterns exclude "
                 "nothing (they do not reach its child themes); move them to a child theme")
 
-    themes.append(Theme(theme_id, texts["name"] or theme_id, parent, texts["description"],
-                        texts["inclusion"], texts["exclusion"], tuple(examples), color.upper(),
-                        codable, len(themes)))
+    # One space between words, as the store keeps a name typed in the workbench: a
+    # `name: |` block's line break would split the theme's row in the tree and pickers.
+    themes.append(Theme(theme_id, " ".join(texts["name"].split()) or theme_id, parent,
+                        texts["description"], texts["inclusion"], texts["exclusion"],
+                        tuple(examples), color.upper(), codable, len(themes)))
     patterns.extend(theme_patterns)
     if "children" in raw and raw["children"] is None:
         # `children:` and then the themes meant for it in line with this one: they are
@@ -443,23 +560,35 @@ def _theme(ck: Checker, raw: Any, parent: str | None, themes: list[Theme],
             ck.warn(ck.line(raw, "children"), what, "`children:` has nothing under it")
     children = raw.get("children") or []
     if not isinstance(children, list):
-        ck.error(ck.line(raw, "children"), what, "`children` must be a list of themes")
+        ck.error(ck.line(raw, "children"), what, _not_a_list("children", children, "theme",
+                                                             "id: sleep", "name: Sleep"))
         return
     for i, child in enumerate(children):
         _theme(ck, child, theme_id, themes, patterns, seen, seen_patterns,
-               children[i + 1] if i + 1 < len(children) else None)
+               children[i + 1] if i + 1 < len(children) else None, ck.item_line(children, i))
 
 
 def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
-             seen: dict[str, int]) -> Pattern | None:
+             seen: dict[str, int], at: int = 0) -> Pattern | None:
     if not isinstance(raw, dict):
-        ck.error(0, f"theme {theme_id}", f"a pattern must be a mapping, not {raw!r}")
+        ck.error(at, f"theme {theme_id}", _not_a_pattern(raw, theme_id))
         return None
     line = ck.line(raw)
     pattern_id = raw.get("id")
     if pattern_id is None or pattern_id == "":
         ck.error(line, "pattern", f"missing `id` (theme {theme_id})")
         pattern_id = f"?line{line}"
+    elif not isinstance(pattern_id, str):
+        # `id: 010` is the number 8 to YAML, `id: 1.10` is 1.1 and `id: yes` is true: the
+        # pattern would be stored under an id nobody typed. A number read back as typed
+        # (`id: 7`) is harmless.
+        typed = ck.typed(raw, "id") or str(pattern_id)
+        if isinstance(pattern_id, bool) or not isinstance(pattern_id, (int, float)) \
+                or typed != str(pattern_id):
+            ck.error(ck.line(raw, "id"), f"pattern {typed}", f"`id` is "
+                     f"{_yaml_kind(pattern_id)}, not the text typed: put it in quotes, "
+                     f'id: "{typed}"')
+            pattern_id = typed
     pattern_id = str(pattern_id)
     what = f"pattern {pattern_id}"
     if not pattern_id.startswith("?line"):
@@ -471,6 +600,7 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
         else:
             seen[pattern_id] = ck.line(raw, "id")
     ck.duplicate_keys(raw, what, nested=True)  # and in its body: {IN: [a], IN: [b]}
+    body_named = False  # an unknown key that stands for the body (`phrases:`, `pattern:`)
     for key in raw:
         if key == "exclude":
             # The JSONL form (`"exclude": true`); in YAML a theme holds an `exclude:` list.
@@ -478,10 +608,20 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
                      "exclusion pattern goes in its theme's `exclude:` list, beside "
                      "`patterns:`")
         elif key not in PATTERN_KEYS:
-            ck.error(ck.line(raw, key), what,
-                     f"unknown key {key!r}{_likely(key, PATTERN_KEYS)}")
+            problem, meant = _unknown_pattern_key(key, raw[key])
+            body_named = body_named or meant in BODIES
+            ck.error(ck.line(raw, key), what, problem)
+    # Scope and unit first: a pattern without a body still has them checked.
+    scope = raw.get("scope", "participant")
+    unit = raw.get("unit", "sentence")
+    if scope not in SCOPES:
+        ck.error(ck.line(raw, "scope"), what, bad_choice("scope", scope, SCOPES))
+    if unit not in UNITS:
+        ck.error(ck.line(raw, "unit"), what, bad_choice("unit", unit, UNITS))
     bodies = [k for k in BODIES if k in raw]
     if len(bodies) != 1:
+        if not bodies and body_named:
+            return None  # said above, with the key to use
         problem = "has no body" if not bodies else f"has {len(bodies)} bodies ({', '.join(bodies)})"
         ck.error(line, what, f"{problem}: give exactly one of phrase, tokens, regex, dependency")
         return None
@@ -489,12 +629,6 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
     kind = BODIES[key]
     body = raw[key]
     body_line = ck.line(raw, key)
-    scope = raw.get("scope", "participant")
-    unit = raw.get("unit", "sentence")
-    if scope not in SCOPES:
-        ck.error(ck.line(raw, "scope"), what, f"bad scope {scope!r} (use {', '.join(SCOPES)})")
-    if unit not in UNITS:
-        ck.error(ck.line(raw, "unit"), what, f"bad unit {unit!r} (use {', '.join(UNITS)})")
     before = len(ck.errors)
     check_body(ck, kind, body, body_line, what)
     if len(ck.errors) > before:
@@ -503,6 +637,70 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
         ck.warn(body_line, what,
                 "dependency pattern skipped: the codebook names no installed trained pipeline")
     return Pattern(pattern_id, theme_id, kind, body, str(scope), str(unit), exclude)
+
+
+# Words a team uses for a scope or a unit: each is named with the one meant.
+CHOICE_WORDS = {"participants": "participant", "interviewee": "participant",
+                "interviewees": "participant", "respondent": "participant",
+                "respondents": "participant", "interviewers": "interviewer",
+                "everyone": "all", "everybody": "all", "both": "all", "any": "all",
+                "sentences": "sentence", "turns": "turn", "paragraph": "turn",
+                "answer": "turn", "utterance": "turn"}
+
+
+def bad_choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
+    """``bad scope 'everyone' (use participant, interviewer, all; did you mean 'all'?)``."""
+    meant = CHOICE_WORDS.get(str(value).lower()) if not isinstance(value, bool) else None
+    if meant not in choices:
+        meant = closest(str(value).lower(), choices, cutoff=0.75)
+    hint = f"; did you mean {meant!r}?" if meant else ""
+    return f"bad {key} {value!r} (use {', '.join(choices)}{hint})"
+
+
+def _not_a_theme(raw: Any) -> str:
+    """Why an item of a `themes:` or `children:` list that is no mapping is no theme."""
+    if isinstance(raw, str) and raw.strip():
+        slug = theme_slug(raw) or "my_theme"
+        return (f"only a name: a theme is a mapping of keys, such as `- id: {slug}` and, "
+                f"on the next line in line with `id`, `name: {raw.strip()}`")
+    return (f"a theme is a mapping of keys (`- id: my_theme`, then `name: ...` in line "
+            f"with `id`), not {_yaml_kind(raw)}")
+
+
+def _not_a_pattern(raw: Any, theme_id: str) -> str:
+    """Why an item of a `patterns:` or `exclude:` list that is no mapping is no pattern."""
+    if isinstance(raw, str) and raw.strip():
+        slug = theme_slug(raw)[:20].strip("_") or "1"
+        return (f"{raw!r} is only text: a pattern is a mapping with an id and a body, "
+                f"such as `- id: {theme_id}_{slug}` and, on the next line in line with "
+                f"`id`, `phrase: {raw.strip()}`")
+    return (f"a pattern is a mapping with an id and a body (`- id: p1`, then `phrase: ...` "
+            f"in line with `id`), not {_yaml_kind(raw)}")
+
+
+def _not_a_list(key: str, value: Any, item: str, first: str, second: str) -> str:
+    """Why a `patterns:`, `exclude:` or `children:` that is no list is wrong, and the fix."""
+    if isinstance(value, str) and value.strip() and item == "pattern":
+        second = f"phrase: {value.strip()}"
+    start = (f"start each {item} with `- ` (`- {first}`, then `{second}` on the next line, "
+             f"in line with `{first.split(':')[0]}`)")
+    if isinstance(value, dict):
+        return f"`{key}` must be a list: {start}"
+    return f"`{key}` must be a list of {item}s, not {_yaml_kind(value)}: under `{key}:` {start}"
+
+
+
+def _yaml_kind(value: Any) -> str:
+    """What YAML made of a value, in words: ``the text 'tired'``, ``the number 42``."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (YAML reads yes, no, on and off as true or false)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping" if isinstance(value, dict) else "empty"
 
 
 def _pipeline_installed(name: str) -> bool:

@@ -12,6 +12,7 @@ its text keeps a 4.5:1 contrast whatever colour a codebook chose.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -238,9 +239,19 @@ def distinct_colour(used: Iterable[str]) -> str:
     sees them least apart sees them (:func:`worst_distance`), so a new theme's tint is not
     mistaken for another's; the first when none is used, the first of equals otherwise."""
     taken = [parse(c) for c in used if _HEX.fullmatch(c or "")]
+    usable = _usable()
     if not taken:
-        return PALETTE[0]
-    return max(PALETTE, key=lambda c: min(worst_distance(parse(c), t)[0] for t in taken))
+        return usable[0]
+    return max(usable, key=lambda c: min(worst_distance(parse(c), t)[0] for t in taken))
+
+
+@functools.cache
+def _usable() -> tuple[str, ...]:
+    """The :data:`PALETTE` colours whose tint shows in both workbench themes: #FFAABB is
+    too light for the light theme (:func:`faint`), so a theme given it was coded text
+    that looked uncoded, and an export of the codebook checked with a warning about a
+    colour the tool itself had chosen."""
+    return tuple(c for c in PALETTE if faint(c) is None)
 
 
 def distinct_colours(n: int) -> list[str]:
@@ -249,3 +260,42 @@ def distinct_colours(n: int) -> list[str]:
     for _ in range(n):
         out.append(distinct_colour(out))
     return out
+
+
+# Colour names a codebook's author may type, as CSS defines them: a name is not read as a
+# colour (:func:`colour_advice` offers the nearest palette colour instead).
+NAMED = {
+    "red": "#FF0000", "green": "#008000", "blue": "#0000FF", "yellow": "#FFFF00",
+    "orange": "#FFA500", "purple": "#800080", "violet": "#EE82EE", "pink": "#FFC0CB",
+    "brown": "#A52A2A", "grey": "#808080", "gray": "#808080", "black": "#000000",
+    "white": "#FFFFFF", "cyan": "#00FFFF", "magenta": "#FF00FF", "teal": "#008080",
+    "navy": "#000080", "olive": "#808000", "maroon": "#800000", "lime": "#00FF00",
+    "aqua": "#00FFFF", "turquoise": "#40E0D0", "indigo": "#4B0082", "gold": "#FFD700",
+    "beige": "#F5F5DC", "lavender": "#E6E6FA", "salmon": "#FA8072", "coral": "#FF7F50",
+    "khaki": "#F0E68C", "crimson": "#DC143C", "tan": "#D2B48C", "mint": "#98FF98",
+    "lightblue": "#ADD8E6", "darkblue": "#00008B", "lightgreen": "#90EE90",
+    "darkgreen": "#006400", "darkred": "#8B0000", "lightgrey": "#D3D3D3",
+    "lightgray": "#D3D3D3", "darkgrey": "#A9A9A9", "darkgray": "#A9A9A9",
+    "skyblue": "#87CEEB", "rose": "#CC6677", "sand": "#DDCC77", "wine": "#882255",
+}
+
+
+def colour_advice(typed: str) -> str:
+    """How to write a colour that is not ``#RRGGBB`` (for "bad colour 'red': ..."): the
+    same colour so written (``#F00``, ``CC6677``, ``#CC6677FF`` from MAXQDA), or for a
+    colour name its CSS value and the nearest :data:`PALETTE` colour (distinct and
+    colour-blind safe); ``""`` when there is no guess."""
+    text = typed.strip()
+    digits = text[1:] if text.startswith("#") else text
+    if re.fullmatch(r"[0-9A-Fa-f]{3}", digits):
+        return f'write all six digits, color: "#{"".join(c * 2 for c in digits).upper()}"'
+    if re.fullmatch(r"[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?", digits):
+        what = ("without the transparency, " if len(digits) == 8 else
+                "with its # and in quotes, " if not text.startswith("#") else "")
+        return f'write it {what}color: "#{digits[:6].upper()}"'
+    key = re.sub(r"[\s_-]+", "", text.lower())
+    if key in NAMED:
+        near = min(PALETTE, key=lambda c: distance(parse(c), parse(NAMED[key])))
+        return (f'a colour name is not read: write color: "{NAMED[key]}", or "{near}", the '
+                "nearest of Paul Tol's colour-blind-safe colours")
+    return ""

@@ -2,7 +2,8 @@
 
 Token patterns are checked by our own rules first (attribute names, operators,
 regular expressions inside ``REGEX``, YAML's unquoted ``no`` read as false, a value
-spaCy splits into several tokens) for clear messages, and then by spaCy's own schema
+spaCy splits into several tokens, a ``LOWER`` value with capitals, a ``LEMMA`` the
+lookup lemmatizer never gives) for clear messages, and then by spaCy's own schema
 (:func:`spacy.schemas.validate_token_pattern`) and a ``Matcher`` with
 ``validate=True`` to catch anything our rules miss. Problems go to a
 :class:`~qualcoder_ahp.suggest.checker.Checker` with the pattern's line; the YAML
@@ -103,6 +104,8 @@ def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
                      f"pattern: give each its own pattern, or use tokens with IN{one}")
         elif not isinstance(body, str) or not body.strip():
             ck.error(line, what, "`phrase` must be a non-empty string")
+        elif body != body.lower():
+            _phrase_case(ck, body, line, what)
     elif kind == "regex":
         if not isinstance(body, str) or not body:
             ck.error(line, what, "`regex` must be a non-empty string")
@@ -137,11 +140,34 @@ def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
         _check_dependency(ck, body, line, what)
 
 
+def _phrase_case(ck: Checker, phrase: str, line: int, what: str) -> None:
+    """Warn of a phrase that capitals make spaCy split otherwise than the same words
+    in lower case: a phrase matches in any case, word by word, but ``CAN'T AFFORD`` is
+    the words ``can't`` and ``afford`` while a transcript's "can't afford" is ``ca``,
+    ``n't`` and ``afford``, so it never matches."""
+    typed = [t.lower() for t in _tokens_of(phrase)]
+    lower = list(_tokens_of(phrase.lower()))
+    if typed != lower:
+        ck.warn(line, what, f"the phrase {phrase!r} in capitals is split by spaCy into "
+                f"{', '.join(repr(t) for t in typed)}, but the same words in lower case into "
+                f"{', '.join(repr(t) for t in lower)}, so it misses them: write it in lower "
+                f"case, {phrase.lower()!r} (a phrase matches in any case)")
+
+
 def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
     if isinstance(body, dict) and body:
         # {LOWER: shattered} for [{LOWER: shattered}]: one token, not yet a list of them.
         ck.error(line, what, "a token pattern is a list of token specs; this is one token "
                  "spec: put it in brackets, [{...}]")
+        return
+    if isinstance(body, str) and body.strip():
+        text = body.strip()
+        ck.error(line, what, "`tokens` is text in quotes, not a list of token specs: take the "
+                 "quotes away from around the [...]" if text.startswith("[") else
+                 f"`tokens` must be a non-empty list of token specs, not the text {text!r}: "
+                 "write tokens: "
+                 "[" + ", ".join(f"{{LOWER: {w.lower()}}}" for w in text.split()) + "], or "
+                 f"phrase: {text}")
         return
     if not isinstance(body, list) or not body:
         ck.error(line, what, "`tokens` must be a non-empty list of token specs")
@@ -230,15 +256,95 @@ def _check_text_value(ck: Checker, line: int, what: str, i: int, name: str,
                     f"text typed with straight ones: list both, {{{name}: {{IN: "
                     f"[{json.dumps(v, ensure_ascii=False)}, {json.dumps(plain)}]}}}}")
             break
-    if name not in ONE_TOKEN_ATTRS:
+    if name == "LOWER":
+        _capitals(ck, line, what, i, texts)
+    elif name == "LEMMA" and not ck.has_pipeline:
+        _never_lemmas(ck, line, what, i, texts)
+    if name not in ONE_TOKEN_ATTRS and name != "LEMMA":
         return
     split = [(v, parts) for v in values if isinstance(v, str)
-             for parts in [_tokens_of(v)] if len(parts) > 1]
-    if len(split) == len(values):  # every value: the token can never match
+             for parts in [_tokens_of(v) if name != "LEMMA" else tuple(v.split())]
+             if len(parts) > 1]
+    if split and len(split) == len(values):  # every value: the token can never match
         v, parts = split[0]
         ck.warn(line, what, f"token {i}: {name} {v!r} is {len(parts)} tokens to spaCy "
                 f"({', '.join(repr(p) for p in parts)}), so it never matches one token: give "
                 "each part its own token spec")
+    elif spaced := [v for v, _ in split if len(v.split()) > 1]:
+        # `{IN: [tired, "worn out"]}`: "worn out" is dead, though the token matches tired.
+        ck.warn(line, what, f"token {i}: {name} {', '.join(repr(v) for v in spaced)} "
+                f"{'is several words' if len(spaced) == 1 else 'are several words each'}, "
+                "and a token is one word, so it never matches: give each its own pattern "
+                "(a phrase, or a token spec per word)")
+
+
+def _capitals(ck: Checker, line: int, what: str, i: int, texts: list[str]) -> None:
+    """Warn of a LOWER value with capitals: LOWER is the word in lower case, so
+    ``{LOWER: Tired}`` never matches (not even "Tired" at the start of a sentence)."""
+    upper = [v for v in texts if v != v.lower()]
+    if not upper:
+        return
+    shown = ", ".join(repr(v) for v in upper)
+    fixed = ", ".join(repr(v.lower()) for v in upper)
+    ck.warn(line, what, f"token {i}: LOWER {shown} {'has' if len(upper) == 1 else 'have'} "
+            "capitals, and LOWER is the word in lower case, so "
+            f"{'it never matches' if len(upper) == 1 else 'they never match'}: write {fixed} "
+            "(it matches any case)")
+
+
+def _never_lemmas(ck: Checker, line: int, what: str, i: int, texts: list[str]) -> None:
+    """Warn of a LEMMA value the lookup lemmatizer never gives: ``{LEMMA: planned}``
+    never matches, because the lemma of "planned" is "plan" (and no word has "planned"
+    as its lemma); the fix is the lemma, which matches every form. A value whose lemma
+    the same ``IN`` list has is left alone: the word is matched all the same."""
+    lookup = _lemma_lookup()
+    if lookup is None:
+        return
+    table, forms = lookup
+    # `{IN: [lose, lost]}`: 'lost' is never a lemma, but 'lose' matches it: no harm done.
+    never = [(v, _one(table[v])) for v in texts
+             if v in table and _one(table[v]) != v and v not in forms
+             and _one(table[v]) not in texts]
+    if not never:
+        return
+    if len(never) == 1:
+        value, lemma = never[0]
+        every = [lemma, *sorted(w for w in forms.get(lemma, ()) if w != lemma)]
+        shown = ", ".join(every[:6]) + (", ..." if len(every) > 6 else "")
+        ck.warn(line, what, f"token {i}: LEMMA {value!r} is not a lemma: the lemma of "
+                f"{value!r} is {lemma!r}, so this never matches; write {{LEMMA: {lemma}}}, "
+                f"which matches {shown}")
+        return
+    shown = ", ".join(f"{value!r} (lemma {lemma!r})" for value, lemma in never)
+    ck.warn(line, what, f"token {i}: LEMMA values {shown} are not lemmas, so they never "
+            "match: write the lemmas, which match every form of the word")
+
+
+def _one(lemma: Any) -> str:
+    """A lookup table's lemma (a few tables give a list: the first, as the engine takes)."""
+    return lemma if isinstance(lemma, str) else str(lemma[0])
+
+
+@functools.lru_cache(maxsize=1)
+def _lemma_lookup() -> tuple[dict[str, Any], dict[str, list[str]]] | None:
+    """The lookup lemmatizer's table (word -> lemma) that the engine's blank("en")
+    pipeline uses (:class:`~qualcoder_ahp.suggest.pipeline.Pipeline`), read from
+    spacy-lookups-data as the words themselves, and each lemma's words; None when the
+    data is not installed (the engine then has no lemmas either).
+
+    Read straight from the package's file (a twentieth of a second), not through
+    ``spacy.lookups``, which hashes every key and costs half a second.
+    """
+    try:
+        from spacy.util import load_language_data, registry
+
+        table = dict(load_language_data(registry.lookups.get("en")["lemma_lookup"]))
+    except Exception:  # noqa: BLE001 - no lookups data: no LEMMA check, as no lemmas
+        return None
+    forms: dict[str, list[str]] = {}
+    for word, lemma in table.items():
+        forms.setdefault(_one(lemma), []).append(word)
+    return table, forms
 
 
 @functools.lru_cache(maxsize=65536)

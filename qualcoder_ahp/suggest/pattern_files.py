@@ -20,9 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from qualcoder_ahp.errors import UserError, closest
-from qualcoder_ahp.records import Codebook, Pattern, Theme, theme_slug
-from qualcoder_ahp.suggest.checker import Checker, CheckResult, _likely
-from qualcoder_ahp.suggest.codebook import PATTERN_ID, SCOPES, UNITS
+from qualcoder_ahp.records import (
+    NAME_LIMIT,
+    Codebook,
+    Pattern,
+    Theme,
+    theme_name_problem,
+    theme_slug,
+)
+from qualcoder_ahp.suggest.checker import Checker, CheckResult, _likely, not_utf8
+from qualcoder_ahp.suggest.codebook import PATTERN_ID, SCOPES, UNITS, bad_choice
 from qualcoder_ahp.suggest.pattern_check import check_body
 from qualcoder_ahp.suggest.colours import distinct_colours
 
@@ -54,8 +61,12 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         data = path.read_bytes()
         wide = wide_text(data)
         lines = [] if wide else data.decode("utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        ck.error(0, "", f"cannot read the file ({exc.__class__.__name__}: {exc})")
+    except OSError as exc:
+        ck.error(0, "", f"cannot read the file: {exc.strerror or exc}")
+        return out
+    except UnicodeDecodeError:
+        line, problem = not_utf8(data)
+        ck.error(line, "", problem)
         return out
     if wide:
         ck.error(0, "", wide)
@@ -64,9 +75,16 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
     for number, text in enumerate(lines, 1):
         if not text.strip():
             continue
+        twice: list[str] = []
         try:
-            row = json.loads(text)
+            row = json.loads(text, object_pairs_hook=_keeping_track(twice))
         except json.JSONDecodeError as exc:
+            if not text.lstrip().startswith(("{", "[")):
+                # `label: FATIGUE, pattern: tired`, or a YAML codebook's line: not JSON at all.
+                ck.error(number, "", "not a JSON object: each line of a patterns file is one "
+                         '{"label": ..., "pattern": ...} in braces, with double quotes '
+                         '(a YAML codebook is a .yaml file)')
+                continue
             ck.error(number, "", f"not valid JSON: {exc.msg}{_json_hint(text, exc)}")
             continue
         except RecursionError:  # (was a traceback)
@@ -92,14 +110,18 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         body = row["pattern"]
         pattern_id = str(row.get("id") or derived_pattern_id(label, body))
         what = f"pattern {pattern_id}"
+        before = len(ck.errors)  # every problem of the line, not only the first
+        for key in dict.fromkeys(twice):
+            # As in YAML: `{"label": "a", ..., "label": "b"}` keeps "b" without a word.
+            ck.error(number, what, f"key {key!r} given twice: JSON keeps only the last one "
+                     "and drops the first without a word")
         if not PATTERN_ID.match(pattern_id):
             # As in a YAML codebook, so `qcahp codebook export` writes a file that loads back.
             ck.error(number, what, "id must be letters, digits, _ . : -")
-            continue
-        if pattern_id in seen:
+        elif pattern_id in seen:
             ck.error(number, what, f"duplicate pattern id (first at line {seen[pattern_id]})")
-            continue
-        seen[pattern_id] = number
+        else:
+            seen[pattern_id] = number
         kind = "phrase" if isinstance(body, str) else "token"
         for key in row:
             if key not in LINE_KEYS:
@@ -113,15 +135,38 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         scope = row.get("scope", "participant")
         unit = row.get("unit", "sentence")
         if scope not in SCOPES:
-            ck.error(number, what, f"bad scope {scope!r} (use {', '.join(SCOPES)})")
+            ck.error(number, what, bad_choice("scope", scope, SCOPES))
         if unit not in UNITS:
-            ck.error(number, what, f"bad unit {unit!r} (use {', '.join(UNITS)})")
-        before = len(ck.errors)
-        check_body(ck, kind, body, number, what)
+            ck.error(number, what, bad_choice("unit", unit, UNITS))
+        if isinstance(body, str) and not body.strip() or body in ([], {}, None) \
+                or isinstance(body, (bool, int, float)):
+            # Said as the file has it: "`phrase` must be a non-empty string" named a key
+            # the line does not have.
+            shape = _json_kind(body)
+            given = ("empty" if body in ("", [], {}) or not str(body).strip() else
+                     f"a {shape}" if shape == "number" else shape)
+            ck.error(number, what, "`pattern` must be a phrase (text) or a token pattern (a "
+                     f"list of token specs such as [{{\"LOWER\": \"tired\"}}]): it is {given}")
+        else:
+            check_body(ck, kind, body, number, what)
         if len(ck.errors) == before:
             out.append((number, label,
                         Pattern(pattern_id, label, kind, body, scope, unit, exclude is True)))
     return out
+
+
+def _keeping_track(twice: list[str]) -> Any:
+    """A ``json.loads`` hook that builds each object as usual and adds to ``twice`` each
+    key an object of the line gives twice (in the line itself or in a token spec)."""
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                twice.append(key)
+            seen.add(key)
+        return dict(pairs)
+
+    return hook
 
 
 def _slug(label: str) -> str:
@@ -141,8 +186,20 @@ def check_jsonl_codebook(path: Path) -> CheckResult:
     themes = tuple(Theme(label, label.replace("_", " ").capitalize(),
                          color=colours[i], position=i)
                    for i, label in enumerate(labels))
+    first = {}
+    for number, label, pattern in rows:
+        first.setdefault(label, (number, pattern.id))
+    for theme in themes:
+        if len(theme.name) > NAME_LIMIT:
+            # The theme's id and name are made from the label: the rule add-theme and
+            # the workbench apply to a name (it must fit a picker line) applies to it.
+            number, pattern_id = first[theme.id]
+            ck.error(number, f"pattern {pattern_id}", f"its label makes a theme name of "
+                     f"{len(theme.name)} characters; a theme name has at most {NAME_LIMIT}: "
+                     "give a shorter label (a label is the theme's id, such as fatigue)")
+    errors = sorted(ck.errors, key=lambda e: _line_of(e, ck.path))
     codebook = Codebook(path.stem, themes, tuple(p for _, _, p in rows), None, str(path))
-    return CheckResult(codebook, ck.errors, ck.warnings)
+    return CheckResult(codebook, errors, ck.warnings)
 
 
 def merge_jsonl(result: CheckResult, path: Path) -> CheckResult:
@@ -195,7 +252,31 @@ def read_qdc_codebook(path: Path) -> CheckResult:
         codebook = read_qdc(path)
     except UserError as exc:
         return CheckResult(None, [str(exc)])
-    return CheckResult(codebook)
+    # #RRGGBB in capitals, as a YAML codebook's are stored: an export of it loads back the same.
+    codebook = dataclasses.replace(codebook, themes=tuple(
+        dataclasses.replace(t, color=t.color.upper()) for t in codebook.themes))
+    ck = Checker(str(path))
+    lines: list[str] | None = None
+    for theme in codebook.themes:
+        problem = theme_name_problem(theme.name, "its description")
+        if problem:
+            if lines is None:
+                lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            ck.error(_qdc_line(lines, theme.name), f"theme {theme.id}",
+                     f"{problem} (rename the code in the tool that wrote the file, or in "
+                     "the file)")
+    return CheckResult(codebook, ck.errors)
+
+
+def _qdc_line(lines: list[str], name: str) -> int:
+    """The line of a ``.qdc`` holding the code named ``name`` (0: not found)."""
+    from xml.sax.saxutils import quoteattr
+
+    typed = quoteattr(name, {"'": "&apos;"})[1:-1]
+    for number, text in enumerate(lines, 1):
+        if f'name="{typed}"' in text or f"name='{typed}'" in text:
+            return number
+    return 0
 
 
 def _json_hint(text: str, exc: json.JSONDecodeError) -> str:
