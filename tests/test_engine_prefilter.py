@@ -239,8 +239,13 @@ def test_fast_lemmas_equal_the_lemmatizer_component(real_dir: Path) -> None:
     text = next(real_dir.glob("01_*")).read_text(encoding="utf-8")
     fast = engine.tokenize(text)
     slow = engine.nlp(text)  # blank("en") + the lookup lemmatizer component
-    assert [t.lemma_ for t in fast] == [t.lemma_ for t in slow]
+    table = engine.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    # Where the component leaves a capitalised word as it is, the lower-case form's lemma
+    expected = [table.get(t.text.lower(), t.text)
+                if t.lemma_ == t.text and t.text not in table else t.lemma_ for t in slow]
+    assert [t.lemma_ for t in fast] == expected
     assert any(t.lemma_ != t.text for t in fast)
+    assert any(t.text[:1].isupper() and t.lemma_ != t.text for t in fast)
 
 
 def test_cached_doc_round_trip(real_dir: Path) -> None:

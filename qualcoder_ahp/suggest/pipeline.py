@@ -42,7 +42,9 @@ def pipeline_signature(name: str | None) -> tuple[bool, str]:
     if trained:
         pipeline_id = f"{name}-{_version(str(name))}"
     else:
-        pipeline_id = f"blank-en+lookup-lemmatizer-{_version('spacy-lookups-data')}"
+        # "lower-fallback": a capitalised word the table lacks takes its lower-case lemma
+        pipeline_id = (f"blank-en+lookup-lemmatizer-lower-fallback-"
+                       f"{_version('spacy-lookups-data')}")
     raw = f"{pipeline_id}|spacy-{_version('spacy')}"
     return trained, hashlib.sha256(raw.encode()).hexdigest()[:16]
 
@@ -78,8 +80,12 @@ class Pipeline:
             self.nlp.initialize()  # tables from spacy-lookups-data; nothing downloaded
         self.nlp.max_length = 10**9  # texts are whole transcripts, already in memory
         # The lookup lemmatizer sets lemma = table.get(text, text) token by token in
-        # Python; doing the same lookup once per distinct word is 25x cheaper and
-        # gives identical lemmas (tested), so tokenize uses the component's table.
+        # Python; doing the same lookup once per distinct word is 25x cheaper, so
+        # tokenize uses the component's table (same lemmas, tested). One difference, on
+        # purpose: the table holds lower-case forms only, so the component leaves
+        # "Planned" or "Ended" at the start of a sentence unlemmatised and a
+        # `{LEMMA: plan}` pattern misses them; a word the table lacks is looked up
+        # again in lower case (a trained pipeline's lemmatizer does the same).
         self.lemma_table = (None if self.trained else
                             self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup"))
         self.lemmas: dict[int, int] = {}
@@ -105,7 +111,10 @@ class Pipeline:
             lemma = cache.get(orth)
             if lemma is None:
                 word = strings[orth]
-                found = table.get(word, word)
+                found = table.get(word)
+                if found is None:
+                    lower = word.lower()
+                    found = table.get(lower, word) if lower != word else word
                 cache[orth] = lemma = strings.add(found if isinstance(found, str) else found[0])
             lemmas[i] = lemma
         doc.from_array([LEMMA], lemmas[inverse.reshape(-1)].reshape(-1, 1))

@@ -509,8 +509,8 @@ def suggest_sentence_patterns(codebook: Codebook, sentences: list[str], *,
     engine = engine_for(codebook)
     out: list[dict[str, tuple[str, ...]]] = []
     with engine.lock:
-        for doc, text in zip(engine.nlp.pipe(sentences, batch_size=256), sentences,
-                             strict=True):
+        for text in sentences:
+            doc = engine.tokenize(text)  # the lemmas `qcahp suggest` reads, not the component's
             turn = Turn("speaker", role, 0, len(text))
             found = engine.find(doc, text, [turn], [Sentence(0, len(text), 0)])
             themes: dict[str, set[str]] = {}
