@@ -24,6 +24,7 @@ coders who did code it (missing values allowed).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
@@ -399,7 +400,7 @@ def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,
 
 
 def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False,
-                pooled: bool = False) -> dict[str, Any]:
+                pooled: bool = False, segment: bool = False) -> dict[str, Any]:
     """Every coefficient of a tally, keyed by column name (numbers or Undefined).
 
     A theme nobody coded (``pooled``: no theme anybody coded) has no figure: its
@@ -409,8 +410,10 @@ def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False,
     the reason: :data:`NOBODY_CODED`.
     """
     out: dict[str, Any]
-    if tally.units and not (len(coders) == 2 and tally.missing) and not _anyone_coded(
-            tally, len(coders)):
+    # (At the segment unit a theme nobody coded has no unit, no segment, and read
+    # "undefined (no units)" where every other unit says nobody coded it.)
+    if (tally.units or (segment and tally.pairs)) and not (
+            len(coders) == 2 and tally.missing) and not _anyone_coded(tally, len(coders)):
         columns = TWO_CODER_COLUMNS if len(coders) == 2 else MULTI_CODER_COLUMNS
         out = dict.fromkeys(columns, st.Undefined(NOBODY_CODED[len(coders) == 2, pooled]))
     elif len(coders) == 2:
@@ -546,6 +549,9 @@ class AgreementReport:
     themes: list[AgreementRow]
     overall: AgreementRow
     mean: AgreementRow
+    coded_themes: int = 0
+    """The themes someone compared coded: the pooled and mean rows are over these (a
+    theme nobody coded is left out of both, and their labels say so)."""
 
     def rows(self, by: str = "theme") -> list[AgreementRow]:
         """Rows of a view: ``theme`` (pooled + overall), ``transcript`` (cells) or ``all``."""
@@ -588,6 +594,7 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
     if not 0 <= threshold <= 1:
         raise UserError(f"--threshold must be between 0 and 1, not {threshold}")
     k = len(corpus.coders)
+    segment = unit == "segment"
     per_theme: dict[str, Tally] = {tid: Tally(k) for tid, _ in corpus.themes}
     cells: list[AgreementRow] = []
     for data in corpus.transcripts:
@@ -597,27 +604,39 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
                 per_theme[theme_id] = per_theme[theme_id] + tally
             cells.append(AgreementRow("theme x transcript", theme_id, data.name, tally.units,
                                       _counts(tally, k),
-                                      tally_stats(tally, corpus.coders, cell=True)))
+                                      tally_stats(tally, corpus.coders, cell=True,
+                                                  segment=segment)))
         if progress:
             progress(data.name)
     pooled = _pooled_label(corpus)
     theme_rows = [
         AgreementRow("theme", theme_id, pooled, t.units, _counts(t, k),
-                     tally_stats(t, corpus.coders))
+                     tally_stats(t, corpus.coders, segment=segment))
         for theme_id, t in per_theme.items()
     ]
-    total = Tally(k)
-    for t in per_theme.values():
-        total = total + t
-    overall = AgreementRow("overall", "(pooled)", pooled, total.units, _counts(total, k),
-                           tally_stats(total, corpus.coders, pooled=True))
     # A theme nobody coded agrees on every unit (agreement, BP and AC1 1.000) only
     # because it was not used: in a mean it would lift the figure for nothing the coders
-    # did, so the mean is over the themes someone coded, and says so.
+    # did, so the mean is over the themes someone coded, and says so. The pooled row
+    # likewise: pooled in, such a theme added only units both coders left alone, and two
+    # themes added to the codebook and never used took a pooled kappa from 0.557 to
+    # 0.568 and percent agreement from 0.930 to 0.950, for nothing the coders did.
+    coded = [t for t in per_theme.values() if _anyone_coded(t, k)]
+    total = Tally(k)
+    for t in coded or per_theme.values():  # nobody coded any: the row says so
+        total = total + t
     used = [r for r, t in zip(theme_rows, per_theme.values(), strict=True)
             if _anyone_coded(t, k)]
+    left_out = len(theme_rows) - len(used)
+    overall = AgreementRow("overall", pooled_label(len(used), left_out if used else 0),
+                           pooled, total.units, _counts(total, k),
+                           tally_stats(total, corpus.coders, pooled=True, segment=segment))
     averaged = {key: st.mean_defined(r.stats[key] for r in used) for key in overall.stats}
-    means = {key: m[0] for key, m in averaged.items()}
+    # Said why, not "undefined (no defined value)": nobody coded a theme, or the
+    # figure is undefined for every theme coded (kappa where each was coded throughout).
+    none = ("the one theme coded has no value" if len(used) == 1
+            else f"none of the {len(used)} themes coded has a value")
+    means = {key: m[0] if m[1] or not isinstance(m[0], st.Undefined) else st.Undefined(
+        none if used else NOBODY_CODED[k == 2, True]) for key, m in averaged.items()}
     n, unused = len(used), len(theme_rows) - len(used)
     label = f"(mean over {n} theme{'' if n == 1 else 's'}"
     if unused:
@@ -636,7 +655,20 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
         # read as an empty project, when the cause is a coder who has not coded.
         theme_rows = [_explained(r, reason) for r in theme_rows]
         overall, mean_row = _explained(overall, reason), _explained(mean_row, reason)
-    return AgreementReport(corpus.coders, unit, threshold, cells, theme_rows, overall, mean_row)
+        # Nothing was compared, so no theme is one "nobody coded" ("mean over 0 themes
+        # coded; 5 nobody coded left out" beside a coder who has not started).
+        mean_row = dataclasses.replace(mean_row, theme="(mean over themes)")
+    return AgreementReport(corpus.coders, unit, threshold, cells, theme_rows, overall, mean_row,
+                           len(used))
+
+
+def pooled_label(coded: int, left_out: int) -> str:
+    """The overall row's theme column: ``(pooled)``, or ``(pooled over 4 themes coded; 1
+    nobody coded left out)`` when themes nobody coded were left out of it (as out of the
+    mean), so that a row passed on alone says which themes its figures pool."""
+    if not left_out:
+        return "(pooled)"
+    return f"(pooled over {plural(coded, 'theme')} coded; {left_out} nobody coded left out)"
 
 
 def _pooled_label(corpus: Corpus) -> str:

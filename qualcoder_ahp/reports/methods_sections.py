@@ -297,6 +297,8 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
     command = f"qcahp agreement --coders {shlex.quote(','.join(corpus.coders))} --unit {unit}"
     report.add(section, "agreement.unit", "unit", unit_said, command)
     report.add(section, "agreement.themes", "themes compared", len(result.themes), command)
+    report.add(section, "agreement.themes_pooled", "themes coded (pooled)", result.coded_themes,
+               command)
     report.add(section, "agreement.units", "units compared (pooled)", overall.units, command)
     said = []
     segment = unit == "segment"
@@ -320,6 +322,7 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
                             mean.stats[kappa], command)
     report.add(section, "agreement.mean_over", "the mean is over",
                mean.theme.strip("()").removeprefix("mean over "), command)
+    left_out = len(result.themes) - result.coded_themes if result.coded_themes else 0
     note = coverage_note(corpus)
     if not overall.units:
         report.not_yet.append("no transcript coded by the coders compared")
@@ -334,7 +337,9 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
             + "of the transcripts "
             + ("both coded" if len(corpus.coders) == 2 else "two or more of them coded")
             + ""
-            f", over {counted(len(result.themes), 'theme')} ({overall.units:,} units pooled). "
+            f", over {_themes_pooled(result)} ({overall.units:,} units pooled"
+            + (f"; {counted(left_out, 'theme')} nobody coded left out" if left_out else "")
+            + "). "
             f"Pooled over themes: {', '.join(said)}. The mean "
             f"{dict(figures)[kappa]} {_over(mean.theme)} was "
             f"{st.render(mean_value)}.")
@@ -349,6 +354,15 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
     if note:
         text += " " + sentence(note.replace(" (--by transcript shows each)", ""))
     report.paragraphs.append((section, text))
+
+
+def _themes_pooled(result: Any) -> str:
+    """``five themes``, or ``the four themes coded`` when themes nobody coded were left
+    out of the pooled figures (they said "over seven themes" of figures pooled over
+    four)."""
+    if result.coded_themes and result.coded_themes < len(result.themes):
+        return f"the {counted(result.coded_themes, 'theme')} coded"
+    return counted(len(result.themes), "theme")
 
 
 def _over(label: str) -> str:
