@@ -134,8 +134,10 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
 
     labels = label_of(store.report_transcripts())
     compared = {t for t, _ in themes}
+    reconciled = Reconciled(store, names)
     for info in infos:
-        part = collect_transcript(store, info, labels.get(info.id), names, compared)
+        part = collect_transcript(store, info, labels.get(info.id), names, compared,
+                                  reconciled)
         _add_part(corpus, part, keep_others=theme is None, name_of=store)
         if progress:
             progress(info.name)
@@ -156,8 +158,34 @@ class TranscriptCodings:
     codebook), in the order they were first met (coder by coder, coding by coding)."""
 
 
+class Reconciled:
+    """Whether a consensus coder decided anything in a transcript: a reconcile decision
+    in effect (or replaced by a later one) is the consensus's rating of it, even one that
+    rejected every disagreement there and left it no coding.
+
+    The reconcile log is read once, and only when a compared coder with no coding and no
+    decision in a transcript is a consensus coder."""
+
+    def __init__(self, store: Store, coders: Sequence[str]) -> None:
+        self.store = store
+        self.coders = coders
+        self.names: set[str] | None = None
+        self.decided: set[tuple[str, int]] = set()
+
+    def __call__(self, coder: str, transcript_id: int) -> bool:
+        if self.names is None:
+            self.names = set(self.coders) & self.store.consensus_coders()
+            if self.names:
+                self.decided = {(e["coder"], e["transcript_id"])
+                                for e in self.store.reconcile_log()
+                                if e["status"] != "undone" and e["coder"] in self.names}
+        return (coder, transcript_id) in self.decided
+
+
 def collect_transcript(store: Store, info: Any, label: str | None, coders: Sequence[str],
-                       themes: Collection[str]) -> TranscriptCodings:
+                       themes: Collection[str],
+                       reconciled: Callable[[str, int], bool] | None = None
+                       ) -> TranscriptCodings:
     """Read one transcript's text, bounds and the compared coders' codings (merged).
 
     Args:
@@ -165,6 +193,8 @@ def collect_transcript(store: Store, info: Any, label: str | None, coders: Seque
         label: its name as the reports give it (``name@1`` beside ``name@2``).
         themes: the themes compared; codings of any other are kept and named in
             ``others``, the caller decides what to do with them.
+        reconciled: whether a (consensus) coder decided a reconcile stretch in a
+            transcript (:class:`Reconciled`): that coder has rated it.
     """
     data = TranscriptData(info.id, label or info.label, store.transcript_text(info.id),
                           *store.unit_bounds(info.id), interview=info.name)
@@ -176,7 +206,12 @@ def collect_transcript(store: Store, info: Any, label: str | None, coders: Seque
         # Rejecting a suggestion is coding the transcript too: a coder who rejected
         # everything another coder accepted used to be "not started", and the
         # disagreement was left out of agreement, disagreements and reconcile.
-        if codings or store.decisions_for(name, info.id):
+        # So is a consensus's reconcile decision: a transcript where it rejected every
+        # disagreement holds no consensus coding, and was left out of a coder's
+        # agreement with the consensus ("consensus made no coding or decision in this
+        # transcript"), the coder's rejected codings with it.
+        if codings or store.decisions_for(name, info.id) or (
+                reconciled is not None and reconciled(name, info.id)):
             rated.append(name)
         for theme_id, start, end in codings:
             if theme_id not in themes:
@@ -269,10 +304,11 @@ class FollowedCorpus:
         compared = {t for t, _ in themes}
         ids = {info.id for info in infos}
         self.parts = {tid: part for tid, part in self.parts.items() if tid in ids}
+        reconciled = Reconciled(store, self.coders)
         for info in infos:
             if info.id in dirty:
                 part = collect_transcript(store, info, labels.get(info.id), self.coders,
-                                          compared)
+                                          compared, reconciled)
                 self.parts[info.id] = part
                 for theme_id in part.others:
                     if theme_id not in self.names:
