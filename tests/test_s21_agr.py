@@ -239,6 +239,10 @@ def test_perfect_agreement_figures_and_the_reasons_beside_them(tmp_path):
     assert rows["luck"]["cohen_kappa"] == rows["luck"]["krippendorff_alpha"] == 1.0
     assert rows["board"]["cohen_kappa"] == "undefined (every unit was coded by every coder)"
     assert rows["board"]["gwet_ac1"] == rows["board"]["percent_agreement"] == 1.0
+    said = {p["heading"]: p["text"] for p in json.loads(run(
+        db, "methods", "--coders", "ana,ben", "--format", "json").stdout)["paragraphs"]}
+    assert ("The mean Cohen's kappa over the 2 of the 3 themes coded where it is defined (2 "
+            "nobody coded left out) was 1.000.") in said["Agreement"]
     segment = {r["theme"]: r for r in json.loads(run(
         db, "agreement", "--coders", "ana,ben", "--unit", "segment", "--format",
         "json").stdout)}
@@ -260,3 +264,27 @@ def test_a_coder_who_has_not_started_leaves_no_theme_nobody_coded(project, tmp_p
     assert mean["cohen_kappa"] == "undefined (no transcript was coded by both ben and cai)"
     pooled = next(r for r in rows if r["view"] == "overall")
     assert pooled["theme"] == "(pooled)" and pooled["units"] == 0
+
+
+def test_the_mean_row_names_the_figures_taken_over_fewer_themes(project, tmp_path):
+    """With three coders Light's kappa is undefined for solo (ben and cai never used it in
+    the one transcript both coded), so its mean is over three themes; Fleiss' kappa's is
+    over all four. The row said "or the 3 where defined", and `qcahp methods` said it of
+    Fleiss' kappa ("The mean Fleiss' kappa over the 4 themes coded (1 nobody coded left
+    out; or the 3 where defined) was 0.467")."""
+    import_codings(project, tmp_path, "cai", CAI)
+    rows = json.loads(run(project, "agreement", "--coders", "ana,ben,cai", "--format",
+                          "json").stdout)
+    themes = [r for r in rows if r["view"] == "theme" and r["theme"] != "unused"]
+    mean = next(r for r in rows if r["view"] == "mean")
+    assert mean["theme"] == ("(mean over 4 themes coded; 1 nobody coded left out; "
+                             "light_kappa over the 3 where defined)")
+    fleiss = [r["fleiss_kappa"] for r in themes]
+    assert len(fleiss) == 4 and all(isinstance(v, float) for v in fleiss)
+    assert mean["fleiss_kappa"] == pytest.approx(sum(fleiss) / 4, abs=1e-12)
+    said = {p["heading"]: p["text"] for p in json.loads(run(
+        project, "methods", "--coders", "ana,ben,cai", "--format",
+        "json").stdout)["paragraphs"]}["Agreement"]
+    assert (f"The mean Fleiss' kappa over the 4 themes coded (1 nobody coded left out) was "
+            f"{mean['fleiss_kappa']:.3f}.") in said
+    assert "where defined" not in said

@@ -588,6 +588,8 @@ class AgreementReport:
     coded_themes: int = 0
     """The themes someone compared coded: the pooled and mean rows are over these (a
     theme nobody coded is left out of both, and their labels say so)."""
+    mean_over: dict[str, int] = field(default_factory=dict)
+    """Per figure, the themes its mean is over (those coded where it is defined)."""
 
     def rows(self, by: str = "theme") -> list[AgreementRow]:
         """Rows of a view: ``theme`` (pooled + overall), ``transcript`` (cells) or ``all``."""
@@ -678,12 +680,16 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
     if unused:
         label += f" coded; {unused} nobody coded left out"
     # A mean of, say, kappa skips the themes where kappa is undefined: say over how
-    # many it was taken, or a paper would report it as the mean over every theme.
-    fewer = sorted({m[1] for m in averaged.values() if 0 < m[1] < n})
-    if len(fewer) == 1:
-        label += f", or the {fewer[0]} where defined"
-    elif fewer:
-        label += ", or those where defined"
+    # many it was taken, or a paper would report it as the mean over every theme. And of
+    # which figures: "or the 3 where defined" was Light's kappa alone, read beside the
+    # Fleiss' kappa taken over all four (`qcahp methods` said it of Fleiss' kappa).
+    fewer: dict[int, list[str]] = {}
+    for key, m in averaged.items():
+        if 0 < m[1] < n:
+            fewer.setdefault(m[1], []).append(key)
+    for count, keys in sorted(fewer.items()):
+        names = keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " and " + keys[-1]
+        label += f"; {names} over the {count} where defined"
     mean_row = AgreementRow("mean", label + ")", pooled, total.units, {}, means)
     reason = _why_nothing_pooled(corpus) if k == 2 else None
     if reason:
@@ -695,7 +701,7 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
         # coded; 5 nobody coded left out" beside a coder who has not started).
         mean_row = dataclasses.replace(mean_row, theme="(mean over themes)")
     return AgreementReport(corpus.coders, unit, threshold, cells, theme_rows, overall, mean_row,
-                           len(used))
+                           len(used), {key: m[1] for key, m in averaged.items()})
 
 
 def pooled_label(coded: int, left_out: int) -> str:

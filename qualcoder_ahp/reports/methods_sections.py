@@ -341,7 +341,7 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
             + (f"; {counted(left_out, 'theme')} nobody coded left out" if left_out else "")
             + "). "
             f"Pooled over themes: {', '.join(said)}. The mean "
-            f"{dict(figures)[kappa]} {_over(mean.theme)} was "
+            f"{dict(figures)[kappa]} {_over(result, kappa)} was "
             f"{st.render(mean_value)}.")
     if segment:
         two = len(corpus.coders) == 2
@@ -365,16 +365,21 @@ def _themes_pooled(result: Any) -> str:
     return counted(len(result.themes), "theme")
 
 
-def _over(label: str) -> str:
-    """``(mean over 11 themes, or the 4 where defined)`` as ``over the 11 themes (or
-    the 4 where defined)``, and ``(mean over 4 themes coded; 7 nobody coded left out)``
-    as ``over the 4 themes coded (7 nobody coded left out)``: the mean row's label, said
-    in a sentence."""
-    inner = label.strip("()").removeprefix("mean ").replace("over ", "over the ", 1)
-    head, _, tail = inner.partition(", ")
-    head, _, unused = head.partition("; ")
-    aside = "; ".join(part for part in (unused, tail) if part)
-    return f"{head} ({aside})" if aside else head
+def _over(result: Any, key: str) -> str:
+    """Over which themes the mean of ``key`` was taken, in a sentence: ``over the 11
+    themes``, ``over the 4 themes coded (7 nobody coded left out)``, ``over the 2 of the
+    3 themes where it is defined``. Of that figure: the mean row's label said "or the 3
+    where defined" of Light's kappa, and the sentence said it of Fleiss' kappa, whose
+    mean was over all four."""
+    coded = result.coded_themes or len(result.themes)
+    left_out = len(result.themes) - coded
+    defined = result.mean_over.get(key, coded)
+    themes = "theme" if coded == 1 else "themes"
+    head = (f"over the {defined} of the {coded} {themes}" if 0 < defined < coded
+            else f"over the {coded} {themes}") + (" coded" if left_out else "")
+    if 0 < defined < coded:
+        head += " where it is defined"
+    return head + (f" ({left_out} nobody coded left out)" if left_out else "")
 
 
 def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, unit: str,
