@@ -127,3 +127,15 @@ def test_decide_answers_a_misspelt_theme_as_every_command_does(project):
     assert result.output == ("Error: no theme 'lucky' in the codebook; did you mean 'luck'? "
                              "(themes: luck, board, mgmt, unused, solo)\n")
     assert digest(project) == before
+
+
+def test_a_coder_whose_codings_were_all_undone_is_still_a_coder(project):
+    """ben's codings undone one by one: still ben's, with their log; not a consensus."""
+    for _ in range(4):
+        run(project, "undo", "--coder", "ben")
+    before = digest(project)
+    result = run(project, "reconcile", "copy-agreed", "--coders", "ana,cai", "--by", "lead",
+                 "--consensus", "ben", ok=False)
+    assert result.exit_code == 1
+    assert "'ben' codes on their own (4 codings, undone or removed)" in result.output
+    assert digest(project) == before

@@ -170,7 +170,8 @@ class ReconcileMixin:
             "d.coder_id = k.id) FROM coders k WHERE k.name = ?", [name]).fetchone()
         if row is None or not (row[1] or row[2]):
             return None
-        own = [plural(row[0], "coding") + " in effect" if row[1] else "",
+        own = [plural(row[0], "coding") + " in effect" if row[0]
+               else plural(row[1], "coding") + ", undone or removed" if row[1] else "",
                plural(row[2], "decision") + " on suggestions" if row[2] else ""]
         return (f"{name!r} codes on their own ({' and '.join(p for p in own if p)}), so "
                 "reconcile decisions cannot go into them: their codings would be mixed with "
