@@ -297,8 +297,9 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
     command = f"qcahp agreement --coders {shlex.quote(','.join(corpus.coders))} --unit {unit}"
     report.add(section, "agreement.unit", "unit", unit_said, command)
     report.add(section, "agreement.themes", "themes compared", len(result.themes), command)
-    report.add(section, "agreement.themes_pooled", "themes coded (pooled)", result.coded_themes,
-               command)
+    if 0 < result.coded_themes < len(result.themes):  # themes nobody coded left out
+        report.add(section, "agreement.themes_pooled", "themes coded (pooled)",
+                   result.coded_themes, command)
     report.add(section, "agreement.units", "units compared (pooled)", overall.units, command)
     said = []
     segment = unit == "segment"
