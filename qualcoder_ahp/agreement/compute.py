@@ -15,8 +15,9 @@ sentence and turn bounds); :func:`compute` then works on that plain data:
 
 Missing ratings: a coder who made no coding and no decision on a suggestion in a
 transcript (for a consensus coder, no reconcile decision there) has not coded it yet,
-so that transcript is *missing* for them (not "coded nothing"). A coder who only rejected suggestions there has read it and coded
-nothing: their rejections are ratings, and disagree with a coder who accepted. With two
+so that transcript is *missing* for them (not "coded nothing"). A coder who only
+rejected suggestions there has read it and coded nothing: their rejections are ratings,
+and disagree with a coder who accepted. With two
 coders such a transcript is left out of the pooled figures and its rows say why;
 with three or more, Krippendorff's alpha and Fleiss'/Gwet's coefficients use the
 coders who did code it (missing values allowed).
