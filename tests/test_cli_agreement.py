@@ -256,7 +256,8 @@ def test_agreement_files_say_who_was_compared_on_which_unit(project, tmp_path):
     expected = {r.theme: r for r in _reference(project, ["asha", "ben"], "segment", 0.8).rows()}
     names = {"serendipity": "Serendipity", "winding": "Winding route",
              "mandate": "Board mandate", "(pooled)": "",
-             "(mean over 3 themes, or the 1 where defined)": ""}
+             "(mean over 3 themes; cohen_kappa, scott_pi and krippendorff_alpha over the 1 "
+             "where defined)": ""}
     for suffix in ("csv", "json", "xlsx", "md"):
         run(*args, "-o", str(tmp_path / f"a.{suffix}"))
     rows = list(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8-sig")))

@@ -50,8 +50,12 @@ def test_agreement_on_a_subset_is_its_transcripts_figures(db):
     assert round(ser["cohen_kappa"], 3) == 0.551
     mandate = by[("theme", "mandate", "(selected)")]
     assert (mandate["n11"], mandate["n10"], mandate["n01"], mandate["n00"]) == (0, 25, 28, 159)
-    overall = by[("overall", "(pooled)", "(selected)")]
-    assert overall["units"] == 4 * 212
+    # Pooled over the three themes coded in t1 and t2 (session 21: weapon, which nobody
+    # coded there, is left out of the pooled row as of the mean).
+    assert by[("theme", "weapon", "(selected)")]["n00"] == 212
+    overall = by[("overall", "(pooled over 3 themes coded; 1 nobody coded left out)",
+                  "(selected)")]
+    assert overall["units"] == 3 * 212
     assert {r["selection"] for r in rows} == {PHYSIO_OR_SLT}
     # The same transcripts named: the same figures, to the last digit.
     named, _ = agreement(db, "--transcript", "t1", "--transcript", "t2")
@@ -77,7 +81,9 @@ def test_agreement_by_transcript_and_mean_cover_the_chosen_transcripts(db):
     assert by[("theme", "mandate", "(selected)")]["n10"] == 25
     assert by[("theme", "serendipity", "(selected)")]["n01"] == 19
     mean = next(r for r in rows if r["view"] == "mean")
-    assert mean["transcript"] == "(selected)" and mean["units"] == 4 * 68
+    # Over the two themes coded in t3 (session 21: the pooled row, and so the units the
+    # mean row gives, leave out the themes nobody coded there).
+    assert mean["transcript"] == "(selected)" and mean["units"] == 2 * 68
     single, _ = agreement(db, "--transcript", "t3", "--by", "all")
     assert [{k: v for k, v in r.items() if k != "selection"} for r in single] == [
         {k: v for k, v in r.items() if k != "selection"} for r in rows]

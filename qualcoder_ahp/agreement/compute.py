@@ -14,9 +14,10 @@ sentence and turn bounds); :func:`compute` then works on that plain data:
    out and counted).
 
 Missing ratings: a coder who made no coding and no decision on a suggestion in a
-transcript has not coded it yet, so that transcript is *missing* for them (not
-"coded nothing"). A coder who only rejected suggestions there has read it and coded
-nothing: their rejections are ratings, and disagree with a coder who accepted. With two
+transcript (for a consensus coder, no reconcile decision there) has not coded it yet,
+so that transcript is *missing* for them (not "coded nothing"). A coder who only
+rejected suggestions there has read it and coded nothing: their rejections are ratings,
+and disagree with a coder who accepted. With two
 coders such a transcript is left out of the pooled figures and its rows say why;
 with three or more, Krippendorff's alpha and Fleiss'/Gwet's coefficients use the
 coders who did code it (missing values allowed).
@@ -24,6 +25,7 @@ coders who did code it (missing values allowed).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
@@ -133,8 +135,10 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
 
     labels = label_of(store.report_transcripts())
     compared = {t for t, _ in themes}
+    reconciled = Reconciled(store, names)
     for info in infos:
-        part = collect_transcript(store, info, labels.get(info.id), names, compared)
+        part = collect_transcript(store, info, labels.get(info.id), names, compared,
+                                  reconciled)
         _add_part(corpus, part, keep_others=theme is None, name_of=store)
         if progress:
             progress(info.name)
@@ -155,8 +159,34 @@ class TranscriptCodings:
     codebook), in the order they were first met (coder by coder, coding by coding)."""
 
 
+class Reconciled:
+    """Whether a consensus coder decided anything in a transcript: a reconcile decision
+    in effect (or replaced by a later one) is the consensus's rating of it, even one that
+    rejected every disagreement there and left it no coding.
+
+    The reconcile log is read once, and only when a compared coder with no coding and no
+    decision in a transcript is a consensus coder."""
+
+    def __init__(self, store: Store, coders: Sequence[str]) -> None:
+        self.store = store
+        self.coders = coders
+        self.names: set[str] | None = None
+        self.decided: set[tuple[str, int]] = set()
+
+    def __call__(self, coder: str, transcript_id: int) -> bool:
+        if self.names is None:
+            self.names = set(self.coders) & self.store.consensus_coders()
+            if self.names:
+                self.decided = {(e["coder"], e["transcript_id"])
+                                for e in self.store.reconcile_log()
+                                if e["status"] != "undone" and e["coder"] in self.names}
+        return (coder, transcript_id) in self.decided
+
+
 def collect_transcript(store: Store, info: Any, label: str | None, coders: Sequence[str],
-                       themes: Collection[str]) -> TranscriptCodings:
+                       themes: Collection[str],
+                       reconciled: Callable[[str, int], bool] | None = None
+                       ) -> TranscriptCodings:
     """Read one transcript's text, bounds and the compared coders' codings (merged).
 
     Args:
@@ -164,6 +194,8 @@ def collect_transcript(store: Store, info: Any, label: str | None, coders: Seque
         label: its name as the reports give it (``name@1`` beside ``name@2``).
         themes: the themes compared; codings of any other are kept and named in
             ``others``, the caller decides what to do with them.
+        reconciled: whether a (consensus) coder decided a reconcile stretch in a
+            transcript (:class:`Reconciled`): that coder has rated it.
     """
     data = TranscriptData(info.id, label or info.label, store.transcript_text(info.id),
                           *store.unit_bounds(info.id), interview=info.name)
@@ -175,7 +207,12 @@ def collect_transcript(store: Store, info: Any, label: str | None, coders: Seque
         # Rejecting a suggestion is coding the transcript too: a coder who rejected
         # everything another coder accepted used to be "not started", and the
         # disagreement was left out of agreement, disagreements and reconcile.
-        if codings or store.decisions_for(name, info.id):
+        # So is a consensus's reconcile decision: a transcript where it rejected every
+        # disagreement holds no consensus coding, and was left out of a coder's
+        # agreement with the consensus ("consensus made no coding or decision in this
+        # transcript"), the coder's rejected codings with it.
+        if codings or store.decisions_for(name, info.id) or (
+                reconciled is not None and reconciled(name, info.id)):
             rated.append(name)
         for theme_id, start, end in codings:
             if theme_id not in themes:
@@ -268,10 +305,11 @@ class FollowedCorpus:
         compared = {t for t, _ in themes}
         ids = {info.id for info in infos}
         self.parts = {tid: part for tid, part in self.parts.items() if tid in ids}
+        reconciled = Reconciled(store, self.coders)
         for info in infos:
             if info.id in dirty:
                 part = collect_transcript(store, info, labels.get(info.id), self.coders,
-                                          compared)
+                                          compared, reconciled)
                 self.parts[info.id] = part
                 for theme_id in part.others:
                     if theme_id not in self.names:
@@ -399,7 +437,7 @@ def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,
 
 
 def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False,
-                pooled: bool = False) -> dict[str, Any]:
+                pooled: bool = False, segment: bool = False) -> dict[str, Any]:
     """Every coefficient of a tally, keyed by column name (numbers or Undefined).
 
     A theme nobody coded (``pooled``: no theme anybody coded) has no figure: its
@@ -409,8 +447,10 @@ def tally_stats(tally: Tally, coders: Sequence[str], *, cell: bool = False,
     the reason: :data:`NOBODY_CODED`.
     """
     out: dict[str, Any]
-    if tally.units and not (len(coders) == 2 and tally.missing) and not _anyone_coded(
-            tally, len(coders)):
+    # (At the segment unit a theme nobody coded has no unit, no segment, and read
+    # "undefined (no units)" where every other unit says nobody coded it.)
+    if (tally.units or (segment and tally.pairs)) and not (
+            len(coders) == 2 and tally.missing) and not _anyone_coded(tally, len(coders)):
         columns = TWO_CODER_COLUMNS if len(coders) == 2 else MULTI_CODER_COLUMNS
         out = dict.fromkeys(columns, st.Undefined(NOBODY_CODED[len(coders) == 2, pooled]))
     elif len(coders) == 2:
@@ -546,6 +586,11 @@ class AgreementReport:
     themes: list[AgreementRow]
     overall: AgreementRow
     mean: AgreementRow
+    coded_themes: int = 0
+    """The themes someone compared coded: the pooled and mean rows are over these (a
+    theme nobody coded is left out of both, and their labels say so)."""
+    mean_over: dict[str, int] = field(default_factory=dict)
+    """Per figure, the themes its mean is over (those coded where it is defined)."""
 
     def rows(self, by: str = "theme") -> list[AgreementRow]:
         """Rows of a view: ``theme`` (pooled + overall), ``transcript`` (cells) or ``all``."""
@@ -588,6 +633,7 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
     if not 0 <= threshold <= 1:
         raise UserError(f"--threshold must be between 0 and 1, not {threshold}")
     k = len(corpus.coders)
+    segment = unit == "segment"
     per_theme: dict[str, Tally] = {tid: Tally(k) for tid, _ in corpus.themes}
     cells: list[AgreementRow] = []
     for data in corpus.transcripts:
@@ -597,38 +643,54 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
                 per_theme[theme_id] = per_theme[theme_id] + tally
             cells.append(AgreementRow("theme x transcript", theme_id, data.name, tally.units,
                                       _counts(tally, k),
-                                      tally_stats(tally, corpus.coders, cell=True)))
+                                      tally_stats(tally, corpus.coders, cell=True,
+                                                  segment=segment)))
         if progress:
             progress(data.name)
     pooled = _pooled_label(corpus)
     theme_rows = [
         AgreementRow("theme", theme_id, pooled, t.units, _counts(t, k),
-                     tally_stats(t, corpus.coders))
+                     tally_stats(t, corpus.coders, segment=segment))
         for theme_id, t in per_theme.items()
     ]
-    total = Tally(k)
-    for t in per_theme.values():
-        total = total + t
-    overall = AgreementRow("overall", "(pooled)", pooled, total.units, _counts(total, k),
-                           tally_stats(total, corpus.coders, pooled=True))
     # A theme nobody coded agrees on every unit (agreement, BP and AC1 1.000) only
     # because it was not used: in a mean it would lift the figure for nothing the coders
-    # did, so the mean is over the themes someone coded, and says so.
+    # did, so the mean is over the themes someone coded, and says so. The pooled row
+    # likewise: pooled in, such a theme added only units both coders left alone, and two
+    # themes added to the codebook and never used took a pooled kappa from 0.557 to
+    # 0.568 and percent agreement from 0.930 to 0.950, for nothing the coders did.
+    coded = [t for t in per_theme.values() if _anyone_coded(t, k)]
+    total = Tally(k)
+    for t in coded or per_theme.values():  # nobody coded any: the row says so
+        total = total + t
     used = [r for r, t in zip(theme_rows, per_theme.values(), strict=True)
             if _anyone_coded(t, k)]
+    left_out = len(theme_rows) - len(used)
+    overall = AgreementRow("overall", pooled_label(len(used), left_out if used else 0),
+                           pooled, total.units, _counts(total, k),
+                           tally_stats(total, corpus.coders, pooled=True, segment=segment))
     averaged = {key: st.mean_defined(r.stats[key] for r in used) for key in overall.stats}
-    means = {key: m[0] for key, m in averaged.items()}
+    # Said why, not "undefined (no defined value)": nobody coded a theme, or the
+    # figure is undefined for every theme coded (kappa where each was coded throughout).
+    none = ("the one theme coded has no value" if len(used) == 1
+            else f"none of the {len(used)} themes coded has a value")
+    means = {key: m[0] if m[1] or not isinstance(m[0], st.Undefined) else st.Undefined(
+        none if used else NOBODY_CODED[k == 2, True]) for key, m in averaged.items()}
     n, unused = len(used), len(theme_rows) - len(used)
     label = f"(mean over {n} theme{'' if n == 1 else 's'}"
     if unused:
         label += f" coded; {unused} nobody coded left out"
     # A mean of, say, kappa skips the themes where kappa is undefined: say over how
-    # many it was taken, or a paper would report it as the mean over every theme.
-    fewer = sorted({m[1] for m in averaged.values() if 0 < m[1] < n})
-    if len(fewer) == 1:
-        label += f", or the {fewer[0]} where defined"
-    elif fewer:
-        label += ", or those where defined"
+    # many it was taken, or a paper would report it as the mean over every theme. And of
+    # which figures: "or the 3 where defined" was Light's kappa alone, read beside the
+    # Fleiss' kappa taken over all four (`qcahp methods` said it of Fleiss' kappa).
+    fewer: dict[int, list[str]] = {}
+    for key, m in averaged.items():
+        if 0 < m[1] < n:
+            fewer.setdefault(m[1], []).append(key)
+    for count, keys in sorted(fewer.items()):
+        names = keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " and " + keys[-1]
+        label += f"; {names} over the {count} where defined"
     mean_row = AgreementRow("mean", label + ")", pooled, total.units, {}, means)
     reason = _why_nothing_pooled(corpus) if k == 2 else None
     if reason:
@@ -636,7 +698,20 @@ def compute(corpus: Corpus, unit: str = "character", threshold: float = 0.9,
         # read as an empty project, when the cause is a coder who has not coded.
         theme_rows = [_explained(r, reason) for r in theme_rows]
         overall, mean_row = _explained(overall, reason), _explained(mean_row, reason)
-    return AgreementReport(corpus.coders, unit, threshold, cells, theme_rows, overall, mean_row)
+        # Nothing was compared, so no theme is one "nobody coded" ("mean over 0 themes
+        # coded; 5 nobody coded left out" beside a coder who has not started).
+        mean_row = dataclasses.replace(mean_row, theme="(mean over themes)")
+    return AgreementReport(corpus.coders, unit, threshold, cells, theme_rows, overall, mean_row,
+                           len(used), {key: m[1] for key, m in averaged.items()})
+
+
+def pooled_label(coded: int, left_out: int) -> str:
+    """The overall row's theme column: ``(pooled)``, or ``(pooled over 4 themes coded; 1
+    nobody coded left out)`` when themes nobody coded were left out of it (as out of the
+    mean), so that a row passed on alone says which themes its figures pool."""
+    if not left_out:
+        return "(pooled)"
+    return f"(pooled over {plural(coded, 'theme')} coded; {left_out} nobody coded left out)"
 
 
 def _pooled_label(corpus: Corpus) -> str:

@@ -295,12 +295,12 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str],
     notes = {reason: number for reason, number in notes.items()
              if any(value == (f"undef[{number}]" if number else NO_FIGURE) and heading in kept
                     for row in shown for heading, value in row.items())}
-    # The mean row's label says over which themes the mean was taken; cut to fit
-    # ("(mean over 4 themes…"), it goes whole under the table.
+    # The pooled and mean rows' labels say over which themes they were taken; cut to
+    # fit ("(mean over 4 themes…"), they go whole under the table.
     cut = [str(row["theme"]) for row in shown if str(row.get("theme", "")).startswith(
-        "(mean over") and str(row["theme"]) not in table]
+        ("(mean over", "(pooled over")) and str(row["theme"]) not in table]
     under = [*under, *(line for label in cut
-                       for line in wrap_note(f"The mean row: {label[1:-1]}.",
+                       for line in wrap_note(f"The {label[1:].split()[0]} row: {label[1:-1]}.",
                                              max(20, table_width() or 80)))]
     return table + _undefined(notes) + "".join(f"{line}\n" for line in under)
 

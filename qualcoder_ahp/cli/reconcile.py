@@ -288,6 +288,9 @@ def _compared(store: Any, coders: str | None, consensus: str) -> list[str]:
         if consensus in names:
             raise UserError(f"--coders names the consensus coder {consensus!r}: compare the "
                             "coders, decide into the consensus")
+        if len(names) < 2:  # it said "agreement needs two or more different coders"
+            raise UserError(f"reconciling needs two or more different coders, and --coders "
+                            f"names {len(names)} ({', '.join(names) or 'none'}): --coders A,B")
         return names
     found = [c for c in store.coders_who_coded() if c != consensus]
     if len(found) > 2:
@@ -302,8 +305,9 @@ def _compared(store: Any, coders: str | None, consensus: str) -> list[str]:
 
 
 def _stretches(store: Any, compared: list[str], theme: str | None,
-               transcript: str | None) -> tuple[list[Any], list[Any]]:
-    """The disagreement and agreed stretches, as the reconcile screen computes them."""
+               transcript: str | None) -> tuple[list[Any], list[Any], Any]:
+    """The disagreement and agreed stretches, as the reconcile screen computes them, and
+    the corpus they come from (who coded which transcript)."""
     from qualcoder_ahp.agreement.compute import collect
     from qualcoder_ahp.agreement.reconcile import reconcile_stretches
 
@@ -311,7 +315,7 @@ def _stretches(store: Any, compared: list[str], theme: str | None,
         # The reconcile screen stays closed while coders code blind; so does this.
         raise UserError("blind coding is on: reconcile after `qcahp blind off`")
     corpus = collect(store, compared, theme=theme, transcript=transcript)
-    return reconcile_stretches(corpus)
+    return (*reconcile_stretches(corpus), corpus)
 
 
 def is_blind(store: Any) -> bool:
@@ -371,17 +375,28 @@ def decide_cmd(project: Project, rule: str, coder: str | None, transcript: str, 
                         else f"{rule} takes no coder ({coder!r}); only take CODER does")
     decider = _decider(store, by)
     compared = _compared(store, coders, consensus)
+    store.refuse_consensus_target(consensus)  # before "already decided: cai codes ..."
     if coder is not None and coder not in compared:
         raise UserError(f"take {coder}: not one of the coders compared ({', '.join(compared)})")
-    found = store.theme(theme) if theme in {t.id for t in store.themes()} else None
-    if found is None:
-        raise UserError(f"no theme {theme!r} in the codebook")
+    known = [t.id for t in store.themes()]
+    if theme not in known:  # as every --theme answers a typo: the closest id, the ids
+        from qualcoder_ahp.reports.data import unknown_theme
+
+        raise unknown_theme(theme, known, store.merged_into())
+    found = store.theme(theme)
     if not found.codable:
         raise UserError(f"theme {theme!r} is a folder: name one of the themes under it")
-    items, agreed = _stretches(store, compared, theme, transcript)
+    items, agreed, corpus = _stretches(store, compared, theme, transcript)
     name = store.transcript(transcript)
     where = f"{theme} in {transcript}"
     item = next((it for it in items if it.start <= at < it.end), None)
+    rated = corpus.raters.get(name.id, ())
+    if item is None and len(rated) < 2:
+        # It said "t3 has none of that theme" of a theme one coder had coded there.
+        idle = [c for c in compared if c not in rated]
+        raise UserError(f"no disagreement of {where} to decide: {' and '.join(idle)} made no "
+                        f"coding or decision in {transcript} yet, so {transcript} is not "
+                        f"compared between {', '.join(compared)}")
     if item is None:
         same = next((it for it in agreed if it.start <= at < it.end), None)
         if same is not None:
@@ -444,7 +459,8 @@ def copy_agreed_cmd(project: Project, transcript: str | None, theme: str | None,
     store = project.store()
     decider = _decider(store, by)
     compared = _compared(store, coders, consensus)
-    _, agreed = _stretches(store, compared, theme, transcript)
+    store.refuse_consensus_target(consensus)  # before reading every stretch
+    _, agreed, _corpus = _stretches(store, compared, theme, transcript)
     with store.write():
         store.ensure_coder(decider)
         with progress_bar("Copying agreed stretches") as update:

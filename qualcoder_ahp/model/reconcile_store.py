@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.records import plural
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -146,6 +147,45 @@ class ReconcileMixin:
                             "reconcile decisions: change themes under your own name with "
                             "--coder NAME; nothing was changed")
 
+    def consensus_target_problem(self: Store, consensus: str) -> str | None:
+        """Why reconcile decisions may not go into ``consensus``, or None when they may.
+
+        A coder who codes on their own (codings not made by a reconcile decision, or
+        decisions on suggestions) is a coder, not a consensus: ``--consensus cai``
+        naming one mixed reconcile codings into cai's own (their own then read as
+        "without a reconcile record"), and made cai a consensus coder, so ``qcahp
+        agreement`` and ``qcahp methods`` silently stopped comparing cai. ``consensus``
+        itself and a coder decided into before keep working (a consensus holding codings
+        from before the reconcile log is listed by ``qcahp reconcile log`` as such).
+        """
+        name = consensus.strip()
+        if not name:
+            return "the consensus coder needs a name (--consensus NAME)"
+        if name == CONSENSUS_CODER or self._decided_into(name):
+            return None
+        row = self.conn.execute(
+            "SELECT (SELECT count(*) FROM codings c WHERE c.coder_id = k.id AND c.active = 1 "
+            "AND c.origin != 'consensus'), (SELECT count(*) FROM codings c WHERE c.coder_id "
+            "= k.id AND c.origin != 'consensus'), (SELECT count(*) FROM decisions d WHERE "
+            "d.coder_id = k.id) FROM coders k WHERE k.name = ?", [name]).fetchone()
+        if row is None or not (row[1] or row[2]):
+            return None
+        own = [plural(row[0], "coding") + " in effect" if row[0]
+               else plural(row[1], "coding") + ", undone or removed" if row[1] else "",
+               plural(row[2], "decision") + " on suggestions" if row[2] else ""]
+        return (f"{name!r} codes on their own ({' and '.join(p for p in own if p)}), so "
+                "reconcile decisions cannot go into them: their codings would be mixed with "
+                f"the consensus and they would no longer be compared; decide into "
+                f"{CONSENSUS_CODER!r} (the default) or a name no coder uses; nothing was "
+                "changed")
+
+    def refuse_consensus_target(self: Store, consensus: str) -> None:
+        """Raise a one-line :class:`UserError` when ``consensus`` may not be decided into
+        (:meth:`consensus_target_problem`), before anything is written."""
+        problem = self.consensus_target_problem(consensus)
+        if problem is not None:
+            raise UserError(problem)
+
     def _decided_into(self: Store, coder: str) -> bool:
         """Whether a reconcile decision (here or merged in) went into ``coder``: it holds
         a consensus coding (kept, inactive, when undone), or a logged decision (a
@@ -187,6 +227,17 @@ class ReconcileMixin:
         """
         if rule not in RECONCILE_RULES:
             raise UserError(f"unknown reconcile rule {rule!r}")
+        self.refuse_consensus_target(consensus)
+        return self._reconcile(transcript_id, theme_id, consensus, spans, rule=rule,
+                               compared=compared, start=start, end=end,
+                               taken_from=taken_from, decided_by=decided_by)
+
+    def _reconcile(self: Store, transcript_id: int, theme_id: str, consensus: str,
+                   spans: list[tuple[int, int]], *, rule: str, compared: list[str],
+                   start: int, end: int, taken_from: str | None = None,
+                   decided_by: str | None = None) -> list[int]:
+        """:meth:`reconcile` once its arguments are checked (``copy_agreed`` checks the
+        consensus once for all its stretches)."""
         self._check_theme(theme_id)
         with self.write():
             coder_id = self.ensure_coder(consensus)
@@ -233,6 +284,7 @@ class ReconcileMixin:
             The stretches copied and their events' ids, in the same order.
         """
         events: list[int] = []
+        self.refuse_consensus_target(consensus)
         with self.write():
             there: dict[tuple[int, str], list[tuple[int, int]]] = {}
             for c in self.codings(coder=consensus):  # read once, not once a stretch
@@ -241,9 +293,9 @@ class ReconcileMixin:
                 s < it.end and e > it.start
                 for s, e in there.get((it.transcript_id, it.theme_id), ()))]
             for done, item in enumerate(todo, start=1):
-                self.reconcile(item.transcript_id, item.theme_id, consensus, item.union(),
-                               rule="agreed", compared=[c for c, _ in item.spans],
-                               start=item.start, end=item.end, decided_by=decided_by)
+                self._reconcile(item.transcript_id, item.theme_id, consensus, item.union(),
+                                rule="agreed", compared=[c for c, _ in item.spans],
+                                start=item.start, end=item.end, decided_by=decided_by)
                 events.append(self.newest_event_id())
                 if progress is not None and (done % 500 == 0 or done == len(todo)):
                     progress(done, len(todo))

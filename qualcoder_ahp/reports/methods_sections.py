@@ -297,6 +297,9 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
     command = f"qcahp agreement --coders {shlex.quote(','.join(corpus.coders))} --unit {unit}"
     report.add(section, "agreement.unit", "unit", unit_said, command)
     report.add(section, "agreement.themes", "themes compared", len(result.themes), command)
+    if 0 < result.coded_themes < len(result.themes):  # themes nobody coded left out
+        report.add(section, "agreement.themes_pooled", "themes coded (pooled)",
+                   result.coded_themes, command)
     report.add(section, "agreement.units", "units compared (pooled)", overall.units, command)
     said = []
     segment = unit == "segment"
@@ -320,6 +323,7 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
                             mean.stats[kappa], command)
     report.add(section, "agreement.mean_over", "the mean is over",
                mean.theme.strip("()").removeprefix("mean over "), command)
+    left_out = len(result.themes) - result.coded_themes if result.coded_themes else 0
     note = coverage_note(corpus)
     if not overall.units:
         report.not_yet.append("no transcript coded by the coders compared")
@@ -334,9 +338,11 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
             + "of the transcripts "
             + ("both coded" if len(corpus.coders) == 2 else "two or more of them coded")
             + ""
-            f", over {counted(len(result.themes), 'theme')} ({overall.units:,} units pooled). "
+            f", over {_themes_pooled(result)} ({overall.units:,} units pooled"
+            + (f"; {counted(left_out, 'theme')} nobody coded left out" if left_out else "")
+            + "). "
             f"Pooled over themes: {', '.join(said)}. The mean "
-            f"{dict(figures)[kappa]} {_over(mean.theme)} was "
+            f"{dict(figures)[kappa]} {_over(result, kappa)} was "
             f"{st.render(mean_value)}.")
     if segment:
         two = len(corpus.coders) == 2
@@ -351,16 +357,30 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
     report.paragraphs.append((section, text))
 
 
-def _over(label: str) -> str:
-    """``(mean over 11 themes, or the 4 where defined)`` as ``over the 11 themes (or
-    the 4 where defined)``, and ``(mean over 4 themes coded; 7 nobody coded left out)``
-    as ``over the 4 themes coded (7 nobody coded left out)``: the mean row's label, said
-    in a sentence."""
-    inner = label.strip("()").removeprefix("mean ").replace("over ", "over the ", 1)
-    head, _, tail = inner.partition(", ")
-    head, _, unused = head.partition("; ")
-    aside = "; ".join(part for part in (unused, tail) if part)
-    return f"{head} ({aside})" if aside else head
+def _themes_pooled(result: Any) -> str:
+    """``five themes``, or ``the four themes coded`` when themes nobody coded were left
+    out of the pooled figures (they said "over seven themes" of figures pooled over
+    four)."""
+    if result.coded_themes and result.coded_themes < len(result.themes):
+        return f"the {counted(result.coded_themes, 'theme')} coded"
+    return counted(len(result.themes), "theme")
+
+
+def _over(result: Any, key: str) -> str:
+    """Over which themes the mean of ``key`` was taken, in a sentence: ``over the 11
+    themes``, ``over the 4 themes coded (7 nobody coded left out)``, ``over the 2 of the
+    3 themes where it is defined``. Of that figure: the mean row's label said "or the 3
+    where defined" of Light's kappa, and the sentence said it of Fleiss' kappa, whose
+    mean was over all four."""
+    coded = result.coded_themes or len(result.themes)
+    left_out = len(result.themes) - coded
+    defined = result.mean_over.get(key, coded)
+    themes = "theme" if coded == 1 else "themes"
+    head = (f"over the {defined} of the {coded} {themes}" if 0 < defined < coded
+            else f"over the {coded} {themes}") + (" coded" if left_out else "")
+    if 0 < defined < coded:
+        head += " where it is defined"
+    return head + (f" ({left_out} nobody coded left out)" if left_out else "")
 
 
 def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, unit: str,
