@@ -1,0 +1,154 @@
+"""The workbench while another process holds the project's write lock (``qcahp suggest``
+or an import in a second terminal, a colleague's workbench on a shared drive).
+
+A real second sqlite3 connection holds ``BEGIN IMMEDIATE`` on the project file. The
+coder's key must not freeze the screen for the 30-second busy timeout: within about a
+second a dialog says the project is busy and that the decision was not stored; nothing
+is in the database and nothing is shown as decided; once the lock is let go the
+decision is stored by itself, and only then shown.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from qualcoder_ahp.tui.app import make_app
+from tests.tui.conftest import CODER, SIZE, build_project, open_alpha, screen_text
+
+
+def _project(tmp_path: Path) -> Path:
+    path = tmp_path / "project.db"
+    build_project(path)
+    return path
+
+
+def _rows(project: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(project)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def _hold(project: Path) -> sqlite3.Connection:
+    """Another process's write transaction, held until rolled back."""
+    holder = sqlite3.connect(project, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+def _busy(app) -> bool:  # noqa: ANN001
+    """Whether the busy dialog is shown (by name: the old code had no such dialog)."""
+    return type(app.screen).__name__ == "BusyScreen"
+
+
+def _busy_text(app) -> str:  # noqa: ANN001
+    return " ".join(str(label.render()) for label in app.screen.query("Label"))
+
+
+async def _until(pilot, check, seconds: float = 5.0) -> bool:  # noqa: ANN001
+    """Let the app run until ``check()`` holds (polls on a timer; bounded)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        await pilot.pause(0.1)
+    return check()
+
+
+async def test_accept_while_another_process_writes_says_busy_then_stores_it(tmp_path):
+    project = _project(tmp_path)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        first = screen.session.current
+        assert first is not None and "decided 0/" in screen_text(app)
+        holder = _hold(project)
+        try:
+            began = time.monotonic()
+            await pilot.press("a")
+            assert await _until(pilot, lambda: _busy(app))
+            # The old code froze here for the whole busy timeout (30 s), without a word.
+            assert time.monotonic() - began < 3
+            said = _busy_text(app)
+            assert "The project is busy" in said
+            assert "Another qcahp is writing to it" in said
+            assert "Your accept was not stored" in said
+            assert "Escape gives up" in said
+            assert _rows(project, "SELECT COUNT(*) FROM events") == [(0,)]
+            assert screen.session.decisions.get(first.id) is None  # not shown as accepted
+            assert screen.session.current == first
+            await pilot.pause(0.6)  # still busy: still waiting, still nothing stored
+            assert _busy(app)
+            assert _rows(project, "SELECT COUNT(*) FROM events") == [(0,)]
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        # Free again: the dialog goes by itself and the accept is stored, then shown.
+        assert await _until(pilot, lambda: not _busy(app))
+        await pilot.pause()
+        assert _rows(project, "SELECT kind FROM events") == [("accept",)]
+        assert _rows(project, "SELECT status FROM decisions") == [("accepted",)]
+        assert screen.session.decisions.get(first.id) == "accepted"
+        assert "decided 1/" in screen_text(app)
+
+
+async def test_giving_up_stores_nothing_and_says_so(tmp_path):
+    project = _project(tmp_path)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        first = screen.session.current
+        holder = _hold(project)
+        try:
+            await pilot.press("x")
+            assert await _until(pilot, lambda: _busy(app))
+            assert "Your reject was not stored" in _busy_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await pilot.pause(1.0)  # given up: not stored later behind the coder's back
+        assert _rows(project, "SELECT COUNT(*) FROM events") == [(0,)]
+        assert screen.session.decisions.get(first.id) is None
+        messages = [n.message for n in app._notifications]
+        assert any("Your reject was not stored: the project was busy" in m for m in messages)
+        await pilot.press("x")  # the same key, now free, decides at once
+        await pilot.pause()
+        assert _rows(project, "SELECT status FROM decisions") == [("rejected",)]
+
+
+async def test_enter_tries_at_once_and_a_memo_typed_meanwhile_is_kept(tmp_path):
+    """A dialog's answer (a memo's text) is kept and stored once the project is free."""
+    project = _project(tmp_path)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("a")  # a coding to write a memo on
+        await pilot.pause()
+        holder = _hold(project)
+        try:
+            await pilot.press("p", "M")
+            await pilot.pause()
+            await pilot.press("enter")  # a memo on the coding
+            await pilot.pause()
+            for key in "luck":
+                await pilot.press(key)
+            await pilot.press("ctrl+s")
+            assert await _until(pilot, lambda: _busy(app))
+            await pilot.press("enter")  # still held: says so, and waits on
+            await pilot.pause()
+            assert _busy(app) and "Still busy" in _busy_text(app)
+            assert _rows(project, "SELECT COUNT(*) FROM memos") == [(0,)]
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not _busy(app)
+        assert _rows(project, "SELECT target_kind, text FROM memos") == [("coding", "luck")]
+        assert app.screen is screen
