@@ -137,3 +137,45 @@ def test_a_free_project_is_written_at_once(tmp_path):
         assert store.decision_of(1, "ana") == "accepted" and store.last_busy is None
     finally:
         store.close()
+
+
+HANG_UP_AT = """
+import os, signal, sys
+from qualcoder_ahp.model.suggestion_store import SuggestionMixin
+real, calls = SuggestionMixin.apply_suggestions, [0]
+def step(*a, **kw):
+    calls[0] += 1
+    if calls[0] == 2:  # before the second transcript's suggestions are stored
+        os.kill(os.getpid(), signal.SIGHUP)
+    return real(*a, **kw)
+SuggestionMixin.apply_suggestions = step
+from qualcoder_ahp.cli import cli
+cli(sys.argv[1:], prog_name="qcahp")
+"""
+
+
+def test_sighup_stops_suggest_and_its_workers_as_sigterm_does(tmp_path):
+    """The terminal window closed while ``qcahp suggest --processes 2`` ran: Python's
+    default ended the command at once and left its forked worker running, orphaned."""
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+
+    db = tmp_path / "study.db"
+    samples = REPO / "transcripts"
+    three = [str(samples / n) for n in ("physio_helen.txt", "slt_priya.md", "ot_dev.vtt")]
+    codebook = str(REPO / "tests" / "data" / "codebooks" / "small.yaml")
+    for args in (["import", *three], ["codebook", "load", codebook]):
+        assert CliRunner().invoke(cli, ["--db", str(db), *args]).exit_code == 0
+    result = subprocess.run([sys.executable, "-c", HANG_UP_AT, "--db", str(db), "suggest",
+                             "--processes", "2"], cwd=REPO, capture_output=True, text=True,
+                            timeout=90)
+    assert result.returncode == 129, result.stderr
+    assert result.stderr.strip().splitlines() == [STOPPED.format("SIGHUP")]
+    conn = sqlite3.connect(db)
+    try:
+        stored = conn.execute("SELECT COUNT(DISTINCT transcript_id) FROM suggestions").fetchone()
+        assert stored == (1,)  # the first transcript whole, nothing of the second
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()

@@ -314,6 +314,8 @@ def sigterm_stops() -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
+        if signum == getattr(signal, "SIGHUP", None):
+            _hung_up(signum)
         raise Stopped(signum)
 
     previous: dict[int, Any] = {}
@@ -331,6 +333,29 @@ def sigterm_stops() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+HANG_UP_GRACE_S = 5.0
+"""After SIGHUP, how long the command may take to stop before it is ended outright."""
+
+
+def _hung_up(signum: int) -> None:
+    """The terminal is gone (SIGHUP): nothing on it to give back or to wait for.
+
+    The SIGCONT the kernel sends with a hang-up made the workbench (Textual) take the
+    terminal back while it shut down, and fail with a traceback; and a shutdown that
+    waits on the vanished terminal must not keep the process (and its hold on the
+    project) alive unseen. So SIGCONT is left to its default, and if the command has not
+    ended :data:`HANG_UP_GRACE_S` later it is ended outright: every write is one
+    transaction, so one cut short is rolled back as after a crash, never half-written.
+    """
+    import threading
+
+    if hasattr(signal, "SIGCONT"):
+        signal.signal(signal.SIGCONT, signal.SIG_DFL)
+    timer = threading.Timer(HANG_UP_GRACE_S, os._exit, args=(128 + signum,))
+    timer.daemon = True
+    timer.start()
 
 
 ProgressCallback = Callable[..., None]
