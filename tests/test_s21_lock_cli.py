@@ -179,3 +179,24 @@ def test_sighup_stops_suggest_and_its_workers_as_sigterm_does(tmp_path):
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize(("sig", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_sigterm_or_sighup_while_qcahp_starts_is_one_line(tmp_path, sig, code):
+    """As Ctrl+C while loading (session 20): was no word at all, exit -15 or -1."""
+    script = tmp_path / "start.py"
+    script.write_text(
+        "import os, signal, sys\n"
+        "class Hook:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'sqlite_utils':\n"
+        f"            os.kill(os.getpid(), signal.{sig})\n"
+        "sys.meta_path.insert(0, Hook())\n"
+        "from qualcoder_ahp.cli import cli\n"
+        "cli(['--version'])\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], cwd=REPO, capture_output=True,
+                            text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == code
+    assert result.stderr == f"Stopped ({sig}) while starting: nothing was done.\n"
+    assert result.stdout == ""

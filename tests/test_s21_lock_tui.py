@@ -152,3 +152,33 @@ async def test_enter_tries_at_once_and_a_memo_typed_meanwhile_is_kept(tmp_path):
         assert not _busy(app)
         assert _rows(project, "SELECT target_kind, text FROM memos") == [("coding", "luck")]
         assert app.screen is screen
+
+
+async def test_reading_while_another_process_writes_never_waits(tmp_path):
+    """Opening a transcript and following another window's change only read: they go on
+    at once while the lock is held (WAL), with no busy dialog."""
+    from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.tui.screens.coding import CodingScreen
+
+    project = _project(tmp_path)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        other = open_store(project)
+        try:
+            other.accept(other.suggestions()[0].id, "ben")  # another window's decision
+        finally:
+            other.close()
+        holder = _hold(project)
+        try:
+            began = time.monotonic()
+            assert app.poll_store()  # re-reads the screens
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, CodingScreen)
+            assert time.monotonic() - began < 1.5
+            await pilot.pause(0.3)
+            assert not _busy(app)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
