@@ -182,3 +182,85 @@ async def test_reading_while_another_process_writes_never_waits(tmp_path):
         finally:
             holder.execute("ROLLBACK")
             holder.close()
+
+
+async def test_an_import_job_waiting_for_the_lock_says_so_then_imports(tmp_path):
+    """The workbench's own import (``i``) waits in its worker, saying so under its bar."""
+    project = _project(tmp_path)
+    interview = tmp_path / "gamma.txt"
+    interview.write_text("Interviewer: How did you start?\nGwen: By luck, really.\n",
+                         encoding="utf-8")
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        holder = _hold(project)
+        try:
+            await pilot.press("i")
+            await pilot.pause()
+            await pilot.press(*str(interview), "enter")
+
+            def label() -> str:
+                return str(app.screen.query_one("#job-label").render())
+
+            assert await _until(pilot, lambda: "waiting for another qcahp" in label())
+            assert label().startswith("Importing: waiting for another qcahp to finish writing")
+            assert _rows(project, "SELECT COUNT(*) FROM transcripts WHERE name = 'gamma'") \
+                == [(0,)]
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert _rows(project, "SELECT COUNT(*) FROM transcripts WHERE name = 'gamma'") \
+            == [(1,)]
+        assert not _busy(app)
+
+
+async def test_quitting_while_a_job_waits_for_the_lock_ends_at_once(tmp_path):
+    """SQLite waited in C: the import's thread held the closing workbench for the whole
+    busy timeout. It now stops waiting when the workbench closes; nothing is stored."""
+    project = _project(tmp_path)
+    interview = tmp_path / "gamma.txt"
+    interview.write_text("Interviewer: How did you start?\nGwen: By luck, really.\n",
+                         encoding="utf-8")
+    app = make_app(project, coder=CODER)
+    holder: sqlite3.Connection | None = None
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            holder = _hold(project)
+            await pilot.press("i")
+            await pilot.pause()
+            await pilot.press(*str(interview), "enter")
+            assert await _until(pilot, lambda: "waiting for another qcahp" in str(
+                app.screen.query_one("#job-label").render()))
+            began = time.monotonic()
+            await pilot.press("q")
+            await app.workers.wait_for_complete()
+            assert time.monotonic() - began < 3
+    finally:
+        if holder is not None:
+            holder.execute("ROLLBACK")
+            holder.close()
+    assert _rows(project, "SELECT COUNT(*) FROM transcripts WHERE name = 'gamma'") == [(0,)]
+
+
+async def test_opening_the_workbench_while_busy_waits_in_the_dialog(tmp_path):
+    """Opening stores the coder's name: held, it brings the dialog, then opens."""
+    from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+
+    project = _project(tmp_path)
+    app = make_app(project, coder="newcomer")
+    holder = _hold(project)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert await _until(pilot, lambda: _busy(app))
+            assert "Your name (as this project's coder) was not stored" in _busy_text(app)
+            holder.execute("ROLLBACK")
+            assert await _until(pilot, lambda: isinstance(app.screen, TranscriptsScreen))
+            await pilot.pause()  # (let it finish mounting before the test closes the app)
+            assert "newcomer" in str(app.sub_title)
+            assert _rows(project, "SELECT name FROM coders WHERE name = 'newcomer'") == [
+                ("newcomer",)]
+    finally:
+        holder.close()

@@ -103,7 +103,7 @@ class WorkbenchApp(BusyGuard, App[None]):
         asked = self._new_coder_question(self.coder) if self.coder and not refused else None
         if self.coder and refused is None and asked is None:
             coder = self.coder
-            self.run_guarded(lambda: self._start(coder), "your name as this project's coder")
+            self.run_guarded(lambda: self._start(coder), "your name (as this project's coder)")
         else:
             from qualcoder_ahp.tui.screens.modals import CoderModal
 
