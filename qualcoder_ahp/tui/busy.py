@@ -69,6 +69,7 @@ class BusyScreen(ModalScreen[bool]):
         self.ticks = 0
         self.note = ""
         self.note_until = 0.0
+        self.answered = False
 
     def compose(self) -> ComposeResult:
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
@@ -95,10 +96,18 @@ class BusyScreen(ModalScreen[bool]):
             f"{spin} Waiting for it to finish: {now - self.began:.0f} s. It is stored as "
             f"soon as the project is free. Enter tries now, Escape gives up.{note}"))
 
+    def _answer(self, free: bool) -> None:
+        """Close once (a poll and Enter in the same moment must not close it twice)."""
+        if not self.answered:
+            self.answered = True
+            self.dismiss(free)
+
     def _poll(self) -> None:
         self.ticks += 1
+        if self.answered:
+            return
         if self._free():
-            self.dismiss(True)
+            self._answer(True)
         else:
             self._show()
 
@@ -111,13 +120,13 @@ class BusyScreen(ModalScreen[bool]):
     def action_try_now(self) -> None:
         """Store the change now if the project is free; else say it still is busy."""
         if self._free():
-            self.dismiss(True)
+            self._answer(True)
         else:
             self._show(" Still busy.")
 
     def action_give_up(self) -> None:
         """Stop waiting; the change is not stored."""
-        self.dismiss(False)
+        self._answer(False)
 
 
 async def _call(function: Callable[..., Any], *args: Any) -> Any:
@@ -132,7 +141,8 @@ async def _call(function: Callable[..., Any], *args: Any) -> Any:
 
 
 def _action_words(namespace: Any, action: str) -> str:
-    """"your accept", "your memo": the key's own words (its footer description)."""
+    """The change a key makes, in its own words (its footer description): "your accept",
+    "your memo"."""
     name = action.split("(")[0].split(".")[-1]
     for binding in getattr(namespace, "BINDINGS", ()):
         if getattr(binding, "action", None) == action and getattr(binding, "description", ""):
