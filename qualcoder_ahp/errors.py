@@ -57,13 +57,44 @@ class SchemaTooNew(UserError):
 
 
 class Stopped(KeyboardInterrupt):
-    """A command stopped by SIGTERM (``kill``, a scheduler's time limit, a shutdown).
+    """A command stopped by SIGTERM (``kill``, a scheduler's time limit, a shutdown) or
+    SIGHUP (the terminal window it ran in was closed).
 
-    Raised by the CLI's SIGTERM handler (:func:`~qualcoder_ahp.cli.common.sigterm_stops`)
-    so that it unwinds as Ctrl+C does: the open transaction rolls back, a half-written
+    Raised by the CLI's handler (:func:`~qualcoder_ahp.cli.common.sigterm_stops`) so
+    that it unwinds as Ctrl+C does: the open transaction rolls back, a half-written
     output file is removed and ``qcahp suggest``'s worker processes are stopped (they
-    were left running, orphaned, when SIGTERM ended the command at once).
+    were left running, orphaned, when the signal ended the command at once).
     """
+
+    def __init__(self, signum: int = 15) -> None:
+        super().__init__()
+        self.signum = signum
+        """The signal that stopped the command (15 SIGTERM, 1 SIGHUP)."""
+
+    @property
+    def signal_name(self) -> str:
+        """``SIGTERM`` or ``SIGHUP``, as the one-line message names it."""
+        import signal
+
+        try:
+            return signal.Signals(self.signum).name
+        except ValueError:
+            return f"signal {self.signum}"
+
+
+class ProjectBusy(sqlite3.OperationalError):
+    """Another process held the project's write lock for longer than this one waits.
+
+    Raised by :meth:`~qualcoder_ahp.model.store.Store.write` before anything was
+    written (the transaction never began), so nothing changed: a command says so in
+    one line (:func:`database_problem`), the workbench offers to try again.
+    """
+
+    def __init__(self, waited: float) -> None:
+        super().__init__("database is locked")
+        self.sqlite_errorname = "SQLITE_BUSY"
+        self.waited = waited
+        """How long this connection waited for the lock, in seconds."""
 
 
 def database_problem(exc: sqlite3.Error) -> str:
@@ -78,6 +109,12 @@ def database_problem(exc: sqlite3.Error) -> str:
     if "READONLY" in name or "readonly" in text or "read-only" in text:
         return ("the project database is read-only, so nothing was changed (check the "
                 "permissions of the file and its folder)")
+    if isinstance(exc, ProjectBusy):
+        return (f"the project is busy: another process (a qcahp command such as import or "
+                f"suggest, another coder's workbench) kept writing to it for "
+                f"{exc.waited:.0f} s, longer than this waits, so nothing was changed; try "
+                f"again when it has finished, or wait longer with QCAHP_BUSY_TIMEOUT=SECONDS "
+                f"({text})")
     if "BUSY" in name or "LOCKED" in name or "locked" in text or "busy" in text:
         return (f"the project is busy: another process (a qcahp command, another coder) "
                 f"held it longer than the busy timeout, so nothing was changed; try again "

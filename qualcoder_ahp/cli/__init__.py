@@ -8,6 +8,7 @@ one line on stderr with a non-zero exit; ``--debug`` shows the traceback instead
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import sqlite3
 import sys
@@ -204,15 +205,17 @@ class _Group(DefaultGroup):
             # Every write is one transaction, so a Ctrl+C leaves each step whole or not
             # begun; "Interrupted." alone left researchers fearing a damaged project.
             # SIGTERM (``kill``, a time limit) unwinds the same way (sigterm_stops).
-            stopped = isinstance(exc, Stopped)
+            # SIGHUP (the terminal closed) too: its line goes to a log, if anywhere.
+            stopped = exc if isinstance(exc, Stopped) else None
             if ctx.obj is not None:
                 ctx.obj.discard_if_unused()
-            what = "Stopped (SIGTERM)" if stopped else "Interrupted"
+            what = f"Stopped ({stopped.signal_name})" if stopped else "Interrupted"
             key = "it came" if stopped else "Ctrl+C"
-            click.echo(f"{what}: nothing is half-written (each step finished before {key} "
-                       "is stored whole, the rest not begun); run the same command again "
-                       "to carry on.", err=True)
-            sys.exit(143 if stopped else 130)
+            with contextlib.suppress(OSError):  # (a closed terminal cannot be written)
+                click.echo(f"{what}: nothing is half-written (each step finished before "
+                           f"{key} is stored whole, the rest not begun); run the same "
+                           "command again to carry on.", err=True)
+            sys.exit(128 + stopped.signum if stopped else 130)
 
 
 def _database_problem(ctx: click.Context, exc: sqlite3.DatabaseError) -> str:

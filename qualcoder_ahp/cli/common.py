@@ -96,7 +96,7 @@ class Project:
                                     "permissions of the file and its folder, or copy it to "
                                     "a folder you can write to); nothing can be saved to it",
                                     path=str(self.path))
-            self._store = open_store(self.path)
+            self._store = open_store(self.path, waiting=lock_notice(self.path))
             self.created = not existed  # only once the file is really there
         return self._store
 
@@ -251,20 +251,56 @@ def refuse_other_file(path: Path, creates: bool) -> None:
                         "project file, or a new file name", path=str(path))
 
 
+WAIT_NOTICE_S = 1.0
+"""How long a command waits for another process's write lock before it says so."""
+
+
+def lock_notice(path: Path) -> Callable[[float], None]:
+    """What a command does while it waits for another process's write lock
+    (:attr:`~qualcoder_ahp.model.store.Store.on_lock_wait`): after
+    :data:`WAIT_NOTICE_S`, one line on stderr saying what it waits for and how to stop.
+
+    A ``qcahp decide`` run while ``qcahp suggest`` or an import wrote to the project
+    sat silent for up to 30 s, looking hung (and Ctrl+C seemed not to work either).
+    """
+    said = False
+
+    def waiting(waited: float) -> None:
+        nonlocal said
+        if said or waited < WAIT_NOTICE_S:
+            return
+        said = True
+        from qualcoder_ahp.model import store as store_module
+
+        limit = store_module.BUSY_TIMEOUT_S
+        say(f"Waiting for another qcahp to finish writing to {path} (an import, suggest, "
+            f"a workbench): Ctrl+C stops; this gives up after {limit:g} s.", fg="yellow")
+
+    return waiting
+
+
+STOPPING_SIGNALS = ("SIGTERM", "SIGHUP")
+"""The signals :func:`sigterm_stops` turns into :class:`Stopped` (SIGHUP is absent on
+Windows)."""
+
+
 @contextmanager
 def sigterm_stops() -> Iterator[None]:
-    """While the block runs, SIGTERM stops the command as Ctrl+C does (:class:`Stopped`).
+    """While the block runs, SIGTERM and SIGHUP stop the command as Ctrl+C does
+    (:class:`Stopped`).
 
     Python's default for SIGTERM ends the process at once: the database was safe (SQLite
     rolls back the open transaction), but ``qcahp suggest``'s worker processes were left
     running with no parent, a half-written output file stayed behind as a hidden
     ``.NAME.tmp``, and nothing was said. Raised instead, it unwinds like Ctrl+C (the
-    pool stopped, the temporary file removed) and the CLI says so in one line.
+    pool stopped, the temporary file removed) and the CLI says so in one line. SIGHUP
+    (the terminal window closed, an SSH connection dropped) did the same as SIGTERM's
+    default, and is treated as SIGTERM now.
 
     A forked worker inherits the handler, and ``concurrent.futures`` would hand an
-    exception raised there back as its result and carry on: there SIGTERM ends the
-    process as before. Outside the main thread (signals cannot be set there) and
-    when SIGTERM is ignored (``nohup``-style launchers), nothing changes.
+    exception raised there back as its result and carry on: there the signal ends the
+    process as before. Outside the main thread (signals cannot be set there) and for a
+    signal that is ignored (``nohup``, ``nohup``-style launchers), nothing changes.
     """
     import threading
 
@@ -274,21 +310,52 @@ def sigterm_stops() -> Iterator[None]:
     owner = os.getpid()
 
     def stop(signum: int, _frame: object) -> None:
-        if os.getpid() != owner:  # a forked worker: end as SIGTERM always did
+        if os.getpid() != owner:  # a forked worker: end as the signal always did
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        raise Stopped
+        if signum == getattr(signal, "SIGHUP", None):
+            _hung_up(signum)
+        raise Stopped(signum)
 
-    previous = signal.getsignal(signal.SIGTERM)
-    if previous == signal.SIG_IGN:
-        yield
-        return
-    signal.signal(signal.SIGTERM, stop)
+    previous: dict[int, Any] = {}
+    for name in STOPPING_SIGNALS:
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        handler = signal.getsignal(signum)
+        if handler == signal.SIG_IGN:
+            continue
+        previous[signum] = handler
+        signal.signal(signum, stop)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+HANG_UP_GRACE_S = 5.0
+"""After SIGHUP, how long the command may take to stop before it is ended outright."""
+
+
+def _hung_up(signum: int) -> None:
+    """The terminal is gone (SIGHUP): nothing on it to give back or to wait for.
+
+    The SIGCONT the kernel sends with a hang-up made the workbench (Textual) take the
+    terminal back while it shut down, and fail with a traceback; and a shutdown that
+    waits on the vanished terminal must not keep the process (and its hold on the
+    project) alive unseen. So SIGCONT is left to its default, and if the command has not
+    ended :data:`HANG_UP_GRACE_S` later it is ended outright: every write is one
+    transaction, so one cut short is rolled back as after a crash, never half-written.
+    """
+    import threading
+
+    if hasattr(signal, "SIGCONT"):
+        signal.signal(signal.SIGCONT, signal.SIG_DFL)
+    timer = threading.Timer(HANG_UP_GRACE_S, os._exit, args=(128 + signum,))
+    timer.daemon = True
+    timer.start()
 
 
 ProgressCallback = Callable[..., None]

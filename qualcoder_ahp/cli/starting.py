@@ -1,12 +1,14 @@
-"""Ctrl+C while ``qcahp`` loads its modules: one line, not a traceback.
+"""Ctrl+C (or SIGTERM, SIGHUP) while ``qcahp`` loads its modules: one line, not a traceback.
 
 Loading the command line takes about 0.4 s (the store, sqlite-utils, every command's
 module); a Ctrl+C then printed some thirty lines of ``KeyboardInterrupt`` traceback from
-deep inside an import, before any command had begun. Importing this module first sets
-a SIGINT handler that says so in one line and exits 130; :func:`started` gives Ctrl+C
-back to Python (``KeyboardInterrupt``, which the commands turn into their own line)
-once everything is loaded. A SIGINT that was ignored, or a handler set by whoever
-imports the command line (a test), is left alone.
+deep inside an import, before any command had begun, and a SIGTERM or a closed terminal
+(SIGHUP) ended it without a word. Importing this module first sets handlers that say so
+in one line and exit (130, 143, 129); :func:`started` gives the signals back (Ctrl+C to
+Python's ``KeyboardInterrupt``, which the commands turn into their own line; SIGTERM and
+SIGHUP to :func:`~qualcoder_ahp.cli.common.sigterm_stops` while a command runs) once
+everything is loaded. A signal that was ignored (``nohup``), or a handler set by
+whoever imports the command line (a test), is left alone.
 """
 
 from __future__ import annotations
@@ -15,24 +17,42 @@ import signal
 import sys
 from typing import Any
 
-_previous: Any = None
+_previous: dict[int, Any] = {}
 
 
-def _stop(_signum: int, _frame: object) -> None:
-    sys.stderr.write("Interrupted while starting: nothing was done.\n")
-    raise SystemExit(130)
+def _stop(signum: int, _frame: object) -> None:
+    if signum == signal.SIGINT:
+        sys.stderr.write("Interrupted while starting: nothing was done.\n")
+        raise SystemExit(130)
+    try:
+        name = signal.Signals(signum).name
+    except ValueError:
+        name = f"signal {signum}"
+    try:
+        sys.stderr.write(f"Stopped ({name}) while starting: nothing was done.\n")
+        sys.stderr.flush()
+    except OSError:  # the terminal closed (SIGHUP): nothing to say it on
+        pass
+    raise SystemExit(128 + signum)
+
+
+def _take(name: str, default: Any) -> None:
+    signum = getattr(signal, name, None)
+    if signum is not None and signal.getsignal(signum) is default:
+        _previous[signum] = signal.signal(signum, _stop)
 
 
 try:
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        _previous = signal.signal(signal.SIGINT, _stop)
+    _take("SIGINT", signal.default_int_handler)
+    _take("SIGTERM", signal.SIG_DFL)
+    _take("SIGHUP", signal.SIG_DFL)
 except ValueError:  # not the main thread: signals are not ours to set
-    _previous = None
+    _previous.clear()
 
 
 def started() -> None:
-    """Give Ctrl+C back to Python now that the command line is loaded."""
-    global _previous
-    if _previous is not None and signal.getsignal(signal.SIGINT) is _stop:
-        signal.signal(signal.SIGINT, _previous)
-    _previous = None
+    """Give the signals back now that the command line is loaded."""
+    for signum, previous in _previous.items():
+        if signal.getsignal(signum) is _stop:
+            signal.signal(signum, previous)
+    _previous.clear()

@@ -21,12 +21,18 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from qualcoder_ahp.errors import SchemaTooNew, UserError, closest, database_problem
+from qualcoder_ahp.errors import (
+    ProjectBusy,
+    SchemaTooNew,
+    UserError,
+    closest,
+    database_problem,
+)
 from qualcoder_ahp.model.codebook_store import CodebookMixin
 from qualcoder_ahp.model.coders_store import CodersMixin
 from qualcoder_ahp.model.codings_csv_store import CodingsCsvMixin
@@ -43,7 +49,25 @@ from qualcoder_ahp.model.withdraw_store import WithdrawMixin, withdrawn_note
 from qualcoder_ahp.model.workbench_store import WorkbenchMixin
 from qualcoder_ahp.records import ParsedTranscript, Sentence, TranscriptInfo, Turn
 
-BUSY_TIMEOUT_S = 30.0
+BUSY_TIMEOUT_ENV = "QCAHP_BUSY_TIMEOUT"
+"""Environment variable: seconds to wait for another process's write lock (default 30)."""
+
+
+def _busy_timeout(default: float = 30.0) -> float:
+    """The busy timeout: ``$QCAHP_BUSY_TIMEOUT`` seconds when set to a number, else 30."""
+    try:
+        value = float(os.environ.get(BUSY_TIMEOUT_ENV, ""))
+    except ValueError:
+        return default
+    return value if 0 <= value < float("inf") else default
+
+
+BUSY_TIMEOUT_S = _busy_timeout()
+"""How long a write waits for another process's write lock before it gives up."""
+LOCK_STEP_MS = 50
+"""How long SQLite itself waits at each try for the write lock (:meth:`Store.write`
+tries again until the busy timeout): Python runs signal handlers only between tries,
+so Ctrl+C and SIGTERM stop a waiting command within this much."""
 
 
 def now() -> str:
@@ -83,12 +107,15 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
-def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:
+def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = True,
+               waiting: Callable[[float], None] | None = None) -> Store:
     """Open a project database, creating and migrating it as needed.
 
     Args:
         path: the database file, or ``None``/``":memory:"`` for an in-memory project.
         migrate: apply pending migrations (a backup of an existing file is made first).
+        waiting: called while a write waits for another process's write lock (from the
+            upgrade on opening on), with the seconds waited (:attr:`Store.on_lock_wait`).
 
     Raises:
         SchemaTooNew: the file was written by a newer qualcoder_ahp.
@@ -113,12 +140,15 @@ def open_store(path: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
                                uri=read_only)
         store = Store(Database(conn), file)
         store.read_only = read_only
+    store.on_lock_wait = waiting
     try:
         store._prepare(migrate=migrate)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         # (A damaged file can fail to decode its own schema or migration names.)
         store.close()
         name = getattr(exc, "sqlite_errorname", "") or ""
+        if isinstance(exc, ProjectBusy):  # upgrading it waited too long: not damage
+            raise UserError(database_problem(exc), path=str(path)) from None
         if "FULL" in name or "IOERR" in name:  # (upgrading it: the backup or a migration)
             raise UserError(database_problem(exc), path=str(path)) from None
         if store.read_only and "CANTOPEN" in name:
@@ -154,6 +184,19 @@ class Store(
     """What :meth:`add_transcript` tells the user to do when a name is taken by other
     text. The store cannot know how it was reached: the CLI names its ``--new-version``
     flag, the workbench's import dialog (which has none) what can be done there."""
+
+    lock_wait_s: float | None = None
+    """How long :meth:`write` waits for another process's write lock before it gives up
+    with :class:`~qualcoder_ahp.errors.ProjectBusy`; ``None``: the busy timeout
+    (:data:`BUSY_TIMEOUT_S`). The workbench waits a moment only, then says so."""
+
+    on_lock_wait: Callable[[float], None] | None = None
+    """Called every :data:`LOCK_STEP_MS` or so while :meth:`write` waits for the lock,
+    with the seconds waited (a command says once that it is waiting)."""
+
+    last_busy: ProjectBusy | None = None
+    """The last :class:`~qualcoder_ahp.errors.ProjectBusy` :meth:`write` raised (the
+    workbench looks here after each key, whether a screen caught it or not)."""
 
     def __init__(self, db: Database, path: Path | None) -> None:
         self.db = db
@@ -267,13 +310,14 @@ class Store(
         """One write transaction, committed on exit (nested calls use savepoints).
 
         ``BEGIN IMMEDIATE`` takes the write lock up front so that a second coder's
-        process waits on the busy timeout instead of failing mid-transaction.
+        process waits on the busy timeout instead of failing mid-transaction
+        (:meth:`_take_write_lock`).
         """
         if self.conn.in_transaction:
             with self.db.atomic():
                 yield self
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._take_write_lock()
         try:
             yield self
         except BaseException:
@@ -282,6 +326,55 @@ class Store(
             raise
         else:
             self.conn.execute("COMMIT")
+
+    def _take_write_lock(self) -> None:
+        """``BEGIN IMMEDIATE``, waiting for another process's write lock in short tries.
+
+        SQLite's busy timeout waits in C, where Python cannot act on a signal: a command
+        waiting for another's lock ignored Ctrl+C and SIGTERM until the 30 s were up, and
+        said nothing meanwhile. Each try here waits :data:`LOCK_STEP_MS` at most; between
+        tries signals are handled, :attr:`on_lock_wait` hears how long it has waited, and
+        after :attr:`lock_wait_s` (the busy timeout by default) it gives up.
+
+        Raises:
+            ProjectBusy: the lock was not free within the wait; nothing was begun.
+        """
+        limit = BUSY_TIMEOUT_S if self.lock_wait_s is None else self.lock_wait_s
+        began = time.monotonic()
+        self.conn.execute(f"PRAGMA busy_timeout = {LOCK_STEP_MS}")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                waited = time.monotonic() - began
+                if waited >= limit:
+                    self.last_busy = ProjectBusy(waited)
+                    raise self.last_busy
+                if self.on_lock_wait is not None:
+                    self.on_lock_wait(waited)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+    def write_lock_free(self) -> bool:
+        """Whether the write lock is free now (taken at once, without waiting, and let go
+        again): the workbench polls this while another process is writing."""
+        if self.conn.in_transaction:
+            return True
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            return False
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        self.conn.execute("ROLLBACK")
+        return True
 
     def checkpoint_writes(self, *, others: bool = False) -> bool:
         """Copy the committed writes from the ``-wal`` file into the database file, if
@@ -1011,6 +1104,12 @@ def _same_path(stored: str, given: str) -> bool:
     with contextlib.suppress(OSError):
         return Path(stored).resolve() == Path(given).resolve()
     return False
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds the lock."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith("SQLITE_BUSY") or "database is locked" in str(exc)
 
 
 def remove_database(path: Path) -> None:

@@ -26,6 +26,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from qualcoder_ahp.model.store import Store, open_store
+from qualcoder_ahp.tui.busy import BusyGuard
 from qualcoder_ahp.tui.commands import LEFT_OUT_COMMANDS, RENAMED_COMMANDS, key_commands
 from qualcoder_ahp.tui.jobs import NO_CODEBOOK
 
@@ -45,7 +46,7 @@ COLOUR_SCHEME_PROMPT = "Colour scheme for the workbench (light or dark)…"
 """The prompt of the "Colour scheme" list (ctrl+p)."""
 
 
-class WorkbenchApp(App[None]):
+class WorkbenchApp(BusyGuard, App[None]):
     """Keyboard-first coding of interview transcripts."""
 
     CSS_PATH = "app.tcss"
@@ -86,6 +87,7 @@ class WorkbenchApp(App[None]):
         self.store_path = Path(store_path) if store_path is not None else None
         self.store: Store = store if store is not None else open_store(self.store_path)
         self._owns_store = store is None
+        self.guard_store()  # another process writing: a dialog, not a frozen screen
         self.coder: str = coder or self.store.get_setting(CODER_SETTING) or ""
 
     # ------------------------------------------------------------------ lifecycle
@@ -100,7 +102,8 @@ class WorkbenchApp(App[None]):
         # the coder's work were lost: asked first, with the name as typed.
         asked = self._new_coder_question(self.coder) if self.coder and not refused else None
         if self.coder and refused is None and asked is None:
-            self._start(self.coder)
+            coder = self.coder
+            self.run_guarded(lambda: self._start(coder), "your name (as this project's coder)")
         else:
             from qualcoder_ahp.tui.screens.modals import CoderModal
 
@@ -151,11 +154,15 @@ class WorkbenchApp(App[None]):
         """Remember the theme this coder chose (in the project, as the coder's name is)."""
         coder = getattr(self, "_theme_coder", "")
         if coder and self.store.get_setting(THEME_SETTING + coder) != theme:
-            self.store.set_setting(THEME_SETTING + coder, theme)
-            self.mark_store_seen()
+            def remember() -> None:
+                self.store.set_setting(THEME_SETTING + coder, theme)
+                self.mark_store_seen()
+
+            self.run_guarded(remember, "your colour scheme")
 
     def on_unmount(self) -> None:
-        """Close the database we opened."""
+        """Close the database we opened (or give back the one we were given as it was)."""
+        self.unguard_store()
         if self._owns_store:
             self.store.close()
 

@@ -105,7 +105,7 @@ def import_files(store_path: Path | None, paths: list[str],
                  progress: ProgressFn | None = None) -> str:
     """Import transcript files or folders into the project; returns a one-line summary."""
     importers = _core("qualcoder_ahp.importers")
-    with _open(store_path) as store:
+    with _open(store_path, progress) as store:
         store.name_clash_advice = NAME_CLASH_ADVICE
         result = importers.import_paths(store, [Path(p) for p in paths],
                                         progress=_adapt(progress))
@@ -161,7 +161,7 @@ def _import_notes(store: Store, result: Any) -> list[str]:
 def suggest(store_path: Path | None, progress: ProgressFn | None = None) -> str:
     """Run the stored codebook's patterns over every transcript; returns a summary."""
     engine = _core("qualcoder_ahp.suggest.runner")
-    with _open(store_path) as store:
+    with _open(store_path, progress) as store:
         if not store.themes(include_inactive=True):  # L is the workbench's way to one
             raise UserError("the project has no codebook: press L to load one (a YAML "
                             "file), then S")
@@ -191,7 +191,7 @@ def load_first_codebook(store_path: Path | None, path: str,
     if result.errors or result.codebook is None:
         return (f"{path} not loaded (nothing stored); failed: "
                 + "; ".join(result.errors) + notes)
-    with _open(store_path) as store:
+    with _open(store_path, progress) as store:
         if store.themes(include_inactive=True):
             raise UserError("this project has a codebook already: load a new version in a "
                             "terminal with `qcahp codebook load FILE`, which says what it "
@@ -245,15 +245,21 @@ def build_demo(store: Store, import_progress: ProgressFn | None = None,
 
 
 class _open:
-    """Context manager: a fresh connection to the project for a worker thread."""
+    """Context manager: a fresh connection to the project for a worker thread.
 
-    def __init__(self, path: Path | None) -> None:
+    A ``progress`` callback with a ``lock_wait(waited)`` method hears it while the job
+    waits for another process's write lock (:attr:`Store.on_lock_wait`): the workbench
+    says so under its progress bar, and stops the wait when it closes.
+    """
+
+    def __init__(self, path: Path | None, progress: object = None) -> None:
         if path is None:
             raise UserError("background jobs need a project database file")
         self.path = path
+        self.waiting = getattr(progress, "lock_wait", None)
 
     def __enter__(self) -> Store:
-        self.store = open_store(self.path)
+        self.store = open_store(self.path, waiting=self.waiting)
         return self.store
 
     def __exit__(self, *exc: object) -> None:

@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import ProjectBusy, UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding, Sentence, Suggestion, Theme, TranscriptInfo, Turn
 
@@ -403,8 +403,13 @@ class CodingSession:
         """Put a theme first in this coder's recent list (a project setting)."""
         raw = self.store.get_setting(f"recent_themes:{self.coder}")
         recent = [t for t in (json.loads(raw) if raw else []) if t != theme_id]
-        self.store.set_setting(f"recent_themes:{self.coder}",
-                               json.dumps([theme_id, *recent][:RECENT_SIZE]))
+        try:
+            self.store.set_setting(f"recent_themes:{self.coder}",
+                                   json.dumps([theme_id, *recent][:RECENT_SIZE]))
+        except ProjectBusy:
+            # The coding it follows is stored: only the order of the number keys is not
+            # (the busy dialog would have said the coding was not).
+            self.store.last_busy = None
 
     def _codable(self, theme_id: str) -> bool:
         theme = self.themes.get(theme_id)

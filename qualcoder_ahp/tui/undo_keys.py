@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
-from qualcoder_ahp.errors import UserError, problem_text
+from qualcoder_ahp.errors import ProjectBusy, UserError, problem_text
 from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.tui.follow import FollowsStore
 from qualcoder_ahp.tui.messages import notify_replacing
@@ -113,6 +113,8 @@ class UndoKeys:
             return True, change()
         except UserError as exc:  # refused (a later edit, a theme in use): say why
             self.notify(str(exc), severity="warning", markup=False)
+        except ProjectBusy:
+            raise  # the app's busy dialog says so, and makes the change once it can
         except Exception as exc:  # a failed write is reported, not fatal
             self.notify(problem_text(exc), severity="error", markup=False)
         return False, None

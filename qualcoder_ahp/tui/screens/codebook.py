@@ -23,7 +23,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import ProjectBusy, UserError
 from qualcoder_ahp.model.codebook_store import codings_kept, theme_name_problem
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Theme
@@ -285,6 +285,8 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 return
             try:
                 self.store.set_memo(self.coder, "theme", theme_id, text)
+            except ProjectBusy:
+                raise  # the busy dialog keeps the memo and stores it once it can
             except Exception as exc:  # a failed write is reported, not fatal
                 self.notify(str(exc), severity="error", markup=False)
                 return
@@ -382,6 +384,8 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 self.store.edit_theme(theme_id, coder=self.coder, **fields)
             except UserError as exc:  # shown in the form, which stays open
                 return str(exc)
+            except ProjectBusy:
+                raise  # the busy dialog saves the form once the project is free
             except Exception as exc:  # a failed write is reported, not fatal
                 return f"{type(exc).__name__}: {exc}"
             return None

@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from qualcoder_ahp.errors import UserError, problem_text
+from qualcoder_ahp.errors import ProjectBusy, UserError, problem_text
 from qualcoder_ahp.model.event_words import EventWords
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding
@@ -349,6 +349,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self.notify(str(exc), severity="warning", markup=False)
             self._update(counts=True)
             return None
+        except ProjectBusy:
+            raise  # nothing stored, nothing shown: the app's busy dialog takes it from here
         except Exception as exc:  # the screen must survive any failure of one decision
             self.notify(problem_text(exc), severity="error", markup=False)
             self._update(counts=True)
@@ -527,6 +529,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         except UserError as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
+        except ProjectBusy:
+            raise  # as in _do
         except Exception as exc:  # the screen must survive any failure, as in _do
             self.notify(problem_text(exc), severity="error", markup=False)
             self._update(counts=True)

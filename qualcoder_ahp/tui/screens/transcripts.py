@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import ProjectBusy, UserError, database_problem
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.tui import jobs
 from qualcoder_ahp.tui.follow import withdrawn_meanwhile
@@ -380,6 +380,8 @@ class TranscriptsScreen(Screen[None]):
                 summary = job(self._progress(label))
             except UserError as exc:  # the user's to fix: said in the report, like failures
                 error = str(exc)
+            except ProjectBusy as exc:  # another qcahp wrote for the whole busy timeout
+                error = database_problem(exc)
             except jobs.JobStopped:  # the workbench is closing: nothing more to say
                 pass
             finally:  # anything else: the app's Worker.StateChanged handler shows it
@@ -389,14 +391,7 @@ class TranscriptsScreen(Screen[None]):
                             exit_on_error=False, description=description)
 
     def _progress(self, label: str) -> jobs.ProgressFn:
-        def report(done: int, total: int) -> None:
-            # Quitting cancels the worker, but a thread cannot be stopped from outside:
-            # it stops itself here, after the file or transcript in hand. The screen
-            # used to go blank until the whole import or suggestion run had finished.
-            if get_current_worker().is_cancelled:
-                raise jobs.JobStopped
-            self.post_message(JobProgress(label, done, total))
-        return report
+        return _Reporter(self, label)
 
     @on(JobProgress)
     def _show_progress(self, message: JobProgress) -> None:
@@ -428,3 +423,33 @@ class TranscriptsScreen(Screen[None]):
         mark_seen = getattr(self.app, "mark_store_seen", None)
         if mark_seen is not None:  # the worker's commits are ours: no "Updated" toast
             mark_seen()
+
+
+class _Reporter:
+    """A job's progress callback (``report(done, total)``), which also hears when the job
+    waits for another process's write lock (``lock_wait``, see :class:`jobs._open`)."""
+
+    def __init__(self, screen: TranscriptsScreen, label: str) -> None:
+        self.screen = screen
+        self.label = label
+        self.last = (0, 0)
+        self.said = False
+
+    def __call__(self, done: int, total: int) -> None:
+        # Quitting cancels the worker, but a thread cannot be stopped from outside: it
+        # stops itself here, after the file or transcript in hand. The screen used to go
+        # blank until the whole import or suggestion run had finished.
+        if get_current_worker().is_cancelled:
+            raise jobs.JobStopped
+        self.last, self.said = (done, total), False
+        self.screen.post_message(JobProgress(self.label, done, total))
+
+    def lock_wait(self, waited: float) -> None:
+        """Waiting for another qcahp's write lock: say so after a second (once per wait);
+        stop waiting when the workbench closes."""
+        if get_current_worker().is_cancelled:
+            raise jobs.JobStopped
+        if waited >= 1.0 and not self.said:
+            self.said = True
+            self.screen.post_message(JobProgress(
+                f"{self.label}: waiting for another qcahp to finish writing", *self.last))

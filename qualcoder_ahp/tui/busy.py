@@ -1,0 +1,245 @@
+"""The project is busy: what the workbench does while another process is writing to it.
+
+Decisions are written on the UI thread, so that each is stored before it is shown.
+While another qcahp held SQLite's write lock (an import or ``qcahp suggest`` in a
+second terminal, a merge, a colleague's workbench on a shared drive), that write waited
+out the 30-second busy timeout inside SQLite: the screen froze without a word, and
+then said "database is locked" or carried on as if nothing had happened.
+
+Now the workbench's store waits a moment only (:data:`UI_LOCK_WAIT_S`), then gives up
+with :class:`~qualcoder_ahp.errors.ProjectBusy` before anything is written.
+:class:`BusyGuard`, mixed into the app, catches it for every key (and every dialog's
+answer) in one place and shows :class:`BusyScreen`: what was not stored and why, a
+count of the seconds waited, and the change made by itself as soon as the project is
+free (``Enter`` tries at once, ``Escape`` gives up). So a decision is either stored and
+then shown, or not stored and not shown, and never dropped without a word.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+from qualcoder_ahp.errors import ProjectBusy
+from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
+
+UI_LOCK_WAIT_S = 0.8
+"""How long a write from the workbench waits for another process's write lock before the
+busy dialog comes (SQLite's own writes take milliseconds; an import or a suggest run
+frees the lock between transcripts)."""
+POLL_S = 0.5
+"""How often the busy dialog looks whether the project is free again."""
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+Retry = Callable[[], Awaitable[Any] | Any]
+"""The change to make again once the project is free (a key's action, a dialog's answer)."""
+
+
+class BusyScreen(ModalScreen[bool]):
+    """The project is busy: the change was not stored; it is made once the lock is free.
+
+    Dismissed with ``True`` when the project is free (found by the poll, or by ``Enter``)
+    and ``False`` when the coder gives up (``Escape``).
+    """
+
+    BINDINGS = [
+        Binding("enter", "try_now", "Try now", tooltip="Look at once whether the project "
+                "is free, and if so store the change"),
+        Binding("escape", "give_up", "Give up",
+                tooltip="Stop waiting: the change stays not stored"),
+    ]
+
+    def __init__(self, store: Store, what: str) -> None:
+        super().__init__()
+        self.store = store
+        self.what = what
+        self.began = time.monotonic()
+        self.ticks = 0
+        self.note = ""
+        self.note_until = 0.0
+        self.answered = False
+
+    def compose(self) -> ComposeResult:
+        yield WorkbenchFooter()  # this dialog's keys, not the screen's below
+        with Vertical(classes="dialog busy"):
+            yield Label(Text("The project is busy", style="bold"))
+            yield Label(Text(f"Another qcahp is writing to it (an import or `qcahp suggest` "
+                             f"in another terminal, a merge, a colleague's workbench). "
+                             f"{self.what[0].upper()}{self.what[1:]} was not stored."),
+                        id="busy-text")
+            yield Label(Text(""), id="busy-status", classes="hint")
+
+    def on_mount(self) -> None:
+        self._show()
+        self.set_interval(POLL_S, self._poll, name="busy-poll")
+
+    def _show(self, note: str = "") -> None:
+        now = time.monotonic()
+        if note:  # kept in sight for a couple of polls
+            self.note, self.note_until = note, now + 2 * POLL_S
+        elif now < self.note_until:
+            note = self.note
+        spin = SPINNER[self.ticks % len(SPINNER)]
+        self.query_one("#busy-status", Label).update(Text(
+            f"{spin} Waiting for it to finish: {now - self.began:.0f} s. It is stored as "
+            f"soon as the project is free. Enter tries now, Escape gives up.{note}"))
+
+    def _answer(self, free: bool) -> None:
+        """Close once (a poll and Enter in the same moment must not close it twice)."""
+        if not self.answered:
+            self.answered = True
+            self.dismiss(free)
+
+    def _poll(self) -> None:
+        self.ticks += 1
+        if self.answered:
+            return
+        if self._free():
+            self._answer(True)
+        else:
+            self._show()
+
+    def _free(self) -> bool:
+        try:
+            return self.store.write_lock_free()
+        except Exception:  # noqa: BLE001 - another failure: let the retry say what it is
+            return True
+
+    def action_try_now(self) -> None:
+        """Store the change now if the project is free; else say it still is busy."""
+        if self._free():
+            self._answer(True)
+        else:
+            self._show(" Still busy.")
+
+    def action_give_up(self) -> None:
+        """Stop waiting; the change is not stored."""
+        self._answer(False)
+
+
+async def _call(function: Callable[..., Any], *args: Any) -> Any:
+    """Call a callback as Textual does: a coroutine function awaited, and given only the
+    arguments it takes (a dialog's callback may take none)."""
+    try:
+        takes = len(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        takes = len(args)
+    result = function(*args[:takes])
+    return await result if inspect.isawaitable(result) else result
+
+
+def _action_words(namespace: Any, action: str) -> str:
+    """The change a key makes, in its own words (its footer description): "your accept",
+    "your memo"."""
+    name = action.split("(")[0].split(".")[-1]
+    for binding in getattr(namespace, "BINDINGS", ()):
+        if getattr(binding, "action", None) == action and getattr(binding, "description", ""):
+            words = binding.description.rstrip("…. ").lower()
+            return f"your {words}"
+    return f"your {name.replace('_', ' ')}"
+
+
+class BusyGuard:
+    """Mix into the workbench app: a change refused because the project is busy brings
+    :class:`BusyScreen`, and is made again once the project is free.
+
+    Every key goes through :meth:`run_action` and every dialog's answer through the
+    callback given to :meth:`push_screen`, so both are caught here and nowhere else;
+    the store records the refusal (:attr:`~qualcoder_ahp.model.store.Store.last_busy`)
+    even where a screen caught the error itself.
+    """
+
+    store: Store
+
+    def guard_store(self) -> None:
+        """Make the store wait :data:`UI_LOCK_WAIT_S` at most, and say nothing itself
+        (a command's waiting line on stderr would break the screen)."""
+        store = self.store
+        self._busy_before = (store.lock_wait_s, store.on_lock_wait)
+        store.lock_wait_s, store.on_lock_wait = UI_LOCK_WAIT_S, None
+
+    def unguard_store(self) -> None:
+        """Give the store back its waiting as it was (the command that opened it)."""
+        before = getattr(self, "_busy_before", None)
+        if before is not None:
+            self.store.lock_wait_s, self.store.on_lock_wait = before
+
+    async def run_action(self, action: Any, default_namespace: Any = None,
+                         namespaces: Any = None) -> bool:
+        """Run a key's action; if the project was busy, say so and offer to do it again."""
+        store = self.store
+        store.last_busy = None
+        handled = False
+        try:
+            handled = await super().run_action(  # type: ignore[misc]
+                action, default_namespace, namespaces)
+        except ProjectBusy:
+            handled = True
+        if store.last_busy is None:
+            return handled
+        store.last_busy = None
+        target = default_namespace if default_namespace is not None else self
+        words = _action_words(target, action) if isinstance(action, str) else "your change"
+        self.when_busy(words, lambda: self.run_action(action, default_namespace, namespaces))
+        return True
+
+    def push_screen(self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False,
+                    **kwargs: Any) -> Any:
+        """Push a screen; a dialog's answer that finds the project busy is kept and
+        stored once it is free (a memo's text is not lost)."""
+        if callback is not None and not isinstance(screen, BusyScreen):
+            callback = self._guarded_callback(callback)
+        return super().push_screen(  # type: ignore[misc]
+            screen, callback, wait_for_dismiss, **kwargs)
+
+    def _guarded_callback(self, callback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        async def guarded(result: Any) -> None:
+            store = self.store
+            store.last_busy = None
+            try:
+                await _call(callback, result)
+            except ProjectBusy:
+                pass
+            if store.last_busy is not None:
+                store.last_busy = None
+                self.when_busy("your change", lambda: guarded(result))
+
+        return guarded
+
+    def run_guarded(self, change: Callable[[], Any], words: str) -> None:
+        """Run a change made outside a key or a dialog (the coder's name on opening)."""
+        store = self.store
+        store.last_busy = None
+        try:
+            change()
+        except ProjectBusy:
+            pass
+        if store.last_busy is not None:
+            store.last_busy = None
+            self.when_busy(words, lambda: self.run_guarded(change, words))
+
+    def when_busy(self, words: str, retry: Retry) -> None:
+        """Show :class:`BusyScreen` for ``words`` ("your accept"); once the project is
+        free, ``retry``; if the coder gives up, a notice that it was not stored."""
+        async def answered(free: bool | None) -> None:
+            if free:
+                await _call(retry)
+            else:
+                self.notify(  # type: ignore[attr-defined]
+                    f"{words[0].upper()}{words[1:]} was not stored: the project was busy "
+                    "(another qcahp was writing to it). Do it again when it has finished.",
+                    severity="warning", timeout=8, markup=False)
+
+        self.push_screen(BusyScreen(self.store, words), answered)
