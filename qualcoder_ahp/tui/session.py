@@ -85,7 +85,9 @@ class CodingSession:
             self.current = next((s for s in self.suggestions if s.id == self.current.id), None)
 
     def refresh(self) -> None:
-        """Re-read everything another connection may have changed (codebook included)."""
+        """Re-read everything another connection may have changed (codebook included;
+        speakers and roles too: ``qcahp speakers`` or a merge changes turns, not text)."""
+        self.turns = self.store.turns(self.info.id)
         self.themes = {t.id: t for t in self.store.themes(include_inactive=True)}
         self.active_themes = {t.id for t in self.store.themes()}
         self.reload()

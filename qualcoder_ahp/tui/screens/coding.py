@@ -113,6 +113,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self.app.call_later(self.app.action_transcripts)  # type: ignore[attr-defined]
             return
         self.session.refresh()
+        self.query_one(TranscriptView).set_turns(self.session.turns)
         self._patterns = {p.id: p for p in self.store.patterns(include_inactive=True)}
         self._update(counts=True)
 

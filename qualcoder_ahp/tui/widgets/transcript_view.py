@@ -106,6 +106,15 @@ class TranscriptView(ScrollView, can_focus=False):
             self.layout_cache = wrap_transcript(self.text, self.turns, width)
         self.virtual_size = Size(width + GUTTER, len(self.layout_cache))
 
+    def set_turns(self, turns: list[Turn]) -> None:
+        """The same text with its speakers or roles changed elsewhere (``qcahp speakers``,
+        a merge): new heads, re-wrapped, the reader's place kept."""
+        if turns == self.turns:
+            return
+        self.turns = turns
+        self.interviewer = {i for i, t in enumerate(turns) if t.role == "interviewer"}
+        self._rewrap(force=True)
+
     def on_resize(self) -> None:
         """Re-wrap when the width changes, keeping the reader's place.
 
@@ -114,10 +123,16 @@ class TranscriptView(ScrollView, can_focus=False):
         current suggestion went off screen. So the text at the top stays at the top,
         and the pending span is then brought into view if the re-wrap pushed it out.
         """
+        self._rewrap(force=False)
+
+    def _rewrap(self, force: bool) -> None:
+        """Wrap again (always with ``force``, else when the width changed), keeping place."""
         old = self.layout_cache
         anchor = self._top_anchor()
         span = self.marks.span
         span_shown = span is not None and old is not None and self._on_screen(old, *span)
+        if force:
+            self.layout_cache = None
         self._relayout()
         new = self.layout_cache
         if old is not None and new is not None and new is not old and anchor is not None:
