@@ -305,3 +305,110 @@ def test_a_file_user_given_to_the_consensus_coder_is_consensus_codings(
     assert ("2 consensus codings added to consensus, this project's consensus coder, "
             "beside the 1 coding it held" in said), result.output
     assert "both called" not in said
+
+
+# ------------------------------------------------------------ merged themes
+def test_the_record_of_a_merge_travels_in_the_code_description(tmp_path: Path) -> None:
+    """The merged theme (retired, no codings left) does not go out; the record that it
+    was merged, and into which code, was lost. It goes in the target code's Description
+    (text the other tool shows), comes back in the theme's description, and goes out
+    again as it was. A merge on (A into B into C) is recorded under C."""
+    from qualcoder_ahp.importers import import_paths
+
+    (tmp_path / "amira.txt").write_text(
+        "Interviewer: How did you start?\nAmira: By chance, and then by choice.\n",
+        encoding="utf-8")
+    store = open_store(tmp_path / "p.db")
+    try:
+        import_paths(store, [tmp_path / "amira.txt"])
+        chance = store.add_theme("Chance", coder="ana")
+        luck = store.add_theme("Luck", coder="ana")
+        fate = store.add_theme("Fate", coder="bea")
+        tid = store.transcripts()[0].id
+        text = store.transcript_text(tid)
+        store.code(tid, luck.id, "ana", text.index("By chance"), text.index(", and"))
+        store.code(tid, fate.id, "bea", text.index("then"), text.index(" by choice"))
+        store.merge_theme(fate.id, luck.id, coder="bea")
+        store.merge_theme(luck.id, chance.id, coder="ana")
+        export_project(store, tmp_path / "out.qdpx")
+        export_codebook(store, tmp_path / "book.qdc")
+    finally:
+        store.close()
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as archive:
+        qde = archive.read("project.qde")
+    validate_both(qde, "Project.xsd")
+    validate_both((tmp_path / "book.qdc").read_bytes(), "Codebook.xsd")
+    codes = {c.get("name"): c.findtext(f"{PR}Description")
+             for c in etree.fromstring(qde).iter(f"{PR}Code")}
+    assert set(codes) == {"Chance"}
+    day = codes["Chance"].split("by bea on ")[1][:10]  # the day of both merges
+    assert codes["Chance"] == (
+        "Merged into this code (qcahp codebook merge-theme):\n"
+        f"- Fate (theme id fate), by bea on {day}\n"
+        f"- Luck (theme id luck), by ana on {day}\n\n"
+        "Theme id: chance")
+    book = etree.fromstring((tmp_path / "book.qdc").read_bytes())
+    assert [c.findtext(f"{CB}Description") for c in book.iter(f"{CB}Code")] == [
+        codes["Chance"]]
+    fresh = open_store(tmp_path / "fresh.db")
+    try:
+        import_file(fresh, tmp_path / "out.qdpx")
+        assert fresh.themes()[0].description == codes["Chance"].rpartition("\n\n")[0]
+        export_project(fresh, tmp_path / "two.qdpx")
+    finally:
+        fresh.close()
+    with zipfile.ZipFile(tmp_path / "two.qdpx") as archive:
+        assert archive.read("project.qde") == qde
+
+
+# ------------------------------------- a team's export into a project that overlaps
+def test_an_export_into_a_project_holding_some_of_its_transcripts(tmp_path: Path) -> None:
+    """The same text is matched (its codings join it); other text under a name taken
+    here is refused in one line, the project unchanged, or with --new-version stored
+    as a new version, which the summary now says (it counted "2 transcripts" alone,
+    and 'grace' silently named the file's text from then on)."""
+    from qualcoder_ahp.importers import import_paths
+
+    for folder, grace in (("a", "I planned it all."), ("b", "I planned it, mostly.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "helen.txt").write_text(
+            "Interviewer: How did you start?\nHelen: By chance, really.\n", encoding="utf-8")
+        (tmp_path / folder / "grace.txt").write_text(
+            f"Interviewer: And you?\nGrace: {grace}\n", encoding="utf-8")
+    (tmp_path / "a" / "omar.txt").write_text("Interviewer: Tell me.\nOmar: A friend.\n",
+                                             encoding="utf-8")
+    for folder in ("a", "b"):
+        store = open_store(tmp_path / f"{folder}.db")
+        try:
+            import_paths(store, sorted((tmp_path / folder).iterdir()))
+            theme = store.add_theme("Chance", coder="ana")
+            for info in store.transcripts():
+                text = store.transcript_text(info.id)
+                store.code(info.id, theme.id, "ana", len(text) - 8, len(text) - 1)
+        finally:
+            store.close()
+    assert _cli("--db", str(tmp_path / "a.db"), "refi", "export",
+                str(tmp_path / "a.qdpx")).exit_code == 0
+    db = str(tmp_path / "b.db")
+    before = (tmp_path / "b.db").read_bytes()
+    refused = _cli("--db", db, "refi", "import", str(tmp_path / "a.qdpx"))
+    assert refused.exit_code != 0
+    assert refused.output.strip().splitlines()[-1] == (
+        f"Error: {tmp_path / 'a.qdpx'}: a different transcript named 'grace' is already "
+        "stored; use --new-version to store this as a new version")
+    assert (tmp_path / "b.db").read_bytes() == before
+    result = _cli("--db", db, "refi", "import", str(tmp_path / "a.qdpx"), "--new-version")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].endswith("(project): 2 transcripts, 2 codings, 1 participant."), lines
+    assert ("grace: the file's text differs from the grace here: stored as version 2 "
+            "(--new-version), each version with its own codings; 'grace' now names "
+            "version 2, 'grace@1' the one before." in lines), lines
+    assert "Already here: 1 theme, 1 transcript, 1 coding, 2 participants." in lines, lines
+    store = open_store(tmp_path / "b.db")
+    try:
+        versions = {(t.name, t.version): len(store.codings(transcript_id=t.id))
+                    for t in store.transcripts()}
+    finally:
+        store.close()
+    assert versions == {("grace", 1): 1, ("grace", 2): 1, ("helen", 1): 1, ("omar", 1): 1}

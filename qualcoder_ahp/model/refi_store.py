@@ -139,6 +139,10 @@ class RefiSnapshot:
     consensus: list[str] = field(default_factory=list)
     """The coders holding the team's reconciled codings (``consensus``, or any coder a
     reconcile decision went into), which the project's ``Description`` names."""
+    merged: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
+    """Exported theme id -> the themes merged into it (``qcahp codebook merge-theme``):
+    ``(name, id, coder, when)``, in the order they were merged; a theme merged into one
+    that was merged on is listed under the theme that holds the codings now."""
     added: dict[int, str] = field(default_factory=dict)
     """Transcript id -> when it was added to the project (``imported_at``): the
     source's ``creationDateTime``."""
@@ -181,6 +185,7 @@ class RefiMixin:
         snap.themes = [(t, guids[t.id]) for t in all_themes.values() if t.id in keep]
         snap.retired = keep - active
         snap.uncoloured = self.refi_uncoloured()
+        snap.merged = self._refi_merges(all_themes, keep)
         if codebook_only:
             return snap
         snap.coders = list(self.conn.execute("SELECT name, guid FROM coders ORDER BY id"))
@@ -229,6 +234,30 @@ class RefiMixin:
             snap.participants.append((code, codes[code], attributes,
                                       by_participant.get(code, [])))
         return snap
+
+    def _refi_merges(self: Store, themes: dict[str, Theme],
+                     exported: set[str]) -> dict[str, list[tuple[str, str, str, str]]]:
+        """:attr:`RefiSnapshot.merged`: each theme merged away (and not brought back),
+        with who merged it and when, under the exported theme its codings are in now."""
+        from qualcoder_ahp.reports.data import merged_target
+
+        merged = self.merged_into()
+        if not merged:
+            return {}
+        last: dict[str, tuple[str, str]] = {}
+        for payload, coder, at in self.conn.execute(
+                "SELECT e.payload, k.name, e.at FROM events e JOIN coders k ON k.id = "
+                "e.coder_id WHERE e.kind = 'theme_merge' ORDER BY e.id"):
+            theme_id = json.loads(payload).get("theme_id")
+            if theme_id in merged:
+                last[theme_id] = (coder, at)
+        out: dict[str, list[tuple[str, str, str, str]]] = {}
+        for theme_id in sorted(merged, key=lambda t: last.get(t, ("", ""))[1]):
+            target = merged_target(theme_id, merged)
+            if target in exported and theme_id in themes and theme_id in last:
+                coder, at = last[theme_id]
+                out.setdefault(target, []).append((themes[theme_id].name, theme_id, coder, at))
+        return out
 
     def _refi_summaries(self: Store, snap: RefiSnapshot, themes: dict[str, Theme],
                         exported: set[str]) -> list[SummaryRow]:
@@ -373,6 +402,7 @@ class RefiMixin:
                                           "participants"), 0)
         stats["left_out"] = dict.fromkeys(LEFT_OUT, 0)
         stats["new_coders"] = {}
+        stats["new_versions"] = []
         try:
             with self.write():
                 if data.kind == "project" and data.name and not self.conn.execute(
@@ -486,6 +516,10 @@ class RefiMixin:
             # "Helen (v2)" after "Helen (v1)") is a new version of it, not a name clash.
             info, _ = self.add_transcript(name, source.parsed, path=data.path,
                                           new_version=new_version or name in versioned)
+            if info.version > 1 and name not in versioned:
+                # --new-version: the file's text differs from the transcript of that name
+                # here, and the summary says it became a version of it.
+                stats["new_versions"].append((name, info.version))
             if source.version:
                 versioned.add(name)
             out[source.guid] = info.id

@@ -87,10 +87,34 @@ def export_color(color: str, *, uncoloured: bool = False) -> str | None:
     return found
 
 
-def compose_description(theme: Theme, *, retired: bool = False) -> str:
-    """The REFI Description of a theme: description, criteria, examples, whether it is
-    retired, and id."""
+MERGED_HEADING = "Merged into this code (qcahp codebook merge-theme):"
+"""The first line of the paragraph that names the themes merged into a code."""
+
+
+def merged_paragraph(merged: list[tuple[str, str, str, str]]) -> str:
+    """The paragraph naming the themes merged into a code, one a line, each with its id,
+    who merged it and when: ``- Luck (theme id luck), by ana on 2026-11-28``.
+
+    REFI-QDA has no element for a merge: the merged theme, retired with no codings
+    left, does not go out, and its codings go out under this code. The record goes in
+    the code's ``Description``, the one place of the schema that is about the code, as
+    text a researcher reads in the other tool. It is not labelled as ours
+    (:func:`parse_description` reads it as part of the description), so a project made
+    from the file keeps it in the theme's description, and exports it again as it was.
+    """
+    lines = [f"- {name} (theme id {theme_id}), by {coder} on {at[:10]}"
+             for name, theme_id, coder, at in merged]
+    return "\n".join([MERGED_HEADING, *lines])
+
+
+def compose_description(theme: Theme, *, retired: bool = False,
+                        merged: list[tuple[str, str, str, str]] | None = None) -> str:
+    """The REFI Description of a theme: description, the themes merged into it
+    (:func:`merged_paragraph`: ``(name, id, coder, when)``), criteria, examples,
+    whether it is retired, and id."""
     blocks = [theme.description.strip()] if theme.description.strip() else []
+    if merged:
+        blocks.append(merged_paragraph(merged))
     if theme.inclusion.strip():
         blocks.append(f"{_LABELS['inclusion']} {theme.inclusion.strip()}")
     if theme.exclusion.strip():

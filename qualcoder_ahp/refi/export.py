@@ -176,7 +176,8 @@ def _codes(b: _Builder, parent: etree._Element, snap: RefiSnapshot,
                          color=export_color(theme.color,
                                             uncoloured=guid in snap.uncoloured))
             b.sub(code, "Description",
-                  compose_description(theme, retired=theme.id in snap.retired))
+                  compose_description(theme, retired=theme.id in snap.retired,
+                                      merged=snap.merged.get(theme.id)))
             for note in theme_notes.get(guid, []):
                 b.sub(code, "NoteRef", targetGUID=note)
             walk(code, theme.id)

@@ -71,6 +71,9 @@ class ImportReport:
     unlisted: list[UnlistedUser] = field(default_factory=list)
     """Users that codings or memos name (``creatingUser``) but the file does not list,
     with the coder whose work they became and how much was added."""
+    new_versions: list[tuple[str, int]] = field(default_factory=list)
+    """``(name, version)`` of each source stored as a new version of the transcript of
+    that name here, whose text differs (``--new-version``)."""
     consensus: list[ConsensusAdded] = field(default_factory=list)
     """The consensus coders codings were added to, with how many, and how many codings
     each held here before: they came without the reconcile decisions that made them."""
@@ -125,6 +128,11 @@ class ImportReport:
                        f"NAME gives {them} to another coder).")
         out.extend(_unlisted_line(user) for user in self.unlisted)
         out.extend(_consensus_line(coder) for coder in self.consensus)
+        for name, version in self.new_versions:
+            out.append(f"{name}: the file's text differs from the {name} here: stored as "
+                       f"version {version} (--new-version), each version with its own "
+                       f"codings; '{name}' now names version {version}, '{name}@"
+                       f"{version - 1}' the one before.")
         if self.summaries:
             what = ("is a framework summary" if self.summaries == 1
                     else "are framework summaries")
@@ -249,6 +257,7 @@ def import_file(
     summaries = stats.pop("cell_summaries", 0)
     unlisted = stats.pop("unlisted", [])
     consensus = stats.pop("consensus", [])
+    new_versions = stats.pop("new_versions", [])
     held = sum(len(records) for records in (data.themes, data.sources, data.codings,
                                             data.notes, data.cases))
     return ImportReport(data.path, data.kind, stats, data.warnings + skipped + notes,
@@ -257,7 +266,7 @@ def import_file(
                         present=present, left_out=left_out, idle_coders=idle,
                         summaries=summaries, not_imported=data.not_imported,
                         attributed=stats.pop("attributed", None), notices=data.notices,
-                        unlisted=unlisted, consensus=consensus)
+                        unlisted=unlisted, consensus=consensus, new_versions=new_versions)
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:
