@@ -185,14 +185,17 @@ def _consensus_line(coder: ConsensusAdded) -> str:
     these came from the file with none, and when the coder held codings already they
     are mixed in with them."""
     added = _n(coder.added, "consensus coding")
+    one = coder.added == 1
     if not coder.held:
         return (f"{added[0].upper()}{added[1:]} of {coder.name} (the team's reconciled "
-                "result in the file) came without the reconcile decisions that made them: "
-                "qcahp reconcile log does not list them.")
+                "result in the file) came without the reconcile decision"
+                f"{' that made it' if one else 's that made them'}: qcahp reconcile log "
+                f"does not list {'it' if one else 'them'}.")
     return (f"{added[0].upper()}{added[1:]} added to {coder.name}, this project's "
-            f"consensus coder, beside the {_n(coder.held, 'coding')} it held: the added "
-            "ones have no reconcile decision here (qcahp reconcile log does not list "
-            "them, nor the rule or the coders compared).")
+            f"consensus coder, beside the {_n(coder.held, 'coding')} it held: "
+            f"{'it has' if one else 'the added ones have'} no reconcile decision here "
+            f"(qcahp reconcile log does not list {'it' if one else 'them'}, nor the rule or "
+            "the coders compared).")
 
 
 def _unlisted_line(user: UnlistedUser) -> str:
