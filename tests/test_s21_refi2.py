@@ -414,3 +414,22 @@ def test_an_export_into_a_project_holding_some_of_its_transcripts(tmp_path: Path
     finally:
         store.close()
     assert versions == {("grace", 1): 1, ("grace", 2): 1, ("helen", 1): 1, ("omar", 1): 1}
+
+
+def test_a_yaml_codebook_loaded_after_the_qdc_decides_the_colours(tmp_path: Path) -> None:
+    """A later YAML version of the codebook gives every theme its colour (grey when it
+    has none): its themes no longer go out without one."""
+    book = tmp_path / "book.qdc"
+    book.write_text(QDC, encoding="utf-8")
+    db = str(tmp_path / "p.db")
+    assert _cli("--db", db, "codebook", "load", str(book)).exit_code == 0
+    yaml_book = tmp_path / "book.yaml"
+    yaml_book.write_text('name: book\nthemes:\n  - id: career\n    name: Career\n'
+                         '  - id: plain\n    name: Plain\n    color: "#888888"\n'
+                         '  - id: red\n    name: Red\n    color: "#CC0000"\n',
+                         encoding="utf-8")
+    result = _cli("--db", db, "codebook", "load", str(yaml_book))
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out.qdc"
+    assert _cli("--db", db, "refi", "export-codebook", str(out)).exit_code == 0
+    assert _colours(out) == {"Career": "#888888", "Plain": "#888888", "Red": "#CC0000"}

@@ -316,14 +316,16 @@ def read_qdc_file(path: str | Path) -> QdcFile:
                    {t.theme.id for t in themes if not t.coloured}, warnings)
 
 
-def remember_qdc_colours(store: Store, path: str | Path) -> None:
-    """After ``qcahp codebook load X.qdc`` stored the file's themes: remember which codes
-    came without a colour, as ``qcahp refi import`` does (the setting
+def remember_colours(store: Store, path: str | Path, codebook: Codebook) -> None:
+    """After ``qcahp codebook load`` stored ``codebook`` (read from ``path``): remember
+    which of its codes came without a colour, as ``qcahp refi import`` does (the setting
     ``refi_uncoloured_themes``), so that an export gives them no colour rather than the
-    grey they are shown in. A code the file colours leaves the list (a new version)."""
-    read = read_qdc_file(path)
-    every = {t.id for t in read.codebook.themes}
-    store.refi_mark_uncoloured(read.uncoloured, every - read.uncoloured)
+    grey they are shown in. Only a ``.qdc`` has such codes: every other theme of the
+    file leaves the list (a YAML theme without ``color`` is grey, and goes out grey)."""
+    uncoloured = (read_qdc_file(path).uncoloured if Path(path).suffix.lower() == ".qdc"
+                  else set())
+    every = {t.id for t in codebook.themes}
+    store.refi_mark_uncoloured(uncoloured & every, every - uncoloured)
 
 
 def _line_of(root: etree._Element, item: ImportTheme) -> int:
