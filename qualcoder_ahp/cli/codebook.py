@@ -168,6 +168,9 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     merged = {a: b for a, b in store.merged_into().items() if a in {t.id for t in cb.themes}}
     back = {a: who for a, who in store.retired_here().items() if a in {t.id for t in cb.themes}}
     store.save_codebook(cb)
+    from qualcoder_ahp.refi.codes import remember_colours
+
+    remember_colours(store, path, cb)  # a .qdc's codes without a colour go back without
     active = {t.id for t in store.themes()}
     kept = [i for i in diff["themes_retired"] if i in active]
     diff["themes_retired"] = [i for i in diff["themes_retired"] if i not in active]

@@ -60,6 +60,18 @@ class SummaryRow:
     updated_at: str
 
 
+@dataclass
+class ConsensusAdded:
+    """Codings an import added to a consensus coder (:meth:`Store.consensus_coders`):
+    the team's reconciled result, which here comes from reconcile decisions, but came in
+    without any. ``held`` counts the coder's codings here before the import (0: none,
+    a consensus coder new to the project or without codings yet)."""
+
+    name: str
+    added: int = 0
+    held: int = 0
+
+
 @dataclass(frozen=True)
 class IdleCoder:
     """A coder an import added who brought no codings or memos, and why: the file held
@@ -127,6 +139,13 @@ class RefiSnapshot:
     consensus: list[str] = field(default_factory=list)
     """The coders holding the team's reconciled codings (``consensus``, or any coder a
     reconcile decision went into), which the project's ``Description`` names."""
+    merged: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
+    """Exported theme id -> the themes merged into it (``qcahp codebook merge-theme``):
+    ``(name, id, coder, when)``, in the order they were merged; a theme merged into one
+    that was merged on is listed under the theme that holds the codings now."""
+    added: dict[int, str] = field(default_factory=dict)
+    """Transcript id -> when it was added to the project (``imported_at``): the
+    source's ``creationDateTime``."""
     uncoloured: set[str] = field(default_factory=set)
     """GUIDs of the themes that came from a REFI file without a colour
     (:data:`UNCOLOURED`): still grey, they go back without one."""
@@ -166,12 +185,14 @@ class RefiMixin:
         snap.themes = [(t, guids[t.id]) for t in all_themes.values() if t.id in keep]
         snap.retired = keep - active
         snap.uncoloured = self.refi_uncoloured()
+        snap.merged = self._refi_merges(all_themes, keep)
         if codebook_only:
             return snap
         snap.coders = list(self.conn.execute("SELECT name, guid FROM coders ORDER BY id"))
         special = self.consensus_coders()
         snap.consensus = [name for name, _ in snap.coders if name in special]
         snap.transcripts = self.transcripts()
+        snap.added = dict(self.conn.execute("SELECT id, imported_at FROM transcripts"))
         if codings:
             created = dict(self.conn.execute(
                 "SELECT id, created_at FROM codings WHERE active = 1"))
@@ -214,6 +235,30 @@ class RefiMixin:
                                       by_participant.get(code, [])))
         return snap
 
+    def _refi_merges(self: Store, themes: dict[str, Theme],
+                     exported: set[str]) -> dict[str, list[tuple[str, str, str, str]]]:
+        """:attr:`RefiSnapshot.merged`: each theme merged away (and not brought back),
+        with who merged it and when, under the exported theme its codings are in now."""
+        from qualcoder_ahp.reports.data import merged_target
+
+        merged = self.merged_into()
+        if not merged:
+            return {}
+        last: dict[str, tuple[str, str]] = {}
+        for payload, coder, at in self.conn.execute(
+                "SELECT e.payload, k.name, e.at FROM events e JOIN coders k ON k.id = "
+                "e.coder_id WHERE e.kind = 'theme_merge' ORDER BY e.id"):
+            theme_id = json.loads(payload).get("theme_id")
+            if theme_id in merged:
+                last[theme_id] = (coder, at)
+        out: dict[str, list[tuple[str, str, str, str]]] = {}
+        for theme_id in sorted(merged, key=lambda t: last.get(t, ("", ""))[1]):
+            target = merged_target(theme_id, merged)
+            if target in exported and theme_id in themes and theme_id in last:
+                coder, at = last[theme_id]
+                out.setdefault(target, []).append((themes[theme_id].name, theme_id, coder, at))
+        return out
+
     def _refi_summaries(self: Store, snap: RefiSnapshot, themes: dict[str, Theme],
                         exported: set[str]) -> list[SummaryRow]:
         """The cell summaries an export writes: those of a case of the project (with
@@ -241,24 +286,57 @@ class RefiMixin:
         """The GUIDs of the themes made from REFI codes that had no colour
         (:data:`UNCOLOURED`), and not given one here since (a logged colour change: red,
         then back to grey, is a grey chosen on purpose)."""
-        try:
-            found = json.loads(self.get_setting(UNCOLOURED) or "[]")
-        except ValueError:
+        marks = self._uncoloured_marks()
+        if not marks:
             return set()
-        if not isinstance(found, list) or not found:
-            return set()
+        guids = dict(self.conn.execute("SELECT id, guid FROM themes"))
         recoloured: set[str] = set()
-        for (payload,) in self.conn.execute(
-                "SELECT payload FROM events WHERE kind = 'theme_edit'"):
+        for event_id, payload in self.conn.execute(
+                "SELECT id, payload FROM events WHERE kind = 'theme_edit' AND id > ?",
+                [min(marks.values())]):
             try:
                 changes = json.loads(payload).get("changes") or []
             except (ValueError, AttributeError):
                 continue
-            recoloured |= {c.get("id") for c in changes if isinstance(c, dict)
-                           and c.get("op") == "theme_field" and c.get("field") == "color"}
+            recoloured |= {guids.get(c.get("id")) for c in changes if isinstance(c, dict)
+                           and c.get("op") == "theme_field" and c.get("field") == "color"
+                           and marks.get(guids.get(c.get("id")), event_id) < event_id}
+        return set(marks) - recoloured
+
+    def _uncoloured_marks(self: Store) -> dict[str, int]:
+        """:data:`UNCOLOURED` read: GUID -> the last event's id when the theme came
+        without a colour (a colour change logged after it gives the theme a colour).
+        The list it was before (GUIDs only) reads as marks of 0."""
+        try:
+            found = json.loads(self.get_setting(UNCOLOURED) or "[]")
+        except ValueError:
+            return {}
+        if isinstance(found, list):
+            return {g: 0 for g in found if isinstance(g, str)}
+        if isinstance(found, dict):
+            return {g: m for g, m in found.items() if isinstance(m, int)}
+        return {}
+
+    def refi_mark_uncoloured(self: Store, uncoloured: set[str], coloured: set[str]) -> None:
+        """Record that the themes ``uncoloured`` (ids) came from a REFI file without a
+        colour, and that ``coloured`` came with one (they leave the list), as of now: a
+        colour given here later makes a theme coloured again (:meth:`refi_uncoloured`).
+
+        ``qcahp refi import`` marks the themes it adds; ``qcahp codebook load X.qdc``
+        every theme of the file, since a new version replaces their colours.
+        """
         guids = dict(self.conn.execute("SELECT id, guid FROM themes"))
-        coloured = {guids[t] for t in recoloured if t in guids}
-        return {g for g in found if isinstance(g, str)} - coloured
+        marks = self._uncoloured_marks()
+        last = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+        for theme_id in coloured:
+            marks.pop(guids.get(theme_id, ""), None)
+        marks.update({guids[t]: last for t in uncoloured if t in guids})
+        if not marks and self.get_setting(UNCOLOURED) is None:
+            return
+        with self.write():
+            self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) "
+                              "DO UPDATE SET value = excluded.value",
+                              [UNCOLOURED, json.dumps(dict(sorted(marks.items())))])
 
     def refi_codings(self: Store, transcript_id: int) -> list[tuple[Coding, str]]:
         """One transcript's active codings with their ``created_at``, in export order."""
@@ -324,6 +402,7 @@ class RefiMixin:
                                           "participants"), 0)
         stats["left_out"] = dict.fromkeys(LEFT_OUT, 0)
         stats["new_coders"] = {}
+        stats["new_versions"] = []
         try:
             with self.write():
                 if data.kind == "project" and data.name and not self.conn.execute(
@@ -378,6 +457,7 @@ class RefiMixin:
         from qualcoder_ahp.model.store import new_guid, now
 
         out: dict[str, int] = {}
+        file_names = {user.guid: user.name for user in data.users}
         for user in data.users:
             row = self.conn.execute("SELECT id FROM coders WHERE lower(guid) = ?",
                                     [user.guid]).fetchone()
@@ -391,9 +471,11 @@ class RefiMixin:
                 out[user.guid] = int(row[0])
                 first = next((g for g, c in out.items() if c == row[0] and g != user.guid),
                              None)
-                if first is not None and user.guid not in coder_map:
+                if (first is not None and file_names.get(first) == user.name
+                        and user.guid not in coder_map):
                     # Two people called "Admin" (ATLAS.ti's first user) became one coder
-                    # without a word: their agreement is lost.
+                    # without a word: their agreement is lost. (Users of other names that
+                    # --coder-map joins are joined on purpose.)
                     stats["notes"].append(
                         f"users {first} and {user.guid} of the file are both called "
                         f"{user.name!r}: their work is one coder's here, {name} (--coder-map "
@@ -434,6 +516,10 @@ class RefiMixin:
             # "Helen (v2)" after "Helen (v1)") is a new version of it, not a name clash.
             info, _ = self.add_transcript(name, source.parsed, path=data.path,
                                           new_version=new_version or name in versioned)
+            if info.version > 1 and name not in versioned:
+                # --new-version: the file's text differs from the transcript of that name
+                # here, and the summary says it became a version of it.
+                stats["new_versions"].append((name, info.version))
             if source.version:
                 versioned.add(name)
             out[source.guid] = info.id
@@ -441,6 +527,9 @@ class RefiMixin:
             if not guid_taken:  # keep the other tool's GUID so a second import matches it
                 self.conn.execute("UPDATE transcripts SET guid = ? WHERE id = ?",
                                   [source.guid, info.id])
+            if source.created:  # when the file's project added it, as a coding's time
+                self.conn.execute("UPDATE transcripts SET imported_at = ? WHERE id = ?",
+                                  [source.created, info.id])
         return out
 
     def _coder_name(self: Store, coder_id: int) -> str:
@@ -503,6 +592,11 @@ class RefiMixin:
 
         texts: dict[int, str] = {}
         consensus = {u.guid for u in data.users if u.name in data.consensus}
+        # A coder who holds the reconciled result here (`consensus`, or one a reconcile
+        # decision went into) holds only consensus codings, whatever the file calls the
+        # user: their codings are counted apart, as they come without decisions.
+        reconciling = self.consensus_coders()
+        added: dict[tuple[int, bool], ConsensusAdded | None] = {}
         for coding in data.codings:
             tid = ctx.sources.get(coding.source_guid)
             theme_id = ctx.themes.get(coding.theme_guid)
@@ -548,7 +642,17 @@ class RefiMixin:
             # A consensus coder's codings are the team's reconciled result: origin
             # "consensus" keeps them one (reports leave them out of agreement, and no
             # one codes into them by hand), whatever the coder is called here.
-            origin = "consensus" if coding.user_guid in consensus else "imported"
+            key = (coder_id, coding.user_guid in consensus)
+            if key not in added:
+                name = self._coder_name(coder_id)
+                held = self.conn.execute("SELECT COUNT(*) FROM codings WHERE coder_id = ? "
+                                         "AND active = 1", [coder_id]).fetchone()[0]
+                added[key] = (ConsensusAdded(name, 0, int(held))
+                              if key[1] or name in reconciling else None)
+            origin = "imported"
+            if added[key] is not None:
+                origin = "consensus"
+                added[key].added += 1  # type: ignore[union-attr]
             cur = self.conn.execute(
                 'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
                 "origin, suggestion_id, active, created_at, guid) "
@@ -563,6 +667,12 @@ class RefiMixin:
             ctx.attributed["codings"] += not coding.user_guid and ctx.sole is not None
             if coding.user_guid in ctx.unlisted:
                 ctx.unlisted[coding.user_guid].codings += 1
+        by_coder: dict[str, ConsensusAdded] = {}
+        for found in added.values():
+            if found is not None and found.added:
+                mine = by_coder.setdefault(found.name, ConsensusAdded(found.name, 0, found.held))
+                mine.added += found.added
+        stats["consensus"] = list(by_coder.values())
 
     def _import_cases(self: Store, data: RefiData, sources: dict[str, int],
                       stats: dict[str, Any], withdrawn: dict[str, int]) -> None:
@@ -797,7 +907,7 @@ class _ThemeMatcher:
         by_guid = {r[3]: r[0] for r in existing.values()}
         position = self.conn.execute("SELECT COALESCE(MAX(position), -1) FROM themes "
                                      "WHERE parent_id IS NULL").fetchone()[0] + 1
-        uncoloured: list[str] = []  # new themes of codes the file gave no colour
+        uncoloured: set[str] = set()  # new themes of codes the file gave no colour
         for item in data.themes:
             theme = item.theme
             parent = local.get(theme.parent_id) if theme.parent_id else None
@@ -846,13 +956,10 @@ class _ThemeMatcher:
             if item.guid:
                 out[item.guid] = theme_id
             if not item.coloured:
-                uncoloured.append(guid)
+                uncoloured.add(theme_id)
             stats["themes"] += 1
         if uncoloured:
-            listed = sorted(self.store.refi_uncoloured() | set(uncoloured))
-            self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) "
-                              "DO UPDATE SET value = excluded.value",
-                              [UNCOLOURED, json.dumps(listed)])
+            self.store.refi_mark_uncoloured(uncoloured, set())
         return out
 
 

@@ -37,12 +37,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from qualcoder_ahp.errors import CodebookError, ImportFailed
 from qualcoder_ahp.records import Codebook, Theme
 from qualcoder_ahp.refi.safe import norm_color, norm_guid, parse_xml
+
+if TYPE_CHECKING:
+    from qualcoder_ahp.model.store import Store
 
 DEFAULT_COLOR = "#888888"
 """The grey a theme without a colour has (a code whose file gives none, a YAML theme
@@ -83,10 +87,34 @@ def export_color(color: str, *, uncoloured: bool = False) -> str | None:
     return found
 
 
-def compose_description(theme: Theme, *, retired: bool = False) -> str:
-    """The REFI Description of a theme: description, criteria, examples, whether it is
-    retired, and id."""
+MERGED_HEADING = "Merged into this code (qcahp codebook merge-theme):"
+"""The first line of the paragraph that names the themes merged into a code."""
+
+
+def merged_paragraph(merged: list[tuple[str, str, str, str]]) -> str:
+    """The paragraph naming the themes merged into a code, one a line, each with its id,
+    who merged it and when: ``- Luck (theme id luck), by ana on 2026-11-28``.
+
+    REFI-QDA has no element for a merge: the merged theme, retired with no codings
+    left, does not go out, and its codings go out under this code. The record goes in
+    the code's ``Description``, the one place of the schema that is about the code, as
+    text a researcher reads in the other tool. It is not labelled as ours
+    (:func:`parse_description` reads it as part of the description), so a project made
+    from the file keeps it in the theme's description, and exports it again as it was.
+    """
+    lines = [f"- {name} (theme id {theme_id}), by {coder} on {at[:10]}"
+             for name, theme_id, coder, at in merged]
+    return "\n".join([MERGED_HEADING, *lines])
+
+
+def compose_description(theme: Theme, *, retired: bool = False,
+                        merged: list[tuple[str, str, str, str]] | None = None) -> str:
+    """The REFI Description of a theme: description, the themes merged into it
+    (:func:`merged_paragraph`: ``(name, id, coder, when)``), criteria, examples,
+    whether it is retired, and id."""
     blocks = [theme.description.strip()] if theme.description.strip() else []
+    if merged:
+        blocks.append(merged_paragraph(merged))
     if theme.inclusion.strip():
         blocks.append(f"{_LABELS['inclusion']} {theme.inclusion.strip()}")
     if theme.exclusion.strip():
@@ -155,22 +183,31 @@ class ImportTheme:
     shown in :data:`DEFAULT_COLOR` only because it had none, which goes back without."""
 
 
-def read_codes(codes_parent: etree._Element | None, warnings: list[str]) -> list[ImportTheme]:
+def read_codes(codes_parent: etree._Element | None, warnings: list[str],
+               lines: list[int] | None = None) -> list[ImportTheme]:
     """Themes from the ``Code`` tree under ``Codes`` (parents before children).
 
     Codes without a usable GUID get none (the store makes one); codes whose GUID
-    repeats are skipped with a warning; ids are unique within the file.
+    repeats are skipped with a warning; ids are unique within the file. ``lines``, when
+    given, gets the file's line of the code each warning is about (one per warning).
     """
     out: list[ImportTheme] = []
     taken: set[str] = set()
     seen_guids: set[str] = set()
+
+    def warn(code: etree._Element, message: str) -> None:
+        warnings.append(message)
+        if lines is not None:
+            lines.append(code.sourceline or 0)
 
     def walk(element: etree._Element, parent_id: str | None) -> None:
         for position, code in enumerate(element.findall("Code")):
             name = (code.get("name") or "").strip() or "Unnamed code"
             guid = norm_guid(code.get("guid")) or ""
             if guid and guid in seen_guids:
-                warnings.append(f"code {name!r}: GUID {guid} repeats; skipped")
+                what = "its children with it; " if code.find("Code") is not None else ""
+                warn(code, f"code {name!r}: GUID {guid} repeats that of an earlier code; "
+                     f"skipped ({what}a GUID names one code)")
                 continue
             if guid:
                 seen_guids.add(guid)
@@ -182,8 +219,8 @@ def read_codes(codes_parent: etree._Element | None, warnings: list[str]) -> list
             raw_color = code.get("color")
             color = norm_color(raw_color)
             if raw_color and color is None:
-                warnings.append(f"code {name!r}: colour {raw_color!r} not understood; "
-                                f"using {DEFAULT_COLOR}")
+                warn(code, f"code {name!r}: colour {raw_color!r} not understood (a colour "
+                     f"is #RRGGBB); shown grey, {DEFAULT_COLOR}")
             codable = (code.get("isCodable") or "true").strip().lower() not in ("false", "0")
             notes = tuple(g for g in (norm_guid(r.get("targetGUID"))
                                       for r in code.findall("NoteRef")) if g)
@@ -204,12 +241,13 @@ def read_qdc(path: str | Path) -> Codebook:
 
     Tolerant like every REFI import (namespace variants, colour forms, GUID case
     and braces, an empty ``<Sets/>``), safe (no entity expansion), and strict about
-    what cannot be read: the error names the file.
+    what cannot be read: the error names the file. What it had to change or leave out
+    is in :func:`read_qdc_file`'s warnings.
 
     Raises:
         CodebookError: unreadable file, not XML, or no ``CodeBook``/``Codes`` in it.
     """
-    return _read_qdc(path)[0]
+    return read_qdc_file(path).codebook
 
 
 def read_qdc_guids(path: str | Path) -> dict[str, str]:
@@ -218,10 +256,32 @@ def read_qdc_guids(path: str | Path) -> dict[str, str]:
     A :class:`Codebook` has no GUIDs; a caller that stores the themes can use this to
     keep the other tool's GUIDs, so that the tool recognises its codes on the way back.
     """
-    return _read_qdc(path)[1]
+    return read_qdc_file(path).guids
 
 
-def _read_qdc(path: str | Path) -> tuple[Codebook, dict[str, str]]:
+@dataclass
+class QdcFile:
+    """What :func:`read_qdc_file` read from a ``.qdc``: the codebook and what it lost."""
+
+    codebook: Codebook
+    guids: dict[str, str]
+    """Theme id -> the code's GUID in the file (codes that have one)."""
+    uncoloured: set[str]
+    """Ids of the themes whose code had no colour (or one that could not be read): shown
+    grey, and, once stored, exported again without a colour (:func:`export_color`)."""
+    warnings: list[tuple[int, str]]
+    """``(line, message)`` for each thing read otherwise than the file has it: a colour
+    not understood, a code whose GUID repeats (skipped), a code marked retired (left
+    out). Line 0: not known."""
+
+
+def read_qdc_file(path: str | Path) -> QdcFile:
+    """Read a ``.qdc`` as :func:`read_qdc` does, keeping what a caller that stores it
+    needs: the GUIDs, the codes without a colour, and the warnings with their lines.
+
+    Raises:
+        CodebookError: as :func:`read_qdc`.
+    """
     file = Path(path)
     try:
         data = file.read_bytes()
@@ -235,16 +295,45 @@ def _read_qdc(path: str | Path) -> tuple[Codebook, dict[str, str]]:
         root = root.find("CodeBook")
     if root is None or root.tag != "CodeBook":
         raise CodebookError("not a REFI-QDA codebook (no CodeBook element)", path=str(file))
-    warnings: list[str] = []
-    read = read_codes(root.find("Codes"), warnings)
+    messages: list[str] = []
+    lines: list[int] = []
+    read = read_codes(root.find("Codes"), messages, lines)
     if not read:
         raise CodebookError("the codebook has no codes", path=str(file))
     themes = _current(read)
     if not themes:
         raise CodebookError("the codebook has no current codes (every one is marked "
                             "retired)", path=str(file))
+    warnings = list(zip(lines, messages, strict=True))
+    kept = {t.theme.id for t in themes}
+    for item in read:
+        if item.theme.id not in kept:
+            warnings.append((_line_of(root, item), f"code {item.theme.name!r}: marked "
+                             "retired in the file (Status: retired); left out of the "
+                             "codebook"))
     book = Codebook(file.stem, tuple(t.theme for t in themes), (), None, str(file))
-    return book, {t.theme.id: t.guid for t in themes if t.guid}
+    return QdcFile(book, {t.theme.id: t.guid for t in themes if t.guid},
+                   {t.theme.id for t in themes if not t.coloured}, warnings)
+
+
+def remember_colours(store: Store, path: str | Path, codebook: Codebook) -> None:
+    """After ``qcahp codebook load`` stored ``codebook`` (read from ``path``): remember
+    which of its codes came without a colour, as ``qcahp refi import`` does (the setting
+    ``refi_uncoloured_themes``), so that an export gives them no colour rather than the
+    grey they are shown in. Only a ``.qdc`` has such codes: every other theme of the
+    file leaves the list (a YAML theme without ``color`` is grey, and goes out grey)."""
+    uncoloured = (read_qdc_file(path).uncoloured if Path(path).suffix.lower() == ".qdc"
+                  else set())
+    every = {t.id for t in codebook.themes}
+    store.refi_mark_uncoloured(uncoloured & every, every - uncoloured)
+
+
+def _line_of(root: etree._Element, item: ImportTheme) -> int:
+    """The line of the code ``item`` was read from (by its GUID; 0: not found)."""
+    for code in root.iter("Code"):
+        if item.guid and norm_guid(code.get("guid")) == item.guid:
+            return code.sourceline or 0
+    return 0
 
 
 def _current(themes: list[ImportTheme]) -> list[ImportTheme]:

@@ -123,7 +123,10 @@ def _valid(name: str, values: list[str]) -> bool:
 
 
 def _datetime(value: str | None) -> str | None:
-    """A stored ISO timestamp as ``xsd:dateTime`` (or None if it is not one)."""
+    """A stored ISO timestamp as ``xsd:dateTime`` (or None if it is not one), to the
+    microsecond as stored: the schema's ``xsd:dateTime`` allows a fraction of a second,
+    and two codings made within one second kept their order only by it (the times
+    were cut to whole seconds). A time on the second is written without a fraction."""
     if not value:
         return None
     try:
@@ -132,7 +135,7 @@ def _datetime(value: str | None) -> str | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.isoformat(timespec="seconds")
+    return parsed.isoformat(timespec="microseconds" if parsed.microsecond else "seconds")
 
 
 class _Builder:
@@ -173,7 +176,8 @@ def _codes(b: _Builder, parent: etree._Element, snap: RefiSnapshot,
                          color=export_color(theme.color,
                                             uncoloured=guid in snap.uncoloured))
             b.sub(code, "Description",
-                  compose_description(theme, retired=theme.id in snap.retired))
+                  compose_description(theme, retired=theme.id in snap.retired,
+                                      merged=snap.merged.get(theme.id)))
             for note in theme_notes.get(guid, []):
                 b.sub(code, "NoteRef", targetGUID=note)
             walk(code, theme.id)
@@ -309,7 +313,8 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
     for n, info in enumerate(snap.transcripts):
         label = info.name if named[info.name] == 1 else version_label(info.name, info.version)
         source = etree.Element("TextSource", _clean({
-            "guid": info.guid, "name": label, "plainTextPath": f"internal://{info.guid}.txt"}))
+            "guid": info.guid, "name": label, "plainTextPath": f"internal://{info.guid}.txt",
+            "creationDateTime": _datetime(snap.added.get(info.id))}))
         labelled, offsets, description = labelled_of(info.id)
         if named[info.name] > 1:  # our import makes it a version of its transcript again
             description = "\n\n".join(

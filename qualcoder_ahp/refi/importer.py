@@ -25,7 +25,7 @@ from qualcoder_ahp.refi.reader import RefiData, read_refi
 from qualcoder_ahp.refi.speakers import OffsetMap, label_text
 
 if TYPE_CHECKING:
-    from qualcoder_ahp.model.refi_store import IdleCoder, UnlistedUser
+    from qualcoder_ahp.model.refi_store import ConsensusAdded, IdleCoder, UnlistedUser
     from qualcoder_ahp.model.store import Store
 
 
@@ -71,6 +71,12 @@ class ImportReport:
     unlisted: list[UnlistedUser] = field(default_factory=list)
     """Users that codings or memos name (``creatingUser``) but the file does not list,
     with the coder whose work they became and how much was added."""
+    new_versions: list[tuple[str, int]] = field(default_factory=list)
+    """``(name, version)`` of each source stored as a new version of the transcript of
+    that name here, whose text differs (``--new-version``)."""
+    consensus: list[ConsensusAdded] = field(default_factory=list)
+    """The consensus coders codings were added to, with how many, and how many codings
+    each held here before: they came without the reconcile decisions that made them."""
 
     @property
     def nothing_added(self) -> bool:
@@ -121,6 +127,12 @@ class ImportReport:
                        f"coder: attributed to {name}, the file's only user (--default-coder "
                        f"NAME gives {them} to another coder).")
         out.extend(_unlisted_line(user) for user in self.unlisted)
+        out.extend(_consensus_line(coder) for coder in self.consensus)
+        for name, version in self.new_versions:
+            out.append(f"{name}: the file's text differs from the {name} here: stored as "
+                       f"version {version} (--new-version), each version with its own "
+                       f"codings; '{name}' now names version {version}, '{name}@"
+                       f"{version - 1}' the one before.")
         if self.summaries:
             what = ("is a framework summary" if self.summaries == 1
                     else "are framework summaries")
@@ -165,6 +177,25 @@ def _idle_line(coder: IdleCoder) -> str:
     why = [f"{here} here already"] if here else []
     why += [f"{gone} left out (see the warnings)"] if gone else []
     return f"{coder.name}, a new coder, brings no new codings or memos: {'; '.join(why)}."
+
+
+def _consensus_line(coder: ConsensusAdded) -> str:
+    """What the codings added to a consensus coder are, and what they lack: here a
+    consensus coding comes from a reconcile decision (rule, coders compared), logged;
+    these came from the file with none, and when the coder held codings already they
+    are mixed in with them."""
+    added = _n(coder.added, "consensus coding")
+    one = coder.added == 1
+    if not coder.held:
+        return (f"{added[0].upper()}{added[1:]} of {coder.name} (the team's reconciled "
+                "result in the file) came without the reconcile decision"
+                f"{' that made it' if one else 's that made them'}: qcahp reconcile log "
+                f"does not list {'it' if one else 'them'}.")
+    return (f"{added[0].upper()}{added[1:]} added to {coder.name}, this project's "
+            f"consensus coder, beside the {_n(coder.held, 'coding')} it held: "
+            f"{'it has' if one else 'the added ones have'} no reconcile decision here "
+            f"(qcahp reconcile log does not list {'it' if one else 'them'}, nor the rule or "
+            "the coders compared).")
 
 
 def _unlisted_line(user: UnlistedUser) -> str:
@@ -228,6 +259,8 @@ def import_file(
     idle = stats.pop("idle_coders", [])
     summaries = stats.pop("cell_summaries", 0)
     unlisted = stats.pop("unlisted", [])
+    consensus = stats.pop("consensus", [])
+    new_versions = stats.pop("new_versions", [])
     held = sum(len(records) for records in (data.themes, data.sources, data.codings,
                                             data.notes, data.cases))
     return ImportReport(data.path, data.kind, stats, data.warnings + skipped + notes,
@@ -236,7 +269,7 @@ def import_file(
                         present=present, left_out=left_out, idle_coders=idle,
                         summaries=summaries, not_imported=data.not_imported,
                         attributed=stats.pop("attributed", None), notices=data.notices,
-                        unlisted=unlisted)
+                        unlisted=unlisted, consensus=consensus, new_versions=new_versions)
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:

@@ -88,6 +88,9 @@ class ImportSource:
     version: tuple[str, int] | None = None
     """The transcript and version of one of several versions our export wrote
     (:func:`version_of`): stored under that transcript's name, as a version of it."""
+    created: str | None = None
+    """``creationDateTime`` as an ISO timestamp: when the transcript was added to the
+    project the file comes from, kept as the time it was added here."""
 
     @cached_property
     def parsed(self) -> ParsedTranscript:
@@ -701,7 +704,11 @@ def _read_cases(root: etree._Element, data: RefiData) -> list[ImportCase]:
 
 
 def _when(value: str | None) -> str | None:
-    """An ``xsd:dateTime`` as an ISO timestamp (UTC assumed without a zone), or None."""
+    """An ``xsd:dateTime`` as an ISO timestamp (UTC assumed without a zone), or None.
+
+    Written with microseconds, as the project writes its own times
+    (:func:`~qualcoder_ahp.model.store.now`): a fraction of a second the file gives is
+    kept (to the microsecond; .NET's seven digits lose the last one)."""
     if not value:
         return None
     try:
@@ -710,7 +717,7 @@ def _when(value: str | None) -> str | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.isoformat()
+    return parsed.isoformat(timespec="microseconds")
 
 
 def _note_refs(element: etree._Element) -> tuple[str, ...]:
@@ -863,11 +870,13 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
                             roles=read_speakers(element.findtext("Description")))
     notes = _note_refs(element) + _description_note(element, guid, name, data)
     version = version_of(name, element.findtext("Description"))
+    created = _when(element.get("creationDateTime"))
     if stripped is None:
-        data.sources.append(ImportSource(guid, name, resolver.text, notes, version=version))
+        data.sources.append(ImportSource(guid, name, resolver.text, notes, version=version,
+                                         created=created))
     else:
         data.sources.append(ImportSource(guid, name, stripped.text, notes, resolver.text,
-                                         stripped.turns, stripped.offsets, version))
+                                         stripped.turns, stripped.offsets, version, created))
     selections = element.findall("PlainTextSelection")
     for selection in selections:
         if selection.get("name"):

@@ -248,14 +248,21 @@ def read_qdc_codebook(path: Path) -> CheckResult:
     except ImportError:
         return CheckResult(None, [f"{path}: reading REFI-QDA .qdc codebooks is not available "
                                   "in this installation (qualcoder_ahp.refi is missing)"])
+    try:  # with what the reader changed or left out (a colour, a repeated GUID...)
+        from qualcoder_ahp.refi import read_qdc_file  # type: ignore[attr-defined]
+    except ImportError:
+        read_qdc_file = None
     try:
-        codebook = read_qdc(path)
+        read = read_qdc_file(path) if read_qdc_file else None
+        codebook = read.codebook if read else read_qdc(path)
     except UserError as exc:
         return CheckResult(None, [str(exc)])
     # #RRGGBB in capitals, as a YAML codebook's are stored: an export of it loads back the same.
     codebook = dataclasses.replace(codebook, themes=tuple(
         dataclasses.replace(t, color=t.color.upper()) for t in codebook.themes))
     ck = Checker(str(path))
+    for line, warning in read.warnings if read else ():
+        ck.warn(line, "", warning)
     lines: list[str] | None = None
     for theme in codebook.themes:
         problem = theme_name_problem(theme.name, "its description")
@@ -265,7 +272,7 @@ def read_qdc_codebook(path: Path) -> CheckResult:
             ck.error(_qdc_line(lines, theme.name), f"theme {theme.id}",
                      f"{problem} (rename the code in the tool that wrote the file, or in "
                      "the file)")
-    return CheckResult(codebook, ck.errors)
+    return CheckResult(codebook, ck.errors, ck.warnings)
 
 
 def _qdc_line(lines: list[str], name: str) -> int:

@@ -197,6 +197,8 @@ def load_first_codebook(store_path: Path | None, path: str,
                             "terminal with `qcahp codebook load FILE`, which says what it "
                             "changes", path=path)
         store.save_codebook(result.codebook)
+        # As `qcahp codebook load`: a .qdc's codes without a colour go back without.
+        _core("qualcoder_ahp.refi.codes").remember_colours(store, path, result.codebook)
         _core("qualcoder_ahp.suggest.runner").analyse_codebook(store, progress)
     return (f"Loaded {result.codebook.name!r} from {path}: {result.codebook.sizes()}. "
             "Press S to run its suggestions." + notes)
@@ -205,7 +207,10 @@ def load_first_codebook(store_path: Path | None, path: str,
 def load_codebook(store: Store, path: Path) -> None:
     """Read a codebook file and store it (ids and GUIDs of known themes are kept)."""
     codebook = _core("qualcoder_ahp.suggest.codebook")
-    store.save_codebook(codebook.load_codebook(path))
+    loaded = codebook.load_codebook(path)
+    store.save_codebook(loaded)
+    # As `qcahp codebook load`: a .qdc's codes without a colour go back without.
+    _core("qualcoder_ahp.refi.codes").remember_colours(store, path, loaded)
     # Analyse the regular expressions now, once per version (see analyse_codebook).
     _core("qualcoder_ahp.suggest.runner").analyse_codebook(store)
 
