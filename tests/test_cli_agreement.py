@@ -41,7 +41,7 @@ def test_no_progress_text_when_not_on_a_terminal(project):
 def test_agreement_table_lists_themes_overall_and_mean(project):
     out = run("agreement", "--coders", "asha,ben").stdout
     lines = out.splitlines()
-    assert lines[0] == "Coders: asha, ben   unit: character"
+    assert lines[0] == "Coders: asha, ben   unit: character   speech: participants' turns"
     header = lines[1].split()
     assert header[:8] == ["view", "theme", "transcript", "units", "n11", "n10", "n01", "n00"]
     assert {"kappa", "alpha", "AC1", "BP", "pi", "pos_agr", "jaccard"} <= set(header)
@@ -144,7 +144,8 @@ def test_disagreements_command(project):
     assert rows == [{"transcript": "asha", "theme": "mandate", "theme_name": "Board mandate",
                      "start": rows[0]["start"], "end": rows[0]["end"], "coded_by": "asha",
                      "not_coded_by": "ben", "text": "The board listened to me.",
-                     "coders": "asha vs ben", "unit": "character"}]
+                     "coders": "asha vs ben", "unit": "character",
+                     "speakers": "participants"}]
     assert "No disagreements." in run("disagreements", "--coders", "asha,ben",
                                       "--theme", "winding").stdout
 
@@ -277,7 +278,8 @@ def test_agreement_files_say_who_was_compared_on_which_unit(project, tmp_path):
     assert book.sheetnames == ["agreement", "About"]
     sheet = book["agreement"]
     header = [c.value for c in sheet[1]]
-    assert header[:3] == ["view", "theme", "theme_name"] and header[-2:] == ["coders", "unit"]
+    assert header[:3] == ["view", "theme", "theme_name"] and header[-3:] == ["coders", "unit",
+                                                                             "speakers"]
     assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
     kappa = header.index("cohen_kappa")
     for line in sheet.iter_rows(min_row=2, values_only=True):
