@@ -214,3 +214,26 @@ def test_methods_paragraph_says_which_units_were_compared(store):
     text_all = dict(every.paragraphs)["Agreement"]
     assert "every speaker's speech (the interviewer's turns too, 8 sentences" in text_all
     assert "(16 units pooled)" in text_all and "outside" not in text_all
+
+
+def test_coders_paragraph_says_what_a_coder_who_only_reconciled_did(tmp_path):
+    db = tmp_path / "p.db"
+    store = open_store(db)
+    info, text = build(store)
+    store.close()
+    _run(db, "reconcile", "decide", "take", "ana", "--transcript", "asha", "--theme", "luck",
+         "--at", str(text.index("I was lucky")), "--coders", "ana,ben", "--by", "lead")
+    store = open_store(db)
+    coders = dict(methods_report(store, coders=["ana", "lead"]).paragraphs)["Coders"]
+    assert "Two coders (ana and lead) have coded" not in coders
+    assert coders.startswith(
+        "Two coders were named (ana and lead); of the one transcript, ana coded 1; lead "
+        "coded none (lead decided 1 reconcile stretch into consensus, 1 in effect, and "
+        "made no coding of their own). 0 of 1 transcripts (0.0%) were coded by two or "
+        "more coders.")
+    store.ensure_coder("zoe")
+    idle = dict(methods_report(store, coders=["ana", "zoe"]).paragraphs)["Coders"]
+    assert "zoe coded none and made no decision" in idle
+    both = dict(methods_report(store, coders=["ana", "ben"]).paragraphs)["Coders"]
+    assert both.startswith("Two coders (ana and ben) have coded")
+    store.close()

@@ -263,9 +263,23 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
         report.add(section, "double_coded_pct", "share double-coded (%)",
                    round(100.0 * len(double) / total, 1) if total else None,
                    "qcahp agreement --by transcript", digits=1)
+    idle = [c for c in coders if not any(c in who for who in raters.values())]
     if len(coders) == 1:
         text = (f"One coder ({coders[0]}) coded {len({names[t] for t in raters})} of the "
                 f"{counted(total, 'transcript')}; no transcript was double-coded.")
+    elif idle:
+        # "Two coders (ana and lead) have coded" of a lead who only reconciled: say what
+        # each named coder did, and that one coded nothing.
+        busy = [c for c in coders if c not in idle]
+        did = [f"{c} coded {len({names[t] for t, who in raters.items() if c in who})}"
+               for c in busy]
+        text = (f"{counted(len(coders), 'coder').capitalize()} were named ({listed(list(coders))})"
+                f"; of the {counted(total, 'transcript')}, "
+                + (listed(did) + "; " if did else "") + listed(
+                    [_idle_said(store, c) for c in idle])
+                + f". {len(double)} of {total} transcripts "
+                f"({percent_of(len(double), total)}) {'was' if len(double) == 1 else 'were'} "
+                "coded by two or more coders.")
     else:
         text = (f"{counted(len(coders), 'coder').capitalize()} ({listed(list(coders))}) have "
                 f"coded: of the {counted(total, 'transcript')}, {listed(per_coder)}"
@@ -279,6 +293,22 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
         text += " Blind coding is off in the project (qcahp blind)."
     report.paragraphs.append((section, text))
     return corpus
+
+
+def _idle_said(store: Store, coder: str) -> str:
+    """What a coder named who coded no transcript did: ``lead coded none (lead decided 3
+    reconcile stretches into consensus, 3 in effect, and made no coding of their own)``,
+    or ``lead coded none and made no decision``."""
+    summary = next((c for c in store.coder_summaries() if c.name == coder), None)
+    if summary is not None and summary.reconciled:
+        into = listed(list(summary.decided_into)) or "the consensus"
+        n = summary.reconciled
+        return (f"{coder} coded none ({coder} decided {n:,} reconcile "
+                f"{'stretch' if n == 1 else 'stretches'} into {into}, "
+                f"{summary.reconciled_in_effect:,} in effect, and made no coding of their own)")
+    if summary is not None and summary.consensus:
+        return f"{coder} coded none (it holds the reconciled codings)"
+    return f"{coder} coded none and made no decision"
 
 
 def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: float) -> None:
