@@ -128,7 +128,7 @@ def test_codings_outside_the_participants_speech_are_counted_and_said(store):
     note = outside_note(corpus)
     assert note == ("1 coding by ana lies wholly outside the participants' speech and was "
                     "left out; 1 coding by ana reaches outside it and was compared on its "
-                    "participant part (--speakers all compares every speaker's speech)")
+                    "participant part; --speakers all compares every speaker's speech")
     turn = compute(corpus, "turn")
     # The question coded is not a unit; the passage's answer turn now holds board for
     # ana, as for ben: no new disagreement among the participant turns.
@@ -208,7 +208,7 @@ def test_methods_paragraph_says_which_units_were_compared(store):
     assert "(10 units pooled)" in agreement
     assert "1 coding by ana lies wholly outside the participants' speech" in agreement
     figures = {f.key: f.value for f in report.figures}
-    assert figures["agreement.speakers"] == "participants' turns"
+    assert figures["agreement.speakers"] == "participants"
     assert figures["agreement.codings_outside"] == 1
     every = methods_report(store, coders=["ana", "ben"], unit="sentence", speakers="all")
     text_all = dict(every.paragraphs)["Agreement"]

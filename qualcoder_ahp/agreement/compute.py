@@ -510,8 +510,8 @@ def outside_note(corpus: Corpus) -> str | None:
     another speaker's), in the transcripts compared; None when none does.
 
     ``3 codings by ana lie wholly outside the participants' speech and were left out; 1
-    coding by ben reaches outside it and was compared on its participant part (--speakers
-    all compares every speaker's speech)``."""
+    coding by ben reaches outside it and was compared on its participant part; --speakers
+    all compares every speaker's speech``."""
     if corpus.speakers == "all":
         return None
     wholly = {c: n[0] for c, n in corpus.outside.items() if n[0]}
@@ -536,7 +536,7 @@ def outside_note(corpus: Corpus) -> str | None:
                     by(partly, "reaches outside the participants' speech and was compared on "
                        "its participant part", "reach outside the participants' speech and "
                        "were compared on their participant part"))
-    return "; ".join(said) + " (--speakers all compares every speaker's speech)"
+    return "; ".join(said) + "; --speakers all compares every speaker's speech"
 
 
 def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,

@@ -327,9 +327,9 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
     command = (f"qcahp agreement --coders {shlex.quote(','.join(corpus.coders))} --unit {unit}"
                + (" --speakers all" if corpus.speakers == "all" else ""))
     report.add(section, "agreement.unit", "unit", unit_said, command)
-    report.add(section, "agreement.speakers", "speech compared",
-               "participants' turns" if corpus.speakers == "participants"
-               else "every speaker's turns", command)
+    report.add(section, "agreement.speakers", "whose turns are units",
+               "participants" if corpus.speakers == "participants" else "every speaker",
+               command)
     report.add(section, "agreement.themes", "themes compared", len(result.themes), command)
     if 0 < result.coded_themes < len(result.themes):  # themes nobody coded left out
         report.add(section, "agreement.themes_pooled", "themes coded (pooled)",
@@ -398,7 +398,7 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
         report.add(section, "agreement.codings_outside", "codings outside the speech "
                    "compared (left out)", wholly, command + " --speakers all")
         text += " " + sentence(outside.replace(
-            " (--speakers all compares every speaker's speech)", ""))
+            "; --speakers all compares every speaker's speech", ""))
     report.paragraphs.append((section, text))
 
 
