@@ -113,7 +113,8 @@ def test_agreement_csv_md_xlsx_to_files(project, tmp_path):
     run("agreement", "--coders", "asha,ben", "--unit", "sentence", "--format", "md",
         "-o", str(tmp_path / "a.md"))
     assert (tmp_path / "a.md").read_text().startswith(
-        "## Agreement: asha vs ben, unit sentence\n\n| view | theme | theme_name |")
+        "## Agreement: asha vs ben, unit sentence, participants' turns\n\n| view | theme | "
+        "theme_name |")
     run("agreement", "--coders", "asha,ben", "--format", "xlsx", "-o", str(tmp_path / "a.xlsx"))
     sheet = load_workbook(tmp_path / "a.xlsx").active
     assert sheet.cell(1, 1).value == "view" and sheet.max_row == 6
@@ -290,7 +291,8 @@ def test_agreement_files_say_who_was_compared_on_which_unit(project, tmp_path):
     assert "column: n11 / n10 / n01 / n00" in about and "column: undefined (reason)" in about
     assert "column: coded_by_all / coded_by_some / coded_by_none" not in about  # 2 coders
     md = (tmp_path / "a.md").read_text(encoding="utf-8").splitlines()
-    assert md[0] == "## Agreement: asha vs ben, unit segment (overlap >= 0.8)"
+    assert md[0] == ("## Agreement: asha vs ben, unit segment (overlap >= 0.8), participants' "
+                     "turns")
     header = [c.strip() for c in md[2].strip("|").split("|")]
     line = next(x for x in md if "| serendipity |" in x)
     seren = [c.strip() for c in line.strip("|").split("|")]

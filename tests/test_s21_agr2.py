@@ -237,3 +237,17 @@ def test_coders_paragraph_says_what_a_coder_who_only_reconciled_did(tmp_path):
     both = dict(methods_report(store, coders=["ana", "ben"]).paragraphs)["Coders"]
     assert both.startswith("Two coders (ana and ben) have coded")
     store.close()
+
+
+def test_a_written_file_says_whose_speech(tmp_path):
+    db = tmp_path / "p.db"
+    store = open_store(db)
+    build(store)
+    store.close()
+    _run(db, "agreement", "--coders", "ana,ben", "-o", str(tmp_path / "a.md"))
+    assert (tmp_path / "a.md").read_text().startswith(
+        "## Agreement: ana vs ben, unit character, participants' turns\n")
+    _run(db, "agreement", "--coders", "ana,ben", "--speakers", "all", "-o",
+         str(tmp_path / "a.txt"))
+    assert (tmp_path / "a.txt").read_text().splitlines()[0] == (
+        "Agreement: coders ana vs ben   unit: character   speech: every speaker's turns")

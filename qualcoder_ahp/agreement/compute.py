@@ -80,6 +80,9 @@ class TranscriptData:
     speech: tuple[int, ...] | None = None
     """The indexes of the turns compared (the participants'), or ``None``: the whole
     text, every turn and sentence (``--speakers all``, or a transcript without turns)."""
+    speech_sentences: tuple[int, ...] = ()
+    """With ``speech``, the indexes of the sentences in those turns (found once, by
+    :func:`sentences_in`, not for every theme)."""
 
 
 @dataclass
@@ -234,7 +237,9 @@ def collect_transcript(store: Store, info: Any, label: str | None, coders: Seque
         roles = store.turn_roles(info.id)
         speech = tuple(k for k, role in enumerate(roles) if role == "participant")
     data = TranscriptData(info.id, label or info.label, store.transcript_text(info.id),
-                          sentences, turns, interview=info.name, speech=speech)
+                          sentences, turns, interview=info.name, speech=speech,
+                          speech_sentences=sentences_in(sentences, turns, speech)
+                          if speech is not None else ())
     raw: dict[tuple[str, str], list[Interval]] = {}
     rated: list[str] = []
     others: dict[str, None] = {}
@@ -309,18 +314,22 @@ def unit_bounds(data: TranscriptData, unit: str) -> tuple[list[Interval], list[i
     """The sentence or turn units compared, and each one's index among all of them.
 
     With the participants' speech (``data.speech``), a sentence is compared when it
-    lies in a participant's turn (where it starts: a sentence never crosses a turn)."""
+    lies in a participant's turn (:func:`sentences_in`)."""
     bounds = data.sentences if unit == "sentence" else data.turns
     if data.speech is None:
         return list(bounds), list(range(len(bounds)))
-    if unit == "turn":
-        kept = list(data.speech)
-    else:
-        starts = [s for s, _ in data.turns]
-        speech = set(data.speech)
-        kept = [i for i, (start, _) in enumerate(bounds)
-                if bisect.bisect_right(starts, start) - 1 in speech]
+    kept = list(data.speech if unit == "turn" else data.speech_sentences)
     return [bounds[i] for i in kept], kept
+
+
+def sentences_in(sentences: Sequence[Interval], turns: Sequence[Interval],
+                 speech: Collection[int]) -> tuple[int, ...]:
+    """The indexes of the sentences lying in the turns ``speech`` (by where each starts:
+    a sentence never crosses a turn)."""
+    starts = [s for s, _ in turns]
+    chosen = set(speech)
+    return tuple(i for i, (start, _) in enumerate(sentences)
+                 if bisect.bisect_right(starts, start) - 1 in chosen)
 
 
 def clip_to_speech(spans: Sequence[Interval], regions: Sequence[Interval],

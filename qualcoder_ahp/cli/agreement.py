@@ -312,7 +312,8 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str],
 def _title(sheet: str, about: dict[str, Any] | None) -> str:
     if not about:
         return ""
-    return f"{sheet.capitalize()}: {about['coders']}, unit {about['unit']}"
+    return (f"{sheet.capitalize()}: {about['coders']}, unit {about['unit']}"
+            + (f", {SPEECH[about['speakers']]}" if "speakers" in about else ""))
 
 
 def _markdown(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
