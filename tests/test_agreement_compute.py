@@ -51,7 +51,7 @@ def build_project(store):
 
 def test_cells_pool_into_themes_and_overall(store):
     a, b = build_project(store)
-    report = compute(collect(store, ["asha", "ben"]))
+    report = compute(collect(store, ["asha", "ben"], speakers="all"))  # the whole text
     cells = {(r.theme, r.transcript): r for r in report.cells}
     # folders are not codable, so not compared
     assert {t for t, _ in cells} == {"serendipity", "winding", "mandate"}
@@ -85,7 +85,7 @@ def test_cells_pool_into_themes_and_overall(store):
 
 def test_sentence_and_turn_units_count_units_not_characters(store):
     build_project(store)
-    corpus = collect(store, ["asha", "ben"], transcript="asha")
+    corpus = collect(store, ["asha", "ben"], transcript="asha", speakers="all")
     by_sentence = {r.theme: r for r in compute(corpus, "sentence").cells}
     assert by_sentence["serendipity"].counts == {"n11": 1, "n10": 0, "n01": 0, "n00": 3}
     assert by_sentence["mandate"].counts == {"n11": 0, "n10": 1, "n01": 0, "n00": 3}
@@ -105,7 +105,7 @@ def test_segment_unit_respects_the_threshold(store):
 
 def test_coder_without_any_coding_in_a_transcript_is_missing_not_absent(store):
     a, b = build_project(store)
-    report = compute(collect(store, ["asha", "cai"]))
+    report = compute(collect(store, ["asha", "cai"], speakers="all"))
     cell = next(r for r in report.cells if r.transcript == "asha" and r.theme == "serendipity")
     assert cell.stats["cohen_kappa"] == st.Undefined(
         "cai made no coding or decision in this transcript")
@@ -117,7 +117,8 @@ def test_coder_without_any_coding_in_a_transcript_is_missing_not_absent(store):
 
 def test_three_coders_alpha_matches_krippendorff_package(store):
     a, b = build_project(store)
-    report = compute(collect(store, ["asha", "ben", "cai"], transcript="ben"))
+    report = compute(collect(store, ["asha", "ben", "cai"], transcript="ben",
+                             speakers="all"))  # every character of the text
     winding = next(r for r in report.themes if r.theme == "winding")
     text = store.transcript_text(b.id)
     route = text.index("It was")

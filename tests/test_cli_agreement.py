@@ -41,7 +41,7 @@ def test_no_progress_text_when_not_on_a_terminal(project):
 def test_agreement_table_lists_themes_overall_and_mean(project):
     out = run("agreement", "--coders", "asha,ben").stdout
     lines = out.splitlines()
-    assert lines[0] == "Coders: asha, ben   unit: character"
+    assert lines[0] == "Coders: asha, ben   unit: character   speech: participants' turns"
     header = lines[1].split()
     assert header[:8] == ["view", "theme", "transcript", "units", "n11", "n10", "n01", "n00"]
     assert {"kappa", "alpha", "AC1", "BP", "pi", "pos_agr", "jaccard"} <= set(header)
@@ -113,7 +113,8 @@ def test_agreement_csv_md_xlsx_to_files(project, tmp_path):
     run("agreement", "--coders", "asha,ben", "--unit", "sentence", "--format", "md",
         "-o", str(tmp_path / "a.md"))
     assert (tmp_path / "a.md").read_text().startswith(
-        "## Agreement: asha vs ben, unit sentence\n\n| view | theme | theme_name |")
+        "## Agreement: asha vs ben, unit sentence, participants' turns\n\n| view | theme | "
+        "theme_name |")
     run("agreement", "--coders", "asha,ben", "--format", "xlsx", "-o", str(tmp_path / "a.xlsx"))
     sheet = load_workbook(tmp_path / "a.xlsx").active
     assert sheet.cell(1, 1).value == "view" and sheet.max_row == 6
@@ -144,7 +145,8 @@ def test_disagreements_command(project):
     assert rows == [{"transcript": "asha", "theme": "mandate", "theme_name": "Board mandate",
                      "start": rows[0]["start"], "end": rows[0]["end"], "coded_by": "asha",
                      "not_coded_by": "ben", "text": "The board listened to me.",
-                     "coders": "asha vs ben", "unit": "character"}]
+                     "coders": "asha vs ben", "unit": "character",
+                     "speakers": "participants"}]
     assert "No disagreements." in run("disagreements", "--coders", "asha,ben",
                                       "--theme", "winding").stdout
 
@@ -277,7 +279,8 @@ def test_agreement_files_say_who_was_compared_on_which_unit(project, tmp_path):
     assert book.sheetnames == ["agreement", "About"]
     sheet = book["agreement"]
     header = [c.value for c in sheet[1]]
-    assert header[:3] == ["view", "theme", "theme_name"] and header[-2:] == ["coders", "unit"]
+    assert header[:3] == ["view", "theme", "theme_name"] and header[-3:] == ["coders", "unit",
+                                                                             "speakers"]
     assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
     kappa = header.index("cohen_kappa")
     for line in sheet.iter_rows(min_row=2, values_only=True):
@@ -288,7 +291,8 @@ def test_agreement_files_say_who_was_compared_on_which_unit(project, tmp_path):
     assert "column: n11 / n10 / n01 / n00" in about and "column: undefined (reason)" in about
     assert "column: coded_by_all / coded_by_some / coded_by_none" not in about  # 2 coders
     md = (tmp_path / "a.md").read_text(encoding="utf-8").splitlines()
-    assert md[0] == "## Agreement: asha vs ben, unit segment (overlap >= 0.8)"
+    assert md[0] == ("## Agreement: asha vs ben, unit segment (overlap >= 0.8), participants' "
+                     "turns")
     header = [c.strip() for c in md[2].strip("|").split("|")]
     line = next(x for x in md if "| serendipity |" in x)
     seren = [c.strip() for c in line.strip("|").split("|")]

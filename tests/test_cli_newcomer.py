@@ -212,11 +212,12 @@ def test_written_files_are_counted_in_their_own_words(project: None, tmp_path: P
         f"Wrote 1 coding to {out / 'c.csv'}\n"  # it said "1 row"
     for suffix in ("csv", "xlsx", "json", "md"):
         target = out / f"a.{suffix}"
-        result = run("agreement", "--coders", "ana,ben", "-o", str(target))
+        result = run("agreement", "--coders", "ana,ben", "--speakers", "all", "-o", str(target))
         assert result.stderr.startswith("Wrote ") and " rows of agreement figures to " \
             in result.stderr, result.stderr
         assert target.exists()
-    result = run("disagreements", "--coders", "ana,ben", "-o", str(out / "d.xlsx"))
+    result = run("disagreements", "--coders", "ana,ben", "--speakers", "all",
+                 "-o", str(out / "d.xlsx"))
     assert result.stderr == f"Wrote 1 disagreeing span to {out / 'd.xlsx'}\n"
     result = run("chart", "cooccurrence", "-o", str(out / "co.svg"))
     assert result.stderr == f"Wrote a co-occurrence chart to {out / 'co.svg'}\n"
@@ -234,12 +235,13 @@ def test_a_coder_who_only_rejected_disagrees_with_one_who_accepted(project: None
     run("decide", str(sid), "reject", "--coder", "ben")
     # ben read the transcript and said no: that is a disagreement, not "ben has not
     # started" (which printed "No disagreements." and an all-undefined table).
-    table = run("disagreements", "--coders", "ana,ben").stdout
+    table = run("disagreements", "--coders", "ana,ben", "--speakers", "all").stdout
     assert "No disagreements" not in table
     # It said "1 disagreeing spans."
     assert table.splitlines()[-1].startswith("1 disagreeing span. ")
     assert table.splitlines()[2].split()[4:6] == ["ana", "ben"]  # coded_by, not_coded_by
-    records = json.loads(run("agreement", "--coders", "ana,ben", "--unit", "sentence",
+    records = json.loads(run("agreement", "--coders", "ana,ben", "--speakers", "all",
+                             "--unit", "sentence",
                              "--format", "json").stdout)
     overall = next(r for r in records if r["view"] == "overall")
     assert (overall["n11"], overall["n10"], overall["n01"]) == (0, 1, 0)
@@ -247,7 +249,8 @@ def test_a_coder_who_only_rejected_disagrees_with_one_who_accepted(project: None
     run("decide", str(sid), "reject", "--coder", "cai")
     other = rows(f"SELECT t.name FROM transcripts t JOIN suggestions s "
                  f"ON s.transcript_id = t.id WHERE s.id = {sid}")[0][0]
-    cells = json.loads(run("agreement", "--coders", "ana,ben", "--by", "transcript",
+    cells = json.loads(run("agreement", "--coders", "ana,ben", "--speakers", "all",
+                           "--by", "transcript",
                            "--format", "json").stdout)
     elsewhere = [c for c in cells if c["view"] != "theme" and c["transcript"] not in
                  (other, "(all)")]
@@ -278,15 +281,17 @@ def test_agreement_says_which_transcripts_were_compared(project: None) -> None:
     run("decide", str(there[0]), "accept", "--coder", "ana")
     note = ("1 of 2 transcripts coded by both coders; no coding or decision yet: ben in 1 "
             "(--by transcript shows each)")
-    lines = run("agreement", "--coders", "ana,ben").stdout.splitlines()
+    lines = run("agreement", "--coders", "ana,ben", "--speakers", "all").stdout.splitlines()
     # The theme rows pool "(all)" transcripts; the table did not say one was left out.
     assert lines[1] == note, lines[:3]
     assert lines[2].startswith("view")
-    dis = run("disagreements", "--coders", "ana,ben").stdout.splitlines()
+    dis = run("disagreements", "--coders", "ana,ben", "--speakers", "all").stdout.splitlines()
     assert dis[-1] == f"1 disagreeing span. ({note})"
     run("decide", str(there[0]), "reject", "--coder", "ben")
-    assert run("agreement", "--coders", "ana,ben").stdout.splitlines()[1].startswith("view")
-    assert run("disagreements", "--coders", "ana,ben").stdout.splitlines()[-1] == \
+    assert run("agreement", "--coders", "ana,ben", "--speakers",
+               "all").stdout.splitlines()[1].startswith("view")
+    assert run("disagreements", "--coders", "ana,ben", "--speakers",
+               "all").stdout.splitlines()[-1] == \
         "2 disagreeing spans."
 
 
@@ -301,10 +306,12 @@ def test_agreement_to_a_text_file_is_the_table_as_other_reports_write_it(project
     run("counts", "-o", str(counts))
     assert counts.read_text().startswith("theme ")  # counts writes its aligned table
     text = tmp_path / "agreement.txt"
-    result = run("agreement", "--coders", "ana,ben", "--unit", "sentence", "-o", str(text))
+    result = run("agreement", "--coders", "ana,ben", "--speakers", "all", "--unit", "sentence",
+                 "-o", str(text))
     lines = text.read_text().splitlines()
     # It was CSV under a .txt name, unlike `counts -o counts.txt`.
-    assert lines[0] == "Agreement: coders ana vs ben   unit: sentence"
+    assert lines[0] == ("Agreement: coders ana vs ben   unit: sentence   speech: every "
+                        "speaker's turns")
     assert lines[1] == ("1 of 2 transcripts coded by both coders; no coding or decision "
                         "yet: ana in 1, ben in 1")
     assert lines[2].split()[:4] == ["view", "theme", "theme_name", "transcript"]
@@ -312,9 +319,10 @@ def test_agreement_to_a_text_file_is_the_table_as_other_reports_write_it(project
     assert set(lines[3]) == {"-", " "}
     assert result.stderr.startswith("Wrote ") and "rows of agreement figures" in result.stderr
     dis = tmp_path / "d.txt"
-    result = run("disagreements", "--coders", "ana,ben", "-o", str(dis))
+    result = run("disagreements", "--coders", "ana,ben", "--speakers", "all", "-o", str(dis))
     assert result.stderr == f"Wrote 2 disagreeing spans to {dis}\n"
-    assert dis.read_text().splitlines()[0] == "Disagreements: coders ana vs ben   unit: character"
+    assert dis.read_text().splitlines()[0] == ("Disagreements: coders ana vs ben   unit: "
+                                               "character   speech: every speaker's turns")
 
 
 def test_evaluate_counts_one_sentence_in_english(tmp_path: Path) -> None:
@@ -547,10 +555,10 @@ def test_agreement_fits_an_80_column_terminal(project: None, monkeypatch) -> Non
     for i, suggestion in enumerate(found):
         run("decide", str(suggestion["id"]), "accept", "--coder", "ana")
         run("decide", str(suggestion["id"]), "accept" if i % 2 else "reject", "--coder", "ben")
-    whole = run("agreement", "--coders", "ana,ben").stdout.splitlines()
+    whole = run("agreement", "--coders", "ana,ben", "--speakers", "all").stdout.splitlines()
     assert len(whole[2]) > 100 and {"pi", "BP", "jaccard"} <= set(whole[1].split())
     monkeypatch.setenv("COLUMNS", "80")
-    lines = run("agreement", "--coders", "ana,ben").stdout.splitlines()
+    lines = run("agreement", "--coders", "ana,ben", "--speakers", "all").stdout.splitlines()
     header, rule = lines[1], lines[2]
     assert max(len(line) for line in lines) <= 80
     assert {"kappa", "alpha", "AC1", "agree", "pos_agr"} <= set(header.split())
@@ -561,6 +569,8 @@ def test_agreement_fits_an_80_column_terminal(project: None, monkeypatch) -> Non
     assert note.endswith("(a pipe, -o FILE or --format md keeps every column).")
 
 
+# The small codebook suggests a theme on the interviewer's question too (scope:
+# interviewer): the tests whose coders decide it and count it pass --speakers all.
 def _two_coders_decided() -> None:
     found = json.loads(run("suggestions", "--format", "json").stdout)
     for i, suggestion in enumerate(found):
@@ -574,7 +584,7 @@ def test_agreement_at_80_columns_keeps_theme_ids_and_names_the_shared_transcript
     the transcript column, "(all)" in every row, went without a word."""
     _two_coders_decided()
     monkeypatch.setenv("COLUMNS", "80")
-    lines = run("agreement", "--coders", "ana,ben").stdout.splitlines()
+    lines = run("agreement", "--coders", "ana,ben", "--speakers", "all").stdout.splitlines()
     rule = lines[2]
     assert lines[1].split()[0] == "theme" and len(rule.split("  ")[0]) >= 14
     assert max(len(line) for line in lines) <= 80

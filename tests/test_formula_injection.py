@@ -110,7 +110,7 @@ def test_counts_and_agreement_csv_keep_numbers_numeric(project, tmp_path):
     assert {r["theme"] for r in rows} >= {"'-odd", "luck"}
     assert all(not r["codings"].startswith("'") for r in rows)
     run(project, "agreement", "--coders", "alice,bob", "--format", "csv",
-        "-o", str(tmp_path / "a.csv"))
+        "--speakers", "all", "-o", str(tmp_path / "a.csv"))  # the figures of every speaker
     rows = _csv(tmp_path / "a.csv")
     assert {r["theme"] for r in rows} >= {"luck", "'-odd"}
     assert {r["theme_name"] for r in rows} >= {"Luck", "'=Odd theme"}

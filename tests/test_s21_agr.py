@@ -137,7 +137,9 @@ def pooled_vectors(db: Path, themes, transcripts, first, second):
 
 
 def overall(db: Path, coders: str) -> dict:
-    rows = json.loads(run(db, "agreement", "--coders", coders, "--format", "json").stdout)
+    # Every speaker's text: the vectors computed by hand here cover each whole text.
+    rows = json.loads(run(db, "agreement", "--coders", coders, "--format", "json",
+                          "--speakers", "all").stdout)
     return next(r for r in rows if r["view"] == "overall")
 
 
@@ -168,7 +170,7 @@ def test_themes_nobody_coded_leave_the_pooled_figures_as_they_were(project):
         assert after[key] == pytest.approx(mine[key], abs=1e-12), key
     assert round(after["cohen_kappa"], 3) == 0.546
     doc = json.loads(run(project, "methods", "--coders", "ana,ben", "--format",
-                         "json").stdout)
+                         "json", "--speakers", "all").stdout)
     said = {p["heading"]: p["text"] for p in doc["paragraphs"]}["Agreement"]
     assert ("over the four themes coded (1,600 units pooled; three themes nobody coded "
             "left out)") in said
@@ -274,7 +276,7 @@ def test_the_mean_row_names_the_figures_taken_over_fewer_themes(project, tmp_pat
     out; or the 3 where defined) was 0.467")."""
     import_codings(project, tmp_path, "cai", CAI)
     rows = json.loads(run(project, "agreement", "--coders", "ana,ben,cai", "--format",
-                          "json").stdout)
+                          "json", "--speakers", "all").stdout)
     themes = [r for r in rows if r["view"] == "theme" and r["theme"] != "unused"]
     mean = next(r for r in rows if r["view"] == "mean")
     assert mean["theme"] == ("(mean over 4 themes coded; 1 nobody coded left out; "
@@ -284,7 +286,7 @@ def test_the_mean_row_names_the_figures_taken_over_fewer_themes(project, tmp_pat
     assert mean["fleiss_kappa"] == pytest.approx(sum(fleiss) / 4, abs=1e-12)
     said = {p["heading"]: p["text"] for p in json.loads(run(
         project, "methods", "--coders", "ana,ben,cai", "--format",
-        "json").stdout)["paragraphs"]}["Agreement"]
+        "json", "--speakers", "all").stdout)["paragraphs"]}["Agreement"]
     assert (f"The mean Fleiss' kappa over the 4 themes coded (1 nobody coded left out) was "
             f"{mean['fleiss_kappa']:.3f}.") in said
     assert "where defined" not in said

@@ -76,8 +76,8 @@ def test_a_transcript_the_consensus_only_rejected_in_counts(project, tmp_path):
     run(project, "reconcile", "decide", "reject", "--transcript", "t4", "--theme", "mgmt",
         "--at", "50", env=env)
     rows = json.loads(run(project, "agreement", "--coders", "ana,consensus", "--by", "all",
-                          "--theme", "luck", "--format", "json").stdout)
-    cell = next(r for r in rows if r["transcript"] == "t4")
+                          "--theme", "luck", "--format", "json", "--speakers", "all").stdout)
+    cell = next(r for r in rows if r["transcript"] == "t4")  # every character of t4
     assert (cell["n11"], cell["n10"], cell["n01"], cell["n00"]) == (0, 27, 0, 39)
     assert cell["cohen_kappa"] == 0.0
     # Undone, the decisions no longer rate t4 for the consensus.

@@ -21,8 +21,9 @@ from tests.test_reports import FELL, SER_ALICE, c
 
 
 def agreement(db, *args):
+    # Every speaker's text: the figures below count every character of each transcript.
     rows = json.loads(run(db, "agreement", "--coders", "alice,bob", "--format", "json",
-                          *args).stdout)
+                          "--speakers", "all", *args).stdout)
     return rows, {(r["view"], r["theme"], r["transcript"]): r for r in rows}
 
 

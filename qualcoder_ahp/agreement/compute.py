@@ -13,6 +13,13 @@ sentence and turn bounds); :func:`compute` then works on that plain data:
 3. the overall *mean* is the mean of the per-theme values (undefined ones left
    out and counted).
 
+Speech compared: by default the units are the participants' speech (their turns: the
+text coders are asked to code, and the only text suggestions are made on), so that the
+interviewer's questions, which nobody codes, do not count as agreed absence and lift
+every figure; ``speakers="all"`` compares the whole text, every speaker's turns, as
+before. A coding outside the speech compared is not silently lost: :func:`outside_note`
+says how many there are (and ``--speakers all`` compares them).
+
 Missing ratings: a coder who made no coding and no decision on a suggestion in a
 transcript (for a consensus coder, no reconcile decision there) has not coded it yet,
 so that transcript is *missing* for them (not "coded nothing"). A coder who only
@@ -25,6 +32,7 @@ coders who did code it (missing values allowed).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import itertools
 from collections import Counter
@@ -37,8 +45,10 @@ from qualcoder_ahp.agreement.intervals import (
     Interval,
     coverage_counts,
     coverage_runs,
+    intersect,
     merge,
     pair_counts,
+    total_length,
 )
 from qualcoder_ahp.agreement.unitizing import UnitizingResult, unitizing_alpha
 from qualcoder_ahp.agreement.units import UNITS, segment_table, to_char_span, to_unit_space
@@ -50,6 +60,10 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None] | None
 CONSENSUS = "consensus"
+SPEAKERS = ("participants", "all")
+"""Whose speech agreement compares: the participants' turns (the default: the text
+coders are asked to code, and suggestions are made on), or every speaker's, the
+interviewer's questions too."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,12 @@ class TranscriptData:
     turns: tuple[Interval, ...] = ()
     interview: str = ""
     """The interview's name, one for all its versions (``name`` is ``NAME@N``)."""
+    speech: tuple[int, ...] | None = None
+    """The indexes of the turns compared (the participants'), or ``None``: the whole
+    text, every turn and sentence (``--speakers all``, or a transcript without turns)."""
+    speech_sentences: tuple[int, ...] = ()
+    """With ``speech``, the indexes of the sentences in those turns (found once, by
+    :func:`sentences_in`, not for every theme)."""
 
 
 @dataclass
@@ -81,21 +101,30 @@ class Corpus:
     pooled: str = "(all)"
     """The transcript column of the pooled rows (theme, overall, mean): ``(all)``, or
     ``(selected)`` when some transcripts were chosen."""
+    speakers: str = "all"
+    """Whose speech the units are: ``participants`` or ``all`` (:data:`SPEAKERS`)."""
+    outside: dict[str, list[int]] = field(default_factory=dict)
+    """Coder -> ``[wholly, partly]``: their codings of the compared themes, in the
+    transcripts they rated, that lie wholly (left out) or partly (compared on their
+    participant part) outside the speech compared."""
 
 
 def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
             transcript: str | None = None, transcript_ids: Collection[int] | None = None,
-            progress: Progress = None) -> Corpus:
+            progress: Progress = None, speakers: str = "participants") -> Corpus:
     """Read the compared coders' codings, merged per transcript and theme.
 
     ``transcript`` (a name, its latest version, or ``name@2``) or ``transcript_ids`` (the
     ids of a ``--transcript`` / ``--where`` selection) restrict the transcripts compared:
-    every figure is then of those transcripts only.
+    every figure is then of those transcripts only. ``speakers`` (:data:`SPEAKERS`):
+    whose speech the units are.
 
     Raises:
         UserError: fewer than two distinct coders, or an unknown coder, theme or
             transcript.
     """
+    if speakers not in SPEAKERS:
+        raise UserError(f"unknown speakers {speakers!r} (choose {', '.join(SPEAKERS)})")
     names = tuple(dict.fromkeys(c.strip() for c in coders if c.strip()))
     if len(names) < 2:
         raise UserError("agreement needs two or more different coders (--coders A,B)")
@@ -128,7 +157,8 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
     else:
         infos = [find_transcript(store, transcript)] if transcript else store.transcripts()
     chosen = transcript is not None or transcript_ids is not None
-    corpus = Corpus(names, themes, [], pooled="(selected)" if chosen else "(all)")
+    corpus = Corpus(names, themes, [], pooled="(selected)" if chosen else "(all)",
+                    speakers=speakers)
     # Named as every report names them: name@1 too when a later version was imported
     # (the first version was the bare name beside name@2).
     from qualcoder_ahp.reports.data import label_of
@@ -138,7 +168,7 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
     reconciled = Reconciled(store, names)
     for info in infos:
         part = collect_transcript(store, info, labels.get(info.id), names, compared,
-                                  reconciled)
+                                  reconciled, speakers)
         _add_part(corpus, part, keep_others=theme is None, name_of=store)
         if progress:
             progress(info.name)
@@ -157,6 +187,8 @@ class TranscriptCodings:
     others: tuple[str, ...]
     """Themes coded here that are not among the themes compared (retired from the
     codebook), in the order they were first met (coder by coder, coding by coding)."""
+    outside: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    """``(theme id, coder) -> (wholly, partly)``: codings outside the speech compared."""
 
 
 class Reconciled:
@@ -185,8 +217,8 @@ class Reconciled:
 
 def collect_transcript(store: Store, info: Any, label: str | None, coders: Sequence[str],
                        themes: Collection[str],
-                       reconciled: Callable[[str, int], bool] | None = None
-                       ) -> TranscriptCodings:
+                       reconciled: Callable[[str, int], bool] | None = None,
+                       speakers: str = "all") -> TranscriptCodings:
     """Read one transcript's text, bounds and the compared coders' codings (merged).
 
     Args:
@@ -196,9 +228,18 @@ def collect_transcript(store: Store, info: Any, label: str | None, coders: Seque
             ``others``, the caller decides what to do with them.
         reconciled: whether a (consensus) coder decided a reconcile stretch in a
             transcript (:class:`Reconciled`): that coder has rated it.
+        speakers: whose speech the units are (:data:`SPEAKERS`); with ``participants``
+            the codings outside it are counted in ``outside``.
     """
+    sentences, turns = store.unit_bounds(info.id)
+    speech = None
+    if speakers == "participants" and turns:
+        roles = store.turn_roles(info.id)
+        speech = tuple(k for k, role in enumerate(roles) if role == "participant")
     data = TranscriptData(info.id, label or info.label, store.transcript_text(info.id),
-                          *store.unit_bounds(info.id), interview=info.name)
+                          sentences, turns, interview=info.name, speech=speech,
+                          speech_sentences=sentences_in(sentences, turns, speech)
+                          if speech is not None else ())
     raw: dict[tuple[str, str], list[Interval]] = {}
     rated: list[str] = []
     others: dict[str, None] = {}
@@ -218,8 +259,21 @@ def collect_transcript(store: Store, info: Any, label: str | None, coders: Seque
             if theme_id not in themes:
                 others.setdefault(theme_id)
             raw.setdefault((theme_id, name), []).append((start, end))
+    outside: dict[tuple[str, str], tuple[int, int]] = {}
+    if speech is not None:
+        regions = speech_regions(data)
+        for key, spans in raw.items():
+            wholly = partly = 0
+            for span in spans:
+                inside = total_length(intersect([span], regions))
+                if inside == 0:
+                    wholly += 1
+                elif inside < span[1] - span[0]:
+                    partly += 1
+            if wholly or partly:
+                outside[key] = (wholly, partly)
     return TranscriptCodings(data, {key: merge(spans) for key, spans in raw.items()},
-                             tuple(rated), tuple(others))
+                             tuple(rated), tuple(others), outside)
 
 
 def _add_part(corpus: Corpus, part: TranscriptCodings, *, keep_others: bool,
@@ -235,10 +289,73 @@ def _add_part(corpus: Corpus, part: TranscriptCodings, *, keep_others: bool,
             if theme_id not in known:
                 known.add(theme_id)
                 corpus.themes.append((theme_id, retired_name(name_of, theme_id)))
+    k = len(corpus.coders)
+    compared = len(part.rated) >= (2 if k > 2 else k)  # as agreement compares it
+    for (theme_id, coder), (wholly, partly) in part.outside.items():
+        if compared and theme_id in known and coder in part.rated:
+            counts = corpus.outside.setdefault(coder, [0, 0])
+            counts[0] += wholly
+            counts[1] += partly
     for (theme_id, coder), spans in part.spans.items():
         if theme_id in known:
             corpus.spans[tid, theme_id, coder] = spans
     corpus.raters[tid] = part.rated
+
+
+def speech_regions(data: TranscriptData) -> list[Interval]:
+    """The character spans of the speech compared: the participants' turns, or the
+    whole text (``data.speech`` is ``None``)."""
+    if data.speech is None:
+        return [(0, len(data.text))] if data.text else []
+    return [data.turns[k] for k in data.speech]
+
+
+def unit_bounds(data: TranscriptData, unit: str) -> tuple[list[Interval], list[int]]:
+    """The sentence or turn units compared, and each one's index among all of them.
+
+    With the participants' speech (``data.speech``), a sentence is compared when it
+    lies in a participant's turn (:func:`sentences_in`)."""
+    bounds = data.sentences if unit == "sentence" else data.turns
+    if data.speech is None:
+        return list(bounds), list(range(len(bounds)))
+    kept = list(data.speech if unit == "turn" else data.speech_sentences)
+    return [bounds[i] for i in kept], kept
+
+
+def sentences_in(sentences: Sequence[Interval], turns: Sequence[Interval],
+                 speech: Collection[int]) -> tuple[int, ...]:
+    """The indexes of the sentences lying in the turns ``speech`` (by where each starts:
+    a sentence never crosses a turn)."""
+    starts = [s for s, _ in turns]
+    chosen = set(speech)
+    return tuple(i for i, (start, _) in enumerate(sentences)
+                 if bisect.bisect_right(starts, start) - 1 in chosen)
+
+
+def clip_to_speech(spans: Sequence[Interval], regions: Sequence[Interval],
+                   whole: bool) -> list[Interval]:
+    """A coder's merged spans cut to the speech compared (``whole``: nothing to cut)."""
+    return list(spans) if whole else intersect(spans, regions)
+
+
+def compress(spans: Sequence[Interval], regions: Sequence[Interval]) -> list[Interval]:
+    """Spans lying inside ``regions``, in a space where the regions follow one another
+    (the characters compared, numbered from 0): the character unit's sweep counts them
+    there. Two spans that only meet at a region's edge stay two."""
+    out: list[Interval] = []
+    offset = 0
+    k = 0
+    for start, end in regions:
+        while k < len(spans) and spans[k][1] <= start:
+            k += 1
+        j = k
+        while j < len(spans) and spans[j][0] < end:
+            a, b = max(spans[j][0], start), min(spans[j][1], end)
+            if b > a:
+                out.append((a - start + offset, b - start + offset))
+            j += 1
+        offset += end - start
+    return out
 
 
 def retired_name(name_of: Store | dict[str, str], theme_id: str) -> str:
@@ -390,6 +507,47 @@ def coverage_note(corpus: Corpus) -> str | None:
     return "; ".join(parts) + " (--by transcript shows each)"
 
 
+def speech_said(speakers: str) -> str:
+    """Whose speech the units are, in words: ``the participants' speech`` or ``every
+    speaker's speech``."""
+    return "the participants' speech" if speakers == "participants" else \
+        "every speaker's speech (the interviewer's too)"
+
+
+def outside_note(corpus: Corpus) -> str | None:
+    """How many codings lie outside the speech compared (the interviewer's turns, or
+    another speaker's), in the transcripts compared; None when none does.
+
+    ``3 codings by ana lie wholly outside the participants' speech and were left out; 1
+    coding by ben reaches outside it and was compared on its participant part; --speakers
+    all compares every speaker's speech``."""
+    if corpus.speakers == "all":
+        return None
+    wholly = {c: n[0] for c, n in corpus.outside.items() if n[0]}
+    partly = {c: n[1] for c, n in corpus.outside.items() if n[1]}
+    if not wholly and not partly:
+        return None
+
+    def by(counts: dict[str, int], one: str, many: str) -> str:
+        parts = [f"{plural(n, 'coding') if k == 0 else f'{n:,}'} by {c}"
+                 for k, (c, n) in enumerate(counts.items())]
+        said = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+        return f"{said} {one if sum(counts.values()) == 1 else many}"
+
+    said = []
+    if wholly:
+        said.append(by(wholly, "lies wholly outside the participants' speech and was left out",
+                       "lie wholly outside the participants' speech and were left out"))
+    if partly:
+        said.append(by(partly, "reaches outside it and was compared on its participant part",
+                       "reach outside it and were compared on their participant part")
+                    if wholly else
+                    by(partly, "reaches outside the participants' speech and was compared on "
+                       "its participant part", "reach outside the participants' speech and "
+                       "were compared on their participant part"))
+    return "; ".join(said) + "; --speakers all compares every speaker's speech"
+
+
 def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,
                threshold: float) -> Tally:
     """Count one theme in one transcript for the corpus's coders."""
@@ -401,6 +559,10 @@ def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,
     if len(raters) < 2 or (len(coders) == 2 and tally.missing):
         return tally
     spans = {i: corpus.spans.get((data.id, theme_id, coders[i]), []) for i in raters}
+    if data.speech is not None and unit in ("character", "segment"):
+        regions = speech_regions(data)
+        if unit == "segment":  # a coding's participant part is its segment
+            spans = {i: intersect(s, regions) for i, s in spans.items()}
     if unit == "segment":
         table = segment_table([spans[i] for i in raters], threshold)
         for _owner, agreeing in table:
@@ -420,11 +582,15 @@ def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,
         tally.units = len(table)
         return tally
     if unit == "character":
-        n = len(data.text)
-        lists = {i: spans[i] for i in raters}
+        if data.speech is None:
+            n = len(data.text)
+            lists = {i: spans[i] for i in raters}
+        else:  # the participants' characters, one after the other
+            n = total_length(regions)
+            lists = {i: compress(spans[i], regions) for i in raters}
         tally.unitizing = unitizing_alpha([lists[i] for i in raters], 0, n)
     else:
-        bounds = data.sentences if unit == "sentence" else data.turns
+        bounds, _ = unit_bounds(data, unit)
         n = len(bounds)
         lists = {i: to_unit_space(spans[i], bounds) for i in raters}
     tally.units = n
@@ -759,6 +925,20 @@ def _explained(row: AgreementRow, reason: str) -> AgreementRow:
 # --------------------------------------------------------------------------- disagreements
 
 
+def _unbroken(first: int, stop: int, index: Sequence[int]) -> list[Interval]:
+    """A run of compared units ``[first, stop)`` cut where units not compared (the
+    interviewer's turns between two answers) lie between two of them: a disagreeing
+    span never takes in a question nobody was asked to code."""
+    out, start = [], first
+    for k in range(first + 1, stop):
+        if index[k] != index[k - 1] + 1:
+            out.append((start, k))
+            start = k
+    out.append((start, stop))
+    return out
+
+
+
 @dataclass(frozen=True)
 class Disagreement:
     """A span coded with a theme by some of the coders and not by others."""
@@ -791,8 +971,10 @@ def disagreements(corpus: Corpus, unit: str = "character",
         compared = [c for c in coders if c in rated]
         if len(compared) < (2 if len(coders) > 2 else len(coders)):
             continue
+        regions = speech_regions(data)
         for theme_id, _ in corpus.themes:
-            spans = [corpus.spans.get((data.id, theme_id, c), []) for c in compared]
+            spans = [clip_to_speech(corpus.spans.get((data.id, theme_id, c), []), regions,
+                                    data.speech is None) for c in compared]
             found: list[tuple[int, int, frozenset[int]]] = []
             if unit == "segment":
                 found = [(s, e, frozenset(agree))
@@ -801,9 +983,10 @@ def disagreements(corpus: Corpus, unit: str = "character",
                              [seg for lst in spans for seg in lst], strict=True)
                          if len(agree) < len(compared)]
             elif unit in ("sentence", "turn"):
-                bounds = data.sentences if unit == "sentence" else data.turns
+                bounds, index = unit_bounds(data, unit)
                 runs = coverage_runs([to_unit_space(s, bounds) for s in spans])
-                found = [(*to_char_span((a, b), bounds), who) for a, b, who in runs]
+                found = [(*to_char_span(piece, bounds), who) for a, b, who in runs
+                         for piece in _unbroken(a, b, index)]
             else:
                 found = coverage_runs(spans)
             for start, end, who in sorted(found, key=lambda f: (f[0], f[1])):

@@ -142,7 +142,9 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
     if fmt == "xlsx" and not output:
         raise UserError("--format xlsx needs -o FILE.xlsx")
     if about and fmt in ("csv", "json", "xlsx"):
-        rows = [{**row, "coders": about["coders"], "unit": about["unit"]} for row in rows]
+        rows = [{**row, "coders": about["coders"], "unit": about["unit"],
+                 **({"speakers": about["speakers"]} if "speakers" in about else {})}
+                for row in rows]
     if selection is not None and fmt in ("csv", "json"):
         rows = [{**row, "selection": selection.text} for row in rows]
     footer = f"\n{selection.label}\n" if selection is not None else ""
@@ -159,7 +161,9 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
                      _count(len(rows), noun))
         return
     if fmt == "table":
-        heading = (f"{sheet.capitalize()}: coders {about['coders']}   unit: {about['unit']}\n"
+        heading = (f"{sheet.capitalize()}: coders {about['coders']}   unit: {about['unit']}"
+                   + (f"   speech: {SPEECH[about['speakers']]}" if "speakers" in about
+                      else "") + "\n"
                    + (f"{about['compared']}\n" if about.get("compared") else "")
                    if about else "")
         text = heading + _table(rows, columns) + footer
@@ -308,7 +312,8 @@ def _screen_table(rows: list[dict[str, Any]], columns: Sequence[str],
 def _title(sheet: str, about: dict[str, Any] | None) -> str:
     if not about:
         return ""
-    return f"{sheet.capitalize()}: {about['coders']}, unit {about['unit']}"
+    return (f"{sheet.capitalize()}: {about['coders']}, unit {about['unit']}"
+            + (f", {SPEECH[about['speakers']]}" if "speakers" in about else ""))
 
 
 def _markdown(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
@@ -366,6 +371,11 @@ _threshold = click.option("--threshold", type=Fraction(0, 1, min_open=True),
                           default=0.9, show_default=True, metavar="X",
                           help="segment unit: overlap (intersection / union) needed to match, "
                                "above 0 and up to 1.")
+_speakers = click.option(
+    "--speakers", type=click.Choice(["participants", "all"]), default="participants",
+    show_default=True,
+    help="Whose speech the units are: the participants' turns (the text coded; the "
+         "interviewer's questions left out) or every speaker's.")
 _theme = click.option("--theme", default=None, metavar="ID",
                       help="Only this theme id; a folder's id takes the themes under it.")
 _transcript = click.option(
@@ -437,6 +447,7 @@ def _bar(project: Project, chosen: Selection | None) -> Iterator[Callable[[int],
 @click.command()
 @_coders_option
 @_unit
+@_speakers
 @_threshold
 @_theme
 @_transcript
@@ -448,8 +459,8 @@ def _bar(project: Project, chosen: Selection | None) -> Iterator[Callable[[int],
 @_format
 @_output
 @pass_project
-def agreement(project: Project, coders: str | None, unit: str, threshold: float,
-              theme: str | None,
+def agreement(project: Project, coders: str | None, unit: str, speakers: str,
+              threshold: float, theme: str | None,
               transcripts: tuple[str, ...], where: tuple[str, ...], by: str, fmt: str,
               output: str | None) -> None:
     """Inter-rater agreement of coders, per theme, per transcript and overall.
@@ -461,6 +472,10 @@ def agreement(project: Project, coders: str | None, unit: str, threshold: float,
     Krippendorff's unitizing alpha (u_alpha: where coded stretches begin and end, at
     the character unit). Undefined values say why.
 
+    The units are the participants' speech (their turns: the interviewer's questions,
+    which nobody codes, would count as agreed absence and lift every figure); a note
+    says how many codings lie outside it. --speakers all compares every speaker's.
+
     \b
     Examples:
       qcahp agreement --coders ana,ben --unit sentence
@@ -470,7 +485,7 @@ def agreement(project: Project, coders: str | None, unit: str, threshold: float,
     With --transcript or --where every figure is of the chosen transcripts only, and
     each output says which (a Selection line, a selection column, the About sheet).
     """
-    from qualcoder_ahp.agreement.compute import collect, compute, coverage_note
+    from qualcoder_ahp.agreement.compute import collect, compute, coverage_note, outside_note
 
     fmt = output_format(fmt, output, FORMATS, "table")
     names = _coders(coders, project)  # a bad --coders before the project is opened
@@ -478,13 +493,15 @@ def agreement(project: Project, coders: str | None, unit: str, threshold: float,
     with _bar(project, chosen) as bar:
         corpus = collect(project.store(), names, theme=theme,
                          transcript_ids=chosen.ids if chosen is not None else None,
-                         progress=lambda _name: bar(1))
+                         progress=lambda _name: bar(1), speakers=speakers)
         report = compute(corpus, unit, threshold, progress=lambda _name: bar(1))
     _say_chosen(coders, names)
     if fmt == "table" and not output:
         # Wrapped to the terminal as the table under them (the note ran to 105 at 80).
-        heading = f"Coders: {', '.join(report.coders)}   unit: {unit_label(unit, threshold)}"
-        for line in wrap_note("\n".join(filter(None, (heading, coverage_note(corpus)))),
+        heading = (f"Coders: {', '.join(report.coders)}   unit: {unit_label(unit, threshold)}"
+                   f"   speech: {SPEECH[speakers]}")
+        for line in wrap_note("\n".join(filter(None, (heading, coverage_note(corpus),
+                                                       outside_note(corpus)))),
                               table_width()):
             click.echo(line)
         write_rows([r.record(3) for r in report.rows(by)], fmt, output, selection=chosen,
@@ -496,9 +513,9 @@ def agreement(project: Project, coders: str | None, unit: str, threshold: float,
     names = dict(corpus.themes)
     rows = [_with_name(r.record(None if fmt in ("json", "xlsx") else 6), names)
             for r in report.rows(by)]
-    about = _about(project, report.coders, unit, threshold, theme=theme, by=by,
+    about = _about(project, report.coders, unit, threshold, speakers, theme=theme, by=by,
                    **selection_about(chosen, len(corpus.transcripts)))
-    note = coverage_note(corpus)
+    note = "; ".join(filter(None, (coverage_note(corpus), outside_note(corpus))))
     if note:  # in the About sheet and a text file's heading
         about["compared"] = note.replace(" (--by transcript shows each)", "")
     write_rows(rows, fmt, output, about=about, noun="row of agreement figures",
@@ -515,22 +532,30 @@ def _with_name(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+SPEECH = {"participants": "participants' turns", "all": "every speaker's turns"}
+"""Whose speech the units are, as a table's heading says it (a file's ``speakers``
+column says ``participants`` or ``all``, as ``--speakers``)."""
+
+
 def _about(project: Project, coders: Sequence[str], unit: str, threshold: float,
-           **filters: Any) -> dict[str, Any]:
-    """What a written file says about itself: who was compared, on which unit, from where."""
+           speakers: str, **filters: Any) -> dict[str, Any]:
+    """What a written file says about itself: who was compared, on which unit and whose
+    speech, from where."""
     return {"coders": coders_label(coders), "unit": unit_label(unit, threshold),
+            "speakers": speakers,
             "threshold": threshold if unit == "segment" else "(segment unit only)",
             **filters, "database": str(project.path), "exported_at": now()}
 
 
 DISAGREEMENT_COLUMNS = ("transcript", "theme", "theme_name", "start", "end", "coded_by",
-                        "not_coded_by", "text", "coders", "unit")
+                        "not_coded_by", "text", "coders", "unit", "speakers")
 """The columns of ``disagreements --format csv`` (the header of an empty list)."""
 
 
 @click.command("disagreements")
 @_coders_option
 @_unit
+@_speakers
 @_threshold
 @_theme
 @_transcript
@@ -538,14 +563,21 @@ DISAGREEMENT_COLUMNS = ("transcript", "theme", "theme_name", "start", "end", "co
 @_format
 @_output
 @pass_project
-def disagreements_cmd(project: Project, coders: str | None, unit: str, threshold: float,
-                      theme: str | None, transcripts: tuple[str, ...], where: tuple[str, ...],
+def disagreements_cmd(project: Project, coders: str | None, unit: str, speakers: str,
+                      threshold: float, theme: str | None, transcripts: tuple[str, ...],
+                      where: tuple[str, ...],
                       fmt: str, output: str | None) -> None:
     """List each span coded by some of the coders and not by the others, with its text.
 
-    --transcript and --where choose the transcripts, as in the reports and agreement.
+    --transcript and --where choose the transcripts, as in the reports and agreement;
+    --speakers whose speech, as in agreement (the participants' by default).
     """
-    from qualcoder_ahp.agreement.compute import collect, coverage_note, disagreements
+    from qualcoder_ahp.agreement.compute import (
+        collect,
+        coverage_note,
+        disagreements,
+        outside_note,
+    )
 
     fmt = output_format(fmt, output, FORMATS, "table")
     names = _coders(coders, project)
@@ -553,7 +585,7 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str, threshold
     with _bar(project, chosen) as bar:
         corpus = collect(project.store(), names, theme=theme,
                          transcript_ids=chosen.ids if chosen is not None else None,
-                         progress=lambda _name: bar(2))
+                         progress=lambda _name: bar(2), speakers=speakers)
         found = disagreements(corpus, unit, threshold)
     _say_chosen(coders, names)
     terminal = fmt == "table" and not output
@@ -564,7 +596,7 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str, threshold
              "coded_by": ",".join(d.coded_by), "not_coded_by": ",".join(d.not_coded_by),
              "text": _readable(d.text, fmt)} for d in found]
     if not rows:
-        note = coverage_note(corpus)
+        note = "; ".join(filter(None, (coverage_note(corpus), outside_note(corpus))))
         kept = " (the old file is left as it was)" if output and Path(output).exists() else ""
         message = ("No disagreements." + (f" Nothing written to {output}{kept}." if output
                                           else "") + (f" ({note})" if note else "")
@@ -580,11 +612,11 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str, threshold
         return
     write_rows(rows, fmt, output, sheet="disagreements",
                about=None if terminal else _about(
-                   project, corpus.coders, unit, threshold, theme=theme,
+                   project, corpus.coders, unit, threshold, speakers, theme=theme,
                    **selection_about(chosen, len(corpus.transcripts))),
                noun="disagreeing span", selection=chosen)
     if fmt == "table" and not output:
-        note = coverage_note(corpus)
+        note = "; ".join(filter(None, (coverage_note(corpus), outside_note(corpus))))
         width, stretches = table_width(), _reconcile_line(project.store(), corpus)
         click.echo("\n".join([*(wrap_note(stretches, width) if stretches else []),
                               *wrap_note(f"{plural(len(rows), 'disagreeing span')}."

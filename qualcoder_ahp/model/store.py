@@ -816,6 +816,11 @@ class Store(
                     'SELECT start, "end" FROM turns WHERE transcript_id = ? ORDER BY idx',
                     [transcript_id])))
 
+    def turn_roles(self, transcript_id: int) -> tuple[str, ...]:
+        """Each turn's speaker role, in order (agreement compares the participants')."""
+        return tuple(role for (role,) in self.conn.execute(
+            "SELECT role FROM turns WHERE transcript_id = ? ORDER BY idx", [transcript_id]))
+
     def speakers(self, transcript_id: int) -> dict[str, str]:
         """Each speaker of a transcript with their role."""
         rows = self.conn.execute(

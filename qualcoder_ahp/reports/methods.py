@@ -55,7 +55,7 @@ from qualcoder_ahp.reports.methods_sections import (
 
 def methods_report(store: Store, *, coders: Sequence[str] | None = None,
                    unit: str = "character", threshold: float = 0.9,
-                   database: str = "") -> MethodsReport:
+                   database: str = "", speakers: str = "participants") -> MethodsReport:
     """Every section of the methods draft, from the project as it stands.
 
     Args:
@@ -64,6 +64,8 @@ def methods_report(store: Store, *, coders: Sequence[str] | None = None,
             the consensus left out).
         unit: the unit of agreement and disagreements (as ``qcahp agreement --unit``).
         threshold: the segment unit's overlap.
+        speakers: whose speech the units are (as ``qcahp agreement --speakers``): the
+            participants' turns, or ``all`` (the interviewer's too).
         database: the project file's name, for the heading.
 
     Raises:
@@ -83,7 +85,7 @@ def methods_report(store: Store, *, coders: Sequence[str] | None = None,
     infos = data_section(store, report)
     codebook_section(store, report, snapshot.pooled())  # as `qcahp codebook show`
     suggestions_section(store, report, chosen)
-    corpus = coders_section(store, report, chosen, infos)
+    corpus = coders_section(store, report, chosen, infos, speakers)
     agreement_section(report, corpus, unit, threshold)
     reconciliation_section(store, report, corpus, unit, threshold)
     saturation_section(store, report, chosen, snapshot)

@@ -226,7 +226,7 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
 
 
 def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
-            infos: list[Any]) -> Any:
+            infos: list[Any], speakers: str = "participants") -> Any:
     """Which transcripts each coder worked on: ``collect``'s raters, as ``qcahp
     agreement`` counts them (a coding, or a decision on a suggestion). Returns the
     corpus (``None`` with fewer than two coders)."""
@@ -240,7 +240,7 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
         report.paragraphs.append((section, "No coder has coded a transcript yet."))
         return None
     if len(coders) >= 2:
-        corpus = collect(store, coders)
+        corpus = collect(store, coders, speakers=speakers)
         raters = {d.id: set(corpus.raters.get(d.id, ())) for d in corpus.transcripts}
     else:
         corpus = None
@@ -263,9 +263,23 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
         report.add(section, "double_coded_pct", "share double-coded (%)",
                    round(100.0 * len(double) / total, 1) if total else None,
                    "qcahp agreement --by transcript", digits=1)
+    idle = [c for c in coders if not any(c in who for who in raters.values())]
     if len(coders) == 1:
         text = (f"One coder ({coders[0]}) coded {len({names[t] for t in raters})} of the "
                 f"{counted(total, 'transcript')}; no transcript was double-coded.")
+    elif idle:
+        # "Two coders (ana and lead) have coded" of a lead who only reconciled: say what
+        # each named coder did, and that one coded nothing.
+        busy = [c for c in coders if c not in idle]
+        did = [f"{c} coded {len({names[t] for t, who in raters.items() if c in who})}"
+               for c in busy]
+        text = (f"{counted(len(coders), 'coder').capitalize()} were named ({listed(list(coders))})"
+                f"; of the {counted(total, 'transcript')}, "
+                + (listed(did) + "; " if did else "") + listed(
+                    [_idle_said(store, c) for c in idle])
+                + f". {len(double)} of {total} transcripts "
+                f"({percent_of(len(double), total)}) {'was' if len(double) == 1 else 'were'} "
+                "coded by two or more coders.")
     else:
         text = (f"{counted(len(coders), 'coder').capitalize()} ({listed(list(coders))}) have "
                 f"coded: of the {counted(total, 'transcript')}, {listed(per_coder)}"
@@ -281,9 +295,25 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
     return corpus
 
 
+def _idle_said(store: Store, coder: str) -> str:
+    """What a coder named who coded no transcript did: ``lead coded none (lead decided 3
+    reconcile stretches into consensus, 3 in effect, and made no coding of their own)``,
+    or ``lead coded none and made no decision``."""
+    summary = next((c for c in store.coder_summaries() if c.name == coder), None)
+    if summary is not None and summary.reconciled:
+        into = listed(list(summary.decided_into)) or "the consensus"
+        n = summary.reconciled
+        return (f"{coder} coded none ({coder} decided {n:,} reconcile "
+                f"{'stretch' if n == 1 else 'stretches'} into {into}, "
+                f"{summary.reconciled_in_effect:,} in effect, and made no coding of their own)")
+    if summary is not None and summary.consensus:
+        return f"{coder} coded none (it holds the reconciled codings)"
+    return f"{coder} coded none and made no decision"
+
+
 def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: float) -> None:
     """Pooled inter-rater agreement, as ``qcahp agreement`` prints it."""
-    from qualcoder_ahp.agreement.compute import compute, coverage_note
+    from qualcoder_ahp.agreement.compute import compute, coverage_note, outside_note
 
     section = "Agreement"
     if corpus is None:
@@ -294,8 +324,12 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
     result = compute(corpus, unit, threshold)
     overall, mean = result.overall, result.mean
     unit_said = unit + (f" (overlap >= {threshold:g})" if unit == "segment" else "")
-    command = f"qcahp agreement --coders {shlex.quote(','.join(corpus.coders))} --unit {unit}"
+    command = (f"qcahp agreement --coders {shlex.quote(','.join(corpus.coders))} --unit {unit}"
+               + (" --speakers all" if corpus.speakers == "all" else ""))
     report.add(section, "agreement.unit", "unit", unit_said, command)
+    report.add(section, "agreement.speakers", "whose turns are units",
+               "participants" if corpus.speakers == "participants" else "every speaker",
+               command)
     report.add(section, "agreement.themes", "themes compared", len(result.themes), command)
     if 0 < result.coded_themes < len(result.themes):  # themes nobody coded left out
         report.add(section, "agreement.themes_pooled", "themes coded (pooled)",
@@ -335,7 +369,11 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
     text = (f"Inter-rater agreement of {listed(list(corpus.coders))} was computed with "
             f"qualcoder_ahp per theme, each theme present or absent on each {unit} "
             + (f"(overlap >= {threshold:g}) " if unit == "segment" else "")
-            + "of the transcripts "
+            + ("of the participants' speech (their turns; the interviewer's turns were "
+               "left out" if corpus.speakers == "participants" else
+               "of every speaker's speech (the interviewer's turns too")
+            + ("" if segment else f", {_per_theme(result, unit)} per theme")
+            + ") in the transcripts "
             + ("both coded" if len(corpus.coders) == 2 else "two or more of them coded")
             + ""
             f", over {_themes_pooled(result)} ({overall.units:,} units pooled"
@@ -354,7 +392,20 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
                  "whatever the agreement.")
     if note:
         text += " " + sentence(note.replace(" (--by transcript shows each)", ""))
+    outside = outside_note(corpus)
+    if outside:  # a coding outside the speech compared is said, never silently lost
+        wholly = sum(n[0] for n in corpus.outside.values())
+        report.add(section, "agreement.codings_outside", "codings outside the speech "
+                   "compared (left out)", wholly, command + " --speakers all")
+        text += " " + sentence(outside.replace(
+            "; --speakers all compares every speaker's speech", ""))
     report.paragraphs.append((section, text))
+
+
+def _per_theme(result: Any, unit: str) -> str:
+    """The units one theme is compared on: ``617 sentences``, ``52,301 characters``."""
+    n = max((r.units for r in result.themes), default=0)
+    return f"{n:,} {unit}{'' if n == 1 else 's'}"
 
 
 def _themes_pooled(result: Any) -> str:
@@ -397,7 +448,8 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
         from qualcoder_ahp.reports.reconcile_state import decided_into
 
         found = disagreements(corpus, unit, threshold)
-        command = f"qcahp disagreements --coders {shlex.quote(','.join(corpus.coders))}"
+        command = (f"qcahp disagreements --coders {shlex.quote(','.join(corpus.coders))}"
+                   + (" --speakers all" if corpus.speakers == "all" else ""))
         report.add(section, "disagreements", f"disagreeing spans ({unit})", len(found),
                    f"{command} --unit {unit}")
         # The reconcile screen's disagreements (a theme's overlapping codings, which can
