@@ -1,6 +1,6 @@
 """Session 21, report leftovers met preparing a write-up: the agreement workbook's total
 rows sort safely, the framework matrix in Word and Markdown gives each case's
-attributes once."""
+attributes once, and an undo never overwrites a summary someone changed since."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from qualcoder_ahp.cli import cli
-from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.store import Store, open_store
 
 
 def run(db: Path, *args: str, code: int = 0):
@@ -102,3 +103,102 @@ def test_framework_of_transcripts_only_has_no_cases_table(tmp_path: Path) -> Non
     run(path, "framework", "-o", str(tmp_path / "t.docx"))
     doc = Document(str(tmp_path / "t.docx"))
     assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == ["Luck"]
+
+
+# ------------------------------------------------------------------ 3. undo over a later change
+def _memos(store: Store) -> list[tuple]:
+    return store.conn.execute("SELECT coder_id, target_kind, target_id, text FROM memos "
+                              "ORDER BY 1, 2, 3").fetchall()
+
+
+def test_undo_refuses_to_overwrite_a_summary_moved_in_by_participants_assign(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """alice's undo of her summary of P02 deleted the focus group's summary that
+    ``participants assign`` had appended to it since: refused, naming who and what."""
+    from tests.test_framework import extend
+
+    path = tmp_path / "u.db"
+    store = open_store(path)
+    extend(store)
+    store.set_cell_summary("alice", "fg", "weapon", "The group's word.")
+    store.set_cell_summary("alice", "P02", "weapon", "P02 on weapons.")
+    store.close()
+    monkeypatch.setenv("LOGNAME", "hana")
+    run(path, "participants", "assign", "fg", "P02")
+    store = open_store(path)
+    before, events = _memos(store), len(store.events())
+    store.close()
+    result = run(path, "undo", "--coder", "alice", code=1)
+    said = result.stderr.strip().splitlines()
+    assert len(said) == 1
+    assert said[0].startswith(
+        "Error: cannot undo event ") and (
+        "(wrote the framework summary of participant P02 on Untapped secret weapon): hana "
+        "changed the summary since (event ") in said[0]
+    assert ("moved alice's framework summary of transcript fg on Untapped secret weapon to "
+            "participant P02") in said[0]
+    assert said[0].endswith("so nothing was undone. Change the summary by hand instead "
+                            "(qcahp framework summarise or the workbench).")
+    store = open_store(path)
+    try:
+        assert _memos(store) == before and len(store.events()) == events
+        assert store.memo("alice", "cell", "participant:P02|weapon") == (
+            "P02 on weapons.\n\nfg: The group's word.")
+    finally:
+        store.close()
+
+
+def test_undo_refuses_to_overwrite_a_summary_a_theme_merge_appended_to(tmp_path: Path) -> None:
+    """bob merged a theme: alice's summary of it was appended to her summary of the
+    theme it went into. Her undo of writing that summary threw the moved text away;
+    bob's undo of the merge over alice's later edit named neither the summary nor alice."""
+    from tests.test_framework import extend
+
+    path = tmp_path / "m.db"
+    store = open_store(path)
+    extend(store)
+    store.set_cell_summary("alice", "P01", "serendipity", "Luck.")
+    store.set_cell_summary("alice", "P01", "winding", "Winding.")
+    store.merge_theme("serendipity", "winding", coder="bob")
+    merged = store.memo("alice", "cell", "participant:P01|winding")
+    assert merged == "Winding.\n\nSerendipity: Luck."
+    before = _memos(store)
+    with pytest.raises(UserError, match=r"bob changed the summary since \(event \d+: merged "
+                                        r"theme Serendipity into Winding"):
+        store.undo("alice")
+    assert _memos(store) == before
+    store.set_cell_summary("alice", "P01", "winding", "Rewritten after the merge.")
+    before = _memos(store)
+    with pytest.raises(UserError) as refused:
+        store.undo("bob")
+    assert ("alice changed their framework summary of participant P01 on Winding route "
+            "through non-traditional roles since (event ") in str(refused.value)
+    assert str(refused.value).endswith("alice can undo that first (qcahp undo --coder alice).")
+    assert _memos(store) == before
+    store.undo("alice")  # her rewrite taken back: the merge undoes, everything restored
+    assert store.undo("bob")["kind"] == "theme_merge"
+    assert store.memo("alice", "cell", "participant:P01|winding") == "Winding."
+    assert store.memo("alice", "cell", "participant:P01|serendipity") == "Luck."
+    store.close()
+
+
+def test_redo_refuses_to_overwrite_a_summary_changed_since_the_undo(tmp_path: Path) -> None:
+    """Redo puts back what the decision wrote: over a summary a theme merge made since
+    the undo, it would throw the moved text away."""
+    from tests.test_framework import extend
+
+    path = tmp_path / "r.db"
+    store = open_store(path)
+    extend(store)
+    store.set_cell_summary("alice", "P01", "serendipity", "Luck.")
+    store.set_cell_summary("alice", "P01", "winding", "Winding.")
+    store.undo("alice")
+    store.merge_theme("serendipity", "winding", coder="bob")
+    before = _memos(store)
+    with pytest.raises(UserError, match=r"^cannot redo event \d+ \(wrote the framework summary "
+                                        r"of participant P01 on Winding .*\): bob changed the "
+                                        r"summary since .* so nothing was redone\."):
+        store.redo("alice")
+    assert _memos(store) == before
+    assert store.memo("alice", "cell", "participant:P01|winding") == "Serendipity: Luck."
+    store.close()
