@@ -202,3 +202,50 @@ def test_redo_refuses_to_overwrite_a_summary_changed_since_the_undo(tmp_path: Pa
     assert _memos(store) == before
     assert store.memo("alice", "cell", "participant:P01|winding") == "Serendipity: Luck."
     store.close()
+
+
+# ------------------------------------------------------------------ 4. a coder's log
+def test_a_coders_log_shows_what_others_did_to_their_work(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``qcahp log --coder alice`` lost the move of her summary once participants assign
+    was logged under whoever ran it, and never showed bob's merge of her codings: both
+    are part of "what happened to alice's work", each saying who did it."""
+    import csv
+    import io
+
+    from tests.test_framework import extend
+
+    path = tmp_path / "l.db"
+    store = open_store(path)
+    extend(store)
+    store.set_cell_summary("alice", "fg", "weapon", "The group's word.")
+    store.set_cell_summary("alice", "P01", "serendipity", "Luck.")
+    store.close()
+    monkeypatch.setenv("LOGNAME", "hana")
+    run(path, "participants", "assign", "fg", "P02")
+    run(path, "codebook", "merge-theme", "serendipity", "winding", "--coder", "bob")
+    run(path, "undo", "--coder", "bob")
+
+    def log(coder: str) -> list[dict[str, str]]:
+        out = run(path, "log", "--coder", coder, "--format", "csv").stdout
+        return list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+
+    rows = log("alice")
+    others = [(r["coder"], r["kind"], r["what"]) for r in rows if r["coder"] != "alice"]
+    merge = ("merged theme Serendipity into Winding route through non-traditional roles "
+             "(8 codings moved, 1 memo moved)")
+    assert others == [
+        ("", "memo", "moved alice's framework summary of transcript fg on Untapped secret "
+                     "weapon to participant P02, whose transcripts went there (qcahp "
+                     "participants assign, by hana)"),
+        ("bob", "theme_merge", f"[alice's work: 3 codings, 1 memo] {merge}"),
+        ("bob", "undo", f"[alice's work: 3 codings, 1 memo] undid: {merge}")]
+    # bob's own events are not alice's: his hand coding is not listed; in his own log
+    # the merge is his, unmarked.
+    assert not any(r["kind"] == "code" and r["coder"] == "bob" for r in rows)
+    bobs = [r["what"] for r in log("bob") if r["kind"] in ("theme_merge", "undo")]
+    assert bobs == [merge, f"undid: {merge}"]
+    # The terminal's table at 80 columns keeps the mark in view.
+    table = CliRunner().invoke(cli, ["--db", str(path), "log", "--coder", "alice"],
+                               env={"COLUMNS": "80"}).stdout
+    assert "[alice's work: 3 codings, 1 memo] merged theme" in table
