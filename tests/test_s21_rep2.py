@@ -249,3 +249,39 @@ def test_a_coders_log_shows_what_others_did_to_their_work(
     table = CliRunner().invoke(cli, ["--db", str(path), "log", "--coder", "alice"],
                                env={"COLUMNS": "80"}).stdout
     assert "[alice's work: 3 codings, 1 memo] merged theme" in table
+
+
+# ------------------------------------------------------------------ memos on a terminal
+def test_memos_on_an_80_column_terminal_are_wrapped_to_read(
+        framework_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memos document, Markdown on a terminal too, broke its long lines inside
+    words at 80 columns: on a terminal it is now laid out to read, wrapped to the width
+    (Markdown in a pipe, as before)."""
+    from qualcoder_ahp.reports.text_table import cells
+
+    long = ("Chance opens the door to a role outside the profession, and the later moves "
+            "are described as deliberate; check against the board mandate codings.\n"
+            "Second thought, on its own line.")
+    store = open_store(framework_db)
+    store.set_memo("alice", "theme", "serendipity", long)
+    store.close()
+    monkeypatch.setattr("qualcoder_ahp.cli.reports._stdout_is_terminal", lambda: True)
+    out = CliRunner().invoke(cli, ["--db", str(framework_db), "memos"],
+                             env={"COLUMNS": "80"}).stdout
+    lines = out.splitlines()
+    assert max(cells(line) for line in lines) <= 80
+    assert not any(line.startswith("#") for line in lines)
+    assert lines[:6] == ["Memos", "", "Theme memos", "===========", "",
+                         "Career route / Serendipity"]
+    start = next(i for i, line in enumerate(lines) if line.startswith("  alice ("))
+    assert lines[start].endswith("): Chance opens the door to a role outside the profession,")
+    assert lines[start + 1:start + 4] == [
+        "    and the later moves are described as deliberate; check against the board",
+        "    mandate codings.", "    Second thought, on its own line."]
+    assert "  \u201cThe board listened to me.\u201d" in lines  # a coding memo's quote
+    assert "    \u2014 t1, Asha, turn 2" in lines
+    assert "  P01" in lines and any(line.startswith("  alice (") and "Fell into it." in line
+                                    for line in lines)  # a framework summary, by case
+    monkeypatch.setattr("qualcoder_ahp.cli.reports._stdout_is_terminal", lambda: False)
+    piped = CliRunner().invoke(cli, ["--db", str(framework_db), "memos"]).stdout
+    assert piped.startswith("# Memos\n") and "deliberate; check against" in piped
