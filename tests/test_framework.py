@@ -531,7 +531,7 @@ def test_docx_reads_as_a_chart_to_hand_a_supervisor(project) -> None:
     assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
     # The case column narrow (its attributes are in the cases table), the summary and
     # quotes the rest.
-    assert 3 * 360000 < table.rows[1].cells[0].width < table.rows[1].cells[2].width
+    assert 2.4 * 360000 < table.rows[1].cells[0].width < table.rows[1].cells[2].width
 
 
 def test_markdown_csv_and_json(project) -> None:

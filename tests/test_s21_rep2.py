@@ -76,6 +76,15 @@ def test_framework_in_word_gives_each_cases_attributes_once(framework_db: Path,
         assert [row.cells[0].text for row in table.rows] == ["Case", "P01", "P02", "P03",
                                                                "fg"]
     assert any("the tables by theme name the case" in p.text for p in doc.paragraphs)
+    # The case column as wide as its names need: narrow for P01, wider for a long name
+    # (one Word cannot break: no space in it), the summary and quotes the rest.
+    assert abs(doc.tables[1].rows[1].cells[0].width - 2.5 * 360000) < 1000  # Word: twips
+    store = open_store(framework_db)
+    store.assign_participant("fg", "paramedic_marcus")
+    store.close()
+    run(framework_db, "framework", "--all-coders", "-o", str(out))
+    wide = Document(str(out)).tables[1].rows[1].cells
+    assert 4 * 360000 < wide[0].width < 4.5 * 360000 < wide[2].width
 
 
 def test_framework_markdown_gives_the_cases_once_too(framework_db: Path) -> None:

@@ -397,7 +397,8 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
         table.style = "Table Grid"
         table.autofit = False
         widths = _column_widths(columns, section.page_width - section.left_margin
-                                - section.right_margin)
+                                - section.right_margin,
+                                max((cell_width(c.label) for c in fw.cases), default=0))
         for i, name in enumerate(columns):
             run = table.rows[0].cells[i].paragraphs[0].add_run(name)
             run.bold = True
@@ -460,13 +461,16 @@ def _repeat_header(row: Any) -> None:
     row._tr.get_or_add_trPr().append(mark)
 
 
-def _column_widths(columns: list[str], room: int) -> list[int]:
+def _column_widths(columns: list[str], room: int, longest: int = 12) -> list[int]:
     """The table's column widths (EMU) across the page: case (its name alone: the cases
-    table gives its attributes) and count narrow, the summary and the quotes the rest
-    (the quotes a little wider)."""
+    table gives its attributes) as wide as its ``longest`` name in bold needs, between
+    2.5 and 6 cm (a name has no space for Word to break it at: "paramedic_marcus", some
+    3.3 cm of bold Calibri, would not fit a 3.2 cm column less its cell margins), the
+    count narrow, the summary and the quotes the rest (the quotes a little wider)."""
     from docx.shared import Cm
 
-    fixed = {"Case": int(Cm(3.2)), "Codings": int(Cm(1.8))}
+    case = min(6.0, max(2.5, 0.6 + 0.23 * longest))  # ~0.23 cm a character, 11 pt bold
+    fixed = {"Case": int(Cm(case)), "Codings": int(Cm(1.8))}
     rest = room - sum(fixed.values())
     share = {"Summary": 0.42, "Quotes": 0.58} if "Summary" in columns and \
         "Quotes" in columns else {"Summary": 1.0, "Quotes": 1.0}
