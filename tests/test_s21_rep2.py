@@ -84,7 +84,7 @@ def test_framework_in_word_gives_each_cases_attributes_once(framework_db: Path,
     store.close()
     run(framework_db, "framework", "--all-coders", "-o", str(out))
     wide = Document(str(out)).tables[1].rows[1].cells
-    assert 4 * 360000 < wide[0].width < 4.5 * 360000 < wide[2].width
+    assert 4.5 * 360000 < wide[0].width < 5.5 * 360000 < wide[2].width
 
 
 def test_framework_markdown_gives_the_cases_once_too(framework_db: Path) -> None:
@@ -294,3 +294,21 @@ def test_memos_on_an_80_column_terminal_are_wrapped_to_read(
     monkeypatch.setattr("qualcoder_ahp.cli.reports._stdout_is_terminal", lambda: False)
     piped = CliRunner().invoke(cli, ["--db", str(framework_db), "memos"]).stdout
     assert piped.startswith("# Memos\n") and "deliberate; check against" in piped
+
+
+def test_framework_names_a_passage_coded_alike_by_several_coders_once(
+        framework_db: Path) -> None:
+    """Pooled, a cell listed a passage alice and bob coded alike once for each of them,
+    the same quote twice in an appendix; it is one reference naming both (the count of
+    codings stays 4)."""
+    md = run(framework_db, "framework", "--all-coders", "--theme", "serendipity",
+             "--format", "md").stdout
+    row = next(line for line in md.splitlines() if line.startswith("| P01 | 4 |"))
+    refs = row.split(" | ")[3].split("<br>")
+    assert refs[0] == "t1, turn 2, alice, bob: \u201cI fell into management by chance.\u201d"
+    assert len(refs) == 3 and sum("I fell into management by chance.\u201d" in r
+                                  for r in refs) == 1
+    one = run(framework_db, "framework", "--coder", "bob", "--theme", "serendipity",
+              "--format", "md").stdout
+    assert "| P01 | 1 | (not summarised yet) | t1, turn 2: \u201cI fell into management by " \
+           "chance.\u201d |" in one

@@ -84,19 +84,27 @@ class Cell:
         return "\n\n".join(f"{coder}: {text}" for coder, text, _ in self.summaries)
 
     def references(self, named: bool, whole: bool = False) -> list[str]:
-        """One line per coding: ``t1, turn 3 (00:02:10): “I fell into…”`` (with its
-        coder when ``named``; the quote whole when ``whole``)."""
-        return [reference(q, named, whole) for q in self.quotes]
+        """One line per coded passage: ``t1, turn 3 (00:02:10): “I fell into…”`` (with
+        its coders when ``named``; the quote whole when ``whole``). A passage several
+        coders coded alike is one line naming each (``t1, turn 3, ana, ben: …``), as
+        the Word quotes print it once: pooled, an appendix listed it once a coder."""
+        passages: dict[tuple[str, int, int], list[Quote]] = {}
+        for q in self.quotes:
+            passages.setdefault((q.transcript, q.start, q.end), []).append(q)
+        return [reference(same[0], named, whole, [q.coder for q in same])
+                for same in passages.values()]
 
 
-def reference(q: Quote, named: bool = False, whole: bool = False) -> str:
+def reference(q: Quote, named: bool = False, whole: bool = False,
+              coders: Sequence[str] = ()) -> str:
     """Where a quote is, with its first words: ``t1, turn 3 (00:02:10): “I fell…”``; or
-    with all of them (``whole``: the terminal's listing, which wraps it to the width)."""
+    with all of them (``whole``: the terminal's listing, which wraps it to the width).
+    ``named``: its coder after the place, or the ``coders`` of the passage."""
     where = q.transcript + (f", turn {q.turn}" if q.turn is not None else "")
     if q.time:
         where += f" ({q.time})"
     if named:
-        where += f", {q.coder}"
+        where += ", " + ", ".join(dict.fromkeys(coders or [q.coder]))
     text = " ".join(q.quote.split())
     if len(text) > QUOTE_CUT and not whole:
         cut = text[:QUOTE_CUT - 1]
@@ -422,7 +430,12 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
                 for n, ref in enumerate(cell.references(fw.named)):
                     run = para.add_run(("\n" if n else "") + word_safe(ref))
                     run.font.size = Pt(9)
-        for row in table.rows:  # Word takes a column's width from its cells
+        # The table's grid too: a fixed layout (autofit off) takes its columns from it,
+        # and LibreOffice always does; the cells' widths alone left four equal columns,
+        # the case and its count as wide as the quotes.
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        for row in table.rows:  # and from its cells, where autofit is on
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = width
     buf = io.BytesIO()
@@ -469,8 +482,10 @@ def _column_widths(columns: list[str], room: int, longest: int = 12) -> list[int
     count narrow, the summary and the quotes the rest (the quotes a little wider)."""
     from docx.shared import Cm
 
-    case = min(6.0, max(2.5, 0.6 + 0.23 * longest))  # ~0.23 cm a character, 11 pt bold
-    fixed = {"Case": int(Cm(case)), "Codings": int(Cm(1.8))}
+    # ~0.21 cm a character in 11 pt bold Calibri, ~0.26 in the serif font LibreOffice
+    # puts in its place where Calibri is missing ("radiographer_sam" broke at 0.23).
+    case = min(6.0, max(2.5, 0.6 + 0.27 * longest))
+    fixed = {"Case": int(Cm(case)), "Codings": int(Cm(2.2))}  # its bold heading whole
     rest = room - sum(fixed.values())
     share = {"Summary": 0.42, "Quotes": 0.58} if "Summary" in columns and \
         "Quotes" in columns else {"Summary": 1.0, "Quotes": 1.0}
