@@ -79,6 +79,11 @@ def test_framework_in_word_gives_each_cases_attributes_once(framework_db: Path,
     # The case column as wide as its names need: narrow for P01, wider for a long name
     # (one Word cannot break: no space in it), the summary and quotes the rest.
     assert abs(doc.tables[1].rows[1].cells[0].width - 2.5 * 360000) < 1000  # Word: twips
+    # The grid too, which a fixed layout (and LibreOffice) takes the columns from: it
+    # held four equal columns.
+    grid = [column.width for column in doc.tables[1].columns]
+    assert [abs(g - c.width) < 1000 for g, c in zip(grid, doc.tables[1].rows[1].cells,
+                                                      strict=True)] == [True] * 4
     store = open_store(framework_db)
     store.assign_participant("fg", "paramedic_marcus")
     store.close()
