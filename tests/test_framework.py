@@ -503,13 +503,13 @@ def test_docx_is_landscape_with_a_table_per_theme(project) -> None:
     section = doc.sections[0]
     assert section.page_width > section.page_height
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["Career route / Winding route through non-traditional roles",
+    assert headings == ["Cases", "Career route / Winding route through non-traditional roles",
                         "Career route / Serendipity",
                         "Mandate: closeness to the trust board", "Untapped secret weapon"]
-    mandate = doc.tables[2]
+    mandate = doc.tables[3]
     assert [c.text for c in mandate.rows[0].cells] == ["Case", "Codings", "Summary", "Quotes"]
     p02 = [c.text for c in mandate.rows[2].cells]
-    assert p02[:3] == ["P02\nband: 8a\nprofession: SLT", "0", "Reports to the chief nurse."]
+    assert p02[:3] == ["P02", "0", "Reports to the chief nurse."]
 
 
 def test_docx_reads_as_a_chart_to_hand_a_supervisor(project) -> None:
@@ -518,16 +518,20 @@ def test_docx_reads_as_a_chart_to_hand_a_supervisor(project) -> None:
     store, _ = project
     store.close()
     assert run("--coder", "alice", "-o", "fw.docx")[0] == 0
-    table = Document("fw.docx").tables[1]  # Career route / Serendipity
+    doc = Document("fw.docx")
+    cases = {r.cells[0].text: [c.text for c in r.cells] for r in doc.tables[0].rows}
+    assert cases["Case"] == ["Case", "Kind", "Transcripts", "band", "profession"]
+    assert cases["P01"] == ["P01", "participant", "t1, t4", "8c", "physio"]
+    table = doc.tables[2]  # Career route / Serendipity
     rows = {r.cells[0].paragraphs[0].text: r.cells for r in table.rows[1:]}
-    assert [p.text for p in rows["P01"][0].paragraphs] == ["P01", "band: 8c",
-                                                           "profession: physio"]
+    assert [p.text for p in rows["P01"][0].paragraphs] == ["P01"]
     assert rows["P01"][1].text != "0" and rows["P01"][2].text == "(not summarised yet)"
     assert rows["P01"][2].paragraphs[0].runs[0].italic
     assert rows["fg"][1].text == "0" and rows["fg"][2].text == ""
     assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
-    # The case column is wide enough for an attribute, the summary and quotes the rest.
-    assert table.rows[1].cells[0].width > 4 * 360000
+    # The case column narrow (its attributes are in the cases table), the summary and
+    # quotes the rest.
+    assert 2.4 * 360000 < table.rows[1].cells[0].width < table.rows[1].cells[2].width
 
 
 def test_markdown_csv_and_json(project) -> None:
@@ -537,8 +541,9 @@ def test_markdown_csv_and_json(project) -> None:
     code, md, _ = run("--format", "md", "--theme", "serendipity")
     assert code == 0
     assert "| fg | 1 | bob: Luck \\| matters. | fg, turn 2, bob: \u201cLuck matters.\u201d |" in md
-    # A participant's attributes under the case; a coded cell with no summary says so.
-    assert "| P01<br>band: 8c<br>profession: physio | 4 | (not summarised yet) |" in md
+    # A participant's attributes in the cases table; a coded cell with no summary says so.
+    assert "| P01 | participant | t1, t4 | 8c | physio |" in md
+    assert "| P01 | 4 | (not summarised yet) |" in md
     code, out, _ = run("--format", "csv", "--coder", "bob")
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
     assert len(rows) == 4 * 4

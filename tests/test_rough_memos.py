@@ -45,8 +45,8 @@ def test_none_of_these_says_how_many_there_are(db, terminal):
     out = memos(db, "--coder", "bob")
     assert out.startswith("No memos match (1 memo in the project in all; without --coder,")
     assert "# Memos" not in out
-    # Memos that match are the document, as before.
-    assert memos(db, "--coder", "alice").startswith("# Memos of alice\n")
+    # Memos that match are the document, to read on a terminal (Markdown in a pipe).
+    assert memos(db, "--coder", "alice").startswith("Memos of alice\n\nMemos on codings\n")
 
 
 def test_a_pipe_or_a_chosen_format_keeps_the_document(db, tmp_path, monkeypatch):

@@ -126,8 +126,9 @@ def test_undo_and_redo_refuse_when_the_work_changed_since(store: Store,
     # ana edits the memo the merge appended to: undoing would throw that away.
     store.set_memo("ana", "theme", "board", "Rewritten.")
     state = everything(store)
-    with pytest.raises(UserError, match="cannot undo merging 'caring' into 'board': a memo on "
-                                        "theme board was changed since"):
+    with pytest.raises(UserError, match="cannot undo event \\d+ \\(merged theme Caring into "
+                                        "Board .*\\): ana changed their memo on theme Board "
+                                        "since \\(event \\d+: edited the memo on theme Board\\)"):
         store.undo("cy")
     assert everything(store) == state
     store.undo("ana")  # ana takes her rewrite back: now the merge undoes

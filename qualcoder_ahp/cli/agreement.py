@@ -334,10 +334,16 @@ def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
     """A workbook like the other reports': bold frozen header, and an About sheet."""
     from qualcoder_ahp.reports.exports import about_sheet
 
+    # The pooled and mean rows close the sheet; kept out of the filter range (as a
+    # matrix's column total is), sorting the themes by kappa leaves them last instead
+    # of burying "(pooled)" among the themes as one more row.
+    totals = 0
+    while totals < len(rows) and rows[-1 - totals].get("view") in ("overall", "mean"):
+        totals += 1
     # Coefficients read as in the terminal (0.000) instead of Excel's 15 digits.
     sheets = [Sheet(sheet, list(columns), [[r[c] for c in columns] for r in rows],
                     title=_title(sheet, about), wrap={"text"} & set(columns),
-                    decimals=set(SHORT) & set(columns))]
+                    decimals=set(SHORT) & set(columns), totals=totals)]
     if about:
         notes = {k: v for k, v in COLUMN_NOTES.items()
                  if any(part in columns for part in k.split(" / "))

@@ -104,7 +104,8 @@ def log_json(entries: list[LogEntry]) -> list[dict[str, Any]]:
 
 @click.command("log")
 @click.option("--coder", metavar="NAME",
-              help="Only this coder's events (and reconcile decisions they made).")
+              help="Only this coder's events, reconcile decisions they made, and "
+                   "others' that moved their work (marked [NAME's work: ...]).")
 @click.option("--transcript", metavar="NAME|ID",
               help="Only events about this transcript (a bare name: every version).")
 @click.option("--theme", metavar="ID", help="Only events about this theme.")

@@ -86,8 +86,9 @@ def framework_cmd(ctx: click.Context, coder: str | None, consensus: bool, all_co
       --cells summary, quotes or both lists the cells to read, by theme.
     -o FILE.xlsx: a row per case with its attributes, a column per theme, each
       cell its summary then its quote references; a second sheet has every
-      quote. .docx: a landscape section per theme (case | summary | quotes);
-      .md the same; .csv a row per cell; .json everything.
+      quote. .docx: the cases with their attributes, then a landscape section
+      per theme (case | codings | summary | quotes); .md the same; .csv a row
+      per cell; .json everything.
 
     \b
     Examples:

@@ -74,7 +74,7 @@ from qualcoder_ahp.reports.writers import (
 
 _stdout_is_terminal = stdout_is_terminal  # where quotes asks (a test stands in a terminal)
 QUOTE_FORMATS = ("text", "csv", "xlsx", "md", "docx", "json")
-MEMO_FORMATS = ("md", "docx", "csv", "xlsx", "json", "table")
+MEMO_FORMATS = ("md", "text", "docx", "csv", "xlsx", "json", "table")
 MEMO_KINDS = ("theme", "transcript", "coding", "cell")
 COUNTS_NARROWING = Narrowing(short=(
     ("codings", "cod"), ("segments", "seg"), ("transcripts", "trs"), ("participants", "ppl"),
@@ -523,9 +523,10 @@ def memos_cmd(project: Project, kind: str | None, theme: str | None, coder: str 
               output: str | None) -> None:
     """Memos on themes, transcripts and codings, for the write-up.
 
-    As a document (Markdown, the default, or Word): theme memos in codebook order,
-    transcript memos, then memos on codings under their theme, each with its quote.
-    As a table (CSV, XLSX, JSON): one row per memo. With --transcript or --where, only
+    As a document (Markdown, the default in a pipe, or Word): theme memos in codebook
+    order, transcript memos, memos on codings under their theme, each with its quote,
+    then framework summaries; on a terminal the same to read, wrapped to it (--format
+    text). As a table (CSV, XLSX, JSON): one row per memo. With --transcript or --where, only
     the memos on those transcripts and on codings in them (no theme memos).
     """
     from qualcoder_ahp.reports.memos import (
@@ -534,10 +535,14 @@ def memos_cmd(project: Project, kind: str | None, theme: str | None, coder: str 
         memos_json,
         memos_markdown,
         memos_sheet,
+        memos_text,
     )
 
     asked = fmt is not None or output is not None
-    fmt = output_format(fmt, output, MEMO_FORMATS, "md")
+    # On a terminal the document to read, wrapped to it (the Markdown's long lines broke
+    # inside words at 80 columns); in a pipe Markdown, as before (memos > memos.md).
+    fmt = output_format(fmt, output, MEMO_FORMATS,
+                        "text" if not output and _stdout_is_terminal() else "md")
     store = project.store()
     if coder is not None:
         coder = coder.strip()  # as the store names coders
@@ -565,6 +570,7 @@ def memos_cmd(project: Project, kind: str | None, theme: str | None, coder: str 
     subtitle = chosen.label if chosen is not None and one is None else ""
     content = {
         "md": lambda: memos_markdown(rows, title, subtitle),
+        "text": lambda: memos_text(rows, title, subtitle, table_width()),
         "docx": lambda: memos_docx(rows, title, subtitle),
         "csv": lambda: _csv(memos_sheet(rows), chosen),
         "xlsx": lambda: to_xlsx([memos_sheet(rows), ex.about_sheet({

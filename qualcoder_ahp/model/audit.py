@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.event_words import Described, EventWords, stored_time
 from qualcoder_ahp.model.reconcile_store import decided_by_matcher
+from qualcoder_ahp.records import plural
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -87,7 +88,9 @@ def audit_log(
     Args:
         store: the project.
         coder: only events this coder made (or, for a reconcile decision, decided,
-            under this name or one they had before: ``decided_by_matcher``).
+            under this name or one they had before: ``decided_by_matcher``), and those
+            someone else made that moved this coder's work (:func:`their_work`: a theme
+            merge, its undo or redo, a summary moved by ``participants assign``).
         transcript_ids: only events about one of these transcripts (as their words
             name them, stored in ``event_targets``: :func:`record_targets`).
         theme: only events about this theme (a merge of it, into it, its codings...).
@@ -118,19 +121,69 @@ def audit_log(
     if since is not None or until is not None:
         light = [row for row in light if (since is None or stored_time(row[2]) >= since)
                  and (until is None or stored_time(row[2]) < until)]
+    work: dict[int, str] = {}  # what of the coder's each event by someone else moved
     if coder is not None:
         # A reconcile decision names its decider as they were called then: a coder's
         # own, made under a name they had before a rename or join, are theirs.
         decided_by = decided_by_matcher(store, coder)
         others = words.load_events(row[0] for row in light if row[1] != coder)
         words.prefetch(e for e in others if e["kind"] in ("undo", "redo", "merged"))
-        light = [row for row in light if row[1] == coder or decided_by(
+        # Someone else's event that moved this coder's work is part of its story ("what
+        # happened to ana's summary?"): kept, its words saying what of hers it moved.
+        found = store.conn.execute("SELECT id FROM coders WHERE name = ?", [coder]).fetchone()
+        work = {e["id"]: moved for e in others if found and e["kind"] in WORK_KINDS
+                and (moved := their_work(store, words, e, found[0])) is not None}
+        light = [row for row in light if row[1] == coder or row[0] in work or decided_by(
             _decided_by(words.event(row[0]) or {}, words), row[2])]
     matched = len(light)
     light = light if limit is None else light[:limit]
     chosen = words.load_events(row[0] for row in reversed(light))
     words.prefetch(chosen)
-    return [_entry(words, event, words.describe(event)) for event in chosen], matched
+    entries = []
+    for event in chosen:
+        described = words.describe(event)
+        if event["id"] in work and f"{coder}'s" not in described.what:
+            # First, where an 80-column table still shows it (it cuts the words' end).
+            described.what = f"[{coder}'s work: {work[event['id']]}] {described.what}"
+        entries.append(_entry(words, event, described))
+    return entries, matched
+
+
+WORK_KINDS = ("theme_merge", "undo", "redo", "memo")
+"""The kinds of event by one coder (or none) that can move another coder's work: a
+theme merge moves every coder's codings and memos of the theme, and its undo and redo
+move them back and forth; ``participants assign`` moves each coder's summaries of a case
+(a ``memo`` event logged for no coder)."""
+
+
+def their_work(store: Store, words: EventWords, event: dict[str, Any], coder_id: int
+               ) -> str | None:
+    """What of the coder's an event by someone else moved (``3 codings, 1 memo``), or
+    ``None``: a theme merge (or an undo or redo of one) counts the coder's codings and
+    memos of the merged theme, a summary moved by ``participants assign`` is a memo."""
+    if event["kind"] in ("undo", "redo"):
+        target = words.event(event.get("target"))
+        if target is None or target["kind"] != "theme_merge":
+            return None
+        event = target
+    elif event["kind"] == "memo" and event.get("coder") is not None:
+        return None  # a coder's own memo
+    changes = [c for c in event.get("changes") or () if isinstance(c, dict)]
+    # A moved memo leaves where it was (after None); a moved coding is retired (and a
+    # copy made under the other theme), as is one the coder had coded there already.
+    memos = sum(1 for c in changes if c.get("op") == "memo" and c.get("after") is None
+                and c.get("coder_id") == coder_id)
+    retired = sorted({int(c["id"]) for c in changes if c.get("op") == "coding"
+                      and c.get("before") == 1 and c.get("after") == 0})
+    codings = 0
+    for k in range(0, len(retired), 500):
+        chunk = retired[k:k + 500]
+        codings += int(store.conn.execute(
+            "SELECT COUNT(*) FROM codings WHERE coder_id = ? AND id IN ("
+            + ",".join("?" * len(chunk)) + ")", [coder_id, *chunk]).fetchone()[0])
+    if not (codings or memos):
+        return None
+    return ", ".join(plural(n, noun) for n, noun in ((codings, "coding"), (memos, "memo")) if n)
 
 
 REASSIGNED_KINDS = ("reconcile", "undo", "redo", "merged")
@@ -178,9 +231,12 @@ def _prefilter(store: Store, coder: str | None, kinds: Iterable[str],
         where.append("e.id IN (SELECT t.event_id FROM event_targets t WHERE t.theme_id = ?)")
         args.append(theme)
     if coder is not None:
+        # Besides, what may have moved the coder's work (WORK_KINDS): a theme merge, and
+        # a memo event logged for no coder (a summary moved by participants assign).
         row = store.conn.execute("SELECT id FROM coders WHERE name = ?", [coder]).fetchone()
         where.append(f"(e.coder_id = ? OR e.kind IN "
-                     f"({','.join('?' * len(REASSIGNED_KINDS))}))")
+                     f"({','.join('?' * len(REASSIGNED_KINDS))}) OR e.kind = 'theme_merge' "
+                     "OR (e.kind = 'memo' AND e.coder_id IS NULL))")
         args += [row[0] if row else None, *REASSIGNED_KINDS]
     return (" WHERE " + " AND ".join(where) if where else ""), args
 
@@ -247,4 +303,5 @@ def _decided_by(event: dict[str, Any], words: EventWords, depth: int = 0) -> str
     return None
 
 
-__all__ = ["EVENT_KINDS", "LogEntry", "audit_log", "parse_when", "record_targets"]
+__all__ = ["EVENT_KINDS", "LogEntry", "WORK_KINDS", "audit_log", "parse_when",
+           "record_targets", "their_work"]

@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.memo_guard import check_memos
 from qualcoder_ahp.model.reconcile_store import RECONCILE_RULES, ReconcileMixin
 from qualcoder_ahp.records import Coding
 
@@ -407,8 +408,8 @@ class DecisionMixin(ReconcileMixin):
                 raise to stop, and then nothing is undone.
 
         Raises:
-            UserError: a step refused (a theme in use, edited again since): nothing is
-                undone.
+            UserError: a step refused (a theme in use, edited again since, a memo
+                changed since: :func:`.memo_guard.check_memos`): nothing is undone.
         """
         taken: list[dict[str, Any]] = []
         with self.write():
@@ -426,10 +427,11 @@ class DecisionMixin(ReconcileMixin):
                             and target["kind"] == "theme_add"):
                         self._check_theme_unused(change["id"])
                 self._check_theme_fields(inverse, "undo")
-                if target["kind"] == "theme_merge":
-                    self.check_merge_state(target, inverse, "undo")
                 if coder_id is None:
                     coder_id = self.ensure_coder(coder)
+                check_memos(self, target, inverse, "undo", coder_id)
+                if target["kind"] == "theme_merge":
+                    self.check_merge_state(target, inverse, "undo")
                 self._apply_and_log(coder_id, "undo", inverse, {"target": target_id})
                 taken.append(target)
                 if progress is not None and (len(taken) % 500 == 0 or len(taken) == total):
@@ -474,7 +476,8 @@ class DecisionMixin(ReconcileMixin):
         fewer are left.
 
         Raises:
-            UserError: a step refused (a theme edited again since): nothing is redone.
+            UserError: a step refused (a theme edited again since, a memo changed since):
+                nothing is redone.
         """
         taken: list[dict[str, Any]] = []
         with self.write():
@@ -484,10 +487,11 @@ class DecisionMixin(ReconcileMixin):
                 target_id = undone.pop()
                 target = self._event(target_id)
                 self._check_theme_fields(target["changes"], "redo")
-                if target["kind"] == "theme_merge":
-                    self.check_merge_state(target, target["changes"], "redo")
                 if coder_id is None:
                     coder_id = self.ensure_coder(coder)
+                check_memos(self, target, target["changes"], "redo", coder_id)
+                if target["kind"] == "theme_merge":
+                    self.check_merge_state(target, target["changes"], "redo")
                 self._apply_and_log(coder_id, "redo", target["changes"], {"target": target_id})
                 taken.append(target)
         return taken

@@ -84,19 +84,27 @@ class Cell:
         return "\n\n".join(f"{coder}: {text}" for coder, text, _ in self.summaries)
 
     def references(self, named: bool, whole: bool = False) -> list[str]:
-        """One line per coding: ``t1, turn 3 (00:02:10): “I fell into…”`` (with its
-        coder when ``named``; the quote whole when ``whole``)."""
-        return [reference(q, named, whole) for q in self.quotes]
+        """One line per coded passage: ``t1, turn 3 (00:02:10): “I fell into…”`` (with
+        its coders when ``named``; the quote whole when ``whole``). A passage several
+        coders coded alike is one line naming each (``t1, turn 3, ana, ben: …``), as
+        the Word quotes print it once: pooled, an appendix listed it once a coder."""
+        passages: dict[tuple[str, int, int], list[Quote]] = {}
+        for q in self.quotes:
+            passages.setdefault((q.transcript, q.start, q.end), []).append(q)
+        return [reference(same[0], named, whole, [q.coder for q in same])
+                for same in passages.values()]
 
 
-def reference(q: Quote, named: bool = False, whole: bool = False) -> str:
+def reference(q: Quote, named: bool = False, whole: bool = False,
+              coders: Sequence[str] = ()) -> str:
     """Where a quote is, with its first words: ``t1, turn 3 (00:02:10): “I fell…”``; or
-    with all of them (``whole``: the terminal's listing, which wraps it to the width)."""
+    with all of them (``whole``: the terminal's listing, which wraps it to the width).
+    ``named``: its coder after the place, or the ``coders`` of the passage."""
     where = q.transcript + (f", turn {q.turn}" if q.turn is not None else "")
     if q.time:
         where += f" ({q.time})"
     if named:
-        where += f", {q.coder}"
+        where += ", " + ", ".join(dict.fromkeys(coders or [q.coder]))
     text = " ".join(q.quote.split())
     if len(text) > QUOTE_CUT and not whole:
         cut = text[:QUOTE_CUT - 1]
@@ -120,6 +128,9 @@ class Framework:
     """Each participant case's attributes, by case key (transcript cases have none)."""
     attribute_names: list[str]
     selection: Selection | None = None
+    transcripts: dict[str, list[str]] = field(default_factory=dict)
+    """Each case's chosen transcripts as reports label them (``t1``, ``t1@2``), by case
+    key."""
 
     @property
     def named(self) -> bool:
@@ -206,7 +217,9 @@ def framework(data: ReportData, theme_ids: Sequence[str] = (),
     attributes = {c.key: data.participants.get(c.name, {}) for c in cases
                   if c.kind == "participant"}
     return Framework(cases, themes, cells, data.coder, attributes,
-                     sorted({n for a in attributes.values() for n in a}), data.selection)
+                     sorted({n for a in attributes.values() for n in a}), data.selection,
+                     {c.key: [data.transcripts[t].label for t in c.transcripts]
+                      for c in cases})
 
 
 def cell_quotes(data: ReportData, case: Case, theme_id: str) -> list[Quote]:
@@ -296,9 +309,33 @@ def framework_json(fw: Framework) -> dict[str, Any]:
     }
 
 
+def cases_sheet(fw: Framework) -> Sheet | None:
+    """The cases, each once: the case, its kind when the matrix has both kinds, its
+    transcripts (unless each case is one transcript of its name) and the participant's
+    attributes. Word and Markdown give it before the tables by theme, whose rows name
+    only the case (an appendix of eight themes repeated every participant's attributes
+    eight times). ``None`` when it would add nothing to the case names."""
+    named = any(fw.transcripts.get(c.key, [c.label]) != [c.label] for c in fw.cases)
+    if not (named or fw.attribute_names):
+        return None
+    kinds = len({c.kind for c in fw.cases}) > 1
+    rows = [[c.label, *([c.kind] if kinds else []),
+             # Sorted, as the quotes' participants table lists them (import order is
+             # not the reader's, and differs in a copy brought back from REFI-QDA).
+             *([", ".join(sorted(fw.transcripts.get(c.key, ())))] if named else []),
+             *(fw.attributes.get(c.key, {}).get(n, "") for n in fw.attribute_names)]
+            for c in fw.cases]
+    what = " and ".join(w for w, shown in (("transcripts", named),
+                                            ("attributes", fw.attribute_names)) if shown)
+    return Sheet("cases", ["case", *(["kind"] if kinds else []),
+                           *(["transcripts"] if named else []), *fw.attribute_names], rows,
+                 title="Cases", note=f"Each case once, with its {what}; the tables by theme "
+                                     "name the case in each row.")
+
+
 def theme_sheets(fw: Framework, mode: str = "both") -> list[Sheet]:
-    """One table per theme: case (with the participant's attributes) | codings | summary
-    (:data:`NOT_SUMMARISED` in a coded cell with none) | quotes (Markdown)."""
+    """One table per theme: case | codings | summary (:data:`NOT_SUMMARISED` in a coded
+    cell with none) | quotes (Markdown). Who each case is: :func:`cases_sheet`."""
     out = []
     for t in fw.themes:
         columns = ["case", "codings"]
@@ -309,9 +346,7 @@ def theme_sheets(fw: Framework, mode: str = "both") -> list[Sheet]:
         rows = []
         for case in fw.cases:
             cell = fw.cell(case, t.id)
-            attrs = fw.attributes.get(case.key, {})
-            who = [f"{n}: {attrs[n]}" for n in fw.attribute_names if attrs.get(n)]
-            row: list[Any] = ["\n".join([case.label, *who]), cell.count]
+            row: list[Any] = [case.label, cell.count]
             if "summary" in columns:
                 row.append(cell.summary_text(fw.named) if cell.summaries else
                            NOT_SUMMARISED if cell.count else "")
@@ -323,24 +358,27 @@ def theme_sheets(fw: Framework, mode: str = "both") -> list[Sheet]:
 
 
 def framework_markdown(fw: Framework, title: str, mode: str = "both") -> str:
-    """A section per theme with its table of cases (a matrix is too wide for a page)."""
+    """The cases (:func:`cases_sheet`), then a section per theme with its table of cases
+    (a matrix is too wide for a page)."""
     lines = [f"# {md_text(title)}", ""]
     if fw.selection is not None:
         lines += [md_text(fw.selection.label), ""]
     if not fw.cases:
         lines += ["No transcript is chosen.", ""]
-    for sheet in theme_sheets(fw, mode) if fw.cases else ():
+    cases = cases_sheet(fw)
+    for sheet in ([cases] if cases else []) + (theme_sheets(fw, mode) if fw.cases else []):
         lines += [f"## {md_text(sheet.title)}", "",
-                  "| " + " | ".join(sheet.columns) + " |",
+                  "| " + " | ".join(md_cell(c) for c in sheet.columns) + " |",
                   "|" + "|".join("---:" if c == "codings" else "---"
                                  for c in sheet.columns) + "|"]
         lines += ["| " + " | ".join(md_cell(str(v)) for v in row) + " |" for row in sheet.rows]
-        lines.append("")
+        lines += ["", md_text(sheet.note), ""] if sheet.note else [""]
     return "\n".join(lines)
 
 
 def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
-    """Word, landscape: a section per theme, a table case | summary | quotes."""
+    """Word, landscape: the cases once (:func:`cases_sheet`: transcripts, attributes),
+    then a section per theme, a table case | codings | summary | quotes."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt, RGBColor
@@ -356,6 +394,9 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
         doc.add_paragraph(word_safe(fw.selection.label))
     if not fw.cases:
         doc.add_paragraph("No transcript is chosen.")
+    cases = cases_sheet(fw)
+    if cases is not None:
+        _cases_table(doc, cases)
     for t in fw.themes:
         doc.add_heading(word_safe(t.path), level=1)
         columns = ["Case", "Codings"] + (["Summary"] if mode in ("summary", "both") else []) \
@@ -364,7 +405,8 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
         table.style = "Table Grid"
         table.autofit = False
         widths = _column_widths(columns, section.page_width - section.left_margin
-                                - section.right_margin)
+                                - section.right_margin,
+                                max((cell_width(c.label) for c in fw.cases), default=0))
         for i, name in enumerate(columns):
             run = table.rows[0].cells[i].paragraphs[0].add_run(name)
             run.bold = True
@@ -373,11 +415,6 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
             cell = fw.cell(case, t.id)
             row = table.add_row().cells
             row[0].paragraphs[0].add_run(word_safe(case.label)).bold = True
-            for name in fw.attribute_names:  # who the case is, beside what they said
-                value = fw.attributes.get(case.key, {}).get(name, "")
-                if value:
-                    run = row[0].add_paragraph().add_run(word_safe(f"{name}: {value}"))
-                    run.font.size = Pt(8)
             row[1].text = str(cell.count)
             k = 2
             if "Summary" in columns:
@@ -393,12 +430,38 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
                 for n, ref in enumerate(cell.references(fw.named)):
                     run = para.add_run(("\n" if n else "") + word_safe(ref))
                     run.font.size = Pt(9)
-        for row in table.rows:  # Word takes a column's width from its cells
+        # The table's grid too: a fixed layout (autofit off) takes its columns from it,
+        # and LibreOffice always does; the cells' widths alone left four equal columns,
+        # the case and its count as wide as the quotes.
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        for row in table.rows:  # and from its cells, where autofit is on
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = width
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _cases_table(doc: Any, sheet: Sheet) -> None:
+    """The "Cases" heading, its table (header row bold, repeated on each page) and the
+    note that the tables by theme name only the case."""
+    from docx.shared import Pt
+
+    doc.add_heading(sheet.title, level=1)
+    table = doc.add_table(rows=1, cols=len(sheet.columns))
+    table.style = "Table Grid"
+    for cell, name in zip(table.rows[0].cells, sheet.columns, strict=True):
+        # Headed as the theme tables are ("Case"); an attribute as the project names it.
+        heading = name.capitalize() if name in ("case", "kind", "transcripts") else name
+        cell.paragraphs[0].add_run(word_safe(heading)).bold = True
+    _repeat_header(table.rows[0])
+    for values in sheet.rows:
+        for n, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
+            cell.paragraphs[0].add_run(word_safe(str(value))).bold = n == 0
+    note = doc.add_paragraph().add_run(sheet.note)
+    note.italic = True
+    note.font.size = Pt(9)
 
 
 def _repeat_header(row: Any) -> None:
@@ -411,12 +474,18 @@ def _repeat_header(row: Any) -> None:
     row._tr.get_or_add_trPr().append(mark)
 
 
-def _column_widths(columns: list[str], room: int) -> list[int]:
-    """The table's column widths (EMU) across the page: case and count narrow, the
-    summary and the quotes the rest (the quotes a little wider)."""
+def _column_widths(columns: list[str], room: int, longest: int = 12) -> list[int]:
+    """The table's column widths (EMU) across the page: case (its name alone: the cases
+    table gives its attributes) as wide as its ``longest`` name in bold needs, between
+    2.5 and 6 cm (a name has no space for Word to break it at: "paramedic_marcus", some
+    3.3 cm of bold Calibri, would not fit a 3.2 cm column less its cell margins), the
+    count narrow, the summary and the quotes the rest (the quotes a little wider)."""
     from docx.shared import Cm
 
-    fixed = {"Case": int(Cm(4.5)), "Codings": int(Cm(1.8))}
+    # ~0.21 cm a character in 11 pt bold Calibri, ~0.26 in the serif font LibreOffice
+    # puts in its place where Calibri is missing ("radiographer_sam" broke at 0.23).
+    case = min(6.0, max(2.5, 0.6 + 0.27 * longest))
+    fixed = {"Case": int(Cm(case)), "Codings": int(Cm(2.2))}  # its bold heading whole
     rest = room - sum(fixed.values())
     share = {"Summary": 0.42, "Quotes": 0.58} if "Summary" in columns and \
         "Quotes" in columns else {"Summary": 1.0, "Quotes": 1.0}
@@ -512,4 +581,4 @@ def listing_text(fw: Framework, title: str, mode: str, width: int | None) -> str
 __all__ = ["CELLS", "Cell", "Framework", "FrameworkTheme", "SUMMARY_MARK", "cell_quotes",
            "cell_value", "framework", "framework_docx", "framework_json", "framework_markdown",
            "framework_themes", "grid_sheet", "grid_text", "listing_text", "long_sheet",
-           "NOT_SUMMARISED", "quotes_long_sheet", "reference", "theme_sheets"]
+           "NOT_SUMMARISED", "quotes_long_sheet", "reference", "theme_sheets", "cases_sheet"]

@@ -19,6 +19,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.framework_store import parse_cell
 from qualcoder_ahp.reports.data import ReportData, find_transcript
 from qualcoder_ahp.reports.quotes import speaker_at, turn_at
+from qualcoder_ahp.reports.text_table import cells, wrap_cells
 from qualcoder_ahp.reports.writers import Sheet, md_text, shown_time, word_safe
 
 KINDS = ("theme", "transcript", "coding", "cell")
@@ -190,6 +191,45 @@ def memos_markdown(rows: list[Memo], title: str, subtitle: str = "") -> str:
                 lines += [f"*{md_text(m.case or '')}*", ""]
             lines += [f"**{md_text(m.coder)}** ({m.updated[:10]}): {_md_line(m.text)}", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def memos_text(rows: list[Memo], title: str, subtitle: str = "",
+               width: int | None = None) -> str:
+    """The document of :func:`memos_markdown` to read on a terminal, as plain text
+    wrapped to ``width`` terminal cells (``None``: lines whole), laid out as
+    :func:`~qualcoder_ahp.reports.exports.quotes_text` lays out quotes: a part per kind
+    of memo, a heading per theme or transcript, each quote indented in quotation marks
+    with where it is, each memo under its coder and date. (The Markdown, printed on an
+    80-column terminal, broke its long lines inside words.)"""
+    def block(text: str, indent: str, rest: str | None = None) -> list[str]:
+        if width is None:
+            return [indent + text]
+        return wrap_cells(text, max(20, width), indent, rest or indent) or [indent]
+
+    def underline(text: str, mark: str) -> list[str]:
+        return [*block(text, ""), mark * min(cells(text), width or 80)]
+
+    lines = block(title, "") + (block(subtitle, "") if subtitle else [])
+    if not rows:
+        lines += ["", "No memos match."]
+    for kind, heading, sub, group in _sections(rows):
+        if heading:
+            lines += ["", *underline(HEADINGS[kind], "=")]
+        if sub:
+            lines += ["", *underline(sub, "-")]
+        for m in group:
+            lines.append("")
+            if m.kind == "coding":
+                lines += block("\u201c" + " ".join((m.quote or "").split()) + "\u201d", "  ")
+                lines += block("\u2014 " + m.where, "    ")
+            if m.kind == "cell":
+                lines += block(m.case or "", "  ")
+            # Its line breaks kept, as the Markdown keeps them.
+            parts = [" ".join(p.split()) for p in m.text.strip().splitlines()] or [""]
+            lines += block(f"{m.coder} ({m.updated[:10]}): {parts[0]}", "  ", "    ")
+            for part in parts[1:]:
+                lines += block(part, "    ")
+    return "\n".join(lines) + "\n"
 
 
 def memos_docx(rows: list[Memo], title: str, subtitle: str = "") -> bytes:
