@@ -162,9 +162,14 @@ def test_demo_is_built_once(tmp_path: Path, monkeypatch):
             calls.append("codebook")
             return Codebook("demo", THEMES, PATTERNS)
 
+        @staticmethod
+        def remember_colours(store, path, loaded):  # a YAML codebook: nothing to remember
+            calls.append("colours")
+
     modules = {"qualcoder_ahp.importers": FakeImporters,
                "qualcoder_ahp.suggest.runner": FakeSuggest,
-               "qualcoder_ahp.suggest.codebook": FakeSuggest}
+               "qualcoder_ahp.suggest.codebook": FakeSuggest,
+               "qualcoder_ahp.refi.codes": FakeSuggest}
     monkeypatch.setattr(jobs, "_core", modules.__getitem__)
     monkeypatch.setattr(jobs, "DEMO_TRANSCRIPTS", tmp_path)
     monkeypatch.setattr(jobs, "DEMO_CODEBOOK", tmp_path)
@@ -173,10 +178,10 @@ def test_demo_is_built_once(tmp_path: Path, monkeypatch):
     progress = []
     assert jobs.build_demo(store, lambda d, t: progress.append((d, t)),
                            lambda d, t: progress.append((d, t))) is True
-    assert calls == ["codebook", "analyse", "import", "participants", "suggest"]
+    assert calls == ["codebook", "colours", "analyse", "import", "participants", "suggest"]
     assert progress == [(1, 1), (2, 2)]
     assert jobs.build_demo(store) is False
-    assert calls == ["codebook", "analyse", "import", "participants", "suggest"]
+    assert calls == ["codebook", "colours", "analyse", "import", "participants", "suggest"]
     assert "demo" in store.coders()
     store.close()
 
