@@ -540,7 +540,8 @@ def test_markdown_csv_and_json(project) -> None:
     store.close()
     code, md, _ = run("--format", "md", "--theme", "serendipity")
     assert code == 0
-    assert "| fg | 1 | bob: Luck \\| matters. | fg, turn 2, bob: \u201cLuck matters.\u201d |" in md
+    # The transcript fg is its own case: the row names it (session 21: "fg, turn 2").
+    assert "| fg | 1 | bob: Luck \\| matters. | turn 2, bob: \u201cLuck matters.\u201d |" in md
     # A participant's attributes in the cases table; a coded cell with no summary says so.
     assert "| P01 | participant | t1, t4 | 8c | physio |" in md
     assert "| P01 | 4 | (not summarised yet) |" in md

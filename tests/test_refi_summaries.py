@@ -72,7 +72,9 @@ def test_summaries_go_out_as_notes_on_their_cases_sources(tmp_path: Path) -> Non
         ("Framework summary: Winding route \u2014 focus-group", "ana",
          "Case: transcript:focus-group\nTheme id: winding", "Most took a winding road."),
     ]
-    assert all(n.get("creationDateTime") for n in notes.values())
+    # A summary's time is its last edit (session 21: it was written as its creation).
+    assert all(n.get("modifiedDateTime") and not n.get("creationDateTime")
+               for n in notes.values())
     # Each summary hangs from every source of its case (the schema's Case has no NoteRef):
     # P01's two interviews, P02's, the focus group's.
     refs = {s.get("name"): sorted(notes[r.get("targetGUID")].get("name")[19:]

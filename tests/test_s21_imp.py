@@ -196,13 +196,16 @@ def test_dialogue_dashes_naming_nobody_are_turns_of_their_own(tmp_path: Path) ->
     check_invariants(parsed)
     assert [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns] == [
         ("INTERVIEWER", "How did you start?"), ("HELEN", "I qualified in 1996."),
-        ("(unlabelled)", "Did you plan it?"),
+        # each line a voice of its own, so that speakers rename can name each (small)
+        ("(unlabelled 1)", "Did you plan it?"),
         # a dash opening a cue alone is no second speaker
-        ("(unlabelled)", "No, I fell into it. -and then I stayed.")]
+        ("(unlabelled 2)", "No, I fell into it. -and then I stayed.")]
     assert parsed.notes == [
-        "1 cue holds two speakers' lines (each opening with '-') that name neither: read as "
-        "turns of (unlabelled); to have them read as the speakers', write the name after the "
-        "dash ('- HELEN: No.') and import the file again"]
+        "1 cue holds dialogue lines (each opening with '-') that name no speaker: read as "
+        "the turns of (unlabelled 1) and (unlabelled 2), one a line; give each its speaker "
+        "with qcahp speakers rename TRANSCRIPT '(unlabelled 1)' NAME (a speaker of the "
+        "transcript: the line joins their turns), or write the name after the dash "
+        "('- HELEN: No.') and import the file again"]
 
 
 def test_a_word_broken_over_a_page_is_one_word_again(tmp_path: Path) -> None:

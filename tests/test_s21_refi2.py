@@ -136,7 +136,9 @@ def _times(path: Path) -> dict[str, list[str]]:
         qde = archive.read("project.qde")
     validate_both(qde, "Project.xsd")
     root = etree.fromstring(qde)
-    return {tag: [e.get("creationDateTime") for e in root.iter(f"{PR}{tag}")]
+    # A note's time is its last edit (modifiedDateTime); the others' their creation.
+    return {tag: [e.get("modifiedDateTime" if tag == "Note" else "creationDateTime")
+                  for e in root.iter(f"{PR}{tag}")]
             for tag in ("TextSource", "PlainTextSelection", "Coding", "Note")}
 
 

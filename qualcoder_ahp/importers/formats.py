@@ -30,6 +30,7 @@ from qualcoder_ahp.importers.normalise import (
 )
 from qualcoder_ahp.importers.turns import (
     NAME_AND_TIME, UNLABELLED, _clean_name, _valid_name, label_role, loose_label, match_label,
+    unnamed_voice,
 )
 
 MAX_UNZIPPED = 200 * 1024 * 1024
@@ -672,7 +673,10 @@ def _cue_speakers(blocks: list[Block]) -> list[Block]:
     then so is any other opening a line); sounds (``[LAUGHS]``, ``(MUSIC PLAYING)``) never
     are. Each dash opens a turn: of the speaker its line names (``- HELEN: No.``, ``-
     [HELEN] No.``); else, where the file has two speakers and another line of the cue
-    names one, of the other; else of no known speaker, ``(unlabelled)``.
+    names one, of the other; else, in a file of named speakers, of a voice of its own,
+    ``(unlabelled 1)``, ``(unlabelled 2)``, ... (one a line, so that ``qcahp speakers
+    rename`` can give each its speaker: as one ``(unlabelled)`` they could not be told
+    apart), with a note; in a file that names no one, ``(unlabelled)``.
     """
     cues = [(b, _dialogue(b.lines)) if b.kind == CUE and not b.speaker else (b, None)
             for b in blocks]
@@ -696,7 +700,8 @@ def _cue_speakers(blocks: list[Block]) -> list[Block]:
     pair = names | {n for n, k in labelled.items() if k >= 2 or label_role(n) is not None}
     out: list[Block] = []
     last: str | None = None
-    unnamed = 0  # cues of two speakers with no name for either
+    voices: list[str] = []  # the lines of a dialogue cue that no label names
+    voiced = 0  # the cues that hold them
     for block, parts in cues:
         if parts is None:
             out.append(block)
@@ -722,7 +727,7 @@ def _cue_speakers(blocks: list[Block]) -> list[Block]:
                     said[k + 1][0] if k + 1 < len(said) else None)
                 if said[k][0] is None and near in pair:
                     said[k] = (next(iter(pair - {near})), said[k][1], False)
-        unnamed += len(said) > 1 and all(who is None for who, _, _ in said)
+        before = len(voices)
         for k, (who, lines, led) in enumerate(said):
             if not any(x.strip() for x in lines):
                 continue
@@ -737,18 +742,25 @@ def _cue_speakers(blocks: list[Block]) -> list[Block]:
             elif who is not None and who == last and (k > 0 or len(said) == 1):
                 out.append(Block(lines, kind=CUE, time=block.time))
             else:
+                if who is None and pair:  # a line no label names: a voice of its own
+                    voices.append(unnamed_voice(len(voices) + 1))
+                    who = voices[-1]
                 # (A cue, not a paragraph: a file with speakers known from its structure
                 # takes only strong labels, and "HELEN:" cues are as much its labels.)
                 out.append(Block(lines, kind=CUE, speaker=who or UNLABELLED,
                                  time=block.time))
                 last = who
+        voiced += len(voices) > before
     notes = []
-    if unnamed and pair:
-        cues_hold = f"{unnamed} cue holds" if unnamed == 1 else f"{unnamed} cues hold"
-        notes.append(f"{cues_hold} two speakers' lines (each opening with '-') that name "
-                     f"neither: read as turns of {UNLABELLED}; to have them read as the "
-                     "speakers', write the name after the dash ('- HELEN: No.') and import "
-                     "the file again")
+    if voices:
+        cues_hold = f"{voiced} cue holds" if voiced == 1 else f"{voiced} cues hold"
+        shown = (voices[0] if len(voices) == 1 else f"{voices[0]} to {voices[-1]}"
+                 if len(voices) > 4 else ", ".join(voices[:-1]) + " and " + voices[-1])
+        notes.append(f"{cues_hold} dialogue lines (each opening with '-') that name no "
+                     f"speaker: read as the turns of {shown}, one a line; give each its "
+                     f"speaker with qcahp speakers rename TRANSCRIPT '{voices[0]}' NAME (a "
+                     "speaker of the transcript: the line joins their turns), or write the "
+                     "name after the dash ('- HELEN: No.') and import the file again")
     return Blocks(out, notes)
 
 

@@ -48,6 +48,22 @@ from qualcoder_ahp.importers.blocks import (CLOCK, CUE, HEADING, NOTE, PARA, TIM
 from qualcoder_ahp.records import Turn
 
 UNLABELLED = "(unlabelled)"
+_VOICE = re.compile(r"\(unlabelled \d+\)")
+
+
+def unnamed_voice(n: int) -> str:
+    """The name of the ``n``-th voice no label names in a cue of several (subtitle
+    dialogue dashes, ``- Did you plan it?`` / ``- No.``): ``(unlabelled 1)``. Each such
+    line is a voice of its own, so ``qcahp speakers rename`` can give each its speaker;
+    as ``(unlabelled)`` they were one name, and a rename moved every one at once."""
+    return f"(unlabelled {n})"
+
+
+def unlabelled(name: str) -> bool:
+    """``(unlabelled)`` or an :func:`unnamed_voice`: no speaker a label names, never
+    merged with another name, and no one the roles are guessed from."""
+    return name == UNLABELLED or (name.startswith("(unlabelled ")
+                                  and _VOICE.fullmatch(name) is not None)
 
 DEFAULT_INTERVIEWERS = frozenset({
     "interviewer", "int", "i", "q", "ai", "assistant", "counsel",
@@ -747,7 +763,7 @@ def merge_aliases(turns: list[tuple[str, str | None, str]]) -> list[tuple[str, s
     rename: dict[str, str] = {}
     for short in names:
         longer = [n for n in starting[words[short]] if n != short]
-        if len(longer) == 1 and short != UNLABELLED:
+        if len(longer) == 1 and not unlabelled(short):
             rename[short] = longer[0]
     rename.update(_same_person(names, rename))
     for short, full in rename.items():  # "Dan" -> "Dan Ott" -> "Dr Dan Ott"
@@ -767,7 +783,7 @@ def _same_person(names: list[str], renamed: dict[str, str]) -> dict[str, str]:
     Price``, ``SARAH`` for ``Dr Sarah Price``), then with an initial (``S. Price``), then
     as initials (``SP``). One interviewer written five ways was five speakers. Role
     labels (``AI``, ``P1``, ``Speaker 2``) are never merged."""
-    people = [n for n in names if n not in renamed and n != UNLABELLED
+    people = [n for n in names if n not in renamed and not unlabelled(n)
               and label_role(n) is None and not _is_role_word(n.lower())]
     keys = {n: _person_words(n) for n in people}
     out: dict[str, str] = {}
@@ -941,7 +957,7 @@ def assign_roles(
     roles: dict[str, str] = {}
     for name in words:
         low = name.lower()
-        if name == UNLABELLED:
+        if unlabelled(name):
             continue
         if matches(name, named_p):
             roles[name] = "participant"
@@ -952,7 +968,7 @@ def assign_roles(
         elif (role := label_role(name)) is not None:
             roles[name] = role
     if not named_p:
-        rest = [n for n in words if n not in roles and n != UNLABELLED]
+        rest = [n for n in words if n not in roles and not unlabelled(n)]
         labelled = sum(words[n] for n, r in roles.items() if r == "participant")
         if rest:
             first = {n: k for k, n in enumerate(words)}  # ties: the first to speak
@@ -964,7 +980,7 @@ def assign_roles(
     for name in words:
         if name in roles:
             continue
-        if name == UNLABELLED:
+        if unlabelled(name):
             only = len(words) == 1
             roles[name] = "participant" if only else "other"
         else:
@@ -983,7 +999,7 @@ def guessed_roles(roles: dict[str, str], interviewers: Iterable[str],
     should look, as suggestions go on the participant's turns.
     """
     named = [x.strip().lower() for x in (*interviewers, *participants) if x.strip()]
-    people = [n for n in roles if n != UNLABELLED]
+    people = [n for n in roles if not unlabelled(n)]
     if len(people) < 2 or any(questioners) or any(sections):
         return None
     for name in people:

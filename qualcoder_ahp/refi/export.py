@@ -19,7 +19,9 @@ The rules (DESIGN.md, REFI-QDA section) that this module keeps:
 6. ``PlainTextSelection`` offsets are 0-based, end-exclusive code points over the
    labelled text, covering the same words as the stored coding.
 7. Each ``Coding`` holds one ``CodeRef``; coders are ``Users/User`` referenced by
-   ``creatingUser``; memos are ``Notes/Note`` reached through ``NoteRef``.
+   ``creatingUser``; memos are ``Notes/Note`` reached through ``NoteRef``, their last
+   edit as ``modifiedDateTime`` (a memo keeps only that time, not when it was first
+   written, so it has no ``creationDateTime``).
 8. A framework cell summary is a ``Note`` named ``Framework summary: <theme> — <case>``
    whose ``Description`` says its case and theme id (``Case: participant:P01``,
    ``Theme id: serendipity``), reached through a ``NoteRef`` from each ``TextSource``
@@ -287,13 +289,14 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
         for memo in snap.memos:
             note = b.sub(notes, "Note", guid=memo.guid,
                          name=f"{memo.kind.capitalize()} memo by {memo.coder}: {memo.target_label}",
-                         creatingUser=memo.coder_guid, creationDateTime=_datetime(memo.updated_at))
+                         creatingUser=memo.coder_guid,
+                         modifiedDateTime=_datetime(memo.updated_at))
             b.sub(note, "PlainTextContent", memo.text)
         for summary in snap.summaries:
             note = b.sub(notes, "Note", guid=summary.guid,
                          name=summary_name(summary.theme_name, summary.case_label),
                          creatingUser=summary.coder_guid,
-                         creationDateTime=_datetime(summary.updated_at))
+                         modifiedDateTime=_datetime(summary.updated_at))
             b.sub(note, "Description", summary_description(summary.case_key, summary.theme_id))
             b.sub(note, "PlainTextContent", summary.text)
     if snap.consensus:

@@ -48,6 +48,7 @@ from qualcoder_ahp.importers.turns import (
     match_label,
     merge_aliases,
     speaker_headings,
+    unlabelled,
 )
 from qualcoder_ahp.records import Turn
 
@@ -113,9 +114,10 @@ def speaker_label(turn: Turn) -> str:
     time = " ".join(turn.time.split()) if turn.time else ""
     if not _TIME.fullmatch(time):
         time = ""
-    if turn.speaker == UNLABELLED or not name:
-        # No speaker: the time alone, as a stamp ("[00:00:05] So tell me..."), which
-        # both imports read back as an unlabelled turn's time.
+    if unlabelled(turn.speaker) or not name:
+        # No speaker (nor a voice no label named, "(unlabelled 1)"): the time alone, as
+        # a stamp ("[00:00:05] So tell me..."), which both imports read back as an
+        # unlabelled turn's time.
         return f"[{time}] " if time else ""
     return f"[{time}] {name}: " if time else f"{name}: "
 
@@ -128,7 +130,7 @@ def describe_speakers(turns: list[Turn]) -> str | None:
     """
     roles: dict[str, str] = {}
     for turn in turns:
-        if turn.speaker != UNLABELLED and turn.role in ROLES:
+        if not unlabelled(turn.speaker) and turn.role in ROLES:
             roles.setdefault(" ".join(turn.speaker.split()), turn.role)
     if not roles:
         return None

@@ -83,24 +83,31 @@ class Cell:
             return "\n\n".join(text for _, text, _ in self.summaries)
         return "\n\n".join(f"{coder}: {text}" for coder, text, _ in self.summaries)
 
-    def references(self, named: bool, whole: bool = False) -> list[str]:
+    def references(self, named: bool, whole: bool = False, case: str = "") -> list[str]:
         """One line per coded passage: ``t1, turn 3 (00:02:10): “I fell into…”`` (with
         its coders when ``named``; the quote whole when ``whole``). A passage several
         coders coded alike is one line naming each (``t1, turn 3, ana, ben: …``), as
-        the Word quotes print it once: pooled, an appendix listed it once a coder."""
+        the Word quotes print it once: pooled, an appendix listed it once a coder.
+        ``case``: the cell's case (its row), whose name a reference does not repeat."""
         passages: dict[tuple[str, int, int], list[Quote]] = {}
         for q in self.quotes:
             passages.setdefault((q.transcript, q.start, q.end), []).append(q)
-        return [reference(same[0], named, whole, [q.coder for q in same])
+        return [reference(same[0], named, whole, [q.coder for q in same], case)
                 for same in passages.values()]
 
 
 def reference(q: Quote, named: bool = False, whole: bool = False,
-              coders: Sequence[str] = ()) -> str:
+              coders: Sequence[str] = (), case: str = "") -> str:
     """Where a quote is, with its first words: ``t1, turn 3 (00:02:10): “I fell…”``; or
     with all of them (``whole``: the terminal's listing, which wraps it to the width).
-    ``named``: its coder after the place, or the ``coders`` of the passage."""
-    where = q.transcript + (f", turn {q.turn}" if q.turn is not None else "")
+    ``named``: its coder after the place, or the ``coders`` of the passage. A transcript
+    with its ``case``'s name (``physio_helen``'s interview ``physio_helen``) is named
+    once, by the row: ``turn 4: “…”``, as a quote's attribution names it once; it stays
+    when the quote has no turn to give instead."""
+    parts = [] if q.transcript == case and q.turn is not None else [q.transcript]
+    if q.turn is not None:
+        parts.append(f"turn {q.turn}")
+    where = ", ".join(parts)
     if q.time:
         where += f" ({q.time})"
     if named:
@@ -234,15 +241,15 @@ def cell_quotes(data: ReportData, case: Case, theme_id: str) -> list[Quote]:
 
 
 # ---------------------------------------------------------------------- cells as text
-def cell_value(fw: Framework, cell: Cell, mode: str) -> Any:
-    """A cell as ``--cells`` asks: the count (a number), or text."""
+def cell_value(fw: Framework, cell: Cell, mode: str, case: str = "") -> Any:
+    """A cell as ``--cells`` asks: the count (a number), or text (``case``: its row's)."""
     if mode == "count":
         return cell.count
     parts = []
     if mode in ("summary", "both") and cell.summaries:
         parts.append(cell.summary_text(fw.named))
     if mode in ("quotes", "both") and cell.quotes:
-        parts.append("\n".join(cell.references(fw.named)))
+        parts.append("\n".join(cell.references(fw.named, case=case)))
     return "\n\n".join(parts)
 
 
@@ -252,7 +259,7 @@ def grid_sheet(fw: Framework, mode: str = "both") -> Sheet:
     names = [t.name for t in fw.themes]
     rows = [[case.label, case.kind,
              *(fw.attributes.get(case.key, {}).get(n, "") for n in fw.attribute_names),
-             *(cell_value(fw, fw.cell(case, t.id), mode) for t in fw.themes)]
+             *(cell_value(fw, fw.cell(case, t.id), mode, case.label) for t in fw.themes)]
             for case in fw.cases]
     return Sheet("framework", ["case", "case kind", *fw.attribute_names, *names], rows,
                  wrap=set() if mode == "count" else set(names),
@@ -283,7 +290,7 @@ def long_sheet(fw: Framework, mode: str = "both") -> Sheet:
             rows.append([case.label, case.kind, *(attrs.get(n, "") for n in fw.attribute_names),
                          t.id, t.path, cell.count,
                          cell.summary_text(fw.named) if mode != "quotes" else "",
-                         "\n".join(cell.references(fw.named))
+                         "\n".join(cell.references(fw.named, case=case.label))
                          if mode in ("quotes", "both") else ""])
     return Sheet("framework", ["case", "case kind", *fw.attribute_names, "theme",
                                "theme path", "codings", "summary", "quotes"], rows,
@@ -351,7 +358,7 @@ def theme_sheets(fw: Framework, mode: str = "both") -> list[Sheet]:
                 row.append(cell.summary_text(fw.named) if cell.summaries else
                            NOT_SUMMARISED if cell.count else "")
             if "quotes" in columns:
-                row.append("\n".join(cell.references(fw.named)))
+                row.append("\n".join(cell.references(fw.named, case=case.label)))
             rows.append(row)
         out.append(Sheet(t.id, columns, rows, title=t.path))
     return out
@@ -427,7 +434,7 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
                 k += 1
             if "Quotes" in columns:
                 para = row[k].paragraphs[0]
-                for n, ref in enumerate(cell.references(fw.named)):
+                for n, ref in enumerate(cell.references(fw.named, case=case.label)):
                     run = para.add_run(("\n" if n else "") + word_safe(ref))
                     run.font.size = Pt(9)
         # The table's grid too: a fixed layout (autofit off) takes its columns from it,
@@ -564,7 +571,7 @@ def listing_text(fw: Framework, title: str, mode: str, width: int | None) -> str
             elif mode in ("summary", "both"):
                 entries += block("(no summary yet)", "  ")
             if refs:  # each quote whole: read here, wrapped under its reference
-                for ref in cell.references(fw.named, whole=True):
+                for ref in cell.references(fw.named, whole=True, case=case.label):
                     entries += block("- " + ref, "  ", "    ")
         if entries:
             shown += 1
