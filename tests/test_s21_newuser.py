@@ -224,3 +224,38 @@ def test_methods_counts_one_pattern_and_one_exclusion_in_the_singular(study):
     assert ("with 1 spaCy rule pattern that suggests them (1 exclusion pattern)."
             in " ".join(out.split()))
     assert "1 exclusion patterns" not in out
+
+
+# -- decide: a coder changing their mind -----------------------------------------------------
+
+
+@pytest.fixture()
+def suggested(study: Path) -> tuple[Path, int]:
+    run(study, "suggest")
+    import json
+
+    found = json.loads(run(study, "suggestions", "--format", "json"))
+    assert [s["theme"] for s in found] == ["chance"]  # "fell into", in p01
+    return study, found[0]["id"]
+
+
+def test_a_changed_decision_says_what_it_replaced(suggested):
+    db, sid = suggested
+    first = run(db, "decide", str(sid), "accept", "--coder", "ben")
+    assert "instead of" not in first
+    coding = first.split("coding ")[1].split(" ")[0]
+    out = run(db, "decide", str(sid), "reject", "--coder", "ben")
+    assert out.startswith(f"Rejected suggestion {sid} (chance) as ben, instead of accepting "
+                          f"it (coding {coding} [")
+    assert out.rstrip().endswith(") removed).")
+    back = run(db, "decide", str(sid), "accept", "--coder", "ben")
+    assert back.startswith(f"Accepted suggestion {sid} (chance) as ben, instead of rejecting "
+                           "it: coding ")
+    assert run(db, "decide", str(sid), "accept", "--coder", "ben").startswith(
+        "ben already accepted")
+
+
+def test_the_first_reject_says_nothing_of_an_earlier_decision(suggested):
+    db, sid = suggested
+    assert run(db, "decide", str(sid), "reject", "--coder", "ana") == (
+        f"Rejected suggestion {sid} (chance) as ana.\n")
