@@ -259,3 +259,34 @@ def test_the_first_reject_says_nothing_of_an_earlier_decision(suggested):
     db, sid = suggested
     assert run(db, "decide", str(sid), "reject", "--coder", "ana") == (
         f"Rejected suggestion {sid} (chance) as ana.\n")
+
+
+# -- reports of a consensus that holds only decided disagreements ----------------------------
+
+
+def test_a_consensus_without_the_agreed_passages_is_said_in_reports(suggested, tmp_path):
+    """Two coders agree on a passage and differ on another; one reconcile decide, no
+    copy-agreed: `counts --consensus` counted only the decided passage, silently. With
+    no passage coded alike (tests/test_team_s18.py) nothing is said."""
+    db, sid = suggested
+    run(db, "decide", str(sid), "accept", "--coder", "ana")
+    run(db, "decide", str(sid), "accept", "--coder", "ben")
+    at = text_of(db, "p01").index("Nobody planned it.")
+    csv = write_csv(tmp_path, "a.csv", "transcript,theme,quote\np01,voice,Nobody planned it.\n")
+    run(db, "codings", "import", str(csv), "--coder", "ana")
+    run(db, "reconcile", "decide", "take", "ana", "--transcript", "p01", "--theme", "voice",
+        "--at", str(at), "--coders", "ana,ben", "--by", "lead")
+    result = CliRunner().invoke(cli, ["--db", str(db), "counts", "--consensus"])
+    assert result.exit_code == 0, result.output
+    note = ("note: consensus holds only the 1 reconcile decision made so far: 1 passage ana "
+            "and ben coded alike is not in it (`qcahp reconcile copy-agreed` copies them), so "
+            "this report leaves them out.")
+    assert note in result.stderr
+    quotes = CliRunner().invoke(cli, ["--db", str(db), "quotes", "--consensus"])
+    assert note in quotes.stderr
+    # A coder's own report, or the consensus once the agreed passages are in: no note.
+    assert "copy-agreed" not in CliRunner().invoke(
+        cli, ["--db", str(db), "counts", "--coder", "ana"]).stderr
+    run(db, "reconcile", "copy-agreed", "--coders", "ana,ben", "--by", "lead")
+    after = CliRunner().invoke(cli, ["--db", str(db), "counts", "--consensus"])
+    assert after.exit_code == 0 and "copy-agreed" not in after.stderr
