@@ -290,3 +290,17 @@ def test_a_consensus_without_the_agreed_passages_is_said_in_reports(suggested, t
     run(db, "reconcile", "copy-agreed", "--coders", "ana,ben", "--by", "lead")
     after = CliRunner().invoke(cli, ["--db", str(db), "counts", "--consensus"])
     assert after.exit_code == 0 and "copy-agreed" not in after.stderr
+
+
+def test_an_unknown_suggestion_id_says_where_the_ids_are(study):
+    before = dump(study)
+    err = run(study, "decide", "99", "accept", "--coder", "ana", code=1)
+    assert err == ("Error: no suggestion with id 99: this project has no suggestions yet "
+                   "(`qcahp codebook load FILE`, then `qcahp suggest`)\n")
+    assert dump(study) == before
+    run(study, "suggest")
+    before = dump(study)
+    err = run(study, "decide", "99", "accept", "--coder", "ana", code=1)
+    assert err.startswith("Error: no suggestion with id 99 in this project (ids 1-1; "
+                          "`qcahp suggestions` lists them)")
+    assert dump(study) == before

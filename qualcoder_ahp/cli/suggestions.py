@@ -184,7 +184,7 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
     store = project.store()
     coder = coder.strip()  # as the store names coders
     store.refuse_consensus(coder)  # its codings are the reconciled result
-    sug = store.suggestion(suggestion_id)
+    sug = _suggestion(store, suggestion_id)
     if verdict == "reject" and (start is not None or end is not None):
         raise UserError("--start/--end only go with accept")
     s = sug.start if start is None else start
@@ -226,6 +226,20 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
                + _replaced(before, [c for c in was if c.id != coding.id])
                + f": coding {coding.id} [{coding.start}, {coding.end}) {coding.origin}: "
                f"{_excerpt(coding.quote, 60)!r}")
+
+
+def _suggestion(store: Any, suggestion_id: int) -> Any:
+    """The suggestion, or an error saying where the ids are: "no suggestion with id 99"
+    left a newcomer to guess whether the id, the project or the command was wrong."""
+    try:
+        return store.suggestion(suggestion_id)
+    except UserError:
+        ids = [s.id for s in store.suggestions(status=None)]  # the error path only
+    if not ids:
+        raise UserError(f"no suggestion with id {suggestion_id}: this project has no "
+                        "suggestions yet (`qcahp codebook load FILE`, then `qcahp suggest`)")
+    raise UserError(f"no suggestion with id {suggestion_id} in this project (ids "
+                    f"{min(ids)}-{max(ids)}; `qcahp suggestions` lists them)")
 
 
 def _replaced(before: str | None, codings: list[Any]) -> str:
