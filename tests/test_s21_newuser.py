@@ -304,3 +304,19 @@ def test_an_unknown_suggestion_id_says_where_the_ids_are(study):
     assert err.startswith("Error: no suggestion with id 99 in this project (ids 1-1; "
                           "`qcahp suggestions` lists them)")
     assert dump(study) == before
+
+
+def test_a_quote_copied_with_the_speaker_label_says_to_leave_it_out(study, tmp_path):
+    """`qcahp show` prints each turn as "Respondent (participant): ..."; a quote copied
+    with it is not found, and the error says why."""
+    shown = run(study, "show", "p01").splitlines()
+    line = next(x for x in shown if "fell into it" in x)
+    assert line.startswith("Respondent (participant): ")
+    csv = write_csv(tmp_path, "hand.csv", f'transcript,theme,quote\np01,chance,"{line}"\n')
+    before = dump(study)
+    err = run(study, "codings", "import", str(csv), "--coder", "ana", code=1)
+    assert err == (f"Error: {csv}: line 2: the quote begins with the speaker label "
+                   "'Respondent (participant):', which is not in the text: leave it out\n")
+    assert dump(study) == before
+    csv.write_text(f'transcript,theme,quote\np01,chance,"{line.split(": ", 1)[1]}"\n')
+    assert "Imported 1 coding" in run(study, "codings", "import", str(csv), "--coder", "ana")

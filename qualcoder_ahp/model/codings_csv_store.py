@@ -250,6 +250,12 @@ QUOTE_MARKS = {"'": "['\u2018\u2019]", "\u2018": "['\u2018\u2019]", "\u2019": "[
 marks finds the transcript's curly ones, and the other way round."""
 
 
+SHOWN_LABEL = re.compile(r"(?:\[[\d:.]+\]\s*)?[^\s:][^:\n]{0,60}?"
+                         r" \((?:interviewer|participant|other)\):\s+")
+"""The start of a turn as ``qcahp show`` prints it, ``[00:01:08] Helen (participant): ``:
+copied with a quote, it is not the transcript's text."""
+
+
 def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
     """Every place ``quote`` is in ``text``, as ``(start, end)``: any run of white space
     in the quote matches any run in the text (a quote copied from a page or a cell
@@ -276,6 +282,12 @@ def _located(text: str, quotes: tuple[str, ...], transcript: str, where: str,
                         path=str(file))
     spans = find_quote(text, quotes[0]) or find_quote(text, quotes[1])
     if not spans:
+        label = SHOWN_LABEL.match(quotes[1].strip())
+        if label and find_quote(text, quotes[1].strip()[label.end():]):
+            # Copied from `qcahp show` with the line's start: the label is not text.
+            raise UserError(f"{where}: the quote begins with the speaker label "
+                            f"{label.group(0).strip()!r}, which is not in the text: leave it "
+                            "out", path=str(file))
         raise UserError(f"{where}: the quote is not in {transcript}'s text (copy it from "
                         f"`qcahp show {transcript}`, or give start and end)", path=str(file))
     if len(spans) > 1:
