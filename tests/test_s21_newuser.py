@@ -107,7 +107,8 @@ def test_quotes_without_offsets_are_found_in_the_text(study, tmp_path):
     csv = write_csv(tmp_path, "hand.csv",
                     "transcript,theme,quote\n"
                     "p01,chance,The director asked me to step up when the manager left.\n"
-                    'p01,voice,"Now I sit on the ""system\nleadership group"" with the directors."\n'
+                    'p01,voice,"Now I sit on the ""system\nleadership group"" with the '
+                    'directors."\n'
                     "p01,voice,We’re often an afterthought\n")
     assert run(study, "codings", "import", str(csv), "--coder", "ana") == (
         "Imported 3 codings for ana (0 already present).\n")
