@@ -883,7 +883,10 @@ def codings_import(project: Project, file: str, coder: str, transcript_ref: str 
 
     FILE is a CSV file with the columns transcript, theme, start, end and quote (as
     `qcahp codings export` writes them): start and end are character offsets into
-    the transcript's text, and the quote must be the text between them. A coder
+    the transcript's text, and the quote must be the text between them. Without
+    start and end (no such columns, or both empty in a row) the quote is found in
+    the text, as copied from `qcahp show` (line breaks and curly or straight quote
+    marks may differ); a quote found nowhere or in several places stops. A coder
     column, if there is one, must name one coder throughout (`qcahp codings export
     --coder NAME`); the codings go to --coder. The first bad row stops the import
     with its line number, and nothing is stored; codings already there are skipped.

@@ -20,6 +20,7 @@ import click
 from qualcoder_ahp.cli.common import Project, say, write_output
 from qualcoder_ahp.model.coders_store import shell_arg
 from qualcoder_ahp.model.store import now
+from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports import CONSENSUS, ReportData, resolve_coder
 from qualcoder_ahp.reports import exports as ex
 from qualcoder_ahp.reports.selection import Selection, selection_json
@@ -99,6 +100,8 @@ def say_not_pooled() -> None:
     data = ctx.meta.pop(NOT_POOLED, None) if ctx is not None else None
     if data is not None and data.coder is not None and not data.codings:
         say_reconciler(data.store, data.coder)
+    if data is not None and data.coder is not None:
+        say_agreed_missing(data.store, data.coder)
     if data is None or not data.not_pooled:
         return
     coded = {c.coder for c in data.codings}
@@ -121,6 +124,39 @@ def said_who_was_pooled() -> None:
     data = ctx.meta.get(NOT_POOLED) if ctx is not None else None
     if data is not None and data.coder is None:  # pooled: no reconciler's note to keep
         del ctx.meta[NOT_POOLED]
+
+
+def say_agreed_missing(store: Store, coder: str) -> None:
+    """Say when a consensus coder holds decided disagreements but not the passages the
+    coders coded alike: after a few ``qcahp reconcile decide`` and no copy-agreed,
+    ``counts --consensus`` counted two codings where the coders had agreed on thirteen
+    passages, with nothing to say those were never copied into the consensus."""
+    from qualcoder_ahp.agreement.compute import collect
+    from qualcoder_ahp.agreement.reconcile import reconcile_stretches
+
+    if coder not in store.consensus_coders():
+        return
+    mine = [e for e in store.reconcile_log()
+            if e["coder"] == coder and e["status"] == "in effect"]
+    if not mine or any(e["rule"] == "agreed" for e in mine):
+        return
+    compared = sorted({c for e in mine for c in e.get("compared") or ()})
+    known = set(store.coders())
+    if len(compared) < 2 or not set(compared) <= known:
+        return
+    _, agreed = reconcile_stretches(collect(store, compared))
+    there: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for c in store.codings(coder=coder):
+        there.setdefault((c.transcript_id, c.theme_id), []).append((c.start, c.end))
+    missing = [it for it in agreed if not any(
+        a < it.end and b > it.start for a, b in there.get((it.transcript_id, it.theme_id), ()))]
+    if not missing:
+        return
+    who = " and ".join([", ".join(compared[:-1]), compared[-1]])
+    say(f"note: {coder} holds only the {plural(len(mine), 'reconcile decision')} made so "
+        f"far: {plural(len(missing), 'passage')} {who} coded alike "
+        f"{'is' if len(missing) == 1 else 'are'} not in it (`qcahp reconcile copy-agreed` "
+        "copies them), so this report leaves them out.", fg="yellow")
 
 
 def say_reconciler(store: Store, coder: str) -> None:

@@ -169,7 +169,9 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
     SUGGESTION_ID is the id column of `qcahp suggestions`. The span is the
     suggestion's unless --start/--end (character offsets) adjust it; an adjusted span
     must overlap the suggestion's. Your own hand coding of exactly the accepted span
-    with the theme is replaced by the accepted coding (no passage coded twice). The consensus
+    with the theme is replaced by the accepted coding (no passage coded twice). A
+    decision replaces the coder's earlier one on the suggestion, and says which (and
+    the coding it removed). The consensus
     coder (consensus, or any coder a reconcile decision went into) is refused: its
     codings come from `qcahp reconcile decide` or the reconcile screen only.
 
@@ -182,7 +184,7 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
     store = project.store()
     coder = coder.strip()  # as the store names coders
     store.refuse_consensus(coder)  # its codings are the reconciled result
-    sug = store.suggestion(suggestion_id)
+    sug = _suggestion(store, suggestion_id)
     if verdict == "reject" and (start is not None or end is not None):
         raise UserError("--start/--end only go with accept")
     s = sug.start if start is None else start
@@ -209,14 +211,46 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
         which = f"suggestion {suggestion_id} ({sug.theme_id})"
         click.echo(f"{coder} already {same.format(which)}; nothing changed.")
         return
+    # A coder changing their mind was told only the new decision, as if it were the
+    # first: say what it replaced (and the coding it took away), as the log does.
+    before = store.decision_of(suggestion_id, coder)
+    was = [c for c in store.codings(transcript_id=sug.transcript_id, coder=coder)
+           if c.suggestion_id == suggestion_id] if before in ("accepted", "adjusted") else []
     if verdict == "reject":
         store.reject(suggestion_id, coder)
-        click.echo(f"Rejected suggestion {suggestion_id} ({sug.theme_id}) as {coder}.")
+        click.echo(f"Rejected suggestion {suggestion_id} ({sug.theme_id}) as {coder}"
+                   + _replaced(before, was) + ".")
         return
     coding = store.accept(suggestion_id, coder, start=start, end=end)
-    click.echo(f"Accepted suggestion {suggestion_id} ({sug.theme_id}) as {coder}: coding "
-               f"{coding.id} [{coding.start}, {coding.end}) {coding.origin}: "
+    click.echo(f"Accepted suggestion {suggestion_id} ({sug.theme_id}) as {coder}"
+               + _replaced(before, [c for c in was if c.id != coding.id])
+               + f": coding {coding.id} [{coding.start}, {coding.end}) {coding.origin}: "
                f"{_excerpt(coding.quote, 60)!r}")
+
+
+def _suggestion(store: Any, suggestion_id: int) -> Any:
+    """The suggestion, or an error saying where the ids are: "no suggestion with id 99"
+    left a newcomer to guess whether the id, the project or the command was wrong."""
+    try:
+        return store.suggestion(suggestion_id)
+    except UserError:
+        ids = [s.id for s in store.suggestions(status=None)]  # the error path only
+    if not ids:
+        raise UserError(f"no suggestion with id {suggestion_id}: this project has no "
+                        "suggestions yet (`qcahp codebook load FILE`, then `qcahp suggest`)")
+    raise UserError(f"no suggestion with id {suggestion_id} in this project (ids "
+                    f"{min(ids)}-{max(ids)}; `qcahp suggestions` lists them)")
+
+
+def _replaced(before: str | None, codings: list[Any]) -> str:
+    """``, instead of accepting it (coding 10 [335, 422) removed)``: the coder's earlier
+    decision on the suggestion that this one replaces; nothing for a first decision."""
+    if before not in ("accepted", "adjusted", "rejected"):
+        return ""
+    how = {"accepted": "accepting it", "adjusted": "accepting it with an adjusted span",
+           "rejected": "rejecting it"}[before]
+    gone = "; ".join(f"coding {c.id} [{c.start}, {c.end})" for c in codings)
+    return f", instead of {how}" + (f" ({gone} removed)" if gone else "")
 
 
 def _same_decision(store: Any, suggestion_id: int, coder: str, verdict: str, start: int,

@@ -85,11 +85,13 @@ def register(cli: click.Group) -> None:
           qcahp withdraw --participant P04
           qcahp withdraw --transcript ot_dev --yes
         """
+        store = project.store()
+        # The plan first: a participant id mistyped in a script was refused as "pass
+        # --yes", and only with --yes did it say that no such participant exists.
+        plan = store.withdrawal_plan(participants, transcripts)
         if not (yes or dry_run) and not at_terminal():
             raise UserError("withdrawal cannot be undone: run it at a terminal to confirm, "
                             "or pass --yes (--dry-run lists what would go)")
-        store = project.store()
-        plan = store.withdrawal_plan(participants, transcripts)
         verb = "would be withdrawn" if dry_run else "to be withdrawn"
         if not plan.transcripts:
             # A participant whose transcripts went before: only the attributes go, so

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
 CSV_COLUMNS = ("transcript", "theme", "start", "end", "quote")
+NEEDED_COLUMNS = ("transcript", "theme", "quote")
+"""The columns a codings CSV must have: without ``start`` and ``end`` (or with them empty
+in a row) the quote is found in the transcript's text (:func:`find_quote`)."""
 MAX_CSV_BYTES = 1024 * 1024 * 1024
 """A codings CSV above this size is refused (a study's file of hundreds of thousands of
 rows, each with its quote, is well under it)."""
@@ -84,22 +88,33 @@ class CodingsCsvMixin:
             if not found or not found[0]:
                 what = "no theme" if not found else "folder (not codable) theme"
                 raise UserError(f"{where}: {what} {theme!r}", path=str(file))
-            try:
-                start, end = int(row["start"]), int(row["end"])
-            except (TypeError, ValueError):
-                raise UserError(f"{where}: start and end must be whole numbers",
-                                path=str(file)) from None
             text = texts.get(info.id)
             if text is None:
                 text = texts[info.id] = self.transcript_text(info.id)
+            # An export's quote carries a ' before a text that would start a formula; a
+            # file made by hand may hold the text as it is, even one starting with '=.
+            quotes = (csv_unquote(row["quote"]), row["quote"])
+            given = [(row.get(c) or "").strip() for c in ("start", "end")]
+            if not any(given):
+                # A coder's spreadsheet of quotes, with no offsets: found in the text.
+                start, end = _located(text, quotes, info.label, where, file)
+                checked.append((info.id, theme, start, end))
+                continue
+            try:
+                start, end = int(given[0]), int(given[1])
+            except (TypeError, ValueError):
+                raise UserError(f"{where}: start and end must be whole numbers (or both "
+                                "empty, to find the quote in the text)", path=str(file)) from None
             if not 0 <= start < end <= len(text):
                 raise UserError(f"{where}: span [{start}, {end}) is outside the transcript "
                                 f"(0-{len(text)})", path=str(file))
-            # An export's quote carries a ' before a text that would start a formula; a
-            # file made by hand may hold the text as it is, even one starting with '=.
-            if text[start:end] not in (csv_unquote(row["quote"]), row["quote"]):
+            if text[start:end] not in quotes:
+                spans = find_quote(text, quotes[0])
+                hint = (f"; the quote is at [{spans[0][0]}, {spans[0][1]})" if len(spans) == 1
+                        else f"; the quote is at {len(spans)} places" if spans else "")
                 raise UserError(f"{where}: quote does not match the transcript text at "
-                                f"[{start}, {end}) ({text[start:end][:40]!r}...)", path=str(file))
+                                f"[{start}, {end}) ({text[start:end][:40]!r}...){hint}",
+                                path=str(file))
             checked.append((info.id, theme, start, end))
         counts = {"imported": 0, "already_present": 0}
         with self.write():
@@ -201,10 +216,13 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
         # by one and failed on a row with a misleading "quote does not match".
         dup = next(h for h in named if named.count(h) > 1)
         raise UserError(f"line 1: the header names column {dup!r} twice", path=str(file))
-    missing = [c for c in CSV_COLUMNS if c not in header]
+    missing = [c for c in NEEDED_COLUMNS if c not in header]
+    if ("start" in header) != ("end" in header):
+        missing.append("end" if "start" in header else "start")
     if missing:
-        raise UserError(f"line 1: missing column(s) {', '.join(missing)} "
-                        f"(need {', '.join(CSV_COLUMNS)})", path=str(file))
+        raise UserError(f"line 1: missing column(s) {', '.join(missing)} (need "
+                        f"{', '.join(NEEDED_COLUMNS)}, and start and end unless each quote "
+                        "is to be found in the text)", path=str(file))
     rows = []
     last = reader.line_num
     try:
@@ -213,7 +231,7 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
             line, last = last + 1, reader.line_num
             if not any((v or "").strip() for k, v in row.items() if k is not None):
                 continue  # an empty row (",,,,"), as spreadsheets leave at the end
-            if any(row.get(c) is None for c in CSV_COLUMNS):
+            if any(row.get(c) is None for c in CSV_COLUMNS if c in header):
                 raise UserError(f"line {line}: too few fields", path=str(file))
             # Without the ' the export put before a text that would start a spreadsheet
             # formula; the quote stays as read (import_codings matches it either way).
@@ -224,3 +242,57 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
     if not rows:
         raise UserError("no codings in the file", path=str(file))
     return rows
+
+
+QUOTE_MARKS = {"'": "['\u2018\u2019]", "\u2018": "['\u2018\u2019]", "\u2019": "['\u2018\u2019]",
+               '"': '["\u201c\u201d]', "\u201c": '["\u201c\u201d]', "\u201d": '["\u201c\u201d]'}
+"""Each quote mark and the class of the marks it stands for: a quote typed with straight
+marks finds the transcript's curly ones, and the other way round."""
+
+
+SHOWN_LABEL = re.compile(r"(?:\[[\d:.]+\]\s*)?[^\s:][^:\n]{0,60}?"
+                         r" \((?:interviewer|participant|other)\):\s+")
+"""The start of a turn as ``qcahp show`` prints it, ``[00:01:08] Helen (participant): ``:
+copied with a quote, it is not the transcript's text."""
+
+
+def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
+    """Every place ``quote`` is in ``text``, as ``(start, end)``: any run of white space
+    in the quote matches any run in the text (a quote copied from a page or a cell
+    breaks lines elsewhere), straight and curly quote marks match each other, and a
+    quote starting or ending with a letter or digit starts or ends at a word's edge;
+    the quote's own surrounding spaces are left out. Nothing for an empty quote."""
+    words = quote.split()
+    if not words:
+        return []
+    pattern = r"\s+".join("".join(QUOTE_MARKS.get(ch) or re.escape(ch) for ch in word)
+                          for word in words)
+    # Whole words at the ends: the quote "data" is not the start of "database".
+    pattern = ((r"(?<!\w)" if words[0][0].isalnum() else "") + pattern
+               + (r"(?!\w)" if words[-1][-1].isalnum() else ""))
+    return [m.span() for m in re.finditer(pattern, text)]
+
+
+def _located(text: str, quotes: tuple[str, ...], transcript: str, where: str,
+             file: Path) -> tuple[int, int]:
+    """The one span of ``text`` holding the row's quote; a :class:`UserError` naming the
+    file and line when it is nowhere or in several places."""
+    if not quotes[1].strip():
+        raise UserError(f"{where}: no quote, and no start and end: give the coded text",
+                        path=str(file))
+    spans = find_quote(text, quotes[0]) or find_quote(text, quotes[1])
+    if not spans:
+        label = SHOWN_LABEL.match(quotes[1].strip())
+        if label and find_quote(text, quotes[1].strip()[label.end():]):
+            # Copied from `qcahp show` with the line's start: the label is not text.
+            raise UserError(f"{where}: the quote begins with the speaker label "
+                            f"{label.group(0).strip()!r}, which is not in the text: leave it "
+                            "out", path=str(file))
+        raise UserError(f"{where}: the quote is not in {transcript}'s text (copy it from "
+                        f"`qcahp show {transcript}`, or give start and end)", path=str(file))
+    if len(spans) > 1:
+        places = ", ".join(f"[{a}, {b})" for a, b in spans[:5]) + (
+            " ..." if len(spans) > 5 else "")
+        raise UserError(f"{where}: the quote is in {transcript}'s text {len(spans)} times "
+                        f"({places}): give start and end to say which", path=str(file))
+    return spans[0]

@@ -139,8 +139,9 @@ def codebook_section(store: Store, report: MethodsReport, snapshot: ReportData) 
         text = (f"Coding used the codebook \u201c{name}\u201d ({version}content hash "
                 f"{digest[:12]}{again}): {counted(codable, 'codable theme')}"
                 + (f" in {counted(folders, 'folder')}" if folders else "")
-                + f", with {patterns:,} spaCy rule patterns that suggest them "
-                f"({exclusions:,} exclusion patterns).")
+                + f", with {plural(patterns, 'spaCy rule pattern')} that suggest"
+                f"{'s' if patterns == 1 else ''} them "
+                f"({plural(exclusions, 'exclusion pattern')}).")
     else:
         text = (f"No codebook file was loaded: the {counted(codable, 'theme')} were "
                 "created while coding.")
