@@ -144,6 +144,8 @@ BUSY_WORDS: dict[str, str] = {
     "code": "your coding",  # "c Code…": a theme picked for the segment
     "code_recent": "your coding",  # the number keys
     "add_theme": "your new theme",
+    "remove": "your removal of the coding",  # the coding screen's d
+    "retire": "your retiring of the theme",  # the codebook screen's x
 }
 """The change a key makes where its footer words do not say it ("Your recent theme 3 was
 not stored"); a screen's own ``BUSY_WORDS`` come first ("Your save was not stored")."""

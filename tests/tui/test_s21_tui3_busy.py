@@ -151,3 +151,29 @@ async def test_hand_coding_and_a_number_key_while_busy_say_your_coding(tmp_path)
         assert await _until(pilot, lambda: app.screen is screen)
         await pilot.pause()
         assert _rows(project, "SELECT COUNT(*) FROM codings") == [(2,)]
+
+
+async def test_removing_a_coding_while_busy_says_which_change_and_removes_it_once(tmp_path):
+    project = _project(tmp_path)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        await pilot.press("a", "p")  # accepted; back on it
+        await pilot.pause()
+        assert _rows(project, "SELECT COUNT(*) FROM codings WHERE active = 1") == [(1,)]
+        holder = _hold(project)
+        try:
+            await pilot.press("d")
+            assert await _until(pilot, lambda: _busy(app))
+            assert "Your removal of the coding was not stored" in _busy_text(app)  # "remove"
+            assert _rows(project, "SELECT COUNT(*) FROM codings WHERE active = 1") == [(1,)]
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert await _until(pilot, lambda: app.screen is screen)
+        await pilot.pause()
+        assert _rows(project, "SELECT COUNT(*) FROM codings WHERE active = 1") == [(0,)]
+        assert _rows(project, "SELECT kind FROM events") == [("accept",), ("remove",)]
+        assert [n.message for n in app._notifications].count(
+            "Removed your coding of Career paths / Winding route (u undoes).") == 1
+        assert "codings 0" in screen_text(app)
