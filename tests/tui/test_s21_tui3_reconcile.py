@@ -143,3 +143,22 @@ async def test_copy_agreed_in_a_worker_while_busy_brings_the_dialog_then_copies_
         assert [n for n in _notes(app) if n.startswith("Copied ")] == [
             f"Copied {len(screen.walk.agreed)} agreed "
             f"{'stretch' if len(screen.walk.agreed) == 1 else 'stretches'} into consensus."]
+        # u after it undoes in the worker too: the same dialog, then undone once.
+        holder = _hold(project)
+        try:
+            await pilot.press("u")
+            assert await _until(pilot, lambda: _busy(app))
+            assert "Your undo was not stored" in _busy_text(app)
+            assert _rows(project, "SELECT COUNT(*) FROM events WHERE kind = 'undo'") \
+                == [(0,)]
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert await _until(pilot, lambda: app.screen is screen)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        assert _rows(project, "SELECT COUNT(*) FROM events WHERE kind = 'undo'") == copied
+        assert _rows(project, "SELECT COUNT(*) FROM codings c JOIN coders d "
+                     "ON d.id = c.coder_id WHERE d.name = 'consensus' AND c.active = 1") \
+            == [(0,)]
+        assert not screen.walk.history
