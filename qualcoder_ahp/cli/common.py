@@ -273,10 +273,37 @@ def lock_notice(path: Path) -> Callable[[float], None]:
         from qualcoder_ahp.model import store as store_module
 
         limit = store_module.BUSY_TIMEOUT_S
-        say(f"Waiting for another qcahp to finish writing to {path} (an import, suggest, "
-            f"a workbench): Ctrl+C stops; this gives up after {limit:g} s.", fg="yellow")
+        with live_line_aside():
+            say(f"Waiting for another qcahp to finish writing to {path} (an import, "
+                f"suggest, a workbench): Ctrl+C stops; this gives up after {limit:g} s.",
+                fg="yellow")
 
     return waiting
+
+
+_live_lines: list[Callable[[], None]] = []
+"""How to draw again the line a :func:`progress_bar` or :func:`working` keeps on stderr
+now (the innermost last); a note said meanwhile goes above it (:func:`live_line_aside`)."""
+
+
+@contextmanager
+def live_line_aside() -> Iterator[None]:
+    """Say something on stderr while a progress bar (or a ``working...`` line) is drawn:
+    the bar's line is erased first and drawn again under what was said.
+
+    The waiting line of :func:`lock_notice` used to be written where the bar's cursor
+    stood: ``Suggesting [####---] 2/4 03_virtualc…W`` and ``aiting for another qcahp``
+    on the next line, a broken bar above a broken sentence.
+    """
+    live = _live_lines[-1] if _live_lines and sys.stderr.isatty() else None
+    if live is not None:
+        sys.stderr.write("\r\x1b[K")  # back to the line's start, erase it
+        sys.stderr.flush()
+    try:
+        yield
+    finally:
+        if live is not None:
+            live()
 
 
 STOPPING_SIGNALS = ("SIGTERM", "SIGHUP")
@@ -382,6 +409,12 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
     """
     state: dict[str, Any] = {}
 
+    def redraw() -> None:
+        bar = state.get("bar")
+        if bar is not None:
+            bar._last_line = None  # (click draws only a line that changed)
+            bar.render_progress()
+
     def finish() -> None:
         bar = state.pop("bar", None)
         if bar is not None:
@@ -405,9 +438,11 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
             state["finished"] = True
             finish()
 
+    _live_lines.append(redraw)
     try:
         yield update
     finally:
+        _live_lines.remove(redraw)
         finish()
 
 
@@ -421,12 +456,18 @@ def working(message: str) -> Iterator[None]:
     Like :func:`progress_bar`, nothing is written to pipes, logs or tests.
     """
     shown = sys.stderr.isatty()
-    if shown:
+
+    def redraw() -> None:
         sys.stderr.write(f"{message}...")
         sys.stderr.flush()
+
+    if shown:
+        redraw()
+    _live_lines.append(redraw)
     try:
         yield
     finally:
+        _live_lines.remove(redraw)
         if shown:
             sys.stderr.write("\r\x1b[K")  # back to the line's start, erase it
             sys.stderr.flush()

@@ -140,10 +140,24 @@ async def _call(function: Callable[..., Any], *args: Any) -> Any:
     return await result if inspect.isawaitable(result) else result
 
 
+BUSY_WORDS: dict[str, str] = {
+    "code": "your coding",  # "c Code…": a theme picked for the segment
+    "code_recent": "your coding",  # the number keys
+    "add_theme": "your new theme",
+    "remove": "your removal of the coding",  # the coding screen's d
+    "retire": "your retiring of the theme",  # the codebook screen's x
+}
+"""The change a key makes where its footer words do not say it ("Your recent theme 3 was
+not stored"); a screen's own ``BUSY_WORDS`` come first ("Your save was not stored")."""
+
+
 def _action_words(namespace: Any, action: str) -> str:
     """The change a key makes, in its own words (its footer description): "your accept",
     "your memo"."""
     name = action.split("(")[0].split(".")[-1]
+    words = getattr(namespace, "BUSY_WORDS", {}).get(name) or BUSY_WORDS.get(name)
+    if words:
+        return str(words)
     for binding in getattr(namespace, "BINDINGS", ()):
         if getattr(binding, "action", None) == action and getattr(binding, "description", ""):
             words = binding.description.rstrip("…. ").lower()
@@ -182,18 +196,27 @@ class BusyGuard:
         store = self.store
         store.last_busy = None
         handled = False
+        target = default_namespace if default_namespace is not None else self
+        words = _action_words(target, action) if isinstance(action, str) else None
+        outer, self._busy_words = getattr(self, "_busy_words", None), words or None
         try:
             handled = await super().run_action(  # type: ignore[misc]
                 action, default_namespace, namespaces)
         except ProjectBusy:
             handled = True
+        finally:
+            self._busy_words = outer
         if store.last_busy is None:
             return handled
         store.last_busy = None
-        target = default_namespace if default_namespace is not None else self
-        words = _action_words(target, action) if isinstance(action, str) else "your change"
-        self.when_busy(words, lambda: self.run_action(action, default_namespace, namespaces))
+        self.when_busy(words or "your change",
+                       lambda: self.run_action(action, default_namespace, namespaces))
         return True
+
+    _busy_words: str | None = None
+    """The change being made now, in words (the key's, or the key's that opened the dialog
+    answered now): a dialog opened meanwhile says it if the project is busy when it is
+    answered ("Your move was not stored", not "Your change")."""
 
     def push_screen(self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False,
                     **kwargs: Any) -> Any:
@@ -205,16 +228,21 @@ class BusyGuard:
             screen, callback, wait_for_dismiss, **kwargs)
 
     def _guarded_callback(self, callback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        words = self._busy_words or "your change"  # the key that opened the dialog
+
         async def guarded(result: Any) -> None:
             store = self.store
             store.last_busy = None
+            outer, self._busy_words = self._busy_words, words
             try:
                 await _call(callback, result)
             except ProjectBusy:
                 pass
+            finally:
+                self._busy_words = outer
             if store.last_busy is not None:
                 store.last_busy = None
-                self.when_busy("your change", lambda: guarded(result))
+                self.when_busy(words, lambda: guarded(result))
 
         return guarded
 

@@ -389,6 +389,8 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
 class FrameworkCellScreen(Screen[None]):
     """One cell: the case's codings of the theme, and the working coder's summary."""
 
+    BUSY_WORDS = {"save": "your summary"}  # the busy dialog's "Your ... was not stored"
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save summary",
                 tooltip="Store the summary (one decision: u or qcahp undo takes it back)"),

@@ -439,6 +439,7 @@ class ThemeEditModal(ModalScreen[bool | None]):
         Binding("ctrl+s", "save", "Save", tooltip="Store the edit (one undoable step)"),
         Binding("escape", "dismiss_none", "Cancel", tooltip="Close without saving"),
     ]
+    BUSY_WORDS = {"save": "your edit of the theme"}  # the busy dialog's "Your ... was not stored"
 
     def __init__(self, title: str, theme: Theme, save: THEME_SAVER) -> None:
         super().__init__()
@@ -494,8 +495,11 @@ class ThemeEditModal(ModalScreen[bool | None]):
         self.query_one("#edit-colour-label", Label).update(self._colour_label(event.value))
 
     @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
+    async def _submitted(self) -> None:
+        # As Ctrl+S, through the app's keys: with the project busy, the busy dialog keeps
+        # the form and saves it once it is free (called here directly, the busy error
+        # ended the workbench with a traceback).
+        await self.app.run_action("save", self)
 
     def action_save(self) -> None:
         """Hand the form to the screen's save; stay open with its refusal, if any."""

@@ -166,6 +166,13 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
                 tooltip="Move to the next panel (coders, then consensus); ↑ ↓ PgUp PgDn "
                         "scroll it"),
     ]
+    BUSY_WORDS = {  # the busy dialog's "Your ... was not stored" ("Your take a")
+        "take": "your decision (a coder's coding taken)",
+        "union": "your decision (union)",
+        "intersection": "your decision (intersection)",
+        "reject": "your rejection",
+        "copy_agreed": "your copy of the agreed stretches",
+    }
 
     class Loaded(Message):
         """The disagreements were computed (posted from the worker thread)."""

@@ -26,8 +26,9 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from qualcoder_ahp.agreement.intervals import Interval
-from qualcoder_ahp.errors import UserError, problem_text
+from qualcoder_ahp.errors import ProjectBusy, UserError, problem_text
 from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.tui.busy import UI_LOCK_WAIT_S
 from qualcoder_ahp.tui.jobs import JobStopped
 from qualcoder_ahp.tui.messages import notify_replacing
 
@@ -82,10 +83,13 @@ class ReconcileDecisions:
         """The worker's transaction is committed (or was refused, or failed)."""
 
         def __init__(self, job: str, result: Any, error: str | None = None,
-                     log: tuple[int, list[dict[str, Any]]] | None = None) -> None:
+                     log: tuple[int, list[dict[str, Any]]] | None = None,
+                     busy: bool = False) -> None:
             super().__init__()
             self.job = job
             self.result = result
+            self.busy = busy
+            """Another qcahp held the write lock: nothing was written (the busy dialog)."""
             """``copy``: (stretches copied, their events); ``undo``: whether it undid."""
             self.error = error
             self.log = log
@@ -278,6 +282,9 @@ class ReconcileDecisions:
         log: tuple[int, list[dict[str, Any]]] | None = None
         try:
             with open_store(self.store.path) as own:
+                # Waits as the screen's own writes do, then the busy dialog: it waited the
+                # 30-second busy timeout without a word, then said "database is locked".
+                own.lock_wait_s = UI_LOCK_WAIT_S
                 if job == "copy":
                     result = own.copy_agreed(todo, self.consensus, decided_by=self.coder,
                                              progress=self._report_progress(own))
@@ -290,6 +297,9 @@ class ReconcileDecisions:
                 finally:
                     own.conn.execute("ROLLBACK")
         except JobStopped:
+            return
+        except ProjectBusy:  # before anything was written
+            self.post_message(self.Written(job, None, busy=True))
             return
         except UserError as exc:
             error = str(exc)
@@ -319,7 +329,10 @@ class ReconcileDecisions:
             mark_seen()
         if message.log is not None:
             self.walk.take_log(*message.log)
-        if message.error is not None:
+        if message.busy:
+            self.show()
+            self._when_busy(message.job)
+        elif message.error is not None:
             self.notify(message.error, severity="error", markup=False)
             self.show()
         elif message.job == "copy":
@@ -328,6 +341,21 @@ class ReconcileDecisions:
             self._undone()
         else:
             self._newer_elsewhere()
+
+    def _when_busy(self, job: str) -> None:
+        """The worker found the project busy: the app's busy dialog, as for a key, and
+        ``g`` or ``u`` made again once the project is free."""
+        if job == "copy":
+            words, retry = "your copy of the agreed stretches", self.action_copy_agreed
+        else:
+            words, retry = "your undo", self.action_undo
+        when_busy = getattr(self.app, "when_busy", None)
+        if when_busy is not None:
+            when_busy(words, retry)
+        else:  # (a bare host app without the busy dialog)
+            self.notify(f"{words[0].upper()}{words[1:]} was not stored: the project was "
+                        "busy (another qcahp was writing to it).", severity="warning",
+                        markup=False)
 
     def writing_line(self) -> str | None:
         """The status line while the worker writes."""
