@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 from qualcoder_ahp.tui.app import make_app
+from tests.helpers.busy import busy as _busy, busy_text as _busy_text
+from tests.helpers.busy import hold as _hold, rows as _rows, until as _until
 from tests.tui.conftest import CODER, SIZE, build_project, open_alpha, screen_text
 
 
@@ -22,40 +24,6 @@ def _project(tmp_path: Path) -> Path:
     path = tmp_path / "project.db"
     build_project(path)
     return path
-
-
-def _rows(project: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(project)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def _hold(project: Path) -> sqlite3.Connection:
-    """Another process's write transaction, held until rolled back."""
-    holder = sqlite3.connect(project, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    return holder
-
-
-def _busy(app) -> bool:  # noqa: ANN001
-    """Whether the busy dialog is shown (by name: the old code had no such dialog)."""
-    return type(app.screen).__name__ == "BusyScreen"
-
-
-def _busy_text(app) -> str:  # noqa: ANN001
-    return " ".join(str(label.render()) for label in app.screen.query("Label"))
-
-
-async def _until(pilot, check, seconds: float = 5.0) -> bool:  # noqa: ANN001
-    """Let the app run until ``check()`` holds (polls on a timer; bounded)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        await pilot.pause(0.1)
-    return check()
 
 
 async def test_accept_while_another_process_writes_says_busy_then_stores_it(tmp_path):

@@ -4,8 +4,6 @@ stored once, after the lock is let go, and shown as the database holds it."""
 
 from __future__ import annotations
 
-import sqlite3
-import time
 from pathlib import Path
 
 from textual.widgets import Tree
@@ -13,6 +11,8 @@ from textual.widgets import Tree
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.codebook import CodebookScreen
 from qualcoder_ahp.tui.screens.modals import ThemeEditModal
+from tests.helpers.busy import busy as _busy, busy_text as _busy_text
+from tests.helpers.busy import hold as _hold, rows as _rows, until as _until
 from tests.tui.conftest import CODER, build_project, open_alpha, open_codebook, screen_text
 
 SIZE = (80, 24)
@@ -22,37 +22,6 @@ def _project(tmp_path: Path) -> Path:
     path = tmp_path / "project.db"
     build_project(path)
     return path
-
-
-def _rows(project: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(project)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def _hold(project: Path) -> sqlite3.Connection:
-    holder = sqlite3.connect(project, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    return holder
-
-
-def _busy(app) -> bool:  # noqa: ANN001
-    return type(app.screen).__name__ == "BusyScreen"
-
-
-def _busy_text(app) -> str:  # noqa: ANN001
-    return " ".join(str(label.render()) for label in app.screen.query("Label"))
-
-
-async def _until(pilot, check, seconds: float = 5.0) -> bool:  # noqa: ANN001
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        await pilot.pause(0.1)
-    return check()
 
 
 async def _to_theme(pilot, screen: CodebookScreen, theme_id: str) -> None:  # noqa: ANN001

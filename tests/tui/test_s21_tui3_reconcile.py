@@ -5,7 +5,6 @@ without a word, then said "database is locked")."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from qualcoder_ahp.tui import app as app_module
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens import reconcile_decide
 from qualcoder_ahp.tui.screens.reconcile import ReconcileScreen
+from tests.helpers.busy import busy as _busy, busy_text as _busy_text
+from tests.helpers.busy import hold as _hold, rows as _rows, until as _until
 from tests.test_agreement_compute import build_project
 
 SIZE = (80, 24)
@@ -26,37 +27,6 @@ def _project(tmp_path: Path) -> Path:
     with open_store(path) as store:
         build_project(store)
     return path
-
-
-def _rows(project: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(project)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def _hold(project: Path) -> sqlite3.Connection:
-    holder = sqlite3.connect(project, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    return holder
-
-
-def _busy(app) -> bool:  # noqa: ANN001
-    return type(app.screen).__name__ == "BusyScreen"
-
-
-def _busy_text(app) -> str:  # noqa: ANN001
-    return " ".join(str(label.render()) for label in app.screen.query("Label"))
-
-
-async def _until(pilot, check, seconds: float = 5.0) -> bool:  # noqa: ANN001
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        await pilot.pause(0.1)
-    return check()
 
 
 async def _open(pilot, coders: tuple[str, ...]) -> ReconcileScreen:  # noqa: ANN001
