@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcoder_ahp.errors import ImportFailed
-from qualcoder_ahp.importers.blocks import Block, text_blocks
+from qualcoder_ahp.importers.blocks import HEADING, Block, text_blocks
 from qualcoder_ahp.importers.chat import chat_blocks
 from qualcoder_ahp.importers.header import drop_footer, header_interviewers, split_header
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
@@ -26,7 +26,8 @@ from qualcoder_ahp.importers.pasted_cues import (
 from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.importers.tabbed import tab_blocks
 from qualcoder_ahp.importers.turns import (
-    assemble, assign_roles, build_turns, guessed_roles, merge_aliases, unread_labels,
+    assemble, assign_roles, build_turns, guessed_roles, merge_aliases, speaker_headings,
+    unread_labels,
 )
 from qualcoder_ahp.records import ParsedTranscript
 
@@ -174,7 +175,29 @@ def read_transcript(
     if guess is not None:
         notes.append(guess)
     text, turns = assemble(drafts, roles)
+    dropped = _headings_left_out(blocks, text)
+    if dropped:
+        many = f"{len(dropped)} headings, such as " if len(dropped) > 1 else "the heading "
+        first = dropped[0] if len(dropped[0]) <= 60 else dropped[0][:59].rstrip() + "…"
+        notes.append(f"{many}{first!r} (a title or section heading, not spoken) "
+                     f"{'are' if len(dropped) > 1 else 'is'} left out of the text")
     return ReadTranscript(text, turns, fmt, split_sentences(text, turns), notes, header)
+
+
+def _headings_left_out(blocks: list[Block], text: str) -> list[str]:
+    """The headings of a document (Markdown ``#``, Word's heading styles) whose words are
+    not in the stored text: a title or section heading is not spoken, so not a turn, and
+    the import says so (a header above a plain-text interview was said; these were left
+    out without a word). Headings used as speaker labels are not counted."""
+    speakers = speaker_headings(blocks)
+    out: list[str] = []
+    for block in blocks:
+        if block.kind != HEADING:
+            continue
+        heading = " ".join(block.lines).strip()
+        if heading and heading not in speakers and heading not in text and heading not in out:
+            out.append(heading)
+    return out
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
