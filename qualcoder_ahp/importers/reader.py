@@ -189,14 +189,16 @@ def _headings_left_out(blocks: list[Block], text: str) -> list[str]:
     not in the stored text: a title or section heading is not spoken, so not a turn, and
     the import says so (a header above a plain-text interview was said; these were left
     out without a word). Headings used as speaker labels are not counted."""
-    speakers = speaker_headings(blocks)
     out: list[str] = []
     for block in blocks:
         if block.kind != HEADING:
             continue
         heading = " ".join(block.lines).strip()
-        if heading and heading not in speakers and heading not in text and heading not in out:
+        if heading and heading not in text and heading not in out:
             out.append(heading)
+    if out:  # only then look for speaker headings (build_turns found them too)
+        speakers = speaker_headings(blocks)
+        out = [heading for heading in out if heading not in speakers]
     return out
 
 
