@@ -338,6 +338,31 @@ class RefiMixin:
                               "DO UPDATE SET value = excluded.value",
                               [UNCOLOURED, json.dumps(dict(sorted(marks.items())))])
 
+    def refi_keep_guids(self: Store, guids: dict[str, str]) -> int:
+        """Give the themes ``guids`` names (theme id -> a ``.qdc`` code's GUID, valid
+        and normalised) those GUIDs, after ``qcahp codebook load X.qdc``: the file's
+        codes keep their identity when the codebook goes back to the other tool.
+
+        A GUID is kept only where it is free (no other theme has it) and the theme has
+        no codings yet: a theme with codings may have gone out under its GUID already,
+        and a later import matches that one. Returns how many GUIDs changed.
+        """
+        changed = 0
+        with self.write():
+            held = dict(self.conn.execute("SELECT id, lower(guid) FROM themes"))
+            owner = {guid: theme_id for theme_id, guid in held.items()}
+            coded = {r[0] for r in self.conn.execute("SELECT DISTINCT theme_id FROM codings")}
+            for theme_id, guid in sorted(guids.items()):
+                if (theme_id not in held or held[theme_id] == guid or guid in owner
+                        or theme_id in coded):
+                    continue
+                self.conn.execute("UPDATE themes SET guid = ? WHERE id = ?", [guid, theme_id])
+                owner.pop(held[theme_id], None)
+                owner[guid] = theme_id
+                held[theme_id] = guid
+                changed += 1
+        return changed
+
     def refi_codings(self: Store, transcript_id: int) -> list[tuple[Coding, str]]:
         """One transcript's active codings with their ``created_at``, in export order."""
         created = dict(self.conn.execute(

@@ -321,10 +321,18 @@ def remember_colours(store: Store, path: str | Path, codebook: Codebook) -> None
     which of its codes came without a colour, as ``qcahp refi import`` does (the setting
     ``refi_uncoloured_themes``), so that an export gives them no colour rather than the
     grey they are shown in. Only a ``.qdc`` has such codes: every other theme of the
-    file leaves the list (a YAML theme without ``color`` is grey, and goes out grey)."""
-    uncoloured = (read_qdc_file(path).uncoloured if Path(path).suffix.lower() == ".qdc"
-                  else set())
+    file leaves the list (a YAML theme without ``color`` is grey, and goes out grey).
+    A ``.qdc``'s GUIDs are kept too (:meth:`~qualcoder_ahp.model.refi_store.RefiMixin.
+    refi_keep_guids`)."""
+    qdc = read_qdc_file(path) if Path(path).suffix.lower() == ".qdc" else None
+    uncoloured = qdc.uncoloured if qdc is not None else set()
     every = {t.id for t in codebook.themes}
+    if qdc is not None:
+        # The other tool's GUIDs, so a codebook sent back and forth keeps its codes'
+        # identity (a new theme used to get a GUID of its own, and the tool saw a new
+        # code): kept wherever they are free here and the theme has no codings yet.
+        # Before the colours, which are remembered by GUID.
+        store.refi_keep_guids({i: g for i, g in qdc.guids.items() if i in every})
     store.refi_mark_uncoloured(uncoloured & every, every - uncoloured)
 
 
