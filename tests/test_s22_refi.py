@@ -3,6 +3,8 @@
 - ``qcahp codebook load X.qdc`` gave every new theme a GUID of its own, so a codebook
   sent back and forth between tools lost its codes' identity: the file's GUIDs are
   kept where they are free and the theme has no codings.
+- Consensus codings a .qdpx brought into the consensus had no record of where they
+  came from: the reconcile log names the file and the day.
 """
 
 from __future__ import annotations
@@ -103,3 +105,33 @@ def test_a_guid_taken_or_a_coded_theme_keeps_its_own(tmp_path: Path) -> None:
         assert store.theme_guid("planned-move") == "9f1c0a55-1111-4b1e-9a0b-00000000a003"
     finally:
         store.close()
+
+
+def test_imported_consensus_codings_say_where_they_came_from(tmp_path: Path) -> None:
+    """Consensus codings a .qdpx brought into this project's consensus had no record of
+    where they came from: the reconcile log names the file and the day."""
+    from qualcoder_ahp.model.store import open_store
+    from tests.test_s21_refi2 import _reconciled
+
+    text_file = tmp_path / "amira.txt"
+    text_file.write_text("Interviewer: How did you start?\nAmira: By chance, and then by "
+                         "choice. It was luck.\n", encoding="utf-8")
+    _reconciled(tmp_path / "a.db", text_file, "By chance")
+    _reconciled(tmp_path / "b.db", text_file, "It was luck.")
+    team = tmp_path / "team.qdpx"
+    assert _cli("--db", str(tmp_path / "a.db"), "refi", "export", str(team)).exit_code == 0
+    result = _cli("--db", str(tmp_path / "b.db"), "refi", "import", str(team))
+    assert "reconcile log lists it as imported from team.qdpx" in result.output.replace(
+        "\n", " ")
+    store = open_store(tmp_path / "b.db")
+    try:
+        record = store.reconcile_record()
+        day = store.conn.execute("SELECT substr(at, 1, 10) FROM events WHERE kind = "
+                                 "'refi_import'").fetchone()[0]
+    finally:
+        store.close()
+    assert [(e["quote"] if "quote" in e else e["start"], e["reason"])
+            for e in record.unrecorded] == [
+        (20, f"imported from team.qdpx (REFI-QDA) on {day}")]
+    log = _cli("--db", str(tmp_path / "b.db"), "reconcile", "log", "--rule", "unrecorded")
+    assert f"imported from team.qdpx (REFI-QDA) on {day}" in log.output

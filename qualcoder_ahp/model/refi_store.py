@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
@@ -362,6 +363,27 @@ class RefiMixin:
                 held[theme_id] = guid
                 changed += 1
         return changed
+
+    def refi_imported_from(self: Store, coding_ids: set[int]) -> dict[int, tuple[str, str]]:
+        """For each of ``coding_ids`` a ``refi import`` made: the file's name and the
+        day it was imported (``2026-11-28``), from its ``refi_import`` event. The
+        reconcile log says so of consensus codings that came without a decision."""
+        found: dict[int, tuple[str, str]] = {}
+        if not coding_ids:
+            return found
+        for raw, at in self.conn.execute(
+                "SELECT payload, at FROM events WHERE kind = 'refi_import' ORDER BY id"):
+            try:
+                payload = json.loads(raw)
+            except ValueError:
+                continue
+            name = PurePath(str(payload.get("file") or "a REFI-QDA file")).name
+            for change in payload.get("changes") or []:
+                cid = change.get("id") if isinstance(change, dict) else None
+                if (change.get("op") == "coding" and change.get("before") == 0
+                        and cid in coding_ids and cid not in found):
+                    found[cid] = (name, str(at)[:10])
+        return found
 
     def refi_codings(self: Store, transcript_id: int) -> list[tuple[Coding, str]]:
         """One transcript's active codings with their ``created_at``, in export order."""

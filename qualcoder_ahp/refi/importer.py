@@ -127,7 +127,7 @@ class ImportReport:
                        f"coder: attributed to {name}, the file's only user (--default-coder "
                        f"NAME gives {them} to another coder).")
         out.extend(_unlisted_line(user) for user in self.unlisted)
-        out.extend(_consensus_line(coder) for coder in self.consensus)
+        out.extend(_consensus_line(coder, self.path) for coder in self.consensus)
         for name, version in self.new_versions:
             out.append(f"{name}: the file's text differs from the {name} here: stored as "
                        f"version {version} (--new-version), each version with its own "
@@ -179,23 +179,24 @@ def _idle_line(coder: IdleCoder) -> str:
     return f"{coder.name}, a new coder, brings no new codings or memos: {'; '.join(why)}."
 
 
-def _consensus_line(coder: ConsensusAdded) -> str:
+def _consensus_line(coder: ConsensusAdded, file: str) -> str:
     """What the codings added to a consensus coder are, and what they lack: here a
     consensus coding comes from a reconcile decision (rule, coders compared), logged;
-    these came from the file with none, and when the coder held codings already they
-    are mixed in with them."""
+    these came from the file with none. ``qcahp reconcile log`` lists each as imported
+    from the file, on the day (:meth:`~qualcoder_ahp.model.refi_store.RefiMixin.
+    refi_imported_from`); when the coder held codings already they sit beside them."""
     added = _n(coder.added, "consensus coding")
     one = coder.added == 1
+    listed = (f"qcahp reconcile log lists {'it' if one else 'them'} as imported from "
+              f"{Path(file).name}, without a rule or the coders compared")
     if not coder.held:
         return (f"{added[0].upper()}{added[1:]} of {coder.name} (the team's reconciled "
                 "result in the file) came without the reconcile decision"
-                f"{' that made it' if one else 's that made them'}: qcahp reconcile log "
-                f"does not list {'it' if one else 'them'}.")
+                f"{' that made it' if one else 's that made them'}: {listed}.")
     return (f"{added[0].upper()}{added[1:]} added to {coder.name}, this project's "
             f"consensus coder, beside the {_n(coder.held, 'coding')} it held: "
             f"{'it has' if one else 'the added ones have'} no reconcile decision here "
-            f"(qcahp reconcile log does not list {'it' if one else 'them'}, nor the rule or "
-            "the coders compared).")
+            f"({listed}).")
 
 
 def _unlisted_line(user: UnlistedUser) -> str:
