@@ -400,7 +400,8 @@ def test_an_export_into_a_project_holding_some_of_its_transcripts(tmp_path: Path
     assert refused.exit_code != 0
     assert refused.output.strip().splitlines()[-1] == (
         f"Error: {tmp_path / 'a.qdpx'}: a different transcript named 'grace' is already "
-        "stored; use --new-version to store this as a new version")
+        "stored; nothing imported: choose with --transcript-clash new-version, rename or "
+        "skip (--new-version stores it as a new version)")
     assert (tmp_path / "b.db").read_bytes() == before
     result = _cli("--db", db, "refi", "import", str(tmp_path / "a.qdpx"), "--new-version")
     assert result.exit_code == 0, result.output

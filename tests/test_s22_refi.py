@@ -5,6 +5,10 @@
   kept where they are free and the theme has no codings.
 - Consensus codings a .qdpx brought into the consensus had no record of where they
   came from: the reconcile log names the file and the day.
+- A .qdpx whose source or code had a name taken here was refused on the first clash,
+  with no way through but --new-version; a code named like a theme elsewhere was
+  merged into it silently. Every clash is now listed, and --transcript-clash
+  (new-version, rename, skip) and --code-clash (merge, rename) say what to do.
 """
 
 from __future__ import annotations
@@ -135,3 +139,171 @@ def test_imported_consensus_codings_say_where_they_came_from(tmp_path: Path) -> 
         (20, f"imported from team.qdpx (REFI-QDA) on {day}")]
     log = _cli("--db", str(tmp_path / "b.db"), "reconcile", "log", "--rule", "unrecorded")
     assert f"imported from team.qdpx (REFI-QDA) on {day}" in log.output
+
+
+# ------------------------------------------------ names of the file taken here
+HELEN = "Interviewer: How did you start?\nHelen: By chance, really. The board noticed me.\n"
+GRACE_HERE = "Interviewer: And you?\nGrace: I planned it, mostly.\n"
+GRACE_FILE = "Interviewer: And you?\nGrace: I planned it all. The board backed me.\n"
+OMAR = "Interviewer: Tell me.\nOmar: A friend told me about the board.\n"
+SAM = "A1B2C3D4-0000-4000-8000-0000000000AA"
+
+
+def _nvivo_project(path: Path) -> Path:
+    """An NVivo-style project: braced GUIDs, no Theme id lines, a folder 'Routes' with
+    'Board' in it, 'Chance' at the top, three sources (helen as here, grace with other
+    text, omar new), a code without a colour and a note on a selection."""
+    from tests.test_s19_refi_tools import cp, qdpx
+
+    codes = ("<Codes>"
+             '<Code guid="{C0DE0000-0000-4000-8000-0000000000A1}" name="Chance" '
+             'isCodable="true" color="#FF7F0E"/>'
+             '<Code guid="{C0DE0000-0000-4000-8000-0000000000A2}" name="Routes" '
+             'isCodable="false">'
+             '<Code guid="{C0DE0000-0000-4000-8000-0000000000A3}" name="Board" '
+             'isCodable="true"/></Code></Codes>')
+    sources, files, n = [], {}, 0
+    for s, (name, text, picks) in enumerate((
+            ("helen", HELEN, (("By chance", "A1"), ("The board noticed me", "A3"))),
+            ("grace", GRACE_FILE, (("I planned it all", "A1"), ("The board backed me",
+                                                                  "A3"))),
+            ("omar", OMAR, (("A friend told me", "A1"),)))):
+        guid = f"5A000000-0000-4000-8000-00000000000{s}"
+        selections = ""
+        for quote, code in picks:
+            n += 1
+            start, end = cp(text, quote)
+            note = ('<NoteRef targetGUID="A07E0000-0000-4000-8000-000000000001"/>'
+                    if n == 3 else "")
+            selections += (
+                f'<PlainTextSelection guid="5E100000-0000-4000-8000-0000000000{n:02d}" '
+                f'name="{quote}" startPosition="{start}" endPosition="{end}" '
+                f'creatingUser="{SAM}"><Coding guid="C0D10000-0000-4000-8000-0000000000'
+                f'{n:02d}" creatingUser="{SAM}"><CodeRef targetGUID="C0DE0000-0000-4000-'
+                f'8000-0000000000{code}"/></Coding>{note}</PlainTextSelection>')
+        sources.append(f'<TextSource guid="{guid}" name="{name}" plainTextPath='
+                       f'"internal://{guid}.txt">{selections}</TextSource>')
+        files[f"sources/{guid}.txt"] = text
+    qde = ('<?xml version="1.0" encoding="utf-8"?>'
+           '<Project xmlns="urn:QDA-XML:project:1.0" name="Leaders" origin="NVivo 14">'
+           f'<Users><User guid="{SAM}" name="Sam"/></Users><CodeBook>{codes}</CodeBook>'
+           f'<Sources>{"".join(sources)}</Sources>'
+           '<Notes><Note guid="A07E0000-0000-4000-8000-000000000001" name="grace memo" '
+           f'creatingUser="{SAM}"><PlainTextContent>Planned, she says.</PlainTextContent>'
+           "</Note></Notes></Project>")
+    return qdpx(path, {"project.qde": qde, **files})
+
+
+def _ours(tmp_path: Path) -> str:
+    """A project holding helen (the file's text), another grace, and 'Chance' and
+    'Board' at the top of its codebook."""
+    from qualcoder_ahp.importers import import_paths
+    from qualcoder_ahp.model.store import open_store
+
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    (folder / "helen.txt").write_text(HELEN, encoding="utf-8")
+    (folder / "grace.txt").write_text(GRACE_HERE, encoding="utf-8")
+    store = open_store(tmp_path / "ours.db")
+    try:
+        import_paths(store, sorted(folder.iterdir()))
+        store.add_theme("Chance", coder="ana")
+        store.add_theme("Board", coder="ana")
+    finally:
+        store.close()
+    return str(tmp_path / "ours.db")
+
+
+def _state(db: str) -> dict[str, object]:
+    from qualcoder_ahp.model.store import open_store
+
+    store = open_store(db)
+    try:
+        names = {t.id: t.name for t in store.themes()}
+        return {
+            "transcripts": sorted((t.name, t.version) for t in store.transcripts()),
+            "themes": sorted((t.name, t.parent_id) for t in store.themes()),
+            "codings": sorted((store.transcript(c.transcript_id).name, names[c.theme_id],
+                               c.quote) for c in store.codings(coder="Sam")),
+        }
+    finally:
+        store.close()
+
+
+def test_names_taken_here_refuse_the_import_listing_every_one(tmp_path: Path) -> None:
+    """By default nothing is imported, and the one line names every clash (a source
+    with other text, a code whose name a theme has elsewhere) and the choices."""
+    db = _ours(tmp_path)
+    nvivo = _nvivo_project(tmp_path / "leaders.qdpx")
+    before = Path(db).read_bytes()
+    result = _cli("--db", db, "refi", "import", str(nvivo))
+    assert result.exit_code != 0
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: {nvivo}: a different transcript named 'grace' is already stored; a code "
+        "named like a theme elsewhere in this codebook: 'Board' (under 'Routes' in the "
+        "file; theme board here); nothing imported: choose with --transcript-clash "
+        "new-version, rename or skip (--new-version stores it as a new version) and "
+        "--code-clash merge or rename")
+    assert Path(db).read_bytes() == before
+
+
+def test_skip_the_clashing_source_and_merge_the_code(tmp_path: Path) -> None:
+    db = _ours(tmp_path)
+    nvivo = _nvivo_project(tmp_path / "leaders.qdpx")
+    result = _cli("--db", db, "refi", "import", str(nvivo), "--transcript-clash", "skip",
+                  "--code-clash", "merge")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "grace: the file's text differs from the grace here: not imported " \
+           "(--transcript-clash skip), nor its 2 codings and 1 memo." in lines, lines
+    assert ("Code 'Board' (under 'Routes' in the file) went into theme board, which has "
+            "its name here (--code-clash merge), with its codings.") in lines, lines
+    assert ("Matched by name: 1 code of the file is a theme here of the same name and "
+            "place, with another GUID ('Chance').") in lines, lines
+    state = _state(db)
+    assert state["transcripts"] == [("grace", 1), ("helen", 1), ("omar", 1)]
+    assert state["codings"] == [("helen", "Board", "The board noticed me"),
+                                ("helen", "Chance", "By chance"),
+                                ("omar", "Chance", "A friend told me")]
+    assert ("Routes", None) in state["themes"]
+    assert [n for n, _ in state["themes"]].count("Board") == 1
+    again = _cli("--db", db, "refi", "import", str(nvivo), "--transcript-clash", "skip",
+                 "--code-clash", "merge")
+    assert "nothing imported" in again.output, again.output
+    assert _state(db) == state
+
+
+def test_rename_the_clashing_source_and_code_then_out_and_back(tmp_path: Path) -> None:
+    db = _ours(tmp_path)
+    nvivo = _nvivo_project(tmp_path / "leaders.qdpx")
+    args = ("--db", db, "refi", "import", str(nvivo), "--transcript-clash", "rename",
+            "--code-clash", "rename")
+    result = _cli(*args)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert ("grace: the file's text differs from the grace here: stored as "
+            "'grace (leaders)' (--transcript-clash rename), with its codings.") in lines
+    assert ("Code 'Board' is the new theme 'Board (leaders)' (board-2): a theme elsewhere "
+            "here has its name (--code-clash rename).") in lines, lines
+    state = _state(db)
+    assert state["transcripts"] == [("grace", 1), ("grace (leaders)", 1), ("helen", 1),
+                                    ("omar", 1)]
+    assert ("Board (leaders)", "routes") in state["themes"]
+    assert ("grace (leaders)", "Board (leaders)", "The board backed me") in state["codings"]
+    assert len(state["codings"]) == 5
+    # The same file again adds nothing: the renamed source and code are found (text,
+    # GUID), and none of them clashes again.
+    again = _cli(*args)
+    assert again.exit_code == 0 and "nothing new (already imported)" in again.output, \
+        again.output
+    # Out, valid, and into the project again: nothing new.
+    out = tmp_path / "out.qdpx"
+    assert _cli("--db", db, "refi", "export", str(out)).exit_code == 0
+    import zipfile
+
+    with zipfile.ZipFile(out) as archive:
+        validate_both(archive.read("project.qde"), "Project.xsd")
+    back = _cli("--db", db, "refi", "import", str(out))
+    assert back.exit_code == 0 and "nothing new (already imported)" in back.output, \
+        back.output
+    assert _state(db) == state

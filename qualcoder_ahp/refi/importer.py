@@ -25,7 +25,12 @@ from qualcoder_ahp.refi.reader import RefiData, read_refi
 from qualcoder_ahp.refi.speakers import OffsetMap, label_text
 
 if TYPE_CHECKING:
-    from qualcoder_ahp.model.refi_store import ConsensusAdded, IdleCoder, UnlistedUser
+    from qualcoder_ahp.model.refi_store import (
+        ConsensusAdded,
+        IdleCoder,
+        UnlistedUser,
+        _Clashes,
+    )
     from qualcoder_ahp.model.store import Store
 
 
@@ -77,6 +82,9 @@ class ImportReport:
     consensus: list[ConsensusAdded] = field(default_factory=list)
     """The consensus coders codings were added to, with how many, and how many codings
     each held here before: they came without the reconcile decisions that made them."""
+    clashes: list[str] = field(default_factory=list)
+    """What became of each name of the file taken here (``--transcript-clash``,
+    ``--code-clash``), and the codes matched to a theme by name, one line each."""
 
     @property
     def nothing_added(self) -> bool:
@@ -128,6 +136,7 @@ class ImportReport:
                        f"NAME gives {them} to another coder).")
         out.extend(_unlisted_line(user) for user in self.unlisted)
         out.extend(_consensus_line(coder, self.path) for coder in self.consensus)
+        out.extend(self.clashes)
         for name, version in self.new_versions:
             out.append(f"{name}: the file's text differs from the {name} here: stored as "
                        f"version {version} (--new-version), each version with its own "
@@ -218,6 +227,37 @@ def _unlisted_line(user: UnlistedUser) -> str:
             f"({user.guid}): {whose}.")
 
 
+def _clash_lines(data: RefiData, clashes: _Clashes) -> list[str]:
+    """One line for each choice made on a name of the file taken here, and one for the
+    codes matched to themes here by name alone (their GUIDs differ)."""
+    out = []
+    for old, new in clashes.renamed_sources:
+        out.append(f"{old}: the file's text differs from the {old} here: stored as "
+                   f"{new!r} (--transcript-clash rename), with its codings.")
+    for guid, name in clashes.sources if clashes.transcripts == "skip" else ():
+        mine = [c for c in data.codings if c.source_guid == guid]
+        source = next(s for s in data.sources if s.guid == guid)
+        codings = len(mine)
+        memos = len(set(source.note_guids).union(*(c.note_guids for c in mine)))
+        lost = " and ".join(n for n in (_n(codings, "coding"), _n(memos, "memo")) if n)
+        out.append(f"{name}: the file's text differs from the {name} here: not imported "
+                   f"(--transcript-clash skip){f', nor its {lost}' if lost else ''}.")
+    for name, where, theme_id in clashes.merged_codes:
+        out.append(f"Code {name!r} ({where} in the file) went into theme {theme_id}, which "
+                   "has its name here (--code-clash merge), with its codings.")
+    for name, new, theme_id in clashes.renamed_codes:
+        out.append(f"Code {name!r} is the new theme {new!r} ({theme_id}): a theme elsewhere "
+                   "here has its name (--code-clash rename).")
+    if clashes.by_name:
+        count = len(clashes.by_name)
+        names = ", ".join(repr(n) for n in clashes.by_name[:3])
+        more = f" and {count - 3} more" if count > 3 else ""
+        out.append(f"Matched by name: {_n(count, 'code')} of the file "
+                   f"{'is a theme' if count == 1 else 'are themes'} here of the same name "
+                   f"and place, with another GUID ({names}{more}).")
+    return out
+
+
 def _n(count: int, noun: str) -> str:
     """``1 transcript``, ``2 codings``; ``""`` for none."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}" if count else ""
@@ -232,6 +272,8 @@ def import_file(
     new_version: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    transcript_clash: str = "refuse",
+    code_clash: str = "refuse",
 ) -> ImportReport:
     """Import a ``.qdc``, ``.qdpx`` or ``.qde`` file into ``store``.
 
@@ -245,6 +287,11 @@ def import_file(
             version (otherwise the whole import is refused).
         dry_run: report what would be added, and write nothing.
         progress: called with (done, total) sources while reading.
+        transcript_clash: a source named like a transcript here with other text:
+            ``refuse`` (default), ``new-version``, ``rename`` or ``skip``.
+        code_clash: a code named like a theme elsewhere here: ``refuse`` (default),
+            ``merge`` or ``rename`` (see :meth:`~qualcoder_ahp.model.refi_store.
+            RefiMixin.refi_import`).
 
     Raises:
         UserError: unsafe, unreadable or conflicting input; nothing is written.
@@ -252,7 +299,9 @@ def import_file(
     data = read_refi(path, progress)
     _match_held_forms(store, data)
     stats = store.refi_import(data, coder_map=coder_map, default_coder=default_coder,
-                              new_version=new_version, dry_run=dry_run)
+                              new_version=new_version, dry_run=dry_run,
+                              transcript_clash=transcript_clash, code_clash=code_clash)
+    clashes = _clash_lines(data, stats.pop("clashes"))
     skipped = stats.pop("skipped")
     notes = stats.pop("notes")
     withdrawn = stats.pop("withdrawn_sources", 0)
@@ -270,7 +319,8 @@ def import_file(
                         present=present, left_out=left_out, idle_coders=idle,
                         summaries=summaries, not_imported=data.not_imported,
                         attributed=stats.pop("attributed", None), notices=data.notices,
-                        unlisted=unlisted, consensus=consensus, new_versions=new_versions)
+                        unlisted=unlisted, consensus=consensus, new_versions=new_versions,
+                        clashes=clashes)
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:
