@@ -127,6 +127,9 @@ def test_imported_consensus_codings_say_where_they_came_from(tmp_path: Path) -> 
     result = _cli("--db", str(tmp_path / "b.db"), "refi", "import", str(team))
     assert "reconcile log lists it as imported from team.qdpx" in result.output.replace(
         "\n", " ")
+    # Each project loaded its codebook (its own GUIDs): matched by our theme id, and said.
+    assert ("Matched by theme id: 1 code of the file is a theme here with the same theme "
+            "id and name, with another GUID ('Chance')." in result.output.splitlines())
     store = open_store(tmp_path / "b.db")
     try:
         record = store.reconcile_record()

@@ -969,6 +969,9 @@ class _Clashes:
     """``(code name, new theme name, new theme id)``."""
     by_name: list[str] = field(default_factory=list)
     """Codes matched to the theme of their name and place here, whose GUID differs."""
+    by_id: list[str] = field(default_factory=list)
+    """Codes matched by their ``Theme id:`` line and name, whose GUID differs (two
+    projects that loaded one YAML codebook each gave its themes their own GUIDs)."""
 
     def refuse(self, path: str) -> None:
         """Raise one line naming every clash the researcher has not chosen for."""
@@ -1063,14 +1066,15 @@ class _ThemeMatcher:
             found = by_guid.get(item.guid) if item.guid else None
             # Our id (a "Theme id:" line) with the same name is the same theme wherever
             # it is; a name alone, only in the same place.
-            if (found is None and item.explicit_id and theme.id in existing
-                    and _same(existing[theme.id], theme)):
+            by_id = (found is None and item.explicit_id and theme.id in existing
+                     and _same(existing[theme.id], theme))
+            if by_id:
                 found = theme.id
             if found is None:
                 found = next((r[0] for r in existing.values()
                               if _same(r, theme) and r[2] == parent), None)
             if found is not None and item.guid and item.guid != existing[found][3]:
-                clashes.by_name.append(theme.name)
+                (clashes.by_id if by_id else clashes.by_name).append(theme.name)
             new_name = theme.name
             if found is None:
                 taken = next((r for r in before if _same(r, theme)), None)

@@ -248,13 +248,14 @@ def _clash_lines(data: RefiData, clashes: _Clashes) -> list[str]:
     for name, new, theme_id in clashes.renamed_codes:
         out.append(f"Code {name!r} is the new theme {new!r} ({theme_id}): a theme elsewhere "
                    "here has its name (--code-clash rename).")
-    if clashes.by_name:
-        count = len(clashes.by_name)
-        names = ", ".join(repr(n) for n in clashes.by_name[:3])
-        more = f" and {count - 3} more" if count > 3 else ""
-        out.append(f"Matched by name: {_n(count, 'code')} of the file "
-                   f"{'is a theme' if count == 1 else 'are themes'} here of the same name "
-                   f"and place, with another GUID ({names}{more}).")
+    for found, how in ((clashes.by_name, ("name", "of the same name and place")),
+                       (clashes.by_id, ("theme id", "with the same theme id and name"))):
+        if found:
+            names = ", ".join(repr(n) for n in found[:3])
+            more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+            out.append(f"Matched by {how[0]}: {_n(len(found), 'code')} of the file "
+                       f"{'is a theme' if len(found) == 1 else 'are themes'} here {how[1]}, "
+                       f"with another GUID ({names}{more}).")
     return out
 
 
