@@ -310,3 +310,39 @@ def test_rename_the_clashing_source_and_code_then_out_and_back(tmp_path: Path) -
     assert back.exit_code == 0 and "nothing new (already imported)" in back.output, \
         back.output
     assert _state(db) == state
+
+
+def test_two_sources_of_one_name_in_the_file(tmp_path: Path) -> None:
+    """NVivo names two files in two folders alike ('P01' under Site A and Site B): into
+    an empty project the import said a transcript of that name 'is already stored'. It
+    says what it is, and --transcript-clash rename keeps both."""
+    import zipfile
+
+    from qualcoder_ahp.model.store import open_store
+
+    nvivo = _nvivo_project(tmp_path / "leaders.qdpx")
+    with zipfile.ZipFile(nvivo) as archive:
+        entries = {i.filename: archive.read(i.filename) for i in archive.infolist()}
+    entries["project.qde"] = entries["project.qde"].replace(b'name="grace"', b'name="helen"')
+    twice = tmp_path / "twice.qdpx"
+    with zipfile.ZipFile(twice, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    db = str(tmp_path / "fresh.db")
+    refused = _cli("--db", db, "refi", "import", str(twice))
+    assert refused.exit_code != 0
+    assert ("the file has sources of one name with different texts ('helen': files of "
+            "one name in two folders?)") in refused.output.replace("\n", " ")
+    assert "already stored" not in refused.output
+    result = _cli("--db", db, "refi", "import", str(twice), "--transcript-clash", "rename")
+    assert result.exit_code == 0, result.output
+    assert ("helen: another source of the file is named helen too: stored as 'helen "
+            "(twice)' (--transcript-clash rename), with its codings."
+            in result.output.splitlines()), result.output
+    store = open_store(db)
+    try:
+        assert sorted(t.name for t in store.transcripts()) == ["helen", "helen (twice)",
+                                                               "omar"]
+        assert len(store.codings()) == 5
+    finally:
+        store.close()

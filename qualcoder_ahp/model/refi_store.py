@@ -564,6 +564,7 @@ class RefiMixin:
         out: dict[str, int] = {}
         versioned: set[str] = set()  # transcripts an earlier version in the file is of
         renamed: dict[str, str] = {}  # a renamed source's later versions follow it
+        stored: set[str] = set()  # names this import gave transcripts
         for source in _in_version_order(data.sources):
             name = source.version[0] if source.version else source.name
             name = renamed.get(name, name)
@@ -584,6 +585,8 @@ class RefiMixin:
                     and self._name_taken(name, content_hash(source.text))):
                 # Another text under this name: the researcher chose what to do
                 # (--transcript-clash), else every such name is listed and nothing kept.
+                if name in stored:  # NVivo names two files in two folders alike
+                    clashes.twice.add(name)
                 if clashes.transcripts == "rename":
                     new_name = self._free_transcript_name(f"{name} ({clashes.stem})")
                     clashes.renamed_sources.append((name, new_name))
@@ -602,6 +605,7 @@ class RefiMixin:
             if source.version:
                 versioned.add(name)
             out[source.guid] = info.id
+            stored.add(name)
             stats["transcripts"] += 1
             if not guid_taken:  # keep the other tool's GUID so a second import matches it
                 self.conn.execute("UPDATE transcripts SET guid = ? WHERE id = ?",
@@ -959,6 +963,8 @@ class _Clashes:
     """The file's name without its suffix: what a renamed source or code is marked by."""
     sources: list[tuple[str, str]] = field(default_factory=list)
     """``(guid, name)`` of each source refused or skipped."""
+    twice: set[str] = field(default_factory=set)
+    """Of those, names an earlier source of the file took (not a transcript here)."""
     renamed_sources: list[tuple[str, str]] = field(default_factory=list)
     """``(name in the file, name here)``."""
     codes_taken: list[tuple[str, str, str]] = field(default_factory=list)
@@ -976,11 +982,16 @@ class _Clashes:
     def refuse(self, path: str) -> None:
         """Raise one line naming every clash the researcher has not chosen for."""
         parts = []
-        if self.sources and self.transcripts == "refuse":
-            names = ", ".join(repr(n) for _, n in self.sources)
-            noun = "transcript" if len(self.sources) == 1 else "transcripts"
+        here = [n for _, n in self.sources if n not in self.twice]
+        if here and self.transcripts == "refuse":
+            names = ", ".join(repr(n) for n in here)
+            noun = "transcript" if len(here) == 1 else "transcripts"
             parts.append(f"a different {noun} named {names} "
-                         f"{'is' if len(self.sources) == 1 else 'are'} already stored")
+                         f"{'is' if len(here) == 1 else 'are'} already stored")
+        if self.twice and self.transcripts == "refuse":
+            names = ", ".join(repr(n) for n in sorted(self.twice))
+            parts.append(f"the file has sources of one name with different texts ({names}: "
+                         "files of one name in two folders?)")
         if self.codes_taken and self.codes == "refuse":
             listed = ", ".join(f"{name!r} ({where} in the file; theme {here} here)"
                                for name, where, here in self.codes_taken)

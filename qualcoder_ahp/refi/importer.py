@@ -231,17 +231,22 @@ def _clash_lines(data: RefiData, clashes: _Clashes) -> list[str]:
     """One line for each choice made on a name of the file taken here, and one for the
     codes matched to themes here by name alone (their GUIDs differ)."""
     out = []
+
+    def why(name: str) -> str:
+        return (f"another source of the file is named {name} too" if name in clashes.twice
+                else f"the file's text differs from the {name} here")
+
     for old, new in clashes.renamed_sources:
-        out.append(f"{old}: the file's text differs from the {old} here: stored as "
-                   f"{new!r} (--transcript-clash rename), with its codings.")
+        out.append(f"{old}: {why(old)}: stored as {new!r} (--transcript-clash rename), "
+                   "with its codings.")
     for guid, name in clashes.sources if clashes.transcripts == "skip" else ():
         mine = [c for c in data.codings if c.source_guid == guid]
         source = next(s for s in data.sources if s.guid == guid)
         codings = len(mine)
         memos = len(set(source.note_guids).union(*(c.note_guids for c in mine)))
         lost = " and ".join(n for n in (_n(codings, "coding"), _n(memos, "memo")) if n)
-        out.append(f"{name}: the file's text differs from the {name} here: not imported "
-                   f"(--transcript-clash skip){f', nor its {lost}' if lost else ''}.")
+        out.append(f"{name}: {why(name)}: not imported (--transcript-clash skip)"
+                   f"{f', nor its {lost}' if lost else ''}.")
     for name, where, theme_id in clashes.merged_codes:
         out.append(f"Code {name!r} ({where} in the file) went into theme {theme_id}, which "
                    "has its name here (--code-clash merge), with its codings.")
