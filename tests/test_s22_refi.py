@@ -273,6 +273,7 @@ def test_skip_the_clashing_source_and_merge_the_code(tmp_path: Path) -> None:
     again = _cli("--db", db, "refi", "import", str(nvivo), "--transcript-clash", "skip",
                  "--code-clash", "merge")
     assert "nothing imported" in again.output, again.output
+    assert "not imported (--transcript-clash skip)" in again.output  # said again
     assert _state(db) == state
 
 

@@ -205,6 +205,8 @@ def register(cli: click.Group) -> None:
         # The summary wraps to the terminal (130 columns at 80 for a --dry-run).
         if report.nothing_added:
             say(f"{file}: {report.nothing_why()}.", err=False)
+            for line in report.clashes:  # a source skipped by choice says so here too
+                say(line, err=False)
         else:
             added = ", ".join(_count(v, k) for k, v in report.added.items() if v)
             verb = "Would import" if dry_run else "Imported"
