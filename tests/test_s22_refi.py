@@ -239,6 +239,7 @@ def test_names_taken_here_refuse_the_import_listing_every_one(tmp_path: Path) ->
     db = _ours(tmp_path)
     nvivo = _nvivo_project(tmp_path / "leaders.qdpx")
     before = Path(db).read_bytes()
+    counts = _counts(db)
     result = _cli("--db", db, "refi", "import", str(nvivo))
     assert result.exit_code != 0
     assert result.output.strip().splitlines()[-1] == (
@@ -248,6 +249,24 @@ def test_names_taken_here_refuse_the_import_listing_every_one(tmp_path: Path) ->
         "new-version, rename or skip (--new-version stores it as a new version) and "
         "--code-clash merge or rename")
     assert Path(db).read_bytes() == before
+    assert _counts(db) == counts
+    # Each choice for one kind alone still refuses for the other, and writes nothing.
+    for args in (("--transcript-clash", "rename"), ("--code-clash", "merge")):
+        again = _cli("--db", db, "refi", "import", str(nvivo), *args)
+        assert again.exit_code != 0 and "nothing imported: choose with" in again.output
+        assert _counts(db) == counts
+
+
+def _counts(db: str) -> dict[str, object]:
+    from qualcoder_ahp.model.store import open_store
+    from tests.test_refi_import import table_counts
+
+    store = open_store(db)
+    try:
+        return {**table_counts(store), "settings": store.conn.execute(
+            "SELECT group_concat(key || '=' || value) FROM settings").fetchone()[0]}
+    finally:
+        store.close()
 
 
 def test_skip_the_clashing_source_and_merge_the_code(tmp_path: Path) -> None:
