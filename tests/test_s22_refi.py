@@ -366,3 +366,28 @@ def test_two_sources_of_one_name_in_the_file(tmp_path: Path) -> None:
         assert len(store.codings()) == 5
     finally:
         store.close()
+
+
+def test_a_code_is_not_merged_into_a_folder(tmp_path: Path) -> None:
+    """--code-clash merge into a theme that is a folder here would put codings on a
+    folder (which cannot be coded): refused, nothing written; rename works."""
+    from qualcoder_ahp.model.store import open_store
+
+    db = _ours(tmp_path)
+    store = open_store(db)
+    try:
+        store.conn.execute("UPDATE themes SET codable = 0 WHERE id = 'board'")
+        store.conn.commit()
+    finally:
+        store.close()
+    nvivo = _nvivo_project(tmp_path / "leaders.qdpx")
+    counts = _counts(db)
+    result = _cli("--db", db, "refi", "import", str(nvivo), "--transcript-clash", "skip",
+                  "--code-clash", "merge")
+    assert result.exit_code != 0
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: {nvivo}: --code-clash merge cannot put a code into a folder, which cannot "
+        "be coded ('Board' into board); nothing imported: choose with --code-clash rename")
+    assert _counts(db) == counts
+    assert _cli("--db", db, "refi", "import", str(nvivo), "--transcript-clash", "skip",
+                "--code-clash", "rename").exit_code == 0

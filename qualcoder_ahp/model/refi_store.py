@@ -971,6 +971,9 @@ class _Clashes:
     """``(code name, its place in the file, the theme here of that name)``."""
     merged_codes: list[tuple[str, str, str]] = field(default_factory=list)
     """``(code name, its place in the file, theme id here)`` merged by ``merge``."""
+    into_folder: list[tuple[str, str]] = field(default_factory=list)
+    """``(code name, theme id)``: ``merge`` asked of a code into a folder here, which
+    cannot take codings (refused)."""
     renamed_codes: list[tuple[str, str, str]] = field(default_factory=list)
     """``(code name, new theme name, new theme id)``."""
     by_name: list[str] = field(default_factory=list)
@@ -997,6 +1000,11 @@ class _Clashes:
                                for name, where, here in self.codes_taken)
             parts.append(f"{'a code' if len(self.codes_taken) == 1 else 'codes'} named "
                          f"like a theme elsewhere in this codebook: {listed}")
+        if self.into_folder:
+            listed = ", ".join(f"{name!r} into {theme_id}" for name, theme_id in
+                               self.into_folder)
+            parts.append(f"--code-clash merge cannot put a code into a folder, which "
+                         f"cannot be coded ({listed})")
         if not parts:
             return
         choose = []
@@ -1005,6 +1013,8 @@ class _Clashes:
                           "stores it as a new version)")
         if self.codes_taken and self.codes == "refuse":
             choose.append("--code-clash merge or rename")
+        if self.into_folder:
+            choose.append("--code-clash rename")
         raise UserError(f"{'; '.join(parts)}; nothing imported: choose with "
                         f"{' and '.join(choose)}", path=path)
 
@@ -1092,7 +1102,11 @@ class _ThemeMatcher:
                 if taken is not None:
                     where = (f"under {names.get(theme.parent_id, theme.parent_id)!r}"
                              if theme.parent_id else "at the top")
-                    if clashes.codes == "merge":
+                    folder = not self.conn.execute("SELECT codable FROM themes WHERE id = ?",
+                                                   [taken[0]]).fetchone()[0]
+                    if clashes.codes == "merge" and folder and theme.codable:
+                        clashes.into_folder.append((theme.name, taken[0]))
+                    elif clashes.codes == "merge":
                         found = taken[0]
                         clashes.merged_codes.append((theme.name, where, found))
                     elif clashes.codes == "rename":
