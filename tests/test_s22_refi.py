@@ -190,6 +190,12 @@ def _nvivo_project(path: Path) -> Path:
     qde = ('<?xml version="1.0" encoding="utf-8"?>'
            '<Project xmlns="urn:QDA-XML:project:1.0" name="Leaders" origin="NVivo 14">'
            f'<Users><User guid="{SAM}" name="Sam"/></Users><CodeBook>{codes}</CodeBook>'
+           '<Variables><Variable guid="7A000000-0000-4000-8000-000000000001" name="Role" '
+           'typeOfVariable="Text"/></Variables>'
+           '<Cases><Case guid="CA5E0000-0000-4000-8000-000000000001" name="grace">'
+           '<VariableValue><VariableRef targetGUID="7A000000-0000-4000-8000-000000000001"/>'
+           '<TextValue>Dietitian</TextValue></VariableValue>'
+           '<SourceRef targetGUID="5A000000-0000-4000-8000-000000000001"/></Case></Cases>'
            f'<Sources>{"".join(sources)}</Sources>'
            '<Notes><Note guid="A07E0000-0000-4000-8000-000000000001" name="grace memo" '
            f'creatingUser="{SAM}"><PlainTextContent>Planned, she says.</PlainTextContent>'
@@ -270,6 +276,8 @@ def _counts(db: str) -> dict[str, object]:
 
 
 def test_skip_the_clashing_source_and_merge_the_code(tmp_path: Path) -> None:
+    from qualcoder_ahp.model.store import open_store
+
     db = _ours(tmp_path)
     nvivo = _nvivo_project(tmp_path / "leaders.qdpx")
     result = _cli("--db", db, "refi", "import", str(nvivo), "--transcript-clash", "skip",
@@ -289,6 +297,12 @@ def test_skip_the_clashing_source_and_merge_the_code(tmp_path: Path) -> None:
                                 ("omar", "Chance", "A friend told me")]
     assert ("Routes", None) in state["themes"]
     assert [n for n, _ in state["themes"]].count("Board") == 1
+    # The file's grace (a case of the skipped source) lends no attribute to ours.
+    store = open_store(db)
+    try:
+        assert store.participants().get("grace", {}) == {}
+    finally:
+        store.close()
     again = _cli("--db", db, "refi", "import", str(nvivo), "--transcript-clash", "skip",
                  "--code-clash", "merge")
     assert "nothing imported" in again.output, again.output

@@ -495,7 +495,8 @@ class RefiMixin:
                             "and notes")
                 stats["withdrawn_sources"] = len(withdrawn)
                 stats["left_out"]["withdrawn_sources"] = len(withdrawn)
-                self._import_cases(data, sources, stats, withdrawn)
+                self._import_cases(data, sources, stats, withdrawn,
+                                   {guid for guid, _ in clashes.sources})
                 self._import_notes(data, ctx, stats)
                 stats["left_out"]["withdrawn_codings"] = sum(withdrawn.values())
                 if ctx.sole is not None and any(ctx.attributed.values()):
@@ -773,11 +774,19 @@ class RefiMixin:
         stats["consensus"] = list(by_coder.values())
 
     def _import_cases(self: Store, data: RefiData, sources: dict[str, int],
-                      stats: dict[str, Any], withdrawn: dict[str, int]) -> None:
+                      stats: dict[str, Any], withdrawn: dict[str, int],
+                      skipped: set[str]) -> None:
         gone = self.withdrawn_participants()
         for case in data.cases:
             row = self.conn.execute("SELECT id, code FROM participants WHERE lower(guid) = ?",
                                     [case.guid]).fetchone()
+            if row is None and case.source_guids and all(g in skipped
+                                                         for g in case.source_guids):
+                # Its transcripts were skipped (--transcript-clash skip): its attributes
+                # are another person's than a participant of its name here.
+                stats["skipped"].append(f"case {case.name!r}: its sources were skipped "
+                                        "(--transcript-clash skip); skipped")
+                continue
             if row is None and (case.name in gone or (case.source_guids and all(
                     g in withdrawn for g in case.source_guids))):
                 stats["skipped"].append(f"case {case.name!r}: a participant withdrawn from "
