@@ -84,7 +84,10 @@ class ImportReport:
     each held here before: they came without the reconcile decisions that made them."""
     clashes: list[str] = field(default_factory=list)
     """What became of each name of the file taken here (``--transcript-clash``,
-    ``--code-clash``), and the codes matched to a theme by name, one line each."""
+    ``--code-clash``), one line each."""
+    matched: list[str] = field(default_factory=list)
+    """The codes matched to themes here by name or theme id alone (their GUIDs differ),
+    one line for each way."""
 
     @property
     def nothing_added(self) -> bool:
@@ -137,6 +140,7 @@ class ImportReport:
         out.extend(_unlisted_line(user) for user in self.unlisted)
         out.extend(_consensus_line(coder, self.path) for coder in self.consensus)
         out.extend(self.clashes)
+        out.extend(self.matched)
         for name, version in self.new_versions:
             out.append(f"{name}: the file's text differs from the {name} here: stored as "
                        f"version {version} (--new-version), each version with its own "
@@ -227,10 +231,12 @@ def _unlisted_line(user: UnlistedUser) -> str:
             f"({user.guid}): {whose}.")
 
 
-def _clash_lines(data: RefiData, clashes: _Clashes) -> list[str]:
-    """One line for each choice made on a name of the file taken here, and one for the
-    codes matched to themes here by name alone (their GUIDs differ)."""
-    out = []
+def _clash_lines(data: RefiData, clashes: _Clashes) -> tuple[list[str], list[str]]:
+    """One line for each choice made on a name of the file taken here; and one for the
+    codes matched to themes here by name alone, one for those matched by theme id
+    (their GUIDs differ)."""
+    out: list[str] = []
+    matched: list[str] = []
 
     def why(name: str) -> str:
         return (f"another source of the file is named {name} too" if name in clashes.twice
@@ -258,10 +264,10 @@ def _clash_lines(data: RefiData, clashes: _Clashes) -> list[str]:
         if found:
             names = ", ".join(repr(n) for n in found[:3])
             more = f" and {len(found) - 3} more" if len(found) > 3 else ""
-            out.append(f"Matched by {how[0]}: {_n(len(found), 'code')} of the file "
-                       f"{'is a theme' if len(found) == 1 else 'are themes'} here {how[1]}, "
-                       f"with another GUID ({names}{more}).")
-    return out
+            matched.append(f"Matched by {how[0]}: {_n(len(found), 'code')} of the file "
+                           f"{'is a theme' if len(found) == 1 else 'are themes'} here "
+                           f"{how[1]}, with another GUID ({names}{more}).")
+    return out, matched
 
 
 def _n(count: int, noun: str) -> str:
@@ -307,7 +313,7 @@ def import_file(
     stats = store.refi_import(data, coder_map=coder_map, default_coder=default_coder,
                               new_version=new_version, dry_run=dry_run,
                               transcript_clash=transcript_clash, code_clash=code_clash)
-    clashes = _clash_lines(data, stats.pop("clashes"))
+    clashes, matched = _clash_lines(data, stats.pop("clashes"))
     skipped = stats.pop("skipped")
     notes = stats.pop("notes")
     withdrawn = stats.pop("withdrawn_sources", 0)
@@ -326,7 +332,7 @@ def import_file(
                         summaries=summaries, not_imported=data.not_imported,
                         attributed=stats.pop("attributed", None), notices=data.notices,
                         unlisted=unlisted, consensus=consensus, new_versions=new_versions,
-                        clashes=clashes)
+                        clashes=clashes, matched=matched)
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:
