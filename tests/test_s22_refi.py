@@ -2,7 +2,9 @@
 
 - ``qcahp codebook load X.qdc`` gave every new theme a GUID of its own, so a codebook
   sent back and forth between tools lost its codes' identity: the file's GUIDs are
-  kept where they are free and the theme has no codings.
+  kept where they are free and the theme has no codings; and a code renamed in the
+  other tool (GUID kept, no Theme id line) is its theme renamed, not a new theme
+  beside the old one retired with its codings.
 - Consensus codings a .qdpx brought into the consensus had no record of where they
   came from: the reconcile log names the file and the day.
 - A .qdpx whose source or code had a name taken here was refused on the first clash,
@@ -78,8 +80,8 @@ def test_a_qdc_loaded_as_the_codebook_keeps_its_guids(tmp_path: Path) -> None:
 
 
 def test_a_guid_taken_or_a_coded_theme_keeps_its_own(tmp_path: Path) -> None:
-    """A GUID another theme here holds is not taken from it, and a theme with codings
-    keeps the GUID it may have gone out under."""
+    """A GUID another theme of the file holds here is not taken from it, and a theme
+    with codings keeps the GUID it may have gone out under."""
     from qualcoder_ahp.importers import import_paths
     from qualcoder_ahp.model.store import open_store
 
@@ -91,11 +93,10 @@ def test_a_guid_taken_or_a_coded_theme_keeps_its_own(tmp_path: Path) -> None:
         board = store.add_theme("Board", coder="ana")
         tid = store.transcripts()[0].id
         store.code(tid, board.id, "ana", 0, 5)
-        other = store.add_theme("Other", coder="ana")
+        # Board holds the GUID the file gives 'Planned move'.
         store.conn.execute("UPDATE themes SET guid = ? WHERE id = ?",
-                           ["9f1c0a55-1111-4b1e-9a0b-00000000a002", other.id])
+                           ["9f1c0a55-1111-4b1e-9a0b-00000000a003", board.id])
         store.conn.commit()
-        before = store.theme_guid(board.id)
     finally:
         store.close()
     nvivo = tmp_path / "nvivo.qdc"
@@ -104,9 +105,9 @@ def test_a_guid_taken_or_a_coded_theme_keeps_its_own(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     store = open_store(tmp_path / "p.db")
     try:
-        assert store.theme_guid("board") == before
-        assert store.theme_guid("serendipity") != "9f1c0a55-1111-4b1e-9a0b-00000000a002"
-        assert store.theme_guid("planned-move") == "9f1c0a55-1111-4b1e-9a0b-00000000a003"
+        assert store.theme_guid("board") == "9f1c0a55-1111-4b1e-9a0b-00000000a003"
+        assert store.theme_guid("planned-move") != "9f1c0a55-1111-4b1e-9a0b-00000000a003"
+        assert store.theme_guid("serendipity") == "9f1c0a55-1111-4b1e-9a0b-00000000a002"
     finally:
         store.close()
 
@@ -405,3 +406,48 @@ def test_a_code_is_not_merged_into_a_folder(tmp_path: Path) -> None:
     assert _counts(db) == counts
     assert _cli("--db", db, "refi", "import", str(nvivo), "--transcript-clash", "skip",
                 "--code-clash", "rename").exit_code == 0
+
+
+def test_a_code_renamed_in_another_tool_is_its_theme_renamed(tmp_path: Path) -> None:
+    """A codebook sent to NVivo comes back with a code renamed (its GUID kept, our
+    'Theme id:' lines gone): codebook load made it a new theme and retired the theme
+    with its codings. It is that theme, renamed, and keeps its GUID on the way out."""
+    import re
+
+    from qualcoder_ahp.importers import import_paths
+    from qualcoder_ahp.model.store import open_store
+
+    text = tmp_path / "helen.txt"
+    text.write_text("Interviewer: How?\nHelen: By chance, really.\n", encoding="utf-8")
+    db = str(tmp_path / "p.db")
+    store = open_store(db)
+    try:
+        import_paths(store, [text])
+        chance = store.add_theme("Chance", coder="ana")
+        store.add_theme("Board", coder="ana")
+        info = store.transcripts()[0]
+        start = store.transcript_text(info.id).index("By chance")
+        store.code(info.id, chance.id, "ana", start, start + 9)
+    finally:
+        store.close()
+    sent = tmp_path / "sent.qdc"
+    assert _cli("--db", db, "refi", "export-codebook", str(sent)).exit_code == 0
+    back = re.sub(r"\s*<Description>Theme id: [a-z-]+</Description>", "",
+                  sent.read_text(encoding="utf-8"))
+    back = back.replace('name="Chance"', 'name="Chance and luck"')
+    (tmp_path / "back.qdc").write_text(back, encoding="utf-8")
+    result = _cli("--db", db, "codebook", "load", str(tmp_path / "back.qdc"))
+    assert result.exit_code == 0, result.output
+    assert "themes changed: chance (name 'Chance' -> 'Chance and luck')" in result.output
+    assert "retired" not in result.output
+    store = open_store(db)
+    try:
+        assert [(t.id, t.name) for t in store.themes()] == [("chance", "Chance and luck"),
+                                                            ("board", "Board")]
+        assert [c.theme_id for c in store.codings()] == ["chance"]
+    finally:
+        store.close()
+    again = tmp_path / "again.qdc"
+    assert _cli("--db", db, "refi", "export-codebook", str(again)).exit_code == 0
+    assert _guids(again) == {"Chance and luck": _guids(sent)["Chance"],
+                             "Board": _guids(sent)["Board"]}

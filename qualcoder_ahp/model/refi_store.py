@@ -364,6 +364,11 @@ class RefiMixin:
                 changed += 1
         return changed
 
+    def refi_theme_ids(self: Store, guids: set[str]) -> dict[str, str]:
+        """GUID (lower case) -> the id of the theme here that has it, for ``guids``."""
+        return {guid: theme_id for theme_id, guid in self.conn.execute(
+            "SELECT id, lower(guid) FROM themes") if guid in guids}
+
     def refi_imported_from(self: Store, coding_ids: set[int]) -> dict[int, tuple[str, str]]:
         """For each of ``coding_ids`` a ``refi import`` made: the file's name and the
         day it was imported (``2026-11-28``), from its ``refi_import`` event. The
