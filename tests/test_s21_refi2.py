@@ -257,7 +257,7 @@ def test_consensus_codings_imported_say_they_have_no_reconcile_decision(
     assert result.exit_code == 0, result.output
     assert ("1 consensus coding added to consensus, this project's consensus coder, beside "
             "the 1 coding it held: it has no reconcile decision here (qcahp reconcile log "
-            "does not list it, nor the rule or the coders compared)."
+            "lists it as imported from a.qdpx, without a rule or the coders compared)."
             in result.output.replace("\n", " ")), result.output
     store = open_store(tmp_path / "b.db")
     try:
@@ -269,8 +269,9 @@ def test_consensus_codings_imported_say_they_have_no_reconcile_decision(
     result = _cli("--db", str(tmp_path / "fresh.db"), "refi", "import",
                   str(tmp_path / "a.qdpx"))
     assert ("1 consensus coding of consensus (the team's reconciled result in the file) "
-            "came without the reconcile decision that made it: qcahp reconcile log does "
-            "not list it." in result.output.replace("\n", " ")), result.output
+            "came without the reconcile decision that made it: qcahp reconcile log lists "
+            "it as imported from a.qdpx, without a rule or the coders compared."
+            in result.output.replace("\n", " ")), result.output
 
 
 def test_a_file_user_given_to_the_consensus_coder_is_consensus_codings(
@@ -306,8 +307,8 @@ def test_a_file_user_given_to_the_consensus_coder_is_consensus_codings(
     said = result.output.replace("\n", " ")
     assert ("2 consensus codings added to consensus, this project's consensus coder, "
             "beside the 1 coding it held: the added ones have no reconcile decision here "
-            "(qcahp reconcile log does not list them, nor the rule or the coders "
-            "compared)." in said), result.output
+            "(qcahp reconcile log lists them as imported from a.qdpx, without a rule or the "
+            "coders compared)." in said), result.output
     assert "both called" not in said
 
 
@@ -399,7 +400,8 @@ def test_an_export_into_a_project_holding_some_of_its_transcripts(tmp_path: Path
     assert refused.exit_code != 0
     assert refused.output.strip().splitlines()[-1] == (
         f"Error: {tmp_path / 'a.qdpx'}: a different transcript named 'grace' is already "
-        "stored; use --new-version to store this as a new version")
+        "stored; nothing imported: choose with --transcript-clash new-version, rename or "
+        "skip (--new-version stores it as a new version)")
     assert (tmp_path / "b.db").read_bytes() == before
     result = _cli("--db", db, "refi", "import", str(tmp_path / "a.qdpx"), "--new-version")
     assert result.exit_code == 0, result.output

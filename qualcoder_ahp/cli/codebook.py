@@ -153,6 +153,9 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
 
     cb = checked_codebook(path, patterns_file, storing=True)
     store = project.store()
+    from qualcoder_ahp.refi.codes import match_stored_themes
+
+    cb = match_stored_themes(store, path, cb)  # a .qdc code renamed elsewhere: its theme
     before = store.codebook()
     # Retired themes and patterns too: one the file brings back is not new.
     stored = Codebook(before.name, tuple(store.themes(include_inactive=True)),

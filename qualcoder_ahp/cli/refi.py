@@ -17,6 +17,7 @@ from qualcoder_ahp.cli.common import (
     say,
 )
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.refi_store import CODE_CLASH, TRANSCRIPT_CLASH
 from qualcoder_ahp.reports.writers import check_writable
 
 
@@ -154,16 +155,29 @@ def register(cli: click.Group) -> None:
                   help="Coder for codings and notes that name no user [default: the "
                   "file's only user, else imported].")
     @click.option("--new-version", is_flag=True,
-                  help="Store a source whose name is taken by other text as a new version.")
+                  help="Store a source whose name is taken by other text as a new version "
+                  "(--transcript-clash new-version).")
+    @click.option("--transcript-clash", type=click.Choice(TRANSCRIPT_CLASH), default="refuse",
+                  show_default=True,
+                  help="A source named like a transcript here, with other text: refuse the "
+                  "import, store a new version, rename it ('grace (FILE)') or skip it "
+                  "with its codings.")
+    @click.option("--code-clash", type=click.Choice(CODE_CLASH), default="refuse",
+                  show_default=True,
+                  help="A code named like a theme elsewhere in the codebook: refuse the "
+                  "import, merge it into that theme, or rename it ('Board (FILE)').")
     @click.option("--dry-run", is_flag=True,
                   help="Check the file and show what would be added; write nothing.")
     @pass_project
     def import_cmd(project: Project, file: str, coder_map: tuple[str, ...],
-                   default_coder: str | None, new_version: bool, dry_run: bool) -> None:
+                   default_coder: str | None, new_version: bool, transcript_clash: str,
+                   code_clash: str, dry_run: bool) -> None:
         """Import a REFI-QDA .qdc codebook or .qdpx project.
 
         Transcripts already here (same text) are matched, not copied; codes become
-        themes. Try --dry-run first.
+        themes. A name taken here by something else refuses the whole import, listing
+        every such name, unless --transcript-clash or --code-clash says what to do;
+        the summary says what became of each. Try --dry-run first.
 
         \b
         Examples:
@@ -179,7 +193,9 @@ def register(cli: click.Group) -> None:
             with progress_bar("Reading sources") as bar:
                 report = import_file(store, file, coder_map=mapping,
                                      default_coder=default_coder, new_version=new_version,
-                                     dry_run=dry_run, progress=bar)
+                                     dry_run=dry_run, progress=bar,
+                                     transcript_clash=transcript_clash,
+                                     code_clash=code_clash)
         except UserError as exc:
             raise _not_refi(file, exc) from None
         if dry_run or report.nothing_added:
@@ -189,6 +205,8 @@ def register(cli: click.Group) -> None:
         # The summary wraps to the terminal (130 columns at 80 for a --dry-run).
         if report.nothing_added:
             say(f"{file}: {report.nothing_why()}.", err=False)
+            for line in report.clashes:  # a source skipped by choice says so here too
+                say(line, err=False)
         else:
             added = ", ".join(_count(v, k) for k, v in report.added.items() if v)
             verb = "Would import" if dry_run else "Imported"

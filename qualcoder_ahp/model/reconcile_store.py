@@ -393,17 +393,21 @@ class ReconcileMixin:
         if not missing:
             return []
         made_here = self._coding_creators({row[0] for row in missing})
+        imported = self.refi_imported_from({c for c, k in made_here.items()
+                                            if k == "refi_import"})
         merges = self._merged_ranges()
         entries = []
         for cid, tid, theme, coder, start, end, origin, created in missing:
             source = next((src for lo, hi, src in merges if lo <= cid <= hi), None)
+            reason = _reason(made_here.get(cid), origin, source, bool(merges))
+            if cid in imported and source is None:  # which file, and when
+                reason = "imported from {} (REFI-QDA) on {}".format(*imported[cid])
             entries.append({
                 "id": None, "coder": coder, "at": created, "kind": UNRECORDED,
                 "rule": UNRECORDED, "taken_from": None, "compared": [], "decided_by": None,
                 "transcript_id": tid, "theme_id": theme, "start": start, "end": end,
                 "coding_ids": [cid], "removed_ids": [], "status": "in effect",
-                "source": source,
-                "reason": _reason(made_here.get(cid), origin, source, bool(merges)),
+                "source": source, "reason": reason,
             })
         return entries
 

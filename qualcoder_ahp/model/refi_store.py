@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
@@ -338,6 +339,57 @@ class RefiMixin:
                               "DO UPDATE SET value = excluded.value",
                               [UNCOLOURED, json.dumps(dict(sorted(marks.items())))])
 
+    def refi_keep_guids(self: Store, guids: dict[str, str]) -> int:
+        """Give the themes ``guids`` names (theme id -> a ``.qdc`` code's GUID, valid
+        and normalised) those GUIDs, after ``qcahp codebook load X.qdc``: the file's
+        codes keep their identity when the codebook goes back to the other tool.
+
+        A GUID is kept only where it is free (no other theme has it) and the theme has
+        no codings yet: a theme with codings may have gone out under its GUID already,
+        and a later import matches that one. Returns how many GUIDs changed.
+        """
+        changed = 0
+        with self.write():
+            held = dict(self.conn.execute("SELECT id, lower(guid) FROM themes"))
+            owner = {guid: theme_id for theme_id, guid in held.items()}
+            coded = {r[0] for r in self.conn.execute("SELECT DISTINCT theme_id FROM codings")}
+            for theme_id, guid in sorted(guids.items()):
+                if (theme_id not in held or held[theme_id] == guid or guid in owner
+                        or theme_id in coded):
+                    continue
+                self.conn.execute("UPDATE themes SET guid = ? WHERE id = ?", [guid, theme_id])
+                owner.pop(held[theme_id], None)
+                owner[guid] = theme_id
+                held[theme_id] = guid
+                changed += 1
+        return changed
+
+    def refi_theme_ids(self: Store, guids: set[str]) -> dict[str, str]:
+        """GUID (lower case) -> the id of the theme here that has it, for ``guids``."""
+        return {guid: theme_id for theme_id, guid in self.conn.execute(
+            "SELECT id, lower(guid) FROM themes") if guid in guids}
+
+    def refi_imported_from(self: Store, coding_ids: set[int]) -> dict[int, tuple[str, str]]:
+        """For each of ``coding_ids`` a ``refi import`` made: the file's name and the
+        day it was imported (``2026-11-28``), from its ``refi_import`` event. The
+        reconcile log says so of consensus codings that came without a decision."""
+        found: dict[int, tuple[str, str]] = {}
+        if not coding_ids:
+            return found
+        for raw, at in self.conn.execute(
+                "SELECT payload, at FROM events WHERE kind = 'refi_import' ORDER BY id"):
+            try:
+                payload = json.loads(raw)
+            except ValueError:
+                continue
+            name = PurePath(str(payload.get("file") or "a REFI-QDA file")).name
+            for change in payload.get("changes") or []:
+                cid = change.get("id") if isinstance(change, dict) else None
+                if (change.get("op") == "coding" and change.get("before") == 0
+                        and cid in coding_ids and cid not in found):
+                    found[cid] = (name, str(at)[:10])
+        return found
+
     def refi_codings(self: Store, transcript_id: int) -> list[tuple[Coding, str]]:
         """One transcript's active codings with their ``created_at``, in export order."""
         created = dict(self.conn.execute(
@@ -373,6 +425,8 @@ class RefiMixin:
         default_coder: str | None = None,
         new_version: bool = False,
         dry_run: bool = False,
+        transcript_clash: str = "refuse",
+        code_clash: str = "refuse",
     ) -> dict[str, Any]:
         """Write one file's records in one transaction; returns counts of what was added.
 
@@ -385,6 +439,14 @@ class RefiMixin:
             new_version: store a source whose name is taken by other content as a new
                 version instead of refusing the import.
             dry_run: do everything, count it, then roll the transaction back.
+            transcript_clash: a source whose name a transcript here has, with other
+                text: ``refuse`` the import (every such name is listed), store it as a
+                ``new-version`` of that transcript (``new_version`` says the same),
+                ``rename`` it (``grace (team)``), or ``skip`` it with its codings.
+            code_clash: a code whose name a theme here has, elsewhere in the tree (not
+                the same code: another GUID, no ``Theme id:`` of ours, another parent):
+                ``refuse`` the import, ``merge`` it into that theme, or ``rename`` it
+                (a new theme ``Board (team)``). See :data:`TRANSCRIPT_CLASH`.
         """
         from qualcoder_ahp.refi.safe import norm_guid
 
@@ -403,6 +465,12 @@ class RefiMixin:
         stats["left_out"] = dict.fromkeys(LEFT_OUT, 0)
         stats["new_coders"] = {}
         stats["new_versions"] = []
+        if transcript_clash not in TRANSCRIPT_CLASH or code_clash not in CODE_CLASH:
+            raise UserError(f"unknown clash choice {transcript_clash!r} / {code_clash!r}")
+        if new_version:
+            transcript_clash = "new-version"
+        clashes = _Clashes(transcript_clash, code_clash, PurePath(data.path).stem)
+        stats["clashes"] = clashes
         try:
             with self.write():
                 if data.kind == "project" and data.name and not self.conn.execute(
@@ -415,7 +483,8 @@ class RefiMixin:
                 themes = _ThemeMatcher(self).run(data, stats)
                 coders = self._import_users(data, coder_map, stats)
                 withdrawn: dict[str, int] = {}
-                sources = self._import_sources(data, new_version, stats, withdrawn)
+                sources = self._import_sources(data, clashes, stats, withdrawn)
+                clashes.refuse(data.path)  # every name taken, in one line; nothing written
                 ctx = _ImportContext(themes, coders, sources, default_coder or DEFAULT_CODER,
                                      {}, {}, withdrawn, coder_map=coder_map)
                 if default_coder is None and len(data.users) == 1:
@@ -431,7 +500,8 @@ class RefiMixin:
                             "and notes")
                 stats["withdrawn_sources"] = len(withdrawn)
                 stats["left_out"]["withdrawn_sources"] = len(withdrawn)
-                self._import_cases(data, sources, stats, withdrawn)
+                self._import_cases(data, sources, stats, withdrawn,
+                                   {guid for guid, _ in clashes.sources})
                 self._import_notes(data, ctx, stats)
                 stats["left_out"]["withdrawn_codings"] = sum(withdrawn.values())
                 if ctx.sole is not None and any(ctx.attributed.values()):
@@ -491,14 +561,19 @@ class RefiMixin:
             stats["new_coders"][out[user.guid]] = name
         return out
 
-    def _import_sources(self: Store, data: RefiData, new_version: bool,
+    def _import_sources(self: Store, data: RefiData, clashes: _Clashes,
                         stats: dict[str, Any], withdrawn: dict[str, int]) -> dict[str, int]:
         from qualcoder_ahp.model.store import content_hash
 
+        new_version = clashes.transcripts == "new-version"
+
         out: dict[str, int] = {}
         versioned: set[str] = set()  # transcripts an earlier version in the file is of
+        renamed: dict[str, str] = {}  # a renamed source's later versions follow it
+        stored: set[str] = set()  # names this import gave transcripts
         for source in _in_version_order(data.sources):
             name = source.version[0] if source.version else source.name
+            name = renamed.get(name, name)
             same = self.conn.execute("SELECT id, name FROM transcripts WHERE content_hash = ?",
                                      [content_hash(source.text)]).fetchone()
             if same:  # this text is here already (with its turns): nothing to parse
@@ -512,6 +587,19 @@ class RefiMixin:
                 continue
             guid_taken = self.conn.execute("SELECT 1 FROM transcripts WHERE guid = ?",
                                            [source.guid]).fetchone()
+            if (not new_version and name not in versioned
+                    and self._name_taken(name, content_hash(source.text))):
+                # Another text under this name: the researcher chose what to do
+                # (--transcript-clash), else every such name is listed and nothing kept.
+                if name in stored:  # NVivo names two files in two folders alike
+                    clashes.twice.add(name)
+                if clashes.transcripts == "rename":
+                    new_name = self._free_transcript_name(f"{name} ({clashes.stem})")
+                    clashes.renamed_sources.append((name, new_name))
+                    renamed[name] = name = new_name
+                else:
+                    clashes.sources.append((source.guid, name))
+                    continue
             # A later version of a transcript whose earlier one the file brought (ours:
             # "Helen (v2)" after "Helen (v1)") is a new version of it, not a name clash.
             info, _ = self.add_transcript(name, source.parsed, path=data.path,
@@ -523,6 +611,7 @@ class RefiMixin:
             if source.version:
                 versioned.add(name)
             out[source.guid] = info.id
+            stored.add(name)
             stats["transcripts"] += 1
             if not guid_taken:  # keep the other tool's GUID so a second import matches it
                 self.conn.execute("UPDATE transcripts SET guid = ? WHERE id = ?",
@@ -531,6 +620,21 @@ class RefiMixin:
                 self.conn.execute("UPDATE transcripts SET imported_at = ? WHERE id = ?",
                                   [source.created, info.id])
         return out
+
+    def _name_taken(self: Store, name: str, digest: str) -> bool:
+        """Whether ``name`` is a transcript's here whose text is other than ``digest``'s
+        (the unredacted original of a redacted transcript is that transcript)."""
+        taken = self.conn.execute("SELECT 1 FROM transcripts WHERE name = ?",
+                                  [name]).fetchone()
+        return taken is not None and self._redacted_from(digest) is None
+
+    def _free_transcript_name(self: Store, name: str) -> str:
+        """``name``, or ``name 2``, ``name 3``... the first no transcript here has."""
+        candidate, n = name, 2
+        while self.conn.execute("SELECT 1 FROM transcripts WHERE name = ?",
+                                 [candidate]).fetchone():
+            candidate, n = f"{name} {n}", n + 1
+        return candidate
 
     def _coder_name(self: Store, coder_id: int) -> str:
         return str(self.conn.execute("SELECT name FROM coders WHERE id = ?",
@@ -675,11 +779,19 @@ class RefiMixin:
         stats["consensus"] = list(by_coder.values())
 
     def _import_cases(self: Store, data: RefiData, sources: dict[str, int],
-                      stats: dict[str, Any], withdrawn: dict[str, int]) -> None:
+                      stats: dict[str, Any], withdrawn: dict[str, int],
+                      skipped: set[str]) -> None:
         gone = self.withdrawn_participants()
         for case in data.cases:
             row = self.conn.execute("SELECT id, code FROM participants WHERE lower(guid) = ?",
                                     [case.guid]).fetchone()
+            if row is None and case.source_guids and all(g in skipped
+                                                         for g in case.source_guids):
+                # Its transcripts were skipped (--transcript-clash skip): its attributes
+                # are another person's than a participant of its name here.
+                stats["skipped"].append(f"case {case.name!r}: its sources were skipped "
+                                        "(--transcript-clash skip); skipped")
+                continue
             if row is None and (case.name in gone or (case.source_guids and all(
                     g in withdrawn for g in case.source_guids))):
                 stats["skipped"].append(f"case {case.name!r}: a participant withdrawn from "
@@ -849,6 +961,78 @@ notes attached to nothing imported, notes where a different memo is kept, and at
 values that differ from the ones here (kept)."""
 
 
+TRANSCRIPT_CLASH = ("refuse", "new-version", "rename", "skip")
+"""What to do with a source whose name a transcript here has, with other text."""
+CODE_CLASH = ("refuse", "merge", "rename")
+"""What to do with a code whose name a theme here has, elsewhere in the tree."""
+
+
+@dataclass
+class _Clashes:
+    """The names of the file taken here, and what became of them (the summary says)."""
+
+    transcripts: str
+    codes: str
+    stem: str
+    """The file's name without its suffix: what a renamed source or code is marked by."""
+    sources: list[tuple[str, str]] = field(default_factory=list)
+    """``(guid, name)`` of each source refused or skipped."""
+    twice: set[str] = field(default_factory=set)
+    """Of those, names an earlier source of the file took (not a transcript here)."""
+    renamed_sources: list[tuple[str, str]] = field(default_factory=list)
+    """``(name in the file, name here)``."""
+    codes_taken: list[tuple[str, str, str]] = field(default_factory=list)
+    """``(code name, its place in the file, the theme here of that name)``."""
+    merged_codes: list[tuple[str, str, str]] = field(default_factory=list)
+    """``(code name, its place in the file, theme id here)`` merged by ``merge``."""
+    into_folder: list[tuple[str, str]] = field(default_factory=list)
+    """``(code name, theme id)``: ``merge`` asked of a code into a folder here, which
+    cannot take codings (refused)."""
+    renamed_codes: list[tuple[str, str, str]] = field(default_factory=list)
+    """``(code name, new theme name, new theme id)``."""
+    by_name: list[str] = field(default_factory=list)
+    """Codes matched to the theme of their name and place here, whose GUID differs."""
+    by_id: list[str] = field(default_factory=list)
+    """Codes matched by their ``Theme id:`` line and name, whose GUID differs (two
+    projects that loaded one YAML codebook each gave its themes their own GUIDs)."""
+
+    def refuse(self, path: str) -> None:
+        """Raise one line naming every clash the researcher has not chosen for."""
+        parts = []
+        here = [n for _, n in self.sources if n not in self.twice]
+        if here and self.transcripts == "refuse":
+            names = ", ".join(repr(n) for n in here)
+            noun = "transcript" if len(here) == 1 else "transcripts"
+            parts.append(f"a different {noun} named {names} "
+                         f"{'is' if len(here) == 1 else 'are'} already stored")
+        if self.twice and self.transcripts == "refuse":
+            names = ", ".join(repr(n) for n in sorted(self.twice))
+            parts.append(f"the file has sources of one name with different texts ({names}: "
+                         "files of one name in two folders?)")
+        if self.codes_taken and self.codes == "refuse":
+            listed = ", ".join(f"{name!r} ({where} in the file; theme {here} here)"
+                               for name, where, here in self.codes_taken)
+            parts.append(f"{'a code' if len(self.codes_taken) == 1 else 'codes'} named "
+                         f"like a theme elsewhere in this codebook: {listed}")
+        if self.into_folder:
+            listed = ", ".join(f"{name!r} into {theme_id}" for name, theme_id in
+                               self.into_folder)
+            parts.append(f"--code-clash merge cannot put a code into a folder, which "
+                         f"cannot be coded ({listed})")
+        if not parts:
+            return
+        choose = []
+        if self.sources and self.transcripts == "refuse":
+            choose.append("--transcript-clash new-version, rename or skip (--new-version "
+                          "stores it as a new version)")
+        if self.codes_taken and self.codes == "refuse":
+            choose.append("--code-clash merge or rename")
+        if self.into_folder:
+            choose.append("--code-clash rename")
+        raise UserError(f"{'; '.join(parts)}; nothing imported: choose with "
+                        f"{' and '.join(choose)}", path=path)
+
+
 class _RolledBack(Exception):
     """Raised inside the import transaction of a dry run to undo it."""
 
@@ -908,15 +1092,42 @@ class _ThemeMatcher:
         position = self.conn.execute("SELECT COALESCE(MAX(position), -1) FROM themes "
                                      "WHERE parent_id IS NULL").fetchone()[0] + 1
         uncoloured: set[str] = set()  # new themes of codes the file gave no colour
+        clashes: _Clashes = stats["clashes"]
+        before = [r for r in existing.values() if r[4]]  # active themes, before the file's
+        names = {t.theme.id: t.theme.name for t in data.themes}
         for item in data.themes:
             theme = item.theme
             parent = local.get(theme.parent_id) if theme.parent_id else None
             found = by_guid.get(item.guid) if item.guid else None
-            if found is None and theme.id in existing and _same(existing[theme.id], theme):
+            # Our id (a "Theme id:" line) with the same name is the same theme wherever
+            # it is; a name alone, only in the same place.
+            by_id = (found is None and item.explicit_id and theme.id in existing
+                     and _same(existing[theme.id], theme))
+            if by_id:
                 found = theme.id
             if found is None:
                 found = next((r[0] for r in existing.values()
                               if _same(r, theme) and r[2] == parent), None)
+            if found is not None and item.guid and item.guid != existing[found][3]:
+                (clashes.by_id if by_id else clashes.by_name).append(theme.name)
+            new_name = theme.name
+            if found is None:
+                taken = next((r for r in before if _same(r, theme)), None)
+                if taken is not None:
+                    where = (f"under {names.get(theme.parent_id, theme.parent_id)!r}"
+                             if theme.parent_id else "at the top")
+                    folder = not self.conn.execute("SELECT codable FROM themes WHERE id = ?",
+                                                   [taken[0]]).fetchone()[0]
+                    if clashes.codes == "merge" and folder and theme.codable:
+                        clashes.into_folder.append((theme.name, taken[0]))
+                    elif clashes.codes == "merge":
+                        found = taken[0]
+                        clashes.merged_codes.append((theme.name, where, found))
+                    elif clashes.codes == "rename":
+                        new_name = self._free_name(f"{theme.name} ({clashes.stem})",
+                                                   existing)
+                    else:
+                        clashes.codes_taken.append((theme.name, where, taken[0]))
             if found is not None:
                 stats["present"]["themes"] += 1
                 # An import adds to the codebook; it does not undo its decisions. A theme
@@ -947,10 +1158,12 @@ class _ThemeMatcher:
                 "INSERT INTO themes (id, parent_id, name, description, inclusion, exclusion, "
                 "examples, color, codable, position, active, guid) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [theme_id, parent, theme.name, theme.description, theme.inclusion,
+                [theme_id, parent, new_name, theme.description, theme.inclusion,
                  theme.exclusion, _json(theme.examples), theme.color, int(theme.codable), pos,
                  int(not item.retired), guid])  # retired there: retired here, with codings
-            existing[theme_id] = (theme_id, theme.name, parent, guid, int(not item.retired))
+            existing[theme_id] = (theme_id, new_name, parent, guid, int(not item.retired))
+            if new_name != theme.name:
+                clashes.renamed_codes.append((theme.name, new_name, theme_id))
             by_guid[guid] = theme_id
             local[theme.id] = theme_id
             if item.guid:
@@ -961,6 +1174,16 @@ class _ThemeMatcher:
         if uncoloured:
             self.store.refi_mark_uncoloured(uncoloured, set())
         return out
+
+
+    @staticmethod
+    def _free_name(name: str, existing: dict[str, tuple[Any, ...]]) -> str:
+        """``name``, or ``name 2``, ``name 3``... the first no theme here has (any case)."""
+        taken = {str(r[1]).casefold() for r in existing.values()}
+        candidate, n = name, 2
+        while candidate.casefold() in taken:
+            candidate, n = f"{name} {n}", n + 1
+        return candidate
 
 
 def _in_version_order(sources: list[ImportSource]) -> list[ImportSource]:

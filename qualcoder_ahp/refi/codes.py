@@ -273,6 +273,8 @@ class QdcFile:
     """``(line, message)`` for each thing read otherwise than the file has it: a colour
     not understood, a code whose GUID repeats (skipped), a code marked retired (left
     out). Line 0: not known."""
+    named: set[str] = field(default_factory=set)
+    """Ids the file gave (our ``Theme id:`` lines); the others were made from names."""
 
 
 def read_qdc_file(path: str | Path) -> QdcFile:
@@ -313,7 +315,42 @@ def read_qdc_file(path: str | Path) -> QdcFile:
                              "codebook"))
     book = Codebook(file.stem, tuple(t.theme for t in themes), (), None, str(file))
     return QdcFile(book, {t.theme.id: t.guid for t in themes if t.guid},
-                   {t.theme.id for t in themes if not t.coloured}, warnings)
+                   {t.theme.id for t in themes if not t.coloured}, warnings,
+                   {t.theme.id for t in themes if t.explicit_id})
+
+
+def _ids_here(store: Store, qdc: QdcFile) -> dict[str, str]:
+    """File theme id -> the id of the theme here holding the code's GUID, for codes
+    whose id was made from their name (another tool wrote no ``Theme id:`` line) and
+    whose GUID a theme here has under another id: a code renamed in NVivo is that
+    theme, renamed, not a new theme beside a retired one. An id another code of the
+    file has already is left alone."""
+    held = store.refi_theme_ids(set(qdc.guids.values()))
+    file_ids = {t.id for t in qdc.codebook.themes}
+    out: dict[str, str] = {}
+    for theme_id, guid in qdc.guids.items():
+        here = held.get(guid)
+        if (theme_id not in qdc.named and here is not None and here != theme_id
+                and here not in file_ids and here not in out.values()):
+            out[theme_id] = here
+    return out
+
+
+def match_stored_themes(store: Store, path: str | Path, codebook: Codebook) -> Codebook:
+    """``codebook`` (read from ``path`` for ``qcahp codebook load``) with each code that
+    has the GUID of a theme here under that theme's id (:func:`_ids_here`); any other
+    codebook unchanged. Before it, a code renamed in the other tool (its GUID kept, no
+    ``Theme id:`` line) was loaded as a new theme, and the theme with its codings was
+    retired."""
+    if Path(path).suffix.lower() != ".qdc":
+        return codebook
+    ids = _ids_here(store, read_qdc_file(path))
+    if not ids:
+        return codebook
+    themes = tuple(replace(t, id=ids.get(t.id, t.id),
+                           parent_id=ids.get(t.parent_id, t.parent_id) if t.parent_id
+                           else None) for t in codebook.themes)
+    return replace(codebook, themes=themes)
 
 
 def remember_colours(store: Store, path: str | Path, codebook: Codebook) -> None:
@@ -321,10 +358,22 @@ def remember_colours(store: Store, path: str | Path, codebook: Codebook) -> None
     which of its codes came without a colour, as ``qcahp refi import`` does (the setting
     ``refi_uncoloured_themes``), so that an export gives them no colour rather than the
     grey they are shown in. Only a ``.qdc`` has such codes: every other theme of the
-    file leaves the list (a YAML theme without ``color`` is grey, and goes out grey)."""
-    uncoloured = (read_qdc_file(path).uncoloured if Path(path).suffix.lower() == ".qdc"
-                  else set())
+    file leaves the list (a YAML theme without ``color`` is grey, and goes out grey).
+    A ``.qdc``'s GUIDs are kept too (:meth:`~qualcoder_ahp.model.refi_store.RefiMixin.
+    refi_keep_guids`)."""
+    qdc = read_qdc_file(path) if Path(path).suffix.lower() == ".qdc" else None
+    if qdc is not None:  # the ids it was stored under (match_stored_themes)
+        ids = _ids_here(store, qdc)
+        qdc = replace(qdc, guids={ids.get(i, i): g for i, g in qdc.guids.items()},
+                      uncoloured={ids.get(i, i) for i in qdc.uncoloured})
+    uncoloured = qdc.uncoloured if qdc is not None else set()
     every = {t.id for t in codebook.themes}
+    if qdc is not None:
+        # The other tool's GUIDs, so a codebook sent back and forth keeps its codes'
+        # identity (a new theme used to get a GUID of its own, and the tool saw a new
+        # code): kept wherever they are free here and the theme has no codings yet.
+        # Before the colours, which are remembered by GUID.
+        store.refi_keep_guids({i: g for i, g in qdc.guids.items() if i in every})
     store.refi_mark_uncoloured(uncoloured & every, every - uncoloured)
 
 

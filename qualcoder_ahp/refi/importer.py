@@ -25,7 +25,12 @@ from qualcoder_ahp.refi.reader import RefiData, read_refi
 from qualcoder_ahp.refi.speakers import OffsetMap, label_text
 
 if TYPE_CHECKING:
-    from qualcoder_ahp.model.refi_store import ConsensusAdded, IdleCoder, UnlistedUser
+    from qualcoder_ahp.model.refi_store import (
+        ConsensusAdded,
+        IdleCoder,
+        UnlistedUser,
+        _Clashes,
+    )
     from qualcoder_ahp.model.store import Store
 
 
@@ -77,6 +82,12 @@ class ImportReport:
     consensus: list[ConsensusAdded] = field(default_factory=list)
     """The consensus coders codings were added to, with how many, and how many codings
     each held here before: they came without the reconcile decisions that made them."""
+    clashes: list[str] = field(default_factory=list)
+    """What became of each name of the file taken here (``--transcript-clash``,
+    ``--code-clash``), one line each."""
+    matched: list[str] = field(default_factory=list)
+    """The codes matched to themes here by name or theme id alone (their GUIDs differ),
+    one line for each way."""
 
     @property
     def nothing_added(self) -> bool:
@@ -127,7 +138,9 @@ class ImportReport:
                        f"coder: attributed to {name}, the file's only user (--default-coder "
                        f"NAME gives {them} to another coder).")
         out.extend(_unlisted_line(user) for user in self.unlisted)
-        out.extend(_consensus_line(coder) for coder in self.consensus)
+        out.extend(_consensus_line(coder, self.path) for coder in self.consensus)
+        out.extend(self.clashes)
+        out.extend(self.matched)
         for name, version in self.new_versions:
             out.append(f"{name}: the file's text differs from the {name} here: stored as "
                        f"version {version} (--new-version), each version with its own "
@@ -179,23 +192,24 @@ def _idle_line(coder: IdleCoder) -> str:
     return f"{coder.name}, a new coder, brings no new codings or memos: {'; '.join(why)}."
 
 
-def _consensus_line(coder: ConsensusAdded) -> str:
+def _consensus_line(coder: ConsensusAdded, file: str) -> str:
     """What the codings added to a consensus coder are, and what they lack: here a
     consensus coding comes from a reconcile decision (rule, coders compared), logged;
-    these came from the file with none, and when the coder held codings already they
-    are mixed in with them."""
+    these came from the file with none. ``qcahp reconcile log`` lists each as imported
+    from the file, on the day (:meth:`~qualcoder_ahp.model.refi_store.RefiMixin.
+    refi_imported_from`); when the coder held codings already they sit beside them."""
     added = _n(coder.added, "consensus coding")
     one = coder.added == 1
+    listed = (f"qcahp reconcile log lists {'it' if one else 'them'} as imported from "
+              f"{Path(file).name}, without a rule or the coders compared")
     if not coder.held:
         return (f"{added[0].upper()}{added[1:]} of {coder.name} (the team's reconciled "
                 "result in the file) came without the reconcile decision"
-                f"{' that made it' if one else 's that made them'}: qcahp reconcile log "
-                f"does not list {'it' if one else 'them'}.")
+                f"{' that made it' if one else 's that made them'}: {listed}.")
     return (f"{added[0].upper()}{added[1:]} added to {coder.name}, this project's "
             f"consensus coder, beside the {_n(coder.held, 'coding')} it held: "
             f"{'it has' if one else 'the added ones have'} no reconcile decision here "
-            f"(qcahp reconcile log does not list {'it' if one else 'them'}, nor the rule or "
-            "the coders compared).")
+            f"({listed}).")
 
 
 def _unlisted_line(user: UnlistedUser) -> str:
@@ -217,6 +231,45 @@ def _unlisted_line(user: UnlistedUser) -> str:
             f"({user.guid}): {whose}.")
 
 
+def _clash_lines(data: RefiData, clashes: _Clashes) -> tuple[list[str], list[str]]:
+    """One line for each choice made on a name of the file taken here; and one for the
+    codes matched to themes here by name alone, one for those matched by theme id
+    (their GUIDs differ)."""
+    out: list[str] = []
+    matched: list[str] = []
+
+    def why(name: str) -> str:
+        return (f"another source of the file is named {name} too" if name in clashes.twice
+                else f"the file's text differs from the {name} here")
+
+    for old, new in clashes.renamed_sources:
+        out.append(f"{old}: {why(old)}: stored as {new!r} (--transcript-clash rename), "
+                   "with its codings.")
+    for guid, name in clashes.sources if clashes.transcripts == "skip" else ():
+        mine = [c for c in data.codings if c.source_guid == guid]
+        source = next(s for s in data.sources if s.guid == guid)
+        codings = len(mine)
+        memos = len(set(source.note_guids).union(*(c.note_guids for c in mine)))
+        lost = " and ".join(n for n in (_n(codings, "coding"), _n(memos, "memo")) if n)
+        out.append(f"{name}: {why(name)}: not imported (--transcript-clash skip)"
+                   f"{f', nor its {lost}' if lost else ''}.")
+    for name, where, theme_id in clashes.merged_codes:
+        out.append(f"Code {name!r} ({where} in the file) went into theme {theme_id}, which "
+                   "has its name here (--code-clash merge), with its codings.")
+    for name, new, theme_id in clashes.renamed_codes:
+        out.append(f"Code {name!r} is the new theme {new!r} ({theme_id}): a theme elsewhere "
+                   "here has its name (--code-clash rename).")
+    for found, how in ((clashes.by_name, ("name", "of the same name and place")),
+                       (clashes.by_id, ("theme id", "with the same theme id and name"))):
+        if found:
+            names = ", ".join(repr(n) for n in found[:3])
+            more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+            matched.append(f"Matched by {how[0]}: {_n(len(found), 'code')} of the file "
+                           f"{'is a theme' if len(found) == 1 else 'are themes'} here "
+                           f"{how[1]}, with another GUID ({names}{more}).")
+    return out, matched
+
+
 def _n(count: int, noun: str) -> str:
     """``1 transcript``, ``2 codings``; ``""`` for none."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}" if count else ""
@@ -231,6 +284,8 @@ def import_file(
     new_version: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    transcript_clash: str = "refuse",
+    code_clash: str = "refuse",
 ) -> ImportReport:
     """Import a ``.qdc``, ``.qdpx`` or ``.qde`` file into ``store``.
 
@@ -244,6 +299,11 @@ def import_file(
             version (otherwise the whole import is refused).
         dry_run: report what would be added, and write nothing.
         progress: called with (done, total) sources while reading.
+        transcript_clash: a source named like a transcript here with other text:
+            ``refuse`` (default), ``new-version``, ``rename`` or ``skip``.
+        code_clash: a code named like a theme elsewhere here: ``refuse`` (default),
+            ``merge`` or ``rename`` (see :meth:`~qualcoder_ahp.model.refi_store.
+            RefiMixin.refi_import`).
 
     Raises:
         UserError: unsafe, unreadable or conflicting input; nothing is written.
@@ -251,7 +311,9 @@ def import_file(
     data = read_refi(path, progress)
     _match_held_forms(store, data)
     stats = store.refi_import(data, coder_map=coder_map, default_coder=default_coder,
-                              new_version=new_version, dry_run=dry_run)
+                              new_version=new_version, dry_run=dry_run,
+                              transcript_clash=transcript_clash, code_clash=code_clash)
+    clashes, matched = _clash_lines(data, stats.pop("clashes"))
     skipped = stats.pop("skipped")
     notes = stats.pop("notes")
     withdrawn = stats.pop("withdrawn_sources", 0)
@@ -269,7 +331,8 @@ def import_file(
                         present=present, left_out=left_out, idle_coders=idle,
                         summaries=summaries, not_imported=data.not_imported,
                         attributed=stats.pop("attributed", None), notices=data.notices,
-                        unlisted=unlisted, consensus=consensus, new_versions=new_versions)
+                        unlisted=unlisted, consensus=consensus, new_versions=new_versions,
+                        clashes=clashes, matched=matched)
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:

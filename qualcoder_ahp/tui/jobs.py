@@ -208,6 +208,8 @@ def load_codebook(store: Store, path: Path) -> None:
     """Read a codebook file and store it (ids and GUIDs of known themes are kept)."""
     codebook = _core("qualcoder_ahp.suggest.codebook")
     loaded = codebook.load_codebook(path)
+    # A .qdc code renamed in another tool (its GUID kept) is its theme here, renamed.
+    loaded = _core("qualcoder_ahp.refi.codes").match_stored_themes(store, path, loaded)
     store.save_codebook(loaded)
     # As `qcahp codebook load`: a .qdc's codes without a colour go back without.
     _core("qualcoder_ahp.refi.codes").remember_colours(store, path, loaded)
