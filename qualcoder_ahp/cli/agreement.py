@@ -378,10 +378,10 @@ _threshold = click.option("--threshold", type=Fraction(0, 1, min_open=True),
                           help="segment unit: overlap (intersection / union) needed to match, "
                                "above 0 and up to 1.")
 _speakers = click.option(
-    "--speakers", type=click.Choice(["participants", "all"]), default="participants",
-    show_default=True,
-    help="Whose speech the units are: the participants' turns (the text coded; the "
-         "interviewer's questions left out) or every speaker's.")
+    "--speakers", type=click.Choice(["participants", "all"]), default=None,
+    help="Whose speech the units are: the participants' turns (the interviewer's "
+         "questions left out) or every speaker's [default: participants; all when the "
+         "codebook's patterns suggest on interviewer turns].")
 _theme = click.option("--theme", default=None, metavar="ID",
                       help="Only this theme id; a folder's id takes the themes under it.")
 _transcript = click.option(
@@ -465,7 +465,7 @@ def _bar(project: Project, chosen: Selection | None) -> Iterator[Callable[[int],
 @_format
 @_output
 @pass_project
-def agreement(project: Project, coders: str | None, unit: str, speakers: str,
+def agreement(project: Project, coders: str | None, unit: str, speakers: str | None,
               threshold: float, theme: str | None,
               transcripts: tuple[str, ...], where: tuple[str, ...], by: str, fmt: str,
               output: str | None) -> None:
@@ -480,7 +480,9 @@ def agreement(project: Project, coders: str | None, unit: str, speakers: str,
 
     The units are the participants' speech (their turns: the interviewer's questions,
     which nobody codes, would count as agreed absence and lift every figure); a note
-    says how many codings lie outside it. --speakers all compares every speaker's.
+    says how many codings lie outside it. --speakers all compares every speaker's, as
+    does the default when the codebook's patterns suggest on interviewer turns (a
+    note says so). Notes go on stderr beside a CSV, JSON or file.
 
     \b
     Examples:
@@ -491,7 +493,7 @@ def agreement(project: Project, coders: str | None, unit: str, speakers: str,
     With --transcript or --where every figure is of the chosen transcripts only, and
     each output says which (a Selection line, a selection column, the About sheet).
     """
-    from qualcoder_ahp.agreement.compute import collect, compute, coverage_note, outside_note
+    from qualcoder_ahp.agreement.compute import collect, compute, corpus_notes
 
     fmt = output_format(fmt, output, FORMATS, "table")
     names = _coders(coders, project)  # a bad --coders before the project is opened
@@ -505,9 +507,9 @@ def agreement(project: Project, coders: str | None, unit: str, speakers: str,
     if fmt == "table" and not output:
         # Wrapped to the terminal as the table under them (the note ran to 105 at 80).
         heading = (f"Coders: {', '.join(report.coders)}   unit: {unit_label(unit, threshold)}"
-                   f"   speech: {SPEECH[speakers]}")
-        for line in wrap_note("\n".join(filter(None, (heading, coverage_note(corpus),
-                                                       outside_note(corpus)))),
+                   f"   speech: {SPEECH[corpus.speakers]}")
+        for line in wrap_note("\n".join([heading, *(n[0].upper() + n[1:]
+                                                     for n in corpus_notes(corpus))]),
                               table_width()):
             click.echo(line)
         write_rows([r.record(3) for r in report.rows(by)], fmt, output, selection=chosen,
@@ -519,13 +521,26 @@ def agreement(project: Project, coders: str | None, unit: str, speakers: str,
     names = dict(corpus.themes)
     rows = [_with_name(r.record(None if fmt in ("json", "xlsx") else 6), names)
             for r in report.rows(by)]
-    about = _about(project, report.coders, unit, threshold, speakers, theme=theme, by=by,
-                   **selection_about(chosen, len(corpus.transcripts)))
-    note = "; ".join(filter(None, (coverage_note(corpus), outside_note(corpus))))
+    about = _about(project, report.coders, unit, threshold, corpus.speakers, theme=theme,
+                   by=by, **selection_about(chosen, len(corpus.transcripts)))
+    notes = corpus_notes(corpus)
+    note = "; ".join(notes)
     if note:  # in the About sheet and a text file's heading
         about["compared"] = note.replace(" (--by transcript shows each)", "")
     write_rows(rows, fmt, output, about=about, noun="row of agreement figures",
                selection=chosen)
+    _say_notes(corpus)
+
+
+def _say_notes(corpus: Any) -> None:
+    """Whose speech was compared and the codings left outside it, on stderr, beside a CSV,
+    JSON or Markdown table or a file: its rows carry no such line, and ``agreement -o
+    a.csv`` said only "Wrote 13 rows" of figures that left 3 codings of interviewer
+    questions out. (Which transcripts were compared the rows say: ``(coded by both)``.)"""
+    from qualcoder_ahp.agreement.compute import outside_note, speakers_note
+
+    for note in filter(None, (speakers_note(corpus), outside_note(corpus))):
+        say(f"note: {note}", fg="yellow")
 
 
 def _with_name(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
@@ -569,20 +584,23 @@ DISAGREEMENT_COLUMNS = ("transcript", "theme", "theme_name", "start", "end", "co
 @_format
 @_output
 @pass_project
-def disagreements_cmd(project: Project, coders: str | None, unit: str, speakers: str,
+def disagreements_cmd(project: Project, coders: str | None, unit: str,
+                      speakers: str | None,
                       threshold: float, theme: str | None, transcripts: tuple[str, ...],
                       where: tuple[str, ...],
                       fmt: str, output: str | None) -> None:
     """List each span coded by some of the coders and not by the others, with its text.
 
     --transcript and --where choose the transcripts, as in the reports and agreement;
-    --speakers whose speech, as in agreement (the participants' by default).
+    --speakers whose speech, as in agreement (the participants' by default; every
+    speaker's when the codebook's patterns suggest on interviewer turns).
     """
     from qualcoder_ahp.agreement.compute import (
+        DISAGREEING,
         collect,
-        coverage_note,
+        corpus_notes,
         disagreements,
-        outside_note,
+        disagreements_said,
     )
 
     fmt = output_format(fmt, output, FORMATS, "table")
@@ -601,8 +619,8 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str, speakers:
              "start": d.start, "end": d.end,
              "coded_by": ",".join(d.coded_by), "not_coded_by": ",".join(d.not_coded_by),
              "text": _readable(d.text, fmt)} for d in found]
+    note = "; ".join(corpus_notes(corpus))
     if not rows:
-        note = "; ".join(filter(None, (coverage_note(corpus), outside_note(corpus))))
         kept = " (the old file is left as it was)" if output and Path(output).exists() else ""
         message = ("No disagreements." + (f" Nothing written to {output}{kept}." if output
                                           else "") + (f" ({note})" if note else "")
@@ -614,41 +632,58 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str, speakers:
                 click.echo("[]" if fmt == "json" else ",".join(DISAGREEMENT_COLUMNS))
             say(message)
         else:  # wrapped to the terminal, as a table's notes are
-            click.echo("\n".join(wrap_note(message, table_width())))
+            # "No disagreements." at the turn unit beside a reconcile screen of stretches
+            # to decide (the coders differ inside turns): the line says both.
+            stretches = _reconcile_line(project.store(), corpus, 0, unit)
+            click.echo("\n".join(wrap_note(message, table_width())
+                                 + (wrap_note(stretches, table_width())
+                                    if stretches and unit != "character" else [])))
         return
     write_rows(rows, fmt, output, sheet="disagreements",
                about=None if terminal else _about(
-                   project, corpus.coders, unit, threshold, speakers, theme=theme,
+                   project, corpus.coders, unit, threshold, corpus.speakers, theme=theme,
                    **selection_about(chosen, len(corpus.transcripts))),
-               noun="disagreeing span", selection=chosen)
-    if fmt == "table" and not output:
-        note = "; ".join(filter(None, (coverage_note(corpus), outside_note(corpus))))
-        width, stretches = table_width(), _reconcile_line(project.store(), corpus)
+               noun=DISAGREEING[unit], selection=chosen)
+    if not terminal:
+        _say_notes(corpus)
+    else:
+        width = table_width()
+        stretches = _reconcile_line(project.store(), corpus, len(rows), unit)
         click.echo("\n".join([*(wrap_note(stretches, width) if stretches else []),
-                              *wrap_note(f"{plural(len(rows), 'disagreeing span')}."
-                                         + (f" ({note})" if note else ""), width)]))
+                              *wrap_note(disagreements_said(found, corpus.coders, unit)
+                                         + "." + (f" ({note})" if note else ""), width)]))
 
 
-def _reconcile_line(store: Store, corpus: Any) -> str:
+def _reconcile_line(store: Store, corpus: Any, listed: int = 0,
+                    unit: str = "character") -> str:
     """``Reconcile screen: 97 stretches, 97 decided into consensus, none undecided.``, on
     the line above the spans' count: the disagreements as the reconcile screen counts and
     decides them (a stretch is a theme's overlapping codings, so it can hold several
     disagreeing spans; at the sentence unit the spans are sentences), so the spans
     listed are not taken for disagreements still to decide. Nothing when a coder
-    compared is a consensus coder (the coders are then not being reconciled)."""
+    compared is a consensus coder (the coders are then not being reconciled).
+
+    When the stretches are not as many as the ``listed`` rows at a unit of sentences or
+    turns, the line says why (a stretch is counted in codings, not units), so the two
+    counts do not read as two stories of one project."""
     from qualcoder_ahp.agreement.reconcile import reconcile_items
     from qualcoder_ahp.reports.reconcile_state import decided_into
 
     if set(corpus.coders) & store.consensus_coders():
         return ""
     items = reconcile_items(corpus)
+    if not items and not listed:
+        return ""
     head = f"Reconcile screen: {len(items):,} stretch{'' if len(items) == 1 else 'es'}"
+    why = (f" (a stretch is a theme's overlapping codings: it can hold several {unit}s, "
+           f"or differ inside one {unit})"
+           if unit in ("sentence", "turn") and listed != len(items) else "")
     undecided, names = decided_into(store, items)
     left = len(undecided)
     if left == len(items):
-        return head + ", none decided yet."
+        return head + f", none decided yet{why}."
     return (head + f", {len(items) - left:,} decided into {', '.join(names)}, "
-            + (f"{left:,} undecided." if left else "none undecided."))
+            + (f"{left:,} undecided" if left else "none undecided") + f"{why}.")
 
 
 SPACE_ONLY = "(white space only: the gap between one coder's two codings)"

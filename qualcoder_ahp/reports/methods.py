@@ -55,7 +55,7 @@ from qualcoder_ahp.reports.methods_sections import (
 
 def methods_report(store: Store, *, coders: Sequence[str] | None = None,
                    unit: str = "character", threshold: float = 0.9,
-                   database: str = "", speakers: str = "participants") -> MethodsReport:
+                   database: str = "", speakers: str | None = None) -> MethodsReport:
     """Every section of the methods draft, from the project as it stands.
 
     Args:
@@ -65,7 +65,8 @@ def methods_report(store: Store, *, coders: Sequence[str] | None = None,
         unit: the unit of agreement and disagreements (as ``qcahp agreement --unit``).
         threshold: the segment unit's overlap.
         speakers: whose speech the units are (as ``qcahp agreement --speakers``): the
-            participants' turns, or ``all`` (the interviewer's too).
+            participants' turns, or ``all`` (the interviewer's too); ``None``: as the
+            codebook says (``agreement.compute.default_speakers``).
         database: the project file's name, for the heading.
 
     Raises:

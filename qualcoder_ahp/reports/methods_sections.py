@@ -227,7 +227,7 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
 
 
 def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
-            infos: list[Any], speakers: str = "participants") -> Any:
+            infos: list[Any], speakers: str | None = None) -> Any:
     """Which transcripts each coder worked on: ``collect``'s raters, as ``qcahp
     agreement`` counts them (a coding, or a decision on a suggestion). Returns the
     corpus (``None`` with fewer than two coders)."""
@@ -391,6 +391,8 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
                  f"uncoded by {'both coders' if two else 'every coder'}, so their chance "
                  "agreement, taken from the coders' own rates, leaves them low or negative "
                  "whatever the agreement.")
+    if corpus.speakers_why:  # the default followed the codebook: say why, in the paper
+        text += f" Every speaker's turns were compared because {corpus.speakers_why}."
     if note:
         text += " " + sentence(note.replace(" (--by transcript shows each)", ""))
     outside = outside_note(corpus)
@@ -438,7 +440,7 @@ def _over(result: Any, key: str) -> str:
 def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, unit: str,
                     threshold: float) -> None:
     """Disagreements left, reconcile decisions by rule, the consensus coding."""
-    from qualcoder_ahp.agreement.compute import disagreements
+    from qualcoder_ahp.agreement.compute import DISAGREEING, disagreements
 
     section = "Reconciliation"
     record = store.reconcile_record()
@@ -493,7 +495,7 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
         report.not_yet.append("no reconciliation")
         text = "No disagreements have been reconciled yet"
         if corpus is not None and found:
-            text += (f" ({len(found):,} disagreeing spans at the {unit} unit are "
+            text += (f" ({plural(len(found), DISAGREEING[unit])} at the {unit} unit are "
                      "listed by qcahp disagreements)")
         report.paragraphs.append((section, text + "."))
         return
@@ -513,7 +515,8 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
         text += f", {len(record.unrecorded):,} of them without a reconcile record"
     text += "."
     if corpus is not None:
-        text += (f" The coders' own codings differ in {len(found):,} spans at the {unit} "
+        rows = plural(len(found), DISAGREEING[unit].split()[-1])  # spans, sentences...
+        text += (f" The coders' own codings differ in {rows} at the {unit} "
                  f"unit; of the {len(stretches):,} stretches of differing codings the "
                  "reconcile step decides, "
                  + (f"{len(left):,} are not yet decided." if left else
