@@ -201,3 +201,23 @@ def test_participant_codebook_keeps_participants_default(db):
                                    "--unit", "sentence"], env={"COLUMNS": "200"})
     assert out.stdout.splitlines()[0].endswith("speech: participants' turns")
     assert "2 codings by ana and 1 by ben lie wholly outside" in out.stdout
+
+
+def test_reconcile_line_counts_the_stretches_outside_the_speech_compared(db):
+    store = open_store(db)
+    info = store.transcripts()[0]
+    text = store.transcript_text(info.id)
+    store.code(info.id, "luck", "ana", *_span(text, "And the board?"))
+    store.close()
+    out = CliRunner().invoke(cli, ["--db", str(db), "disagreements", "--coders", "ana,ben",
+                                   "--unit", "sentence"], env={"COLUMNS": "300"})
+    # The reconcile screen decides every speaker's codings: 4 stretches beside 3
+    # sentences, and the line said nothing of why.
+    assert ("Reconcile screen: 4 stretches, none decided yet (1 lies wholly outside the "
+            "participants' speech compared here: --speakers all lists it)."
+            in out.stdout.splitlines())
+    every = CliRunner().invoke(cli, ["--db", str(db), "disagreements", "--coders", "ana,ben",
+                                     "--unit", "sentence", "--speakers", "all"],
+                               env={"COLUMNS": "300"})
+    assert "Reconcile screen: 4 stretches, none decided yet." in every.stdout.splitlines()
+    assert "4 disagreeing sentences: 4 coded by ana only" in every.stdout

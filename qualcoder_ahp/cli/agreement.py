@@ -675,15 +675,36 @@ def _reconcile_line(store: Store, corpus: Any, listed: int = 0,
     if not items and not listed:
         return ""
     head = f"Reconcile screen: {len(items):,} stretch{'' if len(items) == 1 else 'es'}"
-    why = (f" (a stretch is a theme's overlapping codings: it can hold several {unit}s, "
-           f"or differ inside one {unit})"
-           if unit in ("sentence", "turn") and listed != len(items) else "")
+    why = _stretches_why(corpus, items, listed, unit)
     undecided, names = decided_into(store, items)
     left = len(undecided)
     if left == len(items):
         return head + f", none decided yet{why}."
     return (head + f", {len(items) - left:,} decided into {', '.join(names)}, "
             + (f"{left:,} undecided" if left else "none undecided") + f"{why}.")
+
+
+def _stretches_why(corpus: Any, items: Sequence[Any], listed: int, unit: str) -> str:
+    """Why the reconcile screen's stretches are not as many as the rows listed: those
+    lying wholly outside the speech compared (the screen decides every speaker's
+    codings), and at a sentence or turn unit that a stretch is counted in codings, not
+    units; ``""`` when there is nothing to explain."""
+    from qualcoder_ahp.agreement.compute import speech_regions
+    from qualcoder_ahp.agreement.intervals import intersect
+
+    parts, out = [], 0
+    if corpus.speakers == "participants":
+        regions = {d.id: speech_regions(d) for d in corpus.transcripts if d.speech is not None}
+        out = sum(1 for i in items if i.transcript_id in regions
+                  and not intersect([(i.start, i.end)], regions[i.transcript_id]))
+        if out:
+            parts.append(f"{out:,} {'lies' if out == 1 else 'lie'} wholly outside the "
+                         "participants' speech compared here: --speakers all lists "
+                         f"{'it' if out == 1 else 'them'}")
+    if unit in ("sentence", "turn") and listed != len(items) - out:
+        parts.append(f"a stretch is a theme's overlapping codings: it can hold several "
+                     f"{unit}s, or differ inside one {unit}")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 SPACE_ONLY = "(white space only: the gap between one coder's two codings)"
