@@ -221,3 +221,11 @@ def test_reconcile_line_counts_the_stretches_outside_the_speech_compared(db):
                                env={"COLUMNS": "300"})
     assert "Reconcile screen: 4 stretches, none decided yet." in every.stdout.splitlines()
     assert "4 disagreeing sentences: 4 coded by ana only" in every.stdout
+
+
+def test_methods_figure_names_the_unit_counted(db):
+    store = open_store(db)
+    report = methods_report(store, coders=["ana", "ben"], unit="sentence")
+    figures = {f.key: (f.label, f.value) for f in report.figures}
+    assert figures["disagreements"] == ("disagreeing sentences (sentence)", 3)
+    store.close()

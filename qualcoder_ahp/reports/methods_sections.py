@@ -453,7 +453,7 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
         found = disagreements(corpus, unit, threshold)
         command = (f"qcahp disagreements --coders {shlex.quote(','.join(corpus.coders))}"
                    + (" --speakers all" if corpus.speakers == "all" else ""))
-        report.add(section, "disagreements", f"disagreeing spans ({unit})", len(found),
+        report.add(section, "disagreements", f"{DISAGREEING[unit]}s ({unit})", len(found),
                    f"{command} --unit {unit}")
         # The reconcile screen's disagreements (a theme's overlapping codings, which can
         # hold several spans), and how many the consensus has not decided: "98
