@@ -343,7 +343,8 @@ def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
     # Coefficients read as in the terminal (0.000) instead of Excel's 15 digits.
     sheets = [Sheet(sheet, list(columns), [[r[c] for c in columns] for r in rows],
                     title=_title(sheet, about), wrap={"text"} & set(columns),
-                    decimals=set(SHORT) & set(columns), totals=totals)]
+                    decimals={c for c in columns if c in SHORT
+                              or c.endswith(("_ci_low", "_ci_high"))}, totals=totals)]
     if about:
         notes = {k: v for k, v in COLUMN_NOTES.items()
                  if any(part in columns for part in k.split(" / "))
@@ -462,13 +463,16 @@ def _bar(project: Project, chosen: Selection | None) -> Iterator[Callable[[int],
               show_default=True,
               help="theme: per theme pooled over transcripts, overall and mean; "
                    "transcript: per theme x transcript; all: both.")
+@click.option("--ci", is_flag=True,
+              help="Add 95% intervals of each theme's and the pooled kappa and alpha: a "
+                   "cluster bootstrap over transcripts (1,000 resamples, seeded).")
 @_format
 @_output
 @pass_project
 def agreement(project: Project, coders: str | None, unit: str, speakers: str | None,
               threshold: float, theme: str | None,
-              transcripts: tuple[str, ...], where: tuple[str, ...], by: str, fmt: str,
-              output: str | None) -> None:
+              transcripts: tuple[str, ...], where: tuple[str, ...], by: str, ci: bool,
+              fmt: str, output: str | None) -> None:
     """Inter-rater agreement of coders, per theme, per transcript and overall.
 
     Counts n11/n10/n01/n00 (both, only A, only B, neither) per unit, then percent
@@ -492,6 +496,10 @@ def agreement(project: Project, coders: str | None, unit: str, speakers: str | N
 
     With --transcript or --where every figure is of the chosen transcripts only, and
     each output says which (a Selection line, a selection column, the About sheet).
+
+    --ci resamples whole transcripts (units of one interview are not independent): on
+    the terminal a table of intervals under the figures; in a file columns such as
+    cohen_kappa_ci_low and cohen_kappa_ci_high on the theme and pooled rows.
     """
     from qualcoder_ahp.agreement.compute import collect, compute, corpus_notes
 
@@ -503,6 +511,11 @@ def agreement(project: Project, coders: str | None, unit: str, speakers: str | N
                          transcript_ids=chosen.ids if chosen is not None else None,
                          progress=lambda _name: bar(1), speakers=speakers)
         report = compute(corpus, unit, threshold, progress=lambda _name: bar(1))
+    intervals = None
+    if ci:
+        from qualcoder_ahp.agreement.bootstrap import cluster_intervals
+
+        intervals = cluster_intervals(corpus, unit, threshold)
     _say_chosen(coders, names)
     if fmt == "table" and not output:
         # Wrapped to the terminal as the table under them (the note ran to 105 at 80).
@@ -517,9 +530,13 @@ def agreement(project: Project, coders: str | None, unit: str, speakers: str | N
         if unit == "segment":  # kappa -0.044 beside agreement 0.882 read as a failure
             for line in wrap_note(SEGMENT_NOTE, table_width()):
                 click.echo(line)
+        if intervals is not None:
+            click.echo("\n" + _interval_table(report, intervals), nl=False)
         return
     names = dict(corpus.themes)
-    rows = [_with_name(r.record(None if fmt in ("json", "xlsx") else 6), names)
+    rows = [_with_name(_with_ci(r, intervals, None if fmt in ("json", "xlsx") else 6)
+                       if intervals is not None else r.record(None if fmt in ("json", "xlsx")
+                                                              else 6), names)
             for r in report.rows(by)]
     about = _about(project, report.coders, unit, threshold, corpus.speakers, theme=theme,
                    by=by, **selection_about(chosen, len(corpus.transcripts)))
@@ -527,6 +544,8 @@ def agreement(project: Project, coders: str | None, unit: str, speakers: str | N
     note = "; ".join(notes)
     if note:  # in the About sheet and a text file's heading
         about["compared"] = note.replace(" (--by transcript shows each)", "")
+    if intervals is not None:
+        about["intervals"] = intervals.said()
     write_rows(rows, fmt, output, about=about, noun="row of agreement figures",
                selection=chosen)
     _say_notes(corpus)
@@ -541,6 +560,55 @@ def _say_notes(corpus: Any) -> None:
 
     for note in filter(None, (speakers_note(corpus), outside_note(corpus))):
         say(f"note: {note}", fg="yellow")
+
+
+def _with_ci(row: Any, intervals: Any, digits: int | None) -> dict[str, Any]:
+    """The row's record with ``KEY_ci_low`` and ``KEY_ci_high`` after each figure given an
+    interval (blank on a theme x transcript row and the mean: no interval there)."""
+    from qualcoder_ahp.agreement import stats as st
+
+    bounds = (intervals.themes.get(row.theme) if row.view == "theme" else
+              intervals.overall if row.view == "overall" else None)
+    out: dict[str, Any] = {}
+    for key, value in row.record(digits).items():
+        out[key] = value
+        if key in intervals.keys:
+            found = (bounds or {}).get(key, "")
+            if isinstance(found, st.Undefined):
+                low = high = st.render(found)
+            elif found:
+                low, high = ((round(b, digits) + 0.0 if digits is not None else b)
+                             for b in found)
+            else:
+                low = high = ""
+            out[f"{key}_ci_low"], out[f"{key}_ci_high"] = low, high
+    return out
+
+
+def _interval_table(report: Any, intervals: Any) -> str:
+    """The terminal's table of intervals, under the figures: theme, kappa and its
+    interval, alpha and its interval (the figures table is already 80 wide)."""
+    from qualcoder_ahp.agreement import stats as st
+
+    def shown(bounds: Any) -> str:
+        if isinstance(bounds, st.Undefined):
+            return "undefined"
+        return f"{bounds[0]:.3f} to {bounds[1]:.3f}"
+
+    kappa, alpha = intervals.keys
+    rows = []
+    for row in [*report.themes, report.overall]:
+        bounds = intervals.themes.get(row.theme) if row.view == "theme" else intervals.overall
+        rows.append({"theme": row.theme, SHORT[kappa]: st.render(row.stats[kappa]),
+                     f"{SHORT[kappa]} 95% CI": shown(bounds[kappa]),
+                     "alpha": st.render(row.stats[alpha]),
+                     "alpha 95% CI": shown(bounds[alpha])})
+    reasons = sorted({b.reason for r in [*intervals.themes.values(), intervals.overall]
+                      for b in r.values() if isinstance(b, st.Undefined)})
+    notes = [intervals.said() + "."] + [f"undefined: {r}." for r in reasons]
+    width = table_width()
+    return format_table(rows) + "".join(f"{line}\n" for note in notes
+                                        for line in wrap_note(note, width))
 
 
 def _with_name(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
