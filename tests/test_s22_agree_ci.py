@@ -110,3 +110,18 @@ def test_three_coders_get_fleiss_kappa_intervals(tmp_path, coders):
     low, high = found.themes["luck"]["krippendorff_alpha"]
     assert low <= high
     store.close()
+
+
+def test_files_say_how_the_intervals_were_made(tmp_path):
+    db = tmp_path / "p.db"
+    build(db).close()
+    run = CliRunner().invoke
+    md = run(cli, ["--db", str(db), "agreement", "--coders", "ana,ben", "--ci", "--format",
+                   "md"]).stdout
+    assert "cohen_kappa_ci_low" in md and "95% intervals: percentile cluster bootstrap" in md
+    text = tmp_path / "a.txt"
+    run(cli, ["--db", str(db), "agreement", "--coders", "ana,ben", "--ci", "-o", str(text)])
+    assert text.read_text().splitlines()[1].startswith("95% intervals: percentile cluster")
+    plain = run(cli, ["--db", str(db), "agreement", "--coders", "ana,ben", "--format",
+                      "md"]).stdout
+    assert "ci_low" not in plain and "95% intervals" not in plain  # only when asked

@@ -165,6 +165,7 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
                    + (f"   speech: {SPEECH[about['speakers']]}" if "speakers" in about
                       else "") + "\n"
                    + (f"{about['compared']}\n" if about.get("compared") else "")
+                   + (f"{about['intervals']}\n" if about.get("intervals") else "")
                    if about else "")
         text = heading + _table(rows, columns) + footer
     elif fmt == "json":
@@ -326,7 +327,9 @@ def _markdown(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
     return to_markdown([Sheet(sheet, list(columns),
                               [[cell(r[c]) for c in columns] for r in rows],
                               title=_title(sheet, about),
-                              footer=selection.label if selection is not None else "")])
+                              footer="\n\n".join(filter(None, (
+                                  selection.label if selection is not None else "",
+                                  (about or {}).get("intervals", "")))))])
 
 
 def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
