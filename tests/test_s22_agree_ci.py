@@ -125,3 +125,21 @@ def test_files_say_how_the_intervals_were_made(tmp_path):
     plain = run(cli, ["--db", str(db), "agreement", "--coders", "ana,ben", "--format",
                       "md"]).stdout
     assert "ci_low" not in plain and "95% intervals" not in plain  # only when asked
+
+
+def test_methods_states_the_intervals_when_asked(tmp_path):
+    from qualcoder_ahp.reports.methods import methods_report
+
+    store = build(tmp_path / "p.db")
+    corpus = collect(store, ["ana", "ben"])
+    low, high = cluster_intervals(corpus, "sentence").overall["cohen_kappa"]
+    report = methods_report(store, coders=["ana", "ben"], unit="sentence", ci=True)
+    text = dict(report.paragraphs)["Agreement"]
+    assert ("A percentile cluster bootstrap over the 5 transcripts compared (1,000 resamples "
+            "of whole transcripts, seed 1; the units of one transcript are not independent) "
+            f"gave 95% intervals of the pooled Cohen's kappa {low:.3f} to {high:.3f}" in text)
+    figures = {f.key: f.value for f in report.figures}
+    assert figures["agreement.cohen_kappa_ci"] == f"{low:.3f} to {high:.3f}"
+    plain = methods_report(store, coders=["ana", "ben"], unit="sentence")
+    assert "bootstrap" not in dict(plain.paragraphs)["Agreement"]
+    store.close()

@@ -312,8 +312,10 @@ def _idle_said(store: Store, coder: str) -> str:
     return f"{coder} coded none and made no decision"
 
 
-def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: float) -> None:
-    """Pooled inter-rater agreement, as ``qcahp agreement`` prints it."""
+def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: float,
+                      ci: bool = False) -> None:
+    """Pooled inter-rater agreement, as ``qcahp agreement`` prints it (``ci``: with the
+    intervals of ``qcahp agreement --ci``)."""
     from qualcoder_ahp.agreement.compute import compute, coverage_note, outside_note
 
     section = "Agreement"
@@ -391,6 +393,8 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
                  f"uncoded by {'both coders' if two else 'every coder'}, so their chance "
                  "agreement, taken from the coders' own rates, leaves them low or negative "
                  "whatever the agreement.")
+    if ci and not segment:
+        text += _intervals_said(report, corpus, unit, threshold, command)
     if corpus.speakers_why:  # the default followed the codebook: say why, in the paper
         text += f" Every speaker's turns were compared because {corpus.speakers_why}."
     if note:
@@ -403,6 +407,28 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
         text += " " + sentence(outside.replace(
             "; --speakers all compares every speaker's speech", ""))
     report.paragraphs.append((section, text))
+
+
+def _intervals_said(report: MethodsReport, corpus: Any, unit: str, threshold: float,
+                    command: str) -> str:
+    """The pooled kappa's and alpha's 95% intervals (a cluster bootstrap over transcripts,
+    :mod:`~qualcoder_ahp.agreement.bootstrap`), as figures and in a sentence."""
+    from qualcoder_ahp.agreement.bootstrap import cluster_intervals
+
+    found = cluster_intervals(corpus, unit, threshold)
+    said = []
+    for key in found.keys:
+        bounds = found.overall[key]
+        shown = (st.render(bounds) if isinstance(bounds, st.Undefined)
+                 else f"{bounds[0]:.3f} to {bounds[1]:.3f}")
+        label = dict(AGREEMENT_FIGURES)[key]
+        report.add("Agreement", f"agreement.{key}_ci", f"{label} 95% interval (pooled)",
+                   shown, command + " --ci")
+        said.append(f"{label} {shown}")
+    return (f" A percentile cluster bootstrap over the {plural(found.transcripts, 'transcript')}"
+            f" compared ({found.draws:,} resamples of whole transcripts, seed {found.seed}; "
+            "the units of one transcript are not independent) gave 95% intervals of the "
+            f"pooled {' and '.join(said)}.")
 
 
 def _per_theme(result: Any, unit: str) -> str:
