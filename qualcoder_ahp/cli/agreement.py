@@ -4,7 +4,8 @@
   transcripts), overall and the mean, or per theme x transcript with ``--by
   transcript``; as a table, CSV, XLSX, JSON or Markdown.
 - ``qcahp disagreements --coders A,B`` - each span coded by some coders and not
-  others, with its text.
+  others, with its text (at a sentence or turn unit each sentence or turn, as
+  agreement counts them).
 - ``qcahp merge OTHER.db`` - bring in the codings of a coder's copy of the project.
 - ``qcahp codings import FILE.csv --coder NAME`` / ``qcahp codings export``; a Word
   ``.docx`` whose comments name themes imports too.
@@ -662,6 +663,9 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str,
                       fmt: str, output: str | None) -> None:
     """List each span coded by some of the coders and not by the others, with its text.
 
+    At --unit sentence or turn each disagreeing sentence or turn is a row, so the list
+    counts what agreement counts (n10 + n01); the last lines say so, and how many
+    stretches the reconcile screen has to decide (it decides codings, not units).
     --transcript and --where choose the transcripts, as in the reports and agreement;
     --speakers whose speech, as in agreement (the participants' by default; every
     speaker's when the codebook's patterns suggest on interviewer turns).
