@@ -51,7 +51,7 @@ from qualcoder_ahp.agreement.intervals import (
     total_length,
 )
 from qualcoder_ahp.agreement.unitizing import UnitizingResult, unitizing_alpha
-from qualcoder_ahp.agreement.units import UNITS, segment_table, to_char_span, to_unit_space
+from qualcoder_ahp.agreement.units import UNITS, segment_table, to_unit_space
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.records import plural
 
@@ -64,6 +64,25 @@ SPEAKERS = ("participants", "all")
 """Whose speech agreement compares: the participants' turns (the default: the text
 coders are asked to code, and suggestions are made on), or every speaker's, the
 interviewer's questions too."""
+
+
+def default_speakers(store: Store) -> tuple[str, str]:
+    """Whose speech agreement compares when ``--speakers`` is not given, and why.
+
+    The participants' (``("participants", "")``), unless the codebook's patterns suggest
+    on the interviewer's turns too (a pattern with ``scope: interviewer`` or ``scope:
+    all``): the text coders are asked to code is then every speaker's, and comparing the
+    participants' alone left every coding of a question out of the figures, with only a
+    note to say so. The codebook decides, not where the codings happen to lie: one
+    coder's stray coding of a question would otherwise change what every figure is of.
+    """
+    codable = {t.id for t in store.themes() if t.codable}
+    wider = [p for p in store.patterns() if p.theme_id in codable and not p.exclude
+             and p.scope in ("interviewer", "all")]
+    if not wider:
+        return "participants", ""
+    return "all", (f"the codebook's patterns suggest on the interviewer's turns too "
+                   f"({plural(len(wider), 'pattern')} with scope interviewer or all)")
 
 
 @dataclass(frozen=True)
@@ -103,6 +122,9 @@ class Corpus:
     ``(selected)`` when some transcripts were chosen."""
     speakers: str = "all"
     """Whose speech the units are: ``participants`` or ``all`` (:data:`SPEAKERS`)."""
+    speakers_why: str = ""
+    """Why, when no ``--speakers`` chose it (:func:`default_speakers`): ``the codebook's
+    patterns suggest on the interviewer's turns too (...)``; empty otherwise."""
     outside: dict[str, list[int]] = field(default_factory=dict)
     """Coder -> ``[wholly, partly]``: their codings of the compared themes, in the
     transcripts they rated, that lie wholly (left out) or partly (compared on their
@@ -111,18 +133,21 @@ class Corpus:
 
 def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
             transcript: str | None = None, transcript_ids: Collection[int] | None = None,
-            progress: Progress = None, speakers: str = "participants") -> Corpus:
+            progress: Progress = None, speakers: str | None = "participants") -> Corpus:
     """Read the compared coders' codings, merged per transcript and theme.
 
     ``transcript`` (a name, its latest version, or ``name@2``) or ``transcript_ids`` (the
     ids of a ``--transcript`` / ``--where`` selection) restrict the transcripts compared:
     every figure is then of those transcripts only. ``speakers`` (:data:`SPEAKERS`):
-    whose speech the units are.
+    whose speech the units are; ``None``: as the codebook says (:func:`default_speakers`).
 
     Raises:
         UserError: fewer than two distinct coders, or an unknown coder, theme or
             transcript.
     """
+    why = ""
+    if speakers is None:
+        speakers, why = default_speakers(store)
     if speakers not in SPEAKERS:
         raise UserError(f"unknown speakers {speakers!r} (choose {', '.join(SPEAKERS)})")
     names = tuple(dict.fromkeys(c.strip() for c in coders if c.strip()))
@@ -158,7 +183,7 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
         infos = [find_transcript(store, transcript)] if transcript else store.transcripts()
     chosen = transcript is not None or transcript_ids is not None
     corpus = Corpus(names, themes, [], pooled="(selected)" if chosen else "(all)",
-                    speakers=speakers)
+                    speakers=speakers, speakers_why=why)
     # Named as every report names them: name@1 too when a later version was imported
     # (the first version was the bare name beside name@2).
     from qualcoder_ahp.reports.data import label_of
@@ -548,6 +573,23 @@ def outside_note(corpus: Corpus) -> str | None:
     return "; ".join(said) + "; --speakers all compares every speaker's speech"
 
 
+def speakers_note(corpus: Corpus) -> str | None:
+    """Why every speaker's speech is compared when no ``--speakers`` said so (the codebook
+    suggests on the interviewer's turns: :func:`default_speakers`); else None."""
+    if not corpus.speakers_why:
+        return None
+    return (f"every speaker's speech is compared: {corpus.speakers_why}; --speakers "
+            "participants compares the participants' alone")
+
+
+def corpus_notes(corpus: Corpus) -> list[str]:
+    """What a reader of the figures must know of the text compared, one note each: whose
+    speech and why (:func:`speakers_note`), which transcripts (:func:`coverage_note`),
+    the codings outside the speech compared (:func:`outside_note`)."""
+    return [n for n in (speakers_note(corpus), coverage_note(corpus), outside_note(corpus))
+            if n]
+
+
 def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,
                threshold: float) -> Tally:
     """Count one theme in one transcript for the corpus's coders."""
@@ -925,20 +967,6 @@ def _explained(row: AgreementRow, reason: str) -> AgreementRow:
 # --------------------------------------------------------------------------- disagreements
 
 
-def _unbroken(first: int, stop: int, index: Sequence[int]) -> list[Interval]:
-    """A run of compared units ``[first, stop)`` cut where units not compared (the
-    interviewer's turns between two answers) lie between two of them: a disagreeing
-    span never takes in a question nobody was asked to code."""
-    out, start = [], first
-    for k in range(first + 1, stop):
-        if index[k] != index[k - 1] + 1:
-            out.append((start, k))
-            start = k
-    out.append((start, stop))
-    return out
-
-
-
 @dataclass(frozen=True)
 class Disagreement:
     """A span coded with a theme by some of the coders and not by others."""
@@ -958,7 +986,11 @@ def disagreements(corpus: Corpus, unit: str = "character",
     """Every disagreeing span, in transcript and text order.
 
     ``character``: the maximal runs coded by some but not all coders; ``sentence`` /
-    ``turn``: the runs of such units; ``segment``: each segment without a match.
+    ``turn``: each such unit, one by one, so the list counts what agreement counts (two
+    coders: its ``n10 + n01``; more: ``coded_by_some``); neighbouring sentences used to
+    be joined into one span, and 218 spans stood beside agreement's 220 disagreeing
+    sentences and the reconcile screen's 220 stretches; ``segment``: each segment
+    without a match (agreement's ``n10 + n01`` there too).
     Two coders: only transcripts both have coded are listed. Three or more: every
     transcript two or more of them coded, among the coders who coded it, as agreement
     (alpha, Fleiss) and the reconcile screen compare them; a coder who has not coded a
@@ -983,10 +1015,9 @@ def disagreements(corpus: Corpus, unit: str = "character",
                              [seg for lst in spans for seg in lst], strict=True)
                          if len(agree) < len(compared)]
             elif unit in ("sentence", "turn"):
-                bounds, index = unit_bounds(data, unit)
+                bounds, _ = unit_bounds(data, unit)
                 runs = coverage_runs([to_unit_space(s, bounds) for s in spans])
-                found = [(*to_char_span(piece, bounds), who) for a, b, who in runs
-                         for piece in _unbroken(a, b, index)]
+                found = [(*bounds[k], who) for a, b, who in runs for k in range(a, b)]
             else:
                 found = coverage_runs(spans)
             for start, end, who in sorted(found, key=lambda f: (f[0], f[1])):
@@ -998,3 +1029,31 @@ def disagreements(corpus: Corpus, unit: str = "character",
                     tuple(c for i, c in enumerate(compared) if i not in who),
                     data.text[start:end]))
     return out
+
+
+DISAGREEING = {"character": "disagreeing span", "sentence": "disagreeing sentence",
+               "turn": "disagreeing turn", "segment": "unmatched segment"}
+"""What one row of :func:`disagreements` is at each unit, in words."""
+
+
+def disagreements_said(found: Sequence[Disagreement], coders: Sequence[str],
+                       unit: str) -> str:
+    """The disagreements counted as agreement counts them: ``220 disagreeing sentences:
+    147 coded by ana only, 73 by ben only (agreement's n10 and n01)``; with three or more
+    coders ``(agreement's coded_by_some)``; at the character unit, where a span is a run
+    of characters and agreement counts the characters, the spans alone.
+
+    Neighbouring sentences were joined into one span, so ``qcahp disagreements`` said 6
+    where agreement counted 7 sentences and the reconcile screen 7 stretches."""
+    head = plural(len(found), DISAGREEING[unit])
+    if unit == "character" or not found:
+        return head
+    if len(coders) != 2:
+        return f"{head} (agreement's coded_by_some)"
+    first, second = coders
+    a = sum(1 for d in found if d.coded_by == (first,))
+    b = len(found) - a
+    whose = ("{n:,} of {c}'s" if unit == "segment" else "{n:,} coded by {c} only")
+    return (f"{head}: {whose.format(n=a, c=first)}, "
+            f"{whose.format(n=b, c=second).replace(' coded by', ' by')} "
+            "(agreement's n10 and n01)")

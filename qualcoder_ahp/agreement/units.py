@@ -42,12 +42,6 @@ def to_unit_space(spans: Sequence[Interval], bounds: Sequence[Interval]) -> list
     return merge(out)
 
 
-def to_char_span(index_span: Interval, bounds: Sequence[Interval]) -> Interval:
-    """The character span of a run of units ``[first, stop)``."""
-    first, stop = index_span
-    return bounds[first][0], bounds[stop - 1][1]
-
-
 def overlap_ratio(a: Interval, b: Interval) -> float:
     """Intersection over union of two spans (0 when they do not overlap)."""
     inter = min(a[1], b[1]) - max(a[0], b[0])

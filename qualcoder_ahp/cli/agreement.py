@@ -4,7 +4,8 @@
   transcripts), overall and the mean, or per theme x transcript with ``--by
   transcript``; as a table, CSV, XLSX, JSON or Markdown.
 - ``qcahp disagreements --coders A,B`` - each span coded by some coders and not
-  others, with its text.
+  others, with its text (at a sentence or turn unit each sentence or turn, as
+  agreement counts them).
 - ``qcahp merge OTHER.db`` - bring in the codings of a coder's copy of the project.
 - ``qcahp codings import FILE.csv --coder NAME`` / ``qcahp codings export``; a Word
   ``.docx`` whose comments name themes imports too.
@@ -165,6 +166,7 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, output: str | None,
                    + (f"   speech: {SPEECH[about['speakers']]}" if "speakers" in about
                       else "") + "\n"
                    + (f"{about['compared']}\n" if about.get("compared") else "")
+                   + (f"{about['intervals']}\n" if about.get("intervals") else "")
                    if about else "")
         text = heading + _table(rows, columns) + footer
     elif fmt == "json":
@@ -326,7 +328,9 @@ def _markdown(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
     return to_markdown([Sheet(sheet, list(columns),
                               [[cell(r[c]) for c in columns] for r in rows],
                               title=_title(sheet, about),
-                              footer=selection.label if selection is not None else "")])
+                              footer="\n\n".join(filter(None, (
+                                  selection.label if selection is not None else "",
+                                  (about or {}).get("intervals", "")))))])
 
 
 def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
@@ -343,7 +347,8 @@ def _xlsx(rows: list[dict[str, Any]], columns: Sequence[str], sheet: str,
     # Coefficients read as in the terminal (0.000) instead of Excel's 15 digits.
     sheets = [Sheet(sheet, list(columns), [[r[c] for c in columns] for r in rows],
                     title=_title(sheet, about), wrap={"text"} & set(columns),
-                    decimals=set(SHORT) & set(columns), totals=totals)]
+                    decimals={c for c in columns if c in SHORT
+                              or c.endswith(("_ci_low", "_ci_high"))}, totals=totals)]
     if about:
         notes = {k: v for k, v in COLUMN_NOTES.items()
                  if any(part in columns for part in k.split(" / "))
@@ -378,10 +383,10 @@ _threshold = click.option("--threshold", type=Fraction(0, 1, min_open=True),
                           help="segment unit: overlap (intersection / union) needed to match, "
                                "above 0 and up to 1.")
 _speakers = click.option(
-    "--speakers", type=click.Choice(["participants", "all"]), default="participants",
-    show_default=True,
-    help="Whose speech the units are: the participants' turns (the text coded; the "
-         "interviewer's questions left out) or every speaker's.")
+    "--speakers", type=click.Choice(["participants", "all"]), default=None,
+    help="Whose speech the units are: the participants' turns (the interviewer's "
+         "questions left out) or every speaker's [default: participants; all when the "
+         "codebook's patterns suggest on interviewer turns].")
 _theme = click.option("--theme", default=None, metavar="ID",
                       help="Only this theme id; a folder's id takes the themes under it.")
 _transcript = click.option(
@@ -462,13 +467,16 @@ def _bar(project: Project, chosen: Selection | None) -> Iterator[Callable[[int],
               show_default=True,
               help="theme: per theme pooled over transcripts, overall and mean; "
                    "transcript: per theme x transcript; all: both.")
+@click.option("--ci", is_flag=True,
+              help="Add 95% intervals of each theme's and the pooled kappa and alpha: a "
+                   "cluster bootstrap over transcripts (1,000 resamples, seeded).")
 @_format
 @_output
 @pass_project
-def agreement(project: Project, coders: str | None, unit: str, speakers: str,
+def agreement(project: Project, coders: str | None, unit: str, speakers: str | None,
               threshold: float, theme: str | None,
-              transcripts: tuple[str, ...], where: tuple[str, ...], by: str, fmt: str,
-              output: str | None) -> None:
+              transcripts: tuple[str, ...], where: tuple[str, ...], by: str, ci: bool,
+              fmt: str, output: str | None) -> None:
     """Inter-rater agreement of coders, per theme, per transcript and overall.
 
     Counts n11/n10/n01/n00 (both, only A, only B, neither) per unit, then percent
@@ -480,7 +488,9 @@ def agreement(project: Project, coders: str | None, unit: str, speakers: str,
 
     The units are the participants' speech (their turns: the interviewer's questions,
     which nobody codes, would count as agreed absence and lift every figure); a note
-    says how many codings lie outside it. --speakers all compares every speaker's.
+    says how many codings lie outside it. --speakers all compares every speaker's, as
+    does the default when the codebook's patterns suggest on interviewer turns (a
+    note says so). Notes go on stderr beside a CSV, JSON or file.
 
     \b
     Examples:
@@ -490,8 +500,12 @@ def agreement(project: Project, coders: str | None, unit: str, speakers: str,
 
     With --transcript or --where every figure is of the chosen transcripts only, and
     each output says which (a Selection line, a selection column, the About sheet).
+
+    --ci resamples whole transcripts (units of one interview are not independent): on
+    the terminal a table of intervals under the figures; in a file columns such as
+    cohen_kappa_ci_low and cohen_kappa_ci_high on the theme and pooled rows.
     """
-    from qualcoder_ahp.agreement.compute import collect, compute, coverage_note, outside_note
+    from qualcoder_ahp.agreement.compute import collect, compute, corpus_notes
 
     fmt = output_format(fmt, output, FORMATS, "table")
     names = _coders(coders, project)  # a bad --coders before the project is opened
@@ -501,13 +515,18 @@ def agreement(project: Project, coders: str | None, unit: str, speakers: str,
                          transcript_ids=chosen.ids if chosen is not None else None,
                          progress=lambda _name: bar(1), speakers=speakers)
         report = compute(corpus, unit, threshold, progress=lambda _name: bar(1))
+    intervals = None
+    if ci:
+        from qualcoder_ahp.agreement.bootstrap import cluster_intervals
+
+        intervals = cluster_intervals(corpus, unit, threshold)
     _say_chosen(coders, names)
     if fmt == "table" and not output:
         # Wrapped to the terminal as the table under them (the note ran to 105 at 80).
         heading = (f"Coders: {', '.join(report.coders)}   unit: {unit_label(unit, threshold)}"
-                   f"   speech: {SPEECH[speakers]}")
-        for line in wrap_note("\n".join(filter(None, (heading, coverage_note(corpus),
-                                                       outside_note(corpus)))),
+                   f"   speech: {SPEECH[corpus.speakers]}")
+        for line in wrap_note("\n".join([heading, *(n[0].upper() + n[1:]
+                                                     for n in corpus_notes(corpus))]),
                               table_width()):
             click.echo(line)
         write_rows([r.record(3) for r in report.rows(by)], fmt, output, selection=chosen,
@@ -515,17 +534,85 @@ def agreement(project: Project, coders: str | None, unit: str, speakers: str,
         if unit == "segment":  # kappa -0.044 beside agreement 0.882 read as a failure
             for line in wrap_note(SEGMENT_NOTE, table_width()):
                 click.echo(line)
+        if intervals is not None:
+            click.echo("\n" + _interval_table(report, intervals), nl=False)
         return
     names = dict(corpus.themes)
-    rows = [_with_name(r.record(None if fmt in ("json", "xlsx") else 6), names)
+    rows = [_with_name(_with_ci(r, intervals, None if fmt in ("json", "xlsx") else 6)
+                       if intervals is not None else r.record(None if fmt in ("json", "xlsx")
+                                                              else 6), names)
             for r in report.rows(by)]
-    about = _about(project, report.coders, unit, threshold, speakers, theme=theme, by=by,
-                   **selection_about(chosen, len(corpus.transcripts)))
-    note = "; ".join(filter(None, (coverage_note(corpus), outside_note(corpus))))
+    about = _about(project, report.coders, unit, threshold, corpus.speakers, theme=theme,
+                   by=by, **selection_about(chosen, len(corpus.transcripts)))
+    notes = corpus_notes(corpus)
+    note = "; ".join(notes)
     if note:  # in the About sheet and a text file's heading
         about["compared"] = note.replace(" (--by transcript shows each)", "")
+    if intervals is not None:
+        about["intervals"] = intervals.said()
     write_rows(rows, fmt, output, about=about, noun="row of agreement figures",
                selection=chosen)
+    _say_notes(corpus)
+
+
+def _say_notes(corpus: Any) -> None:
+    """Whose speech was compared and the codings left outside it, on stderr, beside a CSV,
+    JSON or Markdown table or a file: its rows carry no such line, and ``agreement -o
+    a.csv`` said only "Wrote 13 rows" of figures that left 3 codings of interviewer
+    questions out. (Which transcripts were compared the rows say: ``(coded by both)``.)"""
+    from qualcoder_ahp.agreement.compute import outside_note, speakers_note
+
+    for note in filter(None, (speakers_note(corpus), outside_note(corpus))):
+        say(f"note: {note}", fg="yellow")
+
+
+def _with_ci(row: Any, intervals: Any, digits: int | None) -> dict[str, Any]:
+    """The row's record with ``KEY_ci_low`` and ``KEY_ci_high`` after each figure given an
+    interval (blank on a theme x transcript row and the mean: no interval there)."""
+    from qualcoder_ahp.agreement import stats as st
+
+    bounds = (intervals.themes.get(row.theme) if row.view == "theme" else
+              intervals.overall if row.view == "overall" else None)
+    out: dict[str, Any] = {}
+    for key, value in row.record(digits).items():
+        out[key] = value
+        if key in intervals.keys:
+            found = (bounds or {}).get(key, "")
+            if isinstance(found, st.Undefined):
+                low = high = st.render(found)
+            elif found:
+                low, high = ((round(b, digits) + 0.0 if digits is not None else b)
+                             for b in found)
+            else:
+                low = high = ""
+            out[f"{key}_ci_low"], out[f"{key}_ci_high"] = low, high
+    return out
+
+
+def _interval_table(report: Any, intervals: Any) -> str:
+    """The terminal's table of intervals, under the figures: theme, kappa and its
+    interval, alpha and its interval (the figures table is already 80 wide)."""
+    from qualcoder_ahp.agreement import stats as st
+
+    def shown(bounds: Any) -> str:
+        if isinstance(bounds, st.Undefined):
+            return "undefined"
+        return f"{bounds[0]:.3f} to {bounds[1]:.3f}"
+
+    kappa, alpha = intervals.keys
+    rows = []
+    for row in [*report.themes, report.overall]:
+        bounds = intervals.themes.get(row.theme) if row.view == "theme" else intervals.overall
+        rows.append({"theme": row.theme, SHORT[kappa]: st.render(row.stats[kappa]),
+                     f"{SHORT[kappa]} 95% CI": shown(bounds[kappa]),
+                     "alpha": st.render(row.stats[alpha]),
+                     "alpha 95% CI": shown(bounds[alpha])})
+    reasons = sorted({b.reason for r in [*intervals.themes.values(), intervals.overall]
+                      for b in r.values() if isinstance(b, st.Undefined)})
+    notes = [intervals.said() + "."] + [f"undefined: {r}." for r in reasons]
+    width = table_width()
+    return format_table(rows) + "".join(f"{line}\n" for note in notes
+                                        for line in wrap_note(note, width))
 
 
 def _with_name(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
@@ -569,20 +656,26 @@ DISAGREEMENT_COLUMNS = ("transcript", "theme", "theme_name", "start", "end", "co
 @_format
 @_output
 @pass_project
-def disagreements_cmd(project: Project, coders: str | None, unit: str, speakers: str,
+def disagreements_cmd(project: Project, coders: str | None, unit: str,
+                      speakers: str | None,
                       threshold: float, theme: str | None, transcripts: tuple[str, ...],
                       where: tuple[str, ...],
                       fmt: str, output: str | None) -> None:
     """List each span coded by some of the coders and not by the others, with its text.
 
+    At --unit sentence or turn each disagreeing sentence or turn is a row, so the list
+    counts what agreement counts (n10 + n01); the last lines say so, and how many
+    stretches the reconcile screen has to decide (it decides codings, not units).
     --transcript and --where choose the transcripts, as in the reports and agreement;
-    --speakers whose speech, as in agreement (the participants' by default).
+    --speakers whose speech, as in agreement (the participants' by default; every
+    speaker's when the codebook's patterns suggest on interviewer turns).
     """
     from qualcoder_ahp.agreement.compute import (
+        DISAGREEING,
         collect,
-        coverage_note,
+        corpus_notes,
         disagreements,
-        outside_note,
+        disagreements_said,
     )
 
     fmt = output_format(fmt, output, FORMATS, "table")
@@ -601,8 +694,8 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str, speakers:
              "start": d.start, "end": d.end,
              "coded_by": ",".join(d.coded_by), "not_coded_by": ",".join(d.not_coded_by),
              "text": _readable(d.text, fmt)} for d in found]
+    note = "; ".join(corpus_notes(corpus))
     if not rows:
-        note = "; ".join(filter(None, (coverage_note(corpus), outside_note(corpus))))
         kept = " (the old file is left as it was)" if output and Path(output).exists() else ""
         message = ("No disagreements." + (f" Nothing written to {output}{kept}." if output
                                           else "") + (f" ({note})" if note else "")
@@ -614,41 +707,79 @@ def disagreements_cmd(project: Project, coders: str | None, unit: str, speakers:
                 click.echo("[]" if fmt == "json" else ",".join(DISAGREEMENT_COLUMNS))
             say(message)
         else:  # wrapped to the terminal, as a table's notes are
-            click.echo("\n".join(wrap_note(message, table_width())))
+            # "No disagreements." at the turn unit beside a reconcile screen of stretches
+            # to decide (the coders differ inside turns): the line says both.
+            stretches = _reconcile_line(project.store(), corpus, 0, unit)
+            click.echo("\n".join(wrap_note(message, table_width())
+                                 + (wrap_note(stretches, table_width())
+                                    if stretches and unit != "character" else [])))
         return
     write_rows(rows, fmt, output, sheet="disagreements",
                about=None if terminal else _about(
-                   project, corpus.coders, unit, threshold, speakers, theme=theme,
+                   project, corpus.coders, unit, threshold, corpus.speakers, theme=theme,
                    **selection_about(chosen, len(corpus.transcripts))),
-               noun="disagreeing span", selection=chosen)
-    if fmt == "table" and not output:
-        note = "; ".join(filter(None, (coverage_note(corpus), outside_note(corpus))))
-        width, stretches = table_width(), _reconcile_line(project.store(), corpus)
+               noun=DISAGREEING[unit], selection=chosen)
+    if not terminal:
+        _say_notes(corpus)
+    else:
+        width = table_width()
+        stretches = _reconcile_line(project.store(), corpus, len(rows), unit)
         click.echo("\n".join([*(wrap_note(stretches, width) if stretches else []),
-                              *wrap_note(f"{plural(len(rows), 'disagreeing span')}."
-                                         + (f" ({note})" if note else ""), width)]))
+                              *wrap_note(disagreements_said(found, corpus.coders, unit)
+                                         + "." + (f" ({note})" if note else ""), width)]))
 
 
-def _reconcile_line(store: Store, corpus: Any) -> str:
+def _reconcile_line(store: Store, corpus: Any, listed: int = 0,
+                    unit: str = "character") -> str:
     """``Reconcile screen: 97 stretches, 97 decided into consensus, none undecided.``, on
     the line above the spans' count: the disagreements as the reconcile screen counts and
     decides them (a stretch is a theme's overlapping codings, so it can hold several
     disagreeing spans; at the sentence unit the spans are sentences), so the spans
     listed are not taken for disagreements still to decide. Nothing when a coder
-    compared is a consensus coder (the coders are then not being reconciled)."""
+    compared is a consensus coder (the coders are then not being reconciled).
+
+    When the stretches are not as many as the ``listed`` rows at a unit of sentences or
+    turns, the line says why (a stretch is counted in codings, not units), so the two
+    counts do not read as two stories of one project."""
     from qualcoder_ahp.agreement.reconcile import reconcile_items
     from qualcoder_ahp.reports.reconcile_state import decided_into
 
     if set(corpus.coders) & store.consensus_coders():
         return ""
     items = reconcile_items(corpus)
+    if not items and not listed:
+        return ""
     head = f"Reconcile screen: {len(items):,} stretch{'' if len(items) == 1 else 'es'}"
+    why = _stretches_why(corpus, items, listed, unit)
     undecided, names = decided_into(store, items)
     left = len(undecided)
     if left == len(items):
-        return head + ", none decided yet."
+        return head + f", none decided yet{why}."
     return (head + f", {len(items) - left:,} decided into {', '.join(names)}, "
-            + (f"{left:,} undecided." if left else "none undecided."))
+            + (f"{left:,} undecided" if left else "none undecided") + f"{why}.")
+
+
+def _stretches_why(corpus: Any, items: Sequence[Any], listed: int, unit: str) -> str:
+    """Why the reconcile screen's stretches are not as many as the rows listed: those
+    lying wholly outside the speech compared (the screen decides every speaker's
+    codings), and at a sentence or turn unit that a stretch is counted in codings, not
+    units; ``""`` when there is nothing to explain."""
+    from qualcoder_ahp.agreement.compute import speech_regions
+    from qualcoder_ahp.agreement.intervals import intersect
+
+    parts, out = [], 0
+    if corpus.speakers == "participants":
+        regions = {d.id: speech_regions(d) for d in corpus.transcripts if d.speech is not None}
+        out = sum(1 for i in items if i.transcript_id in regions
+                  and not intersect([(i.start, i.end)], regions[i.transcript_id]))
+        if out:
+            parts.append(f"{out:,} {'lies' if out == 1 else 'lie'} wholly outside the "
+                         "participants' speech compared here: --speakers all lists "
+                         f"{'it' if out == 1 else 'them'}")
+    if unit in ("sentence", "turn") and listed != len(items) - out:
+        parts.append(f"a stretch is a theme's overlapping codings: it can hold several "
+                     f"{unit}s, or differ inside one {unit}")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 SPACE_ONLY = "(white space only: the gap between one coder's two codings)"

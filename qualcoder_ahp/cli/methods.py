@@ -89,16 +89,21 @@ def figures_text(report: MethodsReport, width: int | None) -> str:
               help="The unit of agreement and disagreements, as in `qcahp agreement`.")
 @click.option("--threshold", type=Fraction(0, 1, min_open=True), default=0.9,
               show_default=True, metavar="X", help="segment unit: overlap needed to match.")
-@click.option("--speakers", type=click.Choice(["participants", "all"]),
-              default="participants", show_default=True,
-              help="Whose speech the units are, as in `qcahp agreement`.")
+@click.option("--speakers", type=click.Choice(["participants", "all"]), default=None,
+              help="Whose speech the units are, as in `qcahp agreement` [default: "
+                   "participants; all when the codebook's patterns suggest on "
+                   "interviewer turns].")
+@click.option("--ci", is_flag=True,
+              help="State 95% intervals of the pooled kappa and alpha, as `qcahp "
+                   "agreement --ci` (a cluster bootstrap over transcripts).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Output format [default: from the -o suffix, else text].")
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write to FILE (owner-only) instead of the terminal.")
 @pass_project
 def methods_cmd(project: Project, coders: str | None, unit: str, threshold: float,
-                speakers: str, fmt: str | None, output: str | None) -> None:
+                speakers: str | None, ci: bool, fmt: str | None,
+                output: str | None) -> None:
     """A draft methods paragraph, and the figures it states, for the write-up.
 
     The interviews and words, participants, the codebook (name, content hash, themes,
@@ -128,7 +133,7 @@ def methods_cmd(project: Project, coders: str | None, unit: str, threshold: floa
                                      param_hint="'--coders'")
     store = project.store()
     report = methods_report(store, coders=names, unit=unit, threshold=threshold,
-                            database=project.path.name, speakers=speakers)
+                            database=project.path.name, speakers=speakers, ci=ci)
     if fmt == "json":
         content = json.dumps(report.json(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "md":

@@ -55,7 +55,8 @@ from qualcoder_ahp.reports.methods_sections import (
 
 def methods_report(store: Store, *, coders: Sequence[str] | None = None,
                    unit: str = "character", threshold: float = 0.9,
-                   database: str = "", speakers: str = "participants") -> MethodsReport:
+                   database: str = "", speakers: str | None = None,
+                   ci: bool = False) -> MethodsReport:
     """Every section of the methods draft, from the project as it stands.
 
     Args:
@@ -65,8 +66,10 @@ def methods_report(store: Store, *, coders: Sequence[str] | None = None,
         unit: the unit of agreement and disagreements (as ``qcahp agreement --unit``).
         threshold: the segment unit's overlap.
         speakers: whose speech the units are (as ``qcahp agreement --speakers``): the
-            participants' turns, or ``all`` (the interviewer's too).
+            participants' turns, or ``all`` (the interviewer's too); ``None``: as the
+            codebook says (``agreement.compute.default_speakers``).
         database: the project file's name, for the heading.
+        ci: state the pooled kappa's and alpha's intervals (``qcahp agreement --ci``).
 
     Raises:
         UserError: a coder named who is not in the project.
@@ -86,7 +89,7 @@ def methods_report(store: Store, *, coders: Sequence[str] | None = None,
     codebook_section(store, report, snapshot.pooled())  # as `qcahp codebook show`
     suggestions_section(store, report, chosen)
     corpus = coders_section(store, report, chosen, infos, speakers)
-    agreement_section(report, corpus, unit, threshold)
+    agreement_section(report, corpus, unit, threshold, ci)
     reconciliation_section(store, report, corpus, unit, threshold)
     saturation_section(store, report, chosen, snapshot)
     withdrawals_section(store, report)

@@ -227,7 +227,7 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
 
 
 def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
-            infos: list[Any], speakers: str = "participants") -> Any:
+            infos: list[Any], speakers: str | None = None) -> Any:
     """Which transcripts each coder worked on: ``collect``'s raters, as ``qcahp
     agreement`` counts them (a coding, or a decision on a suggestion). Returns the
     corpus (``None`` with fewer than two coders)."""
@@ -312,8 +312,10 @@ def _idle_said(store: Store, coder: str) -> str:
     return f"{coder} coded none and made no decision"
 
 
-def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: float) -> None:
-    """Pooled inter-rater agreement, as ``qcahp agreement`` prints it."""
+def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: float,
+                      ci: bool = False) -> None:
+    """Pooled inter-rater agreement, as ``qcahp agreement`` prints it (``ci``: with the
+    intervals of ``qcahp agreement --ci``)."""
     from qualcoder_ahp.agreement.compute import compute, coverage_note, outside_note
 
     section = "Agreement"
@@ -391,6 +393,10 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
                  f"uncoded by {'both coders' if two else 'every coder'}, so their chance "
                  "agreement, taken from the coders' own rates, leaves them low or negative "
                  "whatever the agreement.")
+    if ci and not segment:
+        text += _intervals_said(report, corpus, unit, threshold, command)
+    if corpus.speakers_why:  # the default followed the codebook: say why, in the paper
+        text += f" Every speaker's turns were compared because {corpus.speakers_why}."
     if note:
         text += " " + sentence(note.replace(" (--by transcript shows each)", ""))
     outside = outside_note(corpus)
@@ -401,6 +407,28 @@ def agreement_section(report: MethodsReport, corpus: Any, unit: str, threshold: 
         text += " " + sentence(outside.replace(
             "; --speakers all compares every speaker's speech", ""))
     report.paragraphs.append((section, text))
+
+
+def _intervals_said(report: MethodsReport, corpus: Any, unit: str, threshold: float,
+                    command: str) -> str:
+    """The pooled kappa's and alpha's 95% intervals (a cluster bootstrap over transcripts,
+    :mod:`~qualcoder_ahp.agreement.bootstrap`), as figures and in a sentence."""
+    from qualcoder_ahp.agreement.bootstrap import cluster_intervals
+
+    found = cluster_intervals(corpus, unit, threshold)
+    said = []
+    for key in found.keys:
+        bounds = found.overall[key]
+        shown = (st.render(bounds) if isinstance(bounds, st.Undefined)
+                 else f"{bounds[0]:.3f} to {bounds[1]:.3f}")
+        label = dict(AGREEMENT_FIGURES)[key]
+        report.add("Agreement", f"agreement.{key}_ci", f"{label} 95% interval (pooled)",
+                   shown, command + " --ci")
+        said.append(f"{label} {shown}")
+    return (f" A percentile cluster bootstrap over the {plural(found.transcripts, 'transcript')}"
+            f" compared ({found.draws:,} resamples of whole transcripts, seed {found.seed}; "
+            "the units of one transcript are not independent) gave 95% intervals of the "
+            f"pooled {' and '.join(said)}.")
 
 
 def _per_theme(result: Any, unit: str) -> str:
@@ -438,7 +466,7 @@ def _over(result: Any, key: str) -> str:
 def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, unit: str,
                     threshold: float) -> None:
     """Disagreements left, reconcile decisions by rule, the consensus coding."""
-    from qualcoder_ahp.agreement.compute import disagreements
+    from qualcoder_ahp.agreement.compute import DISAGREEING, disagreements
 
     section = "Reconciliation"
     record = store.reconcile_record()
@@ -451,7 +479,7 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
         found = disagreements(corpus, unit, threshold)
         command = (f"qcahp disagreements --coders {shlex.quote(','.join(corpus.coders))}"
                    + (" --speakers all" if corpus.speakers == "all" else ""))
-        report.add(section, "disagreements", f"disagreeing spans ({unit})", len(found),
+        report.add(section, "disagreements", f"{DISAGREEING[unit]}s ({unit})", len(found),
                    f"{command} --unit {unit}")
         # The reconcile screen's disagreements (a theme's overlapping codings, which can
         # hold several spans), and how many the consensus has not decided: "98
@@ -493,7 +521,7 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
         report.not_yet.append("no reconciliation")
         text = "No disagreements have been reconciled yet"
         if corpus is not None and found:
-            text += (f" ({len(found):,} disagreeing spans at the {unit} unit are "
+            text += (f" ({plural(len(found), DISAGREEING[unit])} at the {unit} unit are "
                      "listed by qcahp disagreements)")
         report.paragraphs.append((section, text + "."))
         return
@@ -513,7 +541,8 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
         text += f", {len(record.unrecorded):,} of them without a reconcile record"
     text += "."
     if corpus is not None:
-        text += (f" The coders' own codings differ in {len(found):,} spans at the {unit} "
+        rows = plural(len(found), DISAGREEING[unit].split()[-1])  # spans, sentences...
+        text += (f" The coders' own codings differ in {rows} at the {unit} "
                  f"unit; of the {len(stretches):,} stretches of differing codings the "
                  "reconcile step decides, "
                  + (f"{len(left):,} are not yet decided." if left else
