@@ -149,7 +149,7 @@ def quotes_sheet(quotes: list[Quote], attributes: list[str], *, flat: bool = Fal
         cocoded = ["; ".join(t for t, _ in q.cocoded), "; ".join(p for _, p in q.cocoded),
                    q.shared][:len(extra)]
         rows.append([q.theme_id, q.theme_path, *cocoded, q.transcript, q.participant, *attrs,
-                     q.speaker, q.turn, q.time, q.quote, q.context, q.coder, q.origin, q.memo,
+                     q.speaker_label, q.turn, q.time, q.quote, q.context, q.coder, q.origin, q.memo,
                      q.start, q.end, q.coding_id])
     coders = sorted({q.coder for q in quotes})
     who = (f" (coder {coders[0]})" if len(coders) == 1
@@ -175,6 +175,8 @@ def quotes_json(quotes: list[Quote], coder: str | None, theme: str | None,
             "coding_id": q.coding_id, "theme_id": q.theme_id, "theme_path": q.theme_path,
             "transcript": q.transcript, "participant": q.participant,
             "attributes": q.attributes, "speaker": q.speaker, "turn": q.turn,
+            **({"last_turn": q.last_turn} if q.last_turn is not None else {}),
+            **({"speakers": list(q.speakers)} if q.speakers else {}),
             "time": q.time, "quote": q.quote,
             "context": q.context, "coder": q.coder, "memo": q.memo, "origin": q.origin,
             "start": q.start, "end": q.end,
@@ -203,11 +205,22 @@ def _source(q: Quote) -> str:
     if q.attributes:
         who += f" ({_attr_text(q.attributes)})"
     transcript = "" if q.transcript == q.participant else f", transcript {q.transcript}"
-    where = f", turn {q.turn}" if q.turn is not None else ""
+    return f"{who}{transcript}{place(q)}"
+
+
+def place(q: Quote) -> str:
+    """``, turn 4 (00:02:10), speaker Helen``; a quote over several turns names them
+    all and every speaker: ``, turns 1-2, speakers Interviewer and Helen`` (the words
+    of the answer are not the interviewer's)."""
+    where = ""
+    if q.turn is not None:
+        where = (f", turns {q.turn}-{q.last_turn}" if q.last_turn is not None
+                 else f", turn {q.turn}")
     if q.time:
         where += f" ({q.time})"
-    speaker = f", speaker {q.speaker}" if q.speaker else ""
-    return f"{who}{transcript}{where}{speaker}"
+    if q.speakers:
+        return f"{where}, speakers {' and '.join([', '.join(q.speakers[:-1]), q.speakers[-1]])}"
+    return where + (f", speaker {q.speaker}" if q.speaker else "")
 
 
 def same_passage(quotes: list[Quote]) -> list[list[Quote]]:
@@ -329,7 +342,13 @@ def quotes_text(quotes: list[Quote], title: str, subtitle: str = "",
             current = q.theme_path
             lines += ["", *block(q.theme_path, ""), "=" * min(len(q.theme_path), width or 80)]
         lines.append("")
-        lines += block("\u201c" + " ".join(q.quote.split()) + "\u201d", "  ")
+        # A quote over several turns keeps a line per turn, as the Word document does:
+        # run together, the answer would read as the question's speaker's words.
+        said = [" ".join(part.split()) for part in q.quote.strip().split("\n\n")]
+        said = [part for part in said if part]
+        for i, part in enumerate(said):
+            lines += block(("\u201c" if i == 0 else "") + part
+                           + ("\u201d" if i == len(said) - 1 else ""), "  ")
         if q.participant and q.attributes:
             people.setdefault(q.participant, q.attributes)
         bare = [dataclasses.replace(other, attributes={}) for other in group]
@@ -409,7 +428,8 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "theme": _FIGURES["theme"], "theme_path": _FIGURES["path"],
         "transcript": "transcript name (name@version for a later version)",
         "participant": "participant id; the attribute columns that follow are theirs",
-        "speaker": "speaker of the turn the quote starts in",
+        "speaker": "speaker of the turn the quote starts in (of a quote over several "
+                   "speakers' turns: every speaker, 'Interviewer; Helen')",
         "turn": "number of that speaker turn in the transcript (1 = first turn)",
         "time": "that turn's timestamp in the source recording, when it had one",
         "quote": "the coded text, verbatim",

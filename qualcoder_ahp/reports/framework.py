@@ -106,7 +106,8 @@ def reference(q: Quote, named: bool = False, whole: bool = False,
     when the quote has no turn to give instead."""
     parts = [] if q.transcript == case and q.turn is not None else [q.transcript]
     if q.turn is not None:
-        parts.append(f"turn {q.turn}")
+        parts.append(f"turns {q.turn}-{q.last_turn}" if q.last_turn is not None
+                     else f"turn {q.turn}")
     where = ", ".join(parts)
     if q.time:
         where += f" ({q.time})"

@@ -1,0 +1,102 @@
+"""Reports as a researcher writing up an interview study reads them (session 22).
+
+A passage coded over an interviewer's question and the answer was attributed to the
+interviewer alone ("turn 1, speaker Interviewer") and, on a terminal and in the
+framework matrix, printed as one run of words: the participant's answer read as the
+interviewer's. A passage selected from the blank line before an answer was the
+question's too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import docx
+import openpyxl
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from tests.conftest import make_parsed
+
+QUESTION = "So how did your career begin?"
+ANSWER = "By chance, really. My manager went off sick and I held the fort."
+TURNS = [("Interviewer", "interviewer", QUESTION), ("Asha", "participant", ANSWER),
+         ("Interviewer", "interviewer", "And then?"),
+         ("Asha", "participant", "Then I applied for the post.")]
+
+
+def project(tmp_path: Path) -> Path:
+    """One transcript; coder ana codes the question with its answer, and (from the
+    blank line before it) the answer alone."""
+    from qualcoder_ahp.records import Codebook, Theme
+
+    path = tmp_path / "p.db"
+    store = open_store(path)
+    store.save_codebook(Codebook("t", (Theme("serendipity", "Serendipity", position=0),
+                                       Theme("mandate", "Mandate", position=1))))
+    info, _ = store.add_transcript("asha", make_parsed(TURNS), participant="P01")
+    store.set_participant_attributes("P01", {"profession": "physio"})
+    text = store.transcript_text(info.id)
+    q, a = text.index(QUESTION), text.index(ANSWER)
+    store.code(info.id, "serendipity", "ana", q, a + len("By chance, really."))
+    store.code(info.id, "mandate", "ana", q + len(QUESTION), a + len(ANSWER))
+    store.close()
+    return path
+
+
+def run(db: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_a_quote_over_question_and_answer_names_both_speakers(tmp_path):
+    db = project(tmp_path)
+    text = run(db, "quotes", "--coder", "ana", "--theme", "serendipity", "--format", "text")
+    assert "turns 1-2, speakers Interviewer and Asha; coder ana" in text
+    assert "speaker Interviewer;" not in text
+    # One line per turn: the answer does not run on from the question.
+    assert f"  \u201c{QUESTION}\n  By chance, really.\u201d" in text
+
+    out = tmp_path / "q.docx"
+    run(db, "quotes", "--coder", "ana", "--theme", "serendipity", "-o", str(out))
+    paras = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert any("turns 1-2, speakers Interviewer and Asha" in p for p in paras), paras
+
+    rows = list(csv.DictReader(io.StringIO(
+        run(db, "quotes", "--coder", "ana", "--theme", "serendipity", "--format", "csv")
+        .lstrip("\ufeff"))))
+    assert [(r["speaker"], r["turn"]) for r in rows] == [("Interviewer; Asha", "1")]
+    (q,) = json.loads(run(db, "quotes", "--coder", "ana", "--theme", "serendipity",
+                          "--format", "json"))["quotes"]
+    assert (q["speaker"], q["turn"], q["last_turn"], q["speakers"]) == (
+        "Interviewer", 1, 2, ["Interviewer", "Asha"])
+
+    book = tmp_path / "q.xlsx"
+    run(db, "quotes", "--coder", "ana", "--theme", "serendipity", "-o", str(book))
+    sheet = openpyxl.load_workbook(book)["Quotes"]
+    head = [c.value for c in sheet[1]]
+    assert sheet.cell(2, head.index("speaker") + 1).value == "Interviewer; Asha"
+
+
+def test_a_quote_starting_on_the_blank_line_is_the_answers(tmp_path):
+    db = project(tmp_path)
+    text = run(db, "quotes", "--coder", "ana", "--theme", "mandate", "--format", "text")
+    assert "P01, transcript asha, turn 2, speaker Asha; coder ana" in text
+    (q,) = json.loads(run(db, "quotes", "--coder", "ana", "--theme", "mandate",
+                          "--format", "json"))["quotes"]
+    assert (q["speaker"], q["turn"]) == ("Asha", 2)
+    assert "last_turn" not in q and "speakers" not in q
+
+
+def test_the_framework_matrix_cites_both_turns(tmp_path):
+    db = project(tmp_path)
+    rows = list(csv.DictReader(io.StringIO(
+        run(db, "framework", "--coder", "ana", "--format", "csv").lstrip("\ufeff"))))
+    cells = {r["theme"]: r["quotes"] for r in rows}
+    assert cells["serendipity"].startswith(f"asha, turns 1-2: \u201c{QUESTION}")
+    assert cells["mandate"].startswith("asha, turn 2: \u201cBy chance")
