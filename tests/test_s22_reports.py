@@ -100,3 +100,13 @@ def test_the_framework_matrix_cites_both_turns(tmp_path):
     cells = {r["theme"]: r["quotes"] for r in rows}
     assert cells["serendipity"].startswith(f"asha, turns 1-2: \u201c{QUESTION}")
     assert cells["mandate"].startswith("asha, turn 2: \u201cBy chance")
+
+
+def test_a_memo_on_such_a_coding_is_placed_as_its_quote(tmp_path):
+    db = project(tmp_path)
+    store = open_store(db)
+    (coding,) = [c for c in store.codings(coder="ana") if c.theme_id == "mandate"]
+    store.set_memo("ana", "coding", coding.id, "Acting up as the way in")
+    store.close()
+    (memo,) = json.loads(run(db, "memos", "--coder", "ana", "--format", "json"))["memos"]
+    assert (memo["speaker"], memo["turn"]) == ("Asha", 2)

@@ -133,8 +133,10 @@ def memos(data: ReportData, *, kind: str | None = None, theme: str | None = None
         path = _path(data, theme_id) if theme_id else None
         speaker, (turn, time) = None, (None, None)
         if mkind == "coding" and tid in turns and start is not None:
-            speaker = speaker_at(turns[tid], starts[tid], start)
-            turn, time = turn_at(turns[tid], starts[tid], start)
+            # As `qcahp quotes` places it: at its first word, not the blank line before.
+            said = start + len(quote or "") - len((quote or "").lstrip())
+            speaker = speaker_at(turns[tid], starts[tid], said)
+            turn, time = turn_at(turns[tid], starts[tid], said)
         memo = Memo(mkind, coder, text, updated, theme_id, path,
                     names.get(tid) if tid is not None and mkind != "cell" else None, quote,
                     start, end, speaker, turn, time, case)
