@@ -110,3 +110,15 @@ def test_a_memo_on_such_a_coding_is_placed_as_its_quote(tmp_path):
     store.close()
     (memo,) = json.loads(run(db, "memos", "--coder", "ana", "--format", "json"))["memos"]
     assert (memo["speaker"], memo["turn"]) == ("Asha", 2)
+
+
+def test_the_agreed_codings_appendix_says_consensus_once(db, tmp_path):
+    """Every quote of the consensus appendix read "…; coder consensus, consensus"."""
+    out = tmp_path / "agreed.docx"
+    run(db, "quotes", "--consensus", "-o", str(out))
+    lines = [p.text for p in docx.Document(str(out)).paragraphs if p.text.startswith("\u2014")]
+    assert lines and all(line.endswith("; consensus coding") for line in lines), lines
+    text = run(db, "quotes", "--consensus", "--format", "text")
+    assert "; consensus coding" in text and "consensus, consensus" not in text
+    # Another coder's attribution is unchanged.
+    assert "; coder alice, manual" in run(db, "quotes", "--coder", "alice", "--format", "text")

@@ -192,7 +192,15 @@ def attribution(q: Quote) -> str:
     ``P01 (profession: physiotherapist), transcript asha, turn 12 (00:14:05), speaker
     Asha; coder alice, manual`` (the timestamp only when the source had one).
     """
-    return f"{_source(q)}; coder {q.coder}, {q.origin}"
+    return f"{_source(q)}; {_coded_by(q)}"
+
+
+def _coded_by(q: Quote) -> str:
+    """``coder ana, suggested``; the agreed coding says so once, not ``coder consensus,
+    consensus`` under every quote of a paper's appendix."""
+    if q.coder == q.origin:
+        return f"{q.coder} coding"
+    return f"coder {q.coder}, {q.origin}"
 
 
 def _source(q: Quote) -> str:
