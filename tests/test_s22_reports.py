@@ -122,3 +122,46 @@ def test_the_agreed_codings_appendix_says_consensus_once(db, tmp_path):
     assert "; consensus coding" in text and "consensus, consensus" not in text
     # Another coder's attribution is unchanged.
     assert "; coder alice, manual" in run(db, "quotes", "--coder", "alice", "--format", "text")
+
+
+def disputed(tmp_path: Path) -> tuple[Path, int]:
+    """ana and ben agree on the answer's first sentence; only ana codes its second.
+    The agreed passage is copied into the consensus; the other is left undecided."""
+    from qualcoder_ahp.records import Codebook, Theme
+
+    path = tmp_path / "d.db"
+    store = open_store(path)
+    store.save_codebook(Codebook("t", (Theme("serendipity", "Serendipity", position=0),)))
+    info, _ = store.add_transcript("asha", make_parsed(TURNS), participant="P01")
+    store.add_transcript("bo", make_parsed(TURNS), participant="P02")
+    text = store.transcript_text(info.id)
+    first = text.index("By chance, really.")
+    second = text.index("My manager went off sick")
+    for coder in ("ana", "ben"):
+        store.code(info.id, "serendipity", coder, first, first + len("By chance, really."))
+    store.code(info.id, "serendipity", "ana", second, second + len("My manager went off sick"))
+    store.close()
+    run(db := path, "reconcile", "copy-agreed", "--coders", "ana,ben", "--by", "lead")
+    return db, second
+
+
+def test_a_report_of_an_unfinished_consensus_says_so(tmp_path):
+    """copy-agreed, then the reports of the consensus for the paper: nothing said that
+    the passages the coders disputed were in none of the figures."""
+    db, at = disputed(tmp_path)
+    for args in (("counts", "--consensus"), ("quotes", "--consensus", "--format", "csv"),
+                 ("framework", "--consensus"), ("cooccurrence", "--coder", "consensus")):
+        result = CliRunner().invoke(cli, ["--db", str(db), *args])
+        assert result.exit_code == 0, result.output
+        assert ("note: consensus is not final: 1 of the 1 stretch where ana and ben coded "
+                "differently is not decided yet") in result.stderr, args
+    # Not about another coder's report, nor about transcripts not chosen.
+    assert "not final" not in CliRunner().invoke(
+        cli, ["--db", str(db), "counts", "--coder", "ana"]).stderr
+    assert "not final" not in CliRunner().invoke(
+        cli, ["--db", str(db), "counts", "--consensus", "--transcript", "bo"]).stderr
+    # Decided: nothing more to say.
+    run(db, "reconcile", "decide", "take", "ana", "--transcript", "asha", "--theme",
+        "serendipity", "--at", str(at), "--coders", "ana,ben", "--by", "lead")
+    result = CliRunner().invoke(cli, ["--db", str(db), "counts", "--consensus"])
+    assert result.exit_code == 0 and "not final" not in result.stderr
