@@ -165,3 +165,28 @@ def test_a_report_of_an_unfinished_consensus_says_so(tmp_path):
         "serendipity", "--at", str(at), "--coders", "ana,ben", "--by", "lead")
     result = CliRunner().invoke(cli, ["--db", str(db), "counts", "--consensus"])
     assert result.exit_code == 0 and "not final" not in result.stderr
+
+
+def test_framework_workbook_tells_apart_themes_of_one_name(tmp_path):
+    """Barriers under two folders headed two columns "Barriers" in framework.xlsx."""
+    from qualcoder_ahp.records import Codebook, Theme
+
+    path = tmp_path / "b.db"
+    store = open_store(path)
+    store.save_codebook(Codebook("t", (
+        Theme("career", "Career", codable=False, position=0),
+        Theme("career_barriers", "Barriers", parent_id="career", position=1),
+        Theme("voice", "Voice", codable=False, position=2),
+        Theme("voice_barriers", "Barriers", parent_id="voice", position=3),
+        Theme("luck", "Luck", parent_id="career", position=4),
+        Theme("profession", "profession", parent_id="voice", position=5))))
+    info, _ = store.add_transcript("asha", make_parsed(TURNS), participant="P01")
+    store.set_participant_attributes("P01", {"profession": "physio"})
+    start = store.transcript_text(info.id).index(ANSWER)
+    store.code(info.id, "voice_barriers", "ana", start, start + len(ANSWER))
+    store.close()
+    out = tmp_path / "fw.xlsx"
+    run(path, "framework", "--coder", "ana", "-o", str(out))
+    head = [c.value for c in openpyxl.load_workbook(out)["framework"][1]]
+    assert head == ["case", "case kind", "profession", "Career / Barriers", "Luck",
+                    "Voice / Barriers", "Voice / profession"]

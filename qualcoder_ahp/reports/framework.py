@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -256,8 +257,12 @@ def cell_value(fw: Framework, cell: Cell, mode: str, case: str = "") -> Any:
 
 def grid_sheet(fw: Framework, mode: str = "both") -> Sheet:
     """One row per case (its kind and attributes first), one column per theme (headed by
-    its name), each cell as ``mode`` says: the matrix of an XLSX file."""
-    names = [t.name for t in fw.themes]
+    its name), each cell as ``mode`` says: the matrix of an XLSX file. A name two
+    themes share (``Barriers`` under two folders), or an attribute's, heads its column
+    with the theme's path: two columns headed alike could not be told apart."""
+    taken = Counter(t.name for t in fw.themes) + Counter(
+        {n: 1 for n in ("case", "case kind", *fw.attribute_names)})
+    names = [t.name if taken[t.name] == 1 else t.path for t in fw.themes]
     rows = [[case.label, case.kind,
              *(fw.attributes.get(case.key, {}).get(n, "") for n in fw.attribute_names),
              *(cell_value(fw, fw.cell(case, t.id), mode, case.label) for t in fw.themes)]
