@@ -190,3 +190,35 @@ def test_framework_workbook_tells_apart_themes_of_one_name(tmp_path):
     head = [c.value for c in openpyxl.load_workbook(out)["framework"][1]]
     assert head == ["case", "case kind", "profession", "Career / Barriers", "Luck",
                     "Voice / Barriers", "Voice / profession"]
+
+
+def coders_paragraph(db: Path) -> str:
+    report = json.loads(run(db, "methods", "--format", "json"))
+    (text,) = [p["text"] for p in report["paragraphs"] if p["heading"] == "Coders"]
+    return text
+
+
+def test_methods_coders_paragraph_reads_as_a_journal_expects(db, tmp_path):
+    """"ana coded 7 and ben 7. 7 of 7 transcripts (100.0%) were coded by two or more
+    coders.": a sentence starting with a numeral, to say every transcript was coded
+    by both."""
+    assert coders_paragraph(db).startswith(
+        "Two coders (alice and bob) have coded all three transcripts: every transcript "
+        "was coded by both.")
+    from qualcoder_ahp.records import Codebook, Theme
+
+    path = tmp_path / "part.db"
+    store = open_store(path)
+    store.save_codebook(Codebook("t", (Theme("luck", "Luck", position=0),)))
+    ids = [store.add_transcript(name, make_parsed([*TURNS, ("Asha", "participant", name)]),
+                                participant=name)[0].id for name in ("t1", "t2", "t3")]
+    start = store.transcript_text(ids[0]).index(ANSWER)
+    for coder, coded in (("ana", ids[:2]), ("ben", ids[:1])):
+        for tid in coded:
+            store.code(tid, "luck", coder, start, start + len(ANSWER))
+    store.close()
+    text = coders_paragraph(path)
+    assert text.startswith("Two coders (ana and ben) have coded: of the three transcripts, "
+                           "ana coded 2 and ben 1; 1 of them (33.3%) was coded by two or "
+                           "more coders.")
+    assert ". 1 of" not in text
