@@ -222,3 +222,15 @@ def test_methods_coders_paragraph_reads_as_a_journal_expects(db, tmp_path):
                            "ana coded 2 and ben 1; 1 of them (33.3%) was coded by two or "
                            "more coders.")
     assert ". 1 of" not in text
+
+
+def test_methods_reconciliation_figures_of_one_read_as_english(tmp_path):
+    """"The consensus coding holds 1 codings ... of the 1 stretches ..., 1 are not yet
+    decided" in the paragraph a paper takes."""
+    db, _ = disputed(tmp_path)
+    report = json.loads(run(db, "methods", "--coders", "ana,ben", "--format", "json"))
+    (text,) = [p["text"] for p in report["paragraphs"] if p["heading"] == "Reconciliation"]
+    assert "The consensus coding holds 1 coding." in text
+    assert "of the 1 stretch of differing codings the reconcile step decides, 1 is not yet " \
+           "decided." in text
+    assert "1 codings" not in text and "1 spans" not in text

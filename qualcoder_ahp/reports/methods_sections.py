@@ -522,16 +522,21 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
             + (f"; by rule, as qcahp reconcile log names them: {', '.join(ruled)}"
                + (" (agreed: copied where every coder coded alike)" if "agreed" in rules
                   else "") if ruled else "")
-            + f". The consensus coding holds {record.consensus_codings:,} codings")
-    if record.unrecorded:
+            + f". The consensus coding holds {plural(record.consensus_codings, 'coding')}")
+    if record.unrecorded and len(record.unrecorded) == record.consensus_codings:
+        text += (", which has no reconcile record" if record.consensus_codings == 1
+                 else ", none of them with a reconcile record")
+    elif record.unrecorded:
         text += f", {len(record.unrecorded):,} of them without a reconcile record"
     text += "."
     if corpus is not None:
-        text += (f" The coders' own codings differ in {len(found):,} spans at the {unit} "
-                 f"unit; of the {len(stretches):,} stretches of differing codings the "
+        # "holds 1 codings", "differ in 1 spans": a figure of one reads as English too.
+        text += (f" The coders' own codings differ in {plural(len(found), 'span')} at the "
+                 f"{unit} unit; of the {len(stretches):,} "
+                 f"stretch{'' if len(stretches) == 1 else 'es'} of differing codings the "
                  "reconcile step decides, "
-                 + (f"{len(left):,} are not yet decided." if left else
-                    "every one is decided."))
+                 + (f"{len(left):,} {'is' if len(left) == 1 else 'are'} not yet decided."
+                    if left else "every one is decided."))
     report.paragraphs.append((section, text))
 
 
