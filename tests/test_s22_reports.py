@@ -234,3 +234,5 @@ def test_methods_reconciliation_figures_of_one_read_as_english(tmp_path):
     assert "of the 1 stretch of differing codings the reconcile step decides, 1 is not yet " \
            "decided." in text
     assert "1 codings" not in text and "1 spans" not in text
+    (said,) = [p["text"] for p in report["paragraphs"] if p["heading"] == "Suggestions"]
+    assert "of ben's 1 coding in effect" in said

@@ -197,7 +197,7 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
                        f"{coder}: codings imported or merged", other,
                        f"qcahp quotes --coder {shlex.quote(coder)} (origin)")
         if codings:
-            said = (f"of {coder}'s {len(codings):,} codings in effect, {suggested:,} "
+            said = (f"of {coder}'s {plural(len(codings), 'coding')} in effect, {suggested:,} "
                     f"({percent_of(suggested, len(codings))}) came from a suggestion and "
                     f"{hand:,} ({percent_of(hand, len(codings))}) "
                     f"{'was' if hand == 1 else 'were'} coded by hand")
@@ -212,8 +212,9 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
         report.paragraphs.append((section, text))
         return
     text = (f"The codebook's rule patterns suggested themes on the participants' sentences "
-            f"({made:,} suggestions in effect"
-            + (f"; {retired:,} more were retired after codebook changes" if retired else "")
+            f"({plural(made, 'suggestion')} in effect"
+            + (f"; {retired:,} more {'was' if retired == 1 else 'were'} retired after "
+               "codebook changes" if retired else "")
             + ").")
     if coders:
         text += (" Coders accepted a suggestion as it was, accepted it with an adjusted "
