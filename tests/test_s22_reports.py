@@ -236,3 +236,8 @@ def test_methods_reconciliation_figures_of_one_read_as_english(tmp_path):
     assert "1 codings" not in text and "1 spans" not in text
     (said,) = [p["text"] for p in report["paragraphs"] if p["heading"] == "Suggestions"]
     assert "of ben's 1 coding in effect" in said
+
+
+def test_saturation_of_one_theme_says_theme(tmp_path):
+    db, _ = disputed(tmp_path)
+    assert "1 participant in import order, 1 theme found" in run(db, "saturation")

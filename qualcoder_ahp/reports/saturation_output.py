@@ -52,7 +52,8 @@ def _thresholds(thresholds: list[float]) -> str:
 
 def describe(sat: Saturation) -> str:
     """What was assessed, in a line: the cases, their order, the themes."""
-    what = "themes" if sat.level is None else f"themes at level {sat.level}"
+    what = ("theme" if sat.total_themes == 1 else "themes") + (
+        "" if sat.level is None else f" at level {sat.level}")
     under = f" under {sat.theme}" if sat.theme else ""
     least = ("" if sat.min_codings == 1 else
              f"; a theme counts where a case has {sat.min_codings}+ coded passages of it")
