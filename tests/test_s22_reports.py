@@ -241,3 +241,15 @@ def test_methods_reconciliation_figures_of_one_read_as_english(tmp_path):
 def test_saturation_of_one_theme_says_theme(tmp_path):
     db, _ = disputed(tmp_path)
     assert "1 participant in import order, 1 theme found" in run(db, "saturation")
+
+
+def test_counts_markdown_says_what_its_columns_mean(db):
+    """counts.md for a team meeting: "segments", "share_pct" with no word on them."""
+    md = run(db, "counts", "--format", "md")
+    legend = md.split("\n\n")[-1]
+    assert legend.startswith("Columns: codings \u2014 codings of the theme")
+    for column in ("segments", "transcripts", "participants", "words", "chars",
+                   "share_pct", "words_pct"):
+        assert f"; {column} \u2014 " in legend, column
+    by = run(db, "counts", "--by", "transcript", "--format", "md")
+    assert "Columns: codings \u2014" in by

@@ -235,7 +235,8 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
         "table": lambda: to_table(_marked([_narrowed(ex.counts_sheet(report, indent=True),
                                                      view)], chosen), width=table_width()),
         "csv": lambda: _csv(ex.counts_sheet(report), chosen),
-        "md": lambda: to_markdown(_marked([ex.counts_sheet(report)], chosen)),
+        "md": lambda: to_markdown(_marked([dataclasses.replace(
+            ex.counts_sheet(report), note=ex.figures_note())], chosen)),
         "json": lambda: _json(ex.counts_json(report), chosen),
     }[fmt]()
     _emit(content, output, f"{plural(len(report.rows), 'row')} of theme counts")

@@ -430,6 +430,18 @@ _FIGURES = {
              "top-level rows; for transcripts and participants, the distinct ones coded "
              "with any of them)",
 }
+
+
+def figures_note() -> str:
+    """What each column of the theme counts means, in a paragraph under the Markdown
+    table (the workbook's About sheet lists them; a counts.md handed round at a team
+    meeting said "segments" and "share_pct" with nothing to say what they are)."""
+    return ("Columns: " + "; ".join(
+        f"{name} \u2014 {_FIGURES[name]}" for name in (
+            "codings", "segments", "transcripts", "participants", "words", "chars",
+            "share_pct", "words_pct")) + ".")
+
+
 GLOSSARY: dict[str, dict[str, str]] = {
     "counts": _FIGURES,
     "quotes": {
