@@ -253,3 +253,13 @@ def test_counts_markdown_says_what_its_columns_mean(db):
         assert f"; {column} \u2014 " in legend, column
     by = run(db, "counts", "--by", "transcript", "--format", "md")
     assert "Columns: codings \u2014" in by
+
+
+def test_quotes_of_an_uncoded_theme_say_which(db):
+    """`quotes --theme weapon` said "(none: nothing is coded in this selection)" of a
+    project where alice coded four other passages."""
+    md = run(db, "quotes", "--coder", "alice", "--theme", "weapon", "--format", "md")
+    assert "(none: nothing is coded with Untapped secret weapon here)" in md
+    assert "nothing is coded in this selection" not in md
+    text = run(db, "quotes", "--coder", "alice", "--theme", "weapon", "--format", "text")
+    assert "No codings of Untapped secret weapon here." in text

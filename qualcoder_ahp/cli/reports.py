@@ -317,6 +317,10 @@ def quotes_cmd(project: Project, theme: str | None, with_: tuple[str, ...],
         empty, table_empty = f"No codings match: {why}.", f"(none: {why})"
         if fmt not in ("text", "docx"):  # those print it where the quotes would be
             say(empty, fg="yellow")
+    elif theme is not None and not rows and data.codings:
+        # "(none: nothing is coded in this selection)" where other themes were coded.
+        table_empty = f"(none: nothing is coded with {data.path(theme)} here)"
+        empty = f"No codings of {data.path(theme)} here."
     asked = {"with": ", ".join(query.with_) or "(none)",
              "without": ", ".join(query.without) or "(none)", "near": unit} if query else {}
     content = {
