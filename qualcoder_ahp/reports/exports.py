@@ -15,7 +15,7 @@ from qualcoder_ahp.reports.cooccurrence import Cooccurrence
 from qualcoder_ahp.reports.counts import CountsReport, Figures, Matrix
 from qualcoder_ahp.reports.quotes import CodingQuery, Quote, cocoded_line
 from qualcoder_ahp.reports.text_table import wrap_cells
-from qualcoder_ahp.reports.writers import Sheet, word_safe
+from qualcoder_ahp.reports.writers import Sheet, word_document, word_safe
 
 FIGURE_COLUMNS = ["codings", "segments", "transcripts", "participants", "words", "chars",
                   "share_pct", "words_pct"]
@@ -259,10 +259,9 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "",
     the participants' attributes are given once, in a table at the end
     (:func:`_participants_table`), as :func:`quotes_text` lists them.
     """
-    from docx import Document
     from docx.shared import Pt
 
-    doc = Document()
+    doc = word_document(title)
     doc.add_heading(title, level=0)
     if subtitle:
         doc.add_paragraph(word_safe(subtitle))

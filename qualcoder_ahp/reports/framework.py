@@ -44,6 +44,7 @@ from qualcoder_ahp.reports.writers import (
     Sheet,
     md_cell,
     md_text,
+    word_document,
     word_safe,
 )
 
@@ -392,11 +393,10 @@ def framework_markdown(fw: Framework, title: str, mode: str = "both") -> str:
 def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
     """Word, landscape: the cases once (:func:`cases_sheet`: transcripts, attributes),
     then a section per theme, a table case | codings | summary | quotes."""
-    from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt, RGBColor
 
-    doc = Document()
+    doc = word_document(title)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width

@@ -13,7 +13,7 @@ from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports.data import CONSENSUS
 from qualcoder_ahp.reports.saturation import CITATION, Saturation, meets, pct
 from qualcoder_ahp.reports.selection import NAMES_SHOWN
-from qualcoder_ahp.reports.writers import Sheet, md_text, to_markdown, word_safe
+from qualcoder_ahp.reports.writers import Sheet, md_text, to_markdown, word_document, word_safe
 
 
 def orders_lines(sat: Saturation) -> list[str]:
@@ -221,9 +221,8 @@ def saturation_markdown(sat: Saturation) -> str:
 
 def saturation_docx(sat: Saturation) -> bytes:
     """Word: the description and verdicts, then the curve and the runs as tables."""
-    from docx import Document
 
-    doc = Document()
+    doc = word_document(title(sat))
     doc.add_heading(word_safe(title(sat)), level=0)
     doc.add_paragraph(word_safe(describe(sat)) + ".")
     if sat.selection is not None:
