@@ -131,7 +131,8 @@ def disputed(tmp_path: Path) -> tuple[Path, int]:
 
     path = tmp_path / "d.db"
     store = open_store(path)
-    store.save_codebook(Codebook("t", (Theme("serendipity", "Serendipity", position=0),)))
+    store.save_codebook(Codebook("t", (Theme("serendipity", "Serendipity", position=0),
+                                       Theme("luck", "Luck", position=1))))
     info, _ = store.add_transcript("asha", make_parsed(TURNS), participant="P01")
     store.add_transcript("bo", make_parsed(TURNS), participant="P02")
     text = store.transcript_text(info.id)
@@ -160,6 +161,11 @@ def test_a_report_of_an_unfinished_consensus_says_so(tmp_path):
         cli, ["--db", str(db), "counts", "--coder", "ana"]).stderr
     assert "not final" not in CliRunner().invoke(
         cli, ["--db", str(db), "counts", "--consensus", "--transcript", "bo"]).stderr
+    # --theme: that theme's stretches only.
+    assert "not final" not in CliRunner().invoke(
+        cli, ["--db", str(db), "counts", "--consensus", "--theme", "luck"]).stderr
+    assert "where ana and ben coded serendipity differently" in CliRunner().invoke(
+        cli, ["--db", str(db), "quotes", "--consensus", "--theme", "serendipity"]).stderr
     # Decided: nothing more to say.
     run(db, "reconcile", "decide", "take", "ana", "--transcript", "asha", "--theme",
         "serendipity", "--at", str(at), "--coders", "ana,ben", "--by", "lead")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qualcoder_ahp.cli.common import Project, say, write_output
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import shell_arg
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.records import plural
@@ -181,13 +182,23 @@ def say_undecided(data: ReportData) -> None:
     items = reconcile_items(collect(store, compared))
     if data.selection is not None:
         items = [it for it in items if it.transcript_id in data.selection.ids]
+    ctx = click.get_current_context(silent=True)
+    theme = ctx.params.get("theme") if ctx is not None else None
+    if isinstance(theme, str):  # --theme: its own stretches, and its themes'
+        try:
+            under = set(data.selected_themes(theme))
+        except UserError:
+            under = None
+        if under is not None:
+            items = [it for it in items if it.theme_id in under]
     left = undecided(store, items, coder, log)
     if not left:
         return
     who = " and ".join([", ".join(compared[:-1]), compared[-1]])
+    what = f" {theme}" if isinstance(theme, str) else ""
     say(f"note: {coder} is not final: {len(left):,} of the {len(items):,} "
         f"stretch{'' if len(items) == 1 else 'es'} "
-        f"where {who} coded differently {'is' if len(left) == 1 else 'are'} not decided "
+        f"where {who} coded{what} differently {'is' if len(left) == 1 else 'are'} not decided "
         "yet, so this report leaves out those passages (decide them in the workbench's "
         "reconcile screen, R, or with `qcahp reconcile decide`; `qcahp disagreements` "
         "lists them).", fg="yellow")
