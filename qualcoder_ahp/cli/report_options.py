@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qualcoder_ahp.cli.common import Project, say, write_output
+from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import shell_arg
 from qualcoder_ahp.model.store import now
 from qualcoder_ahp.records import plural
@@ -102,6 +103,7 @@ def say_not_pooled() -> None:
         say_reconciler(data.store, data.coder)
     if data is not None and data.coder is not None:
         say_agreed_missing(data.store, data.coder)
+        say_undecided(data)
     if data is None or not data.not_pooled:
         return
     coded = {c.coder for c in data.codings}
@@ -157,6 +159,49 @@ def say_agreed_missing(store: Store, coder: str) -> None:
         f"far: {plural(len(missing), 'passage')} {who} coded alike "
         f"{'is' if len(missing) == 1 else 'are'} not in it (`qcahp reconcile copy-agreed` "
         "copies them), so this report leaves them out.", fg="yellow")
+
+
+def say_undecided(data: ReportData) -> None:
+    """Say when a consensus coding still has disagreements nobody decided: after
+    ``qcahp reconcile copy-agreed`` and none of the 220 stretches where the coders
+    differ decided, ``counts --consensus`` gave the figures for a paper with nothing to
+    say that every disputed passage was missing from them. Only the chosen transcripts'
+    stretches count; the coders are those the consensus's decisions compared."""
+    from qualcoder_ahp.agreement.compute import collect
+    from qualcoder_ahp.agreement.reconcile import reconcile_items
+    from qualcoder_ahp.reports.reconcile_state import undecided
+
+    store, coder = data.store, data.coder
+    if coder is None or coder not in store.consensus_coders():
+        return
+    log = store.reconcile_log()
+    mine = [e for e in log if e["coder"] == coder and e["status"] == "in effect"]
+    compared = sorted({c for e in mine for c in e.get("compared") or ()})
+    if len(compared) < 2 or not set(compared) <= set(store.coders()):
+        return
+    items = reconcile_items(collect(store, compared))
+    if data.selection is not None:
+        items = [it for it in items if it.transcript_id in data.selection.ids]
+    ctx = click.get_current_context(silent=True)
+    theme = ctx.params.get("theme") if ctx is not None else None
+    if isinstance(theme, str):  # --theme: its own stretches, and its themes'
+        try:
+            under = set(data.selected_themes(theme))
+        except UserError:
+            under = None
+        if under is not None:
+            items = [it for it in items if it.theme_id in under]
+    left = undecided(store, items, coder, log)
+    if not left:
+        return
+    who = " and ".join([", ".join(compared[:-1]), compared[-1]])
+    what = f" {theme}" if isinstance(theme, str) else ""
+    say(f"note: {coder} is not final: {len(left):,} of the {len(items):,} "
+        f"stretch{'' if len(items) == 1 else 'es'} "
+        f"where {who} coded{what} differently {'is' if len(left) == 1 else 'are'} not decided "
+        "yet, so this report leaves out those passages (decide them in the workbench's "
+        "reconcile screen, R, or with `qcahp reconcile decide`; `qcahp disagreements` "
+        "lists them).", fg="yellow")
 
 
 def say_reconciler(store: Store, coder: str) -> None:

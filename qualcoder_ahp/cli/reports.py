@@ -235,7 +235,8 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
         "table": lambda: to_table(_marked([_narrowed(ex.counts_sheet(report, indent=True),
                                                      view)], chosen), width=table_width()),
         "csv": lambda: _csv(ex.counts_sheet(report), chosen),
-        "md": lambda: to_markdown(_marked([ex.counts_sheet(report)], chosen)),
+        "md": lambda: to_markdown(_marked([dataclasses.replace(
+            ex.counts_sheet(report), note=ex.figures_note())], chosen)),
         "json": lambda: _json(ex.counts_json(report), chosen),
     }[fmt]()
     _emit(content, output, f"{plural(len(report.rows), 'row')} of theme counts")
@@ -316,6 +317,10 @@ def quotes_cmd(project: Project, theme: str | None, with_: tuple[str, ...],
         empty, table_empty = f"No codings match: {why}.", f"(none: {why})"
         if fmt not in ("text", "docx"):  # those print it where the quotes would be
             say(empty, fg="yellow")
+    elif theme is not None and not rows and data.codings:
+        # "(none: nothing is coded in this selection)" where other themes were coded.
+        table_empty = f"(none: nothing is coded with {data.path(theme)} here)"
+        empty = f"No codings of {data.path(theme)} here."
     asked = {"with": ", ".join(query.with_) or "(none)",
              "without": ", ".join(query.without) or "(none)", "near": unit} if query else {}
     content = {

@@ -34,7 +34,7 @@ from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding, TranscriptInfo, Turn
 from qualcoder_ahp.reports.data import CONSENSUS, ReportData
 from qualcoder_ahp.reports.text_table import cells, wrap_cells
-from qualcoder_ahp.reports.writers import md_text, word_safe
+from qualcoder_ahp.reports.writers import md_text, word_document, word_safe
 
 FORMATS = ("text", "md", "html", "docx")
 WIDTH = 80
@@ -490,10 +490,9 @@ def to_docx(doc: Annotated) -> bytes:
     per turn (time, speaker in bold, text) with coded text shaded in its theme's tint
     (underlined where codings overlap) and a comment on each coding naming the theme
     path and coder, with the memo; then a legend of the themes used."""
-    from docx import Document
     from docx.shared import Pt, RGBColor
 
-    word = Document()
+    word = word_document(doc.title)
     word.add_heading(word_safe(doc.title), level=0)
     word.add_paragraph(word_safe(doc.participant()[0].upper() + doc.participant()[1:]))
     note = word.add_paragraph(word_safe(f"Codings: {doc.summary()}."))

@@ -24,7 +24,7 @@ from qualcoder_ahp.records import Codebook, Theme, plural
 from qualcoder_ahp.reports.counts import Figures, theme_counts
 from qualcoder_ahp.reports.data import ReportData
 from qualcoder_ahp.reports.memos import Memo, memos
-from qualcoder_ahp.reports.writers import Sheet, md_text, word_safe
+from qualcoder_ahp.reports.writers import Sheet, md_text, word_document, word_safe
 
 USAGE_COLUMNS = ["segments", "transcripts", "participants"]
 TEXT_COLUMNS = ["definition", "include", "exclude", "examples"]
@@ -387,10 +387,9 @@ def codebook_markdown(report: CodebookReport, *, brief: bool = False) -> str:
 def codebook_docx(report: CodebookReport, *, brief: bool = False) -> bytes:
     """The codebook as a Word document: per theme a heading, its id in small print and a
     table of its definition, criteria, examples (a list) and usage."""
-    from docx import Document
     from docx.shared import Cm, Pt
 
-    doc = Document()
+    doc = word_document(report.title)
     doc.add_heading(word_safe(report.title), level=0)
     for paragraph in description_paragraphs(report):
         doc.add_paragraph(word_safe(paragraph))

@@ -15,7 +15,7 @@ from qualcoder_ahp.reports.cooccurrence import Cooccurrence
 from qualcoder_ahp.reports.counts import CountsReport, Figures, Matrix
 from qualcoder_ahp.reports.quotes import CodingQuery, Quote, cocoded_line
 from qualcoder_ahp.reports.text_table import wrap_cells
-from qualcoder_ahp.reports.writers import Sheet, word_safe
+from qualcoder_ahp.reports.writers import Sheet, word_document, word_safe
 
 FIGURE_COLUMNS = ["codings", "segments", "transcripts", "participants", "words", "chars",
                   "share_pct", "words_pct"]
@@ -149,7 +149,7 @@ def quotes_sheet(quotes: list[Quote], attributes: list[str], *, flat: bool = Fal
         cocoded = ["; ".join(t for t, _ in q.cocoded), "; ".join(p for _, p in q.cocoded),
                    q.shared][:len(extra)]
         rows.append([q.theme_id, q.theme_path, *cocoded, q.transcript, q.participant, *attrs,
-                     q.speaker, q.turn, q.time, q.quote, q.context, q.coder, q.origin, q.memo,
+                     q.speaker_label, q.turn, q.time, q.quote, q.context, q.coder, q.origin, q.memo,
                      q.start, q.end, q.coding_id])
     coders = sorted({q.coder for q in quotes})
     who = (f" (coder {coders[0]})" if len(coders) == 1
@@ -175,6 +175,8 @@ def quotes_json(quotes: list[Quote], coder: str | None, theme: str | None,
             "coding_id": q.coding_id, "theme_id": q.theme_id, "theme_path": q.theme_path,
             "transcript": q.transcript, "participant": q.participant,
             "attributes": q.attributes, "speaker": q.speaker, "turn": q.turn,
+            **({"last_turn": q.last_turn} if q.last_turn is not None else {}),
+            **({"speakers": list(q.speakers)} if q.speakers else {}),
             "time": q.time, "quote": q.quote,
             "context": q.context, "coder": q.coder, "memo": q.memo, "origin": q.origin,
             "start": q.start, "end": q.end,
@@ -190,7 +192,15 @@ def attribution(q: Quote) -> str:
     ``P01 (profession: physiotherapist), transcript asha, turn 12 (00:14:05), speaker
     Asha; coder alice, manual`` (the timestamp only when the source had one).
     """
-    return f"{_source(q)}; coder {q.coder}, {q.origin}"
+    return f"{_source(q)}; {_coded_by(q)}"
+
+
+def _coded_by(q: Quote) -> str:
+    """``coder ana, suggested``; the agreed coding says so once, not ``coder consensus,
+    consensus`` under every quote of a paper's appendix."""
+    if q.coder == q.origin:
+        return f"{q.coder} coding"
+    return f"coder {q.coder}, {q.origin}"
 
 
 def _source(q: Quote) -> str:
@@ -203,11 +213,22 @@ def _source(q: Quote) -> str:
     if q.attributes:
         who += f" ({_attr_text(q.attributes)})"
     transcript = "" if q.transcript == q.participant else f", transcript {q.transcript}"
-    where = f", turn {q.turn}" if q.turn is not None else ""
+    return f"{who}{transcript}{place(q)}"
+
+
+def place(q: Quote) -> str:
+    """``, turn 4 (00:02:10), speaker Helen``; a quote over several turns names them
+    all and every speaker: ``, turns 1-2, speakers Interviewer and Helen`` (the words
+    of the answer are not the interviewer's)."""
+    where = ""
+    if q.turn is not None:
+        where = (f", turns {q.turn}-{q.last_turn}" if q.last_turn is not None
+                 else f", turn {q.turn}")
     if q.time:
         where += f" ({q.time})"
-    speaker = f", speaker {q.speaker}" if q.speaker else ""
-    return f"{who}{transcript}{where}{speaker}"
+    if q.speakers:
+        return f"{where}, speakers {' and '.join([', '.join(q.speakers[:-1]), q.speakers[-1]])}"
+    return where + (f", speaker {q.speaker}" if q.speaker else "")
 
 
 def same_passage(quotes: list[Quote]) -> list[list[Quote]]:
@@ -238,10 +259,9 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "",
     the participants' attributes are given once, in a table at the end
     (:func:`_participants_table`), as :func:`quotes_text` lists them.
     """
-    from docx import Document
     from docx.shared import Pt
 
-    doc = Document()
+    doc = word_document(title)
     doc.add_heading(title, level=0)
     if subtitle:
         doc.add_paragraph(word_safe(subtitle))
@@ -329,7 +349,13 @@ def quotes_text(quotes: list[Quote], title: str, subtitle: str = "",
             current = q.theme_path
             lines += ["", *block(q.theme_path, ""), "=" * min(len(q.theme_path), width or 80)]
         lines.append("")
-        lines += block("\u201c" + " ".join(q.quote.split()) + "\u201d", "  ")
+        # A quote over several turns keeps a line per turn, as the Word document does:
+        # run together, the answer would read as the question's speaker's words.
+        said = [" ".join(part.split()) for part in q.quote.strip().split("\n\n")]
+        said = [part for part in said if part]
+        for i, part in enumerate(said):
+            lines += block(("\u201c" if i == 0 else "") + part
+                           + ("\u201d" if i == len(said) - 1 else ""), "  ")
         if q.participant and q.attributes:
             people.setdefault(q.participant, q.attributes)
         bare = [dataclasses.replace(other, attributes={}) for other in group]
@@ -403,13 +429,26 @@ _FIGURES = {
              "top-level rows; for transcripts and participants, the distinct ones coded "
              "with any of them)",
 }
+
+
+def figures_note() -> str:
+    """What each column of the theme counts means, in a paragraph under the Markdown
+    table (the workbook's About sheet lists them; a counts.md handed round at a team
+    meeting said "segments" and "share_pct" with nothing to say what they are)."""
+    return ("Columns: " + "; ".join(
+        f"{name} \u2014 {_FIGURES[name]}" for name in (
+            "codings", "segments", "transcripts", "participants", "words", "chars",
+            "share_pct", "words_pct")) + ".")
+
+
 GLOSSARY: dict[str, dict[str, str]] = {
     "counts": _FIGURES,
     "quotes": {
         "theme": _FIGURES["theme"], "theme_path": _FIGURES["path"],
         "transcript": "transcript name (name@version for a later version)",
         "participant": "participant id; the attribute columns that follow are theirs",
-        "speaker": "speaker of the turn the quote starts in",
+        "speaker": "speaker of the turn the quote starts in (of a quote over several "
+                   "speakers' turns: every speaker, 'Interviewer; Helen')",
         "turn": "number of that speaker turn in the transcript (1 = first turn)",
         "time": "that turn's timestamp in the source recording, when it had one",
         "quote": "the coded text, verbatim",

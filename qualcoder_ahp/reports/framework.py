@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,7 @@ from qualcoder_ahp.reports.writers import (
     Sheet,
     md_cell,
     md_text,
+    word_document,
     word_safe,
 )
 
@@ -106,7 +108,8 @@ def reference(q: Quote, named: bool = False, whole: bool = False,
     when the quote has no turn to give instead."""
     parts = [] if q.transcript == case and q.turn is not None else [q.transcript]
     if q.turn is not None:
-        parts.append(f"turn {q.turn}")
+        parts.append(f"turns {q.turn}-{q.last_turn}" if q.last_turn is not None
+                     else f"turn {q.turn}")
     where = ", ".join(parts)
     if q.time:
         where += f" ({q.time})"
@@ -255,8 +258,12 @@ def cell_value(fw: Framework, cell: Cell, mode: str, case: str = "") -> Any:
 
 def grid_sheet(fw: Framework, mode: str = "both") -> Sheet:
     """One row per case (its kind and attributes first), one column per theme (headed by
-    its name), each cell as ``mode`` says: the matrix of an XLSX file."""
-    names = [t.name for t in fw.themes]
+    its name), each cell as ``mode`` says: the matrix of an XLSX file. A name two
+    themes share (``Barriers`` under two folders), or an attribute's, heads its column
+    with the theme's path: two columns headed alike could not be told apart."""
+    taken = Counter(t.name for t in fw.themes) + Counter(
+        {n: 1 for n in ("case", "case kind", *fw.attribute_names)})
+    names = [t.name if taken[t.name] == 1 else t.path for t in fw.themes]
     rows = [[case.label, case.kind,
              *(fw.attributes.get(case.key, {}).get(n, "") for n in fw.attribute_names),
              *(cell_value(fw, fw.cell(case, t.id), mode, case.label) for t in fw.themes)]
@@ -386,11 +393,10 @@ def framework_markdown(fw: Framework, title: str, mode: str = "both") -> str:
 def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
     """Word, landscape: the cases once (:func:`cases_sheet`: transcripts, attributes),
     then a section per theme, a table case | codings | summary | quotes."""
-    from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt, RGBColor
 
-    doc = Document()
+    doc = word_document(title)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width

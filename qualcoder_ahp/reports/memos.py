@@ -20,7 +20,7 @@ from qualcoder_ahp.model.framework_store import parse_cell
 from qualcoder_ahp.reports.data import ReportData, find_transcript
 from qualcoder_ahp.reports.quotes import speaker_at, turn_at
 from qualcoder_ahp.reports.text_table import cells, wrap_cells
-from qualcoder_ahp.reports.writers import Sheet, md_text, shown_time, word_safe
+from qualcoder_ahp.reports.writers import Sheet, md_text, shown_time, word_document, word_safe
 
 KINDS = ("theme", "transcript", "coding", "cell")
 HEADINGS = {"theme": "Theme memos", "transcript": "Transcript memos",
@@ -133,8 +133,10 @@ def memos(data: ReportData, *, kind: str | None = None, theme: str | None = None
         path = _path(data, theme_id) if theme_id else None
         speaker, (turn, time) = None, (None, None)
         if mkind == "coding" and tid in turns and start is not None:
-            speaker = speaker_at(turns[tid], starts[tid], start)
-            turn, time = turn_at(turns[tid], starts[tid], start)
+            # As `qcahp quotes` places it: at its first word, not the blank line before.
+            said = start + len(quote or "") - len((quote or "").lstrip())
+            speaker = speaker_at(turns[tid], starts[tid], said)
+            turn, time = turn_at(turns[tid], starts[tid], said)
         memo = Memo(mkind, coder, text, updated, theme_id, path,
                     names.get(tid) if tid is not None and mkind != "cell" else None, quote,
                     start, end, speaker, turn, time, case)
@@ -234,10 +236,9 @@ def memos_text(rows: list[Memo], title: str, subtitle: str = "",
 
 def memos_docx(rows: list[Memo], title: str, subtitle: str = "") -> bytes:
     """The same document as :func:`memos_markdown`, in Word."""
-    from docx import Document
     from docx.shared import Pt
 
-    doc = Document()
+    doc = word_document(title)
     doc.add_heading(title, level=0)
     if subtitle:
         doc.add_paragraph(word_safe(subtitle))

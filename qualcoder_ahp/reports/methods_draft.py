@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qualcoder_ahp.agreement import stats as st
-from qualcoder_ahp.reports.writers import Sheet, md_cell, md_text, word_safe
+from qualcoder_ahp.reports.writers import Sheet, md_cell, md_text, word_document, word_safe
 
 FIGURE_COLUMNS = ["section", "figure", "value", "as in"]
 
@@ -114,9 +114,8 @@ class MethodsReport:
     def docx(self) -> bytes:
         """A Word document to paste into the paper: the paragraphs, each led by its
         heading in bold, then the figures as a table under a heading."""
-        from docx import Document
 
-        doc = Document()
+        doc = word_document("Methods (draft)")
         doc.add_heading("Methods (draft)", level=1)
         for heading, text in self.paragraphs:
             para = doc.add_paragraph()

@@ -22,6 +22,7 @@ from qualcoder_ahp.reports.methods_draft import (
     MethodsReport,
     counted,
     listed,
+    number_word,
     percent_of,
     sentence,
 )
@@ -196,7 +197,7 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
                        f"{coder}: codings imported or merged", other,
                        f"qcahp quotes --coder {shlex.quote(coder)} (origin)")
         if codings:
-            said = (f"of {coder}'s {len(codings):,} codings in effect, {suggested:,} "
+            said = (f"of {coder}'s {plural(len(codings), 'coding')} in effect, {suggested:,} "
                     f"({percent_of(suggested, len(codings))}) came from a suggestion and "
                     f"{hand:,} ({percent_of(hand, len(codings))}) "
                     f"{'was' if hand == 1 else 'were'} coded by hand")
@@ -211,8 +212,9 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
         report.paragraphs.append((section, text))
         return
     text = (f"The codebook's rule patterns suggested themes on the participants' sentences "
-            f"({made:,} suggestions in effect"
-            + (f"; {retired:,} more were retired after codebook changes" if retired else "")
+            f"({plural(made, 'suggestion')} in effect"
+            + (f"; {retired:,} more {'was' if retired == 1 else 'were'} retired after "
+               "codebook changes" if retired else "")
             + ").")
     if coders:
         text += (" Coders accepted a suggestion as it was, accepted it with an adjusted "
@@ -250,8 +252,9 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
                   or store.decisions_for(coders[0], i.id)}
     names = {i.id: i.name for i in infos}
     per_coder = []
+    done_by: dict[str, set[str]] = {}
     for coder in coders:
-        done = {names[t] for t, who in raters.items() if coder in who}
+        done = done_by[coder] = {names[t] for t, who in raters.items() if coder in who}
         report.add(section, f"coder.{coder}.transcripts", f"{coder}: transcripts coded",
                    len(done), "qcahp agreement --by transcript")
         per_coder.append(f"{coder} coded {len(done)}" if not per_coder
@@ -281,12 +284,17 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
                 + f". {len(double)} of {total} transcripts "
                 f"({percent_of(len(double), total)}) {'was' if len(double) == 1 else 'were'} "
                 "coded by two or more coders.")
+    elif total and all(len(done) == total for done in done_by.values()):
+        # "ana coded 7 and ben 7. 7 of 7 transcripts (100.0%) were ...": a sentence a
+        # journal would send back (a numeral starting it), for what one clause says.
+        text = (f"{counted(len(coders), 'coder').capitalize()} ({listed(list(coders))}) "
+                + (f"have coded all {counted(total, 'transcript')}: every transcript was "
+                   if total > 1 else "have coded the one transcript: it was ")
+                + f"coded by {'both' if len(coders) == 2 else 'all ' + number_word(len(coders))}.")
     else:
         text = (f"{counted(len(coders), 'coder').capitalize()} ({listed(list(coders))}) have "
-                f"coded: of the {counted(total, 'transcript')}, {listed(per_coder)}"
-                f". {len(double)} of {total} transcripts "
-                f"({percent_of(len(double), total)}) {'was' if len(double) == 1 else 'were'} coded "
-                "by two or more coders.")
+                f"coded: of the {counted(total, 'transcript')}, {listed(per_coder)}; "
+                f"{_double_said(len(double), total)}.")
     if store.get_setting("blind", "0") == "1":
         text += (" Blind coding is on in the project: in the workbench each coder sees "
                  "only their own codings.")
@@ -294,6 +302,13 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
         text += " Blind coding is off in the project (qcahp blind)."
     report.paragraphs.append((section, text))
     return corpus
+
+
+def _double_said(double: int, total: int) -> str:
+    """``5 of them (71.4%) were coded by two or more coders``: in a clause, so no
+    sentence of the paragraph starts with a numeral."""
+    return (f"{double} of them ({percent_of(double, total)}) "
+            f"{'was' if double == 1 else 'were'} coded by two or more coders")
 
 
 def _idle_said(store: Store, coder: str) -> str:
@@ -536,17 +551,21 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
             + (f"; by rule, as qcahp reconcile log names them: {', '.join(ruled)}"
                + (" (agreed: copied where every coder coded alike)" if "agreed" in rules
                   else "") if ruled else "")
-            + f". The consensus coding holds {record.consensus_codings:,} codings")
-    if record.unrecorded:
+            + f". The consensus coding holds {plural(record.consensus_codings, 'coding')}")
+    if record.unrecorded and len(record.unrecorded) == record.consensus_codings:
+        text += (", which has no reconcile record" if record.consensus_codings == 1
+                 else ", none of them with a reconcile record")
+    elif record.unrecorded:
         text += f", {len(record.unrecorded):,} of them without a reconcile record"
     text += "."
     if corpus is not None:
         rows = plural(len(found), DISAGREEING[unit].split()[-1])  # spans, sentences...
         text += (f" The coders' own codings differ in {rows} at the {unit} "
-                 f"unit; of the {len(stretches):,} stretches of differing codings the "
+                 f"unit; of the {len(stretches):,} "
+                 f"stretch{'' if len(stretches) == 1 else 'es'} of differing codings the "
                  "reconcile step decides, "
-                 + (f"{len(left):,} are not yet decided." if left else
-                    "every one is decided."))
+                 + (f"{len(left):,} {'is' if len(left) == 1 else 'are'} not yet decided."
+                    if left else "every one is decided."))
     report.paragraphs.append((section, text))
 
 

@@ -64,6 +64,18 @@ class Quote:
     shared: str | None = None
     """The words the quote shares with those codings (``--near overlap``), pieces
     joined by ``…``."""
+    last_turn: int | None = None
+    """1-based number of the turn the quote ends in, when it runs past its first turn
+    (an interviewer's question and the answer coded as one passage); else ``None``."""
+    speakers: tuple[str, ...] = ()
+    """Every speaker of the turns the quote covers, in order, when there are several
+    (``("Interviewer", "Helen")``); else empty: :attr:`speaker` said it all."""
+
+    @property
+    def speaker_label(self) -> str | None:
+        """The speaker, or every speaker of a quote over several speakers' turns
+        (``Interviewer; Helen``), as the quote tables' speaker column gives it."""
+        return "; ".join(self.speakers) if self.speakers else self.speaker
 
 
 @dataclass(frozen=True)
@@ -171,6 +183,32 @@ def turn_at(turns: list[Turn], starts: list[int], pos: int) -> tuple[int | None,
     return (i + 1, turns[i].time) if i >= 0 else (None, None)
 
 
+def spoken_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the whitespace at its ends: a passage selected from the blank
+    line between two turns starts in the next turn, not in the question before it."""
+    stripped = text[start:end]
+    lead = len(stripped) - len(stripped.lstrip())
+    if lead == len(stripped):
+        return start, end
+    return start + lead, end - (len(stripped) - len(stripped.rstrip()))
+
+
+def turns_of(turns: list[Turn], starts: list[int], text: str, start: int,
+             end: int) -> tuple[str | None, tuple[int | None, str | None], int | None,
+                                tuple[str, ...]]:
+    """Who says a quote and where: the speaker and ``(turn, time)`` of the turn its
+    first word is in, the turn its last word is in when that is a later one, and every
+    speaker of those turns when they are more than one (see :class:`Quote`)."""
+    lo, hi = spoken_span(text, start, end) if text else (start, end)
+    first = bisect_right(starts, lo) - 1
+    if first < 0:
+        return None, (None, None), None, ()
+    last = max(first, bisect_right(starts, max(lo, hi - 1)) - 1)
+    who = list(dict.fromkeys(t.speaker for t in turns[first:last + 1] if t.speaker))
+    return (turns[first].speaker, (first + 1, turns[first].time),
+            last + 1 if last > first else None, tuple(who) if len(who) > 1 else ())
+
+
 def context_of(
     text: str, sentences: list[Sentence], ends: list[int], turns: list[Turn], starts: list[int],
     start: int, end: int,
@@ -248,14 +286,15 @@ def quotes(
             found = match(c) if match else ((), None)
             if found is None:
                 continue
+            speaker, turn, last_turn, speakers = turns_of(turns, starts, text, c.start,
+                                                          c.end)
             out.append((order[c.theme_id], _quote(data, c, transcript.label,
                                                    transcript.participant, attrs,
-                                                   speaker_at(turns, starts, c.start),
-                                                   turn_at(turns, starts, c.start),
+                                                   speaker, turn,
                                                    context_of(text, sentences, ends, turns,
                                                               starts, c.start, c.end)
                                                    if context else "",
-                                                   found)))
+                                                   found, last_turn, speakers)))
     # by_transcript keeps transcript/offset order; a stable sort groups by theme.
     out.sort(key=lambda pair: pair[0])
     return [q for _, q in out]
@@ -265,12 +304,13 @@ def _quote(
     data: ReportData, c: Coding, transcript: str, participant: str | None,
     attrs: dict[str, str], speaker: str | None, turn: tuple[int | None, str | None],
     context: str, found: tuple[tuple[str, ...], str | None],
+    last_turn: int | None = None, speakers: tuple[str, ...] = (),
 ) -> Quote:
     # The participant's attributes dict is shared by their quotes (a study has
     # hundreds of thousands), not copied for each.
     return Quote(c.id, c.theme_id, data.path(c.theme_id), transcript, participant, attrs,
                  speaker, *turn, c.quote, context, c.coder, c.memo, c.origin, c.start, c.end,
-                 tuple((t, data.path(t)) for t in found[0]), found[1])
+                 tuple((t, data.path(t)) for t in found[0]), found[1], last_turn, speakers)
 
 
 Match = Callable[[Coding], "tuple[tuple[str, ...], str | None] | None"]

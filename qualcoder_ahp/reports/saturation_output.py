@@ -13,7 +13,7 @@ from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports.data import CONSENSUS
 from qualcoder_ahp.reports.saturation import CITATION, Saturation, meets, pct
 from qualcoder_ahp.reports.selection import NAMES_SHOWN
-from qualcoder_ahp.reports.writers import Sheet, md_text, to_markdown, word_safe
+from qualcoder_ahp.reports.writers import Sheet, md_text, to_markdown, word_document, word_safe
 
 
 def orders_lines(sat: Saturation) -> list[str]:
@@ -52,7 +52,8 @@ def _thresholds(thresholds: list[float]) -> str:
 
 def describe(sat: Saturation) -> str:
     """What was assessed, in a line: the cases, their order, the themes."""
-    what = "themes" if sat.level is None else f"themes at level {sat.level}"
+    what = ("theme" if sat.total_themes == 1 else "themes") + (
+        "" if sat.level is None else f" at level {sat.level}")
     under = f" under {sat.theme}" if sat.theme else ""
     least = ("" if sat.min_codings == 1 else
              f"; a theme counts where a case has {sat.min_codings}+ coded passages of it")
@@ -220,9 +221,8 @@ def saturation_markdown(sat: Saturation) -> str:
 
 def saturation_docx(sat: Saturation) -> bytes:
     """Word: the description and verdicts, then the curve and the runs as tables."""
-    from docx import Document
 
-    doc = Document()
+    doc = word_document(title(sat))
     doc.add_heading(word_safe(title(sat)), level=0)
     doc.add_paragraph(word_safe(describe(sat)) + ".")
     if sat.selection is not None:
