@@ -187,6 +187,25 @@ async def test_q_while_busy_quits_once_stored_and_q_again_quits_at_once(tmp_path
             _let_go(holder)
     assert said[0].startswith("Your reject was not stored, nor the key typed after it (a): "
                               "the project was busy")
+
+    app = make_app(project, coder=CODER)  # ctrl+q (the app's own quit) says so too
+    said.clear()
+    exit_app = app.exit
+    app.exit = exit_saying  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await open_alpha(pilot)
+        holder = _hold(project)
+        try:
+            await pilot.press("a")
+            assert await _until(pilot, lambda: _busy(app))
+            await pilot.press("x", "n", "ctrl+q")
+            assert await _until(pilot, lambda: app._exit)
+        finally:
+            _let_go(holder)
+    assert said == ["Your accept was not stored, nor the 2 keys typed after it (x n): the "
+                    "project was busy (another qcahp was writing to it). Do it again when it "
+                    "has finished."]
+    assert _rows(project, DECISIONS) == [("accept", first.id)]
     assert _rows(project, DECISIONS) == [("accept", first.id)]
 
 

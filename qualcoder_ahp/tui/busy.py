@@ -78,8 +78,6 @@ class BusyScreen(ModalScreen[bool]):
                 tooltip="Stop waiting: the change and the keys typed since stay not stored"),
         Binding("q", "quit_when_free", "Quit", tooltip="Quit once the change and the keys "
                 "typed before q are stored; q again quits at once without them"),
-        Binding("ctrl+q", "quit_now", "Quit now", show=False, priority=True,
-                tooltip="Quit at once: the change and the keys typed since are not stored"),
     ]
 
     def __init__(self, store: Store, what: str) -> None:
@@ -183,6 +181,13 @@ class BusyScreen(ModalScreen[bool]):
         """Quit at once, saying on the way out what was not stored."""
         self.answered = True  # the poll must not store it behind the closing app
         self.app.exit(message=self.not_stored())
+
+    def holds_unsaved(self) -> bool:
+        """Asked by the app before it quits (``ctrl+q``, the palette's quit): quit at
+        once, here, saying on the way out what was not stored (the app's own quit said
+        nothing of it)."""
+        self.action_quit_now()
+        return True
 
     def not_stored(self) -> str:
         """What giving up now leaves not stored, in one line."""
