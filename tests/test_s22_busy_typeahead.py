@@ -123,6 +123,41 @@ async def test_busy_again_midway_keeps_the_keys_still_to_press(tmp_path):
         assert "decided 3/" in screen_text(app)
 
 
+async def test_a_key_typed_while_the_change_is_stored_goes_behind_the_typed_ones(tmp_path):
+    """x typed in the moment the accept is stored (the dialog gone, the typed a not yet
+    pressed again) is pressed after that a, not before it."""
+    project = _project(tmp_path)
+    app = make_app(project, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_alpha(pilot)
+        s1, s2, s3 = screen.session.suggestions[:3]
+        store = app.store
+        holder = _hold(project)
+        accept = store.accept
+        typed: list[str] = []
+
+        def accept_typing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            result = accept(*args, **kwargs)
+            if not typed:  # the coder types x as the first accept is being stored
+                typed.append("x")
+                app.post_message(events.Key("x", "x"))
+            return result
+
+        try:
+            await pilot.press("a")
+            assert await _until(pilot, lambda: _busy(app))
+            await pilot.press("a")
+            store.accept = accept_typing  # type: ignore[method-assign]
+        finally:
+            _let_go(holder)
+        assert await _until(pilot, lambda: len(_rows(project, DECISIONS)) == 3)
+        await pilot.pause()
+        assert _rows(project, DECISIONS) == [("accept", s1.id), ("accept", s2.id),
+                                             ("reject", s3.id)]
+        assert app._in_flight is None
+        assert "decided 3/" in screen_text(app)
+
+
 async def test_escape_gives_up_the_change_and_the_keys_typed_after_it(tmp_path):
     project = _project(tmp_path)
     app = make_app(project, coder=CODER)

@@ -18,11 +18,11 @@ Keys typed while the dialog is up are kept, as a mature editor keeps type-ahead:
 who pressed ``a`` twice (accept this, then the next) had the second swallowed by the
 dialog. The dialog lists them (:data:`TYPE_AHEAD_MAX` at most; one more rings the bell
 and says it was not taken), and once the change is stored they are pressed again on the
-screen below, in order, each stored before it is shown; a key that finds the project
-busy again brings the dialog again, with the keys after it still kept. ``Escape`` gives
-up the change and the keys typed after it (they were typed on top of it); ``q`` is
-kept too (quit once stored), and ``q`` again, or ``ctrl+q``, quits at once, saying on
-the way out what was not stored.
+screen below, in order (a key typed meanwhile comes after them), each stored before it
+is shown; a key that finds the project busy again brings the dialog again, with the
+keys after it still kept. ``Escape`` gives up the change and the keys typed after it
+(they were typed on top of it); ``q`` is kept too (quit once stored), and ``q`` again,
+or ``ctrl+q``, quits at once, saying on the way out what was not stored.
 """
 
 from __future__ import annotations
@@ -378,5 +378,27 @@ class BusyGuard:
             top.typed[:0] = typed
             top._show()
             return
-        for key in typed:
-            self.post_message(events.Key(key.key, key.character))  # type: ignore[attr-defined]
+        pressed = [events.Key(key.key, key.character) for key in typed]
+        self._in_flight = [*(self._in_flight or ()), *pressed]
+        for key in pressed:
+            self.post_message(key)  # type: ignore[attr-defined]
+
+    _in_flight: list[events.Key] | None = None
+    """The keys typed while busy, pressed again and not yet taken in; a key the coder
+    types meanwhile goes behind them (:meth:`on_event`)."""
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed while the change was being stored (after the dialog closed, before
+        the keys typed in it were pressed again) is pressed after them, not before."""
+        flight = self._in_flight
+        if flight is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            mine = next((k for k, key in enumerate(flight) if key is event), None)
+            if mine is None:  # the coder's: behind the keys typed before it
+                again = events.Key(event.key, event.character)
+                flight.append(again)
+                self.post_message(again)  # type: ignore[attr-defined]
+                return
+            del flight[mine]
+            if not flight:
+                self._in_flight = None
+        await super().on_event(event)  # type: ignore[misc]
