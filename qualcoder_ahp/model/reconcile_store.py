@@ -301,7 +301,8 @@ class ReconcileMixin:
                     progress(done, len(todo))
         return todo, events
 
-    def reconcile_log(self: Store) -> list[dict[str, Any]]:
+    def reconcile_log(self: Store, stretch: tuple[int, str] | None = None
+                      ) -> list[dict[str, Any]]:
         """Every reconcile decision here or merged in, oldest first, each with its ``status``.
 
         Each entry is the event's payload (ids in this database's terms) plus ``id``
@@ -310,15 +311,33 @@ class ReconcileMixin:
         ``status`` is ``in effect``, ``undone`` (undone and not redone) or
         ``replaced`` (a later decision in effect covers the same stretch and none of
         this one's codings is still active).
+
+        ``stretch``: ``(transcript_id, theme_id)``, only the decisions on that theme in
+        that transcript, with the statuses they have in the whole log (a decision's
+        status depends on the decisions of its coder, transcript and theme only): the
+        reconcile screen reads again only what its own decision or undo changed, not
+        the whole log (a second on a 1M-word study: :meth:`reconcile_stretches_changed`).
         """
         rows: list[dict[str, Any]] = []
         undos: dict[int, int] = {}
-        for event_id, coder, at, kind, raw in self.conn.execute(
-                "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
+        # An undo or redo is read for its target only, and a decision on another stretch
+        # not at all, in SQLite (their payloads parsed here were most of the time).
+        where, args = "", []
+        if stretch is not None:
+            where = ("AND (e.kind != 'reconcile' OR (json_extract(e.payload, '$.transcript_id') "
+                     "= ? AND json_extract(e.payload, '$.theme_id') = ?)) ")
+            args = [stretch[0], stretch[1]]
+        for event_id, coder, at, kind, target, raw in self.conn.execute(
+                "SELECT e.id, k.name, e.at, e.kind, CASE WHEN e.kind IN ('undo', 'redo') THEN "
+                "json_extract(e.payload, '$.target') END, CASE WHEN e.kind IN ('undo', 'redo') "
+                "THEN NULL ELSE e.payload END FROM events e "
                 "LEFT JOIN coders k ON k.id = e.coder_id "
-                "WHERE e.kind IN ('reconcile', 'undo', 'redo') OR (e.kind = 'merged' AND "
-                "json_extract(e.payload, '$.original_kind') IN ('reconcile', 'undo', 'redo')) "
-                "ORDER BY e.id"):
+                "WHERE (e.kind IN ('reconcile', 'undo', 'redo') OR (e.kind = 'merged' AND "
+                "json_extract(e.payload, '$.original_kind') IN ('reconcile', 'undo', 'redo'))) "
+                + where + "ORDER BY e.id", args):
+            if kind in ("undo", "redo"):
+                undos[target] = undos.get(target, 0) + (1 if kind == "undo" else -1)
+                continue
             payload = json.loads(raw)
             source = None
             if kind == "merged":
@@ -330,6 +349,9 @@ class ReconcileMixin:
                 target = payload.get("target")
                 undos[target] = undos.get(target, 0) + (1 if kind == "undo" else -1)
                 continue
+            if stretch is not None and (payload["transcript_id"],
+                                        payload["theme_id"]) != tuple(stretch):
+                continue  # a merged decision on another stretch
             rows.append({**payload, "id": event_id, "coder": coder, "at": at,
                          "kind": "reconcile", "source": source})
         # Merged decisions keep their own time: the log reads in the order they were made.
@@ -360,6 +382,30 @@ class ReconcileMixin:
         for event in rows:
             del event["_done"]
         return rows
+
+    def reconcile_stretches_changed(self: Store, after: int, upto: int, limit: int = 50
+                                    ) -> set[tuple[int, str]] | None:
+        """The ``(transcript_id, theme_id)`` whose reconcile decisions or codings the
+        events ``after < id <= upto`` changed, or ``None`` when that cannot be said (more
+        than ``limit`` events, or one that does not say what it changed: a merge, a
+        withdrawal, a theme edit; :meth:`~DecisionMixin.changed_since`).
+
+        A decision names its stretch even when it changed no coding (a rejection of a
+        stretch the consensus did not code), and an undo or redo the decision it took
+        back or brought back; the codings changed name theirs.
+        """
+        changed = self.changed_since(after, upto, limit)
+        if changed is None:
+            return None
+        stretches = {(int(row[1]), str(row[3])) for row in changed["codings"]}
+        for (tid, theme) in self.conn.execute(
+                "SELECT json_extract(d.payload, '$.transcript_id'), "
+                "json_extract(d.payload, '$.theme_id') FROM events e JOIN events d ON d.id = "
+                "CASE WHEN e.kind = 'reconcile' THEN e.id "
+                "WHEN e.kind IN ('undo', 'redo') THEN json_extract(e.payload, '$.target') END "
+                "WHERE e.id > ? AND e.id <= ? AND d.kind = 'reconcile'", [after, upto]):
+            stretches.add((int(tid), str(theme)))
+        return stretches
 
     def _active_consensus(self: Store, coding_ids: set[int]) -> set[int]:
         """Which of these codings are active consensus codings (origin ``consensus``),

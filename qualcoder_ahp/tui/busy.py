@@ -13,6 +13,16 @@ answer) in one place and shows :class:`BusyScreen`: what was not stored and why,
 count of the seconds waited, and the change made by itself as soon as the project is
 free (``Enter`` tries at once, ``Escape`` gives up). So a decision is either stored and
 then shown, or not stored and not shown, and never dropped without a word.
+
+Keys typed while the dialog is up are kept, as a mature editor keeps type-ahead: a coder
+who pressed ``a`` twice (accept this, then the next) had the second swallowed by the
+dialog. The dialog lists them (:data:`TYPE_AHEAD_MAX` at most; one more rings the bell
+and says it was not taken), and once the change is stored they are pressed again on the
+screen below, in order (a key typed meanwhile comes after them), each stored before it
+is shown; a key that finds the project busy again brings the dialog again, with the
+keys after it still kept. ``Escape`` gives up the change and the keys typed after it
+(they were typed on top of it); ``q`` is kept too (quit once stored), and ``q`` again,
+or ``ctrl+q``, quits at once, saying on the way out what was not stored.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -42,6 +53,12 @@ frees the lock between transcripts)."""
 POLL_S = 0.5
 """How often the busy dialog looks whether the project is free again."""
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+TYPE_AHEAD_MAX = 50
+"""How many keys typed while the project is busy are kept to be pressed once it is free
+(a key held down must not queue a minute of steps)."""
+
+BUSY_SCREEN_KEYS = ("enter", "escape", "q")
+"""The busy dialog's own keys (its bindings); every other key typed is kept."""
 
 Retry = Callable[[], Awaitable[Any] | Any]
 """The change to make again once the project is free (a key's action, a dialog's answer)."""
@@ -58,7 +75,9 @@ class BusyScreen(ModalScreen[bool]):
         Binding("enter", "try_now", "Try now", tooltip="Look at once whether the project "
                 "is free, and if so store the change"),
         Binding("escape", "give_up", "Give up",
-                tooltip="Stop waiting: the change stays not stored"),
+                tooltip="Stop waiting: the change and the keys typed since stay not stored"),
+        Binding("q", "quit_when_free", "Quit", tooltip="Quit once the change and the keys "
+                "typed before q are stored; q again quits at once without them"),
     ]
 
     def __init__(self, store: Store, what: str) -> None:
@@ -70,6 +89,10 @@ class BusyScreen(ModalScreen[bool]):
         self.note = ""
         self.note_until = 0.0
         self.answered = False
+        self.typed: list[events.Key] = []
+        """Keys typed while shown, to be pressed again in order once the change is stored."""
+        self.refused = 0
+        """Keys typed beyond :data:`TYPE_AHEAD_MAX`: not taken, and said so."""
 
     def compose(self) -> ComposeResult:
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
@@ -92,13 +115,31 @@ class BusyScreen(ModalScreen[bool]):
         elif now < self.note_until:
             note = self.note
         spin = SPINNER[self.ticks % len(SPINNER)]
+        typed = ""
+        if self.typed:
+            typed = (f" Then, in order, the keys typed since: "
+                     f"{' '.join(key_label(k) for k in self.typed)}.")
+        if self.refused:
+            typed += (f" {_keys(self.refused).capitalize()} typed after those "
+                      f"{'was' if self.refused == 1 else 'were'} not taken (too many).")
         self.query_one("#busy-status", Label).update(Text(
             f"{spin} Waiting for it to finish: {now - self.began:.0f} s. It is stored as "
-            f"soon as the project is free. Enter tries now, Escape gives up.{note}"))
+            f"soon as the project is free.{typed} Enter tries now, Escape gives up.{note}"))
+
+    def take(self, key: events.Key) -> None:
+        """Keep a key typed while busy: it is pressed again, in order, once the change is
+        stored (or not taken, and said so, past :data:`TYPE_AHEAD_MAX`)."""
+        if len(self.typed) >= TYPE_AHEAD_MAX:
+            self.refused += 1
+            self.app.bell()
+        else:
+            self.typed.append(events.Key(key.key, key.character))
+        self._show()
 
     def _answer(self, free: bool) -> None:
-        """Close once (a poll and Enter in the same moment must not close it twice)."""
-        if not self.answered:
+        """Close once (a poll and Enter in the same moment must not close it twice); not
+        while another screen is on top of it (the command palette): it would close that."""
+        if not self.answered and self.app.screen is self:
             self.answered = True
             self.dismiss(free)
 
@@ -125,8 +166,50 @@ class BusyScreen(ModalScreen[bool]):
             self._show(" Still busy.")
 
     def action_give_up(self) -> None:
-        """Stop waiting; the change is not stored."""
+        """Stop waiting; the change (and the keys typed since) is not stored."""
         self._answer(False)
+
+    def action_quit_when_free(self) -> None:
+        """``q``: kept as a key typed ahead (quit once stored); ``q`` again quits now."""
+        if any(key.key == "q" for key in self.typed):
+            self.action_quit_now()
+            return
+        self.typed.append(events.Key("q", "q"))
+        self._show(" q again quits now, without storing it.")
+
+    def action_quit_now(self) -> None:
+        """Quit at once, saying on the way out what was not stored."""
+        self.answered = True  # the poll must not store it behind the closing app
+        self.app.exit(message=self.not_stored())
+
+    def holds_unsaved(self) -> bool:
+        """Asked by the app before it quits (``ctrl+q``, the palette's quit): quit at
+        once, here, saying on the way out what was not stored (the app's own quit said
+        nothing of it)."""
+        self.action_quit_now()
+        return True
+
+    def not_stored(self) -> str:
+        """What giving up now leaves not stored, in one line."""
+        keys = [k for k in self.typed if k.key != "q"]
+        also = ""
+        if keys:
+            also = (f", nor the {_keys(len(keys)).removeprefix('1 ')} typed after it "
+                    f"({' '.join(map(key_label, keys))})")
+        return (f"{self.what[0].upper()}{self.what[1:]} was not stored{also}: the project "
+                "was busy (another qcahp was writing to it). Do it again when it has finished.")
+
+
+def key_label(key: events.Key) -> str:
+    """A key as the coder typed it: ``a``, ``?``, ``down``."""
+    character = key.character
+    if character and character.isprintable() and not character.isspace():
+        return character
+    return key.key
+
+
+def _keys(count: int) -> str:
+    return "1 key" if count == 1 else f"{count} keys"
 
 
 async def _call(function: Callable[..., Any], *args: Any) -> Any:
@@ -258,16 +341,64 @@ class BusyGuard:
             store.last_busy = None
             self.when_busy(words, lambda: self.run_guarded(change, words))
 
+    async def _on_key(self, event: events.Key) -> None:
+        """A key while the busy dialog is up, other than its own: kept to be pressed once
+        the change is stored (it used to be swallowed without a word). Keys typed in the
+        moment the store waited, before the dialog came, arrive here too."""
+        top = self.screen  # type: ignore[attr-defined]
+        if (isinstance(top, BusyScreen) and not top.answered
+                and event.key not in BUSY_SCREEN_KEYS):
+            event.stop()
+            event.prevent_default()  # not the app's own bindings (App._on_key)
+            top.take(event)
+
     def when_busy(self, words: str, retry: Retry) -> None:
         """Show :class:`BusyScreen` for ``words`` ("your accept"); once the project is
-        free, ``retry``; if the coder gives up, a notice that it was not stored."""
+        free, ``retry``, then press the keys typed meanwhile; if the coder gives up, a
+        notice that it (and they) were not stored."""
+        screen = BusyScreen(self.store, words)
+
         async def answered(free: bool | None) -> None:
             if free:
                 await _call(retry)
+                self._press_typed(screen.typed)
             else:
                 self.notify(  # type: ignore[attr-defined]
-                    f"{words[0].upper()}{words[1:]} was not stored: the project was busy "
-                    "(another qcahp was writing to it). Do it again when it has finished.",
-                    severity="warning", timeout=8, markup=False)
+                    screen.not_stored(), severity="warning", timeout=8, markup=False)
 
-        self.push_screen(BusyScreen(self.store, words), answered)
+        self.push_screen(screen, answered)
+
+    def _press_typed(self, typed: list[events.Key]) -> None:
+        """Press the keys typed while busy, in order, on the screen now shown; if the
+        change just made found the project busy again, its dialog keeps them."""
+        if not typed:
+            return
+        top = self.screen  # type: ignore[attr-defined]
+        if isinstance(top, BusyScreen) and not top.answered:
+            top.typed[:0] = typed
+            top._show()
+            return
+        pressed = [events.Key(key.key, key.character) for key in typed]
+        self._in_flight = [*(self._in_flight or ()), *pressed]
+        for key in pressed:
+            self.post_message(key)  # type: ignore[attr-defined]
+
+    _in_flight: list[events.Key] | None = None
+    """The keys typed while busy, pressed again and not yet taken in; a key the coder
+    types meanwhile goes behind them (:meth:`on_event`)."""
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed while the change was being stored (after the dialog closed, before
+        the keys typed in it were pressed again) is pressed after them, not before."""
+        flight = self._in_flight
+        if flight is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            mine = next((k for k, key in enumerate(flight) if key is event), None)
+            if mine is None:  # the coder's: behind the keys typed before it
+                again = events.Key(event.key, event.character)
+                flight.append(again)
+                self.post_message(again)  # type: ignore[attr-defined]
+                return
+            del flight[mine]
+            if not flight:
+                self._in_flight = None
+        await super().on_event(event)  # type: ignore[misc]
