@@ -470,6 +470,8 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
     wanted = {x.strip().lower() for x in given if x.strip()}
     mid = _midline_speakers(blocks, accepted)
     mid_names = tuple(mid or ())
+    said_labels = _turn_labels(blocks, accepted, wanted)
+    bare_names = tuple(said_labels)
     headings = speaker_headings(blocks)
     drafts: list[_Draft] = []
     current: _Draft | None = None
@@ -513,16 +515,26 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
         """``add``, opening a new turn at each label of a known speaker in the middle
         of the line (``...that was that. HELEN: And then I moved``); the draft the
         line ends in."""
-        if mid is not None and ":" in piece and _named_colon(piece, mid_names):
-            pos = 0
-            for m in _MID_LABEL.finditer(piece):
-                name = _clean_name(m.group("name"))
-                if name not in mid or name == draft.speaker or m.start() < pos:
-                    continue  # prose, or the speaker's own name: kept as written
-                add(draft, piece[pos:m.end("end")], new_paragraph)
-                draft = start(name, m.group("t"))
-                new_paragraph, pos = True, m.end("all")
-            piece = piece[pos:]
+        if ":" not in piece:
+            add(draft, piece, new_paragraph)
+            return draft
+        found = []
+        if mid is not None and _named_colon(piece, mid_names):
+            found = [(m, name) for m in _MID_LABEL.finditer(piece)
+                     if (name := _clean_name(m.group("name"))) in mid]
+        if said_labels and _named_colon(piece, bare_names):
+            # No sentence end before it ("that was that HELEN: And then I..."): only a
+            # label that opens this file's turns, written exactly as it does there.
+            found += [(m, name) for m in _BARE_LABEL.finditer(piece)
+                      if (name := _clean_name(m.group("name"))) in said_labels]
+        pos = 0
+        for m, name in sorted(found, key=lambda f: f[0].start()):
+            if name == draft.speaker or m.start() < pos:
+                continue  # the speaker's own name, or a label already taken: as written
+            add(draft, piece[pos:m.end("end")], new_paragraph)
+            draft = start(name, m.group("t"))
+            new_paragraph, pos = True, m.end("all")
+        piece = piece[pos:]
         add(draft, piece, new_paragraph)
         return draft
 
@@ -603,6 +615,30 @@ _MID_TIME = rf"(?:[\[(](?P<t>{TIME})[\])][ \t]*)?"
 # is "Sure. HELEN", and the label after "Sure." is found too.)
 _MID_LABEL = re.compile(rf"(?=(?P<all>{_MID_END}{_MID_TIME}(?:\*\*|__)?(?P<name>{NAME})"
                         r"(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]+(?=\S)))")
+
+
+# A label with no sentence end before it (:func:`_turn_labels`), followed by words that
+# open a sentence (a capital, a quote, a bracket): "...that was that HELEN: And then I".
+_BARE_LABEL = re.compile(rf"(?=(?P<all>(?P<end>)[ \t]+{_MID_TIME}(?:\*\*|__)?(?P<name>{NAME})"
+                         r"(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]+"
+                         r"(?=[^\W\d_a-z]|[\"'\u201c\u2018(\[])))")
+
+
+def _turn_labels(blocks: list[Block], accepted: set[str], given: set[str]) -> set[str]:
+    """The labels that open this file's turns at the start of a line (or a Word bold run),
+    as written (``HELEN``, not ``Helen``): the only names a label in the middle of a line
+    with no sentence end before it may be (``...that was that HELEN: And then I``).
+    Annotation and minutes words (``Note:``, ``Action:``) and numbered items never are."""
+    found = {_clean_name(b.speaker) for b in blocks if b.speaker}
+    for block in blocks:
+        if block.kind not in (PARA, CUE):
+            continue
+        for line in block.lines:
+            label = match_label(line, given)
+            if label is not None and label.name in accepted and not label.own_line:
+                found.add(label.name)
+    return {n for n in found if n and n.lower() not in ANNOTATIONS and n not in
+            _MINUTES_ANY_CASE and not _enumerated(n) and not unlabelled(n)}
 
 
 _SENTENCE_INSIDE = re.compile(r"[.?!\u2026][ \t]")

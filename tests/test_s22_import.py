@@ -1,0 +1,65 @@
+"""Session 22 import fixes: a word a PDF or Word file broke over a line is decided by
+the dictionary's own compounds (``wellness`` joined, ``well-being`` kept), and a known
+speaker's label in the middle of a line with no sentence end before it opens a turn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualcoder_ahp.importers import read_transcript
+from qualcoder_ahp.importers.hyphens import join_broken_words
+from tests.test_importers import check_invariants
+
+
+def _turns(path: Path) -> list[tuple[str, str]]:
+    parsed = read_transcript(path)
+    check_invariants(parsed)
+    return [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns]
+
+
+def test_a_word_broken_after_a_compound_opener_is_joined_when_the_dictionary_has_it() -> None:
+    assert join_broken_words("for my well-\nness and self-\nless work") == (
+        "for my wellness and selfless work")  # was "well-ness", "self-less"
+    # within a line (the PDF's lines ran together) too
+    assert join_broken_words("staff well- ness matters") == "staff wellness matters"
+
+
+def test_compounds_the_dictionary_has_keep_their_hyphen() -> None:
+    assert join_broken_words(
+        "for my well-\nbeing, a long-\nterm plan, co-\ndesign, part-\ntime and full-\n"
+        "time posts, a follow-\nup, self-\ncare, well-\npaid, manage-\nment") == (
+        "for my well-being, a long-term plan, co-design, part-time and full-time posts, "
+        "a follow-up, self-care, well-paid, management")  # was "parttime", "followup"
+    assert join_broken_words("the co- design and long- term plan") == (
+        "the co-design and long-term plan")
+
+
+def test_a_known_label_mid_line_without_a_sentence_end_opens_a_turn(tmp_path: Path) -> None:
+    path = tmp_path / "p03.txt"
+    path.write_text(
+        "INTERVIEWER: How did you start?\n\n"
+        "HELEN: I qualified in 1996 and that was that INTERVIEWER: And then [00:01:05] "
+        "HELEN: And then I moved. Note: she laughed. I told Helen: No way.\n\n"
+        "INTERVIEWER: Why did you stay? Note: A pause\n", encoding="utf-8")
+    assert _turns(path) == [
+        ("INTERVIEWER", "How did you start?"),
+        ("HELEN", "I qualified in 1996 and that was that"),  # was one turn to the end
+        ("INTERVIEWER", "And then"),
+        # "Note:" is no speaker; "Helen:" is not the label as this file writes it
+        ("HELEN", "And then I moved. Note: she laughed. I told Helen: No way."),
+        ("INTERVIEWER", "Why did you stay? Note: A pause"),
+    ]
+    parsed = read_transcript(path)
+    assert [t.time for t in parsed.turns][3] == "00:01:05"
+
+
+def test_a_name_never_used_as_a_label_stays_speech(tmp_path: Path) -> None:
+    path = tmp_path / "p04.txt"
+    path.write_text(
+        "Interviewer: Who helped?\n\nHelen: my manager Sarah: She said go for it, and "
+        "the lead Interviewer: No, that was later\n\nInterviewer: So you told him: Yes?\n",
+        encoding="utf-8")
+    turns = _turns(path)
+    assert turns[1] == ("Helen", "my manager Sarah: She said go for it, and the lead")
+    assert turns[2] == ("Interviewer", "No, that was later")
+    assert turns[3] == ("Interviewer", "So you told him: Yes?")
