@@ -421,7 +421,7 @@ def test_an_attribute_can_be_named_as_in_the_csv_header(project: None, tmp_path:
     run("decide", str(sid), "accept", "--coder", "ana")
     people = tmp_path / "people.csv"
     people.write_text("Participant,Trust type\nstory,Acute\nother,Community\n")
-    run("participants", "import", str(people))
+    run("participants", "import", str(people), "--keep-new")
     # The CSV said "Trust type"; the import stored trust_type; --by refused the header.
     table = run("counts", "--by", "attribute:Trust type").stdout
     assert table.splitlines()[0] == "Matrix: segments by trust_type (all coders)"
