@@ -268,8 +268,8 @@ def test_show_counts_words_in_english_and_old_word_files_get_a_hint(tmp_path: Pa
     assert "unsupported file type '.doc' (an old Word file: save it as .docx" in result.stderr
     (tmp_path / "people.csv").write_text("participant,profession\nshort,OT\n")
     result = run("import", "people.csv", code=1)
-    assert "unsupported file type '.csv' (participant attributes go in with `qcahp " \
-           "participants import FILE.csv`)" in result.stderr
+    assert "so it is no transcript this reads; participant attributes go in with `qcahp " \
+           "participants import FILE.csv`" in result.stderr
 
 
 def test_agreement_says_which_transcripts_were_compared(project: None) -> None:

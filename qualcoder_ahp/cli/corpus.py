@@ -85,8 +85,10 @@ def register(cli: click.Group) -> None:
                    new_version: bool, readmit: bool) -> None:
         """Import transcripts (files or folders) into the project.
 
-        Formats: .txt .md .markdown .rst .docx .odt .rtf .pdf .vtt .srt. Speaker
-        turns, roles and sentences are found and stored; the same content again
+        Formats: .txt .md .markdown .rst .docx .odt .rtf .pdf .vtt .srt, and a
+        spreadsheet export (.csv .xlsx with a Speaker and a Text column) when the file
+        is named. Speaker turns, roles and sentences are found and stored; the same
+        content again
         changes nothing. Exits 1 if any file failed (the others are imported). A
         transcript withdrawn from the project (`qcahp withdraw`) is skipped, with a
         line saying so, when a folder holds it, and refused when named itself;

@@ -180,7 +180,8 @@ def check_format(data: bytes, path: Path, expected: str) -> None:
         ImportFailed: e.g. ``this is a PDF file, not text: rename it to .pdf``.
     """
     kind = sniff(data)
-    if kind is None or kind == expected or (kind == ".zip" and expected in (".docx", ".odt")):
+    if kind is None or kind == expected or (kind == ".zip"
+                                            and expected in (".docx", ".odt", ".xlsx")):
         return
     what = _FORMAT_NAMES.get(kind, f"a {kind} file")
     wanted = "text" if expected == ".txt" else _FORMAT_NAMES[expected]

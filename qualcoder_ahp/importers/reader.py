@@ -24,6 +24,7 @@ from qualcoder_ahp.importers.pasted_cues import (
     cue_blocks, dash_lines, dotted_qa, name_lines, name_time_lines,
 )
 from qualcoder_ahp.importers.sentences import split_sentences
+from qualcoder_ahp.importers.sheets import SHEETS
 from qualcoder_ahp.importers.tabbed import tab_blocks
 from qualcoder_ahp.importers.turns import (
     assemble, assign_roles, build_turns, guessed_roles, merge_aliases, speaker_headings,
@@ -54,7 +55,7 @@ def _markdown(path: Path, max_bytes: int) -> list[Block]:
 
 def _formats() -> dict[str, tuple[str, Reader]]:
     # Imported lazily so that reading a .txt never loads python-docx or pypdf.
-    from qualcoder_ahp.importers import formats, rtf
+    from qualcoder_ahp.importers import formats, rtf, sheets
 
     return {
         ".txt": ("txt", _plain),
@@ -68,23 +69,23 @@ def _formats() -> dict[str, tuple[str, Reader]]:
         ".pdf": ("pdf", formats.read_pdf),
         ".vtt": ("vtt", formats.read_vtt),
         ".srt": ("srt", formats.read_srt),
+        ".csv": ("csv", sheets.read_csv),
+        ".xlsx": ("xlsx", sheets.read_xlsx),
     }
 
 
-_SPREADSHEET = (" (a spreadsheet: save it as tab-separated text, .txt, with a speaker "
-                "column and a text column; participant attributes go in with `qcahp "
-                "participants import` as .csv)")
+_SPREADSHEET = (" (a spreadsheet: save it as .xlsx or .csv, with a heading row naming a "
+                "speaker column and a text column; participant attributes go in with "
+                "`qcahp participants import` as .csv)")
 SAVE_AS = {
     ".doc": " (an old Word file: save it as .docx in Word or LibreOffice)",
     ".pages": " (export it from Pages as .docx)",
     ".wpd": " (save it as .docx or .odt)",
-    ".csv": " (participant attributes go in with `qcahp participants import FILE.csv`)",
     ".qdpx": " (a REFI-QDA project: bring it in with `qcahp refi import`)",
     ".qdc": " (a REFI-QDA codebook: bring it in with `qcahp refi import`)",
     ".yaml": " (a codebook? load it with `qcahp codebook load`)",
     ".tsv": " (tab-separated text: rename it to .txt; a speaker column and a text column, "
             "with or without a time column, read as turns)",
-    ".xlsx": _SPREADSHEET,
     ".xls": _SPREADSHEET,
     ".ods": _SPREADSHEET,
     ".json": " (a transcription service's data file: export the transcript from it as "
@@ -128,7 +129,7 @@ def read_transcript(
                            if file.is_symlink() else "no such file", path=str(file))
     if file.is_dir():
         raise ImportFailed("is a folder, not a file", path=str(file))
-    if ext not in SUPPORTED:
+    if ext not in SUPPORTED and ext not in SHEETS:
         hint = SAVE_AS.get(ext, "")
         raise ImportFailed(
             f"unsupported file type {ext or '(no extension)'!r}{hint}; supported: "
