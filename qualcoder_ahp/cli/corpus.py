@@ -284,8 +284,9 @@ def register(cli: click.Group) -> None:
         that differs from a participant's only in case (p11 for P11) is that
         participant. An id that no transcript has (and no earlier import kept) refuses
         the file, naming its line and the id it likely means, and nothing is stored;
-        --keep-new keeps such ids for transcripts still to come. The row of a participant withdrawn from the project (`qcahp withdraw`) is
-        skipped, with a line saying so; --readmit imports it again.
+        --keep-new keeps such ids for transcripts still to come. The row of a
+        participant withdrawn from the project (`qcahp withdraw`) is skipped, with a
+        line saying so; --readmit imports it again.
         """
         store = project.store()
         report = import_participants(store, csv_file, readmit=readmit, keep_new=keep_new)
