@@ -63,3 +63,27 @@ def test_a_name_never_used_as_a_label_stays_speech(tmp_path: Path) -> None:
     assert turns[1] == ("Helen", "my manager Sarah: She said go for it, and the lead")
     assert turns[2] == ("Interviewer", "No, that was later")
     assert turns[3] == ("Interviewer", "So you told him: Yes?")
+
+
+def test_teams_names_written_surname_first_are_speakers(tmp_path: Path) -> None:
+    # Teams shows an NHS member as "Price, Hannah (NHS Leeds)": the transcript saved as
+    # text was one (unlabelled) turn with every name and time in it.
+    path = tmp_path / "p22.txt"
+    path.write_text(
+        "Leadership interview P22-20240502_141503-Meeting Recording\nMay 2, 2024, 1:15PM\n"
+        "42m 7s\n\nPrice, Hannah (NHS Leeds)   0:03\nThanks for joining. What is your "
+        "role?\n\nOkafor, Chidi   0:09\nHead of therapies.\n\nPrice, Hannah (NHS Leeds)   "
+        "0:20\nAnd before that?\n\nOkafor, Chidi   0:22\nCommunity, mostly.\n",
+        encoding="utf-8")
+    assert _turns(path) == [
+        ("Price, Hannah (NHS Leeds)", "Thanks for joining. What is your role?"),
+        ("Okafor, Chidi", "Head of therapies."),
+        ("Price, Hannah (NHS Leeds)", "And before that?"), ("Okafor, Chidi", "Community, mostly.")]
+    # The Word download puts the time on the line below the name.
+    path.write_text("Price, Hannah\n0:03\nWhat is your role?\n\nOkafor, Chidi\n0:09\nHead of "
+                    "therapies.\n\nPrice, Hannah\n0:20\nAnd before?\n", encoding="utf-8")
+    assert [s for s, _ in _turns(path)] == ["Price, Hannah", "Okafor, Chidi", "Price, Hannah"]
+    # A sentence with a comma before a time stays speech.
+    path.write_text("Interviewer: When?\n\nHelen: Well, about 9:30\n\nInterviewer: And?\n\n"
+                    "Helen: Well, about 10:30\n", encoding="utf-8")
+    assert [s for s, _ in _turns(path)] == ["Interviewer", "Helen", "Interviewer", "Helen"]

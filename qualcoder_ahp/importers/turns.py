@@ -146,11 +146,17 @@ _BOLD = re.compile(
     r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"
 )
 _DASH = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]*\((?P<t1>{TIME})\)[ \t]*[-\u2013\u2014][ \t]+")
+# A name as a directory writes it, surname first: "Price, Hannah (NHS Leeds)", as Teams
+# shows a member of an NHS organisation (only on a label's own line, before its time).
+_SURNAME_FIRST = (r"[^\W\d_][\w.'\u2019\-]*,[ \t]+[^\W\d_][\w.'\u2019\-]*"
+                  r"(?:[ \t][\w.'\u2019\-&]+){0,2}(?:[ \t]*\((?![\d:.,]+\))[^()\n]{1,30}\))?")
 # "Jane Doe  0:03" (otter.ai), "Speaker 1 (00:00:03)", "Jane Doe [00:03]", "Jane Doe - 0:03"
-_OWNLINE = re.compile(rf"^[ \t]*(?P<name>{NAME})(?:[ \t]*[-\u2013\u2014,])?[ \t]+"
+_OWNLINE = re.compile(rf"^[ \t]*(?P<name>{_SURNAME_FIRST}|{NAME})(?:[ \t]*[-\u2013\u2014,])?"
+                      r"[ \t]+"
                       rf"(?:(?P<t1>{TIME})|[\[(](?P<t0>{TIME})[\])])[ \t]*$")
 # "[Hannah Price] 14:02:37" on its own line, the text below: Zoom's saved transcript.
-_BRACKET_OWNLINE = re.compile(rf"^[ \t]*\[(?P<name>{NAME})\][ \t]+(?P<t1>{TIME})[ \t]*$")
+_BRACKET_OWNLINE = re.compile(rf"^[ \t]*\[(?P<name>{_SURNAME_FIRST}|{NAME})\][ \t]+"
+                              rf"(?P<t1>{TIME})[ \t]*$")
 # "00:00:03 Speaker 1" or "[00:00:03] Speaker 1" on its own line, the text below: NVivo's
 # and Trint's text exports. Only a name that heads two such lines counts (a stamped line
 # of speech, "[00:00:05] Right", is not a label).
