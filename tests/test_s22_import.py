@@ -87,3 +87,22 @@ def test_teams_names_written_surname_first_are_speakers(tmp_path: Path) -> None:
     path.write_text("Interviewer: When?\n\nHelen: Well, about 9:30\n\nInterviewer: And?\n\n"
                     "Helen: Well, about 10:30\n", encoding="utf-8")
     assert [s for s, _ in _turns(path)] == ["Interviewer", "Helen", "Interviewer", "Helen"]
+
+
+def test_words_deleted_with_track_changes_in_a_word_rtf_are_not_imported(
+        tmp_path: Path) -> None:
+    path = tmp_path / "p25.rtf"
+    path.write_text(
+        "{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Calibri;}}"
+        "{\\*\\revtbl {Unknown;}{Ana Silva;}}\n"
+        "\\pard\\plain {\\b Interviewer:}{ How is the culture?}\\par\n"
+        "\\pard\\plain {\\b P25:}{ It\\rquote s improving,}{\\deleted\\revauthdel1"
+        "\\revdttmdel1 not at all,}{ na\\'efvely speaking}{\\revised\\revauth1  and "
+        "that\\rquote s it}.\\par\n"
+        "{\\deleted\\revauthdel1 \\pard\\plain {\\b Interviewer:}{ A question cut.}\\par }\n"
+        "\\pard\\plain {\\b Interviewer:}{ Thanks.}\\par\n}", encoding="cp1252")
+    assert _turns(path) == [
+        ("Interviewer", "How is the culture?"),
+        # was "...improving, not at all, na\u00efvely...", and the cut question a turn
+        ("P25", "It\u2019s improving, na\u00efvely speaking and that\u2019s it."),
+        ("Interviewer", "Thanks.")]
