@@ -106,3 +106,10 @@ def test_words_deleted_with_track_changes_in_a_word_rtf_are_not_imported(
         # was "...improving, not at all, na\u00efvely...", and the cut question a turn
         ("P25", "It\u2019s improving, na\u00efvely speaking and that\u2019s it."),
         ("Interviewer", "Thanks.")]
+
+
+def test_a_one_letter_label_mid_line_stays_speech(tmp_path: Path) -> None:
+    path = tmp_path / "qa.txt"
+    path.write_text("Q: Which plan won?\n\nA: The cheaper one\n\nQ: So you chose plan A: "
+                    "The board liked it\n\nA: Cost.\n", encoding="utf-8")
+    assert _turns(path)[2] == ("Q", "So you chose plan A: The board liked it")

@@ -634,7 +634,8 @@ def _turn_labels(blocks: list[Block], accepted: set[str], given: set[str]) -> se
     """The labels that open this file's turns at the start of a line (or a Word bold run),
     as written (``HELEN``, not ``Helen``): the only names a label in the middle of a line
     with no sentence end before it may be (``...that was that HELEN: And then I``).
-    Annotation and minutes words (``Note:``, ``Action:``) and numbered items never are."""
+    Annotation and minutes words (``Note:``, ``Action:``), numbered items and a letter
+    alone (``A:``, as in ``plan A: The board``) never are."""
     found = {_clean_name(b.speaker) for b in blocks if b.speaker}
     for block in blocks:
         if block.kind not in (PARA, CUE):
@@ -643,7 +644,8 @@ def _turn_labels(blocks: list[Block], accepted: set[str], given: set[str]) -> se
             label = match_label(line, given)
             if label is not None and label.name in accepted and not label.own_line:
                 found.add(label.name)
-    return {n for n in found if n and n.lower() not in ANNOTATIONS and n not in
+    # (Not a letter alone: "Q:" / "A:" labels, and "we went with plan A: The board...")
+    return {n for n in found if len(n) > 1 and n.lower() not in ANNOTATIONS and n not in
             _MINUTES_ANY_CASE and not _enumerated(n) and not unlabelled(n)}
 
 
