@@ -26,10 +26,14 @@ def test_a_word_broken_after_a_compound_opener_is_joined_when_the_dictionary_has
 
 def test_compounds_the_dictionary_has_keep_their_hyphen() -> None:
     assert join_broken_words(
-        "for my well-\nbeing, a long-\nterm plan, co-\ndesign, part-\ntime and full-\n"
-        "time posts, a follow-\nup, self-\ncare, well-\npaid, manage-\nment") == (
-        "for my well-being, a long-term plan, co-design, part-time and full-time posts, "
-        "a follow-up, self-care, well-paid, management")  # was "parttime", "followup"
+        "for my well-\nbeing, a long-\nterm plan, co-\ndesign, full-\ntime posts, "
+        "self-\nesteem, self-\ncare, well-\npaid, manage-\nment") == (
+        "for my well-being, a long-term plan, co-design, full-time posts, self-esteem, "
+        "self-care, well-paid, management")
+    # Words the list has closed as well as hyphenated are joined, as they were
+    assert join_broken_words("feed-\nback on the work-\nload, the time-\nline and the "
+                             "stake-\nholders") == (
+        "feedback on the workload, the timeline and the stakeholders")
     assert join_broken_words("the co- design and long- term plan") == (
         "the co-design and long-term plan")
 

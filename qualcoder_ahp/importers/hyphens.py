@@ -6,11 +6,13 @@ words broken at the line end came out as ``manage- ment``: the word was never fo
 search, a pattern or a word count. Only a hyphen at the end of a line (or of a page)
 before a lower-case letter is looked at, and it is dropped where the line break made it:
 the document writes the word elsewhere without it, or the English word list (the
-spacy-lookups-data tables) has the closed word and not the compound (``well-`` /
-``ness`` is ``wellness``). A compound the document or the word list writes with its
-hyphen keeps it (``well-being``, ``long-term``, ``part-time``); so do halves the list
-does not join after a word that opens compounds (``self-care``, ``co-design``), and two
-words of their own (``decision-`` / ``making``). Left as they are: hyphens inside a
+spacy-lookups-data tables) has the closed word (``well-`` / ``ness`` is ``wellness``,
+``feed-`` / ``back`` is ``feedback``). A compound the document writes with its hyphen
+keeps it, and so does one the word list has only with its hyphen (``long-term``,
+``self-esteem``), or with it too after ``well-``, ``self-``, ``multi-``, ``semi-``
+(``well-being``); so do halves the list does not join after a word that opens compounds
+(``self-care``, ``co-design``), and two words of their own (``decision-`` /
+``making``). Left as they are: hyphens inside a
 line (``long-term``), a word cut off in
 speech (``I was going to-`` / ``and then``), a hyphen before a capital (``non-NHS``)
 and a suspended one (``full- and part-time``); a code before its number is one again
@@ -123,9 +125,9 @@ def _join(left: str, right: str, mark: str, seen: set[str]) -> str | None:
     if whole in seen:
         return left + right
     words = english_words()  # (read only when the document's own words do not tell)
-    if compound in words:  # the dictionary's compound: well-being, long-term, part-time
-        return f"{left}-{right}"
-    if whole in words:  # the dictionary's word: wellness, selfless, management
+    if compound in words and (whole not in words or low_left in COMPOUND_FIRST):
+        return f"{left}-{right}"  # the dictionary's compound: long-term, well-being
+    if whole in words:  # the dictionary's word: wellness, feedback, management
         return left + right
     if low_left in COMPOUND_FIRST and low_right in words:  # self-care, well-paid
         return f"{left}-{right}"
@@ -152,7 +154,8 @@ def _join_inline(left: str, right: str, seen: set[str]) -> str | None:
     whole = low_left + low_right
     words = english_words()
     compound = f"{low_left}-{low_right}"
-    if compound in seen or compound in words:
+    if compound in seen or compound in words and (whole not in words
+                                                  or low_left in COMPOUND_FIRST):
         return f"{left}-{right}"
     if whole in seen:
         return left + right
