@@ -78,3 +78,18 @@ def test_a_sheet_that_is_no_transcript_is_refused_and_nothing_changes(tmp_path: 
     # A folder's spreadsheets are not taken for transcripts (they hold attributes).
     result = runner.invoke(cli, ["--db", str(db), "import", str(tmp_path)])
     assert "people" not in result.output and "p02" not in result.output
+
+
+def test_a_csv_quote_that_never_closes_is_refused(tmp_path: Path) -> None:
+    # Read loosely, the open quote swallowed the next rows, speakers and all, into
+    # Hannah's turn ("unterminated\nChidi,Fine").
+    import pytest
+
+    from qualcoder_ahp.errors import ImportFailed
+
+    path = tmp_path / "p36.csv"
+    path.write_text('Speaker,Text\nHannah Price,"unterminated\nChidi Okafor,Fine\n',
+                    encoding="utf-8")
+    with pytest.raises(ImportFailed, match=r"line 2 opens a quoted cell \(\"\) that never "
+                                           "closes; close the quote or remove it"):
+        read_transcript(path)

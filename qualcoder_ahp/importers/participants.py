@@ -57,8 +57,8 @@ def _attribute_name(header: str) -> str:
     return re.sub(r"[^\w]+", "_", header.strip().lower()).strip("_")
 
 
-def _records(text: str, dialect: type[csv.Dialect] | csv.Dialect, name: str, *,
-             strict: bool = True) -> list[tuple[int, list[str]]]:
+def read_csv_records(text: str, dialect: type[csv.Dialect] | csv.Dialect, name: str, *,
+                     strict: bool = True) -> list[tuple[int, list[str]]]:
     """The CSV records, each with the file line it starts on (blank lines and cells
     over several lines counted, so an error names the line a spreadsheet shows).
 
@@ -81,7 +81,7 @@ def _records(text: str, dialect: type[csv.Dialect] | csv.Dialect, name: str, *,
             raise ImportFailed(
                 f"line {line + 1} opens a quoted cell (\") that never closes; close the "
                 "quote or remove it", path=name) from None
-        return _records(text, dialect, name, strict=False)
+        return read_csv_records(text, dialect, name, strict=False)
     return out
 
 
@@ -120,7 +120,7 @@ def read_participants_rows(path: str | os.PathLike[str]) -> tuple[
     # puts before "=x" or "-p01" ('-p01,physio,'=x) for a quote character.
     dialect = type("Spreadsheet", (csv.excel,),
                    {"delimiter": delimiter, "skipinitialspace": spaced})
-    numbered = _records(text, dialect, name)
+    numbered = read_csv_records(text, dialect, name)
     numbered = [(n, r) for n, r in numbered if any(c.strip() for c in r)]
     rows = [r for _, r in numbered]
     if len(rows) < 2:

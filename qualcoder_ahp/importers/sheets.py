@@ -41,14 +41,16 @@ def read_csv(path: Path, max_bytes: int) -> list[Block]:
     """A ``.csv`` transcript (comma, semicolon or tab separated; any encoding Excel
     writes, as a text transcript is decoded)."""
     text = read_text(path, max_bytes=max_bytes)
+    from qualcoder_ahp.importers.participants import read_csv_records
+
     try:
         delimiter = csv.Sniffer().sniff(text[:4096], ",;\t").delimiter
     except csv.Error:
         delimiter = ","
-    try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ImportFailed(f"not a valid CSV file ({exc})", path=str(path)) from None
+    # (A quote that never closes is refused: read loosely, it swallowed the rows below
+    # into one cell, speakers and all.)
+    dialect = type("Export", (csv.excel,), {"delimiter": delimiter})
+    rows = [row for _line, row in read_csv_records(text, dialect, str(path))]
     return _sheet_blocks(rows, path)
 
 
