@@ -117,3 +117,49 @@ def test_a_one_letter_label_mid_line_stays_speech(tmp_path: Path) -> None:
     path.write_text("Q: Which plan won?\n\nA: The cheaper one\n\nQ: So you chose plan A: "
                     "The board liked it\n\nA: Cost.\n", encoding="utf-8")
     assert _turns(path)[2] == ("Q", "So you chose plan A: The board liked it")
+
+
+def test_words_in_word_smart_tags_and_content_controls_are_kept(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def wrapped(tag: str, text: str, inner: str | None = None) -> object:
+        outer = OxmlElement(tag)
+        holder = OxmlElement(inner) if inner else outer
+        if inner:
+            outer.append(holder)
+        run, t = OxmlElement("w:r"), OxmlElement("w:t")
+        t.text = text
+        run.append(t)
+        holder.append(run)
+        return outer
+
+    document = docx.Document()
+    p = document.add_paragraph()
+    p.add_run("Interviewer:").bold = True
+    p.add_run(" Where?")
+    p = document.add_paragraph()
+    p.add_run("P29:").bold = True
+    p.add_run(" In ")
+    tag = wrapped("w:smartTag", "Leeds")
+    tag.set(qn("w:element"), "place")
+    p._p.append(tag)
+    p.add_run(" in ")
+    p._p.append(wrapped("w:sdt", "May 2019", "w:sdtContent"))
+    p.add_run(".")
+    block = OxmlElement("w:sdt")
+    content = OxmlElement("w:sdtContent")
+    block.append(content)
+    p = document.add_paragraph()
+    p.add_run("Interviewer:").bold = True
+    p.add_run(" A question in a template field?")
+    content.append(p._p)
+    body = document.element.body
+    body.insert(len(body) - 1, block)
+    path = tmp_path / "p29.docx"
+    document.save(str(path))
+    assert _turns(path) == [
+        ("Interviewer", "Where?"),
+        ("P29", "In Leeds in May 2019."),  # was "In  in ."
+        ("Interviewer", "A question in a template field?")]  # was left out

@@ -159,8 +159,7 @@ def read_docx(path: Path, max_bytes: int) -> list[Block]:
     blocks: list[Block] = []
     # Style lookups are slow in python-docx, so each style id is resolved once.
     cache: dict[tuple[str, str | None], Any] = {}
-    body = document.element.body
-    for child in body.iterchildren():
+    for child in _body_elements(document.element.body):
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             block = _docx_paragraph(Paragraph(child, document), cache)
@@ -171,6 +170,22 @@ def read_docx(path: Path, max_bytes: int) -> list[Block]:
         elif tag == "tbl":
             blocks.extend(_docx_table(Table(child, document)))
     return blocks
+
+
+def _body_elements(body: Any) -> Any:
+    """The body's paragraphs and tables in order, those inside a content control or
+    custom XML around paragraphs too (a template's fields: every paragraph in one was
+    left out, with no word said)."""
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _body_elements(content)
+        elif tag == "customXml":
+            yield from _body_elements(child)
+        else:
+            yield child
 
 
 def _run_flag(run: Any, attr: str, cache: dict[tuple[str, str | None], Any]) -> bool:
@@ -212,13 +227,20 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _NOT_SHOWN = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent"})
 
 
+_WRAPPERS = ("ins", "moveTo", "smartTag", "sdt", "customXml", "fldSimple")
+"""Elements that hold a paragraph's runs without python-docx reading them: tracked
+insertions, smart tags (``Leeds`` marked as a place by an older Word), content controls
+(a transcription template's fields), custom XML and simple fields (their result)."""
+
+
 def _tracked_runs(paragraph: Any) -> tuple[list[Any], str]:
     """A Word paragraph's runs and text as Word shows it with its tracked changes: the
     words inserted (``w:ins``, ``w:moveTo``) in, the words deleted out. python-docx reads
     only the runs outside a tracked insertion, so a transcript corrected with Track
-    Changes on (a participant's member check) lost every word added."""
+    Changes on (a participant's member check) lost every word added; and the words in
+    a smart tag or a content control (:data:`_WRAPPERS`) were lost the same way."""
     p = paragraph._p
-    if p.find(f".//{_W}ins") is None and p.find(f".//{_W}moveTo") is None:
+    if not any(p.find(f".//{_W}{tag}") is not None for tag in _WRAPPERS):
         return list(paragraph.runs), paragraph.text
     from docx.text.run import Run
 
