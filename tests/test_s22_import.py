@@ -163,3 +163,48 @@ def test_words_in_word_smart_tags_and_content_controls_are_kept(tmp_path: Path) 
         ("Interviewer", "Where?"),
         ("P29", "In Leeds in May 2019."),  # was "In  in ."
         ("Interviewer", "A question in a template field?")]  # was left out
+
+
+_ODT = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+        'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-format:1.0" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.2">'
+        '<office:automatic-styles><style:style style:name="T1" style:family="text">'
+        '<style:text-properties fo:font-weight="bold"/></style:style>'
+        '</office:automatic-styles><office:body><office:text><text:tracked-changes>'
+        '<text:changed-region text:id="c1"><text:deletion><office:change-info>'
+        '<dc:creator>Ana</dc:creator></office:change-info><text:p>not at all'
+        '</text:p></text:deletion></text:changed-region></text:tracked-changes>'
+        '<text:p><text:span text:style-name="T1">Interviewer:</text:span> How did it go?'
+        '</text:p><text:p><text:span text:style-name="T1">P40:</text:span> It went'
+        '<text:change text:change-id="c1"/> well.<text:note text:note-class="footnote">'
+        '<text:note-citation>1</text:note-citation><text:note-body><text:p>A note by the '
+        'transcriber.</text:p></text:note-body></text:note> Honestly.</text:p><text:p>'
+        '<text:span text:style-name="T1">Interviewer:</text:span> Thanks<office:annotation>'
+        '<dc:creator>Ana</dc:creator><text:p>check this</text:p></office:annotation>.'
+        '</text:p></office:text></office:body></office:document-content>')
+
+
+def test_odt_deletions_footnotes_and_comments_are_not_read_as_speech(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "p40.odt"
+    with zipfile.ZipFile(path, "w") as odt:
+        odt.writestr("mimetype", "application/vnd.oasis.opendocument.text",
+                     compress_type=zipfile.ZIP_STORED)
+        odt.writestr("content.xml", _ODT)
+        odt.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?>'
+                     '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+                     'xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+                     'manifest:full-path="/" manifest:media-type="application/vnd.oasis.'
+                     'opendocument.text"/><manifest:file-entry manifest:full-path='
+                     '"content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+        odt.writestr("styles.xml", '<?xml version="1.0" encoding="UTF-8"?>'
+                     '<office:document-styles xmlns:office="urn:oasis:names:tc:'
+                     'opendocument:xmlns:office:1.0" office:version="1.2"/>')
+    assert _turns(path) == [
+        # were: a turn "not at all", "well.1A note by the transcriber.", "ThanksAnacheck"
+        ("Interviewer", "How did it go?"), ("P40", "It went well. Honestly."),
+        ("Interviewer", "Thanks.")]

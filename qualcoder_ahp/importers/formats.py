@@ -341,7 +341,6 @@ def _cell_blocks(text: str, speaker: str | None, time: str | None) -> list[Block
 # ---------------------------------------------------------------------- OpenDocument
 def read_odt(path: Path, max_bytes: int) -> list[Block]:
     """OpenDocument ``.odt``: paragraphs and headings in order, bold speaker spans."""
-    from odf import teletype
     from odf.namespaces import STYLENS, TABLENS, TEXTNS
     from odf.opendocument import load
 
@@ -373,6 +372,7 @@ def read_odt(path: Path, max_bytes: int) -> list[Block]:
                 if attrs.get("font-style") == "italic":
                     italic.add(name)
     blocks: list[Block] = []
+    teletype = _OdtText
 
     def walk(node: Any) -> None:
         for child in node.childNodes:
@@ -387,11 +387,48 @@ def read_odt(path: Path, max_bytes: int) -> list[Block]:
                 # A table read as a Word table is (speaker | text rows): its cells were
                 # paragraphs, the heading row's words a turn of their own.
                 blocks.extend(table_blocks(_odt_rows(child, teletype)))
-            elif qname is not None:
+            elif qname is not None and qname not in _ODT_NOT_SHOWN:
                 walk(child)
 
     walk(doc.text)
     return blocks
+
+
+_ODT_NOT_SHOWN = frozenset({
+    ("urn:oasis:names:tc:opendocument:xmlns:text:1.0", "tracked-changes"),
+    ("urn:oasis:names:tc:opendocument:xmlns:text:1.0", "note"),
+    ("urn:oasis:names:tc:opendocument:xmlns:office:1.0", "annotation")})
+"""OpenDocument elements whose words are not the text as read: the words deleted with
+track changes (kept apart, in ``text:tracked-changes``, they were read as a turn of
+their own), footnotes and endnotes (their number and words ran into the sentence,
+``Honestly.1A footnote by...``) and comments (``ThanksAnacheck this``)."""
+
+
+class _OdtText:
+    """Stands in for ``odf.teletype``: its ``extractText`` leaving out
+    :data:`_ODT_NOT_SHOWN`."""
+
+    @staticmethod
+    def extractText(node: Any) -> str:  # noqa: N802 - odf.teletype's name
+        from odf.namespaces import TEXTNS
+
+        out: list[str] = []
+        for child in node.childNodes:
+            if child.nodeType == child.TEXT_NODE:
+                out.append(child.data)
+                continue
+            kind = getattr(child, "qname", None)
+            if kind in _ODT_NOT_SHOWN:
+                continue
+            if kind == (TEXTNS, "line-break"):
+                out.append("\n")
+            elif kind == (TEXTNS, "tab"):
+                out.append("\t")
+            elif kind == (TEXTNS, "s"):
+                out.append(" " * int(child.getAttribute("c") or 1))
+            elif child.nodeType == child.ELEMENT_NODE:
+                out.append(_OdtText.extractText(child))
+        return "".join(out)
 
 
 def _odt_rows(table: Any, teletype: Any) -> list[list[str]]:
