@@ -208,3 +208,25 @@ def test_odt_deletions_footnotes_and_comments_are_not_read_as_speech(tmp_path: P
         # were: a turn "not at all", "well.1A note by the transcriber.", "ThanksAnacheck"
         ("Interviewer", "How did it go?"), ("P40", "It went well. Honestly."),
         ("Interviewer", "Thanks.")]
+
+
+def test_line_numbers_for_citing_are_left_out_and_labels_read(tmp_path: Path) -> None:
+    path = tmp_path / "p41.txt"
+    path.write_text(
+        "1   Interviewer: How did you come to be in your role?\n"
+        "2   Helen: Well, I qualified in 1996 and worked in Leeds, then\n"
+        "3   moved into a band 7 post.\n4\n"
+        "5   Interviewer: And how did that feel?\n6   Helen: Terrifying, honestly.\n",
+        encoding="utf-8")
+    parsed = read_transcript(path)
+    assert _turns(path) == [  # was one (unlabelled) turn, "1   Interviewer: How..."
+        ("Interviewer", "How did you come to be in your role?"),
+        ("Helen", "Well, I qualified in 1996 and worked in Leeds, then moved into a band 7 "
+                  "post."),
+        ("Interviewer", "And how did that feel?"), ("Helen", "Terrifying, honestly.")]
+    assert ("the line numbers opening 6 lines (1, 2, 3...) are not spoken: left out of "
+            "the text") in parsed.notes
+    # A numbered list, or speech opening with numbers, is not line-numbered.
+    path.write_text("Interviewer: What matters?\n\nHelen: Three things.\n1 Listen.\n"
+                    "2 Ask.\n3 Wait.\n10 years on I still do.\n", encoding="utf-8")
+    assert _turns(path)[1][1] == "Three things. 1 Listen. 2 Ask. 3 Wait. 10 years on I still do."
