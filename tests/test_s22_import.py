@@ -230,3 +230,26 @@ def test_line_numbers_for_citing_are_left_out_and_labels_read(tmp_path: Path) ->
     path.write_text("Interviewer: What matters?\n\nHelen: Three things.\n1 Listen.\n"
                     "2 Ask.\n3 Wait.\n10 years on I still do.\n", encoding="utf-8")
     assert _turns(path)[1][1] == "Three things. 1 Listen. 2 Ask. 3 Wait. 10 years on I still do."
+
+
+def test_a_line_numbered_pdf_reads_its_labels_and_broken_words(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    lines = ["Interviewer: Can you tell me about your role?", "Sam Ortiz: I started as a",
+             "physiotherapist and moved into manage-", "ment in 2010.", "Interviewer: Then?",
+             "Sam Ortiz: Head of service."]
+    fig = Figure(figsize=(8.5, 11))
+    for i, line in enumerate(lines):
+        fig.text(0.05, 0.9 - i * 0.04, str(i + 1), fontsize=9)
+        fig.text(0.1, 0.9 - i * 0.04, line, fontsize=12)
+    path = tmp_path / "p42.pdf"
+    fig.savefig(str(path), format="pdf")
+    assert _turns(path) == [
+        ("Interviewer", "Can you tell me about your role?"),
+        ("Sam Ortiz", "I started as a physiotherapist and moved into management in 2010."),
+        ("Interviewer", "Then?"), ("Sam Ortiz", "Head of service.")]
+    assert read_transcript(path).notes == [
+        "the line numbers opening 6 lines (1, 2, 3...) are not spoken: left out of the text"]

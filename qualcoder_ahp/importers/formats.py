@@ -25,6 +25,7 @@ from qualcoder_ahp.importers.blocks import (
     CUE, HEADING, NOTE, PARA, TIME, Block, Blocks, clock_of, is_note_text, text_blocks,
 )
 from qualcoder_ahp.importers.hyphens import join_broken_words
+from qualcoder_ahp.importers.numbered import line_numbers_note, text_without_line_numbers
 from qualcoder_ahp.importers.normalise import (
     check_format, decode, normalise, read_bytes, refuse_plain_text,
 )
@@ -533,8 +534,10 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
         raise ImportFailed(f"not a valid PDF file (damaged or cut short: {type(exc).__name__})",
                            path=str(path)) from None
     pages, running = _drop_running_lines(pages)
+    # Line numbers first ("3   physiotherapist and manage-" / "4   ment in 2010"), then
     # "manage-" / "ment" at a line end is the word "management" (not "manage- ment").
-    text = join_broken_words(normalise("\n\n".join(pages)))
+    text, numbered = text_without_line_numbers(normalise("\n\n".join(pages)))
+    text = join_broken_words(text)
     if not text.strip():
         raise ImportFailed("the PDF has no text layer (scanned? run OCR first)",
                            path=str(path))
@@ -552,6 +555,8 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
     if running:
         notes.append(f"left out {running[1]:,} page header, footer and page-number lines "
                      f"(such as {running[0]!r})")
+    if numbered:
+        notes.append(line_numbers_note(numbered))
     return Blocks(text_blocks(text), notes)
 
 

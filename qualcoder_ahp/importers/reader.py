@@ -20,7 +20,7 @@ from qualcoder_ahp.importers.blocks import HEADING, Block, text_blocks
 from qualcoder_ahp.importers.chat import chat_blocks
 from qualcoder_ahp.importers.header import drop_footer, header_interviewers, split_header
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
-from qualcoder_ahp.importers.numbered import without_line_numbers
+from qualcoder_ahp.importers.numbered import line_numbers_note, without_line_numbers
 from qualcoder_ahp.importers.pasted_cues import (
     cue_blocks, dash_lines, dotted_qa, name_lines, name_time_lines,
 )
@@ -144,8 +144,7 @@ def read_transcript(
     if fmt not in ("vtt", "srt"):
         blocks, numbered = without_line_numbers(blocks)  # "12   Helen: ..." (cited by line)
         if numbered:
-            notes.append(f"the line numbers opening {numbered} lines (1, 2, 3...) are not "
-                         "spoken: left out of the text")
+            notes.append(line_numbers_note(numbered))
         blocks = chat_blocks(blocks)  # a Zoom chat saved as text
         blocks = cue_blocks(blocks)  # a Teams transcript saved as a document
         blocks = name_time_lines(blocks)  # Teams: the name, the time below
