@@ -93,3 +93,16 @@ def test_a_csv_quote_that_never_closes_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ImportFailed, match=r"line 2 opens a quoted cell \(\"\) that never "
                                            "closes; close the quote or remove it"):
         read_transcript(path)
+
+
+def test_an_empty_workbook_says_so(tmp_path: Path) -> None:
+    import openpyxl
+    import pytest
+
+    from qualcoder_ahp.errors import ImportFailed
+
+    path = tmp_path / "empty.xlsx"
+    openpyxl.Workbook().save(path)
+    with pytest.raises(ImportFailed, match=r"empty.xlsx: the workbook is empty \(no sheet "
+                                           r"has any text\)"):
+        read_transcript(path)

@@ -73,6 +73,8 @@ def read_xlsx(path: Path, max_bytes: int) -> list[Block]:
                   for sheet in book.worksheets]
     finally:
         book.close()
+    if not any(cell.strip() for rows in sheets for row in rows for cell in row):
+        raise ImportFailed("the workbook is empty (no sheet has any text)", path=str(path))
     for rows in sheets:
         if _heading_at(rows) is not None:
             return _sheet_blocks(rows, path)
