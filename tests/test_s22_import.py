@@ -253,3 +253,15 @@ def test_a_line_numbered_pdf_reads_its_labels_and_broken_words(tmp_path: Path) -
         ("Interviewer", "Then?"), ("Sam Ortiz", "Head of service.")]
     assert read_transcript(path).notes == [
         "the line numbers opening 6 lines (1, 2, 3...) are not spoken: left out of the text"]
+
+
+def test_teams_names_with_pronouns_and_organisation_are_speakers(tmp_path: Path) -> None:
+    path = tmp_path / "p44.txt"
+    path.write_text(
+        "Hannah Price (she/her)   0:03\nHow long have you been in post?\n\n"
+        "Chidi Okafor (he/him) (NHS Leeds)   0:09\nAbout three years.\n\n"
+        "Hannah Price (she/her)   0:20\nWhy did you move?\n\n"
+        "Chidi Okafor (he/him) (NHS Leeds)   0:22\nThe job came up.\n", encoding="utf-8")
+    # The second's two brackets hid his label: his words went into her turns.
+    assert [s for s, _ in _turns(path)] == ["Hannah Price (she/her)",
+                                            "Chidi Okafor (he/him) (NHS Leeds)"] * 2

@@ -129,7 +129,9 @@ PARTICLES = frozenset({"of", "the", "to", "de", "da", "del", "der", "van", "von"
 # Any script's letters are allowed by the pattern; _valid_name then rejects a
 # "name" with a lower-case word, so "So I said: ..." stays speech.
 NAME = (r"[^\W\d_][\w.'\u2019\-]*(?:[ \t][\w.'\u2019\-&]+){0,4}"
-        r"(?:[ \t]*\((?![\d:.,]+\))[^()\n]{1,30}\))?")
+        r"(?:[ \t]*\((?![\d:.,]+\))[^()\n]{1,30}\)){0,2}")
+"""A speaker's name: up to five words, and up to two qualifiers in brackets (``Hannah
+Price (she/her) (NHS Leeds)``, as Teams shows a name with pronouns and organisation)."""
 LABEL_TIME = rf"(?:{TIME}|{CLOCK})"
 """A time in brackets before a label: a timestamp (``[00:01:02] Name:``) or a clock
 time (``[10.30 am] Name:``, the form REFI-QDA export writes a hearing's note time in)."""
@@ -149,7 +151,8 @@ _DASH = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]*\((?P<t1>{TIME})\)[ \t]*[-\u2
 # A name as a directory writes it, surname first: "Price, Hannah (NHS Leeds)", as Teams
 # shows a member of an NHS organisation (only on a label's own line, before its time).
 _SURNAME_FIRST = (r"[^\W\d_][\w.'\u2019\-]*,[ \t]+[^\W\d_][\w.'\u2019\-]*"
-                  r"(?:[ \t][\w.'\u2019\-&]+){0,2}(?:[ \t]*\((?![\d:.,]+\))[^()\n]{1,30}\))?")
+                  r"(?:[ \t][\w.'\u2019\-&]+){0,2}"
+                  r"(?:[ \t]*\((?![\d:.,]+\))[^()\n]{1,30}\)){0,2}")
 # "Jane Doe  0:03" (otter.ai), "Speaker 1 (00:00:03)", "Jane Doe [00:03]", "Jane Doe - 0:03"
 _OWNLINE = re.compile(rf"^[ \t]*(?P<name>{_SURNAME_FIRST}|{NAME})(?:[ \t]*[-\u2013\u2014,])?"
                       r"[ \t]+"
