@@ -265,3 +265,15 @@ def test_teams_names_with_pronouns_and_organisation_are_speakers(tmp_path: Path)
     # The second's two brackets hid his label: his words went into her turns.
     assert [s for s, _ in _turns(path)] == ["Hannah Price (she/her)",
                                             "Chidi Okafor (he/him) (NHS Leeds)"] * 2
+
+
+def test_control_characters_from_other_programs_are_not_stored(tmp_path: Path) -> None:
+    path = tmp_path / "p46.txt"
+    # Word's Shift+Enter pasted as a vertical tab, a form feed, Word's non-breaking
+    # hyphen, and the Ctrl+Z an old DOS editor ends its files with.
+    path.write_bytes(b"Interviewer: How did it start?\x0bAnd when?\n\nHelen: In 1996.\x0bThen "
+                     b"Leeds.\x0cSo that was it, a full\x1etime post.\n\x1a")
+    parsed = read_transcript(path)
+    assert not any(c < " " and c != "\n" for c in parsed.text)  # "\x1a" was stored
+    assert _turns(path) == [("Interviewer", "How did it start? And when?"),
+                            ("Helen", "In 1996. Then Leeds. So that was it, a full-time post.")]
