@@ -220,7 +220,7 @@ def test_participants_csv_ids_that_differ_from_a_transcript_say_which(tmp_path: 
     csv_file = tmp_path / "people.csv"
     csv_file.write_text("participant,profession\nQA,physio\nP09,dietitian\n")
     assert run("import", str(DATA / "qa.txt")).exit_code == 0
-    result = run("participants", "import", str(csv_file))
+    result = run("participants", "import", str(csv_file), "--keep-new")
     assert result.exit_code == 0
     assert result.stderr == (
         "note: QA taken as qa (ids that differ only in case are one participant)\n"
@@ -236,7 +236,7 @@ def test_participants_csv(tmp_path: Path) -> None:
                         "qa,physiotherapist,director,acute,1\n"
                         "P02,dietitian,head of service,community,\n")
     assert run("import", str(DATA / "qa.txt")).exit_code == 0
-    result = run("participants", "import", str(csv_file))
+    result = run("participants", "import", str(csv_file), "--keep-new")
     assert result.exit_code == 0, result.output
     assert "2 participants updated" in result.stdout
     assert "note: no transcript yet for 1 of them: P02" in result.stderr

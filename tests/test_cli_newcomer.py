@@ -268,8 +268,8 @@ def test_show_counts_words_in_english_and_old_word_files_get_a_hint(tmp_path: Pa
     assert "unsupported file type '.doc' (an old Word file: save it as .docx" in result.stderr
     (tmp_path / "people.csv").write_text("participant,profession\nshort,OT\n")
     result = run("import", "people.csv", code=1)
-    assert "unsupported file type '.csv' (participant attributes go in with `qcahp " \
-           "participants import FILE.csv`)" in result.stderr
+    assert "so it is no transcript this reads; participant attributes go in with `qcahp " \
+           "participants import FILE.csv`" in result.stderr
 
 
 def test_agreement_says_which_transcripts_were_compared(project: None) -> None:
@@ -421,7 +421,7 @@ def test_an_attribute_can_be_named_as_in_the_csv_header(project: None, tmp_path:
     run("decide", str(sid), "accept", "--coder", "ana")
     people = tmp_path / "people.csv"
     people.write_text("Participant,Trust type\nstory,Acute\nother,Community\n")
-    run("participants", "import", str(people))
+    run("participants", "import", str(people), "--keep-new")
     # The CSV said "Trust type"; the import stored trust_type; --by refused the header.
     table = run("counts", "--by", "attribute:Trust type").stdout
     assert table.splitlines()[0] == "Matrix: segments by trust_type (all coders)"

@@ -151,13 +151,13 @@ def test_participants_csv_ids_that_miss_say_which_ids_to_use(tmp_path: Path) -> 
                str(tmp_path / "p03_otter.txt")).exit_code == 0
     csv = tmp_path / "people.csv"
     csv.write_text("Participant,Band\nP2,6\nP3,8a\n")
-    result = run("participants", "import", str(csv))
+    result = run("participants", "import", str(csv), "--keep-new")
     assert result.exit_code == 0
     assert "P2 (did you mean p02_zoom?)" in result.stderr
     assert "P3 (did you mean p03_otter?)" in result.stderr
     # Ids with nothing near them: the note says which ids the transcripts have.
     csv.write_text("Participant,Band\nAlice,6\nBob,8a\n")
-    result = run("participants", "import", str(csv))
+    result = run("participants", "import", str(csv), "--keep-new")
     assert result.exit_code == 0
     assert "no transcript yet for 2 of them: Alice, Bob" in result.stderr
     assert "these have no attributes yet: p02_zoom, p03_otter" in result.stderr

@@ -193,7 +193,7 @@ BAD = {
     "broken.rtf": (lambda p: p.write_text("just text") and p, "RTF"),
     "broken.srt": (lambda p: p.write_text("1\nnot a time\nhello\n") and p, "srt"),
     "broken.vtt": (lambda p: p.write_text("not webvtt at all\n") and p, "WebVTT"),
-    "data.xlsx": (lambda p: p.write_bytes(b"PK") and p, "unsupported file type"),
+    "data.xlsx": (lambda p: p.write_bytes(b"PK") and p, "not a valid Excel .xlsx file"),
     "noext": (lambda p: p.write_text("Interviewer: hi") and p, "unsupported file type"),
 }
 

@@ -391,7 +391,8 @@ def test_what_to_do_with_files_that_are_no_transcript(tmp_path: Path) -> None:
     assert code == 1
     assert ("recordings: no supported transcript files in this folder (it holds 2 .m4a "
             "files, 1 .xlsx file; supported: .txt") in out
-    assert "'.xlsx' (a spreadsheet: save it as tab-separated text, .txt," in out
+    # (a spreadsheet named is read as one now: this one is no workbook)
+    assert "p1.xlsx: not an Excel .xlsx file: it holds plain text" in out
     assert "'.m4a' (a recording: import its transcript, .docx, .txt, .vtt or .srt)" in out
     assert "'.tsv' (tab-separated text: rename it to .txt;" in out
     (tmp_path / "p3.tsv").rename(tmp_path / "p3.txt")  # as advised: it reads

@@ -53,7 +53,7 @@ def study(tmp_path: Path) -> Path:
     (tmp_path / "people.csv").write_text(
         "participant,profession\nP07,physiotherapist\nP8,dietitian\nP08,dietitian\n",
         encoding="utf-8")
-    ok(db, "participants", "import", str(tmp_path / "people.csv"))
+    ok(db, "participants", "import", str(tmp_path / "people.csv"), "--keep-new")
     return db
 
 

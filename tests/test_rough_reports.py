@@ -128,7 +128,7 @@ def test_transcripts_measure_totals_count_each_transcript_once(study: Path):
 def test_every_transcript_in_none_is_explained(study: Path, tmp_path: Path):
     people = tmp_path / "setting.csv"
     people.write_text("participant,setting\nP01,Urban\nP02,Rural\n", encoding="utf-8")
-    assert run(study, "participants", "import", str(people))[0] == 0
+    assert run(study, "participants", "import", str(people), "--keep-new")[0] == 0
     code, out, err = run(study, "counts", "--by", "attribute:setting")
     assert code == 0
     assert "(none)  total" in out

@@ -83,7 +83,7 @@ def test_participants_csv_mistyped_id_names_the_participant_it_likely_means(
     db = _three_interviews(tmp_path)
     csv_file = tmp_path / "people.csv"
     csv_file.write_text("participant,profession\nP1O,physio\nP1,OT\nP12,SLT\n")
-    code, out, err = run(db, "participants", "import", str(csv_file))
+    code, out, err = run(db, "participants", "import", str(csv_file), "--keep-new")
     assert code == 0, err
     assert out == f"3 participants updated from {csv_file}\n"
     assert err == (
@@ -93,7 +93,8 @@ def test_participants_csv_mistyped_id_names_the_participant_it_likely_means(
     # A transcript's name is recognised too, naming the participant it belongs to.
     assert run(db, "participants", "assign", "P12", "Helen")[0] == 0
     csv_file.write_text("participant,profession\nP-l2,SLT\n")
-    code, _out, err = run(db, "participants", "import", str(csv_file))
+    code, _out, err = run(db, "participants", "import", str(csv_file),
+                          "--keep-new")
     assert code == 0, err
     assert err.startswith("note: no transcript yet for 1 of them: P-l2 (did you mean "
                           "Helen, whose transcript is P12?); ")

@@ -653,7 +653,7 @@ def test_participants_import_does_not_bring_a_withdrawn_participant_back(study: 
     # Typed again another way (case, spaces), it is the same participant.
     other = study.parent / "more.csv"
     other.write_text("participant,profession\n OT_Dev ,OT\nnew_p,Physio\n", encoding="utf-8")
-    code, out, err = run(study, "participants", "import", str(other))
+    code, out, err = run(study, "participants", "import", str(other), "--keep-new")
     assert code == 0 and out == f"1 participant updated from {other}, 1 withdrawn (skipped)\n"
     assert "participant 'OT_Dev' was withdrawn" in err
     with open_store(study) as store:

@@ -31,7 +31,7 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.importers import import_participants, import_paths
-from qualcoder_ahp.importers.participants import likely_ids
+from qualcoder_ahp.importers.participants import did_you_mean, likely_ids
 from qualcoder_ahp.importers.turns import UNLABELLED
 from qualcoder_ahp.reports.annotated import FORMATS as SHOW_FORMATS
 from qualcoder_ahp.reports.annotated import WRITERS, annotate, to_text
@@ -61,15 +61,6 @@ def _note_earlier_codings(store: Store, info: TranscriptInfo) -> None:
                     f"({where}); v{info.version} starts uncoded", fg="yellow", err=True)
 
 
-def _did_you_mean(code: str, ids: dict[str, str]) -> str:
-    """``P1O (did you mean P10?)``, ``helen (did you mean P03, whose transcript is
-    helen_int?)``, or the bare id: what a CSV id with no transcript most likely meant
-    (:func:`~qualcoder_ahp.importers.participants.likely_ids`)."""
-    near = [ids[name] if name == ids[name] else f"{ids[name]}, whose transcript is {name}"
-            for name in likely_ids(code, ids)]
-    return f"{code} (did you mean {' or '.join(near)}?)" if near else code
-
-
 def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
 
@@ -94,8 +85,10 @@ def register(cli: click.Group) -> None:
                    new_version: bool, readmit: bool) -> None:
         """Import transcripts (files or folders) into the project.
 
-        Formats: .txt .md .markdown .rst .docx .odt .rtf .pdf .vtt .srt. Speaker
-        turns, roles and sentences are found and stored; the same content again
+        Formats: .txt .md .markdown .rst .docx .odt .rtf .pdf .vtt .srt, and a
+        spreadsheet export (.csv .xlsx with a Speaker and a Text column) when the file
+        is named. Speaker turns, roles and sentences are found and stored; the same
+        content again
         changes nothing. Exits 1 if any file failed (the others are imported). A
         transcript withdrawn from the project (`qcahp withdraw`) is skipped, with a
         line saying so, when a folder holds it, and refused when named itself;
@@ -275,8 +268,12 @@ def register(cli: click.Group) -> None:
     @click.option("--readmit", is_flag=True,
                   help="Import the rows of participants withdrawn with `qcahp withdraw` "
                        "too, on purpose.")
+    @click.option("--keep-new", is_flag=True,
+                  help="Keep ids that no transcript has yet (interviews still to be "
+                       "imported); without it such a file is refused.")
     @pass_project
-    def participants_import(project: Project, csv_file: str, readmit: bool) -> None:
+    def participants_import(project: Project, csv_file: str, readmit: bool,
+                            keep_new: bool) -> None:
         """Load participant attributes from a CSV file.
 
         The first column, headed participant (or participant_id, id, case...), is
@@ -285,12 +282,14 @@ def register(cli: click.Group) -> None:
         attributes such as profession,
         seniority, trust_type or board_distance. Existing values are replaced. An id
         that differs from a participant's only in case (p11 for P11) is that
-        participant; an id with no transcript is named, with the id it likely means.
-        The row of a participant withdrawn from the project (`qcahp withdraw`) is
-        skipped, with a line saying so; --readmit imports it again.
+        participant. An id that no transcript has (and no earlier import kept) refuses
+        the file, naming its line and the id it likely means, and nothing is stored;
+        --keep-new keeps such ids for transcripts still to come. The row of a
+        participant withdrawn from the project (`qcahp withdraw`) is skipped, with a
+        line saying so; --readmit imports it again.
         """
         store = project.store()
-        report = import_participants(store, csv_file, readmit=readmit)
+        report = import_participants(store, csv_file, readmit=readmit, keep_new=keep_new)
         codes = report.updated
         for code, event in report.withdrawn:
             click.secho(f"withdrawn  {csv_file}: participant {code!r} was "
@@ -310,7 +309,13 @@ def register(cli: click.Group) -> None:
         transcripts = store.transcripts()
         with_transcripts = {t.participant for t in transcripts}
         waiting = [code for code in codes if code not in with_transcripts]
-        if waiting and with_transcripts:
+        if waiting and not with_transcripts:
+            # Nothing to check the ids against yet: say what they must match.
+            click.secho("note: no transcript imported yet: each id waits for the "
+                        "transcript that has it (a file's name without extension, unless "
+                        "its header or `qcahp import --participant` names one)",
+                        fg="yellow", err=True)
+        elif waiting:
             # Usually a typo or a file name that differs from the id in the CSV. On
             # stderr in yellow, as import's notes are.
             # Name the transcript's participant each id most likely means ("P10" for
@@ -319,7 +324,7 @@ def register(cli: click.Group) -> None:
             free = {p for p in with_transcripts if p is not None} - set(codes)
             ids = {t.name: t.participant for t in transcripts if t.participant in free}
             ids.update({p: p for p in free})
-            shown = [_did_you_mean(code, ids) for code in waiting[:10]]
+            shown = [did_you_mean(code, ids) for code in waiting[:10]]
             guessed = "did you mean" in " ".join(shown)
             click.secho(f"note: no transcript yet for {len(waiting)} of them: "
                         + ", ".join(shown) + (" ..." if len(waiting) > 10 else "")

@@ -22,6 +22,7 @@ from qualcoder_ahp.errors import UserError, closest, shown_path
 from qualcoder_ahp.importers.blocks import same_times
 from qualcoder_ahp.importers.header import header_participant
 from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript, source_hash
+from qualcoder_ahp.importers.sheets import SHEETS
 from qualcoder_ahp.importers.turns import names_speaker
 from qualcoder_ahp.model.store import Store, content_hash
 from qualcoder_ahp.records import TranscriptInfo, Turn
@@ -346,7 +347,10 @@ def _found_instead(folder: Path) -> str:
     kinds = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
     held = ", ".join(f"{n} {ext} file{'s' if n != 1 else ''}" for ext, n in kinds[:4])
     more = f" and {len(kinds) - 4} other kinds" if len(kinds) > 4 else ""
-    return f" (it holds {held}{more}; supported: {' '.join(SUPPORTED)})"
+    sheets = [ext for ext in SHEETS if ext in found]
+    named = (f"; a spreadsheet ({', '.join(sheets)}) is read as a transcript when the file "
+             "is named, not from a folder" if sheets else "")
+    return f" (it holds {held}{more}; supported: {' '.join(SUPPORTED)}{named})"
 
 
 def _resolved(path: Path) -> Path:

@@ -25,6 +25,7 @@ from qualcoder_ahp.importers.blocks import (
     CUE, HEADING, NOTE, PARA, TIME, Block, Blocks, clock_of, is_note_text, text_blocks,
 )
 from qualcoder_ahp.importers.hyphens import join_broken_words
+from qualcoder_ahp.importers.numbered import line_numbers_note, text_without_line_numbers
 from qualcoder_ahp.importers.normalise import (
     check_format, decode, normalise, read_bytes, refuse_plain_text,
 )
@@ -159,8 +160,7 @@ def read_docx(path: Path, max_bytes: int) -> list[Block]:
     blocks: list[Block] = []
     # Style lookups are slow in python-docx, so each style id is resolved once.
     cache: dict[tuple[str, str | None], Any] = {}
-    body = document.element.body
-    for child in body.iterchildren():
+    for child in _body_elements(document.element.body):
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             block = _docx_paragraph(Paragraph(child, document), cache)
@@ -171,6 +171,22 @@ def read_docx(path: Path, max_bytes: int) -> list[Block]:
         elif tag == "tbl":
             blocks.extend(_docx_table(Table(child, document)))
     return blocks
+
+
+def _body_elements(body: Any) -> Any:
+    """The body's paragraphs and tables in order, those inside a content control or
+    custom XML around paragraphs too (a template's fields: every paragraph in one was
+    left out, with no word said)."""
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _body_elements(content)
+        elif tag == "customXml":
+            yield from _body_elements(child)
+        else:
+            yield child
 
 
 def _run_flag(run: Any, attr: str, cache: dict[tuple[str, str | None], Any]) -> bool:
@@ -212,13 +228,20 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _NOT_SHOWN = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent"})
 
 
+_WRAPPERS = ("ins", "moveTo", "smartTag", "sdt", "customXml", "fldSimple")
+"""Elements that hold a paragraph's runs without python-docx reading them: tracked
+insertions, smart tags (``Leeds`` marked as a place by an older Word), content controls
+(a transcription template's fields), custom XML and simple fields (their result)."""
+
+
 def _tracked_runs(paragraph: Any) -> tuple[list[Any], str]:
     """A Word paragraph's runs and text as Word shows it with its tracked changes: the
     words inserted (``w:ins``, ``w:moveTo``) in, the words deleted out. python-docx reads
     only the runs outside a tracked insertion, so a transcript corrected with Track
-    Changes on (a participant's member check) lost every word added."""
+    Changes on (a participant's member check) lost every word added; and the words in
+    a smart tag or a content control (:data:`_WRAPPERS`) were lost the same way."""
     p = paragraph._p
-    if p.find(f".//{_W}ins") is None and p.find(f".//{_W}moveTo") is None:
+    if not any(p.find(f".//{_W}{tag}") is not None for tag in _WRAPPERS):
         return list(paragraph.runs), paragraph.text
     from docx.text.run import Run
 
@@ -319,7 +342,6 @@ def _cell_blocks(text: str, speaker: str | None, time: str | None) -> list[Block
 # ---------------------------------------------------------------------- OpenDocument
 def read_odt(path: Path, max_bytes: int) -> list[Block]:
     """OpenDocument ``.odt``: paragraphs and headings in order, bold speaker spans."""
-    from odf import teletype
     from odf.namespaces import STYLENS, TABLENS, TEXTNS
     from odf.opendocument import load
 
@@ -351,6 +373,7 @@ def read_odt(path: Path, max_bytes: int) -> list[Block]:
                 if attrs.get("font-style") == "italic":
                     italic.add(name)
     blocks: list[Block] = []
+    teletype = _OdtText
 
     def walk(node: Any) -> None:
         for child in node.childNodes:
@@ -365,11 +388,48 @@ def read_odt(path: Path, max_bytes: int) -> list[Block]:
                 # A table read as a Word table is (speaker | text rows): its cells were
                 # paragraphs, the heading row's words a turn of their own.
                 blocks.extend(table_blocks(_odt_rows(child, teletype)))
-            elif qname is not None:
+            elif qname is not None and qname not in _ODT_NOT_SHOWN:
                 walk(child)
 
     walk(doc.text)
     return blocks
+
+
+_ODT_NOT_SHOWN = frozenset({
+    ("urn:oasis:names:tc:opendocument:xmlns:text:1.0", "tracked-changes"),
+    ("urn:oasis:names:tc:opendocument:xmlns:text:1.0", "note"),
+    ("urn:oasis:names:tc:opendocument:xmlns:office:1.0", "annotation")})
+"""OpenDocument elements whose words are not the text as read: the words deleted with
+track changes (kept apart, in ``text:tracked-changes``, they were read as a turn of
+their own), footnotes and endnotes (their number and words ran into the sentence,
+``Honestly.1A footnote by...``) and comments (``ThanksAnacheck this``)."""
+
+
+class _OdtText:
+    """Stands in for ``odf.teletype``: its ``extractText`` leaving out
+    :data:`_ODT_NOT_SHOWN`."""
+
+    @staticmethod
+    def extractText(node: Any) -> str:  # noqa: N802 - odf.teletype's name
+        from odf.namespaces import TEXTNS
+
+        out: list[str] = []
+        for child in node.childNodes:
+            if child.nodeType == child.TEXT_NODE:
+                out.append(child.data)
+                continue
+            kind = getattr(child, "qname", None)
+            if kind in _ODT_NOT_SHOWN:
+                continue
+            if kind == (TEXTNS, "line-break"):
+                out.append("\n")
+            elif kind == (TEXTNS, "tab"):
+                out.append("\t")
+            elif kind == (TEXTNS, "s"):
+                out.append(" " * int(child.getAttribute("c") or 1))
+            elif child.nodeType == child.ELEMENT_NODE:
+                out.append(_OdtText.extractText(child))
+        return "".join(out)
 
 
 def _odt_rows(table: Any, teletype: Any) -> list[list[str]]:
@@ -474,8 +534,10 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
         raise ImportFailed(f"not a valid PDF file (damaged or cut short: {type(exc).__name__})",
                            path=str(path)) from None
     pages, running = _drop_running_lines(pages)
+    # Line numbers first ("3   physiotherapist and manage-" / "4   ment in 2010"), then
     # "manage-" / "ment" at a line end is the word "management" (not "manage- ment").
-    text = join_broken_words(normalise("\n\n".join(pages)))
+    text, numbered = text_without_line_numbers(normalise("\n\n".join(pages)))
+    text = join_broken_words(text)
     if not text.strip():
         raise ImportFailed("the PDF has no text layer (scanned? run OCR first)",
                            path=str(path))
@@ -493,6 +555,8 @@ def read_pdf(path: Path, max_bytes: int) -> list[Block]:
     if running:
         notes.append(f"left out {running[1]:,} page header, footer and page-number lines "
                      f"(such as {running[0]!r})")
+    if numbered:
+        notes.append(line_numbers_note(numbered))
     return Blocks(text_blocks(text), notes)
 
 

@@ -5,11 +5,15 @@ A PDF's text layer holds the lines as they were typeset, so a justified transcri
 words broken at the line end came out as ``manage- ment``: the word was never found by a
 search, a pattern or a word count. Only a hyphen at the end of a line (or of a page)
 before a lower-case letter is looked at, and it is dropped where the line break made it:
-the document writes the word elsewhere without it, or the halves make an English word
-and not a compound (after ``self-``, ``multi-``, ``well-``; or, where the halves make no
-word, after ``non-``, ``co-``, ``long-``... or between two words of their own,
-``decision-`` / ``making``). A compound the document writes with its hyphen elsewhere
-keeps it. Left as they are: hyphens inside a line (``long-term``), a word cut off in
+the document writes the word elsewhere without it, or the English word list (the
+spacy-lookups-data tables) has the closed word (``well-`` / ``ness`` is ``wellness``,
+``feed-`` / ``back`` is ``feedback``). A compound the document writes with its hyphen
+keeps it, and so does one the word list has only with its hyphen (``long-term``,
+``self-esteem``), or with it too after ``well-``, ``self-``, ``multi-``, ``semi-``
+(``well-being``); so do halves the list does not join after a word that opens compounds
+(``self-care``, ``co-design``), and two words of their own (``decision-`` /
+``making``). Left as they are: hyphens inside a
+line (``long-term``), a word cut off in
 speech (``I was going to-`` / ``and then``), a hyphen before a capital (``non-NHS``)
 and a suspended one (``full- and part-time``); a code before its number is one again
 (``COVID-`` / ``19``). ``manage- ment`` within a line (lines run together before the
@@ -121,10 +125,12 @@ def _join(left: str, right: str, mark: str, seen: set[str]) -> str | None:
     if whole in seen:
         return left + right
     words = english_words()  # (read only when the document's own words do not tell)
-    if low_left in COMPOUND_FIRST and low_right in words:
-        return f"{left}-{right}"
-    if whole in words:
+    if compound in words and (whole not in words or low_left in COMPOUND_FIRST):
+        return f"{left}-{right}"  # the dictionary's compound: long-term, well-being
+    if whole in words:  # the dictionary's word: wellness, feedback, management
         return left + right
+    if low_left in COMPOUND_FIRST and low_right in words:  # self-care, well-paid
+        return f"{left}-{right}"
     if low_left in PREFIXES:
         return f"{left}-{right}"
     if low_right in _SPOKEN:
@@ -147,9 +153,15 @@ def _join_inline(left: str, right: str, seen: set[str]) -> str | None:
         return None
     whole = low_left + low_right
     words = english_words()
-    if f"{low_left}-{low_right}" in seen or (low_left in COMPOUND_FIRST | PREFIXES
-                                             and low_right in words):
+    compound = f"{low_left}-{low_right}"
+    if compound in seen or compound in words and (whole not in words
+                                                  or low_left in COMPOUND_FIRST):
         return f"{left}-{right}"
-    if whole in seen or whole in words and low_right not in words:
+    if whole in seen:
         return left + right
+    opens = low_left in COMPOUND_FIRST | PREFIXES
+    if whole in words and (opens or low_right not in words):  # "well- ness", "manage- ment"
+        return left + right
+    if opens and low_right in words:  # "co- design", "self- care"
+        return f"{left}-{right}"
     return None

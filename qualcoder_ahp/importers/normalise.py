@@ -39,7 +39,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # Control characters that never appear in a text transcript (tab, newline, form
 # feed and carriage return do).
-_BAD_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+_BAD_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")  # (a vertical tab, \x0b, is a line break)
 
 
 def refuse_special(path: Path, mode: int | None = None) -> None:
@@ -180,7 +180,8 @@ def check_format(data: bytes, path: Path, expected: str) -> None:
         ImportFailed: e.g. ``this is a PDF file, not text: rename it to .pdf``.
     """
     kind = sniff(data)
-    if kind is None or kind == expected or (kind == ".zip" and expected in (".docx", ".odt")):
+    if kind is None or kind == expected or (kind == ".zip"
+                                            and expected in (".docx", ".odt", ".xlsx")):
         return
     what = _FORMAT_NAMES.get(kind, f"a {kind} file")
     wanted = "text" if expected == ".txt" else _FORMAT_NAMES[expected]
@@ -339,11 +340,28 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+_CONTROL_CHARS = str.maketrans({
+    "\x0b": "\n", "\x0c": "\n",  # Word's line break pasted as text, a page break
+    "\x1e": "-", "\x1f": None,  # Word's non-breaking and optional hyphens
+    **{chr(c): None for c in (*range(0x01, 0x09), *range(0x0e, 0x1e), 0x7f)}})
+"""Control characters that reach a text from other programs, as the text shows them:
+a vertical tab (Word's Shift+Enter in text copied out of it or an Excel cell) and a
+form feed (a page break) end a line, Word's own hyphen characters are a hyphen or
+nothing, and the rest (an old DOS file's closing Ctrl+Z, a bell) are no text. They were
+stored, and shown as boxes or ``^Z`` inside a turn."""
+
+
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def normalise(text: str) -> str:
-    """Apply the stored-text rules: no BOM, ``\\n`` line ends, Unicode NFC."""
+    """Apply the stored-text rules: no BOM, ``\\n`` line ends, Unicode NFC, no control
+    characters (:data:`_CONTROL_CHARS`)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text):
+        text = text.translate(_CONTROL_CHARS)
     return unicodedata.normalize("NFC", text)
 
 

@@ -57,8 +57,8 @@ def _attribute_name(header: str) -> str:
     return re.sub(r"[^\w]+", "_", header.strip().lower()).strip("_")
 
 
-def _records(text: str, dialect: type[csv.Dialect] | csv.Dialect, name: str, *,
-             strict: bool = True) -> list[tuple[int, list[str]]]:
+def read_csv_records(text: str, dialect: type[csv.Dialect] | csv.Dialect, name: str, *,
+                     strict: bool = True) -> list[tuple[int, list[str]]]:
     """The CSV records, each with the file line it starts on (blank lines and cells
     over several lines counted, so an error names the line a spreadsheet shows).
 
@@ -81,12 +81,19 @@ def _records(text: str, dialect: type[csv.Dialect] | csv.Dialect, name: str, *,
             raise ImportFailed(
                 f"line {line + 1} opens a quoted cell (\") that never closes; close the "
                 "quote or remove it", path=name) from None
-        return _records(text, dialect, name, strict=False)
+        return read_csv_records(text, dialect, name, strict=False)
     return out
 
 
 def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
-    """Participant id → attributes, read and checked from a CSV file.
+    """Participant id → attributes, read and checked from a CSV file (see
+    :func:`read_participants_rows`)."""
+    return read_participants_rows(path)[0]
+
+
+def read_participants_rows(path: str | os.PathLike[str]) -> tuple[
+        dict[str, dict[str, str]], dict[str, int]]:
+    """Participant id → attributes, read and checked from a CSV file, and each id's line.
 
     The delimiter (comma, semicolon or tab) is detected; headers become attribute
     names in ``snake_case`` (``Board distance`` → ``board_distance``); empty cells
@@ -113,7 +120,7 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
     # puts before "=x" or "-p01" ('-p01,physio,'=x) for a quote character.
     dialect = type("Spreadsheet", (csv.excel,),
                    {"delimiter": delimiter, "skipinitialspace": spaced})
-    numbered = _records(text, dialect, name)
+    numbered = read_csv_records(text, dialect, name)
     numbered = [(n, r) for n, r in numbered if any(c.strip() for c in r)]
     rows = [r for _, r in numbered]
     if len(rows) < 2:
@@ -143,6 +150,7 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
         dup = next(h for h in header if header.count(h) > 1)
         raise ImportFailed(f"the header names column {dup!r} twice", path=name)
     out: dict[str, dict[str, str]] = {}
+    line_of: dict[str, int] = {}
     lines: dict[str, tuple[int, str]] = {}  # folded id -> its line and id as written
     for line_no, row in numbered[1:]:
         if len(row) > len(header):
@@ -167,7 +175,8 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
         out[code] = {
             header[i]: cell.strip() for i, cell in enumerate(row[1:], start=1) if cell.strip()
         }
-    return out
+        line_of[code] = line_no
+    return out, line_of
 
 
 @dataclass
@@ -187,14 +196,23 @@ class ParticipantsImport:
 
 
 def import_participants(store: Store, path: str | os.PathLike[str], *,
-                        readmit: bool = False) -> ParticipantsImport:
+                        readmit: bool = False, keep_new: bool = False) -> ParticipantsImport:
     """Load a participants CSV into the project (one transaction).
 
     A row of a participant withdrawn from the project (``qcahp withdraw``) is skipped,
     unless ``readmit`` brings them back deliberately; the other rows are imported.
+
+    Raises:
+        ImportFailed: in a project with transcripts, a row whose id is no participant of
+            the project (no transcript has it, and none was kept before), unless
+            ``keep_new`` keeps such ids for transcripts still to come: one line naming
+            the file, the first such row's line and id, and the id it likely means;
+            nothing is written. (A project with no transcript yet keeps every id.)
     """
-    table = read_participants_csv(path)
+    table, line_of = read_participants_rows(path)
     report = ParticipantsImport()
+    if not keep_new:
+        _refuse_unknown(store, str(path), table, line_of)
     with store.write():
         here = set(store.participants())
         folded: dict[str, list[str]] = {}
@@ -216,6 +234,66 @@ def import_participants(store: Store, path: str | os.PathLike[str], *,
             store.set_participant_attributes(code, attributes)
             report.updated.append(code)
     return report
+
+
+def _refuse_unknown(store: Store, name: str, table: dict[str, dict[str, str]],
+                    line_of: dict[str, int]) -> None:
+    """Raise :class:`ImportFailed` for the first row whose id is no participant here.
+
+    An id is known when a transcript belongs to it or it was stored before (kept with
+    ``--keep-new``, or given a transcript since); an id that differs from one only in
+    case is that one, and a withdrawn participant's row is skipped later, not refused.
+    A mistyped id stored anyway was a participant with attributes and no interview, whom
+    every report by attribute missed, with only a note on the way.
+    """
+    here = set(store.participants())
+    folded = {k.casefold() for k in here}
+    unknown = [code for code in table
+               if code not in here and code.casefold() not in folded
+               and store.withdrawn_participant(code) is None]
+    transcripts = store.transcripts()
+    if not unknown or not transcripts:
+        return  # (no transcript yet: every id is one still to come, as the note says)
+    first = unknown[0]
+    # (the transcripts' ids no other row names: P1O means P10 only where no row does)
+    rows = {code.casefold() for code in table}
+    free = {t.participant for t in transcripts
+            if t.participant is not None and t.participant.casefold() not in rows}
+    ids = {t.name: t.participant for t in transcripts if t.participant in free}
+    ids.update({p: p for p in free})
+    why = f" in this project ({did_you_mean(first, ids, bare=True)})"
+    more = unknown[1:]
+    others = ("; nor " + ("has " if len(more) == 1 else "have ")
+              + ", ".join(f"{code} (line {line_of[code]}{_guess(code, ids)})"
+                          for code in more[:5])
+              + (f" and {len(more) - 5} more" if len(more) > 5 else "")) if more else ""
+    raise ImportFailed(
+        f"line {line_of[first]}: participant {first!r} has no transcript{why}{others}; "
+        "nothing was imported: correct the ids, or add --keep-new to keep participants "
+        "whose transcripts are still to come", path=name)
+
+
+def _guess(code: str, ids: dict[str, str]) -> str:
+    """``, did you mean P10?`` for a mistyped id, or nothing."""
+    return f", {did_you_mean(code, ids, bare=True)}" if likely_ids(code, ids) else ""
+
+
+def did_you_mean(code: str, ids: dict[str, str], *, bare: bool = False) -> str:
+    """``P1O (did you mean P10?)``, ``helen (did you mean P03, whose transcript is
+    helen_int?)``, or the bare id: what a CSV id with no transcript most likely meant
+    (:func:`likely_ids`). ``bare``: only the question (``did you mean P10?``), or
+    ``the transcripts' ids are ...`` where nothing is near."""
+    near = [ids[name] if name == ids[name] else f"{ids[name]}, whose transcript is {name}"
+            for name in likely_ids(code, ids)]
+    if bare:
+        if near:
+            return f"did you mean {' or '.join(near)}?"
+        have = sorted(set(ids.values()))
+        if not have:
+            return "every transcript's id has a row already"
+        return ("the transcripts' ids without a row are " + ", ".join(have[:6])
+                + (" ..." if len(have) > 6 else ""))
+    return f"{code} (did you mean {' or '.join(near)}?)" if near else code
 
 
 _LOOKALIKE = str.maketrans({"o": "0", "i": "1", "l": "1", " ": None, "_": None, "-": None,

@@ -20,10 +20,12 @@ from qualcoder_ahp.importers.blocks import HEADING, Block, text_blocks
 from qualcoder_ahp.importers.chat import chat_blocks
 from qualcoder_ahp.importers.header import drop_footer, header_interviewers, split_header
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
+from qualcoder_ahp.importers.numbered import line_numbers_note, without_line_numbers
 from qualcoder_ahp.importers.pasted_cues import (
     cue_blocks, dash_lines, dotted_qa, name_lines, name_time_lines,
 )
 from qualcoder_ahp.importers.sentences import split_sentences
+from qualcoder_ahp.importers.sheets import SHEETS
 from qualcoder_ahp.importers.tabbed import tab_blocks
 from qualcoder_ahp.importers.turns import (
     assemble, assign_roles, build_turns, guessed_roles, merge_aliases, speaker_headings,
@@ -54,7 +56,7 @@ def _markdown(path: Path, max_bytes: int) -> list[Block]:
 
 def _formats() -> dict[str, tuple[str, Reader]]:
     # Imported lazily so that reading a .txt never loads python-docx or pypdf.
-    from qualcoder_ahp.importers import formats, rtf
+    from qualcoder_ahp.importers import formats, rtf, sheets
 
     return {
         ".txt": ("txt", _plain),
@@ -68,23 +70,23 @@ def _formats() -> dict[str, tuple[str, Reader]]:
         ".pdf": ("pdf", formats.read_pdf),
         ".vtt": ("vtt", formats.read_vtt),
         ".srt": ("srt", formats.read_srt),
+        ".csv": ("csv", sheets.read_csv),
+        ".xlsx": ("xlsx", sheets.read_xlsx),
     }
 
 
-_SPREADSHEET = (" (a spreadsheet: save it as tab-separated text, .txt, with a speaker "
-                "column and a text column; participant attributes go in with `qcahp "
-                "participants import` as .csv)")
+_SPREADSHEET = (" (a spreadsheet: save it as .xlsx or .csv, with a heading row naming a "
+                "speaker column and a text column; participant attributes go in with "
+                "`qcahp participants import` as .csv)")
 SAVE_AS = {
     ".doc": " (an old Word file: save it as .docx in Word or LibreOffice)",
     ".pages": " (export it from Pages as .docx)",
     ".wpd": " (save it as .docx or .odt)",
-    ".csv": " (participant attributes go in with `qcahp participants import FILE.csv`)",
     ".qdpx": " (a REFI-QDA project: bring it in with `qcahp refi import`)",
     ".qdc": " (a REFI-QDA codebook: bring it in with `qcahp refi import`)",
     ".yaml": " (a codebook? load it with `qcahp codebook load`)",
     ".tsv": " (tab-separated text: rename it to .txt; a speaker column and a text column, "
             "with or without a time column, read as turns)",
-    ".xlsx": _SPREADSHEET,
     ".xls": _SPREADSHEET,
     ".ods": _SPREADSHEET,
     ".json": " (a transcription service's data file: export the transcript from it as "
@@ -128,7 +130,7 @@ def read_transcript(
                            if file.is_symlink() else "no such file", path=str(file))
     if file.is_dir():
         raise ImportFailed("is a folder, not a file", path=str(file))
-    if ext not in SUPPORTED:
+    if ext not in SUPPORTED and ext not in SHEETS:
         hint = SAVE_AS.get(ext, "")
         raise ImportFailed(
             f"unsupported file type {ext or '(no extension)'!r}{hint}; supported: "
@@ -140,6 +142,9 @@ def read_transcript(
     notes = list(getattr(blocks, "notes", []))
     _whole_characters(blocks)
     if fmt not in ("vtt", "srt"):
+        blocks, numbered = without_line_numbers(blocks)  # "12   Helen: ..." (cited by line)
+        if numbered:
+            notes.append(line_numbers_note(numbered))
         blocks = chat_blocks(blocks)  # a Zoom chat saved as text
         blocks = cue_blocks(blocks)  # a Teams transcript saved as a document
         blocks = name_time_lines(blocks)  # Teams: the name, the time below

@@ -44,6 +44,7 @@ def read_rtf(path: Path, max_bytes: int) -> list[Block]:
             refuse_plain_text(data, path, "an RTF")
         raise ImportFailed("not a valid RTF file (no {\\rtf header)", path=str(path))
     _check_rtf_braces(raw, path)
+    raw = _without_deletions(raw)
     try:
         text = rtf_to_text(raw, errors="replace")
     except Exception as exc:  # striprtf fails on malformed escapes
@@ -98,6 +99,48 @@ def _check_rtf_braces(raw: str, path: Path) -> None:
             f"the RTF file is damaged: its braces close the document on line {line} but text "
             "follows (an extra '}'?); open it in Word or LibreOffice and save it again",
             path=str(path))
+
+
+_RTF_TOKEN = re.compile(r"\\(?:(?P<word>[a-zA-Z]+)(?P<arg>-?\d+)? ?|.)|[{}]", re.S)
+
+
+def _without_deletions(raw: str) -> str:
+    """``raw`` without the text of Word's tracked deletions: a group whose formatting
+    says ``\\deleted`` (a run, or a paragraph mark, struck through with track changes
+    on). striprtf kept it, so words a transcriber had deleted were imported as spoken
+    (``naively speaking not this and that``), where a ``.docx`` drops them."""
+    if "\\deleted" not in raw:
+        return raw
+    starts: list[int] = []
+    marked: list[bool] = []
+    cuts: list[tuple[int, int]] = []
+    pos = 0
+    while (m := _RTF_TOKEN.search(raw, pos)) is not None:
+        pos = m.end()
+        token = m.group()
+        if m.group("word") == "bin" and m.group("arg"):
+            pos += max(0, int(m.group("arg")))  # binary data: nothing in it counts
+        elif m.group("word") == "deleted" and m.group("arg") in (None, "1"):
+            if len(starts) >= 2:  # (never the document's own group)
+                marked[-1] = True
+        elif token == "{":
+            starts.append(m.start())
+            marked.append(False)
+        elif token == "}" and starts:
+            start, cut = starts.pop(), marked.pop()
+            if cut:
+                while cuts and cuts[-1][0] > start:  # a deleted group inside this one
+                    cuts.pop()
+                cuts.append((start, pos))
+    if not cuts:
+        return raw
+    out: list[str] = []
+    last = 0
+    for start, end in cuts:
+        out.append(raw[last:start])
+        last = end
+    out.append(raw[last:])
+    return "".join(out)
 
 
 def _is_hex_data(word: str) -> bool:

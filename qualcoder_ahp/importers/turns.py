@@ -129,7 +129,9 @@ PARTICLES = frozenset({"of", "the", "to", "de", "da", "del", "der", "van", "von"
 # Any script's letters are allowed by the pattern; _valid_name then rejects a
 # "name" with a lower-case word, so "So I said: ..." stays speech.
 NAME = (r"[^\W\d_][\w.'\u2019\-]*(?:[ \t][\w.'\u2019\-&]+){0,4}"
-        r"(?:[ \t]*\((?![\d:.,]+\))[^()\n]{1,30}\))?")
+        r"(?:[ \t]*\((?![\d:.,]+\))[^()\n]{1,30}\)){0,2}")
+"""A speaker's name: up to five words, and up to two qualifiers in brackets (``Hannah
+Price (she/her) (NHS Leeds)``, as Teams shows a name with pronouns and organisation)."""
 LABEL_TIME = rf"(?:{TIME}|{CLOCK})"
 """A time in brackets before a label: a timestamp (``[00:01:02] Name:``) or a clock
 time (``[10.30 am] Name:``, the form REFI-QDA export writes a hearing's note time in)."""
@@ -146,11 +148,18 @@ _BOLD = re.compile(
     r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"
 )
 _DASH = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]*\((?P<t1>{TIME})\)[ \t]*[-\u2013\u2014][ \t]+")
+# A name as a directory writes it, surname first: "Price, Hannah (NHS Leeds)", as Teams
+# shows a member of an NHS organisation (only on a label's own line, before its time).
+_SURNAME_FIRST = (r"[^\W\d_][\w.'\u2019\-]*,[ \t]+[^\W\d_][\w.'\u2019\-]*"
+                  r"(?:[ \t][\w.'\u2019\-&]+){0,2}"
+                  r"(?:[ \t]*\((?![\d:.,]+\))[^()\n]{1,30}\)){0,2}")
 # "Jane Doe  0:03" (otter.ai), "Speaker 1 (00:00:03)", "Jane Doe [00:03]", "Jane Doe - 0:03"
-_OWNLINE = re.compile(rf"^[ \t]*(?P<name>{NAME})(?:[ \t]*[-\u2013\u2014,])?[ \t]+"
+_OWNLINE = re.compile(rf"^[ \t]*(?P<name>{_SURNAME_FIRST}|{NAME})(?:[ \t]*[-\u2013\u2014,])?"
+                      r"[ \t]+"
                       rf"(?:(?P<t1>{TIME})|[\[(](?P<t0>{TIME})[\])])[ \t]*$")
 # "[Hannah Price] 14:02:37" on its own line, the text below: Zoom's saved transcript.
-_BRACKET_OWNLINE = re.compile(rf"^[ \t]*\[(?P<name>{NAME})\][ \t]+(?P<t1>{TIME})[ \t]*$")
+_BRACKET_OWNLINE = re.compile(rf"^[ \t]*\[(?P<name>{_SURNAME_FIRST}|{NAME})\][ \t]+"
+                              rf"(?P<t1>{TIME})[ \t]*$")
 # "00:00:03 Speaker 1" or "[00:00:03] Speaker 1" on its own line, the text below: NVivo's
 # and Trint's text exports. Only a name that heads two such lines counts (a stamped line
 # of speech, "[00:00:05] Right", is not a label).
@@ -470,6 +479,8 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
     wanted = {x.strip().lower() for x in given if x.strip()}
     mid = _midline_speakers(blocks, accepted)
     mid_names = tuple(mid or ())
+    said_labels = _turn_labels(blocks, accepted, wanted)
+    bare_names = tuple(said_labels)
     headings = speaker_headings(blocks)
     drafts: list[_Draft] = []
     current: _Draft | None = None
@@ -513,16 +524,26 @@ def build_turns(blocks: list[Block], interviewers: Iterable[str] = (),
         """``add``, opening a new turn at each label of a known speaker in the middle
         of the line (``...that was that. HELEN: And then I moved``); the draft the
         line ends in."""
-        if mid is not None and ":" in piece and _named_colon(piece, mid_names):
-            pos = 0
-            for m in _MID_LABEL.finditer(piece):
-                name = _clean_name(m.group("name"))
-                if name not in mid or name == draft.speaker or m.start() < pos:
-                    continue  # prose, or the speaker's own name: kept as written
-                add(draft, piece[pos:m.end("end")], new_paragraph)
-                draft = start(name, m.group("t"))
-                new_paragraph, pos = True, m.end("all")
-            piece = piece[pos:]
+        if ":" not in piece:
+            add(draft, piece, new_paragraph)
+            return draft
+        found = []
+        if mid is not None and _named_colon(piece, mid_names):
+            found = [(m, name) for m in _MID_LABEL.finditer(piece)
+                     if (name := _clean_name(m.group("name"))) in mid]
+        if said_labels and _named_colon(piece, bare_names):
+            # No sentence end before it ("that was that HELEN: And then I..."): only a
+            # label that opens this file's turns, written exactly as it does there.
+            found += [(m, name) for m in _BARE_LABEL.finditer(piece)
+                      if (name := _clean_name(m.group("name"))) in said_labels]
+        pos = 0
+        for m, name in sorted(found, key=lambda f: f[0].start()):
+            if name == draft.speaker or m.start() < pos:
+                continue  # the speaker's own name, or a label already taken: as written
+            add(draft, piece[pos:m.end("end")], new_paragraph)
+            draft = start(name, m.group("t"))
+            new_paragraph, pos = True, m.end("all")
+        piece = piece[pos:]
         add(draft, piece, new_paragraph)
         return draft
 
@@ -603,6 +624,32 @@ _MID_TIME = rf"(?:[\[(](?P<t>{TIME})[\])][ \t]*)?"
 # is "Sure. HELEN", and the label after "Sure." is found too.)
 _MID_LABEL = re.compile(rf"(?=(?P<all>{_MID_END}{_MID_TIME}(?:\*\*|__)?(?P<name>{NAME})"
                         r"(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]+(?=\S)))")
+
+
+# A label with no sentence end before it (:func:`_turn_labels`), followed by words that
+# open a sentence (a capital, a quote, a bracket): "...that was that HELEN: And then I".
+_BARE_LABEL = re.compile(rf"(?=(?P<all>(?P<end>)[ \t]+{_MID_TIME}(?:\*\*|__)?(?P<name>{NAME})"
+                         r"(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]+"
+                         r"(?=[^\W\d_a-z]|[\"'\u201c\u2018(\[])))")
+
+
+def _turn_labels(blocks: list[Block], accepted: set[str], given: set[str]) -> set[str]:
+    """The labels that open this file's turns at the start of a line (or a Word bold run),
+    as written (``HELEN``, not ``Helen``): the only names a label in the middle of a line
+    with no sentence end before it may be (``...that was that HELEN: And then I``).
+    Annotation and minutes words (``Note:``, ``Action:``), numbered items and a letter
+    alone (``A:``, as in ``plan A: The board``) never are."""
+    found = {_clean_name(b.speaker) for b in blocks if b.speaker}
+    for block in blocks:
+        if block.kind not in (PARA, CUE):
+            continue
+        for line in block.lines:
+            label = match_label(line, given)
+            if label is not None and label.name in accepted and not label.own_line:
+                found.add(label.name)
+    # (Not a letter alone: "Q:" / "A:" labels, and "we went with plan A: The board...")
+    return {n for n in found if len(n) > 1 and n.lower() not in ANNOTATIONS and n not in
+            _MINUTES_ANY_CASE and not _enumerated(n) and not unlabelled(n)}
 
 
 _SENTENCE_INSIDE = re.compile(r"[.?!\u2026][ \t]")
