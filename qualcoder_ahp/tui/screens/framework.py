@@ -446,12 +446,16 @@ class FrameworkCellScreen(Screen[None]):
 
     def _quotes_text(self) -> Text:
         """Each coding: where it is (transcript, turn, time, speaker, coder), then the
-        quote; plain text (a transcript's ``[bold]`` shows as typed)."""
+        quote; plain text (a transcript's ``[bold]`` shows as typed). A transcript with
+        the case's name is named once, in the title (``physio_helen``'s interview
+        ``physio_helen``: ``turn 4, Helen``), as the matrix's references name it; a
+        participant's second interview, or a quote with no turn, is still named."""
         if not self.quotes:
             return Text("No codings of this theme in this case.", style="dim")
         text = Text()
         for n, q in enumerate(self.quotes):
-            where = [q.transcript]
+            where = [] if q.transcript == self.case.label and q.turn is not None else \
+                [q.transcript]
             if q.turn is not None:
                 where.append(f"turn {q.turn}" + (f" ({q.time})" if q.time else ""))
             if q.speaker:

@@ -1,0 +1,68 @@
+"""Session 22, a researcher's first hour in the workbench at 80x24: what repeated itself,
+was cut off or was missing on the screens, each checked on screen and in the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.framework import FrameworkCellScreen, FrameworkScreen
+from tests.test_framework import extend
+from tests.tui.conftest import CODER, screen_text
+
+SIZE = (80, 24)
+
+
+async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+# ------------------------------------------------ the framework cell names its case once
+def _framework_project(tmp_path: Path) -> Path:
+    path = tmp_path / "fw.db"
+    store = open_store(path)
+    extend(store)  # cases P01 (t1, t4), P02 (t2), P03 (t3), fg (a transcript alone)
+    with store.write():  # P03's interview carries the case's name, as in the demo
+        store.conn.execute("UPDATE transcripts SET name = 'P03' WHERE name = 't3'")
+    store.close()
+    return path
+
+
+async def _open_cell(app, pilot, row: int, column: int) -> str:  # type: ignore[no-untyped-def]
+    await settle(app, pilot)
+    await pilot.press("X")
+    await settle(app, pilot)
+    assert isinstance(app.screen, FrameworkScreen)
+    await pilot.press(*["down"] * row, *["right"] * column, "enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, FrameworkCellScreen)
+    return str(app.screen.query_one("#cell-quotes-text", Static).render())
+
+
+async def test_a_cell_does_not_repeat_its_case_s_own_transcript(tmp_path: Path) -> None:
+    path = _framework_project(tmp_path)
+    with open_store(path) as store:
+        coded = store.conn.execute(
+            "SELECT t.name FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
+            "JOIN coders k ON k.id = c.coder_id WHERE k.name = 'alice' AND c.active "
+            "AND c.theme_id = 'mandate' AND t.participant_id IS NOT NULL").fetchall()
+    assert ("P03",) in coded  # the cell read below has a coding in the transcript P03
+    app = make_app(path, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        cell = await _open_cell(app, pilot, 2, 2)  # P03 x mandate
+        title = str(app.screen.query_one("#cell-title").render())
+        assert title.startswith("P03 \u00b7 ")  # the case, named once in the title
+        assert "P03" not in cell  # not again on each coding
+        assert cell.startswith("turn 2, Cara\n\u201c")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("up", "up", "left")  # P01 x serendipity: two transcripts t1, t4
+        await pilot.press("enter")
+        await settle(app, pilot)
+        cell = str(app.screen.query_one("#cell-quotes-text", Static).render())
+        assert "t1, turn 2, Asha\n" in cell and "t4, turn 2, Asha\n" in cell
