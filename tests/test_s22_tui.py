@@ -11,7 +11,7 @@ from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.framework import FrameworkCellScreen, FrameworkScreen
 from tests.test_framework import extend
-from tests.tui.conftest import CODER, screen_text
+
 
 SIZE = (80, 24)
 
@@ -66,3 +66,46 @@ async def test_a_cell_does_not_repeat_its_case_s_own_transcript(tmp_path: Path) 
         await settle(app, pilot)
         cell = str(app.screen.query_one("#cell-quotes-text", Static).render())
         assert "t1, turn 2, Asha\n" in cell and "t4, turn 2, Asha\n" in cell
+
+
+# ------------------------------------------- a search's words before the repeated coder
+def _named_project(tmp_path: Path, name: str) -> Path:
+    from tests.tui.conftest import build_project
+
+    path = tmp_path / "p.db"
+    build_project(path)
+    with open_store(path) as store, store.write():
+        store.conn.execute("UPDATE transcripts SET name = ? WHERE name = 'alpha'", [name])
+    return path
+
+
+WHO = "researcher"  # a coder's name of ten letters, as a team's often are
+
+
+def _events(path: Path) -> int:
+    with open_store(path) as store:
+        return int(store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+
+
+async def test_the_search_word_is_shown_whole_at_80_columns(tmp_path: Path) -> None:
+    """On the demo, `/ board` read `dietitian_g…  coder demo · … · search “boa…”: hit 1
+    of 5`: the transcript and the coder, both in the header, kept their room and the
+    words the researcher typed were cut. The coder now gives way to the words."""
+    path = _named_project(tmp_path, "advanced_practice")
+    before = _events(path)
+    app = make_app(path, coder=WHO)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("slash", *"board", "enter")
+        await pilot.pause()
+        status = app.screen.query_one("#status-line", Static)
+        line = status.render_line(0).text.rstrip()
+        assert len(line) <= 80 and status.size.height == 1
+        assert line.endswith("· codings 0 · search “board”: hit 1 of 3"), line
+        assert "advanced_pr" in line and f"coder {WHO}" not in line
+        await pilot.press("escape")  # the search cleared: the coder is back
+        await pilot.pause()
+        assert f"coder {WHO} · decided 0/" in status.render_line(0).text
+    assert _events(path) == before  # a search stores nothing
