@@ -109,3 +109,56 @@ async def test_the_search_word_is_shown_whole_at_80_columns(tmp_path: Path) -> N
         await pilot.pause()
         assert f"coder {WHO} · decided 0/" in status.render_line(0).text
     assert _events(path) == before  # a search stores nothing
+
+
+# ------------------------- counts by transcript: no columns of 1s, headings in words
+async def test_counts_by_transcript_leave_out_the_columns_of_ones(tmp_path: Path) -> None:
+    """By transcript, every row is one transcript of one participant: the transcripts
+    and participants columns said 1 on every row and pushed words and shares off the
+    80-column screen, where `share_pct` headed a column. As `qcahp counts` does: left
+    out and said once ("in every row: transcripts 1, participants 1"), `share%`."""
+    from textual.widgets import DataTable
+
+    from qualcoder_ahp.reports import ReportData, theme_counts
+    from qualcoder_ahp.tui.screens.counts import CountsScreen
+    from tests.tui.conftest import build_project
+
+    path = tmp_path / "p.db"
+    build_project(path)
+    with open_store(path) as store:
+        text = store.transcript_text(1)
+        start = text.index("I never planned")
+        store.code(1, "winding", "ana", start, start + len("I never planned"))
+    app = make_app(path, coder="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("C")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CountsScreen)
+        grid = screen.query_one(DataTable)
+        heads = [str(c.label) for c in grid.ordered_columns]
+        assert "share%" in heads and "share_pct" not in heads  # the theme view too
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert screen.view == "transcript"
+        heads = [str(c.label) for c in grid.ordered_columns]
+        assert heads == ["theme", "transcript", "codings", "segments", "words", "chars",
+                         "share%", "words%"]
+        caption = screen.query_one("#counts-caption")
+        said = " ".join(" ".join(caption.render_line(y).text.split())
+                        for y in range(caption.size.height))
+        assert "in every row: transcripts 1, participants 1" in said
+        with open_store(path) as store:
+            core = theme_counts(ReportData(store, "ana"), by="transcript").rows
+        row = [str(v) for v in grid.get_row_at(1)]
+        assert row[1:5] == ["alpha", str(core[1].figures.codings),
+                            str(core[1].figures.segments), str(core[1].figures.words)]
+        assert core[1].figures.codings == 1 and core[1].figures.transcripts == 1
+        await pilot.press("v")  # by participant: the same
+        await settle(app, pilot)
+        assert "transcripts" not in screen.shown.columns
+        await pilot.press("v")  # by coder the columns count: kept
+        await settle(app, pilot)
+        assert screen.view == "coder" and "transcripts" in screen.shown.columns
+        assert "in every row" not in screen.shown.caption
