@@ -162,3 +162,40 @@ async def test_counts_by_transcript_leave_out_the_columns_of_ones(tmp_path: Path
         await settle(app, pilot)
         assert screen.view == "coder" and "transcripts" in screen.shown.columns
         assert "in every row" not in screen.shown.caption
+
+
+# ------------------------------------------------------- the memo box names its target
+async def test_the_memo_box_names_the_theme_or_coding_it_is_on(tmp_path: Path) -> None:
+    """`M`, then a theme from the list, opened a box titled "Memo on the theme (yours
+    only)": which theme, of the two or three offered, was not said."""
+    from qualcoder_ahp.tui.screens.modals import MemoModal
+    from tests.tui.conftest import build_project
+
+    path = tmp_path / "p.db"
+    build_project(path)
+    app = make_app(path, coder="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        current = app.screen.session.current
+        assert current is not None and current.theme_id == "winding"
+        await pilot.press("a")  # accepted: a coding of Winding route under the cursor
+        await pilot.pause()
+        await pilot.press("p", "M")  # back on it; memo on…
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the coding first, then its theme
+        await pilot.pause()
+        assert isinstance(app.screen, MemoModal)
+        assert app.screen.title_text == "Memo on the theme Winding route (yours only)"
+        await pilot.press(*"Not always planned", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("M", "enter")  # the coding itself
+        await pilot.pause()
+        assert isinstance(app.screen, MemoModal)
+        assert app.screen.title_text.startswith(
+            "Memo on the coding Winding route \u2014 \u201cIt was a winding route")
+        await pilot.press("escape")
+        await pilot.pause()
+    with open_store(path) as store:
+        assert store.memo("ana", "theme", "winding") == "Not always planned"

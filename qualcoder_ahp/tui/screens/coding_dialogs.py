@@ -164,14 +164,20 @@ class CodingDialogs:
                 choices.append((f"theme:{theme_id}", f"Theme: {session.themes[theme_id].name}"))
         choices.append((f"transcript:{session.transcript_id}",
                         f"Transcript: {session.info.name}"))
-        self.app.push_screen(ChoiceModal("Memo on…", choices), self._memo_on)
+        named = dict(choices)
+        self.app.push_screen(ChoiceModal("Memo on…", choices),
+                             lambda choice: self._memo_on(choice, named.get(choice or "")))
 
-    def _memo_on(self, choice: str | None) -> None:
+    def _memo_on(self, choice: str | None, label: str | None = None) -> None:
+        """Write the memo on ``choice``; the box's title names it as the list did
+        (``Memo on the theme Role ambiguity``: "Memo on the theme" left the researcher
+        to remember which of the themes offered had been picked)."""
         from qualcoder_ahp.tui.screens.modals import MemoModal
 
         if not choice:
             return
         kind, _, target = choice.partition(":")
+        what = (label or "").partition(": ")[2]
         current = self.store.memo(self.coder, kind, target) or ""
 
         def save(text: str | None) -> None:
@@ -185,7 +191,8 @@ class CodingDialogs:
                 self.notify(f"Memo on the {kind} saved." if text.strip()
                             else f"Memo on the {kind} cleared.", markup=False)
 
-        self.app.push_screen(MemoModal(f"Memo on the {kind} (yours only)", current), save)
+        self.app.push_screen(MemoModal(f"Memo on the {kind}{' ' + what if what else ''} "
+                                       "(yours only)", current), save)
 
     def action_search(self) -> None:
         """Search the transcript text."""
