@@ -199,3 +199,37 @@ async def test_the_memo_box_names_the_theme_or_coding_it_is_on(tmp_path: Path) -
         await pilot.pause()
     with open_store(path) as store:
         assert store.memo("ana", "theme", "winding") == "Not always planned"
+
+
+# ------------------------------------------------ a selection says how much it holds
+async def test_a_selection_says_how_many_sentences_and_what_next(tmp_path: Path) -> None:
+    """`v` and `↓ ↓` said "Selecting sentences (v to stop)": not how many were held, nor
+    that c codes them; the count came only in c's picker."""
+    from tests.tui.conftest import build_project, screen_text
+
+    path = tmp_path / "p.db"
+    build_project(path)
+    app = make_app(path, coder="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        sentences = screen.session.sentences
+        first = screen.session.cursor
+        await pilot.press("v")
+        await pilot.pause()
+        assert "Selecting sentences: 1 (↓ ↑ extend, c codes, v stops)" in screen_text(app)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert "Selecting sentences: 3 (↓ ↑ extend, c codes, v stops)" in screen_text(app)
+        await pilot.press("up")
+        await pilot.pause()
+        assert "Selecting sentences: 2 (" in screen_text(app)
+        await pilot.press("c", *"serendip", "enter")
+        await pilot.pause()
+    with open_store(path) as store:
+        [coding] = store.codings(coder="ana")
+        assert coding.theme_id == "serendipity"
+        assert (coding.start, coding.end) == (sentences[first].start,
+                                              sentences[first + 1].end)

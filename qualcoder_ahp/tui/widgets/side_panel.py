@@ -44,7 +44,11 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern],
     if sug is None:
         span = session.span
         if session.anchor is not None:
-            out.append("Selecting sentences (v to stop)\n", style=ink("undecided", dark, bold=True))
+            # How much is selected, and what comes next ("Selecting sentences (v to
+            # stop)" left both to be guessed until c's picker counted them).
+            n = abs(session.cursor - session.anchor) + 1
+            out.append(f"Selecting sentences: {n}", style=ink("undecided", dark, bold=True))
+            out.append(" (↓ ↑ extend, c codes, v stops)\n")
         elif span is not None:
             out.append(f"Cursor: sentence {session.cursor + 1}/{len(session.sentences)}\n")
         if session.suggestions:
