@@ -233,3 +233,33 @@ async def test_a_selection_says_how_many_sentences_and_what_next(tmp_path: Path)
         assert coding.theme_id == "serendipity"
         assert (coding.start, coding.end) == (sentences[first].start,
                                               sentences[first + 1].end)
+
+
+# ------------------------------------- the framework cell shows where Tab put the keys
+async def test_tab_to_a_cell_s_codings_is_seen(tmp_path: Path) -> None:
+    """Tab from the summary box to the codings only took the colour off the box's border:
+    nothing marked the codings as where ↓ and PgDn now act, and the line still said
+    "Tab: the codings". The codings are now marked (a bar at their left) and the line
+    says how to get back; the summary written before is kept and saved."""
+    path = _framework_project(tmp_path)
+    app = make_app(path, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_cell(app, pilot, 0, 1)  # P01 x serendipity
+        screen = app.screen
+        quotes = screen.query_one("#cell-quotes")
+        state = screen.query_one("#cell-state")
+        assert "Tab: the codings" in str(state.render())
+        assert quotes.styles.border_left[0] in ("", "blank", "none")
+        await pilot.press(*"Luck", "tab")
+        await pilot.pause()
+        assert quotes.has_focus
+        assert quotes.styles.border_left[0] == "thick"
+        assert str(state.render()).endswith("not saved \u00b7 ctrl+s saves \u00b7 Tab: back to "
+                                            "the summary")
+        await pilot.press("tab")
+        await pilot.pause()
+        assert not quotes.has_focus and "Tab: the codings" in str(state.render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    with open_store(path) as store:
+        assert store.cell_summary("alice", store.find_case("P01"), "serendipity") == "Luck"
