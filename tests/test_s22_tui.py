@@ -263,3 +263,39 @@ async def test_tab_to_a_cell_s_codings_is_seen(tmp_path: Path) -> None:
         await pilot.pause()
     with open_store(path) as store:
         assert store.cell_summary("alice", store.find_case("P01"), "serendipity") == "Luck"
+
+
+# ---------------------------------------------- the reconcile filter says what it does
+async def test_the_reconcile_filter_says_what_it_shows_and_its_figures(tmp_path: Path) -> None:
+    """`f` on the reconcile screen opened "Reconcile only: a theme and a transcript
+    (undecided/all)": as if both had to be picked, the figures unexplained. It says
+    what it does now; choosing a theme still filters, and stores nothing."""
+    from textual.widgets import Label
+
+    from qualcoder_ahp.tui.screens.reconcile import ReconcileFilter, ReconcileScreen
+    from tests.tui.test_reconcile_walk import four_disagreements, where
+
+    path = tmp_path / "r.db"
+    with open_store(path) as store:
+        four_disagreements(store)
+    before = _events(path)
+    app = make_app(path, coder="asha")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReconcileScreen)
+        await pilot.press("f")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ReconcileFilter)
+        label = dialog.query(Label).first()
+        said = " ".join(" ".join(label.render_line(y).text.split())
+                        for y in range(label.size.height))
+        assert said.startswith("Show only one theme's disagreements, one transcript's, or "
+                               "both (beside each: undecided / all of its disagreements).")
+        assert said.endswith("Escape cancels") and label.size.height <= 3
+        await pilot.press("down", "down", "enter")  # Board mandate, every transcript
+        await pilot.pause()
+        assert where(app)[0] == "mandate"
+    assert _events(path) == before
