@@ -299,3 +299,26 @@ async def test_the_reconcile_filter_says_what_it_shows_and_its_figures(tmp_path:
         await pilot.pause()
         assert where(app)[0] == "mandate"
     assert _events(path) == before
+
+
+# ------------------------------------------- the codebook pane says what its figures are
+async def test_the_codebook_pane_says_its_figures_are_your_codings(tmp_path: Path) -> None:
+    """The coding screen's codebook pane was headed "Codebook (here/all)", its "1/1"
+    beside a theme read like "Decided 1/78" above it. It says whose codings, where."""
+    from tests.tui.conftest import build_project, screen_text
+
+    path = tmp_path / "p.db"
+    build_project(path)
+    app = make_app(path, coder="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        panel = app.screen.query_one("#codebook-panel")
+        first = panel.render_line(0).text.rstrip()
+        assert first == "Codebook: your codings here/all"
+        assert "Winding route 1/1" in screen_text(app)
+    with open_store(path) as store:
+        assert [c.theme_id for c in store.codings(coder="ana")] == ["winding"]

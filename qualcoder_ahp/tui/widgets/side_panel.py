@@ -138,7 +138,9 @@ def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[st
     takes one line with its counts (a wrapped count pushed themes off the panel).
     """
     out = Text()
-    out.append("Codebook (here/all)\n", style="bold")
+    # What the two figures are ("Codebook (here/all)" left a new coder reading "1/1" as
+    # one of one, as "Decided 1/78" above it reads).
+    out.append("Codebook: your codings here/all\n", style="bold")
     if not themes:
         out.append("No themes yet: L loads a codebook, or c names a theme as you "
                    "code.\n", style="dim")
