@@ -322,3 +322,47 @@ async def test_the_codebook_pane_says_its_figures_are_your_codings(tmp_path: Pat
         assert "Winding route 1/1" in screen_text(app)
     with open_store(path) as store:
         assert [c.theme_id for c in store.codings(coder="ana")] == ["winding"]
+
+
+# ---------------------- Escape at a new theme's folder goes back to the picker, name kept
+async def test_escape_at_the_new_theme_s_folder_goes_back_to_the_picker(
+        tmp_path: Path) -> None:
+    """`c`, a new name, ctrl+n, then Escape at "where does it go?" closed everything and
+    the name typed was gone: one step back is the picker, the name still in its box.
+    Nothing is stored until a folder is chosen."""
+    from textual.widgets import Input
+
+    from qualcoder_ahp.tui.screens.coding import CodingScreen
+    from qualcoder_ahp.tui.screens.modals import ChoiceModal, ThemePickerModal
+    from tests.tui.conftest import build_project
+
+    path = tmp_path / "p.db"
+    build_project(path)
+    before = _events(path)
+    app = make_app(path, coder="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("c", *"Gumption", "ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)  # the folder it goes in
+        await pilot.press("escape")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, ThemePickerModal)
+        assert picker.query_one("#theme-query", Input).value == "Gumption"
+        assert picker.title_text == "Code the suggestion's sentence with\u2026"
+        assert _events(path) == before  # nothing made
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("enter")  # the first place offered
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("c", *"Other", "ctrl+n", "escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+    with open_store(path) as store:
+        made = [t for t in store.themes() if t.name in ("Gumption", "Other")]
+        assert [t.name for t in made] == ["Gumption"]
+        assert [c.theme_id for c in store.codings(coder="ana")] == [made[0].id]
