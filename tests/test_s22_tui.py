@@ -223,6 +223,7 @@ async def test_a_selection_says_how_many_sentences_and_what_next(tmp_path: Path)
         await pilot.press("down", "down")
         await pilot.pause()
         assert "Selecting sentences: 3 (↓ ↑ extend, c codes, v stops)" in screen_text(app)
+        assert "No suggestion selected" not in screen_text(app)  # said once, above
         await pilot.press("up")
         await pilot.pause()
         assert "Selecting sentences: 2 (" in screen_text(app)

@@ -52,8 +52,9 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern],
         elif span is not None:
             out.append(f"Cursor: sentence {session.cursor + 1}/{len(session.sentences)}\n")
         if session.suggestions:
-            out.append("No suggestion selected: n/p to walk them, c to code by hand.\n",
-                       style="dim")
+            if session.anchor is None:  # selecting: the line above says what c does
+                out.append("No suggestion selected: n/p to walk them, c to code by hand.\n",
+                           style="dim")
         elif not any(t.codable for t in session.themes.values()):
             out.append("No codebook loaded yet: press L to load one, then S on the "
                        "transcripts screen (t).\n", style="dim")
