@@ -23,6 +23,7 @@ file read as columns.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from qualcoder_ahp.importers.blocks import PARA, TIME, Block, clock_time
@@ -159,16 +160,27 @@ def _pipe_rows(blocks: list[Block]) -> list[Block] | None:
     rule left out; None when no line is such a row."""
     if not any(_PIPE_ROW.match(x) for b in blocks if b.kind == PARA for x in b.lines):
         return None
-    out: list[Block] = []
-    for block in blocks:
-        if block.kind != PARA or block.speaker:
-            out.append(block)
-            continue
+
+    def unpiped(block: Block, out: list[Block]) -> None:
         lines = [x for x in block.lines if not _PIPE_RULE.match(x)]
         lines = ["\t".join(c.strip() for c in m.group("cells").split("|"))
                  if (m := _PIPE_ROW.match(x)) else x for x in lines]
         if lines:
             out.append(Block(lines, block.kind, block.speaker, block.time))
+
+    return _each_unlabelled(blocks, unpiped)
+
+
+def _each_unlabelled(blocks: list[Block],
+                     rewrite: Callable[[Block, list[Block]], None]) -> list[Block]:
+    """The blocks, each paragraph no speaker label claimed given to ``rewrite`` (which
+    appends what it becomes to the blocks so far); every other block kept as it is."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind != PARA or block.speaker:
+            out.append(block)
+        else:
+            rewrite(block, out)
     return out
 
 
@@ -207,11 +219,8 @@ def _tab_blocks(blocks: list[Block]) -> list[Block]:
     if (len(named) < 2 or len({r.speaker for r in named}) < 2
             or 2 * (len(rows) + headings) <= len(lines)):
         return blocks
-    out: list[Block] = []
-    for block in blocks:
-        if block.kind != PARA or block.speaker:
-            out.append(block)
-            continue
+
+    def rows_read(block: Block, out: list[Block]) -> None:
         plain: list[str] = []
         for line in block.lines:
             if _heading_row(line):
@@ -233,4 +242,5 @@ def _tab_blocks(blocks: list[Block]) -> list[Block]:
             out.append(Block([row.text], speaker=row.speaker, time=row.time))
         if plain:
             out.append(Block(plain))
-    return out
+
+    return _each_unlabelled(blocks, rows_read)

@@ -185,7 +185,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
 
     def _status(self) -> Text:
         """Name, coder, progress and search hits; a long file name (then a long search)
-        is shortened so the figures stay on an 80-column screen."""
+        is shortened so the figures stay on an 80-column screen. The coder, named in the
+        header too, gives way to a search's words ("board" read "boa…" at 80 columns)."""
         session = self.session
         decided, total = session.progress()
         rest = (f" coder {self.coder} · decided {decided}/{total} · "
@@ -198,8 +199,13 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             # Which hit the cursor is on ("5 hits" said how many, not where ; had got to).
             hits = (f"”: hit {number} of {found}" if number is not None and found > 1
                     else f"”: {found} hit{'' if found == 1 else 's'}")
-            # What the search's words may take, the name keeping its 12 columns.
-            room = width - 2 - min(len(name), 12) - len(rest) - len(" · search “") - len(hits)
+
+            def room_left() -> int:  # for the search's words, the name keeping 12 columns
+                return (width - 2 - min(len(name), 12) - len(rest) - len(" · search “")
+                        - len(hits))
+            if len(query) > room_left():
+                rest = rest.replace(f" coder {self.coder} ·", "", 1)
+            room = room_left()
             if len(query) > room:
                 query = query[:max(1, room - 1)] + "…"
             rest += f" · search “{query}{hits}"

@@ -48,39 +48,54 @@ class CodingDialogs:
         exactly that span: a coder learnt only afterwards that "the marked text" had been
         the current suggestion's sentence.
         """
-        from qualcoder_ahp.tui.screens.modals import ThemePickerModal
-
         try:
             span, what = self.session.pending()
         except UserError as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
+        self._pick_theme(span, what)
+
+    def _pick_theme(self, span: Span, what: str, typed: str = "") -> None:
+        """The theme picker for ``span`` (``what``: its title's words), its box holding
+        ``typed``."""
+        from qualcoder_ahp.tui.screens.modals import ThemePickerModal
+
         themes = self.store.themes()
         paths = {t.id: self.store.theme_path(t.id) for t in themes}
         self.app.push_screen(
             ThemePickerModal(themes, paths, f"Code {what} with…", allow_new=True,
-                             quote=self.session.text[span.start:span.end]),
-            lambda theme_id: self._code_with(theme_id, span))
+                             quote=self.session.text[span.start:span.end], typed=typed),
+            lambda theme_id: self._code_with(theme_id, span, what))
 
-    def _code_with(self, theme_id: str | None, span: Span | None = None) -> None:
+    def _code_with(self, theme_id: str | None, span: Span | None = None,
+                   what: str | None = None) -> None:
         from qualcoder_ahp.tui.screens.modals import NEW_THEME
 
         if theme_id and theme_id.startswith(NEW_THEME):
-            self._ask_parent(theme_id[len(NEW_THEME):], span)
+            self._ask_parent(theme_id[len(NEW_THEME):], span, what)
         elif theme_id:
             coding = self._do(lambda: self.session.code(theme_id, span), counts=True)
             if coding is not None:
                 self.notify(f"Coded: {self.session.themes[theme_id].name}", markup=False)
 
     # ------------------------------------------------------------------ a new theme
-    def _ask_parent(self, name: str, span: Span | None = None) -> None:
-        """Where the new theme goes: the top level or one of the codebook's folders."""
+    def _ask_parent(self, name: str, span: Span | None = None, what: str | None = None,
+                    ) -> None:
+        """Where the new theme goes: the top level or one of the codebook's folders.
+        Escape there goes back to the picker, the name still typed (it closed both, and
+        the name was gone), when the picker came from ``c`` (``what`` its words)."""
         from qualcoder_ahp.tui.screens.modals import new_theme_place
 
         themes = self.store.themes()
         paths = {t.id: self.store.theme_path(t.id) for t in themes}
-        self.app.push_screen(new_theme_place(name, themes, paths),
-                             lambda parent: self._add_theme(name, parent, span))
+
+        def placed(parent: str | None) -> None:
+            if parent is None and span is not None and what is not None:
+                self._pick_theme(span, what, name)
+            else:
+                self._add_theme(name, parent, span)
+
+        self.app.push_screen(new_theme_place(name, themes, paths), placed)
 
     def _add_theme(self, name: str, parent: str | None, span: Span | None = None) -> None:
         if parent is None:  # Escape: nothing made
@@ -164,14 +179,20 @@ class CodingDialogs:
                 choices.append((f"theme:{theme_id}", f"Theme: {session.themes[theme_id].name}"))
         choices.append((f"transcript:{session.transcript_id}",
                         f"Transcript: {session.info.name}"))
-        self.app.push_screen(ChoiceModal("Memo on…", choices), self._memo_on)
+        named = dict(choices)
+        self.app.push_screen(ChoiceModal("Memo on…", choices),
+                             lambda choice: self._memo_on(choice, named.get(choice or "")))
 
-    def _memo_on(self, choice: str | None) -> None:
+    def _memo_on(self, choice: str | None, label: str | None = None) -> None:
+        """Write the memo on ``choice``; the box's title names it as the list did
+        (``Memo on the theme Role ambiguity``: "Memo on the theme" left the researcher
+        to remember which of the themes offered had been picked)."""
         from qualcoder_ahp.tui.screens.modals import MemoModal
 
         if not choice:
             return
         kind, _, target = choice.partition(":")
+        what = (label or "").partition(": ")[2]
         current = self.store.memo(self.coder, kind, target) or ""
 
         def save(text: str | None) -> None:
@@ -185,7 +206,8 @@ class CodingDialogs:
                 self.notify(f"Memo on the {kind} saved." if text.strip()
                             else f"Memo on the {kind} cleared.", markup=False)
 
-        self.app.push_screen(MemoModal(f"Memo on the {kind} (yours only)", current), save)
+        self.app.push_screen(MemoModal(f"Memo on the {kind}{' ' + what if what else ''} "
+                                       "(yours only)", current), save)
 
     def action_search(self) -> None:
         """Search the transcript text."""

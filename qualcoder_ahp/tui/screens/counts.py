@@ -51,6 +51,12 @@ NAME_WIDTH = 30
 A longer name ends in "…"; the line under the table shows it whole, with its id."""
 
 
+HEADINGS = {"share_pct": "share%", "words_pct": "words%"}
+"""Column headings as `qcahp counts` prints them (``share_pct`` is a file's column id,
+not a word a researcher reads); the share of the transcripts' text coded, by characters
+and by words."""
+
+
 @dataclass(frozen=True)
 class CountsTable:
     """What the screen shows: a caption, column labels and rows of cell text."""
@@ -172,10 +178,22 @@ def counts_table(store: Store, view: str, coder: str | None,
     sheet = ex.counts_sheet(report)
     # Names, as in the codebook, where researchers look for a theme; the id (what
     # `qcahp ... --theme ID` takes) is on the line under the table.
+    texts = _texts(sheet)
     keep = [i for i, c in enumerate(sheet.columns) if c not in ("theme", "path")]
+    caption = sheet.title
+    if view in ("transcript", "participant"):
+        # A row is one transcript (or participant): its transcripts and participants
+        # columns say 1 in every row and pushed the words and shares off an 80-column
+        # screen. Left out, and said once, as `qcahp counts` says under its table.
+        same = [i for i in keep if sheet.columns[i] in ("transcripts", "participants")
+                and texts and len({cells[i] for cells in texts}) == 1]
+        if same:
+            keep = [i for i in keep if i not in same]
+            caption += " · in every row: " + ", ".join(
+                f"{sheet.columns[i]} {texts[0][i]}" for i in same)
     rows = [[theme_label(data.theme(r.theme_id).name, r.depth), *(cells[i] for i in keep)]
-            for r, cells in zip(report.rows, _texts(sheet), strict=True)]
-    return CountsTable(sheet.title, ["theme", *(sheet.columns[i] for i in keep)], rows,
+            for r, cells in zip(report.rows, texts, strict=True)]
+    return CountsTable(caption, ["theme", *(sheet.columns[i] for i in keep)], rows,
                        [(r.theme_id, r.path) for r in report.rows], *scope)
 
 
@@ -212,7 +230,7 @@ class CountsScreen(FollowsStore, Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    CountsScreen #counts-caption { padding: 0 1; color: $text-muted; }
+    CountsScreen #counts-caption { padding: 0 1; color: $text-muted; width: 100%; }
     CountsScreen DataTable { height: 1fr; }
     CountsScreen #counts-theme { padding: 0 1; color: $text-muted; height: 1; }
     CountsScreen #counts-selection { padding: 0 1; height: auto; width: 1fr; }
@@ -328,7 +346,7 @@ class CountsScreen(FollowsStore, Screen[None]):
         same_view = self.shown is not None and self.shown.columns == table.columns
         row = grid.cursor_row if same_view else 0
         grid.clear(columns=True)
-        grid.add_columns(*table.columns)
+        grid.add_columns(*(HEADINGS.get(c, c) for c in table.columns))
         # Figures right-aligned, as in the CLI table; theme names and labels left.
         grid.add_rows([[Text(cell, justify="right") if _NUMERIC.match(cell) else cell
                         for cell in row] for row in table.rows])

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -401,7 +401,10 @@ class FrameworkCellScreen(Screen[None]):
 
     DEFAULT_CSS = """
     FrameworkCellScreen #cell-title { padding: 0 1; height: auto; width: 100%; text-style: bold; }
-    FrameworkCellScreen #cell-quotes { height: 1fr; min-height: 4; padding: 0 1; }
+    FrameworkCellScreen #cell-quotes { height: 1fr; min-height: 4; padding: 0 1;
+                                       border-left: blank; }
+    FrameworkCellScreen #cell-quotes:focus { border-left: thick $accent; }
+    FrameworkCellScreen:light #cell-quotes:focus { border-left: thick $primary; }
     FrameworkCellScreen #cell-state { padding: 0 1; height: 1; color: $text-muted; }
     FrameworkCellScreen #cell-summary { height: 8; }
     """
@@ -446,12 +449,16 @@ class FrameworkCellScreen(Screen[None]):
 
     def _quotes_text(self) -> Text:
         """Each coding: where it is (transcript, turn, time, speaker, coder), then the
-        quote; plain text (a transcript's ``[bold]`` shows as typed)."""
+        quote; plain text (a transcript's ``[bold]`` shows as typed). A transcript with
+        the case's name is named once, in the title (``physio_helen``'s interview
+        ``physio_helen``: ``turn 4, Helen``), as the matrix's references name it; a
+        participant's second interview, or a quote with no turn, is still named."""
         if not self.quotes:
             return Text("No codings of this theme in this case.", style="dim")
         text = Text()
         for n, q in enumerate(self.quotes):
-            where = [q.transcript]
+            where = [] if q.transcript == self.case.label and q.turn is not None else \
+                [q.transcript]
             if q.turn is not None:
                 where.append(f"turn {q.turn}" + (f" ({q.time})" if q.time else ""))
             if q.speaker:
@@ -487,8 +494,17 @@ class FrameworkCellScreen(Screen[None]):
             state = f"Summary by {self.coder}"
         else:
             state = f"Summary by {self.coder}: none yet \u00b7 ctrl+s saves"
-        # Tab moves between the box and the codings (PgUp PgDn read them).
-        self.query_one("#cell-state", Label).update(Text(f"{state} \u00b7 Tab: the codings"))
+        # Tab moves between the box and the codings (PgUp PgDn read them); where the
+        # keys are now is said here and marked beside the codings (a Tab to them only
+        # took the colour off the box's border).
+        reading = self.query_one("#cell-quotes").has_focus
+        where = "Tab: back to the summary" if reading else "Tab: the codings"
+        self.query_one("#cell-state", Label).update(Text(f"{state} \u00b7 {where}"))
+
+    @on(events.DescendantFocus)
+    @on(events.DescendantBlur)
+    def _focus_moved(self) -> None:
+        self._show_state()
 
     def action_save(self) -> None:
         """Store the summary (committed before the screen says saved), without the

@@ -203,8 +203,10 @@ class ThemePickerModal(FitsLists, ModalScreen[str | None]):
 
     def __init__(self, themes: list[Theme], paths: dict[str, str], title: str,
                  allow_new: bool = False, preselect: str | None = None,
-                 hint: str = PICK_HINT, quote: str | None = None) -> None:
+                 hint: str = PICK_HINT, quote: str | None = None, typed: str = "") -> None:
         super().__init__()
+        self.typed = typed
+        """What the search box starts with (a new theme's name, back from its folder)."""
         self.quote = quote
         """The text the chosen theme will code, shown under the title (None: no line)."""
         self.hint = hint
@@ -236,11 +238,11 @@ class ThemePickerModal(FitsLists, ModalScreen[str | None]):
                                  "you typed a new theme."), classes="hint")
             else:
                 yield Label(Text(self.hint), classes="hint")
-            yield Input(placeholder="type to filter themes", id="theme-query")
+            yield Input(self.typed, placeholder="type to filter themes", id="theme-query")
             yield OptionList(id="theme-options")
 
     def on_mount(self) -> None:
-        self._fill("")
+        self._fill(self.typed)
         if self.preselect is not None:
             options = self.query_one("#theme-options", OptionList)
             try:

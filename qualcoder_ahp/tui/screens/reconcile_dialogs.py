@@ -83,8 +83,11 @@ class ReconcileFilter(FitsLists, ModalScreen[tuple[str | None, int | None] | Non
     def compose(self) -> ComposeResult:
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog filter"):
-            yield Label("Reconcile only: a theme and a transcript (undecided/all). Tab "
-                        "switches, Enter applies, Escape cancels")
+            # "Reconcile only: a theme and a transcript (undecided/all)" read as an
+            # order to pick both, and left the figures to be guessed.
+            yield Label("Show only one theme's disagreements, one transcript's, or both "
+                        "(beside each: undecided / all of its disagreements). Tab switches "
+                        "lists, Enter applies, Escape cancels")
             with Horizontal():
                 yield OptionList(*self._theme_options(), id="filter-theme")
                 yield OptionList(*self._transcript_options(), id="filter-transcript")

@@ -44,12 +44,17 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern],
     if sug is None:
         span = session.span
         if session.anchor is not None:
-            out.append("Selecting sentences (v to stop)\n", style=ink("undecided", dark, bold=True))
+            # How much is selected, and what comes next ("Selecting sentences (v to
+            # stop)" left both to be guessed until c's picker counted them).
+            n = abs(session.cursor - session.anchor) + 1
+            out.append(f"Selecting sentences: {n}", style=ink("undecided", dark, bold=True))
+            out.append(" (↓ ↑ extend, c codes, v stops)\n")
         elif span is not None:
             out.append(f"Cursor: sentence {session.cursor + 1}/{len(session.sentences)}\n")
         if session.suggestions:
-            out.append("No suggestion selected: n/p to walk them, c to code by hand.\n",
-                       style="dim")
+            if session.anchor is None:  # selecting: the line above says what c does
+                out.append("No suggestion selected: n/p to walk them, c to code by hand.\n",
+                           style="dim")
         elif not any(t.codable for t in session.themes.values()):
             out.append("No codebook loaded yet: press L to load one, then S on the "
                        "transcripts screen (t).\n", style="dim")
@@ -134,7 +139,9 @@ def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[st
     takes one line with its counts (a wrapped count pushed themes off the panel).
     """
     out = Text()
-    out.append("Codebook (here/all)\n", style="bold")
+    # What the two figures are ("Codebook (here/all)" left a new coder reading "1/1" as
+    # one of one, as "Decided 1/78" above it reads).
+    out.append("Codebook: your codings here/all\n", style="bold")
     if not themes:
         out.append("No themes yet: L loads a codebook, or c names a theme as you "
                    "code.\n", style="dim")
