@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -189,3 +191,138 @@ def test_a_db_in_a_folder_that_is_not_there_says_so(tmp_path: Path) -> None:
     # was: "no project database here", which read as if the folder were right
     assert f"no project database here (there is no folder {tmp_path / 'Studies'})" in line
     assert not (tmp_path / "Studies").exists()
+
+
+# ------------------------------------------------- Ctrl+C while the command loads
+def test_ctrl_c_inside_a_class_being_loaded_is_one_line(tmp_path: Path) -> None:
+    """A Ctrl+C that lands while Python builds a class (a dataclass's fields call
+    ``__set_name__``) as `qcahp` loads its modules."""
+    script = tmp_path / "load.py"
+    script.write_text(
+        "import importlib.util, os, signal\n"
+        f"spec = importlib.util.spec_from_file_location('starting', "
+        f"{str(REPO / 'qualcoder_ahp' / 'cli' / 'starting.py')!r})\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)\n"
+        "class Field:\n"
+        "    def __set_name__(self, owner, name):\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        for _ in range(10000):\n"
+        "            pass\n"
+        "class Report:\n"
+        "    paragraphs = Field()\n"
+        "print('went on')\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=60)
+    # was: "RuntimeError: Error calling __set_name__ on 'Field' instance 'paragraphs'",
+    # a traceback and exit 1, under the line that said "nothing was done"
+    assert (done.returncode, done.stdout) == (130, "")
+    assert done.stderr == "Interrupted while starting: nothing was done.\n"
+
+
+# --------------------------------------------------------------- codebook export
+@pytest.mark.parametrize(("name", "says"), [
+    ("codes.csv", "the codebook is written as YAML, not .csv: name the file codes.yaml (or "
+                  ".yml), which `qcahp codebook load` reads back"),
+    ("codes.xlsx", "not .xlsx: name the file codes.yaml"),
+    ("codes", "the codebook is written as YAML: name the file codes.yaml"),
+])
+def test_codebook_export_refuses_a_file_that_would_not_load_back(
+        project: Path, tmp_path: Path, name: str, says: str) -> None:
+    before = state(project)
+    line = one_error(run("--db", str(project), "codebook", "export", str(tmp_path / name)))
+    # was: YAML written into codes.csv, exit 0 (Excel opened one garbled column, and
+    # `codebook load codes.csv` refused it)
+    assert line == f"Error: {tmp_path / name}: {says}" or says in line, line
+    assert not (tmp_path / name).exists()
+    assert state(project) == before
+    done = run("--db", str(project), "codebook", "export", str(tmp_path / "codes.YML"))
+    assert done.exit_code == 0, done.output
+
+
+def test_codebook_export_to_standard_output_by_name_does_not_wait(project: Path) -> None:
+    # was: it read the first line of /dev/stdout (its own output pipe) to see whether an
+    # earlier export wrote it, and waited for ever
+    done = subprocess.run([sys.executable, "-m", "qualcoder_ahp", "--db", str(project),
+                           "codebook", "export", "/dev/stdout"], capture_output=True,
+                          text=True, timeout=60, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert "themes:" in done.stdout and "written by `qcahp codebook export`" in done.stdout
+
+
+# ------------------------------------------------------------- a coder's name
+@pytest.mark.parametrize("command", [
+    ["decide", "{sid}", "accept", "--coder", "{who}"],
+    ["codebook", "add-theme", "Luck", "--coder", "{who}"],
+    ["codebook", "retire", "mandate", "--coder", "{who}"],
+    ["codebook", "edit-theme", "mandate", "--name", "Remit", "--coder", "{who}"],
+])
+@pytest.mark.parametrize("who", ["Ana", "ANA", " a na "])
+def test_a_coder_named_but_for_case_is_refused(project: Path, command: list[str],
+                                               who: str) -> None:
+    conn = sqlite3.connect(project)
+    (sid,) = conn.execute("SELECT max(id) FROM suggestions").fetchone()
+    conn.close()
+    before = state(project)
+    args = [a.replace("{sid}", str(sid)).replace("{who}", who) for a in command]
+    line = one_error(run("--db", str(project), *args))
+    # was: a second coder 'Ana' started silently, beside ana, and counted against her in
+    # every agreement figure
+    assert line == (f"Error: no coder {who.strip()!r} in this project, but there is 'ana' "
+                    "(the same name but for case or spaces): use --coder ana; nothing was "
+                    "changed")
+    assert state(project) == before
+
+
+def test_a_new_coder_is_still_taken_with_a_note(project: Path) -> None:
+    done = run("--db", str(project), "decide", "2", "reject", "--coder", "anna")
+    assert done.exit_code == 0, done.output
+    assert "note: 'anna' is a new coder in this project (coders so far: ana)" in done.stderr
+
+
+# ------------------------------------------------------- withdraw and redact typos
+@pytest.mark.parametrize(("args", "says"), [
+    (["withdraw", "--transcript", "stroy0", "--yes"],
+     "no transcript 'stroy0' in this project; did you mean 'story0'?"),
+    (["withdraw", "--participant", "p01", "--yes"],
+     "no participant 'p01' in this project; did you mean 'P01'? (participants: P00, P01)"),
+    (["withdraw", "--participant", "P01", "--transcript", "story", "--dry-run"],
+     "did you mean 'story0'?"),
+    (["redact", "--names", "{names}", "--transcript", "stroy1"],
+     "no transcript 'stroy1' in this project; did you mean 'story1'?"),
+])
+def test_withdraw_and_redact_name_the_likely_one(project: Path, tmp_path: Path,
+                                                 args: list[str], says: str) -> None:
+    (tmp_path / "names.txt").write_text("Leeds\n")
+    before = state(project)
+    line = one_error(run("--db", str(project),
+                         *[a.replace("{names}", str(tmp_path / "names.txt")) for a in args]))
+    assert says in line, line
+    assert state(project) == before
+
+
+# ----------------------------------------------- an output over an interview
+def test_an_output_never_replaces_an_imported_interview(tmp_path: Path) -> None:
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    story = folder / "p01.txt"
+    story.write_text("Interviewer: How did you start?\n\nAsha: By chance, really.\n")
+    copy = tmp_path / "p01 copy.txt"
+    copy.write_bytes(story.read_bytes())
+    db = tmp_path / "study.db"
+    assert run("--db", str(db), "import", str(story)).exit_code == 0
+    kept = story.read_bytes()
+    before = state(db)
+    for target in (story, copy):
+        line = one_error(run("--db", str(db), "show", "p01", "-o", str(target)))
+        # was: "Wrote the coded transcript p01 ... (replaced the old file)": the
+        # interview itself gone, the export in its place
+        assert line == (f"Error: {target}: that file holds the interview the transcript p01 "
+                        "was imported from, and an output never replaces an interview: give "
+                        "the output another file name")
+        assert target.read_bytes() == kept
+    assert state(db) == before
+    other = tmp_path / "notes.txt"
+    other.write_text("last week's export\n")  # any other file is replaced, as before
+    done = run("--db", str(db), "show", "p01", "-o", str(other))
+    assert done.exit_code == 0 and "(replaced the old file)" in done.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import getpass
+import hashlib
 import json
 import math
 import os
@@ -194,6 +195,36 @@ def login_name() -> str | None:
         return getpass.getuser()
     except (KeyError, OSError):
         return None
+
+
+def acting_coder(store: Store, coder: str, *, note: bool = True) -> str:
+    """The ``--coder`` of a command that writes as that coder (decide, a theme edit),
+    checked before anything is written; the name as the store keeps it (stripped).
+
+    A coder new to the project is how a second coder starts, so it is taken (with
+    ``note``, a note naming the coders so far); but a name that is a coder's but for
+    case or spaces
+    (``Ana``, ``ANA``, ``ana s`` for ``ana``) is refused: it silently started a second
+    coder, whose decisions then counted against the first in every agreement figure.
+
+    Raises:
+        UserError: the name differs from a coder's only by case or spaces.
+    """
+    from qualcoder_ahp.model.coders_store import fold_name, shell_arg
+
+    coder = coder.strip()
+    coders = store.coders()
+    if not coders or coder in coders:
+        return coder
+    same = [c for c in coders if fold_name(c) == fold_name(coder)]
+    if same:
+        raise UserError(f"no coder {coder!r} in this project, but there is {same[0]!r} (the "
+                        f"same name but for case or spaces): use --coder {shell_arg(same[0])};"
+                        " nothing was changed")
+    if note:
+        say(f"note: {coder!r} is a new coder in this project (coders so far: "
+            f"{', '.join(coders)})", fg="yellow")
+    return coder
 
 
 def _creates_project() -> bool:
@@ -670,6 +701,54 @@ def refuse_project_database(path: str | Path) -> None:
     if same or target in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         raise UserError("that is the project database: give the output another file name",
                         path=str(path))
+    source = _transcript_from(project, target)
+    if source is not None:
+        raise UserError(f"that file holds the interview the transcript {source} was "
+                        "imported from, and an output never replaces an interview: give the "
+                        "output another file name", path=str(path))
+
+
+SOURCE_CHECK_BYTES = 64 << 20
+"""Files up to this size replaced by an output are compared with the imported ones."""
+
+
+def _transcript_from(project: Project, target: Path) -> str | None:
+    """The transcript imported from the file ``target`` (an existing file), if any: the
+    file it was imported from, or a file with the same bytes (a copy of the interview).
+
+    ``qcahp show p01 -o interviews/p01.docx`` replaced the interview itself with the
+    coded export of it: a name that comes to mind first, and the original transcript
+    was gone (its text is in the project; its layout, comments and history not).
+    """
+    try:
+        size = target.stat().st_size if target.is_file() else None
+    except OSError:
+        return None
+    if size is None or not project.path.is_file():
+        return None
+    digest = None
+    if size <= SOURCE_CHECK_BYTES:
+        with contextlib.suppress(OSError):
+            digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    sql = "SELECT name, path, source_hash FROM transcripts ORDER BY name, version"
+    try:
+        if project._store is not None:
+            rows = project._store.conn.execute(sql).fetchall()
+        else:
+            conn = sqlite3.connect(f"{project.path.absolute().as_uri()}?mode=ro", uri=True)
+            try:
+                rows = conn.execute(sql).fetchall()
+            finally:
+                conn.close()
+    except sqlite3.Error:
+        return None  # not a project (yet), or unreadable: opening it says so
+    for name, source, source_hash in rows:
+        if digest is not None and digest == source_hash:
+            return str(name)
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            if os.path.samefile(source, target):
+                return str(name)
+    return None
 
 
 def write_output(path: str | Path, data: str | bytes, what: str, tail: str = "") -> None:
