@@ -363,9 +363,9 @@ def _what_file(path: Path, head: bytes) -> tuple[str, str]:
         return "a file of another program", ""
     if suffix in (".yaml", ".yml", ".jsonl"):
         return "a text file", "; a codebook goes in with `qcahp codebook load FILE`"
-    if suffix == ".csv":
-        return "a text file", ""
-    return "a text file", transcript
+    if suffix in (".txt", ".md", ".markdown", ".vtt", ".srt", ".text"):
+        return "a text file", transcript
+    return "a text file", ""
 
 
 WAIT_NOTICE_S = 1.0
