@@ -285,7 +285,7 @@ def test_a_new_coder_is_still_taken_with_a_note(project: Path) -> None:
     (["withdraw", "--transcript", "stroy0", "--yes"],
      "no transcript 'stroy0' in this project; did you mean 'story0'?"),
     (["withdraw", "--participant", "p01", "--yes"],
-     "no participant 'p01' in this project; did you mean 'P01'? (participants: P00, P01)"),
+     "no participant 'p01' in this project (participants: P00, P01); did you mean 'P01'?"),
     (["withdraw", "--participant", "P01", "--transcript", "story", "--dry-run"],
      "did you mean 'story0'?"),
     (["redact", "--names", "{names}", "--transcript", "stroy1"],
@@ -326,3 +326,36 @@ def test_an_output_never_replaces_an_imported_interview(tmp_path: Path) -> None:
     other.write_text("last week's export\n")  # any other file is replaced, as before
     done = run("--db", str(db), "show", "p01", "-o", str(other))
     assert done.exit_code == 0 and "(replaced the old file)" in done.stderr
+
+
+# ---------------------------------------------- the disk refusing an export half-way
+def _file_limit() -> None:  # in the child: writes past 35 KB fail (EFBIG), as a full disk
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (35_000, 35_000))  # -shm: 32 KiB
+
+
+@pytest.mark.parametrize("args", [["show", "story0", "-o", "{out}.docx"],
+                                  ["codebook", "show", "-o", "{out}.docx"]])
+def test_an_export_the_disk_refuses_leaves_the_old_file_and_no_part(
+        project: Path, tmp_path: Path, args: list[str]) -> None:
+    """Guard: the write goes to a temporary file that replaces the old one only when
+    whole, so a full disk leaves the last good export and nothing half-written."""
+    out = tmp_path / "exports" / "p"
+    out.parent.mkdir()
+    argv = [a.replace("{out}", str(out)) for a in args]
+    old = Path(argv[-1])
+    old.write_bytes(b"last week's export")
+    before = state(project)
+    done = subprocess.run([sys.executable, "-m", "qualcoder_ahp", "--db", str(project), *argv],
+                          capture_output=True, text=True, timeout=120, cwd=REPO,
+                          preexec_fn=_file_limit)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"Error: {old}: cannot write the ") and "too large" in line, line
+    assert old.read_bytes() == b"last week's export"
+    assert [p.name for p in out.parent.iterdir()] == [old.name]
+    assert state(project) == before

@@ -61,8 +61,8 @@ def _check_names(store: Store, participants: Sequence[str],
         if code not in known:
             near = closest(code, known)
             if near is not None:
-                raise UserError(f"no participant {code!r} in this project; did you mean "
-                                f"{near!r}? (participants: {', '.join(known)})")
+                raise UserError(f"no participant {code!r} in this project (participants: "
+                                f"{', '.join(known)}); did you mean {near!r}?")
     for ref in transcripts:
         find_transcript(store, ref)
 
