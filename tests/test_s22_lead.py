@@ -66,3 +66,40 @@ def test_a_new_coder_is_taken_with_a_note(project: Path, command: list[str]) -> 
     conn = sqlite3.connect(project)
     assert {n for (n,) in conn.execute("SELECT name FROM coders")} == {"ana", "ben"}
     conn.close()
+
+
+def test_an_xlsx_declaring_entities_is_refused_before_openpyxl_reads_it(tmp_path: Path) -> None:
+    """openpyxl reads the parts with the standard library's parser, which expands
+    internal entities: a billion-laughs sheet of a few KB must be refused, not read."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Speaker", "Text"])
+    book.active.append(["Hannah", "How did it start?"])
+    plain = io.BytesIO()
+    book.save(plain)
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i else b"&lol;")
+                                                   * 10) for i in range(1, 9))
+            + b"]>")
+    path = tmp_path / "p20.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = bomb + (data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data)
+            out.writestr(item, data)
+    db = tmp_path / "p.db"
+    good = tmp_path / "p01.txt"
+    good.write_text("Interviewer: How?\n\nHelen: Fine.\n", encoding="utf-8")
+    assert run("--db", str(db), "import", str(good)).exit_code == 0
+    before = state(db)
+    done = run("--db", str(db), "import", str(path))
+    assert done.exit_code == 1, done.output
+    assert [x for x in done.output.splitlines() if x.startswith("failed")] == [
+        f"failed     {path}: not a valid Excel .xlsx file: xl/worksheets/sheet1.xml declares "
+        "XML entities, which no spreadsheet program writes; refused"]
+    assert state(db) == before
