@@ -548,6 +548,12 @@ class EventWords(EventLookups):
         return Described(f"withdrew {names}{by}: {', '.join(gone)}"
                          f" ({', '.join(counts)} removed)")
 
+    def _transcript_rename(self, event: dict[str, Any]) -> Described:
+        ids = [int(t) for t in event.get("transcript_ids") or [event["transcript_id"]]]
+        versions = f" ({plural(len(ids), 'version')})" if len(ids) > 1 else ""
+        by = f" (by {event['by']})" if event.get("by") else ""
+        return Described(f"renamed a transcript to {event['to']!r}{versions}{by}", ids)
+
     def _coder_rename(self, event: dict[str, Any]) -> Described:
         by = f" (by {event['by']})" if event.get("by") else ""
         return Described(f"renamed coder {event['from']!r} to {event['to']!r}{by}")
