@@ -443,7 +443,8 @@ def test_log_describes_a_refi_import(store: Store, tmp_path: Path) -> None:
     name = store.transcripts()[0].name
     [event] = log_json(path)
     assert event["kind"] == "refi_import" and event["coder"] == "Sam Researcher"
-    assert event["what"] == f"imported 6 codings and 1 memo from REFI-QDA {qdpx}"
+    # The file's name, not its path (tmp_path here; a researcher's home folder there).
+    assert event["what"] == f"imported 6 codings and 1 memo from REFI-QDA {qdpx.name}"
     assert event["transcripts"] == [name]
     assert set(event["themes"]) == {"serendipity", "career-route", "board-mandate"}
 
