@@ -131,3 +131,32 @@ def test_a_shared_participant_is_not_renamed(project):
     store = open_store(project)
     assert store.transcript("P07").participant == "physio_helen"
     store.close()
+
+
+@pytest.mark.parametrize(("label", "held"), [
+    ("physio_helen", ["Helen"]), ("helen-smith-2", ["Helen Smith"]), ("HELEN", ["Helen"]),
+    ("paramedic_marcus", ["Marcus"]), ("P07", []), ("helena_x", []), ("van_dam", []),
+])
+def test_names_in_a_transcript_name(label, held):
+    from qualcoder_ahp.privacy import NameRule, names_in_label
+
+    rules = [NameRule("Helen"), NameRule("Helen Smith"), NameRule("Marcus Smith"),
+             NameRule("Anna van Dijk")]
+    assert names_in_label(label, rules) == held
+
+
+def test_redact_points_out_transcript_names_that_hold_a_name(tmp_path):
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "physio_helen.txt").write_text(HELEN, encoding="utf-8")
+    (folder / "podiatrist_tom.txt").write_text(TOM, encoding="utf-8")
+    _run("import", str(folder))
+    (tmp_path / "names.txt").write_text("Helen\n", encoding="utf-8")
+    for dry in (["--dry-run"], []):
+        _, _, err = _run("redact", "--names", str(tmp_path / "names.txt"), "--all", *dry)
+        assert ("note: transcript 'physio_helen' is named after 'Helen'" in err
+                and "qcahp transcripts rename physio_helen NEW" in err), err
+        assert "podiatrist_tom" not in err
+    _run("transcripts", "rename", "physio_helen", "physio_P07")
+    _, _, err = _run("redact", "--names", str(tmp_path / "names.txt"), "--all")
+    assert "named after" not in err

@@ -11,7 +11,9 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    say,
 )
+from qualcoder_ahp.model.coders_store import shell_arg
 
 
 def register(cli: click.Group) -> None:
@@ -76,3 +78,10 @@ def register(cli: click.Group) -> None:
             click.secho(f"note: {name!r} {did} {name.lower()!r} in lower case "
                         f"{plural(n, 'time')}: that may be the ordinary word; --match-case "
                         f"replaces only {name!r} as written", fg="yellow", err=True)
+        for name, held in report.named.items():
+            # The name came from the file (physio_helen): in every quote, export and
+            # REFI-QDA file, whatever the text says.
+            said = " and ".join(repr(h) for h in held)
+            say(f"note: transcript {name!r} is named after {said} (its name or participant "
+                f"id): redaction changes the text, not names; `qcahp transcripts rename "
+                f"{shell_arg(name)} NEW` renames it.", fg="yellow")
