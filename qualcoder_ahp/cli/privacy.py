@@ -16,6 +16,19 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.model.coders_store import shell_arg
 
 
+def copies_note(project: Project, what: str) -> None:
+    """What a change inside the project cannot reach: its migration backups (listed),
+    coders' copies and files exported before now, which still hold ``what``."""
+    from qualcoder_ahp.cli.withdraw import backups
+
+    found = backups(project.path)
+    listed = f" ({', '.join(p.name for p in found)})" if found else ""
+    say(f"note: copies made before now still hold {what}: "
+        + (f"backups of {project.path.name}{listed}, " if found else "")
+        + "coders' copies of the project and exported files; delete or remake them",
+        fg="yellow")
+
+
 def register(cli: click.Group) -> None:
     """Add this module's commands to the qcahp group."""
 
@@ -78,6 +91,8 @@ def register(cli: click.Group) -> None:
             click.secho(f"note: {name!r} {did} {name.lower()!r} in lower case "
                         f"{plural(n, 'time')}: that may be the ordinary word; --match-case "
                         f"replaces only {name!r} as written", fg="yellow", err=True)
+        if report.redacted and not dry_run:
+            copies_note(project, "the names")
         for name, held in report.named.items():
             # The name came from the file (physio_helen): in every quote, export and
             # REFI-QDA file, whatever the text says.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from qualcoder_ahp.cli.common import Project, login_name, plural, say
+from qualcoder_ahp.cli.privacy import copies_note
 
 
 def register(cli: click.Group) -> None:
@@ -47,5 +48,4 @@ def register(cli: click.Group) -> None:
                 if done["participant"] else "")
         say(f"Renamed transcript {done['from']!r} to {done['to']!r}{versions}{said}: "
             f"codings, memos and log stay attached{scrubbed}.", err=False)
-        say("note: files exported before the rename still say the old name; export them "
-            "again.", fg="yellow")
+        copies_note(project, "the old name")
