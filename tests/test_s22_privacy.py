@@ -160,3 +160,13 @@ def test_redact_points_out_transcript_names_that_hold_a_name(tmp_path):
     _run("transcripts", "rename", "physio_helen", "physio_P07")
     _, _, err = _run("redact", "--names", str(tmp_path / "names.txt"), "--all")
     assert "named after" not in err
+
+
+def test_rename_and_redact_name_the_backups_that_still_hold_the_names(project, tmp_path):
+    Path(str(project) + ".bak-v9").write_bytes(project.read_bytes())
+    _, _, err = _run("transcripts", "rename", "physio_helen", "P07")
+    assert "still hold the old name: backups of qcahp.db (qcahp.db.bak-v9)" in err
+    (tmp_path / "names.txt").write_text("Tom\n", encoding="utf-8")
+    _, _, err = _run("redact", "--names", str(tmp_path / "names.txt"), "--transcript",
+                     "podiatrist_tom")
+    assert "still hold the names: backups of qcahp.db (qcahp.db.bak-v9)" in err
