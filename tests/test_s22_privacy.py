@@ -170,3 +170,19 @@ def test_rename_and_redact_name_the_backups_that_still_hold_the_names(project, t
     _, _, err = _run("redact", "--names", str(tmp_path / "names.txt"), "--transcript",
                      "podiatrist_tom")
     assert "still hold the names: backups of qcahp.db (qcahp.db.bak-v9)" in err
+
+
+def test_a_rename_in_a_coders_copy_is_said_not_applied_here(project, tmp_path):
+    import shutil
+
+    copy = tmp_path / "ben.db"
+    shutil.copy(project, copy)
+    _run("--db", str(copy), "transcripts", "rename", "physio_helen", "P07")
+    _run("merge", str(copy))
+    _, log, _ = _run("log", "--format", "json")
+    said = [e["what"] for e in json.loads(log)["events"] if e["kind"] == "merged"]
+    assert said == ["merged in from copy ben.db: renamed a transcript in that copy (not "
+                    "applied here: qcahp transcripts rename)"]
+    store = open_store(project)
+    assert [t.name for t in store.transcripts()] == ["physio_helen", "podiatrist_tom"]
+    store.close()

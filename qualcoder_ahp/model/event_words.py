@@ -55,7 +55,9 @@ _FOREIGN = {"accept": "accepted a suggestion", "adjust": "accepted a suggestion 
             # Merged by an earlier version, which did not make a copy's speaker changes
             # here (a merge now does, and its event says so: _speaker_here).
             "speaker_rename": "renamed a speaker in that copy (not applied here)",
-            "speaker_role": "changed a speaker's role in that copy (not applied here)"}
+            "speaker_role": "changed a speaker's role in that copy (not applied here)",
+            "transcript_rename": "renamed a transcript in that copy (not applied here: "
+                                 "qcahp transcripts rename)"}
 """What a merged-in event did, when its ids (the other copy's) cannot be looked up here."""
 
 
