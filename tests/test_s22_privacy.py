@@ -186,3 +186,8 @@ def test_a_rename_in_a_coders_copy_is_said_not_applied_here(project, tmp_path):
     store = open_store(project)
     assert [t.name for t in store.transcripts()] == ["physio_helen", "podiatrist_tom"]
     store.close()
+
+
+def test_a_change_of_case_only_is_a_rename(project):
+    _, out, _ = _run("transcripts", "rename", "physio_helen", "Physio_Helen")
+    assert "Renamed transcript 'physio_helen' to 'Physio_Helen'" in out

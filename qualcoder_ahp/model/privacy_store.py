@@ -199,9 +199,9 @@ class PrivacyMixin:
                 raise UserError(f"transcript {old!r} is named {new!r} already; "
                                 "nothing to rename")
             taken = self.conn.execute(
-                "SELECT name FROM transcripts WHERE name = ? COLLATE NOCASE LIMIT 1",
-                [new]).fetchone()
-            if taken and taken[0].casefold() != old.casefold():
+                "SELECT name FROM transcripts WHERE name = ? COLLATE NOCASE AND name != ? "
+                "LIMIT 1", [new, old]).fetchone()
+            if taken:
                 raise UserError(f"another transcript is named {taken[0]!r} already; "
                                 "choose another name; nothing was changed")
             ids = [int(r[0]) for r in self.conn.execute(
