@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -87,12 +88,11 @@ def cluster_intervals(corpus: Corpus, unit: str = "character", threshold: float 
     found: dict[str, dict[str, list[float]]] = {tid: {key: [] for key in keys}
                                                 for tid in [*themes, ""]}
     for _ in range(draws):
-        drawn = [cells[rng.randrange(n)] for _ in range(n)]
+        # How often each transcript was drawn, in the order first drawn.
+        drawn = Counter(rng.randrange(n) for _ in range(n))
         total = Tally(k)
         for tid in themes:
-            pooled = Tally(k)
-            for row in drawn:
-                pooled = pooled + row[tid]
+            pooled = _pool(k, [(cells[i][tid], times) for i, times in drawn.items()])
             values = tally_stats(pooled, corpus.coders)
             if tid in coded or not coded:
                 total = total + pooled
@@ -107,6 +107,27 @@ def cluster_intervals(corpus: Corpus, unit: str = "character", threshold: float 
               for tid in found}
     overall = bounds.pop("")
     return Intervals(keys, bounds, overall, n, draws, level, seed)
+
+
+def _pool(k: int, drawn: Sequence[tuple[Tally, int]]) -> Tally:
+    """The sum of the tallies drawn, each ``times`` times: what adding them one by one
+    (``Tally + Tally``) gives, counted in place (building a Tally for every addition was
+    14 of the 18 s of ``qcahp agreement --ci`` on a study of 50 interviews)."""
+    units = 0
+    pairs: dict[tuple[int, int], list[int]] = {}
+    patterns: Counter[tuple[int, int]] = Counter()
+    for tally, times in drawn:
+        units += times * tally.units
+        for key, c in tally.pairs.items():
+            got = pairs.setdefault(key, [0, 0, 0, 0])
+            got[0] += times * c.n11
+            got[1] += times * c.n10
+            got[2] += times * c.n01
+            got[3] += times * c.n00
+        for key, w in tally.patterns.items():
+            patterns[key] += times * w
+    return Tally(k, units, {key: st.Counts2x2(*got) for key, got in pairs.items()},
+                 +patterns)  # as Counter's + keeps them: the positive counts
 
 
 def _coded(tally: Tally) -> bool:

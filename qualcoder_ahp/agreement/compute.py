@@ -45,6 +45,7 @@ from qualcoder_ahp.agreement.intervals import (
     Interval,
     coverage_counts,
     coverage_runs,
+    covered_length,
     intersect,
     merge,
     pair_counts,
@@ -287,10 +288,11 @@ def collect_transcript(store: Store, info: Any, label: str | None, coders: Seque
     outside: dict[tuple[str, str], tuple[int, int]] = {}
     if speech is not None:
         regions = speech_regions(data)
+        ends = [e for _, e in regions]
         for key, spans in raw.items():
             wholly = partly = 0
             for span in spans:
-                inside = total_length(intersect([span], regions))
+                inside = covered_length(span, regions, ends)
                 if inside == 0:
                     wholly += 1
                 elif inside < span[1] - span[0]:

@@ -15,6 +15,7 @@ The cost is O(k log k) in the number of codings k, whatever the text length.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 
 Interval = tuple[int, int]
@@ -53,6 +54,23 @@ def intersection_length(a: Sequence[Interval], b: Sequence[Interval]) -> int:
             i += 1
         else:
             j += 1
+    return total
+
+
+def covered_length(span: Interval, merged: Sequence[Interval], ends: Sequence[int]) -> int:
+    """Points of one ``span`` covered by a merged list, ``ends`` its intervals' ends.
+
+    A binary search finds the first interval that can reach the span: counting every
+    coding's participant part in a transcript of 2,000 turns walked all the turns for
+    each coding (``total_length(intersect([span], turns))``), 12 of the 16 s of
+    ``qcahp counts --consensus`` on a study of a million words.
+    """
+    start, end = span
+    k = bisect.bisect_right(ends, start)
+    total = 0
+    while k < len(merged) and merged[k][0] < end:
+        total += min(merged[k][1], end) - max(merged[k][0], start)
+        k += 1
     return total
 
 

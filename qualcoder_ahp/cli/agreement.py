@@ -765,13 +765,15 @@ def _stretches_why(corpus: Any, items: Sequence[Any], listed: int, unit: str) ->
     codings), and at a sentence or turn unit that a stretch is counted in codings, not
     units; ``""`` when there is nothing to explain."""
     from qualcoder_ahp.agreement.compute import speech_regions
-    from qualcoder_ahp.agreement.intervals import intersect
+    from qualcoder_ahp.agreement.intervals import covered_length
 
     parts, out = [], 0
     if corpus.speakers == "participants":
         regions = {d.id: speech_regions(d) for d in corpus.transcripts if d.speech is not None}
+        ends = {tid: [e for _, e in spans] for tid, spans in regions.items()}
         out = sum(1 for i in items if i.transcript_id in regions
-                  and not intersect([(i.start, i.end)], regions[i.transcript_id]))
+                  and not covered_length((i.start, i.end), regions[i.transcript_id],
+                                         ends[i.transcript_id]))
         if out:
             parts.append(f"{out:,} {'lies' if out == 1 else 'lie'} wholly outside the "
                          "participants' speech compared here: --speakers all lists "

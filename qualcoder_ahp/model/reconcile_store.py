@@ -80,7 +80,10 @@ class ReconcileRecord:
                                      d["start"], d["id"]))
         pairs = []
         for i, a in enumerate(live):
-            for b in live[i + 1:]:
+            # By index: a slice of the rest for every decision copied the list each
+            # time (3 s of `qcahp reconcile log` with 32,000 decisions).
+            for j in range(i + 1, len(live)):
+                b = live[j]
                 if (b["transcript_id"], b["theme_id"], b["coder"]) != (
                         a["transcript_id"], a["theme_id"], a["coder"]) or b["start"] >= a["end"]:
                     break

@@ -500,7 +500,8 @@ def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, uni
         # hold several spans), and how many the consensus has not decided: "98
         # disagreeing spans remain" read as 98 left to decide when none was.
         stretches = reconcile_items(corpus)
-        left, _ = decided_into(store, stretches)  # by any consensus coder
+        # by any consensus coder; the log as the record read it, not read again
+        left, _ = decided_into(store, stretches, record.decisions)
         report.add(section, "reconcile.stretches", "stretches to reconcile", len(stretches),
                    command)
         report.add(section, "reconcile.undecided", "stretches not yet decided", len(left),
