@@ -308,6 +308,11 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     rows = [r for r in store.pattern_stats(coder=coder)
             if theme_id is None or r["theme"] == theme_id]
     rows.sort(key=PATTERN_ORDERS[order])  # stable: ties keep the order by pattern id
+    if any(r["exclude"] for r in rows):
+        from qualcoder_ahp.suggest.runner import add_exclusion_record
+
+        with working("Matching the exclusion patterns"):
+            add_exclusion_record(store, rows, coder)
     if fmt == "json":
         emit_json(rows)
         return
@@ -319,6 +324,41 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     gone = no_longer_found_line(rows)
     if gone:
         say(gone, err=False)
+    ruling = exclusion_line(rows, len(store.transcripts()))
+    if ruling:
+        say(ruling, err=False)
+
+
+def exclusion_line(rows: list[dict[str, Any]], transcripts: int) -> str:
+    """The line under ``qcahp patterns``' table saying what each exclusion pattern rules
+    out (its row's figures are always 0), naming those that rule out nothing, or "" when
+    the table has no current exclusion pattern."""
+    rows = [r for r in rows if "ruled_out" in r]
+    if not rows:
+        return ""
+    busy = sorted((r for r in rows if r["ruled_out"]), key=lambda r: -r["ruled_out"])
+    idle = [r["pattern"] for r in rows if not r["ruled_out"]]
+    said = []
+    for r in busy:
+        how = ", ".join(f"{r[f'ruled_out_{key}']} {key}" for key in ("accepted", "rejected")
+                        if r[f"ruled_out_{key}"])
+        said.append(f"{r['pattern']} {r['ruled_out']}" + (f" ({how})" if how else ""))
+    out = (f"Exclusion patterns (no suggestions of their own; their figures above are 0): "
+           f"in {plural(transcripts, 'transcript')} now, ")
+    if said:
+        out += "suggestions of their theme each rules out: " + ", ".join(said) + "."
+    else:
+        out += "none rules out any suggestion."
+    if any(r["ruled_out_accepted"] for r in busy):
+        out += (" One that rules out suggestions a coder accepted is too wide: narrow it"
+                " (`qcahp suggestions --status retired --theme ID` lists what they rule out).")
+    if idle:
+        named = ", ".join(idle[:12]) + (f", ... ({len(idle)} in all)" if len(idle) > 12
+                                        else "")
+        out += (f" Ruling out nothing here: {named} (harmless if the transcripts lack what "
+                "it guards against; if you wrote it for a sentence they have, it may be "
+                "mistyped: try it with `qcahp search --regex`).")
+    return out
 
 
 def no_longer_found_line(rows: list[dict[str, Any]]) -> str:

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.records import Codebook, Sentence, Turn, plural
 from qualcoder_ahp.suggest.engine import Engine, engine_for
+from qualcoder_ahp.suggest.found import ruled_out
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -167,24 +168,7 @@ def run_suggestions(
         wanted = set(transcript_ids)
         infos = [t for t in infos if t.id in wanted]
     report = SuggestReport(transcripts=len(infos), skipped_patterns=list(engine.skipped))
-    jobs = []
-    for info in infos:
-        text = store.transcript_text(info.id)
-        turns, sentences = store.turns(info.id), store.sentences(info.id)
-        jobs.append(_Job(info.id, info.name, text, turns, sentences, info.words,
-                         engine.cache_key(text), engine.match_cache_key(text, turns, sentences)))
-    blobs = store.doc_cache_get([j.match_key for j in jobs])
-    cached_docs = store.doc_cache_has([j.key for j in jobs])
-    plans = {}
-    for job in jobs:
-        blob = blobs.get(job.match_key)
-        known = json.loads(blob) if blob else {}
-        raw = {pid: [tuple(m) for m in known[key]]
-               for pid, key in engine.match_keys.items() if key in known}
-        missing = [pid for pid in engine.patterns if pid not in raw]
-        tokenise = engine.needs_doc(missing) and job.key not in cached_docs
-        plans[job.transcript_id] = _Plan(raw, missing, tokenise, set(known) != set(
-            engine.match_keys.values()))
+    jobs, plans = _jobs_and_plans(store, engine, infos, list(engine.patterns))
     pool_words = sum(j.words for j in jobs if plans[j.transcript_id].tokenise)
     if processes is None:
         processes = auto_processes(pool_words)
@@ -224,6 +208,95 @@ def run_suggestions(
                               | set(engine.analysis_keys.values()))
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _jobs_and_plans(store: Store, engine: Engine, infos: list[Any], wanted: list[str],
+                    ) -> tuple[list[_Job], dict[int, _Plan]]:
+    """Each transcript's job, and its plan: the raw matches the project has cached and
+    the ``wanted`` patterns still to run."""
+    jobs = []
+    for info in infos:
+        text = store.transcript_text(info.id)
+        turns, sentences = store.turns(info.id), store.sentences(info.id)
+        jobs.append(_Job(info.id, info.name, text, turns, sentences, info.words,
+                         engine.cache_key(text), engine.match_cache_key(text, turns, sentences)))
+    blobs = store.doc_cache_get([j.match_key for j in jobs])
+    cached_docs = store.doc_cache_has([j.key for j in jobs])
+    plans = {}
+    for job in jobs:
+        blob = blobs.get(job.match_key)
+        known = json.loads(blob) if blob else {}
+        raw = {pid: [tuple(m) for m in known[key]]
+               for pid, key in engine.match_keys.items() if key in known}
+        missing = [pid for pid in wanted if pid not in raw]
+        tokenise = engine.needs_doc(missing) and job.key not in cached_docs
+        plans[job.transcript_id] = _Plan(raw, missing, tokenise, set(known) != set(
+            engine.match_keys.values()))
+    return jobs, plans
+
+
+@dataclass
+class ExclusionRecord:
+    """What one exclusion pattern does in the project's transcripts now."""
+
+    ruled_out: int = 0
+    """Suggestions its theme's patterns find there that it rules out."""
+    accepted: int = 0
+    """Of those, ones a coder had accepted (or adjusted) before it ruled them out."""
+    rejected: int = 0
+    """Of those, ones a coder had rejected."""
+
+
+def exclusion_record(store: Store, coder: str | None = None) -> dict[str, ExclusionRecord]:
+    """Each exclusion pattern of the stored codebook: the suggestions of its theme it rules
+    out in every transcript, and the decisions coders (or ``coder``) had made on them.
+
+    Read from the match cache ``qcahp suggest`` keeps (patterns it lacks are matched
+    here, nothing is stored), so it is what the next run would do. Themes without an
+    exclusion are not matched at all.
+    """
+    codebook = store.codebook()
+    exclusions = [p for p in codebook.patterns if p.exclude]
+    if not exclusions:
+        return {}
+    engine = engine_for(codebook)
+    _seed_analyses(store, engine)
+    themes = {p.theme_id for p in exclusions}
+    wanted = [p.id for p in codebook.patterns if p.theme_id in themes]
+    jobs, plans = _jobs_and_plans(store, engine, store.transcripts(), wanted)
+    out = {p.id: ExclusionRecord() for p in exclusions}
+    spans: dict[tuple[int, str, int, int], list[str]] = {}
+    for job, raw, _ in _inline(store, engine, jobs, plans):
+        for pid, keys in ruled_out(engine.patterns, raw, job.turns, job.sentences).items():
+            out[pid].ruled_out += len(keys)
+            for theme, start, end in keys:
+                spans.setdefault((job.transcript_id, theme, start, end), []).append(pid)
+    for key, status in store.span_decisions(coder):
+        for pid in spans.get(key, ()):
+            if status == "rejected":
+                out[pid].rejected += 1
+            else:
+                out[pid].accepted += 1
+    return out
+
+
+def add_exclusion_record(store: Store, rows: list[dict[str, Any]], coder: str | None,
+                         ) -> None:
+    """Give each current exclusion pattern's row of
+    :meth:`~qualcoder_ahp.model.suggestion_store.SuggestionMixin.pattern_stats` what it
+    rules out now (:func:`exclusion_record`): ``ruled_out``, ``ruled_out_accepted`` and
+    ``ruled_out_rejected``. An exclusion makes no suggestions, so its other figures are
+    always 0; these say whether it does anything (``qcahp patterns`` and the workbench's
+    patterns screen show the same)."""
+    current = [r for r in rows if r["exclude"] and r["active"] and not r["theme_retired"]]
+    if not current:
+        return
+    record = exclusion_record(store, coder)
+    for r in current:
+        got = record.get(r["pattern"])
+        if got is not None:
+            r.update(ruled_out=got.ruled_out, ruled_out_accepted=got.accepted,
+                     ruled_out_rejected=got.rejected)
 
 
 def _ruled_out(engine: Engine, raw: dict[str, list[tuple[int, int]]], job: _Job,

@@ -1,0 +1,93 @@
+"""A research team adapting a codebook, walked end to end (session 22).
+
+``qcahp patterns`` listed every exclusion pattern with 0 suggestions, 0 accepted, 0
+rejected, whatever it did: a team could not tell an exclusion that rules out what it
+was written for from one that matches nothing (mistyped) or one that blocks suggestions
+coders had accepted (too wide). Each current exclusion now has what it rules out in the
+transcripts (``ruled_out``, and the decisions on those), and a line under the table says
+it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_s21_stale_versions import SMALL, build, load, patterns_json, run
+
+NOT_BY_CHANCE = '''          - id: ser_not_by_chance
+            regex: "\\\\b(?:not|n't|never)\\\\b[^.]{0,25}\\\\b(?:by chance|luck)"
+'''
+HAPPENED = NOT_BY_CHANCE + '''          - id: ser_x_happened
+            regex: '\\bhappened by chance\\b'
+'''
+
+
+def test_patterns_says_what_each_exclusion_rules_out(tmp_path: Path) -> None:
+    db = build(tmp_path)
+    assert NOT_BY_CHANCE in SMALL.read_text()
+    # "It happened by chance." (transcript two): ben accepted its serendipity suggestion.
+    load(db, tmp_path, SMALL.read_text().replace(NOT_BY_CHANCE, HAPPENED))
+    rows = patterns_json(db)
+    happened, unused = rows["ser_x_happened"], rows["ser_not_by_chance"]
+    assert (happened["ruled_out"], happened["ruled_out_accepted"],
+            happened["ruled_out_rejected"]) == (1, 1, 0)
+    assert (unused["ruled_out"], unused["ruled_out_accepted"]) == (0, 0)
+    # A positive pattern's row has no such figures; an exclusion still makes none.
+    assert "ruled_out" not in rows["ser_by_chance"]
+    assert happened["suggestions"] == 0
+    # Only ana's decisions: she never decided on it.
+    ana = patterns_json(db, "--coder", "ana")["ser_x_happened"]
+    assert (ana["ruled_out"], ana["ruled_out_accepted"]) == (1, 0)
+    table = " ".join(run(db, "patterns", "--theme", "serendipity").split())
+    assert ("Exclusion patterns (no suggestions of their own; their figures above are 0): "
+            "in 2 transcripts now, suggestions of their theme each rules out: "
+            "ser_x_happened 1 (1 accepted).") in table
+    assert "is too wide: narrow it" in table
+    assert "Ruling out nothing here: ser_not_by_chance (harmless if" in table
+    # Nothing is written: the figures come from the match cache.
+    again = " ".join(run(db, "patterns", "--theme", "serendipity").split())
+    assert again == table
+    # Another theme's table names no exclusion.
+    assert "Exclusion patterns" not in run(db, "patterns", "--theme", "interviewing")
+
+
+def test_exclusion_figures_follow_a_new_version_without_suggest(tmp_path: Path) -> None:
+    """Read from what the next ``suggest`` would do: an exclusion loaded a moment ago,
+    before any run, is matched there and then (nothing stored)."""
+    db = build(tmp_path)
+    path = tmp_path / "cb.yaml"
+    path.write_text(SMALL.read_text().replace(NOT_BY_CHANCE, HAPPENED), encoding="utf-8")
+    run(db, "codebook", "load", str(path))
+    assert patterns_json(db)["ser_x_happened"]["ruled_out"] == 1
+    run(db, "suggest")
+    assert patterns_json(db)["ser_x_happened"]["ruled_out"] == 1
+
+
+async def test_the_workbench_patterns_screen_says_what_an_exclusion_rules_out(
+        tmp_path: Path) -> None:
+    """The line under the patterns screen's table gives the highlighted exclusion's
+    figures, the same as ``qcahp patterns`` (it said nothing of what one blocks)."""
+    from textual.widgets import DataTable, Label
+
+    from qualcoder_ahp.tui.app import make_app
+    from qualcoder_ahp.tui.screens.patterns import PatternsScreen
+    from tests.test_patterns_tui import settle
+    from tests.tui.conftest import press_for_screen
+
+    db = build(tmp_path)
+    load(db, tmp_path, SMALL.read_text().replace(NOT_BY_CHANCE, HAPPENED))
+    app = make_app(db, coder="ana")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        screen = await press_for_screen(pilot, "y", PatternsScreen)
+        await settle(pilot)
+        table = screen.query_one(DataTable)
+        ids = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        table.move_cursor(row=ids.index("ser_x_happened"))
+        await pilot.pause()
+        where = str(screen.query_one("#patterns-where", Label).render())
+        assert where.startswith("ser_x_happened (rules out 1: 1 accepted): exclusion regex")
+        table.move_cursor(row=ids.index("ser_not_by_chance"))
+        await pilot.pause()
+        where = str(screen.query_one("#patterns-where", Label).render())
+        assert where.startswith("ser_not_by_chance (rules out 0): exclusion regex")
