@@ -351,7 +351,8 @@ def exclusion_line(rows: list[dict[str, Any]], transcripts: int) -> str:
         out += "none rules out any suggestion."
     if any(r["ruled_out_accepted"] for r in busy):
         out += (" One that rules out suggestions a coder accepted is too wide: narrow it"
-                " (`qcahp suggestions --status retired --theme ID` lists what they rule out).")
+                " (`qcahp suggestions --theme ID` marks those open*; with --status retired,"
+                " it lists the undecided ones ruled out).")
     if idle:
         named = ", ".join(idle[:12]) + (f", ... ({len(idle)} in all)" if len(idle) > 12
                                         else "")
