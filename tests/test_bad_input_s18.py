@@ -383,7 +383,7 @@ CASES: list[tuple[str, list[str], dict[str, Any], str, str]] = [
     ("refi export missing folder", ["refi", "export", "{dir}/no/p.qdpx"], {}, "p.qdpx",
      "no such folder"),
     ("codebook export missing folder", ["codebook", "export", "{dir}/no/c.yaml"], {}, "c.yaml",
-     "No such file or directory"),
+     "cannot write the output file (no such folder)"),  # s22: as every other output says
 ]
 
 DB_CASES: list[tuple[str, list[str], dict[str, Any], str, str]] = [

@@ -20,7 +20,7 @@ from click_default_group import DefaultGroup
 
 from qualcoder_ahp import __version__
 from qualcoder_ahp.cli import starting  # first: Ctrl+C while loading is one line
-from qualcoder_ahp.cli.common import Project, sigterm_stops
+from qualcoder_ahp.cli.common import Project, file_paths, sigterm_stops
 from qualcoder_ahp.errors import Stopped, UserError, database_problem
 
 
@@ -266,6 +266,7 @@ def _register() -> None:
                    refi, privacy, search, audit, words, withdraw, coders, methods, framework,
                    saturation, speakers):
         module.register(cli)
+    file_paths(cli)  # every --db, -o and FILE: ~ is home, a folder is said in one line
 
 
 _register()

@@ -20,10 +20,13 @@ from qualcoder_ahp.cli.codebook_themes import THEME_COMMANDS
 from qualcoder_ahp.cli.common import (
     InputFile,
     Project,
+    check_writable,
+    is_special_file,
     output_format,
     pass_project,
     plural,
     progress_bar,
+    refuse_project_database,
     say,
     table_width,
     working,
@@ -540,7 +543,11 @@ def codebook_export(project: Project, file: str | None, force: bool) -> None:
     from qualcoder_ahp.model.store import now
     from qualcoder_ahp.suggest.codebook_yaml import codebook_yaml
 
-    if file is not None and not force and not _exported_or_absent(Path(file)):
+    special = file is not None and is_special_file(file)  # /dev/stdout, a named pipe
+    if file is not None and not special:
+        _check_export_target(file)
+    # (Reading the first line of a pipe to see who wrote it waited for ever.)
+    if file is not None and not (force or special) and not _exported_or_absent(Path(file)):
         raise UserError("the file exists and `qcahp codebook export` did not write it: "
                         "export to a new file (then compare or copy across), or add --force "
                         "to replace it, losing its comments and layout", path=file)
@@ -556,6 +563,23 @@ def codebook_export(project: Project, file: str | None, force: bool) -> None:
         click.echo(text, nl=False)
         return
     write_output(file, text, f"the codebook ({cb.sizes()})")
+
+
+def _check_export_target(file: str) -> None:
+    """Refuse, before any work, a FILE that would not load back as a codebook.
+
+    ``qcahp codebook export codes.csv`` wrote YAML into a file Excel then opened as one
+    garbled column (and ``codebook load`` refused for its suffix); a file in a folder
+    that cannot be written said "Permission denied" only once the codebook was made.
+    """
+    suffix = Path(file).suffix.lower()
+    if suffix not in (".yaml", ".yml"):
+        name = Path(file).with_suffix(".yaml").name if suffix else f"{Path(file).name}.yaml"
+        what = f", not {suffix}" if suffix else ""
+        raise UserError(f"the codebook is written as YAML{what}: name the file {name} "
+                        "(or .yml), which `qcahp codebook load` reads back", path=file)
+    refuse_project_database(file)
+    check_writable(file)
 
 
 def _stored_codebook(project: Project) -> Any:

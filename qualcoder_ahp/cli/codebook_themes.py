@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import click
 
-from qualcoder_ahp.cli.common import Project, check_theme, pass_project, plural
+from qualcoder_ahp.cli.common import (
+    Project,
+    acting_coder,
+    check_theme,
+    pass_project,
+    plural,
+)
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.codebook_store import codings_kept, theme_name_problem
 from qualcoder_ahp.reports.data import RETIRED
@@ -46,6 +52,7 @@ def codebook_add_theme(project: Project, name: str, coder: str, parent_id: str |
     # the workbench (the command used to send the researcher off to write a file).
     if parent_id is not None:
         check_theme(store, parent_id)
+    coder = acting_coder(store, coder, note=False)
     theme = store.add_theme(name, coder=coder, parent_id=parent_id, theme_id=theme_id,
                             description=description)
     click.echo(f"Added theme {theme.id} ({store.theme_path(theme.id)}), colour {theme.color}.")
@@ -111,7 +118,8 @@ def codebook_edit_theme(project: Project, theme_id: str, name: str | None,
     if parent_id is not None:
         check_theme(store, parent_id)
     before = store.theme(theme_id)
-    theme = store.edit_theme(theme_id, coder=coder.strip(), name=name, description=description,
+    coder = acting_coder(store, coder, note=False)
+    theme = store.edit_theme(theme_id, coder=coder, name=name, description=description,
                              color=color, parent_id=parent_id if moving else ...,
                              inclusion=inclusion, exclusion=exclusion,
                              examples=list(examples) if examples else None)
@@ -152,7 +160,7 @@ def codebook_merge_theme(project: Project, source_id: str, target_id: str, coder
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
     check_theme(store, source_id)
     check_theme(store, target_id)
-    counts = store.merge_theme(source_id, target_id, coder=coder.strip())
+    counts = store.merge_theme(source_id, target_id, coder=acting_coder(store, coder, note=False))
     source = store.theme(source_id)
     click.echo(f"Merged theme {source_id} ({source.name}) into {target_id} "
                f"({store.theme_path(target_id)}): {plural(counts['moved'], 'coding')} moved, "
@@ -184,7 +192,7 @@ def codebook_retire(project: Project, theme_id: str, coder: str) -> None:
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
     check_theme(store, theme_id)
     path = store.theme_path(theme_id)
-    counts = store.retire_theme(theme_id, coder=coder.strip())
+    counts = store.retire_theme(theme_id, coder=acting_coder(store, coder, note=False))
     shown = (f" (shown as {store.theme(theme_id).name} {RETIRED})" if counts["codings"]
              else "")
     click.echo(f"Retired theme {theme_id} ({path}): {codings_kept(counts['codings'])}{shown}, "
@@ -206,7 +214,7 @@ def codebook_restore(project: Project, theme_id: str, coder: str) -> None:
     if not store.themes(include_inactive=True):
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
     check_theme(store, theme_id)
-    counts = store.restore_theme(theme_id, coder=coder.strip())
+    counts = store.restore_theme(theme_id, coder=acting_coder(store, coder, note=False))
     click.echo(f"Restored theme {theme_id} ({store.theme_path(theme_id)}): "
                f"{plural(counts['codings'], 'coding')}, "
                f"{plural(counts['suggestions'], 'suggestion')} open again.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import getpass
+import hashlib
 import json
 import math
 import os
@@ -21,7 +22,7 @@ from typing import Any
 
 import click
 
-from qualcoder_ahp.errors import Stopped, UserError
+from qualcoder_ahp.errors import Stopped, UserError, shown_path
 from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.records import plural  # noqa: F401 (the commands take it from here)
 from qualcoder_ahp.reports.text_table import (
@@ -58,12 +59,18 @@ class Project:
     debug: bool = False
     _store: Store | None = field(default=None, repr=False)
     created: bool = False
-    """Whether this command created the database file (it did not exist before)."""
+    """Whether this command created the database file (it did not exist before, or was
+    an empty file: ``touch study.db``)."""
+    was_empty: int | None = None
+    """The permission bits of the file when it was there but empty before this command
+    made it a project (opening makes it owner-only): a command that fails then leaves
+    it empty again, as it was (:meth:`discard_if_created`)."""
 
     @property
     def path(self) -> Path:
-        """The database path: ``--db``, ``$QCAHP_DB`` or ``./qcahp.db``."""
-        return Path(self.db_path or DEFAULT_DB)
+        """The database path: ``--db``, ``$QCAHP_DB`` or ``./qcahp.db`` (a ``~`` that the
+        shell left alone, quoted for a space in the path, is the home folder)."""
+        return Path(home_path(self.db_path or DEFAULT_DB))
 
     def store(self) -> Store:
         """Open the project database (once per command).
@@ -85,11 +92,14 @@ class Project:
                 raise UserError("a loop of symbolic links: point --db at the project "
                                 "file itself", path=str(self.path))
             if not existed and not creates:
+                where = "" if folder.is_dir() else f" (there is no folder {folder})"
                 raise UserError(
-                    "no project database here; create one with `qcahp import FILES` "
-                    "(or check --db / $QCAHP_DB)", path=str(self.path))
+                    f"no project database here{where}; create one with `qcahp import "
+                    "FILES` (or check --db / $QCAHP_DB)", path=str(self.path))
+            empty = None
             if existed:
                 refuse_other_file(self.path, creates)
+                empty = _mode(self.path) if _empty_file(self.path) else None
                 if creates and not _writable(self.path):
                     # The workbench wrote its coder on opening and showed a traceback.
                     raise UserError("the project database is read-only (check the "
@@ -97,7 +107,11 @@ class Project:
                                     "a folder you can write to); nothing can be saved to it",
                                     path=str(self.path))
             self._store = open_store(self.path, waiting=lock_notice(self.path))
-            self.created = not existed  # only once the file is really there
+            # Only once the file is really there. An empty file made a project by a
+            # command that then failed (`--db empty.db code` without a terminal) was
+            # left a project with no data; it is put back empty, as it was.
+            self.created = not existed or empty is not None
+            self.was_empty = empty
         return self._store
 
     def discard_if_created(self) -> None:
@@ -114,6 +128,10 @@ class Project:
             self.close()
             remove_database(self.path)
             self.created = False
+            if self.was_empty is not None:  # the user's empty file: put back as it was
+                with contextlib.suppress(OSError):
+                    self.path.touch()
+                    os.chmod(self.path, self.was_empty)
 
     def discard_if_unused(self) -> None:
         """After Ctrl+C, SIGTERM or a full disk: delete the database this command created
@@ -179,6 +197,36 @@ def login_name() -> str | None:
         return None
 
 
+def acting_coder(store: Store, coder: str, *, note: bool = True) -> str:
+    """The ``--coder`` of a command that writes as that coder (decide, a theme edit),
+    checked before anything is written; the name as the store keeps it (stripped).
+
+    A coder new to the project is how a second coder starts, so it is taken (with
+    ``note``, a note naming the coders so far); but a name that is a coder's but for
+    case or spaces
+    (``Ana``, ``ANA``, ``ana s`` for ``ana``) is refused: it silently started a second
+    coder, whose decisions then counted against the first in every agreement figure.
+
+    Raises:
+        UserError: the name differs from a coder's only by case or spaces.
+    """
+    from qualcoder_ahp.model.coders_store import fold_name, shell_arg
+
+    coder = coder.strip()
+    coders = store.coders()
+    if not coders or coder in coders:
+        return coder
+    same = [c for c in coders if fold_name(c) == fold_name(coder)]
+    if same:
+        raise UserError(f"no coder {coder!r} in this project, but there is {same[0]!r} (the "
+                        f"same name but for case or spaces): use --coder {shell_arg(same[0])};"
+                        " nothing was changed")
+    if note:
+        say(f"note: {coder!r} is a new coder in this project (coders so far: "
+            f"{', '.join(coders)})", fg="yellow")
+    return coder
+
+
 def _creates_project() -> bool:
     """Whether the running command may create a new project database."""
     ctx = click.get_current_context(silent=True)
@@ -199,6 +247,40 @@ def _link_loop(path: Path) -> bool:
     return False
 
 
+def _empty_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file with nothing in it (and no WAL beside it)."""
+    try:
+        return path.stat().st_size == 0 and not Path(f"{path}-wal").exists()
+    except OSError:
+        return False
+
+
+def _mode(path: Path) -> int | None:
+    """The permission bits of ``path``, or None when it cannot be read."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
+
+
+def home_path(value: str) -> str:
+    """``value`` with a leading ``~`` (or ``~user``) as the home folder, as the shell
+    would have made it, unless a file or folder named so really is there.
+
+    A path with a space is quoted, and the shell then leaves ``~`` alone:
+    ``--db "~/My studies/ahp.db"`` looked for a folder named ``~`` in the current
+    one ("no project database here"), and ``-o "~/Desktop/counts.csv"`` said "no such
+    folder"; so did ``QCAHP_DB=~/...`` set in a file the shell never expands.
+    """
+    if not value.startswith("~"):
+        return value
+    first = value.split(os.sep, 1)[0]
+    if os.path.lexists(first):  # a folder really named "~" here: the user's own
+        return value
+    expanded = os.path.expanduser(value)
+    return expanded
+
+
 def _writable(path: Path) -> bool:
     """Whether this user may write the project file and make its -wal and -shm files."""
     folder = path.parent if str(path.parent) else Path(".")
@@ -212,19 +294,21 @@ def refuse_other_file(path: Path, creates: bool) -> None:
     SQLite file ``--db`` named (another program's database, a reference manager's
     library), even for a command that only lists; and a listing command turned an
     empty file (``touch study.db``) into a project, as if it had been created. A file
-    that is not SQLite at all is left to :func:`~qualcoder_ahp.model.store.open_store`
-    ("not a qualcoder_ahp database, or damaged").
+    that is not SQLite at all (a transcript, a Word file, a REFI-QDA export given as
+    ``--db``) is named for what it looks like (:func:`_what_file`): SQLite's "file is
+    not a database" read as "not a qualcoder_ahp database, or damaged", as if the
+    project had been harmed.
 
     Raises:
-        UserError: the file is empty and this command does not create projects, or it
-            is an SQLite database with tables and none of a project's.
+        UserError: the file is empty and this command does not create projects, it is
+            not an SQLite database, or it is one with tables and none of a project's.
     """
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             raise UserError("not a project database: not a regular file (a folder, a "
                             "named pipe or a device)", path=str(path))
         with path.open("rb") as fh:
-            head = fh.read(16)
+            head = fh.read(512)
     except OSError:
         return  # a file that cannot be read: opening says what is wrong
     if not head:
@@ -233,8 +317,10 @@ def refuse_other_file(path: Path, creates: bool) -> None:
                             "with `qcahp import FILES` (or check --db / $QCAHP_DB)",
                             path=str(path))
         return
-    if head != b"SQLite format 3\x00":
-        return
+    if not head.startswith(b"SQLite format 3\x00"):
+        kind, advice = _what_file(path, head)
+        raise UserError(f"not a qualcoder_ahp project database but {kind}; nothing was "
+                        f"changed (give --db the project's .db file{advice})", path=str(path))
     try:
         conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
         try:
@@ -249,6 +335,37 @@ def refuse_other_file(path: Path, creates: bool) -> None:
         raise UserError(f"not a qualcoder_ahp project: an SQLite database of another "
                         f"program (tables {shown}); nothing was changed: give --db a "
                         "project file, or a new file name", path=str(path))
+
+
+ZIPPED_KINDS = {".docx": "a Word document", ".xlsx": "an Excel workbook",
+                ".odt": "an OpenDocument text", ".qdpx": "a REFI-QDA project"}
+"""What a zip file is, by its suffix, when it is given as ``--db``."""
+
+
+def _what_file(path: Path, head: bytes) -> tuple[str, str]:
+    """What a file that is not SQLite seems to be, from its first bytes and suffix, and
+    where such a file goes instead: ``("a Word document", "; a transcript goes in with
+    `qcahp import FILE`")``."""
+    suffix = path.suffix.lower()
+    transcript = "; a transcript goes in with `qcahp import FILE`"
+    if head.startswith(b"PK\x03\x04"):
+        kind = ZIPPED_KINDS.get(suffix, "a zip archive")
+        if suffix == ".qdpx":
+            return kind, "; `qcahp refi import FILE` reads it into a project"
+        return kind, transcript if suffix in (".docx", ".odt") else ""
+    if head.startswith(b"%PDF"):
+        return "a PDF document", transcript
+    if head.startswith(b"{\\rtf"):
+        return "an RTF document", transcript
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an older Office document (.doc, .xls)", ""
+    if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # not UTF-16
+        return "a file of another program", ""
+    if suffix in (".yaml", ".yml", ".jsonl"):
+        return "a text file", "; a codebook goes in with `qcahp codebook load FILE`"
+    if suffix in (".txt", ".md", ".markdown", ".vtt", ".srt", ".text"):
+        return "a text file", transcript
+    return "a text file", ""
 
 
 WAIT_NOTICE_S = 1.0
@@ -584,6 +701,54 @@ def refuse_project_database(path: str | Path) -> None:
     if same or target in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         raise UserError("that is the project database: give the output another file name",
                         path=str(path))
+    source = _transcript_from(project, target)
+    if source is not None:
+        raise UserError(f"that file holds the interview the transcript {source} was "
+                        "imported from, and an output never replaces an interview: give the "
+                        "output another file name", path=str(path))
+
+
+SOURCE_CHECK_BYTES = 64 << 20
+"""Files up to this size replaced by an output are compared with the imported ones."""
+
+
+def _transcript_from(project: Project, target: Path) -> str | None:
+    """The transcript imported from the file ``target`` (an existing file), if any: the
+    file it was imported from, or a file with the same bytes (a copy of the interview).
+
+    ``qcahp show p01 -o interviews/p01.docx`` replaced the interview itself with the
+    coded export of it: a name that comes to mind first, and the original transcript
+    was gone (its text is in the project; its layout, comments and history not).
+    """
+    try:
+        size = target.stat().st_size if target.is_file() else None
+    except OSError:
+        return None
+    if size is None or not project.path.is_file():
+        return None
+    digest = None
+    if size <= SOURCE_CHECK_BYTES:
+        with contextlib.suppress(OSError):
+            digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    sql = "SELECT name, path, source_hash FROM transcripts ORDER BY name, version"
+    try:
+        if project._store is not None:
+            rows = project._store.conn.execute(sql).fetchall()
+        else:
+            conn = sqlite3.connect(f"{project.path.absolute().as_uri()}?mode=ro", uri=True)
+            try:
+                rows = conn.execute(sql).fetchall()
+            finally:
+                conn.close()
+    except sqlite3.Error:
+        return None  # not a project (yet), or unreadable: opening it says so
+    for name, source, source_hash in rows:
+        if digest is not None and digest == source_hash:
+            return str(name)
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            if os.path.samefile(source, target):
+                return str(name)
+    return None
 
 
 def write_output(path: str | Path, data: str | bytes, what: str, tail: str = "") -> None:
@@ -660,13 +825,122 @@ class InputFile(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
-        """The path as given, once it names an existing file."""
+        """The path as given (``~`` as the home folder), once it names an existing file."""
+        value = home_path(str(value))
         path = Path(value)
         if path.is_dir():
             raise UserError("is a folder, not a file", path=str(value))
         if not path.exists():
             raise UserError("no such file", path=str(value))
         return str(value)
+
+
+class NotAFile(click.BadParameter):
+    """A folder given where a file goes, said as every other error is: ``PATH: problem``
+    (click's "Invalid value for '-o' / '--output': File '...' is a directory." named
+    neither what was expected nor how to put it right)."""
+
+    def format_message(self) -> str:
+        """The message alone, without click's "Invalid value for ..." in front."""
+        return self.message
+
+
+EXAMPLE_FILES = {("refi", "export"): "project.qdpx", ("refi", "export-codebook"): "codebook.qdc",
+                 ("codebook", "export"): "codebook.yaml", ("chart",): "chart.png",
+                 ("merge",): "coder-copy.db"}
+"""A file name to suggest inside a folder given by mistake, for the commands whose
+output is not named by ``--format``."""
+
+
+class FilePath(click.Path):
+    """:class:`click.Path` for every path the commands take (``--db``, ``-o``, ``FILE``):
+    a leading ``~`` is the home folder (:func:`home_path`), and a folder where a file
+    goes is one line naming the folder and the file expected in it (exit 2, a usage
+    error, as before). :func:`file_paths` puts it in place of each command's
+    :class:`click.Path`."""
+
+    @classmethod
+    def like(cls, other: click.Path) -> FilePath:
+        """A FilePath with the same settings as ``other``."""
+        made = cls.__new__(cls)
+        made.__dict__.update(other.__dict__)
+        return made
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        """The path (``~`` expanded), refusing a folder where a file goes."""
+        if isinstance(value, str):
+            value = home_path(value)
+        if not self.dir_okay and isinstance(value, str) and value != "-" \
+                and os.path.isdir(value):
+            raise NotAFile(folder_given(value, param, ctx), ctx=ctx, param=param)
+        return super().convert(value, param, ctx)
+
+
+def folder_given(folder: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+    """``results: is a directory, not a file: -o needs the name of the file to write, such
+    as results/counts.csv``; for ``--db``, the project file in the folder when it has
+    one (``did you mean --db study/qcahp.db?``)."""
+    shown = shown_path(folder.rstrip("/\\") or folder)
+    head = f"{shown}: is a directory, not a file"
+    opts = [o for o in getattr(param, "opts", ()) if o.startswith("-")]
+    label = min(opts, key=len) if opts else (param.human_readable_name if param else "FILE")
+    if label == "--db":
+        found = _project_in(Path(folder))
+        if found is not None:
+            return f"{head}: did you mean --db {shown_path(found)}?"
+        return f"{head}: --db needs the project's database file, such as {shown}/{DEFAULT_DB}"
+    names = _command_names(ctx)
+    writes = (param is not None and param.name == "output") or names[-1:] in (
+        ("export",), ("export-codebook",))
+    if not writes:
+        return f"{head}: {label} needs a file (one of the files in it, not the folder)"
+    example = EXAMPLE_FILES.get(names) or _report_file(ctx)
+    return f"{head}: {label} needs the name of the file to write, such as {shown}/{example}"
+
+
+def _project_in(folder: Path) -> Path | None:
+    """The project in ``folder``: its ``qcahp.db``, else its only ``.db`` file."""
+    if (folder / DEFAULT_DB).is_file():
+        return folder / DEFAULT_DB
+    try:
+        found = [p for p in folder.glob("*.db") if p.is_file()]
+    except OSError:
+        return None
+    return found[0] if len(found) == 1 else None
+
+
+def _command_names(ctx: click.Context | None) -> tuple[str, ...]:
+    """The running command as its path of names under ``qcahp``: ``("refi", "export")``."""
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        names.insert(0, ctx.info_name or "")
+        ctx = ctx.parent
+    return tuple(names)
+
+
+def _report_file(ctx: click.Context | None) -> str:
+    """A file name for a report in a folder: the command's (or its group's) name and
+    the first text format its ``--format`` has (``counts.csv``, ``show.md``,
+    ``codings.csv``)."""
+    name = _command_names(ctx)[:1] or ("report",)
+    formats: list[str] = []
+    for param in ctx.command.params if ctx is not None else ():
+        if "--format" in getattr(param, "opts", ()) and isinstance(param.type, click.Choice):
+            formats = [str(c) for c in param.type.choices]
+    ext = next((f for f in ("csv", "md", "docx") if f in formats), "csv")
+    return f"{name[0]}.{ext}"
+
+
+def file_paths(command: click.Command) -> None:
+    """Make every :class:`click.Path` of ``command`` and its subcommands a
+    :class:`FilePath`: ``~`` is the home folder and a folder where a file goes is
+    said in one line, for every command's ``--db``, ``-o`` and ``FILE`` at once."""
+    for param in command.params:
+        if type(param.type) is click.Path:
+            param.type = FilePath.like(param.type)
+    for sub in getattr(command, "commands", {}).values():
+        file_paths(sub)
 
 
 def check_theme(store: Store, theme_id: str | None) -> None:

@@ -44,8 +44,12 @@ def register(cli: click.Group) -> None:
         """
         from qualcoder_ahp.privacy import read_names, redact_transcripts
 
+        from qualcoder_ahp.reports.data import find_transcript
+
         rules = read_names(names_file)
         store = project.store()
+        for ref in transcripts:  # a typo names the likely transcript
+            find_transcript(store, ref)
         with progress_bar("Redacting") as step:
             report = redact_transcripts(store, rules, transcripts,
                                         all_transcripts=all_transcripts, dry_run=dry_run,

@@ -155,8 +155,8 @@ def register(cli: click.Group) -> None:
                   help="Coder for codings and notes that name no user [default: the "
                   "file's only user, else imported].")
     @click.option("--new-version", is_flag=True,
-                  help="Store a source whose name is taken by other text as a new version "
-                  "(--transcript-clash new-version).")
+                  help="Short for --transcript-clash new-version: store a source whose "
+                  "name is taken by other text as a new version.")
     @click.option("--transcript-clash", type=click.Choice(TRANSCRIPT_CLASH), default="refuse",
                   show_default=True,
                   help="A source named like a transcript here, with other text: refuse the "

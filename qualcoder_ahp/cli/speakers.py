@@ -254,8 +254,9 @@ def register(cli: click.Group) -> None:
     def undo_cmd(project: Project, ref: str) -> None:
         """Undo a transcript's last speaker change: rename, join, swap, role.
 
-        Each run undoes one more, newest first. A rename is renamed back, a join split again (its turns get their own name
-        and role back), a swap swapped back, a role set back; a change a merge made
+        Each run undoes one more, newest first. A rename is renamed back, a join split
+        again (its turns get their own name and role back), a swap swapped back, a
+        role set back; a change a merge made
         from a copy too. The undo is one more event in `qcahp log`; codings stay
         where they are. (`qcahp undo` undoes a coder's decisions, not speakers.)
 

@@ -9,10 +9,17 @@ Python's ``KeyboardInterrupt``, which the commands turn into their own line; SIG
 SIGHUP to :func:`~qualcoder_ahp.cli.common.sigterm_stops` while a command runs) once
 everything is loaded. A signal that was ignored (``nohup``), or a handler set by
 whoever imports the command line (a test), is left alone.
+
+The process ends at once (:func:`os._exit`), not by raising :class:`SystemExit`: nothing
+has been opened or written yet, and an exception raised inside the class statement
+of a module being loaded (a dataclass's fields, ``__set_name__``) was turned by Python
+into "RuntimeError: Error calling __set_name__ ...", a traceback and exit 1, after the
+line had said "nothing was done".
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from typing import Any
@@ -22,18 +29,19 @@ _previous: dict[int, Any] = {}
 
 def _stop(signum: int, _frame: object) -> None:
     if signum == signal.SIGINT:
-        sys.stderr.write("Interrupted while starting: nothing was done.\n")
-        raise SystemExit(130)
+        line = "Interrupted while starting: nothing was done.\n"
+    else:
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        line = f"Stopped ({name}) while starting: nothing was done.\n"
     try:
-        name = signal.Signals(signum).name
-    except ValueError:
-        name = f"signal {signum}"
-    try:
-        sys.stderr.write(f"Stopped ({name}) while starting: nothing was done.\n")
+        sys.stderr.write(line)
         sys.stderr.flush()
-    except OSError:  # the terminal closed (SIGHUP): nothing to say it on
+    except (OSError, ValueError):  # the terminal closed (SIGHUP): nothing to say it on
         pass
-    raise SystemExit(128 + signum)
+    os._exit(128 + signum)
 
 
 def _take(name: str, default: Any) -> None:

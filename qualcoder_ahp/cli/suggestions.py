@@ -17,6 +17,7 @@ from qualcoder_ahp.cli.codebook import checked_codebook
 from qualcoder_ahp.cli.common import (
     InputFile,
     Project,
+    acting_coder,
     check_theme,
     emit_fitted,
     emit_json,
@@ -198,12 +199,10 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
             raise UserError(f"bad span [{s}, {e}): it does not overlap suggestion "
                             f"{suggestion_id}'s text [{sug.start}, {sug.end}); an adjusted "
                             "span must keep some of it")
-    coders = store.coders()
-    if coders and coder not in coders:
-        # A misspelt --coder would silently start a second coder; say so (the decision
-        # is still made: a new coder is how a second coder starts).
-        click.secho(f"note: {coder!r} is a new coder in this project (coders so far: "
-                    f"{', '.join(coders)})", fg="yellow", err=True)
+    # A misspelt --coder would silently start a second coder: a new one is named (the
+    # decision is still made: that is how a second coder starts), a coder's name in
+    # another case ("Ana" for ana) refused.
+    acting_coder(store, coder)
     same = _same_decision(store, suggestion_id, coder, verdict, s, e)
     if same is not None:
         # Running the same command again changes nothing: no new coding, no new event

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from qualcoder_ahp.cli.common import Project, login_name, pass_project, plural, say
-from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.errors import UserError, closest
+from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.model.withdraw_store import WithdrawPlan
 
 
@@ -40,6 +42,29 @@ def backups(db: Path) -> list[Path]:
 def at_terminal() -> bool:
     """Whether someone can answer the confirmation (stdin is a terminal)."""
     return sys.stdin.isatty()
+
+
+def _check_names(store: Store, participants: Sequence[str],
+                 transcripts: Sequence[str]) -> None:
+    """Refuse a participant or transcript not in the project, naming the likely one
+    (``p04`` for P04, ``physio_hellen`` for physio_helen): the withdrawal of a study's
+    data is the last place for a researcher to guess at the spelling.
+
+    Raises:
+        UserError: a name that is not in the project (the store's words, plus the
+            closest name when one is close).
+    """
+    from qualcoder_ahp.reports.data import find_transcript
+
+    known = list(store.participants())
+    for code in participants:
+        if code not in known:
+            near = closest(code, known)
+            if near is not None:
+                raise UserError(f"no participant {code!r} in this project (participants: "
+                                f"{', '.join(known)}); did you mean {near!r}?")
+    for ref in transcripts:
+        find_transcript(store, ref)
 
 
 def register(cli: click.Group) -> None:
@@ -88,6 +113,7 @@ def register(cli: click.Group) -> None:
         store = project.store()
         # The plan first: a participant id mistyped in a script was refused as "pass
         # --yes", and only with --yes did it say that no such participant exists.
+        _check_names(store, participants, transcripts)
         plan = store.withdrawal_plan(participants, transcripts)
         if not (yes or dry_run) and not at_terminal():
             raise UserError("withdrawal cannot be undone: run it at a terminal to confirm, "
