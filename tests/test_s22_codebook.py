@@ -10,9 +10,10 @@ it.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from tests.test_s21_stale_versions import SMALL, build, load, patterns_json, run
+from tests.test_s21_stale_versions import BY_CHANCE, SMALL, build, load, patterns_json, run
 
 NOT_BY_CHANCE = '''          - id: ser_not_by_chance
             regex: "\\\\b(?:not|n't|never)\\\\b[^.]{0,25}\\\\b(?:by chance|luck)"
@@ -91,3 +92,45 @@ async def test_the_workbench_patterns_screen_says_what_an_exclusion_rules_out(
         await pilot.pause()
         where = str(screen.query_one("#patterns-where", Label).render())
         assert where.startswith("ser_not_by_chance (rules out 0): exclusion regex")
+
+
+FELL_INTO = NOT_BY_CHANCE + '''          - id: ser_x_fell_into_it
+            regex: '\\bfell into it\\b'
+'''
+
+
+def test_a_suggestion_an_exclusion_rules_out_is_not_called_one_no_pattern_finds(
+        tmp_path: Path) -> None:
+    """A decided suggestion an exclusion now rules out stays open (open*), as one no
+    pattern finds does; but its patterns still find it. ``suggestions`` said "no pattern
+    finds these any more" and ``patterns`` "the accepted ones are what a change made it
+    miss", blaming a pattern nobody changed."""
+    db = build(tmp_path)
+    # "I fell into it by chance." (one; ana accepted, ben rejected) is ruled out; and
+    # ser_by_chance narrowed: "It happened by chance." (two; ben accepted) is found by none.
+    text = SMALL.read_text().replace(NOT_BY_CHANCE, FELL_INTO).replace(
+        BY_CHANCE, r'regex: "\\bby pure chance\\b"')
+    load(db, tmp_path, text)
+    listed = {(s["transcript"], s["status"], s["found"]): s for s in json.loads(
+        run(db, "suggestions", "--theme", "serendipity", "--format", "json"))}
+    assert listed["one", "open", False]["ruled_out_by"] == ["ser_x_fell_into_it"]
+    assert listed["two", "open", False]["ruled_out_by"] == []
+    assert all(s["ruled_out_by"] == [] for k, s in listed.items() if k[2])
+    legend = " ".join(run(db, "suggestions", "--theme", "serendipity").split())
+    assert ("open*: kept open because a coder decided on each: 1 no pattern finds it any "
+            "more (patterns named: those that last did); for 1, an exclusion now rules it "
+            "out (ser_x_fell_into_it), though the patterns named still find it.") in legend
+    one = " ".join(run(db, "suggestions", "--transcript", "one", "--theme",
+                       "serendipity").split())
+    assert ("open*: an exclusion now rules it out (ser_x_fell_into_it), though the patterns "
+            "named still find it; kept open because a coder decided on it.") in one
+    rows = patterns_json(db)
+    assert rows["ser_fell_into"]["no_longer_found"] == {
+        "suggestions": 1, "accepted": 1, "rejected": 1, "open": 0}
+    assert rows["ser_fell_into"]["no_longer_found_ruled_out"] == 1
+    assert rows["ser_by_chance"]["no_longer_found_ruled_out"] == 1  # one's, of the two
+    assert rows["ser_ask_lemma"]["no_longer_found_ruled_out"] == 0
+    table = " ".join(run(db, "patterns", "--theme", "serendipity").split())
+    assert ("ser_by_chance 2 (2 accepted, 1 rejected; 1 ruled out by an exclusion, which "
+            "the pattern still finds), ser_fell_into 1 (1 accepted, 1 rejected; all ruled "
+            "out by an exclusion, which the pattern still finds).") in table

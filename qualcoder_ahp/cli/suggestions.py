@@ -136,6 +136,8 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
                      "lost_patterns": list(s.lost_pattern_ids),
                      "matches": [list(m) for m in s.matches],
                      "text": texts[s.transcript_id][s.start:s.end]})
+    _add_ruled_out_by(store, rows, [(s.transcript_id, s.theme_id, s.start, s.end)
+                                    for s in found])
     if fmt == "json":
         emit_json(rows)
         return
@@ -144,14 +146,51 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
                   "text": _excerpt(r["text"])} for r in rows],
                 ["id", "transcript", "theme", "unit", "start", "end", "status", "patterns",
                  "text"], Narrowing(same=SAME_COLUMNS))
-    kept = sum(not r["found"] and r["status"] == "open" for r in rows)
+    kept = [r for r in rows if not r["found"] and r["status"] == "open"]
     if kept:
-        say(f"open*: no pattern finds {'it' if kept == 1 else 'these'} any more (patterns "
-            f"named: those that last did); kept open because a coder decided on "
-            f"{'it' if kept == 1 else 'each'}.", err=False)
+        say(open_star_line(kept), err=False)
     if not rows and not store.suggestions(status=None):
         # An empty list is not an answer when suggest has never run: say what to do.
         click.echo("No suggestions in this project yet: run `qcahp suggest`.")
+
+
+def _add_ruled_out_by(store: Any, rows: list[dict[str, Any]],
+                      keys: list[tuple[int, str, int, int]]) -> None:
+    """Give each row ``ruled_out_by``: the exclusion patterns that rule the suggestion out
+    now (a pattern still finds it; empty for most). Matched only when a listed suggestion
+    is not found (open* or retired): a found one is ruled out by none."""
+    spans: dict[tuple[int, str, int, int], list[str]] = {}
+    if any(not r["found"] for r in rows):
+        from qualcoder_ahp.suggest.runner import ruled_out_spans
+
+        with working("Matching the exclusion patterns"):
+            spans = ruled_out_spans(store)
+    for row, key in zip(rows, keys, strict=True):
+        row["ruled_out_by"] = list(spans.get(key, ())) if not row["found"] else []
+
+
+def open_star_line(kept: list[dict[str, Any]]) -> str:
+    """The legend of ``open*`` under ``qcahp suggestions``: why each such suggestion is no
+    longer made (no pattern finds it, or an exclusion rules it out, naming which) and
+    that a coder's decision keeps it open."""
+    ruled = [r for r in kept if r["ruled_out_by"]]
+    lost = len(kept) - len(ruled)
+    by = sorted({pid for r in ruled for pid in r["ruled_out_by"]})
+    named = f"{', '.join(by[:6])}{', ...' if len(by) > 6 else ''}"
+    one = len(kept) == 1
+    why_lost = ("no pattern finds it any more" if lost == 1 else
+                "no pattern finds these any more")
+    why_ruled = f"an exclusion now rules {'it' if len(ruled) == 1 else 'them'} out ({named})"
+    if not ruled:
+        return (f"open*: {why_lost} (patterns named: those that last did); kept open "
+                f"because a coder decided on {'it' if one else 'each'}.")
+    if not lost:
+        return (f"open*: {why_ruled}, though the patterns named still find "
+                f"{'it' if one else 'them'}; kept open because a coder decided on "
+                f"{'it' if one else 'each'}.")
+    return (f"open*: kept open because a coder decided on each: {lost} {why_lost} "
+            f"(patterns named: those that last did); for {len(ruled)}, {why_ruled}, "
+            f"though the patterns named still find {'it' if len(ruled) == 1 else 'them'}.")
 
 
 @click.command()
@@ -307,11 +346,10 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     rows = [r for r in store.pattern_stats(coder=coder)
             if theme_id is None or r["theme"] == theme_id]
     rows.sort(key=PATTERN_ORDERS[order])  # stable: ties keep the order by pattern id
-    if any(r["exclude"] for r in rows):
-        from qualcoder_ahp.suggest.runner import add_exclusion_record
+    from qualcoder_ahp.suggest.runner import add_exclusion_record
 
-        with working("Matching the exclusion patterns"):
-            add_exclusion_record(store, rows, coder)
+    with working("Matching the exclusion patterns"):
+        add_exclusion_record(store, rows, coder)
     if fmt == "json":
         emit_json(rows)
         return
@@ -324,8 +362,8 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     if gone:
         say(gone, err=False)
     ruling = exclusion_line(rows, len(store.transcripts()))
-    if ruling:
-        say(ruling, err=False)
+    if ruling:  # a note to the reader (as evaluate's), not part of the table's output
+        say(ruling)
 
 
 def exclusion_line(rows: list[dict[str, Any]], transcripts: int) -> str:
@@ -373,6 +411,10 @@ def no_longer_found_line(rows: list[dict[str, Any]]) -> str:
             continue
         how = ", ".join(f"{gone[key]} {key}" for key in ("accepted", "rejected", "open")
                         if gone[key])
+        ruled = r.get("no_longer_found_ruled_out", 0)
+        if ruled:
+            how += (f"; {'all' if ruled == gone['suggestions'] else ruled} ruled out by an "
+                    "exclusion, which the pattern still finds")
         said.append(f"{r['pattern']} {gone['suggestions']}" + (f" ({how})" if how else ""))
     if not said:
         return ""

@@ -247,9 +247,10 @@ class ExclusionRecord:
     """Of those, ones a coder had rejected."""
 
 
-def exclusion_record(store: Store, coder: str | None = None) -> dict[str, ExclusionRecord]:
-    """Each exclusion pattern of the stored codebook: the suggestions of its theme it rules
-    out in every transcript, and the decisions coders (or ``coder``) had made on them.
+def ruled_out_spans(store: Store) -> dict[tuple[int, str, int, int], list[str]]:
+    """The suggestions the stored codebook's exclusion patterns rule out in every
+    transcript, ``(transcript_id, theme_id, start, end)``, each with the exclusions that
+    rule it out.
 
     Read from the match cache ``qcahp suggest`` keeps (patterns it lacks are matched
     here, nothing is stored), so it is what the next run would do. Themes without an
@@ -264,13 +265,27 @@ def exclusion_record(store: Store, coder: str | None = None) -> dict[str, Exclus
     themes = {p.theme_id for p in exclusions}
     wanted = [p.id for p in codebook.patterns if p.theme_id in themes]
     jobs, plans = _jobs_and_plans(store, engine, store.transcripts(), wanted)
-    out = {p.id: ExclusionRecord() for p in exclusions}
     spans: dict[tuple[int, str, int, int], list[str]] = {}
     for job, raw, _ in _inline(store, engine, jobs, plans):
-        for pid, keys in ruled_out(engine.patterns, raw, job.turns, job.sentences).items():
-            out[pid].ruled_out += len(keys)
+        for pid, keys in sorted(ruled_out(engine.patterns, raw, job.turns,
+                                          job.sentences).items()):
             for theme, start, end in keys:
                 spans.setdefault((job.transcript_id, theme, start, end), []).append(pid)
+    return spans
+
+
+def exclusion_record(store: Store, coder: str | None = None,
+                     spans: dict[tuple[int, str, int, int], list[str]] | None = None,
+                     ) -> dict[str, ExclusionRecord]:
+    """Each exclusion pattern of the stored codebook: the suggestions of its theme it rules
+    out in every transcript (``spans``, by default :func:`ruled_out_spans`), and the
+    decisions coders (or ``coder``) had made on them."""
+    out = {p.id: ExclusionRecord() for p in store.codebook().patterns if p.exclude}
+    if spans is None:
+        spans = ruled_out_spans(store) if out else {}
+    for pids in spans.values():
+        for pid in pids:
+            out[pid].ruled_out += 1
     for key, status in store.span_decisions(coder):
         for pid in spans.get(key, ()):
             if status == "rejected":
@@ -287,16 +302,31 @@ def add_exclusion_record(store: Store, rows: list[dict[str, Any]], coder: str | 
     rules out now (:func:`exclusion_record`): ``ruled_out``, ``ruled_out_accepted`` and
     ``ruled_out_rejected``. An exclusion makes no suggestions, so its other figures are
     always 0; these say whether it does anything (``qcahp patterns`` and the workbench's
-    patterns screen show the same)."""
+    patterns screen show the same).
+
+    Every row gets ``no_longer_found_ruled_out`` too: of the suggestions its
+    ``no_longer_found`` counts (decided, made by no pattern now), those an exclusion rules
+    out, which the pattern still finds: an exclusion blocks them, the pattern did not
+    change.
+    """
+    for r in rows:
+        r["no_longer_found_ruled_out"] = 0
     current = [r for r in rows if r["exclude"] and r["active"] and not r["theme_retired"]]
     if not current:
         return
-    record = exclusion_record(store, coder)
+    spans = ruled_out_spans(store)
+    record = exclusion_record(store, coder, spans)
     for r in current:
         got = record.get(r["pattern"])
         if got is not None:
             r.update(ruled_out=got.ruled_out, ruled_out_accepted=got.accepted,
                      ruled_out_rejected=got.rejected)
+    by_id = {r["pattern"]: r for r in rows if not r["exclude"]}
+    for s in store.suggestions(status="open", found=False):
+        if (s.transcript_id, s.theme_id, s.start, s.end) in spans:
+            for pid in s.pattern_ids:
+                if pid in by_id:
+                    by_id[pid]["no_longer_found_ruled_out"] += 1
 
 
 def _ruled_out(engine: Engine, raw: dict[str, list[tuple[int, int]]], job: _Job,
