@@ -134,3 +134,35 @@ def test_a_suggestion_an_exclusion_rules_out_is_not_called_one_no_pattern_finds(
     assert ("ser_by_chance 2 (2 accepted, 1 rejected; 1 ruled out by an exclusion, which "
             "the pattern still finds), ser_fell_into 1 (1 accepted, 1 rejected; all ruled "
             "out by an exclusion, which the pattern still finds).") in table
+
+
+def test_evaluate_gold_by_pattern_lists_what_each_exclusion_ruled_out(tmp_path: Path) -> None:
+    """A gold file is where an exclusion is judged before anyone codes with it: one that
+    rules out a labelled sentence made a miss. ``--by-pattern`` listed only the patterns
+    that suggested, so the exclusion behind a miss was nowhere."""
+    codebook = tmp_path / "cb.yaml"
+    codebook.write_text(SMALL.read_text().replace(NOT_BY_CHANCE, HAPPENED), encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(row) for row in [
+        {"sentence": "It happened by chance that I moved.", "themes": ["serendipity"]},
+        {"sentence": "It never happened by chance.", "themes": []},
+        {"sentence": "I fell into it by chance.", "themes": ["serendipity"]},
+        {"sentence": "It was not by chance, I planned it.", "themes": []},
+    ]) + "\n", encoding="utf-8")
+    db = tmp_path / "p.db"
+    out = run(db, "evaluate", "--gold", str(gold), "--codebook", str(codebook),
+              "--by-pattern")
+    lines = out.split("Exclusion patterns that ruled out a suggestion (2; right: the "
+                      "sentence lacks the theme; wrong: it has it, and was missed; most "
+                      "wrong first):\n")[1].splitlines()
+    assert [line.split() for line in lines[2:4]] == [
+        ["ser_x_happened", "serendipity", "1", "1", "0.500"],
+        ["ser_not_by_chance", "serendipity", "2", "0", "1.000"]]  # "never ... by chance" too
+    data = json.loads(run(db, "evaluate", "--gold", str(gold), "--codebook", str(codebook),
+                          "--format", "json"))
+    assert data["exclusions"] == [
+        {"pattern": "ser_x_happened", "theme": "serendipity", "right": 1, "wrong": 1,
+         "precision": 0.5},
+        {"pattern": "ser_not_by_chance", "theme": "serendipity", "right": 2, "wrong": 0,
+         "precision": 1.0}]
+    assert data["micro"]["fn"] == 1  # the miss ser_x_happened made

@@ -516,6 +516,8 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
         click.echo(f"\nPatterns that fired ({len(result.patterns)}; most wrong first):")
         emit_table([{**p, "precision": _pct(p["precision"])} for p in result.patterns],
                    ["pattern", "theme", "right", "wrong", "precision"])
+        if gold is not None:
+            _exclusions_table(result.exclusions)
     if show_errors:
         for title, items in (("Missed", result.missed), ("Wrongly suggested", result.wrong)):
             click.echo(f"\n{title} ({len(items)}):")
@@ -523,6 +525,21 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
                 excerpt = _excerpt(item["sentence"], 100)
                 by = f" ({', '.join(item['patterns'])})" if item.get("patterns") else ""
                 click.echo(f"  [{item['theme']}] {item['where']}{by}: {excerpt}")
+
+
+def _exclusions_table(exclusions: list[dict[str, Any]]) -> None:
+    """Under ``evaluate --gold --by-pattern``: each exclusion pattern that ruled out a
+    suggestion, right where the sentence lacks the theme, wrong where it has it (the
+    exclusion made that miss)."""
+    if not exclusions:
+        click.echo("\nExclusion patterns that ruled out a suggestion: none on these "
+                   "sentences.")
+        return
+    click.echo(f"\nExclusion patterns that ruled out a suggestion ({len(exclusions)}; "
+               "right: the sentence lacks the theme; wrong: it has it, and was missed; "
+               "most wrong first):")
+    emit_table([{**p, "precision": _pct(p["precision"])} for p in exclusions],
+               ["pattern", "theme", "right", "wrong", "precision"])
 
 
 def _scope_line(result: Any, coder: str) -> str:

@@ -79,6 +79,9 @@ class Labelled:
     """Transcript name and offsets, or the gold file line."""
     patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """For each predicted theme, the ids of the patterns behind it."""
+    excluded: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each theme an exclusion pattern ruled out (a pattern of it found the sentence),
+    the ids of the exclusions that did (against a gold file)."""
 
 
 @dataclass
@@ -116,6 +119,10 @@ class Evaluation:
     no_longer_found: int = 0
     """Against a coder: open suggestions in the scored transcripts that no pattern finds
     any more (kept for their decisions), left out: the codebook judged is today's."""
+    exclusions: list[dict[str, Any]] = field(default_factory=list)
+    """Against a gold file: each exclusion pattern that ruled out a suggestion, with how
+    often it was right (the sentence is not labelled with the theme) and wrong (it is:
+    the exclusion made the miss), most wrong first."""
 
     @property
     def macro_f1(self) -> float | None:
@@ -139,7 +146,7 @@ class Evaluation:
                 "patterns": self.patterns,
                 "theme_free": {"sentences": self.theme_free,
                                "suggested": self.theme_free_suggested},
-                "by_support": self.by_support,
+                "by_support": self.by_support, "exclusions": self.exclusions,
                 **({} if self.scope is None else {
                     "scope": self.scope, "transcripts": self.transcripts,
                     "undecided_left_out": self.left_out,
@@ -158,8 +165,13 @@ def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Eval
     count = free = free_suggested = 0
     by_pattern: dict[tuple[str, str], list[int]] = {}
     by_support: dict[int, list[int]] = {}
+    by_exclusion: dict[tuple[str, str], list[int]] = {}
     for item in items:
         count += 1
+        for theme, pids in item.excluded.items():
+            if theme in wanted:
+                for pid in pids:
+                    by_exclusion.setdefault((pid, theme), [0, 0])[theme in item.gold] += 1
         ignored |= (item.gold | item.predicted) - wanted
         gold, predicted = item.gold & wanted, item.predicted & wanted
         if not gold:
@@ -190,8 +202,13 @@ def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Eval
     support = [{"patterns": SUPPORT_GROUPS[n], "suggestions": right + bad, "right": right,
                 "wrong": bad, "precision": right / (right + bad)}
                for n, (right, bad) in sorted(by_support.items())]
+    exclusions = [{"pattern": pid, "theme": theme, "right": right, "wrong": bad,
+                   "precision": right / (right + bad)}
+                  for (pid, theme), (right, bad) in by_exclusion.items()]
+    exclusions.sort(key=lambda p: (-p["wrong"], p["precision"], p["pattern"]))
     return Evaluation(source, list(scores.values()), micro, count, missed, wrong,
-                      sorted(ignored), patterns, free, free_suggested, support)
+                      sorted(ignored), patterns, free, free_suggested, support,
+                      exclusions=exclusions)
 
 
 SUPPORT_GROUPS = {1: "one", 2: "two", 3: "three or more"}
@@ -296,7 +313,7 @@ def evaluate_gold(codebook: Codebook, gold: str | Path | list[tuple[int, str, se
         codebook: the codebook to judge (the project's, or one read from a file).
         gold: a gold JSONL path, or rows as :func:`read_gold` returns them.
     """
-    from qualcoder_ahp.suggest.runner import suggest_sentence_patterns
+    from qualcoder_ahp.suggest.runner import suggest_sentence_record
 
     rows = read_gold(gold) if isinstance(gold, str | Path) else gold
     # Prodigy labels are often upper case ("SERENDIPITY"): a label that is no theme id
@@ -312,9 +329,9 @@ def evaluate_gold(codebook: Codebook, gold: str | Path | list[tuple[int, str, se
 
     rows = [(line, text, {theme_of(t) for t in themes}) for line, text, themes in rows]
     source = str(gold) if isinstance(gold, str | Path) else "gold"
-    predicted = suggest_sentence_patterns(codebook, [text for _, text, _ in rows])
-    items = [Labelled(text, themes, set(pred), f"line {line}", pred)
-             for (line, text, themes), pred in zip(rows, predicted, strict=True)]
+    predicted = suggest_sentence_record(codebook, [text for _, text, _ in rows])
+    items = [Labelled(text, themes, set(pred), f"line {line}", pred, excluded)
+             for (line, text, themes), (pred, excluded) in zip(rows, predicted, strict=True)]
     return score(items, evaluated_themes(codebook), source)
 
 

@@ -609,16 +609,31 @@ def suggest_sentences(codebook: Codebook, sentences: list[str], *,
 def suggest_sentence_patterns(codebook: Codebook, sentences: list[str], *,
                               role: str = "participant") -> list[dict[str, tuple[str, ...]]]:
     """Like :func:`suggest_sentences`, with the ids of the patterns behind each theme."""
+    return [made for made, _ in suggest_sentence_record(codebook, sentences, role=role)]
+
+
+def suggest_sentence_record(codebook: Codebook, sentences: list[str], *,
+                            role: str = "participant",
+                            ) -> list[tuple[dict[str, tuple[str, ...]],
+                                            dict[str, tuple[str, ...]]]]:
+    """Like :func:`suggest_sentence_patterns`, each sentence with the themes exclusion
+    patterns rule out on it too (a pattern of the theme finds it), each with the ids of
+    the exclusions that do: ``(made, ruled_out)``."""
     engine = engine_for(codebook)
-    out: list[dict[str, tuple[str, ...]]] = []
+    out: list[tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]] = []
     with engine.lock:
         for text in sentences:
             doc = engine.tokenize(text)  # the lemmas `qcahp suggest` reads, not the component's
-            turn = Turn("speaker", role, 0, len(text))
-            found = engine.find(doc, text, [turn], [Sentence(0, len(text), 0)])
+            turns, units = [Turn("speaker", role, 0, len(text))], [Sentence(0, len(text), 0)]
+            raw = engine.raw_matches(text, turns, units, doc)
             themes: dict[str, set[str]] = {}
-            for f in found:
+            for f in engine.find_raw(raw, turns, units):
                 themes.setdefault(f.theme_id, set()).update(f.pattern_ids)
-            out.append({theme: tuple(sorted(ids)) for theme, ids in themes.items()})
+            excluded: dict[str, set[str]] = {}
+            for pid, keys in ruled_out(engine.patterns, raw, turns, units).items():
+                for theme, _, _ in keys:
+                    excluded.setdefault(theme, set()).add(pid)
+            out.append(({theme: tuple(sorted(ids)) for theme, ids in themes.items()},
+                        {theme: tuple(sorted(ids)) for theme, ids in excluded.items()}))
     return out
 
