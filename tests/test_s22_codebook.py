@@ -152,9 +152,10 @@ def test_evaluate_gold_by_pattern_lists_what_each_exclusion_ruled_out(tmp_path: 
     db = tmp_path / "p.db"
     out = run(db, "evaluate", "--gold", str(gold), "--codebook", str(codebook),
               "--by-pattern")
-    lines = out.split("Exclusion patterns that ruled out a suggestion (2; right: the "
-                      "sentence lacks the theme; wrong: it has it, and was missed; most "
-                      "wrong first):\n")[1].splitlines()
+    lines = out.split("Exclusion patterns that ruled out a suggestion (2; most wrong "
+                      "first):\n")[1].splitlines()
+    assert lines[4] == ("right: the sentence lacks the theme; wrong: it has it (a miss it "
+                        "made).")
     assert [line.split() for line in lines[2:4]] == [
         ["ser_x_happened", "serendipity", "1", "1", "0.500"],
         ["ser_not_by_chance", "serendipity", "2", "0", "1.000"]]  # "never ... by chance" too
@@ -166,3 +167,29 @@ def test_evaluate_gold_by_pattern_lists_what_each_exclusion_ruled_out(tmp_path: 
         {"pattern": "ser_not_by_chance", "theme": "serendipity", "right": 2, "wrong": 0,
          "precision": 1.0}]
     assert data["micro"]["fn"] == 1  # the miss ser_x_happened made
+
+
+def test_evaluate_coder_names_what_an_exclusion_rules_out(tmp_path: Path) -> None:
+    """Against a coder, a decided suggestion an exclusion now rules out was "left out: no
+    pattern finds it any more"; it is said to be ruled out, and --by-pattern judges the
+    exclusion on the coder's decision (ana accepted it: wrong; ben rejected it: right)."""
+    db = build(tmp_path)
+    load(db, tmp_path, SMALL.read_text().replace(NOT_BY_CHANCE, FELL_INTO))
+    ana = " ".join(run(db, "evaluate", "--coder", "ana", "--by-pattern").split())
+    assert ("Left out too: 1 suggestion an exclusion now rules out (kept open for the "
+            "decisions on it; --by-pattern lists the exclusions with what they ruled "
+            "out).") in ana
+    assert ("Exclusion patterns that ruled out a suggestion (1; most wrong first): pattern "
+            "theme right wrong precision") in ana
+    assert "ser_x_fell_into_it serendipity 0 1 0.000" in ana
+    ben = json.loads(run(db, "evaluate", "--coder", "ben", "--format", "json"))
+    assert ben["exclusions"] == [{"pattern": "ser_x_fell_into_it", "theme": "serendipity",
+                                  "right": 1, "wrong": 0, "precision": 1.0}]
+    assert (ben["no_longer_found_left_out"], ben["ruled_out_left_out"]) == (1, 1)
+    # Narrowed as well: one no pattern finds (two's, ben accepted), one ruled out.
+    load(db, tmp_path, SMALL.read_text().replace(NOT_BY_CHANCE, FELL_INTO).replace(
+        BY_CHANCE, r'regex: "\\bby pure chance\\b"'))
+    ben_text = " ".join(run(db, "evaluate", "--coder", "ben").split())
+    assert ("Left out too: 2 suggestions today's codebook does not make (kept open for the "
+            "decisions on them): 1 no pattern finds any more, 1 an exclusion now rules out "
+            "(--by-pattern lists the exclusions).") in ben_text

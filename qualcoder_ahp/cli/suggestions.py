@@ -483,10 +483,8 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     if coder is not None:
         click.echo(_scope_line(result, coder))
         if result.no_longer_found:
-            them = "it" if result.no_longer_found == 1 else "them"
-            say(f"Left out too: {plural(result.no_longer_found, 'suggestion')} no pattern "
-                f"finds any more (kept open for the decisions on {them}; `qcahp patterns` "
-                f"lists {them} as decided, no longer found).", err=False)
+            say(_left_out_line(result.no_longer_found, result.ruled_out_left_out),
+                err=False)
     emit_table(format_table(result),
                ["theme", "support", "tp", "fp", "fn", "precision", "recall", "f1"])
     m = result.micro
@@ -516,7 +514,8 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
         click.echo(f"\nPatterns that fired ({len(result.patterns)}; most wrong first):")
         emit_table([{**p, "precision": _pct(p["precision"])} for p in result.patterns],
                    ["pattern", "theme", "right", "wrong", "precision"])
-        if gold is not None:
+        judged = cb if gold is not None else project.store().codebook()
+        if any(p.exclude for p in judged.patterns):
             _exclusions_table(result.exclusions)
     if show_errors:
         for title, items in (("Missed", result.missed), ("Wrongly suggested", result.wrong)):
@@ -527,19 +526,36 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
                 click.echo(f"  [{item['theme']}] {item['where']}{by}: {excerpt}")
 
 
+def _left_out_line(gone: int, ruled: int) -> str:
+    """``evaluate --coder``'s line on the decided suggestions today's codebook does not
+    make: no pattern finds them, or an exclusion now rules them out."""
+    them = "it" if gone == 1 else "them"
+    if not ruled:
+        return (f"Left out too: {plural(gone, 'suggestion')} no pattern finds any more "
+                f"(kept open for the decisions on {them}; `qcahp patterns` lists {them} as "
+                "decided, no longer found).")
+    if ruled == gone:
+        return (f"Left out too: {plural(gone, 'suggestion')} an exclusion now rules out "
+                f"(kept open for the decisions on {them}; --by-pattern lists the exclusions "
+                "with what they ruled out).")
+    return (f"Left out too: {plural(gone, 'suggestion')} today's codebook does not make "
+            f"(kept open for the decisions on them): {gone - ruled} no pattern finds any "
+            f"more, {ruled} an exclusion now rules out (--by-pattern lists the exclusions).")
+
+
 def _exclusions_table(exclusions: list[dict[str, Any]]) -> None:
-    """Under ``evaluate --gold --by-pattern``: each exclusion pattern that ruled out a
-    suggestion, right where the sentence lacks the theme, wrong where it has it (the
-    exclusion made that miss)."""
+    """Under ``evaluate --by-pattern``: each exclusion pattern that ruled out a
+    suggestion, right where the sentence lacks the theme (not coded with it, against a
+    coder), wrong where it has it (the exclusion made that miss)."""
     if not exclusions:
         click.echo("\nExclusion patterns that ruled out a suggestion: none on these "
                    "sentences.")
         return
     click.echo(f"\nExclusion patterns that ruled out a suggestion ({len(exclusions)}; "
-               "right: the sentence lacks the theme; wrong: it has it, and was missed; "
                "most wrong first):")
     emit_table([{**p, "precision": _pct(p["precision"])} for p in exclusions],
                ["pattern", "theme", "right", "wrong", "precision"])
+    click.echo("right: the sentence lacks the theme; wrong: it has it (a miss it made).")
 
 
 def _scope_line(result: Any, coder: str) -> str:

@@ -81,7 +81,7 @@ class Labelled:
     """For each predicted theme, the ids of the patterns behind it."""
     excluded: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """For each theme an exclusion pattern ruled out (a pattern of it found the sentence),
-    the ids of the exclusions that did (against a gold file)."""
+    the ids of the exclusions that did."""
 
 
 @dataclass
@@ -119,10 +119,14 @@ class Evaluation:
     no_longer_found: int = 0
     """Against a coder: open suggestions in the scored transcripts that no pattern finds
     any more (kept for their decisions), left out: the codebook judged is today's."""
+    ruled_out_left_out: int = 0
+    """Of :attr:`no_longer_found`: those a pattern still finds but an exclusion pattern
+    now rules out."""
     exclusions: list[dict[str, Any]] = field(default_factory=list)
-    """Against a gold file: each exclusion pattern that ruled out a suggestion, with how
-    often it was right (the sentence is not labelled with the theme) and wrong (it is:
-    the exclusion made the miss), most wrong first."""
+    """Each exclusion pattern that ruled out a suggestion, with how often it was right
+    (the sentence is not labelled with the theme) and wrong (it is: the exclusion made
+    the miss), most wrong first. Against a coder: the suggestions the coder decided on
+    (all of them with scope ``all``) and those whose theme the coder coded there."""
 
     @property
     def macro_f1(self) -> float | None:
@@ -151,7 +155,8 @@ class Evaluation:
                     "scope": self.scope, "transcripts": self.transcripts,
                     "undecided_left_out": self.left_out,
                     "unfinished_left_out": self.unfinished,
-                    "no_longer_found_left_out": self.no_longer_found})}
+                    "no_longer_found_left_out": self.no_longer_found,
+                    "ruled_out_left_out": self.ruled_out_left_out})}
 
 
 def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Evaluation:
@@ -359,8 +364,11 @@ def evaluate_coder(store: Store, coder: str, scope: str = "decided") -> Evaluati
         by_transcript.setdefault(coding.transcript_id, []).append(coding)
     # A transcript where the coder only rejected suggestions was read too.
     decided = store.decisions_for(coder)
+    decided_keys = set()
     for suggestion_id in decided:
-        by_transcript.setdefault(store.suggestion(suggestion_id).transcript_id, [])
+        sug = store.suggestion(suggestion_id)
+        by_transcript.setdefault(sug.transcript_id, [])
+        decided_keys.add((sug.transcript_id, sug.theme_id, sug.start, sug.end))
     if not by_transcript:
         raise UserError(f"coder {coder!r} has no codings or decisions to compare with")
     unfinished: list[str] = []
@@ -376,8 +384,13 @@ def evaluate_coder(store: Store, coder: str, scope: str = "decided") -> Evaluati
             raise UserError(f"{coder} has finished no transcript yet (decided every "
                             f"suggestion in it): {', '.join(unfinished)}; `--scope decided` "
                             f"scores {coder}'s decisions and codings so far")
+    from qualcoder_ahp.suggest.runner import ruled_out_spans
+
+    # What today's exclusion patterns rule out: a suggestion the coder decided on (or
+    # whose theme the coder coded there) that one rules out is a right or wrong exclusion.
+    spans = ruled_out_spans(store)
     items: list[Labelled] = []
-    left_out = no_longer_found = 0
+    left_out = no_longer_found = ruled_left_out = 0
     for tid, coded in by_transcript.items():
         info = store.transcript(tid)
         text = store.transcript_text(tid)
@@ -395,6 +408,7 @@ def evaluate_coder(store: Store, coder: str, scope: str = "decided") -> Evaluati
                 # Kept open for its decisions, but today's patterns do not make it: the
                 # codebook judged is today's (as `qcahp patterns` counts it).
                 no_longer_found += 1
+                ruled_left_out += (tid, sug.theme_id, sug.start, sug.end) in spans
                 continue
             where = _overlapping(starts, sentences, sug.start, sug.end, text)
             if scope == "decided" and sug.id not in decided:
@@ -404,15 +418,25 @@ def evaluate_coder(store: Store, coder: str, scope: str = "decided") -> Evaluati
             for i in where:
                 predicted.setdefault(i, {}).setdefault(sug.theme_id, set()).update(
                     sug.pattern_ids)
-        for i in sorted(set(gold) | set(predicted)):
+        excluded: dict[int, dict[str, set[str]]] = {}
+        for (t, theme, start, end), pids in spans.items():
+            if t != tid:
+                continue
+            judged = scope == "all" or (t, theme, start, end) in decided_keys
+            for i in _overlapping(starts, sentences, start, end, text):
+                if judged or theme in gold.get(i, ()):
+                    excluded.setdefault(i, {}).setdefault(theme, set()).update(pids)
+        for i in sorted(set(gold) | set(predicted) | set(excluded)):
             s = sentences[i]
             found = predicted.get(i, {})
             items.append(Labelled(text[s.start:s.end], gold.get(i, set()), set(found),
                                   f"{info.name}:{s.start}-{s.end}",
-                                  {t: tuple(sorted(ids)) for t, ids in found.items()}))
+                                  {t: tuple(sorted(ids)) for t, ids in found.items()},
+                                  {t: tuple(sorted(ids))
+                                   for t, ids in excluded.get(i, {}).items()}))
     result = score(items, evaluated_themes(store.codebook()), f"coder {coder}")
     result.scope, result.left_out, result.unfinished = scope, left_out, unfinished
-    result.no_longer_found = no_longer_found
+    result.no_longer_found, result.ruled_out_left_out = no_longer_found, ruled_left_out
     result.transcripts = len(by_transcript)
     return result
 
