@@ -193,3 +193,27 @@ def test_evaluate_coder_names_what_an_exclusion_rules_out(tmp_path: Path) -> Non
     assert ("Left out too: 2 suggestions today's codebook does not make (kept open for the "
             "decisions on them): 1 no pattern finds any more, 1 an exclusion now rules out "
             "(--by-pattern lists the exclusions).") in ben_text
+
+
+def test_load_says_a_pattern_given_another_id_is_renamed(tmp_path: Path) -> None:
+    """A team that renames a pattern's id (same body) read "patterns added: new" and
+    "patterns retired: old", as if its record were gone; it goes on under the new id."""
+    db = build(tmp_path)
+    before = patterns_json(db)["ser_fell_into"]
+    path = tmp_path / "cb.yaml"
+    text = SMALL.read_text().replace("id: ser_fell_into\n", "id: ser_fell_phrase\n").replace(
+        "id: ser_not_by_chance\n", "id: ser_x_not_chance\n").replace(
+        "id: ser_ask_lemma\n            tokens: [{LEMMA: ask}",
+        "id: ser_asked_me\n            tokens: [{LEMMA: ask, OP: '+'}")
+    path.write_text(text, encoding="utf-8")
+    out = " ".join(run(db, "codebook", "load", str(path)).split())
+    assert ("patterns renamed: ser_fell_into -> ser_fell_phrase (each with the body it had: "
+            "its suggestions and decisions go on under the new id)") in out
+    assert "exclusion patterns renamed: ser_not_by_chance -> ser_x_not_chance" in out
+    # A new id with a new body is a pattern added and one retired, as before.
+    assert "patterns added: ser_asked_me" in out
+    assert "patterns retired: ser_ask_lemma patterns renamed:" in out  # that one only
+    run(db, "suggest")
+    after = patterns_json(db)["ser_fell_phrase"]
+    assert [after[k] for k in ("suggestions", "accepted", "rejected")] == [
+        before[k] for k in ("suggestions", "accepted", "rejected")]
