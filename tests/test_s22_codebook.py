@@ -217,3 +217,35 @@ def test_load_says_a_pattern_given_another_id_is_renamed(tmp_path: Path) -> None
     after = patterns_json(db)["ser_fell_phrase"]
     assert [after[k] for k in ("suggestions", "accepted", "rejected")] == [
         before[k] for k in ("suggestions", "accepted", "rejected")]
+
+
+async def test_the_workbench_patterns_screen_says_a_suggestion_is_ruled_out(
+        tmp_path: Path) -> None:
+    """The patterns screen's "Not counted" line and the line under the table said a
+    suggestion an exclusion rules out was one the pattern no longer finds, and nothing
+    more; they say an exclusion rules it out, as ``qcahp patterns`` does."""
+    from textual.widgets import DataTable, Label
+
+    from qualcoder_ahp.tui.app import make_app
+    from qualcoder_ahp.tui.screens.patterns import PatternsScreen
+    from tests.test_patterns_tui import head, settle
+    from tests.tui.conftest import press_for_screen
+
+    db = build(tmp_path)
+    load(db, tmp_path, SMALL.read_text().replace(NOT_BY_CHANCE, FELL_INTO))
+    app = make_app(db, coder="ana")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        screen = await press_for_screen(pilot, "y", PatternsScreen)
+        await settle(pilot)
+        # One suggestion, counted for each of its two patterns (as the figures count).
+        assert ("Not counted: 2 decided suggestions these patterns no longer find (2 accepted, "
+                "2 rejected; all ruled out by an exclusion, which they still find)"
+                ) in " ".join(head(screen).split())
+        table = screen.query_one(DataTable)
+        ids = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        table.move_cursor(row=ids.index("ser_fell_into"))
+        await pilot.pause()
+        where = str(screen.query_one("#patterns-where", Label).render())
+        assert where.startswith("ser_fell_into (1 decided, no longer found; 1 ruled out by "
+                                "an exclusion): phrase")

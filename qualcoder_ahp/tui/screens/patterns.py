@@ -212,6 +212,10 @@ def no_longer_found(rows: list[dict[str, Any]]) -> str:
     total = sum(g["suggestions"] for g in gone)
     how = ", ".join(f"{n} {key}" for key in ("accepted", "rejected", "open")
                     if (n := sum(g[key] for g in gone)))
+    ruled = sum(r.get("no_longer_found_ruled_out", 0) for r in rows)
+    if ruled:  # they still find these: an exclusion rules them out (as `qcahp patterns`)
+        how += (f"; {'all' if ruled == total else ruled} ruled out by an exclusion, "
+                "which they still find")
     return (f"Not counted: {plural(total, 'decided suggestion')} these patterns no longer "
             f"find ({how})")
 
@@ -425,7 +429,9 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
                    " (theme retired: it suggests nothing)" if r["theme_retired"] else "")
         gone = r["no_longer_found"]["suggestions"]
         # First, where a long theme path or pattern cannot push it out of the line.
-        lost = f" ({gone} decided, no longer found)" if gone else ""
+        ruled = r.get("no_longer_found_ruled_out", 0)
+        lost = (f" ({gone} decided, no longer found"
+                f"{f'; {ruled} ruled out by an exclusion' if ruled else ''})" if gone else "")
         if "ruled_out" in r:
             decided = ", ".join(f"{r[f'ruled_out_{k}']} {k}" for k in ("accepted", "rejected")
                                 if r[f"ruled_out_{k}"])
