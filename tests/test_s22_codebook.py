@@ -249,3 +249,27 @@ async def test_the_workbench_patterns_screen_says_a_suggestion_is_ruled_out(
         where = str(screen.query_one("#patterns-where", Label).render())
         assert where.startswith("ser_fell_into (1 decided, no longer found; 1 ruled out by "
                                 "an exclusion): phrase")
+
+
+def test_a_retired_themes_empty_lists_say_why(tmp_path: Path) -> None:
+    """``suggestions --theme`` and ``patterns --theme`` of a retired theme printed "(none)"
+    and nothing else; they say it is retired and how it comes back."""
+    db = build(tmp_path)
+    assert "(none)" not in run(db, "suggestions", "--theme", "interviewing")
+    run(db, "codebook", "retire", "interviewing", "--coder", "ana")
+    listed = " ".join(run(db, "suggestions", "--theme", "interviewing").split())
+    assert listed.startswith("(none) ")
+    assert ("Theme interviewing (Interviewer prompts) is retired and has no open suggestion "
+            "(a codebook with this id, or `qcahp codebook restore interviewing --coder "
+            "NAME`, brings it back); `--status retired` lists those it had.") in listed
+    assert "int_career" in run(db, "suggestions", "--theme", "interviewing", "--status",
+                               "retired")
+    # Its patterns are listed, marked (theme retired); a theme id renamed in the file
+    # leaves the old theme none (they moved with the new id).
+    assert "(theme retired)" in run(db, "patterns", "--theme", "interviewing")
+    load(db, tmp_path, SMALL.read_text().replace("- id: interviewing\n",
+                                                 "- id: interviewer_prompts\n"))
+    moved = " ".join(run(db, "patterns", "--theme", "interviewing").split())
+    assert ("Theme interviewing (Interviewer prompts) is retired and has no patterns now "
+            "(a codebook with this id, or `qcahp codebook restore interviewing --coder "
+            "NAME`, brings it back).") in moved

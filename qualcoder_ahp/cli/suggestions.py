@@ -152,6 +152,24 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
     if not rows and not store.suggestions(status=None):
         # An empty list is not an answer when suggest has never run: say what to do.
         click.echo("No suggestions in this project yet: run `qcahp suggest`.")
+    elif not rows and status == "open" and theme_id is not None:
+        note = retired_theme_note(store, theme_id, "has no open suggestion")
+        if note:
+            say(note + "; `--status retired` lists those it had.")
+
+
+def retired_theme_note(store: Any, theme_id: str, what: str) -> str:
+    """Why a ``--theme`` list of a retired theme is empty (``(none)`` said nothing), and
+    how it comes back; "" for a current theme."""
+    if theme_id in {t.id for t in store.themes()}:
+        return ""
+    name = next((t.name for t in store.themes(include_inactive=True) if t.id == theme_id),
+                theme_id)
+    into = store.merged_into().get(theme_id)
+    how = (f"it was merged into {into}, which holds its codings" if into else
+           "a codebook with this id, or `qcahp codebook restore "
+           f"{theme_id} --coder NAME`, brings it back")
+    return f"Theme {theme_id} ({name}) is retired and {what} ({how})"
 
 
 def _add_ruled_out_by(store: Any, rows: list[dict[str, Any]],
@@ -345,6 +363,10 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
         store.coder_id(coder)
     rows = [r for r in store.pattern_stats(coder=coder)
             if theme_id is None or r["theme"] == theme_id]
+    if not rows and theme_id is not None and fmt != "json":
+        note = retired_theme_note(store, theme_id, "has no patterns now")
+        if note:
+            say(note + ".")
     rows.sort(key=PATTERN_ORDERS[order])  # stable: ties keep the order by pattern id
     from qualcoder_ahp.suggest.runner import add_exclusion_record
 
