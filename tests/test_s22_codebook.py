@@ -273,3 +273,23 @@ def test_a_retired_themes_empty_lists_say_why(tmp_path: Path) -> None:
     assert ("Theme interviewing (Interviewer prompts) is retired and has no patterns now "
             "(a codebook with this id, or `qcahp codebook restore interviewing --coder "
             "NAME`, brings it back).") in moved
+
+
+def test_a_key_indented_too_far_names_both_columns(tmp_path: Path) -> None:
+    """A key one space further in than the item's first key: the check said only "check
+    this line's indentation"; it names the key, its column and the column to line up with."""
+    from click.testing import CliRunner
+
+    from qualcoder_ahp.cli import cli
+
+    path = tmp_path / "mine.yaml"
+    path.write_text("name: Mine\nthemes:\n  - id: workload\n    name: Workload\n"
+                    "    patterns:\n      - id: wl_hours\n\n         phrase: long hours\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["codebook", "check", str(path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{path}:8: not valid YAML: mapping values are not allowed in this context (column "
+        "16): `phrase` starts in column 10, but `id` on line 6 in column 9 (YAML read this "
+        "line as more of its value); check this line's indentation: the keys of one theme "
+        "or pattern start in the same column")
