@@ -76,6 +76,10 @@ class RedactReport:
     """Matches in lower case of a name listed with a capital, per name, in all."""
     log_scrubbed: int = 0
     """Events of the log about those transcripts that named a name (rewritten too)."""
+    named: dict[str, list[str]] = field(default_factory=dict)
+    """The transcripts whose name or participant id holds a listed name, with the names
+    (``physio_helen``: ``Helen``): redaction rewrites the text, not these; ``qcahp
+    transcripts rename`` does."""
 
 
 def read_names(path: str | os.PathLike[str]) -> list[NameRule]:
@@ -136,6 +140,24 @@ def name_rewriter(rules: Sequence[NameRule], default: str, *, match_case: bool =
             return rule.replacement if rule.replacement is not None else default
         return pattern.sub(one, value)
     return rewrite
+
+
+def names_in_label(label: str, rules: Sequence[NameRule]) -> list[str]:
+    """The listed names a transcript's name or participant id holds, as whole words
+    between any separators (``Helen`` in ``physio_helen``, ``Helen Smith`` in
+    ``helen-smith-2``), ignoring case, longest first. A file is often named after a
+    first name alone: each capitalised part of a listed name counts too (``Marcus`` of
+    ``Marcus Smith`` in ``paramedic_marcus``), but not ``van`` or ``de``."""
+    names = {r.name for r in rules} | {part for r in rules if " " in r.name
+                                       for part in r.name.split()
+                                       if part[:1].isupper() and len(part) > 2}
+    found: list[str] = []
+    for name in sorted(names, key=lambda n: (-len(n), n)):
+        parts = r"[\W_]+".join(re.escape(part) for part in name.split())
+        if re.search(rf"(?<![^\W_]){parts}(?![^\W_])", label, re.IGNORECASE) and not any(
+                name.casefold() in longer.casefold() for longer in found):
+            found.append(name)
+    return found
 
 
 def redact_text(
@@ -229,6 +251,10 @@ def redact_transcripts(
             "already coded or decided, so redaction would move the codings' offsets: "
             + ", ".join(blocked) + " (redact before coding)")
     report = RedactReport(dry_run=dry_run)
+    for info in infos:
+        held = names_in_label(f"{info.name} {info.participant or ''}", rules)
+        if held:
+            report.named.setdefault(info.name, held)
     for done, info in enumerate(infos):
         if progress is not None:
             progress(done, len(infos), info.name)
@@ -259,5 +285,5 @@ def redact_transcripts(
     return report
 
 
-__all__ = ["NameRule", "Redacted", "RedactReport", "read_names", "redact_text",
-           "redact_transcripts"]
+__all__ = ["NameRule", "Redacted", "RedactReport", "names_in_label", "read_names",
+           "redact_text", "redact_transcripts"]

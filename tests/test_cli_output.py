@@ -186,7 +186,9 @@ def test_cli_import_and_refi_import_name_their_new_version_flag(tmp_path):
     assert run(b, "refi", "export", str(qdpx)).exit_code == 0
     refused = run(a, "refi", "import", str(qdpx))
     assert refused.exit_code == 1
-    assert "already stored; use --new-version to store this as a new version" in refused.stderr
+    # since session 22 the clash names every way through (--transcript-clash), the flag too
+    assert ("choose with --transcript-clash new-version, rename or skip (--new-version "
+            "stores it as a new version)") in refused.stderr
     assert run(a, "refi", "import", "--new-version", str(qdpx)).exit_code == 0
 
 

@@ -207,7 +207,7 @@ def test_merged_events_read_in_the_log_like_local_ones(tmp_path: Path) -> None:
     path, ids = _merged_copy(tmp_path)
     what = [(e["what"], e["transcripts"]) for e in _log(path, "--coder", "ben")]
     copy = tmp_path / "ben.db"
-    head = f"merged in from copy {copy}: "
+    head = f"merged in from copy {copy.name}: "
     s1 = f"suggestion {ids['s1']} (Serendipity) on alpha [{ids['s1_start']}, {ids['s1_end']})"
     s2 = f"suggestion {ids['s2']} (Mandate) on alpha [{ids['s2_start']}, {ids['s2_end']})"
     assert what[:7] == [
@@ -364,11 +364,11 @@ def test_a_copy_that_merged_another_copy_reads_through(tmp_path: Path) -> None:
     assert run(path, "merge", str(ben))[0] == 0
     events = _log(path)
     ana_words = [e["what"] for e in events if e["coder"] == "ana"]
-    assert ana_words[-1] == (f"merged in from copy {ana}: coded by hand: Serendipity on "
+    assert ana_words[-1] == (f"merged in from copy {ana.name}: coded by hand: Serendipity on "
                              "beta [0, 4)")
-    assert any(w.startswith(f"merged in from copy {ana}: undid: accepted suggestion ")
+    assert any(w.startswith(f"merged in from copy {ana.name}: undid: accepted suggestion ")
                for w in ana_words)
     inner = [e["what"] for e in events if e["kind"] == "merged" and e["coder"] is None]
-    assert inner == [f"merged in from copy {ben}: merged in from copy {ana} (6 new codings, "
-                     "4 decisions, 1 new coder, 7 events)"]
+    assert inner == [f"merged in from copy {ben.name}: merged in from copy {ana.name} "
+                     "(6 new codings, 4 decisions, 1 new coder, 7 events)"]
     assert run(path, "merge", str(ana))[1] == f"Nothing new in {ana}.\n"

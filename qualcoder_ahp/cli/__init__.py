@@ -260,11 +260,11 @@ def _register() -> None:
         agreement, audit, codebook, corpus, privacy, reconcile, refi, reports, workbench,
     )
     from qualcoder_ahp.cli import coders, framework, methods, search, withdraw, words
-    from qualcoder_ahp.cli import saturation, speakers, suggestions
+    from qualcoder_ahp.cli import saturation, speakers, suggestions, transcripts
 
     for module in (corpus, codebook, suggestions, workbench, reports, agreement, reconcile,
                    refi, privacy, search, audit, words, withdraw, coders, methods, framework,
-                   saturation, speakers):
+                   saturation, speakers, transcripts):
         module.register(cli)
     file_paths(cli)  # every --db, -o and FILE: ~ is home, a folder is said in one line
 

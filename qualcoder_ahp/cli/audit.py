@@ -96,10 +96,21 @@ def log_table(entries: list[LogEntry], width: int | None) -> str:
 
 
 def log_json(entries: list[LogEntry]) -> list[dict[str, Any]]:
-    """Every event with its words and its record as stored (``payload``)."""
+    """Every event with its words and its record as stored (``payload``), but a merged
+    copy's or a REFI-QDA file's path by its file name (it held the researcher's login)."""
     return [{"event": e.id, "time": e.at, "coder": e.coder, "kind": e.kind, "what": e.what,
-             "transcripts": e.transcripts, "themes": e.themes, "payload": e.payload}
+             "transcripts": e.transcripts, "themes": e.themes,
+             "payload": _named(e.payload) if e.kind in ("merge", "refi_import") else e.payload}
             for e in entries]
+
+
+def _named(payload: Any) -> Any:
+    """A ``merge`` or ``refi_import`` record with its ``source``/``file`` as a file name."""
+    from qualcoder_ahp.model.event_words import file_name
+
+    if not isinstance(payload, dict):
+        return payload
+    return {k: file_name(v) if k in ("source", "file") else v for k, v in payload.items()}
 
 
 @click.command("log")

@@ -148,13 +148,15 @@ def register(cli: click.Group) -> None:
                 project.discard_if_created()  # no empty project left by a mistyped path
             sys.exit(1)
 
-    @cli.command("transcripts")
+    @cli.group("transcripts", invoke_without_command=True)
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
                   show_default=True, help="Output format.")
-    @pass_project
-    def transcripts_cmd(project: Project, fmt: str) -> None:
-        """List the stored transcripts with their speakers and roles."""
-        store = project.store()
+    @click.pass_context
+    def transcripts_cmd(ctx: click.Context, fmt: str) -> None:
+        """List the stored transcripts with their speakers and roles (or: rename)."""
+        if ctx.invoked_subcommand is not None:
+            return  # `qcahp transcripts rename` (cli/transcripts.py)
+        store = ctx.obj.store()
         rows = []
         for info in store.transcripts():
             speakers = store.speakers(info.id)

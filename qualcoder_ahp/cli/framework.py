@@ -15,6 +15,7 @@ import click
 
 from qualcoder_ahp.cli.common import (
     Project,
+    acting_coder,
     fitted_table,
     output_format,
     pass_project,
@@ -201,10 +202,12 @@ def summarise_cmd(project: Project, case: str, theme: str, text: str | None,
     if text == "-":
         text = sys.stdin.read()
     text = text.strip("\n")
+    # A misspelt --coder would silently start a second coder's summaries: one that is a
+    # coder's but for case or spaces is refused before anything is written, a new name noted.
     coders = store.coders()
+    coder = acting_coder(store, coder, note=False)
     found, before, after = store.set_cell_summary(coder, case, theme, text)
     if coders and coder not in coders and after is not None:
-        # A misspelt --coder would silently start a second coder's summaries; say so.
         say(f"note: {coder!r} is a new coder in this project (coders so far: "
             f"{', '.join(coders)})", fg="yellow")
     name = store.theme(theme.strip()).name

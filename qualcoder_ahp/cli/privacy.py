@@ -11,7 +11,26 @@ from qualcoder_ahp.cli.common import (
     pass_project,
     plural,
     progress_bar,
+    say,
 )
+from qualcoder_ahp.model.coders_store import shell_arg
+
+
+def copies_note(project: Project, what: str, *, backups_only: bool = False) -> None:
+    """What a change inside the project cannot reach: its migration backups (listed),
+    coders' copies and files exported before now, which still hold ``what``
+    (``backups_only``: said only when there are backups, as before coding, when a
+    redaction runs, there are seldom copies or exports)."""
+    from qualcoder_ahp.cli.withdraw import backups
+
+    found = backups(project.path)
+    if backups_only and not found:
+        return
+    listed = f" ({', '.join(p.name for p in found)})" if found else ""
+    say(f"note: copies made before now still hold {what}: "
+        + (f"backups of {project.path.name}{listed}, " if found else "")
+        + "coders' copies of the project and exported files; delete or remake them",
+        fg="yellow")
 
 
 def register(cli: click.Group) -> None:
@@ -80,3 +99,12 @@ def register(cli: click.Group) -> None:
             click.secho(f"note: {name!r} {did} {name.lower()!r} in lower case "
                         f"{plural(n, 'time')}: that may be the ordinary word; --match-case "
                         f"replaces only {name!r} as written", fg="yellow", err=True)
+        if report.redacted and not dry_run:
+            copies_note(project, "the names", backups_only=True)
+        for name, held in report.named.items():
+            # The name came from the file (physio_helen): in every quote, export and
+            # REFI-QDA file, whatever the text says.
+            said = " and ".join(repr(h) for h in held)
+            say(f"note: transcript {name!r} is named after {said} (its name or participant "
+                f"id): redaction changes the text, not names; `qcahp transcripts rename "
+                f"{shell_arg(name)} NEW` renames it.", fg="yellow")

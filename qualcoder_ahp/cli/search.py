@@ -17,6 +17,7 @@ import click
 
 from qualcoder_ahp.cli.common import (
     Project,
+    acting_coder,
     output_format,
     pass_project,
     plural,
@@ -216,9 +217,8 @@ def search_cmd(project: Project, terms: tuple[str, ...], regex: bool, word: bool
         coder = coder.strip()
         if code_theme is None:
             store.coder_id(coder)  # marking by an unknown coder is a typo: name the coders
-        elif coder not in store.coders():
-            say(f"note: {coder!r} is a new coder in this project (coders so far: "
-                f"{', '.join(store.coders()) or 'none'})", fg="yellow")
+        else:  # a new coder is noted; `Ana` where `ana` codes is refused
+            coder = acting_coder(store, coder)
     chosen = one_version(store, select(store, transcripts, where), transcripts)
     with progress_bar("Searching") as progress:
         result = search(store, query, selection=chosen, theme=theme,

@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +61,12 @@ def read_xlsx(path: Path, max_bytes: int) -> list[Block]:
     speaker column and a text column."""
     import openpyxl
 
-    from qualcoder_ahp.importers.formats import _check_zip
+    from qualcoder_ahp.importers.formats import _check_parts, _check_zip
 
     data = read_bytes(path, max_bytes=max_bytes)
     _check_zip(data, path, "Excel .xlsx", "xl/workbook.xml")
+    _check_parts(data, path, "Excel .xlsx", ("xl/workbook.xml",))
+    _refuse_entities(data, path)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken package
@@ -80,6 +84,21 @@ def read_xlsx(path: Path, max_bytes: int) -> list[Block]:
             return _sheet_blocks(rows, path)
     raise ImportFailed(_NOT_A_TRANSCRIPT.replace("its first rows", "the first rows of any "
                                                  "sheet"), path=str(path))
+
+
+def _refuse_entities(data: bytes, path: Path) -> None:
+    """Refuse a workbook whose XML declares entities: no spreadsheet program writes one,
+    and openpyxl reads the parts with the standard library's parser, which would expand
+    them (a few kilobytes can expand to gigabytes)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for part in zf.namelist():
+            if part.endswith((".xml", ".rels")) and _ENTITY.search(zf.read(part)):
+                raise ImportFailed(f"not a valid Excel .xlsx file: {part} declares XML "
+                                   "entities, which no spreadsheet program writes; refused",
+                                   path=str(path))
+
+
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 def _cell(value: Any) -> str:

@@ -27,7 +27,7 @@ EVENT_KINDS = ("accept", "adjust", "reject", "code", "remove", "memo", "undo", "
                "undo_group", "reconcile", "theme_add", "theme_edit", "theme_merge",
                "theme_retire", "theme_restore", "merge", "merged", "refi_import", "redact",
                "withdraw", "withdrawn", "coder_rename", "coder_join", "speaker_rename",
-               "speaker_role")
+               "speaker_role", "transcript_rename")
 """Every kind of event the code writes (``qcahp log --kind`` takes these)."""
 
 

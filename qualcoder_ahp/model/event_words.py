@@ -35,6 +35,15 @@ FIELD_WORDS = {"name": "name", "description": "definition", "color": "colour",
                "examples": "examples"}
 """A ``theme_edit`` field as the codebook screen and ``edit-theme`` call it."""
 
+def file_name(value: Any) -> Any:
+    """A file an event names (a merged copy, a REFI-QDA file) by its name alone: the log
+    is exported and shared, and the path held the researcher's login (/home/jsmith/...)
+    or a participant's folder."""
+    if not isinstance(value, str) or not value:
+        return value
+    return value.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or value  # (Windows too)
+
+
 _FOREIGN = {"accept": "accepted a suggestion", "adjust": "accepted a suggestion with an "
             "adjusted span", "reject": "rejected a suggestion", "code": "coded by hand",
             "remove": "removed a coding", "undo": "undid a decision",
@@ -46,7 +55,9 @@ _FOREIGN = {"accept": "accepted a suggestion", "adjust": "accepted a suggestion 
             # Merged by an earlier version, which did not make a copy's speaker changes
             # here (a merge now does, and its event says so: _speaker_here).
             "speaker_rename": "renamed a speaker in that copy (not applied here)",
-            "speaker_role": "changed a speaker's role in that copy (not applied here)"}
+            "speaker_role": "changed a speaker's role in that copy (not applied here)",
+            "transcript_rename": "renamed a transcript in that copy (not applied here: "
+                                 "qcahp transcripts rename)"}
 """What a merged-in event did, when its ids (the other copy's) cannot be looked up here."""
 
 
@@ -346,10 +357,10 @@ class EventWords(EventLookups):
             ("memos", "memo"), ("themes", "theme"),
             ("coders", "new coder"), ("events", "event")))
         tail = f" ({', '.join(counts)})" if counts else ""
-        return Described(f"merged in from copy {event['source']}{tail}")
+        return Described(f"merged in from copy {file_name(event['source'])}{tail}")
 
     def _merged(self, event: dict[str, Any]) -> Described:
-        source = event.get("source") or self.merge_source(event["id"]) or "a copy"
+        source = file_name(event.get("source") or self.merge_source(event["id"]) or "a copy")
         inner = self._merged_inner(event)
         # A coding the merge could not re-anchor onto this project's text stayed out,
         # and so did a memo on it.
@@ -483,7 +494,7 @@ class EventWords(EventLookups):
         codings = [c for c in (self.coding(i) for i in made) if c is not None]
         counts = plural(len(made), "coding") + (f" and {plural(memos, 'memo')}"
                                                   if memos else "")
-        return Described(f"imported {counts} from REFI-QDA {event.get('file')}",
+        return Described(f"imported {counts} from REFI-QDA {file_name(event.get('file'))}",
                          sorted({c.transcript_id for c in codings}),
                          sorted({c.theme_id for c in codings}))
 
@@ -547,6 +558,12 @@ class EventWords(EventLookups):
                              "removed)")
         return Described(f"withdrew {names}{by}: {', '.join(gone)}"
                          f" ({', '.join(counts)} removed)")
+
+    def _transcript_rename(self, event: dict[str, Any]) -> Described:
+        ids = [int(t) for t in event.get("transcript_ids") or [event["transcript_id"]]]
+        versions = f" ({plural(len(ids), 'version')})" if len(ids) > 1 else ""
+        by = f" (by {event['by']})" if event.get("by") else ""
+        return Described(f"renamed a transcript to {event['to']!r}{versions}{by}", ids)
 
     def _coder_rename(self, event: dict[str, Any]) -> Described:
         by = f" (by {event['by']})" if event.get("by") else ""

@@ -184,7 +184,9 @@ class MergeEventsMixin:
             local.update(about or _carried(ids, maps))
         # Even empty: it tells the log this merge translated what it could, so the guess
         # made for merges from before ``local`` existed is not made for it.
-        return {"local": local, "source": source}
+        from qualcoder_ahp.model.event_words import file_name
+
+        return {"local": local, "source": file_name(source)}  # (not the path: a login)
 
     def _brings_new_events(self: Store, other: sqlite3.Connection,
                            scrub: dict[int, tuple[str, dict[str, Any]]],

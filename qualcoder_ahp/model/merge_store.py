@@ -382,7 +382,10 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin):
                     extra["by_source"] = {r.label: {"mapped": r.mapped,
                                                     "not_mapped": len(r.stranded)}
                                           for r in remaps.values()}
-                self.log_event(None, "merge", {"source": label, **counts, **extra})
+                from qualcoder_ahp.model.event_words import file_name
+
+                self.log_event(None, "merge", {"source": file_name(label), **counts,
+                                               **extra})  # (not the path: a login)
         self.merge_by_source = [SourceMatch(r.label, r.mapped, r.as_hand, r.stranded,
                                             r.decisions_out) for r in remaps.values()]
         return counts

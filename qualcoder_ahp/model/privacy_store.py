@@ -13,13 +13,21 @@ The names leave the event log too: each event about the transcript (a
 ``speaker_rename`` naming the old speaker, say) is rewritten in the same transaction,
 the way withdrawal scrubs its events
 (:meth:`~qualcoder_ahp.model.withdraw_store.WithdrawMixin._rewrite_events`).
+
+A transcript's *name* is the other place a participant's name sits (``physio_helen``, its
+file's name, in every quote's attribution, export and REFI-QDA file):
+:meth:`PrivacyMixin.rename_transcript` renames every version of it. Everything points at
+the transcript's id, so codings, decisions, memos and events stay attached; the old name
+leaves the log's events too, and the stored path of the file it was imported from.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -163,6 +171,85 @@ class PrivacyMixin:
         self._rewrite_events(scrub, event_id)
         record_targets(self, list(scrub))
 
+    def rename_transcript(self: Store, ref: str, new: str, *, by: str | None = None
+                          ) -> dict[str, Any]:
+        """Rename a transcript (every version of its name): the same ids, so every
+        coding, decision, memo and event stays attached.
+
+        The old name leaves the database: the log's events about the transcript that
+        named it (whole, as in ``physio_helen.docx``) say the new name, the stored path of
+        the file it was imported from (which holds the old name) is cleared, and the
+        ``transcript_rename`` event records the new name and who renamed (``by``), not
+        the old one. Run as :meth:`erasing` runs, so the old strings leave the files.
+
+        Returns:
+            ``{"from", "to", "ids", "versions", "log_scrubbed", "event_id"}``.
+
+        Raises:
+            UserError: ``ref`` unknown; ``new`` refused (:func:`transcript_name_problem`),
+                the same name, or another transcript's.
+        """
+        new = unicodedata.normalize("NFC", new.strip())
+        problem = transcript_name_problem(new)
+        if problem:
+            raise UserError(problem)
+        with self.erasing():
+            old = self.transcript(ref).name
+            if new == old:
+                raise UserError(f"transcript {old!r} is named {new!r} already; "
+                                "nothing to rename")
+            taken = self.conn.execute(
+                "SELECT name FROM transcripts WHERE name = ? COLLATE NOCASE AND name != ? "
+                "LIMIT 1", [new, old]).fetchone()
+            if taken:
+                raise UserError(f"another transcript is named {taken[0]!r} already; "
+                                "choose another name; nothing was changed")
+            ids = [int(r[0]) for r in self.conn.execute(
+                "SELECT id FROM transcripts WHERE name = ? ORDER BY version", [old])]
+            whole = re.compile(rf"(?<![\w.-]){re.escape(old)}(?![\w-])")
+
+            def rewrite(value: str, label: bool) -> str:
+                return value if label else whole.sub(new, value)
+
+            scrub: dict[int, tuple[str, dict[str, Any]]] = {}
+            for tid in ids:
+                scrub.update(self.log_scrub(tid, rewrite))
+            participant = self._rename_participant_too(ids, old, new)
+            self.conn.execute("UPDATE transcripts SET name = ?, path = NULL WHERE name = ?",
+                              [new, old])
+            event_id = self.log_event(None, "transcript_rename", {
+                "transcript_id": ids[-1], "transcript_ids": ids, "to": new,
+                "versions": len(ids), "by": by, "log_scrubbed": len(scrub),
+                "participant": participant})
+            if scrub:
+                self._apply_scrub(scrub, event_id)
+        return {"from": old, "to": new, "ids": ids, "versions": len(ids),
+                "log_scrubbed": len(scrub), "participant": participant, "event_id": event_id}
+
+    def _rename_participant_too(self: Store, ids: list[int], old: str, new: str
+                                ) -> str | None:
+        """The participant of transcripts ``ids`` renamed with them (call inside the
+        rename's transaction) when its code is the old name, as an import without a
+        participants file makes it: reports name participants by code. Kept (``None``)
+        when the participant has other transcripts too, or ``new`` is another's code
+        (``qcahp participants assign`` then gives the transcript to that participant)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT p.id, p.code FROM transcripts t JOIN participants p "
+            "ON p.id = t.participant_id WHERE t.id IN (%s)" % ",".join("?" * len(ids)),
+            ids).fetchall()
+        if len(rows) != 1 or rows[0][1] != old:
+            return None
+        pid = int(rows[0][0])
+        others = self.conn.execute(
+            "SELECT COUNT(*) FROM transcripts WHERE participant_id = ? AND name != ?",
+            [pid, old]).fetchone()[0]
+        taken = self.conn.execute("SELECT 1 FROM participants WHERE code = ? AND id != ?",
+                                  [new, pid]).fetchone()
+        if others or taken:
+            return None
+        self.conn.execute("UPDATE participants SET code = ? WHERE id = ?", [new, pid])
+        return new
+
     @contextlib.contextmanager
     def erasing(self: Store) -> Iterator[Store]:
         """One write transaction whose deleted or overwritten data leaves the files.
@@ -183,6 +270,34 @@ class PrivacyMixin:
         if self.path is not None:
             with contextlib.suppress(sqlite3.Error):  # busy readers: the next checkpoint will do
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+NAME_MAX = 80
+"""The longest transcript name :meth:`PrivacyMixin.rename_transcript` takes (it heads
+report sections and names a REFI-QDA source)."""
+
+
+def transcript_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a transcript's name (``None``: it can).
+
+    Refused: empty, longer than :data:`NAME_MAX`, only digits (``qcahp show 12`` takes
+    it as the transcript's id), an ``@`` (``name@2`` names a version), a slash (several
+    exports name files after transcripts), a line break or other control character.
+    """
+    if not name:
+        return "a transcript needs a name: NEW is empty"
+    if len(name) > NAME_MAX:
+        return f"a transcript name is at most {NAME_MAX} characters ({len(name)} given)"
+    if name.isdigit():
+        return (f"{name!r} is only digits, which commands read as a transcript's id; "
+                "add a letter (P07, say)")
+    if "@" in name:
+        return f"{name!r} has an '@', which commands read as NAME@VERSION; leave it out"
+    if "/" in name or "\\" in name:
+        return f"{name!r} has a slash, which file names cannot hold; use - or _"
+    if any(unicodedata.category(c).startswith("C") for c in name):
+        return "a transcript name cannot hold a line break, tab or other control character"
+    return None
 
 
 def _rewritten(value: Any, rewrite: Rewrite, label: bool) -> Any:

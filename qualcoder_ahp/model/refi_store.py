@@ -514,8 +514,8 @@ class RefiMixin:
                     for coder_id, name in stats.pop("new_coders").items()
                     if coder_id not in ctx.changes]
                 for coder_id, changes in ctx.changes.items():
-                    self.log_event(coder_id, "refi_import", {"changes": changes,
-                                                             "file": data.path})
+                    self.log_event(coder_id, "refi_import", {  # the name, not a login
+                        "changes": changes, "file": PurePath(data.path).name})
                 if dry_run:
                     raise _RolledBack
         except _RolledBack:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from pathlib import Path
 from typing import Any
 
 from qualcoder_ahp.reports.cooccurrence import Cooccurrence
@@ -496,6 +497,10 @@ GLOSSARY: dict[str, dict[str, str]] = {
 workbook passed to a co-author or an examiner explains itself."""
 
 
+FILE_FIELDS = frozenset({"database", "file"})
+"""About-sheet fields that name a file: given by its name alone (:func:`about_sheet`)."""
+
+
 def about_sheet(items: dict[str, Any]) -> Sheet:
     """A small "About" sheet: what was exported, from where, with which filters.
 
@@ -504,6 +509,10 @@ def about_sheet(items: dict[str, Any]) -> Sheet:
     """
     # An unset filter (no --theme) means everything, which a blank cell does not say.
     rows: list[list[Any]] = [[k, "(all)" if v is None else str(v)] for k, v in items.items()]
+    # The project's (or codebook's) file name, not its full path: a path can hold the
+    # researcher's login (/home/jsmith/...) or a participant's folder name, and the
+    # workbook is shared.
+    rows = [[k, Path(v).name if k in FILE_FIELDS and v != "(all)" else v] for k, v in rows]
     glossary = GLOSSARY.get(str(items.get("report")), {})
     if glossary:
         rows.append(["", ""])

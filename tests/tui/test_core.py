@@ -166,6 +166,10 @@ def test_demo_is_built_once(tmp_path: Path, monkeypatch):
         def remember_colours(store, path, loaded):  # a YAML codebook: nothing to remember
             calls.append("colours")
 
+        @staticmethod
+        def match_stored_themes(store, path, loaded):  # a YAML codebook: no GUIDs to match
+            return loaded
+
     modules = {"qualcoder_ahp.importers": FakeImporters,
                "qualcoder_ahp.suggest.runner": FakeSuggest,
                "qualcoder_ahp.suggest.codebook": FakeSuggest,

@@ -102,6 +102,9 @@ class TranscriptsScreen(Screen[None]):
                         "project without one (a worker); a new version: qcahp codebook load"),
         Binding("escape", "dismiss_report", "Dismiss",
                 tooltip="Close the report of the last import or suggestion run"),
+        Binding("n", "rename", "Rename", show=False,
+                tooltip="Rename the highlighted transcript (a file name that names someone); "
+                        "codings and memos stay attached"),
     ]
 
     def __init__(self, store: Store, coder: str) -> None:
@@ -206,7 +209,7 @@ class TranscriptsScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Open and sort need rows; jobs need a database file a worker can open."""
-        if action in ("open", "sort"):
+        if action in ("open", "sort", "rename"):
             return self.query_one("#transcripts", DataTable).row_count > 0
         if action in ("import_files", "suggest"):
             return getattr(self.app, "store_path", None) is not None
@@ -347,6 +350,48 @@ class TranscriptsScreen(Screen[None]):
             hint=f"Enter loads it · Tab completes a name · Escape cancels · a relative path "
                  f"starts in {here}; see docs/codebook.md for writing one",
             suggester=PathSuggester()), start)
+
+    def action_rename(self) -> None:
+        """Rename the highlighted transcript, every version (``qcahp transcripts rename``):
+        a name taken from its file (``physio_helen``) names the participant in every
+        quote and export."""
+        from qualcoder_ahp.model.privacy_store import transcript_name_problem
+        from qualcoder_ahp.tui.screens.modals import SearchModal
+
+        tid = self._selected_id()
+        if tid is None:
+            return
+        old = self.store.transcript(tid).name
+        taken = {t.name.casefold(): t.name for t in self.store.transcripts() if t.name != old}
+
+        def check(value: str) -> str | None:
+            new = value.strip()
+            if not new:
+                return "Type the new name (Escape keeps the old one)."
+            if new.casefold() in taken:
+                return f"Another transcript is named {taken[new.casefold()]!r}."
+            return transcript_name_problem(new)
+
+        def rename(value: str | None) -> None:
+            if value is None or value.strip() == old:
+                return
+            try:
+                done = self.store.rename_transcript(old, value, by=self.coder)
+            except ProjectBusy:
+                raise  # the busy dialog says so; nothing was changed
+            except UserError as exc:  # renamed meanwhile from a terminal, say
+                self.notify(str(exc), severity="warning", markup=False)
+                return
+            self.reload()
+            who = " and its participant" if done["participant"] else ""
+            self.notify(f"Renamed {old!r}{who} to {done['to']!r}; codings and memos stay. "
+                        "Reports exported before still say the old name.", markup=False)
+
+        self.app.push_screen(SearchModal(
+            old, "new name for the transcript",
+            hint="Enter renames it (every version) · Escape cancels · its codings, memos "
+                 "and log stay; the old name leaves the project",
+            check=check), rename)
 
     def action_suggest(self) -> None:
         """Run suggestions over the corpus in a worker."""
