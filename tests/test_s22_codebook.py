@@ -92,6 +92,15 @@ async def test_the_workbench_patterns_screen_says_what_an_exclusion_rules_out(
         await pilot.pause()
         where = str(screen.query_one("#patterns-where", Label).render())
         assert where.startswith("ser_not_by_chance (rules out 0): exclusion regex")
+        # Its list no longer says what it blocks is not recorded.
+        from qualcoder_ahp.tui.screens.pattern_suggestions import PatternSuggestionsScreen
+
+        listing = await press_for_screen(pilot, "enter", PatternSuggestionsScreen)
+        await settle(pilot)
+        listed = " ".join(str(listing.query_one("#pattern-list-head", Label).render()).split())
+        assert "not recorded" not in listed
+        assert ("the patterns screen's line under its table says how many it rules out now"
+                in listed)
 
 
 FELL_INTO = NOT_BY_CHANCE + '''          - id: ser_x_fell_into_it
