@@ -132,6 +132,35 @@ def _by_kind(diff: dict[str, list[str]], old: Any, new: Any) -> dict[str, list[s
     return out
 
 
+def _renamed(diff: dict[str, list[str]], old: Any, new: Any) -> dict[str, list[str]]:
+    """The diff with each pattern the file gives another id, and nothing else (the same
+    theme, body, scope and unit as a retired one), said as ``patterns renamed: old ->
+    new`` instead of one added and one retired: its suggestions and decisions carry on
+    under the new id, which "retired" did not say."""
+    def same(p: Any) -> tuple[Any, ...]:
+        return (p.theme_id, p.kind, str(p.body), p.scope, p.unit, p.exclude)
+
+    olds = {p.id: p for p in old.patterns}
+    news = {p.id: p for p in new.patterns}
+    out = dict(diff)
+    for kind in ("patterns", "exclusion_patterns"):
+        retired: dict[tuple[Any, ...], list[str]] = {}
+        for pid in diff.get(f"{kind}_retired", []):
+            retired.setdefault(same(olds[pid]), []).append(pid)
+        pairs = []
+        for pid in diff.get(f"{kind}_added", []):
+            was = retired.get(same(news[pid]))
+            if was:
+                pairs.append((was.pop(0), pid))
+        if not pairs:
+            continue
+        gone, came = {a for a, _ in pairs}, {b for _, b in pairs}
+        out[f"{kind}_added"] = [i for i in diff[f"{kind}_added"] if i not in came]
+        out[f"{kind}_retired"] = [i for i in diff[f"{kind}_retired"] if i not in gone]
+        out[f"{kind}_renamed"] = [f"{a} -> {b}" for a, b in pairs]
+    return out
+
+
 @codebook.command("load", short_help="Store a codebook (a new version keeps ids and codings).")
 @click.argument("path", type=InputFile())
 @click.option("--patterns", "patterns_file", type=InputFile(),
@@ -163,7 +192,7 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
     # Retired themes and patterns too: one the file brings back is not new.
     stored = Codebook(before.name, tuple(store.themes(include_inactive=True)),
                       tuple(store.patterns(include_inactive=True)))
-    diff = _by_kind(diff_codebooks(before, cb, stored), before, cb)
+    diff = _renamed(_by_kind(diff_codebooks(before, cb, stored), before, cb), before, cb)
     loads = store.codebook_loads()
     described = [change for change in (
         _version_change(loads, cb.version),
@@ -202,6 +231,9 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
         if ids:
             label = key.replace("_", " ")
             shown = ", ".join(ids[:12]) + (f", ... ({len(ids)} in all)" if len(ids) > 12 else "")
+            if key.endswith("_renamed"):
+                shown += (" (each with the body it had: its suggestions and decisions go on "
+                          "under the new id)")
             say(f"  {label}: {shown}", err=False, indent=4)
     reordered = _order_changes(before, cb)
     if reordered:

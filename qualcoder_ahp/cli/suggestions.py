@@ -136,6 +136,8 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
                      "lost_patterns": list(s.lost_pattern_ids),
                      "matches": [list(m) for m in s.matches],
                      "text": texts[s.transcript_id][s.start:s.end]})
+    _add_ruled_out_by(store, rows, [(s.transcript_id, s.theme_id, s.start, s.end)
+                                    for s in found])
     if fmt == "json":
         emit_json(rows)
         return
@@ -144,14 +146,69 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
                   "text": _excerpt(r["text"])} for r in rows],
                 ["id", "transcript", "theme", "unit", "start", "end", "status", "patterns",
                  "text"], Narrowing(same=SAME_COLUMNS))
-    kept = sum(not r["found"] and r["status"] == "open" for r in rows)
+    kept = [r for r in rows if not r["found"] and r["status"] == "open"]
     if kept:
-        say(f"open*: no pattern finds {'it' if kept == 1 else 'these'} any more (patterns "
-            f"named: those that last did); kept open because a coder decided on "
-            f"{'it' if kept == 1 else 'each'}.", err=False)
+        say(open_star_line(kept), err=False)
     if not rows and not store.suggestions(status=None):
         # An empty list is not an answer when suggest has never run: say what to do.
         click.echo("No suggestions in this project yet: run `qcahp suggest`.")
+    elif not rows and status == "open" and theme_id is not None:
+        note = retired_theme_note(store, theme_id, "has no open suggestion")
+        if note:
+            say(note + "; `--status retired` lists those it had.")
+
+
+def retired_theme_note(store: Any, theme_id: str, what: str) -> str:
+    """Why a ``--theme`` list of a retired theme is empty (``(none)`` said nothing), and
+    how it comes back; "" for a current theme."""
+    if theme_id in {t.id for t in store.themes()}:
+        return ""
+    name = next((t.name for t in store.themes(include_inactive=True) if t.id == theme_id),
+                theme_id)
+    into = store.merged_into().get(theme_id)
+    how = (f"it was merged into {into}, which holds its codings" if into else
+           "a codebook with this id, or `qcahp codebook restore "
+           f"{theme_id} --coder NAME`, brings it back")
+    return f"Theme {theme_id} ({name}) is retired and {what} ({how})"
+
+
+def _add_ruled_out_by(store: Any, rows: list[dict[str, Any]],
+                      keys: list[tuple[int, str, int, int]]) -> None:
+    """Give each row ``ruled_out_by``: the exclusion patterns that rule the suggestion out
+    now (a pattern still finds it; empty for most). Matched only when a listed suggestion
+    is not found (open* or retired): a found one is ruled out by none."""
+    spans: dict[tuple[int, str, int, int], list[str]] = {}
+    if any(not r["found"] for r in rows):
+        from qualcoder_ahp.suggest.runner import ruled_out_spans
+
+        with working("Matching the exclusion patterns"):
+            spans = ruled_out_spans(store)
+    for row, key in zip(rows, keys, strict=True):
+        row["ruled_out_by"] = list(spans.get(key, ())) if not row["found"] else []
+
+
+def open_star_line(kept: list[dict[str, Any]]) -> str:
+    """The legend of ``open*`` under ``qcahp suggestions``: why each such suggestion is no
+    longer made (no pattern finds it, or an exclusion rules it out, naming which) and
+    that a coder's decision keeps it open."""
+    ruled = [r for r in kept if r["ruled_out_by"]]
+    lost = len(kept) - len(ruled)
+    by = sorted({pid for r in ruled for pid in r["ruled_out_by"]})
+    named = f"{', '.join(by[:6])}{', ...' if len(by) > 6 else ''}"
+    one = len(kept) == 1
+    why_lost = ("no pattern finds it any more" if lost == 1 else
+                "no pattern finds these any more")
+    why_ruled = f"an exclusion now rules {'it' if len(ruled) == 1 else 'them'} out ({named})"
+    if not ruled:
+        return (f"open*: {why_lost} (patterns named: those that last did); kept open "
+                f"because a coder decided on {'it' if one else 'each'}.")
+    if not lost:
+        return (f"open*: {why_ruled}, though the patterns named still find "
+                f"{'it' if one else 'them'}; kept open because a coder decided on "
+                f"{'it' if one else 'each'}.")
+    return (f"open*: kept open because a coder decided on each: {lost} {why_lost} "
+            f"(patterns named: those that last did); for {len(ruled)}, {why_ruled}, "
+            f"though the patterns named still find {'it' if len(ruled) == 1 else 'them'}.")
 
 
 @click.command()
@@ -306,7 +363,15 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
         store.coder_id(coder)
     rows = [r for r in store.pattern_stats(coder=coder)
             if theme_id is None or r["theme"] == theme_id]
+    if not rows and theme_id is not None and fmt != "json":
+        note = retired_theme_note(store, theme_id, "has no patterns now")
+        if note:
+            say(note + ".")
     rows.sort(key=PATTERN_ORDERS[order])  # stable: ties keep the order by pattern id
+    from qualcoder_ahp.suggest.runner import add_exclusion_record
+
+    with working("Matching the exclusion patterns"):
+        add_exclusion_record(store, rows, coder)
     if fmt == "json":
         emit_json(rows)
         return
@@ -318,6 +383,42 @@ def patterns(project: Project, coder: str | None, theme_id: str | None, order: s
     gone = no_longer_found_line(rows)
     if gone:
         say(gone, err=False)
+    ruling = exclusion_line(rows, len(store.transcripts()))
+    if ruling:  # a note to the reader (as evaluate's), not part of the table's output
+        say(ruling)
+
+
+def exclusion_line(rows: list[dict[str, Any]], transcripts: int) -> str:
+    """The line under ``qcahp patterns``' table saying what each exclusion pattern rules
+    out (its row's figures are always 0), naming those that rule out nothing, or "" when
+    the table has no current exclusion pattern."""
+    rows = [r for r in rows if "ruled_out" in r]
+    if not rows:
+        return ""
+    busy = sorted((r for r in rows if r["ruled_out"]), key=lambda r: -r["ruled_out"])
+    idle = [r["pattern"] for r in rows if not r["ruled_out"]]
+    said = []
+    for r in busy:
+        how = ", ".join(f"{r[f'ruled_out_{key}']} {key}" for key in ("accepted", "rejected")
+                        if r[f"ruled_out_{key}"])
+        said.append(f"{r['pattern']} {r['ruled_out']}" + (f" ({how})" if how else ""))
+    out = (f"Exclusion patterns (no suggestions of their own; their figures above are 0): "
+           f"in {plural(transcripts, 'transcript')} now, ")
+    if said:
+        out += "suggestions of their theme each rules out: " + ", ".join(said) + "."
+    else:
+        out += "none rules out any suggestion."
+    if any(r["ruled_out_accepted"] for r in busy):
+        out += (" One that rules out suggestions a coder accepted is too wide: narrow it"
+                " (`qcahp suggestions --theme ID` marks those open*; with --status retired,"
+                " it lists the undecided ones ruled out).")
+    if idle:
+        named = ", ".join(idle[:12]) + (f", ... ({len(idle)} in all)" if len(idle) > 12
+                                        else "")
+        out += (f" Ruling out nothing here: {named} (harmless if the transcripts lack what "
+                "it guards against; if you wrote it for a sentence they have, it may be "
+                "mistyped: try it with `qcahp search --regex`).")
+    return out
 
 
 def no_longer_found_line(rows: list[dict[str, Any]]) -> str:
@@ -332,6 +433,10 @@ def no_longer_found_line(rows: list[dict[str, Any]]) -> str:
             continue
         how = ", ".join(f"{gone[key]} {key}" for key in ("accepted", "rejected", "open")
                         if gone[key])
+        ruled = r.get("no_longer_found_ruled_out", 0)
+        if ruled:
+            how += (f"; {'all' if ruled == gone['suggestions'] else ruled} ruled out by an "
+                    "exclusion, which the pattern still finds")
         said.append(f"{r['pattern']} {gone['suggestions']}" + (f" ({how})" if how else ""))
     if not said:
         return ""
@@ -400,10 +505,8 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     if coder is not None:
         click.echo(_scope_line(result, coder))
         if result.no_longer_found:
-            them = "it" if result.no_longer_found == 1 else "them"
-            say(f"Left out too: {plural(result.no_longer_found, 'suggestion')} no pattern "
-                f"finds any more (kept open for the decisions on {them}; `qcahp patterns` "
-                f"lists {them} as decided, no longer found).", err=False)
+            say(_left_out_line(result.no_longer_found, result.ruled_out_left_out),
+                err=False)
     emit_table(format_table(result),
                ["theme", "support", "tp", "fp", "fn", "precision", "recall", "f1"])
     m = result.micro
@@ -433,6 +536,9 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
         click.echo(f"\nPatterns that fired ({len(result.patterns)}; most wrong first):")
         emit_table([{**p, "precision": _pct(p["precision"])} for p in result.patterns],
                    ["pattern", "theme", "right", "wrong", "precision"])
+        judged = cb if gold is not None else project.store().codebook()
+        if any(p.exclude for p in judged.patterns):
+            _exclusions_table(result.exclusions)
     if show_errors:
         for title, items in (("Missed", result.missed), ("Wrongly suggested", result.wrong)):
             click.echo(f"\n{title} ({len(items)}):")
@@ -440,6 +546,38 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
                 excerpt = _excerpt(item["sentence"], 100)
                 by = f" ({', '.join(item['patterns'])})" if item.get("patterns") else ""
                 click.echo(f"  [{item['theme']}] {item['where']}{by}: {excerpt}")
+
+
+def _left_out_line(gone: int, ruled: int) -> str:
+    """``evaluate --coder``'s line on the decided suggestions today's codebook does not
+    make: no pattern finds them, or an exclusion now rules them out."""
+    them = "it" if gone == 1 else "them"
+    if not ruled:
+        return (f"Left out too: {plural(gone, 'suggestion')} no pattern finds any more "
+                f"(kept open for the decisions on {them}; `qcahp patterns` lists {them} as "
+                "decided, no longer found).")
+    if ruled == gone:
+        return (f"Left out too: {plural(gone, 'suggestion')} an exclusion now rules out "
+                f"(kept open for the decisions on {them}; --by-pattern lists the exclusions "
+                "with what they ruled out).")
+    return (f"Left out too: {plural(gone, 'suggestion')} today's codebook does not make "
+            f"(kept open for the decisions on them): {gone - ruled} no pattern finds any "
+            f"more, {ruled} an exclusion now rules out (--by-pattern lists the exclusions).")
+
+
+def _exclusions_table(exclusions: list[dict[str, Any]]) -> None:
+    """Under ``evaluate --by-pattern``: each exclusion pattern that ruled out a
+    suggestion, right where the sentence lacks the theme (not coded with it, against a
+    coder), wrong where it has it (the exclusion made that miss)."""
+    if not exclusions:
+        click.echo("\nExclusion patterns that ruled out a suggestion: none on these "
+                   "sentences.")
+        return
+    click.echo(f"\nExclusion patterns that ruled out a suggestion ({len(exclusions)}; "
+               "most wrong first):")
+    emit_table([{**p, "precision": _pct(p["precision"])} for p in exclusions],
+               ["pattern", "theme", "right", "wrong", "precision"])
+    click.echo("right: the sentence lacks the theme; wrong: it has it (a miss it made).")
 
 
 def _scope_line(result: Any, coder: str) -> str:

@@ -307,6 +307,20 @@ class SuggestionMixin:
         count, size = row.fetchone()
         return int(count or 0), int(size)
 
+    def span_decisions(self: Store, coder: str | None = None,
+                       ) -> list[tuple[tuple[int, str, int, int], str]]:
+        """Every decision on a suggestion (or ``coder``'s), whatever its status:
+        ``((transcript_id, theme_id, start, end), status)``, status accepted, adjusted or
+        rejected. One per coder and suggestion."""
+        sql = ("SELECT s.transcript_id, s.theme_id, s.start, s.\"end\", d.status "
+               "FROM decisions d JOIN suggestions s ON s.id = d.suggestion_id")
+        args: list[Any] = []
+        if coder is not None:
+            sql += " WHERE d.coder_id = (SELECT id FROM coders WHERE name = ?)"
+            args.append(coder)
+        return [((t, theme, start, end), status)
+                for t, theme, start, end, status in self.conn.execute(sql, args)]
+
     def pattern_stats(self: Store, coder: str | None = None) -> list[dict[str, Any]]:
         """Per pattern: suggestions made (open), accepted, rejected, undecided.
 

@@ -243,8 +243,7 @@ def yaml_hint(raw: str, exc: yaml.YAMLError, keys: set[str]) -> tuple[int, str]:
             shown = value.replace('"', '\\"')
             return mark.line + 1, (out + f": the value of `{key}` holds a colon and a space; "
                                    f'put it in quotes: {key}: "{shown}"')
-        return mark.line + 1, (out + ": check this line's indentation: the keys of one "
-                               "theme or pattern start in the same column")
+        return mark.line + 1, out + _indent_hint(lines, mark.line)
     if "unknown escape character" in problem:
         # "\d+ hours": in double quotes a backslash starts a YAML escape, and \d is none.
         typed = re.match(r'^\s*(?:-\s+)?(\w+):\s*"(.*)"\s*$', text)
@@ -262,6 +261,24 @@ def yaml_hint(raw: str, exc: yaml.YAMLError, keys: set[str]) -> tuple[int, str]:
                                    f"above starts in column {len(dash.group(1)) + 1}, in line "
                                    "with its first key; a new item starts with `- `")
     return mark.line + 1, out
+
+
+def _indent_hint(lines: list[str], at: int) -> str:
+    """Where line ``at`` (a key indented unlike the item above: YAML read it as more of
+    the value above) should start: `` `phrase` starts in column 6, `id` above (line 12)
+    in column 5 ...``."""
+    general = ("; check this line's indentation: the keys of one theme or pattern start in "
+               "the same column")
+    this = re.match(r"^(\s*)(?:-\s+)?([^\s:#'\"]+):", lines[at]) if at < len(lines) else None
+    above = at - 1
+    while above >= 0 and (not lines[above].strip() or lines[above].lstrip().startswith("#")):
+        above -= 1
+    prev = re.match(r"^(\s*(?:-\s+)?)([^\s:#'\"]+):\s*\S", lines[above]) if above >= 0 else None
+    if not this or not prev or len(this.group(1)) == len(prev.group(1)):
+        return ":" + general[1:]
+    return (f": `{this.group(2)}` starts in column {len(this.group(1)) + 1}, but "
+            f"`{prev.group(2)}` on line {above + 1} in column {len(prev.group(1)) + 1} (YAML "
+            f"read this line as more of its value){general}")
 
 
 def _colon_missing(text: str, keys: set[str]) -> str:

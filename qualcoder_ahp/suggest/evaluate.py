@@ -79,6 +79,9 @@ class Labelled:
     """Transcript name and offsets, or the gold file line."""
     patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """For each predicted theme, the ids of the patterns behind it."""
+    excluded: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each theme an exclusion pattern ruled out (a pattern of it found the sentence),
+    the ids of the exclusions that did."""
 
 
 @dataclass
@@ -116,6 +119,14 @@ class Evaluation:
     no_longer_found: int = 0
     """Against a coder: open suggestions in the scored transcripts that no pattern finds
     any more (kept for their decisions), left out: the codebook judged is today's."""
+    ruled_out_left_out: int = 0
+    """Of :attr:`no_longer_found`: those a pattern still finds but an exclusion pattern
+    now rules out."""
+    exclusions: list[dict[str, Any]] = field(default_factory=list)
+    """Each exclusion pattern that ruled out a suggestion, with how often it was right
+    (the sentence is not labelled with the theme) and wrong (it is: the exclusion made
+    the miss), most wrong first. Against a coder: the suggestions the coder decided on
+    (all of them with scope ``all``) and those whose theme the coder coded there."""
 
     @property
     def macro_f1(self) -> float | None:
@@ -139,12 +150,13 @@ class Evaluation:
                 "patterns": self.patterns,
                 "theme_free": {"sentences": self.theme_free,
                                "suggested": self.theme_free_suggested},
-                "by_support": self.by_support,
+                "by_support": self.by_support, "exclusions": self.exclusions,
                 **({} if self.scope is None else {
                     "scope": self.scope, "transcripts": self.transcripts,
                     "undecided_left_out": self.left_out,
                     "unfinished_left_out": self.unfinished,
-                    "no_longer_found_left_out": self.no_longer_found})}
+                    "no_longer_found_left_out": self.no_longer_found,
+                    "ruled_out_left_out": self.ruled_out_left_out})}
 
 
 def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Evaluation:
@@ -158,8 +170,13 @@ def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Eval
     count = free = free_suggested = 0
     by_pattern: dict[tuple[str, str], list[int]] = {}
     by_support: dict[int, list[int]] = {}
+    by_exclusion: dict[tuple[str, str], list[int]] = {}
     for item in items:
         count += 1
+        for theme, pids in item.excluded.items():
+            if theme in wanted:
+                for pid in pids:
+                    by_exclusion.setdefault((pid, theme), [0, 0])[theme in item.gold] += 1
         ignored |= (item.gold | item.predicted) - wanted
         gold, predicted = item.gold & wanted, item.predicted & wanted
         if not gold:
@@ -190,8 +207,13 @@ def score(items: Iterable[Labelled], themes: Iterable[str], source: str) -> Eval
     support = [{"patterns": SUPPORT_GROUPS[n], "suggestions": right + bad, "right": right,
                 "wrong": bad, "precision": right / (right + bad)}
                for n, (right, bad) in sorted(by_support.items())]
+    exclusions = [{"pattern": pid, "theme": theme, "right": right, "wrong": bad,
+                   "precision": right / (right + bad)}
+                  for (pid, theme), (right, bad) in by_exclusion.items()]
+    exclusions.sort(key=lambda p: (-p["wrong"], p["precision"], p["pattern"]))
     return Evaluation(source, list(scores.values()), micro, count, missed, wrong,
-                      sorted(ignored), patterns, free, free_suggested, support)
+                      sorted(ignored), patterns, free, free_suggested, support,
+                      exclusions=exclusions)
 
 
 SUPPORT_GROUPS = {1: "one", 2: "two", 3: "three or more"}
@@ -296,7 +318,7 @@ def evaluate_gold(codebook: Codebook, gold: str | Path | list[tuple[int, str, se
         codebook: the codebook to judge (the project's, or one read from a file).
         gold: a gold JSONL path, or rows as :func:`read_gold` returns them.
     """
-    from qualcoder_ahp.suggest.runner import suggest_sentence_patterns
+    from qualcoder_ahp.suggest.runner import suggest_sentence_record
 
     rows = read_gold(gold) if isinstance(gold, str | Path) else gold
     # Prodigy labels are often upper case ("SERENDIPITY"): a label that is no theme id
@@ -312,9 +334,9 @@ def evaluate_gold(codebook: Codebook, gold: str | Path | list[tuple[int, str, se
 
     rows = [(line, text, {theme_of(t) for t in themes}) for line, text, themes in rows]
     source = str(gold) if isinstance(gold, str | Path) else "gold"
-    predicted = suggest_sentence_patterns(codebook, [text for _, text, _ in rows])
-    items = [Labelled(text, themes, set(pred), f"line {line}", pred)
-             for (line, text, themes), pred in zip(rows, predicted, strict=True)]
+    predicted = suggest_sentence_record(codebook, [text for _, text, _ in rows])
+    items = [Labelled(text, themes, set(pred), f"line {line}", pred, excluded)
+             for (line, text, themes), (pred, excluded) in zip(rows, predicted, strict=True)]
     return score(items, evaluated_themes(codebook), source)
 
 
@@ -342,8 +364,11 @@ def evaluate_coder(store: Store, coder: str, scope: str = "decided") -> Evaluati
         by_transcript.setdefault(coding.transcript_id, []).append(coding)
     # A transcript where the coder only rejected suggestions was read too.
     decided = store.decisions_for(coder)
+    decided_keys = set()
     for suggestion_id in decided:
-        by_transcript.setdefault(store.suggestion(suggestion_id).transcript_id, [])
+        sug = store.suggestion(suggestion_id)
+        by_transcript.setdefault(sug.transcript_id, [])
+        decided_keys.add((sug.transcript_id, sug.theme_id, sug.start, sug.end))
     if not by_transcript:
         raise UserError(f"coder {coder!r} has no codings or decisions to compare with")
     unfinished: list[str] = []
@@ -359,8 +384,13 @@ def evaluate_coder(store: Store, coder: str, scope: str = "decided") -> Evaluati
             raise UserError(f"{coder} has finished no transcript yet (decided every "
                             f"suggestion in it): {', '.join(unfinished)}; `--scope decided` "
                             f"scores {coder}'s decisions and codings so far")
+    from qualcoder_ahp.suggest.runner import ruled_out_spans
+
+    # What today's exclusion patterns rule out: a suggestion the coder decided on (or
+    # whose theme the coder coded there) that one rules out is a right or wrong exclusion.
+    spans = ruled_out_spans(store)
     items: list[Labelled] = []
-    left_out = no_longer_found = 0
+    left_out = no_longer_found = ruled_left_out = 0
     for tid, coded in by_transcript.items():
         info = store.transcript(tid)
         text = store.transcript_text(tid)
@@ -378,6 +408,7 @@ def evaluate_coder(store: Store, coder: str, scope: str = "decided") -> Evaluati
                 # Kept open for its decisions, but today's patterns do not make it: the
                 # codebook judged is today's (as `qcahp patterns` counts it).
                 no_longer_found += 1
+                ruled_left_out += (tid, sug.theme_id, sug.start, sug.end) in spans
                 continue
             where = _overlapping(starts, sentences, sug.start, sug.end, text)
             if scope == "decided" and sug.id not in decided:
@@ -387,15 +418,25 @@ def evaluate_coder(store: Store, coder: str, scope: str = "decided") -> Evaluati
             for i in where:
                 predicted.setdefault(i, {}).setdefault(sug.theme_id, set()).update(
                     sug.pattern_ids)
-        for i in sorted(set(gold) | set(predicted)):
+        excluded: dict[int, dict[str, set[str]]] = {}
+        for (t, theme, start, end), pids in spans.items():
+            if t != tid:
+                continue
+            judged = scope == "all" or (t, theme, start, end) in decided_keys
+            for i in _overlapping(starts, sentences, start, end, text):
+                if judged or theme in gold.get(i, ()):
+                    excluded.setdefault(i, {}).setdefault(theme, set()).update(pids)
+        for i in sorted(set(gold) | set(predicted) | set(excluded)):
             s = sentences[i]
             found = predicted.get(i, {})
             items.append(Labelled(text[s.start:s.end], gold.get(i, set()), set(found),
                                   f"{info.name}:{s.start}-{s.end}",
-                                  {t: tuple(sorted(ids)) for t, ids in found.items()}))
+                                  {t: tuple(sorted(ids)) for t, ids in found.items()},
+                                  {t: tuple(sorted(ids))
+                                   for t, ids in excluded.get(i, {}).items()}))
     result = score(items, evaluated_themes(store.codebook()), f"coder {coder}")
     result.scope, result.left_out, result.unfinished = scope, left_out, unfinished
-    result.no_longer_found = no_longer_found
+    result.no_longer_found, result.ruled_out_left_out = no_longer_found, ruled_left_out
     result.transcripts = len(by_transcript)
     return result
 

@@ -111,6 +111,29 @@ def suggestions_from_matches(patterns: Mapping[str, Pattern],
     return out
 
 
+def ruled_out(patterns: Mapping[str, Pattern], raw: dict[str, list[tuple[int, int]]],
+              turns: Sequence[Turn], sentences: Sequence[Sentence],
+              ) -> dict[str, set[tuple[str, int, int]]]:
+    """Each exclusion pattern with matches here: the ``(theme_id, start, end)`` of the
+    suggestions its theme's patterns find that it rules out (whether or not another
+    exclusion rules them out too), so ``qcahp patterns`` can say what each one does."""
+    themes: dict[str, list[str]] = {}
+    for pid, hits in raw.items():
+        if hits and pid in patterns and patterns[pid].exclude:
+            themes.setdefault(patterns[pid].theme_id, []).append(pid)
+    out: dict[str, set[tuple[str, int, int]]] = {}
+    for theme, exclusions in themes.items():
+        finding = {pid: hits for pid, hits in raw.items() if pid in patterns
+                   and not patterns[pid].exclude and patterns[pid].theme_id == theme}
+        found = {(f.start, f.end) for f in suggestions_from_matches(
+            patterns, finding, turns, sentences)}
+        for pid in exclusions:
+            kept = {(f.start, f.end) for f in suggestions_from_matches(
+                patterns, {**finding, pid: raw[pid]}, turns, sentences)} if found else set()
+            out[pid] = {(theme, start, end) for start, end in found - kept}
+    return out
+
+
 def _merge_spans(spans: set[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """Overlapping matches (``right place`` and ``right place at``) as one span each."""
     merged: list[list[int]] = []

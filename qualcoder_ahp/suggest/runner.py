@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.records import Codebook, Sentence, Turn, plural
 from qualcoder_ahp.suggest.engine import Engine, engine_for
+from qualcoder_ahp.suggest.found import ruled_out
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -167,24 +168,7 @@ def run_suggestions(
         wanted = set(transcript_ids)
         infos = [t for t in infos if t.id in wanted]
     report = SuggestReport(transcripts=len(infos), skipped_patterns=list(engine.skipped))
-    jobs = []
-    for info in infos:
-        text = store.transcript_text(info.id)
-        turns, sentences = store.turns(info.id), store.sentences(info.id)
-        jobs.append(_Job(info.id, info.name, text, turns, sentences, info.words,
-                         engine.cache_key(text), engine.match_cache_key(text, turns, sentences)))
-    blobs = store.doc_cache_get([j.match_key for j in jobs])
-    cached_docs = store.doc_cache_has([j.key for j in jobs])
-    plans = {}
-    for job in jobs:
-        blob = blobs.get(job.match_key)
-        known = json.loads(blob) if blob else {}
-        raw = {pid: [tuple(m) for m in known[key]]
-               for pid, key in engine.match_keys.items() if key in known}
-        missing = [pid for pid in engine.patterns if pid not in raw]
-        tokenise = engine.needs_doc(missing) and job.key not in cached_docs
-        plans[job.transcript_id] = _Plan(raw, missing, tokenise, set(known) != set(
-            engine.match_keys.values()))
+    jobs, plans = _jobs_and_plans(store, engine, infos, list(engine.patterns))
     pool_words = sum(j.words for j in jobs if plans[j.transcript_id].tokenise)
     if processes is None:
         processes = auto_processes(pool_words)
@@ -224,6 +208,125 @@ def run_suggestions(
                               | set(engine.analysis_keys.values()))
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _jobs_and_plans(store: Store, engine: Engine, infos: list[Any], wanted: list[str],
+                    ) -> tuple[list[_Job], dict[int, _Plan]]:
+    """Each transcript's job, and its plan: the raw matches the project has cached and
+    the ``wanted`` patterns still to run."""
+    jobs = []
+    for info in infos:
+        text = store.transcript_text(info.id)
+        turns, sentences = store.turns(info.id), store.sentences(info.id)
+        jobs.append(_Job(info.id, info.name, text, turns, sentences, info.words,
+                         engine.cache_key(text), engine.match_cache_key(text, turns, sentences)))
+    blobs = store.doc_cache_get([j.match_key for j in jobs])
+    cached_docs = store.doc_cache_has([j.key for j in jobs])
+    plans = {}
+    for job in jobs:
+        blob = blobs.get(job.match_key)
+        known = json.loads(blob) if blob else {}
+        raw = {pid: [tuple(m) for m in known[key]]
+               for pid, key in engine.match_keys.items() if key in known}
+        missing = [pid for pid in wanted if pid not in raw]
+        tokenise = engine.needs_doc(missing) and job.key not in cached_docs
+        plans[job.transcript_id] = _Plan(raw, missing, tokenise, set(known) != set(
+            engine.match_keys.values()))
+    return jobs, plans
+
+
+@dataclass
+class ExclusionRecord:
+    """What one exclusion pattern does in the project's transcripts now."""
+
+    ruled_out: int = 0
+    """Suggestions its theme's patterns find there that it rules out."""
+    accepted: int = 0
+    """Of those, ones a coder had accepted (or adjusted) before it ruled them out."""
+    rejected: int = 0
+    """Of those, ones a coder had rejected."""
+
+
+def ruled_out_spans(store: Store) -> dict[tuple[int, str, int, int], list[str]]:
+    """The suggestions the stored codebook's exclusion patterns rule out in every
+    transcript, ``(transcript_id, theme_id, start, end)``, each with the exclusions that
+    rule it out.
+
+    Read from the match cache ``qcahp suggest`` keeps (patterns it lacks are matched
+    here, nothing is stored), so it is what the next run would do. Themes without an
+    exclusion are not matched at all.
+    """
+    codebook = store.codebook()
+    exclusions = [p for p in codebook.patterns if p.exclude]
+    if not exclusions:
+        return {}
+    engine = engine_for(codebook)
+    _seed_analyses(store, engine)
+    themes = {p.theme_id for p in exclusions}
+    wanted = [p.id for p in codebook.patterns if p.theme_id in themes]
+    jobs, plans = _jobs_and_plans(store, engine, store.transcripts(), wanted)
+    spans: dict[tuple[int, str, int, int], list[str]] = {}
+    for job, raw, _ in _inline(store, engine, jobs, plans):
+        for pid, keys in sorted(ruled_out(engine.patterns, raw, job.turns,
+                                          job.sentences).items()):
+            for theme, start, end in keys:
+                spans.setdefault((job.transcript_id, theme, start, end), []).append(pid)
+    return spans
+
+
+def exclusion_record(store: Store, coder: str | None = None,
+                     spans: dict[tuple[int, str, int, int], list[str]] | None = None,
+                     ) -> dict[str, ExclusionRecord]:
+    """Each exclusion pattern of the stored codebook: the suggestions of its theme it rules
+    out in every transcript (``spans``, by default :func:`ruled_out_spans`), and the
+    decisions coders (or ``coder``) had made on them."""
+    out = {p.id: ExclusionRecord() for p in store.codebook().patterns if p.exclude}
+    if spans is None:
+        spans = ruled_out_spans(store) if out else {}
+    for pids in spans.values():
+        for pid in pids:
+            out[pid].ruled_out += 1
+    for key, status in store.span_decisions(coder):
+        for pid in spans.get(key, ()):
+            if status == "rejected":
+                out[pid].rejected += 1
+            else:
+                out[pid].accepted += 1
+    return out
+
+
+def add_exclusion_record(store: Store, rows: list[dict[str, Any]], coder: str | None,
+                         ) -> None:
+    """Give each current exclusion pattern's row of
+    :meth:`~qualcoder_ahp.model.suggestion_store.SuggestionMixin.pattern_stats` what it
+    rules out now (:func:`exclusion_record`): ``ruled_out``, ``ruled_out_accepted`` and
+    ``ruled_out_rejected``. An exclusion makes no suggestions, so its other figures are
+    always 0; these say whether it does anything (``qcahp patterns`` and the workbench's
+    patterns screen show the same).
+
+    Every row gets ``no_longer_found_ruled_out`` too: of the suggestions its
+    ``no_longer_found`` counts (decided, made by no pattern now), those an exclusion rules
+    out, which the pattern still finds: an exclusion blocks them, the pattern did not
+    change.
+    """
+    for r in rows:
+        r["no_longer_found_ruled_out"] = 0
+    current = [r for r in rows if r["exclude"] and r["active"] and not r["theme_retired"]]
+    if not current:
+        return
+    spans = ruled_out_spans(store)
+    record = exclusion_record(store, coder, spans)
+    for r in current:
+        got = record.get(r["pattern"])
+        if got is not None:
+            r.update(ruled_out=got.ruled_out, ruled_out_accepted=got.accepted,
+                     ruled_out_rejected=got.rejected)
+    by_id = {r["pattern"]: r for r in rows if not r["exclude"]}
+    for s in store.suggestions(status="open", found=False):
+        if (s.transcript_id, s.theme_id, s.start, s.end) in spans:
+            for pid in s.pattern_ids:
+                if pid in by_id:
+                    by_id[pid]["no_longer_found_ruled_out"] += 1
 
 
 def _ruled_out(engine: Engine, raw: dict[str, list[tuple[int, int]]], job: _Job,
@@ -506,16 +609,31 @@ def suggest_sentences(codebook: Codebook, sentences: list[str], *,
 def suggest_sentence_patterns(codebook: Codebook, sentences: list[str], *,
                               role: str = "participant") -> list[dict[str, tuple[str, ...]]]:
     """Like :func:`suggest_sentences`, with the ids of the patterns behind each theme."""
+    return [made for made, _ in suggest_sentence_record(codebook, sentences, role=role)]
+
+
+def suggest_sentence_record(codebook: Codebook, sentences: list[str], *,
+                            role: str = "participant",
+                            ) -> list[tuple[dict[str, tuple[str, ...]],
+                                            dict[str, tuple[str, ...]]]]:
+    """Like :func:`suggest_sentence_patterns`, each sentence with the themes exclusion
+    patterns rule out on it too (a pattern of the theme finds it), each with the ids of
+    the exclusions that do: ``(made, ruled_out)``."""
     engine = engine_for(codebook)
-    out: list[dict[str, tuple[str, ...]]] = []
+    out: list[tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]] = []
     with engine.lock:
         for text in sentences:
             doc = engine.tokenize(text)  # the lemmas `qcahp suggest` reads, not the component's
-            turn = Turn("speaker", role, 0, len(text))
-            found = engine.find(doc, text, [turn], [Sentence(0, len(text), 0)])
+            turns, units = [Turn("speaker", role, 0, len(text))], [Sentence(0, len(text), 0)]
+            raw = engine.raw_matches(text, turns, units, doc)
             themes: dict[str, set[str]] = {}
-            for f in found:
+            for f in engine.find_raw(raw, turns, units):
                 themes.setdefault(f.theme_id, set()).update(f.pattern_ids)
-            out.append({theme: tuple(sorted(ids)) for theme, ids in themes.items()})
+            excluded: dict[str, set[str]] = {}
+            for pid, keys in ruled_out(engine.patterns, raw, turns, units).items():
+                for theme, _, _ in keys:
+                    excluded.setdefault(theme, set()).add(pid)
+            out.append(({theme: tuple(sorted(ids)) for theme, ids in themes.items()},
+                        {theme: tuple(sorted(ids)) for theme, ids in excluded.items()}))
     return out
 

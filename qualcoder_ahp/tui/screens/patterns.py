@@ -9,10 +9,11 @@ suggestions made (open ones), accepted (adjusted counts as accepted), rejected, 
 every coder's decisions or only the working coder's. With blind coding on (``qcahp blind
 on``) only the working coder's are counted, as on the codebook screen, and ``c`` does
 nothing. An exclusion pattern makes no suggestions (a segment it matches gets none of its
-theme) and the store does not record what it blocked: its row says "exclusion". Decided
-suggestions a pattern found once and no longer finds (after a new codebook version) are
-not in its figures: a line under the legend counts them, the line under the table gives
-the highlighted pattern's, and its list shows them last.
+theme): its row says "exclusion", and the line under the table what it rules out now, as
+``qcahp patterns`` does (:func:`~qualcoder_ahp.suggest.runner.add_exclusion_record`).
+Decided suggestions a pattern found once and no longer finds (after a new codebook
+version) are not in its figures: a line under the legend counts them, the line under the
+table gives the highlighted pattern's, and its list shows them last.
 
 Enter on a pattern lists its open suggestions
 (:mod:`~qualcoder_ahp.tui.screens.pattern_suggestions`): the sentence with the matched
@@ -170,6 +171,9 @@ def pattern_record(store: Store, theme_id: str | None, coder: str | None) -> Pat
         wanted = set(subtree_depths([t for t in themes if t.id in active], [theme_id]))
         subtree = len(wanted)
     rows = [r for r in store.pattern_stats(coder=coder) if wanted is None or r["theme"] in wanted]
+    from qualcoder_ahp.suggest.runner import add_exclusion_record  # spaCy only if needed
+
+    add_exclusion_record(store, rows, coder)  # what each exclusion rules out, as the CLI
     ids = {r["pattern"] for r in rows}
     gists = {p.id: pattern_gist(p) for p in store.patterns(include_inactive=True) if p.id in ids}
     paths = {t: store.theme_path(t) if t in names else t for t in {r["theme"] for r in rows}}
@@ -208,6 +212,10 @@ def no_longer_found(rows: list[dict[str, Any]]) -> str:
     total = sum(g["suggestions"] for g in gone)
     how = ", ".join(f"{n} {key}" for key in ("accepted", "rejected", "open")
                     if (n := sum(g[key] for g in gone)))
+    ruled = sum(r.get("no_longer_found_ruled_out", 0) for r in rows)
+    if ruled:  # they still find these: an exclusion rules them out (as `qcahp patterns`)
+        how += (f"; {'all' if ruled == total else ruled} ruled out by an exclusion, "
+                "which they still find")
     return (f"Not counted: {plural(total, 'decided suggestion')} these patterns no longer "
             f"find ({how})")
 
@@ -421,7 +429,13 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
                    " (theme retired: it suggests nothing)" if r["theme_retired"] else "")
         gone = r["no_longer_found"]["suggestions"]
         # First, where a long theme path or pattern cannot push it out of the line.
-        lost = f" ({gone} decided, no longer found)" if gone else ""
+        ruled = r.get("no_longer_found_ruled_out", 0)
+        lost = (f" ({gone} decided, no longer found"
+                f"{f'; {ruled} ruled out by an exclusion' if ruled else ''})" if gone else "")
+        if "ruled_out" in r:
+            decided = ", ".join(f"{r[f'ruled_out_{k}']} {k}" for k in ("accepted", "rejected")
+                                if r[f"ruled_out_{k}"])
+            lost = f" (rules out {r['ruled_out']}{f': {decided}' if decided else ''})"
         text = Text(f"{r['pattern']}{lost}: {kind} of {found.theme_paths.get(r['theme'], '')}"
                     f"{removed} \u00b7 {found.gists.get(r['pattern'], '')}")
         label.update(cut_with_hint(text, self.size.width or self.app.size.width))
