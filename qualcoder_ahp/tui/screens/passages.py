@@ -137,9 +137,11 @@ def headline(found: Passages) -> str:
 def passage_text(passage: Passage, show_theme: bool) -> Text:
     """One passage as the list draws it: where and who, the theme if needed, the quote, the memo."""
     q = passage.quote
-    where = [q.speaker or "(no speaker)"]
-    if q.turn is not None:
-        where.append(f"turn {q.turn}")
+    # A question and its answer coded as one passage: both turns and both speakers,
+    # as the quotes report names them ("Interviewer and Asha · turns 1-2").
+    where = [q.speakers_named or "(no speaker)"]
+    if q.turns_label is not None:
+        where.append(q.turns_label)
     if q.time:
         where.append(q.time)
     out = Text()
