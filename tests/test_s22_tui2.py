@@ -10,7 +10,6 @@ from textual.widgets import Static
 
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.reports.data import ReportData
-from qualcoder_ahp.reports.exports import place
 from qualcoder_ahp.reports.quotes import quotes
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.framework import FrameworkCellScreen, FrameworkScreen
@@ -42,6 +41,8 @@ def _two_turn_project(tmp_path: Path) -> tuple[Path, int]:
 
 
 def test_the_report_names_both_turns_and_speakers(tmp_path: Path) -> None:
+    from qualcoder_ahp.reports.exports import place  # (today's, not in the session's start)
+
     path, _ = _two_turn_project(tmp_path)
     with open_store(path) as store:
         found = quotes(ReportData(store, "ana"), theme="mandate", context=False)

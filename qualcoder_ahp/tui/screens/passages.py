@@ -242,11 +242,12 @@ class PassageThemePicker(ThemePickerModal):
     theme once the list is filled.
     """
 
-    def __init__(self, store: Store, preselect: str | None = None) -> None:
+    def __init__(self, store: Store, preselect: str | None = None,
+                 prompt: str = "Show the passages coded with… (a theme includes those "
+                               "below it)") -> None:
         themes = store.themes()
         paths = {t.id: store.theme_path(t.id) for t in themes}
-        super().__init__([replace(t, codable=True) for t in themes], paths,
-                         "Show the passages coded with… (a theme includes those below it)",
+        super().__init__([replace(t, codable=True) for t in themes], paths, prompt,
                          preselect=preselect)
 
 
