@@ -57,8 +57,11 @@ async def test_transcripts_show_attributes_not_the_name_again(tmp_path: Path) ->
         assert heads == ["transcript", "attributes", "words", "decided", "codings"]
         assert rows[0][:2] == ["alpha", "Physio \u00b7 Acute trust"]
         # Longer than the room at 80 columns: cut with …, the progress columns still in.
-        assert rows[1][:2] == ["beta", "Dietitian \u00b7 Community and ac\u2026"]
-        assert app.screen.query_one("#transcripts", DataTable).region.right <= 80
+        assert rows[1][:2] == ["beta", "Dietitian \u00b7 Community and acut\u2026"]
+        table = app.screen.query_one("#transcripts", DataTable)
+        assert table.region.right <= 80
+        # The figures' columns as wide as their heads ("0/3"), the rest for the attributes.
+        assert [c.width for c in table.columns.values()][2:] == [7, 9, 9]
         await pilot.press("s", "s")  # transcript descending, then attributes ascending
         await pilot.pause()
         heads, rows = _table(app)

@@ -204,8 +204,10 @@ class TranscriptsScreen(Screen[None]):
         # two name columns share the room left and wrap onto more lines instead. The
         # attributes after a participant's code take what room is left and are cut with …
         label_w = max([len(names[0]) + 2, *(len(r[1][0]) for r in rows)])
-        tail = [max([len(name) + 2, *(len(str(r[1][i])) for r in rows)])
-                for i, name in zip((2, 3, 4), names[-3:])]
+        figures = [(words, f"{decided}/{total}", codings)
+                   for _, (_, _, words, (_, decided, total), codings) in rows]
+        tail = [max([len(name) + 2, *(len(str(f[i])) for f in figures)])
+                for i, name in enumerate(names[-3:])]
         room = width - sum(tail) - 2 * len(names) - 2
         widths = [label_w]
         wrap = False
@@ -228,11 +230,11 @@ class TranscriptsScreen(Screen[None]):
             arrow = ((" ▼" if self.sort_reverse else " ▲")
                      if COLUMNS.index(column) == self.sort_column else "")
             table.add_column(name + arrow, key=column, width=widths[i])
-        for tid, (label, (code, attributes), words, (_, decided, total), codings) in rows:
+        for (tid, (label, (code, attributes), *_)), figure in zip(rows, figures):
             cells: list[object] = [Text(label)]
             if self.who_shown:
                 cells.append(who_text(code, attributes, widths[1]))
-            cells += [words, f"{decided}/{total}", codings]
+            cells += figure
             table.add_row(*cells, key=str(tid), height=None if wrap else 1)
         if selected is not None and str(selected) in {str(r[0]) for r in rows}:
             table.move_cursor(row=table.get_row_index(str(selected)))
