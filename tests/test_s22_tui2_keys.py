@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
-from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.model.store import Store, open_store
 from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from tests.tui.conftest import build_project
@@ -24,7 +24,7 @@ async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 # ------------------------------------------------ the reconcile status line's separators
-async def test_reconcile_status_separates_with_middle_dots(store) -> None:  # type: ignore[no-untyped-def]
+async def test_reconcile_status_separates_with_middle_dots(store: Store) -> None:
     from tests.helpers.reconcile_host import ReconcileHost
     from tests.test_agreement_compute import build_project as agreement_project
 

@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import Static
 
 from qualcoder_ahp.model.decisions import DecisionMixin
+from qualcoder_ahp.model.store import Store
 from tests.helpers.reconcile_host import ReconcileHost
 from tests.test_agreement_compute import build_project
 
@@ -27,7 +28,8 @@ def _consensus(store) -> int:  # type: ignore[no-untyped-def]
         "WHERE k.name = 'consensus' AND c.active").fetchone()[0])
 
 
-async def test_u_reads_the_consensus_log_once(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_u_reads_the_consensus_log_once(store: Store, monkeypatch: pytest.MonkeyPatch,
+                                              ) -> None:
     build_project(store)
     app = ReconcileHost(store, "asha", coders=["asha", "ben"])
     async with app.run_test(size=SIZE) as pilot:
