@@ -49,7 +49,7 @@ async def test_a_long_regex_can_be_read_whole_at_80x24(long_project: Path) -> No
         assert screen.selected()["pattern"] == "zz-long"
         where = screen.query_one("#patterns-where", Label)
         line = str(where.render())
-        assert line.endswith("(v: all)") and len(line) <= 78  # cut, and says how to see it
+        assert line.endswith("(v shows it whole)") and len(line) <= 78  # cut, says how to see it
         assert where.region.bottom <= 23  # the footer still below it
         assert "v" in app.active_bindings
         modal = await press_for_screen(pilot, "v", PatternViewModal)
@@ -67,7 +67,7 @@ async def test_a_long_regex_can_be_read_whole_at_80x24(long_project: Path) -> No
         await app.workers.wait_for_complete()
         await pilot.pause()
         head = str(listing.query_one("#pattern-list-head", Label).render()).splitlines()
-        assert head[0].startswith("zz-long of ") and head[0].endswith("(v: all)")
+        assert head[0].startswith("zz-long of ") and head[0].endswith("(v shows it whole)")
         modal = await press_for_screen(pilot, "v", PatternViewModal)
         await pilot.pause()
         assert LONG in str(modal.query_one("#pattern-view-text", Static).render())

@@ -65,7 +65,7 @@ async def test_the_first_disagreement_is_drawn_in_both_coder_panels_at_80x24(sto
         app = Host(store, screen)
         async with app.run_test(size=(80, 24)) as pilot:
             status = await _opened(app, pilot)
-            assert status.startswith("Disagreement 1/2 (0 decided) - Serendipity in asha")
+            assert status.startswith("Disagreement 1/2 (0 decided) · Serendipity in asha")
             # No key pressed: both panels already show the first disagreement.
             first, second = _panel(app, 0), _panel(app, 1)
             assert first.startswith("A: asha  turn 2 (Asha)") and passage in first

@@ -62,7 +62,7 @@ THEME_FIELDS = ("name", "description", "inclusion", "exclusion", "examples", "co
                 "parent_id")
 """The theme fields a ``theme_field`` change edits (each a column of ``themes``;
 ``parent_id`` moves the theme in the tree, ``None`` to the top level)."""
-__all__ = ["RECONCILE_RULES", "UNDOABLE", "MEMO_KINDS", "DecisionMixin"]
+__all__ = ["RECONCILE_RULES", "UNDOABLE", "MEMO_KINDS", "DecisionMixin", "NotOnTop"]
 
 PLACED_KINDS = frozenset({"accept", "adjust", "reject", "code", "remove", "memo", "undo",
                           "redo", "undo_group", "reconcile"})
@@ -74,6 +74,11 @@ PLACED_OPS = frozenset({"coding", "decision", "memo"})
 """Changes that touch at most one coding or decision each (a memo none)."""
 CODINGS_PLACED = "SELECT id, transcript_id, coder_id, theme_id FROM codings WHERE id IN "
 SUGGESTIONS_PLACED = "SELECT id, transcript_id FROM suggestions WHERE id IN "
+
+
+class NotOnTop(Exception):
+    """:meth:`DecisionMixin.undo_steps` was asked to undo given decisions, and others are
+    newer on the coder's undo stack (another window's): nothing was undone."""
 
 
 class DecisionMixin(ReconcileMixin):
@@ -391,7 +396,7 @@ class DecisionMixin(ReconcileMixin):
 
     def undo_steps(self: Store, coder: str, steps: int,
                    progress: Callable[[int, int], None] | None = None,
-                   ) -> list[dict[str, Any]]:
+                   on_top: list[int] | None = None) -> list[dict[str, Any]]:
         """Undo this coder's last ``steps`` decisions, newest first, in one transaction
         (each its own ``undo`` event, as :meth:`undo` logs it); returns what was undone,
         fewer when fewer are left.
@@ -406,14 +411,20 @@ class DecisionMixin(ReconcileMixin):
             steps: how many.
             progress: called ``(done, total)`` every 500 steps and at the end; it may
                 raise to stop, and then nothing is undone.
+            on_top: the event ids (oldest first) that must be the top of the undo stack,
+                read from the same log in the same transaction (the reconcile screen's
+                ``u`` read the whole log once to check, then again to undo).
 
         Raises:
+            NotOnTop: ``on_top`` is not the stack's top: nothing is undone.
             UserError: a step refused (a theme in use, edited again since, a memo
                 changed since: :func:`.memo_guard.check_memos`): nothing is undone.
         """
         taken: list[dict[str, Any]] = []
         with self.write():
             done, _ = self.undo_stack(coder)
+            if on_top is not None and (done[-len(on_top):] if on_top else []) != on_top:
+                raise NotOnTop(coder)
             total = min(steps, len(done))
             coder_id: int | None = None
             while done and len(taken) < steps:

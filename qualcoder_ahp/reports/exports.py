@@ -221,14 +221,11 @@ def place(q: Quote) -> str:
     """``, turn 4 (00:02:10), speaker Helen``; a quote over several turns names them
     all and every speaker: ``, turns 1-2, speakers Interviewer and Helen`` (the words
     of the answer are not the interviewer's)."""
-    where = ""
-    if q.turn is not None:
-        where = (f", turns {q.turn}-{q.last_turn}" if q.last_turn is not None
-                 else f", turn {q.turn}")
+    where = f", {q.turns_label}" if q.turn is not None else ""
     if q.time:
         where += f" ({q.time})"
     if q.speakers:
-        return f"{where}, speakers {' and '.join([', '.join(q.speakers[:-1]), q.speakers[-1]])}"
+        return f"{where}, speakers {q.speakers_named}"
     return where + (f", speaker {q.speaker}" if q.speaker else "")
 
 

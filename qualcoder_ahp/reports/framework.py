@@ -107,9 +107,8 @@ def reference(q: Quote, named: bool = False, whole: bool = False,
     once, by the row: ``turn 4: “…”``, as a quote's attribution names it once; it stays
     when the quote has no turn to give instead."""
     parts = [] if q.transcript == case and q.turn is not None else [q.transcript]
-    if q.turn is not None:
-        parts.append(f"turns {q.turn}-{q.last_turn}" if q.last_turn is not None
-                     else f"turn {q.turn}")
+    if q.turns_label is not None:
+        parts.append(q.turns_label)
     where = ", ".join(parts)
     if q.time:
         where += f" ({q.time})"

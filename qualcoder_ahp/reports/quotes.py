@@ -20,7 +20,7 @@ each coding looks them up by bisection: linear in the codings, never pairwise.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from qualcoder_ahp.errors import UserError
@@ -76,6 +76,25 @@ class Quote:
         """The speaker, or every speaker of a quote over several speakers' turns
         (``Interviewer; Helen``), as the quote tables' speaker column gives it."""
         return "; ".join(self.speakers) if self.speakers else self.speaker
+
+    @property
+    def turns_label(self) -> str | None:
+        """``turn 4``, or ``turns 4-5`` for a quote over several turns (``None``: no turns)."""
+        if self.turn is None:
+            return None
+        return f"turn {self.turn}" if self.last_turn is None else \
+            f"turns {self.turn}-{self.last_turn}"
+
+    @property
+    def speakers_named(self) -> str | None:
+        """The speaker, or every speaker of a quote over several speakers' turns in words
+        (``Interviewer and Helen``; ``A, B and C``), as a quote's attribution names them."""
+        return in_words(self.speakers) if self.speakers else self.speaker
+
+
+def in_words(names: Sequence[str]) -> str:
+    """``Interviewer and Helen``; ``A, B and C``; ``A`` alone."""
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,10 @@ class WorkbenchApp(BusyGuard, App[None]):
                 tooltip="Every pattern's record: suggestions made, accepted, rejected, open, "
                         "precision (on the codebook: the highlighted theme's; from a "
                         "suggestion opened there: back to the list)"),
+        # The codebook screen's w, from every screen (w widens on the coding screen).
+        Binding("K", "keywords", "Key words", show=False,
+                tooltip="A theme's key words: the words your passages coded with it use "
+                        "more than the rest, and whether a pattern uses them"),
         Binding("X", "framework", "Framework",
                 tooltip="Framework matrix: cases x themes, your summary of each cell"),
         Binding("L", "load_codebook", "Load codebook", show=False,
@@ -280,26 +284,53 @@ class WorkbenchApp(BusyGuard, App[None]):
         On the coding screen the picker starts on the theme under the cursor, on the
         framework matrix on the theme of the column under it.
         """
-        from qualcoder_ahp.tui.screens.coding import CodingScreen
-        from qualcoder_ahp.tui.screens.framework import FrameworkScreen
         from qualcoder_ahp.tui.screens.passages import PassagesScreen, PassageThemePicker
 
         if self._back_to(PassagesScreen) or not self._has_codebook():
             return
-        preselect = None
-        screen = self.screen
-        if isinstance(screen, CodingScreen):
-            session = screen.session
-            under = session.current or session.coding_under_cursor()
-            preselect = under.theme_id if under is not None else None
-        elif isinstance(screen, FrameworkScreen):  # the theme of the column under the cursor
-            preselect = screen.theme_under_cursor()
 
         def show(theme_id: str | None) -> None:
             if theme_id:
                 self.push_screen(PassagesScreen(self.store, self.coder, theme_id))
 
-        self.push_screen(PassageThemePicker(self.store, preselect), show)
+        self.push_screen(PassageThemePicker(self.store, self._theme_here()), show)
+
+    def _theme_here(self) -> str | None:
+        """The theme a picker starts on: on the coding screen the one under the cursor,
+        on the framework matrix the one of the column under it, on the codebook the one
+        highlighted."""
+        from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+        from qualcoder_ahp.tui.screens.coding import CodingScreen
+        from qualcoder_ahp.tui.screens.framework import FrameworkScreen
+
+        screen = self.screen
+        if isinstance(screen, CodingScreen):
+            session = screen.session
+            under = session.current or session.coding_under_cursor()
+            return under.theme_id if under is not None else None
+        if isinstance(screen, FrameworkScreen):
+            return screen.theme_under_cursor()
+        if isinstance(screen, CodebookScreen):
+            return screen._selected()
+        return None
+
+    def action_keywords(self) -> None:
+        """Pick a theme and read its key words (the codebook screen's w, from anywhere);
+        back to the key words screen if one is open below."""
+        from qualcoder_ahp.tui.screens.keywords import KeywordsScreen
+        from qualcoder_ahp.tui.screens.passages import PassageThemePicker
+
+        if self._back_to(KeywordsScreen) or not self._has_codebook():
+            return
+
+        def show(theme_id: str | None) -> None:
+            if theme_id:
+                self.push_screen(KeywordsScreen(self.store, self.coder, theme_id))
+
+        self.push_screen(PassageThemePicker(
+            self.store, self._theme_here(),
+            "Show the key words of… (your passages coded with a theme and those below it)"),
+            show)
 
     def action_patterns(self) -> None:
         """Every pattern's record; back to a pattern's suggestions if they are open."""
@@ -358,6 +389,7 @@ class WorkbenchApp(BusyGuard, App[None]):
         from qualcoder_ahp.tui.screens.codebook import CodebookScreen
         from qualcoder_ahp.tui.screens.counts import CountsScreen
         from qualcoder_ahp.tui.screens.framework import FrameworkScreen
+        from qualcoder_ahp.tui.screens.keywords import KeywordsScreen
         from qualcoder_ahp.tui.screens.passages import PassagesScreen
         from qualcoder_ahp.tui.screens.pattern_suggestions import PatternSuggestionsScreen
         from qualcoder_ahp.tui.screens.patterns import PatternsScreen
@@ -378,13 +410,13 @@ class WorkbenchApp(BusyGuard, App[None]):
 
             return not isinstance(screen, HelpScreen)  # F1 there did nothing
         navigation = ("transcripts", "codebook", "counts", "reconcile", "passages", "find_all",
-                      "framework", "patterns", "load_codebook")
+                      "framework", "patterns", "load_codebook", "keywords")
         if action in navigation and isinstance(screen, ModalScreen):
             return False  # finish (or Escape) the dialog first; nothing stacks on top of it
         here = {"transcripts": TranscriptsScreen, "codebook": CodebookScreen,
                 "counts": CountsScreen, "reconcile": ReconcileScreen,
                 "passages": PassagesScreen, "find_all": SearchScreen,
-                "framework": FrameworkScreen,
+                "framework": FrameworkScreen, "keywords": KeywordsScreen,
                 "patterns": (PatternsScreen, PatternSuggestionsScreen)}.get(action)
         if here is not None and isinstance(screen, here):
             return False

@@ -28,7 +28,7 @@ from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem, reconcile_stretches
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Turn
-from qualcoder_ahp.reports.quotes import turn_at
+from qualcoder_ahp.reports.quotes import in_words, turns_of
 from qualcoder_ahp.reports.reconcile_state import rejected_stretch
 
 STRETCHES_AT_ONCE = 20
@@ -472,7 +472,8 @@ class ReconcileWalk:
     def place(self, item: ReconcileItem,
               spans: list[Interval] | tuple[Interval, ...] = ()) -> str:
         """Where ``spans`` (the item's stretch when none) are, in the researcher's terms:
-        ``turn 4 (Helen, 00:12:30)``, ``turns 4-5 (Helen)``, ``2 spans in turn 4 (Helen)``.
+        ``turn 4 (Helen, 00:12:30)``, ``turns 3-4 (Interviewer and Helen)`` (every speaker,
+        as the quotes report names them), ``2 spans in turn 4 (Helen)``.
         The panel heads said ``[460, 512)``, character offsets that meant nothing to a
         researcher (``qcahp reconcile log`` keeps them)."""
         turns = self.turns.get(item.transcript_id)
@@ -480,13 +481,13 @@ class ReconcileWalk:
             turns = self.turns[item.transcript_id] = self.store.turns(item.transcript_id)
         lo, hi = (spans[0][0], spans[-1][1]) if spans else (item.start, item.end)
         starts = [t.start for t in turns]
-        first, time = turn_at(turns, starts, lo)
-        last, _ = turn_at(turns, starts, max(lo, hi - 1))
-        if first is None or last is None:  # no turns stored: where it is in the text
+        speaker, (first, time), last, speakers = turns_of(turns, starts, "", lo, hi)
+        if first is None:  # no turns stored: where it is in the text
             where = f"characters {lo + 1:,}-{hi:,}"
         else:
-            who = ", ".join(part for part in (turns[first - 1].speaker, time) if part)
-            where = f"turn {first}" if first == last else f"turns {first}-{last}"
+            said = in_words(speakers) if speakers else speaker
+            who = ", ".join(part for part in (said, time) if part)
+            where = f"turn {first}" if last is None else f"turns {first}-{last}"
             where += f" ({who})" if who else ""
         return f"{len(spans)} spans in {where}" if len(spans) > 1 else where
 
@@ -505,8 +506,8 @@ class ReconcileWalk:
         state = ("decided" if self.consensus_spans(item) else
                  "rejected" if self.index in self.rejected else "undecided")
         theme = self.theme_names.get(item.theme_id, item.theme_id)
-        return (f"Disagreement {self.index + 1:,}/{len(self.items):,} ({decided:,} decided) - "
-                f"{theme} in {item.transcript}, {self.place(item)} - {state}\n"
+        return (f"Disagreement {self.index + 1:,}/{len(self.items):,} ({decided:,} decided) · "
+                f"{theme} in {item.transcript}, {self.place(item)} · {state}\n"
                 f"{agreed}. {take_keys(len(compared))} take a coder's span, o union, "
                 f"i intersection, x reject\n{self.walk_text()}")
 

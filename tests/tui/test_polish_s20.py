@@ -74,7 +74,7 @@ async def test_reconcile_says_what_a_key_took_and_where_in_turns(store):
         assert shown(app, "#consensus-text").startswith("consensus: (undecided)")
         assert not any("[" in shown(app, f"#coder-text-{k}") for k in (0, 1))
         status = shown(app, "#reconcile-status")
-        assert "Serendipity in p01, turn 4 (Helen, 00:12:30) - undecided" in status, status
+        assert "Serendipity in p01, turn 4 (Helen, 00:12:30) · undecided" in status, status
         await pilot.press("a")
         await pilot.pause()
         assert notes(app)[0] == (

@@ -166,7 +166,7 @@ async def test_undo_follows_its_decision_to_its_new_place(store: Store, tmp_path
         await pilot.press("z")
         await pilot.pause()
         assert where(screen) == ("mandate", "asha") and screen.index == 2
-        assert "- undecided" in _text(app, "#reconcile-status").splitlines()[0]
+        assert "· undecided" in _text(app, "#reconcile-status").splitlines()[0]
         rows = {key: tooltip for key, _, tooltip in binding_rows(screen)}
         assert rows["u"].startswith("Undo this window's last consensus decision")
     assert [e["kind"] for e in store.events("consensus")] == ["reconcile", "undo"]

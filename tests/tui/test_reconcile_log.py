@@ -44,7 +44,7 @@ async def test_each_decision_is_one_logged_event_read_back_by_the_cli(store, tmp
     chance, board = text.index("I fell"), text.index("The board")
     status = await _decide(store, "b", "x", "g")  # take ben; reject the board; copy agreed
     # The rejected item is the last one, where the screen stays after deciding.
-    assert "(2 decided)" in status and "- rejected" in status
+    assert "(2 decided)" in status and "· rejected" in status
     events = store.events("consensus")
     assert [(e["kind"], e["rule"], e["taken_from"]) for e in events] == [
         ("reconcile", "take", "ben"), ("reconcile", "reject", None),
@@ -119,7 +119,7 @@ async def test_redeciding_marks_the_earlier_decision_replaced(store, tmp_path):
 async def test_undo_in_the_screen_and_redo_show_in_the_log(store, tmp_path):
     build_project(store)
     status = await _decide(store, "a", "x", "z")  # take asha, reject item 2, undo that
-    assert status.startswith("Disagreement 2/2 (1 decided)") and "- undecided" in status
+    assert status.startswith("Disagreement 2/2 (1 decided)") and "· undecided" in status
     assert [e["kind"] for e in store.events("consensus")] == ["reconcile", "reconcile", "undo"]
     assert len(store.codings(coder="consensus")) == 1  # the take stays
     body = _log(tmp_path).splitlines()[2:-2]
@@ -150,10 +150,10 @@ async def _opens_counting_the_rejection(store) -> str:
     async with app.run_test(size=SIZE) as pilot:
         await _ready(pilot)
         status = _text(app, "#reconcile-status")
-        assert status.startswith("Disagreement 1/2 (1 decided)") and "- undecided" in status
+        assert status.startswith("Disagreement 1/2 (1 decided)") and "· undecided" in status
         await pilot.press("d", "n")
         await pilot.pause()
-        assert "- rejected" in _text(app, "#reconcile-status")
+        assert "· rejected" in _text(app, "#reconcile-status")
         return _text(app, "#consensus-text")
 
 

@@ -33,7 +33,7 @@ async def test_decide_two_disagreements_into_consensus(store):
     async with app.run_test(size=(120, 36)) as pilot:
         await _ready(pilot)
         status = _text(app, "#reconcile-status")
-        assert status.startswith("Disagreement 1/2 (0 decided) - Serendipity in asha")
+        assert status.startswith("Disagreement 1/2 (0 decided) · Serendipity in asha")
         assert "undecided" in status
         assert "A: asha" in _text(app, "#coder-text-0")
         assert app.screen.sub_title.endswith("deciding into: consensus")
@@ -43,7 +43,7 @@ async def test_decide_two_disagreements_into_consensus(store):
         await pilot.press("b")  # take ben's span for serendipity
         await pilot.pause()
         status = _text(app, "#reconcile-status")
-        assert status.startswith("Disagreement 2/2 (1 decided) - Board mandate in asha")
+        assert status.startswith("Disagreement 2/2 (1 decided) · Board mandate in asha")
         assert "(not coded)" in _text(app, "#coder-text-1")
         await pilot.press("a")  # take asha's mandate span
         await pilot.pause()
@@ -247,7 +247,7 @@ async def test_a_consensus_decision_from_another_window_shows(store):
         screen.store_changed()  # what the app's poll calls
         await pilot.pause()
         status = _text(app, "#reconcile-status")
-        assert status.startswith("Disagreement 1/2 (1 decided)") and "- decided" in status
+        assert status.startswith("Disagreement 1/2 (1 decided)") and "· decided" in status
         assert _text(app, "#consensus-text").startswith("consensus: turn")
 
 

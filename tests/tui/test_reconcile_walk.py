@@ -45,7 +45,7 @@ def where(app) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
     """(theme, transcript, state) of the item on screen, from the status line."""
     item = app.screen.item
     status = _text(app, "#reconcile-status").splitlines()[0]
-    return (item.theme_id, item.transcript, status.rsplit(" - ", 1)[1])
+    return (item.theme_id, item.transcript, status.rsplit(" · ", 1)[1])
 
 
 async def test_n_and_p_walk_the_undecided_and_d_revisits_the_decided(store):
@@ -193,7 +193,7 @@ async def test_another_windows_rejection_shows_at_the_next_poll(reconciling):
         assert app.poll_store()  # what the 1.5 s timer does
         await pilot.pause()
         status = _text(app, "#reconcile-status")
-        assert status.startswith("Disagreement 1/4 (2 decided)") and "- rejected" in status
+        assert status.startswith("Disagreement 1/4 (2 decided)") and "· rejected" in status
         assert "(rejected)" in _text(app, "#consensus-text")
         await pilot.press("n")  # past item 2, decided there, to item 3
         await pilot.pause()
@@ -205,7 +205,7 @@ async def test_another_windows_rejection_shows_at_the_next_poll(reconciling):
         assert "(1 decided)" in _text(app, "#reconcile-status")
         await pilot.press("p")
         await pilot.pause()
-        assert screen.index == 1 and "- undecided" in _text(app, "#reconcile-status")
+        assert screen.index == 1 and "· undecided" in _text(app, "#reconcile-status")
         # The workbench's footer and help (?) show the new keys at 80x24.
         keys = footer_keys(app)
         # (esc after the takes, then d: with a decision of this window's to undo, u goes

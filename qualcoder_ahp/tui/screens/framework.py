@@ -459,10 +459,11 @@ class FrameworkCellScreen(Screen[None]):
         for n, q in enumerate(self.quotes):
             where = [] if q.transcript == self.case.label and q.turn is not None else \
                 [q.transcript]
-            if q.turn is not None:
-                where.append(f"turn {q.turn}" + (f" ({q.time})" if q.time else ""))
-            if q.speaker:
-                where.append(q.speaker)
+            if q.turns_label is not None:  # "turns 3-4, Interviewer and Asha": a
+                # question and its answer coded as one, named as the quotes report does
+                where.append(q.turns_label + (f" ({q.time})" if q.time else ""))
+            if q.speakers_named:
+                where.append(q.speakers_named)
             if self.counted is None:
                 where.append(q.coder)
             if n:

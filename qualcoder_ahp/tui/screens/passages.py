@@ -137,9 +137,11 @@ def headline(found: Passages) -> str:
 def passage_text(passage: Passage, show_theme: bool) -> Text:
     """One passage as the list draws it: where and who, the theme if needed, the quote, the memo."""
     q = passage.quote
-    where = [q.speaker or "(no speaker)"]
-    if q.turn is not None:
-        where.append(f"turn {q.turn}")
+    # A question and its answer coded as one passage: both turns and both speakers,
+    # as the quotes report names them ("Interviewer and Asha · turns 1-2").
+    where = [q.speakers_named or "(no speaker)"]
+    if q.turns_label is not None:
+        where.append(q.turns_label)
     if q.time:
         where.append(q.time)
     out = Text()
@@ -240,11 +242,12 @@ class PassageThemePicker(ThemePickerModal):
     theme once the list is filled.
     """
 
-    def __init__(self, store: Store, preselect: str | None = None) -> None:
+    def __init__(self, store: Store, preselect: str | None = None,
+                 prompt: str = "Show the passages coded with… (a theme includes those "
+                               "below it)") -> None:
         themes = store.themes()
         paths = {t.id: store.theme_path(t.id) for t in themes}
-        super().__init__([replace(t, codable=True) for t in themes], paths,
-                         "Show the passages coded with… (a theme includes those below it)",
+        super().__init__([replace(t, codable=True) for t in themes], paths, prompt,
                          preselect=preselect)
 
 

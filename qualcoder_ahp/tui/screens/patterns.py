@@ -22,7 +22,7 @@ words, the transcript and speaker, and the decision as the coding screen marks i
 back to the list. Both screens count in a thread worker on their
 own database connection, with a loading indicator, and count again when shown again.
 ``v`` on either shows the whole pattern (:mod:`~qualcoder_ahp.tui.screens.pattern_view`):
-the line under the table and the list's header end "(v: all)" when they cut it short.
+the line under the table and the list's header end "(v shows it whole)" when they cut it short.
 """
 
 from __future__ import annotations
@@ -265,7 +265,7 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
         Binding("c", "coders", "Coders",
                 tooltip="Count every coder's decisions, or only yours (with blind coding "
                         "on: only yours)"),
-        Binding("v", "view", "Whole pattern", show=False,  # "(v: all)" under the table
+        Binding("v", "view", "Whole pattern", show=False,  # "(v shows it whole)" below
                 tooltip="The highlighted pattern in full, as written, in a scrollable dialog"),
         Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
         *list_bindings("pattern"),
@@ -484,7 +484,7 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
         self.dismiss()
 
 
-VIEW_HINT = " (v: all)"
+VIEW_HINT = " (v shows it whole)"
 """Ends a line cut short: ``v`` shows the whole pattern."""
 
 

@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 
 from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.errors import ProjectBusy, UserError, problem_text
+from qualcoder_ahp.model.decisions import NotOnTop
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.busy import UI_LOCK_WAIT_S
 from qualcoder_ahp.tui.jobs import JobStopped
@@ -219,10 +220,11 @@ class ReconcileDecisions:
         a second window reconciling into the same consensus, that could be the other
         window's. Undo only while this session's decisions are on top.
         """
-        if self._last_events(len(written), store) != written:
+        try:  # the log read once, to check and to undo (it was read twice)
+            undone = store.undo_steps(self.consensus, len(written),
+                                      progress=self._report_progress(store), on_top=written)
+        except NotOnTop:
             return False
-        undone = store.undo_steps(self.consensus, len(written),
-                                  progress=self._report_progress(store))
         while undone:  # freed a slice at a time: 33,259 undone events freed at once held
             del undone[-500:]  # every thread, the screen's too, for half a second
         return True

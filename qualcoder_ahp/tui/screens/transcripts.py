@@ -31,6 +31,23 @@ from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.marks import ink
 
 COLUMNS = ("transcript", "participant", "words", "decided", "codings")
+"""The table's columns; the second is headed ``attributes`` when every transcript carries
+its participant's name (see :func:`who_cells`) and left out when it would be empty."""
+
+ATTRIBUTES_MAX = 60
+"""The most columns the participant's attributes take on a wide screen (the rest: …)."""
+
+
+def who_cells(label: str, code: str | None,
+              attributes: dict[str, dict[str, str]]) -> tuple[str, str]:
+    """``(code, attributes)`` of a transcript's participant as the table's second column
+    shows them: the code only when it is not the transcript's own name (the demo's
+    ``physio_helen`` is ``physio_helen``'s interview: the column repeated every name),
+    then the participant's attribute values in the order of their names, as the framework
+    cell's title gives them (``Attends board · Physiotherapist · …``): who the person is,
+    which is what a researcher picking the next interview to code looks for."""
+    values = [v for _, v in sorted(attributes.get(code or "", {}).items()) if v.strip()]
+    return ("" if code in (None, label) else code), " \u00b7 ".join(values)
 
 
 def import_paths_of(value: str) -> list[str] | None:
@@ -68,6 +85,17 @@ def report_text(label: str, summary: str, dark: bool = True) -> Group:
                     "rejected" if word == "failed" else "undecided", dark, bold=True)))
         lines.append(Padding(Text(part), (0, 0, 0, 2)))
     return Group(*lines)
+
+
+def who_text(code: str, attributes: str, width: int | None = None) -> Text:
+    """The second column's cell: the participant's code (whole: it wraps with the names),
+    then the attributes, dimmed and cut with … to ``width`` columns on one line."""
+    text = Text(code)
+    if attributes:
+        text.append((" \u00b7 " if code else "") + attributes, style="dim")
+    if width is not None and text.cell_len > width and text.cell_len - len(attributes) <= width:
+        text.truncate(width, overflow="ellipsis")
+    return text
 
 
 class TranscriptTable(DataTable[object], inherit_bindings=False):
@@ -154,32 +182,63 @@ class TranscriptsScreen(Screen[None]):
         table = self.query_one("#transcripts", DataTable)
         selected = self._selected_id()
         progress = self.store.transcript_progress(self.coder)
+        people = self.store.participants()
         rows = []
         for info in self.store.transcripts():
             p = progress.get(info.id)
             total, decided, codings = (p.suggestions, p.decided, p.codings) if p else (0, 0, 0)
-            rows.append((info.id, (info.label, info.participant or "", info.words,
+            rows.append((info.id, (info.label, who_cells(info.label, info.participant, people),
+                                   info.words,
                                    (decided / total if total else -1.0, decided, total),
                                    codings)))
+        codes = any(code for _, (_, (code, _), *_) in rows)
+        attrs = any(attributes for _, (_, (_, attributes), *_) in rows)
+        self.who_shown = codes or attrs
+        if not self.who_shown and self.sort_column == 1:
+            self.sort_column = 2  # the column left out
         rows.sort(key=lambda r: r[1][self.sort_column], reverse=self.sort_reverse)
-        cells = [(tid, (Text(label), Text(participant), words, f"{decided}/{total}", codings))
-                 for tid, (label, participant, words, (_, decided, total), codings) in rows]
+        names = [name for i, name in enumerate(COLUMNS) if i != 1 or self.who_shown]
+        if self.who_shown and not codes:
+            names[1] = "attributes"
         table.clear(columns=True)
-        widths = [max([len(name) + 2, *(len(str(c[i])) for _, c in cells)])
-                  for i, name in enumerate(COLUMNS)]
+        width = self.size.width or self.app.size.width
         # Names are the point of this table, so they are never cut short; but long file
         # names would push the progress columns off an 80-column screen, so then the
-        # two name columns share the room left and wrap onto more lines instead.
-        room = (self.size.width or self.app.size.width) - sum(widths[2:]) - 2 * len(COLUMNS) - 2
-        wrap = widths[0] + widths[1] > room
-        if wrap:
-            share = max(16, room // 2)
-            widths[0], widths[1] = min(widths[0], share), min(widths[1], share)
-        for i, name in enumerate(COLUMNS):
-            arrow = (" ▼" if self.sort_reverse else " ▲") if i == self.sort_column else ""
-            table.add_column(name + arrow, key=name, width=widths[i])
-        for tid, row in cells:
-            table.add_row(*row, key=str(tid), height=None if wrap else 1)
+        # two name columns share the room left and wrap onto more lines instead. The
+        # attributes after a participant's code take what room is left and are cut with …
+        label_w = max([len(names[0]) + 2, *(len(r[1][0]) for r in rows)])
+        figures = [(words, f"{decided}/{total}", codings)
+                   for _, (_, _, words, (_, decided, total), codings) in rows]
+        tail = [max([len(name) + 2, *(len(str(f[i])) for f in figures)])
+                for i, name in enumerate(names[-3:])]
+        room = width - sum(tail) - 2 * len(names) - 2
+        widths = [label_w]
+        wrap = False
+        if self.who_shown:
+            code_w = max([len(names[1]) + 2, *(len(code) for _, (_, (code, _), *_) in rows)])
+            wrap = label_w + code_w > room
+            if wrap:
+                share = max(16, room // 2)
+                widths = [min(label_w, share)]
+                code_w = min(code_w, share)
+            whole = max(len(who_text(code, attributes)) for _, (_, (code, attributes), *_)
+                        in rows)
+            widths.append(max(code_w, min(whole, room - widths[0], ATTRIBUTES_MAX)))
+        elif label_w > room:
+            wrap = True
+            widths = [max(16, room)]
+        widths += tail
+        for i, name in enumerate(names):
+            column = COLUMNS[i if self.who_shown or i == 0 else i + 1]
+            arrow = ((" ▼" if self.sort_reverse else " ▲")
+                     if COLUMNS.index(column) == self.sort_column else "")
+            table.add_column(name + arrow, key=column, width=widths[i])
+        for (tid, (label, (code, attributes), *_)), figure in zip(rows, figures):
+            cells: list[object] = [Text(label)]
+            if self.who_shown:
+                cells.append(who_text(code, attributes, widths[1]))
+            cells += figure
+            table.add_row(*cells, key=str(tid), height=None if wrap else 1)
         if selected is not None and str(selected) in {str(r[0]) for r in rows}:
             table.move_cursor(row=table.get_row_index(str(selected)))
         count = len(rows)
@@ -228,6 +287,9 @@ class TranscriptsScreen(Screen[None]):
         return ("dismiss_report",) + (() if self.has_codebook else ("load_codebook",))
 
     has_codebook = True
+
+    who_shown = True
+    """Whether the participant (or attributes) column is drawn (set by :meth:`reload`)."""
     """Whether the project has a theme (set by :meth:`reload`)."""
 
     def action_dismiss_report(self) -> None:
@@ -262,6 +324,8 @@ class TranscriptsScreen(Screen[None]):
         """Cycle the sort: each column ascending, then descending."""
         if self.sort_reverse:
             self.sort_column = (self.sort_column + 1) % len(COLUMNS)
+            if self.sort_column == 1 and not self.who_shown:  # a column left out
+                self.sort_column = 2
         self.sort_reverse = not self.sort_reverse
         self.reload()
 

@@ -32,6 +32,12 @@ RETRY_SECONDS = 0.2
 class WorkbenchFooter(Footer):
     """A compact footer whose first key is always ``?`` (help)."""
 
+    # The palette's key at the very edge (Textual leaves a cell after it, as after every
+    # key): the cell it frees keeps the last key clear of its bar (see the limit below).
+    DEFAULT_CSS = """
+    WorkbenchFooter.-compact FooterKey.-command-palette { margin-right: 0; }
+    """
+
     def __init__(self) -> None:
         super().__init__(compact=True)
         self._laid_out_width = 0
@@ -73,7 +79,8 @@ class WorkbenchFooter(Footer):
                 # on top again; giving up here drew every key, past the edge ("m Narr").
                 self.set_timer(RETRY_SECONDS, self._leave_out_cut_keys)
             return
-        limit = min([k.region.x for k in palette] + [self.region.right])
+        # A cell clear of the palette's bar: the last key touched it ("Quit▏^p palette").
+        limit = min([k.region.x - 1 for k in palette] + [self.region.right])
         cut = False
         for key in keys:
             cut = cut or key.region.width < key.size.width or key.region.right > limit
