@@ -45,6 +45,6 @@ def test_reconcile_lists_its_commands_whole():
 def test_no_group_cuts_a_commands_summary(path):
     assert ("reconcile",) in GROUPS and ("participants",) in GROUPS
     lines = listing(*path)
-    assert len(lines) >= 2
+    assert lines  # (`transcripts` lists one: rename)
     cut = [line for line in lines if line.rstrip().endswith("...")]
     assert not cut, cut

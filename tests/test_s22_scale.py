@@ -166,8 +166,6 @@ def test_reconcile_log_reads_the_codings_of_all_decisions_at_once(tmp_path, monk
 def test_conflicts_of_many_decisions_are_found_without_copying_the_log(tmp_path):
     """Decisions in effect on overlapping stretches of one theme, in a log of 60,000:
     the rest of the log was copied for each decision (3 s for 32,000)."""
-    import time
-
     from qualcoder_ahp.model.reconcile_store import ReconcileRecord
 
     decisions = [{"id": k, "status": "in effect", "transcript_id": k // 20,
@@ -175,7 +173,5 @@ def test_conflicts_of_many_decisions_are_found_without_copying_the_log(tmp_path)
                   "end": 10 * (k % 20) + (15 if k % 7 == 0 else 10)}
                  for k in range(60_000)]
     record = ReconcileRecord([], decisions, [], 0)
-    began = time.perf_counter()
-    pairs = record.conflicts
-    assert time.perf_counter() - began < 1.0
+    pairs = record.conflicts  # (speed: benchmarks/bench_commands.py, `reconcile log`)
     assert pairs == [(k, k + 1) for k in range(60_000) if k % 7 == 0 and k % 20 != 19]

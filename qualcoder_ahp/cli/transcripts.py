@@ -19,7 +19,7 @@ def register(cli: click.Group) -> None:
     group = cli.commands["transcripts"]
     assert isinstance(group, click.Group)
 
-    @group.command("rename")
+    @group.command("rename", short_help="Rename a transcript (every version); its codings stay.")
     @click.argument("old")
     @click.argument("new")
     @click.pass_obj

@@ -235,8 +235,8 @@ class PrivacyMixin:
         (``qcahp participants assign`` then gives the transcript to that participant)."""
         rows = self.conn.execute(
             "SELECT DISTINCT p.id, p.code FROM transcripts t JOIN participants p "
-            "ON p.id = t.participant_id WHERE t.id IN (%s)" % ",".join("?" * len(ids)),
-            ids).fetchall()
+            "ON p.id = t.participant_id WHERE t.id IN (SELECT value FROM json_each(?))",
+            [json.dumps(ids)]).fetchall()
         if len(rows) != 1 or rows[0][1] != old:
             return None
         pid = int(rows[0][0])

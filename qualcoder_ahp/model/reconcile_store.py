@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.event_words import file_name
 from qualcoder_ahp.records import plural
 
 if TYPE_CHECKING:
@@ -346,7 +347,9 @@ class ReconcileMixin:
             if kind == "merged":
                 if "local" not in payload:
                     continue  # merged before ids were translated: cannot be placed here
-                kind, source = payload["original_kind"], payload.get("source")
+                # The copy by its file name alone, as `qcahp log` names it: the log is
+                # exported and shared, and the path can hold a login or a participant.
+                kind, source = payload["original_kind"], file_name(payload.get("source"))
                 payload = {**payload["original"], **payload["local"]}
             if kind in ("undo", "redo"):
                 target = payload.get("target")
@@ -559,7 +562,7 @@ class ReconcileMixin:
                                         "ORDER BY id"):
             payload = json.loads(raw)
             lo, hi = payload.get("coding_range") or (0, -1)
-            ranges.append((int(lo), int(hi), payload.get("source")))
+            ranges.append((int(lo), int(hi), file_name(payload.get("source"))))
         return ranges
 
 
