@@ -232,10 +232,10 @@ async def test_the_reconcile_screen_shows_script_decisions_as_decided(project):
             await pilot.pause()
             status = str(app.screen.query_one("#reconcile-status", Static).render())
             assert "(2 decided)" in status
-            assert "Disagreement 1/2" in status and " - decided" in status
+            assert "Disagreement 1/2" in status and " · decided" in status
             await pilot.press("d", "n")  # the second: taken from ben, who coded nothing
             await pilot.pause()
             status = str(app.screen.query_one("#reconcile-status", Static).render())
-            assert "Disagreement 2/2 (2 decided)" in status and " - rejected" in status
+            assert "Disagreement 2/2 (2 decided)" in status and " · rejected" in status
     finally:
         store.close()
