@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 import os
 import shutil
@@ -34,6 +33,7 @@ from click.testing import CliRunner, Result
 
 from qualcoder_ahp.cli import cli
 from tests.conftest import REPO
+from tests.helpers.dbstate import state
 
 SMALL = (REPO / "tests" / "data" / "codebooks" / "small.yaml").read_bytes()
 DOCX = (REPO / "transcripts" / "radiographer_sam.docx").read_bytes()
@@ -92,16 +92,6 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         assert result.exit_code == 0, result.output
     return {name: (folder / name).read_bytes()
             for name in ("base.db", "c.csv", "p.qdpx", "p01.docx")}
-
-
-def state(db: Path) -> tuple[str, list[str]]:
-    """The database file's bytes (hashed) and rows."""
-    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
-    try:
-        rows = list(conn.iterdump())
-    finally:
-        conn.close()
-    return hashlib.sha256(db.read_bytes()).hexdigest(), rows
 
 
 def listing(folder: Path) -> set[str]:

@@ -7,7 +7,6 @@ traceback. Each case here fell short of it before this session (``# was: ...``).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import subprocess
@@ -19,6 +18,7 @@ from click.testing import CliRunner, Result
 
 from qualcoder_ahp.cli import cli
 from tests.conftest import REPO
+from tests.helpers.dbstate import state
 from tests.helpers.project import build_project
 
 DOCX = (REPO / "transcripts" / "radiographer_sam.docx").read_bytes()
@@ -26,16 +26,6 @@ DOCX = (REPO / "transcripts" / "radiographer_sam.docx").read_bytes()
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
-
-
-def state(db: Path) -> tuple[str, list[str]]:
-    """The database file's bytes (hashed) and rows."""
-    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
-    try:
-        rows = list(conn.iterdump())
-    finally:
-        conn.close()
-    return hashlib.sha256(db.read_bytes()).hexdigest(), rows
 
 
 def one_error(result: Result, code: int = 1) -> str:

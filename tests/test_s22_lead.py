@@ -3,7 +3,6 @@ but for case or spaces, as decide and the theme commands do (common.acting_coder
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -11,20 +10,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from qualcoder_ahp.cli import cli
+from tests.helpers.dbstate import state
 from tests.helpers.project import build_project
 
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
-
-
-def state(db: Path) -> tuple[str, list[str]]:
-    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
-    try:
-        rows = list(conn.iterdump())
-    finally:
-        conn.close()
-    return hashlib.sha256(db.read_bytes()).hexdigest(), rows
 
 
 @pytest.fixture

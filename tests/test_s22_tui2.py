@@ -15,15 +15,9 @@ from qualcoder_ahp.tui.app import make_app
 from qualcoder_ahp.tui.screens.framework import FrameworkCellScreen, FrameworkScreen
 from qualcoder_ahp.tui.screens.passages import PassageList, PassagesScreen
 from tests.tui.conftest import build_project
+from tests.helpers.pilot import settle
 
 SIZE = (80, 24)
-
-
-async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def _two_turn_project(tmp_path: Path) -> tuple[Path, int]:

@@ -10,15 +10,9 @@ from textual.widgets import DataTable
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.tui.app import make_app
 from tests.tui.conftest import build_project
+from tests.helpers.pilot import settle
 
 SIZE = (80, 24)
-
-
-async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 # ------------------------------------------------ the transcripts table's second column

@@ -11,15 +11,9 @@ from qualcoder_ahp.model.decisions import DecisionMixin
 from qualcoder_ahp.model.store import Store
 from tests.helpers.reconcile_host import ReconcileHost
 from tests.test_agreement_compute import build_project
+from tests.helpers.pilot import settle
 
 SIZE = (80, 24)
-
-
-async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def _consensus(store) -> int:  # type: ignore[no-untyped-def]
