@@ -306,4 +306,4 @@ def test_suggestions_before_suggest_say_to_run_it(project: CliRunner) -> None:
     run(project, "suggest")
     assert "serendipity" in run(project, "suggestions")
     # Once there are suggestions, an empty filter result is just empty.
-    assert run(project, "suggestions", "--theme", "career_pathways").strip() == "(none)"
+    assert run(project, "suggestions", "--status", "retired").strip() == "(none)"

@@ -94,3 +94,37 @@ def test_an_xlsx_declaring_entities_is_refused_before_openpyxl_reads_it(tmp_path
         f"failed     {path}: not a valid Excel .xlsx file: xl/worksheets/sheet1.xml declares "
         "XML entities, which no spreadsheet program writes; refused"]
     assert state(db) == before
+
+
+def test_suggestions_of_a_folder_are_its_themes(tmp_path: Path) -> None:
+    """`suggestions --theme FOLDER` printed "(none)": a folder has no suggestions of its
+    own; now it lists its themes' (as agreement's --theme takes a folder)."""
+    import json
+
+    from qualcoder_ahp.model.store import open_store
+    from qualcoder_ahp.records import Codebook, Theme
+    from tests.helpers.project import add_suggestions, parsed_transcript
+
+    db = tmp_path / "study.db"
+    store = open_store(db)
+    store.save_codebook(Codebook("t", (
+        Theme("career", "Career", codable=False), Theme("pathways", "Pathways",
+                                                        parent_id="career", codable=False),
+        Theme("serendipity", "Serendipity", parent_id="pathways"),
+        Theme("winding_route", "Winding route", parent_id="career"),
+        Theme("mandate", "Mandate"))))
+    info, _ = store.add_transcript("story0", parsed_transcript(0), participant="P00")
+    made = add_suggestions(store, info.id)  # serendipity and winding_route on each sentence
+    store.close()
+
+    def listed(theme: str) -> list[tuple[int, str]]:
+        done = run("--db", str(db), "suggestions", "--theme", theme, "--format", "json")
+        assert done.exit_code == 0, done.output
+        return [(r["id"], r["theme"]) for r in json.loads(done.stdout)]
+
+    career = listed("career")
+    assert sorted(i for i, _ in career) == sorted(made)
+    assert {t for _, t in career} == {"serendipity", "winding_route"}
+    assert listed("pathways") == [(i, t) for i, t in career if t == "serendipity"]
+    assert listed("serendipity") == listed("pathways")
+    assert listed("mandate") == []

@@ -91,7 +91,8 @@ def _excerpt(text: str, width: int = 70) -> str:
 
 
 @click.command()
-@click.option("--theme", "theme_id", metavar="ID", help="Only this theme id.")
+@click.option("--theme", "theme_id", metavar="ID",
+              help="Only this theme id (a folder: the themes in it).")
 @click.option("--transcript", "name", metavar="NAME", help="Only this transcript.")
 @click.option("--status", type=click.Choice(["open", "retired", "all"]), default="open",
               show_default=True,
@@ -119,9 +120,12 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
     if coder is not None:
         coder = coder.strip()  # as the store names coders
         store.coder_id(coder)
-    found = store.suggestions(transcript_id=tid, theme_id=theme_id,
-                              status=None if status == "all" else status,
-                              coder=coder, decision=decision)
+    # A folder's suggestions are its themes': it has none of its own (it printed "(none)").
+    found = sorted((s for one in _theme_and_below(store, theme_id)
+                    for s in store.suggestions(transcript_id=tid, theme_id=one,
+                                               status=None if status == "all" else status,
+                                               coder=coder, decision=decision)),
+                   key=lambda s: (s.transcript_id, s.start, s.end, s.theme_id))
     names = {t.id: t.name for t in store.transcripts()}
     texts: dict[int, str] = {}
     rows = []
@@ -156,6 +160,22 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
         note = retired_theme_note(store, theme_id, "has no open suggestion")
         if note:
             say(note + "; `--status retired` lists those it had.")
+
+
+def _theme_and_below(store: Any, theme_id: str | None) -> list[str | None]:
+    """``--theme``: the theme and every theme under it (a folder's themes), in tree
+    order; ``[None]`` (every theme) without one."""
+    if theme_id is None:
+        return [None]
+    children: dict[str | None, list[str]] = {}
+    for t in store.themes(include_inactive=True):
+        children.setdefault(t.parent_id, []).append(t.id)
+    out, todo = [], [theme_id]
+    while todo:
+        one = todo.pop(0)
+        out.append(one)
+        todo[:0] = children.get(one, [])
+    return out
 
 
 def retired_theme_note(store: Any, theme_id: str, what: str) -> str:
