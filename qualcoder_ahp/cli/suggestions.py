@@ -30,7 +30,7 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.errors import UserError, closest
 from qualcoder_ahp.model.suggestion_store import PATTERN_ORDERS
-from qualcoder_ahp.reports.data import find_transcript
+from qualcoder_ahp.reports.data import find_transcript, theme_subtree
 from qualcoder_ahp.reports.writers import Narrowing
 
 FORMATS = click.Choice(["table", "json"])
@@ -121,7 +121,8 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
         coder = coder.strip()  # as the store names coders
         store.coder_id(coder)
     # A folder's suggestions are its themes': it has none of its own (it printed "(none)").
-    found = sorted((s for one in _theme_and_below(store, theme_id)
+    themes = [None] if theme_id is None else sorted(theme_subtree(store, theme_id))
+    found = sorted((s for one in themes
                     for s in store.suggestions(transcript_id=tid, theme_id=one,
                                                status=None if status == "all" else status,
                                                coder=coder, decision=decision)),
@@ -160,22 +161,6 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
         note = retired_theme_note(store, theme_id, "has no open suggestion")
         if note:
             say(note + "; `--status retired` lists those it had.")
-
-
-def _theme_and_below(store: Any, theme_id: str | None) -> list[str | None]:
-    """``--theme``: the theme and every theme under it (a folder's themes), in tree
-    order; ``[None]`` (every theme) without one."""
-    if theme_id is None:
-        return [None]
-    children: dict[str | None, list[str]] = {}
-    for t in store.themes(include_inactive=True):
-        children.setdefault(t.parent_id, []).append(t.id)
-    out, todo = [], [theme_id]
-    while todo:
-        one = todo.pop(0)
-        out.append(one)
-        todo[:0] = children.get(one, [])
-    return out
 
 
 def retired_theme_note(store: Any, theme_id: str, what: str) -> str:
