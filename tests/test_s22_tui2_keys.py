@@ -152,6 +152,14 @@ async def test_k_on_the_transcripts_screen_opens_a_theme_s_key_words(tmp_path: P
         await settle(app, pilot)
         assert isinstance(app.screen, KeywordsScreen)
         assert app.screen.theme_id == "serendipity"
+        # Escape returns to the transcripts screen: the line under the table said "back to
+        # the codebook", where it came from when only the codebook's w opened it.
+        where = str(app.screen.query_one("#keywords-where").render())
+        assert where == "Escape: back to the screen you came from."
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("K", *"seren", "enter")
+        await settle(app, pilot)
         await pilot.press("t", "enter")  # from the coding screen too (its w widens)
         await settle(app, pilot)
         await pilot.press("K")

@@ -325,7 +325,8 @@ class WorkbenchApp(BusyGuard, App[None]):
 
         def show(theme_id: str | None) -> None:
             if theme_id:
-                self.push_screen(KeywordsScreen(self.store, self.coder, theme_id))
+                self.push_screen(KeywordsScreen(self.store, self.coder, theme_id,
+                                                back="the screen you came from"))
 
         self.push_screen(PassageThemePicker(
             self.store, self._theme_here(),

@@ -182,12 +182,15 @@ class KeywordsScreen(TableKeys, ListScreen, Screen[None]):
     KeywordsScreen #keywords-where { padding: 0 1; height: 1; background: $boost; }
     """
 
-    def __init__(self, store: Store, coder: str, theme_id: str) -> None:
-        """Show the key words of ``coder``'s codings of ``theme_id``."""
+    def __init__(self, store: Store, coder: str, theme_id: str,
+                 back: str = "the codebook") -> None:
+        """Show the key words of ``coder``'s codings of ``theme_id``; ``back``: the screen
+        Escape returns to, in words (``K`` opens it from any screen)."""
         super().__init__()
         self.store = store
         self.coder = coder
         self.theme_id = theme_id
+        self.back = back
         self.shown: ThemeKeywords | None = None
         """What the table shows (tests compare it with the core)."""
         try:
@@ -290,7 +293,7 @@ class KeywordsScreen(TableKeys, ListScreen, Screen[None]):
         row = self.selected()
         found = self.shown
         if row is None:
-            self._where(Text("" if found is None else "Escape: back to the codebook."))
+            self._where(Text("" if found is None else f"Escape: back to {self.back}."))
             return
         used = ", ".join(row.patterns) if row.patterns else "no pattern (a candidate)"
         self._where(Text(f"{row.word}: {used} · forms {', '.join(row.forms)}"))
