@@ -224,7 +224,8 @@ def merge_jsonl(result: CheckResult, path: Path) -> CheckResult:
         else:
             added.append(pattern)
     cb = result.codebook
-    merged = dataclasses.replace(cb, patterns=cb.patterns + tuple(added))
+    # The YAML file's text is no longer the codebook: an export writes it from the store.
+    merged = dataclasses.replace(cb, patterns=cb.patterns + tuple(added), source_text=None)
     errors = sorted(ck.errors, key=lambda e: _line_of(e, ck.path))  # the file's line order
     return CheckResult(merged, result.errors + errors, result.warnings + ck.warnings)
 
