@@ -236,6 +236,9 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
                 shown += (" (each with the body it had: its suggestions and decisions go on "
                           "under the new id)")
             say(f"  {label}: {shown}", err=False, indent=4)
+    for line in _edited_without_id(stored_patterns, new_patterns, diff,
+                                   path if patterns_file is None else patterns_file):
+        say(line, err=False, indent=4)
     reordered = _order_changes(before, cb)
     if reordered:
         say(f"  order changed: {reordered}", err=False, indent=4)
@@ -287,6 +290,35 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
         click.echo("  no changes")
     elif any(ids for k, ids in diff.items() if "patterns_" in k):
         click.echo("Run `qcahp suggest` to update the suggestions.")
+
+
+def _edited_without_id(olds: dict[str, Any], news: dict[str, Any],
+                       diff: dict[str, list[str]], jsonl: str) -> list[str]:
+    """A line for each pattern of a JSONL line without an ``"id"`` that looks edited: of
+    one theme, exactly one such pattern retired and one added (its id comes from its
+    pattern, so the edit made a new one). Its record stays with the old id: say how to
+    keep it there. Several of one theme cannot be paired without a guess: none is."""
+    from qualcoder_ahp.suggest.pattern_files import is_derived, jsonl_line_of
+
+    if Path(jsonl).suffix.lower() not in (".jsonl", ".json"):
+        return []
+    by_theme: dict[str, tuple[list[str], list[str]]] = {}
+    for kind in ("patterns", "exclusion_patterns"):
+        for pid in diff.get(f"{kind}_retired", []):
+            if is_derived(olds[pid]):
+                by_theme.setdefault(olds[pid].theme_id, ([], []))[0].append(pid)
+        for pid in diff.get(f"{kind}_added", []):
+            if is_derived(news[pid]):
+                by_theme.setdefault(news[pid].theme_id, ([], []))[1].append(pid)
+    out = []
+    for gone, came in by_theme.values():
+        if len(gone) == len(came) == 1:
+            line = jsonl_line_of(Path(jsonl), came[0])
+            where = f"{jsonl}:{line}" if line else jsonl
+            out.append(f"  pattern edited? {gone[0]} -> {came[0]} ({where}, a line without "
+                       f"\"id\", which gets its id from its pattern): to keep {gone[0]}'s "
+                       f"record, add \"id\": \"{gone[0]}\" to that line and load again.")
+    return out
 
 
 def _order_changes(old: Any, new: Any) -> str:
