@@ -103,9 +103,12 @@ async def test_an_exclusions_row_says_what_it_rules_out_at_80_columns(tmp_path: 
 def test_exclusion_words_shorten_to_fit() -> None:
     from qualcoder_ahp.tui.screens.patterns import RECORD_WIDTH, exclusion_words
 
-    row = {"ruled_out": 1234, "ruled_out_accepted": 567, "ruled_out_rejected": 89}
-    words = exclusion_words(row)
-    assert words == "rules out 1234 (567 acc, 89 rej)" or len(words) <= RECORD_WIDTH
+    row = {"ruled_out": 123, "ruled_out_accepted": 45, "ruled_out_rejected": 6}
+    assert exclusion_words(row) == "rules out 123: 45 acc, 6 rej"  # the long form: 37
+    assert len(exclusion_words(row)) == RECORD_WIDTH
+    row = {"ruled_out": 12, "ruled_out_accepted": 4, "ruled_out_rejected": 1}
+    assert exclusion_words(row) == "rules out 12: 4 acc, 1 rej"
+    assert exclusion_words(row, width=40) == "rules out 12 (4 accepted, 1 rejected)"
     assert exclusion_words({"ruled_out": 12, "ruled_out_accepted": 0,
                             "ruled_out_rejected": 3}) == "rules out 12 (3 rejected)"
     assert exclusion_words({}) == "exclusion, not in use"

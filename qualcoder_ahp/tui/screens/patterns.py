@@ -78,18 +78,19 @@ RECORD_HEADING = "  ".join(h.rjust(FIGURE_WIDTH) for h in (*FIGURES, "prec"))
 def exclusion_words(r: dict[str, Any], width: int = RECORD_WIDTH) -> str:
     """What an exclusion pattern's row says in place of figures (it makes no
     suggestions), as ``qcahp patterns``' note under its table says it: ``rules out 5 (2
-    accepted)``, ``rules out 3 (1 accepted, 2 rejected)``, ``rules out nothing``; the
-    decisions as ``acc``/``rej`` where the words do not fit ``width``. A removed exclusion,
+    accepted)``, ``rules out 3 (1 accepted, 2 rejected)``, ``rules out nothing``; where
+    that does not fit ``width``, ``rules out 123: 45 acc, 6 rej``. A removed exclusion,
     or one of a retired theme, rules out nothing now: ``not in use``."""
     if "ruled_out" not in r:
         return "exclusion, not in use"
     if not r["ruled_out"]:
         return "rules out nothing"
-    for accepted, rejected in (("accepted", "rejected"), ("acc", "rej")):
+    for accepted, rejected, form in (("accepted", "rejected", " ({})"),
+                                     ("acc", "rej", ": {}")):
         how = ", ".join(f"{r[f'ruled_out_{key}']} {word}" for key, word in
                         (("accepted", accepted), ("rejected", rejected))
                         if r[f"ruled_out_{key}"])
-        words = f"rules out {r['ruled_out']}" + (f" ({how})" if how else "")
+        words = f"rules out {r['ruled_out']}" + (form.format(how) if how else "")
         if len(words) <= width:
             break
     return words
