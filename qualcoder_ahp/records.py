@@ -241,6 +241,9 @@ class Codebook:
     """The file's own ``version:`` (as written, e.g. ``2`` or ``2.1``), if it has one."""
     description: str = ""
     """The file's own top-level ``description:`` (what the codebook is for), if any."""
+    source_text: str | None = field(default=None, compare=False, repr=False)
+    """A YAML file's text as read (comments and all), which a load keeps so that ``qcahp
+    codebook export`` can write it back as it was; ``None`` for any other codebook."""
 
     def sizes(self) -> str:
         """``15 themes, 718 patterns, 93 exclusion patterns``: check, load and show count

@@ -23,7 +23,8 @@ from qualcoder_ahp.tui.follow import BLIND_NOTE
 from qualcoder_ahp.tui.screens.coding import CodingScreen
 from qualcoder_ahp.tui.screens.help import HelpScreen
 from qualcoder_ahp.tui.screens.pattern_suggestions import PatternSuggestionsScreen
-from qualcoder_ahp.tui.screens.patterns import PatternsScreen
+from qualcoder_ahp.suggest.runner import add_exclusion_record
+from qualcoder_ahp.tui.screens.patterns import PatternsScreen, exclusion_words
 from tests.conftest import make_parsed
 from tests.tui.conftest import (
     CODER,
@@ -82,7 +83,9 @@ def rows(screen: PatternsScreen) -> dict[str, list[str]]:
     out = {}
     for i in range(table.row_count):
         cells = [c.plain if isinstance(c, Text) else str(c) for c in table.get_row_at(i)]
-        out[cells[0]] = cells
+        # The five figures share one column (an exclusion's words take its width).
+        record = cells[3] if cells[3].startswith(("rules out", "exclusion")) else None
+        out[cells[0]] = cells[:3] + ([record] if record else cells[3].split())
     return out
 
 
@@ -91,8 +94,9 @@ def expected(path: Path, patterns: set[str], coder: str | None = None
     """The figures ``pattern_stats`` gives, as the table's cells (made, acc, rej, open, prec)."""
     with open_store(path) as store:
         stats = [r for r in store.pattern_stats(coder=coder) if r["pattern"] in patterns]
+        add_exclusion_record(store, stats, coder)  # what each exclusion rules out
     assert {r["pattern"] for r in stats} == patterns
-    return {r["pattern"]: ["\u00b7"] * 4 + ["excl"] if r["exclude"] else
+    return {r["pattern"]: [exclusion_words(r)] if r["exclude"] else
             [str(r["suggestions"]), str(r["accepted"]), str(r["rejected"]), str(r["open"]),
              "\u2014" if r["precision"] is None else f"{r['precision']:.0%}"]
             for r in stats}
@@ -108,8 +112,8 @@ async def test_rows_are_pattern_stats_of_the_theme_and_those_below(project: Path
         screen = await open_patterns(pilot, "career")  # a folder: its children's patterns
         assert screen.title == "Patterns: Career paths"
         table = screen.query_one(DataTable)
-        assert [c.label.plain for c in table.columns.values()] == [
-            "id", "kind", "pattern", "made", "acc", "rej", "open", "prec"]
+        assert [c.label.plain.split() for c in table.columns.values()] == [
+            ["id"], ["kind"], ["pattern"], ["made", "acc", "rej", "open", "prec"]]
         shown = rows(screen)
         assert list(shown) == ["luck", "never-planned", "not-bad-luck", "winding-route"]
         assert {k: v[3:] for k, v in shown.items()} == expected(

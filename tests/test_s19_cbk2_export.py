@@ -84,7 +84,8 @@ def test_export_keeps_the_file_order_and_version_through_a_round_trip(tmp_path: 
     code, _, err = _run(db, "codebook", "export", str(first))
     assert code == 0, err
     text = first.read_text(encoding="utf-8")
-    assert "\nname: Night shifts\nversion: 2\npipeline: null\n" in text
+    # Unchanged since the load: the file as it was (session 23), its order and version.
+    assert "\nname: Night shifts\nversion: 2\n" in text
     assert _ids(text, "fatigue") == ["fat_tired", "fat_exhausted", "fat_body_aches"]
     assert _ids(text, "fatigue", "exclude") == ["fat_x_not_tired", "fat_x_never"]
     assert _ids(text, "autonomy") == ["aut_my_call", "aut_decide"]

@@ -99,8 +99,7 @@ async def test_the_workbench_patterns_screen_says_what_an_exclusion_rules_out(
         await settle(pilot)
         listed = " ".join(str(listing.query_one("#pattern-list-head", Label).render()).split())
         assert "not recorded" not in listed
-        assert ("the patterns screen's line under its table says how many it rules out now"
-                in listed)
+        assert ("its row on the patterns screen says how many it rules out now" in listed)
 
 
 FELL_INTO = NOT_BY_CHANCE + '''          - id: ser_x_fell_into_it

@@ -10,6 +10,7 @@ evaluate) in :mod:`qualcoder_ahp.cli.suggestions`.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -235,6 +236,9 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
                 shown += (" (each with the body it had: its suggestions and decisions go on "
                           "under the new id)")
             say(f"  {label}: {shown}", err=False, indent=4)
+    for line in _edited_without_id(stored_patterns, new_patterns, diff,
+                                   path if patterns_file is None else patterns_file):
+        say(line, err=False, indent=4)
     reordered = _order_changes(before, cb)
     if reordered:
         say(f"  order changed: {reordered}", err=False, indent=4)
@@ -286,6 +290,35 @@ def codebook_load(project: Project, path: str, patterns_file: str | None) -> Non
         click.echo("  no changes")
     elif any(ids for k, ids in diff.items() if "patterns_" in k):
         click.echo("Run `qcahp suggest` to update the suggestions.")
+
+
+def _edited_without_id(olds: dict[str, Any], news: dict[str, Any],
+                       diff: dict[str, list[str]], jsonl: str) -> list[str]:
+    """A line for each pattern of a JSONL line without an ``"id"`` that looks edited: of
+    one theme, exactly one such pattern retired and one added (its id comes from its
+    pattern, so the edit made a new one). Its record stays with the old id: say how to
+    keep it there. Several of one theme cannot be paired without a guess: none is."""
+    from qualcoder_ahp.suggest.pattern_files import is_derived, jsonl_line_of
+
+    if Path(jsonl).suffix.lower() not in (".jsonl", ".json"):
+        return []
+    by_theme: dict[str, tuple[list[str], list[str]]] = {}
+    for kind in ("patterns", "exclusion_patterns"):
+        for pid in diff.get(f"{kind}_retired", []):
+            if is_derived(olds[pid]):
+                by_theme.setdefault(olds[pid].theme_id, ([], []))[0].append(pid)
+        for pid in diff.get(f"{kind}_added", []):
+            if is_derived(news[pid]):
+                by_theme.setdefault(news[pid].theme_id, ([], []))[1].append(pid)
+    out = []
+    for gone, came in by_theme.values():
+        if len(gone) == len(came) == 1:
+            line = jsonl_line_of(Path(jsonl), came[0])
+            where = f"{jsonl}:{line}" if line else jsonl
+            out.append(f"  pattern edited? {gone[0]} -> {came[0]} ({where}, a line without "
+                       f"\"id\", which gets its id from its pattern): to keep {gone[0]}'s "
+                       f"record, add \"id\": \"{gone[0]}\" to that line and load again.")
+    return out
 
 
 def _order_changes(old: Any, new: Any) -> str:
@@ -569,6 +602,11 @@ def codebook_export(project: Project, file: str | None, force: bool) -> None:
     the ids codings refer to. Edit it (definitions, patterns, where themes sit) and load it
     as the next version. Retired themes are left out.
 
+    While the stored codebook is still the YAML file last loaded (no theme or pattern
+    changed in the project since), that file is written as it was, comments and all,
+    under two comment lines saying so. Otherwise it is written from the database, and a
+    note on stderr says the loaded file's comments are not carried over.
+
     A FILE that exists is replaced only if an earlier export wrote it (or with --force):
     the team's own codebook file keeps its comments and layout.
     """
@@ -586,15 +624,52 @@ def codebook_export(project: Project, file: str | None, force: bool) -> None:
     cb = _stored_codebook(project)
     if not cb.themes:
         raise UserError("no codebook loaded: run `qcahp codebook load FILE` first")
-    header = (f"{cb.name}: the codebook stored in {project.path.name}, written by "
-              f"`qcahp codebook export` on {now()[:10]}.\n"
+    written = (f"{cb.name}: the codebook stored in {project.path.name}, written by "
+               f"`qcahp codebook export` on {now()[:10]}.")
+    header = (f"{written}\n"
               f"Loaded from: {cb.source or 'no file'}. Theme ids are what codings refer to: "
               "keep them.")
     text = codebook_yaml(cb, header)
+    from qualcoder_ahp.model.codebook_store import written_hash
+
+    kept = project.store().codebook_source()
+    source = kept[0] if kept else None
+    if kept is not None and written_hash(cb) == kept[1]:
+        # Unchanged since the load: the file as the team wrote it, comments and all.
+        text = _as_loaded_header(written, cb.source) + _without_export_header(kept[0])
+    elif Path(cb.source or "").suffix.lower() in (".yaml", ".yml") and (
+            source is None or COMMENT.search(source)):
+        why = ("" if source is None else
+               " (the codebook was changed in this project since it was loaded)")
+        say(f"note: written from the database: the comments and layout of {cb.source} are "
+            f"not carried over{why}.")
     if file is None:
         click.echo(text, nl=False)
         return
     write_output(file, text, f"the codebook ({cb.sizes()})")
+
+
+COMMENT = re.compile(r"(?:^|\s)#", re.MULTILINE)
+"""Where a YAML file has a comment (a ``#`` at a line's start or after a space)."""
+
+
+def _as_loaded_header(written: str, path: str | None) -> str:
+    """The comment lines an export puts before the file it writes as it was loaded."""
+    return (f"# {written}\n# Loaded from: {path}, written as it was loaded (its comments "
+            "kept). Theme ids are what codings refer to: keep them.\n")
+
+
+def _without_export_header(source: str) -> str:
+    """The text of a file an earlier export wrote, without the comment lines that export
+    put first (a new export puts its own): exporting a loaded export over and over kept
+    adding them."""
+    lines = source.splitlines(keepends=True)
+    if not lines or EXPORT_MARK not in lines[0]:
+        return source
+    rest = lines[1:]
+    if rest and rest[0].startswith("# Loaded from:"):
+        rest = rest[1:]
+    return "".join(rest)
 
 
 def _check_export_target(file: str) -> None:

@@ -224,14 +224,18 @@ def open_star_line(kept: list[dict[str, Any]]) -> str:
               help="Accept with an adjusted span: its start.")
 @click.option("--end", type=click.IntRange(min=0), metavar="N",
               help="Accept with an adjusted span: its end.")
+@click.option("--snap", is_flag=True,
+              help="Widen a --start or --end that falls inside a word to the word's edge.")
 @pass_project
 def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start: int | None,
-           end: int | None) -> None:
+           end: int | None, snap: bool) -> None:
     """Accept or reject a suggestion as a coder (one transaction, undoable).
 
     SUGGESTION_ID is the id column of `qcahp suggestions`. The span is the
     suggestion's unless --start/--end (character offsets) adjust it; an adjusted span
-    must overlap the suggestion's. Your own hand coding of exactly the accepted span
+    must overlap the suggestion's. A --start or --end inside a word is stored as given
+    (a span may cut a word), with a warning naming the word; --snap widens it to whole
+    words. Your own hand coding of exactly the accepted span
     with the theme is replaced by the accepted coding (no passage coded twice). A
     decision replaces the coder's earlier one on the suggestion, and says which (and
     the coding it removed). The consensus
@@ -243,17 +247,20 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
       qcahp decide 237 accept --coder ana
       qcahp decide 238 reject --coder ana
       qcahp decide 240 accept --coder ana --start 519 --end 600
+      qcahp decide 240 accept --coder ana --start 517 --end 602 --snap
     """
     store = project.store()
     coder = coder.strip()  # as the store names coders
     store.refuse_consensus(coder)  # its codings are the reconciled result
     sug = _suggestion(store, suggestion_id)
-    if verdict == "reject" and (start is not None or end is not None):
-        raise UserError("--start/--end only go with accept")
+    if verdict == "reject" and (start is not None or end is not None or snap):
+        raise UserError("--start/--end" + ("/--snap" if snap else "") + " only go with accept")
     s = sug.start if start is None else start
     e = sug.end if end is None else end
+    cut_note = ""
     if verdict == "accept":
-        text_len = len(store.transcript_text(sug.transcript_id))
+        text = store.transcript_text(sug.transcript_id)
+        text_len = len(text)
         if not 0 <= s < e <= text_len:
             raise UserError(f"bad span [{s}, {e}): it must lie inside the transcript "
                             f"(0-{text_len}) with start < end")
@@ -261,6 +268,7 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
             raise UserError(f"bad span [{s}, {e}): it does not overlap suggestion "
                             f"{suggestion_id}'s text [{sug.start}, {sug.end}); an adjusted "
                             "span must keep some of it")
+        s, e, cut_note = _word_edges(text, s, e, snap)
     # A misspelt --coder would silently start a second coder: a new one is named (the
     # decision is still made: that is how a second coder starts), a coder's name in
     # another case ("Ana" for ana) refused.
@@ -271,6 +279,8 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
         # on the coder's undo stack.
         which = f"suggestion {suggestion_id} ({sug.theme_id})"
         click.echo(f"{coder} already {same.format(which)}; nothing changed.")
+        if cut_note:
+            say(cut_note, fg="yellow")
         return
     # A coder changing their mind was told only the new decision, as if it were the
     # first: say what it replaced (and the coding it took away), as the log does.
@@ -282,11 +292,35 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
         click.echo(f"Rejected suggestion {suggestion_id} ({sug.theme_id}) as {coder}"
                    + _replaced(before, was) + ".")
         return
-    coding = store.accept(suggestion_id, coder, start=start, end=end)
+    adjusted = (s, e) != (sug.start, sug.end)
+    coding = store.accept(suggestion_id, coder, start=s if adjusted else start,
+                          end=e if adjusted else end)
     click.echo(f"Accepted suggestion {suggestion_id} ({sug.theme_id}) as {coder}"
                + _replaced(before, [c for c in was if c.id != coding.id])
                + f": coding {coding.id} [{coding.start}, {coding.end}) {coding.origin}: "
                f"{_excerpt(coding.quote, 60)!r}")
+    if cut_note:
+        say(cut_note, fg="yellow")
+
+
+def _word_edges(text: str, start: int, end: int, snap: bool) -> tuple[int, int, str]:
+    """The span to store and a line for stderr, or "", about the words its edges cut: a
+    span may cut a word (character spans are legitimate), but an offset typed one out
+    most often does by mistake. With ``snap`` the span is widened to whole words."""
+    from qualcoder_ahp.word_edges import cuts_word, snap as to_words, word_at
+
+    cut = [(edge, word_at(text, at)) for edge, at in (("starts", start), ("ends", end))
+           if cuts_word(text, at)]
+    if not cut:
+        return start, end, ""
+    wide = to_words(text, start, end)
+    said = " and ".join(f"{edge} inside {word!r}" for edge, word in cut)
+    if snap:
+        return (*wide, f"note: [{start}, {end}) {said}: widened to whole words, "
+                       f"[{wide[0]}, {wide[1]}) (--snap).")
+    return start, end, (f"warning: the span [{start}, {end}) {said}; stored as given. If "
+                        f"that is a slip, decide again with --snap (whole words: "
+                        f"[{wide[0]}, {wide[1]})).")
 
 
 def _suggestion(store: Any, suggestion_id: int) -> Any:

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
 
+SOURCE_SETTING = "codebook_source"
+"""The setting that keeps the text of the YAML codebook file last loaded, with the
+``codebooks`` row of that load: ``{"load": id, "text": ...}`` (:meth:`codebook_source`)."""
+
 FieldEdits = dict[str, dict[str, tuple[str, str]]]
 """``{theme_id: {field: (edited value, other value)}}``: theme edits one side has and the
 other has not (a codebook file being loaded, or a copy being merged)."""
@@ -46,6 +50,15 @@ def pattern_hash(pattern: Pattern) -> str:
         sort_keys=True,
     )
     return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def written_hash(codebook: Codebook) -> str:
+    """A hash of ``codebook`` as ``qcahp codebook export`` writes it (its themes, their
+    texts, colours and places, its patterns and their order, its name, version and
+    description): two codebooks with the same hash export the same file."""
+    from qualcoder_ahp.suggest.codebook_yaml import codebook_yaml
+
+    return hashlib.sha256(codebook_yaml(codebook).encode()).hexdigest()
 
 
 class CodebookMixin:
@@ -122,12 +135,40 @@ class CodebookMixin:
                               [pattern_hash(p) for p in codebook.patterns]])
             # The file's description: (m010), NULL when it has none: the stored codebook
             # is the file, so a version without one clears the last one's.
-            self.conn.execute(
+            load = self.conn.execute(
                 "INSERT INTO codebooks (name, path, content_hash, pipeline, loaded_at, "
                 "version, description) VALUES (?,?,?,?,?,?,?)",
                 [codebook.name, codebook.source, hashlib.sha256(raw.encode()).hexdigest(),
-                 codebook.pipeline, now(), codebook.version, codebook.description or None])
+                 codebook.pipeline, now(), codebook.version, codebook.description or None]
+            ).lastrowid
+            # The YAML file's text, comments and all, for an export (this load's only),
+            # with the file's codebook as an export writes it (hashed): the same as the
+            # stored one's until a theme or pattern is changed in the project.
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                "SET value = excluded.value",
+                [SOURCE_SETTING, json.dumps({
+                    "load": load, "text": codebook.source_text,
+                    "written": written_hash(codebook) if codebook.source_text else None})])
         return stats
+
+    def codebook_source(self: Store) -> tuple[str, str] | None:
+        """The text of the YAML file the stored codebook was last loaded from, as read
+        (comments and all), and the hash of that file's codebook as an export writes it
+        (:func:`written_hash`: when the stored codebook's is the same, nothing was changed
+        since); ``None`` when the last load was of another kind of file (or of a YAML
+        file with a patterns JSONL merged in), or made before loads kept the text."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?",
+                                [SOURCE_SETTING]).fetchone()
+        last = self.conn.execute("SELECT MAX(id) FROM codebooks").fetchone()[0]
+        try:
+            kept = json.loads(row[0]) if row else None
+        except ValueError:
+            return None
+        if not isinstance(kept, dict) or kept.get("load") != last:
+            return None
+        text, written = kept.get("text"), kept.get("written")
+        return (text, written) if isinstance(text, str) and isinstance(written, str) else None
 
     def codebook_loads(self: Store) -> list[CodebookLoad]:
         """Each load of a codebook file, oldest first (``qcahp methods`` names the last

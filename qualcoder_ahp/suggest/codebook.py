@@ -281,7 +281,8 @@ def _check_yaml(path: Path) -> CheckResult:
                 f'to YAML, so it is kept as {str(version)!r}: put it in quotes, version: '
                 f'"{typed}"')
     codebook = Codebook(name, tuple(themes), tuple(patterns), pipeline or None, str(path),
-                        None if version is None else str(version), _description(ck, data))
+                        None if version is None else str(version), _description(ck, data),
+                        source_text=raw)
     return CheckResult(codebook, _in_file_order(ck, ck.errors), ck.warnings,
                        {p.id: (p.theme_id, seen_patterns.get(p.id, 0)) for p in patterns})
 

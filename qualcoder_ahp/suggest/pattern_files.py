@@ -25,6 +25,7 @@ from qualcoder_ahp.records import (
     Codebook,
     Pattern,
     Theme,
+    plural,
     theme_name_problem,
     theme_slug,
 )
@@ -72,6 +73,7 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         ck.error(0, "", wide)
         return out
     seen: dict[str, int] = {}
+    derived: list[tuple[int, str]] = []  # (line, id) of the lines without an id
     for number, text in enumerate(lines, 1):
         if not text.strip():
             continue
@@ -152,7 +154,53 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
         if len(ck.errors) == before:
             out.append((number, label,
                         Pattern(pattern_id, label, kind, body, scope, unit, exclude is True)))
+            if not row.get("id"):
+                derived.append((number, pattern_id))
+    if derived:
+        ck.warn(derived[0][0], "", derived_ids_note(derived))
     return out
+
+
+def derived_ids_note(derived: list[tuple[int, str]]) -> str:
+    """The warning for the lines of a patterns JSONL without an ``"id"`` (``(line, id)``
+    each): their ids come from their label and pattern, so an edited pattern is a new
+    pattern, and what the old one found and was decided stays with the old id. No id
+    scheme keeps them without the file's help: one from the line's place (label and
+    ordinal) moves to another pattern when a line is added above it, which would count
+    one pattern's decisions for another without a word."""
+    lines = [str(number) for number, _ in derived]
+    shown = ", ".join(lines[:8]) + (f", ... ({len(lines)} in all)" if len(lines) > 8 else "")
+    many = len(lines) > 1
+    number, first = derived[0]
+    return (f"{plural(len(derived), 'line')} without an \"id\" (line{'s' if many else ''} "
+            f"{shown}): {'each gets' if many else 'it gets'} an id made from its label and "
+            "pattern, so editing a line's pattern makes a new pattern: `qcahp patterns` "
+            "starts its record afresh, and what the edit made it miss stays with the old "
+            "id, retired. Give a line an \"id\" to keep its record across edits (line "
+            f"{number}: \"id\": \"{first}\" keeps the one it has now).")
+
+
+def is_derived(pattern: Pattern) -> bool:
+    """Whether ``pattern``'s id is the one a JSONL line without an id gets."""
+    return pattern.id == derived_pattern_id(pattern.theme_id, pattern.body)
+
+
+def jsonl_line_of(path: Path, pattern_id: str) -> int:
+    """The line of a patterns JSONL file that makes ``pattern_id`` (0: none does)."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeError):
+        return 0
+    for number, text in enumerate(lines, 1):
+        try:
+            row = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(row, dict) and "label" in row and "pattern" in row and str(
+                row.get("id") or derived_pattern_id(_slug(str(row["label"])),
+                                                    row["pattern"])) == pattern_id:
+            return number
+    return 0
 
 
 def _keeping_track(twice: list[str]) -> Any:
@@ -224,7 +272,8 @@ def merge_jsonl(result: CheckResult, path: Path) -> CheckResult:
         else:
             added.append(pattern)
     cb = result.codebook
-    merged = dataclasses.replace(cb, patterns=cb.patterns + tuple(added))
+    # The YAML file's text is no longer the codebook: an export writes it from the store.
+    merged = dataclasses.replace(cb, patterns=cb.patterns + tuple(added), source_text=None)
     errors = sorted(ck.errors, key=lambda e: _line_of(e, ck.path))  # the file's line order
     return CheckResult(merged, result.errors + errors, result.warnings + ck.warnings)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from qualcoder_ahp.errors import ProjectBusy, UserError
 from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding, Sentence, Suggestion, Theme, TranscriptInfo, Turn
+from qualcoder_ahp.word_edges import snap
 
 STATUS_FILTERS = ("all", "undecided", "decided", "accepted", "adjusted", "rejected")
 RECENT_SIZE = 9
@@ -254,11 +255,13 @@ class CodingSession:
         self.span = Span(min(first.start, span.start), max(last.end, span.end))
 
     def narrow(self) -> None:
-        """Narrow the pending span to the current suggestion's matched words."""
+        """Narrow the pending span to the current suggestion's matched words, whole: a
+        pattern's match can start or end inside a word (a regex without ``\\b``, a token
+        such as ``n't``), and a coding made by a key should not cut one."""
         if self.current is None or not self.current.matches:
             raise UserError("narrowing needs a suggestion with matched words")
-        self.span = Span(min(m[0] for m in self.current.matches),
-                         max(m[1] for m in self.current.matches))
+        self.span = Span(*snap(self.text, min(m[0] for m in self.current.matches),
+                               max(m[1] for m in self.current.matches)))
 
     def move_edge(self, edge: str, unit: str, direction: int) -> None:
         """Move the pending span's ``start`` or ``end`` by a ``sentence`` or ``word``.
@@ -270,10 +273,14 @@ class CodingSession:
             points = ([s.start for s in self.sentences] if edge == "start"
                       else [s.end for s in self.sentences])
         else:
-            # Words near the edge only: a window keeps this cheap on long transcripts.
+            # Words near the edge only: a window keeps this cheap on long transcripts;
+            # a word the window cuts is left out (its cut end is no word edge: a start
+            # moved back to it fell inside a long word, a URL, say).
             here = span.start if edge == "start" else span.end
-            words = [m.span() for m in _WORD.finditer(
-                self.text, max(0, here - 400), min(len(self.text), here + 400))]
+            lo, hi = max(0, here - 400), min(len(self.text), here + 400)
+            words = [m.span() for m in _WORD.finditer(self.text, lo, hi)
+                     if not (m.start() == lo > 0 and not self.text[lo - 1].isspace())
+                     and not (m.end() == hi < len(self.text) and not self.text[hi].isspace())]
             points = [w[0] for w in words] if edge == "start" else [w[1] for w in words]
         here = span.start if edge == "start" else span.end
         if direction > 0:

@@ -299,8 +299,8 @@ class PatternSuggestionsScreen(CoderChoice, ListKeys, ListScreen, Screen[None]):
         out.append("\n")
         if found.exclude:
             out.append("An exclusion pattern: it makes no suggestions (a segment it matches "
-                       "gets none of its theme); the patterns screen's line under its table "
-                       "says how many it rules out now.")
+                       "gets none of its theme); its row on the patterns screen says how "
+                       "many it rules out now, and how many of those a coder accepted.")
             return out
         if not found.items:
             out.append("No suggestions.")

@@ -9,8 +9,11 @@ suggestions made (open ones), accepted (adjusted counts as accepted), rejected, 
 every coder's decisions or only the working coder's. With blind coding on (``qcahp blind
 on``) only the working coder's are counted, as on the codebook screen, and ``c`` does
 nothing. An exclusion pattern makes no suggestions (a segment it matches gets none of its
-theme): its row says "exclusion", and the line under the table what it rules out now, as
-``qcahp patterns`` does (:func:`~qualcoder_ahp.suggest.runner.add_exclusion_record`).
+theme): in place of figures its row says what it rules out now, ``rules out 5 (2
+accepted)``, as ``qcahp patterns``' note under its table does
+(:func:`~qualcoder_ahp.suggest.runner.add_exclusion_record`); bold when it rules out a
+suggestion a coder accepted (too wide). The five figures share one column, so that an
+exclusion's words fit the width they take at 80 columns.
 Decided suggestions a pattern found once and no longer finds (after a new codebook
 version) are not in its figures: a line under the legend counts them, the line under the
 table gives the highlighted pattern's, and its list shows them last.
@@ -50,10 +53,15 @@ from qualcoder_ahp.tui.screens.list_screen import ListScreen, TableKeys, at, lis
 from qualcoder_ahp.tui.screens.pattern_view import PatternViewModal
 from qualcoder_ahp.tui.widgets.list_keys import list_bindings
 
-COLUMNS = ("id", "kind", "pattern", "made", "acc", "rej", "open", "prec")
+COLUMNS = ("id", "kind", "pattern", "record")
 FIGURES = {"made": "suggestions", "acc": "accepted", "rej": "rejected", "open": "open"}
-"""The figure columns and the :meth:`pattern_stats` key each shows."""
-WIDTHS = {"kind": 6, "made": 4, "acc": 4, "rej": 4, "open": 4, "prec": 4}
+"""The figures of a pattern's record, each under its heading, and the :meth:`pattern_stats`
+key each shows; precision (``prec``) comes last."""
+FIGURE_WIDTH = 4
+"""Each figure's width in the record column, two spaces apart."""
+RECORD_WIDTH = 5 * FIGURE_WIDTH + 4 * 2
+"""The record column: the five figures, or what an exclusion rules out, in words."""
+WIDTHS = {"kind": 6, "record": RECORD_WIDTH}
 """Columns of fixed width; the id takes up to :data:`ID_WIDTH`, the pattern the rest."""
 ID_WIDTH = 20
 KINDS = {"dependency": "dep"}
@@ -63,6 +71,36 @@ SORTS = {"pattern": "by id", "rejected": "most rejected first",
 """What ``s`` steps through (the keys of ``qcahp patterns --sort``), in words."""
 LEGEND = "made: suggestions · acc/rej: decisions · open: undecided · prec: acc/(acc+rej)"
 """The columns' legend (one line at 80 columns)."""
+RECORD_HEADING = "  ".join(h.rjust(FIGURE_WIDTH) for h in (*FIGURES, "prec"))
+"""The record column's heading: each figure's name over it."""
+
+
+def exclusion_words(r: dict[str, Any], width: int = RECORD_WIDTH) -> str:
+    """What an exclusion pattern's row says in place of figures (it makes no
+    suggestions), as ``qcahp patterns``' note under its table says it: ``rules out 5 (2
+    accepted)``, ``rules out 3 (1 accepted, 2 rejected)``, ``rules out nothing``; where
+    that does not fit ``width``, ``rules out 123: 45 acc, 6 rej``. A removed exclusion,
+    or one of a retired theme, rules out nothing now: ``not in use``."""
+    if "ruled_out" not in r:
+        return "exclusion, not in use"
+    if not r["ruled_out"]:
+        return "rules out nothing"
+    for accepted, rejected, form in (("accepted", "rejected", " ({})"),
+                                     ("acc", "rej", ": {}")):
+        how = ", ".join(f"{r[f'ruled_out_{key}']} {word}" for key, word in
+                        (("accepted", accepted), ("rejected", rejected))
+                        if r[f"ruled_out_{key}"])
+        words = f"rules out {r['ruled_out']}" + (form.format(how) if how else "")
+        if len(words) <= width:
+            break
+    return words
+
+
+def exclusion_cell(r: dict[str, Any]) -> Text:
+    """An exclusion's record cell (:func:`exclusion_words`), bold when it rules out
+    suggestions a coder accepted (too wide, as ``qcahp patterns`` warns)."""
+    style = "bold" if r.get("ruled_out_accepted") else "italic"
+    return Text(_cut(exclusion_words(r), RECORD_WIDTH), style=style)
 
 
 # ---------------------------------------------------------------------- the data (no Textual)
@@ -258,7 +296,8 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Suggestions",
                 tooltip="List the highlighted pattern's suggestions, each with its "
-                        "decision; Enter there opens the coding screen at one"),
+                        "decision; Enter there opens the coding screen at one (an exclusion "
+                        "makes none: its row says what it rules out)"),
         Binding("s", "sort", "Sort",
                 tooltip="Order the patterns by id, most rejected, least precise (undecided "
                         "last) or most suggestions first"),
@@ -364,7 +403,8 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
         gist_w = max(10, room - sum(WIDTHS.values()) - id_w)
         for name in COLUMNS:
             width = {"id": id_w, "pattern": gist_w}.get(name, WIDTHS.get(name, 4))
-            table.add_column(name, width=width, key=name)
+            label = RECORD_HEADING if name == "record" else name
+            table.add_column(label, width=width, key=name)
         for r in rows:
             table.add_row(*self._cells(r, id_w, gist_w), key=r["pattern"])
         if rows:
@@ -389,12 +429,11 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
         cells: list[str | Text] = [Text(_cut(r["pattern"], id_w)),
                                    Text(KINDS.get(r["kind"], r["kind"])),
                                    Text(_cut(gist, gist_w), style=style)]
-        if r["exclude"]:  # it makes no suggestions; what it blocked is not stored
-            return [*cells, *(Text("\u00b7", justify="right") for _ in range(4)),
-                    Text("excl", justify="right")]
-        cells += [Text(str(r[key]), justify="right") for key in FIGURES.values()]
+        if r["exclude"]:  # it makes no suggestions: what it rules out, in words
+            return [*cells, exclusion_cell(r)]
         prec = "\u2014" if r["precision"] is None else f"{r['precision']:.0%}"
-        return [*cells, Text(prec, justify="right")]
+        figures = [str(r[key]) for key in FIGURES.values()] + [prec]
+        return [*cells, Text("  ".join(f.rjust(FIGURE_WIDTH) for f in figures))]
 
     def on_resize(self) -> None:
         """Wider or narrower: the pattern column takes the width there is."""
