@@ -13,6 +13,7 @@ The key map and the rule for which keys apply are in
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from rich.text import Text
@@ -372,11 +373,58 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self.notify("No suggestion matches the filter.", severity="warning")
 
     def action_cursor(self, delta: int) -> None:
-        """Move the sentence cursor (or scroll the suggestion panel, after Tab)."""
+        """Move the sentence cursor (or scroll the suggestion panel, after Tab).
+
+        After the text was scrolled away from the cursor (PgDn, PgUp, Home, End, the
+        mouse wheel), ``↓`` puts it on the first sentence that starts on the page shown
+        and ``↑`` on the last that ends there (extending a selection to it): they moved
+        it from where it had been, pages back, and the page read was gone. So a long
+        transcript is read a page at a time and a sentence on it coded from the keys.
+        """
         if self.panel_keys:
             self.scroll_panel(delta)
             return
+        target = self._sentence_on_page(delta)
+        if target is not None:
+            self._do(lambda: self.session.cursor_to(target))
+            return
         self._do(lambda: self.session.move_cursor(delta))
+
+    def _sentence_on_page(self, delta: int) -> int | None:
+        """Where ``↓`` (``delta`` 1) or ``↑`` puts the cursor when the marked span is off
+        the page shown: the start of the first sentence starting on it, or of the last
+        one ending on it (a sentence longer than the page: the one shown); None while
+        the span is on screen."""
+        session = self.session
+        view = self.query_one(TranscriptView)
+        span = session.span
+        shown = view.text_on_screen()
+        if not session.sentences or shown is None or (
+                span is not None and view.shows(span.start, span.end)):
+            return None
+        first, last = shown
+        sentences = session.sentences
+        if delta > 0:
+            i = bisect_left(sentences, first, key=lambda s: s.start)
+            if i >= len(sentences) or sentences[i].start >= last:
+                i = session.sentence_at(first)
+        else:
+            i = bisect_right(sentences, last, key=lambda s: s.end) - 1
+            if i < 0 or sentences[i].end <= first:
+                i = session.sentence_at(max(first, last - 1))
+        return sentences[i].start
+
+    def action_edge(self, direction: int) -> None:
+        """Home/End: the start or the end of the transcript (of the panel, after Tab);
+        ↓ or ↑ then puts the cursor on the page shown."""
+        if self.panel_keys:
+            self.scroll_panel(direction * 10**6)
+            return
+        view = self.query_one(TranscriptView)
+        if direction > 0:
+            view.scroll_end(animate=False, immediate=True)
+        else:
+            view.scroll_home(animate=False, immediate=True)
 
     def action_next_hit(self) -> None:
         """Go to the next search hit."""
@@ -388,7 +436,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         self._do(lambda: self.session.cursor_to(event.offset))
 
     def action_page(self, direction: int) -> None:
-        """Scroll the transcript by a page."""
+        """Scroll the transcript by a page (the suggestion stays current: ``a`` still
+        accepts it; ``↓`` then puts the cursor on the page shown)."""
         if self.panel_keys:
             height = self.query_one("#suggestion-panel").content_region.height
             self.scroll_panel(direction * max(1, height - 2))

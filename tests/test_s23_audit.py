@@ -1,0 +1,168 @@
+"""Session 23 audit, as a researcher new to the workbench would meet it at 80x24: the
+keyboard-only daily coding work (reading, hand coding, memos, quitting and coming back).
+Each test failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.coding import CodingScreen
+from qualcoder_ahp.tui.screens.modals import MemoModal
+from tests.helpers.pilot import settle
+from tests.tui.conftest import CODER, build_project, open_alpha, screen_text
+
+SIZE = (80, 24)
+
+
+def drawn(app) -> str:  # type: ignore[no-untyped-def]
+    """What the screen shows, its notifications too (the toasts over it)."""
+    from textual.widgets._toast import Toast
+
+    toasts = [str(t.render()) for t in app.screen.query(Toast)]
+    return "\n".join([screen_text(app), *toasts])
+
+
+async def _memo_on_transcript(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    """M, the last choice (the transcript), then ``text`` typed in the memo box."""
+    await pilot.press("M")
+    await pilot.pause()
+    await pilot.press("end", "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, MemoModal)
+    await pilot.press(*text)
+
+
+# ------------------------------- ctrl+q over a memo being written asks first, as Escape does
+async def test_ctrl_q_over_an_unsaved_memo_keeps_it_and_says_so(tmp_path: Path) -> None:
+    """ctrl+q in the memo box quit the workbench at once: the memo being written was gone,
+    though Escape there asks first. Now the first ctrl+q keeps the box open and says so;
+    ctrl+s then stores it, and its "not saved" warning goes with the box."""
+    path = tmp_path / "p.db"
+    build_project(path)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await open_alpha(pilot)
+        await _memo_on_transcript(pilot, "Half a thought")
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert app.is_running and isinstance(app.screen, MemoModal)
+        assert "This memo is not saved: ctrl+s saves it, ctrl+q again quits without it." \
+            in drawn(app)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CodingScreen)
+        shown = drawn(app)
+        assert "Memo on the transcript saved." in shown
+        assert "not saved" not in shown  # the stale warning left with the box
+    with open_store(path) as store:
+        alpha = store.transcripts()[0].id
+        assert store.memo(CODER, "transcript", str(alpha)) == "Half a thought"
+
+
+async def test_ctrl_q_twice_over_a_memo_quits_without_it(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    build_project(path)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await open_alpha(pilot)
+        await _memo_on_transcript(pilot, "Thrown away")
+        await pilot.press("escape")  # warned about Escape: ctrl+q still asks once
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+    with open_store(path) as store:
+        alpha = store.transcripts()[0].id
+        assert store.memo(CODER, "transcript", str(alpha)) is None
+
+
+# ----------------------------- a long transcript is read a page at a time and coded from it
+def _long_project(path: Path) -> None:
+    """A project with one 40-turn interview (turn N says "Answer N.") and no suggestions."""
+    from qualcoder_ahp.records import Codebook
+    from tests.conftest import make_parsed
+    from tests.tui.conftest import PATTERNS, THEMES
+
+    turns = []
+    for n in range(1, 41):
+        turns.append(("Interviewer", "interviewer", f"Question {n}?"))
+        turns.append(("P1", "participant", f"Answer {n}. It was like that, really."))
+    with open_store(path) as store:
+        store.save_codebook(Codebook("test", THEMES, PATTERNS))
+        store.add_transcript("long", make_parsed(turns), participant="P1")
+
+
+def _view_rows(app) -> list[str]:  # type: ignore[no-untyped-def]
+    from qualcoder_ahp.tui.widgets.transcript_view import TranscriptView
+
+    view = app.screen.query_one(TranscriptView)
+    return [view.render_line(y).text.rstrip()
+            for y in range(view.scrollable_content_region.height)]
+
+
+async def test_down_after_page_down_codes_a_sentence_on_the_page_read(tmp_path: Path) -> None:
+    """PgDn scrolled the text but left the cursor where it was: ↓ then jumped back pages to
+    the sentence after it, and `c` coded that, not what was being read. Now ↓ puts the
+    cursor on the first sentence starting on the page shown; v, PgDn, ↓ selects down to
+    the page shown; End and ↑ reach the last sentence, Home and ↓ the first."""
+    path = tmp_path / "long.db"
+    _long_project(path)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await open_alpha(pilot)
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        page = _view_rows(app)
+        await pilot.press("down")
+        await pilot.pause()
+        rows = _view_rows(app)
+        assert [r[2:] for r in rows] == [r[2:] for r in page]  # still the page read
+        marked = [row[2:].strip() for row in rows if row.startswith("▶")]
+        quote = " ".join(marked)
+        assert marked and quote in " ".join(r[2:].strip() for r in page)
+        await pilot.press("c", *"Serendipity", "enter")
+        await settle(app, pilot)
+        assert "Coded: Serendipity" in drawn(app)
+        await pilot.press("end", "up")
+        await pilot.pause()
+        assert [r for r in _view_rows(app) if r.startswith("▶")] == [
+            "▶ Answer 40. It was like that, really."]
+        assert "Answer 40." in "\n".join(_view_rows(app))
+        await pilot.press("home", "down")
+        await pilot.pause()
+        assert _view_rows(app)[:2] == ["  Interviewer", "▶ Question 1?"]
+        assert "Cursor: sentence 1/" in screen_text(app)
+    with open_store(path) as store:
+        [coding] = store.codings(coder=CODER)
+        assert coding.theme_id == "serendipity"
+        assert " ".join(coding.quote.split()) == quote
+        assert not coding.quote.startswith("Question 1?")
+
+
+async def test_v_page_down_down_selects_to_the_page_read(tmp_path: Path) -> None:
+    path = tmp_path / "long.db"
+    _long_project(path)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await open_alpha(pilot)
+        await pilot.press("v", "pagedown", "down")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Selecting sentences:" in shown
+        await pilot.press("c", *"Mandate", "enter")
+        await settle(app, pilot)
+    with open_store(path) as store:
+        [coding] = store.codings(coder=CODER)
+        assert coding.quote.startswith("Question 1?")
+        assert coding.quote.count("Answer") >= 4  # the whole first page and more
