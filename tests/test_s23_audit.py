@@ -166,3 +166,106 @@ async def test_v_page_down_down_selects_to_the_page_read(tmp_path: Path) -> None
         [coding] = store.codings(coder=CODER)
         assert coding.quote.startswith("Question 1?")
         assert coding.quote.count("Answer") >= 4  # the whole first page and more
+
+
+# ------------------------------------------- quitting and coming back keeps the coder's place
+async def test_quitting_and_coming_back_reopens_where_the_coder_was(tmp_path: Path) -> None:
+    """The workbench came back on the first transcript, and Enter opened it at the first
+    undecided suggestion: a coder reading and hand coding the 40th page of a hearing was
+    sent back to its start. Now the transcripts screen starts on the transcript last open,
+    and Enter reopens it at the sentence (or suggestion) the coder was on; each transcript
+    keeps its own place. Another coder's place is their own."""
+    path = tmp_path / "long.db"
+    _long_project(path)
+    build_project(path)  # and alpha, beta: the rows are alpha, beta, long
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(app, pilot)
+        assert app.screen.title == "long"
+        await pilot.press("pagedown", "pagedown", "down", "down")
+        await pilot.pause()
+        place = screen_text(app).split("Cursor: sentence ")[1].split()[0]
+        await pilot.press("escape")  # back to the list
+        await settle(app, pilot)
+        await pilot.press("up", "up", "enter")  # alpha: its first suggestion
+        await settle(app, pilot)
+        assert app.screen.title == "alpha"
+        await pilot.press("n")
+        await pilot.pause()
+        alpha_at = screen_text(app).split("Suggestion ")[1].split()[0]
+        await pilot.press("q")
+        await pilot.pause()
+    assert place != "1/" and alpha_at != "1/"
+
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")  # the row it starts on: alpha, the last one open
+        await settle(app, pilot)
+        assert app.screen.title == "alpha"
+        assert f"Suggestion {alpha_at}" in screen_text(app)
+        await pilot.press("t", "down", "down", "enter")  # long, at its own place
+        await settle(app, pilot)
+        assert app.screen.title == "long"
+        assert f"Cursor: sentence {place}" in screen_text(app)
+
+    app = make_app(path, coder="ben")  # a coder of their own: from the start
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(app, pilot)
+        assert app.screen.title == "long"
+        assert "Cursor: sentence 1/" in screen_text(app)
+
+
+async def test_end_and_home_on_the_transcripts_list(tmp_path: Path) -> None:
+    """End did nothing on the transcripts list (a table's End scrolls sideways), so End,
+    Enter opened the first transcript, not the last."""
+    path = tmp_path / "p.db"
+    build_project(path)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("end", "enter")
+        await settle(app, pilot)
+        assert app.screen.title == "beta"
+        assert "Pure luck got me the job." in screen_text(app)
+        await pilot.press("t", "home", "enter")
+        await settle(app, pilot)
+        assert app.screen.title == "alpha"
+
+
+# --------------------------- the codebook pane shows the themes its number keys code with
+async def test_the_codebook_pane_shows_key_1_when_the_tree_does_not_fit(tmp_path: Path) -> None:
+    """At 80x24 the pane showed the top of a longer tree, cut without a word: a theme made
+    while coding (key 1, at the bottom of the tree) was nowhere on screen while 2, 3 …
+    were, so 1 coded with a theme the coder could not see. A tree that does not fit now
+    gives way to the number keys' themes, 1 first, and says how many more there are."""
+    path = tmp_path / "p.db"
+    build_project(path)
+    with open_store(path) as store:
+        for n in range(1, 7):
+            store.add_theme(f"Extra theme {n}", coder=CODER)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await open_alpha(pilot)
+        await pilot.press("c", *"Imposter feelings", "ctrl+n")
+        await pilot.pause()
+        await pilot.press("enter")  # at the top level: the last line of the tree
+        await settle(app, pilot)
+        pane = app.screen.query_one("#codebook-panel", Static)
+        lines = [pane.render_line(y).text.rstrip() for y in range(pane.size.height)]
+        assert lines[0] == "Codebook: your codings here/all"
+        assert lines[1].startswith("1 ") and lines[1].endswith("Imposter feelings 1/1"), lines
+        assert lines[2].startswith("2 "), lines
+        more = [line for line in lines if line.startswith("▼ ")]
+        assert more and more[0].endswith("more in the codebook (k)"), lines
+        await pilot.press("down", "1")  # the next sentence, with key 1: the theme shown
+        await settle(app, pilot)
+    with open_store(path) as store:
+        themes = {t.id: t.name for t in store.themes()}
+        assert [themes[c.theme_id] for c in store.codings(coder=CODER)] == [
+            "Imposter feelings", "Imposter feelings"]

@@ -13,6 +13,8 @@ The key map and the rule for which keys apply are in
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
@@ -43,6 +45,30 @@ from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.marks import LEGEND
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
 from qualcoder_ahp.tui.widgets.transcript_view import Marks, TranscriptView
+
+
+PLACE_SETTING = "place:"
+"""Project setting (followed by the coder's name): where the coder was reading, as JSON
+``{"last": transcript id, "at": {"<transcript id>": [offset, suggestion id or null]}}``;
+the transcripts screen starts on the last transcript and the coding screen reopens each
+at its place (they started on the first row and the first undecided suggestion, so a
+coder hand coding a long hearing was pages away from where they had stopped)."""
+
+
+def remembered_places(store: Store, coder: str) -> dict[str, object]:
+    """The coder's places (:data:`PLACE_SETTING`); empty when none or unreadable."""
+    raw = store.get_setting(PLACE_SETTING + coder)
+    try:
+        places = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return places if isinstance(places, dict) else {}
+
+
+def last_transcript(store: Store, coder: str) -> int | None:
+    """The transcript this coder last had open, if remembered."""
+    last = remembered_places(store, coder).get("last")
+    return last if isinstance(last, int) else None
 
 
 class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
@@ -121,6 +147,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
     # ------------------------------------------------------------------ loading
     def load(self, transcript_id: int, suggestion_id: int | None = None) -> None:
         """Switch to another transcript (keeping filters)."""
+        self.remember_place()
         old = self.session
         self.session = CodingSession(self.store, self.coder, transcript_id)
         self.session.theme_filter, self.session.status_filter = old.theme_filter, \
@@ -129,17 +156,67 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         self._show_transcript()
 
     def _position(self, suggestion_id: int | None) -> None:
-        """Choose the starting suggestion (before the footer first asks which keys apply)."""
+        """Choose the starting suggestion (before the footer first asks which keys apply):
+        the one asked for, else where this coder was (:meth:`remember_place`), else the
+        first suggestion they have not decided."""
         session = self.session
         if suggestion_id is not None:
             target = next((s for s in session.suggestions if s.id == suggestion_id), None)
             if target is not None:
                 session.go_to(target)
+        elif self._resume_place():
+            return
         elif session.suggestions:
             # Resume where this coder stopped: the first suggestion not yet decided.
             target = next((s for s in session.suggestions if s.id not in session.decisions),
                           session.suggestions[0])
             session.go_to(target)
+
+    def _resume_place(self) -> bool:
+        """Go back to where this coder was in this transcript, if remembered."""
+        session = self.session
+        at = remembered_places(self.store, self.coder).get("at")
+        place = at.get(str(session.transcript_id)) if isinstance(at, dict) else None
+        if not (isinstance(place, list) and len(place) == 2 and isinstance(place[0], int)):
+            return False
+        offset, suggestion_id = place
+        target = next((s for s in session.suggestions if s.id == suggestion_id), None)
+        if target is not None:
+            session.go_to(target)
+        elif session.sentences and 0 <= offset <= len(session.text):
+            session.cursor_to(offset)
+        else:
+            return False
+        return True
+
+    def remember_place(self) -> None:
+        """Store where this coder is (the current suggestion, else the cursor's sentence)
+        as the place to reopen this transcript at, and this transcript as the last one.
+
+        Called on leaving the transcript (back, another transcript, quitting). Only a
+        setting: a busy or closed project leaves the place as it was, and says nothing
+        (nothing the coder decided depends on it)."""
+        session = self.session
+        if not session.sentences and session.current is None:
+            return
+        here = ([session.current.start, session.current.id] if session.current is not None
+                else [session.sentences[session.cursor].start, None])
+        try:
+            places = remembered_places(self.store, self.coder)
+            at = places.get("at")
+            at = dict(at) if isinstance(at, dict) else {}
+            at[str(session.transcript_id)] = here
+            new = {"last": session.transcript_id, "at": at}
+            if new != places:
+                self.store.set_setting(PLACE_SETTING + self.coder, json.dumps(new))
+        except ProjectBusy:
+            self.store.last_busy = None  # no dialog: the decisions are all stored
+        except sqlite3.Error:
+            pass  # the project closed first (the app is ending)
+
+    def on_unmount(self) -> None:
+        """Leaving the transcript (back, or the workbench closing): remember the place."""
+        self.remember_place()
 
     def _show_transcript(self) -> None:
         session = self.session
@@ -231,7 +308,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         panel.update(codebook_text(
             self.store.themes(), self.store.theme_counts(self.coder, session.transcript_id),
             self.store.theme_counts(self.coder), session.recent_themes(),
-            panel.content_region.width, self.app.current_theme.dark), layout=False)
+            panel.content_region.width, self.app.current_theme.dark,
+            panel.content_region.height), layout=False)
 
     def _draw_panel(self) -> None:
         """Draw the suggestion panel from ``panel_offset``, saying what lies beyond.
