@@ -269,3 +269,34 @@ async def test_the_codebook_pane_shows_key_1_when_the_tree_does_not_fit(tmp_path
         themes = {t.id: t.name for t in store.themes()}
         assert [themes[c.theme_id] for c in store.codings(coder=CODER)] == [
             "Imposter feelings", "Imposter feelings"]
+
+
+# ------------------------------------ a selection widened is named as what will be coded
+async def test_a_selection_widened_to_the_turn_is_coded_as_the_picker_says(
+        tmp_path: Path) -> None:
+    """v ↓ w: the panel still said "Selecting sentences: 2" and the picker "Code the
+    selection (2 sentences) with…", then coded the whole turn. The widened selection is
+    now the marked span, named so, and the coding is the text the picker quotes."""
+    path = tmp_path / "p.db"
+    build_project(path)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await open_alpha(pilot)
+        await pilot.press("v", "down")
+        await pilot.pause()
+        assert "Selecting sentences: 2" in screen_text(app)
+        await pilot.press("w")
+        await pilot.pause()
+        assert "Selecting sentences" not in screen_text(app)
+        await pilot.press("c")
+        await pilot.pause()
+        dialog = "\n".join(str(w.render()) for w in app.screen.query("Label, QuoteLine"))
+        assert "Code the marked span with…" in dialog
+        assert "selection" not in dialog
+        await pilot.press(*"Mandate", "enter")
+        await settle(app, pilot)
+    with open_store(path) as store:
+        [coding] = store.codings(coder=CODER)
+        assert coding.quote == ("It was a winding route really. I never planned to lead "
+                                "anything. Then I had some luck with a secondment.")

@@ -622,7 +622,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
 
     def action_widen(self) -> None:
         """Widen the pending span to the turn."""
-        self._do(self.session.widen)
+        self._do(lambda: self._adjust(self.session.widen))
 
     def action_narrow(self) -> None:
         """Narrow the pending span to the matched words."""
@@ -630,7 +630,19 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
 
     def action_move_edge(self, edge: str, unit: str, direction: int) -> None:
         """Move the span's start or end by a sentence or a word."""
-        self._do(lambda: self.session.move_edge(edge, unit, direction))
+        self._do(lambda: self._adjust(lambda: self.session.move_edge(edge, unit, direction)))
+
+    def _adjust(self, change: Callable[[], None]) -> None:
+        """Change the pending span; a selection so changed is a marked span from then on.
+
+        `v` `↓` `w` left the panel saying "Selecting sentences: 2" and the picker "Code
+        the selection (2 sentences)" over the whole turn it then coded; and the next `↓`
+        dropped the widening for the selection again."""
+        session = self.session
+        before = session.span
+        change()
+        if session.anchor is not None and session.span != before:
+            session.anchor = None
 
     def action_remove(self) -> None:
         """Remove the coding under the cursor (asked which, where several themes code it)."""
