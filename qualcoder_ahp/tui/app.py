@@ -218,6 +218,10 @@ class WorkbenchApp(BusyGuard, App[None]):
         holds = getattr(self.screen, "holds_unsaved", None)
         if holds is not None and holds():
             return
+        for screen in self.screen_stack:  # the place to reopen at, while the project is open
+            remember = getattr(screen, "remember_place", None)
+            if remember is not None:
+                remember()
         self.exit()
 
     def action_help(self) -> None:

@@ -13,6 +13,9 @@ The key map and the rule for which keys apply are in
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from rich.text import Text
@@ -42,6 +45,30 @@ from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 from qualcoder_ahp.tui.widgets.marks import LEGEND
 from qualcoder_ahp.tui.widgets.side_panel import codebook_text, suggestion_text
 from qualcoder_ahp.tui.widgets.transcript_view import Marks, TranscriptView
+
+
+PLACE_SETTING = "place:"
+"""Project setting (followed by the coder's name): where the coder was reading, as JSON
+``{"last": transcript id, "at": {"<transcript id>": [offset, suggestion id or null]}}``;
+the transcripts screen starts on the last transcript and the coding screen reopens each
+at its place (they started on the first row and the first undecided suggestion, so a
+coder hand coding a long hearing was pages away from where they had stopped)."""
+
+
+def remembered_places(store: Store, coder: str) -> dict[str, object]:
+    """The coder's places (:data:`PLACE_SETTING`); empty when none or unreadable."""
+    raw = store.get_setting(PLACE_SETTING + coder)
+    try:
+        places = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return places if isinstance(places, dict) else {}
+
+
+def last_transcript(store: Store, coder: str) -> int | None:
+    """The transcript this coder last had open, if remembered."""
+    last = remembered_places(store, coder).get("last")
+    return last if isinstance(last, int) else None
 
 
 class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
@@ -120,6 +147,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
     # ------------------------------------------------------------------ loading
     def load(self, transcript_id: int, suggestion_id: int | None = None) -> None:
         """Switch to another transcript (keeping filters)."""
+        self.remember_place()
         old = self.session
         self.session = CodingSession(self.store, self.coder, transcript_id)
         self.session.theme_filter, self.session.status_filter = old.theme_filter, \
@@ -128,17 +156,67 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         self._show_transcript()
 
     def _position(self, suggestion_id: int | None) -> None:
-        """Choose the starting suggestion (before the footer first asks which keys apply)."""
+        """Choose the starting suggestion (before the footer first asks which keys apply):
+        the one asked for, else where this coder was (:meth:`remember_place`), else the
+        first suggestion they have not decided."""
         session = self.session
         if suggestion_id is not None:
             target = next((s for s in session.suggestions if s.id == suggestion_id), None)
             if target is not None:
                 session.go_to(target)
+        elif self._resume_place():
+            return
         elif session.suggestions:
             # Resume where this coder stopped: the first suggestion not yet decided.
             target = next((s for s in session.suggestions if s.id not in session.decisions),
                           session.suggestions[0])
             session.go_to(target)
+
+    def _resume_place(self) -> bool:
+        """Go back to where this coder was in this transcript, if remembered."""
+        session = self.session
+        at = remembered_places(self.store, self.coder).get("at")
+        place = at.get(str(session.transcript_id)) if isinstance(at, dict) else None
+        if not (isinstance(place, list) and len(place) == 2 and isinstance(place[0], int)):
+            return False
+        offset, suggestion_id = place
+        target = next((s for s in session.suggestions if s.id == suggestion_id), None)
+        if target is not None:
+            session.go_to(target)
+        elif session.sentences and 0 <= offset <= len(session.text):
+            session.cursor_to(offset)
+        else:
+            return False
+        return True
+
+    def remember_place(self) -> None:
+        """Store where this coder is (the current suggestion, else the cursor's sentence)
+        as the place to reopen this transcript at, and this transcript as the last one.
+
+        Called on leaving the transcript (back, another transcript, quitting). Only a
+        setting: a busy or closed project leaves the place as it was, and says nothing
+        (nothing the coder decided depends on it)."""
+        session = self.session
+        if not session.sentences and session.current is None:
+            return
+        here = ([session.current.start, session.current.id] if session.current is not None
+                else [session.sentences[session.cursor].start, None])
+        try:
+            places = remembered_places(self.store, self.coder)
+            at = places.get("at")
+            at = dict(at) if isinstance(at, dict) else {}
+            at[str(session.transcript_id)] = here
+            new = {"last": session.transcript_id, "at": at}
+            if new != places:
+                self.store.set_setting(PLACE_SETTING + self.coder, json.dumps(new))
+        except ProjectBusy:
+            self.store.last_busy = None  # no dialog: the decisions are all stored
+        except sqlite3.Error:
+            pass  # the project closed first (the app is ending)
+
+    def on_unmount(self) -> None:
+        """Leaving the transcript (back, or the workbench closing): remember the place."""
+        self.remember_place()
 
     def _show_transcript(self) -> None:
         session = self.session
@@ -230,7 +308,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         panel.update(codebook_text(
             self.store.themes(), self.store.theme_counts(self.coder, session.transcript_id),
             self.store.theme_counts(self.coder), session.recent_themes(),
-            panel.content_region.width, self.app.current_theme.dark), layout=False)
+            panel.content_region.width, self.app.current_theme.dark,
+            panel.content_region.height), layout=False)
 
     def _draw_panel(self) -> None:
         """Draw the suggestion panel from ``panel_offset``, saying what lies beyond.
@@ -372,11 +451,58 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
             self.notify("No suggestion matches the filter.", severity="warning")
 
     def action_cursor(self, delta: int) -> None:
-        """Move the sentence cursor (or scroll the suggestion panel, after Tab)."""
+        """Move the sentence cursor (or scroll the suggestion panel, after Tab).
+
+        After the text was scrolled away from the cursor (PgDn, PgUp, Home, End, the
+        mouse wheel), ``↓`` puts it on the first sentence that starts on the page shown
+        and ``↑`` on the last that ends there (extending a selection to it): they moved
+        it from where it had been, pages back, and the page read was gone. So a long
+        transcript is read a page at a time and a sentence on it coded from the keys.
+        """
         if self.panel_keys:
             self.scroll_panel(delta)
             return
+        target = self._sentence_on_page(delta)
+        if target is not None:
+            self._do(lambda: self.session.cursor_to(target))
+            return
         self._do(lambda: self.session.move_cursor(delta))
+
+    def _sentence_on_page(self, delta: int) -> int | None:
+        """Where ``↓`` (``delta`` 1) or ``↑`` puts the cursor when the marked span is off
+        the page shown: the start of the first sentence starting on it, or of the last
+        one ending on it (a sentence longer than the page: the one shown); None while
+        the span is on screen."""
+        session = self.session
+        view = self.query_one(TranscriptView)
+        span = session.span
+        shown = view.text_on_screen()
+        if not session.sentences or shown is None or (
+                span is not None and view.shows(span.start, span.end)):
+            return None
+        first, last = shown
+        sentences = session.sentences
+        if delta > 0:
+            i = bisect_left(sentences, first, key=lambda s: s.start)
+            if i >= len(sentences) or sentences[i].start >= last:
+                i = session.sentence_at(first)
+        else:
+            i = bisect_right(sentences, last, key=lambda s: s.end) - 1
+            if i < 0 or sentences[i].end <= first:
+                i = session.sentence_at(max(first, last - 1))
+        return sentences[i].start
+
+    def action_edge(self, direction: int) -> None:
+        """Home/End: the start or the end of the transcript (of the panel, after Tab);
+        ↓ or ↑ then puts the cursor on the page shown."""
+        if self.panel_keys:
+            self.scroll_panel(direction * 10**6)
+            return
+        view = self.query_one(TranscriptView)
+        if direction > 0:
+            view.scroll_end(animate=False, immediate=True)
+        else:
+            view.scroll_home(animate=False, immediate=True)
 
     def action_next_hit(self) -> None:
         """Go to the next search hit."""
@@ -388,7 +514,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         self._do(lambda: self.session.cursor_to(event.offset))
 
     def action_page(self, direction: int) -> None:
-        """Scroll the transcript by a page."""
+        """Scroll the transcript by a page (the suggestion stays current: ``a`` still
+        accepts it; ``↓`` then puts the cursor on the page shown)."""
         if self.panel_keys:
             height = self.query_one("#suggestion-panel").content_region.height
             self.scroll_panel(direction * max(1, height - 2))
@@ -495,7 +622,7 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
 
     def action_widen(self) -> None:
         """Widen the pending span to the turn."""
-        self._do(self.session.widen)
+        self._do(lambda: self._adjust(self.session.widen))
 
     def action_narrow(self) -> None:
         """Narrow the pending span to the matched words."""
@@ -503,7 +630,19 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
 
     def action_move_edge(self, edge: str, unit: str, direction: int) -> None:
         """Move the span's start or end by a sentence or a word."""
-        self._do(lambda: self.session.move_edge(edge, unit, direction))
+        self._do(lambda: self._adjust(lambda: self.session.move_edge(edge, unit, direction)))
+
+    def _adjust(self, change: Callable[[], None]) -> None:
+        """Change the pending span; a selection so changed is a marked span from then on.
+
+        `v` `↓` `w` left the panel saying "Selecting sentences: 2" and the picker "Code
+        the selection (2 sentences)" over the whole turn it then coded; and the next `↓`
+        dropped the widening for the selection again."""
+        session = self.session
+        before = session.span
+        change()
+        if session.anchor is not None and session.span != before:
+            session.anchor = None
 
     def action_remove(self) -> None:
         """Remove the coding under the cursor (asked which, where several themes code it)."""

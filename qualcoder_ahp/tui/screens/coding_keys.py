@@ -79,8 +79,14 @@ CODING_BINDINGS = [
     Binding("escape", "clear", "Clear/Back", show=False,
             tooltip="Drop the selection, a span adjustment and the search highlights; "
                     "with none, back to the screen before"),
-    Binding("pagedown", "page(1)", "Page ▼", show=False, tooltip="Scroll down a page"),
-    Binding("pageup", "page(-1)", "Page ▲", show=False, tooltip="Scroll up a page"),
+    Binding("pagedown", "page(1)", "Page ▼", show=False,
+            tooltip="Scroll down a page (then ↓ puts the cursor on the page shown)"),
+    Binding("pageup", "page(-1)", "Page ▲", show=False,
+            tooltip="Scroll up a page (then ↑ puts the cursor on the page shown)"),
+    Binding("home", "edge(-1)", "Start", show=False,
+            tooltip="Scroll to the start of the transcript (then ↓ puts the cursor there)"),
+    Binding("end", "edge(1)", "End", show=False,
+            tooltip="Scroll to the end of the transcript (then ↑ puts the cursor there)"),
     Binding("tab", "switch_pane", "Details", show=False,
             tooltip="Keys to the suggestion panel (↑ ↓ PgUp PgDn scroll its criteria "
                     "and patterns) and back; the other keys keep working"),

@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.notifications import Notification, Notify
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
@@ -415,6 +416,17 @@ class MemoModal(ModalScreen[str | None]):
             return
         self.dismiss(None)
 
+    def holds_unsaved(self) -> bool:
+        """Asked by the app before it quits (ctrl+q, the palette's quit): a changed memo
+        keeps the workbench open the first time, saying so; a second quit leaves without
+        it. ctrl+q quit at once, and the memo being written was gone without a word."""
+        changed = self.query_one("#memo-text", TextArea).text != self.initial
+        return changed and not discard_confirmed(self, "memo", quitting=True)
+
+    def on_unmount(self) -> None:
+        """Saved or discarded: the warning that it was not saved goes with the dialog."""
+        withdraw_discard_note(self)
+
 
 THEME_FIELDS = ("name", "description", "inclusion", "exclusion", "examples", "color")
 """The fields of :class:`ThemeEditModal`, in the form's order (examples one per line)."""
@@ -520,16 +532,48 @@ class ThemeEditModal(ModalScreen[bool | None]):
             return
         self.dismiss(None)
 
+    def holds_unsaved(self) -> bool:
+        """Asked by the app before it quits (ctrl+q): a changed form stays open the first
+        time, saying so; a second quit leaves without it."""
+        return self.values() != self._opened and not discard_confirmed(self, "edit",
+                                                                      quitting=True)
 
-def discard_confirmed(dialog: ModalScreen[object], what: str) -> bool:
-    """Whether Escape may throw away the unsaved ``what`` in ``dialog``: the second time
-    yes; the first time the dialog stays open and says how to save or discard."""
-    if getattr(dialog, "_discard_warned", False):
+    def on_unmount(self) -> None:
+        """Saved or cancelled: the warning that it was not saved goes with the form."""
+        withdraw_discard_note(self)
+
+
+def discard_confirmed(dialog: ModalScreen[object], what: str, *, quitting: bool = False,
+                      ) -> bool:
+    """Whether Escape (or, ``quitting``, a quit) may throw away the unsaved ``what`` in
+    ``dialog``: the second time yes; the first time the dialog stays open and says how
+    to save or discard. Escape and quit are asked apart: an Escape warned about does not
+    make a later ctrl+q leave without a word."""
+    flag = "_quit_warned" if quitting else "_discard_warned"
+    if getattr(dialog, flag, False):
         return True
-    dialog._discard_warned = True  # type: ignore[attr-defined]
-    dialog.notify(f"This {what} is not saved: ctrl+s saves it, Escape again discards it.",
-                  severity="warning", markup=False)
+    setattr(dialog, flag, True)
+    again = "ctrl+q again quits without it" if quitting else "Escape again discards it"
+    withdraw_discard_note(dialog)  # one warning at a time
+    note = Notification(f"This {what} is not saved: ctrl+s saves it, {again}.", "",
+                        "warning", dialog.app.NOTIFICATION_TIMEOUT, markup=False)
+    dialog._discard_note = note  # type: ignore[attr-defined]
+    dialog.app.post_message(Notify(note))
     return False
+
+
+def withdraw_discard_note(dialog: ModalScreen[object]) -> None:
+    """Take back the "not saved" warning of ``dialog``, if it is still shown: after ctrl+s
+    it stayed on screen for seconds beside "Memo on the coding saved."."""
+    note = getattr(dialog, "_discard_note", None)
+    if note is None:
+        return
+    dialog._discard_note = None  # type: ignore[attr-defined]
+    app = dialog.app
+    # Textual has no public call to withdraw one notification (see notify_replacing).
+    unnotify = getattr(app, "_unnotify", None)
+    if unnotify is not None and note in getattr(app, "_notifications", ()):
+        unnotify(note)
 
 
 def complete_path(value: str) -> str | None:

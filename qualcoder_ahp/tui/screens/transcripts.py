@@ -105,11 +105,14 @@ class TranscriptTable(DataTable[object], inherit_bindings=False):
     priority binding on the screen would show it but runs ahead of the table's
     queued keys: typing ↓ Enter quickly opened the row above. Without the table's
     binding, Enter reaches the screen in order, after the ↓. A click still opens the
-    row (RowSelected).
+    row (RowSelected). Home and End go to the first and last transcript (a DataTable's
+    own scroll sideways: they did nothing here).
     """
 
-    BINDINGS = [b for b in DataTable.BINDINGS
-                if not (isinstance(b, Binding) and b.key == "enter")]
+    BINDINGS = [*(b for b in DataTable.BINDINGS
+                  if not (isinstance(b, Binding) and b.key in ("enter", "home", "end"))),
+                Binding("home", "scroll_top", "First", show=False),
+                Binding("end", "scroll_bottom", "Last", show=False)]
 
 
 class TranscriptsScreen(Screen[None]):
@@ -161,7 +164,17 @@ class TranscriptsScreen(Screen[None]):
         self.query_one("#job-label").display = False
         self.query_one("#job-report").display = False
         self.reload()
+        self._to_last_transcript()
         self.query_one(DataTable).focus()
+
+    def _to_last_transcript(self) -> None:
+        """Start on the transcript this coder last had open (Enter reopens it at their place)."""
+        from qualcoder_ahp.tui.screens.coding import last_transcript
+
+        table = self.query_one("#transcripts", DataTable)
+        last = last_transcript(self.store, self.coder)
+        if last is not None and str(last) in {str(key.value) for key in table.rows}:
+            table.move_cursor(row=table.get_row_index(str(last)))
 
     def on_resize(self) -> None:
         """The name columns' widths depend on the terminal's."""

@@ -132,11 +132,16 @@ def _criteria(out: Text, theme: Theme | None, patterns: dict[str, Pattern],
 
 
 def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[str, int],
-                  recent: list[str], width: int = 0, dark: bool = True) -> Text:
+                  recent: list[str], width: int = 0, dark: bool = True,
+                  height: int = 0) -> Text:
     """The theme tree with this coder's counts (here / all transcripts) and number keys.
 
     With ``width``, a theme name too long for its line ends in "…" so that each theme
-    takes one line with its counts (a wrapped count pushed themes off the panel).
+    takes one line with its counts (a wrapped count pushed themes off the panel). With
+    ``height``, a tree longer than the pane gives way to the number keys' themes in their
+    order (1 first) and a last line saying how many more the codebook holds: the pane
+    showed the top of the tree, cut without a word, and the theme just made (key 1, at
+    the bottom of the tree) was nowhere to be seen while 2, 3 … were.
     """
     out = Text()
     # What the two figures are ("Codebook (here/all)" left a new coder reading "1/1" as
@@ -147,9 +152,17 @@ def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[st
                    "code.\n", style="dim")
     depth: dict[str, int] = {}
     numbers = {theme_id: i + 1 for i, theme_id in enumerate(recent)}
+    rows: list[tuple[Theme, int]] = []
     for theme in themes:
         level = depth[theme.parent_id] + 1 if theme.parent_id in depth else 0
         depth[theme.id] = level
+        rows.append((theme, level))
+    more = 0
+    if height and len(rows) + 1 > height:
+        by_id = {theme.id: theme for theme, _ in rows}
+        keyed = [(by_id[t], 0) for t in recent if t in by_id][:max(0, height - 2)]
+        more, rows = len(rows) - len(keyed), keyed
+    for theme, level in rows:
         number = numbers.get(theme.id)
         out.append(f"{number} " if number else "  ", style=ink("key", dark, bold=True))
         out.append("  " * level)
@@ -163,6 +176,12 @@ def codebook_text(themes: list[Theme], here: dict[str, int], everywhere: dict[st
             name = name[:max(1, room - 1)] + "…"
         out.append(name, style="" if theme.codable else "italic dim")
         out.append(counts, style="dim")
+        out.append("\n")
+    if more:
+        line = Text(f"▼ {more} more in the codebook (k)", style="dim italic")
+        if width:
+            line.truncate(width, overflow="ellipsis")
+        out.append_text(line)
         out.append("\n")
     return out
 

@@ -149,6 +149,22 @@ class TranscriptView(ScrollView, can_focus=False):
         y = round(self.scroll_y)
         return rows.start < y + max(1, self.scrollable_content_region.height) and rows.stop > y
 
+    def shows(self, start: int, end: int) -> bool:
+        """Whether some row of ``[start, end)`` is on screen now."""
+        layout = self.layout_cache
+        return layout is not None and self._on_screen(layout, start, end)
+
+    def text_on_screen(self) -> tuple[int, int] | None:
+        """``(start, end)``: the text offsets from the first text row on screen to the end
+        of the last; None when no text row is shown."""
+        layout = self.layout_cache
+        if layout is None or not len(layout):
+            return None
+        top = min(round(self.scroll_y), len(layout) - 1)
+        bottom = min(top + max(1, self.scrollable_content_region.height), len(layout))
+        rows = [layout.lines[r] for r in range(top, bottom) if layout.lines[r].kind == TEXT]
+        return (rows[0].start, rows[-1].end) if rows else None
+
     def _top_anchor(self) -> tuple[int, int] | None:
         """(text offset, rows above it) of the first text row at or below the top row."""
         layout = self.layout_cache
