@@ -128,12 +128,31 @@ def _hoist_project_options(args: list[str], commands: Iterable[str]) -> list[str
     return front + rest
 
 
+def _only_project_options(args: list[str]) -> bool:
+    """Whether ``args`` are ``--db FILE``/``--db=FILE``/``--debug`` and nothing else: no
+    command, so the default one (the workbench) is meant, as with no arguments at all
+    (click said "Missing command")."""
+    k = 0
+    while k < len(args):
+        if args[k] == "--db" and k + 1 < len(args):
+            k += 2
+        elif args[k].startswith("--db=") or args[k] == "--debug":
+            k += 1
+        else:
+            return False
+    return True
+
+
 class _Group(DefaultGroup):
     """DefaultGroup that turns user errors into one clear line."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Take ``--db`` and ``--debug`` given after the command too."""
-        return super().parse_args(ctx, _hoist_project_options(list(args), self.commands))
+        """Take ``--db`` and ``--debug`` given after the command too, and open the
+        workbench when they are all there is (``qcahp --db study.db``)."""
+        args = _hoist_project_options(list(args), self.commands)
+        if args and _only_project_options(args) and self.default_cmd_name:
+            args.append(self.default_cmd_name)
+        return super().parse_args(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The commands by stage of a study (see :data:`SECTIONS`), then any others."""
