@@ -14,6 +14,7 @@ from qualcoder_ahp.model.coders_store import (
     fold_name,
     shell_arg,
 )
+from qualcoder_ahp.reports.methods_draft import listed
 from qualcoder_ahp.reports.writers import shown_time
 
 LISTED = 8
@@ -130,10 +131,10 @@ def register(cli: click.Group) -> None:
 
         Every coding, decision, memo and log event stays the coder's (they point at
         the coder, not the name), undo and redo carry on under NEW, and the workbench's
-        remembered coder and recent themes follow. One 'coder_rename' event in `qcahp log`
-        records it; a copy still saying OLD merges as NEW (qcahp merge). A NEW that
-        is taken is refused: `qcahp coders join` makes one coder of two. The consensus
-        coder is not renamed.
+        remembered coder, recent themes, colour scheme and place follow. One
+        'coder_rename' event in `qcahp log` records it; a copy still saying OLD merges
+        as NEW (qcahp merge). A NEW that is taken is refused: `qcahp coders join`
+        makes one coder of two. The consensus coder is not renamed.
 
         \b
         Example:
@@ -141,9 +142,10 @@ def register(cli: click.Group) -> None:
         """
         done = project.store().rename_coder(old, new, by=login_name())
         follows = {"coder": "the workbench's remembered coder",
-                   "recent_themes": "recent themes"}
+                   "recent_themes": "recent themes", "colour_scheme": "colour scheme",
+                   "place": "place in each transcript"}
         moved = [follows[s] for s in done["settings"]]
-        tail = (f"; {' and '.join(moved)} follow{'s' if len(moved) == 1 else ''}"
+        tail = (f"; {listed(moved)} follow{'s' if len(moved) == 1 else ''}"
                 if moved else "")
         say(f"Renamed coder {done['from']!r} to {done['to']!r} (same coder and GUID "
             f"{done['guid']}){tail}.", err=False)

@@ -68,6 +68,10 @@ RECENT_PREFIX = "recent_themes:"
 """Each coder's recently used themes (``tui.session``), ``recent_themes:NAME``."""
 RECENT_SIZE = 9
 """How many recent themes the workbench keeps (``tui.session.RECENT_SIZE``)."""
+OWN_PREFIXES = {"theme:": "colour_scheme", "place:": "place"}
+"""The other settings each coder has, ``PREFIX + NAME``, with the name a rename or join
+reports them by: the colour scheme the coder chose (``tui.app.THEME_SETTING``) and where
+they were reading (``tui.screens.coding.PLACE_SETTING``)."""
 EVENTS_NO_UPDATE = ("CREATE TRIGGER events_no_update BEFORE UPDATE ON events\n"
                     "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;")
 """The log's append-only trigger as m001 creates it (put back after the update)."""
@@ -461,7 +465,8 @@ class CodersMixin:
 
     def _move_settings(self: Store, old: str, new: str) -> list[str]:
         """Point the coder settings naming ``old`` at ``new`` (call inside :meth:`write`);
-        a recent-themes list ``new`` has already is joined with ``old``'s, ``new``'s first.
+        a recent-themes list ``new`` has already is joined with ``old``'s, ``new``'s first,
+        and ``new``'s own colour scheme and place are kept over ``old``'s.
         Returns the settings that changed."""
         moved = []
         if self.get_setting(CODER_SETTING) == old:
@@ -477,6 +482,16 @@ class CodersMixin:
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
                 "SET value = excluded.value", [RECENT_PREFIX + new, json.dumps(joined)])
             moved.append("recent_themes")
+        for prefix, name in OWN_PREFIXES.items():
+            # Theirs follows them to the new name; a joined coder who has one keeps it.
+            theirs = self.get_setting(prefix + old)
+            if theirs is None:
+                continue
+            self.conn.execute("DELETE FROM settings WHERE key = ?", [prefix + old])
+            if self.get_setting(prefix + new) is None:
+                self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
+                                  [prefix + new, theirs])
+                moved.append(name)
         return moved
 
     # ------------------------------------------------------------------ join
