@@ -95,7 +95,7 @@ def test_every_command_and_option_in_the_docs_exists(page):
 SHOWN = {"escape": ("Esc", "esc", "Escape"), "enter": ("Enter",), "tab": ("Tab",),
          "down": ("↓",), "up": ("↑",), "left": ("←",), "right": ("→",),
          "pagedown": ("PgDn",), "pageup": ("PgUp",), "home": ("Home",), "end": ("End",),
-         "comma": (",",), "slash": ("/",), "question_mark": ("?",), "f1": ("F1",)}
+         "comma": (",",), "colon": (":",), "slash": ("/",), "question_mark": ("?",), "f1": ("F1",)}
 # Each screen, by the word its rows of the key table use.
 SCREENS = {
     "coding": "qualcoder_ahp.tui.screens.coding:CodingScreen",

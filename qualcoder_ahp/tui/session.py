@@ -449,18 +449,21 @@ class CodingSession:
         i = bisect_left(self.search_hits, last)
         return i + 1 if i < len(self.search_hits) and self.search_hits[i] == last else None
 
-    def next_hit(self) -> int | None:
-        """Go to the next search hit after the cursor (wrapping); None if there is none."""
+    def next_hit(self, step: int = 1) -> int | None:
+        """Go to the next search hit after the cursor, or with ``step`` -1 the one before
+        it (wrapping either way); None if there is none."""
         if not self.search_hits:
             return None
         span = self.span
         last = self._last_hit
         # From the hit last shown while the cursor is still on it, else from the cursor.
-        if last is not None and span is not None and span.start <= last < span.end:
-            here = last
+        on_last = last is not None and span is not None and span.start <= last < span.end
+        if step < 0:
+            here = last if on_last else (span.start if span else 0)
+            i = bisect_left(self.search_hits, here) - 1
         else:
-            here = span.start - 1 if span else -1
-        i = bisect_right(self.search_hits, here)
+            here = last if on_last else (span.start - 1 if span else -1)
+            i = bisect_right(self.search_hits, here)
         hit = self.search_hits[i % len(self.search_hits)]
         self._last_hit = hit
         self.cursor = self.sentence_at(hit)

@@ -504,9 +504,9 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         else:
             view.scroll_home(animate=False, immediate=True)
 
-    def action_next_hit(self) -> None:
-        """Go to the next search hit."""
-        self._do(self.session.next_hit)
+    def action_next_hit(self, step: int = 1) -> None:
+        """Go to the next search hit (``step`` -1: the previous one)."""
+        self._do(lambda: self.session.next_hit(step))
 
     @on(TranscriptView.Clicked)
     def _clicked(self, event: TranscriptView.Clicked) -> None:

@@ -66,6 +66,8 @@ CODING_BINDINGS = [
     Binding("r", "redo", "Redo", tooltip="Redo the last undone decision"),
     Binding("/", "search", "Search", tooltip="Search the transcript text"),
     Binding(";", "next_hit", "Next hit", tooltip="Go to the next search hit"),
+    Binding("colon", "next_hit(-1)", "Previous hit", key_display=":", show=False,
+            tooltip="Go to the previous search hit"),
     Binding("f", "filter", "Filter", tooltip="Filter suggestions by status and theme"),
     Binding("g", "next_undecided", "Next undecided",
             tooltip="Jump to the next undecided suggestion, across transcripts"),
