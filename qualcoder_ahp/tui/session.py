@@ -77,11 +77,14 @@ class CodingSession:
         return self.info.id
 
     def reload(self) -> None:
-        """Re-read suggestions, this coder's decisions and codings from the store."""
+        """Re-read suggestions, this coder's decisions, codings and memo on the transcript
+        from the store."""
         self.suggestions: list[Suggestion] = self.store.suggestions(transcript_id=self.info.id)
         self.decisions: dict[int, str] = self.store.decisions_for(self.coder, self.info.id)
         self.codings: list[Coding] = self.store.codings(
             transcript_id=self.info.id, coder=self.coder)
+        self.transcript_memo: str | None = self.store.memo(
+            self.coder, "transcript", self.info.id)
         if self.current is not None:
             self.current = next((s for s in self.suggestions if s.id == self.current.id), None)
 

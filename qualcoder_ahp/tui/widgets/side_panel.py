@@ -62,6 +62,10 @@ def suggestion_text(session: CodingSession, patterns: dict[str, Pattern],
             out.append("No suggestions in this transcript (no pattern matched, or S has "
                        "not been run since it was imported): c codes by hand.\n",
                        style="dim")
+        if session.anchor is None and session.transcript_memo:
+            # Written with M → Transcript; shown here, or it was seen only by opening it.
+            out.append("Your memo on the transcript: ", style="bold")
+            out.append(_short(session.transcript_memo, 200) + "\n")
     else:
         theme = session.themes.get(sug.theme_id)
         visible = session.visible_suggestions()
