@@ -99,6 +99,9 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         self._codings_before: int | None = None
         """Opened from a search hit: this coder's last coding then; those after it were
         made here (the search screen ticks its hits with their theme, ``F``)."""
+        self._adjust_warned: tuple[int, int, int] | None = None
+        """The suggestion and adjusted span ``n``/``p``/``g`` last warned would be left
+        unstored (:meth:`_keeps_adjusted_span`)."""
         if span is not None:
             self.session.go_to_span(*span, span_theme)
         else:
@@ -445,8 +448,32 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
         return result
 
     # ------------------------------------------------------------------ navigation
+    def _keeps_adjusted_span(self) -> bool:
+        """Whether to stay: the current suggestion's span was adjusted (``w``, ``m``, the
+        edge keys) and not stored, and the coder has not yet been told. Moving on dropped
+        the adjustment without a word; now the first ``n``/``p``/``g`` says so and stays,
+        the same key again moves on (as Escape over an unsaved memo)."""
+        session = self.session
+        current, span = session.current, session.span
+        if (not session.is_adjusted() or current is None or span is None
+                or any(c.theme_id == current.theme_id
+                       and (c.start, c.end) == (span.start, span.end)
+                       for c in session.codings)):  # adjusted and accepted: stored
+            self._adjust_warned = None
+            return False
+        state = (current.id, span.start, span.end)
+        if self._adjust_warned == state:
+            self._adjust_warned = None
+            return False
+        self._adjust_warned = state
+        self.notify("The adjusted span is not stored: a accepts the suggestion with it, "
+                    "the same key again leaves it.", severity="warning", markup=False)
+        return True
+
     def action_step(self, direction: int) -> None:
         """Next/previous suggestion."""
+        if self._keeps_adjusted_span():
+            return
         if self._do(lambda: self.session.step_suggestion(direction)) is None:
             self.notify("No suggestion matches the filter.", severity="warning")
 
@@ -578,6 +605,8 @@ class CodingScreen(FollowsStore, CodingDialogs, Screen[None]):
 
     def action_next_undecided(self) -> None:
         """Jump to the next undecided suggestion, in this or a later transcript."""
+        if self._keeps_adjusted_span():
+            return
         session = self.session
         after = session.current.start if session.current else (
             session.span.start - 1 if session.span else -1)
