@@ -3,10 +3,14 @@
 No test touches the real home directory, the network, or a database outside
 ``tmp_path``: an autouse fixture points ``HOME``, ``QCAHP_DB`` and the working
 directory at the test's temporary folder (and unsets ``COLUMNS``).
+
+Two settings make the run faster and change nothing a test asserts (see
+:func:`pytest_runtest_setup` and :data:`PILOT_IDLE_POLL`).
 """
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -19,6 +23,43 @@ SHARED = REPO.parent / "shared"
 REAL = SHARED / "transcripts-real"
 REFERENCE = SHARED / "reference"
 REFI_SCHEMAS = SHARED / "refi-qda"
+
+PILOT_IDLE_POLL = 0.004
+"""How often (seconds) Textual's Pilot looks whether the app has gone idle after a key
+press or a pause (``textual._wait``; Textual's own is 1/50 s). A pause still ends only
+once the app used under a twentieth of a poll's CPU during one poll, so every pause waits
+for the same work as before, without sleeping up to 20 ms more than it took (a workbench
+test presses dozens of keys, each waited on twice)."""
+
+
+def _pilot_polls_faster() -> None:
+    import textual._wait as wait
+
+    wait.SLEEP_GRANULARITY = PILOT_IDLE_POLL
+    wait.SLEEP_IDLE = PILOT_IDLE_POLL / 20
+
+
+_pilot_polls_faster()
+_module_frozen: list[str] = [""]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a test file's first test: collect garbage, then freeze what is left.
+
+    A worker's heap holds every import and cache of the files before (spaCy, Textual,
+    the lemma table), and a full collection walks it all; the codebook check runs one
+    after parsing every regex (``suggest.sre_tree.gc_paused``, a few hundredths of a
+    second in ``qcahp``), and in a worker each took a quarter of a second, half of the
+    CPU of the codebook tests. Frozen objects are skipped by every later collection; only
+    what was alive at a file's start is frozen (garbage is collected first), so what the
+    file's tests and fixtures make is collected as before.
+    """
+    module = item.nodeid.partition("::")[0]
+    if module != _module_frozen[0]:
+        _module_frozen[0] = module
+        gc.collect()
+        gc.freeze()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from tests.gold_sets import (
 from qualcoder_ahp.records import Codebook, Sentence, Turn
 from qualcoder_ahp.suggest.codebook import check_codebook
 from qualcoder_ahp.suggest.engine import engine_for
-from qualcoder_ahp.suggest.evaluate import evaluate_gold, read_gold
+from qualcoder_ahp.suggest.evaluate import Evaluation, evaluate_gold, read_gold
 from qualcoder_ahp.suggest.runner import suggest_sentences
 
 CODEBOOK = REPO / "codebooks" / "ahp-leadership.yaml"
@@ -130,6 +131,20 @@ def codebook() -> Codebook:
     assert result.ok, result.errors
     assert result.codebook is not None
     return result.codebook
+
+
+@pytest.fixture(scope="module")
+def evaluated(codebook: Codebook) -> Callable[[Path], Evaluation]:
+    """``evaluate_gold(codebook, path)``, run once per set in this file (the figures and
+    the targets of a tuned set are two tests of one evaluation)."""
+    done: dict[Path, Evaluation] = {}
+
+    def evaluation(path: Path) -> Evaluation:
+        if path not in done:
+            done[path] = evaluate_gold(codebook, path)
+        return done[path]
+
+    return evaluation
 
 
 def suggested(codebook: Codebook, sentence: str, role: str = "participant") -> set[str]:
@@ -361,8 +376,8 @@ def test_newer_sets_label_every_theme() -> None:
 
 
 @pytest.mark.parametrize("gold", SETS, ids=[g.file for g in SETS])
-def test_figures_hold(codebook: Codebook, gold: GoldSet) -> None:
-    micro = evaluate_gold(codebook, gold.path).micro
+def test_figures_hold(evaluated: Callable[[Path], Evaluation], gold: GoldSet) -> None:
+    micro = evaluated(gold.path).micro
     precision, recall, f1 = FIGURES[gold.file]
     assert micro.precision >= precision - MARGIN
     assert micro.recall >= recall - MARGIN
@@ -391,8 +406,8 @@ def test_figures_hold_against_second_reader(codebook: Codebook, name: str) -> No
 
 
 @pytest.mark.parametrize("name", TARGET_SETS)
-def test_targets_met_on_tuned_sets(codebook: Codebook, name: str) -> None:
-    result = evaluate_gold(codebook, GOLD / name)
+def test_targets_met_on_tuned_sets(evaluated: Callable[[Path], Evaluation], name: str) -> None:
+    result = evaluated(GOLD / name)
     assert result.micro.f1 >= 0.7 and result.micro.precision >= 0.6
     for theme in THEMES:
         if result.score(theme).tp + result.score(theme).fn:
