@@ -4,8 +4,8 @@ No test touches the real home directory, the network, or a database outside
 ``tmp_path``: an autouse fixture points ``HOME``, ``QCAHP_DB`` and the working
 directory at the test's temporary folder (and unsets ``COLUMNS``).
 
-Two settings make the run faster and change nothing a test asserts (see
-:func:`pytest_runtest_setup` and :data:`PILOT_IDLE_POLL`).
+Freezing the heap between test files makes the run faster and changes nothing a test
+asserts (see :func:`pytest_runtest_setup`).
 """
 
 from __future__ import annotations
@@ -24,22 +24,6 @@ REAL = SHARED / "transcripts-real"
 REFERENCE = SHARED / "reference"
 REFI_SCHEMAS = SHARED / "refi-qda"
 
-PILOT_IDLE_POLL = 0.004
-"""How often (seconds) Textual's Pilot looks whether the app has gone idle after a key
-press or a pause (``textual._wait``; Textual's own is 1/50 s). A pause still ends only
-once the app used under a twentieth of a poll's CPU during one poll, so every pause waits
-for the same work as before, without sleeping up to 20 ms more than it took (a workbench
-test presses dozens of keys, each waited on twice)."""
-
-
-def _pilot_polls_faster() -> None:
-    import textual._wait as wait
-
-    wait.SLEEP_GRANULARITY = PILOT_IDLE_POLL
-    wait.SLEEP_IDLE = PILOT_IDLE_POLL / 20
-
-
-_pilot_polls_faster()
 _module_frozen: list[str] = [""]
 
 
