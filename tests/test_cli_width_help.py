@@ -94,7 +94,7 @@ def test_a_matrix_chart_by_a_view_names_the_attributes(db, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: a matrix chart is by a participant attribute, "
                                     "--by attribute:NAME, not --by transcript (attributes: ")
-    assert "use theme, transcript" not in result.stderr and "band, profession" in result.stderr
+    assert "use theme, transcript" not in result.stderr and "profession, band" in result.stderr
     assert len(result.stderr.splitlines()) == 1 and not Path(out).exists()
 
 

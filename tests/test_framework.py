@@ -82,9 +82,11 @@ def test_m007_lets_memos_be_on_cells_and_keeps_every_memo(tmp_path: Path) -> Non
     newest = MIGRATIONS._migrations
     try:
         # As the release before m007 made it, with m009's and m010's columns, which
-        # today's Store writes when it saves a codebook (m007 and m008 are then applied
-        # on reopening).
-        MIGRATIONS._migrations = newest[:6] + newest[8:10]
+        # today's Store writes when it saves a codebook, and the tables and columns of
+        # m012 on that it writes when it stores participants and transcripts (m007 and
+        # m008 are then applied on reopening).
+        older = newest[:6] + newest[8:10] + newest[11:]
+        MIGRATIONS._migrations = older
         store = open_store(path)
         ids = build_project(store)
         store.set_memo("bob", "transcript", ids["t2"], "Careful, measured.")
@@ -97,7 +99,8 @@ def test_m007_lets_memos_be_on_cells_and_keeps_every_memo(tmp_path: Path) -> Non
     finally:
         MIGRATIONS._migrations = newest
     store = open_store(path)
-    assert (tmp_path / "old.db.bak-v8").exists()  # the backup before the migration
+    # the backup before the migration
+    assert (tmp_path / f"old.db.bak-v{len(older)}").exists()
     assert store.conn.execute("SELECT * FROM memos ORDER BY id").fetchall() == before
     store.set_cell_summary("alice", "P01", "serendipity", "Chance, twice.")
     assert memo_rows(store) == [("alice", "participant:P01|serendipity", "Chance, twice.")]
@@ -520,8 +523,8 @@ def test_docx_reads_as_a_chart_to_hand_a_supervisor(project) -> None:
     assert run("--coder", "alice", "-o", "fw.docx")[0] == 0
     doc = Document("fw.docx")
     cases = {r.cells[0].text: [c.text for c in r.cells] for r in doc.tables[0].rows}
-    assert cases["Case"] == ["Case", "Kind", "Transcripts", "band", "profession"]
-    assert cases["P01"] == ["P01", "participant", "t1, t4", "8c", "physio"]
+    assert cases["Case"] == ["Case", "Kind", "Transcripts", "profession", "band"]
+    assert cases["P01"] == ["P01", "participant", "t1, t4", "physio", "8c"]
     table = doc.tables[2]  # Career route / Serendipity
     rows = {r.cells[0].paragraphs[0].text: r.cells for r in table.rows[1:]}
     assert [p.text for p in rows["P01"][0].paragraphs] == ["P01"]
@@ -543,7 +546,7 @@ def test_markdown_csv_and_json(project) -> None:
     # The transcript fg is its own case: the row names it (session 21: "fg, turn 2").
     assert "| fg | 1 | bob: Luck \\| matters. | turn 2, bob: \u201cLuck matters.\u201d |" in md
     # A participant's attributes in the cases table; a coded cell with no summary says so.
-    assert "| P01 | participant | t1, t4 | 8c | physio |" in md
+    assert "| P01 | participant | t1, t4 | physio | 8c |" in md
     assert "| P01 | 4 | (not summarised yet) |" in md
     code, out, _ = run("--format", "csv", "--coder", "bob")
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))

@@ -130,7 +130,7 @@ async def test_u_on_the_matrix_undoes_a_summary_and_the_cell_names_the_participa
         await settle(app, pilot)
         # Who the case is, beside the codings being charted: P01's attributes.
         assert str(app.screen.query_one("#cell-title", Label).render()).splitlines()[1] \
-            == "8c \u00b7 physio"
+            == "physio \u00b7 8c"
         await pilot.press(*"Luck, twice.", "ctrl+s", "escape")
         await settle(app, pilot)
         assert grid_cells(app)[0][2] == "3*"

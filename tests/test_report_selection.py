@@ -159,7 +159,7 @@ def test_double_equals_is_equals(db):
 def test_errors_are_one_line_and_name_what_exists(db):
     assert fail(db, "counts", "--where", "professon=physio") == (
         "Error: no participant attribute 'professon'; did you mean 'profession'? "
-        "(attributes: band, profession)")
+        "(attributes: profession, band)")
     # A value nobody has: the values that exist, the closest first.
     assert fail(db, "quotes", "--where", "band=8") == (
         "Error: no participant has band '8'; did you mean '8c'? (band values: 8c, 8a, 9)")

@@ -94,7 +94,7 @@ def test_matrix_formats(data):
 def test_xlsx_header_widths_and_sheets(data):
     sheets = [ex.counts_sheet(theme_counts(data)),
               *ex.matrix_sheets(attribute_matrix(data, "profession")),
-              ex.quotes_sheet(quotes(data), ["band", "profession"])]
+              ex.quotes_sheet(quotes(data), ["profession", "band"])]
     wb = load_workbook(io.BytesIO(to_xlsx(sheets)))
     assert wb.sheetnames == ["Themes", "profession n", "profession row %", "profession col %",
                              "Quotes"]
@@ -109,8 +109,8 @@ def test_xlsx_header_widths_and_sheets(data):
     assert ws["I2"].number_format == "0.0"
     q = wb["Quotes"]
     header = [c.value for c in q[1]]
-    assert header[:6] == ["theme", "theme_path", "transcript", "participant", "band",
-                          "profession"]
+    assert header[:6] == ["theme", "theme_path", "transcript", "participant", "profession",
+                          "band"]
     col = header.index("quote") + 1
     assert q.column_dimensions[q.cell(1, col).column_letter].width == 80
     assert q.cell(2, col).alignment.wrap_text
@@ -146,7 +146,7 @@ def test_quotes_csv_json_markdown(data):
     assert doc["quotes"][0]["attributes"] == {"band": "8c", "profession": "physio"}
     header, md = _md_rows(to_markdown([ex.quotes_sheet(rows, [], flat=True)]))
     assert "attributes" in header
-    assert md[0][header.index("attributes")] == "band: 8c; profession: physio"
+    assert md[0][header.index("attributes")] == "profession: physio; band: 8c"
 
 
 def test_markdown_escapes_pipes_and_newlines():
@@ -179,7 +179,7 @@ def test_docx_groups_quotes_by_theme(data):
     assert any("P01, transcript t1, turn 2, speaker Asha; "
                "coder alice, manual" in p.text for p in doc.paragraphs)
     assert [[c.text for c in r.cells] for r in doc.tables[0].rows][:2] == [
-        ["participant", "transcripts", "band", "profession"], ["P01", "t1", "8c", "physio"]]
+        ["participant", "transcripts", "profession", "band"], ["P01", "t1", "physio", "8c"]]
 
 
 def test_write_private_is_owner_only(tmp_path):

@@ -75,9 +75,9 @@ def test_word_quotes_give_each_participants_attributes_once(db: Path, tmp_path: 
     assert texts.count("Participants") == 1
     table = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
     quoted = sorted({t.split(",")[0][2:] for t in credits})
-    assert table[0] == ["participant", "transcripts", "band", "profession"]
+    assert table[0] == ["participant", "transcripts", "profession", "band"]
     assert [row[0] for row in table[1:]] == quoted
-    assert ["P01", "t1", "8c", "physio"] in table
+    assert ["P01", "t1", "physio", "8c"] in table
 
 
 # ------------------------------------------------------------------ who moved a summary

@@ -64,10 +64,10 @@ def test_framework_in_word_gives_each_cases_attributes_once(framework_db: Path,
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings[0] == "Cases" and len(doc.tables) == 1 + len(headings) - 1
     cases = [[c.text for c in row.cells] for row in doc.tables[0].rows]
-    assert cases[0] == ["Case", "Kind", "Transcripts", "band", "profession"]
-    assert cases[1:] == [["P01", "participant", "t1, t4", "8c", "physio"],
-                         ["P02", "participant", "t2", "8a", "SLT"],
-                         ["P03", "participant", "t3", "9", ""],
+    assert cases[0] == ["Case", "Kind", "Transcripts", "profession", "band"]
+    assert cases[1:] == [["P01", "participant", "t1, t4", "physio", "8c"],
+                         ["P02", "participant", "t2", "SLT", "8a"],
+                         ["P03", "participant", "t3", "", "9"],
                          ["fg", "transcript", "fg", "", ""]]
     assert doc.tables[0].rows[0]._tr.trPr.xpath("./w:tblHeader")
     texts = "\n".join(c.text for t in doc.tables[1:] for row in t.rows for c in row.cells)
@@ -95,8 +95,8 @@ def test_framework_in_word_gives_each_cases_attributes_once(framework_db: Path,
 def test_framework_markdown_gives_the_cases_once_too(framework_db: Path) -> None:
     md = run(framework_db, "framework", "--all-coders", "--format", "md").stdout
     assert md.count("physio") == 1 and md.count("## Cases") == 1
-    assert "| case | kind | transcripts | band | profession |" in md
-    assert "| P01 | participant | t1, t4 | 8c | physio |" in md
+    assert "| case | kind | transcripts | profession | band |" in md
+    assert "| P01 | participant | t1, t4 | physio | 8c |" in md
     assert "| P01 | 4 | alice: Fell into it. |" in md
 
 

@@ -172,7 +172,8 @@ def test_rename_and_redact_name_the_backups_that_still_hold_the_names(project, t
     assert "still hold the names: backups of qcahp.db (qcahp.db.bak-v9)" in err
 
 
-def test_a_rename_in_a_coders_copy_is_said_not_applied_here(project, tmp_path):
+def test_a_rename_in_a_coders_copy_is_made_here_too(project, tmp_path):
+    # (Session 23: it was said "not applied here"; tests/test_s23_tidy_merge_rename.py.)
     import shutil
 
     copy = tmp_path / "ben.db"
@@ -181,10 +182,11 @@ def test_a_rename_in_a_coders_copy_is_said_not_applied_here(project, tmp_path):
     _run("merge", str(copy))
     _, log, _ = _run("log", "--format", "json")
     said = [e["what"] for e in json.loads(log)["events"] if e["kind"] == "merged"]
-    assert said == ["merged in from copy ben.db: renamed a transcript in that copy (not "
-                    "applied here: qcahp transcripts rename)"]
+    assert len(said) == 1 and said[0].startswith(
+        "merged in from copy ben.db: renamed a transcript to 'P07'")
+    assert said[0].endswith(", made here too")
     store = open_store(project)
-    assert [t.name for t in store.transcripts()] == ["physio_helen", "podiatrist_tom"]
+    assert [t.name for t in store.transcripts()] == ["P07", "podiatrist_tom"]
     store.close()
 
 

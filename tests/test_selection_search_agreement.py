@@ -136,7 +136,7 @@ def test_agreement_and_disagreements_selection_errors(db):
             "(profession values: physio, SLT, (none))")
         assert fail(db, command, "--coders", "alice,bob", "--where", "profesion=SLT") == (
             "Error: no participant attribute 'profesion'; did you mean 'profession'? "
-            "(attributes: band, profession)")
+            "(attributes: profession, band)")
         assert fail(db, command, "--coders", "alice,bob", "--where", "profession=SLT",
                     "--where", "band=9").startswith(
             "Error: no transcript matches profession = SLT and band = 9")

@@ -212,7 +212,7 @@ def test_docx_title_turns_shading_and_legend(project: Store, tmp_path: Path) -> 
     paras = Document(str(tmp_path / "p1.docx")).paragraphs
     texts = [p.text for p in paras]
     assert texts[0] == "p1 v1"
-    assert texts[1] == "Participant P01 (band: 8c; profession: physio)"
+    assert texts[1] == "Participant P01 (profession: physio; band: 8c)"
     turn = next(p for p in paras if p.text.startswith("[00:00:09] Ana"))
     assert turn.text == f"[00:00:09] Ana (participant): {TURNS[1][2]}"
     assert [r.text for r in turn.runs if r.bold] == ["Ana"]
@@ -268,7 +268,7 @@ def test_html_is_self_contained_escaped_and_marked(project: Store, tmp_path: Pat
 def test_markdown_bold_spans_and_labels(project: Store) -> None:
     code, out, err = run("p1", "--all-coders", "--format", "md")
     assert code == 0, err
-    assert out.startswith("# p1 v1\n\nParticipant P01 (band: 8c; profession: physio)  \n")
+    assert out.startswith("# p1 v1\n\nParticipant P01 (profession: physio; band: 8c)  \n")
     assert ("\\[00:00:09\\] *Ana* (participant): **It was luck. Pure luck** "
             "[Luck (ana); memo 1]**, and the board listened.** "
             "[Board (ben), from \u201cPure luck, and the \u2026\u201d]\n") in out

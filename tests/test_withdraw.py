@@ -138,12 +138,13 @@ def test_withdrawing_a_participant_removes_everything_and_leaves_no_bytes(study:
     assert memos == ["A theme memo stays."]
     assert store.conn.execute("SELECT COUNT(*) FROM doc_cache").fetchone()[0] == 0
     assert store.integrity_ok()
-    # One withdraw event, naming who and what, with counts and no text.
+    # One withdraw event, naming who withdrew them, with counts and no text (and no
+    # name of the participant or transcript: tests/test_s23_tidy_withdraw.py).
     withdraw = [e for e in store.events() if e["kind"] == "withdraw"]
     assert len(withdraw) == 1
     event = withdraw[0]
-    assert event["by"] == "lead" and event["participants"] == [GONE]
-    assert event["transcripts"] == [GONE] and event["words"] == 1566
+    assert event["by"] == "lead" and event["participant_count"] == 1
+    assert event["transcript_count"] == 1 and event["words"] == 1566
     assert event["codings"]["consensus"] == 1 and event["memos"] == 2
     # The log holds none of its text, and no id of what went.
     payloads = "\n".join(r[0] for r in store.conn.execute("SELECT payload FROM events"))
@@ -186,9 +187,9 @@ def test_reports_agreement_and_refi_export_work_without_it(study: Path, tmp_path
         assert "Occupational therapist" not in out, args
     code, out, err = run(study, "log", "--limit", "0")
     assert code == 0, err
-    # Only the withdrawal names it.
-    assert [line for line in out.splitlines() if GONE in line] == [
-        line for line in out.splitlines() if "withdraw " in line]
+    # Nothing names it, the withdrawal neither.
+    assert [line for line in out.splitlines() if GONE in line] == []
+    assert [line for line in out.splitlines() if "withdraw " in line]
     code, _out, err = run(study, "refi", "export", str(tmp_path / "study.qdpx"))
     assert code == 0, err
     with zipfile.ZipFile(tmp_path / "study.qdpx") as archive:
@@ -355,7 +356,7 @@ def test_the_log_says_what_went_without_saying_what_it_was(tmp_path: Path):
     kinds = [e["kind"] for e in events]
     assert kinds == ["withdrawn", "withdrawn", "withdraw"]
     assert events[0]["what"].startswith("(accept on a withdrawn transcript")
-    assert events[-1]["what"] == ("withdrew transcripts by lead: alpha (1 transcript "
+    assert events[-1]["what"] == ("withdrew transcripts by lead: 1 transcript (1 transcript "
                                   "version, 14 words, 1 coding, 1 memo, 1 decision removed)")
     assert "Secret note" not in out and str(sid) not in json.dumps(events[0]["payload"])
     code, out, err = run(path, "log", "--kind", "withdraw")
@@ -370,7 +371,8 @@ def test_importing_the_same_file_again_is_refused_unless_readmitted(study: Path)
     code, out, err = run(study, "import", str(file))
     assert code == 1
     failed = [line for line in err.splitlines() if line.startswith("failed")]
-    assert failed == [f"failed     {file}: 'ot_dev' was withdrawn from this project on "
+    assert failed == [f"failed     {file}: 'ot_dev' is an interview withdrawn from this "
+                      "project on "
                       f"{failed[0].split(' on ')[1][:10]} (qcahp withdraw); it is not imported "
                       "again (`qcahp import --readmit` brings it back deliberately)"]
     assert dump(study) == before
@@ -379,9 +381,9 @@ def test_importing_the_same_file_again_is_refused_unless_readmitted(study: Path)
     shutil.copy(file, copy)
     code, out, err = run(study, "import", str(copy))
     assert code == 1 and dump(study) == before
-    # ... and the message names the interview, not the new name as if it had been here.
-    assert f"{copy}: 'renamed' is the interview 'ot_dev', withdrawn from this project on" \
-        in err, err
+    # ... and the message does not say the new name was here (nor the withdrawn name,
+    # which the withdrawal did not keep).
+    assert f"{copy}: 'renamed' is an interview withdrawn from this project on" in err, err
     code, out, err = run(study, "import", str(file), "--readmit")
     assert code == 0 and "imported   ot_dev" in out, err
     store = open_store(study)
@@ -405,7 +407,8 @@ def test_a_folder_holding_the_withdrawn_file_imports_the_rest(study: Path):
     assert code == 0, err
     lines = err.splitlines()
     assert [line.split(" on 20")[0] for line in lines] == [
-        f"withdrawn  {folder / GONE}.vtt: '{GONE}' was withdrawn from this project"], err
+        f"withdrawn  {folder / GONE}.vtt: '{GONE}' is an interview withdrawn from this "
+        "project"], err
     assert lines[0].endswith(" (qcahp withdraw); skipped (`qcahp import --readmit` brings "
                              "it back deliberately)"), err
     assert out.splitlines() == [
@@ -593,7 +596,7 @@ def test_a_participant_with_no_transcript_left_says_only_the_attributes_go(study
     with open_store(study) as store:
         assert GONE not in store.participants()
     code, out, err = run(study, "log", "--kind", "withdraw", "--format", "csv")
-    assert "withdrew participant ot_dev by x: no transcript left (4 attributes removed)" \
+    assert "withdrew 1 participant by x: no transcript left (4 attributes removed)" \
         in out, out
 
 

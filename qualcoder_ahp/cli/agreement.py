@@ -38,6 +38,7 @@ from qualcoder_ahp.cli.common import (
 )
 from qualcoder_ahp.cli.report_options import selection_about
 from qualcoder_ahp.cli.speakers import report_merged
+from qualcoder_ahp.cli.transcripts import report_renames
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import fold_name, shell_arg
 from qualcoder_ahp.model.merge_remap import SourceMatch
@@ -913,7 +914,9 @@ def merge(project: Project, other: str, verbose: bool) -> None:
     adds nothing. A transcript withdrawn here (`qcahp withdraw`) brings none of its
     codings in, and a note says so. Speaker renames, swaps and roles set in OTHER
     (`qcahp speakers`) are made here too, unless this project changed that speaker
-    otherwise: then its change stands, and a note says so.
+    otherwise: then its change stands, and a note says so. So are transcripts renamed
+    in OTHER (`qcahp transcripts rename`), unless this project renamed that transcript
+    since or has another of the name.
     """
     if Path(other).suffix.lower() in (".qdpx", ".qdc"):
         raise UserError("merge joins qcahp project databases; bring in a REFI-QDA file with "
@@ -937,6 +940,7 @@ def merge(project: Project, other: str, verbose: bool) -> None:
             f"person, `qcahp coders join {shell_arg(match.name)} {shell_arg(match.here)}` "
             "makes them one coder.", fg="yellow")
     report_merged(project, store.merge_speakers, other)  # the copy's speaker changes
+    report_renames(project, store.merge_renames, other)  # and transcript renames
     near = _near_coders(new_coders, before)
     if near:
         # Two spellings of one person are two coders until `qcahp coders join`.

@@ -730,25 +730,46 @@ def _transcript_from(project: Project, target: Path) -> str | None:
     if size <= SOURCE_CHECK_BYTES:
         with contextlib.suppress(OSError):
             digest = hashlib.sha256(target.read_bytes()).hexdigest()
-    sql = "SELECT name, path, source_hash FROM transcripts ORDER BY name, version"
+    from qualcoder_ahp.model.migrations import path_key
+
     try:
         if project._store is not None:
-            rows = project._store.conn.execute(sql).fetchall()
+            rows = _source_rows(project._store.conn)
         else:
             conn = sqlite3.connect(f"{project.path.absolute().as_uri()}?mode=ro", uri=True)
             try:
-                rows = conn.execute(sql).fetchall()
+                rows = _source_rows(conn)
             finally:
                 conn.close()
     except sqlite3.Error:
         return None  # not a project (yet), or unreadable: opening it says so
-    for name, source, source_hash in rows:
+    keys: dict[str, str] = {}
+    for name, source, source_hash, salt in rows:
         if digest is not None and digest == source_hash:
             return str(name)
+        if salt is not None:
+            if source is not None and source == keys.setdefault(salt, path_key(salt, target)):
+                return str(name)
+            continue
         with contextlib.suppress(OSError, ValueError, TypeError):
             if os.path.samefile(source, target):
                 return str(name)
     return None
+
+
+def _source_rows(conn: sqlite3.Connection) -> list[Any]:
+    """``(name, path key, file hash, salt)`` of each transcript: the file is known by a
+    salted hash of its full path (m013: the project keeps its file name only). A project
+    not opened since then still has the path itself, and no salt in the rows."""
+    from qualcoder_ahp.model.migrations import SALT_SETTING
+
+    try:
+        return conn.execute(
+            "SELECT name, path_key, source_hash, (SELECT value FROM settings WHERE key = ?) "
+            "FROM transcripts ORDER BY name, version", [SALT_SETTING]).fetchall()
+    except sqlite3.OperationalError:
+        return conn.execute("SELECT name, path, source_hash, NULL FROM transcripts "
+                            "ORDER BY name, version").fetchall()
 
 
 def write_output(path: str | Path, data: str | bytes, what: str, tail: str = "") -> None:

@@ -253,7 +253,7 @@ def register(cli: click.Group) -> None:
         if fmt == "json":
             emit_json(table)
             return
-        names = sorted({k for attrs in table.values() for k in attrs})
+        names = project.store().attribute_names()  # the participants file's order
         if table:
             # Wrapped, not cut: at 80 columns every attribute was cut to ~14 characters
             # ("Head of allie…").

@@ -59,6 +59,7 @@ def _check_names(store: Store, participants: Sequence[str],
     known = list(store.participants())
     for code in participants:
         if code not in known:
+            store.refuse_withdrawn_again(code)  # (the log does not name them)
             near = closest(code, known)
             if near is not None:
                 raise UserError(f"no participant {code!r} in this project (participants: "
@@ -91,14 +92,16 @@ def register(cli: click.Group) -> None:
         suggestions, every coder's decisions and codings (consensus included), memos
         on those codings and transcripts, the participant's attributes (with
         --participant) and the tokenised-text cache. Log events about them keep only
-        their kind, coder and time; one 'withdraw' event records who, when, the
-        names and the counts. It runs with SQLite's secure_delete on and the WAL
+        their kind, coder and time; one 'withdraw' event records who, when and the
+        counts, not the participant's id or the transcripts' names (often the
+        person's). It runs with SQLite's secure_delete on and the WAL
         checkpointed, so the text does not stay in the file. The file's and the
         text's hashes (never the text) are kept, so importing the same file again is
         refused (`qcahp import --readmit` overrides), a coder's copy brings none of
         its codings in at `qcahp merge`, and REFI-QDA import skips it. A withdrawn
         participant is kept as a salted hash of their id: `participants import`
-        skips their row (--readmit overrides), and so do the other routes.
+        skips their row (--readmit overrides), and so do the other routes, and
+        `withdraw --participant ID` again says when that id was withdrawn.
 
         Lists what will go and asks first (--yes to skip; needed when not at a
         terminal). Backups (.bak-v*) and coders' copies still hold the data: delete

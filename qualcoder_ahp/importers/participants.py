@@ -92,8 +92,9 @@ def read_participants_csv(path: str | os.PathLike[str]) -> dict[str, dict[str, s
 
 
 def read_participants_rows(path: str | os.PathLike[str]) -> tuple[
-        dict[str, dict[str, str]], dict[str, int]]:
-    """Participant id → attributes, read and checked from a CSV file, and each id's line.
+        dict[str, dict[str, str]], dict[str, int], list[str]]:
+    """Participant id → attributes, read and checked from a CSV file, each id's line, and
+    the attribute names of the header in its order (the attributes' order in the project).
 
     The delimiter (comma, semicolon or tab) is detected; headers become attribute
     names in ``snake_case`` (``Board distance`` → ``board_distance``); empty cells
@@ -176,7 +177,7 @@ def read_participants_rows(path: str | os.PathLike[str]) -> tuple[
             header[i]: cell.strip() for i, cell in enumerate(row[1:], start=1) if cell.strip()
         }
         line_of[code] = line_no
-    return out, line_of
+    return out, line_of, header[1:]
 
 
 @dataclass
@@ -209,11 +210,14 @@ def import_participants(store: Store, path: str | os.PathLike[str], *,
             the file, the first such row's line and id, and the id it likely means;
             nothing is written. (A project with no transcript yet keeps every id.)
     """
-    table, line_of = read_participants_rows(path)
+    table, line_of, columns = read_participants_rows(path)
     report = ParticipantsImport()
     if not keep_new:
         _refuse_unknown(store, str(path), table, line_of)
     with store.write():
+        # The file's columns, left to right, are the attributes' order (a row leaves its
+        # empty cells out, so the first row alone may not name every column).
+        store.define_attributes(columns)
         here = set(store.participants())
         folded: dict[str, list[str]] = {}
         for known in sorted(here):

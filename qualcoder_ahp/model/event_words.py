@@ -392,6 +392,11 @@ class EventWords(EventLookups):
             # Made here too by the merge, or kept out (this project had changed it).
             inner = self.describe({**original, **local, "kind": kind})
             return Described(inner.what + _speaker_here(event["here"]), inner.transcript_ids)
+        if kind == "transcript_rename" and local is not None and isinstance(
+                local.get("transcript_id"), int) and isinstance(event.get("here"), dict):
+            # Made here too by the merge, or kept out (this project named it otherwise).
+            inner = self.describe({**original, **local, "kind": kind})
+            return Described(inner.what + _rename_here(event["here"]), inner.transcript_ids)
         if kind in ("undo", "redo") and local is not None:
             target = self.event(local.get("target"))
             if target is not None and target.get("kind") == "merged":
@@ -542,28 +547,34 @@ class EventWords(EventLookups):
                          f"({plural(int(event['turns']), 'turn')}){_from(event)}", [tid])
 
     def _withdraw(self, event: dict[str, Any]) -> Described:
+        # Counted, not named (m014): a participant's id or a transcript's name is often
+        # the person's. (A merged-in copy's event from before may still name them.)
         who = event.get("participants") or []
-        names = (f"participant{'s' if len(who) > 1 else ''} {', '.join(who)}" if who
-                 else "transcripts")
+        people = len(who) if isinstance(who, list) and who else int(
+            event.get("participant_count") or 0)
+        names = plural(people, "participant") if people else "transcripts"
         counts = [plural(int(event.get("versions", 0)), "transcript version"),
                   plural(int(event.get("words", 0)), "word"),
                   plural(sum((event.get("codings") or {}).values()), "coding"),
                   plural(int(event.get("memos", 0)), "memo"),
                   plural(int(event.get("decisions", 0)), "decision")]
         by = f" by {event['by']}" if event.get("by") else ""
-        gone = event.get("transcripts") or []
-        if not gone:  # a participant whose transcripts had gone already: attributes only
+        gone = event.get("transcripts")
+        transcripts = len(gone) if isinstance(gone, list) else int(
+            event.get("transcript_count") or 0)
+        if not transcripts:  # a participant whose transcripts had gone already
             return Described(f"withdrew {names}{by}: no transcript left "
                              f"({plural(int(event.get('attributes', 0)), 'attribute')} "
                              "removed)")
-        return Described(f"withdrew {names}{by}: {', '.join(gone)}"
+        return Described(f"withdrew {names}{by}: {plural(transcripts, 'transcript')}"
                          f" ({', '.join(counts)} removed)")
 
     def _transcript_rename(self, event: dict[str, Any]) -> Described:
         ids = [int(t) for t in event.get("transcript_ids") or [event["transcript_id"]]]
         versions = f" ({plural(len(ids), 'version')})" if len(ids) > 1 else ""
         by = f" (by {event['by']})" if event.get("by") else ""
-        return Described(f"renamed a transcript to {event['to']!r}{versions}{by}", ids)
+        return Described(f"renamed a transcript to {event['to']!r}{versions}{by}"
+                         f"{_from(event)}", ids)
 
     def _coder_rename(self, event: dict[str, Any]) -> Described:
         by = f" (by {event['by']})" if event.get("by") else ""
@@ -629,6 +640,18 @@ def _speaker_here(here: dict[str, Any]) -> str:
     if here.get("speaker"):
         return f", not made here: this project's {here['speaker']!r} stands"
     return ", not made here: this project's speakers stand"
+
+
+def _rename_here(here: dict[str, Any]) -> str:
+    """What became here of a copy's transcript rename a merge brought in
+    (:mod:`~qualcoder_ahp.model.merge_renames`)."""
+    if here.get("outcome") == "applied":
+        return ", made here too"
+    if here.get("outcome") == "same":
+        return ", as here already"
+    if here.get("name"):
+        return f", not made here: this project's name {here['name']!r} stands"
+    return ", not made here: this project's name stands"
 
 
 def _from(event: dict[str, Any]) -> str:

@@ -206,7 +206,7 @@ class MergeEventsMixin:
 
 
 TRANSLATED = ("accept", "adjust", "reject", "code", "remove", "memo", "undo_group",
-              "refi_import", "speaker_rename", "speaker_role")
+              "refi_import", "speaker_rename", "speaker_role", "transcript_rename")
 """Kinds of merged event whose ids a merge translates with :meth:`MergeEventsMixin._local_ids`
 (``reconcile``, ``undo`` and ``redo`` by :func:`translate_merged`; theme ids are shared)."""
 
@@ -374,10 +374,31 @@ def _key_of(coder: str | None, at: str, kind: str, payload: str) -> str:
 
 
 def _known_keys(conn: sqlite3.Connection) -> dict[str, int]:
-    """The key of each event of ``conn`` (:func:`_key_of`), with its id."""
-    return {_key_of(coder, at, kind, payload): eid for eid, coder, at, kind, payload in
-            conn.execute("SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
-                         "LEFT JOIN coders k ON k.id = e.coder_id")}
+    """The key of each event of ``conn`` (:func:`_key_of`), with its id; a transcript
+    rename (made here or merged in) by its time too (:func:`_rename_key`)."""
+    out = {}
+    for eid, coder, at, kind, payload in conn.execute(
+            "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e "
+            "LEFT JOIN coders k ON k.id = e.coder_id"):
+        out[_key_of(coder, at, kind, payload)] = eid
+        if _is_rename(kind, payload):
+            out[_rename_key(at)] = eid
+    return out
+
+
+def _is_rename(kind: str, payload: str) -> bool:
+    """Whether an event is a transcript rename, or a copy's merged in (its record is
+    written with sorted keys, so the text is found as it is)."""
+    return kind == "transcript_rename" or (
+        kind == "merged" and '"original_kind": "transcript_rename"' in payload)
+
+
+def _rename_key(at: str) -> str:
+    """A transcript rename's key by its time alone: a later rename rewrites the name in
+    the earlier ones (the old name leaves the log), so one made before a copy was taken
+    reads differently there and here; its time (to the microsecond, and no coder's)
+    does not change. (An empty record: no event's key is made of one.)"""
+    return event_key(None, at, "transcript_rename", "")
 
 
 def _kept_payload(eid: int, payload: str,
@@ -401,6 +422,8 @@ def _keys_of(coder: str | None, at: str, kind: str, payload: str,
     if kind != "merged" and coder is not None:
         keys += [event_key(name, at, kind, payload) for name in aliases.get(coder, ())
                  if name != coder]
+    if _is_rename(kind, payload):
+        keys.append(_rename_key(at))
     return keys
 
 

@@ -31,6 +31,9 @@ copies of a project bring their work together with :meth:`MergeMixin.merge_from`
   project's turns still carry the old name or role; where this project changed that
   speaker otherwise, its change stands and :attr:`merge_speakers` says so
   (:mod:`~qualcoder_ahp.model.merge_speakers`);
+- a transcript the copy renamed (``qcahp transcripts rename``) is renamed here too, unless
+  this project renamed it since or another transcript here has the name: then its name
+  stands and :attr:`merge_renames` says so (:mod:`~qualcoder_ahp.model.merge_renames`);
 - suggestions that coders decided on are copied when missing (matched by
   transcript, theme and span), then decisions and memos;
 - a transcript withdrawn from this project (``qcahp withdraw``, known by its hashes)
@@ -60,6 +63,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import NameStep, coder_names
 from qualcoder_ahp.model.merge_events import MergeEventsMixin, withdrawn_in
 from qualcoder_ahp.model.merge_remap import Remap, SourceMatch
+from qualcoder_ahp.model.merge_renames import MergeRenamesMixin
 from qualcoder_ahp.model.merge_rows import MergeRowsMixin
 from qualcoder_ahp.model.merge_speakers import MergeSpeakersMixin
 from qualcoder_ahp.model.withdraw_store import Gone
@@ -139,7 +143,7 @@ def _upgraded(other: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         memory.close()
 
 
-class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin):
+class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRenamesMixin):
     """Merge and CSV-exchange methods of :class:`~qualcoder_ahp.model.store.Store`."""
 
     conn: sqlite3.Connection
@@ -185,6 +189,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin):
         self.merge_events_by = {}
         self.merge_upgraded_from = None
         self.merge_speakers = []
+        self.merge_renames = []
         path = Path(other_path)
         refuse_special(path)  # a named pipe was called "no such project database"
         if not path.is_file():
@@ -345,7 +350,11 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin):
         scrub = withdrawn_in(other, gone)
         remaps = {oid: self._remap(other, oid, label_t, here_id)
                   for oid, (label_t, here_id) in by_source.items()}
-        with self.write():
+        # A transcript the copy renamed is renamed here too, and its old name leaves this
+        # file as `qcahp transcripts rename` makes it leave (secure_delete, WAL truncated).
+        renames = other.execute(
+            "SELECT 1 FROM events WHERE kind = 'transcript_rename' LIMIT 1").fetchone()
+        with self.erasing() if renames else self.write():
             newest = self.newest_event_id()
             counts["themes"] = self._merge_themes(other, bring)
             cmap, aliases = self._merge_coders(other, counts)
@@ -366,6 +375,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin):
             # The copy's speaker changes, made here before their events are logged (a
             # merge copies codings, not turns: the names and roles would stay behind).
             speakers = self._merge_speakers(other, tmap, label, scrub, aliases)
+            speakers.update(self._merge_renames(other, tmap, label, scrub, aliases))
             emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub,
                                       (smap, found), left_out, remaps, aliases, speakers)
             if fresh:

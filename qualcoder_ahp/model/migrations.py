@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
+import sqlite3
+from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database, Migrations
 
@@ -516,6 +519,188 @@ def m011_add_suggestion_found_and_lost_patterns(db: Database) -> None:
                "pattern_ids) AND NOT EXISTS (SELECT 1 FROM json_each(suggestions.pattern_ids) "
                "j JOIN patterns p ON p.id = j.value WHERE p.theme_id = suggestions.theme_id "
                "AND p.active = 1 AND p.exclude = 0)")
+
+
+@MIGRATIONS()
+def m012_add_attribute_order(db: Database) -> None:
+    """Keep the order participant attributes were defined in (``attributes``).
+
+    Reports, ``qcahp participants`` and the workbench listed a participant's attributes
+    by name (``board_distance`` before ``profession``), not in the order of the study's
+    participants file. ``attributes`` holds each attribute name once; its ``id`` is the
+    order it was first defined (a participants CSV's columns, left to right; a REFI-QDA
+    file's variables; a script's dict). Existing attributes take the order they were
+    stored in: each participant's rows were written in the file's column order, and
+    those orders are merged (:func:`merged_order`), so an empty cell in the first row
+    does not move its column to the end. A new table only: a version that knows
+    m001-m011 refuses the file anyway (``user_version`` is newer than it understands).
+    """
+    db.execute(
+        "CREATE TABLE attributes (\n"
+        "    id INTEGER PRIMARY KEY,\n"
+        "    name TEXT NOT NULL UNIQUE\n"
+        ")")
+    rows: dict[int, list[str]] = {}
+    for pid, name in db.execute("SELECT participant_id, name FROM participant_attributes "
+                                "ORDER BY rowid").fetchall():
+        rows.setdefault(pid, []).append(name)
+    for name in merged_order(rows.values()):
+        db.execute("INSERT INTO attributes (name) VALUES (?)", [name])
+
+
+def merged_order(sequences: Iterable[Sequence[str]]) -> list[str]:
+    """One order of the names in ``sequences``, each of which lists some of them in the
+    order they were defined (a participant's attributes, with the empty ones left out):
+    a name not seen yet goes just before the first name seen already that follows it in
+    its sequence, else at the end. ``[["b", "c"], ["a", "b"]]`` gives ``a, b, c``."""
+    out: list[str] = []
+    for seq in sequences:
+        for i, name in enumerate(seq):
+            if name in out:
+                continue
+            later = next((out.index(n) for n in seq[i + 1:] if n in out), len(out))
+            out.insert(later, name)
+    return out
+
+
+def source_file_name(path: str) -> str:
+    """The file name of an imported file's path (``p07.txt`` of
+    ``/home/jsmith/Helen_Smith_consent/p07.txt``; a Windows path too)."""
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
+
+
+def path_key(salt: str, path: str | os.PathLike[str]) -> str:
+    """The hash a transcript's source file is known by (``transcripts.path_key``):
+    SHA-256 of the project's salt (:data:`SALT_SETTING`) and the file's full path, made
+    absolute from the folder the command runs in, links followed. An output is never
+    written over that file (``qcahp show p07 -o interviews/p07.txt``), and an earlier
+    import from the same file is told apart from another file of the same name, without
+    the folders (a login, a participant's name) in the project."""
+    full = os.path.normcase(os.path.realpath(os.fspath(path)))
+    return hashlib.sha256(f"{salt}\npath\n{full}".encode()).hexdigest()
+
+
+def project_salt(db: Database | sqlite3.Connection) -> str:
+    """The project's random salt (:data:`SALT_SETTING`), made and kept on first use
+    (inside a write)."""
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [SALT_SETTING]).fetchone()
+    if row and row[0]:
+        return str(row[0])
+    salt = secrets.token_hex(16)
+    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+               [SALT_SETTING, salt])
+    return salt
+
+
+@MIGRATIONS()
+def m013_keep_file_names_not_folders(db: Database) -> None:
+    """Keep an imported transcript's file name, not the folders it sat in.
+
+    ``transcripts.path`` held the path given to ``qcahp import`` (or ``refi import``):
+    often a full path, with the researcher's login (``/home/jsmith/...``) or a
+    participant's folder (``Helen_Smith_consent/``), in a file copied to every coder and
+    shared with supervisors. It was read for two things only: to tell an earlier import
+    from this same file apart from another file of its name, and to refuse an output
+    written over an interview file. Both need only to recognise the file, so
+    ``path_key`` holds a salted hash of its full path (:func:`path_key`) and ``path``
+    only its file name. Existing rows are rewritten so (with ``secure_delete`` on, so
+    the old paths do not stay in free space); a relative path is taken from the folder
+    the project is opened from, as it was read before. A new column only: a version
+    that knows m001-m012 refuses the file anyway (``user_version`` is newer than it
+    understands).
+    """
+    db.execute("ALTER TABLE transcripts ADD COLUMN path_key TEXT")
+    rows = db.execute("SELECT id, path FROM transcripts WHERE path IS NOT NULL").fetchall()
+    if not rows:
+        return
+    salt = project_salt(db)
+    secure = db.execute("PRAGMA secure_delete").fetchone()[0]
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        for tid, path in rows:
+            db.execute("UPDATE transcripts SET path = ?, path_key = ? WHERE id = ?",
+                       [source_file_name(str(path)), path_key(salt, str(path)), tid])
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(secure)}")
+
+
+WITHDRAW_NAMES = ("participants", "transcripts")
+"""The keys of a ``withdraw`` event that named the participants and transcripts."""
+
+
+def withdraw_record(record: dict[str, object]) -> dict[str, object]:
+    """A ``withdraw`` event's record without the names of what was withdrawn: how many
+    (``participant_count``, ``transcript_count``) in their place. A participant's id or a
+    transcript's name often is the person's name (``physio_helen``, the file's name),
+    and a participant who withdraws consent is not to be named in the project after."""
+    out = {k: v for k, v in record.items() if k not in WITHDRAW_NAMES}
+    for key, count in (("participants", "participant_count"),
+                       ("transcripts", "transcript_count")):
+        if isinstance(record.get(key), list):
+            out.setdefault(count, len(record[key]))  # type: ignore[arg-type]
+    return out
+
+
+def _old_event_key(coder: str | None, at: str, kind: str, payload: str) -> str:
+    """:func:`~qualcoder_ahp.model.merge_events.event_key` as m014 found it."""
+    raw = json.dumps([coder, at, kind, payload])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+@MIGRATIONS()
+def m014_drop_names_from_withdraw_events(db: Database) -> None:
+    """Take the participants' ids and transcripts' names out of the ``withdraw`` events.
+
+    ``qcahp withdraw`` removed a participant's interviews and scrubbed the log's events
+    about them, then wrote one ``withdraw`` event naming them: the participant id and
+    transcript names, which are often the person's name (``physio_helen``). It now
+    records who withdrew them, when, and how many of each (:func:`withdraw_record`);
+    the salted hashes in ``withdrawn`` and ``withdrawn_participants`` still keep them
+    out, and say whether a given id was withdrawn. The events written before are
+    rewritten so, and so are the ``merged`` events that carry a coder's copy's
+    ``withdraw`` (their ``key`` remade from the record without names, as a copy read
+    through this migration keys it, so merging that copy again adds nothing). The log's
+    append-only trigger is lifted for it and put back; ``secure_delete`` is on meanwhile.
+    Rows only: a version that knows m001-m013 refuses the file anyway.
+    """
+    rows = db.execute(
+        "SELECT id, at, kind, payload FROM events WHERE kind = 'withdraw' OR (kind = "
+        "'merged' AND json_valid(payload) AND json_extract(payload, '$.original_kind') "
+        "= 'withdraw')").fetchall()
+    changed: list[tuple[str, int]] = []
+    for event_id, at, kind, payload in rows:
+        try:
+            record = json.loads(payload)
+        except ValueError:
+            continue
+        if not isinstance(record, dict):
+            continue
+        if kind == "withdraw":
+            new = withdraw_record(record)
+        else:
+            original = record.get("original")
+            if not isinstance(original, dict):
+                continue
+            bare = withdraw_record(original)
+            new = {**record, "original": bare}
+            old_key = _old_event_key(None, at, "withdraw", json.dumps(original, sort_keys=True))
+            if record.get("key") == old_key:
+                new["key"] = _old_event_key(None, at, "withdraw",
+                                            json.dumps(bare, sort_keys=True))
+        if new != record:
+            changed.append((json.dumps(new, sort_keys=True), event_id))
+    if not changed:
+        return
+    secure = db.execute("PRAGMA secure_delete").fetchone()[0]
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        db.execute("DROP TRIGGER IF EXISTS events_no_update")
+        for payload, event_id in changed:
+            db.execute("UPDATE events SET payload = ? WHERE id = ?", [payload, event_id])
+        db.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events\n"
+                   "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;")
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(secure)}")
 
 
 def _split_sql(script: str) -> list[str]:

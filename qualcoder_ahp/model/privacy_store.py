@@ -18,7 +18,7 @@ A transcript's *name* is the other place a participant's name sits (``physio_hel
 file's name, in every quote's attribution, export and REFI-QDA file):
 :meth:`PrivacyMixin.rename_transcript` renames every version of it. Everything points at
 the transcript's id, so codings, decisions, memos and events stay attached; the old name
-leaves the log's events too, and the stored path of the file it was imported from.
+leaves the log's events too, and the stored name of the file it was imported from.
 """
 
 from __future__ import annotations
@@ -171,16 +171,18 @@ class PrivacyMixin:
         self._rewrite_events(scrub, event_id)
         record_targets(self, list(scrub))
 
-    def rename_transcript(self: Store, ref: str, new: str, *, by: str | None = None
-                          ) -> dict[str, Any]:
+    def rename_transcript(self: Store, ref: str | int, new: str, *, by: str | None = None,
+                          source: str | None = None) -> dict[str, Any]:
         """Rename a transcript (every version of its name): the same ids, so every
         coding, decision, memo and event stays attached.
 
         The old name leaves the database: the log's events about the transcript that
-        named it (whole, as in ``physio_helen.docx``) say the new name, the stored path of
+        named it (whole, as in ``physio_helen.docx``) say the new name, the stored name of
         the file it was imported from (which holds the old name) is cleared, and the
         ``transcript_rename`` event records the new name and who renamed (``by``), not
-        the old one. Run as :meth:`erasing` runs, so the old strings leave the files.
+        the old one (``source``: the coder's copy a merge took the rename from, by file
+        name). Run as :meth:`erasing` runs, so the old strings leave the files. The hash
+        of the file's full path stays (``path_key``: an output is never written over it).
 
         Returns:
             ``{"from", "to", "ids", "versions", "log_scrubbed", "event_id"}``.
@@ -214,17 +216,38 @@ class PrivacyMixin:
             scrub: dict[int, tuple[str, dict[str, Any]]] = {}
             for tid in ids:
                 scrub.update(self.log_scrub(tid, rewrite))
+            self._earlier_renames(ids, old, new, scrub)
             participant = self._rename_participant_too(ids, old, new)
             self.conn.execute("UPDATE transcripts SET name = ?, path = NULL WHERE name = ?",
                               [new, old])
             event_id = self.log_event(None, "transcript_rename", {
                 "transcript_id": ids[-1], "transcript_ids": ids, "to": new,
                 "versions": len(ids), "by": by, "log_scrubbed": len(scrub),
-                "participant": participant})
+                "participant": participant, **({"from": source} if source else {})})
             if scrub:
                 self._apply_scrub(scrub, event_id)
         return {"from": old, "to": new, "ids": ids, "versions": len(ids),
                 "log_scrubbed": len(scrub), "participant": participant, "event_id": event_id}
+
+    def _earlier_renames(self: Store, ids: list[int], old: str, new: str,
+                         scrub: dict[int, tuple[str, dict[str, Any]]]) -> None:
+        """Add to ``scrub`` the earlier renames of the transcript (``ids``) to ``old``:
+        their ``to`` is a name, which :meth:`log_scrub` leaves as it leaves a speaker's
+        label (a second rename kept the first one's name in the log). A copy's rename
+        merged in keeps it in its ``original``."""
+        for event_id, kind, text in self.conn.execute(
+                "SELECT id, kind, payload FROM events WHERE json_valid(payload) AND ("
+                "(kind = 'transcript_rename' AND json_extract(payload, '$.transcript_id') IN "
+                "(SELECT value FROM json_each(?))) OR (kind = 'merged' AND "
+                "json_extract(payload, '$.original_kind') = 'transcript_rename' AND "
+                "json_extract(payload, '$.local.transcript_id') IN "
+                "(SELECT value FROM json_each(?))))", [json.dumps(ids)] * 2):
+            payload = scrub[event_id][1] if event_id in scrub else json.loads(text)
+            inner = payload.get("original") if kind == "merged" else payload
+            if isinstance(inner, dict) and inner.get("to") == old:
+                inner = {**inner, "to": new}
+                payload = {**payload, "original": inner} if kind == "merged" else inner
+                scrub[event_id] = (kind, payload)
 
     def _rename_participant_too(self: Store, ids: list[int], old: str, new: str
                                 ) -> str | None:

@@ -133,6 +133,9 @@ class RefiSnapshot:
     memos: list[MemoRow] = field(default_factory=list)
     participants: list[tuple[str, str, dict[str, str], list[str]]] = field(default_factory=list)
     """``(code, guid, attributes, transcript guids)``."""
+    attribute_order: list[str] = field(default_factory=list)
+    """The attribute names, in the order they were defined (the participants file's
+    columns): the file's ``Variables`` and each case's values keep it."""
     sources: dict[int, tuple[str, list[Turn]]] = field(default_factory=dict)
     """Transcript id -> stored text and turns (only in a snapshot with its codings)."""
     summaries: list[SummaryRow] = field(default_factory=list)
@@ -231,6 +234,7 @@ class RefiMixin:
             if info.participant:
                 by_participant.setdefault(info.participant, []).append(info.guid)
         codes = dict(self.conn.execute("SELECT code, guid FROM participants"))
+        snap.attribute_order = self.attribute_names()
         for code, attributes in self.participants().items():
             snap.participants.append((code, codes[code], attributes,
                                       by_participant.get(code, [])))
@@ -782,6 +786,8 @@ class RefiMixin:
                       stats: dict[str, Any], withdrawn: dict[str, int],
                       skipped: set[str]) -> None:
         gone = self.withdrawn_participants()
+        # The file's variables in its order (a case leaves out those it has no value of).
+        self.define_attributes(data.variables.values())
         for case in data.cases:
             row = self.conn.execute("SELECT id, code FROM participants WHERE lower(guid) = ?",
                                     [case.guid]).fetchone()
@@ -809,6 +815,7 @@ class RefiMixin:
                 row = (int(cur.lastrowid or 0), case.name)
                 stats["participants"] += 1
             pid = int(row[0])
+            self.define_attributes(case.attributes)  # the file's variables, in its order
             for name, value in case.attributes.items():
                 old = self.conn.execute(
                     "SELECT value FROM participant_attributes WHERE participant_id = ? "

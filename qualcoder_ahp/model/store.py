@@ -21,7 +21,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -39,7 +39,13 @@ from qualcoder_ahp.model.codings_csv_store import CodingsCsvMixin
 from qualcoder_ahp.model.decisions import DecisionMixin
 from qualcoder_ahp.model.framework_store import FrameworkMixin, followed_cases
 from qualcoder_ahp.model.merge_store import MergeMixin, read_only_uri
-from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
+from qualcoder_ahp.model.migrations import (
+    MIGRATIONS,
+    known_count,
+    path_key,
+    project_salt,
+    source_file_name,
+)
 from qualcoder_ahp.model.privacy_store import PrivacyMixin
 from qualcoder_ahp.model.refi_store import RefiMixin
 from qualcoder_ahp.model.report_store import ReportMixin
@@ -483,9 +489,13 @@ class Store(
         return int(cur.lastrowid or 0)
 
     def set_participant_attributes(self, code: str, attributes: dict[str, str]) -> None:
-        """Set (replace) the named attributes of a participant, creating it if needed."""
+        """Set (replace) the named attributes of a participant, creating it if needed.
+
+        An attribute name new to the project takes its place after those defined before
+        it (:meth:`define_attributes`), in the order of ``attributes``."""
         with self.write():
             pid = self.ensure_participant(code)
+            self.define_attributes(attributes)
             for name, value in attributes.items():
                 self.conn.execute(
                     "INSERT INTO participant_attributes (participant_id, name, value) "
@@ -494,14 +504,34 @@ class Store(
                     [pid, name, value],
                 )
 
+    def define_attributes(self, names: Iterable[str]) -> None:
+        """Record attribute names in the order given, after those defined before (a
+        participants file's columns, left to right, before its rows are stored: a row
+        with an empty first cell does not move that column to the end). A name defined
+        already keeps its place."""
+        with self.write():
+            self.conn.executemany("INSERT OR IGNORE INTO attributes (name) VALUES (?)",
+                                  [(n,) for n in names])
+
+    def attribute_names(self) -> list[str]:
+        """The attribute names some participant has a value of, in the order they were
+        defined (the participants file's columns): the order of every listing of them."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT a.name FROM (SELECT DISTINCT name FROM participant_attributes) a "
+            "LEFT JOIN attributes d ON d.name = a.name "
+            "ORDER BY d.id IS NULL, d.id, a.name")]
+
     def participants(self) -> dict[str, dict[str, str]]:
-        """Every participant code with its attributes."""
+        """Every participant code with its attributes, in the order the attributes were
+        defined (:meth:`attribute_names`)."""
         out: dict[str, dict[str, str]] = {
             r[0]: {} for r in self.conn.execute("SELECT code FROM participants ORDER BY code")
         }
         for code, name, value in self.conn.execute(
             "SELECT p.code, a.name, a.value FROM participant_attributes a "
-            "JOIN participants p ON p.id = a.participant_id ORDER BY p.code, a.name"
+            "JOIN participants p ON p.id = a.participant_id "
+            "LEFT JOIN attributes d ON d.name = a.name "
+            "ORDER BY p.code, d.id IS NULL, d.id, a.name"
         ):
             out[code][name] = value
         return out
@@ -674,15 +704,12 @@ class Store(
             withdrawn = self.withdrawn_event(source_hash, digest)
             if withdrawn is not None and not readmit:
                 # (Named as a command: the workbench's import dialog has no such flag.)
-                # A renamed copy of the file (or the same text under another name) was
-                # never in the project by this name: say which interview it is.
-                gone = [str(n) for n in withdrawn.get("transcripts") or []]
-                which = ("the interview" if len(gone) == 1 else "one of the interviews")
-                who = (f"{name!r} was" if name in gone or not gone else
-                       f"{name!r} is {which} {', '.join(map(repr, gone))},")
-                raise UserError(f"{who} {withdrawn_note(withdrawn)}; it is not "
-                                "imported again (`qcahp import --readmit` brings it back "
-                                "deliberately)", path=path)
+                # "is an interview withdrawn", not "was withdrawn": a renamed copy of the
+                # file was never in the project by this name, and the withdrawal kept no
+                # name to say which interview it was (m014).
+                raise UserError(f"{name!r} is an interview {withdrawn_note(withdrawn)}; it "
+                                "is not imported again (`qcahp import --readmit` brings it "
+                                "back deliberately)", path=path)
             if withdrawn is not None:
                 self.readmit(source_hash, digest)
             if participant and readmit:
@@ -708,12 +735,16 @@ class Store(
                 raise UserError(self._name_clash(name, latest, path), path=path)
             version = (latest or 0) + 1
             pid = self.ensure_participant(participant) if participant else None
+            # The file's name, and its full path only as a salted hash: the folders
+            # may hold the researcher's login or a participant's name (m013).
             cur = self.conn.execute(
-                "INSERT INTO transcripts (name, version, path, format, content_hash, text, "
-                "participant_id, words, imported_at, guid, source_hash) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [name, version, path, parsed.format, digest, parsed.text, pid,
-                 count_words(parsed.text), now(), new_guid(), source_hash],
+                "INSERT INTO transcripts (name, version, path, path_key, format, "
+                "content_hash, text, participant_id, words, imported_at, guid, source_hash) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [name, version, source_file_name(path) if path else None,
+                 path_key(project_salt(self.conn), path) if path else None, parsed.format,
+                 digest, parsed.text, pid, count_words(parsed.text), now(), new_guid(),
+                 source_hash],
             )
             tid = int(cur.lastrowid or 0)
             self.conn.executemany(
@@ -736,10 +767,11 @@ class Store(
         this same path cannot be told apart from the same file read differently by this
         version (a better parser): say so, rather than "a different transcript".
         """
-        stored_path, stored_source = self.conn.execute(
-            "SELECT path, source_hash FROM transcripts WHERE name = ? AND version = ?",
+        stored_key, stored_source = self.conn.execute(
+            "SELECT path_key, source_hash FROM transcripts WHERE name = ? AND version = ?",
             [name, latest]).fetchone()
-        if path and stored_path and stored_source is None and _same_path(stored_path, path):
+        if path and stored_key and stored_source is None and stored_key == path_key(
+                project_salt(self.conn), path):
             return (f"{name!r} was imported from this file by an earlier qualcoder_ahp, "
                     "which did not record the file's contents; if the file is unchanged, "
                     "this version reads it differently and nothing needs doing (the stored "
@@ -1099,16 +1131,6 @@ class Store(
             [coder_id, now(), kind, json.dumps(payload, sort_keys=True)],
         )
         return int(cur.lastrowid or 0)
-
-
-def _same_path(stored: str, given: str) -> bool:
-    """Whether a transcript's stored ``path`` (as it was given to ``import``, relative to
-    the folder it was run in) names the file being imported."""
-    if os.path.normpath(stored) == os.path.normpath(given):
-        return True
-    with contextlib.suppress(OSError):
-        return Path(stored).resolve() == Path(given).resolve()
-    return False
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:

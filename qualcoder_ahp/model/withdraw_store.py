@@ -17,7 +17,9 @@ those) becomes a ``withdrawn`` placeholder that keeps its id, coder and time and
 what kind it was, and nothing else; an event that touched other transcripts too (the
 codings of a search, a theme merge, a REFI import) keeps its other changes. Undo and
 redo pass over placeholders (see :meth:`DecisionMixin.undo_stack`). One ``withdraw``
-event records who, when, the participant and transcript names and counts, no text.
+event records who, when and how many of each (participants, transcripts, versions,
+words, codings...): no text, and no participant id or transcript name, which are often the
+person's name (:func:`~qualcoder_ahp.model.migrations.withdraw_record`).
 
 So that the interview does not come back by accident, the hashes of its file and
 text (never the text) go in the ``withdrawn`` table: import refuses the file,
@@ -40,7 +42,11 @@ from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.framework_store import case_key_of, cases_gone
-from qualcoder_ahp.model.migrations import SALT_SETTING, participant_key
+from qualcoder_ahp.model.migrations import (
+    SALT_SETTING,
+    participant_key,
+    withdraw_record,
+)
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -284,8 +290,10 @@ class WithdrawPlan:
         return sum(t[3] for t in self.transcripts)
 
     def summary(self) -> dict[str, Any]:
-        """Names and counts for the ``withdraw`` event (no text)."""
-        return {"participants": self.participants, "transcripts": self.names,
+        """Counts for the ``withdraw`` event: no text, and no participant id or transcript
+        name (a participant who withdrew is not named in the project after)."""
+        return {"participant_count": len(self.participants),
+                "transcript_count": len(self.names),
                 "versions": len(self.transcripts), "words": self.words,
                 "codings": dict(sorted(self.codings.items())),
                 "inactive_codings": self.inactive_codings, "memos": self.memos,
@@ -314,6 +322,7 @@ class WithdrawMixin:
             row = self.conn.execute("SELECT id FROM participants WHERE code = ?",
                                     [code]).fetchone()
             if row is None:
+                self.refuse_withdrawn_again(code)
                 known = ", ".join(self.participants()) or "none"
                 raise UserError(f"no participant {code!r} in this project (participants: "
                                 f"{known})")
@@ -482,45 +491,56 @@ class WithdrawMixin:
 
     def withdrawals_in(self: Store, other_path: str | Path) -> list[dict[str, Any]]:
         """Withdrawals made in a coder's copy whose participants or transcripts are
-        still here: ``[{"at": ..., "participants": [...], "transcripts": [...]}]``.
+        still here: ``[{"at": ..., "participants": [...], "transcripts": [...]}]``, named
+        as they are here.
 
         A merge brings a copy's work, not its withdrawals: a coder who ran ``qcahp
         withdraw`` on their copy, then merged it, left the participant here with no word
         said. A withdrawal this project has too (the copy was made after it) is not one
-        of the copy's. ``[]`` for a file that cannot be read.
+        of the copy's. The copy's ``withdraw`` events name nothing (nor did their names
+        follow a rename), so what each withdrew is found by the hashes it kept: a
+        transcript here by its file's or text's hash in the copy's ``withdrawn``, a
+        participant here by their id's salted hash in its ``withdrawn_participants``
+        (the copy's salt is this project's, copied with it). ``[]`` for a file that
+        cannot be read.
         """
         from qualcoder_ahp.model.merge_store import read_copy
 
-        mine = {(at, payload) for at, payload in self.conn.execute(
+        mine = {(at, _bare(payload)) for at, payload in self.conn.execute(
             "SELECT at, payload FROM events WHERE kind = 'withdraw'")}
         try:
             with read_copy(Path(other_path)) as other:
                 theirs = other.execute(
-                    "SELECT at, payload FROM events WHERE kind = 'withdraw' ORDER BY id"
+                    "SELECT id, at, payload FROM events WHERE kind = 'withdraw' ORDER BY id"
                 ).fetchall()
+                hashes: dict[int, set[str]] = {}
+                for digest, event_id in other.execute("SELECT hash, event_id FROM withdrawn"):
+                    hashes.setdefault(event_id, set()).add(digest)
+                people: dict[int, set[str]] = {}
+                for key, event_id in other.execute(
+                        "SELECT hash, event_id FROM withdrawn_participants"):
+                    people.setdefault(event_id, set()).add(key)
+                row = other.execute("SELECT value FROM settings WHERE key = ?",
+                                    [SALT_SETTING]).fetchone()
+                salt = str(row[0]) if row and row[0] else None
         except (sqlite3.Error, OSError):
             return []
-        here_people = set(self.participants())
+        here_people = list(self.participants())
+        here_files = self.conn.execute(
+            "SELECT name, content_hash, source_hash FROM transcripts ORDER BY name, version"
+        ).fetchall()
         out = []
-        for at, payload in theirs:
-            if (at, payload) in mine:
+        for event_id, at, payload in theirs:
+            if (at, _bare(payload)) in mine:
                 continue
-            try:
-                data = json.loads(payload)
-            except ValueError:
-                continue
-            if not isinstance(data, dict):
-                continue
-            people = [str(p) for p in data.get("participants") or [] if p in here_people]
-            names = []
-            for name in data.get("transcripts") or []:
-                try:
-                    self.transcript(str(name))
-                except UserError:
-                    continue
-                names.append(str(name))
-            if people or names:
-                out.append({"at": str(at)[:10], "participants": people, "transcripts": names})
+            keys = people.get(event_id, set())
+            who = [code for code in here_people
+                   if salt is not None and participant_key(salt, code) in keys]
+            digests = hashes.get(event_id, set())
+            names = list(dict.fromkeys(name for name, text, source in here_files
+                                       if text in digests or source in digests))
+            if who or names:
+                out.append({"at": str(at)[:10], "participants": who, "transcripts": names})
         return out
 
     # ------------------------------------------------------------------ tombstones
@@ -566,6 +586,20 @@ class WithdrawMixin:
                               [SALT_SETTING, secrets.token_hex(16)])
             return self._participant_key(code)
         return participant_key(str(row[0]), code)
+
+    def refuse_withdrawn_again(self: Store, code: str) -> None:
+        """Say so when participant ``code`` (not in the project) was withdrawn: the log's
+        ``withdraw`` event does not name them, so this is how a researcher checks an id.
+
+        Raises:
+            UserError: ``participant 'ot_dev' was withdrawn from this project on
+                2026-11-28 (qcahp withdraw, log event 12); nothing to withdraw``.
+        """
+        event = self.withdrawn_participant(code)
+        if event is not None:
+            note = withdrawn_note(event).removesuffix(")")
+            raise UserError(f"participant {code!r} was {note}, log event {event['id']}); "
+                            "nothing to withdraw")
 
     def withdrawn_participant(self: Store, code: str) -> dict[str, Any] | None:
         """The ``withdraw`` event (its payload, ``id`` and ``at``) that withdrew the
@@ -622,6 +656,17 @@ class WithdrawnParticipants:
 
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and self._store.withdrawn_participant(code) is not None
+
+
+def _bare(payload: str) -> str:
+    """A ``withdraw`` event's payload as this version writes it (no names): one written
+    before m014, in a copy not upgraded, is the same withdrawal."""
+    try:
+        record = json.loads(payload)
+    except ValueError:
+        return payload
+    return json.dumps(withdraw_record(record), sort_keys=True) if isinstance(
+        record, dict) else payload
 
 
 def withdrawn_note(event: dict[str, Any]) -> str:

@@ -261,7 +261,8 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
     if snap.themes:
         _codes(b, b.sub(root, "CodeBook"), snap, notes_on)
     theme_guid = {theme.id: guid for theme, guid in snap.themes}
-    attribute_names = sorted({n for _, _, attrs, _ in snap.participants for n in attrs})
+    # In the order they were defined (the participants file's), as every listing here.
+    attribute_names = snap.attribute_order
     types = {attr: variable_type([attrs[attr] for _, _, attrs, _ in snap.participants
                                   if attrs.get(attr) is not None])
              for attr in attribute_names}
@@ -274,7 +275,7 @@ def write_project(snap: RefiSnapshot, name: str, out: BinaryIO,
         cases = b.sub(root, "Cases")
         for code, guid, attrs, sources in snap.participants:
             case = b.sub(cases, "Case", guid=guid, name=code)
-            for attr in sorted(attrs):
+            for attr in attrs:  # (in attribute_names' order)
                 if attrs[attr] is None:
                     continue
                 value = b.sub(case, "VariableValue")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -255,6 +255,7 @@ class ReportData:
             if selection is None or r[0] in selection.ids
         }
         self.participants: dict[str, dict[str, str]] = store.participants()
+        self.attribute_order: list[str] = store.attribute_names()
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._paths: dict[str, str] = {}
 
@@ -351,8 +352,9 @@ class ReportData:
         return value if value not in (None, "") else NO_VALUE
 
     def attribute_names(self) -> list[str]:
-        """Every participant attribute name used in the project, sorted."""
-        return attribute_names(self.participants)
+        """Every participant attribute name used in the project, in the order they were
+        defined (the participants file's columns)."""
+        return attribute_names(self.participants, self.attribute_order)
 
     def check_attribute(self, name: str) -> None:
         """Raise a one-line error if no participant has attribute ``name``."""
@@ -405,9 +407,16 @@ def resolve_attribute(name: str, names: list[str]) -> str:
     raise UserError(f"no participant attribute {name!r}{hint} (attributes: {known})")
 
 
-def attribute_names(participants: dict[str, dict[str, str]]) -> list[str]:
-    """Every attribute name of ``Store.participants()``, sorted."""
-    return sorted({n for attrs in participants.values() for n in attrs})
+def attribute_names(participants: dict[str, dict[str, str]],
+                    order: Sequence[str] = ()) -> list[str]:
+    """Every attribute name of ``Store.participants()`` (or of some of them), in the
+    order they were defined: ``order`` (``Store.attribute_names()``), else as each
+    participant's attributes list them (``Store.participants()`` keeps that order)."""
+    from qualcoder_ahp.model.migrations import merged_order
+
+    used = merged_order(list(attrs) for attrs in participants.values())
+    rank = {n: i for i, n in enumerate(order)}
+    return sorted(used, key=lambda n: rank.get(n, len(rank)))  # (stable: the rest as used)
 
 
 def theme_subtree(store: Store, theme_id: str) -> set[str]:

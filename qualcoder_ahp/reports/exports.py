@@ -14,6 +14,7 @@ from typing import Any
 
 from qualcoder_ahp.reports.cooccurrence import Cooccurrence
 from qualcoder_ahp.reports.counts import CountsReport, Figures, Matrix
+from qualcoder_ahp.reports.data import attribute_names
 from qualcoder_ahp.reports.quotes import CodingQuery, Quote, cocoded_line
 from qualcoder_ahp.reports.text_table import wrap_cells
 from qualcoder_ahp.reports.writers import Sheet, word_document, word_safe
@@ -161,7 +162,9 @@ def quotes_sheet(quotes: list[Quote], attributes: list[str], *, flat: bool = Fal
 
 
 def _attr_text(attrs: dict[str, str]) -> str:
-    return "; ".join(f"{k}: {v}" for k, v in sorted(attrs.items()))
+    """``profession: Physiotherapist; seniority: ...``, in the order the attributes were
+    defined (``Store.participants()`` keeps it)."""
+    return "; ".join(f"{k}: {v}" for k, v in attrs.items())
 
 
 def quotes_json(quotes: list[Quote], coder: str | None, theme: str | None,
@@ -304,7 +307,7 @@ def _participants_table(doc: Any, quotes: list[Quote]) -> None:
             names = transcripts.setdefault(q.participant, [])
             if q.transcript not in names:
                 names.append(q.transcript)
-    names = sorted({a for attrs in people.values() for a in attrs})
+    names = attribute_names(people)  # in the order defined, as each one's are
     if not names:
         return
     doc.add_heading("Participants", level=1)

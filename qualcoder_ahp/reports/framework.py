@@ -30,7 +30,7 @@ from typing import Any
 
 from qualcoder_ahp.model.framework_store import Case
 from qualcoder_ahp.records import plural
-from qualcoder_ahp.reports.data import Progress, ReportData
+from qualcoder_ahp.reports.data import Progress, ReportData, attribute_names
 from qualcoder_ahp.reports.quotes import Quote, quotes
 from qualcoder_ahp.reports.selection import Selection
 from qualcoder_ahp.reports.text_table import (
@@ -226,7 +226,7 @@ def framework(data: ReportData, theme_ids: Sequence[str] = (),
     attributes = {c.key: data.participants.get(c.name, {}) for c in cases
                   if c.kind == "participant"}
     return Framework(cases, themes, cells, data.coder, attributes,
-                     sorted({n for a in attributes.values() for n in a}), data.selection,
+                     attribute_names(attributes, data.attribute_order), data.selection,
                      {c.key: [data.transcripts[t].label for t in c.transcripts]
                       for c in cases})
 

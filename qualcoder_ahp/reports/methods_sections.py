@@ -76,7 +76,8 @@ def data_section(store: Store, report: MethodsReport) -> list[Any]:
     report.add("Data", "participants", "participants with a transcript", len(people),
                "qcahp participants")
     known = store.participants()
-    attributes = sorted({a for code in people for a in known.get(code, {})})
+    used = {a for code in people for a in known.get(code, {})}
+    attributes = [a for a in store.attribute_names() if a in used]  # the file's order
     if not interviews:
         report.not_yet.append("no transcripts imported")
         report.paragraphs.append(("Data", "No interview transcripts have been imported yet."))
@@ -575,7 +576,9 @@ def withdrawals_section(store: Store, report: MethodsReport) -> None:
     from qualcoder_ahp.model.audit import audit_log
 
     entries, _ = audit_log(store, kinds=("withdraw",))
-    transcripts = sum(len((e.payload or {}).get("transcripts") or [])
+    from qualcoder_ahp.model.migrations import withdraw_record
+
+    transcripts = sum(int(withdraw_record(e.payload).get("transcript_count") or 0)
                       if isinstance(e.payload, dict) else 0 for e in entries)
     report.add("Withdrawals", "withdrawals", "withdrawals", len(entries),
                "qcahp log --kind withdraw")

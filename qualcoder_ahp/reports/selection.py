@@ -196,7 +196,7 @@ def select(store: Store, transcripts: Sequence[str] = (),
     rows = store.report_transcripts()
     chosen = _transcript_rows(store, transcripts) if transcripts else rows
     participants = store.participants()
-    conditions = _conditions(participants, rows, where)
+    conditions = _conditions(participants, rows, where, store.attribute_names())
     value = _values(participants)
     kept = [r for r in chosen if all(c.holds(value(r[3], c.attribute)) for c in conditions)]
     if not kept:
@@ -220,9 +220,10 @@ def _values(participants: dict[str, dict[str, str]]) -> Any:
 
 
 def _conditions(participants: dict[str, dict[str, str]], rows: list[Any],
-                where: Iterable[str]) -> list[Condition]:
-    """One :class:`Condition` per attribute named, in the order first given."""
-    names = attribute_names(participants)
+                where: Iterable[str], order: Sequence[str] = ()) -> list[Condition]:
+    """One :class:`Condition` per attribute named, in the order first given (``order``:
+    the attributes' as defined, for the names an error lists)."""
+    names = attribute_names(participants, order)
     value = _values(participants)
     grouped: dict[str, tuple[list[str], list[str]]] = {}
     for text in where:

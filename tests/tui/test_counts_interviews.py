@@ -92,7 +92,7 @@ async def test_an_attribute_value_counts_as_the_cli_where(project):
         await pilot.press("i")
         await pilot.pause()
         first = await pick(app, pilot, "profession")
-        assert first == ["band = ...", "profession = ...", "One transcript ...",
+        assert first == ["profession = ...", "band = ...", "One transcript ...",
                          "All interviews"]
         values = await pick(app, pilot, "physio")
         assert values == ["physio (1 transcript)", "SLT (1 transcript)",

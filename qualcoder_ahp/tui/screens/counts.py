@@ -250,7 +250,7 @@ class CountsScreen(FollowsStore, Screen[None]):
         """The consensus coders with a coding, ``n`` steps through them (``consensus``, or
         the name decided into: ``qcahp reconcile decide --consensus agreed``)."""
         self.views = [*BASE_VIEWS,
-                      *(f"attribute:{n}" for n in attribute_names(store.participants()))]
+                      *(f"attribute:{n}" for n in attribute_names(store.participants(), store.attribute_names()))]
         self.view = "theme"
         self.choice = ALL
         """The interviews counted (``i``): every transcript until one is chosen."""
@@ -419,7 +419,7 @@ class CountsScreen(FollowsStore, Screen[None]):
         if not self.store.report_transcripts():
             self.notify("No transcripts yet: nothing to choose from.", severity="warning")
             return
-        names = attribute_names(self.store.participants())
+        names = self.store.attribute_names()
         choices = [(f"a:{n}", f"{n} = ...") for n in names]
         choices += [(ONE_KEY, "One transcript ..."), (ALL_KEY, "All interviews")]
         if not names:

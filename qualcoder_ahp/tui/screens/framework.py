@@ -433,7 +433,7 @@ class FrameworkCellScreen(Screen[None]):
         whose = "everyone" if self.counted is None else self.counted
         title = Text(f"{self.case.label} \u00b7 {self.path} \u00b7 "
                      f"{plural(len(self.quotes), 'coding')} ({whose})")
-        values = [v for _, v in sorted(self.attributes.items()) if v.strip()]
+        values = [v for v in self.attributes.values() if v.strip()]  # (in the file's order)
         if values:  # who the case is, as NVivo shows a case's classification
             title.append("\n" + " \u00b7 ".join(values), style="not bold")
         yield Label(title, id="cell-title")

@@ -43,10 +43,12 @@ def who_cells(label: str, code: str | None,
     """``(code, attributes)`` of a transcript's participant as the table's second column
     shows them: the code only when it is not the transcript's own name (the demo's
     ``physio_helen`` is ``physio_helen``'s interview: the column repeated every name),
-    then the participant's attribute values in the order of their names, as the framework
-    cell's title gives them (``Attends board · Physiotherapist · …``): who the person is,
-    which is what a researcher picking the next interview to code looks for."""
-    values = [v for _, v in sorted(attributes.get(code or "", {}).items()) if v.strip()]
+    then the participant's attribute values in the order the attributes were defined
+    (the participants file's columns, as ``Store.participants()`` gives them), as the
+    framework cell's title gives them (``Physiotherapist · Deputy chief operating
+    officer · …``): who the person is, which is what a researcher picking the next
+    interview to code looks for."""
+    values = [v for v in attributes.get(code or "", {}).values() if v.strip()]
     return ("" if code in (None, label) else code), " \u00b7 ".join(values)
 
 
