@@ -10,7 +10,9 @@ the size of the study.
 
 The workbench is driven by Textual's Pilot in the same process: the transcripts
 screen, opening the largest transcript, ``n`` and ``a`` (median of 9 presses, net of a
-no-op key pressed in between), and the reconcile screen with all four coders: opening
+no-op key pressed in between), the passages screen of the theme with the most codings
+(opening it, until its first passages show and until its worker has filled the list,
+End, and ``↑`` after it), and the reconcile screen with all four coders: opening
 it, ``n`` net of the no-op key, and a poll after another coder's coding (the time the UI
 thread spends on it, and until the result is on screen). Last, the reconcile screen's
 computation at a poll: everything again (as before) and only the transcript changed.
@@ -176,6 +178,7 @@ def workbench(work: Path) -> dict[str, float]:
             figures["a (accept), net"] = await _net(pilot, "a", NOOP)
             app.pop_screen()
             await pilot.pause()
+            figures.update(await _passages(app, pilot))
             began = time.perf_counter()
             screen = ReconcileScreen(app.store, "ana", coders=coders)
             app.push_screen(screen)
@@ -208,6 +211,58 @@ def workbench(work: Path) -> dict[str, float]:
         ReconcileScreen.on_reconcile_follow_recomputed = taken_in  # type: ignore[method-assign]
     figures.update(recompute(db, coders))
     return figures
+
+
+async def _passages(app, pilot) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The passages screen of the theme with the most codings: opened until its first
+    passages are shown, and until its worker has filled the list (as far as it fills it:
+    ``passages.FILL`` passages), then End (to the last passage) and ↑ after it, net of
+    the no-op key; the longest time the UI thread was held meanwhile (a 5 ms sleep
+    woken late)."""
+    from textual.widgets import OptionList
+
+    from qualcoder_ahp.tui.screens.passages import PassagesScreen
+
+    theme = app.store.conn.execute(
+        "SELECT theme_id FROM codings WHERE active = 1 GROUP BY theme_id "
+        "ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
+    stalled = [0.0]
+
+    async def watch() -> None:
+        while True:
+            began = time.perf_counter()
+            await asyncio.sleep(0.005)
+            stalled[0] = max(stalled[0], time.perf_counter() - began - 0.005)
+
+    watcher = asyncio.get_running_loop().create_task(watch())
+    figures: dict[str, float] = {}
+    began = time.perf_counter()
+    screen = PassagesScreen(app.store, "ana", theme)
+    app.push_screen(screen)
+    listing = None
+    while True:
+        if screen.shown is not None and screen.is_mounted:
+            listing = screen.query_one(OptionList)
+            if listing.option_count and "first" not in figures:
+                figures["first"] = time.perf_counter() - began
+            if listing.option_count and not any(
+                    w.group == "passages" and w.is_running for w in app.workers):
+                break
+        await pilot.pause(0.01)
+    figures["filled"] = time.perf_counter() - began
+    watcher.cancel()
+    out = {"passages screen (the most coded theme): first shown": figures["first"],
+           "passages screen: list filled by its worker": figures["filled"],
+           "passages screen: UI thread held at most (while opening)": stalled[0]}
+    began = time.perf_counter()
+    await pilot.press("end")
+    await pilot.pause()
+    assert screen.selected() is screen.shown.passages[-1]
+    out["passages screen: End (the last passage)"] = time.perf_counter() - began
+    out["passages screen: ↑ after End, net"] = await _net(pilot, "up", NOOP)
+    app.pop_screen()
+    await pilot.pause()
+    return out
 
 
 def recompute(db: Path, coders: list[str]) -> dict[str, float]:

@@ -7,7 +7,7 @@ times:
 - opening each workbench screen, driven by Textual's Pilot in one process, until what
   it computes is on screen (its workers done): the transcripts screen, the coding screen
   on the longest transcript, the codebook, patterns, counts, framework, one theme's
-  passages (until every one is in the list) and the reconcile screen (every coder but
+  passages (until its worker has filled the list) and the reconcile screen (every coder but
   the consensus compared). Each is given as a ratio against a baseline measured in
   the same process just before: reading every transcript's text from the database and
   splitting it into words (the least anything that looks at the whole study does);
@@ -164,11 +164,15 @@ def screens(db: Path, repeat: int) -> dict[str, tuple[float, float]]:
         await pilot.pause()
 
     def filled(screen: PassagesScreen) -> bool:
-        """Whether every passage (and its transcript's heading) is in the list: it is
-        filled a batch at a time, after its worker or (now) by it."""
+        """Whether the list is filled as far as its worker fills it: every passage (and
+        its transcript's heading), or since the list fills at most ``FILL`` passages (the
+        keys add the others as they come near them), its worker done."""
         shown = screen.shown
-        return shown is not None and screen.query_one(OptionList).option_count >= (
-            len(shown.passages) + shown.transcripts)
+        if shown is None:
+            return False
+        count = screen.query_one(OptionList).option_count
+        return count >= len(shown.passages) + shown.transcripts or bool(count) and not any(
+            w.group == "passages" and w.is_running for w in screen.app.workers)
 
     async def run() -> None:
         for _ in range(repeat):

@@ -416,8 +416,10 @@ class FollowedCorpus:
         self.names: dict[str, str] = {}
         """The names of themes coded but retired, as the reports give them."""
 
-    def refresh(self, store: Store) -> set[int]:
-        """Take in what changed since the last call.
+    def refresh(self, store: Store,
+                progress: Callable[[int, int], None] | None = None) -> set[int]:
+        """Take in what changed since the last call; ``progress(done, total)`` after each
+        transcript read.
 
         Returns:
             The ids of the transcripts read again (every one, the first time).
@@ -450,6 +452,8 @@ class FollowedCorpus:
         ids = {info.id for info in infos}
         self.parts = {tid: part for tid, part in self.parts.items() if tid in ids}
         reconciled = Reconciled(store, self.coders)
+        todo = sum(1 for info in infos if info.id in dirty)
+        done = 0
         for info in infos:
             if info.id in dirty:
                 part = collect_transcript(store, info, labels.get(info.id), self.coders,
@@ -458,6 +462,9 @@ class FollowedCorpus:
                 for theme_id in part.others:
                     if theme_id not in self.names:
                         self.names[theme_id] = retired_name(store, theme_id)
+                done += 1
+                if progress is not None:
+                    progress(done, todo)
         self.order = [info.id for info in infos]
         self.themes, self.seen = themes, newest
         return dirty & ids

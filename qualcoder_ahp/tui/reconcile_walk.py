@@ -15,7 +15,10 @@ it directly, as :mod:`qualcoder_ahp.tui.session` does for the coding screen.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from qualcoder_ahp.agreement.compute import (
@@ -70,6 +73,9 @@ class FollowedItems:
                                              dict[str, list[ReconcileItem]]]] = {}
         self.recomputed: set[int] = set()
         """The transcripts computed again at the last :meth:`refresh`."""
+        self.progress: Callable[[int, int], None] | None = None
+        """``progress(done, total)`` after each transcript :meth:`refresh` reads, and
+        again after its stretches are found (``total`` is twice the transcripts read)."""
 
     def seed(self, store: Store, seen: int, loaded: Stretches) -> None:
         """Start from stretches computed elsewhere (``loaded``, read after event
@@ -101,17 +107,20 @@ class FollowedItems:
                     item.theme_id, []).append(item)
 
     def refresh(self, store: Store) -> Stretches:
-        """Bring the stretches up to date with the store (everything the first time).
+        """Bring the stretches up to date with the store (everything the first time),
+        calling :attr:`progress` as it goes.
 
         Raises:
             UserError: as :func:`~qualcoder_ahp.agreement.compute.collect`.
         """
-        followed = self.followed
-        self.recomputed = followed.refresh(store)
+        followed, progress = self.followed, self.progress
+        # Half the steps reading the transcripts, half finding their stretches.
+        self.recomputed = followed.refresh(store, None if progress is None else (
+            lambda done, todo: progress(done, 2 * todo)))
         parts = followed.parts
         self._by_transcript = {tid: kept for tid, kept in self._by_transcript.items()
                                if tid in parts and tid not in self.recomputed}
-        for tid in self.recomputed:
+        for done, tid in enumerate(self.recomputed, start=len(self.recomputed) + 1):
             part = parts[tid]
             one = Corpus(followed.coders, [*followed.themes,
                                            *((t, followed.names[t]) for t in part.others)],
@@ -120,6 +129,8 @@ class FollowedItems:
                          {tid: part.rated})
             disagreeing, same = reconcile_stretches(one)
             self._by_transcript[tid] = (_by_theme(disagreeing), _by_theme(same))
+            if progress is not None:
+                progress(done, 2 * len(self.recomputed))
         corpus = followed.corpus()
         items: list[ReconcileItem] = []
         agreed: list[ReconcileItem] = []
@@ -130,6 +141,15 @@ class FollowedItems:
                 agreed += same.get(theme_id, ())
         return Stretches(items, agreed, {t.id: t.text for t in corpus.transcripts},
                          dict(corpus.themes), list(followed.order))
+
+
+def consensus_by_stretch(store: Store, consensus: str) -> dict[Stretch, list[Interval]]:
+    """The consensus coder's active codings, by stretch (transcript, theme), each
+    stretch's by start: what the reconcile screen checks its items against."""
+    out: dict[Stretch, list[Interval]] = {}
+    for tid, theme, start, end in store.coder_spans(consensus):
+        out.setdefault((tid, theme), []).append((start, end))
+    return out
 
 
 def _overlaps(spans: list[Interval], item: ReconcileItem) -> bool:
@@ -239,9 +259,7 @@ class ReconcileWalk:
         stretches = self._stretches_changed(self._consensus_read, newest)
         before: dict[Stretch, list[Interval]] | None = None
         if stretches is None:
-            consensus: dict[Stretch, list[Interval]] = {}
-            for c in self.store.codings(coder=self.consensus):
-                consensus.setdefault((c.transcript_id, c.theme_id), []).append((c.start, c.end))
+            consensus = consensus_by_stretch(self.store, self.consensus)
         else:
             consensus, before = dict(self._consensus), {}
             for tid, theme in stretches:
@@ -252,6 +270,16 @@ class ReconcileWalk:
                     consensus[(tid, theme)] = spans
                 if spans != old:
                     before[(tid, theme)] = old
+        self._take_consensus(newest, consensus, before)
+
+    def take_consensus(self, newest: int, consensus: dict[Stretch, list[Interval]]) -> None:
+        """The consensus's codings read elsewhere (the load's worker, on its own
+        connection, by :func:`consensus_by_stretch`) as at event ``newest``:
+        :meth:`refresh_consensus` reads again only what changed since."""
+        self._take_consensus(newest, consensus, None)
+
+    def _take_consensus(self, newest: int, consensus: dict[Stretch, list[Interval]],
+                        before: dict[Stretch, list[Interval]] | None) -> None:
         self._consensus_read = newest
         if consensus != self._consensus:
             self._consensus = consensus
@@ -296,12 +324,23 @@ class ReconcileWalk:
                 for it in agreed_by.get(stretch, ()):
                     missing += (_overlaps(old, it) - bool(self.consensus_spans(it)))
         else:
-            coded = self._consensus  # most stretches' theme is not coded there at all
-            covered = ([(it.transcript_id, it.theme_id) in coded
-                        and bool(self.consensus_spans(it)) for it in self.items]
-                       if coded else [False] * len(self.items))
-            missing = (sum(1 for it in self.agreed if (it.transcript_id, it.theme_id) not in coded
-                           or not self.consensus_spans(it)) if coded else len(self.agreed))
+            # Each stretch's spans, by start, with the furthest end so far: whether one
+            # overlaps an item is one bisection (every span of the stretch was asked of
+            # each item: a third of a second at 40,000 items and 33,000 spans).
+            reach = {key: (starts, list(accumulate((e for _, e in spans), max)))
+                     for key, spans in self._consensus.items()
+                     if (starts := [s for s, _ in spans]) == sorted(starts)}
+
+            def codes(it: ReconcileItem) -> bool:
+                key = (it.transcript_id, it.theme_id)
+                found = reach.get(key)
+                if found is None:  # not coded there (or, unsorted, asked span by span)
+                    return key in self._consensus and bool(self.consensus_spans(it))
+                k = bisect_left(found[0], it.end)  # the spans starting before its end
+                return k > 0 and found[1][k - 1] > it.start
+
+            covered = [codes(it) for it in self.items]
+            missing = sum(1 for it in self.agreed if not codes(it))
         self._covered = (self.items, self.agreed, self._consensus_version, covered, missing)
         return covered, missing
 
@@ -334,7 +373,7 @@ class ReconcileWalk:
             # on a 1M-word study (33,000 decisions after ``g``).
             stretches = self._stretches_changed(self._log[0] if self._log else None, newest)
             if stretches is None or self._log is None:
-                log = self.store.reconcile_log()
+                log = self.store.rejection_log()  # the stretches a rejection is on
             else:
                 log = [e for e in self._log[1]
                        if (e["transcript_id"], e["theme_id"]) not in stretches]
@@ -353,8 +392,10 @@ class ReconcileWalk:
                 self.rejected.add(where[key])
 
     def take_log(self, newest: int, log: list[dict[str, Any]]) -> None:
-        """The reconcile log read elsewhere (the poll's worker, on its own connection) as
-        at event ``newest``: :meth:`read_rejections` uses it while no event is newer."""
+        """The reconcile log read elsewhere (the load's or the poll's worker, on its own
+        connection) as at event ``newest``, whole or of the stretches a rejection is on
+        (:meth:`~qualcoder_ahp.model.store.Store.rejection_log`): :meth:`read_rejections`
+        uses it while no event is newer."""
         self._log = (newest, log)
 
     def decided(self, index: int) -> bool:

@@ -15,12 +15,16 @@ picks another theme, Escape goes back. Collecting runs in a thread worker on its
 database connection (a study holds thousands of codings; only the theme's are read),
 with a progress line; the worker also lays the passages out (their wrapped heights)
 and posts them a batch at a time, so the UI thread only adds them; after a resize a
-worker measures them again (:mod:`qualcoder_ahp.tui.widgets.passage_list`).
+worker measures them again (:mod:`qualcoder_ahp.tui.widgets.passage_list`). It fills
+the list with :data:`FILL` passages at most: the keys and the scroll add a :data:`PAGE`
+of them at a time as they come near an end of those in the list, End and Home at once
+(a theme of 13,000 passages laid out whole took seconds, for 65,000 lines).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from rich.text import Text
 from textual import on, work
@@ -78,11 +82,32 @@ class Passages:
     """How many themes the selection covers (the theme and those below it)."""
     coder: str | None
     passages: list[Passage]
+    made: dict[int | str, Option] = field(default_factory=dict, compare=False, repr=False)
+    """The list's options made so far: each passage's by its index in :attr:`passages`,
+    each transcript heading by ``t`` and the transcript's id (:func:`passage_groups`)."""
 
     @property
     def transcripts(self) -> int:
         """How many transcripts hold at least one passage."""
-        return len({p.transcript_id for p in self.passages})
+        return len(self.per_transcript)
+
+    @cached_property
+    def per_transcript(self) -> dict[int, int]:
+        """How many passages each transcript holds, in the list's order."""
+        counts: dict[int, int] = {}
+        for p in self.passages:
+            counts[p.transcript_id] = counts.get(p.transcript_id, 0) + 1
+        return counts
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Each passage's place in :attr:`passages`, by its option's id (its coding's)."""
+        return {str(p.quote.coding_id): k for k, p in enumerate(self.passages)}
+
+    @cached_property
+    def several_themes(self) -> bool:
+        """Whether the passages are of more than one theme (each then names its own)."""
+        return self.subtree > 1 and len({p.quote.theme_id for p in self.passages}) > 1
 
     @property
     def coders(self) -> list[str]:
@@ -198,27 +223,34 @@ def transcript_heading(passage: Passage, count: int) -> Heading:
     return Heading(q.transcript + who, f" \u00b7 {plural(count, 'passage')}")
 
 
-def passage_options(found: Passages) -> list[list[Option | None]]:
-    """The list's options, one group per passage (its transcript's heading first).
+def passage_groups(found: Passages, start: int, end: int,
+                   first: int | None = None) -> list[list[Option | None]]:
+    """The list's options for the passages ``start`` to ``end``, one group each: a
+    transcript's heading first where its passages begin, or where the list begins
+    (``first``, the passage at the list's top: a list begun in the middle of a
+    transcript names it too), then the passage and a faint rule (``None``) between
+    passages, so that a group can be added to the list on its own.
 
-    Built in the worker: making the text of thousands of passages is the slow part
-    that needs no screen. Each group ends with a faint rule (``None``) between
-    passages, so a group can be added to the list on its own.
+    Made once (:attr:`Passages.made`), in the worker for most: making the text of
+    thousands of passages is the slow part that needs no screen.
     """
-    several = found.subtree > 1 and len({p.quote.theme_id for p in found.passages}) > 1
-    counts: dict[int, int] = {}
-    for p in found.passages:
-        counts[p.transcript_id] = counts.get(p.transcript_id, 0) + 1
+    made, rows = found.made, found.passages
     groups: list[list[Option | None]] = []
-    last: int | None = None
-    for p in found.passages:
+    for k in range(start, end):
+        p = rows[k]
         group: list[Option | None] = []
-        if p.transcript_id != last:
-            group.append(Option(transcript_heading(p, counts[p.transcript_id]),
-                                id=f"t{p.transcript_id}", disabled=True))
-            last = p.transcript_id
-        group += [Option(passage_text(p, several), id=str(p.quote.coding_id)), None]
-        groups.append(group)
+        if k == first or k == 0 or rows[k - 1].transcript_id != p.transcript_id:
+            heading = made.get(f"t{p.transcript_id}")
+            if heading is None:
+                heading = made.setdefault(f"t{p.transcript_id}", Option(
+                    transcript_heading(p, found.per_transcript[p.transcript_id]),
+                    id=f"t{p.transcript_id}", disabled=True))
+            group.append(heading)
+        option = made.get(k)
+        if option is None:
+            option = made.setdefault(k, Option(passage_text(p, found.several_themes),
+                                               id=str(p.quote.coding_id)))
+        groups.append([*group, option, None])
     return groups
 
 
@@ -232,6 +264,15 @@ MEASURED_BATCH = 5000
 """The batch once the worker lays the passages out (:meth:`PassageList.measure`):
 adding them is then cheap on the UI thread. :data:`BATCH` when it cannot (the screen
 not laid out yet), and the list measures them as it adds them."""
+FILL = 1000
+"""The worker fills the list with this many passages at most, from where it begins;
+more are added a :data:`PAGE` at a time as the keys (or the scroll) come near an end of
+those in the list: End at once on the last ones, Home on the first. A theme of 13,000
+passages (1M words) took 5 s to lay out whole, the keys slowed by the worker meanwhile,
+and the list held 65,000 lines nobody scrolls through."""
+PAGE = 200
+"""Passages added to the list at a time beyond :data:`FILL` (a few hundredths of a
+second to lay out, on the UI thread)."""
 
 
 class PassageThemePicker(ThemePickerModal):
@@ -295,8 +336,6 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
         self.coders: list[str | None] = [None]
         self.shown: Passages | None = None
         """What the list shows (tests compare it with the core)."""
-        self._by_id: dict[str, Passage] = {}
-        self._number: dict[str, int] = {}
         self._want: str | None = None
         """A passage to highlight once its batch is in the list."""
         self._stand_in: str | None = None
@@ -364,7 +403,7 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
         except UserError:
             name = self.theme_id
         self.shown = None
-        self._by_id, self._number, self._want = {}, {}, None
+        self._want = None
         listing = self.query_one(PassageList)
         listing.clear_options()
         listing.display = False
@@ -380,22 +419,29 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
             self.app.call_from_thread(self._progress, request, done, total)
 
         found = self.on_own_connection(collect, theme_id, coder, progress)
-        groups = passage_options(found)
+        found.index  # noqa: B018 (the lookups the UI thread needs, made here)
+        # Where the list begins: at the first passage, or for a long list near the one
+        # to keep highlighted (coming back from the coding screen, c, another window).
+        if (first := self.app.call_from_thread(self._aim, request, found)) is None:
+            return
         # The list is filled a batch at a time, each laid out here first (wrapping
         # thousands of passages is the slow part), so the UI thread only adds them;
-        # the width is asked again for each batch (the terminal may be resized).
-        start, size = 0, FIRST_BATCH
+        # the width is asked again for each batch (the terminal may be resized). Up to
+        # FILL passages: the keys add the others as they come near them.
+        start, size = first, FIRST_BATCH
+        last = min(len(found.passages), first + max(FILL, FIRST_BATCH))
         while (target := self.app.call_from_thread(self._list_width, request)) is not None:
             listing, width = target
-            batch = groups[start:start + size]
+            end = min(last, start + size)
+            batch = passage_groups(found, start, end, first)
             listing.measure([o for group in batch for o in group], width)
-            if start == 0:
-                self.app.call_from_thread(self._show, request, found, batch, width)
-            else:
-                self.app.call_from_thread(self._add_batch, request, batch, width)
-            start += size
+            if start == first:
+                self.app.call_from_thread(self._show, request, found, first, batch, width)
+            elif not self.app.call_from_thread(self._add_batch, request, batch, width, start):
+                return  # the keys moved the list meanwhile (End, Home): they fill it
+            start = end
             size = MEASURED_BATCH if width else BATCH
-            if start >= len(groups):
+            if start >= last:
                 return
 
     @on(PassageList.Rewrapped)
@@ -434,31 +480,27 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
             self.set_where(Text(f"Collecting passages… {done}/{total} transcripts",
                                  style="italic"))
 
-    def _show(self, request: int, found: Passages,
-              first: list[list[Option | None]], width: int = 0) -> None:
-        """Fill the list with its ``first`` batch (a result asked for before the last
-        c, n or P is dropped); the worker adds the others (:meth:`_add_batch`).
+    def _aim(self, request: int, found: Passages) -> int | None:
+        """(On the UI thread, before ``found`` is shown.) Which passage to highlight once
+        it is in the list, and where the list is to begin (``None``: a result asked for
+        before the last c, n or P, dropped).
 
         The highlighted passage stays highlighted when it is still listed (after a
         coder switch, a return from the coding screen or another window's commit);
         when it is not (another coder's list), the first passage from where it was
-        is, so that the reader keeps their place in a long list.
+        is, so that the reader keeps their place in a long list. A list longer than
+        :data:`FILL` begins a little before it; a shorter one at its first passage.
         """
         if not self.is_current(request):
-            return
-        listing = self.query_one(PassageList)
+            return None
         keep = self.selected()
         # Another coder's list of the same theme: the place is kept, not the passage.
         near = self.shown is not None and self.shown.theme_id == found.theme_id
-        self.shown = found
-        self._by_id = {str(p.quote.coding_id): p for p in found.passages}
-        self._number = {str(p.quote.coding_id): n
-                        for n, p in enumerate(found.passages, start=1)}
         place = keep.place if keep is not None else None
         if keep is not None and str(keep.quote.coding_id) == self._stand_in:
             place = self._place  # not moved from the stand-in: the reader's own place
         self._want, self._stand_in = None, None
-        if keep is not None and str(keep.quote.coding_id) in self._by_id \
+        if keep is not None and str(keep.quote.coding_id) in found.index \
                 and place == keep.place:
             self._want = str(keep.quote.coding_id)
         elif place is not None and near and found.passages:
@@ -467,22 +509,39 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
             self._want = str(here.quote.coding_id)
             if here.place != place:
                 self._stand_in, self._place = self._want, place
+        if self._want is None or len(found.passages) <= FILL:
+            return 0
+        return max(0, found.index[self._want] - FIRST_BATCH // 2)
+
+    def _show(self, request: int, found: Passages, first: int,
+              batch: list[list[Option | None]], width: int = 0) -> None:
+        """Fill the list with its first ``batch``, the passages from ``first`` (a result
+        asked for before the last c, n or P is dropped); the worker adds the others
+        (:meth:`_add_batch`), the keys those past :data:`FILL` (:meth:`_extend`)."""
+        if not self.is_current(request):
+            return
+        listing = self.query_one(PassageList)
+        self.shown = found
+        self._first = self._end = first
         listing.clear_options()
         note = f"{self._merged_note}\n" if self._merged_note else ""
         self.query_one("#passages-head", Label).update(Text(note + headline(found)))
         listing.display = bool(found.passages)
-        self._add_batch(request, first, width)
+        self._add_batch(request, batch, width, first)
         self.refresh_bindings()
 
     def _add_batch(self, request: int, batch: list[list[Option | None]],
-                   width: int = 0) -> None:
+                   width: int = 0, start: int | None = None) -> bool:
         """Add a batch of passages (each a group: its transcript's heading first),
-        measured at ``width`` in the worker."""
-        if not self.is_current(request):
-            return
+        measured at ``width`` in the worker, the passages from ``start``. Whether they
+        were added: not when the list no longer ends where they begin (End or Home
+        moved it meanwhile; the keys fill it from there)."""
+        if not self.is_current(request) or (start is not None and start != self._end):
+            return False
         listing = self.query_one(PassageList)
         listing.laid_out = width
         listing.add_options([item for group in batch for item in group])
+        self._end += len(batch)
         if listing.highlighted is None and listing.option_count:
             listing.highlighted = 1  # the first passage (0 is its transcript's heading)
         if self._want is not None and self._want in {
@@ -490,6 +549,65 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
             listing.highlighted = listing.get_option_index(self._want)
             self._want = None
         self._show_where()
+        return True
+
+    # ------------------------------------------------------------------ the list's ends
+    _first = 0
+    """The first passage in the list (its index in ``shown.passages``)."""
+    _end = 0
+    """The passage after the last one in the list."""
+
+    def _beyond(self, direction: int) -> bool:
+        """Whether passages follow the list's last one (``1``) or come before its first."""
+        if self.shown is None:
+            return False
+        return self._end < len(self.shown.passages) if direction > 0 else self._first > 0
+
+    def _extend(self, direction: int) -> None:
+        """Add the :data:`PAGE` of passages after the list's last one (``1``) or before
+        its first (``-1``), laid out here (a few hundredths of a second); the highlight
+        stays on its passage, and the lines in view stay in view."""
+        found, listing = self.shown, self.query_one(PassageList)
+        if found is None or not self._beyond(direction):
+            return
+        if direction < 0:
+            self._refill(max(0, self._first - PAGE), self._end, keep_view=True)
+            return
+        end = min(len(found.passages), self._end + PAGE)
+        batch = passage_groups(found, self._end, end, self._first)
+        options = [item for group in batch for item in group]
+        listing.measure(options, listing.text_width())
+        listing.add_options(options)
+        self._end = end
+
+    def _refill(self, first: int, end: int, *, keep_view: bool = False) -> None:
+        """Make the list hold the passages ``first`` to ``end`` (laid out here; those
+        laid out before keep their heights), the highlighted one kept highlighted when it
+        is among them; with ``keep_view``, the lines in view stay where they are."""
+        found, listing = self.shown, self.query_one(PassageList)
+        if found is None:
+            return
+        here = self.selected()
+        anchor = (str(found.passages[self._first].quote.coding_id)
+                  if keep_view and self._first < self._end else None)
+        before, scroll = listing.line_of(anchor), listing.scroll_y
+        options = [item for group in passage_groups(found, first, end, first)
+                   for item in group]
+        width = listing.text_width()
+        listing.measure(options, width)
+        listing.refilling = True  # the list scrolls to its top as it empties
+        try:
+            listing.clear_options()
+            listing.add_options(options)
+            listing.laid_out = width
+            self._first, self._end = first, end
+            if here is not None and first <= found.index[str(here.quote.coding_id)] < end:
+                listing.highlighted = listing.get_option_index(str(here.quote.coding_id))
+            after = listing.line_of(anchor)
+            if before is not None and after is not None:
+                listing.scroll_to(y=scroll + after - before, animate=False, immediate=True)
+        finally:
+            listing.refilling = False
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:
@@ -504,7 +622,9 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
         index = self.highlighted_index()
         if index is None:
             return None
-        return self._by_id.get(self.listing().get_option_at_index(index).id or "")
+        found = self.shown
+        k = found.index.get(self.listing().get_option_at_index(index).id or "")  # type: ignore[union-attr]
+        return None if k is None else found.passages[k]  # type: ignore[union-attr]
 
     def _show_where(self) -> None:
         """The line under the list: which passage of how many, and where it is."""
@@ -519,7 +639,7 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
             self.set_where(Text(""))
             return
         q = passage.quote
-        number = f"Passage {self._number[str(q.coding_id)]:,} of {len(found.passages):,}"
+        number = f"Passage {found.index[str(q.coding_id)] + 1:,} of {len(found.passages):,}"
         at = f"{number} \u00b7 {q.transcript} \u00b7 "
         # The theme's own name is what tells passages apart: its path only if it fits.
         theme, width = q.theme_path, (self.size.width or self.app.size.width) - 2
@@ -553,17 +673,75 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
 
     def action_move(self, delta: int) -> None:
         """Highlight the next (1) or previous (-1) passage; the ends do not wrap round
-        (a reader at the last passage should see that it is the last)."""
+        (a reader at the last passage should see that it is the last). At an end of
+        those in the list, the next :data:`PAGE` of passages joins it."""
         listing = self.query_one(PassageList)
-        if listing.highlighted is None:
+        if listing.highlighted is None or self._step(listing, delta):
             return
-        i = listing.highlighted + delta
+        if self._beyond(delta):
+            self._extend(delta)
+            if self._step(listing, delta):
+                return
+        listing.scroll_to_highlight()  # at an end: still bring a long passage into view
+
+    @staticmethod
+    def _step(listing: PassageList, delta: int) -> bool:
+        """Highlight the next passage in the list that way; whether there was one."""
+        i = (listing.highlighted or 0) + delta
         while 0 <= i < listing.option_count:
             if not listing.get_option_at_index(i).disabled:  # skip transcript headings
                 listing.highlighted = i
-                return
+                return True
             i += delta
-        listing.scroll_to_highlight()  # at an end: still bring a long passage into view
+        return False
+
+    def action_page(self, direction: int) -> None:
+        """A page of passages down (1) or up (-1); near an end of those in the list, the
+        next :data:`PAGE` of passages joins it first."""
+        listing = self.query_one(PassageList)
+        if self._near_edge(listing, direction):
+            self._extend(direction)
+        super().action_page(direction)
+        if listing.highlighted is None and listing.option_count:
+            # OptionList's page up from the first passage lands on its transcript's
+            # heading, which cannot be highlighted, and left nothing highlighted.
+            listing.action_first() if direction < 0 else listing.action_last()
+
+    def _near_edge(self, listing: PassageList, direction: int) -> bool:
+        """Whether the highlight (or, without one, the view) is within two screens of the
+        list's end that way, with passages beyond it."""
+        if not self._beyond(direction):
+            return False
+        line = listing.line_at_highlight()
+        if line is None:
+            line = int(listing.scroll_y) if direction < 0 else int(
+                listing.scroll_y) + listing.size.height
+        room = 2 * max(1, listing.size.height)
+        return (listing.virtual_size.height - line <= room if direction > 0
+                else line <= room)
+
+    def action_edge(self, direction: int) -> None:
+        """The last (1) or first (-1) passage: the list holds the last (or first)
+        :data:`PAGE` of passages if it did not reach them."""
+        found = self.shown
+        if found is not None and self._beyond(direction):
+            total = len(found.passages)
+            if direction > 0 and total - self._end <= PAGE:
+                self._extend(1)
+            elif direction < 0 and self._first <= PAGE:
+                self._extend(-1)
+            elif direction > 0:
+                self._refill(max(0, total - PAGE), total)
+            else:
+                self._refill(0, min(total, PAGE))
+        super().action_edge(direction)
+
+    @on(PassageList.NearEnd)
+    def _near_end(self, event: PassageList.NearEnd) -> None:
+        """Scrolled (the mouse wheel, the scrollbar) near an end of the passages in the
+        list: the next :data:`PAGE` joins it, the lines in view staying in view."""
+        if self._beyond(event.direction) and event.listing.near(event.direction):
+            self._extend(event.direction)
 
     def listing(self) -> PassageList:
         """The list of passages (for the page and end keys)."""

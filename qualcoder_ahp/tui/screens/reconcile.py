@@ -39,6 +39,7 @@ the coder picker and the filter dialog are :mod:`~qualcoder_ahp.tui.screens.reco
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from rich.text import Text
@@ -56,6 +57,7 @@ from qualcoder_ahp.agreement.intervals import Interval
 from qualcoder_ahp.agreement.reconcile import ReconcileItem
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import Store
+from qualcoder_ahp.records import plural
 from qualcoder_ahp.tui.follow import is_blind
 from qualcoder_ahp.tui.reconcile_walk import ReconcileWalk
 from qualcoder_ahp.tui.screens.reconcile_decide import ReconcileDecisions
@@ -63,6 +65,8 @@ from qualcoder_ahp.tui.screens.reconcile_dialogs import CoderPicker, ReconcileFi
 from qualcoder_ahp.tui.screens.reconcile_follow import ReconcileFollow
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
 
+LOAD_MOMENT_S = 0.3
+"""A load taking longer than this shows a progress bar (a quicker one never flashes it)."""
 CONTEXT = 120
 """Characters of context shown before and after each stretch (to a word's edge)."""
 
@@ -179,13 +183,32 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
 
         def __init__(self, items: list[ReconcileItem], texts: dict[int, str],
                      names: dict[str, str], error: str | None = None,
-                     agreed: list[ReconcileItem] | None = None) -> None:
+                     agreed: list[ReconcileItem] | None = None,
+                     log: tuple[int, list[dict[str, Any]]] | None = None,
+                     consensus: tuple[int, dict[tuple[int, str], list[Interval]]] | None = None,
+                     ) -> None:
             super().__init__()
             self.items = items
             self.agreed = agreed or []
             self.texts = texts
             self.names = names
             self.error = error
+            self.log = log
+            """The newest event and the reconcile log of the rejections, read with them."""
+            self.consensus = consensus
+            """The newest event and the consensus coder's codings, read with them."""
+
+    class LoadProgress(Message):
+        """The worker computing the disagreements read ``done`` of ``total`` transcripts."""
+
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
+
+        def can_replace(self, message: Message) -> bool:
+            """Queued progress is superseded by this one."""
+            return isinstance(message, ReconcileScreen.LoadProgress)
 
     # The walk's state, read and set on the screen too (``screen.index = 2``).
     items = _OnWalk()
@@ -290,6 +313,7 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         """Compute the disagreement stretches off the UI thread; a poll's result computed
         before is not taken in after them."""
         self._generation += 1
+        self._load_began = time.monotonic()
         self._compute_all(coders)
 
     @work(thread=True, exclusive=True, group="reconcile", exit_on_error=False)
@@ -297,14 +321,38 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         """Compute every transcript's disagreements, into the
         :class:`~qualcoder_ahp.tui.reconcile_walk.FollowedItems` the polls then bring up
         to date (:meth:`_bring_up_to_date`: the first poll computes only the transcripts
-        changed since, not the whole project again)."""
+        changed since, not the whole project again), and read, in the same snapshot, what
+        the consensus coder holds and the rejections in the log: they were read on the
+        UI thread when the disagreements came, which froze the screen for seconds on a
+        1M-word study (the whole reconcile log, every consensus coding)."""
         try:
-            found, _ = self._bring_up_to_date(coders, fresh=True)
+            brought = self._bring_up_to_date(
+                coders, fresh=True, log=True, consensus=self.consensus,
+                progress=lambda done, total: self.post_message(self.LoadProgress(done, total)))
         except UserError as exc:
             self.post_message(self.Loaded([], {}, {}, str(exc)))
             return
+        found = brought.found
         self.post_message(self.Loaded(found.items, found.texts, found.names,
-                                      agreed=found.agreed))
+                                      agreed=found.agreed, log=brought.log,
+                                      consensus=brought.consensus))
+
+    _load_began = 0.0
+    """When the disagreements began to be computed (``time.monotonic()``)."""
+
+    def on_reconcile_screen_load_progress(self, message: LoadProgress) -> None:
+        """A load taking more than a moment: a bar under the status line, which names the
+        transcripts compared (the keys keep working: Escape leaves, ? opens the help)."""
+        if self.loaded or self.writing is not None or message.done >= message.total or (
+                time.monotonic() - self._load_began < LOAD_MOMENT_S):
+            return
+        bar = self.query_one("#reconcile-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=max(1, message.total), progress=message.done)
+        # Each transcript is read, then its stretches found: two steps of the bar.
+        transcripts = plural(max(1, message.total // 2), "transcript")
+        self.query_one("#reconcile-status", Static).update(Text(
+            f"Finding disagreements in {transcripts} (Escape: back)..."))
 
     def on_reconcile_screen_loaded(self, message: Loaded) -> None:
         """Show the first undecided disagreement."""
@@ -312,10 +360,16 @@ class ReconcileScreen(ReconcileFollow, ReconcileDecisions, Screen[None]):
         walk.items, self.texts, walk.theme_names = message.items, message.texts, message.names
         walk.agreed = message.agreed
         walk.turns.clear()
+        if self.writing is None:
+            self.query_one("#reconcile-progress").display = False
         if message.error:
             self.query_one("#reconcile-status", Static).update(
                 Text(f"Cannot reconcile: {message.error}"))
             return
+        if message.consensus is not None:  # else read here, by the walk
+            walk.take_consensus(*message.consensus)
+        if message.log is not None:
+            walk.take_log(*message.log)
         self.loaded = True
         self.query_one("#consensus-panel").display = True
         panels = self.query_one("#coder-panels", Horizontal)

@@ -295,7 +295,7 @@ class ReconcileDecisions:
                         result = self._undo_on_top(written, own)
                 own.conn.execute("BEGIN")  # one snapshot: the newest event and the log
                 try:
-                    log = (own.newest_event_id(), own.reconcile_log())
+                    log = (own.newest_event_id(), own.rejection_log())
                 finally:
                     own.conn.execute("ROLLBACK")
         except JobStopped:

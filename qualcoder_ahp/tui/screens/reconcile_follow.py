@@ -18,7 +18,10 @@ codings of a second coder, hide or open the screen.
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -29,11 +32,37 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.suggest.sre_tree import gc_paused
 from qualcoder_ahp.tui.follow import FollowsStore, is_blind
-from qualcoder_ahp.tui.reconcile_walk import FollowedItems, Stretches
+from qualcoder_ahp.tui.reconcile_walk import FollowedItems, Stretches, consensus_by_stretch
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
     from qualcoder_ahp.tui.reconcile_walk import ReconcileWalk
+
+
+def _young_collected(progress: Callable[[int, int], None] | None,
+                     ) -> Callable[[int, int], None]:
+    """``progress``, after a collection of the youngest objects (those made since the last
+    step) while the collector is paused."""
+    def step(done: int, total: int) -> None:
+        if not gc.isenabled():
+            gc.collect(0)
+        if progress is not None:
+            progress(done, total)
+
+    return step
+
+
+@dataclass(frozen=True)
+class Brought:
+    """What a worker read for the screen, in one snapshot of the project."""
+
+    found: Stretches
+    """The disagreements and agreed stretches."""
+    log: tuple[int, list[dict[str, Any]]] | None = None
+    """The newest event and the reconcile log of the stretches a rejection is on
+    (:meth:`~qualcoder_ahp.model.store.Store.rejection_log`), when asked for."""
+    consensus: tuple[int, dict[tuple[int, str], list[tuple[int, int]]]] | None = None
+    """The newest event and the consensus coder's codings by stretch, when asked for."""
 
 
 class ReconcileFollow(FollowsStore):
@@ -120,12 +149,15 @@ class ReconcileFollow(FollowsStore):
         self.reread()
 
     def _bring_up_to_date(self, coders: list[str], *, fresh: bool = False, log: bool = False,
-                          ) -> tuple[Stretches, tuple[int, list[dict[str, Any]]] | None]:
+                          consensus: str | None = None,
+                          progress: Callable[[int, int], None] | None = None) -> Brought:
         """(In a thread worker.) The disagreements of ``coders`` now, from the screen's
         :class:`~qualcoder_ahp.tui.reconcile_walk.FollowedItems`: the load starts it
         (``fresh``: every transcript computed), and each poll after computes again only
         the transcripts whose codings changed since (every one again for other coders).
-        With ``log``, the reconcile log too, as at the same moment.
+        With ``log``, the reconcile log of the rejections too, and with ``consensus``,
+        that coder's codings, as at the same moment (:class:`Brought`);
+        ``progress(done, total)`` after each transcript read.
 
         On a connection of its own for an on-disk project, in one snapshot: codings
         committed while this reads wait for the next poll, rather than half of them
@@ -144,25 +176,33 @@ class ReconcileFollow(FollowsStore):
             # Every transcript computed makes a million small objects that live on (2M
             # words): each collection they set off walked them and the whole workbench
             # again, a fifth of the load's time. Paused, one collection does it at the end.
-            # (A poll's few transcripts are not worth that collection.)
+            # (A poll's few transcripts are not worth that collection.) That collection
+            # held every thread for half a second at 1M words, the UI's too: the young
+            # objects of each transcript are collected as it is done (a few ms each; most
+            # are tuples of numbers, never looked at again), which leaves it the rest.
             try:
                 with gc_paused() if everything else contextlib.nullcontext():
-                    return self._refresh(followed, log)
+                    return self._refresh(followed, log, consensus,
+                                         _young_collected(progress) if everything else progress)
             except BaseException:
                 self._followed = None  # half taken in: read everything again next time
                 raise
 
-    def _refresh(self, followed: FollowedItems, log: bool,
-                 ) -> tuple[Stretches, tuple[int, list[dict[str, Any]]] | None]:
+    def _refresh(self, followed: FollowedItems, log: bool, consensus: str | None,
+                 progress: Callable[[int, int], None] | None) -> Brought:
         """:meth:`_bring_up_to_date`'s reading, on the screen's own connection."""
+        followed.progress = progress
         if self.store.path is None:  # in-memory project: only one connection exists
-            return followed.refresh(self.store), None
+            return Brought(followed.refresh(self.store))
         with open_store(self.store.path) as own:
             own.conn.execute("BEGIN")
             try:
                 found = followed.refresh(own)
-                return found, ((own.newest_event_id(), own.reconcile_log())
-                               if log else None)
+                newest = own.newest_event_id() if log or consensus is not None else 0
+                # The rejections only: the whole log was a second at 33,000 decisions.
+                return Brought(found, (newest, own.rejection_log()) if log else None,
+                               None if consensus is None
+                               else (newest, consensus_by_stretch(own, consensus)))
             finally:
                 own.conn.execute("ROLLBACK")
 
@@ -172,11 +212,12 @@ class ReconcileFollow(FollowsStore):
         only the transcripts whose codings changed since the load or the last poll
         (:meth:`_bring_up_to_date`), with the reconcile log for the rejections."""
         try:
-            found, log = self._bring_up_to_date(coders, log=True)
+            brought = self._bring_up_to_date(coders, log=True)
         except UserError:
             return  # a transcript withdrawn as it was read: the poll that follows redoes it
+        found = brought.found
         self.post_message(self.Recomputed(generation, found.items, found.agreed, found.texts,
-                                          found.names, found.order, log))
+                                          found.names, found.order, brought.log))
 
     def on_reconcile_follow_recomputed(self, message: Recomputed) -> None:
         """Take in the disagreements computed again: new ones join the walk, vanished

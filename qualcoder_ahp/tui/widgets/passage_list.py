@@ -34,6 +34,18 @@ class PassageList(OptionList, inherit_bindings=False):
         def control(self) -> PassageList:
             return self.listing
 
+    @dataclass
+    class NearEnd(Message):
+        """Scrolled to within a screen of the list's end (``direction`` 1) or of its top
+        (-1): the screen adds the passages beyond it, if it holds them not all."""
+
+        listing: PassageList
+        direction: int
+
+        @property
+        def control(self) -> PassageList:
+            return self.listing
+
     laid_out = 0
     """The width (cells) the passages were measured at in a worker (0: none yet)."""
     rewrapping = 0
@@ -69,6 +81,34 @@ class PassageList(OptionList, inherit_bindings=False):
         self.refresh()
         self.rewrapping = width
         self.post_message(self.Rewrapped(self, width))
+
+    refilling = False
+    """The screen is putting other passages in the list (and then scrolls it itself)."""
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Say when the view comes within a screen of an end (:class:`NearEnd`)."""
+        super().watch_scroll_y(old_value, new_value)
+        direction = 1 if new_value > old_value else -1
+        if new_value != old_value and not self.refilling and self.near(direction):
+            self.post_message(self.NearEnd(self, direction))
+
+    def near(self, direction: int) -> bool:
+        """Whether the view is within a screen of the list's end (1) or top (-1)."""
+        margin = max(1, self.size.height)
+        return (self.scroll_y >= self.max_scroll_y - margin if direction > 0
+                else self.scroll_y <= margin)
+
+    def line_of(self, option_id: str | None) -> int | None:
+        """The first line of the option ``option_id`` in the list (None: not in it)."""
+        if option_id is None or option_id not in self._id_to_option:
+            return None
+        return self._index_to_line.get(self.get_option_index(option_id))
+
+    def line_at_highlight(self) -> int | None:
+        """The first line of the highlighted option, if any."""
+        if self.highlighted is None:
+            return None
+        return self._index_to_line.get(self.highlighted)
 
     def clear_options(self) -> Self:
         """Empty the list (another collection fills it, measured at the width then)."""
