@@ -11,7 +11,7 @@ event's words name are stored in ``event_targets`` (:func:`record_targets`), so 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +82,7 @@ def audit_log(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     limit: int | None = None,
+    payloads: bool = True,
 ) -> tuple[list[LogEntry], int]:
     """The event log in words, oldest first, filtered.
 
@@ -98,6 +99,8 @@ def audit_log(
         since: only events at or after this time.
         until: only events before this time.
         limit: only the newest ``limit`` of the matching events (``None``: all).
+        payloads: give each entry its record as stored (``False``: ``None``, for a
+            listing that does not show it; the rest is the same).
 
     Returns:
         The entries, and how many events matched before ``limit``.
@@ -109,12 +112,7 @@ def audit_log(
         # SQL selects exactly: count, and read the newest only
         matched = int(store.conn.execute("SELECT COUNT(*) " + head, args).fetchone()[0])
         shown = matched if limit is None else min(limit, matched)
-        rows = store.conn.execute(
-            "SELECT e.id, k.name, e.at, e.kind, e.payload " + head + " ORDER BY e.id DESC "
-            "LIMIT ?", [*args, shown]).fetchall()
-        chosen = [words.take(*row) for row in reversed(rows)]
-        words.prefetch(chosen)
-        return [_entry(words, event, words.describe(event)) for event in chosen], matched
+        return _described(words, _newest(store, words, where, args, shown), payloads), matched
     # Newest first: the event's id, coder, time and kind, then what each filter needs.
     light = store.conn.execute("SELECT e.id, k.name, e.at, e.kind " + head
                                + " ORDER BY e.id DESC", args).fetchall()
@@ -137,16 +135,52 @@ def audit_log(
             _decided_by(words.event(row[0]) or {}, words), row[2])]
     matched = len(light)
     light = light if limit is None else light[:limit]
-    chosen = words.load_events(row[0] for row in reversed(light))
-    words.prefetch(chosen)
-    entries = []
-    for event in chosen:
-        described = words.describe(event)
-        if event["id"] in work and f"{coder}'s" not in described.what:
-            # First, where an 80-column table still shows it (it cuts the words' end).
-            described.what = f"[{coder}'s work: {work[event['id']]}] {described.what}"
-        entries.append(_entry(words, event, described))
-    return entries, matched
+    ids = [row[0] for row in reversed(light)]
+    chunks = (words.load_events(ids[k:k + DESCRIBED_AT_ONCE])
+              for k in range(0, len(ids), DESCRIBED_AT_ONCE))
+    return _described(words, chunks, payloads, coder, work), matched
+
+
+def _newest(store: Store, words: EventWords, where: str, args: list[Any], shown: int
+            ) -> Iterator[list[dict[str, Any]]]:
+    """The newest ``shown`` events that ``where`` selects, oldest first, read
+    :data:`DESCRIBED_AT_ONCE` at a time as they are described (not the whole log at
+    once)."""
+    if shown <= 0:
+        return
+    head = "FROM events e LEFT JOIN coders k ON k.id = e.coder_id" + where
+    first, last = store.conn.execute(
+        "SELECT MIN(id), MAX(id) FROM (SELECT e.id " + head + " ORDER BY e.id DESC "
+        "LIMIT ?)", [*args, shown]).fetchone()
+    # Between the two ids, the same events (one logged since is newer than the last).
+    cursor = store.conn.execute(
+        "SELECT e.id, k.name, e.at, e.kind, e.payload " + head
+        + (" AND " if where else " WHERE ") + "e.id BETWEEN ? AND ? ORDER BY e.id",
+        [*args, first, last])
+    while rows := cursor.fetchmany(DESCRIBED_AT_ONCE):
+        yield [words.take(*row) for row in rows]
+
+
+def _described(words: EventWords, chunks: Iterable[list[dict[str, Any]]], payloads: bool,
+               coder: str | None = None, work: dict[int, str] | None = None
+               ) -> list[LogEntry]:
+    """The entries of events read in chunks, oldest first: each chunk's lookups read
+    at once (:meth:`EventWords.prefetch`), described, then let go
+    (:meth:`EventWords.forget`), so that a log of 140,000 events does not hold every
+    event, payload, coding and suggestion it named until the end.
+
+    ``work``: what of ``coder``'s each event by someone else moved, said first."""
+    entries: list[LogEntry] = []
+    for chosen in chunks:
+        words.prefetch(chosen)
+        for event in chosen:
+            described = words.describe(event)
+            if work and event["id"] in work and f"{coder}'s" not in described.what:
+                # First, where an 80-column table still shows it (it cuts the words' end).
+                described.what = f"[{coder}'s work: {work[event['id']]}] {described.what}"
+            entries.append(_entry(words, event, described, payloads))
+        words.forget()
+    return entries
 
 
 WORK_KINDS = ("theme_merge", "undo", "redo", "memo")
@@ -281,12 +315,15 @@ def _day(when: dt.datetime, days: int) -> str:
     return (when.astimezone(dt.timezone.utc) + dt.timedelta(days=days)).strftime("%Y-%m-%d")
 
 
-def _entry(words: EventWords, event: dict[str, Any], described: Described) -> LogEntry:
-    """An event and its words as a row of the audit trail."""
+def _entry(words: EventWords, event: dict[str, Any], described: Described,
+           payload: bool = True) -> LogEntry:
+    """An event and its words as a row of the audit trail (``payload``: with its record
+    as stored)."""
+    names = words.transcripts
     return LogEntry(
         event["id"], event["at"], event["coder"], event["kind"], described.what,
-        [words.transcripts.get(t, str(t)) for t in dict.fromkeys(described.transcript_ids)],
-        list(dict.fromkeys(described.theme_ids)), words.raw(event["id"]))
+        [names[t] if t in names else str(t) for t in dict.fromkeys(described.transcript_ids)],
+        list(dict.fromkeys(described.theme_ids)), words.raw(event["id"]) if payload else None)
 
 
 def _decided_by(event: dict[str, Any], words: EventWords, depth: int = 0) -> str | None:

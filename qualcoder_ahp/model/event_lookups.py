@@ -100,16 +100,24 @@ class EventLookups:
              text: str) -> dict[str, Any]:
         """Keep an event read from the log (a row of ``events``, its coder's name)."""
         try:
-            self._raw[event_id] = json.loads(text)
+            stored = json.loads(text)
         except (ValueError, TypeError):
-            self._raw[event_id] = None
-        stored = self._raw[event_id]
-        body = dict(stored) if isinstance(stored, dict) else {}
-        if "kind" in body:  # a memo's target kind, as _payload names it
-            body["target_kind"] = body.pop("kind")
-        event = {**body, "id": event_id, "coder": name, "at": at, "kind": kind}
+            stored = None
+        self._raw[event_id] = stored
+        event = dict(stored) if isinstance(stored, dict) else {}  # the record's keys first
+        if "kind" in event:  # a memo's target kind, as _payload names it
+            event["target_kind"] = event.pop("kind")
+        event.update(id=event_id, coder=name, at=at, kind=kind)
         self._events[event_id] = event
         return event
+
+    def forget(self) -> None:
+        """Let go of the events, suggestions and codings read so far (read again when
+        next asked for): a long listing describes the log a part at a time."""
+        self._events.clear()
+        self._raw.clear()
+        self._suggestions.clear()
+        self._codings.clear()
 
     def raw(self, event_id: int) -> Any:
         """An event's record as stored (``None`` if it is not readable JSON)."""
@@ -124,25 +132,29 @@ class EventLookups:
         targets: set[int] = set()
 
         def scan(record: object) -> None:
+            # Once per event of a long listing: each key looked up once.
             if not isinstance(record, dict):
                 return
             for key, found in (("suggestion_id", suggestions), ("coding_id", codings),
                                ("target", targets)):
-                if isinstance(record.get(key), int):
-                    found.add(record[key])
+                if isinstance(value := record.get(key), int):
+                    found.add(value)
             changes = record.get("changes")
             for change in changes if isinstance(changes, list) else ():
                 if not isinstance(change, dict):
                     continue
-                if change.get("op") == "coding" and isinstance(change.get("id"), int):
-                    codings.add(change["id"])
-                elif change.get("op") == "memo" and change.get("kind") == "coding":
+                op = change.get("op")
+                if op == "coding":
+                    if isinstance(value := change.get("id"), int):
+                        codings.add(value)
+                elif op == "memo" and change.get("kind") == "coding":
                     try:
                         codings.add(int(change["target"]))
                     except (KeyError, TypeError, ValueError):
                         pass
-            scan(record.get("original"))
-            scan(record.get("local"))
+            for inner in ("original", "local"):
+                if inner in record:
+                    scan(record[inner])
 
         for event in events:
             scan(event)

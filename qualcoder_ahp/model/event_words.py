@@ -44,6 +44,10 @@ def file_name(value: Any) -> Any:
     return value.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or value  # (Windows too)
 
 
+CODED_HOW = {"manual": "coded by hand", "imported": "imported coding (qcahp codings import)",
+             "consensus": "coded into the consensus"}
+"""How a ``code`` event's coding was made, by its origin, in the log's words."""
+
 _FOREIGN = {"accept": "accepted a suggestion", "adjust": "accepted a suggestion with an "
             "adjusted span", "reject": "rejected a suggestion", "code": "coded by hand",
             "remove": "removed a coding", "undo": "undid a decision",
@@ -176,9 +180,7 @@ class EventWords(EventLookups):
         theme_id = str(event.get("theme_id") or (coding.theme_id if coding else ""))
         if coding is None:
             return Described(f"coded {self.theme_name(theme_id)}", [], [theme_id])
-        how = {"manual": "coded by hand", "imported": "imported coding (qcahp codings import)",
-               "consensus": "coded into the consensus"}.get(coding.origin,
-                                                            f"coded ({coding.origin})")
+        how = CODED_HOW.get(coding.origin) or f"coded ({coding.origin})"
         return Described(f"{how}: {self.theme_name(coding.theme_id)} on "
                          f"{self.where(coding.transcript_id, coding.start, coding.end)}",
                          [coding.transcript_id], [coding.theme_id])
@@ -691,8 +693,10 @@ def _memo_verb(change: dict[str, Any]) -> str:
 
 def _made_coding(event: dict[str, Any]) -> int | None:
     """The coding an accept, adjust or code event made (its change activating it)."""
-    return next((c["id"] for c in event.get("changes", [])
-                 if c.get("op") == "coding" and c.get("after") == 1), None)
+    for change in event.get("changes", []):
+        if change.get("op") == "coding" and change.get("after") == 1:
+            return change["id"]
+    return None
 
 
 def stored_time(stamp: str) -> dt.datetime:

@@ -156,10 +156,21 @@ def codebook_section(store: Store, report: MethodsReport, snapshot: ReportData) 
     report.paragraphs.append(("Codebook", text))
 
 
-def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[str]) -> None:
-    """The suggestions, each coder's decisions, and their codings by origin."""
+def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[str],
+                        snapshot: ReportData | None = None) -> None:
+    """The suggestions, each coder's decisions, and their codings by origin.
+
+    ``snapshot``: every coder's codings (``ReportData(store, coders=store.coders())``),
+    whose origins are counted for each coder (``None``: each coder's read on their own,
+    as ``qcahp counts --coder NAME`` reads them; a study's codings were read once a coder
+    more).
+    """
     from qualcoder_ahp.reports.data import ReportData
 
+    origins: dict[str, Counter[str]] = {}
+    if snapshot is not None:
+        for coding in snapshot.codings:
+            origins.setdefault(coding.coder, Counter())[coding.origin] += 1
     section = "Suggestions"
     # "open suggestions 551" read as 551 still to decide, beside "undecided 0".
     made = report.add(section, "suggestions", "suggestions in effect (not retired)",
@@ -181,12 +192,13 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
                 f"{counts['adjusted']:,} with an adjusted span, rejected "
                 f"{counts['rejected']:,} and left {counts['undecided']:,} undecided")
 
-        codings = ReportData(store, coder).codings
-        by_origin = Counter(c.origin for c in codings)
+        by_origin = (origins.get(coder, Counter()) if snapshot is not None
+                     else Counter(c.origin for c in ReportData(store, coder).codings))
+        coded = sum(by_origin.values())
         suggested = sum(by_origin[o] for o in FROM_SUGGESTION)
         hand = by_origin["manual"]
-        other = len(codings) - suggested - hand
-        report.add(section, f"coder.{coder}.codings", f"{coder}: codings", len(codings),
+        other = coded - suggested - hand
+        report.add(section, f"coder.{coder}.codings", f"{coder}: codings", coded,
                    f"qcahp counts --coder {shlex.quote(coder)}")
         report.add(section, f"coder.{coder}.from_suggestions",
                    f"{coder}: codings from a suggestion", suggested,
@@ -197,10 +209,10 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
             report.add(section, f"coder.{coder}.other_origin",
                        f"{coder}: codings imported or merged", other,
                        f"qcahp quotes --coder {shlex.quote(coder)} (origin)")
-        if codings:
-            said = (f"of {coder}'s {plural(len(codings), 'coding')} in effect, {suggested:,} "
-                    f"({percent_of(suggested, len(codings))}) came from a suggestion and "
-                    f"{hand:,} ({percent_of(hand, len(codings))}) "
+        if coded:
+            said = (f"of {coder}'s {plural(coded, 'coding')} in effect, {suggested:,} "
+                    f"({percent_of(suggested, coded)}) came from a suggestion and "
+                    f"{hand:,} ({percent_of(hand, coded)}) "
                     f"{'was' if hand == 1 else 'were'} coded by hand")
             if other:
                 said += f", {other:,} imported or merged in"

@@ -321,10 +321,36 @@ def to_csv(sheet: Sheet) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([csv_cell(c) for c in sheet.columns])
     # Row by row: a study's quotes are hundreds of megabytes of cells as text.
-    writer.writerows([t if isinstance(v, (int, float)) else csv_cell(t)
-                      for v, t in zip(row, texts, strict=True)]
-                     for row, texts in zip(sheet.rows, _iter_row_texts(sheet, 2), strict=True))
+    writer.writerows(_csv_rows(sheet))
     return buf.getvalue()
+
+
+def _csv_rows(sheet: Sheet) -> Iterator[list[Any]]:
+    """Each row of ``sheet`` as :func:`to_csv` writes it: a number as its
+    :func:`cell_text` (percentages with two decimals), anything else as its text through
+    :func:`csv_cell`.
+
+    Most cells (a study's log and quotes: millions) are text that cannot start a formula
+    or whole numbers outside a percentage column; they are taken as they are (a number
+    as ``str``), the rest as the rule says."""
+    pct = [c in sheet.percent for c in sheet.columns]
+    width = len(pct)
+    plain = not any(pct)
+    risky = _CSV_RISKY
+
+    def slow(value: Any, percent: bool) -> Any:
+        text = cell_text(value, pct=percent, decimals=2)
+        return text if isinstance(value, (int, float)) else csv_cell(text)
+
+    for row in sheet.rows:
+        if len(row) != width:  # as zip(strict=True) refused a row of another length
+            raise ValueError(f"a row of {len(row)} cells under {width} columns")
+        if plain:
+            yield [value if type(value) is str and value[:1] not in risky  # noqa: E721
+                   else str(value) if type(value) is int  # noqa: E721
+                   else slow(value, False) for value in row]
+        else:
+            yield [slow(value, percent) for value, percent in zip(row, pct)]
 
 
 def csv_records(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
