@@ -15,6 +15,7 @@ from qualcoder_ahp.tui.screens.codebook import CodebookScreen
 from qualcoder_ahp.tui.screens.coding import CodingScreen
 from qualcoder_ahp.tui.screens.help import HelpScreen, binding_rows
 from qualcoder_ahp.tui.screens.modals import ChoiceModal, ThemeEditModal, ThemePickerModal
+from tests.helpers.pilot import settle
 from tests.tui.conftest import CODER, open_alpha, open_codebook, press_for_screen, screen_text
 
 SIZE = (80, 24)
@@ -290,9 +291,10 @@ async def test_u_and_r_on_the_codebook_screen_undo_and_redo_there(project: Path)
         await pilot.press("ctrl+a", "ctrl+k", *"Happy accidents", "enter")
         await pilot.pause()
         assert any("(u undoes it)" in n.message for n in app._notifications)
-        tree = screen.query_one("#theme-tree", Tree)
+        await settle(app, pilot)  # the edit re-reads the tree: let it finish first
         await pilot.press("u")
-        await pilot.pause()
+        await settle(app, pilot)
+        tree = screen.query_one("#theme-tree", Tree)
         assert open_store(project).theme("serendipity").name == "Serendipity"
         assert any(n.message == "Undone: theme edit (Serendipity)" for n in app._notifications)
         assert tree.cursor_node is not None
