@@ -98,7 +98,8 @@ async def test_copy_agreed_in_a_worker_while_busy_brings_the_dialog_then_copies_
             began = time.monotonic()
             await pilot.press("g")
             assert await _until(pilot, lambda: _busy(app))
-            assert time.monotonic() - began < 3  # not the 30-second busy timeout
+            # Not the 30-second busy timeout (half of it: a loaded machine took over 3 s).
+            assert time.monotonic() - began < 15
             assert "Your copy of the agreed stretches was not stored" in _busy_text(app)
             assert _notes(app) == []  # no "database is locked" beside it
             assert screen.writing is None  # the keys are free again
