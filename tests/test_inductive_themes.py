@@ -176,7 +176,7 @@ def test_cli_add_theme_export_and_load_round_trip(tmp_path: Path) -> None:
     code, out, err = run("codebook", "export", "mine.yaml")
     assert code == 0 and out == ""
     # Written from the database (a theme was added): the file's comments are not in it.
-    assert err == (f"note: written from the database: the comments and layout of {shipped} "
+    assert err == (f"note: written from the database: the comments and layout of {shipped.name} "
                    "are not carried over (the codebook was changed in this project since it "
                    "was loaded).\nWrote the codebook (16 themes, 718 patterns, 93 exclusion "
                    "patterns) to mine.yaml\n")

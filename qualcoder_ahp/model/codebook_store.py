@@ -17,6 +17,7 @@ from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.migrations import source_file_name
 from qualcoder_ahp.records import (
     THEME_ID,
     Codebook,
@@ -134,11 +135,14 @@ class CodebookMixin:
             raw = json.dumps([codebook.name, [t.id for t in codebook.themes],
                               [pattern_hash(p) for p in codebook.patterns]])
             # The file's description: (m010), NULL when it has none: the stored codebook
-            # is the file, so a version without one clears the last one's.
+            # is the file, so a version without one clears the last one's. The file's
+            # name only, not its folders (a login, a shared drive's team folder), as for
+            # transcripts: exports and the methods draft name it.
             load = self.conn.execute(
                 "INSERT INTO codebooks (name, path, content_hash, pipeline, loaded_at, "
                 "version, description) VALUES (?,?,?,?,?,?,?)",
-                [codebook.name, codebook.source, hashlib.sha256(raw.encode()).hexdigest(),
+                [codebook.name, source_file_name(codebook.source) if codebook.source else None,
+                 hashlib.sha256(raw.encode()).hexdigest(),
                  codebook.pipeline, now(), codebook.version, codebook.description or None]
             ).lastrowid
             # The YAML file's text, comments and all, for an export (this load's only),
