@@ -61,7 +61,7 @@ def test_an_unchanged_codebook_exports_as_its_file_with_its_comments(tmp_path: P
     written = out.read_text(encoding="utf-8")
     first, second, rest = written.split("\n", 2)
     assert "written by `qcahp codebook export`" in first
-    assert second == (f"# Loaded from: {source}, written as it was loaded (its comments "
+    assert second == (f"# Loaded from: {source.name}, written as it was loaded (its comments "
                       "kept). Theme ids are what codings refer to: keep them.")
     assert rest == COMMENTED  # every comment, the layout, the order of keys
     # To the terminal too; and it loads back as the same codebook.
@@ -82,7 +82,7 @@ def test_a_changed_codebook_says_the_comments_are_not_carried_over(tmp_path: Pat
     out = tmp_path / "out.yaml"
     _, err = _run(db, "codebook", "export", str(out))
     assert [line for line in err.splitlines() if not line.startswith("Wrote")] == [
-        f"note: written from the database: the comments and layout of {source} are not "
+        f"note: written from the database: the comments and layout of {source.name} are not "
         "carried over (the codebook was changed in this project since it was loaded)."]
     written = out.read_text(encoding="utf-8")
     assert "Tiredness" in written and "March meeting" not in written
@@ -110,7 +110,7 @@ def test_other_loads_are_written_from_the_database(tmp_path: Path) -> None:
     shown, err = _run(db, "codebook", "export")
     assert "fat_worn" in shown
     assert err.splitlines() == [f"note: written from the database: the comments and layout "
-                                f"of {source} are not carried over."]
+                                f"of {source.name} are not carried over."]
     # A load made before loads kept the file's text.
     (tmp_path / "two").mkdir()
     db2, source2 = _loaded(tmp_path / "two")
@@ -120,7 +120,7 @@ def test_other_loads_are_written_from_the_database(tmp_path: Path) -> None:
     conn.close()
     _, err = _run(db2, "codebook", "export")
     assert err.splitlines() == [f"note: written from the database: the comments and layout "
-                                f"of {source2} are not carried over."]
+                                f"of {source2.name} are not carried over."]
     # A JSONL codebook has no comments to lose: nothing said.
     db3 = tmp_path / "p3.db"
     _run(db3, "codebook", "load", str(more))
