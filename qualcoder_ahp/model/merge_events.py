@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -412,6 +412,27 @@ def _kept_payload(eid: int, payload: str,
     if scrub[eid][0] == PLACEHOLDER:
         return None
     return json.dumps(scrub[eid][1], sort_keys=True)
+
+def _new_copy_records(
+        rows: list[tuple[int, str | None, str, str, str]], known: dict[str, int],
+        scrub: dict[int, tuple[str, dict[str, Any]]],
+        aliases: dict[str, tuple[str, ...]]) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """``(event id, kind, record)`` of each of the copy's events ``rows`` (id, coder, time,
+    kind, payload) that this project has not yet, about no transcript withdrawn here,
+    whose record is a JSON object (one that is not, :meth:`_merge_events` refuses, and the
+    merge with it). The copy's renames and speaker changes made here are read so."""
+    for eid, coder, at, kind, payload in rows:
+        body = _kept_payload(eid, payload, scrub)
+        if body is None or not known.keys().isdisjoint(
+                _keys_of(coder, at, kind, body, aliases)):
+            continue  # about a transcript withdrawn here, or here already
+        try:
+            data = json.loads(body)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            yield eid, kind, data
+
 
 def _keys_of(coder: str | None, at: str, kind: str, payload: str,
              aliases: dict[str, tuple[str, ...]]) -> list[str]:

@@ -27,14 +27,13 @@ events here and changes nothing.
 
 from __future__ import annotations
 
-import json
 import shlex
 import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.model.event_words import file_name
-from qualcoder_ahp.model.merge_events import _keys_of, _known_keys, _kept_payload
+from qualcoder_ahp.model.merge_events import _known_keys, _new_copy_records
 from qualcoder_ahp.model.privacy_store import transcript_name_problem
 
 if TYPE_CHECKING:
@@ -89,17 +88,7 @@ class MergeRenamesMixin:
         copy_times = {at for _e, _c, at, _k, _p in rows}
         new: dict[int, list[tuple[int, dict[str, Any]]]] = {}  # here id -> the copy's events
         copy_id: dict[int, int] = {}  # here id -> the copy's transcript id
-        for eid, coder, at, kind, payload in rows:
-            body = _kept_payload(eid, payload, scrub)
-            if body is None or not known.keys().isdisjoint(
-                    _keys_of(coder, at, kind, body, aliases)):
-                continue  # about a transcript withdrawn here, or here already
-            try:
-                data = json.loads(body)
-            except ValueError:
-                continue  # _merge_events refuses it, and the merge with it
-            if not isinstance(data, dict):
-                continue
+        for eid, _kind, data in _new_copy_records(rows, known, scrub, aliases):
             ids = data.get("transcript_ids") or [data.get("transcript_id")]
             mapped = [t for t in ids if isinstance(t, int) and t in tmap]
             if not mapped:

@@ -23,7 +23,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from qualcoder_ahp.model.merge_events import _keys_of, _known_keys, _kept_payload, event_key
+from qualcoder_ahp.model.merge_events import _known_keys, _new_copy_records, event_key
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -83,16 +83,8 @@ class MergeSpeakersMixin:
             "LEFT JOIN coders k ON k.id = e.coder_id WHERE e.kind = 'speaker_rename'")}
         outcomes: dict[int, dict[str, Any]] = {}
         kept: dict[tuple[int, str], SpeakerMerged] = {}  # (transcript here, copy's name)
-        for eid, coder, at, kind, payload in rows:
-            body = _kept_payload(eid, payload, scrub)
-            if body is None or not known.keys().isdisjoint(
-                    _keys_of(coder, at, kind, body, aliases)):
-                continue  # about a transcript withdrawn here, or here already
-            try:
-                data = json.loads(body)
-            except ValueError:
-                continue  # _merge_events refuses it, and the merge with it
-            if not isinstance(data, dict) or data.get("transcript_id") not in tmap:
+        for eid, kind, data in _new_copy_records(rows, known, scrub, aliases):
+            if data.get("transcript_id") not in tmap:
                 continue
             tid = tmap[data["transcript_id"]]
             speaker = str(data.get("speaker"))
