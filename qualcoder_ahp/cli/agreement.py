@@ -42,6 +42,7 @@ from qualcoder_ahp.cli.transcripts import report_renames
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import fold_name, shell_arg
 from qualcoder_ahp.model.merge_remap import SourceMatch
+from qualcoder_ahp.model.merge_rows import DecisionConflict
 from qualcoder_ahp.model.merge_store import LISTED, CoderMatch
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports.data import label_of
@@ -870,6 +871,26 @@ def _report_by_source(matches: Sequence[SourceMatch], other: str, verbose: bool)
             "over the same words)", fg="yellow")
 
 
+def _report_conflicts(conflicts: Sequence[DecisionConflict], other: str) -> None:
+    """The suggestions a coder decided one way in OTHER and another way here (two copies
+    of one coder's work, say): which decision stands, on one warning and a line each."""
+    if not conflicts:
+        return
+    coders = sorted({c.coder for c in conflicts})
+    say(f"warning: {', '.join(coders)} decided {plural(len(conflicts), 'suggestion')} "
+        f"one way in {other} and another way in this project (two copies of one coder's "
+        "work?); the later decision stands, and only its coding counts:", fg="yellow")
+    for c in conflicts[:LISTED]:
+        there, here = f"{c.copy} in {other} ({shown_time(c.copy_at, seconds=True)})", \
+            f"{c.here} here ({shown_time(c.here_at, seconds=True)})"
+        won, lost = (there, here) if c.copy_stands else (here, there)
+        say(f"  suggestion {c.suggestion_id} ({c.theme}, {c.transcript}), {c.coder}: "
+            f"{won} stands over {lost}", fg="yellow", indent=2)
+    if len(conflicts) > LISTED:
+        say(f"  and {len(conflicts) - LISTED} more (`qcahp log --coder NAME` lists each "
+            "decision)", fg="yellow", indent=2)
+
+
 def _steps(match: CoderMatch) -> str:
     """``here 'Ana' was renamed 'Ana S' on 2026-11-27 22:50 UTC, then joined into 'ana'
     on 2026-11-27 22:51 UTC``."""
@@ -939,6 +960,7 @@ def merge(project: Project, other: str, verbose: bool) -> None:
             f"{match.name}'s work in {other} went to {match.name!r}; if they are one "
             f"person, `qcahp coders join {shell_arg(match.name)} {shell_arg(match.here)}` "
             "makes them one coder.", fg="yellow")
+    _report_conflicts(store.merge_conflicts, other)
     report_merged(project, store.merge_speakers, other)  # the copy's speaker changes
     report_renames(project, store.merge_renames, other)  # and transcript renames
     near = _near_coders(new_coders, before)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.model.framework_store import case_map, map_cell
@@ -22,10 +23,32 @@ if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
 
+@dataclass(frozen=True)
+class DecisionConflict:
+    """A suggestion a coder decided one way in a merged copy and another way here (or in
+    another copy merged before): the later decision stands."""
+
+    suggestion_id: int
+    coder: str
+    theme: str
+    transcript: str
+    here: str
+    """The decision here before the merge (accepted, adjusted, rejected)."""
+    here_at: str
+    copy: str
+    """The copy's decision."""
+    copy_at: str
+    copy_stands: bool
+    """The copy's decision was the later one and replaced the one here."""
+
+
 class MergeRowsMixin:
     """The row-copying part of :class:`~qualcoder_ahp.model.merge_store.MergeMixin`."""
 
     conn: sqlite3.Connection
+    merge_conflicts: list[DecisionConflict] = []  # noqa: RUF012 - replaced per merge
+    """After :meth:`~qualcoder_ahp.model.merge_store.MergeMixin.merge_from`: each
+    suggestion a coder of the copy decided otherwise here, and which decision stands."""
 
     def _merge_themes(self: Store, other: sqlite3.Connection, ids: list[str]) -> int:
         """Copy the themes the other coder added while coding (parents first, same GUIDs)."""
@@ -261,11 +284,27 @@ class MergeRowsMixin:
             if same:
                 continue
             here = self.conn.execute(
-                "SELECT event_id FROM decisions WHERE suggestion_id = ? AND coder_id = ?",
-                list(key)).fetchone()
-            if here and here[0] not in from_copy and at(here[0]) > at(values[4]):
-                drop(values)
-                continue
+                "SELECT event_id, status, coding_id FROM decisions WHERE suggestion_id = ? "
+                "AND coder_id = ?", list(key)).fetchone()
+            if here and here[0] not in from_copy:
+                # The coder decided it otherwise in another copy (or here): said, and the
+                # later decision stands, its coding alone in effect.
+                copy_stands = at(here[0]) <= at(values[4])
+                self.merge_conflicts = [*self.merge_conflicts, self._conflict(
+                    key, here[1], at(here[0]), values[2], at(values[4]), copy_stands)]
+                if not copy_stands:
+                    drop(values)
+                    if values[3] is not None and values[3] != here[2]:
+                        # A coding an earlier merge of this copy brought, made active
+                        # again above by its GUID: the decision it was made for lost.
+                        self.conn.execute("UPDATE codings SET active = 0 WHERE id = ?",
+                                          [values[3]])
+                    continue
+            if here and here[2] is not None and here[2] != values[3]:
+                # The decision replaced here was an accept: its coding goes out of effect
+                # with it, as when the coder decides again in one copy (else the coder
+                # would keep a coding of a suggestion they rejected, counted in agreement).
+                self.conn.execute("UPDATE codings SET active = 0 WHERE id = ?", [here[2]])
             self.conn.execute(
                 "INSERT INTO decisions (suggestion_id, coder_id, status, coding_id, event_id) "
                 "VALUES (?,?,?,?,?) ON CONFLICT(suggestion_id, coder_id) DO UPDATE SET "
@@ -282,6 +321,16 @@ class MergeRowsMixin:
                 self.conn.execute("DELETE FROM decisions WHERE suggestion_id = ? AND "
                                   "coder_id = ?", [sid, coder_id])
                 counts["decisions_undone"] += 1
+
+    def _conflict(self: Store, key: tuple[int, int], here: str, here_at: str, copy: str,
+                  copy_at: str, copy_stands: bool) -> DecisionConflict:
+        """A :class:`DecisionConflict` on suggestion and coder ``key`` (ids here), named."""
+        theme, name, version = self.conn.execute(
+            "SELECT s.theme_id, t.name, t.version FROM suggestions s JOIN transcripts t "
+            "ON t.id = s.transcript_id WHERE s.id = ?", [key[0]]).fetchone()
+        coder = self.conn.execute("SELECT name FROM coders WHERE id = ?", [key[1]]).fetchone()
+        return DecisionConflict(key[0], coder[0], theme, transcript_label(name, version),
+                                here, here_at, copy, copy_at, copy_stands)
 
     def _merge_memos(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
                      cmap: dict[int, int], kmap: dict[int, int], counts: dict[str, int],

@@ -190,6 +190,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         self.merge_upgraded_from = None
         self.merge_speakers = []
         self.merge_renames = []
+        self.merge_conflicts = []
         path = Path(other_path)
         refuse_special(path)  # a named pipe was called "no such project database"
         if not path.is_file():
