@@ -562,9 +562,10 @@ def _say_notes(corpus: Any) -> None:
     JSON or Markdown table or a file: its rows carry no such line, and ``agreement -o
     a.csv`` said only "Wrote 13 rows" of figures that left 3 codings of interviewer
     questions out. (Which transcripts were compared the rows say: ``(coded by both)``.)"""
-    from qualcoder_ahp.agreement.compute import outside_note, speakers_note
+    from qualcoder_ahp.agreement.compute import added_note, outside_note, speakers_note
 
-    for note in filter(None, (speakers_note(corpus), outside_note(corpus))):
+    for note in filter(None, (speakers_note(corpus), outside_note(corpus),
+                              added_note(corpus))):
         say(f"note: {note}", fg="yellow")
 
 

@@ -339,6 +339,18 @@ class CodersMixin:
             "WHERE d.coder_id = k.id) ORDER BY k.id").fetchall()
         return [name for (name,) in rows if name not in special]
 
+    def themes_added_in_copies(self: Store) -> dict[str, str]:
+        """Theme id -> the coder who added it while coding in their copy of the project
+        (``qcahp codebook add-theme`` or ``ctrl+n`` there), brought here by ``qcahp
+        merge``: a coder whose copy lacked it could not code it. Themes added here are
+        in everyone's codebook and are not listed."""
+        rows = self.conn.execute(
+            "SELECT json_extract(e.payload, '$.original.theme_id'), k.name FROM events e "
+            "JOIN coders k ON k.id = e.coder_id WHERE e.kind = 'merged' AND "
+            "json_valid(e.payload) AND json_extract(e.payload, '$.original_kind') = "
+            "'theme_add' ORDER BY e.id").fetchall()
+        return {theme: name for theme, name in reversed(rows) if isinstance(theme, str)}
+
     def coder_summaries(self: Store) -> list[CoderSummary]:
         """Every coder with their work, in order of creation."""
         special = self.consensus_coders()
