@@ -42,7 +42,7 @@ from qualcoder_ahp.cli.transcripts import report_renames
 from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import fold_name, shell_arg
 from qualcoder_ahp.model.merge_remap import SourceMatch
-from qualcoder_ahp.model.merge_rows import DecisionConflict
+from qualcoder_ahp.model.merge_rows import DecisionConflict, MemoConflict
 from qualcoder_ahp.model.merge_store import LISTED, CoderMatch
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports.data import label_of
@@ -892,6 +892,19 @@ def _report_conflicts(conflicts: Sequence[DecisionConflict], other: str) -> None
             "decision)", fg="yellow", indent=2)
 
 
+def _report_memo_conflicts(conflicts: Sequence[MemoConflict], other: str) -> None:
+    """The memos a coder wrote apart in OTHER and here: the newer text stands, and the
+    other, no longer in any memo, is printed whole so it is not lost without a word."""
+    for c in conflicts:
+        where = f"in {other}" if not c.copy_stands else "here"
+        kept = f"the text {'in ' + other if c.copy_stands else 'here'}"
+        say(f"warning: {c.coder}'s memo on {c.target} was written one way in {other} "
+            f"and another way in this project (two copies of one coder's work?); "
+            f"{kept}, the newer, stands. The other ({where}, "
+            f"{shown_time(c.lost_at, seconds=True)}) is no longer in the memo; copy "
+            f"what it needs back: {c.lost!r}", fg="yellow")
+
+
 def _steps(match: CoderMatch) -> str:
     """``here 'Ana' was renamed 'Ana S' on 2026-11-27 22:50 UTC, then joined into 'ana'
     on 2026-11-27 22:51 UTC``."""
@@ -962,6 +975,7 @@ def merge(project: Project, other: str, verbose: bool) -> None:
             f"person, `qcahp coders join {shell_arg(match.name)} {shell_arg(match.here)}` "
             "makes them one coder.", fg="yellow")
     _report_conflicts(store.merge_conflicts, other)
+    _report_memo_conflicts(store.merge_memo_conflicts, other)
     report_merged(project, store.merge_speakers, other)  # the copy's speaker changes
     report_renames(project, store.merge_renames, other)  # and transcript renames
     near = _near_coders(new_coders, before)

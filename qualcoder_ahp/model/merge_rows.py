@@ -42,6 +42,20 @@ class DecisionConflict:
     """The copy's decision was the later one and replaced the one here."""
 
 
+@dataclass(frozen=True)
+class MemoConflict:
+    """A memo a coder wrote one way in a merged copy and another way here, neither copy
+    having held the other's text: the newer text stands, the other is said."""
+
+    coder: str
+    target: str
+    """What the memo is on, as ``qcahp memos`` words it (``theme serendipity``)."""
+    kept: str
+    lost: str
+    lost_at: str
+    copy_stands: bool
+
+
 class MergeRowsMixin:
     """The row-copying part of :class:`~qualcoder_ahp.model.merge_store.MergeMixin`."""
 
@@ -49,6 +63,9 @@ class MergeRowsMixin:
     merge_conflicts: list[DecisionConflict] = []  # noqa: RUF012 - replaced per merge
     """After :meth:`~qualcoder_ahp.model.merge_store.MergeMixin.merge_from`: each
     suggestion a coder of the copy decided otherwise here, and which decision stands."""
+    merge_memo_conflicts: list[MemoConflict] = []  # noqa: RUF012 - replaced per merge
+    """After :meth:`~qualcoder_ahp.model.merge_store.MergeMixin.merge_from`: each memo
+    written apart in the copy and here (neither held the other's text), and its fate."""
 
     def _merge_themes(self: Store, other: sqlite3.Connection, ids: list[str]) -> int:
         """Copy the themes the other coder added while coding (parents first, same GUIDs)."""
@@ -334,14 +351,21 @@ class MergeRowsMixin:
 
     def _merge_memos(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
                      cmap: dict[int, int], kmap: dict[int, int], counts: dict[str, int],
-                     gone: Gone) -> None:
-        """Copy memos (coding/transcript targets re-pointed); the newer text wins; none on
+                     gone: Gone, before: int) -> None:
+        """Copy memos (coding/transcript targets re-pointed); the newer text wins (a text
+        written apart from the one here, each side never having held the other's, is said
+        in :attr:`merge_memo_conflicts`; ``before``: this project's newest event before
+        the merge); none on
         a transcript withdrawn here (``gone``) or its codings, nor on a coding a join here
         kept once (its memo went to the coding kept, with the other name's)."""
         from qualcoder_ahp.model.store import new_guid
 
         joined_away = _joined_away(self.conn)
         cases = case_map(other, self.conn, tmap)
+        # Every memo text each side has held (its log's memo events, its own and those
+        # merged in), this project's as it was before this merge.
+        there = _memo_texts(other)
+        here = _memo_texts(self.conn, before)
         for coder, kind, target, text, updated, guid in other.execute(
                 "SELECT coder_id, target_kind, target_id, text, updated_at, guid FROM memos"):
             if kind == "coding":
@@ -361,6 +385,14 @@ class MergeRowsMixin:
             row = self.conn.execute(
                 "SELECT text, updated_at FROM memos WHERE coder_id = ? AND target_kind = ? "
                 "AND target_id = ?", [cmap[coder], kind, target]).fetchone()
+            if row and row[0] != text and row[0] not in there and text not in here:
+                # Written apart (one coder's two copies): the newer text stands, as it
+                # did, but the other was dropped without a word.
+                self.merge_memo_conflicts = [*self.merge_memo_conflicts, MemoConflict(
+                    _coder_name(self.conn, cmap[coder]),
+                    f"{kind} {_memo_target(self.conn, kind, target)}",
+                    *((text, row[0], row[1], True) if updated > row[1]
+                      else (row[0], text, updated, False)))]
             if row and (row[0] == text or row[1] >= updated):
                 continue
             if not row and self.conn.execute("SELECT 1 FROM memos WHERE guid = ?",
@@ -372,6 +404,44 @@ class MergeRowsMixin:
                 "text = excluded.text, updated_at = excluded.updated_at",
                 [cmap[coder], kind, target, text, updated, guid])
             counts["memos"] += 1
+
+
+def _memo_texts(conn: sqlite3.Connection, upto: int | None = None) -> set[str]:
+    """Every memo text (before or after an edit) the memo events of a project's log hold,
+    made there or merged in; only events up to id ``upto`` when given."""
+    texts: set[str] = set()
+    rows = conn.execute(
+        "SELECT kind, payload FROM events WHERE (kind = 'memo' OR (kind = 'merged' AND "
+        "json_valid(payload) AND json_extract(payload, '$.original_kind') = 'memo')) "
+        "AND id <= ?", [upto if upto is not None else 2 ** 62]).fetchall()
+    for kind, payload in rows:
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            continue
+        if kind == "merged":
+            data = data.get("original") or {}
+        for change in data.get("changes", []) if isinstance(data, dict) else []:
+            for side in ("before", "after"):
+                if isinstance(change, dict) and isinstance(change.get(side), str):
+                    texts.add(change[side])
+    return texts
+
+
+def _memo_target(conn: sqlite3.Connection, kind: str, target: str) -> str:
+    """A memo's target in words: a theme's id, a transcript's name, a coding's theme,
+    transcript and span."""
+    if kind == "transcript":
+        row = conn.execute("SELECT name, version FROM transcripts WHERE id = ?",
+                           [target]).fetchone()
+        return transcript_label(*row) if row else target
+    if kind == "coding":
+        row = conn.execute(
+            'SELECT c.theme_id, t.name, t.version, c.start, c."end" FROM codings c JOIN '
+            "transcripts t ON t.id = c.transcript_id WHERE c.id = ?", [target]).fetchone()
+        if row:
+            return f"{row[0]} in {transcript_label(row[1], row[2])} [{row[3]}, {row[4]})"
+    return target
 
 
 def suggestion_at(conn: sqlite3.Connection, transcript_id: int, theme: str, start: int,
