@@ -40,7 +40,7 @@ from qualcoder_ahp.cli.report_options import selection_about
 from qualcoder_ahp.cli.speakers import report_merged
 from qualcoder_ahp.cli.transcripts import report_renames
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.coders_store import fold_name, shell_arg
+from qualcoder_ahp.model.coders_store import fold_name, shell_arg, split_coders
 from qualcoder_ahp.model.merge_remap import SourceMatch
 from qualcoder_ahp.model.merge_rows import DecisionConflict, MemoConflict
 from qualcoder_ahp.model.merge_store import LISTED, CoderMatch
@@ -80,6 +80,9 @@ def _coders(value: str | None, project: Project) -> list[str]:
                             "them with --coders A,B")
         return found
     names = [c.strip() for c in value.split(",") if c.strip()]
+    if len(set(names)) >= 2:
+        # A coder whose name holds a comma (``Smith, John`` from NVivo) is one coder.
+        names = split_coders(value, project.store().coders())
     if len(set(names)) < 2:
         raise click.BadParameter("name two or more different coders, e.g. --coders ana,ben",
                                  param_hint="'--coders'")
