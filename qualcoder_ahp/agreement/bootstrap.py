@@ -26,6 +26,8 @@ from qualcoder_ahp.records import plural
 DRAWS = 1000
 LEVEL = 0.95
 SEED = 1
+FEW = 10
+"""Fewer transcripts than this make rough intervals, and :meth:`Intervals.said` says so."""
 Bounds = tuple[float, float] | st.Undefined
 
 
@@ -50,7 +52,19 @@ class Intervals:
                 f"{plural(self.transcripts, 'transcript')} compared ({self.draws:,} "
                 "resamples of "
                 f"whole transcripts, seed {self.seed}); units within a transcript are not "
-                "independent, so transcripts, not units, are resampled")
+                "independent, so transcripts, not units, are resampled" + self._few())
+
+    def _few(self) -> str:
+        """With few transcripts, the warning a reader needs: from 4 of them only 35
+        different resamples can be drawn (of 2, three), and a percentile interval from
+        so few clusters comes out too narrow; the table printed it unqualified."""
+        n = self.transcripts
+        if not 2 <= n < FEW:
+            return ""
+        distinct = math.comb(2 * n - 1, n)
+        return (f"; with only {n} transcripts ({distinct:,} different resamples) the "
+                "intervals are rough and tend to be too narrow: read them as a guide, "
+                f"not a test (dependable ones need {FEW} transcripts at the least)")
 
 
 def interval_keys(coders: Sequence[str]) -> tuple[str, ...]:

@@ -126,6 +126,10 @@ class Corpus:
     speakers_why: str = ""
     """Why, when no ``--speakers`` chose it (:func:`default_speakers`): ``the codebook's
     patterns suggest on the interviewer's turns too (...)``; empty otherwise."""
+    added_in_copies: dict[str, str] = field(default_factory=dict)
+    """Theme id -> the compared coder who added it while coding in their copy of the
+    project (merged here): another coder's copy may not have had it
+    (:func:`added_note`)."""
     outside: dict[str, list[int]] = field(default_factory=dict)
     """Coder -> ``[wholly, partly]``: their codings of the compared themes, in the
     transcripts they rated, that lie wholly (left out) or partly (compared on their
@@ -191,6 +195,8 @@ def collect(store: Store, coders: Sequence[str], *, theme: str | None = None,
 
     labels = label_of(store.report_transcripts())
     compared = {t for t, _ in themes}
+    corpus.added_in_copies = {t: c for t, c in store.themes_added_in_copies().items()
+                              if t in compared and c in names}
     reconciled = Reconciled(store, names)
     for info in infos:
         part = collect_transcript(store, info, labels.get(info.id), names, compared,
@@ -595,8 +601,33 @@ def corpus_notes(corpus: Corpus) -> list[str]:
     """What a reader of the figures must know of the text compared, one note each: whose
     speech and why (:func:`speakers_note`), which transcripts (:func:`coverage_note`),
     the codings outside the speech compared (:func:`outside_note`)."""
-    return [n for n in (speakers_note(corpus), coverage_note(corpus), outside_note(corpus))
-            if n]
+    return [n for n in (speakers_note(corpus), coverage_note(corpus), outside_note(corpus),
+                        added_note(corpus)) if n]
+
+
+def added_note(corpus: Corpus) -> str | None:
+    """The themes a coder added while coding in their own copy of the project that
+    another compared coder never coded; else None.
+
+    ``qcahp merge`` brings such a theme in with the adder's codings, but a coder whose
+    copy was made before it existed never saw it: their "not coded" is no judgement,
+    yet it counted as disagreement in the theme's row and the pooled and mean rows
+    (a theme only ana added and used took the mean kappa of ana and ben from 0.686 to
+    0.629), with nothing saying so.
+    """
+    listed = []
+    for theme_id, adder in corpus.added_in_copies.items():
+        coded = {c for (_t, th, c), spans in corpus.spans.items() if th == theme_id and spans}
+        none = [c for c in corpus.coders if c != adder and c not in coded]
+        if none:
+            listed.append(f"{theme_id} (added by {adder}; {' and '.join(none)} coded "
+                          "none of it)")
+    if not listed:
+        return None
+    return (f"{'a theme was' if len(listed) == 1 else 'themes were'} added while coding in "
+            f"a coder's own copy and merged in: {', '.join(listed)}; a coder whose copy "
+            "did not have it could not code it, yet its row and the pooled and mean rows "
+            "count that as disagreement")
 
 
 def tally_cell(corpus: Corpus, data: TranscriptData, theme_id: str, unit: str,

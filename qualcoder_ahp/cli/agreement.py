@@ -40,8 +40,9 @@ from qualcoder_ahp.cli.report_options import selection_about
 from qualcoder_ahp.cli.speakers import report_merged
 from qualcoder_ahp.cli.transcripts import report_renames
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.model.coders_store import fold_name, shell_arg
+from qualcoder_ahp.model.coders_store import fold_name, shell_arg, split_coders
 from qualcoder_ahp.model.merge_remap import SourceMatch
+from qualcoder_ahp.model.merge_rows import DecisionConflict, MemoConflict
 from qualcoder_ahp.model.merge_store import LISTED, CoderMatch
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports.data import label_of
@@ -79,6 +80,9 @@ def _coders(value: str | None, project: Project) -> list[str]:
                             "them with --coders A,B")
         return found
     names = [c.strip() for c in value.split(",") if c.strip()]
+    if len(set(names)) >= 2:
+        # A coder whose name holds a comma (``Smith, John`` from NVivo) is one coder.
+        names = split_coders(value, project.store().coders())
     if len(set(names)) < 2:
         raise click.BadParameter("name two or more different coders, e.g. --coders ana,ben",
                                  param_hint="'--coders'")
@@ -561,9 +565,10 @@ def _say_notes(corpus: Any) -> None:
     JSON or Markdown table or a file: its rows carry no such line, and ``agreement -o
     a.csv`` said only "Wrote 13 rows" of figures that left 3 codings of interviewer
     questions out. (Which transcripts were compared the rows say: ``(coded by both)``.)"""
-    from qualcoder_ahp.agreement.compute import outside_note, speakers_note
+    from qualcoder_ahp.agreement.compute import added_note, outside_note, speakers_note
 
-    for note in filter(None, (speakers_note(corpus), outside_note(corpus))):
+    for note in filter(None, (speakers_note(corpus), outside_note(corpus),
+                              added_note(corpus))):
         say(f"note: {note}", fg="yellow")
 
 
@@ -870,6 +875,39 @@ def _report_by_source(matches: Sequence[SourceMatch], other: str, verbose: bool)
             "over the same words)", fg="yellow")
 
 
+def _report_conflicts(conflicts: Sequence[DecisionConflict], other: str) -> None:
+    """The suggestions a coder decided one way in OTHER and another way here (two copies
+    of one coder's work, say): which decision stands, on one warning and a line each."""
+    if not conflicts:
+        return
+    coders = sorted({c.coder for c in conflicts})
+    say(f"warning: {', '.join(coders)} decided {plural(len(conflicts), 'suggestion')} "
+        f"one way in {other} and another way in this project (two copies of one coder's "
+        "work?); the later decision stands, and only its coding counts:", fg="yellow")
+    for c in conflicts[:LISTED]:
+        there, here = f"{c.copy} in {other} ({shown_time(c.copy_at, seconds=True)})", \
+            f"{c.here} here ({shown_time(c.here_at, seconds=True)})"
+        won, lost = (there, here) if c.copy_stands else (here, there)
+        say(f"  suggestion {c.suggestion_id} ({c.theme}, {c.transcript}), {c.coder}: "
+            f"{won} stands over {lost}", fg="yellow", indent=2)
+    if len(conflicts) > LISTED:
+        say(f"  and {len(conflicts) - LISTED} more (`qcahp log --coder NAME` lists each "
+            "decision)", fg="yellow", indent=2)
+
+
+def _report_memo_conflicts(conflicts: Sequence[MemoConflict], other: str) -> None:
+    """The memos a coder wrote apart in OTHER and here: the newer text stands, and the
+    other, no longer in any memo, is printed whole so it is not lost without a word."""
+    for c in conflicts:
+        where = f"in {other}" if not c.copy_stands else "here"
+        kept = f"the text {'in ' + other if c.copy_stands else 'here'}"
+        say(f"warning: {c.coder}'s memo on {c.target} was written one way in {other} "
+            f"and another way in this project (two copies of one coder's work?); "
+            f"{kept}, the newer, stands. The other ({where}, "
+            f"{shown_time(c.lost_at, seconds=True)}) is no longer in the memo; copy "
+            f"what it needs back: {c.lost!r}", fg="yellow")
+
+
 def _steps(match: CoderMatch) -> str:
     """``here 'Ana' was renamed 'Ana S' on 2026-11-27 22:50 UTC, then joined into 'ana'
     on 2026-11-27 22:51 UTC``."""
@@ -939,6 +977,8 @@ def merge(project: Project, other: str, verbose: bool) -> None:
             f"{match.name}'s work in {other} went to {match.name!r}; if they are one "
             f"person, `qcahp coders join {shell_arg(match.name)} {shell_arg(match.here)}` "
             "makes them one coder.", fg="yellow")
+    _report_conflicts(store.merge_conflicts, other)
+    _report_memo_conflicts(store.merge_memo_conflicts, other)
     report_merged(project, store.merge_speakers, other)  # the copy's speaker changes
     report_renames(project, store.merge_renames, other)  # and transcript renames
     near = _near_coders(new_coders, before)

@@ -52,7 +52,7 @@ import difflib
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -339,6 +339,18 @@ class CodersMixin:
             "WHERE d.coder_id = k.id) ORDER BY k.id").fetchall()
         return [name for (name,) in rows if name not in special]
 
+    def themes_added_in_copies(self: Store) -> dict[str, str]:
+        """Theme id -> the coder who added it while coding in their copy of the project
+        (``qcahp codebook add-theme`` or ``ctrl+n`` there), brought here by ``qcahp
+        merge``: a coder whose copy lacked it could not code it. Themes added here are
+        in everyone's codebook and are not listed."""
+        rows = self.conn.execute(
+            "SELECT json_extract(e.payload, '$.original.theme_id'), k.name FROM events e "
+            "JOIN coders k ON k.id = e.coder_id WHERE e.kind = 'merged' AND "
+            "json_valid(e.payload) AND json_extract(e.payload, '$.original_kind') = "
+            "'theme_add' ORDER BY e.id").fetchall()
+        return {theme: name for theme, name in reversed(rows) if isinstance(theme, str)}
+
     def coder_summaries(self: Store) -> list[CoderSummary]:
         """Every coder with their work, in order of creation."""
         special = self.consensus_coders()
@@ -444,6 +456,9 @@ class CodersMixin:
         new = new.strip()
         if not new:
             raise UserError("a coder needs a name: NEW is empty")
+        problem = coder_name_problem(new)
+        if problem is not None:
+            raise UserError(f"{problem}; nothing was changed")
         with self.write():
             coder_id, old, guid = self.find_coder(old)
             if new == old:
@@ -746,5 +761,37 @@ def shell_arg(name: str) -> str:
     return name if name and all(c.isalnum() or c in "._-@" for c in name) else repr(name)
 
 
+def coder_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be given to a coder by ``qcahp coders rename``, or None.
+
+    A comma: ``--coders A,B`` lists coders by commas, so ``--coders ana,ben`` could not
+    tell a coder renamed "ana,ben" from ana and ben. A tab, line break or other control
+    character: it breaks the tables and files that name coders.
+    """
+    if "," in name:
+        return ("a coder's name cannot hold a comma (--coders A,B separates names by "
+                "commas): write it without one, e.g. 'Smith John' or 'smith-john'")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "a coder's name cannot hold a line break, tab or other control character"
+    return None
+
+
+def split_coders(value: str, known: Sequence[str]) -> list[str]:
+    """The coder names of a ``--coders`` value, split at commas, except where a coder's
+    name holds one (``Smith, John`` from an NVivo project brought in by ``qcahp refi
+    import`` or a copy): ``--coders "Smith, John,ben"`` is two coders, not three."""
+    raw = value.split(",")
+    names: list[str] = []
+    at = 0
+    while at < len(raw):
+        upto = next((end for end in range(len(raw), at + 1, -1)
+                     if ",".join(raw[at:end]).strip() in known), at + 1)
+        name = ",".join(raw[at:upto]).strip()
+        if name:
+            names.append(name)
+        at = upto
+    return names
+
+
 __all__ = ["CoderNames", "CoderSummary", "CodersMixin", "Conflict", "JoinResult", "NameStep",
-           "coder_names", "fold_name", "shell_arg"]
+           "coder_name_problem", "coder_names", "fold_name", "shell_arg", "split_coders"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.model.framework_store import case_map, map_cell
@@ -22,10 +23,49 @@ if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
 
 
+@dataclass(frozen=True)
+class DecisionConflict:
+    """A suggestion a coder decided one way in a merged copy and another way here (or in
+    another copy merged before): the later decision stands."""
+
+    suggestion_id: int
+    coder: str
+    theme: str
+    transcript: str
+    here: str
+    """The decision here before the merge (accepted, adjusted, rejected)."""
+    here_at: str
+    copy: str
+    """The copy's decision."""
+    copy_at: str
+    copy_stands: bool
+    """The copy's decision was the later one and replaced the one here."""
+
+
+@dataclass(frozen=True)
+class MemoConflict:
+    """A memo a coder wrote one way in a merged copy and another way here, neither copy
+    having held the other's text: the newer text stands, the other is said."""
+
+    coder: str
+    target: str
+    """What the memo is on, as ``qcahp memos`` words it (``theme serendipity``)."""
+    kept: str
+    lost: str
+    lost_at: str
+    copy_stands: bool
+
+
 class MergeRowsMixin:
     """The row-copying part of :class:`~qualcoder_ahp.model.merge_store.MergeMixin`."""
 
     conn: sqlite3.Connection
+    merge_conflicts: list[DecisionConflict] = []  # noqa: RUF012 - replaced per merge
+    """After :meth:`~qualcoder_ahp.model.merge_store.MergeMixin.merge_from`: each
+    suggestion a coder of the copy decided otherwise here, and which decision stands."""
+    merge_memo_conflicts: list[MemoConflict] = []  # noqa: RUF012 - replaced per merge
+    """After :meth:`~qualcoder_ahp.model.merge_store.MergeMixin.merge_from`: each memo
+    written apart in the copy and here (neither held the other's text), and its fate."""
 
     def _merge_themes(self: Store, other: sqlite3.Connection, ids: list[str]) -> int:
         """Copy the themes the other coder added while coding (parents first, same GUIDs)."""
@@ -261,11 +301,27 @@ class MergeRowsMixin:
             if same:
                 continue
             here = self.conn.execute(
-                "SELECT event_id FROM decisions WHERE suggestion_id = ? AND coder_id = ?",
-                list(key)).fetchone()
-            if here and here[0] not in from_copy and at(here[0]) > at(values[4]):
-                drop(values)
-                continue
+                "SELECT event_id, status, coding_id FROM decisions WHERE suggestion_id = ? "
+                "AND coder_id = ?", list(key)).fetchone()
+            if here and here[0] not in from_copy:
+                # The coder decided it otherwise in another copy (or here): said, and the
+                # later decision stands, its coding alone in effect.
+                copy_stands = at(here[0]) <= at(values[4])
+                self.merge_conflicts = [*self.merge_conflicts, self._conflict(
+                    key, here[1], at(here[0]), values[2], at(values[4]), copy_stands)]
+                if not copy_stands:
+                    drop(values)
+                    if values[3] is not None and values[3] != here[2]:
+                        # A coding an earlier merge of this copy brought, made active
+                        # again above by its GUID: the decision it was made for lost.
+                        self.conn.execute("UPDATE codings SET active = 0 WHERE id = ?",
+                                          [values[3]])
+                    continue
+            if here and here[2] is not None and here[2] != values[3]:
+                # The decision replaced here was an accept: its coding goes out of effect
+                # with it, as when the coder decides again in one copy (else the coder
+                # would keep a coding of a suggestion they rejected, counted in agreement).
+                self.conn.execute("UPDATE codings SET active = 0 WHERE id = ?", [here[2]])
             self.conn.execute(
                 "INSERT INTO decisions (suggestion_id, coder_id, status, coding_id, event_id) "
                 "VALUES (?,?,?,?,?) ON CONFLICT(suggestion_id, coder_id) DO UPDATE SET "
@@ -283,16 +339,33 @@ class MergeRowsMixin:
                                   "coder_id = ?", [sid, coder_id])
                 counts["decisions_undone"] += 1
 
+    def _conflict(self: Store, key: tuple[int, int], here: str, here_at: str, copy: str,
+                  copy_at: str, copy_stands: bool) -> DecisionConflict:
+        """A :class:`DecisionConflict` on suggestion and coder ``key`` (ids here), named."""
+        theme, name, version = self.conn.execute(
+            "SELECT s.theme_id, t.name, t.version FROM suggestions s JOIN transcripts t "
+            "ON t.id = s.transcript_id WHERE s.id = ?", [key[0]]).fetchone()
+        coder = self.conn.execute("SELECT name FROM coders WHERE id = ?", [key[1]]).fetchone()
+        return DecisionConflict(key[0], coder[0], theme, transcript_label(name, version),
+                                here, here_at, copy, copy_at, copy_stands)
+
     def _merge_memos(self: Store, other: sqlite3.Connection, tmap: dict[int, int],
                      cmap: dict[int, int], kmap: dict[int, int], counts: dict[str, int],
-                     gone: Gone) -> None:
-        """Copy memos (coding/transcript targets re-pointed); the newer text wins; none on
+                     gone: Gone, before: int) -> None:
+        """Copy memos (coding/transcript targets re-pointed); the newer text wins (a text
+        written apart from the one here, each side never having held the other's, is said
+        in :attr:`merge_memo_conflicts`; ``before``: this project's newest event before
+        the merge); none on
         a transcript withdrawn here (``gone``) or its codings, nor on a coding a join here
         kept once (its memo went to the coding kept, with the other name's)."""
         from qualcoder_ahp.model.store import new_guid
 
         joined_away = _joined_away(self.conn)
         cases = case_map(other, self.conn, tmap)
+        # Every memo text each side has held (its log's memo events, its own and those
+        # merged in), this project's as it was before this merge.
+        there = _memo_texts(other)
+        here = _memo_texts(self.conn, before)
         for coder, kind, target, text, updated, guid in other.execute(
                 "SELECT coder_id, target_kind, target_id, text, updated_at, guid FROM memos"):
             if kind == "coding":
@@ -312,6 +385,14 @@ class MergeRowsMixin:
             row = self.conn.execute(
                 "SELECT text, updated_at FROM memos WHERE coder_id = ? AND target_kind = ? "
                 "AND target_id = ?", [cmap[coder], kind, target]).fetchone()
+            if row and row[0] != text and row[0] not in there and text not in here:
+                # Written apart (one coder's two copies): the newer text stands, as it
+                # did, but the other was dropped without a word.
+                self.merge_memo_conflicts = [*self.merge_memo_conflicts, MemoConflict(
+                    _coder_name(self.conn, cmap[coder]),
+                    f"{kind} {_memo_target(self.conn, kind, target)}",
+                    *((text, row[0], row[1], True) if updated > row[1]
+                      else (row[0], text, updated, False)))]
             if row and (row[0] == text or row[1] >= updated):
                 continue
             if not row and self.conn.execute("SELECT 1 FROM memos WHERE guid = ?",
@@ -323,6 +404,44 @@ class MergeRowsMixin:
                 "text = excluded.text, updated_at = excluded.updated_at",
                 [cmap[coder], kind, target, text, updated, guid])
             counts["memos"] += 1
+
+
+def _memo_texts(conn: sqlite3.Connection, upto: int | None = None) -> set[str]:
+    """Every memo text (before or after an edit) the memo events of a project's log hold,
+    made there or merged in; only events up to id ``upto`` when given."""
+    texts: set[str] = set()
+    rows = conn.execute(
+        "SELECT kind, payload FROM events WHERE (kind = 'memo' OR (kind = 'merged' AND "
+        "json_valid(payload) AND json_extract(payload, '$.original_kind') = 'memo')) "
+        "AND id <= ?", [upto if upto is not None else 2 ** 62]).fetchall()
+    for kind, payload in rows:
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            continue
+        if kind == "merged":
+            data = data.get("original") or {}
+        for change in data.get("changes", []) if isinstance(data, dict) else []:
+            for side in ("before", "after"):
+                if isinstance(change, dict) and isinstance(change.get(side), str):
+                    texts.add(change[side])
+    return texts
+
+
+def _memo_target(conn: sqlite3.Connection, kind: str, target: str) -> str:
+    """A memo's target in words: a theme's id, a transcript's name, a coding's theme,
+    transcript and span."""
+    if kind == "transcript":
+        row = conn.execute("SELECT name, version FROM transcripts WHERE id = ?",
+                           [target]).fetchone()
+        return transcript_label(*row) if row else target
+    if kind == "coding":
+        row = conn.execute(
+            'SELECT c.theme_id, t.name, t.version, c.start, c."end" FROM codings c JOIN '
+            "transcripts t ON t.id = c.transcript_id WHERE c.id = ?", [target]).fetchone()
+        if row:
+            return f"{row[0]} in {transcript_label(row[1], row[2])} [{row[3]}, {row[4]})"
+    return target
 
 
 def suggestion_at(conn: sqlite3.Connection, transcript_id: int, theme: str, start: int,

@@ -190,6 +190,8 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         self.merge_upgraded_from = None
         self.merge_speakers = []
         self.merge_renames = []
+        self.merge_conflicts = []
+        self.merge_memo_conflicts = []
         path = Path(other_path)
         refuse_special(path)  # a named pipe was called "no such project database"
         if not path.is_file():
@@ -380,7 +382,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
                                       (smap, found), left_out, remaps, aliases, speakers)
             if fresh:
                 self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps, first)
-            self._merge_memos(other, tmap, cmap, kmap, counts, gone)
+            self._merge_memos(other, tmap, cmap, kmap, counts, gone, newest)
             self._record_merged_targets(newest)
             if any(counts.values()):
                 extra: dict[str, Any] = {}

@@ -78,7 +78,9 @@ def fit_lists(screen: ModalScreen[object]) -> None:
             child.outer_size.height for child in dialog.children if child.display)
         over = needed - dialog.outer_size.height
         if over > 0:
-            lst.styles.max_height = max(3, lst.outer_size.height - over)
+            # By the row's height, not the list's own: a short list beside a tall one
+            # fits already (the reconcile filter's five transcripts shrank to two rows).
+            lst.styles.max_height = max(3, block.outer_size.height - over)
 
 
 class CoderModal(ModalScreen[str]):

@@ -150,15 +150,22 @@ class ReconcileDecisions:
         walk.read_rejections()
         # The keys moved on without a word of what was taken, and where (the coding
         # screen's decisions say theirs); one such toast at a time.
-        notify_replacing(self, "reconcile", self.decision_words(item, rule, taken_from))
+        notify_replacing(self, "reconcile",
+                         self.decision_words(item, rule, taken_from, bool(spans)))
         self.action_move(1)
 
-    def decision_words(self, item: ReconcileItem, rule: str, taken_from: str | None) -> str:
-        """A decision in words: "Took ana's coding of Serendipity on p01, turn 4 (Ana)."."""
+    def decision_words(self, item: ReconcileItem, rule: str, taken_from: str | None,
+                       codes: bool = True) -> str:
+        """A decision in words: "Took ana's coding of Serendipity on p01, turn 4 (Ana)."
+        (``codes``: whether the consensus codes anything there now)."""
         theme = self.walk.theme_names.get(item.theme_id, item.theme_id)
         where = f"{theme} on {item.transcript}, {self.place(item)}"
         if rule == "reject":
             return f"Rejected {where}: {self.consensus} codes nothing there."
+        if rule == "take" and not codes:
+            # "Took ben's coding" of a stretch ben left uncoded read as if ben had coded it.
+            return (f"Took {taken_from}'s: {taken_from} did not code {where}, so "
+                    f"{self.consensus} codes nothing there (rejected).")
         taken = {"take": f"{taken_from}'s coding",
                  "union": "everything any coder coded (union)",
                  "intersection": "what every coder coded (intersection)"}.get(rule, rule)

@@ -41,8 +41,17 @@ class CoderPicker(FitsLists, ModalScreen[list[str] | None]):
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical():
             yield Label("Reconcile which coders? (space ticks, enter compares)")
-            yield SelectionList[str](*[(name, name, True) for name in self.coders],
-                                     id="coder-pick")
+            yield SelectionList[str](*[(_ticked(name, True), name, True)
+                                       for name in self.coders], id="coder-pick")
+
+    @on(SelectionList.SelectedChanged, "#coder-pick")
+    def _say_ticks(self) -> None:
+        """Each coder's line says whether they are compared: the tick box alone told it by
+        its colour, so with NO_COLOR (or to a screen reader) every coder looked ticked."""
+        pick = self.query_one("#coder-pick", SelectionList)
+        chosen = set(pick.selected)
+        for index, name in enumerate(self.coders):
+            pick.replace_option_prompt_at_index(index, _ticked(name, name in chosen))
 
     def action_confirm(self) -> None:
         """Compare the ticked coders (two or more)."""
@@ -55,6 +64,11 @@ class CoderPicker(FitsLists, ModalScreen[list[str] | None]):
     def action_cancel(self) -> None:
         """Close without choosing."""
         self.dismiss(None)
+
+
+def _ticked(name: str, ticked: bool) -> Text:
+    """A coder's line in :class:`CoderPicker`: the name, then whether it is compared."""
+    return Text.assemble(name, ("  compared" if ticked else "  left out", "dim"))
 
 
 ALL = "*"
