@@ -353,16 +353,44 @@ stored, and shown as boxes or ``^Z`` inside a turn."""
 
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+SPACES = ("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+          "\u202f\u205f\u3000")
+"""Unicode's other spaces: the non-breaking space Word types before ``:`` or ``?`` in
+French and pastes from web pages and transcription tools, the thin, narrow and em
+spaces of typeset text, the ideographic space. Each is stored as a plain space."""
+LINE_SEPARATORS = "\u2028\u2029"
+"""Unicode's line and paragraph separators, stored as a line end."""
+INVISIBLE = "\u00ad\u200b\u2060\ufeff"
+"""Characters that show nothing inside a word: the soft (optional) hyphen, the
+zero-width space, the word joiner and a byte-order mark left inside the text (a file
+pasted into another). They are not stored."""
+_SPACING_CHARS = str.maketrans({**{c: " " for c in SPACES},
+                                **{c: "\n" for c in LINE_SEPARATORS},
+                                **{c: None for c in INVISIBLE}})
+_SPACING = re.compile(f"[{SPACES}{LINE_SEPARATORS}{INVISIBLE}]")
+"""The spaces, separators and invisible characters above. Stored as they came, a
+search or a pattern for ``me about`` did not find ``me\u00a0about``, nor one for
+``manageable`` ``man\u00adage\u00adable``, and ``the\u200bteam`` counted as one word:
+the words looked the same on screen and were not found."""
+
 
 def normalise(text: str) -> str:
     """Apply the stored-text rules: no BOM, ``\\n`` line ends, Unicode NFC, no control
-    characters (:data:`_CONTROL_CHARS`)."""
+    characters (:data:`_CONTROL_CHARS`), plain spaces for Unicode's other spaces and
+    no invisible characters inside words (:data:`_SPACING`)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL.search(text):
         text = text.translate(_CONTROL_CHARS)
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", respaced(text))
+
+
+def respaced(text: str) -> str:
+    """``text`` with a plain space for each of Unicode's other spaces, a line end for
+    each line separator and no invisible characters (:data:`_SPACING`); the step of
+    :func:`normalise` that a reader keeping an offset map applies piece by piece."""
+    return text.translate(_SPACING_CHARS) if _SPACING.search(text) else text
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
