@@ -15,7 +15,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from qualcoder_ahp.cli import cli
-from qualcoder_ahp.importers import import_paths, read_transcript
+from qualcoder_ahp.importers import read_transcript
 from qualcoder_ahp.model.store import open_store
 from qualcoder_ahp.refi import import_file
 
@@ -97,3 +97,90 @@ def test_refi_source_with_soft_hyphens_keeps_its_codings_on_the_same_words(
         plain = tmp_path / "p03.txt"
         plain.write_text(text, encoding="utf-8")
         assert read_transcript(plain).text == stored
+
+
+def _lock_file(path: Path, user: str = "Ana Smith") -> Path:
+    """Word's owner file: the user's name as bytes, then as UTF-16, 162 bytes in all."""
+    data = bytes([len(user)]) + user.encode() + b" " * (53 - len(user))
+    data += bytes([len(user), 0]) + user.encode("utf-16-le")
+    path.write_bytes(data + b"\0" * (162 - len(data)))
+    return path
+
+
+def _interviews(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "p01.txt").write_text("Interviewer: How was it?\nHelen: Fine, really.\n",
+                                    encoding="utf-8")
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Interviewer: And the team?")
+    document.add_paragraph("Mark: Twelve of us.")
+    document.save(folder / "p02.docx")
+    _lock_file(folder / "~$p02.docx")  # p02.docx is open in Word
+    _lock_file(folder / "~$ng name.docx")  # a longer name loses its first two letters
+    (folder / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    (folder / "desktop.ini").write_text("[.ShellClassInfo]\n", encoding="utf-8")
+    (folder / ".DS_Store").write_bytes(b"\0\0\0\1Bud1" + b"\0" * 32)
+    return folder
+
+
+def test_word_lock_files_in_a_folder_are_not_failures(tmp_path: Path) -> None:
+    folder = _interviews(tmp_path / "interviews")
+    db = tmp_path / "x.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "2 imported" in result.output and "0 failed" in result.output
+    assert "~$" not in result.output
+
+
+def test_a_shell_glob_of_a_folder_skips_the_files_word_and_the_system_keep(
+        tmp_path: Path) -> None:
+    folder = _interviews(tmp_path / "interviews")
+    db = tmp_path / "x.db"
+    named = sorted(str(p) for p in folder.iterdir() if not p.name.startswith("."))
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", *named])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    skipped = [line for line in lines if line.startswith("skipped")]
+    assert len(skipped) == 4, result.output
+    assert any("~$p02.docx: a lock file Word keeps beside a document while it is open, "
+               "not a transcript" in line for line in skipped)
+    assert any("Thumbs.db: the thumbnails Windows keeps for a folder" in line
+               for line in skipped)
+    assert "2 imported (11 words), 0 unchanged, 4 skipped (not transcripts), 0 failed" in lines
+    with open_store(db) as store:
+        assert sorted(t.name for t in store.transcripts()) == ["p01", "p02"]
+
+
+def test_a_lock_file_read_by_itself_says_what_it_is(tmp_path: Path) -> None:
+    import pytest
+
+    from qualcoder_ahp.errors import ImportFailed
+
+    lock = _lock_file(tmp_path / "~$p02.docx")
+    with pytest.raises(ImportFailed, match="a lock file Word keeps beside a document"):
+        read_transcript(lock)
+
+
+def test_a_web_page_saved_as_text_is_refused_not_imported_as_markup(tmp_path: Path) -> None:
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "p01.txt").write_text("Interviewer: How was it?\nHelen: Fine.\n",
+                                    encoding="utf-8")
+    (folder / "p02.txt").write_bytes(
+        b'<html xmlns:o="urn:schemas-microsoft-com:office:office">\r\n<head><meta '
+        b'charset="windows-1252"></head>\r\n<body><p class=MsoNormal>Interviewer: And?</p>'
+        b"<p class=MsoNormal>Mark: Twelve of us.</p></body></html>\r\n")
+    (folder / "p03.md").write_text("<!DOCTYPE html>\n<html><body><p>Helen: Yes.</p>"
+                                   "</body></html>\n", encoding="utf-8")
+    db = tmp_path / "x.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(folder),
+                                      str(tmp_path / "p04.html")])
+    assert result.exit_code == 1
+    assert ("p02.txt: this is a web page (HTML), not text: open it in Word or LibreOffice "
+            "and save it as .docx, or as plain text (.txt)") in result.output
+    assert "p03.md: this is a web page (HTML), not text" in result.output
+    assert "1 imported" in result.output and "3 failed" in result.output
+    with open_store(db) as store:
+        assert [t.name for t in store.transcripts()] == ["p01"]

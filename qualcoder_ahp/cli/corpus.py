@@ -136,6 +136,8 @@ def register(cli: click.Group) -> None:
                         "again (decisions are kept)", fg="yellow", err=True)
         for _path, reason in report.withdrawn:
             click.secho(f"withdrawn  {reason}", fg="yellow", err=True)
+        for _path, reason in report.skipped:
+            click.secho(f"skipped    {reason}", fg="yellow", err=True)
         for _path, reason in report.failed:
             click.secho(f"failed     {reason}", fg="red", err=True)
         for option, name, close in report.unmatched:

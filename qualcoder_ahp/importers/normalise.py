@@ -107,7 +107,7 @@ _FORMAT_NAMES = {
     ".doc": "an old Office 97-2003 file (.doc) or a password-protected Office document",
     ".png": "a PNG image", ".jpg": "a JPEG image", ".gif": "a GIF image",
     ".mp3": "an audio file", ".mp4": "a video or audio file", ".wav": "an audio file",
-    ".gz": "a gzip archive",
+    ".gz": "a gzip archive", ".html": "a web page (HTML)",
 }
 _ODF_TYPES = {
     b"application/vnd.oasis.opendocument.text": ".odt",
@@ -116,16 +116,25 @@ _ODF_TYPES = {
 }
 
 
+_HTML = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                   rb"(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE | re.DOTALL)
+"""A web page: a transcript saved from a browser, or by Word as "Web Page", under
+``.txt``; its markup was imported as the participant's words."""
+
+
 def sniff(data: bytes) -> str | None:
     """The extension that ``data`` really has, judged by its first bytes, or None.
 
     Recognises PDF, RTF, Office Open XML (.docx, .xlsx, .pptx), OpenDocument, REFI-QDA
     and other zip packages, OLE compound files (old .doc, and password-protected Office
-    files), common image, audio and video files, and gzip. Plain text gives None.
+    files), common image, audio and video files, gzip, and web pages (HTML). Plain text
+    gives None.
     """
     head = data[:16]
     if head.startswith(b"%PDF-"):
         return ".pdf"
+    if _HTML.match(data[:1024]):
+        return ".html"
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf":
         return ".rtf"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
@@ -188,7 +197,9 @@ def check_format(data: bytes, path: Path, expected: str) -> None:
     hint = {".pdf": ": rename it to .pdf", ".docx": ": rename it to .docx",
             ".odt": ": rename it to .odt", ".rtf": ": rename it to .rtf",
             ".doc": ": save it, without a password, as .docx",
-            ".qdpx": ": bring it in with `qcahp refi import`"}.get(kind, "")
+            ".qdpx": ": bring it in with `qcahp refi import`",
+            ".html": ": open it in Word or LibreOffice and save it as .docx, or as plain "
+                     "text (.txt)"}.get(kind, "")
     raise ImportFailed(f"this is {what}, not {wanted}{hint}", path=str(path))
 
 

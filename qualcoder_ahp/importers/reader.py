@@ -89,6 +89,8 @@ SAVE_AS = {
             "with or without a time column, read as turns)",
     ".xls": _SPREADSHEET,
     ".ods": _SPREADSHEET,
+    **{ext: " (a web page: open it in Word or LibreOffice and save it as .docx, or as "
+            "plain text (.txt))" for ext in (".html", ".htm", ".mht", ".mhtml")},
     ".json": " (a transcription service's data file: export the transcript from it as "
              ".docx, .txt or .vtt)",
     **{ext: " (a recording: import its transcript, .docx, .txt, .vtt or .srt)"
@@ -100,6 +102,27 @@ SAVE_AS = {
 SUPPORTED = (".txt", ".text", ".md", ".markdown", ".rst", ".docx", ".odt", ".rtf", ".pdf",
              ".vtt", ".srt")
 """File extensions :func:`read_transcript` understands (lower case)."""
+
+
+OFFICE_LOCK_PREFIX = "~$"
+"""How Word, Excel and PowerPoint name the owner ("lock") file they write beside a
+document while it is open (``~$p01.docx``, or ``~$ercept.docx`` for a longer name):
+162 bytes holding the user's name, left behind when Word crashes or the folder is
+synced while the document is open."""
+
+
+def office_lock_file(file: Path) -> bool:
+    """True when ``file`` is an Office lock file: named ``~$...``, small, and no zip
+    package (a real document someone named so is read as one)."""
+    if not file.name.startswith(OFFICE_LOCK_PREFIX):
+        return False
+    try:
+        if file.stat().st_size > 4096:
+            return False
+        with file.open("rb") as handle:
+            return not handle.read(4).startswith(b"PK")
+    except OSError:
+        return False
 
 
 def read_transcript(
@@ -130,6 +153,11 @@ def read_transcript(
                            if file.is_symlink() else "no such file", path=str(file))
     if file.is_dir():
         raise ImportFailed("is a folder, not a file", path=str(file))
+    if office_lock_file(file):
+        raise ImportFailed(
+            "a lock file Word keeps beside a document while it is open, not a transcript: "
+            "import the document itself (its name has no '~$'); importing a folder skips "
+            "these files", path=str(file))
     if ext not in SUPPORTED and ext not in SHEETS:
         hint = SAVE_AS.get(ext, "")
         raise ImportFailed(
