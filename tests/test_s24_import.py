@@ -184,3 +184,44 @@ def test_a_web_page_saved_as_text_is_refused_not_imported_as_markup(tmp_path: Pa
     assert "1 imported" in result.output and "3 failed" in result.output
     with open_store(db) as store:
         assert [t.name for t in store.transcripts()] == ["p01"]
+
+
+def _sources_qdpx(path: Path, names: list[str]) -> Path:
+    sources = []
+    entries = {}
+    for n, name in enumerate(names, 1):
+        guid = f"50000000-0000-4000-8000-0000000000{n:02d}"
+        sources.append(f'<TextSource guid="{guid}" name="{name}" '
+                       f'plainTextPath="internal://{guid}.txt"/>')
+        entries[f"sources/{guid}.txt"] = f"Interviewer: Source {n}?\nHelen: Yes, {n}."
+    qde = ('<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0" '
+           'name="p" origin="QualCoder 3.6"><Sources>' + "".join(sources)
+           + "</Sources></Project>")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+        for name, text in entries.items():
+            archive.writestr(name, text.encode("utf-8"))
+    return path
+
+
+def test_a_source_named_after_its_file_is_named_as_qcahp_import_names_it(
+        tmp_path: Path) -> None:
+    path = _sources_qdpx(tmp_path / "qualcoder.qdpx",
+                         ["p01_helen.docx", "P02 Mark.TXT", "p03.txt", "p03.docx", "p04",
+                          "p04.rtf", "notes v1.2", "p05.txt"])
+    (tmp_path / "p05.txt").write_text("Interviewer: Before?\nHelen: No.", encoding="utf-8")
+    db = tmp_path / "x.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", str(db), "import", str(tmp_path / "p05.txt")]
+                         ).exit_code == 0
+    # p05 is here from its own file, with other words: a clash, not a second p05.
+    result = runner.invoke(cli, ["--db", str(db), "refi", "import", str(path)])
+    assert result.exit_code != 0 and "p05" in result.output
+    result = runner.invoke(cli, ["--db", str(db), "refi", "import", str(path),
+                                 "--transcript-clash", "rename"])
+    assert result.exit_code == 0, result.output
+    with open_store(db) as store:
+        names = sorted(t.name for t in store.transcripts())
+    # Two sources that would share a name, or take another source's, keep theirs.
+    assert names == sorted(["p01_helen", "P02 Mark", "p03.txt", "p03.docx", "p04",
+                            "p04.rtf", "notes v1.2", "p05", "p05 (qualcoder)"])

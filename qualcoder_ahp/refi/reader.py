@@ -450,11 +450,43 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
         _read_selection(selection, guid, name, resolver, data, default)
     _count_units(data, default)
     _into_stored_text(data)
+    _without_file_extensions(data)
     for kind, tag in (("link", "Links/Link"), ("graph", "Graphs/Graph")):
         for element in root.findall(tag):
             data.drop(kind, element.get("name") or norm_guid(element.get("guid")) or "")
     _summarise_dropped(data)
     return data
+
+
+SOURCE_EXTENSIONS = (".txt", ".text", ".md", ".rst", ".docx", ".doc", ".odt", ".rtf",
+                     ".pdf", ".vtt", ".srt", ".html", ".htm")
+"""The extensions of the document files a source's name may end in: QualCoder and
+ATLAS.ti name a source after its file (``p01_helen.docx``)."""
+
+
+def _without_file_extensions(data: RefiData) -> None:
+    """Name each source whose name is its file's name (``p01_helen.docx``, as QualCoder
+    and ATLAS.ti write it) as ``qcahp import`` names a transcript, after the file
+    without its extension (``p01_helen``): it was stored as ``p01_helen.docx`` beside
+    the ``p01_helen`` of the same interview imported from its file, so one interview
+    counted twice, and ``qcahp show p01_helen`` found nothing. A name that would then
+    be another source's of the file keeps its extension."""
+    names = [s.name for s in data.sources]
+    stems = [_stem(name) for name in names]
+    taken = {name.casefold() for name in names}
+    for index, (source, stem) in enumerate(zip(data.sources, stems, strict=True)):
+        if stem == source.name or stem.casefold() in taken or (
+                sum(other.casefold() == stem.casefold() for other in stems) > 1):
+            continue
+        data.sources[index] = replace(source, name=stem)
+
+
+def _stem(name: str) -> str:
+    """``name`` without a document file's extension (``p01.docx`` is ``p01``)."""
+    base, dot, ext = name.rpartition(".")
+    if dot and base.strip() and f".{ext.lower()}" in SOURCE_EXTENSIONS:
+        return base.strip()
+    return name
 
 
 def _project_description(text: str, data: RefiData) -> str:
