@@ -225,3 +225,34 @@ def test_a_source_named_after_its_file_is_named_as_qcahp_import_names_it(
     # Two sources that would share a name, or take another source's, keep theirs.
     assert names == sorted(["p01_helen", "P02 Mark", "p03.txt", "p03.docx", "p04",
                             "p04.rtf", "notes v1.2", "p05", "p05 (qualcoder)"])
+
+
+def test_a_word_file_saved_as_strict_open_xml_imports(tmp_path: Path) -> None:
+    """Word's Save As offers "Strict Open XML Document (*.docx)": the same file with
+    other namespace names. It was refused as `not a valid Word .docx file (KeyError)`."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Interviewer: How was the first year?")
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Helen:").bold = True
+    paragraph.add_run(" Hard, but good.")
+    document.save(tmp_path / "plain.docx")
+    strict = {
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main":
+            b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/drawingml/2006/main":
+            b"http://purl.oclc.org/ooxml/drawingml/main",
+    }
+    with zipfile.ZipFile(tmp_path / "plain.docx") as src, \
+            zipfile.ZipFile(tmp_path / "p01.docx", "w") as out:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            for old, new in strict.items():
+                part = part.replace(old, new)
+            out.writestr(info, part)
+    parsed = read_transcript(tmp_path / "p01.docx")
+    assert [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns] == [
+        ("Interviewer", "How was the first year?"), ("Helen", "Hard, but good.")]

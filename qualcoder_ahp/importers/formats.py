@@ -143,6 +143,36 @@ def _paragraph_block(text: str, bold_prefix: str, all_italic: bool, heading: boo
 
 
 # ---------------------------------------------------------------------- Word
+_STRICT = re.compile(rb"http://purl\.oclc\.org/ooxml/(wordprocessingml|drawingml|officeDocument|"
+                     rb"spreadsheetml|presentationml)/")
+
+
+def transitional(data: bytes) -> bytes:
+    """A Word file saved as "Strict Open XML Document" (a choice in Word's Save As)
+    with the namespaces of an ordinary ``.docx``, which python-docx reads; any other
+    file as it is. It was refused as ``not a valid Word .docx file (KeyError)``.
+
+    The two differ, for reading the words, in their namespace names only
+    (``http://purl.oclc.org/ooxml/wordprocessingml/main`` is
+    ``http://schemas.openxmlformats.org/wordprocessingml/2006/main``).
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        try:
+            rels = zf.read("_rels/.rels")
+        except KeyError:
+            return data
+        if not _STRICT.search(rels):
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+            for info in zf.infolist():
+                part = zf.read(info.filename)
+                if info.filename.endswith((".xml", ".rels")):
+                    part = _STRICT.sub(rb"http://schemas.openxmlformats.org/\1/2006/", part)
+                new.writestr(info, part)
+    return out.getvalue()
+
+
 def read_docx(path: Path, max_bytes: int) -> list[Block]:
     """Word ``.docx``: paragraphs and tables in order, bold speaker runs, headings."""
     import docx
@@ -152,6 +182,7 @@ def read_docx(path: Path, max_bytes: int) -> list[Block]:
     data = read_bytes(path, max_bytes=max_bytes)
     _check_zip(data, path, "Word .docx", "word/document.xml")
     _check_parts(data, path, "Word .docx", ("word/document.xml", "word/styles.xml"))
+    data = transitional(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a broken package
