@@ -256,3 +256,19 @@ def test_a_word_file_saved_as_strict_open_xml_imports(tmp_path: Path) -> None:
     parsed = read_transcript(tmp_path / "p01.docx")
     assert [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns] == [
         ("Interviewer", "How was the first year?"), ("Helen", "Hard, but good.")]
+
+
+def test_a_transcript_saved_under_a_subtitle_name_is_told_to_be_renamed(
+        tmp_path: Path) -> None:
+    import pytest
+
+    from qualcoder_ahp.errors import ImportFailed
+
+    for name, mark in (("p01.srt", ","), ("p02.vtt", ".")):
+        path = tmp_path / name
+        path.write_text("Interviewer: How was it?\n\nHelen: Fine, really.\n",
+                        encoding="utf-8")
+        with pytest.raises(ImportFailed, match=(
+                rf"it has no cue timings \('00:00:01{mark}000 --> 00:00:04{mark}000'\), so "
+                r"it holds plain text \(rename it to \.txt\)")):
+            read_transcript(path)

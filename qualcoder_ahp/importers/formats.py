@@ -672,6 +672,17 @@ def _clock(delta: dt.timedelta) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
+def _refuse_untimed(text: str, path: Path, what: str) -> None:
+    """Refuse, as such, a subtitle file with no timing line at all: a transcript typed or
+    exported as text and saved under a subtitle name. It was told its first line was a
+    cue that "cannot be read" (a broken timestamp?), as if the file were damaged."""
+    if "-->" not in text:
+        mark = "," if what.startswith("SubRip") else "."
+        raise ImportFailed(f"not a {what} file: it has no cue timings ('00:00:01{mark}000 "
+                           f"--> 00:00:04{mark}000'), so it holds plain text (rename it to "
+                           ".txt)", path=str(path))
+
+
 def read_srt(path: Path, max_bytes: int) -> list[Block]:
     """SubRip ``.srt``: one cue block per subtitle; labels only when the speaker changes."""
     import srt
@@ -682,6 +693,7 @@ def read_srt(path: Path, max_bytes: int) -> list[Block]:
     if text.lstrip().startswith("WEBVTT"):
         raise ImportFailed("this is a WebVTT file, not SubRip: rename it to .vtt",
                            path=str(path))
+    _refuse_untimed(text, path, "SubRip .srt")
     try:
         subtitles = list(srt.parse(text))
     except srt.SRTParseError as exc:
@@ -962,6 +974,7 @@ def read_vtt(path: Path, max_bytes: int) -> list[Block]:
     check_format(data, path, ".txt")
     text = normalise(decode(data, path=str(path)))
     if not text.lstrip().startswith("WEBVTT"):
+        _refuse_untimed(text, path, "WebVTT .vtt")
         hint = ("; it looks like a SubRip file: rename it to .srt"
                 if re.match(r"\s*\d+\n\d", text) and "-->" in text else "")
         raise ImportFailed(f"not a valid WebVTT .vtt file (its first line must be WEBVTT{hint})",
