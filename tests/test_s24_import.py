@@ -272,3 +272,30 @@ def test_a_transcript_saved_under_a_subtitle_name_is_told_to_be_renamed(
                 rf"it has no cue timings \('00:00:01{mark}000 --> 00:00:04{mark}000'\), so "
                 r"it holds plain text \(rename it to \.txt\)")):
             read_transcript(path)
+
+
+def test_refi_import_names_a_transcript_given_in_place_of_a_project(tmp_path: Path) -> None:
+    import docx
+
+    db = tmp_path / "x.db"
+    open_store(db).close()
+    before = db.read_bytes()
+    document = docx.Document()
+    document.add_paragraph("Interviewer: How was it?")
+    document.save(tmp_path / "p01.qdpx")  # a transcript saved under the project's name
+    (tmp_path / "p02.qdpx").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    (tmp_path / "codes.qdc").write_text("Interviewer: How was it?\nHelen: Fine.\n",
+                                        encoding="utf-8")
+    expected = {
+        "p01.qdpx": "this is a Word .docx file, not a REFI-QDA project (a transcript goes "
+                    "in with `qcahp import`)",
+        "p02.qdpx": "this is a PDF file, not a REFI-QDA project or codebook",
+        "codes.qdc": "this holds plain text, not a REFI-QDA project or codebook",
+    }
+    for name, says in expected.items():
+        result = CliRunner().invoke(cli, ["--db", str(db), "refi", "import",
+                                          str(tmp_path / name)])
+        assert result.exit_code == 1, result.output
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith(f"Error: {tmp_path / name}: {says}"), result.stderr
+    assert db.read_bytes() == before

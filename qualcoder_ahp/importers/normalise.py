@@ -174,6 +174,12 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def format_name(kind: str) -> str:
+    """What a file of extension ``kind`` (as :func:`sniff` gives it) is, with its article:
+    ``a PDF file``, ``a web page (HTML)``."""
+    return _FORMAT_NAMES.get(kind, f"a {kind} file")
+
+
 def check_format(data: bytes, path: Path, expected: str) -> None:
     """Refuse a file whose bytes say it is another format than its extension.
 
@@ -192,7 +198,7 @@ def check_format(data: bytes, path: Path, expected: str) -> None:
     if kind is None or kind == expected or (kind == ".zip"
                                             and expected in (".docx", ".odt", ".xlsx")):
         return
-    what = _FORMAT_NAMES.get(kind, f"a {kind} file")
+    what = format_name(kind)
     wanted = "text" if expected == ".txt" else _FORMAT_NAMES[expected]
     hint = {".pdf": ": rename it to .pdf", ".docx": ": rename it to .docx",
             ".odt": ": rename it to .odt", ".rtf": ": rename it to .rtf",

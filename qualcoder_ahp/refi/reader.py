@@ -338,7 +338,42 @@ def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
         xml = file.read_bytes()
     except OSError as exc:
         raise ImportFailed(f"cannot read ({exc.strerror})", path=where) from None
+    _refuse_other_format(xml, where)
     return _read_xml(xml, where, None, progress)
+
+
+_TRANSCRIPT_ADVICE = "a transcript goes in with `qcahp import`"
+
+
+def _refuse_other_format(data: bytes, where: str) -> None:
+    """Refuse, naming what it is, a file that is not XML at all: a PDF, an RTF or an old
+    Word file, or a transcript saved as text as a ``.qdc`` (called "not well-formed XML
+    (Start tag expected...)", or an archive "damaged or something else renamed")."""
+    from qualcoder_ahp.importers.normalise import decode, format_name, sniff
+
+    head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
+    if head.startswith(b"<") or head.startswith(b"\0<") or not head:
+        return
+    kind = sniff(data)
+    if kind in (".pdf", ".rtf", ".doc"):
+        raise ImportFailed(f"this is {format_name(kind)}, not a REFI-QDA project or codebook "
+                           f"({_TRANSCRIPT_ADVICE})", path=where)
+    if kind is not None or where.lower().endswith(".qdpx"):
+        return  # (a .qdpx that is no zip: `refi import` says so)
+    try:
+        decode(data[:65536], path=where)
+    except ImportFailed:
+        return  # binary: the XML reader's own message
+    raise ImportFailed("this holds plain text, not a REFI-QDA project or codebook (which is "
+                       f"XML, in a .qdpx zip archive or a .qdc file; {_TRANSCRIPT_ADVICE})",
+                       path=where)
+
+
+_PACKAGES = (("word/document.xml", "a Word .docx file"),
+             ("content.xml", "an OpenDocument file"),
+             ("xl/workbook.xml", "an Excel workbook"),
+             ("ppt/presentation.xml", "a PowerPoint file"))
+"""A zip package's main part, and what it makes the package (for :func:`_project_entry`)."""
 
 
 def read_entry(archive: SafeZip, name: str) -> bytes:
@@ -380,6 +415,10 @@ def _inside_top_folder(archive: SafeZip) -> SafeZip:
 
 def _project_entry(archive: SafeZip) -> str:
     roots = [n for n in archive.entries if "/" not in n and n.lower().endswith(".qde")]
+    what = next((what for part, what in _PACKAGES if part in archive.entries), None)
+    if not roots and what:
+        raise ImportFailed(f"this is {what}, not a REFI-QDA project ({_TRANSCRIPT_ADVICE})",
+                           path=archive.path)
     if not roots:
         deeper = sorted(n for n in archive.entries if n.lower().endswith(".qde"))
         where = (f" (it holds {deeper[0]!r}: zip the folder that holds the .qde, or that "
