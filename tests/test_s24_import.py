@@ -299,3 +299,28 @@ def test_refi_import_names_a_transcript_given_in_place_of_a_project(tmp_path: Pa
         assert result.stderr.count("\n") == 1, result.stderr
         assert result.stderr.startswith(f"Error: {tmp_path / name}: {says}"), result.stderr
     assert db.read_bytes() == before
+
+
+def test_r_beside_p_is_the_researcher_and_beside_i_the_respondent(tmp_path: Path) -> None:
+    """UK transcripts label the researcher R and the participant P; R was read as
+    'Respondent', both speakers were participants, and every question got suggestions,
+    with no note to say so."""
+    cases = {
+        "rp.txt": ("R: So tell me about your role.\n\nP: I lead a team.\n\nR: How long?\n\n"
+                   "P: Five years.\n", {"R": "interviewer", "P": "participant"}),
+        "group.txt": ("R: Your roles?\n\nP1: I lead a team.\n\nP2: I work alone.\n",
+                      {"R": "interviewer", "P1": "participant", "P2": "participant"}),
+        "ir.txt": ("I: So tell me about your role.\n\nR: I lead a team.\n\nI: How long?\n\n"
+                   "R: Five years.\n", {"I": "interviewer", "R": "participant"}),
+    }
+    for name, (text, roles) in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        parsed = read_transcript(path)
+        assert {t.speaker: t.role for t in parsed.turns} == roles, name
+    notes = read_transcript(tmp_path / "rp.txt").notes
+    assert ("'R' is read as the researcher (the interviewer) beside 'P'; if 'R' is the "
+            "respondent, import the file again with --participant-speaker R") in notes
+    assert not [n for n in read_transcript(tmp_path / "ir.txt").notes if "researcher" in n]
+    named = read_transcript(tmp_path / "rp.txt", participants=["R"])
+    assert {t.speaker: t.role for t in named.turns}["R"] == "participant"

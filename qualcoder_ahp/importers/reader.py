@@ -28,8 +28,8 @@ from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.importers.sheets import SHEETS
 from qualcoder_ahp.importers.tabbed import tab_blocks
 from qualcoder_ahp.importers.turns import (
-    assemble, assign_roles, build_turns, guessed_roles, merge_aliases, speaker_headings,
-    unread_labels,
+    assemble, assign_roles, build_turns, guessed_roles, merge_aliases, researcher_note,
+    speaker_headings, unread_labels,
 )
 from qualcoder_ahp.records import ParsedTranscript
 
@@ -207,6 +207,8 @@ def read_transcript(
     guess = guessed_roles(roles, interviewers, participants, questioners, sections)
     if guess is not None:
         notes.append(guess)
+    if (researcher := researcher_note(roles, interviewers)) is not None:
+        notes.append(researcher)
     text, turns = assemble(drafts, roles)
     dropped = _headings_left_out(blocks, text)
     if dropped:
