@@ -324,3 +324,14 @@ def test_r_beside_p_is_the_researcher_and_beside_i_the_respondent(tmp_path: Path
     assert not [n for n in read_transcript(tmp_path / "ir.txt").notes if "researcher" in n]
     named = read_transcript(tmp_path / "rp.txt", participants=["R"])
     assert {t.speaker: t.role for t in named.turns}["R"] == "participant"
+
+
+def test_a_lock_file_named_alone_leaves_no_empty_project(tmp_path: Path,
+                                                         monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _lock_file(tmp_path / "~$p02.docx")
+    result = CliRunner().invoke(cli, ["import", "~$p02.docx"])
+    assert result.exit_code == 0, result.output
+    assert "0 imported (0 words), 0 unchanged, 1 skipped (not transcripts), 0 failed" \
+        in result.output
+    assert not (tmp_path / "qcahp.db").exists()

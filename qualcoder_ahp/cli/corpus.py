@@ -145,9 +145,11 @@ def register(cli: click.Group) -> None:
             click.secho(f"note: {option} {name!r} matched no speaker in these files{hint}",
                         fg="yellow", err=True)
         click.echo(report.summary())
+        if not (report.imported or report.unchanged):
+            # No empty project left by a mistyped path, nor by files that are no
+            # transcripts (Word's lock file named alone).
+            project.discard_if_created()
         if not report.ok:
-            if not (report.imported or report.unchanged):
-                project.discard_if_created()  # no empty project left by a mistyped path
             sys.exit(1)
 
     @cli.group("transcripts", invoke_without_command=True)
