@@ -163,27 +163,48 @@ def test_a_lock_file_read_by_itself_says_what_it_is(tmp_path: Path) -> None:
         read_transcript(lock)
 
 
-def test_a_web_page_saved_as_text_is_refused_not_imported_as_markup(tmp_path: Path) -> None:
+def test_a_web_page_is_read_as_a_browser_shows_it(tmp_path: Path) -> None:
+    """A transcript saved by Word as "Web Page" (Windows-1252, Word's markup) or exported
+    as HTML was refused as an unsupported file type; under .txt or .md it was imported
+    with its markup in the participant's words."""
     folder = tmp_path / "interviews"
     folder.mkdir()
-    (folder / "p01.txt").write_text("Interviewer: How was it?\nHelen: Fine.\n",
-                                    encoding="utf-8")
-    (folder / "p02.txt").write_bytes(
+    (folder / "p01.htm").write_bytes(
         b'<html xmlns:o="urn:schemas-microsoft-com:office:office">\r\n<head><meta '
-        b'charset="windows-1252"></head>\r\n<body><p class=MsoNormal>Interviewer: And?</p>'
-        b"<p class=MsoNormal>Mark: Twelve of us.</p></body></html>\r\n")
-    (folder / "p03.md").write_text("<!DOCTYPE html>\n<html><body><p>Helen: Yes.</p>"
-                                   "</body></html>\n", encoding="utf-8")
+        b'http-equiv=Content-Type content="text/html; charset=windows-1252">'
+        b"<title>P01</title><style><!-- p.MsoNormal {margin:0cm} --></style></head>\r\n"
+        b"<body><div class=WordSection1><h1>Interview P01</h1>\r\n"
+        b"<p class=MsoNormal><b>Interviewer:</b> How was the first\r\nyear?<o:p></o:p></p>"
+        b"<p class=MsoNormal><b>Helen:</b> Hard&nbsp;but good, caf\xe9 and all.</p>"
+        b"<p class=MsoNormal><b>Interviewer:</b> And the team?</p>"
+        b"<p class=MsoNormal><b>Helen:</b> Twelve of us.<br>Mostly band sixes.</p>"
+        b'</div><script>var x = "Interviewer: not this";</script></body></html>\r\n')
+    (folder / "p02.html").write_text(
+        "<!DOCTYPE html><html><body><table><tr><th>Time</th><th>Speaker</th><th>Text</th>"
+        "</tr><tr><td>00:00:01</td><td>Hannah Price</td><td>Could you say a bit about the "
+        "team?</td></tr><tr><td>00:00:04</td><td>Chidi Okafor</td><td>We are twelve.</td>"
+        "</tr><tr><td>00:00:09</td><td>Hannah Price</td><td>And you?</td></tr><tr><td>"
+        "00:00:11</td><td>Chidi Okafor</td><td>I lead them.</td></tr></table></body></html>",
+        encoding="utf-8")
+    (folder / "p03.txt").write_text("<!DOCTYPE html>\n<html><body><p>Helen: Yes.</p>"
+                                    "</body></html>\n", encoding="utf-8")
+    parsed = read_transcript(folder / "p01.htm")
+    assert [(t.speaker, t.role, parsed.text[t.start:t.end]) for t in parsed.turns] == [
+        ("Interviewer", "interviewer", "How was the first year?"),
+        ("Helen", "participant", "Hard but good, café and all."),
+        ("Interviewer", "interviewer", "And the team?"),
+        ("Helen", "participant", "Twelve of us. Mostly band sixes.")]
+    table = read_transcript(folder / "p02.html")
+    assert [(t.speaker, t.time, table.text[t.start:t.end]) for t in table.turns][1] == (
+        "Chidi Okafor", "00:00:04", "We are twelve.")
     db = tmp_path / "x.db"
-    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(folder),
-                                      str(tmp_path / "p04.html")])
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(folder)])
     assert result.exit_code == 1
-    assert ("p02.txt: this is a web page (HTML), not text: open it in Word or LibreOffice "
-            "and save it as .docx, or as plain text (.txt)") in result.output
-    assert "p03.md: this is a web page (HTML), not text" in result.output
-    assert "1 imported" in result.output and "3 failed" in result.output
+    assert "p03.txt: this is a web page (HTML), not text: rename it to .html" in result.output
+    assert "2 imported" in result.output and "1 failed" in result.output
     with open_store(db) as store:
-        assert [t.name for t in store.transcripts()] == ["p01"]
+        assert {t.name: t.format for t in store.transcripts()} == {"p01": "html",
+                                                                   "p02": "html"}
 
 
 def _sources_qdpx(path: Path, names: list[str]) -> Path:

@@ -85,7 +85,7 @@ def register(cli: click.Group) -> None:
                    new_version: bool, readmit: bool) -> None:
         """Import transcripts (files or folders) into the project.
 
-        Formats: .txt .md .markdown .rst .docx .odt .rtf .pdf .vtt .srt, and a
+        Formats: .txt .md .markdown .rst .docx .odt .rtf .pdf .vtt .srt .html, and a
         spreadsheet export (.csv .xlsx with a Speaker and a Text column) when the file
         is named. Speaker turns, roles and sentences are found and stored; the same
         content again

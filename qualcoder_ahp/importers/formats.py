@@ -662,6 +662,103 @@ def _pages(numbers: list[int]) -> str:
     return ("page " if len(numbers) == 1 else "pages ") + ", ".join(parts)
 
 
+# ---------------------------------------------------------------------- web pages
+_HTML_BLOCKS = frozenset({
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table",
+    "section", "article", "header", "footer", "main", "ul", "ol", "dl", "dt", "dd", "hr",
+    "figure", "figcaption", "address", "caption", "body", "nav", "aside", "details",
+    "summary", "center", "form", "fieldset",
+})
+"""Elements that a browser shows as paragraphs of their own."""
+_HTML_HIDDEN = frozenset({"head", "script", "style", "title", "noscript", "template",
+                          "svg", "object", "iframe"})
+"""Elements whose text a browser does not show as the page's words."""
+_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
+
+
+class _PageText:
+    """The text a browser shows for a web page, in paragraphs (see :func:`read_html`)."""
+
+    def __init__(self) -> None:
+        from html.parser import HTMLParser
+
+        page = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: Any) -> None:
+                page.start(tag)
+
+            def handle_startendtag(self, tag: str, attrs: Any) -> None:
+                if tag not in _HTML_HIDDEN:
+                    page.start(tag)
+                    page.end(tag)
+
+            def handle_endtag(self, tag: str) -> None:
+                page.end(tag)
+
+            def handle_data(self, data: str) -> None:
+                page.data(data)
+
+        self.parser = Parser(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+        self.pre = 0
+        self.cells = 0
+
+    def start(self, tag: str) -> None:
+        if tag in _HTML_HIDDEN:
+            self.hidden += 1
+        elif self.hidden:
+            return
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag == "tr":  # a table row is a line: cells apart by tabs, as tabbed text
+            self.parts.append("\n")
+            self.cells = 0
+        elif tag in ("td", "th"):
+            self.parts.append("\t" if self.cells else "")
+            self.cells += 1
+        elif tag in _HTML_BLOCKS:
+            self.parts.append("\n\n# " if tag[0] == "h" and tag[1:].isdigit() else "\n\n")
+        if tag == "pre":
+            self.pre += 1
+
+    def end(self, tag: str) -> None:
+        if tag in _HTML_HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _HTML_BLOCKS and not self.hidden:
+            self.parts.append("\n\n")
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+
+    def data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data if self.pre else _HTML_SPACE.sub(" ", data))
+
+    def text(self, html_text: str) -> str:
+        self.parser.feed(html_text)
+        self.parser.close()
+        lines = [re.sub(r" *\t *", "\t", line).strip(" ")
+                 for line in "".join(self.parts).split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+def read_html(path: Path, max_bytes: int) -> list[Block]:
+    """A web page (``.html``, ``.htm``): a transcript saved from a browser, exported by
+    a transcription service, or saved by Word as "Web Page". Read as the browser shows
+    it: a paragraph per ``<p>``, ``<div>``, list item or heading, a line per ``<br>``
+    and per table row (its cells apart by tabs, so a speaker column and a text column
+    read as turns), no markup, scripts, styles or the page's title; then as a ``.txt``
+    of the same text. It was refused as an unsupported file type, and under ``.txt``
+    was imported markup and all."""
+    data = read_bytes(path, max_bytes=max_bytes)
+    check_format(data, path, ".html")
+    text = normalise(_PageText().text(decode(data, path=str(path))))
+    if not text.strip():
+        raise ImportFailed("the web page has no text", path=str(path))
+    return text_blocks(text)
+
+
 # ---------------------------------------------------------------------- subtitles
 def _line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1

@@ -204,8 +204,7 @@ def check_format(data: bytes, path: Path, expected: str) -> None:
             ".odt": ": rename it to .odt", ".rtf": ": rename it to .rtf",
             ".doc": ": save it, without a password, as .docx",
             ".qdpx": ": bring it in with `qcahp refi import`",
-            ".html": ": open it in Word or LibreOffice and save it as .docx, or as plain "
-                     "text (.txt)"}.get(kind, "")
+            ".html": ": rename it to .html"}.get(kind, "")
     raise ImportFailed(f"this is {what}, not {wanted}{hint}", path=str(path))
 
 

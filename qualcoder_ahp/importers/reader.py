@@ -70,6 +70,8 @@ def _formats() -> dict[str, tuple[str, Reader]]:
         ".pdf": ("pdf", formats.read_pdf),
         ".vtt": ("vtt", formats.read_vtt),
         ".srt": ("srt", formats.read_srt),
+        ".html": ("html", formats.read_html),
+        ".htm": ("html", formats.read_html),
         ".csv": ("csv", sheets.read_csv),
         ".xlsx": ("xlsx", sheets.read_xlsx),
     }
@@ -89,8 +91,8 @@ SAVE_AS = {
             "with or without a time column, read as turns)",
     ".xls": _SPREADSHEET,
     ".ods": _SPREADSHEET,
-    **{ext: " (a web page: open it in Word or LibreOffice and save it as .docx, or as "
-            "plain text (.txt))" for ext in (".html", ".htm", ".mht", ".mhtml")},
+    **{ext: " (a web archive: open it in a browser or Word and save it as a web page, "
+            ".html, or as .docx)" for ext in (".mht", ".mhtml", ".webarchive")},
     ".json": " (a transcription service's data file: export the transcript from it as "
              ".docx, .txt or .vtt)",
     **{ext: " (a recording: import its transcript, .docx, .txt, .vtt or .srt)"
@@ -100,7 +102,7 @@ SAVE_AS = {
 """What to do with a file people give ``import`` that is not a transcript it reads."""
 
 SUPPORTED = (".txt", ".text", ".md", ".markdown", ".rst", ".docx", ".odt", ".rtf", ".pdf",
-             ".vtt", ".srt")
+             ".vtt", ".srt", ".html", ".htm")
 """File extensions :func:`read_transcript` understands (lower case)."""
 
 
