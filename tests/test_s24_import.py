@@ -356,3 +356,10 @@ def test_a_lock_file_named_alone_leaves_no_empty_project(tmp_path: Path,
     assert "0 imported (0 words), 0 unchanged, 1 skipped (not transcripts), 0 failed" \
         in result.output
     assert not (tmp_path / "qcahp.db").exists()
+
+
+def test_the_summary_says_one_word(tmp_path: Path) -> None:
+    (tmp_path / "p01.txt").write_text("Yes.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "import",
+                                      str(tmp_path / "p01.txt")])
+    assert "1 imported (1 word), 0 unchanged, 0 failed" in result.output, result.output

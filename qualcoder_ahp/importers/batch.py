@@ -96,7 +96,7 @@ class ImportReport:
         skipped = f"{len(self.withdrawn)} withdrawn (skipped), " if self.withdrawn else ""
         if self.skipped:
             skipped += f"{len(self.skipped)} skipped (not transcripts), "
-        return (f"{len(self.imported)} imported ({words:,} words), "
+        return (f"{len(self.imported)} imported ({words:,} word{'' if words == 1 else 's'}), "
                 f"{len(self.unchanged)} unchanged, {skipped}{len(self.failed)} failed")
 
 
