@@ -363,3 +363,20 @@ def test_the_summary_says_one_word(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "import",
                                       str(tmp_path / "p01.txt")])
     assert "1 imported (1 word), 0 unchanged, 0 failed" in result.output, result.output
+
+
+def test_a_word_table_saved_as_a_web_page_reads_one_turn_a_row(tmp_path: Path) -> None:
+    """Word writes a <p> in each table cell: the paragraph breaks must not cut the row."""
+    cells = [("Speaker", "Text"), ("Interviewer", "How was the first year?"),
+             ("Helen", "<p class=MsoNormal>Hard, but good.</p><p class=MsoNormal>We coped.</p>"),
+             ("Interviewer", "And the team?"), ("Helen", "Twelve of us.")]
+    rows = "".join(f"<tr><td width=120><p class=MsoNormal>{a}</p></td>\n <td width=480>"
+                   f"{b if b.startswith('<p') else f'<p class=MsoNormal>{b}</p>'}</td></tr>\n"
+                   for a, b in cells)
+    path = tmp_path / "p09.htm"
+    path.write_text(f"<html><body><div class=WordSection1><table border=1>\n{rows}</table>"
+                    "</div></body></html>", encoding="utf-8")
+    parsed = read_transcript(path)
+    assert [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns] == [
+        ("Interviewer", "How was the first year?"), ("Helen", "Hard, but good. We coped."),
+        ("Interviewer", "And the team?"), ("Helen", "Twelve of us.")]

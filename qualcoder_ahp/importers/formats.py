@@ -704,20 +704,26 @@ class _PageText:
         self.hidden = 0
         self.pre = 0
         self.cells = 0
+        self.in_cell = 0
+        """How deep inside table cells: Word writes a ``<p>`` in each cell, whose breaks
+        would cut the row's line (a cell's paragraphs are one line, apart by spaces)."""
 
     def start(self, tag: str) -> None:
         if tag in _HTML_HIDDEN:
             self.hidden += 1
         elif self.hidden:
             return
-        elif tag == "br":
-            self.parts.append("\n")
         elif tag == "tr":  # a table row is a line: cells apart by tabs, as tabbed text
             self.parts.append("\n")
             self.cells = 0
         elif tag in ("td", "th"):
             self.parts.append("\t" if self.cells else "")
             self.cells += 1
+            self.in_cell += 1
+        elif self.in_cell and (tag == "br" or tag in _HTML_BLOCKS):
+            self.parts.append(" ")
+        elif tag == "br":
+            self.parts.append("\n")
         elif tag in _HTML_BLOCKS:
             self.parts.append("\n\n# " if tag[0] == "h" and tag[1:].isdigit() else "\n\n")
         if tag == "pre":
@@ -726,8 +732,15 @@ class _PageText:
     def end(self, tag: str) -> None:
         if tag in _HTML_HIDDEN:
             self.hidden = max(0, self.hidden - 1)
-        elif tag in _HTML_BLOCKS and not self.hidden:
-            self.parts.append("\n\n")
+        elif self.hidden:
+            pass
+        elif tag in ("td", "th"):
+            self.in_cell = max(0, self.in_cell - 1)
+        elif tag in ("tr", "table"):
+            self.in_cell = 0  # (a cell left open)
+            self.parts.append("\n\n" if tag == "table" else "")
+        elif tag in _HTML_BLOCKS:
+            self.parts.append(" " if self.in_cell else "\n\n")
         if tag == "pre":
             self.pre = max(0, self.pre - 1)
 
@@ -738,7 +751,7 @@ class _PageText:
     def text(self, html_text: str) -> str:
         self.parser.feed(html_text)
         self.parser.close()
-        lines = [re.sub(r" *\t *", "\t", line).strip(" ")
+        lines = [re.sub(r" *\t *", "\t", re.sub(r"  +", " ", line)).strip(" ")
                  for line in "".join(self.parts).split("\n")]
         return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
