@@ -182,7 +182,7 @@ def import_paths(
     """
     empty: list[Path] = []
     report = ImportReport()
-    given = []
+    given: list[str | os.PathLike[str]] = []
     for raw in paths:
         why = not_a_transcript(Path(raw))
         if why is None:
