@@ -380,3 +380,22 @@ def test_a_word_table_saved_as_a_web_page_reads_one_turn_a_row(tmp_path: Path) -
     assert [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns] == [
         ("Interviewer", "How was the first year?"), ("Helen", "Hard, but good. We coped."),
         ("Interviewer", "And the team?"), ("Helen", "Twelve of us.")]
+
+
+def test_mac_os_roman_text_reads_as_written(tmp_path: Path) -> None:
+    """Word for Mac saves "Plain Text" in Mac OS Roman by default: read as Windows-1252,
+    `don’t` was stored as `donÕt`, `“lead”` as `ÒleadÓ` and `café` as `cafŽ`."""
+    text = ("Interviewer: What\u2019s it like being the \u201clead\u201d \u2013 really?\n"
+            "Helen: I don\u2019t know\u2026 it\u2019s fine. Caf\u00e9 au lait, na\u00efve.\n")
+    path = tmp_path / "p01.txt"
+    path.write_bytes(text.encode("mac_roman"))
+    parsed = read_transcript(path)
+    assert parsed.text == ("What\u2019s it like being the \u201clead\u201d \u2013 really?\n\n"
+                           "I don\u2019t know\u2026 it\u2019s fine. Caf\u00e9 au lait, "
+                           "na\u00efve.")
+    # Windows-1252 and Latin-1 text (an Estonian heading in capitals too) reads as before.
+    other = tmp_path / "p02.txt"
+    other.write_bytes("Interviewer: What\u2019s it \u201clike\u201d?\nHelen: K\u00d5IK, "
+                      "caf\u00e9 \u00a35.\n".encode("cp1252"))
+    assert read_transcript(other).text == ("What\u2019s it \u201clike\u201d?\n\n"
+                                           "K\u00d5IK, caf\u00e9 \u00a35.")

@@ -4,7 +4,8 @@ Every transcript's stored text follows one set of rules (DESIGN.md, "Text, offse
 and units"), so that offsets mean the same thing in every project and every tool:
 decoded from UTF-8 (with or without a BOM), UTF-16 LE/BE (with a BOM, or without
 one when the byte pattern is unmistakable), UTF-32 with a BOM, or cp1252 as a last
-resort; the BOM stripped; ``\\r\\n`` and lone ``\\r`` turned into ``\\n``; Unicode NFC. Files that
+resort (Mac OS Roman when the text shows it, :func:`_mac_roman`); the BOM stripped;
+``\\r\\n`` and lone ``\\r`` turned into ``\\n``; Unicode NFC. Files that
 are too big, empty, binary or unreadable are refused here with one line naming the
 file and the problem, before any parsing starts; so are files whose bytes show
 another format than their extension (:func:`check_format`: a PDF named ``.txt``),
@@ -256,13 +257,35 @@ def decode(data: bytes, *, path: str | None = None) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         _refuse_mixed(data, path)
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise ImportFailed("not text in a known encoding (UTF-8, UTF-16, Windows-1252); "
-                               "if it is text, save the file as UTF-8", path=path) from None
+        if _mac_roman(data):
+            text = data.decode("mac_roman")
+        else:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise ImportFailed("not text in a known encoding (UTF-8, UTF-16, Windows-1252, "
+                                   "Mac OS Roman); if it is text, save the file as UTF-8",
+                                   path=path) from None
         _refuse_other_code_page(text, path)
     return _refuse_controls(text, path)
+
+
+# Mac OS Roman's curly apostrophe inside a word (don\xd5t) and curly quotes around words
+# (\xd2lead\xd3); the same in Windows-1252 (don\x92t, \x93lead\x94).
+_MAC_PUNCT = re.compile(rb"[A-Za-z]\xd5[a-z]|\xd2[^\r\n\xd2\xd3]{1,300}?\xd3")
+_CP1252_PUNCT = re.compile(rb"[A-Za-z]\x92[A-Za-z]|\x93[^\r\n\x93\x94]{1,300}?\x94")
+
+
+def _mac_roman(data: bytes) -> bool:
+    """Whether ``data`` (not UTF-8) is Mac OS Roman text: Word for Mac saves "Plain Text"
+    in it by default, as older TextEdit did. Read as Windows-1252 its apostrophes and
+    quotes were letters (``donÕt``, ``ÒleadÓ``) and its accents others (``cafŽ``): stored
+    so, no search or pattern found the words. Told by its curly apostrophes inside words
+    and quotes around them, which Windows-1252 text writes with other bytes, and which
+    no Western text writes as ``Õ`` between two letters or ``Ò...Ó``."""
+    sample = data[:65536]
+    mac = len(_MAC_PUNCT.findall(sample))
+    return mac > 0 and mac > len(_CP1252_PUNCT.findall(sample))
 
 
 def _refuse_controls(text: str, path: str | None) -> str:
