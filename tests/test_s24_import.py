@@ -399,3 +399,15 @@ def test_mac_os_roman_text_reads_as_written(tmp_path: Path) -> None:
                       "caf\u00e9 \u00a35.\n".encode("cp1252"))
     assert read_transcript(other).text == ("What\u2019s it \u201clike\u201d?\n\n"
                                            "K\u00d5IK, caf\u00e9 \u00a35.")
+
+
+def test_a_mac_rtf_reads_its_escapes_as_mac_os_roman(tmp_path: Path) -> None:
+    """`\\ansicpg10000` (older TextEdit, Word for Mac) failed to decode; `{\\rtf1\\mac`
+    without it was read as Windows-1252 (`WhatÕs`)."""
+    for name, header in (("p01.rtf", r"{\rtf1\mac\ansicpg10000\cocoartf102"),
+                         ("p02.rtf", r"{\rtf1\mac\deff0")):
+        path = tmp_path / name
+        path.write_text(header + r"{\fonttbl{\f0 Helvetica;}}\f0 Interviewer: What\'d5s it "
+                        r"like?\par Helen: Caf\'8e, \'d2busy\'d3.\par}", encoding="ascii")
+        parsed = read_transcript(path)
+        assert parsed.text == "What\u2019s it like?\n\nCaf\u00e9, \u201cbusy\u201d.", name
