@@ -411,3 +411,28 @@ def test_a_mac_rtf_reads_its_escapes_as_mac_os_roman(tmp_path: Path) -> None:
                         r"like?\par Helen: Caf\'8e, \'d2busy\'d3.\par}", encoding="ascii")
         parsed = read_transcript(path)
         assert parsed.text == "What\u2019s it like?\n\nCaf\u00e9, \u201cbusy\u201d.", name
+
+
+def test_a_source_named_after_its_file_gives_its_participant_the_same_name(
+        tmp_path: Path) -> None:
+    """MAXQDA's document variables make a participant of the source's name: it is the
+    transcript's name without the file's extension, as the transcript is."""
+    guid = "50000000-0000-4000-8000-000000000001"
+    variable = "7a000000-0000-4000-8000-000000000001"
+    qde = (f'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0"'
+           f' name="p" origin="MAXQDA 2022"><Variables><Variable guid="{variable}" '
+           f'name="Gender" typeOfVariable="Text"/></Variables><Sources><TextSource '
+           f'guid="{guid}" name="Interview 3.docx" plainTextPath="internal://{guid}.txt">'
+           f'<VariableValue><VariableRef targetGUID="{variable}"/><TextValue>female'
+           "</TextValue></VariableValue></TextSource></Sources></Project>")
+    path = tmp_path / "maxqda.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr(f"sources/{guid}.txt", "Interviewer: How?\nHelen: Like this.")
+    db = tmp_path / "x.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "refi", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "attributes of participant 'Interview 3' (attributes" in result.output
+    with open_store(db) as store:
+        [info] = store.transcripts()
+        assert (info.name, info.participant) == ("Interview 3", "Interview 3")

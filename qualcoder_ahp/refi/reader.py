@@ -518,6 +518,14 @@ def _without_file_extensions(data: RefiData) -> None:
                 sum(other.casefold() == stem.casefold() for other in stems) > 1):
             continue
         data.sources[index] = replace(source, name=stem)
+        # The participant made for the source's own variables (_source_values) is named
+        # as the transcript is.
+        own = str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-case:{source.guid}"))
+        for at, case in enumerate(data.cases):
+            if case.guid == own and case.name == source.name:
+                data.cases[at] = replace(case, name=stem)
+                data.notices = [n.replace(f"participant {source.name!r}", f"participant {stem!r}")
+                                for n in data.notices]
 
 
 def _stem(name: str) -> str:
