@@ -63,6 +63,14 @@ def _seeds() -> dict[str, bytes]:
         ".odt": _odt_seed(),
         ".rtf": rb"{\rtf1\ansi Interviewer: How did you start?\par Asha: By chance.\par}",
         ".pdf": b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n%%EOF\n",
+        # A web page (session 24): Word's "Web Page" markup, a table of turns, entities.
+        ".html": (b"<!DOCTYPE html><html><head><title>P1</title><style>p{}</style></head>"
+                  b"<body><h1>Interview</h1><p><b>Interviewer:</b> How did you start?</p>"
+                  b"<p><b>Asha:</b> By chance,&nbsp;caf&eacute;.<br>Then more.</p><table>"
+                  b"<tr><td>00:01</td><td>Asha</td><td>Yes.</td></tr></table></body></html>"),
+        ".htm": (b"<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><body><p "
+                 b"class=MsoNormal>Interviewer: How?<o:p></o:p></p><p class=MsoNormal>Asha: "
+                 b"By chance.</p></body></html>"),
     }
     assert set(seeds) == set(SUPPORTED)
     return seeds

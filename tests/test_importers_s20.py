@@ -165,7 +165,9 @@ def test_a_label_followed_by_a_no_break_space_is_a_label(tmp_path: Path) -> None
     parsed = read_transcript(path)
     assert [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns] == [
         ("Interviewer", "How\u2019s the job?"),
-        ("Participant", "\u201cHonestly?\u201d Good\u00a0\U0001F600."),  # its own spaces kept
+        # Its own no-break space is a plain space since session 24 (search and patterns
+        # did not find the words either side of it).
+        ("Participant", "\u201cHonestly?\u201d Good \U0001F600."),
         ("Interviewer", "And the team?"), ("Participant", "Brilliant.")]
 
 

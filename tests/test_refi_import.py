@@ -162,7 +162,8 @@ def test_atlas_trial_qde_sources_folder_and_namespace_typo(store, tmp_path: Path
     assert "empty <Notes/> ignored" in report.warnings
     assert not [w for w in report.warnings if "namespace" in w]  # 1:0 is known
     [info] = store.transcripts()
-    assert info.name == "Rémi.txt" and info.guid == "b3c2a1d0-1111-4222-8333-444455556666"
+    # ATLAS.ti names it after its file; stored as `qcahp import` names it (session 24).
+    assert info.name == "Rémi" and info.guid == "b3c2a1d0-1111-4222-8333-444455556666"
     codings = store.codings()
     assert [(c.theme_id, c.coder, c.quote) for c in codings] == [
         ("relationships-across-professions", "Rémi's coder",

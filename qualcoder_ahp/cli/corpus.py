@@ -85,7 +85,7 @@ def register(cli: click.Group) -> None:
                    new_version: bool, readmit: bool) -> None:
         """Import transcripts (files or folders) into the project.
 
-        Formats: .txt .md .markdown .rst .docx .odt .rtf .pdf .vtt .srt, and a
+        Formats: .txt .md .markdown .rst .docx .odt .rtf .pdf .vtt .srt .html, and a
         spreadsheet export (.csv .xlsx with a Speaker and a Text column) when the file
         is named. Speaker turns, roles and sentences are found and stored; the same
         content again
@@ -136,6 +136,8 @@ def register(cli: click.Group) -> None:
                         "again (decisions are kept)", fg="yellow", err=True)
         for _path, reason in report.withdrawn:
             click.secho(f"withdrawn  {reason}", fg="yellow", err=True)
+        for _path, reason in report.skipped:
+            click.secho(f"skipped    {reason}", fg="yellow", err=True)
         for _path, reason in report.failed:
             click.secho(f"failed     {reason}", fg="red", err=True)
         for option, name, close in report.unmatched:
@@ -143,9 +145,11 @@ def register(cli: click.Group) -> None:
             click.secho(f"note: {option} {name!r} matched no speaker in these files{hint}",
                         fg="yellow", err=True)
         click.echo(report.summary())
+        if not (report.imported or report.unchanged):
+            # No empty project left by a mistyped path, nor by files that are no
+            # transcripts (Word's lock file named alone).
+            project.discard_if_created()
         if not report.ok:
-            if not (report.imported or report.unchanged):
-                project.discard_if_created()  # no empty project left by a mistyped path
             sys.exit(1)
 
     @cli.group("transcripts", invoke_without_command=True)

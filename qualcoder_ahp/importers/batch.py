@@ -21,7 +21,12 @@ from pathlib import Path
 from qualcoder_ahp.errors import UserError, closest, shown_path
 from qualcoder_ahp.importers.blocks import same_times
 from qualcoder_ahp.importers.header import header_participant
-from qualcoder_ahp.importers.reader import SUPPORTED, read_transcript, source_hash
+from qualcoder_ahp.importers.reader import (
+    SUPPORTED,
+    office_lock_file,
+    read_transcript,
+    source_hash,
+)
 from qualcoder_ahp.importers.sheets import SHEETS
 from qualcoder_ahp.importers.turns import names_speaker
 from qualcoder_ahp.model.store import Store, content_hash
@@ -31,6 +36,17 @@ SKIPPED_IN_FOLDERS = frozenset({"readme", "license", "licence", "changelog", "co
                                 "sources", "authors", "copying"})
 """File stems (lower case) that are never transcripts when a folder is walked: a
 folder of interviews often carries a README.md describing them."""
+
+SYSTEM_FILES = {
+    "thumbs.db": "the thumbnails Windows keeps for a folder",
+    "desktop.ini": "the settings Windows keeps for a folder",
+    "icon\r": "the folder icon macOS keeps",
+    ".ds_store": "the view settings macOS keeps for a folder",
+    "__macosx": "the Mac file details a zip archive made on a Mac holds",
+}
+"""Files (lower case) the system keeps beside interviews, never transcripts: named by a
+shell's ``interviews/*`` they are skipped with a line saying what they are, as Word's
+lock files are (they failed, and the import exited 1 with every interview imported)."""
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, current_file)``, called before and after each file."""
@@ -51,6 +67,10 @@ class ImportReport:
     transcript was withdrawn from the project (``qcahp withdraw``): a folder of a study's
     interviews still holds the withdrawn one, and the others import. A file named by
     itself is refused instead (:attr:`failed`)."""
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """``(path, one-line reason)`` per file named (by a shell's ``interviews/*``) that is
+    no transcript but a file the system or Word keeps beside them (:func:`not_a_transcript`):
+    skipped, not failed."""
     unchanged_files: list[str] = field(default_factory=list)
     """The file of each :attr:`unchanged` transcript, in the same order: several files of
     one batch can hold one stored text (copies under other names), and a map from the
@@ -74,8 +94,19 @@ class ImportReport:
         failed files, and words added."""
         words = sum(t.words for t in self.imported)
         skipped = f"{len(self.withdrawn)} withdrawn (skipped), " if self.withdrawn else ""
-        return (f"{len(self.imported)} imported ({words:,} words), "
+        if self.skipped:
+            skipped += f"{len(self.skipped)} skipped (not transcripts), "
+        return (f"{len(self.imported)} imported ({words:,} word{'' if words == 1 else 's'}), "
                 f"{len(self.unchanged)} unchanged, {skipped}{len(self.failed)} failed")
+
+
+def not_a_transcript(path: Path) -> str | None:
+    """Why ``path`` is no transcript but a file Word or the system keeps beside the
+    interviews (Word's ``~$p01.docx`` lock file, ``Thumbs.db``, ``__MACOSX``), else None."""
+    if office_lock_file(path):
+        return "a lock file Word keeps beside a document while it is open, not a transcript"
+    kind = SYSTEM_FILES.get(path.name.lower())
+    return f"{kind}, not a transcript" if kind else None
 
 
 def collect_files(paths: Iterable[str | os.PathLike[str]],
@@ -98,6 +129,7 @@ def collect_files(paths: Iterable[str | os.PathLike[str]],
                 if p.is_file() and p.suffix.lower() in SUPPORTED
                 and p.stem.lower() not in SKIPPED_IN_FOLDERS
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not_a_transcript(p) is None  # Word's ~$p01.docx beside an open p01.docx
             )
             if not found and empty is not None:
                 empty.append(path)
@@ -149,11 +181,19 @@ def import_paths(
         The report; files that failed are listed there, never raised.
     """
     empty: list[Path] = []
+    report = ImportReport()
+    given: list[str | os.PathLike[str]] = []
+    for raw in paths:
+        why = not_a_transcript(Path(raw))
+        if why is None:
+            given.append(raw)
+        else:  # named by a shell's `interviews/*`: said, not failed
+            report.skipped.append((str(raw), f"{shown_path(Path(raw))}: {why}"))
+    paths = given
     files = collect_files(paths, empty)
     named_files = {_resolved(Path(p)) for p in paths if not Path(p).is_dir()}
     interviewers = tuple(interviewers)
     participants = tuple(participants)
-    report = ImportReport()
     for folder in empty:
         report.failed.append((str(folder), f"{shown_path(folder)}: no supported transcript "
                                            f"files in this folder{_found_instead(folder)}"))
@@ -337,7 +377,8 @@ def _found_instead(folder: Path) -> str:
     found: dict[str, int] = {}
     try:
         for p in folder.rglob("*"):
-            if p.is_file() and not any(x.startswith(".") for x in p.relative_to(folder).parts):
+            if (p.is_file() and not any(x.startswith(".") for x in p.relative_to(folder).parts)
+                    and not_a_transcript(p) is None):
                 ext = p.suffix.lower() or "(no extension)"
                 found[ext] = found.get(ext, 0) + 1
     except OSError:

@@ -143,6 +143,36 @@ def _paragraph_block(text: str, bold_prefix: str, all_italic: bool, heading: boo
 
 
 # ---------------------------------------------------------------------- Word
+_STRICT = re.compile(rb"http://purl\.oclc\.org/ooxml/(wordprocessingml|drawingml|officeDocument|"
+                     rb"spreadsheetml|presentationml)/")
+
+
+def transitional(data: bytes) -> bytes:
+    """A Word file saved as "Strict Open XML Document" (a choice in Word's Save As)
+    with the namespaces of an ordinary ``.docx``, which python-docx reads; any other
+    file as it is. It was refused as ``not a valid Word .docx file (KeyError)``.
+
+    The two differ, for reading the words, in their namespace names only
+    (``http://purl.oclc.org/ooxml/wordprocessingml/main`` is
+    ``http://schemas.openxmlformats.org/wordprocessingml/2006/main``).
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        try:
+            rels = zf.read("_rels/.rels")
+        except KeyError:
+            return data
+        if not _STRICT.search(rels):
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+            for info in zf.infolist():
+                part = zf.read(info.filename)
+                if info.filename.endswith((".xml", ".rels")):
+                    part = _STRICT.sub(rb"http://schemas.openxmlformats.org/\1/2006/", part)
+                new.writestr(info, part)
+    return out.getvalue()
+
+
 def read_docx(path: Path, max_bytes: int) -> list[Block]:
     """Word ``.docx``: paragraphs and tables in order, bold speaker runs, headings."""
     import docx
@@ -152,6 +182,7 @@ def read_docx(path: Path, max_bytes: int) -> list[Block]:
     data = read_bytes(path, max_bytes=max_bytes)
     _check_zip(data, path, "Word .docx", "word/document.xml")
     _check_parts(data, path, "Word .docx", ("word/document.xml", "word/styles.xml"))
+    data = transitional(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a broken package
@@ -631,6 +662,116 @@ def _pages(numbers: list[int]) -> str:
     return ("page " if len(numbers) == 1 else "pages ") + ", ".join(parts)
 
 
+# ---------------------------------------------------------------------- web pages
+_HTML_BLOCKS = frozenset({
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table",
+    "section", "article", "header", "footer", "main", "ul", "ol", "dl", "dt", "dd", "hr",
+    "figure", "figcaption", "address", "caption", "body", "nav", "aside", "details",
+    "summary", "center", "form", "fieldset",
+})
+"""Elements that a browser shows as paragraphs of their own."""
+_HTML_HIDDEN = frozenset({"head", "script", "style", "title", "noscript", "template",
+                          "svg", "object", "iframe"})
+"""Elements whose text a browser does not show as the page's words."""
+_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
+
+
+class _PageText:
+    """The text a browser shows for a web page, in paragraphs (see :func:`read_html`)."""
+
+    def __init__(self) -> None:
+        from html.parser import HTMLParser
+
+        page = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: Any) -> None:
+                page.start(tag)
+
+            def handle_startendtag(self, tag: str, attrs: Any) -> None:
+                if tag not in _HTML_HIDDEN:
+                    page.start(tag)
+                    page.end(tag)
+
+            def handle_endtag(self, tag: str) -> None:
+                page.end(tag)
+
+            def handle_data(self, data: str) -> None:
+                page.data(data)
+
+        self.parser = Parser(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+        self.pre = 0
+        self.cells = 0
+        self.in_cell = 0
+        """How deep inside table cells: Word writes a ``<p>`` in each cell, whose breaks
+        would cut the row's line (a cell's paragraphs are one line, apart by spaces)."""
+
+    def start(self, tag: str) -> None:
+        if tag in _HTML_HIDDEN:
+            self.hidden += 1
+        elif self.hidden:
+            return
+        elif tag == "tr":  # a table row is a line: cells apart by tabs, as tabbed text
+            self.parts.append("\n")
+            self.cells = 0
+        elif tag in ("td", "th"):
+            self.parts.append("\t" if self.cells else "")
+            self.cells += 1
+            self.in_cell += 1
+        elif self.in_cell and (tag == "br" or tag in _HTML_BLOCKS):
+            self.parts.append(" ")
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in _HTML_BLOCKS:
+            self.parts.append("\n\n# " if tag[0] == "h" and tag[1:].isdigit() else "\n\n")
+        if tag == "pre":
+            self.pre += 1
+
+    def end(self, tag: str) -> None:
+        if tag in _HTML_HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif self.hidden:
+            pass
+        elif tag in ("td", "th"):
+            self.in_cell = max(0, self.in_cell - 1)
+        elif tag in ("tr", "table"):
+            self.in_cell = 0  # (a cell left open)
+            self.parts.append("\n\n" if tag == "table" else "")
+        elif tag in _HTML_BLOCKS:
+            self.parts.append(" " if self.in_cell else "\n\n")
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+
+    def data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data if self.pre else _HTML_SPACE.sub(" ", data))
+
+    def text(self, html_text: str) -> str:
+        self.parser.feed(html_text)
+        self.parser.close()
+        lines = [re.sub(r" *\t *", "\t", re.sub(r"  +", " ", line)).strip(" ")
+                 for line in "".join(self.parts).split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+def read_html(path: Path, max_bytes: int) -> list[Block]:
+    """A web page (``.html``, ``.htm``): a transcript saved from a browser, exported by
+    a transcription service, or saved by Word as "Web Page". Read as the browser shows
+    it: a paragraph per ``<p>``, ``<div>``, list item or heading, a line per ``<br>``
+    and per table row (its cells apart by tabs, so a speaker column and a text column
+    read as turns), no markup, scripts, styles or the page's title; then as a ``.txt``
+    of the same text. It was refused as an unsupported file type, and under ``.txt``
+    was imported markup and all."""
+    data = read_bytes(path, max_bytes=max_bytes)
+    check_format(data, path, ".html")
+    text = normalise(_PageText().text(decode(data, path=str(path))))
+    if not text.strip():
+        raise ImportFailed("the web page has no text", path=str(path))
+    return text_blocks(text)
+
+
 # ---------------------------------------------------------------------- subtitles
 def _line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
@@ -639,6 +780,17 @@ def _line_of(text: str, pos: int) -> int:
 def _clock(delta: dt.timedelta) -> str:
     seconds = int(delta.total_seconds())
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def _refuse_untimed(text: str, path: Path, what: str) -> None:
+    """Refuse, as such, a subtitle file with no timing line at all: a transcript typed or
+    exported as text and saved under a subtitle name. It was told its first line was a
+    cue that "cannot be read" (a broken timestamp?), as if the file were damaged."""
+    if "-->" not in text:
+        mark = "," if what.startswith("SubRip") else "."
+        raise ImportFailed(f"not a {what} file: it has no cue timings ('00:00:01{mark}000 "
+                           f"--> 00:00:04{mark}000'), so it holds plain text (rename it to "
+                           ".txt)", path=str(path))
 
 
 def read_srt(path: Path, max_bytes: int) -> list[Block]:
@@ -651,6 +803,7 @@ def read_srt(path: Path, max_bytes: int) -> list[Block]:
     if text.lstrip().startswith("WEBVTT"):
         raise ImportFailed("this is a WebVTT file, not SubRip: rename it to .vtt",
                            path=str(path))
+    _refuse_untimed(text, path, "SubRip .srt")
     try:
         subtitles = list(srt.parse(text))
     except srt.SRTParseError as exc:
@@ -931,6 +1084,7 @@ def read_vtt(path: Path, max_bytes: int) -> list[Block]:
     check_format(data, path, ".txt")
     text = normalise(decode(data, path=str(path)))
     if not text.lstrip().startswith("WEBVTT"):
+        _refuse_untimed(text, path, "WebVTT .vtt")
         hint = ("; it looks like a SubRip file: rename it to .srt"
                 if re.match(r"\s*\d+\n\d", text) and "-->" in text else "")
         raise ImportFailed(f"not a valid WebVTT .vtt file (its first line must be WEBVTT{hint})",

@@ -4,7 +4,8 @@ Every transcript's stored text follows one set of rules (DESIGN.md, "Text, offse
 and units"), so that offsets mean the same thing in every project and every tool:
 decoded from UTF-8 (with or without a BOM), UTF-16 LE/BE (with a BOM, or without
 one when the byte pattern is unmistakable), UTF-32 with a BOM, or cp1252 as a last
-resort; the BOM stripped; ``\\r\\n`` and lone ``\\r`` turned into ``\\n``; Unicode NFC. Files that
+resort (Mac OS Roman when the text shows it, :func:`_mac_roman`); the BOM stripped;
+``\\r\\n`` and lone ``\\r`` turned into ``\\n``; Unicode NFC. Files that
 are too big, empty, binary or unreadable are refused here with one line naming the
 file and the problem, before any parsing starts; so are files whose bytes show
 another format than their extension (:func:`check_format`: a PDF named ``.txt``),
@@ -107,7 +108,7 @@ _FORMAT_NAMES = {
     ".doc": "an old Office 97-2003 file (.doc) or a password-protected Office document",
     ".png": "a PNG image", ".jpg": "a JPEG image", ".gif": "a GIF image",
     ".mp3": "an audio file", ".mp4": "a video or audio file", ".wav": "an audio file",
-    ".gz": "a gzip archive",
+    ".gz": "a gzip archive", ".html": "a web page (HTML)",
 }
 _ODF_TYPES = {
     b"application/vnd.oasis.opendocument.text": ".odt",
@@ -116,16 +117,25 @@ _ODF_TYPES = {
 }
 
 
+_HTML = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                   rb"(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE | re.DOTALL)
+"""A web page: a transcript saved from a browser, or by Word as "Web Page", under
+``.txt``; its markup was imported as the participant's words."""
+
+
 def sniff(data: bytes) -> str | None:
     """The extension that ``data`` really has, judged by its first bytes, or None.
 
     Recognises PDF, RTF, Office Open XML (.docx, .xlsx, .pptx), OpenDocument, REFI-QDA
     and other zip packages, OLE compound files (old .doc, and password-protected Office
-    files), common image, audio and video files, and gzip. Plain text gives None.
+    files), common image, audio and video files, gzip, and web pages (HTML). Plain text
+    gives None.
     """
     head = data[:16]
     if head.startswith(b"%PDF-"):
         return ".pdf"
+    if _HTML.match(data[:1024]):
+        return ".html"
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf":
         return ".rtf"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
@@ -165,6 +175,12 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def format_name(kind: str) -> str:
+    """What a file of extension ``kind`` (as :func:`sniff` gives it) is, with its article:
+    ``a PDF file``, ``a web page (HTML)``."""
+    return _FORMAT_NAMES.get(kind, f"a {kind} file")
+
+
 def check_format(data: bytes, path: Path, expected: str) -> None:
     """Refuse a file whose bytes say it is another format than its extension.
 
@@ -183,12 +199,13 @@ def check_format(data: bytes, path: Path, expected: str) -> None:
     if kind is None or kind == expected or (kind == ".zip"
                                             and expected in (".docx", ".odt", ".xlsx")):
         return
-    what = _FORMAT_NAMES.get(kind, f"a {kind} file")
+    what = format_name(kind)
     wanted = "text" if expected == ".txt" else _FORMAT_NAMES[expected]
     hint = {".pdf": ": rename it to .pdf", ".docx": ": rename it to .docx",
             ".odt": ": rename it to .odt", ".rtf": ": rename it to .rtf",
             ".doc": ": save it, without a password, as .docx",
-            ".qdpx": ": bring it in with `qcahp refi import`"}.get(kind, "")
+            ".qdpx": ": bring it in with `qcahp refi import`",
+            ".html": ": rename it to .html"}.get(kind, "")
     raise ImportFailed(f"this is {what}, not {wanted}{hint}", path=str(path))
 
 
@@ -240,13 +257,35 @@ def decode(data: bytes, *, path: str | None = None) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         _refuse_mixed(data, path)
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise ImportFailed("not text in a known encoding (UTF-8, UTF-16, Windows-1252); "
-                               "if it is text, save the file as UTF-8", path=path) from None
+        if _mac_roman(data):
+            text = data.decode("mac_roman")
+        else:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise ImportFailed("not text in a known encoding (UTF-8, UTF-16, Windows-1252, "
+                                   "Mac OS Roman); if it is text, save the file as UTF-8",
+                                   path=path) from None
         _refuse_other_code_page(text, path)
     return _refuse_controls(text, path)
+
+
+# Mac OS Roman's curly apostrophe inside a word (don\xd5t) and curly quotes around words
+# (\xd2lead\xd3); the same in Windows-1252 (don\x92t, \x93lead\x94).
+_MAC_PUNCT = re.compile(rb"[A-Za-z]\xd5[a-z]|\xd2[^\r\n\xd2\xd3]{1,300}?\xd3")
+_CP1252_PUNCT = re.compile(rb"[A-Za-z]\x92[A-Za-z]|\x93[^\r\n\x93\x94]{1,300}?\x94")
+
+
+def _mac_roman(data: bytes) -> bool:
+    """Whether ``data`` (not UTF-8) is Mac OS Roman text: Word for Mac saves "Plain Text"
+    in it by default, as older TextEdit did. Read as Windows-1252 its apostrophes and
+    quotes were letters (``donÕt``, ``ÒleadÓ``) and its accents others (``cafŽ``): stored
+    so, no search or pattern found the words. Told by its curly apostrophes inside words
+    and quotes around them, which Windows-1252 text writes with other bytes, and which
+    no Western text writes as ``Õ`` between two letters or ``Ò...Ó``."""
+    sample = data[:65536]
+    mac = len(_MAC_PUNCT.findall(sample))
+    return mac > 0 and mac > len(_CP1252_PUNCT.findall(sample))
 
 
 def _refuse_controls(text: str, path: str | None) -> str:
@@ -353,16 +392,44 @@ stored, and shown as boxes or ``^Z`` inside a turn."""
 
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+SPACES = ("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+          "\u202f\u205f\u3000")
+"""Unicode's other spaces: the non-breaking space Word types before ``:`` or ``?`` in
+French and pastes from web pages and transcription tools, the thin, narrow and em
+spaces of typeset text, the ideographic space. Each is stored as a plain space."""
+LINE_SEPARATORS = "\u2028\u2029"
+"""Unicode's line and paragraph separators, stored as a line end."""
+INVISIBLE = "\u00ad\u200b\u2060\ufeff"
+"""Characters that show nothing inside a word: the soft (optional) hyphen, the
+zero-width space, the word joiner and a byte-order mark left inside the text (a file
+pasted into another). They are not stored."""
+_SPACING_CHARS = str.maketrans({**{c: " " for c in SPACES},
+                                **{c: "\n" for c in LINE_SEPARATORS},
+                                **{c: None for c in INVISIBLE}})
+_SPACING = re.compile(f"[{SPACES}{LINE_SEPARATORS}{INVISIBLE}]")
+"""The spaces, separators and invisible characters above. Stored as they came, a
+search or a pattern for ``me about`` did not find ``me\u00a0about``, nor one for
+``manageable`` ``man\u00adage\u00adable``, and ``the\u200bteam`` counted as one word:
+the words looked the same on screen and were not found."""
+
 
 def normalise(text: str) -> str:
     """Apply the stored-text rules: no BOM, ``\\n`` line ends, Unicode NFC, no control
-    characters (:data:`_CONTROL_CHARS`)."""
+    characters (:data:`_CONTROL_CHARS`), plain spaces for Unicode's other spaces and
+    no invisible characters inside words (:data:`_SPACING`)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL.search(text):
         text = text.translate(_CONTROL_CHARS)
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", respaced(text))
+
+
+def respaced(text: str) -> str:
+    """``text`` with a plain space for each of Unicode's other spaces, a line end for
+    each line separator and no invisible characters (:data:`_SPACING`); the step of
+    :func:`normalise` that a reader keeping an offset map applies piece by piece."""
+    return text.translate(_SPACING_CHARS) if _SPACING.search(text) else text
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:

@@ -28,8 +28,8 @@ from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.importers.sheets import SHEETS
 from qualcoder_ahp.importers.tabbed import tab_blocks
 from qualcoder_ahp.importers.turns import (
-    assemble, assign_roles, build_turns, guessed_roles, merge_aliases, speaker_headings,
-    unread_labels,
+    assemble, assign_roles, build_turns, guessed_roles, merge_aliases, researcher_note,
+    speaker_headings, unread_labels,
 )
 from qualcoder_ahp.records import ParsedTranscript
 
@@ -70,6 +70,8 @@ def _formats() -> dict[str, tuple[str, Reader]]:
         ".pdf": ("pdf", formats.read_pdf),
         ".vtt": ("vtt", formats.read_vtt),
         ".srt": ("srt", formats.read_srt),
+        ".html": ("html", formats.read_html),
+        ".htm": ("html", formats.read_html),
         ".csv": ("csv", sheets.read_csv),
         ".xlsx": ("xlsx", sheets.read_xlsx),
     }
@@ -89,6 +91,8 @@ SAVE_AS = {
             "with or without a time column, read as turns)",
     ".xls": _SPREADSHEET,
     ".ods": _SPREADSHEET,
+    **{ext: " (a web archive: open it in a browser or Word and save it as a web page, "
+            ".html, or as .docx)" for ext in (".mht", ".mhtml", ".webarchive")},
     ".json": " (a transcription service's data file: export the transcript from it as "
              ".docx, .txt or .vtt)",
     **{ext: " (a recording: import its transcript, .docx, .txt, .vtt or .srt)"
@@ -98,8 +102,29 @@ SAVE_AS = {
 """What to do with a file people give ``import`` that is not a transcript it reads."""
 
 SUPPORTED = (".txt", ".text", ".md", ".markdown", ".rst", ".docx", ".odt", ".rtf", ".pdf",
-             ".vtt", ".srt")
+             ".vtt", ".srt", ".html", ".htm")
 """File extensions :func:`read_transcript` understands (lower case)."""
+
+
+OFFICE_LOCK_PREFIX = "~$"
+"""How Word, Excel and PowerPoint name the owner ("lock") file they write beside a
+document while it is open (``~$p01.docx``, or ``~$ercept.docx`` for a longer name):
+162 bytes holding the user's name, left behind when Word crashes or the folder is
+synced while the document is open."""
+
+
+def office_lock_file(file: Path) -> bool:
+    """True when ``file`` is an Office lock file: named ``~$...``, small, and no zip
+    package (a real document someone named so is read as one)."""
+    if not file.name.startswith(OFFICE_LOCK_PREFIX):
+        return False
+    try:
+        if file.stat().st_size > 4096:
+            return False
+        with file.open("rb") as handle:
+            return not handle.read(4).startswith(b"PK")
+    except OSError:
+        return False
 
 
 def read_transcript(
@@ -130,6 +155,11 @@ def read_transcript(
                            if file.is_symlink() else "no such file", path=str(file))
     if file.is_dir():
         raise ImportFailed("is a folder, not a file", path=str(file))
+    if office_lock_file(file):
+        raise ImportFailed(
+            "a lock file Word keeps beside a document while it is open, not a transcript: "
+            "import the document itself (its name has no '~$'); importing a folder skips "
+            "these files", path=str(file))
     if ext not in SUPPORTED and ext not in SHEETS:
         hint = SAVE_AS.get(ext, "")
         raise ImportFailed(
@@ -179,6 +209,8 @@ def read_transcript(
     guess = guessed_roles(roles, interviewers, participants, questioners, sections)
     if guess is not None:
         notes.append(guess)
+    if (researcher := researcher_note(roles, interviewers)) is not None:
+        notes.append(researcher)
     text, turns = assemble(drafts, roles)
     dropped = _headings_left_out(blocks, text)
     if dropped:

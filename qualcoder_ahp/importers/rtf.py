@@ -45,14 +45,24 @@ def read_rtf(path: Path, max_bytes: int) -> list[Block]:
         raise ImportFailed("not a valid RTF file (no {\\rtf header)", path=str(path))
     _check_rtf_braces(raw, path)
     raw = _without_deletions(raw)
+    encoding = "cp1252"
+    if _MAC_CODE_PAGE.search(raw[:200]):
+        # A Mac's RTF (older TextEdit, Word for Mac): its \'xx escapes are Mac OS Roman,
+        # which striprtf does not know as code page 10000; they failed to decode.
+        raw = re.sub(r"\\ansicpg10000(?![0-9])", "", raw, count=1)
+        encoding = "mac_roman"
     try:
-        text = rtf_to_text(raw, errors="replace")
+        text = rtf_to_text(raw, encoding=encoding, errors="replace")
     except Exception as exc:  # striprtf fails on malformed escapes
         raise ImportFailed(f"not a valid RTF file ({type(exc).__name__})",
                            path=str(path)) from None
     text = normalise(text)
     _check_rtf_text(text, path)
     return text_blocks(text)
+
+
+_MAC_CODE_PAGE = re.compile(r"\\ansicpg10000(?![0-9])|^\s*\{\\rtf1?\\mac(?![a-z])")
+"""The header of an RTF file in Mac OS Roman: ``\\ansicpg10000``, or ``{\\rtf1\\mac``."""
 
 
 # Braces that count for nesting: not escaped (\{ \} \\), and not inside \binN data.

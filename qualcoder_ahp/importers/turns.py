@@ -1014,6 +1014,8 @@ def assign_roles(
             roles[name] = "participant"
         elif (role := label_role(name)) is not None:
             roles[name] = role
+    if (researcher := researcher_r(roles)) is not None and not matches(researcher, named_p):
+        roles[researcher] = "interviewer"
     if not named_p:
         rest = [n for n in words if n not in roles and not unlabelled(n)]
         labelled = sum(words[n] for n, r in roles.items() if r == "participant")
@@ -1033,6 +1035,33 @@ def assign_roles(
         else:
             roles[name] = "other" if has_interviewer else "interviewer"
     return roles
+
+
+def researcher_r(roles: dict[str, str]) -> str | None:
+    """The speaker ``R`` when it labels the researcher, not the respondent: ``R`` is the
+    respondent beside ``I`` (``I:`` / ``R:``), but beside ``P`` (``R:`` / ``P:``, or
+    ``P1`` and ``P2`` in a focus group), with no interviewer label, it is the one who
+    asks. Both were read as participants, and every question got suggestions."""
+    if "interviewer" in roles.values():
+        return None
+    found = [n for n, role in roles.items() if role == "participant"
+             and n.strip().rstrip(".").lower() == "r"]
+    others = [n for n, role in roles.items() if role == "participant" and n not in found]
+    return found[0] if len(found) == 1 and others else None
+
+
+def researcher_note(roles: dict[str, str], interviewers: Iterable[str]) -> str | None:
+    """The note on an ``R`` read as the researcher (:func:`researcher_r`), or None."""
+    said = {x.strip().lower() for x in interviewers}
+    for name, role in roles.items():
+        if (role == "interviewer" and name.strip().rstrip(".").lower() == "r"
+                and name.strip().lower() not in said
+                and researcher_r({**roles, name: "participant"}) == name):
+            others = [n for n, r in roles.items() if r == "participant"]
+            return (f"{name!r} is read as the researcher (the interviewer) beside "
+                    f"{others[0]!r}; if {name!r} is the respondent, import the file again "
+                    f"with --participant-speaker {name}")
+    return None
 
 
 def guessed_roles(roles: dict[str, str], interviewers: Iterable[str],

@@ -338,7 +338,42 @@ def read_refi(path: str | Path, progress: Progress | None = None) -> RefiData:
         xml = file.read_bytes()
     except OSError as exc:
         raise ImportFailed(f"cannot read ({exc.strerror})", path=where) from None
+    _refuse_other_format(xml, where)
     return _read_xml(xml, where, None, progress)
+
+
+_TRANSCRIPT_ADVICE = "a transcript goes in with `qcahp import`"
+
+
+def _refuse_other_format(data: bytes, where: str) -> None:
+    """Refuse, naming what it is, a file that is not XML at all: a PDF, an RTF or an old
+    Word file, or a transcript saved as text as a ``.qdc`` (called "not well-formed XML
+    (Start tag expected...)", or an archive "damaged or something else renamed")."""
+    from qualcoder_ahp.importers.normalise import decode, format_name, sniff
+
+    head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
+    if head.startswith(b"<") or head.startswith(b"\0<") or not head:
+        return
+    kind = sniff(data)
+    if kind in (".pdf", ".rtf", ".doc"):
+        raise ImportFailed(f"this is {format_name(kind)}, not a REFI-QDA project or codebook "
+                           f"({_TRANSCRIPT_ADVICE})", path=where)
+    if kind is not None or where.lower().endswith(".qdpx"):
+        return  # (a .qdpx that is no zip: `refi import` says so)
+    try:
+        decode(data[:65536], path=where)
+    except ImportFailed:
+        return  # binary: the XML reader's own message
+    raise ImportFailed("this holds plain text, not a REFI-QDA project or codebook (which is "
+                       f"XML, in a .qdpx zip archive or a .qdc file; {_TRANSCRIPT_ADVICE})",
+                       path=where)
+
+
+_PACKAGES = (("word/document.xml", "a Word .docx file"),
+             ("content.xml", "an OpenDocument file"),
+             ("xl/workbook.xml", "an Excel workbook"),
+             ("ppt/presentation.xml", "a PowerPoint file"))
+"""A zip package's main part, and what it makes the package (for :func:`_project_entry`)."""
 
 
 def read_entry(archive: SafeZip, name: str) -> bytes:
@@ -380,6 +415,10 @@ def _inside_top_folder(archive: SafeZip) -> SafeZip:
 
 def _project_entry(archive: SafeZip) -> str:
     roots = [n for n in archive.entries if "/" not in n and n.lower().endswith(".qde")]
+    what = next((what for part, what in _PACKAGES if part in archive.entries), None)
+    if not roots and what:
+        raise ImportFailed(f"this is {what}, not a REFI-QDA project ({_TRANSCRIPT_ADVICE})",
+                           path=archive.path)
     if not roots:
         deeper = sorted(n for n in archive.entries if n.lower().endswith(".qde"))
         where = (f" (it holds {deeper[0]!r}: zip the folder that holds the .qde, or that "
@@ -450,11 +489,51 @@ def _read_xml(xml: bytes, where: str, archive: SafeZip | None,
         _read_selection(selection, guid, name, resolver, data, default)
     _count_units(data, default)
     _into_stored_text(data)
+    _without_file_extensions(data)
     for kind, tag in (("link", "Links/Link"), ("graph", "Graphs/Graph")):
         for element in root.findall(tag):
             data.drop(kind, element.get("name") or norm_guid(element.get("guid")) or "")
     _summarise_dropped(data)
     return data
+
+
+SOURCE_EXTENSIONS = (".txt", ".text", ".md", ".rst", ".docx", ".doc", ".odt", ".rtf",
+                     ".pdf", ".vtt", ".srt", ".html", ".htm")
+"""The extensions of the document files a source's name may end in: QualCoder and
+ATLAS.ti name a source after its file (``p01_helen.docx``)."""
+
+
+def _without_file_extensions(data: RefiData) -> None:
+    """Name each source whose name is its file's name (``p01_helen.docx``, as QualCoder
+    and ATLAS.ti write it) as ``qcahp import`` names a transcript, after the file
+    without its extension (``p01_helen``): it was stored as ``p01_helen.docx`` beside
+    the ``p01_helen`` of the same interview imported from its file, so one interview
+    counted twice, and ``qcahp show p01_helen`` found nothing. A name that would then
+    be another source's of the file keeps its extension."""
+    names = [s.name for s in data.sources]
+    stems = [_stem(name) for name in names]
+    taken = {name.casefold() for name in names}
+    for index, (source, stem) in enumerate(zip(data.sources, stems, strict=True)):
+        if stem == source.name or stem.casefold() in taken or (
+                sum(other.casefold() == stem.casefold() for other in stems) > 1):
+            continue
+        data.sources[index] = replace(source, name=stem)
+        # The participant made for the source's own variables (_source_values) is named
+        # as the transcript is.
+        own = str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-case:{source.guid}"))
+        for at, case in enumerate(data.cases):
+            if case.guid == own and case.name == source.name:
+                data.cases[at] = replace(case, name=stem)
+                data.notices = [n.replace(f"participant {source.name!r}", f"participant {stem!r}")
+                                for n in data.notices]
+
+
+def _stem(name: str) -> str:
+    """``name`` without a document file's extension (``p01.docx`` is ``p01``)."""
+    base, dot, ext = name.rpartition(".")
+    if dot and base.strip() and f".{ext.lower()}" in SOURCE_EXTENSIONS:
+        return base.strip()
+    return name
 
 
 def _project_description(text: str, data: RefiData) -> str:

@@ -24,6 +24,7 @@ from itertools import accumulate
 
 from qualcoder_ahp.importers.normalise import decode as store_decode
 from qualcoder_ahp.importers.normalise import normalise as store_normalise
+from qualcoder_ahp.importers.normalise import respaced
 from qualcoder_ahp.importers.sentences import split_sentences
 from qualcoder_ahp.importers.turns import UNLABELLED, assign_roles
 from qualcoder_ahp.records import ParsedTranscript, Turn
@@ -56,7 +57,7 @@ def normalise(raw: str) -> tuple[str, list[int]]:
     raw_nobom = raw[1:] if raw.startswith("\ufeff") else raw
     shift = len(raw) - len(raw_nobom)
     lf = raw_nobom.replace("\r\n", "\n").replace("\r", "\n")
-    if unicodedata.is_normalized("NFC", lf):
+    if unicodedata.is_normalized("NFC", lf) and respaced(lf) is lf:
         # Fast path (nearly every file): only CRLF pairs shrink, so a running sum of
         # 1 per character, 0 for the CR of a pair, is the whole map.
         steps = [1] * len(raw_nobom)
@@ -77,7 +78,8 @@ def normalise(raw: str) -> tuple[str, list[int]]:
             j = i + 1
             while j < n and not _starter(raw_nobom[j]) and raw_nobom[j] != "\r":
                 j += 1
-            chunk = unicodedata.normalize("NFC", raw_nobom[i:j])
+            # (a non-breaking space becomes a space, a soft hyphen nothing, as stored)
+            chunk = unicodedata.normalize("NFC", respaced(raw_nobom[i:j]))
         for k in range(i, j):
             bounds[k + shift] = pos
         parts.append(chunk)
