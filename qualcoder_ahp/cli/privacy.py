@@ -56,7 +56,9 @@ def register(cli: click.Group) -> None:
         only as written, for a name that is also a word, such as Will); speaker
         labels are redacted too. The text is changed in place (the unredacted text
         does not stay in the database) with a 'redact' event in the log, and the
-        log's events about the transcript (a speaker rename) are scrubbed of the names. Refused
+        log's events about the transcript (a speaker rename) are scrubbed of the names.
+        The stored codebook's definitions and examples (often quotes) are redacted too,
+        a name with no replacement becoming [REDACTED]. Refused
         for transcripts that already have codings or decided suggestions, because
         their offsets would move; undecided suggestions are dropped (run
         'qcahp suggest' again).
@@ -99,7 +101,23 @@ def register(cli: click.Group) -> None:
             click.secho(f"note: {name!r} {did} {name.lower()!r} in lower case "
                         f"{plural(n, 'time')}: that may be the ordinary word; --match-case "
                         f"replaces only {name!r} as written", fg="yellow", err=True)
-        if report.redacted and not dry_run:
+        if report.codebook or report.codebook_text != "none":
+            would = "Would replace" if dry_run else "Replaced"
+            events = (f" (and in {plural(report.codebook_events, 'log event')} that set them)"
+                      if report.codebook_events else "")
+            click.echo(f"{would} {plural(report.codebook, 'name')} in the codebook's "
+                       f"definitions and examples{events}.")
+        if report.codebook_text == "dropped":
+            # A replacement can break the YAML (`- [P01] said`) or a name sits in a
+            # pattern: the names must go, so the file's text goes.
+            did = "would be" if dry_run else "was"
+            say("note: the codebook file's text kept for `qcahp codebook export` (its "
+                f"comments) {did} dropped, as it would not load as the redacted codebook; "
+                "an export now writes the codebook from the database", fg="yellow")
+        for where in report.codebook_held:
+            say(f"note: {where} holds a listed name; redaction leaves it (codings use "
+                "it): change it with `qcahp codebook load` of an edited file", fg="yellow")
+        if (report.redacted or report.codebook) and not dry_run:
             copies_note(project, "the names", backups_only=True)
         for name, held in report.named.items():
             # The name came from the file (physio_helen): in every quote, export and

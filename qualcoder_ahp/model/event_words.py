@@ -506,9 +506,11 @@ class EventWords(EventLookups):
                          sorted({c.theme_id for c in codings}))
 
     def _redact(self, event: dict[str, Any]) -> Described:
-        tid = int(event["transcript_id"])
         n = event.get("replacements")
         count = f" ({plural(int(n), 'replacement')})" if isinstance(n, int) else ""
+        if event.get("codebook"):  # the stored codebook's definitions and examples
+            return Described(f"redacted names in the codebook{count}")
+        tid = int(event["transcript_id"])
         return Described(f"redacted names in transcript {self.transcripts.get(tid, tid)}"
                          f"{count}", [tid])
 

@@ -1,0 +1,208 @@
+"""Session 24, privacy: what a project keeps about a participant after `qcahp redact` and
+`qcahp withdraw`.
+
+A codebook's examples are often quotes, and a quote can name the participant (``Zebulon
+Quartermaine is my name and ...``). The stored themes and the kept text of the codebook
+file (``settings.codebook_source``, which ``codebook export`` writes back with its
+comments) were not touched by either command: the name, and the withdrawn interview's
+words, stayed in the project file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.codebook_store import SOURCE_SETTING
+from qualcoder_ahp.model.store import open_store
+
+P07 = ("Interviewer: How did you come to lead the service, Zebulon?\n"
+       "P07: It was really by chance. Zebulon Quartermaine is my name and I fell into the "
+       "acting head post.\n"
+       "P07: My manager Ottoline said I was in the right place at the right time.\n")
+P08 = ("Interviewer: Tell me about your route.\n"
+       "P08: I fell into management slowly, from podiatry, nothing special.\n")
+CODEBOOK = """\
+name: test codebook
+version: 1
+themes:
+  - id: serendipity
+    name: Serendipity
+    color: "#CC6677"
+    description: Chance events. As Zebulon put it, luck.
+    # quote from Zebulon Quartermaine's interview
+    examples:
+      - Zebulon Quartermaine is my name and I fell into the acting head post.
+      - "I was in the right place at the right time."
+      - I fell into management slowly, from podiatry
+    patterns:
+      - id: ser_fell_into
+        phrase: "fell into"
+"""
+NAMES = "Zebulon Quartermaine\nZebulon\nOttoline,[manager]\n"
+
+
+def _run(db: Path, *args: str, ok: bool = True) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    if ok:
+        assert result.exit_code == 0, (result.output, result.exception)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _dump(db: Path) -> bytes:
+    return b"".join(Path(str(db) + s).read_bytes() for s in ("", "-wal")
+                    if Path(str(db) + s).exists())
+
+
+def _project(tmp_path: Path, codebook: str = CODEBOOK) -> Path:
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "physio_p07.txt").write_text(P07, encoding="utf-8")
+    (folder / "ot_p08.txt").write_text(P08, encoding="utf-8")
+    (tmp_path / "codes.yaml").write_text(codebook, encoding="utf-8")
+    (tmp_path / "names.txt").write_text(NAMES, encoding="utf-8")
+    db = tmp_path / "study.db"
+    _run(db, "import", str(folder))
+    _run(db, "codebook", "load", str(tmp_path / "codes.yaml"))
+    return db
+
+
+def _kept_text(db: Path) -> str | None:
+    with open_store(db) as store:
+        return json.loads(store.get_setting(SOURCE_SETTING) or "{}").get("text")
+
+
+# ---------------------------------------------------------------- redact
+def test_redact_replaces_the_names_in_the_codebook_and_its_kept_text(tmp_path, insecure):
+    db = _project(tmp_path)
+    assert b"Zebulon" in _dump(db)  # (the check can fail)
+    _, out, _ = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all")
+    assert "Replaced 2 names in the codebook's definitions and examples." in out
+    with open_store(db) as store:
+        theme = store.theme("serendipity")
+    assert theme.description == "Chance events. As [REDACTED] put it, luck."
+    assert theme.examples[0] == "[REDACTED] is my name and I fell into the acting head post."
+    # was: the name stayed in the themes table and in settings.codebook_source
+    assert b"Zebulon" not in _dump(db) and b"Quartermaine" not in _dump(db)
+    # The file's text is still exported as it was loaded (comments kept), redacted: the
+    # replacement that starts a list item is put in quotes, so that it still loads.
+    _, exported, err = _run(db, "codebook", "export")
+    assert "written as it was loaded (its comments kept)" in exported
+    assert "# quote from [REDACTED]'s interview" in exported
+    assert '      - "[REDACTED] is my name and I fell into the acting head post."' in exported
+    assert "Zebulon" not in exported and "not carried over" not in err
+    _, log, _ = _run(db, "log", "--format", "json")
+    words = [e["what"] for e in json.loads(log)["events"]]
+    assert "redacted names in the codebook (2 replacements)" in words
+
+
+def test_redact_dry_run_counts_the_codebook_and_changes_nothing(tmp_path):
+    db = _project(tmp_path)
+    before = _kept_text(db)
+    _, out, _ = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all",
+                     "--dry-run")
+    assert "Would replace 2 names in the codebook's definitions and examples." in out
+    assert _kept_text(db) == before
+    with open_store(db) as store:
+        assert store.theme("serendipity").examples[0].startswith("Zebulon")
+
+
+def test_a_kept_text_that_cannot_be_redacted_is_dropped_and_the_pattern_named(tmp_path,
+                                                                             insecure):
+    # A pattern naming the person: the theme's patterns are not rewritten (suggestions
+    # are made with them), so the file's text, rewritten, is no longer that codebook.
+    db = _project(tmp_path, CODEBOOK + '      - id: ser_zeb\n        phrase: "Zebulon said"\n')
+    _, out, err = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all")
+    assert "was dropped, as it would not load as the redacted codebook" in err
+    assert "pattern ser_zeb of theme serendipity holds a listed name" in err
+    assert _kept_text(db) is None
+    with open_store(db) as store:
+        assert store.codebook_source() is None
+        settings = store.get_setting(SOURCE_SETTING) or ""
+    assert "Quartermaine" not in settings
+    _, exported, _ = _run(db, "codebook", "export")
+    assert "Quartermaine" not in exported and "[REDACTED] is my name" in exported
+
+
+def test_redact_rewrites_the_theme_edit_events_that_set_an_example(tmp_path, insecure):
+    db = _project(tmp_path)
+    with open_store(db) as store:
+        store.edit_theme("serendipity", coder="ana",
+                         examples=["Ottoline said I was in the right place"])
+    assert b"Ottoline said" in _dump(db)
+    _, out, _ = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all")
+    assert "(and in 1 log event that set them)" in out
+    with open_store(db) as store:
+        assert store.theme("serendipity").examples == (
+            "[manager] said I was in the right place",)
+        edit = [e for e in store.events() if e["kind"] == "theme_edit"][0]
+    assert "[manager] said" in json.dumps(edit) and "Ottoline" not in json.dumps(edit)
+    assert b"Ottoline" not in _dump(db) and b"Quartermaine" not in _dump(db)
+    # The coder's undo still puts the theme's examples back as they were (redacted).
+    _run(db, "undo", "--coder", "ana")
+    with open_store(db) as store:
+        assert store.theme("serendipity").examples[0].startswith("[REDACTED] is my name")
+
+
+# ---------------------------------------------------------------- withdraw
+def test_withdraw_removes_the_examples_quoted_from_the_interview(tmp_path, insecure):
+    db = _project(tmp_path)
+    with open_store(db) as store:
+        store.set_memo("ana", "theme", "serendipity",
+                       "P07: 'my name and I fell into the acting head post', by chance")
+    _, plan, _ = _run(db, "withdraw", "--transcript", "physio_p07", "--dry-run")
+    assert "examples     2 in the codebook quote them (theme serendipity)" in plan
+    _, out, err = _run(db, "withdraw", "--transcript", "physio_p07", "--yes")
+    assert "Removed 2 examples quoted from them from the codebook" in out
+    assert "note: the memo on theme serendipity (ana) quotes the withdrawn text" in err
+    with open_store(db) as store:
+        # The example from the other interview stays.
+        assert store.theme("serendipity").examples == (
+            "I fell into management slowly, from podiatry",)
+        withdraw = [e for e in store.events() if e["kind"] == "withdraw"][0]
+    assert withdraw["examples"] == 2
+    # was: the quotes stayed in the themes table and in settings.codebook_source
+    assert b"Quartermaine is my name" not in _dump(db) and b"the right time" not in _dump(db)
+    _, exported, err = _run(db, "codebook", "export")
+    assert "written as it was loaded (its comments kept)" in exported
+    assert "acting head post" not in exported and "from podiatry" in exported
+
+
+def test_a_quote_left_in_a_comment_drops_the_kept_text(tmp_path):
+    db = _project(tmp_path, CODEBOOK.replace(
+        "# quote from Zebulon Quartermaine's interview",
+        "# Zebulon Quartermaine is my name and I fell into the acting head post"))
+    _run(db, "withdraw", "--transcript", "physio_p07", "--yes")
+    assert _kept_text(db) is None
+    _, exported, _ = _run(db, "codebook", "export")
+    assert "acting head post" not in exported
+
+
+def test_an_example_said_in_another_interview_too_is_kept(tmp_path):
+    db = _project(tmp_path)
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "ot_p09.txt").write_text(
+        "P09: Zebulon Quartermaine is my name and I fell into the acting head post.\n",
+        encoding="utf-8")
+    _run(db, "import", str(folder))
+    with open_store(db) as store:
+        plan = store.withdrawal_plan(transcripts=["physio_p07"])
+    assert plan.examples == [("serendipity", "I was in the right place at the right time.")]
+
+
+def test_withdraw_leaves_no_earlier_version_of_a_memo_in_the_free_space(tmp_path, insecure):
+    # An SQLite built with secure_delete off (Python's on Windows and macOS) leaves an
+    # edited row's old version in its page's free space; the withdrawal cleared only
+    # what it deleted itself. The file is now rebuilt (VACUUM) after it.
+    db = _project(tmp_path)
+    with open_store(db) as store:
+        tid = store.transcript("physio_p07").id
+        store.set_memo("ana", "transcript", tid, "First draft: Zebulon cried at this point")
+        store.set_memo("ana", "transcript", tid, "Second draft")
+    assert b"Zebulon cried" in _dump(db)
+    _run(db, "withdraw", "--transcript", "physio_p07", "--yes")
+    assert b"Zebulon cried" not in _dump(db) and b"Quartermaine is my name" not in _dump(db)
