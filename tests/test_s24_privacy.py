@@ -206,3 +206,28 @@ def test_withdraw_leaves_no_earlier_version_of_a_memo_in_the_free_space(tmp_path
     assert b"Zebulon cried" in _dump(db)
     _run(db, "withdraw", "--transcript", "physio_p07", "--yes")
     assert b"Zebulon cried" not in _dump(db) and b"Quartermaine is my name" not in _dump(db)
+
+
+# ---------------------------------------------------------------- merged withdrawals
+def test_a_copys_withdrawal_merged_in_reads_as_a_withdrawal_here_does(tmp_path):
+    import shutil
+
+    db = _project(tmp_path)
+    with open_store(db) as store:
+        for info in store.transcripts():
+            store.code(info.id, "serendipity", "ana", 0, 11)
+    copy = tmp_path / "ben.db"
+    shutil.copy(db, copy)
+    _run(copy, "withdraw", "--transcript", "ot_p08", "--yes", "--by", "ben")
+    _run(db, "merge", str(copy))
+    _, log, _ = _run(db, "log", "--format", "json")
+    words = [e["what"] for e in json.loads(log)["events"] if e["kind"] == "merged"]
+    # was: "merged in from copy ben.db: withdrew transcripts"
+    assert ("merged in from copy ben.db: withdrew transcripts by ben: 1 transcript "
+            "(1 transcript version, 14 words, 1 coding, 0 memos, 0 decisions removed) in "
+            "that copy (the merge withdrew nothing here)") in words
+    _, local, _ = _run(db, "withdraw", "--transcript", "ot_p08", "--yes", "--by", "ana")
+    _, log, _ = _run(db, "log", "--format", "json")
+    assert ("withdrew transcripts by ana: 1 transcript (1 transcript version, 14 words, "
+            "1 coding, 0 memos, 0 decisions removed)") in [
+                e["what"] for e in json.loads(log)["events"] if e["kind"] == "withdraw"]

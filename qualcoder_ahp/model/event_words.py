@@ -412,6 +412,10 @@ class EventWords(EventLookups):
             verb = "rejected" if kind == "reject" else "accepted"
             return self._suggestion_event({"suggestion_id": decided[0], "kind": kind}, verb,
                                           decided[1])
+        if kind == "withdraw":  # counted as a withdrawal here is; a merge withdraws nothing
+            inner = self._withdraw(original)
+            return Described(f"{inner.what} in that copy (the merge withdrew nothing "
+                             "here)")
         if kind in ("theme_add", "theme_edit", "theme_merge", "theme_retire", "theme_restore",
                     "merge", "coder_rename", "coder_join"):  # described without the copy's ids
             return self.describe({**original, "kind": kind})
